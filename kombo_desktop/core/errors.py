@@ -1,0 +1,163 @@
+"""Every way a request to Kombo can fail, as types the window can show in plain words.
+
+Each error carries two texts: ``user_message`` for the person in front of the screen (what
+happened and what to do next, no jargon) and ``detail`` for support (status, Kombo's error code,
+title and message, and the ``log_url`` Kombo support asks for). Neither ever holds the API key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ErrorDetail:
+    """What support needs to trace a failed request. Every field may be unknown."""
+
+    operation: str | None = None  # e.g. "POST /connect/create-link"
+    http_status: int | None = None
+    code: str | None = None  # Kombo's error.code, e.g. "PLATFORM.INPUT_INVALID"
+    title: str | None = None
+    message: str | None = None  # Kombo's error.message, or a technical description
+    log_url: str | None = None  # link to the request in Kombo's dashboard
+    attempts: int | None = None
+
+    def as_support_text(self) -> str:
+        """Lines of ``name: value`` for the "Copy details" button; unknown fields are left out."""
+        labels = (
+            ("Request", self.operation),
+            ("HTTP status", self.http_status),
+            ("Kombo error code", self.code),
+            ("Kombo error title", self.title),
+            ("Message", self.message),
+            ("Kombo log", self.log_url),
+            ("Attempts", self.attempts),
+        )
+        return "\n".join(f"{label}: {value}" for label, value in labels if value is not None)
+
+
+class KomboError(Exception):
+    """Base of every failure the client reports. ``str(error)`` is the user message."""
+
+    default_message = "Something went wrong while talking to Kombo. Please try again."
+
+    def __init__(self, user_message: str | None = None, *, detail: ErrorDetail | None = None):
+        self.user_message = user_message or self.default_message
+        self.detail = detail or ErrorDetail()
+        super().__init__(self.user_message)
+
+
+class MissingApiKeyError(KomboError):
+    default_message = (
+        "No API key is set for this profile. Open Settings and paste the key from the "
+        "Kombo dashboard (Secrets page), or try the demo."
+    )
+
+
+class AuthenticationError(KomboError):
+    """401/403: the key is wrong, revoked, or belongs to the other region."""
+
+    default_message = (
+        "Kombo did not accept the API key. It may be mistyped, revoked, or meant for the "
+        "other region (EU or US). Check the key and region in Settings."
+    )
+
+
+class IpNotAllowedError(AuthenticationError):
+    """403 with ``PLATFORM.IP_NOT_WHITELISTED``."""
+
+    default_message = (
+        "Kombo refused this computer's network address: it is not on the account's allow "
+        "list. Ask whoever manages your Kombo account to allow it, or use another network."
+    )
+
+
+class InputRejectedError(KomboError):
+    """400/422: Kombo refused what was sent (``PLATFORM.INPUT_INVALID``)."""
+
+    default_message = (
+        "Kombo did not accept these details. Check the fields and try again; if it keeps "
+        "happening, copy the details for support."
+    )
+
+
+class NotFoundError(KomboError):
+    """404, for example an integration id that does not exist (``PLATFORM.INTEGRATION_NOT_FOUND``)."""
+
+    default_message = (
+        "Kombo could not find that integration. Check the integration id (it looks like "
+        "'personio:93fCvorjZ2jas7ZekX1V1n5d') and the profile you are using."
+    )
+
+
+class RateLimitedError(KomboError):
+    """429 after the retries allowed: too many requests in a short time."""
+
+    default_message = (
+        "Kombo is receiving too many requests right now. Wait a minute and try again."
+    )
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: ErrorDetail | None = None,
+        retry_after: float | None = None,
+    ):
+        super().__init__(user_message, detail=detail)
+        self.retry_after = retry_after
+
+
+class ServerError(KomboError):
+    """5xx after the retries allowed."""
+
+    default_message = (
+        "Kombo had a problem on its side and could not make the link. Try again in a few "
+        "minutes; if it keeps happening, copy the details for support."
+    )
+
+
+class RequestTimeoutError(KomboError):
+    default_message = (
+        "Kombo took too long to answer. Check your internet connection and try again."
+    )
+
+
+class ConnectionFailedError(KomboError):
+    """DNS failure, refused connection, network down, proxy unreachable."""
+
+    default_message = (
+        "Could not reach Kombo. Check that you are online (and connected to the VPN if your "
+        "company uses one), then try again."
+    )
+
+
+class TlsError(ConnectionFailedError):
+    """The server's certificate could not be verified. Never bypassed."""
+
+    default_message = (
+        "The connection to Kombo could not be verified as secure, so nothing was sent. "
+        "This usually means a network filter is in the way; ask your IT team."
+    )
+
+
+class UnexpectedResponseError(KomboError):
+    """The answer was not Kombo's: an HTML page from a proxy, invalid JSON, no link, too big."""
+
+    default_message = (
+        "The answer did not come from Kombo in the expected form (a network filter or "
+        "login page may be in the way). Try again; if it keeps happening, ask your IT team."
+    )
+
+
+class UnsafeLinkError(UnexpectedResponseError):
+    """The answer held a link that is not an ``https://`` address; it is never shown."""
+
+    default_message = (
+        "Kombo's answer contained a link that is not a secure web address, so it was not "
+        "shown. Please try again and tell support if it happens again."
+    )
+
+
+class RequestCancelled(KomboError):
+    default_message = "Cancelled. Nothing was changed."

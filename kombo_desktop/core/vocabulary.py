@@ -1,0 +1,69 @@
+"""Kombo's enumerations and the plain words this program shows for them.
+
+The wire values come from Kombo's published schema; the display names are ours, written for
+people who do not know what an HRIS is.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """The kind of system a customer connects (``integration_category``)."""
+
+    HRIS = "HRIS"
+    ATS = "ATS"
+    ASSESSMENT = "ASSESSMENT"
+    LMS = "LMS"
+
+
+class Language(StrEnum):
+    """Languages the connection flow is offered in (``language``)."""
+
+    EN = "en"
+    DE = "de"
+    FR = "fr"
+    IT = "it"
+    ES = "es"
+
+
+class LinkType(StrEnum):
+    """How the link is meant to be used (``link_type``); decides how long it stays valid."""
+
+    MAGIC_LINK = "MAGIC_LINK"
+    EMBEDDED = "EMBEDDED"
+
+
+CATEGORY_NAMES: dict[Category, str] = {
+    Category.HRIS: "HR system (HRIS)",
+    Category.ATS: "Recruiting system (ATS)",
+    Category.ASSESSMENT: "Assessment tool",
+    Category.LMS: "Learning system (LMS)",
+}
+
+# Each language in its own words, so a customer can find theirs.
+LANGUAGE_NAMES: dict[Language, str] = {
+    Language.EN: "English",
+    Language.DE: "Deutsch",
+    Language.FR: "Français",
+    Language.IT: "Italiano",
+    Language.ES: "Español",
+}
+
+LINK_TYPE_NAMES: dict[LinkType, str] = {
+    LinkType.MAGIC_LINK: "Send to the customer (valid 1 year)",
+    LinkType.EMBEDDED: "Embed in our app (valid 1 hour)",
+}
+
+# Lifetimes Kombo documents for each link type.
+LINK_LIFETIMES: dict[LinkType, timedelta] = {
+    LinkType.MAGIC_LINK: timedelta(days=365),
+    LinkType.EMBEDDED: timedelta(hours=1),
+}
+
+# Staff send links by hand, so the product default differs from the API default (EMBEDDED).
+DEFAULT_LINK_TYPE = LinkType.MAGIC_LINK
+DEFAULT_LANGUAGE = Language.EN
+DEFAULT_CATEGORY = Category.HRIS

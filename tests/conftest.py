@@ -1,0 +1,53 @@
+"""Shared test set-up: no display, no real credential store, no files outside a temp folder."""
+
+from __future__ import annotations
+
+import os
+
+# Must happen before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.support.keyrings import InMemoryKeyring
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own KOMBO_DESKTOP_HOME and no inherited key or API base."""
+    home = tmp_path / "kombo-home"
+    monkeypatch.setenv("KOMBO_DESKTOP_HOME", str(home))
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    monkeypatch.delenv("KOMBO_API_BASE", raising=False)
+    return home
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[InMemoryKeyring]:
+    """A working in-memory credential store behind keyring's real module API."""
+    previous = keyring.get_keyring()
+    backend = InMemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread running (servers, workers): they hang real programs."""
+    before = set(threading.enumerate())
+    yield
+    deadline = 5.0
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=deadline)
+    leaked = [
+        t.name
+        for t in set(threading.enumerate()) - before
+        if t.is_alive() and not t.name.startswith(("Dummy-", "QThread"))
+    ]
+    assert not leaked, f"test left threads running: {leaked}"
