@@ -1,0 +1,116 @@
+"""Where the program keeps its own files: settings, history, logs and caches.
+
+By default each kind of file goes to the folder the operating system expects for it (found with
+``platformdirs``), so backups, roaming profiles and clean-up tools treat them correctly. When
+``KOMBO_DESKTOP_HOME`` is set, everything goes below that one folder instead: tests, portable
+installs and support sessions use it to keep the program's files together and away from the
+user's real ones.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "KomboDesktop"
+HOME_VARIABLE = "KOMBO_DESKTOP_HOME"
+
+# Folders only the signed-in user may enter: the history holds customers' e-mail addresses.
+_PRIVATE_DIR_MODE = 0o700
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The four folders the program writes to, and the files inside them."""
+
+    config_dir: Path
+    data_dir: Path
+    cache_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> AppPaths:
+        """Folders for this run: below ``KOMBO_DESKTOP_HOME`` when set, else the platform's."""
+        env = os.environ if environ is None else environ
+        home = env.get(HOME_VARIABLE, "").strip()
+        if home:
+            return cls.under(Path(home))
+        return cls._platform_defaults()
+
+    @classmethod
+    def under(cls, home: Path) -> AppPaths:
+        """All folders below one home folder (what ``KOMBO_DESKTOP_HOME`` selects).
+
+        The path is made absolute now so that a later change of the working folder cannot move
+        the program's files.
+        """
+        root = home.expanduser().absolute()
+        return cls(
+            config_dir=root / "config",
+            data_dir=root / "data",
+            cache_dir=root / "cache",
+            log_dir=root / "logs",
+        )
+
+    @classmethod
+    def _platform_defaults(cls) -> AppPaths:
+        # Imported here: only the default case needs it, and tests never reach it by accident.
+        import platformdirs
+
+        # appauthor=False: without it Windows nests the folder twice (KomboDesktop\KomboDesktop).
+        return cls(
+            config_dir=platformdirs.user_config_path(APP_NAME, appauthor=False),
+            data_dir=platformdirs.user_data_path(APP_NAME, appauthor=False),
+            cache_dir=platformdirs.user_cache_path(APP_NAME, appauthor=False),
+            log_dir=platformdirs.user_log_path(APP_NAME, appauthor=False),
+        )
+
+    @property
+    def settings_file(self) -> Path:
+        return self.config_dir / "settings.json"
+
+    @property
+    def history_file(self) -> Path:
+        return self.data_dir / "history.sqlite3"
+
+    @property
+    def log_file(self) -> Path:
+        return self.log_dir / "kombo-desktop.log"
+
+    @property
+    def catalog_cache_dir(self) -> Path:
+        return self.cache_dir / "catalog"
+
+    def all_dirs(self) -> tuple[Path, ...]:
+        """Every folder the program writes to (some platforms use one folder for two roles)."""
+        return tuple(dict.fromkeys((self.config_dir, self.data_dir, self.cache_dir, self.log_dir)))
+
+    def ensure(self) -> None:
+        """Create the folders that are missing, readable only by the current user.
+
+        On Windows and macOS the per-user folders are already private, and Windows ignores
+        POSIX modes, so only the folders' existence is ensured there. Elsewhere every folder this
+        call creates, and the program's own folders even when they already exist, get mode 0700.
+        Folders that existed before and are not the program's own (``~/.config``, or the folder
+        ``KOMBO_DESKTOP_HOME`` names) are left as they are.
+        """
+        for directory in self.all_dirs():
+            _make_private_dir(directory)
+
+
+def _make_private_dir(directory: Path) -> None:
+    missing: list[Path] = []
+    current = directory
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    directory.mkdir(mode=_PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    if os.name == "nt":
+        return
+    # mkdir() applies the umask and ignores the mode for parents it creates; set it explicitly.
+    for path in {*missing, directory}:
+        os.chmod(path, _PRIVATE_DIR_MODE)
