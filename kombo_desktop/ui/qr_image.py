@@ -1,0 +1,166 @@
+"""QR codes as Qt images, PNG/SVG files and clipboard content, painted from the code matrix.
+
+Why Qt and not ``qrcode``'s own image output: ``make_image()`` needs Pillow, an imaging library
+that is easy to lose in a frozen build and slow to import. The matrix from
+:func:`kombo_desktop.core.qr.qr_matrix` is all we need; every module becomes an exact square of
+whole pixels, so the code stays crisp on screen, on paper and after a screenshot.
+
+``kombo_desktop.core.qr`` (and through it ``qrcode``) is imported inside each function, never at
+module import time: the window imports this module at start-up, and start-up must stay fast.
+
+The quiet zone (four light modules around the code, required by the QR standard) is part of the
+matrix and is kept in every output: scanners often fail without it, especially on a printed page
+next to other content.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import uuid
+from pathlib import Path
+
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+
+QUIET_ZONE_MODULES = 4
+PRINT_WIDTH_PX = 1200  # at 300 dpi this is 10.16 cm: large enough to scan from a printed page
+PRINT_DPI = 300
+SVG_MODULE_SIZE = 10
+
+_DARK = 0x00
+_LIGHT = 0xFF
+_INCH_IN_METERS = 0.0254
+
+
+def _matrix(text: str) -> list[list[bool]]:
+    from kombo_desktop.core.qr import qr_matrix  # lazy: pulls in qrcode
+
+    return qr_matrix(text, border=QUIET_ZONE_MODULES)
+
+
+def _image_from_matrix(matrix: list[list[bool]], module_pixels: int) -> QImage:
+    """One byte per pixel, each module an exact ``module_pixels`` square: no smoothing, no blur.
+
+    The bytes are built directly instead of painting thousands of rectangles with QPainter;
+    this is exact by construction and fast even at print size.
+    """
+    if module_pixels < 1:
+        raise ValueError("A QR module must be at least one pixel wide.")
+    size = len(matrix) * module_pixels
+    stride = (size + 3) & ~3  # QImage rows are 32-bit aligned
+    padding = bytes(stride - size)
+    dark = bytes([_DARK]) * module_pixels
+    light = bytes([_LIGHT]) * module_pixels
+    rows = []
+    for matrix_row in matrix:
+        row = b"".join(dark if module else light for module in matrix_row) + padding
+        rows.append(row * module_pixels)
+    data = b"".join(rows)
+    image = QImage(data, size, size, stride, QImage.Format.Format_Grayscale8)
+    # QImage built on a Python buffer only borrows it; copy() gives the image its own memory.
+    return image.copy()
+
+
+def qr_qimage(text: str, module_pixels: int = 8) -> QImage:
+    """The QR code for ``text`` as a grayscale QImage, ``module_pixels`` pixels per module.
+
+    The image is square, ``(modules + 8) * module_pixels`` pixels wide, quiet zone included.
+    """
+    return _image_from_matrix(_matrix(text), module_pixels)
+
+
+def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixmap:
+    """A pixmap for the window's ``qrView``: as large as fits in ``size_px``, whole pixels only.
+
+    Scaling a QR image by a fractional factor blurs module edges, so instead the module size is
+    the largest whole number of pixels that fits; the result may be a little smaller than
+    ``size_px`` (never larger, unless even one pixel per module does not fit). With a
+    ``device_pixel_ratio`` above 1 (high-resolution screens) the pixmap is rendered in device
+    pixels and tagged with that ratio, so it is sharp and still ``size_px`` logical pixels wide.
+    """
+    if size_px < 1:
+        raise ValueError("The QR picture must be at least one pixel wide.")
+    matrix = _matrix(text)
+    device_size = max(1, math.floor(size_px * device_pixel_ratio))
+    module_pixels = max(1, device_size // len(matrix))
+    pixmap = QPixmap.fromImage(_image_from_matrix(matrix, module_pixels))
+    pixmap.setDevicePixelRatio(device_pixel_ratio)
+    return pixmap
+
+
+def print_qimage(text: str) -> QImage:
+    """The QR image written to PNG files: at least 1200 px wide and tagged as 300 dpi.
+
+    The dpi tag makes word processors and print dialogs place it at about 10 cm wide instead of
+    a huge or tiny default.
+    """
+    matrix = _matrix(text)
+    module_pixels = math.ceil(PRINT_WIDTH_PX / len(matrix))
+    image = _image_from_matrix(matrix, module_pixels)
+    dots_per_meter = round(PRINT_DPI / _INCH_IN_METERS)
+    image.setDotsPerMeterX(dots_per_meter)
+    image.setDotsPerMeterY(dots_per_meter)
+    return image
+
+
+def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
+    """Write the QR code for ``text`` as PNG or SVG, chosen by the file name's extension.
+
+    A name without an extension gets ``.png``; any extension other than ``.png`` or ``.svg``
+    raises ValueError with a sentence that can be shown to the user. The file is written under
+    a temporary name next to the target and then renamed over it, so a failure never leaves a
+    half-written picture where the old one was. Returns the path actually written. A folder
+    that does not exist or cannot be written raises OSError whose message can be shown as is.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix == "":
+        target = target.with_name(target.name + ".png")
+        suffix = ".png"
+    if suffix not in (".png", ".svg"):
+        raise ValueError(
+            f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "
+            f"not as '{target.suffix}'. Please choose one of these two."
+        )
+    # Same folder as the target, so the final rename never crosses file systems.
+    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        if suffix == ".png":
+            _write_png(text, temporary)
+        else:
+            _write_svg(text, temporary)
+        os.replace(temporary, target)
+    except OSError as error:
+        raise OSError(
+            f"The QR code could not be saved in '{target.parent}'. Check that the folder "
+            "exists and that you may save files there, or choose another folder."
+        ) from error
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target
+
+
+def _write_png(text: str, path: Path) -> None:
+    if not print_qimage(text).save(str(path), "PNG"):
+        raise OSError(f"Qt could not write a PNG file at {path}")
+
+
+def _write_svg(text: str, path: Path) -> None:
+    from kombo_desktop.core.qr import qr_svg  # lazy: pulls in qrcode
+
+    svg = qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES)
+    with path.open("xb") as file:
+        file.write(svg.encode("utf-8"))
+        file.flush()
+        os.fsync(file.fileno())
+
+
+def copy_qr_to_clipboard(text: str) -> QImage:
+    """Put the QR code for ``text`` on the clipboard as an image (for pasting into e-mails, chats).
+
+    Converted to 32-bit RGB because that is what every platform's clipboard format handles;
+    some paste targets mishandle 8-bit grayscale. Returns the image that was copied.
+    """
+    image = qr_qimage(text, module_pixels=8).convertToFormat(QImage.Format.Format_RGB32)
+    QGuiApplication.clipboard().setImage(image)
+    return image
