@@ -1,0 +1,321 @@
+"""The tools a customer can connect, with display names and categories.
+
+The program ships Kombo's full list (``resources/tools.tsv``) so it works offline and before an API
+key is set. Once a key is known, ``GET /tools/{category}`` tells which tools are enabled in that
+environment; that list replaces the bundled one for its category and is cached per profile, so the
+next start shows the right tools without waiting for the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.core.vocabulary import Category
+
+_log = logging.getLogger(__name__)
+
+# Tool ids are short lowercase words on Kombo's side ("personio", "360learning"); anything with
+# spaces, slashes or quotes is not a tool id and would only confuse the request body.
+_TOOL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
+_MAX_LABEL = 200
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One connectable tool: Kombo's id (sent on the wire), its display name and categories."""
+
+    id: str
+    label: str
+    categories: tuple[Category, ...]
+
+
+def is_tool_id(text: str) -> bool:
+    """Whether ``text`` has the shape of a Kombo tool id (letters, digits, ``_ . -``)."""
+    return _TOOL_ID.fullmatch(text) is not None
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents, so "eurecia" finds "Eurécia" and "NOMINA" finds "Nómina"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(stripped.casefold().split())
+
+
+def _compact(folded: str) -> str:
+    """Letters and digits only, so "bamboo hr" finds "BambooHR" and "hr4 you" finds "HR4YOU"."""
+    return "".join(ch for ch in folded if ch.isalnum())
+
+
+def _label_key(tool: Tool) -> tuple[str, str]:
+    return (tool.label.casefold(), tool.id)
+
+
+def _ordered(categories: Iterable[Category]) -> tuple[Category, ...]:
+    """Categories in the enum's order, without repeats, so equal tools compare equal."""
+    wanted = set(categories)
+    return tuple(c for c in Category if c in wanted)
+
+
+def _parse_categories(text: str) -> tuple[Category, ...]:
+    found: list[Category] = []
+    for part in text.split(","):
+        with contextlib.suppress(ValueError):
+            found.append(Category(part.strip().upper()))
+    return _ordered(found)
+
+
+def parse_tools_tsv(text: str) -> list[Tool]:
+    """Tools from the bundled table (``tool_id``, ``label``, ``categories``, ...).
+
+    Rows without a usable id or any known category are skipped rather than failing the whole
+    program: one odd row must not leave the staff without a tool list.
+    """
+    tools: list[Tool] = []
+    reader = csv.DictReader(io.StringIO(text), delimiter="\t")
+    for row in reader:
+        tool_id = (row.get("tool_id") or "").strip()
+        label = " ".join((row.get("label") or "").split()) or tool_id
+        categories = _parse_categories(row.get("categories") or "")
+        if not is_tool_id(tool_id) or not categories:
+            continue
+        tools.append(Tool(id=tool_id, label=label, categories=categories))
+    return tools
+
+
+@cache
+def _bundled() -> ToolCatalog:
+    text = resource_path("tools.tsv").read_text(encoding="utf-8")
+    return ToolCatalog(parse_tools_tsv(text))
+
+
+class ToolCatalog:
+    """An immutable set of tools, looked up by id, category or name.
+
+    Immutable so the one bundled instance can be shared by the window, the demo service and
+    worker threads; a refresh makes a new catalog with ``with_category_tools``.
+    """
+
+    def __init__(self, tools: Iterable[Tool]) -> None:
+        by_id: dict[str, Tool] = {}
+        for tool in tools:
+            by_id[tool.id] = tool
+        self._by_id: Mapping[str, Tool] = by_id
+        self._folded: dict[str, tuple[str, str, str]] = {
+            tool.id: (_fold(tool.label), tool.id.casefold(), _compact(_fold(tool.label)))
+            for tool in by_id.values()
+        }
+
+    @classmethod
+    def bundled(cls) -> ToolCatalog:
+        """Kombo's full tool list as shipped with the program (read once, then shared)."""
+        return _bundled()
+
+    def get(self, tool_id: str) -> Tool | None:
+        return self._by_id.get(tool_id)
+
+    def label_for(self, tool_id: str) -> str:
+        """The display name of a tool, or its id when the catalog does not know it."""
+        tool = self._by_id.get(tool_id)
+        return tool.label if tool else tool_id
+
+    def in_category(self, category: Category) -> list[Tool]:
+        """Tools of one category, in the alphabetical order people expect in a list."""
+        return sorted((t for t in self._by_id.values() if category in t.categories), key=_label_key)
+
+    def belongs(self, tool_id: str, category: Category) -> bool:
+        tool = self._by_id.get(tool_id)
+        return tool is not None and category in tool.categories
+
+    def search(self, text: str, category: Category | None = None) -> list[Tool]:
+        """Tools whose name or id contains ``text``, ignoring case and accents.
+
+        Names that start with the text come first, then names with a word starting with it, then
+        the rest, each group alphabetical: typing "work" shows Workday and Workable before tools
+        that merely contain the word. An empty text lists everything (in the category).
+        """
+        query = _fold(text)
+        compact_query = _compact(query)
+        pool = (t for t in self._by_id.values() if category is None or category in t.categories)
+        ranked: list[tuple[int, tuple[str, str], Tool]] = []
+        for tool in pool:
+            rank = self._rank(tool, query, compact_query)
+            if rank is not None:
+                ranked.append((rank, _label_key(tool), tool))
+        ranked.sort(key=lambda item: (item[0], item[1]))
+        return [tool for _, _, tool in ranked]
+
+    def _rank(self, tool: Tool, query: str, compact_query: str) -> int | None:
+        if not query:
+            return 0
+        label, tool_id, compact_label = self._folded[tool.id]
+        if label.startswith(query) or tool_id.startswith(query):
+            return 0
+        if compact_query and (
+            compact_label.startswith(compact_query) or tool_id.startswith(compact_query)
+        ):
+            return 0
+        words = re.split(r"[^\w]+", label)
+        if any(word.startswith(query) for word in words if word):
+            return 1
+        if query in label or query in tool_id:
+            return 2
+        if compact_query and (compact_query in compact_label or compact_query in tool_id):
+            return 2
+        return None
+
+    def with_category_tools(self, category: Category, tools: Iterable[Tool]) -> ToolCatalog:
+        """A copy where ``tools`` (e.g. from ``GET /tools/{category}``) are that category's members.
+
+        Tools missing from the new list lose the category but stay known (their names are still
+        needed for history entries); tools the bundle does not know yet are added. The server's
+        display name wins over the bundled one.
+        """
+        fresh = {tool.id: tool for tool in tools}
+        merged: list[Tool] = []
+        for tool in self._by_id.values():
+            others = tuple(c for c in tool.categories if c != category)
+            if tool.id in fresh:
+                merged.append(
+                    Tool(tool.id, fresh[tool.id].label or tool.label, _ordered((*others, category)))
+                )
+            else:
+                merged.append(Tool(tool.id, tool.label, others))
+        for tool in fresh.values():
+            if tool.id not in self._by_id:
+                merged.append(Tool(tool.id, tool.label or tool.id, (category,)))
+        return ToolCatalog(merged)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def __iter__(self) -> Iterator[Tool]:
+        return iter(self._by_id.values())
+
+    def __contains__(self, item: object) -> bool:
+        if isinstance(item, Tool):
+            return self._by_id.get(item.id) == item
+        return isinstance(item, str) and item in self._by_id
+
+    def __repr__(self) -> str:
+        return f"ToolCatalog({len(self)} tools)"
+
+
+def _clean_label(value: object, fallback: str) -> str:
+    if not isinstance(value, str):
+        return fallback
+    label = " ".join("".join(ch if ch.isprintable() else " " for ch in value).split())
+    return label[:_MAX_LABEL] or fallback
+
+
+def tools_from_api(category: Category, items: object) -> list[Tool]:
+    """Tools from the ``data.tools`` list of a ``GET /tools/{category}`` answer.
+
+    Kombo's answer is outside our control, so anything odd is skipped instead of raising: an item
+    that is not an object or has no usable ``id`` is left out, a missing ``label`` falls back to
+    the id, repeated ids keep the first.
+    """
+    if not isinstance(items, list):
+        return []
+    tools: list[Tool] = []
+    seen: set[str] = set()
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        raw_id = item.get("id")
+        if not isinstance(raw_id, str):
+            continue
+        tool_id = raw_id.strip()
+        if not is_tool_id(tool_id) or tool_id in seen:
+            continue
+        seen.add(tool_id)
+        tools.append(Tool(tool_id, _clean_label(item.get("label"), tool_id), (category,)))
+    return tools
+
+
+_CACHE_VERSION = 1
+
+
+def _safe_profile(profile: str) -> str:
+    """A file-name-safe stand-in for a profile name that stays unique for different names.
+
+    Profile names are typed by people ("Acme / EU", "Ünal's test"); the readable part keeps files
+    recognisable, the hash keeps "a/b" and "a_b" apart.
+    """
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "_", profile).strip("_")[:40] or "profile"
+    digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
+    return f"{readable}-{digest}"
+
+
+class CatalogCache:
+    """The last tool lists fetched for each profile and category, kept as small JSON files.
+
+    A cache is only a speed-up: a missing, unreadable or damaged file reads as "nothing cached"
+    and a failed write is logged, never raised, so the bundled list remains the fallback.
+    """
+
+    def __init__(self, cache_dir: Path) -> None:
+        self.cache_dir = cache_dir
+
+    def path_for(self, profile: str, category: Category) -> Path:
+        return self.cache_dir / f"tools-{_safe_profile(profile)}-{category.value.lower()}.json"
+
+    def load(self, profile: str, category: Category) -> list[Tool] | None:
+        """The cached tools, or ``None`` when nothing usable is cached."""
+        path = self.path_for(profile, category)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        if data.get("version") != _CACHE_VERSION or data.get("category") != category.value:
+            return None
+        if data.get("profile") != profile or not isinstance(data.get("tools"), list):
+            return None
+        return tools_from_api(category, data["tools"])
+
+    def save(self, profile: str, category: Category, tools: list[Tool]) -> None:
+        """Store ``tools`` for the profile; written to a temporary file first so a crash midway
+        never leaves half a file behind."""
+        document = {
+            "version": _CACHE_VERSION,
+            "profile": profile,
+            "category": category.value,
+            "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "tools": [{"id": t.id, "label": t.label} for t in tools],
+        }
+        path = self.path_for(profile, category)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(prefix=".tools-", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(document, handle, ensure_ascii=False, indent=1)
+                os.replace(temp_name, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp_name)
+                raise
+        except OSError as error:
+            _log.warning("Could not save the tool list cache %s: %s", path, error)
+
+    def forget(self, profile: str) -> None:
+        """Remove everything cached for a profile (used when the profile is deleted)."""
+        for category in Category:
+            with contextlib.suppress(OSError):
+                self.path_for(profile, category).unlink(missing_ok=True)

@@ -1,0 +1,643 @@
+"""What staff ask Kombo for: a new connection link, or a link to reconnect an integration.
+
+Kombo rejects a bad request with a terse technical message after a network round trip; checking
+here first means the person at the form sees, next to the right field and in plain words, what to
+change. Every rule lives in one small function so the form's as-you-type hints
+(``validate_field``) and the final check (``LinkRequest.from_form``) can never disagree.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
+
+from kombo_desktop.core.catalog import ToolCatalog, is_tool_id
+from kombo_desktop.core.vocabulary import (
+    CATEGORY_NAMES,
+    DEFAULT_CATEGORY,
+    DEFAULT_LANGUAGE,
+    DEFAULT_LINK_TYPE,
+    Category,
+    Language,
+    LinkType,
+)
+
+# Wire names of the fields, used as ``FieldError.field`` so the window can put each message
+# next to its input.
+EMAIL = "end_user_email"
+ORGANIZATION_NAME = "end_user_organization_name"
+ORIGIN_ID = "end_user_origin_id"
+CATEGORY = "integration_category"
+TOOL = "integration_tool"
+REMOTE_ENVIRONMENT = "remote_environment"
+LANGUAGE = "language"
+SCOPE_CONFIG_ID = "scope_config_id"
+ENABLE_FILTERING = "enable_filtering"
+ENABLE_FIELD_MAPPING = "enable_field_mapping"
+LINK_TYPE = "link_type"
+INTEGRATION_ID = "integration_id"
+
+# Lengths no real value comes near; a longer one is almost always a paste of the wrong thing.
+MAX_EMAIL = 254  # RFC 5321's limit for a whole address
+MAX_EMAIL_LOCAL = 64
+MAX_ORGANIZATION_NAME = 200
+MAX_ORIGIN_ID = 200
+MAX_REMOTE_ENVIRONMENT = 100
+MAX_SCOPE_CONFIG_ID = 200
+MAX_INTEGRATION_ID = 200
+
+_EXAMPLE_EMAIL = "anna@example.com"
+_EXAMPLE_INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+# Characters RFC 5322 allows unquoted before the @ besides letters and digits.
+_LOCAL_SYMBOLS = frozenset("!#$%&'*+/=?^_`{|}~-")
+_ID_SYMBOLS = frozenset("_.~-")
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one field: ``field`` is the wire name, ``message`` is for the user."""
+
+    field: str
+    message: str
+
+
+class InvalidRequest(ValueError):  # noqa: N818 (name fixed by the team's interface spec)
+    """A request that must not be sent, with every problem found (not just the first).
+
+    Listing all problems at once spares the user a fix-one-retry-find-the-next loop.
+    """
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors: tuple[FieldError, ...] = tuple(errors)
+        super().__init__("\n".join(error.message for error in self.errors))
+
+    def message_for(self, field: str) -> str | None:
+        """The message for ``field`` (wire name), or ``None`` if that field is fine."""
+        for error in self.errors:
+            if error.field == field:
+                return error.message
+        return None
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(error.field for error in self.errors)
+
+
+# --- single-field rules ---------------------------------------------------------------------
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def _email_problem(email: str) -> str | None:
+    """Why ``email`` is not a usable address, or ``None``.
+
+    Checks the shape people get wrong when typing or pasting (missing or doubled @, no domain
+    ending, stray dots, spaces, two addresses at once); international domains are accepted.
+    """
+    if not email:
+        return f"Enter the customer's e-mail address, like {_EXAMPLE_EMAIL}."
+    if len(email) > MAX_EMAIL:
+        return (
+            f"The e-mail address is too long (at most {MAX_EMAIL} characters). "
+            "Check that only one address was pasted."
+        )
+    if any(ch.isspace() for ch in email):
+        return (
+            "The e-mail address can't contain spaces. Remove them, and check that only one "
+            "address was entered."
+        )
+    if _has_control_characters(email):
+        return "The e-mail address contains an invisible character. Type the address again."
+    at_signs = email.count("@")
+    if at_signs == 0:
+        return (
+            f"The e-mail address needs an @ between the name and the domain, like {_EXAMPLE_EMAIL}."
+        )
+    if at_signs > 1:
+        return f"The e-mail address has more than one @. Enter one address, like {_EXAMPLE_EMAIL}."
+    local, domain = email.split("@")
+    if not local:
+        return f"Add the name before the @ in the e-mail address, like anna in {_EXAMPLE_EMAIL}."
+    if not domain:
+        return (
+            f"Add the domain after the @ in the e-mail address, like example.com in "
+            f"{_EXAMPLE_EMAIL}."
+        )
+    return _local_part_problem(local) or _domain_problem(domain)
+
+
+def _local_part_problem(local: str) -> str | None:
+    if len(local) > MAX_EMAIL_LOCAL:
+        return (
+            f"The part of the e-mail address before the @ is too long "
+            f"(at most {MAX_EMAIL_LOCAL} characters). Check the address."
+        )
+    if local.startswith(".") or local.endswith(".") or ".." in local:
+        return (
+            "The part of the e-mail address before the @ can't start or end with a dot or "
+            "have two dots in a row. Check the address."
+        )
+    for ch in local:
+        if ch.isascii() and (ch.isalnum() or ch in _LOCAL_SYMBOLS or ch == "."):
+            continue
+        if not ch.isascii() and ch.isalnum():
+            continue
+        return (
+            f"The e-mail address can't contain “{ch}” before the @. Check the address, "
+            f"like {_EXAMPLE_EMAIL}."
+        )
+    return None
+
+
+def _ascii_label_length(label: str) -> int:
+    """Length of a domain label as sent over DNS (punycode for international names)."""
+    if label.isascii():
+        return len(label)
+    return len("xn--") + len(label.casefold().encode("punycode"))
+
+
+def _domain_problem(domain: str) -> str | None:
+    if domain.startswith(".") or domain.endswith(".") or ".." in domain:
+        return (
+            "The domain after the @ can't start or end with a dot or have two dots in a row. "
+            f"Check the address, like {_EXAMPLE_EMAIL}."
+        )
+    labels = domain.split(".")
+    if len(labels) < 2:
+        return (
+            "The domain after the @ is incomplete: it needs an ending like .com or .de "
+            f"(for example {_EXAMPLE_EMAIL})."
+        )
+    for label in labels:
+        if not all(ch.isalnum() or ch == "-" for ch in label):
+            bad = next(ch for ch in label if not (ch.isalnum() or ch == "-"))
+            return (
+                f"The domain after the @ can't contain “{bad}”. Check the address, "
+                f"like {_EXAMPLE_EMAIL}."
+            )
+        if label.startswith("-") or label.endswith("-"):
+            return "A domain name can't start or end with a hyphen (-). Check the address."
+        if _ascii_label_length(label) > 63:
+            return "The domain after the @ has a part that is too long. Check the address."
+    if sum(_ascii_label_length(label) for label in labels) + len(labels) - 1 > 253:
+        return "The domain after the @ is too long. Check the address."
+    ending = labels[-1]
+    punycode_ending = ending.casefold().startswith("xn--") and len(ending) > 4
+    if not punycode_ending and (len(ending) < 2 or not ending.isalpha()):
+        return (
+            f"The domain must end with a real ending like .com or .de, not “.{ending}”. "
+            "Check the address."
+        )
+    return None
+
+
+def _organization_problem(name: str) -> str | None:
+    if not name:
+        return "Enter the name of the customer's organisation, like Acme GmbH."
+    if len(name) > MAX_ORGANIZATION_NAME:
+        return (
+            f"The organisation name is too long (at most {MAX_ORGANIZATION_NAME} characters). "
+            "Shorten it."
+        )
+    if _has_control_characters(name):
+        return "The organisation name can't contain line breaks or tabs. Keep it on one line."
+    return None
+
+
+def _origin_id_problem(origin_id: str | None) -> str | None:
+    if origin_id is None:
+        return None
+    if len(origin_id) > MAX_ORIGIN_ID:
+        return (
+            f"The customer's id in your system is too long (at most {MAX_ORIGIN_ID} "
+            "characters). Check that only the id was pasted."
+        )
+    if _has_control_characters(origin_id):
+        return "The customer's id in your system can't contain line breaks or tabs."
+    return None
+
+
+def _scope_config_problem(scope_config_id: str | None) -> str | None:
+    if scope_config_id is None:
+        return None
+    if len(scope_config_id) > MAX_SCOPE_CONFIG_ID:
+        return (
+            f"The scope config id is too long (at most {MAX_SCOPE_CONFIG_ID} characters). "
+            "Copy it again from the Kombo dashboard."
+        )
+    if any(ch.isspace() or _has_control_characters(ch) for ch in scope_config_id):
+        return (
+            "The scope config id can't contain spaces. Copy it again from the Kombo dashboard, "
+            "or leave the field empty."
+        )
+    return None
+
+
+def _remote_environment_problem(environment: str | None, tool: str | None) -> str | None:
+    if environment is None:
+        return None
+    if tool is None:
+        return (
+            "A tool environment only works with a specific tool. Choose a tool, or clear the "
+            "environment field."
+        )
+    if len(environment) > MAX_REMOTE_ENVIRONMENT:
+        return (
+            f"The tool environment is too long (at most {MAX_REMOTE_ENVIRONMENT} characters). "
+            "Most tools need none: leave it empty unless told otherwise."
+        )
+    if _has_control_characters(environment):
+        return "The tool environment can't contain line breaks or tabs."
+    return None
+
+
+def _filtering_problem(enabled: bool, category: Category | None) -> str | None:
+    if enabled and category is not None and category != Category.HRIS:
+        return (
+            "Filtering is only available for HR systems (HRIS). Turn filtering off, or choose "
+            "HR system as the kind of system."
+        )
+    return None
+
+
+def _tool_problem(
+    tool: str | None, category: Category | None, catalog: ToolCatalog | None
+) -> str | None:
+    """Whether the chosen tool exists (in ``catalog``) and serves the chosen category.
+
+    Without a catalog only the id's shape is checked: the catalog decides membership, and the
+    caller may hold a refreshed one that knows tools the bundle does not.
+    """
+    if tool is None:
+        return None
+    if not is_tool_id(tool):
+        return (
+            f"“{tool[:40]}” is not a tool name Kombo uses. Choose a tool from the list, or let "
+            "the customer choose."
+        )
+    if catalog is None:
+        return None
+    known = catalog.get(tool)
+    if known is None:
+        return (
+            f"“{tool}” is not a tool Kombo offers. Choose a tool from the list, or let the "
+            "customer choose."
+        )
+    if category is not None and category not in known.categories:
+        return (
+            f"{known.label} can't be connected as “{CATEGORY_NAMES[category]}”. Choose a tool "
+            "from the list for that kind of system, or change the kind of system."
+        )
+    return None
+
+
+def _integration_id_problem(integration_id: str) -> str | None:
+    example = f"like {_EXAMPLE_INTEGRATION_ID}"
+    if not integration_id:
+        return f"Enter the integration id from the Kombo dashboard, {example}."
+    if len(integration_id) > MAX_INTEGRATION_ID:
+        return (
+            f"The integration id is too long (at most {MAX_INTEGRATION_ID} characters). "
+            f"Copy only the id from the Kombo dashboard, {example}."
+        )
+    if "://" in integration_id:
+        return f"This is a web address. Paste only the integration id, {example}."
+    if any(ch.isspace() for ch in integration_id):
+        return f"The integration id can't contain spaces. Copy it again, {example}."
+    tool, colon, identifier = integration_id.partition(":")
+    if not colon or not tool or not identifier:
+        return (
+            f"The integration id starts with the tool's name and a colon, {example}. Copy the "
+            "whole id from the Kombo dashboard."
+        )
+    # The id becomes part of the request's web address, so only address-safe characters pass.
+    if not is_tool_id(tool) or not all(
+        (ch.isascii() and ch.isalnum()) or ch in _ID_SYMBOLS for ch in identifier
+    ):
+        return (
+            f"The integration id contains characters an id can't have. Copy it again from the "
+            f"Kombo dashboard, {example}."
+        )
+    return None
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def _parse_enum(enum: type[_E], value: object) -> _E | None:
+    """The member whose value matches ``value`` ignoring case and surrounding spaces."""
+    if isinstance(value, enum):
+        return value
+    if not isinstance(value, str):
+        return None
+    wanted = value.strip().casefold()
+    for member in enum:
+        if member.value.casefold() == wanted:
+            return member
+    return None
+
+
+_CATEGORY_PROBLEM = (
+    "Choose the kind of system the customer connects: HR system, recruiting system, "
+    "assessment tool or learning system."
+)
+_LANGUAGE_PROBLEM = (
+    "Choose the language of the customer's connection page: English, Deutsch, Français, "
+    "Italiano or Español."
+)
+_LINK_TYPE_PROBLEM = (
+    "Choose how the link will be used: sent to the customer (valid 1 year) or embedded in your "
+    "app (valid 1 hour)."
+)
+
+
+def _optional(value: str | None) -> str | None:
+    """Trimmed text, with empty meaning "not given" (Kombo rejects ``""`` for some fields)."""
+    if value is None:
+        return None
+    trimmed = value.strip()
+    return trimmed or None
+
+
+def _bool_value(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().casefold() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+# --- the requests ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkRequest:
+    """Everything ``POST /connect/create-link`` accepts, already checked.
+
+    The constructor trims text, turns empty optional text into ``None`` and enforces every rule
+    that needs no tool list; ``from_form`` also checks the tool against a catalog. So a
+    ``LinkRequest`` that exists is one Kombo should accept.
+    """
+
+    end_user_email: str
+    end_user_organization_name: str
+    end_user_origin_id: str | None = None
+    integration_category: Category = DEFAULT_CATEGORY
+    integration_tool: str | None = None
+    remote_environment: str | None = None
+    language: Language = DEFAULT_LANGUAGE
+    scope_config_id: str | None = None
+    enable_filtering: bool = False
+    enable_field_mapping: bool = False
+    link_type: LinkType = DEFAULT_LINK_TYPE
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, "end_user_email", str(self.end_user_email).strip())
+        set_(self, "end_user_organization_name", str(self.end_user_organization_name).strip())
+        for name in (ORIGIN_ID, TOOL, REMOTE_ENVIRONMENT, SCOPE_CONFIG_ID):
+            set_(self, name, _optional(getattr(self, name)))
+        set_(self, ENABLE_FILTERING, _bool_value(self.enable_filtering))
+        set_(self, ENABLE_FIELD_MAPPING, _bool_value(self.enable_field_mapping))
+        errors: list[FieldError] = []
+        for name, enum, problem in (
+            (CATEGORY, Category, _CATEGORY_PROBLEM),
+            (LANGUAGE, Language, _LANGUAGE_PROBLEM),
+            (LINK_TYPE, LinkType, _LINK_TYPE_PROBLEM),
+        ):
+            member = _parse_enum(enum, getattr(self, name))
+            if member is None:
+                errors.append(FieldError(name, problem))
+            else:
+                set_(self, name, member)
+        errors.extend(self._problems(catalog=None))
+        if errors:
+            raise InvalidRequest(_in_form_order(errors))
+
+    def _problems(self, catalog: ToolCatalog | None) -> list[FieldError]:
+        category = _parse_enum(Category, self.integration_category)
+        checks: list[tuple[str, str | None]] = [
+            (EMAIL, _email_problem(self.end_user_email)),
+            (ORGANIZATION_NAME, _organization_problem(self.end_user_organization_name)),
+            (ORIGIN_ID, _origin_id_problem(self.end_user_origin_id)),
+            (TOOL, _tool_problem(self.integration_tool, category, catalog)),
+            (
+                REMOTE_ENVIRONMENT,
+                _remote_environment_problem(self.remote_environment, self.integration_tool),
+            ),
+            (SCOPE_CONFIG_ID, _scope_config_problem(self.scope_config_id)),
+            (ENABLE_FILTERING, _filtering_problem(self.enable_filtering, category)),
+        ]
+        return [FieldError(field, message) for field, message in checks if message]
+
+    @classmethod
+    def from_form(
+        cls,
+        *,
+        email: str,
+        organization_name: str,
+        origin_id: str = "",
+        category: str = "HRIS",
+        tool: str | None = None,
+        remote_environment: str = "",
+        language: str = "en",
+        link_type: str = "MAGIC_LINK",
+        scope_config_id: str = "",
+        enable_filtering: bool = False,
+        enable_field_mapping: bool = False,
+        catalog: ToolCatalog | None = None,
+    ) -> LinkRequest:
+        """A checked request from the form's raw text; raises ``InvalidRequest`` listing every
+        problem. The tool is checked against ``catalog`` (the bundled one if not given)."""
+        errors: list[FieldError] = []
+        parsed_category = _parse_enum(Category, category)
+        parsed_language = _parse_enum(Language, language)
+        parsed_link_type = _parse_enum(LinkType, link_type)
+        if parsed_category is None:
+            errors.append(FieldError(CATEGORY, _CATEGORY_PROBLEM))
+        if parsed_language is None:
+            errors.append(FieldError(LANGUAGE, _LANGUAGE_PROBLEM))
+        if parsed_link_type is None:
+            errors.append(FieldError(LINK_TYPE, _LINK_TYPE_PROBLEM))
+        tool_id = _optional(tool)
+        tool_problem = _tool_problem(
+            tool_id, parsed_category, catalog if catalog is not None else ToolCatalog.bundled()
+        )
+        if tool_problem:
+            errors.append(FieldError(TOOL, tool_problem))
+        try:
+            request = cls(
+                end_user_email=email,
+                end_user_organization_name=organization_name,
+                end_user_origin_id=origin_id,
+                integration_category=parsed_category or DEFAULT_CATEGORY,
+                integration_tool=tool_id,
+                remote_environment=remote_environment,
+                language=parsed_language or DEFAULT_LANGUAGE,
+                scope_config_id=scope_config_id,
+                enable_filtering=enable_filtering,
+                enable_field_mapping=enable_field_mapping,
+                link_type=parsed_link_type or DEFAULT_LINK_TYPE,
+            )
+        except InvalidRequest as invalid:
+            # An unknown category was replaced by the default above only to finish checking the
+            # other fields; a filtering complaint about that stand-in would mislead.
+            errors.extend(
+                e
+                for e in invalid.errors
+                if e.field != TOOL and not (e.field == ENABLE_FILTERING and not parsed_category)
+            )
+            raise InvalidRequest(_in_form_order(errors)) from None
+        if errors:
+            raise InvalidRequest(_in_form_order(errors))
+        return request
+
+    def to_json(self) -> dict[str, object]:
+        """The request body. Fields left empty are omitted, not sent as ``null``: Kombo's schema
+        lists no ``null`` in its enums. Link type and language are always sent because this
+        program's defaults differ from Kombo's."""
+        body: dict[str, object] = {
+            EMAIL: self.end_user_email,
+            ORGANIZATION_NAME: self.end_user_organization_name,
+            ORIGIN_ID: self.end_user_origin_id,
+            CATEGORY: self.integration_category.value,
+            TOOL: self.integration_tool,
+            REMOTE_ENVIRONMENT: self.remote_environment,
+            LANGUAGE: self.language.value,
+            SCOPE_CONFIG_ID: self.scope_config_id,
+            ENABLE_FILTERING: self.enable_filtering,
+            ENABLE_FIELD_MAPPING: self.enable_field_mapping,
+            LINK_TYPE: self.link_type.value,
+        }
+        return {key: value for key, value in body.items() if value is not None}
+
+
+@dataclass(frozen=True)
+class RelinkRequest:
+    """A reconnection link for an existing integration (``POST /integrations/{id}/relink``),
+    used when a customer's credentials changed: a new link would create a second integration."""
+
+    integration_id: str
+    language: Language = DEFAULT_LANGUAGE
+    scope_config_id: str | None = None
+    link_type: LinkType = DEFAULT_LINK_TYPE
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        set_(self, INTEGRATION_ID, str(self.integration_id).strip())
+        set_(self, SCOPE_CONFIG_ID, _optional(self.scope_config_id))
+        errors: list[FieldError] = []
+        problem = _integration_id_problem(self.integration_id)
+        if problem:
+            errors.append(FieldError(INTEGRATION_ID, problem))
+        for name, enum, message in (
+            (LANGUAGE, Language, _LANGUAGE_PROBLEM),
+            (LINK_TYPE, LinkType, _LINK_TYPE_PROBLEM),
+        ):
+            member = _parse_enum(enum, getattr(self, name))
+            if member is None:
+                errors.append(FieldError(name, message))
+            else:
+                set_(self, name, member)
+        problem = _scope_config_problem(self.scope_config_id)
+        if problem:
+            errors.append(FieldError(SCOPE_CONFIG_ID, problem))
+        if errors:
+            raise InvalidRequest(_in_form_order(errors))
+
+    @classmethod
+    def from_form(
+        cls,
+        *,
+        integration_id: str,
+        language: str = "en",
+        link_type: str = "MAGIC_LINK",
+        scope_config_id: str = "",
+    ) -> RelinkRequest:
+        """A checked relink request from the form's raw text; raises ``InvalidRequest``."""
+        return cls(
+            integration_id=integration_id,
+            # Unknown strings are reported by the constructor with the other problems.
+            language=language,  # type: ignore[arg-type]
+            scope_config_id=scope_config_id,
+            link_type=link_type,  # type: ignore[arg-type]
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """The request body; the integration id goes into the address, not the body."""
+        body: dict[str, object] = {LANGUAGE: self.language.value, LINK_TYPE: self.link_type.value}
+        if self.scope_config_id is not None:
+            body[SCOPE_CONFIG_ID] = self.scope_config_id
+        return body
+
+
+_FORM_ORDER = (
+    EMAIL,
+    ORGANIZATION_NAME,
+    ORIGIN_ID,
+    INTEGRATION_ID,
+    CATEGORY,
+    TOOL,
+    REMOTE_ENVIRONMENT,
+    LANGUAGE,
+    LINK_TYPE,
+    SCOPE_CONFIG_ID,
+    ENABLE_FILTERING,
+    ENABLE_FIELD_MAPPING,
+)
+
+
+def _in_form_order(errors: Iterable[FieldError]) -> list[FieldError]:
+    """Errors in the order of the form, one per field, so messages read top to bottom."""
+    first: dict[str, FieldError] = {}
+    for error in errors:
+        first.setdefault(error.field, error)
+    rank = {name: index for index, name in enumerate(_FORM_ORDER)}
+    return sorted(first.values(), key=lambda e: rank.get(e.field, len(rank)))
+
+
+# --- as-you-type checks ----------------------------------------------------------------------
+
+
+def validate_field(
+    field: str,
+    value: str | bool | None,
+    *,
+    category: str | Category | None = None,
+    tool: str | None = None,
+    catalog: ToolCatalog | None = None,
+) -> str | None:
+    """The message for one field as the user types, or ``None`` if it is fine.
+
+    ``field`` is the wire name (e.g. ``"end_user_email"``). Rules that depend on another field
+    take it as ``category`` (for the tool and filtering) or ``tool`` (for the environment);
+    the tool is checked against ``catalog``, the bundled one if not given. Raises ``ValueError``
+    for a field name this module does not know (a programming mistake, not a user's).
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    parsed_category = _parse_enum(Category, category) if category is not None else None
+    checks: dict[str, Callable[[], str | None]] = {
+        EMAIL: lambda: _email_problem(text),
+        ORGANIZATION_NAME: lambda: _organization_problem(text),
+        ORIGIN_ID: lambda: _origin_id_problem(text or None),
+        CATEGORY: lambda: None if _parse_enum(Category, text) else _CATEGORY_PROBLEM,
+        TOOL: lambda: _tool_problem(
+            text or None,
+            parsed_category,
+            catalog if catalog is not None else ToolCatalog.bundled(),
+        ),
+        REMOTE_ENVIRONMENT: lambda: _remote_environment_problem(text or None, _optional(tool)),
+        LANGUAGE: lambda: None if _parse_enum(Language, text) else _LANGUAGE_PROBLEM,
+        LINK_TYPE: lambda: None if _parse_enum(LinkType, text) else _LINK_TYPE_PROBLEM,
+        SCOPE_CONFIG_ID: lambda: _scope_config_problem(text or None),
+        ENABLE_FILTERING: lambda: _filtering_problem(_bool_value(value), parsed_category),
+        ENABLE_FIELD_MAPPING: lambda: None,
+        INTEGRATION_ID: lambda: _integration_id_problem(text),
+    }
+    check = checks.get(field)
+    if check is None:
+        raise ValueError(f"validate_field does not know the field {field!r}")
+    return check()
