@@ -1,0 +1,224 @@
+"""Runs slow work (network calls) off the UI thread and hands the outcome back on the UI thread.
+
+The window must stay responsive while Kombo takes seconds to answer, and closing it mid-request
+must neither hang nor crash. One small helper does this for every caller (create link, relink,
+key check, catalog refresh), in the spirit of Anki's ``taskman`` and superqt's ``thread_worker``:
+
+* ``TaskRunner.run(work, on_done=..., on_error=...)`` calls ``work(cancel_token)`` on a worker
+  thread. The outcome travels back through a queued Qt signal, so callbacks always run on the UI
+  thread, where touching widgets is allowed.
+* Every task gets a ``kombo_desktop.core.client.CancelToken``. The token is created on the worker
+  thread because importing the client pulls in httpx, which is slow to import and must stay off
+  the start-up path; ``TaskHandle.cancel()`` works before and after that moment.
+* ``TaskRunner.shutdown()`` (called when the window closes) cancels everything, drops every
+  pending callback so none fires into a deleted widget, and waits a bounded time for workers.
+
+Workers are plain daemon ``threading.Thread``s rather than ``QThreadPool`` threads on purpose:
+Qt waits for every pooled thread when the pool or the application is destroyed, so one request
+stuck on a dead network would keep the program from quitting. A daemon thread never blocks exit,
+and ``threading.enumerate()`` sees it, so the tests' leak check catches a worker left running.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.client import CancelToken
+
+_log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_task_numbers = itertools.count(1)
+
+
+class TaskHandle:
+    """One running task: ask it to stop, see whether it was asked, wait for it (tests, shutdown)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._lock = threading.Lock()
+        self._cancel_requested = False
+        self._token: CancelToken | None = None
+        self._thread: threading.Thread | None = None
+
+    def cancel(self) -> None:
+        """Ask the work to stop. Thread-safe, idempotent, and never blocks."""
+        with self._lock:
+            self._cancel_requested = True
+            token = self._token
+        if token is not None:
+            token.cancel()
+
+    @property
+    def cancelled(self) -> bool:
+        """True once ``cancel()`` was called, whether or not the work has noticed yet."""
+        with self._lock:
+            return self._cancel_requested
+
+    @property
+    def running(self) -> bool:
+        """True while the worker thread is still executing ``work``."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the worker thread ends; True if it did within ``timeout`` seconds."""
+        if self._thread is None:
+            return True
+        self._thread.join(timeout)
+        return not self._thread.is_alive()
+
+    def _make_token(self) -> CancelToken:
+        """Create the real token on the worker thread, honouring a cancel that came earlier."""
+        from kombo_desktop.core.client import CancelToken
+
+        token = CancelToken()
+        with self._lock:
+            self._token = token
+            if self._cancel_requested:
+                token.cancel()
+        return token
+
+
+@dataclass
+class _Outcome:
+    """What a worker reports: its return value, or the exception it raised."""
+
+    value: Any = None
+    error: BaseException | None = None
+
+
+class _Relay(QObject):
+    """Carries one task's outcome from its worker to the UI thread through a queued signal.
+
+    It has no Qt parent and the worker keeps a Python reference to it until it has emitted, so
+    the C++ object can never be deleted under a running worker (e.g. when the window goes away).
+    """
+
+    finished = Signal(object, object)  # (TaskHandle, _Outcome)
+
+
+@dataclass
+class _Pending(Generic[T]):
+    relay: _Relay
+    on_done: Callable[[T], None] | None
+    on_error: Callable[[BaseException], None] | None
+    on_cancelled: Callable[[], None] | None
+    owner: QObject | None
+
+
+class TaskRunner(QObject):
+    """Starts background tasks for one window (or dialog) and delivers their outcomes to it.
+
+    Outcome rules, applied on the UI thread:
+
+    * the work returned and the task was not cancelled: ``on_done(value)``;
+    * the task was cancelled (before or during the work): ``on_cancelled()``, whatever the work
+      returned or raised, because the person has already moved on;
+    * the work raised: ``on_error(exception)``; without ``on_error`` the error is logged.
+
+    Nothing is delivered after ``shutdown()`` or after ``owner`` (if given) was deleted.
+    """
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: dict[TaskHandle, _Pending[Any]] = {}
+        self._closed = False
+
+    def run(
+        self,
+        work: Callable[[CancelToken], T],
+        *,
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        owner: QObject | None = None,
+        name: str = "task",
+    ) -> TaskHandle:
+        """Start ``work(cancel_token)`` on a worker thread and return its handle at once."""
+        if self._closed:
+            raise RuntimeError("This window is closing; no new background work can start.")
+        handle = TaskHandle(name)
+        relay = _Relay()
+        relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        self._pending[handle] = _Pending(relay, on_done, on_error, on_cancelled, owner)
+        if owner is not None:
+            # A dialog closed mid-check should stop its request, not just ignore the answer.
+            owner.destroyed.connect(handle.cancel)
+
+        def worker() -> None:
+            outcome = _Outcome()
+            try:
+                outcome.value = work(handle._make_token())
+            except BaseException as error:
+                outcome.error = error
+            try:
+                relay.finished.emit(handle, outcome)
+            except RuntimeError:  # the application is already gone; nobody is listening
+                _log.debug("task %s finished after the application quit", handle.name)
+
+        thread = threading.Thread(
+            target=worker, name=f"kombo-task-{name}-{next(_task_numbers)}", daemon=True
+        )
+        handle._thread = thread
+        thread.start()
+        return handle
+
+    @property
+    def active(self) -> list[TaskHandle]:
+        """Tasks whose outcome has not been delivered yet."""
+        return list(self._pending)
+
+    def cancel_all(self) -> None:
+        """Ask every task to stop; their ``on_cancelled`` callbacks follow on the UI thread."""
+        for handle in list(self._pending):
+            handle.cancel()
+
+    def shutdown(self, timeout: float = 3.0) -> bool:
+        """Cancel everything, drop all callbacks, and wait up to ``timeout`` seconds in total.
+
+        Returns True when every worker ended in time. A worker that did not (a network call that
+        ignores cancellation) is a daemon thread: it is abandoned and cannot block exit.
+        """
+        self._closed = True
+        handles = list(self._pending)
+        self._pending.clear()
+        for handle in handles:
+            handle.cancel()
+        deadline = time.monotonic() + timeout
+        all_ended = True
+        for handle in handles:
+            if not handle.wait(max(0.0, deadline - time.monotonic())):
+                _log.warning("background task %s did not stop in time; abandoning it", handle.name)
+                all_ended = False
+        return all_ended
+
+    @Slot(object, object)
+    def _deliver(self, handle: TaskHandle, outcome: _Outcome) -> None:
+        pending = self._pending.pop(handle, None)
+        if pending is None or self._closed:
+            return  # shut down, or already delivered
+        if pending.owner is not None:
+            if not shiboken6.isValid(pending.owner):
+                return  # the widget that asked is gone
+            pending.owner.destroyed.disconnect(handle.cancel)
+        if handle.cancelled:
+            if pending.on_cancelled is not None:
+                pending.on_cancelled()
+        elif outcome.error is None:
+            if pending.on_done is not None:
+                pending.on_done(outcome.value)
+        elif pending.on_error is not None:
+            pending.on_error(outcome.error)
+        else:
+            _log.error("background task %s failed", handle.name, exc_info=outcome.error)
