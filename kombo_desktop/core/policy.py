@@ -1,0 +1,285 @@
+"""Administrator defaults: profiles and rules an IT department sets for every user of a laptop.
+
+Companies roll this program out to many laptops at once. They want each copy to start already
+pointed at the right Kombo region, with their own profile names, and sometimes with parts of the
+program locked (no demo mode on a sales laptop, no way to point it at another server). They do
+that with one read-only JSON file in the system-wide configuration folder, which only an
+administrator can write and which the program never writes:
+
+=========  ==========================================================================
+Linux      ``/etc/xdg/kombo-desktop/policy.json`` (every folder in ``$XDG_CONFIG_DIRS``
+           is searched, ``/etc/xdg`` last)
+Windows    ``C:\\ProgramData\\kombo-desktop\\policy.json``
+macOS      ``/Library/Application Support/kombo-desktop/policy.json``
+=========  ==========================================================================
+
+The environment variable ``KOMBO_DESKTOP_POLICY`` names another file instead (tests, trials).
+
+The file (every key optional)::
+
+    {
+      "profiles": [
+        {"name": "default", "region": "EU"},
+        {"name": "us-team", "region": "US"},
+        {"name": "proxy", "region": "CUSTOM", "custom_base": "https://kombo.corp.example/v1"}
+      ],
+      "default_profile": "default",
+      "hide_demo": true,
+      "fixed_api_base": "https://api.kombo.dev/v1",
+      "default_language": "de",
+      "default_link_type": "MAGIC_LINK"
+    }
+
+API keys never go in this file: an administrator provisions them into each user's credential
+store with ``keyring set kombo-desktop <profile name>``.
+
+How the window uses it (``policy = load_policy()`` once at start):
+
+- ``policy.profiles``: profiles to offer in addition to the user's own; a user profile of the same
+  name is replaced by the administrator's, so IT can correct a region centrally.
+- ``policy.default_profile``: the profile to start with when the user has not chosen one.
+- ``policy.hide_demo``: no demo button or ``--demo``; the demo service is never started.
+- ``policy.fixed_api_base``: every profile talks to this API base; ``--api-base``,
+  ``KOMBO_API_BASE`` and the settings' region choice are ignored and shown as locked.
+- ``policy.default_language`` / ``policy.default_link_type``: the form's initial choices.
+- ``policy.problems``: plain sentences to show (once, in the status line) when the file exists
+  but could not be used in full; the rest of the file still applies.
+
+A broken file must never stop anyone from working, so nothing here raises: an unreadable or
+malformed file becomes an empty policy plus a sentence in ``problems``, and a bad entry is
+skipped with a sentence of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from kombo_desktop.core.vocabulary import Language, LinkType
+
+APP_NAME = "kombo-desktop"
+POLICY_FILE_NAME = "policy.json"
+POLICY_ENV = "KOMBO_DESKTOP_POLICY"
+
+# The regions an administrator can name; the same words as the settings' Region values.
+REGIONS = ("EU", "US", "CUSTOM")
+
+# A policy file is a few hundred bytes; anything huge is a mistake we refuse to parse.
+_MAX_POLICY_BYTES = 256 * 1024
+
+# Records one ignored part of the file as a plain sentence.
+_Skip = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class PolicyProfile:
+    """A connection profile prepared by the administrator (never holds a key)."""
+
+    name: str
+    region: str = "EU"  # one of REGIONS
+    custom_base: str | None = None  # only with region "CUSTOM"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What the administrator decided; the defaults mean "nothing decided"."""
+
+    profiles: tuple[PolicyProfile, ...] = ()
+    default_profile: str | None = None
+    hide_demo: bool = False
+    fixed_api_base: str | None = None
+    default_language: Language | None = None
+    default_link_type: LinkType | None = None
+    source: Path | None = None  # the file that was read, None when there is none
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def api_base_locked(self) -> bool:
+        """True when users may not choose the API base themselves."""
+        return self.fixed_api_base is not None
+
+    def profile(self, name: str) -> PolicyProfile | None:
+        """The administrator's profile of that name, if there is one."""
+        return next((p for p in self.profiles if p.name == name), None)
+
+
+def policy_locations(environ: Mapping[str, str] | None = None) -> list[Path]:
+    """Where a policy file is looked for, in order; the first one that exists is used."""
+    env = os.environ if environ is None else environ
+    override = env.get(POLICY_ENV, "").strip()
+    if override:
+        return [Path(override)]
+    return [folder / POLICY_FILE_NAME for folder in _system_config_folders(env)]
+
+
+def _system_config_folders(env: Mapping[str, str]) -> list[Path]:
+    """The platform's system-wide configuration folders for this program.
+
+    Written out here instead of asking platformdirs because the answer must not depend on the
+    user's environment in surprising ways, and Linux desktops often set ``XDG_CONFIG_DIRS`` to a
+    vendor folder first: every listed folder is searched and ``/etc/xdg`` always is.
+    """
+    if sys.platform == "win32":
+        program_data = env.get("PROGRAMDATA") or env.get("ALLUSERSPROFILE") or r"C:\ProgramData"
+        return [Path(program_data) / APP_NAME]
+    if sys.platform == "darwin":
+        return [Path("/Library/Application Support") / APP_NAME]
+    folders = [Path(p) for p in env.get("XDG_CONFIG_DIRS", "").split(os.pathsep) if p.strip()]
+    if Path("/etc/xdg") not in folders:
+        folders.append(Path("/etc/xdg"))
+    return [folder / APP_NAME for folder in folders]
+
+
+def load_policy(environ: Mapping[str, str] | None = None) -> Policy:
+    """Read the administrator's policy file; an empty policy when there is none. Never raises."""
+    env = os.environ if environ is None else environ
+    for location in policy_locations(env):
+        try:
+            if not location.is_file():
+                continue
+        except OSError:
+            continue
+        return _read_policy_file(location)
+    if env.get(POLICY_ENV, "").strip():
+        # Someone named a file on purpose; silently ignoring a typo would hide the mistake.
+        missing = policy_locations(env)[0]
+        return Policy(
+            problems=(f"The settings file {missing} named in {POLICY_ENV} was not found.",)
+        )
+    return Policy()
+
+
+def _read_policy_file(path: Path) -> Policy:
+    unusable = f"The administrator's settings file {path} could not be used"
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return Policy(source=path, problems=(f"{unusable}: {reason}. Ask your IT team.",))
+    if len(raw) > _MAX_POLICY_BYTES:
+        return Policy(
+            source=path, problems=(f"{unusable}: it is far too large. Ask your IT team.",)
+        )
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
+        return Policy(
+            source=path,
+            problems=(f"{unusable}: it is not valid JSON{where}. Ask your IT team.",),
+        )
+    if not isinstance(data, dict):
+        return Policy(
+            source=path,
+            problems=(f"{unusable}: it must hold one JSON object {{...}}. Ask your IT team.",),
+        )
+    return _parse(data, path)
+
+
+def _parse(data: dict[str, object], path: Path) -> Policy:
+    problems: list[str] = []
+
+    def skip(what: str) -> None:
+        problems.append(f"The administrator's settings file {path}: {what} It was ignored.")
+
+    profiles = _parse_profiles(data.get("profiles", []), skip)
+
+    default_profile = _optional_text(data.get("default_profile"), "default_profile", skip)
+    # A default may name one of the user's own profiles, so it is not checked against the list.
+
+    hide_demo = data.get("hide_demo", False)
+    if not isinstance(hide_demo, bool):
+        skip('"hide_demo" must be true or false.')
+        hide_demo = False
+
+    fixed_api_base = _optional_text(data.get("fixed_api_base"), "fixed_api_base", skip)
+    if fixed_api_base is not None and not _is_https_url(fixed_api_base):
+        skip(f'"fixed_api_base" must be an https:// address, not "{fixed_api_base}".')
+        fixed_api_base = None
+
+    language: Language | None = None
+    language_text = _optional_text(data.get("default_language"), "default_language", skip)
+    if language_text is not None:
+        try:
+            language = Language(language_text.lower())
+        except ValueError:
+            choices = ", ".join(item.value for item in Language)
+            skip(f'"default_language" must be one of {choices}, not "{language_text}".')
+
+    link_type: LinkType | None = None
+    link_type_text = _optional_text(data.get("default_link_type"), "default_link_type", skip)
+    if link_type_text is not None:
+        try:
+            link_type = LinkType(link_type_text.upper())
+        except ValueError:
+            choices = ", ".join(item.value for item in LinkType)
+            skip(f'"default_link_type" must be one of {choices}, not "{link_type_text}".')
+
+    return Policy(
+        profiles=profiles,
+        default_profile=default_profile,
+        hide_demo=hide_demo,
+        fixed_api_base=fixed_api_base.rstrip("/") if fixed_api_base else None,
+        default_language=language,
+        default_link_type=link_type,
+        source=path,
+        problems=tuple(problems),
+    )
+
+
+def _parse_profiles(value: object, skip: _Skip) -> tuple[PolicyProfile, ...]:
+    if not isinstance(value, list):
+        skip('"profiles" must be a list of profiles [...].')
+        return ()
+    profiles: list[PolicyProfile] = []
+    for number, entry in enumerate(value, start=1):
+        label = f"profile number {number}"
+        if not isinstance(entry, dict):
+            skip(f'{label} must be an object like {{"name": "default", "region": "EU"}}.')
+            continue
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            skip(f"{label} has no name.")
+            continue
+        name = name.strip()
+        if any(p.name == name for p in profiles):
+            skip(f'profile "{name}" is listed twice; the first one counts.')
+            continue
+        region = entry.get("region", "EU")
+        if not isinstance(region, str) or region.strip().upper() not in REGIONS:
+            skip(f'profile "{name}" has region "{region}"; use one of {", ".join(REGIONS)}.')
+            continue
+        region = region.strip().upper()
+        custom_base = entry.get("custom_base")
+        if region == "CUSTOM":
+            if not isinstance(custom_base, str) or not _is_https_url(custom_base.strip()):
+                skip(f'profile "{name}" needs an https:// "custom_base" for region CUSTOM.')
+                continue
+            custom_base = custom_base.strip().rstrip("/")
+        elif custom_base is not None:
+            skip(f'profile "{name}": "custom_base" only applies to region CUSTOM.')
+            custom_base = None
+        profiles.append(PolicyProfile(name=name, region=region, custom_base=custom_base))
+    return tuple(profiles)
+
+
+def _optional_text(value: object, key: str, skip: _Skip) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        skip(f'"{key}" must be text in quotes.')
+        return None
+    return value.strip() or None
+
+
+def _is_https_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and " " not in text
