@@ -1,0 +1,195 @@
+"""The program's log file, and the filter that keeps API keys out of it.
+
+Support asks users to send the log file, and users share their screen while looking at it, so a
+key must never reach it in any form: not in a message, not in its arguments, not in a traceback,
+not in ``extra`` fields. Two layers make sure of that. ``RedactingFilter`` rewrites each record
+before any handler formats it (so other handlers added later see only masked text), and
+``RedactingFormatter`` masks the finished line once more, covering whatever a format string pulls
+in from the record.
+
+What is masked: every key registered with ``register_secret`` (``CredentialStore`` registers each
+key it sees), anything after ``Bearer``, the value of an ``Authorization`` header, and values
+written as ``api_key=...`` or ``"api_key": "..."``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from logging.handlers import RotatingFileHandler
+from typing import Any
+
+from kombo_desktop.core.paths import AppPaths
+
+MASK = "[hidden]"
+# Registering shorter strings would mask ordinary words all over the log.
+MIN_SECRET_LENGTH = 8
+LOG_MAX_BYTES = 1_000_000
+LOG_BACKUP_COUNT = 5
+LOG_FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
+
+_secrets: set[str] = set()
+_secrets_lock = threading.Lock()
+_secret_pattern: re.Pattern[str] | None = None
+
+# A value already masked is left alone, so masking twice gives the same text. The possessive
+# quantifiers (``*+``) stop the regex from backing off a space or quote to dodge that check.
+_NOT_MASKED = r"(?![\"']?" + re.escape(MASK) + r")"
+# An Authorization value runs to its closing quote, or to the end of the line when unquoted.
+_AUTHORIZATION = re.compile(
+    r"""(?P<name>authorization["']?\s*+[:=]\s*+)"""
+    + _NOT_MASKED
+    + r"""(?:(?P<quote>["'])(?:(?!(?P=quote))[^\r\n])*(?P=quote)|[^\r\n]+)""",
+    re.IGNORECASE,
+)
+_BEARER = re.compile(r"(?P<name>bearer\s++)" + _NOT_MASKED + r"""[^\s"',;)}\]]+""", re.IGNORECASE)
+_API_KEY = re.compile(
+    r"""(?P<name>api[_-]?key["']?\s*+[:=]\s*+["']?+)""" + _NOT_MASKED + r"""[^\s"',;&)}\]]+""",
+    re.IGNORECASE,
+)
+
+# Attributes every LogRecord has; anything else on a record came from ``extra``.
+_STANDARD_RECORD_ATTRIBUTES = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+
+
+def register_secret(secret: str | None) -> None:
+    """Mask this text in every log line from now on. Empty or very short values are ignored."""
+    global _secret_pattern
+    if not secret:
+        return
+    candidates = {secret, secret.strip()}
+    with _secrets_lock:
+        added = False
+        for candidate in candidates:
+            if len(candidate) >= MIN_SECRET_LENGTH and candidate not in _secrets:
+                _secrets.add(candidate)
+                added = True
+        if added:
+            # Longest first, so a key that contains another registered key is masked whole.
+            ordered = sorted(_secrets, key=len, reverse=True)
+            _secret_pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+
+def redact(text: str) -> str:
+    """``text`` with every secret and credential-looking value replaced by ``[hidden]``."""
+    pattern = _secret_pattern
+    if pattern is not None:
+        text = pattern.sub(MASK, text)
+    text = _AUTHORIZATION.sub(_keep_name, text)
+    text = _BEARER.sub(_keep_name, text)
+    return _API_KEY.sub(_keep_name, text)
+
+
+def _keep_name(match: re.Match[str]) -> str:
+    quote = match.groupdict().get("quote") or ""
+    return f"{match.group('name')}{quote}{MASK}{quote}"
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record so that nothing secret is left in it; never drops a record.
+
+    The message is formatted with its arguments first and the result masked, because a key can
+    hide inside any argument's ``repr``. The traceback is rendered and masked the same way, and
+    ``exc_info`` is cleared so no later formatter renders the unmasked one again.
+    """
+
+    _formatter = logging.Formatter()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(_message_of(record))
+        record.args = None
+        if record.exc_info:
+            if not record.exc_text:
+                record.exc_text = self._formatter.formatException(record.exc_info)
+            record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        for name, value in list(vars(record).items()):
+            if name not in _STANDARD_RECORD_ATTRIBUTES:
+                setattr(record, name, _redact_value(value))
+        return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Masks the finished line: the last guard, whatever the format string includes."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class _KomboLogHandler(RotatingFileHandler):
+    """The program's own handler, told apart from handlers others installed."""
+
+
+def configure_logging(paths: AppPaths) -> None:
+    """Write INFO and above to a rotating log file (1 MB, 5 old files kept), keys masked.
+
+    Calling it again with the same paths changes nothing; with other paths the file moves there.
+    Raises ``OSError`` when the log folder cannot be created or the file cannot be opened; the
+    program can carry on without a log file.
+    """
+    root = logging.getLogger()
+    log_file = paths.log_file.absolute()
+    for handler in list(root.handlers):
+        if isinstance(handler, _KomboLogHandler):
+            if handler.baseFilename == str(log_file):
+                return
+            root.removeHandler(handler)
+            handler.close()
+    paths.ensure()
+    handler = _KomboLogHandler(
+        log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
+    )
+    handler.setLevel(logging.INFO)
+    handler.addFilter(RedactingFilter())
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
+    root.addHandler(handler)
+    if root.getEffectiveLevel() > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def stop_logging() -> None:
+    """Close the log file and detach it (at exit, or before its folder is removed)."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        if isinstance(handler, _KomboLogHandler):
+            root.removeHandler(handler)
+            handler.close()
+
+
+def _message_of(record: logging.LogRecord) -> str:
+    try:
+        return record.getMessage()
+    except Exception:
+        # A bad format string must not stop the log line, nor leak the raw arguments.
+        return f"{_safe_str(record.msg)} (arguments: {_safe_repr(record.args)})"
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    text = _safe_str(value)
+    masked = redact(text)
+    return value if masked == text else masked
+
+
+def _safe_str(value: object) -> str:
+    try:
+        return str(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
+
+
+def _safe_repr(value: object) -> str:
+    try:
+        return repr(value)
+    except Exception:
+        return f"<unprintable {type(value).__name__}>"
