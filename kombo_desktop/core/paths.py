@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-APP_NAME = "KomboDesktop"
+# The same folder name as the administrator policy folder and the credential service name.
+APP_NAME = "kombo-desktop"
 HOME_VARIABLE = "KOMBO_DESKTOP_HOME"
 
 # Folders only the signed-in user may enter: the history holds customers' e-mail addresses.
