@@ -60,7 +60,7 @@ class AppPaths:
         # Imported here: only the default case needs it, and tests never reach it by accident.
         import platformdirs
 
-        # appauthor=False: without it Windows nests the folder twice (KomboDesktop\KomboDesktop).
+        # appauthor=False: without it Windows nests the folder twice (kombo-desktop\kombo-desktop).
         return cls(
             config_dir=platformdirs.user_config_path(APP_NAME, appauthor=False),
             data_dir=platformdirs.user_data_path(APP_NAME, appauthor=False),
