@@ -162,35 +162,33 @@ def _ascii_label_length(label: str) -> int:
 
 
 def _domain_problem(domain: str) -> str | None:
+    where = "The e-mail address's domain (after the @)"
     if domain.startswith(".") or domain.endswith(".") or ".." in domain:
         return (
-            "The domain after the @ can't start or end with a dot or have two dots in a row. "
+            f"{where} can't start or end with a dot or have two dots in a row. "
             f"Check the address, like {_EXAMPLE_EMAIL}."
         )
     labels = domain.split(".")
     if len(labels) < 2:
         return (
-            "The domain after the @ is incomplete: it needs an ending like .com or .de "
+            f"{where} is incomplete: it needs an ending like .com or .de "
             f"(for example {_EXAMPLE_EMAIL})."
         )
     for label in labels:
-        if not all(ch.isalnum() or ch == "-" for ch in label):
-            bad = next(ch for ch in label if not (ch.isalnum() or ch == "-"))
-            return (
-                f"The domain after the @ can't contain “{bad}”. Check the address, "
-                f"like {_EXAMPLE_EMAIL}."
-            )
+        bad = next((ch for ch in label if not (ch.isalnum() or ch == "-")), None)
+        if bad is not None:
+            return f"{where} can't contain “{bad}”. Check the address, like {_EXAMPLE_EMAIL}."
         if label.startswith("-") or label.endswith("-"):
-            return "A domain name can't start or end with a hyphen (-). Check the address."
+            return f"{where} can't start or end a part with a hyphen (-). Check the address."
         if _ascii_label_length(label) > 63:
-            return "The domain after the @ has a part that is too long. Check the address."
+            return f"{where} has a part that is too long. Check the address."
     if sum(_ascii_label_length(label) for label in labels) + len(labels) - 1 > 253:
-        return "The domain after the @ is too long. Check the address."
+        return f"{where} is too long. Check the address."
     ending = labels[-1]
     punycode_ending = ending.casefold().startswith("xn--") and len(ending) > 4
     if not punycode_ending and (len(ending) < 2 or not ending.isalpha()):
         return (
-            f"The domain must end with a real ending like .com or .de, not “.{ending}”. "
+            f"The e-mail address must end with a real ending like .com or .de, not “.{ending}”. "
             "Check the address."
         )
     return None

@@ -1,0 +1,667 @@
+"""The link and relink request models: every rule, the messages, and the wire bodies.
+
+Bodies are checked against Kombo's published schema (a copy in tests/data, so a fresh clone
+needs nothing outside the repository).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator, FormatChecker
+
+from kombo_desktop.core.catalog import Tool, ToolCatalog
+from kombo_desktop.core.link_request import (
+    CATEGORY,
+    EMAIL,
+    ENABLE_FIELD_MAPPING,
+    ENABLE_FILTERING,
+    INTEGRATION_ID,
+    LANGUAGE,
+    LINK_TYPE,
+    ORGANIZATION_NAME,
+    ORIGIN_ID,
+    REMOTE_ENVIRONMENT,
+    SCOPE_CONFIG_ID,
+    TOOL,
+    FieldError,
+    InvalidRequest,
+    LinkRequest,
+    RelinkRequest,
+    validate_field,
+)
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "openapi-subset.json"
+
+
+@cache
+def _schemas() -> dict[str, Any]:
+    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return cast(dict[str, Any], document["components"]["schemas"])
+
+
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(_schemas()[name], format_checker=FormatChecker())
+
+
+def assert_valid_create_body(body: dict[str, object]) -> None:
+    errors = [e.message for e in _validator("PostConnectCreateLinkRequestBody").iter_errors(body)]
+    assert errors == [], f"{body} breaks the schema: {errors}"
+
+
+def assert_valid_relink_body(body: dict[str, object]) -> None:
+    validator = _validator("PostIntegrationsIntegrationIdRelinkRequestBody")
+    errors = [e.message for e in validator.iter_errors(body)]
+    assert errors == [], f"{body} breaks the schema: {errors}"
+
+
+def form(**overrides: Any) -> dict[str, Any]:
+    """A valid form, changed where a test needs it."""
+    values: dict[str, Any] = {"email": "anna@example.com", "organization_name": "Acme GmbH"}
+    values.update(overrides)
+    return values
+
+
+def errors_of(**overrides: Any) -> InvalidRequest:
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest.from_form(**form(**overrides))
+    return caught.value
+
+
+def only_error(field: str, **overrides: Any) -> str:
+    """The single message a form with ``overrides`` gets, checked to be about ``field``."""
+    invalid = errors_of(**overrides)
+    assert invalid.fields == (field,), invalid.errors
+    message = invalid.message_for(field)
+    assert message
+    return message
+
+
+# --- e-mail --------------------------------------------------------------------------------
+
+GOOD_EMAILS = [
+    "anna@example.com",
+    "Anna.Berg@Example.COM",
+    "anna+crm@example.com",
+    "anna.b+tag-1@mail.eu.example.co.uk",
+    "o'brien@example.ie",
+    "x@a.io",
+    "jürgen@müller.de",
+    "user@例え.jp",
+    "user@xn--mller-kva.de",
+    "user@example.xn--p1ai",
+    "a_b-c@sub-domain.example.org",
+    "{weird}!#$%&*=?^`|~@example.com",
+]
+
+BAD_EMAILS = [
+    ("", "Enter the customer's e-mail address"),
+    ("   ", "Enter the customer's e-mail address"),
+    ("anna", "needs an @"),
+    ("anna.example.com", "needs an @"),
+    ("a@b", "incomplete"),
+    ("anna@localhost", "incomplete"),
+    ("@x.com", "before the @"),
+    ("anna@", "after the @"),
+    ("a@@b.com", "more than one @"),
+    ("anna@example.com,bob@example.com", "more than one @"),
+    ("anna@example.com bob@example.com", "spaces"),
+    ("anna berg@example.com", "spaces"),
+    ("anna@exa mple.com", "spaces"),
+    ("a@b..com", "two dots"),
+    ("a@b.com.", "two dots"),
+    ("a@.b.com", "two dots"),
+    ("a.@b.com", "two dots"),
+    (".a@b.com", "two dots"),
+    ("a..b@c.com", "two dots"),
+    ("a@-b.com", "hyphen"),
+    ("a@b-.com", "hyphen"),
+    ("a@b.c", "real ending"),
+    ("a@b.123", "real ending"),
+    ("a@1.2.3.4", "real ending"),
+    ("a@b_c.com", "can't contain “_”"),
+    ("a@[127.0.0.1]", "can't contain"),
+    ('"anna"@example.com', "can't contain “\"”"),
+    ("a,b@example.com", "can't contain “,”"),
+    ("<anna@example.com>", "can't contain “<”"),
+    ("anna@example.com\x00", "invisible"),
+    ("a" * 65 + "@example.com", "too long"),
+    ("anna@" + "a" * 64 + ".com", "too long"),
+    ("anna@" + ".".join(["abcdefghij"] * 23) + ".com", "too long"),
+    ("a" * 60 + "@" + "b" * 190 + ".com", "too long (at most 254"),
+]
+
+
+@pytest.mark.parametrize("email", GOOD_EMAILS)
+def test_real_addresses_pass(email: str) -> None:
+    assert validate_field(EMAIL, email) is None
+    request = LinkRequest.from_form(**form(email=email))
+    assert request.end_user_email == email
+
+
+@pytest.mark.parametrize(("email", "hint"), BAD_EMAILS)
+def test_broken_addresses_are_refused_with_a_hint(email: str, hint: str) -> None:
+    message = only_error(EMAIL, email=email)
+    assert hint in message
+    assert "e-mail" in message
+    assert validate_field(EMAIL, email) == message
+
+
+def test_email_is_trimmed() -> None:
+    request = LinkRequest.from_form(**form(email="  anna@example.com\n"))
+    assert request.end_user_email == "anna@example.com"
+
+
+def test_email_length_limit_is_inclusive() -> None:
+    longest = "a" * 64 + "@" + ".".join(["b" * 61] * 3) + ".com"
+    assert len(longest) == 254
+    assert validate_field(EMAIL, longest) is None
+    assert validate_field(EMAIL, "a" + longest) is not None
+
+
+# --- organisation name ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\t"])
+def test_organisation_name_is_required(name: str) -> None:
+    message = only_error(ORGANIZATION_NAME, organization_name=name)
+    assert message == "Enter the name of the customer's organisation, like Acme GmbH."
+
+
+def test_organisation_name_is_trimmed() -> None:
+    request = LinkRequest.from_form(**form(organization_name="  Müller & Söhne KG  "))
+    assert request.end_user_organization_name == "Müller & Söhne KG"
+
+
+def test_organisation_name_length_is_capped() -> None:
+    assert LinkRequest.from_form(**form(organization_name="x" * 200))
+    message = only_error(ORGANIZATION_NAME, organization_name="x" * 201)
+    assert "too long" in message
+    assert "200" in message
+
+
+def test_organisation_name_stays_on_one_line() -> None:
+    message = only_error(ORGANIZATION_NAME, organization_name="Acme\nGmbH")
+    assert "line breaks" in message
+
+
+# --- origin id -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("origin_id", ["", "   "])
+def test_empty_origin_id_is_never_sent(origin_id: str) -> None:
+    request = LinkRequest.from_form(**form(origin_id=origin_id))
+    assert request.end_user_origin_id is None
+    assert ORIGIN_ID not in request.to_json()
+
+
+def test_origin_id_is_sent_trimmed() -> None:
+    request = LinkRequest.from_form(**form(origin_id=" cust-42 "))
+    assert request.to_json()[ORIGIN_ID] == "cust-42"
+
+
+def test_origin_id_length_and_control_characters() -> None:
+    assert LinkRequest.from_form(**form(origin_id="7" * 200)).end_user_origin_id == "7" * 200
+    assert "too long" in only_error(ORIGIN_ID, origin_id="7" * 201)
+    assert "line breaks" in only_error(ORIGIN_ID, origin_id="a\tb")
+
+
+def test_constructor_also_drops_an_empty_origin_id() -> None:
+    request = LinkRequest("anna@example.com", "Acme", end_user_origin_id="")
+    assert request.end_user_origin_id is None
+    assert ORIGIN_ID not in request.to_json()
+
+
+# --- remote environment --------------------------------------------------------------------
+
+
+def test_remote_environment_needs_a_tool() -> None:
+    message = only_error(REMOTE_ENVIRONMENT, remote_environment="DEMO")
+    assert "Choose a tool" in message
+    assert validate_field(REMOTE_ENVIRONMENT, "DEMO", tool=None) == message
+    assert validate_field(REMOTE_ENVIRONMENT, "DEMO", tool="  ") == message
+
+
+def test_remote_environment_with_a_tool_is_sent() -> None:
+    request = LinkRequest.from_form(**form(tool="haileyhr", remote_environment=" DEMO "))
+    assert request.to_json()[REMOTE_ENVIRONMENT] == "DEMO"
+    assert validate_field(REMOTE_ENVIRONMENT, "DEMO", tool="haileyhr") is None
+
+
+def test_empty_remote_environment_is_fine_without_a_tool() -> None:
+    request = LinkRequest.from_form(**form(remote_environment="  "))
+    assert REMOTE_ENVIRONMENT not in request.to_json()
+    assert validate_field(REMOTE_ENVIRONMENT, "", tool=None) is None
+
+
+def test_remote_environment_length_is_capped() -> None:
+    assert LinkRequest.from_form(**form(tool="haileyhr", remote_environment="E" * 100))
+    message = only_error(REMOTE_ENVIRONMENT, tool="haileyhr", remote_environment="E" * 101)
+    assert "too long" in message
+
+
+# --- filtering and field mapping -----------------------------------------------------------
+
+
+def test_filtering_is_allowed_for_hr_systems() -> None:
+    request = LinkRequest.from_form(**form(category="HRIS", enable_filtering=True))
+    assert request.to_json()[ENABLE_FILTERING] is True
+    assert validate_field(ENABLE_FILTERING, True, category="HRIS") is None
+
+
+@pytest.mark.parametrize("category", ["ATS", "ASSESSMENT", "LMS"])
+def test_filtering_is_refused_outside_hr_systems(category: str) -> None:
+    message = only_error(ENABLE_FILTERING, category=category, enable_filtering=True)
+    assert "only available for HR systems" in message
+    assert validate_field(ENABLE_FILTERING, True, category=category) == message
+    assert validate_field(ENABLE_FILTERING, False, category=category) is None
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_field_mapping_is_allowed_everywhere(category: Category) -> None:
+    request = LinkRequest.from_form(**form(category=category.value, enable_field_mapping=True))
+    assert request.to_json()[ENABLE_FIELD_MAPPING] is True
+    assert validate_field(ENABLE_FIELD_MAPPING, True, category=category) is None
+
+
+# --- tool ----------------------------------------------------------------------------------
+
+
+def test_no_tool_lets_the_customer_choose() -> None:
+    for tool in (None, "", "  "):
+        request = LinkRequest.from_form(**form(tool=tool))
+        assert request.integration_tool is None
+        assert TOOL not in request.to_json()
+    assert validate_field(TOOL, "", category="HRIS") is None
+
+
+def test_tool_must_belong_to_the_category() -> None:
+    message = only_error(TOOL, category="HRIS", tool="lever")
+    assert message.startswith("Lever can't be connected as “HR system (HRIS)”")
+    assert validate_field(TOOL, "lever", category="HRIS") == message
+    assert validate_field(TOOL, "lever", category="ATS") is None
+    request = LinkRequest.from_form(**form(category="ATS", tool="lever"))
+    assert request.to_json()[TOOL] == "lever"
+
+
+def test_multi_category_tools_fit_each_of_their_categories() -> None:
+    for category in ("HRIS", "ATS"):
+        assert LinkRequest.from_form(**form(category=category, tool="personio"))
+    assert "can't be connected" in only_error(TOOL, category="ASSESSMENT", tool="personio")
+    for category in ("HRIS", "ATS", "LMS"):
+        assert LinkRequest.from_form(**form(category=category, tool="sandbox"))
+
+
+def test_unknown_tool_is_refused() -> None:
+    message = only_error(TOOL, tool="notatool")
+    assert "“notatool” is not a tool Kombo offers" in message
+    assert "Choose a tool from the list" in message
+
+
+def test_tool_id_with_odd_characters_is_refused_without_a_catalog_lookup() -> None:
+    message = only_error(TOOL, tool="Personio HR")
+    assert "not a tool name" in message
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest("anna@example.com", "Acme", integration_tool="a/b")
+    assert caught.value.fields == (TOOL,)
+
+
+def test_tool_is_checked_against_the_catalog_given() -> None:
+    refreshed = ToolCatalog.bundled().with_category_tools(
+        Category.HRIS, [Tool("brandnewhr", "Brand New HR", (Category.HRIS,))]
+    )
+    request = LinkRequest.from_form(**form(tool="brandnewhr", catalog=refreshed))
+    assert request.integration_tool == "brandnewhr"
+    assert validate_field(TOOL, "brandnewhr", category="HRIS", catalog=refreshed) is None
+    # Personio is not enabled in that environment's HRIS list any more.
+    assert "can't be connected" in only_error(TOOL, tool="personio", catalog=refreshed)
+    # The bundled list does not know the new tool.
+    assert "not a tool Kombo offers" in only_error(TOOL, tool="brandnewhr")
+
+
+# --- category, language, link type ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("HRIS", Category.HRIS), ("ats", Category.ATS), (" Lms ", Category.LMS)],
+)
+def test_category_is_read_from_its_enum(text: str, expected: Category) -> None:
+    request = LinkRequest.from_form(**form(category=text))
+    assert request.integration_category is expected
+    assert request.to_json()[CATEGORY] == expected.value
+    assert validate_field(CATEGORY, text) is None
+
+
+@pytest.mark.parametrize("text", ["", "CRM", "HR", "HRIS,ATS"])
+def test_unknown_category_is_a_field_error(text: str) -> None:
+    message = only_error(CATEGORY, category=text)
+    assert "kind of system" in message
+    assert validate_field(CATEGORY, text) == message
+
+
+def test_unknown_category_does_not_cause_follow_up_complaints() -> None:
+    # Filtering and the tool cannot be judged against a category that does not exist.
+    invalid = errors_of(category="CRM", enable_filtering=True, tool="lever")
+    assert invalid.fields == (CATEGORY,)
+
+
+@pytest.mark.parametrize("text", ["en", "de", "FR", " it ", "es"])
+def test_language_is_read_from_its_enum(text: str) -> None:
+    request = LinkRequest.from_form(**form(language=text))
+    assert request.language is Language(text.strip().lower())
+    assert validate_field(LANGUAGE, text) is None
+
+
+@pytest.mark.parametrize("text", ["", "nl", "english", "en-US"])
+def test_unknown_language_is_a_field_error(text: str) -> None:
+    message = only_error(LANGUAGE, language=text)
+    assert "English, Deutsch, Français, Italiano or Español" in message
+    assert validate_field(LANGUAGE, text) == message
+
+
+@pytest.mark.parametrize("text", ["MAGIC_LINK", "EMBEDDED", "embedded"])
+def test_link_type_is_read_from_its_enum(text: str) -> None:
+    request = LinkRequest.from_form(**form(link_type=text))
+    assert request.link_type is LinkType(text.upper())
+    assert validate_field(LINK_TYPE, text) is None
+
+
+@pytest.mark.parametrize("text", ["", "QR", "MAGIC LINK"])
+def test_unknown_link_type_is_a_field_error(text: str) -> None:
+    message = only_error(LINK_TYPE, link_type=text)
+    assert "valid 1 year" in message
+    assert validate_field(LINK_TYPE, text) == message
+
+
+def test_defaults_suit_staff_sending_links_by_hand() -> None:
+    request = LinkRequest.from_form(**form())
+    assert request.link_type is LinkType.MAGIC_LINK
+    assert request.language is Language.EN
+    assert request.integration_category is Category.HRIS
+    body = request.to_json()
+    # Kombo's own default is EMBEDDED (valid 1 hour), so the choice must be on the wire.
+    assert body[LINK_TYPE] == "MAGIC_LINK"
+
+
+def test_constructor_turns_enum_text_into_members_and_rejects_the_rest() -> None:
+    request = LinkRequest(
+        "anna@example.com",
+        "Acme",
+        integration_category=cast(Category, "ATS"),
+        language=cast(Language, "de"),
+        link_type=cast(LinkType, "EMBEDDED"),
+    )
+    assert request.integration_category is Category.ATS
+    assert request.language is Language.DE
+    assert request.link_type is LinkType.EMBEDDED
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest("anna@example.com", "Acme", integration_category=cast(Category, "CRM"))
+    assert caught.value.fields == (CATEGORY,)
+
+
+# --- scope config --------------------------------------------------------------------------
+
+
+def test_scope_config_id_is_optional_and_trimmed() -> None:
+    assert SCOPE_CONFIG_ID not in LinkRequest.from_form(**form(scope_config_id=" ")).to_json()
+    request = LinkRequest.from_form(**form(scope_config_id=" sc_8a7Vb "))
+    assert request.to_json()[SCOPE_CONFIG_ID] == "sc_8a7Vb"
+    assert validate_field(SCOPE_CONFIG_ID, "sc_8a7Vb") is None
+
+
+def test_scope_config_id_has_no_spaces_and_a_length_cap() -> None:
+    message = only_error(SCOPE_CONFIG_ID, scope_config_id="sc 8a7Vb")
+    assert "can't contain spaces" in message
+    assert validate_field(SCOPE_CONFIG_ID, "sc 8a7Vb") == message
+    assert LinkRequest.from_form(**form(scope_config_id="s" * 200))
+    assert "too long" in only_error(SCOPE_CONFIG_ID, scope_config_id="s" * 201)
+
+
+# --- all problems at once ------------------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once_in_form_order() -> None:
+    invalid = errors_of(
+        email="a@b",
+        organization_name=" ",
+        origin_id="x" * 500,
+        category="ASSESSMENT",
+        tool="lever",
+        language="nl",
+        link_type="QR",
+        scope_config_id="a b",
+        enable_filtering=True,
+    )
+    assert invalid.fields == (
+        EMAIL,
+        ORGANIZATION_NAME,
+        ORIGIN_ID,
+        TOOL,
+        LANGUAGE,
+        LINK_TYPE,
+        SCOPE_CONFIG_ID,
+        ENABLE_FILTERING,
+    )
+    assert str(invalid).splitlines() == [error.message for error in invalid.errors]
+    assert isinstance(invalid, ValueError)
+
+
+def test_remote_environment_and_email_problems_come_together() -> None:
+    invalid = errors_of(email="", remote_environment="DEMO")
+    assert invalid.fields == (EMAIL, REMOTE_ENVIRONMENT)
+    assert invalid.message_for(ORGANIZATION_NAME) is None
+    assert invalid.errors[0] == FieldError(EMAIL, invalid.message_for(EMAIL) or "")
+
+
+def _all_messages() -> list[str]:
+    messages = [validate_field(EMAIL, email) for email, _ in BAD_EMAILS]
+    messages += [
+        validate_field(ORGANIZATION_NAME, ""),
+        validate_field(ORGANIZATION_NAME, "x" * 300),
+        validate_field(ORIGIN_ID, "x" * 300),
+        validate_field(CATEGORY, "CRM"),
+        validate_field(TOOL, "lever", category="HRIS"),
+        validate_field(TOOL, "nope"),
+        validate_field(TOOL, "no pe"),
+        validate_field(REMOTE_ENVIRONMENT, "DEMO"),
+        validate_field(LANGUAGE, "nl"),
+        validate_field(LINK_TYPE, "QR"),
+        validate_field(SCOPE_CONFIG_ID, "a b"),
+        validate_field(ENABLE_FILTERING, True, category="ATS"),
+        validate_field(INTEGRATION_ID, ""),
+        validate_field(INTEGRATION_ID, "personio"),
+        validate_field(INTEGRATION_ID, "personio:a/b"),
+    ]
+    return [message for message in messages if message is not None]
+
+
+def test_messages_are_plain_sentences_without_jargon() -> None:
+    messages = _all_messages()
+    assert len(messages) == len(BAD_EMAILS) + 15
+    for message in messages:
+        assert message[0].isupper() or message[0] in "“", message
+        assert message.endswith("."), message
+        for jargon in ("end_user", "integration_", "null", "enum", "regex", "invalid", "None"):
+            assert jargon not in message, message
+
+
+# --- wire bodies against Kombo's schema ----------------------------------------------------
+
+
+def test_minimal_body_matches_the_schema() -> None:
+    body = LinkRequest.from_form(**form()).to_json()
+    assert body == {
+        EMAIL: "anna@example.com",
+        ORGANIZATION_NAME: "Acme GmbH",
+        CATEGORY: "HRIS",
+        LANGUAGE: "en",
+        ENABLE_FILTERING: False,
+        ENABLE_FIELD_MAPPING: False,
+        LINK_TYPE: "MAGIC_LINK",
+    }
+    assert_valid_create_body(body)
+
+
+def test_full_body_matches_the_schema() -> None:
+    request = LinkRequest.from_form(
+        email="anna@example.com",
+        organization_name="Acme GmbH",
+        origin_id="cust-42",
+        category="HRIS",
+        tool="haileyhr",
+        remote_environment="DEMO",
+        language="de",
+        link_type="EMBEDDED",
+        scope_config_id="sc_1",
+        enable_filtering=True,
+        enable_field_mapping=True,
+    )
+    body = request.to_json()
+    assert len(body) == 11
+    assert_valid_create_body(body)
+
+
+def test_the_schema_would_refuse_null_so_none_is_left_out() -> None:
+    """Why ``to_json`` omits None: the schema's enums have no null (a test that can fail)."""
+    body = LinkRequest.from_form(**form()).to_json()
+    with pytest.raises(AssertionError, match="breaks the schema"):
+        assert_valid_create_body({**body, TOOL: None})
+    assert all(value is not None for value in body.values())
+
+
+def test_every_published_tool_makes_a_valid_body_in_each_of_its_categories() -> None:
+    enum = _schemas()["PostConnectCreateLinkRequestBody"]["properties"][TOOL]["enum"]
+    assert len(enum) == 190
+    catalog = ToolCatalog.bundled()
+    for tool_id in enum:
+        tool = catalog.get(tool_id)
+        assert tool is not None, tool_id
+        for category in tool.categories:
+            request = LinkRequest.from_form(**form(category=category.value, tool=tool_id))
+            assert_valid_create_body(request.to_json())
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.one_of(st.text(max_size=80), st.text(alphabet='ab1.@-_+ ü,"é', max_size=30)))
+def test_any_text_accepted_as_email_makes_a_valid_body(text: str) -> None:
+    problem = validate_field(EMAIL, text)
+    if problem is None:
+        body = LinkRequest.from_form(**form(email=text)).to_json()
+        assert_valid_create_body(body)
+        local, _, domain = cast(str, body[EMAIL]).partition("@")
+        assert local and "." in domain and " " not in local + domain
+    else:
+        with pytest.raises(InvalidRequest):
+            LinkRequest.from_form(**form(email=text))
+
+
+@settings(deadline=None)
+@given(
+    st.emails().map(lambda e: e.lower()),
+    st.text(min_size=1, max_size=50).filter(lambda s: s.strip() and s.isprintable()),
+)
+def test_generated_addresses_and_names_pass(email: str, name: str) -> None:
+    request = LinkRequest.from_form(**form(email=email, organization_name=name))
+    assert_valid_create_body(request.to_json())
+
+
+# --- relink --------------------------------------------------------------------------------
+
+
+def test_relink_body_matches_the_schema_without_the_id() -> None:
+    request = RelinkRequest.from_form(integration_id=" personio:93fCvorjZ2jas7ZekX1V1n5d ")
+    assert request.integration_id == "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    body = request.to_json()
+    assert body == {LANGUAGE: "en", LINK_TYPE: "MAGIC_LINK"}
+    assert_valid_relink_body(body)
+
+    full = RelinkRequest.from_form(
+        integration_id="workday:Ab_c-1.2~x",
+        language="fr",
+        link_type="EMBEDDED",
+        scope_config_id="s1",
+    )
+    assert full.to_json() == {LANGUAGE: "fr", LINK_TYPE: "EMBEDDED", SCOPE_CONFIG_ID: "s1"}
+    assert_valid_relink_body(full.to_json())
+
+
+@pytest.mark.parametrize(
+    ("integration_id", "hint"),
+    [
+        ("", "Enter the integration id"),
+        ("   ", "Enter the integration id"),
+        ("93fCvorjZ2jas7ZekX1V1n5d", "starts with the tool's name and a colon"),
+        ("personio:", "starts with the tool's name and a colon"),
+        (":93fCvorjZ2jas7ZekX1V1n5d", "starts with the tool's name and a colon"),
+        ("personio: 93fC", "can't contain spaces"),
+        ("https://app.kombo.dev/integrations/personio:93fC", "web address"),
+        ("personio:93fC/relink", "characters an id can't have"),
+        ("personio:93fC?x=1", "characters an id can't have"),
+        ("personio:93:fC", "characters an id can't have"),
+        ("per$onio:93fC", "characters an id can't have"),
+        ("personio:" + "a" * 200, "too long"),
+    ],
+)
+def test_bad_integration_ids_are_refused(integration_id: str, hint: str) -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        RelinkRequest.from_form(integration_id=integration_id)
+    assert caught.value.fields == (INTEGRATION_ID,)
+    message = caught.value.message_for(INTEGRATION_ID)
+    assert message is not None
+    assert hint in message
+    assert "personio:93fCvorjZ2jas7ZekX1V1n5d" in message
+    assert validate_field(INTEGRATION_ID, integration_id) == message
+
+
+@pytest.mark.parametrize(
+    "integration_id",
+    ["personio:93fCvorjZ2jas7ZekX1V1n5d", "360learning:abc", "workday:A-b_c.d~e"],
+)
+def test_good_integration_ids_pass(integration_id: str) -> None:
+    assert validate_field(INTEGRATION_ID, integration_id) is None
+    assert RelinkRequest.from_form(integration_id=integration_id).integration_id == integration_id
+
+
+def test_relink_reports_every_problem_at_once() -> None:
+    with pytest.raises(InvalidRequest) as caught:
+        RelinkRequest.from_form(
+            integration_id="nope", language="nl", link_type="QR", scope_config_id="a b"
+        )
+    assert caught.value.fields == (INTEGRATION_ID, LANGUAGE, LINK_TYPE, SCOPE_CONFIG_ID)
+
+
+def test_relink_reads_enums_case_insensitively() -> None:
+    request = RelinkRequest.from_form(
+        integration_id="lever:x1", language="DE", link_type="embedded"
+    )
+    assert request.language is Language.DE
+    assert request.link_type is LinkType.EMBEDDED
+    assert (
+        RelinkRequest.from_form(integration_id="lever:x1", scope_config_id="").scope_config_id
+        is None
+    )
+
+
+# --- validate_field ------------------------------------------------------------------------
+
+
+def test_validate_field_refuses_a_field_it_does_not_know() -> None:
+    with pytest.raises(ValueError, match="end_user_phone"):
+        validate_field("end_user_phone", "123")
+
+
+def test_validate_field_accepts_what_the_form_accepts() -> None:
+    assert validate_field(ORGANIZATION_NAME, " Acme ") is None
+    assert validate_field(ORIGIN_ID, "") is None
+    assert validate_field(ENABLE_FILTERING, "true", category="ATS") is not None
+    assert validate_field(ENABLE_FILTERING, "false", category="ATS") is None
+    # Without a category, filtering cannot be judged yet.
+    assert validate_field(ENABLE_FILTERING, True) is None
