@@ -1,0 +1,246 @@
+"""API keys: kept in the operating system's password store, and nowhere else on disk.
+
+The key of each connection profile lives in the credential store through ``keyring``'s module
+functions under service ``kombo-desktop`` and the profile's name as user name, so an administrator
+can provision it with ``keyring set kombo-desktop default``.
+
+Not every computer has a working store: headless Linux has none, a locked keychain refuses, a
+broken D-Bus session raises odd errors. Then the key is kept in this process's memory until the
+program closes and ``problem`` says so in plain words. It is never written to a file instead: a
+plain-text key on a laptop is worse than typing it again tomorrow.
+
+``KOMBO_API_KEY`` overrides the stored key for one run and is never saved.
+
+Every key this module sees is registered with the log filter, so it cannot reach the log file
+even if some message carries it by mistake.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+from collections.abc import Mapping
+from enum import Enum
+
+from kombo_desktop.core.logs import register_secret
+
+SERVICE_NAME = "kombo-desktop"
+API_KEY_VARIABLE = "KOMBO_API_KEY"
+# Windows Credential Manager stores at most about 1280 characters per secret (2560 bytes).
+MAX_KEY_LENGTH = 1280
+
+STORE_UNAVAILABLE = (
+    "Your computer's password store is not available, so the key is kept only until you "
+    "close the program."
+)
+STORE_LOCKED = (
+    "Your computer's password store is locked, so the key is kept only until you close the "
+    "program. Unlock it and save the key again to keep it."
+)
+STORE_UNREADABLE = (
+    "Your computer's password store could not be read, so a saved key cannot be used. Enter "
+    "the key in Settings; it is kept until you close the program."
+)
+STORE_NOT_CLEARED = (
+    "The key could not be removed from your computer's password store because the store is "
+    "not available. It is no longer used in this session."
+)
+
+_log = logging.getLogger(__name__)
+
+
+class KeyLocation(Enum):
+    """Where the key in use comes from; the settings screen tells the user."""
+
+    CREDENTIAL_STORE = "credential_store"
+    SESSION_ONLY = "session_only"
+    ENVIRONMENT = "environment"
+
+
+class InvalidApiKeyError(ValueError):
+    """The pasted text cannot be a key; ``str(error)`` says what to do, in plain words."""
+
+
+def clean_api_key(raw: str) -> str:
+    """The key without the spaces and line breaks that come along when it is copied.
+
+    Raises ``InvalidApiKeyError`` when nothing is left, when the key is longer than the
+    credential store can hold, or when it has spaces or control characters inside (which would
+    also break the ``Authorization`` header).
+    """
+    key = raw.strip()
+    if not key:
+        raise InvalidApiKeyError(
+            "Paste the API key from the Kombo dashboard (Secrets page); the field is empty."
+        )
+    if len(key) > MAX_KEY_LENGTH:
+        raise InvalidApiKeyError(
+            f"This is too long to be a Kombo API key ({len(key)} characters; at most "
+            f"{MAX_KEY_LENGTH} fit). Copy only the key from the Kombo dashboard."
+        )
+    if any(char.isspace() or not char.isprintable() for char in key):
+        raise InvalidApiKeyError(
+            "The key has spaces or line breaks in the middle. Copy it again from the Kombo "
+            "dashboard in one piece."
+        )
+    return key
+
+
+class CredentialStore:
+    """API keys per profile: environment override, then this session's memory, then the store.
+
+    Safe to use from the UI thread and a worker thread at once.
+    """
+
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self._environ = os.environ if environ is None else environ
+        self._session: dict[str, str] = {}
+        self._problem: str | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def problem(self) -> str | None:
+        """A plain sentence when the password store let us down, else None.
+
+        It stays while any key is held for this session only, and clears once the store works
+        again for every profile.
+        """
+        with self._lock:
+            return self._problem
+
+    def get(self, profile: str) -> str | None:
+        """The key to use for ``profile``, or None when there is none."""
+        override = self._environment_key()
+        if override is not None:
+            return override
+        with self._lock:
+            kept = self._session.get(profile)
+        if kept is not None:
+            return kept
+        stored = self._read_store(profile)
+        if stored is None:
+            return None
+        register_secret(stored)
+        key = stored.strip()
+        return key or None
+
+    def save(self, profile: str, key: str) -> KeyLocation:
+        """Keep ``key`` for ``profile``; returns where it went.
+
+        Raises ``InvalidApiKeyError`` for text that cannot be a key. While ``KOMBO_API_KEY`` is
+        set that key is still the one in use; the saved one takes over on a run without it.
+        """
+        register_secret(key)
+        cleaned = clean_api_key(key)
+        try:
+            import keyring
+
+            keyring.set_password(SERVICE_NAME, profile, cleaned)
+        except _store_errors() as error:
+            locked = _is_locked(error)
+            _log.warning(
+                "Credential store refused to save the key for profile %r (%s); keeping it "
+                "for this session only.",
+                profile,
+                type(error).__name__,
+            )
+            with self._lock:
+                self._session[profile] = cleaned
+                self._problem = STORE_LOCKED if locked else STORE_UNAVAILABLE
+            return KeyLocation.SESSION_ONLY
+        with self._lock:
+            self._session.pop(profile, None)
+            self._clear_problem_if_resolved()
+        _log.info("Saved the key for profile %r in the credential store.", profile)
+        return KeyLocation.CREDENTIAL_STORE
+
+    def delete(self, profile: str) -> None:
+        """Forget the key of ``profile`` in this session and in the store (if it was there)."""
+        with self._lock:
+            self._session.pop(profile, None)
+        try:
+            import keyring
+            from keyring.errors import PasswordDeleteError
+
+            # Nothing stored is already the state the user asked for.
+            with contextlib.suppress(PasswordDeleteError):
+                keyring.delete_password(SERVICE_NAME, profile)
+        except _store_errors() as error:
+            _log.warning(
+                "Credential store refused to delete the key for profile %r (%s).",
+                profile,
+                type(error).__name__,
+            )
+            with self._lock:
+                self._problem = STORE_NOT_CLEARED
+            return
+        with self._lock:
+            self._clear_problem_if_resolved()
+        _log.info("Deleted the key for profile %r from the credential store.", profile)
+
+    def location(self, profile: str) -> KeyLocation | None:
+        """Where the key ``get(profile)`` returns comes from; None when there is no key."""
+        if self._environment_key() is not None:
+            return KeyLocation.ENVIRONMENT
+        with self._lock:
+            if profile in self._session:
+                return KeyLocation.SESSION_ONLY
+        stored = self._read_store(profile)
+        if stored is not None and stored.strip():
+            register_secret(stored)
+            return KeyLocation.CREDENTIAL_STORE
+        return None
+
+    def _environment_key(self) -> str | None:
+        value = self._environ.get(API_KEY_VARIABLE)
+        if value is None:
+            return None
+        register_secret(value)
+        return value.strip() or None
+
+    def _read_store(self, profile: str) -> str | None:
+        try:
+            import keyring
+
+            value = keyring.get_password(SERVICE_NAME, profile)
+        except _store_errors() as error:
+            _log.warning(
+                "Credential store could not be read for profile %r (%s).",
+                profile,
+                type(error).__name__,
+            )
+            with self._lock:
+                self._problem = STORE_LOCKED if _is_locked(error) else STORE_UNREADABLE
+            return None
+        with self._lock:
+            self._clear_problem_if_resolved()
+        return value
+
+    def _clear_problem_if_resolved(self) -> None:
+        # The store works again; only keys still held for this session keep the warning alive.
+        if not self._session:
+            self._problem = None
+
+
+def _store_errors() -> tuple[type[Exception], ...]:
+    """What a credential store can raise besides ``KeyringError``.
+
+    Backends built on D-Bus, the Windows API or the macOS Security framework surface their
+    failures as ``RuntimeError`` or ``OSError``; a frozen build missing the package surfaces as
+    ``ImportError``. All of them mean the same to the user: the store cannot be used now.
+    """
+    try:
+        from keyring.errors import KeyringError
+    except ImportError:
+        return (ImportError, RuntimeError, OSError)
+    return (KeyringError, ImportError, RuntimeError, OSError)
+
+
+def _is_locked(error: Exception) -> bool:
+    try:
+        from keyring.errors import KeyringLocked
+    except ImportError:
+        return False
+    return isinstance(error, KeyringLocked)

@@ -1,0 +1,423 @@
+"""API keys in the credential store, in memory when there is none, and never in a file."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+from kombo_desktop.core.credentials import (
+    API_KEY_VARIABLE,
+    MAX_KEY_LENGTH,
+    SERVICE_NAME,
+    STORE_LOCKED,
+    STORE_NOT_CLEARED,
+    STORE_UNAVAILABLE,
+    STORE_UNREADABLE,
+    CredentialStore,
+    InvalidApiKeyError,
+    KeyLocation,
+    clean_api_key,
+)
+from kombo_desktop.core.logs import configure_logging, stop_logging
+from kombo_desktop.core.paths import AppPaths
+from tests.support.keyrings import InMemoryKeyring, LockedKeyring, NoCredentialServiceKeyring
+
+
+def new_key() -> str:
+    return "kmb_" + secrets.token_urlsafe(30)
+
+
+class DBusBrokenKeyring(KeyringBackend):
+    """A backend whose platform layer fails with a plain RuntimeError, as D-Bus errors do."""
+
+    priority = 0  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
+
+
+class OsErrorKeyring(KeyringBackend):
+    """A backend whose operating-system call fails (Windows API errors are OSErrors)."""
+
+    priority = 0  # type: ignore[assignment]
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise OSError(1312, "A specified logon session does not exist.")
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise OSError(1312, "A specified logon session does not exist.")
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise OSError(1312, "A specified logon session does not exist.")
+
+
+@pytest.fixture
+def no_store() -> None:
+    keyring.set_keyring(NoCredentialServiceKeyring())
+
+
+def files_containing(root: Path, text: str) -> list[Path]:
+    needle = text.encode("utf-8")
+    return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+# --- a working credential store -------------------------------------------------------------
+
+
+def test_saved_key_goes_to_the_store_under_the_contract_names(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.save("default", key) is KeyLocation.CREDENTIAL_STORE
+
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): key}
+    assert keyring.get_password("kombo-desktop", "default") == key
+    assert store.get("default") == key
+    assert store.location("default") is KeyLocation.CREDENTIAL_STORE
+    assert store.problem is None
+
+
+def test_key_is_found_by_a_later_run() -> None:
+    key = new_key()
+    CredentialStore({}).save("us-team", key)
+
+    later = CredentialStore({})
+    assert later.get("us-team") == key
+    assert later.get("default") is None
+
+
+def test_key_provisioned_by_an_administrator_is_used() -> None:
+    key = new_key()
+    keyring.set_password("kombo-desktop", "default", key)  # what `keyring set` does
+
+    assert CredentialStore({}).get("default") == key
+
+
+def test_profiles_have_separate_keys(memory_keyring: InMemoryKeyring) -> None:
+    store = CredentialStore({})
+    eu, us = new_key(), new_key()
+    store.save("default", eu)
+    store.save("us", us)
+
+    assert store.get("default") == eu
+    assert store.get("us") == us
+    assert len(memory_keyring.secrets) == 2
+
+
+def test_no_key_means_none() -> None:
+    store = CredentialStore({})
+
+    assert store.get("default") is None
+    assert store.location("default") is None
+    assert store.problem is None
+
+
+def test_pasted_whitespace_and_line_breaks_are_trimmed(memory_keyring: InMemoryKeyring) -> None:
+    key = new_key()
+    store = CredentialStore({})
+    store.save("default", f"  \t{key}\r\n")
+
+    assert memory_keyring.secrets[(SERVICE_NAME, "default")] == key
+    assert store.get("default") == key
+
+
+def test_saving_again_replaces_the_key() -> None:
+    store = CredentialStore({})
+    store.save("default", new_key())
+    second = new_key()
+    store.save("default", second)
+
+    assert CredentialStore({}).get("default") == second
+
+
+def test_delete_removes_the_key(memory_keyring: InMemoryKeyring) -> None:
+    store = CredentialStore({})
+    store.save("default", new_key())
+
+    store.delete("default")
+
+    assert memory_keyring.secrets == {}
+    assert store.get("default") is None
+    assert store.location("default") is None
+    assert store.problem is None
+
+
+def test_deleting_a_key_that_was_never_saved_is_fine() -> None:
+    store = CredentialStore({})
+    store.delete("nobody")
+
+    assert store.problem is None
+
+
+# --- what is rejected -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t\r\n"])
+def test_empty_key_is_rejected(text: str, memory_keyring: InMemoryKeyring) -> None:
+    with pytest.raises(InvalidApiKeyError, match="empty"):
+        CredentialStore({}).save("default", text)
+    assert memory_keyring.secrets == {}
+
+
+def test_key_too_long_for_windows_credential_manager_is_rejected(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    with pytest.raises(InvalidApiKeyError, match="too long") as caught:
+        CredentialStore({}).save("default", "k" * (MAX_KEY_LENGTH + 1))
+    assert "k" * 20 not in str(caught.value)  # the message never repeats the key
+    assert memory_keyring.secrets == {}
+
+
+def test_key_of_the_maximum_length_is_accepted() -> None:
+    key = "k" * MAX_KEY_LENGTH
+    assert CredentialStore({}).save("default", key) is KeyLocation.CREDENTIAL_STORE
+    assert CredentialStore({}).get("default") == key
+
+
+@pytest.mark.parametrize("inside", [" ", "\n", "\t", "\x00", "\u2028"])
+def test_key_with_breaks_inside_is_rejected(inside: str) -> None:
+    with pytest.raises(InvalidApiKeyError, match="in one piece"):
+        clean_api_key(f"kmb_first_half{inside}second_half")
+
+
+# --- KOMBO_API_KEY ----------------------------------------------------------------------------
+
+
+def test_environment_key_wins_for_this_run(memory_keyring: InMemoryKeyring) -> None:
+    stored, override = new_key(), new_key()
+    CredentialStore({}).save("default", stored)
+
+    store = CredentialStore({API_KEY_VARIABLE: f"{override}\n"})
+
+    assert store.get("default") == override
+    assert store.get("any-profile") == override
+    assert store.location("default") is KeyLocation.ENVIRONMENT
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): stored}
+
+
+def test_environment_key_is_read_from_the_process_environment(
+    monkeypatch: pytest.MonkeyPatch, memory_keyring: InMemoryKeyring, isolated_home: Path
+) -> None:
+    override = new_key()
+    monkeypatch.setenv("KOMBO_API_KEY", override)
+    store = CredentialStore()
+
+    assert store.get("default") == override
+    assert memory_keyring.secrets == {}
+    assert not isolated_home.exists() or files_containing(isolated_home, override) == []
+
+
+def test_blank_environment_key_is_ignored() -> None:
+    stored = new_key()
+    CredentialStore({}).save("default", stored)
+
+    store = CredentialStore({API_KEY_VARIABLE: "  "})
+    assert store.get("default") == stored
+    assert store.location("default") is KeyLocation.CREDENTIAL_STORE
+
+
+def test_saving_while_overridden_keeps_the_override_in_use(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    override, typed = new_key(), new_key()
+    store = CredentialStore({API_KEY_VARIABLE: override})
+
+    assert store.save("default", typed) is KeyLocation.CREDENTIAL_STORE
+    assert store.get("default") == override
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): typed}
+
+
+# --- no credential store, or a locked or broken one -----------------------------------------
+
+
+@pytest.mark.usefixtures("no_store")
+def test_without_a_store_the_key_is_kept_for_the_session_only() -> None:
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.save("default", key) is KeyLocation.SESSION_ONLY
+
+    assert store.get("default") == key
+    assert store.location("default") is KeyLocation.SESSION_ONLY
+    assert store.problem == STORE_UNAVAILABLE
+    assert "only until you close the program" in STORE_UNAVAILABLE
+    assert CredentialStore({}).get("default") is None  # the next run does not have it
+
+
+@pytest.mark.usefixtures("no_store")
+def test_without_a_store_reading_reports_the_problem() -> None:
+    store = CredentialStore({})
+
+    assert store.get("default") is None
+    assert store.location("default") is None
+    assert store.problem == STORE_UNREADABLE
+
+
+@pytest.mark.usefixtures("no_store")
+def test_without_a_store_delete_forgets_the_session_key_and_says_so() -> None:
+    store = CredentialStore({})
+    store.save("default", new_key())
+
+    store.delete("default")
+
+    assert store.problem == STORE_NOT_CLEARED
+    assert store.get("default") is None
+
+
+def test_locked_store_keeps_the_key_for_the_session() -> None:
+    keyring.set_keyring(LockedKeyring())
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.save("default", key) is KeyLocation.SESSION_ONLY
+    assert store.get("default") == key
+    assert store.problem == STORE_LOCKED
+
+
+def test_locked_store_on_reading_says_it_is_locked() -> None:
+    keyring.set_keyring(LockedKeyring())
+    store = CredentialStore({})
+
+    assert store.get("default") is None
+    assert store.problem == STORE_LOCKED
+
+
+@pytest.mark.parametrize("backend", [DBusBrokenKeyring, OsErrorKeyring])
+def test_backends_failing_with_plain_errors_fall_back_to_the_session(
+    backend: type[KeyringBackend],
+) -> None:
+    keyring.set_keyring(backend())
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.get("default") is None
+    assert store.save("default", key) is KeyLocation.SESSION_ONLY
+    assert store.get("default") == key
+    assert store.problem == STORE_UNAVAILABLE
+    store.delete("default")
+    assert store.problem == STORE_NOT_CLEARED
+
+
+def test_missing_keyring_package_falls_back_to_the_session(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "keyring", None)  # `import keyring` now fails
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.save("default", key) is KeyLocation.SESSION_ONLY
+    assert store.get("default") == key
+    assert store.problem == STORE_UNAVAILABLE
+
+
+def test_store_that_recovers_takes_the_key_and_clears_the_problem(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    keyring.set_keyring(LockedKeyring())
+    store = CredentialStore({})
+    key = new_key()
+    store.save("default", key)
+    assert store.problem == STORE_LOCKED
+
+    keyring.set_keyring(memory_keyring)  # the user unlocked it
+    assert store.save("default", key) is KeyLocation.CREDENTIAL_STORE
+
+    assert store.problem is None
+    assert store.location("default") is KeyLocation.CREDENTIAL_STORE
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): key}
+
+
+def test_problem_stays_while_another_profile_is_session_only(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    store = CredentialStore({})
+    keyring.set_keyring(NoCredentialServiceKeyring())
+    store.save("us", new_key())
+
+    keyring.set_keyring(memory_keyring)
+    store.save("default", new_key())
+
+    assert store.problem == STORE_UNAVAILABLE
+    assert store.location("us") is KeyLocation.SESSION_ONLY
+
+
+# --- never on disk, never in the log ---------------------------------------------------------
+
+
+@pytest.fixture
+def logging_to_home() -> Iterator[AppPaths]:
+    root = logging.getLogger()
+    level = root.level
+    paths = AppPaths.from_environment()
+    configure_logging(paths)
+    yield paths
+    stop_logging()
+    root.setLevel(level)
+
+
+@pytest.mark.parametrize("backend", [InMemoryKeyring, NoCredentialServiceKeyring, LockedKeyring])
+def test_key_never_reaches_a_file_or_the_log(
+    backend: type[KeyringBackend], logging_to_home: AppPaths, isolated_home: Path
+) -> None:
+    keyring.set_keyring(backend())
+    key, override = new_key(), new_key()
+    store = CredentialStore({})
+    store.save("default", f" {key}\n")
+    store.get("default")
+    store.location("default")
+    CredentialStore({API_KEY_VARIABLE: override}).get("default")
+
+    log = logging.getLogger("kombo_desktop.tests.credentials")
+    log.info("a careless message with %s and %s", key, override)
+    log.error("Authorization: Bearer %s", key)
+    store.delete("default")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    assert logging_to_home.log_file.is_file()
+    assert "profile 'default'" in logging_to_home.log_file.read_text(encoding="utf-8")
+    for secret in (key, override):
+        assert files_containing(isolated_home, secret) == []
+
+
+def test_administrator_key_read_from_the_store_is_masked_in_the_log(
+    logging_to_home: AppPaths,
+) -> None:
+    key = new_key()
+    keyring.set_password(SERVICE_NAME, "default", key)
+    CredentialStore({}).get("default")
+
+    logging.getLogger("kombo_desktop.tests.credentials").warning("key was %s", key)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    text = logging_to_home.log_file.read_text(encoding="utf-8")
+    assert key not in text
+    assert "key was [hidden]" in text
+
+
+def test_importing_the_module_does_not_import_keyring() -> None:
+    code = (
+        "import sys, kombo_desktop.core.credentials; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'keyring'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
