@@ -1,0 +1,374 @@
+"""``kombo-desktop --self-test``: proves an installed copy has all it needs, without a screen.
+
+Packaged builds fail in ways the source tree never shows: a Qt plugin or system library left
+out, a data file not bundled, keyring's backends missing because their package metadata was not
+copied (keyring finds its backends through entry points), the CA bundle absent. Each of those
+only surfaces when a user clicks something. This runs every such path once, off screen, and
+prints one JSON line::
+
+    {"ok": true, "version": "0.1.0", "checks": {"window": {"ok": true, "detail": "...",
+     "ms": 412.3}, ...}, "total_ms": 655.0}
+
+The exit code is 0 only when every check holds, so CI, installers and IT scripts can rely on it.
+
+It deliberately does *not* require a running credential service (CI machines and fresh
+headless servers have none): it checks that the platform's keyring backend is bundled and
+importable, not that it can store a secret. It never reads or writes a real API key, and it runs
+with a temporary ``KOMBO_DESKTOP_HOME`` so the user's settings, history and logs are not touched.
+
+Called by ``kombo_desktop.app.main`` for ``--self-test`` before any ``QApplication`` exists.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kombo_desktop import __version__
+from kombo_desktop.core.resources import resources_dir
+
+EXPECTED_TOOL_COUNT = 203
+APP_ICON = "icons/kombo-desktop.png"
+# A realistic link: long enough to need a mid-size QR version, with query characters.
+SAMPLE_LINK = (
+    "https://connect.kombo.dev/v1/link?token=SELFTEST-0123456789abcdefghijklmnopqrstuvwxyz"
+)
+
+# Widgets the contract promises; if the window is built without them, automation breaks.
+_REQUIRED_WIDGETS = ("emailEdit", "organizationEdit", "createButton", "linkField", "qrView")
+
+# The keyring backend (entry point name, module) each platform must ship, plus the modules that
+# backend needs but imports inside try/except, so a missing one would fail silently.
+_KEYRING_BACKENDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "linux": (
+        "SecretService",
+        "keyring.backends.SecretService",
+        ("secretstorage", "secretstorage.dhcrypto", "jeepney", "jeepney.io.blocking"),
+    ),
+    "win32": (
+        "Windows",
+        "keyring.backends.Windows",
+        ("win32ctypes.pywin32.win32cred", "win32ctypes.pywin32.pywintypes"),
+    ),
+    "darwin": ("macOS", "keyring.backends.macOS", ("keyring.backends.macOS.api",)),
+}
+
+# The native Qt platform plugin per system; the packaged build must be able to load it.
+_NATIVE_PLATFORM_PLUGINS = {"linux": "xcb", "win32": "windows", "darwin": "cocoa"}
+
+
+class CheckError(Exception):
+    """A check found a real problem; the message says which."""
+
+
+def _platform_key() -> str:
+    return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+def run_self_test(argv: list[str]) -> int:
+    """Run every check, print one JSON line on stdout, return the process exit code.
+
+    ``argv`` is the program's command line (unused today; accepted so the flag parser can hand
+    everything over unchanged).
+    """
+    del argv
+    started = time.perf_counter()
+    _choose_offscreen_platform(os.environ)
+    checks: dict[str, dict[str, Any]] = {}
+    with _temporary_home():
+        for name, check in _CHECKS:
+            checks[name] = _timed(check)
+    ok = all(result["ok"] for result in checks.values())
+    report = {
+        "ok": ok,
+        "version": __version__,
+        "checks": checks,
+        "total_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    print(json.dumps(report), flush=True)
+    return 0 if ok else 1
+
+
+def _choose_offscreen_platform(environ: os._Environ[str] | dict[str, str]) -> None:
+    """Build off screen when there is no display (CI, SSH), unless the caller chose a platform.
+
+    Only Linux can lack a display; Windows and macOS sessions always have one, and the window is
+    never shown anyway. Must happen before the QApplication is created.
+    """
+    if not sys.platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return
+    if not environ.get("DISPLAY") and not environ.get("WAYLAND_DISPLAY"):
+        environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
+@contextmanager
+def _temporary_home() -> Iterator[None]:
+    """Point KOMBO_DESKTOP_HOME at a throw-away folder so the test leaves no trace."""
+    previous = os.environ.get("KOMBO_DESKTOP_HOME")
+    folder = tempfile.mkdtemp(prefix="kombo-self-test-")
+    os.environ["KOMBO_DESKTOP_HOME"] = folder
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("KOMBO_DESKTOP_HOME", None)
+        else:
+            os.environ["KOMBO_DESKTOP_HOME"] = previous
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _timed(check: Callable[[], str]) -> dict[str, Any]:
+    started = time.perf_counter()
+    try:
+        detail, ok = check(), True
+    except CheckError as failure:
+        detail, ok = str(failure), False
+    except Exception as error:  # a crash in a check is a finding, not a reason to stop
+        detail, ok = f"{type(error).__name__}: {error}", False
+    return {"ok": ok, "detail": detail, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+# --- bundled files ---------------------------------------------------------------------------
+
+
+def check_tool_catalog() -> str:
+    """The tool list the form offers: all of Kombo's tools, parsed the way the program does."""
+    from kombo_desktop.core.catalog import parse_tools_tsv
+
+    path = resources_dir() / "tools.tsv"
+    if not path.is_file():
+        raise CheckError(f"{path} is missing")
+    tools = parse_tools_tsv(path.read_text(encoding="utf-8"))
+    if len(tools) != EXPECTED_TOOL_COUNT:
+        raise CheckError(f"{path} holds {len(tools)} tools, expected {EXPECTED_TOOL_COUNT}")
+    return f"{len(tools)} tools from {path}"
+
+
+def check_resources() -> str:
+    """Every other bundled file: the icon, and the invitation texts when the build has them."""
+    folder = resources_dir()
+    if not folder.is_dir():
+        raise CheckError(f"resource folder {folder} is missing")
+    icon = folder / APP_ICON
+    if not icon.is_file() or icon.stat().st_size == 0:
+        raise CheckError(f"icon {icon} is missing")
+    found = [APP_ICON]
+    invitations = folder / "invitations"
+    if invitations.exists():
+        texts = sorted(p for p in invitations.rglob("*") if p.is_file())
+        if not texts:
+            raise CheckError(f"invitation folder {invitations} is empty")
+        for text in texts:
+            text.read_text(encoding="utf-8")  # must be readable text, not a broken copy
+        found.append(f"{len(texts)} invitation files")
+    return f"{folder}: " + ", ".join(found)
+
+
+# --- security and network stack --------------------------------------------------------------
+
+
+def check_ca_bundle() -> str:
+    """certifi's CA file: the fallback trust store when the system's cannot be used."""
+    import certifi
+
+    path = Path(certifi.where())
+    if not path.is_file():
+        raise CheckError(f"CA bundle {path} is missing")
+    count = path.read_text(encoding="ascii", errors="replace").count("BEGIN CERTIFICATE")
+    if count < 50:
+        raise CheckError(f"CA bundle {path} holds only {count} certificates")
+    return f"{count} certificates in {path}"
+
+
+def check_truststore() -> str:
+    """truststore: verifies TLS with the system's trust store (corporate proxies' roots)."""
+    import ssl
+
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if context.verify_mode != ssl.CERT_REQUIRED:
+        raise CheckError("truststore made a context that does not verify certificates")
+    return f"truststore {truststore.__version__}, {ssl.OPENSSL_VERSION}"
+
+
+def check_httpx() -> str:
+    """httpx and its transport stack import and build a client (no request is sent)."""
+    import ssl
+
+    import httpx
+    import truststore
+
+    client = httpx.Client(verify=truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT), timeout=5.0)
+    client.close()
+    return f"httpx {httpx.__version__}"
+
+
+def check_keyring() -> str:
+    """keyring's backend for this system is bundled and discoverable; no service is needed."""
+    import keyring
+    import keyring.backend
+
+    platform = _platform_key()
+    if platform not in _KEYRING_BACKENDS:
+        raise CheckError(f"no known credential store for platform {sys.platform}")
+    entry_name, module_name, helpers = _KEYRING_BACKENDS[platform]
+    names = {ep.name for ep in metadata.entry_points(group="keyring.backends")}
+    if entry_name not in names:
+        raise CheckError(
+            f"keyring cannot discover its {entry_name} backend (package metadata missing; "
+            f"found: {', '.join(sorted(names)) or 'none'})"
+        )
+    for module in (module_name, *helpers):
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            raise CheckError(f"{module} is not bundled: {error}") from error
+    backends = keyring.backend.get_all_keyring()
+    viable = ", ".join(sorted(type(b).__module__ + "." + type(b).__name__ for b in backends))
+    return f"{module_name} bundled; usable here: {viable or 'none (no credential service running)'}"
+
+
+# --- Qt ----------------------------------------------------------------------------------------
+
+
+def _application() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else "kombo-desktop"])
+    return app
+
+
+def check_qt_platform() -> str:
+    """The native platform plugin is bundled and its system libraries are installed.
+
+    An off-screen run never uses the native plugin, so it is loaded (not started) by hand: the
+    load fails when a system library it links against (e.g. libxcb-cursor0) is missing.
+    """
+    from PySide6.QtCore import QCoreApplication, QPluginLoader
+
+    app = _application()
+    native = _NATIVE_PLATFORM_PLUGINS.get(_platform_key())
+    if native is None:
+        return f"running on {app.platformName()}"
+    plugin = _find_platform_plugin(native, QCoreApplication.libraryPaths())
+    if plugin is None:
+        raise CheckError(
+            f"Qt platform plugin '{native}' is not bundled "
+            f"(searched {', '.join(QCoreApplication.libraryPaths())})"
+        )
+    loader = QPluginLoader(str(plugin))
+    if not loader.load():
+        raise CheckError(f"Qt platform plugin {plugin} cannot be loaded: {loader.errorString()}")
+    return f"running on {app.platformName()}; {plugin.name} loads"
+
+
+def _find_platform_plugin(name: str, library_paths: list[str]) -> Path | None:
+    prefixes = {"linux": "libq", "darwin": "libq", "win32": "q"}
+    suffixes = {"linux": ".so", "darwin": ".dylib", "win32": ".dll"}
+    platform = _platform_key()
+    file_name = f"{prefixes[platform]}{name}{suffixes[platform]}"
+    for folder in library_paths:
+        candidate = Path(folder) / "platforms" / file_name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def check_qr() -> str:
+    """A QR code is rendered the way the window renders it and reads back as the link."""
+    from kombo_desktop.core.qr import qr_matrix
+    from kombo_desktop.ui.qr_image import qr_qimage
+
+    _application()
+    module_pixels = 4
+    image = qr_qimage(SAMPLE_LINK, module_pixels=module_pixels)
+    matrix = qr_matrix(SAMPLE_LINK)
+    if image.isNull() or image.width() != len(matrix) * module_pixels:
+        raise CheckError(f"QR image has the wrong size {image.width()}x{image.height()}")
+    try:
+        import zxingcpp
+    except ImportError:  # packaged builds do not ship a decoder: compare with the matrix
+        return _compare_with_matrix(image, matrix, module_pixels)
+    results = zxingcpp.read_barcodes(image)
+    texts = [result.text for result in results]
+    if texts != [SAMPLE_LINK]:
+        raise CheckError(f"QR code decodes to {texts!r}, expected the link")
+    return f"{len(matrix)}x{len(matrix)} modules, decoded back to the link"
+
+
+def _compare_with_matrix(image: Any, matrix: list[list[bool]], module_pixels: int) -> str:
+    from PySide6.QtGui import qGray
+
+    wrong = 0
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            center = module_pixels // 2
+            gray = qGray(image.pixel(column * module_pixels + center, row * module_pixels + center))
+            if (gray < 128) != dark:
+                wrong += 1
+    if wrong:
+        raise CheckError(f"{wrong} QR modules are painted wrong")
+    return f"{len(matrix)}x{len(matrix)} modules, every module painted as the code says"
+
+
+def check_window() -> str:
+    """The main window is built as ``kombo-desktop --demo`` builds it, then closed cleanly."""
+    from PySide6.QtWidgets import QWidget
+
+    from kombo_desktop.app import build_main_window
+
+    app = _application()
+    threads_before = set(threading.enumerate())
+    window = build_main_window(["--demo"])
+    try:
+        if window.objectName() != "mainWindow":
+            raise CheckError(f"main window is named {window.objectName()!r}, not 'mainWindow'")
+        missing = [n for n in _REQUIRED_WIDGETS if window.findChild(QWidget, n) is None]
+        if missing:
+            raise CheckError(f"main window lacks {', '.join(missing)}")
+        title = window.windowTitle()
+    finally:
+        window.close()
+        app.processEvents()
+    leftover = _threads_still_running(threads_before, timeout=5.0)
+    if leftover:
+        raise CheckError(f"closing the window left threads running: {', '.join(leftover)}")
+    return f"built {title!r} on {app.platformName()} and closed it"
+
+
+def _threads_still_running(before: set[threading.Thread], timeout: float) -> list[str]:
+    deadline = time.monotonic() + timeout
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
+    return sorted(
+        t.name
+        for t in set(threading.enumerate()) - before
+        if t.is_alive() and not t.daemon and not t.name.startswith("Dummy-")
+    )
+
+
+_CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
+    ("tool_catalog", check_tool_catalog),
+    ("resources", check_resources),
+    ("ca_bundle", check_ca_bundle),
+    ("truststore", check_truststore),
+    ("httpx", check_httpx),
+    ("keyring", check_keyring),
+    ("qt_platform", check_qt_platform),
+    ("qr", check_qr),
+    ("window", check_window),
+)
