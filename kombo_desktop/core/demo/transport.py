@@ -1,0 +1,173 @@
+"""The HTTP plumbing of the demo service: a loopback server whose threads can all be stopped.
+
+Kept apart from what the service answers (``demo_server``) so each stays readable: this module
+knows sockets, threads and HTTP framing, and hands every request to one ``answer`` function.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
+
+_log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"
+REQUEST_THREAD_NAME = "kombo-demo-request"
+MAX_BODY_BYTES = 1_000_000
+# An idle or stalled connection gives up its thread after this long even without a stop.
+CONNECTION_TIMEOUT = 10.0
+
+NO_STORE = (("Cache-Control", "no-store"),)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A request as read off the socket, before the service decides anything about it."""
+
+    method: str
+    target: str  # as in the request line: path and query, percent-encoding kept
+    headers: list[tuple[str, str]]
+    body: bytes
+    body_problem: str | None  # why the body could not be read (size, framing), if so
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = NO_STORE
+
+
+Answer = Callable[[Incoming], Response]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Reads one request, has it answered, writes the answer. HTTP/1.0, so every connection
+    closes after its answer and no idle keep-alive connection holds a thread."""
+
+    server_version = "KomboDesktopDemo"
+    sys_version = ""
+    timeout = CONNECTION_TIMEOUT
+
+    def _serve(self) -> None:
+        server = cast(LoopbackHTTPServer, self.server)
+        body, problem = self._read_body()
+        incoming = Incoming(self.command, self.path, list(self.headers.items()), body, problem)
+        response = server.answer(incoming)
+        self.send_response(response.status)
+        self.send_header("Content-Type", response.content_type)
+        self.send_header("Content-Length", str(len(response.body)))
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    # Every method goes to ``answer`` (Kombo answers unknown ones with 404, not 501); the names
+    # are the ones http.server dispatches to.
+    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve  # noqa: N815
+
+    def _read_body(self) -> tuple[bytes, str | None]:
+        if self.headers.get("Transfer-Encoding"):
+            self.close_connection = True
+            return b"", "Send the body with a Content-Length header (chunked is not supported)."
+        length_text = self.headers.get("Content-Length")
+        if length_text is None:
+            return b"", None
+        try:
+            length = int(length_text)
+            if length < 0:
+                raise ValueError(length_text)
+        except ValueError:
+            self.close_connection = True
+            return b"", "The Content-Length header is not a valid number."
+        if length > MAX_BODY_BYTES:
+            self.close_connection = True
+            return b"", f"The request body is larger than {MAX_BODY_BYTES} bytes."
+        body = self.rfile.read(length)
+        if len(body) < length:
+            return body, "The request body ended before its Content-Length."
+        return body, None
+
+    def log_message(self, format: str, *args: Any) -> None:
+        _log.debug("demo service: %s", format % args)
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """``ThreadingHTTPServer`` on 127.0.0.1 that can cut its open connections and join them.
+
+    The standard class does not keep track of daemon handler threads, so a connection still
+    open when the service stops (a delayed answer, a browser's idle socket) would outlive it.
+    """
+
+    daemon_threads = True
+    allow_reuse_address = False  # port 0 never needs it; on Windows it would allow port sharing
+    request_queue_size = 32
+
+    def __init__(self, answer: Answer, port: int = 0) -> None:
+        self.answer = answer
+        self._active: dict[threading.Thread, socket.socket] = {}
+        self._active_lock = threading.Lock()
+        self._closing = False
+        super().__init__((HOST, port), _Handler)
+
+    @property
+    def port(self) -> int:
+        return self.server_address[1]
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the host name up (socket.getfqdn), a reverse DNS query
+        # that can take seconds on some networks; a loopback service only needs the address.
+        socketserver.TCPServer.server_bind(self)
+        self.server_name = HOST
+        self.server_port = self.port
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        thread = threading.Thread(
+            target=self._serve_connection,
+            args=(request, client_address),
+            name=REQUEST_THREAD_NAME,
+            daemon=True,
+        )
+        with self._active_lock:
+            if self._closing:
+                self.shutdown_request(request)
+                return
+            self._active[thread] = request
+        thread.start()
+
+    def _serve_connection(self, request: Any, client_address: Any) -> None:
+        try:
+            self.finish_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+        finally:
+            self.shutdown_request(request)
+            with self._active_lock:
+                self._active.pop(threading.current_thread(), None)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hangs up, or a connection cut by a stop, is normal for this service.
+        _log.debug("demo service: connection from %s failed", client_address, exc_info=True)
+
+    def close_connections(self, timeout: float) -> None:
+        """Cut every open connection and wait (up to ``timeout`` in all) for their threads."""
+        with self._active_lock:
+            self._closing = True
+            active = list(self._active.items())
+        for _, connection in active:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+        deadline = time.monotonic() + timeout
+        for thread, _ in active:
+            if thread.ident is not None:
+                thread.join(max(0.0, deadline - time.monotonic()))
