@@ -1,0 +1,449 @@
+"""The tool catalog: the bundled list, lookups, search, refreshes and the per-profile cache."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from kombo_desktop.core.catalog import (
+    CatalogCache,
+    Tool,
+    ToolCatalog,
+    parse_tools_tsv,
+    tools_from_api,
+)
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.core.vocabulary import Category
+
+
+def _bundled_rows() -> list[dict[str, str]]:
+    """The bundled table read with the standard library, independently of the parser."""
+    with resource_path("tools.tsv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture
+def catalog() -> ToolCatalog:
+    return ToolCatalog.bundled()
+
+
+def ids(tools: list[Tool]) -> list[str]:
+    return [tool.id for tool in tools]
+
+
+# --- the bundled list ------------------------------------------------------------------------
+
+
+def test_all_203_bundled_tools_are_loaded_with_names_and_categories(catalog: ToolCatalog) -> None:
+    rows = _bundled_rows()
+    assert len(rows) == 203
+    assert len(catalog) == 203
+    for row in rows:
+        tool = catalog.get(row["tool_id"])
+        assert tool is not None, row["tool_id"]
+        assert tool.label == row["label"]
+        assert {c.value for c in tool.categories} == set(row["categories"].split(","))
+
+
+def test_every_seed_enum_id_is_present(catalog: ToolCatalog) -> None:
+    seed_ids = [row["tool_id"] for row in _bundled_rows() if row["in_seed_enum"] == "yes"]
+    assert len(seed_ids) == 93
+    missing = [tool_id for tool_id in seed_ids if tool_id not in catalog]
+    assert missing == []
+
+
+def test_bundled_catalog_is_read_once_and_shared() -> None:
+    assert ToolCatalog.bundled() is ToolCatalog.bundled()
+
+
+def test_lookup_by_id(catalog: ToolCatalog) -> None:
+    personio = catalog.get("personio")
+    assert personio == Tool("personio", "Personio", (Category.HRIS, Category.ATS))
+    assert catalog.get("Personio") is None
+    assert catalog.get("notatool") is None
+    assert catalog.label_for("successfactors") == "SAP SuccessFactors"
+    assert catalog.label_for("notatool") == "notatool"
+
+
+def test_membership_and_iteration(catalog: ToolCatalog) -> None:
+    assert "workday" in catalog
+    assert "notatool" not in catalog
+    assert catalog.get("workday") in catalog
+    assert Tool("workday", "Another name", (Category.HRIS,)) not in catalog
+    assert 42 not in catalog
+    assert len(list(catalog)) == len(catalog)
+    assert all(isinstance(tool, Tool) for tool in catalog)
+
+
+# --- categories ----------------------------------------------------------------------------
+
+
+def test_tools_serving_several_categories_appear_in_each(catalog: ToolCatalog) -> None:
+    assert catalog.belongs("personio", Category.HRIS)
+    assert catalog.belongs("personio", Category.ATS)
+    assert not catalog.belongs("personio", Category.ASSESSMENT)
+    assert not catalog.belongs("notatool", Category.HRIS)
+    assert "personio" in ids(catalog.in_category(Category.HRIS))
+    assert "personio" in ids(catalog.in_category(Category.ATS))
+    for category in (Category.HRIS, Category.ATS, Category.ASSESSMENT):
+        assert catalog.belongs("workday", category)
+
+
+def test_learning_systems_are_the_eight_listed(catalog: ToolCatalog) -> None:
+    lms = catalog.in_category(Category.LMS)
+    assert sorted(ids(lms)) == sorted(
+        [
+            "360learning",
+            "coursera",
+            "docebo",
+            "linkedinlearning",
+            "moodle",
+            "sandbox",
+            "talentlms",
+            "udemy",
+        ]
+    )
+    sandbox = catalog.get("sandbox")
+    assert sandbox is not None
+    assert sandbox.categories == (Category.HRIS, Category.ATS, Category.LMS)
+
+
+def test_category_sizes_match_the_table(catalog: ToolCatalog) -> None:
+    rows = _bundled_rows()
+    for category in Category:
+        expected = sum(category.value in row["categories"].split(",") for row in rows)
+        assert len(catalog.in_category(category)) == expected
+    assert len(catalog.in_category(Category.ASSESSMENT)) == 6
+
+
+def test_category_lists_are_alphabetical_ignoring_case(catalog: ToolCatalog) -> None:
+    for category in Category:
+        labels = [tool.label for tool in catalog.in_category(category)]
+        assert labels == sorted(labels, key=str.casefold)
+    lms = [tool.label for tool in catalog.in_category(Category.LMS)]
+    # "360Learning" before "Coursera" and lower-case names not pushed to the end.
+    assert lms[0] == "360Learning"
+    hris = [tool.label for tool in catalog.in_category(Category.HRIS)]
+    assert hris.index("a3innuva Nómina") < hris.index("Abacus")
+
+
+# --- search --------------------------------------------------------------------------------
+
+
+def test_search_ignores_case(catalog: ToolCatalog) -> None:
+    assert ids(catalog.search("PERSONIO")) == ["personio"]
+    assert ids(catalog.search("personio")) == ["personio"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eurecia", "eurecia"),
+        ("EURÉCIA", "eurecia"),
+        ("avionte", "avionte"),
+        ("nomina", "a3innuvanomina"),
+        ("bamboo hr", "bamboohr"),
+        ("sap success", "successfactors"),
+        ("  successfactors ", "successfactors"),
+    ],
+)
+def test_search_ignores_accents_and_spacing(catalog: ToolCatalog, text: str, expected: str) -> None:
+    assert expected in ids(catalog.search(text))
+
+
+def test_search_matches_ids_too(catalog: ToolCatalog) -> None:
+    # "SAP SuccessFactors" is found by its id even though the name starts differently.
+    assert ids(catalog.search("successfactors"))[0] == "successfactors"
+    assert "adpworkforcenow" in ids(catalog.search("adpworkforce"))
+
+
+def test_search_puts_names_starting_with_the_text_first(catalog: ToolCatalog) -> None:
+    results = catalog.search("work")
+    labels = [tool.label for tool in results]
+    starts = [label for label in labels if label.casefold().startswith("work")]
+    assert starts
+    assert labels[: len(starts)] == sorted(starts, key=str.casefold)
+    # Names that merely contain the word follow.
+    assert "ADP Workforce Now" in labels[len(starts) :]
+    assert labels.index("Workday") < labels.index("ADP Workforce Now")
+
+
+def test_search_ranks_starts_then_word_starts_then_inner_matches(catalog: ToolCatalog) -> None:
+    labels = [tool.label for tool in catalog.search("recruit")]
+    assert labels == [
+        # name or id starts with the text ("Tellent Recruitee" is the tool "recruitee")
+        "Recruit CRM",
+        "RecruiterFlow",
+        "Tellent Recruitee",
+        # a word of the name starts with it
+        "Digital Recruiters",
+        "Oracle Recruiting Cloud",
+        "Spark Hire Recruit",
+        "Zoho Recruit",
+        "Zvoove Recruit",
+        # somewhere inside
+        "eRecruiter",
+        "Heyrecruit",
+        "InRecruiting by Zucchetti",
+        "SmartRecruiters",
+    ]
+
+
+def test_search_within_a_category(catalog: ToolCatalog) -> None:
+    assert ids(catalog.search("personio", Category.ATS)) == ["personio"]
+    assert catalog.search("personio", Category.LMS) == []
+    assert ids(catalog.search("sandbox", Category.LMS)) == ["sandbox"]
+    assert all(Category.LMS in tool.categories for tool in catalog.search("l", Category.LMS))
+
+
+def test_empty_search_lists_everything_alphabetically(catalog: ToolCatalog) -> None:
+    assert catalog.search("", Category.LMS) == catalog.in_category(Category.LMS)
+    assert len(catalog.search("   ")) == 203
+
+
+def test_search_without_a_match_is_empty(catalog: ToolCatalog) -> None:
+    assert catalog.search("zzzz-no-such-tool") == []
+
+
+# --- refreshing from the API ---------------------------------------------------------------
+
+
+def test_refreshed_list_replaces_the_category(catalog: ToolCatalog) -> None:
+    refreshed = catalog.with_category_tools(
+        Category.LMS,
+        [
+            Tool("moodle", "Moodle Workplace", (Category.LMS,)),
+            Tool("brandnewlms", "Brand New LMS", (Category.LMS,)),
+        ],
+    )
+    assert ids(refreshed.in_category(Category.LMS)) == ["brandnewlms", "moodle"]
+    assert refreshed.label_for("moodle") == "Moodle Workplace"
+    assert refreshed.belongs("brandnewlms", Category.LMS)
+    # Tools that were dropped stay known by name but belong to the category no more.
+    assert refreshed.label_for("docebo") == "Docebo"
+    assert not refreshed.belongs("docebo", Category.LMS)
+    # Other categories of the same tool are untouched.
+    sandbox = refreshed.get("sandbox")
+    assert sandbox is not None
+    assert sandbox.categories == (Category.HRIS, Category.ATS)
+    assert ids(refreshed.in_category(Category.HRIS)) == ids(catalog.in_category(Category.HRIS))
+    assert len(refreshed) == 204
+
+
+def test_refresh_adds_the_category_to_a_known_tool(catalog: ToolCatalog) -> None:
+    refreshed = catalog.with_category_tools(
+        Category.ASSESSMENT, [Tool("personio", "Personio", (Category.ASSESSMENT,))]
+    )
+    personio = refreshed.get("personio")
+    assert personio is not None
+    assert personio.categories == (Category.HRIS, Category.ATS, Category.ASSESSMENT)
+    assert ids(refreshed.in_category(Category.ASSESSMENT)) == ["personio"]
+
+
+def test_refresh_leaves_the_original_untouched(catalog: ToolCatalog) -> None:
+    catalog.with_category_tools(Category.HRIS, [])
+    assert len(catalog.in_category(Category.HRIS)) == 97
+    assert ToolCatalog.bundled().belongs("personio", Category.HRIS)
+
+
+def test_an_empty_refresh_empties_the_category(catalog: ToolCatalog) -> None:
+    refreshed = catalog.with_category_tools(Category.ATS, [])
+    assert refreshed.in_category(Category.ATS) == []
+    assert refreshed.belongs("personio", Category.HRIS)
+    assert len(refreshed) == len(catalog)
+
+
+# --- reading Kombo's answer ----------------------------------------------------------------
+
+
+def test_tools_from_api_reads_ids_and_labels() -> None:
+    items = [
+        {
+            "id": "personio",
+            "label": "Personio",
+            "assets": {"logo_url": "https://x/logo.png", "icon_url": None},
+            "connection_guide_url": "https://x/guide",
+        },
+        {"id": "hibob", "label": "  HiBob \n"},
+    ]
+    assert tools_from_api(Category.HRIS, items) == [
+        Tool("personio", "Personio", (Category.HRIS,)),
+        Tool("hibob", "HiBob", (Category.HRIS,)),
+    ]
+
+
+def test_tools_from_api_skips_what_it_cannot_use() -> None:
+    items: list[object] = [
+        "personio",
+        None,
+        42,
+        {},
+        {"label": "No id"},
+        {"id": None, "label": "Null id"},
+        {"id": 7, "label": "Number id"},
+        {"id": "", "label": "Empty id"},
+        {"id": "has space", "label": "Odd id"},
+        {"id": "../etc", "label": "Odd id"},
+        {"id": "lever"},
+        {"id": "lever", "label": "Second Lever"},
+        {"id": " ashby ", "label": ["not", "text"]},
+        {"id": "teamtailor", "label": "Team\x00tailor"},
+        {"id": "greenhouse", "label": "x" * 500},
+    ]
+    tools = tools_from_api(Category.ATS, items)
+    assert ids(tools) == ["lever", "ashby", "teamtailor", "greenhouse"]
+    assert tools[0].label == "lever"  # no label: the id stands in
+    assert tools[1].label == "ashby"
+    assert tools[2].label == "Team tailor"
+    assert len(tools[3].label) == 200
+
+
+@pytest.mark.parametrize("items", [None, {}, "tools", 3, {"tools": []}])
+def test_tools_from_api_with_no_list_gives_nothing(items: object) -> None:
+    assert tools_from_api(Category.HRIS, items) == []
+
+
+def test_parse_tools_tsv_skips_broken_rows() -> None:
+    text = (
+        "tool_id\tlabel\tcategories\tcategory_source\tlabel_source\tin_seed_enum\n"
+        "good\tGood Tool\tHRIS,ATS\tdocumented\tdocumented\tyes\n"
+        "\tNo Id\tHRIS\tx\tx\tno\n"
+        "nocat\tNo Category\tCRM\tx\tx\tno\n"
+        "short\n"
+        "bad id\tBad\tHRIS\tx\tx\tno\n"
+        "nolabel\t\tlms\tx\tx\tno\n"
+    )
+    assert parse_tools_tsv(text) == [
+        Tool("good", "Good Tool", (Category.HRIS, Category.ATS)),
+        Tool("nolabel", "nolabel", (Category.LMS,)),
+    ]
+
+
+# --- cache ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> CatalogCache:
+    return CatalogCache(tmp_path / "cache" / "catalog")
+
+
+TOOLS = [
+    Tool("personio", "Personio", (Category.HRIS,)),
+    Tool("brandnewhr", "Brand New HR – Ünïcode", (Category.HRIS,)),
+]
+
+
+def test_cache_round_trip(cache: CatalogCache) -> None:
+    assert cache.load("default", Category.HRIS) is None
+    cache.save("default", Category.HRIS, TOOLS)
+    assert cache.load("default", Category.HRIS) == TOOLS
+    # Other categories and profiles are separate.
+    assert cache.load("default", Category.ATS) is None
+    assert cache.load("other", Category.HRIS) is None
+
+
+def test_cached_list_refreshes_the_catalog(cache: CatalogCache) -> None:
+    cache.save("default", Category.HRIS, TOOLS)
+    loaded = cache.load("default", Category.HRIS)
+    assert loaded is not None
+    refreshed = ToolCatalog.bundled().with_category_tools(Category.HRIS, loaded)
+    assert ids(refreshed.in_category(Category.HRIS)) == ["brandnewhr", "personio"]
+
+
+def test_an_empty_list_is_cached_as_empty_not_missing(cache: CatalogCache) -> None:
+    cache.save("default", Category.LMS, [])
+    assert cache.load("default", Category.LMS) == []
+
+
+def test_saving_again_replaces(cache: CatalogCache) -> None:
+    cache.save("default", Category.HRIS, TOOLS)
+    cache.save("default", Category.HRIS, TOOLS[:1])
+    assert cache.load("default", Category.HRIS) == TOOLS[:1]
+    assert [p.name for p in cache.cache_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00garbage",
+        b"[]",
+        b"null",
+        b'{"version": 1}',
+        b'{"version": 99, "profile": "default", "category": "HRIS", "tools": []}',
+        b'{"version": 1, "profile": "default", "category": "ATS", "tools": []}',
+        b'{"version": 1, "profile": "someone else", "category": "HRIS", "tools": []}',
+        b'{"version": 1, "profile": "default", "category": "HRIS", "tools": {"id": "x"}}',
+    ],
+)
+def test_damaged_cache_reads_as_nothing_cached(cache: CatalogCache, content: bytes) -> None:
+    path = cache.path_for("default", Category.HRIS)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(content)
+    assert cache.load("default", Category.HRIS) is None
+
+
+def test_bad_entries_in_a_cached_list_are_skipped(cache: CatalogCache) -> None:
+    path = cache.path_for("default", Category.HRIS)
+    path.parent.mkdir(parents=True)
+    document = {
+        "version": 1,
+        "profile": "default",
+        "category": "HRIS",
+        "tools": [{"id": "personio", "label": "Personio"}, {"label": "no id"}, 5],
+    }
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert cache.load("default", Category.HRIS) == [TOOLS[0]]
+
+
+def test_unreadable_cache_reads_as_nothing_cached(cache: CatalogCache) -> None:
+    cache.path_for("default", Category.HRIS).mkdir(parents=True)  # a folder where a file goes
+    assert cache.load("default", Category.HRIS) is None
+
+
+def test_failed_save_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    cache = CatalogCache(blocker / "catalog")
+    with caplog.at_level(logging.WARNING, logger="kombo_desktop.core.catalog"):
+        cache.save("default", Category.HRIS, TOOLS)
+    assert "Could not save the tool list cache" in caplog.text
+    assert cache.load("default", Category.HRIS) is None
+
+
+@pytest.mark.parametrize(
+    "profile", ["default", "../../etc/passwd", "Acme / EU", "C:\\temp", "Ünal's test", "", "." * 3]
+)
+def test_profile_names_become_safe_file_names(cache: CatalogCache, profile: str) -> None:
+    path = cache.path_for(profile, Category.ATS)
+    assert path.parent == cache.cache_dir
+    assert path.name.endswith("-ats.json")
+    assert all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in path.name)
+    cache.save(profile, Category.HRIS, TOOLS)
+    assert cache.load(profile, Category.HRIS) == TOOLS
+    assert [p.parent for p in cache.cache_dir.rglob("*.json")] == [cache.cache_dir]
+
+
+def test_similar_profile_names_do_not_share_a_file(cache: CatalogCache) -> None:
+    names = ["a/b", "a_b", "a b", "A_B", "a" * 60, "a" * 61]
+    assert len({cache.path_for(name, Category.HRIS) for name in names}) == len(names)
+    cache.save("a/b", Category.HRIS, TOOLS)
+    cache.save("a_b", Category.HRIS, TOOLS[:1])
+    assert cache.load("a/b", Category.HRIS) == TOOLS
+    assert cache.load("a_b", Category.HRIS) == TOOLS[:1]
+
+
+def test_forget_removes_only_that_profile(cache: CatalogCache) -> None:
+    for category in (Category.HRIS, Category.ATS):
+        cache.save("old", category, TOOLS)
+    cache.save("kept", Category.HRIS, TOOLS)
+    cache.forget("old")
+    cache.forget("never-saved")
+    assert cache.load("old", Category.HRIS) is None
+    assert cache.load("old", Category.ATS) is None
+    assert cache.load("kept", Category.HRIS) == TOOLS
