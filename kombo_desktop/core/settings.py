@@ -1,0 +1,416 @@
+"""Connection profiles and the window's remembered choices, kept in one small JSON file.
+
+A profile is a name, a Kombo region (or a custom API address) and, once the key was checked, the
+id of the Kombo environment the key belongs to. The key itself is never here: it lives in the
+credential store under the profile's name (see ``credentials``), and this file has no field that
+could hold it.
+
+The file is replaced atomically (written to a temporary file, then renamed over the old one), so
+a crash or a full disk mid-save leaves the previous settings intact. A file that cannot be read
+or makes no sense is set aside as ``settings.json.corrupt-<time>`` and the program starts with
+defaults, saying so in ``SettingsStore.load_problem``: settings are never a reason not to start.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+import json
+import logging
+import os
+import tempfile
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.vocabulary import (
+    DEFAULT_CATEGORY,
+    DEFAULT_LANGUAGE,
+    DEFAULT_LINK_TYPE,
+    Category,
+    Language,
+    LinkType,
+)
+
+SETTINGS_VERSION = 1
+DEFAULT_PROFILE_NAME = "default"
+MAX_PROFILE_NAME_LENGTH = 64
+# Real settings are a few hundred bytes; a huge file is damage, not settings.
+_MAX_SETTINGS_BYTES = 1_000_000
+_LOOPBACK_NAMES = frozenset({"localhost"})
+
+_log = logging.getLogger(__name__)
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class Region(StrEnum):
+    """Which Kombo deployment a profile talks to. A key works only in its own region."""
+
+    EU = "EU"
+    US = "US"
+    CUSTOM = "CUSTOM"
+
+
+REGION_BASES: dict[Region, str] = {
+    Region.EU: "https://api.kombo.dev/v1",
+    Region.US: "https://api.us.kombo.dev/v1",
+}
+
+REGION_NAMES: dict[Region, str] = {
+    Region.EU: "Europe (api.kombo.dev)",
+    Region.US: "United States (api.us.kombo.dev)",
+    Region.CUSTOM: "Other address",
+}
+
+
+def validate_profile_name(name: str) -> str:
+    """The name without surrounding spaces; raises ``ValueError`` with a plain message.
+
+    The name is also the user name in the credential store, so it has to be short and free of
+    control characters that some stores cannot hold.
+    """
+    cleaned = name.strip()
+    if not cleaned:
+        raise ValueError("Give the profile a name, for example “default” or “US team”.")
+    if len(cleaned) > MAX_PROFILE_NAME_LENGTH:
+        raise ValueError(
+            f"The profile name is too long ({len(cleaned)} characters). Use at most "
+            f"{MAX_PROFILE_NAME_LENGTH}."
+        )
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in cleaned):
+        raise ValueError(
+            "The profile name contains a line break or another invisible character. Type the "
+            "name again using letters, digits and spaces."
+        )
+    return cleaned
+
+
+def validate_api_base(url: str) -> str:
+    """The API address without trailing slash; raises ``ValueError`` with a plain message.
+
+    ``https://`` is required so the key is never sent in the clear. Only this computer itself
+    (``127.0.0.1``, ``::1``, ``localhost``: the demo service and test servers) may use
+    ``http://``. This is the rule the Kombo client applies to ``--api-base``; it is written out
+    here as well so that saving settings does not have to load the HTTP library.
+    """
+    text = url.strip()
+    example = "Use an address like https://api.kombo.dev/v1."
+    if not text:
+        raise ValueError(f"Enter the API address. {example}")
+    if "://" not in text:
+        raise ValueError(f"The API address must start with https://. {example}")
+    if any(char.isspace() or not char.isprintable() for char in text):
+        raise ValueError(f"The API address must not contain spaces. {example}")
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"“{text}” is not a web address. {example}") from None
+    scheme = parts.scheme.lower()
+    if scheme not in {"http", "https"} or not host:
+        raise ValueError(f"“{text}” is not a web address. {example}")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"The API address must not contain a user name or password. {example}")
+    if parts.query or parts.fragment:
+        raise ValueError(f"The API address must not contain “?” or “#”. {example}")
+    if scheme == "http" and not _is_loopback_host(host):
+        raise ValueError(
+            f"The API address must start with https:// so the API key travels encrypted. {example}"
+        )
+    return text.rstrip("/")
+
+
+def _is_loopback_host(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return str(address) in {"127.0.0.1", "::1"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One Kombo connection. Validated on creation: a Profile that exists is usable."""
+
+    name: str
+    region: Region = Region.EU
+    custom_base: str | None = None  # kept when switching regions, used only with CUSTOM
+    environment_id: str | None = None  # from GET /check-api-key, shown to tell keys apart
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", validate_profile_name(self.name))
+        object.__setattr__(self, "region", Region(self.region))
+        if self.custom_base is not None:
+            object.__setattr__(self, "custom_base", validate_api_base(self.custom_base))
+        elif self.region is Region.CUSTOM:
+            raise ValueError(
+                "Enter the API address for this profile, or choose Europe or United States."
+            )
+        if self.environment_id is not None and not self.environment_id.strip():
+            object.__setattr__(self, "environment_id", None)
+
+    @property
+    def api_base(self) -> str:
+        """The address requests for this profile go to."""
+        if self.region is Region.CUSTOM:
+            assert self.custom_base is not None  # guaranteed by __post_init__
+            return self.custom_base
+        return REGION_BASES[self.region]
+
+
+def _default_profiles() -> list[Profile]:
+    return [Profile(DEFAULT_PROFILE_NAME)]
+
+
+@dataclass
+class Settings:
+    """Everything the program remembers between runs, except keys and history."""
+
+    profiles: list[Profile] = field(default_factory=_default_profiles)
+    active_profile: str = DEFAULT_PROFILE_NAME
+    # The form's last choices, so a person making many links does not pick them every time.
+    language: Language = DEFAULT_LANGUAGE
+    link_type: LinkType = DEFAULT_LINK_TYPE
+    category: Category = DEFAULT_CATEGORY
+
+    def profile(self, name: str) -> Profile | None:
+        """The profile called ``name``, if any."""
+        return next((p for p in self.profiles if p.name == name), None)
+
+    @property
+    def active(self) -> Profile:
+        """The profile in use; the first one when the remembered name no longer exists."""
+        found = self.profile(self.active_profile)
+        if found is not None:
+            return found
+        if not self.profiles:
+            self.profiles = _default_profiles()
+        return self.profiles[0]
+
+    def put_profile(self, profile: Profile) -> None:
+        """Add ``profile``, or replace the one with exactly the same name.
+
+        Names that differ only in upper/lower case are refused: the Windows credential store
+        does not tell them apart, so two such profiles would share one key.
+        """
+        for index, existing in enumerate(self.profiles):
+            if existing.name == profile.name:
+                self.profiles[index] = profile
+                return
+            if existing.name.casefold() == profile.name.casefold():
+                raise ValueError(
+                    f"A profile called “{existing.name}” already exists. Choose another name."
+                )
+        self.profiles.append(profile)
+
+    def remove_profile(self, name: str) -> None:
+        """Remove a profile (its key is the credential store's business). One always remains."""
+        remaining = [p for p in self.profiles if p.name != name]
+        if len(remaining) == len(self.profiles):
+            return
+        if not remaining:
+            raise ValueError("The last profile cannot be removed. Change it instead.")
+        self.profiles = remaining
+        if self.active_profile == name:
+            self.active_profile = remaining[0].name
+
+
+class SettingsFileError(ValueError):
+    """The settings file exists but does not hold settings this program understands."""
+
+
+class SettingsStore:
+    """Reads and writes ``settings.json`` in the configuration folder."""
+
+    def __init__(self, paths: AppPaths) -> None:
+        self._paths = paths
+        self.load_problem: str | None = None
+
+    @property
+    def path(self) -> Path:
+        return self._paths.settings_file
+
+    def load(self) -> Settings:
+        """The saved settings; defaults when there are none or they cannot be used.
+
+        Never raises for a bad file: it is moved aside and ``load_problem`` says what happened.
+        """
+        self.load_problem = None
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return Settings()
+        except OSError as error:
+            _log.warning("Settings file %s could not be read: %s", self.path, error)
+            return self._start_over()
+        try:
+            if len(raw) > _MAX_SETTINGS_BYTES:
+                raise SettingsFileError("far too large")
+            try:
+                data = json.loads(raw.decode("utf-8-sig"))
+            except (UnicodeDecodeError, json.JSONDecodeError) as error:
+                raise SettingsFileError(f"not JSON: {error}") from None
+            return settings_from_json(data)
+        except SettingsFileError as error:
+            _log.warning("Settings file %s is not usable: %s", self.path, error)
+            return self._start_over()
+
+    def save(self, settings: Settings) -> None:
+        """Write the settings atomically. Raises ``OSError`` when the folder is not writable."""
+        self._paths.ensure()
+        text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
+        _atomic_write(self.path, text.encode("utf-8"))
+
+    def _start_over(self) -> Settings:
+        kept = self._set_aside()
+        if kept is not None:
+            self.load_problem = (
+                "Your saved settings could not be read, so the program started with the usual "
+                f"settings. The old file was kept as {kept.name} in {kept.parent}."
+            )
+        else:
+            self.load_problem = (
+                "Your saved settings could not be read, so the program started with the usual "
+                "settings."
+            )
+        return Settings()
+
+    def _set_aside(self) -> Path | None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        target = base
+        number = 1
+        while target.exists():
+            target = base.with_name(f"{base.name}-{number}")
+            number += 1
+        try:
+            os.replace(self.path, target)
+        except OSError as error:
+            _log.warning("Could not move the unusable settings file aside: %s", error)
+            return None
+        return target
+
+
+def settings_to_json(settings: Settings) -> dict[str, Any]:
+    """The file's content. Lists each field explicitly so nothing unintended is ever written."""
+    return {
+        "version": SETTINGS_VERSION,
+        "active_profile": settings.active.name,
+        "profiles": [
+            {
+                "name": p.name,
+                "region": p.region.value,
+                "custom_base": p.custom_base,
+                "environment_id": p.environment_id,
+            }
+            for p in settings.profiles
+        ],
+        "preferences": {
+            "language": settings.language.value,
+            "link_type": settings.link_type.value,
+            "category": settings.category.value,
+        },
+    }
+
+
+def settings_from_json(data: object) -> Settings:
+    """Settings from the file's content; raises ``SettingsFileError`` when it makes no sense.
+
+    Unknown keys are ignored and unknown preference values fall back to the defaults, so a file
+    written by a newer version still opens. Profiles must be valid: dropping one silently would
+    lose the user's set-up, so a bad profile sets the whole file aside instead.
+    """
+    if not isinstance(data, dict):
+        raise SettingsFileError("the file does not hold a JSON object")
+    raw_profiles = data.get("profiles")
+    if not isinstance(raw_profiles, list) or not raw_profiles:
+        raise SettingsFileError("no list of profiles")
+    settings = Settings(profiles=[])
+    for entry in raw_profiles:
+        profile = _profile_from_json(entry)
+        if settings.profile(profile.name) is not None:
+            raise SettingsFileError(f"profile {profile.name!r} is listed twice")
+        try:
+            settings.put_profile(profile)
+        except ValueError as error:
+            raise SettingsFileError(str(error)) from None
+    active = data.get("active_profile")
+    settings.active_profile = active if isinstance(active, str) else settings.profiles[0].name
+    settings.active_profile = settings.active.name
+    preferences = data.get("preferences")
+    if isinstance(preferences, dict):
+        settings.language = _enum_or(Language, preferences.get("language"), DEFAULT_LANGUAGE)
+        settings.link_type = _enum_or(LinkType, preferences.get("link_type"), DEFAULT_LINK_TYPE)
+        settings.category = _enum_or(Category, preferences.get("category"), DEFAULT_CATEGORY)
+    return settings
+
+
+def _profile_from_json(entry: object) -> Profile:
+    if not isinstance(entry, dict):
+        raise SettingsFileError("a profile is not a JSON object")
+    name, region = entry.get("name"), entry.get("region", Region.EU.value)
+    custom_base, environment_id = entry.get("custom_base"), entry.get("environment_id")
+    if not isinstance(name, str) or not isinstance(region, str):
+        raise SettingsFileError("a profile has no name or region")
+    if not (custom_base is None or isinstance(custom_base, str)):
+        raise SettingsFileError(f"profile {name!r} has a custom address that is not text")
+    if not (environment_id is None or isinstance(environment_id, str)):
+        raise SettingsFileError(f"profile {name!r} has an environment id that is not text")
+    try:
+        return Profile(
+            name=name,
+            region=Region(region),
+            custom_base=custom_base,
+            environment_id=environment_id,
+        )
+    except ValueError as error:
+        raise SettingsFileError(f"profile {name!r}: {error}") from None
+
+
+def _enum_or(kind: type[_E], value: object, default: _E) -> _E:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return kind(value)
+    return default
+
+
+def _atomic_write(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` so that readers see the old file or the new, never half.
+
+    The temporary file is created next to the target (a rename is only atomic within one file
+    system) with mode 0600, and flushed to disk before the rename.
+    """
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "wb") as file:
+            file.write(content)
+            file.flush()
+            os.fsync(file.fileno())
+        _replace_with_retry(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def _replace_with_retry(source: Path, target: Path) -> None:
+    # On Windows a virus scanner or indexer briefly holding the old file makes the rename fail
+    # with PermissionError; a few short retries get past it.
+    for attempt in range(5):
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == 4 or os.name != "nt":
+                raise
+            time.sleep(0.05 * (attempt + 1))

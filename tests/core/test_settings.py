@@ -1,0 +1,462 @@
+"""Profiles and remembered choices: validation, the JSON file, and what happens when it breaks."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import stat
+from pathlib import Path
+
+import pytest
+
+from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import (
+    MAX_PROFILE_NAME_LENGTH,
+    REGION_BASES,
+    REGION_NAMES,
+    Profile,
+    Region,
+    Settings,
+    SettingsStore,
+    validate_api_base,
+    validate_profile_name,
+)
+from kombo_desktop.core.vocabulary import (
+    DEFAULT_CATEGORY,
+    DEFAULT_LANGUAGE,
+    DEFAULT_LINK_TYPE,
+    Category,
+    Language,
+    LinkType,
+)
+
+
+@pytest.fixture
+def paths() -> AppPaths:
+    return AppPaths.from_environment()
+
+
+@pytest.fixture
+def store(paths: AppPaths) -> SettingsStore:
+    return SettingsStore(paths)
+
+
+def write_settings(paths: AppPaths, content: str | bytes) -> None:
+    paths.ensure()
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    paths.settings_file.write_bytes(data)
+
+
+def corrupt_copies(paths: AppPaths) -> list[Path]:
+    return sorted(paths.config_dir.glob("settings.json.corrupt-*"))
+
+
+# --- names and addresses ----------------------------------------------------------------------
+
+
+def test_profile_names_are_trimmed_and_may_use_any_letters() -> None:
+    assert validate_profile_name("  US team ") == "US team"
+    assert validate_profile_name("Équipe Zürich") == "Équipe Zürich"
+    assert validate_profile_name("x" * MAX_PROFILE_NAME_LENGTH) == "x" * MAX_PROFILE_NAME_LENGTH
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("", "Give the profile a name"),
+        ("   ", "Give the profile a name"),
+        ("x" * (MAX_PROFILE_NAME_LENGTH + 1), "too long"),
+        ("two\nlines", "line break"),
+        ("tab\there", "invisible"),
+        ("bell\x07", "invisible"),
+        ("para\u2029graph", "line break"),
+    ],
+)
+def test_bad_profile_names_get_plain_messages(name: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        validate_profile_name(name)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://api.kombo.dev/v1", "https://api.kombo.dev/v1"),
+        (" https://api.kombo.dev/v1/ ", "https://api.kombo.dev/v1"),
+        ("https://kombo.corp.example:8443/v1", "https://kombo.corp.example:8443/v1"),
+        ("http://127.0.0.1:8765/v1", "http://127.0.0.1:8765/v1"),
+        ("http://localhost:8765/v1", "http://localhost:8765/v1"),
+        ("http://LOCALHOST/v1", "http://LOCALHOST/v1"),
+        ("http://[::1]:8765/v1", "http://[::1]:8765/v1"),
+    ],
+)
+def test_good_api_addresses_are_accepted(url: str, expected: str) -> None:
+    assert validate_api_base(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("", "Enter the API address"),
+        ("api.kombo.dev/v1", "must start with https://"),
+        ("http://api.kombo.dev/v1", "must start with https://"),
+        ("http://127.0.0.2/v1", "must start with https://"),
+        ("http://localhost.example.com/v1", "must start with https://"),
+        ("http://10.0.0.5/v1", "must start with https://"),
+        ("ftp://api.kombo.dev/v1", "not a web address"),
+        ("https://", "not a web address"),
+        ("https://api.kombo.dev:port/v1", "not a web address"),
+        ("https://api.kombo .dev/v1", "spaces"),
+        ("https://user:secret@api.kombo.dev/v1", "user name or password"),
+        ("https://api.kombo.dev/v1?x=1", "must not contain"),
+        ("https://api.kombo.dev/v1#top", "must not contain"),
+    ],
+)
+def test_bad_api_addresses_get_plain_messages(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        validate_api_base(url)
+    assert "https://api.kombo.dev/v1" in str(caught.value)  # every message shows an example
+
+
+# --- profiles and settings --------------------------------------------------------------------
+
+
+def test_region_addresses() -> None:
+    assert Profile("a").api_base == "https://api.kombo.dev/v1"
+    assert Profile("a", Region.US).api_base == "https://api.us.kombo.dev/v1"
+    assert Profile("a", Region.CUSTOM, "https://k.example/v1/").api_base == "https://k.example/v1"
+    assert set(REGION_NAMES) == set(Region)
+    assert set(REGION_BASES) == {Region.EU, Region.US}
+
+
+def test_custom_address_is_kept_while_another_region_is_chosen() -> None:
+    profile = Profile("a", Region.EU, custom_base="https://k.example/v1")
+
+    assert profile.api_base == REGION_BASES[Region.EU]
+    assert profile.custom_base == "https://k.example/v1"
+
+
+def test_custom_region_needs_an_address() -> None:
+    with pytest.raises(ValueError, match="Enter the API address"):
+        Profile("a", Region.CUSTOM)
+
+
+def test_profile_rejects_a_plain_http_address() -> None:
+    with pytest.raises(ValueError, match="https://"):
+        Profile("a", Region.CUSTOM, "http://kombo.example/v1")
+
+
+def test_profile_name_is_validated_and_trimmed() -> None:
+    assert Profile("  default ").name == "default"
+    with pytest.raises(ValueError):
+        Profile("")
+
+
+def test_default_settings() -> None:
+    settings = Settings()
+
+    assert [p.name for p in settings.profiles] == ["default"]
+    assert settings.active == Profile("default", Region.EU)
+    assert settings.language is DEFAULT_LANGUAGE
+    assert settings.link_type is DEFAULT_LINK_TYPE is LinkType.MAGIC_LINK
+    assert settings.category is DEFAULT_CATEGORY
+
+
+def test_put_profile_adds_and_replaces() -> None:
+    settings = Settings()
+    settings.put_profile(Profile("us", Region.US))
+    settings.put_profile(Profile("default", Region.US, environment_id="env_1"))
+
+    assert [p.name for p in settings.profiles] == ["default", "us"]
+    assert settings.profile("default") == Profile("default", Region.US, environment_id="env_1")
+
+
+def test_names_differing_only_in_case_are_refused() -> None:
+    settings = Settings()
+    with pytest.raises(ValueError, match="already exists"):
+        settings.put_profile(Profile("Default", Region.US))
+
+
+def test_removing_the_active_profile_activates_another() -> None:
+    settings = Settings()
+    settings.put_profile(Profile("us", Region.US))
+    settings.active_profile = "us"
+
+    settings.remove_profile("us")
+    settings.remove_profile("never-existed")
+
+    assert settings.active.name == "default"
+    assert settings.active_profile == "default"
+
+
+def test_the_last_profile_cannot_be_removed() -> None:
+    with pytest.raises(ValueError, match="last profile"):
+        Settings().remove_profile("default")
+
+
+def test_unknown_active_profile_falls_back_to_the_first() -> None:
+    settings = Settings(active_profile="gone")
+    assert settings.active.name == "default"
+
+
+# --- the file ---------------------------------------------------------------------------------
+
+
+def test_no_file_means_defaults_and_nothing_written(
+    store: SettingsStore, isolated_home: Path
+) -> None:
+    assert store.load() == Settings()
+    assert store.load_problem is None
+    assert not isolated_home.exists()
+
+
+def test_settings_survive_a_save_and_load(store: SettingsStore, paths: AppPaths) -> None:
+    settings = Settings()
+    settings.put_profile(Profile("US team", Region.US, environment_id="B1xxn1AXH7zkp4ycYC7Fb7eU"))
+    settings.put_profile(Profile("demo", Region.CUSTOM, "http://127.0.0.1:8765/v1"))
+    settings.put_profile(Profile("Zürich", Region.EU, custom_base="https://k.example/v1"))
+    settings.active_profile = "US team"
+    settings.language = Language.DE
+    settings.link_type = LinkType.EMBEDDED
+    settings.category = Category.LMS
+
+    store.save(settings)
+    loaded = SettingsStore(paths).load()
+
+    assert loaded == settings
+    assert loaded.active.api_base == "https://api.us.kombo.dev/v1"
+
+
+def test_file_is_readable_json_with_a_version(store: SettingsStore, paths: AppPaths) -> None:
+    store.save(Settings())
+
+    data = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    assert data == {
+        "version": 1,
+        "active_profile": "default",
+        "profiles": [
+            {"name": "default", "region": "EU", "custom_base": None, "environment_id": None}
+        ],
+        "preferences": {"language": "en", "link_type": "MAGIC_LINK", "category": "HRIS"},
+    }
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_file_is_private_to_the_user(store: SettingsStore, paths: AppPaths) -> None:
+    store.save(Settings())
+
+    assert stat.S_IMODE(paths.settings_file.stat().st_mode) == 0o600
+
+
+def test_save_replaces_the_file_and_leaves_no_temporary_files(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    store.save(Settings())
+    second = Settings(language=Language.FR)
+    store.save(second)
+
+    assert [p.name for p in paths.config_dir.iterdir()] == ["settings.json"]
+    assert SettingsStore(paths).load() == second
+
+
+def test_failed_save_keeps_the_old_file(
+    store: SettingsStore, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save(Settings(language=Language.IT))
+    before = paths.settings_file.read_bytes()
+
+    def disk_full(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        store.save(Settings(language=Language.ES))
+    monkeypatch.undo()
+
+    assert paths.settings_file.read_bytes() == before
+    assert [p.name for p in paths.config_dir.iterdir()] == ["settings.json"]
+
+
+def test_save_into_an_unwritable_place_raises(paths: AppPaths) -> None:
+    paths.ensure()
+    paths.settings_file.mkdir()  # a folder where the file should be: the rename must fail
+
+    with pytest.raises(OSError):
+        SettingsStore(paths).save(Settings())
+    assert [p.name for p in paths.config_dir.iterdir()] == ["settings.json"]
+
+
+def test_file_from_a_newer_version_still_opens(store: SettingsStore, paths: AppPaths) -> None:
+    write_settings(
+        paths,
+        json.dumps(
+            {
+                "version": 7,
+                "active_profile": "us",
+                "profiles": [
+                    {"name": "default", "region": "EU", "colour": "blue"},
+                    {"name": "us", "region": "US"},
+                ],
+                "preferences": {"language": "nl", "link_type": "QR_ONLY", "category": "ATS"},
+                "window": {"width": 800},
+            }
+        ),
+    )
+
+    settings = store.load()
+
+    assert store.load_problem is None
+    assert [p.name for p in settings.profiles] == ["default", "us"]
+    assert settings.active.name == "us"
+    assert settings.language is DEFAULT_LANGUAGE
+    assert settings.link_type is DEFAULT_LINK_TYPE
+    assert settings.category is Category.ATS
+    assert corrupt_copies(paths) == []
+
+
+def test_unknown_active_profile_in_the_file_selects_the_first(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, '{"active_profile": "gone", "profiles": [{"name": "only"}]}')
+
+    settings = store.load()
+
+    assert settings.active_profile == "only"
+    assert settings.active.region is Region.EU
+
+
+BROKEN_FILES = {
+    "not JSON": b'{"profiles": [',
+    "not UTF-8": b'{"profiles": "\xff\xfe"}',
+    "empty": b"",
+    "a list": b"[]",
+    "no profiles": b'{"active_profile": "default"}',
+    "empty profile list": b'{"profiles": []}',
+    "profile not an object": b'{"profiles": ["default"]}',
+    "profile without name": b'{"profiles": [{"region": "EU"}]}',
+    "name not text": b'{"profiles": [{"name": 5}]}',
+    "name too long": json.dumps({"profiles": [{"name": "n" * 65}]}).encode(),
+    "unknown region": b'{"profiles": [{"name": "a", "region": "MARS"}]}',
+    "custom without address": b'{"profiles": [{"name": "a", "region": "CUSTOM"}]}',
+    "plain http address": (
+        b'{"profiles": [{"name": "a", "region": "CUSTOM", '
+        b'"custom_base": "http://evil.example/v1"}]}'
+    ),
+    "address not text": b'{"profiles": [{"name": "a", "custom_base": 1}]}',
+    "environment id not text": b'{"profiles": [{"name": "a", "environment_id": []}]}',
+    "duplicate names": b'{"profiles": [{"name": "a"}, {"name": "a"}]}',
+    "names differing in case": b'{"profiles": [{"name": "a"}, {"name": "A"}]}',
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
+def test_broken_file_is_set_aside_and_defaults_are_used(
+    content: bytes, store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, content)
+
+    settings = store.load()
+
+    assert settings == Settings()
+    [kept] = corrupt_copies(paths)
+    assert kept.read_bytes() == content
+    assert not paths.settings_file.exists()
+    assert store.load_problem is not None
+    assert "could not be read" in store.load_problem
+    assert kept.name in store.load_problem
+
+
+def test_after_a_broken_file_saving_works_and_the_problem_clears(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, "garbage")
+    store.load()
+    store.save(Settings(language=Language.DE))
+
+    assert store.load().language is Language.DE
+    assert store.load_problem is None
+    assert len(corrupt_copies(paths)) == 1
+
+
+def test_two_broken_files_in_the_same_second_are_both_kept(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, "first")
+    store.load()
+    write_settings(paths, "second")
+    store.load()
+
+    kept = corrupt_copies(paths)
+    assert sorted(p.read_bytes() for p in kept) == [b"first", b"second"]
+
+
+def test_unreadable_file_is_set_aside(store: SettingsStore, paths: AppPaths) -> None:
+    paths.ensure()
+    paths.settings_file.mkdir()  # reading a folder fails like a file we may not open
+
+    assert store.load() == Settings()
+    assert store.load_problem is not None
+    assert len(corrupt_copies(paths)) == 1
+
+
+def test_huge_file_is_set_aside(store: SettingsStore, paths: AppPaths) -> None:
+    write_settings(paths, b" " * 1_000_001)
+
+    assert store.load() == Settings()
+    assert store.load_problem is not None
+
+
+def test_byte_order_mark_from_windows_editors_is_accepted(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, b'\xef\xbb\xbf{"profiles": [{"name": "bom"}]}')
+
+    assert store.load().active.name == "bom"
+    assert store.load_problem is None
+
+
+def test_no_api_key_is_ever_written_with_the_settings(
+    store: SettingsStore, paths: AppPaths, isolated_home: Path
+) -> None:
+    key = "kmb_" + secrets.token_urlsafe(30)
+    credentials = CredentialStore({})
+    settings = Settings()
+    settings.put_profile(Profile("us", Region.US, environment_id="env_123"))
+    for profile in settings.profiles:
+        credentials.save(profile.name, key)
+    settings.active_profile = "us"
+
+    store.save(settings)
+    store.save(store.load())
+
+    text = paths.settings_file.read_text(encoding="utf-8")
+    assert key not in text
+    assert "env_123" in text
+    assert not any(key.encode() in p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
+
+
+API_BASE_CASES = [
+    "https://api.kombo.dev/v1",
+    "https://api.us.kombo.dev/v1/",
+    "http://127.0.0.1:9/v1",
+    "http://localhost:9/v1",
+    "http://[::1]:9/v1",
+    "http://api.kombo.dev/v1",
+    "ftp://api.kombo.dev/v1",
+    "api.kombo.dev",
+]
+
+
+@pytest.mark.parametrize("url", API_BASE_CASES)
+def test_same_address_rule_as_the_client(url: str) -> None:
+    client = pytest.importorskip("kombo_desktop.core.client")
+
+    def accepted(check: object) -> bool:
+        try:
+            check(url)  # type: ignore[operator]
+        except ValueError:
+            return False
+        return True
+
+    assert accepted(validate_api_base) == accepted(client.normalize_api_base)
