@@ -1,0 +1,1007 @@
+"""The link history on real SQLite files: recording, search, expiry, upgrades, damaged files,
+the duplicate check and CSV export."""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kombo_desktop.core import history
+from kombo_desktop.core.history import (
+    CSV_HEADER,
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    EntryKind,
+    HistoryEntry,
+    HistoryError,
+    HistoryStore,
+    LinkStatus,
+    export_csv,
+)
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
+
+# The version-1 schema exactly as the first release wrote it. Kept here as a frozen copy so the
+# upgrade test starts from what real users have on disk, not from whatever MIGRATIONS says now.
+V1_SCHEMA = """
+CREATE TABLE links (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    environment_id TEXT,
+    kind TEXT NOT NULL CHECK (kind IN ('link', 'relink')),
+    email TEXT,
+    organization TEXT,
+    origin_id TEXT,
+    category TEXT,
+    tool TEXT,
+    language TEXT NOT NULL,
+    link_type TEXT NOT NULL,
+    url TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    integration_id TEXT
+);
+CREATE INDEX links_by_time ON links (created_at, id);
+PRAGMA user_version = 1;
+"""
+V1_COLUMNS = (
+    "created_at, profile, environment_id, kind, email, organization, origin_id, category, tool, "
+    "language, link_type, url, expires_at, integration_id"
+)
+
+
+def make_v1_file(path: Path, rows: Iterator[tuple[Any, ...]] | list[tuple[Any, ...]]) -> None:
+    """Write a version-1 history with ``rows`` (in V1_COLUMNS order) in one transaction.
+
+    Also the bulk loader for the size test: executemany in a single transaction writes 100,000
+    rows in well under a second.
+    """
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_SCHEMA)
+    with conn:
+        conn.executemany(
+            f"INSERT INTO links ({V1_COLUMNS}) VALUES ({', '.join('?' * 14)})",  # noqa: S608
+            rows,
+        )
+    conn.close()
+
+
+def v1_row(
+    n: int,
+    *,
+    created_at: datetime = T0,
+    lifetime: timedelta = timedelta(days=365),
+    kind: str = "link",
+    organization: str | None = None,
+    email: str | None = None,
+    tool: str | None = "personio",
+    integration_id: str | None = None,
+) -> tuple[Any, ...]:
+    return (
+        created_at.isoformat(timespec="microseconds"),
+        "default",
+        "env-1",
+        kind,
+        email if email is not None else f"person{n}@customer{n}.example",
+        organization if organization is not None else f"Customer {n} GmbH",
+        f"C-{n}",
+        "HRIS",
+        tool,
+        "de",
+        "MAGIC_LINK",
+        f"https://connect.kombo.dev/v1?token=T{n}",
+        (created_at + lifetime).isoformat(timespec="microseconds"),
+        integration_id,
+    )
+
+
+@pytest.fixture
+def store_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "history.sqlite3"
+
+
+@pytest.fixture
+def store(store_path: Path) -> Iterator[HistoryStore]:
+    with HistoryStore(store_path) as opened:
+        assert opened.problem is None
+        yield opened
+
+
+def add_link(store: HistoryStore, **changes: Any) -> HistoryEntry:
+    values: dict[str, Any] = {
+        "profile": "default",
+        "email": "anna@acme.example",
+        "organization": "Acme GmbH",
+        "category": Category.HRIS,
+        "language": Language.DE,
+        "link_type": LinkType.MAGIC_LINK,
+        "url": "https://connect.kombo.dev/v1?token=abc",
+        "tool": "personio",
+        "created_at": T0,
+    }
+    values.update(changes)
+    return store.record_link(**values)
+
+
+def user_version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+# ------------------------------------------------------------------------------ recording
+
+
+def test_a_new_link_is_stored_with_every_field(store: HistoryStore, store_path: Path) -> None:
+    entry = store.record_link(
+        profile="default",
+        environment_id="B1KaTpuDzLWQGUMKLu9iSR6b",
+        email="anna@acme.example",
+        organization="Acme GmbH",
+        origin_id="CUST-17",
+        category=Category.ATS,
+        tool="greenhouse",
+        tool_label="Greenhouse",
+        language=Language.FR,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=abc",
+        created_at=T0,
+    )
+    assert entry.kind is EntryKind.LINK
+    assert entry.created_at == T0
+    assert entry.expires_at == T0 + timedelta(days=365)
+    assert (entry.email, entry.organization, entry.origin_id) == (
+        "anna@acme.example",
+        "Acme GmbH",
+        "CUST-17",
+    )
+    assert (entry.category, entry.tool, entry.tool_label) == (
+        Category.ATS,
+        "greenhouse",
+        "Greenhouse",
+    )
+    assert (entry.language, entry.link_type) == (Language.FR, LinkType.MAGIC_LINK)
+    assert entry.environment_id == "B1KaTpuDzLWQGUMKLu9iSR6b"
+    assert entry.integration_id is None
+    assert store.get(entry.id) == entry
+
+    # It is really on disk, readable by any SQLite client.
+    conn = sqlite3.connect(store_path)
+    row = conn.execute("SELECT kind, organization, url FROM links").fetchone()
+    conn.close()
+    assert row == ("link", "Acme GmbH", "https://connect.kombo.dev/v1?token=abc")
+
+
+def test_entries_survive_closing_and_reopening(store_path: Path) -> None:
+    with HistoryStore(store_path) as first:
+        made = add_link(first)
+    with HistoryStore(store_path) as again:
+        assert again.problem is None
+        assert again.search() == [made]
+
+
+def test_a_relink_is_stored_with_its_integration_and_tool(store: HistoryStore) -> None:
+    entry = store.record_relink(
+        profile="eu-prod",
+        integration_id="  personio:93fCvorjZ2jas7ZekX1V1n5d ",
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=relink",
+        created_at=T0,
+    )
+    assert entry.kind is EntryKind.RELINK
+    assert entry.integration_id == "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    assert entry.tool == "personio"
+    assert entry.email is None and entry.organization is None and entry.category is None
+    assert entry.expires_at == T0 + timedelta(hours=1)
+    assert store.get(entry.id) == entry
+
+
+def test_a_relink_keeps_customer_details_when_given(store: HistoryStore) -> None:
+    entry = store.record_relink(
+        profile="default",
+        integration_id="workday:xyz",
+        tool="workday",
+        tool_label="Workday",
+        category=Category.HRIS,
+        email="it@beta.example",
+        organization="Beta AG",
+        origin_id="B-1",
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r",
+    )
+    assert (entry.organization, entry.email, entry.origin_id, entry.category) == (
+        "Beta AG",
+        "it@beta.example",
+        "B-1",
+        Category.HRIS,
+    )
+    assert store.search("beta ag") == [entry]
+
+
+def test_blank_optional_values_are_stored_as_missing(store: HistoryStore) -> None:
+    entry = add_link(store, origin_id="  ", tool="", environment_id="", organization=" Acme ")
+    assert entry.origin_id is None and entry.tool is None and entry.environment_id is None
+    assert entry.organization == "Acme"
+
+
+def test_times_without_timezone_are_refused(store: HistoryStore) -> None:
+    with pytest.raises(ValueError, match="timezone"):
+        add_link(store, created_at=datetime(2025, 1, 1, 12, 0))
+    assert store.count() == 0
+
+
+def test_an_explicit_expiry_is_kept(store: HistoryStore) -> None:
+    entry = add_link(store, expires_at=T0 + timedelta(days=30))
+    assert entry.expires_at == T0 + timedelta(days=30)
+
+
+def test_delete_removes_one_entry(store: HistoryStore) -> None:
+    keep = add_link(store, organization="Keep")
+    gone = add_link(store, organization="Gone")
+    assert store.delete(gone.id) is True
+    assert store.get(gone.id) is None
+    assert store.delete(gone.id) is False
+    assert store.search() == [keep]
+
+
+def test_closed_store_refuses_use(store_path: Path) -> None:
+    opened = HistoryStore(store_path)
+    opened.close()
+    opened.close()
+    with pytest.raises(RuntimeError):
+        opened.search()
+
+
+def test_the_file_uses_wal_mode(store: HistoryStore, store_path: Path) -> None:
+    add_link(store)
+    conn = sqlite3.connect(store_path)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        conn.close()
+
+
+def test_records_from_several_threads_all_arrive(store: HistoryStore) -> None:
+    errors: list[BaseException] = []
+
+    def record(worker: int) -> None:
+        try:
+            for n in range(25):
+                add_link(store, organization=f"Worker {worker} customer {n}")
+                store.search("customer", limit=5)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=record, args=(w,)) for w in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert store.count() == 100
+
+
+def test_a_write_that_cannot_happen_raises_a_plain_history_error(store_path: Path) -> None:
+    with HistoryStore(store_path, busy_timeout=0.05) as opened:
+        blocker = sqlite3.connect(store_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(HistoryError, match="could not be saved"):
+                add_link(opened)
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        assert add_link(opened).id > 0
+
+
+# ------------------------------------------------------------------------------ expiry
+
+
+def test_validity_follows_the_expiry_time(store: HistoryStore) -> None:
+    year = add_link(store, link_type=LinkType.MAGIC_LINK)
+    hour = add_link(store, link_type=LinkType.EMBEDDED)
+
+    assert year.is_valid(T0 + timedelta(days=364))
+    assert year.status(T0 + timedelta(days=364)) is LinkStatus.VALID
+    assert not year.is_valid(T0 + timedelta(days=365))
+    assert year.status(T0 + timedelta(days=366)) is LinkStatus.EXPIRED
+
+    assert hour.status(T0 + timedelta(minutes=59)) is LinkStatus.VALID
+    assert hour.status(T0 + timedelta(minutes=61)) is LinkStatus.EXPIRED
+    assert hour.time_left(T0 + timedelta(minutes=45)) == timedelta(minutes=15)
+    assert hour.time_left(T0 + timedelta(days=2)) == timedelta(0)
+
+
+def test_validity_uses_the_current_time_by_default(store: HistoryStore) -> None:
+    fresh = add_link(store, created_at=datetime.now(UTC))
+    old = add_link(store, created_at=datetime.now(UTC) - timedelta(days=400))
+    assert fresh.status() is LinkStatus.VALID
+    assert old.status() is LinkStatus.EXPIRED
+
+
+def test_validity_compares_times_in_any_timezone(store: HistoryStore) -> None:
+    hour = add_link(store, link_type=LinkType.EMBEDDED)
+    berlin = timezone(timedelta(hours=1))
+    assert hour.is_valid(datetime(2025, 3, 1, 11, 29, tzinfo=berlin))
+    assert not hour.is_valid(datetime(2025, 3, 1, 11, 31, tzinfo=berlin))
+
+
+# ------------------------------------------------------------------------------ search
+
+
+@pytest.fixture
+def sample(store: HistoryStore) -> dict[str, HistoryEntry]:
+    return {
+        "acme": add_link(
+            store,
+            organization="Acme GmbH",
+            email="anna@acme.example",
+            origin_id="CUST-1",
+            tool="personio",
+            tool_label="Personio",
+            created_at=T0,
+        ),
+        "mueller": add_link(
+            store,
+            organization="Müller   Bäckerei",
+            email="Info@Mueller.example",
+            origin_id="CUST-2",
+            tool="successfactors",
+            tool_label="SAP SuccessFactors",
+            created_at=T0 + timedelta(hours=1),
+        ),
+        "percent": add_link(
+            store,
+            organization="100% Growth_Partners 'quoted' \"double\" back\\slash",
+            email="hello@growth.example",
+            origin_id=None,
+            tool=None,
+            category=Category.ATS,
+            created_at=T0 + timedelta(hours=2),
+        ),
+        "relink": store.record_relink(
+            profile="default",
+            integration_id="bamboohr:QWERTY123",
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url="https://connect.kombo.dev/v1?token=r1",
+            created_at=T0 + timedelta(hours=3),
+        ),
+    }
+
+
+def found(store: HistoryStore, text: str) -> list[str]:
+    return [entry.organization or entry.integration_id or "?" for entry in store.search(text)]
+
+
+def test_search_is_newest_first(store: HistoryStore, sample: dict[str, HistoryEntry]) -> None:
+    assert store.search() == [
+        sample["relink"],
+        sample["percent"],
+        sample["mueller"],
+        sample["acme"],
+    ]
+    assert store.count() == 4
+
+
+def test_search_ignores_insertion_order(store: HistoryStore) -> None:
+    later = add_link(store, organization="Later", created_at=T0 + timedelta(days=1))
+    earlier = add_link(store, organization="Earlier", created_at=T0)
+    assert store.search() == [later, earlier]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("acme", ["acme"]),  # organisation
+        ("ACME gmbh", ["acme"]),
+        ("anna@", ["acme"]),  # e-mail
+        ("info@mueller", ["mueller"]),
+        ("cust-2", ["mueller"]),  # customer id
+        ("CUST-", ["mueller", "acme"]),
+        ("personio", ["acme"]),  # tool id
+        ("sap success", ["mueller"]),  # tool display name
+        ("bamboohr", ["relink"]),  # tool taken from the integration id
+        ("QWERTY", ["relink"]),  # integration id
+        ("müller bäckerei", ["mueller"]),  # umlauts, any case, spaces collapsed
+        ("MÜLLER", ["mueller"]),
+        ("  müller    bäck  ", ["mueller"]),
+        ("%", ["percent"]),  # LIKE wildcards taken literally
+        ("_", ["percent"]),
+        ("100%", ["percent"]),
+        ("'quoted'", ["percent"]),
+        ('"double"', ["percent"]),
+        ("back\\slash", ["percent"]),
+        ("connect.kombo.dev", []),  # the link itself is not searched
+        ("default", []),  # nor the profile
+        ("gmbh anna", []),  # never across two fields
+        ("nothing like this", []),
+    ],
+)
+def test_search_matches_the_listed_fields(
+    store: HistoryStore, sample: dict[str, HistoryEntry], text: str, expected: list[str]
+) -> None:
+    assert store.search(text) == [sample[name] for name in expected]
+    assert store.count(text) == len(expected)
+
+
+def test_blank_search_lists_everything(
+    store: HistoryStore, sample: dict[str, HistoryEntry]
+) -> None:
+    assert len(store.search("   ")) == 4
+    assert store.count("\t") == 4
+
+
+def test_search_pages_with_limit_and_offset(store: HistoryStore) -> None:
+    made = [
+        add_link(store, organization=f"Firm {n}", created_at=T0 + timedelta(minutes=n))
+        for n in range(10)
+    ]
+    newest_first = list(reversed(made))
+    assert store.search("firm", limit=3) == newest_first[:3]
+    assert store.search("firm", limit=3, offset=3) == newest_first[3:6]
+    assert store.search("firm", limit=3, offset=9) == newest_first[9:]
+    assert store.search("firm", limit=None) == newest_first
+    assert store.search("firm", limit=0) == []
+    with pytest.raises(ValueError):
+        store.search("firm", limit=-1)
+    with pytest.raises(ValueError):
+        store.search("firm", offset=-1)
+
+
+def test_strings_python_cannot_encode_are_stored_and_searched(store: HistoryStore) -> None:
+    odd = add_link(store, organization="Broken \ud800 name\x00 with nul")
+    assert odd.organization == "Broken \ufffd name\x00 with nul"
+    assert store.search("\ud800") == [odd]
+    assert store.search("name\x00 with") == [odd]
+    assert store.count("\udfff") == 1  # any lone surrogate reads as the replacement character
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text())
+def test_any_search_text_works(store: HistoryStore, text: str) -> None:
+    if store.count() == 0:
+        add_link(store, organization="Acme")
+        add_link(store, organization="100% 'x' \"y\" _z_ \\ %% ", email="a%b@c_d.example")
+    results = store.search(text, limit=10)
+    assert len(results) <= 2
+    assert store.count(text) == len(results)
+
+
+SMALL_ALPHABET = st.text(alphabet="abAB %_'\\", max_size=6)
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    fields=st.lists(st.tuples(SMALL_ALPHABET, SMALL_ALPHABET), min_size=1, max_size=4),
+    text=st.text(alphabet="abcAB %_'\\", max_size=4),
+)
+def test_search_finds_exactly_the_entries_containing_the_text(
+    tmp_path_factory: pytest.TempPathFactory,
+    fields: list[tuple[str, str]],
+    text: str,
+) -> None:
+    """Checked against a plain model: lower case, runs of spaces as one, substring of a field."""
+
+    def simple(value: str) -> str:
+        return " ".join(value.lower().split())
+
+    with HistoryStore(tmp_path_factory.mktemp("h") / "history.sqlite3") as fresh:
+        made = [
+            add_link(fresh, organization=org or "x", origin_id=origin, tool=None)
+            for org, origin in fields
+        ]
+        expected = [
+            entry
+            for entry in reversed(made)
+            if any(
+                simple(text) in simple(value)
+                for value in (entry.organization, entry.origin_id, entry.email)
+                if value
+            )
+        ]
+        assert fresh.search(text) == expected
+
+
+# ------------------------------------------------------------------------------ duplicates
+
+
+def duplicate_of(store: HistoryStore, **changes: Any) -> HistoryEntry | None:
+    query: dict[str, Any] = {
+        "origin_id": None,
+        "organization": "Acme GmbH",
+        "email": "anna@acme.example",
+        "category": Category.HRIS,
+        "tool": "personio",
+        "now": T0 + timedelta(days=1),
+    }
+    query.update(changes)
+    profile = query.pop("profile", "default")
+    return store.find_duplicate(profile, **query)
+
+
+def test_same_customer_id_is_a_duplicate_whatever_the_names(store: HistoryStore) -> None:
+    earlier = add_link(store, origin_id="CUST-9", organization="Acme", email="a@acme.example")
+    assert (
+        duplicate_of(store, origin_id="CUST-9", organization="Other", email="b@other.example")
+        == earlier
+    )
+
+
+def test_a_different_customer_id_is_a_different_customer(store: HistoryStore) -> None:
+    add_link(store, origin_id="CUST-9")
+    assert duplicate_of(store, origin_id="CUST-10") is None
+
+
+def test_an_earlier_link_without_customer_id_is_matched_by_name(store: HistoryStore) -> None:
+    earlier = add_link(store, origin_id=None)
+    assert duplicate_of(store, origin_id="CUST-10", email="someone@else.example") == earlier
+
+
+def test_organisation_names_match_ignoring_case_and_spaces(store: HistoryStore) -> None:
+    earlier = add_link(store, organization="  Acme   GmbH ", email="anna@acme.example")
+    assert duplicate_of(store, organization="ACME gmbh", email="new@x.example") == earlier
+    assert duplicate_of(store, organization="Acme\tGmbH", email="new@x.example") == earlier
+    assert duplicate_of(store, organization="Acme GmbH & Co", email="new@x.example") is None
+
+
+def test_the_same_email_matches_ignoring_case(store: HistoryStore) -> None:
+    earlier = add_link(store, organization="Acme GmbH", email="Anna@ACME.example")
+    assert duplicate_of(store, organization="Renamed Ltd", email="anna@acme.example") == earlier
+    assert duplicate_of(store, organization="Renamed Ltd", email="ben@acme.example") is None
+
+
+def test_a_chosen_tool_must_be_the_same_tool(store: HistoryStore) -> None:
+    earlier = add_link(store, tool="personio", category=Category.HRIS)
+    assert duplicate_of(store, tool="personio") == earlier
+    assert duplicate_of(store, tool="personio", category=Category.ATS) == earlier
+    assert duplicate_of(store, tool="bamboohr") is None
+
+
+def test_without_a_tool_the_same_category_matches(store: HistoryStore) -> None:
+    with_tool = add_link(store, tool="personio", category=Category.HRIS, created_at=T0)
+    assert duplicate_of(store, tool=None, category=Category.HRIS) == with_tool
+    assert duplicate_of(store, tool=None, category=Category.ATS) is None
+    no_tool = add_link(store, tool=None, category=Category.ATS, created_at=T0 + timedelta(1))
+    assert duplicate_of(store, tool=None, category=Category.ATS) == no_tool
+    assert duplicate_of(store, tool="greenhouse", category=Category.ATS) is None
+
+
+def test_another_profile_is_not_a_duplicate(store: HistoryStore) -> None:
+    add_link(store, profile="us-production")
+    assert duplicate_of(store, profile="default") is None
+    assert duplicate_of(store, profile="us-production") is not None
+
+
+def test_an_expired_link_is_not_a_duplicate(store: HistoryStore) -> None:
+    add_link(store, link_type=LinkType.EMBEDDED)
+    assert duplicate_of(store, now=T0 + timedelta(minutes=30)) is not None
+    assert duplicate_of(store, now=T0 + timedelta(hours=2)) is None
+
+
+def test_the_newest_matching_link_is_returned(store: HistoryStore) -> None:
+    add_link(store, created_at=T0)
+    newest = add_link(store, created_at=T0 + timedelta(hours=5))
+    add_link(store, created_at=T0 + timedelta(hours=6), tool="bamboohr")
+    assert duplicate_of(store) == newest
+
+
+def test_a_valid_reconnection_link_for_the_customer_counts(store: HistoryStore) -> None:
+    relink = store.record_relink(
+        profile="default",
+        integration_id="personio:abc",
+        organization="Acme GmbH",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r",
+        created_at=T0,
+    )
+    assert duplicate_of(store) == relink
+
+
+def test_empty_names_never_match_each_other(store: HistoryStore) -> None:
+    store.record_relink(
+        profile="default",
+        integration_id="personio:abc",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r",
+        created_at=T0,
+    )
+    assert duplicate_of(store, organization="", email="") is None
+    assert duplicate_of(store, organization=None, email=None) is None
+
+
+def test_no_tool_and_no_category_finds_nothing(store: HistoryStore) -> None:
+    add_link(store)
+    assert duplicate_of(store, tool=None, category=None) is None
+
+
+# ------------------------------------------------------------------------------ upgrades
+
+
+def test_the_frozen_v1_schema_is_what_the_first_step_creates(tmp_path: Path) -> None:
+    def shape(conn: sqlite3.Connection) -> tuple[object, ...]:
+        return (
+            conn.execute("PRAGMA table_info(links)").fetchall(),
+            conn.execute("PRAGMA index_list(links)").fetchall(),
+        )
+
+    frozen = sqlite3.connect(tmp_path / "frozen.sqlite3")
+    frozen.executescript(V1_SCHEMA)
+    first_step = sqlite3.connect(tmp_path / "step.sqlite3")
+    for statement in MIGRATIONS[0]:
+        first_step.execute(statement)
+    assert shape(frozen) == shape(first_step)
+    frozen.close()
+    first_step.close()
+
+
+def test_a_version_1_file_is_upgraded_and_keeps_its_entries(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    make_v1_file(
+        store_path,
+        [
+            v1_row(1, organization="  ACME   GmbH ", email="Anna@Acme.example"),
+            v1_row(2, created_at=T0 + timedelta(hours=1), lifetime=timedelta(hours=1)),
+            v1_row(
+                3,
+                created_at=T0 + timedelta(hours=2),
+                kind="relink",
+                tool="bamboohr",
+                integration_id="bamboohr:XYZ",
+            ),
+        ],
+    )
+    assert user_version(store_path) == 1
+
+    with HistoryStore(store_path) as upgraded:
+        assert upgraded.problem is None
+        entries = upgraded.search()
+        assert [e.origin_id for e in entries] == ["C-3", "C-2", "C-1"]
+        assert entries[0].kind is EntryKind.RELINK
+        assert entries[0].integration_id == "bamboohr:XYZ"
+        assert entries[1].status(T0 + timedelta(hours=3)) is LinkStatus.EXPIRED
+        assert entries[2].tool_label is None
+        # The new columns were filled from the old rows: search and the duplicate check work.
+        assert upgraded.search("acme gmbh") == [entries[2]]
+        assert upgraded.search("xyz") == [entries[0]]
+        assert (
+            upgraded.find_duplicate(
+                "default",
+                origin_id=None,
+                organization="acme gmbh",
+                email=None,
+                category=Category.HRIS,
+                tool="personio",
+                now=T0,
+            )
+            == entries[2]
+        )
+        assert (
+            upgraded.find_duplicate(
+                "default",
+                origin_id=None,
+                organization=None,
+                email="ANNA@acme.EXAMPLE",
+                category=Category.HRIS,
+                tool="personio",
+                now=T0,
+            )
+            == entries[2]
+        )
+        add_link(upgraded)
+        assert upgraded.count() == 4
+    assert user_version(store_path) == SCHEMA_VERSION == 2
+
+
+def test_an_empty_file_becomes_a_history(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    store_path.write_bytes(b"")
+    with HistoryStore(store_path) as opened:
+        assert opened.problem is None
+        add_link(opened)
+    assert user_version(store_path) == SCHEMA_VERSION
+
+
+def test_a_failed_upgrade_step_leaves_the_file_as_it_was(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with HistoryStore(store_path) as opened:
+        made = [add_link(opened), add_link(opened)]
+    # Fails on this file's data only (two entries share a profile), like a real faulty step.
+    broken_step = (
+        "ALTER TABLE links ADD COLUMN later TEXT",
+        "CREATE UNIQUE INDEX one_per_profile ON links (profile)",
+    )
+    monkeypatch.setattr(history, "MIGRATIONS", (*MIGRATIONS, broken_step))
+    monkeypatch.setattr(history, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
+
+    with HistoryStore(store_path) as failed:
+        assert failed.in_memory
+        assert failed.problem is not None and "could not be opened" in failed.problem
+        assert failed.set_aside is None
+
+    monkeypatch.undo()
+    assert user_version(store_path) == SCHEMA_VERSION
+    conn = sqlite3.connect(store_path)
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(links)")]
+    conn.close()
+    assert "later" not in columns
+    with HistoryStore(store_path) as reopened:
+        assert reopened.search() == made[::-1]
+
+
+# ------------------------------------------------------------------------------ damaged files
+
+
+def assert_fresh_store_works(opened: HistoryStore) -> None:
+    assert not opened.in_memory
+    assert opened.search() == []
+    entry = add_link(opened)
+    assert opened.search("acme") == [entry]
+
+
+def test_a_file_that_is_not_a_database_is_set_aside(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    garbage = b"this is not a database, " * 500
+    store_path.write_bytes(garbage)
+    Path(f"{store_path}-wal").write_bytes(b"old wal")
+    Path(f"{store_path}-shm").write_bytes(b"old shm")
+
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None
+        name = opened.set_aside.name
+        assert name.startswith("history.sqlite3.unreadable-")
+        assert opened.problem == (
+            f"Your earlier link history could not be read, so it was set aside as {name} "
+            "and a new one started."
+        )
+        assert_fresh_store_works(opened)
+
+    assert opened.set_aside.read_bytes() == garbage
+    assert Path(f"{opened.set_aside}-wal").read_bytes() == b"old wal"
+    assert Path(f"{opened.set_aside}-shm").read_bytes() == b"old shm"
+    with HistoryStore(store_path) as later:
+        assert later.problem is None
+        assert later.count() == 1
+
+
+def test_a_database_with_damaged_pages_is_set_aside(store_path: Path) -> None:
+    with HistoryStore(store_path) as opened:
+        for n in range(300):
+            add_link(opened, organization=f"Customer {n} with a longer name to fill pages")
+    data = bytearray(store_path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    assert len(data) > 4 * page_size
+    data[page_size : 4 * page_size] = b"\xa5" * (3 * page_size)
+    store_path.write_bytes(bytes(data))
+
+    with HistoryStore(store_path) as damaged:
+        assert damaged.set_aside is not None
+        assert damaged.problem is not None and damaged.set_aside.name in damaged.problem
+        assert_fresh_store_works(damaged)
+    assert damaged.set_aside.read_bytes() == bytes(data)
+
+
+def test_a_file_from_a_newer_version_is_set_aside_untouched(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(store_path)
+    conn.executescript(
+        "CREATE TABLE links_v9 (id INTEGER PRIMARY KEY, anything TEXT);"
+        "INSERT INTO links_v9 (anything) VALUES ('from the future');"
+        "PRAGMA user_version = 9;"
+    )
+    conn.close()
+
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None
+        assert opened.problem is not None and "set aside" in opened.problem
+        assert_fresh_store_works(opened)
+
+    kept = sqlite3.connect(opened.set_aside)
+    assert kept.execute("PRAGMA user_version").fetchone()[0] == 9
+    assert kept.execute("SELECT anything FROM links_v9").fetchall() == [("from the future",)]
+    kept.close()
+
+
+def test_a_database_of_our_version_without_our_table_is_set_aside(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(store_path)
+    conn.executescript("CREATE TABLE other (x); PRAGMA user_version = 2;")
+    conn.close()
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None
+        assert_fresh_store_works(opened)
+
+
+def test_set_aside_names_never_overwrite_each_other(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    aside: list[Path] = []
+    for n in range(3):
+        store_path.write_bytes(f"garbage number {n}".encode() * 100)
+        with HistoryStore(store_path) as opened:
+            assert opened.set_aside is not None
+            aside.append(opened.set_aside)
+    assert len(set(aside)) == 3
+    assert [p.read_bytes()[:16] for p in aside] == [
+        f"garbage number {n}".encode()[:16] for n in range(3)
+    ]
+
+
+def test_a_file_that_cannot_be_opened_is_left_alone(store_path: Path) -> None:
+    store_path.mkdir(parents=True)  # a folder where the file should be
+    with HistoryStore(store_path) as opened:
+        assert opened.in_memory
+        assert opened.set_aside is None
+        assert opened.problem is not None and "forgotten when the program closes" in opened.problem
+        entry = add_link(opened)
+        assert opened.search() == [entry]
+    assert store_path.is_dir()
+
+
+def test_a_busy_file_is_not_mistaken_for_a_damaged_one(store_path: Path) -> None:
+    with HistoryStore(store_path) as first:
+        made = add_link(first)
+    # Another copy of the program holds the write lock while upgrading an old file.
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("BEGIN EXCLUSIVE")
+    try:
+        with HistoryStore(store_path, busy_timeout=0.05) as blocked:
+            assert blocked.in_memory
+            assert blocked.set_aside is None
+    finally:
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute("COMMIT")
+        conn.close()
+    assert not list(store_path.parent.glob("*.unreadable-*"))
+    with HistoryStore(store_path) as later:
+        assert later.search() == [made]
+
+
+# ------------------------------------------------------------------------------ CSV export
+
+
+def read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def test_export_writes_the_entries_for_spreadsheets(store: HistoryStore, tmp_path: Path) -> None:
+    link = add_link(
+        store,
+        organization='Müller, "Süd" GmbH',
+        email="jürgen@müller.example",
+        origin_id="M-1",
+        tool="personio",
+        tool_label="Personio",
+        environment_id="env-9",
+    )
+    relink = store.record_relink(
+        profile="default",
+        integration_id="bamboohr:X1",
+        language=Language.ES,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=r",
+        created_at=T0,
+    )
+    target = tmp_path / "export.csv"
+    assert export_csv([link, relink], target, now=T0 + timedelta(hours=2)) == 2
+
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert "Müller".encode() in raw
+    assert b"\r\n" in raw
+    assert b'"M\xc3\xbcller, ""S\xc3\xbcd"" GmbH"' in raw  # RFC 4180 quoting
+
+    header, first, second = read_csv(target)
+    assert tuple(header) == CSV_HEADER
+    row = dict(zip(header, first, strict=True))
+    assert row["Made at (UTC)"] == "2025-03-01 09:30:00"
+    assert row["Valid until (UTC)"] == "2026-03-01 09:30:00"
+    assert row["Organisation"] == 'Müller, "Süd" GmbH'
+    assert row["E-mail"] == "jürgen@müller.example"
+    assert row["Customer id"] == "M-1"
+    assert row["Tool"] == "Personio"
+    assert row["Kind"] == "New link"
+    assert row["Status"] == "Valid"
+    assert row["Link"] == "https://connect.kombo.dev/v1?token=abc"
+    assert row["Environment"] == "env-9"
+    assert row["Language"] == "Deutsch"
+    other = dict(zip(header, second, strict=True))
+    assert other["Kind"] == "Reconnection link"
+    assert other["Status"] == "Expired"
+    assert other["Integration id"] == "bamboohr:X1"
+    assert other["Organisation"] == ""
+    assert other["Tool"] == "bamboohr"
+
+
+@pytest.mark.parametrize(
+    "organization",
+    ['=HYPERLINK("http://evil")', "+49 30 1234", "-1+1", "@SUM(A1)", "\tTabbed", "\rReturn"],
+)
+def test_export_defuses_spreadsheet_formulas(
+    store: HistoryStore, tmp_path: Path, organization: str
+) -> None:
+    entry = add_link(store, email="x@y.example")
+    entry = HistoryEntry(**{**entry.__dict__, "organization": organization})
+    target = tmp_path / "export.csv"
+    export_csv([entry], target)
+    _, row = read_csv(target)
+    assert row[CSV_HEADER.index("Organisation")] == "'" + organization
+    assert row[CSV_HEADER.index("E-mail")] == "x@y.example"
+
+
+def test_export_of_nothing_writes_the_header(tmp_path: Path) -> None:
+    target = tmp_path / "empty.csv"
+    assert export_csv([], target) == 0
+    assert read_csv(target) == [list(CSV_HEADER)]
+
+
+def test_export_to_an_unwritable_place_says_so_and_leaves_nothing(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    target = tmp_path / "no-such-folder" / "export.csv"
+    with pytest.raises(HistoryError, match="could not be saved"):
+        export_csv([add_link(store)], target)
+    assert not target.parent.exists()
+
+
+def test_export_replaces_an_older_file(store: HistoryStore, tmp_path: Path) -> None:
+    target = tmp_path / "export.csv"
+    target.write_text("old content")
+    export_csv([add_link(store)], target)
+    assert len(read_csv(target)) == 2
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["export.csv"]
+
+
+# ------------------------------------------------------------------------------ size
+
+
+@pytest.mark.slow
+def test_a_history_of_100000_links_stays_usable(store_path: Path) -> None:
+    store_path.parent.mkdir(parents=True)
+    total = 100_000
+    make_v1_file(
+        store_path,
+        (v1_row(n, created_at=T0 + timedelta(seconds=n)) for n in range(total)),
+    )
+    with HistoryStore(store_path) as big:
+        assert big.problem is None
+        assert big.count() == total
+        newest = big.search(limit=50)
+        assert [e.origin_id for e in newest[:2]] == [f"C-{total - 1}", f"C-{total - 2}"]
+        assert [e.origin_id for e in big.search(limit=2, offset=total - 2)] == ["C-1", "C-0"]
+        assert [e.origin_id for e in big.search("customer 4242 gmbh")] == ["C-4242"]
+        assert big.count("customer 4242") == 11  # 4242 and 42420..42429
+        assert big.search("no such customer anywhere") == []
+        assert (
+            big.find_duplicate(
+                "default",
+                origin_id=None,
+                organization="CUSTOMER 77 GMBH",
+                email=None,
+                category=Category.HRIS,
+                tool="personio",
+                now=T0,
+            )
+            is not None
+        )
+        add_link(big, organization="Newest Customer", created_at=T0 + timedelta(days=10))
+        assert big.search(limit=1)[0].organization == "Newest Customer"
