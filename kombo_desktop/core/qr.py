@@ -1,0 +1,92 @@
+"""QR codes for links, as a grid of dark and light modules and as an SVG document.
+
+Only ``qrcode``'s encoder is used, never its image output: ``make_image()`` needs Pillow, which
+is easy to lose in a frozen build. The window paints the matrix with Qt; files in SVG form are
+written here from the same matrix, so what is saved is exactly what is shown.
+
+Error correction level M (15 % of the code may be damaged) suits links shown on a screen or
+printed on paper: a stronger level would make the code for a long link denser and harder to
+scan from a shared screen. ``qrcode`` is imported inside the functions because the window
+imports this module on its start-up path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
+
+
+class QrTooLongError(ValueError):
+    """The text does not fit in the largest QR code."""
+
+
+def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
+    """The modules of the QR code for ``text``, row by row; True is dark.
+
+    The quiet zone of ``border`` light modules is included on every side. Non-ASCII text is
+    encoded as UTF-8.
+    """
+    if border < 0:
+        raise ValueError("The border of a QR code cannot be negative.")
+    code = _make_code(text, border)
+    return [[bool(module) for module in row] for row in code.get_matrix()]
+
+
+def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
+    """A standalone SVG document showing the QR code for ``text``.
+
+    Every module is a ``module_size`` square in user units. The dark modules form a single path
+    (one rectangle per horizontal run), drawn with ``crispEdges`` so viewers do not blur the
+    edges between modules; a white rectangle underneath keeps the code readable on a dark page.
+    """
+    if module_size < 1:
+        raise ValueError("A QR module must be at least 1 unit wide.")
+    matrix = qr_matrix(text, border=border)
+    count = len(matrix)
+    size = count * module_size
+    path = _dark_path(matrix)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{size}" '
+        f'height="{size}" viewBox="0 0 {count} {count}" shape-rendering="crispEdges">\n'
+        f'<rect x="0" y="0" width="{count}" height="{count}" fill="#ffffff"/>\n'
+        f'<path fill="#000000" d="{path}"/>\n'
+        "</svg>\n"
+    )
+
+
+def _make_code(text: str, border: int) -> Any:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.exceptions import DataOverflowError
+
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
+    code.add_data(text)
+    try:
+        code.make(fit=True)
+    except (DataOverflowError, ValueError):
+        # Depending on where the overflow is noticed, qrcode raises DataOverflowError or a
+        # ValueError about "version 41"; the border was checked above, so nothing else can.
+        raise QrTooLongError(
+            "This link is too long to show as a QR code. Copy the link instead."
+        ) from None
+    return code
+
+
+def _dark_path(matrix: list[list[bool]]) -> str:
+    """Path data in module units: ``M x,y h w v1 h-w z`` for each run of dark modules."""
+    commands: list[str] = []
+    for y, row in enumerate(matrix):
+        x = 0
+        width = len(row)
+        while x < width:
+            if not row[x]:
+                x += 1
+                continue
+            start = x
+            while x < width and row[x]:
+                x += 1
+            run = x - start
+            commands.append(f"M{start},{y}h{run}v1h-{run}z")
+    return "".join(commands)
