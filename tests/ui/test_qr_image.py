@@ -1,0 +1,195 @@
+"""QR pictures for the window, files and the clipboard decode to exactly the link."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import QApplication
+
+from kombo_desktop.core.qr import qr_matrix
+from kombo_desktop.ui.qr_image import (
+    PRINT_DPI,
+    PRINT_WIDTH_PX,
+    copy_qr_to_clipboard,
+    qr_pixmap,
+    qr_qimage,
+    save_qr,
+)
+from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
+
+LINK = "https://app.kombo.dev/connect?token=MAGIC-7f3a9c2e1b4d"
+LONG_LINK = "https://app.kombo.dev/connect/embedded?token=" + "Ab3-xY9_" * 32
+assert len(LONG_LINK) >= 300
+UNICODE_TEXT = "https://example.com/Zoë/Ærø?firma=Müller & Söhne — Straße 5"
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+def _gray_pixels(image: QImage) -> list[bytes]:
+    """Rows of 8-bit gray values, without Qt's row padding."""
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    raw = bytes(gray.constBits())
+    stride = gray.bytesPerLine()
+    return [raw[y * stride : y * stride + gray.width()] for y in range(gray.height())]
+
+
+def _module_pixels(image: QImage, text: str) -> int:
+    modules = len(qr_matrix(text))
+    assert image.width() % modules == 0, "modules must be whole pixels"
+    return image.width() // modules
+
+
+@pytest.mark.parametrize("text", [LINK, LONG_LINK, UNICODE_TEXT])
+def test_qimage_decodes_to_exactly_the_text(text: str) -> None:
+    assert decode_qimage(qr_qimage(text, module_pixels=4)) == text
+
+
+def test_every_pixel_matches_the_matrix_so_modules_are_crisp() -> None:
+    matrix = qr_matrix(LINK)
+    image = qr_qimage(LINK, module_pixels=3)
+    assert image.width() == image.height() == len(matrix) * 3
+    rows = _gray_pixels(image)
+    for y, row in enumerate(rows):
+        expected = bytes(0x00 if matrix[y // 3][x // 3] else 0xFF for x in range(len(row)))
+        assert row == expected, f"pixel row {y} differs from the QR matrix"
+
+
+def test_quiet_zone_of_four_modules_is_white_on_every_side() -> None:
+    module = 5
+    image = qr_qimage(LINK, module_pixels=module)
+    rows = _gray_pixels(image)
+    quiet = 4 * module
+    size = image.width()
+    white_row = bytes([0xFF]) * size
+    for y in list(range(quiet)) + list(range(size - quiet, size)):
+        assert rows[y] == white_row, f"row {y} is inside the quiet zone but not white"
+    for y in range(quiet, size - quiet):
+        assert rows[y][:quiet] == bytes([0xFF]) * quiet
+        assert rows[y][size - quiet :] == bytes([0xFF]) * quiet
+    # The code itself starts right after the quiet zone: the finder pattern's dark corner.
+    assert rows[quiet][quiet] == 0x00
+
+
+@pytest.mark.parametrize("size_px", [180, 240, 333])
+def test_qrview_pixmap_fits_with_whole_pixel_modules_and_decodes(size_px: int) -> None:
+    pixmap = qr_pixmap(LINK, size_px)
+    assert pixmap.width() == pixmap.height()
+    assert pixmap.width() <= size_px
+    modules = len(qr_matrix(LINK))
+    assert pixmap.width() // modules == size_px // modules  # the largest module that fits
+    _module_pixels(pixmap.toImage(), LINK)
+    assert decode_pixmap(pixmap) == LINK
+
+
+def test_qrview_pixmap_is_rendered_in_device_pixels_on_high_resolution_screens() -> None:
+    pixmap = qr_pixmap(LINK, 200, device_pixel_ratio=2.0)
+    assert pixmap.devicePixelRatio() == 2.0
+    modules = len(qr_matrix(LINK))
+    assert pixmap.width() == (400 // modules) * modules  # device pixels
+    assert pixmap.deviceIndependentSize().width() <= 200
+    assert decode_pixmap(pixmap) == LINK
+
+
+def test_qrview_pixmap_of_a_long_link_still_decodes() -> None:
+    pixmap = qr_pixmap(LONG_LINK, 240)
+    assert decode_pixmap(pixmap) == LONG_LINK
+
+
+@pytest.mark.parametrize("text", [LINK, LONG_LINK, UNICODE_TEXT])
+def test_png_file_decodes_and_prints_well(tmp_path: Path, text: str) -> None:
+    written = save_qr(text, tmp_path / "qr.png")
+    assert written == tmp_path / "qr.png"
+    assert written.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    image = QImage(str(written))
+    assert image.width() == image.height() >= PRINT_WIDTH_PX
+    _module_pixels(image, text)
+    dpi_x = image.dotsPerMeterX() * 0.0254
+    dpi_y = image.dotsPerMeterY() * 0.0254
+    assert round(dpi_x) == round(dpi_y) == PRINT_DPI
+    assert decode_png(written) == text
+
+
+def test_png_file_keeps_the_quiet_zone(tmp_path: Path) -> None:
+    image = QImage(str(save_qr(LINK, tmp_path / "qr.png")))
+    module = _module_pixels(image, LINK)
+    rows = _gray_pixels(image)
+    for y in range(4 * module):
+        assert rows[y] == bytes([0xFF]) * image.width()
+        assert rows[-1 - y] == bytes([0xFF]) * image.width()
+
+
+@pytest.mark.parametrize("text", [LINK, LONG_LINK, UNICODE_TEXT])
+def test_svg_file_decodes(tmp_path: Path, text: str) -> None:
+    written = save_qr(text, tmp_path / "qr.svg")
+    assert written == tmp_path / "qr.svg"
+    assert "<svg" in written.read_text(encoding="utf-8")
+    assert decode_svg(written) == text
+
+
+def test_format_is_chosen_by_extension_regardless_of_case(tmp_path: Path) -> None:
+    png = save_qr(LINK, tmp_path / "Upper.PNG")
+    svg = save_qr(LINK, tmp_path / "Upper.SVG")
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert b"<svg" in svg.read_bytes()
+    assert decode_png(png) == LINK
+    assert decode_svg(svg) == LINK
+
+
+def test_name_without_extension_becomes_png(tmp_path: Path) -> None:
+    written = save_qr(LINK, str(tmp_path / "customer-link"))
+    assert written == tmp_path / "customer-link.png"
+    assert decode_png(written) == LINK
+    assert not (tmp_path / "customer-link").exists()
+
+
+@pytest.mark.parametrize("name", ["qr.jpg", "qr.pdf", "link.qr"])
+def test_other_extensions_are_refused_in_plain_words(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ValueError, match=r"PNG picture \(\.png\) or an SVG drawing \(\.svg\)"):
+        save_qr(LINK, tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_saving_replaces_an_existing_file_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    target = tmp_path / "qr.png"
+    target.write_bytes(b"old picture")
+    save_qr(LINK, target)
+    assert decode_png(target) == LINK
+    assert [p.name for p in tmp_path.iterdir()] == ["qr.png"]
+
+
+@pytest.mark.parametrize("name", ["qr.png", "qr.svg"])
+def test_unwritable_folder_gives_a_plain_error_and_no_file(tmp_path: Path, name: str) -> None:
+    missing = tmp_path / "no-such-folder" / name
+    with pytest.raises(OSError, match="could not be saved") as caught:
+        save_qr(LINK, missing)
+    assert "choose another folder" in str(caught.value)
+    assert not missing.parent.exists()
+
+
+def test_copy_to_clipboard_puts_a_decodable_image_there() -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.clear()
+    copied = copy_qr_to_clipboard(LONG_LINK)
+    QApplication.processEvents()
+    pasted = clipboard.image()
+    assert not pasted.isNull()
+    assert pasted.size() == copied.size()
+    assert decode_qimage(pasted) == LONG_LINK
+    assert clipboard.text() == ""  # only the picture, never text that could be mistaken for it
+
+
+def test_importing_the_module_does_not_load_qrcode() -> None:
+    """The window imports qr_image at start-up; qrcode must wait until a code is drawn."""
+    code = (
+        "import sys; import kombo_desktop.ui.qr_image; "
+        "loaded = [m for m in ('qrcode', 'kombo_desktop.core.qr', 'PIL') if m in sys.modules]; "
+        "print(','.join(loaded))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
