@@ -14,7 +14,6 @@ defaults, saying so in ``SettingsStore.load_problem``: settings are never a reas
 from __future__ import annotations
 
 import contextlib
-import ipaddress
 import json
 import logging
 import os
@@ -43,7 +42,8 @@ DEFAULT_PROFILE_NAME = "default"
 MAX_PROFILE_NAME_LENGTH = 64
 # Real settings are a few hundred bytes; a huge file is damage, not settings.
 _MAX_SETTINGS_BYTES = 1_000_000
-_LOOPBACK_NAMES = frozenset({"localhost"})
+# urlsplit() gives host names in lower case and IPv6 addresses without brackets.
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 _log = logging.getLogger(__name__)
 _E = TypeVar("_E", bound=StrEnum)
@@ -118,23 +118,14 @@ def validate_api_base(url: str) -> str:
         raise ValueError(f"“{text}” is not a web address. {example}")
     if parts.username is not None or parts.password is not None:
         raise ValueError(f"The API address must not contain a user name or password. {example}")
-    if parts.query or parts.fragment:
+    if parts.query or parts.fragment or text.endswith(("?", "#")):
         raise ValueError(f"The API address must not contain “?” or “#”. {example}")
-    if scheme == "http" and not _is_loopback_host(host):
+    if scheme == "http" and host not in _LOOPBACK_HOSTS:
         raise ValueError(
             f"The API address must start with https:// so the API key travels encrypted. {example}"
         )
-    return text.rstrip("/")
-
-
-def _is_loopback_host(host: str) -> bool:
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return str(address) in {"127.0.0.1", "::1"}
+    # The form the client uses, so a saved address compares equal to the one in use.
+    return f"{scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
 
 
 @dataclass(frozen=True)
