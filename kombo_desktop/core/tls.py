@@ -1,0 +1,111 @@
+"""How the program proves it is talking to the real Kombo: certificate checks, always on.
+
+Corporate laptops often sit behind a TLS-inspecting proxy whose root certificate was installed
+into the operating system by IT, and is missing from Python's own bundle. Verifying against the
+operating system's trust store (``truststore``) makes those machines work without anyone ever
+being tempted to switch verification off. Where ``truststore`` cannot be loaded (a broken or
+stripped install), Mozilla's bundle from ``certifi`` is the fallback: stricter, never looser.
+
+There is deliberately no way to turn verification off or to add a certificate from here: a
+failure is reported as ``TlsError`` and nothing is sent.
+
+Nothing here imports httpx; ``ssl`` and ``truststore`` load only when a context is first built.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+from dataclasses import dataclass
+
+from kombo_desktop import __version__
+
+USER_AGENT = f"KomboDesktop/{__version__}"
+
+TRUST_STORE_SYSTEM = "system"
+TRUST_STORE_CERTIFI = "certifi"
+
+
+@dataclass(frozen=True)
+class TrustSetup:
+    """The context every request uses, and which store backs it (for ``--self-test``/support)."""
+
+    context: ssl.SSLContext
+    store: str  # TRUST_STORE_SYSTEM or TRUST_STORE_CERTIFI
+
+
+_lock = threading.Lock()
+_cached: TrustSetup | None = None
+
+
+def trust_setup() -> TrustSetup:
+    """The process-wide verifying context, built once.
+
+    Shared because building a context can load a few hundred certificates, and every client (one
+    per request in the window's worker threads) would otherwise pay for it again; an
+    ``SSLContext`` is safe to share between threads.
+    """
+    global _cached
+    with _lock:
+        if _cached is None:
+            _cached = _build()
+        return _cached
+
+
+def ssl_context() -> ssl.SSLContext:
+    """The verifying context for connections to Kombo."""
+    return trust_setup().context
+
+
+def _build() -> TrustSetup:
+    try:
+        import truststore
+    except ImportError:
+        return TrustSetup(_certifi_context(), TRUST_STORE_CERTIFI)
+    try:
+        context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    except (OSError, ssl.SSLError, RuntimeError):
+        # The platform's store could not be opened; Mozilla's bundle still verifies properly.
+        return TrustSetup(_certifi_context(), TRUST_STORE_CERTIFI)
+    _require_verification(context)
+    return TrustSetup(context, TRUST_STORE_SYSTEM)
+
+
+def _certifi_context() -> ssl.SSLContext:
+    import certifi
+
+    context = ssl.create_default_context(cafile=certifi.where())
+    _require_verification(context)
+    return context
+
+
+def _require_verification(context: ssl.SSLContext) -> None:
+    """Both halves of verification on, and nothing older than TLS 1.2 (Kombo needs no less)."""
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.check_hostname = True
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+
+
+def is_certificate_error(error: BaseException) -> bool:
+    """Whether ``error`` or anything that caused it is a failed certificate check.
+
+    httpx wraps the ``ssl`` error in its own ``ConnectError``; the cause chain keeps the original.
+    """
+    return find_cause(error, ssl.SSLCertVerificationError) is not None
+
+
+def is_tls_error(error: BaseException) -> bool:
+    """Whether an ``ssl`` error (a failed handshake of any kind) is behind ``error``."""
+    return find_cause(error, ssl.SSLError) is not None
+
+
+def find_cause(error: BaseException, kind: type[BaseException]) -> BaseException | None:
+    """``error`` itself or the first exception of type ``kind`` among its causes and contexts."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, kind):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
