@@ -1,0 +1,200 @@
+"""The invitation e-mail that goes with a link: short, friendly, in the customer's language.
+
+Staff copy it to the clipboard or open it in their mail program (:func:`mailto_url`). The words
+live in ``resources/invitations/<language>.json`` so that a translator can improve them without
+touching code; this module only fills them in. Each file has:
+
+``subject_with_tool`` / ``subject_without_tool``
+    the subject, naming the tool ``{tool}``, or the kind of system ``{system}`` when the customer
+    chooses the tool in the flow;
+``body``
+    the message as a list of lines, with ``{organization}``, ``{link}`` (exactly once),
+    ``{tool_sentence}`` and ``{validity}``;
+``tool_sentence`` / ``choose_tool_sentence``
+    the sentence naming ``{tool}``, or asking the customer to choose their ``{system}``;
+``your_organization``
+    what to say instead of the organisation name when it is not known (reconnection links);
+``validity``
+    how long each link type stays valid, worded to fit the body's sentence;
+``systems``
+    the kind of system per category, plus ``ANY`` when no category is known, each worded to fit
+    both sentences it appears in (one grammatical gender per language keeps that simple).
+
+Every file is checked when first used, so a broken translation fails loudly in the tests instead
+of sending a customer a message with ``{link}`` in it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+from urllib.parse import quote
+
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+_ANY_SYSTEM: Final = "ANY"
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+
+# Placeholders each text may use; the ones in _REQUIRED must appear.
+_ALLOWED: Final = MappingProxyType(
+    {
+        "subject_with_tool": frozenset({"tool", "organization"}),
+        "subject_without_tool": frozenset({"system", "organization"}),
+        "body": frozenset({"organization", "link", "tool_sentence", "validity"}),
+        "tool_sentence": frozenset({"tool"}),
+        "choose_tool_sentence": frozenset({"system"}),
+        "your_organization": frozenset(),
+    }
+)
+_REQUIRED: Final = MappingProxyType(
+    {
+        "subject_with_tool": frozenset({"tool"}),
+        "body": frozenset({"link", "tool_sentence", "validity"}),
+        "tool_sentence": frozenset({"tool"}),
+        "choose_tool_sentence": frozenset({"system"}),
+    }
+)
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A filled-in invitation. ``body`` uses ``\\n`` line breaks, ready for the clipboard."""
+
+    language: Language
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class InvitationTexts:
+    """The words of one language, as read from its resource file."""
+
+    subject_with_tool: str
+    subject_without_tool: str
+    body: str
+    tool_sentence: str
+    choose_tool_sentence: str
+    your_organization: str
+    validity: MappingProxyType[LinkType, str]
+    systems: MappingProxyType[str, str]
+
+    @classmethod
+    def from_file(cls, path: Path) -> InvitationTexts:
+        """Read and check one language file; raises ValueError naming what is wrong."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            body_lines = data["body"]
+            if not isinstance(body_lines, list) or not all(
+                isinstance(line, str) for line in body_lines
+            ):
+                raise TypeError("body must be a list of lines")
+            texts = cls(
+                subject_with_tool=str(data["subject_with_tool"]),
+                subject_without_tool=str(data["subject_without_tool"]),
+                body="\n".join(body_lines),
+                tool_sentence=str(data["tool_sentence"]),
+                choose_tool_sentence=str(data["choose_tool_sentence"]),
+                your_organization=str(data["your_organization"]),
+                validity=MappingProxyType(
+                    {kind: str(data["validity"][kind.value]) for kind in LinkType}
+                ),
+                systems=MappingProxyType(
+                    {
+                        key: str(data["systems"][key])
+                        for key in (_ANY_SYSTEM, *(category.value for category in Category))
+                    }
+                ),
+            )
+            texts._check()
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(f"invitation texts {path.name} are broken: {error}") from error
+        return texts
+
+    def _check(self) -> None:
+        for key, allowed in _ALLOWED.items():
+            template = getattr(self, key)
+            fields = _placeholders(template)
+            unknown = set(fields) - allowed
+            missing = _REQUIRED.get(key, frozenset()) - set(fields)
+            if unknown or missing:
+                raise ValueError(
+                    f"{key} has unknown placeholders {sorted(unknown)} or lacks {sorted(missing)}"
+                )
+        if _placeholders(self.body).count("link") != 1:
+            raise ValueError("the body must hold {link} exactly once")
+        for value in (*self.validity.values(), *self.systems.values()):
+            if _placeholders(value) or not value.strip():
+                raise ValueError(f"{value!r} is empty or has a placeholder")
+
+
+def _placeholders(template: str) -> list[str]:
+    """Names of the ``{fields}`` in a template (raises ValueError on a stray brace)."""
+    return [field for _, field, _, _ in string.Formatter().parse(template) if field is not None]
+
+
+@cache
+def texts_for(language: Language) -> InvitationTexts:
+    """The checked texts of ``language``, read once from the bundled resources."""
+    return InvitationTexts.from_file(resource_path(f"invitations/{Language(language).value}.json"))
+
+
+def invitation(
+    language: Language,
+    *,
+    link: str,
+    link_type: LinkType,
+    organization: str | None,
+    tool_label: str | None = None,
+    category: Category | None = None,
+) -> Invitation:
+    """The invitation for one link, in the language of its connection flow.
+
+    ``tool_label`` is the tool's display name (e.g. "SAP SuccessFactors") when a tool was chosen;
+    without it the text asks the customer to choose their system, named after ``category`` when
+    given ("HR system"). ``link_type`` decides the validity stated (one year or one hour).
+    ``organization`` may be None for reconnection links ("your company" is said instead).
+    The values are inserted as they are: braces in them are never read as placeholders.
+    """
+    texts = texts_for(Language(language))
+    tool = (tool_label or "").strip()
+    system = texts.systems[_ANY_SYSTEM if category is None else Category(category).value]
+    who = (organization or "").strip() or texts.your_organization
+    if tool:
+        subject = texts.subject_with_tool.format(tool=tool, organization=who)
+        tool_sentence = texts.tool_sentence.format(tool=tool)
+    else:
+        subject = texts.subject_without_tool.format(system=system, organization=who)
+        tool_sentence = texts.choose_tool_sentence.format(system=system)
+    body = texts.body.format(
+        organization=who,
+        link=link,
+        tool_sentence=tool_sentence,
+        validity=texts.validity[LinkType(link_type)],
+    )
+    # A subject is one line in every mail program; a pasted line break must not split it.
+    return Invitation(language=Language(language), subject=" ".join(subject.split()), body=body)
+
+
+def mailto_url(email: str, invitation: Invitation) -> str:
+    """A ``mailto:`` address that opens a new e-mail to ``email`` with the invitation filled in.
+
+    Encoded as RFC 6068 asks: every character outside the unreserved set is percent-encoded as
+    UTF-8 (so spaces are ``%20``, never ``+``; ``&``, ``+``, ``#`` and ``?`` in names cannot end
+    or split a field; umlauts survive), and line breaks are sent as ``%0D%0A``. Some mail programs
+    on Windows cut such addresses after about 2,000 characters; the invitations stay far below.
+    """
+    address = quote(email.strip(), safe="@")
+    subject = quote(invitation.subject, safe="")
+    body = quote(_crlf(invitation.body), safe="")
+    return f"mailto:{address}?subject={subject}&body={body}"
+
+
+def _crlf(text: str) -> str:
+    return _LINE_BREAK.sub("\r\n", text)

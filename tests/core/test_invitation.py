@@ -1,0 +1,297 @@
+"""The invitation e-mail in all five languages, and the mailto: address that opens it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kombo_desktop.core.invitation import (
+    Invitation,
+    InvitationTexts,
+    invitation,
+    mailto_url,
+    texts_for,
+)
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
+
+# Written independently of the resource files: how each language must state the validity.
+VALIDITY_WORDS = {
+    Language.EN: {LinkType.MAGIC_LINK: "one year", LinkType.EMBEDDED: "one hour"},
+    Language.DE: {LinkType.MAGIC_LINK: "ein Jahr", LinkType.EMBEDDED: "eine Stunde"},
+    Language.FR: {LinkType.MAGIC_LINK: "un an", LinkType.EMBEDDED: "une heure"},
+    Language.IT: {LinkType.MAGIC_LINK: "un anno", LinkType.EMBEDDED: "un'ora"},
+    Language.ES: {LinkType.MAGIC_LINK: "un año", LinkType.EMBEDDED: "una hora"},
+}
+# A word every text of the language has and no other language's text has.
+SIGNATURE = {
+    Language.EN: "Kind regards",
+    Language.DE: "Viele Grüße",
+    Language.FR: "Bien cordialement",
+    Language.IT: "Cordiali saluti",
+    Language.ES: "Un cordial saludo",
+}
+HR_SYSTEM = {
+    Language.EN: "HR system",
+    Language.DE: "HR-System",
+    Language.FR: "logiciel RH",
+    Language.IT: "software HR",
+    Language.ES: "sistema de recursos humanos",
+}
+YOUR_COMPANY = {
+    Language.EN: "your company",
+    Language.DE: "Ihr Unternehmen",
+    Language.FR: "votre entreprise",
+    Language.IT: "la Sua azienda",
+    Language.ES: "su empresa",
+}
+
+ALL_LANGUAGES = list(Language)
+ALL_LINK_TYPES = list(LinkType)
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+@pytest.mark.parametrize("link_type", ALL_LINK_TYPES)
+def test_the_invitation_names_the_tool_and_holds_the_link_once(
+    language: Language, link_type: LinkType
+) -> None:
+    made = invitation(
+        language,
+        link=LINK,
+        link_type=link_type,
+        organization="Müller & Söhne GmbH",
+        tool_label="SAP SuccessFactors",
+        category=Category.HRIS,
+    )
+    assert made.language is language
+    assert made.body.count(LINK) == 1
+    assert LINK not in made.subject
+    assert "SAP SuccessFactors" in made.subject
+    assert "SAP SuccessFactors" in made.body
+    assert HR_SYSTEM[language] not in made.body  # the tool is named, not the kind of system
+    assert "Müller & Söhne GmbH" in made.body
+    assert VALIDITY_WORDS[language][link_type] in made.body
+    other_type = next(t for t in LinkType if t is not link_type)
+    assert VALIDITY_WORDS[language][other_type] not in made.body
+    assert SIGNATURE[language] in made.body
+    for other in Language:
+        if other is not language:
+            assert SIGNATURE[other] not in made.body
+    assert "{" not in made.body + made.subject and "}" not in made.body + made.subject
+    assert made.body.splitlines().count(LINK) == 1  # on a line of its own, easy to click
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_without_a_tool_the_customer_is_asked_to_choose(language: Language) -> None:
+    made = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme",
+        category=Category.HRIS,
+    )
+    assert made.body.count(LINK) == 1
+    assert HR_SYSTEM[language] in made.body
+    assert HR_SYSTEM[language] in made.subject
+    assert "{" not in made.body + made.subject
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_every_category_has_its_own_words(language: Language) -> None:
+    bodies = {
+        invitation(
+            language, link=LINK, link_type=LinkType.MAGIC_LINK, organization="A", category=c
+        ).body
+        for c in (*Category, None)
+    }
+    assert len(bodies) == len(Category) + 1
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_an_unknown_organisation_is_worded_politely(language: Language) -> None:
+    for organization in (None, "", "   "):
+        made = invitation(
+            language,
+            link=LINK,
+            link_type=LinkType.MAGIC_LINK,
+            organization=organization,
+            tool_label="Personio",
+        )
+        assert YOUR_COMPANY[language] in made.body
+        assert made.body.count(LINK) == 1
+
+
+def test_texts_are_written_with_their_real_letters() -> None:
+    de = invitation(Language.DE, link=LINK, link_type=LinkType.MAGIC_LINK, organization="A")
+    fr = invitation(Language.FR, link=LINK, link_type=LinkType.MAGIC_LINK, organization="A")
+    it = invitation(Language.IT, link=LINK, link_type=LinkType.MAGIC_LINK, organization="A")
+    es = invitation(Language.ES, link=LINK, link_type=LinkType.MAGIC_LINK, organization="A")
+    assert "ü" in de.body and "Grüße" in de.body
+    assert "à" in fr.body and "répondre" in fr.body
+    assert "è" in it.body and "può" in it.body
+    assert "ñ" in es.body and "válido" in es.body
+
+
+def test_braces_and_link_like_text_in_values_are_kept_literally() -> None:
+    made = invitation(
+        Language.EN,
+        link=LINK,
+        link_type=LinkType.EMBEDDED,
+        organization="{link} {0} {organization}",
+        tool_label="Tool {tool_sentence}",
+    )
+    assert made.body.count(LINK) == 1
+    assert "{link} {0} {organization}" in made.body
+    assert "Tool {tool_sentence}" in made.subject
+
+
+def test_a_line_break_in_a_name_does_not_split_the_subject() -> None:
+    made = invitation(
+        Language.EN,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme",
+        tool_label="Per\nsonio",
+    )
+    assert "\n" not in made.subject and "\r" not in made.subject
+
+
+def test_languages_may_be_given_by_their_codes() -> None:
+    by_code = invitation(
+        Language("fr"), link=LINK, link_type=LinkType("EMBEDDED"), organization="A"
+    )
+    assert by_code == invitation(
+        Language.FR, link=LINK, link_type=LinkType.EMBEDDED, organization="A"
+    )
+    with pytest.raises(ValueError):
+        invitation(Language("nl"), link=LINK, link_type=LinkType.EMBEDDED, organization="A")
+
+
+# ------------------------------------------------------------------------------ resources
+
+
+def test_each_language_has_its_own_resource_file() -> None:
+    files = sorted(p.name for p in resource_path("invitations").glob("*.json"))
+    assert files == sorted(f"{language.value}.json" for language in Language)
+    keys = {
+        name: set(json.loads((resource_path("invitations") / name).read_text("utf-8")))
+        for name in files
+    }
+    assert len({frozenset(k) for k in keys.values()}) == 1
+    for language in Language:
+        assert isinstance(texts_for(language), InvitationTexts)
+
+
+def write_texts(tmp_path: Path, **changes: object) -> Path:
+    data = json.loads(resource_path("invitations/en.json").read_text("utf-8"))
+    data.update(changes)
+    path = tmp_path / "xx.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("changes", "complaint"),
+    [
+        ({"body": ["Hello", "{tool_sentence} {validity}"]}, "lacks"),
+        ({"body": ["{link} {link} {tool_sentence} {validity}"]}, "exactly once"),
+        ({"body": ["{link} {tool_sentence} {validity} {api_key}"]}, "unknown"),
+        ({"body": "not a list"}, "list of lines"),
+        ({"tool_sentence": "Use {tool"}, "broken"),
+        ({"choose_tool_sentence": "Choose one."}, "lacks"),
+        ({"validity": {"MAGIC_LINK": "one year"}}, "EMBEDDED"),
+        ({"systems": {"ANY": "system"}}, "HRIS"),
+        ({"systems": {"ANY": "", "HRIS": "a", "ATS": "b", "ASSESSMENT": "c", "LMS": "d"}}, "empty"),
+    ],
+)
+def test_a_broken_translation_is_refused(
+    tmp_path: Path, changes: dict[str, object], complaint: str
+) -> None:
+    with pytest.raises(ValueError, match=complaint):
+        InvitationTexts.from_file(write_texts(tmp_path, **changes))
+
+
+def test_an_intact_translation_file_loads(tmp_path: Path) -> None:
+    texts = InvitationTexts.from_file(write_texts(tmp_path))
+    assert texts == texts_for(Language.EN)
+
+
+def test_a_missing_file_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"xx\.json"):
+        InvitationTexts.from_file(tmp_path / "xx.json")
+
+
+# ------------------------------------------------------------------------------ mailto
+
+
+def decode_mailto(url: str) -> tuple[str, dict[str, list[str]]]:
+    parts = urlsplit(url)
+    assert parts.scheme == "mailto"
+    assert parts.fragment == ""
+    return unquote(parts.path), parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
+
+
+@pytest.mark.parametrize(
+    "organization",
+    ["Müller & Söhne GmbH", "A+B Consulting", "Team #1 Ltd", "Ärzte ohne? Grenzen = 100%"],
+)
+def test_mailto_round_trips_with_urllib(organization: str) -> None:
+    made = invitation(
+        Language.DE,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization=organization,
+        tool_label="Personio",
+    )
+    url = mailto_url("anna.müller+hr@bäckerei.example", made)
+
+    address, fields = decode_mailto(url)
+    assert address == "anna.müller+hr@bäckerei.example"
+    assert fields == {
+        "subject": [made.subject],
+        "body": [made.body.replace("\n", "\r\n")],
+    }
+    assert organization in fields["body"][0]
+
+
+def test_mailto_encoding_follows_rfc_6068() -> None:
+    made = Invitation(
+        language=Language.DE,
+        subject="Grüße & mehr",
+        body="Zeile eins\nZeile+zwei #3\n" + LINK,
+    )
+    url = mailto_url("  anna+x@example.com ", made)
+    assert url.startswith("mailto:anna%2Bx@example.com?subject=")
+    query = url.split("?", 1)[1]
+    assert "+" not in query and " " not in query and "#" not in url
+    assert "Gr%C3%BC%C3%9Fe%20%26%20mehr" in query  # UTF-8 umlauts, spaces as %20, & encoded
+    assert "Zeile%20eins%0D%0AZeile%2Bzwei%20%233%0D%0A" in query
+    assert "https%3A%2F%2Fconnect.kombo.dev%2Fv1%3Ftoken%3D" in query
+    assert query.count("&") == 1  # only between subject and body
+
+
+def test_mailto_keeps_existing_crlf_and_lone_cr_as_one_break() -> None:
+    made = Invitation(language=Language.EN, subject="S", body="a\r\nb\rc\nd")
+    _, fields = decode_mailto(mailto_url("x@example.com", made))
+    assert fields["body"] == ["a\r\nb\r\nc\r\nd"]
+
+
+@given(
+    email=st.text(min_size=1).filter(lambda s: s.strip() == s),
+    subject=st.text().map(lambda s: " ".join(s.split())),
+    body=st.text(),
+)
+def test_mailto_round_trips_any_text(email: str, subject: str, body: str) -> None:
+    url = mailto_url(email, Invitation(language=Language.EN, subject=subject, body=body))
+    address, fields = decode_mailto(url)
+    assert address == email
+    assert fields["subject"] == [subject]
+    normalized = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
+    assert fields["body"] == [normalized]
