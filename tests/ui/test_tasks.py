@@ -1,0 +1,164 @@
+"""The background-task helper: outcomes arrive on the UI thread, cancel works, close never hangs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import QObject
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.client import CancelToken
+from kombo_desktop.ui.tasks import TaskRunner
+
+
+@pytest.fixture
+def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
+    task_runner = TaskRunner()
+    yield task_runner
+    task_runner.shutdown(timeout=5)
+
+
+def wait_for_cancel(token: CancelToken, limit: float = 5.0) -> str:
+    deadline = time.monotonic() + limit
+    while not token.cancelled:
+        if time.monotonic() > deadline:
+            raise AssertionError("the token was never cancelled")
+        time.sleep(0.01)
+    raise RuntimeError("stopped because cancelled")
+
+
+def test_result_is_delivered_on_the_ui_thread(qtbot: QtBot, runner: TaskRunner) -> None:
+    seen: list[tuple[object, str]] = []
+    worker_names: list[str] = []
+
+    def work(token: CancelToken) -> int:
+        worker_names.append(threading.current_thread().name)
+        assert isinstance(token, CancelToken)
+        return 42
+
+    runner.run(
+        work,
+        on_done=lambda value: seen.append((value, threading.current_thread().name)),
+        name="answer",
+    )
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [(42, threading.main_thread().name)]
+    assert worker_names[0].startswith("kombo-task-answer-")
+    assert runner.active == []
+
+
+def test_exception_is_delivered_to_on_error(qtbot: QtBot, runner: TaskRunner) -> None:
+    errors: list[BaseException] = []
+
+    def work(token: CancelToken) -> None:
+        raise ValueError("broken")
+
+    runner.run(
+        work, on_done=lambda _v: errors.append(AssertionError("done")), on_error=errors.append
+    )
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ValueError)
+    assert str(errors[0]) == "broken"
+
+
+def test_cancel_reaches_the_token_and_reports_cancelled(qtbot: QtBot, runner: TaskRunner) -> None:
+    started = threading.Event()
+    outcome: list[str] = []
+
+    def work(token: CancelToken) -> str:
+        started.set()
+        return wait_for_cancel(token)
+
+    handle = runner.run(
+        work,
+        on_done=lambda _v: outcome.append("done"),
+        on_error=lambda _e: outcome.append("error"),
+        on_cancelled=lambda: outcome.append("cancelled"),
+    )
+    assert started.wait(5)
+    assert not handle.cancelled
+    handle.cancel()
+    assert handle.cancelled
+    qtbot.waitUntil(lambda: bool(outcome))
+    assert outcome == ["cancelled"]
+    assert handle.wait(5)
+
+
+def test_cancel_before_the_worker_made_its_token_still_counts(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    handle_ready = threading.Event()
+    tokens: list[CancelToken] = []
+
+    def work(token: CancelToken) -> None:
+        tokens.append(token)
+
+    # Cancel immediately: the worker may not even have created its token yet.
+    handle = runner.run(work, on_cancelled=handle_ready.set)
+    handle.cancel()
+    qtbot.waitUntil(handle_ready.is_set)
+    assert tokens and tokens[0].cancelled
+
+
+def test_shutdown_cancels_waits_and_drops_callbacks(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    delivered: list[str] = []
+    started = threading.Event()
+
+    def work(token: CancelToken) -> str:
+        started.set()
+        return wait_for_cancel(token)
+
+    handle = runner.run(
+        work,
+        on_done=lambda _v: delivered.append("done"),
+        on_error=lambda _e: delivered.append("error"),
+        on_cancelled=lambda: delivered.append("cancelled"),
+    )
+    assert started.wait(5)
+    assert runner.shutdown(timeout=5) is True
+    assert not handle.running
+    qtbot.wait(100)  # let any queued signal arrive: nothing may be delivered after shutdown
+    assert delivered == []
+    with pytest.raises(RuntimeError):
+        runner.run(lambda _t: None)
+
+
+def test_shutdown_gives_up_on_a_worker_that_ignores_cancel(qtbot: QtBot) -> None:
+    runner = TaskRunner()
+    release = threading.Event()
+    handle = runner.run(lambda _t: release.wait(10))
+    try:
+        assert runner.shutdown(timeout=0.2) is False
+        assert handle.running
+    finally:
+        release.set()
+        assert handle.wait(5)
+
+
+def test_nothing_is_delivered_to_a_deleted_owner(qtbot: QtBot, runner: TaskRunner) -> None:
+    owner = QObject()
+    delivered: list[str] = []
+    started = threading.Event()
+    tokens: list[CancelToken] = []
+
+    def work(token: CancelToken) -> str:
+        tokens.append(token)
+        started.set()
+        return wait_for_cancel(token)
+
+    handle = runner.run(
+        work,
+        on_done=lambda _v: delivered.append("done"),
+        on_cancelled=lambda: delivered.append("cancelled"),
+        owner=owner,
+    )
+    assert started.wait(5)
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not handle.running)
+    qtbot.waitUntil(lambda: runner.active == [])
+    assert tokens[0].cancelled  # deleting the owner cancelled the request itself
+    assert delivered == []
