@@ -1,0 +1,381 @@
+"""Uncaught exceptions on any thread: logged, shown once in a friendly dialog, program keeps going.
+
+pytest-qt normally installs its own ``sys.excepthook`` for every test and fails the test when a
+slot raises. Here raising is the point and our hook must be the one that sees it, so every test
+in this module carries ``qt_no_exception_capture``; the assertions below check instead that each
+exception reached the crash handler (dialog, count, log, clipboard).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop import __version__
+from kombo_desktop.core import logs
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.ui import crash_handler
+from kombo_desktop.ui.crash_handler import (
+    FRIENDLY_MESSAGE,
+    MAX_KEPT_REPORTS,
+    CrashDialog,
+    CrashHandler,
+    install_crash_handler,
+)
+
+pytestmark = pytest.mark.qt_no_exception_capture
+
+
+class BoomError(Exception):
+    """The error these tests raise on purpose."""
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> QMainWindow:
+    main = QMainWindow()
+    main.setObjectName("mainWindow")
+    button = QPushButton("Still works", main)
+    button.setObjectName("probeButton")
+    main.setCentralWidget(button)
+    qtbot.addWidget(main)
+    main.show()
+    return main
+
+
+@pytest.fixture
+def handler(qapp: QApplication, window: QMainWindow) -> Iterator[CrashHandler]:
+    installed = install_crash_handler(qapp, parent_provider=lambda: window)
+    yield installed
+    installed.uninstall()
+
+
+def crash_dialogs() -> list[CrashDialog]:
+    return [
+        widget
+        for widget in QApplication.topLevelWidgets()
+        if isinstance(widget, CrashDialog) and widget.isVisible()
+    ]
+
+
+def wait_for_dialog(qtbot: QtBot, handler: CrashHandler) -> CrashDialog:
+    qtbot.waitUntil(lambda: handler.dialog is not None and handler.dialog.isVisible())
+    dialog = handler.dialog
+    assert dialog is not None
+    return dialog
+
+
+def assert_program_alive(qtbot: QtBot, window: QMainWindow) -> None:
+    """The event loop still runs timers and the window still reacts to a click."""
+    fired: list[bool] = []
+    QTimer.singleShot(0, lambda: fired.append(True))
+    clicks: list[bool] = []
+    button = window.findChild(QPushButton, "probeButton")
+    assert button is not None
+    button.clicked.connect(lambda: clicks.append(True))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(fired))
+    assert clicks == [True]
+    assert window.isVisible()
+
+
+def raise_boom(text: str = "raised on purpose") -> None:
+    raise BoomError(text)
+
+
+def copy_details(qtbot: QtBot, dialog: CrashDialog) -> str:
+    QGuiApplication.clipboard().clear()
+    button = dialog.findChild(QPushButton, "copyCrashDetailsButton")
+    assert button is not None
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    return QGuiApplication.clipboard().text()
+
+
+def test_exception_in_a_slot_shows_the_dialog_and_the_program_goes_on(
+    qtbot: QtBot, handler: CrashHandler, window: QMainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    QTimer.singleShot(0, lambda: raise_boom("in a timer slot"))
+
+    dialog = wait_for_dialog(qtbot, handler)
+
+    assert dialog.objectName() == "crashDialog"
+    assert dialog.parentWidget() is window
+    assert dialog.findChild(object, "crashMessageLabel").text() == FRIENDLY_MESSAGE
+    assert not dialog.findChild(object, "crashCountLabel").isVisible()
+    assert not dialog.isModal()
+    logged = caplog.text
+    assert "Uncaught error in thread MainThread" in logged
+    assert "Traceback (most recent call last)" in logged
+    assert "BoomError: in a timer slot" in logged
+    assert_program_alive(qtbot, window)
+
+
+def test_exception_in_a_thread_is_shown_on_the_ui_thread(
+    qtbot: QtBot, handler: CrashHandler, window: QMainWindow, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR)
+    created_on: list[threading.Thread] = []
+    original_init = CrashDialog.__init__
+
+    def recording_init(self: CrashDialog, *args: object, **kwargs: object) -> None:
+        created_on.append(threading.current_thread())
+        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    CrashDialog.__init__ = recording_init  # type: ignore[method-assign]
+    try:
+        worker = threading.Thread(target=raise_boom, args=("in a worker",), name="test-worker")
+        worker.start()
+        worker.join()
+        dialog = wait_for_dialog(qtbot, handler)
+    finally:
+        CrashDialog.__init__ = original_init  # type: ignore[method-assign]
+
+    assert created_on == [threading.main_thread()]
+    assert "Uncaught error in thread test-worker" in caplog.text
+    details = copy_details(qtbot, dialog)
+    assert "BoomError: in a worker" in details
+    assert "thread test-worker" in details
+    assert_program_alive(qtbot, window)
+
+
+class FailingRunnable(QRunnable):
+    def run(self) -> None:
+        raise BoomError("in a thread pool runnable")
+
+
+@pytest.fixture(scope="module")
+def warm_pool(qapp: QApplication) -> Iterator[QThreadPool]:
+    """A one-thread pool whose thread Python already knows before the test starts.
+
+    Python code running on a thread Python did not start registers a ``Dummy-N`` entry in
+    ``threading.enumerate()`` that never goes away, and the shared ``no_leaked_threads`` check
+    cannot join it. Creating that entry here, in a module-scoped fixture set up before the
+    check takes its snapshot, and keeping the pool thread alive, lets the test reuse it.
+    """
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    pool.setExpiryTimeout(-1)  # the thread must not end and come back as a new Dummy entry
+    pool.start(threading.current_thread)
+    assert pool.waitForDone(5000)
+    yield pool
+    pool.clear()
+
+
+def test_exception_in_a_thread_pool_runnable_is_shown(
+    qtbot: QtBot,
+    handler: CrashHandler,
+    window: QMainWindow,
+    caplog: pytest.LogCaptureFixture,
+    warm_pool: QThreadPool,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    warm_pool.start(FailingRunnable())
+    assert warm_pool.waitForDone(5000)
+
+    dialog = wait_for_dialog(qtbot, handler)
+
+    assert "BoomError: in a thread pool runnable" in caplog.text
+    assert "BoomError: in a thread pool runnable" in copy_details(qtbot, dialog)
+    assert_program_alive(qtbot, window)
+
+
+def test_copied_details_have_traceback_version_and_platform_but_no_secret(
+    qtbot: QtBot,
+    handler: CrashHandler,
+    window: QMainWindow,
+    caplog: pytest.LogCaptureFixture,
+    isolated_home: Path,
+) -> None:
+    paths = AppPaths.from_environment()
+    logs.configure_logging(paths)
+    try:
+        api_key = "sk_live_" + secrets.token_hex(16)
+        logs.register_secret(api_key)
+        bearer = "tok" + secrets.token_hex(12)
+
+        def leak() -> None:
+            headers = {"Authorization": f"Bearer {bearer}"}
+            raise BoomError(f"request failed with key {api_key} and headers {headers}")
+
+        QTimer.singleShot(0, leak)
+        dialog = wait_for_dialog(qtbot, handler)
+        details = copy_details(qtbot, dialog)
+    finally:
+        logs.stop_logging()
+
+    assert "Traceback (most recent call last)" in details
+    assert "in leak" in details
+    assert "BoomError: request failed with key" in details
+    assert f"Kombo Desktop {__version__}" in details
+    assert "Python " in details and "Qt " in details and "System: " in details
+    assert api_key not in details and bearer not in details
+    assert "[hidden]" in details
+    assert dialog.findChild(object, "crashCopiedLabel").isVisible()
+    log_text = paths.log_file.read_text(encoding="utf-8")
+    assert "BoomError: request failed" in log_text
+    assert api_key not in log_text and bearer not in log_text
+    assert api_key not in caplog.text and bearer not in caplog.text
+
+
+def test_a_burst_of_exceptions_gives_one_dialog_with_the_count(
+    qtbot: QtBot, handler: CrashHandler, window: QMainWindow
+) -> None:
+    for number in range(12):
+        QTimer.singleShot(0, lambda number=number: raise_boom(f"slot {number}"))
+    workers = [
+        threading.Thread(target=raise_boom, args=(f"thread {n}",), name=f"burst-{n}")
+        for n in range(8)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    qtbot.waitUntil(
+        lambda: (
+            handler.dialog is not None
+            and handler.dialog.findChild(object, "crashCountLabel").text()
+            == "This happened 20 times."
+        )
+    )
+    qtbot.wait(50)  # let any extra (wrong) dialog appear
+    assert crash_dialogs() == [handler.dialog]
+    details = copy_details(qtbot, handler.dialog)
+    assert "Errors: 20 (the first 5 are below)" in details
+    assert details.count("--- Error ") == MAX_KEPT_REPORTS
+    assert_program_alive(qtbot, window)
+
+
+def test_after_close_the_next_error_gets_a_fresh_dialog(
+    qtbot: QtBot, handler: CrashHandler, window: QMainWindow
+) -> None:
+    QTimer.singleShot(0, lambda: raise_boom("first"))
+    QTimer.singleShot(0, lambda: raise_boom("second"))
+    first = wait_for_dialog(qtbot, handler)
+    qtbot.waitUntil(lambda: first.findChild(object, "crashCountLabel").isVisible())
+    close = first.findChild(QPushButton, "crashCloseButton")
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: handler.dialog is None and not crash_dialogs())
+
+    QTimer.singleShot(0, lambda: raise_boom("third"))
+    second = wait_for_dialog(qtbot, handler)
+
+    assert not second.findChild(object, "crashCountLabel").isVisible()
+    details = copy_details(qtbot, second)
+    assert "BoomError: third" in details
+    assert "BoomError: first" not in details
+
+
+def test_an_error_while_showing_the_dialog_does_not_show_it_again(
+    qtbot: QtBot,
+    qapp: QApplication,
+    handler: CrashHandler,
+    window: QMainWindow,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An event filter raises when the dialog appears: reported, never retried, no loop."""
+    caplog.set_level(logging.ERROR)
+    shown: list[bool] = []
+
+    class RaiseOnShow(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Show and watched.objectName() == "crashDialog":
+                shown.append(True)
+                raise BoomError("while showing the dialog")
+            return False
+
+    event_filter = RaiseOnShow()
+    qapp.installEventFilter(event_filter)
+    try:
+        QTimer.singleShot(0, lambda: raise_boom("the first error"))
+        qtbot.waitUntil(lambda: "could not be shown" in caplog.text)
+        QTimer.singleShot(0, lambda: raise_boom("a later error"))
+        qtbot.waitUntil(lambda: "BoomError: a later error" in caplog.text)
+        qtbot.wait(100)
+    finally:
+        qapp.removeEventFilter(event_filter)
+
+    assert shown == [True]
+    assert "while showing the dialog" in caplog.text
+    # The half-shown dialog (if the platform got that far) stays usable; never a second one.
+    assert len(crash_dialogs()) <= 1
+    assert_program_alive(qtbot, window)
+
+
+def test_when_the_dialog_cannot_be_built_errors_are_only_logged(
+    qtbot: QtBot,
+    handler: CrashHandler,
+    window: QMainWindow,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caplog.set_level(logging.ERROR)
+    attempts: list[bool] = []
+
+    class BrokenDialog(CrashDialog):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            attempts.append(True)
+            raise BoomError("the dialog itself is broken")
+
+    monkeypatch.setattr(crash_handler, "CrashDialog", BrokenDialog)
+    QTimer.singleShot(0, lambda: raise_boom("first"))
+    qtbot.waitUntil(lambda: "could not be shown" in caplog.text)
+    QTimer.singleShot(0, lambda: raise_boom("later"))
+    qtbot.waitUntil(lambda: "BoomError: later" in caplog.text)
+    qtbot.wait(50)
+
+    assert attempts == [True]
+    assert handler.dialog is None and not crash_dialogs()
+    assert_program_alive(qtbot, window)
+
+
+def test_a_failing_parent_provider_still_shows_the_dialog(
+    qtbot: QtBot, qapp: QApplication, window: QMainWindow
+) -> None:
+    def broken_provider() -> QMainWindow:
+        raise BoomError("no window")
+
+    handler = install_crash_handler(qapp, parent_provider=broken_provider)
+    try:
+        QTimer.singleShot(0, lambda: raise_boom("with a broken provider"))
+        dialog = wait_for_dialog(qtbot, handler)
+        assert "BoomError: with a broken provider" in copy_details(qtbot, dialog)
+    finally:
+        handler.uninstall()
+
+
+def test_keyboard_interrupt_goes_to_the_previous_hook(qapp: QApplication) -> None:
+    seen: list[type[BaseException]] = []
+    previous = sys.excepthook
+    sys.excepthook = lambda exc_type, value, tb: seen.append(exc_type)
+    try:
+        handler = install_crash_handler(qapp)
+        try:
+            sys.excepthook(KeyboardInterrupt, KeyboardInterrupt(), None)
+        finally:
+            handler.uninstall()
+        assert seen == [KeyboardInterrupt]
+        assert handler.dialog is None
+    finally:
+        sys.excepthook = previous
+
+
+def test_uninstall_restores_the_previous_hooks(qapp: QApplication) -> None:
+    before = (sys.excepthook, threading.excepthook)
+    handler = install_crash_handler(qapp)
+    assert (sys.excepthook, threading.excepthook) != before
+    replacement = install_crash_handler(qapp)  # replaces the first one, restoring in between
+    replacement.uninstall()
+    assert (sys.excepthook, threading.excepthook) == before
+    handler.uninstall()
+    assert (sys.excepthook, threading.excepthook) == before
