@@ -54,8 +54,6 @@ CREATE_LINK_PATH = "/v1/connect/create-link"
 # A long demo session must not grow memory without end; tests stay far below these.
 _MAX_RECORDED_REQUESTS = 10_000
 _MAX_LOG_ENTRIES = 1_000
-# How often the serving loop looks for a stop request: bounds how long stop() waits for it.
-_POLL_INTERVAL = 0.05
 _STOP_TIMEOUT = 2.0
 
 _JSON = "application/json; charset=utf-8"
@@ -128,10 +126,7 @@ class DemoKomboServer:
                 self._catalog = ToolCatalog.bundled()
             httpd = LoopbackHTTPServer(self._answer)
             thread = threading.Thread(
-                target=httpd.serve_forever,
-                kwargs={"poll_interval": _POLL_INTERVAL},
-                name=SERVER_THREAD_NAME,
-                daemon=True,
+                target=httpd.serve_until_stopped, name=SERVER_THREAD_NAME, daemon=True
             )
             try:
                 thread.start()
@@ -154,7 +149,7 @@ class DemoKomboServer:
             if httpd is None or thread is None:
                 return
             self._stopping.set()
-            httpd.shutdown()
+            httpd.request_stop()
             thread.join(_STOP_TIMEOUT)
             httpd.server_close()
             httpd.close_connections(_STOP_TIMEOUT)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import selectors
 import socket
 import socketserver
 import threading
@@ -118,7 +119,16 @@ class LoopbackHTTPServer(ThreadingHTTPServer):
         self._active: dict[threading.Thread, socket.socket] = {}
         self._active_lock = threading.Lock()
         self._closing = False
-        super().__init__((HOST, port), _Handler)
+        self._stop_requested = threading.Event()
+        # Written to by request_stop() to wake the serving loop at once; serve_forever's polling
+        # would instead delay every stop and wake the process many times a second while idle.
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        try:
+            super().__init__((HOST, port), _Handler)
+        except BaseException:
+            self._wake_reader.close()
+            self._wake_writer.close()
+            raise
 
     @property
     def port(self) -> int:
@@ -130,6 +140,40 @@ class LoopbackHTTPServer(ThreadingHTTPServer):
         socketserver.TCPServer.server_bind(self)
         self.server_name = HOST
         self.server_port = self.port
+
+    def serve_until_stopped(self) -> None:
+        """Accept connections until ``request_stop()``; each is served on its own thread."""
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.socket, selectors.EVENT_READ)
+            selector.register(self._wake_reader, selectors.EVENT_READ)
+            while not self._stop_requested.is_set():
+                ready = selector.select()
+                if self._stop_requested.is_set():
+                    break
+                if any(key.fileobj is self.socket for key, _ in ready):
+                    self._accept_one()
+
+    def _accept_one(self) -> None:
+        try:
+            request, client_address = self.get_request()
+        except OSError:
+            return  # the client gave up between select() and accept()
+        try:
+            self.process_request(request, client_address)
+        except Exception:
+            self.handle_error(request, client_address)
+            self.shutdown_request(request)
+
+    def request_stop(self) -> None:
+        """Make ``serve_until_stopped`` return promptly; callable from any thread."""
+        self._stop_requested.set()
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(

@@ -5,8 +5,10 @@ Written from Kombo's published schema, deliberately without using the program's 
 builds a wrong body, which it could not do if both shared the same checks. Each rule yields one
 sentence naming the wire field; all problems of a body are reported together.
 
-Unknown fields are rejected even though Kombo's behaviour there is not documented: a typo in a
-field name would otherwise be silently ignored and the link made with a default.
+Two choices go beyond what Kombo documents, both taken from the schema's letter because they
+catch client mistakes: unknown fields are rejected (a typo in a field name would otherwise be
+ignored and the link made with a default), and ``null`` is refused for ``language`` and
+``integration_tool``, whose schema says "string or null" but whose enums do not list null.
 """
 
 from __future__ import annotations
@@ -96,14 +98,13 @@ def _string(body: Mapping[str, object], name: str, *, nullable: bool) -> tuple[b
     return True, []
 
 
-def _enum(
-    body: Mapping[str, object], name: str, allowed: tuple[str, ...], *, nullable: bool
-) -> list[str]:
-    present, problems = _string(body, name, nullable=nullable)
+def _enum(body: Mapping[str, object], name: str, allowed: tuple[str, ...]) -> list[str]:
+    present, problems = _string(body, name, nullable=False)
     if present and body[name] not in allowed:
         return [f"{name} must be one of {', '.join(allowed)} (got {_shown(body[name])})."]
     if problems:
-        return [f"{name} must be one of {', '.join(allowed)}, not {_kind(body[name])}."]
+        hint = " (leave it out to use the default)" if body[name] is None else ""
+        return [f"{name} must be one of {', '.join(allowed)}, not {_kind(body[name])}{hint}."]
     return []
 
 
@@ -151,9 +152,9 @@ def create_link_problems(body: object, catalog: ToolCatalog) -> list[str]:
             "end_user_origin_id must not be an empty string; leave it out or send null."
         )
 
-    problems += _enum(body, "integration_category", _CATEGORIES, nullable=False)
-    problems += _enum(body, "language", _LANGUAGES, nullable=True)
-    problems += _enum(body, "link_type", _LINK_TYPES, nullable=False)
+    problems += _enum(body, "integration_category", _CATEGORIES)
+    problems += _enum(body, "language", _LANGUAGES)
+    problems += _enum(body, "link_type", _LINK_TYPES)
     problems += _string(body, "scope_config_id", nullable=True)[1]
     problems += _boolean(body, "enable_filtering")
     problems += _boolean(body, "enable_field_mapping")
@@ -170,7 +171,11 @@ def _category_of(body: Mapping[str, object]) -> Category | None:
 def _tool_problems(body: Mapping[str, object], catalog: ToolCatalog) -> list[str]:
     problems: list[str] = []
     category = _category_of(body)
-    has_tool, type_problems = _string(body, "integration_tool", nullable=True)
+    has_tool, type_problems = _string(body, "integration_tool", nullable=False)
+    if type_problems and body["integration_tool"] is None:
+        type_problems = [
+            "integration_tool must not be null; leave it out to let the customer choose the tool."
+        ]
     problems += type_problems
     if has_tool:
         tool_id = str(body["integration_tool"])
@@ -203,8 +208,8 @@ def relink_problems(body: object) -> list[str]:
     if not isinstance(body, dict):
         return _not_an_object(body)
     problems = _unknown_fields(body, RELINK_FIELDS)
-    problems += _enum(body, "language", _LANGUAGES, nullable=True)
-    problems += _enum(body, "link_type", _LINK_TYPES, nullable=False)
+    problems += _enum(body, "language", _LANGUAGES)
+    problems += _enum(body, "link_type", _LINK_TYPES)
     problems += _string(body, "scope_config_id", nullable=True)[1]
     return problems
 
