@@ -1,0 +1,398 @@
+"""Build the installable program for the operating system this runs on: one command for all three.
+
+    python packaging/build.py            # from the repository root, in the project's venv
+
+Steps: PyInstaller one-folder build from ``packaging/kombo_desktop.spec``, a check of the folder
+(every library it needs is bundled or declared), a self-test of the built program, then the
+system's own packaging:
+
+- Linux: ``kombo-desktop_<version>_<arch>.deb`` (dpkg-deb) and a portable
+  ``kombo-desktop-<version>-linux-<arch>.tar.gz``.
+- Windows: ``kombo-desktop-<version>-setup.exe`` (Inno Setup's ISCC); the program and the
+  installer are signed with signtool when the certificate is provided (see ``sign_windows``).
+- macOS: ``Kombo Desktop.app`` and ``kombo-desktop-<version>-macos.dmg`` (hdiutil); code signing
+  with the hardened runtime, notarization and stapling when the credentials are provided.
+
+Everything lands in ``packaging/out/``. Signing credentials come from environment variables (CI
+secrets); when they are absent the step says so and is skipped, so the same command works on a
+developer's machine. ``--skip-pyinstaller`` reuses the last folder (quick installer iterations),
+``--skip-self-test`` leaves out the smoke test (cross-checking only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import binaries
+import bundle_rules as rules
+
+ROOT = rules.ROOT
+PACKAGING = ROOT / "packaging"
+OUT = PACKAGING / "out"
+DIST = OUT / "dist"
+WORK = OUT / "work"
+SPEC = PACKAGING / "kombo_desktop.spec"
+
+
+def log(message: str) -> None:
+    print(f"[build] {message}", flush=True)
+
+
+def run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    log("$ " + " ".join(str(part) for part in command))
+    return subprocess.run(command, check=True, text=True, **kwargs)  # type: ignore[call-overload]  # noqa: S603
+
+
+def platform_key() -> str:
+    return "linux" if sys.platform.startswith("linux") else sys.platform
+
+
+def pyinstaller(extra: list[str] | None = None, dist: Path = DIST, work: Path = WORK) -> None:
+    """Run PyInstaller on the shared spec (``extra`` goes to the spec after ``--``)."""
+    command = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean"]
+    command += ["--distpath", str(dist), "--workpath", str(work)]
+    if extra:
+        command += ["--", *extra]
+    run(command, cwd=ROOT)
+
+
+def app_folder(dist: Path = DIST) -> Path:
+    """The one-folder program (inside the .app on macOS)."""
+    if platform_key() == "darwin":
+        return dist / f"{rules.DISPLAY_NAME}.app" / "Contents" / "MacOS"
+    return dist / rules.APP_NAME
+
+
+def executable(dist: Path = DIST) -> Path:
+    suffix = ".exe" if platform_key() == "win32" else ""
+    return app_folder(dist) / f"{rules.APP_NAME}{suffix}"
+
+
+# --- checks on the built folder ----------------------------------------------------------------
+
+
+def linux_external_libraries(folder: Path) -> dict[str, list[str]]:
+    """Libraries the bundle links against but does not contain: soname -> files needing it."""
+    bundled = {path.name for path in folder.rglob("*") if path.is_file() or path.is_symlink()}
+    needed: dict[str, list[str]] = {}
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            names = binaries.elf_needed(path)
+        except (OSError, ValueError, IndexError):
+            continue
+        for name in names:
+            if name not in bundled:
+                needed.setdefault(name, []).append(str(path.relative_to(folder)))
+    return needed
+
+
+def linux_depends(folder: Path) -> list[str]:
+    """The .deb's Depends, from what the bundle really links against; fails on unknown ones."""
+    external = linux_external_libraries(folder)
+    unknown = {
+        name: users for name, users in external.items() if not rules.is_linux_system_library(name)
+    }
+    if unknown:
+        lines = [f"  {name} (needed by {', '.join(users[:3])})" for name, users in unknown.items()]
+        raise SystemExit(
+            "The bundle needs libraries that are neither bundled nor declared in "
+            "bundle_rules.LINUX_SYSTEM_LIBRARIES:\n" + "\n".join(lines)
+        )
+    packages = ["libc6 (>= 2.28)"]
+    for name in sorted(external):
+        package = rules.LINUX_SYSTEM_LIBRARIES.get(name)
+        if package and package not in packages:
+            packages.append(package)
+    return packages
+
+
+def self_test(program: Path) -> dict[str, object]:
+    """Run ``--self-test`` on the built program off screen; fail the build if it fails."""
+    env = dict(os.environ)
+    if platform_key() == "linux":
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    started = time.perf_counter()
+    result = subprocess.run(  # noqa: S603 - our own freshly built program
+        [str(program), "--self-test"], capture_output=True, text=True, env=env, timeout=120
+    )
+    elapsed = time.perf_counter() - started
+    lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
+    report = json.loads(lines[-1]) if lines else {}
+    if result.returncode != 0 or not report.get("ok"):
+        sys.stderr.write(result.stdout + result.stderr)
+        raise SystemExit(f"The built program's self-test failed (exit {result.returncode}).")
+    log(f"self-test passed in {elapsed:.2f} s: {', '.join(report['checks'])}")  # type: ignore[arg-type]
+    return report
+
+
+# --- Linux -------------------------------------------------------------------------------------
+
+
+def debian_architecture() -> str:
+    machine = platform.machine().lower()
+    return {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
+        machine, machine
+    )
+
+
+def desktop_entry() -> str:
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        f"Name={rules.DISPLAY_NAME}\n"
+        "GenericName=Kombo connection links\n"
+        "Comment=Make Kombo connection links for customers\n"
+        f"Exec={rules.APP_NAME} %U\n"
+        f"Icon={rules.APP_NAME}\n"
+        "Terminal=false\n"
+        "Categories=Office;Network;\n"
+        "Keywords=Kombo;link;integration;HRIS;ATS;\n"
+        f"StartupWMClass={rules.APP_NAME}\n"
+    )
+
+
+def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
+    """Stage /opt, /usr/bin, /usr/share and DEBIAN/control, then ``dpkg-deb --build``."""
+    arch = debian_architecture()
+    stage = OUT / "deb" / f"{rules.APP_NAME}_{version}_{arch}"
+    shutil.rmtree(stage, ignore_errors=True)
+    install_dir = stage / "opt" / rules.APP_NAME
+    shutil.copytree(folder, install_dir, symlinks=True)
+    (stage / "usr" / "bin").mkdir(parents=True)
+    # A symlink, not a wrapper script: the PyInstaller launcher finds its folder through
+    # /proc/self/exe, which resolves the link.
+    (stage / "usr" / "bin" / rules.APP_NAME).symlink_to(f"/opt/{rules.APP_NAME}/{rules.APP_NAME}")
+    applications = stage / "usr" / "share" / "applications"
+    applications.mkdir(parents=True)
+    (applications / f"{rules.APP_NAME}.desktop").write_text(desktop_entry(), encoding="utf-8")
+    for size, source in (("256x256", "kombo-desktop-256.png"), ("512x512", "kombo-desktop.png")):
+        icon_dir = stage / "usr" / "share" / "icons" / "hicolor" / size / "apps"
+        icon_dir.mkdir(parents=True)
+        shutil.copy2(ROOT / "resources" / "icons" / source, icon_dir / f"{rules.APP_NAME}.png")
+    doc = stage / "usr" / "share" / "doc" / rules.APP_NAME
+    doc.mkdir(parents=True)
+    (doc / "README").write_text(
+        f"{rules.DISPLAY_NAME} {version}\nInstalled in /opt/{rules.APP_NAME}. "
+        "Administrator settings: /etc/xdg/kombo-desktop/policy.json (see the project's "
+        "packaging/README.md).\n",
+        encoding="utf-8",
+    )
+    for path in stage.rglob("*"):  # dpkg wants sane permissions regardless of the umask
+        if path.is_symlink():
+            continue
+        path.chmod(0o755 if path.is_dir() or os.access(path, os.X_OK) else 0o644)
+    installed_kib = sum(p.stat().st_size for p in stage.rglob("*") if p.is_file()) // 1024
+    control = stage / "DEBIAN" / "control"
+    control.parent.mkdir()
+    control.write_text(
+        f"Package: {rules.APP_NAME}\n"
+        f"Version: {version}\n"
+        f"Architecture: {arch}\n"
+        f"Maintainer: {rules.PUBLISHER} <desktop@kombo.dev>\n"
+        f"Installed-Size: {installed_kib}\n"
+        f"Depends: {', '.join(depends)}\n"
+        "Section: utils\n"
+        "Priority: optional\n"
+        "Homepage: https://kombo.dev\n"
+        "Description: Make Kombo connection links without an engineer\n"
+        " A desktop program for customer-facing staff: fill in who a link is for, pick the\n"
+        " customer's tool, and copy, open or hand over the link as a QR code.\n",
+        encoding="utf-8",
+    )
+    control.parent.chmod(0o755)
+    output = OUT / f"{rules.APP_NAME}_{version}_{arch}.deb"
+    run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(stage), str(output)])
+    run(["dpkg-deb", "--info", str(output)], stdout=subprocess.DEVNULL)
+    return output
+
+
+def build_tarball(folder: Path, version: str, depends: list[str]) -> Path:
+    """A portable folder: unpack anywhere, run ``./kombo-desktop``; no root needed."""
+    arch = platform.machine().lower()
+    top = f"{rules.APP_NAME}-{version}"
+    output = OUT / f"{rules.APP_NAME}-{version}-linux-{arch}.tar.gz"
+    packages = " ".join(d.split(" ")[0] for d in depends if not d.startswith("libc6"))
+    readme = (
+        f"{rules.DISPLAY_NAME} {version}, portable build\n\n"
+        f"Start: ./{rules.APP_NAME}   (check: ./{rules.APP_NAME} --self-test)\n"
+        f"Menu entry: copy {rules.APP_NAME}.desktop to ~/.local/share/applications/ and set its\n"
+        f"Exec= and Icon= lines to this folder's {rules.APP_NAME} and {rules.APP_NAME}.png.\n\n"
+        "Needs these system libraries (Debian/Ubuntu package names):\n"
+        f"  sudo apt install {packages}\n"
+        "For all of the program's own files in this folder (a portable install), set\n"
+        "KOMBO_DESKTOP_HOME to a folder, e.g. KOMBO_DESKTOP_HOME=./data ./kombo-desktop\n"
+    ).encode()
+    with tarfile.open(output, "w:gz", compresslevel=9) as archive:
+        archive.add(folder, arcname=top, filter=_normalize_tar_member)
+        _add_bytes(archive, f"{top}/README.txt", readme, 0o644)
+        _add_bytes(archive, f"{top}/{rules.APP_NAME}.desktop", desktop_entry().encode(), 0o644)
+        icon = (ROOT / "resources" / "icons" / "kombo-desktop-256.png").read_bytes()
+        _add_bytes(archive, f"{top}/{rules.APP_NAME}.png", icon, 0o644)
+    return output
+
+
+def _normalize_tar_member(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    member.uid = member.gid = 0
+    member.uname = member.gname = "root"
+    if member.isfile():
+        member.mode = 0o755 if member.mode & 0o111 else 0o644
+    elif member.isdir():
+        member.mode = 0o755
+    return member
+
+
+def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes, mode: int) -> None:
+    import io
+
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+    archive.addfile(info, io.BytesIO(data))
+
+
+def package_linux(version: str) -> list[Path]:
+    folder = app_folder()
+    depends = linux_depends(folder)
+    log("Depends: " + ", ".join(depends))
+    return [build_deb(folder, version, depends), build_tarball(folder, version, depends)]
+
+
+# --- Windows -----------------------------------------------------------------------------------
+
+
+def find_windows_tool(name: str, patterns: list[str]) -> Path | None:
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    for pattern in patterns:
+        drive, _, rest = pattern.partition(":\\")
+        matches = sorted(Path(f"{drive}:\\").glob(rest), reverse=True)
+        if matches:
+            return matches[0]
+    return None
+
+
+def windows_signing() -> tuple[Path, list[str]] | None:
+    """signtool and its arguments when a certificate is provided, else None (signing skipped).
+
+    ``KOMBO_WIN_CERT_PFX_BASE64``: the code-signing certificate (.pfx) as base64 (a CI secret);
+    ``KOMBO_WIN_CERT_PASSWORD``: its password; ``KOMBO_WIN_TIMESTAMP_URL`` (optional): the
+    RFC 3161 time-stamp server, so signatures stay valid after the certificate expires.
+    """
+    encoded = os.environ.get("KOMBO_WIN_CERT_PFX_BASE64", "").strip()
+    if not encoded:
+        log("signing skipped: KOMBO_WIN_CERT_PFX_BASE64 is not set")
+        return None
+    signtool = find_windows_tool(
+        "signtool", [r"C:\Program Files (x86)\Windows Kits\10\bin\*\x64\signtool.exe"]
+    )
+    if signtool is None:
+        raise SystemExit("A signing certificate was given but signtool.exe was not found.")
+    pfx = Path(tempfile.mkdtemp()) / "signing.pfx"
+    pfx.write_bytes(base64.b64decode(encoded))
+    timestamp = os.environ.get("KOMBO_WIN_TIMESTAMP_URL", "http://timestamp.digicert.com")
+    arguments = ["sign", "/fd", "SHA256", "/td", "SHA256", "/tr", timestamp, "/f", str(pfx)]
+    password = os.environ.get("KOMBO_WIN_CERT_PASSWORD", "")
+    if password:
+        arguments += ["/p", password]
+    return signtool, arguments
+
+
+def package_windows(version: str) -> list[Path]:
+    iscc = find_windows_tool(
+        "iscc",
+        [
+            r"C:\Program Files (x86)\Inno Setup 6\ISCC.exe",
+            r"C:\Program Files\Inno Setup 6\ISCC.exe",
+        ],
+    )
+    if iscc is None:
+        raise SystemExit("Inno Setup 6 (ISCC.exe) is needed: choco install innosetup")
+    signing = windows_signing()
+    command = [
+        str(iscc),
+        f"/DAppVersion={version}",
+        f"/DSourceDir={app_folder()}",
+        f"/DOutputDir={OUT}",
+        f"/DIconFile={PACKAGING / 'icons' / 'kombo-desktop.ico'}",
+    ]
+    if signing is not None:
+        signtool, arguments = signing
+        # The program itself first; Inno then signs the installer and its uninstaller ($f).
+        subprocess.run([str(signtool), *arguments, str(executable())], check=True)  # noqa: S603
+        sign_command = " ".join(f'"{a}"' if " " in a else a for a in [str(signtool), *arguments])
+        command += ["/DSign", f"/Skombo={sign_command} $f"]
+    command.append(str(PACKAGING / "windows" / "kombo-desktop.iss"))
+    # The command line holds the certificate password when signing: do not echo it.
+    log("$ ISCC kombo-desktop.iss" + (" (signed)" if signing else ""))
+    subprocess.run(command, check=True)  # noqa: S603
+    return [OUT / f"{rules.APP_NAME}-{version}-setup.exe"]
+
+
+# --- macOS -------------------------------------------------------------------------------------
+
+
+def package_macos(version: str) -> list[Path]:
+    """Check the .app's signature, notarize and staple it, wrap it in a DMG, and the same again.
+
+    The .app is notarized on its own first so a copy dragged out of the DMG carries its own
+    ticket; the DMG is notarized too so Gatekeeper accepts the download itself offline.
+    """
+    app = DIST / f"{rules.DISPLAY_NAME}.app"
+    dmg = OUT / f"{rules.APP_NAME}-{version}-macos.dmg"
+    scripts = PACKAGING / "macos"
+    run(["bash", str(scripts / "sign.sh"), str(app)])
+    run(["bash", str(scripts / "notarize.sh"), str(app)])
+    run(["bash", str(scripts / "make_dmg.sh"), str(app), str(dmg), rules.DISPLAY_NAME])
+    run(["bash", str(scripts / "sign.sh"), str(dmg)])
+    run(["bash", str(scripts / "notarize.sh"), str(dmg)])
+    return [dmg]
+
+
+# --- driver ------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Build Kombo Desktop for this system.")
+    parser.add_argument("--skip-pyinstaller", action="store_true", help="reuse packaging/out/dist")
+    parser.add_argument("--skip-self-test", action="store_true", help="do not run --self-test")
+    args = parser.parse_args(argv)
+
+    version = rules.read_version()
+    started = time.perf_counter()
+    log(f"{rules.DISPLAY_NAME} {version} for {platform_key()} ({platform.machine()})")
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not args.skip_pyinstaller:
+        shutil.rmtree(DIST, ignore_errors=True)
+        if platform_key() == "darwin":  # the signing identity must be ready before PyInstaller
+            run(["bash", str(PACKAGING / "macos" / "keychain.sh")])
+        pyinstaller()
+    if not executable().is_file():
+        raise SystemExit(f"{executable()} is missing; run without --skip-pyinstaller")
+    if not args.skip_self_test:
+        self_test(executable())
+
+    packagers = {"linux": package_linux, "win32": package_windows, "darwin": package_macos}
+    artefacts = packagers[platform_key()](version)
+    for artefact in artefacts:
+        size = artefact.stat().st_size / 1e6
+        log(f"built {artefact.relative_to(ROOT)} ({size:.1f} MB)")
+    log(f"done in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""What goes into the packaged program and what stays out: one list for all three systems.
+
+Plain data, imported by the spec file (``kombo_desktop.spec``), by ``build.py`` (Linux package
+dependencies) and by the tests that guard these lists (``tests/packaging``), so the rules cannot
+drift apart. Nothing here imports PyInstaller or Qt.
+
+Why exclude at all: the PySide6 wheel carries QML, Quick, Designer and dozens of plugins this
+program never loads. Every one of them costs disk space, start-up time (the loader maps them) and
+a longer list of third-party code to keep patched. The window is plain Qt Widgets.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_NAME = "kombo-desktop"  # executable, folder, package and menu entry name
+DISPLAY_NAME = "Kombo Desktop"
+BUNDLE_ID = "dev.kombo.desktop"
+PUBLISHER = "Kombo Desktop team"
+
+
+def read_version() -> str:
+    """``__version__`` from ``kombo_desktop/__init__.py``: the one place the version lives."""
+    text = (ROOT / "kombo_desktop" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__\s*=\s*"([^"]+)"', text, re.MULTILINE)
+    if match is None:
+        raise RuntimeError("kombo_desktop/__init__.py has no __version__ line")
+    return match.group(1)
+
+
+# --- Python modules ----------------------------------------------------------------------------
+
+# Qt bindings the program never imports. The exclusion test imports the whole program and fails
+# if any of these is loaded, so adding a Qt module to the window means removing it here.
+EXCLUDED_QT_MODULES = [
+    f"PySide6.{name}"
+    for name in (
+        "Qt3DAnimation", "Qt3DCore", "Qt3DExtras", "Qt3DInput", "Qt3DLogic", "Qt3DRender",
+        "QtAxContainer", "QtBluetooth", "QtCharts", "QtConcurrent", "QtDataVisualization",
+        "QtDBus", "QtDesigner", "QtGraphs", "QtGraphsWidgets", "QtHelp", "QtHttpServer",
+        "QtLabsStyleKit", "QtLocation", "QtMultimedia", "QtMultimediaWidgets", "QtNetwork",
+        "QtNetworkAuth", "QtNfc", "QtOpenGL", "QtOpenGLWidgets", "QtPdf", "QtPdfWidgets",
+        "QtPositioning", "QtPrintSupport", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuick3D",
+        "QtQuickControls2", "QtQuickTest", "QtQuickWidgets", "QtRemoteObjects", "QtScxml",
+        "QtSensors", "QtSerialBus", "QtSerialPort", "QtSpatialAudio", "QtSql", "QtStateMachine",
+        "QtSvg", "QtSvgWidgets", "QtTest", "QtTextToSpeech", "QtUiTools", "QtWebChannel",
+        "QtWebEngineCore", "QtWebEngineQuick", "QtWebEngineWidgets", "QtWebSockets",
+        "QtWebView", "QtXml",
+    )
+]  # fmt: skip
+
+# Other Python packages that may be installed next to the program (tests, tools) or that a
+# library imports only optionally. Pillow in particular: qrcode reaches for it only in
+# make_image(), which this program never calls (QR codes are painted with Qt).
+EXCLUDED_PACKAGES = [
+    "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
+    "unittest", "doctest", "pdb",
+    "PIL", "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
+    "mypy", "setuptools", "pkg_resources", "pip", "IPython",
+    "gi", "dbus", "PyQt5", "PyQt6", "shiboken2", "PySide2",
+]  # fmt: skip
+
+EXCLUDES = EXCLUDED_QT_MODULES + EXCLUDED_PACKAGES
+
+# Imported by name at run time (entry points, try/except imports), invisible to the analysis.
+HIDDEN_IMPORTS_COMMON = [
+    "keyring.backends.chainer",
+    "keyring.backends.fail",
+    "keyring.backends.null",
+    "jaraco.classes",
+    "jaraco.context",
+    "jaraco.functools",
+]
+HIDDEN_IMPORTS = {
+    "linux": [
+        "keyring.backends.SecretService",
+        "secretstorage",
+        "secretstorage.dhcrypto",
+        "jeepney",
+        "jeepney.io.blocking",
+        "cryptography.hazmat.primitives.ciphers",
+    ],
+    "win32": [
+        "keyring.backends.Windows",
+        "win32ctypes.pywin32.win32cred",
+        "win32ctypes.pywin32.pywintypes",
+        "win32ctypes.core",
+    ],
+    "darwin": ["keyring.backends.macOS", "keyring.backends.macOS.api"],
+}
+# keyring discovers its backends through entry points: its package metadata must be bundled.
+COPY_METADATA = ["keyring"]
+
+
+# --- Qt plugins and translations ---------------------------------------------------------------
+
+# Plugin folder -> file names kept (by stem, without "lib" prefix and extension). A folder not
+# listed is dropped entirely: iconengines (no SVG icons), imageformats (PNG is built into QtGui;
+# QR codes are written as PNG by Qt and as SVG by our own text writer), generic (evdev/tuio
+# touch input on kiosks), egldeviceintegrations and xcbglintegrations (OpenGL; Widgets do not
+# need it), networkinformation and tls (QtNetwork is not used: httpx does the networking),
+# sqldrivers (Python's sqlite3 holds the history), printsupport, qmltooling, wayland-*.
+QT_PLUGINS_KEPT = {
+    "linux": {
+        # xcb for X11 and XWayland (every Wayland desktop runs XWayland), offscreen for the
+        # self-test on machines without a display. The native Wayland plugin would add
+        # QtWaylandClient and five plugin folders for no visible gain in a form-based window.
+        "platforms": {"qxcb", "qoffscreen"},
+        # Compose key and dead keys (typing é, ß, ñ in names) and IBus input methods.
+        "platforminputcontexts": {
+            "composeplatforminputcontextplugin",
+            "ibusplatforminputcontextplugin",
+        },
+        # Desktop portal: native file dialogs on GNOME/KDE and in sandboxes. The GTK 3 theme is
+        # left out: it would drag GTK's whole library stack into the bundle.
+        "platformthemes": {"qxdgdesktopportal"},
+    },
+    "win32": {
+        "platforms": {"qwindows", "qoffscreen"},
+        "styles": None,  # None = every file: the native Windows 10/11 look lives here
+    },
+    "darwin": {
+        "platforms": {"qcocoa", "qoffscreen"},
+        "styles": None,  # the native macOS look
+    },
+}  # fmt: skip
+
+# The window's texts are our own; Qt's translations only change the labels of Qt's stock dialogs
+# and cost several MB. Dropped: Qt's dialogs stay in English like the rest of the program.
+DROP_QT_TRANSLATIONS = True
+
+_PLUGIN_PATH = re.compile(r"(?:^|/)PySide6/Qt/plugins/(?P<folder>[^/]+)/(?P<file>[^/]+)$")
+_TRANSLATION_PATH = re.compile(r"(?:^|/)PySide6/Qt/translations/")
+
+
+def plugin_stem(file_name: str) -> str:
+    """``libqxcb.so`` / ``qwindows.dll`` / ``libqcocoa.dylib`` -> ``qxcb`` / ``qwindows``..."""
+    stem = file_name.split(".", 1)[0]
+    return stem[3:] if stem.startswith("lib") else stem
+
+
+def keep_qt_file(dest: str, platform: str) -> bool:
+    """Whether a file bound for ``dest`` inside the bundle stays (Qt plugins and translations)."""
+    dest = dest.replace("\\", "/")
+    if DROP_QT_TRANSLATIONS and _TRANSLATION_PATH.search(dest):
+        return False
+    match = _PLUGIN_PATH.search(dest)
+    if match is None:
+        return True
+    kept = QT_PLUGINS_KEPT[platform].get(match.group("folder"), set())
+    return kept is None or plugin_stem(match.group("file")) in kept
+
+
+# --- Linux system libraries --------------------------------------------------------------------
+
+# Libraries taken from the user's system instead of the bundle, with the Debian package that
+# provides each (the .deb declares them in Depends; the .tar.gz README lists them). These are the
+# graphics, font and desktop-bus stack: they must match the running X server, GPU driver and
+# font configuration, and a bundled copy from the build machine is the classic cause of crashes
+# such as "GLIBCXX_3.4.30 not found" when the system's Mesa loads next to an older libstdc++.
+# Found with `readelf -d` on Qt's libraries and the xcb platform plugin; build.py fails if the
+# bundle needs any library that is neither bundled nor listed here (or part of glibc).
+LINUX_SYSTEM_LIBRARIES = {
+    "libX11.so.6": "libx11-6",
+    "libX11-xcb.so.1": "libx11-xcb1",
+    "libxcb.so.1": "libxcb1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render.so.0": "libxcb-render0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-xkb.so.1": "libxcb-xkb1",
+    "libxkbcommon.so.0": "libxkbcommon0",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libGL.so.1": "libgl1",
+    "libEGL.so.1": "libegl1",
+    "libOpenGL.so.0": "libopengl0",
+    "libGLX.so.0": "libglx0",
+    "libfontconfig.so.1": "libfontconfig1",
+    "libfreetype.so.6": "libfreetype6",
+    "libglib-2.0.so.0": "libglib2.0-0",
+    "libgthread-2.0.so.0": "libglib2.0-0",
+    "libgobject-2.0.so.0": "libglib2.0-0",
+    "libdbus-1.so.3": "libdbus-1-3",
+    "libstdc++.so.6": "libstdc++6",
+    "libgcc_s.so.1": "libgcc-s1 | libgcc1",
+    "libz.so.1": "zlib1g",
+    "libzstd.so.1": "libzstd1",
+}
+
+# Part of the C library itself (package libc6); never bundled, always present.
+LINUX_GLIBC = re.compile(
+    r"^(ld-linux.*|linux-vdso.*|libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl|"
+    r"libnsl|libcrypt)\.so(\..*)?$"
+)
+
+
+def is_linux_system_library(file_name: str) -> bool:
+    """Whether a library is taken from the system (listed above, or glibc)."""
+    return file_name in LINUX_SYSTEM_LIBRARIES or bool(LINUX_GLIBC.match(file_name))
+
+
+def linux_depends() -> list[str]:
+    """The .deb's Depends: libc6 plus every package above, each once, in a stable order."""
+    packages = ["libc6 (>= 2.28)"]
+    for package in LINUX_SYSTEM_LIBRARIES.values():
+        if package not in packages:
+            packages.append(package)
+    return packages

@@ -1,0 +1,189 @@
+"""``--self-test``: one JSON line, exit 0 only when all checks hold, and it notices gaps."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kombo_desktop import __version__, selftest
+
+EXPECTED_CHECKS = {
+    "tool_catalog",
+    "resources",
+    "ca_bundle",
+    "truststore",
+    "httpx",
+    "keyring",
+    "qt_platform",
+    "qr",
+    "window",
+}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def parse_single_json_line(stdout: str) -> dict[str, object]:
+    lines = [line for line in stdout.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected exactly one line on stdout, got {lines!r}"
+    report = json.loads(lines[0])
+    assert isinstance(report, dict)
+    return report
+
+
+@pytest.mark.packaging
+def test_self_test_passes_off_screen_without_a_credential_service(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
+        # No D-Bus session: keyring finds no credential service, as on a CI machine.
+        DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kombo_desktop", "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+    )
+    report = parse_single_json_line(result.stdout)
+    failed = {n: c for n, c in report["checks"].items() if not c["ok"]}  # type: ignore[union-attr]
+    assert result.returncode == 0, f"failed checks: {failed}\nstderr: {result.stderr[-2000:]}"
+    assert report["ok"] is True
+    assert report["version"] == __version__
+    assert set(report["checks"]) == EXPECTED_CHECKS  # type: ignore[arg-type]
+    for name, check in report["checks"].items():  # type: ignore[union-attr]
+        assert check["ok"] is True, name
+        assert isinstance(check["detail"], str) and check["detail"], name
+        assert isinstance(check["ms"], float | int) and check["ms"] >= 0, name
+    assert isinstance(report["total_ms"], float | int)
+    assert "203 tools" in report["checks"]["tool_catalog"]["detail"]  # type: ignore[index]
+    assert "decoded back to the link" in report["checks"]["qr"]["detail"]  # type: ignore[index]
+    # The self-test ran in a temporary home: nothing was written to the one we gave it.
+    assert not (tmp_path / "home").exists()
+
+
+def test_missing_resources_make_it_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty-resources"
+    empty.mkdir()
+    monkeypatch.setattr(selftest, "resources_dir", lambda: empty)
+    home_before = os.environ["KOMBO_DESKTOP_HOME"]
+
+    code = selftest.run_self_test(["--self-test"])
+
+    report = parse_single_json_line(capsys.readouterr().out)
+    assert code == 1
+    assert report["ok"] is False
+    checks = report["checks"]
+    assert isinstance(checks, dict)
+    assert checks["tool_catalog"]["ok"] is False
+    assert "tools.tsv is missing" in checks["tool_catalog"]["detail"]
+    assert checks["resources"]["ok"] is False
+    assert "icon" in checks["resources"]["detail"]
+    # The rest still ran and reported, each on its own.
+    assert checks["window"]["ok"] is True, checks["window"]
+    assert checks["ca_bundle"]["ok"] is True
+    assert os.environ["KOMBO_DESKTOP_HOME"] == home_before
+
+
+def test_wrong_tool_count_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = (ROOT / "resources" / "tools.tsv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "tools.tsv").write_text("\n".join(source[:-5]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(selftest, "resources_dir", lambda: tmp_path)
+    with pytest.raises(selftest.CheckError, match="holds 198 tools, expected 203"):
+        selftest.check_tool_catalog()
+
+
+def test_empty_invitation_folder_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "icons").mkdir()
+    (tmp_path / "icons" / "kombo-desktop.png").write_bytes(b"\x89PNG-not-empty")
+    (tmp_path / "invitations").mkdir()
+    monkeypatch.setattr(selftest, "resources_dir", lambda: tmp_path)
+    with pytest.raises(selftest.CheckError, match=r"invitation folder .* is empty"):
+        selftest.check_resources()
+
+
+def test_keyring_without_its_package_metadata_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    # What a frozen build without keyring's dist-info looks like: no backend entry points.
+    monkeypatch.setattr(selftest.metadata, "entry_points", lambda group: [])
+    with pytest.raises(selftest.CheckError, match="cannot discover"):
+        selftest.check_keyring()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux backend helpers")
+def test_keyring_without_secretstorage_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "secretstorage", None)  # import now raises ImportError
+    with pytest.raises(selftest.CheckError, match="secretstorage is not bundled"):
+        selftest.check_keyring()
+
+
+def test_keyring_check_passes_without_a_running_service() -> None:
+    detail = selftest.check_keyring()
+    assert "bundled" in detail
+
+
+def test_platform_plugin_is_looked_up_in_qt_library_paths(tmp_path: Path) -> None:
+    assert selftest._find_platform_plugin("xcb", [str(tmp_path)]) is None
+    plugin_name = {"linux": "libqxcb.so", "darwin": "libqxcb.dylib", "win32": "qxcb.dll"}
+    (tmp_path / "platforms").mkdir()
+    expected = tmp_path / "platforms" / plugin_name[selftest._platform_key()]
+    expected.write_bytes(b"")
+    assert selftest._find_platform_plugin("xcb", ["/nonexistent", str(tmp_path)]) == expected
+
+
+def test_qr_check_without_a_decoder_compares_every_module(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "zxingcpp", None)  # as in the packaged program
+    assert "every module painted" in selftest.check_qr()
+
+
+def test_qr_comparison_catches_a_wrong_picture() -> None:
+    from kombo_desktop.core.qr import qr_matrix
+    from kombo_desktop.ui.qr_image import qr_qimage
+
+    selftest._application()
+    image = qr_qimage(selftest.SAMPLE_LINK, module_pixels=4)
+    image.invertPixels()
+    with pytest.raises(selftest.CheckError, match="QR modules are painted wrong"):
+        selftest._compare_with_matrix(image, qr_matrix(selftest.SAMPLE_LINK), 4)
+
+
+def test_qr_check_decodes_with_zxing_when_available() -> None:
+    pytest.importorskip("zxingcpp")
+    assert "decoded back to the link" in selftest.check_qr()
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({}, "offscreen"),
+        ({"DISPLAY": ":0"}, None),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, None),
+        ({"QT_QPA_PLATFORM": "minimal"}, "minimal"),
+    ],
+)
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux can lack a display")
+def test_offscreen_only_without_a_display(environ: dict[str, str], expected: str | None) -> None:
+    selftest._choose_offscreen_platform(environ)
+    assert environ.get("QT_QPA_PLATFORM") == expected
+
+
+def test_a_crashing_check_is_a_finding_not_a_crash() -> None:
+    def boom() -> str:
+        raise RuntimeError("exploded")
+
+    result = selftest._timed(boom)
+    assert result["ok"] is False
+    assert result["detail"] == "RuntimeError: exploded"
+    assert result["ms"] >= 0
