@@ -1,0 +1,209 @@
+"""Starting the program: command line, environment, the Qt application, and the main window.
+
+``main()`` is the console script ``kombo-desktop`` and ``python -m kombo_desktop``;
+``build_main_window()`` does everything up to showing the window, so tests and the self-test can
+build and drive it in an application they created themselves (see contract.md).
+
+Start-up must be quick, so nothing slow is imported here or by the window's modules: httpx,
+keyring, qrcode and truststore load later on a worker thread or on first use, and the demo
+service starts only with ``--demo``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kombo_desktop import __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+PROGRAM = "kombo-desktop"
+API_BASE_VARIABLE = "KOMBO_API_BASE"
+USAGE_ERROR_EXIT = 2
+
+_log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """A flag or environment variable that cannot be used; the message says why, plainly."""
+
+
+@dataclass(frozen=True)
+class Options:
+    demo: bool = False
+    api_base: str | None = None  # checked; from --api-base or KOMBO_API_BASE
+    profile: str | None = None
+    self_test: bool = False
+    version: bool = False
+    qt_arguments: tuple[str, ...] = ()  # anything else, left for Qt (e.g. -platform)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description="Make Kombo connection links for customers, without an engineer.",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="use the built-in demo service on this computer (no API key needed; links are fake)",
+    )
+    parser.add_argument(
+        "--api-base",
+        metavar="URL",
+        help="Kombo API address (default: the profile's region, https://api.kombo.dev/v1); "
+        "must start with https://, except for this computer (127.0.0.1, ::1, localhost)",
+    )
+    parser.add_argument("--profile", metavar="NAME", help="start with this connection profile")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this installation is complete, print one JSON line, and exit",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    return parser
+
+
+def parse_arguments(
+    argv: list[str] | None = None, environ: dict[str, str] | None = None
+) -> Options:
+    """Flags and environment as ``Options``; raises ``UsageError`` for values that cannot work."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    env = os.environ if environ is None else environ
+    parser = _parser()
+    parser.exit_on_error = False
+    try:
+        known, rest = parser.parse_known_args(arguments)
+    except argparse.ArgumentError as error:
+        raise UsageError(str(error)) from None
+    api_base = known.api_base
+    source = "--api-base"
+    if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
+        api_base, source = env[API_BASE_VARIABLE], API_BASE_VARIABLE
+    if api_base is not None:
+        from kombo_desktop.core.settings import validate_api_base
+
+        try:
+            api_base = validate_api_base(api_base)
+        except ValueError as error:
+            raise UsageError(f"{source}: {error}") from None
+    profile = known.profile
+    if profile is not None:
+        from kombo_desktop.core.settings import validate_profile_name
+
+        try:
+            profile = validate_profile_name(profile)
+        except ValueError as error:
+            raise UsageError(f"--profile: {error}") from None
+    return Options(
+        demo=known.demo,
+        api_base=api_base,
+        profile=profile,
+        self_test=known.self_test,
+        version=known.version,
+        qt_arguments=tuple(rest),
+    )
+
+
+def _application(qt_arguments: tuple[str, ...]) -> QApplication:
+    """The running QApplication, or a new one; either way with the program's name and look."""
+    from PySide6.QtWidgets import QApplication
+
+    from kombo_desktop.ui import theme
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([sys.argv[0] if sys.argv else PROGRAM, *qt_arguments])
+        app.setApplicationName("Kombo Desktop")
+        app.setApplicationVersion(__version__)
+        app.setDesktopFileName(PROGRAM)
+        theme.apply_to_application(app)
+    assert isinstance(app, QApplication)
+    return app
+
+
+def build_main_window(argv: list[str] | None = None) -> QMainWindow:
+    """Everything ``main()`` does up to showing the window, in an existing QApplication if any.
+
+    Raises ``UsageError`` for unusable flags. Whatever the window starts (demo service,
+    worker threads) stops when it is closed.
+    """
+    options = parse_arguments(argv)
+    _application(options.qt_arguments)
+
+    from kombo_desktop.core.credentials import CredentialStore
+    from kombo_desktop.core.logs import configure_logging
+    from kombo_desktop.core.paths import AppPaths
+    from kombo_desktop.core.policy import load_policy
+    from kombo_desktop.core.settings import SettingsStore
+    from kombo_desktop.ui.main_window import MainWindow, WindowSetup
+
+    paths = AppPaths.from_environment()
+    notes: list[str] = []
+    try:
+        configure_logging(paths)
+    except OSError as error:
+        notes.append(f"The log file could not be opened ({error.strerror}); nothing is logged.")
+    policy = load_policy()
+    notes.extend(policy.problems)
+    store = SettingsStore(paths)
+    settings = store.load()
+    if store.load_problem:
+        notes.append(store.load_problem)
+    fresh_install = not store.path.exists()
+    if options.profile is not None:
+        profile_name = options.profile
+        if settings.profile(profile_name) is None and policy.profile(profile_name) is None:
+            notes.append(
+                f"There is no saved profile called “{profile_name}”; it is used with the "
+                "Europe region for this run."
+            )
+    elif fresh_install and policy.default_profile:
+        profile_name = policy.default_profile
+    else:
+        profile_name = settings.active.name
+    if options.api_base is not None and policy.fixed_api_base is not None:
+        notes.append("Your administrator fixed the API address, so --api-base is not used.")
+    if options.demo and policy.hide_demo:
+        notes.append("The demo is turned off by your administrator.")
+    _log.info("Kombo Desktop %s starting (demo: %s)", __version__, options.demo)
+    setup = WindowSetup(
+        paths=paths,
+        settings_store=store,
+        settings=settings,
+        policy=policy,
+        credentials=CredentialStore(),
+        profile_name=profile_name,
+        api_base_override=options.api_base,
+        demo=options.demo,
+        notes=notes,
+    )
+    return MainWindow(setup)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the program; returns the exit code (0 on a normal close)."""
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    try:
+        options = parse_arguments(arguments)
+    except UsageError as error:
+        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR_EXIT
+    if options.version:
+        print(f"{PROGRAM} {__version__}")
+        return 0
+    if options.self_test:
+        from kombo_desktop.selftest import run_self_test
+
+        return run_self_test(arguments)
+    window = build_main_window(arguments)
+    window.show()
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance().exec()  # type: ignore[union-attr]

@@ -1,0 +1,55 @@
+"""Refresh the tool lists from the account's own ``GET /tools/{category}``, on a worker thread.
+
+The bundled list names every tool Kombo has; an account sees only the tools enabled in its
+environment. The fresh list is cached per profile, so the next start (or a start without
+network) shows the account's tools too. Any failure just leaves the bundled list in place: a
+missing refresh must never stand between staff and a link, so failures are logged, not shown.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kombo_desktop.core.catalog import CatalogCache, Tool
+from kombo_desktop.core.errors import KomboError
+from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui.connection import Connection
+
+_log = logging.getLogger(__name__)
+
+
+def refresh_catalog(
+    connection: Connection, cache: CatalogCache, cancel: object
+) -> dict[Category, list[Tool]]:
+    """Fresh (or else cached) tools per category; categories with neither are left out.
+
+    An empty list from the server is not applied: an account without a single tool in a
+    category is far likelier a glitch than a fact, and an empty dropdown would block work.
+    """
+    profile = connection.target.profile
+    client = connection.client()
+    found: dict[Category, list[Tool]] = {}
+    reachable = True  # after one failure the others would fail alike, only slower
+    for category in Category:
+        if getattr(cancel, "cancelled", False):
+            break
+        tools: list[Tool] = []
+        if reachable:
+            try:
+                tools = client.list_tools(category, cancel=cancel)  # type: ignore[arg-type]
+            except KomboError as error:
+                reachable = False
+                _log.info(
+                    "Tool lists not refreshed (%s); using the cached or bundled lists",
+                    type(error).__name__,
+                )
+            else:
+                if tools:
+                    cache.save(profile, category, tools)
+        if not reachable:
+            tools = cache.load(profile, category) or []
+        if tools:
+            found[category] = tools
+        else:
+            _log.info("No tools listed for %s; keeping the bundled list", category.value)
+    return found

@@ -1,0 +1,128 @@
+"""Where requests go and with which key: the window's one ``KomboClient`` per target.
+
+A *target* is what the profile label shows: a profile name and region, or the demo service.
+The client is built lazily on a worker thread (importing it loads httpx, and reading the key
+may wait on the operating system's password store) and then reused, so its connection pool
+and TLS set-up are paid for once, not on every click. When the target changes (settings
+saved, demo started) the window closes this ``Connection`` and makes a new one.
+
+The key never reaches a widget: it goes from the credential store straight into the client.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.policy import Policy
+from kombo_desktop.core.settings import Profile, Region, Settings
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.client import KomboClient
+
+
+@dataclass(frozen=True)
+class Target:
+    """One place links can be made: a profile's Kombo region, or the local demo service."""
+
+    profile: str
+    api_base: str
+    region: str  # "EU", "US", or the host of a custom address
+    demo: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the window's header shows, e.g. "Profile: default · EU"."""
+        if self.demo:
+            return "Demo service on this computer · no key needed"
+        return f"Profile: {self.profile} · {self.region}"
+
+
+def region_label(region: str, api_base: str) -> str:
+    """EU / US for Kombo's regions, else the host name of the custom address."""
+    if region in ("EU", "US"):
+        return region
+    return urlsplit(api_base).hostname or api_base
+
+
+def effective_profile(settings: Settings, policy: Policy, name: str) -> Profile:
+    """The profile called ``name``: the administrator's version wins over the user's own, and
+    an unknown name (``--profile`` for a profile never saved) gets the EU region, so a key an
+    administrator provisioned with ``keyring set kombo-desktop <name>`` works right away."""
+    managed = policy.profile(name)
+    if managed is not None:
+        return Profile(
+            name=managed.name, region=Region(managed.region), custom_base=managed.custom_base
+        )
+    return settings.profile(name) or Profile(name=name)
+
+
+def resolve_target(
+    settings: Settings, policy: Policy, profile_name: str, api_base_override: str | None
+) -> Target:
+    """Where links for ``profile_name`` go: the administrator's fixed address, else
+    ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region."""
+    profile = effective_profile(settings, policy, profile_name)
+    if policy.fixed_api_base is not None:
+        api_base = policy.fixed_api_base
+    elif api_base_override is not None:
+        api_base = api_base_override
+    else:
+        api_base = profile.api_base
+    region = profile.region.value if api_base == profile.api_base else "custom"
+    return Target(profile=profile.name, api_base=api_base, region=region_label(region, api_base))
+
+
+@dataclass(frozen=True)
+class KeyStatus:
+    """Whether the target has a key, without the key itself (the UI never holds it)."""
+
+    has_key: bool
+    problem: str | None  # the password store's plain-words problem, if any
+
+
+class Connection:
+    """The client for one target; safe to use from several worker threads at once."""
+
+    def __init__(self, target: Target, credentials: CredentialStore) -> None:
+        self.target = target
+        self._credentials = credentials
+        self._lock = threading.Lock()
+        self._client: KomboClient | None = None
+        self._closed = False
+
+    def key_status(self) -> KeyStatus:
+        """Look the key up (worker thread: the password store may be slow or ask the user)."""
+        if self.target.demo:
+            return KeyStatus(has_key=True, problem=None)
+        key = self._credentials.get(self.target.profile)
+        return KeyStatus(has_key=key is not None, problem=self._credentials.problem)
+
+    def client(self) -> KomboClient:
+        """The shared client, built on first use (call from a worker thread)."""
+        from kombo_desktop.core.client import KomboClient
+        from kombo_desktop.core.errors import RequestCancelled
+
+        with self._lock:
+            if self._closed:
+                raise RequestCancelled()
+            if self._client is None:
+                key = None if self.target.demo else self._credentials.get(self.target.profile)
+                self._client = KomboClient(self.target.api_base, key)
+            return self._client
+
+    def close(self) -> None:
+        """Close the client; a worker still using it gets an error it reports as cancelled."""
+        with self._lock:
+            self._closed = True
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+    @property
+    def closed(self) -> bool:
+        with self._lock:
+            return self._closed

@@ -1,0 +1,36 @@
+"""How long a new link stays valid, in the words staff repeat to a customer.
+
+Kombo documents the lifetimes (``LINK_LIFETIMES``): a link to send lasts a year, an embedded
+one an hour. The text is computed from the moment the link was made, in local time, with month
+names spelled out so "03/04" can never be read two ways.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _duration(lifetime: timedelta) -> str:
+    hours = round(lifetime.total_seconds() / 3600)
+    if hours < 1:
+        minutes = round(lifetime.total_seconds() / 60)
+        return f"{minutes} minute" + ("" if minutes == 1 else "s")
+    return f"{hours} hour" + ("" if hours == 1 else "s")
+
+
+def expires_at(link_type: LinkType, created: datetime) -> datetime:
+    return created + LINK_LIFETIMES[link_type]
+
+
+def expiry_text(link_type: LinkType, created: datetime | None = None) -> str:
+    """ "Valid until 29 Nov 2027" for long-lived links, "Valid for 1 hour, until 14:32" else."""
+    created = created or datetime.now().astimezone()
+    lifetime = LINK_LIFETIMES[link_type]
+    until = created + lifetime
+    if lifetime >= timedelta(days=1):
+        return f"Valid until {until.day} {_MONTHS[until.month - 1]} {until.year}"
+    return f"Valid for {_duration(lifetime)}, until {until:%H:%M}"

@@ -1,0 +1,125 @@
+"""The top of the window: the demo warning, the active profile, and the first-start help.
+
+The profile (name and region) is always visible because a key belongs to one Kombo region and
+one environment: a person who sees "us-team · US" before clicking knows where the link goes.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.ui import theme
+
+DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
+FIRST_RUN_TEXT = (
+    "To make real links, open Settings and paste your company's Kombo API key, "
+    "or try the demo first (no key needed)."
+)
+
+
+class DemoBanner(QFrame):
+    """A strong amber bar above everything, so no screen of the demo passes for the real thing."""
+
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("demoBanner")
+        self.setAccessibleName("Demo mode")
+        self.label = QLabel(DEMO_TEXT)
+        self.label.setObjectName("demoBannerLabel")
+        self.label.setWordWrap(True)
+        self.leaveDemoButton = QPushButton("Leave the demo")
+        self.leaveDemoButton.setObjectName("leaveDemoButton")
+        self.leaveDemoButton.setAccessibleName("Leave the demo")
+        self.leaveDemoButton.setAutoDefault(False)
+        self.leaveDemoButton.clicked.connect(self.leave_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, 10, theme.MARGIN, 10)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.leaveDemoButton)
+        self.hide()
+
+
+class HeaderBar(QWidget):
+    """Program name, the active profile, and the Settings button."""
+
+    settings_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        title = QLabel("Kombo Desktop")
+        title.setObjectName("headerTitle")
+        self.profileLabel = QLabel()
+        self.profileLabel.setObjectName("profileLabel")
+        self.profileLabel.setAccessibleName("Active profile")
+        self.profileLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.settingsButton = QPushButton("Settings…")
+        self.settingsButton.setObjectName("settingsButton")
+        self.settingsButton.setAccessibleName("Open settings")
+        self.settingsButton.setAutoDefault(False)
+        self.settingsButton.clicked.connect(self.settings_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SECTION_SPACING)
+        layout.addWidget(title)
+        layout.addStretch(1)
+        layout.addWidget(self.profileLabel)
+        layout.addWidget(self.settingsButton)
+
+    def set_profile_text(self, text: str) -> None:
+        self.profileLabel.setText(text)
+        self.profileLabel.setToolTip("The connection profile links are made with")
+
+
+class FirstRunNotice(QFrame):
+    """One sentence saying what to do when no key is set, with the two ways forward."""
+
+    settings_requested = Signal()
+    demo_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("firstRunNotice")
+        self.label = QLabel(FIRST_RUN_TEXT)
+        self.label.setObjectName("firstRunLabel")
+        self.label.setWordWrap(True)
+        self.openSettingsButton = QPushButton("Open settings")
+        self.openSettingsButton.setObjectName("openSettingsButton")
+        self.openSettingsButton.setAccessibleName("Open settings to add the API key")
+        self.openSettingsButton.setProperty("primary", True)
+        self.openSettingsButton.setAutoDefault(False)
+        self.tryDemoButton = QPushButton("Try the demo")
+        self.tryDemoButton.setObjectName("tryDemoButton")
+        self.tryDemoButton.setAccessibleName("Try the demo without a key")
+        self.tryDemoButton.setAutoDefault(False)
+        self.openSettingsButton.clicked.connect(self.settings_requested)
+        self.tryDemoButton.clicked.connect(self.demo_requested)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(theme.SPACING)
+        buttons.addWidget(self.openSettingsButton)
+        buttons.addWidget(self.tryDemoButton)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
+        layout.setSpacing(theme.SPACING)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+        self.hide()
+
+    def set_demo_allowed(self, allowed: bool) -> None:
+        """An administrator can turn the demo off; then only the settings route is offered."""
+        self.tryDemoButton.setVisible(allowed)
+        self.label.setText(
+            FIRST_RUN_TEXT
+            if allowed
+            else "To make links, open Settings and paste your company's Kombo API key."
+        )

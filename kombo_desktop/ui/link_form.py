@@ -1,0 +1,497 @@
+"""The form for a new connection link: who the customer is and what they connect.
+
+All rules come from ``kombo_desktop.core.link_request`` (``validate_field`` while typing,
+``LinkRequest.from_form`` on submit), so the form can never disagree with the final check.
+A field is checked as the person types only after they first left it (or tried to submit):
+nagging about an e-mail address that is still being typed helps nobody.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, validate_field
+from kombo_desktop.core.vocabulary import (
+    CATEGORY_NAMES,
+    DEFAULT_CATEGORY,
+    DEFAULT_LANGUAGE,
+    DEFAULT_LINK_TYPE,
+    LANGUAGE_NAMES,
+    LINK_TYPE_NAMES,
+    Category,
+    Language,
+    LinkType,
+)
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.widgets import (
+    Collapsible,
+    FieldBox,
+    add_row,
+    chain_tab_order,
+    choice_combo,
+    line_edit,
+)
+
+CUSTOMER_CHOOSES = "The customer chooses"
+CREATE_TEXT = "Create link"
+CREATING_TEXT = "Creating link…"
+
+ENVIRONMENT_NEEDS_TOOL = (
+    "Choose a tool first: a tool environment only applies to one specific tool."
+)
+FILTERING_NEEDS_HRIS = (
+    "Filtering is only available for HR systems (HRIS). Choose “HR system” as the kind of "
+    "system to use it."
+)
+
+
+def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QComboBox:
+    return choice_combo(
+        object_name,
+        "Language of the customer's connection page",
+        [(name, language.value) for language, name in LANGUAGE_NAMES.items()],
+        default.value,
+    )
+
+
+def link_type_combo(object_name: str, default: LinkType = DEFAULT_LINK_TYPE) -> QComboBox:
+    return choice_combo(
+        object_name,
+        "How the link will be used",
+        [(name, link_type.value) for link_type, name in LINK_TYPE_NAMES.items()],
+        default.value,
+    )
+
+
+class SubmitOnEnter(QWidget):
+    """A container where Enter in any field means "go" (as a dialog's default button would).
+
+    Line edits and dropdowns pass an unused Enter on to their parent, so one handler here
+    covers every field. A dropdown whose list is open keeps Enter for choosing an item.
+    """
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class LinkForm(SubmitOnEnter):
+    """Create-link tab. Emits ``submitted`` on Enter or the button, ``notice`` for the status
+    line (e.g. "the tool was reset"), and ``cancel_requested`` from its Cancel button."""
+
+    notice = Signal(str)
+    cancel_requested = Signal()
+
+    def __init__(
+        self,
+        catalog: ToolCatalog,
+        *,
+        default_language: Language = DEFAULT_LANGUAGE,
+        default_link_type: LinkType = DEFAULT_LINK_TYPE,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._catalog = catalog
+        self._touched: set[str] = set()
+
+        self.emailEdit = line_edit("emailEdit", "Customer's e-mail address", "anna@example.com")
+        self.organizationEdit = line_edit(
+            "organizationEdit", "Customer's organisation name", "Acme GmbH"
+        )
+        self.originIdEdit = line_edit(
+            "originIdEdit", "Your id for this customer (optional)", "Optional, e.g. CUST-1042"
+        )
+        self.categoryCombo = choice_combo(
+            "categoryCombo",
+            "Kind of system the customer connects",
+            [(name, category.value) for category, name in CATEGORY_NAMES.items()],
+            DEFAULT_CATEGORY.value,
+        )
+        self.toolCombo = self._make_tool_combo()
+        self.environmentEdit = line_edit(
+            "environmentEdit", "Tool environment (optional)", "Leave empty for the live system"
+        )
+        self.languageCombo = language_combo("languageCombo", default_language)
+        self.linkTypeCombo = link_type_combo("linkTypeCombo", default_link_type)
+        self.scopeConfigEdit = line_edit(
+            "scopeConfigEdit", "Scope config id (optional)", "Optional, from the Kombo dashboard"
+        )
+        self.filteringCheck = QCheckBox("Let the customer choose which employees are shared")
+        self.filteringCheck.setObjectName("filteringCheck")
+        self.filteringCheck.setAccessibleName("Employee filtering")
+        self.fieldMappingCheck = QCheckBox("Let the customer map their own fields")
+        self.fieldMappingCheck.setObjectName("fieldMappingCheck")
+        self.fieldMappingCheck.setAccessibleName("Field mapping")
+
+        self.createButton = QPushButton(CREATE_TEXT)
+        self.createButton.setObjectName("createButton")
+        self.createButton.setAccessibleName("Create link")
+        self.createButton.setProperty("primary", True)
+        self.createButton.setAutoDefault(False)
+        self.cancelButton = QPushButton("Cancel")
+        self.cancelButton.setObjectName("cancelButton")
+        self.cancelButton.setAccessibleName("Cancel making the link")
+        self.cancelButton.setToolTip("Stop waiting for Kombo (Esc)")
+        self.cancelButton.hide()
+
+        self.boxes: dict[str, FieldBox] = {}
+        self._build_layout()
+        self._connect()
+        self._fill_tools()
+        self._update_dependent_controls()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _make_tool_combo(self) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName("toolCombo")
+        combo.setAccessibleName("Tool the customer connects")
+        combo.setEditable(True)
+        combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        combo.setMaxVisibleItems(14)
+        combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
+        completer = QCompleter(combo.model(), combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        combo.setCompleter(completer)
+        return combo
+
+    def _build_layout(self) -> None:
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setHorizontalSpacing(theme.SECTION_SPACING)
+        form.setVerticalSpacing(theme.SPACING)
+        rows: list[tuple[str, str, QWidget, str]] = [
+            (lr.EMAIL, "&E-mail", self.emailEdit, ""),
+            (lr.ORGANIZATION_NAME, "&Organisation", self.organizationEdit, ""),
+            (lr.ORIGIN_ID, "Your customer &id", self.originIdEdit, ""),
+            (lr.CATEGORY, "&Kind of system", self.categoryCombo, ""),
+            (lr.TOOL, "&Tool", self.toolCombo, ""),
+            (
+                lr.REMOTE_ENVIRONMENT,
+                "Tool en&vironment",
+                self.environmentEdit,
+                "Only if Kombo told you to use one, e.g. DEMO for HaileyHR.",
+            ),
+            (lr.LANGUAGE, "&Language", self.languageCombo, ""),
+            (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
+        ]
+        for field, label, widget, hint in rows:
+            self.boxes[field] = FieldBox(widget, hint)
+            add_row(form, label, self.boxes[field])
+
+        advanced_form = QFormLayout()
+        advanced_form.setHorizontalSpacing(theme.SECTION_SPACING)
+        advanced_form.setVerticalSpacing(theme.SPACING)
+        advanced_form.setContentsMargins(0, 0, 0, 0)
+        for field, label, widget in (
+            (lr.SCOPE_CONFIG_ID, "&Scope config id", self.scopeConfigEdit),
+            (lr.ENABLE_FILTERING, "Filtering", self.filteringCheck),
+            (lr.ENABLE_FIELD_MAPPING, "Field mapping", self.fieldMappingCheck),
+        ):
+            self.boxes[field] = FieldBox(widget)
+            add_row(advanced_form, label, self.boxes[field])
+        advanced_content = QWidget()
+        advanced_content.setLayout(advanced_form)
+        self.advanced = Collapsible("Advanced options", advanced_content)
+        self.advanced.toggle.setObjectName("advancedToggle")
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(theme.SPACING)
+        buttons.addWidget(self.createButton)
+        buttons.addWidget(self.cancelButton)
+        buttons.addStretch(1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SECTION_SPACING)
+        layout.addLayout(form)
+        layout.addWidget(self.advanced)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        chain: list[QWidget] = [
+            self.emailEdit,
+            self.organizationEdit,
+            self.originIdEdit,
+            self.categoryCombo,
+            self.toolCombo,
+            self.environmentEdit,
+            self.languageCombo,
+            self.linkTypeCombo,
+            self.advanced.toggle,
+            self.scopeConfigEdit,
+            self.filteringCheck,
+            self.fieldMappingCheck,
+            self.createButton,
+            self.cancelButton,
+        ]
+        chain_tab_order(chain)
+        self.tab_chain = chain
+
+    def _connect(self) -> None:
+        self.createButton.clicked.connect(self.submitted)
+        self.cancelButton.clicked.connect(self.cancel_requested)
+        for field, edit in (
+            (lr.EMAIL, self.emailEdit),
+            (lr.ORGANIZATION_NAME, self.organizationEdit),
+            (lr.ORIGIN_ID, self.originIdEdit),
+            (lr.REMOTE_ENVIRONMENT, self.environmentEdit),
+            (lr.SCOPE_CONFIG_ID, self.scopeConfigEdit),
+        ):
+            edit.textChanged.connect(lambda _text, f=field: self._recheck(f))
+            edit.editingFinished.connect(lambda f=field: self._touch(f))
+        self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
+        self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
+        self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
+        self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
+
+    # --- tool list ---------------------------------------------------------------------------
+
+    @property
+    def catalog(self) -> ToolCatalog:
+        return self._catalog
+
+    def category(self) -> Category:
+        return Category(self.categoryCombo.currentData())
+
+    def _fill_tools(self, keep_text: str | None = None) -> None:
+        """Fill the tool list for the current category; optionally restore unmatched text."""
+        combo = self.toolCombo
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem(CUSTOMER_CHOOSES, None)
+            for tool in self._catalog.in_category(self.category()):
+                combo.addItem(tool.label, tool.id)
+            combo.setCurrentIndex(0)
+            if keep_text:
+                combo.setEditText(keep_text)
+        finally:
+            combo.blockSignals(False)
+
+    def tool_id(self) -> str | None:
+        """The chosen tool's id; None for "the customer chooses" (or nothing recognisable)."""
+        tool_id, _unmatched = self._resolve_tool()
+        return tool_id
+
+    def _resolve_tool(self) -> tuple[str | None, str]:
+        """(tool id or None, typed text that matches no entry or "")."""
+        combo = self.toolCombo
+        text = combo.currentText().strip()
+        if not text:
+            return None, ""
+        index = combo.currentIndex()
+        if index >= 0 and combo.itemText(index) == combo.currentText():
+            return combo.itemData(index), ""
+        index = combo.findText(text, Qt.MatchFlag.MatchFixedString)  # case-insensitive
+        if index < 0:
+            index = combo.findData(text)  # a tool id typed by someone who knows it
+        if index >= 0:
+            return combo.itemData(index), ""
+        return None, text
+
+    def select_tool(self, tool_id: str | None) -> bool:
+        """Select a tool by id (None = the customer chooses); False if not in this category."""
+        index = self.toolCombo.findData(tool_id) if tool_id is not None else 0
+        if index < 0:
+            return False
+        self.toolCombo.setCurrentIndex(index)
+        self.toolCombo.setEditText(self.toolCombo.itemText(index))
+        return True
+
+    def set_catalog(self, catalog: ToolCatalog) -> None:
+        """Use a refreshed tool list, keeping the chosen tool when the new list still has it."""
+        tool_id, unmatched = self._resolve_tool()
+        self._catalog = catalog
+        self._fill_tools(keep_text=unmatched)
+        if tool_id is not None and not self.select_tool(tool_id):
+            self.notice.emit(
+                f"{catalog.label_for(tool_id)} is not available in your Kombo account for "
+                f"{CATEGORY_NAMES[self.category()]}, so the tool was reset to "
+                f"“{CUSTOMER_CHOOSES}”."
+            )
+        self._update_dependent_controls()
+
+    def _on_category_changed(self, _index: int) -> None:
+        previous_tool, unmatched = self._resolve_tool()
+        category = self.category()
+        self._fill_tools(keep_text=unmatched)
+        if previous_tool is not None and not self.select_tool(previous_tool):
+            self.notice.emit(
+                f"{self._catalog.label_for(previous_tool)} is not a "
+                f"{CATEGORY_NAMES[category].lower()}, so the tool was reset to "
+                f"“{CUSTOMER_CHOOSES}”."
+            )
+        self._update_dependent_controls()
+        self._recheck(lr.TOOL)
+        self._recheck(lr.ENABLE_FILTERING)
+
+    def _on_tool_text_changed(self, _text: str) -> None:
+        self._update_dependent_controls()
+        self._recheck(lr.TOOL)
+        self._recheck(lr.REMOTE_ENVIRONMENT)
+
+    def _update_dependent_controls(self) -> None:
+        """Disable what a rule forbids right now, and say why in the tooltip."""
+        has_tool = self.tool_id() is not None
+        self.environmentEdit.setEnabled(has_tool)
+        self.environmentEdit.setToolTip("" if has_tool else ENVIRONMENT_NEEDS_TOOL)
+        is_hris = self.category() == Category.HRIS
+        self.filteringCheck.setEnabled(is_hris)
+        self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
+
+    # --- checking ------------------------------------------------------------------------------
+
+    def _touch(self, field: str) -> None:
+        self._touched.add(field)
+        self._recheck(field)
+
+    def _recheck(self, field: str) -> None:
+        if field in self._touched:
+            self.boxes[field].set_error(self._field_problem(field))
+
+    def _field_problem(self, field: str) -> str | None:
+        values = self.form_values()
+        value = values[_FORM_KEYS[field]]
+        if field == lr.TOOL:
+            value = value or ""
+        return validate_field(
+            field,
+            value,  # type: ignore[arg-type]
+            category=self.category(),
+            tool=values["tool"],
+            catalog=self._catalog,
+        )
+
+    def form_values(self) -> dict[str, object]:
+        """The form as ``LinkRequest.from_form`` keyword arguments (disabled controls unsent)."""
+        tool_id, unmatched = self._resolve_tool()
+        tool = tool_id if tool_id is not None else (unmatched or None)
+        return {
+            "email": self.emailEdit.text(),
+            "organization_name": self.organizationEdit.text(),
+            "origin_id": self.originIdEdit.text(),
+            "category": self.categoryCombo.currentData(),
+            "tool": tool,
+            "remote_environment": self.environmentEdit.text() if tool_id else "",
+            "language": self.languageCombo.currentData(),
+            "link_type": self.linkTypeCombo.currentData(),
+            "scope_config_id": self.scopeConfigEdit.text(),
+            "enable_filtering": self.filteringCheck.isEnabled() and self.filteringCheck.isChecked(),
+            "enable_field_mapping": self.fieldMappingCheck.isChecked(),
+        }
+
+    def build_request(self) -> LinkRequest | InvalidRequest:
+        """The checked request, or the problems (already shown next to their fields)."""
+        self._touched.update(self.boxes)
+        try:
+            request = LinkRequest.from_form(
+                **self.form_values(),  # type: ignore[arg-type]
+                catalog=self._catalog,
+            )
+        except InvalidRequest as invalid:
+            self.show_errors(invalid)
+            return invalid
+        self.show_errors(None)
+        return request
+
+    def show_errors(self, invalid: InvalidRequest | None) -> None:
+        """Put each problem under its field and move the focus to the first one."""
+        first: QWidget | None = None
+        for field, box in self.boxes.items():
+            message = invalid.message_for(field) if invalid is not None else None
+            box.set_error(message)
+            if message and first is None:
+                first = box.field
+        if first is not None:
+            if first in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
+                self.advanced.set_expanded(True)
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def field_errors(self) -> dict[str, str]:
+        """Errors currently shown, by wire field name (for tests and the status line)."""
+        return {field: box.error_text for field, box in self.boxes.items() if box.error_text}
+
+    # --- filling and state ---------------------------------------------------------------------
+
+    def fill(
+        self,
+        *,
+        email: str = "",
+        organization_name: str = "",
+        origin_id: str | None = None,
+        category: Category = DEFAULT_CATEGORY,
+        tool: str | None = None,
+        remote_environment: str | None = None,
+        language: Language | None = None,
+        link_type: LinkType | None = None,
+        scope_config_id: str | None = None,
+        enable_filtering: bool = False,
+        enable_field_mapping: bool = False,
+    ) -> None:
+        """Put earlier values back into the form (e.g. from the history)."""
+        self.emailEdit.setText(email)
+        self.organizationEdit.setText(organization_name)
+        self.originIdEdit.setText(origin_id or "")
+        self.categoryCombo.setCurrentIndex(self.categoryCombo.findData(category.value))
+        if not self.select_tool(tool):
+            self.toolCombo.setEditText(tool or "")
+        self.environmentEdit.setText(remote_environment or "")
+        if language is not None:
+            self.languageCombo.setCurrentIndex(self.languageCombo.findData(language.value))
+        if link_type is not None:
+            self.linkTypeCombo.setCurrentIndex(self.linkTypeCombo.findData(link_type.value))
+        self.scopeConfigEdit.setText(scope_config_id or "")
+        self.filteringCheck.setChecked(enable_filtering)
+        self.fieldMappingCheck.setChecked(enable_field_mapping)
+        if scope_config_id or enable_filtering or enable_field_mapping:
+            self.advanced.set_expanded(True)
+        self._update_dependent_controls()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a request runs: no second submit, a visible Cancel; typing stays possible."""
+        self.createButton.setEnabled(not busy)
+        self.createButton.setText(CREATING_TEXT if busy else CREATE_TEXT)
+        self.cancelButton.setVisible(busy)
+        self.cancelButton.setEnabled(busy)
+
+    def focus_first_field(self) -> None:
+        self.emailEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+# Wire field name -> key of ``form_values``.
+_FORM_KEYS: dict[str, str] = {
+    lr.EMAIL: "email",
+    lr.ORGANIZATION_NAME: "organization_name",
+    lr.ORIGIN_ID: "origin_id",
+    lr.CATEGORY: "category",
+    lr.TOOL: "tool",
+    lr.REMOTE_ENVIRONMENT: "remote_environment",
+    lr.LANGUAGE: "language",
+    lr.LINK_TYPE: "link_type",
+    lr.SCOPE_CONFIG_ID: "scope_config_id",
+    lr.ENABLE_FILTERING: "enable_filtering",
+    lr.ENABLE_FIELD_MAPPING: "enable_field_mapping",
+}

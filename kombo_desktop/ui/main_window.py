@@ -1,0 +1,584 @@
+"""The main window: the forms, the result, the status line, and the wiring to Kombo.
+
+Data flows one way (see docs/architecture): form -> checked request (core) -> client on a worker
+thread (``TaskRunner``) -> link or typed error back on the UI thread -> result panel / status
+line. The window never talks HTTP itself and never holds the API key.
+
+Room for what comes later is left on purpose: ``create_guards`` lets a check (the duplicate
+warning) hold a request before it is sent, ``bannerArea`` takes such banners above the forms,
+the dock areas of the ``QMainWindow`` take side panels (history), and ``link_made`` tells
+listeners about every link made.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QMainWindow,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
+from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.errors import KomboError, MissingApiKeyError
+from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
+from kombo_desktop.core.logs import redact
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.policy import Policy
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.core.settings import Settings, SettingsStore
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.catalog_refresh import refresh_catalog
+from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
+from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
+from kombo_desktop.ui.link_form import LinkForm
+from kombo_desktop.ui.relink_form import RelinkForm
+from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
+from kombo_desktop.ui.status_panel import StatusPanel
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+from kombo_desktop.ui.widgets import chain_tab_order
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.client import CreatedLink
+    from kombo_desktop.core.demo_server import DemoKomboServer
+
+_log = logging.getLogger(__name__)
+
+WINDOW_TITLE = "Kombo Desktop"
+CREATE_TAB, RELINK_TAB = 0, 1
+# How long closing may wait for a request that ignores cancellation before abandoning it.
+CLOSE_WAIT_SECONDS = 1.5
+# Background warm-up starts a moment after the window is shown, so it never delays the first frame.
+WARM_UP_DELAY_MS = 150
+
+
+@dataclass
+class WindowSetup:
+    """Everything ``app.py`` decided before the window exists."""
+
+    paths: AppPaths
+    settings_store: SettingsStore
+    settings: Settings
+    policy: Policy
+    credentials: CredentialStore
+    profile_name: str  # the profile links are made with (when not in the demo)
+    api_base_override: str | None = None  # --api-base / KOMBO_API_BASE, already checked
+    demo: bool = False
+    notes: list[str] = field(default_factory=list)  # sentences for the status line at start
+
+    @property
+    def profile_target(self) -> Target:
+        """Where links go outside the demo, from the settings, the policy and the overrides."""
+        return resolve_target(self.settings, self.policy, self.profile_name, self.api_base_override)
+
+
+@dataclass(frozen=True)
+class MadeLink:
+    """A link just made, for listeners such as the history."""
+
+    request: LinkRequest | RelinkRequest
+    url: str
+    is_demo: bool
+    link_type: LinkType
+    created: datetime
+    target: Target
+
+
+class MainWindow(QMainWindow):
+    """The window staff use to make links. Object names follow contract.md exactly."""
+
+    link_made = Signal(object)  # MadeLink
+
+    def __init__(self, setup: WindowSetup, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(WINDOW_TITLE)
+        self.setWindowIcon(QIcon(str(resource_path("icons/kombo-desktop.png"))))
+        self.setup = setup
+        self.credentials = setup.credentials
+        self.runner = TaskRunner(self)
+        self.connection: Connection | None = None
+        self.demo_server: DemoKomboServer | None = None
+        self.bundled_catalog = ToolCatalog.bundled()
+        # Checks run before a new link is sent; one returning False holds the request and is
+        # then responsible for calling ``send_create`` (or not) itself.
+        self.create_guards: list[Callable[[LinkRequest], bool]] = []
+        self._request: TaskHandle | None = None
+        self.settings_dialog: QDialog | None = None
+        self._background: list[TaskHandle] = []
+        self._closed = False
+
+        defaults = self._form_defaults()
+        self.demoBanner = DemoBanner()
+        self.header = HeaderBar()
+        self.firstRunNotice = FirstRunNotice()
+        self.firstRunNotice.set_demo_allowed(not setup.policy.hide_demo)
+        self.linkForm = LinkForm(
+            self.bundled_catalog, default_language=defaults[0], default_link_type=defaults[1]
+        )
+        self.linkForm.categoryCombo.setCurrentIndex(
+            self.linkForm.categoryCombo.findData(defaults[2].value)
+        )
+        self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
+        self.resultPanel = ResultPanel()
+        self.statusPanel = StatusPanel()
+        self._expose_named_widgets()
+        self._build_layout()
+        self._connect()
+        theme.apply_to_window(self)
+        self.resize(1180, 800)
+
+        if setup.demo and not setup.policy.hide_demo:
+            self.start_demo()
+        else:
+            self.use_target(setup.profile_target)
+        for note in setup.notes:
+            self.show_status(note, "info")
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _form_defaults(self) -> tuple[Language, LinkType, Category]:
+        """The person's last choices; an administrator's defaults on a fresh installation."""
+        settings, policy = self.setup.settings, self.setup.policy
+        if self.setup.settings_store.path.exists():
+            return settings.language, settings.link_type, settings.category
+        return (
+            policy.default_language or settings.language,
+            policy.default_link_type or settings.link_type,
+            settings.category,
+        )
+
+    def _expose_named_widgets(self) -> None:
+        """Make the contract's widgets reachable as attributes of the window too."""
+        for panel in (self.linkForm, self.relinkForm, self.resultPanel, self.statusPanel):
+            for name, value in vars(panel).items():
+                if isinstance(value, QWidget) and value.objectName() == name:
+                    setattr(self, name, value)
+        self.profileLabel = self.header.profileLabel
+        self.settingsButton = self.header.settingsButton
+
+    def _build_layout(self) -> None:
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("modeTabs")
+        self.tabs.setDocumentMode(False)
+        self.tabs.addTab(self.linkForm, "New link")
+        self.tabs.addTab(self.relinkForm, "Reconnect an integration")
+        self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
+
+        # Banners such as the duplicate warning go here, between the header and the forms.
+        self.bannerArea = QVBoxLayout()
+        self.bannerArea.setSpacing(theme.SPACING)
+
+        body = QHBoxLayout()
+        body.setSpacing(theme.SECTION_SPACING)
+        body.addWidget(self.tabs, 11)
+        body.addWidget(self.resultPanel, 10)
+
+        central = QWidget()
+        central.setObjectName("centralWidget")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SECTION_SPACING - 4)
+        layout.addWidget(self.demoBanner)
+        layout.addWidget(self.header)
+        layout.addWidget(self.firstRunNotice)
+        layout.addLayout(self.bannerArea)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.statusPanel)
+        self.setCentralWidget(central)
+
+        chain = [
+            self.header.settingsButton,
+            self.firstRunNotice.openSettingsButton,
+            self.firstRunNotice.tryDemoButton,
+            self.tabs,
+            *self.linkForm.tab_chain,
+            *self.resultPanel.tab_chain,
+        ]
+        chain_tab_order(chain)
+
+    def _connect(self) -> None:
+        self.linkForm.submitted.connect(self.submit_create)
+        self.linkForm.cancel_requested.connect(self.cancel_request)
+        self.linkForm.notice.connect(lambda text: self.show_status(text, "info"))
+        self.relinkForm.submitted.connect(self.submit_relink)
+        self.relinkForm.cancel_requested.connect(self.cancel_request)
+        self.resultPanel.notice.connect(self.show_status)
+        self.header.settings_requested.connect(self.open_settings)
+        self.firstRunNotice.settings_requested.connect(self.open_settings)
+        self.firstRunNotice.demo_requested.connect(self.start_demo)
+        self.demoBanner.leave_requested.connect(self.leave_demo)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        escape.activated.connect(self.cancel_request)
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+
+    # --- where links go ----------------------------------------------------------------------
+
+    @property
+    def target(self) -> Target | None:
+        return self.connection.target if self.connection is not None else None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.target is not None and self.target.demo
+
+    def use_target(self, target: Target) -> None:
+        """Send links to ``target`` from now on: new client, header, banner, tool list."""
+        self.cancel_request()
+        for handle in self._background:
+            handle.cancel()
+        self._background.clear()
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = Connection(target, self.credentials)
+        self.header.set_profile_text(target.label)
+        self.demoBanner.setVisible(target.demo)
+        self.setWindowTitle(f"{WINDOW_TITLE} — DEMO" if target.demo else WINDOW_TITLE)
+        self.firstRunNotice.hide()
+        self.linkForm.set_catalog(self.bundled_catalog)
+        if target.demo:
+            self.show_status("Demo ready: make a link to see how it works. No key needed.")
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Check the key and build the client in the background, so the first click is fast."""
+        connection = self.connection
+        if self._closed or connection is None:
+            return
+
+        def work(_token: object) -> KeyStatus:
+            status = connection.key_status()
+            if status.has_key:
+                connection.client()  # imports httpx and sets up TLS now, not on the first click
+            from kombo_desktop.ui import qr_image
+
+            qr_image.qr_qimage("warm-up", 1)  # loads the QR encoder
+            return status
+
+        self._background.append(
+            self.runner.run(
+                work,
+                on_done=lambda status: self._key_checked(connection, status),
+                on_error=lambda error: _log.warning("Warm-up failed: %s", error),
+                name="warm-up",
+            )
+        )
+
+    def _key_checked(self, connection: Connection, status: KeyStatus) -> None:
+        if connection is not self.connection:
+            return  # the target changed meanwhile
+        if status.problem:
+            self.show_status(status.problem, "info")
+        if connection.target.demo:
+            return
+        if not status.has_key:
+            self.firstRunNotice.show()
+            self.show_status("No API key is set for this profile yet.", "info")
+            return
+        self._refresh_catalog(connection)
+
+    def _refresh_catalog(self, connection: Connection) -> None:
+        """Replace the bundled tool lists with the account's, without ever making anyone wait."""
+        cache = CatalogCache(self.setup.paths.catalog_cache_dir)
+
+        def work(token: object) -> dict[Category, list]:
+            return refresh_catalog(connection, cache, token)
+
+        def apply(fresh: dict[Category, list]) -> None:
+            if connection is not self.connection or not fresh:
+                return
+            catalog = self.bundled_catalog
+            for category, tools in fresh.items():
+                catalog = catalog.with_category_tools(category, tools)
+            self.linkForm.set_catalog(catalog)
+
+        self._background.append(
+            self.runner.run(
+                work,
+                on_done=apply,
+                on_error=lambda error: _log.warning("Tool list refresh failed: %s", error),
+                name="catalog",
+            )
+        )
+
+    def start_demo(self) -> None:
+        """Switch to the embedded demo service (started here, stopped when leaving or closing)."""
+        if self.setup.policy.hide_demo:
+            self.show_status("The demo is turned off by your administrator.", "info")
+            return
+        from kombo_desktop.core.demo_server import DemoKomboServer
+
+        if self.demo_server is None or not self.demo_server.running:
+            self.demo_server = DemoKomboServer().start()
+        profile = self.setup.profile_target.profile
+        self.use_target(
+            Target(profile=profile, api_base=self.demo_server.base_url, region="demo", demo=True)
+        )
+
+    def leave_demo(self) -> None:
+        self.use_target(self.setup.profile_target)
+        self._stop_demo_server()
+        self.show_status(f"Left the demo. {self.setup.profile_target.label}.", "info")
+
+    def _stop_demo_server(self) -> None:
+        server, self.demo_server = self.demo_server, None
+        if server is not None:
+            server.stop()
+
+    def open_settings(self) -> None:
+        """Open the settings (profiles, region, key) as a window-modal dialog."""
+        from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
+        dialog = SettingsDialog(
+            self.setup.settings_store,
+            self.credentials,
+            self.runner,
+            self,
+            current_profile=self.setup.profile_name,
+            api_base_override=self.setup.api_base_override,
+            demo=self.is_demo,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.profileChanged.connect(self.use_profile)
+        dialog.destroyed.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _settings_closed(self) -> None:
+        self.settings_dialog = None
+
+    def use_profile(self, name: str) -> None:
+        """Make links with profile ``name`` (after the settings changed it, its key or region).
+
+        In the demo the new profile is only remembered: leaving the demo switches to it.
+        """
+        self.setup.settings = self.setup.settings_store.load()
+        self.setup.profile_name = name
+        if self.is_demo:
+            return
+        self.use_target(self.setup.profile_target)
+        self.show_status(f"Now using {self.setup.profile_target.label}.", "info")
+
+    # --- making links --------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._request is not None
+
+    def submit_create(self) -> None:
+        """Check the form; if it is fine (and no guard holds it), send it."""
+        if self.busy:
+            return
+        result = self.linkForm.build_request()
+        if isinstance(result, InvalidRequest):
+            self._show_invalid(result)
+            return
+        for guard in self.create_guards:
+            if not guard(result):
+                return
+        self.send_create(result)
+
+    def submit_relink(self) -> None:
+        if self.busy:
+            return
+        result = self.relinkForm.build_request()
+        if isinstance(result, InvalidRequest):
+            self._show_invalid(result)
+            return
+        self.send_relink(result)
+
+    def send_create(self, request: LinkRequest) -> None:
+        """Send a checked request now (also called by guards that held it)."""
+        connection = self._connection_or_fail()
+        if connection is None or self.busy:
+            return
+
+        def work(token: object) -> CreatedLink:
+            return connection.client().create_link(request, cancel=token)  # type: ignore[arg-type]
+
+        self._start_request(work, request, "Creating the link…", "create-link")
+
+    def send_relink(self, request: RelinkRequest) -> None:
+        connection = self._connection_or_fail()
+        if connection is None or self.busy:
+            return
+
+        def work(token: object) -> CreatedLink:
+            return connection.client().create_relink(request, cancel=token)  # type: ignore[arg-type]
+
+        self._start_request(work, request, "Creating the reconnection link…", "relink")
+
+    def _connection_or_fail(self) -> Connection | None:
+        if self.connection is None or self._closed:
+            return None
+        return self.connection
+
+    def _start_request(
+        self,
+        work: Callable[[object], CreatedLink],
+        request: LinkRequest | RelinkRequest,
+        progress: str,
+        name: str,
+    ) -> None:
+        assert self.connection is not None
+        target = self.connection.target
+        self._set_busy(True)
+        self.show_status(progress, "busy")
+        handle: TaskHandle | None = None
+
+        def finished() -> bool:
+            # Only the request still current may change the window.
+            if self._request is not handle:
+                return False
+            self._set_busy(False)
+            return True
+
+        def done(created: CreatedLink) -> None:
+            if finished():
+                self._show_created(created, request, target)
+
+        def failed(error: BaseException) -> None:
+            if finished():
+                self._show_error(error)
+
+        def cancelled() -> None:
+            if finished():
+                self.show_status("Cancelled. Nothing was changed.", "info")
+
+        handle = self.runner.run(
+            work, on_done=done, on_error=failed, on_cancelled=cancelled, name=name
+        )
+        self._request = handle
+
+    def cancel_request(self) -> None:
+        """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""
+        handle, self._request = self._request, None
+        if handle is None:
+            return
+        handle.cancel()
+        self._set_busy(False)
+        self.show_status("Cancelled. Nothing was changed.", "info")
+
+    def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self._request = None
+        self.linkForm.set_busy(busy)
+        self.relinkForm.set_busy(busy)
+
+    def _show_created(
+        self, created: CreatedLink, request: LinkRequest | RelinkRequest, target: Target
+    ) -> None:
+        now = datetime.now().astimezone()
+        if isinstance(request, LinkRequest):
+            stem = file_stem_for(request.end_user_organization_name)
+        else:
+            stem = file_stem_for(request.integration_id.replace(":", "-"), "kombo-relink")
+        self.show_link(
+            ShownLink(
+                url=created.url,
+                link_type=request.link_type,
+                is_demo=created.is_demo,
+                created=now,
+                file_stem=stem,
+            )
+        )
+        what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
+        if created.is_demo:
+            self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
+        else:
+            self.show_status(
+                f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
+            )
+        self._remember_choices(request)
+        self.link_made.emit(
+            MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
+        )
+
+    def show_link(self, link: ShownLink) -> None:
+        """Show a link in the result panel (also for "use the existing link" from history)."""
+        self.resultPanel.show_link(link)
+
+    def _show_error(self, error: BaseException) -> None:
+        if isinstance(error, KomboError):
+            details = error.detail.as_support_text()
+            self.show_status(error.user_message, "error", details or None)
+            if isinstance(error, MissingApiKeyError) and not self.is_demo:
+                self.firstRunNotice.show()
+            return
+        _log.error("Unexpected failure while making a link", exc_info=error)
+        self.show_status(
+            "Something unexpected went wrong, and no link was made. Please try again; if it "
+            "happens again, copy the details for support.",
+            "error",
+            redact(f"Internal error: {type(error).__name__}: {error}"),
+        )
+
+    def _show_invalid(self, invalid: InvalidRequest) -> None:
+        count = len(invalid.errors)
+        fields = "1 field needs" if count == 1 else f"{count} fields need"
+        self.show_status(f"Nothing was sent: {fields} your attention (marked in red).", "error")
+
+    def show_status(self, text: str, kind: str = "info", details: str | None = None) -> None:
+        self.statusPanel.show_message(text, kind, details)
+
+    def _remember_choices(self, request: LinkRequest | RelinkRequest) -> None:
+        """Keep the language, link type and category for next time (best effort)."""
+        store = self.setup.settings_store
+        try:
+            settings = store.load()
+            settings.language = request.language
+            settings.link_type = request.link_type
+            if isinstance(request, LinkRequest):
+                settings.category = request.integration_category
+            store.save(settings)
+            self.setup.settings = settings
+        except OSError as error:
+            _log.warning("Could not remember the form's choices: %s", error)
+
+    # --- switching modes (used by the history and the duplicate warning) ---------------------
+
+    def show_create_mode(self) -> None:
+        self.tabs.setCurrentIndex(CREATE_TAB)
+        self.linkForm.focus_first_field()
+
+    def show_relink_mode(self, integration_id: str | None = None) -> None:
+        if integration_id is not None:
+            self.relinkForm.fill(integration_id)
+        self.tabs.setCurrentIndex(RELINK_TAB)
+        self.relinkForm.focus_first_field()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop everything started for this window; safe to call more than once."""
+        if self._closed:
+            return
+        self._closed = True
+        self.runner.cancel_all()  # first, so workers stop retrying while the rest shuts down
+        self._stop_demo_server()  # releases answers the demo service is holding back
+        if self.connection is not None:
+            self.connection.close()
+        self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)

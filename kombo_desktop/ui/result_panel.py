@@ -1,0 +1,284 @@
+"""The link just made, and everything staff do with it: copy, open, QR code on screen and on file.
+
+The link is shown in a read-only field (selectable, never editable, so it cannot be changed by a
+stray key press) in a large monospace font. Opening is allowed only for ``https://`` links and
+for the demo service's own loopback links: the client already refuses anything else, and this
+second check keeps a browser from ever being pointed at a ``file:`` or ``javascript:`` address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core.vocabulary import LinkType
+from kombo_desktop.ui import qr_image, theme
+from kombo_desktop.ui.expiry import expiry_text
+from kombo_desktop.ui.widgets import chain_tab_order
+
+QR_VIEW_SIZE = 260
+COPY_TEXT = "Copy link"
+COPIED_TEXT = "Copied ✓"
+CONFIRMATION_MS = 2000
+QR_FILTERS = "PNG picture (*.png);;SVG drawing (*.svg)"
+EMPTY_TEXT = "Your link will appear here."
+
+
+@dataclass(frozen=True)
+class ShownLink:
+    url: str
+    link_type: LinkType
+    is_demo: bool
+    created: datetime
+    file_stem: str  # suggested name for a saved QR code, without extension
+
+
+def is_openable(url: str, is_demo: bool) -> bool:
+    """``https://`` links with a host; ``http://`` only for the demo service on this computer."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if not parts.hostname or any(ch.isspace() for ch in url):
+        return False
+    if parts.scheme == "https":
+        return True
+    if parts.scheme == "http" and is_demo:
+        host = parts.hostname
+        if host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            return False
+    return False
+
+
+def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
+    """A safe, readable file name stem from an organisation name or integration id."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
+    return f"kombo-link-{slug}" if slug else fallback
+
+
+class ResultPanel(QFrame):
+    """Shows one link at a time. Emits ``notice(text, kind)`` for the status line."""
+
+    notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("resultCard")
+        self.shown: ShownLink | None = None
+
+        title = QLabel("Your link")
+        title.setObjectName("resultTitle")
+
+        self.linkField = QLineEdit()
+        self.linkField.setObjectName("linkField")
+        self.linkField.setAccessibleName("The link")
+        self.linkField.setReadOnly(True)
+        self.linkField.setFont(theme.link_font())
+        self.linkField.setPlaceholderText(EMPTY_TEXT)
+        self.linkField.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        self.expiryLabel = QLabel()
+        self.expiryLabel.setObjectName("expiryLabel")
+        self.demoNote = QLabel("Demo link: it connects nothing and is no use to a customer.")
+        self.demoNote.setObjectName("demoLinkNote")
+        self.demoNote.setWordWrap(True)
+        self.demoNote.hide()
+
+        self.copyButton = self._button("copyButton", COPY_TEXT, "Copy the link")
+        self.copyButton.setProperty("primary", True)
+        self.openButton = self._button(
+            "openButton", "Open in browser", "Open the link in a browser"
+        )
+        self.exportQrButton = self._button(
+            "exportQrButton", "Save QR code…", "Save the QR code as a PNG or SVG file"
+        )
+        self.copyQrButton = self._button(
+            "copyQrButton", "Copy QR image", "Copy the QR code as a picture"
+        )
+
+        self.qrView = QLabel()
+        self.qrView.setObjectName("qrView")
+        self.qrView.setAccessibleName("QR code of the link")
+        self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
+        self.qrView.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qrView.setStyleSheet(f"background: white; border: 1px solid {theme.BORDER};")
+        self.qrView.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+        self._copy_reset = QTimer(self)
+        self._copy_reset.setSingleShot(True)
+        self._copy_reset.setInterval(CONFIRMATION_MS)
+        self._copy_reset.timeout.connect(lambda: self.copyButton.setText(COPY_TEXT))
+
+        link_actions = QHBoxLayout()
+        link_actions.setSpacing(theme.SPACING)
+        link_actions.addWidget(self.copyButton)
+        link_actions.addWidget(self.openButton)
+        link_actions.addStretch(1)
+
+        qr_actions = QVBoxLayout()
+        qr_actions.setSpacing(theme.SPACING)
+        qr_hint = QLabel("Customers can scan the code with a phone camera.")
+        qr_hint.setWordWrap(True)
+        qr_hint.setProperty("class", "hint")
+        qr_actions.addWidget(qr_hint)
+        qr_actions.addWidget(self.exportQrButton)
+        qr_actions.addWidget(self.copyQrButton)
+        qr_actions.addStretch(1)
+
+        qr_row = QGridLayout()
+        qr_row.setHorizontalSpacing(theme.SECTION_SPACING)
+        qr_row.addWidget(self.qrView, 0, 0, Qt.AlignmentFlag.AlignTop)
+        qr_row.addLayout(qr_actions, 0, 1)
+        qr_row.setColumnStretch(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
+        layout.setSpacing(theme.SPACING)
+        layout.addWidget(title)
+        layout.addWidget(self.linkField)
+        layout.addWidget(self.expiryLabel)
+        layout.addWidget(self.demoNote)
+        layout.addLayout(link_actions)
+        layout.addSpacing(theme.SPACING)
+        layout.addLayout(qr_row)
+        layout.addStretch(1)
+
+        self.copyButton.clicked.connect(self.copy_link)
+        self.openButton.clicked.connect(self.open_link)
+        self.exportQrButton.clicked.connect(self.export_qr)
+        self.copyQrButton.clicked.connect(self.copy_qr)
+        self.tab_chain: list[QWidget] = [
+            self.linkField,
+            self.copyButton,
+            self.openButton,
+            self.exportQrButton,
+            self.copyQrButton,
+        ]
+        chain_tab_order(self.tab_chain)
+        self.clear()
+
+    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setAutoDefault(False)
+        return button
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def clear(self) -> None:
+        self.shown = None
+        self.linkField.clear()
+        self.linkField.setToolTip("")
+        self.expiryLabel.setText("")
+        self.expiryLabel.hide()
+        self.demoNote.hide()
+        self.qrView.clear()
+        self.qrView.setText("QR code")
+        self._set_actions_enabled(False)
+
+    def show_link(self, link: ShownLink) -> None:
+        """Show the link at once; the QR code follows on the next turn of the event loop so the
+        link itself appears without waiting for the code to be computed."""
+        self.shown = link
+        self.linkField.setText(link.url)
+        self.linkField.setCursorPosition(0)
+        self.linkField.setToolTip(link.url)
+        self.expiryLabel.setText(expiry_text(link.link_type, link.created))
+        self.expiryLabel.show()
+        self.demoNote.setVisible(link.is_demo)
+        self.copyButton.setText(COPY_TEXT)
+        self._set_actions_enabled(True)
+        self.openButton.setEnabled(is_openable(link.url, link.is_demo))
+        self.openButton.setToolTip(
+            "" if self.openButton.isEnabled() else "Only secure (https) links can be opened."
+        )
+        self.qrView.clear()
+        QTimer.singleShot(0, self, lambda url=link.url: self._render_qr(url))
+
+    def _render_qr(self, url: str) -> None:
+        if self.shown is None or self.shown.url != url:
+            return  # a newer link (or none) is shown by now
+        pixmap = qr_image.qr_pixmap(url, QR_VIEW_SIZE - 4, self.devicePixelRatioF())
+        self.qrView.setPixmap(pixmap)
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton):
+            button.setEnabled(enabled)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def copy_link(self) -> None:
+        if self.shown is None:
+            return
+        QGuiApplication.clipboard().setText(self.shown.url)
+        self.copyButton.setText(COPIED_TEXT)
+        self._copy_reset.start()
+        self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
+
+    def open_link(self) -> None:
+        if self.shown is None:
+            return
+        if not is_openable(self.shown.url, self.shown.is_demo):
+            self.notice.emit(
+                "This link is not a secure web address, so it was not opened.", "error"
+            )
+            return
+        if QDesktopServices.openUrl(QUrl(self.shown.url, QUrl.ParsingMode.StrictMode)):
+            self.notice.emit("The link was opened in your browser.", "info")
+        else:
+            self.notice.emit(
+                "No web browser could be opened. Copy the link and paste it into your browser.",
+                "error",
+            )
+
+    def export_qr(self) -> None:
+        if self.shown is None:
+            return
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
+        suggested = str(Path(folder) / f"{self.shown.file_stem}.png")
+        path, chosen_filter = QFileDialog.getSaveFileName(
+            self.window(), "Save QR code", suggested, QR_FILTERS
+        )
+        if not path:
+            return  # the person closed the dialog
+        target = Path(path)
+        if not target.suffix and "svg" in (chosen_filter or "").lower():
+            target = target.with_name(target.name + ".svg")
+        try:
+            written = qr_image.save_qr(self.shown.url, target)
+        except (ValueError, OSError) as error:
+            self.notice.emit(str(error), "error")
+            return
+        self.notice.emit(f"QR code saved as {written}.", "success")
+
+    def copy_qr(self) -> None:
+        if self.shown is None:
+            return
+        qr_image.copy_qr_to_clipboard(self.shown.url)
+        self.notice.emit("QR code copied as a picture. Paste it into an e-mail or chat.", "success")

@@ -1,0 +1,125 @@
+"""The status line: what is happening or what went wrong, in plain words, plus details for support.
+
+The sentence is for the person at the screen (``KomboError.user_message``). The details pane,
+folded away by default, holds what Kombo support asks for (``ErrorDetail.as_support_text()``:
+status, error code, ``log_url``), with a "Copy details" button. Neither ever contains the key:
+the core builds both texts without it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop import __version__
+from kombo_desktop.ui import theme
+
+KINDS = ("info", "success", "error", "busy")
+
+
+class StatusPanel(QFrame):
+    """``statusLabel`` with an optional fold-out ``statusDetails`` pane and "Copy details"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("statusCard")
+        self.statusLabel = QLabel()
+        self.statusLabel.setObjectName("statusLabel")
+        self.statusLabel.setAccessibleName("Status")
+        self.statusLabel.setWordWrap(True)
+        self.statusLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.detailsToggle = QToolButton()
+        self.detailsToggle.setObjectName("detailsToggle")
+        self.detailsToggle.setText("Details for support")
+        self.detailsToggle.setAccessibleName("Show or hide details for support")
+        self.detailsToggle.setCheckable(True)
+        self.detailsToggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.detailsToggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.copyDetailsButton = QPushButton("Copy details")
+        self.copyDetailsButton.setObjectName("copyDetailsButton")
+        self.copyDetailsButton.setAccessibleName("Copy details for support")
+        self.copyDetailsButton.setAutoDefault(False)
+
+        self.statusDetails = QPlainTextEdit()
+        self.statusDetails.setObjectName("statusDetails")
+        self.statusDetails.setAccessibleName("Details for support")
+        self.statusDetails.setReadOnly(True)
+        self.statusDetails.setFont(theme.link_font())
+        self.statusDetails.setMaximumHeight(150)
+        self.statusDetails.hide()
+
+        top = QHBoxLayout()
+        top.setSpacing(theme.SPACING)
+        top.addWidget(self.statusLabel, 1)
+        top.addWidget(self.detailsToggle, 0, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self.copyDetailsButton, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
+        layout.setSpacing(theme.SPACING)
+        layout.addLayout(top)
+        layout.addWidget(self.statusDetails)
+
+        self.detailsToggle.toggled.connect(self._show_details)
+        self.copyDetailsButton.clicked.connect(self.copy_details)
+        self._support_text = ""
+        self.show_message("Ready.")
+
+    def show_message(self, text: str, kind: str = "info", details: str | None = None) -> None:
+        """Replace the status; ``details`` (support text) enables the details pane."""
+        if kind not in KINDS:
+            raise ValueError(f"unknown status kind {kind!r}")
+        self.statusLabel.setText(text)
+        self.statusLabel.setProperty("kind", kind)
+        theme.refresh_style(self.statusLabel)
+        self._support_text = self._support_document(text, details) if details else ""
+        self.statusDetails.setPlainText(self._support_text)
+        has_details = bool(details)
+        self.detailsToggle.setVisible(has_details)
+        self.copyDetailsButton.setVisible(has_details)
+        if not has_details:
+            self.detailsToggle.setChecked(False)
+        self.statusDetails.setVisible(has_details and self.detailsToggle.isChecked())
+
+    @property
+    def kind(self) -> str:
+        return str(self.statusLabel.property("kind"))
+
+    @property
+    def text(self) -> str:
+        return self.statusLabel.text()
+
+    @property
+    def support_text(self) -> str:
+        return self._support_text
+
+    def _support_document(self, text: str, details: str) -> str:
+        stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        return f"Kombo Desktop {__version__}, {stamp}\nWhat happened: {text}\n{details}"
+
+    def _show_details(self, shown: bool) -> None:
+        self.detailsToggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.statusDetails.setVisible(shown and bool(self._support_text))
+
+    def copy_details(self) -> None:
+        if not self._support_text:
+            return
+        QGuiApplication.clipboard().setText(self._support_text)
+        self.copyDetailsButton.setText("Copied ✓")
+        # This panel is the timer's context, so the reset never fires into a deleted widget.
+        QTimer.singleShot(2000, self, lambda: self.copyDetailsButton.setText("Copy details"))

@@ -1,0 +1,148 @@
+"""How the window looks: one calm, light theme that stays readable in a shared screen.
+
+Staff use the program while sharing their screen with a customer, often at reduced resolution
+and through video compression. So: a light Fusion palette that looks the same on every system
+(and in screenshots taken off screen), 11 pt text, large spacing, one clearly coloured primary
+button, and a link field in a big monospace font where ``l``/``1``/``I`` and ``O``/``0`` differ.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+BASE_POINT_SIZE = 11
+LINK_POINT_SIZE = 14
+HEADING_POINT_SIZE = 15
+SPACING = 12  # between related controls
+SECTION_SPACING = 20  # between groups
+MARGIN = 20
+
+ACCENT = "#1f5fbf"  # primary actions; white text on it passes WCAG AA
+ACCENT_DARK = "#184c99"
+ERROR = "#b3261e"  # field errors and failed requests
+SUCCESS = "#1b6e3a"
+TEXT = "#1d2330"
+MUTED = "#5b6475"
+SURFACE = "#f4f6fa"
+BORDER = "#cfd5df"
+DEMO_BACKGROUND = "#ffb300"  # an amber bar nobody mistakes for part of the normal window
+DEMO_TEXT = "#1d1400"
+
+_STYLE = f"""
+* {{ font-size: {BASE_POINT_SIZE}pt; }}
+QMainWindow, QWidget#centralWidget {{ background: white; }}
+QLabel#headerTitle {{ font-size: {HEADING_POINT_SIZE}pt; font-weight: 600; color: {TEXT}; }}
+QLabel#profileLabel {{ color: {MUTED}; }}
+QFrame#demoBanner {{ background: {DEMO_BACKGROUND}; border-radius: 6px; }}
+QFrame#demoBanner QLabel {{
+    color: {DEMO_TEXT}; font-weight: 700; font-size: {BASE_POINT_SIZE + 2}pt;
+}}
+QLabel#resultTitle {{ font-size: {BASE_POINT_SIZE + 2}pt; font-weight: 700; color: {TEXT}; }}
+QLabel#demoLinkNote {{
+    color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; padding: 4px 8px; border-radius: 4px;
+    font-weight: 600;
+}}
+QFrame#firstRunNotice, QFrame#resultCard, QFrame#statusCard {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px;
+}}
+QLabel[class="fieldError"] {{ color: {ERROR}; }}
+QLabel[class="hint"] {{ color: {MUTED}; }}
+QLabel#statusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
+QLabel#statusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
+QLabel#expiryLabel {{ color: {MUTED}; }}
+QLineEdit, QComboBox {{ padding: 5px 8px; }}
+QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; border-radius: 4px; padding: 4px 7px; }}
+QLineEdit#linkField {{
+    padding: 8px 10px; font-size: {LINK_POINT_SIZE}pt; font-family: "%(mono)s";
+}}
+QPlainTextEdit#statusDetails {{ font-family: "%(mono)s"; }}
+QPushButton {{
+    padding: 6px 14px; border: 1px solid {BORDER}; border-radius: 5px; background: white;
+    min-height: 1.5em;
+}}
+QPushButton:hover {{ border-color: {ACCENT}; }}
+QPushButton:focus {{ border: 2px solid {ACCENT}; padding: 5px 13px; }}
+QPushButton:disabled {{ color: #9aa1ad; background: {SURFACE}; }}
+QPushButton[primary="true"] {{
+    background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600;
+    padding: 8px 22px;
+}}
+QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
+QPushButton[primary="true"]:focus {{ border: 2px solid {TEXT}; padding: 7px 21px; }}
+QPushButton[primary="true"]:disabled {{ background: #7d9bd0; color: white; }}
+QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; top: -1px; }}
+QTabBar::tab {{
+    padding: 8px 18px; border: 1px solid {BORDER}; border-bottom: none;
+    border-top-left-radius: 6px; border-top-right-radius: 6px; background: {SURFACE};
+    margin-right: 4px; color: {MUTED};
+}}
+QTabBar::tab:selected {{ background: white; color: {TEXT}; font-weight: 600; }}
+QToolButton#advancedToggle {{ border: none; color: {ACCENT}; font-weight: 600; }}
+QToolButton#detailsToggle {{ border: none; color: {ACCENT}; }}
+"""
+
+
+def base_font() -> QFont:
+    font = QFont(QApplication.font())
+    font.setPointSize(BASE_POINT_SIZE)
+    return font
+
+
+def link_font() -> QFont:
+    """The system's fixed-width font at a size that survives screen-sharing compression."""
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSize(LINK_POINT_SIZE)
+    font.setStyleHint(QFont.StyleHint.Monospace)
+    return font
+
+
+def _light_palette() -> QPalette:
+    palette = QPalette()
+    colours = {
+        QPalette.ColorRole.Window: "#ffffff",
+        QPalette.ColorRole.WindowText: TEXT,
+        QPalette.ColorRole.Base: "#ffffff",
+        QPalette.ColorRole.AlternateBase: SURFACE,
+        QPalette.ColorRole.Text: TEXT,
+        QPalette.ColorRole.Button: "#ffffff",
+        QPalette.ColorRole.ButtonText: TEXT,
+        QPalette.ColorRole.Highlight: ACCENT,
+        QPalette.ColorRole.HighlightedText: "#ffffff",
+        QPalette.ColorRole.ToolTipBase: "#ffffdc",
+        QPalette.ColorRole.ToolTipText: TEXT,
+        QPalette.ColorRole.PlaceholderText: "#8a92a0",
+        QPalette.ColorRole.Link: ACCENT,
+    }
+    for role, colour in colours.items():
+        palette.setColor(role, QColor(colour))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text, QColor(MUTED))
+    palette.setColor(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText, QColor(MUTED))
+    return palette
+
+
+def apply_to_application(app: QApplication) -> None:
+    """Fusion style and the light palette: identical on every platform and in screenshots."""
+    app.setStyle("Fusion")
+    app.setPalette(_light_palette())
+
+
+def style_sheet() -> str:
+    """The window's style sheet. Font sizes live here rather than in ``setFont`` calls: Qt
+    gives a widget polished by a style sheet a fixed font, which later ``setFont`` calls on
+    the window no longer reach, so mixing both leaves some labels at the wrong size."""
+    return _STYLE.replace("%(mono)s", link_font().family())
+
+
+def apply_to_window(window: QWidget) -> None:
+    """The base font and style sheet for the window; its dialogs inherit both."""
+    window.setFont(base_font())
+    window.setStyleSheet(style_sheet())
+
+
+def refresh_style(widget: QWidget) -> None:
+    """Re-apply the style sheet after a dynamic property (``invalid``, ``kind``) changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)
+    widget.update()

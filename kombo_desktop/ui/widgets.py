@@ -1,0 +1,147 @@
+"""Small building blocks shared by the forms: a field with its error line, a fold-out section.
+
+Field errors sit directly under their input, in plain words, and never touch what the person
+typed: the input only gets a red border, the text stays. Screen readers get the error through
+the input's accessible description.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.ui import theme
+
+
+class FieldBox(QWidget):
+    """An input with an optional hint below it and an error line that appears when needed."""
+
+    def __init__(self, field: QWidget, hint: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+        self._hint_text = hint
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(3)
+        layout.addWidget(field)
+        self.hint = QLabel(hint)
+        self.hint.setProperty("class", "hint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(bool(hint))
+        layout.addWidget(self.hint)
+        self.error = QLabel()
+        self.error.setObjectName(f"{field.objectName()}Error")
+        self.error.setProperty("class", "fieldError")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.hide()
+        layout.addWidget(self.error)
+
+    def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the field (or clear it); the field's content is never touched."""
+        message = message or ""
+        if self.error.text() == message and self.error.isVisible() == bool(message):
+            return
+        self.error.setText(message)
+        self.error.setVisible(bool(message))
+        # The hint and the error would say two things at once; the error matters more.
+        self.hint.setVisible(bool(self._hint_text) and not message)
+        self.field.setProperty("invalid", bool(message))
+        self.field.setAccessibleDescription(message or self._hint_text)
+        theme.refresh_style(self.field)
+
+    @property
+    def error_text(self) -> str:
+        return self.error.text() if self.error.isVisibleTo(self) else ""
+
+
+def add_row(form: QFormLayout, label_text: str, box: FieldBox) -> QLabel:
+    """Add a labelled row whose label is the field's buddy (Alt+letter focuses the field)."""
+    label = QLabel(label_text)
+    label.setBuddy(box.field)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    # Line the label up with the input's text, not with the top of the hint/error block.
+    label.setContentsMargins(0, 7, 0, 0)
+    form.addRow(label, box)
+    return label
+
+
+class Collapsible(QWidget):
+    """A heading that folds a group of rarely needed options in and out (closed by default)."""
+
+    def __init__(self, title: str, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.content = content
+        self.toggle = QToolButton()
+        self.toggle.setText(title)
+        self.toggle.setCheckable(True)
+        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.toggle.setAccessibleName(f"{title}: show or hide")
+        self.toggle.toggled.connect(self.set_expanded)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SPACING)
+        layout.addWidget(self.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(content)
+        content.hide()
+
+    def set_expanded(self, expanded: bool) -> None:
+        if self.toggle.isChecked() != expanded:
+            self.toggle.setChecked(expanded)  # calls back here once more
+            return
+        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        self.content.setVisible(expanded)
+
+    @property
+    def expanded(self) -> bool:
+        return self.toggle.isChecked()
+
+
+def separator() -> QFrame:
+    line = QFrame()
+    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShadow(QFrame.Shadow.Plain)
+    line.setStyleSheet(f"color: {theme.BORDER};")
+    return line
+
+
+def choice_combo(
+    object_name: str, accessible_name: str, choices: list[tuple[str, object]], default: object
+) -> QComboBox:
+    """A non-editable dropdown of (shown text, item data) with ``default`` selected."""
+    combo = QComboBox()
+    combo.setObjectName(object_name)
+    combo.setAccessibleName(accessible_name)
+    for text, data in choices:
+        combo.addItem(text, data)
+    index = combo.findData(default)
+    combo.setCurrentIndex(max(index, 0))
+    return combo
+
+
+def line_edit(object_name: str, accessible_name: str, placeholder: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(object_name)
+    edit.setAccessibleName(accessible_name)
+    edit.setPlaceholderText(placeholder)
+    edit.setClearButtonEnabled(False)
+    return edit
+
+
+def chain_tab_order(widgets: Sequence[QWidget]) -> None:
+    """Tab moves through ``widgets`` in this order: the visual order, top to bottom."""
+    for first, second in pairwise(widgets):
+        QWidget.setTabOrder(first, second)
