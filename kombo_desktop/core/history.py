@@ -38,6 +38,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeVar
 
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     LANGUAGE_NAMES,
@@ -87,14 +88,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         """,
         "CREATE INDEX links_by_time ON links (created_at, id)",
     ),
-    # Version 2: normalised keys for the duplicate check, the tool's display name, and one folded
-    # text column for search, with indexes for both. Existing rows are filled in from their own
-    # values by the SQL functions registered in ``_register_functions``.
+    # Version 2: normalised keys for the duplicate check, the tool's display name, a demo mark,
+    # and one folded text column for search, with indexes for both. Existing rows are filled in
+    # from their own values by the SQL functions registered in ``_register_functions``.
     (
         "ALTER TABLE links ADD COLUMN organization_key TEXT",
         "ALTER TABLE links ADD COLUMN email_key TEXT",
         "ALTER TABLE links ADD COLUMN tool_label TEXT",
         "ALTER TABLE links ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+        # Links from the built-in demo service: shown marked, never taken for a customer's link.
+        "ALTER TABLE links ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))",
         """
         UPDATE links SET
             organization_key = kombo_fold(organization),
@@ -131,25 +134,26 @@ _ENTRY_COLUMNS: Final = (
     "url",
     "expires_at",
     "integration_id",
+    "demo",
 )
 
 _INSERT: Final = """
     INSERT INTO links (
         created_at, profile, environment_id, kind, email, organization, origin_id, category,
-        tool, tool_label, language, link_type, url, expires_at, integration_id,
+        tool, tool_label, language, link_type, url, expires_at, integration_id, demo,
         organization_key, email_key, search_text)
     VALUES (
         :created_at, :profile, :environment_id, :kind, :email, :organization, :origin_id,
         :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
-        :integration_id, kombo_fold(:organization), kombo_fold(:email),
+        :integration_id, :demo, kombo_fold(:organization), kombo_fold(:email),
         kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
     RETURNING id, created_at, profile, environment_id, kind, email, organization, origin_id,
-        category, tool, tool_label, language, link_type, url, expires_at, integration_id
+        category, tool, tool_label, language, link_type, url, expires_at, integration_id, demo
 """
 
 _GET: Final = """
     SELECT id, created_at, profile, environment_id, kind, email, organization, origin_id,
-        category, tool, tool_label, language, link_type, url, expires_at, integration_id
+        category, tool, tool_label, language, link_type, url, expires_at, integration_id, demo
     FROM links WHERE id = ?
 """
 
@@ -157,7 +161,7 @@ _GET: Final = """
 # Python (LIKE would fold ASCII letters only). An empty needle matches every row.
 _SEARCH: Final = """
     SELECT id, created_at, profile, environment_id, kind, email, organization, origin_id,
-        category, tool, tool_label, language, link_type, url, expires_at, integration_id
+        category, tool, tool_label, language, link_type, url, expires_at, integration_id, demo
     FROM links WHERE instr(search_text, :needle) > 0
     ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
 """
@@ -168,7 +172,7 @@ _COUNT: Final = "SELECT count(*) FROM links WHERE instr(search_text, :needle) > 
 # decides alone. NULL parameters (no tool, no e-mail...) match nothing, as intended.
 _DUPLICATE: Final = """
     SELECT id, created_at, profile, environment_id, kind, email, organization, origin_id,
-        category, tool, tool_label, language, link_type, url, expires_at, integration_id
+        category, tool, tool_label, language, link_type, url, expires_at, integration_id, demo
     FROM links
     WHERE id IN (
             SELECT id FROM links WHERE profile = :profile AND origin_id = :origin_id
@@ -178,7 +182,7 @@ _DUPLICATE: Final = """
             UNION ALL
             SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
                 AND (:origin_id IS NULL OR origin_id IS NULL))
-        AND expires_at > :now
+        AND expires_at > :now AND demo = :demo
         AND CASE WHEN :tool IS NOT NULL THEN tool = :tool ELSE category = :category END
     ORDER BY created_at DESC, id DESC LIMIT 1
 """
@@ -212,7 +216,8 @@ class HistoryEntry:
 
     ``tool`` is Kombo's tool id (e.g. ``personio``); ``tool_label`` the display name if the window
     passed one when recording. ``email`` and ``organization`` may be ``None`` only for
-    reconnection links. Times are timezone-aware UTC.
+    reconnection links. ``is_demo`` marks links from the built-in demo service, which never
+    reach a customer. Times are timezone-aware UTC.
     """
 
     id: int
@@ -231,6 +236,7 @@ class HistoryEntry:
     url: str
     expires_at: datetime
     integration_id: str | None
+    is_demo: bool = False
 
     def is_valid(self, now: datetime | None = None) -> bool:
         """True while the link can still be opened (before ``expires_at``)."""
@@ -262,9 +268,17 @@ def fold(text: str | None) -> str:
 class HistoryStore:
     """The history file: record links, search them, find duplicates.
 
-    Create it once at start-up with ``HistoryStore(paths.history_file)`` and show
-    :attr:`problem` if it is set. Every method is thread-safe. Writing methods raise
-    :class:`HistoryError` when the disk refuses; reading methods too (a file damaged while open).
+    How the window uses it::
+
+        store = HistoryStore(paths.history_file)   # at start-up; show store.problem if set
+        earlier = store.duplicate_of(request, profile=name)   # before sending; None: go ahead
+        entry = store.record_request(request, url, profile=name, tool_label=label)  # after
+        store.search(text, limit=200), store.count(text)       # the panel, newest first
+        entry.status(), store.delete(entry.id), export_csv(entries, path)
+        store.close()                                           # when the window closes
+
+    Every method is thread-safe. Writing methods raise :class:`HistoryError` (a plain sentence)
+    when the disk refuses; reading methods too, should the file be damaged while open.
     """
 
     def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
@@ -358,6 +372,7 @@ class HistoryStore:
         environment_id: str | None = None,
         created_at: datetime | None = None,
         expires_at: datetime | None = None,
+        is_demo: bool = False,
     ) -> HistoryEntry:
         """Remember a link made with ``create-link``; returns the stored entry.
 
@@ -381,6 +396,7 @@ class HistoryStore:
             integration_id=None,
             created_at=created_at,
             expires_at=expires_at,
+            is_demo=is_demo,
         )
 
     def record_relink(
@@ -400,6 +416,7 @@ class HistoryStore:
         tool_label: str | None = None,
         created_at: datetime | None = None,
         expires_at: datetime | None = None,
+        is_demo: bool = False,
     ) -> HistoryEntry:
         """Remember a reconnection link made for ``integration_id``; returns the stored entry.
 
@@ -427,6 +444,51 @@ class HistoryStore:
             integration_id=integration,
             created_at=created_at,
             expires_at=expires_at,
+            is_demo=is_demo,
+        )
+
+    def record_request(
+        self,
+        request: LinkRequest | RelinkRequest,
+        url: str,
+        *,
+        profile: str,
+        environment_id: str | None = None,
+        tool_label: str | None = None,
+        created_at: datetime | None = None,
+        is_demo: bool = False,
+    ) -> HistoryEntry:
+        """Remember the link Kombo returned for ``request``: the usual call after a success.
+
+        Maps a :class:`LinkRequest` to :meth:`record_link` and a :class:`RelinkRequest` to
+        :meth:`record_relink`, so the window never copies fields by hand.
+        """
+        if isinstance(request, RelinkRequest):
+            return self.record_relink(
+                profile=profile,
+                environment_id=environment_id,
+                integration_id=request.integration_id,
+                language=request.language,
+                link_type=request.link_type,
+                url=url,
+                tool_label=tool_label,
+                created_at=created_at,
+                is_demo=is_demo,
+            )
+        return self.record_link(
+            profile=profile,
+            environment_id=environment_id,
+            email=request.end_user_email,
+            organization=request.end_user_organization_name,
+            origin_id=request.end_user_origin_id,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            tool_label=tool_label,
+            language=request.language,
+            link_type=request.link_type,
+            url=url,
+            created_at=created_at,
+            is_demo=is_demo,
         )
 
     def _insert(
@@ -447,6 +509,7 @@ class HistoryStore:
         integration_id: str | None,
         created_at: datetime | None,
         expires_at: datetime | None,
+        is_demo: bool,
     ) -> HistoryEntry:
         made = _as_utc(created_at or datetime.now(UTC))
         expires = _as_utc(expires_at) if expires_at else made + LINK_LIFETIMES[link_type]
@@ -466,6 +529,7 @@ class HistoryStore:
             "url": _clean(url),
             "expires_at": _iso(expires),
             "integration_id": _optional(integration_id),
+            "demo": int(bool(is_demo)),
         }
         with self._locked("The link could not be saved in the history.") as conn:
             row = conn.execute(_INSERT, values).fetchone()
@@ -522,6 +586,7 @@ class HistoryStore:
         category: Category | None,
         tool: str | None,
         now: datetime | None = None,
+        demo: bool = False,
     ) -> HistoryEntry | None:
         """The newest still-valid link that a new link with these details would duplicate.
 
@@ -533,7 +598,8 @@ class HistoryStore:
           (``origin_id``) the ids must be equal; otherwise the organisation names must be equal
           ignoring case and spacing, or the e-mail addresses equal ignoring case;
         * it is for the same tool, or, when no tool is chosen now, for the same category;
-        * it has not expired at ``now`` (default: the current time).
+        * it has not expired at ``now`` (default: the current time);
+        * it is a demo link exactly when ``demo`` is true (demo and real links never match).
 
         So a different customer id means a different customer even under the same name, and an
         earlier entry made without a customer id is still caught by name or e-mail.
@@ -550,10 +616,31 @@ class HistoryStore:
             "tool": chosen_tool,
             "category": None if category is None else Category(category).value,
             "now": _iso(_as_utc(now or datetime.now(UTC))),
+            "demo": int(bool(demo)),
         }
         with self._locked(_READ_FAILED) as conn:
             row = conn.execute(_DUPLICATE, params).fetchone()
         return None if row is None else _entry(row)
+
+    def duplicate_of(
+        self,
+        request: LinkRequest,
+        *,
+        profile: str,
+        now: datetime | None = None,
+        demo: bool = False,
+    ) -> HistoryEntry | None:
+        """:meth:`find_duplicate` for a link request about to be sent."""
+        return self.find_duplicate(
+            profile,
+            origin_id=request.end_user_origin_id,
+            organization=request.end_user_organization_name,
+            email=request.end_user_email,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            now=now,
+            demo=demo,
+        )
 
     # ----------------------------------------------------------------------------- lifecycle
 
@@ -722,6 +809,7 @@ def _entry(row: Sequence[object]) -> HistoryEntry:
         url,
         expires_at,
         integration_id,
+        demo,
     ) = row
     return HistoryEntry(
         id=int(str(entry_id)),
@@ -742,6 +830,7 @@ def _entry(row: Sequence[object]) -> HistoryEntry:
         url=str(url),
         expires_at=datetime.fromisoformat(str(expires_at)),
         integration_id=_text_or_none(integration_id),
+        is_demo=bool(demo),
     )
 
 
@@ -837,7 +926,7 @@ def export_csv(entries: Iterable[HistoryEntry], path: Path, *, now: datetime | N
 def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
     return [
         _spreadsheet_time(entry.created_at),
-        _KIND_NAMES[entry.kind],
+        _KIND_NAMES[entry.kind] + (" (demo)" if entry.is_demo else ""),
         entry.profile,
         entry.environment_id or "",
         entry.organization or "",

@@ -27,6 +27,7 @@ from kombo_desktop.core.history import (
     LinkStatus,
     export_csv,
 )
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -1005,3 +1006,92 @@ def test_a_history_of_100000_links_stays_usable(store_path: Path) -> None:
         )
         add_link(big, organization="Newest Customer", created_at=T0 + timedelta(days=10))
         assert big.search(limit=1)[0].organization == "Newest Customer"
+
+
+# ------------------------------------------------------------------------------ from requests
+
+
+def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistoryStore) -> None:
+    request = LinkRequest(
+        end_user_email="anna@acme.example",
+        end_user_organization_name="Acme GmbH",
+        end_user_origin_id="A-1",
+        integration_category=Category.ATS,
+        integration_tool="greenhouse",
+        language=Language.IT,
+        link_type=LinkType.EMBEDDED,
+    )
+    assert store.duplicate_of(request, profile="default", now=T0) is None
+
+    entry = store.record_request(
+        request,
+        "https://connect.kombo.dev/v1?token=q",
+        profile="default",
+        environment_id="env-2",
+        tool_label="Greenhouse",
+        created_at=T0,
+    )
+    assert entry.kind is EntryKind.LINK
+    assert (entry.email, entry.organization, entry.origin_id) == (
+        "anna@acme.example",
+        "Acme GmbH",
+        "A-1",
+    )
+    assert (entry.category, entry.tool, entry.tool_label) == (
+        Category.ATS,
+        "greenhouse",
+        "Greenhouse",
+    )
+    assert (entry.language, entry.link_type, entry.environment_id) == (
+        Language.IT,
+        LinkType.EMBEDDED,
+        "env-2",
+    )
+    assert entry.expires_at == T0 + timedelta(hours=1)
+
+    again = LinkRequest(
+        end_user_email="other@acme.example",
+        end_user_organization_name="ACME  gmbh",
+        integration_category=Category.ATS,
+        integration_tool="greenhouse",
+    )
+    assert store.duplicate_of(again, profile="default", now=T0 + timedelta(minutes=5)) == entry
+    assert store.duplicate_of(again, profile="other", now=T0 + timedelta(minutes=5)) is None
+    assert store.duplicate_of(again, profile="default", now=T0 + timedelta(hours=2)) is None
+
+
+def test_a_relink_request_is_recorded(store: HistoryStore) -> None:
+    request = RelinkRequest(
+        integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d", language=Language.ES
+    )
+    entry = store.record_request(
+        request, "https://connect.kombo.dev/v1?token=r", profile="default", created_at=T0
+    )
+    assert entry.kind is EntryKind.RELINK
+    assert entry.integration_id == "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    assert entry.tool == "personio"
+    assert entry.language is Language.ES
+    assert entry.link_type is LinkType.MAGIC_LINK
+
+
+# ------------------------------------------------------------------------------ demo links
+
+
+def test_demo_links_are_marked_and_never_duplicates_of_real_ones(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    demo = add_link(store, url="http://127.0.0.1:5000/demo/connect?token=DEMO-1", is_demo=True)
+    assert demo.is_demo
+    assert store.get(demo.id) == demo
+    assert duplicate_of(store) is None
+    assert duplicate_of(store, demo=True) == demo
+
+    real = add_link(store, created_at=T0 + timedelta(minutes=1))
+    assert not real.is_demo
+    assert duplicate_of(store) == real
+    assert duplicate_of(store, demo=True) == demo
+
+    target = tmp_path / "export.csv"
+    export_csv([real, demo], target)
+    kinds = [row[CSV_HEADER.index("Kind")] for row in read_csv(target)[1:]]
+    assert kinds == ["New link", "New link (demo)"]
