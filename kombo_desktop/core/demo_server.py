@@ -272,8 +272,8 @@ class DemoKomboServer:
                 path,
                 401,
                 wire.AUTHENTICATION_INVALID,
-                "The API key is missing or not valid. Send it in the header "
-                "'Authorization: Bearer <API key>'.",
+                "The API key is missing or not valid. Send it as a Bearer token in the "
+                "Authorization header.",
             )
         return self._api(incoming, path)
 
