@@ -1,0 +1,662 @@
+"""The Settings dialog against the real demo Kombo service and keyring's real module API."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.credentials import SERVICE_NAME, STORE_UNAVAILABLE, CredentialStore
+from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
+from kombo_desktop.core.errors import AuthenticationError
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui.settings_dialog import SettingsDialog
+from kombo_desktop.ui.tasks import TaskRunner
+from tests.support.keyrings import InMemoryKeyring, NoCredentialServiceKeyring
+
+GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
+WRONG_KEY = "kombo-wrong-key-0000000000000000"
+WAIT_MS = 15_000
+
+
+@pytest.fixture
+def store() -> SettingsStore:
+    return SettingsStore(AppPaths.from_environment())
+
+
+@pytest.fixture
+def credentials() -> CredentialStore:
+    return CredentialStore()
+
+
+@pytest.fixture
+def runner() -> Iterator[TaskRunner]:
+    tasks = TaskRunner()
+    yield tasks
+    assert tasks.shutdown(timeout=5.0), "a key check was still running"
+
+
+@pytest.fixture
+def kombo() -> Iterator[DemoKomboServer]:
+    with DemoKomboServer(api_key=GOOD_KEY) as server:
+        yield server
+
+
+@pytest.fixture
+def make_dialog(
+    qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
+) -> Iterator[object]:
+    made: list[SettingsDialog] = []
+
+    def make(**options: object) -> SettingsDialog:
+        dialog = SettingsDialog(store, credentials, runner, **options)  # type: ignore[arg-type]
+        qtbot.addWidget(dialog)
+        dialog.show()
+        made.append(dialog)
+        return dialog
+
+    yield make
+    for dialog in made:
+        dialog.reject()
+
+
+@pytest.fixture
+def dialog(make_dialog: object) -> SettingsDialog:
+    return make_dialog()  # type: ignore[operator,no-any-return]
+
+
+def child(dialog: SettingsDialog, kind: type, name: str):  # type: ignore[no-untyped-def]
+    widget = dialog.findChild(kind, name)
+    assert widget is not None, f"no {kind.__name__} named {name}"
+    return widget
+
+
+def point_at(qtbot: QtBot, dialog: SettingsDialog, address: str) -> None:
+    """Choose "Other address" and type the address, as a person would."""
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("CUSTOM"))
+    edit = child(dialog, QLineEdit, "customBaseEdit")
+    edit.clear()
+    qtbot.keyClicks(edit, address)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
+def type_key_and_save(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    key_edit.clear()
+    qtbot.keyClicks(key_edit, key)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+
+
+def status(dialog: SettingsDialog) -> str:
+    return child(dialog, QLabel, "settingsStatusLabel").text()
+
+
+def select(dialog: SettingsDialog, name: str) -> None:
+    profiles = child(dialog, QListWidget, "profileList")
+    for row in range(profiles.count()):
+        if profiles.item(row).data(Qt.ItemDataRole.UserRole) == name:
+            profiles.setCurrentRow(row)
+            return
+    raise AssertionError(f"profile {name} is not listed")
+
+
+def listed(dialog: SettingsDialog) -> list[str]:
+    profiles = child(dialog, QListWidget, "profileList")
+    return [profiles.item(row).text() for row in range(profiles.count())]
+
+
+def visible_texts(dialog: SettingsDialog) -> list[str]:
+    """Every text a person, a screen reader or a screen share could see in the dialog."""
+    texts = [dialog.windowTitle(), dialog.accessibleName(), dialog.toolTip()]
+    for widget in [dialog, *dialog.findChildren(QWidget)]:
+        texts += [
+            widget.toolTip(),
+            widget.accessibleName(),
+            widget.accessibleDescription(),
+            widget.statusTip(),
+            widget.whatsThis(),
+            widget.windowTitle(),
+        ]
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.displayText(), widget.placeholderText()]
+        elif isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        elif isinstance(widget, QListWidget):
+            texts += [widget.item(i).text() for i in range(widget.count())]
+    return texts
+
+
+# -- the key ---------------------------------------------------------------------------------
+
+
+def test_key_field_is_a_password_field_that_starts_empty_even_with_a_stored_key(
+    make_dialog: object, credentials: CredentialStore
+) -> None:
+    credentials.save("default", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    assert key_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert key_edit.text() == ""
+    assert "A key is stored in" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert all(GOOD_KEY not in text for text in visible_texts(dialog))
+
+
+def test_a_good_key_is_checked_stored_and_the_environment_shown(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    store: SettingsStore,
+) -> None:
+    point_at(qtbot, dialog, kombo.base_url)
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS) as changed:
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert changed.args == ["default"]
+
+    assert memory_keyring.secrets[(SERVICE_NAME, "default")] == GOOD_KEY
+    assert keyring.get_password(SERVICE_NAME, "default") == GOOD_KEY
+    assert DEMO_ENVIRONMENT_ID in child(dialog, QLabel, "environmentIdLabel").text()
+    assert "Kombo accepted the key" in status(dialog)
+    assert child(dialog, QLabel, "keyStatusLabel").text().startswith("A key is stored in ")
+    assert child(dialog, QLineEdit, "apiKeyEdit").text() == ""
+    assert [r.path for r in kombo.requests] == ["/v1/check-api-key"]
+
+    saved = store.load().profile("default")
+    assert saved is not None
+    assert saved.environment_id == DEMO_ENVIRONMENT_ID
+    assert saved.region is Region.CUSTOM and saved.api_base == kombo.base_url
+
+
+def test_the_key_is_in_no_widget_text_and_no_log_after_saving(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert "Kombo accepted the key" in status(dialog)
+
+    texts = visible_texts(dialog)
+    assert len(texts) > 50  # the walk really covered the dialog
+    leaks = [text for text in texts if GOOD_KEY in text or GOOD_KEY[:12] in text]
+    assert leaks == []
+    assert GOOD_KEY not in caplog.text
+
+
+def test_a_wrong_key_is_refused_in_plain_words_not_stored_and_kept_in_the_field(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    store: SettingsStore,
+) -> None:
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, WRONG_KEY)
+
+    assert AuthenticationError.default_message in status(dialog)
+    assert "not saved" in status(dialog)
+    assert memory_keyring.secrets == {}
+    assert child(dialog, QLineEdit, "apiKeyEdit").text() == WRONG_KEY
+    assert not child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
+    assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
+    saved = store.load().profile("default")
+    assert saved is not None and saved.environment_id is None
+
+    # Correcting the key in place then works: nothing had to be typed again but the fix.
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+def test_when_kombo_cannot_be_reached_the_key_can_be_saved_without_a_check(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    point_at(qtbot, dialog, f"http://127.0.0.1:{port}/v1")
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+
+    save_anyway = child(dialog, QAbstractButton, "saveAnywayButton")
+    assert save_anyway.isVisible()
+    assert "save it without checking" in status(dialog)
+    assert memory_keyring.secrets == {}
+    assert child(dialog, QLineEdit, "apiKeyEdit").text() == GOOD_KEY
+
+    qtbot.mouseClick(save_anyway, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert "saved without a check" in status(dialog)
+    assert not save_anyway.isVisible()
+
+
+def test_save_without_checking_is_not_offered_once_the_key_is_edited(
+    qtbot: QtBot, dialog: SettingsDialog
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    point_at(qtbot, dialog, f"http://127.0.0.1:{port}/v1")
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), "x")
+    assert not child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
+
+
+def test_without_a_credential_store_the_key_is_kept_for_this_session_only(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, credentials: CredentialStore
+) -> None:
+    keyring.set_keyring(NoCredentialServiceKeyring())  # conftest restores the previous one
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+
+    key_status = child(dialog, QLabel, "keyStatusLabel").text()
+    assert key_status == (
+        "A key is kept for this session only: it is forgotten when the program closes."
+    )
+    problem = child(dialog, QLabel, "credentialProblemLabel")
+    assert problem.isVisible() and problem.text() == STORE_UNAVAILABLE
+    assert STORE_UNAVAILABLE in status(dialog)
+    assert credentials.get("default") == GOOD_KEY  # usable now, though not stored
+    assert all(GOOD_KEY not in text for text in visible_texts(dialog))
+
+
+def test_an_unavailable_store_is_said_plainly_when_the_dialog_opens(make_dialog: object) -> None:
+    keyring.set_keyring(NoCredentialServiceKeyring())
+    dialog = make_dialog()  # type: ignore[operator]
+    problem = child(dialog, QLabel, "credentialProblemLabel")
+    assert problem.isVisible()
+    assert "password store could not be read" in problem.text()
+
+
+def test_an_empty_key_field_asks_for_the_key_without_calling_kombo(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer
+) -> None:
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, "   ")
+    assert "Paste the API key" in status(dialog)
+    assert kombo.requests == []
+
+
+def test_cancel_stops_the_check_and_keeps_the_typed_key(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=10) as slow:
+        point_at(qtbot, dialog, slow.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        qtbot.keyClick(key_edit, Qt.Key.Key_Return)  # Enter saves, like the button
+        assert dialog.busy
+        cancel = child(dialog, QAbstractButton, "cancelCheckButton")
+        assert cancel.isVisible()
+        assert not child(dialog, QWidget, "profileList").isEnabled()
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=5_000)
+    assert status(dialog) == "Cancelled. The key was not saved."
+    assert memory_keyring.secrets == {}
+    assert key_edit.text() == GOOD_KEY
+    assert child(dialog, QWidget, "profileList").isEnabled()
+
+
+def test_closing_the_dialog_during_a_check_stops_it(
+    qtbot: QtBot, dialog: SettingsDialog, runner: TaskRunner, memory_keyring: InMemoryKeyring
+) -> None:
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=10) as slow:
+        point_at(qtbot, dialog, slow.base_url)
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+        handles = runner.active
+        assert len(handles) == 1
+        dialog.reject()
+        assert handles[0].wait(5.0), "the check kept running after the dialog closed"
+    assert memory_keyring.secrets == {}
+    assert child(dialog, QLineEdit, "apiKeyEdit").text() == ""  # nothing left in memory
+
+
+def test_check_stored_key_and_forget_key(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    point_at(qtbot, dialog, kombo.base_url)
+    check = child(dialog, QAbstractButton, "checkKeyButton")
+    forget = child(dialog, QAbstractButton, "forgetKeyButton")
+    assert not check.isEnabled() and not forget.isEnabled()
+    credentials.save("default", GOOD_KEY)
+    select(dialog, "default")
+    dialog._show_key_state()
+    assert check.isEnabled() and forget.isEnabled()
+
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+    assert status(dialog) == f"Kombo accepted the stored key (environment {DEMO_ENVIRONMENT_ID})."
+    assert DEMO_ENVIRONMENT_ID in child(dialog, QLabel, "environmentIdLabel").text()
+
+    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000):
+        qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
+    assert memory_keyring.secrets == {}
+    assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert "not known yet" in child(dialog, QLabel, "environmentIdLabel").text()
+
+
+def test_keys_are_checked_at_the_address_the_program_was_started_with(
+    qtbot: QtBot,
+    make_dialog: object,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    override = child(dialog, QLabel, "apiBaseOverrideLabel")
+    assert override.isVisible() and kombo.base_url in override.text()
+    assert child(dialog, QComboBox, "regionCombo").currentData() == "EU"
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert len(kombo.requests) == 1
+
+
+def test_demo_mode_is_shown(make_dialog: object) -> None:
+    assert not child(make_dialog(), QLabel, "settingsDemoBanner").isVisible()  # type: ignore[operator]
+    banner = child(make_dialog(demo=True), QLabel, "settingsDemoBanner")  # type: ignore[operator]
+    assert banner.isVisible() and banner.text().startswith("DEMO")
+
+
+# -- region and address ----------------------------------------------------------------------
+
+
+def test_region_combo_offers_eu_us_and_custom(dialog: SettingsDialog) -> None:
+    region = child(dialog, QComboBox, "regionCombo")
+    assert [region.itemData(i) for i in range(region.count())] == ["EU", "US", "CUSTOM"]
+    assert region.currentData() == "EU"
+
+
+def test_custom_address_field_is_enabled_only_for_custom(
+    dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    region = child(dialog, QComboBox, "regionCombo")
+    custom = child(dialog, QLineEdit, "customBaseEdit")
+    assert not custom.isEnabled()
+    region.setCurrentIndex(region.findData("CUSTOM"))
+    assert custom.isEnabled()
+    assert child(dialog, QLabel, "customBaseError").isVisible()  # asks for the address
+    assert store.load().active.region is Region.EU  # nothing saved without an address
+    region.setCurrentIndex(region.findData("US"))
+    assert not custom.isEnabled()
+    assert store.load().active.region is Region.US
+
+
+@pytest.mark.parametrize(
+    ("address", "message"),
+    [
+        ("http://api.example.com/v1", "must start with https://"),
+        ("api.example.com/v1", "must start with https://"),
+        ("https://api.example.com/v1?x=1", "must not contain"),
+        ("ftp://api.example.com/v1", "is not a web address"),
+    ],
+)
+def test_custom_address_is_validated_in_plain_words(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, address: str, message: str
+) -> None:
+    point_at(qtbot, dialog, address)
+    error = child(dialog, QLabel, "customBaseError")
+    assert error.isVisible() and message in error.text()
+    assert child(dialog, QLineEdit, "customBaseEdit").text() == address  # kept for correcting
+    assert store.load().active.region is Region.EU
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "https://kombo.internal.example.com/v1",
+        "http://127.0.0.1:8080/v1",
+        "http://localhost:8080/v1",
+        "http://[::1]:8080/v1",
+    ],
+)
+def test_https_and_loopback_addresses_are_accepted(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, address: str
+) -> None:
+    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+        point_at(qtbot, dialog, address)
+    assert changed.args == ["default"]
+    assert not child(dialog, QLabel, "customBaseError").isVisible()
+    saved = store.load().active
+    assert saved.region is Region.CUSTOM and saved.api_base == address
+
+
+def test_changing_the_region_forgets_the_environment_id(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    store.save(Settings(profiles=[Profile("default", environment_id="env-eu-1")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    assert "env-eu-1" in child(dialog, QLabel, "environmentIdLabel").text()
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))
+    assert store.load().active.environment_id is None
+    assert "not known yet" in child(dialog, QLabel, "environmentIdLabel").text()
+    assert "Check the key" in status(dialog)
+
+
+# -- profiles --------------------------------------------------------------------------------
+
+
+def test_add_rename_and_remove_profiles_persist(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    assert [p.name for p in store.load().profiles] == ["default", "New profile"]
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    assert name_edit.text() == "New profile"
+
+    name_edit.clear()
+    qtbot.keyClicks(name_edit, "US team")
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+    assert listed(dialog) == ["default (in use)", "US team"]
+
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))
+    assert store.load().profile("US team") == Profile("US team", Region.US)
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(
+        child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
+    )
+    assert [p.name for p in store.load().profiles] == ["default"]
+    assert listed(dialog) == ["default (in use)"]
+    assert not child(dialog, QAbstractButton, "removeProfileButton").isEnabled()
+
+
+def test_remove_asks_first_and_does_nothing_when_declined(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    asked: list[str] = []
+
+    def decline(*args: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", decline)
+    qtbot.mouseClick(
+        child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
+    )
+    assert asked and "New profile" in asked[0] and "key is deleted" in asked[0]
+    assert len(store.load().profiles) == 2
+
+
+def test_renaming_moves_the_key_and_removing_deletes_it(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    credentials: CredentialStore,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    credentials.save("staging", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    select(dialog, "staging")
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.clear()
+    qtbot.keyClicks(name_edit, "US production")
+    qtbot.mouseClick(
+        child(dialog, QAbstractButton, "renameProfileButton"), Qt.MouseButton.LeftButton
+    )
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US production"): GOOD_KEY}
+    assert store.load().profile("US production") == Profile("US production", Region.US)
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(
+        child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
+    )
+    assert memory_keyring.secrets == {}
+    assert [p.name for p in store.load().profiles] == ["default"]
+
+
+def test_renaming_only_the_case_keeps_the_key(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    credentials: CredentialStore,
+    memory_keyring: InMemoryKeyring,
+    store: SettingsStore,
+) -> None:
+    credentials.save("default", GOOD_KEY)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.clear()
+    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+        qtbot.keyClicks(name_edit, "Default")
+        qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    assert changed.args == ["Default"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "Default"): GOOD_KEY}
+    assert store.load().active_profile == "Default"
+    assert dialog.current_profile == "Default"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("   ", "Give the profile a name"), ("DEFAULT", "already exists"), ("x" * 65, "too long")],
+)
+def test_bad_profile_names_are_refused_and_kept_in_the_field(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, typed: str, message: str
+) -> None:
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.clear()
+    qtbot.keyClicks(name_edit, typed)
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    error = child(dialog, QLabel, "profileNameError")
+    assert error.isVisible() and message in error.text()
+    assert name_edit.text() == typed
+    assert [p.name for p in store.load().profiles] == ["default", "New profile"]
+
+
+def test_choosing_the_profile_in_use(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    dialog = make_dialog()  # type: ignore[operator]
+    use = child(dialog, QAbstractButton, "useProfileButton")
+    assert not use.isEnabled()  # "default" is already in use
+    select(dialog, "US team")
+    assert use.isEnabled()
+    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+        qtbot.mouseClick(use, Qt.MouseButton.LeftButton)
+    assert changed.args == ["US team"]
+    assert store.load().active_profile == "US team"
+    assert listed(dialog) == ["default", "US team (in use)"]
+    assert dialog.current_profile == "US team"
+
+
+def test_the_profile_given_at_start_is_shown_as_in_use(
+    make_dialog: object, store: SettingsStore
+) -> None:
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    dialog = make_dialog(current_profile="US team")  # type: ignore[operator]
+    assert listed(dialog) == ["default", "US team (in use)"]
+    assert child(dialog, QLineEdit, "profileNameEdit").text() == "US team"
+    assert child(dialog, QComboBox, "regionCombo").currentData() == "US"
+
+
+def test_removing_the_profile_in_use_switches_to_another(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.save(
+        Settings(
+            profiles=[Profile("default"), Profile("US team", Region.US)], active_profile="US team"
+        )
+    )
+    dialog = make_dialog()  # type: ignore[operator]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
+        )
+    assert changed.args == ["default"]
+    assert store.load().active_profile == "default"
+    assert listed(dialog) == ["default (in use)"]
+
+
+def test_every_control_has_an_object_name_and_an_accessible_name(dialog: SettingsDialog) -> None:
+    for name in (
+        "profileList",
+        "profileNameEdit",
+        "regionCombo",
+        "customBaseEdit",
+        "apiKeyEdit",
+        "keyStatusLabel",
+        "saveKeyButton",
+        "environmentIdLabel",
+        "settingsStatusLabel",
+    ):
+        child(dialog, QWidget, name)
+    assert dialog.objectName() == "settingsDialog"
+    controls = [
+        w
+        for w in dialog.findChildren(QWidget)
+        if isinstance(w, (QAbstractButton, QLineEdit, QComboBox, QListWidget))
+        and w.parent() is not None
+        and w.objectName()
+        and not w.objectName().startswith("qt_")
+    ]
+    assert len(controls) >= 14
+    unnamed = [w.objectName() for w in controls if not w.accessibleName()]
+    assert unnamed == []
+
+
+def test_opening_settings_does_not_load_the_http_or_keyring_libraries() -> None:
+    code = (
+        "import sys; import kombo_desktop.ui.settings_dialog; "
+        "print(','.join(m for m in ('httpx', 'keyring', 'kombo_desktop.core.client') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
