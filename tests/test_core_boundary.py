@@ -23,8 +23,7 @@ LAZY_PACKAGES = ("httpx", "keyring", "qrcode", "truststore", "PySide6")
 
 def _core_modules() -> list[str]:
     return sorted(
-        f"kombo_desktop.core.{info.name}"
-        for info in pkgutil.walk_packages([str(CORE_DIR)])
+        f"kombo_desktop.core.{info.name}" for info in pkgutil.walk_packages([str(CORE_DIR)])
     )
 
 

@@ -82,7 +82,7 @@ class InputRejectedError(KomboError):
 
 
 class NotFoundError(KomboError):
-    """404, for example an integration id that does not exist (``PLATFORM.INTEGRATION_NOT_FOUND``)."""
+    """404, e.g. an integration id that does not exist (``PLATFORM.INTEGRATION_NOT_FOUND``)."""
 
     default_message = (
         "Kombo could not find that integration. Check the integration id (it looks like "
@@ -93,9 +93,7 @@ class NotFoundError(KomboError):
 class RateLimitedError(KomboError):
     """429 after the retries allowed: too many requests in a short time."""
 
-    default_message = (
-        "Kombo is receiving too many requests right now. Wait a minute and try again."
-    )
+    default_message = "Kombo is receiving too many requests right now. Wait a minute and try again."
 
     def __init__(
         self,
@@ -118,9 +116,7 @@ class ServerError(KomboError):
 
 
 class RequestTimeoutError(KomboError):
-    default_message = (
-        "Kombo took too long to answer. Check your internet connection and try again."
-    )
+    default_message = "Kombo took too long to answer. Check your internet connection and try again."
 
 
 class ConnectionFailedError(KomboError):
@@ -159,5 +155,7 @@ class UnsafeLinkError(UnexpectedResponseError):
     )
 
 
-class RequestCancelled(KomboError):
+class RequestCancelled(KomboError):  # noqa: N818 - the person chose this; not an error to them
+    """The person cancelled; shown as a neutral status, never as a failure."""
+
     default_message = "Cancelled. Nothing was changed."
