@@ -308,7 +308,7 @@ class SettingsDialog(QDialog):
         self.customBaseEdit.editingFinished.connect(self._on_custom_base_entered)
         self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
         self.customBaseError = self._error_label("customBaseError")
-        form.addRow(self._label("Other &address", self.customBaseEdit), self.customBaseEdit)
+        form.addRow(self._label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
         form.addRow("", self.customBaseError)
 
         self.apiKeyEdit = QLineEdit()

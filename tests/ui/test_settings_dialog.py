@@ -22,14 +22,19 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.credentials import SERVICE_NAME, STORE_UNAVAILABLE, CredentialStore
+from kombo_desktop.core.credentials import (
+    SERVICE_NAME,
+    STORE_LOCKED,
+    STORE_UNAVAILABLE,
+    CredentialStore,
+)
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.errors import AuthenticationError
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.tasks import TaskRunner
-from tests.support.keyrings import InMemoryKeyring, NoCredentialServiceKeyring
+from tests.support.keyrings import InMemoryKeyring, LockedKeyring, NoCredentialServiceKeyring
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -281,6 +286,17 @@ def test_without_a_credential_store_the_key_is_kept_for_this_session_only(
     assert STORE_UNAVAILABLE in status(dialog)
     assert credentials.get("default") == GOOD_KEY  # usable now, though not stored
     assert all(GOOD_KEY not in text for text in visible_texts(dialog))
+
+
+def test_a_locked_store_says_how_to_keep_the_key(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer
+) -> None:
+    keyring.set_keyring(LockedKeyring())
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert "for this session only" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert child(dialog, QLabel, "credentialProblemLabel").text() == STORE_LOCKED
+    assert "Unlock it and save the key again" in status(dialog)
 
 
 def test_an_unavailable_store_is_said_plainly_when_the_dialog_opens(make_dialog: object) -> None:
