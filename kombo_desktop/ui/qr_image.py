@@ -141,7 +141,8 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
 
 
 def _write_png(text: str, path: Path) -> None:
-    if not print_qimage(text).save(str(path), "PNG"):
+    # PySide6 wants the format as str at run time; its type stubs say bytes.
+    if not print_qimage(text).save(str(path), "PNG"):  # type: ignore[call-overload]
         raise OSError(f"Qt could not write a PNG file at {path}")
 
 

@@ -306,8 +306,8 @@ class SettingsDialog(QDialog):
         self.customBaseEdit.setAccessibleName("Other API address")
         self.customBaseEdit.setPlaceholderText("https://api.example.com/v1")
         self.customBaseEdit.editingFinished.connect(self._on_custom_base_entered)
-        self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
         self.customBaseError = self._error_label("customBaseError")
+        self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
         form.addRow(self._label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
         form.addRow("", self.customBaseError)
 
