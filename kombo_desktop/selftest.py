@@ -243,12 +243,20 @@ def check_keyring() -> str:
 # --- Qt ----------------------------------------------------------------------------------------
 
 
+# The QApplication made here must outlive every widget: if its Python wrapper were the last
+# reference and went away with a check's local variables, Qt would tear the application down
+# under the window and the process would crash at exit.
+_app: Any = None
+
+
 def _application() -> Any:
+    global _app
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
         app = QApplication([sys.argv[0] if sys.argv else "kombo-desktop"])
+    _app = app
     return app
 
 
@@ -327,6 +335,7 @@ def _compare_with_matrix(image: Any, matrix: list[list[bool]], module_pixels: in
 
 def check_window() -> str:
     """The main window is built as ``kombo-desktop --demo`` builds it, then closed cleanly."""
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QWidget
 
     from kombo_desktop.app import build_main_window
@@ -343,7 +352,11 @@ def check_window() -> str:
         title = window.windowTitle()
     finally:
         window.close()
+        # Delete it now, while the application exists, rather than at interpreter exit.
+        window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         app.processEvents()
+        del window
     leftover = _threads_still_running(threads_before, timeout=5.0)
     if leftover:
         raise CheckError(f"closing the window left threads running: {', '.join(leftover)}")

@@ -54,9 +54,15 @@ EXCLUDED_QT_MODULES = [
 # Other Python packages that may be installed next to the program (tests, tools) or that a
 # library imports only optionally. Pillow in particular: qrcode reaches for it only in
 # make_image(), which this program never calls (QR codes are painted with Qt).
+# httpx's command-line client (httpx._main, with click, rich, pygments and markdown_it) is
+# imported by httpx only if those happen to be installed; the program uses httpx's synchronous
+# client, so httpcore's optional async backends (anyio, trio) stay out too. multiprocessing
+# comes in only through concurrent.futures' process pool, which nothing here uses.
 EXCLUDED_PACKAGES = [
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
-    "unittest", "doctest", "pdb",
+    "unittest", "doctest", "pdb", "multiprocessing",
+    "httpx._main", "click", "rich", "pygments", "markdown_it", "mdurl", "attr", "attrs",
+    "anyio", "sniffio", "trio",
     "PIL", "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
     "mypy", "setuptools", "pkg_resources", "pip", "IPython",
     "gi", "dbus", "PyQt5", "PyQt6", "shiboken2", "PySide2",
