@@ -123,7 +123,6 @@ MAX_LINK_CHARS = 2048
 # GET /tools/{category} carries coverage tables for every tool, far more than a link answer.
 TOOLS_BODY_FACTOR = 8
 
-_READ_CHUNK = 65_536
 _JSON_TYPES = ("application/json", "+json")
 
 
@@ -782,7 +781,7 @@ class KomboClient:
         deadline = time.monotonic() + self._timeout
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_raw(_READ_CHUNK):
+        for chunk in response.iter_raw():  # as received: a chunk_size would wait to fill it
             size += len(chunk)
             if size > cap:
                 raise _BodyTooLargeError

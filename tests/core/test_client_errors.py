@@ -1,0 +1,531 @@
+"""Every way a call can fail ends as the right typed error, with plain words and support detail.
+
+Each test provokes one failure for real on the local fault server and checks the error class, what
+the person reads (``user_message``) and what support gets (``ErrorDetail``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import time
+import tracemalloc
+from collections.abc import Iterator
+from dataclasses import replace
+
+import pytest
+
+from kombo_desktop.core.client import MAX_DETAIL_CHARS, KomboClient
+from kombo_desktop.core.errors import (
+    AuthenticationError,
+    ConnectionFailedError,
+    InputRejectedError,
+    IpNotAllowedError,
+    KomboError,
+    NotFoundError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+    UnexpectedResponseError,
+    UnsafeLinkError,
+)
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
+from tests.support.fault_server import FaultServer, Reply, closed_port
+
+KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
+REQUEST = LinkRequest("anna@example.com", "Acme GmbH", integration_tool="personio")
+RELINK = RelinkRequest("personio:93fCvorjZ2jas7ZekX1V1n5d")
+LOG_URL = "https://app.kombo.dev/env/logs/abc123"
+JSON = (("Content-Type", "application/json"),)
+
+
+@pytest.fixture(autouse=True)
+def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Capture every log line, httpx's and httpcore's included; none may ever hold the key."""
+    caplog.set_level(logging.DEBUG)
+    yield caplog
+    assert KEY not in caplog.text
+
+
+def fail_with(*replies: Reply, relink: bool = False, **settings: float) -> KomboError:
+    """Make one call against the scripted replies and return the error it raised."""
+    settings.setdefault("max_retry_seconds", 0.0)  # retries are tested in test_client_retries
+    with (
+        FaultServer(*replies) as server,
+        KomboClient(server.base_url, KEY, **settings) as client,  # type: ignore[arg-type]
+        pytest.raises(KomboError) as caught,
+    ):
+        if relink:
+            client.create_relink(RELINK)
+        else:
+            client.create_link(REQUEST)
+    error = caught.value
+    assert KEY not in str(error)
+    assert KEY not in error.detail.as_support_text()
+    return error
+
+
+# --- Kombo's error bodies -----------------------------------------------------------------------
+
+
+def test_kombo_error_body_fills_the_support_detail() -> None:
+    error = fail_with(
+        Reply.kombo_error(
+            400,
+            "PLATFORM.INPUT_INVALID",
+            "end_user_email: Invalid email",
+            title="Invalid input",
+            log_url=LOG_URL,
+        )
+    )
+    assert type(error) is InputRejectedError
+    detail = error.detail
+    assert detail.operation == "POST /connect/create-link"
+    assert detail.http_status == 400
+    assert detail.code == "PLATFORM.INPUT_INVALID"
+    assert detail.title == "Invalid input"
+    assert detail.message == "end_user_email: Invalid email"
+    assert detail.log_url == LOG_URL
+    assert detail.attempts == 1
+    assert "Kombo log: " + LOG_URL in detail.as_support_text()
+
+
+def test_kombo_error_body_with_nulls_keeps_what_is_there() -> None:
+    error = fail_with(Reply.kombo_error(401, None, "Invalid API key."))
+    assert type(error) is AuthenticationError
+    assert (error.detail.code, error.detail.title, error.detail.log_url) == (None, None, None)
+    assert error.detail.message == "Invalid API key."
+
+
+def test_the_older_error_shape_with_only_a_message() -> None:
+    error = fail_with(Reply.kombo_error(400, message="Missing end_user_email.", old_shape=True))
+    assert type(error) is InputRejectedError
+    assert error.detail.message == "Missing end_user_email."
+    assert error.detail.code is None
+
+
+# --- 401 / 403 ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_refused_key_is_an_authentication_error(status: int) -> None:
+    error = fail_with(Reply.kombo_error(status, "PLATFORM.AUTHENTICATION_INVALID", "Bad key."))
+    assert type(error) is AuthenticationError
+    assert "region" in error.user_message
+    assert "Settings" in error.user_message
+
+
+def test_a_401_without_a_body_is_still_an_authentication_error() -> None:
+    assert type(fail_with(Reply(401))) is AuthenticationError
+
+
+def test_an_address_not_on_the_allow_list_is_told_apart() -> None:
+    error = fail_with(
+        Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP 203.0.113.9 not allowed.")
+    )
+    assert type(error) is IpNotAllowedError
+    assert isinstance(error, AuthenticationError)
+    assert "allow list" in error.user_message
+    assert error.detail.code == "PLATFORM.IP_NOT_WHITELISTED"
+
+
+# --- 400 / 422 ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [400, 422])
+def test_rejected_input_quotes_kombos_short_message(status: int) -> None:
+    error = fail_with(
+        Reply.kombo_error(status, "PLATFORM.INPUT_INVALID", "The tool is not enabled.")
+    )
+    assert type(error) is InputRejectedError
+    assert "“The tool is not enabled.”" in error.user_message
+    assert error.user_message.startswith("Kombo did not accept these details")
+
+
+def test_rejected_input_does_not_quote_a_technical_message() -> None:
+    technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))
+    assert type(error) is InputRejectedError
+    assert error.user_message == InputRejectedError.default_message
+    assert error.detail.message == technical
+
+
+# --- 404 ----------------------------------------------------------------------------------------
+
+
+def test_an_unknown_integration_is_not_found() -> None:
+    error = fail_with(
+        Reply.kombo_error(404, "PLATFORM.INTEGRATION_NOT_FOUND", "No such integration."),
+        relink=True,
+    )
+    assert type(error) is NotFoundError
+    assert error.user_message == NotFoundError.default_message
+    assert error.detail.operation == "POST /integrations/personio:93fCvorjZ2jas7ZekX1V1n5d/relink"
+
+
+def test_a_404_from_a_wrong_address_points_at_the_settings() -> None:
+    error = fail_with(Reply.text(404, "Cannot POST /v1/connect/create-link"))
+    assert type(error) is NotFoundError
+    assert "API address in Settings" in error.user_message
+    assert error.detail.message == "Cannot POST /v1/connect/create-link"
+
+
+# --- 429 ----------------------------------------------------------------------------------------
+
+
+def test_rate_limit_is_reported_with_the_wait_kombo_asks_for() -> None:
+    error = fail_with(
+        Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.").with_headers(
+            ("Retry-After", "90")
+        )
+    )
+    assert type(error) is RateLimitedError
+    assert isinstance(error, RateLimitedError)
+    assert error.retry_after == 90.0
+    assert "in about 2 minutes" in error.user_message
+
+
+def test_concurrency_limit_has_its_own_message() -> None:
+    error = fail_with(Reply.kombo_error(429, "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", "Too many."))
+    assert type(error) is RateLimitedError
+    assert "at the same time" in error.user_message
+    assert isinstance(error, RateLimitedError) and error.retry_after is None
+
+
+# --- 5xx ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_errors(status: int) -> None:
+    error = fail_with(Reply.kombo_error(status, "PLATFORM.UNKNOWN_ERROR", "Boom."))
+    assert type(error) is ServerError
+    assert error.detail.http_status == status
+    assert error.user_message == ServerError.default_message
+
+
+def test_a_plain_text_gateway_error_is_a_server_error() -> None:
+    error = fail_with(Reply.text(502, "502 Bad Gateway"))
+    assert type(error) is ServerError
+    assert error.detail.message == "502 Bad Gateway"
+
+
+def test_kombos_task_timeout_is_a_server_error_in_plain_words() -> None:
+    error = fail_with(Reply.kombo_error(500, "PLATFORM.TASK_TIMED_OUT", "Task timed out."))
+    assert type(error) is ServerError
+    assert "took too long on its side" in error.user_message
+
+
+def test_an_unavailable_service_says_when_to_try_again() -> None:
+    reply = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR").with_headers(("Retry-After", "600"))
+    error = fail_with(reply)
+    assert type(error) is ServerError
+    assert "in about 10 minutes" in error.user_message
+
+
+def test_another_kombo_error_status_keeps_kombos_words() -> None:
+    error = fail_with(Reply.kombo_error(409, "PLATFORM.CONFLICT", "Already in progress."))
+    assert type(error) is KomboError
+    assert error.user_message == "Kombo could not do this: “Already in progress.”"
+    assert error.detail.code == "PLATFORM.CONFLICT"
+
+
+def test_an_unknown_status_without_kombos_body_is_unexpected() -> None:
+    error = fail_with(Reply.text(418, "I'm a teapot"))
+    assert type(error) is UnexpectedResponseError
+
+
+# --- timeouts and connections -------------------------------------------------------------------
+
+
+def test_a_server_that_never_answers_times_out() -> None:
+    started = time.monotonic()
+    error = fail_with(Reply.never_answer(), timeout=0.3)
+    assert type(error) is RequestTimeoutError
+    assert time.monotonic() - started < 2.0
+    assert "took too long" in error.user_message
+    assert "ReadTimeout" in (error.detail.message or "")
+
+
+def test_an_answer_slower_than_the_timeout_times_out() -> None:
+    late = replace(Reply.link("https://connect.kombo.dev/x"), delay=1.0)
+    error = fail_with(late, timeout=0.3)
+    assert type(error) is RequestTimeoutError
+
+
+def test_a_body_dripping_in_slowly_times_out_as_a_whole() -> None:
+    """Each byte arrives within the read timeout, but the whole body takes far longer."""
+    body = json.dumps({"status": "success", "data": {"link": "https://connect.kombo.dev/x"}})
+    drip = Reply(200, JSON, body.encode(), chunk_size=1, chunk_delay=0.1)
+    started = time.monotonic()
+    error = fail_with(drip, timeout=0.4)
+    assert type(error) is RequestTimeoutError
+    assert time.monotonic() - started < 2.0
+    assert error.detail.message == "answer body too slow"
+
+
+def test_a_connection_dropped_mid_body() -> None:
+    body = json.dumps({"status": "success", "data": {"link": "https://connect.kombo.dev/x"}})
+    error = fail_with(Reply(200, JSON, body.encode(), drop_after=12))
+    assert type(error) is ConnectionFailedError
+    assert "broke before its answer arrived" in error.user_message
+
+
+def test_a_connection_reset_mid_body() -> None:
+    body = json.dumps({"status": "success", "data": {"link": "https://connect.kombo.dev/x"}})
+    error = fail_with(
+        Reply(200, JSON, body.encode(), pause_after=5, pause=0.1, drop_after=12, reset=True)
+    )
+    assert type(error) is ConnectionFailedError
+
+
+def test_a_refused_connection() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    with (
+        KomboClient(url, KEY, max_retry_seconds=0) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.check_api_key()
+    error = caught.value
+    assert type(error) is ConnectionFailedError
+    assert error.user_message == ConnectionFailedError.default_message
+    assert "refused" in (error.detail.message or "").lower()
+
+
+def test_a_name_that_does_not_resolve() -> None:
+    with (
+        KomboClient("https://api.kombo.invalid/v1", KEY, max_retry_seconds=0) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    error = caught.value
+    assert type(error) is ConnectionFailedError
+    assert "Could not find Kombo's server" in error.user_message
+    assert error.detail.http_status is None
+
+
+# --- answers that are not Kombo's ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", [200, 403, 404])
+def test_an_html_page_from_a_portal_or_proxy(status: int) -> None:
+    error = fail_with(Reply.html(status, "Hotel WiFi login"))
+    assert type(error) is UnexpectedResponseError
+    assert "login page" in error.user_message
+    assert error.detail.message == "HTML page instead of JSON (title: Hotel WiFi login)"
+    assert error.detail.http_status == status
+
+
+def test_an_html_page_without_a_content_type_is_recognised() -> None:
+    error = fail_with(Reply(200, (), b"  <html><body>Blocked by policy</body></html>"))
+    assert type(error) is UnexpectedResponseError
+    assert (error.detail.message or "").startswith("HTML page")
+
+
+def test_an_html_error_page_blames_neither_side_alone() -> None:
+    error = fail_with(Reply.html(502, "502 Bad Gateway"))
+    assert type(error) is UnexpectedResponseError
+    assert "error page came back" in error.user_message
+
+
+def test_a_proxy_asking_for_a_login() -> None:
+    error = fail_with(Reply.html(407, "Proxy Authentication Required"))
+    assert type(error) is ConnectionFailedError
+    assert "proxy server asks for a login" in error.user_message
+
+
+def test_a_redirect_is_not_followed() -> None:
+    redirect = Reply(302, (("Location", "https://portal.example/login"),))
+    with (
+        FaultServer(redirect) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(UnexpectedResponseError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 1
+    assert caught.value.detail.message == "redirect to https://portal.example/login"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"{not json", b'{"status": "success", "data": {"link": "https://x"}', b"\xff\xfe\x00garbage"],
+)
+def test_invalid_json(body: bytes) -> None:
+    error = fail_with(Reply(200, JSON, body))
+    assert type(error) is UnexpectedResponseError
+    assert (error.detail.message or "").startswith("invalid JSON")
+
+
+def test_an_empty_success_body() -> None:
+    error = fail_with(Reply(200, JSON, b""))
+    assert type(error) is UnexpectedResponseError
+    assert error.detail.message == "empty answer"
+
+
+@pytest.mark.parametrize("payload", [[], ["https://connect.kombo.dev/x"], "text", 42, True])
+def test_json_that_is_not_an_object(payload: object) -> None:
+    error = fail_with(Reply.json(payload))
+    assert type(error) is UnexpectedResponseError
+    assert "not an object" in (error.detail.message or "")
+
+
+def test_json_nested_too_deeply_does_not_crash() -> None:
+    error = fail_with(Reply(200, JSON, b"[" * 200_000 + b"]" * 200_000))
+    assert type(error) is UnexpectedResponseError
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"status": "success"},
+        {"status": "success", "data": None},
+        {"status": "success", "data": {}},
+        {"status": "success", "data": {"link": None}},
+        {"status": "success", "data": {"link": ""}},
+        {"status": "success", "data": {"link": 42}},
+        {"status": "success", "data": {"url": "https://connect.kombo.dev/x"}},
+    ],
+)
+def test_a_success_without_a_link(payload: object) -> None:
+    error = fail_with(Reply.json(payload))
+    assert type(error) is UnexpectedResponseError
+    assert "did not contain a link" in error.user_message
+
+
+def test_check_api_key_without_an_environment() -> None:
+    with (
+        FaultServer(Reply.json({"status": "success", "data": {}})) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(UnexpectedResponseError),
+    ):
+        client.check_api_key()
+
+
+def test_list_tools_without_a_list() -> None:
+    with (
+        FaultServer(Reply.json({"status": "success", "data": {"tools": {}}})) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(UnexpectedResponseError),
+    ):
+        client.list_tools(REQUEST.integration_category)
+
+
+# --- links that are refused ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(document.cookie)",
+        "file:///etc/passwd",
+        "http://connect.kombo.dev/v1?token=abc",
+        "ftp://connect.kombo.dev/x",
+        "data:text/html,<script>alert(1)</script>",
+        "https://",
+        "https:///path-only",
+        "//connect.kombo.dev/v1",
+        "connect.kombo.dev/v1?token=abc",
+        "https://connect.kombo.dev@evil.example/v1",
+        "https://connect.kombo.dev/v1?token=a b",
+        "https://connect.kombo.dev/v1?token=a\u202eb",
+        "https://cönnect.kombo.dev/v1",
+        "https://connect.kombo.dev:99999/v1",
+        "https://connect.kombo.dev/v1?token=" + "A" * 100_000,
+    ],
+)
+def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
+    error = fail_with(Reply.link(link))
+    assert type(error) is UnsafeLinkError
+    assert "not shown" in error.user_message
+    detail = error.detail.message or ""
+    assert detail.startswith("link refused")
+    assert len(detail) < 120  # says what is wrong without repeating the link
+
+
+# --- big and hostile bodies ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked", "close"])
+def test_a_50_mb_body_is_refused_without_reading_it(framing: str) -> None:
+    tracemalloc.start()
+    try:
+        with (
+            FaultServer(Reply.huge(50_000_000, framing=framing)) as server,
+            KomboClient(  # type: ignore[arg-type]
+                server.base_url, KEY
+            ) as client,
+        ):
+            with pytest.raises(UnexpectedResponseError) as caught:
+                client.create_link(REQUEST)
+            sent = server.bytes_sent
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert "far larger" in caught.value.user_message
+    assert peak < 8_000_000
+    assert sent < 20_000_000
+
+
+def test_a_compressed_bomb_is_refused() -> None:
+    bomb = gzip.compress(b"{" + b" " * 30_000_000 + b"}")
+    assert len(bomb) < 100_000
+    reply = Reply(200, (*JSON, ("Content-Encoding", "gzip")), bomb)
+    error = fail_with(reply)
+    assert type(error) is UnexpectedResponseError
+    assert "far larger" in error.user_message
+
+
+@pytest.mark.parametrize("encoding", ["br", "zstd", "compress"])
+def test_an_unsupported_content_encoding(encoding: str) -> None:
+    error = fail_with(Reply(200, (*JSON, ("Content-Encoding", encoding)), b"\x00\x01\x02"))
+    assert type(error) is UnexpectedResponseError
+    assert "Content-Encoding" in (error.detail.message or "")
+
+
+def test_a_hostile_error_message_is_cleaned_and_shortened() -> None:
+    hostile = "\x1b[2J\x1b[31mALERT\u202e\r\nCall +1 555 0100 now " + "A" * 5000
+    error = fail_with(
+        Reply.kombo_error(
+            400,
+            "PLATFORM.INPUT_INVALID\n\x07",
+            hostile,
+            title="T\x00itle" * 100,
+            log_url="javascript:alert(1)",
+        )
+    )
+    detail = error.detail
+    assert detail.message is not None and detail.title is not None and detail.code is not None
+    for text in (detail.message, detail.title, detail.code, error.user_message):
+        assert not any(ord(ch) < 32 or ch == "\u202e" for ch in text)
+    assert len(detail.message) == MAX_DETAIL_CHARS
+    assert len(detail.title) <= 200
+    assert detail.log_url is None
+    assert error.user_message == InputRejectedError.default_message  # too long to quote
+
+
+# --- the key never leaks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.kombo_error(
+            401,
+            "PLATFORM.AUTHENTICATION_INVALID",
+            f"Key {KEY} is revoked",
+            title=f"Bad {KEY}",
+            log_url=f"https://app.kombo.dev/logs?key={KEY}",
+        ),
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", f"Echo: Authorization: Bearer {KEY}"),
+        Reply.kombo_error(409, f"CODE_{KEY}", f"You sent {KEY}"),
+        Reply.text(500, f"Traceback: header Bearer {KEY}"),
+        Reply.html(200, f"Login {KEY}"),
+        Reply(200, JSON, f'{{"oops": "{KEY}"'.encode()),
+        Reply.link(f"javascript:alert('{KEY}')"),
+        Reply(302, (("Location", f"https://portal.example/?k={KEY}"),)),
+    ],
+)
+def test_a_key_echoed_back_by_the_server_is_never_repeated(reply: Reply) -> None:
+    error = fail_with(reply)  # fail_with and the log fixture check str(), detail and logs
+    assert KEY not in repr(error.detail)
+    assert KEY not in error.user_message
