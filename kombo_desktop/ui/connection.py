@@ -12,8 +12,9 @@ The key never reaches a widget: it goes from the credential store straight into 
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kombo_desktop.core.credentials import CredentialStore
@@ -87,9 +88,16 @@ class KeyStatus:
 class Connection:
     """The client for one target; safe to use from several worker threads at once."""
 
-    def __init__(self, target: Target, credentials: CredentialStore) -> None:
+    def __init__(
+        self,
+        target: Target,
+        credentials: CredentialStore,
+        client_options: Mapping[str, Any] | None = None,
+    ) -> None:
         self.target = target
         self._credentials = credentials
+        # Extra KomboClient arguments (timeouts, retry limits); tests and measurements use them.
+        self._client_options = dict(client_options or {})
         self._lock = threading.Lock()
         self._client: KomboClient | None = None
         self._closed = False
@@ -111,7 +119,7 @@ class Connection:
                 raise RequestCancelled()
             if self._client is None:
                 key = None if self.target.demo else self._credentials.get(self.target.profile)
-                self._client = KomboClient(self.target.api_base, key)
+                self._client = KomboClient(self.target.api_base, key, **self._client_options)
             return self._client
 
     def close(self) -> None:

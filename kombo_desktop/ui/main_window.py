@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
@@ -77,6 +77,8 @@ class WindowSetup:
     api_base_override: str | None = None  # --api-base / KOMBO_API_BASE, already checked
     demo: bool = False
     notes: list[str] = field(default_factory=list)  # sentences for the status line at start
+    # Extra KomboClient arguments for every connection made from now on (timeouts in tests).
+    client_options: dict[str, Any] = field(default_factory=dict)
 
     @property
     def profile_target(self) -> Target:
@@ -245,7 +247,7 @@ class MainWindow(QMainWindow):
         self._background.clear()
         if self.connection is not None:
             self.connection.close()
-        self.connection = Connection(target, self.credentials)
+        self.connection = Connection(target, self.credentials, self.setup.client_options)
         self.header.set_profile_text(target.label)
         self.demoBanner.setVisible(target.demo)
         self.setWindowTitle(f"{WINDOW_TITLE} — DEMO" if target.demo else WINDOW_TITLE)

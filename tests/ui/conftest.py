@@ -1,0 +1,67 @@
+"""Fixtures for driving the real main window by object name, as the acceptance tests do."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.app import build_main_window
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.ui.main_window import MainWindow
+
+WindowFactory = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def open_window(qtbot: QtBot) -> Iterator[WindowFactory]:
+    """Build and show windows like ``kombo-desktop <argv>``; closed again after the test."""
+    windows: list[MainWindow] = []
+
+    def build(*argv: str) -> MainWindow:
+        window = build_main_window(list(argv))
+        assert isinstance(window, MainWindow)
+        qtbot.addWidget(window)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield build
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def demo_window(open_window: WindowFactory) -> MainWindow:
+    """A window started with ``--demo``."""
+    return open_window("--demo")
+
+
+@pytest.fixture
+def demo_server() -> Iterator[DemoKomboServer]:
+    """A demo service of the test's own, for windows started with ``--api-base``."""
+    with DemoKomboServer() as server:
+        yield server
+
+
+def fill_form(
+    window: MainWindow,
+    *,
+    email: str = "anna@example.com",
+    organization: str = "Acme GmbH",
+    tool: str | None = "personio",
+) -> None:
+    window.emailEdit.setText(email)
+    window.organizationEdit.setText(organization)
+    if tool is not None:
+        index = window.toolCombo.findData(tool)
+        assert index > 0, f"{tool} is not in the tool list"
+        window.toolCombo.setCurrentIndex(index)
+
+
+def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
+    """Press Create and wait for the link to be shown; returns it."""
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
+    return window.linkField.text()

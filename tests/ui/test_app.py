@@ -1,0 +1,173 @@
+"""Starting the program: flags, environment, a light start-up path, and the profile on show."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+import kombo_desktop.selftest
+from kombo_desktop import __version__
+from kombo_desktop.app import UsageError, build_main_window, main, parse_arguments
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from tests.ui.conftest import WindowFactory
+
+REPO = Path(__file__).resolve().parents[2]
+SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore")
+
+
+def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    environment["PYTHONPATH"] = str(REPO)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=environment,
+        cwd=REPO,
+        check=False,
+    )
+
+
+def test_version_prints_and_exits_without_qt() -> None:
+    result = run_python(
+        "import sys\n"
+        "from kombo_desktop.app import main\n"
+        "code = main(['--version'])\n"
+        "print('qt-loaded' if 'PySide6.QtWidgets' in sys.modules else 'no-qt')\n"
+        "raise SystemExit(code)\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"kombo-desktop {__version__}", "no-qt"]
+
+
+def test_python_dash_m_runs_the_same_main(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kombo_desktop", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"kombo-desktop {__version__}"
+
+
+def test_start_up_imports_none_of_the_slow_libraries(isolated_home: Path) -> None:
+    """Building the window must not pull in httpx, keyring, qrcode or truststore."""
+    result = run_python(
+        "import sys\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from kombo_desktop.app import build_main_window\n"
+        "window = build_main_window([])\n"
+        "window.show()\n"
+        f"print(sorted(m for m in {SLOW_MODULES!r} if m in sys.modules))\n"
+        "window.close()\n",
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_an_insecure_api_base_is_refused_with_a_plain_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--api-base", "http://api.example.com/v1"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("kombo-desktop: error: --api-base: ")
+    assert "https://" in error
+
+
+def test_the_environment_api_base_is_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KOMBO_API_BASE", "ftp://example.com")
+    with pytest.raises(UsageError, match="KOMBO_API_BASE"):
+        parse_arguments([])
+
+
+def test_loopback_may_use_http_and_the_flag_beats_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KOMBO_API_BASE", "https://api.us.kombo.dev/v1")
+    assert parse_arguments([]).api_base == "https://api.us.kombo.dev/v1"
+    options = parse_arguments(["--api-base", "http://127.0.0.1:8123/v1/"])
+    assert options.api_base == "http://127.0.0.1:8123/v1"
+    assert parse_arguments(["--api-base", "http://[::1]:9/v1"]).api_base == "http://[::1]:9/v1"
+
+
+def test_the_window_uses_the_api_base_and_shows_the_profile(
+    open_window: WindowFactory,
+) -> None:
+    window = open_window("--api-base", "https://kombo.proxy.example/v1")
+    assert window.target is not None
+    assert window.target.api_base == "https://kombo.proxy.example/v1"
+    assert window.profileLabel.text() == "Profile: default · kombo.proxy.example"
+    assert window.profileLabel.isVisible()
+    assert not window.demoBanner.isVisible()
+
+
+def test_the_default_profile_is_shown_with_its_region(open_window: WindowFactory) -> None:
+    window = open_window()
+    assert window.target is not None
+    assert window.target.api_base == "https://api.kombo.dev/v1"
+    assert window.profileLabel.text() == "Profile: default · EU"
+
+
+def test_profile_chooses_a_saved_profile(open_window: WindowFactory) -> None:
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("us-team", Region.US)]))
+    window = open_window("--profile", "us-team")
+    assert window.target is not None
+    assert window.target.api_base == "https://api.us.kombo.dev/v1"
+    assert window.profileLabel.text() == "Profile: us-team · US"
+
+
+def test_an_unknown_profile_is_used_and_explained(open_window: WindowFactory) -> None:
+    window = open_window("--profile", "sales")
+    assert window.profileLabel.text() == "Profile: sales · EU"
+    assert "no saved profile called “sales”" in window.statusLabel.text()
+
+
+def test_self_test_is_handed_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[list[str]] = []
+
+    def fake_self_test(argv: list[str]) -> int:
+        calls.append(argv)
+        return 3
+
+    monkeypatch.setattr(kombo_desktop.selftest, "run_self_test", fake_self_test)
+    assert main(["--self-test"]) == 3
+    assert calls == [["--self-test"]]
+
+
+@pytest.mark.slow
+def test_self_test_builds_the_real_window(isolated_home: Path) -> None:
+    result = run_python(
+        "from kombo_desktop.app import main\nraise SystemExit(main(['--self-test']))\n",
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    # Other checks depend on the machine (e.g. X11 libraries for the native plugin); the
+    # window check is this program's own, and the exit code must agree with the report.
+    assert report["checks"]["window"]["ok"], report["checks"]["window"]
+    assert result.returncode == (0 if report["ok"] else 1)
+
+
+def test_build_main_window_reuses_the_running_application(qtbot: QtBot) -> None:
+    app = QApplication.instance()
+    window = build_main_window(["--demo"])
+    qtbot.addWidget(window)
+    assert QApplication.instance() is app
+    assert window.objectName() == "mainWindow"
+    assert window.windowTitle() == "Kombo Desktop — DEMO"
+    window.close()

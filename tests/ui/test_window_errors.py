@@ -1,0 +1,173 @@
+"""Every failure the core reports reaches the person in plain words, with the form intact.
+
+A real HTTP(S) server on 127.0.0.1 misbehaves on cue (``tests.support.fault_server``); the
+window is driven by object name exactly as in the other end-to-end tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, closed_port
+from tests.ui.conftest import WindowFactory, fill_form
+
+API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
+LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
+FAST_CLIENT = {"timeout": 0.5, "backoff_seconds": 0.0, "max_retry_seconds": 1.0}
+
+
+def tools_or(reply: Reply) -> object:
+    """Tool lists for the background refresh; ``reply`` for everything else."""
+    tools = Reply.tools([("personio", "Personio")])
+
+    def respond(request: RecordedRequest) -> Reply:
+        return tools if "/tools/" in request.path else reply
+
+    return respond
+
+
+@pytest.fixture
+def window_for(open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    servers: list[FaultServer] = []
+
+    def build(reply: Reply | None = None, *, base_url: str | None = None, tls: bool = False):
+        if base_url is None:
+            server = FaultServer(fallback=tools_or(reply or Reply()), tls=tls).start()
+            servers.append(server)
+            base_url = server.base_url
+        monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+        window = open_window("--api-base", base_url)
+        window.setup.client_options.update(FAST_CLIENT)
+        window.use_target(window.setup.profile_target)
+        fill_form(window)
+        return window
+
+    yield build
+    for server in servers:
+        server.stop()
+
+
+def assert_shown_intact(window: MainWindow, phrase: str) -> None:
+    assert window.statusPanel.kind == "error"
+    assert phrase in window.statusLabel.text()
+    assert window.linkField.text() == ""
+    assert window.emailEdit.text() == "anna@example.com"
+    assert window.organizationEdit.text() == "Acme GmbH"
+    assert window.toolCombo.currentData() == "personio"
+    assert window.createButton.isEnabled()
+    for text in (window.statusLabel.text(), window.statusPanel.support_text):
+        assert API_KEY not in text
+        assert "Traceback" not in text
+
+
+def submit_and_wait(qtbot: QtBot, window: MainWindow) -> None:
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+
+
+CASES = [
+    pytest.param(
+        Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key", log_url=LOG_URL),
+        "did not accept the API key",
+        id="AuthenticationError",
+    ),
+    pytest.param(
+        Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP not allowed"),
+        "network address",
+        id="IpNotAllowedError",
+    ),
+    pytest.param(
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email"),
+        "did not accept these details",
+        id="InputRejectedError",
+    ),
+    pytest.param(
+        Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down").with_headers(
+            ("Retry-After", "3600")
+        ),
+        "too many requests",
+        id="RateLimitedError",
+    ),
+    pytest.param(
+        Reply.kombo_error(500, "PLATFORM.UNKNOWN_ERROR", "Internal error"),
+        "problem on its side",
+        id="ServerError",
+    ),
+    pytest.param(Reply(delay=5.0), "took too long", id="RequestTimeoutError"),
+    pytest.param(Reply.html(200), "did not come from Kombo", id="UnexpectedResponseError"),
+    pytest.param(
+        Reply.link("javascript:alert(1)"), "not a secure web address", id="UnsafeLinkError"
+    ),
+]
+
+
+@pytest.mark.parametrize(("reply", "phrase"), CASES)
+def test_kombo_failures_are_explained(
+    qtbot: QtBot, window_for: object, reply: Reply, phrase: str
+) -> None:
+    window = window_for(reply)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, phrase)
+
+
+def test_an_unknown_integration_is_explained(qtbot: QtBot, window_for: object) -> None:
+    reply = Reply.kombo_error(404, "PLATFORM.INTEGRATION_NOT_FOUND", "No such integration")
+    window = window_for(reply)  # type: ignore[operator]
+    window.show_relink_mode("personio:doesnotexist")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "could not find that integration" in window.statusLabel.text()
+    assert window.relinkIntegrationEdit.text() == "personio:doesnotexist"
+    assert window.relinkButton.isEnabled()
+
+
+def test_a_refused_connection_is_explained(qtbot: QtBot, window_for: object) -> None:
+    window = window_for(base_url=f"http://127.0.0.1:{closed_port()}/v1")  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "Could not reach Kombo")
+
+
+def test_an_untrusted_certificate_is_refused(qtbot: QtBot, window_for: object) -> None:
+    window = window_for(Reply.link("https://connect.kombo.dev/v1?token=x"), tls=True)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "could not be verified as secure")
+    assert window.linkField.text() == ""
+
+
+def test_without_a_key_the_window_says_what_to_do(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window = open_window()  # the real Kombo address: the client refuses before any network use
+    fill_form(window)
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "No API key is set")
+    assert window.firstRunNotice.isVisible()
+
+
+def test_support_details_show_the_log_link_and_copy_without_the_key(
+    qtbot: QtBot, window_for: object
+) -> None:
+    reply = Reply.kombo_error(
+        401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key", log_url=LOG_URL
+    )
+    window = window_for(reply)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    panel = window.statusPanel
+    assert panel.detailsToggle.isVisible()
+    assert not panel.statusDetails.isVisible()
+    panel.detailsToggle.click()
+    assert panel.statusDetails.isVisible()
+    details = panel.statusDetails.toPlainText()
+    assert LOG_URL in details
+    assert "PLATFORM.AUTHENTICATION_INVALID" in details
+    panel.copyDetailsButton.click()
+    copied = QGuiApplication.clipboard().text()
+    assert copied == details
+    assert API_KEY not in copied
+    # A success afterwards clears the details: they belonged to the failure.
+    window.show_status("Ready.", "info")
+    assert not panel.detailsToggle.isVisible()
+    assert not panel.statusDetails.isVisible()

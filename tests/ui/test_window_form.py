@@ -1,0 +1,264 @@
+"""The form's rules as a person meets them: plain errors, nothing cleared, forbidden = disabled."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.vocabulary import (
+    CATEGORY_NAMES,
+    LANGUAGE_NAMES,
+    LINK_TYPE_NAMES,
+    Category,
+)
+from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
+from kombo_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import fill_form
+
+CONTRACT_NAMES = {
+    "emailEdit": QLineEdit,
+    "organizationEdit": QLineEdit,
+    "originIdEdit": QLineEdit,
+    "categoryCombo": QComboBox,
+    "toolCombo": QComboBox,
+    "languageCombo": QComboBox,
+    "linkTypeCombo": QComboBox,
+    "environmentEdit": QLineEdit,
+    "scopeConfigEdit": QLineEdit,
+    "filteringCheck": QCheckBox,
+    "fieldMappingCheck": QCheckBox,
+    "createButton": QAbstractButton,
+    "linkField": QLineEdit,
+    "copyButton": QAbstractButton,
+    "openButton": QAbstractButton,
+    "exportQrButton": QAbstractButton,
+    "qrView": QLabel,
+    "statusLabel": QLabel,
+    "relinkIntegrationEdit": QLineEdit,
+    "relinkLanguageCombo": QComboBox,
+    "relinkLinkTypeCombo": QComboBox,
+    "relinkButton": QAbstractButton,
+    "demoBanner": QWidget,
+}
+
+
+def items(combo: QComboBox) -> list[tuple[str, object]]:
+    return [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
+
+
+def test_every_contract_widget_exists_once_with_the_right_type(demo_window: MainWindow) -> None:
+    assert demo_window.objectName() == "mainWindow"
+    for name, kind in CONTRACT_NAMES.items():
+        found = demo_window.findChildren(QWidget, name)
+        assert len(found) == 1, f"{name}: {len(found)} widgets"
+        assert isinstance(found[0], kind), name
+
+
+def test_the_choices_use_plain_names_and_wire_values(demo_window: MainWindow) -> None:
+    assert items(demo_window.categoryCombo) == [
+        (name, category.value) for category, name in CATEGORY_NAMES.items()
+    ]
+    assert items(demo_window.languageCombo) == [
+        (name, language.value) for language, name in LANGUAGE_NAMES.items()
+    ]
+    assert demo_window.languageCombo.currentData() == "en"
+    assert items(demo_window.linkTypeCombo) == [
+        (name, link_type.value) for link_type, name in LINK_TYPE_NAMES.items()
+    ]
+    assert demo_window.linkTypeCombo.currentData() == "MAGIC_LINK"
+    assert items(demo_window.relinkLanguageCombo) == items(demo_window.languageCombo)
+    assert items(demo_window.relinkLinkTypeCombo) == items(demo_window.linkTypeCombo)
+    tools = items(demo_window.toolCombo)
+    assert tools[0] == (CUSTOMER_CHOOSES, None)
+    catalog = demo_window.linkForm.catalog
+    assert tools[1:] == [(t.label, t.id) for t in catalog.in_category(catalog_category("HRIS"))]
+
+
+def catalog_category(value: str):
+
+    return Category(value)
+
+
+def test_the_tool_list_filters_by_any_part_of_the_name(demo_window: MainWindow) -> None:
+    combo = demo_window.toolCombo
+    assert combo.isEditable()
+    completer = combo.completer()
+    assert isinstance(completer, QCompleter)
+    assert completer.filterMode() == Qt.MatchFlag.MatchContains
+    assert completer.caseSensitivity() == Qt.CaseSensitivity.CaseInsensitive
+    completer.setCompletionPrefix("ONIO")
+    found = [
+        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
+    ]
+    assert "Personio" in found
+    assert all("onio" in text.lower() for text in found)
+
+
+def test_typing_a_tool_name_selects_it(demo_window: MainWindow) -> None:
+    demo_window.toolCombo.setEditText("personio")
+    assert demo_window.linkForm.tool_id() == "personio"
+    demo_window.toolCombo.setEditText("")
+    assert demo_window.linkForm.tool_id() is None
+
+
+def test_changing_the_category_keeps_a_tool_that_fits(demo_window: MainWindow) -> None:
+    form = demo_window.linkForm
+    assert form.select_tool("personio")  # HR system and recruiting system
+    demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("ATS"))
+    assert demo_window.toolCombo.currentData() == "personio"
+    assert demo_window.toolCombo.currentText() == "Personio"
+
+
+def test_changing_the_category_resets_a_tool_that_does_not_fit(demo_window: MainWindow) -> None:
+    demo_window.linkForm.select_tool("personio")
+    demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("LMS"))
+    assert demo_window.toolCombo.currentData() is None
+    assert demo_window.toolCombo.currentText() == CUSTOMER_CHOOSES
+    status = demo_window.statusLabel.text()
+    assert "Personio" in status and "reset" in status and CUSTOMER_CHOOSES in status
+
+
+def test_environment_needs_a_tool_and_says_so(demo_window: MainWindow) -> None:
+    demo_window.toolCombo.setCurrentIndex(0)
+    assert not demo_window.environmentEdit.isEnabled()
+    assert "Choose a tool first" in demo_window.environmentEdit.toolTip()
+    demo_window.linkForm.select_tool("haileyhr")
+    assert demo_window.environmentEdit.isEnabled()
+    assert demo_window.environmentEdit.toolTip() == ""
+
+
+def test_filtering_is_only_offered_for_hr_systems(demo_window: MainWindow) -> None:
+    assert demo_window.filteringCheck.isEnabled()
+    demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("ATS"))
+    assert not demo_window.filteringCheck.isEnabled()
+    assert "only available for HR systems" in demo_window.filteringCheck.toolTip()
+
+
+def test_submitting_an_empty_form_marks_each_field_and_sends_nothing(
+    demo_window: MainWindow,
+) -> None:
+    demo_window.createButton.click()
+    errors = demo_window.linkForm.field_errors()
+    assert set(errors) == {"end_user_email", "end_user_organization_name"}
+    assert "e-mail address" in errors["end_user_email"]
+    email_error = demo_window.findChild(QLabel, "emailEditError")
+    assert email_error.isVisible() and email_error.text() == errors["end_user_email"]
+    assert demo_window.statusPanel.kind == "error"
+    assert "2 fields" in demo_window.statusLabel.text()
+    assert demo_window.focusWidget() is demo_window.emailEdit
+    assert demo_window.demo_server is not None and demo_window.demo_server.requests == []
+
+
+def test_errors_never_clear_what_was_typed(demo_window: MainWindow) -> None:
+    fill_form(demo_window, email="anna@example", organization="   ")
+    demo_window.environmentEdit.setText("DEMO")
+    demo_window.createButton.click()
+    errors = demo_window.linkForm.field_errors()
+    assert "ending like .com" in errors["end_user_email"]
+    assert "organisation" in errors["end_user_organization_name"]
+    assert demo_window.emailEdit.text() == "anna@example"
+    assert demo_window.organizationEdit.text() == "   "
+    assert demo_window.environmentEdit.text() == "DEMO"
+    assert demo_window.toolCombo.currentData() == "personio"
+
+
+def test_errors_follow_the_typing_after_the_first_visit(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    edit = demo_window.emailEdit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "anna")
+    assert demo_window.linkForm.field_errors() == {}  # no nagging during the first typing
+    demo_window.organizationEdit.setFocus()  # leaving the field checks it
+    qtbot.waitUntil(lambda: "end_user_email" in demo_window.linkForm.field_errors())
+    assert "@" in demo_window.linkForm.field_errors()["end_user_email"]
+    qtbot.keyClicks(edit, "@example.com")
+    assert demo_window.linkForm.field_errors() == {}
+
+
+def test_an_unknown_tool_name_is_an_error_that_keeps_the_text(demo_window: MainWindow) -> None:
+    fill_form(demo_window, tool=None)
+    demo_window.toolCombo.setEditText("Personiox")
+    demo_window.createButton.click()
+    assert "integration_tool" in demo_window.linkForm.field_errors()
+    assert demo_window.toolCombo.currentText() == "Personiox"
+
+
+def test_the_advanced_section_opens_for_its_own_errors(demo_window: MainWindow) -> None:
+    fill_form(demo_window)
+    assert not demo_window.scopeConfigEdit.isVisible()
+    demo_window.linkForm.advanced.set_expanded(True)
+    demo_window.scopeConfigEdit.setText("has spaces inside")
+    demo_window.linkForm.advanced.set_expanded(False)
+    demo_window.createButton.click()
+    assert "scope_config_id" in demo_window.linkForm.field_errors()
+    assert demo_window.scopeConfigEdit.isVisible()
+
+
+def test_tab_order_follows_the_form_top_to_bottom(demo_window: MainWindow) -> None:
+    demo_window.linkForm.advanced.set_expanded(True)
+    expected = [
+        "emailEdit",
+        "organizationEdit",
+        "originIdEdit",
+        "categoryCombo",
+        "toolCombo",
+        "environmentEdit",
+        "languageCombo",
+        "linkTypeCombo",
+        "advancedToggle",
+        "scopeConfigEdit",
+        "filteringCheck",
+        "fieldMappingCheck",
+        "createButton",
+    ]
+    demo_window.linkForm.select_tool("personio")  # so the environment field takes focus
+    seen: list[str] = []
+    widget = demo_window.emailEdit
+    for _ in range(60):
+        name = widget.objectName()
+        if name in expected and name not in seen:
+            seen.append(name)
+        widget = widget.nextInFocusChain()
+    assert seen == expected
+
+
+def test_every_control_has_an_accessible_name_and_fields_have_labels(
+    demo_window: MainWindow,
+) -> None:
+    demo_window.linkForm.advanced.set_expanded(True)
+    controls = [
+        w
+        for w in demo_window.findChildren(QWidget)
+        if isinstance(w, QLineEdit | QComboBox | QAbstractButton)
+        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
+        and not (isinstance(w.parent(), QComboBox))  # a combo's inner line edit
+    ]
+    assert len(controls) > 20
+    unnamed = [w.objectName() or repr(w) for w in controls if not w.accessibleName()]
+    assert unnamed == []
+    buddies = {label.buddy() for label in demo_window.findChildren(QLabel) if label.buddy()}
+    for name in (
+        "emailEdit",
+        "organizationEdit",
+        "originIdEdit",
+        "categoryCombo",
+        "toolCombo",
+        "environmentEdit",
+        "languageCombo",
+        "linkTypeCombo",
+        "scopeConfigEdit",
+        "relinkIntegrationEdit",
+        "relinkLanguageCombo",
+        "relinkLinkTypeCombo",
+    ):
+        assert demo_window.findChild(QWidget, name) in buddies, name

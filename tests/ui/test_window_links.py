@@ -1,0 +1,228 @@
+"""End to end against the demo service: fill, submit, and everything done with the link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
+from tests.ui.conftest import fill_form, make_link
+
+
+def demo_of(window: MainWindow) -> DemoKomboServer:
+    assert window.demo_server is not None
+    return window.demo_server
+
+
+def test_a_filled_form_makes_a_demo_link(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window, tool="personio")
+    demo_window.originIdEdit.setText("CUST-1042")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
+    link = make_link(qtbot, demo_window)
+
+    server = demo_of(demo_window)
+    assert link.startswith(server.origin + "/")
+    assert "DEMO" in link
+    requests = server.requests_to("POST", CREATE_LINK_PATH)
+    assert len(requests) == 1
+    assert requests[0].json == {
+        "end_user_email": "anna@example.com",
+        "end_user_organization_name": "Acme GmbH",
+        "end_user_origin_id": "CUST-1042",
+        "integration_category": "HRIS",
+        "integration_tool": "personio",
+        "language": "de",
+        "enable_filtering": False,
+        "enable_field_mapping": False,
+        "link_type": "MAGIC_LINK",
+    }
+    assert isinstance(demo_window.linkField, QLineEdit)
+    assert demo_window.linkField.isReadOnly()
+    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Valid until ")
+    assert demo_window.statusLabel.text() == "Demo link ready. It connects nothing."
+    assert demo_window.createButton.isEnabled()
+    # The form keeps its values, ready for the next customer or a correction.
+    assert demo_window.emailEdit.text() == "anna@example.com"
+
+
+def test_enter_in_a_field_submits(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window, tool=None)
+    qtbot.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "")
+    assert demo_of(demo_window).create_link_count == 1
+
+
+def test_an_embedded_link_says_it_lasts_an_hour(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window)
+    demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData("EMBEDDED"))
+    make_link(qtbot, demo_window)
+    expiry = demo_window.findChild(QLabel, "expiryLabel").text()
+    assert expiry.startswith("Valid for 1 hour, until ")
+    assert demo_of(demo_window).requests[-1].json["link_type"] == "EMBEDDED"
+
+
+def test_copy_puts_the_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    QGuiApplication.clipboard().clear()
+    demo_window.copyButton.click()
+    assert QGuiApplication.clipboard().text() == link
+    assert demo_window.copyButton.text() == "Copied ✓"
+    assert "copied" in demo_window.statusLabel.text().lower()
+    qtbot.waitUntil(lambda: demo_window.copyButton.text() == "Copy link", timeout=5000)
+
+
+class UrlCatcher(QObject):
+    """Stands in for the browser: QDesktopServices hands it the URLs it would open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.urls.append(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+
+
+@pytest.fixture
+def browser() -> UrlCatcher:
+    catcher = UrlCatcher()
+    for scheme in ("http", "https"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    yield catcher
+    for scheme in ("http", "https"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def test_open_hands_the_link_to_the_browser(
+    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
+) -> None:
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    assert demo_window.openButton.isEnabled()
+    demo_window.openButton.click()
+    assert browser.urls == [link]
+
+
+def test_the_qr_code_on_screen_decodes_to_the_link(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    qr_view = demo_window.findChild(QLabel, "qrView")
+    qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
+    assert decode_pixmap(qr_view.pixmap()) == link
+
+
+def test_copy_qr_image_puts_a_scannable_picture_on_the_clipboard(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    demo_window.findChild(object, "copyQrButton").click()
+    assert decode_qimage(QGuiApplication.clipboard().image()) == link
+
+
+@pytest.mark.parametrize(
+    ("file_name", "chosen_filter", "decode"),
+    [
+        ("qr.png", "PNG picture (*.png)", decode_png),
+        ("qr.svg", "SVG drawing (*.svg)", decode_svg),
+        ("qr", "SVG drawing (*.svg)", decode_svg),  # no extension typed: the filter decides
+    ],
+)
+def test_exported_qr_files_decode_to_the_link(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    file_name: str,
+    chosen_filter: str,
+    decode: object,
+) -> None:
+    fill_form(demo_window, organization="Müller & Söhne")
+    link = make_link(qtbot, demo_window)
+    asked: list[tuple[str, str]] = []
+
+    def save_dialog(parent: object, caption: str, directory: str, filters: str) -> tuple[str, str]:
+        asked.append((directory, filters))
+        return str(tmp_path / file_name), chosen_filter
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    demo_window.exportQrButton.click()
+
+    suggested, filters = asked[0]
+    assert Path(suggested).name == "kombo-link-m-ller-s-hne.png"
+    assert "*.png" in filters and "*.svg" in filters
+    written = tmp_path / (file_name if "." in file_name else file_name + ".svg")
+    assert written.is_file()
+    assert decode(written) == link  # type: ignore[operator]
+    assert str(written) in demo_window.statusLabel.text()
+
+
+def test_closing_the_save_dialog_writes_nothing(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dialog is cancelled: no file may appear, and the status stays as it was.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
+    status = demo_window.statusLabel.text()
+    demo_window.exportQrButton.click()
+    assert list(folder.iterdir()) == []
+    assert demo_window.statusLabel.text() == status
+
+
+def test_a_qr_file_that_cannot_be_written_is_explained(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    missing = tmp_path / "no such folder" / "qr.png"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (str(missing), "PNG picture (*.png)")
+    )
+    demo_window.exportQrButton.click()
+    assert demo_window.statusPanel.kind == "error"
+    assert "could not be saved" in demo_window.statusLabel.text()
+
+
+def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.tabs.setCurrentWidget(demo_window.relinkForm)
+    assert demo_window.demoBanner.isVisible()
+    demo_window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    combo = demo_window.relinkLanguageCombo
+    combo.setCurrentIndex(combo.findData("fr"))
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "")
+
+    server = demo_of(demo_window)
+    relinks = [r for r in server.requests if r.path.endswith("/relink")]
+    assert len(relinks) == 1
+    assert "personio" in relinks[0].path
+    assert relinks[0].json == {"language": "fr", "link_type": "MAGIC_LINK"}
+    assert server.create_link_count == 0
+    assert demo_window.linkField.text().startswith(server.origin)
+    assert demo_window.statusLabel.text() == "Demo reconnection link ready. It connects nothing."
+    qr_view = demo_window.findChild(QLabel, "qrView")
+    qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
+    assert decode_pixmap(qr_view.pixmap()) == demo_window.linkField.text()
+
+
+def test_an_invalid_integration_id_is_explained_and_not_sent(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.tabs.setCurrentWidget(demo_window.relinkForm)
+    demo_window.relinkIntegrationEdit.setText("https://app.kombo.dev/integrations/x")
+    demo_window.relinkButton.click()
+    errors = demo_window.relinkForm.field_errors()
+    assert "web address" in errors["integration_id"]
+    assert demo_window.relinkIntegrationEdit.text() == "https://app.kombo.dev/integrations/x"
+    assert demo_of(demo_window).requests == []

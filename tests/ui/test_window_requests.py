@@ -1,0 +1,140 @@
+"""While Kombo is slow: progress, no double submit, cancel, closing, and a responsive window."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from itertools import pairwise
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.app import build_main_window
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
+from kombo_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory, fill_form
+
+SLOW_SECONDS = 2.0
+
+
+@pytest.fixture
+def slow_server() -> Iterator[DemoKomboServer]:
+    with DemoKomboServer(delay_seconds=SLOW_SECONDS) as server:
+        yield server
+
+
+@pytest.fixture
+def slow_window(open_window: WindowFactory, slow_server: DemoKomboServer) -> MainWindow:
+    window = open_window("--api-base", slow_server.base_url)
+    fill_form(window)
+    return window
+
+
+def test_the_button_shows_progress_and_cannot_be_pressed_twice(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_window.createButton.click()
+    assert slow_window.createButton.text() == CREATING_TEXT
+    assert not slow_window.createButton.isEnabled()
+    assert slow_window.cancelButton.isVisible()
+    assert slow_window.statusPanel.kind == "busy"
+    slow_window.createButton.click()  # disabled: ignored
+    qtbot.keyClick(slow_window.emailEdit, Qt.Key.Key_Return)  # Enter while busy: ignored
+    slow_window.relinkForm.relinkIntegrationEdit.setText("personio:abc")
+    slow_window.relinkButton.click()  # one request at a time
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_server.create_link_count == 1
+    assert len(slow_server.requests) == 1
+    assert slow_window.createButton.text() == CREATE_TEXT
+    assert slow_window.createButton.isEnabled()
+    assert not slow_window.cancelButton.isVisible()
+
+
+@pytest.mark.parametrize("how", ["button", "escape"])
+def test_cancel_stops_waiting_and_keeps_the_form(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer, how: str
+) -> None:
+    slow_server.delay_seconds = 30  # far longer than the test may take
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    if how == "button":
+        slow_window.cancelButton.click()
+    else:
+        qtbot.keyClick(slow_window.emailEdit, Qt.Key.Key_Escape)
+    assert slow_window.statusLabel.text() == "Cancelled. Nothing was changed."
+    assert slow_window.createButton.isEnabled()
+    assert slow_window.createButton.text() == CREATE_TEXT
+    assert slow_window.emailEdit.text() == "anna@example.com"
+    assert slow_window.toolCombo.currentData() == "personio"
+    # The worker really stops (the client shuts its socket), long before the server would answer.
+    qtbot.waitUntil(lambda: slow_window.runner.active == [], timeout=5000)
+    assert slow_window.linkField.text() == ""
+
+
+def test_a_new_request_after_cancel_gets_its_own_answer(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.cancelButton.click()
+    slow_server.delay_seconds = 0
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_window.statusPanel.kind == "success"
+
+
+def test_closing_during_a_request_neither_hangs_nor_crashes(
+    qtbot: QtBot, slow_server: DemoKomboServer
+) -> None:
+    slow_server.delay_seconds = 30
+    window = build_main_window(["--api-base", slow_server.base_url])
+    qtbot.addWidget(window)
+    window.show()
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    workers = [t for t in threading.enumerate() if t.name.startswith("kombo-task-create-link")]
+    assert workers
+    window.close()
+    # Outcomes still queued for the closed window are dropped, never delivered.
+    QApplication.processEvents()
+    qtbot.wait(50)
+    for worker in workers:
+        worker.join(5)
+        assert not worker.is_alive()
+    assert window.linkField.text() == ""
+
+
+def test_closing_the_demo_window_stops_the_demo_service(qtbot: QtBot) -> None:
+    window = build_main_window(["--demo"])
+    qtbot.addWidget(window)
+    window.show()
+    server = window.demo_server
+    assert server is not None and server.running
+    window.close()
+    assert not server.running
+    assert window.demo_server is None
+
+
+def test_the_window_stays_responsive_while_kombo_is_slow(
+    qtbot: QtBot, slow_window: MainWindow
+) -> None:
+    """A 10 ms heartbeat keeps beating while the server holds its answer for two seconds."""
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(10)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    qtbot.wait(300)  # let the start-up warm-up finish; this measures the request only
+    heartbeat.start()
+    started = time.perf_counter()
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=15_000)
+    heartbeat.stop()
+    assert time.perf_counter() - started >= SLOW_SECONDS * 0.9
+    gaps = [later - earlier for earlier, later in pairwise(beats)]
+    assert len(beats) > 50
+    assert max(gaps) < 0.2, f"the UI thread stalled for {max(gaps) * 1000:.0f} ms"
