@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# CI on a Debian-like machine, as root: build the .deb with the one documented command, install
+# it with apt (which pulls in the system libraries its Depends names), and run the *installed*
+# program's self-test off screen. Any failure fails the run.
+#
+#   packaging/ci_linux.sh            (from anywhere; uses the repository's .venv)
+#
+# What this proves: the package installs on a clean system, every library it links against is
+# either bundled or declared, and the installed copy finds its resources, keyring backend, CA
+# bundle, Qt platform plugins, renders a QR code and builds its window.
+set -euo pipefail
+started=$(date +%s)
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+
+as_root=""
+[ "$(id -u)" -eq 0 ] || as_root="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+echo "== packaging tools (dpkg-deb, binutils for strip)"
+need=""
+command -v dpkg-deb >/dev/null || need="$need dpkg"
+command -v strip >/dev/null || need="$need binutils"
+command -v file >/dev/null || need="$need file"
+if [ -n "$need" ]; then
+  $as_root apt-get update -qq
+  $as_root apt-get install -y -qq --no-install-recommends $need
+fi
+
+echo "== project venv with PyInstaller"
+# shellcheck source=../scripts/_venv.sh
+source scripts/_venv.sh ".[package]"
+
+echo "== build (python packaging/build.py)"
+build_started=$(date +%s)
+.venv/bin/python packaging/build.py --skip-self-test
+echo "build took $(($(date +%s) - build_started)) s"
+
+version="$(.venv/bin/python -c 'import kombo_desktop; print(kombo_desktop.__version__)')"
+arch="$(dpkg --print-architecture)"
+deb="$repo/packaging/out/kombo-desktop_${version}_${arch}.deb"
+tarball="$(ls "$repo"/packaging/out/kombo-desktop-"$version"-linux-*.tar.gz)"
+test -s "$deb"
+test -s "$tarball"
+
+echo "== install $deb (apt resolves Depends)"
+if dpkg -s kombo-desktop >/dev/null 2>&1; then
+  $as_root dpkg --purge kombo-desktop
+fi
+$as_root apt-get update -qq
+$as_root apt-get install -y -qq --no-install-recommends "$deb"
+dpkg -s kombo-desktop | grep -E "^(Status|Version):"
+# Nothing left unresolved: every library of the installed copy is found on this system.
+if find /opt/kombo-desktop -type f \( -name "*.so*" -o -perm -u+x \) -print0 |
+  LD_LIBRARY_PATH=/opt/kombo-desktop/_internal xargs -0 ldd 2>/dev/null |
+  grep "not found"; then
+  echo "installed copy has unresolved libraries (see above)" >&2
+  exit 1
+fi
+test -x /usr/bin/kombo-desktop
+test -f /usr/share/applications/kombo-desktop.desktop
+test -f /usr/share/icons/hicolor/256x256/apps/kombo-desktop.png
+if command -v desktop-file-validate >/dev/null; then
+  desktop-file-validate /usr/share/applications/kombo-desktop.desktop
+fi
+
+echo "== installed program: --version and --self-test (off screen, no credential service)"
+/usr/bin/kombo-desktop --version | grep -F "$version"
+home="$(mktemp -d)"
+report="$(cd "$home" && env -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen \
+  KOMBO_DESKTOP_HOME="$home" HOME="$home" DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent" \
+  /usr/bin/kombo-desktop --self-test)" || {
+  echo "$report"
+  echo "the installed program's self-test failed" >&2
+  exit 1
+}
+echo "$report"
+echo "$report" | .venv/bin/python -c '
+import json, sys
+report = json.loads(sys.stdin.read().strip().splitlines()[-1])
+assert report["ok"] is True, report
+for name in ("keyring", "ca_bundle", "qr", "window", "tool_catalog", "resources", "qt_platform"):
+    assert report["checks"][name]["ok"], name
+print("self-test: all %d checks passed in %.0f ms" % (len(report["checks"]), report["total_ms"]))
+'
+rm -rf "$home"
+
+echo "== portable tar.gz: unpack and self-test"
+unpacked="$(mktemp -d)"
+tar -xzf "$tarball" -C "$unpacked"
+(cd "$unpacked" && env -u DISPLAY QT_QPA_PLATFORM=offscreen KOMBO_DESKTOP_HOME="$unpacked/home" \
+  ./kombo-desktop-"$version"/kombo-desktop --self-test >/dev/null)
+rm -rf "$unpacked"
+
+echo "== uninstall"
+$as_root dpkg --purge kombo-desktop
+test ! -e /usr/bin/kombo-desktop
+test ! -e /opt/kombo-desktop
+
+echo "packaging/ci_linux.sh passed in $(($(date +%s) - started)) s"
