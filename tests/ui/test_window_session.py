@@ -1,0 +1,182 @@
+"""First start, the demo, settings and the background tool-list refresh, as a person meets them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui.header import DEMO_TEXT
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import closed_port
+from tests.ui.conftest import WindowFactory, fill_form, make_link
+
+API_KEY = "kombo-test-key-7d1e44c09a"
+ACME = Tool("acmehr", "Acme HR Cloud", (Category.HRIS,))
+
+
+def visible_texts(window: MainWindow) -> list[str]:
+    texts: list[str] = []
+    for widget in window.findChildren(QWidget):
+        texts += [widget.toolTip(), widget.accessibleName(), widget.accessibleDescription()]
+        if isinstance(widget, QLabel | QLineEdit):
+            texts.append(widget.text())
+        if isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
+    return texts
+
+
+def test_first_start_without_a_key_says_what_to_do(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window()
+    notice = window.firstRunNotice
+    qtbot.waitUntil(notice.isVisible)
+    sentence = notice.label.text()
+    assert sentence.count(".") == 1 and "Settings" in sentence and "demo" in sentence
+    assert notice.openSettingsButton.isVisible()
+    assert notice.tryDemoButton.isVisible()
+    assert not window.demoBanner.isVisible()
+
+
+def test_try_the_demo_switches_the_window_to_the_demo_service(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window()
+    qtbot.waitUntil(window.firstRunNotice.isVisible)
+    window.firstRunNotice.tryDemoButton.click()
+    assert window.demoBanner.isVisible()
+    assert window.findChild(QLabel, "demoBannerLabel").text() == DEMO_TEXT
+    assert not window.firstRunNotice.isVisible()
+    assert window.is_demo and window.demo_server is not None
+    assert window.windowTitle().endswith("DEMO")
+    fill_form(window)
+    link = make_link(qtbot, window)
+    assert link.startswith(window.demo_server.origin)
+    assert window.findChild(QLabel, "demoLinkNote").isVisible()
+
+    server = window.demo_server
+    window.demoBanner.leaveDemoButton.click()
+    assert not server.running
+    assert not window.demoBanner.isVisible()
+    assert window.profileLabel.text() == "Profile: default · EU"
+    qtbot.waitUntil(window.firstRunNotice.isVisible)  # still no key
+
+
+def test_the_demo_banner_is_on_every_tab(demo_window: MainWindow) -> None:
+    for index in range(demo_window.tabs.count()):
+        demo_window.tabs.setCurrentIndex(index)
+        assert demo_window.demoBanner.isVisible()
+        assert demo_window.profileLabel.text().startswith("Demo service")
+
+
+def test_a_key_saved_in_settings_is_used_and_never_shown(
+    qtbot: QtBot, open_window: WindowFactory, memory_keyring: object
+) -> None:
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(window.firstRunNotice.isVisible)
+        window.firstRunNotice.openSettingsButton.click()
+        dialog = window.settings_dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
+        dialog.findChild(QWidget, "saveKeyButton").click()
+        qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
+        assert "Now using Profile: default" in window.statusLabel.text()
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+        fill_form(window)
+        make_link(qtbot, window)
+        assert window.statusPanel.kind == "success"
+        assert server.create_link_count == 1
+        assert memory_keyring.secrets[("kombo-desktop", "default")] == API_KEY  # type: ignore[attr-defined]
+        assert not any(API_KEY in text for text in visible_texts(window))
+        window.close()
+
+
+def test_the_settings_button_opens_one_dialog(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.settingsButton.click()
+    first = demo_window.settings_dialog
+    assert first is not None and first.isVisible()
+    assert first.findChild(QWidget, "settingsDemoBanner").isVisible()
+    demo_window.settingsButton.click()
+    assert demo_window.settings_dialog is first
+    first.reject()
+    qtbot.waitUntil(lambda: demo_window.settings_dialog is None)
+
+
+def extended_catalog() -> ToolCatalog:
+    return ToolCatalog([*ToolCatalog.bundled(), ACME])
+
+
+def test_the_tool_list_is_refreshed_from_the_account_and_cached(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+    with DemoKomboServer(api_key=API_KEY, catalog=extended_catalog()) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.toolCombo.findData("acmehr") > 0, timeout=10_000)
+        assert window.toolCombo.itemText(window.toolCombo.findData("acmehr")) == "Acme HR Cloud"
+        window.close()
+    cached = CatalogCache(AppPaths.from_environment().catalog_cache_dir).load(
+        "default", Category.HRIS
+    )
+    assert cached is not None and ("acmehr", "Acme HR Cloud") in [(t.id, t.label) for t in cached]
+
+    # Next start, Kombo out of reach: the cached list is used, quietly.
+    offline = open_window("--api-base", f"http://127.0.0.1:{closed_port()}/v1")
+    qtbot.waitUntil(lambda: offline.toolCombo.findData("acmehr") > 0, timeout=10_000)
+    assert offline.statusPanel.kind != "error"
+
+
+def test_a_failed_refresh_keeps_the_bundled_list_quietly(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", "a-wrong-key-0000000")
+    with DemoKomboServer(api_key=API_KEY, catalog=extended_catalog()) as server:
+        window = open_window("--api-base", server.base_url)
+        before = window.toolCombo.count()
+        qtbot.waitUntil(lambda: len(server.requests_to("GET", "/v1/tools/hris")) == 1)
+        qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+        assert window.toolCombo.count() == before
+        assert window.toolCombo.findData("acmehr") == -1
+        assert window.statusPanel.kind != "error"
+        # One refused category is enough to stop asking for the others.
+        assert len(server.requests) == 1
+        window.close()
+
+
+def test_a_refresh_that_drops_the_chosen_tool_says_so(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+    few = ToolCatalog([t for t in ToolCatalog.bundled() if t.id in {"workday", "bamboohr"}])
+    with DemoKomboServer(api_key=API_KEY, catalog=few, delay_seconds=0.5) as server:
+        window = open_window("--api-base", server.base_url)
+        assert window.linkForm.select_tool("personio")
+        qtbot.waitUntil(lambda: window.toolCombo.count() == 3, timeout=10_000)
+        assert window.toolCombo.currentData() is None
+        assert "Personio is not available in your Kombo account" in window.statusLabel.text()
+        window.close()
+
+
+def test_an_administrator_can_turn_the_demo_off(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"hide_demo": True}), encoding="utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    window = open_window("--demo")
+    assert not window.is_demo and window.demo_server is None
+    assert not window.demoBanner.isVisible()
+    assert "turned off by your administrator" in window.statusLabel.text()
+    qtbot.waitUntil(window.firstRunNotice.isVisible)
+    assert not window.firstRunNotice.tryDemoButton.isVisible()
