@@ -1,0 +1,93 @@
+"""Child process: show a window, wait until it is painted, report, and exit at once.
+
+    python -m benchmarks.first_show bare                # a QMainWindow doing nothing (baseline)
+    python -m benchmarks.first_show app [ARGS...]       # kombo_desktop.app.build_main_window(ARGS)
+    python -m benchmarks.first_show app --links 200 --api-base URL   # then make 200 links
+
+The runner times the whole process from the outside, so the interpreter's own start counts the
+same for both. Both modes run the same code up to the point where they differ (which window to
+build), watch for the window's first paint event, and then print one JSON line and leave with
+``os._exit``: tearing a window down is not part of starting one, and would not cost the same.
+The JSON line has the peak memory so far and which of the slow libraries that must stay off the
+start-up path were already imported when the window appeared.
+
+Nothing is imported before the window that the bare baseline would not need (no argparse, no
+json, no ``Qt`` namespace): whatever the harness costs is added to both runs, and a constant
+added to both makes the ratio look better than it is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
+
+# The libraries the window must load only later, on first use or on a worker thread.
+LAZY_MODULES = ("httpx", "keyring", "qrcode", "truststore")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process so far, in MB (ru_maxrss is KB on Linux)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("bare", "app"):
+        sys.exit("usage: python -m benchmarks.first_show {bare|app} [--links N] [APP ARGS...]")
+    mode, rest = argv[0], argv[1:]
+    links = 0
+    if rest[:1] == ["--links"]:
+        links, rest = int(rest[1]), rest[2:]
+
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    from benchmarks.paint_watch import PaintWatch
+
+    app: QCoreApplication | None
+    if mode == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+    else:
+        from kombo_desktop.app import build_main_window
+
+        # No QApplication of our own: the program creates and styles its own, as main() does.
+        window = build_main_window(rest)
+        app = QApplication.instance()
+    watch = PaintWatch(window)
+    window.show()
+    watch.arm()  # in case building the window already processed events and painted once
+    watch.wait()
+    result: dict[str, object] = {
+        "mode": mode,
+        "lazy_modules_loaded": [name for name in LAZY_MODULES if name in sys.modules],
+        "peak_rss_mb_at_show": round(peak_rss_mb(), 1),
+    }
+    if links:
+        import time
+
+        from benchmarks.qt_support import LinkMaker
+
+        maker = LinkMaker(window, prefix="memory")
+        started = time.perf_counter()
+        for _ in range(links):
+            maker.make()
+        result["links_made"] = links
+        result["links_seconds"] = round(time.perf_counter() - started, 3)
+        result["peak_rss_mb_after_links"] = round(peak_rss_mb(), 1)
+
+    import json
+
+    print(json.dumps(result), flush=True)
+    sys.stderr.flush()
+    del app
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

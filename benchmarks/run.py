@@ -1,0 +1,454 @@
+"""``python -m benchmarks``: measure, compare each figure with its baseline, print one table.
+
+Every figure is set against a baseline measured in the same run on the same machine, because
+absolute milliseconds say little across laptops while "2× a bare Qt window" or "+30 ms over the
+HTTP exchange itself" does. Each measurement runs in a child process (``first_show`` for
+start-up and memory, ``scenarios`` for the rest); this process never imports Qt.
+
+Children run with a throw-away ``KOMBO_DESKTOP_HOME``, the offscreen Qt platform when there is no
+display, and keyring's null backend, so a benchmark never reads or writes anyone's real settings
+or credential store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECTIONS = ("startup", "click", "heartbeat", "qr", "memory")
+CHILD_TIMEOUT = 600.0
+
+# Targets from issue 6.
+STARTUP_MAX_RATIO = 1.3
+CLICK_MAX_EXTRA_MS = 15.0
+HEARTBEAT_MAX_GAP_MS = 50.0
+QR_MAX_MS = 20.0
+
+
+@dataclass
+class Row:
+    """One line of the table. ``passed`` is None for figures that have no target."""
+
+    figure: str
+    value: str
+    baseline: str
+    versus: str
+    target: str
+    passed: bool | None
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        if self.passed is None:
+            return "info"
+        return "pass" if self.passed else "MISS"
+
+
+@dataclass
+class Settings:
+    repeat: int = 7
+    clicks: int = 20
+    links: int = 200
+    delay: float = 2.0
+    qr_count: int = 30
+    sections: tuple[str, ...] = SECTIONS
+
+
+@dataclass
+class Report:
+    machine: dict[str, str]
+    settings: dict[str, object]
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, object] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+
+class ChildFailedError(RuntimeError):
+    """A measuring child process did not finish or printed no result."""
+
+
+# -- child processes ------------------------------------------------------------------------
+
+
+def child_environment(home: Path, api_key: str | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["KOMBO_DESKTOP_HOME"] = str(home)
+    env["PYTHON_KEYRING_BACKEND"] = "keyring.backends.null.Keyring"
+    env.pop("KOMBO_API_BASE", None)
+    env.pop("KOMBO_API_KEY", None)
+    if api_key is not None:
+        env["KOMBO_API_KEY"] = api_key
+    if sys.platform.startswith("linux") and not (env.get("DISPLAY") or env.get("WAYLAND_DISPLAY")):
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return env
+
+
+def run_child(args: Sequence[str], env: dict[str, str]) -> tuple[float, dict[str, object]]:
+    """(wall seconds from start to exit, the JSON line the child printed last)."""
+    command = [sys.executable, "-m", *args]
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            command,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=CHILD_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ChildFailedError(
+            f"{' '.join(args)}: no answer within {CHILD_TIMEOUT:.0f} s"
+        ) from None
+    elapsed = time.perf_counter() - started
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        problem = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ChildFailedError(f"{' '.join(args)} failed (exit {done.returncode}): {problem}")
+    return elapsed, json.loads(lines[-1])
+
+
+# -- measurements ---------------------------------------------------------------------------
+
+
+def number(data: dict[str, object], key: str) -> float:
+    """A figure from a child's JSON, checked: a missing or non-numeric one is a broken child."""
+    value = data.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"the child's result has no number {key!r}: {value!r}")
+    return float(value)
+
+
+def names(data: dict[str, object], key: str) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"the child's result has no list {key!r}: {value!r}")
+    return [str(item) for item in value]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str, object]:
+    """Bare window and program, interleaved, one unmeasured warm-up each; medians."""
+    env = child_environment(home)
+    runs: dict[str, list[float]] = {"bare": [], "app": []}
+    results: dict[str, list[dict[str, object]]] = {"bare": [], "app": []}
+    for mode in ("bare", "app"):  # warm-up: disk cache, .pyc files, the program's folders
+        run_child(["benchmarks.first_show", mode], env)
+    for _ in range(settings.repeat):
+        for mode in ("bare", "app"):
+            elapsed, result = run_child(["benchmarks.first_show", mode], env)
+            runs[mode].append(elapsed)
+            results[mode].append(result)
+    bare, app = statistics.median(runs["bare"]), statistics.median(runs["app"])
+    ratio = app / bare
+    loaded = sorted({str(m) for r in results["app"] for m in names(r, "lazy_modules_loaded")})
+    report.rows.append(
+        Row(
+            f"Start-up to first paint (median of {settings.repeat})",
+            ms(app),
+            f"{ms(bare)} bare window",
+            f"{ratio:.2f}×",
+            f"≤ {STARTUP_MAX_RATIO}×",
+            ratio <= STARTUP_MAX_RATIO,
+        )
+    )
+    report.rows.append(
+        Row(
+            "httpx/keyring/qrcode/truststore loaded at first paint",
+            ", ".join(loaded) or "none",
+            "none",
+            "",
+            "none",
+            not loaded,
+        )
+    )
+    return {
+        "bare_seconds": runs["bare"],
+        "app_seconds": runs["app"],
+        "bare_peak_rss_mb": statistics.median(
+            number(r, "peak_rss_mb_at_show") for r in results["bare"]
+        ),
+        "app_peak_rss_mb": statistics.median(
+            number(r, "peak_rss_mb_at_show") for r in results["app"]
+        ),
+        "lazy_modules_loaded": loaded,
+    }
+
+
+def measure_click(settings: Settings, home: Path, report: Report) -> dict[str, object]:
+    _, result = run_child(
+        ["benchmarks.scenarios", "click", "--count", str(settings.clicks)], child_environment(home)
+    )
+    click, warm = number(result, "click_median"), number(result, "httpx_warm_median")
+    first, fresh = number(result, "first_click"), number(result, "httpx_fresh_median")
+    extra = (click - warm) * 1000
+    report.rows.append(
+        Row(
+            f"Click to link shown, demo service (median of {settings.clicks})",
+            ms(click),
+            f"{ms(warm)} raw httpx POST",
+            f"{extra:+.1f} ms",
+            f"≤ +{CLICK_MAX_EXTRA_MS:.0f} ms",
+            extra <= CLICK_MAX_EXTRA_MS,
+        )
+    )
+    report.rows.append(
+        Row(
+            "First click after start (lazy imports)",
+            ms(first),
+            f"{ms(fresh)} httpx POST, new client",
+            f"{(first - fresh) * 1000:+.1f} ms",
+            "",
+            None,
+        )
+    )
+    return result
+
+
+def measure_heartbeat(settings: Settings, home: Path, report: Report) -> dict[str, object]:
+    _, result = run_child(
+        ["benchmarks.scenarios", "heartbeat", "--delay", str(settings.delay)],
+        child_environment(home),
+    )
+    idle = number(result, "idle_gap")
+    for key, label in (("first_gap", "first request"), ("later_gap", "later request")):
+        gap = number(result, key)
+        report.rows.append(
+            Row(
+                f"Largest 10 ms heartbeat gap, {label} waiting {settings.delay:g} s",
+                ms(gap),
+                f"{ms(idle)} idle bare window",
+                f"{(gap - idle) * 1000:+.1f} ms",
+                f"< {HEARTBEAT_MAX_GAP_MS:.0f} ms",
+                gap * 1000 < HEARTBEAT_MAX_GAP_MS,
+            )
+        )
+    return result
+
+
+def measure_qr(settings: Settings, home: Path, report: Report) -> dict[str, object]:
+    _, result = run_child(
+        ["benchmarks.scenarios", "qr", "--count", str(settings.qr_count)], child_environment(home)
+    )
+    matrix = number(result, "matrix_median")
+    for key, label in (
+        ("view_median", "QR in qrView, 300-character link"),
+        ("png_median", "QR saved as PNG (1200 px)"),
+        ("svg_median", "QR saved as SVG"),
+    ):
+        value = number(result, key)
+        report.rows.append(
+            Row(
+                f"{label} (median of {settings.qr_count})",
+                ms(value),
+                f"{ms(matrix)} qrcode matrix alone",
+                f"{(value - matrix) * 1000:+.1f} ms",
+                f"< {QR_MAX_MS:.0f} ms",
+                value * 1000 < QR_MAX_MS,
+            )
+        )
+    first = number(result, "first_view")
+    report.rows.append(
+        Row(
+            "First QR of a session (imports qrcode)",
+            ms(first),
+            f"{ms(matrix)} qrcode matrix alone",
+            f"{(first - matrix) * 1000:+.1f} ms",
+            "",
+            None,
+        )
+    )
+    return result
+
+
+def measure_memory(
+    settings: Settings, home: Path, report: Report, startup: dict[str, object] | None
+) -> dict[str, object]:
+    """Peak memory at first paint (from the start-up runs, or one run each) and after N links."""
+    from kombo_desktop.core.demo_server import DemoKomboServer
+
+    if startup is None:
+        env = child_environment(home)
+        bare = number(run_child(["benchmarks.first_show", "bare"], env)[1], "peak_rss_mb_at_show")
+        app = number(run_child(["benchmarks.first_show", "app"], env)[1], "peak_rss_mb_at_show")
+    else:
+        bare = number(startup, "bare_peak_rss_mb")
+        app = number(startup, "app_peak_rss_mb")
+    # The demo service runs here, not in the measured process, so its memory is not counted.
+    with DemoKomboServer() as server:
+        env = child_environment(home / "links", api_key="bench_" + secrets.token_hex(16))
+        _, result = run_child(
+            [
+                "benchmarks.first_show",
+                "app",
+                "--links",
+                str(settings.links),
+                "--api-base",
+                server.base_url,
+            ],
+            env,
+        )
+    after = number(result, "peak_rss_mb_after_links")
+    report.rows.append(
+        Row(
+            "Peak memory at first paint",
+            f"{app:.1f} MB",
+            f"{bare:.1f} MB bare window",
+            f"{app - bare:+.1f} MB ({app / bare:.2f}×)",
+            "",
+            None,
+        )
+    )
+    report.rows.append(
+        Row(
+            f"Peak memory after {settings.links} links",
+            f"{after:.1f} MB",
+            f"{bare:.1f} MB bare window",
+            f"{after - bare:+.1f} MB ({after / bare:.2f}×)",
+            "",
+            None,
+            note=f"{settings.links} links took {number(result, 'links_seconds'):.1f} s",
+        )
+    )
+    return {"bare_peak_rss_mb": bare, "app_peak_rss_mb": app, **result}
+
+
+# -- report ---------------------------------------------------------------------------------
+
+
+def machine_description(qt: str = "?", pyside: str = "?") -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text(encoding="utf-8", errors="replace").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "uname": " ".join(os.uname()) if hasattr(os, "uname") else " ".join(platform.uname()),
+        "cpu": f"{cpu} ({os.cpu_count()} logical CPUs)",
+        "python": f"{platform.python_version()} ({platform.python_implementation()})",
+        "qt": f"Qt {qt}, PySide6 {pyside}",
+        "qt_platform": child_environment(Path()).get("QT_QPA_PLATFORM", "default"),
+    }
+
+
+def format_table(rows: Sequence[Row], markdown: bool = False) -> str:
+    header = ("Figure", "Measured", "Baseline (same run)", "vs baseline", "Target", "Result")
+    cells = [header] + [
+        (r.figure, r.value, r.baseline, r.versus, r.target or "—", r.verdict) for r in rows
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in cells[1:]]
+        return "\n".join(lines)
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def run(settings: Settings) -> Report:
+    report = Report(machine={}, settings=asdict(settings))
+    with tempfile.TemporaryDirectory(prefix="kombo-bench-") as folder:
+        base = Path(folder)
+        startup: dict[str, object] | None = None  # memory reuses the start-up runs' figures
+        steps: dict[str, Callable[[], dict[str, object]]] = {
+            "startup": lambda: measure_startup(settings, base / "startup", report),
+            "click": lambda: measure_click(settings, base / "click", report),
+            "heartbeat": lambda: measure_heartbeat(settings, base / "heartbeat", report),
+            "qr": lambda: measure_qr(settings, base / "qr", report),
+            "memory": lambda: measure_memory(settings, base / "memory", report, startup),
+        }
+        for name in settings.sections:
+            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            try:
+                result = steps[name]()
+            except (ChildFailedError, KeyError, TypeError, ValueError) as error:
+                report.errors.append(f"{name}: {error}")
+                continue
+            report.raw[name] = result
+            if name == "startup":
+                startup = result
+    versions = next((r for r in report.raw.values() if isinstance(r, dict) and "qt" in r), {})
+    report.machine = machine_description(
+        str(versions.get("qt", "?")), str(versions.get("pyside6", "?"))
+    )
+    return report
+
+
+def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Measure Kombo Desktop against baselines from the same run; print a table.",
+    )
+    parser.add_argument("--quick", action="store_true", help="1 repetition, few links: a smoke run")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when a figure misses its target"
+    )
+    parser.add_argument("--repeat", type=int, help="start-up runs per side (default 7)")
+    parser.add_argument("--clicks", type=int, help="clicks to take the median of (default 20)")
+    parser.add_argument("--links", type=int, help="links made for the memory figure (default 200)")
+    parser.add_argument("--delay", type=float, help="server delay for the heartbeat (default 2 s)")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=SECTIONS,
+        metavar="SECTION",
+        help=f"measure only these: {', '.join(SECTIONS)}",
+    )
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write all figures here")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    options = parse_arguments(argv)
+    settings = (
+        Settings(repeat=1, clicks=2, links=5, delay=0.3, qr_count=3)
+        if options.quick
+        else Settings()
+    )
+    for name in ("repeat", "clicks", "links", "delay"):
+        if getattr(options, name) is not None:
+            setattr(settings, name, getattr(options, name))
+    if options.only:
+        settings.sections = tuple(s for s in SECTIONS if s in options.only)
+    report = run(settings)
+
+    for key, value in report.machine.items():
+        print(f"{key + ':':12} {value}")
+    print()
+    print(format_table(report.rows, markdown=options.markdown))
+    for row in report.rows:
+        if row.note:
+            print(f"  {row.figure}: {row.note}")
+    for error in report.errors:
+        print(f"ERROR {error}", file=sys.stderr)
+    if options.json is not None:
+        data = asdict(report)
+        options.json.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    if report.errors:
+        return 2
+    if options.strict and any(row.passed is False for row in report.rows):
+        return 1
+    return 0

@@ -1,0 +1,201 @@
+"""Child process: in-process measurements of the real window, one scenario per run.
+
+    python -m benchmarks.scenarios click --count 20        # click-to-link vs a raw httpx POST
+    python -m benchmarks.scenarios heartbeat --delay 2     # UI heartbeat while a request waits
+    python -m benchmarks.scenarios qr --count 30           # QR view, PNG and SVG for a long link
+
+Each prints one JSON line of raw figures (seconds) for ``benchmarks.run`` to compare. Each runs
+in a fresh process so that, say, the QR figures do not profit from imports the click scenario
+already paid for, and "first click" really is the first.
+
+The window talks to a ``DemoKomboServer`` on 127.0.0.1 started here, reached through
+``--api-base`` and a throw-away ``KOMBO_API_KEY``: the same server then serves the raw httpx
+baseline, so both sides pay for exactly the same server work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+from benchmarks.qt_support import Heartbeat, LinkMaker, PaintWatch, idle
+from kombo_desktop.core.demo_server import DemoKomboServer
+
+QR_LINK_LENGTH = 300
+
+
+def shown_window(api_base: str) -> QMainWindow:
+    """The program's window against ``api_base``, shown and painted once."""
+    from kombo_desktop.app import build_main_window
+
+    os.environ["KOMBO_API_KEY"] = "bench_" + secrets.token_hex(16)
+    window = build_main_window(["--api-base", api_base])
+    watch = PaintWatch(window)
+    window.show()
+    watch.arm()
+    watch.wait()
+    watch.close()
+    return window
+
+
+def timed(action: Callable[[], object], count: int) -> list[float]:
+    times = []
+    for _ in range(count):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def click(count: int) -> dict[str, object]:
+    """Click Create ``count`` times (after one first, cold click), then POST with httpx alone."""
+    with DemoKomboServer() as server:
+        window = shown_window(server.base_url)
+        maker = LinkMaker(window, prefix="click")
+        first, _ = maker.make()
+        clicks = [maker.make()[0] for _ in range(count)]
+        maker.close()
+        window.close()
+
+        # Imported only now, so that the window's first click above paid for it as it would.
+        import httpx
+
+        url = server.base_url + "/connect/create-link"
+        headers = {"Authorization": f"Bearer {os.environ['KOMBO_API_KEY']}"}
+        numbers = iter(range(1_000_000))
+
+        def body() -> dict[str, str]:
+            number = next(numbers)
+            return {
+                "end_user_email": f"raw{number}@example.com",
+                "end_user_organization_name": f"Raw Customer {number}",
+            }
+
+        with httpx.Client(headers=headers) as client:
+            client.post(url, json=body()).raise_for_status()  # connect once, like a warm client
+            warm = timed(lambda: client.post(url, json=body()).raise_for_status(), count)
+        # A new client per POST, as a program that builds one per request would pay.
+        fresh = timed(
+            lambda: httpx.post(url, json=body(), headers=headers).raise_for_status(), count
+        )
+    return {
+        "first_click": first,
+        "click_median": statistics.median(clicks),
+        "clicks": clicks,
+        "httpx_warm_median": statistics.median(warm),
+        "httpx_fresh_median": statistics.median(fresh),
+    }
+
+
+def heartbeat(delay: float) -> dict[str, object]:
+    """Largest 10 ms heartbeat gap: a bare window idle; the window's first and a later request."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bare = QMainWindow()
+    watch = PaintWatch(bare)
+    bare.show()
+    watch.arm()
+    watch.wait()
+    watch.close()
+    beat = Heartbeat(10)
+    beat.start()
+    idle(delay)
+    idle_gap = beat.stop()
+    bare.close()
+
+    with DemoKomboServer() as server:
+        window = shown_window(server.base_url)
+        maker = LinkMaker(window, prefix="heartbeat")
+        server.delay_seconds = delay
+        gaps = []
+        for _ in range(2):  # the first request (lazy imports on the worker) and a later one
+            beat.start()
+            waited, _ = maker.make(timeout=delay + 30)
+            gaps.append(beat.stop())
+            if waited < delay:
+                raise RuntimeError(f"the link came after {waited:.2f} s, before the server delay")
+        maker.close()
+        window.close()
+    del app
+    return {"delay": delay, "idle_gap": idle_gap, "first_gap": gaps[0], "later_gap": gaps[1]}
+
+
+def qr(count: int) -> dict[str, object]:
+    """QR code for 300-character links: matrix alone (baseline), view pixmap, PNG, SVG.
+
+    Timed as a person meets them: every repetition shows a link never seen before in qrView,
+    then saves that same link as PNG and as SVG. The baseline encodes another fresh link.
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from kombo_desktop.ui import qr_image
+    from kombo_desktop.ui.result_panel import QR_VIEW_SIZE
+
+    prefix = "https://connect.kombo.dev/v1/connect?token="
+
+    def new_link() -> str:
+        link = prefix + secrets.token_urlsafe(QR_LINK_LENGTH)[: QR_LINK_LENGTH - len(prefix)]
+        assert len(link) == QR_LINK_LENGTH
+        return link
+
+    def view(link: str) -> object:
+        # What the result panel does for qrView, at the same size.
+        return qr_image.qr_pixmap(link, QR_VIEW_SIZE - 4, 1.0)
+
+    first = timed(lambda: view(new_link()), 1)[0]  # includes importing qrcode, like a first link
+    from kombo_desktop.core.qr import qr_matrix
+
+    times: dict[str, list[float]] = {"matrix": [], "view": [], "png": [], "svg": []}
+    with tempfile.TemporaryDirectory() as folder:
+        png, svg = Path(folder, "code.png"), Path(folder, "code.svg")
+        for _ in range(count):
+            baseline_link, link = new_link(), new_link()
+            steps = (
+                ("matrix", lambda: qr_matrix(baseline_link)),  # noqa: B023 (runs at once)
+                ("view", lambda: view(link)),  # noqa: B023
+                ("png", lambda: qr_image.save_qr(link, png)),  # noqa: B023
+                ("svg", lambda: qr_image.save_qr(link, svg)),  # noqa: B023
+            )
+            for name, action in steps:
+                times[name].extend(timed(action, 1))
+        sizes = {"png_bytes": png.stat().st_size, "svg_bytes": svg.stat().st_size}
+    del app
+    return {
+        "first_view": first,
+        **{f"{name}_median": statistics.median(values) for name, values in times.items()},
+        **sizes,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("scenario", choices=("click", "heartbeat", "qr"))
+    parser.add_argument("--count", type=int, default=20, help="repetitions to take the median of")
+    parser.add_argument("--delay", type=float, default=2.0, help="server delay in seconds")
+    options = parser.parse_args(argv)
+    if options.scenario == "heartbeat":
+        QApplication(sys.argv[:1])  # the bare baseline comes first, in this application
+        result = heartbeat(options.delay)
+    elif options.scenario == "click":
+        result = click(options.count)
+    else:
+        result = qr(options.count)
+    result["qt"] = qVersion()
+    result["pyside6"] = pyside_version
+    print(json.dumps(result), flush=True)
+    sys.stderr.flush()
+    os._exit(0)  # no window teardown to wait for; everything was closed above
+
+
+if __name__ == "__main__":
+    main()
