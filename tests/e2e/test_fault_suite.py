@@ -1,0 +1,458 @@
+"""The window under every network fault issue 6 lists, one test per case.
+
+Each test builds the real window with ``--api-base`` pointing at a misbehaving server on
+127.0.0.1 (``tests.support.fault_server``), fills every field of the form by object name,
+clicks ``createButton`` and checks what the person sees: a plain sentence in ``statusLabel``
+with a way forward, the form exactly as typed, and no link where none was made. Where the
+client's policy decides (retries, size caps, TLS), the server's own records prove it: how many
+requests arrived, how many bytes were sent before the client hung up, whether a handshake
+failed.
+
+Retry policy asserted here (``kombo_desktop.core.client``'s docstring): a ``POST`` is repeated
+only when it cannot have reached Kombo (connection failures before sending) or when the answer
+says it was not processed (429, 502, 503, 504), honouring ``Retry-After``, bounded by attempts
+and total time. A ``500`` is *not* repeated; neither is a request that was sent and then timed
+out or lost its connection.
+"""
+
+from __future__ import annotations
+
+import time
+import tracemalloc
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLineEdit, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui.main_window import MadeLink, MainWindow
+from tests.e2e.conftest import (
+    EXPECTED_FORM,
+    FAST_CLIENT,
+    PostScript,
+    WindowFactory,
+    assert_plain_failure,
+    fill_whole_form,
+    link_text,
+    named,
+    posts,
+    press_create,
+    read_form,
+    status_text,
+)
+from tests.support.fault_server import FaultServer, Reply, closed_port
+
+GOOD_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.fault-suite.signature"
+MAX_ATTEMPTS = int(FAST_CLIENT["max_attempts"])
+
+
+def assert_failed_cleanly(window: MainWindow) -> str:
+    """Plain words, the form as typed, no link and nothing to copy; returns the message."""
+    message = assert_plain_failure(window)
+    assert read_form(window) == EXPECTED_FORM, "the failure changed what was typed"
+    assert link_text(window) == ""
+    for name in ("copyButton", "openButton", "exportQrButton"):
+        assert not named(window, QPushButton, name).isEnabled(), f"{name} usable without a link"
+    assert named(window, QPushButton, "createButton").isEnabled(), "cannot try again"
+    return message
+
+
+def made_links(window: MainWindow) -> list[MadeLink]:
+    made: list[MadeLink] = []
+    window.link_made.connect(made.append)
+    return made
+
+
+def run_against(
+    qtbot: QtBot, kombo_window: WindowFactory, server: FaultServer, **client: object
+) -> tuple[MainWindow, str]:
+    window = kombo_window(server.base_url, **client)
+    fill_whole_form(window)
+    return window, press_create(qtbot, window)
+
+
+# --- reaching the server at all -----------------------------------------------------------------
+
+
+def test_connection_refused(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    window = kombo_window(f"http://127.0.0.1:{closed_port()}/v1")
+    fill_whole_form(window)
+    message = press_create(qtbot, window)
+    assert_failed_cleanly(window)
+    assert "Could not reach Kombo" in message
+    # Refused before anything was sent: retried, and the support text says how often.
+    assert f"Attempts: {MAX_ATTEMPTS}" in window.statusPanel.support_text
+
+
+def test_dns_failure(
+    qtbot: QtBot, kombo_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for variable in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)  # a proxy would do the lookup instead
+    window = kombo_window("https://nonexistent.invalid/v1")
+    fill_whole_form(window)
+    message = press_create(qtbot, window)
+    assert_failed_cleanly(window)
+    assert "Could not find Kombo's server" in message
+    assert "region or API address in Settings" in message
+
+
+def test_server_accepts_and_never_answers(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    with FaultServer(silent=True) as server:
+        window, message = run_against(qtbot, kombo_window, server, timeout=0.5)
+        assert_failed_cleanly(window)
+        assert "took too long" in message
+        # The request may have reached Kombo: it is never sent a second time. (The window's
+        # background tool-list refresh opens connections of its own; it gives up after one.)
+        assert "Attempts: 1" in window.statusPanel.support_text
+
+
+def test_answer_arrives_after_the_timeout(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    """A link that comes too late is never shown: the person was already told to try again."""
+    late = Reply.link(GOOD_LINK)
+    script = PostScript(Reply(late.status, late.headers, late.body, delay=1.2))
+    with FaultServer(fallback=script) as server:
+        window = kombo_window(server.base_url, timeout=0.4)
+        made = made_links(window)
+        fill_whole_form(window)
+        started = time.monotonic()
+        message = press_create(qtbot, window)
+        assert time.monotonic() - started < 1.1, "the window waited for the late answer"
+        assert_failed_cleanly(window)
+        assert "took too long" in message
+        qtbot.wait(1100)  # the late answer has come and gone by now
+        assert status_text(window) == message
+        assert link_text(window) == "" and made == []
+        assert len(posts(server.requests)) == 1
+
+
+def test_answer_body_drips_past_the_timeout(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    """Headers on time, then a byte now and then: each read is quick, the whole is too slow."""
+    link = Reply.link(GOOD_LINK)
+    dripping = Reply(link.status, link.headers, link.body, chunk_size=4, chunk_delay=0.05)
+    with FaultServer(fallback=PostScript(dripping)) as server:
+        window, message = run_against(qtbot, kombo_window, server, timeout=0.5)
+        assert_failed_cleanly(window)
+        assert "took too long" in message
+        assert len(posts(server.requests)) == 1
+
+
+def test_connection_dropped_mid_body(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    link = Reply.link(GOOD_LINK)
+    cut = Reply(link.status, link.headers, link.body, drop_after=25)
+    with FaultServer(fallback=PostScript(cut, Reply.link(GOOD_LINK))) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "connection to Kombo broke" in message
+        # Sent and half answered: Kombo may have made the link, so it is not asked again.
+        assert len(posts(server.requests)) == 1
+
+
+# --- rate limits and server errors ---------------------------------------------------------------
+
+
+def test_429_with_retry_after_waits_as_asked_then_shows_the_link(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    limited = Reply.kombo_error(
+        429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=[("Retry-After", "0.4")]
+    )
+    with FaultServer(fallback=PostScript(limited, Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert link_text(window) == GOOD_LINK and len(made) == 1
+        first, second = posts(server.requests)
+        assert second.received_at - first.received_at >= 0.4
+        assert window.statusPanel.kind == "success"
+
+
+def test_429_without_retry_after_backs_off_then_shows_the_link(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    limited = Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.")
+    with FaultServer(fallback=PostScript(limited, Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert link_text(window) == GOOD_LINK and len(made) == 1
+        first, second = posts(server.requests)
+        # Equal jitter: at least half the first backoff step.
+        assert second.received_at - first.received_at >= float(FAST_CLIENT["backoff_seconds"]) / 2
+
+
+def test_429_retry_after_beyond_the_budget_says_when_to_try(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    limited = Reply.kombo_error(
+        429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=[("Retry-After", "300")]
+    )
+    with FaultServer(fallback=PostScript(limited, Reply.link(GOOD_LINK))) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "too many requests" in message and "in about 5 minutes" in message
+        assert len(posts(server.requests)) == 1  # not kept busy for five minutes
+
+
+def test_429_without_retry_after_persistently(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    limited = Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.")
+    with FaultServer(fallback=PostScript(then=limited)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "too many requests" in message
+        assert len(posts(server.requests)) == MAX_ATTEMPTS
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_gateway_error_then_success_is_retried_and_shows_one_link(
+    qtbot: QtBot, kombo_window: WindowFactory, status: int
+) -> None:
+    failing = Reply.kombo_error(status, "PLATFORM.UNKNOWN_ERROR", "Try later.")
+    with FaultServer(fallback=PostScript(failing, Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        message = press_create(qtbot, window)
+        assert link_text(window) == GOOD_LINK
+        assert len(made) == 1 and made[0].url == GOOD_LINK
+        assert len(posts(server.requests)) == 2
+        assert window.statusPanel.kind == "success" and "ready" in message
+        assert read_form(window) == EXPECTED_FORM
+
+
+def test_500_is_not_retried_for_a_new_link(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    """Per the client's policy a 500 may mean Kombo half-made the link: say so, do not repeat."""
+    failing = Reply.kombo_error(
+        500, "PLATFORM.UNKNOWN_ERROR", "Internal failure.", log_url="https://app.kombo.dev/logs/1"
+    )
+    script = PostScript(failing, Reply.link(GOOD_LINK))
+    with FaultServer(fallback=script) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        message = press_create(qtbot, window)
+        assert_failed_cleanly(window)
+        assert "problem on its side" in message
+        assert len(posts(server.requests)) == 1 and script.pending == 1 and made == []
+        assert "https://app.kombo.dev/logs/1" in window.statusPanel.support_text
+
+
+def test_persistent_503_stops_after_the_allowed_attempts(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    failing = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR", "Down for maintenance.")
+    with FaultServer(fallback=PostScript(then=failing)) as server:
+        window = kombo_window(server.base_url)
+        fill_whole_form(window)
+        started = time.monotonic()
+        message = press_create(qtbot, window)
+        assert time.monotonic() - started < float(FAST_CLIENT["max_retry_seconds"]) + 1
+        assert_failed_cleanly(window)
+        assert "problem on its side" in message
+        assert len(posts(server.requests)) == MAX_ATTEMPTS
+        assert f"Attempts: {MAX_ATTEMPTS}" in window.statusPanel.support_text
+
+
+def test_persistent_failure_is_bounded_by_time_too(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    """Many attempts allowed, little time: the time budget ends it, not the count."""
+    failing = Reply.kombo_error(
+        503, "PLATFORM.UNKNOWN_ERROR", "Down.", headers=[("Retry-After", "0.3")]
+    )
+    with FaultServer(fallback=PostScript(then=failing)) as server:
+        window = kombo_window(server.base_url, max_attempts=50, max_retry_seconds=1.0)
+        fill_whole_form(window)
+        started = time.monotonic()
+        press_create(qtbot, window)
+        assert time.monotonic() - started < 2.0
+        assert_failed_cleanly(window)
+        assert 2 <= len(posts(server.requests)) <= 5
+
+
+# --- Kombo says no -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "words"),
+    [
+        (401, "PLATFORM.AUTHENTICATION_INVALID", "did not accept the API key"),
+        (403, "PLATFORM.AUTHENTICATION_INVALID", "did not accept the API key"),
+        (403, "PLATFORM.IP_NOT_WHITELISTED", "not on the account's allow list"),
+    ],
+)
+def test_key_refused(
+    qtbot: QtBot, kombo_window: WindowFactory, status: int, code: str, words: str
+) -> None:
+    refused = Reply.kombo_error(
+        status,
+        code,
+        "The API key is invalid.",
+        title="Unauthorized",
+        log_url="https://app.kombo.dev/logs/abc",
+    )
+    with FaultServer(fallback=PostScript(refused)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert words in message
+        assert "Settings" in message or "Ask" in message
+        support = window.statusPanel.support_text
+        assert code in support and "https://app.kombo.dev/logs/abc" in support
+        assert len(posts(server.requests)) == 1
+
+
+def test_input_rejected_quotes_kombo_plainly(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    rejected = Reply.kombo_error(
+        400,
+        "PLATFORM.INPUT_INVALID",
+        "The scope config does not exist.",
+        title="Invalid input",
+        log_url="https://app.kombo.dev/logs/400",
+    )
+    with FaultServer(fallback=PostScript(rejected)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "did not accept these details" in message
+        assert "The scope config does not exist." in message
+        assert "PLATFORM.INPUT_INVALID" in window.statusPanel.support_text
+        assert len(posts(server.requests)) == 1
+
+
+# --- answers that are not Kombo's ------------------------------------------------------------
+
+
+def test_html_page_with_status_200(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    with FaultServer(fallback=PostScript(Reply.html(200, "Hotel WiFi login"))) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "did not come from Kombo" in message
+        assert "Hotel WiFi login" in window.statusPanel.support_text
+
+
+def test_invalid_json(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    broken = Reply.text(200, '{"status": "success", "data": {"link": ', "application/json")
+    with FaultServer(fallback=PostScript(broken)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "did not come from Kombo in the expected form" in message
+
+
+def test_json_without_a_link(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    empty = Reply.json({"status": "success", "data": {"token": "abc"}})
+    with FaultServer(fallback=PostScript(empty)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "did not contain a link" in message
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "javascript:alert(document.cookie)",
+        "JavaScript://connect.kombo.dev/%0Aalert(1)",
+        "file:///etc/passwd",
+        "file://connect.kombo.dev/share/link",
+        "http://connect.kombo.dev/v1?token=abc",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_unsafe_link_is_refused_and_never_reaches_the_clipboard(
+    qtbot: QtBot, kombo_window: WindowFactory, hostile: str
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("what the person copied before")
+    with FaultServer(fallback=PostScript(Reply.link(hostile))) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        message = press_create(qtbot, window)
+        assert_failed_cleanly(window)
+        assert "not a secure web address" in message
+        named(window, QPushButton, "copyButton").click()  # disabled: nothing happens
+        assert clipboard.text() == "what the person copied before"
+        assert made == []
+        assert hostile not in window.statusPanel.support_text
+        assert hostile not in window.linkField.toolTip()
+
+
+def test_link_of_100_kb_is_refused(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    huge_link = "https://connect.kombo.dev/v1?token=" + "A" * 100_000
+    with FaultServer(fallback=PostScript(Reply.link(huge_link))) as server:
+        window = kombo_window(server.base_url)
+        made = made_links(window)
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert_failed_cleanly(window)
+        assert made == []
+        assert "characters long" in window.statusPanel.support_text
+        assert len(window.statusPanel.support_text) < 2000
+
+
+@pytest.mark.parametrize("framing", ["length", "chunked", "close"])
+def test_50_mb_body_is_read_only_up_to_the_cap(
+    qtbot: QtBot, kombo_window: WindowFactory, framing: str
+) -> None:
+    size = 50_000_000
+    cap = 1_000_000
+    huge = Reply.huge(size, framing=framing)  # type: ignore[arg-type]
+    with FaultServer(fallback=PostScript(huge)) as server:
+        window = kombo_window(server.base_url, max_body_bytes=cap, timeout=5.0)
+        fill_whole_form(window)
+        tracemalloc.start()
+        try:
+            message = press_create(qtbot, window, timeout_ms=15_000)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert_failed_cleanly(window)
+        assert "far larger than one from Kombo" in message
+        # The client hung up early: what the server managed to send is the cap plus what the
+        # sockets' buffers swallowed, nowhere near 50 MB; and the client never held it all.
+        assert server.bytes_sent < 16_000_000, f"{server.bytes_sent} bytes were sent"
+        assert peak < 4 * cap, f"{peak} bytes allocated while reading"
+        assert len(posts(server.requests)) == 1
+
+
+def test_self_signed_certificate_is_refused_never_bypassed(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    with FaultServer(tls=True, fallback=PostScript(Reply.link(GOOD_LINK))) as server:
+        assert server.base_url.startswith("https://127.0.0.1:")
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert "could not be verified as secure" in message
+        assert "nothing was sent" in message
+        assert server.tls_failures >= 1
+        assert posts(server.requests) == []  # not one byte of the request got through
+        assert "Attempts: 1" in window.statusPanel.support_text  # a bad certificate stays bad
+
+
+# --- a failure after an earlier success --------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: MainWindow._start_request/_show_error never clear the result panel, so "
+    "the previous link stays shown (and copyable) under the new error",
+)
+def test_a_failed_request_does_not_leave_the_previous_customers_link_on_show(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    """Staff make a link for one customer, then for the next; the second request fails. The
+    first customer's link must not stay in the result (with Copy enabled) under an error: it
+    would be copied and sent to the wrong customer."""
+    first_link = "https://connect.kombo.dev/v1?token=first-customer"
+    refused = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR", "Down.")
+    with FaultServer(fallback=PostScript(Reply.link(first_link), then=refused)) as server:
+        window = kombo_window(server.base_url)
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert link_text(window) == first_link
+        named(window, QLineEdit, "emailEdit").setText("bob@example.org")
+        named(window, QLineEdit, "organizationEdit").setText("Globex AG")
+        message = press_create(qtbot, window)
+        assert_plain_failure(window, message)
+        assert link_text(window) == "", "the previous customer's link is still shown"
+        assert not named(window, QPushButton, "copyButton").isEnabled()
