@@ -206,4 +206,22 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance().exec()  # type: ignore[union-attr]
+    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    _destroy_before_exit(window)
+    return code
+
+
+def _destroy_before_exit(window: QMainWindow) -> None:
+    """Delete the window while the QApplication still exists.
+
+    Signal connections to lambdas form reference cycles, so without this the window would be
+    freed by the garbage collector during interpreter shutdown, after Qt has torn the
+    application down, and crash there (seen with the X11 platform plugin).
+    """
+    import gc
+
+    import shiboken6
+
+    if shiboken6.isValid(window):
+        shiboken6.delete(window)
+    gc.collect()

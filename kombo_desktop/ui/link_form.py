@@ -192,7 +192,7 @@ class LinkForm(SubmitOnEnter):
                 lr.REMOTE_ENVIRONMENT,
                 "Tool en&vironment",
                 self.environmentEdit,
-                "Only if Kombo told you to use one, e.g. DEMO for HaileyHR.",
+                "Only when Kombo asked for one, e.g. DEMO.",
             ),
             (lr.LANGUAGE, "&Language", self.languageCombo, ""),
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),

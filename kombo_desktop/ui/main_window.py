@@ -22,6 +22,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
+    QScrollArea,
     QHBoxLayout,
     QMainWindow,
     QTabWidget,
@@ -140,7 +142,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         theme.apply_to_window(self)
-        self.resize(1180, 800)
+        self.resize(1180, 820)
+        self.setMinimumSize(900, 560)
 
         if setup.demo and not setup.policy.hide_demo:
             self.start_demo()
@@ -175,8 +178,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("modeTabs")
         self.tabs.setDocumentMode(False)
-        self.tabs.addTab(self.linkForm, "New link")
-        self.tabs.addTab(self.relinkForm, "Reconnect an integration")
+        # Scrolling pages: on a small laptop screen (or with the advanced options open) the
+        # form scrolls instead of squeezing its fields into each other.
+        self.tabs.addTab(scrolling(self.linkForm, "createPage"), "New link")
+        self.tabs.addTab(scrolling(self.relinkForm, "relinkPage"), "Reconnect an integration")
         self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
 
         # Banners such as the duplicate warning go here, between the header and the forms.
@@ -186,7 +191,7 @@ class MainWindow(QMainWindow):
         body = QHBoxLayout()
         body.setSpacing(theme.SECTION_SPACING)
         body.addWidget(self.tabs, 11)
-        body.addWidget(self.resultPanel, 10)
+        body.addWidget(scrolling(self.resultPanel, "resultPage"), 10)
 
         central = QWidget()
         central.setObjectName("centralWidget")
@@ -584,3 +589,14 @@ class MainWindow(QMainWindow):
         if self.connection is not None:
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
+
+
+def scrolling(page: QWidget, name: str) -> QScrollArea:
+    """``page`` in a frameless scroll area that only scrolls when the window is too small."""
+    area = QScrollArea()
+    area.setObjectName(name)
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area

@@ -102,7 +102,7 @@ class ResultPanel(QFrame):
 
         self.expiryLabel = QLabel()
         self.expiryLabel.setObjectName("expiryLabel")
-        self.demoNote = QLabel("Demo link: it connects nothing and is no use to a customer.")
+        self.demoNote = QLabel("Demo link: it connects nothing.")
         self.demoNote.setObjectName("demoLinkNote")
         self.demoNote.setWordWrap(True)
         self.demoNote.hide()

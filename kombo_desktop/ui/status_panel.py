@@ -59,7 +59,7 @@ class StatusPanel(QFrame):
         self.statusDetails.setAccessibleName("Details for support")
         self.statusDetails.setReadOnly(True)
         self.statusDetails.setFont(theme.link_font())
-        self.statusDetails.setMaximumHeight(150)
+        self.statusDetails.setMaximumHeight(120)
         self.statusDetails.hide()
 
         top = QHBoxLayout()

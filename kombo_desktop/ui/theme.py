@@ -31,7 +31,10 @@ DEMO_TEXT = "#1d1400"
 
 _STYLE = f"""
 * {{ font-size: {BASE_POINT_SIZE}pt; }}
-QMainWindow, QWidget#centralWidget {{ background: white; }}
+QMainWindow, QWidget#centralWidget, QScrollArea, QScrollArea > QWidget > QWidget {{
+    background: white;
+}}
+QScrollArea#resultPage, QScrollArea#resultPage > QWidget > QWidget {{ background: transparent; }}
 QLabel#headerTitle {{ font-size: {HEADING_POINT_SIZE}pt; font-weight: 600; color: {TEXT}; }}
 QLabel#profileLabel {{ color: {MUTED}; }}
 QFrame#demoBanner {{ background: {DEMO_BACKGROUND}; border-radius: 6px; }}
@@ -78,6 +81,10 @@ QTabBar::tab {{
     margin-right: 4px; color: {MUTED};
 }}
 QTabBar::tab:selected {{ background: white; color: {TEXT}; font-weight: 600; }}
+QScrollBar:vertical {{ width: 10px; background: transparent; margin: 2px; }}
+QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 3px; min-height: 32px; }}
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QToolButton#advancedToggle {{ border: none; color: {ACCENT}; font-weight: 600; }}
 QToolButton#detailsToggle {{ border: none; color: {ACCENT}; }}
 """

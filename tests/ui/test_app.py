@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,7 @@ SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore")
 
 def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    environment.pop("KOMBO_API_KEY", None)
     environment["PYTHONPATH"] = str(REPO)
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -171,3 +174,55 @@ def test_build_main_window_reuses_the_running_application(qtbot: QtBot) -> None:
     assert window.objectName() == "mainWindow"
     assert window.windowTitle() == "Kombo Desktop — DEMO"
     window.close()
+
+
+@pytest.fixture
+def x_display() -> Iterator[str]:
+    """A private Xvfb display, so the real X11 platform plugin runs (skipped without Xvfb)."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed")
+    read_end, write_end = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end) as pipe:
+            number = pipe.readline().strip()
+        assert number, "Xvfb did not report a display"
+        yield f":{number}"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("argv", [[], ["--demo"]])
+def test_the_program_quits_cleanly_on_a_real_display(
+    x_display: str, isolated_home: Path, argv: list[str]
+) -> None:
+    """Closing the window ends the process with 0; Qt teardown order once crashed it here."""
+    code = (
+        "import kombo_desktop.app as app\n"
+        "real = app.build_main_window\n"
+        "def build(argv=None):\n"
+        "    from PySide6.QtCore import QTimer\n"
+        "    window = real(argv)\n"
+        "    QTimer.singleShot(600, window.close)\n"
+        "    return window\n"
+        "app.build_main_window = build\n"
+        f"raise SystemExit(app.main({argv!r}))\n"
+    )
+    result = run_python(
+        code,
+        env={
+            "DISPLAY": x_display,
+            "QT_QPA_PLATFORM": "xcb",
+            "KOMBO_DESKTOP_HOME": str(isolated_home),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]

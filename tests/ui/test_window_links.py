@@ -195,7 +195,7 @@ def test_a_qr_file_that_cannot_be_written_is_explained(
 
 
 def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWindow) -> None:
-    demo_window.tabs.setCurrentWidget(demo_window.relinkForm)
+    demo_window.show_relink_mode()
     assert demo_window.demoBanner.isVisible()
     demo_window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
     combo = demo_window.relinkLanguageCombo
@@ -219,7 +219,7 @@ def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWi
 def test_an_invalid_integration_id_is_explained_and_not_sent(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
-    demo_window.tabs.setCurrentWidget(demo_window.relinkForm)
+    demo_window.show_relink_mode()
     demo_window.relinkIntegrationEdit.setText("https://app.kombo.dev/integrations/x")
     demo_window.relinkButton.click()
     errors = demo_window.relinkForm.field_errors()
