@@ -810,10 +810,13 @@ class KomboClient:
             )
             return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
         if isinstance(error, httpx.ProxyError):
-            return self._failure(ConnectionFailedError, _PROXY_MESSAGE, call, None, technical)
+            # httpcore reports the proxy's refusal of a tunnel as "<status> <reason>".
+            login = str(error).startswith("407")
+            proxy_message = _PROXY_LOGIN_MESSAGE if login else _PROXY_MESSAGE
+            return self._failure(ConnectionFailedError, proxy_message, call, None, technical)
         if isinstance(error, httpx.ConnectError):
-            if tls.is_certificate_error(error):
-                return self._failure(TlsError, None, call, None, technical)
+            # An untrusted certificate or any other failed handshake: never repeated, since it
+            # would fail the same way, and never bypassed.
             if tls.is_tls_error(error):
                 return self._failure(TlsError, None, call, None, technical)
             if tls.find_cause(error, socket.gaierror) is not None:

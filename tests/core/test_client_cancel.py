@@ -1,0 +1,134 @@
+"""Cancelling stops a call promptly, wherever it is waiting.
+
+The window's Cancel button and closing the window both rely on this: a call stuck on a server
+that never answers must give its worker thread back within about a second.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from kombo_desktop.core.client import CancelToken, KomboClient
+from kombo_desktop.core.errors import KomboError, RequestCancelled
+from kombo_desktop.core.link_request import LinkRequest
+from tests.support.fault_server import FaultServer, Reply
+
+KEY = "sk_test_cancel_8899aabbccddeeff"
+REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
+PROMPT = 1.0  # seconds from cancel() to the call returning
+
+
+def cancel_later(action: Callable[[], None], after: float) -> threading.Timer:
+    timer = threading.Timer(after, action)
+    timer.start()
+    return timer
+
+
+def time_to_return(
+    client: KomboClient, token: CancelToken, after: float
+) -> tuple[float, KomboError]:
+    """Run create_link, cancel ``after`` seconds in, and return (seconds after cancel, error)."""
+    timer = cancel_later(token.cancel, after)
+    started = time.monotonic()
+    try:
+        with pytest.raises(KomboError) as caught:
+            client.create_link(REQUEST, token)
+    finally:
+        timer.join()
+    return time.monotonic() - started - after, caught.value
+
+
+def test_cancel_interrupts_a_server_that_never_answers() -> None:
+    token = CancelToken()
+    with FaultServer(Reply.never_answer()) as server, KomboClient(server.base_url, KEY) as client:
+        waited, error = time_to_return(client, token, after=0.3)
+        assert server.wait_for_requests(1)
+    assert type(error) is RequestCancelled
+    assert waited < PROMPT
+    assert error.detail.attempts == 1
+    assert "may have acted" in (error.detail.message or "")
+
+
+def test_cancel_interrupts_a_silent_server_before_any_http() -> None:
+    """Accepted, then nothing: not even the first byte of a TLS handshake."""
+    token = CancelToken()
+    with FaultServer(silent=True) as server:
+        https_base = f"https://127.0.0.1:{server.port}/v1"
+        with KomboClient(https_base, KEY) as client:
+            waited, error = time_to_return(client, token, after=0.3)
+    assert type(error) is RequestCancelled
+    assert waited < PROMPT
+
+
+def test_cancel_interrupts_a_body_that_drips_in() -> None:
+    token = CancelToken()
+    drip = Reply(
+        200, (("Content-Type", "application/json"),), b" " * 200, chunk_size=1, chunk_delay=0.05
+    )
+    with FaultServer(drip) as server, KomboClient(server.base_url, KEY) as client:
+        waited, error = time_to_return(client, token, after=0.3)
+    assert type(error) is RequestCancelled
+    assert waited < PROMPT
+
+
+def test_cancel_interrupts_a_backoff_wait() -> None:
+    token = CancelToken()
+    busy = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR").with_headers(("Retry-After", "20"))
+    with (
+        FaultServer(busy, Reply.link("https://connect.kombo.dev/x")) as server,
+        KomboClient(server.base_url, KEY) as client,
+    ):
+        waited, error = time_to_return(client, token, after=0.3)
+    assert type(error) is RequestCancelled
+    assert waited < PROMPT
+    assert len(server.requests) == 1
+
+
+def test_a_call_cancelled_before_it_starts_sends_nothing() -> None:
+    token = CancelToken()
+    token.cancel()
+    with (
+        FaultServer(Reply.link("https://connect.kombo.dev/x")) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(RequestCancelled) as caught,
+    ):
+        client.create_link(REQUEST, token)
+    assert server.connections == 0
+    assert caught.value.user_message == RequestCancelled.default_message
+
+
+def test_closing_the_client_from_another_thread_cancels_its_calls() -> None:
+    with FaultServer(Reply.never_answer(), Reply.never_answer()) as server:
+        client = KomboClient(server.base_url, KEY)
+        errors: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                client.check_api_key()
+            except BaseException as error:  # collected for the assertion below
+                errors.append(error)
+
+        workers = [threading.Thread(target=call) for _ in range(2)]
+        for worker in workers:
+            worker.start()
+        assert server.wait_for_requests(2)
+        started = time.monotonic()
+        client.close()
+        for worker in workers:
+            worker.join(5)
+        assert time.monotonic() - started < PROMPT
+    assert [type(error) for error in errors] == [RequestCancelled, RequestCancelled]
+
+
+def test_a_cancel_token_can_be_reused_by_a_later_call_only_if_not_cancelled() -> None:
+    """A fresh token per call is the rule; the client never cancels the caller's token itself."""
+    token = CancelToken()
+    link = Reply.link("https://connect.kombo.dev/x")
+    with FaultServer(link, link) as server, KomboClient(server.base_url, KEY) as client:
+        client.create_link(REQUEST, token)
+        client.create_link(REQUEST, token)
+    assert not token.cancelled

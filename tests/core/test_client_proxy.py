@@ -1,0 +1,63 @@
+"""Proxy settings come from the environment, as on a company network; the demo never uses them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kombo_desktop.core.client import KomboClient
+from kombo_desktop.core.errors import ConnectionFailedError
+from kombo_desktop.core.link_request import LinkRequest
+from tests.support.fault_server import FaultServer, Reply, closed_port
+
+KEY = "sk_test_proxy_5566778899aabbcc"
+REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
+KOMBO = "https://api.kombo.dev/v1"
+
+
+def _clear_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [(407, "asks for a login"), (403, "did not let the connection to Kombo through")],
+)
+def test_https_goes_through_the_proxy_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, status: int, words: str
+) -> None:
+    _clear_proxies(monkeypatch)
+    with FaultServer(Reply.text(status, "no")) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.origin)
+        with KomboClient(KOMBO, KEY) as client, pytest.raises(ConnectionFailedError) as caught:
+            client.create_link(REQUEST)
+    (tunnel,) = proxy.requests
+    assert tunnel.method == "CONNECT"
+    assert tunnel.path == "api.kombo.dev:443"
+    # The key travels inside the tunnel's TLS, never in the clear to the proxy.
+    assert tunnel.header("Authorization") is None
+    assert KEY.encode() not in tunnel.body
+    assert words in caught.value.user_message
+    assert caught.value.detail.attempts == 1
+
+
+def test_the_local_demo_service_bypasses_any_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clear_proxies(monkeypatch)
+    dead_proxy = f"http://127.0.0.1:{closed_port()}"
+    monkeypatch.setenv("HTTP_PROXY", dead_proxy)
+    monkeypatch.setenv("ALL_PROXY", dead_proxy)
+    with (
+        FaultServer(Reply.environment("demo-environment")) as server,
+        KomboClient(server.base_url, None) as client,
+    ):
+        assert client.check_api_key() == "demo-environment"
+
+
+def test_unusable_proxy_settings_are_reported_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clear_proxies(monkeypatch)
+    monkeypatch.setenv("HTTPS_PROXY", "gopher://proxy.example:70")
+    with KomboClient(KOMBO, KEY) as client, pytest.raises(ConnectionFailedError) as caught:
+        client.check_api_key()
+    assert "proxy settings could not be used" in caught.value.user_message
+    assert (caught.value.detail.message or "").startswith("proxy settings:")

@@ -1,0 +1,262 @@
+"""Which failures are repeated, how long the client waits, and where it stops.
+
+Budgets are small (fractions of a second) so the suite stays fast; the rules are the same as with
+the defaults. See the module docstring of ``kombo_desktop.core.client`` for why only these cases
+are retried.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from itertools import pairwise
+
+import pytest
+
+from kombo_desktop.core.client import KomboClient
+from kombo_desktop.core.errors import (
+    ConnectionFailedError,
+    RateLimitedError,
+    RequestTimeoutError,
+    ServerError,
+)
+from kombo_desktop.core.link_request import LinkRequest
+from tests.support.fault_server import FaultServer, Reply, closed_port
+
+KEY = "sk_test_retries_0011223344556677"
+LINK = "https://connect.kombo.dev/v1?token=retried"
+REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
+
+
+def busy(status: int = 503, retry_after: str | None = None) -> Reply:
+    code = "PLATFORM.RATE_LIMIT_EXCEEDED" if status == 429 else "PLATFORM.UNKNOWN_ERROR"
+    reply = Reply.kombo_error(status, code, "Try later.")
+    return reply.with_headers(("Retry-After", retry_after)) if retry_after is not None else reply
+
+
+def gaps(server: FaultServer) -> list[float]:
+    times = [request.received_at for request in server.requests]
+    return [later - earlier for earlier, later in pairwise(times)]
+
+
+@pytest.mark.parametrize("status", [429, 502, 503, 504])
+def test_a_turned_away_request_is_repeated_and_one_link_comes_back(status: int) -> None:
+    with (
+        FaultServer(busy(status), busy(status), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+    ):
+        assert client.create_link(REQUEST).url == LINK
+    requests = server.requests
+    assert len(requests) == 3
+    assert all(r.body == requests[0].body for r in requests)
+
+
+def test_a_500_is_not_repeated() -> None:
+    with (
+        FaultServer(busy(500), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+        pytest.raises(ServerError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 1
+    assert caught.value.detail.attempts == 1
+
+
+def test_persistent_failure_stops_after_max_attempts() -> None:
+    with (
+        FaultServer(fallback=busy(503)) as server,
+        KomboClient(server.base_url, KEY, max_attempts=3, backoff_seconds=0.02) as client,
+        pytest.raises(ServerError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 3
+    assert caught.value.detail.attempts == 3
+    assert caught.value.detail.http_status == 503
+
+
+def test_retries_stop_when_the_time_budget_is_spent() -> None:
+    started = time.monotonic()
+    with (
+        FaultServer(fallback=busy(503, retry_after="0.3")) as server,
+        KomboClient(server.base_url, KEY, max_attempts=50, max_retry_seconds=1.0) as client,
+        pytest.raises(ServerError) as caught,
+    ):
+        client.create_link(REQUEST)
+    elapsed = time.monotonic() - started
+    # Attempts at about 0, 0.3, 0.6 and 0.9 s; the next would start after the 1 s budget.
+    assert len(server.requests) == 4
+    assert caught.value.detail.attempts == 4
+    assert 0.9 <= elapsed < 1.5
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    with (
+        FaultServer(fallback=busy(502)) as server,
+        KomboClient(server.base_url, KEY, max_attempts=4, backoff_seconds=0.1) as client,
+        pytest.raises(ServerError),
+    ):
+        client.create_link(REQUEST)
+    first, second, third = gaps(server)
+    # Waits are drawn from [b/2, b] for b = 0.1, 0.2, 0.4 s.
+    slack = 0.15  # scheduling on a busy machine
+    assert 0.05 <= first < 0.1 + slack
+    assert 0.1 <= second < 0.2 + slack
+    assert 0.2 <= third < 0.4 + slack
+
+
+def test_retry_after_in_seconds_is_honoured() -> None:
+    with (
+        FaultServer(busy(429, retry_after="0.5"), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+    ):
+        assert client.create_link(REQUEST).url == LINK
+    (gap,) = gaps(server)
+    assert 0.5 <= gap < 1.0
+
+
+def test_retry_after_as_a_date_is_honoured() -> None:
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    with (
+        FaultServer(busy(503, retry_after=when), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+    ):
+        assert client.create_link(REQUEST).url == LINK
+    (gap,) = gaps(server)
+    assert 0.9 <= gap < 2.5  # HTTP dates have whole seconds
+
+
+def test_a_wait_beyond_the_budget_fails_at_once_with_the_wait() -> None:
+    started = time.monotonic()
+    with (
+        FaultServer(busy(429, retry_after="120"), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, max_retry_seconds=30) as client,
+        pytest.raises(RateLimitedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert time.monotonic() - started < 1.0
+    assert len(server.requests) == 1
+    error = caught.value
+    assert error.retry_after == 120.0
+    assert "in about 2 minutes" in error.user_message
+
+
+def test_rate_limit_without_retry_after_backs_off_then_succeeds() -> None:
+    with (
+        FaultServer(busy(429), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.05) as client,
+    ):
+        assert client.create_link(REQUEST).url == LINK
+    assert len(server.requests) == 2
+
+
+def test_rate_limit_to_the_last_attempt_carries_the_last_wait() -> None:
+    with (
+        FaultServer(fallback=busy(429, retry_after="0.05")) as server,
+        KomboClient(server.base_url, KEY, max_attempts=2) as client,
+        pytest.raises(RateLimitedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 2
+    assert caught.value.retry_after == 0.05
+    assert caught.value.detail.attempts == 2
+
+
+# --- never repeat a POST that may have been acted on -------------------------------------------
+
+
+def test_a_post_that_timed_out_waiting_for_the_answer_is_not_repeated() -> None:
+    """Kombo may have made the link; a second POST would make another (see client.py)."""
+    with (
+        FaultServer(Reply.never_answer(), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, timeout=0.3, backoff_seconds=0.01) as client,
+        pytest.raises(RequestTimeoutError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 1
+    assert server.pending_replies == 1
+    assert caught.value.detail.attempts == 1
+
+
+def test_a_post_whose_connection_closed_after_sending_is_not_repeated() -> None:
+    with (
+        FaultServer(Reply(disconnect=True), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 1
+    assert "broke before its answer arrived" in caught.value.user_message
+
+
+def test_a_post_cut_off_mid_answer_is_not_repeated() -> None:
+    cut = Reply(200, (("Content-Type", "application/json"),), b'{"status": "succ', drop_after=8)
+    with (
+        FaultServer(cut, Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+        pytest.raises(ConnectionFailedError),
+    ):
+        client.create_link(REQUEST)
+    assert len(server.requests) == 1
+
+
+def test_a_get_whose_connection_broke_is_repeated() -> None:
+    """Reading changes nothing on Kombo's side, so a broken read is simply tried again."""
+    with (
+        FaultServer(Reply(disconnect=True), Reply.environment("env-42")) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+    ):
+        assert client.check_api_key() == "env-42"
+    assert len(server.requests) == 2
+
+
+def test_a_get_that_timed_out_is_not_repeated() -> None:
+    with (
+        FaultServer(Reply.never_answer(), Reply.environment("env-42")) as server,
+        KomboClient(server.base_url, KEY, timeout=0.3, backoff_seconds=0.01) as client,
+        pytest.raises(RequestTimeoutError),
+    ):
+        client.check_api_key()
+    assert len(server.requests) == 1
+
+
+# --- connection failures before sending are safe to repeat --------------------------------------
+
+
+def test_a_refused_connection_is_repeated_up_to_max_attempts() -> None:
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    with (
+        KomboClient(url, KEY, max_attempts=3, backoff_seconds=0.02) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert caught.value.detail.attempts == 3
+
+
+def test_a_post_is_repeated_when_the_first_connection_was_refused() -> None:
+    """Nothing reached the server the first time, so repeating cannot make a second link."""
+    port = closed_port()
+    server = FaultServer(Reply.link(LINK), port=port)
+    starter = threading.Timer(0.15, server.start)
+    starter.start()
+    try:
+        with KomboClient(
+            f"http://127.0.0.1:{port}/v1", KEY, max_attempts=2, backoff_seconds=1.0
+        ) as client:
+            assert client.create_link(REQUEST).url == LINK
+    finally:
+        starter.join()
+        server.stop()
+    assert len(server.requests) == 1
+
+
+def test_a_failed_name_lookup_is_repeated_within_the_budget() -> None:
+    with (
+        KomboClient(
+            "https://api.kombo.invalid/v1", KEY, max_attempts=3, backoff_seconds=0.02
+        ) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.check_api_key()
+    assert caught.value.detail.attempts == 3

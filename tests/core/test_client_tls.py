@@ -1,0 +1,115 @@
+"""Certificates are always checked: an untrusted server is refused plainly, never bypassed."""
+
+from __future__ import annotations
+
+import shutil
+import ssl
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kombo_desktop.core import tls
+from kombo_desktop.core.client import KomboClient
+from kombo_desktop.core.errors import TlsError
+from kombo_desktop.core.link_request import LinkRequest
+from tests.support.fault_server import FaultServer, Reply, self_signed_certificate
+
+KEY = "sk_test_tls_fedcba9876543210"
+REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
+LINK = "https://connect.kombo.dev/v1?token=tls"
+
+
+def test_a_self_signed_server_is_refused_and_hears_nothing() -> None:
+    with (
+        FaultServer(Reply.link(LINK), tls=True) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+        pytest.raises(TlsError) as caught,
+    ):
+        client.create_link(REQUEST)
+    error = caught.value
+    assert error.user_message == TlsError.default_message
+    assert "certificate verify failed" in (error.detail.message or "")
+    assert error.detail.attempts == 1  # never repeated: it would fail the same way
+    assert server.requests == []  # the key and the body were never sent
+    assert server.tls_failures == 1
+
+
+def test_the_same_server_works_for_a_client_that_trusts_its_certificate() -> None:
+    """Control: the refusal above is about trust, not a broken test server."""
+    with FaultServer(Reply.link(LINK), tls=True) as server:
+        assert server.certificate is not None
+        context = ssl.create_default_context(cafile=str(server.certificate))
+        with httpx.Client(verify=context) as control:
+            answer = control.post(server.base_url + "/connect/create-link", json={})
+    assert answer.status_code == 200
+    assert answer.json()["data"]["link"] == LINK
+
+
+def test_a_server_speaking_plain_http_on_an_https_address_is_a_tls_error() -> None:
+    with FaultServer(Reply.link(LINK)) as server:
+        https_base = f"https://127.0.0.1:{server.port}/v1"
+        with KomboClient(https_base, KEY) as client, pytest.raises(TlsError) as caught:
+            client.check_api_key()
+    assert caught.value.detail.attempts == 1
+
+
+def test_the_system_trust_store_is_used_with_verification_on() -> None:
+    setup = tls.trust_setup()
+    assert setup.store == tls.TRUST_STORE_SYSTEM
+    assert type(setup.context).__module__.startswith("truststore")
+    assert setup.context.verify_mode == ssl.CERT_REQUIRED
+    assert setup.context.check_hostname is True
+    assert setup.context.minimum_version >= ssl.TLSVersion.TLSv1_2
+    assert tls.ssl_context() is setup.context  # built once, shared
+
+
+def test_without_truststore_certifi_takes_over_and_still_verifies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "truststore", None)  # makes "import truststore" fail
+    fallback = tls._build()
+    assert fallback.store == tls.TRUST_STORE_CERTIFI
+    assert fallback.context.verify_mode == ssl.CERT_REQUIRED
+    assert fallback.context.check_hostname is True
+    monkeypatch.setattr(tls, "_cached", fallback)
+    with (
+        FaultServer(Reply.link(LINK), tls=True) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(TlsError),
+    ):
+        client.create_link(REQUEST)
+    assert server.requests == []
+
+
+def test_tls_error_detection_follows_the_cause_chain() -> None:
+    try:
+        try:
+            raise ssl.SSLCertVerificationError(1, "certificate verify failed")
+        except ssl.SSLError as inner:
+            raise httpx.ConnectError("wrapped") from inner
+    except httpx.ConnectError as outer:
+        assert tls.is_certificate_error(outer)
+        assert tls.is_tls_error(outer)
+    assert not tls.is_certificate_error(httpx.ConnectError("refused"))
+
+
+@pytest.mark.parametrize("method", ["cryptography", "openssl"])
+def test_the_test_certificate_can_be_made_either_way(tmp_path: Path, method: str) -> None:
+    if method == "openssl" and shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    if method == "cryptography":
+        pytest.importorskip("cryptography")
+    cert, key = self_signed_certificate(tmp_path, method=method)  # type: ignore[arg-type]
+    server_side = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_side.load_cert_chain(cert, key)
+    client_side = ssl.create_default_context(cafile=str(cert))
+    assert any("127.0.0.1" in str(alt) for alt in _subject_alt_names(client_side))
+
+
+def _subject_alt_names(context: ssl.SSLContext) -> list[object]:
+    names: list[object] = []
+    for certificate in context.get_ca_certs():
+        names.extend(certificate.get("subjectAltName", ()))
+    return names
