@@ -56,11 +56,13 @@ EXCLUDED_QT_MODULES = [
 # make_image(), which this program never calls (QR codes are painted with Qt).
 # httpx's command-line client (httpx._main, with click, rich, pygments and markdown_it) is
 # imported by httpx only if those happen to be installed; the program uses httpx's synchronous
-# client, so httpcore's optional async backends (anyio, trio) stay out too. multiprocessing
-# comes in only through concurrent.futures' process pool, which nothing here uses.
+# client, so httpcore's optional async backends (anyio, trio) and asyncio stay out too.
+# multiprocessing and concurrent come in only through asyncio and concurrent.futures' process
+# pool, smtplib and ftplib only through logging.handlers and urllib.request: none of which the
+# program uses (the window's background work runs on Qt's thread pool).
 EXCLUDED_PACKAGES = [
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
-    "unittest", "doctest", "pdb", "multiprocessing",
+    "unittest", "doctest", "pdb", "multiprocessing", "concurrent", "asyncio", "smtplib", "ftplib",
     "httpx._main", "click", "rich", "pygments", "markdown_it", "mdurl", "attr", "attrs",
     "anyio", "sniffio", "trio",
     "PIL", "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
@@ -98,6 +100,47 @@ HIDDEN_IMPORTS = {
 }
 # keyring discovers its backends through entry points: its package metadata must be bundled.
 COPY_METADATA = ["keyring"]
+
+# ...but only with the entry points of backends that can work on the system the build is for.
+# keyring imports every listed backend at the first credential lookup; on Linux the macOS one
+# alone costs about 30 ms (ctypes.util.find_library runs ldconfig), and the KWallet and libsecret
+# ones need dbus-python and PyGObject, which are not bundled. The other systems' backend modules
+# are excluded from the bundle below for the same reason.
+KEYRING_BACKENDS = {
+    "linux": {"SecretService", "chainer"},
+    "win32": {"Windows", "chainer"},
+    "darwin": {"macOS", "chainer"},
+}
+EXCLUDES_BY_PLATFORM = {
+    "linux": ["keyring.backends.macOS", "keyring.backends.Windows", "keyring.backends.kwallet",
+              "keyring.backends.libsecret", "win32ctypes"],
+    "win32": ["keyring.backends.macOS", "keyring.backends.SecretService",
+              "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage", "jeepney"],
+    "darwin": ["keyring.backends.Windows", "keyring.backends.SecretService",
+               "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage",
+               "jeepney", "win32ctypes"],
+}  # fmt: skip
+
+
+def keyring_entry_points(text: str, platform: str) -> str:
+    """keyring's ``entry_points.txt`` with only this system's ``keyring.backends`` entries.
+
+    Other sections (keyring's own command line, devpi) are dropped: nothing in the program
+    reads them.
+    """
+    kept: list[str] = ["[keyring.backends]"]
+    section = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            section = stripped[1:-1].strip()
+            continue
+        if section != "keyring.backends" or "=" not in stripped:
+            continue
+        name = stripped.split("=", 1)[0].strip()
+        if name in KEYRING_BACKENDS[platform]:
+            kept.append(stripped)
+    return "\n".join(kept) + "\n"
 
 
 # --- Qt plugins and translations ---------------------------------------------------------------

@@ -73,8 +73,12 @@ RUNTIME_SCRIPT = textwrap.dedent(
 )
 
 
+PLATFORM = "linux" if sys.platform.startswith("linux") else sys.platform
+EXCLUDES = rules.EXCLUDES + rules.EXCLUDES_BY_PLATFORM[PLATFORM]
+
+
 def _excluded(module: str) -> str | None:
-    for excluded in rules.EXCLUDES:
+    for excluded in EXCLUDES:
         if module == excluded or module.startswith(excluded + "."):
             return excluded
     return None
@@ -90,7 +94,7 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     result = subprocess.run(
-        [sys.executable, "-c", RUNTIME_SCRIPT, str(out), json.dumps(rules.EXCLUDES)],
+        [sys.executable, "-c", RUNTIME_SCRIPT, str(out), json.dumps(EXCLUDES)],
         capture_output=True,
         text=True,
         env=env,
@@ -260,3 +264,22 @@ def test_dangling_symlinks_are_dropped() -> None:
     kept_binaries = [("PySide6/Qt/lib/libQt6Core.so.6", "/src/x", "BINARY")]
     kept = binaries.drop_dangling_symlinks(datas, kept_binaries)
     assert [e[0] for e in kept] == ["libQt6Core.so.6", "kombo_desktop/resources/tools.tsv"]
+
+
+def test_keyring_entry_points_keep_only_this_systems_backends() -> None:
+    from importlib import metadata
+
+    text = metadata.distribution("keyring").read_text("entry_points.txt") or ""
+    assert "macOS" in text and "SecretService" in text
+    linux = rules.keyring_entry_points(text, "linux")
+    assert linux.splitlines() == [
+        "[keyring.backends]",
+        "SecretService = keyring.backends.SecretService",
+        "chainer = keyring.backends.chainer",
+    ]
+    assert "Windows = keyring.backends.Windows" in rules.keyring_entry_points(text, "win32")
+    assert "macOS = keyring.backends.macOS" in rules.keyring_entry_points(text, "darwin")
+    for platform in ("linux", "win32", "darwin"):
+        kept_backends = rules.keyring_entry_points(text, platform)
+        for module in rules.EXCLUDES_BY_PLATFORM[platform]:
+            assert f"= {module}\n" not in kept_backends, (platform, module)
