@@ -203,10 +203,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_self_test(arguments)
     window = build_main_window(arguments)
-    window.show()
     from PySide6.QtWidgets import QApplication
 
-    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    from kombo_desktop.ui.crash_handler import install_crash_handler
+
+    app = QApplication.instance()
+    assert app is not None
+    # An error that escapes anywhere is logged and explained calmly; the program carries on.
+    crash_handler = install_crash_handler(app, lambda: window)
+    window.show()
+    code = app.exec()
+    crash_handler.uninstall()
     _destroy_before_exit(window)
     return code
 
