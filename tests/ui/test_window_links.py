@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit
+from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
@@ -52,9 +52,16 @@ def test_a_filled_form_makes_a_demo_link(qtbot: QtBot, demo_window: MainWindow) 
     assert demo_window.emailEdit.text() == "anna@example.com"
 
 
-def test_enter_in_a_field_submits(qtbot: QtBot, demo_window: MainWindow) -> None:
-    fill_form(demo_window, tool=None)
-    qtbot.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
+@pytest.mark.parametrize(
+    "field", ["organizationEdit", "toolCombo", "languageCombo", "filteringCheck"]
+)
+def test_enter_in_a_field_submits(qtbot: QtBot, demo_window: MainWindow, field: str) -> None:
+    fill_form(demo_window)
+    widget = demo_window.findChild(QWidget, field)
+    if field == "toolCombo":
+        widget = widget.lineEdit()
+    widget.setFocus()
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "")
     assert demo_of(demo_window).create_link_count == 1
 
