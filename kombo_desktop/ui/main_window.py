@@ -45,6 +45,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.catalog_refresh import refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
+from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
@@ -151,6 +152,9 @@ class MainWindow(QMainWindow):
             self.use_target(setup.profile_target)
         for note in setup.notes:
             self.show_status(note, "info")
+        # The link history: recording, duplicate warning, history panel, invitations, and
+        # screen-sharing mode, plugged into the hooks above (see history_feature).
+        self.history = HistoryFeature(self)
 
     # --- construction ------------------------------------------------------------------------
 
@@ -589,6 +593,7 @@ class MainWindow(QMainWindow):
         if self.connection is not None:
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
+        self.history.close()  # after the workers, which may still be reading it
 
 
 def scrolling(page: QWidget, name: str) -> QScrollArea:

@@ -1,0 +1,172 @@
+"""The warning shown instead of sending a second link for the same customer and tool.
+
+Kombo does not deduplicate: a customer who follows two links for the same tool ends up with two
+integrations. So before a new link is sent, the window looks for a still-valid earlier one in
+the history (``HistoryStore.duplicate_of``); if there is one, this banner appears and *nothing is
+sent* until the person chooses: use the existing link, make a reconnection link instead, or
+create a new link anyway.
+
+In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
+match may have been made on the organisation name alone, so the earlier entry's e-mail address
+could belong to someone the customer watching should not see. It then only says that a link for
+this customer and tool was made on a given day, which is all the decision needs.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kombo_desktop.core.history import EntryKind, HistoryEntry
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.history_model import local_date, local_time
+
+_STYLE = f"""
+QFrame#duplicateBanner {{
+    background: #fff6e0; border: 1px solid #d99a00; border-radius: 8px;
+}}
+QLabel#duplicateBannerTitle {{ font-weight: 700; color: {theme.TEXT}; }}
+QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
+"""
+
+TITLE = "A link for this customer already exists"
+CONSEQUENCE = (
+    "A second link would let the customer set up a second connection. Nothing has been sent "
+    "yet: choose what to do."
+)
+
+
+def duplicate_text(earlier: HistoryEntry, *, private: bool, tool_label: str | None) -> str:
+    """What the banner says about ``earlier``; in screen-sharing mode without names.
+
+    ``tool_label`` is the display name of the tool the earlier link was for (None when the
+    customer was to choose the tool).
+    """
+    kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
+    if earlier.expires_at - earlier.created_at > timedelta(days=1):
+        validity = f"It is valid until {local_date(earlier.expires_at)}."
+    else:
+        validity = f"It is valid until {earlier.expires_at.astimezone():%H:%M}."
+    if private:
+        what = "this customer and tool" if earlier.tool else "this customer and kind of system"
+        return (
+            f"A {kind} for {what} was already made on {local_date(earlier.created_at)}. "
+            f"{validity} {CONSEQUENCE}"
+        )
+    customer = earlier.organization or earlier.email or "this customer"
+    details = [earlier.email] if earlier.organization and earlier.email else []
+    if earlier.origin_id:
+        details.append(f"customer id {earlier.origin_id}")
+    who = f"{customer} ({', '.join(details)})" if details else customer
+    tool = f" for {tool_label}" if tool_label else ""
+    return (
+        f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}. "
+        f"{validity} {CONSEQUENCE}"
+    )
+
+
+class DuplicateBanner(QFrame):
+    """``duplicateBanner``: the earlier link, and the three ways forward (plus "Not now")."""
+
+    use_existing = Signal()
+    relink_instead = Signal()
+    create_anyway = Signal()
+    dismissed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("duplicateBanner")
+        self.setAccessibleName("Warning: a link for this customer already exists")
+        self.setStyleSheet(_STYLE)
+        self.earlier: HistoryEntry | None = None
+        self._tool_label: str | None = None
+        self._private = True
+
+        title = QLabel(TITLE)
+        title.setObjectName("duplicateBannerTitle")
+        self.label = QLabel()
+        self.label.setObjectName("duplicateBannerLabel")
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.useExistingButton = self._button(
+            "useExistingButton", "Use the existing link", "Show the existing link; send nothing"
+        )
+        self.useExistingButton.setProperty("primary", True)
+        self.relinkInsteadButton = self._button(
+            "relinkInsteadButton",
+            "Make a reconnection link instead",
+            "Switch to reconnecting the customer's existing integration",
+        )
+        self.createAnywayButton = self._button(
+            "createAnywayButton", "Create a new link anyway", "Send the request to Kombo anyway"
+        )
+        self.dismissButton = self._button(
+            "duplicateDismissButton", "Not now", "Close this warning without sending anything"
+        )
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(theme.SPACING)
+        for button in (
+            self.useExistingButton,
+            self.relinkInsteadButton,
+            self.createAnywayButton,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dismissButton)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
+        layout.setSpacing(theme.SPACING // 2)
+        layout.addWidget(title)
+        layout.addWidget(self.label)
+        layout.addLayout(buttons)
+
+        self.useExistingButton.clicked.connect(self.use_existing)
+        self.relinkInsteadButton.clicked.connect(self.relink_instead)
+        self.createAnywayButton.clicked.connect(self.create_anyway)
+        self.dismissButton.clicked.connect(self.dismissed)
+        QWidget.setTabOrder(self.useExistingButton, self.relinkInsteadButton)
+        QWidget.setTabOrder(self.relinkInsteadButton, self.createAnywayButton)
+        QWidget.setTabOrder(self.createAnywayButton, self.dismissButton)
+        self.hide()
+
+    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setToolTip(accessible)
+        button.setAutoDefault(False)
+        return button
+
+    def show_for(self, earlier: HistoryEntry, *, private: bool, tool_label: str | None) -> None:
+        """Show the warning about ``earlier`` and put the focus on the safest choice."""
+        self.earlier = earlier
+        self._tool_label = tool_label
+        self._private = private
+        self._render()
+        self.show()
+        self.useExistingButton.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_private(self, private: bool) -> None:
+        """Reword a shown warning when screen-sharing mode is switched."""
+        self._private = private
+        if self.earlier is not None:
+            self._render()
+
+    def clear(self) -> None:
+        """Hide the warning and forget the earlier entry."""
+        self.earlier = None
+        self._tool_label = None
+        self.label.clear()
+        self.hide()
+
+    def _render(self) -> None:
+        assert self.earlier is not None
+        self.label.setText(
+            duplicate_text(self.earlier, private=self._private, tool_label=self._tool_label)
+        )

@@ -1,0 +1,568 @@
+"""The history in the main window: recording, the duplicate warning, the panel, invitations,
+and screen-sharing mode.
+
+The window (``main_window``) offers hooks for all of this and this module plugs into them, so
+the window's own code stays about making links:
+
+* ``link_made``: every link and reconnection link made is recorded in the
+  :class:`~kombo_desktop.core.history.HistoryStore` with the profile, its environment id when
+  the settings know it, every field, the link and its expiry.
+* ``create_guards``: before a new link is sent, the history is asked for a still-valid link for
+  the same customer and tool. If there is one, ``duplicateBanner`` appears in ``bannerArea`` and
+  nothing is sent until the person chooses. Editing the form closes the warning.
+* the dock areas: the history panel (``historyPanel``) is a dock at the bottom, closed at
+  start.
+* the header: ``privacySwitch`` ("Screen-sharing mode") and the button that opens the history.
+* the result area: ``copyInvitationButton`` and ``emailButton`` under the link.
+
+Screen-sharing mode is ON at every start, by design, and not remembered in the settings: staff
+share their screen with customers all day, often straight after starting the program, and a
+remembered "off" would put the list of every other customer on the next shared screen. Turning
+it off is one click when no one is watching. While it is on:
+
+* the history panel is closed, its button disabled, and the panel's model keeps no entries;
+* the duplicate warning names no one (the earlier link may have been matched by organisation
+  name while its e-mail address is someone else's); it says only that a link for this customer
+  and tool was already made on a given day;
+* a link that was shown from the history (not made for the customer in the form) is cleared
+  from the result area when the mode is switched on, and the status line is reset, since it may
+  name the customer of a history entry.
+
+What the form holds and the link just made stay: they are the current customer's own. The tool
+list and its completer show only Kombo's tool names, never customers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+
+from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryError, HistoryStore
+from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category
+from kombo_desktop.ui.duplicate_banner import DuplicateBanner
+from kombo_desktop.ui.history_model import local_date
+from kombo_desktop.ui.history_panel import HistoryPanel
+from kombo_desktop.ui.invitation_bar import InvitationBar, InvitationContext
+from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+
+if TYPE_CHECKING:
+    from kombo_desktop.ui.main_window import MadeLink, MainWindow
+
+_log = logging.getLogger(__name__)
+
+PRIVACY_ON_TEXT = "Screen-sharing mode: on"
+PRIVACY_OFF_TEXT = "Screen-sharing mode: off"
+PRIVACY_TOOLTIP = (
+    "While on, nothing about other customers is shown (the link history stays closed). "
+    "Keep it on whenever you share your screen."
+)
+HISTORY_TEXT = "History"
+HISTORY_LOCKED_TOOLTIP = (
+    "The history lists other customers. Turn off screen-sharing mode to open it."
+)
+HISTORY_TOOLTIP = "Show or hide the links made before"
+RELINK_PASTE_HINT = (
+    "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
+    "under Integrations; it looks like personio:93fCvorjZ2jas7ZekX1V1n5d), then press "
+    "“Create reconnection link”."
+)
+
+
+@dataclass(frozen=True)
+class _Customer:
+    """Who a reconnection link is for, when the window knows (from the form or the history)."""
+
+    email: str | None
+    organization: str | None
+    origin_id: str | None
+    category: Category | None
+    tool: str | None
+    integration_id: str | None  # None: not known yet (the person pastes it)
+
+
+class HistoryFeature(QObject):
+    """Everything the history adds to one main window; ``close()`` when the window closes."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.store = HistoryStore(window.setup.paths.history_file)
+        self.private = True
+        self._bypass_once = False
+        self._held: LinkRequest | None = None
+        self._relink_customer: _Customer | None = None
+        self._from_history_url: str | None = None
+
+        self.banner = DuplicateBanner()
+        window.bannerArea.addWidget(self.banner)
+
+        self.panel = HistoryPanel(self.store, window.runner, lambda: window.linkForm.catalog)
+        self.dock = QDockWidget("Link history", window)
+        self.dock.setObjectName("historyDock")
+        self.dock.setWidget(self.panel)
+        self.dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
+        self.dock.hide()
+
+        self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
+        self.privacySwitch.setObjectName("privacySwitch")
+        self.privacySwitch.setAccessibleName("Screen-sharing mode")
+        self.privacySwitch.setToolTip(PRIVACY_TOOLTIP)
+        self.privacySwitch.setCheckable(True)
+        self.privacySwitch.setChecked(True)
+        self.privacySwitch.setAutoDefault(False)
+        self.historyButton = QPushButton(HISTORY_TEXT)
+        self.historyButton.setObjectName("historyToggleButton")
+        self.historyButton.setAccessibleName("Show or hide the link history")
+        self.historyButton.setCheckable(True)
+        self.historyButton.setAutoDefault(False)
+        self._add_to_header()
+
+        self.invitationBar = InvitationBar()
+        self._add_to_result_area()
+
+        self._connect()
+        self._apply_privacy(True)
+        if self.store.problem:
+            window.show_status(self.store.problem, "info")
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _add_to_header(self) -> None:
+        header = self.window.header
+        layout = header.layout()
+        assert isinstance(layout, QHBoxLayout)
+        index = layout.indexOf(header.profileLabel)
+        layout.insertWidget(max(index, 0), self.historyButton)
+        layout.insertWidget(max(index, 0), self.privacySwitch)
+        QWidget.setTabOrder(self.privacySwitch, self.historyButton)
+        QWidget.setTabOrder(self.historyButton, header.settingsButton)
+
+    def _add_to_result_area(self) -> None:
+        """Put the invitation buttons right under the link's own Copy / Open row."""
+        result = self.window.resultPanel
+        layout = result.layout()
+        assert isinstance(layout, QVBoxLayout)
+        position = layout.count()
+        for index in range(layout.count()):
+            row = layout.itemAt(index).layout()
+            if row is not None and row.indexOf(result.openButton) >= 0:
+                position = index + 1
+                break
+        layout.insertWidget(position, self.invitationBar)
+        QWidget.setTabOrder(result.openButton, self.invitationBar.copyInvitationButton)
+        QWidget.setTabOrder(self.invitationBar.copyInvitationButton, self.invitationBar.emailButton)
+        QWidget.setTabOrder(self.invitationBar.emailButton, result.exportQrButton)
+
+    def _connect(self) -> None:
+        window = self.window
+        window.create_guards.append(self.check_duplicate)
+        window.link_made.connect(self.record)
+        self.banner.use_existing.connect(self.use_existing)
+        self.banner.relink_instead.connect(self.relink_instead)
+        self.banner.create_anyway.connect(self.create_anyway)
+        self.banner.dismissed.connect(self._dismiss)
+        self.panel.notice.connect(window.show_status)
+        self.panel.show_requested.connect(self.show_entry)
+        self.panel.fill_requested.connect(self.fill_from)
+        self.invitationBar.notice.connect(window.show_status)
+        window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
+        self.privacySwitch.toggled.connect(self.set_private)
+        self.historyButton.toggled.connect(self._history_button_toggled)
+        self.dock.visibilityChanged.connect(self._dock_visibility_changed)
+
+        form = window.linkForm
+        for edit in (
+            form.emailEdit,
+            form.organizationEdit,
+            form.originIdEdit,
+            form.environmentEdit,
+            form.scopeConfigEdit,
+        ):
+            edit.textChanged.connect(self._form_edited)
+        for combo in (form.categoryCombo, form.languageCombo, form.linkTypeCombo):
+            combo.currentIndexChanged.connect(self._form_edited)
+        form.toolCombo.currentTextChanged.connect(self._form_edited)
+        for check in (form.filteringCheck, form.fieldMappingCheck):
+            check.toggled.connect(self._form_edited)
+
+    # --- recording ---------------------------------------------------------------------------
+
+    def _environment_id(self, made: MadeLink) -> str | None:
+        if made.target.demo:
+            return None
+        profile = self.window.setup.settings.profile(made.target.profile)
+        return profile.environment_id if profile is not None else None
+
+    def _tool_label(self, tool: str | None) -> str | None:
+        return self.window.linkForm.catalog.label_for(tool) if tool else None
+
+    def record(self, made: MadeLink) -> None:
+        """Remember a link just made, and let the invitation buttons use it."""
+        request = made.request
+        profile = made.target.profile
+        environment_id = self._environment_id(made)
+        self._from_history_url = None
+        try:
+            if isinstance(request, LinkRequest):
+                self._forget_unbound_relink_customer()
+                label = self._tool_label(request.integration_tool)
+                context = InvitationContext(
+                    url=made.url,
+                    language=request.language,
+                    link_type=request.link_type,
+                    organization=request.end_user_organization_name,
+                    email=request.end_user_email,
+                    tool_label=label,
+                    category=request.integration_category,
+                    is_demo=made.is_demo,
+                )
+                self.invitationBar.set_context(context)
+                self.store.record_request(
+                    request,
+                    made.url,
+                    profile=profile,
+                    environment_id=environment_id,
+                    tool_label=label,
+                    created_at=made.created,
+                    is_demo=made.is_demo,
+                )
+            else:
+                integration_id = request.integration_id
+                customer = self._customer_for_relink(integration_id)
+                tool = customer.tool if customer and customer.tool else _tool_of(integration_id)
+                label = self._tool_label(tool)
+                self.invitationBar.set_context(
+                    InvitationContext(
+                        url=made.url,
+                        language=request.language,
+                        link_type=request.link_type,
+                        organization=customer.organization if customer else None,
+                        email=customer.email if customer else None,
+                        tool_label=label,
+                        category=customer.category if customer else None,
+                        is_demo=made.is_demo,
+                    )
+                )
+                self.store.record_relink(
+                    profile=profile,
+                    environment_id=environment_id,
+                    integration_id=integration_id,
+                    language=request.language,
+                    link_type=request.link_type,
+                    url=made.url,
+                    email=customer.email if customer else None,
+                    organization=customer.organization if customer else None,
+                    origin_id=customer.origin_id if customer else None,
+                    category=customer.category if customer else None,
+                    tool=tool,
+                    tool_label=label,
+                    created_at=made.created,
+                    is_demo=made.is_demo,
+                )
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Recording a link in the history failed: %s", error)
+            self.window.show_status(
+                "The link is ready, but it could not be saved in the history, so the duplicate "
+                "warning will not know about it. Copy it now; restarting the program may help.",
+                "error",
+            )
+            return
+        self.panel.refresh()
+
+    def _customer_for_relink(self, integration_id: str) -> _Customer | None:
+        """The customer a reconnection link is for: from the form or history entry it was
+        started from, else from an earlier reconnection of the same integration."""
+        known = self._relink_customer
+        if known is not None and known.integration_id in (None, integration_id):
+            # Later reconnections of this integration find these details in the history.
+            self._relink_customer = replace(known, integration_id=integration_id)
+            return known
+        try:
+            for entry in self.store.search(integration_id, limit=20):
+                if entry.integration_id == integration_id and (entry.email or entry.organization):
+                    return _customer_of(entry)
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Looking up the customer of %s failed: %s", integration_id, error)
+        return None
+
+    def _forget_unbound_relink_customer(self) -> None:
+        """A customer remembered for "reconnect instead" whose integration id was never
+        pasted belongs to that moment only; a later reconnection may be for someone else."""
+        if self._relink_customer is not None and self._relink_customer.integration_id is None:
+            self._relink_customer = None
+
+    # --- duplicate warning -------------------------------------------------------------------
+
+    def check_duplicate(self, request: LinkRequest) -> bool:
+        """Create guard: False (request held, warning shown) if a valid earlier link exists."""
+        if self._bypass_once:
+            self._bypass_once = False
+            return True
+        target = self.window.target
+        if target is None:
+            return True
+        try:
+            earlier = self.store.duplicate_of(request, profile=target.profile, demo=target.demo)
+        except (HistoryError, RuntimeError) as error:
+            # The history is a safety net, not a gate: when it cannot be read, links still work.
+            _log.warning("Duplicate check failed: %s", error)
+            return True
+        if earlier is None:
+            self._clear_banner()
+            return True
+        self._held = request
+        self.banner.show_for(earlier, private=self.private, tool_label=self._entry_tool(earlier))
+        self.window.show_status(
+            "Nothing was sent: this customer already has a valid link. Choose what to do in the "
+            "yellow box above the form.",
+            "info",
+        )
+        return False
+
+    def _entry_tool(self, entry: HistoryEntry) -> str | None:
+        return entry.tool_label or self._tool_label(entry.tool)
+
+    def _clear_banner(self) -> None:
+        self._held = None
+        self.banner.clear()
+
+    def _form_edited(self, *_args: object) -> None:
+        self._forget_unbound_relink_customer()
+        if self.banner.earlier is not None:
+            self._clear_banner()
+
+    def _dismiss(self) -> None:
+        self._clear_banner()
+        self.window.show_status("Nothing was sent.", "info")
+
+    def use_existing(self) -> None:
+        """Show the earlier link in the result area; nothing is sent."""
+        earlier, request = self.banner.earlier, self._held
+        self._clear_banner()
+        if earlier is None:
+            return
+        self._show(earlier, customer=request)
+        self.window.show_status(
+            f"Showing the link made on {local_date(earlier.created_at)} for this customer. "
+            "Nothing was sent to Kombo.",
+            "success",
+        )
+
+    def relink_instead(self) -> None:
+        """Switch to the reconnection tab for this customer; the integration id is asked for."""
+        earlier, request = self.banner.earlier, self._held
+        self._clear_banner()
+        if request is None:
+            return
+        known_id = earlier.integration_id if earlier is not None else None
+        self._relink_customer = _Customer(
+            email=request.end_user_email,
+            organization=request.end_user_organization_name,
+            origin_id=request.end_user_origin_id,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            integration_id=known_id,
+        )
+        self.window.relinkForm.fill(known_id or "", request.language, request.link_type)
+        self.window.show_relink_mode()
+        if known_id:
+            self.window.show_status(
+                "The integration id of the earlier reconnection link is filled in. Check it, "
+                "then press “Create reconnection link”.",
+                "info",
+            )
+        else:
+            self.window.show_status(RELINK_PASTE_HINT, "info")
+
+    def create_anyway(self) -> None:
+        """Send the held request after all (the form is unchanged: editing closes the warning)."""
+        self._clear_banner()
+        self._bypass_once = True
+        try:
+            self.window.submit_create()
+        finally:
+            self._bypass_once = False
+
+    # --- entries from the history --------------------------------------------------------------
+
+    def show_entry(self, entry: HistoryEntry) -> None:
+        """Show an entry's link and QR code in the result area (history panel)."""
+        self._show(entry)
+        self._from_history_url = entry.url
+        if entry.is_valid():
+            self.window.show_status(
+                f"Showing the link made on {local_date(entry.created_at)}. It is valid until "
+                f"{local_date(entry.expires_at)}.",
+                "info",
+            )
+        else:
+            self.window.show_status(
+                f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
+                "“Fill the form” to make a new one.",
+                "info",
+            )
+
+    def _show(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
+        if entry.organization:
+            stem = file_stem_for(entry.organization)
+        else:
+            stem = file_stem_for((entry.integration_id or "").replace(":", "-"), "kombo-relink")
+        self.window.show_link(
+            ShownLink(
+                url=entry.url,
+                link_type=entry.link_type,
+                is_demo=entry.is_demo,
+                created=entry.created_at.astimezone(),
+                file_stem=stem,
+            )
+        )
+        if not entry.is_valid():
+            self.window.resultPanel.expiryLabel.setText(
+                f"Expired on {local_date(entry.expires_at)}"
+            )
+        # The link's own flow language; the people are the ones in the form when there are.
+        self.invitationBar.set_context(
+            InvitationContext(
+                url=entry.url,
+                language=entry.language,
+                link_type=entry.link_type,
+                organization=(
+                    customer.end_user_organization_name if customer else entry.organization
+                ),
+                email=customer.end_user_email if customer else entry.email,
+                tool_label=self._entry_tool(entry),
+                category=entry.category,
+                is_demo=entry.is_demo,
+            )
+        )
+
+    def fill_from(self, entry: HistoryEntry) -> None:
+        """Fill the form with an entry: a new link's values, or a reconnection's integration."""
+        window = self.window
+        if entry.kind is EntryKind.RELINK and entry.integration_id:
+            self._relink_customer = _customer_of(entry)
+            window.relinkForm.fill(entry.integration_id, entry.language, entry.link_type)
+            window.show_relink_mode()
+            window.show_status(
+                "The reconnection form is filled in from the history. Check it, then press "
+                "“Create reconnection link”.",
+                "info",
+            )
+            return
+        window.linkForm.fill(
+            email=entry.email or "",
+            organization_name=entry.organization or "",
+            origin_id=entry.origin_id,
+            category=entry.category or DEFAULT_CATEGORY,
+            tool=entry.tool,
+            language=entry.language,
+            link_type=entry.link_type,
+        )
+        window.show_create_mode()
+        window.show_status(
+            "The form is filled in from the history. Check it, then press “Create link”.", "info"
+        )
+
+    # --- screen-sharing mode and the panel -----------------------------------------------------
+
+    def set_private(self, private: bool) -> None:
+        """Switch screen-sharing mode (the ``privacySwitch`` does this)."""
+        if private == self.private:
+            return
+        self._apply_privacy(private)
+        if private:
+            self.window.show_status(
+                "Screen-sharing mode is on: nothing about other customers is shown.", "info"
+            )
+        else:
+            self.window.show_status(
+                "Screen-sharing mode is off: the history can be opened. Turn it back on before "
+                "you share your screen.",
+                "info",
+            )
+
+    def _apply_privacy(self, private: bool) -> None:
+        self.private = private
+        if self.privacySwitch.isChecked() != private:
+            self.privacySwitch.setChecked(private)  # calls set_private, which returns at once
+        self.privacySwitch.setText(PRIVACY_ON_TEXT if private else PRIVACY_OFF_TEXT)
+        self.banner.set_private(private)
+        self.historyButton.setEnabled(not private)
+        self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if private else HISTORY_TOOLTIP)
+        if private:
+            self.close_history()
+            shown = self.window.resultPanel.shown
+            if shown is not None and shown.url == self._from_history_url:
+                self.window.resultPanel.clear()
+                self.invitationBar.set_context(None)
+            self._from_history_url = None
+
+    def open_history(self) -> bool:
+        """Open the history panel; refused (False) in screen-sharing mode."""
+        if self.private:
+            return False
+        self._set_history_button(True)
+        self.dock.show()
+        self.dock.raise_()
+        self.panel.activate()
+        self.panel.historySearchEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def close_history(self) -> None:
+        self._set_history_button(False)
+        self.dock.hide()
+        self.panel.deactivate()
+
+    @property
+    def history_open(self) -> bool:
+        return not self.dock.isHidden()
+
+    def _set_history_button(self, checked: bool) -> None:
+        self.historyButton.blockSignals(True)
+        self.historyButton.setChecked(checked)
+        self.historyButton.blockSignals(False)
+
+    def _history_button_toggled(self, checked: bool) -> None:
+        if checked:
+            if not self.open_history():
+                self._set_history_button(False)
+        else:
+            self.close_history()
+
+    def _dock_visibility_changed(self, _visible: bool) -> None:
+        # The dock's own close button hides it; a minimised window only makes it invisible.
+        if self.dock.isHidden() and self.panel.model.active:
+            self.close_history()
+
+    # --- closing -------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the history file (after the window's background tasks have stopped)."""
+        self.store.close()
+
+
+def _tool_of(integration_id: str) -> str | None:
+    """Kombo names integrations ``<tool>:<id>``; the tool is the part before the colon."""
+    tool, colon, _rest = integration_id.partition(":")
+    return (tool.strip() or None) if colon else None
+
+
+def _customer_of(entry: HistoryEntry) -> _Customer:
+    return _Customer(
+        email=entry.email,
+        organization=entry.organization,
+        origin_id=entry.origin_id,
+        category=entry.category,
+        tool=entry.tool,
+        integration_id=entry.integration_id,
+    )

@@ -1,0 +1,352 @@
+"""The history as a table model that reads SQLite a page at a time, off the UI thread.
+
+A busy team makes tens of thousands of links over the years. Loading them all into a list would
+make opening the panel (and every keystroke in its search box) wait for the whole file, so the
+model asks :class:`~kombo_desktop.core.history.HistoryStore` for one page of the newest entries
+and lets the view ask for the next (``canFetchMore``/``fetchMore``) only when the person scrolls
+near the end. Each page is read on a worker thread through the window's ``TaskRunner``: most
+pages take a millisecond, but a search for something rare reads the whole index, and the window
+must not stutter while it does.
+
+Every load carries a *generation* number. Typing a new search starts a new generation, and a
+page that arrives for an older one is dropped, so results of a slow earlier search can never
+mix with the current ones.
+
+The model also formats what the columns show (local time, display names, "Valid until ..."),
+so the panel, the tests and a screen reader all read the same words.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor
+
+from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+
+_log = logging.getLogger(__name__)
+
+PAGE_SIZE: Final = 200
+
+COLUMNS: Final = ("When", "Organisation", "E-mail", "Customer id", "Tool", "Type", "Status")
+WHEN, ORGANISATION, EMAIL, CUSTOMER_ID, TOOL, TYPE, STATUS = range(len(COLUMNS))
+
+ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
+"""Item data role that returns the row's :class:`HistoryEntry`."""
+
+_MONTHS: Final = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+_Index = QModelIndex | QPersistentModelIndex
+
+
+# --------------------------------------------------------------------------------- wording
+
+
+def local_date(moment: datetime) -> str:
+    """ "3 Mar 2025" in local time: month names spelled out, so 03/04 is never read two ways."""
+    local = moment.astimezone()
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+
+
+def local_time(moment: datetime) -> str:
+    """ "3 Mar 2025, 14:02" in local time."""
+    return f"{local_date(moment)}, {moment.astimezone():%H:%M}"
+
+
+def tool_text(entry: HistoryEntry, catalog: ToolCatalog | None = None) -> str:
+    """The tool's display name; for a new link without a tool, who chose it."""
+    if entry.tool_label:
+        return entry.tool_label
+    if entry.tool:
+        return catalog.label_for(entry.tool) if catalog is not None else entry.tool
+    if entry.kind is EntryKind.LINK:
+        kind = CATEGORY_NAMES[entry.category] if entry.category else "a system"
+        return f"Customer chooses ({kind})"
+    return ""
+
+
+def type_text(entry: HistoryEntry) -> str:
+    kind = "New link" if entry.kind is EntryKind.LINK else "Reconnection"
+    return f"{kind} (demo)" if entry.is_demo else kind
+
+
+def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
+    """ "Valid until 3 Mar 2026" (or "until 14:32" for short-lived links), or "Expired"."""
+    moment = now or datetime.now().astimezone()
+    if not entry.is_valid(moment):
+        return "Expired"
+    if entry.expires_at - moment < timedelta(days=1):
+        until = entry.expires_at.astimezone()
+        same_day = until.date() == moment.astimezone().date()
+        return f"Valid until {until:%H:%M}" + ("" if same_day else f" on {local_date(until)}")
+    return f"Valid until {local_date(entry.expires_at)}"
+
+
+def customer_text(entry: HistoryEntry) -> str:
+    """Who an entry is for, in one phrase: organisation, e-mail, or the integration."""
+    return entry.organization or entry.email or entry.integration_id or "an unnamed customer"
+
+
+# --------------------------------------------------------------------------------- model
+
+
+@dataclass
+class _Load:
+    generation: int
+    offset: int
+    handle: TaskHandle | None = None
+
+
+@dataclass(frozen=True)
+class _Page:
+    entries: list[HistoryEntry]
+    total: int | None  # counted with the first page only
+
+
+class HistoryTableModel(QAbstractTableModel):
+    """Entries newest first, matching ``query``, loaded a page at a time in the background.
+
+    The model is *inactive* (empty, reads nothing) until :meth:`activate`; the panel activates
+    it while it is shown and deactivates it when hidden, so nothing about other customers is
+    read or kept while the history is closed.
+    """
+
+    page_loaded = Signal()  # a page arrived (also after an empty first page)
+    load_failed = Signal(str)  # a plain sentence
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        runner: TaskRunner,
+        catalog: Callable[[], ToolCatalog] | None = None,
+        parent: Any = None,
+        *,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._runner = runner
+        self._catalog = catalog
+        self._page_size = page_size
+        self._rows: list[HistoryEntry] = []
+        self._query = ""
+        self._total: int | None = None
+        self._exhausted = True
+        self._active = False
+        self._generation = 0
+        self._loading: _Load | None = None
+
+    # --- state ---------------------------------------------------------------------------------
+
+    @property
+    def query(self) -> str:
+        return self._query
+
+    @property
+    def total(self) -> int | None:
+        """How many entries match the query (None until the first page arrived)."""
+        return self._total
+
+    @property
+    def loading(self) -> bool:
+        return self._loading is not None
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def activate(self, query: str | None = None) -> None:
+        """Start showing entries (for ``query``, or the last one)."""
+        self._active = True
+        self.set_query(self._query if query is None else query)
+
+    def deactivate(self) -> None:
+        """Forget every loaded entry and stop reading."""
+        self._active = False
+        self._generation += 1
+        self._cancel_load()
+        self.beginResetModel()
+        self._rows = []
+        self._total = None
+        self._exhausted = True
+        self.endResetModel()
+
+    def set_query(self, text: str) -> None:
+        """Show the entries matching ``text`` from the newest; reading starts at once."""
+        self._query = text
+        self._generation += 1
+        self._cancel_load()
+        self.beginResetModel()
+        self._rows = []
+        self._total = None
+        self._exhausted = not self._active
+        self.endResetModel()
+        if self._active:
+            self._load(0)
+
+    def refresh(self) -> None:
+        """Read again from the newest (after a link was made elsewhere)."""
+        if self._active:
+            self.set_query(self._query)
+
+    def entry(self, row: int) -> HistoryEntry | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def entries(self) -> list[HistoryEntry]:
+        """The entries loaded so far, newest first."""
+        return list(self._rows)
+
+    def remove_entry(self, entry_id: int) -> bool:
+        """Take a deleted entry out of the table; False if it was not loaded."""
+        for row, entry in enumerate(self._rows):
+            if entry.id == entry_id:
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                if self._total is not None:
+                    self._total = max(0, self._total - 1)
+                self.endRemoveRows()
+                return True
+        return False
+
+    # --- loading -------------------------------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        if parent.isValid() or not self._active or self._exhausted:
+            return False
+        return self._loading is None
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if self.canFetchMore(parent):
+            self._load(len(self._rows))
+
+    def _cancel_load(self) -> None:
+        load, self._loading = self._loading, None
+        if load is not None and load.handle is not None:
+            load.handle.cancel()
+
+    def _load(self, offset: int) -> None:
+        load = _Load(self._generation, offset)
+        store, query, limit = self._store, self._query, self._page_size
+
+        def work(_token: object) -> _Page:
+            entries = store.search(query, limit=limit, offset=offset)
+            # The count reads the whole index; one page tells whether more exist, so it is
+            # needed only once per query (the panel shows it).
+            total = store.count(query) if offset == 0 else None
+            return _Page(entries, total)
+
+        self._loading = load
+        try:
+            load.handle = self._runner.run(
+                work,
+                on_done=lambda page: self._page_arrived(load, page),
+                on_error=lambda error: self._page_failed(load, error),
+                on_cancelled=lambda: self._load_cancelled(load),
+                owner=self,
+                name="history-page",
+            )
+        except RuntimeError:  # the window is closing
+            self._loading = None
+
+    def _current(self, load: _Load) -> bool:
+        return self._loading is load and load.generation == self._generation
+
+    def _page_arrived(self, load: _Load, page: _Page) -> None:
+        if not self._current(load):
+            return
+        self._loading = None
+        if page.total is not None:
+            self._total = page.total
+        self._exhausted = len(page.entries) < self._page_size or (
+            self._total is not None and len(self._rows) + len(page.entries) >= self._total
+        )
+        known = {entry.id for entry in self._rows}
+        fresh = [entry for entry in page.entries if entry.id not in known]
+        if fresh:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
+            self._rows.extend(fresh)
+            self.endInsertRows()
+        self.page_loaded.emit()
+
+    def _page_failed(self, load: _Load, error: BaseException) -> None:
+        if not self._current(load):
+            return
+        self._loading = None
+        self._exhausted = True
+        _log.warning("Reading the history failed: %s", error)
+        message = str(error) if str(error) else "The link history could not be read."
+        self.load_failed.emit(message)
+        self.page_loaded.emit()
+
+    def _load_cancelled(self, load: _Load) -> None:
+        if self._loading is load:
+            self._loading = None
+
+    # --- table ---------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802 - Qt override
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        entry = self.entry(index.row()) if index.isValid() else None
+        if entry is None:
+            return None
+        if role == ENTRY_ROLE:
+            return entry
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            tooltip = role == Qt.ItemDataRole.ToolTipRole
+            return self.cell_text(entry, index.column(), tooltip=tooltip)
+        if role == Qt.ItemDataRole.ForegroundRole and not entry.is_valid():
+            return QColor(theme.MUTED)
+        return None
+
+    def cell_text(self, entry: HistoryEntry, column: int, *, tooltip: bool = False) -> str:
+        if column == WHEN:
+            return local_time(entry.created_at)
+        if column == ORGANISATION:
+            return entry.organization or ""
+        if column == EMAIL:
+            return entry.email or ""
+        if column == CUSTOMER_ID:
+            return entry.origin_id or ""
+        if column == TOOL:
+            text = tool_text(entry, self._catalog() if self._catalog else None)
+            if tooltip and entry.integration_id:
+                return f"{text} — integration {entry.integration_id}"
+            return text
+        if column == TYPE:
+            return type_text(entry)
+        if column == STATUS:
+            if tooltip and not entry.is_valid():
+                return f"Expired on {local_time(entry.expires_at)}"
+            return status_text(entry)
+        return ""

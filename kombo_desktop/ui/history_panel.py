@@ -1,0 +1,441 @@
+"""The history panel: every link made, newest first, searchable, with what staff do with one.
+
+It lists other customers, so the window keeps it closed by default and hides it in
+screen-sharing mode (see ``history_feature``). While hidden it is *deactivated*: its model drops
+every loaded entry and reads nothing.
+
+Actions on the selected entry: copy the link again, show it (link and QR code) in the window's
+result area, open it (only ``https://`` links and the demo service's own, as the main Open
+button), fill the form with its values, and delete it after a confirmation. "Export to CSV"
+writes every entry the current search finds, not just the rows scrolled into view.
+
+The search box waits a moment after the last keystroke before asking the store, so typing a
+name reads the file once rather than once per letter.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, export_csv
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.history_model import (
+    COLUMNS,
+    CUSTOMER_ID,
+    EMAIL,
+    ORGANISATION,
+    STATUS,
+    TOOL,
+    TYPE,
+    WHEN,
+    HistoryTableModel,
+    customer_text,
+    local_date,
+    local_time,
+)
+from kombo_desktop.ui.result_panel import is_openable
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+from kombo_desktop.ui.widgets import chain_tab_order
+
+_log = logging.getLogger(__name__)
+
+SEARCH_DELAY_MS = 250
+CSV_FILTER = "CSV file for spreadsheets (*.csv)"
+_COLUMN_WIDTHS = {
+    WHEN: 150,
+    ORGANISATION: 190,
+    EMAIL: 210,
+    CUSTOMER_ID: 110,
+    TOOL: 150,
+    TYPE: 120,
+    STATUS: 170,
+}
+
+
+class HistoryPanel(QWidget):
+    """Search box, table and actions. Emits ``show_requested(entry)`` and
+    ``fill_requested(entry)`` for the window, and ``notice(text, kind)`` for its status line."""
+
+    show_requested = Signal(object)  # HistoryEntry
+    fill_requested = Signal(object)  # HistoryEntry
+    notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error" | "busy")
+
+    def __init__(
+        self,
+        store: HistoryStore,
+        runner: TaskRunner,
+        catalog: Callable[[], ToolCatalog] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyPanel")
+        self.setAccessibleName("Link history")
+        self._store = store
+        self._runner = runner
+        self._export: TaskHandle | None = None
+        self.model = HistoryTableModel(store, runner, catalog, self)
+
+        self.historySearchEdit = QLineEdit()
+        self.historySearchEdit.setObjectName("historySearchEdit")
+        self.historySearchEdit.setAccessibleName("Search the history")
+        self.historySearchEdit.setPlaceholderText(
+            "Search by organisation, e-mail, customer id or tool"
+        )
+        self.historySearchEdit.setClearButtonEnabled(True)
+        self.historyCountLabel = QLabel()
+        self.historyCountLabel.setObjectName("historyCountLabel")
+        self.historyCountLabel.setProperty("class", "hint")
+        self.historyCountLabel.setTextFormat(Qt.TextFormat.PlainText)
+
+        self.historyTable = QTableView()
+        self.historyTable.setObjectName("historyTable")
+        self.historyTable.setAccessibleName("Links made, newest first")
+        self.historyTable.setModel(self.model)
+        self._set_up_table()
+
+        self.historyCopyButton = self._button("historyCopyButton", "Copy link", "Copy the link")
+        self.historyQrButton = self._button(
+            "historyQrButton", "Show QR code", "Show the link and its QR code in the window"
+        )
+        self.historyOpenButton = self._button(
+            "historyOpenButton", "Open", "Open the link in a browser"
+        )
+        self.historyFillButton = self._button(
+            "historyFillButton",
+            "Fill the form",
+            "Fill the form with this entry's values to make a new or reconnection link",
+        )
+        self.historyDeleteButton = self._button(
+            "historyDeleteButton", "Delete…", "Delete this entry from the history"
+        )
+        self.historyExportButton = self._button(
+            "historyExportButton",
+            "Export to CSV…",
+            "Save the entries the search finds as a CSV file for spreadsheets",
+        )
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+
+        self._build_layout()
+        self._connect()
+        self._update_actions()
+        self._update_count()
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.setAccessibleName(accessible)
+        button.setToolTip(accessible)
+        button.setAutoDefault(False)
+        return button
+
+    def _set_up_table(self) -> None:
+        table = self.historyTable
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setAlternatingRowColors(True)
+        table.setWordWrap(False)
+        table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        table.setSortingEnabled(False)  # the store decides the order: newest first
+        table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        rows = table.verticalHeader()
+        rows.hide()
+        # Fixed row heights and column widths: Qt never measures every row, so a table of
+        # 100,000 entries lays out as fast as one of ten.
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(table.fontMetrics().height() + 12)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in _COLUMN_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        header.setStretchLastSection(True)
+        assert len(_COLUMN_WIDTHS) == len(COLUMNS)
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(theme.SPACING)
+        top.addWidget(self.historySearchEdit, 1)
+        top.addWidget(self.historyCountLabel)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(theme.SPACING)
+        for button in (
+            self.historyCopyButton,
+            self.historyQrButton,
+            self.historyOpenButton,
+            self.historyFillButton,
+            self.historyDeleteButton,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.historyExportButton)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(theme.SPACING, theme.SPACING, theme.SPACING, theme.SPACING)
+        layout.setSpacing(theme.SPACING)
+        layout.addLayout(top)
+        layout.addWidget(self.historyTable, 1)
+        layout.addLayout(actions)
+
+        chain_tab_order(
+            [
+                self.historySearchEdit,
+                self.historyTable,
+                self.historyCopyButton,
+                self.historyQrButton,
+                self.historyOpenButton,
+                self.historyFillButton,
+                self.historyDeleteButton,
+                self.historyExportButton,
+            ]
+        )
+
+    def _connect(self) -> None:
+        self.historySearchEdit.textChanged.connect(lambda _text: self._search_timer.start())
+        self.historySearchEdit.returnPressed.connect(self.apply_search)
+        self._search_timer.timeout.connect(self.apply_search)
+        self.historyTable.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.historyTable.doubleClicked.connect(lambda _index: self.show_selected())
+        self.historyCopyButton.clicked.connect(self.copy_selected)
+        self.historyQrButton.clicked.connect(self.show_selected)
+        self.historyOpenButton.clicked.connect(self.open_selected)
+        self.historyFillButton.clicked.connect(self.fill_selected)
+        self.historyDeleteButton.clicked.connect(self.delete_selected)
+        self.historyExportButton.clicked.connect(self.export)
+        self.model.modelReset.connect(self._update_actions)
+        self.model.rowsRemoved.connect(lambda *_args: self._update_actions())
+        self.model.page_loaded.connect(self._update_count)
+        self.model.modelReset.connect(self._update_count)
+        self.model.load_failed.connect(lambda text: self.notice.emit(text, "error"))
+        delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.historyTable)
+        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.activated.connect(self.delete_selected)
+        copy = QShortcut(QKeySequence(QKeySequence.StandardKey.Copy), self.historyTable)
+        copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.activated.connect(self.copy_selected)
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def activate(self) -> None:
+        """The panel is shown: read the newest entries (for the search in the box)."""
+        self._search_timer.stop()
+        self.model.activate(self.historySearchEdit.text())
+
+    def deactivate(self) -> None:
+        """The panel is hidden: forget every loaded entry."""
+        self._search_timer.stop()
+        self.model.deactivate()
+
+    def refresh(self) -> None:
+        """A link was made or deleted elsewhere: read again if shown."""
+        self.model.refresh()
+
+    def apply_search(self) -> None:
+        """Search now (the box's timer calls this a moment after the last keystroke)."""
+        self._search_timer.stop()
+        if not self.model.active:
+            return
+        text = self.historySearchEdit.text()
+        if text != self.model.query:
+            self.model.set_query(text)
+
+    def _update_count(self) -> None:
+        total = self.model.total
+        query = self.model.query.strip()
+        if not self.model.active:
+            text = ""
+        elif total is None:
+            text = "Searching…" if query else "Loading…"
+        elif query:
+            text = "Nothing found" if total == 0 else f"{total:,} found"
+        elif total == 0:
+            text = "No links made yet"
+        else:
+            text = "1 link" if total == 1 else f"{total:,} links"
+        self.historyCountLabel.setText(text)
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        entry = self.selected_entry()
+        for button in (
+            self.historyCopyButton,
+            self.historyQrButton,
+            self.historyFillButton,
+            self.historyDeleteButton,
+        ):
+            button.setEnabled(entry is not None)
+        openable = entry is not None and is_openable(entry.url, entry.is_demo)
+        self.historyOpenButton.setEnabled(openable)
+        self.historyOpenButton.setToolTip(
+            "Only secure (https) links can be opened."
+            if entry is not None and not openable
+            else "Open the link in a browser"
+        )
+        self.historyExportButton.setEnabled(self._export is None)
+
+    # --- the selected entry --------------------------------------------------------------------
+
+    def selected_entry(self) -> HistoryEntry | None:
+        selection = self.historyTable.selectionModel()
+        if selection is None:
+            return None
+        rows = selection.selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+    def select_row(self, row: int) -> None:
+        """Select the entry in ``row`` (keyboard users and tests)."""
+        self.historyTable.selectRow(row)
+
+    def copy_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        QGuiApplication.clipboard().setText(entry.url)
+        if entry.is_valid():
+            self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
+        else:
+            self.notice.emit(
+                f"Link copied, but it expired on {local_date(entry.expires_at)} and no longer "
+                "works. Use “Fill the form” to make a new one.",
+                "info",
+            )
+
+    def show_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.show_requested.emit(entry)
+
+    def open_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        if not is_openable(entry.url, entry.is_demo):
+            self.notice.emit(
+                "This link is not a secure web address, so it was not opened.", "error"
+            )
+            return
+        if QDesktopServices.openUrl(QUrl(entry.url, QUrl.ParsingMode.StrictMode)):
+            self.notice.emit("The link was opened in your browser.", "info")
+        else:
+            self.notice.emit(
+                "No web browser could be opened. Copy the link and paste it into your browser.",
+                "error",
+            )
+
+    def fill_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None:
+            self.fill_requested.emit(entry)
+
+    def delete_selected(self) -> None:
+        entry = self.selected_entry()
+        if entry is None:
+            return
+        what = "reconnection link" if entry.kind is EntryKind.RELINK else "link"
+        if entry.is_valid():
+            consequence = (
+                "Only this program forgets it: the link itself keeps working until "
+                f"{local_date(entry.expires_at)}, and the duplicate warning will no longer "
+                "know about it."
+            )
+        else:
+            consequence = "The link has already expired."
+        answer = QMessageBox.question(
+            self.window(),
+            "Delete from the history?",
+            f"Delete the {what} for {customer_text(entry)} made on "
+            f"{local_time(entry.created_at)} from the history?\n\n{consequence}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            self._store.delete(entry.id)
+        except Exception as error:  # HistoryError (plain words) or a closed store
+            _log.warning("Deleting history entry %s failed: %s", entry.id, error)
+            self.notice.emit(str(error) or "The entry could not be deleted.", "error")
+            return
+        self.model.remove_entry(entry.id)
+        self._update_count()
+        self.notice.emit("The entry was deleted from the history.", "success")
+
+    # --- export --------------------------------------------------------------------------------
+
+    def export(self) -> None:
+        """Ask where to save, then write the entries the current search finds as CSV."""
+        if self._export is not None:
+            return
+        self.apply_search()
+        folder = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        ) or str(Path.home())
+        suggested = Path(folder) / f"kombo-link-history-{datetime.now():%Y-%m-%d}.csv"
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window(), "Export the history", str(suggested), CSV_FILTER
+        )
+        if not path:
+            return  # the person closed the dialog
+        target = Path(path)
+        if not target.suffix:
+            target = target.with_name(target.name + ".csv")
+        store, query = self._store, self.model.query
+
+        def work(_token: object) -> int:
+            return export_csv(store.search(query, limit=None), target)
+
+        def finished() -> None:
+            self._export = None
+            self._update_actions()
+
+        def done(count: int) -> None:
+            finished()
+            entries = "1 entry" if count == 1 else f"{count:,} entries"
+            self.notice.emit(f"{entries} saved as {target}.", "success")
+
+        def failed(error: BaseException) -> None:
+            finished()
+            _log.warning("Exporting the history failed: %s", error)
+            self.notice.emit(str(error) or "The history could not be exported.", "error")
+
+        try:
+            self._export = self._runner.run(
+                work,
+                on_done=done,
+                on_error=failed,
+                on_cancelled=finished,
+                owner=self,
+                name="history-export",
+            )
+        except RuntimeError:  # the window is closing
+            return
+        self._update_actions()
+        self.notice.emit("Saving the history…", "busy")

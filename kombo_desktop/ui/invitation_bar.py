@@ -1,0 +1,165 @@
+"""The invitation buttons under the link: "Copy invitation" and "E-mail".
+
+Staff rarely send a bare link: they write a few friendly lines around it. The words come from
+``kombo_desktop.core.invitation`` (resource files per language), in the language of the
+customer's connection flow, naming the tool when one was chosen and saying how long the link
+is valid. "E-mail" opens the mail program with a ``mailto:`` address built by the core; when the
+customer's address is not known (a reconnection link made from an integration id alone) the new
+e-mail simply has no recipient yet.
+
+The bar only acts on the link it was told about (:class:`InvitationContext`) and only while the
+result area still shows that link, so it can never pair one customer's details with another
+customer's link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from kombo_desktop.core.invitation import Invitation, invitation, mailto_url
+from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
+from kombo_desktop.ui import theme
+
+
+@dataclass(frozen=True)
+class InvitationContext:
+    """What an invitation for one shown link needs to know."""
+
+    url: str
+    language: Language
+    link_type: LinkType
+    organization: str | None = None
+    email: str | None = None
+    tool_label: str | None = None
+    category: Category | None = None
+    is_demo: bool = False
+
+    def invitation(self) -> Invitation:
+        return invitation(
+            self.language,
+            link=self.url,
+            link_type=self.link_type,
+            organization=self.organization,
+            tool_label=self.tool_label,
+            category=self.category,
+        )
+
+    def mailto(self) -> str:
+        return mailto_url(self.email or "", self.invitation())
+
+
+class InvitationBar(QWidget):
+    """``copyInvitationButton`` and ``emailButton``; emits ``notice(text, kind)``."""
+
+    notice = Signal(str, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("invitationBar")
+        self.context: InvitationContext | None = None
+        self._shown_url: str | None = None
+
+        self.copyInvitationButton = QPushButton("Copy invitation")
+        self.copyInvitationButton.setObjectName("copyInvitationButton")
+        self.copyInvitationButton.setAccessibleName("Copy an invitation message with the link")
+        self.copyInvitationButton.setAutoDefault(False)
+        self.emailButton = QPushButton("E-mail…")
+        self.emailButton.setObjectName("emailButton")
+        self.emailButton.setAccessibleName("Write the invitation in your e-mail program")
+        self.emailButton.setAutoDefault(False)
+        self.languageLabel = QLabel()
+        self.languageLabel.setObjectName("invitationLanguageLabel")
+        self.languageLabel.setProperty("class", "hint")
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(theme.SPACING)
+        layout.addWidget(self.copyInvitationButton)
+        layout.addWidget(self.emailButton)
+        layout.addWidget(self.languageLabel)
+        layout.addStretch(1)
+
+        self.copyInvitationButton.clicked.connect(self.copy_invitation)
+        self.emailButton.clicked.connect(self.email_invitation)
+        self._update()
+
+    def set_context(self, context: InvitationContext | None) -> None:
+        """The link the result area shows now, with its customer's details (or None)."""
+        self.context = context
+        self._shown_url = context.url if context is not None else None
+        self._update()
+
+    def link_shown(self, url: str) -> None:
+        """The result area's link changed; the buttons work only for the link they know."""
+        self._shown_url = url or None
+        self._update()
+
+    @property
+    def ready(self) -> bool:
+        return self.context is not None and self.context.url == self._shown_url
+
+    def _update(self) -> None:
+        ready = self.ready
+        self.copyInvitationButton.setEnabled(ready)
+        self.emailButton.setEnabled(ready)
+        context = self.context if ready else None
+        if context is None:
+            self.languageLabel.setText("")
+            self.copyInvitationButton.setToolTip("")
+            self.emailButton.setToolTip("")
+            return
+        language = LANGUAGE_NAMES[context.language]
+        self.languageLabel.setText(f"Invitation in {language}")
+        self.copyInvitationButton.setToolTip(
+            f"Copy a short message in {language} with the link, ready to paste"
+        )
+        self.emailButton.setToolTip(
+            f"Open your e-mail program with the invitation to {context.email}"
+            if context.email
+            else "Open your e-mail program with the invitation; add the recipient there"
+        )
+
+    def copy_invitation(self) -> None:
+        context = self.context if self.ready else None
+        if context is None:
+            return
+        QGuiApplication.clipboard().setText(context.invitation().body)
+        language = LANGUAGE_NAMES[context.language]
+        if context.is_demo:
+            self.notice.emit(
+                f"Invitation copied ({language}). It holds a demo link: do not send it to a "
+                "customer.",
+                "info",
+            )
+        else:
+            self.notice.emit(
+                f"Invitation copied ({language}). Paste it into your message to the customer.",
+                "success",
+            )
+
+    def email_invitation(self) -> None:
+        context = self.context if self.ready else None
+        if context is None:
+            return
+        url = QUrl.fromEncoded(context.mailto().encode("ascii"), QUrl.ParsingMode.StrictMode)
+        if not url.isValid() or not QDesktopServices.openUrl(url):
+            self.notice.emit(
+                "No e-mail program could be opened. Use “Copy invitation” and paste it into "
+                "a new e-mail.",
+                "error",
+            )
+            return
+        if context.email:
+            self.notice.emit(
+                "Your e-mail program has the invitation ready. Check it and press Send.", "info"
+            )
+        else:
+            self.notice.emit(
+                "Your e-mail program has the invitation ready. The customer's e-mail address "
+                "is not known: add it, then press Send.",
+                "info",
+            )

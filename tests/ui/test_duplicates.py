@@ -1,0 +1,258 @@
+"""The duplicate warning, end to end against the demo service: nothing is sent until the person
+chooses, and each choice does what it says."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.history import EntryKind
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
+from tests.support.history_helpers import history_of
+from tests.ui.conftest import fill_form, make_link
+
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def demo_of(window: MainWindow) -> DemoKomboServer:
+    assert window.demo_server is not None
+    return window.demo_server
+
+
+def banner_text(window: MainWindow) -> str:
+    label = window.findChild(QLabel, "duplicateBannerLabel")
+    assert label is not None
+    return label.text()
+
+
+def make_another(qtbot: QtBot, window: MainWindow) -> str:
+    """Press Create and wait for a link other than the one shown."""
+    before = window.linkField.text()
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
+    return window.linkField.text()
+
+
+def try_again(qtbot: QtBot, window: MainWindow) -> None:
+    """Press Create for the same customer; the warning must appear instead of a request."""
+    window.createButton.click()
+    qtbot.waitUntil(lambda: history_of(window).banner.isVisible(), timeout=2000)
+    # Give a wrongly sent request every chance to arrive before counting.
+    qtbot.wait(150)
+
+
+def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool="personio")
+    first = make_link(qtbot, demo_window)
+    server = demo_of(demo_window)
+    assert server.create_link_count == 1
+
+    try_again(qtbot, demo_window)
+
+    assert server.create_link_count == 1
+    assert not demo_window.busy
+    banner = history_of(demo_window).banner
+    assert banner.objectName() == "duplicateBanner"
+    for name in ("useExistingButton", "relinkInsteadButton", "createAnywayButton"):
+        assert banner.findChild(object, name).isVisible()
+    text = banner_text(demo_window)
+    today = datetime.now().astimezone()
+    assert "already made on" in text
+    assert f"{today.day} " in text and str(today.year) in text
+    assert "Nothing was sent" in demo_window.statusLabel.text()
+    # The link shown is still the first one; nothing new was made.
+    assert demo_window.linkField.text() == first
+
+
+def test_create_anyway_sends_the_second_request(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window)
+    first = make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+
+    history_of(demo_window).banner.createAnywayButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() not in ("", first), timeout=10_000)
+    assert history_of(demo_window).store.search(limit=1)[0].url == demo_window.linkField.text()
+
+    server = demo_of(demo_window)
+    assert server.create_link_count == 2
+    assert not history_of(demo_window).banner.isVisible()
+    assert history_of(demo_window).store.count() == 2
+    # The bypass was for that one request: the next attempt is checked again.
+    try_again(qtbot, demo_window)
+    assert server.create_link_count == 2
+
+
+def test_use_the_existing_link_sends_nothing_and_shows_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    first = make_link(qtbot, demo_window)
+    demo_window.resultPanel.clear()
+    try_again(qtbot, demo_window)
+
+    history_of(demo_window).banner.useExistingButton.click()
+
+    assert demo_of(demo_window).create_link_count == 1
+    assert demo_window.linkField.text() == first
+    assert not history_of(demo_window).banner.isVisible()
+    assert "Nothing was sent" in demo_window.statusLabel.text()
+    assert history_of(demo_window).store.count() == 1
+    assert demo_window.copyButton.isEnabled()
+
+
+def test_a_reconnection_instead_asks_for_the_integration_id_and_keeps_the_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, email="eva@acme.example", organization="Acme GmbH")
+    demo_window.relinkIntegrationEdit.setText("ats:left-over-from-another-customer")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("fr"))
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+
+    history_of(demo_window).banner.relinkInsteadButton.click()
+
+    assert demo_window.tabs.currentIndex() == RELINK_TAB
+    assert demo_window.relinkIntegrationEdit.text() == ""
+    assert demo_window.relinkIntegrationEdit.hasFocus()
+    assert demo_window.relinkLanguageCombo.currentData() == "fr"
+    assert "integration id" in demo_window.statusLabel.text()
+    assert "Kombo dashboard" in demo_window.statusLabel.text()
+    server = demo_of(demo_window)
+    assert server.create_link_count == 1
+    assert server.requests_to("POST", f"/v1/integrations/{INTEGRATION_ID}/relink") == []
+
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 2, timeout=10_000)
+    relink = history_of(demo_window).store.search(limit=1)[0]
+    assert relink.kind is EntryKind.RELINK
+    assert relink.integration_id == INTEGRATION_ID
+    assert (relink.email, relink.organization, relink.tool) == (
+        "eva@acme.example",
+        "Acme GmbH",
+        "personio",
+    )
+    assert server.create_link_count == 1
+
+
+def test_an_earlier_reconnection_fills_in_its_integration_id(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    store = history_of(demo_window).store
+    store.record_relink(
+        profile=demo_window.target.profile,
+        integration_id=INTEGRATION_ID,
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        email="anna@example.com",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        is_demo=True,
+    )
+    fill_form(demo_window)
+    try_again(qtbot, demo_window)
+    assert demo_of(demo_window).requests == []
+    assert "reconnection link" in banner_text(demo_window)
+
+    history_of(demo_window).banner.relinkInsteadButton.click()
+    assert demo_window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    assert demo_of(demo_window).requests == []
+
+
+def test_editing_the_form_closes_the_warning(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window, tool="personio")
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+
+    demo_window.toolCombo.setCurrentIndex(demo_window.toolCombo.findData("bamboohr"))
+    assert not history_of(demo_window).banner.isVisible()
+
+    make_another(qtbot, demo_window)  # another tool: no duplicate, sent at once
+    assert demo_of(demo_window).create_link_count == 2
+    assert demo_of(demo_window).requests[-1].json["integration_tool"] == "bamboohr"
+
+
+def test_not_now_closes_the_warning_without_sending(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    history_of(demo_window).banner.dismissButton.click()
+    assert not history_of(demo_window).banner.isVisible()
+    assert demo_window.statusLabel.text() == "Nothing was sent."
+    assert demo_of(demo_window).create_link_count == 1
+
+
+def test_another_customer_is_not_held(qtbot: QtBot, demo_window: MainWindow) -> None:
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, email="bo@globex.example", organization="Globex")
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: demo_of(demo_window).create_link_count == 2, timeout=10_000)
+    assert not history_of(demo_window).banner.isVisible()
+
+
+def test_an_expired_earlier_link_is_not_a_duplicate(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    history_of(demo_window).store.record_link(
+        profile=demo_window.target.profile,
+        email="anna@example.com",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="http://127.0.0.1:1/demo/connect?token=DEMO-old",
+        created_at=datetime.now(UTC) - timedelta(hours=2),
+        is_demo=True,
+    )
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    assert demo_of(demo_window).create_link_count == 1
+    assert not history_of(demo_window).banner.isVisible()
+
+
+def test_in_screen_sharing_mode_the_warning_names_no_one(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The earlier link was for the same organisation, sent to a colleague of the customer.
+    fill_form(demo_window, email="chief@acme.example", organization="ACME  gmbh")
+    demo_window.originIdEdit.setText("")
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
+    try_again(qtbot, demo_window)
+    feature = history_of(demo_window)
+
+    assert feature.private
+    text = banner_text(demo_window)
+    assert "A link for this customer and tool was already made on" in text
+    assert "chief@acme.example" not in text and "ACME" not in text
+
+    feature.privacySwitch.click()  # screen-sharing mode off: the details help decide
+    text = banner_text(demo_window)
+    assert "chief@acme.example" in text and "ACME  gmbh" in text and "Personio" in text
+    assert feature.banner.isVisible()
+
+    feature.privacySwitch.click()
+    assert "chief@acme.example" not in banner_text(demo_window)
+    assert demo_of(demo_window).create_link_count == 1
+
+
+def test_no_tool_chosen_matches_the_same_kind_of_system(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool=None)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    assert "this customer and kind of system" in banner_text(demo_window)
+    assert demo_window.tabs.currentIndex() == CREATE_TAB
+    assert demo_of(demo_window).create_link_count == 1
