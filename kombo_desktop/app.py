@@ -82,6 +82,11 @@ def parse_arguments(
         known, rest = parser.parse_known_args(arguments)
     except argparse.ArgumentError as error:
         raise UsageError(str(error)) from None
+    # Qt's own options (``-platform``, ``-style``...) take one dash; a mistyped flag of ours
+    # (``--dmo``) must not be passed on and silently ignored.
+    unknown = [argument for argument in rest if argument.startswith("--")]
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]} (see --help)")
     api_base = known.api_base
     source = "--api-base"
     if api_base is None and env.get(API_BASE_VARIABLE, "").strip():

@@ -92,6 +92,13 @@ def test_an_insecure_api_base_is_refused_with_a_plain_message(
     assert "https://" in error
 
 
+def test_a_mistyped_flag_is_reported_not_ignored(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--dmo"]) == 2
+    assert "unknown option --dmo" in capsys.readouterr().err
+    # Qt's own one-dash options are handed to Qt.
+    assert parse_arguments(["-platform", "offscreen"]).qt_arguments == ("-platform", "offscreen")
+
+
 def test_the_environment_api_base_is_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KOMBO_API_BASE", "ftp://example.com")
     with pytest.raises(UsageError, match="KOMBO_API_BASE"):
