@@ -38,9 +38,11 @@ Cancelling
 ----------
 ``CancelToken.cancel()`` (from any thread) stops the call promptly: it is checked before every
 attempt, interrupts a backoff wait (an ``Event`` wait, not ``sleep``), and shuts down the socket of
-the request in flight, which wakes a thread blocked waiting for an answer that never comes. Only
-a DNS lookup cannot be interrupted; it is bounded by the connect timeout. To have a socket to shut
-down for every request, connections are not kept alive between requests (the program makes a
+the request in flight, which wakes a thread blocked waiting for an answer that never comes (or a
+TLS handshake that never completes). Only the DNS lookup and the TCP connect itself cannot be
+interrupted: there is no socket to shut down yet. They are bounded by the connect timeout (at most
+``MAX_CONNECT_TIMEOUT``), and the call ends as cancelled as soon as they return. To have a socket
+to shut down for every request, connections are not kept alive between requests (the program makes a
 handful of requests per session, so this costs one handshake per request and also removes the
 "was my request sent on a connection the server just closed?" ambiguity of reused connections).
 
@@ -254,18 +256,30 @@ _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...] = ()) -> str:
     """``text`` made safe to show and log: secrets masked, one line, no control or format characters
-    (no bidi overrides, zero-width tricks or lone surrogates), at most ``limit`` characters."""
+    (no bidi overrides, zero-width tricks or lone surrogates), at most ``limit`` characters.
+
+    Secrets are masked in the whole text *before* it is shortened, so no cut can leave a piece of
+    a key behind; the character filter then stops as soon as it has enough.
+    """
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
     text = redact(text)
-    kept = []
+    kept: list[str] = []
+    space_pending = False
     for ch in text:
         if ch.isspace():
+            space_pending = bool(kept)
+            continue
+        if unicodedata.category(ch) in _DROPPED_CATEGORIES:
+            continue
+        if space_pending:
             kept.append(" ")
-        elif unicodedata.category(ch) not in _DROPPED_CATEGORIES:
-            kept.append(ch)
-    cleaned = " ".join("".join(kept).split())
+            space_pending = False
+        kept.append(ch)
+        if len(kept) > limit:
+            break
+    cleaned = "".join(kept)
     if len(cleaned) > limit:
         cleaned = cleaned[: max(0, limit - 1)].rstrip() + "…"
     return cleaned
@@ -859,8 +873,9 @@ class KomboClient:
         payload: object = None
         parse_problem: str | None = None
         try:
-            payload = json.loads(body) if body.strip() else None
-            if payload is None:
+            if body.strip():
+                payload = json.loads(body)
+            else:
                 parse_problem = "empty answer"
         except RecursionError:
             parse_problem = "JSON nested too deeply"
@@ -878,14 +893,13 @@ class KomboClient:
             return payload, status
         if kombo is None and parse_problem is not None and status == 407:
             return fail(ConnectionFailedError, _PROXY_LOGIN_MESSAGE, parse_problem)
-        return self._http_error(call, status, kombo, payload, body, retryable, retry_after)
+        return self._http_error(call, status, kombo, body, retryable, retry_after)
 
     def _http_error(
         self,
         call: _Call,
         status: int,
         kombo: dict[str, str | None] | None,
-        payload: object,
         body: bytes,
         retryable: bool,
         retry_after: float | None,
@@ -900,10 +914,9 @@ class KomboClient:
             title = _clean_or_none(kombo.get("title"), MAX_SHORT_CHARS, secrets)
             message = _clean_or_none(kombo.get("message"), MAX_DETAIL_CHARS, secrets)
             log_url = self._clean_log_url(kombo.get("log_url"))
-        elif payload is None:
-            message = _clean_or_none(body.decode("utf-8", "replace"), MAX_DETAIL_CHARS, secrets)
         else:
-            message = clean_text(json.dumps(payload, ensure_ascii=False)[:2000], secrets=secrets)
+            # The raw text, not a re-encoding of parsed JSON: cheaper, and cannot recurse.
+            message = _clean_or_none(body.decode("utf-8", "replace"), MAX_DETAIL_CHARS, secrets)
         detail = ErrorDetail(
             operation=call.operation,
             http_status=status,

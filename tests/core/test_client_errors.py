@@ -529,3 +529,11 @@ def test_a_key_echoed_back_by_the_server_is_never_repeated(reply: Reply) -> None
     error = fail_with(reply)  # fail_with and the log fixture check str(), detail and logs
     assert KEY not in repr(error.detail)
     assert KEY not in error.user_message
+
+
+@pytest.mark.parametrize("offset", [0, 480, 495, 5000])
+def test_a_key_near_the_cut_is_masked_before_the_text_is_shortened(offset: int) -> None:
+    """Shortening first could leave the start of the key just before the cut."""
+    body = "\x00" * 3000 + "A" * offset + KEY + " and more text " * 50
+    error = fail_with(Reply.text(500, body))
+    assert KEY[:6] not in (error.detail.message or "")
