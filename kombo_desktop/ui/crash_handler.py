@@ -22,6 +22,11 @@ becomes one dialog that counts them, never a stack of dialogs. And the dialog mu
 source of errors itself: if building or showing it fails, that is logged and further errors are
 only logged.
 
+Some failures are not exceptions at all: a crash inside Qt or a C extension ends the process
+before any hook runs. With ``fatal_error_log`` the handler asks :mod:`faulthandler` to write the
+Python stack of every thread to that file when it happens, so support still learns where the
+program was. Only file names, line numbers and function names are written, never values.
+
 The dialog never shows the traceback: staff share their screen with customers, and a wall of
 code text alarms people. "Copy details" puts the traceback, the program version and the platform
 on the clipboard for support, masked again at copy time (a key may have been registered after the
@@ -30,7 +35,9 @@ error happened).
 
 from __future__ import annotations
 
+import faulthandler
 import logging
+import os
 import platform
 import sys
 import threading
@@ -38,7 +45,9 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from types import TracebackType
+from typing import TextIO
 
 import shiboken6
 from PySide6 import __version__ as pyside_version
@@ -66,6 +75,9 @@ COPIED_MESSAGE = "The details are on the clipboard. Paste them into your message
 # The first errors of a burst explain it; the rest are usually consequences. Keeping a few bounds
 # memory and the size of the text people paste into an e-mail.
 MAX_KEPT_REPORTS = 5
+# The fatal-error file only grows by a line per start and a stack per crash; past this size it
+# starts afresh so it never fills a disk.
+FATAL_LOG_MAX_BYTES = 256_000
 
 _log = logging.getLogger(__name__)
 
@@ -192,6 +204,8 @@ class CrashHandler(QObject):
         self._dialog_broken = False  # showing failed once: from then on, only log
         self._dialog: CrashDialog | None = None
         self._installed = False
+        self._fatal_file: TextIO | None = None
+        self._faulthandler_was_enabled = False
         self._previous_excepthook: Callable[..., object] = sys.excepthook
         self._previous_threading_hook: Callable[..., object] = threading.excepthook
         self._pending.connect(self._show_pending, Qt.ConnectionType.QueuedConnection)
@@ -219,9 +233,39 @@ class CrashHandler(QObject):
             if threading.excepthook == self._threading_excepthook:
                 threading.excepthook = self._previous_threading_hook
             self._installed = False
+        if self._fatal_file is not None:
+            faulthandler.disable()
+            if self._faulthandler_was_enabled and sys.__stderr__ is not None:
+                faulthandler.enable(file=sys.__stderr__, all_threads=True)
+            self._fatal_file.close()
+            self._fatal_file = None
         if self._dialog is not None and shiboken6.isValid(self._dialog):
             self._dialog.close()
         self._dialog = None
+
+    def record_fatal_errors(self, path: Path) -> bool:
+        """Have :mod:`faulthandler` write the stacks of a fatal crash to ``path``.
+
+        Returns False (and logs why) when the file cannot be opened; the program runs on
+        without it. A line with the version and time marks each start in the file.
+        """
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            too_big = path.exists() and path.stat().st_size > FATAL_LOG_MAX_BYTES
+            file = path.open("w" if too_big else "a", encoding="utf-8")
+            started = datetime.now().astimezone().isoformat(timespec="seconds")
+            file.write(f"--- Kombo Desktop {__version__} started {started}, pid {os.getpid()}\n")
+            file.flush()
+        except OSError as error:
+            self._logger.warning("Fatal errors cannot be recorded in %s: %s", path, error)
+            return False
+        if self._fatal_file is not None:
+            self._fatal_file.close()
+        else:
+            self._faulthandler_was_enabled = faulthandler.is_enabled()
+        self._fatal_file = file
+        faulthandler.enable(file=file, all_threads=True)
+        return True
 
     @property
     def dialog(self) -> CrashDialog | None:
@@ -388,13 +432,15 @@ def install_crash_handler(
     app: QCoreApplication,
     parent_provider: ParentProvider | None = None,
     *,
+    fatal_error_log: Path | None = None,
     logger: logging.Logger | None = None,
 ) -> CrashHandler:
     """Start catching uncaught exceptions for ``app``; call once, on the UI thread, early.
 
     ``parent_provider`` returns the window the dialog should sit over (the main window), or
-    None; without it the active window is used. Installing again replaces the previous handler.
-    Returns the handler; keep it for as long as the application runs.
+    None; without it the active window is used. ``fatal_error_log`` (a file next to the log)
+    receives the stacks of crashes no exception hook can see. Installing again replaces the
+    previous handler. Returns the handler; keep it for as long as the application runs.
     ``handler.uninstall()`` restores the previous hooks (tests; optional at exit).
     """
     global _installed
@@ -404,5 +450,7 @@ def install_crash_handler(
         _installed.uninstall()
     handler = CrashHandler(app, parent_provider, logger=logger)
     handler.install()
+    if fatal_error_log is not None:
+        handler.record_fatal_errors(fatal_error_log)
     _installed = handler
     return handler

@@ -8,8 +8,10 @@ exception reached the crash handler (dialog, count, log, clipboard).
 
 from __future__ import annotations
 
+import faulthandler
 import logging
 import secrets
+import subprocess
 import sys
 import threading
 from collections.abc import Iterator
@@ -379,3 +381,76 @@ def test_uninstall_restores_the_previous_hooks(qapp: QApplication) -> None:
     assert (sys.excepthook, threading.excepthook) == before
     handler.uninstall()
     assert (sys.excepthook, threading.excepthook) == before
+
+
+CRASHING_PROGRAM = """
+import faulthandler
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from kombo_desktop.ui.crash_handler import install_crash_handler
+
+app = QApplication([])
+install_crash_handler(app, fatal_error_log=Path(sys.argv[1]))
+
+
+def crash_inside_the_program():
+    faulthandler._sigsegv()  # what a crash inside Qt or a C extension looks like
+
+
+crash_inside_the_program()
+"""
+
+
+def run_crashing_program(log: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", CRASHING_PROGRAM, str(log)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_fatal_crash_leaves_its_stack_in_the_fatal_error_log(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "fatal-errors.log"
+
+    first = run_crashing_program(log)
+    second = run_crashing_program(log)
+
+    assert first.returncode != 0 and second.returncode != 0
+    text = log.read_text(encoding="utf-8")
+    assert text.count(f"--- Kombo Desktop {__version__} started") == 2
+    assert text.count("Fatal Python error: Segmentation fault") == 2
+    assert "in crash_inside_the_program" in text
+
+
+def test_a_large_fatal_error_log_starts_afresh(tmp_path: Path, qapp: QApplication) -> None:
+    log = tmp_path / "fatal-errors.log"
+    log.write_text("old crash\n" * 40_000, encoding="utf-8")
+    was_enabled = faulthandler.is_enabled()
+
+    handler = install_crash_handler(qapp, fatal_error_log=log)
+    try:
+        assert faulthandler.is_enabled()
+        assert log.read_text(encoding="utf-8").startswith("--- Kombo Desktop")
+    finally:
+        handler.uninstall()
+    assert faulthandler.is_enabled() == was_enabled
+
+
+def test_an_unwritable_fatal_error_log_is_not_fatal(
+    tmp_path: Path, qapp: QApplication, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log folder should be", encoding="utf-8")
+
+    handler = install_crash_handler(qapp, fatal_error_log=blocker / "fatal-errors.log")
+    try:
+        assert sys.excepthook == handler._excepthook
+        assert "Fatal errors cannot be recorded" in caplog.text
+    finally:
+        handler.uninstall()
