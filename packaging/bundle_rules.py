@@ -244,6 +244,10 @@ LINUX_SYSTEM_LIBRARIES = {
     "libgcc_s.so.1": "libgcc-s1 | libgcc1",
     "libz.so.1": "zlib1g",
     "libzstd.so.1": "libzstd1",
+    # Python's sqlite3 (the link history) against the system's SQLite, as distributions build
+    # Python themselves: its ABI has been stable for two decades and the build's base (glibc 2.28
+    # era, SQLite 3.26) is older than any target, so every symbol the module uses is there.
+    "libsqlite3.so.0": "libsqlite3-0",
 }
 
 # Part of the C library itself (package libc6); never bundled, always present.
