@@ -1,15 +1,16 @@
-"""Child process: show a window, wait until it is painted, report, and exit at once.
+"""Child process: start a window, wait until it is painted, report, and exit at once.
 
     python -m benchmarks.first_show bare                # a QMainWindow doing nothing (baseline)
-    python -m benchmarks.first_show app [ARGS...]       # kombo_desktop.app.build_main_window(ARGS)
+    python -m benchmarks.first_show app [ARGS...]       # kombo_desktop.app.main(ARGS)
     python -m benchmarks.first_show app --links 200 --api-base URL   # then make 200 links
 
 The runner times the whole process from the outside, so the interpreter's own start counts the
-same for both. Both modes run the same code up to the point where they differ (which window to
-build), watch for the window's first paint event, and then print one JSON line and leave with
-``os._exit``: tearing a window down is not part of starting one, and would not cost the same.
-The JSON line has the peak memory so far and which of the slow libraries that must stay off the
-start-up path were already imported when the window appeared.
+same for both. The program runs through its real entry point, ``kombo_desktop.app.main``, with
+one change: ``QApplication.exec`` is replaced, so that instead of running until the window is
+closed, the event loop runs only until the shown window's first paint event. Then one JSON line
+is printed and the process leaves with ``os._exit``: tearing a window down is not part of
+starting one, and would not cost the same for both. The JSON line has the peak memory so far and
+which of the slow libraries that must stay off the start-up path were imported by then.
 
 Nothing is imported before the window that the bare baseline would not need (no argparse, no
 json, no ``Qt`` namespace): whatever the harness costs is added to both runs, and a constant
@@ -20,10 +21,6 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from PySide6.QtCore import QCoreApplication
 
 # The libraries the window must load only later, on first use or on a worker thread.
 LAZY_MODULES = ("httpx", "keyring", "qrcode", "truststore")
@@ -37,31 +34,20 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("bare", "app"):
-        sys.exit("usage: python -m benchmarks.first_show {bare|app} [--links N] [APP ARGS...]")
-    mode, rest = argv[0], argv[1:]
-    links = 0
-    if rest[:1] == ["--links"]:
-        links, rest = int(rest[1]), rest[2:]
-
+def measure_and_exit(mode: str, links: int) -> None:
+    """Run the event loop until the visible main window has painted; report; leave."""
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    from benchmarks.paint_watch import PaintWatch
+    from benchmarks.paint_watch import BenchmarkError, PaintWatch
 
-    app: QCoreApplication | None
-    if mode == "bare":
-        app = QApplication(sys.argv[:1])
-        window = QMainWindow()
-    else:
-        from kombo_desktop.app import build_main_window
-
-        # No QApplication of our own: the program creates and styles its own, as main() does.
-        window = build_main_window(rest)
-        app = QApplication.instance()
+    shown = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow) and w.isVisible()
+    ]
+    if len(shown) != 1:
+        raise BenchmarkError(f"expected one visible main window, found {len(shown)}")
+    window = shown[0]
     watch = PaintWatch(window)
-    window.show()
-    watch.arm()  # in case building the window already processed events and painted once
+    watch.arm()  # a paint already pending merges with this one; none is missed
     watch.wait()
     result: dict[str, object] = {
         "mode": mode,
@@ -85,8 +71,34 @@ def main(argv: list[str]) -> None:
 
     print(json.dumps(result), flush=True)
     sys.stderr.flush()
-    del app
     os._exit(0)
+
+
+def main(argv: list[str]) -> None:
+    if not argv or argv[0] not in ("bare", "app"):
+        sys.exit("usage: python -m benchmarks.first_show {bare|app} [--links N] [APP ARGS...]")
+    mode, rest = argv[0], argv[1:]
+    links = 0
+    if rest[:1] == ["--links"]:
+        links, rest = int(rest[1]), rest[2:]
+
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
+    def exec_until_first_paint(_app: QApplication) -> int:
+        measure_and_exit(mode, links)
+        return 0  # not reached
+
+    QApplication.exec = exec_until_first_paint  # type: ignore[assignment,method-assign]
+    if mode == "bare":
+        app = QApplication(sys.argv[:1])
+        window = QMainWindow()
+        window.show()
+        app.exec()
+    else:
+        from kombo_desktop.app import main as program_main
+
+        program_main(rest)
+    sys.exit("the window was never shown")
 
 
 if __name__ == "__main__":
