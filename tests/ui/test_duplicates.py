@@ -179,9 +179,7 @@ def test_editing_the_form_closes_the_warning(qtbot: QtBot, demo_window: MainWind
     assert demo_of(demo_window).requests[-1].json["integration_tool"] == "bamboohr"
 
 
-def test_not_now_closes_the_warning_without_sending(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
+def test_not_now_closes_the_warning_without_sending(qtbot: QtBot, demo_window: MainWindow) -> None:
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     try_again(qtbot, demo_window)
@@ -200,9 +198,7 @@ def test_another_customer_is_not_held(qtbot: QtBot, demo_window: MainWindow) -> 
     assert not history_of(demo_window).banner.isVisible()
 
 
-def test_an_expired_earlier_link_is_not_a_duplicate(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
+def test_an_expired_earlier_link_is_not_a_duplicate(qtbot: QtBot, demo_window: MainWindow) -> None:
     history_of(demo_window).store.record_link(
         profile=demo_window.target.profile,
         email="anna@example.com",

@@ -1,0 +1,508 @@
+"""The history in the window: recording, the panel and its actions, screen-sharing mode, and a
+history of 100,000 links. Real SQLite files in KOMBO_DESKTOP_HOME, the demo service."""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+
+import keyring
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, HistoryStore
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Settings, SettingsStore
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.history_model import (
+    CUSTOMER_ID,
+    EMAIL,
+    ORGANISATION,
+    PAGE_SIZE,
+    STATUS,
+    TOOL,
+    TYPE,
+    WHEN,
+)
+from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
+from tests.support.history_helpers import (
+    UrlCatcher,
+    catch_urls,
+    history_of,
+    open_history,
+    shown_entries,
+    wait_loaded,
+    write_large_history,
+)
+from tests.support.qr_decode import decode_pixmap
+from tests.ui.conftest import WindowFactory, fill_form, make_link
+
+NOW = datetime.now(UTC)
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+@pytest.fixture
+def browser() -> Iterator[UrlCatcher]:
+    yield from catch_urls("http", "https")
+
+
+def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, HistoryEntry]:
+    """Three customers, made an hour apart (oldest first), one of them expired."""
+    common = {"profile": profile, "category": Category.HRIS, "language": Language.DE}
+    return {
+        "old": store.record_link(
+            **common,
+            email="old@expired.example",
+            organization="Expired AG",
+            tool="bamboohr",
+            link_type=LinkType.EMBEDDED,
+            url="https://connect.kombo.dev/v1?token=old",
+            created_at=NOW - timedelta(hours=3),
+        ),
+        "acme": store.record_link(
+            **common,
+            email="anna@acme.example",
+            organization="Acme GmbH",
+            origin_id="CUST-1",
+            tool="personio",
+            link_type=LinkType.MAGIC_LINK,
+            url="https://connect.kombo.dev/v1?token=acme",
+            created_at=NOW - timedelta(hours=2),
+        ),
+        "relink": store.record_relink(
+            profile=profile,
+            integration_id=INTEGRATION_ID,
+            language=Language.FR,
+            link_type=LinkType.MAGIC_LINK,
+            url="https://connect.kombo.dev/v1?token=relink",
+            email="eva@globex.example",
+            organization="Globex SA",
+            created_at=NOW - timedelta(hours=1),
+        ),
+    }
+
+
+def cell(window: MainWindow, row: int, column: int) -> str:
+    model = history_of(window).panel.model
+    return str(model.data(model.index(row, column)))
+
+
+def select(window: MainWindow, url: str) -> HistoryEntry:
+    feature = history_of(window)
+    for row, entry in enumerate(shown_entries(feature)):
+        if entry.url == url:
+            feature.panel.select_row(row)
+            assert feature.panel.selected_entry() == entry
+            return entry
+    raise AssertionError(f"{url} is not listed")
+
+
+# ------------------------------------------------------------------------------ recording
+
+
+def test_links_and_relinks_made_in_the_window_are_recorded(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH", tool="personio")
+    demo_window.originIdEdit.setText("CUST-7")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("it"))
+    link = make_link(qtbot, demo_window)
+    demo_window.show_relink_mode(INTEGRATION_ID)
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 2, timeout=10_000)
+
+    relink, made = history_of(demo_window).store.search()
+    assert made.kind is EntryKind.LINK
+    assert (made.email, made.organization, made.origin_id) == (
+        "anna@acme.example",
+        "Acme GmbH",
+        "CUST-7",
+    )
+    assert (made.category, made.tool, made.tool_label) == (Category.HRIS, "personio", "Personio")
+    assert (made.language, made.link_type, made.url) == (Language.IT, LinkType.MAGIC_LINK, link)
+    assert made.profile == "default"
+    assert made.is_demo
+    assert made.expires_at - made.created_at == timedelta(days=365)
+    assert relink.kind is EntryKind.RELINK
+    assert relink.integration_id == INTEGRATION_ID
+    assert relink.url == demo_window.linkField.text()
+    assert relink.tool_label == "Personio"
+
+
+def test_the_profile_and_its_environment_id_are_recorded(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile(name="sales", environment_id="env-4711")]))
+    keyring.set_password("kombo-desktop", "sales", "test-key-sales")
+    window = open_window("--profile", "sales", "--api-base", demo_server.base_url)
+    fill_form(window)
+    make_link(qtbot, window)
+    (entry,) = history_of(window).store.search()
+    assert (entry.profile, entry.environment_id) == ("sales", "env-4711")
+
+
+def test_an_unreadable_history_is_explained_once_and_the_window_works(
+    qtbot: QtBot, open_window: WindowFactory, isolated_home: Path
+) -> None:
+    history_file = AppPaths.from_environment().history_file
+    history_file.parent.mkdir(parents=True, exist_ok=True)
+    history_file.write_bytes(b"this is not a database at all" * 10)
+    window = open_window("--demo")
+    status = window.statusLabel.text()
+    assert "could not be read" in status and "set aside" in status
+    fill_form(window)
+    make_link(qtbot, window)
+    assert history_of(window).store.count() == 1
+    assert list(history_file.parent.glob("history.sqlite3.unreadable-*"))
+
+
+# ------------------------------------------------------------------------------ the panel
+
+
+def test_the_history_is_closed_and_locked_at_start(demo_window: MainWindow) -> None:
+    feature = history_of(demo_window)
+    switch = demo_window.findChild(QPushButton, "privacySwitch")
+    assert switch is feature.privacySwitch
+    assert switch.isVisible() and switch.isChecked()
+    assert not feature.panel.isVisible()
+    assert feature.panel.objectName() == "historyPanel"
+    assert not feature.historyButton.isEnabled()
+    assert feature.panel.model.rowCount() == 0
+    assert not feature.open_history()
+    assert not feature.panel.isVisible()
+
+
+def test_the_panel_lists_entries_newest_first_with_their_status(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+
+    assert [e.url for e in shown_entries(feature)] == [
+        entries["relink"].url,
+        entries["acme"].url,
+        entries["old"].url,
+    ]
+    assert cell(demo_window, 1, ORGANISATION) == "Acme GmbH"
+    assert cell(demo_window, 1, EMAIL) == "anna@acme.example"
+    assert cell(demo_window, 1, CUSTOMER_ID) == "CUST-1"
+    assert cell(demo_window, 1, TOOL) == "Personio"
+    assert cell(demo_window, 1, TYPE) == "New link"
+    assert cell(demo_window, 1, STATUS).startswith("Valid until ")
+    assert str((NOW + timedelta(days=365)).astimezone().year) in cell(demo_window, 1, STATUS)
+    assert cell(demo_window, 0, TYPE) == "Reconnection"
+    assert cell(demo_window, 2, STATUS) == "Expired"
+    assert cell(demo_window, 2, TOOL) == "BambooHR"
+    made = entries["acme"].created_at.astimezone()
+    assert cell(demo_window, 1, WHEN).endswith(f"{made:%H:%M}")
+    assert feature.panel.historyCountLabel.text() == "3 links"
+
+
+def test_search_filters_by_organisation_email_customer_id_and_tool(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    search = feature.panel.historySearchEdit
+    assert search.objectName() == "historySearchEdit"
+
+    for text, expected in (
+        ("acme", ["acme"]),
+        ("EVA@globex", ["relink"]),
+        ("cust-1", ["acme"]),
+        ("bamboo", ["old"]),
+        ("personio", ["relink", "acme"]),
+        ("nobody at all", []),
+        ("", ["relink", "acme", "old"]),
+    ):
+        search.setText(text)
+        # The search waits for a pause in typing, then reads in the background.
+        qtbot.waitUntil(lambda t=text: feature.panel.model.query == t, timeout=3000)
+        wait_loaded(qtbot, feature)
+        assert [e.url for e in shown_entries(feature)] == [entries[k].url for k in expected]
+    search.setText("nobody")
+    qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == "Nothing found")
+
+
+def test_copy_puts_the_entry_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    assert not feature.panel.historyCopyButton.isEnabled()  # nothing selected yet
+    select(demo_window, entries["acme"].url)
+    QGuiApplication.clipboard().clear()
+    feature.panel.historyCopyButton.click()
+    assert QGuiApplication.clipboard().text() == entries["acme"].url
+    assert "copied" in demo_window.statusLabel.text().lower()
+
+    select(demo_window, entries["old"].url)
+    feature.panel.historyCopyButton.click()
+    assert "expired" in demo_window.statusLabel.text()
+
+
+def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: MainWindow) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, entries["acme"].url)
+    feature.panel.historyQrButton.click()
+
+    assert demo_window.linkField.text() == entries["acme"].url
+    qr_view = demo_window.findChild(QLabel, "qrView")
+    qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
+    assert decode_pixmap(qr_view.pixmap()) == entries["acme"].url
+    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Valid until")
+
+    select(demo_window, entries["old"].url)
+    feature.panel.historyQrButton.click()
+    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Expired on")
+    assert "expired" in demo_window.statusLabel.text()
+
+
+def test_open_follows_the_main_open_rule(
+    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
+) -> None:
+    store = history_of(demo_window).store
+    entries = add_entries(store)
+    store.record_link(
+        profile="default",
+        email="x@plain.example",
+        organization="Plain HTTP Ltd",
+        category=Category.ATS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="http://connect.example/not-secure",
+    )
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, entries["acme"].url)
+    assert feature.panel.historyOpenButton.isEnabled()
+    feature.panel.historyOpenButton.click()
+    assert browser.urls == [entries["acme"].url]
+
+    select(demo_window, "http://connect.example/not-secure")
+    assert not feature.panel.historyOpenButton.isEnabled()
+    feature.panel.open_selected()
+    assert browser.urls == [entries["acme"].url]
+    assert "not a secure web address" in demo_window.statusLabel.text()
+
+
+def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    demo_window.tabs.setCurrentIndex(RELINK_TAB)
+    select(demo_window, entries["acme"].url)
+    feature.panel.historyFillButton.click()
+
+    assert demo_window.tabs.currentIndex() == CREATE_TAB
+    assert demo_window.emailEdit.text() == "anna@acme.example"
+    assert demo_window.organizationEdit.text() == "Acme GmbH"
+    assert demo_window.originIdEdit.text() == "CUST-1"
+    assert demo_window.categoryCombo.currentData() == "HRIS"
+    assert demo_window.toolCombo.currentData() == "personio"
+    assert demo_window.languageCombo.currentData() == "de"
+    assert demo_window.linkTypeCombo.currentData() == "MAGIC_LINK"
+
+
+def test_fill_puts_a_reconnection_into_the_relink_tab(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, entries["relink"].url)
+    feature.panel.historyFillButton.click()
+
+    assert demo_window.tabs.currentIndex() == RELINK_TAB
+    assert demo_window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    assert demo_window.relinkLanguageCombo.currentData() == "fr"
+
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: feature.store.count() == 4, timeout=10_000)
+    newest = feature.store.search(limit=1)[0]
+    # The new reconnection keeps who it is for, so it can be found and e-mailed.
+    assert (newest.email, newest.organization) == ("eva@globex.example", "Globex SA")
+
+
+def test_delete_asks_first_and_removes_one_entry(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    questions: list[str] = []
+    answer = QMessageBox.StandardButton.No
+
+    def question(parent: object, title: str, text: str, *args: object) -> object:
+        questions.append(text)
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    select(demo_window, entries["acme"].url)
+    feature.panel.historyDeleteButton.click()
+    assert "Acme GmbH" in questions[0] and "keeps working" in questions[0]
+    assert feature.store.count() == 3
+    assert len(shown_entries(feature)) == 3
+
+    answer = QMessageBox.StandardButton.Yes
+    feature.panel.historyDeleteButton.click()
+    assert feature.store.get(entries["acme"].id) is None
+    assert feature.store.count() == 2
+    assert [e.url for e in shown_entries(feature)] == [
+        entries["relink"].url,
+        entries["old"].url,
+    ]
+    assert feature.panel.historyCountLabel.text() == "2 links"
+    assert not feature.panel.historyDeleteButton.isEnabled() or (
+        feature.panel.selected_entry() is not None
+    )
+
+
+def test_export_writes_the_entries_the_search_finds(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    target = tmp_path / "export"  # no extension typed: .csv is added
+    asked: list[str] = []
+
+    def save_dialog(parent: object, caption: str, directory: str, filters: str) -> tuple[str, str]:
+        asked.append(filters)
+        return str(target), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    feature.panel.historySearchEdit.setText("personio")
+    feature.panel.historyExportButton.click()
+    written = tmp_path / "export.csv"
+    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+
+    assert "*.csv" in asked[0]
+    assert str(written) in demo_window.statusLabel.text()
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == CSV_HEADER
+    links = [row[CSV_HEADER.index("Link")] for row in rows[1:]]
+    assert links == [entries["relink"].url, entries["acme"].url]
+    assert feature.panel.historyExportButton.isEnabled()
+
+
+def test_closing_the_export_dialog_writes_nothing(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: ("", ""))
+    feature.panel.historyExportButton.click()
+    assert list(tmp_path.iterdir()) == [tmp_path / "kombo-home"]
+
+
+def test_a_link_made_while_the_panel_is_open_appears_on_top(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    fill_form(demo_window, email="new@initech.example", organization="Initech")
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: [e.url for e in shown_entries(feature)][:1] == [link])
+    assert cell(demo_window, 0, TYPE) == "New link (demo)"
+
+
+# ------------------------------------------------------------------------------ privacy
+
+
+def test_screen_sharing_mode_hides_the_history_and_what_came_from_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    assert feature.panel.isVisible()
+    select(demo_window, entries["relink"].url)
+    feature.panel.historyQrButton.click()
+    assert demo_window.linkField.text() == entries["relink"].url
+
+    feature.privacySwitch.click()
+
+    assert feature.private and feature.privacySwitch.isChecked()
+    assert not feature.panel.isVisible()
+    assert feature.panel.model.rowCount() == 0  # nothing about other customers kept
+    assert not feature.historyButton.isEnabled()
+    assert demo_window.linkField.text() == ""  # another customer's link, shown from history
+    assert "Globex" not in demo_window.statusLabel.text()
+    assert "Screen-sharing mode is on" in demo_window.statusLabel.text()
+
+
+def test_screen_sharing_mode_keeps_the_link_just_made(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    feature = open_history(qtbot, demo_window)
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    feature.privacySwitch.click()
+    assert demo_window.linkField.text() == link
+    assert not feature.panel.isVisible()
+
+
+def test_the_dock_close_button_closes_the_history(qtbot: QtBot, demo_window: MainWindow) -> None:
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    feature.dock.close()
+    assert not feature.historyButton.isChecked()
+    assert feature.panel.model.rowCount() == 0
+    feature.historyButton.click()
+    wait_loaded(qtbot, feature)
+    assert feature.panel.isVisible() and feature.panel.model.rowCount() == 3
+
+
+# ------------------------------------------------------------------------------ size
+
+
+@pytest.mark.slow
+def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: WindowFactory) -> None:
+    total = 100_000
+    write_large_history(AppPaths.from_environment().history_file, total)
+    window = open_window("--demo")
+    feature = history_of(window)
+    assert feature.store.problem is None
+
+    beats: list[float] = []
+    heartbeat = QTimer()
+    heartbeat.setInterval(5)
+    heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
+    heartbeat.start()
+    try:
+        started = time.perf_counter()
+        feature = open_history(qtbot, window)
+        first_page = time.perf_counter() - started
+        model = feature.panel.model
+        assert model.total == total
+        assert model.rowCount() == PAGE_SIZE  # one page read, not the whole file
+        assert cell(window, 0, ORGANISATION) == f"Customer {total - 1} GmbH"
+
+        # Scrolling to the end reads the next page, and only that.
+        table = feature.panel.historyTable
+        table.scrollToBottom()
+        qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE, timeout=5000)
+        qtbot.wait(100)
+        assert model.rowCount() <= 3 * PAGE_SIZE
+
+        # A search for one customer among 100,000 answers quickly.
+        started = time.perf_counter()
+        feature.panel.historySearchEdit.setText("customer 4242 gmbh")
+        feature.panel.apply_search()
+        wait_loaded(qtbot, feature)
+        searched = time.perf_counter() - started
+        assert [e.origin_id for e in shown_entries(feature)] == ["C-4242"]
+        feature.panel.historySearchEdit.clear()
+        feature.panel.apply_search()
+        wait_loaded(qtbot, feature)
+    finally:
+        heartbeat.stop()
+
+    gaps = [later - earlier for earlier, later in pairwise(beats)]
+    assert first_page < 1.0, f"first page took {first_page:.2f} s"
+    assert searched < 1.0, f"search took {searched:.2f} s"
+    assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"

@@ -1,0 +1,225 @@
+"""The invitation buttons under the link: the clipboard text in the flow's language, and the
+mailto: address handed to the mail program (intercepted with QDesktopServices)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.invitation import invitation, mailto_url, texts_for
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
+from tests.ui.conftest import fill_form, make_link
+
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+@pytest.fixture
+def mail_program() -> Iterator[UrlCatcher]:
+    yield from catch_urls("mailto")
+
+
+def decode_mailto(url: str) -> tuple[str, dict[str, list[str]]]:
+    parts = urlsplit(url)
+    assert parts.scheme == "mailto"
+    return unquote(parts.path), parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
+
+
+def button(window: MainWindow, name: str) -> QPushButton:
+    found = window.findChild(QPushButton, name)
+    assert found is not None, name
+    return found
+
+
+def make_relink(qtbot: QtBot, window: MainWindow, language: str = "en") -> str:
+    before = window.linkField.text()
+    window.show_relink_mode(INTEGRATION_ID)
+    combo = window.relinkLanguageCombo
+    combo.setCurrentIndex(combo.findData(language))
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
+    return window.linkField.text()
+
+
+def test_the_buttons_wait_for_a_link(demo_window: MainWindow) -> None:
+    copy, email = button(demo_window, "copyInvitationButton"), button(demo_window, "emailButton")
+    assert copy.isVisible() and email.isVisible()
+    assert not copy.isEnabled() and not email.isEnabled()
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_copy_invitation_holds_the_link_once_in_the_flow_language(
+    qtbot: QtBot, demo_window: MainWindow, language: Language
+) -> None:
+    fill_form(demo_window, organization="Müller & Söhne GmbH", tool="personio")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData(language.value))
+    link = make_link(qtbot, demo_window)
+    QGuiApplication.clipboard().clear()
+
+    button(demo_window, "copyInvitationButton").click()
+
+    text = QGuiApplication.clipboard().text()
+    assert text.count(link) == 1
+    assert "Personio" in text
+    assert "Müller & Söhne GmbH" in text
+    texts = texts_for(language)
+    assert texts.validity[LinkType.MAGIC_LINK] in text
+    assert (
+        text
+        == invitation(
+            language,
+            link=link,
+            link_type=LinkType.MAGIC_LINK,
+            organization="Müller & Söhne GmbH",
+            tool_label="Personio",
+            category=Category.HRIS,
+        ).body
+    )
+    assert "Invitation copied" in demo_window.statusLabel.text()
+
+
+def test_without_a_tool_the_invitation_asks_to_choose_and_says_an_hour(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool=None)
+    demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData("EMBEDDED"))
+    link = make_link(qtbot, demo_window)
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    assert text.count(link) == 1
+    assert "HR system" in text
+    assert "one hour" in text
+
+
+def test_email_opens_a_correctly_encoded_mailto(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    email = "anna.mueller+hr@example.com"
+    organization = "Müller & Söhne GmbH"
+    fill_form(demo_window, email=email, organization=organization, tool="personio")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
+    link = make_link(qtbot, demo_window)
+
+    button(demo_window, "emailButton").click()
+
+    (url,) = mail_program.urls
+    expected = invitation(
+        Language.DE,
+        link=link,
+        link_type=LinkType.MAGIC_LINK,
+        organization=organization,
+        tool_label="Personio",
+        category=Category.HRIS,
+    )
+    assert url == mailto_url(email, expected)
+    assert " " not in url and "+hr" not in url  # spaces and plus signs are percent-encoded
+    address, fields = decode_mailto(url)
+    assert address == email
+    assert fields["subject"] == [expected.subject]
+    (body,) = fields["body"]
+    assert body == expected.body.replace("\n", "\r\n")
+    assert body.count(link) == 1
+    assert organization in body
+
+
+def test_a_relink_invitation_uses_the_relink_language_and_no_unknown_address(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    link = make_relink(qtbot, demo_window, "es")
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    assert text.count(link) == 1
+    assert texts_for(Language.ES).your_organization in text  # no organisation known
+    assert "Personio" in text  # from the integration id
+
+    button(demo_window, "emailButton").click()
+    (url,) = mail_program.urls
+    assert url.startswith("mailto:?subject=")
+    address, fields = decode_mailto(url)
+    assert address == ""
+    assert fields["body"][0].count(link) == 1
+    assert "add it" in demo_window.statusLabel.text()
+
+
+def test_a_relink_invitation_uses_the_email_known_from_the_history(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    feature = history_of(demo_window)
+    feature.store.record_relink(
+        profile="default",
+        integration_id=INTEGRATION_ID,
+        language=Language.IT,
+        link_type=LinkType.MAGIC_LINK,
+        url="http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        email="eva@globex.example",
+        organization="Globex SA",
+        is_demo=True,
+    )
+    link = make_relink(qtbot, demo_window, "it")
+    button(demo_window, "emailButton").click()
+    (url,) = mail_program.urls
+    address, fields = decode_mailto(url)
+    assert address == "eva@globex.example"
+    assert "Globex SA" in fields["body"][0]
+    assert fields["body"][0].count(link) == 1
+    # The new reconnection is recorded for the same customer.
+    assert feature.store.search(limit=1)[0].email == "eva@globex.example"
+
+
+def test_a_relink_after_a_reconnection_instead_is_addressed_to_the_form_customer(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()
+    feature = history_of(demo_window)
+    assert feature.banner.isVisible()
+    feature.banner.relinkInsteadButton.click()
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    before = demo_window.linkField.text()
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != before, timeout=10_000)
+
+    button(demo_window, "emailButton").click()
+    address, _fields = decode_mailto(mail_program.urls[0])
+    assert address == "anna@acme.example"
+
+
+def test_the_invitation_follows_a_link_shown_from_the_history(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    store = history_of(demo_window).store
+    entry = store.record_link(
+        profile="default",
+        email="eva@globex.example",
+        organization="Globex SA",
+        category=Category.ATS,
+        tool="greenhouse",
+        language=Language.FR,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=globex",
+    )
+    feature = open_history(qtbot, demo_window)
+    feature.panel.select_row(0)
+    feature.panel.historyQrButton.click()
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    assert text.count(entry.url) == 1
+    assert "Globex SA" in text and "Greenhouse" in text
+    assert texts_for(Language.FR).validity[LinkType.MAGIC_LINK] in text
+
+
+def test_the_invitation_never_pairs_details_with_another_link(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.resultPanel.clear()
+    assert not button(demo_window, "copyInvitationButton").isEnabled()
+    assert not button(demo_window, "emailButton").isEnabled()
