@@ -452,6 +452,9 @@ class MainWindow(QMainWindow):
     ) -> None:
         assert self.connection is not None
         target = self.connection.target
+        # The previous link belongs to the previous request (often another customer): it must
+        # not stay on show, copyable, under this request's progress or error.
+        self.resultPanel.clear()
         self._set_busy(True)
         self.show_status(progress, "busy")
         handle: TaskHandle | None = None

@@ -138,3 +138,19 @@ def test_the_window_stays_responsive_while_kombo_is_slow(
     gaps = [later - earlier for earlier, later in pairwise(beats)]
     assert len(beats) > 50
     assert max(gaps) < 0.2, f"the UI thread stalled for {max(gaps) * 1000:.0f} ms"
+
+
+def test_a_new_request_takes_the_previous_link_off_the_screen(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_server.delay_seconds = 0
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    slow_server.delay_seconds = 30
+    slow_window.organizationEdit.setText("Globex AG")
+    slow_window.createButton.click()
+    assert slow_window.linkField.text() == ""
+    assert not slow_window.copyButton.isEnabled()
+    assert slow_window.qrView.pixmap().isNull()
+    slow_window.cancelButton.click()
+    assert slow_window.linkField.text() == ""
