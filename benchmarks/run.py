@@ -390,7 +390,16 @@ def machine_description(qt: str = "?", pyside: str = "?") -> dict[str, str]:
         "python": f"{platform.python_version()} ({platform.python_implementation()})",
         "qt": f"Qt {qt}, PySide6 {pyside}",
         "qt_platform": child_environment(Path()).get("QT_QPA_PLATFORM", "default"),
+        # Other work on the machine slows every figure; the ratios suffer least from it.
+        "load": load_average(),
     }
+
+
+def load_average() -> str:
+    if not hasattr(os, "getloadavg"):
+        return "unknown"
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min) at the end of the run"
 
 
 def format_table(rows: Sequence[Row], markdown: bool = False) -> str:
