@@ -130,9 +130,6 @@ class DuplicateBanner(QFrame):
         self.relinkInsteadButton.clicked.connect(self.relink_instead)
         self.createAnywayButton.clicked.connect(self.create_anyway)
         self.dismissButton.clicked.connect(self.dismissed)
-        QWidget.setTabOrder(self.useExistingButton, self.relinkInsteadButton)
-        QWidget.setTabOrder(self.relinkInsteadButton, self.createAnywayButton)
-        QWidget.setTabOrder(self.createAnywayButton, self.dismissButton)
         self.hide()
 
     def _button(self, name: str, text: str, accessible: str) -> QPushButton:

@@ -44,13 +44,16 @@ from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryError, HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.duplicate_banner import DuplicateBanner
 from kombo_desktop.ui.history_model import local_date
 from kombo_desktop.ui.history_panel import HistoryPanel
 from kombo_desktop.ui.invitation_bar import InvitationBar, InvitationContext
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
+    from kombo_desktop.ui.connection import Target
     from kombo_desktop.ui.main_window import MadeLink, MainWindow
 
 _log = logging.getLogger(__name__)
@@ -62,6 +65,13 @@ PRIVACY_TOOLTIP = (
     "Keep it on whenever you share your screen."
 )
 HISTORY_TEXT = "History"
+HISTORY_HEIGHT = 280  # the dock's height when opened: about eight rows, the form stays usable
+_SWITCH_STYLE = f"""
+QPushButton#privacySwitch:checked {{
+    background: #e8f0fc; border: 2px solid {theme.ACCENT}; color: {theme.ACCENT_DARK};
+    padding: 5px 13px;
+}}
+"""
 HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )
@@ -95,6 +105,7 @@ class HistoryFeature(QObject):
         self.private = True
         self._bypass_once = False
         self._held: LinkRequest | None = None
+        self._held_for: Target | None = None  # where the held request was going
         self._relink_customer: _Customer | None = None
         self._from_history_url: str | None = None
 
@@ -120,6 +131,7 @@ class HistoryFeature(QObject):
         self.privacySwitch.setCheckable(True)
         self.privacySwitch.setChecked(True)
         self.privacySwitch.setAutoDefault(False)
+        self.privacySwitch.setStyleSheet(_SWITCH_STYLE)
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
         self.historyButton.setAccessibleName("Show or hide the link history")
@@ -129,6 +141,7 @@ class HistoryFeature(QObject):
 
         self.invitationBar = InvitationBar()
         self._add_to_result_area()
+        self._chain_tab_order()
 
         self._connect()
         self._apply_privacy(True)
@@ -144,8 +157,26 @@ class HistoryFeature(QObject):
         index = layout.indexOf(header.profileLabel)
         layout.insertWidget(max(index, 0), self.historyButton)
         layout.insertWidget(max(index, 0), self.privacySwitch)
-        QWidget.setTabOrder(self.privacySwitch, self.historyButton)
-        QWidget.setTabOrder(self.historyButton, header.settingsButton)
+
+    def _chain_tab_order(self) -> None:
+        """Tab through the new controls where they are seen: the header's switch and history
+        button before Settings, the warning's choices between the header and the forms."""
+        window = self.window
+        chain_tab_order(
+            [
+                window.demoBanner.leaveDemoButton,
+                self.privacySwitch,
+                self.historyButton,
+                window.header.settingsButton,
+                window.firstRunNotice.openSettingsButton,
+                window.firstRunNotice.tryDemoButton,
+                self.banner.useExistingButton,
+                self.banner.relinkInsteadButton,
+                self.banner.createAnywayButton,
+                self.banner.dismissButton,
+                window.tabs,
+            ]
+        )
 
     def _add_to_result_area(self) -> None:
         """Put the invitation buttons right under the link's own Copy / Open row."""
@@ -212,6 +243,7 @@ class HistoryFeature(QObject):
         profile = made.target.profile
         environment_id = self._environment_id(made)
         self._from_history_url = None
+        self._clear_banner()  # e.g. the reconnection link it suggested was just made
         try:
             if isinstance(request, LinkRequest):
                 self._forget_unbound_relink_customer()
@@ -320,7 +352,7 @@ class HistoryFeature(QObject):
         if earlier is None:
             self._clear_banner()
             return True
-        self._held = request
+        self._held, self._held_for = request, target
         self.banner.show_for(earlier, private=self.private, tool_label=self._entry_tool(earlier))
         self.window.show_status(
             "Nothing was sent: this customer already has a valid link. Choose what to do in the "
@@ -333,7 +365,7 @@ class HistoryFeature(QObject):
         return entry.tool_label or self._tool_label(entry.tool)
 
     def _clear_banner(self) -> None:
-        self._held = None
+        self._held, self._held_for = None, None
         self.banner.clear()
 
     def _form_edited(self, *_args: object) -> None:
@@ -385,9 +417,13 @@ class HistoryFeature(QObject):
             self.window.show_status(RELINK_PASTE_HINT, "info")
 
     def create_anyway(self) -> None:
-        """Send the held request after all (the form is unchanged: editing closes the warning)."""
+        """Send the held request after all (the form is unchanged: editing closes the warning).
+
+        If the profile changed meanwhile (settings, demo), the check runs again for the new one.
+        """
+        confirmed_for = self._held_for
         self._clear_banner()
-        self._bypass_once = True
+        self._bypass_once = confirmed_for is not None and confirmed_for == self.window.target
         try:
             self.window.submit_create()
         finally:
@@ -513,6 +549,7 @@ class HistoryFeature(QObject):
             return False
         self._set_history_button(True)
         self.dock.show()
+        self.window.resizeDocks([self.dock], [HISTORY_HEIGHT], Qt.Orientation.Vertical)
         self.dock.raise_()
         self.panel.activate()
         self.panel.historySearchEdit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -62,13 +62,13 @@ _log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 _COLUMN_WIDTHS = {
-    WHEN: 150,
+    WHEN: 175,
     ORGANISATION: 190,
     EMAIL: 210,
     CUSTOMER_ID: 110,
     TOOL: 150,
-    TYPE: 120,
-    STATUS: 170,
+    TYPE: 165,
+    STATUS: 180,
 }
 
 

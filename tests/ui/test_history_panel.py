@@ -12,9 +12,9 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
@@ -506,3 +506,47 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
     assert first_page < 1.0, f"first page took {first_page:.2f} s"
     assert searched < 1.0, f"search took {searched:.2f} s"
     assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"
+
+
+def tab_stops(window: MainWindow, start: QWidget, count: int) -> list[str]:
+    """Object names of the next ``count`` visible, enabled widgets Tab reaches from ``start``."""
+    names: list[str] = []
+    widget = start.nextInFocusChain()
+    while len(names) < count and widget is not start:
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isVisible()
+            and widget.isEnabled()
+        ):
+            names.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    return names
+
+
+def test_tab_reaches_the_new_controls_where_they_are_seen(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    feature = history_of(demo_window)
+    feature.privacySwitch.click()  # the history button is enabled only now
+    leave = demo_window.demoBanner.leaveDemoButton
+    assert tab_stops(demo_window, leave, 3) == [
+        "privacySwitch",
+        "historyToggleButton",
+        "settingsButton",
+    ]
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()
+    assert feature.banner.isVisible()
+    assert tab_stops(demo_window, demo_window.header.settingsButton, 5) == [
+        "useExistingButton",
+        "relinkInsteadButton",
+        "createAnywayButton",
+        "duplicateDismissButton",
+        "modeTabs",
+    ]
+    assert tab_stops(demo_window, demo_window.openButton, 3) == [
+        "copyInvitationButton",
+        "emailButton",
+        "exportQrButton",
+    ]
