@@ -38,7 +38,6 @@ from __future__ import annotations
 import faulthandler
 import logging
 import os
-import platform
 import sys
 import threading
 import traceback
@@ -59,7 +58,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -108,6 +106,10 @@ class CrashDialog(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         # Not modal: the program keeps running and the person can go on working beside it.
         self.setModal(False)
+
+        # Imported here, not with the module: QStyle's enums take milliseconds to set up, and
+        # this module is imported on the start-up path while the dialog is rarely needed.
+        from PySide6.QtWidgets import QStyle
 
         icon = QLabel()
         icon.setObjectName("crashIcon")
@@ -406,6 +408,8 @@ class CrashHandler(QObject):
 
     def details_text(self) -> str:
         """Everything support needs, masked: version, platform, each kept traceback."""
+        import platform  # only here: importing it costs start-up time the window cannot spare
+
         with self._lock:
             reports = list(self._reports)
             count = self._count
