@@ -26,6 +26,7 @@ import base64
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -285,12 +286,13 @@ def find_windows_tool(name: str, patterns: list[str]) -> Path | None:
     return None
 
 
-def windows_signing() -> tuple[Path, list[str]] | None:
+def windows_signing(pfx: Path) -> tuple[Path, list[str]] | None:
     """signtool and its arguments when a certificate is provided, else None (signing skipped).
 
-    ``KOMBO_WIN_CERT_PFX_BASE64``: the code-signing certificate (.pfx) as base64 (a CI secret);
-    ``KOMBO_WIN_CERT_PASSWORD``: its password; ``KOMBO_WIN_TIMESTAMP_URL`` (optional): the
-    RFC 3161 time-stamp server, so signatures stay valid after the certificate expires.
+    ``KOMBO_WIN_CERT_PFX_BASE64``: the code-signing certificate (.pfx) as base64 (a CI secret),
+    written to ``pfx`` for the duration of the build; ``KOMBO_WIN_CERT_PASSWORD``: its password;
+    ``KOMBO_WIN_TIMESTAMP_URL`` (optional): the RFC 3161 time-stamp server, so signatures stay
+    valid after the certificate expires.
     """
     encoded = os.environ.get("KOMBO_WIN_CERT_PFX_BASE64", "").strip()
     if not encoded:
@@ -301,7 +303,6 @@ def windows_signing() -> tuple[Path, list[str]] | None:
     )
     if signtool is None:
         raise SystemExit("A signing certificate was given but signtool.exe was not found.")
-    pfx = Path(tempfile.mkdtemp()) / "signing.pfx"
     pfx.write_bytes(base64.b64decode(encoded))
     timestamp = os.environ.get("KOMBO_WIN_TIMESTAMP_URL", "http://timestamp.digicert.com")
     arguments = ["sign", "/fd", "SHA256", "/td", "SHA256", "/tr", timestamp, "/f", str(pfx)]
@@ -309,6 +310,12 @@ def windows_signing() -> tuple[Path, list[str]] | None:
     if password:
         arguments += ["/p", password]
     return signtool, arguments
+
+
+def numeric_version(version: str) -> str:
+    """``1.2.3rc1`` -> ``1.2.3.0``: Windows version resources take four numbers only."""
+    numbers = [int(part) for part in re.findall(r"\d+", version)[:3]]
+    return ".".join(str(n) for n in [*numbers, 0, 0, 0, 0][:4])
 
 
 def package_windows(version: str) -> list[Path]:
@@ -321,24 +328,27 @@ def package_windows(version: str) -> list[Path]:
     )
     if iscc is None:
         raise SystemExit("Inno Setup 6 (ISCC.exe) is needed: choco install innosetup")
-    signing = windows_signing()
     command = [
         str(iscc),
         f"/DAppVersion={version}",
+        f"/DAppNumericVersion={numeric_version(version)}",
         f"/DSourceDir={app_folder()}",
         f"/DOutputDir={OUT}",
         f"/DIconFile={PACKAGING / 'icons' / 'kombo-desktop.ico'}",
     ]
-    if signing is not None:
-        signtool, arguments = signing
-        # The program itself first; Inno then signs the installer and its uninstaller ($f).
-        subprocess.run([str(signtool), *arguments, str(executable())], check=True)  # noqa: S603
-        sign_command = " ".join(f'"{a}"' if " " in a else a for a in [str(signtool), *arguments])
-        command += ["/DSign", f"/Skombo={sign_command} $f"]
-    command.append(str(PACKAGING / "windows" / "kombo-desktop.iss"))
-    # The command line holds the certificate password when signing: do not echo it.
-    log("$ ISCC kombo-desktop.iss" + (" (signed)" if signing else ""))
-    subprocess.run(command, check=True)  # noqa: S603
+    with tempfile.TemporaryDirectory() as secrets:
+        signing = windows_signing(Path(secrets) / "signing.pfx")
+        if signing is not None:
+            signtool, arguments = signing
+            # The program itself first; Inno then signs the installer and its uninstaller ($f).
+            subprocess.run([str(signtool), *arguments, str(executable())], check=True)  # noqa: S603
+            # Inside /S, Inno wants $q for a quote ("$q...$q"), not backslash-escaped quotes.
+            quoted = [f"$q{a}$q" if " " in a else a for a in [str(signtool), *arguments]]
+            command += ["/DSign", f"/Skombo={' '.join(quoted)} $f"]
+        command.append(str(PACKAGING / "windows" / "kombo-desktop.iss"))
+        # The command line holds the certificate password when signing: do not echo it.
+        log("$ ISCC kombo-desktop.iss" + (" (signed)" if signing else ""))
+        subprocess.run(command, check=True)  # noqa: S603
     return [OUT / f"{rules.APP_NAME}-{version}-setup.exe"]
 
 

@@ -180,8 +180,9 @@ QT_PLUGINS_KEPT = {
 # and cost several MB. Dropped: Qt's dialogs stay in English like the rest of the program.
 DROP_QT_TRANSLATIONS = True
 
-_PLUGIN_PATH = re.compile(r"(?:^|/)PySide6/Qt/plugins/(?P<folder>[^/]+)/(?P<file>[^/]+)$")
-_TRANSLATION_PATH = re.compile(r"(?:^|/)PySide6/Qt/translations/")
+# PySide6 keeps Qt under PySide6/Qt/ on Linux and macOS, directly under PySide6/ on Windows.
+_PLUGIN_PATH = re.compile(r"(?:^|/)PySide6/(?:Qt/)?plugins/(?P<folder>[^/]+)/(?P<file>[^/]+)$")
+_TRANSLATION_PATH = re.compile(r"(?:^|/)PySide6/(?:Qt/)?translations/")
 
 
 def plugin_stem(file_name: str) -> str:
@@ -269,3 +270,25 @@ def linux_depends() -> list[str]:
         if package not in packages:
             packages.append(package)
     return packages
+
+
+def windows_version_info(version: str, name: str) -> str:
+    """PyInstaller's text form of the Windows version resource of ``<name>.exe``."""
+    numbers = [int(part) for part in re.findall(r"\d+", version)[:3]]
+    four = tuple([*numbers, 0, 0, 0, 0][:4])
+    return f"""VSVersionInfo(
+  ffi=FixedFileInfo(filevers={four}, prodvers={four}, mask=0x3f, flags=0x0,
+                    OS=0x40004, fileType=0x1, subtype=0x0, date=(0, 0)),
+  kids=[
+    StringFileInfo([StringTable('040904B0', [
+      StringStruct('CompanyName', {PUBLISHER!r}),
+      StringStruct('FileDescription', {DISPLAY_NAME!r}),
+      StringStruct('FileVersion', {version!r}),
+      StringStruct('InternalName', {name!r}),
+      StringStruct('OriginalFilename', {name + ".exe"!r}),
+      StringStruct('ProductName', {DISPLAY_NAME!r}),
+      StringStruct('ProductVersion', {version!r})])]),
+    VarFileInfo([VarStruct('Translation', [1033, 1200])])
+  ]
+)
+"""

@@ -1,7 +1,7 @@
 ; Inno Setup 6 script for Kombo Desktop: a per-user install that needs no administrator rights.
 ;
 ; Compiled by packaging/build.py on Windows, which passes the values below with /D:
-;   ISCC /DAppVersion=0.1.0 /DSourceDir=packaging\out\dist\kombo-desktop
+;   ISCC /DAppVersion=0.1.0 /DAppNumericVersion=0.1.0.0 /DSourceDir=packaging\out\dist\kombo-desktop
 ;        /DOutputDir=packaging\out /DIconFile=packaging\icons\kombo-desktop.ico
 ;        [/DSign "/Skombo=signtool.exe sign /fd SHA256 ... $f"]  kombo-desktop.iss
 ; The version comes from kombo_desktop/__init__.py through build.py; nothing here repeats it.
@@ -19,6 +19,9 @@
 #ifndef SourceDir
   #error SourceDir must be given: the PyInstaller folder (packaging/out/dist/kombo-desktop)
 #endif
+#ifndef AppNumericVersion
+  #define AppNumericVersion AppVersion
+#endif
 #ifndef OutputDir
   #define OutputDir "."
 #endif
@@ -35,8 +38,10 @@ AppId={{6B1F3C52-0D1E-4B8A-9C57-2E4F1A7D9B30}
 AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
-VersionInfoVersion={#AppVersion}
-VersionInfoProductVersion={#AppVersion}
+; Version resources take four numbers: build.py passes 1.2.3rc1 as 1.2.3.0.
+VersionInfoVersion={#AppNumericVersion}
+VersionInfoProductVersion={#AppNumericVersion}
+VersionInfoProductTextVersion={#AppVersion}
 VersionInfoDescription={#AppName} installer
 AppPublisher=Kombo Desktop team
 AppPublisherURL=https://kombo.dev

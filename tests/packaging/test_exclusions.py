@@ -157,11 +157,14 @@ def test_only_qt_widgets_gui_and_core_are_bundled_bindings() -> None:
         ("PySide6/Qt/translations/qtbase_de.qm", "linux", False),
         ("PySide6/Qt/lib/libQt6Core.so.6", "linux", True),
         ("kombo_desktop/resources/tools.tsv", "linux", True),
-        ("PySide6\\Qt\\plugins\\platforms\\qwindows.dll", "win32", True),
-        ("PySide6\\Qt\\plugins\\platforms\\qdirect2d.dll", "win32", False),
-        ("PySide6\\Qt\\plugins\\styles\\qmodernwindowsstyle.dll", "win32", True),
-        ("PySide6\\Qt\\plugins\\imageformats\\qjpeg.dll", "win32", False),
-        ("PySide6\\Qt\\translations\\qt_fr.qm", "win32", False),
+        # On Windows, PySide6 keeps Qt directly under PySide6\\ (no Qt\\ folder).
+        ("PySide6\\plugins\\platforms\\qwindows.dll", "win32", True),
+        ("PySide6\\plugins\\platforms\\qdirect2d.dll", "win32", False),
+        ("PySide6\\plugins\\styles\\qmodernwindowsstyle.dll", "win32", True),
+        ("PySide6\\plugins\\imageformats\\qjpeg.dll", "win32", False),
+        ("PySide6\\plugins\\generic\\qtuiotouchplugin.dll", "win32", False),
+        ("PySide6\\translations\\qt_fr.qm", "win32", False),
+        ("PySide6\\Qt6Core.dll", "win32", True),
         ("PySide6/Qt/plugins/platforms/libqcocoa.dylib", "darwin", True),
         ("PySide6/Qt/plugins/styles/libqmacstyle.dylib", "darwin", True),
         ("PySide6/Qt/plugins/platforms/libqminimal.dylib", "darwin", False),
@@ -283,3 +286,20 @@ def test_keyring_entry_points_keep_only_this_systems_backends() -> None:
         kept_backends = rules.keyring_entry_points(text, platform)
         for module in rules.EXCLUDES_BY_PLATFORM[platform]:
             assert f"= {module}\n" not in kept_backends, (platform, module)
+
+
+def test_windows_version_resource_text_is_what_pyinstaller_evaluates() -> None:
+    # PyInstaller reads this text with eval() against its versioninfo classes (which need the
+    # Windows-only pefile); the same eval against recording stand-ins checks names and values.
+    names = ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct",
+             "VarFileInfo", "VarStruct")  # fmt: skip
+    namespace = {name: (lambda n: lambda *a, **k: (n, a, k))(name) for name in names}
+    text = rules.windows_version_info("1.2.3rc1", "kombo-desktop")
+    kind, _args, fields = eval(text, {"__builtins__": {}}, namespace)  # noqa: S307
+    assert kind == "VSVersionInfo"
+    assert fields["ffi"][2]["filevers"] == (1, 2, 3, 0)
+    assert fields["ffi"][2]["prodvers"] == (1, 2, 3, 0)
+    strings = dict(item[1] for item in fields["kids"][0][1][0][0][1][1])
+    assert strings["FileVersion"] == "1.2.3rc1"
+    assert strings["OriginalFilename"] == "kombo-desktop.exe"
+    assert strings["ProductName"] == "Kombo Desktop"
