@@ -4,6 +4,10 @@
 # program's self-test off screen. Any failure fails the run.
 #
 #   packaging/ci_linux.sh            (from anywhere; uses the repository's .venv)
+#   packaging/ci_linux.sh --runtime-libraries
+#       only installs the system libraries the program needs at run time (the .deb's Depends,
+#       from bundle_rules.py), e.g. before the test suite: the self-test test loads Qt's xcb
+#       plugin, which needs libxcb-icccm4, libxcb-keysyms1 and friends.
 #
 # What this proves: the package installs on a clean system, every library it links against is
 # either bundled or declared, and the installed copy finds its resources, keyring backend, CA
@@ -16,6 +20,22 @@ cd "$repo"
 as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 export DEBIAN_FRONTEND=noninteractive
+
+if [ "${1:-}" = "--runtime-libraries" ]; then
+  packages="$(python3 -c 'import sys; sys.path.insert(0, "packaging"); import bundle_rules as r
+print(" ".join(p.split(" ")[0] for p in r.linux_depends() if not p.startswith("libc6")))')"
+  missing=""
+  for package in $packages; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+  done
+  if [ -n "$missing" ]; then
+    $as_root apt-get update -qq
+    # shellcheck disable=SC2086
+    $as_root apt-get install -y -qq --no-install-recommends $missing
+  fi
+  echo "runtime libraries present: $packages"
+  exit 0
+fi
 
 echo "== packaging tools (dpkg-deb, binutils for strip)"
 need=""
