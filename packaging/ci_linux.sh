@@ -42,6 +42,7 @@ need=""
 command -v dpkg-deb >/dev/null || need="$need dpkg"
 command -v strip >/dev/null || need="$need binutils"
 command -v file >/dev/null || need="$need file"
+command -v xvfb-run >/dev/null || need="$need xvfb xauth"
 if [ -n "$need" ]; then
   $as_root apt-get update -qq
   $as_root apt-get install -y -qq --no-install-recommends $need
@@ -102,6 +103,18 @@ assert report["ok"] is True, report
 for name in ("keyring", "ca_bundle", "qr", "window", "tool_catalog", "resources", "qt_platform"):
     assert report["checks"][name]["ok"], name
 print("self-test: all %d checks passed in %.0f ms" % (len(report["checks"]), report["total_ms"]))
+'
+
+echo "== installed program on a real X server (Xvfb): the window is built with Qt's xcb plugin"
+report="$(cd "$home" && env -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM KOMBO_DESKTOP_HOME="$home" \
+  HOME="$home" DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent" \
+  xvfb-run -a /usr/bin/kombo-desktop --self-test)"
+echo "$report" | .venv/bin/python -c '
+import json, sys
+report = json.loads(sys.stdin.read().strip().splitlines()[-1])
+assert report["ok"] is True, report
+assert " on xcb " in report["checks"]["window"]["detail"], report["checks"]["window"]
+print("self-test on xcb: all %d checks passed" % len(report["checks"]))
 '
 rm -rf "$home"
 
