@@ -163,7 +163,12 @@ def check_resources() -> str:
     icon = folder / APP_ICON
     if not icon.is_file() or icon.stat().st_size == 0:
         raise CheckError(f"icon {icon} is missing")
-    found = [APP_ICON]
+    from PySide6.QtGui import QImage  # PNG decoding is built into QtGui: no plugin needed
+
+    picture = QImage(str(icon))
+    if picture.isNull() or picture.width() < 256:
+        raise CheckError(f"icon {icon} is not a readable picture of at least 256 pixels")
+    found = [f"{APP_ICON} ({picture.width()} px)"]
     invitations = folder / "invitations"
     if invitations.exists():
         texts = sorted(p for p in invitations.rglob("*") if p.is_file())

@@ -109,6 +109,10 @@ def test_empty_invitation_folder_is_reported(
     (tmp_path / "icons" / "kombo-desktop.png").write_bytes(b"\x89PNG-not-empty")
     (tmp_path / "invitations").mkdir()
     monkeypatch.setattr(selftest, "resources_dir", lambda: tmp_path)
+    with pytest.raises(selftest.CheckError, match="not a readable picture"):
+        selftest.check_resources()
+    icon = ROOT / "resources" / "icons" / "kombo-desktop.png"
+    (tmp_path / "icons" / "kombo-desktop.png").write_bytes(icon.read_bytes())
     with pytest.raises(selftest.CheckError, match=r"invitation folder .* is empty"):
         selftest.check_resources()
 
