@@ -14,8 +14,10 @@ Kombo, or when the answer says it was not processed:
 
 * the connection failed before any byte of the request was written (DNS failure, refused or timed
   out connection, reset before sending): nothing can have happened on Kombo's side;
-* ``429`` (rate or concurrency limit) and ``502``/``503``/``504`` from the gateway in front of
-  Kombo: the request was turned away, not acted on (the issue's list of safe statuses);
+* ``429`` (rate or concurrency limit) and ``502``/``503``/``504``: the statuses with which Kombo
+  or the gateway in front of it turns a request away. (A ``504`` can rarely mean Kombo finished
+  after the gateway gave up; the link of that attempt is then never shown, so no customer can be
+  sent two.) A ``500`` is not repeated: Kombo may have got halfway;
 * for the read-only ``GET`` calls, a connection that broke at any point (they change nothing).
 
 No call is repeated after a *read timeout*: a server that stayed silent for a whole timeout is
@@ -181,7 +183,14 @@ def normalize_api_base(url: str) -> str:
             "The API address must start with https:// so the connection is secure. Only "
             "addresses on this computer (localhost) may use http://."
         )
-    return f"{scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    normalized = f"{scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
+    try:
+        httpx.Request("GET", normalized)  # e.g. a host name that cannot be written as IDNA
+    except (httpx.InvalidURL, ValueError):
+        raise ValueError(
+            f"The API address is not a valid web address. Use one {example}."
+        ) from None
+    return normalized
 
 
 # --- cancelling ----------------------------------------------------------------------------------
@@ -678,7 +687,7 @@ class KomboClient:
         headers["Authorization"] = f"Bearer {self._key}"
         return headers
 
-    def _http_client(self, call: _Call, token: CancelToken, attempt: int) -> httpx.Client:
+    def _http_client(self, call: _Call, attempt: int) -> httpx.Client:
         with self._lock:
             if self._closed:
                 raise self._cancelled(call, attempt - 1, request_sent=False)
@@ -718,7 +727,7 @@ class KomboClient:
     def _attempt(
         self, call: _Call, headers: dict[str, str], token: CancelToken, attempt: int
     ) -> tuple[dict[str, Any], int] | _Failure:
-        http_client = self._http_client(call, token, attempt)
+        http_client = self._http_client(call, attempt)
         progress = _AttemptProgress()
         stop_listening = token.on_cancel(progress.abort)
         began = time.monotonic()

@@ -65,6 +65,8 @@ def test_normalize_api_base_accepts_https_and_loopback_http(given: str, expected
         ("https://api.kombo.dev/v1?x=1", "can't contain ? or #"),
         ("https://api.kombo.dev/v1#top", "can't contain ? or #"),
         ("https://api.kombo.dev:99999/v1", "not a valid web address"),
+        ("https://xn--.com/v1", "not a valid web address"),
+        ("https://\U0001f600.example/v1", "not a valid web address"),
         ("https://api.kombo.dev/v 1", "spaces"),
         ("https://api.kombo.dev/\u200bv1", "invisible"),
     ],
