@@ -37,7 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core.catalog import ToolCatalog
-from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, export_csv
+from kombo_desktop.core.history import (
+    EntryKind,
+    HistoryEntry,
+    HistoryError,
+    HistoryStore,
+    export_csv,
+)
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import (
     COLUMNS,
@@ -380,7 +386,7 @@ class HistoryPanel(QWidget):
             return
         try:
             self._store.delete(entry.id)
-        except Exception as error:  # HistoryError (plain words) or a closed store
+        except (HistoryError, RuntimeError) as error:  # plain words, or a closed store
             _log.warning("Deleting history entry %s failed: %s", entry.id, error)
             self.notice.emit(str(error) or "The entry could not be deleted.", "error")
             return

@@ -31,6 +31,7 @@ from kombo_desktop.ui.history_model import (
     TOOL,
     TYPE,
     WHEN,
+    status_text,
 )
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.history_helpers import (
@@ -550,3 +551,33 @@ def test_tab_reaches_the_new_controls_where_they_are_seen(
         "emailButton",
         "exportQrButton",
     ]
+
+
+def test_status_words_for_short_and_long_lived_links(demo_window: MainWindow) -> None:
+    store = history_of(demo_window).store
+    now = datetime.now(UTC)
+    embedded = store.record_link(
+        profile="default",
+        email="a@b.example",
+        organization="B",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=embedded",
+        created_at=now - timedelta(minutes=10),
+    )
+    until = embedded.expires_at.astimezone()
+    assert status_text(embedded, now).startswith(f"Valid until {until:%H:%M}")
+    later = now + timedelta(hours=2)
+    assert status_text(embedded, later) == "Expired"
+    yearly = store.record_link(
+        profile="default",
+        email="a@b.example",
+        organization="B",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=yearly",
+        created_at=datetime(2025, 3, 3, 12, 0, tzinfo=UTC),
+    )
+    assert status_text(yearly, datetime(2025, 6, 1, tzinfo=UTC)) == "Valid until 3 Mar 2026"
