@@ -400,6 +400,10 @@ def test_50_mb_body_is_read_only_up_to_the_cap(
     with FaultServer(fallback=PostScript(huge)) as server:
         window = kombo_window(server.base_url, max_body_bytes=cap, timeout=5.0)
         fill_whole_form(window)
+        # Measure the request alone: the window's warm-up (imports, QR encoder, tool lists)
+        # has run once the tool-list refresh has asked the server.
+        qtbot.waitUntil(lambda: any(r.method == "GET" for r in server.requests), timeout=5000)
+        qtbot.wait(200)
         tracemalloc.start()
         try:
             message = press_create(qtbot, window, timeout_ms=15_000)
@@ -411,7 +415,7 @@ def test_50_mb_body_is_read_only_up_to_the_cap(
         # The client hung up early: what the server managed to send is the cap plus what the
         # sockets' buffers swallowed, nowhere near 50 MB; and the client never held it all.
         assert server.bytes_sent < 16_000_000, f"{server.bytes_sent} bytes were sent"
-        assert peak < 4 * cap, f"{peak} bytes allocated while reading"
+        assert peak < 2 * cap, f"{peak} bytes allocated while reading"
         assert len(posts(server.requests)) == 1
 
 
