@@ -92,10 +92,10 @@ def parse_arguments(
     if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
         api_base, source = env[API_BASE_VARIABLE], API_BASE_VARIABLE
     if api_base is not None:
-        from kombo_desktop.core.settings import validate_api_base
+        from kombo_desktop.core.api_address import normalize_api_base
 
         try:
-            api_base = validate_api_base(api_base)
+            api_base = normalize_api_base(api_base)
         except ValueError as error:
             raise UsageError(f"{source}: {error}") from None
     profile = known.profile

@@ -75,7 +75,8 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from kombo_desktop.core import tls
+from kombo_desktop.core import api_address, tls
+from kombo_desktop.core.api_address import LOOPBACK_HOSTS, host_of, is_loopback_url
 from kombo_desktop.core.catalog import Tool, tools_from_api
 from kombo_desktop.core.errors import (
     AuthenticationError,
@@ -112,7 +113,6 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-LOOPBACK_HOSTS: Final = frozenset({"127.0.0.1", "::1", "localhost"})
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 
 # Connecting normally takes well under a second; a long connect timeout only delays the message.
@@ -133,62 +133,15 @@ _JSON_TYPES = ("application/json", "+json")
 # --- addresses -----------------------------------------------------------------------------------
 
 
-def _host_of(url: str) -> str | None:
-    try:
-        return urlsplit(url).hostname
-    except ValueError:
-        return None
-
-
-def is_loopback_url(url: str) -> bool:
-    """Whether ``url`` points at this computer (127.0.0.1, ::1 or localhost)."""
-    return _host_of(url) in LOOPBACK_HOSTS
-
-
 def normalize_api_base(url: str) -> str:
-    """The API base in the one form the client uses, or ``ValueError`` saying what to fix.
-
-    ``https://`` is required so the key never crosses the network in the clear; only addresses
-    on this computer (the demo service, a developer's mock) may use ``http://``. A trailing slash
-    is dropped so paths can be appended.
-    """
-    text = url.strip()
-    example = "like https://api.kombo.dev/v1"
-    if not text:
-        raise ValueError(f"Enter the API address, {example}.")
-    if any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise ValueError(
-            f"The API address can't contain spaces or invisible characters, {example}."
-        )
+    """``api_address.normalize_api_base``, plus what only httpx can tell: a host name that has
+    no IDNA form would fail later, on the first request, with a far less helpful message."""
+    normalized = api_address.normalize_api_base(url)
     try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 (parsing the port is what validates it)
-    except ValueError:
-        raise ValueError(
-            f"The API address is not a valid web address. Use one {example}."
-        ) from None
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not parts.hostname:
-        raise ValueError(
-            f"The API address must be a full web address starting with https://, {example}."
-        )
-    if parts.username is not None or parts.password is not None:
-        raise ValueError(
-            f"The API address can't contain a user name or password. Use one {example}."
-        )
-    if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise ValueError(f"The API address can't contain ? or #. Use just the address, {example}.")
-    if scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
-        raise ValueError(
-            "The API address must start with https:// so the connection is secure. Only "
-            "addresses on this computer (localhost) may use http://."
-        )
-    normalized = f"{scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-    try:
-        httpx.Request("GET", normalized)  # e.g. a host name that cannot be written as IDNA
+        httpx.Request("GET", normalized)
     except (httpx.InvalidURL, ValueError):
         raise ValueError(
-            f"The API address is not a valid web address. Use one {example}."
+            "The API address is not a valid web address. Use one like https://api.kombo.dev/v1."
         ) from None
     return normalized
 
@@ -1000,7 +953,7 @@ class KomboClient:
                     attempts=answer.attempts,
                 ),
             )
-        return CreatedLink(url=link, is_demo=_host_of(link) in LOOPBACK_HOSTS)
+        return CreatedLink(url=link, is_demo=host_of(link) in LOOPBACK_HOSTS)
 
     def _link_problem(self, link: str) -> str | None:
         """Why ``link`` must not be shown, or ``None``. Says what is wrong without quoting it:

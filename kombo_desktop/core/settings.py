@@ -25,8 +25,8 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
+from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
@@ -42,8 +42,6 @@ DEFAULT_PROFILE_NAME = "default"
 MAX_PROFILE_NAME_LENGTH = 64
 # Real settings are a few hundred bytes; a huge file is damage, not settings.
 _MAX_SETTINGS_BYTES = 1_000_000
-# urlsplit() gives host names in lower case and IPv6 addresses without brackets.
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
 
 _log = logging.getLogger(__name__)
 _E = TypeVar("_E", bound=StrEnum)
@@ -91,43 +89,6 @@ def validate_profile_name(name: str) -> str:
     return cleaned
 
 
-def validate_api_base(url: str) -> str:
-    """The API address without trailing slash; raises ``ValueError`` with a plain message.
-
-    ``https://`` is required so the key is never sent in the clear. Only this computer itself
-    (``127.0.0.1``, ``::1``, ``localhost``: the demo service and test servers) may use
-    ``http://``. This is the rule the Kombo client applies to ``--api-base``; it is written out
-    here as well so that saving settings does not have to load the HTTP library.
-    """
-    text = url.strip()
-    example = "Use an address like https://api.kombo.dev/v1."
-    if not text:
-        raise ValueError(f"Enter the API address. {example}")
-    if "://" not in text:
-        raise ValueError(f"The API address must start with https://. {example}")
-    if any(char.isspace() or not char.isprintable() for char in text):
-        raise ValueError(f"The API address must not contain spaces. {example}")
-    try:
-        parts = urlsplit(text)
-        host = parts.hostname
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError:
-        raise ValueError(f"“{text}” is not a web address. {example}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in {"http", "https"} or not host:
-        raise ValueError(f"“{text}” is not a web address. {example}")
-    if parts.username is not None or parts.password is not None:
-        raise ValueError(f"The API address must not contain a user name or password. {example}")
-    if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise ValueError(f"The API address must not contain “?” or “#”. {example}")
-    if scheme == "http" and host not in _LOOPBACK_HOSTS:
-        raise ValueError(
-            f"The API address must start with https:// so the API key travels encrypted. {example}"
-        )
-    # The form the client uses, so a saved address compares equal to the one in use.
-    return f"{scheme}://{parts.netloc.lower()}{parts.path.rstrip('/')}"
-
-
 @dataclass(frozen=True)
 class Profile:
     """One Kombo connection. Validated on creation: a Profile that exists is usable."""
@@ -141,7 +102,7 @@ class Profile:
         object.__setattr__(self, "name", validate_profile_name(self.name))
         object.__setattr__(self, "region", Region(self.region))
         if self.custom_base is not None:
-            object.__setattr__(self, "custom_base", validate_api_base(self.custom_base))
+            object.__setattr__(self, "custom_base", normalize_api_base(self.custom_base))
         elif self.region is Region.CUSTOM:
             raise ValueError(
                 "Enter the API address for this profile, or choose Europe or United States."

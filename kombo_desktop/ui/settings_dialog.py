@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.credentials import (
     CredentialStore,
     InvalidApiKeyError,
@@ -82,7 +83,6 @@ from kombo_desktop.core.settings import (
     Region,
     Settings,
     SettingsStore,
-    validate_api_base,
     validate_profile_name,
 )
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -666,7 +666,7 @@ class SettingsDialog(QDialog):
         custom_base = profile.custom_base
         if region is Region.CUSTOM or custom_text:
             try:
-                custom_base = validate_api_base(custom_text)
+                custom_base = normalize_api_base(custom_text)
             except ValueError as error:
                 if region is Region.CUSTOM:
                     self.customBaseError.setText(str(error))
