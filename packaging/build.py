@@ -121,6 +121,23 @@ def linux_depends(folder: Path) -> list[str]:
     return packages
 
 
+def check_keyring_entry_points(dist: Path = DIST) -> None:
+    """The bundled keyring metadata lists exactly this system's backends (see bundle_rules)."""
+    found = sorted(dist.rglob("keyring-*.dist-info/entry_points.txt"))
+    if len(found) != 1:
+        raise SystemExit(f"expected one bundled keyring entry_points.txt, found {found}")
+    names = {
+        line.split("=", 1)[0].strip()
+        for line in found[0].read_text(encoding="utf-8").splitlines()
+        if "=" in line
+    }
+    expected = rules.KEYRING_BACKENDS[platform_key()]
+    if names != expected:
+        raise SystemExit(
+            f"bundled keyring backends are {sorted(names)}, expected {sorted(expected)}"
+        )
+
+
 def self_test(program: Path) -> dict[str, object]:
     """Run ``--self-test`` on the built program off screen; fail the build if it fails."""
     env = dict(os.environ)
@@ -392,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         pyinstaller()
     if not executable().is_file():
         raise SystemExit(f"{executable()} is missing; run without --skip-pyinstaller")
+    check_keyring_entry_points()
     if not args.skip_self_test:
         self_test(executable())
 
