@@ -90,7 +90,24 @@ class InvalidRequest(ValueError):  # noqa: N818 (name fixed by the team's interf
 
 
 def _has_control_characters(text: str) -> bool:
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
+    """Line breaks, tabs and other control characters, and lone surrogates: the latter come
+    only from broken pasted text, and a body holding one cannot be encoded as UTF-8 to send."""
+    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
+
+
+# Characters that show as nothing (or reorder the sentence around them): control and format
+# characters, surrogates, private-use, unassigned code points, line and paragraph separators.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def _visible(text: str) -> str:
+    """``text`` fit to quote back in a message: quoting an invisible character would show the
+    person empty quotes, and a direction override would scramble the sentence."""
+    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
+
+
+def _quoted_character(ch: str) -> str:
+    return f"“{ch}”" if _visible(ch) and not ch.isspace() else "an invisible character"
 
 
 def _email_problem(email: str) -> str | None:
@@ -148,8 +165,8 @@ def _local_part_problem(local: str) -> str | None:
         if not ch.isascii() and ch.isalnum():
             continue
         return (
-            f"The e-mail address can't contain “{ch}” before the @. Check the address, "
-            f"like {_EXAMPLE_EMAIL}."
+            f"The e-mail address can't contain {_quoted_character(ch)} before the @. "
+            f"Check the address, like {_EXAMPLE_EMAIL}."
         )
     return None
 
@@ -177,7 +194,10 @@ def _domain_problem(domain: str) -> str | None:
     for label in labels:
         bad = next((ch for ch in label if not (ch.isalnum() or ch == "-")), None)
         if bad is not None:
-            return f"{where} can't contain “{bad}”. Check the address, like {_EXAMPLE_EMAIL}."
+            return (
+                f"{where} can't contain {_quoted_character(bad)}. Check the address, like "
+                f"{_EXAMPLE_EMAIL}."
+            )
         if label.startswith("-") or label.endswith("-"):
             return f"{where} can't start or end a part with a hyphen (-). Check the address."
         if _ascii_label_length(label) > 63:
@@ -274,9 +294,10 @@ def _tool_problem(
     if tool is None:
         return None
     if not is_tool_id(tool):
+        shown = _visible(tool)[:40].strip()
         return (
-            f"“{tool[:40]}” is not a tool name Kombo uses. Choose a tool from the list, or let "
-            "the customer choose."
+            f"{f'“{shown}”' if shown else 'This'} is not a tool name Kombo uses. Choose a tool "
+            "from the list, or let the customer choose."
         )
     if catalog is None:
         return None
