@@ -8,6 +8,7 @@ used to find widgets.
 
 from __future__ import annotations
 
+import secrets
 import time
 from itertools import pairwise
 from typing import TypeVar
@@ -43,13 +44,13 @@ def find(window: QWidget, kind: type[W], name: str) -> W:
 class LinkMaker:
     """Fills the form with a new customer and clicks Create; returns when the link is painted.
 
-    Each call uses a different e-mail address and organisation, so the history's duplicate
-    warning never stops a run.
+    Each call uses a different e-mail address and organisation, also across runs that share a
+    history file, so the history's duplicate warning never stops a run.
     """
 
     def __init__(self, window: QWidget, prefix: str = "bench") -> None:
         self.window = window
-        self.prefix = prefix
+        self.prefix = f"{prefix}-{secrets.token_hex(4)}-"
         self.email = find(window, QLineEdit, "emailEdit")
         self.organization = find(window, QLineEdit, "organizationEdit")
         self.button = find(window, QPushButton, "createButton")
@@ -62,7 +63,7 @@ class LinkMaker:
         """(seconds from the click to the link painted on screen, the link)."""
         self.count += 1
         self.email.setText(f"{self.prefix}{self.count}@example.com")
-        self.organization.setText(f"Benchmark Customer {self.prefix} {self.count}")
+        self.organization.setText(f"Benchmark Customer {self.prefix}{self.count}")
         wait_until(self.button.isEnabled, timeout, "the Create button to be enabled")
         previous = self.link_field.text()
         changed: list[float] = []

@@ -1,6 +1,7 @@
 """Child process: in-process measurements of the real window, one scenario per run.
 
     python -m benchmarks.scenarios click --count 20        # click-to-link vs a raw httpx POST
+    python -m benchmarks.scenarios click --link-length 300 # the same with Kombo-length links
     python -m benchmarks.scenarios heartbeat --delay 2     # UI heartbeat while a request waits
     python -m benchmarks.scenarios qr --count 30           # QR view, PNG and SVG for a long link
 
@@ -59,13 +60,24 @@ def timed(action: Callable[[], object], count: int) -> list[float]:
     return times
 
 
-def click(count: int) -> dict[str, object]:
-    """Click Create ``count`` times (after one first, cold click), then POST with httpx alone."""
-    with DemoKomboServer() as server:
+def click(count: int, link_length: int = 0) -> dict[str, object]:
+    """Click Create ``count`` times (after one first, cold click), then POST with httpx alone.
+
+    Against the demo service, or with ``link_length`` against a server whose links are that
+    long, like Kombo's (see ``long_link_server``).
+    """
+    from benchmarks.long_link_server import LongLinkServer
+
+    server_kind = LongLinkServer(link_length) if link_length else DemoKomboServer()
+    with server_kind as server:
         window = shown_window(server.base_url)
         maker = LinkMaker(window, prefix="click")
         first, _ = maker.make()
-        clicks = [maker.make()[0] for _ in range(count)]
+        clicks, links = [], set()
+        for _ in range(count):
+            seconds, link = maker.make()
+            clicks.append(seconds)
+            links.add(len(link))
         maker.close()
         window.close()
 
@@ -91,6 +103,7 @@ def click(count: int) -> dict[str, object]:
             lambda: httpx.post(url, json=body(), headers=headers).raise_for_status(), count
         )
     return {
+        "link_lengths": sorted(links),
         "first_click": first,
         "click_median": statistics.median(clicks),
         "clicks": clicks,
@@ -182,12 +195,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("scenario", choices=("click", "heartbeat", "qr"))
     parser.add_argument("--count", type=int, default=20, help="repetitions to take the median of")
     parser.add_argument("--delay", type=float, default=2.0, help="server delay in seconds")
+    parser.add_argument(
+        "--link-length", type=int, default=0, help="click: links this long instead of demo ones"
+    )
     options = parser.parse_args(argv)
     if options.scenario == "heartbeat":
         QApplication(sys.argv[:1])  # the bare baseline comes first, in this application
         result = heartbeat(options.delay)
     elif options.scenario == "click":
-        result = click(options.count)
+        result = click(options.count, options.link_length)
     else:
         result = qr(options.count)
     result["qt"] = qVersion()
