@@ -1,0 +1,516 @@
+"""The API key, end to end: used for every request, and found nowhere else afterwards.
+
+One whole session through the real window, with a distinctive fake key: the key is typed into
+the settings dialog and stored (in-memory keyring behind keyring's real API), links and a
+reconnection link are made against a demo service that accepts only that key, every kind of
+failure is provoked against servers that misbehave and even echo the key back in their answers,
+QR codes are exported as PNG and SVG, the history is exported as CSV, and every copy button is
+pressed. Then every place the key could end up is searched: each file under
+``KOMBO_DESKTOP_HOME`` and the export folder (raw bytes, in UTF-8 and UTF-16, so SQLite files,
+their WAL, logs, settings and caches are covered), every log record, the history, the clipboard
+after each copy, every widget's texts, tooltips, accessible names and item data, every status
+and support text, and every address handed to the system to open.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QFileDialog,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.errors import KomboError
+from kombo_desktop.ui.main_window import MainWindow
+from tests.e2e.conftest import (
+    WindowFactory,
+    fill_whole_form,
+    link_text,
+    named,
+    press_create,
+    status_text,
+)
+from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.keyrings import InMemoryKeyring
+from tests.support.qr_decode import decode_png, decode_qimage, decode_svg
+
+KEY = "sk_live_HYGIENE_5f3a9c2e7b81d604aa17"
+# Pieces a truncated or reformatted copy would still contain.
+KEY_PIECES = (KEY, KEY[8:], KEY[-16:])
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def _forms(text: str) -> list[bytes]:
+    return [form for piece in (text,) for form in (piece.encode(), piece.encode("utf-16-le"))]
+
+
+KEY_BYTES = [form for piece in KEY_PIECES for form in _forms(piece)]
+
+
+def contains_key(text: object) -> bool:
+    return isinstance(text, str) and any(piece in text for piece in KEY_PIECES)
+
+
+# --- where the key could end up ------------------------------------------------------------------
+
+
+def files_with_key(*folders: Path) -> list[str]:
+    found = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if any(form in data for form in KEY_BYTES):
+                    found.append(str(path))
+    return found
+
+
+def widget_texts() -> Iterator[tuple[str, str]]:
+    """Every text any live widget holds or offers to assistive technology."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    for widget in app.allWidgets():
+        where = f"{type(widget).__name__}#{widget.objectName()}"
+        for name in (
+            "toolTip",
+            "accessibleName",
+            "accessibleDescription",
+            "whatsThis",
+            "statusTip",
+            "windowTitle",
+            "windowIconText",
+        ):
+            yield f"{where}.{name}", getattr(widget, name)()
+        for name in (
+            "text",
+            "placeholderText",
+            "toPlainText",
+            "currentText",
+            "displayText",
+            "title",
+        ):
+            method = getattr(widget, name, None)
+            if callable(method):
+                try:
+                    value = method()
+                except (TypeError, RuntimeError):  # a method of that name, not a text
+                    continue
+                if isinstance(value, str):
+                    yield f"{where}.{name}", value
+        for prop in widget.dynamicPropertyNames():
+            name = bytes(prop).decode()
+            try:
+                value = widget.property(name)
+            except RuntimeError:  # Qt's own bookkeeping, of a type Python cannot see
+                continue
+            yield f"{where}.property({name})", str(value)
+        for action in widget.actions():
+            yield f"{where}.action", action.text()
+            yield f"{where}.action.toolTip", action.toolTip()
+        if isinstance(widget, QComboBox):
+            for index in range(widget.count()):
+                yield f"{where}[{index}]", widget.itemText(index)
+                yield f"{where}[{index}].data", str(widget.itemData(index))
+                tip = widget.itemData(index, Qt.ItemDataRole.ToolTipRole)
+                yield f"{where}[{index}].toolTip", str(tip)
+        if isinstance(widget, QTabWidget):
+            for index in range(widget.count()):
+                yield f"{where}.tab[{index}]", widget.tabText(index)
+                yield f"{where}.tab[{index}].toolTip", widget.tabToolTip(index)
+        if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+            model = widget.model()
+            root = QModelIndex()
+            try:
+                columns = model.columnCount(root)
+            except TypeError:  # list models (a completer's) hide it: they have one column
+                columns = 1
+            for row in range(model.rowCount(root)):
+                for column in range(columns):
+                    index = model.index(row, column)
+                    for role in (
+                        Qt.ItemDataRole.DisplayRole,
+                        Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.AccessibleTextRole,
+                        Qt.ItemDataRole.UserRole,
+                    ):
+                        yield f"{where}[{row},{column}]", str(model.data(index, role))
+
+
+class Session:
+    """Checks made along the way; each names what it looked at, so a leak says where."""
+
+    def __init__(self, home: Path, exports: Path, caplog: pytest.LogCaptureFixture) -> None:
+        self.home = home
+        self.exports = exports
+        self.caplog = caplog
+        self.clipboard_checks = 0
+        self.opened: list[str] = []
+        self.leaks: list[str] = []
+
+    def check_widgets(self, moment: str) -> None:
+        texts = list(widget_texts())
+        assert len(texts) > 200, "the walk found too few widgets to mean anything"
+        self.leaks += [f"{moment}: widget {where}" for where, text in texts if contains_key(text)]
+
+    def check_clipboard(self, moment: str) -> None:
+        clipboard = QGuiApplication.clipboard()
+        mime = clipboard.mimeData()
+        self.clipboard_checks += 1
+        if contains_key(clipboard.text()):
+            self.leaks.append(f"{moment}: clipboard text")
+        for fmt in mime.formats():
+            data = bytes(mime.data(fmt))
+            if any(form in data for form in KEY_BYTES):
+                self.leaks.append(f"{moment}: clipboard {fmt}")
+        image = clipboard.image()
+        if not image.isNull() and contains_key(decode_qimage(image)):
+            self.leaks.append(f"{moment}: clipboard image")
+
+    def check_status(self, window: MainWindow, moment: str) -> None:
+        panel = window.statusPanel
+        for what, text in (
+            ("status", panel.text),
+            ("support text", panel.support_text),
+            ("details pane", panel.statusDetails.toPlainText()),
+        ):
+            if contains_key(text):
+                self.leaks.append(f"{moment}: {what}")
+
+    def check_everything(self, moment: str) -> None:
+        self.check_widgets(moment)
+        self.leaks += [f"{moment}: file {path}" for path in files_with_key(self.home, self.exports)]
+        for record in self.caplog.records:
+            text = record.getMessage() + " " + str(record.args) + " " + (record.exc_text or "")
+            if contains_key(text):
+                self.leaks.append(f"{moment}: log record {record.name}: {record.getMessage()!r}")
+        self.leaks += [f"{moment}: opened {url}" for url in self.opened if contains_key(url)]
+
+
+class _UrlCatcher(QObject):
+    """Stands in for the browser and the e-mail program: records what would be opened."""
+
+    def __init__(self, opened: list[str]) -> None:
+        super().__init__()
+        self.opened = opened
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def url_catcher() -> Iterator[list[str]]:
+    opened: list[str] = []
+    catcher = _UrlCatcher(opened)
+    for scheme in ("http", "https", "mailto", "file"):
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+    yield opened
+    for scheme in ("http", "https", "mailto", "file"):
+        QDesktopServices.unsetUrlHandler(scheme)
+
+
+def save_as(monkeypatch: pytest.MonkeyPatch, path: Path, chosen: str) -> None:
+    """The next save dialog answers ``path`` (as if the person chose it)."""
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *_a, **_k: (str(path), chosen))
+    )
+
+
+def retarget(window: MainWindow, api_base: str) -> None:
+    """Send the window's requests to ``api_base`` from now on, with the profile's stored key:
+    what starting it with ``--api-base`` would do, without a restart."""
+    window.setup.api_base_override = api_base
+    window.use_target(window.setup.profile_target)
+
+
+def click(window: QWidget, name: str) -> None:
+    button = named(window, QAbstractButton, name)
+    assert button.isEnabled(), f"{name} is disabled"
+    button.click()
+
+
+# --- the session ---------------------------------------------------------------------------------
+
+
+def test_a_whole_session_leaves_the_key_nowhere(
+    qtbot: QtBot,
+    kombo_window: WindowFactory,
+    isolated_home: Path,
+    tmp_path: Path,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    url_catcher: list[str],
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    session = Session(isolated_home, exports, caplog)
+    session.opened = url_catcher
+
+    with DemoKomboServer(api_key=KEY) as demo:
+        window = kombo_window(demo.base_url, key=None)
+        qtbot.waitUntil(window.firstRunNotice.isVisible)
+
+        # 1. The key goes in through the settings dialog, typed like a person would.
+        click(window, "settingsButton")
+        dialog = window.settings_dialog
+        assert dialog is not None
+        key_edit = named(dialog, QLineEdit, "apiKeyEdit")
+        assert key_edit.echoMode() == QLineEdit.EchoMode.Password
+        qtbot.keyClicks(key_edit, KEY)
+        # The walk sees the key where it really is (here, while typed and not yet saved).
+        assert [where for where, text in widget_texts() if contains_key(text)] == [
+            "QLineEdit#apiKeyEdit.text"
+        ]
+        click(dialog, "saveKeyButton")
+        qtbot.waitUntil(
+            lambda: "accepted the key" in dialog.settingsStatusLabel.text(), timeout=8000
+        )
+        assert key_edit.text() == "", "the password field still holds the key after saving"
+        assert memory_keyring.secrets[("kombo-desktop", "default")] == KEY
+        session.check_widgets("settings saved")
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+        # 2. Links with that key: the demo service accepts no other.
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert window.statusPanel.kind == "success", status_text(window)
+        link = link_text(window)
+        creates = demo.requests_to("POST", "/v1/connect/create-link")
+        assert len(creates) == 1 and creates[0].header("authorization") == "Bearer [redacted]"
+
+        for button in ("copyButton", "copyQrButton", "copyInvitationButton"):
+            click(window, button)
+            session.check_clipboard(f"after {button}")
+        click(window, "openButton")
+        click(window, "emailButton")
+        assert any(url.startswith("mailto:") for url in session.opened)
+
+        for name, chosen in (
+            ("link.png", "PNG picture (*.png)"),
+            ("link.svg", "SVG drawing (*.svg)"),
+        ):
+            save_as(monkeypatch, exports / name, chosen)
+            click(window, "exportQrButton")
+            assert (exports / name).exists(), f"{name} was not written"
+        assert decode_png(exports / "link.png") == link
+        assert decode_svg(exports / "link.svg") == link
+
+        window.show_relink_mode()
+        named(window, QLineEdit, "relinkIntegrationEdit").setText(INTEGRATION_ID)
+        click(window, "relinkButton")
+        qtbot.waitUntil(lambda: not window.busy, timeout=8000)
+        assert window.statusPanel.kind == "success", status_text(window)
+        relinks = [r for r in demo.requests if r.path.endswith("/relink")]
+        assert len(relinks) == 1 and relinks[0].header("authorization") == "Bearer [redacted]"
+        session.check_everything("after the demo links")
+
+        # An integration the demo does not know: Kombo's "not found".
+        named(window, QLineEdit, "relinkIntegrationEdit").setText("nosuchtool:doesNotExist")
+        click(window, "relinkButton")
+        qtbot.waitUntil(lambda: not window.busy, timeout=8000)
+        assert window.statusPanel.kind == "error"
+        _copy_details(window, session, "not found")
+        window.show_create_mode()
+
+    # 3. Every kind of failure, from servers that misbehave and echo the key back.
+    echo = f"The API key {KEY} is not valid here."
+    failures = [
+        Reply.kombo_error(
+            401,
+            "PLATFORM.AUTHENTICATION_INVALID",
+            echo,
+            title=f"Unauthorized ({KEY})",
+            log_url=f"https://app.kombo.dev/logs?key={KEY}",
+        ),
+        Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", echo),
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", f"Key {KEY} may not do this."),
+        Reply.kombo_error(
+            429, "PLATFORM.RATE_LIMIT_EXCEEDED", echo, headers=[("Retry-After", "900")]
+        ),
+        Reply.kombo_error(500, "PLATFORM.UNKNOWN_ERROR", echo),
+        Reply.kombo_error(422, None, echo, old_shape=True),
+        Reply.html(200, f"Proxy login for {KEY}"),
+        Reply.text(200, f'{{"status": "success", "data": {{"link": "{KEY}"', "application/json"),
+        Reply.json({"status": "success", "data": {"token": KEY}}),
+        Reply.link(f"javascript:alert('{KEY}')"),
+        Reply.link(f"https://connect.kombo.dev/v1?token={'x' * 3000}{KEY}"),
+        Reply.text(200, f"plain words with {KEY}"),
+        Reply(200, (("Content-Type", "application/json"),), b'{"a": 1}', drop_after=3),
+        Reply(disconnect=True),
+        Reply.never_answer(),
+    ]
+    with FaultServer(fallback=_post_script(failures)) as server:
+        retarget(window, server.base_url)
+        for number in range(len(failures)):
+            press_create(qtbot, window)
+            assert window.statusPanel.kind == "error", status_text(window)
+            assert link_text(window) in ("", link)
+            _copy_details(window, session, f"failure {number}")
+        sent = [r for r in server.requests if r.method == "POST"]
+        assert len(sent) >= len(failures)
+        assert all(r.header("Authorization") == f"Bearer {KEY}" for r in sent)
+
+        # Cancelled while waiting (the script has run out: the server now never answers).
+        window.setup.client_options["timeout"] = 5.0
+        retarget(window, server.base_url)
+        named(window, QPushButton, "createButton").click()
+        assert window.busy
+        named(window, QPushButton, "cancelButton").click()
+        assert not window.busy and "Cancelled" in status_text(window)
+        session.check_status(window, "cancelled")
+        window.setup.client_options["timeout"] = 0.6
+
+    with FaultServer(tls=True) as tls_server:
+        retarget(window, tls_server.base_url)
+        press_create(qtbot, window)
+        assert "could not be verified as secure" in status_text(window)
+        _copy_details(window, session, "tls")
+
+    retarget(window, f"http://127.0.0.1:{closed_port()}/v1")
+    press_create(qtbot, window)
+    assert "Could not reach Kombo" in status_text(window)
+    _copy_details(window, session, "refused")
+
+    # The key-check in the settings against a server that echoes it back.
+    refusal = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", echo, title=KEY)
+    with FaultServer(fallback=refusal) as server:
+        retarget(window, server.base_url)
+        click(window, "settingsButton")
+        dialog = window.settings_dialog
+        assert dialog is not None
+        click(dialog, "checkKeyButton")
+        qtbot.waitUntil(lambda: "did not accept" in dialog.settingsStatusLabel.text(), timeout=8000)
+        session.check_widgets("stored key refused")
+        assert server.requests[-1].header("Authorization") == f"Bearer {KEY}"
+        # 4. Forget the key: the next request to Kombo says a key is missing.
+        click(dialog, "forgetKeyButton")
+        assert ("kombo-desktop", "default") not in memory_keyring.secrets
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+    retarget(window, "https://nonexistent.invalid/v1")
+    press_create(qtbot, window)
+    assert "No API key" in status_text(window)
+    session.check_status(window, "missing key")
+
+    # 5. The history: what was recorded, the panel, its copy button and the CSV export.
+    entries = window.history.store.search("", limit=None)
+    assert len(entries) == 2, [entry.url for entry in entries]
+    for entry in entries:
+        assert not any(contains_key(str(value)) for value in asdict(entry).values()), entry
+    click(window, "privacySwitch")  # screen-sharing mode off, so the history may open
+    click(window, "historyToggleButton")
+    qtbot.waitUntil(lambda: window.history.panel.model.rowCount() == 2, timeout=5000)
+    window.history.panel.select_row(0)
+    click(window, "historyCopyButton")
+    session.check_clipboard("history copy")
+    save_as(monkeypatch, exports / "history.csv", "CSV file for spreadsheets (*.csv)")
+    click(window, "historyExportButton")
+    qtbot.waitUntil(lambda: (exports / "history.csv").exists(), timeout=5000)
+    qtbot.waitUntil(lambda: "saved as" in status_text(window), timeout=5000)
+    assert link in (exports / "history.csv").read_text(encoding="utf-8-sig")
+
+    session.check_everything("end of the session, window open")
+    window.close()
+    session.check_everything("after closing")
+
+    # The checks had something to look at: logs were written, files and copies were made.
+    logs = list(isolated_home.rglob("*.log*"))
+    assert logs and any(path.stat().st_size > 0 for path in logs)
+    assert list(isolated_home.rglob("history.sqlite3"))
+    assert session.clipboard_checks >= 20
+    assert session.leaks == []
+
+
+def _post_script(replies: list[Reply], then: Reply | None = None) -> Any:
+    from tests.e2e.conftest import PostScript
+
+    return PostScript(*replies, then=then or Reply.never_answer())
+
+
+def _copy_details(window: MainWindow, session: Session, moment: str) -> None:
+    session.check_status(window, moment)
+    button = window.statusPanel.copyDetailsButton
+    if button.isVisible():
+        button.click()
+        session.check_clipboard(f"copy details, {moment}")
+    session.check_widgets(moment)
+
+
+def test_errors_carry_no_key_even_when_the_server_echoes_it() -> None:
+    """The same promise one level down: the typed errors the window shows, as raised."""
+    from kombo_desktop.core.client import KomboClient
+    from kombo_desktop.core.link_request import LinkRequest
+
+    echo = f"The API key {KEY} is not valid here."
+    replies = [
+        Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", echo, title=KEY, log_url=KEY),
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", echo),
+        Reply.html(502, KEY),
+        Reply.link(f"file:///{KEY}"),
+    ]
+    with (
+        FaultServer(*replies) as server,
+        KomboClient(server.base_url, KEY, max_attempts=1) as client,
+    ):
+        for _ in replies:
+            with pytest.raises(KomboError) as caught:
+                client.create_link(LinkRequest("anna@example.com", "Acme GmbH"))
+            error = caught.value
+            texts = [error.user_message, str(error), repr(error), error.detail.as_support_text()]
+            texts += [str(value) for value in vars(error.detail).values()]
+            assert not any(contains_key(text) for text in texts), texts
+        assert all(r.header("Authorization") == f"Bearer {KEY}" for r in server.requests)
+
+
+def test_the_search_finds_the_key_wherever_it_is_put(
+    tmp_path: Path, qtbot: QtBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The searches above would see a leak: in a file as UTF-8 or UTF-16 (even cut short), on
+    the clipboard, and in a widget's tooltip or list item."""
+    (tmp_path / "a.log").write_bytes(b"x" + KEY.encode() + b"y")
+    (tmp_path / "deep" / "b.sqlite3-wal").parent.mkdir()
+    (tmp_path / "deep" / "b.sqlite3-wal").write_bytes(("key=" + KEY).encode("utf-16-le"))
+    (tmp_path / "c.json").write_text(KEY[-20:])
+    (tmp_path / "clean.txt").write_text("nothing here")
+    assert files_with_key(tmp_path) == [
+        str(tmp_path / "a.log"),
+        str(tmp_path / "c.json"),
+        str(tmp_path / "deep" / "b.sqlite3-wal"),
+    ]
+    session = Session(tmp_path, tmp_path, caplog)
+    QGuiApplication.clipboard().setText(f"Bearer {KEY}")
+    session.check_clipboard("probe")
+    assert session.leaks == ["probe: clipboard text", "probe: clipboard text/plain"]
+    combo = QComboBox()
+    qtbot.addWidget(combo)
+    combo.addItem("harmless", KEY)
+    assert any(contains_key(text) for _, text in widget_texts())
+    # Straight to the capturing handler: the log file's masking filter, attached to the root
+    # logger by earlier tests, would otherwise mask the record before it is captured.
+    record = logging.LogRecord("probe", logging.WARNING, __file__, 1, "sending %s", (KEY,), None)
+    caplog.handler.emit(record)
+    session.leaks.clear()
+    session.check_everything("probe")
+    assert any("log record probe" in leak for leak in session.leaks)
+    assert any("widget QComboBox#[0].data" in leak for leak in session.leaks)
+    assert any(leak.endswith("a.log") for leak in session.leaks)
