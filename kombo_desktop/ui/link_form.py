@@ -8,15 +8,18 @@ nagging about an e-mail address that is still being typed helps nobody.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -40,9 +43,14 @@ from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
     add_row,
+    align_labels,
     chain_tab_order,
     choice_combo,
+    follow_overflow,
+    label_column_width,
     line_edit,
+    scrolling,
+    shrinkable,
 )
 
 CUSTOMER_CHOOSES = "The customer chooses"
@@ -161,7 +169,7 @@ class LinkForm(SubmitOnEnter):
     # --- construction ------------------------------------------------------------------------
 
     def _make_tool_combo(self) -> QComboBox:
-        combo = QComboBox()
+        combo = shrinkable(QComboBox())
         combo.setObjectName("toolCombo")
         combo.setAccessibleName("Tool the customer connects")
         combo.setEditable(True)
@@ -174,6 +182,11 @@ class LinkForm(SubmitOnEnter):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setMaxVisibleItems(12)
         combo.setCompleter(completer)
+        # The suggestion list is a window of its own, outside the window's style sheet: without
+        # this its entries are small and cramped, hard to read on a shared screen.
+        popup = completer.popup()
+        popup.setFont(theme.base_font())
+        popup.setStyleSheet(theme.popup_style_sheet())
         return combo
 
     def _build_layout(self) -> None:
@@ -197,38 +210,62 @@ class LinkForm(SubmitOnEnter):
             (lr.LANGUAGE, "&Language", self.languageCombo, ""),
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
         ]
+        self.labels: list[QLabel] = []
         for field, label, widget, hint in rows:
             self.boxes[field] = FieldBox(widget, hint)
-            add_row(form, label, self.boxes[field])
+            self.labels.append(add_row(form, label, self.boxes[field]))
 
         advanced_form = QFormLayout()
+        advanced_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         advanced_form.setHorizontalSpacing(theme.SECTION_SPACING)
         advanced_form.setVerticalSpacing(theme.SPACING)
         advanced_form.setContentsMargins(0, 0, 0, 0)
-        for field, label, widget in (
-            (lr.SCOPE_CONFIG_ID, "&Scope config id", self.scopeConfigEdit),
-            (lr.ENABLE_FILTERING, "Filtering", self.filteringCheck),
-            (lr.ENABLE_FIELD_MAPPING, "Field mapping", self.fieldMappingCheck),
+        self.boxes[lr.SCOPE_CONFIG_ID] = FieldBox(self.scopeConfigEdit)
+        scope_box = self.boxes[lr.SCOPE_CONFIG_ID]
+        self.labels.append(add_row(advanced_form, "&Scope config id", scope_box))
+        # The check boxes say what they do themselves; across the whole row their text has
+        # room, where beside a label it pushed the form wider than a small window.
+        for field, widget in (
+            (lr.ENABLE_FILTERING, self.filteringCheck),
+            (lr.ENABLE_FIELD_MAPPING, self.fieldMappingCheck),
         ):
             self.boxes[field] = FieldBox(widget)
-            add_row(advanced_form, label, self.boxes[field])
+            advanced_form.addRow(self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)
         self.advanced = Collapsible("Advanced options", advanced_content)
         self.advanced.toggle.setObjectName("advancedToggle")
+        self.set_label_width(label_column_width(self.labels))
 
-        buttons = QHBoxLayout()
+        fields = QWidget()
+        fields.setObjectName("createFields")
+        body = QVBoxLayout(fields)
+        body.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
+        body.setSpacing(theme.SECTION_SPACING)
+        body.addLayout(form)
+        body.addWidget(self.advanced)
+        body.addStretch(1)  # a wrapped line measured high leaves its spare room below
+        self.scrollArea = scrolling(fields, "createPage")
+
+        # The buttons sit right under the fields when there is room; when there is not (a
+        # small screen, error lines, the advanced options) the fields scroll and the buttons
+        # stay in view: "Create link" never scrolls away.
+        footer = QFrame()
+        footer.setObjectName("formFooter")
+        buttons = QHBoxLayout(footer)
+        buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         buttons.setSpacing(theme.SPACING)
         buttons.addWidget(self.createButton)
         buttons.addWidget(self.cancelButton)
         buttons.addStretch(1)
 
+        self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        follow_overflow(self.scrollArea, footer)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
-        layout.setSpacing(theme.SECTION_SPACING)
-        layout.addLayout(form)
-        layout.addWidget(self.advanced)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scrollArea)
+        layout.addWidget(footer)
         layout.addStretch(1)
 
         chain: list[QWidget] = [
@@ -250,6 +287,10 @@ class LinkForm(SubmitOnEnter):
         chain_tab_order(chain)
         self.tab_chain = chain
 
+    def set_label_width(self, width: int) -> None:
+        """Line the field column up with another form's (the reconnection tab's)."""
+        align_labels(self.labels, width)
+
     def _connect(self) -> None:
         self.createButton.clicked.connect(self.submitted)
         self.cancelButton.clicked.connect(self.cancel_requested)
@@ -266,6 +307,13 @@ class LinkForm(SubmitOnEnter):
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
         self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
+        self.advanced.toggle.toggled.connect(self._advanced_toggled)
+
+    def _advanced_toggled(self, expanded: bool) -> None:
+        # Opened below the visible part of the form, the options would seem to do nothing.
+        if expanded:
+            content = self.advanced.content
+            QTimer.singleShot(0, self, lambda: self.scrollArea.ensureWidgetVisible(content, 0, 0))
 
     # --- tool list ---------------------------------------------------------------------------
 
@@ -340,9 +388,8 @@ class LinkForm(SubmitOnEnter):
         self._fill_tools(keep_text=unmatched)
         if previous_tool is not None and not self.select_tool(previous_tool):
             self.notice.emit(
-                f"{self._catalog.label_for(previous_tool)} is not a "
-                f"{CATEGORY_NAMES[category].lower()}, so the tool was reset to "
-                f"“{CUSTOMER_CHOOSES}”."
+                f"{self._catalog.label_for(previous_tool)} can't be connected as "
+                f"“{CATEGORY_NAMES[category]}”, so the tool was reset to “{CUSTOMER_CHOOSES}”."
             )
         self._update_dependent_controls()
         self._recheck(lr.TOOL)
@@ -418,17 +465,23 @@ class LinkForm(SubmitOnEnter):
         return request
 
     def show_errors(self, invalid: InvalidRequest | None) -> None:
-        """Put each problem under its field and move the focus to the first one."""
-        first: QWidget | None = None
+        """Put each problem under its field and move the focus (and the view) to the first."""
+        first: FieldBox | None = None
         for field, box in self.boxes.items():
             message = invalid.message_for(field) if invalid is not None else None
             box.set_error(message)
             if message and first is None:
-                first = box.field
+                first = box
         if first is not None:
-            if first in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
+            if first.field in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
                 self.advanced.set_expanded(True)
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+            first.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            # The field with its error line, not only the input, so the reason is seen too;
+            # on the next turn of the event loop, once the error lines have their place.
+            box = first
+            QTimer.singleShot(
+                0, self, lambda: self.scrollArea.ensureWidgetVisible(box, 0, theme.SPACING)
+            )
 
     def field_errors(self) -> dict[str, str]:
         """Errors currently shown, by wire field name (for tests and the status line)."""

@@ -22,10 +22,8 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
     QHBoxLayout,
     QMainWindow,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -51,7 +49,7 @@ from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import chain_tab_order
+from kombo_desktop.ui.widgets import chain_tab_order, label_column_width, scrolling
 
 if TYPE_CHECKING:
     from kombo_desktop.core.client import CreatedLink
@@ -184,8 +182,14 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(False)
         # Scrolling pages: on a small laptop screen (or with the advanced options open) the
         # form scrolls instead of squeezing its fields into each other.
-        self.tabs.addTab(scrolling(self.linkForm, "createPage"), "New link")
-        self.tabs.addTab(scrolling(self.relinkForm, "relinkPage"), "Reconnect an integration")
+        # Each form scrolls its own fields and keeps its button in view (see LinkForm), so a
+        # small laptop screen never hides "Create link". One label width for both tabs keeps
+        # the fields in the same place when switching.
+        label_width = max(label_column_width(self.linkForm.labels + self.relinkForm.labels), 0)
+        self.linkForm.set_label_width(label_width)
+        self.relinkForm.set_label_width(label_width)
+        self.tabs.addTab(self.linkForm, "New link")
+        self.tabs.addTab(self.relinkForm, "Reconnect an integration")
         self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
 
         # Banners such as the duplicate warning go here, between the header and the forms.
@@ -597,14 +601,3 @@ class MainWindow(QMainWindow):
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
-
-
-def scrolling(page: QWidget, name: str) -> QScrollArea:
-    """``page`` in a frameless scroll area that only scrolls when the window is too small."""
-    area = QScrollArea()
-    area.setObjectName(name)
-    area.setWidget(page)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    return area

@@ -10,9 +10,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -22,7 +24,16 @@ from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, valid
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import SubmitOnEnter, language_combo, link_type_combo
-from kombo_desktop.ui.widgets import FieldBox, add_row, chain_tab_order, line_edit
+from kombo_desktop.ui.widgets import (
+    FieldBox,
+    add_row,
+    align_labels,
+    chain_tab_order,
+    follow_overflow,
+    label_column_width,
+    line_edit,
+    scrolling,
+)
 
 RELINK_TEXT = "Create reconnection link"
 RELINKING_TEXT = "Creating link…"
@@ -81,22 +92,40 @@ class RelinkForm(SubmitOnEnter):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setHorizontalSpacing(theme.SECTION_SPACING)
         form.setVerticalSpacing(theme.SPACING)
-        add_row(form, "&Integration id", self.boxes[lr.INTEGRATION_ID])
-        add_row(form, "&Language", self.boxes[lr.LANGUAGE])
-        add_row(form, "Link t&ype", self.boxes[lr.LINK_TYPE])
+        self.labels: list[QLabel] = [
+            add_row(form, "&Integration id", self.boxes[lr.INTEGRATION_ID]),
+            add_row(form, "&Language", self.boxes[lr.LANGUAGE]),
+            add_row(form, "Link t&ype", self.boxes[lr.LINK_TYPE]),
+        ]
+        self.set_label_width(label_column_width(self.labels))
 
-        buttons = QHBoxLayout()
+        fields = QWidget()
+        fields.setObjectName("relinkFields")
+        body = QVBoxLayout(fields)
+        body.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
+        body.setSpacing(theme.SECTION_SPACING)
+        body.addWidget(explanation)
+        body.addLayout(form)
+        body.addStretch(1)  # a wrapped line measured high leaves its spare room below
+        self.scrollArea = scrolling(fields, "relinkPage")
+        self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+
+        # As on the first tab: the button follows the fields, and stays in view when they scroll.
+        footer = QFrame()
+        footer.setObjectName("formFooter")
+        buttons = QHBoxLayout(footer)
+        buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         buttons.setSpacing(theme.SPACING)
         buttons.addWidget(self.relinkButton)
         buttons.addWidget(self.relinkCancelButton)
         buttons.addStretch(1)
+        follow_overflow(self.scrollArea, footer)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
-        layout.setSpacing(theme.SECTION_SPACING)
-        layout.addWidget(explanation)
-        layout.addLayout(form)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scrollArea)
+        layout.addWidget(footer)
         layout.addStretch(1)
 
         self.tab_chain: list[QWidget] = [
@@ -173,6 +202,10 @@ class RelinkForm(SubmitOnEnter):
         self.relinkButton.setText(RELINKING_TEXT if busy else RELINK_TEXT)
         self.relinkCancelButton.setVisible(busy)
         self.relinkCancelButton.setEnabled(busy)
+
+    def set_label_width(self, width: int) -> None:
+        """Line the field column up with another form's (the new-link tab's)."""
+        align_labels(self.labels, width)
 
     def focus_first_field(self) -> None:
         self.relinkIntegrationEdit.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -55,7 +55,17 @@ QLabel#statusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#statusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLabel#expiryLabel {{ color: {MUTED}; }}
 QLineEdit, QComboBox {{ padding: 5px 8px; }}
+QLineEdit:disabled {{
+    background: {SURFACE}; color: {MUTED}; border: 1px solid {BORDER}; border-radius: 3px;
+}}
 QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; border-radius: 4px; padding: 4px 7px; }}
+QFrame#formFooter {{ background: white; border: none; border-top: 1px solid white; }}
+QFrame#formFooter[overflow="true"] {{ border-top: 1px solid {BORDER}; }}
+QLabel[class="notice"] {{
+    background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 8px 12px;
+}}
+QLabel#settingsStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
+QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLineEdit#linkField {{
     padding: 8px 10px; font-size: {LINK_POINT_SIZE}pt; font-family: "%(mono)s";
 }}
@@ -73,7 +83,9 @@ QPushButton[primary="true"] {{
 }}
 QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
 QPushButton[primary="true"]:focus {{ border: 2px solid {TEXT}; padding: 7px 21px; }}
-QPushButton[primary="true"]:disabled {{ background: #7d9bd0; color: white; }}
+QPushButton[primary="true"]:disabled {{
+    background: #c9d6ec; color: #4a5872; border: 1px solid #b4c4e0;
+}}
 QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; top: -1px; }}
 QTabBar::tab {{
     padding: 8px 18px; border: 1px solid {BORDER}; border-bottom: none;
@@ -88,6 +100,19 @@ QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none
 QToolButton#advancedToggle {{ border: none; color: {ACCENT}; font-weight: 600; }}
 QToolButton#detailsToggle {{ border: none; color: {ACCENT}; }}
 """
+
+
+_POPUP_STYLE = f"""
+QAbstractItemView {{ font-size: {BASE_POINT_SIZE}pt; border: 1px solid {BORDER}; }}
+QAbstractItemView::item {{ padding: 5px 8px; }}
+QAbstractItemView::item:selected {{ background: {ACCENT}; color: white; }}
+"""
+
+
+def popup_style_sheet() -> str:
+    """For lists that open as windows of their own (a completer's suggestions), which the
+    window's style sheet does not reach: the same text size, and rows with room to click."""
+    return _POPUP_STYLE
 
 
 def base_font() -> QFont:

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import pairwise
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -118,11 +120,107 @@ def separator() -> QFrame:
     return line
 
 
+def shrinkable(combo: QComboBox) -> QComboBox:
+    """Let a dropdown become narrower than its longest entry (its list still shows it whole).
+
+    By default a dropdown insists on the width of its longest choice; on a small laptop screen
+    at 150 % that pushes the form wider than its column and the right edge is cut off.
+    """
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(10)
+    return combo
+
+
+def label_column_width(labels: Sequence[QLabel]) -> int:
+    """Width that fits every label's text at the window's font (mnemonic ``&`` left out).
+
+    Measured with the theme's font rather than ``sizeHint()``: the style sheet that sets the
+    labels' size is applied only when the window is shown, after the forms are built.
+    """
+    metrics = QFontMetrics(theme.base_font())
+    return max(
+        (metrics.horizontalAdvance(label.text().replace("&", "")) for label in labels), default=0
+    )
+
+
+def align_labels(labels: Sequence[QLabel], width: int) -> None:
+    """One label column width for several forms, so fields line up across sections and tabs."""
+    for label in labels:
+        label.setMinimumWidth(width)
+
+
+class FitScrollArea(QScrollArea):
+    """A scroll area that asks for its content's full height, and scrolls only below that.
+
+    A plain QScrollArea asks for a fixed, moderate size whatever it holds, so a layout cannot
+    tell "room for everything" from "not enough room". This one follows its content, which lets
+    a form keep its buttons right under the fields when there is room, and scroll the fields
+    (buttons still in view) when there is not.
+    """
+
+    def __init__(self, page: QWidget, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWidget(page)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page.installEventFilter(self)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        hint = page.sizeHint()
+        height = hint.height()
+        width = self.viewport().width()
+        if page.hasHeightForWidth() and width > 0:
+            # Wrapped text is as high as the width it really gets makes it, not as sizeHint()
+            # guesses; the guess left a gap under short forms.
+            height = page.heightForWidth(width)
+        margins = self.contentsMargins()
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(
+            hint.width() + margins.left() + margins.right() + scroll_bar,
+            height + margins.top() + margins.bottom(),
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the height wrapped text needs depends on the width
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The content grew or shrank (an error line, the advanced options): ask again.
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
+def scrolling(page: QWidget, name: str) -> QScrollArea:
+    """``page`` in a frameless scroll area that only scrolls (vertically) when space runs out."""
+    return FitScrollArea(page, name)
+
+
+def follow_overflow(area: QScrollArea, footer: QWidget) -> None:
+    """Give ``footer`` a dividing line (style property ``overflow``) only while ``area``
+    scrolls, so buttons kept in view below scrolled fields are set apart from them."""
+
+    def update(_minimum: int, maximum: int) -> None:
+        overflow = maximum > 0
+        if footer.property("overflow") != overflow:
+            footer.setProperty("overflow", overflow)
+            theme.refresh_style(footer)
+
+    footer.setProperty("overflow", False)
+    area.verticalScrollBar().rangeChanged.connect(update)
+
+
 def choice_combo(
     object_name: str, accessible_name: str, choices: list[tuple[str, object]], default: object
 ) -> QComboBox:
     """A non-editable dropdown of (shown text, item data) with ``default`` selected."""
-    combo = QComboBox()
+    combo = shrinkable(QComboBox())
     combo.setObjectName(object_name)
     combo.setAccessibleName(accessible_name)
     for text, data in choices:
