@@ -44,7 +44,9 @@ def no_leaked_threads() -> Iterator[None]:
     yield
     deadline = 5.0
     for thread in set(threading.enumerate()) - before:
-        thread.join(timeout=deadline)
+        # Threads Python did not start (Qt's pool threads running Python code) cannot be joined.
+        if not isinstance(thread, threading._DummyThread):
+            thread.join(timeout=deadline)
     leaked = [
         t.name
         for t in set(threading.enumerate()) - before
