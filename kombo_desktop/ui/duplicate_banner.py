@@ -117,12 +117,18 @@ class DuplicateBanner(QFrame):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        buttons.addWidget(self.dismissButton)
+
+        # "Not now" sits beside the title, away from the three real choices: in their row it
+        # made the warning wider than a small window.
+        heading = QHBoxLayout()
+        heading.setSpacing(theme.SPACING)
+        heading.addWidget(title, 1)
+        heading.addWidget(self.dismissButton, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING // 2)
-        layout.addWidget(title)
+        layout.addLayout(heading)
         layout.addWidget(self.label)
         layout.addLayout(buttons)
 

@@ -43,14 +43,19 @@ class DemoBanner(QFrame):
         self.leaveDemoButton.setAutoDefault(False)
         self.leaveDemoButton.clicked.connect(self.leave_requested)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(theme.MARGIN, 10, theme.MARGIN, 10)
+        layout.setContentsMargins(theme.MARGIN, 6, theme.MARGIN // 2, 6)
+        layout.setSpacing(theme.SPACING)
         layout.addWidget(self.label, 1)
         layout.addWidget(self.leaveDemoButton)
         self.hide()
 
 
 class HeaderBar(QWidget):
-    """Program name, the active profile, and the Settings button."""
+    """Program name with the active profile under it, and the Settings button.
+
+    The profile sits under the name rather than beside the buttons: a long custom address
+    then wraps instead of pushing the buttons off a small window.
+    """
 
     settings_requested = Signal()
 
@@ -62,17 +67,21 @@ class HeaderBar(QWidget):
         self.profileLabel.setObjectName("profileLabel")
         self.profileLabel.setAccessibleName("Active profile")
         self.profileLabel.setTextFormat(Qt.TextFormat.PlainText)
+        self.profileLabel.setWordWrap(True)
         self.settingsButton = QPushButton("Settings…")
         self.settingsButton.setObjectName("settingsButton")
         self.settingsButton.setAccessibleName("Open settings")
         self.settingsButton.setAutoDefault(False)
         self.settingsButton.clicked.connect(self.settings_requested)
+        names = QVBoxLayout()
+        names.setContentsMargins(0, 0, 0, 0)
+        names.setSpacing(0)
+        names.addWidget(title)
+        names.addWidget(self.profileLabel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(theme.SECTION_SPACING)
-        layout.addWidget(title)
-        layout.addStretch(1)
-        layout.addWidget(self.profileLabel)
+        layout.setSpacing(theme.SPACING)
+        layout.addLayout(names, 1)
         layout.addWidget(self.settingsButton)
 
     def set_profile_text(self, text: str) -> None:

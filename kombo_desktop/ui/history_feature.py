@@ -39,7 +39,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryError, HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
@@ -66,10 +66,15 @@ PRIVACY_TOOLTIP = (
 )
 HISTORY_TEXT = "History"
 HISTORY_HEIGHT = 280  # the dock's height when opened: about eight rows, the form stays usable
+# On: calm blue. Off: amber, like the demo warning, because off is the state in which other
+# customers can appear on a shared screen, and it should catch the eye before sharing.
 _SWITCH_STYLE = f"""
 QPushButton#privacySwitch:checked {{
     background: #e8f0fc; border: 2px solid {theme.ACCENT}; color: {theme.ACCENT_DARK};
     padding: 5px 13px;
+}}
+QPushButton#privacySwitch:!checked {{
+    background: #fff4d6; border: 2px solid #b7791f; color: #5c3d00; padding: 5px 13px;
 }}
 """
 HISTORY_LOCKED_TOOLTIP = (
@@ -154,7 +159,7 @@ class HistoryFeature(QObject):
         header = self.window.header
         layout = header.layout()
         assert isinstance(layout, QHBoxLayout)
-        index = layout.indexOf(header.profileLabel)
+        index = layout.indexOf(header.settingsButton)  # beside Settings, right-aligned
         layout.insertWidget(max(index, 0), self.historyButton)
         layout.insertWidget(max(index, 0), self.privacySwitch)
 
@@ -179,17 +184,9 @@ class HistoryFeature(QObject):
         )
 
     def _add_to_result_area(self) -> None:
-        """Put the invitation buttons right under the link's own Copy / Open row."""
+        """Put the invitation buttons right under the link's own Copy / Open buttons."""
         result = self.window.resultPanel
-        layout = result.layout()
-        assert isinstance(layout, QVBoxLayout)
-        position = layout.count()
-        for index in range(layout.count()):
-            row = layout.itemAt(index).layout()
-            if row is not None and row.indexOf(result.openButton) >= 0:
-                position = index + 1
-                break
-        layout.insertWidget(position, self.invitationBar)
+        result.add_link_actions(self.invitationBar)
         QWidget.setTabOrder(result.openButton, self.invitationBar.copyInvitationButton)
         QWidget.setTabOrder(self.invitationBar.copyInvitationButton, self.invitationBar.emailButton)
         QWidget.setTabOrder(self.invitationBar.emailButton, result.exportQrButton)
@@ -354,6 +351,12 @@ class HistoryFeature(QObject):
             return True
         self._held, self._held_for = request, target
         self.banner.show_for(earlier, private=self.private, tool_label=self._entry_tool(earlier))
+        shown = self.window.resultPanel.shown
+        if shown is not None and shown.url != earlier.url:
+            # The link on show is someone else's (the last one made): it must not sit under a
+            # warning about this customer, ready to be copied or scanned for the wrong person.
+            self.window.resultPanel.clear()
+            self.invitationBar.set_context(None)
         self.window.show_status(
             "Nothing was sent: this customer already has a valid link. Choose what to do in the "
             "yellow box above the form.",

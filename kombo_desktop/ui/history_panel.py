@@ -67,14 +67,15 @@ _log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
+# Together narrower than the window's usual width, so "Valid until ..." is not cut off.
 _COLUMN_WIDTHS = {
     WHEN: 175,
-    ORGANISATION: 190,
+    ORGANISATION: 180,
     EMAIL: 210,
     CUSTOMER_ID: 110,
-    TOOL: 150,
-    TYPE: 165,
-    STATUS: 180,
+    TOOL: 130,
+    TYPE: 150,
+    STATUS: 190,
 }
 
 

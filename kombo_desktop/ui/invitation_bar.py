@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kombo_desktop.core.invitation import Invitation, invitation, mailto_url
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
@@ -75,13 +75,13 @@ class InvitationBar(QWidget):
         self.languageLabel.setObjectName("invitationLanguageLabel")
         self.languageLabel.setProperty("class", "hint")
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(theme.SPACING)
+        # A column, like the result panel's other actions it sits among.
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, theme.SPACING // 2, 0, 0)
+        layout.setSpacing(theme.SPACING // 2 + 2)
         layout.addWidget(self.copyInvitationButton)
         layout.addWidget(self.emailButton)
         layout.addWidget(self.languageLabel)
-        layout.addStretch(1)
 
         self.copyInvitationButton.clicked.connect(self.copy_invitation)
         self.emailButton.clicked.connect(self.email_invitation)
@@ -109,11 +109,13 @@ class InvitationBar(QWidget):
         context = self.context if ready else None
         if context is None:
             self.languageLabel.setText("")
+            self.languageLabel.hide()  # no empty gap among the buttons
             self.copyInvitationButton.setToolTip("")
             self.emailButton.setToolTip("")
             return
         language = LANGUAGE_NAMES[context.language]
         self.languageLabel.setText(f"Invitation in {language}")
+        self.languageLabel.show()
         self.copyInvitationButton.setToolTip(
             f"Copy a short message in {language} with the link, ready to paste"
         )

@@ -142,10 +142,10 @@ class LinkForm(SubmitOnEnter):
         self.scopeConfigEdit = line_edit(
             "scopeConfigEdit", "Scope config id (optional)", "Optional, from the Kombo dashboard"
         )
-        self.filteringCheck = QCheckBox("Let the customer choose which employees are shared")
+        self.filteringCheck = QCheckBox("Employee filtering")
         self.filteringCheck.setObjectName("filteringCheck")
         self.filteringCheck.setAccessibleName("Employee filtering")
-        self.fieldMappingCheck = QCheckBox("Let the customer map their own fields")
+        self.fieldMappingCheck = QCheckBox("Field mapping")
         self.fieldMappingCheck.setObjectName("fieldMappingCheck")
         self.fieldMappingCheck.setAccessibleName("Field mapping")
 
@@ -223,13 +223,21 @@ class LinkForm(SubmitOnEnter):
         self.boxes[lr.SCOPE_CONFIG_ID] = FieldBox(self.scopeConfigEdit)
         scope_box = self.boxes[lr.SCOPE_CONFIG_ID]
         self.labels.append(add_row(advanced_form, "&Scope config id", scope_box))
-        # The check boxes say what they do themselves; across the whole row their text has
-        # room, where beside a label it pushed the form wider than a small window.
-        for field, widget in (
-            (lr.ENABLE_FILTERING, self.filteringCheck),
-            (lr.ENABLE_FIELD_MAPPING, self.fieldMappingCheck),
+        # The check boxes name the option; what it does is a hint below that wraps, so a
+        # small window never cuts the sentence off.
+        for field, widget, hint in (
+            (
+                lr.ENABLE_FILTERING,
+                self.filteringCheck,
+                "The customer chooses which employees are shared with you.",
+            ),
+            (
+                lr.ENABLE_FIELD_MAPPING,
+                self.fieldMappingCheck,
+                "The customer matches their own fields to yours while connecting.",
+            ),
         ):
-            self.boxes[field] = FieldBox(widget)
+            self.boxes[field] = FieldBox(widget, hint)
             advanced_form.addRow(self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)

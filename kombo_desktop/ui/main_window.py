@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -61,6 +61,11 @@ WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
+# The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
+# laptop, or 1440x900 at 150 %) gets a window that fits on it, frame and task bar included.
+PREFERRED_SIZE = (1180, 820)
+MINIMUM_SIZE = (860, 500)
+WINDOW_FRAME = (24, 56)  # room left for the title bar and borders the system adds
 # Background warm-up starts a moment after the window is shown, so it never delays the first frame.
 WARM_UP_DELAY_MS = 150
 
@@ -141,8 +146,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._connect()
         theme.apply_to_window(self)
-        self.resize(1180, 820)
-        self.setMinimumSize(900, 560)
+        self.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
+        self.resize(*initial_size(self.screen().availableGeometry().size()))
 
         if setup.demo and not setup.policy.hide_demo:
             self.start_demo()
@@ -601,3 +606,10 @@ class MainWindow(QMainWindow):
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
+
+
+def initial_size(available: QSize) -> tuple[int, int]:
+    """The preferred size, shrunk to what ``available`` (the screen minus task bars) leaves."""
+    width = min(PREFERRED_SIZE[0], available.width() - WINDOW_FRAME[0])
+    height = min(PREFERRED_SIZE[1], available.height() - WINDOW_FRAME[1])
+    return max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1])

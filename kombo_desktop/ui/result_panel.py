@@ -15,12 +15,11 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,7 +34,10 @@ from kombo_desktop.ui import qr_image, theme
 from kombo_desktop.ui.expiry import expiry_text
 from kombo_desktop.ui.widgets import chain_tab_order
 
-QR_VIEW_SIZE = 260
+QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
+QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
+QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
+ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
@@ -124,7 +126,9 @@ class ResultPanel(QFrame):
         self.qrView.setAccessibleName("QR code of the link")
         self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
         self.qrView.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.qrView.setStyleSheet(f"background: white; border: 1px solid {theme.BORDER};")
+        self.qrView.setStyleSheet(
+            f"background: white; border: 1px solid {theme.BORDER}; color: {theme.MUTED};"
+        )
         self.qrView.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
         self._copy_reset = QTimer(self)
@@ -132,38 +136,48 @@ class ResultPanel(QFrame):
         self._copy_reset.setInterval(CONFIRMATION_MS)
         self._copy_reset.timeout.connect(lambda: self.copyButton.setText(COPY_TEXT))
 
-        link_actions = QHBoxLayout()
-        link_actions.setSpacing(theme.SPACING)
-        link_actions.addWidget(self.copyButton)
-        link_actions.addWidget(self.openButton)
-        link_actions.addStretch(1)
-
-        qr_actions = QVBoxLayout()
-        qr_actions.setSpacing(theme.SPACING)
         qr_hint = QLabel("Customers can scan the code with a phone camera.")
+        qr_hint.setObjectName("qrHint")
         qr_hint.setWordWrap(True)
         qr_hint.setProperty("class", "hint")
-        qr_actions.addWidget(qr_hint)
-        qr_actions.addWidget(self.exportQrButton)
-        qr_actions.addWidget(self.copyQrButton)
-        qr_actions.addStretch(1)
+        qr_column = QVBoxLayout()
+        qr_column.setSpacing(theme.SPACING // 2)
+        qr_column.addWidget(self.qrView)
+        qr_column.addWidget(qr_hint)
+        qr_column.addStretch(1)
+        self._qr_hint = qr_hint
 
-        qr_row = QGridLayout()
-        qr_row.setHorizontalSpacing(theme.SECTION_SPACING)
-        qr_row.addWidget(self.qrView, 0, 0, Qt.AlignmentFlag.AlignTop)
-        qr_row.addLayout(qr_actions, 0, 1)
-        qr_row.setColumnStretch(1, 1)
+        # Every action in one column beside the code: the link's own first, then (added by the
+        # history) the invitation, then the code's. The code is as tall as this column anyway,
+        # so it can be large without making the panel any taller.
+        self.actionColumn = QVBoxLayout()
+        self.actionColumn.setSpacing(theme.SPACING // 2 + 2)
+        self.actionColumn.addWidget(self.copyButton)
+        self.actionColumn.addWidget(self.openButton)
+        self.actionColumn.addSpacing(theme.SPACING)
+        self.actionColumn.addWidget(self.exportQrButton)
+        self.actionColumn.addWidget(self.copyQrButton)
+        self.actionColumn.addStretch(1)
+        for button in (self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton):
+            button.setMaximumWidth(ACTION_MAX_WIDTH)
+
+        self.qrRow = QHBoxLayout()
+        self.qrRow.setSpacing(theme.SPACING + 4)
+        self.qrRow.addLayout(qr_column)
+        self.qrRow.addLayout(self.actionColumn, 1)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.setSpacing(theme.SPACING)
         layout.addWidget(title)
         layout.addWidget(self.linkField)
-        layout.addWidget(self.expiryLabel)
-        layout.addWidget(self.demoNote)
-        layout.addLayout(link_actions)
-        layout.addSpacing(theme.SPACING)
-        layout.addLayout(qr_row)
+        status = QHBoxLayout()  # when it expires, and (demo) that it is not real, on one line
+        status.setSpacing(theme.SPACING)
+        status.addWidget(self.expiryLabel)
+        status.addWidget(self.demoNote, 1)
+        layout.addLayout(status)
+        layout.addSpacing(theme.SPACING // 2)
+        layout.addLayout(self.qrRow)
         layout.addStretch(1)
 
         self.copyButton.clicked.connect(self.copy_link)
@@ -187,6 +201,53 @@ class ResultPanel(QFrame):
         button.setAutoDefault(False)
         return button
 
+    def add_link_actions(self, widget: QWidget) -> None:
+        """Put more actions for the shown link (the invitation) under Copy and Open."""
+        widget.setMaximumWidth(ACTION_MAX_WIDTH)
+        self.actionColumn.insertWidget(self.actionColumn.indexOf(self.openButton) + 1, widget)
+
+    # --- the code's size -------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_qr()
+
+    def event(self, event: QEvent) -> bool:
+        # Inside a scroll area the panel is never narrower than its minimum, which includes
+        # the code: so the code follows the area's width (the parent), not the panel's own.
+        if event.type() == QEvent.Type.ParentChange and self.parentWidget() is not None:
+            self.parentWidget().installEventFilter(self)
+        return super().event(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
+            self._fit_qr()
+        return super().eventFilter(watched, event)
+
+    def _fit_qr(self) -> None:
+        """As large a code as the width leaves beside the actions: bigger modules scan more
+        reliably from a shared, compressed screen."""
+        margins = self.layout().contentsMargins()
+        # The buttons' natural width (text and padding), not their minimum, which cuts text.
+        column = self.actionColumn
+        actions = max(column.sizeHint().width(), column.minimumSize().width()) + 2
+        parent = self.parentWidget()
+        width = parent.width() if parent is not None else self.width()
+        room = width - margins.left() - margins.right() - self.qrRow.spacing() - actions
+        # Nor taller than the visible height allows (or the actions beside it need anyway):
+        # a code cut off at the bottom of a small screen cannot be scanned at all.
+        if parent is not None and self.qrRow.geometry().isValid():
+            below = margins.bottom() + self._qr_hint.sizeHint().height() + theme.SPACING
+            height_room = parent.height() - self.qrRow.geometry().top() - below
+            room = min(room, max(height_room, column.sizeHint().height()))
+        side = max(QR_MIN_SIZE, min(QR_MAX_SIZE, room))
+        if side == self.qrView.width():
+            return
+        self.qrView.setFixedSize(side, side)
+        self._qr_hint.setMaximumWidth(side)
+        if self.shown is not None and not self.qrView.pixmap().isNull():
+            self._render_qr(self.shown.url)
+
     # --- showing -------------------------------------------------------------------------------
 
     def clear(self) -> None:
@@ -197,7 +258,7 @@ class ResultPanel(QFrame):
         self.expiryLabel.hide()
         self.demoNote.hide()
         self.qrView.clear()
-        self.qrView.setText("QR code")
+        self.qrView.setText("The QR code\nwill appear here.")
         self._set_actions_enabled(False)
 
     def show_link(self, link: ShownLink) -> None:
@@ -222,7 +283,7 @@ class ResultPanel(QFrame):
     def _render_qr(self, url: str) -> None:
         if self.shown is None or self.shown.url != url:
             return  # a newer link (or none) is shown by now
-        pixmap = qr_image.qr_pixmap(url, QR_VIEW_SIZE - 4, self.devicePixelRatioF())
+        pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
         self.qrView.setPixmap(pixmap)
 
     def _set_actions_enabled(self, enabled: bool) -> None:

@@ -77,6 +77,9 @@ QPushButton {{
 QPushButton:hover {{ border-color: {ACCENT}; }}
 QPushButton:focus {{ border: 2px solid {ACCENT}; padding: 5px 13px; }}
 QPushButton:disabled {{ color: #9aa1ad; background: {SURFACE}; }}
+QPushButton:checked {{
+    background: #e8f0fc; border: 2px solid {ACCENT}; color: {ACCENT_DARK}; padding: 5px 13px;
+}}
 QPushButton[primary="true"] {{
     background: {ACCENT}; color: white; border: 1px solid {ACCENT_DARK}; font-weight: 600;
     padding: 8px 22px;

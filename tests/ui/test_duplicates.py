@@ -70,6 +70,24 @@ def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(
     assert demo_window.linkField.text() == first
 
 
+def test_another_customers_link_is_taken_off_screen_under_the_warning(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool="personio")
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, email="b.meyer@globex.example", organization="Globex", tool="hibob")
+    globex = make_another(qtbot, demo_window)
+    fill_form(demo_window, tool="personio")  # back to the first customer
+
+    try_again(qtbot, demo_window)
+
+    assert demo_window.linkField.text() == ""  # Globex's link is no longer on show
+    assert not demo_window.copyButton.isEnabled()
+    assert globex not in demo_window.statusPanel.support_text
+    history_of(demo_window).banner.useExistingButton.click()
+    assert demo_window.linkField.text() == history_of(demo_window).store.search(limit=2)[1].url
+
+
 def test_create_anyway_sends_the_second_request(qtbot: QtBot, demo_window: MainWindow) -> None:
     fill_form(demo_window)
     first = make_link(qtbot, demo_window)

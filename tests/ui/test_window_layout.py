@@ -7,11 +7,12 @@ a person would see.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
+from tests.ui.conftest import fill_form, make_link
 
 SMALL = (900, 560)
 
@@ -52,3 +53,28 @@ def test_the_first_field_error_is_scrolled_into_view(qtbot: QtBot, demo_window: 
     qtbot.wait(50)
     error = demo_window.linkForm.boxes["scope_config_id"].error
     assert fully_visible(error)
+
+
+def test_the_window_fits_a_small_laptop_screen() -> None:
+    # 1366x768 with a task bar, and 1440x900 at 150 % scaling (960x600 logical pixels).
+    for available in (QSize(1366, 728), QSize(960, 560)):
+        width, height = initial_size(available)
+        assert width <= available.width() and height <= available.height() - 40
+    assert initial_size(QSize(2560, 1400)) == PREFERRED_SIZE
+
+
+def test_nothing_is_cut_off_at_the_smallest_size(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.resize(*MINIMUM_SIZE)
+    demo_window.linkForm.advanced.set_expanded(True)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.wait(50)
+    central = demo_window.centralWidget()
+    assert central.minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    # Scrolling pages scroll up and down only; their content must fit across.
+    for page in (demo_window.linkForm.scrollArea, demo_window.findChild(QScrollArea, "resultPage")):
+        content = page.widget()
+        assert content.width() <= page.viewport().width(), page.objectName()
+    for button in (demo_window.copyButton, demo_window.settingsButton, demo_window.createButton):
+        assert fully_visible(button), button.objectName()
+    assert not demo_window.qrView.pixmap().isNull()
