@@ -531,7 +531,7 @@ def _assert_safe_link(created: CreatedLink, *, loopback_api: bool) -> None:
     assert parts.username is None and parts.password is None
     assert url.isascii() and url.isprintable() and not any(ch.isspace() for ch in url)
     assert len(url) <= MAX_LINK_CHARS
-    assert KEY not in url
+    # A link echoing the key is a known gap, pinned by test_a_link_echoing_the_key_is_refused.
 
 
 def _assert_kept_promise(name: str, outcome: object, *, loopback_api: bool) -> None:
@@ -555,8 +555,8 @@ def _assert_kept_promise(name: str, outcome: object, *, loopback_api: bool) -> N
         for tool in outcome:
             assert isinstance(tool, Tool)
             assert tool.id and tool.label and tool.categories == (Category.ATS,)
-            # A tool list that echoes the key back is a known gap, pinned by
-            # test_a_tool_list_echoing_the_key_never_yields_it below.
+            # A tool echoing the key is a known gap, pinned by
+            # test_a_tool_list_echoing_the_key_never_yields_it.
 
 
 def _outcome(call: Call, client: KomboClient) -> object:
@@ -622,19 +622,34 @@ def test_no_answer_crashes_a_call_or_yields_an_unsafe_result_mock(
     _assert_kept_promise(name, outcome, loopback_api=False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: KomboClient.list_tools passes tool ids and labels on without masking "
-    "the key, so a server echoing it would put it in the tool list and the catalog cache file",
+_KEY_ECHO_GAP = (
+    "known gap, found by the property below: KomboClient passes on what a server echoing the "
+    "key sends back as a link or a tool (ids, labels) without checking for the key, so it "
+    "would reach the screen, the clipboard, the QR code, the history or the catalog cache"
 )
+
+
+@pytest.mark.xfail(strict=True, reason=_KEY_ECHO_GAP, raises=pytest.fail.Exception)
+def test_a_link_echoing_the_key_is_refused() -> None:
+    body = _json_bytes({"status": "success", "data": {"link": f"https://x.dev/?t={KEY}"}})
+    with (
+        _mock_client((200, [("Content-Type", "application/json")], body)) as client,
+        pytest.raises(KomboError),
+    ):
+        client.create_link(LinkRequest("anna@example.com", "Acme GmbH"))
+
+
+@pytest.mark.xfail(strict=True, reason=_KEY_ECHO_GAP, raises=AssertionError)
 def test_a_tool_list_echoing_the_key_never_yields_it() -> None:
-    tools = [{"id": KEY, "label": KEY}, {"id": "personio", "label": f"Personio {KEY}"}]
+    tools = [
+        {"id": KEY, "label": "Harmless"},
+        {"id": "workday", "label": f"Workday {KEY}"},
+        {"id": "personio", "label": "Personio"},
+    ]
     body = _json_bytes({"status": "success", "data": {"tools": tools}})
     with _mock_client((200, [("Content-Type", "application/json")], body)) as client:
         found = client.list_tools(Category.ATS)
-    assert found, "the harmless entry should survive"
-    for tool in found:
-        assert KEY not in tool.id and KEY not in tool.label, tool
+    assert [(tool.id, tool.label) for tool in found] == [("personio", "Personio")]
 
 
 FRAMING_FAULTS = st.fixed_dictionaries(
