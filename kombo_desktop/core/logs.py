@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from logging.handlers import RotatingFileHandler
 from typing import Any
 
 from kombo_desktop.core.paths import AppPaths
@@ -28,6 +27,8 @@ MIN_SECRET_LENGTH = 8
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUP_COUNT = 5
 LOG_FORMAT = "%(asctime)s %(levelname)s [%(threadName)s] %(name)s: %(message)s"
+# Marks the program's own handler, told apart from handlers others installed.
+HANDLER_NAME = "kombo-desktop-log-file"
 
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
@@ -123,8 +124,8 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-class _KomboLogHandler(RotatingFileHandler):
-    """The program's own handler, told apart from handlers others installed."""
+def _is_ours(handler: logging.Handler) -> bool:
+    return handler.get_name() == HANDLER_NAME
 
 
 def configure_logging(paths: AppPaths) -> None:
@@ -134,18 +135,23 @@ def configure_logging(paths: AppPaths) -> None:
     Raises ``OSError`` when the log folder cannot be created or the file cannot be opened; the
     program can carry on without a log file.
     """
+    # Imported here, not at the top: logging.handlers pulls in socket, pickle and queue (about
+    # 6 ms), and this module is imported on the window's start-up path for register_secret.
+    from logging.handlers import RotatingFileHandler
+
     root = logging.getLogger()
     log_file = paths.log_file.absolute()
     for handler in list(root.handlers):
-        if isinstance(handler, _KomboLogHandler):
-            if handler.baseFilename == str(log_file):
+        if _is_ours(handler):
+            if isinstance(handler, logging.FileHandler) and handler.baseFilename == str(log_file):
                 return
             root.removeHandler(handler)
             handler.close()
     paths.ensure()
-    handler = _KomboLogHandler(
+    handler = RotatingFileHandler(
         log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
     )
+    handler.set_name(HANDLER_NAME)
     handler.setLevel(logging.INFO)
     handler.addFilter(RedactingFilter())
     handler.setFormatter(RedactingFormatter(LOG_FORMAT))
@@ -158,7 +164,7 @@ def stop_logging() -> None:
     """Close the log file and detach it (at exit, or before its folder is removed)."""
     root = logging.getLogger()
     for handler in list(root.handlers):
-        if isinstance(handler, _KomboLogHandler):
+        if _is_ours(handler):
             root.removeHandler(handler)
             handler.close()
 

@@ -8,13 +8,21 @@ Error correction level M (15 % of the code may be damaged) suits links shown on 
 printed on paper: a stronger level would make the code for a long link denser and harder to
 scan from a shared screen. ``qrcode`` is imported inside the functions because the window
 imports this module on its start-up path.
+
+The code for a link is remembered (the last ``CACHE_SIZE`` texts): the window computes it on the
+worker thread as soon as Kombo answers, then shows it, and "Save QR code", "Copy QR image" and
+the SVG export ask for the same link again. Computing it costs 15-20 ms for a Kombo-length
+link, most of it ``qrcode`` trying all eight mask patterns to pick the one scanners read best;
+remembering it makes every later use of the same link nearly free.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
+CACHE_SIZE = 32  # links remembered; a few KB each
 
 
 class QrTooLongError(ValueError):
@@ -29,8 +37,15 @@ def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
     """
     if border < 0:
         raise ValueError("The border of a QR code cannot be negative.")
-    code = _make_code(text, border)
-    return [[bool(module) for module in row] for row in code.get_matrix()]
+    symbol = _symbol(text)
+    # A fresh list every time: callers may change it, the remembered code must not change.
+    light_row = [False] * (len(symbol) + 2 * border)
+    margin = [False] * border
+    return (
+        [light_row.copy() for _ in range(border)]
+        + [[*margin, *row, *margin] for row in symbol]
+        + [light_row.copy() for _ in range(border)]
+    )
 
 
 def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
@@ -56,18 +71,26 @@ def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
     )
 
 
-def _make_code(text: str, border: int) -> Any:
+@lru_cache(maxsize=CACHE_SIZE)
+def _symbol(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The code's modules without a quiet zone, immutable so it can be shared between callers
+    and threads (``lru_cache`` is thread-safe; at worst two threads compute the same code)."""
+    code = _make_code(text)
+    return tuple(tuple(bool(module) for module in row) for row in code.get_matrix())
+
+
+def _make_code(text: str) -> Any:
     import qrcode
     from qrcode.constants import ERROR_CORRECT_M
     from qrcode.exceptions import DataOverflowError
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=border)
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
     code.add_data(text)
     try:
         code.make(fit=True)
     except (DataOverflowError, ValueError):
         # Depending on where the overflow is noticed, qrcode raises DataOverflowError or a
-        # ValueError about "version 41"; the border was checked above, so nothing else can.
+        # ValueError about "version 41"; the border is fixed at 0, so nothing else can.
         raise QrTooLongError(
             "This link is too long to show as a QR code. Copy the link instead."
         ) from None

