@@ -247,6 +247,33 @@ def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...
     return cleaned
 
 
+# Kombo's messages name fields the way the API spells them; the person knows them by the
+# names on the form. (The original wording stays in the details for support.)
+_FORM_NAMES: dict[str, str] = {
+    "end_user_email": "e-mail address",
+    "end_user_organization_name": "organisation name",
+    "end_user_origin_id": "customer id",
+    "integration_category": "kind of system",
+    "integration_tool": "tool",
+    "remote_environment": "tool environment",
+    "scope_config_id": "scope config id",
+    "enable_filtering": "employee filtering",
+    "enable_field_mapping": "field mapping",
+    "link_type": "link type",
+    "integration_id": "integration id",
+}
+_FIELD_NAME = re.compile(r"\b(" + "|".join(_FORM_NAMES) + r")\b")
+
+
+def _in_form_words(message: str) -> str:
+    """``message`` with the API's field names replaced by the form's, e.g.
+    "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
+    worded = _FIELD_NAME.sub(lambda match: _FORM_NAMES[match.group(1)], message)
+    if worded != message and worded[:1].islower() and _FIELD_NAME.match(message):
+        worded = worded[:1].upper() + worded[1:]
+    return worded
+
+
 def _is_plain_sentence(text: str) -> bool:
     """Short text without markup or JSON, fit to quote to a non-technical person."""
     return 0 < len(text) <= MAX_SHORT_CHARS and not any(ch in text for ch in "<>{}[]`\\|")
@@ -923,7 +950,8 @@ class KomboClient:
         user_message: str | None = None
         if kind is InputRejectedError and message and _is_plain_sentence(message):
             user_message = (
-                f"Kombo did not accept these details: “{message}” Check the fields and try again."
+                f"Kombo did not accept these details: “{_in_form_words(message)}” Check the "
+                "fields and try again."
             )
         elif kind is NotFoundError and code != "PLATFORM.INTEGRATION_NOT_FOUND":
             if not call.path.startswith("/integrations/") or not from_kombo:

@@ -31,7 +31,12 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
-from kombo_desktop.core.errors import KomboError, MissingApiKeyError
+from kombo_desktop.core.errors import (
+    AuthenticationError,
+    IpNotAllowedError,
+    KomboError,
+    MissingApiKeyError,
+)
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
@@ -543,7 +548,12 @@ class MainWindow(QMainWindow):
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, KomboError):
             details = error.detail.as_support_text()
-            self.show_status(error.user_message, "error", details or None)
+            # A missing or refused key is fixed in Settings: offer the way there right here.
+            key_problem = isinstance(error, MissingApiKeyError | AuthenticationError)
+            action = None
+            if key_problem and not isinstance(error, IpNotAllowedError) and not self.is_demo:
+                action = ("Open settings", self.open_settings)
+            self.statusPanel.show_message(error.user_message, "error", details or None, action)
             if isinstance(error, MissingApiKeyError) and not self.is_demo:
                 self.firstRunNotice.show()
             return

@@ -69,7 +69,9 @@ from kombo_desktop.core.credentials import (
     clean_api_key,
 )
 from kombo_desktop.core.errors import (
+    AuthenticationError,
     ConnectionFailedError,
+    IpNotAllowedError,
     KomboError,
     MissingApiKeyError,
     RequestCancelled,
@@ -85,6 +87,7 @@ from kombo_desktop.core.settings import (
     SettingsStore,
     validate_profile_name,
 )
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
@@ -94,6 +97,15 @@ _log = logging.getLogger(__name__)
 
 NEW_PROFILE_NAME = "New profile"
 IN_USE_SUFFIX = " (in use)"
+KEY_REFUSED = (
+    "Kombo did not accept this key. Check that you pasted the whole key from the Kombo "
+    "dashboard, and that the region above is the one the key was made for (Europe or United "
+    "States)."
+)
+STORED_KEY_REFUSED = (
+    "Kombo did not accept the stored key. It may have been revoked, or made for the other "
+    "region. Paste the current key from the Kombo dashboard above and save it."
+)
 
 # The person is waiting in front of the dialog: one retry covers a network blip, more would only
 # make "you are offline" arrive later.
@@ -191,6 +203,8 @@ class SettingsDialog(QDialog):
 
     def _build(self, demo: bool) -> None:
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
+        outer.setSpacing(theme.SPACING)
 
         self.demoBanner = self._notice(
             "settingsDemoBanner",
@@ -210,10 +224,13 @@ class SettingsDialog(QDialog):
         outer.addWidget(self.overrideLabel)
 
         columns = QHBoxLayout()
+        columns.setSpacing(theme.SECTION_SPACING)
         outer.addLayout(columns, 1)
         columns.addWidget(self._build_profile_column())
         separator = QFrame()
         separator.setFrameShape(QFrame.Shape.VLine)
+        separator.setFrameShadow(QFrame.Shadow.Plain)
+        separator.setStyleSheet(f"color: {theme.BORDER};")
         columns.addWidget(separator)
         columns.addWidget(self._build_profile_form(), 1)
 
@@ -277,6 +294,9 @@ class SettingsDialog(QDialog):
         panel.setObjectName("profileForm")
         form = QFormLayout(panel)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setHorizontalSpacing(theme.SPACING)
+        form.setVerticalSpacing(theme.SPACING // 2 + 2)
 
         self.profileNameEdit = QLineEdit()
         self.profileNameEdit.setObjectName("profileNameEdit")
@@ -284,6 +304,7 @@ class SettingsDialog(QDialog):
         self.profileNameEdit.returnPressed.connect(self._rename)
         self.renameProfileButton = self._button("renameProfileButton", "&Rename", self._rename)
         name_row = QHBoxLayout()
+        name_row.setSpacing(theme.SPACING // 2 + 2)
         name_row.addWidget(self.profileNameEdit, 1)
         name_row.addWidget(self.renameProfileButton)
         self.profileNameError = self._error_label("profileNameError")
@@ -342,6 +363,7 @@ class SettingsDialog(QDialog):
         self.forgetKeyButton = self._button("forgetKeyButton", "&Forget key", self._forget_key)
         self.cancelCheckButton = self._button("cancelCheckButton", "Cancel", self._cancel_task)
         key_buttons = QHBoxLayout()
+        key_buttons.setSpacing(theme.SPACING // 2 + 2)
         for button in (
             self.saveKeyButton,
             self.saveAnywayButton,
@@ -357,6 +379,7 @@ class SettingsDialog(QDialog):
 
         self.environmentIdLabel = QLabel()
         self.environmentIdLabel.setObjectName("environmentIdLabel")
+        self.environmentIdLabel.setWordWrap(True)
         self.environmentIdLabel.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
@@ -473,9 +496,13 @@ class SettingsDialog(QDialog):
         self.storeProblemLabel.setAccessibleName(problem or "")
         self.storeProblemLabel.setVisible(bool(problem))
 
-    def _say(self, message: str) -> None:
+    def _say(self, message: str, kind: str = "info") -> None:
+        """The dialog's status line; ``kind`` "error" or "success" colours it like the
+        window's, so a refused key reads as a problem at a glance."""
         self.settingsStatusLabel.setText(message)
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
+        self.settingsStatusLabel.setProperty("kind", kind)
+        theme.refresh_style(self.settingsStatusLabel)
 
     # -- saving settings ---------------------------------------------------------------------
 
@@ -487,7 +514,8 @@ class SettingsDialog(QDialog):
             _log.warning("Settings could not be saved: %s", error)
             self._say(
                 "The settings could not be saved. Check that there is free disk space and "
-                f"that you may write to {self._store.path.parent}, then try again."
+                f"that you may write to {self._store.path.parent}, then try again.",
+                "error",
             )
             self._settings = self._store.load()
             return False
@@ -718,7 +746,7 @@ class SettingsDialog(QDialog):
         try:
             key = clean_api_key(self.apiKeyEdit.text())
         except InvalidApiKeyError as error:
-            self._say(str(error))
+            self._say(str(error), "error")
             self.apiKeyEdit.setFocus()
             return None
         register_secret(key)  # so not even an unexpected error can carry it into the log
@@ -856,14 +884,14 @@ class SettingsDialog(QDialog):
         else:
             where = f"It is stored in {credential_store_name()}."
         self._show_key_state()
-        self._say(checked + where)
+        self._say(checked + where, "success")
         self._changed(name)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._set_busy(False)
         self._remember_environment(environment_id)
         self._show_key_state()
-        self._say(f"Kombo accepted the stored key (environment {environment_id}).")
+        self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")
 
     def _remember_environment(self, environment_id: str) -> None:
         profile = self._profile()
@@ -878,13 +906,14 @@ class SettingsDialog(QDialog):
         if isinstance(error, _UNREACHABLE):
             self._say(
                 f"{error.user_message} The key was not saved yet. Try again, or save it "
-                "without checking."
+                "without checking.",
+                "error",
             )
             self.saveAnywayButton.show()
         elif isinstance(error, KomboError):
-            self._say(f"{error.user_message} The key was not saved.")
+            self._say(f"{_in_settings_words(error, KEY_REFUSED)} The key was not saved.", "error")
         elif isinstance(error, InvalidApiKeyError):
-            self._say(str(error))
+            self._say(str(error), "error")
         else:
             self._say_unexpected(error, "so it was not saved")
         self.apiKeyEdit.setFocus()
@@ -892,7 +921,7 @@ class SettingsDialog(QDialog):
     def _on_stored_key_failed(self, error: BaseException) -> None:
         self._set_busy(False)
         if isinstance(error, KomboError):
-            self._say(error.user_message)
+            self._say(_in_settings_words(error, STORED_KEY_REFUSED), "error")
         else:
             self._say_unexpected(error, "but it was not changed")
 
@@ -900,7 +929,8 @@ class SettingsDialog(QDialog):
         _log.error("The key check failed unexpectedly", exc_info=error)
         self._say(
             f"The key could not be checked because of an unexpected problem, {outcome}. "
-            "Please try again; if it keeps happening, tell support."
+            "Please try again; if it keeps happening, tell support.",
+            "error",
         )
 
     def _on_cancelled(self) -> None:
@@ -925,3 +955,11 @@ def _describe(profile: Profile) -> str:
     if profile.region is Region.CUSTOM:
         return profile.api_base
     return REGION_NAMES[profile.region]
+
+
+def _in_settings_words(error: KomboError, refused: str) -> str:
+    """The error for this dialog: a refused key is explained in terms of the fields right
+    here, instead of the window's "check the key and region in Settings"."""
+    if isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError):
+        return refused
+    return error.user_message

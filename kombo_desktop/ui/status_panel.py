@@ -8,6 +8,7 @@ the core builds both texts without it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt, QTimer
@@ -49,6 +50,14 @@ class StatusPanel(QFrame):
         self.detailsToggle.setCheckable(True)
         self.detailsToggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.detailsToggle.setArrowType(Qt.ArrowType.RightArrow)
+        # A way forward the person can take at once, e.g. "Open settings" for a refused key.
+        self.statusActionButton = QPushButton()
+        self.statusActionButton.setObjectName("statusActionButton")
+        self.statusActionButton.setAutoDefault(False)
+        self.statusActionButton.setAccessibleName("Next step")
+        self.statusActionButton.hide()
+        self.statusActionButton.clicked.connect(self._run_action)
+        self._action: Callable[[], None] | None = None
         self.copyDetailsButton = QPushButton("Copy details")
         self.copyDetailsButton.setObjectName("copyDetailsButton")
         self.copyDetailsButton.setAccessibleName("Copy details for support")
@@ -65,6 +74,7 @@ class StatusPanel(QFrame):
         top = QHBoxLayout()
         top.setSpacing(theme.SPACING)
         top.addWidget(self.statusLabel, 1)
+        top.addWidget(self.statusActionButton, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.detailsToggle, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.copyDetailsButton, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
@@ -78,10 +88,21 @@ class StatusPanel(QFrame):
         self._support_text = ""
         self.show_message("Ready.")
 
-    def show_message(self, text: str, kind: str = "info", details: str | None = None) -> None:
-        """Replace the status; ``details`` (support text) enables the details pane."""
+    def show_message(
+        self,
+        text: str,
+        kind: str = "info",
+        details: str | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
+        """Replace the status; ``details`` (support text) enables the details pane, ``action``
+        (button text, what it does) offers the next step as a button."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
+        self._action = action[1] if action is not None else None
+        self.statusActionButton.setText(action[0] if action is not None else "")
+        self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
+        self.statusActionButton.setVisible(action is not None)
         self.statusLabel.setText(text)
         self.statusLabel.setProperty("kind", kind)
         theme.refresh_style(self.statusLabel)
@@ -93,6 +114,10 @@ class StatusPanel(QFrame):
         if not has_details:
             self.detailsToggle.setChecked(False)
         self.statusDetails.setVisible(has_details and self.detailsToggle.isChecked())
+
+    def _run_action(self) -> None:
+        if self._action is not None:
+            self._action()
 
     @property
     def kind(self) -> str:

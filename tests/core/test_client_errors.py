@@ -143,6 +143,15 @@ def test_rejected_input_quotes_kombos_short_message(status: int) -> None:
     assert error.user_message.startswith("Kombo did not accept these details")
 
 
+def test_rejected_input_names_fields_as_the_form_does() -> None:
+    error = fail_with(
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email")
+    )
+    assert "“E-mail address: Invalid email”" in error.user_message
+    assert "end_user_email" not in error.user_message
+    assert error.detail.message == "end_user_email: Invalid email"  # support sees Kombo's words
+
+
 def test_rejected_input_does_not_quote_a_technical_message() -> None:
     technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))

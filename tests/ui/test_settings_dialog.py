@@ -29,7 +29,6 @@ from kombo_desktop.core.credentials import (
     CredentialStore,
 )
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
-from kombo_desktop.core.errors import AuthenticationError
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
@@ -221,7 +220,8 @@ def test_a_wrong_key_is_refused_in_plain_words_not_stored_and_kept_in_the_field(
     point_at(qtbot, dialog, kombo.base_url)
     type_key_and_save(qtbot, dialog, WRONG_KEY)
 
-    assert AuthenticationError.default_message in status(dialog)
+    assert "Kombo did not accept this key" in status(dialog)
+    assert "in Settings" not in status(dialog)  # the person is in Settings already
     assert "not saved" in status(dialog)
     assert memory_keyring.secrets == {}
     assert child(dialog, QLineEdit, "apiKeyEdit").text() == WRONG_KEY

@@ -171,3 +171,26 @@ def test_support_details_show_the_log_link_and_copy_without_the_key(
     window.show_status("Ready.", "info")
     assert not panel.detailsToggle.isVisible()
     assert not panel.statusDetails.isVisible()
+
+
+def test_a_refused_key_offers_the_way_to_settings(qtbot: QtBot, window_for: object) -> None:
+    reply = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key")
+    window = window_for(reply)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    action = window.statusPanel.statusActionButton
+    assert action.isVisible() and action.text() == "Open settings"
+    action.click()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None, timeout=2000)
+    assert window.settings_dialog.isVisible()
+    window.settings_dialog.reject()
+    # The next message has its own way forward, or none.
+    window.show_status("Ready.", "info")
+    assert not action.isVisible()
+
+
+def test_a_blocked_network_address_offers_no_settings_button(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert not window.statusPanel.statusActionButton.isVisible()  # no setting fixes this
