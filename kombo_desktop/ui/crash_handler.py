@@ -160,19 +160,28 @@ class CrashDialog(QDialog):
         layout.setSpacing(16)
         layout.addLayout(top)
         layout.addLayout(buttons)
-        self.setMinimumWidth(420)
+        self.setMinimumWidth(460)
         self.set_count(1)
 
     def set_count(self, count: int) -> None:
         """Tell how often it happened since the dialog appeared (hidden for a single error)."""
         self.count_label.setText(f"This happened {count} times." if count > 1 else "")
         self.count_label.setVisible(count > 1)
+        self._fit()
 
     @Slot()
     def copy_details(self) -> None:
         """Put the masked details on the clipboard and say so."""
         QGuiApplication.clipboard().setText(self._details())
         self.copied_label.show()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow to the lines just shown; without this they were squeezed into each other."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
 
 
 class CrashHandler(QObject):

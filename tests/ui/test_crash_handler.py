@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -454,3 +455,17 @@ def test_an_unwritable_fatal_error_log_is_not_fatal(
         assert "Fatal errors cannot be recorded" in caplog.text
     finally:
         handler.uninstall()
+
+
+def test_lines_shown_later_get_room_of_their_own(qtbot: QtBot) -> None:
+    dialog = CrashDialog(lambda: "details")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.set_count(3)
+    dialog.copy_details()
+    qtbot.wait(20)
+    labels = [dialog.message_label, dialog.count_label, dialog.copied_label]
+    for upper, lower in pairwise(labels):
+        assert upper.geometry().bottom() < lower.geometry().top(), "lines drawn over each other"
+        assert lower.height() >= lower.heightForWidth(lower.width())
