@@ -58,7 +58,12 @@ QLineEdit, QComboBox {{ padding: 5px 8px; }}
 QLineEdit:disabled {{
     background: {SURFACE}; color: {MUTED}; border: 1px solid {BORDER}; border-radius: 3px;
 }}
+QLineEdit:focus {{ border: 2px solid {ACCENT}; border-radius: 4px; padding: 4px 7px; }}
+QComboBox:focus {{ background: #dbe7fb; }}
 QLineEdit[invalid="true"] {{ border: 2px solid {ERROR}; border-radius: 4px; padding: 4px 7px; }}
+QCheckBox {{ spacing: 8px; padding: 2px 4px; border: 2px solid transparent; border-radius: 4px; }}
+QCheckBox:focus {{ border: 2px solid {ACCENT}; }}
+QCheckBox::indicator {{ width: 18px; height: 18px; }}
 QFrame#formFooter {{ background: white; border: none; border-top: 1px solid white; }}
 QFrame#formFooter[overflow="true"] {{ border-top: 1px solid {BORDER}; }}
 QLabel[class="notice"] {{
@@ -102,6 +107,9 @@ QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
 QToolButton#advancedToggle {{ border: none; color: {ACCENT}; font-weight: 600; }}
 QToolButton#detailsToggle {{ border: none; color: {ACCENT}; }}
+QToolButton#advancedToggle:focus, QToolButton#detailsToggle:focus {{
+    border: 2px solid {ACCENT}; border-radius: 4px;
+}}
 """
 
 
