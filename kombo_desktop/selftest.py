@@ -354,6 +354,12 @@ def check_window() -> str:
         missing = [n for n in _REQUIRED_WIDGETS if window.findChild(QWidget, n) is None]
         if missing:
             raise CheckError(f"main window lacks {', '.join(missing)}")
+        # What a shown window does right after its first frame (the window is never shown
+        # here): among it, opening the link history, which needs Python's sqlite3.
+        window.start_up.run_now()
+        history = window.history.store
+        if history.in_memory:
+            raise CheckError(f"the link history could not be opened: {history.problem}")
         title = window.windowTitle()
     finally:
         window.close()

@@ -30,6 +30,13 @@ it off is one click when no one is watching. While it is on:
 
 What the form holds and the link just made stay: they are the current customer's own. The tool
 list and its completer show only Kombo's tool names, never customers.
+
+Start-up: only what the first frame shows is built with the window (the switch, the history
+button, the invitation buttons). The database is opened right after the first frame (see
+``ui/start_up.py``), or earlier by the duplicate check if a link is requested before that; the
+warning and the panel, with their modules, are made the first time they are needed. That keeps
+``sqlite3``, the history's model and panel (about 15 ms of imports and building) off the path
+to the first frame, as nothing of them is on screen at start.
 """
 
 from __future__ import annotations
@@ -39,21 +46,22 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtWidgets import QDockWidget, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryError, HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.duplicate_banner import DuplicateBanner
-from kombo_desktop.ui.history_model import local_date
-from kombo_desktop.ui.history_panel import HistoryPanel
 from kombo_desktop.ui.invitation_bar import InvitationBar, InvitationContext
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
+    from kombo_desktop.core.history import HistoryEntry, HistoryStore
     from kombo_desktop.ui.connection import Target
+    from kombo_desktop.ui.duplicate_banner import DuplicateBanner
+    from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.main_window import MadeLink, MainWindow
 
 _log = logging.getLogger(__name__)
@@ -106,28 +114,19 @@ class HistoryFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.store = HistoryStore(window.setup.paths.history_file)
         self.private = True
         self._bypass_once = False
         self._held: LinkRequest | None = None
         self._held_for: Target | None = None  # where the held request was going
         self._relink_customer: _Customer | None = None
         self._from_history_url: str | None = None
-
-        self.banner = DuplicateBanner()
-        window.bannerArea.addWidget(self.banner)
-
-        self.panel = HistoryPanel(self.store, window.runner, lambda: window.linkForm.catalog)
-        self.dock = QDockWidget("Link history", window)
-        self.dock.setObjectName("historyDock")
-        self.dock.setWidget(self.panel)
-        self.dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetClosable
-            | QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
-        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.dock)
-        self.dock.hide()
+        # Built when first needed (see the module docstring's start-up note): the database is
+        # opened right after the window's first frame, the warning and the panel on first use.
+        self._store: HistoryStore | None = None
+        self._closed = False
+        self._banner: DuplicateBanner | None = None
+        self._panel: HistoryPanel | None = None
+        self._dock: QDockWidget | None = None
 
         self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
         self.privacySwitch.setObjectName("privacySwitch")
@@ -150,8 +149,91 @@ class HistoryFeature(QObject):
 
         self._connect()
         self._apply_privacy(True)
-        if self.store.problem:
-            window.show_status(self.store.problem, "info")
+        window.start_up.add(self._open_store)
+
+    # --- parts made when first needed ----------------------------------------------------------
+
+    @property
+    def store(self) -> HistoryStore:
+        """The history database, opened now if the start-up step has not done so yet.
+
+        A link can be requested before that step runs (a very quick click, or a window that
+        is never shown, as in the self-test); the duplicate check then opens it here, so no
+        request is ever sent unchecked. Raises RuntimeError after ``close()``.
+        """
+        if self._store is None:
+            if self._closed:
+                raise RuntimeError("the link history is closed")
+            from kombo_desktop.core.history import HistoryStore
+
+            self._store = HistoryStore(self.window.setup.paths.history_file)
+            if self._store.problem:
+                self.window.show_status(self._store.problem, "info")
+        return self._store
+
+    def _open_store(self) -> None:
+        if not self._closed:
+            _ = self.store
+
+    @property
+    def banner(self) -> DuplicateBanner:
+        """The duplicate warning above the forms (hidden until a duplicate is found)."""
+        if self._banner is None:
+            from kombo_desktop.ui.duplicate_banner import DuplicateBanner
+
+            banner = DuplicateBanner()
+            self.window.bannerArea.addWidget(banner)
+            banner.set_private(self.private)
+            banner.use_existing.connect(self.use_existing)
+            banner.relink_instead.connect(self.relink_instead)
+            banner.create_anyway.connect(self.create_anyway)
+            banner.dismissed.connect(self._dismiss)
+            # Its choices come between the header and the forms when tabbing.
+            chain_tab_order(
+                [
+                    self.window.firstRunNotice.tryDemoButton,
+                    banner.useExistingButton,
+                    banner.relinkInsteadButton,
+                    banner.createAnywayButton,
+                    banner.dismissButton,
+                    self.window.tabs,
+                ]
+            )
+            self._banner = banner
+        return self._banner
+
+    @property
+    def panel(self) -> HistoryPanel:
+        """The history panel, in a dock at the bottom of the window (closed until opened)."""
+        if self._panel is None:
+            from PySide6.QtWidgets import QDockWidget
+
+            from kombo_desktop.ui.history_panel import HistoryPanel
+
+            window = self.window
+            panel = HistoryPanel(self.store, window.runner, lambda: window.linkForm.catalog)
+            dock = QDockWidget("Link history", window)
+            dock.setObjectName("historyDock")
+            dock.setWidget(panel)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetClosable
+                | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            dock.hide()
+            panel.notice.connect(window.show_status)
+            panel.show_requested.connect(self.show_entry)
+            panel.fill_requested.connect(self.fill_from)
+            dock.visibilityChanged.connect(self._dock_visibility_changed)
+            self._panel, self._dock = panel, dock
+        return self._panel
+
+    @property
+    def dock(self) -> QDockWidget:
+        _ = self.panel
+        assert self._dock is not None
+        return self._dock
 
     # --- construction ------------------------------------------------------------------------
 
@@ -165,7 +247,7 @@ class HistoryFeature(QObject):
 
     def _chain_tab_order(self) -> None:
         """Tab through the new controls where they are seen: the header's switch and history
-        button before Settings, the warning's choices between the header and the forms."""
+        button before Settings (the warning's choices join later, see ``banner``)."""
         window = self.window
         chain_tab_order(
             [
@@ -175,10 +257,6 @@ class HistoryFeature(QObject):
                 window.header.settingsButton,
                 window.firstRunNotice.openSettingsButton,
                 window.firstRunNotice.tryDemoButton,
-                self.banner.useExistingButton,
-                self.banner.relinkInsteadButton,
-                self.banner.createAnywayButton,
-                self.banner.dismissButton,
                 window.tabs,
             ]
         )
@@ -195,18 +273,10 @@ class HistoryFeature(QObject):
         window = self.window
         window.create_guards.append(self.check_duplicate)
         window.link_made.connect(self.record)
-        self.banner.use_existing.connect(self.use_existing)
-        self.banner.relink_instead.connect(self.relink_instead)
-        self.banner.create_anyway.connect(self.create_anyway)
-        self.banner.dismissed.connect(self._dismiss)
-        self.panel.notice.connect(window.show_status)
-        self.panel.show_requested.connect(self.show_entry)
-        self.panel.fill_requested.connect(self.fill_from)
         self.invitationBar.notice.connect(window.show_status)
         window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
         self.privacySwitch.toggled.connect(self.set_private)
         self.historyButton.toggled.connect(self._history_button_toggled)
-        self.dock.visibilityChanged.connect(self._dock_visibility_changed)
 
         form = window.linkForm
         for edit in (
@@ -236,6 +306,8 @@ class HistoryFeature(QObject):
 
     def record(self, made: MadeLink) -> None:
         """Remember a link just made, and let the invitation buttons use it."""
+        from kombo_desktop.core.history import HistoryError
+
         request = made.request
         profile = made.target.profile
         environment_id = self._environment_id(made)
@@ -306,7 +378,8 @@ class HistoryFeature(QObject):
                 "error",
             )
             return
-        self.panel.refresh()
+        if self._panel is not None:
+            self._panel.refresh()
 
     def _customer_for_relink(self, integration_id: str) -> _Customer | None:
         """The customer a reconnection link is for: from the form or history entry it was
@@ -316,6 +389,8 @@ class HistoryFeature(QObject):
             # Later reconnections of this integration find these details in the history.
             self._relink_customer = replace(known, integration_id=integration_id)
             return known
+        from kombo_desktop.core.history import HistoryError
+
         try:
             for entry in self.store.search(integration_id, limit=20):
                 if entry.integration_id == integration_id and (entry.email or entry.organization):
@@ -340,6 +415,8 @@ class HistoryFeature(QObject):
         target = self.window.target
         if target is None:
             return True
+        from kombo_desktop.core.history import HistoryError
+
         try:
             earlier = self.store.duplicate_of(request, profile=target.profile, demo=target.demo)
         except (HistoryError, RuntimeError) as error:
@@ -369,11 +446,12 @@ class HistoryFeature(QObject):
 
     def _clear_banner(self) -> None:
         self._held, self._held_for = None, None
-        self.banner.clear()
+        if self._banner is not None:
+            self._banner.clear()
 
     def _form_edited(self, *_args: object) -> None:
         self._forget_unbound_relink_customer()
-        if self.banner.earlier is not None:
+        if self._banner is not None and self._banner.earlier is not None:
             self._clear_banner()
 
     def _dismiss(self) -> None:
@@ -387,6 +465,8 @@ class HistoryFeature(QObject):
         if earlier is None:
             return
         self._show(earlier, customer=request)
+        from kombo_desktop.ui.history_model import local_date
+
         self.window.show_status(
             f"Showing the link made on {local_date(earlier.created_at)} for this customer. "
             "Nothing was sent to Kombo.",
@@ -436,6 +516,8 @@ class HistoryFeature(QObject):
 
     def show_entry(self, entry: HistoryEntry) -> None:
         """Show an entry's link and QR code in the result area (history panel)."""
+        from kombo_desktop.ui.history_model import local_date
+
         self._show(entry)
         self._from_history_url = entry.url
         if entry.is_valid():
@@ -466,6 +548,8 @@ class HistoryFeature(QObject):
             )
         )
         if not entry.is_valid():
+            from kombo_desktop.ui.history_model import local_date
+
             self.window.resultPanel.expiryLabel.setText(
                 f"Expired on {local_date(entry.expires_at)}"
             )
@@ -487,6 +571,8 @@ class HistoryFeature(QObject):
 
     def fill_from(self, entry: HistoryEntry) -> None:
         """Fill the form with an entry: a new link's values, or a reconnection's integration."""
+        from kombo_desktop.core.history import EntryKind
+
         window = self.window
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self._relink_customer = _customer_of(entry)
@@ -535,7 +621,8 @@ class HistoryFeature(QObject):
         if self.privacySwitch.isChecked() != private:
             self.privacySwitch.setChecked(private)  # calls set_private, which returns at once
         self.privacySwitch.setText(PRIVACY_ON_TEXT if private else PRIVACY_OFF_TEXT)
-        self.banner.set_private(private)
+        if self._banner is not None:
+            self._banner.set_private(private)
         self.historyButton.setEnabled(not private)
         self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if private else HISTORY_TOOLTIP)
         if private:
@@ -560,12 +647,14 @@ class HistoryFeature(QObject):
 
     def close_history(self) -> None:
         self._set_history_button(False)
+        if self._panel is None:
+            return  # never opened: nothing to close
         self.dock.hide()
         self.panel.deactivate()
 
     @property
     def history_open(self) -> bool:
-        return not self.dock.isHidden()
+        return self._dock is not None and not self._dock.isHidden()
 
     def _set_history_button(self, checked: bool) -> None:
         self.historyButton.blockSignals(True)
@@ -588,7 +677,9 @@ class HistoryFeature(QObject):
 
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped)."""
-        self.store.close()
+        self._closed = True
+        if self._store is not None:
+            self._store.close()
 
 
 def _tool_of(integration_id: str) -> str | None:

@@ -15,14 +15,17 @@ customer's link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kombo_desktop.core.invitation import Invitation, invitation, mailto_url
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
 from kombo_desktop.ui import theme
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.invitation import Invitation
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,9 @@ class InvitationContext:
     is_demo: bool = False
 
     def invitation(self) -> Invitation:
+        # Imported on first use: the texts are read from files, and the bar is built at start-up.
+        from kombo_desktop.core.invitation import invitation
+
         return invitation(
             self.language,
             link=self.url,
@@ -49,6 +55,8 @@ class InvitationContext:
         )
 
     def mailto(self) -> str:
+        from kombo_desktop.core.invitation import mailto_url
+
         return mailto_url(self.email or "", self.invitation())
 
 

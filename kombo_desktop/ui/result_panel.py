@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,9 @@ class ResultPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
+        # Set by the window: ``qr_preparer(url, draw)`` computes the link's QR code off the UI
+        # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
+        self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
 
         title = QLabel("Your link")
         title.setObjectName("resultTitle")
@@ -262,8 +266,8 @@ class ResultPanel(QFrame):
         self._set_actions_enabled(False)
 
     def show_link(self, link: ShownLink) -> None:
-        """Show the link at once; the QR code follows on the next turn of the event loop so the
-        link itself appears without waiting for the code to be computed."""
+        """Show the link at once; the QR code follows when it is computed (on a worker thread,
+        through ``qr_preparer``), so the link is painted without waiting for the code."""
         self.shown = link
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
@@ -278,12 +282,22 @@ class ResultPanel(QFrame):
             "" if self.openButton.isEnabled() else "Only secure (https) links can be opened."
         )
         self.qrView.clear()
-        QTimer.singleShot(0, self, lambda url=link.url: self._render_qr(url))
+        if self.qr_preparer is not None:
+            self.qr_preparer(link.url, lambda url=link.url: self._render_qr(url))
+        else:
+            QTimer.singleShot(0, self, lambda url=link.url: self._render_qr(url))
 
     def _render_qr(self, url: str) -> None:
         if self.shown is None or self.shown.url != url:
             return  # a newer link (or none) is shown by now
-        pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
+        from kombo_desktop.core.qr import QrTooLongError
+
+        try:
+            pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
+        except QrTooLongError as error:
+            self.qrView.setWordWrap(True)
+            self.qrView.setText(str(error))
+            return
         self.qrView.setPixmap(pixmap)
 
     def _set_actions_enabled(self, enabled: bool) -> None:

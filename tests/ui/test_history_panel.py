@@ -158,8 +158,9 @@ def test_an_unreadable_history_is_explained_once_and_the_window_works(
     history_file.parent.mkdir(parents=True, exist_ok=True)
     history_file.write_bytes(b"this is not a database at all" * 10)
     window = open_window("--demo")
-    status = window.statusLabel.text()
-    assert "could not be read" in status and "set aside" in status
+    # The history is opened right after the window's first frame, not before it.
+    qtbot.waitUntil(lambda: "could not be read" in window.statusLabel.text(), timeout=5000)
+    assert "set aside" in window.statusLabel.text()
     fill_form(window)
     make_link(qtbot, window)
     assert history_of(window).store.count() == 1

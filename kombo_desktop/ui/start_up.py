@@ -1,0 +1,67 @@
+"""Work that must happen at start-up, but not before the window is on screen.
+
+The window a person sees first is the real, usable form. Some start-up work shows nothing in it
+(opening the link history's database, the log file); it runs right after the first frame
+instead of before it, so the window appears sooner. :class:`AfterFirstPaint` runs such work on
+the next turn of the event loop after the window's first paint event: by then the whole first
+frame (the window and all its children) has been painted and handed to the screen.
+
+Deferred work must never be a race. Anything that needs its result earlier (a link requested
+before the history is open, the self-test that never shows the window) calls the owner's
+ready-check itself, or :meth:`AfterFirstPaint.run_now`, which runs what is still pending at
+once; each action runs exactly once either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+
+class AfterFirstPaint(QObject):
+    """Collects actions and runs them, in order, once ``window`` has been painted."""
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self._window: QWidget | None = window
+        self._pending: list[Callable[[], None]] = []
+        self._scheduled = False
+        window.installEventFilter(self)
+
+    @property
+    def done(self) -> bool:
+        """True once the window has been painted (or run_now was called) and all ran."""
+        return self._window is None and not self._pending
+
+    def add(self, action: Callable[[], None]) -> None:
+        """Run ``action`` after the first paint; at once (now) if that moment has passed."""
+        if self._window is None:
+            action()
+            return
+        self._pending.append(action)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._window and event.type() == QEvent.Type.Paint and not self._scheduled:
+            # The rest of the frame (the children, the flush) is painted when this returns;
+            # a zero-delay timer started now fires only after that.
+            self._scheduled = True
+            QTimer.singleShot(0, self, self.run_now)
+        return False
+
+    def run_now(self) -> None:
+        """Run every pending action now; later ``add`` calls run at once. Safe to repeat."""
+        if self._window is not None:
+            self._window.removeEventFilter(self)
+            self._window = None
+        while self._pending:
+            action = self._pending.pop(0)
+            try:
+                action()
+            except Exception:
+                # The error goes on to the caller (or, from the timer, to the crash handler,
+                # which logs it and tells the person); the remaining steps still run.
+                if self._pending:
+                    QTimer.singleShot(0, self, self.run_now)
+                raise
