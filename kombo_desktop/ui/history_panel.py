@@ -70,8 +70,8 @@ CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 # Together narrower than the window's usual width, so "Valid until ..." is not cut off.
 _COLUMN_WIDTHS = {
     WHEN: 175,
-    ORGANISATION: 180,
-    EMAIL: 210,
+    ORGANISATION: 175,
+    EMAIL: 200,
     CUSTOMER_ID: 110,
     TOOL: 130,
     TYPE: 150,
@@ -204,7 +204,8 @@ class HistoryPanel(QWidget):
         actions.addWidget(self.historyExportButton)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(theme.SPACING, theme.SPACING, theme.SPACING, theme.SPACING)
+        # The same side margins as the window's content above, so the edges line up.
+        layout.setContentsMargins(theme.MARGIN, theme.SPACING // 2, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
         layout.addLayout(top)
         layout.addWidget(self.historyTable, 1)

@@ -105,6 +105,11 @@ QScrollBar:vertical {{ width: 10px; background: transparent; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}
 QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical {{ background: none; }}
+QDockWidget {{ font-weight: 600; }}
+QDockWidget::title {{
+    text-align: left; background: white; padding-left: {MARGIN}px; padding-top: 8px;
+}}
+QDockWidget > QWidget {{ font-weight: normal; }}
 QToolButton#advancedToggle {{ border: none; color: {ACCENT}; font-weight: 600; }}
 QToolButton#detailsToggle {{ border: none; color: {ACCENT}; }}
 QToolButton#advancedToggle:focus, QToolButton#detailsToggle:focus {{
