@@ -69,6 +69,7 @@ QFrame#formFooter[overflow="true"] {{ border-top: 1px solid {BORDER}; }}
 QLabel[class="notice"] {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 6px; padding: 8px 12px;
 }}
+QLabel#credentialProblemLabel {{ background: #fff4d6; border-color: #e0b252; }}
 QLabel#settingsStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLineEdit#linkField {{
