@@ -65,6 +65,8 @@ _log = logging.getLogger(__name__)
 
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
+# While Kombo works: what is happening, and that waiting can be stopped.
+WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
@@ -444,7 +446,7 @@ class MainWindow(QMainWindow):
         def work(token: object) -> CreatedLink:
             return connection.client().create_link(request, cancel=token)  # type: ignore[arg-type]
 
-        self._start_request(work, request, "Creating the link…", "create-link")
+        self._start_request(work, request, WAITING_TEXT.format(what="link"), "create-link")
 
     def send_relink(self, request: RelinkRequest) -> None:
         connection = self._connection_or_fail()
@@ -454,7 +456,7 @@ class MainWindow(QMainWindow):
         def work(token: object) -> CreatedLink:
             return connection.client().create_relink(request, cancel=token)  # type: ignore[arg-type]
 
-        self._start_request(work, request, "Creating the reconnection link…", "relink")
+        self._start_request(work, request, WAITING_TEXT.format(what="reconnection link"), "relink")
 
     def _connection_or_fail(self) -> Connection | None:
         if self.connection is None or self._closed:
