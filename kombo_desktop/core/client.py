@@ -9,15 +9,18 @@ it is an ``https://`` address (the local demo service's ``http://127.0.0.1`` lin
 Retries, and why only these
 ---------------------------
 Kombo does not deduplicate: every successful ``create-link`` or ``relink`` call makes a new link
-on Kombo's side. So a request is repeated automatically only when it certainly did not reach
-Kombo, or when the answer says it was not processed:
+on Kombo's side. That alone does no harm, though: a link nobody ever sees cannot become an
+integration. Only a link the customer opens and completes does, and the client shows only the
+link of the attempt that succeeded (a failed attempt's answer is never shown, whatever Kombo did
+with it). So a request is repeated automatically when it certainly did not reach Kombo, or when
+the answer is an error, because the person then sees exactly one link or none:
 
 * the connection failed before any byte of the request was written (DNS failure, refused or timed
   out connection, reset before sending): nothing can have happened on Kombo's side;
-* ``429`` (rate or concurrency limit) and ``502``/``503``/``504``: the statuses with which Kombo
-  or the gateway in front of it turns a request away. (A ``504`` can rarely mean Kombo finished
-  after the gateway gave up; the link of that attempt is then never shown, so no customer can be
-  sent two.) A ``500`` is not repeated: Kombo may have got halfway;
+* ``429`` (rate or concurrency limit) and ``500``/``502``/``503``/``504``: Kombo, or the gateway
+  in front of it, turned the request away or failed on it. Kombo may have got halfway, or (for a
+  ``504``) even finished after the gateway gave up; the link of that attempt is never shown, so
+  repeating after a server error cannot give a customer two links;
 * for the read-only ``GET`` calls, a connection that broke at any point (they change nothing).
 
 No call is repeated after a *read timeout*: a server that stayed silent for a whole timeout is
@@ -113,7 +116,7 @@ __all__ = [
 
 _log = logging.getLogger(__name__)
 
-RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
+RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 
 # Connecting normally takes well under a second; a long connect timeout only delays the message.
 MAX_CONNECT_TIMEOUT = 10.0

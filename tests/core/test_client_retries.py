@@ -22,7 +22,7 @@ from kombo_desktop.core.errors import (
     RequestTimeoutError,
     ServerError,
 )
-from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_retries_0011223344556677"
@@ -41,7 +41,7 @@ def gaps(server: FaultServer) -> list[float]:
     return [later - earlier for earlier, later in pairwise(times)]
 
 
-@pytest.mark.parametrize("status", [429, 502, 503, 504])
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
 def test_a_turned_away_request_is_repeated_and_one_link_comes_back(status: int) -> None:
     with (
         FaultServer(busy(status), busy(status), Reply.link(LINK)) as server,
@@ -53,15 +53,29 @@ def test_a_turned_away_request_is_repeated_and_one_link_comes_back(status: int) 
     assert all(r.body == requests[0].body for r in requests)
 
 
-def test_a_500_is_not_repeated() -> None:
+def test_a_500_is_repeated_for_a_relink_too() -> None:
+    """Only the link of the attempt that succeeded is shown, so the customer gets one link."""
     with (
         FaultServer(busy(500), Reply.link(LINK)) as server,
         KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+    ):
+        created = client.create_relink(RelinkRequest("personio:93fCvorjZ2jas7ZekX1V1n5d"))
+    assert created.url == LINK
+    assert [r.path for r in server.requests] == [
+        "/v1/integrations/personio:93fCvorjZ2jas7ZekX1V1n5d/relink"
+    ] * 2
+
+
+def test_a_persistent_500_stops_after_max_attempts() -> None:
+    with (
+        FaultServer(fallback=busy(500)) as server,
+        KomboClient(server.base_url, KEY, max_attempts=3, backoff_seconds=0.02) as client,
         pytest.raises(ServerError) as caught,
     ):
         client.create_link(REQUEST)
-    assert len(server.requests) == 1
-    assert caught.value.detail.attempts == 1
+    assert len(server.requests) == 3
+    assert caught.value.detail.attempts == 3
+    assert caught.value.user_message == ServerError.default_message
 
 
 def test_persistent_failure_stops_after_max_attempts() -> None:

@@ -219,11 +219,11 @@ FAULTS: dict[str, Fault] = {
         "too many requests",
         attempts=2,
     ),
-    "500 is not repeated": Fault(
-        (_kombo(500, "PLATFORM.UNKNOWN_ERROR"), Reply.link(LINK)),
+    "500 persistently": Fault(
+        (_kombo(500, "PLATFORM.UNKNOWN_ERROR"),) * 2,
         ServerError,
         "problem on its side",
-        attempts=1,
+        attempts=2,
     ),
     "502 persistently": Fault(
         (Reply.text(502, "Bad Gateway"),) * 2, ServerError, "problem on its side", attempts=2
@@ -308,8 +308,8 @@ def test_fault(name: str) -> None:
         assert_matches_schema(request.json(), CREATE_SCHEMA)
 
 
-@pytest.mark.parametrize("status", [502, 503])
-def test_a_passing_gateway_error_is_retried_and_one_link_is_shown(status: int) -> None:
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_a_passing_server_error_is_retried_and_one_link_is_shown(status: int) -> None:
     first = Reply.text(status, "Service Unavailable")
     with (
         FaultServer(first, Reply.link(LINK)) as server,

@@ -9,10 +9,10 @@ requests arrived, how many bytes were sent before the client hung up, whether a 
 failed.
 
 Retry policy asserted here (``kombo_desktop.core.client``'s docstring): a ``POST`` is repeated
-only when it cannot have reached Kombo (connection failures before sending) or when the answer
-says it was not processed (429, 502, 503, 504), honouring ``Retry-After``, bounded by attempts
-and total time. A ``500`` is *not* repeated; neither is a request that was sent and then timed
-out or lost its connection.
+when it cannot have reached Kombo (connection failures before sending) or when the answer is an
+error (429, 500, 502, 503, 504), honouring ``Retry-After``, bounded by attempts and total time;
+only the link of the attempt that succeeded is ever shown, so the customer gets one link. A
+request that was sent and then timed out or lost its connection is *not* repeated.
 """
 
 from __future__ import annotations
@@ -205,8 +205,8 @@ def test_429_without_retry_after_persistently(qtbot: QtBot, kombo_window: Window
         assert len(posts(server.requests)) == MAX_ATTEMPTS
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-def test_gateway_error_then_success_is_retried_and_shows_one_link(
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_server_error_then_success_is_retried_and_shows_one_link(
     qtbot: QtBot, kombo_window: WindowFactory, status: int
 ) -> None:
     failing = Reply.kombo_error(status, "PLATFORM.UNKNOWN_ERROR", "Try later.")
@@ -222,37 +222,29 @@ def test_gateway_error_then_success_is_retried_and_shows_one_link(
         assert read_form(window) == EXPECTED_FORM
 
 
-def test_500_is_not_retried_for_a_new_link(qtbot: QtBot, kombo_window: WindowFactory) -> None:
-    """Per the client's policy a 500 may mean Kombo half-made the link: say so, do not repeat."""
-    failing = Reply.kombo_error(
-        500, "PLATFORM.UNKNOWN_ERROR", "Internal failure.", log_url="https://app.kombo.dev/logs/1"
-    )
-    script = PostScript(failing, Reply.link(GOOD_LINK))
-    with FaultServer(fallback=script) as server:
-        window = kombo_window(server.base_url)
-        made = made_links(window)
-        fill_whole_form(window)
-        message = press_create(qtbot, window)
-        assert_failed_cleanly(window)
-        assert "problem on its side" in message
-        assert len(posts(server.requests)) == 1 and script.pending == 1 and made == []
-        assert "https://app.kombo.dev/logs/1" in window.statusPanel.support_text
-
-
-def test_persistent_503_stops_after_the_allowed_attempts(
-    qtbot: QtBot, kombo_window: WindowFactory
+@pytest.mark.parametrize("status", [500, 503])
+def test_persistent_server_error_stops_after_the_allowed_attempts(
+    qtbot: QtBot, kombo_window: WindowFactory, status: int
 ) -> None:
-    failing = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR", "Down for maintenance.")
+    failing = Reply.kombo_error(
+        status,
+        "PLATFORM.UNKNOWN_ERROR",
+        "Down for maintenance.",
+        log_url="https://app.kombo.dev/logs/1",
+    )
     with FaultServer(fallback=PostScript(then=failing)) as server:
         window = kombo_window(server.base_url)
+        made = made_links(window)
         fill_whole_form(window)
         started = time.monotonic()
         message = press_create(qtbot, window)
         assert time.monotonic() - started < float(FAST_CLIENT["max_retry_seconds"]) + 1
         assert_failed_cleanly(window)
         assert "problem on its side" in message
-        assert len(posts(server.requests)) == MAX_ATTEMPTS
-        assert f"Attempts: {MAX_ATTEMPTS}" in window.statusPanel.support_text
+        assert len(posts(server.requests)) == MAX_ATTEMPTS and made == []
+        support = window.statusPanel.support_text
+        assert f"Attempts: {MAX_ATTEMPTS}" in support
+        assert "https://app.kombo.dev/logs/1" in support
 
 
 def test_persistent_failure_is_bounded_by_time_too(

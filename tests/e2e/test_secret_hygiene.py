@@ -40,6 +40,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import KomboError
 from kombo_desktop.ui.main_window import MainWindow
 from tests.e2e.conftest import (
+    FAST_CLIENT,
     WindowFactory,
     fill_whole_form,
     link_text,
@@ -332,8 +333,11 @@ def test_a_whole_session_leaves_the_key_nowhere(
         _copy_details(window, session, "not found")
         window.show_create_mode()
 
-    # 3. Every kind of failure, from servers that misbehave and echo the key back.
+    # 3. Every kind of failure, from servers that misbehave and echo the key back. A server
+    # error is repeated by the client, so it is scripted for every attempt of its request.
     echo = f"The API key {KEY} is not valid here."
+    server_error = Reply.kombo_error(500, "PLATFORM.UNKNOWN_ERROR", echo)
+    attempts = int(FAST_CLIENT["max_attempts"])
     failures = [
         Reply.kombo_error(
             401,
@@ -347,7 +351,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         Reply.kombo_error(
             429, "PLATFORM.RATE_LIMIT_EXCEEDED", echo, headers=[("Retry-After", "900")]
         ),
-        Reply.kombo_error(500, "PLATFORM.UNKNOWN_ERROR", echo),
+        *[server_error] * attempts,
         Reply.kombo_error(422, None, echo, old_shape=True),
         Reply.html(200, f"Proxy login for {KEY}"),
         Reply.text(200, f'{{"status": "success", "data": {{"link": "{KEY}"', "application/json"),
@@ -361,7 +365,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
     ]
     with FaultServer(fallback=_post_script(failures)) as server:
         retarget(window, server.base_url)
-        for number in range(len(failures)):
+        for number in range(len(failures) - (attempts - 1)):
             press_create(qtbot, window)
             assert window.statusPanel.kind == "error", status_text(window)
             assert link_text(window) in ("", link)
