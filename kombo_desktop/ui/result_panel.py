@@ -238,12 +238,11 @@ class ResultPanel(QFrame):
         parent = self.parentWidget()
         width = parent.width() if parent is not None else self.width()
         room = width - margins.left() - margins.right() - self.qrRow.spacing() - actions
-        # Nor taller than the visible height allows (or the actions beside it need anyway):
-        # a code cut off at the bottom of a small screen cannot be scanned at all.
+        # Nor taller than the visible height allows: a code cut off at the bottom of a small
+        # screen cannot be scanned at all, while a button below it can be scrolled to.
         if parent is not None and self.qrRow.geometry().isValid():
-            below = margins.bottom() + self._qr_hint.sizeHint().height() + theme.SPACING
-            height_room = parent.height() - self.qrRow.geometry().top() - below
-            room = min(room, max(height_room, column.sizeHint().height()))
+            below = margins.bottom() + theme.SPACING
+            room = min(room, parent.height() - self.qrRow.geometry().top() - below)
         side = max(QR_MIN_SIZE, min(QR_MAX_SIZE, room))
         if side == self.qrView.width():
             return

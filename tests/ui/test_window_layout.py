@@ -78,3 +78,15 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot: QtBot, demo_window: Main
     for button in (demo_window.copyButton, demo_window.settingsButton, demo_window.createButton):
         assert fully_visible(button), button.objectName()
     assert not demo_window.qrView.pixmap().isNull()
+
+
+def test_the_qr_code_is_never_cut_off_on_a_small_laptop(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.resize(1093, 614)  # 1366x768 at 125 %, demo bar shown
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
+    qtbot.wait(50)
+    assert fully_visible(demo_window.qrView)
+    assert demo_window.qrView.width() >= 150
