@@ -128,12 +128,59 @@ def _is_ours(handler: logging.Handler) -> bool:
     return handler.get_name() == HANDLER_NAME
 
 
+class _EarlyRecords(logging.Handler):
+    """Keeps what is logged before the log file is open, for ``configure_logging`` to write.
+
+    The window opens its log file right after its first frame rather than before it (the
+    rotating file handler's module alone costs the start about 6 ms). Records from the moments
+    before are kept here, in memory only, and written through the file handler, with its
+    masking, once it exists; nothing is lost and nothing unmasked reaches a file.
+    """
+
+    LIMIT = 1000  # a start-up logs a handful; a flood is cut rather than kept in memory
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.set_name(f"{HANDLER_NAME}-early")
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.LIMIT:
+            self.records.append(record)
+
+
+def hold_early_records() -> None:
+    """Keep INFO and above in memory until ``configure_logging`` opens the file.
+
+    Does nothing when the log file is already open or records are already being kept.
+    """
+    root = logging.getLogger()
+    if any(_is_ours(h) or isinstance(h, _EarlyRecords) for h in root.handlers):
+        return
+    root.addHandler(_EarlyRecords())
+    if root.getEffectiveLevel() > logging.INFO or root.level == logging.NOTSET:
+        root.setLevel(logging.INFO)
+
+
+def _take_early_records() -> list[logging.LogRecord]:
+    """Stop keeping records; the ones kept so far, oldest first."""
+    root = logging.getLogger()
+    records: list[logging.LogRecord] = []
+    for handler in list(root.handlers):
+        if isinstance(handler, _EarlyRecords):
+            root.removeHandler(handler)
+            records.extend(handler.records)
+            handler.close()
+    return records
+
+
 def configure_logging(paths: AppPaths) -> None:
     """Write INFO and above to a rotating log file (1 MB, 5 old files kept), keys masked.
 
     Calling it again with the same paths changes nothing; with other paths the file moves there.
     Raises ``OSError`` when the log folder cannot be created or the file cannot be opened; the
-    program can carry on without a log file.
+    program can carry on without a log file. Records kept by ``hold_early_records`` are
+    written first (or, when the file cannot be opened, dropped).
     """
     # Imported here, not at the top: logging.handlers pulls in socket, pickle and queue (about
     # 6 ms), and this module is imported on the window's start-up path for register_secret.
@@ -144,13 +191,18 @@ def configure_logging(paths: AppPaths) -> None:
     for handler in list(root.handlers):
         if _is_ours(handler):
             if isinstance(handler, logging.FileHandler) and handler.baseFilename == str(log_file):
+                _write_early_records(handler)
                 return
             root.removeHandler(handler)
             handler.close()
-    paths.ensure()
-    handler = RotatingFileHandler(
-        log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
-    )
+    try:
+        paths.ensure()
+        handler = RotatingFileHandler(
+            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
+        )
+    except OSError:
+        _take_early_records()  # no file to write them to; stop keeping them
+        raise
     handler.set_name(HANDLER_NAME)
     handler.setLevel(logging.INFO)
     handler.addFilter(RedactingFilter())
@@ -158,11 +210,19 @@ def configure_logging(paths: AppPaths) -> None:
     root.addHandler(handler)
     if root.getEffectiveLevel() > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
+    # After the file handler is attached, so nothing logged in between is lost.
+    _write_early_records(handler)
+
+
+def _write_early_records(handler: logging.Handler) -> None:
+    for record in _take_early_records():
+        handler.handle(record)  # through the masking filter, like every record
 
 
 def stop_logging() -> None:
     """Close the log file and detach it (at exit, or before its folder is removed)."""
     root = logging.getLogger()
+    _take_early_records()
     for handler in list(root.handlers):
         if _is_ours(handler):
             root.removeHandler(handler)

@@ -1,0 +1,102 @@
+"""What is logged before the log file is open: kept in memory, then written to it, masked."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kombo_desktop.core.logs import (
+    MASK,
+    configure_logging,
+    hold_early_records,
+    register_secret,
+    stop_logging,
+)
+from kombo_desktop.core.paths import AppPaths
+
+log = logging.getLogger("kombo_desktop.tests.early_logs")
+
+
+@pytest.fixture
+def root_level() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    yield
+    stop_logging()
+    root.setLevel(level)
+
+
+def log_text(paths: AppPaths) -> str:
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    return paths.log_file.read_text(encoding="utf-8") if paths.log_file.exists() else ""
+
+
+def kept_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers if type(h).__name__ == "_EarlyRecords"]
+
+
+@pytest.mark.usefixtures("root_level")
+def test_records_made_before_the_file_opens_are_written_in_order_and_masked() -> None:
+    paths = AppPaths.from_environment()
+    key = "kmb_live_" + secrets.token_urlsafe(24)
+    hold_early_records()
+    log.info("first, before the file")
+    log.warning("second, with the key %s", key)
+    register_secret(key)  # registered after the record was made, before it is written
+    assert not paths.log_file.exists()
+
+    configure_logging(paths)
+    log.info("third, after the file")
+
+    text = log_text(paths)
+    positions = [text.index(word) for word in ("first,", "second,", "third,")]
+    assert positions == sorted(positions)
+    assert key not in text
+    assert f"with the key {MASK}" in text
+    assert kept_handlers() == []
+
+
+@pytest.mark.usefixtures("root_level")
+def test_records_are_not_written_twice_when_the_file_is_already_open() -> None:
+    paths = AppPaths.from_environment()
+    configure_logging(paths)
+    hold_early_records()  # the file is open: nothing to keep
+    assert kept_handlers() == []
+    log.info("only once")
+    configure_logging(paths)
+    assert log_text(paths).count("only once") == 1
+
+
+@pytest.mark.usefixtures("root_level")
+def test_a_log_folder_that_cannot_be_made_drops_the_kept_records(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")  # no folder can be made below a file, not even by root
+    paths = AppPaths(
+        config_dir=blocker / "c", data_dir=blocker / "d", cache_dir=blocker / "x",
+        log_dir=blocker / "logs",
+    )  # fmt: skip
+    hold_early_records()
+    log.info("kept for a file that never opens")
+    assert kept_handlers() != []
+    with pytest.raises(OSError):
+        configure_logging(paths)
+    assert kept_handlers() == []
+
+
+def test_importing_the_module_does_not_import_logging_handlers() -> None:
+    """``logging.handlers`` costs the window's start about 6 ms; only the log file needs it."""
+    code = (
+        "import sys, kombo_desktop.core.logs, kombo_desktop.core.credentials; "
+        "print('logging.handlers' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -1,0 +1,179 @@
+"""Start-up work that shows nothing waits for the first frame, and is never a race.
+
+``AfterFirstPaint`` runs such work (the history database, the log file) right after the window's
+first paint; anything that needs it sooner runs it at once. These tests hold it to both halves:
+nothing runs before the window is painted, and a link asked for before then is still checked
+against the history.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QMainWindow, QWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.app import build_main_window
+from kombo_desktop.core.history import HistoryStore
+from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.logs import stop_logging
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.start_up import AfterFirstPaint
+from tests.ui.conftest import fill_form
+from tests.ui.test_app import run_python
+
+
+class PaintClock(QObject):
+    """Notes when ``widget`` is first painted."""
+
+    def __init__(self, widget: QWidget) -> None:
+        super().__init__(widget)
+        self.painted_at: float | None = None
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.painted_at is None:
+            self.painted_at = time.perf_counter()
+        return False
+
+
+@pytest.fixture
+def window(qtbot: QtBot) -> QMainWindow:
+    widget = QMainWindow()
+    qtbot.addWidget(widget)
+    return widget
+
+
+def test_actions_run_once_after_the_first_paint_in_order(qtbot: QtBot, window: QMainWindow) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[tuple[str, float]] = []
+    hook.add(lambda: ran.append(("first", time.perf_counter())))
+    hook.add(lambda: ran.append(("second", time.perf_counter())))
+    clock = PaintClock(window)
+    qtbot.wait(20)
+    assert ran == []  # not shown, not painted: nothing runs
+
+    window.show()
+    qtbot.waitUntil(lambda: len(ran) == 2, timeout=5000)
+    assert [name for name, _ in ran] == ["first", "second"]
+    assert clock.painted_at is not None and clock.painted_at < ran[0][1]
+    assert hook.done
+    window.update()
+    qtbot.wait(30)
+    assert len(ran) == 2  # later paints run nothing again
+    hook.add(lambda: ran.append(("late", 0.0)))
+    assert ran[-1][0] == "late"  # after the first frame, at once
+
+
+def test_run_now_runs_what_is_pending_without_a_paint(qtbot: QtBot, window: QMainWindow) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[int] = []
+    hook.add(lambda: ran.append(1))
+    hook.run_now()
+    assert ran == [1]
+    window.show()
+    qtbot.wait(30)
+    hook.run_now()
+    assert ran == [1]
+
+
+def test_a_failing_step_is_reported_and_the_others_still_run(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[int] = []
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    hook.add(fail)
+    hook.add(lambda: ran.append(2))
+    with pytest.raises(OSError, match="disk full"):
+        hook.run_now()
+    qtbot.waitUntil(lambda: ran == [2], timeout=2000)
+
+
+# --- the window ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    yield
+    stop_logging()
+    root.setLevel(level)
+
+
+@pytest.mark.usefixtures("restore_logging")
+def test_the_history_and_the_log_file_open_right_after_the_first_frame(qtbot: QtBot) -> None:
+    paths = AppPaths.from_environment()
+    stop_logging()  # as in a fresh process: no log file open yet
+    window = build_main_window(["--demo"])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    logging.getLogger("kombo_desktop.tests").info("logged before the first frame")
+    assert window.history._store is None
+    assert not paths.history_file.exists()
+    assert not paths.log_file.exists()
+
+    window.show()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    assert window.history._store is not None
+    assert paths.history_file.exists()
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = paths.log_file.read_text(encoding="utf-8")
+    assert "starting (demo: True)" in text
+    assert "logged before the first frame" in text
+    window.close()
+
+
+def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates(
+    qtbot: QtBot, isolated_home: Path
+) -> None:
+    request = LinkRequest.from_form(
+        email="anna@example.com", organization_name="Acme GmbH", tool="personio"
+    )
+    earlier = HistoryStore(AppPaths.from_environment().history_file)
+    earlier.record_request(
+        request,
+        "http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        profile="default",
+        created_at=datetime.now(UTC),
+        is_demo=True,
+    )
+    earlier.close()
+
+    window = build_main_window(["--demo"])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.demo_server is not None
+    fill_form(window)
+    window.createButton.click()  # never shown, never painted: the history is not open yet
+
+    assert window.history.banner.isVisibleTo(window)
+    assert "Nothing was sent" in window.statusLabel.text()
+    qtbot.wait(150)
+    assert window.demo_server.create_link_count == 0
+    window.close()
+
+
+def test_the_window_is_built_in_the_fusion_style_even_when_asked_for_another(
+    isolated_home: Path,
+) -> None:
+    result = run_python(
+        "from kombo_desktop.app import _application\n"
+        "app = _application(('-style', 'windows'))\n"
+        "print(app.style().name())\n",
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "fusion"
