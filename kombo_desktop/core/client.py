@@ -781,8 +781,9 @@ class KomboClient:
         can unpack to gigabytes). The body must arrive within one timeout of the headers, so a
         server dripping a byte at a time cannot hold the call forever.
         """
-        declared = response.headers.get("Content-Length", "")
-        if declared.strip().isdigit() and int(declared) > cap:
+        declared = response.headers.get("Content-Length", "").strip()
+        # ASCII digits only: str.isdigit() also accepts "¹" or "٣", which int() refuses.
+        if declared.isascii() and declared.isdigit() and int(declared) > cap:
             raise _BodyTooLargeError
         deadline = time.monotonic() + self._timeout
         chunks: list[bytes] = []
