@@ -74,7 +74,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Final
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import httpx
 
@@ -99,7 +99,7 @@ from kombo_desktop.core.errors import (
     UnsafeLinkError,
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
-from kombo_desktop.core.logs import MASK, redact, register_secret
+from kombo_desktop.core.logs import MASK, MIN_SECRET_LENGTH, redact, register_secret
 from kombo_desktop.core.vocabulary import Category
 
 __all__ = [
@@ -396,6 +396,15 @@ class _Failure:
 
 
 @dataclass(frozen=True)
+class _LinkProblem:
+    """Why a link is refused: ``technical`` for support (never quoting the link), and the
+    sentence for the person (``None``: ``UnsafeLinkError``'s own)."""
+
+    technical: str
+    user_message: str | None = None
+
+
+@dataclass(frozen=True)
 class _Call:
     method: str
     path: str
@@ -480,6 +489,10 @@ _CONCURRENCY_MESSAGE = (
 _TASK_TIMED_OUT_MESSAGE = (
     "Kombo took too long on its side and gave up. Try again in a minute; if it keeps happening, "
     "copy the details for support."
+)
+_LINK_WITH_KEY_MESSAGE = (
+    "The link in Kombo's answer contained an API key, so it was not shown: a key must never "
+    "reach a customer. Try again; if it keeps happening, tell support."
 )
 _BAD_KEY_MESSAGE = (
     "The saved API key contains spaces or characters a Kombo key never has. Paste the key again "
@@ -579,7 +592,19 @@ class KomboClient:
         items = data.get("tools") if isinstance(data, dict) else None
         if not isinstance(items, list):
             raise self._unexpected(call, answer, "answer without a data.tools list")
-        return tools_from_api(Category(category), items)
+        # A tool whose id or label carries the key would put it in the tool list on screen and
+        # in the catalog cache on disk: such a tool is left out (checked before and after the
+        # labels are cleaned and shortened, so no piece of a key gets through either way).
+        safe_items = [item for item in items if not self._item_holds_secret(item)]
+        parsed = tools_from_api(Category(category), safe_items)
+        tools = [
+            tool
+            for tool in parsed
+            if not self._holds_secret(tool.id) and not self._holds_secret(tool.label)
+        ]
+        if len(safe_items) < len(items) or len(tools) < len(parsed):
+            _log.warning("%s: left out tools whose id or label held the API key", call.operation)
+        return tools
 
     def close(self) -> None:
         """Cancel calls still running and release the connection pool. Safe to call twice."""
@@ -977,21 +1002,34 @@ class KomboClient:
         problem = self._link_problem(link)
         if problem is not None:
             raise UnsafeLinkError(
-                None,
+                problem.user_message,
                 detail=ErrorDetail(
                     operation=call.operation,
                     http_status=answer.status,
-                    message=f"link refused: {problem}",
+                    message=f"link refused: {problem.technical}",
                     attempts=answer.attempts,
                 ),
             )
         return CreatedLink(url=link, is_demo=host_of(link) in LOOPBACK_HOSTS)
 
-    def _link_problem(self, link: str) -> str | None:
+    def _link_problem(self, link: str) -> _LinkProblem | None:
         """Why ``link`` must not be shown, or ``None``. Says what is wrong without quoting it:
-        a hostile link does not belong in support text either."""
+        a hostile link does not belong in support text either.
+
+        The person reads the problem in words that fit it: a link that carries the API key, or
+        (for everything else) one that is not a secure web address (``UnsafeLinkError``'s own
+        words).
+        """
         if len(link) > MAX_LINK_CHARS:
-            return f"{len(link)} characters long"
+            return _LinkProblem(f"{len(link)} characters long")
+        if self._holds_secret(link):
+            # Shown, copied or turned into a QR code, it would reach the customer.
+            return _LinkProblem("contains an API key", _LINK_WITH_KEY_MESSAGE)
+        problem = self._unsafe_address(link)
+        return _LinkProblem(problem) if problem is not None else None
+
+    def _unsafe_address(self, link: str) -> str | None:
+        """Why ``link`` is not an address fit to open, or ``None``."""
         if not link.isascii() or any(ch.isspace() or not ch.isprintable() for ch in link):
             return "contains spaces, control or non-ASCII characters"
         try:
@@ -1015,6 +1053,25 @@ class KomboClient:
 
     def _secrets(self) -> tuple[str, ...]:
         return (self._key,) if self._key else ()
+
+    def _holds_secret(self, text: str) -> bool:
+        """Whether ``text``, as sent or once percent-decoded, carries this client's key or
+        anything the log filter would mask (every registered key, ``Bearer ...``, an
+        ``api_key=...`` value): what must never be logged must never be shown either."""
+        key = self._key if self._key and len(self._key) >= MIN_SECRET_LENGTH else None
+        for form in (text, unquote(text)):
+            if (key is not None and key in form) or redact(form) != form:
+                return True
+        return False
+
+    def _item_holds_secret(self, item: object) -> bool:
+        """Whether a raw ``data.tools`` entry has a secret in its id or label."""
+        if not isinstance(item, dict):
+            return False
+        return any(
+            isinstance(value, str) and self._holds_secret(value)
+            for value in (item.get("id"), item.get("label"))
+        )
 
     def _clean_log_url(self, value: str | None) -> str | None:
         """Kombo's dashboard link for support, only if it is a real ``https://`` address."""

@@ -13,6 +13,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
+from urllib.parse import quote
 
 import pytest
 
@@ -31,6 +32,7 @@ from kombo_desktop.core.errors import (
     UnsafeLinkError,
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
+from kombo_desktop.core.logs import register_secret
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
@@ -449,6 +451,36 @@ def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
     detail = error.detail.message or ""
     assert detail.startswith("link refused")
     assert len(detail) < 120  # says what is wrong without repeating the link
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        f"https://connect.kombo.dev/v1?token={KEY}",
+        f"https://connect.kombo.dev/v1?token=abc&echo=x{KEY}x",
+        "https://connect.kombo.dev/v1?token=" + quote(KEY, safe=""),
+        f"https://{KEY}.kombo.dev/v1",
+        "https://connect.kombo.dev/v1?api_key=sk_other_0123456789",
+        f"javascript:alert('{KEY}')",
+    ],
+)
+@pytest.mark.parametrize("relink", [False, True])
+def test_a_link_carrying_the_key_is_never_shown(link: str, relink: bool) -> None:
+    error = fail_with(Reply.link(link), relink=relink)
+    assert type(error) is UnsafeLinkError
+    assert "contained an API key" in error.user_message
+    assert "not shown" in error.user_message
+    assert error.detail.message == "link refused: contains an API key"
+    for text in (str(error), error.detail.as_support_text()):
+        assert KEY not in text and quote(KEY, safe="") not in text
+
+
+def test_a_link_carrying_another_registered_key_is_never_shown() -> None:
+    other = "sk_live_other_profile_9d8c7b6a5f"
+    register_secret(other)
+    error = fail_with(Reply.link(f"https://connect.kombo.dev/v1?token={other}"))
+    assert type(error) is UnsafeLinkError
+    assert "contained an API key" in error.user_message
 
 
 # --- big and hostile bodies ----------------------------------------------------------------------

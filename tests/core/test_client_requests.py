@@ -135,6 +135,29 @@ def test_list_tools_reads_the_category_in_lower_case_and_skips_odd_entries() -> 
     assert refreshed.belongs("factorial", Category.ATS)
 
 
+def test_list_tools_leaves_out_every_tool_that_echoes_the_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Tool names go on screen and into the catalog cache on disk: never with the key."""
+    answer = {
+        "status": "success",
+        "data": {
+            "tools": [
+                {"id": KEY, "label": "Harmless"},
+                {"id": "workday", "label": f"Workday {KEY}"},
+                {"id": "hibob", "label": f"HiBob {'x' * 70}{KEY}"},  # cut short: a piece left
+                {"id": "lever", "label": "Lever\u200b" + KEY},  # the key once cleaned
+                {"id": "bamboohr", "label": "Bearer " + KEY[::-1]},  # shaped like a credential
+                {"id": "personio", "label": "Personio"},
+            ]
+        },
+    }
+    with FaultServer(Reply.json(answer)) as server, KomboClient(server.base_url, KEY) as client:
+        tools = client.list_tools(Category.HRIS)
+    assert tools == [Tool("personio", "Personio", (Category.HRIS,))]
+    assert "left out tools" in caplog.text and KEY not in caplog.text
+
+
 def test_list_tools_allows_a_larger_answer_than_a_link() -> None:
     tools = [(f"tool{i}", f"Tool number {i} " + "x" * 400) for i in range(600)]
     reply = Reply.tools(tools)

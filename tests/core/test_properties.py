@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 import pytest
@@ -36,7 +36,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
-from kombo_desktop.core.errors import KomboError
+from kombo_desktop.core.errors import KomboError, UnsafeLinkError
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import (
     CATEGORY,
@@ -532,7 +532,7 @@ def _assert_safe_link(created: CreatedLink, *, loopback_api: bool) -> None:
     assert parts.username is None and parts.password is None
     assert url.isascii() and url.isprintable() and not any(ch.isspace() for ch in url)
     assert len(url) <= MAX_LINK_CHARS
-    # A link echoing the key is a known gap, pinned by test_a_link_echoing_the_key_is_refused.
+    assert KEY not in url and KEY not in unquote(url), "a link carrying the key was shown"
 
 
 def _assert_kept_promise(name: str, outcome: object, *, loopback_api: bool) -> None:
@@ -556,8 +556,7 @@ def _assert_kept_promise(name: str, outcome: object, *, loopback_api: bool) -> N
         for tool in outcome:
             assert isinstance(tool, Tool)
             assert tool.id and tool.label and tool.categories == (Category.ATS,)
-            # A tool echoing the key is a known gap, pinned by
-            # test_a_tool_list_echoing_the_key_never_yields_it.
+            assert KEY not in tool.id and KEY not in tool.label, "a tool carried the key"
 
 
 def _outcome(call: Call, client: KomboClient) -> object:
@@ -632,25 +631,20 @@ def test_a_content_length_in_other_scripts_digits_is_ignored(length: str) -> Non
         assert client.check_api_key() == "env-1"
 
 
-_KEY_ECHO_GAP = (
-    "known gap, found by the property below: KomboClient passes on what a server echoing the "
-    "key sends back as a link or a tool (ids, labels) without checking for the key, so it "
-    "would reach the screen, the clipboard, the QR code, the history or the catalog cache"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_KEY_ECHO_GAP, raises=pytest.fail.Exception)
 def test_a_link_echoing_the_key_is_refused() -> None:
+    """Found by the property above: it would reach the screen, the clipboard, the QR code and
+    the history."""
     body = _json_bytes({"status": "success", "data": {"link": f"https://x.dev/?t={KEY}"}})
     with (
         _mock_client((200, [("Content-Type", "application/json")], body)) as client,
-        pytest.raises(KomboError),
+        pytest.raises(UnsafeLinkError) as caught,
     ):
         client.create_link(LinkRequest("anna@example.com", "Acme GmbH"))
+    assert KEY not in caught.value.detail.as_support_text()
 
 
-@pytest.mark.xfail(strict=True, reason=_KEY_ECHO_GAP, raises=AssertionError)
 def test_a_tool_list_echoing_the_key_never_yields_it() -> None:
+    """Found by the property above: it would reach the tool list and the catalog cache."""
     tools = [
         {"id": KEY, "label": "Harmless"},
         {"id": "workday", "label": f"Workday {KEY}"},

@@ -268,6 +268,9 @@ FAULTS: dict[str, Fault] = {
         (Reply.link("http://connect.kombo.dev/v1?token=x"),), UnsafeLinkError, "not shown"
     ),
     "link of 100 kB": Fault((Reply.link(LINK + "A" * 100_000),), UnsafeLinkError, "not shown"),
+    "link carrying the key": Fault(
+        (Reply.link(f"{LINK}&key={KEY}"),), UnsafeLinkError, "contained an API key"
+    ),
     "50 MB body": Fault(
         (Reply.huge(50_000_000, framing="chunked"),), UnexpectedResponseError, "far larger"
     ),

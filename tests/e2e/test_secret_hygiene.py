@@ -358,6 +358,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         Reply.json({"status": "success", "data": {"token": KEY}}),
         Reply.link(f"javascript:alert('{KEY}')"),
         Reply.link(f"https://connect.kombo.dev/v1?token={'x' * 3000}{KEY}"),
+        Reply.link(f"https://connect.kombo.dev/v1?token={KEY}"),
         Reply.text(200, f"plain words with {KEY}"),
         Reply(200, (("Content-Type", "application/json"),), b'{"a": 1}', drop_after=3),
         Reply(disconnect=True),
