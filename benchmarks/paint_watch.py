@@ -52,30 +52,56 @@ def wait_until(predicate: Callable[[], bool], timeout: float, what: str) -> None
 
 
 class PaintWatch(QObject):
-    """Notes the moment ``widget`` next receives a paint event, i.e. is really on screen."""
+    """Notes the moment ``widget`` next receives a paint event, i.e. is really on screen, and
+    the moment that frame is finished.
+
+    Qt paints a window's frame in one go: the paint event of the window itself comes first,
+    then its children's, then the frame is handed to the screen. ``painted_at`` is the first
+    of these; ``frame_done_at`` is when the event loop is next free, after the whole frame (a
+    zero-delay timer started during the paint event fires only then). For a bare window the
+    two are the same; for a full form the children take a few milliseconds more to paint.
+    """
 
     def __init__(self, widget: QWidget) -> None:
         super().__init__()
         self.widget = widget
         self.painted_at: float | None = None
+        self.frame_done_at: float | None = None
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.Paint and self.painted_at is None:
             self.painted_at = time.perf_counter()
+            QTimer.singleShot(0, self._frame_done)
         return False
+
+    def _frame_done(self) -> None:
+        if self.frame_done_at is None:
+            self.frame_done_at = time.perf_counter()
 
     def arm(self) -> None:
         """Wait for the next paint from now on (and make sure one is coming)."""
         self.painted_at = None
+        self.frame_done_at = None
         self.widget.update()
 
     def wait(self, timeout: float = DEFAULT_TIMEOUT) -> float:
+        """Wait for the paint event; returns its moment."""
         wait_until(
             lambda: self.painted_at is not None, timeout, f"{self.widget.objectName()} paint"
         )
         assert self.painted_at is not None
         return self.painted_at
+
+    def wait_frame(self, timeout: float = DEFAULT_TIMEOUT) -> float:
+        """Wait until the frame with that paint is finished; returns that moment."""
+        wait_until(
+            lambda: self.frame_done_at is not None,
+            timeout,
+            f"the frame with {self.widget.objectName()}'s paint",
+        )
+        assert self.frame_done_at is not None
+        return self.frame_done_at
 
     def close(self) -> None:
         self.widget.removeEventFilter(self)

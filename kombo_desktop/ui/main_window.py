@@ -52,7 +52,7 @@ from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
-from kombo_desktop.ui.start_up import AfterFirstPaint
+from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import chain_tab_order, label_column_width, scrolling
@@ -76,6 +76,9 @@ MINIMUM_SIZE = (860, 500)
 WINDOW_FRAME = (24, 56)  # room left for the title bar and borders the system adds
 # Background warm-up starts a moment after the window is shown, so it never delays the first frame.
 WARM_UP_DELAY_MS = 150
+# A new link's QR code is computed once the link is painted, or after this long if it is not
+# (the window is minimised, say).
+QR_AFTER_LINK_AT_THE_LATEST_MS = 100
 
 
 @dataclass
@@ -552,24 +555,31 @@ class MainWindow(QMainWindow):
         self.resultPanel.show_link(link)
 
     def _prepare_qr(self, url: str, draw: Callable[[], None]) -> None:
-        """Compute the QR code for ``url`` on a worker thread, then ``draw`` it.
+        """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it.
 
-        For a Kombo-length link the code takes 15-20 ms to compute; done on the UI thread it
-        would hold back the painting of the link itself. ``core.qr`` remembers the code, so
-        ``draw`` (on the UI thread) only turns it into a picture, and saving or copying it
-        later costs nothing more. If computing fails here, ``draw`` tries again and shows why.
+        For a Kombo-length link the code takes 15-20 ms to compute, most of it choosing the
+        mask pattern that scans best. On the UI thread that would hold back the painting of
+        the link itself; on a worker started at once it would too, because the computation
+        holds Python's interpreter lock and the paint needs it in between. So the link is
+        painted first, and the code follows about 20 ms later. ``core.qr`` remembers it:
+        ``draw`` only turns it into a picture, and saving or copying it costs nothing more.
+        If computing fails on the worker, ``draw`` tries again and shows why.
         """
-        if self._closed:
-            return
 
-        def work(_token: object) -> None:
-            from kombo_desktop.core.qr import qr_matrix
+        def compute() -> None:
+            if self._closed:
+                return
 
-            qr_matrix(url)
+            def work(_token: object) -> None:
+                from kombo_desktop.core.qr import qr_matrix
 
-        self.runner.run(
-            work, on_done=lambda _none: draw(), on_error=lambda _error: draw(), name="qr-code"
-        )
+                qr_matrix(url)
+
+            self.runner.run(
+                work, on_done=lambda _none: draw(), on_error=lambda _error: draw(), name="qr-code"
+            )
+
+        after_next_paint(self.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS)
 
     def _show_error(self, error: BaseException) -> None:
         if isinstance(error, KomboError):

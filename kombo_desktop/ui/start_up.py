@@ -1,4 +1,4 @@
-"""Work that must happen at start-up, but not before the window is on screen.
+"""Work that must wait until something is on screen: at start-up, and after a new link.
 
 The window a person sees first is the real, usable form. Some start-up work shows nothing in it
 (opening the link history's database, the log file); it runs right after the first frame
@@ -10,6 +10,9 @@ Deferred work must never be a race. Anything that needs its result earlier (a li
 before the history is open, the self-test that never shows the window) calls the owner's
 ready-check itself, or :meth:`AfterFirstPaint.run_now`, which runs what is still pending at
 once; each action runs exactly once either way.
+
+:func:`after_next_paint` does the same for one widget's next paint, with a deadline: the window
+uses it to compute a new link's QR code only once the link itself is painted.
 """
 
 from __future__ import annotations
@@ -65,3 +68,38 @@ class AfterFirstPaint(QObject):
                 if self._pending:
                     QTimer.singleShot(0, self, self.run_now)
                 raise
+
+
+class _NextPaint(QObject):
+    def __init__(self, widget: QWidget, action: Callable[[], None], at_the_latest_ms: int) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._action: Callable[[], None] | None = action
+        self._deadline = QTimer(self)
+        self._deadline.setSingleShot(True)
+        self._deadline.timeout.connect(self._run)
+        self._deadline.start(at_the_latest_ms)
+        widget.installEventFilter(self)
+        widget.update()  # make sure a paint is coming
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            # As for the first frame: the paint is finished when the event loop is next free.
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        action, self._action = self._action, None
+        if action is None:
+            return
+        self._deadline.stop()
+        self._widget.removeEventFilter(self)
+        self.deleteLater()
+        action()
+
+
+def after_next_paint(widget: QWidget, action: Callable[[], None], at_the_latest_ms: int) -> None:
+    """Run ``action`` once ``widget`` has been painted again, or after ``at_the_latest_ms``
+    if it is not painted by then (a minimised window paints nothing)."""
+    _NextPaint(widget, action, at_the_latest_ms)

@@ -25,7 +25,7 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.start_up import AfterFirstPaint
+from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.ui.conftest import fill_form
 from tests.ui.test_app import run_python
 
@@ -98,6 +98,29 @@ def test_a_failing_step_is_reported_and_the_others_still_run(
     with pytest.raises(OSError, match="disk full"):
         hook.run_now()
     qtbot.waitUntil(lambda: ran == [2], timeout=2000)
+
+
+def test_after_next_paint_waits_for_the_widgets_paint(qtbot: QtBot, window: QMainWindow) -> None:
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(20)
+    clock = PaintClock(window)
+    ran: list[float] = []
+    after_next_paint(window, lambda: ran.append(time.perf_counter()), 5000)
+    qtbot.waitUntil(lambda: len(ran) == 1, timeout=3000)
+    assert clock.painted_at is not None and clock.painted_at < ran[0]
+    qtbot.wait(30)
+    assert len(ran) == 1
+
+
+def test_after_next_paint_gives_up_waiting_at_the_deadline(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    ran: list[float] = []
+    started = time.perf_counter()
+    after_next_paint(window, lambda: ran.append(time.perf_counter()), 80)  # never shown
+    qtbot.waitUntil(lambda: len(ran) == 1, timeout=3000)
+    assert ran[0] - started >= 0.07
 
 
 # --- the window ------------------------------------------------------------------------------
