@@ -490,6 +490,10 @@ _TASK_TIMED_OUT_MESSAGE = (
     "Kombo took too long on its side and gave up. Try again in a minute; if it keeps happening, "
     "copy the details for support."
 )
+_LINK_TOO_LONG_MESSAGE = (
+    "The link in Kombo's answer was far too long to be a real Kombo link, so it was not shown. "
+    "Try again; if it keeps happening, tell support."
+)
 _LINK_WITH_KEY_MESSAGE = (
     "The link in Kombo's answer contained an API key, so it was not shown: a key must never "
     "reach a customer. Try again; if it keeps happening, tell support."
@@ -1016,12 +1020,12 @@ class KomboClient:
         """Why ``link`` must not be shown, or ``None``. Says what is wrong without quoting it:
         a hostile link does not belong in support text either.
 
-        The person reads the problem in words that fit it: a link that carries the API key, or
-        (for everything else) one that is not a secure web address (``UnsafeLinkError``'s own
-        words).
+        The person reads the problem in words that fit it: a link far too long to be Kombo's,
+        one that carries the API key, or (for everything else) one that is not a secure web
+        address (``UnsafeLinkError``'s own words).
         """
         if len(link) > MAX_LINK_CHARS:
-            return _LinkProblem(f"{len(link)} characters long")
+            return _LinkProblem(f"{len(link)} characters long", _LINK_TOO_LONG_MESSAGE)
         if self._holds_secret(link):
             # Shown, copied or turned into a QR code, it would reach the customer.
             return _LinkProblem("contains an API key", _LINK_WITH_KEY_MESSAGE)

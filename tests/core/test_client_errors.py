@@ -441,16 +441,35 @@ def test_list_tools_without_a_list() -> None:
         "https://connect.kombo.dev/v1?token=a\u202eb",
         "https://cönnect.kombo.dev/v1",
         "https://connect.kombo.dev:99999/v1",
-        "https://connect.kombo.dev/v1?token=" + "A" * 100_000,
     ],
 )
 def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
     error = fail_with(Reply.link(link))
     assert type(error) is UnsafeLinkError
+    assert "not a secure web address" in error.user_message
     assert "not shown" in error.user_message
     detail = error.detail.message or ""
     assert detail.startswith("link refused")
     assert len(detail) < 120  # says what is wrong without repeating the link
+
+
+@pytest.mark.parametrize("length", [2049, 100_000])
+def test_a_link_far_too_long_is_refused_in_words_that_fit(length: int) -> None:
+    link = "https://connect.kombo.dev/v1?token="
+    link += "A" * (length - len(link))
+    error = fail_with(Reply.link(link))
+    assert type(error) is UnsafeLinkError
+    assert "far too long to be a real Kombo link" in error.user_message
+    assert "not shown" in error.user_message and "try again" in error.user_message.lower()
+    assert "secure" not in error.user_message  # https:// was never the problem
+    assert error.detail.message == f"link refused: {length} characters long"
+
+
+def test_a_link_of_the_longest_allowed_length_is_shown() -> None:
+    link = "https://connect.kombo.dev/v1?token="
+    link += "A" * (2048 - len(link))
+    with FaultServer(Reply.link(link)) as server, KomboClient(server.base_url, KEY) as client:
+        assert client.create_link(REQUEST).url == link
 
 
 @pytest.mark.parametrize(

@@ -267,7 +267,9 @@ FAULTS: dict[str, Fault] = {
     "http:// link": Fault(
         (Reply.link("http://connect.kombo.dev/v1?token=x"),), UnsafeLinkError, "not shown"
     ),
-    "link of 100 kB": Fault((Reply.link(LINK + "A" * 100_000),), UnsafeLinkError, "not shown"),
+    "link of 100 kB": Fault(
+        (Reply.link(LINK + "A" * 100_000),), UnsafeLinkError, "far too long to be a real Kombo"
+    ),
     "link carrying the key": Fault(
         (Reply.link(f"{LINK}&key={KEY}"),), UnsafeLinkError, "contained an API key"
     ),

@@ -375,9 +375,12 @@ def test_link_of_100_kb_is_refused(qtbot: QtBot, kombo_window: WindowFactory) ->
         window = kombo_window(server.base_url)
         made = made_links(window)
         fill_whole_form(window)
-        press_create(qtbot, window)
+        message = press_create(qtbot, window)
         assert_failed_cleanly(window)
         assert made == []
+        # The truth in plain words: https:// was not the problem, the length was.
+        assert "far too long to be a real Kombo link" in message
+        assert "secure" not in message
         assert "characters long" in window.statusPanel.support_text
         assert len(window.statusPanel.support_text) < 2000
 
