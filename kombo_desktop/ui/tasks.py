@@ -103,6 +103,12 @@ class _Relay(QObject):
 
     It has no Qt parent and the worker keeps a Python reference to it until it has emitted, so
     the C++ object can never be deleted under a running worker (e.g. when the window goes away).
+    Its last act is ``deleteLater()``, called by the worker right after emitting: that hands the
+    object to Qt, which destroys it on the UI thread (its own) at the next turn of the event
+    loop. Neither ``_deliver`` nor ``shutdown`` deletes it: a worker may still be inside
+    ``emit`` then. Nothing else may decide when it goes: a Python reference dropped on a worker
+    thread, or the garbage collector running on any thread, would destroy it off its own
+    thread, which can hang the program in ``QObject::~QObject``.
     """
 
     finished = Signal(object, object)  # (TaskHandle, _Outcome)
@@ -156,19 +162,11 @@ class TaskRunner(QObject):
             # A dialog closed mid-check should stop its request, not just ignore the answer.
             owner.destroyed.connect(handle.cancel)
 
-        def worker() -> None:
-            outcome = _Outcome()
-            try:
-                outcome.value = work(handle._make_token())
-            except BaseException as error:
-                outcome.error = error
-            try:
-                relay.finished.emit(handle, outcome)
-            except RuntimeError:  # the application is already gone; nobody is listening
-                _log.debug("task %s finished after the application quit", handle.name)
-
         thread = threading.Thread(
-            target=worker, name=f"kombo-task-{name}-{next(_task_numbers)}", daemon=True
+            target=_work_on_thread,
+            args=(work, handle, relay),
+            name=f"kombo-task-{name}-{next(_task_numbers)}",
+            daemon=True,
         )
         handle._thread = thread
         thread.start()
@@ -222,3 +220,30 @@ class TaskRunner(QObject):
             pending.on_error(outcome.error)
         else:
             _log.error("background task %s failed", handle.name, exc_info=outcome.error)
+
+
+def _perform(work: Callable[[CancelToken], Any], handle: TaskHandle) -> _Outcome:
+    """Run ``work`` and capture how it ended.
+
+    The exception is caught here rather than in ``_work_on_thread`` so that its traceback
+    starts in this frame, which holds only ``work`` and ``handle``: not the outcome (which holds
+    the exception: a reference cycle only the garbage collector could break) and not the relay.
+    The traceback stays whole for the crash dialog and the log.
+    """
+    try:
+        return _Outcome(value=work(handle._make_token()))
+    except BaseException as error:
+        return _Outcome(error=error)
+
+
+def _work_on_thread(work: Callable[[CancelToken], Any], handle: TaskHandle, relay: _Relay) -> None:
+    """The worker thread's whole life: do the work, send the outcome, let go of everything."""
+    outcome = _perform(work, handle)
+    try:
+        relay.finished.emit(handle, outcome)
+        # The relay's last use: Qt now owns it and destroys it on the UI thread (see _Relay).
+        relay.deleteLater()
+    except RuntimeError:  # the application is already gone; nobody is listening
+        _log.debug("task %s finished after the application quit", handle.name)
+    # The UI thread holds the outcome from here on (in the queued call), until it is delivered.
+    del outcome, relay

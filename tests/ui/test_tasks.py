@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QObject
+import shiboken6
+from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.client import CancelToken
-from kombo_desktop.ui.tasks import TaskRunner
+from kombo_desktop.ui.tasks import TaskRunner, _Outcome, _Relay
 
 
 @pytest.fixture
@@ -162,3 +164,71 @@ def test_nothing_is_delivered_to_a_deleted_owner(qtbot: QtBot, runner: TaskRunne
     qtbot.waitUntil(lambda: runner.active == [])
     assert tokens[0].cancelled  # deleting the owner cancelled the request itself
     assert delivered == []
+
+
+def _alive(kind: type) -> int:
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
+
+
+def test_a_failed_task_leaves_nothing_for_the_garbage_collector(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    """The exception's traceback must not keep the relay (a QObject) alive: whatever only the
+    garbage collector frees, it frees on whichever thread it happens to run on, and a QObject
+    destroyed off its own thread can hang the program. With the collector off, everything of a
+    failed task must be gone once its error is delivered, except the error itself."""
+    errors: list[BaseException] = []
+
+    def work(token: CancelToken) -> None:
+        raise ValueError("broken")
+
+    gc.collect()
+    relays_before, outcomes_before = _alive(_Relay), _alive(_Outcome)
+    gc.disable()
+    gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds stays in gc.garbage to be counted
+    try:
+        handle = runner.run(work, on_error=errors.append, name="failing")
+        qtbot.waitUntil(lambda: bool(errors))
+        assert handle.wait(5)
+        # The relay goes through deleteLater, so it is destroyed on the UI thread, soon.
+        qtbot.waitUntil(lambda: _alive(_Relay) == relays_before, timeout=2000)
+        assert _alive(_Outcome) == outcomes_before
+        gc.collect()
+        left_for_gc = [thing for thing in gc.garbage if isinstance(thing, _Relay | _Outcome)]
+        assert left_for_gc == []
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    # The traceback itself is kept whole: the crash dialog and the log need it.
+    (error,) = errors
+    assert error.__traceback__ is not None
+    assert "broken" in str(error)
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_relay_is_destroyed_on_the_ui_thread_even_while_a_reference_remains(
+    qtbot: QtBot, runner: TaskRunner, fails: bool
+) -> None:
+    """Qt, not the last Python reference, decides when the relay goes: on its own thread."""
+    release = threading.Event()
+
+    def work(token: CancelToken) -> str:
+        release.wait(5)
+        if fails:
+            raise ValueError("broken")
+        return "done"
+
+    delivered: list[object] = []
+    handle = runner.run(work, on_done=delivered.append, on_error=delivered.append)
+    relay = runner._pending[handle].relay  # a reference that outlives the task, as a leak would
+    destroyed_on: list[str] = []
+    relay.destroyed.connect(
+        lambda: destroyed_on.append(threading.current_thread().name),
+        Qt.ConnectionType.DirectConnection,
+    )
+    release.set()
+    qtbot.waitUntil(lambda: bool(delivered))
+    assert handle.wait(5)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(relay), timeout=2000)
+    assert destroyed_on == [threading.main_thread().name]
