@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kombo_desktop.core import history
 from kombo_desktop.core.history import (
     CSV_HEADER,
     MIGRATIONS,
@@ -26,6 +25,7 @@ from kombo_desktop.core.history import (
     HistoryStore,
     LinkStatus,
     export_csv,
+    schema,
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
@@ -730,8 +730,9 @@ def test_a_failed_upgrade_step_leaves_the_file_as_it_was(
         "ALTER TABLE links ADD COLUMN later TEXT",
         "CREATE UNIQUE INDEX one_per_profile ON links (profile)",
     )
-    monkeypatch.setattr(history, "MIGRATIONS", (*MIGRATIONS, broken_step))
-    monkeypatch.setattr(history, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
+    # Patched where the upgrade reads them: the package's re-exported names are copies.
+    monkeypatch.setattr(schema, "MIGRATIONS", (*MIGRATIONS, broken_step))
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", len(MIGRATIONS) + 1)
 
     with HistoryStore(store_path) as failed:
         assert failed.in_memory

@@ -1,0 +1,38 @@
+"""The local history of every link and reconnection link this program made.
+
+Kombo keeps no list of the links it hands out and does not deduplicate them, so this file is the
+only memory of what staff sent to whom. It backs the history panel (search, copy again, export)
+and the duplicate warning shown before a second link for the same customer and tool is made.
+
+Import everything from here; the modules behind it are split by concern:
+
+- :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`.
+- :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
+- :mod:`.recording`: how a link that was made becomes a stored entry.
+- :mod:`.duplicates`: the duplicate check's rules.
+- :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
+- :mod:`.opening`: opening the file, and setting aside one that cannot be read.
+- :mod:`.normalise`: how texts are folded for search and comparison, and times stored.
+- :mod:`.export`: the CSV export.
+"""
+
+from __future__ import annotations
+
+from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
+from kombo_desktop.core.history.export import CSV_HEADER, export_csv
+from kombo_desktop.core.history.normalise import fold
+from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
+from kombo_desktop.core.history.store import HistoryStore
+
+__all__ = [
+    "CSV_HEADER",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "EntryKind",
+    "HistoryEntry",
+    "HistoryError",
+    "HistoryStore",
+    "LinkStatus",
+    "export_csv",
+    "fold",
+]

@@ -1,0 +1,111 @@
+"""The duplicate check: is there already a valid link for this customer and tool?
+
+Kombo does not deduplicate links, so a second click (or a colleague who already sent one) would
+otherwise hand the same customer two live links. The window asks before every new link and
+offers the earlier one instead. The rules live here, apart from storage, because they are the
+part that product decisions change.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Final
+
+from kombo_desktop.core.history.entries import HistoryEntry
+from kombo_desktop.core.history.normalise import as_utc, clean, fold, optional_text, stored_time
+from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
+from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.vocabulary import Category
+
+# Candidates come from the three per-profile indexes; a customer id, when both sides have one,
+# decides alone. NULL parameters (no tool, no e-mail...) match nothing, as intended. Only the
+# fixed column list is put into the text; every value is a bound parameter.
+_DUPLICATE: Final = f"""
+    SELECT {ENTRY_COLUMN_LIST}
+    FROM links
+    WHERE id IN (
+            SELECT id FROM links WHERE profile = :profile AND origin_id = :origin_id
+            UNION ALL
+            SELECT id FROM links WHERE profile = :profile AND organization_key = :organization_key
+                AND (:origin_id IS NULL OR origin_id IS NULL)
+            UNION ALL
+            SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
+                AND (:origin_id IS NULL OR origin_id IS NULL))
+        AND expires_at > :now AND demo = :demo
+        AND CASE WHEN :tool IS NOT NULL THEN tool = :tool ELSE category = :category END
+    ORDER BY created_at DESC, id DESC LIMIT 1
+"""  # noqa: S608
+
+
+class DuplicateCheck(ABC):
+    """The history's duplicate check; :class:`HistoryStore` supplies the reading."""
+
+    @abstractmethod
+    def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
+        """The entry of the first row ``query`` returns, or None; read under the store's lock."""
+
+    def find_duplicate(
+        self,
+        profile: str,
+        *,
+        origin_id: str | None,
+        organization: str | None,
+        email: str | None,
+        category: Category | None,
+        tool: str | None,
+        now: datetime | None = None,
+        demo: bool = False,
+    ) -> HistoryEntry | None:
+        """The newest still-valid link that a new link with these details would duplicate.
+
+        Call it before sending a create-link request. An earlier entry (new link or reconnection
+        link) is a duplicate when all of these hold:
+
+        * it was made with the same ``profile``;
+        * it is for the same customer: when both it and the new request carry a customer id
+          (``origin_id``) the ids must be equal; otherwise the organisation names must be equal
+          ignoring case and spacing, or the e-mail addresses equal ignoring case;
+        * it is for the same tool, or, when no tool is chosen now, for the same category;
+        * it has not expired at ``now`` (default: the current time);
+        * it is a demo link exactly when ``demo`` is true (demo and real links never match).
+
+        So a different customer id means a different customer even under the same name, and an
+        earlier entry made without a customer id is still caught by name or e-mail.
+        """
+        chosen_tool = optional_text(tool)
+        if chosen_tool is None and category is None:
+            return None
+        parameters = {
+            "profile": clean(profile),
+            "origin_id": optional_text(origin_id),
+            # An empty name or address must not match every other empty one.
+            "organization_key": fold(organization) or None,
+            "email_key": fold(email) or None,
+            "tool": chosen_tool,
+            "category": None if category is None else Category(category).value,
+            "now": stored_time(as_utc(now or datetime.now(UTC))),
+            "demo": int(bool(demo)),
+        }
+        return self._first_entry(_DUPLICATE, parameters)
+
+    def duplicate_of(
+        self,
+        request: LinkRequest,
+        *,
+        profile: str,
+        now: datetime | None = None,
+        demo: bool = False,
+    ) -> HistoryEntry | None:
+        """:meth:`find_duplicate` for a link request about to be sent."""
+        return self.find_duplicate(
+            profile,
+            origin_id=request.end_user_origin_id,
+            organization=request.end_user_organization_name,
+            email=request.end_user_email,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            now=now,
+            demo=demo,
+        )

@@ -1,0 +1,78 @@
+"""What the history hands out: one entry per link made, and the one error it raises.
+
+Kept free of SQLite so the window's models and the CSV export can use entries without knowing
+how they are stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+from kombo_desktop.core.history.normalise import as_utc
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+
+class EntryKind(StrEnum):
+    """Whether an entry is a new link (``create-link``) or a reconnection link (``relink``)."""
+
+    LINK = "link"
+    RELINK = "relink"
+
+
+class LinkStatus(StrEnum):
+    """Whether a link can still be used, judged from its expiry time."""
+
+    VALID = "valid"
+    EXPIRED = "expired"
+
+
+class HistoryError(Exception):
+    """Reading or writing the history failed after it was opened (disk full, file locked...).
+
+    ``str(error)`` is a plain sentence for the window. A link that was made is still valid when
+    this is raised while recording it, so the window should show the link and this message.
+    """
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One link or reconnection link as it was made.
+
+    ``tool`` is Kombo's tool id (e.g. ``personio``); ``tool_label`` the display name if the window
+    passed one when recording. ``email`` and ``organization`` may be ``None`` only for
+    reconnection links. ``is_demo`` marks links from the built-in demo service, which never
+    reach a customer. Times are timezone-aware UTC.
+    """
+
+    id: int
+    created_at: datetime
+    profile: str
+    environment_id: str | None
+    kind: EntryKind
+    email: str | None
+    organization: str | None
+    origin_id: str | None
+    category: Category | None
+    tool: str | None
+    tool_label: str | None
+    language: Language
+    link_type: LinkType
+    url: str
+    expires_at: datetime
+    integration_id: str | None
+    is_demo: bool = False
+
+    def is_valid(self, now: datetime | None = None) -> bool:
+        """True while the link can still be opened (before ``expires_at``)."""
+        return as_utc(now or datetime.now(UTC)) < self.expires_at
+
+    def status(self, now: datetime | None = None) -> LinkStatus:
+        """:attr:`LinkStatus.VALID` or :attr:`LinkStatus.EXPIRED` at ``now`` (default: now)."""
+        return LinkStatus.VALID if self.is_valid(now) else LinkStatus.EXPIRED
+
+    def time_left(self, now: datetime | None = None) -> timedelta:
+        """How long the link stays valid from ``now``; zero once it has expired."""
+        left = self.expires_at - as_utc(now or datetime.now(UTC))
+        return max(left, timedelta(0))

@@ -1,0 +1,60 @@
+"""How texts and times are cleaned before the history stores or compares them.
+
+Shared by the writing side (every stored value goes through here), the SQL functions that fill
+the derived columns (:mod:`.schema`) and the duplicate check, so a value is cleaned the same way
+whichever path it takes: a name searched for must fold exactly like the name that was stored.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+from typing import Final
+
+# Separates the fields inside ``search_text``. It is whitespace to ``str.split``, so folding a
+# field or a query turns it into a plain space: a folded query can therefore never contain it and
+# never match across two fields.
+FIELD_SEPARATOR: Final = "\x1f"
+
+
+def fold(text: str | None) -> str:
+    """The form of a text used for searching and comparing: case and spacing do not matter.
+
+    Unicode-normalised (NFKC, so a name typed on a Mac matches one typed on Windows), case-folded
+    (so ``Straße`` matches ``STRASSE``), and with every run of whitespace turned into one space.
+    """
+    if not text:
+        return ""
+    text = clean(text)
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
+
+
+def search_text(*fields: str | None) -> str:
+    """The one folded text a search looks in: the non-empty fields, each folded, kept apart."""
+    return FIELD_SEPARATOR.join(fold(field) for field in fields if field)
+
+
+def clean(text: str) -> str:
+    """Replace lone surrogates (never valid UTF-8) so any Python string can be stored."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def optional_text(text: str | None) -> str | None:
+    """A cleaned, trimmed text, or None when nothing is left: blank is stored as "not given"."""
+    if text is None:
+        return None
+    stripped = clean(text).strip()
+    return stripped or None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a time without a timezone is refused rather than guessed."""
+    if moment.tzinfo is None:
+        raise ValueError("times given to the history must carry a timezone")
+    return moment.astimezone(UTC)
+
+
+def stored_time(moment: datetime) -> str:
+    """Fixed-width UTC ISO text, so comparing and sorting the strings sorts the times."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -1,0 +1,141 @@
+"""Opening the history file, and setting aside a file that cannot be read.
+
+Opening never raises. A file that cannot be read (not a database, damaged, or written by a newer
+version of the program) is renamed to ``history.sqlite3.unreadable-<time>`` together with its
+``-wal``/``-shm`` companions and a new history is started, with a sentence for the window. If
+the file cannot be opened at all (no permission, disk trouble), the history is kept in memory
+for the session, again with a sentence that says so: losing the history must never keep anyone
+from making links.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from kombo_desktop.core.history import schema
+
+# One logger for the whole history package, so its lines read the same whichever module writes.
+_log = logging.getLogger(__package__)
+
+# SQLite primary result codes that mean "this file is not a (healthy) database".
+_SQLITE_CORRUPT: Final = 11
+_SQLITE_NOTADB: Final = 26
+
+_SQLITE_HEADER: Final = b"SQLite format 3\x00"
+_COMPANION_SUFFIXES: Final = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class OpenedHistory:
+    """A usable connection, and what the window should be told about how it was obtained."""
+
+    connection: sqlite3.Connection
+    problem: str | None = None
+    set_aside: Path | None = None
+    in_memory: bool = False
+
+
+def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
+    """Open (creating or upgrading) the history at ``path``, falling back as described above."""
+    set_aside: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            return OpenedHistory(_connect_and_upgrade(path, busy_timeout))
+        except schema.UnreadableError as unreadable:
+            _log.warning("History file %s is unreadable: %s", path, unreadable)
+            set_aside = _move_aside(path)
+            problem = (
+                "Your earlier link history could not be read, so it was set aside as "
+                f"{set_aside.name} and a new one started."
+            )
+            connection = _connect_and_upgrade(path, busy_timeout)
+            return OpenedHistory(connection, problem, set_aside)
+    except (OSError, sqlite3.Error, schema.UnreadableError) as error:
+        _log.warning("History file %s cannot be opened: %s", path, error)
+        problem = (
+            "The link history could not be opened, so links made now will be forgotten "
+            "when the program closes. Another copy of Kombo Desktop may be using it, or the "
+            f"folder {path.parent} may not allow writing. Close other copies and "
+            "restart the program."
+        )
+        connection = _connect_and_upgrade(None, busy_timeout)
+        return OpenedHistory(connection, problem, set_aside, in_memory=True)
+
+
+def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Connection:
+    """A checked, upgraded connection to ``path``, or to a database in memory for None."""
+    if path is not None:
+        _check_header(path)
+    conn = sqlite3.connect(
+        ":memory:" if path is None else str(path),
+        timeout=busy_timeout,
+        isolation_level=None,  # each statement commits alone; upgrade() opens its own
+        check_same_thread=False,
+    )
+    try:
+        schema.register_functions(conn)
+        schema.check_version(conn)
+        _check_integrity(conn)
+        conn.execute("PRAGMA foreign_keys = ON")
+        if path is not None:
+            # Stays "delete" on file systems without shared memory (some network drives);
+            # the history still works there, only without concurrent readers.
+            conn.execute("PRAGMA journal_mode = WAL")
+        schema.upgrade(conn)
+        schema.check_columns(conn)
+    except sqlite3.DatabaseError as error:
+        conn.close()
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # primary code of an extended one
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise schema.UnreadableError(str(error)) from error
+        raise
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _check_header(path: Path) -> None:
+    """Refuse a file that is plainly not SQLite before SQLite opens it.
+
+    SQLite would otherwise treat a stray ``-wal`` file next to it as its own journal and delete
+    it on closing; checked here, the file and its companions are set aside exactly as found.
+    """
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(_SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    if header and header != _SQLITE_HEADER:
+        raise schema.UnreadableError("not an SQLite file")
+
+
+def _check_integrity(conn: sqlite3.Connection) -> None:
+    """Refuse a damaged file before anything is written to it."""
+    (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+    if verdict != "ok":
+        raise schema.UnreadableError(f"quick_check: {verdict}")
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename ``path`` (and its -wal/-shm/-journal files) to a free ``.unreadable-<time>`` name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.unreadable-{stamp}")
+    counter = 1
+    while any(Path(f"{target}{suffix}").exists() for suffix in ("", *_COMPANION_SUFFIXES)):
+        counter += 1
+        target = path.with_name(f"{path.name}.unreadable-{stamp}-{counter}")
+    # Companions first: a database renamed without its WAL would look older than it is.
+    for suffix in _COMPANION_SUFFIXES:
+        companion = Path(f"{path}{suffix}")
+        if companion.exists():
+            os.replace(companion, f"{target}{suffix}")
+    os.replace(path, target)
+    return target

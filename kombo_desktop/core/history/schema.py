@@ -1,0 +1,185 @@
+"""The history file's table, its versions, and how a row becomes a :class:`HistoryEntry`.
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by :data:`MIGRATIONS`, an
+ordered list of SQL steps; each step runs in its own transaction, so an interrupted upgrade
+leaves the file at the previous version. A released step is never edited: files on users' disks
+were built by it, so a change goes into a new step.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import Final, TypeVar
+
+from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
+from kombo_desktop.core.history.normalise import fold, search_text
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
+
+_E = TypeVar("_E", bound=StrEnum)
+
+MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
+    # Version 1: one row per link or reconnection link made.
+    (
+        """
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            profile TEXT NOT NULL,
+            environment_id TEXT,
+            kind TEXT NOT NULL CHECK (kind IN ('link', 'relink')),
+            email TEXT,
+            organization TEXT,
+            origin_id TEXT,
+            category TEXT,
+            tool TEXT,
+            language TEXT NOT NULL,
+            link_type TEXT NOT NULL,
+            url TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            integration_id TEXT
+        )
+        """,
+        "CREATE INDEX links_by_time ON links (created_at, id)",
+    ),
+    # Version 2: normalised keys for the duplicate check, the tool's display name, a demo mark,
+    # and one folded text column for search, with indexes for both. Existing rows are filled in
+    # from their own values by the SQL functions registered in ``register_functions``.
+    (
+        "ALTER TABLE links ADD COLUMN organization_key TEXT",
+        "ALTER TABLE links ADD COLUMN email_key TEXT",
+        "ALTER TABLE links ADD COLUMN tool_label TEXT",
+        "ALTER TABLE links ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
+        # Links from the built-in demo service: shown marked, never taken for a customer's link.
+        "ALTER TABLE links ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))",
+        """
+        UPDATE links SET
+            organization_key = kombo_fold(organization),
+            email_key = kombo_fold(email),
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        """,
+        "CREATE INDEX links_by_origin ON links (profile, origin_id)",
+        "CREATE INDEX links_by_organization ON links (profile, organization_key)",
+        "CREATE INDEX links_by_email ON links (profile, email_key)",
+        # Covers the search scan: newest-first order and the folded text in one index, so a
+        # search reads the compact index instead of whole rows until it has a page of matches.
+        "CREATE INDEX links_search ON links (created_at, id, search_text)",
+    ),
+)
+
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+# The columns an entry is read from, in the order ``entry_from_row`` expects them. Every query
+# that returns entries selects ``ENTRY_COLUMN_LIST``, so the order is written down once.
+ENTRY_COLUMNS: Final = (
+    "id",
+    "created_at",
+    "profile",
+    "environment_id",
+    "kind",
+    "email",
+    "organization",
+    "origin_id",
+    "category",
+    "tool",
+    "tool_label",
+    "language",
+    "link_type",
+    "url",
+    "expires_at",
+    "integration_id",
+    "demo",
+)
+ENTRY_COLUMN_LIST: Final = ", ".join(ENTRY_COLUMNS)
+
+# Computed from the other columns by the SQL functions below; never read back into an entry.
+DERIVED_COLUMNS: Final = ("organization_key", "email_key", "search_text")
+
+
+class UnreadableError(Exception):
+    """The file is not a history this program can read; it is moved aside."""
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL functions for the derived columns, so inserts and migrations compute them alike."""
+    conn.create_function("kombo_fold", 1, fold, deterministic=True)
+    conn.create_function("kombo_search_text", 6, search_text, deterministic=True)
+
+
+def check_version(conn: sqlite3.Connection) -> None:
+    """Refuse a file written by a newer version of the program: its schema is not ours."""
+    (version,) = conn.execute("PRAGMA user_version").fetchone()
+    if version > SCHEMA_VERSION:
+        raise UnreadableError(f"schema version {version} is newer than {SCHEMA_VERSION}")
+
+
+def upgrade(conn: sqlite3.Connection) -> None:
+    """Apply the missing migration steps, each in its own transaction.
+
+    ``BEGIN IMMEDIATE`` takes the write lock before the version is read again, so two copies of
+    the program starting at once cannot both apply the same step.
+    """
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    for target, statements in enumerate(MIGRATIONS, start=1):
+        if current >= target:
+            continue  # no write lock needed when nothing is to be done
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = conn.execute("PRAGMA user_version").fetchone()
+            if version < target:
+                for statement in statements:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {target:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def check_columns(conn: sqlite3.Connection) -> None:
+    """A file claiming our version but lacking our table is someone else's: unreadable."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(links)")}
+    expected = set(ENTRY_COLUMNS) | set(DERIVED_COLUMNS)
+    if not expected <= present:
+        raise UnreadableError(f"missing columns: {sorted(expected - present)}")
+
+
+def entry_from_row(row: Sequence[object]) -> HistoryEntry:
+    """The entry for one row selected as ``ENTRY_COLUMN_LIST``."""
+    value = dict(zip(ENTRY_COLUMNS, row, strict=True))
+    return HistoryEntry(
+        id=int(str(value["id"])),
+        created_at=datetime.fromisoformat(str(value["created_at"])),
+        profile=str(value["profile"]),
+        environment_id=_text_or_none(value["environment_id"]),
+        kind=EntryKind(str(value["kind"])),
+        email=_text_or_none(value["email"]),
+        organization=_text_or_none(value["organization"]),
+        origin_id=_text_or_none(value["origin_id"]),
+        category=_enum_or_none(Category, value["category"]),
+        tool=_text_or_none(value["tool"]),
+        tool_label=_text_or_none(value["tool_label"]),
+        # Values this program did not write (a category Kombo added later, say) must not make
+        # the whole history unreadable; the stored expiry still decides validity.
+        language=_enum_or_none(Language, value["language"]) or Language.EN,
+        link_type=_enum_or_none(LinkType, value["link_type"]) or LinkType.MAGIC_LINK,
+        url=str(value["url"]),
+        expires_at=datetime.fromisoformat(str(value["expires_at"])),
+        integration_id=_text_or_none(value["integration_id"]),
+        is_demo=bool(value["demo"]),
+    )
+
+
+def _enum_or_none(enum: type[_E], value: object) -> _E | None:
+    try:
+        return enum(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None else str(value)

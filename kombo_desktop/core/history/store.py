@@ -1,0 +1,182 @@
+"""The history store: one SQLite connection, shared safely by the window and its workers.
+
+Storage is one SQLite file (``AppPaths.history_file``) in WAL mode, so the window can read while
+a write is in progress and a crash never leaves a half-written entry.
+
+Threading: one connection, opened with ``check_same_thread=False`` and guarded by a lock. The
+window reads on the UI thread and may record from a worker; every call is short (an indexed query
+with a ``LIMIT``, or a single-row insert), so serialising them costs nothing noticeable, and a
+single connection can be closed deterministically, which matters on Windows where an open handle
+keeps the file from being renamed or deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+from typing import Final
+
+from kombo_desktop.core.history.duplicates import DuplicateCheck
+from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
+from kombo_desktop.core.history.normalise import fold
+from kombo_desktop.core.history.opening import open_history
+from kombo_desktop.core.history.recording import NewEntry, Recording
+from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
+
+# One logger for the whole history package, so its lines read the same whichever module writes.
+_log = logging.getLogger(__package__)
+
+_READ_FAILED: Final = "The link history could not be read. Try again, or restart the program."
+
+# The queries are fixed text with bound parameters: only the constant column list is put into
+# the text, never a value.
+_INSERT: Final = f"""
+    INSERT INTO links (
+        created_at, profile, environment_id, kind, email, organization, origin_id, category,
+        tool, tool_label, language, link_type, url, expires_at, integration_id, demo,
+        organization_key, email_key, search_text)
+    VALUES (
+        :created_at, :profile, :environment_id, :kind, :email, :organization, :origin_id,
+        :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
+        :integration_id, :demo, kombo_fold(:organization), kombo_fold(:email),
+        kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
+    RETURNING {ENTRY_COLUMN_LIST}
+"""  # noqa: S608
+
+_GET: Final = f"SELECT {ENTRY_COLUMN_LIST} FROM links WHERE id = :id"  # noqa: S608
+
+# instr() compares literally, so %, _ and quotes need no escaping, and the text is folded in
+# Python (LIKE would fold ASCII letters only). An empty needle matches every row.
+_SEARCH: Final = f"""
+    SELECT {ENTRY_COLUMN_LIST}
+    FROM links WHERE instr(search_text, :needle) > 0
+    ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+"""  # noqa: S608
+
+_COUNT: Final = "SELECT count(*) FROM links WHERE instr(search_text, :needle) > 0"
+
+
+class HistoryStore(Recording, DuplicateCheck):
+    """The history file: record links, search them, find duplicates.
+
+    How the window uses it::
+
+        store = HistoryStore(paths.history_file)   # at start-up; show store.problem if set
+        earlier = store.duplicate_of(request, profile=name)   # before sending; None: go ahead
+        entry = store.record_request(request, url, profile=name, tool_label=label)  # after
+        store.search(text, limit=200), store.count(text)       # the panel, newest first
+        entry.status(), store.delete(entry.id), export_csv(entries, path)
+        store.close()                                           # when the window closes
+
+    Recording comes from :class:`~.recording.Recording`, the duplicate check from
+    :class:`~.duplicates.DuplicateCheck`; this class owns the connection they go through.
+
+    Every method is thread-safe. Writing methods raise :class:`HistoryError` (a plain sentence)
+    when the disk refuses; reading methods too, should the file be damaged while open.
+    """
+
+    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+        """Open (creating or upgrading) the history at ``path``; never raises.
+
+        ``busy_timeout`` is how many seconds to wait for another copy of the program that is
+        writing the same file at that moment.
+        """
+        self.path = path
+        opened = open_history(path, busy_timeout)
+        self.problem: str | None = opened.problem
+        """A sentence for the window when the history could not be used as it was; else None."""
+        self.set_aside: Path | None = opened.set_aside
+        """Where an unreadable history file was moved, if that happened at start-up."""
+        self.in_memory = opened.in_memory
+        """True when the file could not be opened and entries last only for this session."""
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = opened.connection
+
+    # ----------------------------------------------------------------------------- writing
+
+    def _insert(self, new: NewEntry) -> HistoryEntry:
+        with self._locked("The link could not be saved in the history.") as conn:
+            row = conn.execute(_INSERT, new.stored_values()).fetchone()
+        return entry_from_row(row)
+
+    def delete(self, entry_id: int) -> bool:
+        """Remove one entry; False if there was none with that id."""
+        with self._locked("The entry could not be deleted from the history.") as conn:
+            cursor = conn.execute("DELETE FROM links WHERE id = ?", (entry_id,))
+        return cursor.rowcount > 0
+
+    # ----------------------------------------------------------------------------- reading
+
+    def get(self, entry_id: int) -> HistoryEntry | None:
+        """The entry with this id, or None."""
+        return self._first_entry(_GET, {"id": entry_id})
+
+    def search(
+        self, text: str = "", *, limit: int | None = 500, offset: int = 0
+    ) -> list[HistoryEntry]:
+        """Entries whose organisation, e-mail, customer id, tool or integration id contain ``text``.
+
+        Newest first. Matching ignores case, accents written differently (NFKC) and extra
+        spaces; every character, including ``%``, ``_`` and quotes, is taken literally. An empty
+        or blank ``text`` returns everything. ``limit``/``offset`` page through long histories
+        (``limit=None``: no limit).
+        """
+        if offset < 0 or (limit is not None and limit < 0):
+            raise ValueError("limit and offset must not be negative")
+        params = {
+            "needle": fold(text),
+            "limit": -1 if limit is None else limit,
+            "offset": offset,
+        }
+        with self._locked(_READ_FAILED) as conn:
+            rows = conn.execute(_SEARCH, params).fetchall()
+        return [entry_from_row(row) for row in rows]
+
+    def count(self, text: str = "") -> int:
+        """How many entries :meth:`search` would find for ``text`` without a limit."""
+        with self._locked(_READ_FAILED) as conn:
+            (total,) = conn.execute(_COUNT, {"needle": fold(text)}).fetchone()
+        return int(total)
+
+    def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
+        with self._locked(_READ_FAILED) as conn:
+            row = conn.execute(query, parameters).fetchone()
+        return None if row is None else entry_from_row(row)
+
+    # ----------------------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        """Close the file; further calls raise RuntimeError. Safe to call twice."""
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
+
+    def __enter__(self) -> HistoryStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def _locked(self, failure_message: str) -> Iterator[sqlite3.Connection]:
+        """Hold the lock around one use of the connection and word any failure plainly."""
+        with self._lock:
+            conn = self._conn
+            if conn is None:
+                raise RuntimeError("the history store is closed")
+            try:
+                yield conn
+            except sqlite3.Error as error:
+                _log.warning("History operation failed: %s", error)
+                raise HistoryError(failure_message) from error
