@@ -57,7 +57,9 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from kombo_desktop.core.vocabulary import Language, LinkType
@@ -74,6 +76,7 @@ _MAX_POLICY_BYTES = 256 * 1024
 
 # Records one ignored part of the file as a plain sentence.
 _Skip = Callable[[str], None]
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 @dataclass(frozen=True)
@@ -202,23 +205,9 @@ def _parse(data: dict[str, object], path: Path) -> Policy:
         skip(f'"fixed_api_base" must be an https:// address, not "{fixed_api_base}".')
         fixed_api_base = None
 
-    language: Language | None = None
-    language_text = _optional_text(data.get("default_language"), "default_language", skip)
-    if language_text is not None:
-        try:
-            language = Language(language_text.lower())
-        except ValueError:
-            choices = ", ".join(item.value for item in Language)
-            skip(f'"default_language" must be one of {choices}, not "{language_text}".')
-
-    link_type: LinkType | None = None
-    link_type_text = _optional_text(data.get("default_link_type"), "default_link_type", skip)
-    if link_type_text is not None:
-        try:
-            link_type = LinkType(link_type_text.upper())
-        except ValueError:
-            choices = ", ".join(item.value for item in LinkType)
-            skip(f'"default_link_type" must be one of {choices}, not "{link_type_text}".')
+    # Language codes are lower case and link types upper case; either is accepted in any case.
+    language = _optional_choice(data, "default_language", Language, str.lower, skip)
+    link_type = _optional_choice(data, "default_link_type", LinkType, str.upper, skip)
 
     return Policy(
         profiles=profiles,
@@ -275,6 +264,29 @@ def _optional_text(value: object, key: str, skip: _Skip) -> str | None:
         skip(f'"{key}" must be text in quotes.')
         return None
     return value.strip() or None
+
+
+def _optional_choice(
+    data: dict[str, object],
+    key: str,
+    choices: type[_Choice],
+    spelling: Callable[[str], str],
+    skip: _Skip,
+) -> _Choice | None:
+    """The member of ``choices`` that ``data[key]`` names (``spelling`` applied); None if absent.
+
+    An unknown name is reported through ``skip`` and ignored like any other bad entry, so the
+    rest of the file still applies.
+    """
+    text = _optional_text(data.get(key), key, skip)
+    if text is None:
+        return None
+    try:
+        return choices(spelling(text))
+    except ValueError:
+        listed = ", ".join(item.value for item in choices)
+        skip(f'"{key}" must be one of {listed}, not "{text}".')
+        return None
 
 
 def _is_https_url(text: str) -> bool:
