@@ -27,31 +27,33 @@ class InMemoryKeyring(KeyringBackend):
         del self.secrets[(service, username)]
 
 
-class NoCredentialServiceKeyring(KeyringBackend):
+class _FailingKeyring(KeyringBackend):
+    """A credential store whose every call raises ``make_error()``."""
+
+    priority = 0  # type: ignore[assignment]
+
+    def make_error(self) -> Exception:
+        raise NotImplementedError
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise self.make_error()
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise self.make_error()
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise self.make_error()
+
+
+class NoCredentialServiceKeyring(_FailingKeyring):
     """What keyring's ``fail`` backend does on a headless Linux machine: raises NoKeyringError."""
 
-    priority = 0  # type: ignore[assignment]
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise NoKeyringError("No recommended backend was available.")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise NoKeyringError("No recommended backend was available.")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise NoKeyringError("No recommended backend was available.")
+    def make_error(self) -> Exception:
+        return NoKeyringError("No recommended backend was available.")
 
 
-class LockedKeyring(KeyringBackend):
+class LockedKeyring(_FailingKeyring):
     """A credential store the user refused to unlock."""
 
-    priority = 0  # type: ignore[assignment]
-
-    def get_password(self, service: str, username: str) -> str | None:
-        raise KeyringLocked("The keyring is locked.")
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        raise KeyringLocked("The keyring is locked.")
-
-    def delete_password(self, service: str, username: str) -> None:
-        raise KeyringLocked("The keyring is locked.")
+    def make_error(self) -> Exception:
+        return KeyringLocked("The keyring is locked.")

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QObject, Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.history_helpers import UrlCatcher, catch_urls
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 from tests.ui.conftest import fill_form, make_link
 
@@ -86,26 +88,9 @@ def test_copy_puts_the_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWind
     qtbot.waitUntil(lambda: demo_window.copyButton.text() == "Copy link", timeout=5000)
 
 
-class UrlCatcher(QObject):
-    """Stands in for the browser: QDesktopServices hands it the URLs it would open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.urls: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.urls.append(url.toString(QUrl.ComponentFormattingOption.FullyEncoded))
-
-
 @pytest.fixture
-def browser() -> UrlCatcher:
-    catcher = UrlCatcher()
-    for scheme in ("http", "https"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
-    yield catcher
-    for scheme in ("http", "https"):
-        QDesktopServices.unsetUrlHandler(scheme)
+def browser() -> Iterator[UrlCatcher]:
+    yield from catch_urls("http", "https")
 
 
 def test_open_hands_the_link_to_the_browser(
