@@ -7,9 +7,9 @@ key check, catalog refresh), in the spirit of Anki's ``taskman`` and superqt's `
 * ``TaskRunner.run(work, on_done=..., on_error=...)`` calls ``work(cancel_token)`` on a worker
   thread. The outcome travels back through a queued Qt signal, so callbacks always run on the UI
   thread, where touching widgets is allowed.
-* Every task gets a ``kombo_desktop.core.client.CancelToken``. The token is created on the worker
-  thread because importing the client pulls in httpx, which is slow to import and must stay off
-  the start-up path; ``TaskHandle.cancel()`` works before and after that moment.
+* Every task gets a ``kombo_desktop.core.cancel.CancelToken`` (a module without httpx, cheap to
+  import on the start-up path). The worker makes it when it starts; ``TaskHandle.cancel()`` works
+  before and after that moment.
 * ``TaskRunner.shutdown()`` (called when the window closes) cancels everything, drops every
   pending callback so none fires into a deleted widget, and waits a bounded time for workers.
 
@@ -27,13 +27,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
-if TYPE_CHECKING:
-    from kombo_desktop.core.client import CancelToken
+from kombo_desktop.core.cancel import CancelToken
 
 _log = logging.getLogger(__name__)
 
@@ -79,9 +78,7 @@ class TaskHandle:
         return not self._thread.is_alive()
 
     def _make_token(self) -> CancelToken:
-        """Create the real token on the worker thread, honouring a cancel that came earlier."""
-        from kombo_desktop.core.client import CancelToken
-
+        """Create the token on the worker thread, honouring a cancel that came earlier."""
         token = CancelToken()
         with self._lock:
             self._token = token

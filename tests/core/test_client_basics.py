@@ -262,3 +262,51 @@ def test_importing_tls_or_the_core_does_not_load_httpx() -> None:
         cwd=Path(__file__).resolve().parents[2],
     )
     assert json.loads(result.stdout) is False
+
+
+# --- the client's parts ---------------------------------------------------------------------------
+
+
+def test_the_client_module_still_offers_every_name_from_the_parts_it_was_split_into() -> None:
+    from kombo_desktop.core import api_address, cancel, client, link_check, retry_policy, safe_text
+
+    assert client.CancelToken is cancel.CancelToken
+    assert client.CreatedLink is link_check.CreatedLink
+    assert client.RETRY_STATUSES is retry_policy.RETRY_STATUSES
+    assert client.parse_retry_after is retry_policy.parse_retry_after
+    assert client.clean_text is safe_text.clean_text
+    assert client.LOOPBACK_HOSTS is api_address.LOOPBACK_HOSTS
+    assert client.is_loopback_url is api_address.is_loopback_url
+    assert client.MAX_LINK_CHARS == link_check.MAX_LINK_CHARS
+    assert client.MAX_DETAIL_CHARS == safe_text.MAX_DETAIL_CHARS
+    for name in client.__all__:
+        assert getattr(client, name) is not None
+
+
+def test_the_parts_of_the_client_load_no_http_library() -> None:
+    """Only the client itself needs httpx; the window can use the rest (e.g. CancelToken) at
+    start-up without paying for it."""
+    parts = [
+        "answers",
+        "attempt_progress",
+        "cancel",
+        "link_check",
+        "messages",
+        "retry_policy",
+        "safe_text",
+    ]
+    script = (
+        "import importlib, json, sys\n"
+        f"for part in {parts!r}: importlib.import_module('kombo_desktop.core.' + part)\n"
+        "print(json.dumps(sorted(m for m in ('httpx', 'httpcore', 'kombo_desktop.core.client') "
+        "if m in sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert json.loads(result.stdout) == []

@@ -1,8 +1,8 @@
 """Which failures are repeated, how long the client waits, and where it stops.
 
 Budgets are small (fractions of a second) so the suite stays fast; the rules are the same as with
-the defaults. See the module docstring of ``kombo_desktop.core.client`` for why only these cases
-are retried.
+the defaults. See the module docstring of ``kombo_desktop.core.retry_policy`` for why only these
+cases are retried.
 """
 
 from __future__ import annotations
@@ -181,7 +181,7 @@ def test_rate_limit_to_the_last_attempt_carries_the_last_wait() -> None:
 
 
 def test_a_post_that_timed_out_waiting_for_the_answer_is_not_repeated() -> None:
-    """Kombo may have made the link; a second POST would make another (see client.py)."""
+    """Kombo may have made the link; a second POST would make another (see retry_policy.py)."""
     with (
         FaultServer(Reply.never_answer(), Reply.link(LINK)) as server,
         KomboClient(server.base_url, KEY, timeout=0.3, backoff_seconds=0.01) as client,

@@ -8,10 +8,10 @@ client's policy decides (retries, size caps, TLS), the server's own records prov
 requests arrived, how many bytes were sent before the client hung up, whether a handshake
 failed.
 
-Retry policy asserted here (``kombo_desktop.core.client``'s docstring): a ``POST`` is repeated
-when it cannot have reached Kombo (connection failures before sending) or when the answer is an
-error (429, 500, 502, 503, 504), honouring ``Retry-After``, bounded by attempts and total time;
-only the link of the attempt that succeeded is ever shown, so the customer gets one link. A
+Retry policy asserted here (``kombo_desktop.core.retry_policy``'s docstring): a ``POST`` is
+repeated when it cannot have reached Kombo (connection failures before sending) or when the answer
+is an error (429, 500, 502, 503, 504), honouring ``Retry-After``, bounded by attempts and total
+time; only the link of the attempt that succeeded is ever shown, so the customer gets one link. A
 request that was sent and then timed out or lost its connection is *not* repeated.
 """
 

@@ -12,7 +12,7 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.client import CancelToken
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.ui.tasks import TaskRunner, _Outcome, _Relay
 
 

@@ -1,0 +1,86 @@
+"""Which links from Kombo's answers may be shown, copied, opened and turned into a QR code.
+
+A link is the one thing from an answer that leaves the program: the person sends it to a
+customer, opens it in the browser, prints it as a QR code. So it is only handed out when it is an
+``https://`` address (the local demo service's ``http://127.0.0.1`` links aside, and only when
+the program talks to that service), of a plausible length, without credentials, and without an
+API key in it. Everything else is refused and never shown, not even in the support details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from kombo_desktop.core import messages
+from kombo_desktop.core.api_address import LOOPBACK_HOSTS, host_of
+from kombo_desktop.core.safe_text import clean_text, holds_secret
+
+__all__ = ["MAX_LINK_CHARS", "CreatedLink", "LinkProblem", "created_link", "link_problem"]
+
+# A real Kombo link is about 450 characters; browsers and QR codes struggle beyond 2,000.
+MAX_LINK_CHARS = 2048
+
+
+@dataclass(frozen=True)
+class CreatedLink:
+    """A link Kombo made, already checked to be safe to show, copy and open."""
+
+    url: str
+    is_demo: bool  # served by the local demo service: must never be sent to a customer
+
+
+@dataclass(frozen=True)
+class LinkProblem:
+    """Why a link is refused: ``technical`` for support (never quoting the link), and the
+    sentence for the person (``None``: ``UnsafeLinkError``'s own)."""
+
+    technical: str
+    user_message: str | None = None
+
+
+def created_link(link: str) -> CreatedLink:
+    """``link``, which ``link_problem`` accepted, as the result of a call."""
+    return CreatedLink(url=link, is_demo=host_of(link) in LOOPBACK_HOSTS)
+
+
+def link_problem(link: str, *, loopback_api: bool, key: str | None) -> LinkProblem | None:
+    """Why ``link`` must not be shown, or ``None``. Says what is wrong without quoting it:
+    a hostile link does not belong in support text either.
+
+    ``loopback_api``: the program talks to a service on this computer (the demo), whose links
+    point at this computer too. ``key``: the API key the call was made with.
+
+    The person reads the problem in words that fit it: a link far too long to be Kombo's,
+    one that carries the API key, or (for everything else) one that is not a secure web
+    address (``UnsafeLinkError``'s own words).
+    """
+    if len(link) > MAX_LINK_CHARS:
+        return LinkProblem(f"{len(link)} characters long", messages.LINK_TOO_LONG_MESSAGE)
+    if holds_secret(link, key):
+        # Shown, copied or turned into a QR code, it would reach the customer.
+        return LinkProblem("contains an API key", messages.LINK_WITH_KEY_MESSAGE)
+    problem = _unsafe_address(link, loopback_api=loopback_api)
+    return LinkProblem(problem) if problem is not None else None
+
+
+def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
+    """Why ``link`` is not an address fit to open, or ``None``."""
+    if not link.isascii() or any(ch.isspace() or not ch.isprintable() for ch in link):
+        return "contains spaces, control or non-ASCII characters"
+    try:
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 (parsing the port is what validates it)
+    except ValueError:
+        return "not a valid web address"
+    scheme = clean_text(parts.scheme.lower(), 20) or "(none)"
+    if parts.username is not None or parts.password is not None:
+        return "contains a user name or password"
+    if not parts.hostname:
+        return f"scheme {scheme} without a host"
+    loopback = parts.hostname in LOOPBACK_HOSTS
+    if loopback and not loopback_api:
+        return "points at this computer although Kombo is not"
+    if scheme == "https" or (scheme == "http" and loopback):
+        return None
+    return f"scheme {scheme}, not https"

@@ -1,0 +1,137 @@
+"""The sentences a person reads when a call to Kombo goes wrong, kept in one place.
+
+The people using the program are not technical and often share their screen with a customer, so
+every sentence says in plain words what happened and what to do next, without status codes or
+library names. Keeping them together lets the wording be reviewed as a whole. The general
+sentence for each kind of failure is the ``default_message`` of its error class in
+``kombo_desktop.core.errors``; these are the more specific ones.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+DNS_MESSAGE = (
+    "Could not find Kombo's server on the network. Check that you are online (and on the VPN if "
+    "your company uses one), and that the region or API address in Settings is right."
+)
+DROPPED_MESSAGE = (
+    "The connection to Kombo broke before its answer arrived. Check your connection and try again."
+)
+PROXY_MESSAGE = (
+    "Your network's proxy server did not let the connection to Kombo through. Ask your IT team "
+    "to check this computer's proxy settings."
+)
+PROXY_SETTINGS_MESSAGE = (
+    "This computer's proxy settings could not be used, so Kombo could not be reached. Ask your IT "
+    "team to check them."
+)
+PROXY_LOGIN_MESSAGE = (
+    "Your network's proxy server asks for a login before it lets the connection to Kombo "
+    "through. Ask your IT team."
+)
+ERROR_PAGE_MESSAGE = (
+    "An error page came back instead of Kombo's answer: Kombo, or a network device between you "
+    "and Kombo, has a problem. Try again in a few minutes; if it keeps happening, ask your IT team."
+)
+REDIRECT_MESSAGE = (
+    "The request was sent somewhere other than Kombo (a network login page or filter may be in "
+    "the way). Open any web page in your browser to check the connection, or ask your IT team."
+)
+TOO_LARGE_MESSAGE = (
+    "The answer was far larger than one from Kombo, so it was not read. Try again; if it keeps "
+    "happening, ask your IT team (a network filter may be in the way)."
+)
+NO_LINK_MESSAGE = (
+    "Kombo's answer did not contain a link. Try again; if it keeps happening, copy the details "
+    "for support."
+)
+LINK_TOO_LONG_MESSAGE = (
+    "The link in Kombo's answer was far too long to be a real Kombo link, so it was not shown. "
+    "Try again; if it keeps happening, tell support."
+)
+LINK_WITH_KEY_MESSAGE = (
+    "The link in Kombo's answer contained an API key, so it was not shown: a key must never "
+    "reach a customer. Try again; if it keeps happening, tell support."
+)
+WRONG_ADDRESS_MESSAGE = (
+    "Kombo did not recognise the request's address. Check the region or the custom API address "
+    "in Settings."
+)
+CONCURRENCY_MESSAGE = (
+    "Too many requests are running at the same time for this Kombo account. Wait a moment and "
+    "try again."
+)
+TASK_TIMED_OUT_MESSAGE = (
+    "Kombo took too long on its side and gave up. Try again in a minute; if it keeps happening, "
+    "copy the details for support."
+)
+BAD_KEY_MESSAGE = (
+    "The saved API key contains spaces or characters a Kombo key never has. Paste the key again "
+    "in Settings, copied straight from the Kombo dashboard."
+)
+
+
+def wait_phrase(seconds: float) -> str:
+    """How long to wait, as a person would say it ("in about 2 minutes")."""
+    if seconds < 10:
+        return "in a few seconds"
+    if seconds < 60:
+        return f"in about {math.ceil(seconds)} seconds"
+    if seconds < 3600:
+        minutes = math.ceil(seconds / 60)
+        return f"in about {minutes} minute{'s' if minutes != 1 else ''}"
+    if seconds < 48 * 3600:
+        hours = math.ceil(seconds / 3600)
+        return f"in about {hours} hour{'s' if hours != 1 else ''}"
+    return "later"
+
+
+def rate_limited_message(retry_after: float) -> str:
+    return f"Kombo is receiving too many requests right now. Try again {wait_phrase(retry_after)}."
+
+
+def unavailable_message(retry_after: float) -> str:
+    return (
+        "Kombo is unavailable for a moment and could not make the link. Try again "
+        f"{wait_phrase(retry_after)}."
+    )
+
+
+# Kombo's messages name fields the way the API spells them; the person knows them by the
+# names on the form. (The original wording stays in the details for support.)
+_FORM_NAMES: dict[str, str] = {
+    "end_user_email": "e-mail address",
+    "end_user_organization_name": "organisation name",
+    "end_user_origin_id": "customer id",
+    "integration_category": "kind of system",
+    "integration_tool": "tool",
+    "remote_environment": "tool environment",
+    "scope_config_id": "scope config id",
+    "enable_filtering": "employee filtering",
+    "enable_field_mapping": "field mapping",
+    "link_type": "link type",
+    "integration_id": "integration id",
+}
+_FIELD_NAME = re.compile(r"\b(" + "|".join(_FORM_NAMES) + r")\b")
+
+
+def in_form_words(message: str) -> str:
+    """``message`` with the API's field names replaced by the form's, e.g.
+    "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
+    worded = _FIELD_NAME.sub(lambda match: _FORM_NAMES[match.group(1)], message)
+    if worded != message and worded[:1].islower() and _FIELD_NAME.match(message):
+        worded = worded[:1].upper() + worded[1:]
+    return worded
+
+
+def input_rejected_message(kombo_message: str) -> str:
+    return (
+        f"Kombo did not accept these details: “{in_form_words(kombo_message)}” Check the "
+        "fields and try again."
+    )
+
+
+def kombo_refusal_message(kombo_message: str) -> str:
+    return f"Kombo could not do this: “{kombo_message}”"

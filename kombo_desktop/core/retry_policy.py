@@ -1,0 +1,119 @@
+"""Which failed calls to Kombo are repeated, how long the client waits, and where it stops.
+
+Retries, and why only these
+---------------------------
+Kombo does not deduplicate: every successful ``create-link`` or ``relink`` call makes a new link
+on Kombo's side. That alone does no harm, though: a link nobody ever sees cannot become an
+integration. Only a link the customer opens and completes does, and the client shows only the
+link of the attempt that succeeded (a failed attempt's answer is never shown, whatever Kombo did
+with it). So a request is repeated automatically when it certainly did not reach Kombo, or when
+the answer is an error, because the person then sees exactly one link or none:
+
+* the connection failed before any byte of the request was written (DNS failure, refused or timed
+  out connection, reset before sending): nothing can have happened on Kombo's side;
+* ``429`` (rate or concurrency limit) and ``500``/``502``/``503``/``504``: Kombo, or the gateway
+  in front of it, turned the request away or failed on it. Kombo may have got halfway, or (for a
+  ``504``) even finished after the gateway gave up; the link of that attempt is never shown, so
+  repeating after a server error cannot give a customer two links;
+* for the read-only ``GET`` calls, a connection that broke at any point (they change nothing).
+
+No call is repeated after a *read timeout*: a server that stayed silent for a whole timeout is
+unlikely to answer the next time, and the person would wait a multiple of it.
+
+A ``POST`` whose request was sent and then timed out or lost its connection while waiting for the
+answer is *not* repeated. Kombo may be creating the link at that very moment: there is no way to
+ask whether it did, an automatic second request would make a second link (and, for a relink,
+possibly replace the first), and the person would have waited a whole timeout already. HTTP says
+the same (RFC 9110, section 9.2.2: non-idempotent requests are not retried automatically). The
+person gets a plain "took too long" message and decides to try again.
+
+Repeats wait with exponential backoff and jitter, or exactly as long as ``Retry-After`` asks
+(seconds or an HTTP date). They are bounded twice: at most ``max_attempts`` attempts, and no wait
+may end later than ``max_retry_seconds`` after the first attempt began. When Kombo asks for a wait
+beyond that budget, the call fails at once with ``RateLimitedError.retry_after`` set, instead of
+keeping the window busy.
+
+This module only decides; ``kombo_desktop.core.client`` asks it and does the waiting. It needs
+neither httpx nor Qt.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import random
+import re
+from datetime import UTC, datetime
+from typing import Final
+
+__all__ = [
+    "BACKOFF_CAP",
+    "RETRY_STATUSES",
+    "backoff_delay",
+    "broken_connection_is_repeatable",
+    "parse_retry_after",
+    "timeout_is_repeatable",
+    "wait_before_repeat",
+]
+
+RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+
+# The longest backoff step, however many attempts came before.
+BACKOFF_CAP = 8.0
+
+# Methods that change nothing on Kombo's side, so a broken connection may simply be tried again.
+_READ_ONLY_METHODS: Final = frozenset({"GET"})
+
+
+def timeout_is_repeatable(
+    method: str, *, before_sending: bool, request_sent: bool, while_writing: bool
+) -> bool:
+    """Whether a call that timed out may be repeated.
+
+    ``before_sending``: the connect or pool timeout, before anything was sent. ``request_sent``:
+    the request's headers went out. ``while_writing``: the timeout came while sending the body.
+    """
+    return before_sending or not request_sent or (method in _READ_ONLY_METHODS and while_writing)
+
+
+def broken_connection_is_repeatable(method: str, *, request_sent: bool) -> bool:
+    """Whether a call whose connection broke (reset, closed, protocol error) may be repeated."""
+    return method in _READ_ONLY_METHODS or not request_sent
+
+
+def backoff_delay(attempt: int, base: float) -> float:
+    """Exponential backoff with "equal jitter": never zero, never in lock-step with others.
+
+    The wait after attempt ``n`` is drawn from ``[b/2, b]`` with ``b = base * 2**(n-1)``, capped
+    at ``BACKOFF_CAP``.
+    """
+    ceiling = min(BACKOFF_CAP, base * 2.0 ** (attempt - 1))
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+def wait_before_repeat(attempt: int, retry_after: float | None, base: float) -> float:
+    """The wait before the attempt after ``attempt``: what ``Retry-After`` asked, or backoff."""
+    return retry_after if retry_after is not None else backoff_delay(attempt, base)
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delay-seconds or HTTP date), or ``None``.
+
+    Decimal seconds are accepted too (lenient, and lets tests use short waits); anything
+    unreadable, negative or infinite is ignored, so the normal backoff applies.
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        seconds = float(text)
+        return seconds if math.isfinite(seconds) else None
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())

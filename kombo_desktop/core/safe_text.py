@@ -1,0 +1,83 @@
+"""Text that came over the network, made fit to show to a person and to write to the log.
+
+Nothing in an answer is trusted: a proxy, a captive portal or a broken server can send control
+characters, bidi overrides, kilobytes of HTML, or the API key itself echoed back. Every piece of
+an answer that reaches a message, the support details or the log passes through ``clean_text``
+first; ``holds_secret`` decides what must not be shown at all (a link, a tool name).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import unquote
+
+from kombo_desktop.core.logs import MASK, MIN_SECRET_LENGTH, redact
+
+__all__ = [
+    "MAX_DETAIL_CHARS",
+    "MAX_SHORT_CHARS",
+    "clean_or_none",
+    "clean_text",
+    "holds_secret",
+    "is_plain_sentence",
+]
+
+# Limits on text taken from answers before it is shown or logged.
+MAX_DETAIL_CHARS = 500
+MAX_SHORT_CHARS = 200
+
+_DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...] = ()) -> str:
+    """``text`` made safe to show and log: secrets masked, one line, no control or format characters
+    (no bidi overrides, zero-width tricks or lone surrogates), at most ``limit`` characters.
+
+    Secrets are masked in the whole text *before* it is shortened, so no cut can leave a piece of
+    a key behind; the character filter then stops as soon as it has enough.
+    """
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    text = redact(text)
+    kept: list[str] = []
+    space_pending = False
+    for ch in text:
+        if ch.isspace():
+            space_pending = bool(kept)
+            continue
+        if unicodedata.category(ch) in _DROPPED_CATEGORIES:
+            continue
+        if space_pending:
+            kept.append(" ")
+            space_pending = False
+        kept.append(ch)
+        if len(kept) > limit:
+            break
+    cleaned = "".join(kept)
+    if len(cleaned) > limit:
+        cleaned = cleaned[: max(0, limit - 1)].rstrip() + "…"
+    return cleaned
+
+
+def clean_or_none(value: str | None, limit: int, secrets: tuple[str, ...]) -> str | None:
+    """``clean_text`` for an optional part of an answer; nothing left reads as unknown."""
+    if value is None:
+        return None
+    return clean_text(value, limit, secrets) or None
+
+
+def is_plain_sentence(text: str) -> bool:
+    """Short text without markup or JSON, fit to quote to a non-technical person."""
+    return 0 < len(text) <= MAX_SHORT_CHARS and not any(ch in text for ch in "<>{}[]`\\|")
+
+
+def holds_secret(text: str, key: str | None) -> bool:
+    """Whether ``text``, as sent or once percent-decoded, carries ``key`` or anything the log
+    filter would mask (every registered key, ``Bearer ...``, an ``api_key=...`` value): what
+    must never be logged must never be shown either."""
+    usable_key = key if key and len(key) >= MIN_SECRET_LENGTH else None
+    for form in (text, unquote(text)):
+        if (usable_key is not None and usable_key in form) or redact(form) != form:
+            return True
+    return False
