@@ -21,11 +21,11 @@ No call is repeated after a *read timeout*: a server that stayed silent for a wh
 unlikely to answer the next time, and the person would wait a multiple of it.
 
 A ``POST`` whose request was sent and then timed out or lost its connection while waiting for the
-answer is *not* repeated. Kombo may be creating the link at that very moment: there is no way to
-ask whether it did, an automatic second request would make a second link (and, for a relink,
-possibly replace the first), and the person would have waited a whole timeout already. HTTP says
-the same (RFC 9110, section 9.2.2: non-idempotent requests are not retried automatically). The
-person gets a plain "took too long" message and decides to try again.
+answer is *not* repeated either. A repeat would be harmless to the customer (see above: they only
+ever see one link), but the person has already waited a whole timeout, and a silent Kombo may be
+busy with that very request; another full wait without a word is worse than a plain "took too
+long" message, after which they decide whether to try again. HTTP advises the same for
+non-idempotent requests (RFC 9110, section 9.2.2).
 
 Repeats wait with exponential backoff and jitter, or exactly as long as ``Retry-After`` asks
 (seconds or an HTTP date). They are bounded twice: at most ``max_attempts`` attempts, and no wait
