@@ -91,7 +91,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 if TYPE_CHECKING:
-    from kombo_desktop.core.client import CancelToken
+    from kombo_desktop.core.cancel import CancelToken
 
 _log = logging.getLogger(__name__)
 
