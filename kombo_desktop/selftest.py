@@ -21,6 +21,7 @@ Called by ``kombo_desktop.app.main`` for ``--self-test`` before any ``QApplicati
 
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -85,6 +86,8 @@ def run_self_test(argv: list[str]) -> int:
     del argv
     started = time.perf_counter()
     _choose_offscreen_platform(os.environ)
+    # One after the other: running the checks that need no Qt on a second thread was tried
+    # and saved nothing, as both halves are Python work that takes turns on the interpreter.
     checks: dict[str, dict[str, Any]] = {}
     with _temporary_home():
         for name, check in _CHECKS:
@@ -196,13 +199,24 @@ def check_ca_bundle() -> str:
     return f"{count} certificates in {path}"
 
 
+@functools.cache
+def _tls_context() -> Any:
+    """One truststore context for both checks that need one (making it reads the system's
+    certificates)."""
+    import ssl
+
+    import truststore
+
+    return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+
+
 def check_truststore() -> str:
     """truststore: verifies TLS with the system's trust store (corporate proxies' roots)."""
     import ssl
 
     import truststore
 
-    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context = _tls_context()
     if context.verify_mode != ssl.CERT_REQUIRED:
         raise CheckError("truststore made a context that does not verify certificates")
     return f"truststore {truststore.__version__}, {ssl.OPENSSL_VERSION}"
@@ -210,12 +224,9 @@ def check_truststore() -> str:
 
 def check_httpx() -> str:
     """httpx and its transport stack import and build a client (no request is sent)."""
-    import ssl
-
     import httpx
-    import truststore
 
-    client = httpx.Client(verify=truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT), timeout=5.0)
+    client = httpx.Client(verify=_tls_context(), timeout=5.0)
     client.close()
     return f"httpx {httpx.__version__}"
 

@@ -60,12 +60,18 @@ EXCLUDED_QT_MODULES = [
 # multiprocessing and concurrent come in only through asyncio and concurrent.futures' process
 # pool, smtplib and ftplib only through logging.handlers and urllib.request: none of which the
 # program uses (the window's background work runs on Qt's thread pool).
+# netrc (and shlex, which only it needs) is imported by httpx's NetRCAuth alone, getpass (and
+# the termios extension it loads) by urllib.request's password prompt for FTP: neither is ever
+# used. qrcode's Pillow image factories go with Pillow.
 EXCLUDED_PACKAGES = [
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
     "unittest", "doctest", "pdb", "multiprocessing", "concurrent", "asyncio", "smtplib", "ftplib",
+    "netrc", "shlex", "getpass",
     "httpx._main", "click", "rich", "pygments", "markdown_it", "mdurl", "attr", "attrs",
     "anyio", "sniffio", "trio",
-    "PIL", "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
+    "PIL", "qrcode.image.pil", "qrcode.image.styledpil", "qrcode.image.styles.colormasks",
+    "qrcode.image.styles.moduledrawers.pil",
+    "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
     "mypy", "setuptools", "pkg_resources", "pip", "IPython",
     "gi", "dbus", "PyQt5", "PyQt6", "shiboken2", "PySide2",
 ]  # fmt: skip
@@ -111,15 +117,37 @@ KEYRING_BACKENDS = {
     "win32": {"Windows", "chainer"},
     "darwin": {"macOS", "chainer"},
 }
+# truststore and platformdirs carry one module per system, imported only on that system; on
+# Linux nothing else uses ctypes (the other systems' modules are its only importers), so it and
+# its _ctypes extension stay out there too.
 EXCLUDES_BY_PLATFORM = {
     "linux": ["keyring.backends.macOS", "keyring.backends.Windows", "keyring.backends.kwallet",
-              "keyring.backends.libsecret", "win32ctypes"],
+              "keyring.backends.libsecret", "win32ctypes",
+              "truststore._macos", "truststore._windows", "platformdirs.macos",
+              "platformdirs.windows", "ctypes"],
     "win32": ["keyring.backends.macOS", "keyring.backends.SecretService",
-              "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage", "jeepney"],
+              "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage", "jeepney",
+              "truststore._macos", "platformdirs.macos"],
     "darwin": ["keyring.backends.Windows", "keyring.backends.SecretService",
                "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage",
-               "jeepney", "win32ctypes"],
+               "jeepney", "win32ctypes", "truststore._windows", "platformdirs.windows"],
 }  # fmt: skip
+
+# Byte code is compiled as by ``python -OO``: without docstrings (this code base documents
+# every "why" in them; they are for readers of the source, not for the running program) and
+# asserts (used only for invariants and type narrowing). That makes the archive about 15 %
+# smaller. tests/packaging/test_exclusions.py runs the program's paths under -OO to prove
+# nothing depends on either.
+OPTIMIZE = 2
+
+# Package metadata the program never reads: the list of installed files with their hashes
+# (meaningless once bundled) and software bills of materials. Licences stay.
+_UNREAD_METADATA = re.compile(r"\.dist-info/(?:RECORD|sboms/.*)$")
+
+
+def keep_metadata_file(dest: str) -> bool:
+    """Whether a file bound for ``dest`` inside the bundle is metadata worth shipping."""
+    return not _UNREAD_METADATA.search(dest.replace("\\", "/"))
 
 
 def keyring_entry_points(text: str, platform: str) -> str:

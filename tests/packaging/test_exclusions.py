@@ -68,7 +68,11 @@ RUNTIME_SCRIPT = textwrap.dedent(
             )
     save_qr(link.url, out.parent / "qr.png")
     save_qr(link.url, out.parent / "qr.svg")
-    out.write_text(json.dumps({"modules": sorted(sys.modules), "refused": sorted(set(refused))}))
+    out.write_text(json.dumps({
+        "modules": sorted(sys.modules),
+        "refused": sorted(set(refused)),
+        "optimize": sys.flags.optimize,
+    }))
     """
 )
 
@@ -93,8 +97,10 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
         KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
+    # Compiled as the bundle is (-OO: no docstrings, no asserts), so nothing may rely on them.
+    optimize = ["-" + "O" * rules.OPTIMIZE] if rules.OPTIMIZE else []
     result = subprocess.run(
-        [sys.executable, "-c", RUNTIME_SCRIPT, str(out), json.dumps(EXCLUDES)],
+        [sys.executable, *optimize, "-c", RUNTIME_SCRIPT, str(out), json.dumps(EXCLUDES)],
         capture_output=True,
         text=True,
         env=env,
@@ -103,6 +109,7 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text())
+    assert data["optimize"] == rules.OPTIMIZE
     modules: list[str] = data["modules"]
     offending = {m: _excluded(m) for m in modules if _excluded(m)}
     assert not offending, f"excluded modules were loaded: {offending}"
@@ -172,6 +179,22 @@ def test_only_qt_widgets_gui_and_core_are_bundled_bindings() -> None:
 )
 def test_qt_plugin_and_translation_rules(dest: str, platform: str, kept: bool) -> None:
     assert rules.keep_qt_file(dest, platform) is kept
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("cryptography-50.0.2.dist-info/RECORD", False),
+        ("cryptography-50.0.2.dist-info/sboms/cryptography-rust.cyclonedx.json", False),
+        ("keyring-25.7.0.dist-info\\RECORD", False),
+        ("cryptography-50.0.2.dist-info/licenses/LICENSE.APACHE", True),
+        ("keyring-25.7.0.dist-info/entry_points.txt", True),
+        ("keyring-25.7.0.dist-info/METADATA", True),
+        ("kombo_desktop/resources/RECORD", True),
+    ],
+)
+def test_unread_package_metadata_is_left_out_licences_stay(dest: str, kept: bool) -> None:
+    assert rules.keep_metadata_file(dest) is kept
 
 
 def test_hidden_imports_exist_for_this_platform() -> None:
