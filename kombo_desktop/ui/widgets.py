@@ -7,7 +7,7 @@ the input's accessible description.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QLabel,
     QLineEdit,
+    QPushButton,
     QScrollArea,
     QToolButton,
     QVBoxLayout,
@@ -43,12 +44,7 @@ class FieldBox(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
-        self.error = QLabel()
-        self.error.setObjectName(f"{field.objectName()}Error")
-        self.error.setProperty("class", "fieldError")
-        self.error.setWordWrap(True)
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.hide()
+        self.error = error_label(f"{field.objectName()}Error")
         layout.addWidget(self.error)
 
     def set_error(self, message: str | None) -> None:
@@ -67,6 +63,54 @@ class FieldBox(QWidget):
     @property
     def error_text(self) -> str:
         return self.error.text() if self.error.isVisibleTo(self) else ""
+
+
+def error_label(object_name: str) -> QLabel:
+    """A hidden red line for a problem with one field; selectable, so it can be read out."""
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setProperty("class", "fieldError")
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.hide()
+    return label
+
+
+def buddy_label(text: str, buddy: QWidget) -> QLabel:
+    """A label whose mnemonic (the letter after ``&``) puts the focus on ``buddy``."""
+    label = QLabel(text)
+    label.setBuddy(buddy)
+    return label
+
+
+def notice_label(object_name: str, text: str) -> QLabel:
+    """A framed sentence that explains the screen (style class ``notice``)."""
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setProperty("class", "notice")
+    label.setWordWrap(True)
+    label.setAccessibleName(text or "Notice")
+    return label
+
+
+def push_button(
+    object_name: str,
+    text: str,
+    accessible_name: str = "",
+    *,
+    on_click: Callable[[], None] | None = None,
+) -> QPushButton:
+    """A button that is never a default button: Enter in a field does that field's action.
+
+    ``accessible_name`` defaults to the text without its mnemonic ``&``.
+    """
+    button = QPushButton(text)
+    button.setObjectName(object_name)
+    button.setAccessibleName(accessible_name or text.replace("&", ""))
+    button.setAutoDefault(False)
+    if on_click is not None:
+        button.clicked.connect(lambda _checked=False: on_click())
+    return button
 
 
 def add_row(form: QFormLayout, label_text: str, box: FieldBox) -> QLabel:
@@ -112,9 +156,10 @@ class Collapsible(QWidget):
         return self.toggle.isChecked()
 
 
-def separator() -> QFrame:
+def separator(*, vertical: bool = False) -> QFrame:
+    """A thin line in the border colour between two groups (across, or up and down)."""
     line = QFrame()
-    line.setFrameShape(QFrame.Shape.HLine)
+    line.setFrameShape(QFrame.Shape.VLine if vertical else QFrame.Shape.HLine)
     line.setFrameShadow(QFrame.Shadow.Plain)
     line.setStyleSheet(f"color: {theme.BORDER};")
     return line

@@ -1,0 +1,198 @@
+"""The profiles the settings dialog edits, kept in step with where their keys are stored.
+
+A key is stored under its profile's name, so renaming or removing a profile moves or deletes
+its key too; that pairing lives here, in one place, rather than in the widgets. Every change is
+written to disk at once; when that fails the status line says so and the book goes back to
+what is on disk, so the dialog never shows settings that were not saved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Protocol
+
+from kombo_desktop.core.credentials import CredentialStore, KeyLocation
+from kombo_desktop.core.settings import (
+    REGION_NAMES,
+    Profile,
+    Region,
+    Settings,
+    SettingsStore,
+    validate_profile_name,
+)
+
+_log = logging.getLogger(__name__)
+
+NEW_PROFILE_NAME = "New profile"
+# Keys the profile owns; one from KOMBO_API_KEY is the run's, not the profile's.
+OWN_KEY = (KeyLocation.CREDENTIAL_STORE, KeyLocation.SESSION_ONLY)
+
+
+class Say(Protocol):
+    """The dialog's status line; ``kind`` "error" or "success" colours it."""
+
+    def __call__(self, message: str, kind: str = "info") -> None: ...
+
+
+class ProfileBook:
+    """The settings being edited, the profile selected in the list, and the one in use.
+
+    ``current_profile`` is the profile the window uses now (``--profile`` may differ from the
+    saved choice; default: the saved one). ``api_base_override`` is the address from
+    ``--api-base`` / ``KOMBO_API_BASE``: when given, keys are checked there.
+    """
+
+    def __init__(
+        self,
+        store: SettingsStore,
+        credentials: CredentialStore,
+        say: Say,
+        *,
+        current_profile: str | None,
+        api_base_override: str | None,
+    ) -> None:
+        self.credentials = credentials
+        self.api_base_override = api_base_override
+        self._store = store
+        self._say = say
+        self.settings: Settings = store.load()
+        found = self.settings.profile(current_profile) if current_profile else None
+        self.current = found.name if found is not None else self.settings.active.name
+        self.selected = self.current
+
+    @property
+    def profiles(self) -> list[Profile]:
+        return self.settings.profiles
+
+    def profile(self) -> Profile:
+        """The selected profile."""
+        profile = self.settings.profile(self.selected)
+        if profile is None:  # removed meanwhile: fall back to the one in use
+            profile = self.settings.active
+            self.selected = profile.name
+        return profile
+
+    def key_address(self) -> str:
+        """Where the selected profile's key is checked."""
+        if self.api_base_override is not None:
+            return self.api_base_override
+        return self.profile().api_base
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def save(self) -> bool:
+        """Write the settings; on failure say so and go back to what is on disk."""
+        try:
+            self._store.save(self.settings)
+        except OSError as error:
+            _log.warning("Settings could not be saved: %s", error)
+            self._say(
+                "The settings could not be saved. Check that there is free disk space and "
+                f"that you may write to {self._store.path.parent}, then try again.",
+                "error",
+            )
+            self.settings = self._store.load()
+            return False
+        return True
+
+    def replace(self, old_name: str, profile: Profile) -> bool:
+        index = next(i for i, p in enumerate(self.profiles) if p.name == old_name)
+        self.profiles[index] = profile
+        if self.settings.active_profile == old_name:
+            self.settings.active_profile = profile.name
+        return self.save()
+
+    def set_environment(self, environment_id: str | None) -> None:
+        """Remember the environment Kombo named for the selected profile's key (None: forget)."""
+        profile = self.profile()
+        if profile.environment_id != environment_id:
+            self.replace(profile.name, dataclasses.replace(profile, environment_id=environment_id))
+
+    # -- profiles --------------------------------------------------------------------------------
+
+    def add(self) -> str | None:
+        """Add a profile with a free "New profile" name and select it; None if not saved."""
+        taken = {p.name.casefold() for p in self.profiles}
+        name = NEW_PROFILE_NAME
+        number = 2
+        while name.casefold() in taken:
+            name = f"{NEW_PROFILE_NAME} {number}"
+            number += 1
+        self.settings.put_profile(Profile(name))
+        if not self.save():
+            return None
+        self.selected = name
+        return name
+
+    def usable_name(self, text: str) -> str:
+        """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
+        name = validate_profile_name(text)
+        clash = next(
+            (
+                p.name
+                for p in self.profiles
+                if p.name != self.selected and p.name.casefold() == name.casefold()
+            ),
+            None,
+        )
+        if clash is not None:
+            raise ValueError(f"A profile called “{clash}” already exists. Choose another name.")
+        return name
+
+    def rename(self, new: str) -> bool:
+        """Rename the selected profile to a :meth:`usable_name`; its key moves along."""
+        old = self.selected
+        if not self.replace(old, dataclasses.replace(self.profile(), name=new)):
+            return False
+        self._move_key(old, new)
+        self.selected = new
+        if self.current == old:
+            self.current = new
+        return True
+
+    def remove(self) -> bool:
+        """Remove the selected profile and its key; the one in use is then selected."""
+        name = self.selected
+        self.settings.remove_profile(name)
+        if not self.save():
+            return False
+        if self.credentials.location(name) in OWN_KEY:
+            self.credentials.delete(name)
+        if name == self.current:
+            self.current = self.settings.active.name
+        self.selected = self.current
+        return True
+
+    def use_selected(self) -> bool:
+        """Make links with the selected profile from now on."""
+        self.settings.active_profile = self.selected
+        if not self.save():
+            return False
+        self.current = self.selected
+        return True
+
+    def _move_key(self, old: str, new: str) -> None:
+        """The key is stored under the profile name, so a rename moves it to the new name.
+
+        A key from KOMBO_API_KEY is not the profile's own and is left alone. Names that differ
+        only in case are one entry in the Windows store, so there the old entry goes first.
+        """
+        if self.credentials.location(old) not in OWN_KEY:
+            return
+        key = self.credentials.get(old)
+        if key is None:
+            return
+        if old.casefold() == new.casefold():
+            self.credentials.delete(old)
+            self.credentials.save(new, key)
+        else:
+            self.credentials.save(new, key)
+            self.credentials.delete(old)
+
+
+def describe(profile: Profile) -> str:
+    """Where a profile connects, in the words of the region list."""
+    if profile.region is Region.CUSTOM:
+        return profile.api_base
+    return REGION_NAMES[profile.region]

@@ -1,0 +1,277 @@
+"""The settings dialog's API key: the password field, where the key is kept, and its checks.
+
+People use this screen while sharing it with customers, so the key is typed into a password
+field that the program never fills in, and after saving the dialog only says *where* a key is
+kept ("stored in the macOS keychain", "kept for this session only"). A key Kombo refuses stays
+in the field, unsaved, so it can be corrected. The checks themselves run on a worker thread
+(see ``settings_key_checks``); while one runs, the rest of the dialog waits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit
+
+from kombo_desktop.core.credentials import InvalidApiKeyError, clean_api_key
+from kombo_desktop.core.logs import register_secret
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
+from kombo_desktop.ui.settings_key_checks import (
+    UNREACHABLE,
+    KeySaved,
+    check_stored,
+    check_then_save,
+    environment_text,
+    failure_text,
+    location_text,
+    save_unchecked,
+    saved_text,
+)
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+from kombo_desktop.ui.widgets import buddy_label, notice_label, push_button
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.cancel import CancelToken
+    from kombo_desktop.core.credentials import CredentialStore
+
+    # A worker function of ``settings_key_checks`` with its own arguments already given.
+    KeyJob = Callable[[CredentialStore, str, CancelToken], Any]
+
+SAVE_TEXT = "&Save and check key"
+
+
+class KeySection(QObject):
+    """The key rows :meth:`add_rows` puts in the form, and ``storeProblemLabel`` for the top.
+
+    ``key_address`` saves the address shown in the form and returns where keys are checked
+    (None when the address is not valid). ``busy_changed(bool)`` is emitted when a check starts
+    and ends, ``changed(name)`` when profile ``name``'s key changed.
+    """
+
+    busy_changed = Signal(bool)
+    changed = Signal(str)
+
+    def __init__(
+        self,
+        book: ProfileBook,
+        tasks: TaskRunner,
+        say: Say,
+        key_address: Callable[[], str | None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._tasks = tasks
+        self._say = say
+        self._key_address = key_address
+        self._task: TaskHandle | None = None
+
+        self.storeProblemLabel = notice_label("credentialProblemLabel", "")
+        self.apiKeyEdit = QLineEdit()
+        self.apiKeyEdit.setObjectName("apiKeyEdit")
+        self.apiKeyEdit.setAccessibleName("API key")
+        self.apiKeyEdit.setAccessibleDescription(
+            "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type."
+        )
+        self.apiKeyEdit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.apiKeyEdit.setPlaceholderText("Paste the API key from the Kombo dashboard")
+        self.apiKeyEdit.returnPressed.connect(self._save_key)
+        self.keyStatusLabel = QLabel()
+        self.keyStatusLabel.setObjectName("keyStatusLabel")
+        self.keyStatusLabel.setWordWrap(True)
+
+        self.saveKeyButton = push_button("saveKeyButton", SAVE_TEXT, on_click=self._save_key)
+        self.saveAnywayButton = push_button(
+            "saveAnywayButton", "Save &without checking", on_click=self._save_anyway
+        )
+        self.saveAnywayButton.setToolTip(
+            "Kombo could not be reached, so the key could not be checked. Save it anyway; it "
+            "is checked when you next make a link."
+        )
+        self.checkKeyButton = push_button(
+            "checkKeyButton", "&Check the stored key", on_click=self._check_stored_key
+        )
+        self.forgetKeyButton = push_button(
+            "forgetKeyButton", "&Forget key", on_click=self._forget_key
+        )
+        self.cancelCheckButton = push_button("cancelCheckButton", "Cancel", on_click=self.cancel)
+        self.saveAnywayButton.hide()
+        self.cancelCheckButton.hide()
+        # "Save without checking" was offered for the key that could not be checked.
+        self.apiKeyEdit.textChanged.connect(lambda _text: self.saveAnywayButton.hide())
+
+        self.environmentIdLabel = QLabel()
+        self.environmentIdLabel.setObjectName("environmentIdLabel")
+        self.environmentIdLabel.setWordWrap(True)
+        self.environmentIdLabel.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+
+    def add_rows(self, form: QFormLayout) -> None:
+        """The key field, where the key is kept, the key's buttons and its environment."""
+        form.addRow(buddy_label("API &key", self.apiKeyEdit), self.apiKeyEdit)
+        form.addRow("", self.keyStatusLabel)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(theme.SPACING // 2 + 2)
+        for button in (
+            self.saveKeyButton,
+            self.saveAnywayButton,
+            self.cancelCheckButton,
+            self.checkKeyButton,
+            self.forgetKeyButton,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        form.addRow("", buttons)
+        form.addRow("", self.environmentIdLabel)
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        """True while a key is being checked or saved in the background."""
+        return self._task is not None
+
+    def show_profile(self) -> None:
+        """Another profile is shown: the key field always starts empty."""
+        self.forget_typed_key()
+        self.saveAnywayButton.hide()
+        self.show_state()
+
+    def forget_typed_key(self) -> None:
+        with QSignalBlocker(self.apiKeyEdit):
+            self.apiKeyEdit.clear()
+
+    def show_state(self) -> None:
+        """Where the selected profile's key is kept (never the key), and the store's problem."""
+        profile = self._book.profile()
+        credentials = self._book.credentials
+        location = credentials.location(profile.name)
+        _show_text(self.keyStatusLabel, location_text(location))
+        self.checkKeyButton.setEnabled(location is not None and self._task is None)
+        self.forgetKeyButton.setEnabled(location in OWN_KEY and self._task is None)
+        _show_text(self.environmentIdLabel, environment_text(profile.environment_id))
+        problem = credentials.problem
+        self.storeProblemLabel.setText(problem or "")
+        self.storeProblemLabel.setAccessibleName(problem or "")
+        self.storeProblemLabel.setVisible(bool(problem))
+
+    # -- starting a check ------------------------------------------------------------------------
+
+    def _typed_key(self) -> str | None:
+        try:
+            key = clean_api_key(self.apiKeyEdit.text())
+        except InvalidApiKeyError as error:
+            self._say(str(error), "error")
+            self.apiKeyEdit.setFocus()
+            return None
+        register_secret(key)  # so not even an unexpected error can carry it into the log
+        return key
+
+    def _save_key(self) -> None:
+        api_base = self._key_address() if self._task is None else None
+        key = self._typed_key() if api_base is not None else None
+        if api_base is not None and key is not None:
+            job = partial(check_then_save, api_base=api_base, key=key)
+            self._start(job, typed=True, progress="Checking the key with Kombo…", name="check-key")
+
+    def _save_anyway(self) -> None:
+        key = self._typed_key() if self._task is None else None
+        if key is not None:
+            self.saveAnywayButton.hide()
+            job = partial(save_unchecked, key=key)
+            self._start(job, typed=True, progress="Saving the key…", name="save-key")
+
+    def _check_stored_key(self) -> None:
+        api_base = self._key_address() if self._task is None else None
+        if api_base is not None:
+            job = partial(check_stored, api_base=api_base)
+            progress = "Checking the stored key with Kombo…"
+            self._start(job, typed=False, progress=progress, name="check-stored-key")
+
+    def _start(self, job: KeyJob, *, typed: bool, progress: str, name: str) -> None:
+        """Run ``job`` for the selected profile on a worker thread: for the ``typed`` key (it
+        is saved when Kombo accepts it) or for the stored one (it is only checked)."""
+        credentials, profile = self._book.credentials, self._book.selected
+        self._set_busy(True)
+        self._say(progress)
+        self._task = self._tasks.run(
+            lambda cancel: job(credentials, profile, cancel),
+            on_done=self._on_key_saved if typed else self._on_stored_key_checked,
+            on_error=lambda error: self._on_failed(error, typed=typed),
+            on_cancelled=self._on_cancelled,
+            owner=self,
+            name=name,
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a check runs, nothing else can change; what was typed stays where it is."""
+        for widget in (self.saveKeyButton, self.checkKeyButton, self.forgetKeyButton):
+            widget.setEnabled(not busy)
+        self.apiKeyEdit.setReadOnly(busy)
+        self.cancelCheckButton.setVisible(busy)
+        self.saveKeyButton.setText("Checking…" if busy else SAVE_TEXT)
+        if not busy:
+            self._task = None
+        self.busy_changed.emit(busy)
+        if not busy:
+            self.show_state()
+
+    def cancel(self) -> None:
+        """Stop a running check (Cancel, or the dialog closing)."""
+        if self._task is not None:
+            self._task.cancel()
+
+    # -- results ---------------------------------------------------------------------------------
+
+    def _on_key_saved(self, outcome: KeySaved) -> None:
+        self._set_busy(False)
+        self.forget_typed_key()
+        name = self._book.selected
+        if outcome.environment_id is not None:
+            self._book.set_environment(outcome.environment_id)
+        self.show_state()
+        self._say(saved_text(outcome, self._book.credentials.problem), "success")
+        self.changed.emit(name)
+
+    def _on_stored_key_checked(self, environment_id: str) -> None:
+        self._set_busy(False)
+        self._book.set_environment(environment_id)
+        self.show_state()
+        self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")
+
+    def _on_failed(self, error: BaseException, *, typed: bool) -> None:
+        """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
+        self._set_busy(False)
+        self._say(failure_text(error, typed=typed), "error")
+        if typed:
+            if isinstance(error, UNREACHABLE):
+                self.saveAnywayButton.show()
+            self.apiKeyEdit.setFocus()
+
+    def _on_cancelled(self) -> None:
+        self._set_busy(False)
+        self._say("Cancelled. The key was not saved.")
+
+    def _forget_key(self) -> None:
+        if self._task is not None:
+            return
+        name = self._book.selected
+        credentials = self._book.credentials
+        credentials.delete(name)
+        self._book.set_environment(None)
+        self.show_state()
+        if credentials.location(name) is None:
+            self._say(f"The key of the profile “{name}” was deleted from this computer.")
+        elif credentials.problem:
+            self._say(credentials.problem)
+        self.changed.emit(name)
+
+
+def _show_text(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setAccessibleName(text)

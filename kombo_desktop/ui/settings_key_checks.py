@@ -1,0 +1,168 @@
+"""The settings dialog's key checks, run on a worker thread, and what it says about them.
+
+Nothing here touches a widget, so each function can run off the UI thread and the words can be
+read in one place. Why the key is handled this way:
+
+* On save the key is first checked with Kombo (``GET /check-api-key``) and stored only when
+  Kombo accepts it, so a typo is caught here and not in front of a customer. The environment id
+  Kombo returns is shown, to tell keys of different environments apart.
+* A key Kombo refuses is not stored. Only when Kombo could not be reached at all (offline, VPN)
+  is "Save anyway" offered (:data:`UNREACHABLE`).
+* The client (and httpx with it) is imported inside the worker functions: opening the dialog
+  must not load the HTTP library on the UI thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kombo_desktop.core.credentials import CredentialStore, InvalidApiKeyError, KeyLocation
+from kombo_desktop.core.errors import (
+    AuthenticationError,
+    ConnectionFailedError,
+    IpNotAllowedError,
+    KomboError,
+    MissingApiKeyError,
+    RequestCancelled,
+    RequestTimeoutError,
+)
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.cancel import CancelToken
+
+_log = logging.getLogger(__name__)
+
+KEY_REFUSED = (
+    "Kombo did not accept this key. Check that you pasted the whole key from the Kombo "
+    "dashboard, and that the region above is the one the key was made for (Europe or United "
+    "States)."
+)
+STORED_KEY_REFUSED = (
+    "Kombo did not accept the stored key. It may have been revoked, or made for the other "
+    "region. Paste the current key from the Kombo dashboard above and save it."
+)
+
+# The person is waiting in front of the dialog: one retry covers a network blip, more would only
+# make "you are offline" arrive later.
+CHECK_ATTEMPTS = 2
+# Kombo could not be reached at all: the key may be fine, so storing it unchecked is offered.
+UNREACHABLE = (ConnectionFailedError, RequestTimeoutError)
+
+
+@dataclass(frozen=True)
+class KeySaved:
+    """What the worker reports after saving: where the key went, and Kombo's answer if checked."""
+
+    location: KeyLocation
+    environment_id: str | None
+
+
+# -- on the worker thread: each gets the credentials, the profile's name and a cancel token ------
+
+
+def check_then_save(
+    credentials: CredentialStore, profile: str, cancel: CancelToken, *, api_base: str, key: str
+) -> KeySaved:
+    """Ask Kombo whether the key works, and store it only if it does."""
+    from kombo_desktop.core.client import KomboClient
+
+    with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:
+        environment_id = client.check_api_key(cancel)
+    if cancel.cancelled:  # the person closed the dialog or pressed Cancel meanwhile
+        raise RequestCancelled()
+    return KeySaved(credentials.save(profile, key), environment_id)
+
+
+def save_unchecked(
+    credentials: CredentialStore, profile: str, _cancel: CancelToken, *, key: str
+) -> KeySaved:
+    """Store the key as it is (the password store may wait for the user to unlock it)."""
+    return KeySaved(credentials.save(profile, key), None)
+
+
+def check_stored(
+    credentials: CredentialStore, profile: str, cancel: CancelToken, *, api_base: str
+) -> str:
+    """Check the key already kept for ``profile``; it never leaves this thread."""
+    from kombo_desktop.core.client import KomboClient
+
+    key = credentials.get(profile)
+    if key is None:
+        raise MissingApiKeyError()
+    with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:
+        return client.check_api_key(cancel)
+
+
+# -- what the dialog says ------------------------------------------------------------------------
+
+
+def credential_store_name() -> str:
+    """The user's name for this computer's password store, for "A key is stored in ..."."""
+    if sys.platform == "win32":
+        return "Windows Credential Manager"
+    if sys.platform == "darwin":
+        return "the macOS keychain"
+    return "this computer's password store"
+
+
+def location_text(location: KeyLocation | None) -> str:
+    """Where a profile's key is kept, never the key itself."""
+    if location is KeyLocation.CREDENTIAL_STORE:
+        return f"A key is stored in {credential_store_name()}."
+    if location is KeyLocation.SESSION_ONLY:
+        return "A key is kept for this session only: it is forgotten when the program closes."
+    if location is KeyLocation.ENVIRONMENT:
+        return "The key set in KOMBO_API_KEY is used for this run; it is not stored anywhere."
+    return "No key is stored for this profile yet. Paste it above and save it."
+
+
+def environment_text(environment_id: str | None) -> str:
+    if environment_id:
+        return f"Kombo environment: {environment_id}"
+    return "Kombo environment: not known yet (it is shown once a key is checked)."
+
+
+def saved_text(outcome: KeySaved, store_problem: str | None) -> str:
+    """The status line after a key was saved: whether Kombo checked it, and where it went."""
+    if outcome.environment_id is not None:
+        checked = f"Kombo accepted the key (environment {outcome.environment_id}). "
+    else:
+        checked = "The key was saved without a check; it is checked when you next make a link. "
+    if outcome.location is KeyLocation.SESSION_ONLY:
+        where = store_problem or "It is kept for this session only."
+    else:
+        where = f"It is stored in {credential_store_name()}."
+    return checked + where
+
+
+def failure_text(error: BaseException, *, typed: bool) -> str:
+    """The status line when checking a key failed: the ``typed`` one (it stays in the field,
+    unsaved) or the stored one (left as it is)."""
+    if typed and isinstance(error, UNREACHABLE):
+        return (
+            f"{error.user_message} The key was not saved yet. Try again, or save it without "
+            "checking."
+        )
+    if isinstance(error, KomboError):
+        if typed:
+            return f"{_in_settings_words(error, KEY_REFUSED)} The key was not saved."
+        return _in_settings_words(error, STORED_KEY_REFUSED)
+    if typed and isinstance(error, InvalidApiKeyError):
+        return str(error)
+    _log.error("The key check failed unexpectedly", exc_info=error)
+    outcome = "so it was not saved" if typed else "but it was not changed"
+    return (
+        f"The key could not be checked because of an unexpected problem, {outcome}. "
+        "Please try again; if it keeps happening, tell support."
+    )
+
+
+def _in_settings_words(error: KomboError, refused: str) -> str:
+    """The error for this dialog: a refused key is explained in terms of the fields right
+    here, instead of the window's "check the key and region in Settings"."""
+    if isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError):
+        return refused
+    return error.user_message

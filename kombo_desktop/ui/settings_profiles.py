@@ -1,0 +1,332 @@
+"""The settings dialog's profiles: the list on the left, and the selected profile's name,
+region and address in the form on the right.
+
+Each profile is one Kombo account or region with its own API key. The list marks the profile
+the window uses "(in use)"; the region list offers Europe, United States and another address
+(for a proxy or a test service), checked like ``--api-base``: https, or loopback.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core.api_address import normalize_api_base
+from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
+from kombo_desktop.ui.widgets import buddy_label, error_label, push_button
+
+IN_USE_SUFFIX = " (in use)"
+
+
+class ProfilesSection(QObject):
+    """``column`` (the list and its buttons) and the rows :meth:`add_rows` puts in the form.
+
+    ``shown`` is emitted once the selected profile is in the form (another one was chosen, or
+    it was reloaded); ``connection_changed`` when its region or address was saved; and
+    ``changed(name)`` when something about profile ``name`` changed.
+    """
+
+    shown = Signal()
+    connection_changed = Signal()
+    changed = Signal(str)
+
+    def __init__(self, book: ProfileBook, say: Say, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._book = book
+        self._say = say
+        self._busy = False
+        self.column = self._build_column()
+
+        self.profileNameEdit = QLineEdit()
+        self.profileNameEdit.setObjectName("profileNameEdit")
+        self.profileNameEdit.setAccessibleName("Profile name")
+        self.profileNameEdit.returnPressed.connect(self._rename)
+        self.renameProfileButton = push_button(
+            "renameProfileButton", "&Rename", on_click=self._rename
+        )
+        self.profileNameError = error_label("profileNameError")
+
+        self.regionCombo = QComboBox()
+        self.regionCombo.setObjectName("regionCombo")
+        self.regionCombo.setAccessibleName("Kombo region")
+        self.regionCombo.setAccessibleDescription(
+            "A key works only in the region it was made in: Europe or United States."
+        )
+        for region in (Region.EU, Region.US, Region.CUSTOM):
+            self.regionCombo.addItem(REGION_NAMES[region], region.value)
+        self.regionCombo.currentIndexChanged.connect(self._on_region_chosen)
+
+        self.customBaseEdit = QLineEdit()
+        self.customBaseEdit.setObjectName("customBaseEdit")
+        self.customBaseEdit.setAccessibleName("Other API address")
+        self.customBaseEdit.setPlaceholderText("https://api.example.com/v1")
+        self.customBaseEdit.editingFinished.connect(self._on_custom_base_entered)
+        self.customBaseError = error_label("customBaseError")
+        self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _build_column(self) -> QWidget:
+        column = QWidget()
+        column.setObjectName("profileColumn")
+        layout = QVBoxLayout(column)
+        layout.setContentsMargins(0, 0, 0, 0)
+        title = QLabel("&Profiles")
+        layout.addWidget(title)
+        self.profileList = QListWidget()
+        self.profileList.setObjectName("profileList")
+        self.profileList.setAccessibleName("Profiles")
+        self.profileList.setAccessibleDescription(
+            "Each profile is one Kombo account or region with its own API key."
+        )
+        title.setBuddy(self.profileList)
+        self.profileList.currentItemChanged.connect(self._on_profile_selected)
+        layout.addWidget(self.profileList, 1)
+
+        self.addProfileButton = push_button("addProfileButton", "&Add profile", on_click=self._add)
+        self.removeProfileButton = push_button(
+            "removeProfileButton", "Re&move profile", on_click=self._remove
+        )
+        self.useProfileButton = push_button(
+            "useProfileButton", "&Use this profile", on_click=self._use_selected
+        )
+        self.useProfileButton.setToolTip("Make links with the selected profile from now on.")
+        for button in (self.addProfileButton, self.removeProfileButton, self.useProfileButton):
+            layout.addWidget(button)
+        return column
+
+    def add_rows(self, form: QFormLayout) -> None:
+        """The name, region and address rows, at the top of the dialog's form."""
+        name_row = QHBoxLayout()
+        name_row.setSpacing(theme.SPACING // 2 + 2)
+        name_row.addWidget(self.profileNameEdit, 1)
+        name_row.addWidget(self.renameProfileButton)
+        form.addRow(buddy_label("Profile &name", self.profileNameEdit), name_row)
+        form.addRow("", self.profileNameError)
+        form.addRow(buddy_label("Kombo re&gion", self.regionCombo), self.regionCombo)
+        form.addRow(buddy_label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
+        form.addRow("", self.customBaseError)
+
+    # -- showing ---------------------------------------------------------------------------------
+
+    def rebuild_list(self) -> None:
+        book = self._book
+        with QSignalBlocker(self.profileList):
+            self.profileList.clear()
+            for profile in book.profiles:
+                text = profile.name + (IN_USE_SUFFIX if profile.name == book.current else "")
+                item = QListWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, profile.name)
+                item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+                self.profileList.addItem(item)
+                if profile.name == book.selected:
+                    self.profileList.setCurrentItem(item)
+        self._update_buttons()
+
+    def show_profile(self) -> None:
+        """Fill the form from the selected profile (the key section follows on ``shown``)."""
+        profile = self._book.profile()
+        with QSignalBlocker(self.profileNameEdit):
+            self.profileNameEdit.setText(profile.name)
+        with QSignalBlocker(self.regionCombo):
+            self.regionCombo.setCurrentIndex(self.regionCombo.findData(profile.region.value))
+        with QSignalBlocker(self.customBaseEdit):
+            self.customBaseEdit.setText(profile.custom_base or "")
+        self.profileNameError.hide()
+        self.customBaseError.hide()
+        self.useProfileButton.setEnabled(profile.name != self._book.current)
+        self._update_custom_base_state()
+        self.shown.emit()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a key is checked, the profile and its address stay as they are."""
+        self._busy = busy
+        for widget in (
+            self.profileList,
+            self.addProfileButton,
+            self.removeProfileButton,
+            self.useProfileButton,
+            self.profileNameEdit,
+            self.renameProfileButton,
+            self.regionCombo,
+            self.customBaseEdit,
+        ):
+            widget.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
+            self._update_custom_base_state()
+
+    def _update_buttons(self) -> None:
+        self.removeProfileButton.setEnabled(len(self._book.profiles) > 1)
+        self.useProfileButton.setEnabled(self._book.selected != self._book.current)
+
+    def _update_custom_base_state(self) -> None:
+        custom = self.regionCombo.currentData() == Region.CUSTOM.value
+        self.customBaseEdit.setEnabled(custom)
+        self.customBaseEdit.setToolTip(
+            "" if custom else "Only needed when the region is “Other address”."
+        )
+
+    def _reshow(self) -> None:
+        """The list or the selection changed: show both again."""
+        self.rebuild_list()
+        self.show_profile()
+
+    # -- the list --------------------------------------------------------------------------------
+
+    @Slot(QListWidgetItem, QListWidgetItem)
+    def _on_profile_selected(self, item: QListWidgetItem | None, _old: Any = None) -> None:
+        if item is None:
+            return
+        self._book.selected = item.data(Qt.ItemDataRole.UserRole)
+        self._say("")
+        self.show_profile()
+
+    def _add(self) -> None:
+        name = self._book.add()
+        if name is None:
+            return
+        self._reshow()
+        self._say(f"Added the profile “{name}”. Type a name for it and press Enter.")
+        self.profileNameEdit.setFocus()
+        self.profileNameEdit.selectAll()
+
+    def _remove(self) -> None:
+        book = self._book
+        if self._busy or len(book.profiles) < 2:
+            return
+        name = book.selected
+        answer = QMessageBox.question(
+            self.column.window(),
+            "Remove profile",
+            f"Remove the profile “{name}”? Its API key is deleted from this computer too.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        was_current = name == book.current
+        if not book.remove():
+            return
+        self._reshow()
+        if was_current:
+            self._say(f"Removed the profile “{name}”. Now using “{book.current}”.")
+            self.changed.emit(book.current)
+        else:
+            self._say(f"Removed the profile “{name}”.")
+
+    def _use_selected(self) -> None:
+        name = self._book.selected
+        if not self._book.use_selected():
+            return
+        self._reshow()
+        self._say(f"Links are now made with the profile “{name}”.")
+        self.changed.emit(name)
+
+    # -- the name --------------------------------------------------------------------------------
+
+    def _rename(self) -> None:
+        if self._busy:
+            return
+        old = self._book.selected
+        try:
+            new = self._book.usable_name(self.profileNameEdit.text())
+        except ValueError as error:
+            self._show_name_error(str(error))
+            return
+        if new == old:
+            self.profileNameError.hide()
+            return
+        if not self._book.rename(new):
+            return
+        self.profileNameError.hide()
+        self._reshow()
+        self._say(f"Renamed the profile “{old}” to “{new}”.")
+        self.changed.emit(new)
+
+    def _show_name_error(self, message: str) -> None:
+        self.profileNameError.setText(message)
+        self.profileNameError.show()
+        self.profileNameEdit.setAccessibleDescription(message)
+        self.profileNameEdit.setFocus()
+
+    # -- region and address ----------------------------------------------------------------------
+
+    @Slot(int)
+    def _on_region_chosen(self, _index: int) -> None:
+        self._update_custom_base_state()
+        region = Region(self.regionCombo.currentData())
+        if region is Region.CUSTOM and not self.customBaseEdit.text().strip():
+            self.customBaseError.setText("Enter the address of the Kombo API, then press Enter.")
+            self.customBaseError.show()
+            self.customBaseEdit.setFocus()
+            return
+        self.apply_connection()
+
+    def _on_custom_base_entered(self) -> None:
+        if self.regionCombo.currentData() == Region.CUSTOM.value:
+            self.apply_connection()
+
+    def apply_connection(self) -> bool:
+        """Save the region and address shown in the form; False (and a message) if invalid."""
+        profile = self._book.profile()
+        region = Region(self.regionCombo.currentData())
+        custom_text = self.customBaseEdit.text().strip()
+        custom_base = profile.custom_base
+        if region is Region.CUSTOM or custom_text:
+            try:
+                custom_base = normalize_api_base(custom_text)
+            except ValueError as error:
+                if region is Region.CUSTOM:
+                    self.customBaseError.setText(str(error))
+                    self.customBaseError.show()
+                    self.customBaseEdit.setAccessibleDescription(str(error))
+                    return False
+        self.customBaseError.hide()
+        self.customBaseEdit.setAccessibleDescription("")
+        if region is profile.region and custom_base == profile.custom_base:
+            return True
+        address_changed = profile.api_base != (
+            custom_base if region is Region.CUSTOM else REGION_BASES[region]
+        )
+        updated = dataclasses.replace(
+            profile,
+            region=region,
+            custom_base=custom_base,
+            # An environment id belongs to a key in one place; elsewhere it is not known yet.
+            environment_id=None if address_changed else profile.environment_id,
+        )
+        if not self._book.replace(profile.name, updated):
+            self.show_profile()
+            return False
+        self.connection_changed.emit()
+        if address_changed:
+            self._say(
+                f"The profile “{profile.name}” now connects to {describe(updated)}. "
+                "Check the key to make sure it works there."
+            )
+            self.changed.emit(profile.name)
+        return True
+
+    def key_address(self) -> str | None:
+        """The address the selected profile's key is checked at, after saving the form."""
+        if not self.apply_connection():
+            self.customBaseEdit.setFocus()
+            return None
+        return self._book.key_address()
