@@ -315,6 +315,13 @@ def _tool_problem(
     return None
 
 
+def integration_tool(integration_id: str) -> str | None:
+    """The tool an integration id names: Kombo's ids are ``<tool>:<identifier>``
+    (``personio:93f...`` -> ``personio``). None when the id has no tool part."""
+    tool, colon, _identifier = integration_id.strip().partition(":")
+    return (tool.strip() or None) if colon else None
+
+
 def _integration_id_problem(integration_id: str) -> str | None:
     example = f"like {_EXAMPLE_INTEGRATION_ID}"
     if not integration_id:

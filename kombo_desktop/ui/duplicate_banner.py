@@ -17,11 +17,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time
+from kombo_desktop.ui.widgets import action_button, button_row
 
 _STYLE = f"""
 QFrame#duplicateBanner {{
@@ -92,31 +93,25 @@ class DuplicateBanner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        self.useExistingButton = self._button(
+        self.useExistingButton = action_button(
             "useExistingButton", "Use the existing link", "Show the existing link; send nothing"
         )
         self.useExistingButton.setProperty("primary", True)
-        self.relinkInsteadButton = self._button(
+        self.relinkInsteadButton = action_button(
             "relinkInsteadButton",
             "Make a reconnection link instead",
             "Switch to reconnecting the customer's existing integration",
         )
-        self.createAnywayButton = self._button(
+        self.createAnywayButton = action_button(
             "createAnywayButton", "Create a new link anyway", "Send the request to Kombo anyway"
         )
-        self.dismissButton = self._button(
+        self.dismissButton = action_button(
             "duplicateDismissButton", "Not now", "Close this warning without sending anything"
         )
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(theme.SPACING)
-        for button in (
-            self.useExistingButton,
-            self.relinkInsteadButton,
-            self.createAnywayButton,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
+        buttons = button_row(
+            self.useExistingButton, self.relinkInsteadButton, self.createAnywayButton
+        )
 
         # "Not now" sits beside the title, away from the three real choices: in their row it
         # made the warning wider than a small window.
@@ -137,14 +132,6 @@ class DuplicateBanner(QFrame):
         self.createAnywayButton.clicked.connect(self.create_anyway)
         self.dismissButton.clicked.connect(self.dismissed)
         self.hide()
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
-        button.setAutoDefault(False)
-        return button
 
     def show_for(self, earlier: HistoryEntry, *, private: bool, tool_label: str | None) -> None:
         """Show the warning about ``earlier`` and put the focus on the safest choice."""

@@ -11,12 +11,12 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.widgets import button_row, push_button
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -37,10 +37,7 @@ class DemoBanner(QFrame):
         self.label = QLabel(DEMO_TEXT)
         self.label.setObjectName("demoBannerLabel")
         self.label.setWordWrap(True)
-        self.leaveDemoButton = QPushButton("Leave the demo")
-        self.leaveDemoButton.setObjectName("leaveDemoButton")
-        self.leaveDemoButton.setAccessibleName("Leave the demo")
-        self.leaveDemoButton.setAutoDefault(False)
+        self.leaveDemoButton = push_button("leaveDemoButton", "Leave the demo")
         self.leaveDemoButton.clicked.connect(self.leave_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, 6, theme.MARGIN // 2, 6)
@@ -68,10 +65,7 @@ class HeaderBar(QWidget):
         self.profileLabel.setAccessibleName("Active profile")
         self.profileLabel.setTextFormat(Qt.TextFormat.PlainText)
         self.profileLabel.setWordWrap(True)
-        self.settingsButton = QPushButton("Settings…")
-        self.settingsButton.setObjectName("settingsButton")
-        self.settingsButton.setAccessibleName("Open settings")
-        self.settingsButton.setAutoDefault(False)
+        self.settingsButton = push_button("settingsButton", "Settings…", "Open settings")
         self.settingsButton.clicked.connect(self.settings_requested)
         names = QVBoxLayout()
         names.setContentsMargins(0, 0, 0, 0)
@@ -101,22 +95,16 @@ class FirstRunNotice(QFrame):
         self.label = QLabel(FIRST_RUN_TEXT)
         self.label.setObjectName("firstRunLabel")
         self.label.setWordWrap(True)
-        self.openSettingsButton = QPushButton("Open settings")
-        self.openSettingsButton.setObjectName("openSettingsButton")
-        self.openSettingsButton.setAccessibleName("Open settings to add the API key")
+        self.openSettingsButton = push_button(
+            "openSettingsButton", "Open settings", "Open settings to add the API key"
+        )
         self.openSettingsButton.setProperty("primary", True)
-        self.openSettingsButton.setAutoDefault(False)
-        self.tryDemoButton = QPushButton("Try the demo")
-        self.tryDemoButton.setObjectName("tryDemoButton")
-        self.tryDemoButton.setAccessibleName("Try the demo without a key")
-        self.tryDemoButton.setAutoDefault(False)
+        self.tryDemoButton = push_button(
+            "tryDemoButton", "Try the demo", "Try the demo without a key"
+        )
         self.openSettingsButton.clicked.connect(self.settings_requested)
         self.tryDemoButton.clicked.connect(self.demo_requested)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(theme.SPACING)
-        buttons.addWidget(self.openSettingsButton)
-        buttons.addWidget(self.tryDemoButton)
-        buttons.addStretch(1)
+        buttons = button_row(self.openSettingsButton, self.tryDemoButton)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)

@@ -42,14 +42,14 @@ to the first frame, as nothing of them is on screen at start.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
-from kombo_desktop.core.link_request import LinkRequest
-from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
+from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category, Language, LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.invitation_bar import InvitationBar, InvitationContext
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
@@ -98,14 +98,51 @@ RELINK_PASTE_HINT = (
 
 @dataclass(frozen=True)
 class _Customer:
-    """Who a reconnection link is for, when the window knows (from the form or the history)."""
+    """Who a link is for, as far as the window knows (from the form or the history)."""
 
-    email: str | None
-    organization: str | None
-    origin_id: str | None
-    category: Category | None
-    tool: str | None
-    integration_id: str | None  # None: not known yet (the person pastes it)
+    email: str | None = None
+    organization: str | None = None
+    origin_id: str | None = None
+    category: Category | None = None
+    tool: str | None = None
+    integration_id: str | None = None  # None: not known yet (the person pastes it)
+
+    @classmethod
+    def of_request(cls, request: LinkRequest, integration_id: str | None = None) -> _Customer:
+        return cls(
+            email=request.end_user_email,
+            organization=request.end_user_organization_name,
+            origin_id=request.end_user_origin_id,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            integration_id=integration_id,
+        )
+
+    @classmethod
+    def of_entry(cls, entry: HistoryEntry) -> _Customer:
+        # A history entry keeps every one of these under the same name.
+        return cls(**{field.name: getattr(entry, field.name) for field in fields(cls)})
+
+    def invitation(
+        self,
+        url: str,
+        language: Language,
+        link_type: LinkType,
+        *,
+        tool_label: str | None,
+        is_demo: bool,
+    ) -> InvitationContext:
+        """What the invitation buttons need for ``url``, made for this customer."""
+        return InvitationContext(
+            url=url,
+            language=language,
+            link_type=link_type,
+            organization=self.organization,
+            email=self.email,
+            tool_label=tool_label,
+            category=self.category,
+            is_demo=is_demo,
+        )
 
 
 class HistoryFeature(QObject):
@@ -309,67 +346,21 @@ class HistoryFeature(QObject):
         from kombo_desktop.core.history import HistoryError
 
         request = made.request
-        profile = made.target.profile
-        environment_id = self._environment_id(made)
         self._from_history_url = None
         self._clear_banner()  # e.g. the reconnection link it suggested was just made
         try:
-            if isinstance(request, LinkRequest):
-                self._forget_unbound_relink_customer()
-                label = self._tool_label(request.integration_tool)
-                context = InvitationContext(
-                    url=made.url,
-                    language=request.language,
-                    link_type=request.link_type,
-                    organization=request.end_user_organization_name,
-                    email=request.end_user_email,
-                    tool_label=label,
-                    category=request.integration_category,
-                    is_demo=made.is_demo,
-                )
-                self.invitationBar.set_context(context)
-                self.store.record_request(
-                    request,
+            customer = self._customer_of_made(request)
+            label = self._tool_label(customer.tool)
+            self.invitationBar.set_context(
+                customer.invitation(
                     made.url,
-                    profile=profile,
-                    environment_id=environment_id,
+                    request.language,
+                    request.link_type,
                     tool_label=label,
-                    created_at=made.created,
                     is_demo=made.is_demo,
                 )
-            else:
-                integration_id = request.integration_id
-                customer = self._customer_for_relink(integration_id)
-                tool = customer.tool if customer and customer.tool else _tool_of(integration_id)
-                label = self._tool_label(tool)
-                self.invitationBar.set_context(
-                    InvitationContext(
-                        url=made.url,
-                        language=request.language,
-                        link_type=request.link_type,
-                        organization=customer.organization if customer else None,
-                        email=customer.email if customer else None,
-                        tool_label=label,
-                        category=customer.category if customer else None,
-                        is_demo=made.is_demo,
-                    )
-                )
-                self.store.record_relink(
-                    profile=profile,
-                    environment_id=environment_id,
-                    integration_id=integration_id,
-                    language=request.language,
-                    link_type=request.link_type,
-                    url=made.url,
-                    email=customer.email if customer else None,
-                    organization=customer.organization if customer else None,
-                    origin_id=customer.origin_id if customer else None,
-                    category=customer.category if customer else None,
-                    tool=tool,
-                    tool_label=label,
-                    created_at=made.created,
-                    is_demo=made.is_demo,
-                )
+            )
+            self._store_made(made, customer, label)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             self.window.show_status(
@@ -380,6 +371,47 @@ class HistoryFeature(QObject):
             return
         if self._panel is not None:
             self._panel.refresh()
+
+    def _customer_of_made(self, request: LinkRequest | RelinkRequest) -> _Customer:
+        """The customer of a link just made: the form's, or for a reconnection link the one
+        it was started for (the tool at least, from the integration id)."""
+        if isinstance(request, LinkRequest):
+            self._forget_unbound_relink_customer()
+            return _Customer.of_request(request)
+        known = self._customer_for_relink(request.integration_id) or _Customer()
+        return replace(known, tool=known.tool or integration_tool(request.integration_id))
+
+    def _store_made(self, made: MadeLink, customer: _Customer, tool_label: str | None) -> None:
+        request = made.request
+        profile, environment_id = made.target.profile, self._environment_id(made)
+        if isinstance(request, LinkRequest):
+            self.store.record_request(
+                request,
+                made.url,
+                profile=profile,
+                environment_id=environment_id,
+                tool_label=tool_label,
+                created_at=made.created,
+                is_demo=made.is_demo,
+            )
+            return
+        # A relink request names no customer; the history keeps the one it was made for.
+        self.store.record_relink(
+            profile=profile,
+            environment_id=environment_id,
+            integration_id=request.integration_id,
+            language=request.language,
+            link_type=request.link_type,
+            url=made.url,
+            email=customer.email,
+            organization=customer.organization,
+            origin_id=customer.origin_id,
+            category=customer.category,
+            tool=customer.tool,
+            tool_label=tool_label,
+            created_at=made.created,
+            is_demo=made.is_demo,
+        )
 
     def _customer_for_relink(self, integration_id: str) -> _Customer | None:
         """The customer a reconnection link is for: from the form or history entry it was
@@ -394,7 +426,7 @@ class HistoryFeature(QObject):
         try:
             for entry in self.store.search(integration_id, limit=20):
                 if entry.integration_id == integration_id and (entry.email or entry.organization):
-                    return _customer_of(entry)
+                    return _Customer.of_entry(entry)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Looking up the customer of %s failed: %s", integration_id, error)
         return None
@@ -480,14 +512,7 @@ class HistoryFeature(QObject):
         if request is None:
             return
         known_id = earlier.integration_id if earlier is not None else None
-        self._relink_customer = _Customer(
-            email=request.end_user_email,
-            organization=request.end_user_organization_name,
-            origin_id=request.end_user_origin_id,
-            category=request.integration_category,
-            tool=request.integration_tool,
-            integration_id=known_id,
-        )
+        self._relink_customer = _Customer.of_request(request, known_id)
         self.window.relinkForm.fill(known_id or "", request.language, request.link_type)
         self.window.show_relink_mode()
         if known_id:
@@ -554,17 +579,17 @@ class HistoryFeature(QObject):
                 f"Expired on {local_date(entry.expires_at)}"
             )
         # The link's own flow language; the people are the ones in the form when there are.
+        who = _Customer.of_entry(entry)
+        if customer is not None:
+            who = replace(
+                who, organization=customer.end_user_organization_name, email=customer.end_user_email
+            )
         self.invitationBar.set_context(
-            InvitationContext(
-                url=entry.url,
-                language=entry.language,
-                link_type=entry.link_type,
-                organization=(
-                    customer.end_user_organization_name if customer else entry.organization
-                ),
-                email=customer.end_user_email if customer else entry.email,
+            who.invitation(
+                entry.url,
+                entry.language,
+                entry.link_type,
                 tool_label=self._entry_tool(entry),
-                category=entry.category,
                 is_demo=entry.is_demo,
             )
         )
@@ -575,7 +600,7 @@ class HistoryFeature(QObject):
 
         window = self.window
         if entry.kind is EntryKind.RELINK and entry.integration_id:
-            self._relink_customer = _customer_of(entry)
+            self._relink_customer = _Customer.of_entry(entry)
             window.relinkForm.fill(entry.integration_id, entry.language, entry.link_type)
             window.show_relink_mode()
             window.show_status(
@@ -680,20 +705,3 @@ class HistoryFeature(QObject):
         self._closed = True
         if self._store is not None:
             self._store.close()
-
-
-def _tool_of(integration_id: str) -> str | None:
-    """Kombo names integrations ``<tool>:<id>``; the tool is the part before the colon."""
-    tool, colon, _rest = integration_id.partition(":")
-    return (tool.strip() or None) if colon else None
-
-
-def _customer_of(entry: HistoryEntry) -> _Customer:
-    return _Customer(
-        email=entry.email,
-        organization=entry.organization,
-        origin_id=entry.origin_id,
-        category=entry.category,
-        tool=entry.tool,
-        integration_id=entry.integration_id,
-    )

@@ -173,17 +173,17 @@ class HistoryTableModel(QAbstractTableModel):
     def deactivate(self) -> None:
         """Forget every loaded entry and stop reading."""
         self._active = False
-        self._generation += 1
-        self._cancel_load()
-        self.beginResetModel()
-        self._rows = []
-        self._total = None
-        self._exhausted = True
-        self.endResetModel()
+        self._forget_rows()
 
     def set_query(self, text: str) -> None:
         """Show the entries matching ``text`` from the newest; reading starts at once."""
         self._query = text
+        self._forget_rows()
+        if self._active:
+            self._load(0)
+
+    def _forget_rows(self) -> None:
+        """Drop every loaded entry; a page still being read is dropped when it arrives."""
         self._generation += 1
         self._cancel_load()
         self.beginResetModel()
@@ -191,8 +191,6 @@ class HistoryTableModel(QAbstractTableModel):
         self._total = None
         self._exhausted = not self._active
         self.endResetModel()
-        if self._active:
-            self._load(0)
 
     def refresh(self) -> None:
         """Read again from the newest (after a link was made elsewhere)."""

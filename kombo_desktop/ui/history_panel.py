@@ -20,8 +20,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -59,9 +58,9 @@ from kombo_desktop.ui.history_model import (
     local_date,
     local_time,
 )
-from kombo_desktop.ui.result_panel import is_openable
+from kombo_desktop.ui.result_panel import is_openable, open_in_browser
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import chain_tab_order
+from kombo_desktop.ui.widgets import action_button, button_row, chain_tab_order
 
 _log = logging.getLogger(__name__)
 
@@ -120,22 +119,22 @@ class HistoryPanel(QWidget):
         self.historyTable.setModel(self.model)
         self._set_up_table()
 
-        self.historyCopyButton = self._button("historyCopyButton", "Copy link", "Copy the link")
-        self.historyQrButton = self._button(
+        self.historyCopyButton = action_button("historyCopyButton", "Copy link", "Copy the link")
+        self.historyQrButton = action_button(
             "historyQrButton", "Show QR code", "Show the link and its QR code in the window"
         )
-        self.historyOpenButton = self._button(
+        self.historyOpenButton = action_button(
             "historyOpenButton", "Open", "Open the link in a browser"
         )
-        self.historyFillButton = self._button(
+        self.historyFillButton = action_button(
             "historyFillButton",
             "Fill the form",
             "Fill the form with this entry's values to make a new or reconnection link",
         )
-        self.historyDeleteButton = self._button(
+        self.historyDeleteButton = action_button(
             "historyDeleteButton", "Delete…", "Delete this entry from the history"
         )
-        self.historyExportButton = self._button(
+        self.historyExportButton = action_button(
             "historyExportButton",
             "Export to CSV…",
             "Save the entries the search finds as a CSV file for spreadsheets",
@@ -151,14 +150,6 @@ class HistoryPanel(QWidget):
         self._update_count()
 
     # --- construction ------------------------------------------------------------------------
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setToolTip(accessible)
-        button.setAutoDefault(False)
-        return button
 
     def _set_up_table(self) -> None:
         table = self.historyTable
@@ -190,17 +181,13 @@ class HistoryPanel(QWidget):
         top.addWidget(self.historySearchEdit, 1)
         top.addWidget(self.historyCountLabel)
 
-        actions = QHBoxLayout()
-        actions.setSpacing(theme.SPACING)
-        for button in (
+        actions = button_row(
             self.historyCopyButton,
             self.historyQrButton,
             self.historyOpenButton,
             self.historyFillButton,
             self.historyDeleteButton,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
+        )
         actions.addWidget(self.historyExportButton)
 
         layout = QVBoxLayout(self)
@@ -343,20 +330,8 @@ class HistoryPanel(QWidget):
 
     def open_selected(self) -> None:
         entry = self.selected_entry()
-        if entry is None:
-            return
-        if not is_openable(entry.url, entry.is_demo):
-            self.notice.emit(
-                "This link is not a secure web address, so it was not opened.", "error"
-            )
-            return
-        if QDesktopServices.openUrl(QUrl(entry.url, QUrl.ParsingMode.StrictMode)):
-            self.notice.emit("The link was opened in your browser.", "info")
-        else:
-            self.notice.emit(
-                "No web browser could be opened. Copy the link and paste it into your browser.",
-                "error",
-            )
+        if entry is not None:
+            self.notice.emit(*open_in_browser(entry.url, entry.is_demo))
 
     def fill_selected(self) -> None:
         entry = self.selected_entry()

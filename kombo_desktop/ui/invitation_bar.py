@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.widgets import push_button
 
 if TYPE_CHECKING:
     from kombo_desktop.core.invitation import Invitation
@@ -71,14 +72,12 @@ class InvitationBar(QWidget):
         self.context: InvitationContext | None = None
         self._shown_url: str | None = None
 
-        self.copyInvitationButton = QPushButton("Copy invitation")
-        self.copyInvitationButton.setObjectName("copyInvitationButton")
-        self.copyInvitationButton.setAccessibleName("Copy an invitation message with the link")
-        self.copyInvitationButton.setAutoDefault(False)
-        self.emailButton = QPushButton("E-mail…")
-        self.emailButton.setObjectName("emailButton")
-        self.emailButton.setAccessibleName("Write the invitation in your e-mail program")
-        self.emailButton.setAutoDefault(False)
+        self.copyInvitationButton = push_button(
+            "copyInvitationButton", "Copy invitation", "Copy an invitation message with the link"
+        )
+        self.emailButton = push_button(
+            "emailButton", "E-mail…", "Write the invitation in your e-mail program"
+        )
         self.languageLabel = QLabel()
         self.languageLabel.setObjectName("invitationLanguageLabel")
         self.languageLabel.setProperty("class", "hint")

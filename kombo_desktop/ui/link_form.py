@@ -1,26 +1,18 @@
 """The form for a new connection link: who the customer is and what they connect.
 
 All rules come from ``kombo_desktop.core.link_request`` (``validate_field`` while typing,
-``LinkRequest.from_form`` on submit), so the form can never disagree with the final check.
-A field is checked as the person types only after they first left it (or tried to submit):
-nagging about an e-mail address that is still being typed helps nobody.
+``LinkRequest.from_form`` on submit); what both forms share (checking as the person goes, the
+button that stays in view) is in ``request_form``.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -32,24 +24,24 @@ from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
     DEFAULT_LANGUAGE,
     DEFAULT_LINK_TYPE,
-    LANGUAGE_NAMES,
-    LINK_TYPE_NAMES,
     Category,
     Language,
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.request_form import (
+    RequestForm,
+    field_form,
+    language_combo,
+    link_type_combo,
+)
 from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
-    add_row,
-    align_labels,
-    chain_tab_order,
-    choice_combo,
-    follow_overflow,
+    enum_combo,
     label_column_width,
     line_edit,
-    scrolling,
+    select_data,
     shrinkable,
 )
 
@@ -66,47 +58,11 @@ FILTERING_NEEDS_HRIS = (
 )
 
 
-def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QComboBox:
-    return choice_combo(
-        object_name,
-        "Language of the customer's connection page",
-        [(name, language.value) for language, name in LANGUAGE_NAMES.items()],
-        default.value,
-    )
-
-
-def link_type_combo(object_name: str, default: LinkType = DEFAULT_LINK_TYPE) -> QComboBox:
-    return choice_combo(
-        object_name,
-        "How the link will be used",
-        [(name, link_type.value) for link_type, name in LINK_TYPE_NAMES.items()],
-        default.value,
-    )
-
-
-class SubmitOnEnter(QWidget):
-    """A container where Enter in any field means "go" (as a dialog's default button would).
-
-    Line edits and dropdowns pass an unused Enter on to their parent, so one handler here
-    covers every field. A dropdown whose list is open keeps Enter for choosing an item.
-    """
-
-    submitted = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.submitted.emit()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class LinkForm(SubmitOnEnter):
+class LinkForm(RequestForm):
     """Create-link tab. Emits ``submitted`` on Enter or the button, ``notice`` for the status
     line (e.g. "the tool was reset"), and ``cancel_requested`` from its Cancel button."""
 
     notice = Signal(str)
-    cancel_requested = Signal()
 
     def __init__(
         self,
@@ -118,7 +74,6 @@ class LinkForm(SubmitOnEnter):
     ) -> None:
         super().__init__(parent)
         self._catalog = catalog
-        self._touched: set[str] = set()
 
         self.emailEdit = line_edit("emailEdit", "Customer's e-mail address", "anna@example.com")
         self.organizationEdit = line_edit(
@@ -127,11 +82,11 @@ class LinkForm(SubmitOnEnter):
         self.originIdEdit = line_edit(
             "originIdEdit", "Your id for this customer (optional)", "Optional, e.g. CUST-1042"
         )
-        self.categoryCombo = choice_combo(
+        self.categoryCombo = enum_combo(
             "categoryCombo",
             "Kind of system the customer connects",
-            [(name, category.value) for category, name in CATEGORY_NAMES.items()],
-            DEFAULT_CATEGORY.value,
+            CATEGORY_NAMES,
+            DEFAULT_CATEGORY,
         )
         self.toolCombo = self._make_tool_combo()
         self.environmentEdit = line_edit(
@@ -149,18 +104,15 @@ class LinkForm(SubmitOnEnter):
         self.fieldMappingCheck.setObjectName("fieldMappingCheck")
         self.fieldMappingCheck.setAccessibleName("Field mapping")
 
-        self.createButton = QPushButton(CREATE_TEXT)
-        self.createButton.setObjectName("createButton")
-        self.createButton.setAccessibleName("Create link")
-        self.createButton.setProperty("primary", True)
-        self.createButton.setAutoDefault(False)
-        self.cancelButton = QPushButton("Cancel")
-        self.cancelButton.setObjectName("cancelButton")
-        self.cancelButton.setAccessibleName("Cancel making the link")
-        self.cancelButton.setToolTip("Stop waiting for Kombo (Esc)")
-        self.cancelButton.hide()
+        self.createButton, self.cancelButton = self._make_buttons(
+            "createButton",
+            CREATE_TEXT,
+            busy_text=CREATING_TEXT,
+            accessible_name="Create link",
+            cancel_name="cancelButton",
+            cancel_accessible_name="Cancel making the link",
+        )
 
-        self.boxes: dict[str, FieldBox] = {}
         self._build_layout()
         self._connect()
         self._fill_tools()
@@ -190,12 +142,9 @@ class LinkForm(SubmitOnEnter):
         return combo
 
     def _build_layout(self) -> None:
-        form = QFormLayout()
+        form = field_form()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(theme.SECTION_SPACING)
-        form.setVerticalSpacing(theme.SPACING)
-        rows: list[tuple[str, str, QWidget, str]] = [
+        for field, label, widget, hint in (
             (lr.EMAIL, "&E-mail", self.emailEdit, ""),
             (lr.ORGANIZATION_NAME, "&Organisation", self.organizationEdit, ""),
             (lr.ORIGIN_ID, "Your customer &id", self.originIdEdit, ""),
@@ -209,23 +158,15 @@ class LinkForm(SubmitOnEnter):
             ),
             (lr.LANGUAGE, "&Language", self.languageCombo, ""),
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
-        ]
-        self.labels: list[QLabel] = []
-        for field, label, widget, hint in rows:
-            self.boxes[field] = FieldBox(widget, hint)
-            self.labels.append(add_row(form, label, self.boxes[field]))
+        ):
+            self._add_field(form, field, label, widget, hint)
 
-        advanced_form = QFormLayout()
-        advanced_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        advanced_form.setHorizontalSpacing(theme.SECTION_SPACING)
-        advanced_form.setVerticalSpacing(theme.SPACING)
+        advanced_form = field_form()
         advanced_form.setContentsMargins(0, 0, 0, 0)
-        self.boxes[lr.SCOPE_CONFIG_ID] = FieldBox(self.scopeConfigEdit)
-        scope_box = self.boxes[lr.SCOPE_CONFIG_ID]
-        self.labels.append(add_row(advanced_form, "&Scope config id", scope_box))
+        self._add_field(advanced_form, lr.SCOPE_CONFIG_ID, "&Scope config id", self.scopeConfigEdit)
         # The check boxes name the option; what it does is a hint below that wraps, so a
         # small window never cuts the sentence off.
-        for field, widget, hint in (
+        for field, check, hint in (
             (
                 lr.ENABLE_FILTERING,
                 self.filteringCheck,
@@ -237,7 +178,7 @@ class LinkForm(SubmitOnEnter):
                 "The customer matches their own fields to yours while connecting.",
             ),
         ):
-            self.boxes[field] = FieldBox(widget, hint)
+            self.boxes[field] = FieldBox(check, hint)
             advanced_form.addRow(self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)
@@ -245,63 +186,26 @@ class LinkForm(SubmitOnEnter):
         self.advanced.toggle.setObjectName("advancedToggle")
         self.set_label_width(label_column_width(self.labels))
 
-        fields = QWidget()
-        fields.setObjectName("createFields")
-        body = QVBoxLayout(fields)
-        body.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
-        body.setSpacing(theme.SECTION_SPACING)
-        body.addLayout(form)
-        body.addWidget(self.advanced)
-        body.addStretch(1)  # a wrapped line measured high leaves its spare room below
-        self.scrollArea = scrolling(fields, "createPage")
-
-        # The buttons sit right under the fields when there is room; when there is not (a
-        # small screen, error lines, the advanced options) the fields scroll and the buttons
-        # stay in view: "Create link" never scrolls away.
-        footer = QFrame()
-        footer.setObjectName("formFooter")
-        buttons = QHBoxLayout(footer)
-        buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
-        buttons.setSpacing(theme.SPACING)
-        buttons.addWidget(self.createButton)
-        buttons.addWidget(self.cancelButton)
-        buttons.addStretch(1)
-
-        self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        follow_overflow(self.scrollArea, footer)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.scrollArea)
-        layout.addWidget(footer)
-        layout.addStretch(1)
-
-        chain: list[QWidget] = [
-            self.emailEdit,
-            self.organizationEdit,
-            self.originIdEdit,
-            self.categoryCombo,
-            self.toolCombo,
-            self.environmentEdit,
-            self.languageCombo,
-            self.linkTypeCombo,
-            self.advanced.toggle,
-            self.scopeConfigEdit,
-            self.filteringCheck,
-            self.fieldMappingCheck,
-            self.createButton,
-            self.cancelButton,
-        ]
-        chain_tab_order(chain)
-        self.tab_chain = chain
-
-    def set_label_width(self, width: int) -> None:
-        """Line the field column up with another form's (the reconnection tab's)."""
-        align_labels(self.labels, width)
+        self._assemble(
+            ("createFields", "createPage"),
+            [form, self.advanced],
+            [
+                self.emailEdit,
+                self.organizationEdit,
+                self.originIdEdit,
+                self.categoryCombo,
+                self.toolCombo,
+                self.environmentEdit,
+                self.languageCombo,
+                self.linkTypeCombo,
+                self.advanced.toggle,
+                self.scopeConfigEdit,
+                self.filteringCheck,
+                self.fieldMappingCheck,
+            ],
+        )
 
     def _connect(self) -> None:
-        self.createButton.clicked.connect(self.submitted)
-        self.cancelButton.clicked.connect(self.cancel_requested)
         for field, edit in (
             (lr.EMAIL, self.emailEdit),
             (lr.ORGANIZATION_NAME, self.organizationEdit),
@@ -309,8 +213,7 @@ class LinkForm(SubmitOnEnter):
             (lr.REMOTE_ENVIRONMENT, self.environmentEdit),
             (lr.SCOPE_CONFIG_ID, self.scopeConfigEdit),
         ):
-            edit.textChanged.connect(lambda _text, f=field: self._recheck(f))
-            edit.editingFinished.connect(lambda f=field: self._touch(f))
+            self._watch(field, edit)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
         self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
@@ -419,14 +322,6 @@ class LinkForm(SubmitOnEnter):
 
     # --- checking ------------------------------------------------------------------------------
 
-    def _touch(self, field: str) -> None:
-        self._touched.add(field)
-        self._recheck(field)
-
-    def _recheck(self, field: str) -> None:
-        if field in self._touched:
-            self.boxes[field].set_error(self._field_problem(field))
-
     def _field_problem(self, field: str) -> str | None:
         values = self.form_values()
         value = values[_FORM_KEYS[field]]
@@ -460,40 +355,16 @@ class LinkForm(SubmitOnEnter):
 
     def build_request(self) -> LinkRequest | InvalidRequest:
         """The checked request, or the problems (already shown next to their fields)."""
-        self._touched.update(self.boxes)
-        try:
-            request = LinkRequest.from_form(
+        return self._checked(
+            lambda: LinkRequest.from_form(
                 **self.form_values(),  # type: ignore[arg-type]
                 catalog=self._catalog,
             )
-        except InvalidRequest as invalid:
-            self.show_errors(invalid)
-            return invalid
-        self.show_errors(None)
-        return request
+        )
 
-    def show_errors(self, invalid: InvalidRequest | None) -> None:
-        """Put each problem under its field and move the focus (and the view) to the first."""
-        first: FieldBox | None = None
-        for field, box in self.boxes.items():
-            message = invalid.message_for(field) if invalid is not None else None
-            box.set_error(message)
-            if message and first is None:
-                first = box
-        if first is not None:
-            if first.field in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
-                self.advanced.set_expanded(True)
-            first.field.setFocus(Qt.FocusReason.OtherFocusReason)
-            # The field with its error line, not only the input, so the reason is seen too;
-            # on the next turn of the event loop, once the error lines have their place.
-            box = first
-            QTimer.singleShot(
-                0, self, lambda: self.scrollArea.ensureWidgetVisible(box, 0, theme.SPACING)
-            )
-
-    def field_errors(self) -> dict[str, str]:
-        """Errors currently shown, by wire field name (for tests and the status line)."""
-        return {field: box.error_text for field, box in self.boxes.items() if box.error_text}
+    def _reveal(self, box: FieldBox) -> None:
+        if box.field in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
+            self.advanced.set_expanded(True)
 
     # --- filling and state ---------------------------------------------------------------------
 
@@ -516,30 +387,20 @@ class LinkForm(SubmitOnEnter):
         self.emailEdit.setText(email)
         self.organizationEdit.setText(organization_name)
         self.originIdEdit.setText(origin_id or "")
-        self.categoryCombo.setCurrentIndex(self.categoryCombo.findData(category.value))
+        select_data(self.categoryCombo, category.value)
         if not self.select_tool(tool):
             self.toolCombo.setEditText(tool or "")
         self.environmentEdit.setText(remote_environment or "")
         if language is not None:
-            self.languageCombo.setCurrentIndex(self.languageCombo.findData(language.value))
+            select_data(self.languageCombo, language.value)
         if link_type is not None:
-            self.linkTypeCombo.setCurrentIndex(self.linkTypeCombo.findData(link_type.value))
+            select_data(self.linkTypeCombo, link_type.value)
         self.scopeConfigEdit.setText(scope_config_id or "")
         self.filteringCheck.setChecked(enable_filtering)
         self.fieldMappingCheck.setChecked(enable_field_mapping)
         if scope_config_id or enable_filtering or enable_field_mapping:
             self.advanced.set_expanded(True)
         self._update_dependent_controls()
-
-    def set_busy(self, busy: bool) -> None:
-        """While a request runs: no second submit, a visible Cancel; typing stays possible."""
-        self.createButton.setEnabled(not busy)
-        self.createButton.setText(CREATING_TEXT if busy else CREATE_TEXT)
-        self.cancelButton.setVisible(busy)
-        self.cancelButton.setEnabled(busy)
-
-    def focus_first_field(self) -> None:
-        self.emailEdit.setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 # Wire field name -> key of ``form_values``.

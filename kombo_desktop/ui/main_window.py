@@ -16,7 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.demo_server import DemoKomboServer
 
 _log = logging.getLogger(__name__)
+_Request = TypeVar("_Request", LinkRequest, RelinkRequest)
 
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
@@ -420,46 +421,53 @@ class MainWindow(QMainWindow):
 
     def submit_create(self) -> None:
         """Check the form; if it is fine (and no guard holds it), send it."""
-        if self.busy:
-            return
-        result = self.linkForm.build_request()
-        if isinstance(result, InvalidRequest):
-            self._show_invalid(result)
+        request = self._checked(self.linkForm.build_request)
+        if request is None:
             return
         for guard in self.create_guards:
-            if not guard(result):
+            if not guard(request):
                 return
-        self.send_create(result)
+        self.send_create(request)
 
     def submit_relink(self) -> None:
+        request = self._checked(self.relinkForm.build_request)
+        if request is not None:
+            self.send_relink(request)
+
+    def _checked(self, build: Callable[[], _Request | InvalidRequest]) -> _Request | None:
+        """The form's checked request; None (the problems shown) if it has any, or while
+        another request runs."""
         if self.busy:
-            return
-        result = self.relinkForm.build_request()
+            return None
+        result = build()
         if isinstance(result, InvalidRequest):
             self._show_invalid(result)
-            return
-        self.send_relink(result)
+            return None
+        return result
 
     def send_create(self, request: LinkRequest) -> None:
         """Send a checked request now (also called by guards that held it)."""
-        connection = self._connection_or_fail()
-        if connection is None or self.busy:
-            return
-
-        def work(token: object) -> CreatedLink:
-            return connection.client().create_link(request, cancel=token)  # type: ignore[arg-type]
-
-        self._start_request(work, request, WAITING_TEXT.format(what="link"), "create-link")
+        self._send(request)
 
     def send_relink(self, request: RelinkRequest) -> None:
+        self._send(request)
+
+    def _send(self, request: LinkRequest | RelinkRequest) -> None:
         connection = self._connection_or_fail()
         if connection is None or self.busy:
             return
 
         def work(token: object) -> CreatedLink:
-            return connection.client().create_relink(request, cancel=token)  # type: ignore[arg-type]
+            client = connection.client()
+            if isinstance(request, RelinkRequest):
+                return client.create_relink(request, cancel=token)  # type: ignore[arg-type]
+            return client.create_link(request, cancel=token)  # type: ignore[arg-type]
 
-        self._start_request(work, request, WAITING_TEXT.format(what="reconnection link"), "relink")
+        if isinstance(request, RelinkRequest):
+            what, name = "reconnection link", "relink"
+        else:
+            what, name = "link", "create-link"
+        self._start_request(work, request, WAITING_TEXT.format(what=what), name)
 
     def _connection_or_fail(self) -> Connection | None:
         if self.connection is None or self._closed:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import qr_image, theme
 from kombo_desktop.ui.expiry import expiry_text
-from kombo_desktop.ui.widgets import chain_tab_order
+from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
@@ -76,6 +75,19 @@ def is_openable(url: str, is_demo: bool) -> bool:
     return False
 
 
+def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
+    """Open ``url`` in the browser when :func:`is_openable`; the sentence for the status line
+    and its kind ("info" or "error")."""
+    if not is_openable(url, is_demo):
+        return "This link is not a secure web address, so it was not opened.", "error"
+    if QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode)):
+        return "The link was opened in your browser.", "info"
+    return (
+        "No web browser could be opened. Copy the link and paste it into your browser.",
+        "error",
+    )
+
+
 def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
@@ -113,15 +125,13 @@ class ResultPanel(QFrame):
         self.demoNote.setWordWrap(True)
         self.demoNote.hide()
 
-        self.copyButton = self._button("copyButton", COPY_TEXT, "Copy the link")
+        self.copyButton = push_button("copyButton", COPY_TEXT, "Copy the link")
         self.copyButton.setProperty("primary", True)
-        self.openButton = self._button(
-            "openButton", "Open in browser", "Open the link in a browser"
-        )
-        self.exportQrButton = self._button(
+        self.openButton = push_button("openButton", "Open in browser", "Open the link in a browser")
+        self.exportQrButton = push_button(
             "exportQrButton", "Save QR code…", "Save the QR code as a PNG or SVG file"
         )
-        self.copyQrButton = self._button(
+        self.copyQrButton = push_button(
             "copyQrButton", "Copy QR image", "Copy the QR code as a picture"
         )
 
@@ -197,13 +207,6 @@ class ResultPanel(QFrame):
         ]
         chain_tab_order(self.tab_chain)
         self.clear()
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setAutoDefault(False)
-        return button
 
     def add_link_actions(self, widget: QWidget) -> None:
         """Put more actions for the shown link (the invitation) under Copy and Open."""
@@ -314,20 +317,8 @@ class ResultPanel(QFrame):
         self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
 
     def open_link(self) -> None:
-        if self.shown is None:
-            return
-        if not is_openable(self.shown.url, self.shown.is_demo):
-            self.notice.emit(
-                "This link is not a secure web address, so it was not opened.", "error"
-            )
-            return
-        if QDesktopServices.openUrl(QUrl(self.shown.url, QUrl.ParsingMode.StrictMode)):
-            self.notice.emit("The link was opened in your browser.", "info")
-        else:
-            self.notice.emit(
-                "No web browser could be opened. Copy the link and paste it into your browser.",
-                "error",
-            )
+        if self.shown is not None:
+            self.notice.emit(*open_in_browser(self.shown.url, self.shown.is_demo))
 
     def export_qr(self) -> None:
         if self.shown is None:

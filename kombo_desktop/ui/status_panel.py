@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.widgets import push_button
 
 KINDS = ("info", "success", "error", "busy")
 
@@ -51,17 +51,13 @@ class StatusPanel(QFrame):
         self.detailsToggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.detailsToggle.setArrowType(Qt.ArrowType.RightArrow)
         # A way forward the person can take at once, e.g. "Open settings" for a refused key.
-        self.statusActionButton = QPushButton()
-        self.statusActionButton.setObjectName("statusActionButton")
-        self.statusActionButton.setAutoDefault(False)
-        self.statusActionButton.setAccessibleName("Next step")
+        self.statusActionButton = push_button("statusActionButton", "", "Next step")
         self.statusActionButton.hide()
         self.statusActionButton.clicked.connect(self._run_action)
         self._action: Callable[[], None] | None = None
-        self.copyDetailsButton = QPushButton("Copy details")
-        self.copyDetailsButton.setObjectName("copyDetailsButton")
-        self.copyDetailsButton.setAccessibleName("Copy details for support")
-        self.copyDetailsButton.setAutoDefault(False)
+        self.copyDetailsButton = push_button(
+            "copyDetailsButton", "Copy details", "Copy details for support"
+        )
 
         self.statusDetails = QPlainTextEdit()
         self.statusDetails.setObjectName("statusDetails")

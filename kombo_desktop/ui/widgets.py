@@ -7,8 +7,10 @@ the input's accessible description.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from enum import StrEnum
 from itertools import pairwise
+from typing import TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -26,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.ui import theme
+
+_Member = TypeVar("_Member", bound=StrEnum)
 
 
 class FieldBox(QWidget):
@@ -111,6 +116,25 @@ def push_button(
     if on_click is not None:
         button.clicked.connect(lambda _checked=False: on_click())
     return button
+
+
+def action_button(object_name: str, text: str, description: str) -> QPushButton:
+    """A :func:`push_button` whose ``description`` (what it does, in a sentence) is both its
+    accessible name and its tooltip."""
+    button = push_button(object_name, text, description)
+    button.setToolTip(description)
+    return button
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """``buttons`` side by side from the left, spaced as everywhere in the window; what is
+    added to the row later sits at its right end."""
+    row = QHBoxLayout()
+    row.setSpacing(theme.SPACING)
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def add_row(form: QFormLayout, label_text: str, box: FieldBox) -> QLabel:
@@ -298,6 +322,19 @@ def choice_combo(
     index = combo.findData(default)
     combo.setCurrentIndex(max(index, 0))
     return combo
+
+
+def enum_combo(
+    object_name: str, accessible_name: str, names: Mapping[_Member, str], default: _Member
+) -> QComboBox:
+    """A dropdown of ``names`` (member -> shown text); item data: the member's value."""
+    choices: list[tuple[str, object]] = [(name, member.value) for member, name in names.items()]
+    return choice_combo(object_name, accessible_name, choices, default.value)
+
+
+def select_data(combo: QComboBox, data: object) -> None:
+    """Select the entry whose item data is ``data`` (none when no entry has it)."""
+    combo.setCurrentIndex(combo.findData(data))
 
 
 def line_edit(object_name: str, accessible_name: str, placeholder: str = "") -> QLineEdit:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
 from kombo_desktop.core.history.normalise import as_utc, clean, optional_text, stored_time
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 
 
@@ -146,8 +146,8 @@ class Recording(ABC):
         ``personio``), which is how Kombo names integrations.
         """
         integration = integration_id.strip()
-        if tool is None and ":" in integration:
-            tool = integration.split(":", 1)[0]
+        if tool is None:
+            tool = integration_tool(integration)
         return self._insert(
             NewEntry(
                 kind=EntryKind.RELINK,

@@ -1,0 +1,257 @@
+"""What the two forms (a new link, a reconnection link) have in common.
+
+Both are a column of labelled fields whose errors appear under them, a primary button with a
+Cancel beside it while Kombo works, and Enter in any field meaning "go". A field is checked as
+the person types only after they first left it (or tried to submit): nagging about an e-mail
+address that is still being typed helps nobody. The rules themselves come from
+``kombo_desktop.core.link_request``, so a form can never disagree with the final check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kombo_desktop.core.link_request import InvalidRequest
+from kombo_desktop.core.vocabulary import (
+    DEFAULT_LANGUAGE,
+    DEFAULT_LINK_TYPE,
+    LANGUAGE_NAMES,
+    LINK_TYPE_NAMES,
+    Language,
+    LinkType,
+)
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.widgets import (
+    FieldBox,
+    add_row,
+    align_labels,
+    chain_tab_order,
+    enum_combo,
+    follow_overflow,
+    push_button,
+    scrolling,
+)
+
+_Request = TypeVar("_Request")
+
+STOP_TOOLTIP = "Stop waiting for Kombo (Esc)"
+
+
+def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QComboBox:
+    return enum_combo(
+        object_name, "Language of the customer's connection page", LANGUAGE_NAMES, default
+    )
+
+
+def link_type_combo(object_name: str, default: LinkType = DEFAULT_LINK_TYPE) -> QComboBox:
+    return enum_combo(object_name, "How the link will be used", LINK_TYPE_NAMES, default)
+
+
+def field_form() -> QFormLayout:
+    """A form whose fields take the room the labels leave, spaced as the rest of the window."""
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setHorizontalSpacing(theme.SECTION_SPACING)
+    form.setVerticalSpacing(theme.SPACING)
+    return form
+
+
+class SubmitOnEnter(QWidget):
+    """A container where Enter in any field means "go" (as a dialog's default button would).
+
+    Line edits and dropdowns pass an unused Enter on to their parent, so one handler here
+    covers every field. A dropdown whose list is open keeps Enter for choosing an item.
+    """
+
+    submitted = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.submitted.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class RequestForm(SubmitOnEnter):
+    """A form tab. Emits ``submitted`` (Enter or its button) and ``cancel_requested``.
+
+    A subclass makes its buttons with :meth:`_make_buttons`, its rows with :meth:`_add_field`,
+    puts them on screen with :meth:`_assemble`, and says what is wrong with one field in
+    :meth:`_field_problem`.
+    """
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._touched: set[str] = set()
+        self.boxes: dict[str, FieldBox] = {}
+        self.labels: list[QLabel] = []
+        self.tab_chain: list[QWidget] = []
+
+    # --- construction ------------------------------------------------------------------------
+
+    def _make_buttons(
+        self,
+        name: str,
+        text: str,
+        *,
+        busy_text: str,
+        accessible_name: str,
+        cancel_name: str,
+        cancel_accessible_name: str,
+    ) -> tuple[QPushButton, QPushButton]:
+        """The primary button (showing ``busy_text`` while Kombo works) and the Cancel button
+        shown meanwhile."""
+        self._texts = (text, busy_text)
+        self._primary = push_button(name, text, accessible_name)
+        self._primary.setProperty("primary", True)
+        self._primary.clicked.connect(self.submitted)
+        self._cancel = push_button(cancel_name, "Cancel", cancel_accessible_name)
+        self._cancel.setToolTip(STOP_TOOLTIP)
+        self._cancel.clicked.connect(self.cancel_requested)
+        self._cancel.hide()
+        return self._primary, self._cancel
+
+    def _add_field(
+        self, form: QFormLayout, field: str, label: str, widget: QWidget, hint: str = ""
+    ) -> FieldBox:
+        """A labelled row for the wire field ``field``, with its hint and error line."""
+        box = self.boxes[field] = FieldBox(widget, hint)
+        self.labels.append(add_row(form, label, box))
+        return box
+
+    def _watch(self, field: str, edit: QLineEdit) -> None:
+        """Check ``edit`` once the person has left it, and then again at every change."""
+        edit.textChanged.connect(lambda _text: self._recheck(field))
+        edit.editingFinished.connect(lambda: self._touch(field))
+
+    def _assemble(
+        self,
+        names: tuple[str, str],
+        content: Sequence[QWidget | QLayout],
+        tab_chain: list[QWidget],
+    ) -> None:
+        """Put ``content`` in a scrolling page with the buttons below it (``names``: the
+        object names of the page's content and of the scrolling page).
+
+        The buttons sit right under the fields when there is room; when there is not (a small
+        screen, error lines, the advanced options) the fields scroll and the buttons stay in
+        view: the primary button never scrolls away.
+        """
+        fields = QWidget()
+        fields.setObjectName(names[0])
+        body = QVBoxLayout(fields)
+        body.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
+        body.setSpacing(theme.SECTION_SPACING)
+        for part in content:
+            if isinstance(part, QLayout):
+                body.addLayout(part)
+            else:
+                body.addWidget(part)
+        body.addStretch(1)  # a wrapped line measured high leaves its spare room below
+        self.scrollArea = scrolling(fields, names[1])
+        self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.footer = QFrame()
+        self.footer.setObjectName("formFooter")
+        buttons = QHBoxLayout(self.footer)
+        buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
+        buttons.setSpacing(theme.SPACING)
+        buttons.addWidget(self._primary)
+        buttons.addWidget(self._cancel)
+        buttons.addStretch(1)
+        follow_overflow(self.scrollArea, self.footer)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.scrollArea)
+        layout.addWidget(self.footer)
+        layout.addStretch(1)
+
+        self.tab_chain = [*tab_chain, self._primary, self._cancel]
+        chain_tab_order(self.tab_chain)
+
+    def set_label_width(self, width: int) -> None:
+        """Line the field column up with the other tab's form."""
+        align_labels(self.labels, width)
+
+    # --- checking ------------------------------------------------------------------------------
+
+    def _field_problem(self, field: str) -> str | None:
+        """What is wrong with ``field`` as it is now (None: nothing)."""
+        raise NotImplementedError
+
+    def _touch(self, field: str) -> None:
+        self._touched.add(field)
+        self._recheck(field)
+
+    def _recheck(self, field: str) -> None:
+        if field in self._touched:
+            self.boxes[field].set_error(self._field_problem(field))
+
+    def _checked(self, make: Callable[[], _Request]) -> _Request | InvalidRequest:
+        """The request ``make`` builds, or its problems (then shown next to their fields)."""
+        self._touched.update(self.boxes)
+        try:
+            request = make()
+        except InvalidRequest as invalid:
+            self.show_errors(invalid)
+            return invalid
+        self.show_errors(None)
+        return request
+
+    def show_errors(self, invalid: InvalidRequest | None) -> None:
+        """Put each problem under its field and move the focus (and the view) to the first."""
+        first: FieldBox | None = None
+        for field, box in self.boxes.items():
+            message = invalid.message_for(field) if invalid is not None else None
+            box.set_error(message)
+            if message and first is None:
+                first = box
+        if first is not None:
+            self._reveal(first)
+            first.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            # The field with its error line, not only the input, so the reason is seen too;
+            # on the next turn of the event loop, once the error lines have their place.
+            box = first
+            QTimer.singleShot(
+                0, self, lambda: self.scrollArea.ensureWidgetVisible(box, 0, theme.SPACING)
+            )
+
+    def _reveal(self, box: FieldBox) -> None:
+        """Make ``box`` part of the form on screen (a folded section opens)."""
+
+    def field_errors(self) -> dict[str, str]:
+        """Errors currently shown, by wire field name (for tests and the status line)."""
+        return {field: box.error_text for field, box in self.boxes.items() if box.error_text}
+
+    # --- state ---------------------------------------------------------------------------------
+
+    def set_busy(self, busy: bool) -> None:
+        """While a request runs: no second submit, a visible Cancel; typing stays possible."""
+        self._primary.setEnabled(not busy)
+        self._primary.setText(self._texts[1] if busy else self._texts[0])
+        self._cancel.setVisible(busy)
+        self._cancel.setEnabled(busy)
+
+    def focus_first_field(self) -> None:
+        next(iter(self.boxes.values())).field.setFocus(Qt.FocusReason.OtherFocusReason)
