@@ -277,7 +277,7 @@ def _viewport() -> QWidget:
     """
     viewport = QWidget()
     viewport.setObjectName("qt_scrollarea_viewport")
-    viewport.setBackgroundRole(QPalette.ColorRole.Base)
+    viewport.setBackgroundRole(QPalette.ColorRole.NoRole)  # the scroll area's, as QScrollArea's
     viewport.setAutoFillBackground(True)
     return viewport
 
