@@ -10,8 +10,8 @@ the window's own code stays about making links:
 * ``create_guards``: before a new link is sent, the history is asked for a still-valid link for
   the same customer and tool. If there is one, ``duplicateBanner`` appears in ``bannerArea`` and
   nothing is sent until the person chooses. Editing the form closes the warning.
-* the dock areas: the history panel (``historyPanel``) is a dock at the bottom, closed at
-  start.
+* the dock areas: the history panel (``historyPanel``) is a dock, closed at start, opened
+  below the form or beside it, wherever it leaves the form its first fields (``history_dock``).
 * the header: ``privacySwitch`` ("Screen-sharing mode") and the button that opens the history.
 * the result area: ``copyInvitationButton`` and ``emailButton`` under the link.
 
@@ -73,7 +73,6 @@ PRIVACY_TOOLTIP = (
     "Keep it on whenever you share your screen."
 )
 HISTORY_TEXT = "History"
-HISTORY_HEIGHT = 280  # the dock's height when opened: about eight rows, the form stays usable
 # On: calm blue. Off: amber, like the demo warning, because off is the state in which other
 # customers can appear on a shared screen, and it should catch the eye before sharing.
 _SWITCH_STYLE = f"""
@@ -259,6 +258,13 @@ class HistoryFeature(QObject):
             )
             window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
             dock.hide()
+            # Beside the form the panel is narrow (see ``history_dock``), whoever put it there.
+            dock.dockLocationChanged.connect(
+                lambda area: panel.set_narrow(
+                    area
+                    in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+                )
+            )
             panel.notice.connect(window.show_status)
             panel.show_requested.connect(self.show_entry)
             panel.fill_requested.connect(self.fill_from)
@@ -460,6 +466,8 @@ class HistoryFeature(QObject):
             return True
         self._held, self._held_for = request, target
         self.banner.show_for(earlier, private=self.private, tool_label=self._entry_tool(earlier))
+        if self.history_open:
+            self._place_history()  # the warning takes room from the form, not the other way
         shown = self.window.resultPanel.shown
         if shown is not None and shown.url != earlier.url:
             # The link on show is someone else's (the last one made): it must not sit under a
@@ -663,12 +671,18 @@ class HistoryFeature(QObject):
         if self.private:
             return False
         self._set_history_button(True)
-        self.dock.show()
-        self.window.resizeDocks([self.dock], [HISTORY_HEIGHT], Qt.Orientation.Vertical)
+        self._place_history()
         self.dock.raise_()
         self.panel.activate()
         self.panel.historySearchEdit.setFocus(Qt.FocusReason.OtherFocusReason)
         return True
+
+    def _place_history(self) -> None:
+        """Open the dock where it leaves the form its first fields (see ``history_dock``)."""
+        from kombo_desktop.ui.history_dock import place_history
+
+        warning_shown = self._banner is not None and not self._banner.isHidden()
+        place_history(self.window, self.dock, self.panel, warning_shown=warning_shown)
 
     def close_history(self) -> None:
         self._set_history_button(False)

@@ -25,6 +25,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -60,7 +61,7 @@ from kombo_desktop.ui.history_model import (
 )
 from kombo_desktop.ui.result_panel import is_openable, open_in_browser
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import action_button, button_row, chain_tab_order
+from kombo_desktop.ui.widgets import action_button, chain_tab_order
 
 _log = logging.getLogger(__name__)
 
@@ -99,6 +100,7 @@ class HistoryPanel(QWidget):
         self._store = store
         self._runner = runner
         self._export: TaskHandle | None = None
+        self._narrow = False
         self.model = HistoryTableModel(store, runner, catalog, self)
 
         self.historySearchEdit = QLineEdit()
@@ -181,14 +183,9 @@ class HistoryPanel(QWidget):
         top.addWidget(self.historySearchEdit, 1)
         top.addWidget(self.historyCountLabel)
 
-        actions = button_row(
-            self.historyCopyButton,
-            self.historyQrButton,
-            self.historyOpenButton,
-            self.historyFillButton,
-            self.historyDeleteButton,
-        )
-        actions.addWidget(self.historyExportButton)
+        self._actions = QGridLayout()
+        self._actions.setSpacing(theme.SPACING)
+        self._arrange_actions()
 
         layout = QVBoxLayout(self)
         # The same side margins as the window's content above, so the edges line up.
@@ -196,7 +193,7 @@ class HistoryPanel(QWidget):
         layout.setSpacing(theme.SPACING)
         layout.addLayout(top)
         layout.addWidget(self.historyTable, 1)
-        layout.addLayout(actions)
+        layout.addLayout(self._actions)
 
         chain_tab_order(
             [
@@ -210,6 +207,41 @@ class HistoryPanel(QWidget):
                 self.historyExportButton,
             ]
         )
+
+    def set_narrow(self, narrow: bool) -> None:
+        """Beside the form the panel is narrow: its buttons go in two rows of three."""
+        if narrow != self._narrow:
+            self._narrow = narrow
+            self._arrange_actions()
+
+    def _arrange_actions(self) -> None:
+        """One row under a wide table, Export at its right end; two rows when narrow."""
+        grid = self._actions
+        buttons = [
+            self.historyCopyButton,
+            self.historyQrButton,
+            self.historyOpenButton,
+            self.historyFillButton,
+            self.historyDeleteButton,
+            self.historyExportButton,
+        ]
+        for button in buttons:
+            grid.removeWidget(button)
+        for column in range(grid.columnCount()):
+            grid.setColumnStretch(column, 0)
+        if self._narrow:
+            for index, button in enumerate(buttons):
+                grid.addWidget(button, index // 3, index % 3)
+            grid.setColumnStretch(3, 1)
+        else:
+            for index, button in enumerate(buttons[:-1]):
+                grid.addWidget(button, 0, index)
+            grid.setColumnStretch(len(buttons) - 1, 1)
+            grid.addWidget(buttons[-1], 0, len(buttons))
+        layout = self.layout()
+        if layout is not None:  # it keeps the old arrangement's sizes until told
+            layout.invalidate()
+        self.updateGeometry()
 
     def _connect(self) -> None:
         self.historySearchEdit.textChanged.connect(lambda _text: self._search_timer.start())

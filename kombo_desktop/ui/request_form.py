@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -255,3 +255,11 @@ class RequestForm(SubmitOnEnter):
 
     def focus_first_field(self) -> None:
         next(iter(self.boxes.values())).field.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def height_showing(self, count: int) -> int:
+        """The form's height at which its first ``count`` fields and its buttons are in view
+        (fields scrolled to the top). Meaningful once the form is laid out."""
+        box = list(self.boxes.values())[count - 1]
+        page = self.scrollArea.widget()
+        bottom = box.mapTo(page, QPoint(0, box.height())).y() if page is not None else 0
+        return bottom + theme.SPACING // 2 + self.footer.sizeHint().height()

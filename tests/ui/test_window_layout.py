@@ -7,11 +7,16 @@ a person would see.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize
+from dataclasses import replace
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.ui.history_dock import MAX_SHARE, USEFUL_ROWS, DockPlan, Sizes, plan_dock
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
+from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import fill_form, make_link
 
 SMALL = (900, 560)
@@ -90,3 +95,105 @@ def test_the_qr_code_is_never_cut_off_on_a_small_laptop(
     qtbot.wait(50)
     assert fully_visible(demo_window.qrView)
     assert demo_window.qrView.width() >= 150
+
+
+# -- the history beside the form --------------------------------------------------------------
+
+LAPTOP = (1366, 768)
+
+
+@pytest.mark.parametrize("history_first", [False, True], ids=["warning-first", "history-first"])
+def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
+    qtbot: QtBot, demo_window: MainWindow, history_first: bool
+) -> None:
+    # The demo bar, a duplicate warning and the history all at once on a 1366x768 laptop: the
+    # history once took the form down to a single field.
+    demo_window.resize(*LAPTOP)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    feature = history_of(demo_window)
+    if history_first:
+        open_history(qtbot, demo_window)
+    demo_window.createButton.click()  # the same customer and tool again
+    qtbot.waitUntil(lambda: feature.banner.isVisible(), timeout=2000)
+    if not history_first:
+        open_history(qtbot, demo_window)
+    qtbot.wait(50)
+
+    assert demo_window.demoBanner.isVisible() and feature.dock.isVisible()
+    assert fully_visible(demo_window.findChild(QWidget, "duplicateBanner"))
+    for field in (demo_window.emailEdit, demo_window.organizationEdit, demo_window.originIdEdit):
+        assert fully_visible(field), field.objectName()
+    assert fully_visible(demo_window.createButton)
+    assert fully_visible(demo_window.statusLabel)
+    # The history is usable too: its search box and several rows of its table are in view, and
+    # it takes at most 40 % of the window.
+    panel = feature.panel
+    assert fully_visible(panel.historySearchEdit)
+    assert fully_visible(panel.historyExportButton)
+    rows = panel.historyTable.viewport().height() // panel.historyTable.rowHeight(0)
+    assert rows >= USEFUL_ROWS
+    if demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea:
+        assert feature.dock.width() <= MAX_SHARE * demo_window.width() + 1
+    else:
+        assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
+
+
+def test_on_a_tall_window_the_history_opens_below_at_most_two_fifths_high(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.resize(1180, 1050)
+    feature = open_history(qtbot, demo_window)
+    qtbot.wait(50)
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
+    assert fully_visible(demo_window.createButton)
+    for field in (demo_window.emailEdit, demo_window.organizationEdit, demo_window.originIdEdit):
+        assert fully_visible(field), field.objectName()
+    # Below the form the table has the window's width: all the actions stand in one row.
+    buttons = (feature.panel.historyCopyButton, feature.panel.historyExportButton)
+    assert buttons[0].y() == buttons[1].y()
+
+
+# Sizes as measured for the demo window with its warning (see history_dock._measure).
+_WINDOW = Sizes(
+    window=(1180, 672),
+    room=(1342, 672),  # a 1366x768 laptop
+    form=(655, 943),
+    content_width=829,
+    bottom=(277, 329),
+    side=(472, 620),
+)
+
+
+def test_on_a_laptop_the_history_goes_beside_the_form_and_the_window_widens() -> None:
+    plan = plan_dock(_WINDOW)
+    assert plan.side
+    assert plan.window == (1342, 672)  # as wide as the screen allows
+    assert 472 <= plan.dock <= MAX_SHARE * 1342
+    assert plan.window[0] - plan.dock >= _WINDOW.content_width  # the form keeps its width
+
+
+def test_on_a_tall_screen_the_window_grows_for_the_history_below() -> None:
+    plan = plan_dock(replace(_WINDOW, window=(1180, 820), room=(1896, 1024)))
+    assert not plan.side
+    assert plan.window == (1180, 1024)  # up to the whole form, as far as the screen allows
+    assert plan.dock == 329  # the preferred height: six rows
+    assert plan.window[1] - plan.dock >= _WINDOW.form[0]
+
+
+def test_a_window_with_room_to_spare_is_not_resized() -> None:
+    plan = plan_dock(replace(_WINDOW, window=(1180, 1200), room=(1896, 1400)))
+    assert plan == DockPlan(side=False, window=(1180, 1200), dock=329)
+
+
+def test_the_history_takes_at_most_two_fifths_of_the_window() -> None:
+    plan = plan_dock(replace(_WINDOW, form=(300, 400), bottom=(100, 900)))
+    assert not plan.side and plan.dock == int(MAX_SHARE * 672)
+    plan = plan_dock(replace(_WINDOW, window=(1800, 672), side=(472, 1200)))
+    assert plan.side and plan.dock == int(MAX_SHARE * 1800)
+
+
+def test_on_a_very_small_screen_the_history_is_as_small_as_it_can_be() -> None:
+    plan = plan_dock(replace(_WINDOW, window=(936, 504), room=(936, 504)))
+    assert plan == DockPlan(side=False, window=(936, 504), dock=277)

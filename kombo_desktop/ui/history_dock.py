@@ -1,0 +1,149 @@
+"""Where the link history opens, and how big: never at the cost of the form.
+
+The window's height goes first to what is always there: the demo bar, the header, a duplicate
+warning, the status line. On a 1366x768 laptop that is half of it, and a history opened below
+would leave the form a single field. So the history opens
+
+* at the bottom when the window, grown as far as the screen allows, keeps the form's first
+  three fields and its button in view and still gives the history a useful height (at most
+  40 % of the window): the table then has the window's whole width. A window that grows for
+  it grows until the whole form is in view again, if the screen is tall enough;
+* else at the right side (at most 40 % of the window's width, the window growing sideways when
+  the screen allows), where it takes width, which even small screens have, and leaves the form
+  its full height; its buttons then stand in two rows;
+* else (a very small screen) at the bottom at its smallest; its edge can be dragged.
+
+Room for the duplicate warning counts even while none is shown: it appears on the next click
+for a known customer, and a history that then jumped to the other side would be disorienting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget
+
+    from kombo_desktop.ui.history_panel import HistoryPanel
+    from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.request_form import RequestForm
+
+MAX_SHARE = 0.4  # of the window's height (at the bottom) or width (at the side)
+FIELDS_KEPT = 3  # the form keeps at least this many fields, and its button, in view
+USEFUL_ROWS, PREFERRED_ROWS = 4, 6  # rows of the table in view at the bottom
+PREFERRED_WIDTH = 620  # at the side: when, organisation and e-mail without scrolling
+# The duplicate warning's height with its spacing, before it is first shown (two lines of text).
+WARNING_ROOM = 180
+SEPARATOR = 8  # the line between the window's content and a dock, that can be dragged
+_RIGHT, _BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """What the placement depends on, in the window's pixels."""
+
+    window: tuple[int, int]  # the window's content now
+    room: tuple[int, int]  # the largest the screen lets the window's content be
+    form: tuple[int, int]  # the content's height with the form's first fields, and all of it
+    content_width: int  # the narrowest the content (form and result side by side) can be
+    bottom: tuple[int, int]  # the history's useful and preferred height at the bottom
+    side: tuple[int, int]  # its useful and preferred width at the side
+
+
+@dataclass(frozen=True)
+class DockPlan:
+    """Where the history goes, the window's size for it, and the history's height or width."""
+
+    side: bool  # at the right side; else at the bottom
+    window: tuple[int, int]
+    dock: int
+
+
+def plan_dock(sizes: Sizes) -> DockPlan:
+    """The first placement of the module docstring's list that fits."""
+    width, height = sizes.window
+    kept, whole = sizes.form
+    useful, preferred = sizes.bottom
+    grown = min(sizes.room[1], whole + SEPARATOR + preferred)
+    for tall in (height, max(height, grown)):
+        dock = min(preferred, int(tall * MAX_SHARE), tall - kept - SEPARATOR)
+        if dock >= useful:
+            return DockPlan(side=False, window=(width, tall), dock=dock)
+    useful, preferred = sizes.side
+    grown = min(sizes.room[0], sizes.content_width + SEPARATOR + preferred)
+    for wide in (width, max(width, grown)):
+        dock = min(preferred, int(wide * MAX_SHARE), wide - sizes.content_width - SEPARATOR)
+        if dock >= useful:
+            return DockPlan(side=True, window=(wide, height), dock=dock)
+    return DockPlan(side=False, window=(width, height), dock=sizes.bottom[0])
+
+
+def place_history(
+    window: MainWindow, dock: QDockWidget, panel: HistoryPanel, *, warning_shown: bool
+) -> None:
+    """Dock the history where :func:`plan_dock` says, show it, and size it (and the window)."""
+    plan = plan_dock(_measure(window, dock, panel, warning_shown=warning_shown))
+    area = _RIGHT if plan.side else _BOTTOM
+    panel.set_narrow(plan.side)
+    if window.dockWidgetArea(dock) != area or dock.isFloating():
+        dock.setFloating(False)
+        window.addDockWidget(area, dock)
+    dock.show()
+    if plan.window != (window.width(), window.height()):
+        window.resize(*plan.window)
+        _keep_on_screen(window)
+    orientation = Qt.Orientation.Horizontal if plan.side else Qt.Orientation.Vertical
+    window.resizeDocks([dock], [plan.dock], orientation)
+
+
+def _measure(
+    window: MainWindow, dock: QDockWidget, panel: HistoryPanel, *, warning_shown: bool
+) -> Sizes:
+    from kombo_desktop.ui.main_window import WINDOW_FRAME
+
+    content = window.centralWidget()
+    assert content is not None
+    layout = content.layout()
+    if layout is not None:
+        layout.activate()  # a warning shown a moment ago takes its place now
+    # The content without the form, plus the form at the height that keeps its first fields
+    # (and its button), and at the height that shows all of it.
+    form: RequestForm = window.linkForm
+    if window.tabs.currentWidget() is window.relinkForm:
+        form = window.relinkForm
+    others = content.height() - form.height() + (0 if warning_shown else WARNING_ROOM)
+    kept = form.height_showing(FIELDS_KEPT)
+
+    # The history's own smallest size depends on how its buttons stand, its height on the rows
+    # of its table that are to be seen.
+    table = panel.historyTable
+    panel.set_narrow(False)
+    smallest = dock.minimumSizeHint().height() - table.minimumSizeHint().height()
+    header = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    row = table.verticalHeader().defaultSectionSize()
+    useful, preferred = (smallest + header + rows * row for rows in (USEFUL_ROWS, PREFERRED_ROWS))
+    panel.set_narrow(True)
+    narrowest = dock.minimumSizeHint().width()
+
+    available = window.screen().availableGeometry()
+    return Sizes(
+        window=(window.width(), window.height()),
+        room=(available.width() - WINDOW_FRAME[0], available.height() - WINDOW_FRAME[1]),
+        form=(others + kept, others + max(kept, form.sizeHint().height())),
+        content_width=content.minimumSizeHint().width(),
+        bottom=(useful, preferred),
+        side=(narrowest, max(narrowest, PREFERRED_WIDTH)),
+    )
+
+
+def _keep_on_screen(window: MainWindow) -> None:
+    """A window that grew past the screen's edge moves back onto it."""
+    available = window.screen().availableGeometry()
+    frame = window.frameGeometry()
+    left = max(available.left(), min(frame.left(), available.right() + 1 - frame.width()))
+    top = max(available.top(), min(frame.top(), available.bottom() + 1 - frame.height()))
+    if (left, top) != (frame.left(), frame.top()):
+        window.move(left, top)
