@@ -142,6 +142,16 @@ class HistoryPanel(QWidget):
             "Save the entries the search finds as a CSV file for spreadsheets",
         )
 
+        # In the order they stand in and are tabbed through.
+        self._action_buttons = [
+            self.historyCopyButton,
+            self.historyQrButton,
+            self.historyOpenButton,
+            self.historyFillButton,
+            self.historyDeleteButton,
+            self.historyExportButton,
+        ]
+
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -195,18 +205,7 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.historyTable, 1)
         layout.addLayout(self._actions)
 
-        chain_tab_order(
-            [
-                self.historySearchEdit,
-                self.historyTable,
-                self.historyCopyButton,
-                self.historyQrButton,
-                self.historyOpenButton,
-                self.historyFillButton,
-                self.historyDeleteButton,
-                self.historyExportButton,
-            ]
-        )
+        chain_tab_order([self.historySearchEdit, self.historyTable, *self._action_buttons])
 
     def set_narrow(self, narrow: bool) -> None:
         """Beside the form the panel is narrow: its buttons go in two rows of three."""
@@ -216,15 +215,7 @@ class HistoryPanel(QWidget):
 
     def _arrange_actions(self) -> None:
         """One row under a wide table, Export at its right end; two rows when narrow."""
-        grid = self._actions
-        buttons = [
-            self.historyCopyButton,
-            self.historyQrButton,
-            self.historyOpenButton,
-            self.historyFillButton,
-            self.historyDeleteButton,
-            self.historyExportButton,
-        ]
+        grid, buttons = self._actions, self._action_buttons
         for button in buttons:
             grid.removeWidget(button)
         for column in range(grid.columnCount()):
@@ -356,19 +347,22 @@ class HistoryPanel(QWidget):
             )
 
     def show_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is not None:
-            self.show_requested.emit(entry)
+        self._with_selected(self.show_requested.emit)
 
     def open_selected(self) -> None:
-        entry = self.selected_entry()
-        if entry is not None:
+        def open_entry(entry: HistoryEntry) -> None:
             self.notice.emit(*open_in_browser(entry.url, entry.is_demo))
 
+        self._with_selected(open_entry)
+
     def fill_selected(self) -> None:
+        self._with_selected(self.fill_requested.emit)
+
+    def _with_selected(self, act: Callable[[HistoryEntry], object]) -> None:
+        """``act`` on the selected entry; nothing when no entry is selected."""
         entry = self.selected_entry()
         if entry is not None:
-            self.fill_requested.emit(entry)
+            act(entry)
 
     def delete_selected(self) -> None:
         entry = self.selected_entry()
