@@ -4,34 +4,23 @@ from __future__ import annotations
 
 import gzip
 import json
-from functools import cache
-from pathlib import Path
-from typing import Any, cast
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 
 from kombo_desktop import __version__
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import CreatedLink, KomboClient
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from tests.support import openapi
 from tests.support.fault_server import FaultServer, Reply
 
 KEY = "sk_test_requests_9f8e7d6c5b4a3210"
 LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJkZW1vIjpmYWxzZX0.c2lnbmF0dXJl"
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "data" / "openapi-subset.json"
-
-
-@cache
-def _schemas() -> dict[str, Any]:
-    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return cast(dict[str, Any], document["components"]["schemas"])
 
 
 def assert_matches_schema(body: object, schema_name: str) -> None:
-    validator = Draft202012Validator(_schemas()[schema_name], format_checker=FormatChecker())
-    errors = [error.message for error in validator.iter_errors(body)]
+    errors = openapi.schema_errors(schema_name, body)
     assert errors == [], errors
 
 

@@ -15,8 +15,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from functools import cache
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -24,7 +22,6 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator, FormatChecker
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.demo_server import (
@@ -34,8 +31,8 @@ from kombo_desktop.core.demo_server import (
     DemoKomboServer,
 )
 from kombo_desktop.core.vocabulary import Category
+from tests.support import openapi
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "openapi-subset.json"
 API_KEY = "demo-test-key-5f2c9e"
 VALID_BODY: dict[str, object] = {
     "end_user_email": "anna@example.com",
@@ -46,14 +43,8 @@ VALID_BODY: dict[str, object] = {
 # --- schema helpers ---------------------------------------------------------------------------
 
 
-@cache
-def _document() -> dict[str, Any]:
-    return cast(dict[str, Any], json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
-
-
-def _schema_errors(schema: dict[str, Any], instance: object) -> list[str]:
-    validator = Draft202012Validator(schema, format_checker=FormatChecker())
-    return [error.message for error in validator.iter_errors(instance)]
+_document = openapi.document
+_schema_errors = openapi.schema_errors
 
 
 def assert_matches(component: str, instance: object) -> None:

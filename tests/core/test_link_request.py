@@ -6,15 +6,11 @@ needs nothing outside the repository).
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator, FormatChecker
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.link_request import (
@@ -37,18 +33,9 @@ from kombo_desktop.core.link_request import (
     validate_field,
 )
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from tests.support import openapi
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "openapi-subset.json"
-
-
-@cache
-def _schemas() -> dict[str, Any]:
-    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return cast(dict[str, Any], document["components"]["schemas"])
-
-
-def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_schemas()[name], format_checker=FormatChecker())
+_validator = openapi.validator
 
 
 def assert_valid_create_body(body: dict[str, object]) -> None:
@@ -538,7 +525,7 @@ def test_the_schema_would_refuse_null_so_none_is_left_out() -> None:
 
 
 def test_every_published_tool_makes_a_valid_body_in_each_of_its_categories() -> None:
-    enum = _schemas()["PostConnectCreateLinkRequestBody"]["properties"][TOOL]["enum"]
+    enum = openapi.schema("PostConnectCreateLinkRequestBody")["properties"][TOOL]["enum"]
     assert len(enum) == 190
     catalog = ToolCatalog.bundled()
     for tool_id in enum:

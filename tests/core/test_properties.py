@@ -24,7 +24,6 @@ import threading
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
@@ -32,7 +31,7 @@ import httpx
 import pytest
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
@@ -56,9 +55,9 @@ from kombo_desktop.core.link_request import (
     RelinkRequest,
 )
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from tests.support import openapi
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "openapi-subset.json"
 KEY = "sk_live_PROPERTY_7c1e9a44d0b2f6"
 CATALOG = ToolCatalog.bundled()
 CREATE_FIELDS = frozenset(
@@ -83,8 +82,7 @@ INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 @cache
 def _validator(name: str) -> Draft202012Validator:
-    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    schema = cast(dict[str, Any], document["components"]["schemas"][name])
+    schema = openapi.schema(name)
     tool = schema.get("properties", {}).get("integration_tool")
     if tool is not None:
         # The schema copy is a snapshot; tools.tsv (the bundled catalog) also holds the ids of
@@ -92,7 +90,7 @@ def _validator(name: str) -> Draft202012Validator:
         # "coursera". A catalog tool is therefore a valid value too.
         known = set(tool["enum"])
         tool["enum"] = [*tool["enum"], *sorted(t.id for t in CATALOG if t.id not in known)]
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return openapi.validator(schema)
 
 
 def _schema_errors(name: str, body: dict[str, object]) -> list[str]:

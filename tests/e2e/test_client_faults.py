@@ -14,12 +14,9 @@ import logging
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from functools import cache
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
-from jsonschema import Draft202012Validator, FormatChecker
 
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.client import KomboClient
@@ -40,10 +37,10 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category
+from tests.support import openapi
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_live_e2e_3c1f9a7b2d4e6f80a1b2"
-SCHEMA_FILE = Path(__file__).resolve().parents[1] / "data" / "openapi-subset.json"
 LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJlMmUiOnRydWV9.c2ln"
 CREATE_SCHEMA = "PostConnectCreateLinkRequestBody"
 RELINK_SCHEMA = "PostIntegrationsIntegrationIdRelinkRequestBody"
@@ -53,15 +50,8 @@ JARGON = re.compile(
 )
 
 
-@cache
-def _schemas() -> dict[str, Any]:
-    document = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-    return cast(dict[str, Any], document["components"]["schemas"])
-
-
 def assert_matches_schema(body: object, schema_name: str) -> None:
-    validator = Draft202012Validator(_schemas()[schema_name], format_checker=FormatChecker())
-    assert [error.message for error in validator.iter_errors(body)] == []
+    assert openapi.schema_errors(schema_name, body) == []
 
 
 def assert_plain(message: str) -> None:
