@@ -313,7 +313,8 @@ class ProfilesSection(QObject):
             environment_id=None if address_changed else profile.environment_id,
         )
         if not self._book.replace(profile.name, updated):
-            self.show_profile()
+            # The book said why; what was typed (the address, and the key beside it) stays
+            # in the form for another try rather than being reset to what is on disk.
             return False
         self.connection_changed.emit()
         if address_changed:

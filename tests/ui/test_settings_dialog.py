@@ -676,3 +676,30 @@ def test_opening_settings_does_not_load_the_http_or_keyring_libraries() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+def test_a_failed_settings_save_keeps_the_typed_address_and_key(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("CUSTOM"))
+    address = child(dialog, QLineEdit, "customBaseEdit")
+    qtbot.keyClicks(address, kombo.base_url)  # typed, Enter not pressed yet
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+
+    def disk_full(_settings: Settings) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save", disk_full)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+
+    assert "could not be saved" in status(dialog)
+    assert region.currentData() == "CUSTOM"
+    assert address.text() == kombo.base_url
+    assert key_edit.text() == GOOD_KEY
+    assert not dialog.busy
