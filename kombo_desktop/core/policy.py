@@ -62,6 +62,8 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from kombo_desktop.core.api_address import normalize_api_base
+from kombo_desktop.core.settings import validate_profile_name
 from kombo_desktop.core.vocabulary import Language, LinkType
 
 APP_NAME = "kombo-desktop"
@@ -204,6 +206,8 @@ def _parse(data: dict[str, object], path: Path) -> Policy:
     if fixed_api_base is not None and not _is_https_url(fixed_api_base):
         skip(f'"fixed_api_base" must be an https:// address, not "{fixed_api_base}".')
         fixed_api_base = None
+    elif fixed_api_base is not None:
+        fixed_api_base = _usable_api_base('"fixed_api_base"', fixed_api_base, skip)
 
     # Language codes are lower case and link types upper case; either is accepted in any case.
     language = _optional_choice(data, "default_language", Language, str.lower, skip)
@@ -213,7 +217,7 @@ def _parse(data: dict[str, object], path: Path) -> Policy:
         profiles=profiles,
         default_profile=default_profile,
         hide_demo=hide_demo,
-        fixed_api_base=fixed_api_base.rstrip("/") if fixed_api_base else None,
+        fixed_api_base=fixed_api_base,
         default_language=language,
         default_link_type=link_type,
         source=path,
@@ -235,7 +239,12 @@ def _parse_profiles(value: object, skip: _Skip) -> tuple[PolicyProfile, ...]:
         if not isinstance(name, str) or not name.strip():
             skip(f"{label} has no name.")
             continue
-        name = name.strip()
+        try:
+            # The window makes a settings Profile of it, which would refuse the name at start-up.
+            name = validate_profile_name(name)
+        except ValueError as error:
+            skip(f"{label} has a name that cannot be used. {error}")
+            continue
         if any(p.name == name for p in profiles):
             skip(f'profile "{name}" is listed twice; the first one counts.')
             continue
@@ -249,7 +258,9 @@ def _parse_profiles(value: object, skip: _Skip) -> tuple[PolicyProfile, ...]:
             if not isinstance(custom_base, str) or not _is_https_url(custom_base.strip()):
                 skip(f'profile "{name}" needs an https:// "custom_base" for region CUSTOM.')
                 continue
-            custom_base = custom_base.strip().rstrip("/")
+            custom_base = _usable_api_base(f'profile "{name}": "custom_base"', custom_base, skip)
+            if custom_base is None:
+                continue
         elif custom_base is not None:
             skip(f'profile "{name}": "custom_base" only applies to region CUSTOM.')
             custom_base = None
@@ -286,6 +297,16 @@ def _optional_choice(
     except ValueError:
         listed = ", ".join(item.value for item in choices)
         skip(f'"{key}" must be one of {listed}, not "{text}".')
+        return None
+
+
+def _usable_api_base(what: str, text: str, skip: _Skip) -> str | None:
+    """``text`` in the form the settings and the client use, or None (reported) when they would
+    refuse it (a user name, a ``?`` or ``#``): at start-up that refusal would stop the program."""
+    try:
+        return normalize_api_base(text)
+    except ValueError as error:
+        skip(f"{what} cannot be used. {error}")
         return None
 
 

@@ -236,3 +236,33 @@ def test_environment_defaults_to_the_process_environment(
     env = write(tmp_path, {"default_language": "fr"})
     monkeypatch.setenv(POLICY_ENV, env[POLICY_ENV])
     assert load_policy().default_language is Language.FR
+
+
+def test_entries_a_profile_could_not_hold_are_skipped_not_fatal(tmp_path: Path) -> None:
+    """Every profile and address the policy keeps must be one the settings accept: the window
+    builds a ``Profile`` from it at start-up, and a refused one would stop the program."""
+    from kombo_desktop.core.api_address import normalize_api_base
+    from kombo_desktop.core.settings import Profile, Region
+
+    env = write(
+        tmp_path,
+        {
+            "profiles": [
+                {"name": "tab\there", "region": "EU"},
+                {"name": "n" * 65, "region": "EU"},
+                {"name": "login", "region": "CUSTOM", "custom_base": "https://u:p@k.example/v1"},
+                {"name": "query", "region": "CUSTOM", "custom_base": "https://k.example/v1?t=1"},
+                {"name": "good", "region": "CUSTOM", "custom_base": "https://K.example/v1/"},
+            ],
+            "fixed_api_base": "https://u:p@api.kombo.dev/v1",
+        },
+    )
+    policy = load_policy(env)
+    assert [p.name for p in policy.profiles] == ["good"]
+    assert policy.fixed_api_base is None
+    assert len(policy.problems) == 5
+    for managed in policy.profiles:
+        Profile(name=managed.name, region=Region(managed.region), custom_base=managed.custom_base)
+    fixed = load_policy(write(tmp_path, {"fixed_api_base": "https://API.kombo.dev/v1/"}))
+    assert fixed.fixed_api_base == "https://api.kombo.dev/v1"
+    assert fixed.fixed_api_base == normalize_api_base(fixed.fixed_api_base)
