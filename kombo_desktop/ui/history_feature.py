@@ -316,6 +316,7 @@ class HistoryFeature(QObject):
         window = self.window
         window.create_guards.append(self.check_duplicate)
         window.link_made.connect(self.record)
+        window.target_changed.connect(self._target_changed)
         self.invitationBar.notice.connect(window.show_status)
         window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
         self.privacySwitch.toggled.connect(self.set_private)
@@ -488,6 +489,12 @@ class HistoryFeature(QObject):
         self._held, self._held_for = None, None
         if self._banner is not None:
             self._banner.clear()
+
+    def _target_changed(self, _target: object) -> None:
+        # The held request and the earlier link belong to the previous profile (or the demo):
+        # "Use the existing link" must not hand that link out as one of the new profile's.
+        if self._banner is not None and self._banner.earlier is not None:
+            self._clear_banner()
 
     def _form_edited(self, *_args: object) -> None:
         self._forget_unbound_relink_customer()

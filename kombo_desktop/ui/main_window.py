@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
     """The window staff use to make links. Object names follow contract.md exactly."""
 
     link_made = Signal(object)  # MadeLink
+    target_changed = Signal(object)  # Target: links go somewhere else from now on
 
     def __init__(self, setup: WindowSetup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -289,6 +290,7 @@ class MainWindow(QMainWindow):
         if target.demo:
             self.show_status("Demo ready: make a link to see how it works. No key needed.")
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
+        self.target_changed.emit(target)
 
     def _warm_up(self) -> None:
         """Check the key and build the client in the background, so the first click is fast."""

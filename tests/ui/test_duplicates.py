@@ -270,3 +270,22 @@ def test_no_tool_chosen_matches_the_same_kind_of_system(
     assert "this customer and kind of system" in banner_text(demo_window)
     assert demo_window.tabs.currentIndex() == CREATE_TAB
     assert demo_of(demo_window).create_link_count == 1
+
+
+def test_a_warning_about_another_profiles_link_goes_when_the_profile_changes(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # No tool chosen: switching the profile then leaves the tool list's text as it was, so
+    # nothing in the form changes that would close the warning on its own.
+    fill_form(demo_window, tool=None)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+
+    demo_window.leave_demo()
+
+    banner = history_of(demo_window).banner
+    assert not banner.isVisible()
+    assert banner.earlier is None
+    # Nothing of the demo's history can be handed out as the new profile's link.
+    banner.use_existing.emit()
+    assert "Showing the link made" not in demo_window.statusLabel.text()
