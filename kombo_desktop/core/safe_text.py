@@ -27,6 +27,9 @@ MAX_DETAIL_CHARS = 500
 MAX_SHORT_CHARS = 200
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Longer than any registered key (the credential store holds at most 1,280 characters), so a
+# key the filter puts back together across the cut is complete when it is masked.
+_SECRET_MARGIN = 2048
 
 
 def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...] = ()) -> str:
@@ -34,12 +37,13 @@ def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...
     (no bidi overrides, zero-width tricks or lone surrogates), at most ``limit`` characters.
 
     Secrets are masked in the whole text *before* it is shortened, so no cut can leave a piece of
-    a key behind; the character filter then stops as soon as it has enough.
+    a key behind; the character filter then stops as soon as it has enough. They are masked
+    again once the invisible characters are gone: a key split up by zero-width characters (or
+    any other dropped ones) is whole again after the filter.
     """
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    text = redact(text)
+    text = _masked(text, secrets)
+    # Kept beyond ``limit`` so that a key reassembled across the cut is still masked whole.
+    stop = limit + max((len(secret) for secret in secrets), default=0) + _SECRET_MARGIN
     kept: list[str] = []
     space_pending = False
     for ch in text:
@@ -52,12 +56,19 @@ def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...
             kept.append(" ")
             space_pending = False
         kept.append(ch)
-        if len(kept) > limit:
+        if len(kept) > stop:
             break
-    cleaned = "".join(kept)
+    cleaned = _masked("".join(kept), secrets)
     if len(cleaned) > limit:
         cleaned = cleaned[: max(0, limit - 1)].rstrip() + "…"
     return cleaned
+
+
+def _masked(text: str, secrets: tuple[str, ...]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, MASK)
+    return redact(text)
 
 
 def clean_or_none(value: str | None, limit: int, secrets: tuple[str, ...]) -> str | None:

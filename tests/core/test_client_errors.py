@@ -597,3 +597,19 @@ def test_a_key_near_the_cut_is_masked_before_the_text_is_shortened(offset: int) 
     body = "\x00" * 3000 + "A" * offset + KEY + " and more text " * 50
     error = fail_with(Reply.text(500, body))
     assert KEY[:6] not in (error.detail.message or "")
+
+
+@pytest.mark.parametrize("hidden", ["\u200b", "\u202e", "\x00", "\u2060"])
+@pytest.mark.parametrize("kombo_body", [False, True])
+def test_a_key_broken_up_by_invisible_characters_is_still_masked(
+    hidden: str, kombo_body: bool
+) -> None:
+    """Cleaning drops invisible characters, which would put a key split by them back together
+    on screen; the key must be masked in what is left, not only in what arrived."""
+    split = hidden.join([KEY[:5], KEY[5:12], KEY[12:]])
+    text = f"Your request with key {split} was refused."
+    reply = Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", text) if kombo_body else None
+    error = fail_with(reply or Reply.text(500, text))
+    shown = f"{error.user_message}\n{error.detail.as_support_text()}"
+    assert KEY not in shown
+    assert KEY[:5] + KEY[5:12] not in shown
