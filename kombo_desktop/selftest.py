@@ -128,6 +128,11 @@ def _temporary_home() -> Iterator[None]:
             os.environ.pop("KOMBO_DESKTOP_HOME", None)
         else:
             os.environ["KOMBO_DESKTOP_HOME"] = previous
+        # The window check opened the log file in this folder; an open file cannot be
+        # deleted on Windows, and the folder would be left behind.
+        from kombo_desktop.core.logs import stop_logging
+
+        stop_logging()
         shutil.rmtree(folder, ignore_errors=True)
 
 

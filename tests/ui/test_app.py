@@ -173,6 +173,22 @@ def test_self_test_builds_the_real_window(isolated_home: Path) -> None:
     assert result.returncode == (0 if report["ok"] else 1)
 
 
+@pytest.mark.slow
+def test_self_test_leaves_no_log_file_open_in_its_removed_folder(isolated_home: Path) -> None:
+    # On Windows an open log file cannot be deleted, so its throw-away folder would stay
+    # behind in the temporary folder after every run.
+    result = run_python(
+        "import logging\n"
+        "from kombo_desktop.selftest import run_self_test\n"
+        "run_self_test([])\n"
+        "files = [getattr(h, 'baseFilename', '') for h in logging.getLogger().handlers]\n"
+        "print(sorted(f for f in files if 'kombo-self-test-' in f))\n",
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_build_main_window_reuses_the_running_application(qtbot: QtBot) -> None:
     app = QApplication.instance()
     window = build_main_window(["--demo"])
