@@ -117,10 +117,21 @@ class Connection:
         with self._lock:
             if self._closed:
                 raise RequestCancelled()
-            if self._client is None:
-                key = None if self.target.demo else self._credentials.get(self.target.profile)
-                self._client = KomboClient(self.target.api_base, key, **self._client_options)
-            return self._client
+            if self._client is not None:
+                return self._client
+        # Not under the lock: the password store may wait for its user (an unlock or "allow
+        # access" prompt), and ``close()`` on the UI thread must never wait for that.
+        key = None if self.target.demo else self._credentials.get(self.target.profile)
+        made = KomboClient(self.target.api_base, key, **self._client_options)
+        with self._lock:
+            if not self._closed and self._client is None:
+                self._client = made
+                return made
+            closed, existing = self._closed, self._client
+        made.close()  # closed meanwhile, or another worker was quicker
+        if closed or existing is None:
+            raise RequestCancelled()
+        return existing
 
     def close(self) -> None:
         """Close the client; a worker still using it gets an error it reports as cancelled."""

@@ -7,15 +7,18 @@ import time
 from collections.abc import Iterator
 from itertools import pairwise
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
+from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import CLOSE_WAIT_SECONDS, MainWindow
+from tests.support.keyrings import InMemoryKeyring
 from tests.ui.conftest import WindowFactory, fill_form
 
 SLOW_SECONDS = 2.0
@@ -107,6 +110,45 @@ def test_closing_during_a_request_neither_hangs_nor_crashes(
         worker.join(5)
         assert not worker.is_alive()
     assert window.linkField.text() == ""
+
+
+class WaitingKeyring(InMemoryKeyring):
+    """A password store that waits for its user, like a keychain's "allow access?" prompt."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered = threading.Event()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.answered.wait(10)
+        return super().get_password(service, username)
+
+
+def test_closing_while_the_password_store_waits_for_its_user_does_not_hang(
+    qtbot: QtBot, slow_server: DemoKomboServer
+) -> None:
+    store = WaitingKeyring()
+    store.set_password(SERVICE_NAME, "default", "kombo-test-key-7f3a9c2e1b4d8a6f")
+    keyring.set_keyring(store)  # the autouse keyring fixture puts its own back afterwards
+    window = build_main_window(["--api-base", slow_server.base_url])
+    qtbot.addWidget(window)
+    window.show()
+    fill_form(window)
+    window.createButton.click()
+    qtbot.wait(300)  # the request's worker is asking the password store by now
+    workers = [t for t in threading.enumerate() if t.name.startswith("kombo-task-")]
+    assert workers
+    started = time.monotonic()
+    try:
+        window.close()
+        took = time.monotonic() - started
+    finally:
+        store.answered.set()
+    assert took < CLOSE_WAIT_SECONDS + 1.0
+    for worker in workers:
+        worker.join(5)
+        assert not worker.is_alive()
+    assert slow_server.create_link_count == 0
 
 
 def test_closing_the_demo_window_stops_the_demo_service(qtbot: QtBot) -> None:
