@@ -138,7 +138,8 @@ def _application(qt_arguments: tuple[str, ...]) -> QApplication:
         app.setApplicationVersion(__version__)
         app.setDesktopFileName(PROGRAM)
         theme.apply_to_application(app)
-    assert isinstance(app, QApplication)
+    if not isinstance(app, QApplication):  # e.g. a QCoreApplication made by a host program
+        raise RuntimeError("Kombo Desktop needs a QApplication; another kind already exists.")
     return app
 
 
