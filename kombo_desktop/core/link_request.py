@@ -171,7 +171,10 @@ def _local_part_problem(local: str) -> str | None:
             f"accepts only {_ALLOWED_IN_ADDRESS}. Check the address, like {_EXAMPLE_EMAIL}."
         )
     if local.endswith("'"):
-        return "The part of the e-mail address before the @ can't end with ' . Check the address."
+        return (
+            "The part of the e-mail address before the @ can't end with an apostrophe ('). "
+            "Check the address."
+        )
     return None
 
 

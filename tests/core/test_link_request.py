@@ -92,6 +92,7 @@ BAD_EMAILS = [
     ("user@例え.jp", "can't contain"),
     ("a&b@example.com", "can't contain “&” before the @"),
     ("{weird}@example.com", "plain letters"),
+    ("obrien'@example.ie", "can't end with an apostrophe"),
     ("user@example.xn--p1ai", "real ending"),
     ("", "Enter the customer's e-mail address"),
     ("   ", "Enter the customer's e-mail address"),
