@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("startup", "click", "heartbeat", "qr", "memory")
 # Every row the full run prints, by section; the smoke test checks that each one appears.
 ROW_KEYS = {
-    "startup": ("startup", "startup_lazy_modules"),
+    "startup": ("startup", "startup_ready", "startup_lazy_modules"),
     "click": ("click", "click_long", "click_long_qr", "first_click"),
     "heartbeat": ("heartbeat_first", "heartbeat_later"),
     "qr": ("qr_view", "qr_png", "qr_svg", "qr_png_cold", "qr_first"),
@@ -184,20 +184,26 @@ def ms(seconds: float) -> str:
 
 
 def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str, object]:
-    """Bare window and program, interleaved, one unmeasured warm-up each; medians."""
+    """Bare window, program and program-until-ready, interleaved, one unmeasured warm-up
+    each; medians."""
     env = child_environment(home)
-    runs: dict[str, list[float]] = {"bare": [], "app": []}
-    results: dict[str, list[dict[str, object]]] = {"bare": [], "app": []}
-    for mode in ("bare", "app"):  # warm-up: disk cache, .pyc files, the program's folders
+    modes = ("bare", "app", "ready")
+    runs: dict[str, list[float]] = {mode: [] for mode in modes}
+    results: dict[str, list[dict[str, object]]] = {mode: [] for mode in modes}
+    for mode in modes:  # warm-up: disk cache, .pyc files, the program's folders
         run_child(["benchmarks.first_show", mode], env)
     for _ in range(settings.repeat):
-        for mode in ("bare", "app"):
+        for mode in modes:
             elapsed, result = run_child(["benchmarks.first_show", mode], env)
             runs[mode].append(elapsed)
             results[mode].append(result)
     bare, app = statistics.median(runs["bare"]), statistics.median(runs["app"])
+    ready = statistics.median(runs["ready"])
     ratio = app / bare
     loaded = sorted({str(m) for r in results["app"] for m in names(r, "lazy_modules_loaded")})
+    # The program's deferred work is meant to run after the measured frame; if it ever ran
+    # before, the figure includes it, which the table must say rather than hide.
+    deferred_counted = any(r.get("deferred_work_done_at_frame") for r in results["app"])
     report.rows.append(
         Row(
             "startup",
@@ -207,6 +213,19 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
             f"{ratio:.2f}×",
             f"≤ {STARTUP_MAX_RATIO}×",
             ratio <= STARTUP_MAX_RATIO,
+            note="includes the work meant for after the first frame" if deferred_counted else "",
+        )
+    )
+    report.rows.append(
+        Row(
+            "startup_ready",
+            "Start-up until the work after the first frame is done",
+            ms(ready),
+            f"{ms(bare)} bare window",
+            f"{ready / bare:.2f}×",
+            "",
+            None,
+            note="history opened, log file open: every feature ready",
         )
     )
     report.rows.append(
@@ -223,6 +242,8 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
     return {
         "bare_seconds": runs["bare"],
         "app_seconds": runs["app"],
+        "ready_seconds": runs["ready"],
+        "deferred_work_counted": deferred_counted,
         "bare_peak_rss_mb": statistics.median(
             number(r, "peak_rss_mb_at_show") for r in results["bare"]
         ),
