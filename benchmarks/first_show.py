@@ -106,6 +106,10 @@ def main(argv: list[str]) -> None:
     if rest[:1] == ["--links"]:
         links, rest = int(rest[1]), rest[2:]
 
+    if mode != "bare":
+        # Imported before PySide6, as ``python -m kombo_desktop`` does: PySide6 changes how
+        # every later import works (see kombo_desktop/ui/source_scan.py), so the order counts.
+        from kombo_desktop.app import main as program_main
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     def exec_until_first_paint(_app: QApplication) -> int:
@@ -119,8 +123,6 @@ def main(argv: list[str]) -> None:
         window.show()
         app.exec()
     else:
-        from kombo_desktop.app import main as program_main
-
         program_main(rest)
     sys.exit("the window was never shown")
 

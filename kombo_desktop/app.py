@@ -12,6 +12,7 @@ service starts only with ``--demo``.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kombo_desktop import __version__
+from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules  # no Qt in it
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -123,6 +125,7 @@ def _application(qt_arguments: tuple[str, ...]) -> QApplication:
     """The running QApplication, or a new one; either way with the program's name and look."""
     from PySide6.QtWidgets import QApplication
 
+    skip_source_scan_of_known_modules()  # before the window's modules are imported
     from kombo_desktop.ui import theme
 
     app = QApplication.instance()
@@ -149,7 +152,10 @@ def build_main_window(argv: list[str] | None = None) -> QMainWindow:
     Raises ``UsageError`` for unusable flags. Whatever the window starts (demo service,
     worker threads) stops when it is closed.
     """
-    options = parse_arguments(argv)
+    return _build_window(parse_arguments(argv))
+
+
+def _build_window(options: Options) -> MainWindow:
     _application(options.qt_arguments)
 
     from kombo_desktop.core.credentials import CredentialStore
@@ -229,7 +235,12 @@ def main(argv: list[str] | None = None) -> int:
         from kombo_desktop.selftest import run_self_test
 
         return run_self_test(arguments)
-    window = build_main_window(arguments)
+    # Start-up creates some 30,000 objects that live as long as the program; the cycle
+    # collector walking them again and again while they are made costs a few milliseconds of
+    # the start. It resumes right after the first frame (see _resume_garbage_collection).
+    gc.disable()
+    window = _build_window(options)
+    window.start_up.add(_resume_garbage_collection)
     from PySide6.QtWidgets import QApplication
 
     from kombo_desktop.ui.crash_handler import install_crash_handler
@@ -245,6 +256,14 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+def _resume_garbage_collection() -> None:
+    """Collect again, leaving out what start-up made: ``gc.freeze`` moves the objects alive
+    now (modules, classes, the window's wrappers, nearly all kept until exit) out of the
+    collector's sight, so later collections walk only what the session creates."""
+    gc.freeze()
+    gc.enable()
+
+
 def _destroy_before_exit(window: QMainWindow) -> None:
     """Delete the window while the QApplication still exists.
 
@@ -252,10 +271,9 @@ def _destroy_before_exit(window: QMainWindow) -> None:
     freed by the garbage collector during interpreter shutdown, after Qt has torn the
     application down, and crash there (seen with the X11 platform plugin).
     """
-    import gc
-
     import shiboken6
 
     if shiboken6.isValid(window):
         shiboken6.delete(window)
+    gc.unfreeze()  # what start-up made (see _resume_garbage_collection) is collectable again
     gc.collect()

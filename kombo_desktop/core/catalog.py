@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import io
 import json
 import logging
@@ -256,6 +255,8 @@ def _safe_profile(profile: str) -> str:
     Profile names are typed by people ("Acme / EU", "Ünal's test"); the readable part keeps files
     recognisable, the hash keeps "a/b" and "a_b" apart.
     """
+    import hashlib  # here, not at the top: only the cache needs it, never the window's start
+
     readable = re.sub(r"[^A-Za-z0-9_-]+", "_", profile).strip("_")[:40] or "profile"
     digest = hashlib.sha256(profile.encode("utf-8")).hexdigest()[:10]
     return f"{readable}-{digest}"

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
         self.setWindowIcon(QIcon(str(resource_path("icons/kombo-desktop.png"))))
+        theme.apply_to_window(self)
         self.setup = setup
         self.credentials = setup.credentials
         self.runner = TaskRunner(self)
@@ -161,7 +162,6 @@ class MainWindow(QMainWindow):
         self._expose_named_widgets()
         self._build_layout()
         self._connect()
-        theme.apply_to_window(self)
         self.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
         self.resize(*initial_size(self.screen().availableGeometry().size()))
 

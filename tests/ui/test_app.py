@@ -148,6 +148,38 @@ def test_an_unknown_profile_is_used_and_explained(open_window: WindowFactory) ->
     assert "no saved profile called “sales”" in window.statusLabel.text()
 
 
+def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home: Path) -> None:
+    code = (
+        "import gc, json\n"
+        "import kombo_desktop.app as app\n"
+        "real = app._build_window\n"
+        "seen = {}\n"
+        "def build(options):\n"
+        "    from PySide6.QtCore import QTimer\n"
+        "    window = real(options)\n"
+        "    seen['while_building'] = gc.isenabled()\n"
+        "    def look():\n"
+        "        seen['after_first_frame'] = gc.isenabled()\n"
+        "        seen['start_up_frozen'] = gc.get_freeze_count() > 0\n"
+        "        window.close()\n"
+        "    window.start_up.add(lambda: QTimer.singleShot(50, look))\n"
+        "    return window\n"
+        "app._build_window = build\n"
+        "code = app.main([])\n"
+        "seen['unfrozen_at_exit'] = gc.get_freeze_count() == 0\n"
+        "print(json.dumps(seen))\n"
+        "raise SystemExit(code)\n"
+    )
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+        "while_building": False,
+        "after_first_frame": True,
+        "start_up_frozen": True,
+        "unfrozen_at_exit": True,
+    }
+
+
 def test_self_test_is_handed_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[list[str]] = []
 
@@ -231,13 +263,13 @@ def test_the_program_quits_cleanly_on_a_real_display(
     """Closing the window ends the process with 0; Qt teardown order once crashed it here."""
     code = (
         "import kombo_desktop.app as app\n"
-        "real = app.build_main_window\n"
-        "def build(argv=None):\n"
+        "real = app._build_window\n"
+        "def build(options):\n"
         "    from PySide6.QtCore import QTimer\n"
-        "    window = real(argv)\n"
+        "    window = real(options)\n"
         "    QTimer.singleShot(600, window.close)\n"
         "    return window\n"
-        "app.build_main_window = build\n"
+        "app._build_window = build\n"
         f"raise SystemExit(app.main({argv!r}))\n"
     )
     result = run_python(
