@@ -180,12 +180,20 @@ class SettingsFileError(ValueError):
     """The settings file exists but does not hold settings this program understands."""
 
 
+class SettingsNotReadError(OSError):
+    """Saving was refused: it would replace a settings file this run could not read."""
+
+
 class SettingsStore:
     """Reads and writes ``settings.json`` in the configuration folder."""
 
     def __init__(self, paths: AppPaths) -> None:
         self._paths = paths
         self.load_problem: str | None = None
+        # True while the file exists but the last attempt to read it failed (no permission,
+        # locked by another program, disk trouble): it may well hold the person's profiles, so
+        # it is neither moved aside nor written over until a later read succeeds.
+        self._file_not_read = False
 
     @property
     def path(self) -> Path:
@@ -194,16 +202,24 @@ class SettingsStore:
     def load(self) -> Settings:
         """The saved settings; defaults when there are none or they cannot be used.
 
-        Never raises for a bad file: it is moved aside and ``load_problem`` says what happened.
+        Never raises. A damaged file is moved aside; a file that cannot be read just now is
+        left as it is (see ``save``). ``load_problem`` says what happened.
         """
         self.load_problem = None
+        self._file_not_read = False
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return Settings()
         except OSError as error:
             _log.warning("Settings file %s could not be read: %s", self.path, error)
-            return self._start_over()
+            self._file_not_read = True
+            self.load_problem = (
+                "Your saved settings could not be read just now, so the program started with "
+                f"the usual settings. The file {self.path} was left as it is; restart the "
+                "program to use it again."
+            )
+            return Settings()
         try:
             if len(raw) > _MAX_SETTINGS_BYTES:
                 raise SettingsFileError("far too large")
@@ -217,7 +233,14 @@ class SettingsStore:
             return self._start_over()
 
     def save(self, settings: Settings) -> None:
-        """Write the settings atomically. Raises ``OSError`` when the folder is not writable."""
+        """Write the settings atomically. Raises ``OSError`` when the folder is not writable,
+        and ``SettingsNotReadError`` rather than replace a file that could not be read."""
+        if self._file_not_read and self.path.exists():
+            raise SettingsNotReadError(
+                "The settings were not saved: the saved settings file could not be read when "
+                "the program started, and saving now would replace it. Restart the program, "
+                "then try again."
+            )
         self._paths.ensure()
         text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
         _atomic_write(self.path, text.encode("utf-8"))

@@ -139,6 +139,9 @@ class HistoryTableModel(QAbstractTableModel):
         self._catalog = catalog
         self._page_size = page_size
         self._rows: list[HistoryEntry] = []
+        # Where the next page starts in the stored list. Not len(_rows): the store leaves out a
+        # damaged entry, so a page may bring fewer entries than rows it read.
+        self._next_offset = 0
         self._query = ""
         self._total: int | None = None
         self._exhausted = True
@@ -188,6 +191,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._cancel_load()
         self.beginResetModel()
         self._rows = []
+        self._next_offset = 0
         self._total = None
         self._exhausted = not self._active
         self.endResetModel()
@@ -210,6 +214,7 @@ class HistoryTableModel(QAbstractTableModel):
             if entry.id == entry_id:
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
+                self._next_offset = max(0, self._next_offset - 1)  # the stored list shrank
                 if self._total is not None:
                     self._total = max(0, self._total - 1)
                 self.endRemoveRows()
@@ -225,7 +230,7 @@ class HistoryTableModel(QAbstractTableModel):
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if self.canFetchMore(parent):
-            self._load(len(self._rows))
+            self._load(self._next_offset)
 
     def _cancel_load(self) -> None:
         load, self._loading = self._loading, None
@@ -265,9 +270,11 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading = None
         if page.total is not None:
             self._total = page.total
-        self._exhausted = len(page.entries) < self._page_size or (
-            self._total is not None and len(self._rows) + len(page.entries) >= self._total
-        )
+        self._next_offset = load.offset + self._page_size
+        if self._total is not None:
+            self._exhausted = self._next_offset >= self._total
+        else:
+            self._exhausted = len(page.entries) < self._page_size
         known = {entry.id for entry in self._rows}
         fresh = [entry for entry in page.entries if entry.id not in known]
         if fresh:

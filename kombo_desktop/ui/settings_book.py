@@ -18,6 +18,7 @@ from kombo_desktop.core.settings import (
     Profile,
     Region,
     Settings,
+    SettingsNotReadError,
     SettingsStore,
     validate_profile_name,
 )
@@ -87,11 +88,14 @@ class ProfileBook:
             self._store.save(self.settings)
         except OSError as error:
             _log.warning("Settings could not be saved: %s", error)
-            self._say(
-                "The settings could not be saved. Check that there is free disk space and "
-                f"that you may write to {self._store.path.parent}, then try again.",
-                "error",
-            )
+            if isinstance(error, SettingsNotReadError):
+                message = str(error)  # the file on disk was never read: say why it stays
+            else:
+                message = (
+                    "The settings could not be saved. Check that there is free disk space and "
+                    f"that you may write to {self._store.path.parent}, then try again."
+                )
+            self._say(message, "error")
             self.settings = self._store.load()
             return False
         return True

@@ -400,6 +400,25 @@ def test_search_is_newest_first(store: HistoryStore, sample: dict[str, HistoryEn
     assert store.count() == 4
 
 
+def test_a_damaged_entry_is_left_out_and_the_rest_still_shows(
+    store: HistoryStore, store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A row changed outside the program must not take the whole history with it."""
+    good = add_link(store, organization="Good GmbH")
+    damaged = add_link(store, organization="Damaged AG", created_at=T0 + timedelta(hours=1))
+    other = sqlite3.connect(store_path)
+    other.execute("UPDATE links SET created_at = 'last tuesday' WHERE id = ?", (damaged.id,))
+    other.commit()
+    other.close()
+
+    assert store.search() == [good]
+    assert store.search("damaged") == []
+    assert store.get(damaged.id) is None
+    assert store.get(good.id) == good
+    assert f"History entry {damaged.id} is damaged" in caplog.text
+    assert "Damaged AG" not in caplog.text  # customer data stays out of the log
+
+
 def test_search_ignores_insertion_order(store: HistoryStore) -> None:
     later = add_link(store, organization="Later", created_at=T0 + timedelta(days=1))
     earlier = add_link(store, organization="Earlier", created_at=T0)
@@ -801,7 +820,8 @@ def test_a_database_with_damaged_pages_is_set_aside(store_path: Path) -> None:
     assert damaged.set_aside.read_bytes() == bytes(data)
 
 
-def test_a_file_from_a_newer_version_is_set_aside_untouched(store_path: Path) -> None:
+def test_a_file_from_a_newer_version_is_left_where_it_is_untouched(store_path: Path) -> None:
+    """After a downgrade the newer version's history must still be there when it comes back."""
     store_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(store_path)
     conn.executescript(
@@ -810,16 +830,17 @@ def test_a_file_from_a_newer_version_is_set_aside_untouched(store_path: Path) ->
         "PRAGMA user_version = 9;"
     )
     conn.close()
+    before = store_path.read_bytes()
 
     with HistoryStore(store_path) as opened:
-        assert opened.set_aside is not None
-        assert opened.problem is not None and "set aside" in opened.problem
-        assert_fresh_store_works(opened)
+        assert opened.set_aside is None
+        assert opened.in_memory
+        assert opened.problem is not None and "newer version" in opened.problem
+        entry = add_link(opened)  # this session still records, in memory
+        assert opened.search() == [entry]
 
-    kept = sqlite3.connect(opened.set_aside)
-    assert kept.execute("PRAGMA user_version").fetchone()[0] == 9
-    assert kept.execute("SELECT anything FROM links_v9").fetchall() == [("from the future",)]
-    kept.close()
+    assert store_path.read_bytes() == before
+    assert sorted(p.name for p in store_path.parent.iterdir()) == [store_path.name]
 
 
 def test_a_database_of_our_version_without_our_table_is_set_aside(store_path: Path) -> None:

@@ -19,6 +19,7 @@ from kombo_desktop.core.settings import (
     Profile,
     Region,
     Settings,
+    SettingsNotReadError,
     SettingsStore,
     validate_profile_name,
 )
@@ -350,13 +351,48 @@ def test_two_broken_files_in_the_same_second_are_both_kept(
     assert sorted(p.read_bytes() for p in kept) == [b"first", b"second"]
 
 
-def test_unreadable_file_is_set_aside(store: SettingsStore, paths: AppPaths) -> None:
-    paths.ensure()
-    paths.settings_file.mkdir()  # reading a folder fails like a file we may not open
+def test_a_file_that_cannot_be_read_just_now_is_left_alone_and_not_overwritten(
+    store: SettingsStore, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No permission, a lock held by a backup tool: the file may hold every profile the person
+    made, so it is neither set aside nor replaced, and saving says why it waits."""
+    store.save(Settings(active_profile="us", profiles=[Profile("us", Region.US)]))
+    saved = paths.settings_file.read_bytes()
+    real_read_bytes = Path.read_bytes
 
+    def locked(path: Path) -> bytes:
+        if path == paths.settings_file:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
     assert store.load() == Settings()
     assert store.load_problem is not None
-    assert len(corrupt_copies(paths)) == 1
+    assert "left as it is" in store.load_problem
+    with pytest.raises(SettingsNotReadError, match="Restart the program"):
+        store.save(Settings(language=Language.DE))
+    monkeypatch.undo()
+    assert paths.settings_file.read_bytes() == saved
+    assert corrupt_copies(paths) == []
+
+    # Readable again: loading finds the profiles, and saving works.
+    assert store.load().active.name == "us"
+    assert store.load_problem is None
+    store.save(Settings(language=Language.DE))
+    assert store.load().language is Language.DE
+
+
+def test_a_missing_file_that_cannot_be_read_does_not_block_saving(
+    store: SettingsStore, paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refusing to save protects a file that exists; once it is gone there is nothing to lose."""
+    paths.ensure()
+    paths.settings_file.mkdir()  # reading a folder fails like a file we may not open
+    assert store.load() == Settings()
+    assert store.load_problem is not None
+    paths.settings_file.rmdir()
+    store.save(Settings(language=Language.FR))
+    assert store.load().language is Language.FR
 
 
 def test_huge_file_is_set_aside(store: SettingsStore, paths: AppPaths) -> None:

@@ -4,6 +4,7 @@ history of 100,000 links. Real SQLite files in KOMBO_DESKTOP_HOME, the demo serv
 from __future__ import annotations
 
 import csv
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -582,3 +583,34 @@ def test_status_words_for_short_and_long_lived_links(demo_window: MainWindow) ->
         created_at=datetime(2025, 3, 3, 12, 0, tzinfo=UTC),
     )
     assert status_text(yearly, datetime(2025, 6, 1, tzinfo=UTC)) == "Valid until 3 Mar 2026"
+
+
+def test_damaged_entries_are_left_out_without_cutting_the_list_short(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """A page that brings fewer entries than it read (damaged rows left out) is not the end."""
+    total, damaged = 2 * PAGE_SIZE + 50, 30
+    path = AppPaths.from_environment().history_file
+    write_large_history(path, total)
+    newest_ids = [f"C-{n}" for n in range(total - damaged, total)]  # all on the first page
+    other = sqlite3.connect(path)
+    other.executemany(
+        "UPDATE links SET expires_at = 'soon' WHERE origin_id = ?",
+        [(origin,) for origin in newest_ids],
+    )
+    other.commit()
+    other.close()
+
+    window = open_window("--demo")
+    feature = open_history(qtbot, window)
+    model = feature.panel.model
+    while model.canFetchMore():
+        feature.panel.historyTable.scrollToBottom()
+        model.fetchMore()
+        wait_loaded(qtbot, feature)
+
+    listed = [entry.origin_id for entry in shown_entries(feature)]
+    assert len(listed) == total - damaged
+    assert listed[0] == f"C-{total - damaged - 1}"
+    assert listed[-1] == "C-0"
+    assert len(set(listed)) == len(listed)

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
@@ -703,3 +704,29 @@ def test_a_failed_settings_save_keeps_the_typed_address_and_key(
     assert address.text() == kombo.base_url
     assert key_edit.text() == GOOD_KEY
     assert not dialog.busy
+
+
+def test_settings_that_could_not_be_read_are_not_saved_over(
+    make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A settings file locked by another program at start may hold every profile: the dialog
+    works on the usual settings but says why it does not save, and the file stays as it was."""
+    store.save(Settings(active_profile="us", profiles=[Profile("us", Region.US)]))
+    saved = store.path.read_bytes()
+    real_read_bytes = Path.read_bytes
+
+    def locked(path: Path) -> bytes:
+        if path == store.path:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
+    dialog = make_dialog()  # type: ignore[operator]
+    assert "left as it is" in status(dialog)
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))
+
+    assert "were not saved" in status(dialog)
+    assert "Restart the program" in status(dialog)
+    monkeypatch.undo()
+    assert store.path.read_bytes() == saved

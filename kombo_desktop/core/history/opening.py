@@ -1,11 +1,11 @@
 """Opening the history file, and setting aside a file that cannot be read.
 
-Opening never raises. A file that cannot be read (not a database, damaged, or written by a newer
-version of the program) is renamed to ``history.sqlite3.unreadable-<time>`` together with its
-``-wal``/``-shm`` companions and a new history is started, with a sentence for the window. If
-the file cannot be opened at all (no permission, disk trouble), the history is kept in memory
-for the session, again with a sentence that says so: losing the history must never keep anyone
-from making links.
+Opening never raises. A file that cannot be read (not a database, or damaged) is renamed to
+``history.sqlite3.unreadable-<time>`` together with its ``-wal``/``-shm`` companions and a new
+history is started, with a sentence for the window. A file written by a newer version of the
+program is left where it is, untouched, and so is a file that cannot be opened at all (no
+permission, disk trouble): the history is then kept in memory for the session, again with a
+sentence that says so. Losing the history must never keep anyone from making links.
 """
 
 from __future__ import annotations
@@ -57,6 +57,16 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
             )
             connection = _connect_and_upgrade(path, busy_timeout)
             return OpenedHistory(connection, problem, set_aside)
+    except schema.NewerVersionError as newer:
+        # Moving it aside would hide it from the newer version too, once it is installed again
+        # (an administrator rolling a release back and forth, say).
+        _log.warning("History file %s is from a newer version: %s", path, newer)
+        problem = (
+            "Your link history was saved by a newer version of Kombo Desktop, which this "
+            "version cannot read. It was left as it is and reappears with the newer version; "
+            "links made now are forgotten when the program closes."
+        )
+        return OpenedHistory(_connect_and_upgrade(None, busy_timeout), problem, in_memory=True)
     except (OSError, sqlite3.Error, schema.UnreadableError) as error:
         _log.warning("History file %s cannot be opened: %s", path, error)
         problem = (

@@ -103,6 +103,11 @@ class UnreadableError(Exception):
     """The file is not a history this program can read; it is moved aside."""
 
 
+class NewerVersionError(Exception):
+    """The file was written by a newer version of the program; it is left exactly where it is,
+    so that version finds it again when it is installed once more."""
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """SQL functions for the derived columns, so inserts and migrations compute them alike."""
     conn.create_function("kombo_fold", 1, fold, deterministic=True)
@@ -113,7 +118,7 @@ def check_version(conn: sqlite3.Connection) -> None:
     """Refuse a file written by a newer version of the program: its schema is not ours."""
     (version,) = conn.execute("PRAGMA user_version").fetchone()
     if version > SCHEMA_VERSION:
-        raise UnreadableError(f"schema version {version} is newer than {SCHEMA_VERSION}")
+        raise NewerVersionError(f"schema version {version} is newer than {SCHEMA_VERSION}")
 
 
 def upgrade(conn: sqlite3.Connection) -> None:

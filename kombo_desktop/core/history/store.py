@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
@@ -59,6 +59,19 @@ _SEARCH: Final = f"""
 """  # noqa: S608
 
 _COUNT: Final = "SELECT count(*) FROM links WHERE instr(search_text, :needle) > 0"
+
+
+def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
+    """The entry of a stored row, or None for a row whose values this program cannot read.
+
+    Such a row was changed outside the program (or by a damaged disk); one of them must not take
+    every other entry of the history with it, so it is left out and only its number is logged.
+    """
+    try:
+        return entry_from_row(row)
+    except (ValueError, TypeError) as error:
+        _log.warning("History entry %s is damaged and left out: %s", row[0], type(error).__name__)
+        return None
 
 
 class HistoryStore(Recording, DuplicateCheck):
@@ -135,7 +148,7 @@ class HistoryStore(Recording, DuplicateCheck):
         }
         with self._locked(_READ_FAILED) as conn:
             rows = conn.execute(_SEARCH, params).fetchall()
-        return [entry_from_row(row) for row in rows]
+        return [entry for entry in map(_readable_entry, rows) if entry is not None]
 
     def count(self, text: str = "") -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
@@ -146,7 +159,7 @@ class HistoryStore(Recording, DuplicateCheck):
     def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
         with self._locked(_READ_FAILED) as conn:
             row = conn.execute(query, parameters).fetchone()
-        return None if row is None else entry_from_row(row)
+        return None if row is None else _readable_entry(row)
 
     # ----------------------------------------------------------------------------- lifecycle
 
