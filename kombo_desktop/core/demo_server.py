@@ -258,6 +258,14 @@ class DemoKomboServer:
         with self._records_lock:
             self._requests.append(record)
 
+        if not self._addressed_here(incoming.headers):
+            # A web page whose name was made to point at 127.0.0.1 ("DNS rebinding") reaches
+            # this port too, but its requests name that other host: they get nothing here.
+            return Response(
+                421,
+                "text/plain; charset=utf-8",
+                b"This demo service answers only requests addressed to this computer.",
+            )
         if path == "/demo" or path.startswith("/demo/"):
             if incoming.method in ("GET", "HEAD"):
                 return self._page(path, target.query)
@@ -276,6 +284,14 @@ class DemoKomboServer:
                 "Authorization header.",
             )
         return self._api(incoming, path)
+
+    def _addressed_here(self, headers: list[tuple[str, str]]) -> bool:
+        """True when the one Host header names this service by a loopback name and its port."""
+        hosts = [value for name, value in headers if name.lower() == "host"]
+        if len(hosts) != 1:
+            return False
+        allowed = {f"{name}:{self._port}" for name in (HOST, "localhost", "[::1]")}
+        return hosts[0].strip().lower() in allowed
 
     def _authorized(self, headers: list[tuple[str, str]]) -> bool:
         if self._api_key is None:

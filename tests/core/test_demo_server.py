@@ -1097,3 +1097,33 @@ def test_parallel_requests_are_all_answered(demo: DemoKomboServer) -> None:
     assert results == [200] * 20
     assert demo.create_link_count == 20
     assert len(demo.links) == 20
+
+
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:{port}", "127.0.0.1:1", ""])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [("POST", "/v1/connect/create-link", VALID_BODY), ("GET", "/demo/connect?token=x", None)],
+)
+def test_requests_addressed_to_another_host_get_nothing(
+    demo: DemoKomboServer, host: str, method: str, path: str, body: object
+) -> None:
+    """A web page whose name was pointed at 127.0.0.1 (DNS rebinding) reaches the port but
+    names its own host; the demo service neither makes a link for it nor shows it a page."""
+    response = httpx.request(
+        method,
+        f"http://127.0.0.1:{demo.port}{path}",
+        json=body,
+        headers={"Host": host.format(port=demo.port)},
+    )
+    assert response.status_code == 421
+    assert "only requests addressed to this computer" in response.text
+    assert demo.links == {}
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "LOCALHOST"])
+def test_loopback_names_with_the_right_port_are_served(demo: DemoKomboServer, name: str) -> None:
+    response = httpx.get(
+        f"http://127.0.0.1:{demo.port}/v1/check-api-key",
+        headers={"Host": f"{name}:{demo.port}"},
+    )
+    assert response.status_code == 200
