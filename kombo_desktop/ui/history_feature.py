@@ -630,8 +630,12 @@ class HistoryFeature(QObject):
             origin_id=entry.origin_id,
             category=entry.category or DEFAULT_CATEGORY,
             tool=entry.tool,
+            remote_environment=entry.remote_environment,
             language=entry.language,
             link_type=entry.link_type,
+            scope_config_id=entry.scope_config_id,
+            enable_filtering=entry.enable_filtering,
+            enable_field_mapping=entry.enable_field_mapping,
         )
         window.show_create_mode()
         window.show_status(

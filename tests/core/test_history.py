@@ -193,6 +193,25 @@ def test_entries_survive_closing_and_reopening(store_path: Path) -> None:
         assert again.search() == [made]
 
 
+def test_a_new_link_keeps_its_advanced_options(store: HistoryStore, store_path: Path) -> None:
+    made = add_link(
+        store,
+        remote_environment="  sandbox ",
+        scope_config_id="scope-42",
+        enable_filtering=True,
+        enable_field_mapping=True,
+    )
+    assert (
+        made.remote_environment,
+        made.scope_config_id,
+        made.enable_filtering,
+        made.enable_field_mapping,
+    ) == ("sandbox", "scope-42", True, True)
+    store.close()
+    with HistoryStore(store_path) as reopened:
+        assert reopened.get(made.id) == made
+
+
 def test_a_relink_is_stored_with_its_integration_and_tool(store: HistoryStore) -> None:
     entry = store.record_relink(
         profile="eu-prod",
@@ -725,9 +744,35 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_entries(store_path: Path) ->
             )
             == entries[2]
         )
+        # Rows from before the advanced options were kept come back without any.
+        assert {
+            (e.remote_environment, e.scope_config_id, e.enable_filtering, e.enable_field_mapping)
+            for e in entries
+        } == {(None, None, False, False)}
         add_link(upgraded)
         assert upgraded.count() == 4
-    assert user_version(store_path) == SCHEMA_VERSION == 2
+    assert user_version(store_path) == SCHEMA_VERSION == 3
+
+
+def test_a_version_2_file_is_upgraded_and_keeps_its_entries(store_path: Path) -> None:
+    """The previous release wrote version 2; its rows gain the advanced options, unset."""
+    store_path.parent.mkdir(parents=True)
+    make_v1_file(store_path, [v1_row(1)])
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    schema.register_functions(conn)
+    for statement in MIGRATIONS[1]:
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 2")
+    conn.close()
+
+    with HistoryStore(store_path) as upgraded:
+        assert upgraded.problem is None
+        (entry,) = upgraded.search()
+        assert entry.origin_id == "C-1"
+        assert entry.scope_config_id is None and not entry.enable_filtering
+        made = add_link(upgraded, scope_config_id="scope-9", enable_field_mapping=True)
+        assert upgraded.get(made.id) == made
+    assert user_version(store_path) == SCHEMA_VERSION
 
 
 def test_an_empty_file_becomes_a_history(store_path: Path) -> None:
@@ -846,7 +891,7 @@ def test_a_file_from_a_newer_version_is_left_where_it_is_untouched(store_path: P
 def test_a_database_of_our_version_without_our_table_is_set_aside(store_path: Path) -> None:
     store_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(store_path)
-    conn.executescript("CREATE TABLE other (x); PRAGMA user_version = 2;")
+    conn.executescript(f"CREATE TABLE other (x); PRAGMA user_version = {SCHEMA_VERSION};")
     conn.close()
     with HistoryStore(store_path) as opened:
         assert opened.set_aside is not None
@@ -890,7 +935,7 @@ def test_a_busy_file_is_not_mistaken_for_a_damaged_one(store_path: Path) -> None
             assert blocked.in_memory
             assert blocked.set_aside is None
     finally:
-        conn.execute("PRAGMA user_version = 2")
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
         conn.close()
     assert not list(store_path.parent.glob("*.unreadable-*"))
@@ -915,6 +960,8 @@ def test_export_writes_the_entries_for_spreadsheets(store: HistoryStore, tmp_pat
         tool="personio",
         tool_label="Personio",
         environment_id="env-9",
+        scope_config_id="scope-1",
+        enable_filtering=True,
     )
     relink = store.record_relink(
         profile="default",
@@ -947,6 +994,9 @@ def test_export_writes_the_entries_for_spreadsheets(store: HistoryStore, tmp_pat
     assert row["Link"] == "https://connect.kombo.dev/v1?token=abc"
     assert row["Environment"] == "env-9"
     assert row["Language"] == "Deutsch"
+    assert row["Tool environment"] == ""
+    assert row["Scope config id"] == "scope-1"
+    assert (row["Employee filtering"], row["Field mapping"]) == ("Yes", "")
     other = dict(zip(header, second, strict=True))
     assert other["Kind"] == "Reconnection link"
     assert other["Status"] == "Expired"
@@ -1040,7 +1090,10 @@ def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistorySto
         end_user_origin_id="A-1",
         integration_category=Category.ATS,
         integration_tool="greenhouse",
+        remote_environment="sandbox",
         language=Language.IT,
+        scope_config_id="scope-7",
+        enable_field_mapping=True,
         link_type=LinkType.EMBEDDED,
     )
     assert store.duplicate_of(request, profile="default", now=T0) is None
@@ -1070,6 +1123,12 @@ def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistorySto
         "env-2",
     )
     assert entry.expires_at == T0 + timedelta(hours=1)
+    assert (
+        entry.remote_environment,
+        entry.scope_config_id,
+        entry.enable_filtering,
+        entry.enable_field_mapping,
+    ) == ("sandbox", "scope-7", False, True)
 
     again = LinkRequest(
         end_user_email="other@acme.example",

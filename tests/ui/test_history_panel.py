@@ -311,6 +311,38 @@ def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindo
     assert demo_window.toolCombo.currentData() == "personio"
     assert demo_window.languageCombo.currentData() == "de"
     assert demo_window.linkTypeCombo.currentData() == "MAGIC_LINK"
+    assert demo_window.scopeConfigEdit.text() == ""
+    assert not demo_window.filteringCheck.isChecked()
+
+
+def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, organization="Options AG")
+    demo_window.environmentEdit.setText("sandbox")
+    demo_window.linkForm.advanced.set_expanded(True)
+    demo_window.scopeConfigEdit.setText("scope-42")
+    demo_window.filteringCheck.setChecked(True)
+    demo_window.fieldMappingCheck.setChecked(True)
+    make_link(qtbot, demo_window)
+    assert demo_window.demo_server is not None
+    sent = demo_window.demo_server.requests[-1].json
+    assert (sent["remote_environment"], sent["scope_config_id"]) == ("sandbox", "scope-42")
+    qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 1, timeout=5000)
+    demo_window.linkForm.fill()  # an empty form, the advanced options unset
+    assert demo_window.scopeConfigEdit.text() == ""
+
+    feature = open_history(qtbot, demo_window)
+    entry = history_of(demo_window).store.search(limit=1)[0]
+    select(demo_window, entry.url)
+    feature.panel.historyFillButton.click()
+
+    assert demo_window.organizationEdit.text() == "Options AG"
+    assert demo_window.environmentEdit.text() == "sandbox"
+    assert demo_window.scopeConfigEdit.text() == "scope-42"
+    assert demo_window.filteringCheck.isChecked()
+    assert demo_window.fieldMappingCheck.isChecked()
+    assert demo_window.scopeConfigEdit.isVisible()  # the advanced section opened to show them
 
 
 def test_fill_puts_a_reconnection_into_the_relink_tab(

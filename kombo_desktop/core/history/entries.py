@@ -43,7 +43,8 @@ class HistoryEntry:
     ``tool`` is Kombo's tool id (e.g. ``personio``); ``tool_label`` the display name if the window
     passed one when recording. ``email`` and ``organization`` may be ``None`` only for
     reconnection links. ``is_demo`` marks links from the built-in demo service, which never
-    reach a customer. Times are timezone-aware UTC.
+    reach a customer. The last four are a new link's advanced options, as sent. Times are
+    timezone-aware UTC.
     """
 
     id: int
@@ -63,6 +64,10 @@ class HistoryEntry:
     expires_at: datetime
     integration_id: str | None
     is_demo: bool = False
+    remote_environment: str | None = None
+    scope_config_id: str | None = None
+    enable_filtering: bool = False
+    enable_field_mapping: bool = False
 
     def is_valid(self, now: datetime | None = None) -> bool:
         """True while the link can still be opened (before ``expires_at``)."""

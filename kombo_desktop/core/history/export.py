@@ -32,6 +32,10 @@ CSV_HEADER: Final = (
     "Valid until (UTC)",
     "Status",
     "Integration id",
+    "Tool environment",
+    "Scope config id",
+    "Employee filtering",
+    "Field mapping",
 )
 
 _KIND_NAMES: Final = {EntryKind.LINK: "New link", EntryKind.RELINK: "Reconnection link"}
@@ -86,6 +90,10 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
         _spreadsheet_time(entry.expires_at),
         _STATUS_NAMES[entry.status(now)],
         entry.integration_id or "",
+        entry.remote_environment or "",
+        entry.scope_config_id or "",
+        "Yes" if entry.enable_filtering else "",
+        "Yes" if entry.enable_field_mapping else "",
     ]
 
 

@@ -37,6 +37,10 @@ class NewEntry:
     created_at: datetime | None = None
     expires_at: datetime | None = None
     is_demo: bool = False
+    remote_environment: str | None = None
+    scope_config_id: str | None = None
+    enable_filtering: bool = False
+    enable_field_mapping: bool = False
 
     def stored_values(self) -> dict[str, object]:
         """The row to insert: texts cleaned, blanks as NULL, times in UTC with their defaults.
@@ -65,6 +69,10 @@ class NewEntry:
             "expires_at": stored_time(expires),
             "integration_id": optional_text(self.integration_id),
             "demo": int(bool(self.is_demo)),
+            "remote_environment": optional_text(self.remote_environment),
+            "scope_config_id": optional_text(self.scope_config_id),
+            "enable_filtering": int(bool(self.enable_filtering)),
+            "enable_field_mapping": int(bool(self.enable_field_mapping)),
         }
 
 
@@ -92,12 +100,17 @@ class Recording(ABC):
         created_at: datetime | None = None,
         expires_at: datetime | None = None,
         is_demo: bool = False,
+        remote_environment: str | None = None,
+        scope_config_id: str | None = None,
+        enable_filtering: bool = False,
+        enable_field_mapping: bool = False,
     ) -> HistoryEntry:
         """Remember a link made with ``create-link``; returns the stored entry.
 
         ``tool`` is the tool id (None when the customer chooses); pass ``tool_label`` too so the
         history can show and search the display name. ``expires_at`` defaults to ``created_at``
-        (default: now) plus the lifetime Kombo documents for ``link_type``.
+        (default: now) plus the lifetime Kombo documents for ``link_type``. The last four are
+        the advanced options the link was made with.
         """
         return self._insert(
             NewEntry(
@@ -116,6 +129,10 @@ class Recording(ABC):
                 created_at=created_at,
                 expires_at=expires_at,
                 is_demo=is_demo,
+                remote_environment=remote_environment,
+                scope_config_id=scope_config_id,
+                enable_filtering=enable_filtering,
+                enable_field_mapping=enable_field_mapping,
             )
         )
 
@@ -211,4 +228,8 @@ class Recording(ABC):
             url=url,
             created_at=created_at,
             is_demo=is_demo,
+            remote_environment=request.remote_environment,
+            scope_config_id=request.scope_config_id,
+            enable_filtering=request.enable_filtering,
+            enable_field_mapping=request.enable_field_mapping,
         )

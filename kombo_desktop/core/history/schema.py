@@ -68,6 +68,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         # search reads the compact index instead of whole rows until it has a page of matches.
         "CREATE INDEX links_search ON links (created_at, id, search_text)",
     ),
+    # Version 3: the new link's advanced options, so "Fill the form" can make the same link
+    # again. Rows from before stay without them (none were chosen, as far as anyone knows).
+    (
+        "ALTER TABLE links ADD COLUMN remote_environment TEXT",
+        "ALTER TABLE links ADD COLUMN scope_config_id TEXT",
+        "ALTER TABLE links ADD COLUMN enable_filtering INTEGER NOT NULL DEFAULT 0"
+        " CHECK (enable_filtering IN (0, 1))",
+        "ALTER TABLE links ADD COLUMN enable_field_mapping INTEGER NOT NULL DEFAULT 0"
+        " CHECK (enable_field_mapping IN (0, 1))",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -92,6 +102,10 @@ ENTRY_COLUMNS: Final = (
     "expires_at",
     "integration_id",
     "demo",
+    "remote_environment",
+    "scope_config_id",
+    "enable_filtering",
+    "enable_field_mapping",
 )
 ENTRY_COLUMN_LIST: Final = ", ".join(ENTRY_COLUMNS)
 
@@ -176,6 +190,10 @@ def entry_from_row(row: Sequence[object]) -> HistoryEntry:
         expires_at=datetime.fromisoformat(str(value["expires_at"])),
         integration_id=_text_or_none(value["integration_id"]),
         is_demo=bool(value["demo"]),
+        remote_environment=_text_or_none(value["remote_environment"]),
+        scope_config_id=_text_or_none(value["scope_config_id"]),
+        enable_filtering=bool(value["enable_filtering"]),
+        enable_field_mapping=bool(value["enable_field_mapping"]),
     )
 
 

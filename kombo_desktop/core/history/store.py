@@ -39,11 +39,14 @@ _INSERT: Final = f"""
     INSERT INTO links (
         created_at, profile, environment_id, kind, email, organization, origin_id, category,
         tool, tool_label, language, link_type, url, expires_at, integration_id, demo,
+        remote_environment, scope_config_id, enable_filtering, enable_field_mapping,
         organization_key, email_key, search_text)
     VALUES (
         :created_at, :profile, :environment_id, :kind, :email, :organization, :origin_id,
         :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
-        :integration_id, :demo, kombo_fold(:organization), kombo_fold(:email),
+        :integration_id, :demo,
+        :remote_environment, :scope_config_id, :enable_filtering, :enable_field_mapping,
+        kombo_fold(:organization), kombo_fold(:email),
         kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
     RETURNING {ENTRY_COLUMN_LIST}
 """  # noqa: S608
