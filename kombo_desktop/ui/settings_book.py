@@ -1,7 +1,8 @@
 """The profiles the settings dialog edits, kept in step with where their keys are stored.
 
 A key is stored under its profile's name, so renaming or removing a profile moves or deletes
-its key too; that pairing lives here, in one place, rather than in the widgets. Every change is
+its key too; that pairing lives here, in one place, rather than in the widgets (which run the
+key's part on a worker thread, see ``settings_key``). Every change to the settings is
 written to disk at once; when that fails the status line says so and the book goes back to
 what is on disk, so the dialog never shows settings that were not saved.
 """
@@ -145,24 +146,23 @@ class ProfileBook:
         return name
 
     def rename(self, new: str) -> bool:
-        """Rename the selected profile to a :meth:`usable_name`; its key moves along."""
+        """Rename the selected profile to a :meth:`usable_name`. Its key is moved separately,
+        by :meth:`move_key` on a worker thread: the credential store may keep anyone waiting."""
         old = self.selected
         if not self.replace(old, dataclasses.replace(self.profile(), name=new)):
             return False
-        self._move_key(old, new)
         self.selected = new
         if self.current == old:
             self.current = new
         return True
 
     def remove(self) -> bool:
-        """Remove the selected profile and its key; the one in use is then selected."""
+        """Remove the selected profile; the one in use is then selected. Its key is deleted
+        separately, by :meth:`delete_key` on a worker thread."""
         name = self.selected
         self.settings.remove_profile(name)
         if not self.save():
             return False
-        if self.credentials.location(name) in OWN_KEY:
-            self.credentials.delete(name)
         if name == self.current:
             self.current = self.settings.active.name
         self.selected = self.current
@@ -176,23 +176,32 @@ class ProfileBook:
         self.current = self.selected
         return True
 
-    def _move_key(self, old: str, new: str) -> None:
+    # The two methods below talk to the credential store, which can wait on a prompt ("allow
+    # access to the keychain?", "unlock the keyring"): they are for a worker thread, and
+    # touch nothing but the store. Both return where the key of the name they leave is kept.
+
+    def move_key(self, old: str, new: str) -> KeyLocation | None:
         """The key is stored under the profile name, so a rename moves it to the new name.
 
         A key from KOMBO_API_KEY is not the profile's own and is left alone. Names that differ
         only in case are one entry in the Windows store, so there the old entry goes first.
         """
-        if self.credentials.location(old) not in OWN_KEY:
-            return
-        key = self.credentials.get(old)
-        if key is None:
-            return
-        if old.casefold() == new.casefold():
-            self.credentials.delete(old)
-            self.credentials.save(new, key)
-        else:
-            self.credentials.save(new, key)
-            self.credentials.delete(old)
+        credentials = self.credentials
+        key = credentials.get(old) if credentials.location(old) in OWN_KEY else None
+        if key is not None:
+            if old.casefold() == new.casefold():
+                credentials.delete(old)
+                credentials.save(new, key)
+            else:
+                credentials.save(new, key)
+                credentials.delete(old)
+        return credentials.location(new)
+
+    def delete_key(self, name: str) -> KeyLocation | None:
+        """Delete the key of a removed profile (only its own: KOMBO_API_KEY stays in use)."""
+        if self.credentials.location(name) in OWN_KEY:
+            self.credentials.delete(name)
+        return self.credentials.location(name)
 
 
 def describe(profile: Profile) -> str:

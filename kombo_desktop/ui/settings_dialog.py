@@ -87,6 +87,8 @@ class SettingsDialog(QDialog):
         self.profiles.shown.connect(self.key.show_profile)
         self.profiles.connection_changed.connect(self.key.show_state)
         self.key.busy_changed.connect(self.profiles.set_busy)
+        self.profiles.renamed.connect(self.key.move_key)
+        self.profiles.removed.connect(self.key.delete_key_of_removed)
         self.profiles.changed.connect(self._changed)
         self.key.changed.connect(self._changed)
 
@@ -163,12 +165,12 @@ class SettingsDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        """True while a key is being checked or saved in the background."""
+        """True while a key is being checked, saved, moved or looked up in the background."""
         return self.key.busy
 
-    def _show_key_state(self) -> None:
-        """Read again where the selected profile's key is kept (e.g. after a change outside)."""
-        self.key.show_state()
+    def look_again(self) -> None:
+        """Read again where the profiles' keys are kept (e.g. after a change outside)."""
+        self.key.look_again()
 
     def _say(self, message: str, kind: str = "info") -> None:
         """The dialog's status line; ``kind`` "error" or "success" colours it like the

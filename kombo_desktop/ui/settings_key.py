@@ -5,10 +5,17 @@ field that the program never fills in, and after saving the dialog only says *wh
 kept ("stored in the macOS keychain", "kept for this session only"). A key Kombo refuses stays
 in the field, unsaved, so it can be corrected. The checks themselves run on a worker thread
 (see ``settings_key_checks``); while one runs, the rest of the dialog waits.
+
+So does every other use of the credential store: looking up where a profile's key is kept,
+forgetting it, moving it with a renamed profile, deleting it with a removed one. A store can
+hold the caller until a prompt is answered ("allow access to the keychain?", "unlock the
+keyring"), and the dialog must stay alive meanwhile. Where each profile's key is kept is
+remembered once read, and updated by every change made here.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
@@ -16,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit
 
-from kombo_desktop.core.credentials import InvalidApiKeyError, clean_api_key
+from kombo_desktop.core.credentials import InvalidApiKeyError, KeyLocation, clean_api_key
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
@@ -41,7 +48,10 @@ if TYPE_CHECKING:
     # A worker function of ``settings_key_checks`` with its own arguments already given.
     KeyJob = Callable[[CredentialStore, str, CancelToken], Any]
 
+_log = logging.getLogger(__name__)
+
 SAVE_TEXT = "&Save and check key"
+LOOKING_UP_TEXT = "Looking for this profile's key…"
 
 
 class KeySection(QObject):
@@ -69,6 +79,10 @@ class KeySection(QObject):
         self._say = say
         self._key_address = key_address
         self._task: TaskHandle | None = None
+        # Where each profile's key is kept, as last read on a worker thread (see the module's
+        # docstring); a profile missing here is looked up when it is shown.
+        self._locations: dict[str, KeyLocation | None] = {}
+        self._lookup: TaskHandle | None = None
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -133,8 +147,8 @@ class KeySection(QObject):
 
     @property
     def busy(self) -> bool:
-        """True while a key is being checked or saved in the background."""
-        return self._task is not None
+        """True while a key is being checked, saved, moved or looked up in the background."""
+        return self._task is not None or self._lookup is not None
 
     def show_profile(self) -> None:
         """Another profile is shown: the key field always starts empty."""
@@ -147,18 +161,66 @@ class KeySection(QObject):
             self.apiKeyEdit.clear()
 
     def show_state(self) -> None:
-        """Where the selected profile's key is kept (never the key), and the store's problem."""
+        """Where the selected profile's key is kept (never the key), and the store's problem.
+
+        A profile whose key has not been looked up yet says so and is looked up on a worker.
+        """
         profile = self._book.profile()
-        credentials = self._book.credentials
-        location = credentials.location(profile.name)
-        _show_text(self.keyStatusLabel, location_text(location))
-        self.checkKeyButton.setEnabled(location is not None and self._task is None)
-        self.forgetKeyButton.setEnabled(location in OWN_KEY and self._task is None)
+        known = profile.name in self._locations
+        location = self._locations.get(profile.name)
+        _show_text(self.keyStatusLabel, location_text(location) if known else LOOKING_UP_TEXT)
+        idle = known and self._task is None
+        self.checkKeyButton.setEnabled(idle and location is not None)
+        self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
         _show_text(self.environmentIdLabel, environment_text(profile.environment_id))
-        problem = credentials.problem
+        problem = self._book.credentials.problem
         self.storeProblemLabel.setText(problem or "")
         self.storeProblemLabel.setAccessibleName(problem or "")
         self.storeProblemLabel.setVisible(bool(problem))
+        if not known:
+            self._look_up(profile.name)
+
+    def look_again(self) -> None:
+        """Forget what is known about where keys are kept and read it again (a key may have
+        been changed outside the program, e.g. with ``keyring set``)."""
+        self._locations.clear()
+        self.show_state()
+
+    def _look_up(self, name: str) -> None:
+        """Read where ``name``'s key is kept, on a worker; one lookup at a time, and when it
+        ends the profile shown then is looked up if it still needs to be."""
+        if self._lookup is not None or self._task is not None:
+            return  # show_state runs again when that ends
+        credentials = self._book.credentials
+
+        def current() -> bool:
+            return self._lookup is handle  # not replaced or dropped meanwhile
+
+        def found(location: KeyLocation | None) -> None:
+            if current():
+                self._lookup = None
+                self._locations[name] = location
+                self.show_state()
+
+        def failed(error: BaseException) -> None:
+            if current():
+                self._lookup = None
+                _log.warning("Looking up the key of a profile failed: %s", type(error).__name__)
+                _show_text(self.keyStatusLabel, LOOKUP_FAILED_TEXT)
+
+        def dropped() -> None:
+            if current():
+                self._lookup = None
+
+        handle = self._tasks.run(
+            lambda _cancel: credentials.location(name),
+            on_done=found,
+            on_error=failed,
+            on_cancelled=dropped,
+            owner=self,
+            name="find-key",
+        )
+        self._lookup = handle
 
     # -- starting a check ------------------------------------------------------------------------
 
@@ -197,12 +259,31 @@ class KeySection(QObject):
         """Run ``job`` for the selected profile on a worker thread: for the ``typed`` key (it
         is saved when Kombo accepts it) or for the stored one (it is only checked)."""
         credentials, profile = self._book.credentials, self._book.selected
-        self._set_busy(True)
         self._say(progress)
-        self._task = self._tasks.run(
+        self._run(
             lambda cancel: job(credentials, profile, cancel),
             on_done=self._on_key_saved if typed else self._on_stored_key_checked,
             on_error=lambda error: self._on_failed(error, typed=typed),
+            name=name,
+        )
+
+    def _run(
+        self,
+        work: Callable[[CancelToken], Any],
+        *,
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None],
+        name: str,
+    ) -> None:
+        """Run one piece of key work on a worker thread, with the dialog waiting meanwhile."""
+        if self._lookup is not None:
+            self._lookup.cancel()  # its answer may be out of date once this work has run
+            self._lookup = None
+        self._set_busy(True)
+        self._task = self._tasks.run(
+            work,
+            on_done=on_done,
+            on_error=on_error,
             on_cancelled=self._on_cancelled,
             owner=self,
             name=name,
@@ -222,16 +303,20 @@ class KeySection(QObject):
             self.show_state()
 
     def cancel(self) -> None:
-        """Stop a running check (Cancel, or the dialog closing)."""
+        """Stop a running check (Cancel, or the dialog closing) and any lookup."""
+        if self._lookup is not None:
+            self._lookup.cancel()
+            self._lookup = None
         if self._task is not None:
             self._task.cancel()
 
     # -- results ---------------------------------------------------------------------------------
 
     def _on_key_saved(self, outcome: KeySaved) -> None:
+        name = self._book.selected
+        self._locations[name] = outcome.location
         self._set_busy(False)
         self.forget_typed_key()
-        name = self._book.selected
         if outcome.environment_id is not None:
             self._book.set_environment(outcome.environment_id)
         self.show_state()
@@ -262,14 +347,72 @@ class KeySection(QObject):
             return
         name = self._book.selected
         credentials = self._book.credentials
-        credentials.delete(name)
-        self._book.set_environment(None)
-        self.show_state()
-        if credentials.location(name) is None:
-            self._say(f"The key of the profile “{name}” was deleted from this computer.")
-        elif credentials.problem:
-            self._say(credentials.problem)
-        self.changed.emit(name)
+
+        def forget(_cancel: CancelToken) -> KeyLocation | None:
+            credentials.delete(name)
+            return credentials.location(name)
+
+        def forgotten(location: KeyLocation | None) -> None:
+            self._locations[name] = location
+            self._set_busy(False)
+            self._book.set_environment(None)
+            self.show_state()
+            if location is None:
+                self._say(f"The key of the profile “{name}” was deleted from this computer.")
+            elif credentials.problem:
+                self._say(credentials.problem)
+            self.changed.emit(name)
+
+        self._run(forget, on_done=forgotten, on_error=self._on_store_failed, name="forget-key")
+
+    def move_key(self, old: str, new: str) -> None:
+        """A profile was renamed: its key follows it; ``changed(new)`` once it is there."""
+        book = self._book
+
+        def moved(location: KeyLocation | None) -> None:
+            self._locations.pop(old, None)
+            self._locations[new] = location
+            self._set_busy(False)
+            self.changed.emit(new)
+
+        self._run(
+            lambda _cancel: book.move_key(old, new),
+            on_done=moved,
+            on_error=self._on_store_failed,
+            name="move-key",
+        )
+
+    def delete_key_of_removed(self, name: str) -> None:
+        """A profile was removed: its own key is deleted from this computer too."""
+        book = self._book
+
+        def deleted(_location: KeyLocation | None) -> None:
+            self._locations.pop(name, None)
+            self._set_busy(False)
+
+        self._run(
+            lambda _cancel: book.delete_key(name),
+            on_done=deleted,
+            on_error=self._on_store_failed,
+            name="delete-key",
+        )
+
+    def _on_store_failed(self, error: BaseException) -> None:
+        """The credential store failed in a way it never should (its usual refusals are
+        handled by ``CredentialStore``); what is known about keys is read again."""
+        _log.warning("A credential store operation failed: %s", type(error).__name__)
+        self._locations.clear()
+        self._set_busy(False)
+        self._say(STORE_FAILED_TEXT, "error")
+
+
+LOOKUP_FAILED_TEXT = (
+    "Where this profile's key is kept could not be read. Close the settings and open them again."
+)
+STORE_FAILED_TEXT = (
+    "The password store did not answer as expected, so the key may not have changed. Close the "
+    "settings and open them again to see where the key is kept."
+)
 
 
 def _show_text(label: QLabel, text: str) -> None:

@@ -38,13 +38,16 @@ class ProfilesSection(QObject):
     """``column`` (the list and its buttons) and the rows :meth:`add_rows` puts in the form.
 
     ``shown`` is emitted once the selected profile is in the form (another one was chosen, or
-    it was reloaded); ``connection_changed`` when its region or address was saved; and
-    ``changed(name)`` when something about profile ``name`` changed.
+    it was reloaded); ``connection_changed`` when its region or address was saved;
+    ``changed(name)`` when something about profile ``name`` changed; ``renamed(old, new)`` and
+    ``removed(name)`` when a profile's key must follow (the key section moves or deletes it).
     """
 
     shown = Signal()
     connection_changed = Signal()
     changed = Signal(str)
+    renamed = Signal(str, str)
+    removed = Signal(str)
 
     def __init__(self, book: ProfileBook, say: Say, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -224,6 +227,7 @@ class ProfilesSection(QObject):
         was_current = name == book.current
         if not book.remove():
             return
+        self.removed.emit(name)
         self._reshow()
         if was_current:
             self._say(f"Removed the profile “{name}”. Now using “{book.current}”.")
@@ -258,7 +262,7 @@ class ProfilesSection(QObject):
         self.profileNameError.hide()
         self._reshow()
         self._say(f"Renamed the profile “{old}” to “{new}”.")
-        self.changed.emit(new)
+        self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
 
     def _show_name_error(self, message: str) -> None:
         self.profileNameError.setText(message)

@@ -403,12 +403,14 @@ def test_a_whole_session_leaves_the_key_nowhere(
         click(window, "settingsButton")
         dialog = window.settings_dialog
         assert dialog is not None
+        qtbot.waitUntil(lambda: not dialog.busy)  # where the key is kept is read on a worker
         click(dialog, "checkKeyButton")
         qtbot.waitUntil(lambda: "did not accept" in dialog.settingsStatusLabel.text(), timeout=8000)
         session.check_widgets("stored key refused")
         assert server.requests[-1].header("Authorization") == f"Bearer {KEY}"
         # 4. Forget the key: the next request to Kombo says a key is missing.
         click(dialog, "forgetKeyButton")
+        qtbot.waitUntil(lambda: not dialog.busy)
         assert ("kombo-desktop", "default") not in memory_keyring.secrets
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)

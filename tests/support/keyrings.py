@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
 
@@ -57,3 +59,33 @@ class LockedKeyring(_FailingKeyring):
 
     def make_error(self) -> Exception:
         return KeyringLocked("The keyring is locked.")
+
+
+class PromptingKeyring(InMemoryKeyring):
+    """A working store whose every call waits until ``answer_prompt()``: like a keychain asking
+    "allow access?" or a keyring waiting to be unlocked, for as long as nobody answers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answered = threading.Event()
+        self.waiting = threading.Event()  # set once a call is held at the prompt
+
+    def answer_prompt(self) -> None:
+        self.answered.set()
+
+    def _prompt(self) -> None:
+        self.waiting.set()
+        if not self.answered.wait(timeout=30):
+            raise KeyringLocked("nobody answered the prompt")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._prompt()
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._prompt()
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._prompt()
+        super().delete_password(service, username)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -34,7 +34,12 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.tasks import TaskRunner
-from tests.support.keyrings import InMemoryKeyring, LockedKeyring, NoCredentialServiceKeyring
+from tests.support.keyrings import (
+    InMemoryKeyring,
+    LockedKeyring,
+    NoCredentialServiceKeyring,
+    PromptingKeyring,
+)
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -75,6 +80,7 @@ def make_dialog(
         qtbot.addWidget(dialog)
         dialog.show()
         made.append(dialog)
+        settle(qtbot, dialog)  # where the key is kept is read on a worker
         return dialog
 
     yield make
@@ -85,6 +91,11 @@ def make_dialog(
 @pytest.fixture
 def dialog(make_dialog: object) -> SettingsDialog:
     return make_dialog()  # type: ignore[operator,no-any-return]
+
+
+def settle(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    """Wait until nothing runs in the background: no check, no key being looked up or moved."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
 
 
 def child(dialog: SettingsDialog, kind: type, name: str):  # type: ignore[no-untyped-def]
@@ -365,7 +376,8 @@ def test_check_stored_key_and_forget_key(
     assert not check.isEnabled() and not forget.isEnabled()
     credentials.save("default", GOOD_KEY)
     select(dialog, "default")
-    dialog._show_key_state()
+    dialog.look_again()
+    settle(qtbot, dialog)
     assert check.isEnabled() and forget.isEnabled()
 
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
@@ -494,6 +506,7 @@ def test_add_rename_and_remove_profiles_persist(
     name_edit.clear()
     qtbot.keyClicks(name_edit, "US team")
     qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)  # the key (none here) follows the name on a worker
     assert [p.name for p in store.load().profiles] == ["default", "US team"]
     assert listed(dialog) == ["default (in use)", "US team"]
 
@@ -546,6 +559,7 @@ def test_renaming_moves_the_key_and_removing_deletes_it(
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "renameProfileButton"), Qt.MouseButton.LeftButton
     )
+    settle(qtbot, dialog)
     assert memory_keyring.secrets == {(SERVICE_NAME, "US production"): GOOD_KEY}
     assert store.load().profile("US production") == Profile("US production", Region.US)
 
@@ -553,6 +567,7 @@ def test_renaming_moves_the_key_and_removing_deletes_it(
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
+    settle(qtbot, dialog)
     assert memory_keyring.secrets == {}
     assert [p.name for p in store.load().profiles] == ["default"]
 
@@ -730,3 +745,57 @@ def test_settings_that_could_not_be_read_are_not_saved_over(
     assert "Restart the program" in status(dialog)
     monkeypatch.undo()
     assert store.path.read_bytes() == saved
+
+
+def test_a_password_store_waiting_on_a_prompt_never_freezes_the_dialog(
+    qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
+) -> None:
+    """Reading where a key is kept can wait for "allow access?" or "unlock the keyring": the
+    dialog opens at once, says it is looking, keeps painting, and shows the answer after."""
+    prompting = PromptingKeyring()
+    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(prompting)  # conftest restores the previous one
+    dialog = SettingsDialog(store, credentials, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert prompting.waiting.wait(timeout=5)
+    ticks: list[int] = []
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: ticks.append(1))
+    heartbeat.start(10)
+    qtbot.wait(200)  # the store is still holding the lookup
+    heartbeat.stop()
+    try:
+        assert len(ticks) >= 5  # the event loop ran all along
+        assert child(dialog, QLabel, "keyStatusLabel").text() == "Looking for this profile's key…"
+        assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
+        assert dialog.busy
+    finally:
+        prompting.answer_prompt()
+    settle(qtbot, dialog)
+    assert "A key is stored in" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
+    dialog.reject()
+
+
+def test_forgetting_a_key_waits_for_the_store_without_freezing(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore
+) -> None:
+    credentials.save("default", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    prompting = PromptingKeyring()
+    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(prompting)
+    forget = child(dialog, QAbstractButton, "forgetKeyButton")
+    qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
+    assert prompting.waiting.wait(timeout=5)
+    qtbot.wait(50)
+    assert dialog.busy
+    assert not child(dialog, QAbstractButton, "removeProfileButton").isEnabled()
+    assert not forget.isEnabled()
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS):
+        prompting.answer_prompt()
+    settle(qtbot, dialog)
+    assert prompting.secrets == {}
+    assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert "was deleted from this computer" in status(dialog)
