@@ -118,6 +118,16 @@ def store(store_path: Path) -> Iterator[HistoryStore]:
         yield opened
 
 
+def advanced_options(entry: HistoryEntry) -> tuple[str | None, str | None, bool, bool]:
+    """A new link's advanced options as stored: environment, scope config, the two switches."""
+    return (
+        entry.remote_environment,
+        entry.scope_config_id,
+        entry.enable_filtering,
+        entry.enable_field_mapping,
+    )
+
+
 def add_link(store: HistoryStore, **changes: Any) -> HistoryEntry:
     values: dict[str, Any] = {
         "profile": "default",
@@ -201,12 +211,7 @@ def test_a_new_link_keeps_its_advanced_options(store: HistoryStore, store_path: 
         enable_filtering=True,
         enable_field_mapping=True,
     )
-    assert (
-        made.remote_environment,
-        made.scope_config_id,
-        made.enable_filtering,
-        made.enable_field_mapping,
-    ) == ("sandbox", "scope-42", True, True)
+    assert advanced_options(made) == ("sandbox", "scope-42", True, True)
     store.close()
     with HistoryStore(store_path) as reopened:
         assert reopened.get(made.id) == made
@@ -745,10 +750,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_entries(store_path: Path) ->
             == entries[2]
         )
         # Rows from before the advanced options were kept come back without any.
-        assert {
-            (e.remote_environment, e.scope_config_id, e.enable_filtering, e.enable_field_mapping)
-            for e in entries
-        } == {(None, None, False, False)}
+        assert {advanced_options(e) for e in entries} == {(None, None, False, False)}
         add_link(upgraded)
         assert upgraded.count() == 4
     assert user_version(store_path) == SCHEMA_VERSION == 3
@@ -1123,12 +1125,7 @@ def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistorySto
         "env-2",
     )
     assert entry.expires_at == T0 + timedelta(hours=1)
-    assert (
-        entry.remote_environment,
-        entry.scope_config_id,
-        entry.enable_filtering,
-        entry.enable_field_mapping,
-    ) == ("sandbox", "scope-7", False, True)
+    assert advanced_options(entry) == ("sandbox", "scope-7", False, True)
 
     again = LinkRequest(
         end_user_email="other@acme.example",

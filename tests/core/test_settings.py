@@ -31,6 +31,7 @@ from kombo_desktop.core.vocabulary import (
     Language,
     LinkType,
 )
+from tests.support.locked_files import refuse_reading
 
 
 @pytest.fixture
@@ -358,14 +359,7 @@ def test_a_file_that_cannot_be_read_just_now_is_left_alone_and_not_overwritten(
     made, so it is neither set aside nor replaced, and saving says why it waits."""
     store.save(Settings(active_profile="us", profiles=[Profile("us", Region.US)]))
     saved = paths.settings_file.read_bytes()
-    real_read_bytes = Path.read_bytes
-
-    def locked(path: Path) -> bytes:
-        if path == paths.settings_file:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    refuse_reading(monkeypatch, paths.settings_file)
     assert store.load() == Settings()
     assert store.load_problem is not None
     assert "left as it is" in store.load_problem

@@ -7,7 +7,6 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import keyring
 import pytest
@@ -40,6 +39,7 @@ from tests.support.keyrings import (
     NoCredentialServiceKeyring,
     PromptingKeyring,
 )
+from tests.support.locked_files import refuse_reading
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -728,14 +728,7 @@ def test_settings_that_could_not_be_read_are_not_saved_over(
     works on the usual settings but says why it does not save, and the file stays as it was."""
     store.save(Settings(active_profile="us", profiles=[Profile("us", Region.US)]))
     saved = store.path.read_bytes()
-    real_read_bytes = Path.read_bytes
-
-    def locked(path: Path) -> bytes:
-        if path == store.path:
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", locked)
+    refuse_reading(monkeypatch, store.path)
     dialog = make_dialog()  # type: ignore[operator]
     assert "left as it is" in status(dialog)
     region = child(dialog, QComboBox, "regionCombo")
