@@ -89,3 +89,10 @@ class PromptingKeyring(InMemoryKeyring):
     def delete_password(self, service: str, username: str) -> None:
         self._prompt()
         super().delete_password(service, username)
+
+
+class BrokenKeyring(_FailingKeyring):
+    """A backend with a bug: it raises what no credential store is documented to raise."""
+
+    def make_error(self) -> Exception:
+        return ValueError("a backend bug")

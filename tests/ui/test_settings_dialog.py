@@ -34,6 +34,7 @@ from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.keyrings import (
+    BrokenKeyring,
     InMemoryKeyring,
     LockedKeyring,
     NoCredentialServiceKeyring,
@@ -792,3 +793,33 @@ def test_forgetting_a_key_waits_for_the_store_without_freezing(
     assert prompting.secrets == {}
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
     assert "was deleted from this computer" in status(dialog)
+
+
+def test_a_store_that_fails_unexpectedly_is_reported_plainly(
+    qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
+) -> None:
+    """A backend error nobody planned for ends in a sentence with a way forward, not a crash
+    dialog, and leaves the dialog usable."""
+    keyring.set_keyring(BrokenKeyring())
+    dialog = SettingsDialog(store, credentials, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, dialog)
+    label = child(dialog, QLabel, "keyStatusLabel").text()
+    assert label.startswith("Where this profile's key is kept could not be read.")
+    assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
+    assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
+    dialog.reject()
+
+
+def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore
+) -> None:
+    credentials.save("default", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    keyring.set_keyring(BrokenKeyring())
+    qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "did not answer as expected" in status(dialog), timeout=WAIT_MS)
+    settle(qtbot, dialog)
+    assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
+    assert "could not be read" in child(dialog, QLabel, "keyStatusLabel").text()
