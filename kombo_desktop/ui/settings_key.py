@@ -265,6 +265,7 @@ class KeySection(QObject):
             on_done=self._on_key_saved if typed else self._on_stored_key_checked,
             on_error=lambda error: self._on_failed(error, typed=typed),
             name=name,
+            check=True,
         )
 
     def _run(
@@ -274,28 +275,33 @@ class KeySection(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
         name: str,
+        check: bool = False,
     ) -> None:
-        """Run one piece of key work on a worker thread, with the dialog waiting meanwhile."""
+        """Run one piece of key work on a worker thread, with the dialog waiting meanwhile.
+
+        A ``check`` (with Kombo) can be cancelled; work on the password store alone cannot (a
+        call into the store cannot be taken back), so it shows no Cancel button.
+        """
         if self._lookup is not None:
             self._lookup.cancel()  # its answer may be out of date once this work has run
             self._lookup = None
-        self._set_busy(True)
+        self._set_busy(True, check=check)
         self._task = self._tasks.run(
             work,
             on_done=on_done,
             on_error=on_error,
-            on_cancelled=self._on_cancelled,
+            on_cancelled=self._on_cancelled if check else self._on_store_work_dropped,
             owner=self,
             name=name,
         )
 
-    def _set_busy(self, busy: bool) -> None:
-        """While a check runs, nothing else can change; what was typed stays where it is."""
+    def _set_busy(self, busy: bool, *, check: bool = False) -> None:
+        """While key work runs, nothing else can change; what was typed stays where it is."""
         for widget in (self.saveKeyButton, self.checkKeyButton, self.forgetKeyButton):
             widget.setEnabled(not busy)
         self.apiKeyEdit.setReadOnly(busy)
-        self.cancelCheckButton.setVisible(busy)
-        self.saveKeyButton.setText("Checking…" if busy else SAVE_TEXT)
+        self.cancelCheckButton.setVisible(busy and check)
+        self.saveKeyButton.setText("Checking…" if busy and check else SAVE_TEXT)
         if not busy:
             self._task = None
         self.busy_changed.emit(busy)
@@ -341,6 +347,11 @@ class KeySection(QObject):
     def _on_cancelled(self) -> None:
         self._set_busy(False)
         self._say("Cancelled. The key was not saved.")
+
+    def _on_store_work_dropped(self) -> None:
+        """The dialog closed while the store was still working: what it did is not known."""
+        self._locations.clear()
+        self._set_busy(False)
 
     def _forget_key(self) -> None:
         if self._task is not None:

@@ -823,3 +823,24 @@ def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     settle(qtbot, dialog)
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
     assert "could not be read" in child(dialog, QLabel, "keyStatusLabel").text()
+
+
+def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore
+) -> None:
+    """Forgetting a key cannot be taken back half-way, so there is no Cancel, and the save
+    button does not claim a check is running."""
+    credentials.save("default", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    prompting = PromptingKeyring()
+    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(prompting)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
+    assert prompting.waiting.wait(timeout=5)
+    try:
+        assert dialog.busy
+        assert not child(dialog, QAbstractButton, "cancelCheckButton").isVisible()
+        assert "Checking" not in child(dialog, QAbstractButton, "saveKeyButton").text()
+    finally:
+        prompting.answer_prompt()
+    settle(qtbot, dialog)
