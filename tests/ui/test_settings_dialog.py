@@ -741,14 +741,20 @@ def test_settings_that_could_not_be_read_are_not_saved_over(
     assert store.path.read_bytes() == saved
 
 
+def prompting_store_with_the_key() -> PromptingKeyring:
+    """From now on, a store holding the default profile's key that waits on a prompt."""
+    prompting = PromptingKeyring()
+    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(prompting)  # conftest restores the previous one
+    return prompting
+
+
 def test_a_password_store_waiting_on_a_prompt_never_freezes_the_dialog(
     qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
 ) -> None:
     """Reading where a key is kept can wait for "allow access?" or "unlock the keyring": the
     dialog opens at once, says it is looking, keeps painting, and shows the answer after."""
-    prompting = PromptingKeyring()
-    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
-    keyring.set_keyring(prompting)  # conftest restores the previous one
+    prompting = prompting_store_with_the_key()
     dialog = SettingsDialog(store, credentials, runner)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -777,9 +783,7 @@ def test_forgetting_a_key_waits_for_the_store_without_freezing(
 ) -> None:
     credentials.save("default", GOOD_KEY)
     dialog = make_dialog()  # type: ignore[operator]
-    prompting = PromptingKeyring()
-    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
-    keyring.set_keyring(prompting)
+    prompting = prompting_store_with_the_key()
     forget = child(dialog, QAbstractButton, "forgetKeyButton")
     qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
     assert prompting.waiting.wait(timeout=5)
@@ -832,9 +836,7 @@ def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(
     button does not claim a check is running."""
     credentials.save("default", GOOD_KEY)
     dialog = make_dialog()  # type: ignore[operator]
-    prompting = PromptingKeyring()
-    prompting.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
-    keyring.set_keyring(prompting)
+    prompting = prompting_store_with_the_key()
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
     assert prompting.waiting.wait(timeout=5)
     try:
