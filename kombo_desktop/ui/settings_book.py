@@ -178,10 +178,11 @@ class ProfileBook:
 
     # The two methods below talk to the credential store, which can wait on a prompt ("allow
     # access to the keychain?", "unlock the keyring"): they are for a worker thread, and
-    # touch nothing but the store. Both return where the key of the name they leave is kept.
+    # touch nothing but the store.
 
     def move_key(self, old: str, new: str) -> KeyLocation | None:
-        """The key is stored under the profile name, so a rename moves it to the new name.
+        """The key is stored under the profile name, so a rename moves it to the new name;
+        returns where the new name's key is kept now.
 
         A key from KOMBO_API_KEY is not the profile's own and is left alone. Names that differ
         only in case are one entry in the Windows store, so there the old entry goes first.
@@ -197,11 +198,10 @@ class ProfileBook:
                 credentials.delete(old)
         return credentials.location(new)
 
-    def delete_key(self, name: str) -> KeyLocation | None:
+    def delete_key(self, name: str) -> None:
         """Delete the key of a removed profile (only its own: KOMBO_API_KEY stays in use)."""
         if self.credentials.location(name) in OWN_KEY:
             self.credentials.delete(name)
-        return self.credentials.location(name)
 
 
 def describe(profile: Profile) -> str:

@@ -52,6 +52,13 @@ _log = logging.getLogger(__name__)
 
 SAVE_TEXT = "&Save and check key"
 LOOKING_UP_TEXT = "Looking for this profile's key…"
+LOOKUP_FAILED_TEXT = (
+    "Where this profile's key is kept could not be read. Close the settings and open them again."
+)
+STORE_FAILED_TEXT = (
+    "The password store did not answer as expected, so the key may not have changed. Close the "
+    "settings and open them again to see where the key is kept."
+)
 
 
 class KeySection(QObject):
@@ -349,7 +356,8 @@ class KeySection(QObject):
         self._say("Cancelled. The key was not saved.")
 
     def _on_store_work_dropped(self) -> None:
-        """The dialog closed while the store was still working: what it did is not known."""
+        """The store's work ended without an answer (the dialog closed, or it failed): what it
+        did is not known, so where keys are kept is read again."""
         self._locations.clear()
         self._set_busy(False)
 
@@ -397,7 +405,7 @@ class KeySection(QObject):
         """A profile was removed: its own key is deleted from this computer too."""
         book = self._book
 
-        def deleted(_location: KeyLocation | None) -> None:
+        def deleted(_nothing: None) -> None:
             self._locations.pop(name, None)
             self._set_busy(False)
 
@@ -412,18 +420,8 @@ class KeySection(QObject):
         """The credential store failed in a way it never should (its usual refusals are
         handled by ``CredentialStore``); what is known about keys is read again."""
         _log.warning("A credential store operation failed: %s", type(error).__name__)
-        self._locations.clear()
-        self._set_busy(False)
+        self._on_store_work_dropped()
         self._say(STORE_FAILED_TEXT, "error")
-
-
-LOOKUP_FAILED_TEXT = (
-    "Where this profile's key is kept could not be read. Close the settings and open them again."
-)
-STORE_FAILED_TEXT = (
-    "The password store did not answer as expected, so the key may not have changed. Close the "
-    "settings and open them again to see where the key is kept."
-)
 
 
 def _show_text(label: QLabel, text: str) -> None:
