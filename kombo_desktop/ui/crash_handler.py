@@ -49,8 +49,9 @@ from types import TracebackType
 from typing import TextIO
 
 import shiboken6
+from PySide6 import QtCore
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal, Slot, qVersion
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -103,7 +104,7 @@ class CrashDialog(QDialog):
         self._details = details
         self.setObjectName("crashDialog")
         self.setWindowTitle("Kombo Desktop: something went wrong")
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         # Not modal: the program keeps running and the person can go on working beside it.
         self.setModal(False)
 
@@ -116,7 +117,7 @@ class CrashDialog(QDialog):
         icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40)
         )
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
+        icon.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
 
         self.message_label = QLabel(FRIENDLY_MESSAGE)
         self.message_label.setObjectName("crashMessageLabel")
@@ -219,7 +220,15 @@ class CrashHandler(QObject):
         self._faulthandler_was_enabled = False
         self._previous_excepthook: Callable[..., object] = sys.excepthook
         self._previous_threading_hook: Callable[..., object] = threading.excepthook
-        self._pending.connect(self._show_pending, Qt.ConnectionType.QueuedConnection)
+        # The dialog is always shown from the event loop, never inside the code that failed:
+        # the signal crosses over to the UI thread when a worker emits it, and the zero-delay
+        # timer defers it on the UI thread as well. (A queued connection would say the same,
+        # but naming ``Qt.ConnectionType`` here would cost the start-up 11 ms, see qt_enums.)
+        self._show_soon = QTimer(self)
+        self._show_soon.setSingleShot(True)
+        self._show_soon.setInterval(0)
+        self._show_soon.timeout.connect(self._show_pending)
+        self._pending.connect(self._show_soon.start)
 
     # -- hooks ------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ one environment: a person who sees "us-team · US" before clicking knows where t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import button_row, push_button
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
@@ -63,7 +64,7 @@ class HeaderBar(QWidget):
         self.profileLabel = QLabel()
         self.profileLabel.setObjectName("profileLabel")
         self.profileLabel.setAccessibleName("Active profile")
-        self.profileLabel.setTextFormat(Qt.TextFormat.PlainText)
+        set_enum(self.profileLabel, "textFormat", "PlainText")
         self.profileLabel.setWordWrap(True)
         self.settingsButton = push_button("settingsButton", "Settings…", "Open settings")
         self.settingsButton.clicked.connect(self.settings_requested)

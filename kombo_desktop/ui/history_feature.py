@@ -45,7 +45,8 @@ import logging
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
@@ -256,13 +257,13 @@ class HistoryFeature(QObject):
                 | QDockWidget.DockWidgetFeature.DockWidgetMovable
                 | QDockWidget.DockWidgetFeature.DockWidgetFloatable
             )
-            window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+            areas = QtCore.Qt.DockWidgetArea
+            window.addDockWidget(areas.BottomDockWidgetArea, dock)
             dock.hide()
             # Beside the form the panel is narrow (see ``history_dock``), whoever put it there.
             dock.dockLocationChanged.connect(
                 lambda area: panel.set_narrow(
-                    area
-                    in (Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea)
+                    area in (areas.LeftDockWidgetArea, areas.RightDockWidgetArea)
                 )
             )
             panel.notice.connect(window.show_status)
@@ -685,7 +686,7 @@ class HistoryFeature(QObject):
         self._place_history()
         self.dock.raise_()
         self.panel.activate()
-        self.panel.historySearchEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.panel.historySearchEdit.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         return True
 
     def _place_history(self) -> None:

@@ -7,7 +7,8 @@ button that stays in view) is in ``request_form``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,6 +30,7 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.request_form import (
     RequestForm,
     field_form,
@@ -129,8 +131,8 @@ class LinkForm(RequestForm):
         combo.setMaxVisibleItems(14)
         combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
         completer = QCompleter(combo.model(), combo)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        set_enum(completer, "filterMode", "MatchContains")
+        set_enum(completer, "caseSensitivity", "CaseInsensitive")
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setMaxVisibleItems(12)
         combo.setCompleter(completer)
@@ -264,7 +266,7 @@ class LinkForm(RequestForm):
         index = combo.currentIndex()
         if index >= 0 and combo.itemText(index) == combo.currentText():
             return combo.itemData(index), ""
-        index = combo.findText(text, Qt.MatchFlag.MatchFixedString)  # case-insensitive
+        index = combo.findText(text, QtCore.Qt.MatchFlag.MatchFixedString)  # case-insensitive
         if index < 0:
             index = combo.findData(text)  # a tool id typed by someone who knows it
         if index >= 0:

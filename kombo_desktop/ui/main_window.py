@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -44,7 +45,7 @@ from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.settings import Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
-from kombo_desktop.ui import theme
+from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.catalog_refresh import refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.runner = TaskRunner(self)
         # Start-up work that shows nothing runs right after the first frame (see start_up).
         self.start_up = AfterFirstPaint(self)
+        self.start_up.add(qt_enums.warm_up)  # Qt's enums, kept out of the first frame
         self.connection: Connection | None = None
         self.demo_server: DemoKomboServer | None = None
         self.bundled_catalog = ToolCatalog.bundled()
@@ -256,8 +258,9 @@ class MainWindow(QMainWindow):
         self.firstRunNotice.settings_requested.connect(self.open_settings)
         self.firstRunNotice.demo_requested.connect(self.start_demo)
         self.demoBanner.leave_requested.connect(self.leave_demo)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        escape.setContext(Qt.ShortcutContext.WindowShortcut)
+        # Esc (the system's Cancel keys) anywhere in the window; ``Qt.Key`` is avoided here
+        # (see qt_enums).
+        escape = QShortcut(QKeySequence.StandardKey.Cancel, self)
         escape.activated.connect(self.cancel_request)
         app = QCoreApplication.instance()
         if app is not None:
@@ -394,7 +397,7 @@ class MainWindow(QMainWindow):
             api_base_override=self.setup.api_base_override,
             demo=self.is_demo,
         )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -83,7 +84,7 @@ class SubmitOnEnter(QWidget):
     submitted = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             self.submitted.emit()
             event.accept()
             return
@@ -229,7 +230,7 @@ class RequestForm(SubmitOnEnter):
                 first = box
         if first is not None:
             self._reveal(first)
-            first.field.setFocus(Qt.FocusReason.OtherFocusReason)
+            first.field.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
             # The field with its error line, not only the input, so the reason is seen too;
             # on the next turn of the event loop, once the error lines have their place.
             box = first
@@ -254,7 +255,7 @@ class RequestForm(SubmitOnEnter):
         self._cancel.setEnabled(busy)
 
     def focus_first_field(self) -> None:
-        next(iter(self.boxes.values())).field.setFocus(Qt.FocusReason.OtherFocusReason)
+        next(iter(self.boxes.values())).field.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
 
     def height_showing(self, count: int) -> int:
         """The form's height at which its first ``count`` fields and its buttons are in view

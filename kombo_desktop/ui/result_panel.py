@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import qr_image, theme
 from kombo_desktop.ui.expiry import expiry_text
+from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
@@ -116,7 +117,7 @@ class ResultPanel(QFrame):
         self.linkField.setReadOnly(True)
         self.linkField.setFont(theme.link_font())
         self.linkField.setPlaceholderText(EMPTY_TEXT)
-        self.linkField.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_enum(self.linkField, "focusPolicy", "StrongFocus")
 
         self.expiryLabel = QLabel()
         self.expiryLabel.setObjectName("expiryLabel")
@@ -139,7 +140,7 @@ class ResultPanel(QFrame):
         self.qrView.setObjectName("qrView")
         self.qrView.setAccessibleName("QR code of the link")
         self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
-        self.qrView.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum(self.qrView, "alignment", "AlignCenter")
         self.qrView.setStyleSheet(
             f"background: white; border: 1px solid {theme.BORDER}; color: {theme.MUTED};"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.widgets import push_button
+from kombo_desktop.ui.qt_enums import set_enum
+from kombo_desktop.ui.widgets import button_row, push_button
 
 KINDS = ("info", "success", "error", "busy")
 
@@ -40,16 +41,16 @@ class StatusPanel(QFrame):
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
         self.statusLabel.setWordWrap(True)
-        self.statusLabel.setTextFormat(Qt.TextFormat.PlainText)
-        self.statusLabel.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(self.statusLabel, "textFormat", "PlainText")
+        set_enum(self.statusLabel, "textInteractionFlags", "TextSelectableByMouse")
 
         self.detailsToggle = QToolButton()
         self.detailsToggle.setObjectName("detailsToggle")
         self.detailsToggle.setText("Details for support")
         self.detailsToggle.setAccessibleName("Show or hide details for support")
         self.detailsToggle.setCheckable(True)
-        self.detailsToggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.detailsToggle.setArrowType(Qt.ArrowType.RightArrow)
+        set_enum(self.detailsToggle, "toolButtonStyle", "ToolButtonTextBesideIcon")
+        set_enum(self.detailsToggle, "arrowType", "RightArrow")
         # A way forward the person can take at once, e.g. "Open settings" for a refused key.
         self.statusActionButton = push_button("statusActionButton", "", "Next step")
         self.statusActionButton.hide()
@@ -67,12 +68,16 @@ class StatusPanel(QFrame):
         self.statusDetails.setMaximumHeight(120)
         self.statusDetails.hide()
 
+        # The buttons stay at the top when the sentence wraps onto more lines.
+        buttons = QVBoxLayout()
+        buttons.addLayout(
+            button_row(self.statusActionButton, self.detailsToggle, self.copyDetailsButton)
+        )
+        buttons.addStretch(1)
         top = QHBoxLayout()
         top.setSpacing(theme.SPACING)
         top.addWidget(self.statusLabel, 1)
-        top.addWidget(self.statusActionButton, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.detailsToggle, 0, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self.copyDetailsButton, 0, Qt.AlignmentFlag.AlignTop)
+        top.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
@@ -132,9 +137,7 @@ class StatusPanel(QFrame):
         return f"Kombo Desktop {__version__}, {stamp}\nWhat happened: {text}\n{details}"
 
     def _show_details(self, shown: bool) -> None:
-        self.detailsToggle.setArrowType(
-            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
-        )
+        set_enum(self.detailsToggle, "arrowType", "DownArrow" if shown else "RightArrow")
         self.statusDetails.setVisible(shown and bool(self._support_text))
 
     def copy_details(self) -> None:

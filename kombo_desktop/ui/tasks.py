@@ -30,7 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, Signal, Slot
 
 from kombo_desktop.core.cancel import CancelToken
 
@@ -153,7 +154,7 @@ class TaskRunner(QObject):
             raise RuntimeError("This window is closing; no new background work can start.")
         handle = TaskHandle(name)
         relay = _Relay()
-        relay.finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+        relay.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
         self._pending[handle] = _Pending(relay, on_done, on_error, on_cancelled, owner)
         if owner is not None:
             # A dialog closed mid-check should stop its request, not just ignore the answer.

@@ -8,7 +8,6 @@ button, and a link field in a big monospace font where ``l``/``1``/``I`` and ``O
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -194,13 +193,10 @@ def apply_to_window(window: QWidget) -> None:
 def refresh_style(widget: QWidget) -> None:
     """Re-apply the style sheet after a dynamic property (``invalid``, ``kind``) changed.
 
-    A widget not polished yet (still being built, not shown) needs nothing: polishing reads
-    its properties then. Skipping it keeps the start-up from handing Qt's style object to
-    Python, which costs PySide6 about 4 ms of enum set-up.
+    Setting the widget's own (usually empty) style sheet again makes Qt's style-sheet style
+    polish it anew, entirely in C++ (0.1 ms). The usual ``style().unpolish()/polish()`` hands
+    Qt's style object to Python instead, which costs PySide6 some 15 ms of enum set-up the
+    first time, the ``Qt`` namespace included (see ``qt_enums``). A widget not polished yet
+    is left as it is: polishing reads its properties then.
     """
-    if not widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
-        return
-    style = widget.style()
-    style.unpolish(widget)
-    style.polish(widget)
-    widget.update()
+    widget.setStyleSheet(widget.styleSheet())

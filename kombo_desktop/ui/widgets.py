@@ -12,7 +12,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.qt_enums import set_enum
 
 _Member = TypeVar("_Member", bound=StrEnum)
 
@@ -76,7 +77,7 @@ def error_label(object_name: str) -> QLabel:
     label.setObjectName(object_name)
     label.setProperty("class", "fieldError")
     label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    set_enum(label, "textInteractionFlags", "TextSelectableByMouse")
     label.hide()
     return label
 
@@ -141,7 +142,7 @@ def add_row(form: QFormLayout, label_text: str, box: FieldBox) -> QLabel:
     """Add a labelled row whose label is the field's buddy (Alt+letter focuses the field)."""
     label = QLabel(label_text)
     label.setBuddy(box.field)
-    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    set_enum(label, "alignment", "AlignLeft|AlignTop")
     # Line the label up with the input's text, not with the top of the hint/error block.
     label.setContentsMargins(0, 7, 0, 0)
     form.addRow(label, box)
@@ -157,14 +158,14 @@ class Collapsible(QWidget):
         self.toggle = QToolButton()
         self.toggle.setText(title)
         self.toggle.setCheckable(True)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setArrowType(Qt.ArrowType.RightArrow)
+        set_enum(self.toggle, "toolButtonStyle", "ToolButtonTextBesideIcon")
+        set_enum(self.toggle, "arrowType", "RightArrow")
         self.toggle.setAccessibleName(f"{title}: show or hide")
         self.toggle.toggled.connect(self.set_expanded)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(theme.SPACING)
-        layout.addWidget(self.toggle, alignment=Qt.AlignmentFlag.AlignLeft)
+        layout.addLayout(button_row(self.toggle))  # at the left, as wide as its text
         layout.addWidget(content)
         content.hide()
 
@@ -172,7 +173,7 @@ class Collapsible(QWidget):
         if self.toggle.isChecked() != expanded:
             self.toggle.setChecked(expanded)  # calls back here once more
             return
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow)
+        set_enum(self.toggle, "arrowType", "DownArrow" if expanded else "RightArrow")
         self.content.setVisible(expanded)
 
     @property
@@ -234,7 +235,7 @@ class FitScrollArea(QScrollArea):
         self.setWidget(page)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        set_enum(self, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
         page.installEventFilter(self)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override

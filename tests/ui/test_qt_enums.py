@@ -1,0 +1,112 @@
+"""The window's first frame never builds Qt's ``Qt`` namespace; enum properties set by name work.
+
+Building the namespace costs the start-up about 11 ms (see ``kombo_desktop/ui/qt_enums.py``). It
+is easy to bring back by accident, with one ``Qt.AlignmentFlag`` in code that builds the window,
+so the test starts the program as a person does and, if it finds the namespace built by the first
+frame, says where that happened.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLabel, QToolButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui.qt_enums import set_enum
+from tests.ui.test_app import run_python
+
+# Runs the real entry point; ``qt_enums.warm_up`` is the first thing the window does after its
+# first frame, so it is replaced by the check. One of the namespace's enums being created is
+# recorded with the code that caused it.
+FIRST_FRAME_CHECK = """
+import enum, json, os, sys, traceback
+from kombo_desktop.app import main
+from kombo_desktop.ui import qt_enums
+from PySide6 import QtCore
+
+built_at = []
+create_enum = enum.EnumType._create_
+
+def recording_create(cls, class_name, *args, **kwargs):
+    if class_name == "AlignmentFlag" and not built_at:  # Qt.AlignmentFlag: the namespace
+        built_at.append("".join(traceback.format_stack(limit=14)[:-1]))
+    return create_enum(cls, class_name, *args, **kwargs)
+
+enum.EnumType._create_ = recording_create
+
+def check_after_first_frame():
+    print(json.dumps({"built": "Qt" in vars(QtCore), "where": built_at}), flush=True)
+    os._exit(0)
+
+qt_enums.warm_up = check_after_first_frame
+main(ARGUMENTS)
+print(json.dumps({"error": "the window closed before its first frame"}))
+"""
+
+
+@pytest.mark.parametrize("arguments", [[], ["--demo"]], ids=["first-run", "demo"])
+def test_the_first_frame_does_not_build_the_qt_namespace(
+    arguments: list[str], isolated_home: Path
+) -> None:
+    result = run_python(
+        FIRST_FRAME_CHECK.replace("ARGUMENTS", repr(arguments)),
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "error" not in found, found
+    where = "\n".join(found["where"])
+    assert not found["built"] and not where, (
+        "Something on the way to the first frame used PySide6's Qt namespace, which costs the "
+        "start-up about 11 ms. Set the property by name with qt_enums.set_enum, or reach "
+        f"QtCore.Qt only from code that runs later. It was built here:\n{where}"
+    )
+
+
+def test_warm_up_builds_the_namespace_after_the_first_frame(isolated_home: Path) -> None:
+    result = run_python(
+        "import json\n"
+        "from kombo_desktop.app import build_main_window\n"
+        "from PySide6 import QtCore\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "window = build_main_window([])\n"
+        "before = 'Qt' in vars(QtCore)\n"
+        "window.show()\n"
+        "while not window.start_up.done:\n"
+        "    app.processEvents()\n"
+        "print(json.dumps([before, 'Qt' in vars(QtCore)]))\n",
+        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True]
+
+
+def test_set_enum_sets_flags_and_values_by_name(qtbot: QtBot) -> None:
+    from PySide6.QtCore import Qt
+
+    label = QLabel()
+    qtbot.addWidget(label)
+    set_enum(label, "alignment", "AlignLeft|AlignTop")
+    set_enum(label, "textFormat", "PlainText")
+    button = QToolButton()
+    qtbot.addWidget(button)
+    set_enum(button, "arrowType", "DownArrow")
+
+    assert label.alignment() == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert button.arrowType() == Qt.ArrowType.DownArrow
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("alignment", "AlignSideways"), ("alignmnet", "AlignLeft"), ("textFormat", "")],
+)
+def test_set_enum_refuses_a_misspelt_property_or_value(qtbot: QtBot, name: str, value: str) -> None:
+    label = QLabel()
+    qtbot.addWidget(label)
+    with pytest.raises(ValueError, match=name):
+        set_enum(label, name, value)
