@@ -16,7 +16,7 @@ import gc
 import logging
 import os
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from kombo_desktop import __version__
@@ -42,7 +42,7 @@ class UsageError(Exception):
 @dataclass(frozen=True)
 class Options:
     demo: bool = False
-    api_base: str | None = None  # checked; from --api-base or KOMBO_API_BASE
+    api_base: str | None = None  # from --api-base or KOMBO_API_BASE; checked by parse_arguments
     profile: str | None = None
     self_test: bool = False
     version: bool = False
@@ -81,6 +81,34 @@ def parse_arguments(
     """Flags and environment as ``Options``; raises ``UsageError`` for values that cannot work."""
     arguments = sys.argv[1:] if argv is None else list(argv)
     env = os.environ if environ is None else environ
+    # Started from the desktop there are no arguments, and nothing for argparse to do: building
+    # its parser looks its help texts up in the system's translations (gettext and ``locale``,
+    # about 2.5 ms of the start-up), which only ``--help`` shows.
+    options = _parse_flags(arguments) if arguments else Options()
+    api_base = options.api_base
+    source = "--api-base"
+    if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
+        api_base, source = env[API_BASE_VARIABLE], API_BASE_VARIABLE
+    if api_base is not None:
+        from kombo_desktop.core.api_address import normalize_api_base
+
+        try:
+            api_base = normalize_api_base(api_base)
+        except ValueError as error:
+            raise UsageError(f"{source}: {error}") from None
+    profile = options.profile
+    if profile is not None:
+        from kombo_desktop.core.settings import validate_profile_name
+
+        try:
+            profile = validate_profile_name(profile)
+        except ValueError as error:
+            raise UsageError(f"--profile: {error}") from None
+    return replace(options, api_base=api_base, profile=profile)
+
+
+def _parse_flags(arguments: list[str]) -> Options:
+    """The command line as given, not yet checked; Qt's own options kept in ``qt_arguments``."""
     parser = _parser()
     parser.exit_on_error = False
     try:
@@ -92,29 +120,10 @@ def parse_arguments(
     unknown = [argument for argument in rest if argument.startswith("--")]
     if unknown:
         raise UsageError(f"unknown option {unknown[0]} (see --help)")
-    api_base = known.api_base
-    source = "--api-base"
-    if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
-        api_base, source = env[API_BASE_VARIABLE], API_BASE_VARIABLE
-    if api_base is not None:
-        from kombo_desktop.core.api_address import normalize_api_base
-
-        try:
-            api_base = normalize_api_base(api_base)
-        except ValueError as error:
-            raise UsageError(f"{source}: {error}") from None
-    profile = known.profile
-    if profile is not None:
-        from kombo_desktop.core.settings import validate_profile_name
-
-        try:
-            profile = validate_profile_name(profile)
-        except ValueError as error:
-            raise UsageError(f"--profile: {error}") from None
     return Options(
         demo=known.demo,
-        api_base=api_base,
-        profile=profile,
+        api_base=known.api_base,
+        profile=known.profile,
         self_test=known.self_test,
         version=known.version,
         qt_arguments=tuple(rest),

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
@@ -154,6 +154,9 @@ class InvitationBar(QWidget):
         context = self.context if self.ready else None
         if context is None:
             return
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
         url = QUrl.fromEncoded(context.mailto().encode("ascii"), QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.notice.emit(

@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
         self.linkForm.categoryCombo.setCurrentIndex(
             self.linkForm.categoryCombo.findData(defaults[2].value)
         )
+        self.start_up.add(self.linkForm.style_suggestions)
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
         self.resultPanel = ResultPanel()
         self.resultPanel.qr_preparer = self._prepare_qr
@@ -301,12 +302,12 @@ class MainWindow(QMainWindow):
         if self._closed or connection is None:
             return
 
+        from kombo_desktop.ui import qr_image  # here: it sets up Qt's image types
+
         def work(_token: object) -> KeyStatus:
             status = connection.key_status()
             if status.has_key:
                 connection.client()  # imports httpx and sets up TLS now, not on the first click
-            from kombo_desktop.ui import qr_image
-
             qr_image.qr_qimage("warm-up", 1)  # loads the QR encoder
             return status
 

@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QObject, QStandardPaths, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core.vocabulary import LinkType
-from kombo_desktop.ui import qr_image, theme
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import expiry_text
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
@@ -81,6 +81,9 @@ def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
     and its kind ("info" or "error")."""
     if not is_openable(url, is_demo):
         return "This link is not a secure web address, so it was not opened.", "error"
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
     if QDesktopServices.openUrl(QUrl(url, QUrl.ParsingMode.StrictMode)):
         return "The link was opened in your browser.", "info"
     return (
@@ -294,6 +297,7 @@ class ResultPanel(QFrame):
         if self.shown is None or self.shown.url != url:
             return  # a newer link (or none) is shown by now
         from kombo_desktop.core.qr import QrTooLongError
+        from kombo_desktop.ui import qr_image
 
         try:
             pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
@@ -324,6 +328,10 @@ class ResultPanel(QFrame):
     def export_qr(self) -> None:
         if self.shown is None:
             return
+        from PySide6.QtCore import QStandardPaths
+
+        from kombo_desktop.ui import qr_image
+
         folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         ) or str(Path.home())
@@ -346,5 +354,7 @@ class ResultPanel(QFrame):
     def copy_qr(self) -> None:
         if self.shown is None:
             return
+        from kombo_desktop.ui import qr_image
+
         qr_image.copy_qr_to_clipboard(self.shown.url)
         self.notice.emit("QR code copied as a picture. Paste it into an e-mail or chat.", "success")

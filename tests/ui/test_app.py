@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 
 import kombo_desktop.selftest
 from kombo_desktop import __version__
-from kombo_desktop.app import UsageError, build_main_window, main, parse_arguments
+from kombo_desktop.app import Options, UsageError, build_main_window, main, parse_arguments
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from tests.ui.conftest import WindowFactory
@@ -97,6 +97,17 @@ def test_a_mistyped_flag_is_reported_not_ignored(capsys: pytest.CaptureFixture[s
     assert "unknown option --dmo" in capsys.readouterr().err
     # Qt's own one-dash options are handed to Qt.
     assert parse_arguments(["-platform", "offscreen"]).qt_arguments == ("-platform", "offscreen")
+
+
+def test_no_arguments_and_only_qt_arguments_give_the_same_options(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A start without arguments skips argparse; the options must be what it would give."""
+    monkeypatch.delenv("KOMBO_API_BASE", raising=False)
+    assert parse_arguments([]) == Options()
+    assert parse_arguments(["-platform", "offscreen"]) == Options(
+        qt_arguments=("-platform", "offscreen")
+    )
 
 
 def test_the_environment_api_base_is_checked_too(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -200,3 +200,25 @@ def test_the_window_is_built_in_the_fusion_style_even_when_asked_for_another(
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "fusion"
+
+
+def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
+    qtbot: QtBot, isolated_home: Path
+) -> None:
+    from kombo_desktop.ui import theme
+
+    window = build_main_window([])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+
+    popup = window.linkForm.toolCombo.completer().popup()
+    assert popup.styleSheet() == theme.popup_style_sheet()
+    assert popup.font().pointSize() == theme.BASE_POINT_SIZE
+    completer = window.linkForm.toolCombo.completer()
+    completer.setCompletionPrefix("pers")
+    completer.complete()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    assert completer.popup() is popup  # the list shown is the one styled
+    window.close()
