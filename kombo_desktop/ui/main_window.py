@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         if self._closed or connection is None:
             return
 
-        from kombo_desktop.ui import qr_image  # here: it sets up Qt's image types
+        from kombo_desktop.ui import qr_image  # on the UI thread: it sets up Qt's image types
 
         def work(_token: object) -> KeyStatus:
             status = connection.key_status()

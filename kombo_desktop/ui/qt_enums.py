@@ -11,7 +11,7 @@ window's first frame does not need any of them, so:
 - right after the first frame, ``warm_up`` builds the namespace while nobody waits for it, so
   no key press or click pays for it either.
 
-``tests/ui/test_start_up_cost.py`` starts the program and fails if the namespace was built by
+``tests/ui/test_qt_enums.py`` starts the program and fails if the namespace was built by
 its first frame, naming where: a ``Qt.`` added to the start-up path shows up there at once.
 Everything else uses ``Qt`` as usual.
 """
