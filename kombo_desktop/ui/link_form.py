@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QFormLayout,
     QWidget,
 )
 
@@ -33,13 +32,13 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.request_form import (
     RequestForm,
-    field_form,
     language_combo,
     link_type_combo,
 )
 from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
+    FieldForm,
     enum_combo,
     label_column_width,
     line_edit,
@@ -151,8 +150,7 @@ class LinkForm(RequestForm):
         popup.setStyleSheet(theme.popup_style_sheet())
 
     def _build_layout(self) -> None:
-        form = field_form()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form = FieldForm()
         for field, label, widget, hint in (
             (lr.EMAIL, "&E-mail", self.emailEdit, ""),
             (lr.ORGANIZATION_NAME, "&Organisation", self.organizationEdit, ""),
@@ -170,7 +168,7 @@ class LinkForm(RequestForm):
         ):
             self._add_field(form, field, label, widget, hint)
 
-        advanced_form = field_form()
+        advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
         self._add_field(advanced_form, lr.SCOPE_CONFIG_ID, "&Scope config id", self.scopeConfigEdit)
         # The check boxes name the option; what it does is a hint below that wraps, so a
@@ -188,7 +186,7 @@ class LinkForm(RequestForm):
             ),
         ):
             self.boxes[field] = FieldBox(check, hint)
-            advanced_form.addRow(self.boxes[field])
+            advanced_form.add_row(None, self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)
         self.advanced = Collapsible("Advanced options", advanced_content)

@@ -14,11 +14,10 @@ from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, valid
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
 from kombo_desktop.ui.request_form import (
     RequestForm,
-    field_form,
     language_combo,
     link_type_combo,
 )
-from kombo_desktop.ui.widgets import label_column_width, line_edit, select_data
+from kombo_desktop.ui.widgets import FieldForm, label_column_width, line_edit, select_data
 
 RELINK_TEXT = "Create reconnection link"
 RELINKING_TEXT = "Creating link…"
@@ -59,7 +58,7 @@ class RelinkForm(RequestForm):
         explanation = QLabel(EXPLANATION)
         explanation.setWordWrap(True)
         explanation.setProperty("class", "hint")
-        form = field_form()
+        form = FieldForm()
         self._add_field(
             form,
             lr.INTEGRATION_ID,

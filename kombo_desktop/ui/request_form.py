@@ -17,7 +17,6 @@ from PySide6.QtCore import QPoint, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -41,6 +40,7 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.widgets import (
     FieldBox,
+    FieldForm,
     add_row,
     align_labels,
     chain_tab_order,
@@ -63,15 +63,6 @@ def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QC
 
 def link_type_combo(object_name: str, default: LinkType = DEFAULT_LINK_TYPE) -> QComboBox:
     return enum_combo(object_name, "How the link will be used", LINK_TYPE_NAMES, default)
-
-
-def field_form() -> QFormLayout:
-    """A form whose fields take the room the labels leave, spaced as the rest of the window."""
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    form.setHorizontalSpacing(theme.SECTION_SPACING)
-    form.setVerticalSpacing(theme.SPACING)
-    return form
 
 
 class SubmitOnEnter(QWidget):
@@ -133,7 +124,7 @@ class RequestForm(SubmitOnEnter):
         return self._primary, self._cancel
 
     def _add_field(
-        self, form: QFormLayout, field: str, label: str, widget: QWidget, hint: str = ""
+        self, form: FieldForm, field: str, label: str, widget: QWidget, hint: str = ""
     ) -> FieldBox:
         """A labelled row for the wire field ``field``, with its hint and error line."""
         box = self.boxes[field] = FieldBox(widget, hint)

@@ -16,8 +16,8 @@ from PySide6.QtCore import QEvent, QObject, QSize, QTimer
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -138,14 +138,40 @@ def button_row(*buttons: QWidget) -> QHBoxLayout:
     return row
 
 
-def add_row(form: QFormLayout, label_text: str, box: FieldBox) -> QLabel:
+class FieldForm(QGridLayout):
+    """Labels in a column on the left, each field taking the rest of its row.
+
+    A grid rather than a ``QFormLayout``: a form layout can arrange its rows with the heights it
+    worked out for another width (it keeps them whenever the width is the one its size hint was
+    made for), so a field whose error line had just wrapped onto a second line got the height
+    of one line, and the sentence was cut off. A grid works its rows out for the width they get.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setHorizontalSpacing(theme.SECTION_SPACING)
+        self.setVerticalSpacing(theme.SPACING)
+        self.setColumnStretch(1, 1)
+        self._rows = 0
+
+    def add_row(self, label: QWidget | None, field: QWidget) -> None:
+        """``field`` beside ``label``; without a label, across the whole width."""
+        if label is None:
+            self.addWidget(field, self._rows, 0, 1, 2)
+        else:
+            self.addWidget(label, self._rows, 0)
+            self.addWidget(field, self._rows, 1)
+        self._rows += 1
+
+
+def add_row(form: FieldForm, label_text: str, box: FieldBox) -> QLabel:
     """Add a labelled row whose label is the field's buddy (Alt+letter focuses the field)."""
     label = QLabel(label_text)
     label.setBuddy(box.field)
     set_enum(label, "alignment", "AlignLeft|AlignTop")
     # Line the label up with the input's text, not with the top of the hint/error block.
     label.setContentsMargins(0, 7, 0, 0)
-    form.addRow(label, box)
+    form.add_row(label, box)
     return label
 
 

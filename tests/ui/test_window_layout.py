@@ -60,6 +60,28 @@ def test_the_first_field_error_is_scrolled_into_view(qtbot: QtBot, demo_window: 
     assert fully_visible(error)
 
 
+@pytest.mark.parametrize("size", [PREFERRED_SIZE, SMALL, (1000, 640)], ids=str)
+def test_field_errors_that_wrap_are_shown_whole(
+    qtbot: QtBot, demo_window: MainWindow, size: tuple[int, int]
+) -> None:
+    """An error line that wraps gets the height of all its lines at every window width.
+
+    (A QFormLayout gave a wrapped e-mail error the height of one line at 1180 pixels wide.)
+    """
+    demo_window.resize(*size)
+    demo_window.organizationEdit.setText("Acme GmbH")
+    demo_window.emailEdit.setText("not-an-email")
+    qtbot.wait(50)
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: "end_user_email" in demo_window.linkForm.field_errors())
+    qtbot.wait(100)
+    for name, box in demo_window.linkForm.boxes.items():
+        if box.isVisible():
+            assert box.height() >= box.heightForWidth(box.width()), f"{name} is squeezed"
+    error = demo_window.linkForm.boxes["end_user_email"].error
+    assert error.height() >= error.heightForWidth(error.width())
+
+
 def test_the_window_fits_a_small_laptop_screen() -> None:
     # 1366x768 with a task bar, and 1440x900 at 150 % scaling (960x600 logical pixels).
     for available in (QSize(1366, 728), QSize(960, 560)):
