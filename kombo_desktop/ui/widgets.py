@@ -231,12 +231,17 @@ def label_column_width(labels: Sequence[QLabel]) -> int:
     """Width that fits every label's text at the window's font (mnemonic ``&`` left out).
 
     Measured with the theme's font rather than ``sizeHint()``: the style sheet that sets the
-    labels' size is applied only when the window is shown, after the forms are built.
+    labels' size is applied only when the window is shown, after the forms are built. A label
+    asks for its text's drawn width, which can be a pixel or two more than its advance ("Tool
+    environment"); the wider of the two keeps every label within the column, so the column, and
+    the fields beside it, are the same in every form.
     """
     metrics = QFontMetrics(theme.base_font())
-    return max(
-        (metrics.horizontalAdvance(label.text().replace("&", "")) for label in labels), default=0
-    )
+
+    def width(text: str) -> int:
+        return max(metrics.horizontalAdvance(text), metrics.boundingRect(text).width())
+
+    return max((width(label.text().replace("&", "")) for label in labels), default=0)
 
 
 def align_labels(labels: Sequence[QLabel], width: int) -> None:

@@ -82,6 +82,19 @@ def test_field_errors_that_wrap_are_shown_whole(
     assert error.height() >= error.heightForWidth(error.width())
 
 
+@pytest.mark.parametrize("size", [PREFERRED_SIZE, SMALL], ids=str)
+def test_both_tabs_put_their_fields_in_the_same_place(
+    qtbot: QtBot, demo_window: MainWindow, size: tuple[int, int]
+) -> None:
+    """Switching tabs must not make the field column jump sideways."""
+    demo_window.resize(*size)
+    qtbot.wait(50)
+    create_x = demo_window.emailEdit.mapTo(demo_window, QPoint(0, 0)).x()
+    demo_window.tabs.setCurrentIndex(1)
+    qtbot.wait(50)
+    assert demo_window.relinkIntegrationEdit.mapTo(demo_window, QPoint(0, 0)).x() == create_x
+
+
 def test_the_window_fits_a_small_laptop_screen() -> None:
     # 1366x768 with a task bar, and 1440x900 at 150 % scaling (960x600 logical pixels).
     for available in (QSize(1366, 728), QSize(960, 560)):
