@@ -133,7 +133,7 @@ def _measure(
         window=(window.width(), window.height()),
         room=(available.width() - WINDOW_FRAME[0], available.height() - WINDOW_FRAME[1]),
         form=(others + kept, others + max(kept, form.sizeHint().height())),
-        content_width=content.minimumSizeHint().width(),
+        content_width=max(content.minimumSizeHint().width(), content.minimumWidth()),
         bottom=(useful, preferred),
         side=(narrowest, max(narrowest, PREFERRED_WIDTH)),
     )

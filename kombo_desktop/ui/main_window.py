@@ -227,6 +227,10 @@ class MainWindow(QMainWindow):
 
         central = QWidget()
         central.setObjectName("centralWidget")
+        # The forms and the result scroll up and down but never sideways: narrower than the
+        # window's smallest size, the result panel's buttons would be cut off. A history docked
+        # beside them takes only the width left over (see history_dock).
+        central.setMinimumWidth(MINIMUM_SIZE[0])
         layout = QVBoxLayout(central)
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.setSpacing(theme.SECTION_SPACING - 4)

@@ -174,6 +174,26 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
         assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
 
 
+def test_the_history_never_squeezes_the_link_and_its_buttons(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The window's size on a 1366x768 laptop: the history once went beside the form without
+    # room for it, and the result panel's buttons were cut off at the right.
+    demo_window.resize(1180, 712)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    open_history(qtbot, demo_window)
+    qtbot.wait(50)
+
+    assert demo_window.centralWidget().width() >= MINIMUM_SIZE[0]
+    # The result scrolls up and down, never sideways: everything in it fits its width.
+    page = demo_window.findChild(QScrollArea, "resultPage")
+    panel = demo_window.resultPanel
+    for widget in (demo_window.linkField, panel.copyButton, panel.openButton, panel.qrView):
+        right = widget.mapTo(page.viewport(), QPoint(widget.width(), 0)).x()
+        assert right <= page.viewport().width(), f"{widget.objectName()} is cut off"
+
+
 def test_on_a_tall_window_the_history_opens_below_at_most_two_fifths_high(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
