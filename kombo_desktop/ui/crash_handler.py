@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.core.logs import redact
+from kombo_desktop.ui.widgets import grow_to_fit
 
 FRIENDLY_MESSAGE = (
     "Something unexpected went wrong. Your work is still here; you can keep going. "
@@ -168,21 +169,14 @@ class CrashDialog(QDialog):
         """Tell how often it happened since the dialog appeared (hidden for a single error)."""
         self.count_label.setText(f"This happened {count} times." if count > 1 else "")
         self.count_label.setVisible(count > 1)
-        self._fit()
+        grow_to_fit(self)
 
     @Slot()
     def copy_details(self) -> None:
         """Put the masked details on the clipboard and say so."""
         QGuiApplication.clipboard().setText(self._details())
         self.copied_label.show()
-        self._fit()
-
-    def _fit(self) -> None:
-        """Grow to the lines just shown; without this they were squeezed into each other."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-        self.resize(self.width(), max(self.height(), self.heightForWidth(self.width())))
+        grow_to_fit(self)
 
 
 class CrashHandler(QObject):

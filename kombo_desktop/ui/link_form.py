@@ -186,7 +186,7 @@ class LinkForm(RequestForm):
             ),
         ):
             self.boxes[field] = FieldBox(check, hint)
-            advanced_form.add_row(None, self.boxes[field])
+            advanced_form.add_wide_row(self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)
         self.advanced = Collapsible("Advanced options", advanced_content)

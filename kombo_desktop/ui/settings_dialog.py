@@ -30,12 +30,11 @@ wiring between its parts, each in a module of its own:
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -49,7 +48,9 @@ from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
-from kombo_desktop.ui.widgets import notice_label, separator
+from kombo_desktop.ui.widgets import FieldForm, grow_to_fit, notice_label, separator
+
+MINIMUM_WIDTH = 720  # the profile list and the profile's fields side by side
 
 
 class SettingsDialog(QDialog):
@@ -95,8 +96,10 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
-        self.setMinimumWidth(720)
         self._build(demo, api_base_override)
+        # Wide enough for both columns; never narrower than what they need, or their text
+        # would wrap onto more lines than the dialog has room for.
+        self.setMinimumWidth(max(MINIMUM_WIDTH, self.layout().totalMinimumSize().width()))
         self.profiles.rebuild_list()
         self.profiles.show_profile()
         if settings_store.load_problem:
@@ -125,13 +128,15 @@ class SettingsDialog(QDialog):
 
         panel = QWidget()
         panel.setObjectName("profileForm")
-        form = QFormLayout(panel)
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        form.setContentsMargins(0, 0, 0, 0)
+        form = FieldForm()
         form.setHorizontalSpacing(theme.SPACING)
         form.setVerticalSpacing(theme.SPACING // 2 + 2)
         self.profiles.add_rows(form)
         self.key.add_rows(form)
+        panel_layout = QVBoxLayout(panel)
+        panel_layout.setContentsMargins(0, 0, 0, 0)
+        panel_layout.addLayout(form)
+        panel_layout.addStretch(1)  # room to spare goes below the rows, not between them
 
         columns = QHBoxLayout()
         columns.setSpacing(theme.SECTION_SPACING)
@@ -184,6 +189,18 @@ class SettingsDialog(QDialog):
         """Tell the window when the profile it uses changed."""
         if name == self._book.current:
             self.profileChanged.emit(name)
+
+    # -- size ------------------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        grow_to_fit(self)
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest and self.isVisible():
+            grow_to_fit(self)  # a longer message or another notice was just shown
+        return handled
 
     # -- closing ---------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit
 
 from kombo_desktop.core.credentials import InvalidApiKeyError, KeyLocation, clean_api_key
 from kombo_desktop.core.logs import register_secret
@@ -39,7 +39,7 @@ from kombo_desktop.ui.settings_key_checks import (
     saved_text,
 )
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import buddy_label, notice_label, push_button
+from kombo_desktop.ui.widgets import FieldForm, buddy_label, notice_label, push_button
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
@@ -132,10 +132,10 @@ class KeySection(QObject):
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
 
-    def add_rows(self, form: QFormLayout) -> None:
+    def add_rows(self, form: FieldForm) -> None:
         """The key field, where the key is kept, the key's buttons and its environment."""
-        form.addRow(buddy_label("API &key", self.apiKeyEdit), self.apiKeyEdit)
-        form.addRow("", self.keyStatusLabel)
+        form.add_row(buddy_label("API &key", self.apiKeyEdit), self.apiKeyEdit)
+        form.add_row(None, self.keyStatusLabel)
         buttons = QHBoxLayout()
         buttons.setSpacing(theme.SPACING // 2 + 2)
         for button in (
@@ -147,8 +147,8 @@ class KeySection(QObject):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        form.addRow("", buttons)
-        form.addRow("", self.environmentIdLabel)
+        form.add_wide_row(buttons)
+        form.add_row(None, self.environmentIdLabel)
 
     # -- showing ---------------------------------------------------------------------------------
 

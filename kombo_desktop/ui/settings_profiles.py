@@ -14,7 +14,6 @@ from typing import Any
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
-from kombo_desktop.ui.widgets import buddy_label, error_label, push_button
+from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, push_button
 
 IN_USE_SUFFIX = " (in use)"
 
@@ -114,17 +113,17 @@ class ProfilesSection(QObject):
             layout.addWidget(button)
         return column
 
-    def add_rows(self, form: QFormLayout) -> None:
+    def add_rows(self, form: FieldForm) -> None:
         """The name, region and address rows, at the top of the dialog's form."""
         name_row = QHBoxLayout()
         name_row.setSpacing(theme.SPACING // 2 + 2)
         name_row.addWidget(self.profileNameEdit, 1)
         name_row.addWidget(self.renameProfileButton)
-        form.addRow(buddy_label("Profile &name", self.profileNameEdit), name_row)
-        form.addRow("", self.profileNameError)
-        form.addRow(buddy_label("Kombo re&gion", self.regionCombo), self.regionCombo)
-        form.addRow(buddy_label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
-        form.addRow("", self.customBaseError)
+        form.add_row(buddy_label("Profile &name", self.profileNameEdit), name_row)
+        form.add_row(None, self.profileNameError)
+        form.add_row(buddy_label("Kombo re&gion", self.regionCombo), self.regionCombo)
+        form.add_row(buddy_label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
+        form.add_row(None, self.customBaseError)
 
     # -- showing ---------------------------------------------------------------------------------
 

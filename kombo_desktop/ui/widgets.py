@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -154,13 +155,22 @@ class FieldForm(QGridLayout):
         self.setColumnStretch(1, 1)
         self._rows = 0
 
-    def add_row(self, label: QWidget | None, field: QWidget) -> None:
-        """``field`` beside ``label``; without a label, across the whole width."""
-        if label is None:
-            self.addWidget(field, self._rows, 0, 1, 2)
-        else:
+    def add_row(self, label: QWidget | None, field: QWidget | QLayout) -> None:
+        """``field`` in the field column, with ``label`` beside it (or nothing: an error line,
+        a hint under the field above)."""
+        if label is not None:
             self.addWidget(label, self._rows, 0)
-            self.addWidget(field, self._rows, 1)
+        self._add(field, 1, 1)
+
+    def add_wide_row(self, field: QWidget | QLayout) -> None:
+        """``field`` across both columns (a check box with its explanation, a row of buttons)."""
+        self._add(field, 0, 2)
+
+    def _add(self, field: QWidget | QLayout, column: int, columns: int) -> None:
+        if isinstance(field, QLayout):
+            self.addLayout(field, self._rows, column, 1, columns)
+        else:
+            self.addWidget(field, self._rows, column, 1, columns)
         self._rows += 1
 
 
@@ -205,6 +215,24 @@ class Collapsible(QWidget):
     @property
     def expanded(self) -> bool:
         return self.toggle.isChecked()
+
+
+def grow_to_fit(window: QWidget) -> None:
+    """Make a dialog tall enough for the text it shows now: never shorter, never past the screen.
+
+    Qt gives a window its layout's minimum height, which leaves out the extra lines of wrapped
+    text; at 150 % on a laptop, or after a longer message, the lines were squeezed and cut off.
+    """
+    layout = window.layout()
+    if layout is None:
+        return
+    layout.activate()
+    needed = window.heightForWidth(window.width())
+    screen = window.screen()
+    if screen is not None:
+        needed = min(needed, screen.availableGeometry().height())
+    if needed > window.height():
+        window.resize(window.width(), needed)
 
 
 def separator(*, vertical: bool = False) -> QFrame:

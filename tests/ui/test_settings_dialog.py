@@ -846,3 +846,28 @@ def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(
     finally:
         prompting.answer_prompt()
     settle(qtbot, dialog)
+
+
+def test_long_messages_are_shown_whole_and_the_dialog_grows_for_them(
+    qtbot: QtBot, make_dialog: object
+) -> None:
+    dialog: SettingsDialog = make_dialog(api_base_override="http://127.0.0.1:9/v1")  # type: ignore[operator]
+    long = (
+        "Kombo did not accept this key: it may have been revoked, or it belongs to another "
+        "environment. Paste a current key from the Kombo dashboard and save it again."
+    )
+    height = dialog.height()
+    dialog.key.keyStatusLabel.setText(f"{long} {long}")
+    dialog.key.environmentIdLabel.setText(f"{long} {long}")
+    qtbot.wait(100)
+
+    assert dialog.height() > height
+    assert dialog.width() >= dialog.layout().totalMinimumSize().width()
+    squeezed = [
+        label.objectName()
+        for label in dialog.findChildren(QLabel)
+        if label.isVisible()
+        and label.wordWrap()
+        and label.height() < label.heightForWidth(label.width())
+    ]
+    assert squeezed == []
