@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 
+from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget
 
@@ -94,7 +96,7 @@ def place_history(
     dock.show()
     if plan.window != (window.width(), window.height()):
         window.resize(*plan.window)
-        _keep_on_screen(window)
+        keep_on_screen(window)
     orientation = Qt.Orientation.Horizontal if plan.side else Qt.Orientation.Vertical
     window.resizeDocks([dock], [plan.dock], orientation)
 
@@ -102,8 +104,6 @@ def place_history(
 def _measure(
     window: MainWindow, dock: QDockWidget, panel: HistoryPanel, *, warning_shown: bool
 ) -> Sizes:
-    from kombo_desktop.ui.main_window import WINDOW_FRAME
-
     content = window.centralWidget()
     assert content is not None
     layout = content.layout()
@@ -137,13 +137,3 @@ def _measure(
         bottom=(useful, preferred),
         side=(narrowest, max(narrowest, PREFERRED_WIDTH)),
     )
-
-
-def _keep_on_screen(window: MainWindow) -> None:
-    """A window that grew past the screen's edge moves back onto it."""
-    available = window.screen().availableGeometry()
-    frame = window.frameGeometry()
-    left = max(available.left(), min(frame.left(), available.right() + 1 - frame.width()))
-    top = max(available.top(), min(frame.top(), available.bottom() + 1 - frame.height()))
-    if (left, top) != (frame.left(), frame.top()):
-        window.move(left, top)

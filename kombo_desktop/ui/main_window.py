@@ -56,7 +56,7 @@ from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import chain_tab_order, label_column_width, scrolling
+from kombo_desktop.ui.widgets import WINDOW_FRAME, chain_tab_order, label_column_width, scrolling
 
 if TYPE_CHECKING:
     from kombo_desktop.core.client import CreatedLink
@@ -75,7 +75,6 @@ CLOSE_WAIT_SECONDS = 1.5
 # laptop, or 1440x900 at 150 %) gets a window that fits on it, frame and task bar included.
 PREFERRED_SIZE = (1180, 820)
 MINIMUM_SIZE = (860, 500)
-WINDOW_FRAME = (24, 56)  # room left for the title bar and borders the system adds
 # Background warm-up starts a moment after the window is shown, so it never delays the first frame.
 WARM_UP_DELAY_MS = 150
 # A new link's QR code is computed once the link is painted, or after this long if it is not

@@ -34,6 +34,8 @@ from kombo_desktop.ui.qt_enums import set_enum
 
 _Member = TypeVar("_Member", bound=StrEnum)
 
+WINDOW_FRAME = (24, 56)  # room left for the title bar and borders the system adds
+
 
 class FieldBox(QWidget):
     """An input with an optional hint below it and an error line that appears when needed."""
@@ -218,21 +220,35 @@ class Collapsible(QWidget):
 
 
 def grow_to_fit(window: QWidget) -> None:
-    """Make a dialog tall enough for the text it shows now: never shorter, never past the screen.
+    """Make a dialog tall enough for the text it shows now: never shorter, and never so tall
+    that its title bar or its buttons leave the screen.
 
     Qt gives a window its layout's minimum height, which leaves out the extra lines of wrapped
     text; at 150 % on a laptop, or after a longer message, the lines were squeezed and cut off.
     """
     layout = window.layout()
-    if layout is None:
+    screen = window.screen()
+    if layout is None or screen is None:
         return
     layout.activate()
-    needed = window.heightForWidth(window.width())
-    screen = window.screen()
-    if screen is not None:
-        needed = min(needed, screen.availableGeometry().height())
+    tallest = screen.availableGeometry().height() - WINDOW_FRAME[1]
+    needed = min(window.heightForWidth(window.width()), tallest)
     if needed > window.height():
         window.resize(window.width(), needed)
+        keep_on_screen(window)
+
+
+def keep_on_screen(window: QWidget) -> None:
+    """A window that grew past the screen's edge moves back onto it."""
+    screen = window.screen()
+    if screen is None:
+        return
+    available = screen.availableGeometry()
+    frame = window.frameGeometry()
+    left = max(available.left(), min(frame.left(), available.right() + 1 - frame.width()))
+    top = max(available.top(), min(frame.top(), available.bottom() + 1 - frame.height()))
+    if (left, top) != (frame.left(), frame.top()):
+        window.move(left, top)
 
 
 def separator(*, vertical: bool = False) -> QFrame:

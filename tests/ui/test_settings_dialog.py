@@ -871,3 +871,16 @@ def test_long_messages_are_shown_whole_and_the_dialog_grows_for_them(
         and label.height() < label.heightForWidth(label.width())
     ]
     assert squeezed == []
+
+
+def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
+    qtbot: QtBot, dialog: SettingsDialog
+) -> None:
+    from kombo_desktop.ui.widgets import WINDOW_FRAME
+
+    dialog.key.keyStatusLabel.setText("A very long message that keeps going. " * 80)
+    qtbot.wait(100)
+
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() <= available.height() - WINDOW_FRAME[1]  # its title bar stays on screen
+    assert available.contains(dialog.frameGeometry())
