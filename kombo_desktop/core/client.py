@@ -382,6 +382,16 @@ class KomboClient:
             raise
         except ReadCancelledError:
             raise self._cancelled(call, attempt, progress.request_sent) from None
+        except httpx.InvalidURL:
+            # httpx works out where a redirect points even though it never follows one, and a
+            # Location it cannot read stops it there (it is no HTTPError): still a redirect.
+            return self._failure(
+                UnexpectedResponseError,
+                messages.REDIRECT_MESSAGE,
+                call,
+                None,
+                "redirect to an address that cannot be read",
+            )
         except httpx.HTTPError as error:
             if token.cancelled:
                 raise self._cancelled(call, attempt, progress.request_sent) from None

@@ -357,6 +357,16 @@ def test_a_redirect_is_not_followed() -> None:
     assert caught.value.detail.message == "redirect to https://portal.example/login"
 
 
+@pytest.mark.parametrize("location", ["A:0", "x:y", "mailto:0"])
+def test_a_redirect_to_an_unreadable_address_is_still_a_redirect(location: str) -> None:
+    # httpx reads a redirect's Location even when it does not follow it; one it cannot parse
+    # once escaped the client as httpx.InvalidURL (found by test_client_fuzz).
+    error = fail_with(Reply(302, (("Location", location),)))
+    assert type(error) is UnexpectedResponseError
+    assert "somewhere other than Kombo" in error.user_message
+    assert error.detail.message == "redirect to an address that cannot be read"
+
+
 @pytest.mark.parametrize(
     "body",
     [b"{not json", b'{"status": "success", "data": {"link": "https://x"}', b"\xff\xfe\x00garbage"],
