@@ -8,9 +8,10 @@ would leave the form a single field. So the history opens
   three fields and its button in view and still gives the history a useful height (at most
   40 % of the window): the table then has the window's whole width. A window that grows for
   it grows until the whole form is in view again, if the screen is tall enough;
-* else at the right side (at most 40 % of the window's width, the window growing sideways when
-  the screen allows), where it takes width, which even small screens have, and leaves the form
-  its full height; its buttons then stand in two rows;
+* else at the right side (at most 40 % of the window's width, the window growing sideways
+  towards the history's preferred width when the screen allows), where it takes width, which
+  even small screens have, and leaves the form its full height; its buttons then stand in
+  pairs, so that it fits beside the form on a screen 1280 pixels wide (1920x1080 at 150 %);
 * else (a very small screen) at the bottom at its smallest; its edge can be dragged.
 
 Room for the duplicate warning counts even while none is shown: it appears on the next click
@@ -74,12 +75,13 @@ def plan_dock(sizes: Sizes) -> DockPlan:
         dock = min(preferred, int(tall * MAX_SHARE), tall - kept - SEPARATOR)
         if dock >= useful:
             return DockPlan(side=False, window=(width, tall), dock=dock)
+    # Beside the form, the table's width is what there is to gain: the window grows towards the
+    # history's preferred width whenever the screen has room, as a person would drag it.
     useful, preferred = sizes.side
-    grown = min(sizes.room[0], sizes.content_width + SEPARATOR + preferred)
-    for wide in (width, max(width, grown)):
-        dock = min(preferred, int(wide * MAX_SHARE), wide - sizes.content_width - SEPARATOR)
-        if dock >= useful:
-            return DockPlan(side=True, window=(wide, height), dock=dock)
+    wide = max(width, min(sizes.room[0], sizes.content_width + SEPARATOR + preferred))
+    dock = min(preferred, int(wide * MAX_SHARE), wide - sizes.content_width - SEPARATOR)
+    if dock >= useful:
+        return DockPlan(side=True, window=(wide, height), dock=dock)
     return DockPlan(side=False, window=(width, height), dock=sizes.bottom[0])
 
 

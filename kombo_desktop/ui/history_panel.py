@@ -208,13 +208,13 @@ class HistoryPanel(QWidget):
         chain_tab_order([self.historySearchEdit, self.historyTable, *self._action_buttons])
 
     def set_narrow(self, narrow: bool) -> None:
-        """Beside the form the panel is narrow: its buttons go in two rows of three."""
+        """Beside the form the panel is narrow: its buttons go in three rows of two."""
         if narrow != self._narrow:
             self._narrow = narrow
             self._arrange_actions()
 
     def _arrange_actions(self) -> None:
-        """One row under a wide table, Export at its right end; two rows when narrow."""
+        """One row under a wide table, Export at its right end; pairs when narrow."""
         grid, buttons = self._actions, self._action_buttons
         for button in buttons:
             grid.removeWidget(button)
@@ -222,8 +222,8 @@ class HistoryPanel(QWidget):
             grid.setColumnStretch(column, 0)
         if self._narrow:
             for index, button in enumerate(buttons):
-                grid.addWidget(button, index // 3, index % 3)
-            grid.setColumnStretch(3, 1)
+                grid.addWidget(button, index // 2, index % 2)
+            grid.setColumnStretch(2, 1)
         else:
             for index, button in enumerate(buttons[:-1]):
                 grid.addWidget(button, 0, index)

@@ -14,7 +14,14 @@ from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.ui.history_dock import MAX_SHARE, USEFUL_ROWS, DockPlan, Sizes, plan_dock
+from kombo_desktop.ui.history_dock import (
+    MAX_SHARE,
+    SEPARATOR,
+    USEFUL_ROWS,
+    DockPlan,
+    Sizes,
+    plan_dock,
+)
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import fill_form, make_link
@@ -174,6 +181,40 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
         assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
 
 
+# 1920x1080 at 150 %, the usual setting of a laptop with that screen: 1280x720 logical pixels,
+# less the task bar (32) and the window's frame (WINDOW_FRAME).
+FULL_HD_AT_150 = (1256, 632)
+
+
+def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Its buttons, three to a row, once made the history too wide to stand beside the form
+    # there, and below it the history left the form a single field.
+    demo_window.resize(*FULL_HD_AT_150)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()  # the same customer and tool again: a duplicate warning
+    feature = history_of(demo_window)
+    qtbot.waitUntil(lambda: feature.banner.isVisible(), timeout=2000)
+    qtbot.wait(50)
+    fields = (demo_window.emailEdit, demo_window.organizationEdit, demo_window.createButton)
+    assert all(fully_visible(field) for field in fields)
+
+    open_history(qtbot, demo_window)
+    qtbot.wait(50)
+
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    for field in fields:  # as in view as before: the form keeps its height
+        assert fully_visible(field), field.objectName()
+    assert demo_window.centralWidget().width() >= MINIMUM_SIZE[0]
+    panel = feature.panel
+    for widget in (panel.historySearchEdit, panel.historyExportButton, panel.historyCopyButton):
+        assert fully_visible(widget), widget.objectName()
+    rows = panel.historyTable.viewport().height() // panel.historyTable.rowHeight(0)
+    assert rows >= USEFUL_ROWS
+
+
 def test_the_history_never_squeezes_the_link_and_its_buttons(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
@@ -227,6 +268,16 @@ def test_on_a_laptop_the_history_goes_beside_the_form_and_the_window_widens() ->
     assert plan.window == (1342, 672)  # as wide as the screen allows
     assert 472 <= plan.dock <= MAX_SHARE * 1342
     assert plan.window[0] - plan.dock >= _WINDOW.content_width  # the form keeps its width
+
+
+def test_beside_the_form_the_window_grows_for_the_table_as_far_as_the_screen_allows() -> None:
+    # 1920x1080 at 150 %: the history fits beside the form as the window is, but its table
+    # would show a single column; the screen has room for more.
+    sizes = replace(_WINDOW, window=(1180, 632), room=(1256, 632), side=(301, 620))
+    plan = plan_dock(sizes)
+    assert plan.side
+    assert plan.window == (1256, 632)
+    assert plan.dock == 1256 - _WINDOW.content_width - SEPARATOR
 
 
 def test_on_a_tall_screen_the_window_grows_for_the_history_below() -> None:
