@@ -224,9 +224,7 @@ def _open_log_file(window: MainWindow, paths: AppPaths) -> None:
     try:
         configure_logging(paths)
     except OSError as error:
-        window.show_status(
-            f"The log file could not be opened ({error.strerror}); nothing is logged.", "info"
-        )
+        window.show_note(f"The log file could not be opened ({error.strerror}); nothing is logged.")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -205,7 +205,7 @@ class HistoryFeature(QObject):
 
             self._store = HistoryStore(self.window.setup.paths.history_file)
             if self._store.problem:
-                self.window.show_status(self._store.problem, "info")
+                self.window.show_note(self._store.problem)
         return self._store
 
     def _open_store(self) -> None:

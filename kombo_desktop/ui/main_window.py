@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         else:
             self.use_target(setup.profile_target)
         for note in setup.notes:
-            self.show_status(note, "info")
+            self.show_note(note)
         # The link history: recording, duplicate warning, history panel, invitations, and
         # screen-sharing mode, plugged into the hooks above (see history_feature).
         self.history = HistoryFeature(self)
@@ -327,12 +327,12 @@ class MainWindow(QMainWindow):
         if connection is not self.connection:
             return  # the target changed meanwhile
         if status.problem:
-            self.show_status(status.problem, "info")
+            self.show_note(status.problem)
         if connection.target.demo:
             return
         if not status.has_key:
             self.firstRunNotice.show()
-            self.show_status("No API key is set for this profile yet.", "info")
+            self.show_note("No API key is set for this profile yet.")
             return
         self._refresh_catalog(connection)
 
@@ -625,6 +625,11 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str, kind: str = "info", details: str | None = None) -> None:
         self.statusPanel.show_message(text, kind, details)
+
+    def show_note(self, text: str) -> None:
+        """Tell the person about their set-up without hiding what start-up found before it
+        (see ``StatusPanel.add_note``)."""
+        self.statusPanel.add_note(text)
 
     def _remember_choices(self, request: LinkRequest | RelinkRequest) -> None:
         """Keep the language, link type and category for next time (best effort)."""

@@ -87,6 +87,7 @@ class StatusPanel(QFrame):
         self.detailsToggle.toggled.connect(self._show_details)
         self.copyDetailsButton.clicked.connect(self.copy_details)
         self._support_text = ""
+        self._notes: list[str] = []
         self.show_message("Ready.")
 
     def show_message(
@@ -100,6 +101,7 @@ class StatusPanel(QFrame):
         (button text, what it does) offers the next step as a button."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
+        self._notes = []
         self._action = action[1] if action is not None else None
         self.statusActionButton.setText(action[0] if action is not None else "")
         self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
@@ -115,6 +117,15 @@ class StatusPanel(QFrame):
         if not has_details:
             self.detailsToggle.setChecked(False)
         self.statusDetails.setVisible(has_details and self.detailsToggle.isChecked())
+
+    def add_note(self, text: str) -> None:
+        """Add a note about the program's set-up (a settings file that cannot be read, a history
+        that cannot be opened, no API key yet) to the notes shown since the last status, one per
+        line. Start-up can find several at once and each of them matters; the next status
+        (``show_message``) replaces them all."""
+        notes = [*self._notes, text]
+        self.show_message("\n".join(notes), "info")
+        self._notes = notes
 
     def _run_action(self) -> None:
         if self._action is not None:

@@ -222,3 +222,34 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     assert completer.popup() is popup  # the list shown is the one styled
     window.close()
+
+
+def test_every_problem_found_at_start_stays_in_view_until_the_next_status(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A home folder that cannot be used: settings, history and log file all fail, and no key is
+    # set. Each note used to replace the one before, so only the last (no key) stayed in view
+    # and the person never learnt that the history would be forgotten.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_HOME", str(blocker / "home"))
+    stop_logging()
+    window = build_main_window([])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    qtbot.waitUntil(lambda: "No API key" in window.statusLabel.text(), timeout=5000)
+
+    shown = window.statusLabel.text().splitlines()
+    assert [line.split()[:3] for line in shown] == [
+        ["Your", "saved", "settings"],
+        ["The", "link", "history"],
+        ["The", "log", "file"],
+        ["No", "API", "key"],
+    ]
+    window.show_status("Cancelled. Nothing was changed.")  # the next status replaces them all
+    assert window.statusLabel.text() == "Cancelled. Nothing was changed."
+    window.show_note("No API key is set for this profile yet.")
+    assert window.statusLabel.text() == "No API key is set for this profile yet."
+    window.close()
