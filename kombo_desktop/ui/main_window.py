@@ -176,6 +176,9 @@ class MainWindow(QMainWindow):
         # The link history: recording, duplicate warning, history panel, invitations, and
         # screen-sharing mode, plugged into the hooks above (see history_feature).
         self.history = HistoryFeature(self)
+        # Typing starts in the first field, not on the first button (the demo bar's "Leave the
+        # demo", where a stray Enter would act).
+        self.linkForm.focus_first_field()
 
     # --- construction ------------------------------------------------------------------------
 

@@ -246,7 +246,9 @@ class RequestForm(SubmitOnEnter):
         self._cancel.setEnabled(busy)
 
     def focus_first_field(self) -> None:
-        next(iter(self.boxes.values())).field.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace
+        # unbuilt when the window starts in this field (see qt_enums).
+        next(iter(self.boxes.values())).field.setFocus()
 
     def height_showing(self, count: int) -> int:
         """The form's height at which its first ``count`` fields and its buttons are in view

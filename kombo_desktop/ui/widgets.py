@@ -311,6 +311,9 @@ class FitScrollArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         set_enum(self, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")
+        # Tab goes to the fields inside, and the area scrolls to show them; a stop on the area
+        # itself would show no focus at all.
+        set_enum(self, "focusPolicy", "NoFocus")
         page.installEventFilter(self)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -65,3 +67,18 @@ def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
     return window.linkField.text()
+
+
+def tab_stops(start: QWidget, count: int) -> list[str]:
+    """Object names of the next ``count`` visible, enabled widgets Tab reaches from ``start``."""
+    names: list[str] = []
+    widget = start.nextInFocusChain()
+    while len(names) < count and widget is not start:
+        if (
+            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            and widget.isVisible()
+            and widget.isEnabled()
+        ):
+            names.append(widget.objectName())
+        widget = widget.nextInFocusChain()
+    return names

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
@@ -45,7 +45,7 @@ from tests.support.history_helpers import (
     write_large_history,
 )
 from tests.support.qr_decode import decode_pixmap
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
 
 NOW = datetime.now(UTC)
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -543,28 +543,13 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
     assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"
 
 
-def tab_stops(window: MainWindow, start: QWidget, count: int) -> list[str]:
-    """Object names of the next ``count`` visible, enabled widgets Tab reaches from ``start``."""
-    names: list[str] = []
-    widget = start.nextInFocusChain()
-    while len(names) < count and widget is not start:
-        if (
-            widget.focusPolicy() & Qt.FocusPolicy.TabFocus
-            and widget.isVisible()
-            and widget.isEnabled()
-        ):
-            names.append(widget.objectName())
-        widget = widget.nextInFocusChain()
-    return names
-
-
 def test_tab_reaches_the_new_controls_where_they_are_seen(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     feature = history_of(demo_window)
     feature.privacySwitch.click()  # the history button is enabled only now
     leave = demo_window.demoBanner.leaveDemoButton
-    assert tab_stops(demo_window, leave, 3) == [
+    assert tab_stops(leave, 3) == [
         "privacySwitch",
         "historyToggleButton",
         "settingsButton",
@@ -573,14 +558,14 @@ def test_tab_reaches_the_new_controls_where_they_are_seen(
     make_link(qtbot, demo_window)
     demo_window.createButton.click()
     assert feature.banner.isVisible()
-    assert tab_stops(demo_window, demo_window.header.settingsButton, 5) == [
+    assert tab_stops(demo_window.header.settingsButton, 5) == [
         "useExistingButton",
         "relinkInsteadButton",
         "createAnywayButton",
         "duplicateDismissButton",
         "modeTabs",
     ]
-    assert tab_stops(demo_window, demo_window.openButton, 3) == [
+    assert tab_stops(demo_window.openButton, 3) == [
         "copyInvitationButton",
         "emailButton",
         "exportQrButton",

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -22,7 +23,7 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import fill_form
+from tests.ui.conftest import fill_form, make_link, tab_stops
 
 CONTRACT_NAMES = {
     "emailEdit": QLineEdit,
@@ -230,6 +231,24 @@ def test_tab_order_follows_the_form_top_to_bottom(demo_window: MainWindow) -> No
             seen.append(name)
         widget = widget.nextInFocusChain()
     assert seen == expected
+
+
+def test_the_window_starts_in_the_first_field_and_tab_never_stops_where_nothing_shows(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Focus used to start on the demo bar's "Leave the demo" (Enter or Space would have left
+    # it), and Tab stopped on the form's and the result's scroll areas, which show no focus.
+    assert demo_window.focusWidget() is demo_window.emailEdit
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)  # every button of the result is enabled now
+    everything = tab_stops(demo_window.emailEdit, 40)  # the whole way round
+    assert "copyButton" in everything and "settingsButton" in everything
+    areas = [
+        name
+        for name in everything
+        if isinstance(demo_window.findChild(QScrollArea, name), QScrollArea)
+    ]
+    assert areas == []
 
 
 def test_every_control_has_an_accessible_name_and_fields_have_labels(
