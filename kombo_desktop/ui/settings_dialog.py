@@ -104,6 +104,8 @@ class SettingsDialog(QDialog):
         self.profiles.show_profile()
         if settings_store.load_problem:
             self._say(settings_store.load_problem)
+        # Most people open the settings to paste a key: they can, at once, and Enter saves it.
+        self.key.apiKeyEdit.setFocus()
 
     def _build(self, demo: bool, api_base_override: str | None) -> None:
         outer = QVBoxLayout(self)

@@ -179,6 +179,18 @@ def test_key_field_is_a_password_field_that_starts_empty_even_with_a_stored_key(
     assert all(GOOD_KEY not in text for text in visible_texts(dialog))
 
 
+def test_the_dialog_opens_ready_for_a_key_to_be_pasted_and_saved_with_enter(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, memory_keyring: InMemoryKeyring
+) -> None:
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    assert dialog.focusWidget() is key_edit  # not the profile list
+    point_at(qtbot, dialog, kombo.base_url)
+    key_edit.setText(GOOD_KEY)  # as pasted
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS):
+        qtbot.keyClick(key_edit, Qt.Key.Key_Return)
+    assert memory_keyring.secrets[(SERVICE_NAME, "default")] == GOOD_KEY
+
+
 def test_a_good_key_is_checked_stored_and_the_environment_shown(
     qtbot: QtBot,
     dialog: SettingsDialog,
