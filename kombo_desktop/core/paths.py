@@ -73,6 +73,10 @@ class AppPaths:
         return self.config_dir / "settings.json"
 
     @property
+    def window_file(self) -> Path:
+        return self.config_dir / "window.json"
+
+    @property
     def history_file(self) -> Path:
         return self.data_dir / "history.sqlite3"
 

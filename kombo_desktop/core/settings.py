@@ -17,8 +17,6 @@ import contextlib
 import json
 import logging
 import os
-import tempfile
-import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kombo_desktop.core.api_address import normalize_api_base
+from kombo_desktop.core.files import atomic_write
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
@@ -243,7 +242,7 @@ class SettingsStore:
             )
         self._paths.ensure()
         text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
-        _atomic_write(self.path, text.encode("utf-8"))
+        atomic_write(self.path, text.encode("utf-8"))
 
     def _start_over(self) -> Settings:
         kept = self._set_aside()
@@ -356,36 +355,3 @@ def _enum_or(kind: type[_E], value: object, default: _E) -> _E:
         with contextlib.suppress(ValueError):
             return kind(value)
     return default
-
-
-def _atomic_write(path: Path, content: bytes) -> None:
-    """Write ``content`` to ``path`` so that readers see the old file or the new, never half.
-
-    The temporary file is created next to the target (a rename is only atomic within one file
-    system) with mode 0600, and flushed to disk before the rename.
-    """
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "wb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        _replace_with_retry(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-
-
-def _replace_with_retry(source: Path, target: Path) -> None:
-    # On Windows a virus scanner or indexer briefly holding the old file makes the rename fail
-    # with PermissionError; a few short retries get past it.
-    for attempt in range(5):
-        try:
-            os.replace(source, target)
-            return
-        except PermissionError:
-            if attempt == 4 or os.name != "nt":
-                raise
-            time.sleep(0.05 * (attempt + 1))

@@ -45,6 +45,7 @@ from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.settings import Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.window_state import load_window_geometry, save_window_geometry
 from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.catalog_refresh import refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
@@ -166,6 +167,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
         self.resize(*initial_size(self.screen().availableGeometry().size()))
+        self._restore_place()
 
         if setup.demo and not setup.policy.hide_demo:
             self.start_demo()
@@ -662,7 +664,22 @@ class MainWindow(QMainWindow):
 
     # --- closing -------------------------------------------------------------------------------
 
+    def _restore_place(self) -> None:
+        """Reopen where, and as big as, the window was when last closed (Qt fits that to the
+        screens there are now); the initial size stands when nothing usable was saved."""
+        saved = load_window_geometry(self.setup.paths)
+        if saved is not None and not self.restoreGeometry(saved):
+            _log.warning("The window's saved place was not usable; it opens at its usual size.")
+
+    def _remember_place(self) -> None:
+        try:
+            save_window_geometry(self.setup.paths, self.saveGeometry().data())
+        except OSError as error:
+            _log.warning("Could not remember the window's place: %s", error)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.isVisible() and not self._closed:
+            self._remember_place()
         self.shutdown()
         super().closeEvent(event)
 

@@ -8,12 +8,15 @@ a person would see.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtWidgets import QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.app import build_main_window
+from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -24,7 +27,7 @@ from kombo_desktop.ui.history_dock import (
 )
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from tests.support.history_helpers import history_of, open_history
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 SMALL = (900, 560)
 
@@ -108,6 +111,32 @@ def test_the_window_fits_a_small_laptop_screen() -> None:
         width, height = initial_size(available)
         assert width <= available.width() and height <= available.height() - 40
     assert initial_size(QSize(2560, 1400)) == PREFERRED_SIZE
+
+
+def test_the_window_reopens_as_big_as_it_was_left(
+    qtbot: QtBot, open_window: WindowFactory, isolated_home: Path
+) -> None:
+    first = open_window()
+    usual = first.size()
+    assert usual.height() > MINIMUM_SIZE[1] + 100
+    first.resize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
+    qtbot.wait(20)
+    first.close()
+
+    second = open_window()
+    qtbot.wait(20)
+    assert second.size() == QSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
+    # Kept apart from the settings: a first start stays a first start (policy defaults).
+    assert not AppPaths.under(isolated_home).settings_file.exists()
+
+
+def test_a_window_that_was_never_shown_leaves_the_saved_place_alone(
+    qtbot: QtBot, isolated_home: Path
+) -> None:
+    window = build_main_window([])  # as the self-test does
+    qtbot.addWidget(window)
+    window.close()
+    assert not AppPaths.under(isolated_home).window_file.exists()
 
 
 def test_nothing_is_cut_off_at_the_smallest_size(qtbot: QtBot, demo_window: MainWindow) -> None:
