@@ -282,6 +282,10 @@ class HistoryTableModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
             self._rows.extend(fresh)
             self.endInsertRows()
+        if self._exhausted:
+            # All is read: the count is what the list shows. The stored count also held any
+            # damaged rows the store left out.
+            self._total = len(self._rows)
         self.page_loaded.emit()
 
     def _page_failed(self, load: _Load, error: BaseException) -> None:

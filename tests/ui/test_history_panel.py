@@ -631,3 +631,6 @@ def test_damaged_entries_are_left_out_without_cutting_the_list_short(
     assert listed[0] == f"C-{total - damaged - 1}"
     assert listed[-1] == "C-0"
     assert len(set(listed)) == len(listed)
+    # Once the whole list is read, the count is of what it shows, not of the rows stored.
+    assert model.total == total - damaged
+    assert feature.panel.historyCountLabel.text() == f"{total - damaged:,} links"
