@@ -195,6 +195,13 @@ class MainWindow(QMainWindow):
             settings.category,
         )
 
+    def _restore_place(self) -> None:
+        """Reopen where, and as big as, the window was when last closed (Qt fits that to the
+        screens there are now); the initial size stands when nothing usable was saved."""
+        saved = load_window_geometry(self.setup.paths)
+        if saved is not None and not self.restoreGeometry(saved):
+            _log.warning("The window's saved place was not usable; it opens at its usual size.")
+
     def _expose_named_widgets(self) -> None:
         """Make the contract's widgets reachable as attributes of the window too."""
         for panel in (self.linkForm, self.relinkForm, self.resultPanel, self.statusPanel):
@@ -663,13 +670,6 @@ class MainWindow(QMainWindow):
         self.relinkForm.focus_first_field()
 
     # --- closing -------------------------------------------------------------------------------
-
-    def _restore_place(self) -> None:
-        """Reopen where, and as big as, the window was when last closed (Qt fits that to the
-        screens there are now); the initial size stands when nothing usable was saved."""
-        saved = load_window_geometry(self.setup.paths)
-        if saved is not None and not self.restoreGeometry(saved):
-            _log.warning("The window's saved place was not usable; it opens at its usual size.")
 
     def _remember_place(self) -> None:
         try:
