@@ -128,9 +128,15 @@ def in_form_words(message: str) -> str:
 
 def input_rejected_message(kombo_message: str) -> str:
     return (
-        f"Kombo did not accept these details: “{in_form_words(kombo_message)}” Check the "
-        "fields and try again."
+        f"Kombo did not accept these details: {_quoted_sentence(in_form_words(kombo_message))} "
+        "Check the fields and try again."
     )
+
+
+def _quoted_sentence(text: str) -> str:
+    """``text`` in quotes, ended as a sentence (Kombo's messages come with or without a full
+    stop), so the next sentence does not run on from it."""
+    return f"“{text}”" if text.rstrip().endswith((".", "!", "?")) else f"“{text}”."
 
 
 def kombo_refusal_message(kombo_message: str) -> str:

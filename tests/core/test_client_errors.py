@@ -141,7 +141,7 @@ def test_rejected_input_quotes_kombos_short_message(status: int) -> None:
         Reply.kombo_error(status, "PLATFORM.INPUT_INVALID", "The tool is not enabled.")
     )
     assert type(error) is InputRejectedError
-    assert "“The tool is not enabled.”" in error.user_message
+    assert "“The tool is not enabled.” Check the fields" in error.user_message
     assert error.user_message.startswith("Kombo did not accept these details")
 
 
@@ -149,7 +149,8 @@ def test_rejected_input_names_fields_as_the_form_does() -> None:
     error = fail_with(
         Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email")
     )
-    assert "“E-mail address: Invalid email”" in error.user_message
+    # Kombo's words end without a full stop here; the sentence gets one before the next.
+    assert "“E-mail address: Invalid email”. Check the fields" in error.user_message
     assert "end_user_email" not in error.user_message
     assert error.detail.message == "end_user_email: Invalid email"  # support sees Kombo's words
 
