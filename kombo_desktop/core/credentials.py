@@ -138,23 +138,36 @@ class CredentialStore:
             import keyring
 
             keyring.set_password(SERVICE_NAME, profile, cleaned)
+            # Read back: a store can accept a key and keep nothing (keyring's "null" backend,
+            # chosen with PYTHON_KEYRING_BACKEND) or keep it cut short, and the person must not
+            # be told the key is stored when the next start will not find it.
+            kept = keyring.get_password(SERVICE_NAME, profile) == cleaned
         except _store_errors() as error:
-            locked = _is_locked(error)
             _log.warning(
                 "Credential store refused to save the key for profile %r (%s); keeping it "
                 "for this session only.",
                 profile,
                 type(error).__name__,
             )
-            with self._lock:
-                self._session[profile] = cleaned
-                self._problem = STORE_LOCKED if locked else STORE_UNAVAILABLE
-            return KeyLocation.SESSION_ONLY
+            return self._keep_for_session(profile, cleaned, locked=_is_locked(error))
+        if not kept:
+            _log.warning(
+                "Credential store did not keep the key for profile %r; keeping it for this "
+                "session only.",
+                profile,
+            )
+            return self._keep_for_session(profile, cleaned, locked=False)
         with self._lock:
             self._session.pop(profile, None)
             self._clear_problem_if_resolved()
         _log.info("Saved the key for profile %r in the credential store.", profile)
         return KeyLocation.CREDENTIAL_STORE
+
+    def _keep_for_session(self, profile: str, key: str, *, locked: bool) -> KeyLocation:
+        with self._lock:
+            self._session[profile] = key
+            self._problem = STORE_LOCKED if locked else STORE_UNAVAILABLE
+        return KeyLocation.SESSION_ONLY
 
     def delete(self, profile: str) -> None:
         """Forget the key of ``profile`` in this session and in the store (if it was there)."""

@@ -6,12 +6,13 @@ import logging
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from keyring.backends import null
 
 from kombo_desktop.core.credentials import (
     API_KEY_VARIABLE,
@@ -278,6 +279,36 @@ def test_without_a_store_delete_forgets_the_session_key_and_says_so() -> None:
 
     assert store.problem == STORE_NOT_CLEARED
     assert store.get("default") is None
+
+
+class ForgetfulKeyring(InMemoryKeyring):
+    """A store that says yes and keeps only the start of a secret (or, with 0, nothing)."""
+
+    def __init__(self, keeps: int) -> None:
+        super().__init__()
+        self.keeps = keeps
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if self.keeps:
+            super().set_password(service, username, password[: self.keeps])
+
+
+@pytest.mark.parametrize(
+    "backend",
+    [null.Keyring, lambda: ForgetfulKeyring(keeps=0), lambda: ForgetfulKeyring(keeps=12)],
+    ids=["null", "keeps-nothing", "cuts-short"],
+)
+def test_a_store_that_does_not_keep_the_key_is_not_trusted(
+    backend: Callable[[], KeyringBackend],
+) -> None:
+    keyring.set_keyring(backend())
+    store = CredentialStore({})
+    key = new_key()
+
+    assert store.save("default", key) is KeyLocation.SESSION_ONLY
+    assert store.get("default") == key  # the whole key, for this session
+    assert store.location("default") is KeyLocation.SESSION_ONLY
+    assert store.problem == STORE_UNAVAILABLE
 
 
 def test_locked_store_keeps_the_key_for_the_session() -> None:
