@@ -42,6 +42,11 @@ from kombo_desktop.core.vocabulary import Category, Language, LinkType
 _ANY_SYSTEM: Final = "ANY"
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 
+# Some mail programs on Windows cut a ``mailto:`` address after about 2,000 characters, and a
+# link cut off there would reach the customer broken. Usual invitations take 800-1,000; only an
+# organisation name near its 200-character limit, in accented letters, goes past this.
+MAILTO_SAFE_LENGTH: Final = 2000
+
 # Placeholders each text may use; the ones in _REQUIRED must appear.
 _ALLOWED: Final = MappingProxyType(
     {
@@ -187,8 +192,8 @@ def mailto_url(email: str, invitation: Invitation) -> str:
 
     Encoded as RFC 6068 asks: every character outside the unreserved set is percent-encoded as
     UTF-8 (so spaces are ``%20``, never ``+``; ``&``, ``+``, ``#`` and ``?`` in names cannot end
-    or split a field; umlauts survive), and line breaks are sent as ``%0D%0A``. Some mail programs
-    on Windows cut such addresses after about 2,000 characters; the invitations stay far below.
+    or split a field; umlauts survive), and line breaks are sent as ``%0D%0A``. Callers check the
+    length against :data:`MAILTO_SAFE_LENGTH` before handing it to a mail program.
     """
     address = quote(email.strip(), safe="@")
     subject = quote(invitation.subject, safe="")

@@ -157,7 +157,17 @@ class InvitationBar(QWidget):
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices
 
-        url = QUrl.fromEncoded(context.mailto().encode("ascii"), QUrl.ParsingMode.StrictMode)
+        from kombo_desktop.core.invitation import MAILTO_SAFE_LENGTH
+
+        address = context.mailto()
+        if len(address) > MAILTO_SAFE_LENGTH:
+            self.notice.emit(
+                "This invitation is too long to hand to an e-mail program safely: its link "
+                "could arrive cut off. Use “Copy invitation” and paste it into a new e-mail.",
+                "error",
+            )
+            return
+        url = QUrl.fromEncoded(address.encode("ascii"), QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.notice.emit(
                 "No e-mail program could be opened. Use “Copy invitation” and paste it into "

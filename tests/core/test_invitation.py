@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kombo_desktop.core.invitation import (
+    MAILTO_SAFE_LENGTH,
     Invitation,
     InvitationTexts,
     invitation,
@@ -259,6 +260,23 @@ def test_mailto_round_trips_with_urllib(organization: str) -> None:
         "body": [made.body.replace("\n", "\r\n")],
     }
     assert organization in fields["body"][0]
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_usual_invitations_stay_well_within_what_mail_programs_take(language: Language) -> None:
+    kombo_link = "https://connect.kombo.dev/v1?token=" + "e" * 280  # a JWT, as Kombo sends
+    usual = invitation(
+        language,
+        link=kombo_link,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Müller & Söhne Personaldienstleistungen GmbH & Co. KG",
+        tool_label="SAP SuccessFactors",
+    )
+    assert len(mailto_url("anna.mueller@example.com", usual)) < MAILTO_SAFE_LENGTH // 2
+    extreme = invitation(
+        language, link=kombo_link, link_type=LinkType.MAGIC_LINK, organization="Ü" * 200
+    )
+    assert len(mailto_url("anna.mueller@example.com", extreme)) > MAILTO_SAFE_LENGTH
 
 
 def test_mailto_encoding_follows_rfc_6068() -> None:

@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.invitation import invitation, mailto_url, texts_for
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import FaultServer, Reply
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.test_window_errors import tools_or
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -126,6 +128,29 @@ def test_email_opens_a_correctly_encoded_mailto(
     assert body == expected.body.replace("\n", "\r\n")
     assert body.count(link) == 1
     assert organization in body
+
+
+def test_an_invitation_too_long_for_a_mail_program_is_not_handed_to_one(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    mail_program: UrlCatcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Every accented letter takes six characters in a mailto: address; with a Kombo link (a JWT
+    # of some 300 characters) and the longest organisation name it passes the 2,000 some mail
+    # programs on Windows keep, and the link at its end would arrive cut off.
+    kombo_link = "https://connect.kombo.dev/v1?token=" + "e" * 300
+    with FaultServer(fallback=tools_or(Reply.link(kombo_link))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window, organization="Ü" * 200, tool="personio")
+        assert make_link(qtbot, window) == kombo_link
+
+        button(window, "emailButton").click()
+
+    assert mail_program.urls == []
+    assert "Copy invitation" in window.statusLabel.text()
+    assert window.statusPanel.kind == "error"
 
 
 def test_a_relink_invitation_uses_the_relink_language_and_no_unknown_address(
