@@ -39,14 +39,14 @@ def load_window_geometry(paths: AppPaths) -> bytes | None:
     except (OSError, ValueError) as error:  # JSON and hex errors are ValueErrors
         _log.warning("The window's saved place could not be read: %s", error)
         return None
-    _log.warning("The window's saved place is not one: %s", paths.window_file)
+    _log.warning("The window's saved place in %s holds no usable geometry.", paths.window_file)
     return None
 
 
 def save_window_geometry(paths: AppPaths, geometry: bytes) -> None:
     """Keep ``geometry`` for the next start. Raises ``OSError`` when it cannot be written."""
     if not 0 < len(geometry) <= _MAX_BYTES:
-        raise ValueError(f"a window geometry of {len(geometry)} bytes is not one")
+        raise ValueError(f"{len(geometry)} bytes cannot be a window geometry")
     paths.ensure()
     text = json.dumps({"geometry": geometry.hex()}) + "\n"
     atomic_write(paths.window_file, text.encode("ascii"))

@@ -574,6 +574,16 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
+def tools_or(reply: Reply) -> Responder:
+    """Tool lists for the window's background refresh; ``reply`` for everything else."""
+    tools = Reply.tools([("personio", "Personio")])
+
+    def respond(request: RecordedRequest) -> Reply:
+        return tools if "/tools/" in request.path else reply
+
+    return respond
+
+
 def closed_port() -> int:
     """A port on 127.0.0.1 that nothing listens on, for "connection refused"."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

@@ -14,10 +14,9 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.invitation import invitation, mailto_url, texts_for
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.fault_server import FaultServer, Reply
+from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
-from tests.ui.test_window_errors import tools_or
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 

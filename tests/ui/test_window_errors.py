@@ -13,22 +13,12 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.fault_server import FaultServer, RecordedRequest, Reply, closed_port
+from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
 FAST_CLIENT = {"timeout": 0.5, "backoff_seconds": 0.0, "max_retry_seconds": 1.0}
-
-
-def tools_or(reply: Reply) -> object:
-    """Tool lists for the background refresh; ``reply`` for everything else."""
-    tools = Reply.tools([("personio", "Personio")])
-
-    def respond(request: RecordedRequest) -> Reply:
-        return tools if "/tools/" in request.path else reply
-
-    return respond
 
 
 @pytest.fixture
