@@ -88,11 +88,14 @@ class Failure:
     detail: ErrorDetail
     retryable: bool = False
     retry_after: float | None = None
+    fields: tuple[str, ...] = ()  # for InputRejectedError: the fields Kombo's message names
 
     def error(self, attempts: int) -> KomboError:
         detail = replace(self.detail, attempts=attempts)
         if issubclass(self.kind, RateLimitedError):
             return self.kind(self.user_message, detail=detail, retry_after=self.retry_after)
+        if issubclass(self.kind, InputRejectedError):
+            return self.kind(self.user_message, detail=detail, fields=self.fields)
         return self.kind(self.user_message, detail=detail)
 
 
@@ -282,7 +285,13 @@ def _http_error(
         user_message = messages.rate_limited_message(retry_after)
     elif kind is ServerError and retry_after is not None and user_message is None:
         user_message = messages.unavailable_message(retry_after)
-    return Failure(kind, user_message, detail, retryable=retryable, retry_after=retry_after)
+    # Only when the person is shown Kombo's words: a marked field must match what they read.
+    fields: tuple[str, ...] = ()
+    if kind is InputRejectedError and user_message is not None and message is not None:
+        fields = messages.fields_named(message)
+    return Failure(
+        kind, user_message, detail, retryable=retryable, retry_after=retry_after, fields=fields
+    )
 
 
 def _classify(

@@ -73,12 +73,26 @@ class IpNotAllowedError(AuthenticationError):
 
 
 class InputRejectedError(KomboError):
-    """400/422: Kombo refused what was sent (``PLATFORM.INPUT_INVALID``)."""
+    """400/422: Kombo refused what was sent (``PLATFORM.INPUT_INVALID``).
+
+    ``fields`` are the request fields Kombo's message names (the API's spelling, in the order
+    named), so the form can mark where to look; empty when the message names none.
+    """
 
     default_message = (
         "Kombo did not accept these details. Check the fields and try again; if it keeps "
         "happening, copy the details for support."
     )
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: ErrorDetail | None = None,
+        fields: tuple[str, ...] = (),
+    ):
+        super().__init__(user_message, detail=detail)
+        self.fields = fields
 
 
 class NotFoundError(KomboError):

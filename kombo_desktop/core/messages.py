@@ -117,6 +117,11 @@ _FORM_NAMES: dict[str, str] = {
 _FIELD_NAME = re.compile(r"\b(" + "|".join(_FORM_NAMES) + r")\b")
 
 
+def fields_named(message: str) -> tuple[str, ...]:
+    """The request fields ``message`` names, in the API's spelling, each once, in order."""
+    return tuple(dict.fromkeys(match.group(1) for match in _FIELD_NAME.finditer(message)))
+
+
 def in_form_words(message: str) -> str:
     """``message`` with the API's field names replaced by the form's, e.g.
     "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""

@@ -34,6 +34,7 @@ from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.errors import (
     AuthenticationError,
+    InputRejectedError,
     IpNotAllowedError,
     KomboError,
     MissingApiKeyError,
@@ -525,6 +526,9 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             if finished():
                 self._show_error(error)
+                if isinstance(error, InputRejectedError):
+                    form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
+                    form.mark_rejected(error.fields)
 
         def cancelled() -> None:
             if finished():

@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from PySide6 import QtCore
-from PySide6.QtCore import QPoint, QTimer, Signal
+from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -53,6 +54,8 @@ from kombo_desktop.ui.widgets import (
 _Request = TypeVar("_Request")
 
 STOP_TOOLTIP = "Stop waiting for Kombo (Esc)"
+# Under a field Kombo's refusal named; Kombo's own words are in the status line below the form.
+REJECTED_FIELD_TEXT = "Kombo did not accept this. The message at the bottom of the window says why."
 
 
 def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QComboBox:
@@ -63,6 +66,17 @@ def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QC
 
 def link_type_combo(object_name: str, default: LinkType = DEFAULT_LINK_TYPE) -> QComboBox:
     return enum_combo(object_name, "How the link will be used", LINK_TYPE_NAMES, default)
+
+
+def changed_signal(field: QWidget) -> SignalInstance:
+    """The signal ``field`` emits whenever the person changes its value."""
+    if isinstance(field, QLineEdit):
+        return field.textChanged
+    if isinstance(field, QComboBox):
+        return field.currentTextChanged  # a choice, or typing in an editable one
+    if isinstance(field, QAbstractButton):
+        return field.toggled
+    raise TypeError(f"no change signal known for {type(field).__name__}")
 
 
 class SubmitOnEnter(QWidget):
@@ -95,6 +109,8 @@ class RequestForm(SubmitOnEnter):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._touched: set[str] = set()
+        self._rejected: set[str] = set()  # fields marked because Kombo's refusal named them
+        self._followed: set[str] = set()  # fields whose changes take such a mark away
         self.boxes: dict[str, FieldBox] = {}
         self.labels: list[QLabel] = []
         self.tab_chain: list[QWidget] = []
@@ -213,6 +229,7 @@ class RequestForm(SubmitOnEnter):
 
     def show_errors(self, invalid: InvalidRequest | None) -> None:
         """Put each problem under its field and move the focus (and the view) to the first."""
+        self._rejected.clear()
         first: FieldBox | None = None
         for field, box in self.boxes.items():
             message = invalid.message_for(field) if invalid is not None else None
@@ -220,14 +237,41 @@ class RequestForm(SubmitOnEnter):
             if message and first is None:
                 first = box
         if first is not None:
-            self._reveal(first)
-            first.field.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
-            # The field with its error line, not only the input, so the reason is seen too;
-            # on the next turn of the event loop, once the error lines have their place.
-            box = first
-            QTimer.singleShot(
-                0, self, lambda: self.scrollArea.ensureWidgetVisible(box, 0, theme.SPACING)
-            )
+            self._bring_to(first)
+
+    def mark_rejected(self, fields: Sequence[str]) -> None:
+        """Mark the fields Kombo's refusal named (``fields``, in the API's spelling) and bring
+        the first into view, so the person sees where to look. A mark goes as soon as its
+        field is changed, and with the next check."""
+        marked = [field for field in fields if field in self.boxes]
+        for field in marked:
+            self.boxes[field].set_error(REJECTED_FIELD_TEXT)
+            self._rejected.add(field)
+            self._follow_changes(field)
+        if marked:
+            self._bring_to(self.boxes[marked[0]])
+
+    def _follow_changes(self, field: str) -> None:
+        # Connected the first time the field is marked: most forms never are.
+        if field not in self._followed:
+            self._followed.add(field)
+            changed_signal(self.boxes[field].field).connect(lambda *_: self._unmark(field))
+
+    def _unmark(self, field: str) -> None:
+        if field in self._rejected:
+            self._rejected.discard(field)
+            problem = self._field_problem(field) if field in self._touched else None
+            self.boxes[field].set_error(problem)
+
+    def _bring_to(self, box: FieldBox) -> None:
+        """Focus the field of ``box`` and scroll it, with its error line, into view."""
+        self._reveal(box)
+        box.field.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        # The field with its error line, not only the input, so the reason is seen too;
+        # on the next turn of the event loop, once the error lines have their place.
+        QTimer.singleShot(
+            0, self, lambda: self.scrollArea.ensureWidgetVisible(box, 0, theme.SPACING)
+        )
 
     def _reveal(self, box: FieldBox) -> None:
         """Make ``box`` part of the form on screen (a folded section opens)."""

@@ -155,6 +155,33 @@ def test_rejected_input_names_fields_as_the_form_does() -> None:
     assert error.detail.message == "end_user_email: Invalid email"  # support sees Kombo's words
 
 
+def test_rejected_input_names_the_fields_kombo_named_for_the_form_to_mark() -> None:
+    error = fail_with(
+        Reply.kombo_error(
+            400,
+            "PLATFORM.INPUT_INVALID",
+            "scope_config_id: Unknown scope config; end_user_email: Invalid email; "
+            "scope_config_id: must belong to this account",
+        )
+    )
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("scope_config_id", "end_user_email")  # in order, each once
+
+
+def test_rejected_input_without_field_names_marks_no_field() -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "The tool is not enabled."))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ()
+
+
+def test_a_technical_rejection_marks_no_field_the_person_was_not_told_about() -> None:
+    # Not quoted to the person (see below), so no field is marked on its say-so either.
+    technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ()
+
+
 def test_rejected_input_does_not_quote_a_technical_message() -> None:
     technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))

@@ -13,6 +13,7 @@ from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.request_form import REJECTED_FIELD_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
 
@@ -103,6 +104,66 @@ def test_kombo_failures_are_explained(
     window = window_for(reply)  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     assert_shown_intact(window, phrase)
+
+
+def refused(message: str) -> Reply:
+    return Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", message)
+
+
+def test_a_field_kombo_refused_is_marked_opened_and_focused(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(refused("scope_config_id: Unknown scope config"))  # type: ignore[operator]
+    form = window.linkForm
+    window.scopeConfigEdit.setText("sc_9f2")
+    assert not form.advanced.expanded
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "“Scope config id: Unknown scope config”.")
+    assert form.field_errors() == {"scope_config_id": REJECTED_FIELD_TEXT}
+    assert form.advanced.expanded  # the field was folded away; now it is on screen
+    qtbot.waitUntil(lambda: window.focusWidget() is window.scopeConfigEdit)
+    assert window.scopeConfigEdit.text() == "sc_9f2"
+    window.scopeConfigEdit.setText("sc_9f3")  # changing the field takes the mark away
+    assert form.field_errors() == {}
+
+
+def test_every_field_kombo_named_is_marked_until_it_changes(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(  # type: ignore[operator]
+        refused(
+            "integration_tool: Personio is not enabled for this account; "
+            "enable_field_mapping: not available for this tool"
+        )
+    )
+    submit_and_wait(qtbot, window)
+    form = window.linkForm
+    assert form.field_errors() == {
+        "integration_tool": REJECTED_FIELD_TEXT,
+        "enable_field_mapping": REJECTED_FIELD_TEXT,
+    }
+    qtbot.waitUntil(lambda: window.focusWidget() is window.toolCombo)  # the first one named
+    window.fieldMappingCheck.setChecked(True)
+    assert form.field_errors() == {"integration_tool": REJECTED_FIELD_TEXT}
+    window.toolCombo.setCurrentIndex(0)  # "The customer chooses"
+    assert form.field_errors() == {}
+
+
+def test_a_refusal_naming_no_field_marks_none(qtbot: QtBot, window_for: object) -> None:
+    window = window_for(refused("The tool is not enabled."))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "The tool is not enabled.")
+    assert window.linkForm.field_errors() == {}
+
+
+def test_a_refused_reconnection_marks_the_integration_id(qtbot: QtBot, window_for: object) -> None:
+    window = window_for(refused("integration_id: Invalid integration id"))  # type: ignore[operator]
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert window.relinkForm.field_errors() == {"integration_id": REJECTED_FIELD_TEXT}
+    assert window.linkForm.field_errors() == {}
+    assert window.relinkIntegrationEdit.text() == "personio:abc"
 
 
 def test_an_unknown_integration_is_explained(qtbot: QtBot, window_for: object) -> None:
