@@ -28,7 +28,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from kombo_desktop.core.catalog import ToolCatalog
-from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore
+from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -294,8 +294,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading = None
         self._exhausted = True
         _log.warning("Reading the history failed: %s", error)
-        message = str(error) if str(error) else "The link history could not be read."
-        self.load_failed.emit(message)
+        self.load_failed.emit(failure_words(error, "The link history could not be read."))
         self.page_loaded.emit()
 
     def _load_cancelled(self, load: _Load) -> None:

@@ -43,6 +43,7 @@ from kombo_desktop.core.history import (
     HistoryError,
     HistoryStore,
     export_csv,
+    failure_words,
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import (
@@ -391,7 +392,7 @@ class HistoryPanel(QWidget):
             self._store.delete(entry.id)
         except (HistoryError, RuntimeError) as error:  # plain words, or a closed store
             _log.warning("Deleting history entry %s failed: %s", entry.id, error)
-            self.notice.emit(str(error) or "The entry could not be deleted.", "error")
+            self.notice.emit(failure_words(error, "The entry could not be deleted."), "error")
             return
         self.model.remove_entry(entry.id)
         self._update_count()
@@ -433,7 +434,7 @@ class HistoryPanel(QWidget):
         def failed(error: BaseException) -> None:
             finished()
             _log.warning("Exporting the history failed: %s", error)
-            self.notice.emit(str(error) or "The history could not be exported.", "error")
+            self.notice.emit(failure_words(error, "The history could not be exported."), "error")
 
         try:
             self._export = self._runner.run(

@@ -25,6 +25,7 @@ from kombo_desktop.core.history import (
     HistoryStore,
     LinkStatus,
     export_csv,
+    failure_words,
     schema,
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -332,6 +333,29 @@ def test_a_write_that_cannot_happen_raises_a_plain_history_error(store_path: Pat
             blocker.execute("ROLLBACK")
             blocker.close()
         assert add_link(opened).id > 0
+
+
+def test_a_read_from_a_history_another_program_broke_raises_a_plain_history_error(
+    store_path: Path,
+) -> None:
+    with HistoryStore(store_path) as opened:
+        add_link(opened)
+        other = sqlite3.connect(store_path)
+        other.execute("DROP TABLE links")
+        other.commit()
+        other.close()
+        with pytest.raises(HistoryError, match="could not be read") as caught:
+            opened.search("acme")
+    assert failure_words(caught.value, "fallback") == str(caught.value)
+
+
+def test_only_a_history_errors_own_words_are_meant_for_the_window() -> None:
+    assert failure_words(HistoryError("The history is full."), "Fallback.") == (
+        "The history is full."
+    )
+    assert failure_words(HistoryError(""), "Fallback.") == "Fallback."
+    assert failure_words(RuntimeError("the history store is closed"), "Fallback.") == "Fallback."
+    assert failure_words(KeyError("created_at"), "Fallback.") == "Fallback."
 
 
 # ------------------------------------------------------------------------------ expiry

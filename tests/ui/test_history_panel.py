@@ -168,6 +168,32 @@ def test_an_unreadable_history_is_explained_once_and_the_window_works(
     assert list(history_file.parent.glob("history.sqlite3.unreadable-*"))
 
 
+def test_a_history_broken_while_open_is_explained_in_plain_words(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    other = sqlite3.connect(AppPaths.from_environment().history_file)
+    other.execute("DROP TABLE links")  # another program damages the file
+    other.commit()
+    other.close()
+    feature.panel.historySearchEdit.setText("acme")
+    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "error", timeout=5000)
+    assert demo_window.statusLabel.text() == (
+        "The link history could not be read. Try again, or restart the program."
+    )
+
+
+def test_a_failure_not_worded_for_people_is_not_shown_to_them(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    feature = open_history(qtbot, demo_window)
+    feature.store.close()  # reading now raises RuntimeError("the history store is closed")
+    feature.panel.historySearchEdit.setText("acme")
+    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "error", timeout=5000)
+    assert demo_window.statusLabel.text() == "The link history could not be read."
+
+
 # ------------------------------------------------------------------------------ the panel
 
 

@@ -18,7 +18,13 @@ Import everything from here; the modules behind it are split by concern:
 
 from __future__ import annotations
 
-from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
+from kombo_desktop.core.history.entries import (
+    EntryKind,
+    HistoryEntry,
+    HistoryError,
+    LinkStatus,
+    failure_words,
+)
 from kombo_desktop.core.history.export import CSV_HEADER, export_csv
 from kombo_desktop.core.history.normalise import fold
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
@@ -34,5 +40,6 @@ __all__ = [
     "HistoryStore",
     "LinkStatus",
     "export_csv",
+    "failure_words",
     "fold",
 ]

@@ -36,6 +36,15 @@ class HistoryError(Exception):
     """
 
 
+def failure_words(error: BaseException, fallback: str) -> str:
+    """What to tell the person about ``error``: a HistoryError's own plain sentence, otherwise
+    ``fallback``. Any other exception's text (a store already closed, a slip in the code) is
+    written for programmers, not for the window."""
+    if isinstance(error, HistoryError) and str(error):
+        return str(error)
+    return fallback
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One link or reconnection link as it was made.
