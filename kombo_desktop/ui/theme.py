@@ -8,13 +8,27 @@ button, and a link field in a big monospace font where ``l``/``1``/``I`` and ``O
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+
+def text_points(points: float, platform: str = sys.platform) -> float:
+    """A text size chosen in points as Windows and Linux show them, for ``platform``.
+
+    Qt counts 96 logical pixels to the inch on Windows and Linux, but 72 on macOS: the same
+    point size would come out a quarter smaller on a Mac, next to paddings and widths that
+    are given in pixels, and the form would look cramped and small. So there it is scaled.
+    """
+    return points * 96 / 72 if platform == "darwin" else points
+
+
 STYLE = "Fusion"  # Qt's own style, the same on every system
-BASE_POINT_SIZE = 11
-LINK_POINT_SIZE = 14
-HEADING_POINT_SIZE = 15
+BASE_POINT_SIZE = text_points(11)
+TITLE_POINT_SIZE = text_points(13)  # the demo bar, "Your link"
+LINK_POINT_SIZE = text_points(14)
+HEADING_POINT_SIZE = text_points(15)
 SPACING = 12  # between related controls
 SECTION_SPACING = 20  # between groups
 MARGIN = 20
@@ -31,18 +45,18 @@ DEMO_BACKGROUND = "#ffb300"  # an amber bar nobody mistakes for part of the norm
 DEMO_TEXT = "#1d1400"
 
 _STYLE = f"""
-* {{ font-size: {BASE_POINT_SIZE}pt; }}
+* {{ font-size: {BASE_POINT_SIZE:g}pt; }}
 QMainWindow, QWidget#centralWidget, QScrollArea, QScrollArea > QWidget > QWidget {{
     background: white;
 }}
 QScrollArea#resultPage, QScrollArea#resultPage > QWidget > QWidget {{ background: transparent; }}
-QLabel#headerTitle {{ font-size: {HEADING_POINT_SIZE}pt; font-weight: 600; color: {TEXT}; }}
+QLabel#headerTitle {{ font-size: {HEADING_POINT_SIZE:g}pt; font-weight: 600; color: {TEXT}; }}
 QLabel#profileLabel {{ color: {MUTED}; }}
 QFrame#demoBanner {{ background: {DEMO_BACKGROUND}; border-radius: 6px; }}
 QFrame#demoBanner QLabel {{
-    color: {DEMO_TEXT}; font-weight: 700; font-size: {BASE_POINT_SIZE + 2}pt;
+    color: {DEMO_TEXT}; font-weight: 700; font-size: {TITLE_POINT_SIZE:g}pt;
 }}
-QLabel#resultTitle {{ font-size: {BASE_POINT_SIZE + 2}pt; font-weight: 700; color: {TEXT}; }}
+QLabel#resultTitle {{ font-size: {TITLE_POINT_SIZE:g}pt; font-weight: 700; color: {TEXT}; }}
 QLabel#demoLinkNote {{
     color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; padding: 4px 8px; border-radius: 4px;
     font-weight: 600;
@@ -74,7 +88,7 @@ QLabel#credentialProblemLabel {{ background: #fff4d6; border-color: #e0b252; }}
 QLabel#settingsStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLineEdit#linkField {{
-    padding: 8px 10px; font-size: {LINK_POINT_SIZE}pt; font-family: "%(mono)s";
+    padding: 8px 10px; font-size: {LINK_POINT_SIZE:g}pt; font-family: "%(mono)s";
 }}
 QPlainTextEdit#statusDetails {{ font-family: "%(mono)s"; }}
 QPushButton {{
@@ -121,7 +135,7 @@ QToolButton#advancedToggle:focus, QToolButton#detailsToggle:focus {{
 
 
 _POPUP_STYLE = f"""
-QAbstractItemView {{ font-size: {BASE_POINT_SIZE}pt; border: 1px solid {BORDER}; }}
+QAbstractItemView {{ font-size: {BASE_POINT_SIZE:g}pt; border: 1px solid {BORDER}; }}
 QAbstractItemView::item {{ padding: 5px 8px; }}
 QAbstractItemView::item:selected {{ background: {ACCENT}; color: white; }}
 """
@@ -135,14 +149,14 @@ def popup_style_sheet() -> str:
 
 def base_font() -> QFont:
     font = QFont(QApplication.font())
-    font.setPointSize(BASE_POINT_SIZE)
+    font.setPointSizeF(BASE_POINT_SIZE)
     return font
 
 
 def link_font() -> QFont:
     """The system's fixed-width font at a size that survives screen-sharing compression."""
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSize(LINK_POINT_SIZE)
+    font.setPointSizeF(LINK_POINT_SIZE)
     font.setStyleHint(QFont.StyleHint.Monospace)
     return font
 

@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -103,6 +104,27 @@ def test_both_tabs_put_their_fields_in_the_same_place(
     demo_window.tabs.setCurrentIndex(1)
     qtbot.wait(50)
     assert demo_window.relinkIntegrationEdit.mapTo(demo_window, QPoint(0, 0)).x() == create_x
+
+
+@pytest.mark.parametrize("platform", ["win32", "linux"])
+def test_text_sizes_are_points_as_windows_and_linux_show_them(platform: str) -> None:
+    assert theme.text_points(11, platform) == 11
+
+
+def test_on_a_mac_text_sizes_are_scaled_to_look_the_same() -> None:
+    # Qt on macOS: 72 points to 72 logical pixels; elsewhere 72 points to 96. 11 points as
+    # Windows shows them are 14 2/3 logical pixels, so a Mac needs 14 2/3 of its points.
+    assert theme.text_points(11, "darwin") == pytest.approx(11 * 96 / 72)
+
+
+def test_body_text_is_about_15_logical_pixels_high(demo_window: MainWindow) -> None:
+    """What the sizes are chosen for, on whatever system the tests run on."""
+    dpi = demo_window.logicalDpiY()
+    for widget in (demo_window.emailEdit, demo_window.statusLabel, demo_window.createButton):
+        assert widget.font().pointSizeF() * dpi / 72 == pytest.approx(11 * 96 / 72, abs=0.1)
+    assert demo_window.linkField.font().pointSizeF() * dpi / 72 == pytest.approx(
+        14 * 96 / 72, abs=0.1
+    )
 
 
 def test_the_window_fits_a_small_laptop_screen() -> None:
