@@ -8,10 +8,13 @@ button, and a link field in a big monospace font where ``l``/``1``/``I`` and ``O
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
+
+_log = logging.getLogger(__name__)
 
 
 def text_points(points: float, platform: str = sys.platform) -> float:
@@ -25,6 +28,7 @@ def text_points(points: float, platform: str = sys.platform) -> float:
 
 
 STYLE = "Fusion"  # Qt's own style, the same on every system
+LIGHT_COLOR_SCHEME = "Light"  # the key of Qt::ColorScheme asked of the system
 BASE_POINT_SIZE = text_points(11)
 TITLE_POINT_SIZE = text_points(13)  # the demo bar, "Your link"
 LINK_POINT_SIZE = text_points(14)
@@ -187,8 +191,16 @@ def _light_palette() -> QPalette:
 
 def apply_to_application(app: QApplication) -> None:
     """The light palette, on the Fusion style (``STYLE``, which ``app.py`` gives the
-    application as it is created): identical on every platform and in screenshots."""
+    application as it is created): identical on every platform and in screenshots.
+
+    A computer in dark mode is asked for its light look as well, so that the title bar
+    (Windows) and the system's own dialogs (macOS: saving a QR code) match the window. Set
+    by name, which keeps Qt's ``Qt`` namespace out of the start (see ``qt_enums``); a Qt or
+    a system that cannot do it keeps its own look, which is only a matter of appearance.
+    """
     app.setPalette(_light_palette())
+    if not app.styleHints().setProperty("colorScheme", LIGHT_COLOR_SCHEME):
+        _log.debug("This Qt cannot ask the system for its light look.")
 
 
 def style_sheet() -> str:

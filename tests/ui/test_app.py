@@ -292,3 +292,20 @@ def test_the_program_quits_cleanly_on_a_real_display(
         },
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_this_qt_can_ask_the_system_for_its_light_look(qapp: QApplication) -> None:
+    """``theme.apply_to_application`` asks by property name (to keep the ``Qt`` namespace out
+    of the start); a Qt that renamed it would only show as a dark title bar beside a light
+    window, so the name and the key are checked here, without changing the test application."""
+    from PySide6.QtGui import QGuiApplication
+
+    from kombo_desktop.ui import theme
+
+    meta = QGuiApplication.styleHints().metaObject()
+    index = meta.indexOfProperty("colorScheme")
+    assert index >= 0
+    scheme = meta.property(index)
+    assert scheme.isWritable()
+    assert scheme.isEnumType()
+    assert scheme.enumerator().keyToValue(theme.LIGHT_COLOR_SCHEME) == (1, True)  # Qt::Light
