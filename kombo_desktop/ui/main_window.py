@@ -279,6 +279,11 @@ class MainWindow(QMainWindow):
         # (see qt_enums).
         escape = QShortcut(QKeySequence.StandardKey.Cancel, self)
         escape.activated.connect(self.cancel_request)
+        # The system's own keys for an application's settings, where it has them (Cmd+, on a
+        # Mac); none on Windows.
+        preferences = QShortcut(QKeySequence.StandardKey.Preferences, self)
+        preferences.setObjectName("settingsShortcut")
+        preferences.activated.connect(self.open_settings)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)

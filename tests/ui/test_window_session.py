@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -110,6 +111,17 @@ def test_the_settings_button_opens_one_dialog(qtbot: QtBot, demo_window: MainWin
     demo_window.settingsButton.click()
     assert demo_window.settings_dialog is first
     first.reject()
+    qtbot.waitUntil(lambda: demo_window.settings_dialog is None)
+
+
+def test_the_systems_settings_keys_open_the_settings(qtbot: QtBot, demo_window: MainWindow) -> None:
+    shortcut = demo_window.findChild(QShortcut, "settingsShortcut")
+    assert shortcut is not None
+    # Cmd+, on a Mac; Qt maps the standard key to whatever the system uses, if anything.
+    assert shortcut.key() == QKeySequence(QKeySequence.StandardKey.Preferences)
+    shortcut.activated.emit()
+    assert demo_window.settings_dialog is not None and demo_window.settings_dialog.isVisible()
+    demo_window.settings_dialog.reject()
     qtbot.waitUntil(lambda: demo_window.settings_dialog is None)
 
 
