@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -113,6 +114,27 @@ def test_every_category_has_its_own_words(language: Language) -> None:
         for c in (*Category, None)
     }
     assert len(bodies) == len(Category) + 1
+
+
+# Words that cannot stand next to each other, whatever the kind of system put after them:
+# French and Italian articles drop their vowel before one ("l'outil", "l'applicazione"),
+# Spanish contracts "de el" and "a el".
+ARTICLE_SLIPS = {
+    Language.FR: re.compile(r"\b[Ll][ea] [aeiouyàâéèêëîïôûœ]"),
+    Language.IT: re.compile(r"\b(?:[Ii]l|[Ll][oa]) [aeiouàèéìòù]"),
+    Language.ES: re.compile(r"\b(?:[Dd]e|[Aa]) el\b"),
+}
+
+
+@pytest.mark.parametrize("language", list(ARTICLE_SLIPS))
+def test_the_kind_of_system_fits_the_words_before_it(language: Language) -> None:
+    for category in (*Category, None):
+        made = invitation(
+            language, link=LINK, link_type=LinkType.MAGIC_LINK, organization=None, category=category
+        )
+        for text in (made.subject, made.body):
+            slip = ARTICLE_SLIPS[language].search(text)
+            assert slip is None, f"{category}: “{slip.group(0) if slip else ''}” in {text!r}"
 
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
