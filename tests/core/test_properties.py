@@ -35,7 +35,7 @@ from jsonschema import Draft202012Validator
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
-from kombo_desktop.core.errors import KomboError, UnsafeLinkError
+from kombo_desktop.core.errors import InputRejectedError, KomboError, UnsafeLinkError
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import (
     CATEGORY,
@@ -77,6 +77,7 @@ CREATE_FIELDS = frozenset(
     }
 )
 RELINK_FIELDS = frozenset({INTEGRATION_ID, LANGUAGE, LINK_TYPE, SCOPE_CONFIG_ID})
+REQUEST_FIELDS = CREATE_FIELDS | RELINK_FIELDS
 # Characters a message must not show: they are invisible, reorder the text, or are not text.
 INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
@@ -374,6 +375,12 @@ JSON_VALUES = st.recursive(
     max_leaves=15,
 )
 MAYBE_TEXT = st.one_of(st.none(), st.integers(), ANY_TEXT.map(lambda t: t[:120]), st.just(KEY))
+# Kombo's rejections name the fields they refuse; near misses must not be taken for fields.
+FIELD_MESSAGES = st.lists(
+    st.sampled_from([*sorted(REQUEST_FIELDS), "end_user_emails", "my_integration_id", "TOOL"]),
+    min_size=1,
+    max_size=4,
+).map(lambda names: "; ".join(f"{name}: Invalid value" for name in names))
 KOMBO_SHAPED = st.one_of(
     st.builds(lambda link: {"status": "success", "data": {"link": link}}, LINKS),
     st.builds(lambda env: {"status": "success", "data": {"environment_id": env}}, MAYBE_TEXT),
@@ -405,7 +412,7 @@ KOMBO_SHAPED = st.one_of(
             MAYBE_TEXT,
         ),
         MAYBE_TEXT,
-        st.one_of(MAYBE_TEXT, st.just(f"The key {KEY} is not valid.")),
+        st.one_of(MAYBE_TEXT, st.just(f"The key {KEY} is not valid."), FIELD_MESSAGES),
         st.one_of(MAYBE_TEXT, LINKS),
     ),
     st.builds(lambda message: {"message": message}, MAYBE_TEXT),
@@ -542,6 +549,9 @@ def _assert_kept_promise(name: str, outcome: object, *, loopback_api: bool) -> N
         message = outcome.user_message
         assert message.strip() and len(message) <= 600, message
         assert message.isprintable(), f"control characters in {message!r}"
+        if isinstance(outcome, InputRejectedError):  # fields the form may mark, each once
+            assert set(outcome.fields) <= REQUEST_FIELDS, outcome.fields
+            assert len(set(outcome.fields)) == len(outcome.fields)
         return
     assert not isinstance(outcome, BaseException), f"{name} raised {outcome!r}"
     if name in ("create_link", "create_relink"):
@@ -619,6 +629,37 @@ def test_no_answer_crashes_a_call_or_yields_an_unsafe_result_mock(
     with _mock_client(answer) as client:
         outcome = _outcome(CALLS[name], client)
     _assert_kept_promise(name, outcome, loopback_api=False)
+
+
+# Every request field but ``language``, an everyday word that Kombo's prose may use too.
+MARKABLE_FIELDS = REQUEST_FIELDS - {LANGUAGE}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*sorted(REQUEST_FIELDS), "end_user_emails", "my_integration_id", "TOOL"]),
+        min_size=1,
+        max_size=5,
+    ),
+    st.sampled_from([400, 422]),
+)
+@example(names=["end_user_email"], status=400)
+@example(names=["end_user_organization_name"] * 5, status=422)  # too long to quote
+def test_a_rejection_names_exactly_the_request_fields_it_mentions(
+    names: list[str], status: int
+) -> None:
+    message = "; ".join(f"{name}: Invalid value" for name in names)
+    error = {"code": "PLATFORM.INPUT_INVALID", "title": None, "message": message, "log_url": None}
+    body = _json_bytes({"status": "error", "error": error})
+    with _mock_client((status, [("Content-Type", "application/json")], body)) as client:
+        outcome = _outcome(CALLS["create_link"], client)
+    assert isinstance(outcome, InputRejectedError)
+    # Fields are marked only beside Kombo's own words: a message too long to quote is not shown,
+    # and a mark pointing at it would point at nothing.
+    quoted = outcome.user_message != InputRejectedError.default_message
+    named = list(dict.fromkeys(name for name in names if name in MARKABLE_FIELDS))
+    assert list(outcome.fields) == (named if quoted else [])
 
 
 @pytest.mark.parametrize("length", ["\u00b9", "\u00b2\u00b3", "1\u00b9"])
