@@ -298,6 +298,27 @@ def linux_depends() -> list[str]:
     return packages
 
 
+def macos_info_plist(version: str) -> dict[str, object]:
+    """The ``Info.plist`` entries of the macOS app bundle.
+
+    ``NSRequiresAquaSystemAppearance``: the window is designed light only (a fixed palette that
+    reads the same in a shared screen), so its title bar and the system's own dialogs (saving a
+    QR code) stay light as well when the Mac is in dark mode.
+    """
+    return {
+        "CFBundleName": DISPLAY_NAME,
+        "CFBundleDisplayName": DISPLAY_NAME,
+        "CFBundleShortVersionString": version,
+        "CFBundleVersion": version,
+        "LSMinimumSystemVersion": "11.0",
+        "NSHighResolutionCapable": True,
+        "NSPrincipalClass": "NSApplication",
+        "NSRequiresAquaSystemAppearance": True,
+        "LSApplicationCategoryType": "public.app-category.business",
+        "NSHumanReadableCopyright": PUBLISHER,
+    }
+
+
 def windows_version_info(version: str, name: str) -> str:
     """PyInstaller's text form of the Windows version resource of ``<name>.exe``."""
     numbers = [int(part) for part in re.findall(r"\d+", version)[:3]]

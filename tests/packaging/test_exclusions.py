@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import plistlib
 import subprocess
 import sys
 import textwrap
@@ -326,3 +327,13 @@ def test_windows_version_resource_text_is_what_pyinstaller_evaluates() -> None:
     assert strings["FileVersion"] == "1.2.3rc1"
     assert strings["OriginalFilename"] == "kombo-desktop.exe"
     assert strings["ProductName"] == "Kombo Desktop"
+
+
+def test_the_macos_bundle_stays_light_and_sharp_and_says_its_version() -> None:
+    plist = rules.macos_info_plist("1.2.3")
+    # Written out as a real Info.plist, as PyInstaller's BUNDLE does, and read back.
+    assert plistlib.loads(plistlib.dumps(plist)) == plist
+    assert plist["NSRequiresAquaSystemAppearance"] is True  # light, like the window
+    assert plist["NSHighResolutionCapable"] is True
+    assert plist["CFBundleShortVersionString"] == plist["CFBundleVersion"] == "1.2.3"
+    assert plist["CFBundleDisplayName"] == "Kombo Desktop"
