@@ -34,6 +34,7 @@ from kombo_desktop.ui.settings_key_checks import (
     check_then_save,
     environment_text,
     failure_text,
+    here_in_settings,
     location_text,
     save_unchecked,
     saved_text,
@@ -136,18 +137,19 @@ class KeySection(QObject):
         """The key field, where the key is kept, the key's buttons and its environment."""
         form.add_row(buddy_label("API &key", self.apiKeyEdit), self.apiKeyEdit)
         form.add_row(None, self.keyStatusLabel)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(theme.SPACING // 2 + 2)
-        for button in (
-            self.saveKeyButton,
-            self.saveAnywayButton,
-            self.cancelCheckButton,
-            self.checkKeyButton,
-            self.forgetKeyButton,
+        # Two rows: for the key just typed, and for the one already stored. In one row, "Save
+        # without checking" (offered when Kombo cannot be reached) made it wider than the
+        # dialog, and every button's text was cut short.
+        for buttons in (
+            (self.saveKeyButton, self.saveAnywayButton, self.cancelCheckButton),
+            (self.checkKeyButton, self.forgetKeyButton),
         ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        form.add_wide_row(buttons)
+            row = QHBoxLayout()
+            row.setSpacing(theme.SPACING // 2 + 2)
+            for button in buttons:
+                row.addWidget(button)
+            row.addStretch(1)
+            form.add_wide_row(row)
         form.add_row(None, self.environmentIdLabel)
 
     # -- showing ---------------------------------------------------------------------------------
@@ -181,6 +183,7 @@ class KeySection(QObject):
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
         _show_text(self.environmentIdLabel, environment_text(profile.environment_id))
         problem = self._book.credentials.problem
+        problem = here_in_settings(problem) if problem else None
         self.storeProblemLabel.setText(problem or "")
         self.storeProblemLabel.setAccessibleName(problem or "")
         self.storeProblemLabel.setVisible(bool(problem))
@@ -307,6 +310,8 @@ class KeySection(QObject):
         for widget in (self.saveKeyButton, self.checkKeyButton, self.forgetKeyButton):
             widget.setEnabled(not busy)
         self.apiKeyEdit.setReadOnly(busy)
+        if busy:  # offered again if this check cannot reach Kombo either
+            self.saveAnywayButton.hide()
         self.cancelCheckButton.setVisible(busy and check)
         self.saveKeyButton.setText("Checking…" if busy and check else SAVE_TEXT)
         if not busy:
@@ -379,7 +384,7 @@ class KeySection(QObject):
             if location is None:
                 self._say(f"The key of the profile “{name}” was deleted from this computer.")
             elif credentials.problem:
-                self._say(credentials.problem)
+                self._say(here_in_settings(credentials.problem))
             self.changed.emit(name)
 
         self._run(forget, on_done=forgotten, on_error=self._on_store_failed, name="forget-key")

@@ -132,7 +132,7 @@ def saved_text(outcome: KeySaved, store_problem: str | None) -> str:
     else:
         checked = "The key was saved without a check; it is checked when you next make a link. "
     if outcome.location is KeyLocation.SESSION_ONLY:
-        where = store_problem or "It is kept for this session only."
+        where = here_in_settings(store_problem or "It is kept for this session only.")
     else:
         where = f"It is stored in {credential_store_name()}."
     return checked + where
@@ -143,8 +143,8 @@ def failure_text(error: BaseException, *, typed: bool) -> str:
     unsaved) or the stored one (left as it is)."""
     if typed and isinstance(error, UNREACHABLE):
         return (
-            f"{error.user_message} The key was not saved yet. Try again, or save it without "
-            "checking."
+            f"{here_in_settings(error.user_message)} The key was not saved yet. Try again, or "
+            "save it without checking."
         )
     if isinstance(error, KomboError):
         if typed:
@@ -165,4 +165,10 @@ def _in_settings_words(error: KomboError, refused: str) -> str:
     here, instead of the window's "check the key and region in Settings"."""
     if isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError):
         return refused
-    return error.user_message
+    return here_in_settings(error.user_message)
+
+
+def here_in_settings(text: str) -> str:
+    """``text``, written for the main window, as the settings dialog says it: the window sends
+    the person "to Settings" (the region, the address, the key), and here they are in it."""
+    return text.replace(" in Settings", " here")

@@ -18,20 +18,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
+    QPushButton,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import (
     SERVICE_NAME,
     STORE_LOCKED,
     STORE_UNAVAILABLE,
+    STORE_UNREADABLE,
     CredentialStore,
 )
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
+from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.keyrings import (
     BrokenKeyring,
@@ -41,6 +45,7 @@ from tests.support.keyrings import (
     PromptingKeyring,
 )
 from tests.support.locked_files import refuse_reading
+from tests.ui.conftest import WindowFactory
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -280,6 +285,54 @@ def test_when_kombo_cannot_be_reached_the_key_can_be_saved_without_a_check(
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
     assert "saved without a check" in status(dialog)
     assert not save_anyway.isVisible()
+
+
+def assert_no_button_cut_short(qtbot: QtBot, dialog: QWidget) -> None:
+    """Every visible button is at least as wide as its text needs."""
+    buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
+    assert buttons
+
+    def all_whole() -> bool:
+        return all(b.width() >= b.sizeHint().width() for b in buttons)
+
+    qtbot.waitUntil(all_whole, timeout=WAIT_MS)  # (layouts settle on the event loop)
+
+
+def test_no_button_is_cut_short_when_save_without_checking_is_offered(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The window's dialog, with the window's look (its text size decides the buttons' widths),
+    # checking keys at an address whose name cannot be found.
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    window = open_window("--api-base", "https://nonexistent.invalid/v1")
+    window.settingsButton.click()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    settle(qtbot, dialog)
+    assert_no_button_cut_short(qtbot, dialog)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
+    assert_no_button_cut_short(qtbot, dialog)
+    # "Here", not "in Settings": the person is in Settings already.
+    assert "Could not find Kombo's server" in status(dialog)
+    assert "in Settings" not in status(dialog)
+    assert "the region or API address here is right" in status(dialog)
+    dialog.reject()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        messages.DNS_MESSAGE,
+        messages.WRONG_ADDRESS_MESSAGE,
+        messages.BAD_KEY_MESSAGE,
+        STORE_UNREADABLE,
+    ],
+)
+def test_what_the_window_sends_to_settings_the_dialog_says_is_here(text: str) -> None:
+    assert "Settings" in text  # as the window says it
+    assert "Settings" not in here_in_settings(text)
+    assert " here" in here_in_settings(text)
 
 
 def test_save_without_checking_is_not_offered_once_the_key_is_edited(
