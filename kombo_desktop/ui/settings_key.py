@@ -21,11 +21,10 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from kombo_desktop.core.credentials import InvalidApiKeyError, KeyLocation, clean_api_key
 from kombo_desktop.core.logs import register_secret
-from kombo_desktop.ui import theme
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
     UNREACHABLE,
@@ -40,7 +39,13 @@ from kombo_desktop.ui.settings_key_checks import (
     saved_text,
 )
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import FieldForm, buddy_label, notice_label, push_button
+from kombo_desktop.ui.widgets import (
+    FieldForm,
+    buddy_label,
+    button_row,
+    notice_label,
+    push_button,
+)
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
@@ -140,16 +145,10 @@ class KeySection(QObject):
         # Two rows: for the key just typed, and for the one already stored. In one row, "Save
         # without checking" (offered when Kombo cannot be reached) made it wider than the
         # dialog, and every button's text was cut short.
-        for buttons in (
-            (self.saveKeyButton, self.saveAnywayButton, self.cancelCheckButton),
-            (self.checkKeyButton, self.forgetKeyButton),
-        ):
-            row = QHBoxLayout()
-            row.setSpacing(theme.SPACING // 2 + 2)
-            for button in buttons:
-                row.addWidget(button)
-            row.addStretch(1)
-            form.add_wide_row(row)
+        form.add_wide_row(
+            button_row(self.saveKeyButton, self.saveAnywayButton, self.cancelCheckButton)
+        )
+        form.add_wide_row(button_row(self.checkKeyButton, self.forgetKeyButton))
         form.add_row(None, self.environmentIdLabel)
 
     # -- showing ---------------------------------------------------------------------------------

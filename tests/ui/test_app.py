@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -19,25 +20,11 @@ from kombo_desktop import __version__
 from kombo_desktop.app import Options, UsageError, build_main_window, main, parse_arguments
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui import theme
+from tests.support.python_run import REPO, last_line_printed, run_python
 from tests.ui.conftest import WindowFactory
 
-REPO = Path(__file__).resolve().parents[2]
 SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore")
-
-
-def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
-    environment.pop("KOMBO_API_KEY", None)
-    environment["PYTHONPATH"] = str(REPO)
-    return subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=environment,
-        cwd=REPO,
-        check=False,
-    )
 
 
 def test_version_prints_and_exits_without_qt() -> None:
@@ -68,7 +55,7 @@ def test_python_dash_m_runs_the_same_main(tmp_path: Path) -> None:
 
 def test_start_up_imports_none_of_the_slow_libraries(isolated_home: Path) -> None:
     """Building the window must not pull in httpx, keyring, qrcode or truststore."""
-    result = run_python(
+    printed = last_line_printed(
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
@@ -77,10 +64,9 @@ def test_start_up_imports_none_of_the_slow_libraries(isolated_home: Path) -> Non
         "window.show()\n"
         f"print(sorted(m for m in {SLOW_MODULES!r} if m in sys.modules))\n"
         "window.close()\n",
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+        isolated_home,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert printed == "[]"
 
 
 def test_an_insecure_api_base_is_refused_with_a_plain_message(
@@ -181,9 +167,7 @@ def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home
         "print(json.dumps(seen))\n"
         "raise SystemExit(code)\n"
     )
-    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == {
+    assert json.loads(last_line_printed(code, isolated_home)) == {
         "while_building": False,
         "after_first_frame": True,
         "start_up_frozen": True,
@@ -220,16 +204,15 @@ def test_self_test_builds_the_real_window(isolated_home: Path) -> None:
 def test_self_test_leaves_no_log_file_open_in_its_removed_folder(isolated_home: Path) -> None:
     # On Windows an open log file cannot be deleted, so its throw-away folder would stay
     # behind in the temporary folder after every run.
-    result = run_python(
+    printed = last_line_printed(
         "import logging\n"
         "from kombo_desktop.selftest import run_self_test\n"
         "run_self_test([])\n"
         "files = [getattr(h, 'baseFilename', '') for h in logging.getLogger().handlers]\n"
         "print(sorted(f for f in files if 'kombo-self-test-' in f))\n",
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+        isolated_home,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert printed == "[]"
 
 
 def test_build_main_window_reuses_the_running_application(qtbot: QtBot) -> None:
@@ -294,18 +277,29 @@ def test_the_program_quits_cleanly_on_a_real_display(
     assert result.returncode == 0, result.stderr[-2000:]
 
 
-def test_this_qt_can_ask_the_system_for_its_light_look(qapp: QApplication) -> None:
-    """``theme.apply_to_application`` asks by property name (to keep the ``Qt`` namespace out
-    of the start); a Qt that renamed it would only show as a dark title bar beside a light
-    window, so the name and the key are checked here, without changing the test application."""
-    from PySide6.QtGui import QGuiApplication
+def test_the_program_asks_the_system_for_its_light_look(
+    qapp: QApplication, isolated_home: Path
+) -> None:
+    """``theme.apply_to_application`` asks by property name, to keep the ``Qt`` namespace out
+    of the start. Offscreen the system's answer cannot be seen, so the request itself is
+    recorded in a fresh program; and this Qt must know the name and the key, or the request
+    would only show as a dark title bar beside a light window."""
+    asked = last_line_printed(
+        "from PySide6.QtGui import QStyleHints\n"
+        "asked = []\n"
+        "set_property = QStyleHints.setProperty\n"
+        "def record(hints, name, value):\n"
+        "    asked.append([name, value])\n"
+        "    return set_property(hints, name, value)\n"
+        "QStyleHints.setProperty = record\n"
+        "from kombo_desktop.app import _application\n"
+        "_application(())\n"
+        "print(asked)\n",
+        isolated_home,
+    )
+    assert asked == str([["colorScheme", theme.LIGHT_COLOR_SCHEME]])
 
-    from kombo_desktop.ui import theme
-
-    meta = QGuiApplication.styleHints().metaObject()
-    index = meta.indexOfProperty("colorScheme")
-    assert index >= 0
-    scheme = meta.property(index)
-    assert scheme.isWritable()
-    assert scheme.isEnumType()
+    meta = QGuiApplication.styleHints().metaObject()  # the test's own application, unchanged
+    scheme = meta.property(meta.indexOfProperty("colorScheme"))
+    assert scheme.isValid() and scheme.isWritable() and scheme.isEnumType()
     assert scheme.enumerator().keyToValue(theme.LIGHT_COLOR_SCHEME) == (1, True)  # Qt::Light

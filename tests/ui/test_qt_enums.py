@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QToolButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.qt_enums import set_enum
-from tests.ui.test_app import run_python
+from tests.support.python_run import last_line_printed
 
 # Runs the real entry point; ``qt_enums.warm_up`` is the first thing the window does after its
 # first frame, so it is replaced by the check. One of the namespace's enums being created is
@@ -51,12 +51,8 @@ print(json.dumps({"error": "the window closed before its first frame"}))
 def test_the_first_frame_does_not_build_the_qt_namespace(
     arguments: list[str], isolated_home: Path
 ) -> None:
-    result = run_python(
-        FIRST_FRAME_CHECK.replace("ARGUMENTS", repr(arguments)),
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
-    )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    check = FIRST_FRAME_CHECK.replace("ARGUMENTS", repr(arguments))
+    found = json.loads(last_line_printed(check, isolated_home))
     assert "error" not in found, found
     where = "\n".join(found["where"])
     assert not found["built"] and not where, (
@@ -67,7 +63,7 @@ def test_the_first_frame_does_not_build_the_qt_namespace(
 
 
 def test_warm_up_builds_the_namespace_after_the_first_frame(isolated_home: Path) -> None:
-    result = run_python(
+    printed = last_line_printed(
         "import json\n"
         "from kombo_desktop.app import build_main_window\n"
         "from PySide6 import QtCore\n"
@@ -79,10 +75,9 @@ def test_warm_up_builds_the_namespace_after_the_first_frame(isolated_home: Path)
         "while not window.start_up.done:\n"
         "    app.processEvents()\n"
         "print(json.dumps([before, 'Qt' in vars(QtCore)]))\n",
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+        isolated_home,
     )
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == [False, True]
+    assert json.loads(printed) == [False, True]
 
 
 def test_set_enum_sets_flags_and_values_by_name(qtbot: QtBot) -> None:

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import kombo_desktop
-from tests.ui.test_app import run_python
+from tests.support.python_run import last_line_printed, run_python
 
 PACKAGE_DIR = Path(kombo_desktop.__file__).parent
 
@@ -28,7 +28,7 @@ def test_known_modules_are_answered_without_reading_and_others_are_still_scanned
 ) -> None:
     (tmp_path / "third_party_with_qt.py").write_text("import PySide6.QtCore\n", "utf-8")
     (tmp_path / "third_party_plain.py").write_text("VALUE = 1\n", "utf-8")
-    result = run_python(
+    printed = last_line_printed(
         "import json, linecache, sys\n"
         f"sys.path.insert(0, {str(tmp_path)!r})\n"
         # In the program's order: its entry module first, PySide6 after it.
@@ -48,10 +48,9 @@ def test_known_modules_are_answered_without_reading_and_others_are_still_scanned
         "    'plain': answers.get('third_party_plain'),\n"
         "    'program_sources_read': read,\n"
         "}))\n",
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+        isolated_home,
     )
-    assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    found = json.loads(printed)
     # 0: "uses PySide6, no feature switched on"; -1: "does not use PySide6".
     assert found["main_window"] == 0
     assert found["settings"] == 0

@@ -26,8 +26,8 @@ from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
+from tests.support.python_run import last_line_printed
 from tests.ui.conftest import fill_form
-from tests.ui.test_app import run_python
 
 
 class PaintClock(QObject):
@@ -192,14 +192,13 @@ def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates
 def test_the_window_is_built_in_the_fusion_style_even_when_asked_for_another(
     isolated_home: Path,
 ) -> None:
-    result = run_python(
+    printed = last_line_printed(
         "from kombo_desktop.app import _application\n"
         "app = _application(('-style', 'windows'))\n"
         "print(app.style().name())\n",
-        env={"KOMBO_DESKTOP_HOME": str(isolated_home)},
+        isolated_home,
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "fusion"
+    assert printed == "fusion"
 
 
 def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
