@@ -3,6 +3,7 @@
     python -m benchmarks.first_show bare                # a QMainWindow doing nothing (baseline)
     python -m benchmarks.first_show app [ARGS...]       # kombo_desktop.app.main(ARGS)
     python -m benchmarks.first_show ready [ARGS...]     # the same, until its deferred work is done
+    python -m benchmarks.first_show widgets             # the first frame's widgets, no program
     python -m benchmarks.first_show app --links 200 --api-base URL   # then make 200 links
 
 The runner times the whole process from the outside, so the interpreter's own start counts the
@@ -97,16 +98,17 @@ def measure_and_exit(mode: str, links: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    if not argv or argv[0] not in ("bare", "app", "ready"):
+    if not argv or argv[0] not in ("bare", "app", "ready", "widgets"):
         sys.exit(
-            "usage: python -m benchmarks.first_show {bare|app|ready} [--links N] [APP ARGS...]"
+            "usage: python -m benchmarks.first_show {bare|app|ready|widgets}"
+            " [--links N] [APP ARGS...]"
         )
     mode, rest = argv[0], argv[1:]
     links = 0
     if rest[:1] == ["--links"]:
         links, rest = int(rest[1]), rest[2:]
 
-    if mode != "bare":
+    if mode in ("app", "ready"):
         # Imported before PySide6, as ``python -m kombo_desktop`` does: PySide6 changes how
         # every later import works (see kombo_desktop/ui/source_scan.py), so the order counts.
         from kombo_desktop.app import main as program_main
@@ -120,6 +122,19 @@ def main(argv: list[str]) -> None:
     if mode == "bare":
         app = QApplication(sys.argv[:1])
         window = QMainWindow()
+        window.show()
+        app.exec()
+    elif mode == "widgets":
+        # The application made as the program makes it (style, palette, PySide6's scan spared).
+        from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules
+
+        skip_source_scan_of_known_modules()
+        from benchmarks.same_widgets import build_same_widgets_window
+        from kombo_desktop.ui import theme
+
+        app = QApplication([*sys.argv[:1], "-style", theme.STYLE])
+        theme.apply_to_application(app)
+        window = build_same_widgets_window()
         window.show()
         app.exec()
     else:

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ("startup", "click", "heartbeat", "qr", "memory")
 # Every row the full run prints, by section; the smoke test checks that each one appears.
 ROW_KEYS = {
-    "startup": ("startup", "startup_ready", "startup_lazy_modules"),
+    "startup": ("startup", "startup_same_widgets", "startup_ready", "startup_lazy_modules"),
     "click": ("click", "click_long", "click_long_qr", "first_click"),
     "heartbeat": ("heartbeat_first", "heartbeat_later"),
     "qr": ("qr_view", "qr_png", "qr_svg", "qr_png_cold", "qr_first"),
@@ -184,10 +184,10 @@ def ms(seconds: float) -> str:
 
 
 def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str, object]:
-    """Bare window, program and program-until-ready, interleaved, one unmeasured warm-up
-    each; medians."""
+    """Bare window, program, program-until-ready and the same widgets without the program,
+    interleaved, one unmeasured warm-up each; medians."""
     env = child_environment(home)
-    modes = ("bare", "app", "ready")
+    modes = ("bare", "app", "ready", "widgets")
     runs: dict[str, list[float]] = {mode: [] for mode in modes}
     results: dict[str, list[dict[str, object]]] = {mode: [] for mode in modes}
     for mode in modes:  # warm-up: disk cache, .pyc files, the program's folders
@@ -198,7 +198,7 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
             runs[mode].append(elapsed)
             results[mode].append(result)
     bare, app = statistics.median(runs["bare"]), statistics.median(runs["app"])
-    ready = statistics.median(runs["ready"])
+    ready, widgets = statistics.median(runs["ready"]), statistics.median(runs["widgets"])
     ratio = app / bare
     loaded = sorted({str(m) for r in results["app"] for m in names(r, "lazy_modules_loaded")})
     # The program's deferred work is meant to run after the measured frame; if it ever ran
@@ -214,6 +214,18 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
             f"≤ {STARTUP_MAX_RATIO}×",
             ratio <= STARTUP_MAX_RATIO,
             note="includes the work meant for after the first frame" if deferred_counted else "",
+        )
+    )
+    report.rows.append(
+        Row(
+            "startup_same_widgets",
+            "Start-up of the same widgets alone (no program behind them)",
+            ms(widgets),
+            f"{ms(bare)} bare window",
+            f"{widgets / bare:.2f}×",
+            "",
+            None,
+            note=f"what Qt needs to show the form; the program adds {ms(app - widgets)} to it",
         )
     )
     report.rows.append(
@@ -243,6 +255,7 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
         "bare_seconds": runs["bare"],
         "app_seconds": runs["app"],
         "ready_seconds": runs["ready"],
+        "same_widgets_seconds": runs["widgets"],
         "deferred_work_counted": deferred_counted,
         "bare_peak_rss_mb": statistics.median(
             number(r, "peak_rss_mb_at_show") for r in results["bare"]
