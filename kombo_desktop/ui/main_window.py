@@ -1,8 +1,8 @@
 """The main window: the forms, the result, the status line, and the wiring to Kombo.
 
-Data flows one way (see docs/architecture): form -> checked request (core) -> client on a worker
-thread (``TaskRunner``) -> link or typed error back on the UI thread -> result panel / status
-line. The window never talks HTTP itself and never holds the API key.
+Data flows one way: form -> checked request (core) -> client on a worker thread
+(``TaskRunner``) -> link or typed error back on the UI thread -> result panel / status line.
+The window never talks HTTP itself and never holds the API key.
 
 Room for what comes later is left on purpose: ``create_guards`` lets a check (the duplicate
 warning) hold a request before it is sent, ``bannerArea`` takes such banners above the forms,
