@@ -48,7 +48,13 @@ from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
-from kombo_desktop.ui.widgets import FieldForm, grow_to_fit, notice_label, separator
+from kombo_desktop.ui.widgets import (
+    FieldForm,
+    fit_placeholder,
+    grow_to_fit,
+    notice_label,
+    separator,
+)
 
 MINIMUM_WIDTH = 720  # the profile list and the profile's fields side by side
 
@@ -97,6 +103,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self._build(demo, api_base_override)
+        fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
         # Wide enough for both columns; never narrower than what they need, or their text
         # would wrap onto more lines than the dialog has room for.
         self.setMinimumWidth(max(MINIMUM_WIDTH, self.layout().totalMinimumSize().width()))

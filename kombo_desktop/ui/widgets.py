@@ -425,6 +425,24 @@ def line_edit(object_name: str, accessible_name: str, placeholder: str = "") -> 
     return edit
 
 
+# QLineEdit's size hint is room for 17 "x" plus its frame, padding and margins (Qt since 4.0).
+_LINE_EDIT_HINT_CHARACTERS = 17
+
+
+def fit_placeholder(edit: QLineEdit) -> None:
+    """Keep ``edit`` at least wide enough for its whole placeholder.
+
+    A placeholder that says where something comes from ("Paste the API key from the Kombo
+    dashboard") tells nothing once Qt cuts it short with "…". The room around the text is
+    taken from Qt's own size hint, after the style sheet has polished the field (its padding
+    counts), so no pixel figure is repeated here.
+    """
+    edit.ensurePolished()
+    metrics = edit.fontMetrics()
+    around = edit.sizeHint().width() - _LINE_EDIT_HINT_CHARACTERS * metrics.horizontalAdvance("x")
+    edit.setMinimumWidth(metrics.horizontalAdvance(edit.placeholderText()) + around)
+
+
 def chain_tab_order(widgets: Sequence[QWidget]) -> None:
     """Tab moves through ``widgets`` in this order: the visual order, top to bottom."""
     for first, second in pairwise(widgets):

@@ -320,6 +320,38 @@ def test_no_button_is_cut_short_when_save_without_checking_is_offered(
     dialog.reject()
 
 
+def rightmost_ink(edit: QLineEdit) -> int:
+    """The rightmost pixel column where ``edit``, drawn as it is now, has anything but its
+    background inside its border: where its text, or Qt's "…" cutting it short, ends."""
+    image = edit.grab().toImage()
+    background = image.pixelColor(image.width() // 2, 4)  # above the text, inside the border
+    inside = range(4, image.width() - 4)  # the border and its focus ring left out
+    rows = range(4, image.height() - 4)
+    inked = [x for x in inside if any(image.pixelColor(x, y) != background for y in rows)]
+    assert inked, "nothing drawn in the field"
+    return inked[-1]
+
+
+def test_the_key_fields_hint_is_shown_whole(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Paste the API key from the Kombo dashboard" says where the key comes from; cut short
+    # ("...from the Komb…") it does not. Drawn in the window's look, as it is and much wider.
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    window = open_window()
+    window.settingsButton.click()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    settle(qtbot, dialog)
+    edit = child(dialog, QLineEdit, "apiKeyEdit")
+    assert "Kombo dashboard" in edit.placeholderText() and not edit.text()
+
+    as_shown = rightmost_ink(edit)
+    edit.resize(edit.width() + 400, edit.height())
+    assert as_shown == rightmost_ink(edit)
+    dialog.reject()
+
+
 @pytest.mark.parametrize(
     "text",
     [
