@@ -6,8 +6,8 @@ link yet), built in one function, with no settings, catalog, checks, history or 
 start-up says how much of the program's time goes to Qt building and painting what a person
 sees, and so how much the target leaves for everything the program does besides.
 
-``tests/test_benchmarks_smoke.py`` compares its visible widgets with the program's, so the two
-cannot drift apart unnoticed.
+``tests/ui/test_same_widgets.py`` compares its visible widgets and buttons with the program's,
+so the two cannot drift apart unnoticed.
 """
 
 from __future__ import annotations
@@ -37,9 +37,14 @@ FORM_FIELDS = {
     "Your customer id": "Optional, e.g. CUST-1042",
 }
 CHOICES = {
-    "Kind of system": ["HR system (HRIS)", "Recruiting (ATS)", "Assessment", "Learning (LMS)"],
+    "Kind of system": [
+        "HR system (HRIS)",
+        "Recruiting system (ATS)",
+        "Assessment tool",
+        "Learning system (LMS)",
+    ],
     "Language": ["English", "Deutsch", "Français", "Italiano", "Español"],
-    "Link type": ["Send to the customer (valid 1 year)", "Embedded in your app (valid 1 hour)"],
+    "Link type": ["Send to the customer (valid 1 year)", "Embed in our app (valid 1 hour)"],
 }
 RESULT_BUTTONS = (
     "Copy link",
@@ -155,7 +160,10 @@ def _result() -> QWidget:
 
 
 def build_same_widgets_window() -> QMainWindow:
-    """The window, with the program's palette and style sheet; shown by the caller."""
+    """The window in the program's font and style sheet, set before its widgets exist as the
+    program sets them (the palette is the application's); shown by the caller."""
+    window = QMainWindow()
+    theme.apply_to_window(window)
     tabs = QTabWidget()
     tabs.addTab(_form(), "New link")
     tabs.addTab(QWidget(), "Reconnect an integration")
@@ -179,8 +187,6 @@ def build_same_widgets_window() -> QMainWindow:
     layout.addLayout(body, 1)
     layout.addWidget(status)
 
-    window = QMainWindow()
     window.setCentralWidget(central)
-    theme.apply_to_window(window)
     window.resize(*WINDOW_SIZE)
     return window
