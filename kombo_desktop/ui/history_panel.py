@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -107,8 +106,10 @@ class HistoryPanel(QWidget):
         self.historySearchEdit = QLineEdit()
         self.historySearchEdit.setObjectName("historySearchEdit")
         self.historySearchEdit.setAccessibleName("Search the history")
-        self.historySearchEdit.setPlaceholderText(
-            "Search by organisation, e-mail, customer id or tool"
+        # Short enough to be read whole beside the form ("id": a customer or integration id).
+        self.historySearchEdit.setPlaceholderText("Search by organisation, e-mail, id or tool")
+        self.historySearchEdit.setAccessibleDescription(
+            "Finds links by organisation, e-mail, customer id, tool or integration id."
         )
         self.historySearchEdit.setClearButtonEnabled(True)
         self.historyCountLabel = QLabel()
@@ -189,33 +190,39 @@ class HistoryPanel(QWidget):
         assert len(_COLUMN_WIDTHS) == len(COLUMNS)
 
     def _build_layout(self) -> None:
-        top = QHBoxLayout()
-        top.setSpacing(theme.SPACING)
-        top.addWidget(self.historySearchEdit, 1)
-        top.addWidget(self.historyCountLabel)
-
+        self._top = QGridLayout()
+        self._top.setHorizontalSpacing(theme.SPACING)
+        self._top.setVerticalSpacing(theme.SPACING // 2)
+        self._top.setColumnStretch(0, 1)
         self._actions = QGridLayout()
         self._actions.setSpacing(theme.SPACING)
-        self._arrange_actions()
+        self._arrange()
 
         layout = QVBoxLayout(self)
         # The same side margins as the window's content above, so the edges line up.
         layout.setContentsMargins(theme.MARGIN, theme.SPACING // 2, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
-        layout.addLayout(top)
+        layout.addLayout(self._top)
         layout.addWidget(self.historyTable, 1)
         layout.addLayout(self._actions)
 
         chain_tab_order([self.historySearchEdit, self.historyTable, *self._action_buttons])
 
     def set_narrow(self, narrow: bool) -> None:
-        """Beside the form the panel is narrow: its buttons go in three rows of two."""
+        """Beside the form the panel is narrow: the count of links goes under the search box,
+        which keeps the panel's whole width for its hint, and the buttons go in three rows of
+        two."""
         if narrow != self._narrow:
             self._narrow = narrow
-            self._arrange_actions()
+            self._arrange()
 
-    def _arrange_actions(self) -> None:
-        """One row under a wide table, Export at its right end; pairs when narrow."""
+    def _arrange(self) -> None:
+        """The count beside the search box and one row of buttons under a wide table, Export
+        at its right end; the count under the search box and pairs of buttons when narrow."""
+        self._top.removeWidget(self.historySearchEdit)
+        self._top.removeWidget(self.historyCountLabel)
+        self._top.addWidget(self.historySearchEdit, 0, 0)
+        self._top.addWidget(self.historyCountLabel, *((1, 0) if self._narrow else (0, 1)))
         grid, buttons = self._actions, self._action_buttons
         for button in buttons:
             grid.removeWidget(button)

@@ -27,6 +27,7 @@ from kombo_desktop.ui.history_dock import (
     plan_dock,
 )
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
+from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -262,6 +263,7 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     panel = feature.panel
     for widget in (panel.historySearchEdit, panel.historyExportButton, panel.historyCopyButton):
         assert fully_visible(widget), widget.objectName()
+    assert drawn_whole(panel.historySearchEdit)  # its hint says what can be searched for
     rows = panel.historyTable.viewport().height() // panel.historyTable.rowHeight(0)
     assert rows >= USEFUL_ROWS
 
