@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -45,6 +44,7 @@ from kombo_desktop.core.history import (
     failure_words,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.history_model import (
     COLUMNS,
     CUSTOMER_ID,
@@ -385,15 +385,11 @@ class HistoryPanel(QWidget):
             )
         else:
             consequence = "The link has already expired."
-        answer = QMessageBox.question(
-            self.window(),
-            "Delete from the history?",
+        question = (
             f"Delete the {what} for {customer_text(entry)} made on "
-            f"{local_time(entry.created_at)} from the history?\n\n{consequence}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            f"{local_time(entry.created_at)} from the history?\n\n{consequence}"
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not confirm(self.window(), "Delete from the history?", question, "Delete"):
             return
         try:
             self._store.delete(entry.id)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
 from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, push_button
 
@@ -214,14 +214,8 @@ class ProfilesSection(QObject):
         if self._busy or len(book.profiles) < 2:
             return
         name = book.selected
-        answer = QMessageBox.question(
-            self.column.window(),
-            "Remove profile",
-            f"Remove the profile “{name}”? Its API key is deleted from this computer too.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
+        if not confirm(self.column.window(), "Remove profile", question, "Remove profile"):
             return
         was_current = name == book.current
         if not book.remove():

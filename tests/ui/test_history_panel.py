@@ -15,7 +15,7 @@ import keyring
 import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
@@ -44,6 +44,7 @@ from tests.support.history_helpers import (
     wait_loaded,
     write_large_history,
 )
+from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
 
@@ -390,26 +391,20 @@ def test_fill_puts_a_reconnection_into_the_relink_tab(
     assert (newest.email, newest.organization) == ("eva@globex.example", "Globex SA")
 
 
-def test_delete_asks_first_and_removes_one_entry(
-    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_delete_asks_first_and_removes_one_entry(qtbot: QtBot, demo_window: MainWindow) -> None:
     entries = add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
-    questions: list[str] = []
-    answer = QMessageBox.StandardButton.No
-
-    def question(parent: object, title: str, text: str, *args: object) -> object:
-        questions.append(text)
-        return answer
-
-    monkeypatch.setattr(QMessageBox, "question", question)
     select(demo_window, entries["acme"].url)
+    asked = answer_next_box("Cancel")
     feature.panel.historyDeleteButton.click()
-    assert "Acme GmbH" in questions[0] and "keeps working" in questions[0]
+    assert "Acme GmbH" in asked.texts[0] and "keeps working" in asked.texts[0]
+    # Buttons that say what they do, and Enter cancels.
+    assert sorted(b.replace("&", "") for b in asked.buttons) == ["Cancel", "Delete"]
+    assert asked.default.replace("&", "") == "Cancel"
     assert feature.store.count() == 3
     assert len(shown_entries(feature)) == 3
 
-    answer = QMessageBox.StandardButton.Yes
+    answer_next_box("Delete")
     feature.panel.historyDeleteButton.click()
     assert feature.store.get(entries["acme"].id) is None
     assert feature.store.count() == 2

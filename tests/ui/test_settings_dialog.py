@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -46,6 +45,7 @@ from tests.support.keyrings import (
     PromptingKeyring,
 )
 from tests.support.locked_files import refuse_reading
+from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
@@ -581,7 +581,6 @@ def test_add_rename_and_remove_profiles_persist(
     qtbot: QtBot,
     dialog: SettingsDialog,
     store: SettingsStore,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
     assert [p.name for p in store.load().profiles] == ["default", "New profile"]
@@ -599,7 +598,7 @@ def test_add_rename_and_remove_profiles_persist(
     region.setCurrentIndex(region.findData("US"))
     assert store.load().profile("US team") == Profile("US team", Region.US)
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    answer_next_box("Remove profile")
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
@@ -609,20 +608,15 @@ def test_add_rename_and_remove_profiles_persist(
 
 
 def test_remove_asks_first_and_does_nothing_when_declined(
-    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
     qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
-    asked: list[str] = []
-
-    def decline(*args: object) -> QMessageBox.StandardButton:
-        asked.append(str(args[2]))
-        return QMessageBox.StandardButton.No
-
-    monkeypatch.setattr(QMessageBox, "question", decline)
+    asked = answer_next_box("Cancel")
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
-    assert asked and "New profile" in asked[0] and "key is deleted" in asked[0]
+    assert asked.texts and "New profile" in asked.texts[0] and "key is deleted" in asked.texts[0]
+    assert asked.default.replace("&", "") == "Cancel"
     assert len(store.load().profiles) == 2
 
 
@@ -632,7 +626,6 @@ def test_renaming_moves_the_key_and_removing_deletes_it(
     store: SettingsStore,
     credentials: CredentialStore,
     memory_keyring: InMemoryKeyring,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
     credentials.save("staging", GOOD_KEY)
@@ -648,7 +641,7 @@ def test_renaming_moves_the_key_and_removing_deletes_it(
     assert memory_keyring.secrets == {(SERVICE_NAME, "US production"): GOOD_KEY}
     assert store.load().profile("US production") == Profile("US production", Region.US)
 
-    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    answer_next_box("Remove profile")
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
@@ -722,7 +715,7 @@ def test_the_profile_given_at_start_is_shown_as_in_use(
 
 
 def test_removing_the_profile_in_use_switches_to_another(
-    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
 ) -> None:
     store.save(
         Settings(
@@ -730,7 +723,7 @@ def test_removing_the_profile_in_use_switches_to_another(
         )
     )
     dialog = make_dialog()  # type: ignore[operator]
-    monkeypatch.setattr(QMessageBox, "question", lambda *_args: QMessageBox.StandardButton.Yes)
+    answer_next_box("Remove profile")
     with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
         qtbot.mouseClick(
             child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton

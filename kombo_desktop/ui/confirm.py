@@ -1,0 +1,27 @@
+"""Asking before something that cannot be undone.
+
+The buttons say what they do ("Delete", "Cancel") rather than Yes and No, as Windows' and
+Apple's guidelines both ask: someone who only skims the question still picks the right
+button. Cancel is the default, so Enter or Esc never deletes anything by accident.
+
+Only modules that are loaded after the first frame import this one (a message box's type
+and enums are not needed to start).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+
+def confirm(parent: QWidget, title: str, question: str, action: str) -> bool:
+    """Ask ``question``; True when the person chose ``action`` (e.g. "Delete"), else False."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(title)
+    box.setText(question)
+    chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is chosen
