@@ -149,7 +149,7 @@ def _email_problem(email: str) -> str | None:
             f"Add the domain after the @ in the e-mail address, like example.com in "
             f"{_EXAMPLE_EMAIL}."
         )
-    return _local_part_problem(local) or _domain_problem(domain)
+    return _local_part_problem(local) or _domain_problem(domain, local)
 
 
 def _local_part_problem(local: str) -> str | None:
@@ -185,7 +185,23 @@ def _ascii_label_length(label: str) -> int:
     return len("xn--") + len(label.casefold().encode("punycode"))
 
 
-def _domain_problem(domain: str) -> str | None:
+def _dns_form(domain: str) -> str | None:
+    """``domain`` as e-mail systems write international names (müller.de becomes
+    xn--mller-kva.de), when Kombo accepts that form; else None.
+
+    Kombo accepts only plain letters in a domain, so a customer at müller.de could not be sent a
+    link at all; the same domain written this way is one it accepts, and mail still arrives.
+    """
+    import idna  # IDNA 2008 (the standard library's codec is the older one: straße -> strasse)
+
+    try:
+        written = idna.encode(domain, uts46=True).decode("ascii")
+    except UnicodeError:  # idna.IDNAError included: not a name that can be written so
+        return None
+    return written if _domain_problem(written, "") is None else None
+
+
+def _domain_problem(domain: str, local: str) -> str | None:
     where = "The e-mail address's domain (after the @)"
     if domain.startswith(".") or domain.endswith(".") or ".." in domain:
         return (
@@ -201,6 +217,13 @@ def _domain_problem(domain: str) -> str | None:
     for label in labels:
         bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), None)
         if bad is not None:
+            written = None if bad.isascii() else _dns_form(domain)
+            if written is not None:
+                return (
+                    f"Kombo takes {_quoted_character(bad)} in a domain only the way e-mail "
+                    f"systems write it: enter the address as {local}@{written} (the same "
+                    "address; mail to it still arrives)."
+                )
             return (
                 f"{where} can't contain {_quoted_character(bad)}: Kombo accepts only plain "
                 f"letters (a to z), digits, dots and hyphens there. Check the address, like "
