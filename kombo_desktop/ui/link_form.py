@@ -42,6 +42,7 @@ from kombo_desktop.ui.widgets import (
     enum_combo,
     label_column_width,
     line_edit,
+    put_text,
     select_data,
     shrinkable,
 )
@@ -391,18 +392,18 @@ class LinkForm(RequestForm):
         enable_field_mapping: bool = False,
     ) -> None:
         """Put earlier values back into the form (e.g. from the history)."""
-        self.emailEdit.setText(email)
-        self.organizationEdit.setText(organization_name)
-        self.originIdEdit.setText(origin_id or "")
+        put_text(self.emailEdit, email)
+        put_text(self.organizationEdit, organization_name)
+        put_text(self.originIdEdit, origin_id or "")
         select_data(self.categoryCombo, category.value)
         if not self.select_tool(tool):
             self.toolCombo.setEditText(tool or "")
-        self.environmentEdit.setText(remote_environment or "")
+        put_text(self.environmentEdit, remote_environment or "")
         if language is not None:
             select_data(self.languageCombo, language.value)
         if link_type is not None:
             select_data(self.linkTypeCombo, link_type.value)
-        self.scopeConfigEdit.setText(scope_config_id or "")
+        put_text(self.scopeConfigEdit, scope_config_id or "")
         self.filteringCheck.setChecked(enable_filtering)
         self.fieldMappingCheck.setChecked(enable_field_mapping)
         if scope_config_id or enable_filtering or enable_field_mapping:

@@ -17,7 +17,13 @@ from kombo_desktop.ui.request_form import (
     language_combo,
     link_type_combo,
 )
-from kombo_desktop.ui.widgets import FieldForm, label_column_width, line_edit, select_data
+from kombo_desktop.ui.widgets import (
+    FieldForm,
+    label_column_width,
+    line_edit,
+    put_text,
+    select_data,
+)
 
 RELINK_TEXT = "Create reconnection link"
 RELINKING_TEXT = "Creating link…"
@@ -99,7 +105,7 @@ class RelinkForm(RequestForm):
         link_type: LinkType | None = None,
     ) -> None:
         """Prepare a reconnection (e.g. from a history entry or the duplicate warning)."""
-        self.relinkIntegrationEdit.setText(integration_id)
+        put_text(self.relinkIntegrationEdit, integration_id)
         if language is not None:
             select_data(self.relinkLanguageCombo, language.value)
         if link_type is not None:

@@ -411,6 +411,16 @@ def enum_combo(
     return choice_combo(object_name, accessible_name, choices, default.value)
 
 
+def put_text(edit: QLineEdit, text: str) -> None:
+    """Set ``edit``'s text as a value brought back (from the history, say), showing its start.
+
+    ``setText`` leaves the cursor after the last character, so a long organisation name would
+    show only its end ("...Personaldienstleistungen mbH & Co. KG") until the field is clicked.
+    """
+    edit.setText(text)
+    edit.setCursorPosition(0)
+
+
 def select_data(combo: QComboBox, data: object) -> None:
     """Select the entry whose item data is ``data`` (none when no entry has it)."""
     combo.setCurrentIndex(combo.findData(data))

@@ -342,6 +342,27 @@ def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindo
     assert not demo_window.filteringCheck.isChecked()
 
 
+def test_fill_shows_the_start_of_long_values(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # setText leaves the cursor at the end: a long name would show only its last words.
+    name = "Müller & Söhne Internationale Verwaltungsgesellschaft für Personaldienste mbH & Co. KG"
+    entry = history_of(demo_window).store.record_link(
+        profile="default",
+        email="personalabteilung.zentrale@mueller-soehne-internationale-gruppe.example",
+        organization=name,
+        category=Category.HRIS,
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=long",
+    )
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, entry.url)
+    feature.panel.historyFillButton.click()
+
+    for edit in (demo_window.organizationEdit, demo_window.emailEdit):
+        assert edit.fontMetrics().horizontalAdvance(edit.text()) > edit.width()  # does not fit
+        assert edit.cursorPosition() == 0, edit.objectName()  # so its start is what shows
+
+
 def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
