@@ -185,9 +185,9 @@ def _ascii_label_length(label: str) -> int:
     return len("xn--") + len(label.casefold().encode("punycode"))
 
 
-def _dns_form(domain: str) -> str | None:
-    """``domain`` as e-mail systems write international names (müller.de becomes
-    xn--mller-kva.de), when Kombo accepts that form; else None.
+def _dns_form(local: str, domain: str) -> str | None:
+    """The address with ``domain`` as e-mail systems write international names (müller.de
+    becomes xn--mller-kva.de), when Kombo accepts the address so written; else None.
 
     Kombo accepts only plain letters in a domain, so a customer at müller.de could not be sent a
     link at all; the same domain written this way is one it accepts, and mail still arrives.
@@ -195,10 +195,10 @@ def _dns_form(domain: str) -> str | None:
     import idna  # IDNA 2008 (the standard library's codec is the older one: straße -> strasse)
 
     try:
-        written = idna.encode(domain, uts46=True).decode("ascii")
+        written = f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
     except UnicodeError:  # idna.IDNAError included: not a name that can be written so
         return None
-    return written if _domain_problem(written, "") is None else None
+    return written if _email_problem(written) is None else None
 
 
 def _domain_problem(domain: str, local: str) -> str | None:
@@ -217,12 +217,12 @@ def _domain_problem(domain: str, local: str) -> str | None:
     for label in labels:
         bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), None)
         if bad is not None:
-            written = None if bad.isascii() else _dns_form(domain)
+            written = None if bad.isascii() else _dns_form(local, domain)
             if written is not None:
                 return (
                     f"Kombo takes {_quoted_character(bad)} in a domain only the way e-mail "
-                    f"systems write it: enter the address as {local}@{written} (the same "
-                    "address; mail to it still arrives)."
+                    f"systems write it: enter the address as {written} (the same address; "
+                    "mail to it still arrives)."
                 )
             return (
                 f"{where} can't contain {_quoted_character(bad)}: Kombo accepts only plain "

@@ -93,6 +93,8 @@ BAD_EMAILS = [
     ("a@müller.рф", "can't contain “ü”"),  # its written form has an ending Kombo refuses
     ("a@mü_ller.de", "can't contain “ü”"),  # not a name that can be written so
     ("a@☃.de", "can't contain “☃”"),
+    # Fits as typed (254 characters) but not once written for e-mail systems: no suggestion.
+    ("a" * 64 + "@" + ".".join(["ü" * 20] * 8) + "." + "b" * 18 + ".de", "can't contain “ü”"),
     ("a&b@example.com", "can't contain “&” before the @"),
     ("{weird}@example.com", "plain letters"),
     ("obrien'@example.ie", "can't end with an apostrophe"),
