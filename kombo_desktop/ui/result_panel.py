@@ -14,10 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -34,6 +35,9 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import expiry_text
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
@@ -98,6 +102,21 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     return f"kombo-link-{slug}" if slug else fallback
 
 
+class LinkField(QLineEdit):
+    """The link, read-only. Copy (Ctrl+C, Cmd+C) with nothing selected copies the whole link,
+    as the Copy button does: the field has the focus once a link is made, and pressing the
+    copy keys at once is what most people do. A selection is copied as usual."""
+
+    copy_requested = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if not self.hasSelectedText() and event.matches(QKeySequence.StandardKey.Copy):
+            event.accept()
+            self.copy_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class ResultPanel(QFrame):
     """Shows one link at a time. Emits ``notice(text, kind)`` for the status line."""
 
@@ -114,7 +133,7 @@ class ResultPanel(QFrame):
         title = QLabel("Your link")
         title.setObjectName("resultTitle")
 
-        self.linkField = QLineEdit()
+        self.linkField = LinkField()
         self.linkField.setObjectName("linkField")
         self.linkField.setAccessibleName("The link")
         self.linkField.setReadOnly(True)
@@ -199,6 +218,7 @@ class ResultPanel(QFrame):
         layout.addStretch(1)
 
         self.copyButton.clicked.connect(self.copy_link)
+        self.linkField.copy_requested.connect(self.copy_link)
         self.openButton.clicked.connect(self.open_link)
         self.exportQrButton.clicked.connect(self.export_qr)
         self.copyQrButton.clicked.connect(self.copy_qr)

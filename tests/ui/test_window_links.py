@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -86,6 +87,26 @@ def test_copy_puts_the_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWind
     assert demo_window.copyButton.text() == "Copied ✓"
     assert "copied" in demo_window.statusLabel.text().lower()
     qtbot.waitUntil(lambda: demo_window.copyButton.text() == "Copy link", timeout=5000)
+
+
+def test_the_copy_keys_right_after_a_link_copy_all_of_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The link field has the focus once a link is made, with nothing selected: Ctrl+C (Cmd+C)
+    # used to copy nothing, silently.
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    field = demo_window.linkField
+    field.setFocus()
+    assert not field.hasSelectedText()
+    QGuiApplication.clipboard().clear()
+    QTest.keySequence(field, QKeySequence(QKeySequence.StandardKey.Copy))
+    assert QGuiApplication.clipboard().text() == link
+    assert "copied" in demo_window.statusLabel.text().lower()
+
+    field.setSelection(0, 8)  # a part chosen on purpose is copied as it is
+    QTest.keySequence(field, QKeySequence(QKeySequence.StandardKey.Copy))
+    assert QGuiApplication.clipboard().text() == link[:8]
 
 
 @pytest.fixture
