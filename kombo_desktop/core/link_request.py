@@ -114,11 +114,37 @@ def _quoted_character(ch: str) -> str:
     return f"“{ch}”" if _visible(ch) and not ch.isspace() else "an invisible character"
 
 
+def _address_in_pasted_form(email: str) -> str | None:
+    """A message naming the one usable address in what a mail program copies around it
+    ("Anna Berg <anna@example.com>", "mailto:anna@example.com", "anna@example.com;"), or None.
+
+    Mail programs put a name, angle brackets, "mailto:" or a separator around an address when
+    it is copied; the plain refusal ("can't contain spaces") would leave the person to work out
+    which part to keep. The address is named in the middle of the sentence, so that copying it
+    does not take the full stop along.
+    """
+    address, extra = None, ""
+    if email.endswith(">"):
+        name, bracket, inside = email[:-1].rpartition("<")
+        if bracket and "@" not in name:  # an @ before it: more than one address
+            address = inside.strip()
+            extra = "the name and the angle brackets" if name.strip() else "the angle brackets"
+    elif email[:7].lower() == "mailto:":
+        address, extra = email[7:], f"“{email[:7]}”"
+    elif email.endswith((";", ",")):
+        address = email.rstrip(";, ")
+        extra = f"the “{email[len(address) :].strip()}” after it"
+    if address is None or _email_problem(address) is not None:
+        return None
+    return f"Enter only the e-mail address, {address}, without {extra}."
+
+
 def _email_problem(email: str) -> str | None:
     """Why ``email`` is not a usable address, or ``None``.
 
     Checks the shape people get wrong when typing or pasting (missing or doubled @, no domain
-    ending, stray dots, spaces, two addresses at once), and the characters Kombo accepts.
+    ending, stray dots, spaces, two addresses at once, a name or "mailto:" around the address),
+    and the characters Kombo accepts.
     """
     if not email:
         return f"Enter the customer's e-mail address, like {_EXAMPLE_EMAIL}."
@@ -127,6 +153,9 @@ def _email_problem(email: str) -> str | None:
             f"The e-mail address is too long (at most {MAX_EMAIL} characters). "
             "Check that only one address was pasted."
         )
+    pasted = _address_in_pasted_form(email)
+    if pasted is not None:
+        return pasted
     if any(ch.isspace() for ch in email):
         return (
             "The e-mail address can't contain spaces. Remove them, and check that only one "

@@ -127,7 +127,7 @@ BAD_EMAILS = [
     ("a@[127.0.0.1]", "can't contain"),
     ('"anna"@example.com', "can't contain “\"”"),
     ("a,b@example.com", "can't contain “,”"),
-    ("<anna@example.com>", "can't contain “<”"),
+    ("<anna@example.com>", "without the angle brackets"),
     ("anna@example.com\x00", "invisible"),
     ("a" * 65 + "@example.com", "too long"),
     ("anna@" + "a" * 64 + ".com", "too long"),
@@ -168,6 +168,39 @@ def test_an_international_domain_is_offered_in_the_form_kombo_accepts(
     assert f"enter the address as {written} (the same address" in message
     assert validate_field(EMAIL, written) is None
     assert LinkRequest.from_form(**form(email=written)).end_user_email == written
+
+
+@pytest.mark.parametrize(
+    ("pasted", "hint"),
+    [
+        # As mail programs copy an address: the one address in it is named, mid-sentence, so
+        # that selecting it does not take the full stop along.
+        ("Anna Berg <anna@example.com>", "address, anna@example.com, without the name and"),
+        ('"Berg, Anna" <anna@example.com>', "address, anna@example.com, without the name and"),
+        ("<anna@example.com>", "address, anna@example.com, without the angle brackets."),
+        ("mailto:anna@example.com", "address, anna@example.com, without “mailto:”."),
+        ("MAILTO:anna@example.com", "address, anna@example.com, without “MAILTO:”."),
+        ("anna@example.com;", "address, anna@example.com, without the “;” after it."),
+        ("anna@example.com, ", "address, anna@example.com, without the “,” after it."),
+    ],
+)
+def test_an_address_copied_from_a_mail_program_is_named(pasted: str, hint: str) -> None:
+    message = only_error(EMAIL, email=pasted)
+    assert message.startswith("Enter only the e-mail address, ") and hint in message
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "a <b@example.com> <c@example.com>",  # two addresses: nothing is picked for the person
+        "anna@example.com; bob@example.com;",
+        "Anna <not an address>",
+        "mailto:anna@example",
+        "mailto:" * 40 + "anna@example.com",
+    ],
+)
+def test_no_address_is_named_when_there_is_not_exactly_one_good_one(pasted: str) -> None:
+    assert "Enter only the e-mail address" not in only_error(EMAIL, email=pasted)
 
 
 def test_email_is_trimmed() -> None:
