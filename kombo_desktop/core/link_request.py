@@ -114,14 +114,14 @@ def _quoted_character(ch: str) -> str:
     return f"“{ch}”" if _visible(ch) and not ch.isspace() else "an invisible character"
 
 
-def _address_in_pasted_form(email: str) -> str | None:
-    """A message naming the one usable address in what a mail program copies around it
-    ("Anna Berg <anna@example.com>", "mailto:anna@example.com", "anna@example.com;"), or None.
+def _unwrapped_address(email: str) -> tuple[str, str] | None:
+    """The one usable address in what a mail program copies around it ("Anna Berg
+    <anna@example.com>", "mailto:anna@example.com", "anna@example.com;"), with a description
+    of what is around it; None when there is not exactly one good address in it.
 
     Mail programs put a name, angle brackets, "mailto:" or a separator around an address when
     it is copied; the plain refusal ("can't contain spaces") would leave the person to work out
-    which part to keep. The address is named in the middle of the sentence, so that copying it
-    does not take the full stop along.
+    which part to keep.
     """
     address, extra = None, ""
     if email.endswith(">"):
@@ -136,7 +136,24 @@ def _address_in_pasted_form(email: str) -> str | None:
         extra = f"the “{email[len(address) :].strip()}” after it"
     if address is None or _email_problem(address) is not None:
         return None
-    return f"Enter only the e-mail address, {address}, without {extra}."
+    return address, extra
+
+
+def suggested_email(email: str) -> str | None:
+    """The address Kombo accepts that ``email`` stands for, when ``email`` is refused but names
+    exactly one: copied with a name, "mailto:" or a separator around it, or at an international
+    domain (then written as e-mail systems write it). None otherwise; the form offers it as a
+    one-click fix, the message names it."""
+    email = email.strip()
+    if not email or len(email) > MAX_EMAIL or _email_problem(email) is None:
+        return None
+    unwrapped = _unwrapped_address(email)
+    if unwrapped is not None:
+        return unwrapped[0]
+    local, at, domain = email.partition("@")
+    if at and "@" not in domain and not domain.isascii() and _local_part_problem(local) is None:
+        return _dns_form(local, domain)
+    return None
 
 
 def _email_problem(email: str) -> str | None:
@@ -153,9 +170,10 @@ def _email_problem(email: str) -> str | None:
             f"The e-mail address is too long (at most {MAX_EMAIL} characters). "
             "Check that only one address was pasted."
         )
-    pasted = _address_in_pasted_form(email)
-    if pasted is not None:
-        return pasted
+    unwrapped = _unwrapped_address(email)
+    if unwrapped is not None:
+        # The address mid-sentence, so that selecting it does not take the full stop along.
+        return f"Enter only the e-mail address, {unwrapped[0]}, without {unwrapped[1]}."
     if any(ch.isspace() for ch in email):
         return (
             "The e-mail address can't contain spaces. Remove them, and check that only one "

@@ -13,12 +13,19 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
+    QHBoxLayout,
+    QVBoxLayout,
     QWidget,
 )
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.catalog import ToolCatalog
-from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, validate_field
+from kombo_desktop.core.link_request import (
+    InvalidRequest,
+    LinkRequest,
+    suggested_email,
+    validate_field,
+)
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     DEFAULT_CATEGORY,
@@ -42,6 +49,7 @@ from kombo_desktop.ui.widgets import (
     enum_combo,
     label_column_width,
     line_edit,
+    push_button,
     put_text,
     select_data,
     shrinkable,
@@ -168,6 +176,7 @@ class LinkForm(RequestForm):
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
         ):
             self._add_field(form, field, label, widget, hint)
+        self._add_email_fix()
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -199,6 +208,7 @@ class LinkForm(RequestForm):
             [form, self.advanced],
             [
                 self.emailEdit,
+                self.emailFixButton,
                 self.organizationEdit,
                 self.originIdEdit,
                 self.categoryCombo,
@@ -212,6 +222,35 @@ class LinkForm(RequestForm):
                 self.fieldMappingCheck,
             ],
         )
+
+    def _add_email_fix(self) -> None:
+        """A button under the e-mail's error line offering the one address the typed text
+        stands for ("Anna Berg <anna@example.com>" as a mail program copies it, or an
+        international domain as e-mail systems write it): one click instead of editing."""
+        self.emailFixButton = push_button(
+            "emailFixButton", "", "Use the address named above", on_click=self._use_email_fix
+        )
+        self.emailFixButton.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.emailFixButton)
+        row.addStretch(1)
+        box = self.boxes[lr.EMAIL]
+        box_layout = box.layout()
+        assert isinstance(box_layout, QVBoxLayout)
+        box_layout.addLayout(row)
+        box.error_changed.connect(self._offer_email_fix)
+
+    def _offer_email_fix(self, problem: str) -> None:
+        address = suggested_email(self.emailEdit.text()) if problem else None
+        if address is not None:
+            self.emailFixButton.setText(f"Use {address}")
+        self.emailFixButton.setVisible(address is not None)
+
+    def _use_email_fix(self) -> None:
+        address = suggested_email(self.emailEdit.text())
+        if address is not None:
+            self.emailEdit.setText(address)  # checked again at once: the error line goes
+            self.emailEdit.setFocus()
 
     def _connect(self) -> None:
         for field, edit in (

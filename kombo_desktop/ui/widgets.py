@@ -12,7 +12,7 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,8 @@ WINDOW_FRAME = (24, 56)  # room left for the title bar and borders the system ad
 
 class FieldBox(QWidget):
     """An input with an optional hint below it and an error line that appears when needed."""
+
+    error_changed = Signal(str)  # the problem now shown under the field ("" when none)
 
     def __init__(self, field: QWidget, hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +70,7 @@ class FieldBox(QWidget):
         self.field.setProperty("invalid", bool(message))
         self.field.setAccessibleDescription(message or self._hint_text)
         theme.refresh_style(self.field)
+        self.error_changed.emit(message)
 
     @property
     def error_text(self) -> str:

@@ -30,6 +30,7 @@ from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
     RelinkRequest,
+    suggested_email,
     validate_field,
 )
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
@@ -201,6 +202,42 @@ def test_an_address_copied_from_a_mail_program_is_named(pasted: str, hint: str) 
 )
 def test_no_address_is_named_when_there_is_not_exactly_one_good_one(pasted: str) -> None:
     assert "Enter only the e-mail address" not in only_error(EMAIL, email=pasted)
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ("Anna Berg <anna@example.com>", "anna@example.com"),
+        (" mailto:anna@example.com ", "anna@example.com"),
+        ("anna@example.com;", "anna@example.com"),
+        ("juergen@müller.de", "juergen@xn--mller-kva.de"),
+        ("anna@example.com", None),  # nothing to fix
+        ("jürgen@müller.de", None),  # the name before the @ cannot be written otherwise
+        ("a <b@example.com> <c@example.com>", None),  # two addresses: not ours to pick
+        ("", None),
+    ],
+)
+def test_the_address_to_offer_as_a_fix(typed: str, address: str | None) -> None:
+    assert suggested_email(typed) == address
+
+
+_ENDINGS = st.sampled_from(["", ";", ",", ">"])
+_AS_COPIED = st.one_of(
+    st.text(max_size=60),
+    st.builds(
+        lambda name, e, end: f"{name}<{e}>{end}", st.text(max_size=12), kombo_emails, _ENDINGS
+    ),
+    st.builds(lambda e, end: f"mailto:{e}{end}", kombo_emails, _ENDINGS),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_AS_COPIED)
+def test_an_offered_address_is_always_accepted_and_named_in_the_message(typed: str) -> None:
+    address = suggested_email(typed)
+    if address is not None:
+        assert validate_field(EMAIL, address) is None
+        assert address in (validate_field(EMAIL, typed) or "")
 
 
 def test_email_is_trimmed() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -184,6 +185,40 @@ def test_errors_follow_the_typing_after_the_first_visit(
     assert "@" in demo_window.linkForm.field_errors()["end_user_email"]
     qtbot.keyClicks(edit, "@example.com")
     assert demo_window.linkForm.field_errors() == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "address"),
+    [
+        ("Anna Berg <anna@example.com>", "anna@example.com"),  # as a mail program copies it
+        ("juergen@müller.de", "juergen@xn--mller-kva.de"),  # as e-mail systems write it
+    ],
+)
+def test_an_address_the_text_stands_for_is_one_click_away(
+    qtbot: QtBot, demo_window: MainWindow, typed: str, address: str
+) -> None:
+    fix = demo_window.linkForm.emailFixButton
+    edit = demo_window.emailEdit
+    edit.setFocus()
+    edit.insert(typed)  # as a paste does (QTest cannot type "ü" on every platform plugin)
+    demo_window.organizationEdit.setFocus()  # leaving the field checks it
+    qtbot.waitUntil(lambda: "end_user_email" in demo_window.linkForm.field_errors())
+    assert fix.isVisible() and fix.text() == f"Use {address}"
+    assert edit.text() == typed  # offered, not done behind the person's back
+
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert edit.text() == address
+    assert demo_window.linkForm.field_errors() == {}
+    assert not fix.isVisible()
+
+
+def test_no_fix_is_offered_for_an_address_that_stands_for_none(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, email="anna@example")
+    demo_window.createButton.click()
+    assert "end_user_email" in demo_window.linkForm.field_errors()
+    assert not demo_window.linkForm.emailFixButton.isVisible()
 
 
 def test_an_unknown_tool_name_is_an_error_that_keeps_the_text(demo_window: MainWindow) -> None:
