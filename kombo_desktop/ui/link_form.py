@@ -59,6 +59,12 @@ CUSTOMER_CHOOSES = "The customer chooses"
 CREATE_TEXT = "Create link"
 CREATING_TEXT = "Creating link…"
 
+CLEAR_TEXT = "Clear the form"
+CLEAR_TOOLTIP = (
+    "Empty the customer's details and the link shown, ready for the next customer. The kind "
+    "of system, language and link type stay as they are."
+)
+
 ENVIRONMENT_NEEDS_TOOL = (
     "Choose a tool first: a tool environment only applies to one specific tool."
 )
@@ -73,6 +79,7 @@ class LinkForm(RequestForm):
     line (e.g. "the tool was reset"), and ``cancel_requested`` from its Cancel button."""
 
     notice = Signal(str)
+    cleared = Signal()  # the form was emptied for the next customer
 
     def __init__(
         self,
@@ -122,6 +129,11 @@ class LinkForm(RequestForm):
             cancel_name="cancelButton",
             cancel_accessible_name="Cancel making the link",
         )
+        self.clearButton = push_button("clearFormButton", CLEAR_TEXT, on_click=self.ask_to_clear)
+        self.clearButton.setToolTip(CLEAR_TOOLTIP)
+        self._footer_end.append(self.clearButton)
+        # The customer fields of the last link made from this form: clearing those loses nothing.
+        self._used: tuple[str, str, str] | None = None
 
         self._build_layout()
         self._connect()
@@ -272,6 +284,55 @@ class LinkForm(RequestForm):
         if expanded:
             content = self.advanced.content
             QTimer.singleShot(0, self, lambda: self.scrollArea.ensureWidgetVisible(content, 0, 0))
+
+    # --- the next customer ---------------------------------------------------------------------
+
+    def _customer_text(self) -> tuple[str, str, str]:
+        edits = (self.emailEdit, self.organizationEdit, self.originIdEdit)
+        email, organization, origin_id = (edit.text().strip() for edit in edits)
+        return email, organization, origin_id
+
+    def mark_used(self, request: LinkRequest) -> None:
+        """A link was made for ``request``: its customer's details may be cleared unasked."""
+        self._used = (
+            request.end_user_email,
+            request.end_user_organization_name,
+            request.end_user_origin_id or "",
+        )
+
+    def ask_to_clear(self) -> None:
+        """Clear the form; first ask when it holds typing no link was made with, which
+        clearing would lose."""
+        typed = self._customer_text()
+        if any(typed) and typed != self._used:
+            from kombo_desktop.ui.confirm import confirm
+
+            question = (
+                "Clear the form? What is typed in it has not been used for a link yet, and "
+                "would be lost."
+            )
+            if not confirm(self.window(), "Clear the form?", question, "Clear"):
+                return
+        self.clear()
+
+    def clear(self) -> None:
+        """Empty the customer's details, the tool and the advanced options, for the next
+        customer. The kind of system, language and link type are choices that usually stay."""
+        for edit in (
+            self.emailEdit,
+            self.organizationEdit,
+            self.originIdEdit,
+            self.environmentEdit,
+            self.scopeConfigEdit,
+        ):
+            edit.clear()
+        self.select_tool(None)
+        self.filteringCheck.setChecked(False)
+        self.fieldMappingCheck.setChecked(False)
+        self._forget_checks()
+        self._update_dependent_controls()
+        self.focus_first_field()
+        self.cleared.emit()
 
     # --- tool list ---------------------------------------------------------------------------
 

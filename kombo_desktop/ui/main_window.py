@@ -268,6 +268,7 @@ class MainWindow(QMainWindow):
         self.linkForm.submitted.connect(self.submit_create)
         self.linkForm.cancel_requested.connect(self.cancel_request)
         self.linkForm.notice.connect(lambda text: self.show_status(text, "info"))
+        self.linkForm.cleared.connect(self._form_cleared)
         self.relinkForm.submitted.connect(self.submit_relink)
         self.relinkForm.cancel_requested.connect(self.cancel_request)
         self.resultPanel.notice.connect(self.show_status)
@@ -584,9 +585,17 @@ class MainWindow(QMainWindow):
                 f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
             )
         self._remember_choices(request)
+        if isinstance(request, LinkRequest):
+            self.linkForm.mark_used(request)
         self.link_made.emit(
             MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
         )
+
+    def _form_cleared(self) -> None:
+        """The form was emptied for the next customer: the last customer's link goes too, so
+        that it is not on the screen the next customer may be shown."""
+        self.resultPanel.clear()
+        self.show_status("The form is empty, ready for the next customer.", "info")
 
     def show_link(self, link: ShownLink) -> None:
         """Show a link in the result panel (also for "use the existing link" from history)."""

@@ -109,6 +109,7 @@ class RequestForm(SubmitOnEnter):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._touched: set[str] = set()
+        self._footer_end: list[QWidget] = []  # buttons at the footer's right end
         self._rejected: set[str] = set()  # fields marked because Kombo's refusal named them
         self._followed: set[str] = set()  # fields whose changes take such a mark away
         self.boxes: dict[str, FieldBox] = {}
@@ -186,6 +187,8 @@ class RequestForm(SubmitOnEnter):
         buttons.addWidget(self._primary)
         buttons.addWidget(self._cancel)
         buttons.addStretch(1)
+        for button in self._footer_end:
+            buttons.addWidget(button)
         follow_overflow(self.scrollArea, self.footer)
 
         layout = QVBoxLayout(self)
@@ -195,7 +198,7 @@ class RequestForm(SubmitOnEnter):
         layout.addWidget(self.footer)
         layout.addStretch(1)
 
-        self.tab_chain = [*tab_chain, self._primary, self._cancel]
+        self.tab_chain = [*tab_chain, self._primary, self._cancel, *self._footer_end]
         chain_tab_order(self.tab_chain)
 
     def set_label_width(self, width: int) -> None:
@@ -226,6 +229,13 @@ class RequestForm(SubmitOnEnter):
             return invalid
         self.show_errors(None)
         return request
+
+    def _forget_checks(self) -> None:
+        """As if nothing had been typed yet: no errors, no marks, no field visited."""
+        self._touched.clear()
+        self._rejected.clear()
+        for box in self.boxes.values():
+            box.set_error(None)
 
     def show_errors(self, invalid: InvalidRequest | None) -> None:
         """Put each problem under its field and move the focus (and the view) to the first."""
@@ -284,6 +294,8 @@ class RequestForm(SubmitOnEnter):
 
     def set_busy(self, busy: bool) -> None:
         """While a request runs: no second submit, a visible Cancel; typing stays possible."""
+        for button in self._footer_end:
+            button.setEnabled(not busy)
         self._primary.setEnabled(not busy)
         self._primary.setText(self._texts[1] if busy else self._texts[0])
         self._cancel.setVisible(busy)

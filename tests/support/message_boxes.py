@@ -19,6 +19,12 @@ class SeenBox:
     texts: list[str] = field(default_factory=list)  # its question, once answered
     buttons: list[str] = field(default_factory=list)
     default: str = ""
+    stopped: bool = False
+
+    def stop(self) -> None:
+        """Stop waiting for a box (a test that expects none), so that a box opened later, by
+        another test, is not answered by this one."""
+        self.stopped = True
 
 
 def answer_next_box(choice: str) -> SeenBox:
@@ -32,6 +38,8 @@ def answer_next_box(choice: str) -> SeenBox:
     give_up_at = time.monotonic() + GIVE_UP_SECONDS
 
     def answer() -> None:
+        if seen.stopped:
+            return
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
             if time.monotonic() < give_up_at:

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import UrlCatcher, catch_urls
+from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 from tests.ui.conftest import fill_form, make_link
 
@@ -107,6 +108,46 @@ def test_the_copy_keys_right_after_a_link_copy_all_of_it(
     field.setSelection(0, 8)  # a part chosen on purpose is copied as it is
     QTest.keySequence(field, QKeySequence(QKeySequence.StandardKey.Copy))
     assert QGuiApplication.clipboard().text() == link[:8]
+
+
+def test_clearing_after_a_link_readies_the_form_for_the_next_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    demo_window.originIdEdit.setText("CUST-7")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
+    make_link(qtbot, demo_window)
+    asked = answer_next_box("Cancel")  # would keep everything, had it asked
+
+    demo_window.linkForm.clearButton.click()
+    asked.stop()
+
+    assert asked.texts == []  # the details were used for the link: nothing to lose
+    for edit in (demo_window.emailEdit, demo_window.organizationEdit, demo_window.originIdEdit):
+        assert edit.text() == "", edit.objectName()
+    assert demo_window.toolCombo.currentData() is None  # the customer chooses
+    assert demo_window.languageCombo.currentData() == "de"  # a choice that stays
+    # The last customer's link goes too: the next customer may be watching the screen.
+    assert demo_window.linkField.text() == ""
+    assert demo_window.qrView.pixmap().isNull()
+    assert not demo_window.copyButton.isEnabled()
+    assert "next customer" in demo_window.statusLabel.text()
+    assert demo_window.linkForm.field_errors() == {}
+    assert demo_window.emailEdit.hasFocus()
+
+
+def test_clearing_typing_no_link_was_made_with_asks_first(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    asked = answer_next_box("Cancel")
+    demo_window.linkForm.clearButton.click()
+    assert "not been used for a link" in asked.texts[0]
+    assert demo_window.emailEdit.text() != ""  # kept
+
+    answer_next_box("Clear")
+    demo_window.linkForm.clearButton.click()
+    assert demo_window.emailEdit.text() == ""
 
 
 @pytest.fixture
