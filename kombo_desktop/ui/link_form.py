@@ -59,6 +59,7 @@ CUSTOMER_CHOOSES = "The customer chooses"
 CREATE_TEXT = "Create link"
 CREATING_TEXT = "Creating link…"
 
+EMAIL_FIX_TEXT = "Use this address"
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer. The kind "
@@ -238,9 +239,11 @@ class LinkForm(RequestForm):
     def _add_email_fix(self) -> None:
         """A button under the e-mail's error line offering the one address the typed text
         stands for ("Anna Berg <anna@example.com>" as a mail program copies it, or an
-        international domain as e-mail systems write it): one click instead of editing."""
+        international domain as e-mail systems write it): one click instead of editing. The
+        error line above names the address; the button's text stays short, as an address can
+        be wider than the form."""
         self.emailFixButton = push_button(
-            "emailFixButton", "", "Use the address named above", on_click=self._use_email_fix
+            "emailFixButton", EMAIL_FIX_TEXT, on_click=self._use_email_fix
         )
         self.emailFixButton.hide()
         row = QHBoxLayout()
@@ -255,7 +258,8 @@ class LinkForm(RequestForm):
     def _offer_email_fix(self, problem: str) -> None:
         address = suggested_email(self.emailEdit.text()) if problem else None
         if address is not None:
-            self.emailFixButton.setText(f"Use {address}")
+            self.emailFixButton.setToolTip(address)
+            self.emailFixButton.setAccessibleDescription(f"Puts in {address}")
         self.emailFixButton.setVisible(address is not None)
 
     def _use_email_fix(self) -> None:

@@ -83,6 +83,11 @@ def error_label(object_name: str) -> QLabel:
     label.setObjectName(object_name)
     label.setProperty("class", "fieldError")
     label.setWordWrap(True)
+    # A message may quote something long without spaces (an address, a pasted id): a wrapped
+    # label cannot break it, and as its smallest width it would push the whole form wider
+    # than its view, labels and fields sliding out of sight. Such a word is cut at the edge
+    # instead (selecting the text still copies all of it).
+    label.setMinimumWidth(1)
     set_enum(label, "textInteractionFlags", "TextSelectableByMouse")
     label.hide()
     return label
