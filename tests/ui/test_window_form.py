@@ -231,6 +231,21 @@ def test_a_long_address_offered_never_widens_the_form(
     assert page.width() <= area.viewport().width()
 
 
+def test_a_long_made_up_tool_name_in_its_error_never_widens_the_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Quoted in its error line, a name without spaces once made the form 980 px wide in a
+    # 407 px view.
+    demo_window.toolCombo.setEditText("Personio" + "x" * 80)
+    demo_window.createButton.click()
+    assert "integration_tool" in demo_window.linkForm.field_errors()
+    area = demo_window.linkForm.scrollArea
+    page = area.widget()
+    assert page is not None
+    qtbot.wait(50)
+    assert page.width() <= area.viewport().width()
+
+
 def test_no_fix_is_offered_for_an_address_that_stands_for_none(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
