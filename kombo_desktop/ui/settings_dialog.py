@@ -54,6 +54,7 @@ from kombo_desktop.ui.widgets import (
     grow_to_fit,
     notice_label,
     separator,
+    wrap_within_width,
 )
 
 MINIMUM_WIDTH = 720  # the profile list and the profile's fields side by side
@@ -157,7 +158,7 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel = QLabel()
         self.settingsStatusLabel.setObjectName("settingsStatusLabel")
         self.settingsStatusLabel.setAccessibleName("Settings status")
-        self.settingsStatusLabel.setWordWrap(True)
+        wrap_within_width(self.settingsStatusLabel)
         self.settingsStatusLabel.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import button_row, push_button
+from kombo_desktop.ui.widgets import button_row, push_button, wrap_within_width
 
 KINDS = ("info", "success", "error", "busy")
 
@@ -40,7 +40,7 @@ class StatusPanel(QFrame):
         self.statusLabel = QLabel()
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
-        self.statusLabel.setWordWrap(True)
+        wrap_within_width(self.statusLabel)
         set_enum(self.statusLabel, "textFormat", "PlainText")
         set_enum(self.statusLabel, "textInteractionFlags", "TextSelectableByMouse")
 

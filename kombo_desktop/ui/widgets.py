@@ -77,17 +77,25 @@ class FieldBox(QWidget):
         return self.error.text() if self.error.isVisibleTo(self) else ""
 
 
+def wrap_within_width(label: QLabel) -> QLabel:
+    """Wrap ``label``'s text without ever widening what holds it.
+
+    A message may quote something long without spaces (an address, a pasted id, a web address
+    in Kombo's words). A wrapped label cannot break such a word, and would ask for its width as
+    its smallest: the form grew wider than its view, labels and fields sliding out of sight.
+    Such a word is cut at the edge instead; selecting the text still copies all of it.
+    """
+    label.setWordWrap(True)
+    label.setMinimumWidth(1)
+    return label
+
+
 def error_label(object_name: str) -> QLabel:
     """A hidden red line for a problem with one field; selectable, so it can be read out."""
     label = QLabel()
     label.setObjectName(object_name)
     label.setProperty("class", "fieldError")
-    label.setWordWrap(True)
-    # A message may quote something long without spaces (an address, a pasted id): a wrapped
-    # label cannot break it, and as its smallest width it would push the whole form wider
-    # than its view, labels and fields sliding out of sight. Such a word is cut at the edge
-    # instead (selecting the text still copies all of it).
-    label.setMinimumWidth(1)
+    wrap_within_width(label)
     set_enum(label, "textInteractionFlags", "TextSelectableByMouse")
     label.hide()
     return label

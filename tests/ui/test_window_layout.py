@@ -128,6 +128,21 @@ def test_body_text_is_about_15_logical_pixels_high(demo_window: MainWindow) -> N
     )
 
 
+def test_a_long_word_in_the_status_line_never_widens_the_window(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # A web address in Kombo's words, say: the status line asked for its whole width as its
+    # smallest (2,984 px), which the history's placement then took for the form's.
+    content = demo_window.centralWidget()
+    qtbot.wait(50)
+    before = content.minimumSizeHint().width()
+    demo_window.show_status(
+        "Kombo said: https://app.kombo.dev/" + "x" * 300 + " Try again.", "error"
+    )
+    qtbot.wait(50)
+    assert content.minimumSizeHint().width() == before
+
+
 def test_the_window_fits_a_small_laptop_screen() -> None:
     # 1366x768 with a task bar, and 1440x900 at 150 % scaling (960x600 logical pixels).
     for available in (QSize(1366, 728), QSize(960, 560)):
