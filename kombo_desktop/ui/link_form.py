@@ -309,7 +309,7 @@ class LinkForm(RequestForm):
         clearing would lose."""
         typed = self._customer_text()
         if any(typed) and typed != self._used:
-            from kombo_desktop.ui.confirm import confirm
+            from kombo_desktop.ui.confirm import confirm  # no message box needed to start
 
             question = (
                 "Clear the form? What is typed in it has not been used for a link yet, and "
