@@ -399,6 +399,38 @@ def integration_tool(integration_id: str) -> str | None:
     return (tool.strip() or None) if colon else None
 
 
+_QUOTES = "\"'`“”‘’„«»"
+
+
+def _id_in_pasted_form(text: str) -> str | None:
+    """The one integration id in a web address copied from a browser (its path or query,
+    percent-encoded or not), or between quotes; None when there is not exactly one good id."""
+    if "://" in text:
+        from urllib.parse import unquote, urlsplit
+
+        address = urlsplit(text)
+        pieces = address.path.split("/") + [
+            value for pair in address.query.split("&") for value in pair.split("=")[1:]
+        ]
+        found = {unquote(piece) for piece in pieces if piece}
+        ids = {piece for piece in found if _integration_id_problem(piece) is None}
+        return ids.pop() if len(ids) == 1 else None
+    inner = text.strip(_QUOTES)
+    if inner != text and inner and _integration_id_problem(inner) is None:
+        return inner
+    return None
+
+
+def suggested_integration_id(text: str) -> str | None:
+    """The integration id Kombo accepts that ``text`` stands for, when ``text`` is refused but
+    holds exactly one (a copied web address, quotes around the id); else None. The form offers
+    it as a one-click fix, the message names it."""
+    text = text.strip()
+    if not text or len(text) > MAX_INTEGRATION_ID or _integration_id_problem(text) is None:
+        return None
+    return _id_in_pasted_form(text)
+
+
 def _integration_id_problem(integration_id: str) -> str | None:
     example = f"like {_EXAMPLE_INTEGRATION_ID}"
     if not integration_id:
@@ -408,8 +440,16 @@ def _integration_id_problem(integration_id: str) -> str | None:
             f"The integration id is too long (at most {MAX_INTEGRATION_ID} characters). "
             f"Copy only the id from the Kombo dashboard, {example}."
         )
+    found = _id_in_pasted_form(integration_id)
     if "://" in integration_id:
+        if found is not None:
+            return (
+                f"This is a web address. Enter only the integration id in it, {found}, without "
+                "the rest."
+            )
         return f"This is a web address. Paste only the integration id, {example}."
+    if found is not None:
+        return f"Enter only the integration id, {found}, without the quotes around it."
     if any(ch.isspace() for ch in integration_id):
         return f"The integration id can't contain spaces. Copy it again, {example}."
     tool, colon, identifier = integration_id.partition(":")

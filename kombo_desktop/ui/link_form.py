@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QHBoxLayout,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -189,7 +187,9 @@ class LinkForm(RequestForm):
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
         ):
             self._add_field(form, field, label, widget, hint)
-        self._add_email_fix()
+        self.emailFixButton = self._add_fix(
+            lr.EMAIL, "emailFixButton", EMAIL_FIX_TEXT, suggested_email
+        )
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -235,38 +235,6 @@ class LinkForm(RequestForm):
                 self.fieldMappingCheck,
             ],
         )
-
-    def _add_email_fix(self) -> None:
-        """A button under the e-mail's error line offering the one address the typed text
-        stands for ("Anna Berg <anna@example.com>" as a mail program copies it, or an
-        international domain as e-mail systems write it): one click instead of editing. The
-        error line above names the address; the button's text stays short, as an address can
-        be wider than the form."""
-        self.emailFixButton = push_button(
-            "emailFixButton", EMAIL_FIX_TEXT, on_click=self._use_email_fix
-        )
-        self.emailFixButton.hide()
-        row = QHBoxLayout()
-        row.addWidget(self.emailFixButton)
-        row.addStretch(1)
-        box = self.boxes[lr.EMAIL]
-        box_layout = box.layout()
-        assert isinstance(box_layout, QVBoxLayout)
-        box_layout.addLayout(row)
-        box.error_changed.connect(self._offer_email_fix)
-
-    def _offer_email_fix(self, problem: str) -> None:
-        address = suggested_email(self.emailEdit.text()) if problem else None
-        if address is not None:
-            self.emailFixButton.setToolTip(address)
-            self.emailFixButton.setAccessibleDescription(f"Puts in {address}")
-        self.emailFixButton.setVisible(address is not None)
-
-    def _use_email_fix(self) -> None:
-        address = suggested_email(self.emailEdit.text())
-        if address is not None:
-            self.emailEdit.setText(address)  # checked again at once: the error line goes
-            self.emailEdit.setFocus()
 
     def _connect(self) -> None:
         for field, edit in (

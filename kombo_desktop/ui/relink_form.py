@@ -10,7 +10,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QWidget
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, validate_field
+from kombo_desktop.core.link_request import (
+    InvalidRequest,
+    RelinkRequest,
+    suggested_integration_id,
+    validate_field,
+)
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
 from kombo_desktop.ui.request_form import (
     RequestForm,
@@ -27,6 +32,8 @@ from kombo_desktop.ui.widgets import (
 
 RELINK_TEXT = "Create reconnection link"
 RELINKING_TEXT = "Creating link…"
+
+ID_FIX_TEXT = "Use this id"
 
 EXPLANATION = (
     "Use this when a customer's existing connection stopped working, for example after they "
@@ -72,6 +79,9 @@ class RelinkForm(RequestForm):
             self.relinkIntegrationEdit,
             "Find it in the Kombo dashboard under Integrations.",
         )
+        self.relinkIntegrationFixButton = self._add_fix(
+            lr.INTEGRATION_ID, "relinkIntegrationFixButton", ID_FIX_TEXT, suggested_integration_id
+        )
         self._add_field(form, lr.LANGUAGE, "&Language", self.relinkLanguageCombo)
         self._add_field(form, lr.LINK_TYPE, "Link t&ype", self.relinkLinkTypeCombo)
         self.set_label_width(label_column_width(self.labels))
@@ -79,7 +89,12 @@ class RelinkForm(RequestForm):
         self._assemble(
             ("relinkFields", "relinkPage"),
             [explanation, form],
-            [self.relinkIntegrationEdit, self.relinkLanguageCombo, self.relinkLinkTypeCombo],
+            [
+                self.relinkIntegrationEdit,
+                self.relinkIntegrationFixButton,
+                self.relinkLanguageCombo,
+                self.relinkLinkTypeCombo,
+            ],
         )
         self._watch(lr.INTEGRATION_ID, self.relinkIntegrationEdit)
 

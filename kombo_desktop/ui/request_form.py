@@ -148,6 +148,42 @@ class RequestForm(SubmitOnEnter):
         self.labels.append(add_row(form, label, box))
         return box
 
+    def _add_fix(
+        self, field: str, name: str, text: str, suggest: Callable[[str], str | None]
+    ) -> QPushButton:
+        """A button under ``field``'s error line that puts in what the typed text stands for,
+        when ``suggest`` finds exactly that (an address as a mail program copies it, an id
+        inside a web address): one click instead of editing. Shown only while there is such a
+        thing. The error line names it; the button's text stays short, as what it puts in can
+        be wider than the form."""
+        box = self.boxes[field]
+        edit = box.field
+        assert isinstance(edit, QLineEdit)
+
+        def offer(problem: str) -> None:
+            value = suggest(edit.text()) if problem else None
+            if value is not None:
+                button.setToolTip(value)
+                button.setAccessibleDescription(f"Puts in {value}")
+            button.setVisible(value is not None)
+
+        def apply() -> None:
+            value = suggest(edit.text())
+            if value is not None:
+                edit.setText(value)  # checked again at once: the error line goes
+                edit.setFocus()
+
+        button = push_button(name, text, on_click=apply)
+        button.hide()
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addStretch(1)
+        box_layout = box.layout()
+        assert isinstance(box_layout, QVBoxLayout)
+        box_layout.addLayout(row)
+        box.error_changed.connect(offer)
+        return button
+
     def _watch(self, field: str, edit: QLineEdit) -> None:
         """Check ``edit`` once the person has left it, and then again at every change."""
         edit.textChanged.connect(lambda _text: self._recheck(field))

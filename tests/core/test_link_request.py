@@ -31,6 +31,7 @@ from kombo_desktop.core.link_request import (
     LinkRequest,
     RelinkRequest,
     suggested_email,
+    suggested_integration_id,
     validate_field,
 )
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
@@ -238,6 +239,49 @@ def test_an_offered_address_is_always_accepted_and_named_in_the_message(typed: s
     if address is not None:
         assert validate_field(EMAIL, address) is None
         assert address in (validate_field(EMAIL, typed) or "")
+
+
+_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        # As copied from a browser's address bar, and between quotes from a chat or a ticket.
+        (f"https://app.kombo.dev/acme/integrations/{_ID}", _ID),
+        ("https://app.kombo.dev/acme/integrations/personio%3A93fCvorjZ2jas7ZekX1V1n5d/logs", _ID),
+        (f"https://app.kombo.dev/search?integration_id={_ID}&tab=1", _ID),
+        (f'"{_ID}"', _ID),
+        (f"“{_ID}”", _ID),
+        (_ID, None),  # nothing to fix
+        ("https://app.kombo.dev/acme/integrations", None),  # no id in it
+        ("https://app.kombo.dev/personio:abc/workday:def", None),  # two: not ours to pick
+        ('"personio"', None),
+    ],
+)
+def test_the_integration_id_to_offer_as_a_fix(typed: str, offered: str | None) -> None:
+    assert suggested_integration_id(typed) == offered
+    message = validate_field(INTEGRATION_ID, typed)
+    if offered is not None:
+        assert (message is not None and f"integration id in it, {offered}, " in message) or (
+            message is not None and f"integration id, {offered}, without the quotes" in message
+        )
+        assert validate_field(INTEGRATION_ID, offered) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.builds(lambda path: f"https://app.kombo.dev/{path}", st.text(max_size=60)),
+        st.builds(lambda q: f"{q}{_ID}{q}", st.text(alphabet="\"'“”` ", max_size=2)),
+    )
+)
+def test_an_offered_id_is_always_accepted_and_named_in_the_message(typed: str) -> None:
+    offered = suggested_integration_id(typed)
+    if offered is not None:
+        assert validate_field(INTEGRATION_ID, offered) is None
+        assert offered in (validate_field(INTEGRATION_ID, typed) or "")
 
 
 def test_email_is_trimmed() -> None:
@@ -703,7 +747,9 @@ def test_bad_integration_ids_are_refused(integration_id: str, hint: str) -> None
     message = caught.value.message_for(INTEGRATION_ID)
     assert message is not None
     assert hint in message
-    assert "personio:93fCvorjZ2jas7ZekX1V1n5d" in message
+    # An example to follow, or the id found in what was pasted.
+    shown = suggested_integration_id(integration_id) or "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    assert shown in message
     assert validate_field(INTEGRATION_ID, integration_id) == message
 
 

@@ -270,6 +270,28 @@ def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWi
     assert decode_pixmap(qr_view.pixmap()) == demo_window.linkField.text()
 
 
+def test_an_integration_id_inside_a_copied_web_address_is_one_click_away(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    address = f"https://app.kombo.dev/acme/integrations/{integration_id}/logs"
+    demo_window.show_relink_mode()
+    demo_window.relinkIntegrationEdit.setText(address)
+    demo_window.relinkButton.click()
+    fix = demo_window.relinkForm.relinkIntegrationFixButton
+    assert fix.isVisible() and fix.toolTip() == integration_id
+    assert integration_id in demo_window.relinkForm.field_errors()["integration_id"]
+    assert demo_of(demo_window).requests == []  # nothing sent, nothing changed unasked
+    assert demo_window.relinkIntegrationEdit.text() == address
+
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert demo_window.relinkIntegrationEdit.text() == integration_id
+    assert not fix.isVisible()
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    assert "reconnection link ready" in demo_window.statusLabel.text().lower()
+
+
 def test_an_invalid_integration_id_is_explained_and_not_sent(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
