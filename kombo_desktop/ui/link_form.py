@@ -60,8 +60,9 @@ CREATING_TEXT = "Creating link…"
 EMAIL_FIX_TEXT = "Use this address"
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
-    "Empty the customer's details and the link shown, ready for the next customer. The kind "
-    "of system, language and link type stay as they are."
+    "Empty the customer's details and the link shown, ready for the next customer (also the "
+    "system's New keys, Ctrl+N or Cmd+N). The kind of system, language and link type stay as "
+    "they are."
 )
 
 ENVIRONMENT_NEEDS_TOOL = (

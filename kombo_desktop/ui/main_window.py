@@ -285,6 +285,10 @@ class MainWindow(QMainWindow):
         preferences = QShortcut(QKeySequence.StandardKey.Preferences, self)
         preferences.setObjectName("settingsShortcut")
         preferences.activated.connect(self.open_settings)
+        # The system's "New" keys (Ctrl+N, Cmd+N): a new link for the next customer.
+        new_link = QShortcut(QKeySequence.StandardKey.New, self)
+        new_link.setObjectName("newLinkShortcut")
+        new_link.activated.connect(self.start_next_customer)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -590,6 +594,11 @@ class MainWindow(QMainWindow):
         self.link_made.emit(
             MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
         )
+
+    def start_next_customer(self) -> None:
+        """The "New" keys: the new-link form, cleared (asking first if that would lose typing)."""
+        self.tabs.setCurrentIndex(CREATE_TAB)
+        self.linkForm.ask_to_clear()
 
     def _form_cleared(self) -> None:
         """The form was emptied for the next customer: the last customer's link goes too, so

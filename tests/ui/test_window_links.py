@@ -136,6 +136,18 @@ def test_clearing_after_a_link_readies_the_form_for_the_next_customer(
     assert demo_window.emailEdit.hasFocus()
 
 
+def test_the_systems_new_keys_start_the_next_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.tabs.setCurrentIndex(1)  # anywhere in the window
+    demo_window.activateWindow()
+    QTest.keySequence(demo_window, QKeySequence(QKeySequence.StandardKey.New))  # Ctrl+N, Cmd+N
+    assert demo_window.tabs.currentWidget() is demo_window.linkForm
+    assert demo_window.emailEdit.text() == "" and demo_window.linkField.text() == ""
+
+
 def test_clearing_typing_no_link_was_made_with_asks_first(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
