@@ -596,7 +596,11 @@ class MainWindow(QMainWindow):
         )
 
     def start_next_customer(self) -> None:
-        """The "New" keys: the new-link form, cleared (asking first if that would lose typing)."""
+        """The "New" keys: the new-link form, cleared (asking first if that would lose typing).
+        Not while Kombo works on a link, as with the form's button: the link on its way
+        would then land next to an empty form."""
+        if self.busy:
+            return
         self.tabs.setCurrentIndex(CREATE_TAB)
         self.linkForm.ask_to_clear()
 

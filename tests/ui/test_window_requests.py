@@ -10,6 +10,8 @@ from itertools import pairwise
 import keyring
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +21,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
 from kombo_desktop.ui.main_window import CLOSE_WAIT_SECONDS, MainWindow
 from tests.support.keyrings import InMemoryKeyring
+from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form
 
 SLOW_SECONDS = 2.0
@@ -49,6 +52,13 @@ def test_the_button_shows_progress_and_cannot_be_pressed_twice(
     qtbot.keyClick(slow_window.emailEdit, Qt.Key.Key_Return)  # Enter while busy: ignored
     slow_window.relinkForm.relinkIntegrationEdit.setText("personio:abc")
     slow_window.relinkButton.click()  # one request at a time
+    # Nor is the form cleared for the next customer: the link on its way would land beside it.
+    assert not slow_window.linkForm.clearButton.isEnabled()
+    asked = answer_next_box("Clear")  # had it gone ahead, it would ask first (nothing sent yet)
+    QTest.keySequence(slow_window, QKeySequence(QKeySequence.StandardKey.New))
+    asked.stop()
+    assert asked.texts == []
+    assert slow_window.emailEdit.text() == "anna@example.com"
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     assert slow_server.create_link_count == 1
     assert len(slow_server.requests) == 1
