@@ -151,9 +151,9 @@ def suggested_email(email: str) -> str | None:
     if unwrapped is not None:
         return unwrapped[0]
     local, at, domain = email.partition("@")
-    if at and "@" not in domain and not domain.isascii() and _local_part_problem(local) is None:
-        return _dns_form(local, domain)
-    return None
+    # _dns_form checks the whole address so written: a bad name before the @ or a second @
+    # gives nothing.
+    return _dns_form(local, domain) if at and not domain.isascii() else None
 
 
 def _email_problem(email: str) -> str | None:
@@ -267,7 +267,7 @@ def _domain_problem(domain: str, local: str) -> str | None:
             written = None if bad.isascii() else _dns_form(local, domain)
             if written is not None:
                 return (
-                    f"Kombo takes {_quoted_character(bad)} in a domain only the way e-mail "
+                    f"Kombo takes {_quoted_character(bad)} after the @ only the way e-mail "
                     f"systems write it: enter the address as {written} (the same address; "
                     "mail to it still arrives)."
                 )
