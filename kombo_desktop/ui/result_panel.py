@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
+QR_HINT = "Customers can scan the code with a phone camera."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
@@ -161,6 +162,7 @@ class ResultPanel(QFrame):
         self.qrView = QLabel()
         self.qrView.setObjectName("qrView")
         self.qrView.setAccessibleName("QR code of the link")
+        self.qrView.setAccessibleDescription(QR_HINT)
         self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
         set_enum(self.qrView, "alignment", "AlignCenter")
         self.qrView.setStyleSheet(
@@ -173,7 +175,7 @@ class ResultPanel(QFrame):
         self._copy_reset.setInterval(CONFIRMATION_MS)
         self._copy_reset.timeout.connect(lambda: self.copyButton.setText(COPY_TEXT))
 
-        qr_hint = QLabel("Customers can scan the code with a phone camera.")
+        qr_hint = QLabel(QR_HINT)
         qr_hint.setObjectName("qrHint")
         qr_hint.setWordWrap(True)
         qr_hint.setProperty("class", "hint")
@@ -183,6 +185,7 @@ class ResultPanel(QFrame):
         qr_column.addWidget(qr_hint)
         qr_column.addStretch(1)
         self._qr_hint = qr_hint
+        self._qr_column = qr_column
 
         # Every action in one column beside the code: the link's own first, then (added by the
         # history) the invitation, then the code's. The code is as tall as this column anyway,
@@ -271,12 +274,24 @@ class ResultPanel(QFrame):
             below = margins.bottom() + theme.SPACING
             room = min(room, parent.height() - self.qrRow.geometry().top() - below)
         side = max(QR_MIN_SIZE, min(QR_MAX_SIZE, room))
-        if side == self.qrView.width():
+        if side != self.qrView.width():
+            self.qrView.setFixedSize(side, side)
+            self._qr_hint.setMaximumWidth(side)
+            if self.shown is not None and not self.qrView.pixmap().isNull():
+                self._render_qr(self.shown.url)
+        self._show_hint_if_whole(side)
+
+    def _show_hint_if_whole(self, side: int) -> None:
+        """The hint under the code only when all of it is in view: on a 1366x768 laptop its
+        second line was cut in half at the bottom. It says nothing the code does not, and the
+        code's accessible description keeps it for screen readers."""
+        parent = self.parentWidget()
+        if parent is None or not self.qrRow.geometry().isValid():
             return
-        self.qrView.setFixedSize(side, side)
-        self._qr_hint.setMaximumWidth(side)
-        if self.shown is not None and not self.qrView.pixmap().isNull():
-            self._render_qr(self.shown.url)
+        hint = self._qr_hint
+        top = self.qrRow.geometry().top()
+        bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
+        hint.setHidden(bottom > parent.height())
 
     # --- showing -------------------------------------------------------------------------------
 

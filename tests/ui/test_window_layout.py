@@ -371,3 +371,20 @@ def test_the_history_takes_at_most_two_fifths_of_the_window() -> None:
 def test_on_a_very_small_screen_the_history_is_as_small_as_it_can_be() -> None:
     plan = plan_dock(replace(_WINDOW, window=(936, 504), room=(936, 504)))
     assert plan == DockPlan(side=False, window=(936, 504), dock=277)
+
+
+@pytest.mark.parametrize("size", [(1180, 712), (1093, 614), MINIMUM_SIZE, (1300, 1000)], ids=str)
+def test_the_qr_hint_is_shown_whole_or_not_at_all(
+    qtbot: QtBot, demo_window: MainWindow, size: tuple[int, int]
+) -> None:
+    # On a 1366x768 laptop the hint under the code showed its second line cut in half.
+    demo_window.resize(*size)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
+    qtbot.wait(50)
+    hint = demo_window.findChild(QWidget, "qrHint")
+    assert fully_visible(hint) or not hint.isVisible()
+    if size == (1300, 1000):
+        assert fully_visible(hint)  # there is room for it
+    assert "phone camera" in demo_window.qrView.accessibleDescription()
