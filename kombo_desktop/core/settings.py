@@ -41,6 +41,7 @@ DEFAULT_PROFILE_NAME = "default"
 MAX_PROFILE_NAME_LENGTH = 64
 # Real settings are a few hundred bytes; a huge file is damage, not settings.
 _MAX_SETTINGS_BYTES = 1_000_000
+_MAX_FOLDER_LENGTH = 4096  # longer than any path a file system accepts
 
 _log = logging.getLogger(__name__)
 _E = TypeVar("_E", bound=StrEnum)
@@ -64,6 +65,13 @@ REGION_NAMES: dict[Region, str] = {
     Region.US: "United States (api.us.kombo.dev)",
     Region.CUSTOM: "Other address",
 }
+
+
+class QrFileType(StrEnum):
+    """The two kinds of file a QR code can be saved as (the file name's extension)."""
+
+    PNG = "png"
+    SVG = "svg"
 
 
 def validate_profile_name(name: str) -> str:
@@ -132,6 +140,11 @@ class Settings:
     language: Language = DEFAULT_LANGUAGE
     link_type: LinkType = DEFAULT_LINK_TYPE
     category: Category = DEFAULT_CATEGORY
+    # Where QR codes and history exports were last saved, so the save dialogs open there again,
+    # and whether the last QR code was saved as a PNG picture or an SVG drawing.
+    qr_folder: str | None = None
+    export_folder: str | None = None
+    qr_file_type: QrFileType = QrFileType.PNG
 
     def profile(self, name: str) -> Profile | None:
         """The profile called ``name``, if any."""
@@ -292,6 +305,9 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
             "language": settings.language.value,
             "link_type": settings.link_type.value,
             "category": settings.category.value,
+            "qr_folder": settings.qr_folder,
+            "export_folder": settings.export_folder,
+            "qr_file_type": settings.qr_file_type.value,
         },
     }
 
@@ -325,6 +341,11 @@ def settings_from_json(data: object) -> Settings:
         settings.language = _enum_or(Language, preferences.get("language"), DEFAULT_LANGUAGE)
         settings.link_type = _enum_or(LinkType, preferences.get("link_type"), DEFAULT_LINK_TYPE)
         settings.category = _enum_or(Category, preferences.get("category"), DEFAULT_CATEGORY)
+        settings.qr_folder = folder_or_none(preferences.get("qr_folder"))
+        settings.export_folder = folder_or_none(preferences.get("export_folder"))
+        settings.qr_file_type = _enum_or(
+            QrFileType, preferences.get("qr_file_type"), QrFileType.PNG
+        )
     return settings
 
 
@@ -348,6 +369,16 @@ def _profile_from_json(entry: object) -> Profile:
         )
     except ValueError as error:
         raise SettingsFileError(f"profile {name!r}: {error}") from None
+
+
+def folder_or_none(value: object) -> str | None:
+    """A remembered folder as it can be offered again: a whole path (relative to nothing), in
+    text without control characters; anything else is forgotten rather than trusted."""
+    if not isinstance(value, str) or not value or len(value) > _MAX_FOLDER_LENGTH:
+        return None
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        return None
+    return value if os.path.isabs(value) else None
 
 
 def _enum_or(kind: type[_E], value: object, default: _E) -> _E:

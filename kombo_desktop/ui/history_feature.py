@@ -248,7 +248,9 @@ class HistoryFeature(QObject):
             from kombo_desktop.ui.history_panel import HistoryPanel
 
             window = self.window
-            panel = HistoryPanel(self.store, window.runner, lambda: window.linkForm.catalog)
+            panel = HistoryPanel(
+                self.store, window.runner, lambda: window.linkForm.catalog, window.save_places
+            )
             dock = QDockWidget("Link history", window)
             dock.setObjectName("historyDock")
             dock.setWidget(panel)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QStandardPaths, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +60,7 @@ from kombo_desktop.ui.history_model import (
     local_time,
 )
 from kombo_desktop.ui.result_panel import is_openable, open_in_browser
+from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import action_button, chain_tab_order
 
@@ -92,9 +93,11 @@ class HistoryPanel(QWidget):
         store: HistoryStore,
         runner: TaskRunner,
         catalog: Callable[[], ToolCatalog] | None = None,
+        save_places: SavePlaces | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._save_places = save_places or SavePlaces()
         self.setObjectName("historyPanel")
         self.setAccessibleName("Link history")
         self._store = store
@@ -408,12 +411,11 @@ class HistoryPanel(QWidget):
         if self._export is not None:
             return
         self.apply_search()
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
-        suggested = Path(folder) / f"kombo-link-history-{datetime.now():%Y-%m-%d}.csv"
+        suggested = self._save_places.export_suggestion(
+            f"kombo-link-history-{datetime.now():%Y-%m-%d}.csv"
+        )
         path, _filter = QFileDialog.getSaveFileName(
-            self.window(), "Export the history", str(suggested), CSV_FILTER
+            self.window(), "Export the history", suggested, CSV_FILTER
         )
         if not path:
             return  # the person closed the dialog
@@ -431,6 +433,7 @@ class HistoryPanel(QWidget):
 
         def done(count: int) -> None:
             finished()
+            self._save_places.remember("export", target)
             entries = "1 entry" if count == 1 else f"{count:,} entries"
             self.notice.emit(f"{entries} saved as {target}.", "success")
 

@@ -55,6 +55,7 @@ from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
+from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -160,7 +161,9 @@ class MainWindow(QMainWindow):
         )
         self.start_up.add(self.linkForm.style_suggestions)
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
-        self.resultPanel = ResultPanel()
+        # Where the save dialogs open (the folder last saved to), for the result and history.
+        self.save_places = SavePlaces(setup.settings_store)
+        self.resultPanel = ResultPanel(self.save_places)
         self.resultPanel.qr_preparer = self._prepare_qr
         self.statusPanel = StatusPanel()
         self._expose_named_widgets()

@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import expiry_text
 from kombo_desktop.ui.qt_enums import set_enum
+from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 if TYPE_CHECKING:
@@ -47,7 +49,11 @@ ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide scre
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
-QR_FILTERS = "PNG picture (*.png);;SVG drawing (*.svg)"
+QR_FILTER_NAMES = {
+    QrFileType.PNG: "PNG picture (*.png)",
+    QrFileType.SVG: "SVG drawing (*.svg)",
+}
+QR_FILTERS = ";;".join(QR_FILTER_NAMES.values())
 EMPTY_TEXT = "Your link will appear here."
 
 
@@ -123,10 +129,13 @@ class ResultPanel(QFrame):
 
     notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error")
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, save_places: SavePlaces | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
+        self._save_places = save_places or SavePlaces()
         # Set by the window: ``qr_preparer(url, draw)`` computes the link's QR code off the UI
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
@@ -363,16 +372,12 @@ class ResultPanel(QFrame):
     def export_qr(self) -> None:
         if self.shown is None:
             return
-        from PySide6.QtCore import QStandardPaths
-
         from kombo_desktop.ui import qr_image
 
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        ) or str(Path.home())
-        suggested = str(Path(folder) / f"{self.shown.file_stem}.png")
+        # In the folder, and as the type, the person chose last time.
+        suggested, file_type = self._save_places.qr_suggestion(self.shown.file_stem)
         path, chosen_filter = QFileDialog.getSaveFileName(
-            self.window(), "Save QR code", suggested, QR_FILTERS
+            self.window(), "Save QR code", suggested, QR_FILTERS, QR_FILTER_NAMES[file_type]
         )
         if not path:
             return  # the person closed the dialog
@@ -384,6 +389,7 @@ class ResultPanel(QFrame):
         except (ValueError, OSError) as error:
             self.notice.emit(str(error), "error")
             return
+        self._save_places.remember("qr", written)
         self.notice.emit(f"QR code saved as {written}.", "success")
 
     def copy_qr(self) -> None:

@@ -17,6 +17,7 @@ from kombo_desktop.core.settings import (
     REGION_BASES,
     REGION_NAMES,
     Profile,
+    QrFileType,
     Region,
     Settings,
     SettingsNotReadError,
@@ -199,8 +200,42 @@ def test_file_is_readable_json_with_a_version(store: SettingsStore, paths: AppPa
         "profiles": [
             {"name": "default", "region": "EU", "custom_base": None, "environment_id": None}
         ],
-        "preferences": {"language": "en", "link_type": "MAGIC_LINK", "category": "HRIS"},
+        "preferences": {
+            "language": "en",
+            "link_type": "MAGIC_LINK",
+            "category": "HRIS",
+            "qr_folder": None,
+            "export_folder": None,
+            "qr_file_type": "png",
+        },
     }
+
+
+def test_the_folders_last_saved_to_are_kept(store: SettingsStore, tmp_path: Path) -> None:
+    codes, reports = tmp_path / "Kunden Ä", tmp_path / "reports"
+    saved = Settings(qr_folder=str(codes), export_folder=str(reports))
+    saved.qr_file_type = QrFileType.SVG
+    store.save(saved)
+
+    assert store.load() == saved
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [42, "", "relative/folder", "/tmp/with\nline break", "/" + "x" * 5000, ["/tmp"]],
+    ids=["number", "empty", "relative", "control character", "too long", "list"],
+)
+def test_a_remembered_folder_that_makes_no_sense_is_forgotten(
+    store: SettingsStore, paths: AppPaths, folder: object
+) -> None:
+    preferences = {"qr_folder": folder, "export_folder": folder, "qr_file_type": "gif"}
+    write_settings(paths, json.dumps({"profiles": [{"name": "a"}], "preferences": preferences}))
+
+    settings = store.load()
+
+    assert store.load_problem is None  # the rest of the file is kept
+    assert settings.qr_folder is None and settings.export_folder is None
+    assert settings.qr_file_type is QrFileType.PNG
 
 
 @pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")

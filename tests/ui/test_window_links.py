@@ -215,7 +215,9 @@ def test_exported_qr_files_decode_to_the_link(
     link = make_link(qtbot, demo_window)
     asked: list[tuple[str, str]] = []
 
-    def save_dialog(parent: object, caption: str, directory: str, filters: str) -> tuple[str, str]:
+    def save_dialog(
+        parent: object, caption: str, directory: str, filters: str, *_chosen: str
+    ) -> tuple[str, str]:
         asked.append((directory, filters))
         return str(tmp_path / file_name), chosen_filter
 

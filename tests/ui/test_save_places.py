@@ -1,0 +1,99 @@
+"""The save dialogs open where the person saved that kind of file last time, even after a
+restart, and a QR code is offered as the type of file chosen last (the real Qt dialogs)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.settings import QrFileType
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
+from tests.support.file_dialogs import SeenFileDialog, answer_next_file_dialog
+from tests.support.history_helpers import open_history
+from tests.ui.conftest import WindowFactory, fill_form, make_link
+
+SVG = QR_FILTER_NAMES[QrFileType.SVG]
+
+
+@pytest.fixture(autouse=True)
+def documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder with a Documents folder, where the dialogs open the first time."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return home / "Documents"
+
+
+def save_qr_code(
+    window: MainWindow, choice: Path | None, name_filter: str | None = None
+) -> SeenFileDialog:
+    """Press "Save QR code…" and answer its dialog; returns what the dialog offered."""
+    seen = answer_next_file_dialog(choice, name_filter)
+    window.exportQrButton.click()
+    assert seen.answered and seen.offered is not None
+    return seen
+
+
+def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
+    qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, documents: Path
+) -> None:
+    customers = tmp_path / "customers"
+    customers.mkdir()
+    window = open_window("--demo")
+    fill_form(window, organization="Acme GmbH")
+    make_link(qtbot, window)
+    first = save_qr_code(window, customers / "acme", SVG)  # no extension typed
+    assert first.offered == documents / "kombo-link-acme-gmbh.png"  # the first time
+    assert (customers / "acme.svg").is_file()
+
+    window.close()  # the next customer, another day
+    again = open_window("--demo")
+    fill_form(again, email="bo@initech.example", organization="Initech")
+    make_link(qtbot, again)
+    second = save_qr_code(again, None)
+    assert second.offered == customers / "kombo-link-initech.svg"
+    assert second.name_filter == SVG
+
+
+def test_a_folder_that_is_gone_is_not_offered(
+    qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, documents: Path
+) -> None:
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    window = open_window("--demo")
+    fill_form(window)
+    make_link(qtbot, window)
+    save_qr_code(window, stick / "code.png")
+    assert save_qr_code(window, None).offered.parent == stick
+    shutil.rmtree(stick)  # taken out
+    assert save_qr_code(window, None).offered.parent == documents
+
+
+def test_the_history_export_remembers_its_own_folder(
+    qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, documents: Path
+) -> None:
+    reports, codes = tmp_path / "reports", tmp_path / "codes"
+    reports.mkdir()
+    codes.mkdir()
+    window = open_window("--demo")
+    fill_form(window)
+    make_link(qtbot, window)
+    save_qr_code(window, codes / "code.png")
+    feature = open_history(qtbot, window)
+
+    first = answer_next_file_dialog(reports / "links.csv")
+    feature.panel.historyExportButton.click()
+    assert first.offered is not None and first.offered.parent == documents
+    qtbot.waitUntil(lambda: (reports / "links.csv").is_file(), timeout=5000)
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "success", timeout=5000)
+
+    second = answer_next_file_dialog(None)
+    feature.panel.historyExportButton.click()
+    assert second.offered is not None and second.offered.parent == reports
+    assert second.offered.name.startswith("kombo-link-history-")
+    assert save_qr_code(window, None).offered.parent == codes
