@@ -18,7 +18,12 @@ Everything else uses ``Qt`` as usual.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject
+
+_warm = False  # True once warm_up has built the namespace
+_waiting: list[Callable[[], None]] = []  # what is to run then
 
 
 def set_enum(target: QObject, name: str, value: str) -> None:
@@ -32,5 +37,25 @@ def set_enum(target: QObject, name: str, value: str) -> None:
 
 
 def warm_up() -> None:
-    """Build the ``Qt`` namespace now (about 11 ms), at a moment nobody waits for it."""
+    """Build the ``Qt`` namespace now (about 11 ms), at a moment nobody waits for it; then run
+    what was waiting for it (see ``when_warm``)."""
+    global _warm
     from PySide6.QtCore import Qt  # noqa: F401 - importing it is the point
+
+    _warm = True
+    while _waiting:
+        _waiting.pop(0)()
+
+
+def is_warm() -> bool:
+    """True once ``warm_up`` has run: from then on the namespace costs nothing."""
+    return _warm
+
+
+def when_warm(action: Callable[[], None]) -> None:
+    """Run ``action`` once the namespace is built (at once, if it is): for something the
+    first frame can do without, such as shortening a dropdown's text (see widgets)."""
+    if _warm:
+        action()
+    else:
+        _waiting.append(action)

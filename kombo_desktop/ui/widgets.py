@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
@@ -29,8 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kombo_desktop.ui import theme
+from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.qt_enums import set_enum
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QPaintEvent
 
 _Member = TypeVar("_Member", bound=StrEnum)
 
@@ -276,6 +279,72 @@ def separator(*, vertical: bool = False) -> QFrame:
     return line
 
 
+class ElidingComboBox(QComboBox):
+    """A dropdown that, when too narrow for its chosen text, ends it with "…" instead of
+    cutting it mid-word ("Send to the customer (va"), so it is plain that more follows. Its list
+    still shows every entry whole.
+
+    Shortening the text takes Qt's ``Qt`` namespace and style enums, which the window's first
+    frame does without (see ``qt_enums``): a box too narrow then is drawn as Qt draws it and
+    redrawn shortened right after that frame.
+    """
+
+    # More than the arrow, padding and border take: text narrower than the width less this
+    # fits for certain, and Qt draws the box as always, without the enums.
+    _SURELY_FREE = 56
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._redraw_when_warm = False
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        text = self.currentText()
+        if self.fontMetrics().horizontalAdvance(text) <= self.width() - self._SURELY_FREE:
+            super().paintEvent(event)
+            return
+        if not qt_enums.is_warm():
+            super().paintEvent(event)
+            if not self._redraw_when_warm:
+                self._redraw_when_warm = True
+                qt_enums.when_warm(_updater(self))
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QStylePainter
+
+        # What QComboBox.paintEvent does, with the text shortened to the room it is drawn in.
+        painter = QStylePainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.Text))
+        option = QStyleOptionComboBox()
+        self.initStyleOption(option)
+        painter.drawComplexControl(QStyle.ComplexControl.CC_ComboBox, option)
+        room = self.style().subControlRect(
+            QStyle.ComplexControl.CC_ComboBox,
+            option,
+            QStyle.SubControl.SC_ComboBoxEditField,
+            self,
+        )
+        option.currentText = self.fontMetrics().elidedText(
+            text, Qt.TextElideMode.ElideRight, room.width()
+        )
+        painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+
+
+def _updater(widget: QWidget) -> Callable[[], None]:
+    """``widget.update`` that does nothing once the widget is gone (it is not kept alive)."""
+    import weakref
+
+    import shiboken6
+
+    reference = weakref.ref(widget)
+
+    def update() -> None:
+        alive = reference()
+        if alive is not None and shiboken6.isValid(alive):
+            alive.update()
+
+    return update
+
+
 def shrinkable(combo: QComboBox) -> QComboBox:
     """Let a dropdown become narrower than its longest entry (its list still shows it whole).
 
@@ -409,7 +478,7 @@ def choice_combo(
     object_name: str, accessible_name: str, choices: list[tuple[str, object]], default: object
 ) -> QComboBox:
     """A non-editable dropdown of (shown text, item data) with ``default`` selected."""
-    combo = shrinkable(QComboBox())
+    combo = shrinkable(ElidingComboBox())
     combo.setObjectName(object_name)
     combo.setAccessibleName(accessible_name)
     for text, data in choices:
