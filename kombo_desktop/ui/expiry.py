@@ -26,6 +26,15 @@ def expires_at(link_type: LinkType, created: datetime) -> datetime:
     return created + LINK_LIFETIMES[link_type]
 
 
+def expired_text(until: datetime, now: datetime | None = None) -> str:
+    """ "Expired at 14:32" on the day it expired, "Expired on 29 Nov 2026" later (in the time
+    zone of ``until``, like ``expiry_text``)."""
+    now = (now or datetime.now()).astimezone(until.tzinfo)
+    if until.date() == now.date():
+        return f"Expired at {until:%H:%M}"
+    return f"Expired on {until.day} {_MONTHS[until.month - 1]} {until.year}"
+
+
 def expiry_text(link_type: LinkType, created: datetime | None = None) -> str:
     """ "Valid until 29 Nov 2027" for long-lived links, "Valid for 1 hour, until 14:32" else."""
     created = created or datetime.now().astimezone()

@@ -590,12 +590,6 @@ class HistoryFeature(QObject):
                 file_stem=stem,
             )
         )
-        if not entry.is_valid():
-            from kombo_desktop.ui.history_model import local_date
-
-            self.window.resultPanel.expiryLabel.setText(
-                f"Expired on {local_date(entry.expires_at)}"
-            )
         # The link's own flow language; the people are the ones in the form when there are.
         who = _Customer.of_entry(entry)
         if customer is not None:

@@ -12,7 +12,7 @@ import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.expiry import expiry_text
+from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
@@ -55,6 +55,11 @@ QR_FILTER_NAMES = {
 }
 QR_FILTERS = ";;".join(QR_FILTER_NAMES.values())
 EMPTY_TEXT = "Your link will appear here."
+EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
+# How often a shown link's expiry is checked again: a timer's clock stands still while a laptop
+# sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
+EXPIRY_RECHECK_SOON = timedelta(seconds=30)  # links that expire within a day
+EXPIRY_RECHECK_LATER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,12 @@ class ResultPanel(QFrame):
         self._copy_reset.setSingleShot(True)
         self._copy_reset.setInterval(CONFIRMATION_MS)
         self._copy_reset.timeout.connect(lambda: self.copyButton.setText(COPY_TEXT))
+        # A link made for the customer's session lasts an hour and may expire on screen.
+        self.expired = False
+        self._expiry_check = QTimer(self)
+        self._expiry_check.setSingleShot(True)
+        self._expiry_check.timeout.connect(self._check_expiry)
+        self._link_actions: list[QWidget] = []  # added by add_link_actions
 
         qr_hint = QLabel(QR_HINT)
         qr_hint.setObjectName("qrHint")
@@ -248,6 +259,7 @@ class ResultPanel(QFrame):
         """Put more actions for the shown link (the invitation) under Copy and Open."""
         widget.setMaximumWidth(ACTION_MAX_WIDTH)
         self.actionColumn.insertWidget(self.actionColumn.indexOf(self.openButton) + 1, widget)
+        self._link_actions.append(widget)
 
     # --- the code's size -------------------------------------------------------------------------
 
@@ -293,19 +305,22 @@ class ResultPanel(QFrame):
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view: on a 1366x768 laptop its
         second line was cut in half at the bottom. It says nothing the code does not, and the
-        code's accessible description keeps it for screen readers."""
+        code's accessible description keeps it for screen readers. Not under an expired link,
+        whose code is not shown."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
         hint = self._qr_hint
         top = self.qrRow.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
-        hint.setHidden(bottom > parent.height())
+        hint.setHidden(self.expired or bottom > parent.height())
 
     # --- showing -------------------------------------------------------------------------------
 
     def clear(self) -> None:
         self.shown = None
+        self._expiry_check.stop()
+        self._set_expired_look(False)
         self.linkField.clear()
         self.linkField.setToolTip("")
         self.expiryLabel.setText("")
@@ -326,20 +341,24 @@ class ResultPanel(QFrame):
         self.expiryLabel.show()
         self.demoNote.setVisible(link.is_demo)
         self.copyButton.setText(COPY_TEXT)
+        self._set_expired_look(False)
         self._set_actions_enabled(True)
         self.openButton.setEnabled(is_openable(link.url, link.is_demo))
         self.openButton.setToolTip(
             "" if self.openButton.isEnabled() else "Only secure (https) links can be opened."
         )
         self.qrView.clear()
+        self._check_expiry(announce=False)
+        if self.expired:
+            return
         if self.qr_preparer is not None:
             self.qr_preparer(link.url, lambda url=link.url: self._render_qr(url))
         else:
             QTimer.singleShot(0, self, lambda url=link.url: self._render_qr(url))
 
     def _render_qr(self, url: str) -> None:
-        if self.shown is None or self.shown.url != url:
-            return  # a newer link (or none) is shown by now
+        if self.shown is None or self.shown.url != url or self.expired:
+            return  # a newer link (or none) is shown by now, or this one has expired
         from kombo_desktop.core.qr import QrTooLongError
         from kombo_desktop.ui import qr_image
 
@@ -355,6 +374,47 @@ class ResultPanel(QFrame):
         for button in (self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton):
             button.setEnabled(enabled)
 
+    # --- expiry --------------------------------------------------------------------------------
+
+    def _check_expiry(self, announce: bool = True) -> None:
+        """Show the link as expired once its time is up; until then, look again later."""
+        if self.shown is None or self.expired:
+            return
+        left = expires_at(self.shown.link_type, self.shown.created) - datetime.now().astimezone()
+        if left <= timedelta(0):
+            self._show_expired(announce)
+            return
+        recheck = EXPIRY_RECHECK_SOON if left < timedelta(days=1) else EXPIRY_RECHECK_LATER
+        # A timer may fire a little early: the check then simply sets the next one.
+        self._expiry_check.start(int(min(left, recheck).total_seconds() * 1000) + 1)
+
+    def _show_expired(self, announce: bool) -> None:
+        """Say the link has expired; take away its code and what would hand it on. The link
+        stays readable and copyable (support may ask for it)."""
+        assert self.shown is not None
+        until = expires_at(self.shown.link_type, self.shown.created)
+        self._set_expired_look(True)
+        self.expiryLabel.setText(expired_text(until))
+        self.qrView.clear()
+        self.qrView.setText(EXPIRED_QR_TEXT)
+        for action in (self.openButton, self.exportQrButton, self.copyQrButton):
+            action.setEnabled(False)
+        if announce:
+            when = expired_text(until)  # "Expired at 14:32"
+            self.notice.emit(
+                f"The link on screen {when[0].lower()}{when[1:]} and no longer works. Make a "
+                "new one if the customer still needs it.",
+                "info",
+            )
+
+    def _set_expired_look(self, expired: bool) -> None:
+        self.expired = expired
+        self.expiryLabel.setProperty("expired", expired)
+        theme.refresh_style(self.expiryLabel)
+        for widget in self._link_actions:
+            widget.setEnabled(not expired)
+        self._show_hint_if_whole(self.qrView.width())  # no scanning hint without a code
+
     # --- actions -------------------------------------------------------------------------------
 
     def copy_link(self) -> None:
@@ -363,6 +423,13 @@ class ResultPanel(QFrame):
         QGuiApplication.clipboard().setText(self.shown.url)
         self.copyButton.setText(COPIED_TEXT)
         self._copy_reset.start()
+        if self.expired:
+            self.notice.emit(
+                "Link copied, but it has expired and no longer works. Make a new one for the "
+                "customer.",
+                "info",
+            )
+            return
         self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
 
     def open_link(self) -> None:

@@ -73,6 +73,7 @@ QLabel[class="hint"] {{ color: {MUTED}; }}
 QLabel#statusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#statusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLabel#expiryLabel {{ color: {MUTED}; }}
+QLabel#expiryLabel[expired="true"] {{ color: {ERROR}; font-weight: 600; }}
 QLineEdit, QComboBox {{ padding: 5px 8px; }}
 QLineEdit:disabled {{
     background: {SURFACE}; color: {MUTED}; border: 1px solid {BORDER}; border-radius: 3px;

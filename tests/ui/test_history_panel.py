@@ -292,8 +292,11 @@ def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: Ma
 
     select(demo_window, entries["old"].url)
     feature.panel.historyQrButton.click()
-    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Expired on")
+    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Expired")
     assert "expired" in demo_window.statusLabel.text()
+    qtbot.wait(100)  # the code would have been drawn by now
+    assert qr_view.pixmap().isNull()  # a code that no longer works is not offered
+    assert not demo_window.exportQrButton.isEnabled()
 
 
 def test_open_follows_the_main_open_rule(

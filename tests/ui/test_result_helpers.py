@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from kombo_desktop.core.vocabulary import LinkType
-from kombo_desktop.ui.expiry import expires_at, expiry_text
+from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.result_panel import file_stem_for, is_openable
 
 CET = timezone(timedelta(hours=1))
@@ -60,3 +60,11 @@ def test_file_names_are_readable_and_safe() -> None:
     assert file_stem_for("../../etc/passwd") == "kombo-link-etc-passwd"
     assert file_stem_for("株式会社") == "kombo-link"
     assert file_stem_for("", "kombo-relink") == "kombo-relink"
+
+
+def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() -> None:
+    until = datetime(2026, 5, 9, 14, 32, tzinfo=CET)
+    assert expired_text(until, until + timedelta(hours=3)) == "Expired at 14:32"
+    assert expired_text(until, until + timedelta(hours=10)) == "Expired on 9 May 2026"
+    # "now" in another time zone is compared in the link's own
+    assert expired_text(until, datetime(2026, 5, 9, 21, 0, tzinfo=UTC)) == ("Expired at 14:32")

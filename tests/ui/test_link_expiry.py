@@ -1,0 +1,83 @@
+"""A link that expires while it is on screen says so, and its QR code is taken away: a customer
+on the call must not be handed a code that no longer works."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QLabel, QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.result_panel import ShownLink
+from tests.ui.conftest import fill_form, make_link
+
+URL = "https://connect.kombo.dev/v1?token=abc"
+
+
+def embedded_link(expires_in: timedelta) -> ShownLink:
+    lifetime = LINK_LIFETIMES[LinkType.EMBEDDED]
+    made = datetime.now().astimezone() - lifetime + expires_in
+    return ShownLink(URL, LinkType.EMBEDDED, is_demo=False, created=made, file_stem="kombo-link")
+
+
+def link_actions(window: MainWindow, own_only: bool = False) -> dict[str, bool]:
+    """Whether the buttons that hand the shown link on are enabled (with the invitation's,
+    which need a customer to address, unless ``own_only``)."""
+    names = ["openButton", "exportQrButton", "copyQrButton"]
+    if not own_only:
+        names += ["copyInvitationButton", "emailButton"]
+    return {name: window.findChild(QPushButton, name).isEnabled() for name in names}
+
+
+def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A link for the customer's session, made as a person does; it lasts a second here.
+    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=1))
+    fill_form(demo_window)
+    combo = demo_window.linkTypeCombo
+    combo.setCurrentIndex(combo.findData(LinkType.EMBEDDED.value))
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull())
+    assert demo_window.expiryLabel.text().startswith("Valid for")
+    assert all(link_actions(demo_window).values())
+
+    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired at"), timeout=5000)
+    assert demo_window.qrView.pixmap().isNull()
+    assert "expired" in demo_window.qrView.text()
+    assert not demo_window.findChild(QLabel, "qrHint").isVisible()  # nothing to scan
+    assert not any(link_actions(demo_window).values())
+    assert demo_window.statusLabel.text().startswith("The link on screen expired at")
+    assert demo_window.linkField.text() == link
+    demo_window.copyButton.click()  # still there to quote, e.g. to support
+    assert QGuiApplication.clipboard().text() == link
+    assert "expired" in demo_window.statusLabel.text()
+
+    # The next link is shown as usual.
+    combo.setCurrentIndex(combo.findData(LinkType.MAGIC_LINK.value))
+    fill_form(demo_window, email="bo@initech.example", organization="Initech")
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull())
+    assert demo_window.expiryLabel.text().startswith("Valid until")
+    assert all(link_actions(demo_window).values())
+    assert demo_window.findChild(QLabel, "qrHint").isVisible()
+
+
+def test_a_link_shown_after_it_expired_has_no_code(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.show_link(embedded_link(expires_in=-timedelta(minutes=5)))
+    qtbot.wait(100)  # the code would have been drawn by now
+    assert demo_window.expiryLabel.text().startswith("Expired at")
+    assert demo_window.qrView.pixmap().isNull()
+    assert not any(link_actions(demo_window, own_only=True).values())
+
+
+def test_a_link_far_from_expiring_keeps_its_code(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.show_link(embedded_link(expires_in=timedelta(minutes=59)))
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull())
+    qtbot.wait(200)
+    assert not demo_window.qrView.pixmap().isNull()
+    assert demo_window.expiryLabel.text().startswith("Valid for 1 hour")
