@@ -9,12 +9,14 @@ cannot be written only mean that the next dialog opens in Documents again.
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 from typing import Literal
 
 from kombo_desktop.core.settings import QrFileType, Settings, SettingsStore
 
 SaveKind = Literal["qr", "export"]
+FOLDER_CHECK_SECONDS = 0.5
 
 _log = logging.getLogger(__name__)
 
@@ -67,8 +69,27 @@ class SavePlaces:
 
 
 def _in_folder(folder: str | None, file_name: str) -> str:
-    """``file_name`` in ``folder`` if it is still there (a removed folder or a USB stick taken
-    out), else in Documents."""
-    if folder is None or not Path(folder).is_dir():
+    """``file_name`` in ``folder`` if it is still there (not removed, not on a USB stick taken
+    out, not on a network share that does not answer), else in Documents."""
+    if folder is None or not _still_there(folder):
         folder = documents_folder()
     return str(Path(folder) / file_name)
+
+
+def _still_there(folder: str) -> bool:
+    """Whether ``folder`` exists, asked on a thread of its own: for a folder on a network share
+    that does not answer, the system can take half a minute to say, and the window must not
+    wait that long. After ``FOLDER_CHECK_SECONDS`` the folder counts as gone (the dialog would
+    hang on it too); the question ends on its own thread."""
+    answer: list[bool] = []
+
+    def ask() -> None:
+        try:
+            answer.append(Path(folder).is_dir())
+        except OSError:  # e.g. no permission to look: not a folder to offer
+            answer.append(False)
+
+    question = threading.Thread(target=ask, name="save-folder-check", daemon=True)
+    question.start()
+    question.join(FOLDER_CHECK_SECONDS)
+    return bool(answer and answer[0])

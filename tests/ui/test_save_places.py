@@ -4,6 +4,8 @@ restart, and a QR code is offered as the type of file chosen last (the real Qt d
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -97,3 +99,34 @@ def test_the_history_export_remembers_its_own_folder(
     assert second.offered is not None and second.offered.parent == reports
     assert second.offered.name.startswith("kombo-link-history-")
     assert save_qr_code(window, None).offered.parent == codes
+
+
+def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    tmp_path: Path,
+    documents: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    share = tmp_path / "share"
+    share.mkdir()
+    window = open_window("--demo")
+    fill_form(window)
+    make_link(qtbot, window)
+    save_qr_code(window, share / "code.png")
+    release = threading.Event()
+    is_dir = Path.is_dir
+
+    def hanging_share(path: Path) -> bool:
+        if path == share:
+            release.wait(30)  # the server does not answer
+        return is_dir(path)
+
+    monkeypatch.setattr(Path, "is_dir", hanging_share)
+    started = time.monotonic()
+    try:
+        offered = save_qr_code(window, None).offered
+    finally:
+        release.set()
+    assert offered is not None and offered.parent == documents
+    assert time.monotonic() - started < 5  # not the half minute the share would take
