@@ -426,6 +426,7 @@ class MainWindow(QMainWindow):
             current_profile=self.setup.profile_name,
             api_base_override=self.setup.api_base_override,
             demo=self.is_demo,
+            log_folder=self.setup.paths.log_dir,
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)

@@ -30,6 +30,8 @@ wiring between its parts, each in a module of its own:
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -41,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop import __version__
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.settings import SettingsStore
 from kombo_desktop.ui import theme
@@ -53,6 +56,7 @@ from kombo_desktop.ui.widgets import (
     fit_placeholder,
     grow_to_fit,
     notice_label,
+    push_button,
     separator,
     wrap_within_width,
 )
@@ -75,8 +79,10 @@ class SettingsDialog(QDialog):
         current_profile: str | None = None,
         api_base_override: str | None = None,
         demo: bool = False,
+        log_folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
+        self._log_folder = log_folder
         self._book = ProfileBook(
             settings_store,
             credentials,
@@ -171,7 +177,44 @@ class SettingsDialog(QDialog):
         close.setAccessibleName("Close settings")
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
-        outer.addWidget(buttons)
+
+        # What support asks for first: which version, and the log file.
+        footer = QHBoxLayout()
+        footer.setSpacing(theme.SPACING)
+        version = QLabel(f"Kombo Desktop {__version__}")
+        version.setObjectName("settingsVersionLabel")
+        version.setProperty("class", "hint")
+        footer.addWidget(version)
+        if self._log_folder is not None:
+            self.logFolderButton = push_button(
+                "logFolderButton",
+                "Open the log folder",
+                "Open the folder with the program's log file, for support",
+            )
+            self.logFolderButton.setAutoDefault(False)
+            self.logFolderButton.clicked.connect(self._open_log_folder)
+            footer.addWidget(self.logFolderButton)
+        footer.addStretch(1)
+        footer.addWidget(buttons)
+        outer.addLayout(footer)
+
+    def _open_log_folder(self) -> None:
+        """Show the log folder in the system's file manager (made first if nothing was logged
+        yet); where that is impossible, say where it is."""
+        from PySide6.QtCore import QUrl
+        from PySide6.QtGui import QDesktopServices
+
+        folder = self._log_folder
+        assert folder is not None
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            self._say(f"The log folder {folder} could not be made ({error.strerror}).", "error")
+            return
+        if QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self._say(f"The log folder was opened: {folder}.")
+        else:
+            self._say(f"No file manager could be opened. The log folder is {folder}.", "error")
 
     @property
     def current_profile(self) -> str:

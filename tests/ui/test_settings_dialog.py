@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import subprocess
@@ -10,7 +11,7 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop import __version__
 from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import (
     SERVICE_NAME,
@@ -37,6 +39,7 @@ from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
+from tests.support.history_helpers import catch_urls
 from tests.support.keyrings import (
     BrokenKeyring,
     InMemoryKeyring,
@@ -961,3 +964,22 @@ def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
     available = dialog.screen().availableGeometry()
     assert dialog.height() <= available.height() - WINDOW_FRAME[1]  # its title bar stays on screen
     assert available.contains(dialog.frameGeometry())
+
+
+def test_the_version_and_the_log_folder_are_there_for_support(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window("--demo")
+    window.settingsButton.click()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    settle(qtbot, dialog)
+    assert child(dialog, QLabel, "settingsVersionLabel").text() == f"Kombo Desktop {__version__}"
+
+    log_dir = window.setup.paths.log_dir
+    with contextlib.contextmanager(catch_urls)("file") as file_manager:
+        child(dialog, QAbstractButton, "logFolderButton").click()
+    assert [QUrl(url).toLocalFile() for url in file_manager.urls] == [str(log_dir)]
+    assert log_dir.is_dir()
+    assert str(log_dir) in status(dialog)
+    dialog.reject()
