@@ -39,12 +39,16 @@ from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QPixmap
+    from PySide6.QtWidgets import QDialog
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
 QR_HINT = "Customers can scan the code with a phone camera."
+QR_HINT_WITH_CODE = "Customers can scan it with a phone camera. Click it to show it larger."
+ENLARGE_TOOLTIP = "Show the code larger, for a customer to scan from a shared screen"
+QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
@@ -114,6 +118,56 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     return f"kombo-link-{slug}" if slug else fallback
 
 
+class QrView(QLabel):
+    """The code beside the actions. Once a code is shown, clicking it (or Enter or Space while
+    it has the keyboard focus) emits ``enlarge_requested``: screen sharing shrinks it, and a
+    customer scans it more easily when the window shows it large (see ``qr_large``)."""
+
+    enlarge_requested = Signal()
+
+    def show_code(self, pixmap: QPixmap) -> None:
+        self.setPixmap(pixmap)
+        self._set_clickable(True)
+
+    def show_words(self, text: str) -> None:
+        """Words instead of a code: what will come, or why there is none."""
+        self.clear()
+        self.setText(text)
+        self._set_clickable(False)
+
+    @property
+    def has_code(self) -> bool:
+        return not self.pixmap().isNull()
+
+    def _set_clickable(self, clickable: bool) -> None:
+        set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
+        self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
+        self.setAccessibleDescription(QR_HINT_WITH_CODE if clickable else QR_HINT)
+        if clickable:
+            from PySide6 import QtCore  # not before the first link: see qt_enums
+
+            self.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
+        else:
+            self.unsetCursor()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6 import QtCore
+
+        inside = self.rect().contains(event.position().toPoint())
+        if self.has_code and inside and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.enlarge_requested.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6 import QtCore
+
+        keys = (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter, QtCore.Qt.Key.Key_Space)
+        if self.has_code and event.key() in keys:
+            self.enlarge_requested.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class LinkField(QLineEdit):
     """The link, read-only. Copy (Ctrl+C, Cmd+C) with nothing selected copies the whole link,
     as the Copy button does: the field has the focus once a link is made, and pressing the
@@ -173,14 +227,15 @@ class ResultPanel(QFrame):
             "copyQrButton", "Copy QR image", "Copy the QR code as a picture"
         )
 
-        self.qrView = QLabel()
+        self.qrView = QrView()
         self.qrView.setObjectName("qrView")
         self.qrView.setAccessibleName("QR code of the link")
-        self.qrView.setAccessibleDescription(QR_HINT)
+        self.qrView.setWordWrap(True)
         self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
         set_enum(self.qrView, "alignment", "AlignCenter")
         self.qrView.setStyleSheet(
-            f"background: white; border: 1px solid {theme.BORDER}; color: {theme.MUTED};"
+            f"QLabel {{ background: white; border: 1px solid {theme.BORDER}; "
+            f"color: {theme.MUTED}; }} QLabel:focus {{ border: 2px solid {theme.ACCENT}; }}"
         )
         self.qrView.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
@@ -194,6 +249,7 @@ class ResultPanel(QFrame):
         self._expiry_check.setSingleShot(True)
         self._expiry_check.timeout.connect(self._check_expiry)
         self._link_actions: list[QWidget] = []  # added by add_link_actions
+        self._large_qr: QDialog | None = None  # the code shown large, while it is open
 
         qr_hint = QLabel(QR_HINT)
         qr_hint.setObjectName("qrHint")
@@ -245,12 +301,14 @@ class ResultPanel(QFrame):
         self.openButton.clicked.connect(self.open_link)
         self.exportQrButton.clicked.connect(self.export_qr)
         self.copyQrButton.clicked.connect(self.copy_qr)
+        self.qrView.enlarge_requested.connect(self.show_large_qr)
         self.tab_chain: list[QWidget] = [
             self.linkField,
             self.copyButton,
             self.openButton,
             self.exportQrButton,
             self.copyQrButton,
+            self.qrView,  # a tab stop while it shows a code
         ]
         chain_tab_order(self.tab_chain)
         self.clear()
@@ -326,8 +384,7 @@ class ResultPanel(QFrame):
         self.expiryLabel.setText("")
         self.expiryLabel.hide()
         self.demoNote.hide()
-        self.qrView.clear()
-        self.qrView.setText("The QR code\nwill appear here.")
+        self._show_qr_words(QR_PLACEHOLDER)
         self._set_actions_enabled(False)
 
     def show_link(self, link: ShownLink) -> None:
@@ -347,7 +404,7 @@ class ResultPanel(QFrame):
         self.openButton.setToolTip(
             "" if self.openButton.isEnabled() else "Only secure (https) links can be opened."
         )
-        self.qrView.clear()
+        self._show_qr_words("")
         self._check_expiry(announce=False)
         if self.expired:
             return
@@ -365,10 +422,17 @@ class ResultPanel(QFrame):
         try:
             pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
         except QrTooLongError as error:
-            self.qrView.setWordWrap(True)
-            self.qrView.setText(str(error))
+            self._show_qr_words(str(error))
             return
-        self.qrView.setPixmap(pixmap)
+        self.qrView.show_code(pixmap)
+        self._qr_hint.setText(QR_HINT_WITH_CODE)
+        self._fit_qr()  # the hint may need another line
+
+    def _show_qr_words(self, text: str) -> None:
+        """No code (yet): ``text`` where it would be, and no larger view of an old one."""
+        self.qrView.show_words(text)
+        self._qr_hint.setText(QR_HINT)
+        self._close_large_qr()
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         for button in (self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton):
@@ -395,8 +459,7 @@ class ResultPanel(QFrame):
         until = expires_at(self.shown.link_type, self.shown.created)
         self._set_expired_look(True)
         self.expiryLabel.setText(expired_text(until))
-        self.qrView.clear()
-        self.qrView.setText(EXPIRED_QR_TEXT)
+        self._show_qr_words(EXPIRED_QR_TEXT)
         for action in (self.openButton, self.exportQrButton, self.copyQrButton):
             action.setEnabled(False)
         if announce:
@@ -416,6 +479,28 @@ class ResultPanel(QFrame):
         self._show_hint_if_whole(self.qrView.width())  # no scanning hint without a code
 
     # --- actions -------------------------------------------------------------------------------
+
+    def show_large_qr(self) -> None:
+        """The code as large as the screen allows, in a window of its own (see ``qr_large``)."""
+        if self.shown is None or not self.qrView.has_code:
+            return
+        from kombo_desktop.ui.qr_large import LargeQrDialog
+
+        self._close_large_qr()
+        notes = [self.expiryLabel.text()]
+        if self.shown.is_demo:
+            notes.append(self.demoNote.text())
+        dialog = LargeQrDialog(self.shown.url, notes, self.window())
+        dialog.finished.connect(self._close_large_qr)
+        self._large_qr = dialog
+        dialog.open()
+
+    def _close_large_qr(self) -> None:
+        dialog, self._large_qr = self._large_qr, None
+        if dialog is not None:
+            dialog.finished.disconnect(self._close_large_qr)
+            dialog.close()
+            dialog.deleteLater()
 
     def copy_link(self) -> None:
         if self.shown is None:

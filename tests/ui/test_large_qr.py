@@ -1,0 +1,80 @@
+"""The QR code shown large, for a customer to scan from a shared screen: click the code, or
+Enter on it; Esc returns. Nothing but the code, the instruction and the link's notes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.qr_large import LargeQrDialog
+from tests.support.qr_decode import decode_pixmap
+from tests.ui.conftest import fill_form, make_link
+
+
+def link_with_code(qtbot: QtBot, window: MainWindow, **form: str) -> str:
+    fill_form(window, **form)
+    link = make_link(qtbot, window)
+    qtbot.waitUntil(lambda: window.qrView.has_code)
+    return link
+
+
+def large_view() -> LargeQrDialog | None:
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, LargeQrDialog)]
+    visible = [w for w in shown if w.isVisible()]
+    return visible[0] if visible else None
+
+
+def test_clicking_the_code_shows_it_large(qtbot: QtBot, demo_window: MainWindow) -> None:
+    link = link_with_code(qtbot, demo_window, organization="Acme GmbH")
+    assert large_view() is None
+    QTest.mouseClick(demo_window.qrView, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: large_view() is not None)
+    dialog = large_view()
+    assert dialog is not None
+
+    code = dialog.largeQrView.pixmap()
+    assert decode_pixmap(code) == link
+    assert code.width() > 1.3 * demo_window.qrView.pixmap().width()
+    texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "Scan this code" in texts and "Valid until" in texts and "Demo link" in texts
+    assert "Acme" not in texts and "anna@" not in texts  # no customer on the shared screen
+
+    QTest.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: large_view() is None)
+
+
+def test_enter_on_the_code_shows_it_large(qtbot: QtBot, demo_window: MainWindow) -> None:
+    link_with_code(qtbot, demo_window)
+    demo_window.qrView.setFocus()
+    assert demo_window.qrView.hasFocus()  # a tab stop once it shows a code
+    QTest.keyClick(demo_window.qrView, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: large_view() is not None)
+    large_view().reject()  # type: ignore[union-attr]
+
+
+def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: MainWindow) -> None:
+    view: QWidget = demo_window.qrView
+    assert view.focusPolicy() == Qt.FocusPolicy.NoFocus
+    QTest.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    qtbot.wait(50)
+    assert large_view() is None
+
+
+def test_the_large_code_goes_when_the_link_expires(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=1))
+    combo = demo_window.linkTypeCombo
+    combo.setCurrentIndex(combo.findData(LinkType.EMBEDDED.value))
+    link_with_code(qtbot, demo_window)
+    demo_window.resultPanel.show_large_qr()
+    qtbot.waitUntil(lambda: large_view() is not None)
+    qtbot.waitUntil(lambda: large_view() is None, timeout=5000)
+    assert demo_window.expiryLabel.text().startswith("Expired")
