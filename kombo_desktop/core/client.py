@@ -75,6 +75,7 @@ from kombo_desktop.core.errors import (
     UnexpectedResponseError,
     UnsafeLinkError,
 )
+from kombo_desktop.core.integrations import IntegrationInfo, integration_from_answer
 from kombo_desktop.core.link_check import MAX_LINK_CHARS as MAX_LINK_CHARS
 from kombo_desktop.core.link_check import CreatedLink, created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -128,7 +129,7 @@ class _Answer:
 
 
 class KomboClient:
-    """Kombo's API for this program: links, relinks, key checks and tool lists.
+    """Kombo's API for this program: links, relinks, key checks, tool lists and integrations.
 
     Safe to share between threads; each call blocks, so the window calls it on a worker thread.
     ``close()`` cancels calls still running, so closing the window never waits for the network.
@@ -205,6 +206,25 @@ class KomboClient:
         if not cleaned or " " in cleaned:
             raise self._unexpected(call, answer, "unusable data.environment_id")
         return cleaned
+
+    def get_integration(
+        self, integration_id: str, cancel: CancelToken | None = None
+    ) -> IntegrationInfo:
+        """Whose an integration is and whether it works (``GET /integrations/{id}``); raises
+        ``NotFoundError`` for an id Kombo does not know in the key's environment."""
+        path = f"/integrations/{quote(integration_id, safe=':')}"
+        call = Call("GET", path, f"GET {path}", None, self._max_body_bytes)
+        answer = self._call(call, cancel)
+        secrets = self._secrets()
+
+        def clean(text: str) -> str:
+            cleaned = clean_text(text, MAX_SHORT_CHARS, secrets)
+            return "" if holds_secret(text, self._key) else cleaned
+
+        info = integration_from_answer(answer.payload.get("data"), clean)
+        if info is None:
+            raise self._unexpected(call, answer, "answer without data.id and data.tool")
+        return info
 
     def list_tools(self, category: Category, cancel: CancelToken | None = None) -> list[Tool]:
         """The tools enabled in the key's environment (``GET /tools/{category}``)."""

@@ -1,7 +1,7 @@
 """A small stand-in for Kombo's API that runs inside the program, on this computer only.
 
 ``kombo-desktop --demo`` points the window at it so people can try the program without an API
-key, and the tests use it as a real HTTP counterpart. It answers the four endpoints the program
+key, and the tests use it as a real HTTP counterpart. It answers the five endpoints the program
 uses in Kombo's wire format and checks input the way Kombo does (see ``demo.validation``), so a
 client that builds a wrong body fails here just as it would against Kombo. Links it hands out
 point back at itself, carry the word DEMO, and open a page that says plainly it is a demo.
@@ -320,6 +320,8 @@ class DemoKomboServer:
             and method == "POST"
         ):
             return self._relink(incoming, path, segments[3])
+        if len(segments) == 4 and segments[2] == "integrations" and method == "GET":
+            return self._integration(incoming, path, segments[3])
         return self._not_found(incoming, path)
 
     def _json_body(self, incoming: Incoming, *, required: bool) -> tuple[object, str | None]:
@@ -356,16 +358,29 @@ class DemoKomboServer:
             return self._error(incoming, path, 400, wire.INPUT_INVALID, " ".join(problems))
         integration_id = unquote(raw_id)
         if validation.integration_tool(raw_id, self._tools) is None:
-            return self._error(
-                incoming,
-                path,
-                404,
-                wire.INTEGRATION_NOT_FOUND,
-                f"There is no integration with the id {json.dumps(integration_id)} in the demo "
-                "environment. Integration ids look like 'personio:93fCvorjZ2jas7ZekX1V1n5d'.",
-            )
+            return self._no_integration(incoming, path, integration_id)
         link = self._make_link("relink", cast(dict[str, object], body), integration_id)
         return Response(200, _JSON, wire.success({"link": link.url}))
+
+    def _integration(self, incoming: Incoming, path: str, raw_id: str) -> Response:
+        integration_id = unquote(raw_id)
+        tool = validation.integration_tool(raw_id, self._tools)
+        if tool is None:
+            return self._no_integration(incoming, path, integration_id)
+        data = wire.integration_details(tool, integration_id, self.origin, datetime.now(UTC))
+        return Response(200, _JSON, wire.success(data))
+
+    def _no_integration(self, incoming: Incoming, path: str, integration_id: str) -> Response:
+        """Kombo's answer for an integration id it does not know (any id of a known tool with
+        the right shape exists in the demo)."""
+        return self._error(
+            incoming,
+            path,
+            404,
+            wire.INTEGRATION_NOT_FOUND,
+            f"There is no integration with the id {json.dumps(integration_id)} in the demo "
+            "environment. Integration ids look like 'personio:93fCvorjZ2jas7ZekX1V1n5d'.",
+        )
 
     def _list_tools(self, incoming: Incoming, path: str, raw_category: str) -> Response:
         category = validation.tools_category(unquote(raw_category))
@@ -405,7 +420,8 @@ class DemoKomboServer:
             None,
             f"The demo service has no endpoint {incoming.method} {path}. It offers "
             "POST /v1/connect/create-link, POST /v1/integrations/{integration_id}/relink, "
-            "GET /v1/check-api-key and GET /v1/tools/{category}.",
+            "GET /v1/integrations/{integration_id}, GET /v1/check-api-key and "
+            "GET /v1/tools/{category}.",
         )
 
     def _error(

@@ -64,6 +64,7 @@ from kombo_desktop.ui.widgets import WINDOW_FRAME, chain_tab_order, label_column
 if TYPE_CHECKING:
     from kombo_desktop.core.client import CreatedLink
     from kombo_desktop.core.demo_server import DemoKomboServer
+    from kombo_desktop.ui.integration_lookup import IntegrationLookup
 
 _log = logging.getLogger(__name__)
 _Request = TypeVar("_Request", LinkRequest, RelinkRequest)
@@ -182,11 +183,19 @@ class MainWindow(QMainWindow):
         # The link history: recording, duplicate warning, history panel, invitations, and
         # screen-sharing mode, plugged into the hooks above (see history_feature).
         self.history = HistoryFeature(self)
+        # The reconnection tab says whose integration an id is (made after the first frame).
+        self.integration_lookup: IntegrationLookup | None = None
+        self.start_up.add(self._start_integration_lookup)
         # Typing starts in the first field, not on the first button (the demo bar's "Leave the
         # demo", where a stray Enter would act).
         self.linkForm.focus_first_field()
 
     # --- construction ------------------------------------------------------------------------
+
+    def _start_integration_lookup(self) -> None:
+        from kombo_desktop.ui.integration_lookup import IntegrationLookup
+
+        self.integration_lookup = IntegrationLookup(self)
 
     def _form_defaults(self) -> tuple[Language, LinkType, Category]:
         """The person's last choices; an administrator's defaults on a fresh installation."""

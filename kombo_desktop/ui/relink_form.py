@@ -98,6 +98,15 @@ class RelinkForm(RequestForm):
         )
         self._watch(lr.INTEGRATION_ID, self.relinkIntegrationEdit)
 
+    @property
+    def integration_id(self) -> str:
+        """The id as typed, without surrounding spaces."""
+        return self.relinkIntegrationEdit.text().strip()
+
+    def show_integration(self, text: str | None) -> None:
+        """What Kombo said about the integration, under its id (None: the usual hint)."""
+        self.boxes[lr.INTEGRATION_ID].set_hint(text)
+
     def _field_problem(self, field: str) -> str | None:
         if field != lr.INTEGRATION_ID:
             return None  # the dropdowns offer only what Kombo accepts

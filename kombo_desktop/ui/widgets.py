@@ -48,6 +48,7 @@ class FieldBox(QWidget):
     def __init__(self, field: QWidget, hint: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
+        self._own_hint = hint
         self._hint_text = hint
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -78,6 +79,15 @@ class FieldBox(QWidget):
     @property
     def error_text(self) -> str:
         return self.error.text() if self.error.isVisibleTo(self) else ""
+
+    def set_hint(self, text: str | None = None) -> None:
+        """Show ``text`` under the field instead of its own hint (None: its own again); an
+        error, when there is one, still comes first."""
+        self._hint_text = self._own_hint if text is None else text
+        self.hint.setText(self._hint_text)
+        self.hint.setVisible(bool(self._hint_text) and not self.error_text)
+        if not self.error_text:
+            self.field.setAccessibleDescription(self._hint_text)
 
 
 def wrap_within_width(label: QLabel) -> QLabel:

@@ -713,6 +713,27 @@ def test_relink_of_an_unknown_integration_is_not_found(demo: DemoKomboServer, se
     assert demo.links == {}
 
 
+# --- GET /integrations/{integration_id} --------------------------------------------------------
+
+
+def test_an_integration_is_described_as_kombo_describes_one(demo: DemoKomboServer) -> None:
+    response = call(demo, "GET", "/integrations/personio:93fCvorjZ2jas7ZekX1V1n5d")
+    assert response.status_code == 200, response.text
+    assert_matches("GetIntegrationsIntegrationIdPositiveResponse", response.json())
+    data = response.json()["data"]
+    assert data["id"] == "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    assert data["tool"]["label"] == "Personio"
+    assert data["status"] == "INVALID"  # what a reconnection link is for
+    assert demo.links == {}
+
+
+@pytest.mark.parametrize("segment", ["nosuchtool:abc", "personio:", "personio%2Fabc"])
+def test_an_unknown_integration_is_not_found(demo: DemoKomboServer, segment: str) -> None:
+    response = call(demo, "GET", f"/integrations/{segment}")
+    error = assert_kombo_error(response, 404, "PLATFORM.INTEGRATION_NOT_FOUND")
+    assert "personio:93fCvorjZ2jas7ZekX1V1n5d" in error["message"]
+
+
 # --- GET /check-api-key and GET /tools/{category} ---------------------------------------------
 
 
@@ -792,7 +813,7 @@ def test_unknown_pictures_are_not_found(demo: DemoKomboServer, path: str) -> Non
         ("POST", "/v1/check-api-key"),
         ("DELETE", "/v1/tools/hris"),
         ("GET", "/v1/integrations/personio:abc/relink"),
-        ("GET", "/v1/integrations/personio:abc"),
+        ("DELETE", "/v1/integrations/personio:abc"),
         ("PATCH", "/v1/nothing"),
         ("GET", "/v1/tools/"),
         ("GET", "/v1/check-api-key/"),

@@ -8,6 +8,7 @@ body against it): success is ``{"status": "success", "data": ...}``, errors are
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 from kombo_desktop.core.catalog import Tool
 
@@ -70,4 +71,39 @@ def tool_item(tool: Tool, origin: str) -> dict[str, object]:
         "partner_only_details_markdown": None,
         "connection_guide_url": None,
         "coverage": {"read_models": [], "write_actions": [], "features": []},
+    }
+
+
+DEMO_ORGANIZATION = "Demo organisation"
+
+
+def integration_details(
+    tool: Tool, integration_id: str, origin: str, created_at: datetime
+) -> dict[str, object]:
+    """``GET /integrations/{integration_id}``'s ``data`` for a demo integration: every demo
+    integration has stopped working (``INVALID``), the case a reconnection link is for."""
+    assets = f"{origin}/demo/assets/{tool.id}"
+    return {
+        "id": integration_id,
+        "tool": {
+            "id": tool.id,
+            "label": tool.label,
+            "internal_label": None,
+            "logo_url": f"{assets}/logo.svg",
+            "icon_url": f"{assets}/icon.svg",
+        },
+        "category": tool.categories[0].value if tool.categories else "HRIS",
+        "status": "INVALID",
+        "setup_status": "COMPLETED",
+        "end_user": {
+            "organization_name": DEMO_ORGANIZATION,
+            "creator_email": None,
+            "origin_id": None,
+        },
+        "scope_config": {"id": "DEMO", "name": None},
+        "data_expired_at": None,
+        "created_at": created_at.astimezone(UTC).isoformat(timespec="milliseconds")[:-6] + "Z",
+        "beta": False,
+        "read_models": [],
+        "write_actions": [],
     }

@@ -1,0 +1,96 @@
+"""Whose an integration is and whether it works, from ``GET /integrations/{integration_id}``.
+
+Before a reconnection link goes to a customer, the person making it should see that the id
+they pasted is the customer's connection they mean, and why it needs reconnecting. Sending the
+link for another customer's integration would let the wrong person sign in to it again.
+
+Nothing from the answer is trusted: ``integration_from_answer`` takes only the fields it
+needs, as short plain text (``clean``), and an answer that lacks them yields None. The
+sentence for the window leaves the organisation out in screen-sharing mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class IntegrationStatus(StrEnum):
+    """Kombo's ``status`` of an integration (``UNKNOWN`` for a value this program does not know)."""
+
+    ACTIVE = "ACTIVE"  # syncing as expected
+    INVALID = "INVALID"  # the customer's sign-in no longer works: what a relink fixes
+    INACTIVE = "INACTIVE"  # switched off by hand in Kombo
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class IntegrationInfo:
+    integration_id: str
+    tool: str  # the tool's display name (its id when Kombo sent no name)
+    organization: str | None
+    status: IntegrationStatus
+    set_up: bool  # False while the customer has not finished the connection's set-up
+
+
+def integration_from_answer(data: object, clean: Callable[[str], str]) -> IntegrationInfo | None:
+    """The details from an answer's ``data``; None when it lacks the id or the tool.
+
+    ``clean`` turns a text from the network into short, safe plain text ("" to leave it out).
+    """
+    if not isinstance(data, dict):
+        return None
+    tool = data.get("tool")
+    integration_id = _text(data.get("id"), clean)
+    tool_id = _text(tool.get("id"), clean) if isinstance(tool, dict) else None
+    tool_label = _text(tool.get("label"), clean) if isinstance(tool, dict) else None
+    if integration_id is None or (tool_label or tool_id) is None:
+        return None
+    end_user = data.get("end_user")
+    organization = (
+        _text(end_user.get("organization_name"), clean) if isinstance(end_user, dict) else None
+    )
+    raw_status = data.get("status")
+    known = {status.value for status in IntegrationStatus}
+    status = IntegrationStatus(raw_status) if raw_status in known else IntegrationStatus.UNKNOWN
+    return IntegrationInfo(
+        integration_id=integration_id,
+        tool=tool_label or tool_id or "",
+        organization=organization,
+        status=status,
+        set_up=data.get("setup_status") in (None, "COMPLETED", "FINAL_SYNC_PENDING"),
+    )
+
+
+def _text(value: object, clean: Callable[[str], str]) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return clean(value) or None
+
+
+_STATUS_SENTENCES = {
+    IntegrationStatus.ACTIVE: (
+        "It works; a reconnection link lets the customer sign in to it again anyway."
+    ),
+    IntegrationStatus.INVALID: (
+        "It has stopped working: Kombo can no longer sign in with the customer's details. "
+        "A reconnection link is the right fix."
+    ),
+    IntegrationStatus.INACTIVE: (
+        "It is switched off in Kombo; reconnecting does not switch it on again. Ask whoever "
+        "looks after your Kombo account."
+    ),
+    IntegrationStatus.UNKNOWN: "Kombo did not say whether it works.",
+}
+
+
+def integration_text(info: IntegrationInfo, *, private: bool) -> str:
+    """What the relink tab says about the integration; without names when ``private``."""
+    if private or not info.organization:
+        whose = f"This is a {info.tool} connection."
+    else:
+        whose = f"This is the {info.tool} connection of {info.organization}."
+    if not info.set_up:
+        return f"{whose} The customer has not finished setting it up yet."
+    return f"{whose} {_STATUS_SENTENCES[info.status]}"

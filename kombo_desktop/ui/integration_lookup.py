@@ -1,0 +1,139 @@
+"""The reconnection tab says whose integration an id is, and whether it works, as it is typed.
+
+A reconnection link lets whoever opens it sign in to that integration again, so it must go to
+the customer the integration belongs to. Once the id in the field is complete and typing has
+paused, Kombo is asked (``GET /integrations/{id}``, on a worker thread) and the answer replaces
+the field's hint: "This is the Personio connection of Acme GmbH. It has stopped working ...".
+In screen-sharing mode the organisation is left out, like everything about customers.
+
+The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo does
+not know is said so at once (the link would be refused anyway); any other failure (no key, no
+network) leaves the usual hint, and making the link explains the problem in full. Answers are
+remembered per target for the session, and an answer for an id no longer in the field is
+dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+
+from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.link_request import validate_field
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.cancel import CancelToken
+    from kombo_desktop.core.integrations import IntegrationInfo
+    from kombo_desktop.ui.connection import Connection
+    from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.tasks import TaskHandle
+
+PAUSE_MS = 600  # typing has paused: look the id up
+NOT_FOUND_TEXT = (
+    "Kombo knows no integration with this id. Copy it again from the Kombo dashboard, and "
+    "check that this profile's region is the integration's."
+)
+
+_log = logging.getLogger(__name__)
+
+
+class IntegrationLookup(QObject):
+    """Looks up the id in ``window.relinkForm`` and shows the answer there."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._form = window.relinkForm
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self.look_up)
+        self._running: TaskHandle | None = None
+        # Integration id -> its details (None: Kombo knows no such id), from the connection
+        # (profile, key, region) the window used when it asked.
+        self._known: dict[str, IntegrationInfo | None] = {}
+        self._known_from: Connection | None = None
+        self._form.relinkIntegrationEdit.textChanged.connect(self._typed)
+        window.history.privacySwitch.toggled.connect(lambda _private: self._show_known())
+
+    @property
+    def busy(self) -> bool:
+        """True while an id is being looked up, or about to be (typing has just paused)."""
+        return self._running is not None or self._pause.isActive()
+
+    def _typed(self) -> None:
+        self._stop()
+        self._form.show_integration(None)
+        self._pause.start()
+
+    def look_up(self) -> None:
+        """Ask Kombo about the id in the field now (if it is a complete id)."""
+        self._pause.stop()
+        self._stop()
+        integration_id = self._form.integration_id
+        connection = self._window.connection
+        if connection is None or validate_field(lr.INTEGRATION_ID, integration_id) is not None:
+            return
+        known = self._known_here()
+        if integration_id in known:
+            self._show_known()
+            return
+
+        def work(token: CancelToken) -> IntegrationInfo:
+            return connection.client().get_integration(integration_id, token)
+
+        def done(info: IntegrationInfo) -> None:
+            self._running = None
+            known[integration_id] = info
+            self._show_known()
+
+        def failed(error: BaseException) -> None:
+            from kombo_desktop.core.errors import NotFoundError
+
+            self._running = None
+            if isinstance(error, NotFoundError):
+                known[integration_id] = None
+                self._show_known()
+            else:
+                _log.info("Looking up an integration failed: %s", type(error).__name__)
+
+        try:
+            self._running = self._window.runner.run(
+                work,
+                on_done=done,
+                on_error=failed,
+                on_cancelled=lambda: None,
+                owner=self,
+                name="integration-lookup",
+            )
+        except RuntimeError:  # the window is closing
+            self._running = None
+
+    def _show_known(self) -> None:
+        """What is known about the id in the field, in the words screen-sharing mode allows."""
+        from kombo_desktop.core.integrations import integration_text
+
+        known = self._known_here()
+        integration_id = self._form.integration_id
+        if integration_id not in known:
+            return
+        info = known[integration_id]
+        private = self._window.history.private
+        self._form.show_integration(
+            NOT_FOUND_TEXT if info is None else integration_text(info, private=private)
+        )
+
+    def _known_here(self) -> dict[str, IntegrationInfo | None]:
+        """The answers from the window's connection now; another profile, region or key
+        (a new connection) may see other integrations, so they start afresh."""
+        if self._window.connection is not self._known_from:
+            self._known = {}
+            self._known_from = self._window.connection
+        return self._known
+
+    def _stop(self) -> None:
+        running, self._running = self._running, None
+        if running is not None:
+            running.cancel()

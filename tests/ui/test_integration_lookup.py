@@ -1,0 +1,83 @@
+"""The reconnection tab says whose integration a typed id is, and whether it works, by asking
+the (demo) Kombo service; in screen-sharing mode without the organisation's name."""
+
+from __future__ import annotations
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
+from kombo_desktop.ui.integration_lookup import NOT_FOUND_TEXT
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import FaultServer, Reply
+from tests.ui.conftest import WindowFactory
+
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def hint(window: MainWindow) -> str:
+    label = window.relinkForm.boxes["integration_id"].hint
+    return label.text() if label.isVisible() else ""
+
+
+def lookups(window: MainWindow) -> int:
+    assert window.demo_server is not None
+    return len(window.demo_server.requests_to("GET", f"/v1/integrations/{INTEGRATION_ID}"))
+
+
+@pytest.fixture
+def relink_tab(qtbot: QtBot, demo_window: MainWindow) -> MainWindow:
+    demo_window.show_relink_mode()
+    qtbot.waitUntil(lambda: demo_window.integration_lookup is not None)
+    return demo_window
+
+
+def test_a_typed_id_is_described_without_names_while_sharing(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    window = relink_tab
+    usual = hint(window)
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: hint(window).startswith("This is a Personio connection."))
+    assert "stopped working" in hint(window)
+    assert DEMO_ORGANIZATION not in hint(window)  # screen-sharing mode is on at start
+
+    window.history.privacySwitch.click()  # off: the organisation may be named
+    assert hint(window).startswith(f"This is the Personio connection of {DEMO_ORGANIZATION}.")
+    assert lookups(window) == 1  # remembered, not asked again
+
+    window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7Zek")  # typing on
+    assert hint(window) == usual
+
+
+def test_an_id_kombo_does_not_know_is_said_at_once(qtbot: QtBot, relink_tab: MainWindow) -> None:
+    relink_tab.relinkIntegrationEdit.setText("nosuchtool:abc123")
+    qtbot.waitUntil(lambda: hint(relink_tab) == NOT_FOUND_TEXT)
+
+
+def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
+    relink_tab.relinkIntegrationEdit.setText("personio")
+    qtbot.wait(900)
+    assert relink_tab.demo_server is not None
+    assert not [r for r in relink_tab.demo_server.requests if r.method == "GET"]
+
+
+def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Kombo answers the lookup with a server error, then makes the link.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    link = "https://connect.kombo.dev/v1?token=abc"
+    with FaultServer(Reply.json({"status": "error"}, status=500)) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        usual, status = hint(window), window.statusLabel.text()
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        lookup = window.integration_lookup
+        qtbot.waitUntil(lambda: bool(server.requests) and not lookup.busy, timeout=10_000)
+        assert hint(window) == usual
+        assert window.statusLabel.text() == status  # nothing in the person's way
+        server.script(Reply.link(link))
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() == link, timeout=10_000)
