@@ -318,6 +318,11 @@ def test_a_whole_session_leaves_the_key_nowhere(
 
         window.show_relink_mode()
         named(window, QLineEdit, "relinkIntegrationEdit").setText(INTEGRATION_ID)
+        # Whose integration it is, asked of Kombo with the key as the id is typed.
+        hint = window.relinkForm.boxes["integration_id"].hint
+        qtbot.waitUntil(lambda: "connection" in hint.text(), timeout=8000)
+        lookups = demo.requests_to("GET", f"/v1/integrations/{INTEGRATION_ID}")
+        assert len(lookups) == 1 and lookups[0].header("authorization") == "Bearer [redacted]"
         click(window, "relinkButton")
         qtbot.waitUntil(lambda: not window.busy, timeout=8000)
         assert window.statusPanel.kind == "success", status_text(window)
