@@ -62,15 +62,21 @@ def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
     assert second.name_filter == SVG
 
 
+def saved_a_code_in(qtbot: QtBot, open_window: WindowFactory, folder: Path) -> MainWindow:
+    """A demo window that has made a link and saved its QR code in ``folder`` (made here)."""
+    folder.mkdir()
+    window = open_window("--demo")
+    fill_form(window)
+    make_link(qtbot, window)
+    save_qr_code(window, folder / "code.png")
+    return window
+
+
 def test_a_folder_that_is_gone_is_not_offered(
     qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, documents: Path
 ) -> None:
     stick = tmp_path / "usb-stick"
-    stick.mkdir()
-    window = open_window("--demo")
-    fill_form(window)
-    make_link(qtbot, window)
-    save_qr_code(window, stick / "code.png")
+    window = saved_a_code_in(qtbot, open_window, stick)
     assert save_qr_code(window, None).offered.parent == stick
     shutil.rmtree(stick)  # taken out
     assert save_qr_code(window, None).offered.parent == documents
@@ -81,11 +87,7 @@ def test_the_history_export_remembers_its_own_folder(
 ) -> None:
     reports, codes = tmp_path / "reports", tmp_path / "codes"
     reports.mkdir()
-    codes.mkdir()
-    window = open_window("--demo")
-    fill_form(window)
-    make_link(qtbot, window)
-    save_qr_code(window, codes / "code.png")
+    window = saved_a_code_in(qtbot, open_window, codes)
     feature = open_history(qtbot, window)
 
     first = answer_next_file_dialog(reports / "links.csv")
@@ -109,11 +111,7 @@ def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     share = tmp_path / "share"
-    share.mkdir()
-    window = open_window("--demo")
-    fill_form(window)
-    make_link(qtbot, window)
-    save_qr_code(window, share / "code.png")
+    window = saved_a_code_in(qtbot, open_window, share)
     release = threading.Event()
     is_dir = Path.is_dir
 
