@@ -34,20 +34,18 @@ from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
+from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QKeyEvent, QMouseEvent, QPixmap
+    from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QDialog
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
-QR_HINT = "Customers can scan the code with a phone camera."
-QR_HINT_WITH_CODE = "Customers can scan it with a phone camera. Click it to show it larger."
-ENLARGE_TOOLTIP = "Show the code larger, for a customer to scan from a shared screen"
 QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
@@ -116,56 +114,6 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
     return f"kombo-link-{slug}" if slug else fallback
-
-
-class QrView(QLabel):
-    """The code beside the actions. Once a code is shown, clicking it (or Enter or Space while
-    it has the keyboard focus) emits ``enlarge_requested``: screen sharing shrinks it, and a
-    customer scans it more easily when the window shows it large (see ``qr_large``)."""
-
-    enlarge_requested = Signal()
-
-    def show_code(self, pixmap: QPixmap) -> None:
-        self.setPixmap(pixmap)
-        self._set_clickable(True)
-
-    def show_words(self, text: str) -> None:
-        """Words instead of a code: what will come, or why there is none."""
-        self.clear()
-        self.setText(text)
-        self._set_clickable(False)
-
-    @property
-    def has_code(self) -> bool:
-        return not self.pixmap().isNull()
-
-    def _set_clickable(self, clickable: bool) -> None:
-        set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
-        self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
-        self.setAccessibleDescription(QR_HINT_WITH_CODE if clickable else QR_HINT)
-        if clickable:
-            from PySide6 import QtCore  # not before the first link: see qt_enums
-
-            self.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
-        else:
-            self.unsetCursor()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        from PySide6 import QtCore
-
-        inside = self.rect().contains(event.position().toPoint())
-        if self.has_code and inside and event.button() == QtCore.Qt.MouseButton.LeftButton:
-            self.enlarge_requested.emit()
-        super().mouseReleaseEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        from PySide6 import QtCore
-
-        keys = (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter, QtCore.Qt.Key.Key_Space)
-        if self.has_code and event.key() in keys:
-            self.enlarge_requested.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class LinkField(QLineEdit):
@@ -426,7 +374,7 @@ class ResultPanel(QFrame):
             return
         self.qrView.show_code(pixmap)
         self._qr_hint.setText(QR_HINT_WITH_CODE)
-        self._fit_qr()  # the hint may need another line
+        self._show_hint_if_whole(self.qrView.width())  # it may need another line now
 
     def _show_qr_words(self, text: str) -> None:
         """No code (yet): ``text`` where it would be, and no larger view of an old one."""

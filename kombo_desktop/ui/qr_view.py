@@ -1,0 +1,72 @@
+"""The QR code beside the link's actions, which a click shows large.
+
+Screen sharing scales the window down and compresses it, so a code that scans well on this
+screen can arrive too small and blurred on the customer's. Once a code is shown, clicking it
+(or Enter or Space while it has the keyboard focus) asks for it large (``qr_large``). Without a
+code it shows words instead (what will come, or why there is none) and is not a tab stop.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel
+
+from kombo_desktop.ui.qt_enums import set_enum
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QKeyEvent, QMouseEvent, QPixmap
+
+QR_HINT = "Customers can scan the code with a phone camera."
+QR_HINT_WITH_CODE = "Customers can scan it with a phone camera. Click it to show it larger."
+ENLARGE_TOOLTIP = "Show the code larger, for a customer to scan from a shared screen"
+
+
+class QrView(QLabel):
+    """Shows a code or words; with a code, emits ``enlarge_requested`` when clicked or when
+    Enter or Space is pressed on it."""
+
+    enlarge_requested = Signal()
+
+    def show_code(self, pixmap: QPixmap) -> None:
+        self.setPixmap(pixmap)
+        self._set_clickable(True)
+
+    def show_words(self, text: str) -> None:
+        """Words instead of a code: what will come, or why there is none."""
+        self.clear()
+        self.setText(text)
+        self._set_clickable(False)
+
+    @property
+    def has_code(self) -> bool:
+        return not self.pixmap().isNull()
+
+    def _set_clickable(self, clickable: bool) -> None:
+        set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
+        self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
+        self.setAccessibleDescription(QR_HINT_WITH_CODE if clickable else QR_HINT)
+        if clickable:
+            from PySide6 import QtCore  # not before the first link: see qt_enums
+
+            self.setCursor(QtCore.Qt.CursorShape.PointingHandCursor)
+        else:
+            self.unsetCursor()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6 import QtCore
+
+        inside = self.rect().contains(event.position().toPoint())
+        if self.has_code and inside and event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.enlarge_requested.emit()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        from PySide6 import QtCore
+
+        keys = (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter, QtCore.Qt.Key.Key_Space)
+        if self.has_code and event.key() in keys:
+            self.enlarge_requested.emit()
+            return
+        super().keyPressEvent(event)
