@@ -78,8 +78,8 @@ _STATUS_SENTENCES = {
         "A reconnection link is the right fix."
     ),
     IntegrationStatus.INACTIVE: (
-        "It is switched off in Kombo; reconnecting does not switch it on again. Ask whoever "
-        "looks after your Kombo account."
+        "It was switched off in Kombo; it is switched on again on its page in the Kombo "
+        "dashboard, not with a reconnection link."
     ),
     IntegrationStatus.UNKNOWN: "Kombo did not say whether it works.",
 }
