@@ -57,6 +57,8 @@ class IntegrationLookup(QObject):
         self._known_from: Connection | None = None
         self._form.relinkIntegrationEdit.textChanged.connect(self._typed)
         window.history.privacySwitch.toggled.connect(lambda _private: self._show_known())
+        # Another profile, region or key may see other integrations: ask again.
+        window.target_changed.connect(lambda _target: self._typed())
 
     @property
     def busy(self) -> bool:

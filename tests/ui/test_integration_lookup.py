@@ -81,3 +81,18 @@ def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
         server.script(Reply.link(link))
         window.relinkButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() == link, timeout=10_000)
+
+
+def test_leaving_the_demo_asks_again_where_links_now_go(
+    qtbot: QtBot, relink_tab: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = relink_tab
+    usual = hint(window)
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    window.leave_demo()  # the profile has no key: nothing to tell
+    assert hint(window) == usual
+    lookup = window.integration_lookup
+    assert lookup is not None
+    qtbot.waitUntil(lambda: not lookup.busy, timeout=5000)
+    assert hint(window) == usual
