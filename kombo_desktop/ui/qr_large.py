@@ -14,8 +14,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from kombo_desktop.ui import qr_image, theme
 from kombo_desktop.ui.qt_enums import set_enum
 
-# Of the screen's smaller side: room is left for the title bar, the words and the button.
-SCREEN_SHARE = 0.7
+SCREEN_SHARE = 0.7  # of the screen's smaller side, at most
+TITLE_BAR = 40  # what the system adds above a window, at most
+SMALLEST_SIDE = 200  # on any screen a program runs on, there is room for this much
 INSTRUCTION = "Scan this code with your phone's camera to open the connection link."
 
 
@@ -29,12 +30,9 @@ class LargeQrDialog(QDialog):
         self.setAccessibleName("QR code of the link, shown large")
         self.url = url
 
-        screen = (parent or self).screen().availableGeometry()
-        side = int(min(screen.width(), screen.height()) * SCREEN_SHARE)
         self.largeQrView = QLabel()
         self.largeQrView.setObjectName("largeQrView")
         self.largeQrView.setAccessibleName("QR code of the link")
-        self.largeQrView.setPixmap(qr_image.qr_pixmap(url, side, self.devicePixelRatioF()))
         set_enum(self.largeQrView, "alignment", "AlignCenter")
         self.largeQrView.setStyleSheet("background: white;")
 
@@ -63,5 +61,19 @@ class LargeQrDialog(QDialog):
             layout.addWidget(note)
         layout.addWidget(buttons)
         self.setStyleSheet("QDialog#largeQrDialog { background: white; }")
+
+        # The code gets what the words, the notes and the button leave of the screen's height.
+        screen = (parent or self).screen().availableGeometry()
+        rest = layout.sizeHint().height()  # all but the code, which is not drawn yet
+        side = code_side(screen.width(), screen.height(), rest)
+        self.largeQrView.setPixmap(qr_image.qr_pixmap(url, side, self.devicePixelRatioF()))
         # As wide as the code was meant to be, so the instruction above it fits on a line.
         self.setMinimumWidth(side + 2 * theme.MARGIN)
+
+
+def code_side(screen_width: int, screen_height: int, rest: int) -> int:
+    """The code's side on a screen with that free room, when the rest of the view is ``rest``
+    pixels tall: large, but the whole view, title bar included, stays on the screen."""
+    share = int(min(screen_width, screen_height) * SCREEN_SHARE)
+    room = screen_height - rest - TITLE_BAR
+    return max(SMALLEST_SIDE, min(share, room))

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.qr_large import LargeQrDialog
+from kombo_desktop.ui.qr_large import TITLE_BAR, LargeQrDialog, code_side
 from tests.support.qr_decode import decode_pixmap
 from tests.ui.conftest import fill_form, make_link
 
@@ -78,3 +78,30 @@ def test_the_large_code_goes_when_the_link_expires(
     qtbot.waitUntil(lambda: large_view() is not None)
     qtbot.waitUntil(lambda: large_view() is None, timeout=5000)
     assert demo_window.expiryLabel.text().startswith("Expired")
+
+
+def test_the_large_view_fits_on_the_screen(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # A 1366x768 laptop at 125 %, less its task bar, leaves about 570 pixels of height; the
+    # window's title bar takes some too. Nothing of the view may end up below the screen.
+    link_with_code(qtbot, demo_window)
+    demo_window.resultPanel.show_large_qr()
+    qtbot.waitUntil(lambda: large_view() is not None)
+    dialog = large_view()
+    assert dialog is not None
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() + TITLE_BAR <= available.height()
+    assert dialog.width() <= available.width()
+    assert decode_pixmap(dialog.largeQrView.pixmap()) == demo_window.linkField.text()
+    dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("width", "height"),
+    [(1366, 728), (1093, 574), (1280, 688), (1920, 1040), (800, 800)],
+    ids=["1366x768", "1366x768 at 125 %", "1920x1080 at 150 %", "1920x1080", "small"],
+)
+def test_on_laptop_screens_the_view_stays_on_screen(width: int, height: int) -> None:
+    rest = 210  # the words, the notes and the button (about 200 px at 125 %)
+    side = code_side(width, height, rest)
+    assert side + rest + TITLE_BAR <= height
+    assert side >= min(width, height) // 2  # still large
