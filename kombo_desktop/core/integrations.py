@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kombo_desktop.core.vocabulary import Category
+
 
 class IntegrationStatus(StrEnum):
     """Kombo's ``status`` of an integration (``UNKNOWN`` for a value this program does not know)."""
@@ -32,6 +34,7 @@ class IntegrationInfo:
     organization: str | None
     status: IntegrationStatus
     set_up: bool  # False while the customer has not finished the connection's set-up
+    category: Category | None = None
 
 
 def integration_from_answer(data: object, clean: Callable[[str], str]) -> IntegrationInfo | None:
@@ -54,12 +57,15 @@ def integration_from_answer(data: object, clean: Callable[[str], str]) -> Integr
     raw_status = data.get("status")
     known = {status.value for status in IntegrationStatus}
     status = IntegrationStatus(raw_status) if raw_status in known else IntegrationStatus.UNKNOWN
+    raw_category = data.get("category")
+    categories = {category.value for category in Category}
     return IntegrationInfo(
         integration_id=integration_id,
         tool=tool_label or tool_id or "",
         organization=organization,
         status=status,
         set_up=data.get("setup_status") in (None, "COMPLETED", "FINAL_SYNC_PENDING"),
+        category=Category(raw_category) if raw_category in categories else None,
     )
 
 

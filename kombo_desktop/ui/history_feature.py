@@ -388,8 +388,22 @@ class HistoryFeature(QObject):
         if isinstance(request, LinkRequest):
             self._forget_unbound_relink_customer()
             return _Customer.of_request(request)
-        known = self._customer_for_relink(request.integration_id) or _Customer()
+        known = (
+            self._customer_for_relink(request.integration_id)
+            or self._customer_named_by_kombo(request.integration_id)
+            or _Customer()
+        )
         return replace(known, tool=known.tool or integration_tool(request.integration_id))
+
+    def _customer_named_by_kombo(self, integration_id: str) -> _Customer | None:
+        """The organisation Kombo named when the id was typed (``integration_lookup``)."""
+        lookup = self.window.integration_lookup
+        info = lookup.known(integration_id) if lookup is not None else None
+        if info is None or not info.organization:
+            return None
+        return _Customer(
+            organization=info.organization, category=info.category, integration_id=integration_id
+        )
 
     def _store_made(self, made: MadeLink, customer: _Customer, tool_label: str | None) -> None:
         request = made.request

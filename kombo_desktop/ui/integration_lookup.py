@@ -65,6 +65,10 @@ class IntegrationLookup(QObject):
         """True while an id is being looked up, or about to be (typing has just paused)."""
         return self._running is not None or self._pause.isActive()
 
+    def known(self, integration_id: str) -> IntegrationInfo | None:
+        """What Kombo said about ``integration_id`` where links go now, if it was asked."""
+        return self._known_here().get(integration_id)
+
     def _typed(self) -> None:
         self._stop()
         self._form.show_integration(None)

@@ -17,6 +17,7 @@ from kombo_desktop.core.integrations import (
     integration_from_answer,
     integration_text,
 )
+from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
 from tests.support.fault_server import FaultServer, Reply
 
@@ -41,6 +42,7 @@ def test_kombos_example_is_read() -> None:
         organization="Acme",
         status=IntegrationStatus.ACTIVE,
         set_up=True,
+        category=Category.HRIS,
     )
     (request,) = server.requests
     assert (request.method, request.path, request.body) == (

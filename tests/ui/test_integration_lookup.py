@@ -7,6 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
+from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.integration_lookup import NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply
@@ -96,3 +97,16 @@ def test_leaving_the_demo_asks_again_where_links_now_go(
     assert lookup is not None
     qtbot.waitUntil(lambda: not lookup.busy, timeout=5000)
     assert hint(window) == usual
+
+
+def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: MainWindow) -> None:
+    # Nothing in the program knew this integration's customer; Kombo named it.
+    window = relink_tab
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    (entry,) = window.history.store.search(INTEGRATION_ID)
+    assert entry.organization == DEMO_ORGANIZATION
+    assert entry.category is Category.HRIS
+    assert entry.tool == "personio"
