@@ -28,7 +28,6 @@ class LargeQrDialog(QDialog):
         self.setObjectName("largeQrDialog")
         self.setWindowTitle("QR code of the link")
         self.setAccessibleName("QR code of the link, shown large")
-        self.url = url
 
         self.largeQrView = QLabel()
         self.largeQrView.setObjectName("largeQrView")
