@@ -100,3 +100,32 @@ def integration_text(info: IntegrationInfo, *, private: bool) -> str:
     if not info.set_up:
         return f"{whose} The customer has not finished setting it up yet."
     return f"{whose} {_STATUS_SENTENCES[info.status]}"
+
+
+def mismatch_text(info: IntegrationInfo, *, private: bool, started_for: str | None) -> str | None:
+    """A warning when Kombo names another organisation for the integration than
+    ``started_for``, the customer the reconnection was started for (from the duplicate warning
+    or the history): the id may be another customer's. None when the names agree or either is
+    unknown."""
+    if not started_for or not info.organization:
+        return None
+    if same_organization(started_for, info.organization):
+        return None
+    if private:
+        return (
+            f"Check the id: in Kombo this {info.tool} connection belongs to another "
+            "organisation than the customer you started from."
+        )
+    return (
+        f"Check the id: in Kombo this {info.tool} connection belongs to {info.organization}, "
+        f"not to {started_for}, the customer you started from."
+    )
+
+
+def same_organization(first: str, second: str) -> bool:
+    """The same name, whatever the case, spaces and punctuation ("ACME gmbh" is "Acme GmbH")."""
+    return _letters(first) == _letters(second)
+
+
+def _letters(name: str) -> str:
+    return "".join(char for char in name.casefold() if char.isalnum())

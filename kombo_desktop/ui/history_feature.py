@@ -455,6 +455,14 @@ class HistoryFeature(QObject):
             _log.warning("Looking up the customer of %s failed: %s", integration_id, error)
         return None
 
+    def relink_started_for(self, integration_id: str) -> str | None:
+        """The organisation a reconnection was started for (the duplicate warning's "make a
+        reconnection link instead", or a history entry), unless it was for another id."""
+        known = self._relink_customer
+        if known is None or known.integration_id not in (None, integration_id):
+            return None
+        return known.organization
+
     def _forget_unbound_relink_customer(self) -> None:
         """A customer remembered for "reconnect instead" whose integration id was never
         pasted belongs to that moment only; a later reconnection may be for someone else."""

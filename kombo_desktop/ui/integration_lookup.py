@@ -119,17 +119,23 @@ class IntegrationLookup(QObject):
 
     def _show_known(self) -> None:
         """What is known about the id in the field, in the words screen-sharing mode allows."""
-        from kombo_desktop.core.integrations import integration_text
+        from kombo_desktop.core.integrations import integration_text, mismatch_text
 
         known = self._known_here()
         integration_id = self._form.integration_id
         if integration_id not in known:
             return
         info = known[integration_id]
-        private = self._window.history.private
-        self._form.show_integration(
-            NOT_FOUND_TEXT if info is None else integration_text(info, private=private)
-        )
+        if info is None:
+            self._form.show_integration(NOT_FOUND_TEXT)
+            return
+        history = self._window.history
+        started_for = history.relink_started_for(integration_id)
+        warning = mismatch_text(info, private=history.private, started_for=started_for)
+        if warning is not None:
+            self._form.show_integration(warning, warning=True)
+        else:
+            self._form.show_integration(integration_text(info, private=history.private))
 
     def _known_here(self) -> dict[str, IntegrationInfo | None]:
         """The answers from the window's connection now; another profile, region or key

@@ -103,9 +103,10 @@ class RelinkForm(RequestForm):
         """The id as typed, without surrounding spaces."""
         return self.relinkIntegrationEdit.text().strip()
 
-    def show_integration(self, text: str | None) -> None:
-        """What Kombo said about the integration, under its id (None: the usual hint)."""
-        self.boxes[lr.INTEGRATION_ID].set_hint(text)
+    def show_integration(self, text: str | None, *, warning: bool = False) -> None:
+        """What Kombo said about the integration, under its id (None: the usual hint); a
+        ``warning`` stands out from the hints around it."""
+        self.boxes[lr.INTEGRATION_ID].set_hint(text, warning=warning)
 
     def _field_problem(self, field: str) -> str | None:
         if field != lr.INTEGRATION_ID:

@@ -70,6 +70,7 @@ QFrame#firstRunNotice, QFrame#resultCard, QFrame#statusCard {{
 }}
 QLabel[class="fieldError"] {{ color: {ERROR}; }}
 QLabel[class="hint"] {{ color: {MUTED}; }}
+QLabel[class="hint"][warning="true"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#statusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#statusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLabel#expiryLabel {{ color: {MUTED}; }}

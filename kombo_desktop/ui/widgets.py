@@ -80,11 +80,14 @@ class FieldBox(QWidget):
     def error_text(self) -> str:
         return self.error.text() if self.error.isVisibleTo(self) else ""
 
-    def set_hint(self, text: str | None = None) -> None:
-        """Show ``text`` under the field instead of its own hint (None: its own again); an
-        error, when there is one, still comes first."""
+    def set_hint(self, text: str | None = None, *, warning: bool = False) -> None:
+        """Show ``text`` under the field instead of its own hint (None: its own again), as a
+        ``warning`` if so; an error, when there is one, still comes first."""
         self._hint_text = self._own_hint if text is None else text
         self.hint.setText(self._hint_text)
+        if bool(self.hint.property("warning")) != warning:
+            self.hint.setProperty("warning", warning)
+            theme.refresh_style(self.hint)
         self.hint.setVisible(bool(self._hint_text) and not self.error_text)
         if not self.error_text:
             self.field.setAccessibleDescription(self._hint_text)

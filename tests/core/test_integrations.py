@@ -16,6 +16,7 @@ from kombo_desktop.core.integrations import (
     IntegrationStatus,
     integration_from_answer,
     integration_text,
+    mismatch_text,
 )
 from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
@@ -127,3 +128,21 @@ def test_no_answer_makes_reading_it_crash(data: object) -> None:
     if info is not None:
         assert info.integration_id and info.tool
         integration_text(info, private=False)
+
+
+def test_another_organisation_than_the_one_started_from_is_pointed_out() -> None:
+    warning = mismatch_text(INFO, private=False, started_for="Globex SA")
+    assert warning == (
+        "Check the id: in Kombo this Personio connection belongs to Acme GmbH, not to "
+        "Globex SA, the customer you started from."
+    )
+    private = mismatch_text(INFO, private=True, started_for="Globex SA")
+    assert private is not None and private.startswith("Check the id")
+    assert "Acme" not in private and "Globex" not in private
+
+
+@pytest.mark.parametrize("started_for", ["Acme GmbH", "ACME gmbh", " Acme-GmbH ", None, ""])
+def test_the_same_organisation_written_differently_is_not_pointed_out(
+    started_for: str | None,
+) -> None:
+    assert mismatch_text(INFO, private=False, started_for=started_for) is None

@@ -11,7 +11,7 @@ from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.integration_lookup import NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -110,3 +110,29 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     assert entry.organization == DEMO_ORGANIZATION
     assert entry.category is Category.HRIS
     assert entry.tool == "personio"
+
+
+def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # A link for Acme exists; "make a reconnection link instead", and the id pasted is one
+    # Kombo names for another organisation: perhaps the wrong row of the dashboard.
+    window = demo_window
+    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    fill_form(window, organization="Acme GmbH")
+    make_link(qtbot, window)
+    window.createButton.click()
+    banner = window.history.banner
+    qtbot.waitUntil(banner.isVisible)
+    banner.relinkInsteadButton.click()
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "connection" in hint(window))
+    label = window.relinkForm.boxes["integration_id"].hint
+    assert hint(window).startswith("Check the id: in Kombo this Personio connection belongs to")
+    assert "Acme" not in hint(window)  # screen-sharing mode
+    assert label.property("warning") is True  # it stands out from the hints
+    window.history.privacySwitch.click()
+    assert DEMO_ORGANIZATION in hint(window) and "not to Acme GmbH" in hint(window)
+
+    window.relinkIntegrationEdit.clear()  # back to the usual, quiet hint
+    assert not label.property("warning")
