@@ -29,6 +29,8 @@ class IntegrationStatus(StrEnum):
 
 @dataclass(frozen=True)
 class IntegrationInfo:
+    """What the reconnection tab needs to know about an integration, as cleaned plain text."""
+
     integration_id: str
     tool: str  # the tool's display name (its id when Kombo sent no name)
     organization: str | None
