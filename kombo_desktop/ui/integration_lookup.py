@@ -9,13 +9,15 @@ In screen-sharing mode the organisation is left out, like everything about custo
 The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo does
 not know is said so at once (the link would be refused anyway); any other failure (no key, no
 network) leaves the usual hint, and making the link explains the problem in full. Answers are
-remembered per target for the session, and an answer for an id no longer in the field is
-dropped.
+remembered per connection; one older than a minute is asked again when the tab is shown (so
+coming back to it after a reconnection link went out shows whether the customer has used it),
+and an answer for an id no longer in the field is dropped.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.tasks import TaskHandle
 
 PAUSE_MS = 600  # typing has paused: look the id up
+# An answer older than this is asked again when the tab is shown: after a reconnection link
+# went out, coming back to the tab shows whether the customer has used it.
+FRESH_SECONDS = 60.0
 NOT_FOUND_TEXT = (
     "Kombo knows no integration with this id. Copy it again from the Kombo dashboard, and "
     "check that this profile's region is the integration's."
@@ -51,14 +56,15 @@ class IntegrationLookup(QObject):
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(self.look_up)
         self._running: TaskHandle | None = None
-        # Integration id -> its details (None: Kombo knows no such id), from the connection
-        # (profile, key, region) the window used when it asked.
-        self._known: dict[str, IntegrationInfo | None] = {}
+        # Integration id -> its details (None: Kombo knows no such id) and when they came,
+        # from the connection (profile, key, region) the window used when it asked.
+        self._known: dict[str, tuple[IntegrationInfo | None, float]] = {}
         self._known_from: Connection | None = None
         self._form.relinkIntegrationEdit.textChanged.connect(self._typed)
         window.history.privacySwitch.toggled.connect(lambda _private: self._show_known())
         # Another profile, region or key may see other integrations: ask again.
         window.target_changed.connect(lambda _target: self._typed())
+        window.tabs.currentChanged.connect(self._tab_shown)
 
     @property
     def busy(self) -> bool:
@@ -67,7 +73,12 @@ class IntegrationLookup(QObject):
 
     def known(self, integration_id: str) -> IntegrationInfo | None:
         """What Kombo said about ``integration_id`` where links go now, if it was asked."""
-        return self._known_here().get(integration_id)
+        answer = self._known_here().get(integration_id)
+        return answer[0] if answer is not None else None
+
+    def _tab_shown(self, _index: int) -> None:
+        if self._window.tabs.currentWidget() is self._form and not self.busy:
+            self.look_up()
 
     def _typed(self) -> None:
         self._stop()
@@ -83,7 +94,7 @@ class IntegrationLookup(QObject):
         if connection is None or validate_field(lr.INTEGRATION_ID, integration_id) is not None:
             return
         known = self._known_here()
-        if integration_id in known:
+        if integration_id in known and time.monotonic() - known[integration_id][1] < FRESH_SECONDS:
             self._show_known()
             return
 
@@ -92,7 +103,7 @@ class IntegrationLookup(QObject):
 
         def done(info: IntegrationInfo) -> None:
             self._running = None
-            known[integration_id] = info
+            known[integration_id] = (info, time.monotonic())
             self._show_known()
 
         def failed(error: BaseException) -> None:
@@ -100,7 +111,7 @@ class IntegrationLookup(QObject):
 
             self._running = None
             if isinstance(error, NotFoundError):
-                known[integration_id] = None
+                known[integration_id] = (None, time.monotonic())
                 self._show_known()
             else:
                 _log.info("Looking up an integration failed: %s", type(error).__name__)
@@ -125,7 +136,7 @@ class IntegrationLookup(QObject):
         integration_id = self._form.integration_id
         if integration_id not in known:
             return
-        info = known[integration_id]
+        info = known[integration_id][0]
         if info is None:
             self._form.show_integration(NOT_FOUND_TEXT)
             return
@@ -137,7 +148,7 @@ class IntegrationLookup(QObject):
         else:
             self._form.show_integration(integration_text(info, private=history.private))
 
-    def _known_here(self) -> dict[str, IntegrationInfo | None]:
+    def _known_here(self) -> dict[str, tuple[IntegrationInfo | None, float]]:
         """The answers from the window's connection now; another profile, region or key
         (a new connection) may see other integrations, so they start afresh."""
         if self._window.connection is not self._known_from:

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
 from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply
@@ -136,3 +137,20 @@ def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
 
     window.relinkIntegrationEdit.clear()  # back to the usual, quiet hint
     assert not label.property("warning")
+
+
+def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
+    qtbot: QtBot, relink_tab: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = relink_tab
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: lookups(window) == 1 and "connection" in hint(window))
+    window.show_create_mode()
+    window.show_relink_mode()  # a fresh answer is shown as it is
+    qtbot.wait(100)
+    assert lookups(window) == 1
+
+    monkeypatch.setattr(integration_lookup, "FRESH_SECONDS", 0.0)  # a minute later
+    window.show_create_mode()
+    window.show_relink_mode()
+    qtbot.waitUntil(lambda: lookups(window) == 2)
