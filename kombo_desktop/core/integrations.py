@@ -79,14 +79,14 @@ def _text(value: object, clean: Callable[[str], str]) -> str | None:
 
 _STATUS_SENTENCES = {
     IntegrationStatus.ACTIVE: (
-        "It works; a reconnection link lets the customer sign in to it again anyway."
+        "It works; a reconnection link lets the customer sign in again anyway."
     ),
     IntegrationStatus.INVALID: (
-        "It has stopped working: Kombo can no longer sign in with the customer's details. "
-        "A reconnection link is the right fix."
+        "It stopped working because its sign-in is no longer accepted: a reconnection link "
+        "fixes this."
     ),
     IntegrationStatus.INACTIVE: (
-        "It was switched off in Kombo; it is switched on again on its page in the Kombo "
+        "It was switched off in Kombo: it is switched on again on its page in the Kombo "
         "dashboard, not with a reconnection link."
     ),
     IntegrationStatus.UNKNOWN: "Kombo did not say whether it works.",

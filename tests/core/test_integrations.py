@@ -92,7 +92,7 @@ INFO = IntegrationInfo(INTEGRATION_ID, "Personio", "Acme GmbH", IntegrationStatu
 def test_the_text_says_whose_it_is_and_what_a_relink_does() -> None:
     text = integration_text(INFO, private=False)
     assert text.startswith("This is the Personio connection of Acme GmbH.")
-    assert "stopped working" in text and "reconnection link is the right fix" in text
+    assert "stopped working" in text and "a reconnection link fixes this" in text
 
 
 def test_in_screen_sharing_mode_the_text_names_no_one() -> None:
