@@ -17,6 +17,7 @@ from kombo_desktop.core.integrations import (
     integration_from_answer,
     integration_text,
     mismatch_text,
+    same_organization,
 )
 from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
@@ -146,3 +147,9 @@ def test_the_same_organisation_written_differently_is_not_pointed_out(
     started_for: str | None,
 ) -> None:
     assert mismatch_text(INFO, private=False, started_for=started_for) is None
+
+
+@given(name=st.text(max_size=40))
+def test_an_organisation_is_itself_whatever_spaces_and_full_stops_surround_it(name: str) -> None:
+    assert same_organization(name, f"  {name}. ")
+    assert same_organization(name, name.casefold())
