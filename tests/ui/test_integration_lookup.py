@@ -67,10 +67,11 @@ def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow)
 def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Kombo answers the lookup with a server error, then makes the link.
+    # Kombo refuses the lookup (as it would a key without the right), then makes the link.
     monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
     link = "https://connect.kombo.dev/v1?token=abc"
-    with FaultServer(Reply.json({"status": "error"}, status=500)) as server:
+    refusal = Reply.kombo_error(403, "PLATFORM.AUTHENTICATION_INVALID", "Not allowed.")
+    with FaultServer(refusal) as server:
         window = open_window("--api-base", server.base_url)
         window.show_relink_mode()
         qtbot.waitUntil(lambda: window.integration_lookup is not None)

@@ -70,13 +70,13 @@ def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: M
 def test_the_large_code_goes_when_the_link_expires(
     qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=1))
+    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=3))
     combo = demo_window.linkTypeCombo
     combo.setCurrentIndex(combo.findData(LinkType.EMBEDDED.value))
     link_with_code(qtbot, demo_window)
     demo_window.resultPanel.show_large_qr()
     qtbot.waitUntil(lambda: large_view() is not None)
-    qtbot.waitUntil(lambda: large_view() is None, timeout=5000)
+    qtbot.waitUntil(lambda: large_view() is None, timeout=10_000)
     assert demo_window.expiryLabel.text().startswith("Expired")
 
 

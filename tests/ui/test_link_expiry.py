@@ -36,8 +36,8 @@ def link_actions(window: MainWindow, own_only: bool = False) -> dict[str, bool]:
 def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
     qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A link for the customer's session, made as a person does; it lasts a second here.
-    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=1))
+    # A link for the customer's session, made as a person does; it lasts 3 seconds here.
+    monkeypatch.setitem(LINK_LIFETIMES, LinkType.EMBEDDED, timedelta(seconds=3))
     fill_form(demo_window)
     combo = demo_window.linkTypeCombo
     combo.setCurrentIndex(combo.findData(LinkType.EMBEDDED.value))
@@ -46,7 +46,7 @@ def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
     assert demo_window.expiryLabel.text().startswith("Valid for")
     assert all(link_actions(demo_window).values())
 
-    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired at"), timeout=5000)
+    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired at"), timeout=10_000)
     assert demo_window.qrView.pixmap().isNull()
     assert "expired" in demo_window.qrView.text()
     assert not demo_window.findChild(QLabel, "qrHint").isVisible()  # nothing to scan
