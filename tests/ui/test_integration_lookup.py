@@ -71,7 +71,7 @@ def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
     monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
     link = "https://connect.kombo.dev/v1?token=abc"
     refusal = Reply.kombo_error(403, "PLATFORM.AUTHENTICATION_INVALID", "Not allowed.")
-    with FaultServer(refusal) as server:
+    with FaultServer(fallback=refusal) as server:
         window = open_window("--api-base", server.base_url)
         window.show_relink_mode()
         qtbot.waitUntil(lambda: window.integration_lookup is not None)
