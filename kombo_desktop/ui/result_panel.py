@@ -309,8 +309,9 @@ class ResultPanel(QFrame):
         self._show_hint_if_whole(side)
 
     def _show_hint_if_whole(self, side: int) -> None:
-        """The hint under the code only when all of it is in view: on a 1366x768 laptop its
-        second line was cut in half at the bottom. It says nothing the code does not, and the
+        """The hint under the code only when all of it is in view, with the panel's margin
+        under it: on a 1366x768 laptop its second line was cut in half at the bottom, and then
+        the margin made the panel scroll by a pixel. It says nothing the code does not, and the
         code's accessible description keeps it for screen readers. Not under an expired link,
         whose code is not shown."""
         parent = self.parentWidget()
@@ -319,6 +320,7 @@ class ResultPanel(QFrame):
         hint = self._qr_hint
         top = self.qrRow.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
+        bottom += self.layout().contentsMargins().bottom()
         hint.setHidden(self.expired or bottom > parent.height())
 
     # --- showing -------------------------------------------------------------------------------

@@ -388,3 +388,12 @@ def test_the_qr_hint_is_shown_whole_or_not_at_all(
     if size == (1300, 1000):
         assert fully_visible(hint)  # there is room for it
     assert "phone camera" in demo_window.qrView.accessibleDescription()
+
+
+def test_the_result_panel_does_not_scroll_for_a_hint(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # At the size the window takes on a 1366x768 laptop, the panel was one pixel taller than
+    # its view (the hint fitted, the panel's margin under it did not): a scroll bar for nothing.
+    demo_window.resize(1180, 712)
+    qtbot.wait(50)
+    page = demo_window.findChild(QScrollArea, "resultPage")
+    assert page.verticalScrollBar().maximum() == 0
