@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QSpacerItem,
     QVBoxLayout,
     QWidget,
 )
@@ -48,6 +49,10 @@ QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
 QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
+# Between the buttons beside the code, and between the link's buttons and the code's; closer
+# together when the column would not fit the visible height otherwise (see _fit_actions).
+ACTION_SPACING, ACTION_SPACING_TIGHT = theme.SPACING // 2 + 2, 3
+ACTION_GAP, ACTION_GAP_TIGHT = theme.SPACING, 4
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
@@ -215,10 +220,14 @@ class ResultPanel(QFrame):
         # history) the invitation, then the code's. The code is as tall as this column anyway,
         # so it can be large without making the panel any taller.
         self.actionColumn = QVBoxLayout()
-        self.actionColumn.setSpacing(theme.SPACING // 2 + 2)
+        self.actionColumn.setSpacing(ACTION_SPACING)
         self.actionColumn.addWidget(self.copyButton)
         self.actionColumn.addWidget(self.openButton)
-        self.actionColumn.addSpacing(theme.SPACING)
+        self._action_gap = QSpacerItem(
+            0, ACTION_GAP, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed
+        )
+        self.actionColumn.addItem(self._action_gap)
+        self._tight_saving = 0  # while the actions stand closer: the height that saves
         self.actionColumn.addWidget(self.exportQrButton)
         self.actionColumn.addWidget(self.copyQrButton)
         self.actionColumn.addStretch(1)
@@ -288,6 +297,7 @@ class ResultPanel(QFrame):
     def _fit_qr(self) -> None:
         """As large a code as the width leaves beside the actions: bigger modules scan more
         reliably from a shared, compressed screen."""
+        self._fit_actions()
         margins = self.layout().contentsMargins()
         # The buttons' natural width (text and padding), not their minimum, which cuts text.
         column = self.actionColumn
@@ -307,6 +317,44 @@ class ResultPanel(QFrame):
             if self.shown is not None and not self.qrView.pixmap().isNull():
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
+
+    def _fit_actions(self) -> None:
+        """The actions closer together when their column would reach below the visible
+        height: on a 1366x768 laptop, with a link and its invitation shown, the last button
+        was cut off at the bottom of the panel. Back to the usual spacing once there is room
+        for it again (``_tight_saving`` remembers how much room that takes)."""
+        parent = self.parentWidget()
+        if parent is None or not self.qrRow.geometry().isValid():
+            return
+        column = self.actionColumn
+        room = parent.height() - self.qrRow.geometry().top()
+        room -= self.layout().contentsMargins().bottom()
+        height = column.sizeHint().height()
+        if not self._tight_saving and height > room:
+            self._set_action_spacing(ACTION_SPACING_TIGHT, ACTION_GAP_TIGHT)
+            self._tight_saving = max(1, height - column.sizeHint().height())
+        elif self._tight_saving and height + self._tight_saving <= room:
+            self._set_action_spacing(ACTION_SPACING, ACTION_GAP)
+            self._tight_saving = 0
+
+    def _set_action_spacing(self, spacing: int, gap: int) -> None:
+        tight = spacing != ACTION_SPACING
+        self.actionColumn.setSpacing(spacing)
+        self._action_gap.changeSize(0, gap, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        # The invitation's own buttons (added by add_link_actions) the same way.
+        for widget in self._link_actions:
+            inner = widget.layout()
+            if inner is None:
+                continue
+            usual = widget.property("usualSpacing")
+            if usual is None:
+                usual = (inner.spacing(), inner.contentsMargins().top())
+                widget.setProperty("usualSpacing", usual)
+            inner.setSpacing(spacing if tight else usual[0])
+            margins = inner.contentsMargins()
+            margins.setTop(spacing if tight else usual[1])
+            inner.setContentsMargins(margins)
+        self.actionColumn.invalidate()
 
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view, with the panel's margin

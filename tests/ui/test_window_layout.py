@@ -397,3 +397,21 @@ def test_the_result_panel_does_not_scroll_for_a_hint(qtbot: QtBot, demo_window: 
     qtbot.wait(50)
     page = demo_window.findChild(QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
+
+
+def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # With a link and its invitation shown, the column of actions reached 21 pixels below the
+    # view on a 1366x768 laptop: "Copy QR image" was cut off at the bottom of the panel.
+    demo_window.resize(1180, 712)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
+    qtbot.wait(50)
+    page = demo_window.findChild(QScrollArea, "resultPage")
+    assert page.verticalScrollBar().maximum() == 0
+    assert fully_visible(demo_window.copyQrButton)
+    assert demo_window.qrView.width() >= 280  # the code did not pay for it
+
+    demo_window.resize(1180, 1000)  # room again: the usual spacing comes back
+    qtbot.wait(50)
+    assert demo_window.resultPanel.actionColumn.spacing() == theme.SPACING // 2 + 2
