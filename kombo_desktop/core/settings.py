@@ -341,8 +341,8 @@ def settings_from_json(data: object) -> Settings:
         settings.language = _enum_or(Language, preferences.get("language"), DEFAULT_LANGUAGE)
         settings.link_type = _enum_or(LinkType, preferences.get("link_type"), DEFAULT_LINK_TYPE)
         settings.category = _enum_or(Category, preferences.get("category"), DEFAULT_CATEGORY)
-        settings.qr_folder = folder_or_none(preferences.get("qr_folder"))
-        settings.export_folder = folder_or_none(preferences.get("export_folder"))
+        settings.qr_folder = _folder_or_none(preferences.get("qr_folder"))
+        settings.export_folder = _folder_or_none(preferences.get("export_folder"))
         settings.qr_file_type = _enum_or(
             QrFileType, preferences.get("qr_file_type"), QrFileType.PNG
         )
@@ -371,7 +371,7 @@ def _profile_from_json(entry: object) -> Profile:
         raise SettingsFileError(f"profile {name!r}: {error}") from None
 
 
-def folder_or_none(value: object) -> str | None:
+def _folder_or_none(value: object) -> str | None:
     """A remembered folder as it can be offered again: a whole path (relative to nothing), in
     text without control characters; anything else is forgotten rather than trusted."""
     if not isinstance(value, str) or not value or len(value) > _MAX_FOLDER_LENGTH:

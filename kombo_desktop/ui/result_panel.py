@@ -454,14 +454,13 @@ class ResultPanel(QFrame):
         """Say the link has expired; take away its code and what would hand it on. The link
         stays readable and copyable (support may ask for it)."""
         assert self.shown is not None
-        until = expires_at(self.shown.link_type, self.shown.created)
+        when = expired_text(expires_at(self.shown.link_type, self.shown.created))
         self._set_expired_look(True)
-        self.expiryLabel.setText(expired_text(until))
+        self.expiryLabel.setText(when)  # "Expired at 14:32"
         self._show_qr_words(EXPIRED_QR_TEXT)
         for action in (self.openButton, self.exportQrButton, self.copyQrButton):
             action.setEnabled(False)
         if announce:
-            when = expired_text(until)  # "Expired at 14:32"
             self.notice.emit(
                 f"The link on screen {when[0].lower()}{when[1:]} and no longer works. Make a "
                 "new one if the customer still needs it.",

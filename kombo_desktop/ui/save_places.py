@@ -21,7 +21,7 @@ FOLDER_CHECK_SECONDS = 0.5
 _log = logging.getLogger(__name__)
 
 
-def documents_folder() -> str:
+def _documents_folder() -> str:
     """The person's Documents folder, or their home folder where there is none."""
     from PySide6.QtCore import QStandardPaths
 
@@ -72,7 +72,7 @@ def _in_folder(folder: str | None, file_name: str) -> str:
     """``file_name`` in ``folder`` if it is still there (not removed, not on a USB stick taken
     out, not on a network share that does not answer), else in Documents."""
     if folder is None or not _still_there(folder):
-        folder = documents_folder()
+        folder = _documents_folder()
     return str(Path(folder) / file_name)
 
 
