@@ -42,7 +42,7 @@ from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QDialog, QLayout
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
@@ -119,6 +119,36 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
     return f"kombo-link-{slug}" if slug else fallback
+
+
+def _shown_widgets(layout: QLayout) -> list[QWidget]:
+    """The widgets of ``layout`` that are not hidden: a hidden one takes neither room nor
+    spacing."""
+    widgets = (layout.itemAt(index).widget() for index in range(layout.count()))
+    return [widget for widget in widgets if widget is not None and not widget.isHidden()]
+
+
+def _usual_inner_spacing(widget: QWidget) -> tuple[int, int]:
+    """The spacing between the buttons of an action group (the invitation's), and above
+    them, as the group was made: kept in a property the first time they are brought closer."""
+    usual = widget.property("usualSpacing")
+    if usual is None:
+        inner = widget.layout()
+        usual = (inner.spacing(), inner.contentsMargins().top())
+        widget.setProperty("usualSpacing", usual)
+    return int(usual[0]), int(usual[1])
+
+
+def _usual_height(widget: QWidget) -> int:
+    """A widget's height in the action column at the usual spacing: a button's own, or, for
+    a group of actions, its shown parts' with the group's usual spacing."""
+    inner = widget.layout()
+    if inner is None:
+        return widget.sizeHint().height()
+    spacing, top = _usual_inner_spacing(widget)
+    parts = [part.sizeHint().height() for part in _shown_widgets(inner)]
+    bottom = inner.contentsMargins().bottom()
+    return top + sum(parts) + spacing * max(0, len(parts) - 1) + bottom
 
 
 class LinkField(QLineEdit):
@@ -227,7 +257,7 @@ class ResultPanel(QFrame):
             0, ACTION_GAP, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed
         )
         self.actionColumn.addItem(self._action_gap)
-        self._tight_saving = 0  # while the actions stand closer: the height that saves
+        self._actions_tight = False  # the actions stand closer together (_fit_actions)
         self.actionColumn.addWidget(self.exportQrButton)
         self.actionColumn.addWidget(self.copyQrButton)
         self.actionColumn.addStretch(1)
@@ -322,20 +352,30 @@ class ResultPanel(QFrame):
         """The actions closer together when their column would reach below the visible
         height: on a 1366x768 laptop, with a link and its invitation shown, the last button
         was cut off at the bottom of the panel. Back to the usual spacing once there is room
-        for it again (``_tight_saving`` remembers how much room that takes)."""
+        for it again."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
-        column = self.actionColumn
         room = parent.height() - self.qrRow.geometry().top()
         room -= self.layout().contentsMargins().bottom()
-        height = column.sizeHint().height()
-        if not self._tight_saving and height > room:
-            self._set_action_spacing(ACTION_SPACING_TIGHT, ACTION_GAP_TIGHT)
-            self._tight_saving = max(1, height - column.sizeHint().height())
-        elif self._tight_saving and height + self._tight_saving <= room:
-            self._set_action_spacing(ACTION_SPACING, ACTION_GAP)
-            self._tight_saving = 0
+        tight = self._usual_actions_height() > room
+        if tight != self._actions_tight:
+            self._actions_tight = tight
+            if tight:
+                self._set_action_spacing(ACTION_SPACING_TIGHT, ACTION_GAP_TIGHT)
+            else:
+                self._set_action_spacing(ACTION_SPACING, ACTION_GAP)
+
+    def _usual_actions_height(self) -> int:
+        """The action column's height at the usual spacing, added up from its buttons' own
+        heights, whichever spacing it has now.
+
+        Not the column's size hint: that depends on the spacing in use, and lags behind a
+        change of it until Qt has laid the column out again. Deciding from it made the panel
+        switch between the two spacings without end (a thousand times a second, with the
+        invitation's last button cut off) when the room lay just between them."""
+        heights = [_usual_height(widget) for widget in _shown_widgets(self.actionColumn)]
+        return sum(heights) + ACTION_SPACING * (len(heights) - 1) + ACTION_GAP
 
     def _set_action_spacing(self, spacing: int, gap: int) -> None:
         tight = spacing != ACTION_SPACING
@@ -346,13 +386,10 @@ class ResultPanel(QFrame):
             inner = widget.layout()
             if inner is None:
                 continue
-            usual = widget.property("usualSpacing")
-            if usual is None:
-                usual = (inner.spacing(), inner.contentsMargins().top())
-                widget.setProperty("usualSpacing", usual)
-            inner.setSpacing(spacing if tight else usual[0])
+            usual_spacing, usual_top = _usual_inner_spacing(widget)
+            inner.setSpacing(spacing if tight else usual_spacing)
             margins = inner.contentsMargins()
-            margins.setTop(spacing if tight else usual[1])
+            margins.setTop(spacing if tight else usual_top)
             inner.setContentsMargins(margins)
         self.actionColumn.invalidate()
 

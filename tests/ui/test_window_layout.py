@@ -415,3 +415,66 @@ def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: 
     demo_window.resize(1180, 1000)  # room again: the usual spacing comes back
     qtbot.wait(50)
     assert demo_window.resultPanel.actionColumn.spacing() == theme.SPACING // 2 + 2
+
+
+ACTIONS = (
+    "copyButton",
+    "openButton",
+    "copyInvitationButton",
+    "emailButton",
+    "exportQrButton",
+    "copyQrButton",
+)
+
+
+@pytest.mark.parametrize("with_link", [False, True], ids=["empty", "link"])
+def test_the_actions_settle_at_every_window_height(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch, with_link: bool
+) -> None:
+    # When the room lay between the column's height at the usual spacing and at the closer
+    # one, the panel switched between the two without end, a thousand times a second (on a
+    # 1366x768 laptop at first start), and "E-mail…" was drawn cut off in between.
+    panel = demo_window.resultPanel
+    changes: list[int] = []
+    set_spacing = panel._set_action_spacing
+    monkeypatch.setattr(
+        panel,
+        "_set_action_spacing",
+        lambda spacing, gap: (changes.append(spacing), set_spacing(spacing, gap)),
+    )
+    if with_link:
+        fill_form(demo_window)
+        make_link(qtbot, demo_window)
+        qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
+    page = demo_window.findChild(QScrollArea, "resultPage")
+    restless = []
+    for height in range(640, 800, 2):
+        demo_window.resize(1180, height)
+        qtbot.wait(5)
+        changes.clear()
+        qtbot.wait(15)
+        if changes:
+            restless.append(height)
+        if page.verticalScrollBar().maximum() == 0:  # nothing scrolled away: all shown whole
+            hidden = [
+                name for name in ACTIONS if not fully_visible(demo_window.findChild(QWidget, name))
+            ]
+            assert not hidden, f"cut off at height {height}: {hidden}"
+    assert not restless, f"the spacing kept changing at heights {restless}"
+
+
+def test_the_usual_height_of_the_actions_is_what_qt_lays_out(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The choice of spacing is made from a height added up from the buttons; it must be the
+    # height Qt gives the column at the usual spacing, with and without the invitation's line.
+    panel = demo_window.resultPanel
+    demo_window.resize(1180, 1000)
+    qtbot.wait(20)
+    assert panel.actionColumn.spacing() == theme.SPACING // 2 + 2
+    assert panel._usual_actions_height() == panel.actionColumn.sizeHint().height()
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.wait(20)
+    assert demo_window.findChild(QWidget, "invitationLanguageLabel").isVisible()
+    assert panel._usual_actions_height() == panel.actionColumn.sizeHint().height()
