@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -119,6 +120,20 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
     return f"kombo-link-{slug}" if slug else fallback
+
+
+def _width_with_scroll_bar(parent: QWidget) -> int:
+    """The width ``parent`` has when its scroll area shows its scroll bar, whether or not it
+    shows it now.
+
+    The code's size follows this width. Had it followed the width as it is, a code that made
+    the panel a pixel too tall would bring up the scroll bar, the narrower view would make the
+    code smaller, the bar would go away and the code grow again, without end (the window then
+    laid itself out a thousand times a second)."""
+    area = parent.parentWidget()
+    if not isinstance(area, QAbstractScrollArea) or area.viewport() is not parent:
+        return parent.width()
+    return area.maximumViewportSize().width() - area.verticalScrollBar().sizeHint().width()
 
 
 def _shown_widgets(layout: QLayout) -> list[QWidget]:
@@ -333,12 +348,12 @@ class ResultPanel(QFrame):
         column = self.actionColumn
         actions = max(column.sizeHint().width(), column.minimumSize().width()) + 2
         parent = self.parentWidget()
-        width = parent.width() if parent is not None else self.width()
+        width = _width_with_scroll_bar(parent) if parent is not None else self.width()
         room = width - margins.left() - margins.right() - self.qrRow.spacing() - actions
         # Nor taller than the visible height allows: a code cut off at the bottom of a small
         # screen cannot be scanned at all, while a button below it can be scrolled to.
         if parent is not None and self.qrRow.geometry().isValid():
-            below = margins.bottom() + theme.SPACING
+            below = self._below_the_row() + theme.SPACING
             room = min(room, parent.height() - self.qrRow.geometry().top() - below)
         side = max(QR_MIN_SIZE, min(QR_MAX_SIZE, room))
         if side != self.qrView.width():
@@ -348,6 +363,11 @@ class ResultPanel(QFrame):
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
 
+    def _below_the_row(self) -> int:
+        """The panel's height under the row of the code and its actions: the layout's margin
+        and the frame's border (a pixel, which once made the panel scroll by one)."""
+        return self.layout().contentsMargins().bottom() + self.contentsMargins().bottom()
+
     def _fit_actions(self) -> None:
         """The actions closer together when their column would reach below the visible
         height: on a 1366x768 laptop, with a link and its invitation shown, the last button
@@ -356,8 +376,7 @@ class ResultPanel(QFrame):
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
-        room = parent.height() - self.qrRow.geometry().top()
-        room -= self.layout().contentsMargins().bottom()
+        room = parent.height() - self.qrRow.geometry().top() - self._below_the_row()
         tight = self._usual_actions_height() > room
         if tight != self._actions_tight:
             self._actions_tight = tight
@@ -405,7 +424,7 @@ class ResultPanel(QFrame):
         hint = self._qr_hint
         top = self.qrRow.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
-        bottom += self.layout().contentsMargins().bottom()
+        bottom += self._below_the_row()
         hint.setHidden(self.expired or bottom > parent.height())
 
     # --- showing -------------------------------------------------------------------------------
