@@ -37,8 +37,13 @@ PAUSE_MS = 600  # typing has paused: look the id up
 # went out, coming back to the tab shows whether the customer has used it.
 FRESH_SECONDS = 60.0
 NOT_FOUND_TEXT = (
-    "Kombo knows no integration with this id. Copy it again from the Kombo dashboard, and "
-    "check that this profile's region is the integration's."
+    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
+    "right, check in Settings that this profile uses the integration's region (EU or US)."
+)
+# The demo knows every id of a tool in its list; regions and the dashboard mean nothing there.
+DEMO_NOT_FOUND_TEXT = (
+    "The demo has no integration with this id. Demo ids start with a tool, for example "
+    "personio:93fCvorjZ2jas7ZekX1V1n5d."
 )
 
 _log = logging.getLogger(__name__)
@@ -138,7 +143,8 @@ class IntegrationLookup(QObject):
             return
         info = known[integration_id][0]
         if info is None:
-            self._form.show_integration(NOT_FOUND_TEXT)
+            demo = self._window.is_demo
+            self._form.show_integration(DEMO_NOT_FOUND_TEXT if demo else NOT_FOUND_TEXT)
             return
         history = self._window.history
         started_for = history.relink_started_for(integration_id)

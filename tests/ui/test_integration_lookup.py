@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui import integration_lookup
-from kombo_desktop.ui.integration_lookup import NOT_FOUND_TEXT
+from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -52,9 +52,26 @@ def test_a_typed_id_is_described_without_names_while_sharing(
     assert hint(window) == usual
 
 
-def test_an_id_kombo_does_not_know_is_said_at_once(qtbot: QtBot, relink_tab: MainWindow) -> None:
+def test_an_id_the_demo_does_not_know_is_said_at_once(qtbot: QtBot, relink_tab: MainWindow) -> None:
     relink_tab.relinkIntegrationEdit.setText("nosuchtool:abc123")
-    qtbot.waitUntil(lambda: hint(relink_tab) == NOT_FOUND_TEXT)
+    qtbot.waitUntil(lambda: hint(relink_tab) == DEMO_NOT_FOUND_TEXT)
+    assert "region" not in hint(relink_tab)  # nothing in the demo has one
+
+
+def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    unknown = Reply.kombo_error(
+        404, "PLATFORM.INTEGRATION_NOT_FOUND", "There is no integration with this id."
+    )
+    with FaultServer(fallback=unknown) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
+    assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
 
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
