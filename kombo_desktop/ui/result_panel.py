@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
-from kombo_desktop.ui import theme
+from kombo_desktop.ui import action_fit, theme
+from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
@@ -43,17 +44,13 @@ from kombo_desktop.ui.widgets import chain_tab_order, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QDialog, QLayout
+    from PySide6.QtWidgets import QDialog
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
 QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
-# Between the buttons beside the code, and between the link's buttons and the code's; closer
-# together when the column would not fit the visible height otherwise (see _fit_actions).
-ACTION_SPACING, ACTION_SPACING_TIGHT = theme.SPACING // 2 + 2, 3
-ACTION_GAP, ACTION_GAP_TIGHT = theme.SPACING, 4
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
@@ -134,36 +131,6 @@ def _width_with_scroll_bar(parent: QWidget) -> int:
     if not isinstance(area, QAbstractScrollArea) or area.viewport() is not parent:
         return parent.width()
     return area.maximumViewportSize().width() - area.verticalScrollBar().sizeHint().width()
-
-
-def _shown_widgets(layout: QLayout) -> list[QWidget]:
-    """The widgets of ``layout`` that are not hidden: a hidden one takes neither room nor
-    spacing."""
-    widgets = (layout.itemAt(index).widget() for index in range(layout.count()))
-    return [widget for widget in widgets if widget is not None and not widget.isHidden()]
-
-
-def _usual_inner_spacing(widget: QWidget) -> tuple[int, int]:
-    """The spacing between the buttons of an action group (the invitation's), and above
-    them, as the group was made: kept in a property the first time they are brought closer."""
-    usual = widget.property("usualSpacing")
-    if usual is None:
-        inner = widget.layout()
-        usual = (inner.spacing(), inner.contentsMargins().top())
-        widget.setProperty("usualSpacing", usual)
-    return int(usual[0]), int(usual[1])
-
-
-def _usual_height(widget: QWidget) -> int:
-    """A widget's height in the action column at the usual spacing: a button's own, or, for
-    a group of actions, its shown parts' with the group's usual spacing."""
-    inner = widget.layout()
-    if inner is None:
-        return widget.sizeHint().height()
-    spacing, top = _usual_inner_spacing(widget)
-    parts = [part.sizeHint().height() for part in _shown_widgets(inner)]
-    bottom = inner.contentsMargins().bottom()
-    return top + sum(parts) + spacing * max(0, len(parts) - 1) + bottom
 
 
 class LinkField(QLineEdit):
@@ -265,14 +232,14 @@ class ResultPanel(QFrame):
         # history) the invitation, then the code's. The code is as tall as this column anyway,
         # so it can be large without making the panel any taller.
         self.actionColumn = QVBoxLayout()
-        self.actionColumn.setSpacing(ACTION_SPACING)
+        self.actionColumn.setSpacing(action_fit.SPACING)
         self.actionColumn.addWidget(self.copyButton)
         self.actionColumn.addWidget(self.openButton)
         self._action_gap = QSpacerItem(
-            0, ACTION_GAP, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed
+            0, action_fit.GAP, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed
         )
         self.actionColumn.addItem(self._action_gap)
-        self._actions_tight = False  # the actions stand closer together (_fit_actions)
+        self._actions_fit = ActionColumnFit(self.actionColumn, self._action_gap)
         self.actionColumn.addWidget(self.exportQrButton)
         self.actionColumn.addWidget(self.copyQrButton)
         self.actionColumn.addStretch(1)
@@ -320,6 +287,7 @@ class ResultPanel(QFrame):
         widget.setMaximumWidth(ACTION_MAX_WIDTH)
         self.actionColumn.insertWidget(self.actionColumn.indexOf(self.openButton) + 1, widget)
         self._link_actions.append(widget)
+        self._actions_fit.add_group(widget)
 
     # --- the code's size -------------------------------------------------------------------------
 
@@ -369,48 +337,12 @@ class ResultPanel(QFrame):
         return self.layout().contentsMargins().bottom() + self.contentsMargins().bottom()
 
     def _fit_actions(self) -> None:
-        """The actions closer together when their column would reach below the visible
-        height: on a 1366x768 laptop, with a link and its invitation shown, the last button
-        was cut off at the bottom of the panel. Back to the usual spacing once there is room
-        for it again."""
+        """The actions closer together, and then slimmer, when their column would reach below
+        the visible height (see ``action_fit``)."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
-        room = parent.height() - self.qrRow.geometry().top() - self._below_the_row()
-        tight = self._usual_actions_height() > room
-        if tight != self._actions_tight:
-            self._actions_tight = tight
-            if tight:
-                self._set_action_spacing(ACTION_SPACING_TIGHT, ACTION_GAP_TIGHT)
-            else:
-                self._set_action_spacing(ACTION_SPACING, ACTION_GAP)
-
-    def _usual_actions_height(self) -> int:
-        """The action column's height at the usual spacing, added up from its buttons' own
-        heights, whichever spacing it has now.
-
-        Not the column's size hint: that depends on the spacing in use, and lags behind a
-        change of it until Qt has laid the column out again. Deciding from it made the panel
-        switch between the two spacings without end (a thousand times a second, with the
-        invitation's last button cut off) when the room lay just between them."""
-        heights = [_usual_height(widget) for widget in _shown_widgets(self.actionColumn)]
-        return sum(heights) + ACTION_SPACING * (len(heights) - 1) + ACTION_GAP
-
-    def _set_action_spacing(self, spacing: int, gap: int) -> None:
-        tight = spacing != ACTION_SPACING
-        self.actionColumn.setSpacing(spacing)
-        self._action_gap.changeSize(0, gap, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-        # The invitation's own buttons (added by add_link_actions) the same way.
-        for widget in self._link_actions:
-            inner = widget.layout()
-            if inner is None:
-                continue
-            usual_spacing, usual_top = _usual_inner_spacing(widget)
-            inner.setSpacing(spacing if tight else usual_spacing)
-            margins = inner.contentsMargins()
-            margins.setTop(spacing if tight else usual_top)
-            inner.setContentsMargins(margins)
-        self.actionColumn.invalidate()
+        self._actions_fit.fit(parent.height() - self.qrRow.geometry().top() - self._below_the_row())
 
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view, with the panel's margin

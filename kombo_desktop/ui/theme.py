@@ -116,6 +116,10 @@ QPushButton[primary="true"]:focus {{ border: 2px solid {TEXT}; padding: 7px 21px
 QPushButton[primary="true"]:disabled {{
     background: #c9d6ec; color: #4a5872; border: 1px solid #b4c4e0;
 }}
+QPushButton[slim="true"] {{ padding-top: 2px; padding-bottom: 2px; min-height: 1.3em; }}
+QPushButton[slim="true"]:focus, QPushButton[slim="true"]:checked {{
+    padding-top: 1px; padding-bottom: 1px;
+}}
 QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; top: -1px; }}
 QTabBar::tab {{
     padding: 8px 18px; border: 1px solid {BORDER}; border-bottom: none;

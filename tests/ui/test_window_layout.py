@@ -18,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.action_fit import CLOSER, SLIM, USUAL
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -455,6 +456,7 @@ def test_the_window_settles_at_every_height(
         make_link(qtbot, window)
         qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
     page = window.findChild(QScrollArea, "resultPage")
+    panel, view = window.resultPanel, page.viewport()
     count = LayoutCount()
     app = QApplication.instance()
     app.installEventFilter(count)
@@ -475,24 +477,42 @@ def test_the_window_settles_at_every_height(
                     name for name in ACTIONS if not fully_visible(window.findChild(QWidget, name))
                 ]
                 assert not cut_off, f"cut off at height {height}: {cut_off}"
-            assert window.resultPanel.width() <= page.viewport().width(), "cut off at the right"
+            # Nothing cut off at the right once the layout has settled (a scroll bar may show
+            # for a moment while the actions change their look).
+            qtbot.waitUntil(lambda: panel.width() <= view.width(), timeout=1000)
     finally:
         app.removeEventFilter(count)
     assert not restless, f"still laying itself out at heights {restless}"
 
 
-def test_the_usual_height_of_the_actions_is_what_qt_lays_out(
-    qtbot: QtBot, demo_window: MainWindow
+@pytest.mark.parametrize(
+    ("height", "look"), [(1000, USUAL), (712, CLOSER), (640, SLIM)], ids=["usual", "closer", "slim"]
+)
+def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
+    qtbot: QtBot, demo_window: MainWindow, height: int, look: int
 ) -> None:
-    # The choice of spacing is made from a height added up from the buttons; it must be the
-    # height Qt gives the column at the usual spacing, with and without the invitation's line.
+    # The look is chosen from heights added up from the buttons in each look; they must be
+    # the heights Qt gives the column, with and without the invitation's line. 640 is a
+    # window on a 1920x1080 laptop at 150 %, the most common of all.
     panel = demo_window.resultPanel
-    demo_window.resize(1180, 1000)
+    fit = panel._actions_fit
+    demo_window.resize(1180, height)
     qtbot.wait(20)
-    assert panel.actionColumn.spacing() == theme.SPACING // 2 + 2
-    assert panel._usual_actions_height() == panel.actionColumn.sizeHint().height()
+    if look == USUAL:  # no link yet: the invitation's line is hidden
+        assert fit.look == USUAL
+        assert fit.height(USUAL) == panel.actionColumn.sizeHint().height()
     fill_form(demo_window)
     make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
     qtbot.wait(20)
     assert demo_window.findChild(QWidget, "invitationLanguageLabel").isVisible()
-    assert panel._usual_actions_height() == panel.actionColumn.sizeHint().height()
+    assert fit.look == look
+    assert fit.height(look) == panel.actionColumn.sizeHint().height()
+    page = demo_window.findChild(QScrollArea, "resultPage")
+    assert page.verticalScrollBar().maximum() == 0
+    assert all(fully_visible(demo_window.findChild(QWidget, name)) for name in ACTIONS)
+    heights = [demo_window.findChild(QWidget, name).height() for name in ACTIONS]
+    for name in ACTIONS:  # a focused button has a thicker border: never a taller button
+        demo_window.findChild(QWidget, name).setFocus()
+        qtbot.wait(10)
+        assert [demo_window.findChild(QWidget, name).height() for name in ACTIONS] == heights
