@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.action_fit import CLOSER, SLIM, USUAL
+from kombo_desktop.ui.action_fit import CLOSER, SLIM, SPACING, USUAL
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -415,7 +415,7 @@ def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: 
 
     demo_window.resize(1180, 1000)  # room again: the usual spacing comes back
     qtbot.wait(50)
-    assert demo_window.resultPanel.actionColumn.spacing() == theme.SPACING // 2 + 2
+    assert demo_window.resultPanel.actionColumn.spacing() == SPACING
 
 
 ACTIONS = (
