@@ -4,6 +4,7 @@
     python -m benchmarks.scenarios click --link-length 300 # the same with Kombo-length links
     python -m benchmarks.scenarios heartbeat --delay 2     # UI heartbeat while a request waits
     python -m benchmarks.scenarios qr --count 30           # QR view, PNG and SVG for a long link
+    python -m benchmarks.scenarios idle --seconds 1        # CPU of a window left alone
 
 Each prints one JSON line of raw figures (seconds) for ``benchmarks.run`` to compare. Each runs
 in a fresh process so that, say, the QR figures do not profit from imports the click scenario
@@ -203,11 +204,66 @@ def qr(count: int) -> dict[str, object]:
     }
 
 
+# Window sizes a laptop gives: 1366x768 at 100 % (1180x712, and taller or shorter by hand),
+# 1920x1080 at 150 % (about 1180x640), and the smallest window (900x560). The result panel once
+# laid itself out without end at some of them, using a whole CPU while nobody touched it.
+IDLE_SIZES = ((1180, 712), (1180, 770), (1180, 640), (900, 560))
+
+
+def cpu_while_idle(seconds: float) -> float:
+    """The share of one CPU this process used while its event loop ran ``seconds`` idle."""
+    started, cpu = time.perf_counter(), time.process_time()
+    idle(seconds)
+    return (time.process_time() - cpu) / (time.perf_counter() - started)
+
+
+def left_alone(seconds: float) -> dict[str, object]:
+    """CPU while nobody touches the window: a bare window, then the program at a first start
+    (no key) and with a link shown (demo service), each at every size in ``IDLE_SIZES``."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bare = QMainWindow()
+    bare.resize(*IDLE_SIZES[0])
+    bare.show()
+    idle(0.3)
+    bare_share = cpu_while_idle(seconds)
+    bare.close()
+
+    from kombo_desktop.app import build_main_window
+
+    shares: dict[str, float] = {}
+    first_start = build_main_window([])  # no key: the first-start notice is shown
+    first_start.show()
+    for width, height in IDLE_SIZES:
+        first_start.resize(width, height)
+        idle(0.3)  # the layout settles, the work queued after the first frame is done
+        shares[f"first start {width}x{height}"] = cpu_while_idle(seconds)
+    first_start.close()
+    with DemoKomboServer() as server:
+        window = shown_window(server.base_url)
+        maker = LinkMaker(window, prefix="idle")
+        maker.make()
+        maker.close()
+        for width, height in IDLE_SIZES:
+            window.resize(width, height)
+            idle(0.3)
+            shares[f"link shown {width}x{height}"] = cpu_while_idle(seconds)
+        window.close()
+    del app
+    busiest = max(shares, key=lambda name: shares[name])
+    return {
+        "bare_share": bare_share,
+        "shares": shares,
+        "busiest": busiest,
+        "busiest_share": shares[busiest],
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=("click", "heartbeat", "qr"))
+    parser.add_argument("scenario", choices=("click", "heartbeat", "qr", "idle"))
     parser.add_argument("--count", type=int, default=20, help="repetitions to take the median of")
     parser.add_argument("--delay", type=float, default=2.0, help="server delay in seconds")
+    parser.add_argument("--seconds", type=float, default=1.0, help="idle: seconds per window")
     parser.add_argument(
         "--link-length", type=int, default=0, help="click: links this long instead of demo ones"
     )
@@ -217,6 +273,8 @@ def main(argv: list[str] | None = None) -> None:
         result = heartbeat(options.delay)
     elif options.scenario == "click":
         result = click(options.count, options.link_length)
+    elif options.scenario == "idle":
+        result = left_alone(options.seconds)
     else:
         result = qr(options.count)
     result["qt"] = qVersion()
