@@ -479,13 +479,12 @@ def measure_idle(settings: Settings, home: Path, report: Report) -> dict[str, ob
         child_environment(home),
     )
     busiest, bare = number(result, "busiest_share"), number(result, "bare_share")
-    shares = result["shares"]
+    cases = result.get("shares")
     report.rows.append(
         Row(
             "idle_cpu",
-            f"CPU of the window left alone, the busiest of {plural(len(shares), 'case')}"
-            if isinstance(shares, dict)
-            else "CPU of the window left alone",
+            "CPU of the window left alone, the busiest of "
+            + plural(len(cases) if isinstance(cases, dict) else 0, "case"),
             f"{busiest * 100:.1f} %",
             f"{bare * 100:.1f} % bare window",
             f"{(busiest - bare) * 100:+.1f} points",

@@ -445,10 +445,10 @@ class LayoutCount(QObject):
 def test_the_window_settles_at_every_height(
     qtbot: QtBot, open_window: WindowFactory, state: str
 ) -> None:
-    # When the room for the actions beside the QR code lay between the column's height at the
-    # usual spacing and at the closer one, the panel switched between the two without end:
-    # a window left alone at a first start on a 1366x768 laptop used a whole CPU and drew
-    # "E-mail…" cut off. A window left alone must stop laying itself out.
+    # Two loops made a window left alone on a 1366x768 laptop use a whole CPU: the actions
+    # beside the QR code switched between two spacings without end when the room lay between
+    # their heights ("E-mail…" drawn cut off), and the code grew and shrank with a scroll bar
+    # its own size brought up and took away. A window left alone must stop laying itself out.
     window = open_window() if state == "first-start" else open_window("--demo")
     qtbot.waitUntil(lambda: window.start_up.done)  # the work queued after the first frame
     if state == "demo-with-link":
