@@ -500,11 +500,8 @@ class HistoryFeature(QObject):
             # warning about this customer, ready to be copied or scanned for the wrong person.
             self.window.resultPanel.clear()
             self.invitationBar.set_context(None)
-        self.window.show_status(
-            "Nothing was sent: this customer already has a valid link. Choose what to do in the "
-            "yellow box above the form.",
-            "info",
-        )
+        # One line, even in a small window: the yellow box above says the rest.
+        self.window.show_status("Nothing was sent: choose what to do in the yellow box above.")
         return False
 
     def _entry_tool(self, entry: HistoryEntry) -> str | None:

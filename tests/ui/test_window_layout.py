@@ -516,3 +516,20 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
         demo_window.findChild(QWidget, name).setFocus()
         qtbot.wait(10)
         assert [demo_window.findChild(QWidget, name).height() for name in ACTIONS] == heights
+
+
+def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # At the smallest window the status line repeated the yellow box in two lines, and the
+    # room they took cut the Create button off at the bottom.
+    demo_window.resize(*SMALL)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()  # the same customer and tool again: the warning
+    banner = demo_window.findChild(QWidget, "duplicateBanner")
+    qtbot.waitUntil(banner.isVisible)
+    qtbot.wait(50)
+    status = demo_window.statusLabel
+    assert "Nothing was sent" in status.text()
+    assert status.height() < 2 * status.fontMetrics().lineSpacing()
