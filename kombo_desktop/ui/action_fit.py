@@ -70,7 +70,8 @@ class ActionColumnFit:
         inner = widget.layout()
         if widget not in self._groups or inner is None:
             return self._own_height(widget, look)
-        spacing, top = self._groups[widget] if look == USUAL else (SPACING_CLOSER,) * 2
+        closer = (SPACING_CLOSER, SPACING_CLOSER)
+        spacing, top = self._groups[widget] if look == USUAL else closer
         parts = [self._own_height(part, look) for part in shown_widgets(inner)]
         bottom = inner.contentsMargins().bottom()
         return top + sum(parts) + spacing * max(0, len(parts) - 1) + bottom
