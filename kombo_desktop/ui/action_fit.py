@@ -1,9 +1,11 @@
 """How the column of actions beside the QR code fits a short window.
 
-Three looks, tried in this order: the usual one; the buttons closer together; closer together
-and slimmer. With a link and its invitation shown, the usual look reached below the result
-panel on a 1366x768 laptop ("Copy QR image" cut off), and even the closer one did on a
-1920x1080 laptop at 150 %, the most common of all.
+Four looks, tried in this order: the usual one; the buttons closer together; closer together
+and slimmer; and, when even that is too tall, slimmer with more room made above the column
+(the result panel drops its title). With a link and its invitation shown, the usual look
+reached below the result panel on a 1366x768 laptop ("Copy QR image" cut off), the closer one
+on a 1920x1080 laptop at 150 %, the most common of all, and the slim one on a 1366x768 laptop
+at 125 %.
 
 The look is chosen from the column's height in each look, added up from its parts' own sizes,
 never from the column as it stands: that depends on the look in use and lags behind a change
@@ -22,7 +24,7 @@ from kombo_desktop.ui import theme
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QLayout, QSpacerItem, QVBoxLayout, QWidget
 
-USUAL, CLOSER, SLIM = 0, 1, 2  # the looks, from the roomiest to the most compact
+USUAL, CLOSER, SLIM, SLIMMEST = 0, 1, 2, 3  # the looks, from the roomiest to the most compact
 SPACING, SPACING_CLOSER = theme.SPACING // 2 + 2, 3  # between two actions
 GAP, GAP_CLOSER = theme.SPACING, 4  # between the link's actions and the code's
 
@@ -54,8 +56,10 @@ class ActionColumnFit:
 
     def fit(self, room: int) -> None:
         """Take the roomiest look whose column is at most ``room`` high (the most compact if
-        none is)."""
-        look = next((look for look in (USUAL, CLOSER) if self.height(look) <= room), SLIM)
+        none is). ``room`` must not depend on the look in use: the room that ``SLIMMEST``
+        makes above the column is not counted in it."""
+        looks = (USUAL, CLOSER, SLIM)
+        look = next((look for look in looks if self.height(look) <= room), SLIMMEST)
         if look != self.look:
             self.look = look
             self._apply(look)
@@ -78,7 +82,7 @@ class ActionColumnFit:
 
     def _own_height(self, widget: QWidget, look: int) -> int:
         if isinstance(widget, QPushButton):
-            return self._button_height(widget, slim=look == SLIM)
+            return self._button_height(widget, slim=look >= SLIM)
         return widget.sizeHint().height()
 
     def _button_height(self, button: QPushButton, *, slim: bool) -> int:
@@ -106,7 +110,7 @@ class ActionColumnFit:
             margins = inner.contentsMargins()
             margins.setTop(SPACING_CLOSER if closer else top)
             inner.setContentsMargins(margins)
-        slim = look == SLIM
+        slim = look >= SLIM
         for button in self._buttons():
             if bool(button.property("slim")) != slim:
                 button.setProperty("slim", slim)

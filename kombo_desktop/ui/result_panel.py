@@ -166,6 +166,7 @@ class ResultPanel(QFrame):
 
         title = QLabel("Your link")
         title.setObjectName("resultTitle")
+        self._title = title  # dropped in a window too short for the actions (see _fit_actions)
 
         self.linkField = LinkField()
         self.linkField.setObjectName("linkField")
@@ -338,11 +339,19 @@ class ResultPanel(QFrame):
 
     def _fit_actions(self) -> None:
         """The actions closer together, and then slimmer, when their column would reach below
-        the visible height (see ``action_fit``)."""
+        the visible height (see ``action_fit``); in the slimmest look the panel's title makes
+        room for them (the link field says what it holds)."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
-        self._actions_fit.fit(parent.height() - self.qrRow.geometry().top() - self._below_the_row())
+        # The room with the title shown, whether or not it is: the look is chosen from it.
+        title_room = self._title.sizeHint().height() + self.layout().spacing()
+        top = self.qrRow.geometry().top() + (title_room if self._title.isHidden() else 0)
+        self._actions_fit.fit(parent.height() - top - self._below_the_row())
+        untitled = self._actions_fit.look == action_fit.SLIMMEST
+        if untitled != self._title.isHidden():
+            self._title.setHidden(untitled)
+            self.layout().activate()  # the row's place now, for the code's size and the hint
 
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view, with the panel's margin

@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.action_fit import CLOSER, SLIM, SPACING, USUAL
+from kombo_desktop.ui.action_fit import CLOSER, SLIM, SLIMMEST, SPACING, USUAL
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -462,7 +462,7 @@ def test_the_window_settles_at_every_height(
     app.installEventFilter(count)
     restless = []
     try:
-        for height in range(640, 800, 2):
+        for height in range(570, 800, 2):
             window.resize(1180, height)
             qtbot.wait(10)  # settling
             busy = []
@@ -486,14 +486,17 @@ def test_the_window_settles_at_every_height(
 
 
 @pytest.mark.parametrize(
-    ("height", "look"), [(1000, USUAL), (712, CLOSER), (640, SLIM)], ids=["usual", "closer", "slim"]
+    ("height", "look"),
+    [(1000, USUAL), (712, CLOSER), (640, SLIM), (600, SLIMMEST)],
+    ids=["usual", "closer", "slim", "slimmest"],
 )
 def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     qtbot: QtBot, demo_window: MainWindow, height: int, look: int
 ) -> None:
     # The look is chosen from heights added up from the buttons in each look; they must be
     # the heights Qt gives the column, with and without the invitation's line. 640 is a
-    # window on a 1920x1080 laptop at 150 %, the most common of all.
+    # window on a 1920x1080 laptop at 150 %, the most common of all; the slimmest look also
+    # drops the panel's title ("Your link"), and only that one.
     panel = demo_window.resultPanel
     fit = panel._actions_fit
     demo_window.resize(1180, height)
@@ -508,6 +511,7 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     assert demo_window.findChild(QWidget, "invitationLanguageLabel").isVisible()
     assert fit.look == look
     assert fit.height(look) == panel.actionColumn.sizeHint().height()
+    assert demo_window.findChild(QWidget, "resultTitle").isHidden() == (look == SLIMMEST)
     page = demo_window.findChild(QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
     assert all(fully_visible(demo_window.findChild(QWidget, name)) for name in ACTIONS)
