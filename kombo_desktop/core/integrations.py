@@ -93,6 +93,18 @@ _STATUS_SENTENCES = {
 }
 
 
+# For an id Kombo does not know. The demo knows every id that starts with one of its tools;
+# the dashboard and regions mean nothing there.
+NOT_FOUND_TEXT = (
+    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
+    "right, check in Settings that this profile uses the integration's region (EU or US)."
+)
+DEMO_NOT_FOUND_TEXT = (
+    "The demo has no integration with this id. Demo ids start with a tool's name, for example "
+    "personio:93fCvorjZ2jas7ZekX1V1n5d."
+)
+
+
 def integration_text(info: IntegrationInfo, *, private: bool) -> str:
     """What the relink tab says about the integration; without names when ``private``."""
     if private or not info.organization:

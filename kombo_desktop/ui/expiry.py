@@ -14,6 +14,11 @@ from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def day_text(moment: datetime) -> str:
+    """ "29 Nov 2027": the day of ``moment`` in its own time zone, the month spelled out."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
 def _duration(lifetime: timedelta) -> str:
     hours = round(lifetime.total_seconds() / 3600)
     if hours < 1:
@@ -32,7 +37,7 @@ def expired_text(until: datetime, now: datetime | None = None) -> str:
     now = (now or datetime.now()).astimezone(until.tzinfo)
     if until.date() == now.date():
         return f"Expired at {until:%H:%M}"
-    return f"Expired on {until.day} {_MONTHS[until.month - 1]} {until.year}"
+    return f"Expired on {day_text(until)}"
 
 
 def expiry_text(link_type: LinkType, created: datetime | None = None) -> str:
@@ -41,5 +46,5 @@ def expiry_text(link_type: LinkType, created: datetime | None = None) -> str:
     lifetime = LINK_LIFETIMES[link_type]
     until = created + lifetime
     if lifetime >= timedelta(days=1):
-        return f"Valid until {until.day} {_MONTHS[until.month - 1]} {until.year}"
+        return f"Valid until {day_text(until)}"
     return f"Valid for {_duration(lifetime)}, until {until:%H:%M}"

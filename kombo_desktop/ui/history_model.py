@@ -31,6 +31,7 @@ from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 _log = logging.getLogger(__name__)
@@ -43,9 +44,6 @@ WHEN, ORGANISATION, EMAIL, CUSTOMER_ID, TOOL, TYPE, STATUS = range(len(COLUMNS))
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 """Item data role that returns the row's :class:`HistoryEntry`."""
 
-_MONTHS: Final = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)  # fmt: skip
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -54,8 +52,7 @@ _Index = QModelIndex | QPersistentModelIndex
 
 def local_date(moment: datetime) -> str:
     """ "3 Mar 2025" in local time: month names spelled out, so 03/04 is never read two ways."""
-    local = moment.astimezone()
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}"
+    return day_text(moment.astimezone())
 
 
 def local_time(moment: datetime) -> str:

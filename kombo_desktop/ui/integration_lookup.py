@@ -23,6 +23,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.integrations import (
+    DEMO_NOT_FOUND_TEXT,
+    NOT_FOUND_TEXT,
+    integration_text,
+    mismatch_text,
+)
 from kombo_desktop.core.link_request import validate_field
 
 if TYPE_CHECKING:
@@ -36,15 +42,6 @@ PAUSE_MS = 600  # typing has paused: look the id up
 # An answer older than this is asked again when the tab is shown: after a reconnection link
 # went out, coming back to the tab shows whether the customer has used it.
 FRESH_SECONDS = 60.0
-NOT_FOUND_TEXT = (
-    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
-    "right, check in Settings that this profile uses the integration's region (EU or US)."
-)
-# The demo knows every id of a tool in its list; regions and the dashboard mean nothing there.
-DEMO_NOT_FOUND_TEXT = (
-    "The demo has no integration with this id. Demo ids start with a tool, for example "
-    "personio:93fCvorjZ2jas7ZekX1V1n5d."
-)
 
 _log = logging.getLogger(__name__)
 
@@ -135,8 +132,6 @@ class IntegrationLookup(QObject):
 
     def _show_known(self) -> None:
         """What is known about the id in the field, in the words screen-sharing mode allows."""
-        from kombo_desktop.core.integrations import integration_text, mismatch_text
-
         known = self._known_here()
         integration_id = self._form.integration_id
         if integration_id not in known:

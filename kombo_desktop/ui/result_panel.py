@@ -328,7 +328,7 @@ class ResultPanel(QFrame):
         if side != self.qrView.width():
             self.qrView.setFixedSize(side, side)
             self._qr_hint.setMaximumWidth(side)
-            if self.shown is not None and not self.qrView.pixmap().isNull():
+            if self.shown is not None and self.qrView.has_code:
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
 
