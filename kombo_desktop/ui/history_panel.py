@@ -45,15 +45,8 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
+from kombo_desktop.ui.history_columns import HistoryColumns
 from kombo_desktop.ui.history_model import (
-    COLUMNS,
-    CUSTOMER_ID,
-    EMAIL,
-    ORGANISATION,
-    STATUS,
-    TOOL,
-    TYPE,
-    WHEN,
     HistoryTableModel,
     customer_text,
     local_date,
@@ -68,16 +61,6 @@ _log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
-# Together narrower than the window's usual width, so "Valid until ..." is not cut off.
-_COLUMN_WIDTHS = {
-    WHEN: 175,
-    ORGANISATION: 175,
-    EMAIL: 200,
-    CUSTOMER_ID: 110,
-    TOOL: 130,
-    TYPE: 150,
-    STATUS: 190,
-}
 
 
 class HistoryPanel(QWidget):
@@ -187,10 +170,8 @@ class HistoryPanel(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in _COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
-        assert len(_COLUMN_WIDTHS) == len(COLUMNS)
+        self.columns = HistoryColumns(table)
 
     def _build_layout(self) -> None:
         self._top = QGridLayout()
@@ -213,8 +194,9 @@ class HistoryPanel(QWidget):
 
     def set_narrow(self, narrow: bool) -> None:
         """Beside the form the panel is narrow: the count of links goes under the search box,
-        which keeps the panel's whole width for its hint, and the buttons go in three rows of
-        two."""
+        which keeps the panel's whole width for its hint, the buttons go in three rows of two,
+        and the table's first columns are the organisation, the tool and the status (see
+        ``history_columns``)."""
         if narrow != self._narrow:
             self._narrow = narrow
             self._arrange()
@@ -240,6 +222,7 @@ class HistoryPanel(QWidget):
                 grid.addWidget(button, 0, index)
             grid.setColumnStretch(len(buttons) - 1, 1)
             grid.addWidget(buttons[-1], 0, len(buttons))
+        self.columns.set_narrow(self._narrow)
         layout = self.layout()
         if layout is not None:  # it keeps the old arrangement's sizes until told
             layout.invalidate()

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
@@ -23,6 +23,7 @@ from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, Hist
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -524,6 +525,35 @@ def test_screen_sharing_mode_keeps_the_link_just_made(
     feature.privacySwitch.click()
     assert demo_window.linkField.text() == link
     assert not feature.panel.isVisible()
+
+
+def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_return(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    add_entries(history_of(demo_window).store)
+    demo_window.resize(1366, 768)  # a laptop: the history opens beside the form
+    feature = open_history(qtbot, demo_window)
+    table = feature.panel.historyTable
+    header = table.horizontalHeader()
+
+    def first_columns() -> list[int]:
+        return [header.logicalIndex(place) for place in range(3)]
+
+    def fitted() -> bool:  # the three share the table's view exactly
+        return sum(table.columnWidth(c) for c in first_columns()) == table.viewport().width()
+
+    assert first_columns() == [ORGANISATION, TOOL, STATUS] and fitted()
+    # The dock's edge dragged: the three still share the new width.
+    before = table.viewport().width()
+    demo_window.resizeDocks([feature.dock], [feature.dock.width() + 60], Qt.Orientation.Horizontal)
+    qtbot.waitUntil(lambda: table.viewport().width() > before, timeout=2000)
+    assert fitted()
+
+    feature.panel.set_narrow(False)  # below the form: the order an entry is told in, as before
+    assert [header.logicalIndex(place) for place in range(len(WIDE_WIDTHS))] == list(WIDE_ORDER)
+    assert {column: table.columnWidth(column) for column in WIDE_ORDER} == WIDE_WIDTHS | {
+        WIDE_ORDER[-1]: table.columnWidth(WIDE_ORDER[-1])  # the last one stretches
+    }
 
 
 def test_the_dock_close_button_closes_the_history(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -12,13 +12,14 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
+from PySide6.QtWidgets import QApplication, QScrollArea, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.action_fit import CLOSER, SLIM, SLIMMEST, SPACING, USUAL
+from kombo_desktop.ui.history_columns import ORGANISATION_AT_LEAST
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -27,6 +28,7 @@ from kombo_desktop.ui.history_dock import (
     Sizes,
     plan_dock,
 )
+from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
@@ -41,6 +43,18 @@ def fully_visible(widget: QWidget) -> bool:
     if not widget.isVisible():
         return False
     return widget.visibleRegion().boundingRect() == QRect(QPoint(0, 0), widget.size())
+
+
+def columns_in_view(table: QTableView) -> list[int]:
+    """The model's columns wholly in ``table``'s view, left to right."""
+    header = table.horizontalHeader()
+    in_view = []
+    for place in range(header.count()):
+        column = header.logicalIndex(place)
+        left = header.sectionViewportPosition(column)
+        if left >= 0 and left + header.sectionSize(column) <= table.viewport().width():
+            in_view.append(column)
+    return in_view
 
 
 def test_create_button_stays_in_view_with_errors_and_advanced_options(
@@ -245,6 +259,13 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
     assert rows >= USEFUL_ROWS
     if demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea:
         assert feature.dock.width() <= MAX_SHARE * demo_window.width() + 1
+        # Who, which tool, and whether it still works, read whole without scrolling sideways.
+        table = panel.historyTable
+        assert columns_in_view(table) == [ORGANISATION, TOOL, STATUS]
+        for row in range(panel.model.rowCount()):
+            for column in (ORGANISATION, TOOL, STATUS):
+                text = panel.model.index(row, column).data()
+                assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(column)
     else:
         assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
 
@@ -280,8 +301,13 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     for widget in (panel.historySearchEdit, panel.historyExportButton, panel.historyCopyButton):
         assert fully_visible(widget), widget.objectName()
     assert drawn_whole(panel.historySearchEdit)  # its hint says what can be searched for
-    rows = panel.historyTable.viewport().height() // panel.historyTable.rowHeight(0)
+    table = panel.historyTable
+    rows = table.viewport().height() // table.rowHeight(0)
     assert rows >= USEFUL_ROWS
+    # What staff look there for is in view without scrolling sideways (it was the time, the
+    # organisation and half an e-mail address): who, which tool, and whether it still works.
+    assert columns_in_view(table) == [ORGANISATION, TOOL, STATUS]
+    assert table.columnWidth(ORGANISATION) >= ORGANISATION_AT_LEAST
 
 
 def test_the_history_never_squeezes_the_link_and_its_buttons(
