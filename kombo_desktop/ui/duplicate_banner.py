@@ -33,9 +33,11 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 """
 
 TITLE = "A link for this customer already exists"
+# With it, the warning in screen-sharing mode (on at every start) takes two lines in the
+# smallest window, 900 pixels wide, where its third line was cut off; "choose what to do" is
+# left to the buttons right under it and to the status line.
 CONSEQUENCE = (
-    "A second link would let the customer set up a second connection. Nothing has been sent "
-    "yet: choose what to do."
+    "A new link would let the customer set up a second connection. Nothing has been sent yet."
 )
 
 
@@ -47,25 +49,21 @@ def duplicate_text(earlier: HistoryEntry, *, private: bool, tool_label: str | No
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     if earlier.expires_at - earlier.created_at > timedelta(days=1):
-        validity = f"It is valid until {local_date(earlier.expires_at)}."
+        until = local_date(earlier.expires_at)
     else:
-        validity = f"It is valid until {earlier.expires_at.astimezone():%H:%M}."
+        until = f"{earlier.expires_at.astimezone():%H:%M}"
     if private:
         what = "this customer and tool" if earlier.tool else "this customer and kind of system"
-        return (
-            f"A {kind} for {what} was already made on {local_date(earlier.created_at)}. "
-            f"{validity} {CONSEQUENCE}"
-        )
-    customer = earlier.organization or earlier.email or "this customer"
-    details = [earlier.email] if earlier.organization and earlier.email else []
-    if earlier.origin_id:
-        details.append(f"customer id {earlier.origin_id}")
-    who = f"{customer} ({', '.join(details)})" if details else customer
-    tool = f" for {tool_label}" if tool_label else ""
-    return (
-        f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}. "
-        f"{validity} {CONSEQUENCE}"
-    )
+        made = f"A {kind} for {what} was already made on {local_date(earlier.created_at)}"
+    else:
+        customer = earlier.organization or earlier.email or "this customer"
+        details = [earlier.email] if earlier.organization and earlier.email else []
+        if earlier.origin_id:
+            details.append(f"customer id {earlier.origin_id}")
+        who = f"{customer} ({', '.join(details)})" if details else customer
+        tool = f" for {tool_label}" if tool_label else ""
+        made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
+    return f"{made} and is valid until {until}. {CONSEQUENCE}"
 
 
 class DuplicateBanner(QFrame):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
-from PySide6.QtWidgets import QApplication, QScrollArea, QTableView, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -554,12 +554,15 @@ def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     # At the smallest window the status line repeated the yellow box in two lines, and the
     # room they took cut the Create button off at the bottom.
     demo_window.resize(*SMALL)
-    fill_form(demo_window)
+    fill_form(demo_window, tool=None)  # the customer chooses: the warning's longest wording
     make_link(qtbot, demo_window)
-    demo_window.createButton.click()  # the same customer and tool again: the warning
+    demo_window.createButton.click()  # the same customer and kind of system again
     banner = demo_window.findChild(QWidget, "duplicateBanner")
     qtbot.waitUntil(banner.isVisible)
     qtbot.wait(50)
     status = demo_window.statusLabel
     assert "Nothing was sent" in status.text()
     assert status.height() < 2 * status.fontMetrics().lineSpacing()
+    # The warning's own text has the room for all its lines (its last one was cut in half).
+    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    assert text.height() >= text.heightForWidth(text.width())
