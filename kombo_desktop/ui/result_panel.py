@@ -40,7 +40,7 @@ from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
-from kombo_desktop.ui.widgets import chain_tab_order, push_button
+from kombo_desktop.ui.widgets import OneLineNote, chain_tab_order, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
@@ -60,6 +60,7 @@ QR_FILTER_NAMES = {
 }
 QR_FILTERS = ";;".join(QR_FILTER_NAMES.values())
 EMPTY_TEXT = "Your link will appear here."
+DEMO_NOTE = "Demo link: it connects nothing."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 # How often a shown link's expiry is checked again: a timer's clock stands still while a laptop
 # sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
@@ -178,9 +179,12 @@ class ResultPanel(QFrame):
 
         self.expiryLabel = QLabel()
         self.expiryLabel.setObjectName("expiryLabel")
-        self.demoNote = QLabel("Demo link: it connects nothing.")
-        self.demoNote.setObjectName("demoLinkNote")
-        self.demoNote.setWordWrap(True)
+        # Beside the expiry, on one line: the sentence where the panel is wide enough, else
+        # "Demo link" (it took two or three lines of a narrow panel, on a laptop at 125 % or
+        # with the history open).
+        self.demoNote = OneLineNote(
+            "demoLinkNote", DEMO_NOTE, "Demo link", padding=2 * theme.NOTE_PADDING[1]
+        )
         self.demoNote.hide()
 
         self.copyButton = push_button("copyButton", COPY_TEXT, "Copy the link")
@@ -483,7 +487,7 @@ class ResultPanel(QFrame):
         self._close_large_qr()
         notes = [self.expiryLabel.text()]
         if self.shown.is_demo:
-            notes.append(self.demoNote.text())
+            notes.append(DEMO_NOTE)
         dialog = LargeQrDialog(self.shown.url, notes, self.window())
         dialog.finished.connect(self._close_large_qr)
         self._large_qr = dialog

@@ -36,6 +36,7 @@ HEADING_POINT_SIZE = text_points(15)
 SPACING = 12  # between related controls
 SECTION_SPACING = 20  # between groups
 MARGIN = 20
+NOTE_PADDING = (4, 8)  # above and below, left and right of the text in the demo note's box
 
 ACCENT = "#1f5fbf"  # primary actions; white text on it passes WCAG AA
 ACCENT_DARK = "#184c99"
@@ -62,7 +63,8 @@ QFrame#demoBanner QLabel {{
 }}
 QLabel#resultTitle {{ font-size: {TITLE_POINT_SIZE:g}pt; font-weight: 700; color: {TEXT}; }}
 QLabel#demoLinkNote {{
-    color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; padding: 4px 8px; border-radius: 4px;
+    color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; border-radius: 4px;
+    padding: {NOTE_PADDING[0]}px {NOTE_PADDING[1]}px;
     font-weight: 600;
 }}
 QFrame#firstRunNotice, QFrame#resultCard, QFrame#statusCard {{

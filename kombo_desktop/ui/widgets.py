@@ -106,6 +106,37 @@ def wrap_within_width(label: QLabel) -> QLabel:
     return label
 
 
+class OneLineNote(QLabel):
+    """A note that keeps to one line: its whole ``sentence`` where that fits in the width its
+    row gives it, else its ``short`` form, with the sentence in the tooltip. ``padding`` is
+    what its style sheet puts left and right of the text together (Qt's label does not count
+    it in its contents).
+
+    The width comes from the row (the note stretches to fill it, and its wrapping keeps its
+    smallest width small), never from the text shown, so switching the text cannot change
+    the width that chose it: no layout goes back and forth.
+    """
+
+    def __init__(self, object_name: str, sentence: str, short: str, *, padding: int = 0) -> None:
+        super().__init__(short)
+        self.setObjectName(object_name)
+        self.sentence, self.short, self.padding = sentence, short, padding
+        self.setWordWrap(True)  # the short form too, should even it not fit
+        self.setAccessibleName(sentence)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._choose_text()
+
+    def _choose_text(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin() - self.padding
+        fits = self.fontMetrics().horizontalAdvance(self.sentence) <= room
+        text = self.sentence if fits else self.short
+        if text != self.text():
+            self.setText(text)
+        self.setToolTip("" if fits else self.sentence)
+
+
 def error_label(object_name: str) -> QLabel:
     """A hidden red line for a problem with one field; selectable, so it can be read out."""
     label = QLabel()

@@ -30,6 +30,7 @@ from kombo_desktop.ui.history_dock import (
 )
 from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
+from kombo_desktop.ui.result_panel import DEMO_NOTE
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -546,6 +547,40 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
         demo_window.findChild(QWidget, name).setFocus()
         qtbot.wait(10)
         assert [demo_window.findChild(QWidget, name).height() for name in ACTIONS] == heights
+
+
+def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Beside the expiry, "Demo link: it connects nothing." took two or three lines of a
+    # narrow result panel (a laptop at 125 %, or the history open beside the form).
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    note = demo_window.findChild(QLabel, "demoLinkNote")
+    count = LayoutCount()
+    app = QApplication.instance()
+    app.installEventFilter(count)
+    shown, restless = set(), []
+    try:
+        for width in range(MINIMUM_SIZE[0], 1400, 6):
+            demo_window.resize(width, 760)
+            qtbot.wait(10)
+            busy = []
+            for _ in range(3):
+                count.requests = 0
+                qtbot.wait(10)
+                busy.append(count.requests > 0)
+            if all(busy):
+                restless.append(width)
+            one_line = note.height() < 2 * note.fontMetrics().lineSpacing()
+            assert one_line, f"{note.text()!r} wraps at width {width}"
+            shown.add(note.text())
+            if note.text() != DEMO_NOTE:
+                assert note.toolTip() == DEMO_NOTE  # the whole sentence is one pointer away
+    finally:
+        app.removeEventFilter(count)
+    assert not restless, f"still laying itself out at widths {restless}"
+    assert shown == {DEMO_NOTE, "Demo link"}  # the sentence wherever it fits
 
 
 def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
