@@ -8,7 +8,7 @@ table has room for about three columns, and in the order above they were when, o
 and half an e-mail address: what staff open the history for, "was this customer already sent a
 link for this tool, and does it still work?", was a sideways scroll away. There the
 organisation, the tool and the status come first and share the width in view: the status
-column as wide as its longest usual text ("Valid until 30 Sep 2027") when the names keep room
+column as wide as its longest usual text ("Valid until 28 May 2027") when the names keep room
 to be read, narrower otherwise. The other columns follow a scroll away, and every cell's
 tooltip holds its whole text.
 
@@ -78,10 +78,6 @@ class HistoryColumns(QObject):
         table.viewport().installEventFilter(self)
         self._arrange()
 
-    @property
-    def narrow(self) -> bool:
-        return self._narrow
-
     def set_narrow(self, narrow: bool) -> None:
         if narrow != self._narrow:
             self._narrow = narrow
@@ -115,7 +111,7 @@ class HistoryColumns(QObject):
         """Wide enough for "Valid until" and the widest date of any month in the table's font."""
         metrics = self._table.fontMetrics()
         widest = max(
-            metrics.horizontalAdvance(f"Valid until {day_text(datetime(2027, month, 30))}")
-            for month in (1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)
+            metrics.horizontalAdvance(f"Valid until {day_text(datetime(2027, month, 28))}")
+            for month in range(1, 13)
         )
         return widest + CELL_PADDING
