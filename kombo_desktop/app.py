@@ -181,14 +181,16 @@ def _build_window(options: Options) -> MainWindow:
     hold_early_records()
     policy = load_policy()
     notes.extend(policy.problems)
-    store = SettingsStore(paths)
+    store = SettingsStore(
+        paths, managed=policy.managed_profiles, first_profile=policy.default_profile
+    )
     settings = store.load()
     if store.load_problem:
         notes.append(store.load_problem)
     fresh_install = not store.path.exists()
     if options.profile is not None:
         profile_name = options.profile
-        if settings.profile(profile_name) is None and policy.profile(profile_name) is None:
+        if settings.profile(profile_name) is None:  # the administrator's are in the settings
             notes.append(
                 f"There is no saved profile called “{profile_name}”; it is used with the "
                 "Europe region for this run."

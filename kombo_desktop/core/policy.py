@@ -63,7 +63,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 from kombo_desktop.core.api_address import normalize_api_base
-from kombo_desktop.core.settings import validate_profile_name
+from kombo_desktop.core.settings import Profile, Region, validate_profile_name
 from kombo_desktop.core.vocabulary import Language, LinkType
 
 APP_NAME = "kombo-desktop"
@@ -111,6 +111,14 @@ class Policy:
     def profile(self, name: str) -> PolicyProfile | None:
         """The administrator's profile of that name, if there is one."""
         return next((p for p in self.profiles if p.name == name), None)
+
+    @property
+    def managed_profiles(self) -> tuple[Profile, ...]:
+        """The administrator's profiles as the settings hold them (for ``SettingsStore``)."""
+        return tuple(
+            Profile(name=p.name, region=Region(p.region), custom_base=p.custom_base)
+            for p in self.profiles
+        )
 
 
 def policy_locations(environ: Mapping[str, str] | None = None) -> list[Path]:

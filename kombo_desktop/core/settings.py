@@ -18,7 +18,8 @@ import json
 import logging
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -188,6 +189,33 @@ class Settings:
             self.active_profile = remaining[0].name
 
 
+def _with_managed_profiles(settings: Settings, managed: Sequence[Profile]) -> Settings:
+    """``settings`` with each of ``managed`` in the place of the person's profile of the same
+    name (or the same name in other letter case: the Windows credential store would give both
+    one key), else added at the end. A replaced profile keeps its environment id when it
+    connects to the same address, since that id belongs to the key, which stays the person's.
+    """
+    for profile in managed:
+        place = next(
+            (
+                index
+                for index, own in enumerate(settings.profiles)
+                if own.name.casefold() == profile.name.casefold()
+            ),
+            None,
+        )
+        if place is None:
+            settings.profiles.append(profile)
+            continue
+        own = settings.profiles[place]
+        if own.api_base == profile.api_base:
+            profile = replace(profile, environment_id=own.environment_id)
+        settings.profiles[place] = profile
+        if settings.active_profile == own.name:
+            settings.active_profile = profile.name
+    return settings
+
+
 class SettingsFileError(ValueError):
     """The settings file exists but does not hold settings this program understands."""
 
@@ -199,8 +227,22 @@ class SettingsNotReadError(OSError):
 class SettingsStore:
     """Reads and writes ``settings.json`` in the configuration folder."""
 
-    def __init__(self, paths: AppPaths) -> None:
+    def __init__(
+        self,
+        paths: AppPaths,
+        *,
+        managed: Sequence[Profile] = (),
+        first_profile: str | None = None,
+    ) -> None:
+        """``managed`` are the administrator's profiles (see ``core.policy``): every load
+        offers them, in place of the person's own of the same name, so neither the settings
+        dialog nor an edited file can undo them. ``first_profile`` is the one in use until the
+        person chooses another (the administrator's ``default_profile``); it is written with
+        the first save, or a fresh installation would forget it as soon as it saved anything.
+        """
         self._paths = paths
+        self._managed = tuple(managed)
+        self._first_profile = first_profile
         self.load_problem: str | None = None
         # True while the file exists but the last attempt to read it failed (no permission,
         # locked by another program, disk trouble): it may well hold the person's profiles, so
@@ -211,12 +253,25 @@ class SettingsStore:
     def path(self) -> Path:
         return self._paths.settings_file
 
+    @property
+    def managed_names(self) -> frozenset[str]:
+        """The names of the administrator's profiles: only their keys are the person's."""
+        return frozenset(profile.name for profile in self._managed)
+
     def load(self) -> Settings:
-        """The saved settings; defaults when there are none or they cannot be used.
+        """The saved settings, with the administrator's profiles; defaults when there are none
+        or they cannot be used.
 
         Never raises. A damaged file is moved aside; a file that cannot be read just now is
         left as it is (see ``save``). ``load_problem`` says what happened.
         """
+        settings = _with_managed_profiles(self._read(), self._managed)
+        first = self._first_profile
+        if first is not None and settings.profile(first) is not None and not self.path.exists():
+            settings.active_profile = first
+        return settings
+
+    def _read(self) -> Settings:
         self.load_problem = None
         self._file_not_read = False
         try:

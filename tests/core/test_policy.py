@@ -16,6 +16,7 @@ from kombo_desktop.core.policy import (
     load_policy,
     policy_locations,
 )
+from kombo_desktop.core.settings import Profile, Region
 from kombo_desktop.core.vocabulary import Language, LinkType
 
 
@@ -58,6 +59,12 @@ def test_full_policy_is_read(tmp_path: Path) -> None:
         problems=(),
     )
     assert policy.api_base_locked
+    # As the settings hold them: what the settings store offers in place of the person's own.
+    assert policy.managed_profiles == (
+        Profile("default"),
+        Profile("us-team", Region.US),
+        Profile("proxy", Region.CUSTOM, "https://k.corp.example/v1"),
+    )
     assert policy.profile("proxy") == PolicyProfile("proxy", "CUSTOM", "https://k.corp.example/v1")
     assert policy.profile("nobody") is None
 

@@ -6,6 +6,7 @@ import json
 import os
 import secrets
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -458,3 +459,70 @@ def test_no_api_key_is_ever_written_with_the_settings(
     assert key not in text
     assert "env_123" in text
     assert not any(key.encode() in p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
+
+
+# -- the administrator's profiles (see core.policy) ------------------------------------------
+
+US_TEAM = Profile("us-team", Region.US)
+PROXY = Profile("proxy", Region.CUSTOM, custom_base="https://kombo.corp.example/v1")
+
+
+def managed_store(paths: AppPaths, first_profile: str | None = None) -> SettingsStore:
+    return SettingsStore(paths, managed=(US_TEAM, PROXY), first_profile=first_profile)
+
+
+def test_the_administrators_profiles_are_offered_in_place_of_the_persons_own(
+    paths: AppPaths,
+) -> None:
+    own = Settings(
+        profiles=[
+            Profile("default"),
+            Profile("US-Team", Region.EU, environment_id="env-eu"),  # another letter case
+            Profile("proxy", Region.CUSTOM, "https://kombo.corp.example/v1", "env-proxy"),
+        ],
+        active_profile="US-Team",
+    )
+    SettingsStore(paths).save(own)
+
+    store = managed_store(paths)
+    settings = store.load()
+
+    assert [p.name for p in settings.profiles] == ["default", "us-team", "proxy"]
+    # The administrator's region wins; an environment id belongs to a key at one address.
+    assert settings.profile("us-team") == US_TEAM
+    assert settings.profile("proxy") == replace(PROXY, environment_id="env-proxy")
+    assert settings.active.name == "us-team"  # still the one the person was using
+    assert store.managed_names == {"us-team", "proxy"}
+
+
+def test_an_edited_settings_file_cannot_undo_an_administrators_profile(
+    paths: AppPaths,
+) -> None:
+    store = managed_store(paths)
+    settings = store.load()
+    settings.put_profile(Profile("us-team", Region.EU))  # as an edit of the file would
+    store.save(settings)
+    assert store.load().profile("us-team") == US_TEAM
+
+
+def test_the_administrators_first_profile_stays_in_use_after_the_first_save(
+    paths: AppPaths,
+) -> None:
+    # A fresh installation started with the administrator's default profile, but the first
+    # thing saved (the form's language after a link) wrote "default" as the profile in use.
+    store = managed_store(paths, first_profile="proxy")
+    settings = store.load()
+    assert settings.active.name == "proxy"
+    settings.language = Language.DE
+    store.save(settings)
+
+    assert managed_store(paths, first_profile="proxy").load().active.name == "proxy"
+    settings = store.load()
+    settings.active_profile = "default"  # the person chose another one
+    store.save(settings)
+    assert managed_store(paths, first_profile="proxy").load().active.name == "default"
+
+
+def test_without_an_administrator_nothing_is_added(store: SettingsStore) -> None:
+    assert [p.name for p in store.load().profiles] == ["default"]
+    assert store.managed_names == frozenset()
