@@ -434,6 +434,7 @@ class MainWindow(QMainWindow):
             self,
             current_profile=self.setup.profile_name,
             api_base_override=self.setup.api_base_override,
+            fixed_api_base=self.setup.policy.fixed_api_base,
             demo=self.is_demo,
             log_folder=self.setup.paths.log_dir,
         )

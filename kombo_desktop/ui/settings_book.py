@@ -42,7 +42,10 @@ class ProfileBook:
 
     ``current_profile`` is the profile the window uses now (``--profile`` may differ from the
     saved choice; default: the saved one). ``api_base_override`` is the address from
-    ``--api-base`` / ``KOMBO_API_BASE``: when given, keys are checked there.
+    ``--api-base`` / ``KOMBO_API_BASE``: when given, keys are checked there. ``fixed_api_base``
+    is the administrator's address for every profile (see ``core.policy``), which wins over
+    both. The administrator's profiles come with the store's settings; only their keys may be
+    changed here.
     """
 
     def __init__(
@@ -53,9 +56,11 @@ class ProfileBook:
         *,
         current_profile: str | None,
         api_base_override: str | None,
+        fixed_api_base: str | None = None,
     ) -> None:
         self.credentials = credentials
         self.api_base_override = api_base_override
+        self.fixed_api_base = fixed_api_base
         self._store = store
         self._say = say
         self.settings: Settings = store.load()
@@ -75,11 +80,22 @@ class ProfileBook:
             self.selected = profile.name
         return profile
 
+    def is_managed(self) -> bool:
+        """True when the selected profile is the administrator's: its name, region and address
+        are not the person's to change, nor is it theirs to remove."""
+        return self.selected in self._store.managed_names
+
     def key_address(self) -> str:
-        """Where the selected profile's key is checked."""
-        if self.api_base_override is not None:
-            return self.api_base_override
-        return self.profile().api_base
+        """Where the selected profile's key is checked: where its links go."""
+        return self.fixed_api_base or self.api_base_override or self.profile().api_base
+
+    def address_not_from_region(self) -> str | None:
+        """:meth:`key_address` when the region list does not decide it (another address,
+        ``--api-base``, the administrator's); None when it does."""
+        chosen = self.fixed_api_base is None and self.api_base_override is None
+        if chosen and self.profile().region is not Region.CUSTOM:
+            return None
+        return self.key_address()
 
     # -- saving ----------------------------------------------------------------------------------
 

@@ -13,6 +13,9 @@ Use::
 ``current_profile`` is the profile the window uses now (``--profile`` may differ from the saved
 choice; default: the saved one). ``api_base_override`` is the address from ``--api-base`` /
 ``KOMBO_API_BASE``: when given, keys are checked there instead of at the profile's region.
+``fixed_api_base`` is the administrator's address for every profile (``policy.fixed_api_base``):
+it wins over both, and the region cannot be changed. The administrator's profiles come with the
+store (``SettingsStore(managed=...)``): they are listed, and only their keys can be changed.
 ``demo`` shows that the window is running against the demo service.
 
 ``profileChanged(str)`` is emitted with the name of the profile the window should use whenever
@@ -64,6 +67,21 @@ from kombo_desktop.ui.widgets import (
 MINIMUM_WIDTH = 720  # the profile list and the profile's fields side by side
 
 
+def address_notice(api_base_override: str | None, fixed_api_base: str | None) -> str | None:
+    """What the dialog says at its top when keys are not checked where the region list says."""
+    if fixed_api_base is not None:
+        return (
+            f"Your administrator set the API address {fixed_api_base} for every profile, so "
+            "keys are checked there and the region cannot be changed here."
+        )
+    if api_base_override is not None:
+        return (
+            f"This run uses the API address {api_base_override} (given when the program was "
+            "started), so keys are checked there, whatever region is chosen below."
+        )
+    return None
+
+
 class SettingsDialog(QDialog):
     """Profiles on the left; the selected profile's region, address and key on the right."""
 
@@ -78,6 +96,7 @@ class SettingsDialog(QDialog):
         *,
         current_profile: str | None = None,
         api_base_override: str | None = None,
+        fixed_api_base: str | None = None,
         demo: bool = False,
         log_folder: Path | None = None,
     ) -> None:
@@ -89,6 +108,7 @@ class SettingsDialog(QDialog):
             self._say,
             current_profile=current_profile,
             api_base_override=api_base_override,
+            fixed_api_base=fixed_api_base,
         )
         self.profiles = ProfilesSection(self._book, self._say, self)
         self.key = KeySection(
@@ -109,7 +129,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
-        self._build(demo, api_base_override)
+        self._build(demo, address_notice(api_base_override, fixed_api_base))
         fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
         # Wide enough for both columns; never narrower than what they need, or their text
         # would wrap onto more lines than the dialog has room for.
@@ -121,7 +141,7 @@ class SettingsDialog(QDialog):
         # Most people open the settings to paste a key: they can, at once, and Enter saves it.
         self.key.apiKeyEdit.setFocus()
 
-    def _build(self, demo: bool, api_base_override: str | None) -> None:
+    def _build(self, demo: bool, address_notice: str | None) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
         outer.setSpacing(theme.SPACING)
@@ -134,12 +154,8 @@ class SettingsDialog(QDialog):
         self.demoBanner.setVisible(demo)
         outer.addWidget(self.demoBanner)
         outer.addWidget(self.key.storeProblemLabel)
-        self.overrideLabel = notice_label(
-            "apiBaseOverrideLabel",
-            f"This run uses the API address {api_base_override} (given when the program "
-            "was started), so keys are checked there, whatever region is chosen below.",
-        )
-        self.overrideLabel.setVisible(api_base_override is not None)
+        self.overrideLabel = notice_label("apiBaseOverrideLabel", address_notice or "")
+        self.overrideLabel.setVisible(address_notice is not None)
         outer.addWidget(self.overrideLabel)
 
         panel = QWidget()

@@ -349,7 +349,8 @@ class KeySection(QObject):
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
         self._set_busy(False)
-        self._say(failure_text(error, typed=typed), "error")
+        address = self._book.address_not_from_region()
+        self._say(failure_text(error, typed=typed, address=address), "error")
         if typed:
             if isinstance(error, UNREACHABLE):
                 self.saveAnywayButton.show()

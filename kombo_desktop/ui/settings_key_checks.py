@@ -44,6 +44,16 @@ STORED_KEY_REFUSED = (
     "Kombo did not accept the stored key. It may have been revoked, or made for the other "
     "region. Paste the current key from the Kombo dashboard above and save it."
 )
+# Where keys are checked at an address the region list does not decide (another address,
+# --api-base, the administrator's), "the region above" would send the person to the wrong field.
+KEY_REFUSED_AT = (
+    "Kombo did not accept this key. Check that you pasted the whole key from the Kombo "
+    "dashboard (it was checked at {address})."
+)
+STORED_KEY_REFUSED_AT = (
+    "Kombo did not accept the stored key at {address}. It may have been revoked. Paste the "
+    "current key from the Kombo dashboard above and save it."
+)
 
 # The person is waiting in front of the dialog: one retry covers a network blip, more would only
 # make "you are offline" arrive later.
@@ -138,9 +148,10 @@ def saved_text(outcome: KeySaved, store_problem: str | None) -> str:
     return checked + where
 
 
-def failure_text(error: BaseException, *, typed: bool) -> str:
+def failure_text(error: BaseException, *, typed: bool, address: str | None = None) -> str:
     """The status line when checking a key failed: the ``typed`` one (it stays in the field,
-    unsaved) or the stored one (left as it is)."""
+    unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
+    region list did not decide that (None when it did)."""
     if typed and isinstance(error, UNREACHABLE):
         return (
             f"{here_in_settings(error.user_message)} The key was not saved yet. Try again, or "
@@ -148,8 +159,11 @@ def failure_text(error: BaseException, *, typed: bool) -> str:
         )
     if isinstance(error, KomboError):
         if typed:
-            return f"{_in_settings_words(error, KEY_REFUSED)} The key was not saved."
-        return _in_settings_words(error, STORED_KEY_REFUSED)
+            refused = KEY_REFUSED if address is None else KEY_REFUSED_AT.format(address=address)
+            return f"{_in_settings_words(error, refused)} The key was not saved."
+        if address is None:
+            return _in_settings_words(error, STORED_KEY_REFUSED)
+        return _in_settings_words(error, STORED_KEY_REFUSED_AT.format(address=address))
     if typed and isinstance(error, InvalidApiKeyError):
         return str(error)
     _log.error("The key check failed unexpectedly", exc_info=error)

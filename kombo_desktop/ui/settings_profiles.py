@@ -31,6 +31,8 @@ from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
 from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, push_button
 
 IN_USE_SUFFIX = " (in use)"
+MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
+FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
 
 
 class ProfilesSection(QObject):
@@ -81,6 +83,11 @@ class ProfilesSection(QObject):
         self.customBaseEdit.editingFinished.connect(self._on_custom_base_entered)
         self.customBaseError = error_label("customBaseError")
         self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
+        self.managedNote = QLabel(MANAGED_TEXT)
+        self.managedNote.setObjectName("managedProfileNote")
+        self.managedNote.setProperty("class", "hint")
+        self.managedNote.setWordWrap(True)
+        self.managedNote.hide()
 
     # -- building --------------------------------------------------------------------------------
 
@@ -124,6 +131,7 @@ class ProfilesSection(QObject):
         form.add_row(buddy_label("Kombo re&gion", self.regionCombo), self.regionCombo)
         form.add_row(buddy_label("Other a&ddress", self.customBaseEdit), self.customBaseEdit)
         form.add_row(None, self.customBaseError)
+        form.add_row(None, self.managedNote)
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -153,7 +161,8 @@ class ProfilesSection(QObject):
         self.profileNameError.hide()
         self.customBaseError.hide()
         self.useProfileButton.setEnabled(profile.name != self._book.current)
-        self._update_custom_base_state()
+        self._update_buttons()
+        self._update_fields()
         self.shown.emit()
 
     def set_busy(self, busy: bool) -> None:
@@ -172,18 +181,28 @@ class ProfilesSection(QObject):
             widget.setEnabled(not busy)
         if not busy:
             self._update_buttons()
-            self._update_custom_base_state()
+            self._update_fields()
 
     def _update_buttons(self) -> None:
-        self.removeProfileButton.setEnabled(len(self._book.profiles) > 1)
+        removable = len(self._book.profiles) > 1 and not self._book.is_managed()
+        self.removeProfileButton.setEnabled(removable)
         self.useProfileButton.setEnabled(self._book.selected != self._book.current)
 
-    def _update_custom_base_state(self) -> None:
+    def _update_fields(self) -> None:
+        """What may be changed: an administrator's profile keeps its name, region and address,
+        and the administrator's address for every profile leaves no region to choose."""
+        managed = self._book.is_managed()
+        fixed = self._book.fixed_api_base is not None
+        for widget in (self.profileNameEdit, self.renameProfileButton):
+            widget.setEnabled(not managed)
+        self.regionCombo.setEnabled(not (managed or fixed))
+        self.regionCombo.setToolTip(FIXED_ADDRESS_TIP if fixed else "")
         custom = self.regionCombo.currentData() == Region.CUSTOM.value
-        self.customBaseEdit.setEnabled(custom)
+        self.customBaseEdit.setEnabled(custom and not (managed or fixed))
         self.customBaseEdit.setToolTip(
             "" if custom else "Only needed when the region is “Other address”."
         )
+        self.managedNote.setVisible(managed)
 
     def _reshow(self) -> None:
         """The list or the selection changed: show both again."""
@@ -211,7 +230,7 @@ class ProfilesSection(QObject):
 
     def _remove(self) -> None:
         book = self._book
-        if self._busy or len(book.profiles) < 2:
+        if self._busy or len(book.profiles) < 2 or book.is_managed():
             return
         name = book.selected
         question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
@@ -239,7 +258,7 @@ class ProfilesSection(QObject):
     # -- the name --------------------------------------------------------------------------------
 
     def _rename(self) -> None:
-        if self._busy:
+        if self._busy or self._book.is_managed():
             return
         old = self._book.selected
         try:
@@ -267,7 +286,7 @@ class ProfilesSection(QObject):
 
     @Slot(int)
     def _on_region_chosen(self, _index: int) -> None:
-        self._update_custom_base_state()
+        self._update_fields()
         region = Region(self.regionCombo.currentData())
         if region is Region.CUSTOM and not self.customBaseEdit.text().strip():
             self.customBaseError.setText("Enter the address of the Kombo API, then press Enter.")

@@ -495,6 +495,61 @@ def test_keys_are_checked_at_the_address_the_program_was_started_with(
     assert len(kombo.requests) == 1
 
 
+def test_the_administrators_address_for_every_profile_is_where_keys_are_checked(
+    qtbot: QtBot,
+    make_dialog: object,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # The window sends links to the administrator's fixed address; the dialog checked keys at
+    # the profile's region instead (here Europe), and offered a region that is not used.
+    dialog = make_dialog(fixed_api_base=kombo.base_url)  # type: ignore[operator]
+    notice = child(dialog, QLabel, "apiBaseOverrideLabel")
+    assert notice.isVisible() and "Your administrator set the API address" in notice.text()
+    assert kombo.base_url in notice.text()
+    assert not child(dialog, QComboBox, "regionCombo").isEnabled()
+    assert not child(dialog, QLineEdit, "customBaseEdit").isEnabled()
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert len(kombo.requests) == 1
+
+    type_key_and_save(qtbot, dialog, WRONG_KEY)  # refused: the address, not the region
+    assert kombo.base_url in status(dialog) and "region" not in status(dialog)
+
+
+def test_the_administrators_profiles_are_listed_and_only_their_keys_can_change(
+    qtbot: QtBot,
+    credentials: CredentialStore,
+    runner: TaskRunner,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    managed = (Profile("default", Region.US), Profile("proxy", Region.CUSTOM, kombo.base_url))
+    store = SettingsStore(AppPaths.from_environment(), managed=managed)
+    store.save(Settings(profiles=[Profile("default"), Profile("mine")]))
+    dialog = SettingsDialog(store, credentials, runner)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    settle(qtbot, dialog)
+
+    assert listed(dialog) == ["default (in use)", "mine", "proxy"]
+    region = child(dialog, QComboBox, "regionCombo")
+    assert region.currentData() == "US"  # the administrator's region, not the person's own
+    note = child(dialog, QLabel, "managedProfileNote")
+    for name, managed_here in (("proxy", True), ("mine", False), ("default", True)):
+        select(dialog, name)
+        assert note.isVisible() is managed_here, name
+        for widget_name in ("profileNameEdit", "renameProfileButton", "removeProfileButton"):
+            assert child(dialog, QWidget, widget_name).isEnabled() is not managed_here, widget_name
+        assert region.isEnabled() is not managed_here
+
+    select(dialog, "proxy")  # its key is the person's: checked at the administrator's address
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "proxy"): GOOD_KEY}
+    assert len(kombo.requests) == 1
+    dialog.reject()
+
+
 def test_demo_mode_is_shown(make_dialog: object) -> None:
     assert not child(make_dialog(), QLabel, "settingsDemoBanner").isVisible()  # type: ignore[operator]
     banner = child(make_dialog(demo=True), QLabel, "settingsDemoBanner")  # type: ignore[operator]

@@ -213,3 +213,22 @@ def test_the_administrators_first_profile_is_still_in_use_at_the_next_start(
     again = open_window()
     assert again.target is not None and again.target.profile == "us-team"
     assert "us-team" in [p.name for p in again.setup.settings.profiles]
+
+
+def test_the_settings_say_where_the_administrator_sends_every_profile(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    gateway = "https://kombo-gateway.corp.example/v1"
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"fixed_api_base": gateway}), encoding="utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    window = open_window()
+    assert window.target is not None and window.target.api_base == gateway
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    notice = dialog.findChild(QLabel, "apiBaseOverrideLabel")
+    assert notice.isVisible() and gateway in notice.text()
+    assert not dialog.findChild(QWidget, "regionCombo").isEnabled()
+    dialog.reject()
