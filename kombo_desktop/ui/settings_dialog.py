@@ -141,7 +141,7 @@ class SettingsDialog(QDialog):
         # Most people open the settings to paste a key: they can, at once, and Enter saves it.
         self.key.apiKeyEdit.setFocus()
 
-    def _build(self, demo: bool, address_notice: str | None) -> None:
+    def _build(self, demo: bool, notice: str | None) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
         outer.setSpacing(theme.SPACING)
@@ -154,8 +154,8 @@ class SettingsDialog(QDialog):
         self.demoBanner.setVisible(demo)
         outer.addWidget(self.demoBanner)
         outer.addWidget(self.key.storeProblemLabel)
-        self.overrideLabel = notice_label("apiBaseOverrideLabel", address_notice or "")
-        self.overrideLabel.setVisible(address_notice is not None)
+        self.overrideLabel = notice_label("apiBaseOverrideLabel", notice or "")
+        self.overrideLabel.setVisible(notice is not None)
         outer.addWidget(self.overrideLabel)
 
         panel = QWidget()
