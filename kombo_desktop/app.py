@@ -182,7 +182,11 @@ def _build_window(options: Options) -> MainWindow:
     policy = load_policy()
     notes.extend(policy.problems)
     store = SettingsStore(
-        paths, managed=policy.managed_profiles, first_profile=policy.default_profile
+        paths,
+        managed=policy.managed_profiles,
+        first_profile=policy.default_profile,
+        first_language=policy.default_language,
+        first_link_type=policy.default_link_type,
     )
     settings = store.load()
     if store.load_problem:

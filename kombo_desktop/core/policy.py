@@ -37,11 +37,13 @@ How the window uses it (``policy = load_policy()`` once at start):
 
 - ``policy.profiles``: profiles to offer in addition to the user's own; a user profile of the same
   name is replaced by the administrator's, so IT can correct a region centrally.
-- ``policy.default_profile``: the profile to start with when the user has not chosen one.
+- ``policy.default_profile``: the profile to start with when the user has not chosen one (the
+  settings store keeps it, see ``SettingsStore``).
 - ``policy.hide_demo``: no demo button or ``--demo``; the demo service is never started.
 - ``policy.fixed_api_base``: every profile talks to this API base; ``--api-base``,
   ``KOMBO_API_BASE`` and the settings' region choice are ignored and shown as locked.
-- ``policy.default_language`` / ``policy.default_link_type``: the form's initial choices.
+- ``policy.default_language`` / ``policy.default_link_type``: the form's initial choices, until
+  the user makes their own.
 - ``policy.problems``: plain sentences to show (once, in the status line) when the file exists
   but could not be used in full; the rest of the file still applies.
 

@@ -233,16 +233,21 @@ class SettingsStore:
         *,
         managed: Sequence[Profile] = (),
         first_profile: str | None = None,
+        first_language: Language | None = None,
+        first_link_type: LinkType | None = None,
     ) -> None:
         """``managed`` are the administrator's profiles (see ``core.policy``): every load
         offers them, in place of the person's own of the same name, so neither the settings
-        dialog nor an edited file can undo them. ``first_profile`` is the one in use until the
-        person chooses another (the administrator's ``default_profile``); it is written with
-        the first save, or a fresh installation would forget it as soon as it saved anything.
+        dialog nor an edited file can undo them. The ``first_...`` values are the
+        administrator's defaults: the profile in use and the form's choices until the person
+        makes their own. A fresh installation starts with them, and its first save (a key's
+        environment, a QR code's folder) writes them, or the next start would forget them.
         """
         self._paths = paths
         self._managed = tuple(managed)
         self._first_profile = first_profile
+        self._first_language = first_language
+        self._first_link_type = first_link_type
         self.load_problem: str | None = None
         # True while the file exists but the last attempt to read it failed (no permission,
         # locked by another program, disk trouble): it may well hold the person's profiles, so
@@ -266,9 +271,12 @@ class SettingsStore:
         left as it is (see ``save``). ``load_problem`` says what happened.
         """
         settings = _with_managed_profiles(self._read(), self._managed)
-        first = self._first_profile
-        if first is not None and settings.profile(first) is not None and not self.path.exists():
-            settings.active_profile = first
+        if not self.path.exists():  # a fresh installation: the administrator's defaults
+            first = self._first_profile
+            if first is not None and settings.profile(first) is not None:
+                settings.active_profile = first
+            settings.language = self._first_language or settings.language
+            settings.link_type = self._first_link_type or settings.link_type
         return settings
 
     def _read(self) -> Settings:

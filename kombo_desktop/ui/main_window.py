@@ -198,15 +198,10 @@ class MainWindow(QMainWindow):
         self.integration_lookup = IntegrationLookup(self)
 
     def _form_defaults(self) -> tuple[Language, LinkType, Category]:
-        """The person's last choices; an administrator's defaults on a fresh installation."""
-        settings, policy = self.setup.settings, self.setup.policy
-        if self.setup.settings_store.path.exists():
-            return settings.language, settings.link_type, settings.category
-        return (
-            policy.default_language or settings.language,
-            policy.default_link_type or settings.link_type,
-            settings.category,
-        )
+        """The person's last choices; on a fresh installation the administrator's defaults,
+        which the settings store puts in their place (see ``SettingsStore``)."""
+        settings = self.setup.settings
+        return settings.language, settings.link_type, settings.category
 
     def _restore_place(self) -> None:
         """Reopen where, and as big as, the window was when last closed (Qt fits that to the

@@ -468,7 +468,13 @@ PROXY = Profile("proxy", Region.CUSTOM, custom_base="https://kombo.corp.example/
 
 
 def managed_store(paths: AppPaths, first_profile: str | None = None) -> SettingsStore:
-    return SettingsStore(paths, managed=(US_TEAM, PROXY), first_profile=first_profile)
+    return SettingsStore(
+        paths,
+        managed=(US_TEAM, PROXY),
+        first_profile=first_profile,
+        first_language=Language.FR,
+        first_link_type=LinkType.EMBEDDED,
+    )
 
 
 def test_the_administrators_profiles_are_offered_in_place_of_the_persons_own(
@@ -505,7 +511,7 @@ def test_an_edited_settings_file_cannot_undo_an_administrators_profile(
     assert store.load().profile("us-team") == US_TEAM
 
 
-def test_the_administrators_first_profile_stays_in_use_after_the_first_save(
+def test_the_administrators_defaults_stay_after_the_first_save(
     paths: AppPaths,
 ) -> None:
     # A fresh installation started with the administrator's default profile, but the first
@@ -513,10 +519,16 @@ def test_the_administrators_first_profile_stays_in_use_after_the_first_save(
     store = managed_store(paths, first_profile="proxy")
     settings = store.load()
     assert settings.active.name == "proxy"
-    settings.language = Language.DE
+    assert (settings.language, settings.link_type) == (Language.FR, LinkType.EMBEDDED)
+    settings.qr_folder = str(paths.config_dir)  # saving something else
     store.save(settings)
 
-    assert managed_store(paths, first_profile="proxy").load().active.name == "proxy"
+    again = managed_store(paths, first_profile="proxy").load()
+    assert again.active.name == "proxy"
+    assert (again.language, again.link_type) == (Language.FR, LinkType.EMBEDDED)
+    again.language = Language.DE  # the person's own choice stays theirs
+    store.save(again)
+    assert managed_store(paths).load().language == Language.DE
     settings = store.load()
     settings.active_profile = "default"  # the person chose another one
     store.save(settings)

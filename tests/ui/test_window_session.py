@@ -194,25 +194,28 @@ def test_an_administrator_can_turn_the_demo_off(
     assert not window.firstRunNotice.tryDemoButton.isVisible()
 
 
-def test_the_administrators_first_profile_is_still_in_use_at_the_next_start(
+def test_the_administrators_defaults_are_still_in_use_at_the_next_start(
     open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    # The first thing a fresh installation saved (a folder a QR code went to, the form's
-    # language after a link) wrote "default" as the profile in use, and the next start used it.
+    # The first thing a fresh installation saved (a key's environment, a QR code's folder)
+    # wrote "default" as the profile in use and English as the language, and the next start
+    # used them instead of the administrator's choices.
     policy = tmp_path / "policy.json"
-    profiles = [{"name": "us-team", "region": "US"}]
-    policy.write_text(
-        json.dumps({"profiles": profiles, "default_profile": "us-team"}), encoding="utf-8"
-    )
+    defaults = {
+        "profiles": [{"name": "us-team", "region": "US"}],
+        "default_profile": "us-team",
+        "default_language": "de",
+        "default_link_type": "EMBEDDED",
+    }
+    policy.write_text(json.dumps(defaults), encoding="utf-8")
     monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
-    first = open_window()
-    assert first.target is not None and first.target.profile == "us-team"
-    first.save_places.remember("qr", tmp_path / "code.png")
-    first.close()
-
-    again = open_window()
-    assert again.target is not None and again.target.profile == "us-team"
-    assert "us-team" in [p.name for p in again.setup.settings.profiles]
+    for start in ("first", "next"):
+        window = open_window()
+        assert window.target is not None and window.target.profile == "us-team", start
+        assert window.languageCombo.currentData() == "de", start
+        assert window.linkTypeCombo.currentData() == "EMBEDDED", start
+        window.save_places.remember("qr", tmp_path / "code.png")
+        window.close()
 
 
 def test_the_settings_say_where_the_administrator_sends_every_profile(
