@@ -88,6 +88,16 @@ def wait_phrase(seconds: float) -> str:
     return "later"
 
 
+def key_refused_at_message(host: str) -> str:
+    """A refused key when the profile's region does not decide where it goes (another address,
+    ``--api-base``, the administrator's address): the usual sentence would send the person to
+    a region that is not used."""
+    return (
+        f"Kombo did not accept the API key at {host}. It may be mistyped or revoked. Check the "
+        "key in Settings."
+    )
+
+
 def rate_limited_message(retry_after: float) -> str:
     return f"Kombo is receiving too many requests right now. Try again {wait_phrase(retry_after)}."
 

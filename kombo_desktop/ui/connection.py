@@ -24,6 +24,8 @@ from kombo_desktop.core.settings import Profile, Region, Settings
 if TYPE_CHECKING:
     from kombo_desktop.core.client import KomboClient
 
+KOMBO_REGIONS = (Region.EU.value, Region.US.value)  # a target's region; else an address's host
+
 
 @dataclass(frozen=True)
 class Target:
@@ -35,6 +37,11 @@ class Target:
     demo: bool = False
 
     @property
+    def at_kombo_region(self) -> bool:
+        """True for Kombo's own regions; False for another address (or the demo service)."""
+        return self.region in KOMBO_REGIONS
+
+    @property
     def label(self) -> str:
         """What the window's header shows, e.g. "Profile: default · EU"."""
         if self.demo:
@@ -44,7 +51,7 @@ class Target:
 
 def region_label(region: str, api_base: str) -> str:
     """EU / US for Kombo's regions, else the host name of the custom address."""
-    if region in ("EU", "US"):
+    if region in KOMBO_REGIONS:
         return region
     return urlsplit(api_base).hostname or api_base
 

@@ -658,7 +658,7 @@ class MainWindow(QMainWindow):
             action = None
             if key_problem and not isinstance(error, IpNotAllowedError) and not self.is_demo:
                 action = ("Open settings", self.open_settings)
-            self.statusPanel.show_message(error.user_message, "error", details or None, action)
+            self.statusPanel.show_message(self._words_for(error), "error", details or None, action)
             if isinstance(error, MissingApiKeyError) and not self.is_demo:
                 self.firstRunNotice.show()
             return
@@ -669,6 +669,17 @@ class MainWindow(QMainWindow):
             "error",
             redact(f"Internal error: {type(error).__name__}: {error}"),
         )
+
+    def _words_for(self, error: KomboError) -> str:
+        """The error's sentence; for a key refused at another address than Kombo's regions,
+        one that names the address instead of sending the person to a region."""
+        target = self.target
+        refused = error.user_message == AuthenticationError.default_message
+        if not refused or target is None or target.at_kombo_region:
+            return error.user_message
+        from kombo_desktop.core.messages import key_refused_at_message
+
+        return key_refused_at_message(target.region)
 
     def _show_invalid(self, invalid: InvalidRequest) -> None:
         count = len(invalid.errors)

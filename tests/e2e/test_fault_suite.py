@@ -290,6 +290,8 @@ def test_key_refused(
         assert_failed_cleanly(window)
         assert words in message
         assert "Settings" in message or "Ask" in message
+        if code == "PLATFORM.AUTHENTICATION_INVALID":  # another address than Kombo's regions
+            assert "at 127.0.0.1" in message and "region" not in message
         support = window.statusPanel.support_text
         assert code in support and "https://app.kombo.dev/logs/abc" in support
         assert len(posts(server.requests)) == 1

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.errors import AuthenticationError, IpNotAllowedError
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.request_form import REJECTED_FIELD_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
@@ -245,3 +247,17 @@ def test_a_blocked_network_address_offers_no_settings_button(
     window = window_for(Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP"))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     assert not window.statusPanel.statusActionButton.isVisible()  # no setting fixes this
+
+
+def test_a_refused_key_points_at_the_region_only_where_a_region_decides(
+    open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    # At another address than Kombo's regions (--api-base, a profile's own address, the
+    # administrator's), "meant for the other region" sent the person to a list not used.
+    at_region = open_window()
+    assert at_region._words_for(AuthenticationError()) == AuthenticationError.default_message
+    elsewhere = open_window("--api-base", demo_server.base_url)
+    words = elsewhere._words_for(AuthenticationError())
+    assert "did not accept the API key at 127.0.0.1" in words and "region" not in words
+    ip_refused = IpNotAllowedError()
+    assert elsewhere._words_for(ip_refused) == ip_refused.user_message
