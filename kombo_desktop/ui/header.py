@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import button_row, push_button
+from kombo_desktop.ui.widgets import push_button
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -105,12 +105,14 @@ class FirstRunNotice(QFrame):
         )
         self.openSettingsButton.clicked.connect(self.settings_requested)
         self.tryDemoButton.clicked.connect(self.demo_requested)
-        buttons = button_row(self.openSettingsButton, self.tryDemoButton)
-        layout = QVBoxLayout(self)
+        # The sentence and its two buttons on one row: under the sentence, the buttons made
+        # the notice a row taller, which a 1366x768 laptop at 125 % did not have to spare.
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
-        layout.addWidget(self.label)
-        layout.addLayout(buttons)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.openSettingsButton)
+        layout.addWidget(self.tryDemoButton)
         self.hide()
 
     def set_demo_allowed(self, allowed: bool) -> None:

@@ -583,6 +583,41 @@ def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
     assert shown == {DEMO_NOTE, "Demo link"}  # the sentence wherever it fits
 
 
+def test_a_first_start_keeps_its_notice_to_one_row_and_settles_at_every_width(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Under the sentence "To make real links, …" its two buttons made the notice a row taller,
+    # and on a 1366x768 laptop at 125 % (a window of 1069x558) the result panel then scrolled.
+    window = open_window()
+    notice = window.firstRunNotice
+    qtbot.waitUntil(notice.isVisible)
+    window.resize(1069, 558)
+    qtbot.wait(50)
+    page = window.findChild(QScrollArea, "resultPage")
+    assert page.verticalScrollBar().maximum() == 0
+    count = LayoutCount()
+    app = QApplication.instance()
+    app.installEventFilter(count)
+    restless = []
+    try:
+        for width in range(MINIMUM_SIZE[0], 1400, 6):
+            window.resize(width, 600)
+            qtbot.wait(10)
+            busy = []
+            for _ in range(3):
+                count.requests = 0
+                qtbot.wait(10)
+                busy.append(count.requests > 0)
+            if all(busy):
+                restless.append(width)
+            for button in (notice.openSettingsButton, notice.tryDemoButton):
+                assert fully_visible(button), f"{button.objectName()} cut at width {width}"
+            assert notice.label.height() >= notice.label.heightForWidth(notice.label.width())
+    finally:
+        app.removeEventFilter(count)
+    assert not restless, f"still laying itself out at widths {restless}"
+
+
 def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
