@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from kombo_desktop.core.paths import AppPaths
+    from kombo_desktop.core.policy import Policy
+    from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.main_window import MainWindow
 
 PROGRAM = "kombo-desktop"
@@ -43,6 +45,7 @@ class UsageError(Exception):
 class Options:
     demo: bool = False
     api_base: str | None = None  # from --api-base or KOMBO_API_BASE; checked by parse_arguments
+    api_base_source: str | None = None  # "--api-base" or "KOMBO_API_BASE" when one was given
     profile: str | None = None
     self_test: bool = False
     version: bool = False
@@ -86,7 +89,7 @@ def parse_arguments(
     # about 2.5 ms of the start-up), which only ``--help`` shows.
     options = _parse_flags(arguments) if arguments else Options()
     api_base = options.api_base
-    source = "--api-base"
+    source = None if api_base is None else "--api-base"
     if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
         api_base, source = env[API_BASE_VARIABLE], API_BASE_VARIABLE
     if api_base is not None:
@@ -95,7 +98,13 @@ def parse_arguments(
         try:
             api_base = normalize_api_base(api_base)
         except ValueError as error:
-            raise UsageError(f"{source}: {error}") from None
+            from kombo_desktop.core.policy import load_policy
+
+            # Under the administrator's fixed address it is ignored anyway (and the window
+            # says so): a stale KOMBO_API_BASE must not keep the program from starting.
+            if load_policy(env).fixed_api_base is None:
+                raise UsageError(f"{source}: {error}") from None
+            api_base = None
     profile = options.profile
     if profile is not None:
         from kombo_desktop.core.settings import validate_profile_name
@@ -104,7 +113,7 @@ def parse_arguments(
             profile = validate_profile_name(profile)
         except ValueError as error:
             raise UsageError(f"--profile: {error}") from None
-    return replace(options, api_base=api_base, profile=profile)
+    return replace(options, api_base=api_base, api_base_source=source, profile=profile)
 
 
 def _parse_flags(arguments: list[str]) -> Options:
@@ -191,20 +200,16 @@ def _build_window(options: Options) -> MainWindow:
     settings = store.load()
     if store.load_problem:
         notes.append(store.load_problem)
-    fresh_install = not store.path.exists()
     if options.profile is not None:
-        profile_name = options.profile
+        profile_name = _saved_spelling(settings, options.profile)
         if settings.profile(profile_name) is None:  # the administrator's are in the settings
-            notes.append(
-                f"There is no saved profile called “{profile_name}”; it is used with the "
-                "Europe region for this run."
-            )
-    elif fresh_install and policy.default_profile:
-        profile_name = policy.default_profile
+            notes.append(_unknown_profile_note(profile_name, policy, options.api_base))
     else:
-        profile_name = settings.active.name
-    if options.api_base is not None and policy.fixed_api_base is not None:
-        notes.append("Your administrator fixed the API address, so --api-base is not used.")
+        profile_name = settings.active.name  # on a fresh installation, the administrator's
+    if options.api_base_source is not None and policy.fixed_api_base is not None:
+        notes.append(
+            f"Your administrator fixed the API address, so {options.api_base_source} is not used."
+        )
     if options.demo and policy.hide_demo:
         notes.append("The demo is turned off by your administrator.")
     _log.info("Kombo Desktop %s starting (demo: %s)", __version__, options.demo)
@@ -222,6 +227,26 @@ def _build_window(options: Options) -> MainWindow:
     window = MainWindow(setup)
     window.start_up.add(lambda: _open_log_file(window, paths))
     return window
+
+
+def _saved_spelling(settings: Settings, name: str) -> str:
+    """``name`` as a saved profile spells it (``--profile us-team`` for "US-Team"): elsewhere
+    names that differ only in letter case are one profile, and the Windows store keeps their
+    keys as one."""
+    if settings.profile(name) is not None:
+        return name
+    folded = name.casefold()
+    return next((p.name for p in settings.profiles if p.name.casefold() == folded), name)
+
+
+def _unknown_profile_note(name: str, policy: Policy, api_base: str | None) -> str:
+    if policy.fixed_api_base is not None:
+        where = "the API address your administrator set"
+    elif api_base is not None:
+        where = "the API address given at start"
+    else:
+        where = "the Europe region"
+    return f"There is no saved profile called “{name}”; this run uses it with {where}."
 
 
 def _open_log_file(window: MainWindow, paths: AppPaths) -> None:

@@ -110,11 +110,21 @@ class CredentialStore:
         with self._lock:
             return self._problem
 
+    @property
+    def environment_key_in_use(self) -> bool:
+        """True while ``KOMBO_API_KEY`` is set: it is then the key of every profile."""
+        return self._environment_key() is not None
+
     def get(self, profile: str) -> str | None:
         """The key to use for ``profile``, or None when there is none."""
         override = self._environment_key()
         if override is not None:
             return override
+        return self.own_key(profile)
+
+    def own_key(self, profile: str) -> str | None:
+        """The key kept for ``profile`` itself (this session's, else the store's), whatever
+        ``KOMBO_API_KEY`` says: what a renamed profile takes along, or a removed one leaves."""
         with self._lock:
             kept = self._session.get(profile)
         if kept is not None:
@@ -193,10 +203,37 @@ class CredentialStore:
             self._clear_problem_if_resolved()
         _log.info("Deleted the key for profile %r from the credential store.", profile)
 
+    def move(self, old: str, new: str) -> KeyLocation | None:
+        """Keep ``old``'s own key under ``new`` instead (a profile was renamed; keys are kept
+        under the profile's name); returns where ``new``'s key is kept now.
+
+        A key from ``KOMBO_API_KEY`` is not the profile's own and is left alone. Names that
+        differ only in case are one entry in the Windows store, so there the old entry goes
+        first. When the store takes no key, the moved one is kept for this session and that is
+        what ``problem`` says (not that the old entry could not be removed from it).
+        """
+        key = self.own_key(old)
+        if key is not None:
+            if old.casefold() == new.casefold():
+                self.delete(old)
+                kept = self.save(new, key)
+            else:
+                kept = self.save(new, key)
+                problem = self.problem
+                self.delete(old)
+                if kept is KeyLocation.SESSION_ONLY:
+                    with self._lock:
+                        self._problem = problem
+        return self.location(new)
+
     def location(self, profile: str) -> KeyLocation | None:
         """Where the key ``get(profile)`` returns comes from; None when there is no key."""
         if self._environment_key() is not None:
             return KeyLocation.ENVIRONMENT
+        return self.own_location(profile)
+
+    def own_location(self, profile: str) -> KeyLocation | None:
+        """Where the key :meth:`own_key` returns is kept; None when ``profile`` has none."""
         with self._lock:
             if profile in self._session:
                 return KeyLocation.SESSION_ONLY

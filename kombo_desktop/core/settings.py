@@ -190,29 +190,20 @@ class Settings:
 
 
 def _with_managed_profiles(settings: Settings, managed: Sequence[Profile]) -> Settings:
-    """``settings`` with each of ``managed`` in the place of the person's profile of the same
-    name (or the same name in other letter case: the Windows credential store would give both
-    one key), else added at the end. A replaced profile keeps its environment id when it
+    """``settings`` with each of ``managed`` in the place of the person's profile of exactly the
+    same name, else added at the end. A replaced profile keeps its environment id when it
     connects to the same address, since that id belongs to the key, which stays the person's.
+    A profile whose name differs only in letter case stays the person's own: its key is kept
+    under its own spelling (on Windows, whose store ignores case, the two share one key).
     """
     for profile in managed:
-        place = next(
-            (
-                index
-                for index, own in enumerate(settings.profiles)
-                if own.name.casefold() == profile.name.casefold()
-            ),
-            None,
-        )
-        if place is None:
+        own = settings.profile(profile.name)
+        if own is None:
             settings.profiles.append(profile)
             continue
-        own = settings.profiles[place]
         if own.api_base == profile.api_base:
             profile = replace(profile, environment_id=own.environment_id)
-        settings.profiles[place] = profile
-        if settings.active_profile == own.name:
-            settings.active_profile = profile.name
+        settings.profiles[settings.profiles.index(own)] = profile
     return settings
 
 
@@ -273,7 +264,9 @@ class SettingsStore:
         settings = _with_managed_profiles(self._read(), self._managed)
         if not self.path.exists():  # a fresh installation: the administrator's defaults
             first = self._first_profile
-            if first is not None and settings.profile(first) is not None:
+            if first is not None:
+                if settings.profile(first) is None:  # a name only, its key provisioned
+                    settings.profiles.append(Profile(first))
                 settings.active_profile = first
             settings.language = self._first_language or settings.language
             settings.link_type = self._first_link_type or settings.link_type

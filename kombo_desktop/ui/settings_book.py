@@ -9,6 +9,7 @@ what is on disk, so the dialog never shows settings that were not saved.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 from typing import Protocol
@@ -64,6 +65,12 @@ class ProfileBook:
         self._store = store
         self._say = say
         self.settings: Settings = store.load()
+        if current_profile and self.settings.profile(current_profile) is None:
+            # The window uses a profile that was never saved (``--profile`` with a new name,
+            # often with a key an administrator provisioned): listed, so that its key can be
+            # seen, checked and replaced here; saved with the next change.
+            with contextlib.suppress(ValueError):  # a name another only differs from in case
+                self.settings.put_profile(Profile(current_profile))
         found = self.settings.profile(current_profile) if current_profile else None
         self.current = found.name if found is not None else self.settings.active.name
         self.selected = self.current
@@ -197,26 +204,13 @@ class ProfileBook:
     # touch nothing but the store.
 
     def move_key(self, old: str, new: str) -> KeyLocation | None:
-        """The key is stored under the profile name, so a rename moves it to the new name;
-        returns where the new name's key is kept now.
-
-        A key from KOMBO_API_KEY is not the profile's own and is left alone. Names that differ
-        only in case are one entry in the Windows store, so there the old entry goes first.
-        """
-        credentials = self.credentials
-        key = credentials.get(old) if credentials.location(old) in OWN_KEY else None
-        if key is not None:
-            if old.casefold() == new.casefold():
-                credentials.delete(old)
-                credentials.save(new, key)
-            else:
-                credentials.save(new, key)
-                credentials.delete(old)
-        return credentials.location(new)
+        """The key is stored under the profile name, so a rename moves it to the new name
+        (see ``CredentialStore.move``); returns where the new name's key is kept now."""
+        return self.credentials.move(old, new)
 
     def delete_key(self, name: str) -> None:
         """Delete the key of a removed profile (only its own: KOMBO_API_KEY stays in use)."""
-        if self.credentials.location(name) in OWN_KEY:
+        if self.credentials.own_location(name) is not None:
             self.credentials.delete(name)
 
 

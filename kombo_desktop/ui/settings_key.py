@@ -331,17 +331,29 @@ class KeySection(QObject):
 
     def _on_key_saved(self, outcome: KeySaved) -> None:
         name = self._book.selected
-        self._locations[name] = outcome.location
+        credentials = self._book.credentials
+        # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
+        in_use = KeyLocation.ENVIRONMENT if credentials.environment_key_in_use else None
+        self._locations[name] = in_use or outcome.location
         self._set_busy(False)
         self.forget_typed_key()
         if outcome.environment_id is not None:
             self._book.set_environment(outcome.environment_id)
         self.show_state()
-        self._say(saved_text(outcome, self._book.credentials.problem), "success")
+        text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
+        self._say(text, "success")
         self.changed.emit(name)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._set_busy(False)
+        if self._book.credentials.environment_key_in_use:
+            # The key checked was KOMBO_API_KEY's: its environment is not the profile's.
+            self.show_state()
+            self._say(
+                f"Kombo accepted the key from KOMBO_API_KEY (environment {environment_id}).",
+                "success",
+            )
+            return
         self._book.set_environment(environment_id)
         self.show_state()
         self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")

@@ -135,8 +135,11 @@ def environment_text(environment_id: str | None) -> str:
     return "Kombo environment: not known yet (it is shown once a key is checked)."
 
 
-def saved_text(outcome: KeySaved, store_problem: str | None) -> str:
-    """The status line after a key was saved: whether Kombo checked it, and where it went."""
+def saved_text(
+    outcome: KeySaved, store_problem: str | None, *, environment_key: bool = False
+) -> str:
+    """The status line after a key was saved: whether Kombo checked it, where it went, and
+    (``environment_key``) that KOMBO_API_KEY is still the key this run uses."""
     if outcome.environment_id is not None:
         checked = f"Kombo accepted the key (environment {outcome.environment_id}). "
     else:
@@ -145,6 +148,11 @@ def saved_text(outcome: KeySaved, store_problem: str | None) -> str:
         where = here_in_settings(store_problem or "It is kept for this session only.")
     else:
         where = f"It is stored in {credential_store_name()}."
+    if environment_key:
+        where += (
+            " This run still uses the key set in KOMBO_API_KEY; the saved one is used when the "
+            "program starts without it."
+        )
     return checked + where
 
 

@@ -452,3 +452,32 @@ def test_importing_the_module_does_not_import_keyring() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_a_profile_keeps_its_own_key_through_a_rename_while_kombo_api_key_is_set(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # With KOMBO_API_KEY set every profile seemed to have that key, so a rename left the
+    # profile's own key under the old name and a removal left it in the store.
+    own = new_key()
+    store = CredentialStore({API_KEY_VARIABLE: new_key()})
+    store.save("us", own)
+    assert store.own_key("us") == own and store.location("us") is KeyLocation.ENVIRONMENT
+
+    assert store.move("us", "us-team") is KeyLocation.ENVIRONMENT
+    assert memory_keyring.secrets == {(SERVICE_NAME, "us-team"): own}
+    assert store.own_location("us-team") is KeyLocation.CREDENTIAL_STORE
+    store.delete("us-team")
+    assert memory_keyring.secrets == {}
+
+
+@pytest.mark.usefixtures("no_store")
+def test_without_a_store_a_renamed_profiles_key_is_said_to_be_kept_for_the_session() -> None:
+    # The rename's attempt to remove the old name from the missing store put "the key could not
+    # be removed … no longer used" in place of the truth: it is kept until the program closes.
+    key = new_key()
+    store = CredentialStore({})
+    store.save("old", key)
+    assert store.move("old", "new") is KeyLocation.SESSION_ONLY
+    assert store.problem == STORE_UNAVAILABLE
+    assert store.get("new") == key and store.get("old") is None

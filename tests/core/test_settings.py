@@ -483,22 +483,31 @@ def test_the_administrators_profiles_are_offered_in_place_of_the_persons_own(
     own = Settings(
         profiles=[
             Profile("default"),
-            Profile("US-Team", Region.EU, environment_id="env-eu"),  # another letter case
-            Profile("proxy", Region.CUSTOM, "https://kombo.corp.example/v1", "env-proxy"),
+            Profile("us-team", Region.US, environment_id="env-us"),  # the same address
+            # Another letter case: the person's own, whose key is kept under this spelling.
+            Profile("Proxy", Region.US, environment_id="env-mine"),
         ],
-        active_profile="US-Team",
+        active_profile="us-team",
     )
     SettingsStore(paths).save(own)
 
     store = managed_store(paths)
     settings = store.load()
 
-    assert [p.name for p in settings.profiles] == ["default", "us-team", "proxy"]
-    # The administrator's region wins; an environment id belongs to a key at one address.
-    assert settings.profile("us-team") == US_TEAM
-    assert settings.profile("proxy") == replace(PROXY, environment_id="env-proxy")
+    assert [p.name for p in settings.profiles] == ["default", "us-team", "Proxy", "proxy"]
+    # The administrator's version wins; an environment id belongs to a key at one address.
+    assert settings.profile("us-team") == replace(US_TEAM, environment_id="env-us")
+    assert settings.profile("Proxy") == own.profiles[2]
+    assert settings.profile("proxy") == PROXY
     assert settings.active.name == "us-team"  # still the one the person was using
     assert store.managed_names == {"us-team", "proxy"}
+
+
+def test_an_administrators_profile_at_another_address_forgets_the_environment(
+    paths: AppPaths,
+) -> None:
+    SettingsStore(paths).save(Settings(profiles=[Profile("us-team", environment_id="env-eu")]))
+    assert managed_store(paths).load().profile("us-team") == US_TEAM
 
 
 def test_an_edited_settings_file_cannot_undo_an_administrators_profile(
@@ -538,3 +547,13 @@ def test_the_administrators_defaults_stay_after_the_first_save(
 def test_without_an_administrator_nothing_is_added(store: SettingsStore) -> None:
     assert [p.name for p in store.load().profiles] == ["default"]
     assert store.managed_names == frozenset()
+
+
+def test_an_administrators_default_profile_that_is_only_a_name_is_kept(paths: AppPaths) -> None:
+    # "default_profile": "sales" with a key provisioned for it but no profile in the policy:
+    # the window used "sales" at a first start, but the first save wrote "default".
+    store = SettingsStore(paths, first_profile="sales")
+    settings = store.load()
+    assert settings.active == Profile("sales")
+    store.save(settings)
+    assert SettingsStore(paths, first_profile="sales").load().active == Profile("sales")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QListWidget
 from pytestqt.qtbot import QtBot
 
 import kombo_desktop.selftest
@@ -143,6 +143,55 @@ def test_an_unknown_profile_is_used_and_explained(open_window: WindowFactory) ->
     window = open_window("--profile", "sales")
     assert window.profileLabel.text() == "Profile: sales · EU"
     assert "no saved profile called “sales”" in window.statusLabel.text()
+    # Settings shows it as the profile in use (it showed "default (in use)", and a key pasted
+    # there went to "default" and switched the window away from "sales").
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    profiles = dialog.findChild(QListWidget, "profileList")
+    assert "sales (in use)" in [profiles.item(row).text() for row in range(profiles.count())]
+    assert profiles.currentItem().text() == "sales (in use)"
+    dialog.reject()
+
+
+def test_profile_finds_a_saved_profile_in_any_letter_case(open_window: WindowFactory) -> None:
+    # "--profile US-Team" ran a new EU profile beside the saved US one "us-team", while the
+    # Windows store would give it that profile's key: refused by the wrong region.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("us-team", Region.US)]))
+    window = open_window("--profile", "US-Team")
+    assert window.profileLabel.text() == "Profile: us-team · US"
+    assert "no saved profile" not in window.statusLabel.text()
+
+
+def test_a_bad_api_address_is_ignored_where_the_administrator_fixed_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # A stale KOMBO_API_BASE stopped the program, though the address it names is not used.
+    monkeypatch.setenv("KOMBO_API_BASE", "http://old-proxy.corp.example/v1")
+    with pytest.raises(UsageError, match="KOMBO_API_BASE"):
+        parse_arguments([])
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"fixed_api_base": "https://gw.corp.example/v1"}), "utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    options = parse_arguments([])
+    assert options.api_base is None and options.api_base_source == "KOMBO_API_BASE"
+    options = parse_arguments(["--api-base", "http://x.example/v1"])
+    assert options.api_base is None and options.api_base_source == "--api-base"
+
+
+def test_the_window_says_which_address_setting_the_administrator_overrides(
+    open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"fixed_api_base": "https://gw.corp.example/v1"}), "utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    monkeypatch.setenv("KOMBO_API_BASE", "http://old-proxy.corp.example/v1")
+    window = open_window("--profile", "sales")
+    assert window.target is not None and window.target.api_base == "https://gw.corp.example/v1"
+    text = window.statusLabel.text()
+    assert "so KOMBO_API_BASE is not used" in text
+    assert "this run uses it with the API address your administrator set" in text
 
 
 def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home: Path) -> None:

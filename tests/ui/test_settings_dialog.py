@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import socket
 import subprocess
@@ -1038,3 +1039,33 @@ def test_the_version_and_the_log_folder_are_there_for_support(
     assert log_dir.is_dir()
     assert str(log_dir) in status(dialog)
     dialog.reject()
+
+
+def test_while_kombo_api_key_is_set_a_saved_key_is_said_to_wait_for_a_run_without_it(
+    qtbot: QtBot,
+    make_dialog: object,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The dialog said the pasted key was stored and in use, while every link still went out
+    # with KOMBO_API_KEY's; and checking "the stored key" recorded that key's environment.
+    monkeypatch.setenv("KOMBO_API_KEY", WRONG_KEY)
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert "This run still uses the key set in KOMBO_API_KEY" in status(dialog)
+    assert "KOMBO_API_KEY is used for this run" in child(dialog, QLabel, "keyStatusLabel").text()
+
+    monkeypatch.setenv("KOMBO_API_KEY", GOOD_KEY)
+    saved = store.load().profile("default")
+    assert saved is not None
+    store.save(Settings(profiles=[dataclasses.replace(saved, environment_id="env-of-default")]))
+    dialog.reject()
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    qtbot.mouseClick(child(dialog, QAbstractButton, "checkKeyButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert "accepted the key from KOMBO_API_KEY" in status(dialog)
+    profile = store.load().profile("default")
+    assert profile is not None and profile.environment_id == "env-of-default"
