@@ -621,6 +621,18 @@ def test_an_earlier_link_without_customer_id_is_matched_by_name(store: HistorySt
     assert duplicate_of(store, origin_id="CUST-10", email="someone@else.example") == earlier
 
 
+@pytest.mark.parametrize("invisible", ["\u200e", "\u200b", "\ufeff", "\u00ad", "\u2060"], ids=repr)
+def test_invisible_characters_pasted_with_a_name_do_not_count(
+    store: HistoryStore, invisible: str
+) -> None:
+    # A left-to-right mark, zero-width space, byte-order mark, soft hyphen or word joiner
+    # comes along when a name is copied from a web page, a CRM or a chat.
+    earlier = add_link(store, organization=f"{invisible}Acme Gm{invisible}bH", email=None)
+    assert duplicate_of(store, organization="Acme GmbH", email="new@x.example") == earlier
+    assert store.search("acme gmbh") == [earlier]
+    assert earlier.organization == f"{invisible}Acme Gm{invisible}bH"  # kept as typed
+
+
 def test_organisation_names_match_ignoring_case_and_spaces(store: HistoryStore) -> None:
     earlier = add_link(store, organization="  Acme   GmbH ", email="anna@acme.example")
     assert duplicate_of(store, organization="ACME gmbh", email="new@x.example") == earlier
@@ -634,11 +646,36 @@ def test_the_same_email_matches_ignoring_case(store: HistoryStore) -> None:
     assert duplicate_of(store, organization="Renamed Ltd", email="ben@acme.example") is None
 
 
-def test_a_chosen_tool_must_be_the_same_tool(store: HistoryStore) -> None:
+def test_a_chosen_tool_must_be_the_same_tool_in_the_same_category(store: HistoryStore) -> None:
     earlier = add_link(store, tool="personio", category=Category.HRIS)
     assert duplicate_of(store, tool="personio") == earlier
-    assert duplicate_of(store, tool="personio", category=Category.ATS) == earlier
+    # Personio serves HR and recruiting: each is an integration of its own, so a recruiting
+    # link after an HR one is no duplicate ("Use the existing link" handed out the HR one).
+    assert duplicate_of(store, tool="personio", category=Category.ATS) is None
     assert duplicate_of(store, tool="bamboohr") is None
+
+
+def test_a_reconnection_of_the_same_tool_counts_in_any_category(store: HistoryStore) -> None:
+    relink = store.record_relink(
+        profile="default",
+        integration_id="personio:abc",
+        organization="Acme GmbH",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r",
+        created_at=T0,
+    )
+    assert relink.category is None  # not known for a reconnection
+    assert duplicate_of(store, tool="personio", category=Category.ATS) == relink
+
+
+def test_an_earlier_link_that_let_the_customer_choose_counts_for_any_tool_of_its_kind(
+    store: HistoryStore,
+) -> None:
+    # The customer may have chosen HiBob with the earlier link: a HiBob link went out unasked.
+    chooses = add_link(store, tool=None, category=Category.HRIS)
+    assert duplicate_of(store, tool="hibob", category=Category.HRIS) == chooses
+    assert duplicate_of(store, tool="greenhouse", category=Category.ATS) is None
 
 
 def test_without_a_tool_the_same_category_matches(store: HistoryStore) -> None:
@@ -647,7 +684,6 @@ def test_without_a_tool_the_same_category_matches(store: HistoryStore) -> None:
     assert duplicate_of(store, tool=None, category=Category.ATS) is None
     no_tool = add_link(store, tool=None, category=Category.ATS, created_at=T0 + timedelta(1))
     assert duplicate_of(store, tool=None, category=Category.ATS) == no_tool
-    assert duplicate_of(store, tool="greenhouse", category=Category.ATS) is None
 
 
 def test_another_profile_is_not_a_duplicate(store: HistoryStore) -> None:
@@ -777,7 +813,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_entries(store_path: Path) ->
         assert {advanced_options(e) for e in entries} == {(None, None, False, False)}
         add_link(upgraded)
         assert upgraded.count() == 4
-    assert user_version(store_path) == SCHEMA_VERSION == 3
+    assert user_version(store_path) == SCHEMA_VERSION == 4
 
 
 def test_a_version_2_file_is_upgraded_and_keeps_its_entries(store_path: Path) -> None:
@@ -798,6 +834,38 @@ def test_a_version_2_file_is_upgraded_and_keeps_its_entries(store_path: Path) ->
         assert entry.scope_config_id is None and not entry.enable_filtering
         made = add_link(upgraded, scope_config_id="scope-9", enable_field_mapping=True)
         assert upgraded.get(made.id) == made
+    assert user_version(store_path) == SCHEMA_VERSION
+
+
+def test_a_version_3_file_has_its_keys_folded_again(store_path: Path) -> None:
+    """Version 3 kept invisible characters in the keys; the upgrade folds them again."""
+    store_path.parent.mkdir(parents=True)
+    make_v1_file(store_path, [v1_row(1, organization="\u200eAcme GmbH")])
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    schema.register_functions(conn)
+    for step in MIGRATIONS[1:3]:
+        for statement in step:
+            conn.execute(statement)
+    conn.execute(
+        "UPDATE links SET organization_key = ?, search_text = ?",
+        ("\u200eacme gmbh", "\u200eacme gmbh"),
+    )
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+
+    with HistoryStore(store_path) as upgraded:
+        (entry,) = upgraded.search()
+        assert upgraded.search("acme gmbh") == [entry]
+        found = upgraded.find_duplicate(
+            "default",
+            origin_id=None,
+            organization="Acme GmbH",
+            email=None,
+            category=Category.HRIS,
+            tool="personio",
+            now=T0,
+        )
+        assert found == entry
     assert user_version(store_path) == SCHEMA_VERSION
 
 

@@ -34,7 +34,10 @@ _DUPLICATE: Final = f"""
             SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
                 AND (:origin_id IS NULL OR origin_id IS NULL))
         AND expires_at > :now AND demo = :demo
-        AND CASE WHEN :tool IS NOT NULL THEN tool = :tool ELSE category = :category END
+        AND CASE WHEN :tool IS NULL THEN category = :category
+            ELSE (tool = :tool AND (category IS NULL OR :category IS NULL
+                                    OR category = :category))
+                OR (tool IS NULL AND category = :category) END
     ORDER BY created_at DESC, id DESC LIMIT 1
 """  # noqa: S608
 
@@ -67,7 +70,10 @@ class DuplicateCheck(ABC):
         * it is for the same customer: when both it and the new request carry a customer id
           (``origin_id``) the ids must be equal; otherwise the organisation names must be equal
           ignoring case and spacing, or the e-mail addresses equal ignoring case;
-        * it is for the same tool, or, when no tool is chosen now, for the same category;
+        * it is for the same tool in the same category (a tool such as Personio serves several,
+          and each is an integration of its own; an entry whose category is not known counts),
+          or it let the customer choose the tool in this category (they may have chosen this
+          one); when no tool is chosen now, any link in the same category counts;
         * it has not expired at ``now`` (default: the current time);
         * it is a demo link exactly when ``demo`` is true (demo and real links never match).
 

@@ -21,11 +21,15 @@ def fold(text: str | None) -> str:
     """The form of a text used for searching and comparing: case and spacing do not matter.
 
     Unicode-normalised (NFKC, so a name typed on a Mac matches one typed on Windows), case-folded
-    (so ``Straße`` matches ``STRASSE``), and with every run of whitespace turned into one space.
+    (so ``Straße`` matches ``STRASSE``), without invisible formatting characters (a
+    left-to-right mark, a zero-width space or a soft hyphen come along when a name is copied
+    from a web page, a CRM or a chat), and with every run of whitespace turned into one space.
     """
     if not text:
         return ""
     text = clean(text)
+    if not text.isascii():
+        text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     return " ".join(folded.split())
 

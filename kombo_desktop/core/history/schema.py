@@ -78,6 +78,18 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE links ADD COLUMN enable_field_mapping INTEGER NOT NULL DEFAULT 0"
         " CHECK (enable_field_mapping IN (0, 1))",
     ),
+    # Version 4: invisible formatting characters (a left-to-right mark pasted with a name) no
+    # longer count when names are compared or searched; the keys of existing rows are folded
+    # again by the same functions as new rows.
+    (
+        """
+        UPDATE links SET
+            organization_key = kombo_fold(organization),
+            email_key = kombo_fold(email),
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        """,
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
