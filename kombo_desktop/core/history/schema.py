@@ -80,7 +80,8 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     ),
     # Version 4: invisible formatting characters (a left-to-right mark pasted with a name) no
     # longer count when names are compared or searched; the keys of existing rows are folded
-    # again by the same functions as new rows.
+    # again by the same functions as new rows. Only rows with a character outside printable
+    # ASCII can fold differently, so only those are (a large history opens at once).
     (
         """
         UPDATE links SET
@@ -88,6 +89,9 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             email_key = kombo_fold(email),
             search_text = kombo_search_text(
                 organization, email, origin_id, tool, tool_label, integration_id)
+        WHERE coalesce(organization, '') || coalesce(email, '') || coalesce(origin_id, '')
+            || coalesce(tool, '') || coalesce(tool_label, '') || coalesce(integration_id, '')
+            GLOB '*[^ -~]*'
         """,
     ),
 )
