@@ -16,6 +16,12 @@ touching code; this module only fills them in. Each file has:
     what to say instead of the organisation name when it is not known (reconnection links);
 ``validity``
     how long each link type stays valid, worded to fit the body's sentence;
+``validity_until``
+    the same sentence's words for a link sent again later (from the history, or instead of a
+    second one), which is not valid for its whole lifetime any more: ``{date}``, its last day;
+``day_format`` / ``months`` / ``first_day``
+    how that day is written: ``{day}``, ``{month}`` (one of the twelve ``months``) and
+    ``{year}``, with ``first_day`` for the day number 1 (French says "1er");
 ``systems``
     the kind of system per category, plus ``ANY`` when no category is known, each worded to fit
     both sentences it appears in (one grammatical gender per language keeps that simple).
@@ -30,6 +36,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -37,7 +44,7 @@ from typing import Final
 from urllib.parse import quote
 
 from kombo_desktop.core.resources import resource_path
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 
 _ANY_SYSTEM: Final = "ANY"
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
@@ -56,6 +63,8 @@ _ALLOWED: Final = MappingProxyType(
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
         "your_organization": frozenset(),
+        "validity_until": frozenset({"date"}),
+        "day_format": frozenset({"day", "month", "year"}),
     }
 )
 _REQUIRED: Final = MappingProxyType(
@@ -64,6 +73,8 @@ _REQUIRED: Final = MappingProxyType(
         "body": frozenset({"link", "tool_sentence", "validity"}),
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
+        "validity_until": frozenset({"date"}),
+        "day_format": frozenset({"day", "month", "year"}),
     }
 )
 
@@ -89,6 +100,10 @@ class InvitationTexts:
     your_organization: str
     validity: MappingProxyType[LinkType, str]
     systems: MappingProxyType[str, str]
+    validity_until: str
+    day_format: str
+    months: tuple[str, ...]
+    first_day: str
 
     @classmethod
     def from_file(cls, path: Path) -> InvitationTexts:
@@ -116,6 +131,10 @@ class InvitationTexts:
                         for key in (_ANY_SYSTEM, *(category.value for category in Category))
                     }
                 ),
+                validity_until=str(data["validity_until"]),
+                day_format=str(data["day_format"]),
+                months=tuple(str(month) for month in data["months"]),
+                first_day=str(data["first_day"]),
             )
             texts._check()
         except (OSError, ValueError, KeyError, TypeError) as error:
@@ -134,9 +153,22 @@ class InvitationTexts:
                 )
         if _placeholders(self.body).count("link") != 1:
             raise ValueError("the body must hold {link} exactly once")
-        for value in (*self.validity.values(), *self.systems.values()):
+        if len(self.months) != 12:
+            raise ValueError("months must name the twelve months")
+        for value in (
+            *self.validity.values(),
+            *self.systems.values(),
+            *self.months,
+            self.first_day,
+        ):
             if _placeholders(value) or not value.strip():
                 raise ValueError(f"{value!r} is empty or has a placeholder")
+
+    def day_text(self, day: date) -> str:
+        """``day`` as the language writes it in a sentence ("1er décembre 2027")."""
+        number = self.first_day if day.day == 1 else str(day.day)
+        month = self.months[day.month - 1]
+        return self.day_format.format(day=number, month=month, year=day.year)
 
 
 def _placeholders(template: str) -> list[str]:
@@ -158,6 +190,8 @@ def invitation(
     organization: str | None,
     tool_label: str | None = None,
     category: Category | None = None,
+    made: datetime | None = None,
+    now: datetime | None = None,
 ) -> Invitation:
     """The invitation for one link, in the language of its connection flow.
 
@@ -165,7 +199,10 @@ def invitation(
     without it the text asks the customer to choose their system, named after ``category`` when
     given ("HR system"). ``link_type`` decides the validity stated (one year or one hour).
     ``organization`` may be None for reconnection links ("your company" is said instead).
-    The values are inserted as they are: braces in them are never read as placeholders.
+    ``made`` is when the link was made: a link sent again a day or more later (from the
+    history, or instead of a second link) says the day it stops working, since it no longer
+    has its whole year. The values are inserted as they are: braces in them are never read
+    as placeholders.
     """
     texts = texts_for(Language(language))
     tool = (tool_label or "").strip()
@@ -181,10 +218,23 @@ def invitation(
         organization=who,
         link=link,
         tool_sentence=tool_sentence,
-        validity=texts.validity[LinkType(link_type)],
+        validity=_validity(texts, LinkType(link_type), made, now),
     )
     # A subject is one line in every mail program; a pasted line break must not split it.
     return Invitation(language=Language(language), subject=" ".join(subject.split()), body=body)
+
+
+def _validity(
+    texts: InvitationTexts, link_type: LinkType, made: datetime | None, now: datetime | None
+) -> str:
+    """How long the link stays valid: its lifetime when just made, else until its last day."""
+    lifetime = LINK_LIFETIMES[link_type]
+    if made is None or lifetime < timedelta(days=1):
+        return texts.validity[link_type]
+    moment = now or datetime.now(made.tzinfo)
+    if moment - made < timedelta(days=1):
+        return texts.validity[link_type]
+    return texts.validity_until.format(date=texts.day_text((made + lifetime).date()))
 
 
 def mailto_url(email: str, invitation: Invitation) -> str:

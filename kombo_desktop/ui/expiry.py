@@ -40,11 +40,18 @@ def expired_text(until: datetime, now: datetime | None = None) -> str:
     return f"Expired on {day_text(until)}"
 
 
-def expiry_text(link_type: LinkType, created: datetime | None = None) -> str:
-    """ "Valid until 29 Nov 2027" for long-lived links, "Valid for 1 hour, until 14:32" else."""
-    created = created or datetime.now().astimezone()
+def expiry_text(
+    link_type: LinkType, created: datetime | None = None, now: datetime | None = None
+) -> str:
+    """ "Valid until 29 Nov 2027" for long-lived links; "Valid for 1 hour, until 14:32" for a
+    short-lived one just made, and "Valid until 14:32" when it is shown again later (from the
+    history, or instead of a second link), which no longer has its whole hour."""
+    now = now or datetime.now().astimezone()
+    created = created or now
     lifetime = LINK_LIFETIMES[link_type]
     until = created + lifetime
     if lifetime >= timedelta(days=1):
         return f"Valid until {day_text(until)}"
+    if now - created >= timedelta(minutes=1):
+        return f"Valid until {until:%H:%M}"
     return f"Valid for {_duration(lifetime)}, until {until:%H:%M}"

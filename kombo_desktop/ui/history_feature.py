@@ -57,6 +57,8 @@ from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from PySide6.QtWidgets import QDockWidget
 
     from kombo_desktop.core.history import HistoryEntry, HistoryStore
@@ -131,8 +133,9 @@ class _Customer:
         *,
         tool_label: str | None,
         is_demo: bool,
+        made: datetime,
     ) -> InvitationContext:
-        """What the invitation buttons need for ``url``, made for this customer."""
+        """What the invitation buttons need for ``url``, made for this customer at ``made``."""
         return InvitationContext(
             url=url,
             language=language,
@@ -142,6 +145,7 @@ class _Customer:
             tool_label=tool_label,
             category=self.category,
             is_demo=is_demo,
+            made=made,
         )
 
 
@@ -368,6 +372,7 @@ class HistoryFeature(QObject):
                     request.link_type,
                     tool_label=label,
                     is_demo=made.is_demo,
+                    made=made.created,
                 )
             )
             self._store_made(made, customer, label)
@@ -622,6 +627,7 @@ class HistoryFeature(QObject):
                 entry.link_type,
                 tool_label=self._entry_tool(entry),
                 is_demo=entry.is_demo,
+                made=entry.created_at.astimezone(),
             )
         )
 

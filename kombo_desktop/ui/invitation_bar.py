@@ -15,6 +15,7 @@ customer's link.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -41,6 +42,7 @@ class InvitationContext:
     tool_label: str | None = None
     category: Category | None = None
     is_demo: bool = False
+    made: datetime | None = None  # when the link was made: an old one says until when it works
 
     def invitation(self) -> Invitation:
         # Imported on first use: the texts are read from files, and the bar is built at start-up.
@@ -53,6 +55,7 @@ class InvitationContext:
             organization=self.organization,
             tool_label=self.tool_label,
             category=self.category,
+            made=self.made,
         )
 
     def mailto(self) -> str:

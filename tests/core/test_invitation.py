@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -231,6 +232,9 @@ def write_texts(tmp_path: Path, **changes: object) -> Path:
         ({"choose_tool_sentence": "Choose one."}, "lacks"),
         ({"validity": {"MAGIC_LINK": "one year"}}, "EMBEDDED"),
         ({"systems": {"ANY": "system"}}, "HRIS"),
+        ({"validity_until": "until"}, "lacks"),
+        ({"day_format": "{day} {month}"}, "lacks"),
+        ({"months": ["January"]}, "twelve months"),
         ({"systems": {"ANY": "", "HRIS": "a", "ATS": "b", "ASSESSMENT": "c", "LMS": "d"}}, "empty"),
     ],
 )
@@ -335,3 +339,42 @@ def test_mailto_round_trips_any_text(email: str, subject: str, body: str) -> Non
     assert fields["subject"] == [subject]
     normalized = body.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
     assert fields["body"] == [normalized]
+
+
+# Written independently of the resource files: the last day of a link sent again later.
+UNTIL_WORDS = {
+    Language.EN: ("until 1 December 2027", "until 8 November 2027"),
+    Language.DE: ("bis zum 1. Dezember 2027", "bis zum 8. November 2027"),
+    Language.FR: ("jusqu'au 1er décembre 2027", "jusqu'au 8 novembre 2027"),
+    Language.IT: ("fino al giorno 1 dicembre 2027", "fino al giorno 8 novembre 2027"),
+    Language.ES: ("hasta el 1 de diciembre de 2027", "hasta el 8 de noviembre de 2027"),
+}
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_a_link_sent_again_later_says_its_last_day_not_a_whole_year(language: Language) -> None:
+    # "Use the existing link" on a link made 11 months earlier copied "valid for one year".
+    first = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    eighth = datetime(2026, 11, 8, 10, 0, tzinfo=UTC)
+    for made, words in zip((first, eighth), UNTIL_WORDS[language], strict=True):
+        later = invitation(
+            language,
+            link=LINK,
+            link_type=LinkType.MAGIC_LINK,
+            organization="Acme GmbH",
+            tool_label="Personio",
+            made=made,
+            now=made + timedelta(days=300),
+        )
+        assert words in later.body
+        assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] not in later.body
+    # Made today, it still has its whole year.
+    fresh = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme GmbH",
+        made=first,
+        now=first + timedelta(hours=3),
+    )
+    assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] in fresh.body

@@ -4,6 +4,7 @@ mailto: address handed to the mail program (intercepted with QDesktopServices)."
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -237,6 +238,36 @@ def test_the_invitation_follows_a_link_shown_from_the_history(
     assert text.count(entry.url) == 1
     assert "Globex SA" in text and "Greenhouse" in text
     assert texts_for(Language.FR).validity[LinkType.MAGIC_LINK] in text
+
+
+def test_an_earlier_link_sent_again_says_until_when_it_works(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Use the existing link" on a link made 300 days before copied "valid for one year".
+    made = datetime.now(UTC) - timedelta(days=300)
+    fill_form(demo_window)
+    history_of(demo_window).store.record_link(
+        profile="default",
+        email="anna@example.com",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://127.0.0.1/demo/connect?token=earlier",
+        created_at=made,
+        is_demo=True,
+    )
+    demo_window.createButton.click()
+    feature = history_of(demo_window)
+    qtbot.waitUntil(feature.banner.isVisible, timeout=2000)
+    feature.banner.useExistingButton.click()
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    last_day = (made.astimezone() + timedelta(days=365)).date()
+    month = texts_for(Language.EN).months[last_day.month - 1]
+    assert f"The link is valid until {last_day.day} {month} {last_day.year}." in text
+    assert "one year" not in text
 
 
 def test_the_invitation_never_pairs_details_with_another_link(

@@ -21,7 +21,14 @@ def test_a_link_to_send_is_valid_for_a_year_by_date() -> None:
 
 def test_an_embedded_link_is_valid_for_an_hour_by_clock_time() -> None:
     made = datetime(2026, 5, 9, 13, 32, tzinfo=CET)
-    assert expiry_text(LinkType.EMBEDDED, made) == "Valid for 1 hour, until 14:32"
+    assert expiry_text(LinkType.EMBEDDED, made, made) == "Valid for 1 hour, until 14:32"
+
+
+def test_an_embedded_link_shown_again_later_says_only_until_when() -> None:
+    # Shown from the history 50 minutes after it was made, it said "Valid for 1 hour".
+    made = datetime(2026, 5, 9, 13, 32, tzinfo=CET)
+    later = made + timedelta(minutes=50)
+    assert expiry_text(LinkType.EMBEDDED, made, later) == "Valid until 14:32"
 
 
 def test_expiry_defaults_to_now() -> None:
