@@ -324,6 +324,7 @@ class HistoryFeature(QObject):
         window.create_guards.append(self.check_duplicate)
         window.link_made.connect(self.record)
         window.target_changed.connect(self._target_changed)
+        window.profile_renamed.connect(self._profile_renamed)
         self.invitationBar.notice.connect(window.show_status)
         window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
         self.privacySwitch.toggled.connect(self.set_private)
@@ -345,6 +346,22 @@ class HistoryFeature(QObject):
             check.toggled.connect(self._form_edited)
 
     # --- recording ---------------------------------------------------------------------------
+
+    def _profile_renamed(self, old: str, new: str) -> None:
+        """Earlier links follow their renamed profile, or the duplicate check would miss them."""
+        from kombo_desktop.core.history import HistoryError
+
+        try:
+            self.store.rename_profile(old, new)
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("The history could not follow a renamed profile: %s", error)
+            self.window.show_note(
+                f"Links made with the profile “{old}” before it was renamed could not be moved "
+                "to its new name, so the duplicate warning will not know about them."
+            )
+            return
+        if self._panel is not None:
+            self._panel.refresh()
 
     def _environment_id(self, made: MadeLink) -> str | None:
         if made.target.demo:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
 
     link_made = Signal(object)  # MadeLink
     target_changed = Signal(object)  # Target: links go somewhere else from now on
+    profile_renamed = Signal(str, str)  # (old, new) in the settings: the history follows
 
     def __init__(self, setup: WindowSetup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -435,6 +436,7 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
+        dialog.profileRenamed.connect(self.profile_renamed)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
@@ -445,11 +447,16 @@ class MainWindow(QMainWindow):
     def use_profile(self, name: str) -> None:
         """Make links with profile ``name`` (after the settings changed it, its key or region).
 
-        In the demo the new profile is only remembered: leaving the demo switches to it.
+        In the demo the new profile is only remembered: leaving the demo switches to it. Its
+        name goes on the demo's links, which the history and its duplicate check keep apart
+        by profile.
         """
         self.setup.settings = self.setup.settings_store.load()
         self.setup.profile_name = name
-        if self.is_demo:
+        target = self.target
+        if target is not None and target.demo:
+            if target.profile != name:
+                self.use_target(replace(target, profile=name))
             return
         self.use_target(self.setup.profile_target)
         self.show_status(f"Now using {self.setup.profile_target.label}.", "info")

@@ -7,6 +7,7 @@ import csv
 import sqlite3
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -1265,3 +1266,12 @@ def test_demo_links_are_marked_and_never_duplicates_of_real_ones(
     export_csv([real, demo], target)
     kinds = [row[CSV_HEADER.index("Kind")] for row in read_csv(target)[1:]]
     assert kinds == ["New link", "New link (demo)"]
+
+
+def test_a_renamed_profile_takes_its_links_along(store: HistoryStore) -> None:
+    earlier = add_link(store, profile="default")
+    other = add_link(store, profile="us-team", organization="Other AG", email="o@other.example")
+    assert store.rename_profile("default", "Production") == 1
+    assert duplicate_of(store, profile="Production") == replace(earlier, profile="Production")
+    assert duplicate_of(store, profile="default") is None
+    assert store.get(other.id) == other

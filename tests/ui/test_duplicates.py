@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import EntryKind
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
+from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import history_of
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -289,3 +290,43 @@ def test_a_warning_about_another_profiles_link_goes_when_the_profile_changes(
     # Nothing of the demo's history can be handed out as the new profile's link.
     banner.use_existing.emit()
     assert "Showing the link made" not in demo_window.statusLabel.text()
+
+
+def rename_in_settings(qtbot: QtBot, window: MainWindow, new: str) -> None:
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    dialog.findChild(QLineEdit, "profileNameEdit").setText(new)
+    dialog.findChild(QPushButton, "renameProfileButton").click()
+    qtbot.waitUntil(lambda: window.setup.profile_name == new, timeout=5000)
+    dialog.reject()
+
+
+def test_links_made_before_a_profile_was_renamed_are_still_found(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The history knows links by their profile's name: after "default" was renamed to
+    # "Production" in Settings, every earlier link was out of the duplicate check's sight.
+    with FaultServer(fallback=tools_or(Reply.link("https://connect.kombo.dev/v1?t=1"))) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        make_link(qtbot, window)
+        rename_in_settings(qtbot, window, "Production")
+        assert window.target is not None and window.target.profile == "Production"
+        assert {entry.profile for entry in history_of(window).store.search()} == {"Production"}
+        try_again(qtbot, window)
+        assert "already made on" in banner_text(window)
+        assert len([r for r in kombo.requests if r.path.endswith("/create-link")]) == 1
+        window.close()
+
+
+def test_in_the_demo_links_follow_a_renamed_profile_too(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    rename_in_settings(qtbot, demo_window, "Production")
+    assert demo_window.is_demo and demo_window.target is not None
+    assert demo_window.target.profile == "Production"
+    try_again(qtbot, demo_window)
+    assert demo_of(demo_window).create_link_count == 1

@@ -23,7 +23,7 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import fold
+from kombo_desktop.core.history.normalise import clean, fold
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -125,6 +125,16 @@ class HistoryStore(Recording, DuplicateCheck):
         with self._locked("The entry could not be deleted from the history.") as conn:
             cursor = conn.execute("DELETE FROM links WHERE id = ?", (entry_id,))
         return cursor.rowcount > 0
+
+    def rename_profile(self, old: str, new: str) -> int:
+        """The entries of profile ``old`` now belong to ``new`` (the profile was renamed): the
+        duplicate check looks for earlier links by profile, and would miss all of them.
+        Returns how many entries changed."""
+        with self._locked("The history could not follow the renamed profile.") as conn:
+            cursor = conn.execute(
+                "UPDATE links SET profile = ? WHERE profile = ?", (clean(new), clean(old))
+            )
+        return cursor.rowcount
 
     # ----------------------------------------------------------------------------- reading
 
