@@ -325,6 +325,8 @@ class HistoryFeature(QObject):
         window.link_made.connect(self.record)
         window.target_changed.connect(self._target_changed)
         window.profile_renamed.connect(self._profile_renamed)
+        # The next customer: a reconnection started for the last one is not theirs.
+        window.linkForm.cleared.connect(self._forget_relink_customer)
         self.invitationBar.notice.connect(window.show_status)
         window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
         self.privacySwitch.toggled.connect(self.set_private)
@@ -484,6 +486,9 @@ class HistoryFeature(QObject):
         if known is None or known.integration_id not in (None, integration_id):
             return None
         return known.organization
+
+    def _forget_relink_customer(self) -> None:
+        self._relink_customer = None
 
     def _forget_unbound_relink_customer(self) -> None:
         """A customer remembered for "reconnect instead" whose integration id was never

@@ -621,9 +621,11 @@ class MainWindow(QMainWindow):
         self.linkForm.ask_to_clear()
 
     def _form_cleared(self) -> None:
-        """The form was emptied for the next customer: the last customer's link goes too, so
-        that it is not on the screen the next customer may be shown."""
+        """The form was emptied for the next customer: the last customer's link and the
+        integration id on the reconnection tab go too, so that they are not on the screen the
+        next customer may be shown, nor reused for them."""
         self.resultPanel.clear()
+        self.relinkForm.clear()
         self.show_status("The form is empty, ready for the next customer.", "info")
 
     def show_link(self, link: ShownLink) -> None:

@@ -123,6 +123,13 @@ class RelinkForm(RequestForm):
             )
         )
 
+    def clear(self) -> None:
+        """Empty the integration id (it is the last customer's) for the next customer; the
+        language and link type are choices that usually stay."""
+        self.relinkIntegrationEdit.clear()
+        self.show_integration(None)
+        self._forget_checks()
+
     def fill(
         self,
         integration_id: str,

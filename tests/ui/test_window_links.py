@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.history_helpers import UrlCatcher, catch_urls
+from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 from tests.ui.conftest import fill_form, make_link
@@ -134,6 +134,28 @@ def test_clearing_after_a_link_readies_the_form_for_the_next_customer(
     assert "next customer" in demo_window.statusLabel.text()
     assert demo_window.linkForm.field_errors() == {}
     assert demo_window.emailEdit.hasFocus()
+
+
+def test_clearing_also_forgets_the_last_customers_reconnection(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The reconnection tab kept the last customer's integration id, and a reconnection made
+    # there next was still addressed to them.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()  # the same customer again: the duplicate warning
+    feature = history_of(demo_window)
+    qtbot.waitUntil(feature.banner.isVisible)
+    feature.banner.relinkInsteadButton.click()  # reconnect instead, for this customer
+    integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    demo_window.relinkIntegrationEdit.setText(integration_id)
+    assert feature.relink_started_for(integration_id) == "Acme GmbH"
+
+    demo_window.start_next_customer()
+
+    assert demo_window.relinkIntegrationEdit.text() == ""
+    assert feature.relink_started_for(integration_id) is None
+    assert demo_window.relinkForm.field_errors() == {}
 
 
 def test_the_systems_new_keys_start_the_next_customer(
