@@ -18,7 +18,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -295,10 +295,26 @@ class SettingsStore:
                 data = json.loads(raw.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise SettingsFileError(f"not JSON: {error}") from None
-            return settings_from_json(data)
+            return self._without_retired(settings_from_json(data), data)
         except SettingsFileError as error:
             _log.warning("Settings file %s is not usable: %s", self.path, error)
             return self._start_over()
+
+    def _without_retired(self, settings: Settings, data: object) -> Settings:
+        """``settings`` without the profiles the file marks as the administrator's that the
+        administrator no longer offers: retired with the policy, they must not live on as the
+        person's own (a decommissioned proxy still in use)."""
+        raw = data.get("profiles") if isinstance(data, dict) else None
+        marked = {
+            entry.get("name")
+            for entry in (raw if isinstance(raw, list) else [])
+            if isinstance(entry, dict) and entry.get("managed") is True
+        }
+        retired = marked - self.managed_names
+        if retired:
+            kept = [p for p in settings.profiles if p.name not in retired]
+            settings.profiles = kept or _default_profiles()
+        return settings
 
     def save(self, settings: Settings) -> None:
         """Write the settings atomically. Raises ``OSError`` when the folder is not writable,
@@ -310,7 +326,8 @@ class SettingsStore:
                 "then try again."
             )
         self._paths.ensure()
-        text = json.dumps(settings_to_json(settings), indent=2, ensure_ascii=False) + "\n"
+        content = settings_to_json(settings, managed=self.managed_names)
+        text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
         atomic_write(self.path, text.encode("utf-8"))
 
     def _start_over(self) -> Settings:
@@ -343,8 +360,10 @@ class SettingsStore:
         return target
 
 
-def settings_to_json(settings: Settings) -> dict[str, Any]:
-    """The file's content. Lists each field explicitly so nothing unintended is ever written."""
+def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[str, Any]:
+    """The file's content. Lists each field explicitly so nothing unintended is ever written.
+    The administrator's profiles (``managed``) are marked, so that one the administrator
+    retires is dropped at the next load instead of living on as the person's own."""
     return {
         "version": SETTINGS_VERSION,
         "active_profile": settings.active.name,
@@ -354,6 +373,7 @@ def settings_to_json(settings: Settings) -> dict[str, Any]:
                 "region": p.region.value,
                 "custom_base": p.custom_base,
                 "environment_id": p.environment_id,
+                **({"managed": True} if p.name in managed else {}),
             }
             for p in settings.profiles
         ],

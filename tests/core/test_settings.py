@@ -557,3 +557,20 @@ def test_an_administrators_default_profile_that_is_only_a_name_is_kept(paths: Ap
     assert settings.active == Profile("sales")
     store.save(settings)
     assert SettingsStore(paths, first_profile="sales").load().active == Profile("sales")
+
+
+def test_a_profile_the_administrator_retires_does_not_live_on(paths: AppPaths) -> None:
+    # Saved with the rest of the settings, an administrator's profile stayed after the policy
+    # dropped it, editable as the person's own, and still in use (a decommissioned proxy).
+    store = managed_store(paths)
+    settings = store.load()
+    settings.put_profile(Profile("mine", Region.US))
+    settings.active_profile = "proxy"
+    store.save(settings)
+    saved = json.loads(paths.settings_file.read_text("utf-8"))
+    assert [p.get("managed", False) for p in saved["profiles"]] == [False, True, True, False]
+
+    retired = SettingsStore(paths, managed=(US_TEAM,)).load()
+    assert [p.name for p in retired.profiles] == ["default", "us-team", "mine"]
+    assert retired.active.name == "default"
+    assert [p.name for p in SettingsStore(paths).load().profiles] == ["default", "mine"]
