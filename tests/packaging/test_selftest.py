@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -172,13 +173,13 @@ def test_qr_check_decodes_with_zxing_when_available() -> None:
     ("environ", "expected"),
     [
         ({}, "offscreen"),
-        ({"DISPLAY": ":0"}, None),
-        ({"WAYLAND_DISPLAY": "wayland-0"}, None),
+        ({"DISPLAY": ":0"}, "xcb;offscreen"),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, "wayland;xcb;offscreen"),
         ({"QT_QPA_PLATFORM": "minimal"}, "minimal"),
     ],
 )
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux can lack a display")
-def test_offscreen_only_without_a_display(environ: dict[str, str], expected: str | None) -> None:
+def test_off_screen_without_a_usable_display(environ: dict[str, str], expected: str | None) -> None:
     selftest._choose_offscreen_platform(environ)
     assert environ.get("QT_QPA_PLATFORM") == expected
 
@@ -191,3 +192,42 @@ def test_a_crashing_check_is_a_finding_not_a_crash() -> None:
     assert result["ok"] is False
     assert result["detail"] == "RuntimeError: exploded"
     assert result["ms"] >= 0
+
+
+@pytest.mark.packaging
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux names displays so")
+def test_a_named_display_that_cannot_be_used_falls_back_to_off_screen(tmp_path: Path) -> None:
+    # An IT script run as "sudo -u someone" keeps DISPLAY without the right to use it: Qt
+    # aborted before the self-test printed a single line.
+    free = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(
+        DISPLAY=f":{free}",
+        KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "kombo_desktop", "--self-test"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=90,
+    )
+    report = parse_single_json_line(result.stdout)
+    assert report["ok"] is True, result.stderr[-2000:]
+    assert "running on offscreen" in report["checks"]["qt_platform"]["detail"]  # type: ignore[index]
+
+
+def test_a_thread_of_the_program_left_running_is_found() -> None:
+    # The program's threads are daemons, which the check left out: it could not fail.
+    before = set(threading.enumerate())
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait, name="kombo-task-stuck-1", daemon=True)
+    thread.start()
+    try:
+        assert selftest._threads_still_running(before, timeout=0.1) == ["kombo-task-stuck-1"]
+    finally:
+        stop.set()
+        thread.join()
+    assert selftest._threads_still_running(before, timeout=0.1) == []
