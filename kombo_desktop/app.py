@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 PROGRAM = "kombo-desktop"
 API_BASE_VARIABLE = "KOMBO_API_BASE"
 USAGE_ERROR_EXIT = 2
+FATAL_ERRORS_FILE = "fatal-errors.log"  # beside the log: stacks of crashes no hook can see
 
 _log = logging.getLogger(__name__)
 
@@ -277,7 +278,10 @@ def main(argv: list[str] | None = None) -> int:
     # collector walking them again and again while they are made costs a few milliseconds of
     # the start. It resumes right after the first frame (see _resume_garbage_collection).
     gc.disable()
-    window = _build_window(options)
+    try:
+        window = _build_window(options)
+    except Exception as error:  # a broken installation or settings folder: say so, not vanish
+        return _could_not_start(error)
     window.start_up.add(_resume_garbage_collection)
     from PySide6.QtWidgets import QApplication
 
@@ -287,11 +291,45 @@ def main(argv: list[str] | None = None) -> int:
     assert app is not None
     # An error that escapes anywhere is logged and explained calmly; the program carries on.
     crash_handler = install_crash_handler(app, lambda: window)
+    # A crash no exception hook sees (one inside Qt or Python itself) leaves its stack in a
+    # file beside the log; opened after the first frame, like the log file.
+    fatal_errors = window.setup.paths.log_dir / FATAL_ERRORS_FILE
+    window.start_up.add(lambda: crash_handler.record_fatal_errors(fatal_errors))
     window.show()
     code = app.exec()
     crash_handler.uninstall()
     _destroy_before_exit(window)
     return code
+
+
+def _could_not_start(error: Exception) -> int:
+    """The window could not be built: the error goes to the log file (and the console), and
+    a message box says so, since a packaged program started from a menu has no console."""
+    gc.enable()
+    _log.critical("Kombo Desktop could not start", exc_info=error)
+    import traceback
+
+    traceback.print_exception(error, file=sys.stderr)
+    from kombo_desktop.core.logs import configure_logging, redact
+    from kombo_desktop.core.paths import AppPaths
+
+    paths = AppPaths.from_environment()
+    try:
+        configure_logging(paths)  # writes the records held since the start, this one too
+        where = f"The details are in the log file {paths.log_file}."
+    except OSError:
+        where = "The log file could not be written either."
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    if QApplication.instance() is not None:
+        QMessageBox.critical(
+            None,
+            "Kombo Desktop could not start",
+            "Kombo Desktop could not start because of an unexpected problem "
+            f"({redact(type(error).__name__)}). {where} Reinstalling the program may help; "
+            "if it does not, send that file to support.",
+        )
+    return 1
 
 
 def _resume_garbage_collection() -> None:

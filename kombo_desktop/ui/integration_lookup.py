@@ -16,7 +16,6 @@ and an answer for an id no longer in the field is dropped.
 
 from __future__ import annotations
 
-import logging
 import time
 from typing import TYPE_CHECKING
 
@@ -30,6 +29,7 @@ from kombo_desktop.core.integrations import (
     mismatch_text,
 )
 from kombo_desktop.core.link_request import validate_field
+from kombo_desktop.ui.tasks import quiet_failure
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
@@ -42,8 +42,6 @@ PAUSE_MS = 600  # typing has paused: look the id up
 # An answer older than this is asked again when the tab is shown: after a reconnection link
 # went out, coming back to the tab shows whether the customer has used it.
 FRESH_SECONDS = 60.0
-
-_log = logging.getLogger(__name__)
 
 
 class IntegrationLookup(QObject):
@@ -116,7 +114,7 @@ class IntegrationLookup(QObject):
                 known[integration_id] = (None, time.monotonic())
                 self._show_known()
             else:
-                _log.info("Looking up an integration failed: %s", type(error).__name__)
+                quiet_failure("Looking up an integration")(error)
 
         try:
             self._running = self._window.runner.run(

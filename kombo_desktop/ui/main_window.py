@@ -58,7 +58,7 @@ from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
-from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner, quiet_failure
 from kombo_desktop.ui.widgets import WINDOW_FRAME, chain_tab_order, label_column_width, scrolling
 
 if TYPE_CHECKING:
@@ -349,7 +349,7 @@ class MainWindow(QMainWindow):
             self.runner.run(
                 work,
                 on_done=lambda status: self._key_checked(connection, status),
-                on_error=lambda error: _log.warning("Warm-up failed: %s", error),
+                on_error=quiet_failure("The warm-up"),
                 name="warm-up",
             )
         )
@@ -386,7 +386,7 @@ class MainWindow(QMainWindow):
             self.runner.run(
                 work,
                 on_done=apply,
-                on_error=lambda error: _log.warning("Tool list refresh failed: %s", error),
+                on_error=quiet_failure("Refreshing the tool lists"),
                 name="catalog",
             )
         )

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -218,6 +219,24 @@ class TaskRunner(QObject):
             pending.on_error(outcome.error)
         else:
             _log.error("background task %s failed", handle.name, exc_info=outcome.error)
+
+
+def quiet_failure(what: str) -> Callable[[BaseException], None]:
+    """An ``on_error`` for background work the window can do without (the warm-up, the tool
+    list's refresh, an integration's details): Kombo or the network failing is logged in one
+    line, since the person loses nothing they asked for; any other exception is a bug, and is
+    reported like an uncaught one (the crash handler's dialog, and the stack in the log)
+    instead of leaving a feature silently dead."""
+
+    def failed(error: BaseException) -> None:
+        from kombo_desktop.core.errors import KomboError
+
+        if isinstance(error, KomboError | OSError):
+            _log.warning("%s failed: %s", what, error)
+        else:
+            sys.excepthook(type(error), error, error.__traceback__)
+
+    return failed
 
 
 def _perform(work: Callable[[CancelToken], Any], handle: TaskHandle) -> _Outcome:

@@ -17,7 +17,14 @@ from pytestqt.qtbot import QtBot
 
 import kombo_desktop.selftest
 from kombo_desktop import __version__
-from kombo_desktop.app import Options, UsageError, build_main_window, main, parse_arguments
+from kombo_desktop.app import (
+    FATAL_ERRORS_FILE,
+    Options,
+    UsageError,
+    build_main_window,
+    main,
+    parse_arguments,
+)
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import theme
@@ -352,3 +359,52 @@ def test_the_program_asks_the_system_for_its_light_look(
     scheme = meta.property(meta.indexOfProperty("colorScheme"))
     assert scheme.isValid() and scheme.isWritable() and scheme.isEnumType()
     assert scheme.enumerator().keyToValue(theme.LIGHT_COLOR_SCHEME) == (1, True)  # Qt::Light
+
+
+def test_a_start_that_fails_says_so_and_leaves_the_story_in_the_log(isolated_home: Path) -> None:
+    # A packaged program started from a menu has no console: it vanished without a word, and
+    # the records kept until the log file opens were lost with it.
+    code = (
+        "import kombo_desktop.core.catalog as catalog\n"
+        "from PySide6.QtWidgets import QMessageBox\n"
+        "def broken(*args, **kwargs):\n"
+        "    raise RuntimeError('the tool list is damaged')\n"
+        "catalog.ToolCatalog.bundled = staticmethod(broken)\n"
+        "shown = []\n"
+        "QMessageBox.critical = staticmethod(lambda *args: shown.append(args[2]))\n"
+        "import kombo_desktop.app as app\n"
+        "code = app.main([])\n"
+        "print(code, shown[0] if shown else 'no message')\n"
+    )
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    exit_code, _, message = last_line(result.stdout).partition(" ")
+    assert exit_code == "1"
+    log_file = AppPaths.from_environment().log_file
+    assert "could not start" in message and str(log_file) in message
+    log = log_file.read_text("utf-8")
+    assert "could not start" in log and "the tool list is damaged" in log
+    assert "Traceback" in log
+
+
+def test_the_stack_of_a_crash_no_hook_sees_has_a_file_to_go_to(isolated_home: Path) -> None:
+    # The crash handler could record such stacks, but the program never gave it the file.
+    code = (
+        "import kombo_desktop.app as app\n"
+        "real = app._build_window\n"
+        "def build(options):\n"
+        "    from PySide6.QtCore import QTimer\n"
+        "    window = real(options)\n"
+        "    QTimer.singleShot(400, window.close)\n"
+        "    return window\n"
+        "app._build_window = build\n"
+        "raise SystemExit(app.main([]))\n"
+    )
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    fatal = AppPaths.from_environment().log_dir / FATAL_ERRORS_FILE
+    assert f"Kombo Desktop {__version__} started" in fatal.read_text("utf-8")
+
+
+def last_line(text: str) -> str:
+    return [line for line in text.splitlines() if line.strip()][-1]

@@ -469,3 +469,33 @@ def test_lines_shown_later_get_room_of_their_own(qtbot: QtBot) -> None:
     for upper, lower in pairwise(labels):
         assert upper.geometry().bottom() < lower.geometry().top(), "lines drawn over each other"
         assert lower.height() >= lower.heightForWidth(lower.width())
+
+
+def test_a_bug_in_background_work_the_window_can_do_without_is_reported(
+    qtbot: QtBot, handler: CrashHandler, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The warm-up, the tool list's refresh and the integration lookup logged one line for any
+    # failure, so a bug left a feature silently dead, with no dialog and no stack for support.
+    from kombo_desktop.core.errors import ConnectionFailedError
+    from kombo_desktop.ui.tasks import TaskRunner, quiet_failure
+
+    caplog.set_level(logging.WARNING)
+    runner = TaskRunner()
+    try:
+        runner.run(
+            lambda _token: raise_boom("a bug in the warm-up"),
+            on_error=quiet_failure("The warm-up"),
+        )
+        dialog = wait_for_dialog(qtbot, handler)
+        assert "a bug in the warm-up" in copy_details(qtbot, dialog)
+        dialog.close()
+
+        def offline(_token: object) -> None:
+            raise ConnectionFailedError()
+
+        runner.run(offline, on_error=quiet_failure("Refreshing the tool lists"))
+        qtbot.waitUntil(lambda: "Refreshing the tool lists failed" in caplog.text)
+        qtbot.wait(50)
+        assert not crash_dialogs()  # Kombo out of reach is no bug
+    finally:
+        assert runner.shutdown(timeout=5.0)
