@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from kombo_desktop.core.catalog import ToolCatalog, is_tool_id
+from kombo_desktop.core.logs import holds_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     DEFAULT_CATEGORY,
@@ -154,6 +155,17 @@ def suggested_email(email: str) -> str | None:
     # _dns_form checks the whole address so written: a bad name before the @ or a second @
     # gives nothing.
     return _dns_form(local, domain) if at and not domain.isascii() else None
+
+
+KEY_IN_FIELD_PROBLEM = (
+    "This is an API key. It must never be sent as customer data: remove it from this field."
+)
+
+
+def _key_problem(text: str | None) -> str | None:
+    """A key pasted into a field by mistake would go to Kombo as customer data, into the
+    history and into a QR code's file name: refused, whichever field it is in."""
+    return KEY_IN_FIELD_PROBLEM if text and holds_secret(text) else None
 
 
 def _email_problem(email: str) -> str | None:
@@ -563,15 +575,27 @@ class LinkRequest:
     def _problems(self, catalog: ToolCatalog | None) -> list[FieldError]:
         category = _parse_enum(Category, self.integration_category)
         checks: list[tuple[str, str | None]] = [
-            (EMAIL, _email_problem(self.end_user_email)),
-            (ORGANIZATION_NAME, _organization_problem(self.end_user_organization_name)),
-            (ORIGIN_ID, _origin_id_problem(self.end_user_origin_id)),
+            (EMAIL, _key_problem(self.end_user_email) or _email_problem(self.end_user_email)),
+            (
+                ORGANIZATION_NAME,
+                _key_problem(self.end_user_organization_name)
+                or _organization_problem(self.end_user_organization_name),
+            ),
+            (
+                ORIGIN_ID,
+                _key_problem(self.end_user_origin_id)
+                or _origin_id_problem(self.end_user_origin_id),
+            ),
             (TOOL, _tool_problem(self.integration_tool, category, catalog)),
             (
                 REMOTE_ENVIRONMENT,
-                _remote_environment_problem(self.remote_environment, self.integration_tool),
+                _key_problem(self.remote_environment)
+                or _remote_environment_problem(self.remote_environment, self.integration_tool),
             ),
-            (SCOPE_CONFIG_ID, _scope_config_problem(self.scope_config_id)),
+            (
+                SCOPE_CONFIG_ID,
+                _key_problem(self.scope_config_id) or _scope_config_problem(self.scope_config_id),
+            ),
             (ENABLE_FILTERING, _filtering_problem(self.enable_filtering, category)),
         ]
         return [FieldError(field, message) for field, message in checks if message]
@@ -673,7 +697,7 @@ class RelinkRequest:
         set_(self, INTEGRATION_ID, str(self.integration_id).strip())
         set_(self, SCOPE_CONFIG_ID, _optional(self.scope_config_id))
         errors: list[FieldError] = []
-        problem = _integration_id_problem(self.integration_id)
+        problem = _key_problem(self.integration_id) or _integration_id_problem(self.integration_id)
         if problem:
             errors.append(FieldError(INTEGRATION_ID, problem))
         for name, enum, message in (
@@ -763,22 +787,24 @@ def validate_field(
     text = value.strip() if isinstance(value, str) else ""
     parsed_category = _parse_enum(Category, category) if category is not None else None
     checks: dict[str, Callable[[], str | None]] = {
-        EMAIL: lambda: _email_problem(text),
-        ORGANIZATION_NAME: lambda: _organization_problem(text),
-        ORIGIN_ID: lambda: _origin_id_problem(text or None),
+        EMAIL: lambda: _key_problem(text) or _email_problem(text),
+        ORGANIZATION_NAME: lambda: _key_problem(text) or _organization_problem(text),
+        ORIGIN_ID: lambda: _key_problem(text) or _origin_id_problem(text or None),
         CATEGORY: lambda: None if _parse_enum(Category, text) else _CATEGORY_PROBLEM,
         TOOL: lambda: _tool_problem(
             text or None,
             parsed_category,
             catalog if catalog is not None else ToolCatalog.bundled(),
         ),
-        REMOTE_ENVIRONMENT: lambda: _remote_environment_problem(text or None, _optional(tool)),
+        REMOTE_ENVIRONMENT: lambda: (
+            _key_problem(text) or _remote_environment_problem(text or None, _optional(tool))
+        ),
         LANGUAGE: lambda: None if _parse_enum(Language, text) else _LANGUAGE_PROBLEM,
         LINK_TYPE: lambda: None if _parse_enum(LinkType, text) else _LINK_TYPE_PROBLEM,
-        SCOPE_CONFIG_ID: lambda: _scope_config_problem(text or None),
+        SCOPE_CONFIG_ID: lambda: _key_problem(text) or _scope_config_problem(text or None),
         ENABLE_FILTERING: lambda: _filtering_problem(_bool_value(value), parsed_category),
         ENABLE_FIELD_MAPPING: lambda: None,
-        INTEGRATION_ID: lambda: _integration_id_problem(text),
+        INTEGRATION_ID: lambda: _key_problem(text) or _integration_id_problem(text),
     }
     check = checks.get(field)
     if check is None:

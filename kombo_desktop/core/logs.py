@@ -75,6 +75,13 @@ def register_secret(secret: str | None) -> None:
             _secret_pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
 
+def holds_secret(text: str) -> bool:
+    """True when ``text`` contains a registered secret (a key the program has read or been
+    given): such text must not leave the program, as customer data or anything else."""
+    pattern = _secret_pattern
+    return pattern is not None and pattern.search(text) is not None
+
+
 def redact(text: str) -> str:
     """``text`` with every secret and credential-looking value replaced by ``[hidden]``."""
     pattern = _secret_pattern

@@ -19,6 +19,7 @@ from kombo_desktop.core.link_request import (
     ENABLE_FIELD_MAPPING,
     ENABLE_FILTERING,
     INTEGRATION_ID,
+    KEY_IN_FIELD_PROBLEM,
     LANGUAGE,
     LINK_TYPE,
     ORGANIZATION_NAME,
@@ -34,6 +35,7 @@ from kombo_desktop.core.link_request import (
     suggested_integration_id,
     validate_field,
 )
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import openapi
 from tests.support.strategies import kombo_emails
@@ -797,3 +799,35 @@ def test_validate_field_accepts_what_the_form_accepts() -> None:
     assert validate_field(ENABLE_FILTERING, "false", category="ATS") is None
     # Without a category, filtering cannot be judged yet.
     assert validate_field(ENABLE_FILTERING, True) is None
+
+
+# A key the program has read (from the store or KOMBO_API_KEY) is registered as a secret.
+PASTED_KEY = "kombo-key-pasted-by-mistake-5f3a9c2e1b4d8a6f"
+
+
+@pytest.mark.parametrize(
+    ("field", "form"),
+    [
+        ("end_user_organization_name", {"organization_name": f"Acme {PASTED_KEY}"}),
+        ("end_user_origin_id", {"origin_id": PASTED_KEY}),
+        ("end_user_email", {"email": f"{PASTED_KEY}@acme.example"}),
+        ("scope_config_id", {"scope_config_id": PASTED_KEY}),
+    ],
+)
+def test_a_known_key_in_any_field_is_refused(field: str, form: dict[str, str]) -> None:
+    # Pasted into the wrong field, it went to Kombo as customer data, into the history and
+    # into the QR code's file name.
+    register_secret(PASTED_KEY)
+    values = {"email": "anna@acme.example", "organization_name": "Acme GmbH", **form}
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest.from_form(**values)
+    assert (field, KEY_IN_FIELD_PROBLEM) in [(e.field, e.message) for e in caught.value.errors]
+    assert validate_field(field, form[next(iter(form))]) == KEY_IN_FIELD_PROBLEM
+    assert PASTED_KEY not in KEY_IN_FIELD_PROBLEM
+
+
+def test_a_known_key_in_an_integration_id_is_refused() -> None:
+    register_secret(PASTED_KEY)
+    with pytest.raises(InvalidRequest) as caught:
+        RelinkRequest(integration_id=f"personio:{PASTED_KEY}")
+    assert [e.message for e in caught.value.errors] == [KEY_IN_FIELD_PROBLEM]

@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.link_request import KEY_IN_FIELD_PROBLEM
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     LANGUAGE_NAMES,
@@ -350,3 +352,19 @@ def test_every_control_has_an_accessible_name_and_fields_have_labels(
         "relinkLinkTypeCombo",
     ):
         assert demo_window.findChild(QWidget, name) in buddies, name
+
+
+def test_a_key_pasted_into_the_form_is_refused_and_never_sent(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    key = "kombo-key-in-the-wrong-field-8d2f6a1c9e3b7054"
+    register_secret(key)  # as when the program read it from the password store
+    fill_form(demo_window, organization=key)
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: bool(demo_window.linkForm.field_errors()))
+    assert demo_window.linkForm.field_errors() == {
+        "end_user_organization_name": KEY_IN_FIELD_PROBLEM
+    }
+    assert demo_window.demo_server is not None
+    assert demo_window.demo_server.create_link_count == 0
+    assert demo_window.linkField.text() == ""
