@@ -1,11 +1,13 @@
 """Where the main window was, and how big, so that it reopens as the person left it.
 
 Qt describes a window's place (position, size, maximised or not) as a small opaque block of
-bytes (``QWidget.saveGeometry``) and fits it to the screens there are when it is restored (a
-laptop taken off its large monitor gets a window on its own screen). This module only keeps
-that block, as hex in ``window.json`` next to the settings. It is a file of its own because it
-is written at every close: ``settings.json`` appears only once the person has made a choice,
-and until then an administrator's defaults apply (see ``app.py``).
+bytes (``QWidget.saveGeometry``) and fits it to the screens there are when it is restored. When
+the screen it was saved on is gone and the one there is now differs in width by more than a
+quarter (a laptop taken off its large monitor), Qt does not restore it at all: the window then
+opens at its usual size for this screen, and that place is kept at the next close. This module
+only keeps that block, as hex in ``window.json`` next to the settings. It is a file of its own
+because it is written at every close: ``settings.json`` appears only once the person has made a
+choice, and until then an administrator's defaults apply (see ``app.py``).
 
 Nothing here is worth an error message: a missing, damaged or unwritable file means the window
 opens at its usual size.
