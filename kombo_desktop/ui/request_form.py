@@ -17,6 +17,8 @@ from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -83,14 +85,21 @@ class SubmitOnEnter(QWidget):
     """A container where Enter in any field means "go" (as a dialog's default button would).
 
     Line edits and dropdowns pass an unused Enter on to their parent, so one handler here
-    covers every field. A dropdown whose list is open keeps Enter for choosing an item.
+    covers every field. A dropdown whose list is open keeps Enter for choosing an item. On a
+    button (reached with Tab) Enter presses that button, as Space does: "Clear the form" or
+    "Use this address" with the focus on them must not send a link instead.
     """
 
     submitted = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
-            self.submitted.emit()
+            focused = QApplication.focusWidget()
+            pressable = isinstance(focused, QAbstractButton) and not isinstance(focused, QCheckBox)
+            if pressable and self.isAncestorOf(focused):
+                focused.click()  # a disabled button ignores it, as it ignores Space
+            else:
+                self.submitted.emit()
             event.accept()
             return
         super().keyPressEvent(event)

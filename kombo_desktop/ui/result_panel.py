@@ -61,6 +61,7 @@ QR_FILTER_NAMES = {
 QR_FILTERS = ";;".join(QR_FILTER_NAMES.values())
 EMPTY_TEXT = "Your link will appear here."
 DEMO_NOTE = "Demo link: it connects nothing."
+DEMO_WARNING = "It connects nothing: do not send it to a customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 # How often a shown link's expiry is checked again: a timer's clock stands still while a laptop
 # sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
@@ -513,6 +514,9 @@ class ResultPanel(QFrame):
                 "info",
             )
             return
+        if self.shown.is_demo:
+            self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
+            return
         self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
 
     def open_link(self) -> None:
@@ -524,22 +528,42 @@ class ResultPanel(QFrame):
             return
         from kombo_desktop.ui import qr_image
 
-        # In the folder, and as the type, the person chose last time.
-        suggested, file_type = self._save_places.qr_suggestion(self.shown.file_stem)
+        shown = self.shown
+        # In the folder, and as the type, the person chose last time; a demo's file says so.
+        stem = f"demo-{shown.file_stem}" if shown.is_demo else shown.file_stem
+        suggested, file_type = self._save_places.qr_suggestion(stem)
         path, chosen_filter = QFileDialog.getSaveFileName(
             self.window(), "Save QR code", suggested, QR_FILTERS, QR_FILTER_NAMES[file_type]
         )
         if not path:
             return  # the person closed the dialog
+        if self.shown is not shown or self.expired:
+            # An embedded link can expire while the dialog is open: its code must not be saved.
+            self.notice.emit(
+                "The link expired (or another one was shown) while the dialog was open, so "
+                "no QR code was saved. Make a new link for the customer.",
+                "error",
+            )
+            return
         target = Path(path)
-        if not target.suffix and "svg" in (chosen_filter or "").lower():
-            target = target.with_name(target.name + ".svg")
+        if not target.suffix:
+            svg = "svg" in (chosen_filter or "").lower()
+            target = target.with_name(target.name + (".svg" if svg else ".png"))
+            # The dialog asked about replacing the name as typed, not this one.
+            from kombo_desktop.ui.confirm import confirm
+
+            question = f"“{target.name}” already exists in that folder. Replace it?"
+            if target.exists() and not confirm(self.window(), "Save QR code", question, "Replace"):
+                return
         try:
-            written = qr_image.save_qr(self.shown.url, target)
+            written = qr_image.save_qr(shown.url, target)
         except (ValueError, OSError) as error:
             self.notice.emit(str(error), "error")
             return
         self._save_places.remember("qr", written)
+        if shown.is_demo:
+            self.notice.emit(f"Demo QR code saved as {written}. {DEMO_WARNING}", "info")
+            return
         self.notice.emit(f"QR code saved as {written}.", "success")
 
     def copy_qr(self) -> None:
@@ -548,4 +572,7 @@ class ResultPanel(QFrame):
         from kombo_desktop.ui import qr_image
 
         qr_image.copy_qr_to_clipboard(self.shown.url)
+        if self.shown.is_demo:
+            self.notice.emit(f"Demo QR code copied as a picture. {DEMO_WARNING}", "info")
+            return
         self.notice.emit("QR code copied as a picture. Paste it into an e-mail or chat.", "success")

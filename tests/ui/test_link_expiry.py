@@ -3,11 +3,13 @@ on the call must not be handed a code that no longer works."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
@@ -82,3 +84,22 @@ def test_a_link_far_from_expiring_keeps_its_code(qtbot: QtBot, demo_window: Main
     assert not demo_window.qrView.pixmap().isNull()
     # Made a minute before it was shown, it no longer has its whole hour.
     assert demo_window.expiryLabel.text().startswith("Valid until ")
+
+
+def test_a_link_that_expires_while_the_save_dialog_is_open_is_not_saved(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its code was written, and "QR code saved" said, after the link had stopped working.
+    panel = demo_window.resultPanel
+    demo_window.show_link(embedded_link(expires_in=timedelta(minutes=5)))
+
+    def save_dialog(*_args: object) -> tuple[str, str]:
+        assert panel.shown is not None
+        panel.shown = replace(panel.shown, created=panel.shown.created - timedelta(minutes=10))
+        panel._check_expiry()  # the person took their time
+        return str(tmp_path / "code.png"), "PNG picture (*.png)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    panel.export_qr()
+    assert not (tmp_path / "code.png").exists()
+    assert "no QR code was saved" in demo_window.statusLabel.text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -368,3 +369,28 @@ def test_a_key_pasted_into_the_form_is_refused_and_never_sent(
     assert demo_window.demo_server is not None
     assert demo_window.demo_server.create_link_count == 0
     assert demo_window.linkField.text() == ""
+
+
+def test_enter_on_a_button_presses_that_button_and_sends_nothing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Enter with the focus on "Clear the form" (reached with Tab) sent a second link and
+    # cleared nothing; on "Advanced options" it sent one too.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    server = demo_window.demo_server
+    assert server is not None and server.create_link_count == 1
+    advanced = demo_window.linkForm.advanced.toggle
+    advanced.setFocus()
+    QTest.keyClick(advanced, Qt.Key.Key_Return)
+    assert demo_window.linkForm.advanced.expanded
+    clear = demo_window.linkForm.clearButton
+    clear.setFocus()
+    QTest.keyClick(clear, Qt.Key.Key_Return)
+    qtbot.wait(300)
+    assert demo_window.emailEdit.text() == ""
+    assert server.create_link_count == 1
+    # In a field, Enter still means "go".
+    fill_form(demo_window, email="ben@example.com", organization="Ben AG")
+    QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: server.create_link_count == 2, timeout=5000)

@@ -247,7 +247,7 @@ def test_exported_qr_files_decode_to_the_link(
     demo_window.exportQrButton.click()
 
     suggested, filters = asked[0]
-    assert Path(suggested).name == "kombo-link-m-ller-s-hne.png"
+    assert Path(suggested).name == "demo-kombo-link-m-ller-s-hne.png"  # a demo says so
     assert "*.png" in filters and "*.svg" in filters
     written = tmp_path / (file_name if "." in file_name else file_name + ".svg")
     assert written.is_file()
@@ -338,3 +338,41 @@ def test_an_invalid_integration_id_is_explained_and_not_sent(
     assert "web address" in errors["integration_id"]
     assert demo_window.relinkIntegrationEdit.text() == "https://app.kombo.dev/integrations/x"
     assert demo_of(demo_window).requests == []
+
+
+def test_a_demo_link_handed_on_says_it_is_not_for_a_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Link copied. Paste it into your message to the customer." for a link that connects
+    # nothing; the QR code's messages did not warn either.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.copyButton.click()
+    assert "Demo link copied" in demo_window.statusLabel.text()
+    assert "do not send it to a customer" in demo_window.statusLabel.text()
+    demo_window.resultPanel.copy_qr()
+    assert "do not send it to a customer" in demo_window.statusLabel.text()
+
+
+def test_a_name_typed_without_its_extension_does_not_replace_a_file_unasked(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dialog asked about "qr", then "qr.png" was replaced without a word.
+    precious = tmp_path / "qr.png"
+    precious.write_bytes(b"someone's picture")
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    monkeypatch.setattr(
+        QFileDialog,
+        "getSaveFileName",
+        lambda *_args: (str(tmp_path / "qr"), "PNG picture (*.png)"),
+    )
+    asked = answer_next_box("Cancel")
+    demo_window.exportQrButton.click()
+    asked.stop()
+    assert asked.texts and "“qr.png” already exists" in asked.texts[0]
+    assert precious.read_bytes() == b"someone's picture"
+    asked = answer_next_box("Replace")
+    demo_window.exportQrButton.click()
+    asked.stop()
+    assert decode_png(precious) == demo_window.linkField.text()
