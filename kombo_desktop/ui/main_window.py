@@ -704,12 +704,14 @@ class MainWindow(QMainWindow):
         self.statusPanel.add_note(text)
 
     def _remember_choices(self, request: LinkRequest | RelinkRequest) -> None:
-        """Keep the language, link type and category for next time (best effort)."""
+        """Keep the language and category for next time (best effort). Not the link type:
+        every start offers the usual one (or the administrator's), since a link to embed,
+        valid an hour, chosen once would otherwise be preselected for every later link, and
+        the links staff send by e-mail would stop working an hour after they were made."""
         store = self.setup.settings_store
         try:
             settings = store.load()
             settings.language = request.language
-            settings.link_type = request.link_type
             if isinstance(request, LinkRequest):
                 settings.category = request.integration_category
             store.save(settings)

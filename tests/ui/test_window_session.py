@@ -235,3 +235,19 @@ def test_the_settings_say_where_the_administrator_sends_every_profile(
     assert notice.isVisible() and gateway in notice.text()
     assert not dialog.findChild(QWidget, "regionCombo").isEnabled()
     dialog.reject()
+
+
+def test_a_link_to_embed_made_once_is_not_the_next_start_s_choice(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # One "Embed in our app (valid 1 hour)" link made it the preselected type at every later
+    # start, and links sent by e-mail then stopped working an hour after they were made.
+    window = open_window("--demo")
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("de"))
+    window.linkTypeCombo.setCurrentIndex(window.linkTypeCombo.findData("EMBEDDED"))
+    make_link(qtbot, window)
+    window.close()
+    again = open_window("--demo")
+    assert again.linkTypeCombo.currentData() == "MAGIC_LINK"
+    assert again.languageCombo.currentData() == "de"  # a choice that stays
