@@ -27,7 +27,7 @@ from kombo_desktop.core.credentials import InvalidApiKeyError, KeyLocation, clea
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
-    UNREACHABLE,
+    SAVE_UNCHECKED_OFFERED,
     KeySaved,
     check_stored,
     check_then_save,
@@ -364,7 +364,7 @@ class KeySection(QObject):
         address = self._book.address_not_from_region()
         self._say(failure_text(error, typed=typed, address=address), "error")
         if typed:
-            if isinstance(error, UNREACHABLE):
+            if isinstance(error, SAVE_UNCHECKED_OFFERED):
                 self.saveAnywayButton.show()
             self.apiKeyEdit.setFocus()
 

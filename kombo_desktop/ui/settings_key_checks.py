@@ -28,6 +28,7 @@ from kombo_desktop.core.errors import (
     MissingApiKeyError,
     RequestCancelled,
     RequestTimeoutError,
+    ServerError,
 )
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ STORED_KEY_REFUSED_AT = (
 CHECK_ATTEMPTS = 2
 # Kombo could not be reached at all: the key may be fine, so storing it unchecked is offered.
 UNREACHABLE = (ConnectionFailedError, RequestTimeoutError)
+# Kombo answered, but with a problem of its own: the key may be fine too.
+SAVE_UNCHECKED_OFFERED = (*UNREACHABLE, ServerError)
+KOMBO_TROUBLE = "Kombo had a problem on its side, so the key could not be checked."
 
 
 @dataclass(frozen=True)
@@ -165,6 +169,13 @@ def failure_text(error: BaseException, *, typed: bool, address: str | None = Non
             f"{here_in_settings(error.user_message)} The key was not saved yet. Try again, or "
             "save it without checking."
         )
+    if isinstance(error, ServerError):  # its own words are about making a link
+        if typed:
+            return (
+                f"{KOMBO_TROUBLE} The key was not saved yet. Try again in a few minutes, or "
+                "save it without checking."
+            )
+        return f"{KOMBO_TROUBLE} Try again in a few minutes."
     if isinstance(error, KomboError):
         if typed:
             refused = KEY_REFUSED if address is None else KEY_REFUSED_AT.format(address=address)

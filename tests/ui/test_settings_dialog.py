@@ -40,6 +40,7 @@ from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
+from tests.support.fault_server import FaultServer, Reply
 from tests.support.history_helpers import catch_urls
 from tests.support.keyrings import (
     BrokenKeyring,
@@ -290,6 +291,22 @@ def test_when_kombo_cannot_be_reached_the_key_can_be_saved_without_a_check(
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
     assert "saved without a check" in status(dialog)
     assert not save_anyway.isVisible()
+
+
+def test_when_kombo_has_a_problem_of_its_own_the_key_is_not_blamed(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # A 5xx said "Kombo … could not make the link" (no link was being made) and offered no way
+    # to keep the key.
+    failing = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR", "Down.")
+    with FaultServer(fallback=failing) as kombo:
+        point_at(qtbot, dialog, kombo.base_url)
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        text = status(dialog)
+        assert "Kombo had a problem on its side, so the key could not be checked" in text
+        assert "link" not in text
+        assert child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
+        assert memory_keyring.secrets == {}
 
 
 def assert_no_button_cut_short(qtbot: QtBot, dialog: QWidget) -> None:
