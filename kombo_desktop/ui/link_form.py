@@ -323,8 +323,14 @@ class LinkForm(RequestForm):
         try:
             combo.clear()
             combo.addItem(CUSTOMER_CHOOSES, None)
+            # A few tools share a name (Kombo lists "Carerix" twice, for two interfaces): the
+            # second is told apart by its id, and the plain name stays the first one's.
+            shown: set[str] = set()
             for tool in self._catalog.in_category(self.category()):
-                combo.addItem(tool.label, tool.id)
+                combo.addItem(
+                    tool.label if tool.label not in shown else f"{tool.label} ({tool.id})", tool.id
+                )
+                shown.add(tool.label)
             combo.setCurrentIndex(0)
             if keep_text:
                 combo.setEditText(keep_text)

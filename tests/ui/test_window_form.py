@@ -394,3 +394,13 @@ def test_enter_on_a_button_presses_that_button_and_sends_nothing(
     fill_form(demo_window, email="ben@example.com", organization="Ben AG")
     QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: server.create_link_count == 2, timeout=5000)
+
+
+def test_tools_that_share_a_name_can_be_told_apart(demo_window: MainWindow) -> None:
+    # "Carerix" and "Compleet" each stood twice in the recruiting list, identical.
+    demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("ATS"))
+    combo = demo_window.toolCombo
+    texts = [combo.itemText(index) for index in range(combo.count())]
+    assert len(texts) == len(set(texts))
+    assert "Carerix" in texts and "Carerix (carerixgraphql)" in texts
+    assert combo.itemData(texts.index("Carerix")) == "carerix"
