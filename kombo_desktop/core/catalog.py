@@ -136,6 +136,29 @@ class ToolCatalog:
         """Tools of one category, in the alphabetical order people expect in a list."""
         return sorted((t for t in self._by_id.values() if category in t.categories), key=_label_key)
 
+    def search_words(self, tool_id: str) -> str:
+        """What a search box may match for a tool: its name, the same without accents and
+        case ("eurecia" for Eurécia), without spaces and signs too, and its id."""
+        tool = self._by_id.get(tool_id)
+        if tool is None:
+            return tool_id
+        folded, folded_id, compact = self._folded[tool_id]
+        return " ".join((tool.label, folded, compact, folded_id))
+
+    def named(self, text: str, category: Category | None = None) -> Tool | None:
+        """The tool called ``text``, ignoring case, accents, spaces and signs ("nomina" for
+        Nómina, "bamboo hr" for BambooHR), or whose id it is; the first in list order."""
+        query = _fold(text)
+        compact_query = _compact(query)
+        if not query:
+            return None
+        pool = (t for t in self._by_id.values() if category is None or category in t.categories)
+        for tool in sorted(pool, key=_label_key):
+            label, tool_id, compact_label = self._folded[tool.id]
+            if query in (label, tool_id) or compact_query == compact_label:
+                return tool
+        return None
+
     def belongs(self, tool_id: str, category: Category) -> bool:
         tool = self._by_id.get(tool_id)
         return tool is not None and category in tool.categories

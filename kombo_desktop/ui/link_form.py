@@ -8,7 +8,7 @@ button that stays in view) is in ``request_form``.
 from __future__ import annotations
 
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -53,6 +53,9 @@ from kombo_desktop.ui.widgets import (
     shrinkable,
 )
 
+# The item role holding a tool's search words: Qt.ItemDataRole.UserRole + 1, as a number so
+# that the form's first frame does not build Qt's enums (see qt_enums).
+SEARCH_ROLE = 0x0100 + 1
 CUSTOMER_CHOOSES = "The customer chooses"
 CREATE_TEXT = "Create link"
 CREATING_TEXT = "Creating link…"
@@ -72,6 +75,14 @@ FILTERING_NEEDS_HRIS = (
     "Filtering is only available for HR systems (HRIS). Choose “HR system” as the kind of "
     "system to use it."
 )
+
+
+class ToolCompleter(QCompleter):
+    """Matches what is typed against a tool's search words (``SEARCH_ROLE``) but puts the
+    tool's name in the field: by default a completer puts there what it matched against."""
+
+    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
+        return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")
 
 
 class LinkForm(RequestForm):
@@ -150,9 +161,11 @@ class LinkForm(RequestForm):
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMaxVisibleItems(14)
         combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
-        completer = QCompleter(combo.model(), combo)
+        completer = ToolCompleter(combo.model(), combo)
         set_enum(completer, "filterMode", "MatchContains")
         set_enum(completer, "caseSensitivity", "CaseInsensitive")
+        # Matched against each tool's search words, so that "eurecia" finds Eurécia.
+        completer.setCompletionRole(SEARCH_ROLE)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         completer.setMaxVisibleItems(12)
         combo.setCompleter(completer)
@@ -169,6 +182,15 @@ class LinkForm(RequestForm):
         popup = self.toolCombo.completer().popup()
         popup.setFont(theme.base_font())
         popup.setStyleSheet(theme.popup_style_sheet())
+
+    def _add_search_words(self) -> None:
+        """Give each tool in the list its search words (see ``ToolCatalog.search_words``):
+        0.1 ms for a category's hundred tools."""
+        combo = self.toolCombo
+        combo.setItemData(0, CUSTOMER_CHOOSES, SEARCH_ROLE)
+        for index in range(1, combo.count()):
+            words = self._catalog.search_words(combo.itemData(index))
+            combo.setItemData(index, words, SEARCH_ROLE)
 
     def _build_layout(self) -> None:
         form = FieldForm()
@@ -336,6 +358,7 @@ class LinkForm(RequestForm):
                 combo.setEditText(keep_text)
         finally:
             combo.blockSignals(False)
+        self._add_search_words()
 
     def tool_id(self) -> str | None:
         """The chosen tool's id; None for "the customer chooses" (or nothing recognisable)."""
@@ -354,6 +377,9 @@ class LinkForm(RequestForm):
         index = combo.findText(text, QtCore.Qt.MatchFlag.MatchFixedString)  # case-insensitive
         if index < 0:
             index = combo.findData(text)  # a tool id typed by someone who knows it
+        if index < 0:  # "eurecia", "bamboo hr": the name without its accents or spaces
+            named = self._catalog.named(text, self.category())
+            index = combo.findData(named.id) if named is not None else -1
         if index >= 0:
             return combo.itemData(index), ""
         return None, text

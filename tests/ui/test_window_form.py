@@ -404,3 +404,27 @@ def test_tools_that_share_a_name_can_be_told_apart(demo_window: MainWindow) -> N
     assert len(texts) == len(set(texts))
     assert "Carerix" in texts and "Carerix (carerixgraphql)" in texts
     assert combo.itemData(texts.index("Carerix")) == "carerix"
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggested", "tool"),
+    [
+        ("eurecia", "Eurécia", "eurecia"),
+        ("A3INNUVA NOMINA", "a3innuva Nómina", "a3innuvanomina"),
+        ("bamboohr", "BambooHR", "bamboohr"),
+    ],
+)
+def test_a_tool_is_found_without_its_accents_or_spaces(
+    demo_window: MainWindow, typed: str, suggested: str, tool: str
+) -> None:
+    # "Eurecia" or "nomina" found nothing, and sending then said the tool did not exist.
+    completer = demo_window.toolCombo.completer()
+    completer.setCompletionPrefix(typed)
+    found = [
+        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
+    ]
+    assert suggested in found
+    demo_window.toolCombo.setEditText(typed)
+    assert demo_window.linkForm.tool_id() == tool
+    demo_window.toolCombo.setEditText("bamboo hr")
+    assert demo_window.linkForm.tool_id() == "bamboohr"
