@@ -597,6 +597,8 @@ class MainWindow(QMainWindow):
                 file_stem=stem,
             )
         )
+        # The copy keys at once copy it (see LinkField); Tab goes on to its Copy button.
+        self.linkField.setFocus()
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
         if created.is_demo:
             self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QFileDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
@@ -376,3 +376,15 @@ def test_a_name_typed_without_its_extension_does_not_replace_a_file_unasked(
     demo_window.exportQrButton.click()
     asked.stop()
     assert decode_png(precious) == demo_window.linkField.text()
+
+
+def test_after_a_link_is_made_the_copy_keys_copy_it(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # The link field's copy keys were there for this moment, but the focus stayed in the
+    # form: Ctrl+C right after Enter copied nothing.
+    fill_form(demo_window)
+    QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    assert QApplication.focusWidget() is demo_window.linkField
+    QGuiApplication.clipboard().clear()
+    QTest.keySequence(demo_window.linkField, QKeySequence(QKeySequence.StandardKey.Copy))
+    assert QGuiApplication.clipboard().text() == demo_window.linkField.text()
