@@ -71,6 +71,12 @@ CLEAR_TOOLTIP = (
 ENVIRONMENT_NEEDS_TOOL = (
     "Choose a tool first: a tool environment only applies to one specific tool."
 )
+ENVIRONMENT_NOT_SENT = (
+    "The tool environment is only sent with a chosen tool, so it is left out for now."
+)
+FILTERING_NOT_SENT = (
+    "Employee filtering is only for HR systems, so it is left out for this kind of system."
+)
 FILTERING_NEEDS_HRIS = (
     "Filtering is only available for HR systems (HRIS). Choose “HR system” as the kind of "
     "system to use it."
@@ -398,24 +404,26 @@ class LinkForm(RequestForm):
         tool_id, unmatched = self._resolve_tool()
         self._catalog = catalog
         self._fill_tools(keep_text=unmatched)
+        reset = ""
         if tool_id is not None and not self.select_tool(tool_id):
-            self.notice.emit(
+            reset = (
                 f"{catalog.label_for(tool_id)} is not available in your Kombo account for "
                 f"{CATEGORY_NAMES[self.category()]}, so the tool was reset to "
                 f"“{CUSTOMER_CHOOSES}”."
             )
-        self._update_dependent_controls()
+        self._update_dependent_controls(reset)
 
     def _on_category_changed(self, _index: int) -> None:
         previous_tool, unmatched = self._resolve_tool()
         category = self.category()
         self._fill_tools(keep_text=unmatched)
+        reset = ""
         if previous_tool is not None and not self.select_tool(previous_tool):
-            self.notice.emit(
+            reset = (
                 f"{self._catalog.label_for(previous_tool)} can't be connected as "
                 f"“{CATEGORY_NAMES[category]}”, so the tool was reset to “{CUSTOMER_CHOOSES}”."
             )
-        self._update_dependent_controls()
+        self._update_dependent_controls(reset)
         self._recheck(lr.TOOL)
         self._recheck(lr.ENABLE_FILTERING)
 
@@ -424,14 +432,25 @@ class LinkForm(RequestForm):
         self._recheck(lr.TOOL)
         self._recheck(lr.REMOTE_ENVIRONMENT)
 
-    def _update_dependent_controls(self) -> None:
-        """Disable what a rule forbids right now, and say why in the tooltip."""
+    def _update_dependent_controls(self, reset: str = "") -> None:
+        """Disable what a rule forbids right now, and say why in the tooltip. A disabled
+        control keeps what was typed or ticked (it comes back with the rule) but is not sent:
+        when that happens to something filled in, the status line says so (after ``reset``,
+        what a change of category or tool list did to the tool), rather than the link
+        silently going out without it."""
         has_tool = self.tool_id() is not None
+        is_hris = self.category() == Category.HRIS
+        dropped = [reset] if reset else []
+        if self.environmentEdit.isEnabled() and not has_tool and self.environmentEdit.text():
+            dropped.append(ENVIRONMENT_NOT_SENT)
+        if self.filteringCheck.isEnabled() and not is_hris and self.filteringCheck.isChecked():
+            dropped.append(FILTERING_NOT_SENT)
         self.environmentEdit.setEnabled(has_tool)
         self.environmentEdit.setToolTip("" if has_tool else ENVIRONMENT_NEEDS_TOOL)
-        is_hris = self.category() == Category.HRIS
         self.filteringCheck.setEnabled(is_hris)
         self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
+        if dropped:
+            self.notice.emit(" ".join(dropped))
 
     # --- checking ------------------------------------------------------------------------------
 

@@ -428,3 +428,18 @@ def test_a_tool_is_found_without_its_accents_or_spaces(
     assert demo_window.linkForm.tool_id() == tool
     demo_window.toolCombo.setEditText("bamboo hr")
     assert demo_window.linkForm.tool_id() == "bamboohr"
+
+
+def test_an_option_left_out_by_a_rule_is_not_dropped_silently(demo_window: MainWindow) -> None:
+    # Ticked, then greyed by another kind of system, employee filtering went out unticked
+    # without a word; an environment typed before "The customer chooses" likewise.
+    demo_window.linkForm.advanced.set_expanded(True)
+    fill_form(demo_window, tool="personio")
+    demo_window.filteringCheck.setChecked(True)
+    demo_window.environmentEdit.setText("DEMO")
+    demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("ATS"))
+    assert "Employee filtering is only for HR systems" in demo_window.statusLabel.text()
+    assert demo_window.filteringCheck.isChecked()  # kept, for a change back
+    demo_window.toolCombo.setCurrentIndex(0)  # the customer chooses
+    assert "tool environment is only sent with a chosen tool" in demo_window.statusLabel.text()
+    assert demo_window.environmentEdit.text() == "DEMO"
