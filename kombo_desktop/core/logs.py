@@ -17,9 +17,12 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kombo_desktop.core.paths import AppPaths
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MASK = "[hidden]"
 # Registering shorter strings would mask ordinary words all over the log.
@@ -189,10 +192,6 @@ def configure_logging(paths: AppPaths) -> None:
     program can carry on without a log file. Records kept by ``hold_early_records`` are
     written first (or, when the file cannot be opened, dropped).
     """
-    # Imported here, not at the top: logging.handlers pulls in socket, pickle and queue (about
-    # 6 ms), and this module is imported on the window's start-up path for register_secret.
-    from logging.handlers import RotatingFileHandler
-
     root = logging.getLogger()
     log_file = paths.log_file.absolute()
     for handler in list(root.handlers):
@@ -204,9 +203,7 @@ def configure_logging(paths: AppPaths) -> None:
             handler.close()
     try:
         paths.ensure()
-        handler = RotatingFileHandler(
-            log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
-        )
+        handler = _patient_handler(log_file)
     except OSError:
         _take_early_records()  # no file to write them to; stop keeping them
         raise
@@ -219,6 +216,33 @@ def configure_logging(paths: AppPaths) -> None:
         root.setLevel(logging.INFO)
     # After the file handler is attached, so nothing logged in between is lost.
     _write_early_records(handler)
+
+
+def _patient_handler(log_file: Path) -> logging.Handler:
+    """A rotating handler for ``log_file`` that keeps logging when a rotation fails.
+
+    On Windows a file another program has open cannot be renamed: with two copies of the
+    program running, the first to reach the size limit failed to rotate, and as the handler
+    had closed its file by then, every later record tried again, failed and was lost. This
+    one reopens the file and tries again after another tenth of the limit.
+    """
+    # Imported here, not at the top: logging.handlers pulls in socket, pickle and queue (about
+    # 6 ms), and this module is imported on the window's start-up path for register_secret.
+    from logging.handlers import RotatingFileHandler
+
+    class PatientRotatingFileHandler(RotatingFileHandler):
+        def doRollover(self) -> None:  # noqa: N802 - logging's name
+            try:
+                super().doRollover()
+            except OSError as error:
+                if self.stream is None:
+                    self.stream = self._open()
+                self.maxBytes = self.stream.tell() + max(1, LOG_MAX_BYTES // 10)
+                self.stream.write(f"(The log file could not be rotated: {error}; it goes on.)\n")
+
+    return PatientRotatingFileHandler(
+        log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
+    )
 
 
 def _write_early_records(handler: logging.Handler) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import secrets
 import threading
@@ -294,3 +295,24 @@ def test_stop_logging_releases_the_file(paths: AppPaths) -> None:
 
     assert rotating_handlers() == []
     assert "after stop" not in log_text(paths)
+
+
+def test_logging_goes_on_when_the_file_cannot_be_rotated(
+    paths: AppPaths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On Windows a log file another copy of the program has open cannot be renamed: the
+    # handler had closed its file by then, and every later record was lost.
+    def in_use(*_args: object) -> None:
+        raise PermissionError("the file is used by another process")
+
+    monkeypatch.setattr(os, "rename", in_use)
+    monkeypatch.setattr(os, "replace", in_use)
+    (handler,) = rotating_handlers()
+    handler.maxBytes = 2000
+    for number in range(20):
+        log.info("record %d %s", number, "x" * 200)
+    monkeypatch.undo()
+
+    text = log_text(paths)
+    assert "record 19" in text
+    assert "could not be rotated" in text
