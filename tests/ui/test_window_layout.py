@@ -7,6 +7,8 @@ a person would see.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -468,6 +470,29 @@ class LayoutCount(QObject):
         return False
 
 
+@contextmanager
+def counting_layouts() -> Iterator[LayoutCount]:
+    """Count the layout requests of every widget of the program while in the block."""
+    count = LayoutCount()
+    app = QApplication.instance()
+    app.installEventFilter(count)
+    try:
+        yield count
+    finally:
+        app.removeEventFilter(count)
+
+
+def settles(qtbot: QtBot, count: LayoutCount) -> bool:
+    """False when the window lays itself out again in each of three moments of 10 ms: a
+    late change of layout is fine, one in every moment is a loop."""
+    busy = []
+    for _ in range(3):
+        count.requests = 0
+        qtbot.wait(10)
+        busy.append(count.requests > 0)
+    return not all(busy)
+
+
 @pytest.mark.parametrize("state", ["first-start", "demo", "demo-with-link"])
 def test_the_window_settles_at_every_height(
     qtbot: QtBot, open_window: WindowFactory, state: str
@@ -484,20 +509,12 @@ def test_the_window_settles_at_every_height(
         qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
     page = window.findChild(QScrollArea, "resultPage")
     panel, view = window.resultPanel, page.viewport()
-    count = LayoutCount()
-    app = QApplication.instance()
-    app.installEventFilter(count)
     restless = []
-    try:
+    with counting_layouts() as count:
         for height in range(570, 800, 2):
             window.resize(1180, height)
             qtbot.wait(10)  # settling
-            busy = []
-            for _ in range(3):  # a late change of layout is fine; one in every moment is not
-                count.requests = 0
-                qtbot.wait(10)
-                busy.append(count.requests > 0)
-            if all(busy):
+            if not settles(qtbot, count):
                 restless.append(height)
             if page.verticalScrollBar().maximum() == 0:  # nothing scrolled away: all shown whole
                 cut_off = [
@@ -507,8 +524,6 @@ def test_the_window_settles_at_every_height(
             # Nothing cut off at the right once the layout has settled (a scroll bar may show
             # for a moment while the actions change their look).
             qtbot.waitUntil(lambda: panel.width() <= view.width(), timeout=1000)
-    finally:
-        app.removeEventFilter(count)
     assert not restless, f"still laying itself out at heights {restless}"
 
 
@@ -557,28 +572,18 @@ def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     note = demo_window.findChild(QLabel, "demoLinkNote")
-    count = LayoutCount()
-    app = QApplication.instance()
-    app.installEventFilter(count)
     shown, restless = set(), []
-    try:
+    with counting_layouts() as count:
         for width in range(MINIMUM_SIZE[0], 1400, 6):
             demo_window.resize(width, 760)
             qtbot.wait(10)
-            busy = []
-            for _ in range(3):
-                count.requests = 0
-                qtbot.wait(10)
-                busy.append(count.requests > 0)
-            if all(busy):
+            if not settles(qtbot, count):
                 restless.append(width)
             one_line = note.height() < 2 * note.fontMetrics().lineSpacing()
             assert one_line, f"{note.text()!r} wraps at width {width}"
             shown.add(note.text())
             if note.text() != DEMO_NOTE:
                 assert note.toolTip() == DEMO_NOTE  # the whole sentence is one pointer away
-    finally:
-        app.removeEventFilter(count)
     assert not restless, f"still laying itself out at widths {restless}"
     assert shown == {DEMO_NOTE, "Demo link"}  # the sentence wherever it fits
 
@@ -595,26 +600,16 @@ def test_a_first_start_keeps_its_notice_to_one_row_and_settles_at_every_width(
     qtbot.wait(50)
     page = window.findChild(QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
-    count = LayoutCount()
-    app = QApplication.instance()
-    app.installEventFilter(count)
     restless = []
-    try:
+    with counting_layouts() as count:
         for width in range(MINIMUM_SIZE[0], 1400, 6):
             window.resize(width, 600)
             qtbot.wait(10)
-            busy = []
-            for _ in range(3):
-                count.requests = 0
-                qtbot.wait(10)
-                busy.append(count.requests > 0)
-            if all(busy):
+            if not settles(qtbot, count):
                 restless.append(width)
             for button in (notice.openSettingsButton, notice.tryDemoButton):
                 assert fully_visible(button), f"{button.objectName()} cut at width {width}"
             assert notice.label.height() >= notice.label.heightForWidth(notice.label.width())
-    finally:
-        app.removeEventFilter(count)
     assert not restless, f"still laying itself out at widths {restless}"
 
 
