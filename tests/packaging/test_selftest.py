@@ -35,15 +35,16 @@ def parse_single_json_line(stdout: str) -> dict[str, object]:
     return report
 
 
-@pytest.mark.packaging
-def test_self_test_passes_off_screen_without_a_credential_service(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+def run_self_test(
+    tmp_path: Path, leave_out: tuple[str, ...], **settings: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+    """``kombo-desktop --self-test`` from the source tree, without the ``leave_out`` variables
+    and with ``settings``; the process and its JSON report."""
+    env = {k: v for k, v in os.environ.items() if k not in leave_out}
     env.update(
-        QT_QPA_PLATFORM="offscreen",
         KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
-        # No D-Bus session: keyring finds no credential service, as on a CI machine.
-        DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+        **settings,
     )
     result = subprocess.run(
         [sys.executable, "-m", "kombo_desktop", "--self-test"],
@@ -53,7 +54,18 @@ def test_self_test_passes_off_screen_without_a_credential_service(tmp_path: Path
         cwd=tmp_path,
         timeout=90,
     )
-    report = parse_single_json_line(result.stdout)
+    return result, parse_single_json_line(result.stdout)
+
+
+@pytest.mark.packaging
+def test_self_test_passes_off_screen_without_a_credential_service(tmp_path: Path) -> None:
+    result, report = run_self_test(
+        tmp_path,
+        ("DISPLAY", "WAYLAND_DISPLAY"),
+        QT_QPA_PLATFORM="offscreen",
+        # No D-Bus session: keyring finds no credential service, as on a CI machine.
+        DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+    )
     failed = {n: c for n, c in report["checks"].items() if not c["ok"]}  # type: ignore[union-attr]
     assert result.returncode == 0, f"failed checks: {failed}\nstderr: {result.stderr[-2000:]}"
     assert report["ok"] is True
@@ -200,21 +212,9 @@ def test_a_named_display_that_cannot_be_used_falls_back_to_off_screen(tmp_path: 
     # An IT script run as "sudo -u someone" keeps DISPLAY without the right to use it: Qt
     # aborted before the self-test printed a single line.
     free = next(n for n in range(90, 200) if not Path(f"/tmp/.X11-unix/X{n}").exists())
-    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    env.update(
-        DISPLAY=f":{free}",
-        KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    result, report = run_self_test(
+        tmp_path, ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM"), DISPLAY=f":{free}"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "kombo_desktop", "--self-test"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=90,
-    )
-    report = parse_single_json_line(result.stdout)
     assert report["ok"] is True, result.stderr[-2000:]
     assert "running on offscreen" in report["checks"]["qt_platform"]["detail"]  # type: ignore[index]
 

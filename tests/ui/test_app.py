@@ -311,19 +311,8 @@ def test_the_program_quits_cleanly_on_a_real_display(
     x_display: str, isolated_home: Path, argv: list[str]
 ) -> None:
     """Closing the window ends the process with 0; Qt teardown order once crashed it here."""
-    code = (
-        "import kombo_desktop.app as app\n"
-        "real = app._build_window\n"
-        "def build(options):\n"
-        "    from PySide6.QtCore import QTimer\n"
-        "    window = real(options)\n"
-        "    QTimer.singleShot(600, window.close)\n"
-        "    return window\n"
-        "app._build_window = build\n"
-        f"raise SystemExit(app.main({argv!r}))\n"
-    )
     result = run_python(
-        code,
+        main_closing_after(600, argv),
         env={
             "DISPLAY": x_display,
             "QT_QPA_PLATFORM": "xcb",
@@ -389,21 +378,26 @@ def test_a_start_that_fails_says_so_and_leaves_the_story_in_the_log(isolated_hom
 
 def test_the_stack_of_a_crash_no_hook_sees_has_a_file_to_go_to(isolated_home: Path) -> None:
     # The crash handler could record such stacks, but the program never gave it the file.
-    code = (
+    result = run_python(main_closing_after(400), env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    fatal = AppPaths.from_environment().log_dir / FATAL_ERRORS_FILE
+    assert f"Kombo Desktop {__version__} started" in fatal.read_text("utf-8")
+
+
+def main_closing_after(milliseconds: int, argv: list[str] | None = None) -> str:
+    """Python code that runs ``kombo_desktop.app.main(argv)`` and closes its window after
+    ``milliseconds``; the process exits with main's code."""
+    return (
         "import kombo_desktop.app as app\n"
         "real = app._build_window\n"
         "def build(options):\n"
         "    from PySide6.QtCore import QTimer\n"
         "    window = real(options)\n"
-        "    QTimer.singleShot(400, window.close)\n"
+        f"    QTimer.singleShot({milliseconds}, window.close)\n"
         "    return window\n"
         "app._build_window = build\n"
-        "raise SystemExit(app.main([]))\n"
+        f"raise SystemExit(app.main({argv or []!r}))\n"
     )
-    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
-    assert result.returncode == 0, result.stderr[-2000:]
-    fatal = AppPaths.from_environment().log_dir / FATAL_ERRORS_FILE
-    assert f"Kombo Desktop {__version__} started" in fatal.read_text("utf-8")
 
 
 def last_line(text: str) -> str:
