@@ -216,7 +216,7 @@ class CredentialStore:
         if key is not None:
             if old.casefold() == new.casefold():
                 self.delete(old)
-                kept = self.save(new, key)
+                self.save(new, key)
             else:
                 kept = self.save(new, key)
                 problem = self.problem
