@@ -156,6 +156,8 @@ class HistoryPanel(QWidget):
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab moves on to the actions, as everywhere; the arrow keys move between rows.
+        table.setTabKeyNavigation(False)
         table.setAlternatingRowColors(True)
         table.setWordWrap(False)
         table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -304,13 +306,16 @@ class HistoryPanel(QWidget):
             self.historyDeleteButton,
         ):
             button.setEnabled(entry is not None)
-        openable = entry is not None and is_openable(entry.url, entry.is_demo)
+        valid = entry is not None and entry.is_valid()
+        openable = valid and entry is not None and is_openable(entry.url, entry.is_demo)
         self.historyOpenButton.setEnabled(openable)
-        self.historyOpenButton.setToolTip(
-            "Only secure (https) links can be opened."
-            if entry is not None and not openable
-            else "Open the link in a browser"
-        )
+        if entry is not None and not valid:
+            tip = "This link has expired and no longer works."
+        elif entry is not None and not openable:
+            tip = "Only secure (https) links can be opened."
+        else:
+            tip = "Open the link in a browser"
+        self.historyOpenButton.setToolTip(tip)
         self.historyExportButton.setEnabled(self._export is None)
 
     # --- the selected entry --------------------------------------------------------------------
@@ -345,6 +350,9 @@ class HistoryPanel(QWidget):
 
     def open_selected(self) -> None:
         def open_entry(entry: HistoryEntry) -> None:
+            if not entry.is_valid():
+                self.notice.emit("This link has expired and no longer works.", "info")
+                return
             self.notice.emit(*open_in_browser(entry.url, entry.is_demo))
 
         self._with_selected(open_entry)

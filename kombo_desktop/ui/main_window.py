@@ -267,7 +267,9 @@ class MainWindow(QMainWindow):
             self.firstRunNotice.openSettingsButton,
             self.firstRunNotice.tryDemoButton,
             self.tabs,
+            # Only the shown tab's fields take the focus: the other's are skipped.
             *self.linkForm.tab_chain,
+            *self.relinkForm.tab_chain,
             *self.resultPanel.tab_chain,
         ]
         chain_tab_order(chain)

@@ -15,7 +15,8 @@ import keyring
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
@@ -325,6 +326,28 @@ def test_open_follows_the_main_open_rule(
     feature.panel.open_selected()
     assert browser.urls == [entries["acme"].url]
     assert "not a secure web address" in demo_window.statusLabel.text()
+
+    # An expired link is not opened either, as the result area's Open is not enabled for it.
+    select(demo_window, entries["old"].url)
+    assert not feature.panel.historyOpenButton.isEnabled()
+    assert "expired" in feature.panel.historyOpenButton.toolTip()
+    feature.panel.open_selected()
+    assert browser.urls == [entries["acme"].url]
+    assert "expired" in demo_window.statusLabel.text()
+
+
+def test_tab_leaves_the_history_table_for_its_actions(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Tab moved from cell to cell and never left the table: the actions under it could not
+    # be reached from the keyboard.
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    panel = feature.panel
+    panel.select_row(0)
+    panel.historyTable.setFocus()
+    QTest.keyClick(panel.historyTable, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.historyCopyButton
 
 
 def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:

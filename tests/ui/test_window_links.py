@@ -17,7 +17,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import fill_form, make_link, tab_stops
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -388,3 +388,14 @@ def test_after_a_link_is_made_the_copy_keys_copy_it(qtbot: QtBot, demo_window: M
     QGuiApplication.clipboard().clear()
     QTest.keySequence(demo_window.linkField, QKeySequence(QKeySequence.StandardKey.Copy))
     assert QGuiApplication.clipboard().text() == demo_window.linkField.text()
+
+
+def test_tab_goes_from_the_reconnection_button_to_its_link(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The reconnection tab's fields were left out of the window's order: from "Create
+    # reconnection link" Tab went to the QR code and the header, not to the link and Copy.
+    demo_window.show_relink_mode("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    assert tab_stops(demo_window.relinkButton, 3) == ["linkField", "copyButton", "openButton"]
