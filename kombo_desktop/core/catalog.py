@@ -2,8 +2,8 @@
 
 The program ships Kombo's full list (``resources/tools.tsv``) so it works offline and before an API
 key is set. Once a key is known, ``GET /tools/{category}`` tells which tools are enabled in that
-environment; that list replaces the bundled one for its category and is cached per profile, so the
-next start shows the right tools without waiting for the network.
+environment; that list replaces the bundled one for its category and is cached per profile, so a
+start without network shows the account's tools too (a start with network asks Kombo again).
 """
 
 from __future__ import annotations
