@@ -439,9 +439,15 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
         dialog.profileRenamed.connect(self.profile_renamed)
+        dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
+
+    def _forget_tool_lists(self, profile: str) -> None:
+        """A removed profile's cached tool lists go with it: a new profile of the same name,
+        perhaps for another Kombo account, must not be shown them while offline."""
+        CatalogCache(self.setup.paths.catalog_cache_dir).forget(profile)
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None

@@ -21,7 +21,8 @@ store (``SettingsStore(managed=...)``): they are listed, and only their keys can
 ``profileChanged(str)`` is emitted with the name of the profile the window should use whenever
 something about it changed: another profile was chosen, it was renamed or removed (then the
 name is the new one in use), or its region, address or key changed. ``profileRenamed(old, new)``
-follows every rename, for what else is kept under a profile's name (the link history).
+follows every rename, for what else is kept under a profile's name (the link history), and
+``profileRemoved(name)`` every removal (the cached tool lists).
 
 This module is the dialog's frame: the notices at the top, the status line, Close, and the
 wiring between its parts, each in a module of its own:
@@ -88,6 +89,7 @@ class SettingsDialog(QDialog):
 
     profileChanged = Signal(str)  # noqa: N815 - Qt naming, part of the window's interface
     profileRenamed = Signal(str, str)  # noqa: N815 - (old, new): what is kept under a name follows
+    profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
 
     def __init__(
         self,
@@ -125,6 +127,7 @@ class SettingsDialog(QDialog):
         self.key.busy_changed.connect(self.profiles.set_busy)
         self.profiles.renamed.connect(self.key.move_key)
         self.profiles.renamed.connect(self.profileRenamed)
+        self.profiles.removed.connect(self.profileRemoved)
         self.profiles.removed.connect(self.key.delete_key_of_removed)
         self.profiles.changed.connect(self._changed)
         self.key.changed.connect(self._changed)

@@ -7,16 +7,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QPushButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import closed_port
+from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 API_KEY = "kombo-test-key-7d1e44c09a"
@@ -251,3 +260,28 @@ def test_a_link_to_embed_made_once_is_not_the_next_start_s_choice(
     again = open_window("--demo")
     assert again.linkTypeCombo.currentData() == "MAGIC_LINK"
     assert again.languageCombo.currentData() == "de"  # a choice that stays
+
+
+def test_a_removed_profile_takes_its_cached_tool_lists_along(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Left behind, a new profile of the same name (perhaps another Kombo account) was shown
+    # them while offline.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("old")]))
+    cache = CatalogCache(AppPaths.from_environment().catalog_cache_dir)
+    cache.save("old", Category.HRIS, [Tool("personio", "Personio", (Category.HRIS,))])
+    assert cache.load("old", Category.HRIS)
+    window = open_window()
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert dialog is not None
+    profiles = dialog.findChild(QListWidget, "profileList")
+    for row in range(profiles.count()):
+        if profiles.item(row).text() == "old":
+            profiles.setCurrentRow(row)
+    answer_next_box("Remove profile")
+    dialog.findChild(QPushButton, "removeProfileButton").click()
+    qtbot.waitUntil(lambda: "old" not in [p.name for p in store.load().profiles])
+    assert cache.load("old", Category.HRIS) is None
+    dialog.reject()
