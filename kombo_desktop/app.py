@@ -310,7 +310,7 @@ def _could_not_start(error: Exception) -> int:
     import traceback
 
     traceback.print_exception(error, file=sys.stderr)
-    from kombo_desktop.core.logs import configure_logging, redact
+    from kombo_desktop.core.logs import configure_logging
     from kombo_desktop.core.paths import AppPaths
 
     paths = AppPaths.from_environment()
@@ -325,9 +325,8 @@ def _could_not_start(error: Exception) -> int:
         QMessageBox.critical(
             None,
             "Kombo Desktop could not start",
-            "Kombo Desktop could not start because of an unexpected problem "
-            f"({redact(type(error).__name__)}). {where} Reinstalling the program may help; "
-            "if it does not, send that file to support.",
+            f"Kombo Desktop could not start because of an unexpected problem. {where} "
+            "Reinstalling the program may help; if it does not, send that file to support.",
         )
     return 1
 

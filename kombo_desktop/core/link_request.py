@@ -8,6 +8,7 @@ change. Every rule lives in one small function so the form's as-you-type hints
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -162,12 +163,24 @@ KEY_IN_FIELD_PROBLEM = (
 )
 
 
-def _key_problem(text: str | None) -> str | None:
-    """A key pasted into a field by mistake would go to Kombo as customer data, into the
-    history and into a QR code's file name: refused, whichever field it is in."""
-    return KEY_IN_FIELD_PROBLEM if text and holds_secret(text) else None
+_Check = TypeVar("_Check", bound=Callable[..., str | None])
 
 
+def _refuses_keys(check: _Check) -> _Check:
+    """``check`` of a text field, refusing first a key the program knows: pasted into the
+    field by mistake it would go to Kombo as customer data, into the history and into a QR
+    code's file name."""
+
+    @functools.wraps(check)
+    def checked(text: str | None, *args: object) -> str | None:
+        if text and holds_secret(text):
+            return KEY_IN_FIELD_PROBLEM
+        return check(text, *args)
+
+    return checked  # type: ignore[return-value]
+
+
+@_refuses_keys
 def _email_problem(email: str) -> str | None:
     """Why ``email`` is not a usable address, or ``None``.
 
@@ -303,6 +316,7 @@ def _domain_problem(domain: str, local: str) -> str | None:
     return None
 
 
+@_refuses_keys
 def _organization_problem(name: str) -> str | None:
     if not name:
         return "Enter the name of the customer's organisation, like Acme GmbH."
@@ -316,6 +330,7 @@ def _organization_problem(name: str) -> str | None:
     return None
 
 
+@_refuses_keys
 def _origin_id_problem(origin_id: str | None) -> str | None:
     if origin_id is None:
         return None
@@ -329,6 +344,7 @@ def _origin_id_problem(origin_id: str | None) -> str | None:
     return None
 
 
+@_refuses_keys
 def _scope_config_problem(scope_config_id: str | None) -> str | None:
     if scope_config_id is None:
         return None
@@ -345,6 +361,7 @@ def _scope_config_problem(scope_config_id: str | None) -> str | None:
     return None
 
 
+@_refuses_keys
 def _remote_environment_problem(environment: str | None, tool: str | None) -> str | None:
     if environment is None:
         return None
@@ -443,6 +460,7 @@ def suggested_integration_id(text: str) -> str | None:
     return _id_in_pasted_form(text)
 
 
+@_refuses_keys
 def _integration_id_problem(integration_id: str) -> str | None:
     example = f"like {_EXAMPLE_INTEGRATION_ID}"
     if not integration_id:
@@ -575,27 +593,15 @@ class LinkRequest:
     def _problems(self, catalog: ToolCatalog | None) -> list[FieldError]:
         category = _parse_enum(Category, self.integration_category)
         checks: list[tuple[str, str | None]] = [
-            (EMAIL, _key_problem(self.end_user_email) or _email_problem(self.end_user_email)),
-            (
-                ORGANIZATION_NAME,
-                _key_problem(self.end_user_organization_name)
-                or _organization_problem(self.end_user_organization_name),
-            ),
-            (
-                ORIGIN_ID,
-                _key_problem(self.end_user_origin_id)
-                or _origin_id_problem(self.end_user_origin_id),
-            ),
+            (EMAIL, _email_problem(self.end_user_email)),
+            (ORGANIZATION_NAME, _organization_problem(self.end_user_organization_name)),
+            (ORIGIN_ID, _origin_id_problem(self.end_user_origin_id)),
             (TOOL, _tool_problem(self.integration_tool, category, catalog)),
             (
                 REMOTE_ENVIRONMENT,
-                _key_problem(self.remote_environment)
-                or _remote_environment_problem(self.remote_environment, self.integration_tool),
+                _remote_environment_problem(self.remote_environment, self.integration_tool),
             ),
-            (
-                SCOPE_CONFIG_ID,
-                _key_problem(self.scope_config_id) or _scope_config_problem(self.scope_config_id),
-            ),
+            (SCOPE_CONFIG_ID, _scope_config_problem(self.scope_config_id)),
             (ENABLE_FILTERING, _filtering_problem(self.enable_filtering, category)),
         ]
         return [FieldError(field, message) for field, message in checks if message]
@@ -697,7 +703,7 @@ class RelinkRequest:
         set_(self, INTEGRATION_ID, str(self.integration_id).strip())
         set_(self, SCOPE_CONFIG_ID, _optional(self.scope_config_id))
         errors: list[FieldError] = []
-        problem = _key_problem(self.integration_id) or _integration_id_problem(self.integration_id)
+        problem = _integration_id_problem(self.integration_id)
         if problem:
             errors.append(FieldError(INTEGRATION_ID, problem))
         for name, enum, message in (
@@ -787,24 +793,22 @@ def validate_field(
     text = value.strip() if isinstance(value, str) else ""
     parsed_category = _parse_enum(Category, category) if category is not None else None
     checks: dict[str, Callable[[], str | None]] = {
-        EMAIL: lambda: _key_problem(text) or _email_problem(text),
-        ORGANIZATION_NAME: lambda: _key_problem(text) or _organization_problem(text),
-        ORIGIN_ID: lambda: _key_problem(text) or _origin_id_problem(text or None),
+        EMAIL: lambda: _email_problem(text),
+        ORGANIZATION_NAME: lambda: _organization_problem(text),
+        ORIGIN_ID: lambda: _origin_id_problem(text or None),
         CATEGORY: lambda: None if _parse_enum(Category, text) else _CATEGORY_PROBLEM,
         TOOL: lambda: _tool_problem(
             text or None,
             parsed_category,
             catalog if catalog is not None else ToolCatalog.bundled(),
         ),
-        REMOTE_ENVIRONMENT: lambda: (
-            _key_problem(text) or _remote_environment_problem(text or None, _optional(tool))
-        ),
+        REMOTE_ENVIRONMENT: lambda: _remote_environment_problem(text or None, _optional(tool)),
         LANGUAGE: lambda: None if _parse_enum(Language, text) else _LANGUAGE_PROBLEM,
         LINK_TYPE: lambda: None if _parse_enum(LinkType, text) else _LINK_TYPE_PROBLEM,
-        SCOPE_CONFIG_ID: lambda: _key_problem(text) or _scope_config_problem(text or None),
+        SCOPE_CONFIG_ID: lambda: _scope_config_problem(text or None),
         ENABLE_FILTERING: lambda: _filtering_problem(_bool_value(value), parsed_category),
         ENABLE_FIELD_MAPPING: lambda: None,
-        INTEGRATION_ID: lambda: _key_problem(text) or _integration_id_problem(text),
+        INTEGRATION_ID: lambda: _integration_id_problem(text),
     }
     check = checks.get(field)
     if check is None:

@@ -91,6 +91,10 @@ class PolicyProfile:
     region: str = "EU"  # one of REGIONS
     custom_base: str | None = None  # only with region "CUSTOM"
 
+    def as_profile(self) -> Profile:
+        """This profile as the settings hold it."""
+        return Profile(name=self.name, region=Region(self.region), custom_base=self.custom_base)
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -117,10 +121,7 @@ class Policy:
     @property
     def managed_profiles(self) -> tuple[Profile, ...]:
         """The administrator's profiles as the settings hold them (for ``SettingsStore``)."""
-        return tuple(
-            Profile(name=p.name, region=Region(p.region), custom_base=p.custom_base)
-            for p in self.profiles
-        )
+        return tuple(p.as_profile() for p in self.profiles)
 
 
 def policy_locations(environ: Mapping[str, str] | None = None) -> list[Path]:

@@ -62,9 +62,7 @@ def effective_profile(settings: Settings, policy: Policy, name: str) -> Profile:
     administrator provisioned with ``keyring set kombo-desktop <name>`` works right away."""
     managed = policy.profile(name)
     if managed is not None:
-        return Profile(
-            name=managed.name, region=Region(managed.region), custom_base=managed.custom_base
-        )
+        return managed.as_profile()
     return settings.profile(name) or Profile(name=name)
 
 

@@ -537,11 +537,17 @@ class ResultPanel(QFrame):
         )
         if not path:
             return  # the person closed the dialog
-        if self.shown is not shown or self.expired:
-            # An embedded link can expire while the dialog is open: its code must not be saved.
+        if self.shown is not shown:
             self.notice.emit(
-                "The link expired (or another one was shown) while the dialog was open, so "
-                "no QR code was saved. Make a new link for the customer.",
+                "Another link is shown now, so no QR code was saved. Click “Save QR code…” "
+                "again to save its code.",
+                "error",
+            )
+            return
+        if self.expired:  # an embedded link can expire while the dialog is open
+            self.notice.emit(
+                "The link expired while the save window was open, so no QR code was saved. "
+                "Make a new link for the customer.",
                 "error",
             )
             return

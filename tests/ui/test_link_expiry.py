@@ -3,7 +3,6 @@ on the call must not be handed a code that no longer works."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -94,12 +93,26 @@ def test_a_link_that_expires_while_the_save_dialog_is_open_is_not_saved(
     demo_window.show_link(embedded_link(expires_in=timedelta(minutes=5)))
 
     def save_dialog(*_args: object) -> tuple[str, str]:
-        assert panel.shown is not None
-        panel.shown = replace(panel.shown, created=panel.shown.created - timedelta(minutes=10))
-        panel._check_expiry()  # the person took their time
+        panel._show_expired(announce=False)  # the person took their time: its hour ran out
         return str(tmp_path / "code.png"), "PNG picture (*.png)"
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     panel.export_qr()
     assert not (tmp_path / "code.png").exists()
     assert "no QR code was saved" in demo_window.statusLabel.text()
+
+
+def test_a_code_is_not_saved_for_a_link_no_longer_shown(
+    demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    panel = demo_window.resultPanel
+    demo_window.show_link(embedded_link(expires_in=timedelta(minutes=30)))
+
+    def save_dialog(*_args: object) -> tuple[str, str]:
+        demo_window.show_link(embedded_link(expires_in=timedelta(minutes=40)))  # another one
+        return str(tmp_path / "code.png"), "PNG picture (*.png)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    panel.export_qr()
+    assert not (tmp_path / "code.png").exists()
+    assert "Another link is shown now" in demo_window.statusLabel.text()
