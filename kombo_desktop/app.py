@@ -23,6 +23,8 @@ from kombo_desktop import __version__
 from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules  # no Qt in it
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from PySide6.QtWidgets import QApplication, QMainWindow
 
     from kombo_desktop.core.paths import AppPaths
@@ -34,6 +36,8 @@ PROGRAM = "kombo-desktop"
 API_BASE_VARIABLE = "KOMBO_API_BASE"
 USAGE_ERROR_EXIT = 2
 FATAL_ERRORS_FILE = "fatal-errors.log"  # beside the log: stacks of crashes no hook can see
+# Flags whose answer is printed: whoever gives them reads the console, not a window.
+_ANSWERED_ON_THE_CONSOLE = frozenset({"--version", "--self-test", "--help", "-h"})
 
 _log = logging.getLogger(__name__)
 
@@ -89,6 +93,8 @@ def parse_arguments(
     # its parser looks its help texts up in the system's translations (gettext and ``locale``,
     # about 2.5 ms of the start-up), which only ``--help`` shows.
     options = _parse_flags(arguments) if arguments else Options()
+    if options.version:
+        return options  # nothing else is used: a stale KOMBO_API_BASE must not stop it
     api_base = options.api_base
     source = None if api_base is None else "--api-base"
     if api_base is None and env.get(API_BASE_VARIABLE, "").strip():
@@ -266,6 +272,13 @@ def main(argv: list[str] | None = None) -> int:
         options = parse_arguments(arguments)
     except UsageError as error:
         print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        if _ANSWERED_ON_THE_CONSOLE.isdisjoint(arguments):
+            # Started from a shortcut or a menu there is no console to read the line above.
+            _tell_in_a_window(
+                f"Kombo Desktop was started with a setting it cannot use. {error}\n\n"
+                "Correct the shortcut or the setting (or ask whoever set up this computer), "
+                "then start Kombo Desktop again."
+            )
         return USAGE_ERROR_EXIT
     if options.version:
         print(f"{PROGRAM} {__version__}")
@@ -319,16 +332,34 @@ def _could_not_start(error: Exception) -> int:
         where = f"The details are in the log file {paths.log_file}."
     except OSError:
         where = "The log file could not be written either."
+    _tell_in_a_window(
+        f"Kombo Desktop could not start because of an unexpected problem. {where} "
+        "Reinstalling the program may help; if it does not, send that file to support."
+    )
+    return 1
+
+
+def _tell_in_a_window(text: str) -> None:
+    """Say why the program is not starting in a message box, the only place a packaged
+    program started from a menu can say it (it has no console)."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    if QApplication.instance() is not None:
-        QMessageBox.critical(
-            None,
-            "Kombo Desktop could not start",
-            f"Kombo Desktop could not start because of an unexpected problem. {where} "
-            "Reinstalling the program may help; if it does not, send that file to support.",
-        )
-    return 1
+    app = QApplication.instance()
+    if app is None and _has_a_screen():
+        app = QApplication([sys.argv[0] if sys.argv else PROGRAM])
+    if isinstance(app, QApplication):
+        QMessageBox.critical(None, "Kombo Desktop could not start", text)
+
+
+def _has_a_screen(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether Qt can open a window here: on Linux without a display (a server, a console
+    session) making a QApplication aborts the process, and the printed line must do."""
+    if not sys.platform.startswith("linux"):
+        return True
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs", "linuxfb")):
+        return True
+    return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 
 
 def _resume_garbage_collection() -> None:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QListWidget
 from pytestqt.qtbot import QtBot
 
+import kombo_desktop.app
 import kombo_desktop.selftest
 from kombo_desktop import __version__
 from kombo_desktop.app import (
@@ -76,20 +77,77 @@ def test_start_up_imports_none_of_the_slow_libraries(isolated_home: Path) -> Non
     assert printed == "[]"
 
 
+@pytest.fixture
+def windowed_messages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What ``main()`` says in a message box instead of showing one (see the subprocess test
+    below for the real box)."""
+    told: list[str] = []
+    monkeypatch.setattr(kombo_desktop.app, "_tell_in_a_window", told.append)
+    return told
+
+
 def test_an_insecure_api_base_is_refused_with_a_plain_message(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], windowed_messages: list[str]
 ) -> None:
     assert main(["--api-base", "http://api.example.com/v1"]) == 2
     error = capsys.readouterr().err
     assert error.startswith("kombo-desktop: error: --api-base: ")
     assert "https://" in error
+    assert len(windowed_messages) == 1 and "--api-base" in windowed_messages[0]
 
 
-def test_a_mistyped_flag_is_reported_not_ignored(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_mistyped_flag_is_reported_not_ignored(
+    capsys: pytest.CaptureFixture[str], windowed_messages: list[str]
+) -> None:
     assert main(["--dmo"]) == 2
     assert "unknown option --dmo" in capsys.readouterr().err
+    assert "unknown option --dmo" in windowed_messages[0]
     # Qt's own one-dash options are handed to Qt.
     assert parse_arguments(["-platform", "offscreen"]).qt_arguments == ("-platform", "offscreen")
+
+
+def test_a_setting_the_program_cannot_use_is_said_in_a_window(isolated_home: Path) -> None:
+    # Started from a menu (no console), a stale KOMBO_API_BASE made the program vanish with a
+    # line on a console nobody sees.
+    code = (
+        "from PySide6.QtWidgets import QMessageBox\n"
+        "shown = []\n"
+        "QMessageBox.critical = staticmethod(lambda *args: shown.append(args[1:]))\n"
+        "import kombo_desktop.app as app\n"
+        "print(app.main([]), shown)\n"
+    )
+    bad_base = {"KOMBO_DESKTOP_HOME": str(isolated_home), "KOMBO_API_BASE": "http://proxy.example"}
+    result = run_python(code, env=bad_base)
+    assert result.returncode == 0, result.stderr[-2000:]
+    exit_code, _, shown = last_line(result.stdout).partition(" ")
+    assert exit_code == "2"
+    assert "Kombo Desktop could not start" in shown
+    assert "KOMBO_API_BASE" in shown and "ask whoever set up this computer" in shown
+
+
+def test_flags_answered_on_the_console_show_no_window(
+    capsys: pytest.CaptureFixture[str],
+    windowed_messages: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KOMBO_API_BASE", "http://proxy.example")
+    assert main(["--version"]) == 0  # the address is not used, so not checked
+    assert capsys.readouterr().out.strip() == f"kombo-desktop {__version__}"
+    assert main(["--self-test"]) == 2
+    assert "KOMBO_API_BASE" in capsys.readouterr().err
+    assert windowed_messages == []
+
+
+def test_a_message_box_is_tried_only_where_qt_can_open_a_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert not kombo_desktop.app._has_a_screen({})  # Qt would abort the process
+    assert kombo_desktop.app._has_a_screen({"DISPLAY": ":0"})
+    assert kombo_desktop.app._has_a_screen({"WAYLAND_DISPLAY": "wayland-0"})
+    assert kombo_desktop.app._has_a_screen({"QT_QPA_PLATFORM": "offscreen"})
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert kombo_desktop.app._has_a_screen({})
 
 
 def test_no_arguments_and_only_qt_arguments_give_the_same_options(
