@@ -88,6 +88,24 @@ def wait_phrase(seconds: float) -> str:
     return "later"
 
 
+def environment_key_refused_message(*, malformed: bool) -> str:
+    """A key from ``KOMBO_API_KEY`` that cannot work. Settings cannot mend it (the variable
+    wins over every saved key for the whole run), so the way forward is the variable itself."""
+    if malformed:
+        problem = (
+            "The API key set in KOMBO_API_KEY contains spaces or characters a Kombo key never has."
+        )
+    else:
+        problem = (
+            "Kombo did not accept the API key set in KOMBO_API_KEY. It may be mistyped, revoked, "
+            "or meant for another region."
+        )
+    return (
+        f"{problem} It is used instead of the key in Settings: correct or remove KOMBO_API_KEY "
+        "(or ask whoever set up this computer), then start Kombo Desktop again."
+    )
+
+
 def key_refused_at_message(host: str) -> str:
     """A refused key when the profile's region does not decide where it goes (another address,
     ``--api-base``, the administrator's address): the usual sentence would send the person to

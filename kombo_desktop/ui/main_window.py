@@ -675,7 +675,12 @@ class MainWindow(QMainWindow):
             # A missing or refused key is fixed in Settings: offer the way there right here.
             key_problem = isinstance(error, MissingApiKeyError | AuthenticationError)
             action = None
-            if key_problem and not isinstance(error, IpNotAllowedError) and not self.is_demo:
+            if (
+                key_problem
+                and not isinstance(error, IpNotAllowedError)
+                and not self.is_demo
+                and not self.credentials.environment_key_in_use  # Settings cannot change it
+            ):
                 action = ("Open settings", self.open_settings)
             self.statusPanel.show_message(self._words_for(error), "error", details or None, action)
             if isinstance(error, MissingApiKeyError) and not self.is_demo:
@@ -690,15 +695,24 @@ class MainWindow(QMainWindow):
         )
 
     def _words_for(self, error: KomboError) -> str:
-        """The error's sentence; for a key refused at another address than Kombo's regions,
-        one that names the address instead of sending the person to a region."""
+        """The error's sentence, unless it sends the person somewhere that cannot help: a key
+        from ``KOMBO_API_KEY`` is not changed in Settings, and a key refused at another address
+        than Kombo's regions is not a matter of choosing the other region."""
+        from kombo_desktop.core import messages
+
         target = self.target
+        if (
+            isinstance(error, AuthenticationError)
+            and not isinstance(error, IpNotAllowedError)
+            and self.credentials.environment_key_in_use
+            and not self.is_demo
+        ):
+            malformed = error.user_message == messages.BAD_KEY_MESSAGE
+            return messages.environment_key_refused_message(malformed=malformed)
         refused = error.user_message == AuthenticationError.default_message
         if not refused or target is None or target.at_kombo_region:
             return error.user_message
-        from kombo_desktop.core.messages import key_refused_at_message
-
-        return key_refused_at_message(target.region)
+        return messages.key_refused_at_message(target.region)
 
     def _show_invalid(self, invalid: InvalidRequest) -> None:
         count = len(invalid.errors)

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import AuthenticationError, IpNotAllowedError
 from kombo_desktop.ui.main_window import MainWindow
@@ -28,12 +29,23 @@ FAST_CLIENT = {"timeout": 0.5, "backoff_seconds": 0.0, "max_retry_seconds": 1.0}
 def window_for(open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     servers: list[FaultServer] = []
 
-    def build(reply: Reply | None = None, *, base_url: str | None = None, tls: bool = False):
+    def build(
+        reply: Reply | None = None,
+        *,
+        base_url: str | None = None,
+        tls: bool = False,
+        key_in_settings: bool = False,
+        api_key: str = API_KEY,
+    ):
         if base_url is None:
             server = FaultServer(fallback=tools_or(reply or Reply()), tls=tls).start()
             servers.append(server)
             base_url = server.base_url
-        monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+        if key_in_settings:
+            monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+            CredentialStore().save("default", api_key)
+        else:
+            monkeypatch.setenv("KOMBO_API_KEY", api_key)
         window = open_window("--api-base", base_url)
         window.setup.client_options.update(FAST_CLIENT)
         window.use_target(window.setup.profile_target)
@@ -228,7 +240,7 @@ def test_support_details_show_the_log_link_and_copy_without_the_key(
 
 def test_a_refused_key_offers_the_way_to_settings(qtbot: QtBot, window_for: object) -> None:
     reply = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key")
-    window = window_for(reply)  # type: ignore[operator]
+    window = window_for(reply, key_in_settings=True)  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     action = window.statusPanel.statusActionButton
     assert action.isVisible() and action.text() == "Open settings"
@@ -239,6 +251,28 @@ def test_a_refused_key_offers_the_way_to_settings(qtbot: QtBot, window_for: obje
     # The next message has its own way forward, or none.
     window.show_status("Ready.", "info")
     assert not action.isVisible()
+
+
+def test_a_refused_key_from_the_environment_is_not_sent_to_settings(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # KOMBO_API_KEY wins over every saved key, yet the message said "Check the key in
+    # Settings" (and, for a malformed one, "The saved API key ..."), and offered Settings.
+    reply = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key")
+    window = window_for(reply)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    words = window.statusLabel.text()
+    assert "did not accept the API key set in KOMBO_API_KEY" in words
+    assert "correct or remove KOMBO_API_KEY" in words
+    assert not window.statusPanel.statusActionButton.isVisible()
+
+    # Never sent: a key has no spaces.
+    malformed = window_for(reply, api_key="sk live 4f9a")  # type: ignore[operator]
+    submit_and_wait(qtbot, malformed)
+    words = malformed.statusLabel.text()
+    assert words.startswith("The API key set in KOMBO_API_KEY contains spaces")
+    assert "saved" not in words
+    assert not malformed.statusPanel.statusActionButton.isVisible()
 
 
 def test_a_blocked_network_address_offers_no_settings_button(
