@@ -280,7 +280,7 @@ def _http_error(
         message=message,
         log_url=log_url,
     )
-    kind, user_message = _classify(call, status, code, message, kombo is not None)
+    kind, user_message = _classify(call, status, code, message, kombo is not None, retry_after)
     if kind is RateLimitedError and retry_after is not None and user_message is None:
         user_message = messages.rate_limited_message(retry_after)
     elif kind is ServerError and retry_after is not None and user_message is None:
@@ -295,7 +295,12 @@ def _http_error(
 
 
 def _classify(
-    call: Call, status: int, code: str | None, message: str | None, from_kombo: bool
+    call: Call,
+    status: int,
+    code: str | None,
+    message: str | None,
+    from_kombo: bool,
+    retry_after: float | None,
 ) -> tuple[type[KomboError], str | None]:
     kind = _KOMBO_CODE_ERRORS.get(code or "")
     if kind is None:
@@ -320,9 +325,9 @@ def _classify(
         if not call.path.startswith("/integrations/") or not from_kombo:
             user_message = messages.WRONG_ADDRESS_MESSAGE
     elif kind is RateLimitedError and code == "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED":
-        user_message = messages.CONCURRENCY_MESSAGE
+        user_message = messages.concurrency_message(retry_after)
     elif code == "PLATFORM.TASK_TIMED_OUT":
-        user_message = messages.TASK_TIMED_OUT_MESSAGE
+        user_message = messages.task_timed_out_message(retry_after)
     elif kind is KomboError and message and is_plain_sentence(message):
         user_message = messages.kombo_refusal_message(message)
     return kind, user_message

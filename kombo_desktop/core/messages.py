@@ -59,14 +59,6 @@ WRONG_ADDRESS_MESSAGE = (
     "Kombo did not recognise the request's address. Check the region or the custom API address "
     "in Settings."
 )
-CONCURRENCY_MESSAGE = (
-    "Too many requests are running at the same time for this Kombo account. Wait a moment and "
-    "try again."
-)
-TASK_TIMED_OUT_MESSAGE = (
-    "Kombo took too long on its side and gave up. Try again in a minute; if it keeps happening, "
-    "copy the details for support."
-)
 BAD_KEY_MESSAGE = (
     "The saved API key contains spaces or characters a Kombo key never has. Paste the key again "
     "in Settings, copied straight from the Kombo dashboard."
@@ -118,6 +110,21 @@ def key_refused_at_message(host: str) -> str:
 
 def rate_limited_message(retry_after: float) -> str:
     return f"Kombo is receiving too many requests right now. Try again {wait_phrase(retry_after)}."
+
+
+def concurrency_message(retry_after: float | None) -> str:
+    when = "in a moment" if retry_after is None else wait_phrase(retry_after)
+    return (
+        f"Too many requests are running at the same time for this Kombo account. Try again {when}."
+    )
+
+
+def task_timed_out_message(retry_after: float | None) -> str:
+    when = "in a minute" if retry_after is None else wait_phrase(retry_after)
+    return (
+        f"Kombo took too long on its side and gave up. Try again {when}; if it keeps happening, "
+        "copy the details for support."
+    )
 
 
 def unavailable_message(retry_after: float) -> str:

@@ -230,6 +230,18 @@ def test_concurrency_limit_has_its_own_message() -> None:
     assert type(error) is RateLimitedError
     assert "at the same time" in error.user_message
     assert isinstance(error, RateLimitedError) and error.retry_after is None
+    assert "Try again in a moment" in error.user_message
+
+
+def test_kombos_own_limits_say_how_long_kombo_asks_to_wait() -> None:
+    # Both said "wait a moment" / "in a minute" while Kombo asked for two minutes.
+    busy = Reply.kombo_error(429, "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", "Too many.")
+    error = fail_with(busy.with_headers(("Retry-After", "120")))
+    assert "at the same time" in error.user_message and "in about 2 minutes" in error.user_message
+    gave_up = Reply.kombo_error(500, "PLATFORM.TASK_TIMED_OUT", "Task timed out.")
+    error = fail_with(gave_up.with_headers(("Retry-After", "120")))
+    assert "took too long" in error.user_message and "in about 2 minutes" in error.user_message
+    assert "in a minute" not in error.user_message
 
 
 # --- 5xx ----------------------------------------------------------------------------------------
