@@ -57,7 +57,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -65,7 +64,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.core.logs import redact
-from kombo_desktop.ui.widgets import grow_to_fit
+from kombo_desktop.ui.widgets import grow_to_fit, plain_label
 
 FRIENDLY_MESSAGE = (
     "Something unexpected went wrong. Your work is still here; you can keep going. "
@@ -113,23 +112,23 @@ class CrashDialog(QDialog):
         # this module is imported on the start-up path while the dialog is rarely needed.
         from PySide6.QtWidgets import QStyle
 
-        icon = QLabel()
+        icon = plain_label()
         icon.setObjectName("crashIcon")
         icon.setPixmap(
             self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(40, 40)
         )
         icon.setAlignment(QtCore.Qt.AlignmentFlag.AlignTop)
 
-        self.message_label = QLabel(FRIENDLY_MESSAGE)
+        self.message_label = plain_label(FRIENDLY_MESSAGE)
         self.message_label.setObjectName("crashMessageLabel")
         self.message_label.setWordWrap(True)
 
-        self.count_label = QLabel()
+        self.count_label = plain_label()
         self.count_label.setObjectName("crashCountLabel")
         self.count_label.setWordWrap(True)
         self.count_label.hide()
 
-        self.copied_label = QLabel(COPIED_MESSAGE)
+        self.copied_label = plain_label(COPIED_MESSAGE)
         self.copied_label.setObjectName("crashCopiedLabel")
         self.copied_label.setWordWrap(True)
         self.copied_label.hide()

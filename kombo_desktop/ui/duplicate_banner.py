@@ -17,12 +17,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time
-from kombo_desktop.ui.widgets import action_button, button_row
+from kombo_desktop.ui.widgets import action_button, button_row, plain_label
 
 _STYLE = f"""
 QFrame#duplicateBanner {{
@@ -83,9 +83,9 @@ class DuplicateBanner(QFrame):
         self._tool_label: str | None = None
         self._private = True
 
-        title = QLabel(TITLE)
+        title = plain_label(TITLE)
         title.setObjectName("duplicateBannerTitle")
-        self.label = QLabel()
+        self.label = plain_label()
         self.label.setObjectName("duplicateBannerLabel")
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)

@@ -10,14 +10,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import push_button
+from kombo_desktop.ui.widgets import plain_label, push_button
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -35,7 +34,7 @@ class DemoBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("demoBanner")
         self.setAccessibleName("Demo mode")
-        self.label = QLabel(DEMO_TEXT)
+        self.label = plain_label(DEMO_TEXT)
         self.label.setObjectName("demoBannerLabel")
         self.label.setWordWrap(True)
         self.leaveDemoButton = push_button("leaveDemoButton", "Leave the demo")
@@ -59,9 +58,9 @@ class HeaderBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = QLabel("Kombo Desktop")
+        title = plain_label("Kombo Desktop")
         title.setObjectName("headerTitle")
-        self.profileLabel = QLabel()
+        self.profileLabel = plain_label()
         self.profileLabel.setObjectName("profileLabel")
         self.profileLabel.setAccessibleName("Active profile")
         set_enum(self.profileLabel, "textFormat", "PlainText")
@@ -93,7 +92,7 @@ class FirstRunNotice(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("firstRunNotice")
-        self.label = QLabel(FIRST_RUN_TEXT)
+        self.label = plain_label(FIRST_RUN_TEXT)
         self.label.setObjectName("firstRunLabel")
         self.label.setWordWrap(True)
         self.openSettingsButton = push_button(

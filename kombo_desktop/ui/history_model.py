@@ -33,6 +33,7 @@ from kombo_desktop.core.vocabulary import CATEGORY_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+from kombo_desktop.ui.widgets import plain_tooltip
 
 _log = logging.getLogger(__name__)
 
@@ -328,8 +329,9 @@ class HistoryTableModel(QAbstractTableModel):
         if role == ENTRY_ROLE:
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            tooltip = role == Qt.ItemDataRole.ToolTipRole
-            return self.cell_text(entry, index.column(), tooltip=tooltip)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.cell_text(entry, index.column())
+            return plain_tooltip(self.cell_text(entry, index.column(), tooltip=True))
         if role == Qt.ItemDataRole.ForegroundRole and not entry.is_valid():
             return QColor(theme.MUTED)
         return None

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -55,7 +54,7 @@ from kombo_desktop.ui.history_model import (
 from kombo_desktop.ui.result_panel import is_openable, open_in_browser
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import action_button, chain_tab_order
+from kombo_desktop.ui.widgets import action_button, chain_tab_order, plain_label
 
 _log = logging.getLogger(__name__)
 
@@ -98,7 +97,7 @@ class HistoryPanel(QWidget):
             "Finds links by organisation, e-mail, customer id, tool or integration id."
         )
         self.historySearchEdit.setClearButtonEnabled(True)
-        self.historyCountLabel = QLabel()
+        self.historyCountLabel = plain_label()
         self.historyCountLabel.setObjectName("historyCountLabel")
         self.historyCountLabel.setProperty("class", "hint")
         self.historyCountLabel.setTextFormat(Qt.TextFormat.PlainText)

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.widgets import push_button
+from kombo_desktop.ui.widgets import plain_label, plain_tooltip, push_button
 
 if TYPE_CHECKING:
     from kombo_desktop.core.invitation import Invitation
@@ -81,7 +81,7 @@ class InvitationBar(QWidget):
         self.emailButton = push_button(
             "emailButton", "E-mail…", "Write the invitation in your e-mail program"
         )
-        self.languageLabel = QLabel()
+        self.languageLabel = plain_label()
         self.languageLabel.setObjectName("invitationLanguageLabel")
         self.languageLabel.setProperty("class", "hint")
 
@@ -130,7 +130,7 @@ class InvitationBar(QWidget):
             f"Copy a short message in {language} with the link, ready to paste"
         )
         self.emailButton.setToolTip(
-            f"Open your e-mail program with the invitation to {context.email}"
+            plain_tooltip(f"Open your e-mail program with the invitation to {context.email}")
             if context.email
             else "Open your e-mail program with the invitation; add the recipient there"
         )

@@ -9,10 +9,11 @@ demo link connects nothing. Esc or Close returns to the window.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from kombo_desktop.ui import qr_image, theme
 from kombo_desktop.ui.qt_enums import set_enum
+from kombo_desktop.ui.widgets import plain_label
 
 SCREEN_SHARE = 0.7  # of the screen's smaller side, at most
 TITLE_BAR = 40  # what the system adds above a window, at most
@@ -29,13 +30,13 @@ class LargeQrDialog(QDialog):
         self.setWindowTitle("QR code of the link")
         self.setAccessibleName("QR code of the link, shown large")
 
-        self.largeQrView = QLabel()
+        self.largeQrView = plain_label()
         self.largeQrView.setObjectName("largeQrView")
         self.largeQrView.setAccessibleName("QR code of the link")
         set_enum(self.largeQrView, "alignment", "AlignCenter")
         self.largeQrView.setStyleSheet("background: white;")
 
-        instruction = QLabel(INSTRUCTION)
+        instruction = plain_label(INSTRUCTION)
         instruction.setObjectName("largeQrInstruction")
         instruction.setWordWrap(True)
         set_enum(instruction, "alignment", "AlignCenter")
@@ -54,7 +55,7 @@ class LargeQrDialog(QDialog):
         layout.addWidget(instruction)
         layout.addWidget(self.largeQrView, 1)
         for text in notes:
-            note = QLabel(text)
+            note = plain_label(text)
             note.setProperty("class", "hint")
             set_enum(note, "alignment", "AlignCenter")
             layout.addWidget(note)

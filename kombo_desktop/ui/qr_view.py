@@ -29,6 +29,10 @@ class QrView(QLabel):
 
     enlarge_requested = Signal()
 
+    def __init__(self) -> None:
+        super().__init__()
+        set_enum(self, "textFormat", "PlainText")  # its words are ours, but see plain_label
+
     def show_code(self, pixmap: QPixmap) -> None:
         self.setPixmap(pixmap)
         self._set_clickable(True)

@@ -7,7 +7,7 @@ integration id (shown in the Kombo dashboard), the language and the link type.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QWidget
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.link_request import (
@@ -26,6 +26,7 @@ from kombo_desktop.ui.widgets import (
     FieldForm,
     label_column_width,
     line_edit,
+    plain_label,
     put_text,
     select_data,
 )
@@ -68,7 +69,7 @@ class RelinkForm(RequestForm):
             cancel_accessible_name="Cancel making the reconnection link",
         )
 
-        explanation = QLabel(EXPLANATION)
+        explanation = plain_label(EXPLANATION)
         explanation.setWordWrap(True)
         explanation.setProperty("class", "hint")
         form = FieldForm()

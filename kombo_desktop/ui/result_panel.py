@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QSizePolicy,
     QSpacerItem,
@@ -40,7 +39,7 @@ from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
-from kombo_desktop.ui.widgets import OneLineNote, chain_tab_order, push_button
+from kombo_desktop.ui.widgets import OneLineNote, chain_tab_order, plain_label, push_button
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
@@ -166,7 +165,7 @@ class ResultPanel(QFrame):
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
 
-        title = QLabel("Your link")
+        title = plain_label("Your link")
         title.setObjectName("resultTitle")
         self._title = title  # dropped in a window too short for the actions (see _fit_actions)
 
@@ -178,7 +177,7 @@ class ResultPanel(QFrame):
         self.linkField.setPlaceholderText(EMPTY_TEXT)
         set_enum(self.linkField, "focusPolicy", "StrongFocus")
 
-        self.expiryLabel = QLabel()
+        self.expiryLabel = plain_label()
         self.expiryLabel.setObjectName("expiryLabel")
         # Beside the expiry, on one line: the sentence where the panel is wide enough, else
         # "Demo link" (it took two or three lines of a narrow panel, on a laptop at 125 % or
@@ -222,7 +221,7 @@ class ResultPanel(QFrame):
         self._link_actions: list[QWidget] = []  # added by add_link_actions
         self._large_qr: QDialog | None = None  # the code shown large, while it is open
 
-        qr_hint = QLabel(QR_HINT)
+        qr_hint = plain_label(QR_HINT)
         qr_hint.setObjectName("qrHint")
         qr_hint.setWordWrap(True)
         qr_hint.setProperty("class", "hint")

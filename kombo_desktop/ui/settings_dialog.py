@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -61,6 +60,7 @@ from kombo_desktop.ui.widgets import (
     fit_placeholder,
     grow_to_fit,
     notice_label,
+    plain_label,
     push_button,
     separator,
     wrap_within_width,
@@ -183,7 +183,7 @@ class SettingsDialog(QDialog):
         columns.addWidget(separator(vertical=True))
         columns.addWidget(panel, 1)
 
-        self.settingsStatusLabel = QLabel()
+        self.settingsStatusLabel = plain_label()
         self.settingsStatusLabel.setObjectName("settingsStatusLabel")
         self.settingsStatusLabel.setAccessibleName("Settings status")
         wrap_within_width(self.settingsStatusLabel)
@@ -203,7 +203,7 @@ class SettingsDialog(QDialog):
         # What support asks for first: which version, and the log file.
         footer = QHBoxLayout()
         footer.setSpacing(theme.SPACING)
-        version = QLabel(f"Kombo Desktop {__version__}")
+        version = plain_label(f"Kombo Desktop {__version__}")
         version.setObjectName("settingsVersionLabel")
         version.setProperty("class", "hint")
         footer.addWidget(version)

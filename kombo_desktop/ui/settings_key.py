@@ -44,6 +44,7 @@ from kombo_desktop.ui.widgets import (
     buddy_label,
     button_row,
     notice_label,
+    plain_label,
     push_button,
 )
 
@@ -107,7 +108,7 @@ class KeySection(QObject):
         self.apiKeyEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.apiKeyEdit.setPlaceholderText("Paste the API key from the Kombo dashboard")
         self.apiKeyEdit.returnPressed.connect(self._save_key)
-        self.keyStatusLabel = QLabel()
+        self.keyStatusLabel = plain_label()
         self.keyStatusLabel.setObjectName("keyStatusLabel")
         self.keyStatusLabel.setWordWrap(True)
 
@@ -131,7 +132,7 @@ class KeySection(QObject):
         # "Save without checking" was offered for the key that could not be checked.
         self.apiKeyEdit.textChanged.connect(lambda _text: self.saveAnywayButton.hide())
 
-        self.environmentIdLabel = QLabel()
+        self.environmentIdLabel = plain_label()
         self.environmentIdLabel.setObjectName("environmentIdLabel")
         self.environmentIdLabel.setWordWrap(True)
         self.environmentIdLabel.setTextInteractionFlags(

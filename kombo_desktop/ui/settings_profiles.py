@@ -15,7 +15,6 @@ from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -28,7 +27,7 @@ from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
-from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, push_button
+from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, plain_label, push_button
 
 IN_USE_SUFFIX = " (in use)"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
@@ -83,7 +82,7 @@ class ProfilesSection(QObject):
         self.customBaseEdit.editingFinished.connect(self._on_custom_base_entered)
         self.customBaseError = error_label("customBaseError")
         self.customBaseEdit.textEdited.connect(lambda _text: self.customBaseError.hide())
-        self.managedNote = QLabel(MANAGED_TEXT)
+        self.managedNote = plain_label(MANAGED_TEXT)
         self.managedNote.setObjectName("managedProfileNote")
         self.managedNote.setProperty("class", "hint")
         self.managedNote.setWordWrap(True)
@@ -96,7 +95,7 @@ class ProfilesSection(QObject):
         column.setObjectName("profileColumn")
         layout = QVBoxLayout(column)
         layout.setContentsMargins(0, 0, 0, 0)
-        title = QLabel("&Profiles")
+        title = plain_label("&Profiles")
         layout.addWidget(title)
         self.profileList = QListWidget()
         self.profileList.setObjectName("profileList")

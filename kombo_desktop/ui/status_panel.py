@@ -16,7 +16,6 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import button_row, push_button, wrap_within_width
+from kombo_desktop.ui.widgets import button_row, plain_label, push_button, wrap_within_width
 
 KINDS = ("info", "success", "error", "busy")
 
@@ -37,7 +36,7 @@ class StatusPanel(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusCard")
-        self.statusLabel = QLabel()
+        self.statusLabel = plain_label()
         self.statusLabel.setObjectName("statusLabel")
         self.statusLabel.setAccessibleName("Status")
         wrap_within_width(self.statusLabel)

@@ -54,7 +54,7 @@ class FieldBox(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
         layout.addWidget(field)
-        self.hint = QLabel(hint)
+        self.hint = plain_label(hint)
         self.hint.setProperty("class", "hint")
         self.hint.setWordWrap(True)
         self.hint.setVisible(bool(hint))
@@ -106,6 +106,31 @@ def wrap_within_width(label: QLabel) -> QLabel:
     return label
 
 
+def plain_label(text: str = "") -> QLabel:
+    """A label that shows its text as written, never as HTML.
+
+    Qt's labels guess: text that looks like markup (``<b>``, ``<a href=...>``) is drawn as
+    rich text. Much of what labels show comes from outside (Kombo's answers, organisation
+    names a customer chose), and on a shared screen a name like ``<a href=...>Log in again</a>``
+    must not become a big red warning or a clickable link. Every label of the program is made
+    here or sets the same (``tests/ui/test_plain_text.py`` walks them all).
+    """
+    label = QLabel(text)
+    set_enum(label, "textFormat", "PlainText")
+    return label
+
+
+def plain_tooltip(text: str) -> str:
+    """``text`` for a tooltip, shown as written: Qt draws a tooltip that looks like markup as
+    rich text (see ``plain_label``), and a tooltip has no plain-text switch, so such text is
+    escaped into rich text that shows exactly these characters."""
+    if "<" not in text and "&" not in text:
+        return text  # the usual case, without building Qt's namespace (see qt_enums)
+    from PySide6.QtGui import Qt
+
+    return Qt.convertFromPlainText(text) if Qt.mightBeRichText(text) else text
+
+
 class OneLineNote(QLabel):
     """A note that keeps to one line: its whole ``sentence`` where that fits in the width its
     row gives it, else its ``short`` form, with the sentence in the tooltip. ``padding`` is
@@ -119,6 +144,7 @@ class OneLineNote(QLabel):
 
     def __init__(self, object_name: str, sentence: str, short: str, *, padding: int = 0) -> None:
         super().__init__(short)
+        set_enum(self, "textFormat", "PlainText")
         self.setObjectName(object_name)
         self.sentence, self.short, self.padding = sentence, short, padding
         self.setWordWrap(True)  # the short form too, should even it not fit
@@ -139,7 +165,7 @@ class OneLineNote(QLabel):
 
 def error_label(object_name: str) -> QLabel:
     """A hidden red line for a problem with one field; selectable, so it can be read out."""
-    label = QLabel()
+    label = plain_label()
     label.setObjectName(object_name)
     label.setProperty("class", "fieldError")
     wrap_within_width(label)
@@ -150,14 +176,14 @@ def error_label(object_name: str) -> QLabel:
 
 def buddy_label(text: str, buddy: QWidget) -> QLabel:
     """A label whose mnemonic (the letter after ``&``) puts the focus on ``buddy``."""
-    label = QLabel(text)
+    label = plain_label(text)
     label.setBuddy(buddy)
     return label
 
 
 def notice_label(object_name: str, text: str) -> QLabel:
     """A framed sentence that explains the screen (style class ``notice``)."""
-    label = QLabel(text)
+    label = plain_label(text)
     label.setObjectName(object_name)
     label.setProperty("class", "notice")
     label.setWordWrap(True)
@@ -241,7 +267,7 @@ class FieldForm(QGridLayout):
 
 def add_row(form: FieldForm, label_text: str, box: FieldBox) -> QLabel:
     """Add a labelled row whose label is the field's buddy (Alt+letter focuses the field)."""
-    label = QLabel(label_text)
+    label = plain_label(label_text)
     label.setBuddy(box.field)
     set_enum(label, "alignment", "AlignLeft|AlignTop")
     # Line the label up with the input's text, not with the top of the hint/error block.
