@@ -32,9 +32,9 @@ def expires_at(link_type: LinkType, created: datetime) -> datetime:
 
 
 def expired_text(until: datetime, now: datetime | None = None) -> str:
-    """ "Expired at 14:32" on the day it expired, "Expired on 29 Nov 2026" later (in the time
-    zone of ``until``, like ``expiry_text``)."""
-    now = (now or datetime.now()).astimezone(until.tzinfo)
+    """ "Expired at 14:32" on the day it expired, "Expired on 29 Nov 2026" later (in the
+    computer's time zone, like ``expiry_text``)."""
+    until, now = until.astimezone(), (now or datetime.now()).astimezone()
     if until.date() == now.date():
         return f"Expired at {until:%H:%M}"
     return f"Expired on {day_text(until)}"
@@ -49,7 +49,9 @@ def expiry_text(
     now = now or datetime.now().astimezone()
     created = created or now
     lifetime = LINK_LIFETIMES[link_type]
-    until = created + lifetime
+    # In the computer's time zone with its summer-time rules: ``created`` carries the offset
+    # of its own moment, and an hour after 01:30 on the night clocks go forward is 03:30.
+    until = (created + lifetime).astimezone()
     if lifetime >= timedelta(days=1):
         return f"Valid until {day_text(until)}"
     if now - created >= timedelta(minutes=1):

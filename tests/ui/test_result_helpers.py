@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -11,6 +13,24 @@ from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.result_panel import file_stem_for, is_openable
 
 CET = timezone(timedelta(hours=1))
+# The computer's time zone, as POSIX rules (no time zone database needed): one without summer
+# time at CET's offset, and Berlin's, whose clocks go forward on the last Sunday of March.
+ONE_HOUR_EAST = "XXX-1"
+BERLIN = "CET-1CEST,M3.5.0,M10.5.0/3"
+
+
+@pytest.fixture(autouse=True)
+def computer_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", ONE_HOUR_EAST)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def use_time_zone(monkeypatch: pytest.MonkeyPatch, rules: str) -> None:
+    monkeypatch.setenv("TZ", rules)
+    time.tzset()
 
 
 def test_a_link_to_send_is_valid_for_a_year_by_date() -> None:
@@ -22,6 +42,19 @@ def test_a_link_to_send_is_valid_for_a_year_by_date() -> None:
 def test_an_embedded_link_is_valid_for_an_hour_by_clock_time() -> None:
     made = datetime(2026, 5, 9, 13, 32, tzinfo=CET)
     assert expiry_text(LinkType.EMBEDDED, made, made) == "Valid for 1 hour, until 14:32"
+
+
+def test_an_hour_across_the_change_to_summer_time_ends_at_the_clocks_new_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Made at 01:30 in Berlin the night clocks go from 02:00 to 03:00: it said "until 02:30",
+    # a time that does not exist that night (one hour added to the offset of 01:30).
+    use_time_zone(monkeypatch, BERLIN)
+    made = datetime(2026, 3, 29, 1, 30).astimezone()
+    assert made.utcoffset() == timedelta(hours=1)
+    assert expiry_text(LinkType.EMBEDDED, made, made) == "Valid for 1 hour, until 03:30"
+    until = expires_at(LinkType.EMBEDDED, made)
+    assert expired_text(until, until + timedelta(minutes=5)) == "Expired at 03:30"
 
 
 def test_an_embedded_link_shown_again_later_says_only_until_when() -> None:
@@ -73,5 +106,5 @@ def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() ->
     until = datetime(2026, 5, 9, 14, 32, tzinfo=CET)
     assert expired_text(until, until + timedelta(hours=3)) == "Expired at 14:32"
     assert expired_text(until, until + timedelta(hours=10)) == "Expired on 9 May 2026"
-    # "now" in another time zone is compared in the link's own
+    # "now" given in another time zone is compared in the computer's
     assert expired_text(until, datetime(2026, 5, 9, 21, 0, tzinfo=UTC)) == ("Expired at 14:32")
