@@ -295,6 +295,8 @@ class SettingsStore:
                 data = json.loads(raw.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as error:
                 raise SettingsFileError(f"not JSON: {error}") from None
+            except RecursionError:  # thousands of nested brackets: not a file this program wrote
+                raise SettingsFileError("not JSON: nested too deeply") from None
             return self._without_retired(settings_from_json(data), data)
         except SettingsFileError as error:
             _log.warning("Settings file %s is not usable: %s", self.path, error)

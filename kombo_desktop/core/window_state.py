@@ -38,7 +38,7 @@ def load_window_geometry(paths: AppPaths) -> bytes | None:
             return bytes.fromhex(text)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError) as error:  # JSON and hex errors are ValueErrors
+    except (OSError, ValueError, RecursionError) as error:  # JSON and hex errors: ValueErrors
         _log.warning("The window's saved place could not be read: %s", error)
         return None
     _log.warning("The window's saved place in %s holds no usable geometry.", paths.window_file)

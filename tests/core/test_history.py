@@ -449,14 +449,28 @@ def test_search_is_newest_first(store: HistoryStore, sample: dict[str, HistoryEn
     assert store.count() == 4
 
 
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("created_at", "last tuesday"),
+        # Readable, but without a time zone: comparing it with now raised where it was shown.
+        ("expires_at", "2099-01-01T10:00:00"),
+        ("created_at", "2026-01-01T10:00:00"),
+    ],
+)
 def test_a_damaged_entry_is_left_out_and_the_rest_still_shows(
-    store: HistoryStore, store_path: Path, caplog: pytest.LogCaptureFixture
+    store: HistoryStore,
+    store_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    column: str,
+    value: str,
 ) -> None:
     """A row changed outside the program must not take the whole history with it."""
     good = add_link(store, organization="Good GmbH")
     damaged = add_link(store, organization="Damaged AG", created_at=T0 + timedelta(hours=1))
     other = sqlite3.connect(store_path)
-    other.execute("UPDATE links SET created_at = 'last tuesday' WHERE id = ?", (damaged.id,))
+    update = f"UPDATE links SET {column} = ? WHERE id = ?"  # noqa: S608 - a column of the test's
+    other.execute(update, (value, damaged.id))
     other.commit()
     other.close()
 

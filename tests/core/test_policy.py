@@ -93,6 +93,7 @@ def test_named_file_that_is_missing_is_reported(tmp_path: Path) -> None:
         ("{ not json", "not valid JSON (line 1)"),
         ("[1, 2]", "one JSON object"),
         ("\udcff", "not valid JSON"),
+        ("[" * 100_000, "not valid JSON"),  # nested too deeply: stopped the program's start
     ],
 )
 def test_corrupt_file_gives_empty_policy_and_a_plain_sentence(

@@ -344,6 +344,7 @@ BROKEN_FILES = {
     "environment id not text": b'{"profiles": [{"name": "a", "environment_id": []}]}',
     "duplicate names": b'{"profiles": [{"name": "a"}, {"name": "a"}]}',
     "names differing in case": b'{"profiles": [{"name": "a"}, {"name": "A"}]}',
+    "nested too deeply": b'{"profiles": ' + b"[" * 100_000,  # stopped the program's start
 }
 
 

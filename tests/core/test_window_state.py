@@ -45,8 +45,9 @@ def test_saving_the_place_does_not_make_a_settings_file(paths: AppPaths) -> None
         b'{"geometry": "not hex"}',
         b'{"geometry": "' + b"00" * 5000 + b'"}',
         b"\xff\xfe\x00garbage",
+        b"[" * 10_000,
     ],
-    ids=["empty", "broken", "list", "number", "blank", "not-hex", "huge", "binary"],
+    ids=["empty", "broken", "list", "number", "blank", "not-hex", "huge", "binary", "deep"],
 )
 def test_a_damaged_file_means_the_usual_size(
     paths: AppPaths, content: bytes, caplog: pytest.LogCaptureFixture

@@ -188,7 +188,7 @@ def entry_from_row(row: Sequence[object]) -> HistoryEntry:
     value = dict(zip(ENTRY_COLUMNS, row, strict=True))
     return HistoryEntry(
         id=int(str(value["id"])),
-        created_at=datetime.fromisoformat(str(value["created_at"])),
+        created_at=_moment(value["created_at"]),
         profile=str(value["profile"]),
         environment_id=_text_or_none(value["environment_id"]),
         kind=EntryKind(str(value["kind"])),
@@ -203,7 +203,7 @@ def entry_from_row(row: Sequence[object]) -> HistoryEntry:
         language=_enum_or_none(Language, value["language"]) or Language.EN,
         link_type=_enum_or_none(LinkType, value["link_type"]) or LinkType.MAGIC_LINK,
         url=str(value["url"]),
-        expires_at=datetime.fromisoformat(str(value["expires_at"])),
+        expires_at=_moment(value["expires_at"]),
         integration_id=_text_or_none(value["integration_id"]),
         is_demo=bool(value["demo"]),
         remote_environment=_text_or_none(value["remote_environment"]),
@@ -218,6 +218,16 @@ def _enum_or_none(enum: type[_E], value: object) -> _E | None:
         return enum(str(value)) if value is not None else None
     except ValueError:
         return None
+
+
+def _moment(value: object) -> datetime:
+    """A stored time; ``ValueError`` for one without its time zone. The program writes every
+    time with one, and comparing one without it to the time now raised wherever the entry
+    was shown (the crash dialog, again for every row painted) instead of leaving it out."""
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a time without its time zone")
+    return moment
 
 
 def _text_or_none(value: object) -> str | None:
