@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 __all__ = ["AttemptProgress"]
@@ -31,6 +31,7 @@ class AttemptProgress:
         self._sockets: list[socket.socket] = []
         self._aborted = False
         self.request_sent = False
+        self.expired = False  # the attempt outlived its deadline (see ``deadline``)
 
     def trace(self, name: str, info: Mapping[str, Any]) -> None:
         if name.endswith(".send_request_headers.started"):
@@ -53,6 +54,30 @@ class AttemptProgress:
             aborted = self._aborted
         if aborted:
             self._shutdown(duplicate)
+
+    def deadline(self, seconds: float) -> Callable[[], None]:
+        """End the attempt after ``seconds`` as a cancel would, marking it ``expired``; returns
+        the function that stops the clock.
+
+        httpx's timeouts apply to each read, so an answer whose headers arrive a byte at a
+        time, or that repeats "102 Processing" for ever, would hold the attempt without end.
+        Shutting the socket down from another thread is the one way to wake the worker.
+        """
+
+        def expire() -> None:
+            self.expired = True
+            self.abort()
+
+        timer = threading.Timer(seconds, expire)
+        timer.name = "kombo-attempt-deadline"
+        timer.daemon = True
+        timer.start()
+
+        def stop() -> None:
+            timer.cancel()
+            timer.join()
+
+        return stop
 
     def abort(self) -> None:
         with self._lock:

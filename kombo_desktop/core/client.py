@@ -162,6 +162,9 @@ class KomboClient:
         register_secret(self._key)
         self._loopback = is_loopback_url(self.api_base)
         self._timeout = float(timeout)
+        # One attempt as a whole: connecting, then the answer's headers and its body within a
+        # timeout each (each read alone has only the timeout, however many reads there are).
+        self._attempt_seconds = min(self._timeout, MAX_CONNECT_TIMEOUT) + 2 * self._timeout
         self._max_attempts = max_attempts
         self._max_retry_seconds = float(max_retry_seconds)
         self._max_body_bytes = max_body_bytes
@@ -375,6 +378,7 @@ class KomboClient:
         http_client = self._http_client(call, attempt)
         progress = AttemptProgress()
         stop_listening = token.on_cancel(progress.abort)
+        stop_clock = progress.deadline(self._attempt_seconds)
         began = time.monotonic()
         try:
             request = http_client.build_request(
@@ -415,6 +419,8 @@ class KomboClient:
         except httpx.HTTPError as error:
             if token.cancelled:
                 raise self._cancelled(call, attempt, progress.request_sent) from None
+            if progress.expired:
+                return self._out_of_time(call, progress.request_sent)
             failed = self._transport_failure(call, error, progress.request_sent)
             _log.info(
                 "%s attempt %d: %s after %.2f s",
@@ -441,6 +447,7 @@ class KomboClient:
                 UnexpectedResponseError, None, call, response.status_code, str(error)
             )
         finally:
+            stop_clock()
             stop_listening()
             progress.release()
         if token.cancelled:
@@ -458,6 +465,14 @@ class KomboClient:
         return _Answer(outcome, attempt, response.status_code)
 
     # --- failures without an answer ------------------------------------------------------------
+
+    def _out_of_time(self, call: Call, request_sent: bool) -> Failure:
+        """The attempt's deadline ended it: like a read timeout, repeated only where that is."""
+        safe = retry_policy.timeout_is_repeatable(
+            call.method, before_sending=False, request_sent=request_sent, while_writing=False
+        )
+        technical = "no complete answer in time"
+        return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
 
     def _transport_failure(self, call: Call, error: httpx.HTTPError, request_sent: bool) -> Failure:
         """A failure that produced no HTTP answer, and whether ``retry_policy`` lets it repeat."""

@@ -315,6 +315,25 @@ def test_a_body_dripping_in_slowly_times_out_as_a_whole() -> None:
     assert error.detail.message == "answer body too slow"
 
 
+@pytest.mark.parametrize(
+    "stalling",
+    [
+        pytest.param({"head_drip": 0.1}, id="headers-one-byte-at-a-time"),
+        pytest.param({"interim_every": 0.1}, id="endless-102-processing"),
+    ],
+)
+def test_an_answer_that_never_completes_times_out_as_a_whole(stalling: dict[str, float]) -> None:
+    """Every read finishes within the timeout, but the answer's headers never end: only the
+    body had a deadline, and the window said "Asking Kombo for the link…" for ever."""
+    stalled = replace(Reply.link("https://connect.kombo.dev/x"), **stalling)
+    started = time.monotonic()
+    error = fail_with(stalled, timeout=0.4)
+    assert type(error) is RequestTimeoutError
+    assert time.monotonic() - started < 3.0
+    assert "took too long" in error.user_message
+    assert error.detail.message == "no complete answer in time"
+
+
 def test_a_connection_dropped_mid_body() -> None:
     body = json.dumps({"status": "success", "data": {"link": "https://connect.kombo.dev/x"}})
     error = fail_with(Reply(200, JSON, body.encode(), drop_after=12))

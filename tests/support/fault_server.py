@@ -95,7 +95,9 @@ class Reply:
     then the connection closes (``reset`` makes it an abrupt TCP reset). ``framing`` says how the
     body's end is marked: a Content-Length (the full length, even when the body is dropped
     early), chunked encoding, or closing the connection. ``content_length`` overrides the
-    declared length (to lie about it).
+    declared length (to lie about it). Before the answer: ``head_drip`` seconds between the
+    bytes of its status line and headers; ``interim_every`` seconds between endless interim
+    answers (``102 Processing``), the real answer never coming.
     """
 
     status: int = 200
@@ -113,6 +115,8 @@ class Reply:
     reset: bool = False
     framing: Framing = "length"
     content_length: int | None = None
+    head_drip: float = 0.0
+    interim_every: float = 0.0
 
     # --- ready-made replies ---------------------------------------------------------------
 
@@ -500,7 +504,20 @@ class _Handler(BaseHTTPRequestHandler):
         elif reply.framing == "chunked":
             lines.append("Transfer-Encoding: chunked")
         lines.append("Connection: close")
-        self.wfile.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1"))
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if reply.interim_every:
+            while not stopping.wait(reply.interim_every):
+                self.wfile.write(b"HTTP/1.1 102 Processing\r\n\r\n")
+                self.wfile.flush()
+            return
+        if reply.head_drip:
+            for index in range(len(head)):
+                self.wfile.write(head[index : index + 1])
+                self.wfile.flush()
+                if stopping.wait(reply.head_drip):
+                    return
+        else:
+            self.wfile.write(head)
         if self.command == "HEAD":
             return
         if reply.drop_after is not None and reply.drop_after <= 0:
