@@ -224,13 +224,19 @@ def apply_to_window(window: QWidget) -> None:
     window.setStyleSheet(style_sheet())
 
 
+_NOTHING_OF_ITS_OWN = "/* the window's style sheet applies */"
+
+
 def refresh_style(widget: QWidget) -> None:
     """Re-apply the style sheet after a dynamic property (``invalid``, ``kind``) changed.
 
-    Setting the widget's own (usually empty) style sheet again makes Qt's style-sheet style
-    polish it anew, entirely in C++ (0.1 ms). The usual ``style().unpolish()/polish()`` hands
-    Qt's style object to Python instead, which costs PySide6 some 15 ms of enum set-up the
-    first time, the ``Qt`` namespace included (see ``qt_enums``). A widget not polished yet
-    is left as it is: polishing reads its properties then.
+    Setting the widget's own style sheet again makes Qt's style-sheet style polish it anew,
+    entirely in C++ (0.1 ms). The usual ``style().unpolish()/polish()`` hands Qt's style
+    object to Python instead, which costs PySide6 some 15 ms of enum set-up the first time,
+    the ``Qt`` namespace included (see ``qt_enums``). A widget without a sheet of its own gets
+    one that says nothing: Qt 6.9 (which the release builds use, see
+    ``packaging/constraints-release.txt``) does nothing when an empty sheet is set again, and
+    fields stayed blue and errors black there. A widget not polished yet is left as it is:
+    polishing reads its properties then.
     """
-    widget.setStyleSheet(widget.styleSheet())
+    widget.setStyleSheet(widget.styleSheet() or _NOTHING_OF_ITS_OWN)

@@ -337,3 +337,12 @@ def test_the_macos_bundle_stays_light_and_sharp_and_says_its_version() -> None:
     assert plist["NSHighResolutionCapable"] is True
     assert plist["CFBundleShortVersionString"] == plist["CFBundleVersion"] == "1.2.3"
     assert plist["CFBundleDisplayName"] == "Kombo Desktop"
+
+
+def test_the_installed_size_counts_linked_files_once(tmp_path: Path) -> None:
+    import build
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "libQt6Core.so.6").write_bytes(b"x" * 40 * 1024)
+    (tmp_path / "libQt6Core.so.6").symlink_to(tmp_path / "lib" / "libQt6Core.so.6")
+    assert build.installed_size_kib(tmp_path) == 40

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
+import PySide6
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -279,6 +280,14 @@ def test_after_close_the_next_error_gets_a_fresh_dialog(
     assert "BoomError: first" not in details
 
 
+# PySide6 6.9 drops an exception raised in a Python event filter without a trace: it never
+# reaches sys.excepthook (checked outside the program; 6.11 hands it on). Strict, so the day
+# the release builds' Qt changes this, the test says so.
+@pytest.mark.xfail(
+    tuple(int(part) for part in PySide6.__version__.split(".")[:2]) < (6, 10),
+    reason="PySide6 6.9 swallows exceptions raised in event filters",
+    strict=True,
+)
 def test_an_error_while_showing_the_dialog_does_not_show_it_again(
     qtbot: QtBot,
     qapp: QApplication,

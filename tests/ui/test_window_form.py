@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -25,6 +26,7 @@ from kombo_desktop.core.vocabulary import (
     LINK_TYPE_NAMES,
     Category,
 )
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import fill_form, make_link, tab_stops
@@ -443,3 +445,26 @@ def test_an_option_left_out_by_a_rule_is_not_dropped_silently(demo_window: MainW
     demo_window.toolCombo.setCurrentIndex(0)  # the customer chooses
     assert "tool environment is only sent with a chosen tool" in demo_window.statusLabel.text()
     assert demo_window.environmentEdit.text() == "DEMO"
+
+
+def test_a_field_error_and_the_status_line_turn_red_on_screen(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The colour comes from the style sheet once a property changes (theme.refresh_style); on
+    # the Qt of the release builds the refresh did nothing and both stayed as they were.
+    window = demo_window
+    window.resize(1180, 800)
+    window.emailEdit.setText("not an address")
+    window.organizationEdit.setText("Acme GmbH")
+    window.createButton.click()
+    assert window.emailEdit.property("invalid") is True
+
+    def left_edge(widget: QWidget) -> str:
+        picture = widget.grab().toImage()
+        return picture.pixelColor(0, picture.height() // 2).name()
+
+    qtbot.waitUntil(lambda: left_edge(window.emailEdit) == theme.ERROR)
+    text_colour = window.statusLabel.palette().color(QPalette.ColorRole.WindowText).name()
+    assert text_colour == theme.ERROR
+    window.emailEdit.setText("anna@example.com")
+    qtbot.waitUntil(lambda: left_edge(window.emailEdit) != theme.ERROR)
