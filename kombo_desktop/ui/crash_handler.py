@@ -135,7 +135,7 @@ class CrashDialog(QDialog):
 
         self.copy_button = QPushButton("Copy details")
         self.copy_button.setObjectName("copyCrashDetailsButton")
-        self.copy_button.setAccessibleName("Copy the error details for support")
+        self.copy_button.setAccessibleDescription("Copy the error details for support")
         self.copy_button.setAutoDefault(False)
         self.copy_button.clicked.connect(self.copy_details)
 

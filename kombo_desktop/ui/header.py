@@ -80,6 +80,7 @@ class HeaderBar(QWidget):
 
     def set_profile_text(self, text: str) -> None:
         self.profileLabel.setText(text)
+        self.profileLabel.setAccessibleName(f"Active profile: {text}")
         self.profileLabel.setToolTip("The connection profile links are made with")
 
 

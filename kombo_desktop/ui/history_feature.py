@@ -171,7 +171,7 @@ class HistoryFeature(QObject):
 
         self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
         self.privacySwitch.setObjectName("privacySwitch")
-        self.privacySwitch.setAccessibleName("Screen-sharing mode")
+        self.privacySwitch.setAccessibleName(PRIVACY_ON_TEXT)
         self.privacySwitch.setToolTip(PRIVACY_TOOLTIP)
         self.privacySwitch.setCheckable(True)
         self.privacySwitch.setChecked(True)
@@ -179,7 +179,8 @@ class HistoryFeature(QObject):
         self.privacySwitch.setStyleSheet(_SWITCH_STYLE)
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
-        self.historyButton.setAccessibleName("Show or hide the link history")
+        self.historyButton.setAccessibleName("History")
+        self.historyButton.setAccessibleDescription("Show or hide the link history")
         self.historyButton.setCheckable(True)
         self.historyButton.setAutoDefault(False)
         self._add_to_header()
@@ -709,6 +710,7 @@ class HistoryFeature(QObject):
         if self.privacySwitch.isChecked() != private:
             self.privacySwitch.setChecked(private)  # calls set_private, which returns at once
         self.privacySwitch.setText(PRIVACY_ON_TEXT if private else PRIVACY_OFF_TEXT)
+        self.privacySwitch.setAccessibleName(self.privacySwitch.text())  # its words, on or off
         if self._banner is not None:
             self._banner.set_private(private)
         self.historyButton.setEnabled(not private)

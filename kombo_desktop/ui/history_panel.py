@@ -108,20 +108,32 @@ class HistoryPanel(QWidget):
         self.historyTable.setModel(self.model)
         self._set_up_table()
 
-        self.historyCopyButton = action_button("historyCopyButton", "Copy link", "Copy the link")
+        # They act on the entry selected here, not on the link the window shows: their
+        # accessible names say so ("Copy link" is on both).
+        selected = "selected history entry"
+        self.historyCopyButton = action_button(
+            "historyCopyButton", "Copy link", "Copy the entry's link", context=selected
+        )
         self.historyQrButton = action_button(
-            "historyQrButton", "Show QR code", "Show the link and its QR code in the window"
+            "historyQrButton",
+            "Show QR code",
+            "Show the entry's link and its QR code in the window",
+            context=selected,
         )
         self.historyOpenButton = action_button(
-            "historyOpenButton", "Open", "Open the link in a browser"
+            "historyOpenButton", "Open", "Open the entry's link in a browser", context=selected
         )
         self.historyFillButton = action_button(
             "historyFillButton",
             "Fill the form",
             "Fill the form with this entry's values to make a new or reconnection link",
+            context=selected,
         )
         self.historyDeleteButton = action_button(
-            "historyDeleteButton", "Delete…", "Delete this entry from the history"
+            "historyDeleteButton",
+            "Delete…",
+            "Delete this entry from the history",
+            context=selected,
         )
         self.historyExportButton = action_button(
             "historyExportButton",

@@ -106,6 +106,8 @@ class StatusPanel(QFrame):
         self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
         self.statusActionButton.setVisible(action is not None)
         self.statusLabel.setText(text)
+        # A screen reader reads the name: "Status" alone never told it what happened.
+        self.statusLabel.setAccessibleName(text or "Status")
         self.statusLabel.setProperty("kind", kind)
         theme.refresh_style(self.statusLabel)
         self._support_text = self._support_document(text, details) if details else ""

@@ -194,29 +194,44 @@ def notice_label(object_name: str, text: str) -> QLabel:
 def push_button(
     object_name: str,
     text: str,
-    accessible_name: str = "",
+    description: str = "",
     *,
     on_click: Callable[[], None] | None = None,
+    context: str = "",
 ) -> QPushButton:
     """A button that is never a default button: Enter in a field does that field's action.
 
-    ``accessible_name`` defaults to the text without its mnemonic ``&``.
+    Its accessible name is the words on it (``spoken_name``), so what a screen reader says
+    and what a voice command ("click Copy link") names are what everyone sees; ``context``
+    tells it apart from a button with the same words elsewhere in the window. ``description``
+    (what it does, in a sentence) is read after the name.
     """
     button = QPushButton(text)
     button.setObjectName(object_name)
-    button.setAccessibleName(accessible_name or text.replace("&", ""))
+    button.setAccessibleName(spoken_name(text, context))
+    if description:
+        button.setAccessibleDescription(description)
     button.setAutoDefault(False)
     if on_click is not None:
         button.clicked.connect(lambda _checked=False: on_click())
     return button
 
 
-def action_button(object_name: str, text: str, description: str) -> QPushButton:
-    """A :func:`push_button` whose ``description`` (what it does, in a sentence) is both its
-    accessible name and its tooltip."""
-    button = push_button(object_name, text, description)
+def action_button(
+    object_name: str, text: str, description: str, *, context: str = ""
+) -> QPushButton:
+    """A :func:`push_button` whose ``description`` (what it does, in a sentence) is also its
+    tooltip."""
+    button = push_button(object_name, text, description, context=context)
     button.setToolTip(description)
     return button
+
+
+def spoken_name(text: str, context: str = "") -> str:
+    """The accessible name of a control labelled ``text``: its words without the mnemonic's
+    ``&`` and a closing "…", then ``context`` if any ("Copy link, selected history entry")."""
+    words = text.replace("&", "").removesuffix("…").strip()
+    return f"{words}, {context}" if context and words else words or context
 
 
 def button_row(*buttons: QWidget) -> QHBoxLayout:

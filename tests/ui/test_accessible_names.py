@@ -1,0 +1,93 @@
+"""What a screen reader or a voice command gets: the words on screen, and what happened.
+
+Buttons were named with a sentence other than their words ("Copy the link" for "Copy link"),
+so "click Copy link" found nothing by voice; the history's "Copy link" and the result's had the
+same name though they copy different links; and the status line was named "Status", the one
+thing a screen reader then said about any error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui.history_feature import HistoryFeature
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.widgets import spoken_name
+from tests.ui.conftest import fill_form, make_link
+
+
+def shown_buttons(root: QWidget) -> list[QAbstractButton]:
+    return [b for b in root.findChildren(QAbstractButton) if b.isVisible() and b.text()]
+
+
+def names_without_their_words(*roots: QWidget) -> list[str]:
+    return [
+        f"{button.objectName()}: {button.text()!r} named {button.accessibleName()!r}"
+        for root in roots
+        for button in shown_buttons(root)
+        if spoken_name(button.text()).casefold() not in button.accessibleName().casefold()
+    ]
+
+
+def names_used_twice(root: QWidget) -> list[str]:
+    usable = [b.accessibleName() for b in shown_buttons(root) if b.isEnabled()]
+    return [name for name, count in Counter(usable).items() if count > 1]
+
+
+def history_of(window: MainWindow) -> HistoryFeature:
+    return window.history
+
+
+def test_every_button_is_named_with_its_words_and_no_two_alike(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    fill_form(window)
+    make_link(qtbot, window)
+    history = history_of(window)
+    history.privacySwitch.click()  # the history's buttons are usable only with it off
+    history.historyButton.click()
+    table = history.panel.historyTable
+    qtbot.waitUntil(lambda: history.panel.model.rowCount() == 1)
+    table.selectRow(0)
+    qtbot.waitUntil(lambda: history.panel.historyCopyButton.isEnabled())
+    assert names_without_their_words(window) == []
+    assert names_used_twice(window) == []
+    assert "selected history entry" in history.panel.historyCopyButton.accessibleName()
+
+    window.open_settings()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None)
+    assert window.settings_dialog is not None
+    assert names_without_their_words(window.settings_dialog) == []
+    tops = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert names_without_their_words(*tops) == []
+
+
+def test_the_duplicate_warning_names_its_buttons_with_their_words(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    fill_form(window)
+    make_link(qtbot, window)
+    window.createButton.click()
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    assert names_without_their_words(banner) == []
+    assert names_used_twice(window) == []
+
+
+def test_the_status_line_and_the_profile_say_what_they_show(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    window.emailEdit.setText("not an address")
+    window.createButton.click()
+    status = window.statusLabel
+    assert status.text().startswith("Nothing was sent")
+    assert status.accessibleName() == status.text()
+    profile = window.findChild(QWidget, "profileLabel")
+    assert profile is not None
+    assert profile.text() in profile.accessibleName()  # type: ignore[attr-defined]
