@@ -33,6 +33,7 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 """
 
 TITLE = "A link for this customer already exists"
+_USE_EXISTING_DOES = "Show the existing link; send nothing."
 # With it, the warning in screen-sharing mode (on at every start) takes two lines in the
 # smallest window, 900 pixels wide, where its third line was cut off; "choose what to do" is
 # left to the buttons right under it and to the status line.
@@ -92,7 +93,7 @@ class DuplicateBanner(QFrame):
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         self.useExistingButton = action_button(
-            "useExistingButton", "Use the existing link", "Show the existing link; send nothing"
+            "useExistingButton", "Use the existing link", _USE_EXISTING_DOES
         )
         self.useExistingButton.setProperty("primary", True)
         self.relinkInsteadButton = action_button(
@@ -155,6 +156,8 @@ class DuplicateBanner(QFrame):
 
     def _render(self) -> None:
         assert self.earlier is not None
-        self.label.setText(
-            duplicate_text(self.earlier, private=self._private, tool_label=self._tool_label)
-        )
+        text = duplicate_text(self.earlier, private=self._private, tool_label=self._tool_label)
+        self.label.setText(text)
+        # The focus lands on this button when the warning appears; a screen reader reads its
+        # description, so the warning is heard, not only seen.
+        self.useExistingButton.setAccessibleDescription(f"{TITLE}. {text} {_USE_EXISTING_DOES}")

@@ -528,8 +528,9 @@ class HistoryFeature(QObject):
             # warning about this customer, ready to be copied or scanned for the wrong person.
             self.window.resultPanel.clear()
             self.invitationBar.set_context(None)
-        # One line, even in a small window: the yellow box above says the rest.
-        self.window.show_status("Nothing was sent: choose what to do in the yellow box above.")
+        # One line, even in a small window: the warning above says the rest (by its place
+        # and name, not its colour alone).
+        self.window.show_status("Nothing was sent: choose what to do in the warning above.")
         return False
 
     def _entry_tool(self, entry: HistoryEntry) -> str | None:

@@ -338,13 +338,21 @@ class RequestForm(SubmitOnEnter):
     # --- state ---------------------------------------------------------------------------------
 
     def set_busy(self, busy: bool) -> None:
-        """While a request runs: no second submit, a visible Cancel; typing stays possible."""
-        for button in self._footer_end:
-            button.setEnabled(not busy)
-        self._primary.setEnabled(not busy)
-        self._primary.setText(self._texts[1] if busy else self._texts[0])
+        """While a request runs: no second submit, a visible Cancel; typing stays possible.
+
+        The keyboard focus goes along between the two buttons: Qt moves it off a button
+        being disabled or hidden to the next stop, the empty link field, where it stayed (a
+        screen reader said "The link, blank", and getting back took two Shift+Tabs).
+        """
+        hand_over = (self._primary if busy else self._cancel).hasFocus()
         self._cancel.setVisible(busy)
         self._cancel.setEnabled(busy)
+        self._primary.setEnabled(not busy)
+        if hand_over:
+            (self._cancel if busy else self._primary).setFocus()
+        for button in self._footer_end:
+            button.setEnabled(not busy)
+        self._primary.setText(self._texts[1] if busy else self._texts[0])
 
     def focus_first_field(self) -> None:
         # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace

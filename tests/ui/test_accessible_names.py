@@ -77,6 +77,12 @@ def test_the_duplicate_warning_names_its_buttons_with_their_words(
     qtbot.waitUntil(banner.isVisible, timeout=2000)
     assert names_without_their_words(banner) == []
     assert names_used_twice(window) == []
+    # The focus is on "Use the existing link"; its description carries the warning.
+    assert banner.useExistingButton.hasFocus()
+    heard = banner.useExistingButton.accessibleDescription()
+    assert heard.startswith("A link for this customer already exists.")
+    assert banner.label.text() in heard
+    assert "yellow" not in window.statusLabel.text()
 
 
 def test_the_status_line_and_the_profile_say_what_they_show(

@@ -206,3 +206,19 @@ def test_a_new_request_takes_the_previous_link_off_the_screen(
     assert slow_window.qrView.pixmap().isNull()
     slow_window.cancelButton.click()
     assert slow_window.linkField.text() == ""
+
+
+def test_the_keyboard_focus_goes_from_create_to_cancel_and_back(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # Create disabled under the focus sent it to the empty link field, where it stayed.
+    slow_server.delay_seconds = 30
+    slow_window.activateWindow()
+    slow_window.createButton.setFocus()
+    qtbot.waitUntil(slow_window.createButton.hasFocus)
+    qtbot.keyClick(slow_window.createButton, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    assert slow_window.cancelButton.hasFocus()
+    qtbot.keyClick(slow_window.cancelButton, Qt.Key.Key_Escape)
+    assert slow_window.statusLabel.text() == "Cancelled. Nothing was changed."
+    assert slow_window.createButton.hasFocus()
