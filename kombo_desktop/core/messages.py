@@ -80,12 +80,18 @@ def wait_phrase(seconds: float) -> str:
     return "later"
 
 
-def environment_key_refused_message(*, malformed: bool) -> str:
+def environment_key_refused_message(*, malformed: bool, host: str | None = None) -> str:
     """A key from ``KOMBO_API_KEY`` that cannot work. Settings cannot mend it (the variable
-    wins over every saved key for the whole run), so the way forward is the variable itself."""
+    wins over every saved key for the whole run), so the way forward is the variable itself.
+    ``host`` names an address that is not one of Kombo's regions (``key_refused_at_message``)."""
     if malformed:
         problem = (
             "The API key set in KOMBO_API_KEY contains spaces or characters a Kombo key never has."
+        )
+    elif host is not None:
+        problem = (
+            f"Kombo did not accept the API key set in KOMBO_API_KEY at {host}. It may be "
+            "mistyped or revoked."
         )
     else:
         problem = (

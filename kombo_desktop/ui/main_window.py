@@ -708,7 +708,9 @@ class MainWindow(QMainWindow):
             and not self.is_demo
         ):
             malformed = error.user_message == messages.BAD_KEY_MESSAGE
-            return messages.environment_key_refused_message(malformed=malformed)
+            elsewhere = target is not None and not target.at_kombo_region
+            host = target.region if target is not None and elsewhere else None
+            return messages.environment_key_refused_message(malformed=malformed, host=host)
         refused = error.user_message == AuthenticationError.default_message
         if not refused or target is None or target.at_kombo_region:
             return error.user_message

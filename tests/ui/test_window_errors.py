@@ -262,7 +262,8 @@ def test_a_refused_key_from_the_environment_is_not_sent_to_settings(
     window = window_for(reply)  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     words = window.statusLabel.text()
-    assert "did not accept the API key set in KOMBO_API_KEY" in words
+    assert "did not accept the API key set in KOMBO_API_KEY at 127.0.0.1" in words
+    assert "region" not in words  # the address is not one of Kombo's regions
     assert "correct or remove KOMBO_API_KEY" in words
     assert not window.statusPanel.statusActionButton.isVisible()
 
