@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import Category
@@ -32,6 +33,10 @@ _log = logging.getLogger(__name__)
 # spaces, slashes or quotes is not a tool id and would only confuse the request body.
 _TOOL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _MAX_LABEL = 200
+# Kombo lists about 200 tools in all. A list a hundred times longer is not an account's: it
+# would take the tool list seconds to fill (and again at every start from the cache), so it
+# is refused and the list the program has is kept.
+MAX_TOOLS_PER_CATEGORY: Final = 2000
 
 
 @dataclass(frozen=True)
@@ -309,9 +314,12 @@ class CatalogCache:
             return None
         if data.get("version") != _CACHE_VERSION or data.get("category") != category.value:
             return None
-        if data.get("profile") != profile or not isinstance(data.get("tools"), list):
+        tools = data.get("tools")
+        if data.get("profile") != profile or not isinstance(tools, list):
             return None
-        return tools_from_api(category, data["tools"])
+        if len(tools) > MAX_TOOLS_PER_CATEGORY:
+            return None
+        return tools_from_api(category, tools)
 
     def save(self, profile: str, category: Category, tools: list[Tool]) -> None:
         """Store ``tools`` for the profile; written to a temporary file first so a crash midway

@@ -62,7 +62,7 @@ from kombo_desktop.core.answers import (
 from kombo_desktop.core.api_address import LOOPBACK_HOSTS, is_loopback_url
 from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
-from kombo_desktop.core.catalog import Tool, tools_from_api
+from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
 from kombo_desktop.core.errors import (
     AuthenticationError,
     ConnectionFailedError,
@@ -239,6 +239,8 @@ class KomboClient:
         items = data.get("tools") if isinstance(data, dict) else None
         if not isinstance(items, list):
             raise self._unexpected(call, answer, "answer without a data.tools list")
+        if len(items) > MAX_TOOLS_PER_CATEGORY:
+            raise self._unexpected(call, answer, f"answer with {len(items)} tools")
         # A tool whose id or label carries the key would put it in the tool list on screen and
         # in the catalog cache on disk: such a tool is left out (checked before and after the
         # labels are cleaned and shortened, so no piece of a key gets through either way).

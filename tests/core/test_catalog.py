@@ -346,6 +346,12 @@ def test_cache_round_trip(cache: CatalogCache) -> None:
     assert cache.load("other", Category.HRIS) is None
 
 
+def test_a_cached_list_no_account_has_reads_as_nothing_cached(cache: CatalogCache) -> None:
+    many = [Tool(f"tool{i}", f"Tool {i}", (Category.HRIS,)) for i in range(2001)]
+    cache.save("default", Category.HRIS, many)
+    assert cache.load("default", Category.HRIS) is None
+
+
 def test_cached_list_refreshes_the_catalog(cache: CatalogCache) -> None:
     cache.save("default", Category.HRIS, TOOLS)
     loaded = cache.load("default", Category.HRIS)

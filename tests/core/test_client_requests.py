@@ -8,8 +8,9 @@ import json
 import pytest
 
 from kombo_desktop import __version__
-from kombo_desktop.core.catalog import Tool, ToolCatalog
+from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, ToolCatalog
 from kombo_desktop.core.client import CreatedLink, KomboClient
+from kombo_desktop.core.errors import UnexpectedResponseError
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import openapi
@@ -156,6 +157,19 @@ def test_list_tools_allows_a_larger_answer_than_a_link() -> None:
         KomboClient(server.base_url, KEY, max_body_bytes=100_000) as client,
     ):
         assert len(client.list_tools(Category.HRIS)) == 600
+
+
+def test_list_tools_refuses_a_list_no_account_has() -> None:
+    # 20,000 tools (700 KB) froze the window for seconds while it filled the tool list, and
+    # again at every start from the cache.
+    tools = [(f"tool{i}", f"Tool {i}") for i in range(MAX_TOOLS_PER_CATEGORY + 1)]
+    with (
+        FaultServer(Reply.tools(tools)) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(UnexpectedResponseError) as caught,
+    ):
+        client.list_tools(Category.HRIS)
+    assert f"{MAX_TOOLS_PER_CATEGORY + 1} tools" in (caught.value.detail.message or "")
 
 
 def test_the_demo_service_needs_no_key_and_gets_no_authorization_header() -> None:
