@@ -9,6 +9,7 @@ API key in it. Everything else is refused and never shown, not even in the suppo
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -68,6 +69,10 @@ def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
     """Why ``link`` is not an address fit to open, or ``None``."""
     if not link.isascii() or any(ch.isspace() or not ch.isprintable() for ch in link):
         return "contains spaces, control or non-ASCII characters"
+    if "\\" in link:
+        # Browsers read a backslash as "/": "https://127.0.0.1\\.kombo.dev/" opens this
+        # computer, while Python reads the whole "127.0.0.1\\.kombo.dev" as the host.
+        return "contains a backslash"
     try:
         parts = urlsplit(link)
         parts.port  # noqa: B018 (parsing the port is what validates it)
@@ -79,8 +84,50 @@ def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
     if not parts.hostname:
         return f"scheme {scheme} without a host"
     loopback = parts.hostname in LOOPBACK_HOSTS
-    if loopback and not loopback_api:
+    if (loopback or _is_this_computer(parts.hostname)) and not loopback_api:
         return "points at this computer although Kombo is not"
     if scheme == "https" or (scheme == "http" and loopback):
         return None
     return f"scheme {scheme}, not https"
+
+
+def _is_this_computer(host: str) -> bool:
+    """Whether a browser opening ``host`` reaches this computer, in any of the spellings
+    browsers accept: ``localhost.``, ``app.localhost``, ``127.1``, ``0x7f.0.0.1``,
+    ``2130706433``, ``0.0.0.0``, ``::ffff:127.0.0.1``."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        address = _browser_ipv4(name)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address is not None and (address.is_loopback or address.is_unspecified)
+
+
+def _browser_ipv4(name: str) -> ipaddress.IPv4Address | None:
+    """``name`` as an IPv4 address the way browsers read one (the URL standard's IPv4
+    parser): up to four parts, each decimal, ``0x`` hexadecimal or ``0`` octal, the last one
+    filling the bytes left. ``None`` when it is a name, not a number."""
+    parts = name.split(".")
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        if part[:2] == "0x":
+            digits, base, allowed = part[2:], 16, "0123456789abcdef"
+        elif len(part) > 1 and part[0] == "0":
+            digits, base, allowed = part[1:], 8, "01234567"
+        else:
+            digits, base, allowed = part, 10, "0123456789"
+        if not part or any(ch not in allowed for ch in digits):
+            return None
+        numbers.append(int(digits, base) if digits else 0)
+    *leading, last = numbers
+    if any(number > 255 for number in leading) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last + sum(number << (8 * (3 - index)) for index, number in enumerate(leading))
+    return ipaddress.IPv4Address(value)

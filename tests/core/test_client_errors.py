@@ -31,6 +31,7 @@ from kombo_desktop.core.errors import (
     UnexpectedResponseError,
     UnsafeLinkError,
 )
+from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from tests.support.fault_server import FaultServer, Reply, closed_port
@@ -510,6 +511,8 @@ def test_list_tools_without_a_list() -> None:
         "https://connect.kombo.dev/v1?token=a\u202eb",
         "https://cönnect.kombo.dev/v1",
         "https://connect.kombo.dev:99999/v1",
+        # Browsers read "\\" as "/" and open 127.0.0.1; Python sees one odd host name.
+        "https://127.0.0.1\\.kombo.dev/x",
     ],
 )
 def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
@@ -520,6 +523,31 @@ def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
     detail = error.detail.message or ""
     assert detail.startswith("link refused")
     assert len(detail) < 120  # says what is wrong without repeating the link
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://127.0.0.1/x",
+        "https://127.1/x",
+        "https://127.0.0.2/x",
+        "https://0x7f.1/x",
+        "https://0177.0.0.1/x",
+        "https://2130706433/x",
+        "https://0.0.0.0/x",
+        "https://[::ffff:127.0.0.1]/x",
+        "https://localhost./x",
+        "https://app.localhost/x",
+    ],
+)
+def test_a_link_to_this_computer_in_any_spelling_is_refused_from_kombo(link: str) -> None:
+    # Only the exact spellings 127.0.0.1, ::1 and localhost were caught; browsers open all of
+    # these on this computer. (The demo service on this computer may hand out such links.)
+    problem = link_problem(link, loopback_api=False, key=None)
+    assert problem is not None
+    assert problem.technical == "points at this computer although Kombo is not"
+    kombo = "https://connect.kombo.dev/v1?token=abc"
+    assert link_problem(kombo, loopback_api=False, key=None) is None
 
 
 @pytest.mark.parametrize("length", [2049, 100_000])
