@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+from collections.abc import Callable
 from typing import Protocol
 
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
@@ -64,16 +65,37 @@ class ProfileBook:
         self.fixed_api_base = fixed_api_base
         self._store = store
         self._say = say
-        self.settings: Settings = store.load()
-        if current_profile and self.settings.profile(current_profile) is None:
-            # The window uses a profile that was never saved (``--profile`` with a new name,
-            # often with a key an administrator provisioned): listed, so that its key can be
-            # seen, checked and replaced here; saved with the next change.
-            with contextlib.suppress(ValueError):  # a name another only differs from in case
-                self.settings.put_profile(Profile(current_profile))
+        self._unsaved_current = current_profile
+        self.settings: Settings = self._read()
         found = self.settings.profile(current_profile) if current_profile else None
         self.current = found.name if found is not None else self.settings.active.name
         self.selected = self.current
+
+    def _read(self) -> Settings:
+        """The settings on disk now, with the profile the window uses.
+
+        The window may use a profile that was never saved (``--profile`` with a new name,
+        often with a key an administrator provisioned): listed, so that its key can be seen,
+        checked and replaced here; saved with the next change.
+        """
+        settings = self._store.load()
+        name = self._unsaved_current
+        if name and settings.profile(name) is None:
+            with contextlib.suppress(ValueError):  # a name another only differs from in case
+                settings.put_profile(Profile(name))
+        return settings
+
+    def _change(self, apply: Callable[[Settings], None]) -> bool:
+        """Apply one change to the settings as they are on disk now, and save them.
+
+        Each change starts from the file, not from what the dialog read when it opened:
+        another copy of the program (a second window, another user session) may have saved
+        since, and writing the dialog's old copy back deleted what that one had added.
+        """
+        settings = self._read()
+        apply(settings)
+        self.settings = settings
+        return self.save()
 
     @property
     def profiles(self) -> list[Profile]:
@@ -120,16 +142,24 @@ class ProfileBook:
                     f"that you may write to {self._store.path.parent}, then try again."
                 )
             self._say(message, "error")
-            self.settings = self._store.load()
+            self.settings = self._read()
             return False
         return True
 
     def replace(self, old_name: str, profile: Profile) -> bool:
-        index = next(i for i, p in enumerate(self.profiles) if p.name == old_name)
-        self.profiles[index] = profile
-        if self.settings.active_profile == old_name:
-            self.settings.active_profile = profile.name
-        return self.save()
+        def apply(settings: Settings) -> None:
+            profiles = settings.profiles
+            index = next((i for i, p in enumerate(profiles) if p.name == old_name), None)
+            if index is None:  # removed by another copy meanwhile: this change brings it back
+                profiles.append(profile)
+            else:
+                profiles[index] = profile
+            if settings.active_profile == old_name:
+                settings.active_profile = profile.name
+
+        if old_name == self._unsaved_current:
+            self._unsaved_current = profile.name
+        return self._change(apply)
 
     def set_environment(self, environment_id: str | None) -> None:
         """Remember the environment Kombo named for the selected profile's key (None: forget)."""
@@ -141,17 +171,22 @@ class ProfileBook:
 
     def add(self) -> str | None:
         """Add a profile with a free "New profile" name and select it; None if not saved."""
-        taken = {p.name.casefold() for p in self.profiles}
-        name = NEW_PROFILE_NAME
-        number = 2
-        while name.casefold() in taken:
-            name = f"{NEW_PROFILE_NAME} {number}"
-            number += 1
-        self.settings.put_profile(Profile(name))
-        if not self.save():
+        chosen: list[str] = []
+
+        def apply(settings: Settings) -> None:
+            taken = {p.name.casefold() for p in settings.profiles}
+            name = NEW_PROFILE_NAME
+            number = 2
+            while name.casefold() in taken:
+                name = f"{NEW_PROFILE_NAME} {number}"
+                number += 1
+            settings.put_profile(Profile(name))
+            chosen.append(name)
+
+        if not self._change(apply):
             return None
-        self.selected = name
-        return name
+        self.selected = chosen[0]
+        return chosen[0]
 
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
@@ -183,8 +218,7 @@ class ProfileBook:
         """Remove the selected profile; the one in use is then selected. Its key is deleted
         separately, by :meth:`delete_key` on a worker thread."""
         name = self.selected
-        self.settings.remove_profile(name)
-        if not self.save():
+        if not self._change(lambda settings: settings.remove_profile(name)):
             return False
         if name == self.current:
             self.current = self.settings.active.name
@@ -193,8 +227,12 @@ class ProfileBook:
 
     def use_selected(self) -> bool:
         """Make links with the selected profile from now on."""
-        self.settings.active_profile = self.selected
-        if not self.save():
+        selected = self.selected
+
+        def apply(settings: Settings) -> None:
+            settings.active_profile = selected
+
+        if not self._change(apply):
             return False
         self.current = self.selected
         return True

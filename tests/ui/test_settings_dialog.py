@@ -1086,3 +1086,25 @@ def test_while_kombo_api_key_is_set_a_saved_key_is_said_to_wait_for_a_run_withou
     assert "accepted the key from KOMBO_API_KEY" in status(dialog)
     profile = store.load().profile("default")
     assert profile is not None and profile.environment_id == "env-of-default"
+
+
+def test_a_change_here_keeps_what_another_copy_saved_meanwhile(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    # The dialog wrote back the settings it read when it opened: a profile another copy of
+    # the program had added in the meantime was deleted without a word (its key left behind).
+    elsewhere = store.load()
+    elsewhere.put_profile(Profile("US team", Region.US))
+    store.save(elsewhere)
+
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))  # a change to "default", saved at once
+    settle(qtbot, dialog)
+    child(dialog, QPushButton, "addProfileButton").click()
+    settle(qtbot, dialog)
+
+    saved = store.load()
+    assert [p.name for p in saved.profiles] == ["default", "US team", "New profile"]
+    assert saved.profile("default") == Profile("default", Region.US)
+    listed = child(dialog, QListWidget, "profileList")
+    assert listed.count() == 3  # and the dialog shows it too
