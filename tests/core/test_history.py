@@ -1278,3 +1278,13 @@ def test_a_renamed_profile_takes_its_links_along(store: HistoryStore) -> None:
     assert duplicate_of(store, profile="Production") == replace(earlier, profile="Production")
     assert duplicate_of(store, profile="default") is None
     assert store.get(other.id) == other
+
+
+def test_a_write_waits_at_most_a_second_for_another_writer(store_path: Path) -> None:
+    # The window records a link on its own thread: waiting 5 s for a database browser that
+    # held the file open for writing froze it that long. Another copy of this program
+    # writes for milliseconds.
+    with HistoryStore(store_path) as store:
+        assert store._conn is not None
+        (milliseconds,) = store._conn.execute("PRAGMA busy_timeout").fetchone()
+    assert 0 < milliseconds <= 1000

@@ -77,6 +77,13 @@ def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
         return None
 
 
+# How long a write waits for another program writing the same file. Another copy of this
+# program writes for milliseconds; the window records a link on its own thread, so a longer
+# wait (it was 5 s) froze it that long whenever a database browser held the file open for
+# writing, before saying the link could not be saved.
+BUSY_TIMEOUT_SECONDS = 1.0
+
+
 class HistoryStore(Recording, DuplicateCheck):
     """The history file: record links, search them, find duplicates.
 
@@ -96,7 +103,7 @@ class HistoryStore(Recording, DuplicateCheck):
     when the disk refuses; reading methods too, should the file be damaged while open.
     """
 
-    def __init__(self, path: Path, *, busy_timeout: float = 5.0) -> None:
+    def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         """Open (creating or upgrading) the history at ``path``; never raises.
 
         ``busy_timeout`` is how many seconds to wait for another copy of the program that is
