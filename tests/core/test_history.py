@@ -27,6 +27,7 @@ from kombo_desktop.core.history import (
     LinkStatus,
     export_csv,
     failure_words,
+    opening,
     schema,
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -1288,3 +1289,40 @@ def test_a_write_waits_at_most_a_second_for_another_writer(store_path: Path) -> 
         assert store._conn is not None
         (milliseconds,) = store._conn.execute("PRAGMA busy_timeout").fetchone()
     assert 0 < milliseconds <= 1000
+
+
+def test_a_history_that_can_be_read_but_not_written_still_shows_and_warns(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a full disk or a read-only folder opening for writing fails: the program started an
+    # empty history in memory, so the earlier links vanished and the duplicate warning missed
+    # them. (The disk refusing is the one thing simulated; the reading is real.)
+    with HistoryStore(store_path) as first:
+        earlier = add_link(first, created_at=T0)
+    real_open = opening._connect_and_upgrade
+
+    def refusing_to_write(path: Path | None, busy_timeout: float) -> sqlite3.Connection:
+        if path is not None:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_open(path, busy_timeout)
+
+    monkeypatch.setattr(opening, "_connect_and_upgrade", refusing_to_write)
+    with HistoryStore(store_path) as readable:
+        assert readable.in_memory
+        assert readable.problem is not None and "can be read but not saved" in readable.problem
+        assert readable.search() == [earlier]
+        found = readable.find_duplicate(
+            "default",
+            origin_id=None,
+            organization="acme gmbh",
+            email=None,
+            category=Category.HRIS,
+            tool="personio",
+            now=T0,
+        )
+        assert found == earlier
+        later = add_link(readable, organization="Beta AG", created_at=T0 + timedelta(hours=1))
+        assert readable.search() == [later, earlier]  # kept for the session
+    monkeypatch.undo()
+    with HistoryStore(store_path) as after:
+        assert after.search() == [earlier]  # the file was never written

@@ -69,14 +69,66 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
         return OpenedHistory(_connect_and_upgrade(None, busy_timeout), problem, in_memory=True)
     except (OSError, sqlite3.Error, schema.UnreadableError) as error:
         _log.warning("History file %s cannot be opened: %s", path, error)
-        problem = (
-            "The link history could not be opened, so links made now will be forgotten "
-            "when the program closes. Another copy of Kombo Desktop may be using it, or the "
-            f"folder {path.parent} may not allow writing. Close other copies and "
-            "restart the program."
-        )
-        connection = _connect_and_upgrade(None, busy_timeout)
+        copy = _copy_of_file(path, busy_timeout) if set_aside is None else None
+        connection = copy if copy is not None else _connect_and_upgrade(None, busy_timeout)
+        if copy is not None:
+            # Readable but not writable (a full disk, a read-only folder): the earlier links
+            # still show and the duplicate warning still knows them.
+            problem = (
+                "The link history can be read but not saved to, so links made now will be "
+                "forgotten when the program closes. Another copy of Kombo Desktop may be "
+                f"using it, the disk may be full, or the folder {path.parent} may not allow "
+                "writing. Close other copies, free some space or check the folder, then "
+                "restart the program."
+            )
+        else:
+            problem = (
+                "The link history could not be opened, so links made now will be forgotten "
+                "when the program closes. Another copy of Kombo Desktop may be using it, the "
+                f"disk may be full, or the folder {path.parent} may not allow writing. Close "
+                "other copies, free some space or check the folder, then restart the program."
+            )
         return OpenedHistory(connection, problem, set_aside, in_memory=True)
+
+
+def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
+    """The history at ``path`` copied into memory, read without writing anything (not even
+    a journal); None if it cannot be read that way or is not a history this version can use."""
+    if not path.is_file():
+        return None
+    for mode in ("mode=ro", "immutable=1"):  # immutable: even without a shared-memory file
+        memory = _connect_and_upgrade(None, busy_timeout)
+        try:
+            source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
+            try:
+                source.backup(memory)
+            finally:
+                source.close()
+            schema.check_version(memory)
+            schema.upgrade(memory)
+            schema.check_columns(memory)
+            return memory
+        except (sqlite3.Error, schema.UnreadableError, schema.NewerVersionError) as error:
+            _log.warning("History file %s could not be read (%s): %s", path, mode, error)
+            memory.close()
+    return None
+    for mode in ("mode=ro", "immutable=1"):  # immutable: even without a shared-memory file
+        try:
+            source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
+        except sqlite3.Error:
+            continue
+        try:
+            source.backup(memory)
+            schema.check_version(memory)
+            schema.upgrade(memory)
+            schema.check_columns(memory)
+            return True
+        except (sqlite3.Error, schema.UnreadableError, schema.NewerVersionError) as error:
+            _log.warning("History file %s could not be read (%s): %s", path, mode, error)
+        finally:
+            source.close()
+    schema.upgrade(memory)  # whatever a failed copy left: an empty, current history again
+    return False
 
 
 def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Connection:
