@@ -146,6 +146,10 @@ class Settings:
     qr_folder: str | None = None
     export_folder: str | None = None
     qr_file_type: QrFileType = QrFileType.PNG
+    # Profiles a newer version wrote with a region this one does not know, as they were in
+    # the file: not offered here, written back unchanged, so going back to that version (an
+    # administrator rolling a release back and forth) finds them again.
+    newer_profiles: list[dict[str, Any]] = field(default_factory=list)
 
     def profile(self, name: str) -> Profile | None:
         """The profile called ``name``, if any."""
@@ -297,10 +301,17 @@ class SettingsStore:
                 raise SettingsFileError(f"not JSON: {error}") from None
             except RecursionError:  # thousands of nested brackets: not a file this program wrote
                 raise SettingsFileError("not JSON: nested too deeply") from None
-            return self._without_retired(settings_from_json(data), data)
+            settings = self._without_retired(settings_from_json(data), data)
         except SettingsFileError as error:
             _log.warning("Settings file %s is not usable: %s", self.path, error)
             return self._start_over()
+        if settings.newer_profiles:
+            names = ", ".join(f"“{p['name']}”" for p in settings.newer_profiles)
+            self.load_problem = (
+                f"A newer version of Kombo Desktop made the profile {names} with a region this "
+                "version does not know. It is not offered here and is kept for that version."
+            )
+        return settings
 
     def _without_retired(self, settings: Settings, data: object) -> Settings:
         """``settings`` without the profiles the file marks as the administrator's that the
@@ -370,14 +381,17 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
         "version": SETTINGS_VERSION,
         "active_profile": settings.active.name,
         "profiles": [
-            {
-                "name": p.name,
-                "region": p.region.value,
-                "custom_base": p.custom_base,
-                "environment_id": p.environment_id,
-                **({"managed": True} if p.name in managed else {}),
-            }
-            for p in settings.profiles
+            *(
+                {
+                    "name": p.name,
+                    "region": p.region.value,
+                    "custom_base": p.custom_base,
+                    "environment_id": p.environment_id,
+                    **({"managed": True} if p.name in managed else {}),
+                }
+                for p in settings.profiles
+            ),
+            *_newer_profiles_kept(settings),
         ],
         "preferences": {
             "language": settings.language.value,
@@ -388,6 +402,12 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
             "qr_file_type": settings.qr_file_type.value,
         },
     }
+
+
+def _newer_profiles_kept(settings: Settings) -> list[dict[str, Any]]:
+    """The newer version's profiles, except one whose name a profile here took meanwhile."""
+    taken = {p.name.casefold() for p in settings.profiles}
+    return [p for p in settings.newer_profiles if str(p["name"]).casefold() not in taken]
 
 
 def settings_from_json(data: object) -> Settings:
@@ -404,13 +424,20 @@ def settings_from_json(data: object) -> Settings:
         raise SettingsFileError("no list of profiles")
     settings = Settings(profiles=[])
     for entry in raw_profiles:
-        profile = _profile_from_json(entry)
+        try:
+            profile = _profile_from_json(entry)
+        except _NewerRegionError:
+            assert isinstance(entry, dict)
+            settings.newer_profiles.append(dict(entry))
+            continue
         if settings.profile(profile.name) is not None:
             raise SettingsFileError(f"profile {profile.name!r} is listed twice")
         try:
             settings.put_profile(profile)
         except ValueError as error:
             raise SettingsFileError(str(error)) from None
+    if not settings.profiles:  # only the newer version's: the usual one beside them
+        settings.profiles = _default_profiles()
     active = data.get("active_profile")
     settings.active_profile = active if isinstance(active, str) else settings.profiles[0].name
     settings.active_profile = settings.active.name
@@ -427,6 +454,10 @@ def settings_from_json(data: object) -> Settings:
     return settings
 
 
+class _NewerRegionError(SettingsFileError):
+    """A profile with a region this version does not know: a newer version's, kept as it is."""
+
+
 def _profile_from_json(entry: object) -> Profile:
     if not isinstance(entry, dict):
         raise SettingsFileError("a profile is not a JSON object")
@@ -438,6 +469,14 @@ def _profile_from_json(entry: object) -> Profile:
         raise SettingsFileError(f"profile {name!r} has a custom address that is not text")
     if not (environment_id is None or isinstance(environment_id, str)):
         raise SettingsFileError(f"profile {name!r} has an environment id that is not text")
+    if region not in {r.value for r in Region}:
+        try:
+            usable = validate_profile_name(name) == name
+        except ValueError:
+            usable = False
+        if not usable:
+            raise SettingsFileError(f"profile {name!r} has an unusable name")
+        raise _NewerRegionError(f"profile {name!r} has the region {region!r}")
     try:
         return Profile(
             name=name,

@@ -334,7 +334,6 @@ BROKEN_FILES = {
     "profile without name": b'{"profiles": [{"region": "EU"}]}',
     "name not text": b'{"profiles": [{"name": 5}]}',
     "name too long": json.dumps({"profiles": [{"name": "n" * 65}]}).encode(),
-    "unknown region": b'{"profiles": [{"name": "a", "region": "MARS"}]}',
     "custom without address": b'{"profiles": [{"name": "a", "region": "CUSTOM"}]}',
     "plain http address": (
         b'{"profiles": [{"name": "a", "region": "CUSTOM", '
@@ -575,3 +574,47 @@ def test_a_profile_the_administrator_retires_does_not_live_on(paths: AppPaths) -
     assert [p.name for p in retired.profiles] == ["default", "us-team", "mine"]
     assert retired.active.name == "default"
     assert [p.name for p in SettingsStore(paths).load().profiles] == ["default", "mine"]
+
+
+def test_a_newer_versions_profile_is_kept_for_it_not_set_aside(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    # One profile with a region this version does not know (written by a newer one, before
+    # an administrator rolled the release back) set the whole file aside: every profile gone,
+    # and gone for the newer version too.
+    sydney = {"name": "Sydney", "region": "AU", "environment_id": "env-7", "future": {"x": 1}}
+    document = {
+        "version": 1,
+        "active_profile": "Sydney",
+        "profiles": [{"name": "default", "region": "EU"}, sydney],
+    }
+    write_settings(paths, json.dumps(document))
+
+    settings = store.load()
+
+    assert [p.name for p in settings.profiles] == ["default"]
+    assert settings.active.name == "default"
+    assert store.load_problem is not None and "“Sydney”" in store.load_problem
+    assert corrupt_copies(paths) == []
+    settings.put_profile(Profile("US team", Region.US))
+    store.save(settings)
+    saved = json.loads(paths.settings_file.read_text("utf-8"))
+    assert [p["name"] for p in saved["profiles"]] == ["default", "US team", "Sydney"]
+    assert saved["profiles"][2] == sydney  # as the newer version wrote it
+
+
+def test_a_newer_versions_profile_alone_leaves_the_usual_one_beside_it(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, json.dumps({"profiles": [{"name": "Sydney", "region": "AU"}]}))
+    settings = store.load()
+    assert [p.name for p in settings.profiles] == ["default"]
+    assert [p["name"] for p in settings.newer_profiles] == ["Sydney"]
+
+
+def test_an_unknown_region_with_an_unusable_name_still_sets_the_file_aside(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, json.dumps({"profiles": [{"name": "  ", "region": "AU"}]}))
+    assert store.load() == Settings()
+    assert len(corrupt_copies(paths)) == 1
