@@ -24,6 +24,7 @@ from typing import Final
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTableView
 
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.history_model import (
     COLUMNS,
@@ -83,6 +84,7 @@ class HistoryColumns(QObject):
             self._narrow = narrow
             self._arrange()
 
+    @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if self._narrow and event.type() == QEvent.Type.Resize:
             self._fit_first_columns()

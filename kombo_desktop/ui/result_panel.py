@@ -35,6 +35,7 @@ from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import action_fit, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
@@ -307,6 +308,7 @@ class ResultPanel(QFrame):
             self.parentWidget().installEventFilter(self)
         return super().event(event)
 
+    @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self._fit_qr()

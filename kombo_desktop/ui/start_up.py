@@ -22,6 +22,8 @@ from collections.abc import Callable
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
+from kombo_desktop.ui.event_filters import reports_errors
+
 
 class AfterFirstPaint(QObject):
     """Collects actions and runs them, in order, once ``window`` has been painted."""
@@ -45,6 +47,7 @@ class AfterFirstPaint(QObject):
             return
         self._pending.append(action)
 
+    @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self._window and event.type() == QEvent.Type.Paint and not self._scheduled:
             # The rest of the frame (the children, the flush) is painted when this returns;
@@ -82,6 +85,7 @@ class _NextPaint(QObject):
         widget.installEventFilter(self)
         widget.update()  # make sure a paint is coming
 
+    @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)

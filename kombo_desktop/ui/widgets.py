@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.ui import qt_enums, theme
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.qt_enums import set_enum
 
 if TYPE_CHECKING:
@@ -509,6 +510,7 @@ class FitScrollArea(QScrollArea):
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # the height wrapped text needs depends on the width
 
+    @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # The content grew or shrank (an error line, the advanced options): ask again.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:

@@ -36,6 +36,7 @@ from kombo_desktop.ui.crash_handler import (
     CrashHandler,
     install_crash_handler,
 )
+from kombo_desktop.ui.event_filters import reports_errors
 
 pytestmark = pytest.mark.qt_no_exception_capture
 
@@ -508,3 +509,32 @@ def test_a_bug_in_background_work_the_window_can_do_without_is_reported(
         assert not crash_dialogs()  # Kombo out of reach is no bug
     finally:
         assert runner.shutdown(timeout=5.0)
+
+
+def test_an_error_in_one_of_the_programs_event_filters_reaches_the_handler(
+    qtbot: QtBot,
+    handler: CrashHandler,
+    window: QMainWindow,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Under the release builds' PySide6 (6.9) such an error vanished without a trace; the
+    # program's filters report it themselves (event_filters.reports_errors), on every Qt.
+    caplog.set_level(logging.ERROR)
+
+    class Broken(QObject):
+        @reports_errors
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.User:
+                raise BoomError("in a filter")
+            return False
+
+    broken = Broken()
+    window.installEventFilter(broken)
+    try:
+        QApplication.sendEvent(window, QEvent(QEvent.Type.User))
+    finally:
+        window.removeEventFilter(broken)
+    assert "BoomError: in a filter" in caplog.text
+    qtbot.waitUntil(lambda: len(crash_dialogs()) == 1)
+    crash_dialogs()[0].reject()
+    assert_program_alive(qtbot, window)
