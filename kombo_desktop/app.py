@@ -174,8 +174,10 @@ def _application(qt_arguments: tuple[str, ...]) -> QApplication:
 def build_main_window(argv: list[str] | None = None) -> QMainWindow:
     """Everything ``main()`` does up to showing the window, in an existing QApplication if any.
 
-    Raises ``UsageError`` for unusable flags. Whatever the window starts (demo service,
-    worker threads) stops when it is closed.
+    ``argv`` None means the process's own command line, as for ``main()``: a test runner's
+    flags there would be refused, so tests pass a list (``[]`` for none). Raises
+    ``UsageError`` for unusable flags. Whatever the window starts (demo service, worker
+    threads) stops when it is closed.
     """
     return _build_window(parse_arguments(argv))
 
