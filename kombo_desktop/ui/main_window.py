@@ -84,6 +84,7 @@ WARM_UP_DELAY_MS = 150
 # A new link's QR code is computed once the link is painted, or after this long if it is not
 # (the window is minimised, say).
 QR_AFTER_LINK_AT_THE_LATEST_MS = 100
+LINK_PAINT_AT_THE_LATEST_MS = 100  # a hidden window paints nothing: the buttons come anyway
 
 
 @dataclass
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
         # then responsible for calling ``send_create`` (or not) itself.
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._request: TaskHandle | None = None
+        self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -473,7 +475,8 @@ class MainWindow(QMainWindow):
 
     @property
     def busy(self) -> bool:
-        return self._request is not None
+        """A request runs, or its link is on its way to the screen (``_ready_after_link``)."""
+        return self._request is not None or self._link_on_its_way
 
     def submit_create(self) -> None:
         """Check the form; if it is fine (and no guard holds it), send it."""
@@ -554,8 +557,14 @@ class MainWindow(QMainWindow):
             return True
 
         def done(created: CreatedLink) -> None:
-            if finished():
-                self._show_created(created, request, target)
+            if self._request is not handle:
+                return
+            self._request = None  # made: Esc no longer cancels it
+            self._link_on_its_way = True
+            self._show_created(created, request, target)
+            # The link first, then the buttons: Create coming back and the focus moving from
+            # Cancel to the link cost the link's paint about 2 ms on the way to the screen.
+            after_next_paint(self.linkField, self._ready_after_link, LINK_PAINT_AT_THE_LATEST_MS)
 
         def failed(error: BaseException) -> None:
             if finished():
@@ -582,6 +591,15 @@ class MainWindow(QMainWindow):
         self._set_busy(False)
         self.show_status("Cancelled. Nothing was changed.", "info")
 
+    def _ready_after_link(self) -> None:
+        """After a link is painted: Create again, and the focus on the link, where the copy
+        keys at once copy it (see LinkField) and Tab goes on to its Copy button."""
+        self._link_on_its_way = False
+        if self._closed:
+            return
+        self._set_busy(False)
+        self.linkField.setFocus()
+
     def _set_busy(self, busy: bool) -> None:
         if not busy:
             self._request = None
@@ -605,8 +623,6 @@ class MainWindow(QMainWindow):
                 file_stem=stem,
             )
         )
-        # The copy keys at once copy it (see LinkField); Tab goes on to its Copy button.
-        self.linkField.setFocus()
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
         if created.is_demo:
             self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")

@@ -344,15 +344,24 @@ class RequestForm(SubmitOnEnter):
         being disabled or hidden to the next stop, the empty link field, where it stayed (a
         screen reader said "The link, blank", and getting back took two Shift+Tabs).
         """
-        hand_over = (self._primary if busy else self._cancel).hasFocus()
-        self._cancel.setVisible(busy)
-        self._cancel.setEnabled(busy)
-        self._primary.setEnabled(not busy)
-        if hand_over:
-            (self._cancel if busy else self._primary).setFocus()
+        primary, cancel = self._primary, self._cancel
+        hand_over = (primary if busy else cancel).hasFocus()
         for button in self._footer_end:
             button.setEnabled(not busy)
-        self._primary.setText(self._texts[1] if busy else self._texts[0])
+        if busy:
+            cancel.setEnabled(True)
+            cancel.setVisible(True)
+            if hand_over:
+                cancel.setFocus()
+            primary.setEnabled(False)
+        else:
+            primary.setEnabled(True)
+            if hand_over:
+                primary.setFocus()
+        primary.setText(self._texts[1] if busy else self._texts[0])
+        if not busy:
+            cancel.setVisible(False)
+            cancel.setEnabled(False)
 
     def focus_first_field(self) -> None:
         # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace

@@ -63,10 +63,17 @@ def fill_form(
 
 
 def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
-    """Press Create and wait for the link to be shown; returns it."""
+    """Press Create and wait for the link to be shown and the window ready again; returns
+    the link."""
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
+    wait_until_ready(qtbot, window)
     return window.linkField.text()
+
+
+def wait_until_ready(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the buttons are back after a link: they follow its paint (``_ready_after_link``)."""
+    qtbot.waitUntil(lambda: window.createButton.isEnabled() and window.relinkButton.isEnabled())
 
 
 def tab_stops(start: QWidget, count: int) -> list[str]:

@@ -14,7 +14,7 @@ from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import history_of
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -35,6 +35,7 @@ def make_another(qtbot: QtBot, window: MainWindow) -> str:
     before = window.linkField.text()
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
+    wait_until_ready(qtbot, window)
     return window.linkField.text()
 
 
@@ -96,6 +97,7 @@ def test_create_anyway_sends_the_second_request(qtbot: QtBot, demo_window: MainW
 
     history_of(demo_window).banner.createAnywayButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() not in ("", first), timeout=10_000)
+    wait_until_ready(qtbot, demo_window)
     assert history_of(demo_window).store.search(limit=1)[0].url == demo_window.linkField.text()
 
     server = demo_of(demo_window)

@@ -384,7 +384,7 @@ def test_after_a_link_is_made_the_copy_keys_copy_it(qtbot: QtBot, demo_window: M
     fill_form(demo_window)
     QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
-    assert QApplication.focusWidget() is demo_window.linkField
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is demo_window.linkField)
     QGuiApplication.clipboard().clear()
     QTest.keySequence(demo_window.linkField, QKeySequence(QKeySequence.StandardKey.Copy))
     assert QGuiApplication.clipboard().text() == demo_window.linkField.text()

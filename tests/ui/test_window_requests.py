@@ -22,7 +22,7 @@ from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
 from kombo_desktop.ui.main_window import CLOSE_WAIT_SECONDS, MainWindow
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form
+from tests.ui.conftest import WindowFactory, fill_form, wait_until_ready
 
 SLOW_SECONDS = 2.0
 
@@ -60,6 +60,7 @@ def test_the_button_shows_progress_and_cannot_be_pressed_twice(
     assert asked.texts == []
     assert slow_window.emailEdit.text() == "anna@example.com"
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, slow_window)  # the buttons follow the link's paint
     assert slow_server.create_link_count == 1
     assert len(slow_server.requests) == 1
     assert slow_window.createButton.text() == CREATE_TEXT
@@ -198,6 +199,7 @@ def test_a_new_request_takes_the_previous_link_off_the_screen(
     slow_server.delay_seconds = 0
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, slow_window)
     slow_server.delay_seconds = 30
     slow_window.organizationEdit.setText("Globex AG")
     slow_window.createButton.click()
@@ -222,3 +224,17 @@ def test_the_keyboard_focus_goes_from_create_to_cancel_and_back(
     qtbot.keyClick(slow_window.cancelButton, Qt.Key.Key_Escape)
     assert slow_window.statusLabel.text() == "Cancelled. Nothing was changed."
     assert slow_window.createButton.hasFocus()
+
+
+def test_the_buttons_follow_the_link_even_when_the_window_paints_nothing(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # They come back after the link's paint (MainWindow._ready_after_link); a minimised window
+    # paints nothing, and they must come all the same.
+    slow_server.delay_seconds = 0
+    slow_window.createButton.click()
+    slow_window.hide()
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    qtbot.waitUntil(slow_window.createButton.isEnabled, timeout=2000)
+    assert not slow_window.busy
+    assert not slow_window.cancelButton.isVisibleTo(slow_window)
