@@ -112,23 +112,6 @@ def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
             _log.warning("History file %s could not be read (%s): %s", path, mode, error)
             memory.close()
     return None
-    for mode in ("mode=ro", "immutable=1"):  # immutable: even without a shared-memory file
-        try:
-            source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
-        except sqlite3.Error:
-            continue
-        try:
-            source.backup(memory)
-            schema.check_version(memory)
-            schema.upgrade(memory)
-            schema.check_columns(memory)
-            return True
-        except (sqlite3.Error, schema.UnreadableError, schema.NewerVersionError) as error:
-            _log.warning("History file %s could not be read (%s): %s", path, mode, error)
-        finally:
-            source.close()
-    schema.upgrade(memory)  # whatever a failed copy left: an empty, current history again
-    return False
 
 
 def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Connection:
