@@ -93,9 +93,17 @@ class ProfileBook:
         since, and writing the dialog's old copy back deleted what that one had added.
         """
         settings = self._read()
-        apply(settings)
+        try:
+            apply(settings)
+        except ValueError as error:  # e.g. a name another copy took meanwhile
+            self._say(str(error), "error")
+            self.settings = settings
+            return False
         self.settings = settings
-        return self.save()
+        if not self.save():
+            return False
+        self._unsaved_current = None  # written now (or removed): nothing to add any more
+        return True
 
     @property
     def profiles(self) -> list[Profile]:
@@ -149,6 +157,16 @@ class ProfileBook:
     def replace(self, old_name: str, profile: Profile) -> bool:
         def apply(settings: Settings) -> None:
             profiles = settings.profiles
+            taken = next(
+                (
+                    p.name
+                    for p in profiles
+                    if p.name != old_name and p.name.casefold() == profile.name.casefold()
+                ),
+                None,
+            )
+            if taken is not None:  # another copy saved that name since the dialog checked it
+                raise ValueError(f"A profile called “{taken}” already exists. Choose another name.")
             index = next((i for i, p in enumerate(profiles) if p.name == old_name), None)
             if index is None:  # removed by another copy meanwhile: this change brings it back
                 profiles.append(profile)
@@ -157,8 +175,6 @@ class ProfileBook:
             if settings.active_profile == old_name:
                 settings.active_profile = profile.name
 
-        if old_name == self._unsaved_current:
-            self._unsaved_current = profile.name
         return self._change(apply)
 
     def set_environment(self, environment_id: str | None) -> None:

@@ -1108,3 +1108,49 @@ def test_a_change_here_keeps_what_another_copy_saved_meanwhile(
     assert saved.profile("default") == Profile("default", Region.US)
     listed = child(dialog, QListWidget, "profileList")
     assert listed.count() == 3  # and the dialog shows it too
+
+
+def rename_selected(qtbot: QtBot, dialog: SettingsDialog, name: str) -> None:
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.clear()
+    qtbot.keyClicks(name_edit, name)
+    child(dialog, QPushButton, "renameProfileButton").click()
+    settle(qtbot, dialog)
+
+
+def test_renaming_the_profile_given_at_start_saves_it_once(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    # It was written twice (the new name added as the unsaved one, then the renamed one), and
+    # the file was set aside at the next read: every profile gone.
+    store.save(Settings(profiles=[Profile("default")]))
+    dialog = make_dialog(current_profile="Customer team")  # type: ignore[operator]
+    rename_selected(qtbot, dialog, "Customer team EU")
+    assert listed(dialog) == ["default", "Customer team EU (in use)"]
+    assert [p.name for p in store.load().profiles] == ["default", "Customer team EU"]
+    assert store.load_problem is None
+
+
+def test_a_profile_given_at_start_and_removed_stays_removed(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    store.save(Settings(profiles=[Profile("default")]))
+    dialog = make_dialog(current_profile="Customer team")  # type: ignore[operator]
+    answer_next_box("Remove profile")
+    child(dialog, QPushButton, "removeProfileButton").click()
+    settle(qtbot, dialog)
+    child(dialog, QPushButton, "addProfileButton").click()
+    settle(qtbot, dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "New profile"]
+
+
+def test_a_name_another_copy_took_meanwhile_is_refused(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    elsewhere = store.load()
+    elsewhere.put_profile(Profile("Sales", Region.US))
+    store.save(elsewhere)
+    rename_selected(qtbot, dialog, "Sales")
+    assert [p.name for p in store.load().profiles] == ["default", "Sales"]
+    assert store.load_problem is None
+    assert "already exists" in child(dialog, QLabel, "settingsStatusLabel").text()
