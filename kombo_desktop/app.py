@@ -61,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
         description="Make Kombo connection links for customers, without an engineer.",
+        allow_abbrev=False,  # "--self" is a mistake to report, not --self-test
     )
     parser.add_argument(
         "--demo",
@@ -346,20 +347,26 @@ def _tell_in_a_window(text: str) -> None:
     program started from a menu can say it (it has no console)."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    if sys.stderr is not None and sys.stderr.isatty():
+        return  # started from a terminal: the line printed there says it
     app = QApplication.instance()
     if app is None and _has_a_screen():
         app = QApplication([sys.argv[0] if sys.argv else PROGRAM])
-    if isinstance(app, QApplication):
+    if isinstance(app, QApplication) and app.platformName() not in _NO_SCREEN_PLATFORMS:
         QMessageBox.critical(None, "Kombo Desktop could not start", text)
 
 
+# Qt platforms that draw for no one: a message box there would wait for a click for ever.
+_NO_SCREEN_PLATFORMS = ("offscreen", "minimal")
+
+
 def _has_a_screen(environ: Mapping[str, str] = os.environ) -> bool:
-    """Whether Qt can open a window here: on Linux without a display (a server, a console
-    session) making a QApplication aborts the process, and the printed line must do."""
-    if not sys.platform.startswith("linux"):
-        return True
+    """Whether Qt can open a window someone sees: on Linux without a display (a server, a
+    console session) making a QApplication aborts the process, and the printed line must do."""
     platform = environ.get("QT_QPA_PLATFORM", "")
-    if platform.startswith(("offscreen", "minimal", "vnc", "eglfs", "linuxfb")):
+    if platform.startswith(_NO_SCREEN_PLATFORMS):
+        return False
+    if not sys.platform.startswith("linux") or platform.startswith(("vnc", "eglfs", "linuxfb")):
         return True
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
 

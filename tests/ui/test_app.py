@@ -114,6 +114,8 @@ def test_a_setting_the_program_cannot_use_is_said_in_a_window(isolated_home: Pat
         "shown = []\n"
         "QMessageBox.critical = staticmethod(lambda *args: shown.append(args[1:]))\n"
         "import kombo_desktop.app as app\n"
+        "app._has_a_screen = lambda: True  # as on a desktop: off screen no box is tried\n"
+        "app._NO_SCREEN_PLATFORMS = ()\n"
         "print(app.main([]), shown)\n"
     )
     bad_base = {"KOMBO_DESKTOP_HOME": str(isolated_home), "KOMBO_API_BASE": "http://proxy.example"}
@@ -145,9 +147,23 @@ def test_a_message_box_is_tried_only_where_qt_can_open_a_window(
     assert not kombo_desktop.app._has_a_screen({})  # Qt would abort the process
     assert kombo_desktop.app._has_a_screen({"DISPLAY": ":0"})
     assert kombo_desktop.app._has_a_screen({"WAYLAND_DISPLAY": "wayland-0"})
-    assert kombo_desktop.app._has_a_screen({"QT_QPA_PLATFORM": "offscreen"})
+    # Drawn for no one: a box there would wait for a click for ever.
+    assert not kombo_desktop.app._has_a_screen({"QT_QPA_PLATFORM": "offscreen", "DISPLAY": ":0"})
+    assert not kombo_desktop.app._has_a_screen({"QT_QPA_PLATFORM": "minimal"})
     monkeypatch.setattr(sys, "platform", "win32")
     assert kombo_desktop.app._has_a_screen({})
+    assert not kombo_desktop.app._has_a_screen({"QT_QPA_PLATFORM": "offscreen"})
+
+
+@pytest.mark.parametrize("arguments", [["--bogus"], ["--self"]])
+def test_a_usage_error_off_screen_ends_at_once(arguments: list[str]) -> None:
+    # The message box of a usage error waited for a click no one could make.
+    result = run_python(
+        f"import kombo_desktop.app as app\nraise SystemExit(app.main({arguments!r}))\n",
+        env={"KOMBO_API_BASE": "http://proxy.example"},
+    )
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "error:" in result.stderr
 
 
 def test_no_arguments_and_only_qt_arguments_give_the_same_options(
@@ -420,6 +436,7 @@ def test_a_start_that_fails_says_so_and_leaves_the_story_in_the_log(isolated_hom
         "shown = []\n"
         "QMessageBox.critical = staticmethod(lambda *args: shown.append(args[2]))\n"
         "import kombo_desktop.app as app\n"
+        "app._NO_SCREEN_PLATFORMS = ()  # as on a desktop: off screen no box is tried\n"
         "code = app.main([])\n"
         "print(code, shown[0] if shown else 'no message')\n"
     )
