@@ -561,10 +561,14 @@ class MainWindow(QMainWindow):
                 return
             self._request = None  # made: Esc no longer cancels it
             self._link_on_its_way = True
-            self._show_created(created, request, target)
-            # The link first, then the buttons: Create coming back and the focus moving from
-            # Cancel to the link cost the link's paint about 2 ms on the way to the screen.
-            after_next_paint(self.linkField, self._ready_after_link, LINK_PAINT_AT_THE_LATEST_MS)
+            try:
+                self._show_created(created, request, target)
+            finally:  # even after a bug there: the window must not stay busy for good
+                # The link first, then the buttons: Create coming back and the focus moving
+                # from Cancel to the link cost the link's paint about 2 ms on its way.
+                after_next_paint(
+                    self.linkField, self._ready_after_link, LINK_PAINT_AT_THE_LATEST_MS
+                )
 
         def failed(error: BaseException) -> None:
             if finished():

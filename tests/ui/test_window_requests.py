@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -238,3 +239,26 @@ def test_the_buttons_follow_the_link_even_when_the_window_paints_nothing(
     qtbot.waitUntil(slow_window.createButton.isEnabled, timeout=2000)
     assert not slow_window.busy
     assert not slow_window.cancelButton.isVisibleTo(slow_window)
+
+
+def test_a_bug_while_showing_the_link_does_not_leave_the_window_busy(
+    qtbot: QtBot,
+    slow_window: MainWindow,
+    slow_server: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The buttons come back after the link's paint; an error before that was arranged left
+    # the window at "Creating link…" for good.
+    seen: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda *info: seen.append(info[1]))
+    slow_server.delay_seconds = 0
+
+    def broken(_link: object) -> None:
+        raise RuntimeError("a bug while showing the link")
+
+    monkeypatch.setattr(slow_window.resultPanel, "show_link", broken)
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: bool(seen), timeout=10_000)
+    qtbot.waitUntil(slow_window.createButton.isEnabled, timeout=2000)
+    assert not slow_window.busy
+    assert slow_window.createButton.text() == CREATE_TEXT
