@@ -404,6 +404,16 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
     }
 
 
+def _free_name(newer_profiles: list[dict[str, Any]]) -> str:
+    """ "default", unless a newer version's profile has that name (its key is stored under
+    it, for its region, and writing both would leave the file with a name twice)."""
+    taken = {str(p.get("name", "")).casefold() for p in newer_profiles}
+    name, number = DEFAULT_PROFILE_NAME, 2
+    while name.casefold() in taken:
+        name, number = f"{DEFAULT_PROFILE_NAME} {number}", number + 1
+    return name
+
+
 def _newer_profiles_kept(settings: Settings) -> list[dict[str, Any]]:
     """The newer version's profiles, except one whose name a profile here took meanwhile."""
     taken = {p.name.casefold() for p in settings.profiles}
@@ -436,8 +446,8 @@ def settings_from_json(data: object) -> Settings:
             settings.put_profile(profile)
         except ValueError as error:
             raise SettingsFileError(str(error)) from None
-    if not settings.profiles:  # only the newer version's: the usual one beside them
-        settings.profiles = _default_profiles()
+    if not settings.profiles:  # only the newer version's: a usual one beside them
+        settings.profiles = [Profile(_free_name(settings.newer_profiles))]
     active = data.get("active_profile")
     settings.active_profile = active if isinstance(active, str) else settings.profiles[0].name
     settings.active_profile = settings.active.name

@@ -612,6 +612,22 @@ def test_a_newer_versions_profile_alone_leaves_the_usual_one_beside_it(
     assert [p["name"] for p in settings.newer_profiles] == ["Sydney"]
 
 
+def test_a_newer_versions_default_profile_survives_a_save(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    # The usual single profile, "default", in a newer region: the stand-in made here took its
+    # name, and the first save (the form's language, after a link) dropped the newer one.
+    write_settings(paths, json.dumps({"profiles": [{"name": "default", "region": "AU"}]}))
+    settings = store.load()
+    assert [p.name for p in settings.profiles] == ["default 2"]
+    store.save(settings)
+    saved = json.loads(paths.settings_file.read_text("utf-8"))
+    assert [(p["name"], p["region"]) for p in saved["profiles"]] == [
+        ("default 2", "EU"),
+        ("default", "AU"),
+    ]
+
+
 def test_an_unknown_region_with_an_unusable_name_still_sets_the_file_aside(
     store: SettingsStore, paths: AppPaths
 ) -> None:
