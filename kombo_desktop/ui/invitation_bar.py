@@ -58,10 +58,16 @@ class InvitationContext:
             made=self.made,
         )
 
+    @property
+    def recipient(self) -> str | None:
+        """Whom the e-mail goes to: the customer, but never for a demo link (it connects
+        nothing, and one click on Send would hand it to a real customer)."""
+        return None if self.is_demo else self.email
+
     def mailto(self) -> str:
         from kombo_desktop.core.invitation import mailto_url
 
-        return mailto_url(self.email or "", self.invitation())
+        return mailto_url(self.recipient or "", self.invitation())
 
 
 class InvitationBar(QWidget):
@@ -129,11 +135,13 @@ class InvitationBar(QWidget):
         self.copyInvitationButton.setToolTip(
             f"Copy a short message in {language} with the link, ready to paste"
         )
-        self.emailButton.setToolTip(
-            plain_tooltip(f"Open your e-mail program with the invitation to {context.email}")
-            if context.email
-            else "Open your e-mail program with the invitation; add the recipient there"
-        )
+        if context.is_demo:
+            tip = "Open your e-mail program with the demo invitation, addressed to no one"
+        elif context.email:
+            tip = plain_tooltip(f"Open your e-mail program with the invitation to {context.email}")
+        else:
+            tip = "Open your e-mail program with the invitation; add the recipient there"
+        self.emailButton.setToolTip(tip)
 
     def copy_invitation(self) -> None:
         context = self.context if self.ready else None
@@ -178,7 +186,13 @@ class InvitationBar(QWidget):
                 "error",
             )
             return
-        if context.email:
+        if context.is_demo:
+            self.notice.emit(
+                "Your e-mail program has the invitation ready, addressed to no one: it holds a "
+                "demo link, so do not send it to a customer.",
+                "info",
+            )
+        elif context.recipient:
             self.notice.emit(
                 "Your e-mail program has the invitation ready. Check it and press Send.", "info"
             )

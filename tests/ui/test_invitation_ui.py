@@ -33,6 +33,13 @@ def decode_mailto(url: str) -> tuple[str, dict[str, list[str]]]:
     return unquote(parts.path), parse_qs(parts.query, keep_blank_values=True, strict_parsing=True)
 
 
+def recipient(window: MainWindow) -> str | None:
+    """Whom the invitation is for (the demo's e-mail goes to no one, see the demo test)."""
+    context = history_of(window).invitationBar.context
+    assert context is not None
+    return context.email
+
+
 def button(window: MainWindow, name: str) -> QPushButton:
     found = window.findChild(QPushButton, name)
     assert found is not None, name
@@ -99,16 +106,30 @@ def test_without_a_tool_the_invitation_asks_to_choose_and_says_an_hour(
     assert "one hour" in text
 
 
+@pytest.fixture
+def kombo_window(
+    open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """A window making real (not demo) links, from a server speaking Kombo's wire format."""
+    with FaultServer(fallback=tools_or(Reply.link(KOMBO_LINK))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        yield open_window("--api-base", kombo.base_url)
+
+
+KOMBO_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.e30.sig"
+
+
 def test_email_opens_a_correctly_encoded_mailto(
-    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+    qtbot: QtBot, kombo_window: MainWindow, mail_program: UrlCatcher
 ) -> None:
     email = "anna.mueller+hr@example.com"
     organization = "Müller & Söhne GmbH"
-    fill_form(demo_window, email=email, organization=organization, tool="personio")
-    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
-    link = make_link(qtbot, demo_window)
+    fill_form(kombo_window, email=email, organization=organization, tool="personio")
+    kombo_window.languageCombo.setCurrentIndex(kombo_window.languageCombo.findData("de"))
+    link = make_link(qtbot, kombo_window)
+    assert link == KOMBO_LINK
 
-    button(demo_window, "emailButton").click()
+    button(kombo_window, "emailButton").click()
 
     (url,) = mail_program.urls
     expected = invitation(
@@ -128,6 +149,25 @@ def test_email_opens_a_correctly_encoded_mailto(
     assert body == expected.body.replace("\n", "\r\n")
     assert body.count(link) == 1
     assert organization in body
+    assert "press Send" in kombo_window.statusLabel.text()
+
+
+def test_a_demo_invitation_is_addressed_to_no_one(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    # "Copy invitation" warned that a demo link must not go to a customer, but "E-mail…"
+    # addressed it to the customer and said "press Send".
+    fill_form(demo_window, email="anna@customer.example")
+    link = make_link(qtbot, demo_window)
+    button(demo_window, "emailButton").click()
+    (url,) = mail_program.urls
+    address, fields = decode_mailto(url)
+    assert address == ""
+    assert fields["body"][0].count(link) == 1
+    words = demo_window.statusLabel.text()
+    assert "addressed to no one" in words and "do not send it to a customer" in words
+    assert "press Send" not in words
+    assert "no one" in button(demo_window, "emailButton").toolTip()
 
 
 def test_an_invitation_too_long_for_a_mail_program_is_not_handed_to_one(
@@ -163,13 +203,13 @@ def test_a_relink_invitation_uses_the_relink_language_and_no_unknown_address(
     assert texts_for(Language.ES).your_organization in text  # no organisation known
     assert "Personio" in text  # from the integration id
 
+    assert recipient(demo_window) is None  # no address known
     button(demo_window, "emailButton").click()
     (url,) = mail_program.urls
     assert url.startswith("mailto:?subject=")
     address, fields = decode_mailto(url)
     assert address == ""
     assert fields["body"][0].count(link) == 1
-    assert "add it" in demo_window.statusLabel.text()
 
 
 def test_a_relink_invitation_uses_the_email_known_from_the_history(
@@ -187,10 +227,10 @@ def test_a_relink_invitation_uses_the_email_known_from_the_history(
         is_demo=True,
     )
     link = make_relink(qtbot, demo_window, "it")
+    assert recipient(demo_window) == "eva@globex.example"  # for a real link (demo: no one)
     button(demo_window, "emailButton").click()
     (url,) = mail_program.urls
-    address, fields = decode_mailto(url)
-    assert address == "eva@globex.example"
+    _address, fields = decode_mailto(url)
     assert "Globex SA" in fields["body"][0]
     assert fields["body"][0].count(link) == 1
     # The new reconnection is recorded for the same customer.
@@ -211,9 +251,7 @@ def test_a_relink_after_a_reconnection_instead_is_addressed_to_the_form_customer
     demo_window.relinkButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() not in ("", before), timeout=10_000)
 
-    button(demo_window, "emailButton").click()
-    address, _fields = decode_mailto(mail_program.urls[0])
-    assert address == "anna@acme.example"
+    assert recipient(demo_window) == "anna@acme.example"  # for a real link (demo: no one)
 
 
 def test_the_invitation_follows_a_link_shown_from_the_history(
