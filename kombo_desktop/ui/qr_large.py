@@ -66,7 +66,13 @@ class LargeQrDialog(QDialog):
         screen = (parent or self).screen().availableGeometry()
         rest = layout.sizeHint().height()  # all but the code, which is not drawn yet
         side = code_side(screen.width(), screen.height(), rest)
+        # The instruction wraps at the code's width; counted on one line, the code was given
+        # its height and then squeezed by it, its edges cut off, and a cut code does not scan.
+        wrapped = instruction.heightForWidth(side) - instruction.sizeHint().height()
+        if wrapped > 0:
+            side = code_side(screen.width(), screen.height(), rest + wrapped)
         self.largeQrView.setPixmap(qr_image.qr_pixmap(url, side, self.devicePixelRatioF()))
+        self.largeQrView.setMinimumSize(side, side)  # never less than the whole code
         # As wide as the code was meant to be, so the instruction above it fits on a line.
         self.setMinimumWidth(side + 2 * theme.MARGIN)
 

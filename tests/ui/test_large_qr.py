@@ -3,7 +3,9 @@ Enter on it; Esc returns. Nothing but the code, the instruction and the link's n
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -14,6 +16,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_large import TITLE_BAR, LargeQrDialog, code_side
+from tests.support.python_run import last_line_printed
 from tests.support.qr_decode import decode_pixmap
 from tests.ui.conftest import fill_form, make_link
 
@@ -105,3 +108,35 @@ def test_on_laptop_screens_the_view_stays_on_screen(width: int, height: int) -> 
     side = code_side(width, height, rest)
     assert side + rest + TITLE_BAR <= height
     assert side >= min(width, height) // 2  # still large
+
+
+@pytest.mark.parametrize(("width", "height"), [(1093, 574), (1366, 768)])
+def test_what_the_large_view_shows_scans_on_a_laptop_screen(
+    tmp_path: Path, width: int, height: int
+) -> None:
+    # The instruction wrapped to two lines after the code was given its height, which then
+    # squeezed the code's label below the code: its edges were cut off, and a 1,000-character
+    # link no longer scanned from what the screen showed.
+    screen = {
+        "screens": [{"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}],
+    }
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps(screen), encoding="utf-8")
+    link = "https://connect.kombo.dev/v1?token=" + "Ab9-_" * 193
+    printed = last_line_printed(
+        "from PySide6.QtTest import QTest\n"
+        "from PySide6.QtWidgets import QApplication, QWidget\n"
+        f"app = QApplication(['x', '-platform', 'offscreen:configfile={config}'])\n"
+        "from kombo_desktop.ui.qr_large import LargeQrDialog\n"
+        "from tests.support.qr_decode import decode_qimage\n"
+        "parent = QWidget()\n"
+        "parent.show()\n"
+        f"dialog = LargeQrDialog({link!r}, ['Valid until 12 May 2027', 'A note'], parent)\n"
+        "dialog.open()\n"
+        "QTest.qWait(100)\n"
+        "shown = dialog.largeQrView.grab().toImage()\n"
+        "room = dialog.screen().availableGeometry().height()\n"
+        "print(decode_qimage(shown) == " + repr(link) + ", dialog.height() + 40 <= room)\n",
+        tmp_path,
+    )
+    assert printed == "True True"
