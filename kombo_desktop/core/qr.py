@@ -51,22 +51,24 @@ def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
 def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
     """A standalone SVG document showing the QR code for ``text``.
 
-    Every module is a ``module_size`` square in user units. The dark modules form a single path
-    (one rectangle per horizontal run), drawn with ``crispEdges`` so viewers do not blur the
-    edges between modules; a white rectangle underneath keeps the code readable on a dark page.
+    Every module is a ``module_size`` square in user units. The dark modules of each row form
+    one path (a rectangle per horizontal run): one path for the whole code had over 30,000
+    elements for the longest links, and Qt-based viewers gave up on it and showed nothing.
+    Drawn with ``crispEdges`` so viewers do not blur the edges between modules; a white
+    rectangle underneath keeps the code readable on a dark page.
     """
     if module_size < 1:
         raise ValueError("A QR module must be at least 1 unit wide.")
     matrix = qr_matrix(text, border=border)
     count = len(matrix)
     size = count * module_size
-    path = _dark_path(matrix)
+    rows = "".join(f'<path d="{path}"/>\n' for path in _dark_paths(matrix) if path)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{size}" '
         f'height="{size}" viewBox="0 0 {count} {count}" shape-rendering="crispEdges">\n'
         f'<rect x="0" y="0" width="{count}" height="{count}" fill="#ffffff"/>\n'
-        f'<path fill="#000000" d="{path}"/>\n'
+        f'<g fill="#000000">\n{rows}</g>\n'
         "</svg>\n"
     )
 
@@ -97,10 +99,12 @@ def _make_code(text: str) -> Any:
     return code
 
 
-def _dark_path(matrix: list[list[bool]]) -> str:
-    """Path data in module units: ``M x,y h w v1 h-w z`` for each run of dark modules."""
-    commands: list[str] = []
+def _dark_paths(matrix: list[list[bool]]) -> list[str]:
+    """Path data in module units for each row: ``M x,y h w v1 h-w z`` for each run of dark
+    modules ("" for a row without any)."""
+    paths: list[str] = []
     for y, row in enumerate(matrix):
+        commands: list[str] = []
         x = 0
         width = len(row)
         while x < width:
@@ -112,4 +116,5 @@ def _dark_path(matrix: list[list[bool]]) -> str:
                 x += 1
             run = x - start
             commands.append(f"M{start},{y}h{run}v1h-{run}z")
-    return "".join(commands)
+        paths.append("".join(commands))
+    return paths
