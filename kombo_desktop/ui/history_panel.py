@@ -52,6 +52,7 @@ from kombo_desktop.ui.history_model import (
     local_time,
 )
 from kombo_desktop.ui.result_panel import is_openable, open_in_browser
+from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import action_button, chain_tab_order, plain_label
@@ -421,9 +422,10 @@ class HistoryPanel(QWidget):
         )
         if not path:
             return  # the person closed the dialog
-        target = Path(path)
-        if not target.suffix:
-            target = target.with_name(target.name + ".csv")
+        typed = Path(path)
+        target = name_to_save(typed, ".csv")
+        if not may_replace(self.window(), "Export the history", typed, target):
+            return
         store, query = self._store, self.model.query
 
         def work(_token: object) -> int:

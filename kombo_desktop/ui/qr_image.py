@@ -21,6 +21,8 @@ from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
+from kombo_desktop.ui.save_names import name_to_save
+
 QUIET_ZONE_MODULES = 4
 PRINT_WIDTH_PX = 1200  # at 300 dpi this is 10.16 cm: large enough to scan from a printed page
 PRINT_DPI = 300
@@ -136,11 +138,8 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     half-written picture where the old one was. Returns the path actually written. A folder
     that does not exist or cannot be written raises OSError whose message can be shown as is.
     """
-    target = Path(path)
+    target = name_to_save(Path(path), ".png")
     suffix = target.suffix.lower()
-    if suffix == "":
-        target = target.with_name(target.name + ".png")
-        suffix = ".png"
     if suffix not in (".png", ".svg"):
         raise ValueError(
             f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "

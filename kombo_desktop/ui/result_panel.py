@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +40,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
+from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import OneLineNote, chain_tab_order, plain_label, push_button
 
@@ -116,8 +118,12 @@ def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
 
 
 def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
-    """A safe, readable file name stem from an organisation name or integration id."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()[:50]
+    """A safe, readable file name stem from an organisation name or integration id. Accented
+    letters keep their base letter ("Müller & Söhne" gives "muller-sohne", not "m-ller-s-hne"),
+    so that the name still reads as the customer's."""
+    decomposed = unicodedata.normalize("NFKD", name.replace("ß", "ss"))
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
     return f"kombo-link-{slug}" if slug else fallback
 
 
@@ -552,16 +558,11 @@ class ResultPanel(QFrame):
                 "error",
             )
             return
-        target = Path(path)
-        if not target.suffix:
-            svg = "svg" in (chosen_filter or "").lower()
-            target = target.with_name(target.name + (".svg" if svg else ".png"))
-            # The dialog asked about replacing the name as typed, not this one.
-            from kombo_desktop.ui.confirm import confirm
-
-            question = f"“{target.name}” already exists in that folder. Replace it?"
-            if target.exists() and not confirm(self.window(), "Save QR code", question, "Replace"):
-                return
+        typed = Path(path)
+        svg = "svg" in (chosen_filter or "").lower()
+        target = name_to_save(typed, ".svg" if svg else ".png")
+        if not may_replace(self.window(), "Save QR code", typed, target):
+            return
         try:
             written = qr_image.save_qr(shown.url, target)
         except (ValueError, OSError) as error:

@@ -732,3 +732,29 @@ def test_damaged_entries_are_left_out_without_cutting_the_list_short(
     # Once the whole list is read, the count is of what it shows, not of the rows stored.
     assert model.total == total - damaged
     assert feature.panel.historyCountLabel.text() == f"{total - damaged:,} links"
+
+
+def test_an_export_name_without_its_extension_asks_before_replacing(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dialog asked about "customers"; "customers.csv", weeks of notes, was replaced
+    # without a word. And "Acme Inc. links" was saved without ".csv" at all.
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    notes = tmp_path / "customers.csv"
+    notes.write_text("weeks of notes", encoding="utf-8")
+    typed = [tmp_path / "customers"]
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(typed[0]), "CSV (*.csv)")
+    )
+    asked = answer_next_box("Cancel")
+    feature.panel.historyExportButton.click()
+    asked.stop()
+    assert asked.texts and "“customers.csv” already exists" in asked.texts[0]
+    assert notes.read_text(encoding="utf-8") == "weeks of notes"
+
+    typed[0] = tmp_path / "Acme Inc. links"
+    feature.panel.historyExportButton.click()
+    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+    assert (tmp_path / "Acme Inc. links.csv").is_file()
+    assert not (tmp_path / "Acme Inc. links").exists()

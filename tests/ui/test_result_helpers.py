@@ -5,12 +5,15 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
+from kombo_desktop.ui.qr_image import save_qr
 from kombo_desktop.ui.result_panel import file_stem_for, is_openable
+from kombo_desktop.ui.save_names import name_to_save
 
 CET = timezone(timedelta(hours=1))
 # The computer's time zone, as POSIX rules (no time zone database needed): one without summer
@@ -98,6 +101,10 @@ def test_only_secure_links_and_the_demo_services_own_open(
 def test_file_names_are_readable_and_safe() -> None:
     assert file_stem_for("Acme GmbH") == "kombo-link-acme-gmbh"
     assert file_stem_for("../../etc/passwd") == "kombo-link-etc-passwd"
+    # Accented letters keep their base letter (they became "m-ller-s-hne").
+    assert file_stem_for("Müller & Söhne GmbH") == "kombo-link-muller-sohne-gmbh"
+    assert file_stem_for("Société Générale") == "kombo-link-societe-generale"
+    assert file_stem_for("Straße AG") == "kombo-link-strasse-ag"
     assert file_stem_for("株式会社") == "kombo-link"
     assert file_stem_for("", "kombo-relink") == "kombo-relink"
 
@@ -108,3 +115,26 @@ def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() ->
     assert expired_text(until, until + timedelta(hours=10)) == "Expired on 9 May 2026"
     # "now" given in another time zone is compared in the computer's
     assert expired_text(until, datetime(2026, 5, 9, 21, 0, tzinfo=UTC)) == ("Expired at 14:32")
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("links", "links.csv"),
+        ("links.csv", "links.csv"),
+        ("links.CSV", "links.CSV"),
+        ("links.txt", "links.txt"),  # an extension chosen on purpose is kept
+        ("Acme Inc. links", "Acme Inc. links.csv"),  # ". links" is no extension
+        ("Acme Inc.", "Acme Inc..csv"),
+        ("v2.0 export", "v2.0 export.csv"),
+    ],
+)
+def test_a_typed_file_name_gets_the_extension_it_lacks(typed: str, saved: str) -> None:
+    assert name_to_save(Path("/somewhere") / typed, ".csv") == Path("/somewhere") / saved
+
+
+def test_a_qr_code_name_with_a_dot_is_saved_as_png(tmp_path: Path) -> None:
+    # "Acme Inc. QR code" was refused: "not as '. QR code'. Please choose one of these two."
+    written = save_qr("https://connect.kombo.dev/v1?token=abc", tmp_path / "Acme Inc. QR code")
+    assert written == tmp_path / "Acme Inc. QR code.png"
+    assert written.is_file()
