@@ -19,6 +19,9 @@ touching code; this module only fills them in. Each file has:
 ``validity_until``
     the same sentence's words for a link sent again later (from the history, or instead of a
     second one), which is not valid for its whole lifetime any more: ``{date}``, its last day;
+``validity_until_time``
+    the same for a link valid an hour, sent again later: ``{time}``, the time it stops working
+    with its offset from UTC ("14:32 (UTC+01:00)"), as the customer may live elsewhere;
 ``day_format`` / ``months`` / ``first_day``
     how that day is written: ``{day}``, ``{month}`` (one of the twelve ``months``) and
     ``{year}``, with ``first_day`` for the day number 1 (French says "1er");
@@ -64,6 +67,7 @@ _ALLOWED: Final = MappingProxyType(
         "choose_tool_sentence": frozenset({"system"}),
         "your_organization": frozenset(),
         "validity_until": frozenset({"date"}),
+        "validity_until_time": frozenset({"time"}),
         "day_format": frozenset({"day", "month", "year"}),
     }
 )
@@ -74,6 +78,7 @@ _REQUIRED: Final = MappingProxyType(
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
         "validity_until": frozenset({"date"}),
+        "validity_until_time": frozenset({"time"}),
         "day_format": frozenset({"day", "month", "year"}),
     }
 )
@@ -101,6 +106,7 @@ class InvitationTexts:
     validity: MappingProxyType[LinkType, str]
     systems: MappingProxyType[str, str]
     validity_until: str
+    validity_until_time: str
     day_format: str
     months: tuple[str, ...]
     first_day: str
@@ -132,6 +138,7 @@ class InvitationTexts:
                     }
                 ),
                 validity_until=str(data["validity_until"]),
+                validity_until_time=str(data["validity_until_time"]),
                 day_format=str(data["day_format"]),
                 months=tuple(str(month) for month in data["months"]),
                 first_day=str(data["first_day"]),
@@ -227,14 +234,29 @@ def invitation(
 def _validity(
     texts: InvitationTexts, link_type: LinkType, made: datetime | None, now: datetime | None
 ) -> str:
-    """How long the link stays valid: its lifetime when just made, else until its last day."""
+    """How long the link stays valid: its lifetime when just made, else until its last day
+    (or, for a link valid an hour, the time it stops working: "valid for one hour" of a link
+    made 55 minutes earlier promised the customer 55 minutes that were not there)."""
     lifetime = LINK_LIFETIMES[link_type]
-    if made is None or lifetime < timedelta(days=1):
+    if made is None:
         return texts.validity[link_type]
     moment = now or datetime.now(made.tzinfo)
+    until = made + lifetime
+    if lifetime < timedelta(days=1):
+        if moment - made < timedelta(minutes=1):
+            return texts.validity[link_type]
+        return texts.validity_until_time.format(time=_clock_time(until))
     if moment - made < timedelta(days=1):
         return texts.validity[link_type]
-    return texts.validity_until.format(date=texts.day_text((made + lifetime).date()))
+    return texts.validity_until.format(date=texts.day_text(until.date()))
+
+
+def _clock_time(moment: datetime) -> str:
+    """ "14:32 (UTC+01:00)": in the computer's time zone, with its offset for a reader
+    elsewhere."""
+    local = moment.astimezone()
+    offset = local.strftime("%z")
+    return f"{local:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 def mailto_url(email: str, invitation: Invitation) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -233,6 +235,7 @@ def write_texts(tmp_path: Path, **changes: object) -> Path:
         ({"validity": {"MAGIC_LINK": "one year"}}, "EMBEDDED"),
         ({"systems": {"ANY": "system"}}, "HRIS"),
         ({"validity_until": "until"}, "lacks"),
+        ({"validity_until_time": "until later"}, "lacks"),
         ({"day_format": "{day} {month}"}, "lacks"),
         ({"months": ["January"]}, "twelve months"),
         ({"systems": {"ANY": "", "HRIS": "a", "ATS": "b", "ASSESSMENT": "c", "LMS": "d"}}, "empty"),
@@ -378,3 +381,50 @@ def test_a_link_sent_again_later_says_its_last_day_not_a_whole_year(language: La
         now=first + timedelta(hours=3),
     )
     assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] in fresh.body
+
+
+# Written independently of the resource files: the end of an hour-long link sent again later.
+UNTIL_TIME_WORDS = {
+    Language.EN: "until 15:30 (UTC+01:00)",
+    Language.DE: "bis 15:30 (UTC+01:00)",
+    Language.FR: "jusqu'à 15:30 (UTC+01:00)",
+    Language.IT: "fino alle 15:30 (UTC+01:00)",
+    Language.ES: "hasta las 15:30 (UTC+01:00)",
+}
+
+
+@pytest.fixture
+def one_hour_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The computer's clock one hour east of UTC (POSIX rules: no time zone database)."""
+    monkeypatch.setenv("TZ", "XXX-1")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_an_hour_long_link_sent_again_later_says_when_it_stops(
+    language: Language, one_hour_east: None
+) -> None:
+    # A 55-minute-old embedded link from the history was "valid for one hour".
+    made = datetime(2026, 11, 29, 13, 30, tzinfo=UTC)
+    later = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.EMBEDDED,
+        organization="Acme GmbH",
+        made=made,
+        now=made + timedelta(minutes=55),
+    )
+    assert UNTIL_TIME_WORDS[language] in later.body
+    assert VALIDITY_WORDS[language][LinkType.EMBEDDED] not in later.body
+    fresh = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.EMBEDDED,
+        organization="Acme GmbH",
+        made=made,
+        now=made,
+    )
+    assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
