@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,6 +23,7 @@ from kombo_desktop.core.invitation import (
 )
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
 
 LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
 
@@ -395,12 +395,8 @@ UNTIL_TIME_WORDS = {
 
 @pytest.fixture
 def one_hour_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The computer's clock one hour east of UTC (POSIX rules: no time zone database)."""
-    monkeypatch.setenv("TZ", "XXX-1")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+    with computer_time_zone(monkeypatch, ONE_HOUR_EAST):
+        yield
 
 
 @pytest.mark.parametrize("language", ALL_LANGUAGES)

@@ -14,21 +14,16 @@ from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_image import save_qr
 from kombo_desktop.ui.result_panel import file_stem_for, is_openable
 from kombo_desktop.ui.save_names import name_to_save
+from tests.support.time_zones import BERLIN, ONE_HOUR_EAST, computer_time_zone
 
 CET = timezone(timedelta(hours=1))
-# The computer's time zone, as POSIX rules (no time zone database needed): one without summer
-# time at CET's offset, and Berlin's, whose clocks go forward on the last Sunday of March.
-ONE_HOUR_EAST = "XXX-1"
-BERLIN = "CET-1CEST,M3.5.0,M10.5.0/3"
 
 
 @pytest.fixture(autouse=True)
-def computer_time_zone(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("TZ", ONE_HOUR_EAST)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+def one_hour_east(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The computer's time zone at CET's offset, without summer time."""
+    with computer_time_zone(monkeypatch, ONE_HOUR_EAST):
+        yield
 
 
 def use_time_zone(monkeypatch: pytest.MonkeyPatch, rules: str) -> None:
