@@ -65,6 +65,11 @@ EMPTY_TEXT = "Your link will appear here."
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
+# A very long link's code needs more pixels than a small window leaves it, even at one pixel
+# per module: cut off, it would not scan.
+QR_TOO_LARGE_TEXT = (
+    "This code is too\nlarge for the window.\nMake the window larger,\nor save the QR code."
+)
 # How often a shown link's expiry is checked again: a timer's clock stands still while a laptop
 # sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
 EXPIRY_RECHECK_SOON = timedelta(seconds=30)  # links that expire within a day
@@ -167,6 +172,7 @@ class ResultPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
+        self._code_too_large = False  # the shown link's code does not fit in ``qrView`` now
         self._save_places = save_places or SavePlaces()
         # Set by the window: ``qr_preparer(url, draw)`` computes the link's QR code off the UI
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
@@ -340,7 +346,7 @@ class ResultPanel(QFrame):
         if side != self.qrView.width():
             self.qrView.setFixedSize(side, side)
             self._qr_hint.setMaximumWidth(side)
-            if self.shown is not None and self.qrView.has_code:
+            if self.shown is not None and (self.qrView.has_code or self._code_too_large):
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
 
@@ -384,6 +390,7 @@ class ResultPanel(QFrame):
 
     def clear(self) -> None:
         self.shown = None
+        self._code_too_large = False
         self._expiry_check.stop()
         self._set_expired_look(False)
         self.linkField.clear()
@@ -426,10 +433,15 @@ class ResultPanel(QFrame):
         from kombo_desktop.core.qr import QrTooLongError
         from kombo_desktop.ui import qr_image
 
+        room = self.qrView.width() - 4
         try:
-            pixmap = qr_image.qr_pixmap(url, self.qrView.width() - 4, self.devicePixelRatioF())
+            pixmap = qr_image.qr_pixmap(url, room, self.devicePixelRatioF())
         except QrTooLongError as error:
             self._show_qr_words(str(error))
+            return
+        self._code_too_large = pixmap.width() / pixmap.devicePixelRatio() > room
+        if self._code_too_large:
+            self._show_qr_words(QR_TOO_LARGE_TEXT)
             return
         self.qrView.show_code(pixmap)
         self._qr_hint.setText(QR_HINT_WITH_CODE)

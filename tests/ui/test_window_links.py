@@ -13,11 +13,13 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWid
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.result_panel import QR_TOO_LARGE_TEXT
+from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
-from tests.ui.conftest import fill_form, make_link, tab_stops
+from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -399,3 +401,24 @@ def test_tab_goes_from_the_reconnection_button_to_its_link(
     demo_window.relinkButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
     assert tab_stops(demo_window.relinkButton, 3) == ["linkField", "copyButton", "openButton"]
+
+
+def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # At the smallest window the code's place is 150 px; a 1,700-character link needs more
+    # even at one pixel per module, and the code shown cut off did not scan.
+    long_link = "https://connect.kombo.dev/v1?token=" + "Ab9-_xYz" * 208
+    with FaultServer(fallback=tools_or(Reply.link(long_link))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        window.resize(*MINIMUM_SIZE)
+        fill_form(window)
+        assert make_link(qtbot, window) == long_link
+        qtbot.waitUntil(lambda: window.qrView.text() == QR_TOO_LARGE_TEXT, timeout=5000)
+        assert not window.qrView.has_code
+        window.resize(1366, 900)  # room again: the code comes, whole
+        qtbot.waitUntil(lambda: window.qrView.has_code, timeout=5000)
+        shown = window.qrView.pixmap()
+        assert shown.width() / shown.devicePixelRatio() <= window.qrView.width()
+        assert decode_pixmap(shown) == long_link
