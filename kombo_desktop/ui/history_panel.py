@@ -423,7 +423,7 @@ class HistoryPanel(QWidget):
         if not path:
             return  # the person closed the dialog
         typed = Path(path)
-        target = name_to_save(typed, ".csv")
+        target = name_to_save(typed, ".csv", (".csv", ".txt", ".tsv"))
         if not may_replace(self.window(), "Export the history", typed, target):
             return
         store, query = self._store, self.model.query

@@ -129,6 +129,13 @@ def print_qimage(text: str) -> QImage:
     return image
 
 
+# A name ending in one of these is taken as typed: PNG and SVG are written, the other picture
+# and document types are refused with a sentence. Any other ending ("Acme S.A") gets ".png".
+KEPT_EXTENSIONS = frozenset(
+    (".png", ".svg", ".jpg", ".jpeg", ".gif", ".bmp", ".webp", ".tif", ".tiff", ".heic", ".pdf")
+)
+
+
 def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     """Write the QR code for ``text`` as PNG or SVG, chosen by the file name's extension.
 
@@ -138,7 +145,7 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     half-written picture where the old one was. Returns the path actually written. A folder
     that does not exist or cannot be written raises OSError whose message can be shown as is.
     """
-    target = name_to_save(Path(path), ".png")
+    target = name_to_save(Path(path), ".png", KEPT_EXTENSIONS)
     suffix = target.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise ValueError(

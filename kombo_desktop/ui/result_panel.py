@@ -122,11 +122,22 @@ def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
     )
 
 
+# Letters Unicode does not split into a base letter and an accent, as they are usually
+# written without one.
+_OWN_LETTERS = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
+        "ı": "i", "ħ": "h", "Ħ": "H",
+    }
+)  # fmt: skip
+
+
 def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id. Accented
     letters keep their base letter ("Müller & Söhne" gives "muller-sohne", not "m-ller-s-hne"),
     so that the name still reads as the customer's."""
-    decomposed = unicodedata.normalize("NFKD", name.replace("ß", "ss"))
+    decomposed = unicodedata.normalize("NFKD", name.translate(_OWN_LETTERS))
     letters = "".join(char for char in decomposed if not unicodedata.combining(char))
     slug = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
     return f"kombo-link-{slug}" if slug else fallback
@@ -572,7 +583,7 @@ class ResultPanel(QFrame):
             return
         typed = Path(path)
         svg = "svg" in (chosen_filter or "").lower()
-        target = name_to_save(typed, ".svg" if svg else ".png")
+        target = name_to_save(typed, ".svg" if svg else ".png", qr_image.KEPT_EXTENSIONS)
         if not may_replace(self.window(), "Save QR code", typed, target):
             return
         try:

@@ -2,29 +2,24 @@
 
 The system's save dialog asks before replacing the file as typed. When the program adds the
 extension itself ("customers" becomes "customers.csv"), that file was never asked about, so
-the question is asked here. A name like "Acme Inc. links" has no extension, although
-``Path.suffix`` reads ". links" as one: it was saved without ".csv", or refused as "not a PNG".
+the question is asked here. A name like "Acme Inc. links" or "Acme S.A" has no extension,
+although ``Path.suffix`` reads ". links" or ".A" as one: it was saved without ".csv", or
+refused as "not a PNG". So each save says which extensions it keeps.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Collection
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-# What counts as an extension a person typed: a dot and up to five letters or digits.
-_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
 
-
-def typed_extension(path: Path) -> str:
-    """The extension ``path`` was given ("" for none), lower case."""
-    return path.suffix.lower() if _EXTENSION.fullmatch(path.suffix) else ""
-
-
-def name_to_save(typed: Path, default_extension: str) -> Path:
-    """``typed`` if it has an extension, else ``typed`` with ``default_extension`` added."""
-    if typed_extension(typed):
+def name_to_save(typed: Path, default_extension: str, kept: Collection[str]) -> Path:
+    """``typed`` if it ends in one of the extensions ``kept`` (in any letter case), else
+    ``typed`` with ``default_extension`` added: "Acme S.A" or "History 12.05.2024" end in
+    no extension anyone meant."""
+    if typed.suffix.lower() in kept:
         return typed
     return typed.with_name(typed.name + default_extension)
 

@@ -388,7 +388,7 @@ UNTIL_TIME_WORDS = {
     Language.EN: "until 15:30 (UTC+01:00)",
     Language.DE: "bis 15:30 (UTC+01:00)",
     Language.FR: "jusqu'à 15:30 (UTC+01:00)",
-    Language.IT: "fino alle 15:30 (UTC+01:00)",
+    Language.IT: "fino alle ore 15:30 (UTC+01:00)",
     Language.ES: "hasta las 15:30 (UTC+01:00)",
 }
 

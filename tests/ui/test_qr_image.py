@@ -151,11 +151,17 @@ def test_name_without_extension_becomes_png(tmp_path: Path) -> None:
     assert not (tmp_path / "customer-link").exists()
 
 
-@pytest.mark.parametrize("name", ["qr.jpg", "qr.pdf", "link.qr"])
-def test_other_extensions_are_refused_in_plain_words(tmp_path: Path, name: str) -> None:
+@pytest.mark.parametrize("name", ["qr.jpg", "qr.pdf", "qr.JPEG", "qr.webp"])
+def test_other_picture_and_document_types_are_refused_in_plain_words(
+    tmp_path: Path, name: str
+) -> None:
     with pytest.raises(ValueError, match=r"PNG picture \(\.png\) or an SVG drawing \(\.svg\)"):
         save_qr(LINK, tmp_path / name)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_ending_that_is_no_file_type_gets_png(tmp_path: Path) -> None:
+    assert save_qr(LINK, tmp_path / "link.qr") == tmp_path / "link.qr.png"
 
 
 def test_saving_replaces_an_existing_file_and_leaves_no_temporary_files(tmp_path: Path) -> None:

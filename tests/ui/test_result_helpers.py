@@ -100,6 +100,11 @@ def test_file_names_are_readable_and_safe() -> None:
     assert file_stem_for("Müller & Söhne GmbH") == "kombo-link-muller-sohne-gmbh"
     assert file_stem_for("Société Générale") == "kombo-link-societe-generale"
     assert file_stem_for("Straße AG") == "kombo-link-strasse-ag"
+    assert file_stem_for("Søren Ørsted ApS") == "kombo-link-soren-orsted-aps"
+    assert file_stem_for("Łódź Sp. z o.o.") == "kombo-link-lodz-sp-z-o-o"
+    assert file_stem_for("Ærø Æble") == "kombo-link-aero-aeble"
+    assert file_stem_for("Işık Yazılım") == "kombo-link-isik-yazilim"
+    assert file_stem_for("Þór ehf") == "kombo-link-thor-ehf"
     assert file_stem_for("株式会社") == "kombo-link"
     assert file_stem_for("", "kombo-relink") == "kombo-relink"
 
@@ -122,10 +127,13 @@ def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() ->
         ("Acme Inc. links", "Acme Inc. links.csv"),  # ". links" is no extension
         ("Acme Inc.", "Acme Inc..csv"),
         ("v2.0 export", "v2.0 export.csv"),
+        ("Acme S.A", "Acme S.A.csv"),  # a legal form, not an extension
+        ("History 12.05.2024", "History 12.05.2024.csv"),  # a date
     ],
 )
 def test_a_typed_file_name_gets_the_extension_it_lacks(typed: str, saved: str) -> None:
-    assert name_to_save(Path("/somewhere") / typed, ".csv") == Path("/somewhere") / saved
+    kept = (".csv", ".txt", ".tsv")
+    assert name_to_save(Path("/somewhere") / typed, ".csv", kept) == Path("/somewhere") / saved
 
 
 def test_a_qr_code_name_with_a_dot_is_saved_as_png(tmp_path: Path) -> None:
@@ -133,3 +141,7 @@ def test_a_qr_code_name_with_a_dot_is_saved_as_png(tmp_path: Path) -> None:
     written = save_qr("https://connect.kombo.dev/v1?token=abc", tmp_path / "Acme Inc. QR code")
     assert written == tmp_path / "Acme Inc. QR code.png"
     assert written.is_file()
+    for typed in ("Acme S.A", "QR 12.05.2024", "Acme.io"):  # "not as '.A'" before
+        assert save_qr("https://connect.kombo.dev/v1?token=abc", tmp_path / typed).suffix == ".png"
+    with pytest.raises(ValueError, match="PNG picture"):
+        save_qr("https://connect.kombo.dev/v1?token=abc", tmp_path / "qr.jpeg")
