@@ -7,7 +7,7 @@ a person would see.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -493,6 +493,30 @@ def settles(qtbot: QtBot, count: LayoutCount) -> bool:
     return not all(busy)
 
 
+def sizes_that_never_settle(
+    qtbot: QtBot,
+    window: QWidget,
+    sizes: Iterable[tuple[int, int]],
+    check: Callable[[int, int], None],
+) -> list[tuple[int, int]]:
+    """Resize ``window`` to each of ``sizes`` and run ``check(width, height)`` there; returns
+    the sizes at which it went on laying itself out (see ``settles``)."""
+    restless = []
+    with counting_layouts() as count:
+        for width, height in sizes:
+            window.resize(width, height)
+            qtbot.wait(10)  # settling
+            if not settles(qtbot, count):
+                restless.append((width, height))
+            check(width, height)
+    return restless
+
+
+def widths(height: int) -> list[tuple[int, int]]:
+    """From the smallest window's width to a wide one, at ``height``."""
+    return [(width, height) for width in range(MINIMUM_SIZE[0], 1400, 6)]
+
+
 @pytest.mark.parametrize("state", ["first-start", "demo", "demo-with-link"])
 def test_the_window_settles_at_every_height(
     qtbot: QtBot, open_window: WindowFactory, state: str
@@ -509,22 +533,20 @@ def test_the_window_settles_at_every_height(
         qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
     page = window.findChild(QScrollArea, "resultPage")
     panel, view = window.resultPanel, page.viewport()
-    restless = []
-    with counting_layouts() as count:
-        for height in range(570, 800, 2):
-            window.resize(1180, height)
-            qtbot.wait(10)  # settling
-            if not settles(qtbot, count):
-                restless.append(height)
-            if page.verticalScrollBar().maximum() == 0:  # nothing scrolled away: all shown whole
-                cut_off = [
-                    name for name in ACTIONS if not fully_visible(window.findChild(QWidget, name))
-                ]
-                assert not cut_off, f"cut off at height {height}: {cut_off}"
-            # Nothing cut off at the right once the layout has settled (a scroll bar may show
-            # for a moment while the actions change their look).
-            qtbot.waitUntil(lambda: panel.width() <= view.width(), timeout=1000)
-    assert not restless, f"still laying itself out at heights {restless}"
+
+    def check(_width: int, height: int) -> None:
+        if page.verticalScrollBar().maximum() == 0:  # nothing scrolled away: all shown whole
+            cut_off = [
+                name for name in ACTIONS if not fully_visible(window.findChild(QWidget, name))
+            ]
+            assert not cut_off, f"cut off at height {height}: {cut_off}"
+        # Nothing cut off at the right once the layout has settled (a scroll bar may show
+        # for a moment while the actions change their look).
+        qtbot.waitUntil(lambda: panel.width() <= view.width(), timeout=1000)
+
+    heights = [(1180, height) for height in range(570, 800, 2)]
+    restless = sizes_that_never_settle(qtbot, window, heights, check)
+    assert not restless, f"still laying itself out at (width, height) {restless}"
 
 
 @pytest.mark.parametrize(
@@ -572,19 +594,17 @@ def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     note = demo_window.findChild(QLabel, "demoLinkNote")
-    shown, restless = set(), []
-    with counting_layouts() as count:
-        for width in range(MINIMUM_SIZE[0], 1400, 6):
-            demo_window.resize(width, 760)
-            qtbot.wait(10)
-            if not settles(qtbot, count):
-                restless.append(width)
-            one_line = note.height() < 2 * note.fontMetrics().lineSpacing()
-            assert one_line, f"{note.text()!r} wraps at width {width}"
-            shown.add(note.text())
-            if note.text() != DEMO_NOTE:
-                assert note.toolTip() == DEMO_NOTE  # the whole sentence is one pointer away
-    assert not restless, f"still laying itself out at widths {restless}"
+    shown = set()
+
+    def check(width: int, _height: int) -> None:
+        one_line = note.height() < 2 * note.fontMetrics().lineSpacing()
+        assert one_line, f"{note.text()!r} wraps at width {width}"
+        shown.add(note.text())
+        if note.text() != DEMO_NOTE:
+            assert note.toolTip() == DEMO_NOTE  # the whole sentence is one pointer away
+
+    restless = sizes_that_never_settle(qtbot, demo_window, widths(760), check)
+    assert not restless, f"still laying itself out at (width, height) {restless}"
     assert shown == {DEMO_NOTE, "Demo link"}  # the sentence wherever it fits
 
 
@@ -600,17 +620,14 @@ def test_a_first_start_keeps_its_notice_to_one_row_and_settles_at_every_width(
     qtbot.wait(50)
     page = window.findChild(QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
-    restless = []
-    with counting_layouts() as count:
-        for width in range(MINIMUM_SIZE[0], 1400, 6):
-            window.resize(width, 600)
-            qtbot.wait(10)
-            if not settles(qtbot, count):
-                restless.append(width)
-            for button in (notice.openSettingsButton, notice.tryDemoButton):
-                assert fully_visible(button), f"{button.objectName()} cut at width {width}"
-            assert notice.label.height() >= notice.label.heightForWidth(notice.label.width())
-    assert not restless, f"still laying itself out at widths {restless}"
+
+    def check(width: int, _height: int) -> None:
+        for button in (notice.openSettingsButton, notice.tryDemoButton):
+            assert fully_visible(button), f"{button.objectName()} cut at width {width}"
+        assert notice.label.height() >= notice.label.heightForWidth(notice.label.width())
+
+    restless = sizes_that_never_settle(qtbot, window, widths(600), check)
+    assert not restless, f"still laying itself out at (width, height) {restless}"
 
 
 def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
