@@ -18,7 +18,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -404,13 +404,13 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
     }
 
 
-def _free_name(newer_profiles: list[dict[str, Any]]) -> str:
-    """ "default", unless a newer version's profile has that name (its key is stored under
-    it, for its region, and writing both would leave the file with a name twice)."""
-    taken = {str(p.get("name", "")).casefold() for p in newer_profiles}
-    name, number = DEFAULT_PROFILE_NAME, 2
-    while name.casefold() in taken:
-        name, number = f"{DEFAULT_PROFILE_NAME} {number}", number + 1
+def free_profile_name(base: str, taken: Iterable[str]) -> str:
+    """``base``, or "``base`` 2", "``base`` 3"... : the first that none of ``taken`` is, in
+    any letter case (two such names would share one key in the Windows credential store)."""
+    used = {name.casefold() for name in taken}
+    name, number = base, 2
+    while name.casefold() in used:
+        name, number = f"{base} {number}", number + 1
     return name
 
 
@@ -447,7 +447,10 @@ def settings_from_json(data: object) -> Settings:
         except ValueError as error:
             raise SettingsFileError(str(error)) from None
     if not settings.profiles:  # only the newer version's: a usual one beside them
-        settings.profiles = [Profile(_free_name(settings.newer_profiles))]
+        # Not "default" if a newer version's profile has that name: its key is stored under
+        # it, for its region, and writing both would leave the file with a name twice.
+        newer_names = [str(p.get("name", "")) for p in settings.newer_profiles]
+        settings.profiles = [Profile(free_profile_name(DEFAULT_PROFILE_NAME, newer_names))]
     active = data.get("active_profile")
     settings.active_profile = active if isinstance(active, str) else settings.profiles[0].name
     settings.active_profile = settings.active.name

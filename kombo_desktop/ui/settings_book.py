@@ -23,6 +23,7 @@ from kombo_desktop.core.settings import (
     Settings,
     SettingsNotReadError,
     SettingsStore,
+    free_profile_name,
     validate_profile_name,
 )
 
@@ -190,12 +191,7 @@ class ProfileBook:
         chosen: list[str] = []
 
         def apply(settings: Settings) -> None:
-            taken = {p.name.casefold() for p in settings.profiles}
-            name = NEW_PROFILE_NAME
-            number = 2
-            while name.casefold() in taken:
-                name = f"{NEW_PROFILE_NAME} {number}"
-                number += 1
+            name = free_profile_name(NEW_PROFILE_NAME, (p.name for p in settings.profiles))
             settings.put_profile(Profile(name))
             chosen.append(name)
 
