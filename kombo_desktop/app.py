@@ -136,7 +136,7 @@ def _parse_flags(arguments: list[str]) -> Options:
     # (``--dmo``) must not be passed on and silently ignored.
     unknown = [argument for argument in rest if argument.startswith("--")]
     if unknown:
-        raise UsageError(f"unknown option {unknown[0]} (see --help)")
+        raise UsageError(f"unknown option {unknown[0]}")
     return Options(
         demo=known.demo,
         api_base=known.api_base,
@@ -274,11 +274,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         options = parse_arguments(arguments)
     except UsageError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
+        print(f"{PROGRAM}: error: {error} (see {PROGRAM} --help)", file=sys.stderr)
         if _ANSWERED_ON_THE_CONSOLE.isdisjoint(arguments):
             # Started from a shortcut or a menu there is no console to read the line above.
             _tell_in_a_window(
-                f"Kombo Desktop was started with a setting it cannot use. {error}\n\n"
+                "Kombo Desktop was started with a setting it cannot use: "
+                f"{str(error).rstrip('.')}.\n\n"
                 "Correct the shortcut or the setting (or ask whoever set up this computer), "
                 "then start Kombo Desktop again."
             )
