@@ -363,7 +363,9 @@ class KeySection(QObject):
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
         self._set_busy(False)
         address = self._book.address_not_from_region()
-        self._say(failure_text(error, typed=typed, address=address), "error")
+        environment_key = self._book.credentials.environment_key_in_use
+        words = failure_text(error, typed=typed, address=address, environment_key=environment_key)
+        self._say(words, "error")
         if typed:
             if isinstance(error, SAVE_UNCHECKED_OFFERED):
                 self.saveAnywayButton.show()

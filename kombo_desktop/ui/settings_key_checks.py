@@ -160,10 +160,24 @@ def saved_text(
     return checked + where
 
 
-def failure_text(error: BaseException, *, typed: bool, address: str | None = None) -> str:
+def failure_text(
+    error: BaseException,
+    *,
+    typed: bool,
+    address: str | None = None,
+    environment_key: bool = False,
+) -> str:
     """The status line when checking a key failed: the ``typed`` one (it stays in the field,
     unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
-    region list did not decide that (None when it did)."""
+    region list did not decide that (None when it did). ``environment_key``: KOMBO_API_KEY
+    is set, so "the stored key" checked was that one, which no key saved here replaces."""
+    refused = isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError)
+    if not typed and environment_key and refused:
+        from kombo_desktop.core.messages import BAD_KEY_MESSAGE, environment_key_refused_message
+
+        assert isinstance(error, KomboError)
+        malformed = error.user_message == BAD_KEY_MESSAGE
+        return environment_key_refused_message(malformed=malformed, host=address)
     if typed and isinstance(error, UNREACHABLE):
         return (
             f"{here_in_settings(error.user_message)} The key was not saved yet. Try again, or "

@@ -1088,6 +1088,24 @@ def test_while_kombo_api_key_is_set_a_saved_key_is_said_to_wait_for_a_run_withou
     assert profile is not None and profile.environment_id == "env-of-default"
 
 
+def test_a_refused_kombo_api_key_is_not_said_to_be_mended_here(
+    qtbot: QtBot,
+    make_dialog: object,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Check the stored key" checked KOMBO_API_KEY's key and, refused, said "paste the current
+    # key above and save it", which changes nothing while the variable is set.
+    monkeypatch.setenv("KOMBO_API_KEY", WRONG_KEY)
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    qtbot.mouseClick(child(dialog, QAbstractButton, "checkKeyButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    words = status(dialog)
+    assert "did not accept the API key set in KOMBO_API_KEY" in words
+    assert "correct or remove KOMBO_API_KEY" in words
+    assert "save it" not in words
+
+
 def test_a_change_here_keeps_what_another_copy_saved_meanwhile(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
