@@ -56,13 +56,11 @@ def region_label(region: str, api_base: str) -> str:
     return urlsplit(api_base).hostname or api_base
 
 
-def effective_profile(settings: Settings, policy: Policy, name: str) -> Profile:
-    """The profile called ``name``: the administrator's version wins over the user's own, and
-    an unknown name (``--profile`` for a profile never saved) gets the EU region, so a key an
-    administrator provisioned with ``keyring set kombo-desktop <name>`` works right away."""
-    managed = policy.profile(name)
-    if managed is not None:
-        return managed.as_profile()
+def effective_profile(settings: Settings, name: str) -> Profile:
+    """The profile called ``name`` (the settings hold the administrator's profiles in place
+    of the person's own, see ``SettingsStore``); an unknown name (``--profile`` for a profile
+    never saved) gets the EU region, so a key an administrator provisioned with
+    ``keyring set kombo-desktop <name>`` works right away."""
     return settings.profile(name) or Profile(name=name)
 
 
@@ -71,7 +69,7 @@ def resolve_target(
 ) -> Target:
     """Where links for ``profile_name`` go: the administrator's fixed address, else
     ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region."""
-    profile = effective_profile(settings, policy, profile_name)
+    profile = effective_profile(settings, profile_name)
     if policy.fixed_api_base is not None:
         api_base = policy.fixed_api_base
     elif api_base_override is not None:
