@@ -313,8 +313,16 @@ def main(argv: list[str] | None = None) -> int:
     fatal_errors = window.setup.paths.log_dir / FATAL_ERRORS_FILE
     window.start_up.add(lambda: crash_handler.record_fatal_errors(fatal_errors))
     window.show()
-    code = app.exec()
-    crash_handler.uninstall()
+    try:
+        code = app.exec()
+    except Exception:
+        # Errors inside the event loop get the dialog; one escaping the loop itself ends the
+        # program, where no dialog can show any more: it goes to the log and, through
+        # Python's own hook once the handler is gone, to the console.
+        _log.critical("Kombo Desktop stopped on an error", exc_info=True)
+        raise
+    finally:
+        crash_handler.uninstall()
     _destroy_before_exit(window)
     return code
 

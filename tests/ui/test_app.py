@@ -477,3 +477,27 @@ def main_closing_after(milliseconds: int, argv: list[str] | None = None) -> str:
 
 def last_line(text: str) -> str:
     return [line for line in text.splitlines() if line.strip()][-1]
+
+
+def test_an_error_escaping_the_event_loop_is_printed_and_logged(isolated_home: Path) -> None:
+    # Errors inside the event loop get the friendly dialog; one escaping the loop itself ends
+    # the program, where no dialog can show any more. The crash handler was still installed
+    # then: it queued a dialog that never came, and the program ended with status 1 and not a
+    # word on the console.
+    code = (
+        "import kombo_desktop.app as app\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "real_exec = QApplication.exec\n"
+        "def failing_exec(*args):\n"
+        "    QTimer.singleShot(400, QApplication.quit)\n"
+        "    real_exec()\n"
+        "    raise RuntimeError('the event loop broke')\n"
+        "QApplication.exec = failing_exec\n"
+        "app.main([])\n"
+    )
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 1
+    assert "RuntimeError: the event loop broke" in result.stderr
+    log = AppPaths.from_environment().log_file.read_text("utf-8")
+    assert "the event loop broke" in log and "Traceback" in log
