@@ -64,10 +64,10 @@ from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
 from kombo_desktop.core.errors import (
-    AuthenticationError,
     ConnectionFailedError,
     ErrorDetail,
     KomboError,
+    MalformedKeyError,
     MissingApiKeyError,
     RequestCancelled,
     RequestTimeoutError,
@@ -331,9 +331,7 @@ class KomboClient:
                 raise MissingApiKeyError(detail=ErrorDetail(operation=call.operation))
             return headers  # the demo service needs no key
         if not all(33 <= ord(ch) < 127 for ch in self._key):
-            raise AuthenticationError(
-                messages.BAD_KEY_MESSAGE, detail=ErrorDetail(operation=call.operation)
-            )
+            raise MalformedKeyError(detail=ErrorDetail(operation=call.operation))
         headers["Authorization"] = f"Bearer {self._key}"
         return headers
 

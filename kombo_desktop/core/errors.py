@@ -63,6 +63,15 @@ class AuthenticationError(KomboError):
     )
 
 
+class MalformedKeyError(AuthenticationError):
+    """The key has spaces or characters no Kombo key has; found before anything is sent."""
+
+    default_message = (
+        "The saved API key contains spaces or characters a Kombo key never has. Paste the key "
+        "again in Settings, copied straight from the Kombo dashboard."
+    )
+
+
 class IpNotAllowedError(AuthenticationError):
     """403 with ``PLATFORM.IP_NOT_WHITELISTED``."""
 
@@ -70,6 +79,12 @@ class IpNotAllowedError(AuthenticationError):
         "Kombo refused this computer's network address: it is not on the account's allow "
         "list. Ask whoever manages your Kombo account to allow it, or use another network."
     )
+
+
+def is_key_refused(error: BaseException) -> bool:
+    """Whether the key itself was refused (wrong, revoked or malformed): the cases Settings or
+    ``KOMBO_API_KEY`` can mend, unlike a refused network address."""
+    return isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError)
 
 
 class InputRejectedError(KomboError):

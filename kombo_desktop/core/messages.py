@@ -59,10 +59,6 @@ WRONG_ADDRESS_MESSAGE = (
     "Kombo did not recognise the request's address. Check the region or the custom API address "
     "in Settings."
 )
-BAD_KEY_MESSAGE = (
-    "The saved API key contains spaces or characters a Kombo key never has. Paste the key again "
-    "in Settings, copied straight from the Kombo dashboard."
-)
 
 
 def wait_phrase(seconds: float) -> str:

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.errors import (
-    AuthenticationError,
     InputRejectedError,
-    IpNotAllowedError,
     KomboError,
+    MalformedKeyError,
     MissingApiKeyError,
+    is_key_refused,
 )
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import redact
@@ -693,11 +693,10 @@ class MainWindow(QMainWindow):
         if isinstance(error, KomboError):
             details = error.detail.as_support_text()
             # A missing or refused key is fixed in Settings: offer the way there right here.
-            key_problem = isinstance(error, MissingApiKeyError | AuthenticationError)
+            key_problem = isinstance(error, MissingApiKeyError) or is_key_refused(error)
             action = None
             if (
                 key_problem
-                and not isinstance(error, IpNotAllowedError)
                 and not self.is_demo
                 and not self.credentials.environment_key_in_use  # Settings cannot change it
             ):
@@ -721,17 +720,12 @@ class MainWindow(QMainWindow):
         from kombo_desktop.core import messages
 
         target = self.target
-        if (
-            isinstance(error, AuthenticationError)
-            and not isinstance(error, IpNotAllowedError)
-            and self.credentials.environment_key_in_use
-            and not self.is_demo
-        ):
-            malformed = error.user_message == messages.BAD_KEY_MESSAGE
+        if is_key_refused(error) and self.credentials.environment_key_in_use and not self.is_demo:
+            malformed = isinstance(error, MalformedKeyError)
             elsewhere = target is not None and not target.at_kombo_region
             host = target.region if target is not None and elsewhere else None
             return messages.environment_key_refused_message(malformed=malformed, host=host)
-        refused = error.user_message == AuthenticationError.default_message
+        refused = is_key_refused(error) and not isinstance(error, MalformedKeyError)
         if not refused or target is None or target.at_kombo_region:
             return error.user_message
         return messages.key_refused_at_message(target.region)

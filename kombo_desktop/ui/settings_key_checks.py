@@ -21,14 +21,14 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.credentials import CredentialStore, InvalidApiKeyError, KeyLocation
 from kombo_desktop.core.errors import (
-    AuthenticationError,
     ConnectionFailedError,
-    IpNotAllowedError,
     KomboError,
+    MalformedKeyError,
     MissingApiKeyError,
     RequestCancelled,
     RequestTimeoutError,
     ServerError,
+    is_key_refused,
 )
 
 if TYPE_CHECKING:
@@ -171,12 +171,10 @@ def failure_text(
     unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
     region list did not decide that (None when it did). ``environment_key``: KOMBO_API_KEY
     is set, so "the stored key" checked was that one, which no key saved here replaces."""
-    refused = isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError)
-    if not typed and environment_key and refused:
-        from kombo_desktop.core.messages import BAD_KEY_MESSAGE, environment_key_refused_message
+    if not typed and environment_key and is_key_refused(error):
+        from kombo_desktop.core.messages import environment_key_refused_message
 
-        assert isinstance(error, KomboError)
-        malformed = error.user_message == BAD_KEY_MESSAGE
+        malformed = isinstance(error, MalformedKeyError)
         return environment_key_refused_message(malformed=malformed, host=address)
     if typed and isinstance(error, UNREACHABLE):
         return (
@@ -210,7 +208,7 @@ def failure_text(
 def _in_settings_words(error: KomboError, refused: str) -> str:
     """The error for this dialog: a refused key is explained in terms of the fields right
     here, instead of the window's "check the key and region in Settings"."""
-    if isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError):
+    if is_key_refused(error):
         return refused
     return here_in_settings(error.user_message)
 

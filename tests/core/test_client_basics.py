@@ -21,7 +21,11 @@ from kombo_desktop.core.client import (
     normalize_api_base,
     parse_retry_after,
 )
-from kombo_desktop.core.errors import AuthenticationError, MissingApiKeyError
+from kombo_desktop.core.errors import (
+    MalformedKeyError,
+    MissingApiKeyError,
+    is_key_refused,
+)
 from kombo_desktop.core.link_request import LinkRequest
 
 KEY = "sk_live_basics_0123456789abcdef"
@@ -229,10 +233,11 @@ def test_missing_key_fails_before_any_network_use() -> None:
 def test_a_key_with_impossible_characters_is_refused_without_showing_it(bad_key: str) -> None:
     with (
         KomboClient("https://api.kombo.dev/v1", bad_key) as client,
-        pytest.raises(AuthenticationError) as caught,
+        pytest.raises(MalformedKeyError) as caught,
     ):
         client.check_api_key()
     error = caught.value
+    assert is_key_refused(error)  # mended where a refused key is: Settings or KOMBO_API_KEY
     assert bad_key not in str(error)
     assert bad_key not in error.detail.as_support_text()
     assert "Paste the key again" in error.user_message

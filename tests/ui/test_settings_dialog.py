@@ -34,6 +34,7 @@ from kombo_desktop.core.credentials import (
     CredentialStore,
 )
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
+from kombo_desktop.core.errors import MalformedKeyError
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import SettingsDialog
@@ -365,7 +366,7 @@ def test_the_key_fields_hint_is_shown_whole(
     [
         messages.DNS_MESSAGE,
         messages.WRONG_ADDRESS_MESSAGE,
-        messages.BAD_KEY_MESSAGE,
+        MalformedKeyError.default_message,
         STORE_UNREADABLE,
     ],
 )
