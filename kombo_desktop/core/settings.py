@@ -127,6 +127,21 @@ class Profile:
         return REGION_BASES[self.region]
 
 
+def address_not_from_region(
+    profile: Profile, *, fixed_api_base: str | None, api_base_override: str | None
+) -> str | None:
+    """Where ``profile``'s links go when its region does not decide it: the administrator's
+    fixed address, else ``--api-base`` / ``KOMBO_API_BASE``, else the profile's own other
+    address; None when the region does. The window's header and Settings both name this
+    address, and a refused key there is not a matter of choosing the other region (even if
+    the address happens to be one of Kombo's: the region in Settings would change nothing)."""
+    if fixed_api_base is not None:
+        return fixed_api_base
+    if api_base_override is not None:
+        return api_base_override
+    return profile.api_base if profile.region is Region.CUSTOM else None
+
+
 def _default_profiles() -> list[Profile]:
     return [Profile(DEFAULT_PROFILE_NAME)]
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.policy import Policy
-from kombo_desktop.core.settings import Profile, Region, Settings
+from kombo_desktop.core.settings import Profile, Region, Settings, address_not_from_region
 
 if TYPE_CHECKING:
     from kombo_desktop.core.client import KomboClient
@@ -70,14 +70,12 @@ def resolve_target(
     """Where links for ``profile_name`` go: the administrator's fixed address, else
     ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region."""
     profile = effective_profile(settings, profile_name)
-    if policy.fixed_api_base is not None:
-        api_base = policy.fixed_api_base
-    elif api_base_override is not None:
-        api_base = api_base_override
-    else:
-        api_base = profile.api_base
-    region = profile.region.value if api_base == profile.api_base else "custom"
-    return Target(profile=profile.name, api_base=api_base, region=region_label(region, api_base))
+    address = address_not_from_region(
+        profile, fixed_api_base=policy.fixed_api_base, api_base_override=api_base_override
+    )
+    if address is None:
+        return Target(profile=profile.name, api_base=profile.api_base, region=profile.region.value)
+    return Target(profile=profile.name, api_base=address, region=region_label("custom", address))
 
 
 @dataclass(frozen=True)

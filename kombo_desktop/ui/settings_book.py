@@ -23,6 +23,7 @@ from kombo_desktop.core.settings import (
     Settings,
     SettingsNotReadError,
     SettingsStore,
+    address_not_from_region,
     free_profile_name,
     validate_profile_name,
 )
@@ -125,15 +126,16 @@ class ProfileBook:
 
     def key_address(self) -> str:
         """Where the selected profile's key is checked: where its links go."""
-        return self.fixed_api_base or self.api_base_override or self.profile().api_base
+        return self.address_not_from_region() or self.profile().api_base
 
     def address_not_from_region(self) -> str | None:
         """:meth:`key_address` when the region list does not decide it (another address,
         ``--api-base``, the administrator's); None when it does."""
-        chosen = self.fixed_api_base is None and self.api_base_override is None
-        if chosen and self.profile().region is not Region.CUSTOM:
-            return None
-        return self.key_address()
+        return address_not_from_region(
+            self.profile(),
+            fixed_api_base=self.fixed_api_base,
+            api_base_override=self.api_base_override,
+        )
 
     # -- saving ----------------------------------------------------------------------------------
 

@@ -204,6 +204,18 @@ def test_the_window_uses_the_api_base_and_shows_the_profile(
     assert not window.demoBanner.isVisible()
 
 
+def test_an_api_base_that_is_a_region_address_is_named_as_an_address(
+    open_window: WindowFactory,
+) -> None:
+    # The header said "EU" here while Settings named the address: the region chosen in
+    # Settings changes nothing while --api-base is given, so a refused key must not send the
+    # person to choose "the other region".
+    window = open_window("--api-base", "https://api.kombo.dev/v1")
+    assert window.target is not None
+    assert window.profileLabel.text() == "Profile: default · api.kombo.dev"
+    assert not window.target.at_kombo_region
+
+
 def test_the_default_profile_is_shown_with_its_region(open_window: WindowFactory) -> None:
     window = open_window()
     assert window.target is not None
