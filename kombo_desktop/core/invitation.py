@@ -8,10 +8,17 @@ touching code; this module only fills them in. Each file has:
     the subject, naming the tool ``{tool}``, or the kind of system ``{system}`` when the customer
     chooses the tool in the flow;
 ``body``
-    the message as a list of lines, with ``{organization}``, ``{link}`` (exactly once),
-    ``{tool_sentence}`` and ``{validity}``;
+    the message as a list of lines, with ``{intro}``, ``{link}`` (exactly once),
+    ``{tool_sentence}`` and ``{validity}`` (and ``{organization}`` if wanted);
+``intro``
+    the line before the link, asking to connect ``{organization}``;
 ``tool_sentence`` / ``choose_tool_sentence``
     the sentence naming ``{tool}``, or asking the customer to choose their ``{system}``;
+``relink_subject_with_tool`` / ``relink_subject_without_tool`` / ``relink_intro`` /
+``relink_tool_sentence`` / ``relink_system_sentence``
+    the same for a reconnection link: the customer's connection exists and they only enter
+    their access details again, naming ``{tool}`` or, when its name is not known, their
+    ``{system}``;
 ``your_organization``
     what to say instead of the organisation name when it is not known (reconnection links);
 ``validity``
@@ -20,8 +27,12 @@ touching code; this module only fills them in. Each file has:
     the same sentence's words for a link sent again later (from the history, or instead of a
     second one), which is not valid for its whole lifetime any more: ``{date}``, its last day;
 ``validity_until_time``
-    the same for a link valid an hour, sent again later: ``{time}``, the time it stops working
-    with its offset from UTC ("14:32 (UTC+01:00)"), as the customer may live elsewhere;
+    the same for a link valid an hour, sent again later: the time it stops working as
+    ``{hour}`` ("9") or ``{hour2}`` ("09"), ``{minute}`` ("05") and ``{offset}``, its offset from
+    UTC ("UTC+01:00"), as the customer may live elsewhere;
+``validity_until_time_hour_one``
+    the same for a time between 1:00 and 1:59, for languages whose words change there (Spanish
+    says "hasta la 1:20", not "hasta las");
 ``day_format`` / ``months`` / ``first_day``
     how that day is written: ``{day}``, ``{month}`` (one of the twelve ``months``) and
     ``{year}``, with ``first_day`` for the day number 1 (French says "1er");
@@ -57,28 +68,41 @@ _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 # organisation name near its 200-character limit, in accented letters, goes past this.
 MAILTO_SAFE_LENGTH: Final = 2000
 
+_CLOCK_FIELDS: Final = frozenset({"hour", "hour2", "minute", "offset"})
+
 # Placeholders each text may use; the ones in _REQUIRED must appear.
 _ALLOWED: Final = MappingProxyType(
     {
         "subject_with_tool": frozenset({"tool", "organization"}),
         "subject_without_tool": frozenset({"system", "organization"}),
-        "body": frozenset({"organization", "link", "tool_sentence", "validity"}),
+        "body": frozenset({"intro", "organization", "link", "tool_sentence", "validity"}),
+        "intro": frozenset({"organization"}),
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
+        "relink_subject_with_tool": frozenset({"tool", "organization"}),
+        "relink_subject_without_tool": frozenset({"system", "organization"}),
+        "relink_intro": frozenset({"organization"}),
+        "relink_tool_sentence": frozenset({"tool"}),
+        "relink_system_sentence": frozenset({"system"}),
         "your_organization": frozenset(),
         "validity_until": frozenset({"date"}),
-        "validity_until_time": frozenset({"time"}),
+        "validity_until_time": _CLOCK_FIELDS,
+        "validity_until_time_hour_one": _CLOCK_FIELDS,
         "day_format": frozenset({"day", "month", "year"}),
     }
 )
 _REQUIRED: Final = MappingProxyType(
     {
         "subject_with_tool": frozenset({"tool"}),
-        "body": frozenset({"link", "tool_sentence", "validity"}),
+        "body": frozenset({"intro", "link", "tool_sentence", "validity"}),
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
+        "relink_subject_with_tool": frozenset({"tool"}),
+        "relink_tool_sentence": frozenset({"tool"}),
+        "relink_system_sentence": frozenset({"system"}),
         "validity_until": frozenset({"date"}),
-        "validity_until_time": frozenset({"time"}),
+        "validity_until_time": frozenset({"minute", "offset"}),
+        "validity_until_time_hour_one": frozenset({"minute", "offset"}),
         "day_format": frozenset({"day", "month", "year"}),
     }
 )
@@ -93,6 +117,28 @@ class Invitation:
     body: str
 
 
+# The texts read from the file as they are (``body``, ``validity``, ``systems`` and ``months``
+# are built from lists and tables).
+_ONE_LINE_TEXTS: Final = (
+    "subject_with_tool",
+    "subject_without_tool",
+    "intro",
+    "tool_sentence",
+    "choose_tool_sentence",
+    "relink_subject_with_tool",
+    "relink_subject_without_tool",
+    "relink_intro",
+    "relink_tool_sentence",
+    "relink_system_sentence",
+    "your_organization",
+    "validity_until",
+    "validity_until_time",
+    "validity_until_time_hour_one",
+    "day_format",
+    "first_day",
+)
+
+
 @dataclass(frozen=True)
 class InvitationTexts:
     """The words of one language, as read from its resource file."""
@@ -100,13 +146,20 @@ class InvitationTexts:
     subject_with_tool: str
     subject_without_tool: str
     body: str
+    intro: str
     tool_sentence: str
     choose_tool_sentence: str
+    relink_subject_with_tool: str
+    relink_subject_without_tool: str
+    relink_intro: str
+    relink_tool_sentence: str
+    relink_system_sentence: str
     your_organization: str
     validity: MappingProxyType[LinkType, str]
     systems: MappingProxyType[str, str]
     validity_until: str
     validity_until_time: str
+    validity_until_time_hour_one: str
     day_format: str
     months: tuple[str, ...]
     first_day: str
@@ -122,12 +175,7 @@ class InvitationTexts:
             ):
                 raise TypeError("body must be a list of lines")
             texts = cls(
-                subject_with_tool=str(data["subject_with_tool"]),
-                subject_without_tool=str(data["subject_without_tool"]),
                 body="\n".join(body_lines),
-                tool_sentence=str(data["tool_sentence"]),
-                choose_tool_sentence=str(data["choose_tool_sentence"]),
-                your_organization=str(data["your_organization"]),
                 validity=MappingProxyType(
                     {kind: str(data["validity"][kind.value]) for kind in LinkType}
                 ),
@@ -137,11 +185,8 @@ class InvitationTexts:
                         for key in (_ANY_SYSTEM, *(category.value for category in Category))
                     }
                 ),
-                validity_until=str(data["validity_until"]),
-                validity_until_time=str(data["validity_until_time"]),
-                day_format=str(data["day_format"]),
                 months=tuple(str(month) for month in data["months"]),
-                first_day=str(data["first_day"]),
+                **{key: str(data[key]) for key in _ONE_LINE_TEXTS},
             )
             texts._check()
         except (OSError, ValueError, KeyError, TypeError) as error:
@@ -160,6 +205,9 @@ class InvitationTexts:
                 )
         if _placeholders(self.body).count("link") != 1:
             raise ValueError("the body must hold {link} exactly once")
+        for key in ("validity_until_time", "validity_until_time_hour_one"):
+            if not {"hour", "hour2"} & set(_placeholders(getattr(self, key))):
+                raise ValueError(f"{key} lacks {{hour}} or {{hour2}}")
         if len(self.months) != 12:
             raise ValueError("months must name the twelve months")
         for value in (
@@ -199,6 +247,7 @@ def invitation(
     category: Category | None = None,
     made: datetime | None = None,
     now: datetime | None = None,
+    reconnection: bool = False,
 ) -> Invitation:
     """The invitation for one link, in the language of its connection flow.
 
@@ -209,19 +258,38 @@ def invitation(
     ``made`` is when the link was made: a link sent again a day or more later (from the
     history, or instead of a second link) says the day it stops working, since it no longer
     has its whole year. The values are inserted as they are: braces in them are never read
-    as placeholders.
+    as placeholders. A ``reconnection`` link's invitation asks to reconnect: the customer's
+    connection exists, and they only enter their access details again in the tool.
     """
     texts = texts_for(Language(language))
     tool = (tool_label or "").strip()
     system = texts.systems[_ANY_SYSTEM if category is None else Category(category).value]
     who = (organization or "").strip() or texts.your_organization
-    if tool:
-        subject = texts.subject_with_tool.format(tool=tool, organization=who)
-        tool_sentence = texts.tool_sentence.format(tool=tool)
+    if reconnection:
+        intro = texts.relink_intro
+        subject_with_tool, subject_without_tool = (
+            texts.relink_subject_with_tool,
+            texts.relink_subject_without_tool,
+        )
+        tool_sentence_of, system_sentence_of = (
+            texts.relink_tool_sentence,
+            texts.relink_system_sentence,
+        )
     else:
-        subject = texts.subject_without_tool.format(system=system, organization=who)
-        tool_sentence = texts.choose_tool_sentence.format(system=system)
+        intro = texts.intro
+        subject_with_tool, subject_without_tool = (
+            texts.subject_with_tool,
+            texts.subject_without_tool,
+        )
+        tool_sentence_of, system_sentence_of = texts.tool_sentence, texts.choose_tool_sentence
+    if tool:
+        subject = subject_with_tool.format(tool=tool, organization=who)
+        tool_sentence = tool_sentence_of.format(tool=tool)
+    else:
+        subject = subject_without_tool.format(system=system, organization=who)
+        tool_sentence = system_sentence_of.format(system=system)
     body = texts.body.format(
+        intro=intro.format(organization=who),
         organization=who,
         link=link,
         tool_sentence=tool_sentence,
@@ -245,18 +313,24 @@ def _validity(
     if lifetime < timedelta(days=1):
         if moment - made < timedelta(minutes=1):
             return texts.validity[link_type]
-        return texts.validity_until_time.format(time=_clock_time(until))
+        local = until.astimezone()  # the computer's time zone, with its offset for elsewhere
+        words = texts.validity_until_time_hour_one if local.hour == 1 else texts.validity_until_time
+        return words.format(**_clock_fields(local))
     if moment - made < timedelta(days=1):
         return texts.validity[link_type]
     return texts.validity_until.format(date=texts.day_text(until.date()))
 
 
-def _clock_time(moment: datetime) -> str:
-    """ "14:32 (UTC+01:00)": in the computer's time zone, with its offset for a reader
-    elsewhere."""
-    local = moment.astimezone()
+def _clock_fields(local: datetime) -> dict[str, str]:
+    """The parts of a time of day as the language files write it: hour "9" and "09", minute
+    "05", offset "UTC+01:00"."""
     offset = local.strftime("%z")
-    return f"{local:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return {
+        "hour": str(local.hour),
+        "hour2": f"{local.hour:02d}",
+        "minute": f"{local.minute:02d}",
+        "offset": f"UTC{offset[:3]}:{offset[3:]}",
+    }
 
 
 def mailto_url(email: str, invitation: Invitation) -> str:

@@ -134,6 +134,7 @@ class _Customer:
         tool_label: str | None,
         is_demo: bool,
         made: datetime,
+        reconnection: bool,
     ) -> InvitationContext:
         """What the invitation buttons need for ``url``, made for this customer at ``made``."""
         return InvitationContext(
@@ -146,6 +147,7 @@ class _Customer:
             category=self.category,
             is_demo=is_demo,
             made=made,
+            reconnection=reconnection,
         )
 
 
@@ -393,6 +395,7 @@ class HistoryFeature(QObject):
                     tool_label=label,
                     is_demo=made.is_demo,
                     made=made.created,
+                    reconnection=isinstance(request, RelinkRequest),
                 )
             )
             self._store_made(made, customer, label)
@@ -625,6 +628,8 @@ class HistoryFeature(QObject):
             )
 
     def _show(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
+        from kombo_desktop.core.history import EntryKind
+
         if entry.organization:
             stem = file_stem_for(entry.organization)
         else:
@@ -652,6 +657,7 @@ class HistoryFeature(QObject):
                 tool_label=self._entry_tool(entry),
                 is_demo=entry.is_demo,
                 made=entry.created_at.astimezone(),
+                reconnection=entry.kind is EntryKind.RELINK,
             )
         )
 

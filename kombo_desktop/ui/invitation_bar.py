@@ -43,6 +43,7 @@ class InvitationContext:
     category: Category | None = None
     is_demo: bool = False
     made: datetime | None = None  # when the link was made: an old one says until when it works
+    reconnection: bool = False  # a reconnection link asks to reconnect, not to connect
 
     def invitation(self) -> Invitation:
         # Imported on first use: the texts are read from files, and the bar is built at start-up.
@@ -56,6 +57,7 @@ class InvitationContext:
             tool_label=self.tool_label,
             category=self.category,
             made=self.made,
+            reconnection=self.reconnection,
         )
 
     @property

@@ -227,7 +227,8 @@ def write_texts(tmp_path: Path, **changes: object) -> Path:
     ("changes", "complaint"),
     [
         ({"body": ["Hello", "{tool_sentence} {validity}"]}, "lacks"),
-        ({"body": ["{link} {link} {tool_sentence} {validity}"]}, "exactly once"),
+        ({"body": ["{intro} {link} {link} {tool_sentence} {validity}"]}, "exactly once"),
+        ({"body": ["Hello", "{link}", "{tool_sentence} {validity}"]}, "lacks"),
         ({"body": ["{link} {tool_sentence} {validity} {api_key}"]}, "unknown"),
         ({"body": "not a list"}, "list of lines"),
         ({"tool_sentence": "Use {tool"}, "broken"),
@@ -236,6 +237,9 @@ def write_texts(tmp_path: Path, **changes: object) -> Path:
         ({"systems": {"ANY": "system"}}, "HRIS"),
         ({"validity_until": "until"}, "lacks"),
         ({"validity_until_time": "until later"}, "lacks"),
+        ({"validity_until_time": "until {minute} ({offset})"}, "lacks {hour} or {hour2}"),
+        ({"validity_until_time_hour_one": "until {hour}:{minute} {time}"}, "unknown"),
+        ({"relink_tool_sentence": "Enter your details again."}, "lacks"),
         ({"day_format": "{day} {month}"}, "lacks"),
         ({"months": ["January"]}, "twelve months"),
         ({"systems": {"ANY": "", "HRIS": "a", "ATS": "b", "ASSESSMENT": "c", "LMS": "d"}}, "empty"),
@@ -386,8 +390,8 @@ def test_a_link_sent_again_later_says_its_last_day_not_a_whole_year(language: La
 # Written independently of the resource files: the end of an hour-long link sent again later.
 UNTIL_TIME_WORDS = {
     Language.EN: "until 15:30 (UTC+01:00)",
-    Language.DE: "bis 15:30 (UTC+01:00)",
-    Language.FR: "jusqu'à 15:30 (UTC+01:00)",
+    Language.DE: "bis 15:30 Uhr (UTC+01:00)",
+    Language.FR: "jusqu'à 15 h 30 (UTC+01:00)",
     Language.IT: "fino alle ore 15:30 (UTC+01:00)",
     Language.ES: "hasta las 15:30 (UTC+01:00)",
 }
@@ -424,3 +428,79 @@ def test_an_hour_long_link_sent_again_later_says_when_it_stops(
         now=made,
     )
     assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
+
+
+# Written independently of the resource files: the same, ending between 1:00 and 1:59.
+UNTIL_ONE_O_CLOCK_WORDS = {
+    Language.EN: "until 01:20 (UTC+01:00)",
+    Language.DE: "bis 01:20 Uhr (UTC+01:00)",
+    Language.FR: "jusqu'à 1 h 20 (UTC+01:00)",
+    Language.IT: "fino alle ore 1:20 (UTC+01:00)",
+    Language.ES: "hasta la 1:20 (UTC+01:00)",  # "hasta las 01:20" was wrong
+}
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_an_hour_long_link_ending_after_one_o_clock_is_worded_right(
+    language: Language, one_hour_east: None
+) -> None:
+    made = datetime(2026, 11, 29, 23, 20, tzinfo=UTC)  # 00:20 on the computer's clock
+    later = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.EMBEDDED,
+        organization="Acme GmbH",
+        made=made,
+        now=made + timedelta(minutes=30),
+    )
+    assert UNTIL_ONE_O_CLOCK_WORDS[language] in later.body
+
+
+# Written independently of the resource files: what a reconnection link's invitation asks.
+RECONNECT_WORDS = {
+    Language.EN: ("Your link to reconnect Personio", "reconnect Acme GmbH", "access details again"),
+    Language.DE: ("Verbinden Sie Personio erneut", "wieder mit uns verbinden", "Zugangsdaten"),
+    Language.FR: ("pour reconnecter Personio", "reconnecter Acme GmbH", "identifiants"),
+    Language.IT: ("per ricollegare Personio", "ricollegare Acme GmbH", "credenziali"),
+    Language.ES: ("volver a conectar Personio", "volver a conectar Acme GmbH", "datos de acceso"),
+}
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_a_reconnection_link_asks_to_reconnect_not_to_set_up_a_connection(
+    language: Language,
+) -> None:
+    # A customer whose connection broke was asked to "connect your company" and told
+    # "setting up the connection only takes a few minutes", as if they had none.
+    new_link = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme GmbH",
+        tool_label="Personio",
+    )
+    reconnection = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme GmbH",
+        tool_label="Personio",
+        reconnection=True,
+    )
+    subject, intro, details = RECONNECT_WORDS[language]
+    assert subject in reconnection.subject and subject not in new_link.subject
+    assert intro in reconnection.body and intro not in new_link.body
+    assert details in reconnection.body and details not in new_link.body
+    assert reconnection.body.count(LINK) == 1
+    assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] in reconnection.body
+    # Without the tool's name (and the organisation's), it still reads as a reconnection.
+    unnamed = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization=None,
+        category=Category.HRIS,
+        reconnection=True,
+    )
+    assert details in unnamed.body
+    assert texts_for(language).systems["HRIS"] in unnamed.subject

@@ -202,6 +202,9 @@ def test_a_relink_invitation_uses_the_relink_language_and_no_unknown_address(
     assert text.count(link) == 1
     assert texts_for(Language.ES).your_organization in text  # no organisation known
     assert "Personio" in text  # from the integration id
+    # It asks to reconnect (it asked "to connect your company", as for a first connection).
+    assert "volver a conectar su empresa" in text
+    assert "directamente a Personio, donde solo tendrá que introducir de nuevo" in text
 
     assert recipient(demo_window) is None  # no address known
     button(demo_window, "emailButton").click()
@@ -316,3 +319,24 @@ def test_the_invitation_never_pairs_details_with_another_link(
     demo_window.resultPanel.clear()
     assert not button(demo_window, "copyInvitationButton").isEnabled()
     assert not button(demo_window, "emailButton").isEnabled()
+
+
+def test_a_reconnection_link_shown_from_the_history_asks_to_reconnect(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    history_of(demo_window).store.record_relink(
+        profile="default",
+        integration_id=INTEGRATION_ID,
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=globex-again",
+        email="eva@globex.example",
+        organization="Globex AG",
+    )
+    feature = open_history(qtbot, demo_window)
+    feature.panel.select_row(0)
+    feature.panel.historyQrButton.click()
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    assert "Globex AG wieder mit uns verbinden" in text
+    assert "direkt zu Personio, wo Sie nur Ihre Zugangsdaten erneut eingeben" in text
