@@ -492,11 +492,12 @@ class LinkForm(RequestForm):
 
     def build_request(self) -> LinkRequest | InvalidRequest:
         """The checked request, or the problems (already shown next to their fields)."""
-        return self._checked(
-            lambda: LinkRequest.from_form(
-                **self.form_values(),  # type: ignore[arg-type]
-                catalog=self._catalog,
-            )
+        return self._checked(self._request_from_fields)
+
+    def _request_from_fields(self) -> LinkRequest:
+        return LinkRequest.from_form(
+            **self.form_values(),  # type: ignore[arg-type]
+            catalog=self._catalog,
         )
 
     def _reveal(self, box: FieldBox) -> None:

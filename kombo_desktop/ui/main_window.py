@@ -628,7 +628,10 @@ class MainWindow(QMainWindow):
             )
         )
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
-        if created.is_demo:
+        form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
+        if not form.still_holds(request):
+            self.show_status(_made_for_earlier_details(request), "info")
+        elif created.is_demo:
             self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
         else:
             self.show_status(
@@ -796,6 +799,22 @@ class MainWindow(QMainWindow):
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
+
+
+def _made_for_earlier_details(request: LinkRequest | RelinkRequest) -> str:
+    """The status for a link that arrived after its form was changed: whose link it is, so
+    that it is not handed to the customer the form shows now."""
+    if isinstance(request, RelinkRequest):
+        return (
+            f"Reconnection link ready for {request.integration_id}, the id the form had when "
+            "you pressed “Create reconnection link”; it was changed since. For the new id, "
+            "press “Create reconnection link” again."
+        )
+    return (
+        f"Link ready for {request.end_user_organization_name} ({request.end_user_email}), as "
+        "the form said when you pressed “Create link”; it was changed since. For the new "
+        "details, press “Create link” again."
+    )
 
 
 def initial_size(available: QSize) -> tuple[int, int]:

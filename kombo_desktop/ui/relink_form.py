@@ -116,12 +116,13 @@ class RelinkForm(RequestForm):
 
     def build_request(self) -> RelinkRequest | InvalidRequest:
         """The checked request, or the problems (already shown next to their fields)."""
-        return self._checked(
-            lambda: RelinkRequest.from_form(
-                integration_id=self.relinkIntegrationEdit.text(),
-                language=self.relinkLanguageCombo.currentData(),
-                link_type=self.relinkLinkTypeCombo.currentData(),
-            )
+        return self._checked(self._request_from_fields)
+
+    def _request_from_fields(self) -> RelinkRequest:
+        return RelinkRequest.from_form(
+            integration_id=self.relinkIntegrationEdit.text(),
+            language=self.relinkLanguageCombo.currentData(),
+            link_type=self.relinkLinkTypeCombo.currentData(),
         )
 
     def clear(self) -> None:

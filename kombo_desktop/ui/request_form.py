@@ -264,6 +264,18 @@ class RequestForm(SubmitOnEnter):
         if field in self._touched:
             self.boxes[field].set_error(self._field_problem(field))
 
+    def _request_from_fields(self) -> object:
+        """The request the fields hold now; raises InvalidRequest (a subclass says how)."""
+        raise NotImplementedError
+
+    def still_holds(self, request: object) -> bool:
+        """Whether the fields still say what ``request`` was made from. Typing goes on while
+        Kombo works, so a link may arrive for details the form no longer shows."""
+        try:
+            return bool(self._request_from_fields() == request)
+        except InvalidRequest:
+            return False
+
     def _checked(self, make: Callable[[], _Request]) -> _Request | InvalidRequest:
         """The request ``make`` builds, or its problems (then shown next to their fields)."""
         self._touched.update(self.boxes)

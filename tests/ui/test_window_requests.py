@@ -262,3 +262,48 @@ def test_a_bug_while_showing_the_link_does_not_leave_the_window_busy(
     qtbot.waitUntil(slow_window.createButton.isEnabled, timeout=2000)
     assert not slow_window.busy
     assert slow_window.createButton.text() == CREATE_TEXT
+
+
+def test_a_link_arriving_after_the_form_was_changed_says_whose_it_is(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # Typing goes on while Kombo works: the next customer's details typed meanwhile stood
+    # beside the earlier customer's link under "Link ready. Copy it...".
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.emailEdit.setText("bob@globex.example")
+    slow_window.organizationEdit.setText("Globex Inc")
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, slow_window)
+    status = slow_window.statusLabel.text()
+    assert status.startswith("Link ready for Acme GmbH (anna@example.com), as the form said")
+    assert "press “Create link” again" in status
+    assert "Globex" not in status
+    # The details typed meanwhile are kept, and are not taken for used.
+    assert slow_window.emailEdit.text() == "bob@globex.example"
+    asked = answer_next_box("Cancel")
+    slow_window.linkForm.clearButton.click()
+    asked.stop()
+    assert len(asked.texts) == 1 and slow_window.emailEdit.text() == "bob@globex.example"
+
+
+def test_a_reconnection_link_arriving_after_the_id_was_changed_says_whose_it_is(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_window.show_relink_mode("personio:first")
+    slow_window.relinkButton.click()
+    qtbot.waitUntil(lambda: len(slow_server.requests) >= 1)
+    slow_window.relinkForm.relinkIntegrationEdit.setText("personio:second")
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    status = slow_window.statusLabel.text()
+    assert status.startswith("Reconnection link ready for personio:first, the id the form had")
+
+
+def test_a_link_for_an_unchanged_form_says_only_that_it_is_ready(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_server.delay_seconds = 0.3
+    slow_window.createButton.click()
+    slow_window.emailEdit.setText("anna@example.com")  # the same text typed again
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_window.statusLabel.text() == "Demo link ready. It connects nothing."
