@@ -73,6 +73,8 @@ WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
 # While Kombo works: what is happening, and that waiting can be stopped.
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
+# Said when the profile (or the demo) changes while a link is being made, which cancels it.
+CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
@@ -315,8 +317,11 @@ class MainWindow(QMainWindow):
     def is_demo(self) -> bool:
         return self.target is not None and self.target.demo
 
-    def use_target(self, target: Target) -> None:
-        """Send links to ``target`` from now on: new client, header, banner, tool list."""
+    def use_target(self, target: Target, status: str | None = None) -> None:
+        """Send links to ``target`` from now on: new client, header, banner, tool list; then
+        say ``status`` (and that a link being made was cancelled, if one was)."""
+        previous = self.target
+        cancelled = self._request is not None
         self.cancel_request()
         for handle in self._background:
             handle.cancel()
@@ -329,8 +334,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{WINDOW_TITLE} — DEMO" if target.demo else WINDOW_TITLE)
         self.firstRunNotice.hide()
         self.linkForm.set_catalog(self.bundled_catalog)
-        if target.demo:
-            self.show_status("Demo ready: make a link to see how it works. No key needed.")
+        if previous is not None and _made_elsewhere(previous, target):
+            # The link shown belongs where it was made: a demo link stops working with the
+            # demo service, and another profile's link must not pass for one of this profile.
+            self.resultPanel.clear()
+        if target.demo and status is None:
+            status = "Demo ready: make a link to see how it works. No key needed."
+        if cancelled:
+            status = f"{status or ''} {CANCELLED_BY_CHANGE_TEXT}".strip()
+        if status is not None:
+            self.show_status(status, "info")
         QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
         self.target_changed.emit(target)
 
@@ -410,9 +423,9 @@ class MainWindow(QMainWindow):
         )
 
     def leave_demo(self) -> None:
-        self.use_target(self.setup.profile_target)
+        target = self.setup.profile_target
+        self.use_target(target, f"Left the demo. {target.label}.")
         self._stop_demo_server()
-        self.show_status(f"Left the demo. {self.setup.profile_target.label}.", "info")
 
     def _stop_demo_server(self) -> None:
         server, self.demo_server = self.demo_server, None
@@ -468,8 +481,8 @@ class MainWindow(QMainWindow):
             if target.profile != name:
                 self.use_target(replace(target, profile=name))
             return
-        self.use_target(self.setup.profile_target)
-        self.show_status(f"Now using {self.setup.profile_target.label}.", "info")
+        target = self.setup.profile_target
+        self.use_target(target, f"Now using {target.label}.")
 
     # --- making links --------------------------------------------------------------------------
 
@@ -799,6 +812,15 @@ class MainWindow(QMainWindow):
             self.connection.close()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
+
+
+def _made_elsewhere(previous: Target, target: Target) -> bool:
+    """Whether links made for ``previous`` belong to another place than ``target``'s."""
+    return (previous.profile, previous.api_base, previous.demo) != (
+        target.profile,
+        target.api_base,
+        target.demo,
+    )
 
 
 def _made_for_earlier_details(request: LinkRequest | RelinkRequest) -> str:

@@ -19,11 +19,12 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.settings import Profile, Settings
 from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
-from kombo_desktop.ui.main_window import CLOSE_WAIT_SECONDS, MainWindow
+from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SECONDS, MainWindow
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, wait_until_ready
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 SLOW_SECONDS = 2.0
 
@@ -307,3 +308,35 @@ def test_a_link_for_an_unchanged_form_says_only_that_it_is_ready(
     slow_window.emailEdit.setText("anna@example.com")  # the same text typed again
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     assert slow_window.statusLabel.text() == "Demo link ready. It connects nothing."
+
+
+def test_a_profile_change_during_a_request_says_the_link_was_cancelled(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # "Cancelled" was overwritten at once by "Now using Profile: second": the person was not
+    # told that the link they were waiting for would not come.
+    slow_server.delay_seconds = 30
+    store = slow_window.setup.settings_store
+    store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.use_profile("second")
+    assert slow_window.statusLabel.text() == (
+        f"Now using {slow_window.setup.profile_target.label}. {CANCELLED_BY_CHANGE_TEXT}"
+    )
+    assert not slow_window.busy
+    assert slow_window.emailEdit.text() == "anna@example.com"
+
+
+def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    slow_server.delay_seconds = 0
+    store = slow_window.setup.settings_store
+    store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+    link = make_link(qtbot, slow_window)
+    slow_window.use_profile("default")  # e.g. its key saved again in Settings
+    assert slow_window.linkField.text() == link
+    slow_window.use_profile("second")  # another profile: the link is not one of its links
+    assert slow_window.linkField.text() == ""
+    assert "Now using" in slow_window.statusLabel.text()

@@ -77,6 +77,10 @@ def test_try_the_demo_switches_the_window_to_the_demo_service(
     assert not server.running
     assert not window.demoBanner.isVisible()
     assert window.profileLabel.text() == "Profile: default · EU"
+    # The demo link went with the demo service: it stayed with "Open" and "Copy" enabled.
+    assert window.linkField.text() == ""
+    assert not window.findChild(QWidget, "openButton").isEnabled()
+    assert not window.findChild(QLabel, "demoLinkNote").isVisible()
     qtbot.waitUntil(window.firstRunNotice.isVisible)  # still no key
 
 
