@@ -513,3 +513,53 @@ def test_an_error_escaping_the_event_loop_is_printed_and_logged(isolated_home: P
     assert "RuntimeError: the event loop broke" in result.stderr
     log = AppPaths.from_environment().log_file.read_text("utf-8")
     assert "the event loop broke" in log and "Traceback" in log
+
+
+def test_the_program_itself_explains_errors_from_slots_and_threads_and_carries_on(
+    isolated_home: Path,
+) -> None:
+    # The crash handler's own tests install it on a stand-in window; this one proves the
+    # program installs it: an error in a slot and one in a thread, then the dialog, its
+    # details, the log, and a window still there.
+    code = (
+        "import json, threading\n"
+        "import kombo_desktop.app as app\n"
+        "real = app._build_window\n"
+        "seen = {}\n"
+        "def build(options):\n"
+        "    from PySide6.QtCore import QTimer\n"
+        "    from PySide6.QtGui import QGuiApplication\n"
+        "    from PySide6.QtWidgets import QApplication, QDialog\n"
+        "    window = real(options)\n"
+        "    def fail_in_a_slot():\n"
+        "        raise RuntimeError('a slot broke')\n"
+        "    def fail_in_a_thread():\n"
+        "        thread = threading.Thread(target=lambda: 1 / 0, name='a-worker')\n"
+        "        thread.start()\n"
+        "    def look():\n"
+        "        dialogs = [w for w in QApplication.topLevelWidgets()\n"
+        "                   if isinstance(w, QDialog) and w.objectName() == 'crashDialog'\n"
+        "                   and w.isVisible()]\n"
+        "        seen['dialogs'] = len(dialogs)\n"
+        "        if dialogs:\n"
+        "            dialogs[0].copy_details()\n"
+        "            seen['details'] = QGuiApplication.clipboard().text()\n"
+        "            dialogs[0].close()\n"
+        "        seen['window_visible'] = window.isVisible()\n"
+        "        window.close()\n"
+        "    window.start_up.add(lambda: QTimer.singleShot(100, fail_in_a_slot))\n"
+        "    window.start_up.add(lambda: QTimer.singleShot(150, fail_in_a_thread))\n"
+        "    window.start_up.add(lambda: QTimer.singleShot(1200, look))\n"
+        "    return window\n"
+        "app._build_window = build\n"
+        "code = app.main([])\n"
+        "print(json.dumps(seen))\n"
+        "raise SystemExit(code)\n"
+    )
+    seen = json.loads(last_line_printed(code, isolated_home))
+    assert seen["dialogs"] == 1 and seen["window_visible"]
+    assert "RuntimeError: a slot broke" in seen["details"]
+    assert "ZeroDivisionError" in seen["details"]
+    log = AppPaths.from_environment().log_file.read_text("utf-8")
+    assert "Uncaught error in thread MainThread" in log and "a slot broke" in log
+    assert "Uncaught error in thread a-worker" in log
