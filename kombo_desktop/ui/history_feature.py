@@ -33,7 +33,8 @@ list and its completer show only Kombo's tool names, never customers.
 
 Start-up: only what the first frame shows is built with the window (the switch, the history
 button, the invitation buttons). The database is opened right after the first frame (see
-``ui/start_up.py``), or earlier by the duplicate check if a link is requested before that; the
+``ui/start_up.py``), on a worker thread, as a large or old file takes a while; the duplicate
+check waits for it (or opens it itself) if a link is requested before it is open; the
 warning and the panel, with their modules, are made the first time they are needed. That keeps
 ``sqlite3``, the history's model and panel (about 15 ms of imports and building) off the path
 to the first frame, as nothing of them is on screen at start.
@@ -42,6 +43,7 @@ to the first frame, as nothing of them is on screen at start.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
@@ -58,6 +60,7 @@ from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
     from datetime import datetime
+    from pathlib import Path
 
     from PySide6.QtWidgets import QDockWidget
 
@@ -151,6 +154,47 @@ class _Customer:
         )
 
 
+class _Opening:
+    """The history database being opened on a worker thread (``open``); ``result`` waits for
+    it on the UI thread. A window closed meanwhile has it closed once it is open."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._store: HistoryStore | None = None
+        self._error: BaseException | None = None
+        self._close_when_open = False
+
+    def open(self, path: Path) -> None:
+        from kombo_desktop.core.history import HistoryStore
+
+        try:
+            store = HistoryStore(path)
+        except BaseException as error:
+            self._error = error
+            self._done.set()
+            raise
+        with self._lock:
+            self._store, close = store, self._close_when_open
+        self._done.set()
+        if close:
+            store.close()
+
+    def result(self) -> HistoryStore:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
+
+    def close_when_open(self) -> None:
+        """Close the database now if it is open (and unused), else as soon as it is."""
+        with self._lock:
+            store, self._close_when_open = self._store, self._store is None
+        if store is not None:
+            store.close()
+
+
 class HistoryFeature(QObject):
     """Everything the history adds to one main window; ``close()`` when the window closes."""
 
@@ -166,6 +210,7 @@ class HistoryFeature(QObject):
         # Built when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
         self._store: HistoryStore | None = None
+        self._opening: _Opening | None = None  # the database, opened on a worker thread
         self._closed = False
         self._banner: DuplicateBanner | None = None
         self._panel: HistoryPanel | None = None
@@ -208,14 +253,39 @@ class HistoryFeature(QObject):
         if self._store is None:
             if self._closed:
                 raise RuntimeError("the link history is closed")
-            from kombo_desktop.core.history import HistoryStore
+            opening, self._opening = self._opening, None
+            if opening is not None:
+                self._store = opening.result()  # waits only while it is still being opened
+            else:
+                from kombo_desktop.core.history import HistoryStore
 
-            self._store = HistoryStore(self.window.setup.paths.history_file)
+                self._store = HistoryStore(self.window.setup.paths.history_file)
             if self._store.problem:
                 self.window.show_note(self._store.problem)
         return self._store
 
+    @property
+    def is_open(self) -> bool:
+        """Whether the history database is open (the start-up step opens it in the background)."""
+        return self._store is not None
+
     def _open_store(self) -> None:
+        """Open the history on a worker thread: a large file, or one a newer version of the
+        program must upgrade first (a second for 100,000 links), must not freeze the window."""
+        if self._closed or self._store is not None or self._opening is not None:
+            return
+        opening = _Opening()
+        path = self.window.setup.paths.history_file
+        self._opening = opening
+        self.window.runner.run(
+            lambda _token: opening.open(path),
+            on_done=lambda _none: self._opened(),
+            on_error=self._opened,
+            name="history-open",
+        )
+
+    def _opened(self, _error: object = None) -> None:
+        """Take the history opened on the worker thread into use (or raise its error)."""
         if not self._closed:
             _ = self.store
 
@@ -783,3 +853,5 @@ class HistoryFeature(QObject):
         self._closed = True
         if self._store is not None:
             self._store.close()
+        if self._opening is not None:
+            self._opening.close_when_open()

@@ -19,7 +19,7 @@ from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
-from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
+from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops, wait_until_ready
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -400,6 +400,7 @@ def test_tab_goes_from_the_reconnection_button_to_its_link(
     demo_window.show_relink_mode("personio:93fCvorjZ2jas7ZekX1V1n5d")
     demo_window.relinkButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, demo_window)  # until then Cancel is still the next stop
     assert tab_stops(demo_window.relinkButton, 3) == ["linkField", "copyButton", "openButton"]
 
 
