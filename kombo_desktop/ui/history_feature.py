@@ -438,10 +438,11 @@ class HistoryFeature(QObject):
         if self._panel is not None:
             self._panel.refresh()
 
-    def _environment_id(self, made: MadeLink) -> str | None:
-        if made.target.demo:
+    def _environment_id(self, target: Target) -> str | None:
+        """The Kombo environment the profile's key belongs to, when a check has told."""
+        if target.demo:
             return None
-        profile = self.window.setup.settings.profile(made.target.profile)
+        profile = self.window.setup.settings.profile(target.profile)
         return profile.environment_id if profile is not None else None
 
     def _tool_label(self, tool: str | None) -> str | None:
@@ -505,7 +506,7 @@ class HistoryFeature(QObject):
 
     def _store_made(self, made: MadeLink, customer: _Customer, tool_label: str | None) -> None:
         request = made.request
-        profile, environment_id = made.target.profile, self._environment_id(made)
+        profile, environment_id = made.target.profile, self._environment_id(made.target)
         if isinstance(request, LinkRequest):
             self.store.record_request(
                 request,
@@ -583,7 +584,12 @@ class HistoryFeature(QObject):
         from kombo_desktop.core.history import HistoryError
 
         try:
-            earlier = self.store.duplicate_of(request, profile=target.profile, demo=target.demo)
+            earlier = self.store.duplicate_of(
+                request,
+                profile=target.profile,
+                demo=target.demo,
+                environment_id=self._environment_id(target),
+            )
         except (HistoryError, RuntimeError) as error:
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)

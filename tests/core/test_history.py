@@ -1229,6 +1229,7 @@ def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistorySto
         end_user_organization_name="ACME  gmbh",
         integration_category=Category.ATS,
         integration_tool="greenhouse",
+        remote_environment="sandbox",  # the same tool environment (see the test below)
     )
     assert store.duplicate_of(again, profile="default", now=T0 + timedelta(minutes=5)) == entry
     assert store.duplicate_of(again, profile="other", now=T0 + timedelta(minutes=5)) is None
@@ -1326,3 +1327,30 @@ def test_a_history_that_can_be_read_but_not_written_still_shows_and_warns(
     monkeypatch.undo()
     with HistoryStore(store_path) as after:
         assert after.search() == [earlier]  # the file was never written
+
+
+def test_a_link_for_another_tool_environment_is_not_a_duplicate(store: HistoryStore) -> None:
+    # "Use the existing link" handed out the tool's DEMO-system link for a live-system one.
+    demo_system = add_link(store, tool="haileyhr", remote_environment="DEMO")
+    assert duplicate_of(store, tool="haileyhr") is None
+    assert duplicate_of(store, tool="haileyhr", remote_environment="DEMO") == demo_system
+    assert duplicate_of(store, tool="haileyhr", remote_environment=" DEMO ") == demo_system
+    live = add_link(store, tool="haileyhr", created_at=T0 + timedelta(minutes=1))
+    assert duplicate_of(store, tool="haileyhr") == live
+
+
+def test_a_link_from_another_kombo_environment_is_not_a_duplicate(store: HistoryStore) -> None:
+    # The profile's development key replaced by its production key: the earlier link
+    # connects to the development environment.
+    development = add_link(store, environment_id="env-dev")
+    assert duplicate_of(store, environment_id="env-prod") is None
+    assert duplicate_of(store, environment_id="env-dev") == development
+    # Unknown on either side (the key never checked, a link from before it was), it counts.
+    assert duplicate_of(store) == development
+    unknown = add_link(store, organization="Globex", email="eva@globex.example")
+    assert (
+        duplicate_of(
+            store, organization="Globex", email="eva@globex.example", environment_id="env-prod"
+        )
+        == unknown
+    )

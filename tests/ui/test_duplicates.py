@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import EntryKind
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -332,3 +334,38 @@ def test_in_the_demo_links_follow_a_renamed_profile_too(
     assert demo_window.target.profile == "Production"
     try_again(qtbot, demo_window)
     assert demo_of(demo_window).create_link_count == 1
+
+
+def test_after_a_key_of_another_kombo_environment_the_earlier_link_is_no_duplicate(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # A development key replaced by the production key in the same profile: "Use the existing
+    # link" offered the development link, which connects to the development environment.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default", environment_id="env-dev")]))
+    with FaultServer(fallback=tools_or(Reply.link("https://connect.kombo.dev/v1?t=1"))) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        make_link(qtbot, window)
+        assert history_of(window).store.search()[0].environment_id == "env-dev"
+        store.save(Settings(profiles=[Profile("default", environment_id="env-prod")]))
+        window.use_profile("default")  # what Settings does once the new key is saved
+        window.createButton.click()
+        qtbot.waitUntil(
+            lambda: len([r for r in kombo.requests if r.path.endswith("/create-link")]) == 2,
+            timeout=5000,
+        )
+        assert not history_of(window).banner.isVisible()
+        window.close()
+
+
+def test_a_link_for_the_tools_test_system_is_no_duplicate_of_a_live_one(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool="haileyhr")
+    demo_window.environmentEdit.setText("DEMO")
+    make_link(qtbot, demo_window)
+    demo_window.environmentEdit.clear()  # now for the live system
+    make_another(qtbot, demo_window)
+    assert not history_of(demo_window).banner.isVisible()
+    assert demo_of(demo_window).create_link_count == 2

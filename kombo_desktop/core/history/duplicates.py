@@ -34,6 +34,9 @@ _DUPLICATE: Final = f"""
             SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
                 AND (:origin_id IS NULL OR origin_id IS NULL))
         AND expires_at > :now AND demo = :demo
+        AND remote_environment IS :remote_environment
+        AND (environment_id IS NULL OR :environment_id IS NULL
+             OR environment_id = :environment_id)
         AND CASE WHEN :tool IS NULL THEN category = :category
             ELSE (tool = :tool AND (category IS NULL OR :category IS NULL
                                     OR category = :category))
@@ -60,6 +63,8 @@ class DuplicateCheck(ABC):
         tool: str | None,
         now: datetime | None = None,
         demo: bool = False,
+        remote_environment: str | None = None,
+        environment_id: str | None = None,
     ) -> HistoryEntry | None:
         """The newest still-valid link that a new link with these details would duplicate.
 
@@ -74,6 +79,13 @@ class DuplicateCheck(ABC):
           and each is an integration of its own; an entry whose category is not known counts),
           or it let the customer choose the tool in this category (they may have chosen this
           one); when no tool is chosen now, any link in the same category counts;
+        * it is for the same tool environment (``remote_environment``, e.g. a tool's DEMO
+          system; None for the live system): an integration with a tool's test system and
+          one with its live system are two wanted integrations, not one made twice;
+        * it was made in the same Kombo environment (``environment_id``, the one the
+          profile's key belongs to), when both are known: a profile whose key was replaced
+          by one of another environment (development, then production) makes links that
+          connect elsewhere;
         * it has not expired at ``now`` (default: the current time);
         * it is a demo link exactly when ``demo`` is true (demo and real links never match).
 
@@ -93,6 +105,8 @@ class DuplicateCheck(ABC):
             "category": None if category is None else Category(category).value,
             "now": stored_time(as_utc(now or datetime.now(UTC))),
             "demo": int(bool(demo)),
+            "remote_environment": optional_text(remote_environment),
+            "environment_id": optional_text(environment_id),
         }
         return self._first_entry(_DUPLICATE, parameters)
 
@@ -103,6 +117,7 @@ class DuplicateCheck(ABC):
         profile: str,
         now: datetime | None = None,
         demo: bool = False,
+        environment_id: str | None = None,
     ) -> HistoryEntry | None:
         """:meth:`find_duplicate` for a link request about to be sent."""
         return self.find_duplicate(
@@ -114,4 +129,6 @@ class DuplicateCheck(ABC):
             tool=request.integration_tool,
             now=now,
             demo=demo,
+            remote_environment=request.remote_environment,
+            environment_id=environment_id,
         )
