@@ -20,6 +20,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
+from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time
 from kombo_desktop.ui.widgets import action_button, button_row, plain_label
@@ -42,11 +44,18 @@ CONSEQUENCE = (
 )
 
 
-def duplicate_text(earlier: HistoryEntry, *, private: bool, tool_label: str | None) -> str:
+def duplicate_text(
+    earlier: HistoryEntry,
+    *,
+    private: bool,
+    tool_label: str | None,
+    wanted: LinkRequest | None = None,
+) -> str:
     """What the banner says about ``earlier``; in screen-sharing mode without names.
 
     ``tool_label`` is the display name of the tool the earlier link was for (None when the
-    customer was to choose the tool).
+    customer was to choose the tool). ``wanted`` is the request held back: where the earlier
+    link differs from it, "Use the existing link" would not give what the form asks for.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     if earlier.expires_at - earlier.created_at > timedelta(days=1):
@@ -64,7 +73,20 @@ def duplicate_text(earlier: HistoryEntry, *, private: bool, tool_label: str | No
         who = f"{customer} ({', '.join(details)})" if details else customer
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
-    return f"{made} and is valid until {until}. {CONSEQUENCE}"
+    unlike = differences(earlier, wanted) if wanted is not None else ""
+    return f"{made} and is valid until {until}.{unlike} {CONSEQUENCE}"
+
+
+def differences(earlier: HistoryEntry, wanted: LinkRequest) -> str:
+    """ " Unlike the form, ..." naming the earlier link's other link type or flow language
+    ("" when there is none): an hour-long link for an app, in German, is not what a person
+    asking for a year-long link in French would hand on unawares."""
+    parts = []
+    if earlier.link_type is not wanted.link_type:
+        parts.append(f"its link type is “{LINK_TYPE_NAMES[earlier.link_type]}”")
+    if earlier.language is not wanted.language:
+        parts.append(f"its connection flow is in {LANGUAGE_NAMES[earlier.language]}")
+    return f" Unlike the form, {' and '.join(parts)}." if parts else ""
 
 
 class DuplicateBanner(QFrame):
@@ -82,6 +104,7 @@ class DuplicateBanner(QFrame):
         self.setStyleSheet(_STYLE)
         self.earlier: HistoryEntry | None = None
         self._tool_label: str | None = None
+        self._wanted: LinkRequest | None = None
         self._private = True
 
         title = plain_label(TITLE)
@@ -132,10 +155,19 @@ class DuplicateBanner(QFrame):
         self.dismissButton.clicked.connect(self.dismissed)
         self.hide()
 
-    def show_for(self, earlier: HistoryEntry, *, private: bool, tool_label: str | None) -> None:
-        """Show the warning about ``earlier`` and put the focus on the safest choice."""
+    def show_for(
+        self,
+        earlier: HistoryEntry,
+        *,
+        private: bool,
+        tool_label: str | None,
+        wanted: LinkRequest | None = None,
+    ) -> None:
+        """Show the warning about ``earlier`` (held back: ``wanted``) and put the focus on the
+        safest choice."""
         self.earlier = earlier
         self._tool_label = tool_label
+        self._wanted = wanted
         self._private = private
         self._render()
         self.show()
@@ -151,12 +183,15 @@ class DuplicateBanner(QFrame):
         """Hide the warning and forget the earlier entry."""
         self.earlier = None
         self._tool_label = None
+        self._wanted = None
         self.label.clear()
         self.hide()
 
     def _render(self) -> None:
         assert self.earlier is not None
-        text = duplicate_text(self.earlier, private=self._private, tool_label=self._tool_label)
+        text = duplicate_text(
+            self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
+        )
         self.label.setText(text)
         # The focus lands on this button when the warning appears; a screen reader reads its
         # description, so the warning is heard, not only seen.

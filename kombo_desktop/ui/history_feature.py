@@ -598,7 +598,9 @@ class HistoryFeature(QObject):
             self._clear_banner()
             return True
         self._held, self._held_for = request, target
-        self.banner.show_for(earlier, private=self.private, tool_label=self._entry_tool(earlier))
+        self.banner.show_for(
+            earlier, private=self.private, tool_label=self._entry_tool(earlier), wanted=request
+        )
         if self.history_open:
             self._place_history()  # the warning takes room from the form, not the other way
         shown = self.window.resultPanel.shown

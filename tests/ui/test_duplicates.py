@@ -369,3 +369,29 @@ def test_a_link_for_the_tools_test_system_is_no_duplicate_of_a_live_one(
     make_another(qtbot, demo_window)
     assert not history_of(demo_window).banner.isVisible()
     assert demo_of(demo_window).create_link_count == 2
+
+
+def test_the_warning_says_how_the_earlier_link_differs_from_the_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Use the existing link" showed a one-hour German link while the form asked for a
+    # year-long French one, and the warning did not say so.
+    fill_form(demo_window)
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData(Language.DE))
+    demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData(LinkType.EMBEDDED))
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    assert "Unlike the form" not in banner_text(demo_window)  # the same link type and language
+    history_of(demo_window).banner.dismissButton.click()
+
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData(Language.FR))
+    demo_window.linkTypeCombo.setCurrentIndex(
+        demo_window.linkTypeCombo.findData(LinkType.MAGIC_LINK)
+    )
+    try_again(qtbot, demo_window)
+    assert (
+        "Unlike the form, its link type is “Embed in our app (valid 1 hour)” and its "
+        "connection flow is in Deutsch."
+    ) in banner_text(demo_window)
+    history_of(demo_window).set_private(False)  # the same words with names shown
+    assert "Unlike the form, its link type" in banner_text(demo_window)
