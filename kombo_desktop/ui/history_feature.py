@@ -154,6 +154,14 @@ class _Customer:
         )
 
 
+def _other_organization(started_for: _Customer, named: _Customer) -> bool:
+    from kombo_desktop.core.integrations import same_organization
+
+    if not started_for.organization or not named.organization:
+        return False
+    return not same_organization(started_for.organization, named.organization)
+
+
 class _Opening:
     """The history database being opened on a worker thread (``open``); ``result`` waits for
     it on the UI thread. A window closed meanwhile has it closed once it is open."""
@@ -487,11 +495,14 @@ class HistoryFeature(QObject):
         if isinstance(request, LinkRequest):
             self._forget_unbound_relink_customer()
             return _Customer.of_request(request)
-        known = (
-            self._customer_for_relink(request.integration_id)
-            or self._customer_named_by_kombo(request.integration_id)
-            or _Customer()
-        )
+        started_for = self._customer_for_relink(request.integration_id)
+        named = self._customer_named_by_kombo(request.integration_id)
+        known = started_for or named or _Customer()
+        if started_for and named and _other_organization(started_for, named):
+            # Kombo names another organisation than the customer the reconnection was started
+            # for, and the person went ahead after the warning: the link goes to the one Kombo
+            # names, and its e-mail address is theirs to add, not the first customer's.
+            known = self._relink_customer = named
         return replace(known, tool=known.tool or integration_tool(request.integration_id))
 
     def _customer_named_by_kombo(self, integration_id: str) -> _Customer | None:

@@ -172,3 +172,30 @@ def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
     window.show_create_mode()
     window.show_relink_mode()
     qtbot.waitUntil(lambda: lookups(window) == 2)
+
+
+def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # After the warning, the reconnection link went out as Acme's: the invitation said
+    # "reconnect Acme GmbH", was addressed to Acme's contact, and the history agreed, around
+    # a link for the organisation Kombo named.
+    window = demo_window
+    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    fill_form(window, email="anna@acme.example", organization="Acme GmbH")
+    make_link(qtbot, window)
+    window.createButton.click()
+    qtbot.waitUntil(window.history.banner.isVisible)
+    window.history.banner.relinkInsteadButton.click()
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: hint(window).startswith("Check the id"))
+    before = window.linkField.text()
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
+
+    context = window.history.invitationBar.context
+    assert context is not None
+    assert context.organization == DEMO_ORGANIZATION
+    assert context.email is None  # the person adds the right address
+    newest = window.history.store.search(limit=1)[0]
+    assert (newest.organization, newest.email) == (DEMO_ORGANIZATION, None)
