@@ -22,7 +22,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, Category, Language, LinkType
+from kombo_desktop.core.vocabulary import (
+    LANGUAGE_NAMES,
+    LINK_TYPE_NAMES,
+    Category,
+    Language,
+    LinkType,
+)
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.widgets import plain_label, plain_tooltip, push_button
 
@@ -159,7 +165,8 @@ class InvitationBar(QWidget):
             )
         else:
             self.notice.emit(
-                f"Invitation copied ({language}). Paste it into your message to the customer.",
+                f"Invitation copied ({language}). Paste it into your message to the "
+                f"customer.{_short_lived_note(context)}",
                 "success",
             )
 
@@ -196,11 +203,24 @@ class InvitationBar(QWidget):
             )
         elif context.recipient:
             self.notice.emit(
-                "Your e-mail program has the invitation ready. Check it and press Send.", "info"
+                "Your e-mail program has the invitation ready. Check it and press Send."
+                f"{_short_lived_note(context)}",
+                "info",
             )
         else:
             self.notice.emit(
                 "Your e-mail program has the invitation ready. The customer's e-mail address "
-                "is not known: add it, then press Send.",
+                f"is not known: add it, then press Send.{_short_lived_note(context)}",
                 "info",
             )
+
+
+def _short_lived_note(context: InvitationContext) -> str:
+    """A word when the link is an app's embedded one: it stops working an hour after it was
+    made, often before a customer reads an e-mail; links to send by hand last a year."""
+    if context.link_type is not LinkType.EMBEDDED:
+        return ""
+    return (
+        f" Note: this link is for an app's embedded flow and works for one hour only; "
+        f"for an e-mail, “{LINK_TYPE_NAMES[LinkType.MAGIC_LINK]}” links last a year."
+    )

@@ -340,3 +340,28 @@ def test_a_reconnection_link_shown_from_the_history_asks_to_reconnect(
     text = QGuiApplication.clipboard().text()
     assert "Globex AG wieder mit uns verbinden" in text
     assert "direkt zu Personio, wo Sie nur Ihre Zugangsdaten erneut eingeben" in text
+
+
+def test_handing_on_an_hour_long_embedded_link_says_it_will_not_last(
+    qtbot: QtBot, kombo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    # Kombo's embedded links are for an app's own flow and last an hour; a person e-mailing
+    # one was not told that a customer reading it the next morning finds it dead.
+    fill_form(kombo_window)
+    make_link(qtbot, kombo_window)
+    button(kombo_window, "copyInvitationButton").click()
+    assert "works for one hour only" not in kombo_window.statusLabel.text()
+
+    fill_form(kombo_window, email="eva@globex.example", organization="Globex SA")
+    kombo_window.linkTypeCombo.setCurrentIndex(kombo_window.linkTypeCombo.findData("EMBEDDED"))
+    kombo_window.resultPanel.clear()
+    make_link(qtbot, kombo_window)
+    button(kombo_window, "copyInvitationButton").click()
+    words = "for an app's embedded flow and works for one hour only"
+    assert words in kombo_window.statusLabel.text()
+    assert "“Send to the customer (valid 1 year)” links last a year" in (
+        kombo_window.statusLabel.text()
+    )
+    button(kombo_window, "emailButton").click()
+    assert len(mail_program.urls) == 1
+    assert words in kombo_window.statusLabel.text()
