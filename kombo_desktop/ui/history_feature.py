@@ -336,6 +336,8 @@ class HistoryFeature(QObject):
             panel = HistoryPanel(
                 self.store, window.runner, lambda: window.linkForm.catalog, window.save_places
             )
+            target = window.target
+            panel.model.set_current_profile(target.profile if target is not None else None)
             dock = QDockWidget("Link history", window)
             dock.setObjectName("historyDock")
             dock.setWidget(panel)
@@ -633,11 +635,13 @@ class HistoryFeature(QObject):
         if self._banner is not None:
             self._banner.clear()
 
-    def _target_changed(self, _target: object) -> None:
+    def _target_changed(self, target: Target) -> None:
         # The held request and the earlier link belong to the previous profile (or the demo):
         # "Use the existing link" must not hand that link out as one of the new profile's.
         if self._banner is not None and self._banner.earlier is not None:
             self._clear_banner()
+        if self._panel is not None:
+            self._panel.model.set_current_profile(target.profile)
 
     def _form_edited(self, *_args: object) -> None:
         self._forget_unbound_relink_customer()
@@ -703,10 +707,14 @@ class HistoryFeature(QObject):
 
         self._show(entry)
         self._from_history_url = entry.url
+        target = self.window.target
+        if target is not None and target.profile != entry.profile:
+            made = f"made with profile “{entry.profile}” on {local_date(entry.created_at)}"
+        else:
+            made = f"made on {local_date(entry.created_at)}"
         if entry.is_valid():
             self.window.show_status(
-                f"Showing the link made on {local_date(entry.created_at)}. It is valid until "
-                f"{local_date(entry.expires_at)}.",
+                f"Showing the link {made}. It is valid until {local_date(entry.expires_at)}.",
                 "info",
             )
         else:

@@ -73,9 +73,15 @@ def tool_text(entry: HistoryEntry, catalog: ToolCatalog | None = None) -> str:
     return ""
 
 
-def type_text(entry: HistoryEntry) -> str:
+def type_text(entry: HistoryEntry, current_profile: str | None = None) -> str:
+    """ "New link", "Reconnection (demo)"; with the profile's name when it is not
+    ``current_profile`` ("New link · Development"): one profile per Kombo environment, and
+    two links for one customer would otherwise look the same."""
     kind = "New link" if entry.kind is EntryKind.LINK else "Reconnection"
-    return f"{kind} (demo)" if entry.is_demo else kind
+    text = f"{kind} (demo)" if entry.is_demo else kind
+    if current_profile is not None and entry.profile != current_profile:
+        return f"{text} · {entry.profile}"
+    return text
 
 
 def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
@@ -146,6 +152,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._active = False
         self._generation = 0
         self._loading: _Load | None = None
+        # The window's profile: entries of another one say theirs (see type_text).
+        self.current_profile: str | None = None
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -193,6 +201,15 @@ class HistoryTableModel(QAbstractTableModel):
         self._total = None
         self._exhausted = not self._active
         self.endResetModel()
+
+    def set_current_profile(self, profile: str | None) -> None:
+        """The window now makes links with ``profile``; the rows say which are another's."""
+        if profile == self.current_profile:
+            return
+        self.current_profile = profile
+        if self._rows:
+            last = len(self._rows) - 1
+            self.dataChanged.emit(self.index(0, TYPE), self.index(last, TYPE))
 
     def refresh(self) -> None:
         """Read again from the newest (after a link was made elsewhere)."""
@@ -351,7 +368,9 @@ class HistoryTableModel(QAbstractTableModel):
                 return f"{text} — integration {entry.integration_id}"
             return text
         if column == TYPE:
-            return type_text(entry)
+            if tooltip:
+                return f"{type_text(entry)}, made with profile {entry.profile}"
+            return type_text(entry, self.current_profile)
         if column == STATUS:
             if tooltip and not entry.is_valid():
                 return f"Expired on {local_time(entry.expires_at)}"

@@ -779,3 +779,36 @@ def test_a_window_closed_while_its_history_opens_closes_the_file_once_open(
     qtbot.waitUntil(lambda: not wal.exists(), timeout=20_000)
     with sqlite3.connect(history_file) as check:
         assert check.execute("SELECT count(*) FROM links").fetchone() == (100_000,)
+
+
+def test_an_entry_of_another_profile_says_which(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Two links for one customer, one per profile (one profile per Kombo environment), looked
+    # the same in the table, its tooltips and the status line.
+    store = history_of(demo_window).store
+    ours = add_entries(store)["acme"]
+    theirs = store.record_link(
+        profile="Development",
+        email="anna@acme.example",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=development",
+        created_at=NOW - timedelta(minutes=5),
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
+    assert cell(demo_window, rows[theirs.url], TYPE) == "New link · Development"
+    assert cell(demo_window, rows[ours.url], TYPE) == "New link"
+    tooltip = model.data(model.index(rows[ours.url], TYPE), Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == "New link, made with profile default"
+
+    select(demo_window, theirs.url)
+    feature.panel.historyQrButton.click()
+    assert "made with profile “Development”" in demo_window.statusLabel.text()
+
+    demo_window.use_profile("Development")  # in the demo: its links are now this profile's
+    assert cell(demo_window, rows[theirs.url], TYPE) == "New link"
+    assert cell(demo_window, rows[ours.url], TYPE) == "New link · default"
