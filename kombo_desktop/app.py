@@ -245,8 +245,7 @@ def _saved_spelling(settings: Settings, name: str) -> str:
     keys as one."""
     if settings.profile(name) is not None:
         return name
-    folded = name.casefold()
-    return next((p.name for p in settings.profiles if p.name.casefold() == folded), name)
+    return settings.spelling_of(name) or name
 
 
 def _unknown_profile_note(name: str, policy: Policy, api_base: str | None) -> str:

@@ -127,6 +127,11 @@ class Profile:
         return REGION_BASES[self.region]
 
 
+def name_taken_message(name: str) -> str:
+    """Why a profile name cannot be used: ``name`` (its saved spelling) is taken."""
+    return f"A profile called “{name}” already exists. Choose another name."
+
+
 def address_not_from_region(
     profile: Profile, *, fixed_api_base: str | None, api_base_override: str | None
 ) -> str | None:
@@ -170,6 +175,17 @@ class Settings:
         """The profile called ``name``, if any."""
         return next((p for p in self.profiles if p.name == name), None)
 
+    def spelling_of(self, name: str, *, besides: str | None = None) -> str | None:
+        """The saved name of the profile called ``name`` in any letter case, leaving out the
+        one called ``besides`` (a profile being renamed); None if there is none. Names that
+        differ only in letter case are one profile: the Windows credential store keeps their
+        keys as one."""
+        folded = name.casefold()
+        return next(
+            (p.name for p in self.profiles if p.name != besides and p.name.casefold() == folded),
+            None,
+        )
+
     @property
     def active(self) -> Profile:
         """The profile in use; the first one when the remembered name no longer exists."""
@@ -190,10 +206,9 @@ class Settings:
             if existing.name == profile.name:
                 self.profiles[index] = profile
                 return
-            if existing.name.casefold() == profile.name.casefold():
-                raise ValueError(
-                    f"A profile called “{existing.name}” already exists. Choose another name."
-                )
+        taken = self.spelling_of(profile.name)
+        if taken is not None:
+            raise ValueError(name_taken_message(taken))
         self.profiles.append(profile)
 
     def remove_profile(self, name: str) -> None:

@@ -25,6 +25,7 @@ from kombo_desktop.core.settings import (
     SettingsStore,
     address_not_from_region,
     free_profile_name,
+    name_taken_message,
     validate_profile_name,
 )
 
@@ -160,16 +161,9 @@ class ProfileBook:
     def replace(self, old_name: str, profile: Profile) -> bool:
         def apply(settings: Settings) -> None:
             profiles = settings.profiles
-            taken = next(
-                (
-                    p.name
-                    for p in profiles
-                    if p.name != old_name and p.name.casefold() == profile.name.casefold()
-                ),
-                None,
-            )
+            taken = settings.spelling_of(profile.name, besides=old_name)
             if taken is not None:  # another copy saved that name since the dialog checked it
-                raise ValueError(f"A profile called “{taken}” already exists. Choose another name.")
+                raise ValueError(name_taken_message(taken))
             index = next((i for i, p in enumerate(profiles) if p.name == old_name), None)
             if index is None:  # removed by another copy meanwhile: this change brings it back
                 profiles.append(profile)
@@ -205,16 +199,9 @@ class ProfileBook:
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
         name = validate_profile_name(text)
-        clash = next(
-            (
-                p.name
-                for p in self.profiles
-                if p.name != self.selected and p.name.casefold() == name.casefold()
-            ),
-            None,
-        )
+        clash = self.settings.spelling_of(name, besides=self.selected)
         if clash is not None:
-            raise ValueError(f"A profile called “{clash}” already exists. Choose another name.")
+            raise ValueError(name_taken_message(clash))
         return name
 
     def rename(self, new: str) -> bool:

@@ -634,3 +634,13 @@ def test_an_unknown_region_with_an_unusable_name_still_sets_the_file_aside(
     write_settings(paths, json.dumps({"profiles": [{"name": "  ", "region": "AU"}]}))
     assert store.load() == Settings()
     assert len(corrupt_copies(paths)) == 1
+
+
+def test_a_profile_is_found_in_any_letter_case_except_the_one_renamed() -> None:
+    settings = Settings(profiles=[Profile("US-Team"), Profile("default")])
+    assert settings.spelling_of("us-team") == "US-Team"
+    assert settings.spelling_of("US-Team") == "US-Team"
+    assert settings.spelling_of("us-team", besides="US-Team") is None  # renaming it: its own
+    assert settings.spelling_of("Europe") is None
+    with pytest.raises(ValueError, match="“US-Team” already exists"):
+        settings.put_profile(Profile("us-TEAM"))
