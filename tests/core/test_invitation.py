@@ -409,25 +409,23 @@ def test_an_hour_long_link_sent_again_later_says_when_it_stops(
 ) -> None:
     # A 55-minute-old embedded link from the history was "valid for one hour".
     made = datetime(2026, 11, 29, 13, 30, tzinfo=UTC)
-    later = invitation(
-        language,
-        link=LINK,
-        link_type=LinkType.EMBEDDED,
-        organization="Acme GmbH",
-        made=made,
-        now=made + timedelta(minutes=55),
-    )
+    later = hour_long_invitation(language, made, minutes_later=55)
     assert UNTIL_TIME_WORDS[language] in later.body
     assert VALIDITY_WORDS[language][LinkType.EMBEDDED] not in later.body
-    fresh = invitation(
+    fresh = hour_long_invitation(language, made, minutes_later=0)
+    assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
+
+
+def hour_long_invitation(language: Language, made: datetime, *, minutes_later: int) -> Invitation:
+    """The invitation of an embedded link made at ``made``, sent ``minutes_later``."""
+    return invitation(
         language,
         link=LINK,
         link_type=LinkType.EMBEDDED,
         organization="Acme GmbH",
         made=made,
-        now=made,
+        now=made + timedelta(minutes=minutes_later),
     )
-    assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
 
 
 # Written independently of the resource files: the same, ending between 1:00 and 1:59.
@@ -445,14 +443,7 @@ def test_an_hour_long_link_ending_after_one_o_clock_is_worded_right(
     language: Language, one_hour_east: None
 ) -> None:
     made = datetime(2026, 11, 29, 23, 20, tzinfo=UTC)  # 00:20 on the computer's clock
-    later = invitation(
-        language,
-        link=LINK,
-        link_type=LinkType.EMBEDDED,
-        organization="Acme GmbH",
-        made=made,
-        now=made + timedelta(minutes=30),
-    )
+    later = hour_long_invitation(language, made, minutes_later=30)
     assert UNTIL_ONE_O_CLOCK_WORDS[language] in later.body
 
 
