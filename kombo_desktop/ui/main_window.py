@@ -453,11 +453,19 @@ class MainWindow(QMainWindow):
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
-        dialog.profileRenamed.connect(self.profile_renamed)
+        dialog.profileRenamed.connect(self._follow_renamed_profile)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
+
+    def _follow_renamed_profile(self, old: str, new: str) -> None:
+        """A renamed profile is still the same place: its connection takes the new name, so
+        the link on show stays when the window switches to it (see ``use_target``)."""
+        connection = self.connection
+        if connection is not None and connection.target.profile == old:
+            connection.target = replace(connection.target, profile=new)
+        self.profile_renamed.emit(old, new)
 
     def _forget_tool_lists(self, profile: str) -> None:
         """A removed profile's cached tool lists go with it: a new profile of the same name,

@@ -314,9 +314,10 @@ def test_links_made_before_a_profile_was_renamed_are_still_found(
     with FaultServer(fallback=tools_or(Reply.link("https://connect.kombo.dev/v1?t=1"))) as kombo:
         window = open_window("--api-base", kombo.base_url)
         fill_form(window)
-        make_link(qtbot, window)
+        link = make_link(qtbot, window)
         rename_in_settings(qtbot, window, "Production")
         assert window.target is not None and window.target.profile == "Production"
+        assert window.linkField.text() == link  # a renamed profile's link is still its own
         assert {entry.profile for entry in history_of(window).store.search()} == {"Production"}
         try_again(qtbot, window)
         assert "already made on" in banner_text(window)
@@ -328,10 +329,11 @@ def test_in_the_demo_links_follow_a_renamed_profile_too(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     fill_form(demo_window)
-    make_link(qtbot, demo_window)
+    link = make_link(qtbot, demo_window)
     rename_in_settings(qtbot, demo_window, "Production")
     assert demo_window.is_demo and demo_window.target is not None
     assert demo_window.target.profile == "Production"
+    assert demo_window.linkField.text() == link
     try_again(qtbot, demo_window)
     assert demo_of(demo_window).create_link_count == 1
 
