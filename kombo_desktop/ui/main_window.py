@@ -651,7 +651,7 @@ class MainWindow(QMainWindow):
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
         form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
         if not form.still_holds(request):
-            self.show_status(_made_for_earlier_details(request), "info")
+            self.show_status(_made_for_earlier_details(request, self.history.private), "info")
         elif created.is_demo:
             self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
         else:
@@ -831,19 +831,26 @@ def _made_elsewhere(previous: Target, target: Target) -> bool:
     )
 
 
-def _made_for_earlier_details(request: LinkRequest | RelinkRequest) -> str:
+def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: bool) -> str:
     """The status for a link that arrived after its form was changed: whose link it is, so
-    that it is not handed to the customer the form shows now."""
+    that it is not handed to the customer the form shows now. In screen-sharing mode without
+    the earlier customer's name: the next customer, whose details were typed meanwhile, may
+    be watching."""
     if isinstance(request, RelinkRequest):
+        whose = "the id" if private else f"{request.integration_id}, the id"
         return (
-            f"Reconnection link ready for {request.integration_id}, the id the form had when "
-            "you pressed “Create reconnection link”; it was changed since. For the new id, "
-            "press “Create reconnection link” again."
+            f"Reconnection link ready for {whose} the form had when you pressed “Create "
+            "reconnection link”; it was changed since. For the new id, press “Create "
+            "reconnection link” again."
         )
+    if private:
+        whose = "the details the form had"
+    else:
+        customer = f"{request.end_user_organization_name} ({request.end_user_email})"
+        whose = f"{customer}, the details the form had"
     return (
-        f"Link ready for {request.end_user_organization_name} ({request.end_user_email}), as "
-        "the form said when you pressed “Create link”; it was changed since. For the new "
-        "details, press “Create link” again."
+        f"Link ready for {whose} when you pressed “Create link”; they were changed since. For "
+        "the new details, press “Create link” again."
     )
 
 

@@ -277,15 +277,25 @@ def test_a_link_arriving_after_the_form_was_changed_says_whose_it_is(
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     wait_until_ready(qtbot, slow_window)
     status = slow_window.statusLabel.text()
-    assert status.startswith("Link ready for Acme GmbH (anna@example.com), as the form said")
+    # Screen-sharing mode (on at start): the next customer may be watching, so no names.
+    assert status.startswith("Link ready for the details the form had when you pressed")
     assert "press “Create link” again" in status
-    assert "Globex" not in status
+    assert "Acme" not in status and "Globex" not in status
     # The details typed meanwhile are kept, and are not taken for used.
     assert slow_window.emailEdit.text() == "bob@globex.example"
     asked = answer_next_box("Cancel")
     slow_window.linkForm.clearButton.click()
     asked.stop()
     assert len(asked.texts) == 1 and slow_window.emailEdit.text() == "bob@globex.example"
+    # With screen-sharing mode off, it names the customer the link was made for.
+    slow_window.history.set_private(False)
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 2)
+    slow_window.emailEdit.setText("carl@initech.example")
+    qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
+    assert slow_window.statusLabel.text().startswith(
+        "Link ready for Globex Inc (bob@globex.example), the details the form had when"
+    )
 
 
 def test_a_reconnection_link_arriving_after_the_id_was_changed_says_whose_it_is(
@@ -297,7 +307,8 @@ def test_a_reconnection_link_arriving_after_the_id_was_changed_says_whose_it_is(
     slow_window.relinkForm.relinkIntegrationEdit.setText("personio:second")
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     status = slow_window.statusLabel.text()
-    assert status.startswith("Reconnection link ready for personio:first, the id the form had")
+    assert status.startswith("Reconnection link ready for the id the form had")
+    assert "personio" not in status
 
 
 def test_a_link_for_an_unchanged_form_says_only_that_it_is_ready(
