@@ -154,12 +154,12 @@ class _Customer:
         )
 
 
-def _other_organization(started_for: _Customer, named: _Customer) -> bool:
+def _other_organization(started_for: str, named: _Customer) -> bool:
+    """Whether Kombo names another organisation than ``started_for``: the same test as the
+    reconnection tab's warning (``integrations.mismatch_text``)."""
     from kombo_desktop.core.integrations import same_organization
 
-    if not started_for.organization or not named.organization:
-        return False
-    return not same_organization(started_for.organization, named.organization)
+    return bool(named.organization) and not same_organization(started_for, named.organization)
 
 
 class _Opening:
@@ -497,14 +497,16 @@ class HistoryFeature(QObject):
         if isinstance(request, LinkRequest):
             self._forget_unbound_relink_customer()
             return _Customer.of_request(request)
-        started_for = self._customer_for_relink(request.integration_id)
+        warned_for = self.relink_started_for(request.integration_id)
         named = self._customer_named_by_kombo(request.integration_id)
-        known = started_for or named or _Customer()
-        if started_for and named and _other_organization(started_for, named):
+        if warned_for and named and _other_organization(warned_for, named):
             # Kombo names another organisation than the customer the reconnection was started
-            # for, and the person went ahead after the warning: the link goes to the one Kombo
-            # names, and its e-mail address is theirs to add, not the first customer's.
+            # for (the reconnection tab said so), and the person went ahead: the link goes to
+            # the one Kombo names, and its e-mail address is theirs to add, not the first
+            # customer's.
             known = self._relink_customer = named
+        else:
+            known = self._customer_for_relink(request.integration_id) or named or _Customer()
         return replace(known, tool=known.tool or integration_tool(request.integration_id))
 
     def _customer_named_by_kombo(self, integration_id: str) -> _Customer | None:

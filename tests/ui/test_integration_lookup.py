@@ -7,7 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
-from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
@@ -199,3 +199,29 @@ def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
     assert context.email is None  # the person adds the right address
     newest = window.history.store.search(limit=1)[0]
     assert (newest.organization, newest.email) == (DEMO_ORGANIZATION, None)
+
+
+def test_a_customer_known_from_the_history_is_kept_where_no_warning_was_shown(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # Only a reconnection started for a customer is checked against Kombo's name; a customer
+    # the history knows for the id was swapped for Kombo's name without a word.
+    window = relink_tab
+    window.history.store.record_relink(
+        profile="default",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        email="anna@acme.example",
+        organization="Acme",
+        is_demo=True,
+    )
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    assert not hint(window).startswith("Check the id")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    context = window.history.invitationBar.context
+    assert context is not None
+    assert (context.organization, context.email) == ("Acme", "anna@acme.example")
