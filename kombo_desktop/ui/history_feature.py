@@ -449,8 +449,9 @@ class HistoryFeature(QObject):
             self._panel.refresh()
 
     def _environment_id(self, target: Target) -> str | None:
-        """The Kombo environment the profile's key belongs to, when a check has told."""
-        if target.demo:
+        """The Kombo environment the profile's key belongs to, when a check has told; not
+        known while KOMBO_API_KEY is set (links are made with that key, not the saved one)."""
+        if target.demo or self.window.credentials.environment_key_in_use:
             return None
         profile = self.window.setup.settings.profile(target.profile)
         return profile.environment_id if profile is not None else None

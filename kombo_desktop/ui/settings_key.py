@@ -338,8 +338,9 @@ class KeySection(QObject):
         self._locations[name] = in_use or outcome.location
         self._set_busy(False)
         self.forget_typed_key()
-        if outcome.environment_id is not None:
-            self._book.set_environment(outcome.environment_id)
+        # A key saved unchecked has no known environment: the replaced key's is not its own
+        # (the duplicate check tells links of different environments apart by it).
+        self._book.set_environment(outcome.environment_id)
         self.show_state()
         text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
         self._say(text, "success")

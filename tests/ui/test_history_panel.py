@@ -155,6 +155,24 @@ def test_the_profile_and_its_environment_id_are_recorded(
     assert (entry.profile, entry.environment_id) == ("sales", "env-4711")
 
 
+def test_with_kombo_api_key_set_the_saved_keys_environment_is_not_recorded(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    demo_server: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The links are made with the variable's key, whose environment is not known: recorded
+    # under the saved key's, the duplicate check took them for that environment's links.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile(name="sales", environment_id="env-4711")]))
+    monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-from-the-environment")
+    window = open_window("--profile", "sales", "--api-base", demo_server.base_url)
+    fill_form(window)
+    make_link(qtbot, window)
+    (entry,) = history_of(window).store.search()
+    assert (entry.profile, entry.environment_id) == ("sales", None)
+
+
 def test_an_unreadable_history_is_explained_once_and_the_window_works(
     qtbot: QtBot, open_window: WindowFactory, isolated_home: Path
 ) -> None:

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import keyring
 import pytest
@@ -1173,3 +1174,22 @@ def test_a_name_another_copy_took_meanwhile_is_refused(
     assert [p.name for p in store.load().profiles] == ["default", "Sales"]
     assert store.load_problem is None
     assert "already exists" in child(dialog, QLabel, "settingsStatusLabel").text()
+
+
+def test_a_key_saved_without_a_check_forgets_the_replaced_keys_environment(
+    qtbot: QtBot, store: SettingsStore, make_dialog: Any, memory_keyring: InMemoryKeyring
+) -> None:
+    # The development key's environment stayed on the profile after the production key was
+    # saved unchecked, and the duplicate check took the two keys' links for one environment's.
+    store.save(Settings(profiles=[Profile("default", environment_id="env-development")]))
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # Kombo out of reach, the profile's address unchanged (a new address forgets it anyway).
+    dialog = make_dialog(api_base_override=f"http://127.0.0.1:{port}/v1")
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveAnywayButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    profile = store.load().profile("default")
+    assert profile is not None and profile.environment_id is None
