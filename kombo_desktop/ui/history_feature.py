@@ -111,6 +111,7 @@ class _Customer:
     category: Category | None = None
     tool: str | None = None
     integration_id: str | None = None  # None: not known yet (the person pastes it)
+    remote_environment: str | None = None  # the tool's environment (None: its live system)
 
     @classmethod
     def of_request(cls, request: LinkRequest, integration_id: str | None = None) -> _Customer:
@@ -121,6 +122,7 @@ class _Customer:
             category=request.integration_category,
             tool=request.integration_tool,
             integration_id=integration_id,
+            remote_environment=request.remote_environment,
         )
 
     @classmethod
@@ -550,6 +552,7 @@ class HistoryFeature(QObject):
             tool_label=tool_label,
             created_at=made.created,
             is_demo=made.is_demo,
+            remote_environment=customer.remote_environment,
         )
 
     def _customer_for_relink(self, integration_id: str) -> _Customer | None:

@@ -34,8 +34,13 @@ def banner_text(window: MainWindow) -> str:
 
 def make_another(qtbot: QtBot, window: MainWindow) -> str:
     """Press Create and wait for a link other than the one shown."""
+    return make_another_with(qtbot, window, window.createButton)
+
+
+def make_another_with(qtbot: QtBot, window: MainWindow, button: QPushButton) -> str:
+    """Press ``button`` and wait for a link other than the one shown."""
     before = window.linkField.text()
-    window.createButton.click()
+    button.click()
     qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
     wait_until_ready(qtbot, window)
     return window.linkField.text()
@@ -397,3 +402,25 @@ def test_the_warning_says_how_the_earlier_link_differs_from_the_form(
     ) in banner_text(demo_window)
     history_of(demo_window).set_private(False)  # the same words with names shown
     assert "Unlike the form, its link type" in banner_text(demo_window)
+
+
+def test_a_reconnection_of_a_test_system_link_is_no_duplicate_of_a_live_one(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Reconnection links were recorded as the live system's: a new live-system link was then
+    # offered the test system's reconnection link.
+    fill_form(demo_window)
+    demo_window.environmentEdit.setText("DEMO")
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    history_of(demo_window).banner.relinkInsteadButton.click()
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    make_another_with(qtbot, demo_window, demo_window.relinkButton)
+    newest = history_of(demo_window).store.search(limit=1)[0]
+    assert (newest.kind, newest.remote_environment) == (EntryKind.RELINK, "DEMO")
+
+    demo_window.show_create_mode()
+    demo_window.environmentEdit.clear()  # now for the live system
+    make_another(qtbot, demo_window)
+    assert not history_of(demo_window).banner.isVisible()
+    assert demo_of(demo_window).create_link_count == 2

@@ -154,13 +154,16 @@ class Recording(ABC):
         created_at: datetime | None = None,
         expires_at: datetime | None = None,
         is_demo: bool = False,
+        remote_environment: str | None = None,
     ) -> HistoryEntry:
         """Remember a reconnection link made for ``integration_id``; returns the stored entry.
 
         The customer's details are optional (a relink request carries none); pass them when the
         form was filled from an earlier entry so the reconnection can be found by name. ``tool``
         defaults to the part of the integration id before ``:`` (``personio:93f...`` ->
-        ``personio``), which is how Kombo names integrations.
+        ``personio``), which is how Kombo names integrations. ``remote_environment`` is the
+        tool environment of the link it reconnects, when known (None: the live system), so
+        that the duplicate check keeps a test system's reconnection apart from the live one's.
         """
         integration = integration_id.strip()
         if tool is None:
@@ -183,6 +186,7 @@ class Recording(ABC):
                 created_at=created_at,
                 expires_at=expires_at,
                 is_demo=is_demo,
+                remote_environment=remote_environment,
             )
         )
 
