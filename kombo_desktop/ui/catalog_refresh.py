@@ -3,24 +3,36 @@
 The bundled list names every tool Kombo has; an account sees only the tools enabled in its
 environment. The fresh list is cached per profile, so the next start (or a start without
 network) shows the account's tools too. Any failure just leaves the bundled list in place: a
-missing refresh must never stand between staff and a link, so failures are logged, not shown.
+missing refresh must never stand between staff and a link, so failures are logged, not shown;
+except a key Kombo does not know (401, or one malformed), which would be refused for the link
+too: the window says so at once, before anyone fills in the form for nothing. A 403 is left
+quiet: a key may lack the right to list tools and still make links.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from kombo_desktop.core.catalog import CatalogCache, Tool
-from kombo_desktop.core.errors import KomboError
+from kombo_desktop.core.errors import AuthenticationError, KomboError, MalformedKeyError
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.connection import Connection
 
 _log = logging.getLogger(__name__)
 
 
+@dataclass
+class RefreshedCatalog:
+    """Fresh (or else cached) tools per category, and a key Kombo does not know, if so."""
+
+    tools: dict[Category, list[Tool]] = field(default_factory=dict)
+    refused: AuthenticationError | None = None
+
+
 def refresh_catalog(
     connection: Connection, cache: CatalogCache, cancel: object
-) -> dict[Category, list[Tool]]:
+) -> RefreshedCatalog:
     """Fresh (or else cached) tools per category; categories with neither are left out.
 
     An empty list from the server is not applied: an account without a single tool in a
@@ -28,7 +40,8 @@ def refresh_catalog(
     """
     profile = connection.target.profile
     client = connection.client()
-    found: dict[Category, list[Tool]] = {}
+    result = RefreshedCatalog()
+    found = result.tools
     reachable = True  # after one failure the others would fail alike, only slower
     for category in Category:
         if getattr(cancel, "cancelled", False):
@@ -39,6 +52,10 @@ def refresh_catalog(
                 tools = client.list_tools(category, cancel=cancel)  # type: ignore[arg-type]
             except KomboError as error:
                 reachable = False
+                if isinstance(error, MalformedKeyError) or (
+                    isinstance(error, AuthenticationError) and error.detail.http_status == 401
+                ):
+                    result.refused = error
                 _log.info(
                     "Tool lists not refreshed (%s); using the cached or bundled lists",
                     type(error).__name__,
@@ -52,4 +69,4 @@ def refresh_catalog(
             found[category] = tools
         else:
             _log.info("No tools listed for %s; keeping the bundled list", category.value)
-    return found
+    return result

@@ -48,7 +48,7 @@ from kombo_desktop.core.settings import Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.core.window_state import load_window_geometry, save_window_geometry
 from kombo_desktop.ui import qt_enums, theme
-from kombo_desktop.ui.catalog_refresh import refresh_catalog
+from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
@@ -388,14 +388,20 @@ class MainWindow(QMainWindow):
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""
         cache = CatalogCache(self.setup.paths.catalog_cache_dir)
 
-        def work(token: object) -> dict[Category, list]:
+        def work(token: object) -> RefreshedCatalog:
             return refresh_catalog(connection, cache, token)
 
-        def apply(fresh: dict[Category, list]) -> None:
-            if connection is not self.connection or not fresh:
+        def apply(fresh: RefreshedCatalog) -> None:
+            if connection is not self.connection:
+                return
+            if fresh.refused is not None and not self.busy:
+                # Every link would be refused too: said now, with the way to Settings, rather
+                # than after the whole form is filled in.
+                self._show_error(fresh.refused)
+            if not fresh.tools:
                 return
             catalog = self.bundled_catalog
-            for category, tools in fresh.items():
+            for category, tools in fresh.tools.items():
                 catalog = catalog.with_category_tools(category, tools)
             self.linkForm.set_catalog(catalog)
 

@@ -296,3 +296,34 @@ def test_a_refused_key_points_at_the_region_only_where_a_region_decides(
     assert "did not accept the API key at 127.0.0.1" in words and "region" not in words
     ip_refused = IpNotAllowedError()
     assert elsewhere._words_for(ip_refused) == ip_refused.user_message
+
+
+def test_a_key_refused_at_start_is_said_before_the_form_is_filled(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tool lists are asked for at start; Kombo refused the key there, yet the window said
+    # "Ready." and the person learnt of it only after filling in the whole form.
+    refused = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key")
+    with FaultServer(fallback=refused) as kombo:
+        monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+        CredentialStore().save("default", API_KEY)
+        window = open_window("--api-base", kombo.base_url)
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        assert "Kombo did not accept the API key" in window.statusLabel.text()
+        assert window.statusPanel.statusActionButton.text() == "Open settings"
+        assert [r.path for r in kombo.requests] == ["/v1/tools/hris"]  # no link was asked for
+        assert window.createButton.isEnabled()  # nothing is blocked
+        window.close()
+
+
+def test_a_network_failure_at_start_stays_quiet(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with FaultServer(fallback=Reply.kombo_error(503, "PLATFORM.UNKNOWN", "Down")) as kombo:
+        monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+        CredentialStore().save("default", API_KEY)
+        window = open_window("--api-base", kombo.base_url)
+        qtbot.waitUntil(lambda: len(kombo.requests) >= 1, timeout=10_000)
+        qtbot.wait(300)
+        assert window.statusPanel.kind != "error"
+        window.close()
