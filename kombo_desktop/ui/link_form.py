@@ -288,7 +288,8 @@ class LinkForm(RequestForm):
 
     # --- the next customer ---------------------------------------------------------------------
 
-    def _customer_text(self) -> tuple[str, str, str]:
+    def customer_text(self) -> tuple[str, str, str]:
+        """The customer's e-mail, organisation and id as typed, without surrounding spaces."""
         edits = (self.emailEdit, self.organizationEdit, self.originIdEdit)
         email, organization, origin_id = (edit.text().strip() for edit in edits)
         return email, organization, origin_id
@@ -304,7 +305,7 @@ class LinkForm(RequestForm):
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it holds typing no link was made with, which
         clearing would lose."""
-        typed = self._customer_text()
+        typed = self.customer_text()
         if any(typed) and typed != self._used:
             from kombo_desktop.ui.confirm import confirm  # no message box needed to start
 

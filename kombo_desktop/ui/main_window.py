@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._request: TaskHandle | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
+        self._customer_when_shown: tuple[str, str, str] = ("", "", "")  # see _customer_typed
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -283,6 +284,12 @@ class MainWindow(QMainWindow):
         self.linkForm.cancel_requested.connect(self.cancel_request)
         self.linkForm.notice.connect(lambda text: self.show_status(text, "info"))
         self.linkForm.cleared.connect(self._form_cleared)
+        for edit in (
+            self.linkForm.emailEdit,
+            self.linkForm.organizationEdit,
+            self.linkForm.originIdEdit,
+        ):
+            edit.textChanged.connect(self._customer_typed)
         self.relinkForm.submitted.connect(self.submit_relink)
         self.relinkForm.cancel_requested.connect(self.cancel_request)
         self.resultPanel.notice.connect(self.show_status)
@@ -691,6 +698,22 @@ class MainWindow(QMainWindow):
     def show_link(self, link: ShownLink) -> None:
         """Show a link in the result panel (also for "use the existing link" from history)."""
         self.resultPanel.show_link(link)
+        self._customer_when_shown = self.linkForm.customer_text()
+
+    def _customer_typed(self) -> None:
+        """Other customer details typed over the form take the link on show off the screen:
+        it is the earlier customer's, and its QR code could be scanned by the next one,
+        who may be watching (the form is often typed over rather than cleared)."""
+        if self.resultPanel.shown is None or self.busy:
+            return
+        if self.linkForm.customer_text() == self._customer_when_shown:
+            return
+        self.resultPanel.clear()
+        self.show_status(
+            "The form now holds other details, so the link made for the earlier ones was taken "
+            "off the screen (it stays in the history).",
+            "info",
+        )
 
     def _prepare_qr(self, url: str, draw: Callable[[], None]) -> None:
         """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it.

@@ -423,3 +423,20 @@ def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
         shown = window.qrView.pixmap()
         assert shown.width() / shown.devicePixelRatio() <= window.qrView.width()
         assert decode_pixmap(shown) == long_link
+
+
+def test_typing_the_next_customer_over_the_form_takes_the_last_link_away(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Typed over rather than cleared, the form showed the next customer's details beside the
+    # last customer's link and a scannable QR code, with Copy and the invitation enabled.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.toolCombo.setCurrentIndex(demo_window.toolCombo.findData("bamboohr"))
+    assert demo_window.linkField.text() != ""  # another tool for the same customer: it stays
+    demo_window.emailEdit.setText("bob@globex.example")
+    assert demo_window.linkField.text() == ""
+    assert not demo_window.copyButton.isEnabled()
+    qr_view = demo_window.findChild(QLabel, "qrView")
+    assert qr_view.pixmap().isNull()
+    assert demo_window.statusLabel.text().startswith("The form now holds other details")
