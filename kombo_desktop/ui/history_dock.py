@@ -12,7 +12,10 @@ would leave the form a single field. So the history opens
   towards the history's preferred width when the screen allows), where it takes width, which
   even small screens have, and leaves the form its full height; its buttons then stand in
   pairs, so that it fits beside the form on a screen 1280 pixels wide (1920x1080 at 150 %);
-* else (a very small screen) at the bottom at its smallest; its edge can be dragged.
+* else (a small screen, or a large text scale: 1366x768 at 125 %) in a window of its own,
+  over the lower part of the main window, where it can be moved: docked, it squeezed the form
+  and the duplicate warning below the height they need (their buttons cut in half, the
+  warning's text under its buttons).
 
 Room for the duplicate warning counts even while none is shown: it appears on the next click
 for a known customer, and a history that then jumped to the other side would be disorienting.
@@ -62,7 +65,8 @@ class DockPlan:
 
     side: bool  # at the right side; else at the bottom
     window: tuple[int, int]
-    dock: int
+    dock: int  # its width at the side, else its height
+    floating: bool = False  # in a window of its own (with the main window's width)
 
 
 def plan_dock(sizes: Sizes) -> DockPlan:
@@ -82,7 +86,7 @@ def plan_dock(sizes: Sizes) -> DockPlan:
     dock = min(preferred, int(wide * MAX_SHARE), wide - sizes.content_width - SEPARATOR)
     if dock >= useful:
         return DockPlan(side=True, window=(wide, height), dock=dock)
-    return DockPlan(side=False, window=(width, height), dock=sizes.bottom[0])
+    return DockPlan(side=False, window=(width, height), dock=sizes.bottom[0], floating=True)
 
 
 def place_history(
@@ -90,6 +94,9 @@ def place_history(
 ) -> None:
     """Dock the history where :func:`plan_dock` says, show it, and size it (and the window)."""
     plan = plan_dock(_measure(window, dock, panel, warning_shown=warning_shown))
+    if plan.floating:
+        _float_over_the_bottom(window, dock, panel, plan.dock)
+        return
     area = _RIGHT if plan.side else _BOTTOM
     panel.set_narrow(plan.side)
     if window.dockWidgetArea(dock) != area or dock.isFloating():
@@ -101,6 +108,21 @@ def place_history(
         keep_on_screen(window)
     orientation = Qt.Orientation.Horizontal if plan.side else Qt.Orientation.Vertical
     window.resizeDocks([dock], [plan.dock], orientation)
+
+
+def _float_over_the_bottom(
+    window: MainWindow, dock: QDockWidget, panel: HistoryPanel, height: int
+) -> None:
+    """The history in a window of its own, as wide as the main window, over its lower part
+    (on the screen, which a window that fills it leaves no room beside)."""
+    panel.set_narrow(False)
+    if not dock.isFloating():
+        dock.setFloating(True)
+    dock.show()
+    frame = window.frameGeometry()
+    height = min(height, frame.height())
+    dock.setGeometry(frame.x(), frame.bottom() + 1 - height, window.width(), height)
+    keep_on_screen(dock)
 
 
 def _measure(

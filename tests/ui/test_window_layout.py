@@ -398,9 +398,31 @@ def test_the_history_takes_at_most_two_fifths_of_the_window() -> None:
     assert plan.side and plan.dock == int(MAX_SHARE * 1800)
 
 
-def test_on_a_very_small_screen_the_history_is_as_small_as_it_can_be() -> None:
+def test_where_the_history_cannot_be_docked_it_opens_in_a_window_of_its_own() -> None:
     plan = plan_dock(replace(_WINDOW, window=(936, 504), room=(936, 504)))
-    assert plan == DockPlan(side=False, window=(936, 504), dock=277)
+    assert plan == DockPlan(side=False, window=(936, 504), dock=277, floating=True)
+
+
+def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warning(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # 1366x768 at 125 %: docked below, the history left the form 65 pixels (Create cut to a
+    # sliver) and, once the duplicate warning came, squeezed it over its own buttons.
+    demo_window.resize(1069, 558)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    feature = open_history(qtbot, demo_window)
+    qtbot.wait(50)
+    assert feature.dock.isFloating()
+    assert fully_visible(demo_window.createButton)
+    demo_window.createButton.click()  # the same customer again: the warning
+    qtbot.waitUntil(feature.banner.isVisible)
+    qtbot.wait(50)
+    label = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    assert label.height() >= label.heightForWidth(label.width())
+    for button in (feature.banner.useExistingButton, feature.banner.createAnywayButton):
+        assert fully_visible(button), button.objectName()
+    assert fully_visible(demo_window.createButton)
 
 
 @pytest.mark.parametrize("size", [(1180, 712), (1093, 614), MINIMUM_SIZE, (1300, 1000)], ids=str)
