@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
@@ -24,7 +25,7 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time
-from kombo_desktop.ui.widgets import action_button, button_row, plain_label
+from kombo_desktop.ui.widgets import action_button, button_row, keep_on_screen, plain_label
 
 _STYLE = f"""
 QFrame#duplicateBanner {{
@@ -36,9 +37,9 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 
 TITLE = "A link for this customer already exists"
 _USE_EXISTING_DOES = "Show the existing link; send nothing."
-# With it, the warning in screen-sharing mode (on at every start) takes two lines in the
-# smallest window, 900 pixels wide, where its third line was cut off; "choose what to do" is
-# left to the buttons right under it and to the status line.
+# Short, so that the warning in screen-sharing mode (on at every start) takes two lines in a
+# window 900 pixels wide; "choose what to do" is left to the buttons right under it and to the
+# status line. Where it needs more lines, the warning takes them (see resizeEvent).
 CONSEQUENCE = (
     "A new link would let the customer set up a second connection. Nothing has been sent yet."
 )
@@ -186,6 +187,29 @@ class DuplicateBanner(QFrame):
         self._wanted = None
         self.label.clear()
         self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        # The text wraps: the lines it needs at this width are the warning's least height.
+        # Without it a short window squeezed the text under the buttons (the layout's own
+        # minimum counts one line per label).
+        super().resizeEvent(event)
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(event.size().width())
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
+            QTimer.singleShot(0, self._grow_window)
+
+    def _grow_window(self) -> None:
+        """A window too short for the warning and the form's buttons (the smallest one, in
+        the demo) grows to hold them, as far as the screen allows; else the form's tab bar
+        and Create went under the warning."""
+        window = self.window()
+        needed = window.minimumSizeHint().height()
+        if self.isVisible() and window.height() < needed and not window.isMaximized():
+            window.resize(window.width(), needed)
+            keep_on_screen(window)
 
     def _render(self) -> None:
         assert self.earlier is not None

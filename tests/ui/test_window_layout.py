@@ -670,3 +670,26 @@ def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     # The warning's own text has the room for all its lines (its last one was cut in half).
     text = demo_window.findChild(QLabel, "duplicateBannerLabel")
     assert text.height() >= text.heightForWidth(text.width())
+
+
+@pytest.mark.parametrize("private", [True, False], ids=["sharing", "not-sharing"])
+def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
+    qtbot: QtBot, demo_window: MainWindow, private: bool
+) -> None:
+    # At 860x500 the warning's text went under its buttons ("Nothing has been sent yet." gone
+    # with names shown), "Use the existing link" stuck out below it, Create was cut.
+    demo_window.resize(*MINIMUM_SIZE)
+    feature = demo_window.history
+    feature.set_private(private)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()
+    qtbot.waitUntil(feature.banner.isVisible)
+    qtbot.wait(100)
+    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    assert text.height() >= text.heightForWidth(text.width())
+    buttons = (feature.banner.useExistingButton, feature.banner.createAnywayButton)
+    for widget in (*buttons, demo_window.createButton, demo_window.tabs.tabBar()):
+        assert fully_visible(widget), widget.objectName()
+    bottom = feature.banner.useExistingButton.mapTo(feature.banner, QPoint(0, 0)).y()
+    assert bottom + feature.banner.useExistingButton.height() <= feature.banner.height()
