@@ -620,7 +620,9 @@ class HistoryFeature(QObject):
         self.banner.show_for(
             earlier, private=self.private, tool_label=self._entry_tool(earlier), wanted=request
         )
-        if self.history_open:
+        if self._history_floats():
+            self.close_history()  # over the window, it would cover the warning's choices
+        elif self.history_open:
             self._place_history()  # the warning takes room from the form, not the other way
         shown = self.window.resultPanel.shown
         if shown is not None and shown.url != earlier.url:
@@ -711,6 +713,7 @@ class HistoryFeature(QObject):
         """Show an entry's link and QR code in the result area (history panel)."""
         from kombo_desktop.ui.history_model import local_date
 
+        self._out_of_the_way()
         self._show(entry)
         self._from_history_url = entry.url
         target = self.window.target
@@ -768,6 +771,7 @@ class HistoryFeature(QObject):
         """Fill the form with an entry: a new link's values, or a reconnection's integration."""
         from kombo_desktop.core.history import EntryKind
 
+        self._out_of_the_way()
         window = self.window
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self._relink_customer = _Customer.of_entry(entry)
@@ -861,6 +865,17 @@ class HistoryFeature(QObject):
     @property
     def history_open(self) -> bool:
         return self._dock is not None and not self._dock.isHidden()
+
+    def _history_floats(self) -> bool:
+        """Open in a window of its own, over the main window (a small screen, see
+        ``history_dock``)."""
+        return self.history_open and self.dock.isFloating()
+
+    def _out_of_the_way(self) -> None:
+        """A history floating over the window closes when what it was opened for shows in
+        the window (the link and its QR code, or the filled form), which it would cover."""
+        if self._history_floats():
+            self.close_history()
 
     def _set_history_button(self, checked: bool) -> None:
         self.historyButton.blockSignals(True)

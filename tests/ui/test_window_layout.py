@@ -415,8 +415,17 @@ def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warnin
     qtbot.wait(50)
     assert feature.dock.isFloating()
     assert fully_visible(demo_window.createButton)
+    # Over the window, it goes when what it was opened for shows there (it covered the QR
+    # code it had just put in the result panel).
+    feature.panel.select_row(0)
+    feature.panel.historyQrButton.click()
+    assert not feature.history_open and not feature.historyButton.isChecked()
+    assert demo_window.linkField.text() != ""
+    feature.historyButton.click()  # open again
+    assert feature.history_open and feature.dock.isFloating()
     demo_window.createButton.click()  # the same customer again: the warning
     qtbot.waitUntil(feature.banner.isVisible)
+    assert not feature.history_open  # it would cover the warning's choices
     qtbot.wait(50)
     label = demo_window.findChild(QLabel, "duplicateBannerLabel")
     assert label.height() >= label.heightForWidth(label.width())
