@@ -25,7 +25,13 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time
-from kombo_desktop.ui.widgets import action_button, button_row, keep_on_screen, plain_label
+from kombo_desktop.ui.widgets import (
+    WINDOW_FRAME,
+    action_button,
+    button_row,
+    keep_on_screen,
+    plain_label,
+)
 
 _STYLE = f"""
 QFrame#duplicateBanner {{
@@ -172,6 +178,7 @@ class DuplicateBanner(QFrame):
         self._private = private
         self._render()
         self.show()
+        self._fit_text()  # shown again at the width it had, it gets no resize to fit by
         self.useExistingButton.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_private(self, private: bool) -> None:
@@ -189,16 +196,20 @@ class DuplicateBanner(QFrame):
         self.hide()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
-        # The text wraps: the lines it needs at this width are the warning's least height.
-        # Without it a short window squeezed the text under the buttons (the layout's own
-        # minimum counts one line per label).
         super().resizeEvent(event)
+        self._fit_text()
+
+    def _fit_text(self) -> None:
+        """The text wraps: the lines it needs at this width are the warning's least height.
+        Without it a short window squeezed the text under the buttons (the layout's own
+        minimum counts one line per label)."""
         layout = self.layout()
-        if layout is None:
+        if layout is None or not self.isVisible():
             return
-        needed = layout.totalHeightForWidth(event.size().width())
+        needed = layout.totalHeightForWidth(self.width())
         if needed != self.minimumHeight():
             self.setMinimumHeight(needed)
+            layout.invalidate()  # its own lines, laid out for the height it had before
             QTimer.singleShot(0, self._grow_window)
 
     def _grow_window(self) -> None:
@@ -207,6 +218,9 @@ class DuplicateBanner(QFrame):
         and Create went under the warning."""
         window = self.window()
         needed = window.minimumSizeHint().height()
+        screen = window.screen()
+        if screen is not None:
+            needed = min(needed, screen.availableGeometry().height() - WINDOW_FRAME[1])
         if self.isVisible() and window.height() < needed and not window.isMaximized():
             window.resize(window.width(), needed)
             keep_on_screen(window)
@@ -217,6 +231,7 @@ class DuplicateBanner(QFrame):
             self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
         )
         self.label.setText(text)
+        self._fit_text()  # another text may need more lines (or fewer) at the same width
         # The focus lands on this button when the warning appears; a screen reader reads its
         # description, so the warning is heard, not only seen.
         self.useExistingButton.setAccessibleDescription(f"{TITLE}. {text} {_USE_EXISTING_DOES}")

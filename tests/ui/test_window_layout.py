@@ -33,6 +33,7 @@ from kombo_desktop.ui.history_dock import (
 from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from kombo_desktop.ui.result_panel import DEMO_NOTE
+from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -702,3 +703,17 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
         assert fully_visible(widget), widget.objectName()
     bottom = feature.banner.useExistingButton.mapTo(feature.banner, QPoint(0, 0)).y()
     assert bottom + feature.banner.useExistingButton.height() <= feature.banner.height()
+    # The window grew for it, but not past the screen (title and task bars left room).
+    available = demo_window.screen().availableGeometry()
+    assert demo_window.height() <= available.height() - WINDOW_FRAME[1]
+
+    # A longer warning next time (it names how the earlier link differs) gets its lines too:
+    # shown again at the same width, it kept the height of the shorter one.
+    feature.banner.dismissButton.click()
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("fr"))
+    demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData("EMBEDDED"))
+    demo_window.createButton.click()
+    qtbot.waitUntil(feature.banner.isVisible)
+    qtbot.wait(100)
+    assert "Unlike the form" in text.text()
+    assert text.height() >= text.heightForWidth(text.width())
