@@ -404,7 +404,7 @@ class MainWindow(QMainWindow):
             if fresh.refused is not None and not self.busy:
                 # Every link would be refused too: said now, with the way to Settings, rather
                 # than after the whole form is filled in.
-                self._show_error(fresh.refused)
+                self._show_error(fresh.refused, after_notes=True)
             if not fresh.tools:
                 return
             catalog = self.bundled_catalog
@@ -742,7 +742,7 @@ class MainWindow(QMainWindow):
 
         after_next_paint(self.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS)
 
-    def _show_error(self, error: BaseException) -> None:
+    def _show_error(self, error: BaseException, *, after_notes: bool = False) -> None:
         if isinstance(error, KomboError):
             details = error.detail.as_support_text()
             # A missing or refused key is fixed in Settings: offer the way there right here.
@@ -754,7 +754,9 @@ class MainWindow(QMainWindow):
                 and not self.credentials.environment_key_in_use  # Settings cannot change it
             ):
                 action = ("Open settings", self.open_settings)
-            self.statusPanel.show_message(self._words_for(error), "error", details or None, action)
+            self.statusPanel.show_message(
+                self._words_for(error), "error", details or None, action, after_notes=after_notes
+            )
             if isinstance(error, MissingApiKeyError) and not self.is_demo:
                 self.firstRunNotice.show()
             return

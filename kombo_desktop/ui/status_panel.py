@@ -95,11 +95,17 @@ class StatusPanel(QFrame):
         kind: str = "info",
         details: str | None = None,
         action: tuple[str, Callable[[], None]] | None = None,
+        *,
+        after_notes: bool = False,
     ) -> None:
         """Replace the status; ``details`` (support text) enables the details pane, ``action``
-        (button text, what it does) offers the next step as a button."""
+        (button text, what it does) offers the next step as a button. ``after_notes``: the
+        notes start-up left (see :meth:`add_note`) stay above it, as what they say may be why
+        (a settings file set aside, and then a key refused)."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
+        if after_notes and self._notes:
+            text = "\n".join([*self._notes, text])
         self._notes = []
         self._action = action[1] if action is not None else None
         self.statusActionButton.setText(action[0] if action is not None else "")

@@ -15,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import AuthenticationError, IpNotAllowedError
+from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.request_form import REJECTED_FIELD_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
@@ -307,9 +308,15 @@ def test_a_key_refused_at_start_is_said_before_the_form_is_filled(
     with FaultServer(fallback=refused) as kombo:
         monkeypatch.delenv("KOMBO_API_KEY", raising=False)
         CredentialStore().save("default", API_KEY)
+        # And a settings file that could not be read: its note stays (it may be the cause).
+        settings_file = AppPaths.from_environment().settings_file
+        settings_file.parent.mkdir(parents=True, exist_ok=True)
+        settings_file.write_text("{ not json", encoding="utf-8")
         window = open_window("--api-base", kombo.base_url)
         qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-        assert "Kombo did not accept the API key" in window.statusLabel.text()
+        lines = window.statusLabel.text().splitlines()
+        assert lines[0].startswith("Your saved settings could not be read")
+        assert lines[-1].startswith("Kombo did not accept the API key")
         assert window.statusPanel.statusActionButton.text() == "Open settings"
         assert [r.path for r in kombo.requests] == ["/v1/tools/hris"]  # no link was asked for
         assert window.createButton.isEnabled()  # nothing is blocked
