@@ -143,13 +143,14 @@ def test_the_history_and_the_log_file_open_right_after_the_first_frame(qtbot: Qt
     assert isinstance(window, MainWindow)
     qtbot.addWidget(window)
     logging.getLogger("kombo_desktop.tests").info("logged before the first frame")
-    assert window.history._store is None
+    assert not window.history.is_open
     assert not paths.history_file.exists()
     assert not paths.log_file.exists()
 
     window.show()
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
-    assert window.history._store is not None
+    # The history is handed to a worker thread to open; it is open soon after.
+    qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
     assert paths.history_file.exists()
     for handler in logging.getLogger().handlers:
         handler.flush()
