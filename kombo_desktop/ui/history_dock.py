@@ -13,9 +13,10 @@ would leave the form a single field. So the history opens
   even small screens have, and leaves the form its full height; its buttons then stand in
   pairs, so that it fits beside the form on a screen 1280 pixels wide (1920x1080 at 150 %);
 * else (a small screen, or a large text scale: 1366x768 at 125 %) in a window of its own,
-  over the lower part of the main window, where it can be moved: docked, it squeezed the form
-  and the duplicate warning below the height they need (their buttons cut in half, the
-  warning's text under its buttons).
+  over the form, where it can be moved: docked, it squeezed the form and the duplicate warning
+  below the height they need (their buttons cut in half, the warning's text under its
+  buttons). The result stays in view for "Show QR code"; the window closes when the form is
+  filled from it or a duplicate warning comes (see ``HistoryFeature``).
 
 Room for the duplicate warning counts even while none is shown: it appears on the next click
 for a known customer, and a history that then jumped to the other side would be disorienting.
@@ -26,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
 
@@ -95,7 +96,7 @@ def place_history(
     """Dock the history where :func:`plan_dock` says, show it, and size it (and the window)."""
     plan = plan_dock(_measure(window, dock, panel, warning_shown=warning_shown))
     if plan.floating:
-        _float_over_the_bottom(window, dock, panel, plan.dock)
+        _float_over_the_form(window, dock, panel)
         return
     area = _RIGHT if plan.side else _BOTTOM
     panel.set_narrow(plan.side)
@@ -110,18 +111,18 @@ def place_history(
     window.resizeDocks([dock], [plan.dock], orientation)
 
 
-def _float_over_the_bottom(
-    window: MainWindow, dock: QDockWidget, panel: HistoryPanel, height: int
-) -> None:
-    """The history in a window of its own, as wide as the main window, over its lower part
-    (on the screen, which a window that fills it leaves no room beside)."""
-    panel.set_narrow(False)
+def _float_over_the_form(window: MainWindow, dock: QDockWidget, panel: HistoryPanel) -> None:
+    """The history in a window of its own over the form (a window that fills the screen
+    leaves no room beside it), so that the result next to it stays in view."""
+    panel.set_narrow(True)
     if not dock.isFloating():
         dock.setFloating(True)
     dock.show()
-    frame = window.frameGeometry()
-    height = min(height, frame.height())
-    dock.setGeometry(frame.x(), frame.bottom() + 1 - height, window.width(), height)
+    tabs = window.tabs
+    corner = tabs.mapToGlobal(QPoint(0, 0))
+    width = max(tabs.width(), dock.minimumSizeHint().width())
+    height = max(tabs.height(), dock.minimumSizeHint().height())
+    dock.setGeometry(corner.x(), corner.y(), width, height)
     keep_on_screen(dock)
 
 

@@ -351,10 +351,12 @@ class HistoryFeature(QObject):
             areas = QtCore.Qt.DockWidgetArea
             window.addDockWidget(areas.BottomDockWidgetArea, dock)
             dock.hide()
-            # Beside the form the panel is narrow (see ``history_dock``), whoever put it there.
+            # Beside the form (or floating over it) the panel is narrow (see ``history_dock``),
+            # whoever put it there.
             dock.dockLocationChanged.connect(
                 lambda area: panel.set_narrow(
                     area in (areas.LeftDockWidgetArea, areas.RightDockWidgetArea)
+                    or dock.isFloating()
                 )
             )
             panel.notice.connect(window.show_status)
@@ -713,7 +715,6 @@ class HistoryFeature(QObject):
         """Show an entry's link and QR code in the result area (history panel)."""
         from kombo_desktop.ui.history_model import local_date
 
-        self._out_of_the_way()
         self._show(entry)
         self._from_history_url = entry.url
         target = self.window.target
@@ -872,8 +873,8 @@ class HistoryFeature(QObject):
         return self.history_open and self.dock.isFloating()
 
     def _out_of_the_way(self) -> None:
-        """A history floating over the window closes when what it was opened for shows in
-        the window (the link and its QR code, or the filled form), which it would cover."""
+        """A history floating over the form closes when the form is filled from it, which it
+        would cover (see ``history_dock``)."""
         if self._history_floats():
             self.close_history()
 

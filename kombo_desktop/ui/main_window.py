@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 _Request = TypeVar("_Request", LinkRequest, RelinkRequest)
+_CustomerText = tuple[tuple[str, str, str], str]
 
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
@@ -150,7 +151,7 @@ class MainWindow(QMainWindow):
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._request: TaskHandle | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
-        self._customer_when_shown: tuple[str, str, str] = ("", "", "")  # see _customer_typed
+        self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
             self.linkForm.emailEdit,
             self.linkForm.organizationEdit,
             self.linkForm.originIdEdit,
+            self.relinkForm.relinkIntegrationEdit,  # an integration id names a customer too
         ):
             edit.textChanged.connect(self._customer_typed)
         self.relinkForm.submitted.connect(self.submit_relink)
@@ -636,7 +638,10 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._set_busy(False)
-        self.linkField.setFocus()
+        # A link made for details typed over meanwhile is not shown: the focus stays where
+        # the person types on (their keys would go to the empty, read-only link field).
+        if self.resultPanel.shown is not None:
+            self.linkField.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
         if not busy:
@@ -652,25 +657,27 @@ class MainWindow(QMainWindow):
             stem = file_stem_for(request.end_user_organization_name)
         else:
             stem = file_stem_for(request.integration_id.replace(":", "-"), "kombo-relink")
-        self.show_link(
-            ShownLink(
+        what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
+        form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
+        if not form.still_holds(request):
+            # Other details were typed while Kombo worked, often the next customer's, who may
+            # be watching: the link is kept in the history, not shown beside them.
+            self.show_status(_made_for_earlier_details(request, self.history.private), "info")
+        else:
+            shown = ShownLink(
                 url=created.url,
                 link_type=request.link_type,
                 is_demo=created.is_demo,
                 created=now,
                 file_stem=stem,
             )
-        )
-        what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
-        form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
-        if not form.still_holds(request):
-            self.show_status(_made_for_earlier_details(request, self.history.private), "info")
-        elif created.is_demo:
-            self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
-        else:
-            self.show_status(
-                f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
-            )
+            self.show_link(shown)
+            if created.is_demo:
+                self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
+            else:
+                self.show_status(
+                    f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
+                )
         self._remember_choices(request)
         if isinstance(request, LinkRequest):
             self.linkForm.mark_used(request)
@@ -698,7 +705,11 @@ class MainWindow(QMainWindow):
     def show_link(self, link: ShownLink) -> None:
         """Show a link in the result panel (also for "use the existing link" from history)."""
         self.resultPanel.show_link(link)
-        self._customer_when_shown = self.linkForm.customer_text()
+        self._customer_when_shown = self._customer_text()
+
+    def _customer_text(self) -> _CustomerText:
+        """Whom the forms name: the new link's customer, and the integration id."""
+        return self.linkForm.customer_text(), self.relinkForm.integration_id
 
     def _customer_typed(self) -> None:
         """Other customer details typed over the form take the link on show off the screen:
@@ -706,7 +717,7 @@ class MainWindow(QMainWindow):
         who may be watching (the form is often typed over rather than cleared)."""
         if self.resultPanel.shown is None or self.busy:
             return
-        if self.linkForm.customer_text() == self._customer_when_shown:
+        if self._customer_text() == self._customer_when_shown:
             return
         self.resultPanel.clear()
         self.show_status(
@@ -863,16 +874,15 @@ def _made_elsewhere(previous: Target, target: Target) -> bool:
 
 
 def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: bool) -> str:
-    """The status for a link that arrived after its form was changed: whose link it is, so
-    that it is not handed to the customer the form shows now. In screen-sharing mode without
-    the earlier customer's name: the next customer, whose details were typed meanwhile, may
-    be watching."""
+    """The status for a link that arrived after its form was changed (it is not shown): whose
+    link it is and where it is. In screen-sharing mode without the earlier customer's name:
+    the next customer, whose details were typed meanwhile, may be watching."""
     if isinstance(request, RelinkRequest):
         whose = "the id" if private else f"{request.integration_id}, the id"
         return (
-            f"Reconnection link ready for {whose} the form had when you pressed “Create "
-            "reconnection link”; it was changed since. For the new id, press “Create "
-            "reconnection link” again."
+            f"A reconnection link was made for {whose} the form had when you pressed “Create "
+            "reconnection link”. The id was changed since, so the link is not shown here: it "
+            "is in the history. For the new id, press “Create reconnection link” again."
         )
     if private:
         whose = "the details the form had"
@@ -880,8 +890,9 @@ def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: boo
         customer = f"{request.end_user_organization_name} ({request.end_user_email})"
         whose = f"{customer}, the details the form had"
     return (
-        f"Link ready for {whose} when you pressed “Create link”; they were changed since. For "
-        "the new details, press “Create link” again."
+        f"A link was made for {whose} when you pressed “Create link”. They were changed since, "
+        "so the link is not shown here: it is in the history. For the new details, press "
+        "“Create link” again."
     )
 
 

@@ -440,3 +440,15 @@ def test_typing_the_next_customer_over_the_form_takes_the_last_link_away(
     qr_view = demo_window.findChild(QLabel, "qrView")
     assert qr_view.pixmap().isNull()
     assert demo_window.statusLabel.text().startswith("The form now holds other details")
+
+
+def test_typing_another_integration_id_takes_the_last_reconnection_link_away(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.show_relink_mode("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, demo_window)
+    demo_window.relinkIntegrationEdit.setText("bamboohr:other-customer")
+    assert demo_window.linkField.text() == ""
+    assert demo_window.statusLabel.text().startswith("The form now holds other details")

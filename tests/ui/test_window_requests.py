@@ -265,22 +265,27 @@ def test_a_bug_while_showing_the_link_does_not_leave_the_window_busy(
     assert slow_window.createButton.text() == CREATE_TEXT
 
 
-def test_a_link_arriving_after_the_form_was_changed_says_whose_it_is(
+def test_a_link_arriving_after_the_form_was_changed_is_kept_off_the_screen(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
     # Typing goes on while Kombo works: the next customer's details typed meanwhile stood
-    # beside the earlier customer's link under "Link ready. Copy it...".
+    # beside the earlier customer's link and scannable QR code under "Link ready".
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.emailEdit.setFocus()
     slow_window.emailEdit.setText("bob@globex.example")
     slow_window.organizationEdit.setText("Globex Inc")
-    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
-    wait_until_ready(qtbot, slow_window)
+    qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
+    assert slow_window.linkField.text() == ""
+    assert slow_window.qrView.pixmap().isNull()
     status = slow_window.statusLabel.text()
     # Screen-sharing mode (on at start): the next customer may be watching, so no names.
-    assert status.startswith("Link ready for the details the form had when you pressed")
-    assert "press “Create link” again" in status
+    assert status.startswith("A link was made for the details the form had when you pressed")
+    assert "it is in the history" in status and "press “Create link” again" in status
     assert "Acme" not in status and "Globex" not in status
+    (made,) = slow_window.history.store.search()
+    assert made.organization == "Acme GmbH"  # recorded for whom it was made
+    assert slow_window.emailEdit.hasFocus()  # the person types on where they were
     # The details typed meanwhile are kept, and are not taken for used.
     assert slow_window.emailEdit.text() == "bob@globex.example"
     asked = answer_next_box("Cancel")
@@ -294,20 +299,21 @@ def test_a_link_arriving_after_the_form_was_changed_says_whose_it_is(
     slow_window.emailEdit.setText("carl@initech.example")
     qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
     assert slow_window.statusLabel.text().startswith(
-        "Link ready for Globex Inc (bob@globex.example), the details the form had when"
+        "A link was made for Globex Inc (bob@globex.example), the details the form had when"
     )
 
 
-def test_a_reconnection_link_arriving_after_the_id_was_changed_says_whose_it_is(
+def test_a_reconnection_link_arriving_after_the_id_was_changed_is_kept_off_the_screen(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
     slow_window.show_relink_mode("personio:first")
     slow_window.relinkButton.click()
     qtbot.waitUntil(lambda: len(slow_server.requests) >= 1)
     slow_window.relinkForm.relinkIntegrationEdit.setText("personio:second")
-    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
+    assert slow_window.linkField.text() == ""
     status = slow_window.statusLabel.text()
-    assert status.startswith("Reconnection link ready for the id the form had")
+    assert status.startswith("A reconnection link was made for the id the form had")
     assert "personio" not in status
 
 
