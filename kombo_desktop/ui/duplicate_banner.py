@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
@@ -31,6 +31,7 @@ from kombo_desktop.ui.widgets import (
     button_row,
     keep_on_screen,
     plain_label,
+    press_focused_button,
 )
 
 _STYLE = f"""
@@ -194,6 +195,11 @@ class DuplicateBanner(QFrame):
         self._wanted = None
         self.label.clear()
         self.hide()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # The focus lands on "Use the existing link": Enter there chooses it, as Space does.
+        if not press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -473,8 +473,9 @@ class HistoryFeature(QObject):
         try:
             customer = self._customer_of_made(request)
             label = self._tool_label(customer.tool)
-            self.invitationBar.set_context(
-                customer.invitation(
+            shown = self.window.resultPanel.shown
+            if shown is not None and shown.url == made.url:
+                context = customer.invitation(
                     made.url,
                     request.language,
                     request.link_type,
@@ -483,7 +484,9 @@ class HistoryFeature(QObject):
                     made=made.created,
                     reconnection=isinstance(request, RelinkRequest),
                 )
-            )
+            else:  # kept off the screen (see MainWindow._show_created): no invitation either
+                context = None
+            self.invitationBar.set_context(context)
             self._store_made(made, customer, label)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
@@ -661,6 +664,9 @@ class HistoryFeature(QObject):
     def _dismiss(self) -> None:
         self._clear_banner()
         self.window.show_status("Nothing was sent.", "info")
+        # Back to the form (the warning's button the focus was on is gone; Qt would put it on
+        # the tab bar).
+        self.window.linkForm.focus_first_field()
 
     def use_existing(self) -> None:
         """Show the earlier link in the result area; nothing is sent."""
@@ -676,6 +682,8 @@ class HistoryFeature(QObject):
             "Nothing was sent to Kombo.",
             "success",
         )
+        # On the link, as after a new one: the copy keys copy it at once.
+        self.window.linkField.setFocus()
 
     def relink_instead(self) -> None:
         """Switch to the reconnection tab for this customer; the integration id is asked for."""
@@ -685,6 +693,9 @@ class HistoryFeature(QObject):
             return
         known_id = earlier.integration_id if earlier is not None else None
         self._relink_customer = _Customer.of_request(request, known_id)
+        # The earlier link on show (this customer's) makes way for the reconnection link; the
+        # id typed next must not read as another customer's details (see _customer_typed).
+        self.window.resultPanel.clear()
         self.window.relinkForm.fill(known_id or "", request.language, request.link_type)
         self.window.show_relink_mode()
         if known_id:
@@ -704,6 +715,9 @@ class HistoryFeature(QObject):
         confirmed_for = self._held_for
         self._clear_banner()
         self._bypass_once = confirmed_for is not None and confirmed_for == self.window.target
+        # From Create, the focus goes on to Cancel while Kombo works (see RequestForm.set_busy)
+        # and to the link after it, as for any link.
+        self.window.createButton.setFocus()
         try:
             self.window.submit_create()
         finally:

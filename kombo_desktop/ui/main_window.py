@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
         self._request: TaskHandle | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
+        self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -581,6 +582,7 @@ class MainWindow(QMainWindow):
         # The previous link belongs to the previous request (often another customer): it must
         # not stay on show, copyable, under this request's progress or error.
         self.resultPanel.clear()
+        self._customer_at_request = self._customer_text()
         self._set_busy(True)
         self.show_status(progress, "busy")
         handle: TaskHandle | None = None
@@ -658,10 +660,11 @@ class MainWindow(QMainWindow):
         else:
             stem = file_stem_for(request.integration_id.replace(":", "-"), "kombo-relink")
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
-        form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
-        if not form.still_holds(request):
-            # Other details were typed while Kombo worked, often the next customer's, who may
-            # be watching: the link is kept in the history, not shown beside them.
+        if self._customer_text() != self._customer_at_request:
+            # Another customer's details were typed while Kombo worked (in either form), often
+            # the next customer's, who may be watching: the link is kept in the history, not
+            # shown beside them. Other choices changed meanwhile (language, tool) do not count,
+            # as for a link on show (see _customer_typed).
             self.show_status(_made_for_earlier_details(request, self.history.private), "info")
         else:
             shown = ShownLink(

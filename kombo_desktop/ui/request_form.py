@@ -17,8 +17,6 @@ from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QApplication,
-    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -49,6 +47,7 @@ from kombo_desktop.ui.widgets import (
     chain_tab_order,
     enum_combo,
     follow_overflow,
+    press_focused_button,
     push_button,
     scrolling,
 )
@@ -93,13 +92,10 @@ class SubmitOnEnter(QWidget):
     submitted = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if press_focused_button(self, event):
+            return
         if event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
-            focused = QApplication.focusWidget()
-            pressable = isinstance(focused, QAbstractButton) and not isinstance(focused, QCheckBox)
-            if pressable and self.isAncestorOf(focused):
-                focused.click()  # a disabled button ignores it, as it ignores Space
-            else:
-                self.submitted.emit()
+            self.submitted.emit()
             event.accept()
             return
         super().keyPressEvent(event)
@@ -263,18 +259,6 @@ class RequestForm(SubmitOnEnter):
     def _recheck(self, field: str) -> None:
         if field in self._touched:
             self.boxes[field].set_error(self._field_problem(field))
-
-    def _request_from_fields(self) -> object:
-        """The request the fields hold now; raises InvalidRequest (a subclass says how)."""
-        raise NotImplementedError
-
-    def still_holds(self, request: object) -> bool:
-        """Whether the fields still say what ``request`` was made from. Typing goes on while
-        Kombo works, so a link may arrive for details the form no longer shows."""
-        try:
-            return bool(self._request_from_fields() == request)
-        except InvalidRequest:
-            return False
 
     def _checked(self, make: Callable[[], _Request]) -> _Request | InvalidRequest:
         """The request ``make`` builds, or its problems (then shown next to their fields)."""

@@ -42,7 +42,13 @@ from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
-from kombo_desktop.ui.widgets import OneLineNote, chain_tab_order, plain_label, push_button
+from kombo_desktop.ui.widgets import (
+    OneLineNote,
+    chain_tab_order,
+    plain_label,
+    press_focused_button,
+    push_button,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
@@ -319,6 +325,11 @@ class ResultPanel(QFrame):
         self._actions_fit.add_group(widget)
 
     # --- the code's size -------------------------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # "Copy link", "Open in browser"... reached with Tab: Enter presses them, as Space does.
+        if not press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -12,9 +12,13 @@ from enum import StrEnum
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
 
+from PySide6 import QtCore
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QFontMetrics, QPalette, QResizeEvent
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -216,6 +220,22 @@ def push_button(
     if on_click is not None:
         button.clicked.connect(lambda _checked=False: on_click())
     return button
+
+
+def press_focused_button(container: QWidget, event: QKeyEvent) -> bool:
+    """Enter on a button of ``container`` reached with Tab presses it, as Space does (the
+    buttons are never default buttons, see :func:`push_button`, so Qt leaves Enter unused on
+    them). True when it did; the caller's ``keyPressEvent`` is then done."""
+    keys = QtCore.Qt.Key  # at the first key press: the ``Qt`` namespace is slow to build
+    if event.key() not in (keys.Key_Return, keys.Key_Enter):
+        return False
+    focused = QApplication.focusWidget()
+    pressable = isinstance(focused, QAbstractButton) and not isinstance(focused, QCheckBox)
+    if not pressable or not container.isAncestorOf(focused):
+        return False
+    focused.click()  # a disabled button ignores it, as it ignores Space
+    event.accept()
+    return True
 
 
 def action_button(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -424,3 +426,42 @@ def test_a_reconnection_of_a_test_system_link_is_no_duplicate_of_a_live_one(
     make_another(qtbot, demo_window)
     assert not history_of(demo_window).banner.isVisible()
     assert demo_of(demo_window).create_link_count == 2
+
+
+def test_the_warning_is_answered_with_the_keyboard_and_the_focus_goes_on(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Enter on the focused "Use the existing link" did nothing (only Space worked), and after
+    # any choice the focus fell on the tab bar.
+    fill_form(demo_window)
+    first = make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    banner = history_of(demo_window).banner
+    assert banner.useExistingButton.hasFocus()
+    QTest.keyClick(banner.useExistingButton, Qt.Key.Key_Return)
+    assert not banner.isVisible()
+    assert demo_window.linkField.text() == first
+    assert demo_window.linkField.hasFocus()  # the copy keys copy it, as after a new link
+
+    try_again(qtbot, demo_window)
+    banner.dismissButton.click()
+    assert demo_window.emailEdit.hasFocus()
+
+    try_again(qtbot, demo_window)
+    banner.createAnywayButton.click()
+    assert demo_window.cancelButton.hasFocus() or demo_window.createButton.hasFocus()
+    wait_until_ready(qtbot, demo_window)
+    assert demo_window.linkField.hasFocus()
+
+
+def test_after_reconnect_instead_the_id_typed_is_not_taken_for_another_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    history_of(demo_window).banner.useExistingButton.click()  # the earlier link on show
+    try_again(qtbot, demo_window)
+    history_of(demo_window).banner.relinkInsteadButton.click()
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    assert "other details" not in demo_window.statusLabel.text()

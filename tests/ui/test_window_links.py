@@ -452,3 +452,14 @@ def test_typing_another_integration_id_takes_the_last_reconnection_link_away(
     demo_window.relinkIntegrationEdit.setText("bamboohr:other-customer")
     assert demo_window.linkField.text() == ""
     assert demo_window.statusLabel.text().startswith("The form now holds other details")
+
+
+def test_enter_on_a_result_button_reached_with_tab_presses_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    QGuiApplication.clipboard().clear()
+    demo_window.copyButton.setFocus()
+    QTest.keyClick(demo_window.copyButton, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == link

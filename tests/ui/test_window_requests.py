@@ -45,6 +45,7 @@ def slow_window(open_window: WindowFactory, slow_server: DemoKomboServer) -> Mai
 def test_the_button_shows_progress_and_cannot_be_pressed_twice(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
+    slow_window.relinkForm.relinkIntegrationEdit.setText("personio:abc")
     slow_window.createButton.click()
     assert slow_window.createButton.text() == CREATING_TEXT
     assert not slow_window.createButton.isEnabled()
@@ -52,7 +53,6 @@ def test_the_button_shows_progress_and_cannot_be_pressed_twice(
     assert slow_window.statusPanel.kind == "busy"
     slow_window.createButton.click()  # disabled: ignored
     qtbot.keyClick(slow_window.emailEdit, Qt.Key.Key_Return)  # Enter while busy: ignored
-    slow_window.relinkForm.relinkIntegrationEdit.setText("personio:abc")
     slow_window.relinkButton.click()  # one request at a time
     # Nor is the form cleared for the next customer: the link on its way would land beside it.
     assert not slow_window.linkForm.clearButton.isEnabled()
@@ -285,6 +285,9 @@ def test_a_link_arriving_after_the_form_was_changed_is_kept_off_the_screen(
     assert "Acme" not in status and "Globex" not in status
     (made,) = slow_window.history.store.search()
     assert made.organization == "Acme GmbH"  # recorded for whom it was made
+    # Nor can its invitation be handed on beside the next customer's details.
+    assert not slow_window.history.invitationBar.copyInvitationButton.isEnabled()
+    assert not slow_window.history.invitationBar.emailButton.isEnabled()
     assert slow_window.emailEdit.hasFocus()  # the person types on where they were
     # The details typed meanwhile are kept, and are not taken for used.
     assert slow_window.emailEdit.text() == "bob@globex.example"
@@ -357,3 +360,31 @@ def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
     slow_window.use_profile("second")  # another profile: the link is not one of its links
     assert slow_window.linkField.text() == ""
     assert "Now using" in slow_window.statusLabel.text()
+
+
+def test_a_reconnection_link_arriving_while_the_next_customer_is_typed_is_kept_off_the_screen(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # The other tab's details count too: a reconnection link for Acme appeared beside the
+    # next customer typed on "New link", and the focus jumped to it mid-word.
+    slow_window.show_relink_mode("personio:first")
+    slow_window.relinkButton.click()
+    qtbot.waitUntil(lambda: len(slow_server.requests) >= 1)
+    slow_window.show_create_mode()
+    slow_window.organizationEdit.setFocus()
+    slow_window.organizationEdit.setText("Beta")
+    qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
+    assert slow_window.linkField.text() == ""
+    assert slow_window.organizationEdit.hasFocus()
+
+
+def test_a_link_arriving_after_only_its_language_changed_is_shown(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # The same customer: as for a link on show, other choices changed meanwhile do not hide
+    # it (it was hidden, and "press Create again" ran into the duplicate warning).
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("de"))
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_window.statusLabel.text() == "Demo link ready. It connects nothing."
