@@ -618,6 +618,8 @@ class HistoryFeature(QObject):
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)
             return True
+        if earlier is not None and target.demo and not self._from_this_demo(earlier):
+            earlier = None  # a demo service of an earlier session: its links no longer open
         if earlier is None:
             self._clear_banner()
             return True
@@ -639,6 +641,12 @@ class HistoryFeature(QObject):
         # and name, not its colour alone).
         self.window.show_status("Nothing was sent: choose what to do in the warning above.")
         return False
+
+    def _from_this_demo(self, entry: HistoryEntry) -> bool:
+        """Whether a demo link was made by the demo service running now (each start of the
+        demo gets a port of its own, and the links of an earlier one lead nowhere)."""
+        server = self.window.demo_server
+        return server is not None and entry.url.startswith(f"{server.origin}/")
 
     def _entry_tool(self, entry: HistoryEntry) -> str | None:
         return entry.tool_label or self._tool_label(entry.tool)

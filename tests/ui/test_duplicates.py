@@ -180,7 +180,7 @@ def test_an_earlier_reconnection_fills_in_its_integration_id(
         integration_id=INTEGRATION_ID,
         language=Language.DE,
         link_type=LinkType.MAGIC_LINK,
-        url="http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        url=f"{demo_of(demo_window).origin}/demo/connect?token=DEMO-earlier",
         email="anna@example.com",
         organization="Acme GmbH",
         category=Category.HRIS,
@@ -465,3 +465,19 @@ def test_after_reconnect_instead_the_id_typed_is_not_taken_for_another_customer(
     history_of(demo_window).banner.relinkInsteadButton.click()
     demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     assert "other details" not in demo_window.statusLabel.text()
+
+
+def test_a_demo_link_of_an_earlier_demo_session_is_not_offered_again(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Each start of the demo has a port of its own: "Use the existing link" offered a link
+    # of the stopped demo service, which leads nowhere.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.leave_demo()
+    demo_window.start_demo()
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    assert not history_of(demo_window).banner.isVisible()
+    assert link.startswith(demo_of(demo_window).origin + "/")
+    try_again(qtbot, demo_window)  # this session's link is a duplicate as ever

@@ -295,7 +295,7 @@ def test_an_earlier_link_sent_again_says_until_when_it_works(
         tool="personio",
         language=Language.EN,
         link_type=LinkType.MAGIC_LINK,
-        url="https://127.0.0.1/demo/connect?token=earlier",
+        url=f"{demo_window.demo_server.origin}/demo/connect?token=earlier",
         created_at=made,
         is_demo=True,
     )

@@ -163,23 +163,22 @@ def test_the_history_and_the_log_file_open_right_after_the_first_frame(qtbot: Qt
 def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates(
     qtbot: QtBot, isolated_home: Path
 ) -> None:
+    window = build_main_window(["--demo"])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert window.demo_server is not None
     request = LinkRequest.from_form(
         email="anna@example.com", organization_name="Acme GmbH", tool="personio"
     )
     earlier = HistoryStore(AppPaths.from_environment().history_file)
     earlier.record_request(
         request,
-        "http://127.0.0.1:1/demo/connect?token=DEMO-earlier",
+        f"{window.demo_server.origin}/demo/connect?token=DEMO-earlier",  # this demo session's
         profile="default",
         created_at=datetime.now(UTC),
         is_demo=True,
     )
     earlier.close()
-
-    window = build_main_window(["--demo"])
-    assert isinstance(window, MainWindow)
-    qtbot.addWidget(window)
-    assert window.demo_server is not None
     fill_form(window)
     window.createButton.click()  # never shown, never painted: the history is not open yet
 
