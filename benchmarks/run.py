@@ -242,7 +242,7 @@ def measure_startup(settings: Settings, home: Path, report: Report) -> dict[str,
             f"{ready / bare:.2f}×",
             "",
             None,
-            note="history and log file open, Qt's enums built: every feature ready",
+            note="log file open, history handed to a worker to open, Qt's enums built",
         )
     )
     report.rows.append(
