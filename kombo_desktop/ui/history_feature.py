@@ -490,6 +490,18 @@ class HistoryFeature(QObject):
             self._store_made(made, customer, label)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
+            shown = self.window.resultPanel.shown
+            if shown is None or shown.url != made.url:
+                # Kept off the screen for details typed meanwhile, and not in the history
+                # either: nothing is left to copy.
+                self.window.show_status(
+                    "A link was made for the details the form had when you pressed the button, "
+                    "but it could not be saved in the history, and the form was changed since, "
+                    "so it is not kept. Enter those details again and make a new link; "
+                    "restarting the program may help the history.",
+                    "error",
+                )
+                return
             self.window.show_status(
                 "The link is ready, but it could not be saved in the history, so the duplicate "
                 "warning will not know about it. Copy it now; restarting the program may help.",

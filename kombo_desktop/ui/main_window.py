@@ -45,7 +45,13 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.settings import Settings, SettingsStore
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import (
+    LANGUAGE_NAMES,
+    LINK_TYPE_NAMES,
+    Category,
+    Language,
+    LinkType,
+)
 from kombo_desktop.core.window_state import load_window_geometry, save_window_geometry
 from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
@@ -675,7 +681,14 @@ class MainWindow(QMainWindow):
                 file_stem=stem,
             )
             self.show_link(shown)
-            if created.is_demo:
+            changed = self._choices_changed_since(request)
+            if changed:
+                self.show_status(
+                    f"{what} ready, {changed}, as the form said when you pressed the button; it "
+                    "was changed since. For the new choice, make the link again.",
+                    "info",
+                )
+            elif created.is_demo:
                 self.show_status(f"Demo {what.lower()} ready. It connects nothing.", "success")
             else:
                 self.show_status(
@@ -687,6 +700,21 @@ class MainWindow(QMainWindow):
         self.link_made.emit(
             MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
         )
+
+    def _choices_changed_since(self, request: LinkRequest | RelinkRequest) -> str:
+        """How the link made for ``request`` differs from the language and link type its form
+        shows now ("in English"), changed while Kombo worked; "" when they are the same."""
+        if isinstance(request, RelinkRequest):
+            form = self.relinkForm
+            language, link_type = form.relinkLanguageCombo, form.relinkLinkTypeCombo
+        else:
+            language, link_type = self.linkForm.languageCombo, self.linkForm.linkTypeCombo
+        parts = []
+        if language.currentData() != request.language:
+            parts.append(f"in {LANGUAGE_NAMES[request.language]}")
+        if link_type.currentData() != request.link_type:
+            parts.append(f"of the type “{LINK_TYPE_NAMES[request.link_type]}”")
+        return " and ".join(parts)
 
     def start_next_customer(self) -> None:
         """The "New" keys: the new-link form, cleared (asking first if that would lose typing).

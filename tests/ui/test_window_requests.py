@@ -387,4 +387,30 @@ def test_a_link_arriving_after_only_its_language_changed_is_shown(
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
     slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("de"))
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
-    assert slow_window.statusLabel.text() == "Demo link ready. It connects nothing."
+    # It says in which language the link was made ("ready" alone, beside "Deutsch" in the
+    # form, hid that the customer's page would be in English).
+    assert slow_window.statusLabel.text().startswith(
+        "Link ready, in English, as the form said when you pressed the button"
+    )
+
+
+def test_a_link_kept_off_the_screen_that_the_history_cannot_keep_is_said_lost(
+    qtbot: QtBot,
+    slow_window: MainWindow,
+    slow_server: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The status said "Copy it now" about a link that was on no screen and in no history.
+    from kombo_desktop.core.history import HistoryError
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise HistoryError("disk full")
+
+    monkeypatch.setattr(slow_window.history.store, "record_request", refuse)
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.emailEdit.setText("bob@globex.example")
+    qtbot.waitUntil(lambda: not slow_window.busy, timeout=10_000)
+    status = slow_window.statusLabel.text()
+    assert status.startswith("A link was made for the details the form had")
+    assert "it is not kept" in status and "Copy it now" not in status
