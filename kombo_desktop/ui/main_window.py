@@ -912,8 +912,8 @@ def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: boo
         whose = "the id" if private else f"{request.integration_id}, the id"
         return (
             f"A reconnection link was made for {whose} the form had when you pressed “Create "
-            "reconnection link”. The id was changed since, so the link is not shown here: it "
-            "is in the history. For the new id, press “Create reconnection link” again."
+            "reconnection link”. Other details were typed since, so the link is not shown "
+            "here: it is in the history."
         )
     if private:
         whose = "the details the form had"
@@ -921,9 +921,9 @@ def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: boo
         customer = f"{request.end_user_organization_name} ({request.end_user_email})"
         whose = f"{customer}, the details the form had"
     return (
-        f"A link was made for {whose} when you pressed “Create link”. They were changed since, "
-        "so the link is not shown here: it is in the history. For the new details, press "
-        "“Create link” again."
+        f"A link was made for {whose} when you pressed “Create link”. Other details were typed "
+        "since, so the link is not shown here: it is in the history. For the details the form "
+        "holds now, press “Create link” again."
     )
 
 
