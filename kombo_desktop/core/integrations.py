@@ -121,9 +121,7 @@ def mismatch_text(info: IntegrationInfo, *, private: bool, started_for: str | No
     ``started_for``, the customer the reconnection was started for (from the duplicate warning
     or the history): the id may be another customer's. None when the names agree or either is
     unknown."""
-    if not started_for or not info.organization:
-        return None
-    if same_organization(started_for, info.organization):
+    if not another_organization(started_for, info.organization):
         return None
     if private:
         return (
@@ -134,6 +132,15 @@ def mismatch_text(info: IntegrationInfo, *, private: bool, started_for: str | No
         f"Check the id: in Kombo this {info.tool} connection belongs to {info.organization}, "
         f"not to {started_for}, the customer you started from."
     )
+
+
+def another_organization(started_for: str | None, named: str | None) -> bool:
+    """Whether Kombo ``named`` another organisation than the one a reconnection was
+    ``started_for``; False when either is unknown. The warning above and the window's choice
+    of whom the reconnection link is for follow this one rule."""
+    if not started_for or not named:
+        return False
+    return not same_organization(started_for, named)
 
 
 def same_organization(first: str, second: str) -> bool:

@@ -156,14 +156,6 @@ class _Customer:
         )
 
 
-def _other_organization(started_for: str, named: _Customer) -> bool:
-    """Whether Kombo names another organisation than ``started_for``: the same test as the
-    reconnection tab's warning (``integrations.mismatch_text``)."""
-    from kombo_desktop.core.integrations import same_organization
-
-    return bool(named.organization) and not same_organization(started_for, named.organization)
-
-
 class _Opening:
     """The history database being opened on a worker thread (``open``); ``result`` waits for
     it on the UI thread. A window closed meanwhile has it closed once it is open."""
@@ -517,9 +509,11 @@ class HistoryFeature(QObject):
         if isinstance(request, LinkRequest):
             self._forget_unbound_relink_customer()
             return _Customer.of_request(request)
+        from kombo_desktop.core.integrations import another_organization
+
         warned_for = self.relink_started_for(request.integration_id)
         named = self._customer_named_by_kombo(request.integration_id)
-        if warned_for and named and _other_organization(warned_for, named):
+        if named is not None and another_organization(warned_for, named.organization):
             # Kombo names another organisation than the customer the reconnection was started
             # for (the reconnection tab said so), and the person went ahead: the link goes to
             # the one Kombo names, and its e-mail address is theirs to add, not the first
