@@ -1312,15 +1312,7 @@ def test_a_history_that_can_be_read_but_not_written_still_shows_and_warns(
         assert readable.in_memory
         assert readable.problem is not None and "can be read but not saved" in readable.problem
         assert readable.search() == [earlier]
-        found = readable.find_duplicate(
-            "default",
-            origin_id=None,
-            organization="acme gmbh",
-            email=None,
-            category=Category.HRIS,
-            tool="personio",
-            now=T0,
-        )
+        found = duplicate_of(readable, organization="acme gmbh", email=None, now=T0)
         assert found == earlier
         later = add_link(readable, organization="Beta AG", created_at=T0 + timedelta(hours=1))
         assert readable.search() == [later, earlier]  # kept for the session

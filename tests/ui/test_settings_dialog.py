@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -42,7 +41,7 @@ from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
-from tests.support.fault_server import FaultServer, Reply
+from tests.support.fault_server import FaultServer, Reply, closed_port
 from tests.support.history_helpers import catch_urls
 from tests.support.keyrings import (
     BrokenKeyring,
@@ -276,10 +275,7 @@ def test_a_wrong_key_is_refused_in_plain_words_not_stored_and_kept_in_the_field(
 def test_when_kombo_cannot_be_reached_the_key_can_be_saved_without_a_check(
     qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
 ) -> None:
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    point_at(qtbot, dialog, f"http://127.0.0.1:{port}/v1")
+    point_at(qtbot, dialog, f"http://127.0.0.1:{closed_port()}/v1")  # nobody listens there
     type_key_and_save(qtbot, dialog, GOOD_KEY)
 
     save_anyway = child(dialog, QAbstractButton, "saveAnywayButton")
@@ -380,10 +376,7 @@ def test_what_the_window_sends_to_settings_the_dialog_says_is_here(text: str) ->
 def test_save_without_checking_is_not_offered_once_the_key_is_edited(
     qtbot: QtBot, dialog: SettingsDialog
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    point_at(qtbot, dialog, f"http://127.0.0.1:{port}/v1")
+    point_at(qtbot, dialog, f"http://127.0.0.1:{closed_port()}/v1")  # nobody listens there
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     assert child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
     qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), "x")
@@ -1182,11 +1175,8 @@ def test_a_key_saved_without_a_check_forgets_the_replaced_keys_environment(
     # The development key's environment stayed on the profile after the production key was
     # saved unchecked, and the duplicate check took the two keys' links for one environment's.
     store.save(Settings(profiles=[Profile("default", environment_id="env-development")]))
-    with socket.socket() as probe:  # a port nobody listens on
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     # Kombo out of reach, the profile's address unchanged (a new address forgets it anyway).
-    dialog = make_dialog(api_base_override=f"http://127.0.0.1:{port}/v1")
+    dialog = make_dialog(api_base_override=f"http://127.0.0.1:{closed_port()}/v1")
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     qtbot.mouseClick(child(dialog, QAbstractButton, "saveAnywayButton"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)

@@ -330,14 +330,18 @@ def test_a_link_for_an_unchanged_form_says_only_that_it_is_ready(
     assert slow_window.statusLabel.text() == "Demo link ready. It connects nothing."
 
 
+def add_a_second_profile(window: MainWindow) -> None:
+    """Saved settings with the window's "default" and a profile "second" to switch to."""
+    window.setup.settings_store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+
+
 def test_a_profile_change_during_a_request_says_the_link_was_cancelled(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
     # "Cancelled" was overwritten at once by "Now using Profile: second": the person was not
     # told that the link they were waiting for would not come.
     slow_server.delay_seconds = 30
-    store = slow_window.setup.settings_store
-    store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+    add_a_second_profile(slow_window)
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
     slow_window.use_profile("second")
@@ -352,8 +356,7 @@ def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
     slow_server.delay_seconds = 0
-    store = slow_window.setup.settings_store
-    store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+    add_a_second_profile(slow_window)
     link = make_link(qtbot, slow_window)
     slow_window.use_profile("default")  # e.g. its key saved again in Settings
     assert slow_window.linkField.text() == link
