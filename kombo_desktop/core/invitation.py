@@ -265,29 +265,21 @@ def invitation(
     tool = (tool_label or "").strip()
     system = texts.systems[_ANY_SYSTEM if category is None else Category(category).value]
     who = (organization or "").strip() or texts.your_organization
-    if reconnection:
-        intro = texts.relink_intro
-        subject_with_tool, subject_without_tool = (
-            texts.relink_subject_with_tool,
-            texts.relink_subject_without_tool,
-        )
-        tool_sentence_of, system_sentence_of = (
-            texts.relink_tool_sentence,
-            texts.relink_system_sentence,
-        )
-    else:
-        intro = texts.intro
-        subject_with_tool, subject_without_tool = (
-            texts.subject_with_tool,
-            texts.subject_without_tool,
-        )
-        tool_sentence_of, system_sentence_of = texts.tool_sentence, texts.choose_tool_sentence
     if tool:
-        subject = subject_with_tool.format(tool=tool, organization=who)
-        tool_sentence = tool_sentence_of.format(tool=tool)
+        subject = (
+            texts.relink_subject_with_tool if reconnection else texts.subject_with_tool
+        ).format(tool=tool, organization=who)
+        tool_sentence = (
+            texts.relink_tool_sentence if reconnection else texts.tool_sentence
+        ).format(tool=tool)
     else:
-        subject = subject_without_tool.format(system=system, organization=who)
-        tool_sentence = system_sentence_of.format(system=system)
+        subject = (
+            texts.relink_subject_without_tool if reconnection else texts.subject_without_tool
+        ).format(system=system, organization=who)
+        tool_sentence = (
+            texts.relink_system_sentence if reconnection else texts.choose_tool_sentence
+        ).format(system=system)
+    intro = texts.relink_intro if reconnection else texts.intro
     body = texts.body.format(
         intro=intro.format(organization=who),
         organization=who,
