@@ -67,7 +67,7 @@ class DockPlan:
     side: bool  # at the right side; else at the bottom
     window: tuple[int, int]
     dock: int  # its width at the side, else its height
-    floating: bool = False  # in a window of its own (with the main window's width)
+    floating: bool = False  # in a window of its own over the form, sized to it
 
 
 def plan_dock(sizes: Sizes) -> DockPlan:
