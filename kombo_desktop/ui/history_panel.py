@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from kombo_desktop.core.history import (
     HistoryEntry,
     HistoryError,
     HistoryStore,
+    csv_separator,
     export_csv,
     failure_words,
 )
@@ -427,9 +428,11 @@ class HistoryPanel(QWidget):
         if not may_replace(self.window(), "Export the history", typed, target):
             return
         store, query = self._store, self.model.query
+        # The layout the spreadsheet on this computer opens in columns (see csv_separator).
+        separator = csv_separator(target, QLocale().decimalPoint())
 
         def work(_token: object) -> int:
-            return export_csv(store.search(query, limit=None), target)
+            return export_csv(store.search(query, limit=None), target, separator=separator)
 
         def finished() -> None:
             self._export = None

@@ -25,6 +25,7 @@ from kombo_desktop.core.history import (
     HistoryError,
     HistoryStore,
     LinkStatus,
+    csv_separator,
     export_csv,
     failure_words,
     opening,
@@ -1118,6 +1119,90 @@ def test_export_defuses_spreadsheet_formulas(
     _, row = read_csv(target)
     assert row[CSV_HEADER.index("Organisation")] == "'" + organization
     assert row[CSV_HEADER.index("E-mail")] == "x@y.example"
+
+
+@pytest.mark.parametrize(
+    ("file_name", "decimal_point", "separator"),
+    [
+        ("links.csv", ".", ","),  # English settings: Excel splits by commas
+        ("links.csv", ",", ";"),  # German, French, Italian, Spanish settings: by semicolons
+        ("links.CSV", ",", ";"),
+        ("links.txt", ",", ";"),
+        ("links.tsv", ",", "\t"),  # a name that says tab-separated gets tabs
+        ("links.TSV", ".", "\t"),
+    ],
+)
+def test_the_separator_follows_the_computers_number_format(
+    file_name: str, decimal_point: str, separator: str
+) -> None:
+    assert csv_separator(Path(file_name), decimal_point) == separator
+
+
+def test_export_with_semicolons_opens_in_columns_where_commas_are_decimal_points(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    entry = add_link(store, organization="Müller, Süd; Nord GmbH", email="anna@example.com")
+    target = tmp_path / "export.csv"
+    export_csv([entry], target, separator=";")
+
+    raw = target.read_bytes().decode("utf-8-sig")
+    assert raw.splitlines()[0] == ";".join(CSV_HEADER)
+    assert '"Müller, Süd; Nord GmbH"' in raw  # quoted only for the separator in it
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        header, row = csv.reader(handle, delimiter=";")
+    assert tuple(header) == CSV_HEADER
+    assert row[CSV_HEADER.index("Organisation")] == "Müller, Süd; Nord GmbH"
+    assert row[CSV_HEADER.index("E-mail")] == "anna@example.com"
+
+
+def test_export_refuses_a_separator_spreadsheets_do_not_know(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="separator"):
+        export_csv([], tmp_path / "export.csv", separator="|")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("origin_id", "00123"),  # a spreadsheet drops the zeros
+        ("origin_id", "12345678901234567890"),  # ... rounds it to 15 digits
+        ("origin_id", "1e5"),  # ... reads 100000
+        ("origin_id", "3/4"),  # ... reads a date
+        ("origin_id", "2024-01-02"),
+        ("organization", "4711"),
+        ("remote_environment", "2"),
+        ("scope_config_id", "10.5"),
+    ],
+)
+def test_export_keeps_ids_that_look_like_numbers_as_written(
+    store: HistoryStore, tmp_path: Path, field: str, value: str
+) -> None:
+    entry = add_link(store)
+    entry = HistoryEntry(**{**entry.__dict__, field: value})
+    target = tmp_path / "export.csv"
+    export_csv([entry], target)
+    _, row = read_csv(target)
+    column = {
+        "origin_id": "Customer id",
+        "organization": "Organisation",
+        "remote_environment": "Tool environment",
+        "scope_config_id": "Scope config id",
+    }[field]
+    # A formula whose result is the text itself: shown as typed, never converted.
+    assert row[CSV_HEADER.index(column)] == f'="{value}"'
+    # Times stay times: spreadsheets should read those as dates.
+    assert row[CSV_HEADER.index("Made at (UTC)")] == "2025-03-01 09:30:00"
+
+
+@pytest.mark.parametrize("value", ["CUST-1042", "3M", "A1", "x@1.example", "1. FC Köln"])
+def test_export_leaves_text_a_spreadsheet_keeps_as_it_is(
+    store: HistoryStore, tmp_path: Path, value: str
+) -> None:
+    entry = add_link(store)
+    entry = HistoryEntry(**{**entry.__dict__, "origin_id": value})
+    target = tmp_path / "export.csv"
+    export_csv([entry], target)
+    _, row = read_csv(target)
+    assert row[CSV_HEADER.index("Customer id")] == value
 
 
 def test_export_of_nothing_writes_the_header(tmp_path: Path) -> None:

@@ -7,13 +7,14 @@ import csv
 import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
@@ -484,6 +485,17 @@ def test_delete_asks_first_and_removes_one_entry(qtbot: QtBot, demo_window: Main
     )
 
 
+@contextmanager
+def number_settings(locale_name: str) -> Iterator[None]:
+    """The window's number format (its decimal point) as on a computer set to ``locale_name``."""
+    previous = QLocale()
+    QLocale.setDefault(QLocale(locale_name))
+    try:
+        yield
+    finally:
+        QLocale.setDefault(previous)
+
+
 def test_export_writes_the_entries_the_search_finds(
     qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -498,9 +510,10 @@ def test_export_writes_the_entries_the_search_finds(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     feature.panel.historySearchEdit.setText("personio")
-    feature.panel.historyExportButton.click()
-    written = tmp_path / "export.csv"
-    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+    with number_settings("en_GB"):  # commas, whatever the computer running the tests uses
+        feature.panel.historyExportButton.click()
+        written = tmp_path / "export.csv"
+        qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
 
     assert "*.csv" in asked[0]
     assert str(written) in demo_window.statusLabel.text()
@@ -510,6 +523,26 @@ def test_export_writes_the_entries_the_search_finds(
     links = [row[CSV_HEADER.index("Link")] for row in rows[1:]]
     assert links == [entries["relink"].url, entries["acme"].url]
     assert feature.panel.historyExportButton.isEnabled()
+
+
+def test_export_opens_in_columns_with_german_number_settings(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the decimal point is a comma, Excel splits CSV files by semicolons."""
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    target = tmp_path / "export.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
+    with number_settings("de_DE"):
+        feature.panel.historyExportButton.click()
+        qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+
+    text = target.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0] == ";".join(CSV_HEADER)
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle, delimiter=";"))
+    links = {row[CSV_HEADER.index("Link")] for row in rows[1:]}
+    assert links == {entry.url for entry in entries.values()}
 
 
 def test_closing_the_export_dialog_writes_nothing(

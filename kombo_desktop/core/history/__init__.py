@@ -25,7 +25,7 @@ from kombo_desktop.core.history.entries import (
     LinkStatus,
     failure_words,
 )
-from kombo_desktop.core.history.export import CSV_HEADER, export_csv
+from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_csv
 from kombo_desktop.core.history.normalise import fold
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
 from kombo_desktop.core.history.store import HistoryStore
@@ -39,6 +39,7 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "LinkStatus",
+    "csv_separator",
     "export_csv",
     "failure_words",
     "fold",

@@ -1,13 +1,15 @@
 """The history as a CSV file, for the spreadsheets staff keep of who was sent what.
 
 Written for people, not for re-import: plain column titles, display names, times in UTC without
-a timezone suffix (spreadsheets read them as dates), and every cell safe to open.
+a timezone suffix (spreadsheets read them as dates), every cell safe to open, and laid out so that
+a double click opens it in columns, with ids exactly as they were typed.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,25 +45,63 @@ _STATUS_NAMES: Final = {LinkStatus.VALID: "Valid", LinkStatus.EXPIRED: "Expired"
 
 # Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
 _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet turns into a number or a date as it opens the file: the customer id 00123
+# becomes 123, a 20-digit id is rounded to 15 digits, 3/4 becomes the 3rd of April.
+_READ_AS_NUMBER: Final = re.compile(r"[0-9][0-9 .,:/%eE+-]*")
+# The times are meant to be read as dates, so they are left as they are.
+_TIME_COLUMNS: Final = frozenset(
+    {CSV_HEADER.index("Made at (UTC)"), CSV_HEADER.index("Valid until (UTC)")}
+)
+SEPARATORS: Final = (",", ";", "\t")
 
 
-def export_csv(entries: Iterable[HistoryEntry], path: Path, *, now: datetime | None = None) -> int:
+def csv_separator(path: Path, decimal_point: str) -> str:
+    """The separator with which a double-clicked file opens in columns on this computer.
+
+    Excel (Windows and macOS) splits a CSV file by the system's list separator, which is ``;``
+    wherever the decimal point is a comma (German, French, Italian and Spanish settings); a
+    comma-separated file opens there with each row squeezed into one cell. A file named
+    ``.tsv`` says it is tab-separated, so it gets tabs. ``decimal_point`` is the computer's, as
+    the window's locale gives it.
+    """
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    return ";" if decimal_point == "," else ","
+
+
+def export_csv(
+    entries: Iterable[HistoryEntry],
+    path: Path,
+    *,
+    now: datetime | None = None,
+    separator: str = ",",
+) -> int:
     """Write ``entries`` to ``path`` as CSV for spreadsheets; returns the number of rows.
 
-    UTF-8 with a byte-order mark (Excel otherwise garbles umlauts), comma-separated with RFC 4180
-    quoting, and any cell that a spreadsheet would run as a formula is prefixed with ``'``. The
-    file is written to a temporary name first and then renamed, so a failure never leaves half a
-    file. Raises :class:`HistoryError` with a plain message if the file cannot be written.
+    UTF-8 with a byte-order mark (Excel otherwise garbles umlauts), separated by ``separator``
+    (see :func:`csv_separator`) with RFC 4180 quoting; any cell that a spreadsheet would run as
+    a formula is prefixed with ``'``, and one it would turn into a number or a date is written
+    as a formula giving the text itself (``="00123"``). The file is written to a temporary name
+    first and then renamed, so a failure never leaves half a file. Raises :class:`HistoryError`
+    with a plain message if the file cannot be written.
     """
+    if separator not in SEPARATORS:
+        raise ValueError(f"A CSV separator must be one of {SEPARATORS!r}, not {separator!r}.")
     checked_at = now or datetime.now(UTC)
     partial = path.with_name(f".{path.name}.partial")
     rows = 0
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, dialect="excel")
+            writer = csv.writer(handle, dialect="excel", delimiter=separator)
             writer.writerow(CSV_HEADER)
             for entry in entries:
-                writer.writerow([_cell(value) for value in _csv_row(entry, checked_at)])
+                cells = _csv_row(entry, checked_at)
+                writer.writerow(
+                    [
+                        value if column in _TIME_COLUMNS else _cell(value)
+                        for column, value in enumerate(cells)
+                    ]
+                )
                 rows += 1
         os.replace(partial, path)
     except OSError as error:
@@ -102,4 +142,9 @@ def _spreadsheet_time(moment: datetime) -> str:
 
 
 def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    """The text as a spreadsheet should show it: never run as a formula, never converted."""
+    if value.startswith(_FORMULA_STARTS):
+        return f"'{value}"
+    if _READ_AS_NUMBER.fullmatch(value):
+        return f'="{value}"'
+    return value
