@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -64,6 +64,26 @@ SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 
 
+class _EntryTable(QTableView):
+    """The entries. Arriving by keyboard selects one: Qt only marks a row as current, so the
+    actions under the table stayed disabled, and Down went from that unselected newest entry
+    to the second (with one entry found, the arrows selected nothing at all)."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        selection, model = self.selectionModel(), self.model()
+        if (
+            event.reason() is Qt.FocusReason.MouseFocusReason  # the click selects its own row
+            or selection is None
+            or selection.hasSelection()
+            or model is None
+            or model.rowCount() == 0
+        ):
+            return
+        current = self.currentIndex()
+        self.selectRow(current.row() if current.isValid() else 0)
+
+
 class HistoryPanel(QWidget):
     """Search box, table and actions. Emits ``show_requested(entry)`` and
     ``fill_requested(entry)`` for the window, and ``notice(text, kind)`` for its status line."""
@@ -104,7 +124,7 @@ class HistoryPanel(QWidget):
         self.historyCountLabel.setProperty("class", "hint")
         self.historyCountLabel.setTextFormat(Qt.TextFormat.PlainText)
 
-        self.historyTable = QTableView()
+        self.historyTable = _EntryTable()
         self.historyTable.setObjectName("historyTable")
         self.historyTable.setAccessibleName("Links made, newest first")
         self.historyTable.setModel(self.model)
@@ -248,7 +268,8 @@ class HistoryPanel(QWidget):
         self.historySearchEdit.returnPressed.connect(self.apply_search)
         self._search_timer.timeout.connect(self.apply_search)
         self.historyTable.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.historyTable.doubleClicked.connect(lambda _index: self.show_selected())
+        # A double click, or Enter on the selected entry (as the system decides): show it.
+        self.historyTable.activated.connect(lambda _index: self.show_selected())
         self.historyCopyButton.clicked.connect(self.copy_selected)
         self.historyQrButton.clicked.connect(self.show_selected)
         self.historyOpenButton.clicked.connect(self.open_selected)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
@@ -367,6 +367,56 @@ def test_tab_leaves_the_history_table_for_its_actions(
     panel.historyTable.setFocus()
     QTest.keyClick(panel.historyTable, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.historyCopyButton
+
+
+def test_tabbing_into_the_table_selects_the_newest_entry_and_arrows_go_on_from_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Qt only marked a current row: the actions stayed disabled, and Down selected the second
+    # entry, so the newest was skipped (with one entry found, the arrows selected nothing).
+    entries = add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    panel.historySearchEdit.setFocus()
+    QTest.keyClick(panel.historySearchEdit, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is panel.historyTable
+    assert panel.selected_entry() == entries["relink"]
+    assert panel.historyCopyButton.isEnabled()
+    QTest.keyClick(panel.historyTable, Qt.Key.Key_Down)
+    assert panel.selected_entry() == entries["acme"]
+
+    panel.historySearchEdit.setText("acme")
+    panel.apply_search()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    panel.historySearchEdit.setFocus()
+    QTest.keyClick(panel.historySearchEdit, Qt.Key.Key_Tab)
+    assert panel.selected_entry() == entries["acme"]
+
+
+def test_a_click_into_the_table_selects_the_row_clicked(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    table = panel.historyTable
+    second_row = QPoint(20, table.rowViewportPosition(1) + 5)
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=second_row)
+    assert panel.selected_entry() == entries["acme"]
+
+
+def test_enter_on_an_entry_shows_it_as_a_double_click_does(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    select(demo_window, entries["acme"].url)
+    panel.historyTable.setFocus()
+    QTest.keyClick(panel.historyTable, Qt.Key.Key_Return)
+    assert demo_window.linkField.text() == entries["acme"].url
+
+    first_row = QPoint(20, panel.historyTable.rowViewportPosition(0) + 5)
+    for press in (QTest.mouseClick, QTest.mouseDClick):  # a double click's two presses
+        press(panel.historyTable.viewport(), Qt.MouseButton.LeftButton, pos=first_row)
+    assert demo_window.linkField.text() == entries["relink"].url
 
 
 def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:
