@@ -37,6 +37,7 @@ from kombo_desktop.core.errors import (
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
+    NotFoundError,
     is_key_refused,
 )
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
@@ -58,8 +59,8 @@ from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
-from kombo_desktop.ui.link_form import LinkForm
-from kombo_desktop.ui.relink_form import RelinkForm
+from kombo_desktop.ui.link_form import CREATE_TEXT, LinkForm
+from kombo_desktop.ui.relink_form import RELINK_TEXT, RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
@@ -82,6 +83,13 @@ CREATE_TAB, RELINK_TAB = 0, 1
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
 CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
+# Said in screen-sharing mode when other details are typed over Kombo's refusal of the last.
+REFUSAL_TYPED_OVER_TEXT = (
+    "The form holds other details now than those Kombo did not accept. Check them and make "
+    "the link."
+)
+# Kombo's refusals of what was sent, whose words may quote the details sent.
+_REFUSALS_OF_DETAILS = (InputRejectedError, NotFoundError)
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
@@ -159,6 +167,7 @@ class MainWindow(QMainWindow):
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
+        self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -615,8 +624,15 @@ class MainWindow(QMainWindow):
                 )
 
         def failed(error: BaseException) -> None:
-            if finished():
+            if not finished():
+                return
+            if not isinstance(error, _REFUSALS_OF_DETAILS):
                 self._show_error(error)
+            elif self._customer_text() != self._customer_at_request:
+                self._show_refusal_of_earlier_details(error, request)
+            else:
+                self._show_error(error)
+                self._refusal_shown = self.statusPanel.text
                 if isinstance(error, InputRejectedError):
                     form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
                     form.mark_rejected(error.fields)
@@ -745,7 +761,14 @@ class MainWindow(QMainWindow):
     def _customer_typed(self) -> None:
         """Other customer details typed over the form take the link on show off the screen:
         it is the earlier customer's, and its QR code could be scanned by the next one,
-        who may be watching (the form is often typed over rather than cleared)."""
+        who may be watching (the form is often typed over rather than cleared). In
+        screen-sharing mode Kombo's refusal of the earlier details goes too: its words quote
+        them (outside it they stay, to be read while the details are corrected)."""
+        if self._refusal_shown is not None and self._refusal_shown == self.statusPanel.text:
+            if self.history.private and self._customer_text() != self._customer_at_request:
+                self._refusal_shown = None
+                self.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
+            return
         if self.resultPanel.shown is None or self.busy:
             return
         if self._customer_text() == self._customer_when_shown:
@@ -783,6 +806,22 @@ class MainWindow(QMainWindow):
             )
 
         after_next_paint(self.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS)
+
+    def _show_refusal_of_earlier_details(
+        self, error: KomboError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """Kombo refused what the form held when the button was pressed, and other details
+        were typed since: its words, which may quote the earlier customer's details, stay off
+        the screen (in the details for support only outside screen-sharing mode), and no field
+        of the new details is marked as refused."""
+        button = RELINK_TEXT if isinstance(request, RelinkRequest) else CREATE_TEXT
+        self.show_status(
+            f"Kombo did not accept the details the form had when you pressed “{button}”, so no "
+            f"link was made. Other details were typed since: check them and press “{button}” "
+            "again.",
+            "error",
+            None if self.history.private else error.detail.as_support_text() or None,
+        )
 
     def _show_error(self, error: BaseException, *, after_notes: bool = False) -> None:
         if isinstance(error, KomboError):

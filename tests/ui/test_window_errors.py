@@ -7,6 +7,7 @@ window is driven by object name exactly as in the other end-to-end tests.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -179,6 +180,84 @@ def test_a_refused_reconnection_marks_the_integration_id(qtbot: QtBot, window_fo
     assert window.relinkForm.field_errors() == {"integration_id": REJECTED_FIELD_TEXT}
     assert window.linkForm.field_errors() == {}
     assert window.relinkIntegrationEdit.text() == "personio:abc"
+
+
+ANNAS_REFUSAL = "end_user_email: anna@example.com already belongs to Acme GmbH"
+
+
+def test_a_refusal_arriving_after_the_next_customer_was_typed_names_and_marks_nothing(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # Kombo's words quote the details it was sent (the earlier customer's); typed over while
+    # Kombo worked, the form holds someone else's, who may be watching.
+    window = window_for(replace(refused(ANNAS_REFUSAL), delay=0.3))  # type: ignore[operator]
+    window.createButton.click()
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+
+    status = window.statusPanel
+    assert status.text.startswith("Kombo did not accept the details the form had when you")
+    assert "anna" not in status.text and "Acme" not in status.text
+    assert "anna" not in status.support_text  # screen-sharing mode: no details either
+    assert window.linkForm.field_errors() == {}  # Bob's e-mail is not the one refused
+    assert window.emailEdit.text() == "bob@globex.example"
+
+
+def test_outside_screen_sharing_mode_the_typed_over_refusal_keeps_its_details(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(replace(refused(ANNAS_REFUSAL), delay=0.3))  # type: ignore[operator]
+    window.history.set_private(False)
+    window.createButton.click()
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "anna" not in window.statusPanel.text
+    assert ANNAS_REFUSAL in window.statusPanel.support_text  # for support, when asked for
+    assert window.linkForm.field_errors() == {}
+
+
+def test_typing_the_next_customer_over_a_refusal_takes_its_words_off_the_screen(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(refused(ANNAS_REFUSAL))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert "anna@example.com" in window.statusPanel.text  # the person reads what was wrong
+
+    window.emailEdit.setText("bob@globex.example")
+    assert "anna" not in window.statusPanel.text
+    assert "anna" not in window.statusPanel.support_text
+    assert window.statusPanel.text.startswith("The form holds other details now")
+
+    # Outside screen-sharing mode Kombo's words stay while the details are corrected.
+    window.history.set_private(False)
+    submit_and_wait(qtbot, window)
+    refusal = window.statusPanel.text
+    window.emailEdit.setText("anna@acme.example")
+    assert window.statusPanel.text == refusal
+
+
+def test_an_unknown_integration_answered_after_the_next_id_was_typed_marks_nothing(
+    qtbot: QtBot, window_for: object
+) -> None:
+    missing = Reply.kombo_error(404, "PLATFORM.INTEGRATION_NOT_FOUND", "personio:abc not found")
+    window = window_for(replace(missing, delay=0.3))  # type: ignore[operator]
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    window.relinkIntegrationEdit.setText("bamboohr:xyz")
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "“Create reconnection link”" in window.statusPanel.text
+    assert "personio:abc" not in window.statusPanel.text + window.statusPanel.support_text
+    assert window.relinkForm.field_errors() == {}
+
+
+def test_a_status_after_the_refusal_is_not_replaced_by_typing(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(refused(ANNAS_REFUSAL))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    window.show_status("Something else happened since.", "info")
+    window.emailEdit.setText("bob@globex.example")
+    assert window.statusPanel.text == "Something else happened since."
 
 
 def test_an_unknown_integration_is_explained(qtbot: QtBot, window_for: object) -> None:
