@@ -10,8 +10,8 @@ system's own packaging:
   ``kombo-desktop-<version>-linux-<arch>.tar.gz``.
 - Windows: ``kombo-desktop-<version>-setup.exe`` (Inno Setup's ISCC); the program and the
   installer are signed with signtool when the certificate is provided (see ``sign_windows``).
-- macOS: ``Kombo Desktop.app`` and ``kombo-desktop-<version>-macos.dmg`` (hdiutil); code signing
-  with the hardened runtime, notarization and stapling when the credentials are provided.
+- macOS: ``Kombo Desktop.app`` and ``kombo-desktop-<version>-macos-<chip>.dmg`` (hdiutil); code
+  signing with the hardened runtime, notarization and stapling when the credentials are provided.
 
 Everything lands in ``packaging/out/``. Signing credentials come from environment variables (CI
 secrets); when they are absent the step says so and is skipped, so the same command works on a
@@ -386,7 +386,7 @@ def package_macos(version: str) -> list[Path]:
     ticket; the DMG is notarized too so Gatekeeper accepts the download itself offline.
     """
     app = DIST / f"{rules.DISPLAY_NAME}.app"
-    dmg = OUT / f"{rules.APP_NAME}-{version}-macos.dmg"
+    dmg = OUT / rules.macos_dmg_name(version, platform.machine())
     scripts = PACKAGING / "macos"
     run(["bash", str(scripts / "sign.sh"), str(app)])
     run(["bash", str(scripts / "notarize.sh"), str(app)])

@@ -299,19 +299,34 @@ def linux_depends() -> list[str]:
     return packages
 
 
+# The release builds' PySide6 (packaging/constraints-release.txt: 6.9) publishes macOS wheels
+# for macOS 12 and later only (``macosx_12_0_universal2``); 6.7 was the last for macOS 11.
+MINIMUM_MACOS = "12.0"
+
+
+def macos_dmg_name(version: str, machine: str) -> str:
+    """The DMG's name, with the kind of Mac it runs on: PyInstaller builds for the chip of the
+    Mac that builds it (``arm64`` for Apple silicon, ``x86_64`` for Intel), and a Mac of the
+    other kind refuses to open it."""
+    return f"{APP_NAME}-{version}-macos-{machine}.dmg"
+
+
 def macos_info_plist(version: str) -> dict[str, object]:
     """The ``Info.plist`` entries of the macOS app bundle.
 
     ``NSRequiresAquaSystemAppearance``: the window is designed light only (a fixed palette that
     reads the same in a shared screen), so its title bar and the system's own dialogs (saving a
     QR code) stay light as well when the Mac is in dark mode.
+
+    ``LSMinimumSystemVersion``: the oldest macOS the bundled Qt runs on (``MINIMUM_MACOS``), so
+    that an older Mac says so plainly in the Finder instead of the program failing at launch.
     """
     return {
         "CFBundleName": DISPLAY_NAME,
         "CFBundleDisplayName": DISPLAY_NAME,
         "CFBundleShortVersionString": version,
         "CFBundleVersion": version,
-        "LSMinimumSystemVersion": "11.0",
+        "LSMinimumSystemVersion": MINIMUM_MACOS,
         "NSHighResolutionCapable": True,
         "NSPrincipalClass": "NSApplication",
         "NSRequiresAquaSystemAppearance": True,

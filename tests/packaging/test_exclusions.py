@@ -337,6 +337,15 @@ def test_the_macos_bundle_stays_light_and_sharp_and_says_its_version() -> None:
     assert plist["NSHighResolutionCapable"] is True
     assert plist["CFBundleShortVersionString"] == plist["CFBundleVersion"] == "1.2.3"
     assert plist["CFBundleDisplayName"] == "Kombo Desktop"
+    # The release builds' Qt 6.9 has no wheels for macOS 11: an older Mac must be told in the
+    # Finder rather than have the program fail at launch.
+    assert "PySide6-Essentials==6.9." in (ROOT / "packaging/constraints-release.txt").read_text()
+    assert plist["LSMinimumSystemVersion"] == "12.0"
+
+
+@pytest.mark.parametrize("machine", ["arm64", "x86_64"])
+def test_the_dmg_says_which_macs_it_is_for(machine: str) -> None:
+    assert rules.macos_dmg_name("1.2.3", machine) == f"kombo-desktop-1.2.3-macos-{machine}.dmg"
 
 
 def test_the_installed_size_counts_linked_files_once(tmp_path: Path) -> None:
