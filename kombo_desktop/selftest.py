@@ -412,6 +412,23 @@ def _threads_still_running(before: set[threading.Thread], timeout: float) -> lis
     )
 
 
+def check_helper_environment() -> str:
+    """Programs started from the packaged program (browser, mail program, file manager) get
+    the system's libraries, not the bundle's (see ``helper_environment``)."""
+    from kombo_desktop.helper_environment import bundle_folders_handed_on, is_packaged_for_linux
+
+    if not is_packaged_for_linux():
+        return "nothing to hand back: not a packaged Linux build"
+    bundle = str(getattr(sys, "_MEIPASS", ""))
+    handed_on = bundle_folders_handed_on(os.environ, bundle) if bundle else []
+    if handed_on:
+        raise CheckError(
+            "programs started from here would load the bundle's libraries: "
+            f"LD_LIBRARY_PATH has {':'.join(handed_on)}"
+        )
+    return "programs started from here load the system's own libraries"
+
+
 _CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("tool_catalog", check_tool_catalog),
     ("resources", check_resources),
@@ -422,4 +439,5 @@ _CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("qt_platform", check_qt_platform),
     ("qr", check_qr),
     ("window", check_window),
+    ("helper_environment", check_helper_environment),
 )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kombo_desktop import __version__, selftest
+from kombo_desktop import __version__, helper_environment, selftest
 
 EXPECTED_CHECKS = {
     "tool_catalog",
@@ -23,6 +23,7 @@ EXPECTED_CHECKS = {
     "qt_platform",
     "qr",
     "window",
+    "helper_environment",
 }
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -231,3 +232,61 @@ def test_a_thread_of_the_program_left_running_is_found() -> None:
         stop.set()
         thread.join()
     assert selftest._threads_still_running(before, timeout=0.1) == []
+
+
+BUNDLE = "/opt/kombo-desktop/_internal"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # What PyInstaller's launcher leaves: its folder first, the value it found kept aside.
+        (
+            {"LD_LIBRARY_PATH": f"{BUNDLE}:/opt/cuda/lib", "LD_LIBRARY_PATH_ORIG": "/opt/cuda/lib"},
+            {"LD_LIBRARY_PATH": "/opt/cuda/lib"},
+        ),
+        ({"LD_LIBRARY_PATH": BUNDLE}, {}),  # there was none before
+    ],
+)
+def test_programs_started_from_the_package_get_the_library_path_they_had(
+    before: dict[str, str], after: dict[str, str]
+) -> None:
+    environ = {"HOME": "/home/anna", **before}
+    helper_environment.restore_library_path(environ)
+    assert environ == {"HOME": "/home/anna", **after}
+    assert helper_environment.bundle_folders_handed_on(environ, BUNDLE) == []
+
+
+def test_the_self_test_fails_when_the_bundle_is_handed_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", BUNDLE, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setenv("LD_LIBRARY_PATH", f"{BUNDLE}:/usr/local/lib")
+    with pytest.raises(selftest.CheckError, match="bundle's libraries"):
+        selftest.check_helper_environment()
+    helper_environment.restore_library_path(os.environ)  # as the launcher does
+    assert "system's own libraries" in selftest.check_helper_environment()
+
+
+@pytest.mark.packaging
+def test_the_packaged_entry_runs_the_self_test_without_any_console(tmp_path: Path) -> None:
+    """The Windows program started without a redirect has no stdout or stderr at all: the
+    self-test's exit code must still say all is well (its flush raised, ending in a crash
+    dialog and exit code 1)."""
+    entry = (
+        "import runpy, sys; sys.stdout = sys.stderr = None;"
+        " sys.argv = ['kombo-desktop', '--self-test'];"
+        f" runpy.run_path({str(ROOT / 'packaging' / 'launcher.py')!r}, run_name='__main__')"
+    )
+    env = {
+        **os.environ,
+        "KOMBO_DESKTOP_HOME": str(tmp_path / "home"),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", entry], capture_output=True, text=True, env=env, timeout=90
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # nowhere to print: nothing printed, nothing crashed
