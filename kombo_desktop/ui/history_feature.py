@@ -332,6 +332,7 @@ class HistoryFeature(QObject):
             )
             target = window.target
             panel.model.set_current_profile(target.profile if target is not None else None)
+            panel.model.set_demo_origin(self._demo_origin())
             dock = QDockWidget("Link history", window)
             dock.setObjectName("historyDock")
             dock.setWidget(panel)
@@ -624,7 +625,7 @@ class HistoryFeature(QObject):
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)
             return True
-        if earlier is not None and target.demo and not self._from_this_demo(earlier):
+        if earlier is not None and earlier.from_an_ended_demo(self._demo_origin()):
             earlier = None  # a demo service of an earlier session: its links no longer open
         if earlier is None:
             self._clear_banner()
@@ -648,11 +649,10 @@ class HistoryFeature(QObject):
         self.window.show_status("Nothing was sent: choose what to do in the warning above.")
         return False
 
-    def _from_this_demo(self, entry: HistoryEntry) -> bool:
-        """Whether a demo link was made by the demo service running now (each start of the
-        demo gets a port of its own, and the links of an earlier one lead nowhere)."""
-        server = self.window.demo_server
-        return server is not None and entry.url.startswith(f"{server.origin}/")
+    def _demo_origin(self) -> str | None:
+        """The address of the demo service links go to now; None outside the demo."""
+        target, server = self.window.target, self.window.demo_server
+        return server.origin if target is not None and target.demo and server is not None else None
 
     def _entry_tool(self, entry: HistoryEntry) -> str | None:
         return entry.tool_label or self._tool_label(entry.tool)
@@ -669,6 +669,7 @@ class HistoryFeature(QObject):
             self._clear_banner()
         if self._panel is not None:
             self._panel.model.set_current_profile(target.profile)
+            self._panel.model.set_demo_origin(self._demo_origin())
 
     def _form_edited(self, *_args: object) -> None:
         self._forget_unbound_relink_customer()
@@ -741,7 +742,7 @@ class HistoryFeature(QObject):
 
     def show_entry(self, entry: HistoryEntry) -> None:
         """Show an entry's link and QR code in the result area (history panel)."""
-        from kombo_desktop.ui.history_model import local_date
+        from kombo_desktop.ui.history_model import ENDED_DEMO_EXPLANATION, local_date
 
         self._show(entry)
         self._from_history_url = entry.url
@@ -750,7 +751,9 @@ class HistoryFeature(QObject):
             made = f"made with profile “{entry.profile}” on {local_date(entry.created_at)}"
         else:
             made = f"made on {local_date(entry.created_at)}"
-        if entry.is_valid():
+        if entry.from_an_ended_demo(self._demo_origin()):
+            self.window.show_status(f"Showing a demo link {made}. {ENDED_DEMO_EXPLANATION}")
+        elif entry.is_valid():
             self.window.show_status(
                 f"Showing the link {made}. It is valid until {local_date(entry.expires_at)}.",
                 "info",

@@ -96,6 +96,10 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
     return f"Valid until {local_date(entry.expires_at)}"
 
 
+ENDED_DEMO_TEXT = "No longer works"
+ENDED_DEMO_EXPLANATION = "It was made by an earlier demo session and no longer opens."
+
+
 def customer_text(entry: HistoryEntry) -> str:
     """Who an entry is for, in one phrase: organisation, e-mail, or the integration."""
     return entry.organization or entry.email or entry.integration_id or "an unnamed customer"
@@ -154,6 +158,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading: _Load | None = None
         # The window's profile: entries of another one say theirs (see type_text).
         self.current_profile: str | None = None
+        # The running demo service's address: demo links of other ones no longer work.
+        self.demo_origin: str | None = None
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -210,6 +216,14 @@ class HistoryTableModel(QAbstractTableModel):
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, TYPE), self.index(last, TYPE))
+
+    def set_demo_origin(self, origin: str | None) -> None:
+        """The demo service now running is at ``origin`` (None: none is)."""
+        if origin == self.demo_origin:
+            return
+        self.demo_origin = origin
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
     def refresh(self) -> None:
         """Read again from the newest (after a link was made elsewhere)."""
@@ -349,7 +363,7 @@ class HistoryTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.cell_text(entry, index.column())
             return plain_tooltip(self.cell_text(entry, index.column(), tooltip=True))
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.is_valid():
+        if role == Qt.ItemDataRole.ForegroundRole and not entry.still_works(self.demo_origin):
             return QColor(theme.MUTED)
         return None
 
@@ -372,6 +386,8 @@ class HistoryTableModel(QAbstractTableModel):
                 return f"{type_text(entry)}, made with profile {entry.profile}"
             return type_text(entry, self.current_profile)
         if column == STATUS:
+            if entry.from_an_ended_demo(self.demo_origin):
+                return f"A demo link. {ENDED_DEMO_EXPLANATION}" if tooltip else ENDED_DEMO_TEXT
             if tooltip and not entry.is_valid():
                 return f"Expired on {local_time(entry.expires_at)}"
             return status_text(entry)

@@ -47,12 +47,13 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.history_columns import HistoryColumns
 from kombo_desktop.ui.history_model import (
+    ENDED_DEMO_EXPLANATION,
     HistoryTableModel,
     customer_text,
     local_date,
     local_time,
 )
-from kombo_desktop.ui.result_panel import is_openable, open_in_browser
+from kombo_desktop.ui.result_panel import DEMO_WARNING, is_openable, open_in_browser
 from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -340,10 +341,15 @@ class HistoryPanel(QWidget):
             self.historyDeleteButton,
         ):
             button.setEnabled(entry is not None)
+        ended_demo = entry is not None and entry.from_an_ended_demo(self.model.demo_origin)
         valid = entry is not None and entry.is_valid()
-        openable = valid and entry is not None and is_openable(entry.url, entry.is_demo)
+        openable = (
+            valid and not ended_demo and entry is not None and is_openable(entry.url, entry.is_demo)
+        )
         self.historyOpenButton.setEnabled(openable)
-        if entry is not None and not valid:
+        if ended_demo:
+            tip = f"A demo link. {ENDED_DEMO_EXPLANATION}"
+        elif entry is not None and not valid:
             tip = "This link has expired and no longer works."
         elif entry is not None and not openable:
             tip = "Only secure (https) links can be opened."
@@ -370,7 +376,14 @@ class HistoryPanel(QWidget):
         if entry is None:
             return
         QGuiApplication.clipboard().setText(entry.url)
-        if entry.is_valid():
+        if entry.from_an_ended_demo(self.model.demo_origin):
+            self.notice.emit(
+                "Demo link copied, but it was made by an earlier demo session and no longer opens.",
+                "info",
+            )
+        elif entry.is_demo:
+            self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
+        elif entry.is_valid():
             self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
         else:
             self.notice.emit(
@@ -384,6 +397,9 @@ class HistoryPanel(QWidget):
 
     def open_selected(self) -> None:
         def open_entry(entry: HistoryEntry) -> None:
+            if entry.from_an_ended_demo(self.model.demo_origin):
+                self.notice.emit(f"A demo link. {ENDED_DEMO_EXPLANATION}", "info")
+                return
             if not entry.is_valid():
                 self.notice.emit("This link has expired and no longer works.", "info")
                 return

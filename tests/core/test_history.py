@@ -1431,3 +1431,14 @@ def test_a_link_from_another_kombo_environment_is_not_a_duplicate(store: History
         )
         == unknown
     )
+
+
+def test_a_demo_link_works_only_while_its_demo_service_runs(store: HistoryStore) -> None:
+    entry = add_link(store, is_demo=True, url="http://127.0.0.1:5123/demo/connect?token=t")
+    assert not entry.from_an_ended_demo("http://127.0.0.1:5123")
+    assert entry.from_an_ended_demo("http://127.0.0.1:5124")  # a later start of the demo
+    assert entry.from_an_ended_demo("http://127.0.0.1:512")  # not a prefix of the port
+    assert entry.from_an_ended_demo(None)  # no demo running
+    real = add_link(store)
+    assert not real.from_an_ended_demo(None)
+    assert real.still_works(None) == real.is_valid()

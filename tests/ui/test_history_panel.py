@@ -38,6 +38,7 @@ from kombo_desktop.ui.history_model import (
     status_text,
 )
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
+from kombo_desktop.ui.result_panel import DEMO_WARNING
 from tests.support.history_helpers import (
     UrlCatcher,
     catch_urls,
@@ -353,6 +354,56 @@ def test_open_follows_the_main_open_rule(
     feature.panel.open_selected()
     assert browser.urls == [entries["acme"].url]
     assert "expired" in demo_window.statusLabel.text()
+
+
+def test_demo_links_in_the_history_are_said_to_be_demo_links(
+    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
+) -> None:
+    # Copied from the history, a demo link said "Paste it into your message to the customer",
+    # and one of an earlier demo session (its port long gone) looked valid and opened nowhere.
+    store = history_of(demo_window).store
+    assert demo_window.demo_server is not None
+    common = {
+        "profile": "default",
+        "category": Category.HRIS,
+        "language": Language.EN,
+        "link_type": LinkType.MAGIC_LINK,
+        "is_demo": True,
+    }
+    earlier = store.record_link(
+        **common,
+        email="old@demo.example",
+        organization="Earlier Demo",
+        url="http://127.0.0.1:1/demo/connect?token=old",
+        created_at=NOW - timedelta(hours=1),
+    )
+    current = store.record_link(
+        **common,
+        email="now@demo.example",
+        organization="Current Demo",
+        url=f"{demo_window.demo_server.origin}/demo/connect?token=now",
+    )
+    feature = open_history(qtbot, demo_window)
+    panel = feature.panel
+    rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
+    assert cell(demo_window, rows[earlier.url], STATUS) == "No longer works"
+    assert cell(demo_window, rows[current.url], STATUS).startswith("Valid until")
+
+    select(demo_window, current.url)
+    panel.historyCopyButton.click()
+    assert demo_window.statusLabel.text() == f"Demo link copied. {DEMO_WARNING}"
+    assert panel.historyOpenButton.isEnabled()
+
+    select(demo_window, earlier.url)
+    assert not panel.historyOpenButton.isEnabled()
+    assert "earlier demo session" in panel.historyOpenButton.toolTip()
+    panel.open_selected()
+    assert browser.urls == []
+    assert "earlier demo session" in demo_window.statusLabel.text()
+    panel.historyCopyButton.click()
+    assert demo_window.statusLabel.text().startswith("Demo link copied, but it was made by an")
+    panel.historyQrButton.click()
+    assert "earlier demo session" in demo_window.statusLabel.text()
 
 
 def test_tab_leaves_the_history_table_for_its_actions(

@@ -82,6 +82,16 @@ class HistoryEntry:
         """True while the link can still be opened (before ``expires_at``)."""
         return as_utc(now or datetime.now(UTC)) < self.expires_at
 
+    def from_an_ended_demo(self, demo_origin: str | None) -> bool:
+        """Whether this is a demo link of a demo service no longer running: each start of the
+        demo gets a port of its own (``demo_origin`` is the running one's address, None when
+        no demo runs), and an earlier one's links lead nowhere, valid or not."""
+        return self.is_demo and (demo_origin is None or not self.url.startswith(f"{demo_origin}/"))
+
+    def still_works(self, demo_origin: str | None) -> bool:
+        """Whether the link can still be opened: not expired, nor of an ended demo."""
+        return self.is_valid() and not self.from_an_ended_demo(demo_origin)
+
     def status(self, now: datetime | None = None) -> LinkStatus:
         """:attr:`LinkStatus.VALID` or :attr:`LinkStatus.EXPIRED` at ``now`` (default: now)."""
         return LinkStatus.VALID if self.is_valid(now) else LinkStatus.EXPIRED
