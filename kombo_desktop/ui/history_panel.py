@@ -53,7 +53,12 @@ from kombo_desktop.ui.history_model import (
     local_date,
     local_time,
 )
-from kombo_desktop.ui.result_panel import DEMO_WARNING, is_openable, open_in_browser
+from kombo_desktop.ui.result_panel import (
+    DEMO_WARNING,
+    file_name_words,
+    is_openable,
+    open_in_browser,
+)
 from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -63,6 +68,7 @@ _log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
+EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
 
 
 class _EntryTable(QTableView):
@@ -161,7 +167,7 @@ class HistoryPanel(QWidget):
         self.historyExportButton = action_button(
             "historyExportButton",
             "Export to CSV…",
-            "Save the entries the search finds as a CSV file for spreadsheets",
+            EXPORT_DESCRIPTION,
         )
 
         # In the order they stand in and are tabbed through.
@@ -280,6 +286,7 @@ class HistoryPanel(QWidget):
         self.model.modelReset.connect(self._update_actions)
         self.model.rowsRemoved.connect(lambda *_args: self._update_actions())
         self.model.page_loaded.connect(self._update_count)
+        self.model.page_loaded.connect(self._update_actions)  # the count decides Export
         self.model.modelReset.connect(self._update_count)
         self.model.load_failed.connect(lambda text: self.notice.emit(text, "error"))
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.historyTable)
@@ -356,7 +363,11 @@ class HistoryPanel(QWidget):
         else:
             tip = "Open the link in a browser"
         self.historyOpenButton.setToolTip(tip)
-        self.historyExportButton.setEnabled(self._export is None)
+        nothing = self.model.total == 0
+        self.historyExportButton.setEnabled(self._export is None and not nothing)
+        self.historyExportButton.setToolTip(
+            "Nothing to export: the search finds no links." if nothing else EXPORT_DESCRIPTION
+        )
 
     # --- the selected entry --------------------------------------------------------------------
 
@@ -452,8 +463,10 @@ class HistoryPanel(QWidget):
         if self._export is not None:
             return
         self.apply_search()
+        # Named after the search, if any: the file holds those links, not the whole history.
+        search = file_name_words(self.model.query)
         suggested = self._save_places.export_suggestion(
-            f"kombo-link-history-{datetime.now():%Y-%m-%d}.csv"
+            f"kombo-link-history-{search + '-' if search else ''}{datetime.now():%Y-%m-%d}.csv"
         )
         path, _filter = QFileDialog.getSaveFileName(
             self.window(), "Export the history", suggested, CSV_FILTER

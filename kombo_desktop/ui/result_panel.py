@@ -140,13 +140,18 @@ _OWN_LETTERS = str.maketrans(
 
 
 def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
-    """A safe, readable file name stem from an organisation name or integration id. Accented
-    letters keep their base letter ("Müller & Söhne" gives "muller-sohne", not "m-ller-s-hne"),
-    so that the name still reads as the customer's."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_OWN_LETTERS))
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
+    """A safe, readable file name stem from an organisation name or integration id."""
+    slug = file_name_words(name)
     return f"kombo-link-{slug}" if slug else fallback
+
+
+def file_name_words(text: str) -> str:
+    """``text`` as words of a file name, safe on every system: "muller-sohne" for "Müller &
+    Söhne". Accented letters keep their base letter (not "m-ller-s-hne"), so that the name
+    still reads as the customer's; "" when nothing readable is left."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS))
+    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
 
 
 def _width_with_scroll_bar(parent: QWidget) -> int:

@@ -646,6 +646,46 @@ def test_export_opens_in_columns_with_german_number_settings(
     assert links == {entry.url for entry in entries.values()}
 
 
+def test_export_is_offered_only_when_the_search_finds_something(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # With "Nothing found" it wrote a file with its header only and said "0 entries saved".
+    add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    assert panel.historyExportButton.isEnabled()
+    panel.historySearchEdit.setText("no such customer")
+    panel.apply_search()
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "Nothing found")
+    assert not panel.historyExportButton.isEnabled()
+    assert "Nothing to export" in panel.historyExportButton.toolTip()
+    panel.historySearchEdit.setText("acme")
+    panel.apply_search()
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    assert panel.historyExportButton.isEnabled()
+
+
+def test_the_export_of_a_search_is_named_after_it(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    suggested: list[str] = []
+
+    def save_dialog(parent: object, caption: str, directory: str, filters: str) -> tuple[str, str]:
+        suggested.append(Path(directory).name)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    panel.historyExportButton.click()
+    panel.historySearchEdit.setText("Müller & Söhne")
+    panel.historyExportButton.click()
+    today = f"{datetime.now():%Y-%m-%d}"
+    assert suggested == [
+        f"kombo-link-history-{today}.csv",
+        f"kombo-link-history-muller-sohne-{today}.csv",  # a search: not the whole history
+    ]
+
+
 def test_closing_the_export_dialog_writes_nothing(
     qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
