@@ -16,7 +16,6 @@ import logging
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+from kombo_desktop.core.letters import base_letters
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import Category
 
@@ -55,9 +55,7 @@ def is_tool_id(text: str) -> bool:
 
 def _fold(text: str) -> str:
     """Lower case without accents, so "eurecia" finds "Eurécia" and "NOMINA" finds "Nómina"."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(stripped.casefold().split())
+    return " ".join(base_letters(text).casefold().split())
 
 
 def _compact(folded: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.letters import base_letters
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import action_fit, theme
@@ -128,17 +128,6 @@ def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
     )
 
 
-# Letters Unicode does not split into a base letter and an accent, as they are usually
-# written without one.
-_OWN_LETTERS = str.maketrans(
-    {
-        "ß": "ss", "ẞ": "SS", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
-        "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D", "þ": "th", "Þ": "TH",
-        "ı": "i", "ħ": "h", "Ħ": "H",
-    }
-)  # fmt: skip
-
-
 def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     """A safe, readable file name stem from an organisation name or integration id."""
     slug = file_name_words(name)
@@ -149,8 +138,7 @@ def file_name_words(text: str) -> str:
     """``text`` as words of a file name, safe on every system: "muller-sohne" for "Müller &
     Söhne". Accented letters keep their base letter (not "m-ller-s-hne"), so that the name
     still reads as the customer's; "" when nothing readable is left."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS))
-    letters = "".join(char for char in decomposed if not unicodedata.combining(char))
+    letters = base_letters(text)
     return re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
 
 

@@ -525,6 +525,32 @@ def test_search_matches_the_listed_fields(
     assert store.count(text) == len(expected)
 
 
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [
+        ("Müller GmbH", "muller"),  # heard on a call, typed without the umlaut
+        ("Müller GmbH", "Mueller"),  # the umlaut spelt out, as German names often are
+        ("Mueller GmbH", "Mueller"),
+        ("Müller GmbH", "MÜLLER"),
+        ("Société Générale", "societe gen"),
+        ("Ørsted A/S", "orsted"),
+        ("Łódź Logistics", "lodz"),
+        ("Straße AG", "strasse"),
+    ],
+)
+def test_search_ignores_accents(store: HistoryStore, stored: str, typed: str) -> None:
+    entry = add_link(store, organization=stored)
+    add_link(store, organization="Other Ltd")
+    assert store.search(typed) == [entry]
+    assert store.count(typed) == 1
+
+
+def test_a_search_without_accents_does_not_find_spelt_out_umlauts(store: HistoryStore) -> None:
+    # "Mueller" is not what "Muller" was typed for: the two are different names.
+    add_link(store, organization="Mueller GmbH")
+    assert store.search("muller") == []
+
+
 def test_blank_search_lists_everything(
     store: HistoryStore, sample: dict[str, HistoryEntry]
 ) -> None:
@@ -819,7 +845,7 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_entries(store_path: Path) ->
         assert {advanced_options(e) for e in entries} == {(None, None, False, False)}
         add_link(upgraded)
         assert upgraded.count() == 4
-    assert user_version(store_path) == SCHEMA_VERSION == 4
+    assert user_version(store_path) == SCHEMA_VERSION
 
 
 def test_a_version_2_file_is_upgraded_and_keeps_its_entries(store_path: Path) -> None:
@@ -872,6 +898,25 @@ def test_a_version_3_file_has_its_keys_folded_again(store_path: Path) -> None:
             now=T0,
         )
         assert found == entry
+    assert user_version(store_path) == SCHEMA_VERSION
+
+
+def test_a_version_4_file_is_found_without_accents(store_path: Path) -> None:
+    """Version 4 searched with accents; the upgrade folds the searched text again."""
+    store_path.parent.mkdir(parents=True)
+    make_v1_file(store_path, [v1_row(1, organization="Müller GmbH"), v1_row(2)])
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    schema.register_functions(conn)
+    for step in MIGRATIONS[1:4]:
+        for statement in step:
+            conn.execute(statement)
+    conn.execute("UPDATE links SET search_text = 'müller gmbh' WHERE id = 1")  # as 4 left it
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+
+    with HistoryStore(store_path) as upgraded:
+        (muller,) = (entry for entry in upgraded.search() if entry.organization == "Müller GmbH")
+        assert upgraded.search("mueller") == upgraded.search("muller") == [muller]
     assert user_version(store_path) == SCHEMA_VERSION
 
 

@@ -11,6 +11,8 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Final
 
+from kombo_desktop.core.letters import base_letters, umlauts_spelt_out
+
 # Separates the fields inside ``search_text``. It is whitespace to ``str.split``, so folding a
 # field or a query turns it into a plain space: a folded query can therefore never contain it and
 # never match across two fields.
@@ -35,8 +37,25 @@ def fold(text: str | None) -> str:
 
 
 def search_text(*fields: str | None) -> str:
-    """The one folded text a search looks in: the non-empty fields, each folded, kept apart."""
-    return FIELD_SEPARATOR.join(fold(field) for field in fields if field)
+    """The one text a search looks in: the non-empty fields, each folded without accents
+    (:func:`search_needle`) and kept apart; a field with German umlauts also spelt out, so that
+    "Mueller" finds "Müller"."""
+    forms: list[str] = []
+    for field in fields:
+        if field:
+            folded = fold(field)
+            plain = base_letters(folded)
+            forms.append(plain)
+            spelt_out = base_letters(umlauts_spelt_out(folded))
+            if spelt_out != plain:
+                forms.append(spelt_out)
+    return FIELD_SEPARATOR.join(forms)
+
+
+def search_needle(text: str) -> str:
+    """What a search for ``text`` looks for in :func:`search_text`: folded, and without
+    accents, which people often leave out when they type a name ("muller", "societe")."""
+    return base_letters(fold(text))
 
 
 def clean(text: str) -> str:

@@ -94,6 +94,19 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             GLOB '*[^ -~]*'
         """,
     ),
+    # Version 5: a search finds names whatever their accents ("muller" and "Mueller" find
+    # "Müller"); the searched text of rows with a character outside printable ASCII is made
+    # again by the same function as for new rows.
+    (
+        """
+        UPDATE links SET
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        WHERE coalesce(organization, '') || coalesce(email, '') || coalesce(origin_id, '')
+            || coalesce(tool, '') || coalesce(tool_label, '') || coalesce(integration_id, '')
+            GLOB '*[^ -~]*'
+        """,
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

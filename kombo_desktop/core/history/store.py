@@ -23,7 +23,7 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import clean, fold
+from kombo_desktop.core.history.normalise import clean, search_needle
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -154,15 +154,15 @@ class HistoryStore(Recording, DuplicateCheck):
     ) -> list[HistoryEntry]:
         """Entries whose organisation, e-mail, customer id, tool or integration id contain ``text``.
 
-        Newest first. Matching ignores case, accents written differently (NFKC) and extra
-        spaces; every character, including ``%``, ``_`` and quotes, is taken literally. An empty
-        or blank ``text`` returns everything. ``limit``/``offset`` page through long histories
-        (``limit=None``: no limit).
+        Newest first. Matching ignores case, accents (typed or not, written differently, or
+        German umlauts spelt out) and extra spaces; every character, including ``%``, ``_`` and
+        quotes, is taken literally. An empty or blank ``text`` returns everything.
+        ``limit``/``offset`` page through long histories (``limit=None``: no limit).
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError("limit and offset must not be negative")
         params = {
-            "needle": fold(text),
+            "needle": search_needle(text),
             "limit": -1 if limit is None else limit,
             "offset": offset,
         }
@@ -173,7 +173,7 @@ class HistoryStore(Recording, DuplicateCheck):
     def count(self, text: str = "") -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
         with self._locked(_READ_FAILED) as conn:
-            (total,) = conn.execute(_COUNT, {"needle": fold(text)}).fetchone()
+            (total,) = conn.execute(_COUNT, {"needle": search_needle(text)}).fetchone()
         return int(total)
 
     def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
