@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -217,13 +217,24 @@ class HistoryTableModel(QAbstractTableModel):
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, TYPE), self.index(last, TYPE))
 
+    def next_expiry(self) -> datetime | None:
+        """When the next of the loaded links that still work expires (None: none will)."""
+        now = datetime.now(UTC)
+        upcoming = [entry.expires_at for entry in self._rows if entry.is_valid(now)]
+        return min(upcoming, default=None)
+
+    def show_statuses_again(self) -> None:
+        """Whether the loaded links still work has changed (one expired, the demo ended):
+        their status and colour are drawn again."""
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+
     def set_demo_origin(self, origin: str | None) -> None:
         """The demo service now running is at ``origin`` (None: none is)."""
         if origin == self.demo_origin:
             return
         self.demo_origin = origin
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
+        self.show_statuses_again()
 
     def refresh(self) -> None:
         """Read again from the newest (after a link was made elsewhere)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
@@ -67,6 +67,8 @@ from kombo_desktop.ui.widgets import action_button, chain_tab_order, plain_label
 _log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
+EXPIRY_MARGIN_SECONDS = 0.2  # checked just after the moment, when the link has surely expired
+MAX_EXPIRY_WAIT_SECONDS = 3600.0
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
 
@@ -183,6 +185,9 @@ class HistoryPanel(QWidget):
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
+        # Fires when the next loaded link expires, so that it is not shown valid any longer.
+        self._expiry_timer = QTimer(self)
+        self._expiry_timer.setSingleShot(True)
 
         self._build_layout()
         self._connect()
@@ -287,6 +292,9 @@ class HistoryPanel(QWidget):
         self.model.rowsRemoved.connect(lambda *_args: self._update_actions())
         self.model.page_loaded.connect(self._update_count)
         self.model.page_loaded.connect(self._update_actions)  # the count decides Export
+        self._expiry_timer.timeout.connect(self._links_expired)
+        self.model.page_loaded.connect(self._plan_expiry_check)
+        self.model.modelReset.connect(self._plan_expiry_check)
         self.model.modelReset.connect(self._update_count)
         self.model.load_failed.connect(lambda text: self.notice.emit(text, "error"))
         delete = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.historyTable)
@@ -335,6 +343,21 @@ class HistoryPanel(QWidget):
         else:
             text = "1 link" if total == 1 else f"{total:,} links"
         self.historyCountLabel.setText(text)
+
+    def _plan_expiry_check(self) -> None:
+        """Wake up when the next of the links on show expires (at least once an hour, as a
+        computer's sleep delays timers)."""
+        upcoming = self.model.next_expiry() if self.model.active else None
+        if upcoming is None:
+            self._expiry_timer.stop()
+            return
+        wait = (upcoming - datetime.now(UTC)).total_seconds() + EXPIRY_MARGIN_SECONDS
+        self._expiry_timer.start(round(min(max(wait, 0.0), MAX_EXPIRY_WAIT_SECONDS) * 1000))
+
+    def _links_expired(self) -> None:
+        self.model.show_statuses_again()
+        self._update_actions()
+        self._plan_expiry_check()
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_actions()

@@ -406,6 +406,36 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
     assert "earlier demo session" in demo_window.statusLabel.text()
 
 
+def test_a_link_expiring_while_the_history_is_open_is_shown_expired(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # It went on saying "Valid until" with Open enabled, until another row was selected.
+    store = history_of(demo_window).store
+    soon = store.record_link(
+        profile="default",
+        email="anna@acme.example",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,  # valid for one hour
+        url="https://connect.kombo.dev/v1?token=soon",
+        created_at=datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=1.5),
+    )
+    panel = open_history(qtbot, demo_window).panel
+    select(demo_window, soon.url)
+    assert cell(demo_window, 0, STATUS).startswith("Valid until")
+    assert panel.historyOpenButton.isEnabled()
+
+    repainted: list[tuple[int, int]] = []
+    panel.model.dataChanged.connect(
+        lambda first, last, *_: repainted.append((first.column(), last.column()))
+    )
+    qtbot.waitUntil(lambda: not panel.historyOpenButton.isEnabled(), timeout=5000)
+    assert "expired" in panel.historyOpenButton.toolTip()
+    assert cell(demo_window, 0, STATUS) == "Expired"
+    assert any(first <= STATUS <= last for first, last in repainted)  # the view shows it
+
+
 def test_tab_leaves_the_history_table_for_its_actions(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
