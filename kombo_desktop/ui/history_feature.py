@@ -805,13 +805,21 @@ class HistoryFeature(QObject):
 
         self._out_of_the_way()
         window = self.window
+        target = window.target
+        in_use = target.profile if target is not None else entry.profile
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self._relink_customer = _Customer.of_entry(entry)
             window.relinkForm.fill(entry.integration_id, entry.language, entry.link_type)
             window.show_relink_mode()
+            elsewhere = (
+                f" The integration was connected with profile “{entry.profile}”: a "
+                "reconnection link can be made only with that profile (choose it in Settings)."
+                if entry.profile != in_use
+                else ""
+            )
             window.show_status(
                 "The reconnection form is filled in from the history. Check it, then press "
-                "“Create reconnection link”.",
+                f"“Create reconnection link”.{elsewhere}",
                 "info",
             )
             return
@@ -829,8 +837,16 @@ class HistoryFeature(QObject):
             enable_field_mapping=entry.enable_field_mapping,
         )
         window.show_create_mode()
+        elsewhere = (
+            f" That link was made with profile “{entry.profile}”; the new one will be made with "
+            f"the profile in use, “{in_use}”."
+            if entry.profile != in_use
+            else ""
+        )
         window.show_status(
-            "The form is filled in from the history. Check it, then press “Create link”.", "info"
+            f"The form is filled in from the history. Check it, then press “Create link”."
+            f"{elsewhere}",
+            "info",
         )
 
     # --- screen-sharing mode and the panel -----------------------------------------------------

@@ -570,6 +570,25 @@ def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
     assert demo_window.scopeConfigEdit.isVisible()  # the advanced section opened to show them
 
 
+def test_a_reconnection_filled_from_another_profile_says_it_needs_that_profile(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    store = history_of(demo_window).store
+    relink = store.record_relink(
+        profile="Production",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=production",
+    )
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, relink.url)
+    feature.panel.historyFillButton.click()
+    status = demo_window.statusLabel.text()
+    assert "“Production”" in status
+    assert "only with that profile" in status
+
+
 def test_fill_puts_a_reconnection_into_the_relink_tab(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
@@ -1030,6 +1049,18 @@ def test_an_entry_of_another_profile_says_which(qtbot: QtBot, demo_window: MainW
     select(demo_window, theirs.url)
     feature.panel.historyQrButton.click()
     assert "made with profile “Development”" in demo_window.statusLabel.text()
+
+    # Filled from another profile's entry, the link would be made with the profile in use:
+    # another Kombo environment, which the status line said nothing about.
+    feature.panel.historyFillButton.click()
+    status = demo_window.statusLabel.text()
+    assert "made with profile “Development”" in status
+    assert "the profile in use, “default”" in status
+    feature.fill_from(ours)
+    assert "profile" not in demo_window.statusLabel.text()
+    if not feature.panel.isVisible():  # "Fill the form" closes a history over the form
+        feature.historyButton.click()
+        wait_loaded(qtbot, feature)
 
     demo_window.use_profile("Development")  # in the demo: its links are now this profile's
     assert cell(demo_window, rows[theirs.url], TYPE) == "New link"
