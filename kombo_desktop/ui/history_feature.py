@@ -480,7 +480,7 @@ class HistoryFeature(QObject):
             else:  # kept off the screen (see MainWindow._show_created): no invitation either
                 context = None
             self.invitationBar.set_context(context)
-            self._store_made(made, customer, label)
+            entry = self._store_made(made, customer, label)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             shown = self.window.resultPanel.shown
@@ -502,7 +502,7 @@ class HistoryFeature(QObject):
             )
             return
         if self._panel is not None:
-            self._panel.refresh()
+            self._panel.model.add_newest(entry)
 
     def _customer_of_made(self, request: LinkRequest | RelinkRequest) -> _Customer:
         """The customer of a link just made: the form's, or for a reconnection link the one
@@ -534,11 +534,13 @@ class HistoryFeature(QObject):
             organization=info.organization, category=info.category, integration_id=integration_id
         )
 
-    def _store_made(self, made: MadeLink, customer: _Customer, tool_label: str | None) -> None:
+    def _store_made(
+        self, made: MadeLink, customer: _Customer, tool_label: str | None
+    ) -> HistoryEntry:
         request = made.request
         profile, environment_id = made.target.profile, self._environment_id(made.target)
         if isinstance(request, LinkRequest):
-            self.store.record_request(
+            return self.store.record_request(
                 request,
                 made.url,
                 profile=profile,
@@ -547,9 +549,8 @@ class HistoryFeature(QObject):
                 created_at=made.created,
                 is_demo=made.is_demo,
             )
-            return
         # A relink request names no customer; the history keeps the one it was made for.
-        self.store.record_relink(
+        return self.store.record_relink(
             profile=profile,
             environment_id=environment_id,
             integration_id=request.integration_id,

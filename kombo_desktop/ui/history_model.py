@@ -129,7 +129,7 @@ class HistoryTableModel(QAbstractTableModel):
     read or kept while the history is closed.
     """
 
-    page_loaded = Signal()  # a page arrived (also after an empty first page)
+    page_loaded = Signal()  # rows arrived: a page (also an empty first one), or a link made
     load_failed = Signal(str)  # a plain sentence
 
     def __init__(
@@ -240,6 +240,25 @@ class HistoryTableModel(QAbstractTableModel):
         """Read again from the newest (after a link was made elsewhere)."""
         if self._active:
             self.set_query(self._query)
+
+    def add_newest(self, entry: HistoryEntry) -> None:
+        """A link just made goes on top, if the search finds it. Only that row is added: the
+        rows loaded, the one selected and the place scrolled to stay (reading the list again
+        from the top lost all three)."""
+        if not self._active:
+            return
+        if self._loading is not None and self._loading.offset == 0:
+            self.refresh()  # the first page is still being read, maybe without it
+            return
+        if not self._store.matches(entry, self._query):
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._rows.insert(0, entry)
+        self._next_offset += 1  # the stored list grew at the top
+        if self._total is not None:
+            self._total += 1
+        self.endInsertRows()
+        self.page_loaded.emit()
 
     def entry(self, row: int) -> HistoryEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None

@@ -627,6 +627,16 @@ def test_search_finds_exactly_the_entries_containing_the_text(
             )
         ]
         assert fresh.search(text) == expected
+        # The list on show takes a link just made by the same rule, without reading the file.
+        assert [entry for entry in reversed(made) if fresh.matches(entry, text)] == expected
+
+
+@pytest.mark.parametrize("text", ["müller", "Mueller", "MULLER", "m-1", "personio", ""])
+def test_matching_one_entry_agrees_with_the_search(store: HistoryStore, text: str) -> None:
+    entry = add_link(store, organization="Müller GmbH", origin_id="M-1")
+    other = add_link(store, organization="Other", email="x@other.example", tool="bamboohr")
+    assert store.matches(entry, text) == (entry in store.search(text))
+    assert store.matches(other, text) == (other in store.search(text))
 
 
 # ------------------------------------------------------------------------------ duplicates

@@ -756,6 +756,61 @@ def test_a_link_made_while_the_panel_is_open_appears_on_top(
     assert cell(demo_window, 0, TYPE) == "New link (demo)"
 
 
+def test_a_link_made_while_the_panel_is_open_keeps_the_row_selected_and_the_place(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The list was read again from the top: the selection, the place scrolled to and every
+    # page beyond the first were gone, and the actions disabled.
+    store = history_of(demo_window).store
+    for n in range(PAGE_SIZE + 60):
+        store.record_link(
+            profile="default",
+            email=f"person{n}@customer{n}.example",
+            organization=f"Customer {n}",
+            category=Category.HRIS,
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url=f"https://connect.kombo.dev/v1?token={n}",
+            created_at=NOW - timedelta(minutes=n + 1),
+        )
+    feature = open_history(qtbot, demo_window)
+    panel = feature.panel
+    table = panel.historyTable
+    table.scrollToBottom()  # loads the next page
+    qtbot.waitUntil(lambda: panel.model.rowCount() == PAGE_SIZE + 60)
+    wanted = store.search("Customer 250")[0]
+    select(demo_window, wanted.url)
+    table.scrollTo(panel.model.index(PAGE_SIZE + 50, 0))
+    place = table.verticalScrollBar().value()
+
+    fill_form(demo_window, email="new@initech.example", organization="Initech")
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: [e.url for e in shown_entries(feature)][:1] == [link])
+    assert panel.selected_entry() == wanted
+    assert panel.model.rowCount() == PAGE_SIZE + 61
+    assert table.verticalScrollBar().value() >= place
+    assert panel.historyCopyButton.isEnabled()
+    assert panel.historyCountLabel.text() == f"{PAGE_SIZE + 61} links"
+
+
+def test_a_link_made_that_the_search_does_not_find_is_not_added(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    panel.historySearchEdit.setText("globex")
+    panel.apply_search()
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    fill_form(demo_window, email="new@initech.example", organization="Initech")
+    make_link(qtbot, demo_window)
+    qtbot.wait(100)
+    assert panel.model.entries() == [entries["relink"]]
+    fill_form(demo_window, email="sales@globex.example", organization="Globex SA")
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: [e.url for e in panel.model.entries()][:1] == [link])
+    assert panel.historyCountLabel.text() == "2 found"
+
+
 # ------------------------------------------------------------------------------ privacy
 
 

@@ -23,7 +23,7 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import clean, search_needle
+from kombo_desktop.core.history.normalise import clean, search_needle, search_text
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -169,6 +169,20 @@ class HistoryStore(Recording, DuplicateCheck):
         with self._locked(_READ_FAILED) as conn:
             rows = conn.execute(_SEARCH, params).fetchall()
         return [entry for entry in map(_readable_entry, rows) if entry is not None]
+
+    @staticmethod
+    def matches(entry: HistoryEntry, text: str) -> bool:
+        """Whether :meth:`search` for ``text`` finds ``entry`` (without reading the file): a
+        list on show can take a link just made without being read again."""
+        searched = search_text(
+            entry.organization,
+            entry.email,
+            entry.origin_id,
+            entry.tool,
+            entry.tool_label,
+            entry.integration_id,
+        )
+        return search_needle(text) in searched
 
     def count(self, text: str = "") -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
