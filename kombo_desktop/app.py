@@ -264,7 +264,12 @@ def _open_log_file(window: MainWindow, paths: AppPaths) -> None:
     try:
         configure_logging(paths)
     except OSError as error:
-        window.show_note(f"The log file could not be opened ({error.strerror}); nothing is logged.")
+        reason = error.strerror or str(error)
+        window.show_note(
+            f"The log file could not be opened in {paths.log_dir} ({reason}), so nothing is "
+            "logged. Check that you may write to that folder (or ask your IT team), then start "
+            "Kombo Desktop again."
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any
 
-from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.paths import AppPaths, ensure_private_dir
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -202,7 +202,7 @@ def configure_logging(paths: AppPaths) -> None:
             root.removeHandler(handler)
             handler.close()
     try:
-        paths.ensure()
+        ensure_private_dir(paths.log_dir)
         handler = _patient_handler(log_file)
     except OSError:
         _take_early_records()  # no file to write them to; stop keeping them

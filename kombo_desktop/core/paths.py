@@ -9,6 +9,7 @@ user's real ones.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +18,8 @@ from pathlib import Path
 # The same folder name as the administrator policy folder and the credential service name.
 APP_NAME = "kombo-desktop"
 HOME_VARIABLE = "KOMBO_DESKTOP_HOME"
+
+_log = logging.getLogger(__name__)
 
 # Folders only the signed-in user may enter: the history holds customers' e-mail addresses.
 _PRIVATE_DIR_MODE = 0o700
@@ -93,19 +96,27 @@ class AppPaths:
         return tuple(dict.fromkeys((self.config_dir, self.data_dir, self.cache_dir, self.log_dir)))
 
     def ensure(self) -> None:
-        """Create the folders that are missing, readable only by the current user.
-
-        On Windows and macOS the per-user folders are already private, and Windows ignores
-        POSIX modes, so only the folders' existence is ensured there. Elsewhere every folder this
-        call creates, and the program's own folders even when they already exist, get mode 0700.
-        Folders that existed before and are not the program's own (``~/.config``, or the folder
-        ``KOMBO_DESKTOP_HOME`` names) are left as they are.
-        """
+        """Create all four folders with ``ensure_private_dir`` (tests and tools that want them
+        all). The program itself ensures only the folder it is about to write to, so that a
+        log folder it may not change cannot stop the settings from being saved, nor a settings
+        folder the log from being opened."""
         for directory in self.all_dirs():
-            _make_private_dir(directory)
+            ensure_private_dir(directory)
 
 
-def _make_private_dir(directory: Path) -> None:
+def ensure_private_dir(directory: Path) -> None:
+    """Create ``directory`` (and its missing parents), readable only by the current user.
+
+    On Windows and macOS the per-user folders are already private, and Windows ignores POSIX
+    modes, so only the folder's existence is ensured there. Elsewhere every folder this call
+    creates, and ``directory`` even when it already exists, gets mode 0700. Folders that existed
+    before and are not the program's own (``~/.config``, or the folder ``KOMBO_DESKTOP_HOME``
+    names) are left as they are.
+
+    Raises ``OSError`` when the folder cannot be created. An existing folder whose mode cannot
+    be changed (another account's, or on a read-only disk) is used as it is, with a warning in
+    the log: whether its files can be written is for the writing to find out.
+    """
     missing: list[Path] = []
     current = directory
     while not current.exists():
@@ -117,5 +128,10 @@ def _make_private_dir(directory: Path) -> None:
     if os.name == "nt":
         return
     # mkdir() applies the umask and ignores the mode for parents it creates; set it explicitly.
-    for path in {*missing, directory}:
+    for path in missing:
         os.chmod(path, _PRIVATE_DIR_MODE)
+    if directory not in missing:
+        try:
+            os.chmod(directory, _PRIVATE_DIR_MODE)
+        except OSError as error:
+            _log.warning("The folder %s could not be made private: %s", directory, error)

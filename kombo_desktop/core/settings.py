@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.files import atomic_write
-from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.paths import AppPaths, ensure_private_dir
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
     DEFAULT_LANGUAGE,
@@ -368,7 +368,7 @@ class SettingsStore:
                 "the program started, and saving now would replace it. Restart the program, "
                 "then try again."
             )
-        self._paths.ensure()
+        ensure_private_dir(self._paths.config_dir)
         content = settings_to_json(settings, managed=self.managed_names)
         text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"
         atomic_write(self.path, text.encode("utf-8"))

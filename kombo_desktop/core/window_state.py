@@ -19,7 +19,7 @@ import json
 import logging
 
 from kombo_desktop.core.files import atomic_write
-from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.paths import AppPaths, ensure_private_dir
 
 _log = logging.getLogger(__name__)
 
@@ -49,6 +49,6 @@ def save_window_geometry(paths: AppPaths, geometry: bytes) -> None:
     """Keep ``geometry`` for the next start. Raises ``OSError`` when it cannot be written."""
     if not 0 < len(geometry) <= _MAX_BYTES:
         raise ValueError(f"{len(geometry)} bytes cannot be a window geometry")
-    paths.ensure()
+    ensure_private_dir(paths.config_dir)
     text = json.dumps({"geometry": geometry.hex()}) + "\n"
     atomic_write(paths.window_file, text.encode("ascii"))

@@ -90,6 +90,22 @@ def test_a_log_folder_that_cannot_be_made_drops_the_kept_records(tmp_path: Path)
     assert kept_handlers() == []
 
 
+@pytest.mark.usefixtures("root_level")
+def test_the_log_opens_whatever_is_wrong_with_the_other_folders(tmp_path: Path) -> None:
+    # A settings folder another account owns made the status say the log file could not be
+    # opened: opening the log created and tightened every folder of the program.
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    paths = AppPaths(
+        config_dir=blocker / "c", data_dir=blocker / "d", cache_dir=blocker / "x",
+        log_dir=tmp_path / "logs",
+    )  # fmt: skip
+    configure_logging(paths)
+    log.info("written although the settings folder cannot be made")
+
+    assert "written although" in log_text(paths)
+
+
 def test_importing_the_module_does_not_import_logging_handlers() -> None:
     """``logging.handlers`` costs the window's start about 6 ms; only the log file needs it."""
     code = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from kombo_desktop.core.paths import APP_NAME, HOME_VARIABLE, AppPaths
+from kombo_desktop.core.paths import APP_NAME, HOME_VARIABLE, AppPaths, ensure_private_dir
+from tests.support.locked_files import unchangeable_folder
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
 
@@ -104,6 +106,29 @@ def test_ensure_tightens_the_programs_own_folders_but_not_the_home(tmp_path: Pat
 
     assert stat.S_IMODE(home.stat().st_mode) == 0o755
     assert stat.S_IMODE((home / "config").stat().st_mode) == 0o700
+
+
+@posix_only
+def test_a_folder_whose_mode_cannot_be_changed_is_used_as_it_is_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A log folder another account owns, or on a read-only disk: whether its files can be
+    # written is for the writing to find out; the mode alone is no reason to stop.
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    os.chmod(folder, 0o755)  # noqa: S103 - others may read it: the program would tighten it
+    with unchangeable_folder(folder), caplog.at_level(logging.WARNING):
+        ensure_private_dir(folder)
+
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o755
+    assert f"{folder} could not be made private" in caplog.text
+
+
+def test_a_folder_that_cannot_be_made_raises(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("no folder can be made below a file, not even by root", encoding="utf-8")
+    with pytest.raises(OSError):
+        ensure_private_dir(blocker / "logs")
 
 
 def test_all_dirs_lists_shared_folders_once(tmp_path: Path) -> None:

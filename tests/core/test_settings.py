@@ -33,7 +33,7 @@ from kombo_desktop.core.vocabulary import (
     Language,
     LinkType,
 )
-from tests.support.locked_files import refuse_reading
+from tests.support.locked_files import refuse_reading, unchangeable_folder
 
 
 @pytest.fixture
@@ -282,6 +282,27 @@ def test_save_into_an_unwritable_place_raises(paths: AppPaths) -> None:
     with pytest.raises(OSError):
         SettingsStore(paths).save(Settings())
     assert [p.name for p in paths.config_dir.iterdir()] == ["settings.json"]
+
+
+def test_settings_are_saved_when_the_log_folder_cannot_be_made(paths: AppPaths) -> None:
+    # Saving settings once created the log, history and cache folders too, and failed with
+    # "you may write to .../config" for a log folder that could not be made.
+    paths.log_dir.parent.mkdir(parents=True)
+    paths.log_dir.write_text("a file where the log folder should be", encoding="utf-8")
+
+    SettingsStore(paths).save(Settings(language=Language.ES))
+
+    assert SettingsStore(paths).load().language is Language.ES
+    assert not paths.data_dir.exists() and not paths.cache_dir.exists()
+
+
+def test_settings_are_saved_beside_a_log_folder_that_refuses_changes(paths: AppPaths) -> None:
+    # A log folder another account owns, or on a read-only disk, is no concern of the settings.
+    paths.log_dir.mkdir(parents=True)
+    with unchangeable_folder(paths.log_dir):
+        SettingsStore(paths).save(Settings(language=Language.ES))
+
+    assert SettingsStore(paths).load().language is Language.ES
 
 
 def test_file_from_a_newer_version_still_opens(store: SettingsStore, paths: AppPaths) -> None:

@@ -68,6 +68,15 @@ def test_an_unwritable_folder_raises_os_error(tmp_path: Path) -> None:
     assert load_window_geometry(paths) is None
 
 
+def test_the_place_is_saved_when_the_log_folder_cannot_be_made(paths: AppPaths) -> None:
+    paths.log_dir.parent.mkdir(parents=True)
+    paths.log_dir.write_text("a file where the log folder should be", encoding="utf-8")
+
+    save_window_geometry(paths, GEOMETRY)
+
+    assert load_window_geometry(paths) == GEOMETRY
+
+
 @pytest.mark.parametrize("geometry", [b"", bytes(5000)], ids=["empty", "huge"])
 def test_what_is_not_a_window_geometry_is_refused(paths: AppPaths, geometry: bytes) -> None:
     with pytest.raises(ValueError):

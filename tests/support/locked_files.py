@@ -1,7 +1,12 @@
-"""A file that exists but cannot be read just now, as when another program holds a lock on it."""
+"""Files and folders the program may not change: a file another program holds a lock on, a
+folder another account owns or one on a read-only disk."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,3 +23,23 @@ def refuse_reading(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
         return real_read_bytes(path)
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
+
+
+@contextmanager
+def unchangeable_folder(folder: Path) -> Iterator[Path]:
+    """``folder`` refusing every change, its mode and its list of files included, as a folder
+    another account owns or one on a read-only disk does, until the block ends.
+
+    Tests run as root here, and root may change any folder's mode and write anywhere; the
+    immutable flag (``chattr +i``) stops root too. Where it cannot be set (an ordinary account,
+    another system, a file system without it) the test is skipped.
+    """
+    chattr = shutil.which("chattr") or "chattr"
+    try:
+        subprocess.run([chattr, "+i", str(folder)], capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("the immutable flag cannot be set here (it needs root on Linux)")
+    try:
+        yield folder
+    finally:
+        subprocess.run([chattr, "-i", str(folder)], check=True)  # or the folder stays forever

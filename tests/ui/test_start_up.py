@@ -160,6 +160,24 @@ def test_the_history_and_the_log_file_open_right_after_the_first_frame(qtbot: Qt
     window.close()
 
 
+@pytest.mark.usefixtures("restore_logging")
+def test_a_log_file_that_cannot_be_opened_is_said_with_its_folder_and_a_way_forward(
+    qtbot: QtBot,
+) -> None:
+    paths = AppPaths.from_environment()
+    paths.log_dir.parent.mkdir(parents=True)
+    paths.log_dir.write_text("a file where the log folder should be", encoding="utf-8")
+    window = build_main_window(["--demo"])
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+
+    note = window.statusLabel.text()
+    assert "The log file could not be opened" in note
+    assert str(paths.log_dir) in note and "start Kombo Desktop again" in note
+    window.close()
+
+
 def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates(
     qtbot: QtBot, isolated_home: Path
 ) -> None:
