@@ -40,9 +40,11 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -119,6 +121,37 @@ def normalize_api_base(url: str) -> str:
     return normalized
 
 
+_Params = ParamSpec("_Params")
+_Result = TypeVar("_Result")
+
+
+def _failures_logged(
+    call: Callable[Concatenate[KomboClient, _Params], _Result],
+) -> Callable[Concatenate[KomboClient, _Params], _Result]:
+    """A public call that leaves its failure's details for support in the log, once, whichever
+    step failed.
+
+    They are the text of the window's "Copy details" (already cleaned of the key and cut short);
+    without them the log held only the status and the attempts, and support asks for the log.
+    A cancel is the person's choice, not a failure.
+    """
+
+    @wraps(call)
+    def logging_failures(
+        client: KomboClient, /, *args: _Params.args, **kwargs: _Params.kwargs
+    ) -> _Result:
+        try:
+            return call(client, *args, **kwargs)
+        except RequestCancelled:
+            raise
+        except KomboError as error:
+            details = error.detail.as_support_text().replace("\n", "; ")
+            _log.warning("Request failed (%s): %s", type(error).__name__, details)
+            raise
+
+    return logging_failures
+
+
 @dataclass(frozen=True)
 class _Answer:
     """A successful answer: its JSON object, and how it came about (for support details)."""
@@ -180,6 +213,7 @@ class KomboClient:
 
     # --- public calls ----------------------------------------------------------------------------
 
+    @_failures_logged
     def create_link(self, request: LinkRequest, cancel: CancelToken | None = None) -> CreatedLink:
         """A new connection link for a customer (``POST /connect/create-link``)."""
         path = "/connect/create-link"
@@ -187,6 +221,7 @@ class KomboClient:
         answer = self._call(call, cancel)
         return self._link_from(answer, call)
 
+    @_failures_logged
     def create_relink(
         self, request: RelinkRequest, cancel: CancelToken | None = None
     ) -> CreatedLink:
@@ -196,6 +231,7 @@ class KomboClient:
         answer = self._call(call, cancel)
         return self._link_from(answer, call)
 
+    @_failures_logged
     def check_api_key(self, cancel: CancelToken | None = None) -> str:
         """The id of the environment the key belongs to (``GET /check-api-key``)."""
         path = "/check-api-key"
@@ -210,6 +246,7 @@ class KomboClient:
             raise self._unexpected(call, answer, "unusable data.environment_id")
         return cleaned
 
+    @_failures_logged
     def get_integration(
         self, integration_id: str, cancel: CancelToken | None = None
     ) -> IntegrationInfo:
@@ -229,6 +266,7 @@ class KomboClient:
             raise self._unexpected(call, answer, "answer without data.id and data.tool")
         return info
 
+    @_failures_logged
     def list_tools(self, category: Category, cancel: CancelToken | None = None) -> list[Tool]:
         """The tools enabled in the key's environment (``GET /tools/{category}``)."""
         path = f"/tools/{Category(category).value.lower()}"

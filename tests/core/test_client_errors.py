@@ -660,6 +660,63 @@ def test_a_hostile_error_message_is_cleaned_and_shortened() -> None:
     assert error.user_message == InputRejectedError.default_message  # too long to quote
 
 
+# --- what the log keeps for support --------------------------------------------------------------
+
+
+def failures_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The client's warnings about failed requests, as written to the log."""
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "kombo_desktop.core.client" and record.levelno == logging.WARNING
+    ]
+
+
+def test_a_rejected_request_leaves_its_support_details_in_the_log_once(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    # The log held only "attempt 1: HTTP 400 after 0.00 s" and "failed after 1 attempt(s)".
+    fail_with(
+        Reply.kombo_error(
+            400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email", log_url=LOG_URL
+        )
+    )
+    (line,) = failures_logged(all_logs)
+    for part in (
+        "Request: POST /connect/create-link",
+        "HTTP status: 400",
+        "Kombo error code: PLATFORM.INPUT_INVALID",
+        "Message: end_user_email: Invalid email",
+        f"Kombo log: {LOG_URL}",
+        "Attempts: 1",
+    ):
+        assert part in line
+
+
+def test_a_failed_connection_leaves_its_reason_in_the_log(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    # The log said only "ConnectError", not why the connection failed.
+    url = f"http://127.0.0.1:{closed_port()}/v1"
+    with (
+        KomboClient(url, KEY, max_attempts=2, backoff_seconds=0) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.check_api_key()
+    (line,) = failures_logged(all_logs)  # once for the request, not once per attempt
+    assert caught.value.detail.message is not None
+    assert "refused" in caught.value.detail.message.lower()
+    assert caught.value.detail.message in line
+
+
+def test_a_failure_found_in_a_successful_answer_is_logged_too(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    fail_with(Reply.link("http://example.com/not-https"))
+    (line,) = failures_logged(all_logs)
+    assert "HTTP status: 200" in line and "link refused" in line
+
+
 # --- the key never leaks ------------------------------------------------------------------------
 
 

@@ -468,10 +468,18 @@ def _copy_details(window: MainWindow, session: Session, moment: str) -> None:
     session.check_widgets(moment)
 
 
-def test_errors_carry_no_key_even_when_the_server_echoes_it() -> None:
-    """The same promise one level down: the typed errors the window shows, as raised."""
+def test_errors_carry_no_key_even_when_the_server_echoes_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The same promise one level down: the typed errors the window shows, as raised, and the
+    details each failure leaves in the log for support."""
     from kombo_desktop.core.client import KomboClient
     from kombo_desktop.core.link_request import LinkRequest
+    from kombo_desktop.core.logs import stop_logging
+
+    # Without the log file's masking, which would hide a leak from the records captured here.
+    stop_logging()
+    caplog.set_level(logging.INFO)
 
     echo = f"The API key {KEY} is not valid here."
     replies = [
@@ -492,6 +500,9 @@ def test_errors_carry_no_key_even_when_the_server_echoes_it() -> None:
             texts += [str(value) for value in vars(error.detail).values()]
             assert not any(contains_key(text) for text in texts), texts
         assert all(r.header("Authorization") == f"Bearer {KEY}" for r in server.requests)
+    logged = [record.getMessage() for record in caplog.records]
+    assert sum("Request failed" in message for message in logged) == len(replies)
+    assert not any(contains_key(message) for message in logged)
 
 
 def test_the_search_finds_the_key_wherever_it_is_put(
