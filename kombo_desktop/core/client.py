@@ -41,7 +41,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -128,8 +128,8 @@ _Result = TypeVar("_Result")
 def _failures_logged(
     call: Callable[Concatenate[KomboClient, _Params], _Result],
 ) -> Callable[Concatenate[KomboClient, _Params], _Result]:
-    """A public call that leaves its failure's details for support in the log, once, whichever
-    step failed.
+    """A public call whose failure names the API address in its details and leaves them for
+    support in the log, once, whichever step failed.
 
     They are the text of the window's "Copy details" (already cleaned of the key and cut short);
     without them the log held only the status and the attempts, and support asks for the log.
@@ -145,6 +145,7 @@ def _failures_logged(
         except RequestCancelled:
             raise
         except KomboError as error:
+            error.detail = replace(error.detail, api_address=client.api_base)
             details = error.detail.as_support_text().replace("\n", "; ")
             _log.warning("Request failed (%s): %s", type(error).__name__, details)
             raise
@@ -379,6 +380,8 @@ class KomboClient:
                 raise self._cancelled(call, attempt - 1, request_sent=False)
             if self._http is not None:
                 return self._http
+            # Once per client, that is once per profile or address: where requests go.
+            _log.info("Requests go to the API address %s", self.api_base)
             timeout = httpx.Timeout(
                 connect=min(self._timeout, MAX_CONNECT_TIMEOUT),
                 read=self._timeout,

@@ -15,6 +15,9 @@ class ErrorDetail:
     """What support needs to trace a failed request. Every field may be unknown."""
 
     operation: str | None = None  # e.g. "POST /connect/create-link"
+    # Where it was sent, e.g. "https://api.kombo.dev/v1": normalised, so it holds no login,
+    # query or fragment (a mistyped custom address is otherwise found nowhere).
+    api_address: str | None = None
     http_status: int | None = None
     code: str | None = None  # Kombo's error.code, e.g. "PLATFORM.INPUT_INVALID"
     title: str | None = None
@@ -26,6 +29,7 @@ class ErrorDetail:
         """Lines of ``name: value`` for the "Copy details" button; unknown fields are left out."""
         labels = (
             ("Request", self.operation),
+            ("API address", self.api_address),
             ("HTTP status", self.http_status),
             ("Kombo error code", self.code),
             ("Kombo error title", self.title),

@@ -375,6 +375,35 @@ def test_a_name_that_does_not_resolve() -> None:
     assert error.detail.http_status is None
 
 
+def test_the_details_and_the_log_name_the_address_that_was_used(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    # A mistyped custom address left only "ConnectError: Name or service not known".
+    with (
+        KomboClient("https://api.kombo-typo.invalid/v1", KEY, max_retry_seconds=0) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    address_line = "API address: https://api.kombo-typo.invalid/v1"
+    assert address_line in caught.value.detail.as_support_text().splitlines()
+    (failure_line,) = failures_logged(all_logs)
+    assert address_line in failure_line
+
+
+def test_the_address_is_logged_once_when_the_first_request_goes_out(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    with (
+        FaultServer(Reply.environment("env-1"), Reply.environment("env-1")) as server,
+        KomboClient(server.base_url, KEY) as client,
+    ):
+        address = server.base_url
+        client.check_api_key()
+        client.check_api_key()
+    said = [r.getMessage() for r in all_logs.records if r.name == "kombo_desktop.core.client"]
+    assert sum(address in message for message in said) == 1
+
+
 # --- answers that are not Kombo's ---------------------------------------------------------------
 
 
