@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from kombo_desktop.core.paths import AppPaths, ensure_private_dir
@@ -128,10 +129,25 @@ class RedactingFilter(logging.Filter):
 
 
 class RedactingFormatter(logging.Formatter):
-    """Masks the finished line: the last guard, whatever the format string includes."""
+    """Masks the finished line: the last guard, whatever the format string includes.
+
+    Its times are local, with their offset from UTC (``2026-11-29 15:01:22.355-05:00``), so
+    support can match a line with the UTC time of "Copy details" and the crash report's times.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))
+
+    def formatTime(  # noqa: N802 - logging's name
+        self, record: logging.LogRecord, datefmt: str | None = None
+    ) -> str:
+        if datefmt is not None:
+            return super().formatTime(record, datefmt)
+        local = self.converter(record.created)
+        sign = "-" if local.tm_gmtoff < 0 else "+"
+        hours, minutes = divmod(abs(local.tm_gmtoff) // 60, 60)
+        seconds = time.strftime("%Y-%m-%d %H:%M:%S", local)
+        return f"{seconds}.{int(record.msecs):03d}{sign}{hours:02d}:{minutes:02d}"
 
 
 def _is_ours(handler: logging.Handler) -> bool:

@@ -9,6 +9,7 @@ import re
 import secrets
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from kombo_desktop.core.logs import (
     LOG_BACKUP_COUNT,
+    LOG_FORMAT,
     LOG_MAX_BYTES,
     MASK,
     RedactingFilter,
@@ -26,6 +28,7 @@ from kombo_desktop.core.logs import (
     stop_logging,
 )
 from kombo_desktop.core.paths import AppPaths
+from tests.support.time_zones import BERLIN, ONE_HOUR_EAST, computer_time_zone
 
 log = logging.getLogger("kombo_desktop.tests.logs")
 
@@ -76,10 +79,41 @@ def test_lines_have_timestamp_level_and_logger(paths: AppPaths) -> None:
 
     line = log_text(paths).strip()
     assert re.match(
-        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO \[MainThread\] kombo_desktop\.tests\.logs: "
-        r"hello world$",
+        r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d INFO \[MainThread\] "
+        r"kombo_desktop\.tests\.logs: hello world$",
         line,
     )
+
+
+def record_made_at(moment: datetime) -> logging.LogRecord:
+    record = logging.LogRecord("kombo_desktop.tests", logging.INFO, __file__, 1, "hi", None, None)
+    record.created = moment.timestamp()
+    record.msecs = moment.microsecond // 1000
+    return record
+
+
+@pytest.mark.parametrize(
+    ("rules", "moment", "shown"),
+    [
+        (
+            ONE_HOUR_EAST,
+            datetime(2026, 11, 29, 20, 1, 22, 355000, UTC),
+            "2026-11-29 21:01:22.355+01:00",
+        ),
+        (BERLIN, datetime(2026, 7, 1, 8, 0, 0, 7000, UTC), "2026-07-01 10:00:00.007+02:00"),
+        ("UTC0", datetime(2026, 11, 29, 20, 1, 22, tzinfo=UTC), "2026-11-29 20:01:22.000+00:00"),
+    ],
+    ids=["east", "summer-time", "utc"],
+)
+def test_times_in_the_log_carry_their_offset_from_utc(
+    monkeypatch: pytest.MonkeyPatch, rules: str, moment: datetime, shown: str
+) -> None:
+    # Local time without a zone could not be matched with the UTC time of "Copy details" or
+    # the offset times of the crash report.
+    with computer_time_zone(monkeypatch, rules):
+        line = RedactingFormatter(LOG_FORMAT).format(record_made_at(moment))
+    assert line.startswith(f"{shown} INFO ")
+    assert datetime.fromisoformat(shown) == moment
 
 
 def test_info_is_written_and_debug_is_not(paths: AppPaths) -> None:
