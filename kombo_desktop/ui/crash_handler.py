@@ -75,7 +75,8 @@ COPIED_MESSAGE = "The details are on the clipboard. Paste them into your message
 # memory and the size of the text people paste into an e-mail.
 MAX_KEPT_REPORTS = 5
 # The fatal-error file only grows by a line per start and a stack per crash; past this size it
-# starts afresh so it never fills a disk.
+# is kept as ``<name>.1`` (replacing an older one) and a new one is started, so it never fills a
+# disk and the crash that took it past the size is still there for support.
 FATAL_LOG_MAX_BYTES = 256_000
 
 _log = logging.getLogger(__name__)
@@ -264,8 +265,9 @@ class CrashHandler(QObject):
         """
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            too_big = path.exists() and path.stat().st_size > FATAL_LOG_MAX_BYTES
-            file = path.open("w" if too_big else "a", encoding="utf-8")
+            if path.exists() and path.stat().st_size > FATAL_LOG_MAX_BYTES:
+                self._set_aside(path)
+            file = path.open("a", encoding="utf-8")
             started = datetime.now().astimezone().isoformat(timespec="seconds")
             file.write(f"--- Kombo Desktop {__version__} started {started}, pid {os.getpid()}\n")
             file.flush()
@@ -279,6 +281,14 @@ class CrashHandler(QObject):
         self._fatal_file = file
         faulthandler.enable(file=file, all_threads=True)
         return True
+
+    def _set_aside(self, path: Path) -> None:
+        """Keep a full fatal-error file as ``<name>.1``. Where that fails (on Windows another
+        copy of the program running holds the file open), it grows on until a later start."""
+        try:
+            os.replace(path, path.with_name(f"{path.name}.1"))
+        except OSError as error:
+            self._logger.warning("The full file %s could not be set aside: %s", path, error)
 
     @property
     def dialog(self) -> CrashDialog | None:

@@ -439,18 +439,36 @@ def test_a_fatal_crash_leaves_its_stack_in_the_fatal_error_log(tmp_path: Path) -
     assert "in crash_inside_the_program" in text
 
 
-def test_a_large_fatal_error_log_starts_afresh(tmp_path: Path, qapp: QApplication) -> None:
+def test_a_large_fatal_error_log_is_kept_beside_a_new_one(
+    tmp_path: Path, qapp: QApplication
+) -> None:
+    # It was emptied at the next start, and with it the crash that had made it large.
     log = tmp_path / "fatal-errors.log"
-    log.write_text("old crash\n" * 40_000, encoding="utf-8")
+    last_crash = "Fatal Python error: Segmentation fault\n  File crash_inside_the_program\n"
+    old = "--- an earlier start\n" * 15_000 + last_crash
+    log.write_text(old, encoding="utf-8")
+    (tmp_path / "fatal-errors.log.1").write_text("a crash long ago\n", encoding="utf-8")
     was_enabled = faulthandler.is_enabled()
 
     handler = install_crash_handler(qapp, fatal_error_log=log)
     try:
         assert faulthandler.is_enabled()
         assert log.read_text(encoding="utf-8").startswith("--- Kombo Desktop")
+        assert (tmp_path / "fatal-errors.log.1").read_text(encoding="utf-8") == old
     finally:
         handler.uninstall()
     assert faulthandler.is_enabled() == was_enabled
+
+
+def test_a_fatal_error_log_below_the_limit_grows_on(tmp_path: Path, qapp: QApplication) -> None:
+    log = tmp_path / "fatal-errors.log"
+    log.write_text("--- an earlier start\n", encoding="utf-8")
+
+    handler = install_crash_handler(qapp, fatal_error_log=log)
+    handler.uninstall()
+
+    assert log.read_text(encoding="utf-8").startswith("--- an earlier start\n--- Kombo Desktop")
+    assert not (tmp_path / "fatal-errors.log.1").exists()
 
 
 def test_an_unwritable_fatal_error_log_is_not_fatal(
