@@ -21,6 +21,7 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
+from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
@@ -85,11 +86,23 @@ def duplicate_text(
     return f"{made} and is valid until {until}.{unlike} {CONSEQUENCE}"
 
 
+def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) -> bool:
+    """Whether the earlier link names another organisation than the form: the same e-mail
+    address (an adviser's, for several companies) or customer id makes it a duplicate, but
+    Kombo connects the organisation it was made for."""
+    return bool(earlier.organization) and not same_organization(
+        earlier.organization or "", wanted.end_user_organization_name
+    )
+
+
 def differences(earlier: HistoryEntry, wanted: LinkRequest) -> str:
-    """ " Unlike the form, ..." naming the earlier link's other link type or flow language
-    ("" when there is none): an hour-long link for an app, in German, is not what a person
-    asking for a year-long link in French would hand on unawares."""
+    """ " Unlike the form, ..." naming the earlier link's other organisation (without its name),
+    link type or flow language ("" when there is none): an hour-long link for an app, in
+    German, is not what a person asking for a year-long link in French would hand on unawares,
+    nor one for another company what they would send this one."""
     parts = []
+    if made_for_another_organization(earlier, wanted):
+        parts.append("it was made for another organisation")
     if earlier.link_type is not wanted.link_type:
         parts.append(f"its link type is “{LINK_TYPE_NAMES[earlier.link_type]}”")
     if earlier.language is not wanted.language:

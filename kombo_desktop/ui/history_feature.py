@@ -690,14 +690,24 @@ class HistoryFeature(QObject):
         self._clear_banner()
         if earlier is None:
             return
-        self._show(earlier, customer=request)
+        from kombo_desktop.ui.duplicate_banner import made_for_another_organization
         from kombo_desktop.ui.history_model import local_date
 
-        self.window.show_status(
-            f"Showing the link made on {local_date(earlier.created_at)} for this customer. "
-            "Nothing was sent to Kombo.",
-            "success",
-        )
+        made = local_date(earlier.created_at)
+        if request is not None and made_for_another_organization(earlier, request):
+            # Kombo connects the organisation the link was made for: the invitation says so.
+            self._show(earlier)
+            self.window.show_status(
+                f"Showing the link made on {made} for another organisation with the same "
+                "details; its invitation names that organisation. Nothing was sent to Kombo.",
+                "success",
+            )
+        else:
+            self._show(earlier, customer=request)
+            self.window.show_status(
+                f"Showing the link made on {made} for this customer. Nothing was sent to Kombo.",
+                "success",
+            )
         # On the link, as after a new one: the copy keys copy it at once.
         self.window.linkField.setFocus()
 

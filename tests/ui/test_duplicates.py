@@ -481,3 +481,37 @@ def test_a_demo_link_of_an_earlier_demo_session_is_not_offered_again(
     assert not history_of(demo_window).banner.isVisible()
     assert link.startswith(demo_of(demo_window).origin + "/")
     try_again(qtbot, demo_window)  # this session's link is a duplicate as ever
+
+
+def test_an_earlier_link_of_the_same_address_for_another_organisation_says_so(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # One address for several companies (an adviser's): the warning did not say the earlier
+    # link was another organisation's, and "Use the existing link" invited the form's
+    # organisation to connect through it.
+    fill_form(demo_window, email="anna@consultancy.example", organization="Acme GmbH")
+    acme_link = make_link(qtbot, demo_window)
+    fill_form(demo_window, email="anna@consultancy.example", organization="Globex AG")
+    try_again(qtbot, demo_window)
+    text = banner_text(demo_window)
+    assert "Unlike the form, it was made for another organisation." in text
+    assert "Acme" not in text  # screen-sharing mode: no other customer named
+
+    history_of(demo_window).banner.useExistingButton.click()
+    assert demo_window.linkField.text() == acme_link
+    context = history_of(demo_window).invitationBar.context
+    assert context is not None and context.organization == "Acme GmbH"  # the one Kombo links
+    assert "another organisation" in demo_window.statusLabel.text()
+
+
+def test_the_same_organisation_written_differently_is_no_other_organisation(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, organization="Acme GmbH")
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, organization="  ACME  gmbh ")
+    try_again(qtbot, demo_window)
+    assert "another organisation" not in banner_text(demo_window)
+    history_of(demo_window).banner.useExistingButton.click()
+    context = history_of(demo_window).invitationBar.context
+    assert context is not None and context.organization == "ACME  gmbh"  # the form's
