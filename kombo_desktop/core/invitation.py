@@ -49,7 +49,7 @@ from __future__ import annotations
 import json
 import re
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -323,6 +323,21 @@ def _clock_fields(local: datetime) -> dict[str, str]:
         "minute": f"{local.minute:02d}",
         "offset": f"UTC{offset[:3]}:{offset[3:]}",
     }
+
+
+# A demo link's invitation says what it is in itself, in the staff's language: copied or
+# e-mailed, it may be pasted anywhere, away from the window's warning.
+DEMO_SUBJECT_MARK: Final = "[DEMO, do not send] "
+DEMO_MARK: Final = "DEMO: this link connects nothing. Do not send it to a customer."
+
+
+def marked_as_demo(invitation: Invitation) -> Invitation:
+    """``invitation`` for a demo link: its subject and its first line say it is a demo."""
+    return replace(
+        invitation,
+        subject=f"{DEMO_SUBJECT_MARK}{invitation.subject}",
+        body=f"{DEMO_MARK}\n\n{invitation.body}",
+    )
 
 
 def mailto_url(email: str, invitation: Invitation) -> str:

@@ -53,9 +53,9 @@ class InvitationContext:
 
     def invitation(self) -> Invitation:
         # Imported on first use: the texts are read from files, and the bar is built at start-up.
-        from kombo_desktop.core.invitation import invitation
+        from kombo_desktop.core.invitation import invitation, marked_as_demo
 
-        return invitation(
+        made = invitation(
             self.language,
             link=self.url,
             link_type=self.link_type,
@@ -65,6 +65,7 @@ class InvitationContext:
             made=self.made,
             reconnection=self.reconnection,
         )
+        return marked_as_demo(made) if self.is_demo else made
 
     @property
     def recipient(self) -> str | None:
@@ -197,22 +198,28 @@ class InvitationBar(QWidget):
             return
         if context.is_demo:
             self.notice.emit(
-                "Your e-mail program has the invitation ready, addressed to no one: it holds a "
-                "demo link, so do not send it to a customer.",
+                "Your e-mail program opens with the invitation, addressed to no one: it holds a "
+                f"demo link, so do not send it to a customer. {_NO_MAIL_PROGRAM}",
                 "info",
             )
         elif context.recipient:
             self.notice.emit(
-                "Your e-mail program has the invitation ready. Check it and press Send."
-                f"{_short_lived_note(context)}",
+                "Your e-mail program opens with the invitation: check it and press Send. "
+                f"{_NO_MAIL_PROGRAM}{_short_lived_note(context)}",
                 "info",
             )
         else:
             self.notice.emit(
-                "Your e-mail program has the invitation ready. The customer's e-mail address "
-                f"is not known: add it, then press Send.{_short_lived_note(context)}",
+                "Your e-mail program opens with the invitation. The customer's e-mail address "
+                f"is not known: add it, then press Send. {_NO_MAIL_PROGRAM}"
+                f"{_short_lived_note(context)}",
                 "info",
             )
+
+
+# Qt can tell only that it asked the system to open the e-mail: on a computer without a mail
+# program nothing opens (or Windows asks which program to use), and no error comes back.
+_NO_MAIL_PROGRAM = "If none opens, use “Copy invitation” and paste it into a new e-mail."
 
 
 def _short_lived_note(context: InvitationContext) -> str:

@@ -19,6 +19,7 @@ from kombo_desktop.core.invitation import (
     InvitationTexts,
     invitation,
     mailto_url,
+    marked_as_demo,
     texts_for,
 )
 from kombo_desktop.core.resources import resource_path
@@ -495,3 +496,14 @@ def test_a_reconnection_link_asks_to_reconnect_not_to_set_up_a_connection(
     )
     assert details in unnamed.body
     assert texts_for(language).systems["HRIS"] in unnamed.subject
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_a_demo_invitation_says_so_in_its_subject_and_first_line(language: Language) -> None:
+    real = invitation(language, link=LINK, link_type=LinkType.MAGIC_LINK, organization="Acme")
+    demo = marked_as_demo(real)
+    assert demo.subject == f"[DEMO, do not send] {real.subject}"
+    first_line, blank, *rest = demo.body.split("\n")
+    assert "DEMO" in first_line and "Do not send it to a customer" in first_line
+    assert blank == "" and "\n".join(rest) == real.body
+    assert demo.body.count(LINK) == 1

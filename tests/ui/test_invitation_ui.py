@@ -12,7 +12,14 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.invitation import invitation, mailto_url, texts_for
+from kombo_desktop.core.invitation import (
+    DEMO_MARK,
+    DEMO_SUBJECT_MARK,
+    invitation,
+    mailto_url,
+    marked_as_demo,
+    texts_for,
+)
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -79,17 +86,17 @@ def test_copy_invitation_holds_the_link_once_in_the_flow_language(
     assert "Müller & Söhne GmbH" in text
     texts = texts_for(language)
     assert texts.validity[LinkType.MAGIC_LINK] in text
-    assert (
-        text
-        == invitation(
-            language,
-            link=link,
-            link_type=LinkType.MAGIC_LINK,
-            organization="Müller & Söhne GmbH",
-            tool_label="Personio",
-            category=Category.HRIS,
-        ).body
+    expected = invitation(
+        language,
+        link=link,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Müller & Söhne GmbH",
+        tool_label="Personio",
+        category=Category.HRIS,
     )
+    # A demo link's invitation says so in its first line, wherever it is pasted.
+    assert text == marked_as_demo(expected).body
+    assert text.startswith(f"{DEMO_MARK}\n\n")
     assert "Invitation copied" in demo_window.statusLabel.text()
 
 
@@ -149,7 +156,9 @@ def test_email_opens_a_correctly_encoded_mailto(
     assert body == expected.body.replace("\n", "\r\n")
     assert body.count(link) == 1
     assert organization in body
+    # Qt says only that it asked the system: without a mail program nothing may open.
     assert "press Send" in kombo_window.statusLabel.text()
+    assert "If none opens, use “Copy invitation”" in kombo_window.statusLabel.text()
 
 
 def test_a_demo_invitation_is_addressed_to_no_one(
@@ -164,6 +173,7 @@ def test_a_demo_invitation_is_addressed_to_no_one(
     address, fields = decode_mailto(url)
     assert address == ""
     assert fields["body"][0].count(link) == 1
+    assert fields["subject"][0].startswith(DEMO_SUBJECT_MARK)
     words = demo_window.statusLabel.text()
     assert "addressed to no one" in words and "do not send it to a customer" in words
     assert "press Send" not in words
