@@ -45,7 +45,8 @@ def expiry_text(
 ) -> str:
     """ "Valid until 29 Nov 2027" for long-lived links; "Valid for 1 hour, until 14:32" for a
     short-lived one just made, and "Valid until 14:32" when it is shown again later (from the
-    history, or instead of a second link), which no longer has its whole hour."""
+    history, or instead of a second link), which no longer has its whole hour; with " on 30 Nov
+    2026" when that is not today."""
     now = now or datetime.now().astimezone()
     created = created or now
     lifetime = LINK_LIFETIMES[link_type]
@@ -54,6 +55,8 @@ def expiry_text(
     until = (created + lifetime).astimezone()
     if lifetime >= timedelta(days=1):
         return f"Valid until {day_text(until)}"
+    # An hour ending after midnight says on which day: "until 00:50" reads as tonight's past.
+    day = "" if until.date() == now.astimezone().date() else f" on {day_text(until)}"
     if now - created >= timedelta(minutes=1):
-        return f"Valid until {until:%H:%M}"
-    return f"Valid for {_duration(lifetime)}, until {until:%H:%M}"
+        return f"Valid until {until:%H:%M}{day}"
+    return f"Valid for {_duration(lifetime)}, until {until:%H:%M}{day}"

@@ -475,13 +475,22 @@ class ResultPanel(QFrame):
     # --- expiry --------------------------------------------------------------------------------
 
     def _check_expiry(self, announce: bool = True) -> None:
-        """Show the link as expired once its time is up; until then, look again later."""
-        if self.shown is None or self.expired:
+        """Show the link as expired once its time is up; until then, look again later. The
+        words follow the time on screen: "Valid for 1 hour" becomes "Valid until 14:32" once
+        the hour has begun, "Expired at 14:32" becomes "Expired on 29 Nov 2026" the next day."""
+        if self.shown is None:
             return
-        left = expires_at(self.shown.link_type, self.shown.created) - datetime.now().astimezone()
+        until = expires_at(self.shown.link_type, self.shown.created)
+        if self.expired:
+            self.expiryLabel.setText(expired_text(until))
+            self._expiry_check.start(int(EXPIRY_RECHECK_LATER.total_seconds() * 1000))
+            return
+        left = until - datetime.now().astimezone()
         if left <= timedelta(0):
             self._show_expired(announce)
+            self._expiry_check.start(int(EXPIRY_RECHECK_LATER.total_seconds() * 1000))
             return
+        self.expiryLabel.setText(expiry_text(self.shown.link_type, self.shown.created))
         recheck = EXPIRY_RECHECK_SOON if left < timedelta(days=1) else EXPIRY_RECHECK_LATER
         # A timer may fire a little early: the check then simply sets the next one.
         self._expiry_check.start(int(min(left, recheck).total_seconds() * 1000) + 1)

@@ -3,6 +3,7 @@ on the call must not be handed a code that no longer works."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+from kombo_desktop.ui import result_panel
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.result_panel import ShownLink
 from tests.ui.conftest import fill_form, make_link
@@ -116,3 +118,25 @@ def test_a_code_is_not_saved_for_a_link_no_longer_shown(
     panel.export_qr()
     assert not (tmp_path / "code.png").exists()
     assert "Another link is shown now" in demo_window.statusLabel.text()
+
+
+def test_the_expiry_words_follow_the_time_on_screen(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Written once when shown: 50 minutes on, an embedded link still said "Valid for 1 hour",
+    # and "Expired at 14:32" stayed when that was days ago.
+    monkeypatch.setattr(result_panel, "EXPIRY_RECHECK_SOON", timedelta(milliseconds=200))
+    monkeypatch.setattr(result_panel, "EXPIRY_RECHECK_LATER", timedelta(milliseconds=200))
+    link = embedded_link(expires_in=timedelta(minutes=59, seconds=59))
+    demo_window.show_link(link)
+    assert demo_window.expiryLabel.text().startswith("Valid for 1 hour")
+    later = replace(link, created=link.created - timedelta(minutes=50))
+    demo_window.resultPanel.shown = later  # as if 50 minutes had passed on screen
+    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Valid until"))
+
+    just_now = replace(link, created=link.created - timedelta(hours=1))  # expired a second ago
+    demo_window.resultPanel.shown = just_now
+    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired at"))
+    days_ago = replace(link, created=link.created - timedelta(days=3))  # as if days had passed
+    demo_window.resultPanel.shown = days_ago
+    qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired on"))

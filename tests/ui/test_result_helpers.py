@@ -62,6 +62,18 @@ def test_an_embedded_link_shown_again_later_says_only_until_when() -> None:
     assert expiry_text(LinkType.EMBEDDED, made, later) == "Valid until 14:32"
 
 
+def test_an_hour_ending_tomorrow_says_which_day() -> None:
+    # Made at 23:50, it said "until 00:50", which reads as this night's past.
+    made = datetime(2026, 11, 29, 23, 50, tzinfo=CET)
+    assert expiry_text(LinkType.EMBEDDED, made, made) == (
+        "Valid for 1 hour, until 00:50 on 30 Nov 2026"
+    )
+    later = made + timedelta(minutes=5)
+    assert expiry_text(LinkType.EMBEDDED, made, later) == "Valid until 00:50 on 30 Nov 2026"
+    after_midnight = made + timedelta(minutes=15)
+    assert expiry_text(LinkType.EMBEDDED, made, after_midnight) == "Valid until 00:50"
+
+
 def test_expiry_defaults_to_now() -> None:
     text = expiry_text(LinkType.EMBEDDED)
     in_an_hour = datetime.now().astimezone() + timedelta(hours=1)
