@@ -36,6 +36,7 @@ httpx is imported here and in no module the window loads at start-up.
 from __future__ import annotations
 
 import http.cookiejar
+import importlib.util
 import logging
 import socket
 import threading
@@ -49,7 +50,7 @@ from urllib.parse import quote
 
 import httpx
 
-from kombo_desktop.core import api_address, messages, retry_policy, tls
+from kombo_desktop.core import api_address, messages, proxies, retry_policy, tls
 from kombo_desktop.core.answers import (
     BodyTooLargeError,
     BodyTooSlowError,
@@ -401,12 +402,16 @@ class KomboClient:
                     transport=self._transport,
                 )
             except (ImportError, ValueError, httpx.InvalidURL) as error:
-                # E.g. a SOCKS proxy without its package, or a malformed HTTPS_PROXY value.
+                # E.g. a SOCKS proxy without its package, or a malformed HTTPS_PROXY value. The
+                # error's own text quotes the proxy address, password included: never shown.
+                note = proxies.unusable_settings_note(
+                    _proxy_problem, f"{type(error).__name__} while setting up the proxy"
+                )
                 raise ConnectionFailedError(
                     messages.PROXY_SETTINGS_MESSAGE,
                     detail=ErrorDetail(
                         operation=call.operation,
-                        message=clean_text(f"proxy settings: {error}", secrets=self._secrets()),
+                        message=clean_text(note, secrets=self._secrets()),
                     ),
                 ) from None
             return self._http
@@ -631,6 +636,20 @@ class KomboClient:
         return RequestCancelled(
             detail=ErrorDetail(operation=call.operation, message=note, attempts=attempts)
         )
+
+
+def _proxy_problem(value: str) -> str | None:
+    """What keeps httpx from using one proxy setting, in words of our own: httpx's complaint
+    quotes the address, and a raw password in it ("Invalid port: 'Winter'")."""
+    try:
+        proxy = httpx.Proxy(url=value if "://" in value else f"http://{value}")
+    except httpx.InvalidURL:
+        return "the address cannot be read (a password with # / ? or @ must be written %-encoded)"
+    except ValueError:
+        return "not a kind of proxy this program can use"
+    if proxy.url.scheme.startswith("socks") and importlib.util.find_spec("socksio") is None:
+        return "SOCKS proxies need the socksio package, which is not installed"
+    return None
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from kombo_desktop.core.client import KomboClient
@@ -61,3 +63,34 @@ def test_unusable_proxy_settings_are_reported_plainly(monkeypatch: pytest.Monkey
         client.check_api_key()
     assert "proxy settings could not be used" in caught.value.user_message
     assert (caught.value.detail.message or "").startswith("proxy settings:")
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        # A "#" in the password ends the address for a URL reader, which then takes the start
+        # of the password for the port ("Invalid port: 'Winter'").
+        ("http://alice:Winter#2024@proxy.corp.example:3128", "http://proxy.corp.example:3128"),
+        ("http://alice:Winter2024@proxy.corp.example:80a", None),
+        ("gopher://alice:Winter2024@proxy.corp.example:70", "gopher://proxy.corp.example:70"),
+        ("http://alice:Winter#2024@proxy corp:3128", None),
+    ],
+)
+def test_unusable_proxy_settings_never_show_the_proxy_password(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    value: str,
+    named: str | None,
+) -> None:
+    _clear_proxies(monkeypatch)
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("HTTPS_PROXY", value)
+    with KomboClient(KOMBO, KEY) as client, pytest.raises(ConnectionFailedError) as caught:
+        client.create_link(REQUEST)
+    error = caught.value
+    shown = f"{error.user_message}\n{error.detail.as_support_text()}\n{caplog.text}"
+    assert "Winter" not in shown
+    assert "alice" not in shown
+    assert "HTTPS_PROXY" in (error.detail.message or "")
+    if named is not None:  # the proxy is named where its address can be read safely
+        assert named in (error.detail.message or "")
