@@ -43,6 +43,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from functools import wraps
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -541,7 +542,7 @@ class KomboClient:
             # An untrusted certificate or any other failed handshake: never repeated, since it
             # would fail the same way, and never bypassed.
             if tls.is_tls_error(error):
-                return self._failure(TlsError, None, call, None, technical)
+                return self._failure(TlsError, _tls_message(error), call, None, technical)
             if tls.find_cause(error, socket.gaierror) is not None:
                 return self._failure(
                     ConnectionFailedError,
@@ -636,6 +637,16 @@ class KomboClient:
         return RequestCancelled(
             detail=ErrorDetail(operation=call.operation, message=note, attempts=attempts)
         )
+
+
+def _tls_message(error: BaseException) -> str | None:
+    """Advice that fits why the certificate was refused; ``None``: the general sentence."""
+    problem = tls.certificate_problem(error)
+    if problem == tls.CLOCK_PROBLEM:
+        return messages.wrong_clock_message(datetime.now().astimezone())
+    if problem == tls.UNTRUSTED_PROBLEM:
+        return messages.UNTRUSTED_CERTIFICATE_MESSAGE
+    return None
 
 
 def _proxy_problem(value: str) -> str | None:

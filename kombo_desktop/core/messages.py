@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 
 DNS_MESSAGE = (
     "Could not find Kombo's server on the network. Check that you are online (and on the VPN if "
@@ -30,6 +31,11 @@ PROXY_SETTINGS_MESSAGE = (
 PROXY_LOGIN_MESSAGE = (
     "Your network's proxy server asks for a login before it lets the connection to Kombo "
     "through. Ask your IT team."
+)
+UNTRUSTED_CERTIFICATE_MESSAGE = (
+    "The connection to Kombo could not be verified as secure, so nothing was sent. On hotel or "
+    "guest Wi-Fi, open any web page in your browser to sign in to the network first, then try "
+    "again; otherwise ask your IT team (a network filter may be in the way)."
 )
 ERROR_PAGE_MESSAGE = (
     "An error page came back instead of Kombo's answer: Kombo, or a network device between you "
@@ -74,6 +80,19 @@ def wait_phrase(seconds: float) -> str:
         hours = math.ceil(seconds / 3600)
         return f"in about {hours} hour{'s' if hours != 1 else ''}"
     return "later"
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def wrong_clock_message(now: datetime) -> str:
+    """A certificate outside its dates: this computer's clock is the likely cause, and showing
+    what it says lets the person see at once whether it is wrong."""
+    shown = f"{now.day} {_MONTHS[now.month - 1]} {now.year}, {now:%H:%M}"
+    return (
+        "The connection to Kombo could not be verified as secure, so nothing was sent. Check "
+        f"this computer's date and time (it shows {shown}), correct them, then try again."
+    )
 
 
 def environment_key_refused_message(*, malformed: bool, host: str | None = None) -> str:

@@ -94,6 +94,34 @@ def is_certificate_error(error: BaseException) -> bool:
     return find_cause(error, ssl.SSLCertVerificationError) is not None
 
 
+# What a failed certificate check most likely means for the person, for the advice they get.
+CLOCK_PROBLEM = "clock"  # not yet valid or expired: usually this computer's date is wrong
+UNTRUSTED_PROBLEM = "untrusted"  # another name, self-signed, unknown issuer: someone in between
+
+# OpenSSL's X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED.
+_DATE_CODES = frozenset({9, 10})
+# How the Windows and macOS verifiers say it (truststore passes their words on, with no code).
+_DATE_WORDS = ("not yet valid", "expired", "validity period")
+
+
+def certificate_problem(error: BaseException) -> str | None:
+    """``CLOCK_PROBLEM`` or ``UNTRUSTED_PROBLEM`` for a failed certificate check behind
+    ``error``; ``None`` for any other failure (a handshake that failed otherwise included).
+
+    A certificate outside its dates is far more often a laptop clock that is wrong than a
+    server's certificate that ran out; any other refusal means the server is not Kombo, mostly
+    a guest network's sign-in page or a company filter answering in its place.
+    """
+    found = find_cause(error, ssl.SSLCertVerificationError)
+    if found is None:
+        return None
+    code = getattr(found, "verify_code", None)
+    words = f"{getattr(found, 'verify_message', '') or ''} {found}".lower()
+    if code in _DATE_CODES or any(phrase in words for phrase in _DATE_WORDS):
+        return CLOCK_PROBLEM
+    return UNTRUSTED_PROBLEM
+
+
 def is_tls_error(error: BaseException) -> bool:
     """Whether an ``ssl`` error (a failed handshake of any kind) is behind ``error``."""
     return find_cause(error, ssl.SSLError) is not None

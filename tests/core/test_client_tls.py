@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import ssl
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -29,7 +31,7 @@ def test_a_self_signed_server_is_refused_and_hears_nothing() -> None:
     ):
         client.create_link(REQUEST)
     error = caught.value
-    assert error.user_message == TlsError.default_message
+    assert "could not be verified as secure" in error.user_message
     assert "certificate verify failed" in (error.detail.message or "")
     assert error.detail.attempts == 1  # never repeated: it would fail the same way
     assert server.requests == []  # the key and the body were never sent
@@ -113,3 +115,78 @@ def _subject_alt_names(context: ssl.SSLContext) -> list[object]:
     for certificate in context.get_ca_certs():
         names.extend(certificate.get("subjectAltName", ()))
     return names
+
+
+def _trusting(monkeypatch: pytest.MonkeyPatch, certificate: Path) -> None:
+    """Make the client trust ``certificate``, as if IT had installed it, verifying as ever."""
+    context = ssl.create_default_context(cafile=str(certificate))
+    tls._require_verification(context)
+    monkeypatch.setattr(tls, "_cached", tls.TrustSetup(context, tls.TRUST_STORE_SYSTEM))
+
+
+@pytest.mark.parametrize(
+    "validity",
+    [
+        (timedelta(days=400), timedelta(days=800)),  # the computer's clock is far behind
+        (timedelta(days=-400), timedelta(days=-2)),  # far ahead, or the certificate expired
+    ],
+    ids=["not-yet-valid", "expired"],
+)
+def test_a_certificate_outside_its_dates_points_to_the_computers_clock(
+    monkeypatch: pytest.MonkeyPatch, validity: tuple[timedelta, timedelta]
+) -> None:
+    with FaultServer(Reply.link(LINK), tls=True, certificate_validity=validity) as server:
+        assert server.certificate is not None
+        _trusting(monkeypatch, server.certificate)
+        with KomboClient(server.base_url, KEY) as client, pytest.raises(TlsError) as caught:
+            client.create_link(REQUEST)
+    message = caught.value.user_message
+    assert "nothing was sent" in message
+    assert "date and time" in message
+    # What the clock says, so the person sees at once whether it is wrong.
+    assert re.search(r"it shows \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", message), message
+    assert "network filter" not in message
+    assert server.requests == []
+
+
+def test_an_untrusted_certificate_suggests_signing_in_to_guest_wifi_first() -> None:
+    with (
+        FaultServer(Reply.link(LINK), tls=True) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(TlsError) as caught,
+    ):
+        client.create_link(REQUEST)
+    message = caught.value.user_message
+    assert "hotel or guest Wi-Fi" in message
+    assert "web page in your browser" in message
+    assert "IT team" in message
+    assert "date and time" not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "about_the_clock"),
+    [
+        ("“api.kombo.dev” certificate is expired", True),  # macOS
+        ("certificate is not yet valid", True),
+        (
+            "A required certificate is not within its validity period when verifying against "
+            "the current system clock or the timestamp in the signed file.",  # Windows
+            True,
+        ),
+        ("The certificate chain was issued by an authority that is not trusted.", False),
+        ("“api.kombo.dev” certificate name does not match input", False),
+    ],
+)
+def test_other_systems_words_for_a_certificate_outside_its_dates(
+    text: str, about_the_clock: bool
+) -> None:
+    """truststore reports the verdict of the Windows and macOS verifiers in their words, with
+    no OpenSSL code."""
+    try:
+        try:
+            raise ssl.SSLCertVerificationError(text)
+        except ssl.SSLError as inner:
+            raise httpx.ConnectError("wrapped") from inner
+    except httpx.ConnectError as outer:
+        problem = tls.certificate_problem(outer)
+    assert problem == (tls.CLOCK_PROBLEM if about_the_clock else tls.UNTRUSTED_PROBLEM)

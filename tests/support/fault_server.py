@@ -16,7 +16,8 @@ Replies are used in order, one per request, whatever the path; when they run out
 answers with ``fallback`` (a ``Reply`` or a function of the request), by default a 500 that says
 nothing was scripted, so a test that makes more requests than it expects fails visibly. Add
 replies later with ``script()``. ``FaultServer(tls=True)`` serves HTTPS with a self-signed
-certificate made at start-up (``certificate`` is its PEM file, for a control client that trusts it).
+certificate made at start-up (``certificate`` is its PEM file, for a control client that trusts it);
+``certificate_validity`` dates it elsewhere (e.g. expired, for a computer whose clock is wrong).
 ``FaultServer(silent=True)`` accepts connections and never says a word (no HTTP, no TLS
 handshake): a server that hangs at the lowest level. ``port`` picks a fixed port (e.g. one that
 refused connections a moment ago).
@@ -57,6 +58,9 @@ _FILL = b"x" * 65_536
 
 Framing = Literal["length", "chunked", "close"]
 Responder = Callable[["RecordedRequest"], "Reply"]
+# When a certificate starts and stops being valid, counted from now (negative: in the past).
+Validity = tuple[timedelta, timedelta]
+_ONE_DAY: Validity = (timedelta(minutes=-5), timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -227,8 +231,10 @@ class FaultServer:
         silent: bool = False,
         port: int = 0,
         certificate_method: Literal["auto", "cryptography", "openssl"] = "auto",
+        certificate_validity: Validity | None = None,
     ) -> None:
         self.tls = tls
+        self._certificate_validity = certificate_validity
         self.silent = silent
         self._requested_port = port
         self._certificate_method = certificate_method
@@ -251,7 +257,9 @@ class FaultServer:
         if self.tls:
             self._cert_dir = Path(tempfile.mkdtemp(prefix="fault-server-"))
             self.certificate, key = self_signed_certificate(
-                self._cert_dir, method=self._certificate_method
+                self._cert_dir,
+                method=self._certificate_method,
+                validity=self._certificate_validity,
             )
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(self.certificate, key)
@@ -612,22 +620,27 @@ def closed_port() -> int:
 
 
 def self_signed_certificate(
-    directory: Path, method: Literal["auto", "cryptography", "openssl"] = "auto"
+    directory: Path,
+    method: Literal["auto", "cryptography", "openssl"] = "auto",
+    validity: Validity | None = None,
 ) -> tuple[Path, Path]:
     """Make a one-day self-signed certificate for 127.0.0.1 and localhost in ``directory``.
 
     Returns (certificate PEM, key PEM). Uses the ``cryptography`` package when installed, else
     the ``openssl`` command (present on Debian and macOS); ``method`` forces one of them.
+    ``validity`` dates it otherwise (``cryptography`` only: ``openssl req`` cannot backdate).
     """
     directory.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = directory / "cert.pem", directory / "key.pem"
     if method in ("auto", "cryptography"):
         try:
-            _certificate_with_cryptography(cert_path, key_path)
+            _certificate_with_cryptography(cert_path, key_path, validity or _ONE_DAY)
             return cert_path, key_path
         except ImportError:
-            if method == "cryptography":
+            if method == "cryptography" or validity is not None:
                 raise
+    if validity is not None:
+        raise ValueError("only the cryptography package can date a test certificate otherwise")
     openssl = shutil.which("openssl")
     if openssl is None:
         raise RuntimeError("Neither the cryptography package nor the openssl command is available")
@@ -659,7 +672,7 @@ def self_signed_certificate(
     return cert_path, key_path
 
 
-def _certificate_with_cryptography(cert_path: Path, key_path: Path) -> None:
+def _certificate_with_cryptography(cert_path: Path, key_path: Path, validity: Validity) -> None:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -674,8 +687,8 @@ def _certificate_with_cryptography(cert_path: Path, key_path: Path) -> None:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(minutes=5))
-        .not_valid_after(now + timedelta(days=1))
+        .not_valid_before(now + validity[0])
+        .not_valid_after(now + validity[1])
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.IPAddress(ipaddress.ip_address(HOST)), x509.DNSName("localhost")]
