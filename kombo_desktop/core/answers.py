@@ -304,6 +304,11 @@ def _classify(
 ) -> tuple[type[KomboError], str | None]:
     kind = _KOMBO_CODE_ERRORS.get(code or "")
     if kind is None:
+        if status == 403 and not from_kombo:
+            # Kombo refuses a key with its error body; a bare 403 ("Blocked by ...",
+            # {"message": "Forbidden"}) comes from a web filter or gateway on the way, and the
+            # key is not what to mend. (A bare 401 stays the key's: Kombo may send one.)
+            return UnexpectedResponseError, messages.REFUSED_ON_THE_WAY_MESSAGE
         if status in (401, 403):
             kind = AuthenticationError
         elif status in (400, 422):

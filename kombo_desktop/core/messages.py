@@ -37,6 +37,10 @@ UNTRUSTED_CERTIFICATE_MESSAGE = (
     "guest Wi-Fi, open any web page in your browser to sign in to the network first, then try "
     "again; otherwise ask your IT team (a network filter may be in the way)."
 )
+REFUSED_ON_THE_WAY_MESSAGE = (
+    "Something between this computer and Kombo refused the request, most likely a network "
+    "filter rather than Kombo. Ask your IT team, and copy the details for them."
+)
 ERROR_PAGE_MESSAGE = (
     "An error page came back instead of Kombo's answer: Kombo, or a network device between you "
     "and Kombo, has a problem. Try again in a few minutes; if it keeps happening, ask your IT team."

@@ -30,6 +30,7 @@ from kombo_desktop.core.errors import (
     ServerError,
     UnexpectedResponseError,
     UnsafeLinkError,
+    is_key_refused,
 )
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -121,6 +122,26 @@ def test_a_refused_key_is_an_authentication_error(status: int) -> None:
 
 def test_a_401_without_a_body_is_still_an_authentication_error() -> None:
     assert type(fail_with(Reply(401))) is AuthenticationError
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.text(403, "Blocked by Zscaler: category Uncategorized"),
+        Reply.json({"message": "Forbidden"}, 403),
+        Reply(403),
+    ],
+    ids=["filter-text", "gateway-json", "empty"],
+)
+def test_a_403_not_in_kombos_words_is_not_blamed_on_the_key(reply: Reply) -> None:
+    """Kombo refuses a key with its error body; a bare refusal comes from something on the way
+    (a web filter), and sending the person to Settings for their key would mislead them."""
+    error = fail_with(reply)
+    assert type(error) is UnexpectedResponseError
+    assert not is_key_refused(error)
+    assert "Something between this computer and Kombo refused the request" in error.user_message
+    assert "Settings" not in error.user_message
+    assert error.detail.http_status == 403
 
 
 def test_an_address_not_on_the_allow_list_is_told_apart() -> None:
