@@ -31,12 +31,15 @@ class AttemptProgress:
         self._sockets: list[socket.socket] = []
         self._aborted = False
         self.request_sent = False
+        self.tunnel_requested = False  # a proxy was asked (CONNECT) to open a tunnel to Kombo
         self.expired = False  # the attempt outlived its deadline (see ``deadline``)
 
     def trace(self, name: str, info: Mapping[str, Any]) -> None:
         if name.endswith(".send_request_headers.started"):
             request = info.get("request")
-            if getattr(request, "method", b"") != b"CONNECT":  # a proxy tunnel is not the request
+            if getattr(request, "method", b"") == b"CONNECT":  # a proxy tunnel is not the request
+                self.tunnel_requested = True
+            else:
                 self.request_sent = True
         elif name.endswith(".connect_tcp.complete"):
             stream = info.get("return_value")

@@ -467,8 +467,8 @@ class KomboClient:
             if token.cancelled:
                 raise self._cancelled(call, attempt, progress.request_sent) from None
             if progress.expired:
-                return self._out_of_time(call, progress.request_sent)
-            failed = self._transport_failure(call, error, progress.request_sent)
+                return self._out_of_time(call, progress)
+            failed = self._transport_failure(call, error, progress)
             _log.info(
                 "%s attempt %d: %s after %.2f s",
                 call.operation,
@@ -513,16 +513,23 @@ class KomboClient:
 
     # --- failures without an answer ------------------------------------------------------------
 
-    def _out_of_time(self, call: Call, request_sent: bool) -> Failure:
+    def _out_of_time(self, call: Call, progress: AttemptProgress) -> Failure:
         """The attempt's deadline ended it: like a read timeout, repeated only where that is."""
         safe = retry_policy.timeout_is_repeatable(
-            call.method, before_sending=False, request_sent=request_sent, while_writing=False
+            call.method,
+            before_sending=False,
+            request_sent=progress.request_sent,
+            while_writing=False,
+            tunnel_requested=progress.tunnel_requested,
         )
         technical = "no complete answer in time"
         return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
 
-    def _transport_failure(self, call: Call, error: httpx.HTTPError, request_sent: bool) -> Failure:
+    def _transport_failure(
+        self, call: Call, error: httpx.HTTPError, progress: AttemptProgress
+    ) -> Failure:
         """A failure that produced no HTTP answer, and whether ``retry_policy`` lets it repeat."""
+        request_sent = progress.request_sent
         technical = f"{type(error).__name__}: {error}"
         if isinstance(error, httpx.TimeoutException):
             safe = retry_policy.timeout_is_repeatable(
@@ -531,6 +538,7 @@ class KomboClient:
                 before_sending=isinstance(error, httpx.ConnectTimeout | httpx.PoolTimeout),
                 request_sent=request_sent,
                 while_writing=isinstance(error, httpx.WriteTimeout),
+                tunnel_requested=progress.tunnel_requested,
             )
             return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
         if isinstance(error, httpx.ProxyError):

@@ -18,7 +18,8 @@ the answer is an error, because the person then sees exactly one link or none:
 * for the read-only ``GET`` calls, a connection that broke at any point (they change nothing).
 
 No call is repeated after a *read timeout*: a server that stayed silent for a whole timeout is
-unlikely to answer the next time, and the person would wait a multiple of it.
+unlikely to answer the next time, and the person would wait a multiple of it. That holds for a
+proxy that never answers the request to open a tunnel to Kombo too.
 
 A ``POST`` whose request was sent and then timed out or lost its connection while waiting for the
 answer is *not* repeated either. A repeat would be harmless to the customer (see above: they only
@@ -66,14 +67,25 @@ _READ_ONLY_METHODS: Final = frozenset({"GET"})
 
 
 def timeout_is_repeatable(
-    method: str, *, before_sending: bool, request_sent: bool, while_writing: bool
+    method: str,
+    *,
+    before_sending: bool,
+    request_sent: bool,
+    while_writing: bool,
+    tunnel_requested: bool = False,
 ) -> bool:
     """Whether a call that timed out may be repeated.
 
     ``before_sending``: the connect or pool timeout, before anything was sent. ``request_sent``:
     the request's headers went out. ``while_writing``: the timeout came while sending the body.
+    ``tunnel_requested``: a proxy was asked to open a tunnel to Kombo; if the request itself did
+    not follow, the proxy stayed silent, a read timeout like any other (not repeated).
     """
-    return before_sending or not request_sent or (method in _READ_ONLY_METHODS and while_writing)
+    if before_sending:
+        return True
+    if request_sent:
+        return method in _READ_ONLY_METHODS and while_writing
+    return not tunnel_requested
 
 
 def broken_connection_is_repeatable(method: str, *, request_sent: bool) -> bool:

@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from kombo_desktop.core.client import KomboClient
-from kombo_desktop.core.errors import ConnectionFailedError
+from kombo_desktop.core.errors import ConnectionFailedError, RequestTimeoutError
 from kombo_desktop.core.link_request import LinkRequest
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
@@ -94,3 +94,20 @@ def test_unusable_proxy_settings_never_show_the_proxy_password(
     assert "HTTPS_PROXY" in (error.detail.message or "")
     if named is not None:  # the proxy is named where its address can be read safely
         assert named in (error.detail.message or "")
+
+
+def test_a_proxy_that_never_answers_the_tunnel_request_is_waited_for_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A silent proxy is a read timeout like a silent Kombo: repeating it would only make the
+    person wait a whole timeout again."""
+    _clear_proxies(monkeypatch)
+    with FaultServer(fallback=Reply.never_answer()) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.origin)
+        with (
+            KomboClient(KOMBO, KEY, timeout=0.5, backoff_seconds=0.01) as client,
+            pytest.raises(RequestTimeoutError) as caught,
+        ):
+            client.create_link(REQUEST)
+        assert [request.method for request in proxy.requests] == ["CONNECT"]
+    assert caught.value.detail.attempts == 1
