@@ -80,7 +80,10 @@ EXCLUDED_PACKAGES = [
 EXCLUDES = EXCLUDED_QT_MODULES + EXCLUDED_PACKAGES
 
 # Imported by name at run time (entry points, try/except imports), invisible to the analysis.
+# socksio: httpcore imports it inside try/except ImportError, and without it every call through a
+# SOCKS proxy (ALL_PROXY=socks5://...) fails; listed so its absence fails the packaging tests.
 HIDDEN_IMPORTS_COMMON = [
+    "socksio",
     "keyring.backends.chainer",
     "keyring.backends.fail",
     "keyring.backends.null",

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import logging
+import socket
+import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -111,3 +116,46 @@ def test_a_proxy_that_never_answers_the_tunnel_request_is_waited_for_once(
             client.create_link(REQUEST)
         assert [request.method for request in proxy.requests] == ["CONNECT"]
     assert caught.value.detail.attempts == 1
+
+
+@contextmanager
+def socks5_proxy_that_refuses(targets: list[str]) -> Iterator[str]:
+    """A SOCKS5 proxy on 127.0.0.1 that notes where each client wants to go (``host:port``)
+    and answers "connection refused"; yields its ``socks5://`` address."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
+
+    def serve() -> None:
+        with listener, listener.accept()[0] as client:
+            client.settimeout(10)
+            methods = client.recv(2)[1]
+            client.recv(methods)
+            client.sendall(b"\x05\x00")  # no authentication
+            _version, _command, _reserved, kind = client.recv(4)
+            host = client.recv(client.recv(1)[0]).decode() if kind == 3 else "(not a name)"
+            (port,) = struct.unpack("!H", client.recv(2))
+            targets.append(f"{host}:{port}")
+            client.sendall(b"\x05\x05\x00\x01" + bytes(6))  # connection refused
+
+    thread = threading.Thread(target=serve, name="socks5-proxy")
+    thread.start()
+    try:
+        yield f"socks5://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        thread.join(timeout=15)
+
+
+def test_a_socks_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ALL_PROXY=socks5://... is common where a VPN client or SSH tunnel provides the proxy;
+    without SOCKS support every call failed with "proxy settings could not be used"."""
+    _clear_proxies(monkeypatch)
+    targets: list[str] = []
+    with socks5_proxy_that_refuses(targets) as address:
+        monkeypatch.setenv("ALL_PROXY", address)
+        with (
+            KomboClient(KOMBO, KEY, max_attempts=1) as client,
+            pytest.raises(ConnectionFailedError) as caught,
+        ):
+            client.check_api_key()
+    assert targets == ["api.kombo.dev:443"]
+    assert "did not let the connection to Kombo through" in caught.value.user_message
