@@ -32,6 +32,9 @@ class AttemptProgress:
         self._aborted = False
         self.request_sent = False
         self.tunnel_requested = False  # a proxy was asked (CONNECT) to open a tunnel to Kombo
+        # Where the connection was dialled (Kombo's host, or a proxy's), and whether it was made.
+        self.dialled: tuple[str, int] | None = None
+        self.connected = False
         self.expired = False  # the attempt outlived its deadline (see ``deadline``)
 
     def trace(self, name: str, info: Mapping[str, Any]) -> None:
@@ -41,7 +44,12 @@ class AttemptProgress:
                 self.tunnel_requested = True
             else:
                 self.request_sent = True
+        elif name.endswith(".connect_tcp.started"):
+            host, port = info.get("host"), info.get("port")
+            if self.dialled is None and isinstance(host, str) and isinstance(port, int):
+                self.dialled = (host, port)
         elif name.endswith(".connect_tcp.complete"):
+            self.connected = True
             stream = info.get("return_value")
             sock = stream.get_extra_info("socket") if stream is not None else None
             if isinstance(sock, socket.socket):

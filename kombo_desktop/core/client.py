@@ -197,6 +197,7 @@ class KomboClient:
         self._key = api_key.strip() if api_key else None
         register_secret(self._key)
         self._loopback = is_loopback_url(self.api_base)
+        self._origin = _origin(self.api_base)
         self._timeout = float(timeout)
         # One attempt as a whole: connecting, then the answer's headers and its body within a
         # timeout each (each read alone has only the timeout, however many reads there are).
@@ -522,7 +523,7 @@ class KomboClient:
             while_writing=False,
             tunnel_requested=progress.tunnel_requested,
         )
-        technical = "no complete answer in time"
+        technical = "no complete answer in time" + self._via_proxy(progress)
         return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
 
     def _transport_failure(
@@ -530,7 +531,18 @@ class KomboClient:
     ) -> Failure:
         """A failure that produced no HTTP answer, and whether ``retry_policy`` lets it repeat."""
         request_sent = progress.request_sent
-        technical = f"{type(error).__name__}: {error}"
+        technical = f"{type(error).__name__}: {error}{self._via_proxy(progress)}"
+        proxy_message = self._proxy_failure_message(error, progress)
+        if proxy_message is not None:
+            kind = RequestTimeoutError if isinstance(error, httpx.TimeoutException) else None
+            return self._failure(
+                kind or ConnectionFailedError,
+                proxy_message,
+                call,
+                None,
+                technical,
+                retryable=True,  # the request itself was not sent
+            )
         if isinstance(error, httpx.TimeoutException):
             safe = retry_policy.timeout_is_repeatable(
                 call.method,
@@ -570,6 +582,39 @@ class KomboClient:
                 ConnectionFailedError, message, call, None, technical, retryable=safe
             )
         return self._failure(ConnectionFailedError, None, call, None, technical)
+
+    def _proxy(self, progress: AttemptProgress) -> str | None:
+        """``host:port`` of the proxy the attempt went through, or ``None`` for a direct one.
+
+        Taken from where the connection was dialled, so it is the proxy httpx chose for
+        Kombo's address (``NO_PROXY`` and all), and never carries a proxy's login.
+        """
+        if progress.dialled is None or progress.dialled == self._origin:
+            return None
+        host, port = progress.dialled
+        return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+    def _via_proxy(self, progress: AttemptProgress) -> str:
+        proxy = self._proxy(progress)
+        return f" (via proxy {proxy})" if proxy else ""
+
+    def _proxy_failure_message(
+        self, error: httpx.HTTPError, progress: AttemptProgress
+    ) -> str | None:
+        """The sentence for a proxy that failed before the request got through it, or ``None``
+        for the usual sentences (which would blame Kombo): a proxy that could not be reached at
+        all (unknown name off the VPN, refused or unanswered connection), or one that hung up
+        on the request to open a tunnel to Kombo."""
+        proxy = self._proxy(progress)
+        if proxy is None or progress.request_sent or tls.is_tls_error(error):
+            return None
+        if not progress.connected and isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
+            return messages.proxy_unreachable_message(proxy)
+        if progress.tunnel_requested and isinstance(
+            error, httpx.NetworkError | httpx.RemoteProtocolError
+        ):
+            return messages.PROXY_MESSAGE
+        return None
 
     # --- links ---------------------------------------------------------------------------------
 
@@ -645,6 +690,12 @@ class KomboClient:
         return RequestCancelled(
             detail=ErrorDetail(operation=call.operation, message=note, attempts=attempts)
         )
+
+
+def _origin(api_base: str) -> tuple[str, int]:
+    """Kombo's host and port as httpcore dials them (ASCII host name, explicit port)."""
+    url = httpx.URL(api_base)
+    return url.raw_host.decode("ascii"), url.port or (443 if url.scheme == "https" else 80)
 
 
 def _tls_message(error: BaseException) -> str | None:

@@ -89,6 +89,16 @@ def wait_phrase(seconds: float) -> str:
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def proxy_unreachable_message(proxy: str) -> str:
+    """The proxy the request had to go through (``host:port``) could not be reached: off the
+    company's VPN its name has no address, so blaming Kombo or its address would mislead."""
+    return (
+        f"Could not reach your network's proxy server ({proxy}). Connect to the VPN if your "
+        "company uses one, then try again; otherwise ask your IT team to check this computer's "
+        "proxy settings."
+    )
+
+
 def wrong_clock_message(now: datetime) -> str:
     """A certificate outside its dates: this computer's clock is the likely cause, and showing
     what it says lets the person see at once whether it is wrong."""

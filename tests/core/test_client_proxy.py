@@ -159,3 +159,50 @@ def test_a_socks_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPa
             client.check_api_key()
     assert targets == ["api.kombo.dev:443"]
     assert "did not let the connection to Kombo through" in caught.value.user_message
+
+
+@pytest.mark.parametrize(
+    ("value", "proxy"),
+    [
+        ("http://127.0.0.1:{closed}", "127.0.0.1:{closed}"),  # nothing listens: refused
+        # Off the VPN, the company's proxy has no address; its login stays out of every text.
+        ("http://alice:Winter2024@proxy.corp.invalid:3128", "proxy.corp.invalid:3128"),
+    ],
+    ids=["refused", "unknown-host"],
+)
+def test_an_unreachable_proxy_is_named_instead_of_kombo(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, value: str, proxy: str
+) -> None:
+    _clear_proxies(monkeypatch)
+    caplog.set_level(logging.DEBUG)
+    closed = closed_port()
+    proxy = proxy.format(closed=closed)
+    monkeypatch.setenv("HTTPS_PROXY", value.format(closed=closed))
+    with (
+        KomboClient(KOMBO, KEY, backoff_seconds=0.01) as client,
+        pytest.raises(ConnectionFailedError) as caught,
+    ):
+        client.create_link(REQUEST)
+    error = caught.value
+    assert f"Could not reach your network's proxy server ({proxy})" in error.user_message
+    assert "VPN" in error.user_message
+    assert "Kombo's server" not in error.user_message
+    assert f"via proxy {proxy}" in (error.detail.message or "")
+    shown = f"{error.user_message}\n{error.detail.as_support_text()}\n{caplog.text}"
+    assert "Winter" not in shown
+
+
+def test_a_proxy_that_hangs_up_on_the_tunnel_request_is_blamed_not_kombo(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _clear_proxies(monkeypatch)
+    with FaultServer(fallback=Reply(disconnect=True)) as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.origin)
+        with (
+            KomboClient(KOMBO, KEY, backoff_seconds=0.01) as client,
+            pytest.raises(ConnectionFailedError) as caught,
+        ):
+            client.create_link(REQUEST)
+        assert {request.method for request in proxy.requests} == {"CONNECT"}
+        assert f"via proxy 127.0.0.1:{proxy.port}" in (caught.value.detail.message or "")
+    assert "proxy server did not let the connection to Kombo through" in caught.value.user_message
