@@ -33,7 +33,7 @@ from kombo_desktop.core.errors import (
     ServerError,
     UnexpectedResponseError,
 )
-from kombo_desktop.core.retry_policy import RETRY_STATUSES, parse_retry_after
+from kombo_desktop.core.retry_policy import RETRY_STATUSES, answer_date, parse_retry_after
 from kombo_desktop.core.safe_text import (
     MAX_DETAIL_CHARS,
     MAX_SHORT_CHARS,
@@ -200,7 +200,11 @@ def interpret(
     """The JSON object of a success, or the ``Failure`` this answer stands for."""
     content_type = headers.get("Content-Type", "").lower()
     retryable = status in RETRY_STATUSES
-    retry_after = parse_retry_after(headers.get("Retry-After")) if retryable else None
+    retry_after = (
+        parse_retry_after(headers.get("Retry-After"), answer_date(headers.get("Date")))
+        if retryable
+        else None
+    )
 
     def fail(kind: type[KomboError], message: str | None, technical: str) -> Failure:
         return failure(

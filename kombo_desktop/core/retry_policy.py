@@ -29,7 +29,8 @@ long" message, after which they decide whether to try again. HTTP advises the sa
 non-idempotent requests (RFC 9110, section 9.2.2).
 
 Repeats wait with exponential backoff and jitter, or exactly as long as ``Retry-After`` asks
-(seconds or an HTTP date). They are bounded twice: at most ``max_attempts`` attempts, and no wait
+(seconds or an HTTP date; a date is counted from the answer's own ``Date``, since this computer's
+clock may be minutes off). They are bounded twice: at most ``max_attempts`` attempts, and no wait
 may end later than ``max_retry_seconds`` after the first attempt began. When Kombo asks for a wait
 beyond that budget, the call fails at once with ``RateLimitedError.retry_after`` set, instead of
 keeping the window busy.
@@ -50,6 +51,7 @@ from typing import Final
 __all__ = [
     "BACKOFF_CAP",
     "RETRY_STATUSES",
+    "answer_date",
     "backoff_delay",
     "broken_connection_is_repeatable",
     "parse_retry_after",
@@ -108,11 +110,28 @@ def wait_before_repeat(attempt: int, retry_after: float | None, base: float) -> 
     return retry_after if retry_after is not None else backoff_delay(attempt, base)
 
 
+def answer_date(value: str | None) -> datetime | None:
+    """The time an answer was given, from its ``Date`` header; ``None`` if missing or unreadable.
+
+    A ``Retry-After`` date is on the server's clock, so it is counted from this rather than
+    from this computer's clock: a laptop ten minutes off would otherwise wait eleven minutes,
+    or not at all.
+    """
+    if value is None or not value.strip():
+        return None
+    try:
+        when = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delay-seconds or HTTP date), or ``None``.
 
-    Decimal seconds are accepted too (lenient, and lets tests use short waits); anything
-    unreadable, negative or infinite is ignored, so the normal backoff applies.
+    A date is counted from ``now``: the answer's ``answer_date`` where it has one, else this
+    computer's clock. Decimal seconds are accepted too (lenient, and lets tests use short
+    waits); anything unreadable, negative or infinite is ignored, so the normal backoff applies.
     """
     if value is None:
         return None

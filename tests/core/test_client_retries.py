@@ -141,6 +141,24 @@ def test_retry_after_as_a_date_is_honoured() -> None:
     assert 0.9 <= gap < 2.5  # HTTP dates have whole seconds
 
 
+@pytest.mark.parametrize("skew", [600, -600], ids=["clock-behind", "clock-ahead"])
+def test_retry_after_as_a_date_is_measured_against_the_answers_date(skew: int) -> None:
+    """This computer's clock may be minutes off; the server's Date header is on the same clock
+    as its Retry-After date, so the wait it asks for is the difference between the two."""
+    server_now = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=skew)
+    reply = busy(429, retry_after=format_datetime(server_now + timedelta(seconds=2), usegmt=True))
+    with (
+        FaultServer(
+            reply.with_headers(("Date", format_datetime(server_now, usegmt=True))),
+            Reply.link(LINK),
+        ) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.01) as client,
+    ):
+        assert client.create_link(REQUEST).url == LINK
+    (gap,) = gaps(server)
+    assert 1.9 <= gap < 2.5
+
+
 def test_a_wait_beyond_the_budget_fails_at_once_with_the_wait() -> None:
     started = time.monotonic()
     with (
