@@ -541,7 +541,9 @@ class KomboClient:
                 call,
                 None,
                 technical,
-                retryable=True,  # the request itself was not sent
+                # The request itself was not sent; but a silent proxy, like any read timeout,
+                # would only be waited for again (``retry_policy``).
+                retryable=not isinstance(error, httpx.ReadTimeout),
             )
         if isinstance(error, httpx.TimeoutException):
             safe = retry_policy.timeout_is_repeatable(
@@ -604,15 +606,17 @@ class KomboClient:
         """The sentence for a proxy that failed before the request got through it, or ``None``
         for the usual sentences (which would blame Kombo): a proxy that could not be reached at
         all (unknown name off the VPN, refused or unanswered connection), or one that hung up
-        on the request to open a tunnel to Kombo."""
+        on, or never answered, the request to open a tunnel to Kombo."""
         proxy = self._proxy(progress)
         if proxy is None or progress.request_sent or tls.is_tls_error(error):
             return None
         if not progress.connected and isinstance(error, httpx.ConnectError | httpx.ConnectTimeout):
             return messages.proxy_unreachable_message(proxy)
-        if progress.tunnel_requested and isinstance(
-            error, httpx.NetworkError | httpx.RemoteProtocolError
-        ):
+        if not progress.tunnel_requested:
+            return None
+        if isinstance(error, httpx.ReadTimeout):
+            return messages.proxy_silent_message(proxy)
+        if isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError):
             return messages.PROXY_MESSAGE
         return None
 

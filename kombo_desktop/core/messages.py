@@ -99,6 +99,14 @@ def proxy_unreachable_message(proxy: str) -> str:
     )
 
 
+def proxy_silent_message(proxy: str) -> str:
+    """The proxy took the request to open a tunnel to Kombo and never answered it."""
+    return (
+        f"Your network's proxy server ({proxy}) did not answer, so Kombo could not be reached. "
+        "Try again in a moment; if it keeps happening, ask your IT team."
+    )
+
+
 def wrong_clock_message(now: datetime) -> str:
     """A certificate outside its dates: this computer's clock is the likely cause, and showing
     what it says lets the person see at once whether it is wrong."""

@@ -115,7 +115,11 @@ def test_a_proxy_that_never_answers_the_tunnel_request_is_waited_for_once(
         ):
             client.create_link(REQUEST)
         assert [request.method for request in proxy.requests] == ["CONNECT"]
+        proxy_address = f"127.0.0.1:{proxy.port}"
     assert caught.value.detail.attempts == 1
+    # The proxy kept silent, not Kombo, which never heard of the request.
+    assert f"proxy server ({proxy_address}) did not answer" in caught.value.user_message
+    assert f"via proxy {proxy_address}" in (caught.value.detail.message or "")
 
 
 @contextmanager
