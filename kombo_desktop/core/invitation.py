@@ -310,7 +310,9 @@ def _validity(
         return words.format(**_clock_fields(local))
     if moment - made < timedelta(days=1):
         return texts.validity[link_type]
-    return texts.validity_until.format(date=texts.day_text(until.date()))
+    # The day in the computer's time zone, as the window shows it: a year on, its offset may be
+    # another (summer time), and 23:30 in winter is 00:30 the next day in summer.
+    return texts.validity_until.format(date=texts.day_text(until.astimezone().date()))
 
 
 def _clock_fields(local: datetime) -> dict[str, str]:

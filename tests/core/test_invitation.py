@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -23,8 +23,8 @@ from kombo_desktop.core.invitation import (
     texts_for,
 )
 from kombo_desktop.core.resources import resource_path
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
-from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
+from tests.support.time_zones import BERLIN, ONE_HOUR_EAST, computer_time_zone
 
 LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln"
 
@@ -386,6 +386,26 @@ def test_a_link_sent_again_later_says_its_last_day_not_a_whole_year(language: La
         now=first + timedelta(hours=3),
     )
     assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] in fresh.body
+
+
+def test_the_last_day_is_the_one_the_window_shows_across_summer_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Made at 23:30 in Berlin in winter time, a year later falls in summer time: the window
+    # said "Valid until 28 Oct 2027" and the invitation "until 27 October 2027".
+    with computer_time_zone(monkeypatch, BERLIN):
+        made = datetime(2026, 10, 27, 23, 30).astimezone()
+        later = invitation(
+            Language.EN,
+            link=LINK,
+            link_type=LinkType.MAGIC_LINK,
+            organization="Acme GmbH",
+            made=made,
+            now=made + timedelta(days=30),
+        )
+        shown = (made + LINK_LIFETIMES[LinkType.MAGIC_LINK]).astimezone()
+    assert shown.date() == date(2027, 10, 28)
+    assert "until 28 October 2027" in later.body
 
 
 # Written independently of the resource files: the end of an hour-long link sent again later.
