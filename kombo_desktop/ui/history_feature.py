@@ -690,6 +690,14 @@ class HistoryFeature(QObject):
         self._clear_banner()
         if earlier is None:
             return
+        if not earlier.is_valid():  # it expired while the warning was open
+            self.window.show_status(
+                "The earlier link has expired in the meantime, so it cannot be used. Press "
+                "“Create link” to make a new one.",
+                "info",
+            )
+            self.window.createButton.setFocus()
+            return
         from kombo_desktop.ui.duplicate_banner import made_for_another_organization
         from kombo_desktop.ui.history_model import local_date
 

@@ -515,3 +515,31 @@ def test_the_same_organisation_written_differently_is_no_other_organisation(
     history_of(demo_window).banner.useExistingButton.click()
     context = history_of(demo_window).invitationBar.context
     assert context is not None and context.organization == "ACME  gmbh"  # the form's
+
+
+def test_an_earlier_link_that_expires_while_the_warning_is_open_is_not_used(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Use the existing link" showed it, expired, with "Showing the link ... for this customer"
+    # in green, and the request held back was dropped without a word.
+    fill_form(demo_window)
+    history_of(demo_window).store.record_link(
+        profile="default",
+        email="anna@example.com",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url=f"{demo_of(demo_window).origin}/demo/connect?token=soon",
+        created_at=datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=1),
+        is_demo=True,
+    )
+    try_again(qtbot, demo_window)
+    qtbot.wait(1200)  # the earlier link has expired by now
+    history_of(demo_window).banner.useExistingButton.click()
+    assert demo_window.linkField.text() == ""
+    assert not history_of(demo_window).banner.isVisible()
+    status = demo_window.statusLabel.text()
+    assert "expired" in status and "“Create link”" in status
+    assert demo_window.focusWidget() is demo_window.createButton
