@@ -761,7 +761,7 @@ class HistoryFeature(QObject):
 
     def show_entry(self, entry: HistoryEntry) -> None:
         """Show an entry's link and QR code in the result area (history panel)."""
-        from kombo_desktop.ui.history_model import ENDED_DEMO_EXPLANATION, local_date
+        from kombo_desktop.ui.history_model import ENDED_DEMO_EXPLANATION, local_date, status_text
 
         self._show(entry)
         self._from_history_url = entry.url
@@ -773,9 +773,9 @@ class HistoryFeature(QObject):
         if entry.from_an_ended_demo(self._demo_origin()):
             self.window.show_status(f"Showing a demo link {made}. {ENDED_DEMO_EXPLANATION}")
         elif entry.is_valid():
+            valid = status_text(entry)  # "Valid until 14:32" for a link of an hour
             self.window.show_status(
-                f"Showing the link {made}. It is valid until {local_date(entry.expires_at)}.",
-                "info",
+                f"Showing the link {made}. It is {valid[0].lower()}{valid[1:]}.", "info"
             )
         else:
             self.window.show_status(

@@ -436,6 +436,48 @@ def test_a_link_expiring_while_the_history_is_open_is_shown_expired(
     assert any(first <= STATUS <= last for first, last in repainted)  # the view shows it
 
 
+def test_an_hour_long_link_shown_from_the_history_says_until_what_time(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The status said "It is valid until 29 Nov 2026" of a link with minutes left.
+    store = history_of(demo_window).store
+    soon = store.record_link(
+        profile="default",
+        email="anna@acme.example",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=hour",
+        created_at=datetime.now(UTC) - timedelta(minutes=10),
+    )
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, soon.url)
+    feature.panel.historyQrButton.click()
+    until = soon.expires_at.astimezone()
+    assert f"It is valid until {until:%H:%M}" in demo_window.statusLabel.text()
+
+
+def test_the_history_looks_again_soon_when_a_link_expires_within_a_day(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # It slept up to an hour: after a laptop's sleep, an expired link kept Open for that long.
+    add_entries(history_of(demo_window).store)  # an hour-long link among them, expired
+    store = history_of(demo_window).store
+    store.record_link(
+        profile="default",
+        email="x@y.example",
+        organization="Soon Ltd",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=later",
+        created_at=datetime.now(UTC) - timedelta(minutes=5),
+    )
+    panel = open_history(qtbot, demo_window).panel
+    assert 0 < panel._expiry_timer.remainingTime() <= 30_000
+
+
 def test_tab_leaves_the_history_table_for_its_actions(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
