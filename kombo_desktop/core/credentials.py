@@ -50,6 +50,14 @@ STORE_NOT_CLEARED = (
 
 _log = logging.getLogger(__name__)
 
+# Why every ``Exception`` from a store call counts as "the store cannot be used now": besides
+# keyring's own errors, backends let their platform's errors through as they are (D-Bus errors
+# as RuntimeError, Windows API errors as win32ctypes' ``pywintypes.error``, e.g. 1312 when
+# saving credentials is turned off; secretstorage's PromptDismissedException), and a frozen
+# build missing the package raises ImportError. To the person they all mean the same, and a
+# key Kombo just accepted must then be kept for this session rather than lost. Only the error's
+# type is logged: its text could carry the secret.
+
 
 class KeyLocation(Enum):
     """Where the key in use comes from; the settings screen tells the user."""
@@ -152,7 +160,7 @@ class CredentialStore:
             # chosen with PYTHON_KEYRING_BACKEND) or keep it cut short, and the person must not
             # be told the key is stored when the next start will not find it.
             kept = keyring.get_password(SERVICE_NAME, profile) == cleaned
-        except _store_errors() as error:
+        except Exception as error:  # any failure of the store: see the note by _log
             _log.warning(
                 "Credential store refused to save the key for profile %r (%s); keeping it "
                 "for this session only.",
@@ -179,8 +187,12 @@ class CredentialStore:
             self._problem = STORE_LOCKED if locked else STORE_UNAVAILABLE
         return KeyLocation.SESSION_ONLY
 
-    def delete(self, profile: str) -> None:
-        """Forget the key of ``profile`` in this session and in the store (if it was there)."""
+    def delete(self, profile: str) -> bool:
+        """Forget the key of ``profile`` in this session and in the store (if it was there).
+
+        Returns False when the store could not be cleared (``problem`` is then
+        ``STORE_NOT_CLEARED``): a key may still be stored under that name.
+        """
         with self._lock:
             self._session.pop(profile, None)
         try:
@@ -190,7 +202,7 @@ class CredentialStore:
             # Nothing stored is already the state the user asked for.
             with contextlib.suppress(PasswordDeleteError):
                 keyring.delete_password(SERVICE_NAME, profile)
-        except _store_errors() as error:
+        except Exception as error:  # any failure of the store: see the note by _log
             _log.warning(
                 "Credential store refused to delete the key for profile %r (%s).",
                 profile,
@@ -198,10 +210,11 @@ class CredentialStore:
             )
             with self._lock:
                 self._problem = STORE_NOT_CLEARED
-            return
+            return False
         with self._lock:
             self._clear_problem_if_resolved()
         _log.info("Deleted the key for profile %r from the credential store.", profile)
+        return True
 
     def move(self, old: str, new: str) -> KeyLocation | None:
         """Keep ``old``'s own key under ``new`` instead (a profile was renamed; keys are kept
@@ -255,7 +268,7 @@ class CredentialStore:
             import keyring
 
             value = keyring.get_password(SERVICE_NAME, profile)
-        except _store_errors() as error:
+        except Exception as error:  # any failure of the store: see the note by _log
             _log.warning(
                 "Credential store could not be read for profile %r (%s).",
                 profile,
@@ -272,20 +285,6 @@ class CredentialStore:
         # The store works again; only keys still held for this session keep the warning alive.
         if not self._session:
             self._problem = None
-
-
-def _store_errors() -> tuple[type[Exception], ...]:
-    """What a credential store can raise besides ``KeyringError``.
-
-    Backends built on D-Bus, the Windows API or the macOS Security framework surface their
-    failures as ``RuntimeError`` or ``OSError``; a frozen build missing the package surfaces as
-    ``ImportError``. All of them mean the same to the user: the store cannot be used now.
-    """
-    try:
-        from keyring.errors import KeyringError
-    except ImportError:
-        return (ImportError, RuntimeError, OSError)
-    return (KeyringError, ImportError, RuntimeError, OSError)
 
 
 def _is_locked(error: Exception) -> bool:

@@ -23,7 +23,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit
 
-from kombo_desktop.core.credentials import InvalidApiKeyError, KeyLocation, clean_api_key
+from kombo_desktop.core.credentials import (
+    STORE_NOT_CLEARED,
+    InvalidApiKeyError,
+    KeyLocation,
+    clean_api_key,
+)
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
@@ -388,16 +393,19 @@ class KeySection(QObject):
         name = self._book.selected
         credentials = self._book.credentials
 
-        def forget(_cancel: CancelToken) -> KeyLocation | None:
-            credentials.delete(name)
-            return credentials.location(name)
+        def forget(_cancel: CancelToken) -> tuple[bool, KeyLocation | None]:
+            cleared = credentials.delete(name)
+            return cleared, credentials.location(name)
 
-        def forgotten(location: KeyLocation | None) -> None:
+        def forgotten(outcome: tuple[bool, KeyLocation | None]) -> None:
+            cleared, location = outcome
             self._locations[name] = location
             self._set_busy(False)
             self._book.set_environment(None)
             self.show_state()
-            if location is None:
+            if not cleared:  # said first: reading the store afterwards may have failed too
+                self._say(STORE_NOT_CLEARED)
+            elif location is None:
                 self._say(f"The key of the profile “{name}” was deleted from this computer.")
             elif credentials.problem:
                 self._say(here_in_settings(credentials.problem))

@@ -29,7 +29,14 @@ from kombo_desktop.core.credentials import (
 )
 from kombo_desktop.core.logs import configure_logging, stop_logging
 from kombo_desktop.core.paths import AppPaths
-from tests.support.keyrings import InMemoryKeyring, LockedKeyring, NoCredentialServiceKeyring
+from tests.support.keyrings import (
+    BrokenKeyring,
+    InMemoryKeyring,
+    LockedKeyring,
+    NoCredentialServiceKeyring,
+    PromptDismissedKeyring,
+    WindowsNoLogonSessionKeyring,
+)
 
 
 def new_key() -> str:
@@ -329,7 +336,19 @@ def test_locked_store_on_reading_says_it_is_locked() -> None:
     assert store.problem == STORE_LOCKED
 
 
-@pytest.mark.parametrize("backend", [DBusBrokenKeyring, OsErrorKeyring])
+# Not only keyring's own errors: Windows API errors (1312 when saving credentials is turned
+# off), secretstorage's PromptDismissedException and a backend's plain bug all reach us as they
+# are, and each was once "an unexpected problem" that lost a key Kombo had just accepted.
+@pytest.mark.parametrize(
+    "backend",
+    [
+        DBusBrokenKeyring,
+        OsErrorKeyring,
+        WindowsNoLogonSessionKeyring,
+        PromptDismissedKeyring,
+        BrokenKeyring,
+    ],
+)
 def test_backends_failing_with_plain_errors_fall_back_to_the_session(
     backend: type[KeyringBackend],
 ) -> None:

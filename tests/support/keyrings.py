@@ -91,6 +91,38 @@ class PromptingKeyring(InMemoryKeyring):
         super().delete_password(service, username)
 
 
+class WindowsApiError(Exception):
+    """As ``win32ctypes.pywin32.pywintypes.error``: what keyring's Windows backend lets through
+    (error 1312, "A specified logon session does not exist", when saving credentials is turned
+    off by policy). It is neither a ``KeyringError`` nor an ``OSError``."""
+
+    def __init__(self, winerror: int, funcname: str, strerror: str) -> None:
+        super().__init__(winerror, funcname, strerror)
+        self.winerror, self.funcname, self.strerror = winerror, funcname, strerror
+
+
+class WindowsNoLogonSessionKeyring(_FailingKeyring):
+    """Windows Credential Manager where saving credentials is turned off."""
+
+    def make_error(self) -> Exception:
+        return WindowsApiError(
+            1312,
+            "CredWrite",
+            "A specified logon session does not exist. It may already have been terminated.",
+        )
+
+
+class PromptDismissedKeyring(_FailingKeyring):
+    """The Secret Service whose unlock prompt was dismissed: secretstorage raises its own
+    exception (``PromptDismissedException``), derived from ``Exception`` only."""
+
+    class PromptDismissedException(Exception):  # noqa: N818 (secretstorage's name)
+        pass
+
+    def make_error(self) -> Exception:
+        return self.PromptDismissedException("Prompt dismissed.")
+
+
 class BrokenKeyring(_FailingKeyring):
     """A backend with a bug: it raises what no credential store is documented to raise."""
 

@@ -29,6 +29,7 @@ from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import (
     SERVICE_NAME,
     STORE_LOCKED,
+    STORE_NOT_CLEARED,
     STORE_UNAVAILABLE,
     STORE_UNREADABLE,
     CredentialStore,
@@ -48,7 +49,9 @@ from tests.support.keyrings import (
     InMemoryKeyring,
     LockedKeyring,
     NoCredentialServiceKeyring,
+    PromptDismissedKeyring,
     PromptingKeyring,
+    WindowsNoLogonSessionKeyring,
 )
 from tests.support.locked_files import refuse_reading
 from tests.support.message_boxes import answer_next_box
@@ -383,10 +386,20 @@ def test_save_without_checking_is_not_offered_once_the_key_is_edited(
     assert not child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
 
 
+# Windows with saving credentials turned off, and a dismissed unlock prompt, raise errors of their
+# own: the key Kombo accepted was lost with "an unexpected problem" instead.
+@pytest.mark.parametrize(
+    "backend",
+    [NoCredentialServiceKeyring, WindowsNoLogonSessionKeyring, PromptDismissedKeyring],
+)
 def test_without_a_credential_store_the_key_is_kept_for_this_session_only(
-    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, credentials: CredentialStore
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    backend: type[keyring.backend.KeyringBackend],
 ) -> None:
-    keyring.set_keyring(NoCredentialServiceKeyring())  # conftest restores the previous one
+    keyring.set_keyring(backend())  # conftest restores the previous one
     point_at(qtbot, dialog, kombo.base_url)
     type_key_and_save(qtbot, dialog, GOOD_KEY)
 
@@ -950,15 +963,15 @@ def test_forgetting_a_key_waits_for_the_store_without_freezing(
 def test_a_store_that_fails_unexpectedly_is_reported_plainly(
     qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
 ) -> None:
-    """A backend error nobody planned for ends in a sentence with a way forward, not a crash
-    dialog, and leaves the dialog usable."""
+    """A backend error nobody planned for counts as a store that cannot be read: said in plain
+    words, with a way forward, not a crash dialog, and the dialog stays usable."""
     keyring.set_keyring(BrokenKeyring())
     dialog = SettingsDialog(store, credentials, runner)
     qtbot.addWidget(dialog)
     dialog.show()
     settle(qtbot, dialog)
-    label = child(dialog, QLabel, "keyStatusLabel").text()
-    assert label.startswith("Where this profile's key is kept could not be read.")
+    problem = child(dialog, QLabel, "credentialProblemLabel")
+    assert problem.isVisible() and "password store could not be read" in problem.text()
     assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
     dialog.reject()
@@ -971,10 +984,10 @@ def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     dialog = make_dialog()  # type: ignore[operator]
     keyring.set_keyring(BrokenKeyring())
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: "did not answer as expected" in status(dialog), timeout=WAIT_MS)
     settle(qtbot, dialog)
+    # Not "deleted from this computer": the key may still be in the store.
+    assert status(dialog) == STORE_NOT_CLEARED
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
-    assert "could not be read" in child(dialog, QLabel, "keyStatusLabel").text()
 
 
 def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(
