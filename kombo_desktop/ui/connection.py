@@ -101,6 +101,9 @@ class Connection:
         self._client_options = dict(client_options or {})
         self._lock = threading.Lock()
         self._client: KomboClient | None = None
+        # False while the client was built without a key for a Kombo target (see ``client``).
+        self._client_has_key = False
+        self._replaced: list[KomboClient] = []  # keyless clients a keyed one took over from
         self._closed = False
 
     def key_status(self) -> KeyStatus:
@@ -111,22 +114,33 @@ class Connection:
         return KeyStatus(has_key=key is not None, problem=self._credentials.problem)
 
     def client(self) -> KomboClient:
-        """The shared client, built on first use (call from a worker thread)."""
+        """The shared client, built on first use (call from a worker thread).
+
+        A client built without a key (the password store was locked or could not be read, or
+        no key was saved yet) is not the last word for a Kombo target: on every later use the
+        key is looked up again and, once there is one, a client with it takes over. Else one
+        locked store at the first click failed every link until the program was restarted.
+        """
         from kombo_desktop.core.client import KomboClient
         from kombo_desktop.core.errors import RequestCancelled
 
         with self._lock:
             if self._closed:
                 raise RequestCancelled()
-            if self._client is not None:
+            keyless = self._client if not self._client_has_key else None
+            if self._client is not None and keyless is None:
                 return self._client
         # Not under the lock: the password store may wait for its user (an unlock or "allow
         # access" prompt), and ``close()`` on the UI thread must never wait for that.
         key = None if self.target.demo else self._credentials.get(self.target.profile)
+        if keyless is not None and key is None:
+            return keyless  # still no key (a local address may need none)
         made = KomboClient(self.target.api_base, key, **self._client_options)
         with self._lock:
-            if not self._closed and self._client is None:
-                self._client = made
+            if not self._closed and self._client is keyless:
+                if keyless is not None:
+                    self._replaced.append(keyless)  # closed with the connection: may be in use
+                self._client, self._client_has_key = made, key is not None or self.target.demo
                 return made
             closed, existing = self._closed, self._client
         made.close()  # closed meanwhile, or another worker was quicker
@@ -138,9 +152,11 @@ class Connection:
         """Close the client; a worker still using it gets an error it reports as cancelled."""
         with self._lock:
             self._closed = True
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+            clients = [self._client, *self._replaced]
+            self._client, self._replaced = None, []
+        for client in clients:
+            if client is not None:
+                client.close()
 
     @property
     def closed(self) -> bool:

@@ -61,6 +61,30 @@ class LockedKeyring(_FailingKeyring):
         return KeyringLocked("The keyring is locked.")
 
 
+class LockableKeyring(InMemoryKeyring):
+    """A working store the person can lock and unlock: while ``locked`` every call refuses."""
+
+    def __init__(self, *, locked: bool = False) -> None:
+        super().__init__()
+        self.locked = locked
+
+    def _refuse_while_locked(self) -> None:
+        if self.locked:
+            raise KeyringLocked("The keyring is locked.")
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self._refuse_while_locked()
+        return super().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self._refuse_while_locked()
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self._refuse_while_locked()
+        super().delete_password(service, username)
+
+
 class PromptingKeyring(InMemoryKeyring):
     """A working store whose every call waits until ``answer_prompt()``: like a keychain asking
     "allow access?" or a keyring waiting to be unlocked, for as long as nobody answers."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog
+from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
@@ -25,6 +27,7 @@ from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import closed_port
+from tests.support.keyrings import LockableKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -114,6 +117,25 @@ def test_a_key_saved_in_settings_is_used_and_never_shown(
         assert memory_keyring.secrets[("kombo-desktop", "default")] == API_KEY  # type: ignore[attr-defined]
         assert not any(API_KEY in text for text in visible_texts(window))
         window.close()
+
+
+def test_a_store_locked_at_the_first_link_is_read_again_for_the_next(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The first link was made without the key the locked store kept from us; once it is
+    unlocked, the next one is made with it (every later link failed for the whole session)."""
+    store = LockableKeyring(locked=True)
+    store.secrets[(SERVICE_NAME, "default")] = API_KEY
+    keyring.set_keyring(store)  # conftest restores the previous one
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+
+        store.locked = False  # the person unlocks it and tries again
+        make_link(qtbot, window)
+        assert window.statusPanel.kind == "success"
 
 
 def test_the_settings_button_opens_one_dialog(qtbot: QtBot, demo_window: MainWindow) -> None:
