@@ -35,12 +35,12 @@ from kombo_desktop.ui.settings_key_checks import (
     SAVE_UNCHECKED_OFFERED,
     KeySaved,
     check_stored,
-    check_then_save,
+    check_typed,
     environment_text,
     failure_text,
     here_in_settings,
     location_text,
-    save_unchecked,
+    save_typed,
     saved_text,
 )
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -253,31 +253,64 @@ class KeySection(QObject):
         api_base = self._key_address() if self._task is None else None
         key = self._typed_key() if api_base is not None else None
         if api_base is not None and key is not None:
-            job = partial(check_then_save, api_base=api_base, key=key)
-            self._start(job, typed=True, progress="Checking the key with Kombo…", name="check-key")
+            job = partial(check_typed, api_base=api_base, key=key)
+            self._start(
+                job,
+                typed=True,
+                progress="Checking the key with Kombo…",
+                name="check-key",
+                on_done=partial(self._store_typed_key, key),
+            )
 
     def _save_anyway(self) -> None:
         key = self._typed_key() if self._task is None else None
         if key is not None:
             self.saveAnywayButton.hide()
-            job = partial(save_unchecked, key=key)
-            self._start(job, typed=True, progress="Saving the key…", name="save-key")
+            self._store_typed_key(key, None)
+
+    def _store_typed_key(self, key: str, environment_id: str | None) -> None:
+        """Store the typed key, which Kombo accepted (in ``environment_id``) or which is saved
+        without a check (None). No Cancel meanwhile: the store may ask "allow access?", and
+        what it then does cannot be taken back."""
+        credentials, profile = self._book.credentials, self._book.selected
+        job = partial(save_typed, key=key, environment_id=environment_id)
+        self._say("Saving the key in your password store…")
+        self._run(
+            lambda cancel: job(credentials, profile, cancel),
+            on_done=self._on_key_saved,
+            on_error=lambda error: self._on_failed(error, typed=True),
+            name="save-key",
+        )
 
     def _check_stored_key(self) -> None:
         api_base = self._key_address() if self._task is None else None
         if api_base is not None:
             job = partial(check_stored, api_base=api_base)
             progress = "Checking the stored key with Kombo…"
-            self._start(job, typed=False, progress=progress, name="check-stored-key")
+            self._start(
+                job,
+                typed=False,
+                progress=progress,
+                name="check-stored-key",
+                on_done=self._on_stored_key_checked,
+            )
 
-    def _start(self, job: KeyJob, *, typed: bool, progress: str, name: str) -> None:
-        """Run ``job`` for the selected profile on a worker thread: for the ``typed`` key (it
-        is saved when Kombo accepts it) or for the stored one (it is only checked)."""
+    def _start(
+        self,
+        job: KeyJob,
+        *,
+        typed: bool,
+        progress: str,
+        name: str,
+        on_done: Callable[[Any], None],
+    ) -> None:
+        """Check the ``typed`` key or the stored one with Kombo for the selected profile, on a
+        worker thread; ``on_done`` gets Kombo's answer (the environment id)."""
         credentials, profile = self._book.credentials, self._book.selected
         self._say(progress)
         self._run(
             lambda cancel: job(credentials, profile, cancel),
-            on_done=self._on_key_saved if typed else self._on_stored_key_checked,
+            on_done=on_done,
             on_error=lambda error: self._on_failed(error, typed=typed),
             name=name,
             check=True,

@@ -4,7 +4,9 @@ Nothing here touches a widget, so each function can run off the UI thread and th
 read in one place. Why the key is handled this way:
 
 * On save the key is first checked with Kombo (``GET /check-api-key``) and stored only when
-  Kombo accepts it, so a typo is caught here and not in front of a customer. The environment id
+  Kombo accepts it, so a typo is caught here and not in front of a customer. The check can be
+  cancelled; storing the key after it cannot (a call into the password store cannot be taken
+  back), so the two run one after the other as separate work. The environment id
   Kombo returns is shown, to tell keys of different environments apart.
 * A key Kombo refuses is not stored. Only when Kombo could not be reached at all (offline, VPN)
   is "Save anyway" offered (:data:`UNREACHABLE`).
@@ -25,7 +27,6 @@ from kombo_desktop.core.errors import (
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
-    RequestCancelled,
     RequestTimeoutError,
     ServerError,
     is_key_refused,
@@ -77,24 +78,29 @@ class KeySaved:
 # -- on the worker thread: each gets the credentials, the profile's name and a cancel token ------
 
 
-def check_then_save(
+def check_typed(
     credentials: CredentialStore, profile: str, cancel: CancelToken, *, api_base: str, key: str
-) -> KeySaved:
-    """Ask Kombo whether the key works, and store it only if it does."""
+) -> str:
+    """Ask Kombo whether the key works; returns its environment id. Storing it is separate
+    work (:func:`save_typed`), which cannot be cancelled: a call into the store cannot be
+    taken back."""
     from kombo_desktop.core.client import KomboClient
 
     with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:
-        environment_id = client.check_api_key(cancel)
-    if cancel.cancelled:  # the person closed the dialog or pressed Cancel meanwhile
-        raise RequestCancelled()
-    return KeySaved(credentials.save(profile, key), environment_id)
+        return client.check_api_key(cancel)
 
 
-def save_unchecked(
-    credentials: CredentialStore, profile: str, _cancel: CancelToken, *, key: str
+def save_typed(
+    credentials: CredentialStore,
+    profile: str,
+    _cancel: CancelToken,
+    *,
+    key: str,
+    environment_id: str | None = None,
 ) -> KeySaved:
-    """Store the key as it is (the password store may wait for the user to unlock it)."""
-    return KeySaved(credentials.save(profile, key), None)
+    """Store the key, which Kombo accepted (in ``environment_id``) or which was not checked
+    (None); the password store may wait for the user to unlock it."""
+    return KeySaved(credentials.save(profile, key), environment_id)
 
 
 def check_stored(

@@ -462,6 +462,32 @@ def test_cancel_stops_the_check_and_keeps_the_typed_key(
     assert child(dialog, QWidget, "profileList").isEnabled()
 
 
+def test_once_kombo_accepted_the_key_saving_it_offers_no_cancel(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer
+) -> None:
+    """A call into the password store cannot be taken back: Cancel pressed while the store
+    asked "allow access?" said "The key was not saved", and then it was, unseen by the dialog
+    and the window."""
+    point_at(qtbot, dialog, kombo.base_url)
+    prompting = PromptingKeyring()
+    keyring.set_keyring(prompting)  # conftest restores the previous one
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(prompting.waiting.is_set, timeout=WAIT_MS)  # Kombo accepted; now the store
+    try:
+        assert dialog.busy
+        assert status(dialog) == "Saving the key in your password store…"
+        assert not child(dialog, QAbstractButton, "cancelCheckButton").isVisible()
+        assert "Checking" not in child(dialog, QAbstractButton, "saveKeyButton").text()
+    finally:
+        prompting.answer_prompt()
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS):
+        pass
+    settle(qtbot, dialog)
+    assert prompting.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert "Kombo accepted the key" in status(dialog)
+
+
 def test_closing_the_dialog_during_a_check_stops_it(
     qtbot: QtBot, dialog: SettingsDialog, runner: TaskRunner, memory_keyring: InMemoryKeyring
 ) -> None:
