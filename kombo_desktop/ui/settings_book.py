@@ -247,10 +247,11 @@ class ProfileBook:
         (see ``CredentialStore.move``); returns where the new name's key is kept now."""
         return self.credentials.move(old, new)
 
-    def delete_key(self, name: str) -> None:
-        """Delete the key of a removed profile (only its own: KOMBO_API_KEY stays in use)."""
-        if self.credentials.own_location(name) is not None:
-            self.credentials.delete(name)
+    def delete_key(self, name: str) -> bool:
+        """Delete the key of a removed profile (only its own: KOMBO_API_KEY stays in use);
+        False when the store could not be cleared. Not looked up first: a store that cannot
+        be read may still hold a key, which a new profile of that name would inherit."""
+        return self.credentials.delete(name)
 
 
 def describe(profile: Profile) -> str:

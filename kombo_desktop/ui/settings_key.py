@@ -467,9 +467,11 @@ class KeySection(QObject):
         """A profile was removed: its own key is deleted from this computer too."""
         book = self._book
 
-        def deleted(_nothing: None) -> None:
+        def deleted(cleared: bool) -> None:
             self._locations.pop(name, None)
             self._set_busy(False)
+            if not cleared:
+                self._say(STORE_NOT_CLEARED)
 
         self._run(
             lambda _cancel: book.delete_key(name),

@@ -12,6 +12,7 @@ from typing import Any
 
 import keyring
 import pytest
+from keyring.errors import KeyringLocked
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -47,6 +48,7 @@ from tests.support.history_helpers import catch_urls
 from tests.support.keyrings import (
     BrokenKeyring,
     InMemoryKeyring,
+    LockableKeyring,
     LockedKeyring,
     NoCredentialServiceKeyring,
     PromptDismissedKeyring,
@@ -758,6 +760,58 @@ def test_renaming_moves_the_key_and_removing_deletes_it(
     settle(qtbot, dialog)
     assert memory_keyring.secrets == {}
     assert [p.name for p in store.load().profiles] == ["default"]
+
+
+def remove_selected_profile(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    answer_next_box("Remove profile")
+    qtbot.mouseClick(
+        child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
+    )
+    settle(qtbot, dialog)
+
+
+def test_removing_a_profile_while_the_store_is_locked_says_its_key_stays(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    """A key the locked store could not give up was left there without a word, for the next
+    profile of that name to inherit."""
+    store.save(Settings(profiles=[Profile("default"), Profile("Acme sandbox")]))
+    locked = LockableKeyring()
+    locked.secrets[(SERVICE_NAME, "Acme sandbox")] = GOOD_KEY
+    keyring.set_keyring(locked)  # conftest restores the previous one
+    dialog = make_dialog()  # type: ignore[operator]
+    select(dialog, "Acme sandbox")
+    settle(qtbot, dialog)
+    locked.locked = True
+
+    remove_selected_profile(qtbot, dialog)
+
+    assert status(dialog) == STORE_NOT_CLEARED
+    assert [p.name for p in store.load().profiles] == ["default"]
+
+
+class UnreadableKeyring(InMemoryKeyring):
+    """A store that refuses to be read (a read that timed out on D-Bus) but deletes."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        raise KeyringLocked("reading timed out")
+
+
+def test_removing_a_profile_deletes_its_key_even_when_the_store_cannot_be_read(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore
+) -> None:
+    store.save(Settings(profiles=[Profile("default"), Profile("Acme sandbox")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    select(dialog, "Acme sandbox")
+    settle(qtbot, dialog)
+    unreadable = UnreadableKeyring()
+    unreadable.secrets[(SERVICE_NAME, "Acme sandbox")] = GOOD_KEY
+    keyring.set_keyring(unreadable)  # conftest restores the previous one
+
+    remove_selected_profile(qtbot, dialog)
+
+    assert unreadable.secrets == {}
+    assert status(dialog) == "Removed the profile “Acme sandbox”."
 
 
 def test_renaming_only_the_case_keeps_the_key(
