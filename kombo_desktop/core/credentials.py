@@ -39,6 +39,10 @@ STORE_LOCKED = (
     "Your computer's password store is locked, so the key is kept only until you close the "
     "program. Unlock it and save the key again to keep it."
 )
+STORE_READ_LOCKED = (
+    "Your computer's password store is locked, so the API key cannot be read from it. Unlock "
+    "it, then try again."
+)
 STORE_UNREADABLE = (
     "Your computer's password store could not be read, so a saved key cannot be used. Enter "
     "the key in Settings; it is kept until you close the program."
@@ -65,6 +69,13 @@ class KeyLocation(Enum):
     CREDENTIAL_STORE = "credential_store"
     SESSION_ONLY = "session_only"
     ENVIRONMENT = "environment"
+    # The store could not be read (``problem`` says why): whether it holds a key is not known,
+    # so nobody may be told there is none and sent to paste a key saved long ago.
+    UNREADABLE = "unreadable"
+
+
+class _StoreReadError(Exception):
+    """The store could not be read; ``problem`` says why."""
 
 
 class InvalidApiKeyError(ValueError):
@@ -137,7 +148,10 @@ class CredentialStore:
             kept = self._session.get(profile)
         if kept is not None:
             return kept
-        stored = self._read_store(profile)
+        try:
+            stored = self._read_store(profile)
+        except _StoreReadError:
+            return None
         if stored is None:
             return None
         register_secret(stored)
@@ -240,17 +254,22 @@ class CredentialStore:
         return self.location(new)
 
     def location(self, profile: str) -> KeyLocation | None:
-        """Where the key ``get(profile)`` returns comes from; None when there is no key."""
+        """Where the key ``get(profile)`` returns comes from; None when there is no key,
+        ``UNREADABLE`` when the store could not be read."""
         if self._environment_key() is not None:
             return KeyLocation.ENVIRONMENT
         return self.own_location(profile)
 
     def own_location(self, profile: str) -> KeyLocation | None:
-        """Where the key :meth:`own_key` returns is kept; None when ``profile`` has none."""
+        """Where the key :meth:`own_key` returns is kept; None when ``profile`` has none,
+        ``UNREADABLE`` when the store could not be read."""
         with self._lock:
             if profile in self._session:
                 return KeyLocation.SESSION_ONLY
-        stored = self._read_store(profile)
+        try:
+            stored = self._read_store(profile)
+        except _StoreReadError:
+            return KeyLocation.UNREADABLE
         if stored is not None and stored.strip():
             register_secret(stored)
             return KeyLocation.CREDENTIAL_STORE
@@ -264,6 +283,8 @@ class CredentialStore:
         return value.strip() or None
 
     def _read_store(self, profile: str) -> str | None:
+        """The stored text (None: nothing stored); raises ``_StoreReadError`` when the store
+        could not be read."""
         try:
             import keyring
 
@@ -275,8 +296,8 @@ class CredentialStore:
                 type(error).__name__,
             )
             with self._lock:
-                self._problem = STORE_LOCKED if _is_locked(error) else STORE_UNREADABLE
-            return None
+                self._problem = STORE_READ_LOCKED if _is_locked(error) else STORE_UNREADABLE
+            raise _StoreReadError() from None
         with self._lock:
             self._clear_problem_if_resolved()
         return value

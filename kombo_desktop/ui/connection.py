@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.credentials import CredentialStore, KeyLocation
 from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.settings import Profile, Region, Settings, address_not_from_region
 
@@ -84,6 +84,8 @@ class KeyStatus:
 
     has_key: bool
     problem: str | None  # the password store's plain-words problem, if any
+    # The password store could not be read: whether there is a key is not known.
+    unreadable: bool = False
 
 
 class Connection:
@@ -110,8 +112,13 @@ class Connection:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
         if self.target.demo:
             return KeyStatus(has_key=True, problem=None)
-        key = self._credentials.get(self.target.profile)
-        return KeyStatus(has_key=key is not None, problem=self._credentials.problem)
+        location = self._credentials.location(self.target.profile)
+        unreadable = location is KeyLocation.UNREADABLE
+        return KeyStatus(
+            has_key=location is not None and not unreadable,
+            problem=self._credentials.problem,
+            unreadable=unreadable,
+        )
 
     def client(self) -> KomboClient:
         """The shared client, built on first use (call from a worker thread).

@@ -403,6 +403,8 @@ class MainWindow(QMainWindow):
             self.show_note(status.problem)
         if connection.target.demo:
             return
+        if status.unreadable:
+            return  # the store's problem, said above, is the way forward; no "no key" here
         if not status.has_key:
             self.firstRunNotice.show()
             self.show_note("No API key is set for this profile yet.")

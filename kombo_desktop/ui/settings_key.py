@@ -184,7 +184,8 @@ class KeySection(QObject):
         location = self._locations.get(profile.name)
         _show_text(self.keyStatusLabel, location_text(location) if known else LOOKING_UP_TEXT)
         idle = known and self._task is None
-        self.checkKeyButton.setEnabled(idle and location is not None)
+        has_key = location is not None and location is not KeyLocation.UNREADABLE
+        self.checkKeyButton.setEnabled(idle and has_key)
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
         _show_text(self.environmentIdLabel, environment_text(profile.environment_id))
         problem = self._book.credentials.problem

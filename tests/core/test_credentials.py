@@ -20,6 +20,7 @@ from kombo_desktop.core.credentials import (
     SERVICE_NAME,
     STORE_LOCKED,
     STORE_NOT_CLEARED,
+    STORE_READ_LOCKED,
     STORE_UNAVAILABLE,
     STORE_UNREADABLE,
     CredentialStore,
@@ -273,7 +274,7 @@ def test_without_a_store_reading_reports_the_problem() -> None:
     store = CredentialStore({})
 
     assert store.get("default") is None
-    assert store.location("default") is None
+    assert store.location("default") is KeyLocation.UNREADABLE
     assert store.problem == STORE_UNREADABLE
 
 
@@ -328,12 +329,17 @@ def test_locked_store_keeps_the_key_for_the_session() -> None:
     assert store.problem == STORE_LOCKED
 
 
-def test_locked_store_on_reading_says_it_is_locked() -> None:
+def test_locked_store_on_reading_says_it_is_locked_and_not_that_there_is_no_key() -> None:
+    # It said "locked, so the key is kept only until you close the program ... save the key
+    # again", the words for a key that could not be saved, about a key saved yesterday.
     keyring.set_keyring(LockedKeyring())
     store = CredentialStore({})
 
     assert store.get("default") is None
-    assert store.problem == STORE_LOCKED
+    assert store.location("default") is KeyLocation.UNREADABLE
+    assert store.problem == STORE_READ_LOCKED
+    assert "Unlock it, then try again" in STORE_READ_LOCKED
+    assert "save the key again" not in STORE_READ_LOCKED
 
 
 # Not only keyring's own errors: Windows API errors (1312 when saving credentials is turned

@@ -31,6 +31,7 @@ from kombo_desktop.core.credentials import (
     SERVICE_NAME,
     STORE_LOCKED,
     STORE_NOT_CLEARED,
+    STORE_READ_LOCKED,
     STORE_UNAVAILABLE,
     STORE_UNREADABLE,
     CredentialStore,
@@ -1052,9 +1053,30 @@ def test_a_store_that_fails_unexpectedly_is_reported_plainly(
     settle(qtbot, dialog)
     problem = child(dialog, QLabel, "credentialProblemLabel")
     assert problem.isVisible() and "password store could not be read" in problem.text()
+    assert child(dialog, QLabel, "keyStatusLabel").text() == UNREADABLE_TEXT
     assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
     dialog.reject()
+
+
+UNREADABLE_TEXT = (
+    "Whether a key is stored for this profile is not known: the password store could not be read."
+)
+
+
+def test_a_store_locked_when_read_is_not_said_to_have_no_key(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore
+) -> None:
+    """A key saved yesterday in a store locked today: "No key is stored ... save it" and
+    "save the key again" sent the person to paste a key they had already saved."""
+    locked = LockableKeyring(locked=True)
+    locked.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(locked)  # conftest restores the previous one
+    dialog = make_dialog()  # type: ignore[operator]
+    assert child(dialog, QLabel, "keyStatusLabel").text() == UNREADABLE_TEXT
+    assert child(dialog, QLabel, "credentialProblemLabel").text() == STORE_READ_LOCKED
+    assert not child(dialog, QAbstractButton, "checkKeyButton").isEnabled()
+    assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
 
 
 def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
@@ -1068,6 +1090,7 @@ def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     # Not "deleted from this computer": the key may still be in the store.
     assert status(dialog) == STORE_NOT_CLEARED
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
+    assert child(dialog, QLabel, "keyStatusLabel").text() == UNREADABLE_TEXT
 
 
 def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog
-from kombo_desktop.core.credentials import SERVICE_NAME
+from kombo_desktop.core.credentials import SERVICE_NAME, STORE_READ_LOCKED
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
@@ -136,6 +136,21 @@ def test_a_store_locked_at_the_first_link_is_read_again_for_the_next(
         store.locked = False  # the person unlocks it and tries again
         make_link(qtbot, window)
         assert window.statusPanel.kind == "success"
+
+
+def test_a_store_locked_at_start_is_said_to_be_locked_not_to_have_no_key(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The key saved yesterday is in a store locked today: no first-start notice, no "no API
+    key is set", but the store's problem and what to do about it."""
+    store = LockableKeyring(locked=True)
+    store.secrets[(SERVICE_NAME, "default")] = API_KEY
+    keyring.set_keyring(store)  # conftest restores the previous one
+    window = open_window()
+    qtbot.waitUntil(lambda: STORE_READ_LOCKED in visible_texts(window), timeout=10_000)
+    qtbot.wait(100)  # nothing more follows
+    assert not window.firstRunNotice.isVisible()
+    assert not any("No API key" in text for text in visible_texts(window))
 
 
 def test_the_settings_button_opens_one_dialog(qtbot: QtBot, demo_window: MainWindow) -> None:
