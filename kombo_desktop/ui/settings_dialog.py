@@ -280,7 +280,9 @@ class SettingsDialog(QDialog):
     # -- closing ---------------------------------------------------------------------------------
 
     def done(self, result: int) -> None:
-        """Closing the dialog stops a running check; its result would have nowhere to go."""
+        """Closing the dialog stops a running check; its result would have nowhere to go. A
+        name typed without Enter is saved first, as moving on to another field saves it."""
+        self.profiles.apply_typed_name()
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
         super().done(result)

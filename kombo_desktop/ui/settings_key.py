@@ -102,6 +102,7 @@ class KeySection(QObject):
         # docstring); a profile missing here is looked up when it is shown.
         self._locations: dict[str, KeyLocation | None] = {}
         self._lookup: TaskHandle | None = None
+        self._after_move: Callable[[], None] | None = None  # a save waiting for a rename
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -251,7 +252,17 @@ class KeySection(QObject):
         return key
 
     def _save_key(self) -> None:
-        api_base = self._key_address() if self._task is None else None
+        if self._task is not None:
+            return
+        typed = self.apiKeyEdit.text()
+        api_base = self._key_address()  # saving a typed name shows the profile afresh:
+        with QSignalBlocker(self.apiKeyEdit):
+            self.apiKeyEdit.setText(typed)  # the key typed is still the one to save
+        if api_base is not None and self._task is not None:
+            # The name typed was saved just now and the old name's key is moving to it: the
+            # typed key follows once it is there, or it would be replaced by the moved one.
+            self._after_move = self._save_key
+            return
         key = self._typed_key() if api_base is not None else None
         if api_base is not None and key is not None:
             job = partial(check_typed, api_base=api_base, key=key)
@@ -419,6 +430,7 @@ class KeySection(QObject):
         """The store's work ended without an answer (the dialog closed, or it failed): what it
         did is not known, so where keys are kept is read again."""
         self._locations.clear()
+        self._after_move = None
         self._set_busy(False)
 
     def _forget_key(self) -> None:
@@ -456,6 +468,9 @@ class KeySection(QObject):
             self._locations[new] = location
             self._set_busy(False)
             self.changed.emit(new)
+            then, self._after_move = self._after_move, None
+            if then is not None:
+                then()
 
         self._run(
             lambda _cancel: book.move_key(old, new),

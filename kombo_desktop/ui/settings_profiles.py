@@ -59,9 +59,11 @@ class ProfilesSection(QObject):
         self.profileNameEdit = QLineEdit()
         self.profileNameEdit.setObjectName("profileNameEdit")
         self.profileNameEdit.setAccessibleName("Profile name")
-        self.profileNameEdit.returnPressed.connect(self._rename)
+        # Not only Enter: a name typed before moving on to the key (or closing) was lost, and
+        # the key then stored under the old name.
+        self.profileNameEdit.editingFinished.connect(self.apply_typed_name)
         self.renameProfileButton = push_button(
-            "renameProfileButton", "&Rename", on_click=self._rename
+            "renameProfileButton", "&Rename", on_click=self.apply_typed_name
         )
         self.profileNameError = error_label("profileNameError")
 
@@ -256,24 +258,29 @@ class ProfilesSection(QObject):
 
     # -- the name --------------------------------------------------------------------------------
 
-    def _rename(self) -> None:
-        if self._busy or self._book.is_managed():
-            return
+    def apply_typed_name(self) -> bool:
+        """Give the selected profile the name in the field, if it was changed; False (and the
+        reason beside the field) when that name cannot be used or was not saved."""
+        if self._busy:
+            return False
+        if self._book.is_managed():
+            return True
         old = self._book.selected
         try:
             new = self._book.usable_name(self.profileNameEdit.text())
         except ValueError as error:
             self._show_name_error(str(error))
-            return
+            return False
         if new == old:
             self.profileNameError.hide()
-            return
+            return True
         if not self._book.rename(new):
-            return
+            return False
         self.profileNameError.hide()
         self._reshow()
         self._say(f"Renamed the profile “{old}” to “{new}”.")
         self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
+        return True
 
     def _show_name_error(self, message: str) -> None:
         self.profileNameError.setText(message)
@@ -341,7 +348,10 @@ class ProfilesSection(QObject):
         return True
 
     def key_address(self) -> str | None:
-        """The address the selected profile's key is checked at, after saving the form."""
+        """The address the selected profile's key is checked at, after saving the form (the
+        name too: the key is stored under it)."""
+        if not self.apply_typed_name():
+            return None
         if not self.apply_connection():
             self.customBaseEdit.setFocus()
             return None

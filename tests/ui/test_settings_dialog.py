@@ -815,6 +815,64 @@ def test_removing_a_profile_deletes_its_key_even_when_the_store_cannot_be_read(
     assert status(dialog) == "Removed the profile “Acme sandbox”."
 
 
+def add_profile_and_type_its_name(qtbot: QtBot, dialog: SettingsDialog, name: str) -> QLineEdit:
+    """Add a profile and type its name over "New profile", without pressing Enter."""
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    qtbot.keyClicks(name_edit, name)  # over the selected "New profile"
+    return name_edit
+
+
+def test_a_typed_profile_name_is_kept_when_moving_on_to_the_key(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    """The name was saved only with Enter or Rename: moving on to the key field lost it."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    add_profile_and_type_its_name(qtbot, dialog, "US team")
+    qtbot.mouseClick(child(dialog, QLineEdit, "apiKeyEdit"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+
+
+def test_a_key_saved_after_typing_a_name_is_stored_under_that_name(
+    qtbot: QtBot, make_dialog: object, kombo: DemoKomboServer, memory_keyring: InMemoryKeyring
+) -> None:
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    """Where the Save button takes no focus (macOS), the name was never saved and the key went
+    to "New profile"."""
+    add_profile_and_type_its_name(qtbot, dialog, "US team")
+    child(dialog, QLineEdit, "apiKeyEdit").setText(GOOD_KEY)  # pasted; the name keeps focus
+    child(dialog, QAbstractButton, "saveKeyButton").click()
+    settle(qtbot, dialog)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert "Kombo accepted the key" in status(dialog)
+
+
+def test_a_taken_name_typed_before_saving_a_key_is_refused_and_the_key_not_saved(
+    qtbot: QtBot, make_dialog: object, kombo: DemoKomboServer, memory_keyring: InMemoryKeyring
+) -> None:
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    name_edit = add_profile_and_type_its_name(qtbot, dialog, "Default")
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    key_edit.setText(GOOD_KEY)
+    child(dialog, QAbstractButton, "saveKeyButton").click()
+    settle(qtbot, dialog)
+    assert memory_keyring.secrets == {}
+    assert child(dialog, QLabel, "profileNameError").isVisible()
+    assert name_edit.text() == "Default" and key_edit.text() == GOOD_KEY
+
+
+def test_a_typed_profile_name_is_kept_when_the_dialog_closes(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    add_profile_and_type_its_name(qtbot, dialog, "US team")
+    close = child(dialog, QAbstractButton, "closeSettingsButton")
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+
+
 def test_renaming_only_the_case_keeps_the_key(
     qtbot: QtBot,
     dialog: SettingsDialog,
