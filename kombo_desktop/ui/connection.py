@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -107,6 +107,18 @@ class Connection:
         self._client_has_key = False
         self._replaced: list[KomboClient] = []  # keyless clients a keyed one took over from
         self._closed = False
+        self._renamed_to: str | None = None
+
+    def follow_rename(self, new: str) -> None:
+        """The target's profile was renamed: still the same place and the same key (it moves
+        with the name), so this connection and a request running on it may carry on."""
+        self.target = replace(self.target, profile=new)
+        self._renamed_to = new
+
+    def take_rename(self) -> str | None:
+        """The name :meth:`follow_rename` was last given, once (None if none since)."""
+        renamed, self._renamed_to = self._renamed_to, None
+        return renamed
 
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""

@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         the link on show stays when the window switches to it (see ``use_target``)."""
         connection = self.connection
         if connection is not None and connection.target.profile == old:
-            connection.target = replace(connection.target, profile=new)
+            connection.follow_rename(new)
         self.profile_renamed.emit(old, new)
 
     def _forget_tool_lists(self, profile: str) -> None:
@@ -523,7 +523,21 @@ class MainWindow(QMainWindow):
                 self.use_target(replace(target, profile=name))
             return
         target = self.setup.profile_target
+        if self._renamed_during_request(target):
+            return
         self.use_target(target, f"Now using {target.label}.")
+
+    def _renamed_during_request(self, target: Target) -> bool:
+        """Whether ``target`` is the connection's own, only renamed while a link is being
+        made: then the connection and the request carry on (a new connection would cancel
+        the request, and the link Kombo made would be lost) and only the header follows."""
+        connection = self.connection
+        if connection is None or connection.take_rename() != target.profile:
+            return False
+        if self._request is None or target != connection.target:
+            return False
+        self.header.set_profile_text(target.label)
+        return True
 
     # --- making links --------------------------------------------------------------------------
 

@@ -352,6 +352,28 @@ def test_a_profile_change_during_a_request_says_the_link_was_cancelled(
     assert slow_window.emailEdit.text() == "anna@example.com"
 
 
+def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    """Renamed in Settings while Kombo made the link: the request was cancelled, and the link
+    Kombo made was neither shown nor kept. A rename is still the same place and key."""
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.open_settings()
+    dialog = slow_window.settings_dialog
+    assert dialog is not None
+    name = dialog.profiles.profileNameEdit
+    name.setText("Main account")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy)
+    assert slow_window.busy  # still waiting for the link
+    assert slow_window.profileLabel.text() == "Profile: Main account · 127.0.0.1"
+    dialog.reject()
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_window.statusPanel.kind == "success"
+    assert slow_server.create_link_count == 1
+
+
 def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
