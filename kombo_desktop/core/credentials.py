@@ -82,14 +82,56 @@ class InvalidApiKeyError(ValueError):
     """The pasted text cannot be a key; ``str(error)`` says what to do, in plain words."""
 
 
+# Quotes a copied key may come wrapped in: typed ones, and the ones word processors and chat
+# programs turn them into (English and German).
+_QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("„", "“"))
+# What precedes the key where it was copied from a request (curl, an HTTP client's headers).
+_HEADER_PREFIXES = ("authorization:", "bearer ")
+
+
+def _is_invisible(char: str) -> bool:
+    """Zero-width spaces and joiners, word joiners, byte order marks (Unicode "format"
+    characters): invisible in the field, and easily copied along with a key."""
+    import unicodedata  # here: only a key being saved needs it, not the program's start
+
+    return unicodedata.category(char) == "Cf"
+
+
+def _strip_ends(text: str) -> str:
+    """``text`` without spaces, line breaks and invisible characters at either end."""
+    start, end = 0, len(text)
+    while start < end and (text[start].isspace() or _is_invisible(text[start])):
+        start += 1
+    while end > start and (text[end - 1].isspace() or _is_invisible(text[end - 1])):
+        end -= 1
+    return text[start:end]
+
+
+def _unwrap(text: str) -> str:
+    """``text`` without one layer of what a copied key comes with: the ends' spaces and
+    invisible characters, matching quotes around it, or a leading ``Bearer``."""
+    text = _strip_ends(text)
+    for opening, closing in _QUOTE_PAIRS:
+        if len(text) >= 2 and text.startswith(opening) and text.endswith(closing):
+            return text[1:-1]
+    for prefix in _HEADER_PREFIXES:
+        if text[: len(prefix)].casefold() == prefix:
+            return text[len(prefix) :]
+    return text
+
+
 def clean_api_key(raw: str) -> str:
-    """The key without the spaces and line breaks that come along when it is copied.
+    """The key without what comes along when it is copied: spaces, line breaks and invisible
+    characters at its ends, quotes around it, a ``Bearer`` (or ``Authorization: Bearer``)
+    before it.
 
     Raises ``InvalidApiKeyError`` when nothing is left, when the key is longer than the
-    credential store can hold, or when it has spaces or control characters inside (which would
-    also break the ``Authorization`` header).
+    credential store can hold, or when it has spaces, control or invisible characters inside
+    (which would also break the ``Authorization`` header). No message repeats the key.
     """
-    key = raw.strip()
+    key = _unwrap(raw)
+    while (unwrapped := _unwrap(key)) != key:
+        key = unwrapped
     if not key:
         raise InvalidApiKeyError(
             "Paste the API key from the Kombo dashboard (Secrets page); the field is empty."
@@ -98,6 +140,12 @@ def clean_api_key(raw: str) -> str:
         raise InvalidApiKeyError(
             f"This is too long to be a Kombo API key ({len(key)} characters; at most "
             f"{MAX_KEY_LENGTH} fit). Copy only the key from the Kombo dashboard."
+        )
+    if any(_is_invisible(char) for char in key):
+        raise InvalidApiKeyError(
+            "The key has an invisible character in the middle, which can come along when it is "
+            "copied from a chat or a document. Copy it again from the Kombo dashboard in one "
+            "piece."
         )
     if any(char.isspace() or not char.isprintable() for char in key):
         raise InvalidApiKeyError(

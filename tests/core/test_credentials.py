@@ -205,6 +205,48 @@ def test_key_with_breaks_inside_is_rejected(inside: str) -> None:
         clean_api_key(f"kmb_first_half{inside}second_half")
 
 
+# What comes along when a key is copied from a chat, an e-mail, a document or a curl command.
+# The quotes were sent as part of the key; "Bearer " and the invisible characters were said to
+# be "spaces or line breaks in the middle".
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        '"{key}"',
+        "'{key}'",
+        "“{key}”",
+        "‘{key}’",
+        "„{key}“",
+        "Bearer {key}",
+        "bearer  {key}\n",
+        "Authorization: Bearer {key}",
+        '"Bearer {key}"',
+        "{key}\u200b",
+        "\ufeff{key}",
+        "\u200c\u200d{key}\u2060",
+        " “{key}\u200b” ",
+    ],
+)
+def test_what_comes_along_with_a_copied_key_is_left_out(pasted: str) -> None:
+    key = new_key()
+    assert clean_api_key(pasted.format(key=key)) == key
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060"])
+def test_an_invisible_character_inside_the_key_is_named_plainly(invisible: str) -> None:
+    key = new_key()
+    with pytest.raises(InvalidApiKeyError) as caught:
+        clean_api_key(f"{key[:10]}{invisible}{key[10:]}")
+    message = str(caught.value)
+    assert "invisible character" in message and "in one piece" in message
+    assert "spaces" not in message
+    assert key[:10] not in message and key[10:] not in message  # never the key
+
+
+@pytest.mark.parametrize("text", ['"key', "key'", "“key“", "'key\"", "Bearerkey"])
+def test_quotes_that_do_not_match_and_bearer_without_a_space_are_kept(text: str) -> None:
+    assert clean_api_key(text) == text
+
+
 # --- KOMBO_API_KEY ----------------------------------------------------------------------------
 
 
