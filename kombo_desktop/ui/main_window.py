@@ -608,8 +608,8 @@ class MainWindow(QMainWindow):
         progress: str,
         name: str,
     ) -> None:
-        assert self.connection is not None
-        target = self.connection.target
+        connection = self.connection
+        assert connection is not None
         # The previous link belongs to the previous request (often another customer): it must
         # not stay on show, copyable, under this request's progress or error.
         self.resultPanel.clear()
@@ -631,7 +631,8 @@ class MainWindow(QMainWindow):
             self._request = None  # made: Esc no longer cancels it
             self._link_on_its_way = True
             try:
-                self._show_created(created, request, target)
+                # The connection's target now: a profile renamed meanwhile keeps the link.
+                self._show_created(created, request, connection.target)
             finally:  # even after a bug there: the window must not stay busy for good
                 # The link first, then the buttons: Create coming back and the focus moving
                 # from Cancel to the link cost the link's paint about 2 ms on its way.

@@ -372,6 +372,10 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     assert slow_window.statusPanel.kind == "success"
     assert slow_server.create_link_count == 1
+    # Kept under the profile's new name, as the links made before the rename are.
+    link = slow_window.linkField.text()
+    (made,) = [entry for entry in slow_window.history.store.search() if entry.url == link]
+    assert made.profile == "Main account"
 
 
 def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
