@@ -24,6 +24,7 @@ import threading
 from collections.abc import Mapping
 from enum import Enum
 
+from kombo_desktop.core.errors import KeyUnreadableError
 from kombo_desktop.core.logs import register_secret
 
 SERVICE_NAME = "kombo-desktop"
@@ -189,17 +190,33 @@ class CredentialStore:
             return override
         return self.own_key(profile)
 
+    def key_to_send(self, profile: str) -> str | None:
+        """The key to send requests with for ``profile``, as :meth:`get`; None when there is
+        none. Raises ``KeyUnreadableError`` (with the store's problem as its message) when
+        the store could not be read: a key saved there must not be taken for no key at all."""
+        override = self._environment_key()
+        if override is not None:
+            return override
+        try:
+            return self._own_key_or_raise(profile)
+        except _StoreReadError:
+            raise KeyUnreadableError(self.problem) from None
+
     def own_key(self, profile: str) -> str | None:
         """The key kept for ``profile`` itself (this session's, else the store's), whatever
         ``KOMBO_API_KEY`` says: what a renamed profile takes along, or a removed one leaves."""
+        try:
+            return self._own_key_or_raise(profile)
+        except _StoreReadError:
+            return None
+
+    def _own_key_or_raise(self, profile: str) -> str | None:
+        """:meth:`own_key`, raising ``_StoreReadError`` when the store could not be read."""
         with self._lock:
             kept = self._session.get(profile)
         if kept is not None:
             return kept
-        try:
-            stored = self._read_store(profile)
-        except _StoreReadError:
-            return None
+        stored = self._read_store(profile)
         if stored is None:
             return None
         register_secret(stored)

@@ -58,6 +58,17 @@ class MissingApiKeyError(KomboError):
     )
 
 
+class KeyUnreadableError(KomboError):
+    """The password store could not be read (locked, or failing): a key may well be saved, but
+    it cannot be used now, and nothing is sent without it. The message is the store's problem
+    in plain words, with what to do (unlock it, or enter the key in Settings)."""
+
+    default_message = (
+        "Your computer's password store could not be read, so the API key cannot be used. "
+        "Unlock it, then try again."
+    )
+
+
 class AuthenticationError(KomboError):
     """401/403: the key is wrong, revoked, or belongs to the other region."""
 

@@ -151,7 +151,8 @@ class Connection:
                 return self._client
         # Not under the lock: the password store may wait for its user (an unlock or "allow
         # access" prompt), and ``close()`` on the UI thread must never wait for that.
-        key = None if self.target.demo else self._credentials.get(self.target.profile)
+        # A store that cannot be read raises here, before anything is sent without the key.
+        key = None if self.target.demo else self._credentials.key_to_send(self.target.profile)
         if keyless is not None and key is None:
             return keyless  # still no key (a local address may need none)
         made = KomboClient(self.target.api_base, key, **self._client_options)

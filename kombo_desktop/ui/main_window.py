@@ -34,6 +34,7 @@ from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.errors import (
     InputRejectedError,
+    KeyUnreadableError,
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
@@ -844,7 +845,9 @@ class MainWindow(QMainWindow):
         if isinstance(error, KomboError):
             details = error.detail.as_support_text()
             # A missing or refused key is fixed in Settings: offer the way there right here.
-            key_problem = isinstance(error, MissingApiKeyError) or is_key_refused(error)
+            key_problem = isinstance(error, MissingApiKeyError | KeyUnreadableError) or (
+                is_key_refused(error)
+            )
             action = None
             if (
                 key_problem

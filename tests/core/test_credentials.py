@@ -28,6 +28,7 @@ from kombo_desktop.core.credentials import (
     KeyLocation,
     clean_api_key,
 )
+from kombo_desktop.core.errors import KeyUnreadableError
 from kombo_desktop.core.logs import configure_logging, stop_logging
 from kombo_desktop.core.paths import AppPaths
 from tests.support.keyrings import (
@@ -318,6 +319,19 @@ def test_without_a_store_reading_reports_the_problem() -> None:
     assert store.get("default") is None
     assert store.location("default") is KeyLocation.UNREADABLE
     assert store.problem == STORE_UNREADABLE
+
+
+def test_a_key_to_send_from_a_store_that_cannot_be_read_is_an_error_not_none() -> None:
+    # None meant "no key": a request then went out without the key, or "No API key is set".
+    keyring.set_keyring(LockedKeyring())
+    store = CredentialStore({})
+    with pytest.raises(KeyUnreadableError) as raised:
+        store.key_to_send("default")
+    assert raised.value.user_message == STORE_READ_LOCKED
+    # The key given for this run, or kept for this session, is sent as before.
+    assert CredentialStore({API_KEY_VARIABLE: "env-key-123456"}).key_to_send("x") == (
+        "env-key-123456"
+    )
 
 
 @pytest.mark.usefixtures("no_store")

@@ -132,6 +132,11 @@ def test_a_store_locked_at_the_first_link_is_read_again_for_the_next(
         fill_form(window)
         window.createButton.click()
         qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        # Said as it is: not "No API key is set" (with the first-start notice), nor a key
+        # refused by Kombo, to whom nothing was sent without the key.
+        assert window.statusPanel.text == STORE_READ_LOCKED
+        assert not window.firstRunNotice.isVisible()
+        assert server.create_link_count == 0
 
         store.locked = False  # the person unlocks it and tries again
         make_link(qtbot, window)
