@@ -135,10 +135,11 @@ class Connection:
     def client(self) -> KomboClient:
         """The shared client, built on first use (call from a worker thread).
 
-        A client built without a key (the password store was locked or could not be read, or
-        no key was saved yet) is not the last word for a Kombo target: on every later use the
-        key is looked up again and, once there is one, a client with it takes over. Else one
-        locked store at the first click failed every link until the program was restarted.
+        A client built without a key (none was saved yet; a local address may need none) is
+        not the last word for a Kombo target: on every later use the key is looked up again
+        and, once there is one, a client with it takes over. A password store that cannot be
+        read raises ``KeyUnreadableError`` instead, and the next use reads it again: one locked
+        store at the first click once failed every link until the program was restarted.
         """
         from kombo_desktop.core.client import KomboClient
         from kombo_desktop.core.errors import RequestCancelled
