@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -210,11 +210,19 @@ class MainWindow(QMainWindow):
         # The reconnection tab says whose integration an id is (made after the first frame).
         self.integration_lookup: IntegrationLookup | None = None
         self.start_up.add(self._start_integration_lookup)
+        self.start_up.add(self._follow_time_zone_changes)
         # Typing starts in the first field, not on the first button (the demo bar's "Leave the
         # demo", where a stray Enter would act).
         self.linkForm.focus_first_field()
 
     # --- construction ------------------------------------------------------------------------
+
+    def _follow_time_zone_changes(self) -> None:
+        from kombo_desktop.ui.time_zone import follow_time_zone_changes
+
+        app = QCoreApplication.instance()
+        if isinstance(app, QGuiApplication):
+            follow_time_zone_changes(app)
 
     def _start_integration_lookup(self) -> None:
         from kombo_desktop.ui.integration_lookup import IntegrationLookup
