@@ -342,7 +342,7 @@ def marked_as_demo(invitation: Invitation) -> Invitation:
     )
 
 
-def mailto_url(email: str, invitation: Invitation) -> str:
+def mailto_url(email: str, invitation: Invitation, *, with_body: bool = True) -> str:
     """A ``mailto:`` address that opens a new e-mail to ``email`` with the invitation filled in.
 
     Encoded as RFC 6068 asks: every character outside the unreserved set is percent-encoded as
@@ -352,6 +352,8 @@ def mailto_url(email: str, invitation: Invitation) -> str:
     """
     address = quote(email.strip(), safe="@")
     subject = quote(invitation.subject, safe="")
+    if not with_body:  # the body goes by the clipboard (too long for an address)
+        return f"mailto:{address}?subject={subject}"
     body = quote(_crlf(invitation.body), safe="")
     return f"mailto:{address}?subject={subject}&body={body}"
 

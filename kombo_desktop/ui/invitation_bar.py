@@ -73,10 +73,10 @@ class InvitationContext:
         nothing, and one click on Send would hand it to a real customer)."""
         return None if self.is_demo else self.email
 
-    def mailto(self) -> str:
+    def mailto(self, *, with_body: bool = True) -> str:
         from kombo_desktop.core.invitation import mailto_url
 
-        return mailto_url(self.recipient or "", self.invitation())
+        return mailto_url(self.recipient or "", self.invitation(), with_body=with_body)
 
 
 class InvitationBar(QWidget):
@@ -181,13 +181,12 @@ class InvitationBar(QWidget):
         from kombo_desktop.core.invitation import MAILTO_SAFE_LENGTH
 
         address = context.mailto()
-        if len(address) > MAILTO_SAFE_LENGTH:
-            self.notice.emit(
-                "This invitation is too long to hand to an e-mail program safely: its link "
-                "could arrive cut off. Use “Copy invitation” and paste it into a new e-mail.",
-                "error",
-            )
-            return
+        # Too long to hand over whole (its link could arrive cut off): the e-mail opens with
+        # its recipient and subject, and the invitation goes by the clipboard.
+        too_long = len(address) > MAILTO_SAFE_LENGTH
+        if too_long:
+            address = context.mailto(with_body=False)
+            QGuiApplication.clipboard().setText(context.invitation().body)
         url = QUrl.fromEncoded(address.encode("ascii"), QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.notice.emit(
@@ -196,7 +195,14 @@ class InvitationBar(QWidget):
                 "error",
             )
             return
-        if context.is_demo:
+        if too_long:
+            self.notice.emit(
+                "The invitation is too long to hand to an e-mail program whole, so it is on the "
+                "clipboard: paste it into the e-mail that opens with its subject. If none "
+                f"opens, paste it into a new e-mail.{_short_lived_note(context)}",
+                "info",
+            )
+        elif context.is_demo:
             self.notice.emit(
                 "Your e-mail program opens with the invitation, addressed to no one: it holds a "
                 f"demo link, so do not send it to a customer. {_NO_MAIL_PROGRAM}",
