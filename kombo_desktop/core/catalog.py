@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Final
 
 from kombo_desktop.core.letters import base_letters
+from kombo_desktop.core.paths import ensure_private_dir
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import Category
 
@@ -331,7 +332,7 @@ class CatalogCache:
         }
         path = self.path_for(profile, category)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            ensure_private_dir(path.parent)
             fd, temp_name = tempfile.mkstemp(prefix=".tools-", suffix=".tmp", dir=path.parent)
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as handle:

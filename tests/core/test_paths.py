@@ -10,7 +10,10 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from kombo_desktop.core.catalog import CatalogCache
+from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.paths import APP_NAME, HOME_VARIABLE, AppPaths, ensure_private_dir
+from kombo_desktop.core.vocabulary import Category
 from tests.support.locked_files import unchangeable_folder
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
@@ -92,6 +95,22 @@ def test_ensure_makes_new_folders_private(isolated_home: Path) -> None:
         os.umask(old_umask)
 
     for directory in (isolated_home, *isolated_home.iterdir()):
+        assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
+
+
+@posix_only
+def test_the_history_and_tool_lists_are_written_to_private_folders(isolated_home: Path) -> None:
+    # Once only the log's writer made the folders, the history's (customers' e-mail addresses)
+    # was made with the usual mode 0755, readable by every account of the computer.
+    paths = AppPaths.from_environment()
+    old_umask = os.umask(0o022)
+    try:
+        with HistoryStore(paths.history_file):
+            pass
+        CatalogCache(paths.cache_dir).save("default", Category.HRIS, [])
+    finally:
+        os.umask(old_umask)
+    for directory in (paths.data_dir, paths.cache_dir):
         assert stat.S_IMODE(directory.stat().st_mode) == 0o700, directory
 
 

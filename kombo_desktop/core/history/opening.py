@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Final
 
 from kombo_desktop.core.history import schema
+from kombo_desktop.core.paths import ensure_private_dir
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
 _log = logging.getLogger(__package__)
@@ -45,7 +46,7 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
     """Open (creating or upgrading) the history at ``path``, falling back as described above."""
     set_aside: Path | None = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(path.parent)  # customers' e-mail addresses: this user's only
         try:
             return OpenedHistory(_connect_and_upgrade(path, busy_timeout))
         except schema.UnreadableError as unreadable:
