@@ -134,8 +134,9 @@ def _failures_logged(
     """A public call whose failure names the API address in its details and leaves them for
     support in the log, once, whichever step failed.
 
-    They are the text of the window's "Copy details" (already cleaned of the key and cut short);
-    without them the log held only the status and the attempts, and support asks for the log.
+    They are the text of the window's "Copy details" (already cleaned of the key and cut short)
+    without the words of an error answer (see ``ErrorDetail.as_log_text``); without them the log
+    held only the status and the attempts, and support asks for the log.
     A cancel is the person's choice, not a failure.
     """
 
@@ -149,8 +150,9 @@ def _failures_logged(
             raise
         except KomboError as error:
             error.detail = replace(error.detail, api_address=client.api_base)
-            details = error.detail.as_support_text().replace("\n", "; ")
-            _log.warning("Request failed (%s): %s", type(error).__name__, details)
+            _log.warning(
+                "Request failed (%s): %s", type(error).__name__, error.detail.as_log_text()
+            )
             raise
 
     return logging_failures

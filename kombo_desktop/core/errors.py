@@ -7,7 +7,7 @@ title and message, and the ``log_url`` Kombo support asks for). Neither ever hol
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,15 @@ class ErrorDetail:
             ("Attempts", self.attempts),
         )
         return "\n".join(f"{label}: {value}" for label, value in labels if value is not None)
+
+    def as_log_text(self) -> str:
+        """The support text on one line for the log file, without the message of an error
+        answer: a server's words may quote what was sent (Kombo's refusals name the e-mail
+        address or organisation they refused), and the log file is sent to support. Kombo's
+        log link finds the request; a failure on this side keeps its technical reason."""
+        from_server = self.http_status is not None and self.http_status >= 400
+        kept = replace(self, message=None) if from_server else self
+        return kept.as_support_text().replace("\n", "; ")
 
 
 class KomboError(Exception):
