@@ -165,6 +165,10 @@ class CredentialStore:
     def __init__(self, environ: Mapping[str, str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
         self._session: dict[str, str] = {}
+        # Renames whose key could not be moved (the store was locked): new name -> stored
+        # name. The move is made the first time the new name's key is looked for and the
+        # store can be read (see _move_waiting_key); kept for this session only.
+        self._waiting_moves: dict[str, str] = {}
         self._problem: str | None = None
         self._lock = threading.Lock()
 
@@ -218,10 +222,23 @@ class CredentialStore:
             return kept
         stored = self._read_store(profile)
         if stored is None:
-            return None
+            return self._move_waiting_key(profile)
         register_secret(stored)
         key = stored.strip()
         return key or None
+
+    def _move_waiting_key(self, profile: str) -> str | None:
+        """The key of a profile renamed to ``profile`` while the store was locked, moved to
+        its new name now that the store can be read; None when no move waits for it."""
+        with self._lock:
+            old = self._waiting_moves.pop(profile, None)
+        if old is None:
+            return None
+        self.move(old, profile)
+        with self._lock:
+            if profile in self._waiting_moves:  # the old name could not be read: later
+                return None
+        return self.own_key(profile)
 
     def save(self, profile: str, key: str) -> KeyLocation:
         """Keep ``key`` for ``profile``; returns where it went.
@@ -304,7 +321,12 @@ class CredentialStore:
         first. When the store takes no key, the moved one is kept for this session and that is
         what ``problem`` says (not that the old entry could not be removed from it).
         """
-        key = self.own_key(old)
+        try:
+            key = self._own_key_or_raise(old)
+        except _StoreReadError:
+            with self._lock:  # moved once the store can be read (a rename of a rename too)
+                self._waiting_moves[new] = self._waiting_moves.pop(old, old)
+            return KeyLocation.UNREADABLE
         if key is not None:
             if old.casefold() == new.casefold():
                 self.delete(old)
@@ -333,6 +355,8 @@ class CredentialStore:
                 return KeyLocation.SESSION_ONLY
         try:
             stored = self._read_store(profile)
+            if stored is None and self._move_waiting_key(profile) is not None:
+                return self.own_location(profile)
         except _StoreReadError:
             return KeyLocation.UNREADABLE
         if stored is not None and stored.strip():

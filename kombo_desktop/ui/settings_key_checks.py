@@ -109,7 +109,7 @@ def check_stored(
     """Check the key already kept for ``profile``; it never leaves this thread."""
     from kombo_desktop.core.client import KomboClient
 
-    key = credentials.get(profile)
+    key = credentials.key_to_send(profile)  # a locked store says so, not "no key"
     if key is None:
         raise MissingApiKeyError()
     with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:

@@ -13,6 +13,7 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import null
+from keyring.errors import KeyringLocked
 
 from kombo_desktop.core.credentials import (
     API_KEY_VARIABLE,
@@ -34,6 +35,7 @@ from kombo_desktop.core.paths import AppPaths
 from tests.support.keyrings import (
     BrokenKeyring,
     InMemoryKeyring,
+    LockableKeyring,
     LockedKeyring,
     NoCredentialServiceKeyring,
     PromptDismissedKeyring,
@@ -332,6 +334,39 @@ def test_a_key_to_send_from_a_store_that_cannot_be_read_is_an_error_not_none() -
     assert CredentialStore({API_KEY_VARIABLE: "env-key-123456"}).key_to_send("x") == (
         "env-key-123456"
     )
+
+
+def test_a_key_renamed_while_the_store_is_locked_follows_its_profile_once_unlocked() -> None:
+    # Nothing was moved: the renamed profile had no key after unlocking, and the old name kept
+    # it for any later profile of that name to inherit.
+    locked = LockableKeyring(locked=True)
+    locked.secrets[(SERVICE_NAME, "default")] = "sk_live_saved_yesterday_123456"
+    keyring.set_keyring(locked)
+    store = CredentialStore({})
+    assert store.move("default", "Sales") is KeyLocation.UNREADABLE
+    assert store.move("Sales", "Sales EU") is KeyLocation.UNREADABLE  # renamed twice
+
+    locked.locked = False
+    assert store.location("Sales EU") is KeyLocation.CREDENTIAL_STORE
+    assert store.key_to_send("Sales EU") == "sk_live_saved_yesterday_123456"
+    assert locked.secrets == {(SERVICE_NAME, "Sales EU"): "sk_live_saved_yesterday_123456"}
+    assert store.get("default") is None and store.get("Sales") is None
+
+
+def test_a_waiting_move_the_store_still_refuses_waits_on_without_end() -> None:
+    class ReadsOnlyTheNewName(LockableKeyring):
+        def get_password(self, service: str, username: str) -> str | None:
+            if username == "default":
+                raise KeyringLocked("still locked for the old name")
+            return super().get_password(service, username)
+
+    flaky = ReadsOnlyTheNewName()
+    flaky.secrets[(SERVICE_NAME, "default")] = "sk_live_saved_yesterday_123456"
+    keyring.set_keyring(flaky)
+    store = CredentialStore({})
+    assert store.move("default", "Sales") is KeyLocation.UNREADABLE
+    assert store.get("Sales") is None  # not found yet, and no endless retrying
+    assert store.location("Sales") is None
 
 
 @pytest.mark.usefixtures("no_store")

@@ -1137,6 +1137,23 @@ def test_a_store_locked_when_read_is_not_said_to_have_no_key(
     assert not child(dialog, QAbstractButton, "forgetKeyButton").isEnabled()
 
 
+def test_checking_a_key_in_a_store_locked_since_says_it_is_locked(
+    qtbot: QtBot, make_dialog: object, kombo: DemoKomboServer
+) -> None:
+    """The store locked after the dialog opened: "Check the stored key" said "No API key is
+    set" beside "A key is stored"."""
+    store = LockableKeyring()
+    store.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    keyring.set_keyring(store)  # conftest restores the previous one
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    settle(qtbot, dialog)
+    store.locked = True
+    qtbot.mouseClick(child(dialog, QAbstractButton, "checkKeyButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert "password store is locked" in status(dialog)
+    assert "No API key" not in status(dialog)
+
+
 def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     qtbot: QtBot, make_dialog: object, credentials: CredentialStore
 ) -> None:
