@@ -536,6 +536,8 @@ def test_search_matches_the_listed_fields(
         ("Ørsted A/S", "orsted"),
         ("Łódź Logistics", "lodz"),
         ("Straße AG", "strasse"),
+        ("Mueller GmbH", "Müller"),  # typed with the umlaut, stored spelt out
+        ("Jörg Hansen & Co", "joerg"),
     ],
 )
 def test_search_ignores_accents(store: HistoryStore, stored: str, typed: str) -> None:
@@ -543,6 +545,15 @@ def test_search_ignores_accents(store: HistoryStore, stored: str, typed: str) ->
     add_link(store, organization="Other Ltd")
     assert store.search(typed) == [entry]
     assert store.count(typed) == 1
+
+
+def test_a_search_with_an_umlaut_finds_the_addresses_that_spell_it_out(
+    store: HistoryStore,
+) -> None:
+    entry = add_link(store, organization="Acme", email="j.mueller@acme.example")
+    assert store.search("Müller") == [entry]
+    assert store.count("Müller") == 1
+    assert store.matches(entry, "Müller")
 
 
 def test_a_search_without_accents_does_not_find_spelt_out_umlauts(store: HistoryStore) -> None:

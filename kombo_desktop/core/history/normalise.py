@@ -38,7 +38,7 @@ def fold(text: str | None) -> str:
 
 def search_text(*fields: str | None) -> str:
     """The one text a search looks in: the non-empty fields, each folded without accents
-    (:func:`search_needle`) and kept apart; a field with German umlauts also spelt out, so that
+    (:func:`search_needles`) and kept apart; a field with German umlauts also spelt out, so that
     "Mueller" finds "Müller"."""
     forms: list[str] = []
     for field in fields:
@@ -52,10 +52,13 @@ def search_text(*fields: str | None) -> str:
     return FIELD_SEPARATOR.join(forms)
 
 
-def search_needle(text: str) -> str:
-    """What a search for ``text`` looks for in :func:`search_text`: folded, and without
-    accents, which people often leave out when they type a name ("muller", "societe")."""
-    return base_letters(fold(text))
+def search_needles(text: str) -> tuple[str, str]:
+    """What a search for ``text`` looks for in :func:`search_text`, either of two: folded and
+    without accents, which people often leave out when they type a name ("muller",
+    "societe"), and the same with German umlauts spelt out, as e-mail addresses and many
+    names write them ("Müller" finds "j.mueller@..."). The two are equal without umlauts."""
+    folded = fold(text)
+    return base_letters(folded), base_letters(umlauts_spelt_out(folded))
 
 
 def clean(text: str) -> str:

@@ -23,7 +23,7 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import clean, search_needle, search_text
+from kombo_desktop.core.history.normalise import clean, search_needles, search_text
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -55,13 +55,19 @@ _GET: Final = f"SELECT {ENTRY_COLUMN_LIST} FROM links WHERE id = :id"  # noqa: S
 
 # instr() compares literally, so %, _ and quotes need no escaping, and the text is folded in
 # Python (LIKE would fold ASCII letters only). An empty needle matches every row.
+# The second needle (umlauts spelt out, see search_needles) only when it differs: a search
+# without umlauts reads each row's text once, as before.
+_MATCHES: Final = (
+    "(instr(search_text, :needle) > 0"
+    " OR (:spelt_out != :needle AND instr(search_text, :spelt_out) > 0))"
+)
 _SEARCH: Final = f"""
     SELECT {ENTRY_COLUMN_LIST}
-    FROM links WHERE instr(search_text, :needle) > 0
+    FROM links WHERE {_MATCHES}
     ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
 """  # noqa: S608
 
-_COUNT: Final = "SELECT count(*) FROM links WHERE instr(search_text, :needle) > 0"
+_COUNT: Final = f"SELECT count(*) FROM links WHERE {_MATCHES}"  # noqa: S608
 
 
 def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
@@ -161,8 +167,10 @@ class HistoryStore(Recording, DuplicateCheck):
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError("limit and offset must not be negative")
+        needle, spelt_out = search_needles(text)
         params = {
-            "needle": search_needle(text),
+            "needle": needle,
+            "spelt_out": spelt_out,
             "limit": -1 if limit is None else limit,
             "offset": offset,
         }
@@ -182,12 +190,13 @@ class HistoryStore(Recording, DuplicateCheck):
             entry.tool_label,
             entry.integration_id,
         )
-        return search_needle(text) in searched
+        return any(needle in searched for needle in search_needles(text))
 
     def count(self, text: str = "") -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
         with self._locked(_READ_FAILED) as conn:
-            (total,) = conn.execute(_COUNT, {"needle": search_needle(text)}).fetchone()
+            needle, spelt_out = search_needles(text)
+            (total,) = conn.execute(_COUNT, {"needle": needle, "spelt_out": spelt_out}).fetchone()
         return int(total)
 
     def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
