@@ -508,7 +508,8 @@ class HistoryPanel(QWidget):
             return
         store, query = self._store, self.model.query
         # The layout the spreadsheet on this computer opens in columns (see csv_separator).
-        separator = csv_separator(target, QLocale().decimalPoint())
+        locale = QLocale()
+        separator = csv_separator(target, locale.decimalPoint(), locale.name())
 
         def work(_token: object) -> int:
             return export_csv(store.search(query, limit=None), target, separator=separator)

@@ -1188,20 +1188,22 @@ def test_export_defuses_spreadsheet_formulas(
 
 
 @pytest.mark.parametrize(
-    ("file_name", "decimal_point", "separator"),
+    ("file_name", "decimal_point", "locale_name", "separator"),
     [
-        ("links.csv", ".", ","),  # English settings: Excel splits by commas
-        ("links.csv", ",", ";"),  # German, French, Italian, Spanish settings: by semicolons
-        ("links.CSV", ",", ";"),
-        ("links.txt", ",", ";"),
-        ("links.tsv", ",", "\t"),  # a name that says tab-separated gets tabs
-        ("links.TSV", ".", "\t"),
+        ("links.csv", ".", "en_GB", ","),  # English settings: Excel splits by commas
+        ("links.csv", ",", "de_DE", ";"),  # German, French, Italian, Spanish: by semicolons
+        ("links.CSV", ",", "fr_FR", ";"),
+        ("links.txt", ",", "", ";"),
+        ("links.csv", ".", "de_CH", ";"),  # Swiss settings: a full stop, yet semicolons
+        ("links.csv", ".", "fr_CH", ";"),
+        ("links.tsv", ",", "de_DE", "\t"),  # a name that says tab-separated gets tabs
+        ("links.TSV", ".", "en_US", "\t"),
     ],
 )
 def test_the_separator_follows_the_computers_number_format(
-    file_name: str, decimal_point: str, separator: str
+    file_name: str, decimal_point: str, locale_name: str, separator: str
 ) -> None:
-    assert csv_separator(Path(file_name), decimal_point) == separator
+    assert csv_separator(Path(file_name), decimal_point, locale_name) == separator
 
 
 def test_export_with_semicolons_opens_in_columns_where_commas_are_decimal_points(

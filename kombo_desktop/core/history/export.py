@@ -53,20 +53,23 @@ _TIME_COLUMNS: Final = frozenset(
     {CSV_HEADER.index("Made at (UTC)"), CSV_HEADER.index("Valid until (UTC)")}
 )
 SEPARATORS: Final = (",", ";", "\t")
+_SEMICOLON_TERRITORIES: Final = frozenset({"CH", "LI"})
 
 
-def csv_separator(path: Path, decimal_point: str) -> str:
+def csv_separator(path: Path, decimal_point: str, locale_name: str = "") -> str:
     """The separator with which a double-clicked file opens in columns on this computer.
 
     Excel (Windows and macOS) splits a CSV file by the system's list separator, which is ``;``
-    wherever the decimal point is a comma (German, French, Italian and Spanish settings); a
-    comma-separated file opens there with each row squeezed into one cell. A file named
-    ``.tsv`` says it is tab-separated, so it gets tabs. ``decimal_point`` is the computer's, as
-    the window's locale gives it.
+    wherever the decimal point is a comma (German, French, Italian and Spanish settings), and
+    in Switzerland and Liechtenstein, whose decimal point is a full stop; a comma-separated
+    file opens there with each row squeezed into one cell. A file named ``.tsv`` says it is
+    tab-separated, so it gets tabs. ``decimal_point`` and ``locale_name`` ("de_CH") are the
+    computer's, as the window's locale gives them.
     """
     if path.suffix.lower() == ".tsv":
         return "\t"
-    return ";" if decimal_point == "," else ","
+    territory = locale_name.rpartition("_")[2]
+    return ";" if decimal_point == "," or territory in _SEMICOLON_TERRITORIES else ","
 
 
 def export_csv(
