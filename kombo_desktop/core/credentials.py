@@ -85,7 +85,15 @@ class InvalidApiKeyError(ValueError):
 
 # Quotes a copied key may come wrapped in: typed ones, and the ones word processors and chat
 # programs turn them into (English and German).
-_QUOTE_PAIRS = (('"', '"'), ("'", "'"), ("“", "”"), ("‘", "’"), ("„", "“"))
+_QUOTE_PAIRS = (
+    ('"', '"'),
+    ("'", "'"),
+    ("“", "”"),
+    ("‘", "’"),
+    ("„", "“"),
+    ("«", "»"),  # French
+    ("`", "`"),  # a chat program's code marks
+)
 # What precedes the key where it was copied from a request (curl, an HTTP client's headers).
 _HEADER_PREFIXES = ("authorization:", "bearer ")
 

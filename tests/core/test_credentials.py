@@ -219,6 +219,9 @@ def test_key_with_breaks_inside_is_rejected(inside: str) -> None:
         "“{key}”",
         "‘{key}’",
         "„{key}“",
+        "«{key}»",  # French quotes
+        "« {key} »",
+        "`{key}`",  # as a chat program marks code
         "Bearer {key}",
         "bearer  {key}\n",
         "Authorization: Bearer {key}",
