@@ -443,6 +443,8 @@ class HistoryFeature(QObject):
             )
             return
         if self._panel is not None:
+            if self._panel.model.current_profile == old:  # the profile in use, renamed
+                self._panel.model.set_current_profile(new)
             self._panel.refresh()
 
     def _environment_id(self, target: Target) -> str | None:

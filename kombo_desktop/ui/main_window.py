@@ -503,10 +503,17 @@ class MainWindow(QMainWindow):
 
     def _follow_renamed_profile(self, old: str, new: str) -> None:
         """A renamed profile is still the same place: its connection takes the new name, so
-        the link on show stays when the window switches to it (see ``use_target``)."""
+        the link on show stays when the window switches to it (see ``use_target``). The
+        profile in use goes on under its new name at once: a dialog closed right after the
+        name was typed is gone before it could say more."""
         connection = self.connection
         if connection is not None and connection.target.profile == old:
             connection.follow_rename(new)
+        if self.setup.profile_name == old:
+            self.setup.settings = self.setup.settings_store.load()
+            self.setup.profile_name = new
+            if connection is not None and connection.target.profile == new:
+                self.header.set_profile_text(connection.target.label)
         self.profile_renamed.emit(old, new)
 
     def _forget_tool_lists(self, profile: str) -> None:

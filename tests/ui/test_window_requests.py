@@ -20,8 +20,10 @@ from kombo_desktop.app import build_main_window
 from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.settings import Profile, Settings
+from kombo_desktop.ui.history_model import TYPE
 from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
 from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SECONDS, MainWindow
+from tests.support.history_helpers import open_history
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
@@ -357,6 +359,7 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
 ) -> None:
     """Renamed in Settings while Kombo made the link: the request was cancelled, and the link
     Kombo made was neither shown nor kept. A rename is still the same place and key."""
+    history = open_history(qtbot, slow_window).panel.model  # open during all of it
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
     slow_window.open_settings()
@@ -376,6 +379,9 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
     link = slow_window.linkField.text()
     (made,) = [entry for entry in slow_window.history.store.search() if entry.url == link]
     assert made.profile == "Main account"
+    # ... and the history takes it for the profile in use, not another's ("· Main account").
+    qtbot.waitUntil(lambda: history.rowCount() == 1)
+    assert "·" not in str(history.data(history.index(0, TYPE)))
 
 
 def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -334,3 +336,38 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     qtbot.waitUntil(lambda: "old" not in [p.name for p in store.load().profiles])
     assert cache.load("old", Category.HRIS) is None
     dialog.reject()
+
+
+@pytest.mark.parametrize("closed_by", ["Close", "Esc"])
+def test_a_profile_renamed_and_closed_at_once_is_the_windows_new_name(
+    qtbot: QtBot, open_window: WindowFactory, closed_by: str
+) -> None:
+    """The name typed over "default" and the dialog closed at once: the settings and the key
+    took the new name, but the window went on with "Profile: default", and the next Settings
+    listed a "default (in use)" that no longer existed."""
+    keyring.set_password(SERVICE_NAME, "default", API_KEY)
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        window.open_settings()
+        dialog = window.settings_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: not dialog.busy)
+        name = dialog.profiles.profileNameEdit
+        name.setFocus()
+        name.selectAll()
+        qtbot.keyClicks(name, "Main account")
+        if closed_by == "Close":
+            qtbot.mouseClick(
+                dialog.findChild(QAbstractButton, "closeSettingsButton"), Qt.MouseButton.LeftButton
+            )
+        else:
+            qtbot.keyClick(name, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=5000)
+
+        assert window.profileLabel.text().startswith("Profile: Main account")
+        assert window.setup.profile_name == "Main account"
+        qtbot.waitUntil(lambda: keyring.get_password(SERVICE_NAME, "Main account") == API_KEY)
+        fill_form(window)
+        make_link(qtbot, window)
+        (made,) = window.history.store.search()
+        assert made.profile == "Main account"
