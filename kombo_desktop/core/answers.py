@@ -22,6 +22,7 @@ from typing import Any
 
 from kombo_desktop.core import messages
 from kombo_desktop.core.errors import (
+    INTEGRATION_NOT_FOUND,
     AuthenticationError,
     ConnectionFailedError,
     ErrorDetail,
@@ -60,7 +61,7 @@ _KOMBO_CODE_ERRORS: Mapping[str, type[KomboError]] = {
     "PLATFORM.AUTHENTICATION_INVALID": AuthenticationError,
     "PLATFORM.IP_NOT_WHITELISTED": IpNotAllowedError,
     "PLATFORM.INPUT_INVALID": InputRejectedError,
-    "PLATFORM.INTEGRATION_NOT_FOUND": NotFoundError,
+    INTEGRATION_NOT_FOUND: NotFoundError,
     "PLATFORM.RATE_LIMIT_EXCEEDED": RateLimitedError,
     "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED": RateLimitedError,
     "PLATFORM.TASK_TIMED_OUT": ServerError,
@@ -330,7 +331,7 @@ def _classify(
     user_message: str | None = None
     if kind is InputRejectedError and message and is_plain_sentence(message):
         user_message = messages.input_rejected_message(message)
-    elif kind is NotFoundError and code != "PLATFORM.INTEGRATION_NOT_FOUND":
+    elif kind is NotFoundError and code != INTEGRATION_NOT_FOUND:
         if not call.path.startswith("/integrations/") or not from_kombo:
             user_message = messages.WRONG_ADDRESS_MESSAGE
     elif kind is RateLimitedError and code == "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED":

@@ -134,8 +134,12 @@ class InputRejectedError(KomboError):
         self.fields = fields
 
 
+# Kombo's error code for an integration id it does not know (a 404 may also be a wrong address).
+INTEGRATION_NOT_FOUND = "PLATFORM.INTEGRATION_NOT_FOUND"
+
+
 class NotFoundError(KomboError):
-    """404, e.g. an integration id that does not exist (``PLATFORM.INTEGRATION_NOT_FOUND``)."""
+    """404, e.g. an integration id that does not exist (``INTEGRATION_NOT_FOUND``)."""
 
     default_message = (
         "Kombo could not find that integration. Check the integration id (it looks like "

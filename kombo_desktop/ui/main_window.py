@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.errors import (
+    INTEGRATION_NOT_FOUND,
     InputRejectedError,
     KeyUnreadableError,
     KomboError,
@@ -84,13 +85,11 @@ CREATE_TAB, RELINK_TAB = 0, 1
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
 CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
-# Said in screen-sharing mode when other details are typed over Kombo's refusal of the last.
+# Said in screen-sharing mode when Kombo's refusal quotes details typed over since.
 REFUSAL_TYPED_OVER_TEXT = (
     "The form holds other details now than those Kombo did not accept. Check them and make "
     "the link."
 )
-# Kombo's refusals of what was sent, whose words may quote the details sent.
-_REFUSALS_OF_DETAILS = (InputRejectedError, NotFoundError)
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
@@ -169,6 +168,7 @@ class MainWindow(QMainWindow):
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
         self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
+        self._refusal_quotes: tuple[str, ...] = ()  # the details its words quote
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
         self._closed = False
@@ -659,13 +659,15 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             if not finished():
                 return
-            if not isinstance(error, _REFUSALS_OF_DETAILS):
+            if not _refuses_the_details(error):
                 self._show_error(error)
             elif self._customer_text() != self._customer_at_request:
+                assert isinstance(error, KomboError)
                 self._show_refusal_of_earlier_details(error, request)
             else:
                 self._show_error(error)
                 self._refusal_shown = self.statusPanel.text
+                self._refusal_quotes = _quoted_details(request, self.statusPanel.text)
                 if isinstance(error, InputRejectedError):
                     form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
                     form.mark_rejected(error.fields)
@@ -798,7 +800,11 @@ class MainWindow(QMainWindow):
         screen-sharing mode Kombo's refusal of the earlier details goes too: its words quote
         them (outside it they stay, to be read while the details are corrected)."""
         if self._refusal_shown is not None and self._refusal_shown == self.statusPanel.text:
-            if self.history.private and self._customer_text() != self._customer_at_request:
+            # Only words that quote details no longer in the form go: correcting the field
+            # Kombo refused keeps the reason on screen.
+            typed = self._customer_text()
+            in_form = {*typed[0], typed[1]}
+            if self.history.private and not set(self._refusal_quotes) <= in_form:
                 self._refusal_shown = None
                 self.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
             return
@@ -976,6 +982,28 @@ def _made_elsewhere(previous: Target, target: Target) -> bool:
         target.api_base,
         target.demo,
     )
+
+
+def _refuses_the_details(error: BaseException) -> bool:
+    """Whether ``error`` is Kombo's refusal of the details sent, whose words may quote them:
+    invalid input, or an integration id it does not know (not a 404 for a wrong address)."""
+    if isinstance(error, InputRejectedError):
+        return True
+    return isinstance(error, NotFoundError) and error.detail.code == INTEGRATION_NOT_FOUND
+
+
+def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:
+    """The customer details of ``request`` that ``words`` quote, ignoring case."""
+    if isinstance(request, RelinkRequest):
+        details: tuple[str | None, ...] = (request.integration_id,)
+    else:
+        details = (
+            request.end_user_email,
+            request.end_user_organization_name,
+            request.end_user_origin_id,
+        )
+    folded = words.casefold()
+    return tuple(detail for detail in details if detail and detail.casefold() in folded)
 
 
 def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: bool) -> str:

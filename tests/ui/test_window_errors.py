@@ -250,6 +250,34 @@ def test_an_unknown_integration_answered_after_the_next_id_was_typed_marks_nothi
     assert window.relinkForm.field_errors() == {}
 
 
+def test_correcting_a_field_kombo_refused_keeps_the_reason_in_screen_sharing_mode(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # Its words quote no customer: one Backspace in the refused field took them away, and
+    # with the field's mark gone nothing said what was wrong.
+    window = window_for(refused("origin_id: must not contain spaces"))  # type: ignore[operator]
+    window.originIdEdit.setText("CUST 1042")
+    submit_and_wait(qtbot, window)
+    reason = window.statusPanel.text
+    assert "must not contain spaces" in reason
+    window.originIdEdit.setText("CUST1042")
+    assert window.statusPanel.text == reason
+
+
+def test_a_wrong_address_answered_after_the_next_customer_was_typed_says_so(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # A 404 without Kombo's code is a wrong address, not a refusal of the details: it said
+    # "Kombo did not accept the details the form had...".
+    missing = Reply.kombo_error(404, None, "Not found")
+    window = window_for(replace(missing, delay=0.3))  # type: ignore[operator]
+    window.createButton.click()
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "did not accept the details" not in window.statusPanel.text
+    assert "address" in window.statusPanel.text
+
+
 def test_a_status_after_the_refusal_is_not_replaced_by_typing(
     qtbot: QtBot, window_for: object
 ) -> None:
