@@ -765,6 +765,10 @@ class HistoryFeature(QObject):
         """Show an entry's link and QR code in the result area (history panel)."""
         from kombo_desktop.ui.history_model import ENDED_DEMO_EXPLANATION, local_date, status_text
 
+        if entry.from_an_ended_demo(self._demo_origin()):
+            # Nothing to show: shown, it looked valid, with a code and Open that led nowhere.
+            self.window.show_status(f"That is a demo link. {ENDED_DEMO_EXPLANATION}", "info")
+            return
         self._show(entry)
         self._from_history_url = entry.url
         target = self.window.target
@@ -772,9 +776,7 @@ class HistoryFeature(QObject):
             made = f"made with profile “{entry.profile}” on {local_date(entry.created_at)}"
         else:
             made = f"made on {local_date(entry.created_at)}"
-        if entry.from_an_ended_demo(self._demo_origin()):
-            self.window.show_status(f"Showing a demo link {made}. {ENDED_DEMO_EXPLANATION}")
-        elif entry.is_valid():
+        if entry.is_valid():
             valid = status_text(entry)  # "Valid until 14:32" for a link of an hour
             self.window.show_status(
                 f"Showing the link {made}. It is {valid[0].lower()}{valid[1:]}.", "info"

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -95,6 +95,16 @@ class _EntryTable(QTableView):
             return
         current = self.currentIndex()
         self.selectRow(current.row() if current.isValid() else 0)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter shows the entry, as a double click does. Qt does this itself except on macOS,
+        # where Enter in a list only starts editing (which the table does not allow).
+        current = self.currentIndex()
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current.isValid():
+            self.activated.emit(current)
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class HistoryPanel(QWidget):
