@@ -6,14 +6,34 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.history import MIGRATIONS, HistoryEntry
+from kombo_desktop.core.history import MIGRATIONS, HistoryEntry, HistoryStore
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
+
+
+def record_hour_long_link(
+    store: HistoryStore, url: str, *, left: timedelta, **changes: Any
+) -> HistoryEntry:
+    """An embedded link (valid for an hour) for Acme GmbH with ``left`` of its hour to go."""
+    values: dict[str, Any] = {
+        "profile": "default",
+        "email": "anna@acme.example",
+        "organization": "Acme GmbH",
+        "category": Category.HRIS,
+        "language": Language.EN,
+        "link_type": LinkType.EMBEDDED,
+        "url": url,
+        "created_at": datetime.now(UTC) - LINK_LIFETIMES[LinkType.EMBEDDED] + left,
+    }
+    values.update(changes)
+    return store.record_link(**values)
 
 
 def history_of(window: MainWindow) -> HistoryFeature:

@@ -17,7 +17,7 @@ from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
-from tests.support.history_helpers import history_of
+from tests.support.history_helpers import history_of, record_hour_long_link
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -523,16 +523,12 @@ def test_an_earlier_link_that_expires_while_the_warning_is_open_is_not_used(
     # "Use the existing link" showed it, expired, with "Showing the link ... for this customer"
     # in green, and the request held back was dropped without a word.
     fill_form(demo_window)
-    history_of(demo_window).store.record_link(
-        profile="default",
+    record_hour_long_link(
+        history_of(demo_window).store,
+        f"{demo_of(demo_window).origin}/demo/connect?token=soon",
+        left=timedelta(seconds=1),
         email="anna@example.com",
-        organization="Acme GmbH",
-        category=Category.HRIS,
         tool="personio",
-        language=Language.EN,
-        link_type=LinkType.EMBEDDED,
-        url=f"{demo_of(demo_window).origin}/demo/connect?token=soon",
-        created_at=datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=1),
         is_demo=True,
     )
     try_again(qtbot, demo_window)

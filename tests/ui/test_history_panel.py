@@ -44,6 +44,7 @@ from tests.support.history_helpers import (
     catch_urls,
     history_of,
     open_history,
+    record_hour_long_link,
     shown_entries,
     wait_loaded,
     write_large_history,
@@ -411,16 +412,10 @@ def test_a_link_expiring_while_the_history_is_open_is_shown_expired(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # It went on saying "Valid until" with Open enabled, until another row was selected.
-    store = history_of(demo_window).store
-    soon = store.record_link(
-        profile="default",
-        email="anna@acme.example",
-        organization="Acme GmbH",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.EMBEDDED,  # valid for one hour
-        url="https://connect.kombo.dev/v1?token=soon",
-        created_at=datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=1.5),
+    soon = record_hour_long_link(
+        history_of(demo_window).store,
+        "https://connect.kombo.dev/v1?token=soon",
+        left=timedelta(seconds=1.5),
     )
     panel = open_history(qtbot, demo_window).panel
     select(demo_window, soon.url)
@@ -441,16 +436,10 @@ def test_an_hour_long_link_shown_from_the_history_says_until_what_time(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # The status said "It is valid until 29 Nov 2026" of a link with minutes left.
-    store = history_of(demo_window).store
-    soon = store.record_link(
-        profile="default",
-        email="anna@acme.example",
-        organization="Acme GmbH",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.EMBEDDED,
-        url="https://connect.kombo.dev/v1?token=hour",
-        created_at=datetime.now(UTC) - timedelta(minutes=10),
+    soon = record_hour_long_link(
+        history_of(demo_window).store,
+        "https://connect.kombo.dev/v1?token=hour",
+        left=timedelta(minutes=50),
     )
     feature = open_history(qtbot, demo_window)
     select(demo_window, soon.url)
@@ -464,16 +453,11 @@ def test_the_history_looks_again_soon_when_a_link_expires_within_a_day(
 ) -> None:
     # It slept up to an hour: after a laptop's sleep, an expired link kept Open for that long.
     add_entries(history_of(demo_window).store)  # an hour-long link among them, expired
-    store = history_of(demo_window).store
-    store.record_link(
-        profile="default",
-        email="x@y.example",
+    record_hour_long_link(
+        history_of(demo_window).store,
+        "https://connect.kombo.dev/v1?token=later",
+        left=timedelta(minutes=55),
         organization="Soon Ltd",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.EMBEDDED,
-        url="https://connect.kombo.dev/v1?token=later",
-        created_at=datetime.now(UTC) - timedelta(minutes=5),
     )
     panel = open_history(qtbot, demo_window).panel
     assert panel._expiry_timer.isActive()
