@@ -283,7 +283,17 @@ class CredentialStore:
             self._session.pop(profile, None)
             self._clear_problem_if_resolved()
         _log.info("Saved the key for profile %r in the credential store.", profile)
+        self._settle_waiting_move(profile)
         return KeyLocation.CREDENTIAL_STORE
+
+    def _settle_waiting_move(self, profile: str) -> None:
+        """``profile`` has a key of its own now, or none: a key still waiting under the name
+        it had before a rename is not wanted any more (see ``_waiting_moves``), and must not
+        be left for a later profile of that name to inherit."""
+        with self._lock:
+            old = self._waiting_moves.pop(profile, None)
+        if old is not None:
+            self.delete(old)
 
     def _keep_for_session(self, profile: str, key: str, *, locked: bool) -> KeyLocation:
         with self._lock:
@@ -299,6 +309,7 @@ class CredentialStore:
         """
         with self._lock:
             self._session.pop(profile, None)
+        self._settle_waiting_move(profile)
         try:
             import keyring
             from keyring.errors import PasswordDeleteError

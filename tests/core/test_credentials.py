@@ -356,6 +356,28 @@ def test_a_key_renamed_while_the_store_is_locked_follows_its_profile_once_unlock
     assert store.get("default") is None and store.get("Sales") is None
 
 
+@pytest.mark.parametrize("then", ["save a new key", "delete"])
+def test_a_waiting_move_is_settled_by_a_new_key_or_a_delete_under_the_new_name(
+    then: str,
+) -> None:
+    # The move waited on: a later Forget key brought the old key back under the new name, and
+    # a removed profile left the old key for a new profile of the old name to inherit.
+    lockable = LockableKeyring(locked=True)
+    lockable.secrets[(SERVICE_NAME, "default")] = "sk_live_old_key_1234567890"
+    keyring.set_keyring(lockable)
+    store = CredentialStore({})
+    store.move("default", "Main")
+    lockable.locked = False
+    if then == "save a new key":
+        store.save("Main", "sk_live_new_key_0987654321")
+        assert lockable.secrets == {(SERVICE_NAME, "Main"): "sk_live_new_key_0987654321"}
+        store.delete("Main")
+    else:
+        store.delete("Main")
+    assert lockable.secrets == {}
+    assert store.get("Main") is None and store.get("default") is None
+
+
 def test_a_waiting_move_the_store_still_refuses_waits_on_without_end() -> None:
     class ReadsOnlyTheNewName(LockableKeyring):
         def get_password(self, service: str, username: str) -> str | None:
