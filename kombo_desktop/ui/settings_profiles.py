@@ -221,6 +221,8 @@ class ProfilesSection(QObject):
         self.show_profile()
 
     def _add(self) -> None:
+        if not self.apply_typed_name():  # a clicked button may take no focus (macOS)
+            return
         name = self._book.add()
         if name is None:
             return
@@ -232,6 +234,8 @@ class ProfilesSection(QObject):
     def _remove(self) -> None:
         book = self._book
         if self._busy or len(book.profiles) < 2 or book.is_managed():
+            return
+        if not self.apply_typed_name():
             return
         name = book.selected
         question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
@@ -249,6 +253,8 @@ class ProfilesSection(QObject):
             self._say(f"Removed the profile “{name}”.")
 
     def _use_selected(self) -> None:
+        if not self.apply_typed_name():
+            return
         name = self._book.selected
         if not self._book.use_selected():
             return

@@ -864,6 +864,21 @@ def test_a_taken_name_typed_before_saving_a_key_is_refused_and_the_key_not_saved
     assert name_edit.text() == "Default" and key_edit.text() == GOOD_KEY
 
 
+@pytest.mark.parametrize("then", ["addProfileButton", "useProfileButton"])
+def test_a_typed_profile_name_is_kept_when_another_button_is_pressed(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, then: str
+) -> None:
+    """Where a clicked button takes no focus (macOS), "Add profile" or "Use this profile"
+    redrew the form and lost the typed name."""
+    add_profile_and_type_its_name(qtbot, dialog, "US team")  # the name keeps the focus
+    child(dialog, QAbstractButton, then).click()
+    settle(qtbot, dialog)
+    saved = store.load()
+    assert "US team" in [p.name for p in saved.profiles]
+    if then == "useProfileButton":
+        assert saved.active_profile == "US team"
+
+
 def test_a_typed_profile_name_is_kept_when_the_dialog_closes(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
