@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -84,6 +84,13 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
     return None
 
 
+# Said when the dialog is closed while the password store still saves, moves or deletes a key.
+CLOSING_AFTER_STORE_TEXT = (
+    "Closing once your password store has finished with the key (it may be asking you to "
+    "allow access)…"
+)
+
+
 class SettingsDialog(QDialog):
     """Profiles on the left; the selected profile's region, address and key on the right."""
 
@@ -106,6 +113,8 @@ class SettingsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self._log_folder = log_folder
+        self._closing = False  # closing was asked for (it may wait for the password store)
+        self._close_result = QDialog.DialogCode.Rejected.value
         self._book = ProfileBook(
             settings_store,
             credentials,
@@ -281,12 +290,31 @@ class SettingsDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing the dialog stops a running check; its result would have nowhere to go. A
-        name typed without Enter is saved first, as moving on to another field saves it."""
-        self.profiles.apply_typed_name()
+        name typed without Enter is saved first, as moving on to another field saves it.
+        While the password store still saves, moves or deletes a key (it may be asking its
+        user "allow access?"), the dialog closes once that is done: the window hears of the
+        result through it (closed at once, it went on with the old key)."""
+        if not self._closing:
+            self._closing = True
+            self.profiles.apply_typed_name()
+        if self.key.store_work_running:
+            self._say(CLOSING_AFTER_STORE_TEXT)
+            self.key.busy_changed.connect(self._close_when_idle)
+            self._close_result = result
+            return
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
         super().done(result)
 
+    def _close_when_idle(self, busy: bool) -> None:
+        if not busy and self._closing:
+            self.key.busy_changed.disconnect(self._close_when_idle)
+            QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.key.store_work_running:
+            event.ignore()
+            self.done(QDialog.DialogCode.Rejected)
+            return
         self.key.cancel()
         super().closeEvent(event)

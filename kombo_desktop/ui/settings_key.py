@@ -98,6 +98,7 @@ class KeySection(QObject):
         self._say = say
         self._key_address = key_address
         self._task: TaskHandle | None = None
+        self._store_work = False  # the task is work on the password store alone
         # Where each profile's key is kept, as last read on a worker thread (see the module's
         # docstring); a profile missing here is looked up when it is shown.
         self._locations: dict[str, KeyLocation | None] = {}
@@ -364,11 +365,18 @@ class KeySection(QObject):
             self.saveAnywayButton.hide()
         self.cancelCheckButton.setVisible(busy and check)
         self.saveKeyButton.setText("Checking…" if busy and check else SAVE_TEXT)
+        self._store_work = busy and not check
         if not busy:
             self._task = None
         self.busy_changed.emit(busy)
         if not busy:
             self.show_state()
+
+    @property
+    def store_work_running(self) -> bool:
+        """Whether a key is being saved, moved or deleted in the password store: work that
+        cannot be taken back, whose result the window must hear of."""
+        return self._task is not None and self._store_work
 
     def cancel(self) -> None:
         """Stop a running check (Cancel, or the dialog closing) and any lookup."""

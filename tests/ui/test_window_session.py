@@ -29,7 +29,7 @@ from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import closed_port
-from tests.support.keyrings import LockableKeyring
+from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -371,3 +371,33 @@ def test_a_profile_renamed_and_closed_at_once_is_the_windows_new_name(
         make_link(qtbot, window)
         (made,) = window.history.store.search()
         assert made.profile == "Main account"
+
+
+def test_closing_settings_while_a_new_key_is_saved_waits_and_the_window_uses_it(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """Close pressed while the password store still asked "allow access?": the new key was
+    saved, but the window never heard of it and went on with the old, refused one."""
+    store = PromptingKeyring()
+    store.answer_prompt()  # the store answers at once, until the new key is saved
+    store.secrets[(SERVICE_NAME, "default")] = "kombo-revoked-key-000000"
+    keyring.set_keyring(store)  # conftest restores the previous one
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        window.open_settings()
+        dialog = window.settings_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: not dialog.busy)
+        store.answered.clear()  # from now on the store waits for its user
+        store.waiting.clear()
+        dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
+        dialog.findChild(QAbstractButton, "saveKeyButton").click()
+        # Kombo accepted the key; the store holds its saving at the prompt.
+        qtbot.waitUntil(lambda: store.waiting.is_set() and dialog.key.store_work_running)
+        dialog.reject()  # Close or Esc while the store asks
+        assert dialog.isVisible()  # it closes once the store has answered
+        store.answer_prompt()
+        qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=10_000)
+        fill_form(window)
+        make_link(qtbot, window)
+        assert window.statusPanel.kind == "success"
