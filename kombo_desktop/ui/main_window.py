@@ -378,13 +378,14 @@ class MainWindow(QMainWindow):
             status = f"{status or ''} {CANCELLED_BY_CHANGE_TEXT}".strip()
         if status is not None:
             self.show_status(status, "info")
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, self._warm_up)
+        connection = self.connection
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection))
         self.target_changed.emit(target)
 
-    def _warm_up(self) -> None:
-        """Check the key and build the client in the background, so the first click is fast."""
-        connection = self.connection
-        if self._closed or connection is None:
+    def _warm_up(self, connection: Connection) -> None:
+        """Check the key and build the client in the background, so the first click is fast;
+        only for the connection still in use (two changes in a moment look once)."""
+        if self._closed or connection is not self.connection:
             return
 
         from kombo_desktop.ui import qr_image  # on the UI thread: it sets up Qt's image types

@@ -130,6 +130,8 @@ class StatusPanel(QFrame):
         that cannot be opened, no API key yet) to the notes shown since the last status, one per
         line. Start-up can find several at once and each of them matters; the next status
         (``show_message``) replaces them all."""
+        if text in self._notes:
+            return  # said already (the same problem found again, e.g. after a profile change)
         notes = [*self._notes, text]
         self.show_message("\n".join(notes), "info")
         self._notes = notes

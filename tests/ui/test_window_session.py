@@ -401,3 +401,20 @@ def test_closing_settings_while_a_new_key_is_saved_waits_and_the_window_uses_it(
         fill_form(window)
         make_link(qtbot, window)
         assert window.statusPanel.kind == "success"
+
+
+def test_two_changes_of_profile_in_a_moment_say_the_stores_problem_once(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """Each change scheduled a look at the key, and both looked at the newest connection: the
+    locked store's note stood twice in the status line."""
+    store = LockableKeyring(locked=True)
+    keyring.set_keyring(store)  # conftest restores the previous one
+    window = open_window()
+    qtbot.waitUntil(lambda: STORE_READ_LOCKED in window.statusPanel.text, timeout=10_000)
+    target = window.setup.profile_target
+    window.use_target(target)
+    window.use_target(target)  # e.g. a rename and a saved key, within a moment
+    qtbot.waitUntil(lambda: STORE_READ_LOCKED in window.statusPanel.text, timeout=10_000)
+    qtbot.wait(300)  # a second look would have come by now
+    assert window.statusPanel.text.count(STORE_READ_LOCKED) == 1
