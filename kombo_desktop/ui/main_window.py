@@ -540,18 +540,19 @@ class MainWindow(QMainWindow):
                 self.use_target(replace(target, profile=name))
             return
         target = self.setup.profile_target
-        if self._renamed_during_request(target):
+        if self._only_renamed(target):
             return
         self.use_target(target, f"Now using {target.label}.")
 
-    def _renamed_during_request(self, target: Target) -> bool:
-        """Whether ``target`` is the connection's own, only renamed while a link is being
-        made: then the connection and the request carry on (a new connection would cancel
-        the request, and the link Kombo made would be lost) and only the header follows."""
+    def _only_renamed(self, target: Target) -> bool:
+        """Whether ``target`` is the connection's own, only renamed (``_follow_renamed_profile``
+        followed it already): then the connection carries on, with a link being made (a new
+        connection would cancel the request, and the link Kombo made would be lost) and a
+        duplicate warning on show, and only the header follows."""
         connection = self.connection
         if connection is None or connection.take_rename() != target.profile:
             return False
-        if self._request is None or target != connection.target:
+        if target != connection.target:
             return False
         self.header.set_profile_text(target.label)
         return True
