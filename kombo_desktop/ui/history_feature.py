@@ -46,6 +46,7 @@ import logging
 import threading
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from PySide6 import QtCore
 from PySide6.QtCore import QObject
@@ -621,7 +622,7 @@ class HistoryFeature(QObject):
             earlier = self.store.duplicate_of(
                 request,
                 profile=target.profile,
-                demo=target.demo,
+                demo=self._demo_origin() is not None,  # links from this computer: demo links
                 environment_id=self._environment_id(target),
             )
         except (HistoryError, RuntimeError) as error:
@@ -653,9 +654,20 @@ class HistoryFeature(QObject):
         return False
 
     def _demo_origin(self) -> str | None:
-        """The address of the demo service links go to now; None outside the demo."""
+        """Where the links the history marks as demo links (made on this computer) work now:
+        the running demo service, or a local service the profile itself sends to (a test
+        set-up); None when neither is in use, and every such link leads nowhere."""
+        from kombo_desktop.core.api_address import is_loopback_url
+
         target, server = self.window.target, self.window.demo_server
-        return server.origin if target is not None and target.demo and server is not None else None
+        if target is None:
+            return None
+        if target.demo:
+            return server.origin if server is not None else None
+        if is_loopback_url(target.api_base):
+            address = urlsplit(target.api_base)
+            return f"{address.scheme}://{address.netloc}"
+        return None
 
     def _entry_tool(self, entry: HistoryEntry) -> str | None:
         return entry.tool_label or self._tool_label(entry.tool)

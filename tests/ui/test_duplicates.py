@@ -15,9 +15,10 @@ from kombo_desktop.core.history import EntryKind
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.history_model import STATUS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
-from tests.support.history_helpers import history_of, record_hour_long_link
+from tests.support.history_helpers import history_of, open_history, record_hour_long_link
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -539,3 +540,19 @@ def test_an_earlier_link_that_expires_while_the_warning_is_open_is_not_used(
     status = demo_window.statusLabel.text()
     assert "expired" in status and "“Create link”" in status
     assert demo_window.focusWidget() is demo_window.createButton
+
+
+def test_a_profile_at_a_local_service_keeps_its_links_working_and_their_duplicates(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    # Links from this computer count as demo links: with no demo running, each one just made
+    # was "No longer works" in the history, and never a duplicate (a test set-up's profile).
+    window = open_window("--api-base", demo_server.base_url)
+    fill_form(window)
+    make_link(qtbot, window)
+    try_again(qtbot, window)
+    assert "already made on" in banner_text(window)
+    history_of(window).banner.dismissButton.click()
+    feature = open_history(qtbot, window)
+    model = feature.panel.model
+    assert str(model.data(model.index(0, STATUS))).startswith("Valid until")
