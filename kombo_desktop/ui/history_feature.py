@@ -622,7 +622,7 @@ class HistoryFeature(QObject):
             earlier = self.store.duplicate_of(
                 request,
                 profile=target.profile,
-                demo=self._demo_origin() is not None,  # links from this computer: demo links
+                demo=self._duplicates_are_demo_links(target),
                 environment_id=self._environment_id(target),
             )
         except (HistoryError, RuntimeError) as error:
@@ -652,6 +652,14 @@ class HistoryFeature(QObject):
         # and name, not its colour alone).
         self.window.show_status("Nothing was sent: choose what to do in the warning above.")
         return False
+
+    def _duplicates_are_demo_links(self, target: Target) -> bool | None:
+        """Which earlier links can be duplicates: demo links in the demo, real ones with a
+        Kombo address, and either with a service on this computer (a test set-up), whose
+        links count as demo links when they lead to this computer too."""
+        if target.demo:
+            return True
+        return None if self._demo_origin() is not None else False
 
     def _demo_origin(self) -> str | None:
         """Where the links the history marks as demo links (made on this computer) work now:

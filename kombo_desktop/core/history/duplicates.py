@@ -33,7 +33,7 @@ _DUPLICATE: Final = f"""
             UNION ALL
             SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
                 AND (:origin_id IS NULL OR origin_id IS NULL))
-        AND expires_at > :now AND demo = :demo
+        AND expires_at > :now AND (:demo IS NULL OR demo = :demo)
         AND remote_environment IS :remote_environment
         AND (environment_id IS NULL OR :environment_id IS NULL
              OR environment_id = :environment_id)
@@ -62,7 +62,7 @@ class DuplicateCheck(ABC):
         category: Category | None,
         tool: str | None,
         now: datetime | None = None,
-        demo: bool = False,
+        demo: bool | None = False,
         remote_environment: str | None = None,
         environment_id: str | None = None,
     ) -> HistoryEntry | None:
@@ -87,7 +87,8 @@ class DuplicateCheck(ABC):
           by one of another environment (development, then production) makes links that
           connect elsewhere;
         * it has not expired at ``now`` (default: the current time);
-        * it is a demo link exactly when ``demo`` is true (demo and real links never match).
+        * it is a demo link exactly when ``demo`` is true (demo and real links never match);
+          ``demo=None`` takes either (a service on this computer may answer with either).
 
         So a different customer id means a different customer even under the same name, and an
         earlier entry made without a customer id is still caught by name or e-mail.
@@ -104,7 +105,7 @@ class DuplicateCheck(ABC):
             "tool": chosen_tool,
             "category": None if category is None else Category(category).value,
             "now": stored_time(as_utc(now or datetime.now(UTC))),
-            "demo": int(bool(demo)),
+            "demo": None if demo is None else int(demo),
             "remote_environment": optional_text(remote_environment),
             "environment_id": optional_text(environment_id),
         }
@@ -116,7 +117,7 @@ class DuplicateCheck(ABC):
         *,
         profile: str,
         now: datetime | None = None,
-        demo: bool = False,
+        demo: bool | None = False,
         environment_id: str | None = None,
     ) -> HistoryEntry | None:
         """:meth:`find_duplicate` for a link request about to be sent."""
