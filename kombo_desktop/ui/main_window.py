@@ -669,7 +669,8 @@ class MainWindow(QMainWindow):
             else:
                 self._show_error(error)
                 self._refusal_shown = self.statusPanel.text
-                self._refusal_quotes = _quoted_details(request, self.statusPanel.text)
+                shown = f"{self.statusPanel.text}\n{self.statusPanel.support_text}"
+                self._refusal_quotes = _quoted_details(request, shown)
                 if isinstance(error, InputRejectedError):
                     form = self.relinkForm if isinstance(request, RelinkRequest) else self.linkForm
                     form.mark_rejected(error.fields)
@@ -995,7 +996,8 @@ def _refuses_the_details(error: BaseException) -> bool:
 
 
 def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:
-    """The customer details of ``request`` that ``words`` quote, ignoring case."""
+    """The customer details of ``request`` that ``words`` (the status and its details for
+    support) quote, ignoring case."""
     if isinstance(request, RelinkRequest):
         details: tuple[str | None, ...] = (request.integration_id,)
     else:

@@ -278,6 +278,23 @@ def test_a_wrong_address_answered_after_the_next_customer_was_typed_says_so(
     assert "address" in window.statusPanel.text
 
 
+def test_typing_the_next_id_over_a_refusal_takes_its_details_off_the_screen(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # The status line did not quote the id, but the open details did ("Request: POST
+    # /integrations/acmehr:Mueller-GmbH-7781/relink"), and they stayed for the next customer.
+    unknown = Reply.kombo_error(
+        404, "PLATFORM.INTEGRATION_NOT_FOUND", "There is no integration with that id."
+    )
+    window = window_for(unknown)  # type: ignore[operator]
+    window.show_relink_mode("acmehr:Mueller-GmbH-7781")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "acmehr:Mueller-GmbH-7781" in window.statusPanel.support_text
+    window.relinkIntegrationEdit.setText("personio:Baeckerei-Schoen-1")
+    assert "Mueller" not in window.statusPanel.text + window.statusPanel.support_text
+
+
 def test_a_status_after_the_refusal_is_not_replaced_by_typing(
     qtbot: QtBot, window_for: object
 ) -> None:
