@@ -14,7 +14,7 @@ this customer and tool was made on a given day, which is all the decision needs.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
@@ -25,7 +25,7 @@ from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.history_model import local_date, local_time
+from kombo_desktop.ui.history_model import local_date, local_time, status_text
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
     action_button,
@@ -59,6 +59,7 @@ def duplicate_text(
     private: bool,
     tool_label: str | None,
     wanted: LinkRequest | None = None,
+    now: datetime | None = None,
 ) -> str:
     """What the banner says about ``earlier``; in screen-sharing mode without names.
 
@@ -67,10 +68,8 @@ def duplicate_text(
     link differs from it, "Use the existing link" would not give what the form asks for.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
-    if earlier.expires_at - earlier.created_at > timedelta(days=1):
-        until = local_date(earlier.expires_at)
-    else:
-        until = f"{earlier.expires_at.astimezone():%H:%M}"
+    # As the history says it: "valid until 3 Mar 2026", "valid until 00:31 on 30 Nov 2026".
+    valid = status_text(earlier, now)
     if private:
         what = "this customer and tool" if earlier.tool else "this customer and kind of system"
         made = f"A {kind} for {what} was already made on {local_date(earlier.created_at)}"
@@ -83,7 +82,7 @@ def duplicate_text(
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
     unlike = differences(earlier, wanted) if wanted is not None else ""
-    return f"{made} and is valid until {until}.{unlike} {CONSEQUENCE}"
+    return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {CONSEQUENCE}"
 
 
 def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) -> bool:

@@ -3,6 +3,7 @@ chooses, and each choice does what it says."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,8 @@ from kombo_desktop.core.history import EntryKind
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.ui.duplicate_banner import duplicate_text
+from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.history_model import STATUS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -556,3 +559,17 @@ def test_a_profile_at_a_local_service_keeps_its_links_working_and_their_duplicat
     feature = open_history(qtbot, window)
     model = feature.panel.model
     assert str(model.data(model.index(0, STATUS))).startswith("Valid until")
+
+
+def test_the_warning_names_the_day_an_hour_long_link_ends_after_midnight(
+    demo_window: MainWindow,
+) -> None:
+    # "... and is valid until 00:31" at 23:31 read as already expired; the result area and the
+    # history said "until 00:31 on 30 Nov 2026".
+    earlier = record_hour_long_link(
+        history_of(demo_window).store, "https://connect.kombo.dev/v1?t=n", left=timedelta(hours=1)
+    )
+    night = earlier.created_at.astimezone().replace(hour=23, minute=31)
+    earlier = replace(earlier, created_at=night, expires_at=night + timedelta(hours=1))
+    text = duplicate_text(earlier, private=True, tool_label=None, now=night)
+    assert f"is valid until 00:31 on {day_text(night + timedelta(hours=1))}." in text
