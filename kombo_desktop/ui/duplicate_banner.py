@@ -51,6 +51,13 @@ _USE_EXISTING_DOES = "Show the existing link; send nothing."
 CONSEQUENCE = (
     "A new link would let the customer set up a second connection. Nothing has been sent yet."
 )
+# When the earlier link is another organisation's (the same e-mail address or customer id):
+# the form's organisation needs a link of its own, and nothing about "this customer" holds.
+OTHER_ORGANIZATION_TITLE = "A link with these details already exists"
+OTHER_ORGANIZATION_CONSEQUENCE = (
+    "For the organisation in the form, choose “Create a new link anyway”. Nothing has been "
+    "sent yet."
+)
 
 
 def duplicate_text(
@@ -70,8 +77,10 @@ def duplicate_text(
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     # As the history says it: "valid until 3 Mar 2026", "valid until 00:31 on 30 Nov 2026".
     valid = status_text(earlier, now)
+    other = wanted is not None and made_for_another_organization(earlier, wanted)
     if private:
-        what = "this customer and tool" if earlier.tool else "this customer and kind of system"
+        who = "these details" if other else "this customer"
+        what = f"{who} and tool" if earlier.tool else f"{who} and kind of system"
         made = f"A {kind} for {what} was already made on {local_date(earlier.created_at)}"
     else:
         customer = earlier.organization or earlier.email or "this customer"
@@ -82,7 +91,8 @@ def duplicate_text(
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
     unlike = differences(earlier, wanted) if wanted is not None else ""
-    return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {CONSEQUENCE}"
+    consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
+    return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {consequence}"
 
 
 def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) -> bool:
@@ -129,6 +139,7 @@ class DuplicateBanner(QFrame):
 
         title = plain_label(TITLE)
         title.setObjectName("duplicateBannerTitle")
+        self._title = title
         self.label = plain_label()
         self.label.setObjectName("duplicateBannerLabel")
         self.label.setWordWrap(True)
@@ -248,8 +259,13 @@ class DuplicateBanner(QFrame):
         text = duplicate_text(
             self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
         )
+        other = self._wanted is not None and made_for_another_organization(
+            self.earlier, self._wanted
+        )
+        title = OTHER_ORGANIZATION_TITLE if other else TITLE
+        self._title.setText(title)
         self.label.setText(text)
         self._fit_text()  # another text may need more lines (or fewer) at the same width
         # The focus lands on this button when the warning appears; a screen reader reads its
         # description, so the warning is heard, not only seen.
-        self.useExistingButton.setAccessibleDescription(f"{TITLE}. {text} {_USE_EXISTING_DOES}")
+        self.useExistingButton.setAccessibleDescription(f"{title}. {text} {_USE_EXISTING_DOES}")

@@ -730,7 +730,7 @@ class HistoryFeature(QObject):
             self.window.show_status(
                 f"Showing the link made on {made} for another organisation with the same "
                 "details; its invitation names that organisation. Nothing was sent to Kombo.",
-                "success",
+                "info",
             )
         else:
             self._show(earlier, customer=request)
