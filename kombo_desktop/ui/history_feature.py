@@ -901,7 +901,9 @@ class HistoryFeature(QObject):
         self._apply_privacy(private)
         if private:
             self.window.show_status(
-                "Screen-sharing mode is on: nothing about other customers is shown.", "info"
+                "Screen-sharing mode is on: the history and links from it are hidden. What the "
+                "form holds stays: clear it if it is another customer's.",
+                "info",
             )
         else:
             self.window.show_status(
