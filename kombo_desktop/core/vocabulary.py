@@ -36,6 +36,9 @@ class LinkType(StrEnum):
     EMBEDDED = "EMBEDDED"
 
 
+# The form's choice of no tool (the customer picks it in the flow), named so everywhere.
+CUSTOMER_CHOOSES = "The customer chooses"
+
 CATEGORY_NAMES: dict[Category, str] = {
     Category.HRIS: "HR system (HRIS)",
     Category.ATS: "Recruiting system (ATS)",

@@ -29,7 +29,7 @@ from PySide6.QtGui import QColor
 
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
-from kombo_desktop.core.vocabulary import CATEGORY_NAMES
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
@@ -69,7 +69,7 @@ def tool_text(entry: HistoryEntry, catalog: ToolCatalog | None = None) -> str:
         return catalog.label_for(entry.tool) if catalog is not None else entry.tool
     if entry.kind is EntryKind.LINK:
         kind = CATEGORY_NAMES[entry.category] if entry.category else "a system"
-        return f"Customer chooses ({kind})"
+        return f"{CUSTOMER_CHOOSES} · {kind}"
     return ""
 
 

@@ -26,6 +26,7 @@ from kombo_desktop.core.link_request import (
 )
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
+    CUSTOMER_CHOOSES,
     DEFAULT_CATEGORY,
     DEFAULT_LANGUAGE,
     DEFAULT_LINK_TYPE,
@@ -56,7 +57,6 @@ from kombo_desktop.ui.widgets import (
 # The item role holding a tool's search words: Qt.ItemDataRole.UserRole + 1, as a number so
 # that the form's first frame does not build Qt's enums (see qt_enums).
 SEARCH_ROLE = 0x0100 + 1
-CUSTOMER_CHOOSES = "The customer chooses"
 CREATE_TEXT = "Create link"
 CREATING_TEXT = "Creating link…"
 

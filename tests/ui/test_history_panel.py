@@ -24,7 +24,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, HistoryStore
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
@@ -36,6 +36,7 @@ from kombo_desktop.ui.history_model import (
     TYPE,
     WHEN,
     status_text,
+    tool_text,
 )
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
@@ -999,6 +1000,23 @@ def test_tab_reaches_the_new_controls_where_they_are_seen(
         "emailButton",
         "exportQrButton",
     ]
+
+
+def test_a_link_without_a_tool_is_named_as_the_form_names_the_choice(
+    demo_window: MainWindow,
+) -> None:
+    # "Customer chooses (HR system (HRIS))": another name than the form's, brackets in brackets.
+    entry = history_of(demo_window).store.record_link(
+        profile="default",
+        email="a@b.example",
+        organization="B",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=choose",
+    )
+    assert tool_text(entry) == f"{CUSTOMER_CHOOSES} · HR system (HRIS)"
+    assert demo_window.toolCombo.itemText(0) == CUSTOMER_CHOOSES
 
 
 def test_status_words_for_short_and_long_lived_links(demo_window: MainWindow) -> None:
