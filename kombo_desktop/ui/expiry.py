@@ -11,6 +11,11 @@ from datetime import datetime, timedelta
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 
+# How often a link's expiry is looked at again: a timer's clock stands still while a laptop
+# sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
+RECHECK_SOON = timedelta(seconds=30)  # links that expire within a day
+RECHECK_LATER = timedelta(hours=1)
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -60,3 +65,12 @@ def expiry_text(
     if now - created >= timedelta(minutes=1):
         return f"Valid until {until:%H:%M}{day}"
     return f"Valid for {_duration(lifetime)}, until {until:%H:%M}{day}"
+
+
+def next_look_ms(left: timedelta) -> int:
+    """Milliseconds until a link ``left`` from expiring is looked at again: just after its
+    moment, but no later than ``RECHECK_SOON`` (within a day of it) or ``RECHECK_LATER``. A
+    timer may fire a little early: the look then simply sets the next one."""
+    longest = RECHECK_SOON if left < timedelta(days=1) else RECHECK_LATER
+    just_after = max(left, timedelta(0)) + timedelta(milliseconds=1)
+    return int(min(just_after, longest).total_seconds() * 1000)

@@ -45,6 +45,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
+from kombo_desktop.ui.expiry import next_look_ms
 from kombo_desktop.ui.history_columns import HistoryColumns
 from kombo_desktop.ui.history_model import (
     ENDED_DEMO_EXPLANATION,
@@ -67,12 +68,6 @@ from kombo_desktop.ui.widgets import action_button, chain_tab_order, plain_label
 _log = logging.getLogger(__name__)
 
 SEARCH_DELAY_MS = 250
-EXPIRY_MARGIN_SECONDS = 0.2  # checked just after the moment, when the link has surely expired
-# How long the list waits at most before it looks again whether a link has expired, as the
-# result area does: every 30 s while one expires within a day, else every hour.
-SOON_SECONDS = 24 * 3600.0
-RECHECK_SOON_SECONDS = 30.0
-RECHECK_LATER_SECONDS = 3600.0
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
 
@@ -359,16 +354,13 @@ class HistoryPanel(QWidget):
         self.historyCountLabel.setText(text)
 
     def _plan_expiry_check(self) -> None:
-        """Wake up when the next of the links on show expires, or sooner (see
-        ``RECHECK_SOON_SECONDS``)."""
+        """Wake up when the next of the links on show expires, or sooner, as the result area
+        does (see ``expiry.next_look_ms``)."""
         upcoming = self.model.next_expiry() if self.model.active else None
         if upcoming is None:
             self._expiry_timer.stop()
             return
-        wait = (upcoming - datetime.now(UTC)).total_seconds() + EXPIRY_MARGIN_SECONDS
-        # Timers stand still while a laptop sleeps: soon after waking, the list is right again.
-        longest = RECHECK_SOON_SECONDS if wait < SOON_SECONDS else RECHECK_LATER_SECONDS
-        self._expiry_timer.start(round(min(max(wait, 0.0), longest) * 1000))
+        self._expiry_timer.start(next_look_ms(upcoming - datetime.now(UTC)))
 
     def _links_expired(self) -> None:
         self.model.show_statuses_again()

@@ -34,10 +34,10 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.letters import base_letters
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
-from kombo_desktop.ui import action_fit, theme
+from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
-from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
+from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_names import may_replace, name_to_save
@@ -76,10 +76,6 @@ EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 QR_TOO_LARGE_TEXT = (
     "This code is too\nlarge for the window.\nMake the window larger,\nor save the QR code."
 )
-# How often a shown link's expiry is checked again: a timer's clock stands still while a laptop
-# sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
-EXPIRY_RECHECK_SOON = timedelta(seconds=30)  # links that expire within a day
-EXPIRY_RECHECK_LATER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -140,6 +136,12 @@ def file_name_words(text: str) -> str:
     still reads as the customer's; "" when nothing readable is left."""
     letters = base_letters(text)
     return re.sub(r"[^A-Za-z0-9]+", "-", letters).strip("-").lower()[:50].strip("-")
+
+
+def _expired_look_ms() -> int:
+    """An expired link's words change only with the day ("Expired at 14:32", then "Expired on
+    29 Nov 2026"): looked at again hourly."""
+    return int(expiry.RECHECK_LATER.total_seconds() * 1000)
 
 
 def _width_with_scroll_bar(parent: QWidget) -> int:
@@ -483,17 +485,15 @@ class ResultPanel(QFrame):
         until = expires_at(self.shown.link_type, self.shown.created)
         if self.expired:
             self.expiryLabel.setText(expired_text(until))
-            self._expiry_check.start(int(EXPIRY_RECHECK_LATER.total_seconds() * 1000))
+            self._expiry_check.start(_expired_look_ms())
             return
         left = until - datetime.now().astimezone()
         if left <= timedelta(0):
             self._show_expired(announce)
-            self._expiry_check.start(int(EXPIRY_RECHECK_LATER.total_seconds() * 1000))
+            self._expiry_check.start(_expired_look_ms())
             return
         self.expiryLabel.setText(expiry_text(self.shown.link_type, self.shown.created))
-        recheck = EXPIRY_RECHECK_SOON if left < timedelta(days=1) else EXPIRY_RECHECK_LATER
-        # A timer may fire a little early: the check then simply sets the next one.
-        self._expiry_check.start(int(min(left, recheck).total_seconds() * 1000) + 1)
+        self._expiry_check.start(next_look_ms(left))
 
     def _show_expired(self, announce: bool) -> None:
         """Say the link has expired; take away its code and what would hand it on. The link

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
-from kombo_desktop.ui import result_panel
+from kombo_desktop.ui import expiry
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.result_panel import ShownLink
 from tests.ui.conftest import fill_form, make_link
@@ -125,8 +125,8 @@ def test_the_expiry_words_follow_the_time_on_screen(
 ) -> None:
     # Written once when shown: 50 minutes on, an embedded link still said "Valid for 1 hour",
     # and "Expired at 14:32" stayed when that was days ago.
-    monkeypatch.setattr(result_panel, "EXPIRY_RECHECK_SOON", timedelta(milliseconds=200))
-    monkeypatch.setattr(result_panel, "EXPIRY_RECHECK_LATER", timedelta(milliseconds=200))
+    monkeypatch.setattr(expiry, "RECHECK_SOON", timedelta(milliseconds=200))
+    monkeypatch.setattr(expiry, "RECHECK_LATER", timedelta(milliseconds=200))
     link = embedded_link(expires_in=timedelta(minutes=59, seconds=59))
     demo_window.show_link(link)
     assert demo_window.expiryLabel.text().startswith("Valid for 1 hour")
