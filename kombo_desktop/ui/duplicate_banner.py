@@ -54,9 +54,9 @@ CONSEQUENCE = (
 # When the earlier link is another organisation's (the same e-mail address or customer id):
 # the form's organisation needs a link of its own, and nothing about "this customer" holds.
 OTHER_ORGANIZATION_TITLE = "A link with these details already exists"
+CREATE_ANYWAY_TEXT = "Create a new link anyway"
 OTHER_ORGANIZATION_CONSEQUENCE = (
-    "For the organisation in the form, choose “Create a new link anyway”. Nothing has been "
-    "sent yet."
+    f"For the organisation in the form, choose “{CREATE_ANYWAY_TEXT}”. Nothing has been sent yet."
 )
 
 
@@ -156,7 +156,7 @@ class DuplicateBanner(QFrame):
             "Switch to reconnecting the customer's existing integration",
         )
         self.createAnywayButton = action_button(
-            "createAnywayButton", "Create a new link anyway", "Send the request to Kombo anyway"
+            "createAnywayButton", CREATE_ANYWAY_TEXT, "Send the request to Kombo anyway"
         )
         self.dismissButton = action_button(
             "duplicateDismissButton", "Not now", "Close this warning without sending anything"

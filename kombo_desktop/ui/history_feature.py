@@ -56,6 +56,7 @@ from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integrat
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, Category, Language, LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.invitation_bar import InvitationBar, InvitationContext
+from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from kombo_desktop.ui.widgets import chain_tab_order
 
@@ -715,7 +716,7 @@ class HistoryFeature(QObject):
         if not earlier.is_valid():  # it expired while the warning was open
             self.window.show_status(
                 "The earlier link has expired in the meantime, so it cannot be used. Press "
-                "“Create link” to make a new one.",
+                f"“{CREATE_TEXT}” to make a new one.",
                 "info",
             )
             self.window.createButton.setFocus()
@@ -783,11 +784,11 @@ class HistoryFeature(QObject):
 
     def show_entry(self, entry: HistoryEntry) -> None:
         """Show an entry's link and QR code in the result area (history panel)."""
-        from kombo_desktop.ui.history_model import ENDED_DEMO_EXPLANATION, local_date, status_text
+        from kombo_desktop.ui.history_model import ENDED_DEMO_WORDS, local_date, status_text
 
         if entry.from_an_ended_demo(self._demo_origin()):
             # Nothing to show: shown, it looked valid, with a code and Open that led nowhere.
-            self.window.show_status(f"That is a demo link. {ENDED_DEMO_EXPLANATION}", "info")
+            self.window.show_status(ENDED_DEMO_WORDS, "info")
             return
         self._show(entry)
         self._from_history_url = entry.url

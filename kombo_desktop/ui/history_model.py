@@ -97,7 +97,8 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
 
 
 ENDED_DEMO_TEXT = "No longer works"
-ENDED_DEMO_EXPLANATION = "It was made by an earlier demo session and no longer opens."
+# Said wherever a demo link of an earlier demo session is chosen.
+ENDED_DEMO_WORDS = "A demo link. It was made by an earlier demo session and no longer opens."
 
 
 def customer_text(entry: HistoryEntry) -> str:
@@ -158,7 +159,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading: _Load | None = None
         # The window's profile: entries of another one say theirs (see type_text).
         self.current_profile: str | None = None
-        # The running demo service's address: demo links of other ones no longer work.
+        # Where demo links work now (see HistoryFeature._demo_origin): others no longer do.
         self.demo_origin: str | None = None
 
     # --- state ---------------------------------------------------------------------------------
@@ -230,7 +231,7 @@ class HistoryTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
     def set_demo_origin(self, origin: str | None) -> None:
-        """The demo service now running is at ``origin`` (None: none is)."""
+        """Demo links work at ``origin`` now (None: nowhere)."""
         if origin == self.demo_origin:
             return
         self.demo_origin = origin
@@ -417,7 +418,7 @@ class HistoryTableModel(QAbstractTableModel):
             return type_text(entry, self.current_profile)
         if column == STATUS:
             if entry.from_an_ended_demo(self.demo_origin):
-                return f"A demo link. {ENDED_DEMO_EXPLANATION}" if tooltip else ENDED_DEMO_TEXT
+                return ENDED_DEMO_WORDS if tooltip else ENDED_DEMO_TEXT
             if tooltip and not entry.is_valid():
                 return f"Expired on {local_time(entry.expires_at)}"
             return status_text(entry)

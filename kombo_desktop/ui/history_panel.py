@@ -48,7 +48,7 @@ from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.expiry import next_look_ms
 from kombo_desktop.ui.history_columns import HistoryColumns
 from kombo_desktop.ui.history_model import (
-    ENDED_DEMO_EXPLANATION,
+    ENDED_DEMO_WORDS,
     HistoryTableModel,
     customer_text,
     local_date,
@@ -386,7 +386,7 @@ class HistoryPanel(QWidget):
         )
         self.historyOpenButton.setEnabled(openable)
         if ended_demo:
-            tip = f"A demo link. {ENDED_DEMO_EXPLANATION}"
+            tip = ENDED_DEMO_WORDS
         elif entry is not None and not valid:
             tip = "This link has expired and no longer works."
         elif entry is not None and not openable:
@@ -440,7 +440,7 @@ class HistoryPanel(QWidget):
     def open_selected(self) -> None:
         def open_entry(entry: HistoryEntry) -> None:
             if entry.from_an_ended_demo(self.model.demo_origin):
-                self.notice.emit(f"A demo link. {ENDED_DEMO_EXPLANATION}", "info")
+                self.notice.emit(ENDED_DEMO_WORDS, "info")
                 return
             if not entry.is_valid():
                 self.notice.emit("This link has expired and no longer works.", "info")
