@@ -13,6 +13,8 @@ import math
 import re
 from datetime import datetime
 
+from kombo_desktop.core.vocabulary import day_text
+
 DNS_MESSAGE = (
     "Could not find Kombo's server on the network. Check that you are online (and on the VPN if "
     "your company uses one), and that the region or API address in Settings is right."
@@ -86,9 +88,6 @@ def wait_phrase(seconds: float) -> str:
     return "later"
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def proxy_unreachable_message(proxy: str) -> str:
     """The proxy the request had to go through (``host:port``) could not be reached: off the
     company's VPN its name has no address, so blaming Kombo or its address would mislead."""
@@ -110,7 +109,7 @@ def proxy_silent_message(proxy: str) -> str:
 def wrong_clock_message(now: datetime) -> str:
     """A certificate outside its dates: this computer's clock is the likely cause, and showing
     what it says lets the person see at once whether it is wrong."""
-    shown = f"{now.day} {_MONTHS[now.month - 1]} {now.year}, {now:%H:%M}"
+    shown = f"{day_text(now)}, {now:%H:%M}"
     return (
         "The connection to Kombo could not be verified as secure, so nothing was sent. Check "
         f"this computer's date and time (it shows {shown}), correct them, then try again."

@@ -6,7 +6,7 @@ people who do not know what an HRIS is.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -70,3 +70,12 @@ LINK_LIFETIMES: dict[LinkType, timedelta] = {
 DEFAULT_LINK_TYPE = LinkType.MAGIC_LINK
 DEFAULT_LANGUAGE = Language.EN
 DEFAULT_CATEGORY = Category.HRIS
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def day_text(moment: datetime) -> str:
+    """ "29 Nov 2027": the day of ``moment`` in its own time zone, the month spelled out, so
+    that "03/04" can never be read two ways."""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"

@@ -9,19 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType, day_text
 
 # How often a link's expiry is looked at again: a timer's clock stands still while a laptop
 # sleeps, the wall clock does not, so one timer set for the moment of expiry is not enough.
 RECHECK_SOON = timedelta(seconds=30)  # links that expire within a day
 RECHECK_LATER = timedelta(hours=1)
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def day_text(moment: datetime) -> str:
-    """ "29 Nov 2027": the day of ``moment`` in its own time zone, the month spelled out."""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
 
 
 def _duration(lifetime: timedelta) -> str:
