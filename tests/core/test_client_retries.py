@@ -93,16 +93,19 @@ def test_persistent_failure_stops_after_max_attempts() -> None:
 def test_retries_stop_when_the_time_budget_is_spent() -> None:
     started = time.monotonic()
     with (
-        FaultServer(fallback=busy(503, retry_after="0.3")) as server,
-        KomboClient(server.base_url, KEY, max_attempts=50, max_retry_seconds=1.0) as client,
+        FaultServer(fallback=busy(503, retry_after="0.5")) as server,
+        KomboClient(server.base_url, KEY, max_attempts=50, max_retry_seconds=1.75) as client,
         pytest.raises(ServerError) as caught,
     ):
         client.create_link(REQUEST)
     elapsed = time.monotonic() - started
-    # Attempts at about 0, 0.3, 0.6 and 0.9 s; the next would start after the 1 s budget.
+    # Attempts at about 0, 0.5, 1.0 and 1.5 s; the next would start after the 1.75 s budget.
+    # The budget lies halfway between the fourth attempt and the fifth, so that a busy machine's
+    # slow answers (up to about 80 ms each) do not change the count; with a budget of 1 s and
+    # waits of 0.3 s, four answers slower than 25 ms left out the fourth attempt.
     assert len(server.requests) == 4
     assert caught.value.detail.attempts == 4
-    assert 0.9 <= elapsed < 1.5
+    assert 1.5 <= elapsed < 2.5
 
 
 def test_backoff_grows_exponentially_with_jitter() -> None:
