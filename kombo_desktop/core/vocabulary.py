@@ -55,6 +55,16 @@ LANGUAGE_NAMES: dict[Language, str] = {
     Language.ES: "Español",
 }
 
+# Each language as the window's English sentences name it ("Invitation in German"): "in
+# Deutsch" mixed two languages in one sentence.
+LANGUAGE_NAMES_IN_ENGLISH: dict[Language, str] = {
+    Language.EN: "English",
+    Language.DE: "German",
+    Language.FR: "French",
+    Language.IT: "Italian",
+    Language.ES: "Spanish",
+}
+
 LINK_TYPE_NAMES: dict[LinkType, str] = {
     LinkType.MAGIC_LINK: "Send to the customer (valid 1 year)",
     LinkType.EMBEDDED: "Embed in our app (valid 1 hour)",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.link_request import LinkRequest
-from kombo_desktop.core.vocabulary import LANGUAGE_NAMES, LINK_TYPE_NAMES
+from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_model import local_date, local_time, status_text
 from kombo_desktop.ui.widgets import (
@@ -115,7 +115,7 @@ def differences(earlier: HistoryEntry, wanted: LinkRequest) -> str:
     if earlier.link_type is not wanted.link_type:
         parts.append(f"its link type is “{LINK_TYPE_NAMES[earlier.link_type]}”")
     if earlier.language is not wanted.language:
-        parts.append(f"its connection flow is in {LANGUAGE_NAMES[earlier.language]}")
+        parts.append(f"its connection flow is in {LANGUAGE_NAMES_IN_ENGLISH[earlier.language]}")
     return f" Unlike the form, {' and '.join(parts)}." if parts else ""
 
 

@@ -23,7 +23,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kombo_desktop.core.vocabulary import (
-    LANGUAGE_NAMES,
+    LANGUAGE_NAMES_IN_ENGLISH,
     LINK_TYPE_NAMES,
     Category,
     Language,
@@ -138,7 +138,7 @@ class InvitationBar(QWidget):
             self.copyInvitationButton.setToolTip("")
             self.emailButton.setToolTip("")
             return
-        language = LANGUAGE_NAMES[context.language]
+        language = LANGUAGE_NAMES_IN_ENGLISH[context.language]
         self.languageLabel.setText(f"Invitation in {language}")
         self.languageLabel.show()
         self.copyInvitationButton.setToolTip(
@@ -157,7 +157,7 @@ class InvitationBar(QWidget):
         if context is None:
             return
         QGuiApplication.clipboard().setText(context.invitation().body)
-        language = LANGUAGE_NAMES[context.language]
+        language = LANGUAGE_NAMES_IN_ENGLISH[context.language]
         if context.is_demo:
             self.notice.emit(
                 f"Invitation copied ({language}). It holds a demo link: do not send it to a "

@@ -49,7 +49,7 @@ from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.settings import Settings, SettingsStore
 from kombo_desktop.core.vocabulary import (
-    LANGUAGE_NAMES,
+    LANGUAGE_NAMES_IN_ENGLISH,
     LINK_TYPE_NAMES,
     Category,
     Language,
@@ -765,7 +765,7 @@ class MainWindow(QMainWindow):
             language, link_type = self.linkForm.languageCombo, self.linkForm.linkTypeCombo
         parts = []
         if language.currentData() != request.language:
-            parts.append(f"in {LANGUAGE_NAMES[request.language]}")
+            parts.append(f"in {LANGUAGE_NAMES_IN_ENGLISH[request.language]}")
         if link_type.currentData() != request.link_type:
             parts.append(f"of the type “{LINK_TYPE_NAMES[request.link_type]}”")
         return " and ".join(parts)

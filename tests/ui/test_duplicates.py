@@ -404,7 +404,7 @@ def test_the_warning_says_how_the_earlier_link_differs_from_the_form(
     try_again(qtbot, demo_window)
     assert (
         "Unlike the form, its link type is “Embed in our app (valid 1 hour)” and its "
-        "connection flow is in Deutsch."
+        "connection flow is in German."
     ) in banner_text(demo_window)
     history_of(demo_window).set_private(False)  # the same words with names shown
     assert "Unlike the form, its link type" in banner_text(demo_window)

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.invitation import (
@@ -98,6 +98,23 @@ def test_copy_invitation_holds_the_link_once_in_the_flow_language(
     assert text == marked_as_demo(expected).body
     assert text.startswith(f"{DEMO_MARK}\n\n")
     assert "Invitation copied" in demo_window.statusLabel.text()
+
+
+def test_the_invitations_language_is_named_in_english(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The window's sentences are English: "Invitation in Deutsch" mixed two languages, while
+    # the form's list names each language in its own words for a customer watching.
+    fill_form(demo_window, tool="personio")
+    demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
+    make_link(qtbot, demo_window)
+    label = demo_window.findChild(QLabel, "invitationLanguageLabel")
+    assert label.text() == "Invitation in German"
+    assert button(demo_window, "copyInvitationButton").toolTip() == (
+        "Copy a short message in German with the link, ready to paste"
+    )
+    button(demo_window, "copyInvitationButton").click()
+    assert demo_window.statusLabel.text().startswith("Invitation copied (German).")
 
 
 def test_without_a_tool_the_invitation_asks_to_choose_and_says_an_hour(

@@ -429,6 +429,20 @@ def test_a_link_arriving_after_only_its_language_changed_is_shown(
     )
 
 
+def test_a_link_made_in_another_language_names_it_in_english(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+) -> None:
+    # "Link ready, in Deutsch, ..." mixed two languages in one English sentence.
+    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("de"))
+    slow_window.createButton.click()
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("en"))
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_window.statusLabel.text().startswith(
+        "Link ready, in German, as the form said when you pressed the button"
+    )
+
+
 def test_a_link_kept_off_the_screen_that_the_history_cannot_keep_is_said_lost(
     qtbot: QtBot,
     slow_window: MainWindow,
