@@ -965,6 +965,15 @@ class HistoryFeature(QObject):
         ``history_dock``)."""
         return self.history_open and self.dock.isFloating()
 
+    def close_floating_history(self) -> None:
+        """Esc: a history floating over the form closes, and the focus goes to the button that
+        opens it again (in the main window, which Tab then goes round)."""
+        if not self._history_floats():
+            return
+        self.close_history()
+        self.window.activateWindow()
+        self.historyButton.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+
     def _out_of_the_way(self) -> None:
         """A history floating over the form closes when the form is filled from it, which it
         would cover (see ``history_dock``)."""

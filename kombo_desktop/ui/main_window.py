@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         # Esc (the system's Cancel keys) anywhere in the window; ``Qt.Key`` is avoided here
         # (see qt_enums).
         escape = QShortcut(QKeySequence.StandardKey.Cancel, self)
-        escape.activated.connect(self.cancel_request)
+        escape.activated.connect(self._escape_pressed)
         # The system's own keys for an application's settings, where it has them (Cmd+, on a
         # Mac); none on Windows.
         preferences = QShortcut(QKeySequence.StandardKey.Preferences, self)
@@ -683,6 +683,14 @@ class MainWindow(QMainWindow):
             work, on_done=done, on_error=failed, on_cancelled=cancelled, name=name
         )
         self._request = handle
+
+    def _escape_pressed(self) -> None:
+        """Esc stops waiting for Kombo; else it closes a history floating over the form (a
+        small screen), which covers the form, and whose own controls Tab goes round."""
+        if self._request is not None:
+            self.cancel_request()
+        else:
+            self.history.close_floating_history()
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""

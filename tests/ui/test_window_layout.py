@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTableView, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -402,6 +403,33 @@ def test_the_history_takes_at_most_two_fifths_of_the_window() -> None:
 def test_where_the_history_cannot_be_docked_it_opens_in_a_window_of_its_own() -> None:
     plan = plan_dock(replace(_WINDOW, window=(936, 504), room=(936, 504)))
     assert plan == DockPlan(side=False, window=(936, 504), dock=277, floating=True)
+
+
+def test_esc_closes_a_history_floating_over_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Over the form (1366x768 at 125 %), Tab went round the history's own controls and Esc
+    # did nothing: without a mouse there was no way back to the form it covered.
+    demo_window.resize(1069, 558)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    feature = open_history(qtbot, demo_window)
+    assert feature.dock.isFloating()
+    for widget in (feature.panel.historySearchEdit, feature.panel.historyTable):
+        feature.dock.activateWindow()
+        widget.setFocus()
+        qtbot.waitUntil(widget.hasFocus)
+        QTest.keyClick(widget, Qt.Key.Key_Escape)
+        assert not feature.history_open and not feature.historyButton.isChecked()
+        qtbot.waitUntil(feature.historyButton.hasFocus)  # where it is opened again
+        feature.historyButton.click()
+        assert feature.history_open
+
+
+def test_esc_leaves_a_docked_history_open(qtbot: QtBot, demo_window: MainWindow) -> None:
+    demo_window.resize(1366, 768)  # the history docks beside the form, covering nothing
+    feature = open_history(qtbot, demo_window)
+    assert not feature.dock.isFloating()
+    QTest.keyClick(feature.panel.historySearchEdit, Qt.Key.Key_Escape)
+    assert feature.history_open
 
 
 def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warning(
