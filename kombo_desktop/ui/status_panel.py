@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import button_row, plain_label, push_button, wrap_within_width
+from kombo_desktop.ui.widgets import (
+    announce,
+    button_row,
+    plain_label,
+    push_button,
+    wrap_within_width,
+)
 
 KINDS = ("info", "success", "error", "busy")
 
@@ -112,8 +118,11 @@ class StatusPanel(QFrame):
         self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
         self.statusActionButton.setVisible(action is not None)
         self.statusLabel.setText(text)
-        # A screen reader reads the name: "Status" alone never told it what happened.
+        # A screen reader reads the name: "Status" alone never told it what happened. The
+        # focus is elsewhere (on the button pressed), so it is also told to say it now.
         self.statusLabel.setAccessibleName(text or "Status")
+        if self.isVisible():
+            announce(self.statusLabel, text, urgent=kind == "error")
         self.statusLabel.setProperty("kind", kind)
         theme.refresh_style(self.statusLabel)
         self._support_text = self._support_document(text, details) if details else ""

@@ -255,6 +255,23 @@ def spoken_name(text: str, context: str = "") -> str:
     return f"{words}, {context}" if context and words else words or context
 
 
+def announce(widget: QWidget, text: str, *, urgent: bool = False) -> None:
+    """Have a screen reader say ``text`` about ``widget`` now: NVDA, VoiceOver and Orca do not
+    read a new name or text of a widget without the focus (the status line), so an error or a
+    link made went unheard. ``urgent`` interrupts what it is saying (errors); otherwise it
+    waits its turn. Nothing happens, and nothing is imported, when no screen reader runs."""
+    from PySide6.QtGui import QAccessible
+
+    if not text or not QAccessible.isActive():
+        return
+    from PySide6.QtGui import QAccessibleAnnouncementEvent  # Qt 6.8 and newer
+
+    event = QAccessibleAnnouncementEvent(widget, text)
+    politeness = QAccessible.AnnouncementPoliteness
+    event.setPoliteness(politeness.Assertive if urgent else politeness.Polite)
+    QAccessible.updateAccessibility(event)
+
+
 def button_row(*buttons: QWidget) -> QHBoxLayout:
     """``buttons`` side by side from the left, spaced as everywhere in the window; what is
     added to the row later sits at its right end."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -97,3 +99,46 @@ def test_the_status_line_and_the_profile_say_what_they_show(
     profile = window.findChild(QWidget, "profileLabel")
     assert profile is not None
     assert profile.text() in profile.accessibleName()  # type: ignore[attr-defined]
+
+
+Spoken = list[tuple[str, QAccessible.AnnouncementPoliteness]]
+
+
+@pytest.fixture
+def spoken(monkeypatch: pytest.MonkeyPatch) -> Spoken:
+    """What a screen reader running now would be asked to say at once (announcements)."""
+    said: Spoken = []
+
+    def update(event: QAccessibleEvent) -> None:
+        if event.type() == QAccessible.Event.Announcement:
+            said.append((event.message(), event.politeness()))  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
+    return said
+
+
+def test_an_error_in_the_status_line_is_said_at_once(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # The status line's new words were its name only; a screen reader does not read a name
+    # changing on something without the focus, so the person heard "Create link" and no more.
+    demo_window.emailEdit.setText("not an address")
+    demo_window.createButton.click()
+    assert spoken[-1] == (
+        demo_window.statusLabel.text(),
+        QAccessible.AnnouncementPoliteness.Assertive,
+    )
+
+
+def test_a_link_made_and_copied_is_said_when_the_reader_is_free(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    polite = QAccessible.AnnouncementPoliteness.Polite
+    assert spoken[-1] == (demo_window.statusLabel.text(), polite)
+    assert "link ready" in spoken[-1][0].casefold()
+    demo_window.copyButton.click()  # its words change to "Copied ✓"; its name stays
+    assert spoken[-1] == (demo_window.statusLabel.text(), polite)
+    assert "copied" in spoken[-1][0].casefold()
