@@ -15,8 +15,9 @@ would leave the form a single field. So the history opens
 * else (a small screen, or a large text scale: 1366x768 at 125 %) in a window of its own,
   over the form, where it can be moved: docked, it squeezed the form and the duplicate warning
   below the height they need (their buttons cut in half, the warning's text under its
-  buttons). The result stays in view for "Show QR code"; the window closes when the form is
-  filled from it or a duplicate warning comes (see ``HistoryFeature``).
+  buttons). Its buttons are slim there, in threes where they fit, to leave the table room for
+  rows. The result stays in view for "Show QR code"; the window closes when the form is
+  filled from it, a duplicate warning comes (see ``HistoryFeature``) or Esc is pressed.
 
 Room for the duplicate warning counts even while none is shown: it appears on the next click
 for a known customer, and a history that then jumped to the other side would be disorienting.
@@ -100,6 +101,7 @@ def place_history(
         return
     area = _RIGHT if plan.side else _BOTTOM
     panel.set_narrow(plan.side)
+    panel.set_compact(False)
     if window.dockWidgetArea(dock) != area or dock.isFloating():
         dock.setFloating(False)
         window.addDockWidget(area, dock)
@@ -115,10 +117,11 @@ def _float_over_the_form(window: MainWindow, dock: QDockWidget, panel: HistoryPa
     """The history in a window of its own over the form (a window that fills the screen
     leaves no room beside it), so that the result next to it stays in view."""
     panel.set_narrow(True)
+    tabs = window.tabs
+    panel.set_compact(True, tabs.width())
     if not dock.isFloating():
         dock.setFloating(True)
     dock.show()
-    tabs = window.tabs
     corner = tabs.mapToGlobal(QPoint(0, 0))
     width = max(tabs.width(), dock.minimumSizeHint().width())
     height = max(tabs.height(), dock.minimumSizeHint().height())

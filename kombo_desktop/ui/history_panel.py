@@ -126,6 +126,8 @@ class HistoryPanel(QWidget):
         self._runner = runner
         self._export: TaskHandle | None = None
         self._narrow = False
+        self._compact = False  # floating over the form: see set_compact
+        self._per_row = 2  # buttons in a row when narrow
         self.model = HistoryTableModel(store, runner, catalog, self)
 
         self.historySearchEdit = QLineEdit()
@@ -257,9 +259,31 @@ class HistoryPanel(QWidget):
             self._narrow = narrow
             self._arrange()
 
+    def set_compact(self, compact: bool, width: int = 0) -> None:
+        """Floating over the form (a small screen, or large text: see ``history_dock``) the
+        panel keeps its height for the table's rows: its buttons slim, and in rows of three
+        where ``width`` (the panel's) holds three. In three rows of two at full height they
+        left the table less than two rows of links on a 1366x768 laptop at 125 %."""
+        for button in self._action_buttons:
+            if bool(button.property("slim")) != compact:
+                button.setProperty("slim", compact)
+                theme.refresh_style(button)
+        per_row = 3 if compact and self._row_width(3) <= width else 2
+        if (compact, per_row) != (self._compact, self._per_row):
+            self._compact, self._per_row = compact, per_row
+            self._arrange()
+
+    def _row_width(self, per_row: int) -> int:
+        """The width of the widest row of ``per_row`` buttons, with the margins around them."""
+        widths = [button.sizeHint().width() for button in self._action_buttons]
+        rows = [widths[start : start + per_row] for start in range(0, len(widths), per_row)]
+        widest = max(sum(row) + theme.SPACING * (len(row) - 1) for row in rows)
+        return widest + 2 * theme.MARGIN
+
     def _arrange(self) -> None:
         """The count beside the search box and one row of buttons under a wide table, Export
-        at its right end; the count under the search box and pairs of buttons when narrow."""
+        at its right end; the count under the search box and pairs of buttons when narrow
+        (threes when compact, where they fit)."""
         self._top.removeWidget(self.historySearchEdit)
         self._top.removeWidget(self.historyCountLabel)
         self._top.addWidget(self.historySearchEdit, 0, 0)
@@ -270,9 +294,10 @@ class HistoryPanel(QWidget):
         for column in range(grid.columnCount()):
             grid.setColumnStretch(column, 0)
         if self._narrow:
+            per_row = self._per_row
             for index, button in enumerate(buttons):
-                grid.addWidget(button, index // 2, index % 2)
-            grid.setColumnStretch(2, 1)
+                grid.addWidget(button, index // per_row, index % per_row)
+            grid.setColumnStretch(per_row, 1)
         else:
             for index, button in enumerate(buttons[:-1]):
                 grid.addWidget(button, 0, index)

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QScrollArea, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -403,6 +410,32 @@ def test_the_history_takes_at_most_two_fifths_of_the_window() -> None:
 def test_where_the_history_cannot_be_docked_it_opens_in_a_window_of_its_own() -> None:
     plan = plan_dock(replace(_WINDOW, window=(936, 504), room=(936, 504)))
     assert plan == DockPlan(side=False, window=(936, 504), dock=277, floating=True)
+
+
+def test_a_history_floating_over_the_form_keeps_room_for_rows(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # 1366x768 at 125 %: its buttons stood in three rows of two, and the table showed less
+    # than two rows of links.
+    demo_window.resize(1069, 558)
+    for number in range(6):
+        fill_form(demo_window, email=f"p{number}@example.com", organization=f"Org {number}")
+        make_link(qtbot, demo_window)
+    feature = open_history(qtbot, demo_window)
+    qtbot.wait(50)
+    assert feature.dock.isFloating()
+    table = feature.panel.historyTable
+    assert table.viewport().height() >= 4 * table.rowHeight(0)
+    for button in feature.panel.findChildren(QPushButton):
+        if button.isVisible():
+            assert fully_visible(button), button.objectName()
+    # Docked again (a larger window), the buttons are as tall as everywhere else.
+    feature.close_history()
+    demo_window.resize(1366, 768)
+    feature.historyButton.click()
+    qtbot.wait(50)
+    assert not feature.dock.isFloating()
+    assert not feature.panel.historyCopyButton.property("slim")
 
 
 def test_esc_closes_a_history_floating_over_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:
