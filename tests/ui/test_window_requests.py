@@ -413,33 +413,30 @@ def test_a_reconnection_link_arriving_while_the_next_customer_is_typed_is_kept_o
     assert slow_window.organizationEdit.hasFocus()
 
 
+@pytest.mark.parametrize(
+    ("made_in", "changed_to", "named"), [("en", "de", "English"), ("de", "en", "German")]
+)
 def test_a_link_arriving_after_only_its_language_changed_is_shown(
-    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
+    qtbot: QtBot,
+    slow_window: MainWindow,
+    slow_server: DemoKomboServer,
+    made_in: str,
+    changed_to: str,
+    named: str,
 ) -> None:
     # The same customer: as for a link on show, other choices changed meanwhile do not hide
     # it (it was hidden, and "press Create again" ran into the duplicate warning).
+    languages = slow_window.languageCombo
+    languages.setCurrentIndex(languages.findData(made_in))
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
-    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("de"))
+    languages.setCurrentIndex(languages.findData(changed_to))
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     # It says in which language the link was made ("ready" alone, beside "Deutsch" in the
-    # form, hid that the customer's page would be in English).
+    # form, hid that the customer's page would be in English), named in English ("in
+    # Deutsch" mixed two languages in one sentence).
     assert slow_window.statusLabel.text().startswith(
-        "Link ready, in English, as the form said when you pressed the button"
-    )
-
-
-def test_a_link_made_in_another_language_names_it_in_english(
-    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
-) -> None:
-    # "Link ready, in Deutsch, ..." mixed two languages in one English sentence.
-    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("de"))
-    slow_window.createButton.click()
-    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
-    slow_window.languageCombo.setCurrentIndex(slow_window.languageCombo.findData("en"))
-    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
-    assert slow_window.statusLabel.text().startswith(
-        "Link ready, in German, as the form said when you pressed the button"
+        f"Link ready, in {named}, as the form said when you pressed the button"
     )
 
 
