@@ -13,7 +13,10 @@ touching code; this module only fills them in. Each file has:
 ``intro``
     the line before the link, asking to connect ``{organization}``;
 ``tool_sentence`` / ``choose_tool_sentence``
-    the sentence naming ``{tool}``, or asking the customer to choose their ``{system}``;
+    the sentence naming ``{tool}``, or asking the customer to choose their ``{system}``.
+    The link opens Kombo's connection page for the tool, never the tool itself, and the
+    sentences say so: a customer told they would land in their HR system, then asked for its
+    password on another company's page, would rightly suspect phishing;
 ``relink_subject_with_tool`` / ``relink_subject_without_tool`` / ``relink_intro`` /
 ``relink_tool_sentence`` / ``relink_system_sentence``
     the same for a reconnection link: the customer's connection exists and they only enter
@@ -259,7 +262,7 @@ def invitation(
     history, or instead of a second link) says the day it stops working, since it no longer
     has its whole year. The values are inserted as they are: braces in them are never read
     as placeholders. A ``reconnection`` link's invitation asks to reconnect: the customer's
-    connection exists, and they only enter their access details again in the tool.
+    connection exists, and they only enter their access details again on the connection page.
     """
     texts = texts_for(Language(language))
     tool = (tool_label or "").strip()

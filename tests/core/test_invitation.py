@@ -94,6 +94,84 @@ def test_the_invitation_names_the_tool_and_holds_the_link_once(
     assert made.body.splitlines().count(LINK) == 1  # on a line of its own, easy to click
 
 
+# Written independently of the resource files: the link opens Kombo's connection page, not
+# the tool. "It takes you straight to SAP SuccessFactors, where you only need to enter your
+# access details again" sent customers to type their SAP password on a page that is not SAP's.
+CONNECTION_PAGE = {
+    Language.EN: "connection page",
+    Language.DE: "Verbindungsseite",
+    Language.FR: "page de connexion",
+    Language.IT: "pagina di collegamento",
+    Language.ES: "página de conexión",
+}
+STRAIGHT_TO = {
+    Language.EN: "straight to",
+    Language.DE: "direkt zu",
+    Language.FR: "directement à",
+    Language.IT: "direttamente a",
+    Language.ES: "directamente a",
+}
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+@pytest.mark.parametrize("reconnection", [False, True])
+@pytest.mark.parametrize("tool_label", ["SAP SuccessFactors", "Ashby", None])
+def test_the_link_is_said_to_open_a_connection_page_not_the_tool(
+    language: Language, reconnection: bool, tool_label: str | None
+) -> None:
+    made = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme",
+        tool_label=tool_label,
+        category=Category.HRIS,
+        reconnection=reconnection,
+    )
+    assert STRAIGHT_TO[language] not in made.body
+    if tool_label is not None or reconnection:
+        assert CONNECTION_PAGE[language] in made.body
+    # Italian "a Ashby" wants "ad"; no preposition that depends on the name stands before it.
+    assert not re.search(r"\b(a|à) A", made.body)
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_no_sentence_says_only_twice(language: Language) -> None:
+    made = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme",
+        tool_label="Personio",
+        category=Category.HRIS,
+        reconnection=True,
+    )
+    only = {Language.DE: r"\bnur\b", Language.ES: r"\bsolo\b", Language.IT: r"\bsolo\b"}
+    for sentence in re.split(r"(?<=[.:])\s", made.body):
+        if language in only:
+            assert len(re.findall(only[language], sentence)) <= 1, sentence
+
+
+def test_french_punctuation_and_times_never_break_from_their_words() -> None:
+    # A plain space before ":" let a line end before the colon ("…à nos services" / ":").
+    for reconnection in (False, True):
+        for tool_label in ("Personio", None):
+            made = invitation(
+                Language.FR,
+                link=LINK,
+                link_type=LinkType.EMBEDDED,
+                organization="Müller & Söhne GmbH",
+                tool_label=tool_label,
+                category=Category.HRIS,
+                reconnection=reconnection,
+                made=datetime(2026, 11, 29, 9, 5, tzinfo=UTC),
+                now=datetime(2026, 11, 29, 9, 30, tzinfo=UTC),
+            )
+            text = made.body + made.subject
+            assert not re.search(r" [:;!?]", text), text
+            assert not re.search(r"\d h|h \d", text), text
+
+
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
 def test_without_a_tool_the_customer_is_asked_to_choose(language: Language) -> None:
     made = invitation(
@@ -354,7 +432,7 @@ UNTIL_WORDS = {
     Language.EN: ("until 1 December 2027", "until 8 November 2027"),
     Language.DE: ("bis zum 1. Dezember 2027", "bis zum 8. November 2027"),
     Language.FR: ("jusqu'au 1er décembre 2027", "jusqu'au 8 novembre 2027"),
-    Language.IT: ("fino al giorno 1 dicembre 2027", "fino al giorno 8 novembre 2027"),
+    Language.IT: ("fino al giorno 1º dicembre 2027", "fino al giorno 8 novembre 2027"),
     Language.ES: ("hasta el 1 de diciembre de 2027", "hasta el 8 de noviembre de 2027"),
 }
 
@@ -412,7 +490,7 @@ def test_the_last_day_is_the_one_the_window_shows_across_summer_time(
 UNTIL_TIME_WORDS = {
     Language.EN: "until 15:30 (UTC+01:00)",
     Language.DE: "bis 15:30 Uhr (UTC+01:00)",
-    Language.FR: "jusqu'à 15 h 30 (UTC+01:00)",
+    Language.FR: "jusqu'à 15\u00a0h\u00a030 (UTC+01:00)",
     Language.IT: "fino alle ore 15:30 (UTC+01:00)",
     Language.ES: "hasta las 15:30 (UTC+01:00)",
 }
@@ -453,7 +531,7 @@ def hour_long_invitation(language: Language, made: datetime, *, minutes_later: i
 UNTIL_ONE_O_CLOCK_WORDS = {
     Language.EN: "until 01:20 (UTC+01:00)",
     Language.DE: "bis 01:20 Uhr (UTC+01:00)",
-    Language.FR: "jusqu'à 1 h 20 (UTC+01:00)",
+    Language.FR: "jusqu'à 1\u00a0h\u00a020 (UTC+01:00)",
     Language.IT: "fino alle ore 1:20 (UTC+01:00)",
     Language.ES: "hasta la 1:20 (UTC+01:00)",  # "hasta las 01:20" was wrong
 }

@@ -238,7 +238,7 @@ def test_a_relink_invitation_uses_the_relink_language_and_no_unknown_address(
     assert "Personio" in text  # from the integration id
     # It asks to reconnect (it asked "to connect your company", as for a first connection).
     assert "volver a conectar su empresa" in text
-    assert "directamente a Personio, donde solo tendrá que introducir de nuevo" in text
+    assert "la página de conexión de Personio, donde solo tendrá que introducir de nuevo" in text
 
     assert recipient(demo_window) is None  # no address known
     button(demo_window, "emailButton").click()
@@ -373,7 +373,7 @@ def test_a_reconnection_link_shown_from_the_history_asks_to_reconnect(
     button(demo_window, "copyInvitationButton").click()
     text = QGuiApplication.clipboard().text()
     assert "Globex AG wieder mit uns verbinden" in text
-    assert "direkt zu Personio, wo Sie nur Ihre Zugangsdaten erneut eingeben" in text
+    assert "Verbindungsseite für Personio, auf der Sie lediglich Ihre Zugangsdaten" in text
 
 
 def test_handing_on_an_hour_long_embedded_link_says_it_will_not_last(
