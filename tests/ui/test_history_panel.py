@@ -52,6 +52,7 @@ from tests.support.history_helpers import (
 )
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
+from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
 from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
 
 NOW = datetime.now(UTC)
@@ -757,14 +758,16 @@ def test_the_export_of_a_search_is_named_after_it(
         return "", ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    before = f"{datetime.now():%Y-%m-%d}"
     panel.historyExportButton.click()
     panel.historySearchEdit.setText("Müller & Söhne")
     panel.historyExportButton.click()
-    today = f"{datetime.now():%Y-%m-%d}"
-    assert suggested == [
-        f"kombo-link-history-{today}.csv",
-        f"kombo-link-history-muller-sohne-{today}.csv",  # a search: not the whole history
-    ]
+    after = f"{datetime.now():%Y-%m-%d}"  # the same, unless the test ran across midnight
+    assert suggested in (
+        [f"kombo-link-history-{before}.csv", f"kombo-link-history-muller-sohne-{before}.csv"],
+        [f"kombo-link-history-{before}.csv", f"kombo-link-history-muller-sohne-{after}.csv"],
+        [f"kombo-link-history-{after}.csv", f"kombo-link-history-muller-sohne-{after}.csv"],
+    )  # the second one a search's: not the whole history
 
 
 def test_closing_the_export_dialog_writes_nothing(
@@ -1019,7 +1022,9 @@ def test_a_link_without_a_tool_is_named_as_the_form_names_the_choice(
     assert demo_window.toolCombo.itemText(0) == CUSTOMER_CHOOSES
 
 
-def test_status_words_for_short_and_long_lived_links(demo_window: MainWindow) -> None:
+def test_status_words_for_short_and_long_lived_links(
+    demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = history_of(demo_window).store
     now = datetime.now(UTC)
     embedded = store.record_link(
@@ -1046,7 +1051,12 @@ def test_status_words_for_short_and_long_lived_links(demo_window: MainWindow) ->
         url="https://connect.kombo.dev/v1?token=yearly",
         created_at=datetime(2025, 3, 3, 12, 0, tzinfo=UTC),
     )
-    assert status_text(yearly, datetime(2025, 6, 1, tzinfo=UTC)) == "Valid until 3 Mar 2026"
+    # The day is the computer's: 12:00 UTC is already the next day at UTC+12 and beyond,
+    # where this test failed.
+    with computer_time_zone(monkeypatch, ONE_HOUR_EAST):
+        assert status_text(yearly, datetime(2025, 6, 1, tzinfo=UTC)) == "Valid until 3 Mar 2026"
+    with computer_time_zone(monkeypatch, "UTC-13"):  # POSIX signs: 13 hours east
+        assert status_text(yearly, datetime(2025, 6, 1, tzinfo=UTC)) == "Valid until 4 Mar 2026"
 
 
 def test_damaged_entries_are_left_out_without_cutting_the_list_short(
