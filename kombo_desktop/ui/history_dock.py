@@ -148,6 +148,7 @@ def _measure(
     # The history's own smallest size depends on how its buttons stand, its height on the rows
     # of its table that are to be seen.
     table = panel.historyTable
+    panel.set_compact(False)  # as docked: a floating history's threes would not fit beside
     panel.set_narrow(False)
     smallest = dock.minimumSizeHint().height() - table.minimumSizeHint().height()
     header = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()

@@ -347,12 +347,15 @@ class HistoryFeature(QObject):
             window.addDockWidget(areas.BottomDockWidgetArea, dock)
             dock.hide()
             # Beside the form (or floating over it) the panel is narrow (see ``history_dock``),
-            # whoever put it there.
+            # whoever put it there; docked, it is never compact as it floats.
             dock.dockLocationChanged.connect(
                 lambda area: panel.set_narrow(
                     area in (areas.LeftDockWidgetArea, areas.RightDockWidgetArea)
                     or dock.isFloating()
                 )
+            )
+            dock.topLevelChanged.connect(
+                lambda floating: None if floating else panel.set_compact(False)
             )
             panel.notice.connect(window.show_status)
             panel.show_requested.connect(self.show_entry)

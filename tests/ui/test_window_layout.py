@@ -438,6 +438,37 @@ def test_a_history_floating_over_the_form_keeps_room_for_rows(
     assert not feature.panel.historyCopyButton.property("slim")
 
 
+def test_once_the_window_has_room_the_history_docks_again_as_usual(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # After floating once, its buttons in threes made it measure too wide for the side, and
+    # it floated over the form for the rest of the session at sizes where it docks beside it.
+    demo_window.resize(1069, 558)
+    feature = open_history(qtbot, demo_window)
+    assert feature.dock.isFloating()
+    feature.close_history()
+    demo_window.resize(1200, 650)
+    feature.historyButton.click()
+    qtbot.wait(50)
+    assert not feature.dock.isFloating()
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert not feature.panel.historyCopyButton.property("slim")
+
+
+def test_a_floating_history_docked_by_hand_has_the_usual_buttons(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.resize(1069, 558)
+    feature = open_history(qtbot, demo_window)
+    assert feature.dock.isFloating()
+    feature.dock.setFloating(False)  # a double click on its title, or dragged onto the window
+    qtbot.wait(50)
+    panel = feature.panel
+    assert not any(button.property("slim") for button in panel.findChildren(QPushButton))
+    rows = {button.y() for button in panel.findChildren(QPushButton) if button.isVisible()}
+    assert len(rows) in (1, 3)  # a row below the form, or pairs beside it: not threes
+
+
 def test_esc_closes_a_history_floating_over_the_form(qtbot: QtBot, demo_window: MainWindow) -> None:
     # Over the form (1366x768 at 125 %), Tab went round the history's own controls and Esc
     # did nothing: without a mouse there was no way back to the form it covered.
