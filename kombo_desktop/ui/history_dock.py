@@ -100,8 +100,7 @@ def place_history(
         _float_over_the_form(window, dock, panel)
         return
     area = _RIGHT if plan.side else _BOTTOM
-    panel.set_narrow(plan.side)
-    panel.set_compact(False)
+    panel.set_narrow(plan.side)  # not compact: ``_measure`` made sure of it
     if window.dockWidgetArea(dock) != area or dock.isFloating():
         dock.setFloating(False)
         window.addDockWidget(area, dock)

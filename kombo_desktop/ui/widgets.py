@@ -259,7 +259,7 @@ def announce(widget: QWidget, text: str, *, urgent: bool = False) -> None:
     """Have a screen reader say ``text`` about ``widget`` now: NVDA, VoiceOver and Orca do not
     read a new name or text of a widget without the focus (the status line), so an error or a
     link made went unheard. ``urgent`` interrupts what it is saying (errors); otherwise it
-    waits its turn. Nothing happens, and nothing is imported, when no screen reader runs."""
+    waits its turn. Nothing happens when no screen reader runs."""
     from PySide6.QtGui import QAccessible
 
     if not text or not QAccessible.isActive():
