@@ -46,7 +46,8 @@ TEXT = "#1d2330"
 MUTED = "#5b6475"
 # Lighter than typed text, yet legible (WCAG 4.5:1 on white): some fields' only words.
 PLACEHOLDER = "#687080"
-# Greyed, yet readable (3:1 on SURFACE): a disabled History button still says what is missing.
+# Greyed, yet readable (3:1 on SURFACE): a disabled History button or a disabled field's
+# placeholder ("Leave empty for the live system") still says something.
 DISABLED_TEXT = "#737b88"
 SURFACE = "#f4f6fa"
 BORDER = "#cfd5df"
@@ -84,6 +85,7 @@ QLabel#expiryLabel[expired="true"] {{ color: {ERROR}; font-weight: 600; }}
 QLineEdit, QComboBox {{ padding: 5px 8px; }}
 QLineEdit:disabled {{
     background: {SURFACE}; color: {MUTED}; border: 1px solid {BORDER}; border-radius: 3px;
+    placeholder-text-color: {DISABLED_TEXT};
 }}
 QLineEdit:focus {{ border: 2px solid {ACCENT}; border-radius: 4px; padding: 4px 7px; }}
 QComboBox:focus {{ background: #dbe7fb; }}

@@ -72,3 +72,14 @@ def test_a_disabled_buttons_words_can_still_be_read(themed: QWidget) -> None:
     themed.show()
     # Disabled controls are exempt from 4.5:1; 3:1 keeps them readable and still greyed.
     assert drawn_contrast(button) >= 3.0
+
+
+def test_a_disabled_fields_placeholder_can_still_be_read(themed: QWidget) -> None:
+    # "Leave empty for the live system" in the tool environment's field, disabled until a
+    # tool is chosen, was drawn at 2.3:1.
+    edit = QLineEdit()
+    edit.setPlaceholderText(SOLID)
+    edit.setEnabled(False)
+    themed.layout().addWidget(edit)
+    themed.show()
+    assert drawn_contrast(edit) >= 3.0
