@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -14,6 +15,35 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
 
 WindowFactory = Callable[..., MainWindow]
+
+
+UNANSWERED_AFTER_SECONDS = 5.0
+
+
+@pytest.fixture(autouse=True)
+def no_unanswered_message_box(qtbot: QtBot) -> Iterator[None]:
+    """A message box nobody answers (``tests.support.message_boxes`` answers the expected
+    ones at once) is closed after a few seconds and fails the test, naming its question: it
+    would otherwise wait for a click for ever, and the whole run with it."""
+    first_seen: dict[int, float] = {}
+    unanswered: list[str] = []
+
+    def look() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            return
+        seen = first_seen.setdefault(id(box), time.monotonic())
+        if time.monotonic() - seen > UNANSWERED_AFTER_SECONDS:
+            unanswered.append(box.text())
+            box.reject()
+
+    watch = QTimer()
+    watch.setInterval(250)
+    watch.timeout.connect(look)
+    watch.start()
+    yield
+    watch.stop()
+    assert not unanswered, f"a message box nobody answered: {unanswered}"
 
 
 @pytest.fixture
