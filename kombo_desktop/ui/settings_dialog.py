@@ -85,6 +85,11 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
 
 
 # Said when the dialog is closed while the password store still saves, moves or deletes a key.
+UNSAVED_KEY_QUESTION = (
+    "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
+    "press Cancel, then “Save and check key”.\n\nClose Settings without saving the key?"
+)
+CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
 CLOSING_AFTER_STORE_TEXT = (
     "Closing once your password store has finished with the key (it may be asking you to "
     "allow access)…"
@@ -114,6 +119,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._log_folder = log_folder
         self._closing = False  # closing was asked for (it may wait for the password store)
+        self._typed_key_dropped = False  # the person chose to close without saving it
         self._close_result = QDialog.DialogCode.Rejected.value
         self._book = ProfileBook(
             settings_store,
@@ -302,9 +308,25 @@ class SettingsDialog(QDialog):
             self.key.busy_changed.connect(self._close_when_idle)
             self._close_result = result
             return
+        if not self._may_drop_typed_key():
+            self._closing = False
+            return
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
         super().done(result)
+
+    def _may_drop_typed_key(self) -> bool:
+        """A key pasted and not saved (still being checked, or never sent) goes with the
+        dialog: the person is asked first. Closed without a word, the window went on saying
+        that no key was set, to someone sure they had just pasted one."""
+        if not self.key.has_typed_key or self._typed_key_dropped:
+            return True
+        from kombo_desktop.ui.confirm import confirm
+
+        self._typed_key_dropped = confirm(
+            self, "Close Settings", UNSAVED_KEY_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
+        )
+        return self._typed_key_dropped
 
     def _close_when_idle(self, busy: bool) -> None:
         if not busy and self._closing:
@@ -312,9 +334,10 @@ class SettingsDialog(QDialog):
             QTimer.singleShot(0, self, lambda: self.done(self._close_result))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.key.store_work_running:
+        if self.key.store_work_running or not self._may_drop_typed_key():
             event.ignore()
-            self.done(QDialog.DialogCode.Rejected)
+            if self.key.store_work_running:
+                self.done(QDialog.DialogCode.Rejected)
             return
         self.key.cancel()
         super().closeEvent(event)

@@ -172,6 +172,11 @@ class KeySection(QObject):
         self.saveAnywayButton.hide()
         self.show_state()
 
+    @property
+    def has_typed_key(self) -> bool:
+        """A key is in the field, not saved (being checked, refused, or never sent)."""
+        return bool(self.apiKeyEdit.text().strip())
+
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
             self.apiKeyEdit.clear()

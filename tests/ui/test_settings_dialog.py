@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
+    QDialogButtonBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -40,7 +41,7 @@ from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.errors import MalformedKeyError
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
-from kombo_desktop.ui.settings_dialog import SettingsDialog
+from kombo_desktop.ui.settings_dialog import CLOSE_WITHOUT_SAVING_TEXT, SettingsDialog
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
@@ -96,7 +97,8 @@ def make_dialog(
 
     def make(**options: object) -> SettingsDialog:
         dialog = SettingsDialog(store, credentials, runner, **options)  # type: ignore[arg-type]
-        qtbot.addWidget(dialog)
+        # Not handed to qtbot, which would close it before this fixture's end: a key left
+        # typed in it would make it ask whether to close without saving, with no one to answer.
         dialog.show()
         made.append(dialog)
         settle(qtbot, dialog)  # where the key is kept is read on a worker
@@ -104,7 +106,9 @@ def make_dialog(
 
     yield make
     for dialog in made:
+        dialog.key.forget_typed_key()  # the test is over: no question about a typed key
         dialog.reject()
+        dialog.deleteLater()
 
 
 @pytest.fixture
@@ -343,7 +347,9 @@ def test_no_button_is_cut_short_when_save_without_checking_is_offered(
     assert "Could not find Kombo's server" in status(dialog)
     assert "in Settings" not in status(dialog)
     assert "the region or API address here is right" in status(dialog)
+    answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)  # the key could not be checked, nor saved
     dialog.reject()
+    assert not dialog.isVisible()
 
 
 def test_the_key_fields_hint_is_shown_whole(
@@ -500,10 +506,49 @@ def test_closing_the_dialog_during_a_check_stops_it(
         qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
         handles = runner.active
         assert len(handles) == 1
+        seen = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
         dialog.reject()
         assert handles[0].wait(5.0), "the check kept running after the dialog closed"
+    assert seen.texts and "not saved" in seen.texts[0]
     assert memory_keyring.secrets == {}
     assert child(dialog, QLineEdit, "apiKeyEdit").text() == ""  # nothing left in memory
+    assert not dialog.isVisible()
+
+
+@pytest.mark.parametrize("close", ["Esc", "Close button", "window's close box"])
+def test_closing_with_a_pasted_key_not_saved_asks_first(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring, close: str
+) -> None:
+    # A key pasted, then Close: the dialog closed and the key was gone without a word, and
+    # the window went on saying that no key was set.
+    dialog.show()
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    seen = answer_next_box("Cancel")  # "keep editing"
+    if close == "Esc":
+        qtbot.keyClick(key_edit, Qt.Key.Key_Escape)
+    elif close == "Close button":
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close).click()
+    else:
+        dialog.close()
+    qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
+    assert "not saved" in seen.texts[0]
+    assert seen.default == "Cancel"  # Enter or Esc keeps it
+    assert dialog.isVisible()
+    assert key_edit.text() == GOOD_KEY
+    seen = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
+    dialog.reject()
+    assert not dialog.isVisible()
+    assert memory_keyring.secrets == {}
+
+
+def test_closing_with_an_empty_key_field_asks_nothing(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    dialog.show()
+    seen = answer_next_box("Cancel")
+    dialog.reject()
+    seen.stop()
+    assert not dialog.isVisible()
+    assert seen.texts == []
 
 
 def test_check_stored_key_and_forget_key(
