@@ -364,12 +364,15 @@ class LinkForm(RequestForm):
                     tool.label if tool.label not in shown else f"{tool.label} ({tool.id})", tool.id
                 )
                 shown.add(tool.label)
+            # Before the text is put back: setting the current item's data makes the combo
+            # write that item's text ("The customer chooses") over what was typed, and a
+            # misspelt name then became a link without a tool.
+            self._add_search_words()
             combo.setCurrentIndex(0)
             if keep_text:
                 combo.setEditText(keep_text)
         finally:
             combo.blockSignals(False)
-            self._add_search_words()
             completer.setModel(combo.model())
 
     def tool_id(self) -> str | None:

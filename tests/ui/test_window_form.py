@@ -268,6 +268,29 @@ def test_an_unknown_tool_name_is_an_error_that_keeps_the_text(demo_window: MainW
     assert demo_window.toolCombo.currentText() == "Personiox"
 
 
+@pytest.mark.parametrize("then", ["another kind of system", "a refreshed tool list"])
+def test_a_misspelt_tool_name_is_kept_when_the_list_changes(
+    qtbot: QtBot, demo_window: MainWindow, then: str
+) -> None:
+    # It became "The customer chooses", and Create link then made a link without the tool
+    # the person had meant, without a word.
+    fill_form(demo_window, tool=None)
+    demo_window.toolCombo.lineEdit().clear()
+    qtbot.keyClicks(demo_window.toolCombo.lineEdit(), "Persnio")
+    assert demo_window.toolCombo.currentText() == "Persnio"
+    if then == "another kind of system":
+        categories = demo_window.categoryCombo
+        categories.setCurrentIndex(categories.findData(Category.ATS.value))
+    else:
+        demo_window.linkForm.set_catalog(demo_window.linkForm.catalog)
+    assert demo_window.toolCombo.currentText() == "Persnio"
+    qtbot.keyClicks(demo_window.toolCombo.lineEdit(), "x")  # typing goes on after it
+    assert demo_window.toolCombo.currentText() == "Persniox"
+    demo_window.createButton.click()
+    assert "integration_tool" in demo_window.linkForm.field_errors()
+    assert demo_window.linkField.text() == ""  # nothing was made
+
+
 def test_the_advanced_section_opens_for_its_own_errors(demo_window: MainWindow) -> None:
     fill_form(demo_window)
     assert not demo_window.scopeConfigEdit.isVisible()
