@@ -137,6 +137,7 @@ class SettingsDialog(QDialog):
             self.profiles.key_address,
             self,
         )
+        self.profiles.has_no_key = self.key.has_no_key
         self.profiles.shown.connect(self.key.show_profile)
         self.profiles.connection_changed.connect(self.key.show_state)
         self.key.busy_changed.connect(self.profiles.set_busy)

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 SAVE_TEXT = "&Save and check key"
+CHECK_STORED_TEXT = "&Check the stored key"
 LOOKING_UP_TEXT = "Looking for this profile's key…"
 LOOKUP_FAILED_TEXT = (
     "Where this profile's key is kept could not be read. Close the settings and open them again."
@@ -128,7 +129,7 @@ class KeySection(QObject):
             "is checked when you next make a link."
         )
         self.checkKeyButton = push_button(
-            "checkKeyButton", "&Check the stored key", on_click=self._check_stored_key
+            "checkKeyButton", CHECK_STORED_TEXT, on_click=self._check_stored_key
         )
         self.forgetKeyButton = push_button(
             "forgetKeyButton", "&Forget key", on_click=self._forget_key
@@ -171,6 +172,10 @@ class KeySection(QObject):
         self.forget_typed_key()
         self.saveAnywayButton.hide()
         self.show_state()
+
+    def has_no_key(self, name: str) -> bool:
+        """Profile ``name`` was looked up and has no key (not merely not looked up yet)."""
+        return name in self._locations and self._locations[name] is None
 
     @property
     def has_typed_key(self) -> bool:

@@ -9,6 +9,7 @@ the window uses "(in use)"; the region list offers Europe, United States and ano
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
@@ -27,11 +28,23 @@ from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
+from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT
 from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, plain_label, push_button
 
 IN_USE_SUFFIX = " (in use)"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
 FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
+
+
+def moved_text(name: str, place: str, no_key: bool) -> str:
+    """What is said when a profile's region or address changed: a key works only where it
+    was made, so the stored one is to be checked there, or the right one pasted (a profile
+    without a key was told to check one, beside a greyed-out "Check the stored key")."""
+    moved = f"The profile “{name}” now connects to {place}."
+    if no_key:
+        return f"{moved} To make links there, paste the key made for it and save it."
+    check = CHECK_STORED_TEXT.replace("&", "")
+    return f"{moved} Press “{check}” to make sure its key works there."
 
 
 class ProfilesSection(QObject):
@@ -53,6 +66,8 @@ class ProfilesSection(QObject):
         super().__init__(parent)
         self._book = book
         self._say = say
+        # Whether a profile is known to have no key: the key section knows (see the dialog).
+        self.has_no_key: Callable[[str], bool] = lambda _name: False
         self._busy = False
         self.column = self._build_column()
 
@@ -346,10 +361,7 @@ class ProfilesSection(QObject):
             return False
         self.connection_changed.emit()
         if address_changed:
-            self._say(
-                f"The profile “{profile.name}” now connects to {describe(updated)}. "
-                "Check the key to make sure it works there."
-            )
+            self._say(moved_text(profile.name, describe(updated), self.has_no_key(profile.name)))
             self.changed.emit(profile.name)
         return True
 

@@ -551,6 +551,27 @@ def test_closing_with_an_empty_key_field_asks_nothing(qtbot: QtBot, dialog: Sett
     assert seen.texts == []
 
 
+@pytest.mark.parametrize("stored", [False, True])
+def test_a_region_changed_says_to_check_a_key_only_when_there_is_one(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore, stored: bool
+) -> None:
+    # Without a key it said "Check the key to make sure it works there", beside "No key is
+    # stored for this profile yet" and a greyed-out "Check the stored key".
+    if stored:
+        credentials.save("default", GOOD_KEY)
+    dialog = make_dialog()  # type: ignore[operator]
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))
+    settle(qtbot, dialog)
+    assert "now connects to United States" in status(dialog)
+    if stored:
+        assert "Press “Check the stored key”" in status(dialog)
+        assert child(dialog, QAbstractButton, "checkKeyButton").isEnabled()
+    else:
+        assert "Check" not in status(dialog)
+        assert "paste the key made for it" in status(dialog)
+
+
 def test_check_stored_key_and_forget_key(
     qtbot: QtBot,
     dialog: SettingsDialog,
@@ -729,7 +750,7 @@ def test_changing_the_region_forgets_the_environment_id(
     region.setCurrentIndex(region.findData("US"))
     assert store.load().active.environment_id is None
     assert "not known yet" in child(dialog, QLabel, "environmentIdLabel").text()
-    assert "Check the key" in status(dialog)
+    assert "now connects to United States" in status(dialog)
 
 
 # -- profiles --------------------------------------------------------------------------------
