@@ -252,8 +252,9 @@ def tools_from_api(category: Category, items: object) -> list[Tool]:
     """Tools from the ``data.tools`` list of a ``GET /tools/{category}`` answer.
 
     Kombo's answer is outside our control, so anything odd is skipped instead of raising: an item
-    that is not an object or has no usable ``id`` is left out, a missing ``label`` falls back to
-    the id, repeated ids keep the first.
+    that is not an object or has no usable ``id`` is left out, repeated ids keep the first. A
+    missing ``label`` is left empty: ``with_category_tools`` then keeps the name the program
+    knows, or shows the id (the id in its place here hid "BambooHR" behind "bamboohr").
     """
     if not isinstance(items, list):
         return []
@@ -269,7 +270,7 @@ def tools_from_api(category: Category, items: object) -> list[Tool]:
         if not is_tool_id(tool_id) or tool_id in seen:
             continue
         seen.add(tool_id)
-        tools.append(Tool(tool_id, _clean_label(item.get("label"), tool_id), (category,)))
+        tools.append(Tool(tool_id, _clean_label(item.get("label"), ""), (category,)))
     return tools
 
 

@@ -296,10 +296,19 @@ def test_tools_from_api_skips_what_it_cannot_use() -> None:
     ]
     tools = tools_from_api(Category.ATS, items)
     assert ids(tools) == ["lever", "ashby", "teamtailor", "greenhouse"]
-    assert tools[0].label == "lever"  # no label: the id stands in
-    assert tools[1].label == "ashby"
+    assert tools[0].label == ""  # no label: the catalog keeps the name it knows
+    assert tools[1].label == ""
     assert tools[2].label == "Team tailor"
     assert len(tools[3].label) == 200
+
+
+def test_a_tool_kombo_lists_without_a_name_keeps_the_name_known() -> None:
+    # With {"id": "bamboohr"} the list showed "bamboohr", also in the history's tool names.
+    known = ToolCatalog.bundled()
+    fresh = tools_from_api(Category.HRIS, [{"id": "bamboohr"}, {"id": "newtool", "label": None}])
+    merged = known.with_category_tools(Category.HRIS, fresh)
+    assert merged.label_for("bamboohr") == known.label_for("bamboohr") == "BambooHR"
+    assert merged.label_for("newtool") == "newtool"  # no name anywhere: the id stands in
 
 
 @pytest.mark.parametrize("items", [None, {}, "tools", 3, {"tools": []}])

@@ -119,7 +119,7 @@ def test_list_tools_reads_the_category_in_lower_case_and_skips_odd_entries() -> 
     assert tools == [
         Tool("personio", "Personio", (Category.ATS,)),
         Tool("factorial", "Factorial HR", (Category.ATS,)),
-        Tool("bamboohr", "bamboohr", (Category.ATS,)),
+        Tool("bamboohr", "", (Category.ATS,)),  # no name: the catalog keeps the one it knows
     ]
     refreshed = ToolCatalog.bundled().with_category_tools(Category.ATS, tools)
     assert refreshed.belongs("factorial", Category.ATS)
