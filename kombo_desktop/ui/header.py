@@ -25,6 +25,9 @@ FIRST_RUN_TEXT = (
 )
 
 
+LEAVE_DEMO_TEXT = "Leave the demo"
+
+
 class DemoBanner(QFrame):
     """A strong amber bar above everything, so no screen of the demo passes for the real thing."""
 
@@ -37,7 +40,7 @@ class DemoBanner(QFrame):
         self.label = plain_label(DEMO_TEXT)
         self.label.setObjectName("demoBannerLabel")
         self.label.setWordWrap(True)
-        self.leaveDemoButton = push_button("leaveDemoButton", "Leave the demo")
+        self.leaveDemoButton = push_button("leaveDemoButton", LEAVE_DEMO_TEXT)
         self.leaveDemoButton.clicked.connect(self.leave_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, 6, theme.MARGIN // 2, 6)

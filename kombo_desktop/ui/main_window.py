@@ -59,7 +59,7 @@ from kombo_desktop.core.window_state import load_window_geometry, save_window_ge
 from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
-from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
+from kombo_desktop.ui.header import LEAVE_DEMO_TEXT, DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import CREATE_TEXT, LinkForm
 from kombo_desktop.ui.relink_form import RELINK_TEXT, RelinkForm
@@ -538,6 +538,13 @@ class MainWindow(QMainWindow):
         if target is not None and target.demo:
             if target.profile != name:
                 self.use_target(replace(target, profile=name))
+            # The window goes on making demo links: a key just saved in Settings was taken
+            # for one that would be used, and the next link was a demo link again.
+            self.statusPanel.show_message(
+                f"Settings saved. This is still the demo: press “{LEAVE_DEMO_TEXT}” to make "
+                f"real links with the profile “{name}”.",
+                action=(LEAVE_DEMO_TEXT, self.leave_demo),
+            )
             return
         target = self.setup.profile_target
         if self._only_renamed(target):

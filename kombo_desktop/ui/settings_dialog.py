@@ -171,7 +171,8 @@ class SettingsDialog(QDialog):
         self.demoBanner = notice_label(
             "settingsDemoBanner",
             "DEMO: the program is running against the demo service on this computer, which "
-            "needs no key. Profiles and keys set here are used when it runs normally.",
+            "needs no key. Profiles and keys set here are used once you leave the demo (“Leave "
+            "the demo”, at the top of the window).",
         )
         self.demoBanner.setVisible(demo)
         outer.addWidget(self.demoBanner)

@@ -89,6 +89,21 @@ def test_try_the_demo_switches_the_window_to_the_demo_service(
     qtbot.waitUntil(window.firstRunNotice.isVisible)  # still no key
 
 
+def test_settings_changed_in_the_demo_say_how_to_use_them(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # A key saved in Settings during the demo: the window went on saying "Demo ready", the
+    # next link was a demo link again, and nothing said that the demo had to be left first.
+    demo_window.use_profile("default")  # as Settings says when a profile's key was saved
+    status = demo_window.statusLabel.text()
+    assert "Leave the demo" in status and "real links" in status
+    action = demo_window.findChild(QPushButton, "statusActionButton")
+    assert action.isVisible() and action.text() == "Leave the demo"
+    action.click()
+    assert not demo_window.is_demo
+    assert not demo_window.demoBanner.isVisible()
+
+
 def test_the_demo_banner_is_on_every_tab(demo_window: MainWindow) -> None:
     for index in range(demo_window.tabs.count()):
         demo_window.tabs.setCurrentIndex(index)
