@@ -64,6 +64,12 @@ def _compact(folded: str) -> str:
     return "".join(ch for ch in folded if ch.isalnum())
 
 
+def search_key(text: str) -> str:
+    """Typed search text as it is matched against a tool's ``search_words``: without case,
+    accents, spaces or signs, so that "Bamboo HR" finds BambooHR as "bamboohr" does."""
+    return _compact(_fold(text))
+
+
 def _label_key(tool: Tool) -> tuple[str, str]:
     return (tool.label.casefold(), tool.id)
 

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.catalog import ToolCatalog, search_key
 from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
@@ -85,7 +85,12 @@ FILTERING_NEEDS_HRIS = (
 
 class ToolCompleter(QCompleter):
     """Matches what is typed against a tool's search words (``SEARCH_ROLE``) but puts the
-    tool's name in the field: by default a completer puts there what it matched against."""
+    tool's name in the field: by default a completer puts there what it matched against.
+    What is typed is matched without spaces or signs (see ``search_key``): "Bamboo HR" left
+    the list empty, so the tool looked missing."""
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
+        return [search_key(path)]
 
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
         return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")

@@ -110,6 +110,21 @@ def test_the_tool_list_filters_by_any_part_of_the_name(demo_window: MainWindow) 
     assert all("onio" in text.lower() for text in found)
 
 
+@pytest.mark.parametrize(("typed", "tool"), [("Bamboo HR", "BambooHR"), ("Hi Bob", "HiBob")])
+def test_the_tool_list_finds_a_name_typed_with_a_space(
+    qtbot: QtBot, demo_window: MainWindow, typed: str, tool: str
+) -> None:
+    # The list stayed empty, so the tool looked missing, although Create link took the name.
+    edit = demo_window.toolCombo.lineEdit()
+    edit.clear()
+    qtbot.keyClicks(edit, typed)
+    completer = demo_window.toolCombo.completer()
+    found = [
+        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
+    ]
+    assert tool in found
+
+
 def test_typing_a_tool_name_selects_it(demo_window: MainWindow) -> None:
     demo_window.toolCombo.setEditText("personio")
     assert demo_window.linkForm.tool_id() == "personio"
