@@ -870,7 +870,7 @@ class HistoryFeature(QObject):
                 "info",
             )
             return
-        window.linkForm.fill(
+        tool_note = window.linkForm.fill(
             email=entry.email or "",
             organization_name=entry.organization or "",
             origin_id=entry.origin_id,
@@ -892,7 +892,7 @@ class HistoryFeature(QObject):
         )
         window.show_status(
             f"The form is filled in from the history. Check it, then press “Create link”."
-            f"{elsewhere}",
+            f"{elsewhere}{f' {tool_note}' if tool_note else ''}",
             "info",
         )
 

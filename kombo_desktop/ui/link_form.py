@@ -529,14 +529,24 @@ class LinkForm(RequestForm):
         scope_config_id: str | None = None,
         enable_filtering: bool = False,
         enable_field_mapping: bool = False,
-    ) -> None:
-        """Put earlier values back into the form (e.g. from the history)."""
+    ) -> str:
+        """Put earlier values back into the form (e.g. from the history). Returns what the
+        person must know about them ("" when nothing): a tool the account no longer offers
+        for the category is named, and said to be unavailable (its raw id was shown)."""
         put_text(self.emailEdit, email)
         put_text(self.organizationEdit, organization_name)
         put_text(self.originIdEdit, origin_id or "")
         select_data(self.categoryCombo, category.value)
-        if not self.select_tool(tool):
-            self.toolCombo.setEditText(tool or "")
+        note = ""
+        if tool is not None and not self.select_tool(tool):
+            label = self._catalog.label_for(tool)
+            self.toolCombo.setEditText(label)
+            note = (
+                f"{label} is not available in your Kombo account for "
+                f"“{CATEGORY_NAMES[category]}”: choose another tool, or let the customer choose."
+            )
+        elif tool is None:
+            self.select_tool(None)
         put_text(self.environmentEdit, remote_environment or "")
         if language is not None:
             select_data(self.languageCombo, language.value)
@@ -548,6 +558,7 @@ class LinkForm(RequestForm):
         if scope_config_id or enable_filtering or enable_field_mapping:
             self.advanced.set_expanded(True)
         self._update_dependent_controls()
+        return note
 
 
 # Wire field name -> key of ``form_values``.

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.catalog import Tool
 from kombo_desktop.core.link_request import KEY_IN_FIELD_PROBLEM
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import (
@@ -123,6 +124,23 @@ def test_the_tool_list_finds_a_name_typed_with_a_space(
         completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
     ]
     assert tool in found
+
+
+def test_a_tool_no_longer_offered_is_named_when_the_form_is_filled_again(
+    demo_window: MainWindow,
+) -> None:
+    # "Fill the form" from an entry whose tool the account no longer offers put its raw id
+    # ("bamboohr") in the field, and the status said only to check the form.
+    form = demo_window.linkForm
+    offered = [Tool("personio", "Personio", (Category.HRIS,))]
+    form.set_catalog(form.catalog.with_category_tools(Category.HRIS, offered))
+    note = form.fill(email="a@b.example", organization_name="B", tool="bamboohr")
+    assert demo_window.toolCombo.currentText() == "BambooHR"
+    assert note == (
+        "BambooHR is not available in your Kombo account for “HR system (HRIS)”: choose "
+        "another tool, or let the customer choose."
+    )
+    assert form.fill(email="a@b.example", organization_name="B", tool="personio") == ""
 
 
 def test_typing_a_tool_name_selects_it(demo_window: MainWindow) -> None:
