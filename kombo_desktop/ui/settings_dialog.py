@@ -51,8 +51,9 @@ from kombo_desktop import __version__
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.settings import SettingsStore
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_book import ProfileBook
-from kombo_desktop.ui.settings_key import KeySection
+from kombo_desktop.ui.settings_key import SAVE_TEXT, KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
@@ -84,12 +85,14 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
     return None
 
 
-# Said when the dialog is closed while the password store still saves, moves or deletes a key.
+# Asked when the dialog is closed with a pasted key not saved (see _may_drop_typed_key).
 UNSAVED_KEY_QUESTION = (
     "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
-    "press Cancel, then “Save and check key”.\n\nClose Settings without saving the key?"
+    f"press Cancel, then “{SAVE_TEXT.replace('&', '')}”.\n\nClose Settings without saving "
+    "the key?"
 )
 CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
+# Said when the dialog is closed while the password store still saves, moves or deletes a key.
 CLOSING_AFTER_STORE_TEXT = (
     "Closing once your password store has finished with the key (it may be asking you to "
     "allow access)…"
@@ -171,8 +174,8 @@ class SettingsDialog(QDialog):
         self.demoBanner = notice_label(
             "settingsDemoBanner",
             "DEMO: the program is running against the demo service on this computer, which "
-            "needs no key. Profiles and keys set here are used once you leave the demo (“Leave "
-            "the demo”, at the top of the window).",
+            "needs no key. Profiles and keys set here are used once you leave the demo "
+            f"(“{LEAVE_DEMO_TEXT}”, at the top of the window).",
         )
         self.demoBanner.setVisible(demo)
         outer.addWidget(self.demoBanner)
