@@ -38,7 +38,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -307,14 +307,17 @@ class SettingsDialog(QDialog):
         result through it (closed at once, it went on with the old key)."""
         if not self._closing:
             self._closing = True
-            self.profiles.apply_typed_name()
+            with self.key.typed_key_kept():  # showing a renamed profile empties the field
+                self.profiles.apply_typed_name()
+        if not self.key.store_work_running and not self._may_drop_typed_key():
+            self._closing = False
+            return
+        # Asked again after the question: the check may have ended while it was read, and
+        # the store begun saving the key (cut off, the key was stored and the window not told).
         if self.key.store_work_running:
             self._say(CLOSING_AFTER_STORE_TEXT)
             self.key.busy_changed.connect(self._close_when_idle)
             self._close_result = result
-            return
-        if not self._may_drop_typed_key():
-            self._closing = False
             return
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
@@ -338,11 +341,6 @@ class SettingsDialog(QDialog):
             self.key.busy_changed.disconnect(self._close_when_idle)
             QTimer.singleShot(0, self, lambda: self.done(self._close_result))
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.key.store_work_running or not self._may_drop_typed_key():
-            event.ignore()
-            if self.key.store_work_running:
-                self.done(QDialog.DialogCode.Rejected)
-            return
-        self.key.cancel()
-        super().closeEvent(event)
+    # The window's close box needs nothing of its own: QDialog's closeEvent rejects, which
+    # comes to ``done`` (it asks, or waits for the store), and ignores the event while the
+    # dialog stays open, so that quitting the program stops there too.

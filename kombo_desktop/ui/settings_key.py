@@ -16,7 +16,8 @@ remembered once read, and updated by every change made here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -181,6 +182,18 @@ class KeySection(QObject):
     def has_typed_key(self) -> bool:
         """A key is in the field, not saved (being checked, refused, or never sent)."""
         return bool(self.apiKeyEdit.text().strip())
+
+    @contextmanager
+    def typed_key_kept(self) -> Iterator[None]:
+        """The pasted key stays in the field through what shows the profile afresh (saving a
+        typed name does)."""
+        typed = self.apiKeyEdit.text()
+        try:
+            yield
+        finally:
+            if typed and not self.apiKeyEdit.text():
+                with QSignalBlocker(self.apiKeyEdit):
+                    self.apiKeyEdit.setText(typed)
 
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):

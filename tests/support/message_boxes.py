@@ -27,8 +27,9 @@ class SeenBox:
         self.stopped = True
 
 
-def answer_next_box(choice: str) -> SeenBox:
-    """Click the button labelled ``choice`` in the next message box that opens.
+def answer_next_box(choice: str, *, after_ms: int = 0) -> SeenBox:
+    """Click the button labelled ``choice`` in the next message box that opens, ``after_ms``
+    after it opened (a person reading it meanwhile).
 
     Call it before the action that opens the box: the box runs its own event loop, in which
     the answer is given. The returned record fills in once the box has been answered. A box
@@ -51,7 +52,7 @@ def answer_next_box(choice: str) -> SeenBox:
         seen.default = default.text() if default is not None else ""
         matching = [b for b in box.buttons() if b.text().replace("&", "") == choice]
         if matching:
-            matching[0].click()
+            QTimer.singleShot(after_ms, matching[0].click)
         else:
             box.reject()
 

@@ -41,7 +41,11 @@ from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.errors import MalformedKeyError
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
-from kombo_desktop.ui.settings_dialog import CLOSE_WITHOUT_SAVING_TEXT, SettingsDialog
+from kombo_desktop.ui.settings_dialog import (
+    CLOSE_WITHOUT_SAVING_TEXT,
+    CLOSING_AFTER_STORE_TEXT,
+    SettingsDialog,
+)
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
@@ -539,6 +543,50 @@ def test_closing_with_a_pasted_key_not_saved_asks_first(
     seen = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
     dialog.reject()
     assert not dialog.isVisible()
+    assert memory_keyring.secrets == {}
+
+
+def test_a_save_that_starts_while_the_question_is_open_is_waited_for(
+    qtbot: QtBot, make_dialog: object, credentials: CredentialStore
+) -> None:
+    # Close during the check: while the question was read, Kombo accepted the key and the
+    # store began saving it; "Close without saving" then cut the save's task off, the key was
+    # stored all the same, and the window, never told, said that no key was set.
+    dialog = make_dialog()  # type: ignore[operator]
+    changed: list[str] = []
+    dialog.profileChanged.connect(changed.append)
+    prompting = PromptingKeyring()
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.5) as kombo:
+        point_at(qtbot, dialog, kombo.base_url)
+        changed.clear()  # the address changed: the window was told of that
+        keyring.set_keyring(prompting)  # conftest restores the previous one
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+        answer_next_box(CLOSE_WITHOUT_SAVING_TEXT, after_ms=1500)
+        dialog.reject()  # the question is answered once the store is saving
+        qtbot.waitUntil(prompting.waiting.is_set, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: status(dialog) == CLOSING_AFTER_STORE_TEXT, timeout=WAIT_MS)
+        assert dialog.isVisible()
+        prompting.answer_prompt()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert prompting.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert changed == ["default"]  # the window is told
+
+
+def test_a_pasted_key_is_asked_about_also_after_a_new_profile_name(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # A name typed without Enter is saved on closing; showing the renamed profile emptied the
+    # key field first, and the key went without the question.
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.setText("Production")  # typed, no Enter
+    seen = answer_next_box("Cancel")
+    dialog.reject()
+    qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
+    assert dialog.isVisible()
+    assert key_edit.text() == GOOD_KEY
     assert memory_keyring.secrets == {}
 
 
