@@ -90,7 +90,7 @@ class ToolCompleter(QCompleter):
     the list empty, so the tool looked missing."""
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
-        return [search_key(path)]
+        return [search_key(path) or path]  # signs alone ("-") are matched as typed
 
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
         return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")
@@ -198,7 +198,7 @@ class LinkForm(RequestForm):
         """Give each tool in the list its search words (see ``ToolCatalog.search_words``):
         0.1 ms for a category's hundred tools."""
         combo = self.toolCombo
-        combo.setItemData(0, CUSTOMER_CHOOSES, SEARCH_ROLE)
+        combo.setItemData(0, f"{CUSTOMER_CHOOSES} {search_key(CUSTOMER_CHOOSES)}", SEARCH_ROLE)
         for index in range(1, combo.count()):
             words = self._catalog.search_words(combo.itemData(index))
             combo.setItemData(index, words, SEARCH_ROLE)
