@@ -301,10 +301,11 @@ class SettingsDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing the dialog stops a running check; its result would have nowhere to go. A
-        name typed without Enter is saved first, as moving on to another field saves it.
-        While the password store still saves, moves or deletes a key (it may be asking its
-        user "allow access?"), the dialog closes once that is done: the window hears of the
-        result through it (closed at once, it went on with the old key)."""
+        name typed without Enter is saved first, as moving on to another field saves it, and
+        a pasted key not saved is asked about (``_may_drop_typed_key``). While the password
+        store still saves, moves or deletes a key (it may be asking its user "allow
+        access?"), the dialog closes once that is done: the window hears of the result
+        through it (closed at once, it went on with the old key)."""
         if not self._closing:
             self._closing = True
             with self.key.typed_key_kept():  # showing a renamed profile empties the field
