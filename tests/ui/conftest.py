@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.settings_dialog import SettingsDialog
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -119,3 +120,12 @@ def tab_stops(start: QWidget, count: int) -> list[str]:
             names.append(widget.objectName())
         widget = widget.nextInFocusChain()
     return names
+
+
+def settings_of(qtbot: QtBot, window: MainWindow) -> SettingsDialog:
+    """Open ``window``'s Settings as its button does, once it knows where the key is kept."""
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    return dialog

@@ -22,7 +22,7 @@ from kombo_desktop.ui.history_model import STATUS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
-from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -310,9 +310,7 @@ def test_a_warning_about_another_profiles_link_goes_when_the_profile_changes(
 
 
 def rename_in_settings(qtbot: QtBot, window: MainWindow, new: str) -> None:
-    window.open_settings()
-    dialog = window.settings_dialog
-    assert dialog is not None
+    dialog = settings_of(qtbot, window)
     dialog.findChild(QLineEdit, "profileNameEdit").setText(new)
     dialog.findChild(QPushButton, "renameProfileButton").click()
     qtbot.waitUntil(lambda: window.setup.profile_name == new, timeout=5000)

@@ -26,7 +26,7 @@ from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SE
 from tests.support.history_helpers import open_history
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
 
 SLOW_SECONDS = 2.0
 
@@ -362,9 +362,7 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
     history = open_history(qtbot, slow_window).panel.model  # open during all of it
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
-    slow_window.open_settings()
-    dialog = slow_window.settings_dialog
-    assert dialog is not None
+    dialog = settings_of(qtbot, slow_window)
     name = dialog.profiles.profileNameEdit
     name.setText("Main account")
     qtbot.keyClick(name, Qt.Key.Key_Return)

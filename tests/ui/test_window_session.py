@@ -31,7 +31,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import closed_port
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
 
 API_KEY = "kombo-test-key-7d1e44c09a"
 ACME = Tool("acmehr", "Acme HR Cloud", (Category.HRIS,))
@@ -302,10 +302,7 @@ def test_the_settings_say_where_the_administrator_sends_every_profile(
     monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
     window = open_window()
     assert window.target is not None and window.target.api_base == gateway
-    window.open_settings()
-    dialog = window.settings_dialog
-    assert dialog is not None
-    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    dialog = settings_of(qtbot, window)
     notice = dialog.findChild(QLabel, "apiBaseOverrideLabel")
     assert notice.isVisible() and gateway in notice.text()
     assert not dialog.findChild(QWidget, "regionCombo").isEnabled()
@@ -339,9 +336,7 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     cache.save("old", Category.HRIS, [Tool("personio", "Personio", (Category.HRIS,))])
     assert cache.load("old", Category.HRIS)
     window = open_window()
-    window.open_settings()
-    dialog = window.settings_dialog
-    assert dialog is not None
+    dialog = settings_of(qtbot, window)
     profiles = dialog.findChild(QListWidget, "profileList")
     for row in range(profiles.count()):
         if profiles.item(row).text() == "old":
@@ -363,10 +358,7 @@ def test_a_profile_renamed_and_closed_at_once_is_the_windows_new_name(
     keyring.set_password(SERVICE_NAME, "default", API_KEY)
     with DemoKomboServer(api_key=API_KEY) as server:
         window = open_window("--api-base", server.base_url)
-        window.open_settings()
-        dialog = window.settings_dialog
-        assert dialog is not None
-        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog = settings_of(qtbot, window)
         name = dialog.profiles.profileNameEdit
         name.setFocus()
         name.selectAll()
@@ -399,10 +391,7 @@ def test_closing_settings_while_a_new_key_is_saved_waits_and_the_window_uses_it(
     keyring.set_keyring(store)  # conftest restores the previous one
     with DemoKomboServer(api_key=API_KEY) as server:
         window = open_window("--api-base", server.base_url)
-        window.open_settings()
-        dialog = window.settings_dialog
-        assert dialog is not None
-        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog = settings_of(qtbot, window)
         store.answered.clear()  # from now on the store waits for its user
         store.waiting.clear()
         dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
