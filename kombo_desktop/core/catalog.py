@@ -70,6 +70,36 @@ def search_key(text: str) -> str:
     return _compact(_fold(text))
 
 
+def name_rank(name: str, text: str) -> int | None:
+    """``ToolCatalog.rank`` for a name that is not a tool's (the list's "The customer
+    chooses"), so that it takes its place among the tools typing finds."""
+    folded = _fold(name)
+    query = _fold(text)
+    return _rank(folded, "", _compact(folded), query, _compact(query))
+
+
+def _rank(
+    label: str, tool_id: str, compact_label: str, query: str, compact_query: str
+) -> int | None:
+    """See ``ToolCatalog.rank``; every text here is folded already (``_fold``, ``_compact``)."""
+    if not query:
+        return 0
+    if label.startswith(query) or tool_id.startswith(query):
+        return 0
+    if compact_query and (
+        compact_label.startswith(compact_query) or tool_id.startswith(compact_query)
+    ):
+        return 0
+    words = re.split(r"[^\w]+", label)
+    if any(word.startswith(query) for word in words if word):
+        return 1
+    if query in label or query in tool_id:
+        return 2
+    if compact_query and (compact_query in compact_label or compact_query in tool_id):
+        return 2
+    return None
+
+
 def _label_key(tool: Tool) -> tuple[str, str]:
     return (tool.label.casefold(), tool.id)
 
@@ -185,30 +215,21 @@ class ToolCatalog:
         pool = (t for t in self._by_id.values() if category is None or category in t.categories)
         ranked: list[tuple[int, tuple[str, str], Tool]] = []
         for tool in pool:
-            rank = self._rank(tool, query, compact_query)
+            rank = _rank(*self._folded[tool.id], query, compact_query)
             if rank is not None:
                 ranked.append((rank, _label_key(tool), tool))
         ranked.sort(key=lambda item: (item[0], item[1]))
         return [tool for _, _, tool in ranked]
 
-    def _rank(self, tool: Tool, query: str, compact_query: str) -> int | None:
-        if not query:
-            return 0
-        label, tool_id, compact_label = self._folded[tool.id]
-        if label.startswith(query) or tool_id.startswith(query):
-            return 0
-        if compact_query and (
-            compact_label.startswith(compact_query) or tool_id.startswith(compact_query)
-        ):
-            return 0
-        words = re.split(r"[^\w]+", label)
-        if any(word.startswith(query) for word in words if word):
-            return 1
-        if query in label or query in tool_id:
-            return 2
-        if compact_query and (compact_query in compact_label or compact_query in tool_id):
-            return 2
-        return None
+    def rank(self, tool_id: str, text: str) -> int | None:
+        """Where the tool stands among the tools ``text`` finds, as in ``search``: 0 when its
+        name or id starts with the text, 1 when a word of its name does, 2 when either merely
+        contains it, None when it does not match; a tool the catalog does not know is ranked
+        by its id."""
+        query = _fold(text)
+        known = self._folded.get(tool_id)
+        folded = known or (tool_id.casefold(), tool_id.casefold(), _compact(tool_id.casefold()))
+        return _rank(*folded, query, _compact(query))
 
     def with_category_tools(self, category: Category, tools: Iterable[Tool]) -> ToolCatalog:
         """A copy where ``tools`` (e.g. from ``GET /tools/{category}``) are that category's members.

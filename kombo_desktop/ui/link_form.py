@@ -8,16 +8,15 @@ button that stays in view) is in ``request_form``.
 from __future__ import annotations
 
 from PySide6 import QtCore
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QCompleter,
     QWidget,
 )
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.catalog import ToolCatalog, search_key
+from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
 from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
@@ -35,12 +34,12 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.request_form import (
     RequestForm,
     language_combo,
     link_type_combo,
 )
+from kombo_desktop.ui.tool_suggestions import SEARCH_ROLE, ToolCompleter
 from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
@@ -54,9 +53,6 @@ from kombo_desktop.ui.widgets import (
     shrinkable,
 )
 
-# The item role holding a tool's search words: Qt.ItemDataRole.UserRole + 1, as a number so
-# that the form's first frame does not build Qt's enums (see qt_enums).
-SEARCH_ROLE = 0x0100 + 1
 CREATE_TEXT = "Create link"
 CREATING_TEXT = "Creating link…"
 
@@ -81,19 +77,6 @@ FILTERING_NEEDS_HRIS = (
     "Filtering is only available for HR systems (HRIS). Choose “HR system” as the kind of "
     "system to use it."
 )
-
-
-class ToolCompleter(QCompleter):
-    """Matches what is typed against a tool's search words (``SEARCH_ROLE``) but puts the
-    tool's name in the field: by default a completer puts there what it matched against.
-    What is typed is matched without spaces or signs (see ``search_key``): "Bamboo HR" left
-    the list empty, so the tool looked missing."""
-
-    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
-        return [search_key(path) or path]  # signs alone ("-") are matched as typed
-
-    def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
-        return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")
 
 
 class LinkForm(RequestForm):
@@ -172,15 +155,13 @@ class LinkForm(RequestForm):
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMaxVisibleItems(14)
         combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
-        completer = ToolCompleter(combo.model(), combo)
-        set_enum(completer, "filterMode", "MatchContains")
-        set_enum(completer, "caseSensitivity", "CaseInsensitive")
-        # Matched against each tool's search words, so that "eurecia" finds Eurécia.
-        completer.setCompletionRole(SEARCH_ROLE)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(12)
-        combo.setCompleter(completer)
+        self._tool_completer = ToolCompleter(combo.model(), self._suggestion_rank, combo)
+        combo.setCompleter(self._tool_completer)
         return combo
+
+    def _suggestion_rank(self, tool_id: str | None, name: str, typed: str) -> int | None:
+        """How well an entry of the tool list matches ``typed`` (see ``ToolCatalog.rank``)."""
+        return self._catalog.rank(tool_id, typed) if tool_id else name_rank(name, typed)
 
     def style_suggestions(self) -> None:
         """Give the tool search's suggestion list the window's font and look.
@@ -356,8 +337,8 @@ class LinkForm(RequestForm):
         combo.blockSignals(True)
         # The search keeps itself up to date with every item added; filling it once at the
         # end instead is what keeps a long list quick (20,000 items: 4 s, or 0.03 s).
-        completer = combo.completer()
-        completer.setModel(None)  # type: ignore[arg-type]
+        completer = self._tool_completer
+        completer.set_tools(None)
         try:
             combo.clear()
             combo.addItem(CUSTOMER_CHOOSES, None)
@@ -378,7 +359,7 @@ class LinkForm(RequestForm):
                 combo.setEditText(keep_text)
         finally:
             combo.blockSignals(False)
-            completer.setModel(combo.model())
+            completer.set_tools(combo.model())
 
     def tool_id(self) -> str | None:
         """The chosen tool's id; None for "the customer chooses" (or nothing recognisable)."""

@@ -13,6 +13,7 @@ from kombo_desktop.core.catalog import (
     CatalogCache,
     Tool,
     ToolCatalog,
+    name_rank,
     parse_tools_tsv,
     tools_from_api,
 )
@@ -207,6 +208,28 @@ def test_empty_search_lists_everything_alphabetically(catalog: ToolCatalog) -> N
 
 def test_search_without_a_match_is_empty(catalog: ToolCatalog) -> None:
     assert catalog.search("zzzz-no-such-tool") == []
+
+
+def test_rank_is_the_order_search_gives(catalog: ToolCatalog) -> None:
+    # The tool field's suggestions are ordered by ``rank``; ``search`` is the same order.
+    for text in ("recruit", "work", "hr", "Bamboo HR", "é", "-"):
+        found = catalog.search(text)
+        ranks = [catalog.rank(tool.id, text) for tool in found]
+        assert None not in ranks
+        assert ranks == sorted(ranks), text
+        missing = [tool for tool in catalog if tool not in found]
+        assert all(catalog.rank(tool.id, text) is None for tool in missing), text
+
+
+def test_rank_of_names_and_ids_the_catalog_does_not_know(catalog: ToolCatalog) -> None:
+    assert catalog.rank("newtool", "new") == 0  # ranked by its id
+    assert catalog.rank("newtool", "tool") == 2
+    assert catalog.rank("newtool", "zzz") is None
+    assert name_rank("The customer chooses", "the cus") == 0
+    assert name_rank("The customer chooses", "Customer") == 1
+    assert name_rank("The customer chooses", "tomer") == 2
+    assert name_rank("The customer chooses", "customerch") == 2  # typed without the space
+    assert name_rank("The customer chooses", "workday") is None
 
 
 # --- refreshing from the API ---------------------------------------------------------------

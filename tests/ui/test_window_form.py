@@ -91,6 +91,12 @@ def test_the_choices_use_plain_names_and_wire_values(demo_window: MainWindow) ->
     assert tools[1:] == [(t.label, t.id) for t in catalog.in_category(catalog_category("HRIS"))]
 
 
+def suggestions(completer: QCompleter) -> list[str]:
+    """The tool names the search's suggestion list holds now, top to bottom."""
+    model = completer.completionModel()
+    return [model.index(row, 0).data() for row in range(completer.completionCount())]
+
+
 def catalog_category(value: str):
 
     return Category(value)
@@ -104,9 +110,7 @@ def test_the_tool_list_filters_by_any_part_of_the_name(demo_window: MainWindow) 
     assert completer.filterMode() == Qt.MatchFlag.MatchContains
     assert completer.caseSensitivity() == Qt.CaseSensitivity.CaseInsensitive
     completer.setCompletionPrefix("ONIO")
-    found = [
-        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
-    ]
+    found = suggestions(completer)
     assert "Personio" in found
     assert all("onio" in text.lower() for text in found)
 
@@ -128,11 +132,49 @@ def test_the_tool_list_finds_a_name_typed_with_a_space(
     edit.clear()
     qtbot.keyClicks(edit, typed)
     completer = demo_window.toolCombo.completer()
-    found = [
-        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
-    ]
+    found = suggestions(completer)
     assert tool in found
     assert len(found) < 20  # what was typed narrows the list
+
+
+@pytest.mark.parametrize(
+    ("category", "typed", "first"),
+    [
+        ("HRIS", "work", "Workday"),  # before: ADP Workforce Now, Google Workspace, HR WORKS
+        ("HRIS", "hr", "HR WORKS"),  # before: AlexisHR
+        ("HRIS", "de", "Deel"),  # before: ADP Decidium
+        ("ATS", "per", "Personio"),  # before: Compleet (Persy)
+        ("ATS", "customer", CUSTOMER_CHOOSES),
+    ],
+)
+def test_the_tool_list_suggests_names_starting_with_what_is_typed_first(
+    qtbot: QtBot, demo_window: MainWindow, category: str, typed: str, first: str
+) -> None:
+    # The suggestions were alphabetical: "work" put Workday fourth, under ADP Workforce Now.
+    form = demo_window.linkForm
+    form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(category))
+    edit = demo_window.toolCombo.lineEdit()
+    edit.clear()
+    qtbot.keyClicks(edit, typed)
+    found = suggestions(demo_window.toolCombo.completer())
+    assert found[0] == first
+    assert found == sorted(found, key=lambda name: rank_of(name, typed))
+    qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # one letter less: ranked for what is left
+    assert (
+        suggestions(demo_window.toolCombo.completer())[0]
+        == sorted(
+            suggestions(demo_window.toolCombo.completer()),
+            key=lambda name: rank_of(name, typed[:-1]),
+        )[0]
+    )
+
+
+def rank_of(name: str, typed: str) -> int:
+    """0 for a name starting with ``typed``, 1 for a word in it starting so, 2 otherwise."""
+    name, typed = name.casefold(), typed.casefold()
+    if name.startswith(typed):
+        return 0
+    return 1 if any(word.startswith(typed) for word in name.split()) else 2
 
 
 def test_a_tool_no_longer_offered_is_named_when_the_form_is_filled_again(
@@ -487,9 +529,7 @@ def test_a_tool_is_found_without_its_accents_or_spaces(
     # "Eurecia" or "nomina" found nothing, and sending then said the tool did not exist.
     completer = demo_window.toolCombo.completer()
     completer.setCompletionPrefix(typed)
-    found = [
-        completer.completionModel().index(i, 0).data() for i in range(completer.completionCount())
-    ]
+    found = suggestions(completer)
     assert suggested in found
     demo_window.toolCombo.setEditText(typed)
     assert demo_window.linkForm.tool_id() == tool
