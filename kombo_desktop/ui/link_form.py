@@ -54,6 +54,7 @@ from kombo_desktop.ui.widgets import (
 )
 
 CREATE_TEXT = "Create link"
+ADVANCED_TEXT = "Advanced options"
 CREATING_TEXT = "Creating link…"
 
 EMAIL_FIX_TEXT = "Use this address"
@@ -227,7 +228,7 @@ class LinkForm(RequestForm):
             advanced_form.add_wide_row(self.boxes[field])
         advanced_content = QWidget()
         advanced_content.setLayout(advanced_form)
-        self.advanced = Collapsible("Advanced options", advanced_content)
+        self.advanced = Collapsible(ADVANCED_TEXT, advanced_content)
         self.advanced.toggle.setObjectName("advancedToggle")
         self.set_label_width(label_column_width(self.labels))
 
@@ -265,12 +266,33 @@ class LinkForm(RequestForm):
         self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
         self.advanced.toggle.toggled.connect(self._advanced_toggled)
+        self.scopeConfigEdit.textChanged.connect(self._name_advanced_in_use)
+        self.filteringCheck.toggled.connect(self._name_advanced_in_use)
+        self.fieldMappingCheck.toggled.connect(self._name_advanced_in_use)
 
     def _advanced_toggled(self, expanded: bool) -> None:
         # Opened below the visible part of the form, the options would seem to do nothing.
         if expanded:
             content = self.advanced.content
             QTimer.singleShot(0, self, lambda: self.scrollArea.ensureWidgetVisible(content, 0, 0))
+
+    def _name_advanced_in_use(self) -> None:
+        """Name under the heading the advanced options the next link takes: folded away,
+        options set for one customer went out unseen with the next customer's link."""
+        in_use = [
+            name
+            for name, used in (
+                ("scope config id", bool(self.scopeConfigEdit.text().strip())),
+                # Filtering is only for HR systems: for others it is left out.
+                (
+                    "employee filtering",
+                    self.filteringCheck.isChecked() and self.category() == Category.HRIS,
+                ),
+                ("field mapping", self.fieldMappingCheck.isChecked()),
+            )
+            if used
+        ]
+        self.advanced.set_summary(f"In use: {', '.join(in_use)}." if in_use else "")
 
     # --- the next customer ---------------------------------------------------------------------
 
@@ -444,6 +466,7 @@ class LinkForm(RequestForm):
         self.environmentEdit.setToolTip("" if has_tool else ENVIRONMENT_NEEDS_TOOL)
         self.filteringCheck.setEnabled(is_hris)
         self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
+        self._name_advanced_in_use()
         if dropped:
             self.notice.emit(" ".join(dropped))
 

@@ -330,11 +330,16 @@ def add_row(form: FieldForm, label_text: str, box: FieldBox) -> QLabel:
 
 
 class Collapsible(QWidget):
-    """A heading that folds a group of rarely needed options in and out (closed by default)."""
+    """A heading that folds a group of rarely needed options in and out (closed by default).
+
+    Folded, a line under the heading can say what the options hold (``set_summary``): options
+    set for one customer otherwise went out unseen with the next customer's link.
+    """
 
     def __init__(self, title: str, content: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.content = content
+        self._title = title
         self.toggle = QToolButton()
         self.toggle.setText(title)
         self.toggle.setCheckable(True)
@@ -342,12 +347,29 @@ class Collapsible(QWidget):
         set_enum(self.toggle, "arrowType", "RightArrow")
         self.toggle.setAccessibleName(f"{title}: show or hide")
         self.toggle.toggled.connect(self.set_expanded)
+        # Wrapped under the heading rather than in it: a longer heading widened the form past
+        # a small window's edge.
+        self.summary = plain_label("")
+        self.summary.setProperty("class", "hint")
+        self.summary.setWordWrap(True)
+        self.summary.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(theme.SPACING)
         layout.addLayout(button_row(self.toggle))  # at the left, as wide as its text
+        layout.addWidget(self.summary)
         layout.addWidget(content)
         content.hide()
+
+    def set_summary(self, text: str) -> None:
+        """What the folded options hold, in a few words ("" when nothing worth saying)."""
+        if text == self.summary.text():
+            return
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text) and not self.expanded)
+        self.toggle.setAccessibleName(
+            f"{self._title}: show or hide" + (f". {text}" if text else "")
+        )
 
     def set_expanded(self, expanded: bool) -> None:
         if self.toggle.isChecked() != expanded:
@@ -355,6 +377,7 @@ class Collapsible(QWidget):
             return
         set_enum(self.toggle, "arrowType", "DownArrow" if expanded else "RightArrow")
         self.content.setVisible(expanded)
+        self.summary.setVisible(bool(self.summary.text()) and not expanded)
 
     @property
     def expanded(self) -> bool:

@@ -573,3 +573,50 @@ def test_a_field_error_and_the_status_line_turn_red_on_screen(
     assert text_colour == theme.ERROR
     window.emailEdit.setText("anna@example.com")
     qtbot.waitUntil(lambda: left_edge(window.emailEdit) != theme.ERROR)
+
+
+def test_folded_advanced_options_say_which_ones_the_next_link_takes(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Options set for one customer went out, folded out of sight, with the next customer's
+    # link: nothing under "Advanced options" said that any were set.
+    form = demo_window.linkForm
+    advanced = form.advanced
+    assert advanced.summary.isHidden()
+    advanced.set_expanded(True)
+    form.scopeConfigEdit.setText("sc_acme_payroll_only")
+    form.filteringCheck.setChecked(True)
+    assert advanced.summary.isHidden()  # the options are in view
+    advanced.set_expanded(False)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, email="bob@other.example", organization="Other Ltd")
+    in_use = "In use: scope config id, employee filtering."
+    assert advanced.summary.isVisible()
+    assert advanced.summary.text() == in_use
+    assert advanced.toggle.accessibleName() == f"Advanced options: show or hide. {in_use}"
+    form.fieldMappingCheck.setChecked(True)
+    assert advanced.summary.text().endswith("employee filtering, field mapping.")
+    # Filtering is left out for other kinds of system, and is no longer counted.
+    form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(Category.ATS.value))
+    assert advanced.summary.text() == "In use: scope config id, field mapping."
+    form.clear()
+    assert advanced.summary.isHidden()
+    assert advanced.toggle.accessibleName() == "Advanced options: show or hide"
+
+
+def test_what_the_advanced_options_hold_does_not_widen_the_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Named in the heading, the options widened the form past a small window's edge.
+    demo_window.resize(900, 560)
+    form = demo_window.linkForm
+    qtbot.waitUntil(lambda: form.scrollArea.viewport().width() > 0)
+    page = form.scrollArea.widget()
+    narrow = page.minimumSizeHint().width()
+    form.scopeConfigEdit.setText("sc_acme_payroll_only")
+    form.filteringCheck.setChecked(True)
+    form.fieldMappingCheck.setChecked(True)
+    assert form.advanced.summary.isVisible()
+    assert page.minimumSizeHint().width() == narrow
+
