@@ -399,7 +399,10 @@ def _tool_problem(
     """
     if tool is None:
         return None
-    if not is_tool_id(tool):
+    # A name typed for another kind of system is found too: saying it is no tool at all hid
+    # the way forward, changing the kind of system.
+    known = (catalog.get(tool) or catalog.named(tool)) if catalog is not None else None
+    if known is None and not is_tool_id(tool):
         shown = _visible(tool)[:40].strip()
         return (
             f"{f'“{shown}”' if shown else 'This'} is not a tool name Kombo uses. Choose a tool "
@@ -407,16 +410,17 @@ def _tool_problem(
         )
     if catalog is None:
         return None
-    known = catalog.get(tool)
     if known is None:
         return (
             f"“{tool}” is not a tool Kombo offers. Choose a tool from the list, or let the "
             "customer choose."
         )
     if category is not None and category not in known.categories:
+        kinds = " or ".join(f"“{CATEGORY_NAMES[kind]}”" for kind in known.categories)
         return (
-            f"{known.label} can't be connected as “{CATEGORY_NAMES[category]}”. Choose a tool "
-            "from the list for that kind of system, or change the kind of system."
+            f"{known.label} can't be connected as “{CATEGORY_NAMES[category]}”, only as "
+            f"{kinds}. Choose a tool from the list for that kind of system, or change the kind "
+            "of system."
         )
     return None
 
@@ -635,10 +639,14 @@ class LinkRequest:
             errors.append(FieldError(LANGUAGE, _LANGUAGE_PROBLEM))
         if parsed_link_type is None:
             errors.append(FieldError(LINK_TYPE, _LINK_TYPE_PROBLEM))
+        tools = catalog if catalog is not None else ToolCatalog.bundled()
         tool_id = _optional(tool)
-        tool_problem = _tool_problem(
-            tool_id, parsed_category, catalog if catalog is not None else ToolCatalog.bundled()
+        named = (
+            tools.named(tool_id, parsed_category) if tool_id and not tools.get(tool_id) else None
         )
+        if named is not None:
+            tool_id = named.id  # a tool's name as typed ("Bamboo HR"): Kombo takes its id
+        tool_problem = _tool_problem(tool_id, parsed_category, tools)
         if tool_problem:
             errors.append(FieldError(TOOL, tool_problem))
         try:

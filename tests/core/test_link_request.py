@@ -423,6 +423,30 @@ def test_tool_must_belong_to_the_category() -> None:
     assert request.to_json()[TOOL] == "lever"
 
 
+@pytest.mark.parametrize(
+    ("category", "typed", "expected"),
+    [
+        ("HRIS", "Greenhouse", "Greenhouse can't be connected as “HR system (HRIS)”"),
+        ("ASSESSMENT", "personio", "Personio can't be connected as “Assessment tool”"),
+        ("ASSESSMENT", "Bamboo HR", "BambooHR can't be connected as “Assessment tool”"),
+    ],
+)
+def test_a_tool_typed_by_name_for_another_kind_of_system_is_named(
+    category: str, typed: str, expected: str
+) -> None:
+    # The name typed under the wrong kind of system was said not to be a tool Kombo offers,
+    # which hid the way forward: changing the kind of system.
+    message = only_error(TOOL, category=category, tool=typed)
+    assert message.startswith(expected)
+    assert "change the kind of system" in message
+
+
+def test_a_tool_typed_by_name_is_sent_as_its_id() -> None:
+    request = LinkRequest.from_form(**form(category="HRIS", tool="Bamboo HR"))
+    assert request.integration_tool == "bamboohr"
+    assert validate_field(TOOL, "Bamboo HR", category="HRIS") is None
+
+
 def test_multi_category_tools_fit_each_of_their_categories() -> None:
     for category in ("HRIS", "ATS"):
         assert LinkRequest.from_form(**form(category=category, tool="personio"))

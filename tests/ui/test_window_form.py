@@ -620,3 +620,17 @@ def test_what_the_advanced_options_hold_does_not_widen_the_form(
     assert form.advanced.summary.isVisible()
     assert page.minimumSizeHint().width() == narrow
 
+
+def test_a_tool_typed_for_another_kind_of_system_says_so(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Greenhouse" typed for an HR system was said not to be a tool Kombo offers at all.
+    fill_form(demo_window, tool=None)
+    demo_window.toolCombo.setEditText("Greenhouse")
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: bool(demo_window.linkForm.field_errors()))
+    message = demo_window.linkForm.field_errors()["integration_tool"]
+    assert message.startswith(
+        "Greenhouse can't be connected as “HR system (HRIS)”, only as “Recruiting system (ATS)”"
+    )
+    assert demo_window.toolCombo.currentText() == "Greenhouse"  # kept as typed
