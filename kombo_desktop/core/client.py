@@ -74,8 +74,10 @@ from kombo_desktop.core.errors import (
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
+    RateLimitedError,
     RequestCancelled,
     RequestTimeoutError,
+    ServerError,
     TlsError,
     UnexpectedResponseError,
     UnsafeLinkError,
@@ -167,6 +169,27 @@ class _Answer:
     status: int
 
 
+# Hears each wait before a repeat, as a sentence for the person (``messages.retry_wait_message``).
+RetryListener = Callable[[str], None]
+
+
+def _tell_retry(
+    listener: RetryListener, kind: type[KomboError], delay: float, next_try: int, tries: int
+) -> None:
+    if issubclass(kind, RateLimitedError):
+        reason = "is receiving too many requests right now"
+    elif issubclass(kind, ServerError):
+        reason = "had a problem on its side"
+    elif issubclass(kind, ConnectionFailedError | RequestTimeoutError):
+        reason = "could not be reached"
+    else:
+        reason = "did not answer as expected"
+    try:
+        listener(messages.retry_wait_message(reason, delay, next_try, tries))
+    except Exception:  # the window may be closing: the request itself goes on regardless
+        _log.exception("A retry listener failed")
+
+
 class KomboClient:
     """Kombo's API for this program: links, relinks, key checks, tool lists and integrations.
 
@@ -221,21 +244,31 @@ class KomboClient:
     # --- public calls ----------------------------------------------------------------------------
 
     @_failures_logged
-    def create_link(self, request: LinkRequest, cancel: CancelToken | None = None) -> CreatedLink:
-        """A new connection link for a customer (``POST /connect/create-link``)."""
+    def create_link(
+        self,
+        request: LinkRequest,
+        cancel: CancelToken | None = None,
+        on_retry: RetryListener | None = None,
+    ) -> CreatedLink:
+        """A new connection link for a customer (``POST /connect/create-link``). ``on_retry``
+        hears, on the calling thread, each wait before a repeat, in words for the person."""
         path = "/connect/create-link"
         call = Call("POST", path, f"POST {path}", request.to_json(), self._max_body_bytes)
-        answer = self._call(call, cancel)
+        answer = self._call(call, cancel, on_retry)
         return self._link_from(answer, call)
 
     @_failures_logged
     def create_relink(
-        self, request: RelinkRequest, cancel: CancelToken | None = None
+        self,
+        request: RelinkRequest,
+        cancel: CancelToken | None = None,
+        on_retry: RetryListener | None = None,
     ) -> CreatedLink:
-        """A reconnection link for an existing integration (``POST /integrations/{id}/relink``)."""
+        """A reconnection link for an existing integration (``POST /integrations/{id}/relink``);
+        ``on_retry`` as for ``create_link``."""
         path = f"/integrations/{quote(request.integration_id, safe=':')}/relink"
         call = Call("POST", path, f"POST {path}", request.to_json(), self._max_body_bytes)
-        answer = self._call(call, cancel)
+        answer = self._call(call, cancel, on_retry)
         return self._link_from(answer, call)
 
     @_failures_logged
@@ -324,7 +357,9 @@ class KomboClient:
 
     # --- the retry loop ------------------------------------------------------------------------
 
-    def _call(self, call: Call, cancel: CancelToken | None) -> _Answer:
+    def _call(
+        self, call: Call, cancel: CancelToken | None, on_retry: RetryListener | None = None
+    ) -> _Answer:
         headers = self._headers(call)
         token = CancelToken()
         unsubscribe = cancel.on_cancel(token.cancel) if cancel is not None else (lambda: None)
@@ -334,13 +369,19 @@ class KomboClient:
                 raise RuntimeError("This KomboClient was closed; make a new one.")
             self._active.add(token)
         try:
-            return self._attempts(call, headers, token)
+            return self._attempts(call, headers, token, on_retry)
         finally:
             unsubscribe()
             with self._lock:
                 self._active.discard(token)
 
-    def _attempts(self, call: Call, headers: dict[str, str], token: CancelToken) -> _Answer:
+    def _attempts(
+        self,
+        call: Call,
+        headers: dict[str, str],
+        token: CancelToken,
+        on_retry: RetryListener | None,
+    ) -> _Answer:
         """Attempts until one succeeds or ``retry_policy`` says stop (see its docstring)."""
         started = time.monotonic()
         deadline = started + self._max_retry_seconds
@@ -366,6 +407,8 @@ class KomboClient:
                 )
                 raise failed.error(attempt)
             _log.info("%s: retrying in %.2f s (attempt %d)", call.operation, delay, attempt + 1)
+            if on_retry is not None:
+                _tell_retry(on_retry, failed.kind, delay, attempt + 1, self._max_attempts)
             if token.wait(delay):
                 raise self._cancelled(call, attempt, request_sent=False)
 

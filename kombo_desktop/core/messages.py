@@ -88,6 +88,22 @@ def wait_phrase(seconds: float) -> str:
     return "later"
 
 
+def retry_wait_message(reason: str, seconds: float, next_try: int, tries: int) -> str:
+    """Said while the client waits to repeat a turned-away request by itself: the window said
+    only "Asking Kombo…" through half a minute of waits. ``reason`` completes "Kombo …"."""
+    if seconds < 1:
+        wait = "a moment"
+    elif seconds < 60:
+        whole = math.ceil(seconds)
+        wait = f"{whole} second{'s' if whole != 1 else ''}"
+    else:
+        wait = "about " + wait_phrase(seconds).removeprefix("in about ")
+    return (
+        f"Kombo {reason}, so the program waits {wait} and tries again by itself (try "
+        f"{next_try} of {tries}). To stop waiting, press Cancel or Esc."
+    )
+
+
 def proxy_unreachable_message(proxy: str) -> str:
     """The proxy the request had to go through (``host:port``) could not be reached: off the
     company's VPN its name has no address, so blaming Kombo or its address would mislead."""

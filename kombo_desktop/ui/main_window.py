@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6 import QtCore
@@ -67,7 +68,7 @@ from kombo_desktop.ui.result_panel import ResultPanel, ShownLink, file_stem_for
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
-from kombo_desktop.ui.tasks import TaskHandle, TaskRunner, quiet_failure
+from kombo_desktop.ui.tasks import TaskHandle, TaskRunner, WorkerWords, quiet_failure
 from kombo_desktop.ui.widgets import WINDOW_FRAME, chain_tab_order, label_column_width, scrolling
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         # then responsible for calling ``send_create`` (or not) itself.
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._request: TaskHandle | None = None
+        self._request_tag = object()  # tags what the current request's worker says
+        self._worker_words: WorkerWords | None = None  # made with the first request
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
@@ -609,11 +612,11 @@ class MainWindow(QMainWindow):
         if connection is None or self.busy:
             return
 
-        def work(token: object) -> CreatedLink:
+        def work(token: object, on_retry: Callable[[str], None]) -> CreatedLink:
             client = connection.client()
             if isinstance(request, RelinkRequest):
-                return client.create_relink(request, cancel=token)  # type: ignore[arg-type]
-            return client.create_link(request, cancel=token)  # type: ignore[arg-type]
+                return client.create_relink(request, token, on_retry)  # type: ignore[arg-type]
+            return client.create_link(request, token, on_retry)  # type: ignore[arg-type]
 
         if isinstance(request, RelinkRequest):
             what, name = "reconnection link", "relink"
@@ -628,7 +631,7 @@ class MainWindow(QMainWindow):
 
     def _start_request(
         self,
-        work: Callable[[object], CreatedLink],
+        work: Callable[[object, Callable[[str], None]], CreatedLink],
         request: LinkRequest | RelinkRequest,
         progress: str,
         name: str,
@@ -686,10 +689,28 @@ class MainWindow(QMainWindow):
             if finished():
                 self.show_status("Cancelled. Nothing was changed.", "info")
 
+        # What the client says while it waits to repeat a request Kombo turned away: the
+        # status said only "Asking Kombo…" through half a minute of waits.
+        tag = self._request_tag = object()
+        said = partial(self._words_of_workers().said.emit, tag)
         handle = self.runner.run(
-            work, on_done=done, on_error=failed, on_cancelled=cancelled, name=name
+            lambda token: work(token, said),
+            on_done=done,
+            on_error=failed,
+            on_cancelled=cancelled,
+            name=name,
         )
         self._request = handle
+
+    def _words_of_workers(self) -> WorkerWords:
+        if self._worker_words is None:
+            self._worker_words = WorkerWords(self)
+            self._worker_words.said.connect(self._hear_worker)
+        return self._worker_words
+
+    def _hear_worker(self, tag: object, words: str) -> None:
+        if tag is self._request_tag and self._request is not None:
+            self.show_status(words, "busy")
 
     def _escape_pressed(self) -> None:
         """Esc stops waiting for Kombo; else it closes a history floating over the form (a

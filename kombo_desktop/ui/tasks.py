@@ -113,6 +113,14 @@ class _Relay(QObject):
     finished = Signal(object, object)  # (TaskHandle, _Outcome)
 
 
+class WorkerWords(QObject):
+    """Words a task's worker has for the person while it works ("trying again in 9
+    seconds"), carried to the UI thread by a queued signal. Each is tagged with the task it
+    belongs to, so that the window can drop the words of a task that is no longer current."""
+
+    said = Signal(object, str)  # (tag, words)
+
+
 @dataclass
 class _Pending(Generic[T]):
     relay: _Relay

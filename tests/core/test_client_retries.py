@@ -295,3 +295,37 @@ def test_a_failed_name_lookup_is_repeated_within_the_budget() -> None:
     ):
         client.check_api_key()
     assert caught.value.detail.attempts == 3
+
+
+def test_each_wait_before_a_repeat_is_told_while_it_lasts() -> None:
+    # Four "too many requests" answers kept the window saying only "Asking Kombo…" for half
+    # a minute, then "Try again in a few seconds".
+    told: list[str] = []
+    with (
+        FaultServer(busy(429, "1"), busy(503), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+    ):
+        assert client.create_link(REQUEST, on_retry=told.append).url == LINK
+    assert len(server.requests) == 3
+    assert told == [
+        "Kombo is receiving too many requests right now, so the program waits 1 second and "
+        "tries again by itself (try 2 of 4). To stop waiting, press Cancel or Esc.",
+        "Kombo had a problem on its side, so the program waits a moment and tries again by "
+        "itself (try 3 of 4). To stop waiting, press Cancel or Esc.",
+    ]
+
+
+def test_a_listener_that_fails_does_not_stop_the_repeats() -> None:
+    def broken(_text: str) -> None:
+        raise RuntimeError("the window went away")
+
+    with (
+        FaultServer(busy(503), Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+    ):
+        assert (
+            client.create_relink(
+                RelinkRequest("personio:93fCvorjZ2jas7ZekX1V1n5d"), on_retry=broken
+            ).url
+            == LINK
+        )

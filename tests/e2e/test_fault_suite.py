@@ -168,6 +168,44 @@ def test_429_with_retry_after_waits_as_asked_then_shows_the_link(
         assert window.statusPanel.kind == "success"
 
 
+def test_a_wait_before_trying_again_is_told_while_it_lasts(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    # Four "too many requests" kept the status at "Asking Kombo…" for half a minute.
+    limited = Reply.kombo_error(
+        429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=[("Retry-After", "1.5")]
+    )
+    with FaultServer(fallback=PostScript(limited, Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(server.base_url)
+        fill_whole_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: "tries again by itself" in status_text(window), timeout=5000)
+        assert status_text(window).startswith(
+            "Kombo is receiving too many requests right now, so the program waits 2 seconds"
+        )
+        assert window.statusPanel.kind == "busy"
+        assert window.cancelButton.isVisible()
+        qtbot.waitUntil(lambda: link_text(window) == GOOD_LINK, timeout=8000)
+        assert window.statusPanel.kind == "success"
+
+
+def test_what_a_cancelled_request_said_stays_with_it(
+    qtbot: QtBot, kombo_window: WindowFactory
+) -> None:
+    limited = Reply.kombo_error(
+        429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=[("Retry-After", "1")]
+    )
+    with FaultServer(fallback=PostScript(limited, then=Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(server.base_url)
+        fill_whole_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: "tries again by itself" in status_text(window), timeout=5000)
+        window.cancelButton.click()
+        assert status_text(window) == "Cancelled. Nothing was changed."
+        window._hear_worker(object(), "words of another request")  # as a late signal would
+        assert status_text(window) == "Cancelled. Nothing was changed."
+
+
 def test_429_without_retry_after_backs_off_then_shows_the_link(
     qtbot: QtBot, kombo_window: WindowFactory
 ) -> None:
