@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kombo_desktop.core.history.normalise import organization_key
 from kombo_desktop.core.vocabulary import Category
 
 
@@ -144,9 +145,7 @@ def another_organization(started_for: str | None, named: str | None) -> bool:
 
 
 def same_organization(first: str, second: str) -> bool:
-    """The same name, whatever the case, spaces and punctuation ("ACME gmbh" is "Acme GmbH")."""
-    return _letters(first) == _letters(second)
-
-
-def _letters(name: str) -> str:
-    return "".join(char for char in name.casefold() if char.isalnum())
+    """The same name, whatever the case, spaces, punctuation and accents ("ACME gmbh." is
+    "Acme GmbH"): the duplicate check's rule (``organization_key``), so that the two never
+    disagree about whether a customer is the one the history knows."""
+    return organization_key(first) == organization_key(second)

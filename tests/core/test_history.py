@@ -704,6 +704,64 @@ def test_organisation_names_match_ignoring_case_and_spaces(store: HistoryStore) 
     assert duplicate_of(store, organization="Acme GmbH & Co", email="new@x.example") is None
 
 
+@pytest.mark.parametrize(
+    ("earlier", "now"),
+    [
+        ("Acme GmbH", "Acme GmbH."),
+        ("Acme GmbH", "Acme, GmbH"),
+        ("Acme GmbH", "Acme-GmbH"),
+        ("Müller Söhne GmbH", "Mueller Soehne GmbH"),
+        ("Müller Söhne GmbH", "Muller Sohne GmbH"),
+        ("Mueller Soehne GmbH", "Müller Söhne GmbH"),
+        ("Société Générale", "Societe Generale"),
+    ],
+)
+def test_organisation_names_match_ignoring_punctuation_and_accents(
+    store: HistoryStore, earlier: str, now: str
+) -> None:
+    # Kombo does not deduplicate: "Acme GmbH." missed the link made for "Acme GmbH", and the
+    # customer got a second integration.
+    made = add_link(store, organization=earlier, email="anna@acme.example")
+    assert duplicate_of(store, organization=now, email="new@x.example") == made
+
+
+@pytest.mark.parametrize("other", ["Acme GmbH & Co", "Acme Holding", "Acne GmbH", "Müller AG"])
+def test_other_organisations_still_do_not_match(store: HistoryStore, other: str) -> None:
+    add_link(store, organization="Acme GmbH", email="anna@acme.example")
+    add_link(store, organization="Müller GmbH", email="m@mueller.example")
+    assert duplicate_of(store, organization=other, email="new@x.example") is None
+
+
+def test_a_version_5_file_matches_names_written_another_way(store_path: Path) -> None:
+    """Version 5 compared names with their punctuation and accents; the upgrade makes the
+    keys of existing rows again."""
+    store_path.parent.mkdir(parents=True)
+    make_v1_file(
+        store_path, [v1_row(1, organization="Acme GmbH."), v1_row(2, organization="Müller")]
+    )
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    schema.register_functions(conn)
+    for step in MIGRATIONS[1:5]:
+        for statement in step:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 5")
+    conn.close()
+
+    with HistoryStore(store_path) as upgraded:
+        for typed in ("acme gmbh", "Mueller"):
+            found = upgraded.find_duplicate(
+                "default",
+                origin_id=None,
+                organization=typed,
+                email=None,
+                category=Category.HRIS,
+                tool="personio",
+                now=T0,
+            )
+            assert found is not None, typed
+    assert user_version(store_path) == SCHEMA_VERSION
+
+
 def test_the_same_email_matches_ignoring_case(store: HistoryStore) -> None:
     earlier = add_link(store, organization="Acme GmbH", email="Anna@ACME.example")
     assert duplicate_of(store, organization="Renamed Ltd", email="anna@acme.example") == earlier

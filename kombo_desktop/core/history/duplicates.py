@@ -14,7 +14,14 @@ from datetime import UTC, datetime
 from typing import Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
-from kombo_desktop.core.history.normalise import as_utc, clean, fold, optional_text, stored_time
+from kombo_desktop.core.history.normalise import (
+    as_utc,
+    clean,
+    fold,
+    optional_text,
+    organization_key,
+    stored_time,
+)
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import Category
@@ -74,7 +81,8 @@ class DuplicateCheck(ABC):
         * it was made with the same ``profile``;
         * it is for the same customer: when both it and the new request carry a customer id
           (``origin_id``) the ids must be equal; otherwise the organisation names must be equal
-          ignoring case and spacing, or the e-mail addresses equal ignoring case;
+          ignoring case, spacing, punctuation and accents (``organization_key``), or the
+          e-mail addresses equal ignoring case;
         * it is for the same tool in the same category (a tool such as Personio serves several,
           and each is an integration of its own; an entry whose category is not known counts),
           or it let the customer choose the tool in this category (they may have chosen this
@@ -100,7 +108,7 @@ class DuplicateCheck(ABC):
             "profile": clean(profile),
             "origin_id": optional_text(origin_id),
             # An empty name or address must not match every other empty one.
-            "organization_key": fold(organization) or None,
+            "organization_key": organization_key(organization) or None,
             "email_key": fold(email) or None,
             "tool": chosen_tool,
             "category": None if category is None else Category(category).value,

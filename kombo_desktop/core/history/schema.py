@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
-from kombo_desktop.core.history.normalise import fold, search_text
+from kombo_desktop.core.history.normalise import fold, organization_key, search_text
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
 _E = TypeVar("_E", bound=StrEnum)
@@ -107,6 +107,10 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
             GLOB '*[^ -~]*'
         """,
     ),
+    # Version 6: organisations are compared without punctuation and accents, umlauts written
+    # either way ("Acme GmbH." is "Acme GmbH", "Mueller" is "Müller"); every row's key is made
+    # again by the same function as for new rows (punctuation is ASCII: no row can be skipped).
+    ("UPDATE links SET organization_key = kombo_organization_key(organization)",),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -154,6 +158,7 @@ class NewerVersionError(Exception):
 def register_functions(conn: sqlite3.Connection) -> None:
     """SQL functions for the derived columns, so inserts and migrations compute them alike."""
     conn.create_function("kombo_fold", 1, fold, deterministic=True)
+    conn.create_function("kombo_organization_key", 1, organization_key, deterministic=True)
     conn.create_function("kombo_search_text", 6, search_text, deterministic=True)
 
 

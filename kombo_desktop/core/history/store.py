@@ -46,7 +46,7 @@ _INSERT: Final = f"""
         :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
         :integration_id, :demo,
         :remote_environment, :scope_config_id, :enable_filtering, :enable_field_mapping,
-        kombo_fold(:organization), kombo_fold(:email),
+        kombo_organization_key(:organization), kombo_fold(:email),
         kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
     RETURNING {ENTRY_COLUMN_LIST}
 """  # noqa: S608
