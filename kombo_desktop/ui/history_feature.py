@@ -429,6 +429,7 @@ class HistoryFeature(QObject):
         for combo in (form.categoryCombo, form.languageCombo, form.linkTypeCombo):
             combo.currentIndexChanged.connect(self._form_edited)
         form.toolCombo.currentTextChanged.connect(self._form_edited)
+        form.tool_reset.connect(self._tool_reset)
         for check in (form.filteringCheck, form.fieldMappingCheck):
             check.toggled.connect(self._form_edited)
 
@@ -700,6 +701,13 @@ class HistoryFeature(QObject):
 
     def _form_edited(self, *_args: object) -> None:
         self._forget_unbound_relink_customer()
+        if self._banner is not None and self._banner.earlier is not None:
+            self._clear_banner()
+
+    def _tool_reset(self) -> None:
+        """A refreshed tool list took the tool out of the form: the warning's link is no longer
+        the one the form asks for ("Create anyway" would send another). The customer a
+        reconnection was started for stays: the person has not moved on to someone else."""
         if self._banner is not None and self._banner.earlier is not None:
             self._clear_banner()
 

@@ -8,7 +8,7 @@ button that stays in view) is in ``request_form``.
 from __future__ import annotations
 
 from PySide6 import QtCore
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -86,6 +86,7 @@ class LinkForm(RequestForm):
 
     notice = Signal(str)
     cleared = Signal()  # the form was emptied for the next customer
+    tool_reset = Signal()  # a refreshed tool list lacked the tool chosen (see set_catalog)
 
     def __init__(
         self,
@@ -356,7 +357,7 @@ class LinkForm(RequestForm):
     def _fill_tools(self, keep_text: str | None = None) -> None:
         """Fill the tool list for the current category; optionally restore unmatched text."""
         combo = self.toolCombo
-        combo.blockSignals(True)
+        was_blocked = combo.blockSignals(True)  # set_catalog keeps them blocked after this
         # The search keeps itself up to date with every item added; filling it once at the
         # end instead is what keeps a long list quick (20,000 items: 4 s, or 0.03 s).
         completer = self._tool_completer
@@ -380,7 +381,7 @@ class LinkForm(RequestForm):
             if keep_text:
                 combo.setEditText(keep_text)
         finally:
-            combo.blockSignals(False)
+            combo.blockSignals(was_blocked)
             completer.set_tools(combo.model())
 
     def tool_id(self) -> str | None:
@@ -417,18 +418,30 @@ class LinkForm(RequestForm):
         return True
 
     def set_catalog(self, catalog: ToolCatalog) -> None:
-        """Use a refreshed tool list, keeping the chosen tool when the new list still has it."""
+        """Use a refreshed tool list, keeping the chosen tool when the new list still has it.
+
+        The list arrives on its own (at start, after a change of profile or key), so putting
+        the same tool back is no edit, and the tool list's signals stay quiet: taken for the
+        person's typing, they closed the duplicate warning and forgot whom a reconnection was
+        started for. A tool the new list lacks is reset, said in ``notice``, and
+        ``tool_reset`` tells that the form now asks for another link."""
         tool_id, unmatched = self._resolve_tool()
         self._catalog = catalog
-        self._fill_tools(keep_text=unmatched)
+        with QSignalBlocker(self.toolCombo):
+            self._fill_tools(keep_text=unmatched)
+            kept = tool_id is None or self.select_tool(tool_id)
         reset = ""
-        if tool_id is not None and not self.select_tool(tool_id):
+        if tool_id is not None and not kept:
             reset = (
                 f"{catalog.label_for(tool_id)} is not available in your Kombo account for "
                 f"{CATEGORY_NAMES[self.category()]}, so the tool was reset to "
                 f"“{CUSTOMER_CHOOSES}”."
             )
         self._update_dependent_controls(reset)
+        self._recheck(lr.TOOL)  # what the tool list's signals did; the new list may know it now
+        self._recheck(lr.REMOTE_ENVIRONMENT)
+        if not kept:
+            self.tool_reset.emit()
 
     def _on_category_changed(self, _index: int) -> None:
         previous_tool, unmatched = self._resolve_tool()

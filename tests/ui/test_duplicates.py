@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.catalog import Tool
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import EntryKind
 from kombo_desktop.core.paths import AppPaths
@@ -213,6 +214,42 @@ def test_editing_the_form_closes_the_warning(qtbot: QtBot, demo_window: MainWind
     make_another(qtbot, demo_window)  # another tool: no duplicate, sent at once
     assert demo_of(demo_window).create_link_count == 2
     assert demo_of(demo_window).requests[-1].json["integration_tool"] == "bamboohr"
+
+
+def test_the_accounts_tool_lists_arriving_leave_the_warning_open(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The tool lists are fetched at every start and change of profile or key; arriving under
+    # the warning, they put the same tool back in the form, which was taken for an edit: the
+    # warning went, and the status line still pointed at it.
+    fill_form(demo_window, tool="personio")
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    status = demo_window.statusLabel.text()
+
+    demo_window.linkForm.set_catalog(demo_window.linkForm.catalog)
+
+    assert history_of(demo_window).banner.isVisible()
+    assert demo_window.statusLabel.text() == status
+    assert demo_window.toolCombo.currentData() == "personio"
+
+
+def test_tool_lists_without_the_tool_chosen_close_the_warning_and_say_why(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The form no longer asks for the link the warning is about: "Create anyway" would send
+    # another one.
+    fill_form(demo_window, tool="personio")
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    form = demo_window.linkForm
+    offered = [Tool("bamboohr", "BambooHR", (Category.HRIS,))]
+
+    form.set_catalog(form.catalog.with_category_tools(Category.HRIS, offered))
+
+    assert not history_of(demo_window).banner.isVisible()
+    assert demo_window.statusLabel.text().startswith("Personio is not available")
+    assert "warning" not in demo_window.statusLabel.text()
 
 
 def test_not_now_closes_the_warning_without_sending(qtbot: QtBot, demo_window: MainWindow) -> None:

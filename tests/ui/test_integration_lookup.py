@@ -157,6 +157,32 @@ def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
     assert not label.property("warning")
 
 
+@pytest.mark.parametrize("offered", ["the same tools", "no longer the tool chosen"])
+def test_the_accounts_tool_lists_arriving_keep_whom_the_reconnection_is_for(
+    qtbot: QtBot, demo_window: MainWindow, offered: str
+) -> None:
+    # The tool lists (fetched at every start and change of profile or key) put the tool back
+    # in the new-link form, which was taken for the person typing there: the customer the
+    # reconnection was started for was forgotten, and the id of another organisation went
+    # without a warning.
+    window = demo_window
+    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    fill_form(window, organization="Acme GmbH")
+    make_link(qtbot, window)
+    window.createButton.click()
+    qtbot.waitUntil(window.history.banner.isVisible)
+    window.history.banner.relinkInsteadButton.click()
+    form = window.linkForm
+    tools = form.catalog.in_category(Category.HRIS)
+    if offered != "the same tools":
+        tools = [tool for tool in tools if tool.id != "personio"]
+    form.set_catalog(form.catalog.with_category_tools(Category.HRIS, tools))
+
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "connection" in hint(window))
+    assert hint(window).startswith("Check the id: in Kombo this Personio connection belongs to")
+
+
 def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
     qtbot: QtBot, relink_tab: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
