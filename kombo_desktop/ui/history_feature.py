@@ -96,6 +96,10 @@ HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )
 HISTORY_TOOLTIP = "Show or hide the links made before"
+RELINK_CHECK_TYPED_HINT = (
+    "The integration id you typed before is still there: check that it is this customer's, "
+    "then press “Create reconnection link”."
+)
 RELINK_PASTE_HINT = (
     "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
     "under Integrations; it looks like personio:93fCvorjZ2jas7ZekX1V1n5d), then press "
@@ -761,10 +765,15 @@ class HistoryFeature(QObject):
             return
         known_id = earlier.integration_id if earlier is not None else None
         self._relink_customer = _Customer.of_request(request, known_id)
+        # An id typed on the tab and not used yet may be this customer's (pasted first): it
+        # stays, checked against this customer when Kombo names its organisation. One a
+        # reconnection link was made with is the last customer's.
+        form = self.window.relinkForm
+        typed = form.integration_id if form.holds_unused_id() else ""
         # The earlier link on show (this customer's) makes way for the reconnection link; the
         # id typed next must not read as another customer's details (see _customer_typed).
         self.window.resultPanel.clear()
-        self.window.relinkForm.fill(known_id or "", request.language, request.link_type)
+        form.fill(known_id or typed, request.language, request.link_type)
         self.window.show_relink_mode()
         if known_id:
             self.window.show_status(
@@ -772,6 +781,8 @@ class HistoryFeature(QObject):
                 "then press “Create reconnection link”.",
                 "info",
             )
+        elif typed:
+            self.window.show_status(RELINK_CHECK_TYPED_HINT, "info")
         else:
             self.window.show_status(RELINK_PASTE_HINT, "info")
 

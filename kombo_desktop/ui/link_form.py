@@ -7,6 +7,8 @@ button that stays in view) is in ``request_form``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6 import QtCore
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -141,6 +143,10 @@ class LinkForm(RequestForm):
         self._footer_end.append(self.clearButton)
         # The customer fields of the last link made from this form: clearing those loses nothing.
         self._used: tuple[str, str, str] | None = None
+        # Typing elsewhere that clearing empties too (the reconnection tab's id): each names it
+        # while no link was made with it ("" otherwise), and clearing then asks first, as for
+        # this form's own typing.
+        self.unused_elsewhere: list[Callable[[], str]] = []
 
         self._build_layout()
         self._connect()
@@ -312,19 +318,27 @@ class LinkForm(RequestForm):
         )
 
     def ask_to_clear(self) -> None:
-        """Clear the form; first ask when it holds typing no link was made with, which
-        clearing would lose."""
-        typed = self.customer_text()
-        if any(typed) and typed != self._used:
+        """Clear the form; first ask when it (or what clearing empties elsewhere) holds
+        typing no link was made with, which clearing would lose."""
+        lost = self._unused_typing()
+        if lost:
             from kombo_desktop.ui.confirm import confirm  # no message box needed to start
 
+            what = " and ".join(lost)
             question = (
-                "Clear the form? What is typed in it has not been used for a link yet, and "
+                f"Clear the form? {what[:1].upper()}{what[1:]} "
+                f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
                 "would be lost."
             )
             if not confirm(self.window(), "Clear the form?", question, "Clear"):
                 return
         self.clear()
+
+    def _unused_typing(self) -> list[str]:
+        """What clearing would lose, named: typing no link was made with, here and elsewhere."""
+        typed = self.customer_text()
+        here = ["what is typed in it"] if any(typed) and typed != self._used else []
+        return here + [words for unused in self.unused_elsewhere if (words := unused())]
 
     def clear(self) -> None:
         """Empty the customer's details, the tool and the advanced options, for the next

@@ -82,6 +82,7 @@ _CustomerText = tuple[tuple[str, str, str], str]
 
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
+RELINK_TAB_TITLE = "Reconnect an integration"
 # While Kombo works: what is happening, and that waiting can be stopped.
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
@@ -267,7 +268,7 @@ class MainWindow(QMainWindow):
         self.linkForm.set_label_width(label_width)
         self.relinkForm.set_label_width(label_width)
         self.tabs.addTab(self.linkForm, "New link")
-        self.tabs.addTab(self.relinkForm, "Reconnect an integration")
+        self.tabs.addTab(self.relinkForm, RELINK_TAB_TITLE)
         self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
 
         # Banners such as the duplicate warning go here, between the header and the forms.
@@ -313,6 +314,7 @@ class MainWindow(QMainWindow):
         self.linkForm.cancel_requested.connect(self.cancel_request)
         self.linkForm.notice.connect(lambda text: self.show_status(text, "info"))
         self.linkForm.cleared.connect(self._form_cleared)
+        self.linkForm.unused_elsewhere.append(self._unused_relink_id)  # cleared with the form
         for edit in (
             self.linkForm.emailEdit,
             self.linkForm.organizationEdit,
@@ -787,6 +789,8 @@ class MainWindow(QMainWindow):
         self._remember_choices(request)
         if isinstance(request, LinkRequest):
             self.linkForm.mark_used(request)
+        else:
+            self.relinkForm.mark_used(request)
         self.link_made.emit(
             MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
         )
@@ -814,6 +818,13 @@ class MainWindow(QMainWindow):
             return
         self.tabs.setCurrentIndex(CREATE_TAB)
         self.linkForm.ask_to_clear()
+
+    def _unused_relink_id(self) -> str:
+        """The reconnection tab's id, named when no link was made with it (clearing the form
+        empties it too, see _form_cleared); "" when clearing it loses nothing."""
+        if not self.relinkForm.holds_unused_id():
+            return ""
+        return f"the integration id typed on the “{RELINK_TAB_TITLE}” tab"
 
     def _form_cleared(self) -> None:
         """The form was emptied for the next customer: the last customer's link and the

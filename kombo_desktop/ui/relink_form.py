@@ -98,11 +98,22 @@ class RelinkForm(RequestForm):
             ],
         )
         self._watch(lr.INTEGRATION_ID, self.relinkIntegrationEdit)
+        # The id of the last reconnection link made from this tab: clearing it loses nothing.
+        self._used_id: str | None = None
 
     @property
     def integration_id(self) -> str:
         """The id as typed, without surrounding spaces."""
         return self.relinkIntegrationEdit.text().strip()
+
+    def mark_used(self, request: RelinkRequest) -> None:
+        """A reconnection link was made for ``request``: its id may be cleared unasked."""
+        self._used_id = request.integration_id
+
+    def holds_unused_id(self) -> bool:
+        """True when the id field holds an id no reconnection link was made with (typed,
+        pasted or filled in), which clearing would lose."""
+        return self.integration_id not in ("", self._used_id)
 
     def show_integration(self, text: str | None, *, warning: bool = False) -> None:
         """What Kombo said about the integration, under its id (None: the usual hint); a

@@ -146,8 +146,10 @@ def test_use_the_existing_link_sends_nothing_and_shows_it(
 def test_a_reconnection_instead_asks_for_the_integration_id_and_keeps_the_customer(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
+    # The id of the last reconnection link made is another customer's: it goes.
+    demo_window.relinkIntegrationEdit.setText("personio:leftOverFromAnotherCustomer")
+    make_another_with(qtbot, demo_window, demo_window.relinkButton)
     fill_form(demo_window, email="eva@acme.example", organization="Acme GmbH")
-    demo_window.relinkIntegrationEdit.setText("ats:left-over-from-another-customer")
     demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("fr"))
     make_link(qtbot, demo_window)
     try_again(qtbot, demo_window)
@@ -166,7 +168,7 @@ def test_a_reconnection_instead_asks_for_the_integration_id_and_keeps_the_custom
 
     demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     demo_window.relinkButton.click()
-    qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 2, timeout=10_000)
+    qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 3, timeout=10_000)
     relink = history_of(demo_window).store.search(limit=1)[0]
     assert relink.kind is EntryKind.RELINK
     assert relink.integration_id == INTEGRATION_ID
@@ -176,6 +178,29 @@ def test_a_reconnection_instead_asks_for_the_integration_id_and_keeps_the_custom
         "personio",
     )
     assert server.create_link_count == 1
+
+
+def test_a_reconnection_instead_keeps_an_integration_id_typed_for_no_link_yet(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Pasted first, perhaps for this very customer: it was replaced with an empty field.
+    qtbot.waitUntil(lambda: demo_window.integration_lookup is not None)
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+
+    history_of(demo_window).banner.relinkInsteadButton.click()
+
+    assert demo_window.tabs.currentIndex() == RELINK_TAB
+    assert demo_window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    assert "check that it is this customer's" in demo_window.statusLabel.text()
+    # Kombo names another organisation for it than Acme's: the usual warning says so.
+    hint = demo_window.relinkForm.boxes["integration_id"].hint
+    qtbot.waitUntil(lambda: hint.text().startswith("Check the id: in Kombo"))
+    assert (
+        demo_of(demo_window).requests_to("POST", f"/v1/integrations/{INTEGRATION_ID}/relink") == []
+    )
 
 
 def test_an_earlier_reconnection_fills_in_its_integration_id(

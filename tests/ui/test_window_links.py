@@ -153,6 +153,7 @@ def test_clearing_also_forgets_the_last_customers_reconnection(
     demo_window.relinkIntegrationEdit.setText(integration_id)
     assert feature.relink_started_for(integration_id) == "Acme GmbH"
 
+    answer_next_box("Clear")  # the id was not used for a link yet
     demo_window.start_next_customer()
 
     assert demo_window.relinkIntegrationEdit.text() == ""
@@ -184,6 +185,67 @@ def test_clearing_typing_no_link_was_made_with_asks_first(
     answer_next_box("Clear")
     demo_window.linkForm.clearButton.click()
     assert demo_window.emailEdit.text() == ""
+
+
+@pytest.mark.parametrize("how", ["Clear the form", "the New keys"])
+def test_clearing_asks_first_about_an_integration_id_no_link_was_made_with(
+    qtbot: QtBot, demo_window: MainWindow, how: str
+) -> None:
+    # The id typed on the reconnection tab went without a word, though only it was unused.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    demo_window.relinkIntegrationEdit.setText(integration_id)
+
+    def clear() -> None:
+        if how == "Clear the form":
+            demo_window.linkForm.clearButton.click()
+        else:
+            demo_window.start_next_customer()
+
+    asked = answer_next_box("Cancel")
+    clear()
+    assert asked.texts == [
+        "Clear the form? The integration id typed on the “Reconnect an integration” tab has "
+        "not been used for a link yet, and would be lost."
+    ]
+    assert demo_window.relinkIntegrationEdit.text() == integration_id  # kept
+    assert demo_window.emailEdit.text() != ""
+
+    answer_next_box("Clear")
+    clear()
+    assert demo_window.relinkIntegrationEdit.text() == ""
+    assert demo_window.emailEdit.text() == ""
+
+
+def test_clearing_asks_about_both_forms_when_neither_was_used(
+    demo_window: MainWindow,
+) -> None:
+    fill_form(demo_window)
+    demo_window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    asked = answer_next_box("Cancel")
+    demo_window.linkForm.clearButton.click()
+    assert asked.texts == [
+        "Clear the form? What is typed in it and the integration id typed on the “Reconnect "
+        "an integration” tab have not been used for a link yet, and would be lost."
+    ]
+
+
+def test_an_integration_id_a_reconnection_link_was_made_with_is_cleared_unasked(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.show_relink_mode()
+    demo_window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, demo_window)
+    asked = answer_next_box("Cancel")  # would keep everything, had it asked
+
+    demo_window.start_next_customer()
+    asked.stop()
+
+    assert asked.texts == []
+    assert demo_window.relinkIntegrationEdit.text() == ""
 
 
 @pytest.fixture
