@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import TypeVar
 
 from kombo_desktop.core.catalog import ToolCatalog, is_tool_id
+from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.logs import holds_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
@@ -533,12 +534,27 @@ _LINK_TYPE_PROBLEM = (
 )
 
 
+def sent_text(value: str) -> str:
+    """A free-text field's ``value`` as it is sent and compared: without the invisible
+    characters copying brings along, then trimmed.
+
+    A zero-width space, a left-to-right mark or a soft hyphen copied with a name or an id from
+    a web page, a CRM or a chat shows as nothing, yet sent it would make Kombo store another
+    customer id than the one in the earlier link, and the duplicate check miss that link; a
+    name of only such characters looks empty. Direction overrides would turn the name around
+    wherever Kombo shows it. The joiners Persian and Indic names and emoji need stay (see
+    ``without_invisible_formatting``). The field itself keeps what was typed. The e-mail
+    address is not cleaned here: it is refused instead, so the person sees the address sent.
+    """
+    return without_invisible_formatting(value, keep_joiners=True).strip()
+
+
 def _optional(value: str | None) -> str | None:
-    """Trimmed text, with empty meaning "not given" (Kombo rejects ``""`` for some fields)."""
+    """The text as sent (``sent_text``), with empty meaning "not given" (Kombo rejects ``""``
+    for some fields)."""
     if value is None:
         return None
-    trimmed = value.strip()
-    return trimmed or None
+    return sent_text(value) or None
 
 
 def _bool_value(value: object) -> bool:
@@ -574,7 +590,7 @@ class LinkRequest:
     def __post_init__(self) -> None:
         set_ = object.__setattr__
         set_(self, "end_user_email", str(self.end_user_email).strip())
-        set_(self, "end_user_organization_name", str(self.end_user_organization_name).strip())
+        set_(self, ORGANIZATION_NAME, sent_text(str(self.end_user_organization_name)))
         for name in (ORIGIN_ID, TOOL, REMOTE_ENVIRONMENT, SCOPE_CONFIG_ID):
             set_(self, name, _optional(getattr(self, name)))
         set_(self, ENABLE_FILTERING, _bool_value(self.enable_filtering))
@@ -799,21 +815,22 @@ def validate_field(
     for a field name this module does not know (a programming mistake, not a user's).
     """
     text = value.strip() if isinstance(value, str) else ""
+    sent = sent_text(value) if isinstance(value, str) else ""
     parsed_category = _parse_enum(Category, category) if category is not None else None
     checks: dict[str, Callable[[], str | None]] = {
         EMAIL: lambda: _email_problem(text),
-        ORGANIZATION_NAME: lambda: _organization_problem(text),
-        ORIGIN_ID: lambda: _origin_id_problem(text or None),
+        ORGANIZATION_NAME: lambda: _organization_problem(sent),
+        ORIGIN_ID: lambda: _origin_id_problem(sent or None),
         CATEGORY: lambda: None if _parse_enum(Category, text) else _CATEGORY_PROBLEM,
         TOOL: lambda: _tool_problem(
-            text or None,
+            sent or None,
             parsed_category,
             catalog if catalog is not None else ToolCatalog.bundled(),
         ),
-        REMOTE_ENVIRONMENT: lambda: _remote_environment_problem(text or None, _optional(tool)),
+        REMOTE_ENVIRONMENT: lambda: _remote_environment_problem(sent or None, _optional(tool)),
         LANGUAGE: lambda: None if _parse_enum(Language, text) else _LANGUAGE_PROBLEM,
         LINK_TYPE: lambda: None if _parse_enum(LinkType, text) else _LINK_TYPE_PROBLEM,
-        SCOPE_CONFIG_ID: lambda: _scope_config_problem(text or None),
+        SCOPE_CONFIG_ID: lambda: _scope_config_problem(sent or None),
         ENABLE_FILTERING: lambda: _filtering_problem(_bool_value(value), parsed_category),
         ENABLE_FIELD_MAPPING: lambda: None,
         INTEGRATION_ID: lambda: _integration_id_problem(text),

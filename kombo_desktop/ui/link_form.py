@@ -22,6 +22,7 @@ from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
 from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
+    sent_text,
     suggested_email,
     validate_field,
 )
@@ -337,7 +338,9 @@ class LinkForm(RequestForm):
     def _unused_typing(self) -> list[str]:
         """What clearing would lose, named: typing no link was made with, here and elsewhere."""
         typed = self.customer_text()
-        here = ["what is typed in it"] if any(typed) and typed != self._used else []
+        # Compared as sent: a name typed with a zero-width space was used without it.
+        used = any(typed) and tuple(sent_text(text) for text in typed) == self._used
+        here = ["what is typed in it"] if any(typed) and not used else []
         return here + [words for unused in self.unused_elsewhere if (words := unused())]
 
     def clear(self) -> None:

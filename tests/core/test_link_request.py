@@ -351,6 +351,73 @@ def test_constructor_also_drops_an_empty_origin_id() -> None:
     assert ORIGIN_ID not in request.to_json()
 
 
+# --- invisible characters in the customer's details ----------------------------------------
+
+# Characters that show as nothing but come along when a name or an id is copied from a web page,
+# a CRM or a chat: zero-width space, word joiner, left-to-right mark, soft hyphen, byte order
+# mark, and the direction overrides and isolates that turn the text around them.
+INVISIBLE_FORMATTING = ["\u200b", "\u2060", "\u200e", "\u00ad", "\ufeff", "\u202e", "\u2067"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_FORMATTING, ids=repr)
+def test_invisible_characters_are_not_sent(invisible: str) -> None:
+    request = LinkRequest.from_form(
+        **form(
+            organization_name=f"{invisible}Acme Gm{invisible}bH {invisible}",
+            origin_id=f"CUST-1042{invisible}",
+            tool="haileyhr",
+            remote_environment=f"{invisible}DEMO",
+            scope_config_id=f"sc_8a7Vb{invisible}",
+        )
+    )
+    body = request.to_json()
+    assert body[ORGANIZATION_NAME] == "Acme GmbH"
+    assert body[ORIGIN_ID] == "CUST-1042"
+    assert body[REMOTE_ENVIRONMENT] == "DEMO"
+    assert body[SCOPE_CONFIG_ID] == "sc_8a7Vb"
+    assert validate_field(ORGANIZATION_NAME, f"{invisible}Acme") is None
+    assert validate_field(SCOPE_CONFIG_ID, f"sc_8a7Vb{invisible}") is None
+
+
+@pytest.mark.parametrize("name", ["\u200b", " \u200e\u2060 ", "\u00ad", "\u200d"], ids=repr)
+def test_a_name_of_only_invisible_characters_is_no_name(name: str) -> None:
+    """It looks empty on screen, so it is asked for like an empty one."""
+    message = only_error(ORGANIZATION_NAME, organization_name=name)
+    assert message == "Enter the name of the customer's organisation, like Acme GmbH."
+    assert validate_field(ORGANIZATION_NAME, name) == message
+    assert ORIGIN_ID not in LinkRequest.from_form(**form(origin_id=name)).to_json()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian: the non-joiner is spelling
+        "\u0915\u094d\u200d\u0937 Ltd",  # Devanagari: the joiner picks the letter's form
+        "Team \U0001f468\u200d\U0001f469\u200d\U0001f467",  # one emoji, a family
+        "Fire \u2764\ufe0f\u200d\U0001f525",
+        "Lions \U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f",  # England
+    ],
+)
+def test_joiners_a_name_is_written_with_are_kept(name: str) -> None:
+    request = LinkRequest.from_form(**form(organization_name=name, origin_id=name))
+    assert request.end_user_organization_name == name
+    assert request.end_user_origin_id == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("Acme\u200d", "Acme"),  # joins nothing
+        ("\u200cAcme", "Acme"),
+        ("Ac\u200dme", "Acme"),  # plain letters are never joined
+        ("\u0645\u06cc\u200c \u062e", "\u0645\u06cc \u062e"),  # nothing to keep apart
+        ("\U000e0067Acme", "Acme"),  # a tag without its flag
+    ],
+)
+def test_joiners_that_join_nothing_are_not_sent(typed: str, sent: str) -> None:
+    assert LinkRequest.from_form(**form(organization_name=typed)).end_user_organization_name == sent
+
+
 # --- remote environment --------------------------------------------------------------------
 
 

@@ -81,6 +81,10 @@ RELINK_FIELDS = frozenset({INTEGRATION_ID, LANGUAGE, LINK_TYPE, SCOPE_CONFIG_ID}
 REQUEST_FIELDS = CREATE_FIELDS | RELINK_FIELDS
 # Characters a message must not show: they are invisible, reorder the text, or are not text.
 INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# Characters that turn the text around them; never sent, whatever was pasted into a field.
+DIRECTION_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 @cache
@@ -251,6 +255,7 @@ _PLAIN_FORM = {"email": "anna@example.com", "organization_name": "Acme GmbH"}
 @example({**_PLAIN_FORM, "tool": "\u202eoiranosrep"})
 @example({**_PLAIN_FORM, "email": "anna@exa\u200bmple.com"})
 @example({**_PLAIN_FORM, "organization_name": "\ud83d"})
+@example({**_PLAIN_FORM, "organization_name": "\u202eAcme", "origin_id": "\u2066CUST-1"})
 def test_any_create_form_gives_a_valid_request_or_field_errors(form: dict[str, Any]) -> None:
     try:
         request = LinkRequest.from_form(**form, catalog=CATALOG)
@@ -275,6 +280,8 @@ def test_any_create_form_gives_a_valid_request_or_field_errors(form: dict[str, A
     for text in body.values():
         if isinstance(text, str):
             assert not any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text), body
+            assert not DIRECTION_CONTROLS.intersection(text), body
+            assert text == text.strip(), body
 
 
 @settings(max_examples=150, deadline=None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
@@ -350,6 +351,21 @@ def test_no_tool_chosen_matches_the_same_kind_of_system(
     assert "this customer and kind of system" in banner_text(demo_window)
     assert demo_window.tabs.currentIndex() == CREATE_TAB
     assert demo_of(demo_window).create_link_count == 1
+
+
+@pytest.mark.parametrize("pasted", ["CUST-1042\u200b", "CUST-1042\u2060", "\u200eCUST-1042"])
+def test_a_customer_id_pasted_with_an_invisible_character_is_still_the_same_customer(
+    qtbot: QtBot, demo_window: MainWindow, pasted: str
+) -> None:
+    # Copied from a web CRM, the id came with a zero-width space, a word joiner or a
+    # left-to-right mark: no warning, a second link, and Kombo kept a different customer id.
+    fill_form(demo_window)
+    demo_window.originIdEdit.setText("CUST-1042")
+    make_link(qtbot, demo_window)
+    demo_window.originIdEdit.setText(pasted)
+    try_again(qtbot, demo_window)
+    assert demo_of(demo_window).create_link_count == 1
+    assert demo_window.originIdEdit.text() == pasted  # what was typed stays in the field
 
 
 def test_a_warning_about_another_profiles_link_goes_when_the_profile_changes(

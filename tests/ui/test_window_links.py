@@ -248,6 +248,20 @@ def test_an_integration_id_a_reconnection_link_was_made_with_is_cleared_unasked(
     assert demo_window.relinkIntegrationEdit.text() == ""
 
 
+def test_clearing_after_a_link_for_a_name_with_an_invisible_character_asks_nothing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The link was made with the name as sent (without the zero-width space): it was used.
+    fill_form(demo_window, organization="Acme GmbH\u200b")
+    demo_window.originIdEdit.setText("\u200eCUST-7")
+    make_link(qtbot, demo_window)
+    asked = answer_next_box("Cancel")
+    demo_window.linkForm.clearButton.click()
+    asked.stop()
+    assert asked.texts == []
+    assert demo_window.organizationEdit.text() == ""
+
+
 @pytest.fixture
 def browser() -> Iterator[UrlCatcher]:
     yield from catch_urls("http", "https")

@@ -11,7 +11,11 @@ import unicodedata
 from datetime import UTC, datetime
 from typing import Final
 
-from kombo_desktop.core.letters import base_letters, umlauts_spelt_out
+from kombo_desktop.core.letters import (
+    base_letters,
+    umlauts_spelt_out,
+    without_invisible_formatting,
+)
 
 # Separates the fields inside ``search_text``. It is whitespace to ``str.split``, so folding a
 # field or a query turns it into a plain space: a folded query can therefore never contain it and
@@ -29,9 +33,7 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = clean(text)
-    if not text.isascii():
-        text = "".join(char for char in text if unicodedata.category(char) != "Cf")
+    text = without_invisible_formatting(clean(text))
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     return " ".join(folded.split())
 
