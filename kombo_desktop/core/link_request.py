@@ -144,11 +144,16 @@ def _unwrapped_address(email: str) -> tuple[str, str] | None:
 
 def suggested_email(email: str) -> str | None:
     """The address Kombo accepts that ``email`` stands for, when ``email`` is refused but names
-    exactly one: copied with a name, "mailto:" or a separator around it, or at an international
-    domain (then written as e-mail systems write it). None otherwise; the form offers it as a
-    one-click fix, the message names it."""
-    email = email.strip()
-    if not email or len(email) > MAX_EMAIL or _email_problem(email) is None:
+    exactly one: copied with an invisible character in it, with a name, "mailto:" or a
+    separator around it, or at an international domain (then written as e-mail systems write
+    it). None otherwise; the form offers it as a one-click fix, the message names it."""
+    typed = email.strip()
+    if not typed or _email_problem(typed) is None:
+        return None
+    email = sent_text(typed)
+    if email != typed and _email_problem(email) is None:
+        return email
+    if not email or len(email) > MAX_EMAIL:
         return None
     unwrapped = _unwrapped_address(email)
     if unwrapped is not None:
@@ -191,6 +196,16 @@ def _email_problem(email: str) -> str | None:
     """
     if not email:
         return f"Enter the customer's e-mail address, like {_EXAMPLE_EMAIL}."
+    visible = sent_text(email)
+    if visible != email:
+        # A zero-width space or a direction mark copied along shows as nothing: named plainly,
+        # with the address without it, once that address is one Kombo takes; until then what
+        # else is wrong with it is the thing to fix.
+        return _email_problem(visible) or (
+            "The e-mail address contains an invisible character, often copied along from a "
+            f"web page or a chat. Remove it: enter the address as {visible} (the same address, "
+            "without it)."
+        )
     if len(email) > MAX_EMAIL:
         return (
             f"The e-mail address is too long (at most {MAX_EMAIL} characters). "
@@ -276,6 +291,16 @@ def _dns_form(local: str, domain: str) -> str | None:
 
 def _domain_problem(domain: str, local: str) -> str | None:
     where = "The e-mail address's domain (after the @)"
+    written = None if domain.isascii() else _dns_form(local, domain)
+    if written is not None:
+        # Before the checks of dots and endings: a look-alike dot ("example．com") is one in
+        # the address so written, which is the address the form offers.
+        first_other = next(ch for ch in domain if not ch.isascii())
+        return (
+            f"Kombo takes {_quoted_character(first_other)} after the @ only the way e-mail "
+            f"systems write it: enter the address as {written} (the same address; "
+            "mail to it still arrives)."
+        )
     if domain.startswith(".") or domain.endswith(".") or ".." in domain:
         return (
             f"{where} can't start or end with a dot or have two dots in a row. "
@@ -290,13 +315,6 @@ def _domain_problem(domain: str, local: str) -> str | None:
     for label in labels:
         bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), None)
         if bad is not None:
-            written = None if bad.isascii() else _dns_form(local, domain)
-            if written is not None:
-                return (
-                    f"Kombo takes {_quoted_character(bad)} after the @ only the way e-mail "
-                    f"systems write it: enter the address as {written} (the same address; "
-                    "mail to it still arrives)."
-                )
             return (
                 f"{where} can't contain {_quoted_character(bad)}: Kombo accepts only plain "
                 f"letters (a to z), digits, dots and hyphens there. Check the address, like "
@@ -543,8 +561,9 @@ def sent_text(value: str) -> str:
     customer id than the one in the earlier link, and the duplicate check miss that link; a
     name of only such characters looks empty. Direction overrides would turn the name around
     wherever Kombo shows it. The joiners Persian and Indic names and emoji need stay (see
-    ``without_invisible_formatting``). The field itself keeps what was typed. The e-mail
-    address is not cleaned here: it is refused instead, so the person sees the address sent.
+    ``without_invisible_formatting``). The field itself keeps what was typed. An e-mail
+    address is not cleaned on its way: it is refused, with the address without them offered
+    (``suggested_email``), so the person sees the address the link is made for.
     """
     return without_invisible_formatting(value, keep_joiners=True).strip()
 

@@ -214,6 +214,15 @@ def test_no_address_is_named_when_there_is_not_exactly_one_good_one(pasted: str)
         (" mailto:anna@example.com ", "anna@example.com"),
         ("anna@example.com;", "anna@example.com"),
         ("juergen@müller.de", "juergen@xn--mller-kva.de"),
+        # Copied with an invisible character (a zero-width space, a left-to-right mark...).
+        ("anna\u200b@example.com", "anna@example.com"),
+        ("\u200eanna@example.com", "anna@example.com"),
+        ("\ufeffanna@example.com", "anna@example.com"),
+        ("anna@exam\u00adple.com", "anna@example.com"),
+        ("Anna <anna\u2060@example.com>", "anna@example.com"),
+        ("anna\u200b@müller.de", "anna@xn--mller-kva.de"),
+        ("anna@example\uff0ecom", "anna@example.com"),  # a full-width dot
+        ("anna\u200b@example", None),  # no address Kombo takes even without it
         ("anna@example.com", None),  # nothing to fix
         ("jürgen@müller.de", None),  # the name before the @ cannot be written otherwise
         ("a <b@example.com> <c@example.com>", None),  # two addresses: not ours to pick
@@ -225,8 +234,15 @@ def test_the_address_to_offer_as_a_fix(typed: str, address: str | None) -> None:
 
 
 _ENDINGS = st.sampled_from(["", ";", ",", ">"])
+_INVISIBLE_IN_ADDRESSES = st.builds(
+    lambda e, at, char: f"{e[:at]}{char}{e[at:]}",
+    kombo_emails,
+    st.integers(min_value=0, max_value=60),
+    st.sampled_from(["\u200b", "\u200e", "\u2060", "\u00ad", "\ufeff", "\u202e", "\u200d"]),
+)
 _AS_COPIED = st.one_of(
     st.text(max_size=60),
+    _INVISIBLE_IN_ADDRESSES,
     st.builds(
         lambda name, e, end: f"{name}<{e}>{end}", st.text(max_size=12), kombo_emails, _ENDINGS
     ),
@@ -284,6 +300,34 @@ def test_an_offered_id_is_always_accepted_and_named_in_the_message(typed: str) -
     if offered is not None:
         assert validate_field(INTEGRATION_ID, offered) is None
         assert offered in (validate_field(INTEGRATION_ID, typed) or "")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "anna\u200b@example.com",
+        "\u200eanna@example.com",
+        "anna@exa\u200bmple.com",
+        "anna@example.com\u200b",
+    ],
+    ids=repr,
+)
+def test_an_invisible_character_in_an_address_is_named_plainly(typed: str) -> None:
+    message = only_error(EMAIL, email=typed)
+    assert message == (
+        "The e-mail address contains an invisible character, often copied along from a web "
+        "page or a chat. Remove it: enter the address as anna@example.com (the same address, "
+        "without it)."
+    )
+    assert suggested_email(typed) == "anna@example.com"
+
+
+def test_a_look_alike_dot_is_named_with_the_address_offered() -> None:
+    # It said the domain was incomplete and needed an ending like .com, while the button
+    # offered anna@example.com.
+    message = only_error(EMAIL, email="anna@example\uff0ecom")
+    assert "incomplete" not in message
+    assert "enter the address as anna@example.com" in message
 
 
 def test_email_is_trimmed() -> None:

@@ -281,6 +281,10 @@ def test_errors_follow_the_typing_after_the_first_visit(
     [
         ("Anna Berg <anna@example.com>", "anna@example.com"),  # as a mail program copies it
         ("juergen@müller.de", "juergen@xn--mller-kva.de"),  # as e-mail systems write it
+        # Copied from a web page or a chat with an invisible character, before or after the @.
+        ("anna\u200b@example.com", "anna@example.com"),
+        ("\u200eanna@example.com", "anna@example.com"),
+        ("anna@example.com\u200b", "anna@example.com"),
     ],
 )
 def test_an_address_the_text_stands_for_is_one_click_away(
