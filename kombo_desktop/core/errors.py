@@ -147,6 +147,13 @@ class NotFoundError(KomboError):
     )
 
 
+def is_unknown_integration(error: BaseException) -> bool:
+    """Whether Kombo itself said it has no integration with the id asked about: its
+    ``INTEGRATION_NOT_FOUND`` code. Any other 404 (a wrong API address, a gateway's "Not
+    Found") says nothing about the id, and must not send the person to copy it again."""
+    return isinstance(error, NotFoundError) and error.detail.code == INTEGRATION_NOT_FOUND
+
+
 class RateLimitedError(KomboError):
     """429 after the retries allowed: too many requests in a short time."""
 

@@ -6,12 +6,13 @@ paused, Kombo is asked (``GET /integrations/{id}``, on a worker thread) and the 
 the field's hint: "This is the Personio connection of Acme GmbH. It has stopped working ...".
 In screen-sharing mode the organisation is left out, like everything about customers.
 
-The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo does
-not know is said so at once (the link would be refused anyway); any other failure (no key, no
-network) leaves the usual hint, and making the link explains the problem in full. Answers are
-remembered per connection; one older than a minute is asked again when the tab is shown (so
-coming back to it after a reconnection link went out shows whether the customer has used it),
-and an answer for an id no longer in the field is dropped.
+The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo says
+it does not know is said so at once (the link would be refused anyway); any other failure (no
+key, no network, a 404 from a wrong address) leaves the usual hint, and making the link
+explains the problem in full. Answers are remembered per connection; one older than a minute
+is asked again when the tab is shown (so coming back to it after a reconnection link went out
+shows whether the customer has used it), and an answer for an id no longer in the field is
+dropped.
 """
 
 from __future__ import annotations
@@ -107,10 +108,10 @@ class IntegrationLookup(QObject):
             self._show_known()
 
         def failed(error: BaseException) -> None:
-            from kombo_desktop.core.errors import NotFoundError
+            from kombo_desktop.core.errors import is_unknown_integration
 
             self._running = None
-            if isinstance(error, NotFoundError):
+            if is_unknown_integration(error):
                 known[integration_id] = (None, time.monotonic())
                 self._show_known()
             else:

@@ -34,14 +34,13 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.catalog import CatalogCache, ToolCatalog
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.errors import (
-    INTEGRATION_NOT_FOUND,
     InputRejectedError,
     KeyUnreadableError,
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
-    NotFoundError,
     is_key_refused,
+    is_unknown_integration,
 )
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import redact
@@ -1039,7 +1038,7 @@ def _refuses_the_details(error: BaseException) -> bool:
     invalid input, or an integration id it does not know (not a 404 for a wrong address)."""
     if isinstance(error, InputRejectedError):
         return True
-    return isinstance(error, NotFoundError) and error.detail.code == INTEGRATION_NOT_FOUND
+    return is_unknown_integration(error)
 
 
 def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from kombo_desktop.core.errors import (
     UnexpectedResponseError,
     UnsafeLinkError,
     is_key_refused,
+    is_unknown_integration,
 )
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -223,6 +224,7 @@ def test_an_unknown_integration_is_not_found() -> None:
     assert type(error) is NotFoundError
     assert error.user_message == NotFoundError.default_message
     assert error.detail.operation == "POST /integrations/personio:93fCvorjZ2jas7ZekX1V1n5d/relink"
+    assert is_unknown_integration(error)
 
 
 def test_a_404_from_a_wrong_address_points_at_the_settings() -> None:
@@ -230,6 +232,7 @@ def test_a_404_from_a_wrong_address_points_at_the_settings() -> None:
     assert type(error) is NotFoundError
     assert "API address in Settings" in error.user_message
     assert error.detail.message == "Cannot POST /v1/connect/create-link"
+    assert not is_unknown_integration(error)  # says nothing about an integration id
 
 
 # --- 429 ----------------------------------------------------------------------------------------

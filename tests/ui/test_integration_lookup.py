@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core import messages
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.fault_server import FaultServer, Reply
+from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -72,6 +73,33 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
+
+
+def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A wrong API address: a gateway answers 404 without Kombo's error code. The hint said
+    # "Kombo has no integration with this id" (re-copy a correct id) while the button said
+    # the address was wrong; the lookup now treats it as any other failure.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    gateway = Reply.json({"message": "Not Found"}, status=404)
+    with FaultServer(fallback=tools_or(gateway)) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        usual = hint(window)
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        lookup = window.integration_lookup
+        asked = f"/v1/integrations/{INTEGRATION_ID}"
+        qtbot.waitUntil(
+            lambda: any(r.path == asked for r in server.requests) and not lookup.busy,
+            timeout=10_000,
+        )
+        assert hint(window) == usual
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+        assert window.statusLabel.text() == messages.WRONG_ADDRESS_MESSAGE
+        assert hint(window) == usual
 
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
