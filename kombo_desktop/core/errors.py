@@ -143,7 +143,9 @@ class NotFoundError(KomboError):
 
     default_message = (
         "Kombo could not find that integration. Check the integration id (it looks like "
-        "'personio:93fCvorjZ2jas7ZekX1V1n5d') and the profile you are using."
+        "'personio:93fCvorjZ2jas7ZekX1V1n5d'). If it is right, this profile may be for another "
+        "region (EU or US) or Kombo environment (production or development): check its key in "
+        "Settings."
     )
 
 

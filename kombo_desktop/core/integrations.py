@@ -98,7 +98,16 @@ _STATUS_SENTENCES = {
 # the dashboard and regions mean nothing there.
 NOT_FOUND_TEXT = (
     "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
-    "right, check in Settings that this profile uses the integration's region (EU or US)."
+    "right, this profile may be for another region (EU or US) or Kombo environment (production "
+    "or development): check its key in Settings."
+)
+# For an id Kombo does not know although this profile made a link for it (the history says
+# so): copying the id again or another region cannot help, a new connection link does (made
+# on the window's "New link" tab, whose name the status line's button also bears).
+REMOVED_TEXT = (
+    "Kombo no longer has this integration, though this profile made a link for it before: it "
+    "seems to have been removed or disconnected in Kombo. The customer needs a new connection "
+    "link: make one with “New link”."
 )
 DEMO_NOT_FOUND_TEXT = (
     "The demo has no integration with this id. Demo ids start with a tool's name, for example "

@@ -131,6 +131,10 @@ class _Customer:
             remote_environment=request.remote_environment,
         )
 
+    def typed(self) -> tuple[str, str, str]:
+        """E-mail, organisation and customer id as the new-link form's ``customer_text``."""
+        return self.email or "", self.organization or "", self.origin_id or ""
+
     @classmethod
     def of_entry(cls, entry: HistoryEntry) -> _Customer:
         # A history entry keeps every one of these under the same name.
@@ -214,6 +218,8 @@ class HistoryFeature(QObject):
         self._held: LinkRequest | None = None
         self._held_for: Target | None = None  # where the held request was going
         self._relink_customer: _Customer | None = None
+        # Integrations this profile made links for that Kombo no longer has (removed there).
+        self._removed_integrations: set[str] = set()
         self._from_history_url: str | None = None
         # Built when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
@@ -615,6 +621,67 @@ class HistoryFeature(QObject):
         if self._relink_customer is not None and self._relink_customer.integration_id is None:
             self._relink_customer = None
 
+    # --- an integration removed in Kombo ------------------------------------------------------
+
+    def integration_removed(self, integration_id: str) -> bool:
+        """Whether Kombo's "no such integration" for ``integration_id`` means it was removed
+        in Kombo: this profile made a link for it before, in the same Kombo environment, so
+        neither a mistyped id nor another region or environment explains it. Its reconnection
+        links can no longer work, and the duplicate warning stops offering them."""
+        if integration_id in self._removed_integrations:
+            return True
+        if not self._made_here_before(integration_id):
+            return False
+        self._removed_integrations.add(integration_id)
+        return True
+
+    def _made_here_before(self, integration_id: str) -> bool:
+        """Whether the history has a link for ``integration_id`` made where links go now (the
+        duplicate check's rules: this profile, the same Kombo environment when known)."""
+        target = self.window.target
+        if target is None or target.demo:
+            return False
+        from kombo_desktop.core.history import HistoryError
+
+        demo = self._duplicates_are_demo_links(target)
+        environment_id = self._environment_id(target)
+        try:
+            entries = self.store.search(integration_id, limit=20)
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Looking up earlier links of %s failed: %s", integration_id, error)
+            return False
+        return any(
+            entry.integration_id == integration_id
+            and entry.profile == target.profile
+            and (demo is None or entry.is_demo == demo)
+            and (environment_id is None or entry.environment_id in (None, environment_id))
+            for entry in entries
+        )
+
+    def new_link_instead(self, integration_id: str) -> None:
+        """The New link tab for the customer of an integration removed in Kombo: their
+        details are filled in, unless the form holds them already (with the choices made
+        for them there). Not in screen-sharing mode: the history's details of whoever the
+        id was for stay off the screen, and the form keeps what was typed."""
+        window = self.window
+        customer = None if self.private else self._customer_for_relink(integration_id)
+        note = ""
+        if customer is not None and window.linkForm.customer_text() != customer.typed():
+            note = window.linkForm.fill(
+                email=customer.email or "",
+                organization_name=customer.organization or "",
+                origin_id=customer.origin_id,
+                category=customer.category or DEFAULT_CATEGORY,
+                tool=customer.tool or integration_tool(integration_id),
+                remote_environment=customer.remote_environment,
+            )
+        window.show_create_mode()
+        window.show_status(
+            f"Check the customer's details, then press “{CREATE_TEXT}” to make a new "
+            f"connection link.{f' {note}' if note else ''}",
+            "info",
+        )
+
     # --- duplicate warning -------------------------------------------------------------------
 
     def check_duplicate(self, request: LinkRequest) -> bool:
@@ -640,6 +707,8 @@ class HistoryFeature(QObject):
             return True
         if earlier is not None and earlier.from_an_ended_demo(self._demo_origin()):
             earlier = None  # a demo service of an earlier session: its links no longer open
+        if earlier is not None and earlier.integration_id in self._removed_integrations:
+            earlier = None  # a reconnection of an integration removed in Kombo cannot work
         if earlier is None:
             self._clear_banner()
             return True
@@ -695,6 +764,7 @@ class HistoryFeature(QObject):
             self._banner.clear()
 
     def _target_changed(self, target: Target) -> None:
+        self._removed_integrations.clear()  # another profile, key or region: ask again
         # The held request and the earlier link belong to the previous profile (or the demo):
         # "Use the existing link" must not hand that link out as one of the new profile's.
         if self._banner is not None and self._banner.earlier is not None:

@@ -7,12 +7,12 @@ the field's hint: "This is the Personio connection of Acme GmbH. It has stopped 
 In screen-sharing mode the organisation is left out, like everything about customers.
 
 The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo says
-it does not know is said so at once (the link would be refused anyway); any other failure (no
-key, no network, a 404 from a wrong address) leaves the usual hint, and making the link
-explains the problem in full. Answers are remembered per connection; one older than a minute
-is asked again when the tab is shown (so coming back to it after a reconnection link went out
-shows whether the customer has used it), and an answer for an id no longer in the field is
-dropped.
+it does not know is said so at once (the link would be refused anyway), as removed in Kombo
+when this profile made links for it before; any other failure (no key, no network, a 404 from
+a wrong address) leaves the usual hint, and making the link explains the problem in full.
+Answers are remembered per connection; one older than a minute is asked again when the tab is
+shown (so coming back to it after a reconnection link went out shows whether the customer has
+used it), and an answer for an id no longer in the field is dropped.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.integrations import (
     DEMO_NOT_FOUND_TEXT,
     NOT_FOUND_TEXT,
+    REMOVED_TEXT,
     integration_text,
     mismatch_text,
 )
@@ -137,8 +138,7 @@ class IntegrationLookup(QObject):
             return
         info = known[integration_id][0]
         if info is None:
-            demo = self._window.is_demo
-            self._form.show_integration(DEMO_NOT_FOUND_TEXT if demo else NOT_FOUND_TEXT)
+            self._form.show_integration(self._not_found_text(integration_id))
             return
         history = self._window.history
         started_for = history.relink_started_for(integration_id)
@@ -147,6 +147,15 @@ class IntegrationLookup(QObject):
             self._form.show_integration(warning, warning=True)
         else:
             self._form.show_integration(integration_text(info, private=history.private))
+
+    def _not_found_text(self, integration_id: str) -> str:
+        """Why Kombo may not know the id: an id this profile made links for was removed in
+        Kombo (copying it again cannot help); any other may be mistyped or elsewhere."""
+        if self._window.is_demo:
+            return DEMO_NOT_FOUND_TEXT
+        if self._window.history.integration_removed(integration_id):
+            return REMOVED_TEXT
+        return NOT_FOUND_TEXT
 
     def _known_here(self) -> dict[str, tuple[IntegrationInfo | None, float]]:
         """The answers from the window's connection now; another profile, region or key

@@ -82,6 +82,7 @@ _CustomerText = tuple[tuple[str, str, str], str]
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
 RELINK_TAB_TITLE = "Reconnect an integration"
+NEW_LINK_TAB_TEXT = "New link"  # the create tab's name; the way on from a removed integration
 # While Kombo works: what is happening, and that waiting can be stopped.
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
         label_width = max(label_column_width(self.linkForm.labels + self.relinkForm.labels), 0)
         self.linkForm.set_label_width(label_width)
         self.relinkForm.set_label_width(label_width)
-        self.tabs.addTab(self.linkForm, "New link")
+        self.tabs.addTab(self.linkForm, NEW_LINK_TAB_TEXT)
         self.tabs.addTab(self.relinkForm, RELINK_TAB_TITLE)
         self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
 
@@ -678,7 +679,12 @@ class MainWindow(QMainWindow):
                 assert isinstance(error, KomboError)
                 self._show_refusal_of_earlier_details(error, request)
             else:
-                self._show_error(error)
+                removed = self._removed_integration(error, request)
+                if removed is not None:
+                    assert isinstance(error, KomboError)
+                    self._show_integration_removed(error, removed)
+                else:
+                    self._show_error(error)
                 self._refusal_shown = self.statusPanel.text
                 shown = f"{self.statusPanel.text}\n{self.statusPanel.support_text}"
                 self._refusal_quotes = _quoted_details(request, shown)
@@ -909,6 +915,28 @@ class MainWindow(QMainWindow):
             "again.",
             "error",
             None if self.history.private else error.detail.as_support_text() or None,
+        )
+
+    def _removed_integration(
+        self, error: BaseException, request: LinkRequest | RelinkRequest
+    ) -> str | None:
+        """The reconnection's integration id when Kombo no longer has that integration
+        although this profile made links for it (``HistoryFeature.integration_removed``)."""
+        if not isinstance(request, RelinkRequest) or not is_unknown_integration(error):
+            return None
+        integration_id = request.integration_id
+        return integration_id if self.history.integration_removed(integration_id) else None
+
+    def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
+        """A reconnection link cannot bring back an integration removed in Kombo: the way on
+        is a new link for its customer, one click away."""
+        from kombo_desktop.core.integrations import REMOVED_TEXT
+
+        self.statusPanel.show_message(
+            REMOVED_TEXT,
+            "error",
+            error.detail.as_support_text() or None,
+            (NEW_LINK_TAB_TEXT, lambda: self.history.new_link_instead(integration_id)),
         )
 
     def _show_error(self, error: BaseException, *, after_notes: bool = False) -> None:

@@ -8,11 +8,12 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
+from kombo_desktop.core.history import HistoryEntry
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
-from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT
-from kombo_desktop.ui.main_window import MainWindow
-from tests.support.fault_server import FaultServer, Reply, tools_or
+from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
+from kombo_desktop.ui.main_window import NEW_LINK_TAB_TEXT, MainWindow
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -73,6 +74,7 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
+    assert "environment (production or development)" in NOT_FOUND_TEXT
 
 
 def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
@@ -100,6 +102,111 @@ def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
         qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
         assert window.statusLabel.text() == messages.WRONG_ADDRESS_MESSAGE
         assert hint(window) == usual
+
+
+NEW_LINK = "https://connect.kombo.dev/v1?token=new"
+
+
+def removed_in_kombo(request: RecordedRequest) -> Reply:
+    """Kombo after the integration was deleted there: it no longer knows the id."""
+    if "/tools/" in request.path:
+        return Reply.tools([("personio", "Personio")])
+    if request.path.endswith("/connect/create-link"):
+        return Reply.link(NEW_LINK)
+    return Reply.kombo_error(
+        404, "PLATFORM.INTEGRATION_NOT_FOUND", f"Integration {INTEGRATION_ID} not found."
+    )
+
+
+def record_earlier_reconnection(window: MainWindow, profile: str = "default") -> HistoryEntry:
+    return window.history.store.record_relink(
+        profile=profile,
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=earlier",
+        email="anna@acme.example",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+    )
+
+
+def test_an_integration_removed_in_kombo_leads_to_a_new_link(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The history's own id, with this profile: "copy it again" or "check the region" could
+    # not help. The integration is gone; the customer needs a new link.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=removed_in_kombo) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        record_earlier_reconnection(window)
+        fill_form(window, email="anna@acme.example", organization="Acme GmbH")
+        window.createButton.click()
+        qtbot.waitUntil(window.history.banner.isVisible)
+        window.history.banner.relinkInsteadButton.click()
+        assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+        qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
+
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        assert window.statusPanel.text == REMOVED_TEXT
+        action = window.statusPanel.statusActionButton
+        assert action.isVisible() and action.text() == NEW_LINK_TAB_TEXT
+        action.click()
+        assert window.tabs.currentWidget() is window.linkForm
+        assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
+        # The earlier reconnection link cannot work any more: no warning offers it again.
+        window.createButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+        assert not window.history.banner.isVisible()
+
+
+def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_history(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Started from the history, with another customer's details in the new-link form.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=removed_in_kombo) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        entry = record_earlier_reconnection(window)
+        fill_form(window, email="bob@globex.example", organization="Globex Inc")
+        window.history.fill_from(entry)
+        qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
+
+        def new_link_after_the_refusal() -> None:
+            window.show_relink_mode()
+            window.relinkButton.click()
+            qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+            window.statusPanel.statusActionButton.click()
+            assert window.tabs.currentWidget() is window.linkForm
+
+        # Screen-sharing mode (on at start): nothing of the history comes on screen.
+        new_link_after_the_refusal()
+        assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
+        window.history.set_private(False)
+        new_link_after_the_refusal()
+        assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
+        assert window.toolCombo.currentData() == "personio"
+
+
+def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another profile may be for another region or environment, where the integration is.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=removed_in_kombo) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        record_earlier_reconnection(window, profile="US")
+        window.show_relink_mode(INTEGRATION_ID)
+        qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        assert "environment (production or development)" in window.statusPanel.text
+        assert not window.statusPanel.statusActionButton.isVisible()
 
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:

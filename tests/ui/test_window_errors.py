@@ -312,6 +312,8 @@ def test_an_unknown_integration_is_explained(qtbot: QtBot, window_for: object) -
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
     assert "could not find that integration" in window.statusLabel.text()
+    assert "region (EU or US)" in window.statusLabel.text()
+    assert "environment (production or development)" in window.statusLabel.text()
     assert window.relinkIntegrationEdit.text() == "personio:doesnotexist"
     assert window.relinkButton.isEnabled()
 
