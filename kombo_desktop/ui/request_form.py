@@ -334,7 +334,8 @@ class RequestForm(SubmitOnEnter):
     # --- state ---------------------------------------------------------------------------------
 
     def set_busy(self, busy: bool) -> None:
-        """While a request runs: no second submit, a visible Cancel; typing stays possible.
+        """While a request runs: no second submit, a visible Cancel in place of the footer's
+        other buttons; typing stays possible.
 
         The keyboard focus goes along between the two buttons: Qt moves it off a button
         being disabled or hidden to the next stop, the empty link field, where it stayed (a
@@ -342,8 +343,12 @@ class RequestForm(SubmitOnEnter):
         """
         primary, cancel = self._primary, self._cancel
         hand_over = (primary if busy else cancel).hasFocus()
+        # The buttons at the footer's end make way for Cancel: side by side with it and the
+        # longer "Creating link…", they widened the form, and on a small window the link's
+        # panel lost its right edge while Kombo worked.
         for button in self._footer_end:
             button.setEnabled(not busy)
+            button.setVisible(not busy)
         if busy:
             cancel.setEnabled(True)
             cancel.setVisible(True)
