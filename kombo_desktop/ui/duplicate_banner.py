@@ -6,6 +6,11 @@ the history (``HistoryStore.duplicate_of``); if there is one, this banner appear
 sent* until the person chooses: use the existing link, make a reconnection link instead, or
 create a new link anyway.
 
+The safest choice is the primary button and gets the focus, so that Enter takes it: "Use the
+existing link" for the same customer, "Create a new link anyway" when the earlier link was
+another organisation's (the same e-mail address, an adviser's, or customer id), since that link
+connects the other organisation and the warning itself says to make a new one.
+
 In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
 match may have been made on the organisation name alone, so the earlier entry's e-mail address
 could belong to someone the customer watching should not see. It then only says that a link for
@@ -18,7 +23,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.core.integrations import same_organization
@@ -45,6 +50,7 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 
 TITLE = "A link for this customer already exists"
 _USE_EXISTING_DOES = "Show the existing link; send nothing."
+_CREATE_ANYWAY_DOES = "Send the request to Kombo anyway."
 # Short, so that the warning in screen-sharing mode (on at every start) takes two lines in a
 # window 900 pixels wide; "choose what to do" is left to the buttons right under it and to the
 # status line. Where it needs more lines, the warning takes them (see resizeEvent).
@@ -149,14 +155,13 @@ class DuplicateBanner(QFrame):
         self.useExistingButton = action_button(
             "useExistingButton", "Use the existing link", _USE_EXISTING_DOES
         )
-        self.useExistingButton.setProperty("primary", True)
         self.relinkInsteadButton = action_button(
             "relinkInsteadButton",
             "Make a reconnection link instead",
             "Switch to reconnecting the customer's existing integration",
         )
         self.createAnywayButton = action_button(
-            "createAnywayButton", CREATE_ANYWAY_TEXT, "Send the request to Kombo anyway"
+            "createAnywayButton", CREATE_ANYWAY_TEXT, _CREATE_ANYWAY_DOES
         )
         self.dismissButton = action_button(
             "duplicateDismissButton", "Not now", "Close this warning without sending anything"
@@ -203,7 +208,7 @@ class DuplicateBanner(QFrame):
         self._render()
         self.show()
         self._fit_text()  # shown again at the width it had, it gets no resize to fit by
-        self.useExistingButton.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._safest_choice().setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_private(self, private: bool) -> None:
         """Reword a shown warning when screen-sharing mode is switched."""
@@ -220,7 +225,7 @@ class DuplicateBanner(QFrame):
         self.hide()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        # The focus lands on "Use the existing link": Enter there chooses it, as Space does.
+        # The focus lands on the safest choice: Enter there chooses it, as Space does.
         if not press_focused_button(self, event):
             super().keyPressEvent(event)
 
@@ -254,18 +259,40 @@ class DuplicateBanner(QFrame):
             window.resize(window.width(), needed)
             keep_on_screen(window)
 
+    def _for_another_organization(self) -> bool:
+        return (
+            self.earlier is not None
+            and self._wanted is not None
+            and made_for_another_organization(self.earlier, self._wanted)
+        )
+
+    def _safest_choice(self) -> QPushButton:
+        """The choice Enter should take: the earlier link for the same customer; a new link
+        when the earlier one connects another organisation (handed out, it would link the
+        form's customer's system to that organisation, and show its code on a shared
+        screen)."""
+        if self._for_another_organization():
+            return self.createAnywayButton
+        return self.useExistingButton
+
     def _render(self) -> None:
         assert self.earlier is not None
         text = duplicate_text(
             self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
         )
-        other = self._wanted is not None and made_for_another_organization(
-            self.earlier, self._wanted
-        )
-        title = OTHER_ORGANIZATION_TITLE if other else TITLE
+        title = OTHER_ORGANIZATION_TITLE if self._for_another_organization() else TITLE
         self._title.setText(title)
         self.label.setText(text)
         self._fit_text()  # another text may need more lines (or fewer) at the same width
-        # The focus lands on this button when the warning appears; a screen reader reads its
-        # description, so the warning is heard, not only seen.
-        self.useExistingButton.setAccessibleDescription(f"{title}. {text} {_USE_EXISTING_DOES}")
+        safest = self._safest_choice()
+        for button, does in (
+            (self.useExistingButton, _USE_EXISTING_DOES),
+            (self.createAnywayButton, _CREATE_ANYWAY_DOES),
+        ):
+            if bool(button.property("primary")) != (button is safest):
+                button.setProperty("primary", button is safest)
+                theme.refresh_style(button)
+            # The focus lands on the safest choice when the warning appears; a screen reader
+            # reads its description, so the warning is heard, not only seen.
+            heard = f"{title}. {text} {does}" if button is safest else does
+            button.setAccessibleDescription(heard)

@@ -166,6 +166,24 @@ class _Customer:
         )
 
 
+def _organization_to_name(earlier: HistoryEntry, customer: LinkRequest) -> str | None:
+    """The organisation the invitation and the QR code's file name name when ``earlier``'s
+    link is handed to the form's ``customer``: the form's, or none when the link was made for
+    another organisation (the same e-mail address or customer id).
+
+    That link connects the other organisation, so the form's name would label a code that
+    does not connect it; and the other organisation's name is what the warning leaves out
+    (in screen-sharing mode the watching customer would read it in the save dialog, or in
+    the e-mail). A neutral "kombo-link.png" and "your company" say nothing untrue and name
+    no one.
+    """
+    from kombo_desktop.ui.duplicate_banner import made_for_another_organization
+
+    if made_for_another_organization(earlier, customer):
+        return None
+    return customer.end_user_organization_name
+
+
 class _Opening:
     """The history database being opened on a worker thread (``open``); ``result`` waits for
     it on the UI thread. A window closed meanwhile has it closed once it is open."""
@@ -810,16 +828,15 @@ class HistoryFeature(QObject):
         from kombo_desktop.ui.history_model import local_date
 
         made = local_date(earlier.created_at)
+        self._show(earlier, customer=request)
         if request is not None and made_for_another_organization(earlier, request):
-            # Kombo connects the organisation the link was made for: the invitation says so.
-            self._show(earlier)
             self.window.show_status(
                 f"Showing the link made on {made} for another organisation with the same "
-                "details; its invitation names that organisation. Nothing was sent to Kombo.",
+                "details: it connects that organisation, not the one in the form, so its "
+                "invitation names no organisation. Nothing was sent to Kombo.",
                 "info",
             )
         else:
-            self._show(earlier, customer=request)
             self.window.show_status(
                 f"Showing the link made on {made} for this customer. Nothing was sent to Kombo.",
                 "success",
@@ -902,9 +919,17 @@ class HistoryFeature(QObject):
             )
 
     def _show(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
+        """Show ``entry``'s link, for ``customer`` (the form's, after the duplicate warning) or
+        else for the entry's own (from the history panel)."""
         from kombo_desktop.core.history import EntryKind
 
-        if entry.organization:
+        # The link's own flow language; the people are the ones in the form when there are.
+        who = _Customer.of_entry(entry)
+        if customer is not None:
+            organization = _organization_to_name(entry, customer)
+            who = replace(who, organization=organization, email=customer.end_user_email)
+            stem = file_stem_for(organization or "")  # "kombo-link" when none is named
+        elif entry.organization:
             stem = file_stem_for(entry.organization)
         else:
             stem = file_stem_for((entry.integration_id or "").replace(":", "-"), "kombo-relink")
@@ -917,12 +942,6 @@ class HistoryFeature(QObject):
                 file_stem=stem,
             )
         )
-        # The link's own flow language; the people are the ones in the form when there are.
-        who = _Customer.of_entry(entry)
-        if customer is not None:
-            who = replace(
-                who, organization=customer.end_user_organization_name, email=customer.end_user_email
-            )
         self.invitationBar.set_context(
             who.invitation(
                 entry.url,

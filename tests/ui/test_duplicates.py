@@ -586,9 +586,59 @@ def test_an_earlier_link_of_the_same_address_for_another_organisation_says_so(
 
     history_of(demo_window).banner.useExistingButton.click()
     assert demo_window.linkField.text() == acme_link
-    context = history_of(demo_window).invitationBar.context
-    assert context is not None and context.organization == "Acme GmbH"  # the one Kombo links
     assert "another organisation" in demo_window.statusLabel.text()
+
+
+def test_for_another_organisation_enter_makes_a_new_link(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The warning said to create a new link, but "Use the existing link" was the focused,
+    # primary button: one Enter put the other organisation's link and code beside the form's.
+    fill_form(demo_window, email="adviser@taxfirm.example", organization="Globex Secret Corp")
+    globex_link = make_link(qtbot, demo_window)
+    fill_form(demo_window, email="adviser@taxfirm.example", organization="Acme GmbH")
+    try_again(qtbot, demo_window)
+    banner = history_of(demo_window).banner
+    assert banner.createAnywayButton.hasFocus()
+    assert banner.createAnywayButton.property("primary") is True
+    assert not banner.useExistingButton.property("primary")
+    QTest.keyClick(banner.createAnywayButton, Qt.Key.Key_Return)
+    wait_until_ready(qtbot, demo_window)
+    assert demo_of(demo_window).create_link_count == 2
+    assert demo_window.linkField.text() not in ("", globex_link)
+
+    # The same customer again: the existing link is the safe choice, as before.
+    try_again(qtbot, demo_window)
+    assert banner.useExistingButton.hasFocus()
+    assert banner.useExistingButton.property("primary") is True
+    assert not banner.createAnywayButton.property("primary")
+
+
+def test_another_organisations_link_used_names_no_organisation(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Use the existing link" for another organisation suggested saving its code as
+    # kombo-link-globex-secret-corp.png, on a shared screen too, and the invitation asked to
+    # connect Globex: the organisation the warning had carefully left out. The link connects
+    # Globex, so the form's organisation is not named either.
+    fill_form(demo_window, email="adviser@taxfirm.example", organization="Globex Secret Corp")
+    globex_link = make_link(qtbot, demo_window)
+    fill_form(demo_window, email="adviser@taxfirm.example", organization="Acme GmbH")
+    for private in (True, False):
+        history_of(demo_window).set_private(private)
+        try_again(qtbot, demo_window)
+        history_of(demo_window).banner.useExistingButton.click()
+        assert demo_window.linkField.text() == globex_link
+        shown = demo_window.resultPanel.shown
+        assert shown is not None and shown.file_stem == "kombo-link"
+        context = history_of(demo_window).invitationBar.context
+        assert context is not None and context.organization is None
+        invitation = context.invitation()
+        for words in (invitation.subject, invitation.body, context.mailto()):
+            assert "Globex" not in words and "Acme" not in words
+        assert "your company" in invitation.body
+        assert context.email == "adviser@taxfirm.example"
+        assert "names no organisation" in demo_window.statusLabel.text()
 
 
 def test_the_same_organisation_written_differently_is_no_other_organisation(
