@@ -96,7 +96,7 @@ def duplicate_text(
         who = f"{customer} ({', '.join(details)})" if details else customer
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
-    unlike = differences(earlier, wanted) if wanted is not None else ""
+    unlike = differences(earlier, wanted, tool_label) if wanted is not None else ""
     consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
     return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {consequence}"
 
@@ -110,19 +110,81 @@ def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) ->
     )
 
 
-def differences(earlier: HistoryEntry, wanted: LinkRequest) -> str:
+def differences(earlier: HistoryEntry, wanted: LinkRequest, tool_label: str | None = None) -> str:
     """ " Unlike the form, ..." naming the earlier link's other organisation (without its name),
-    link type or flow language ("" when there is none): an hour-long link for an app, in
-    German, is not what a person asking for a year-long link in French would hand on unawares,
-    nor one for another company what they would send this one."""
-    parts = []
-    if made_for_another_organization(earlier, wanted):
-        parts.append("it was made for another organisation")
+    tool, advanced options, link type or flow language ("" when there is none): an hour-long
+    link for an app, in German, is not what a person asking for a year-long link in French
+    would hand on unawares, nor one that lets the customer choose the tool, without the scope
+    config or field mapping asked for, nor one for another company what they would send this
+    one. ``tool_label`` is the earlier link's tool's name."""
+    parts = [
+        part
+        for part in (
+            "it was made for another organisation"
+            if made_for_another_organization(earlier, wanted)
+            else "",
+            _tool_difference(earlier.tool, wanted.integration_tool, tool_label),
+            _options_difference(earlier, wanted),
+        )
+        if part
+    ]
     if earlier.link_type is not wanted.link_type:
         parts.append(f"its link type is “{LINK_TYPE_NAMES[earlier.link_type]}”")
     if earlier.language is not wanted.language:
         parts.append(f"its connection flow is in {LANGUAGE_NAMES_IN_ENGLISH[earlier.language]}")
-    return f" Unlike the form, {' and '.join(parts)}." if parts else ""
+    return f" Unlike the form, {_listed(parts, 'and')}." if parts else ""
+
+
+def _tool_difference(earlier: str | None, wanted: str | None, label: str | None) -> str:
+    """How the earlier link's tool differs from the form's ("" when it does not).
+
+    The duplicate check (``find_duplicate``) matches a link that let the customer choose the
+    tool for a form with a chosen one, and any link of the kind of system for a form that lets
+    the customer choose: either way the link handed out would not do what the form says.
+    """
+    if earlier == wanted:
+        return ""
+    if earlier is None:
+        return "it lets the customer choose the tool"
+    name = label or "one tool"
+    return f"it is only for {name}" if wanted is None else f"it is for {name}"
+
+
+def _options_difference(earlier: HistoryEntry, wanted: LinkRequest) -> str:
+    """The advanced options the earlier link was made without, and with, unlike the form:
+    "it was made without a scope config id or field mapping" ("" when they are the same).
+    Their values are not named: the words fit the warning, and the person can look them up.
+    A reconnection link keeps the options of the integration it reconnects, which the history
+    does not know: nothing is said of them."""
+    if earlier.kind is EntryKind.RELINK:
+        return ""
+    without: list[str] = []
+    with_: list[str] = []
+    if earlier.scope_config_id != wanted.scope_config_id:
+        if earlier.scope_config_id is None:
+            without.append("a scope config id")
+        else:
+            with_.append(
+                "a scope config id" if wanted.scope_config_id is None else "another scope config id"
+            )
+    for name, had, asked in (
+        ("employee filtering", earlier.enable_filtering, wanted.enable_filtering),
+        ("field mapping", earlier.enable_field_mapping, wanted.enable_field_mapping),
+    ):
+        if had != asked:
+            (with_ if had else without).append(name)
+    if without and with_:
+        return f"it was made without {_listed(without, 'or')} but with {_listed(with_, 'and')}"
+    if without:
+        return f"it was made without {_listed(without, 'or')}"
+    return f"it was made with {_listed(with_, 'and')}" if with_ else ""
+
+
+def _listed(parts: list[str], last_joint: str) -> str:
+    """ "a, b and c" (or "a, b or c")."""
+    if len(parts) < 2:
+        return "".join(parts)
+    return f"{', '.join(parts[:-1])} {last_joint} {parts[-1]}"
 
 
 class DuplicateBanner(QFrame):

@@ -824,7 +824,7 @@ class HistoryFeature(QObject):
             )
             self.window.createButton.setFocus()
             return
-        from kombo_desktop.ui.duplicate_banner import made_for_another_organization
+        from kombo_desktop.ui.duplicate_banner import differences, made_for_another_organization
         from kombo_desktop.ui.history_model import local_date
 
         made = local_date(earlier.created_at)
@@ -837,9 +837,13 @@ class HistoryFeature(QObject):
                 "info",
             )
         else:
+            # What the warning said of it stays said: the link handed out is not what the form
+            # asks for (another tool, no scope config...), though it is this customer's.
+            unlike = differences(earlier, request, self._entry_tool(earlier)) if request else ""
             self.window.show_status(
-                f"Showing the link made on {made} for this customer. Nothing was sent to Kombo.",
-                "success",
+                f"Showing the link made on {made} for this customer.{unlike} Nothing was sent "
+                "to Kombo.",
+                "info" if unlike else "success",
             )
         # On the link, as after a new one: the copy keys copy it at once.
         self.window.linkField.setFocus()

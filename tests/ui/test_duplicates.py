@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import Tool
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.core.history import EntryKind
+from kombo_desktop.core.history import EntryKind, HistoryStore
+from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
@@ -706,3 +709,73 @@ def test_the_warning_names_the_day_an_hour_long_link_ends_after_midnight(
     earlier = replace(earlier, created_at=night, expires_at=night + timedelta(hours=1))
     text = duplicate_text(earlier, private=True, tool_label=None, now=night)
     assert f"is valid until 00:31 on {day_text(night + timedelta(hours=1))}." in text
+
+
+def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The earlier link let the customer choose the tool; the form asked for Personio with a
+    # scope config id and field mapping. The warning said nothing of it, and "Use the existing
+    # link" handed out a link without them, "for this customer".
+    fill_form(demo_window, tool=None)
+    make_link(qtbot, demo_window)
+    demo_window.toolCombo.setCurrentIndex(demo_window.toolCombo.findData("personio"))
+    demo_window.scopeConfigEdit.setText("B7yq5R7Sd9")
+    demo_window.fieldMappingCheck.setChecked(True)
+    unlike = (
+        "Unlike the form, it lets the customer choose the tool and it was made without a "
+        "scope config id or field mapping."
+    )
+    for private in (True, False):
+        history_of(demo_window).set_private(private)
+        try_again(qtbot, demo_window)
+        assert unlike in banner_text(demo_window)
+        history_of(demo_window).banner.useExistingButton.click()
+        assert unlike in demo_window.statusLabel.text()
+    assert demo_of(demo_window).create_link_count == 1
+
+
+@pytest.mark.parametrize(
+    ("earlier_has", "form_has", "unlike"),
+    [
+        (
+            {"tool": "personio", "scope_config_id": "A1", "enable_filtering": True},
+            {},
+            "Unlike the form, it is only for Personio and it was made with a scope config id "
+            "and employee filtering.",
+        ),
+        (
+            {"tool": "personio", "scope_config_id": "A1", "enable_field_mapping": True},
+            {"integration_tool": "bamboohr", "scope_config_id": "B2", "enable_filtering": True},
+            "Unlike the form, it is for Personio and it was made without employee filtering "
+            "but with another scope config id and field mapping.",
+        ),
+        ({"tool": "personio"}, {"integration_tool": "personio"}, ""),
+        # A reconnection keeps the integration's own options, which the history does not know.
+        (
+            {"tool": "personio", "kind": EntryKind.RELINK},
+            {"integration_tool": "personio", "scope_config_id": "B2"},
+            "",
+        ),
+    ],
+    ids=["chosen tool and options", "another tool and options", "the same", "reconnection"],
+)
+def test_the_warning_names_each_tool_and_option_the_earlier_link_differs_in(
+    tmp_path: Path,
+    earlier_has: dict[str, Any],
+    form_has: dict[str, Any],
+    unlike: str,
+) -> None:
+    form = LinkRequest(end_user_email="anna@example.com", end_user_organization_name="Acme")
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    try:
+        earlier = store.record_request(form, "https://connect.kombo.dev/v1?t=a", profile="P")
+    finally:
+        store.close()
+    earlier = replace(earlier, **earlier_has)
+    wanted = replace(form, **form_has)
+    text = duplicate_text(earlier, private=True, tool_label="Personio", wanted=wanted)
+    if unlike:
+        assert unlike in text
+    else:
+        assert "Unlike" not in text
