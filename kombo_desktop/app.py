@@ -231,6 +231,7 @@ def _build_window(options: Options) -> MainWindow:
         credentials=CredentialStore(),
         profile_name=profile_name,
         api_base_override=options.api_base,
+        api_base_source=options.api_base_source,
         demo=options.demo,
         notes=notes,
     )

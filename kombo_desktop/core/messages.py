@@ -15,10 +15,11 @@ from datetime import datetime
 
 from kombo_desktop.core.vocabulary import day_text
 
-DNS_MESSAGE = (
+_SERVER_NOT_FOUND = (
     "Could not find Kombo's server on the network. Check that you are online (and on the VPN if "
-    "your company uses one), and that the region or API address in Settings is right."
+    "your company uses one)"
 )
+DNS_MESSAGE = f"{_SERVER_NOT_FOUND}, and that the region or API address in Settings is right."
 DROPPED_MESSAGE = (
     "The connection to Kombo broke before its answer arrived. Check your connection and try again."
 )
@@ -67,10 +68,14 @@ LINK_WITH_KEY_MESSAGE = (
     "The link in Kombo's answer contained an API key, so it was not shown: a key must never "
     "reach a customer. Try again; if it keeps happening, tell support."
 )
+_ADDRESS_NOT_RECOGNISED = "Kombo did not recognise the request's address."
 WRONG_ADDRESS_MESSAGE = (
-    "Kombo did not recognise the request's address. Check the region or the custom API address "
-    "in Settings."
+    f"{_ADDRESS_NOT_RECOGNISED} Check the region or the custom API address in Settings."
 )
+# Who set an address that Settings cannot change (``address_set_by_message``), when it was
+# not the flag or environment variable that gave it (those are named as they are typed).
+SET_BY_ADMINISTRATOR = "administrator"
+_RESTART_AFTER_MENDING = "(or ask whoever set up this computer), then start Kombo Desktop again"
 
 
 def wait_phrase(seconds: float) -> str:
@@ -152,8 +157,39 @@ def environment_key_refused_message(*, malformed: bool, host: str | None = None)
         )
     return (
         f"{problem} It is used instead of the key in Settings: correct or remove KOMBO_API_KEY "
-        "(or ask whoever set up this computer), then start Kombo Desktop again."
+        f"{_RESTART_AFTER_MENDING}."
     )
+
+
+def address_set_by_message(text: str, set_by: str | None) -> str:
+    """``text``, unless it sends the person to the region or address in Settings while the
+    address was ``set_by`` someone else (``SET_BY_ADMINISTRATOR``, or the flag or environment
+    variable that gave it: ``--api-base``, ``KOMBO_API_BASE``): Settings then greys them out or
+    says they are not used, so the sentence names whoever can change the address instead."""
+    if set_by is None:
+        return text
+    if text == DNS_MESSAGE:
+        return (
+            f"{_SERVER_NOT_FOUND}; if you are, the API address may be wrong. "
+            f"{_who_changes_the_address(set_by)}"
+        )
+    if text == WRONG_ADDRESS_MESSAGE:
+        return f"{_ADDRESS_NOT_RECOGNISED} {_who_changes_the_address(set_by)}"
+    return text
+
+
+def _who_changes_the_address(set_by: str) -> str:
+    if set_by == SET_BY_ADMINISTRATOR:
+        return (
+            "Your administrator set this address, so it cannot be changed in the program: ask "
+            "your IT team to check it, and copy the details for them."
+        )
+    if set_by.startswith("--"):
+        return (
+            f"The address was given with {set_by} when the program was started: correct it or "
+            f"leave {set_by} out {_RESTART_AFTER_MENDING}."
+        )
+    return f"The address is set in {set_by}: correct or remove {set_by} {_RESTART_AFTER_MENDING}."
 
 
 def key_refused_at_message(host: str) -> str:

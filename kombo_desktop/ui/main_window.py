@@ -117,6 +117,7 @@ class WindowSetup:
     credentials: CredentialStore
     profile_name: str  # the profile links are made with (when not in the demo)
     api_base_override: str | None = None  # --api-base / KOMBO_API_BASE, already checked
+    api_base_source: str | None = None  # which of the two gave it: "--api-base", "KOMBO_API_BASE"
     demo: bool = False
     notes: list[str] = field(default_factory=list)  # sentences for the status line at start
     # Extra KomboClient arguments for every connection made from now on (timeouts in tests).
@@ -126,6 +127,17 @@ class WindowSetup:
     def profile_target(self) -> Target:
         """Where links go outside the demo, from the settings, the policy and the overrides."""
         return resolve_target(self.settings, self.policy, self.profile_name, self.api_base_override)
+
+    @property
+    def address_set_by(self) -> str | None:
+        """Who set the address every profile's links go to, so that Settings cannot change it
+        (``messages.address_set_by_message``); None when each profile's region or address in
+        Settings decides. The administrator's address wins, as in ``resolve_target``."""
+        if self.policy.fixed_api_base is not None:
+            from kombo_desktop.core.messages import SET_BY_ADMINISTRATOR
+
+            return SET_BY_ADMINISTRATOR
+        return self.api_base_source if self.api_base_override is not None else None
 
 
 @dataclass(frozen=True)
@@ -969,8 +981,9 @@ class MainWindow(QMainWindow):
 
     def _words_for(self, error: KomboError) -> str:
         """The error's sentence, unless it sends the person somewhere that cannot help: a key
-        from ``KOMBO_API_KEY`` is not changed in Settings, and a key refused at another address
-        than Kombo's regions is not a matter of choosing the other region."""
+        from ``KOMBO_API_KEY`` is not changed in Settings, a key refused at another address
+        than Kombo's regions is not a matter of choosing the other region, and an address set
+        by the administrator, ``--api-base`` or ``KOMBO_API_BASE`` is not changed in Settings."""
         from kombo_desktop.core import messages
 
         target = self.target
@@ -980,9 +993,10 @@ class MainWindow(QMainWindow):
             host = target.region if target is not None and elsewhere else None
             return messages.environment_key_refused_message(malformed=malformed, host=host)
         refused = is_key_refused(error) and not isinstance(error, MalformedKeyError)
-        if not refused or target is None or target.at_kombo_region:
-            return error.user_message
-        return messages.key_refused_at_message(target.region)
+        if refused and target is not None and not target.at_kombo_region:
+            return messages.key_refused_at_message(target.region)
+        set_by = None if self.is_demo else self.setup.address_set_by
+        return messages.address_set_by_message(error.user_message, set_by)
 
     def _show_invalid(self, invalid: InvalidRequest) -> None:
         count = len(invalid.errors)

@@ -6,16 +6,25 @@ window is driven by object name exactly as in the other end-to-end tests.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.core.errors import AuthenticationError, IpNotAllowedError
+from kombo_desktop.core.errors import (
+    AuthenticationError,
+    ConnectionFailedError,
+    IpNotAllowedError,
+    KomboError,
+    NotFoundError,
+)
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.request_form import REJECTED_FIELD_TEXT
@@ -423,6 +432,49 @@ def test_a_refused_key_points_at_the_region_only_where_a_region_decides(
     assert "did not accept the API key at 127.0.0.1" in words and "region" not in words
     ip_refused = IpNotAllowedError()
     assert elsewhere._words_for(ip_refused) == ip_refused.user_message
+
+
+def test_a_wrong_address_given_at_start_is_not_sent_to_settings(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # --api-base wins over the region and address in Settings (which says so), yet a 404
+    # said "Check the region or the custom API address in Settings".
+    reply = Reply.kombo_error(404, None, "Cannot POST /v1/connect/create-link")
+    window = window_for(reply)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    words = window.statusLabel.text()
+    assert words.startswith("Kombo did not recognise the request's address.")
+    assert "--api-base" in words and "Settings" not in words
+
+
+@pytest.mark.parametrize(
+    "error",
+    [NotFoundError(messages.WRONG_ADDRESS_MESSAGE), ConnectionFailedError(messages.DNS_MESSAGE)],
+)
+def test_an_address_problem_points_to_whoever_set_the_address(
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    error: KomboError,
+) -> None:
+    # Under the administrator's address or KOMBO_API_BASE, Settings greys out the region and
+    # address or says they are not used: sent there, the person was stuck.
+    at_region = open_window()
+    assert at_region._words_for(error) == error.user_message
+    assert "Settings" in error.user_message
+
+    monkeypatch.setenv("KOMBO_API_BASE", "https://kombo-proxy.invalid/v1")
+    from_environment = open_window()._words_for(error)
+    assert "correct or remove KOMBO_API_BASE" in from_environment
+    assert "Settings" not in from_environment
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"fixed_api_base": "https://kombo.invalid/v1"}), "utf-8")
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    from_administrator = open_window()._words_for(error)
+    assert "administrator" in from_administrator and "IT team" in from_administrator
+    assert "KOMBO_API_BASE" not in from_administrator  # the administrator's address wins
+    assert "Settings" not in from_administrator
 
 
 def test_a_key_refused_at_start_is_said_before_the_form_is_filled(
