@@ -338,8 +338,10 @@ def _classify(
         user_message = messages.concurrency_message(retry_after)
     elif code == "PLATFORM.TASK_TIMED_OUT":
         user_message = messages.task_timed_out_message(retry_after)
-    elif kind is KomboError and message and is_plain_sentence(message):
-        user_message = messages.kombo_refusal_message(message)
+    elif kind is KomboError:
+        quotable = message if message and is_plain_sentence(message) else None
+        # Only POST calls make links (the rest read the tools, a key's or an integration's).
+        user_message = messages.kombo_refusal_message(quotable, making_link=call.method == "POST")
     return kind, user_message
 
 

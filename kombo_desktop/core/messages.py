@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from datetime import datetime
+from http import HTTPStatus
 
 from kombo_desktop.core.vocabulary import day_text
 
@@ -273,5 +274,36 @@ def _quoted_sentence(text: str) -> str:
     return f"“{text}”" if text.rstrip().endswith((".", "!", "?")) else f"“{text}”."
 
 
-def kombo_refusal_message(kombo_message: str) -> str:
-    return f"Kombo could not do this: “{kombo_message}”"
+# "Conflict", "405 Method Not Allowed", "HTTP 409", "Request failed with status code 409": words
+# that only name the answer's status, which a person would take for an explanation.
+_STATUS_PHRASES = frozenset(status.phrase.lower() for status in HTTPStatus)
+_STATUS_NUMBER = re.compile(
+    r"(?:request failed with status code|status code|status|http error|http|error)?\s*\d{3}\s*",
+    re.IGNORECASE,
+)
+
+
+def names_only_a_status(message: str) -> bool:
+    """Whether ``message`` says nothing but the answer's HTTP status, as a number or phrase."""
+    words = message.strip().rstrip(".!").strip()
+    if _STATUS_NUMBER.fullmatch(words):
+        return True
+    return re.sub(r"^\d{3}\s+", "", words).lower() in _STATUS_PHRASES
+
+
+def kombo_refusal_message(kombo_message: str | None, *, making_link: bool) -> str:
+    """Kombo refused with no error code this program knows: its words when they explain (none
+    when they only name the status), and what to do next. ``making_link``: the refused call
+    was to make a link, so the person is told none was made; the window's status line that
+    says so has a "Copy details" button beside it, named here as it reads. (Other calls, such
+    as a key's check in Settings, are answered where there is no such button.)"""
+    if kombo_message is None or names_only_a_status(kombo_message):
+        refusal = "Kombo could not do this and did not say why."
+    else:
+        refusal = f"Kombo could not do this: {_quoted_sentence(kombo_message)}"
+    if not making_link:
+        return f"{refusal} Try again; if it keeps happening, tell support."
+    return (
+        f"{refusal} No link was made. Try again; if it keeps happening, press “Copy details” "
+        "and send them to support."
+    )

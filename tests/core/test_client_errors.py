@@ -299,11 +299,53 @@ def test_an_unavailable_service_says_when_to_try_again() -> None:
     assert "in about 10 minutes" in error.user_message
 
 
-def test_another_kombo_error_status_keeps_kombos_words() -> None:
+def test_another_kombo_error_status_keeps_kombos_words_and_says_what_to_do() -> None:
+    # It said "Kombo could not do this: “Already in progress.”", and nothing more.
     error = fail_with(Reply.kombo_error(409, "PLATFORM.CONFLICT", "Already in progress."))
     assert type(error) is KomboError
-    assert error.user_message == "Kombo could not do this: “Already in progress.”"
+    assert error.user_message == (
+        "Kombo could not do this: “Already in progress.” No link was made. Try again; if it "
+        "keeps happening, press “Copy details” and send them to support."
+    )
     assert error.detail.code == "PLATFORM.CONFLICT"
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (409, "Conflict"),
+        (409, "Request failed with status code 409"),
+        (405, "Method Not Allowed"),
+        (410, "410 Gone."),
+        (409, "HTTP 409"),
+    ],
+)
+def test_kombos_words_are_not_quoted_when_they_only_name_the_status(
+    status: int, phrase: str
+) -> None:
+    # 'Kombo could not do this: “Conflict”' read like an explanation and was none.
+    error = fail_with(Reply.kombo_error(status, None, phrase))
+    assert type(error) is KomboError
+    assert phrase not in error.user_message and "“" not in error.user_message.split(".")[0]
+    assert error.user_message.startswith("Kombo could not do this and did not say why.")
+    assert "Try again" in error.user_message and "“Copy details”" in error.user_message
+    assert error.detail.message == phrase  # still there for support
+
+
+def test_a_refusal_outside_making_a_link_does_not_speak_of_a_link() -> None:
+    reply = Reply.kombo_error(410, None, "This endpoint is deprecated")
+    with (
+        FaultServer(reply) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(KomboError) as caught,
+    ):
+        client.check_api_key()
+    words = caught.value.user_message
+    # Settings, where a key is checked, has no "Copy details" button to name.
+    assert words == (
+        "Kombo could not do this: “This endpoint is deprecated”. Try again; if it keeps "
+        "happening, tell support."
+    )
 
 
 def test_an_unknown_status_without_kombos_body_is_unexpected() -> None:

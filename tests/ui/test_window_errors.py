@@ -131,6 +131,18 @@ def test_kombo_failures_are_explained(
     assert_shown_intact(window, phrase)
 
 
+def test_a_refusal_without_a_known_code_names_the_button_that_copies_the_details(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # 'Kombo could not do this: “Conflict”' gave no way forward.
+    window = window_for(Reply.kombo_error(409, None, "Conflict"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "Try again")
+    copy = window.statusPanel.copyDetailsButton
+    assert copy.isVisible() and f"“{copy.text()}”" in window.statusLabel.text()
+    assert "Conflict" not in window.statusLabel.text()
+
+
 def refused(message: str) -> Reply:
     return Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", message)
 
