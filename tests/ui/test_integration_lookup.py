@@ -100,7 +100,10 @@ def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
         assert hint(window) == usual
         window.relinkButton.click()
         qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
-        assert window.statusLabel.text() == messages.WRONG_ADDRESS_MESSAGE
+        # The button's message about the address, adapted to an address given with a flag.
+        assert window.statusLabel.text() == messages.address_set_by_message(
+            messages.WRONG_ADDRESS_MESSAGE, "--api-base"
+        )
         assert hint(window) == usual
 
 
