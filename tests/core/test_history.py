@@ -33,6 +33,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from tests.support.locked_files import sqlite_file_held
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -1165,6 +1166,33 @@ def test_a_busy_file_is_not_mistaken_for_a_damaged_one(store_path: Path) -> None
     assert not list(store_path.parent.glob("*.unreadable-*"))
     with HistoryStore(store_path) as later:
         assert later.search() == [made]
+
+
+def test_a_file_another_program_holds_locked_is_opened_without_waiting_for_it(
+    store_path: Path,
+) -> None:
+    # A database tool held the file locked with a write open: copying it into memory retried
+    # for as long as the tool kept it, and the window waiting for the history froze as long.
+    with HistoryStore(store_path) as first:
+        made = add_link(first)
+    opened: list[HistoryStore] = []
+    opener = threading.Thread(
+        target=lambda: opened.append(HistoryStore(store_path, busy_timeout=0.05)), daemon=True
+    )
+    with sqlite_file_held(store_path, at_the_latest=30):
+        opener.start()
+        opener.join(timeout=10)  # generous: it takes a fraction of a second
+        waited_for_the_other_program = opener.is_alive()
+    opener.join()
+    assert not waited_for_the_other_program
+    with opened[0] as store:
+        assert store.in_memory
+        assert store.set_aside is None
+        assert store.problem is not None
+        assert "Another program is using the link history file" in store.problem
+        assert "restart" in store.problem
+        assert store.search() == [made]  # read without waiting for the lock
+    assert not list(store_path.parent.glob("*.unreadable-*"))
 
 
 # ------------------------------------------------------------------------------ CSV export

@@ -4,7 +4,9 @@ folder another account owns or one on a read-only disk."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import subprocess
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,3 +45,32 @@ def unchangeable_folder(folder: Path) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run([chattr, "-i", str(folder)], check=True)  # or the folder stays forever
+
+
+@contextmanager
+def sqlite_file_held(path: Path, *, at_the_latest: float) -> Iterator[None]:
+    """``path``, an SQLite file, held as a database tool can hold it (exclusive locking mode, a
+    write open), so that no other connection can read it, until the block ends.
+
+    Or until ``at_the_latest`` seconds have passed, on a thread of its own: code that waits
+    for the file (as it must not) then goes on, and its test fails on the time it took
+    instead of waiting for ever.
+    """
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("PRAGMA user_version = 0")  # a write: the lock is taken and kept
+    let_go_once = threading.Lock()
+
+    def let_go() -> None:
+        if let_go_once.acquire(blocking=False):
+            holder.execute("ROLLBACK")
+            holder.close()
+
+    timer = threading.Timer(at_the_latest, let_go)
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        let_go()

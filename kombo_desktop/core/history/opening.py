@@ -27,6 +27,9 @@ _log = logging.getLogger(__package__)
 # SQLite primary result codes that mean "this file is not a (healthy) database".
 _SQLITE_CORRUPT: Final = 11
 _SQLITE_NOTADB: Final = 26
+# ... and those that mean "another connection holds a lock on it".
+_SQLITE_BUSY: Final = 5
+_SQLITE_LOCKED: Final = 6
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
 _COMPANION_SUFFIXES: Final = ("-wal", "-shm", "-journal")
@@ -72,7 +75,19 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
         _log.warning("History file %s cannot be opened: %s", path, error)
         copy = _copy_of_file(path, busy_timeout) if set_aside is None else None
         connection = copy if copy is not None else _connect_and_upgrade(None, busy_timeout)
-        if copy is not None:
+        if _held_by_another_connection(error):
+            # A database tool (or a second copy of this program) keeps it locked. The program
+            # does not open the file again when the tool lets go, as the links made meanwhile
+            # are in memory only: the way back is a restart.
+            lost = "links made now are not saved"
+            if copy is None:
+                lost = f"earlier links cannot be shown or checked, and {lost}"
+            problem = (
+                "Another program is using the link history file (a database tool, or a second "
+                f"copy of Kombo Desktop), so {lost} and will be forgotten when the program "
+                "closes. Close that program, then restart Kombo Desktop."
+            )
+        elif copy is not None:
             # Readable but not writable (a full disk, a read-only folder): the earlier links
             # still show and the duplicate warning still knows them.
             problem = (
@@ -100,9 +115,9 @@ def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
     for mode in ("mode=ro", "immutable=1"):  # immutable: even without a shared-memory file
         memory = _connect_and_upgrade(None, busy_timeout)
         try:
-            source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True)
+            source = sqlite3.connect(f"{path.as_uri()}?{mode}", uri=True, timeout=busy_timeout)
             try:
-                source.backup(memory)
+                source.backup(memory, progress=_give_up_when_locked)
             finally:
                 source.close()
             schema.check_version(memory)
@@ -113,6 +128,23 @@ def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
             _log.warning("History file %s could not be read (%s): %s", path, mode, error)
             memory.close()
     return None
+
+
+def _give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
+    """Backup progress: stop at a lock that outlasted the source's busy timeout.
+
+    SQLite's backup retries for as long as another connection holds the file locked (a
+    database tool with a write open can hold it for hours), and the window waits for the
+    history: it froze until the tool let go.
+    """
+    if status in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        raise sqlite3.OperationalError("database is locked")
+
+
+def _held_by_another_connection(error: BaseException) -> bool:
+    """Whether ``error`` says another connection holds a lock on the file."""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # primary code of an extended one
+    return isinstance(error, sqlite3.OperationalError) and code in (_SQLITE_BUSY, _SQLITE_LOCKED)
 
 
 def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Connection:
