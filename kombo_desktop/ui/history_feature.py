@@ -34,10 +34,11 @@ list and its completer show only Kombo's tool names, never customers.
 Start-up: only what the first frame shows is built with the window (the switch, the history
 button, the invitation buttons). The database is opened right after the first frame (see
 ``ui/start_up.py``), on a worker thread, as a large or old file takes a while; the duplicate
-check waits for it (or opens it itself) if a link is requested before it is open; the
-warning and the panel, with their modules, are made the first time they are needed. That keeps
-``sqlite3``, the history's model and panel (about 15 ms of imports and building) off the path
-to the first frame, as nothing of them is on screen at start.
+check waits for it (or opens it itself) if a link is requested before it is open, for a
+second at most (``OPENING_WAIT_SECONDS``): after that the link is made unchecked, and the
+status line says why; the warning and the panel, with their modules, are made the first time
+they are needed. That keeps ``sqlite3``, the history's model and panel (about 15 ms of imports
+and building) off the path to the first frame, as nothing of them is on screen at start.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
     from pathlib import Path
 
@@ -99,6 +101,20 @@ HISTORY_TOOLTIP = "Show or hide the links made before"
 RELINK_CHECK_TYPED_HINT = (
     "The integration id you typed before is still there: check that it is this customer's, "
     "then press “Create reconnection link”."
+)
+# The most a click waits for the history being opened on its worker thread; the window cannot
+# repaint meanwhile. Opening takes milliseconds, about a second to upgrade 100,000 links once;
+# a file another program holds locked takes the store's two busy waits (two seconds) before it
+# is read without the lock, and a slow disk longer still: the person is told at once instead.
+OPENING_WAIT_SECONDS = 1.0
+HISTORY_IN_USE = (
+    "Another program is using the link history file (a database tool, or a second copy of "
+    "Kombo Desktop). Close that program, then restart Kombo Desktop."
+)
+HISTORY_STILL_OPENING = "The link history is still being opened. Try again in a moment."
+UNCHECKED = "Earlier links were not checked for this customer."
+UNCHECKED_STILL_OPENING = (
+    "Earlier links were not checked for this customer, as the link history was still being opened."
 )
 RELINK_PASTE_HINT = (
     "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
@@ -186,7 +202,8 @@ def _organization_to_name(earlier: HistoryEntry, customer: LinkRequest) -> str |
 
 class _Opening:
     """The history database being opened on a worker thread (``open``); ``result`` waits for
-    it on the UI thread. A window closed meanwhile has it closed once it is open."""
+    it on the UI thread, for a limited time. A window closed meanwhile has it closed once it is
+    open."""
 
     def __init__(self) -> None:
         self._done = threading.Event()
@@ -210,8 +227,14 @@ class _Opening:
         if close:
             store.close()
 
-    def result(self) -> HistoryStore:
-        self._done.wait()
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def result(self, wait: float) -> HistoryStore | None:
+        """The opened history, or None if it is still being opened after ``wait`` seconds."""
+        if not self._done.wait(wait):
+            return None
         if self._error is not None:
             raise self._error
         assert self._store is not None
@@ -243,6 +266,10 @@ class HistoryFeature(QObject):
         # opened right after the window's first frame, the warning and the panel on first use.
         self._store: HistoryStore | None = None
         self._opening: _Opening | None = None  # the database, opened on a worker thread
+        self._waited_for_opening = False  # a click waited its limit: later ones do not wait
+        self._unrecorded: list[Callable[[], HistoryEntry]] = []  # made while it was opened
+        # The request sent without the duplicate check, and why (said with its link).
+        self._unchecked: tuple[LinkRequest, str] | None = None
         self._closed = False
         self._banner: DuplicateBanner | None = None
         self._panel: HistoryPanel | None = None
@@ -279,22 +306,41 @@ class HistoryFeature(QObject):
         """The history database, opened now if the start-up step has not done so yet.
 
         A link can be requested before that step runs (a very quick click, or a window that
-        is never shown, as in the self-test); the duplicate check then opens it here, so no
-        request is ever sent unchecked. Raises RuntimeError after ``close()``.
+        is never shown, as in the self-test); the duplicate check then opens it here. While
+        the worker is still opening it, this waits ``OPENING_WAIT_SECONDS`` (once: after that
+        not at all until it is open) and then raises HistoryError with the reason (another
+        program holds the file, or it is still being opened). Raises RuntimeError after
+        ``close()``.
         """
         if self._store is None:
             if self._closed:
                 raise RuntimeError("the link history is closed")
-            opening, self._opening = self._opening, None
-            if opening is not None:
-                self._store = opening.result()  # waits only while it is still being opened
+            if self._opening is not None:
+                self._store = self._wait_for_opening(self._opening)
+                self._opening = None
             else:
                 from kombo_desktop.core.history import HistoryStore
 
                 self._store = HistoryStore(self.window.setup.paths.history_file)
             if self._store.problem:
                 self.window.show_note(self._store.problem)
+            self._record_unrecorded()
         return self._store
+
+    def _wait_for_opening(self, opening: _Opening) -> HistoryStore:
+        from kombo_desktop.core.history import HistoryError, held_by_another_program
+
+        store = opening.result(0 if self._waited_for_opening else OPENING_WAIT_SECONDS)
+        if store is not None:
+            return store
+        self._waited_for_opening = True
+        if held_by_another_program(self.window.setup.paths.history_file):
+            raise HistoryError(HISTORY_IN_USE)
+        raise HistoryError(HISTORY_STILL_OPENING)
+
+    @property
+    def _still_opening(self) -> bool:
+        return self._store is None and self._opening is not None and not self._opening.done
 
     @property
     def is_open(self) -> bool:
@@ -499,6 +545,10 @@ class HistoryFeature(QObject):
         request = made.request
         self._from_history_url = None
         self._clear_banner()  # e.g. the reconnection link it suggested was just made
+        unchecked, self._unchecked = self._unchecked, None
+        if unchecked is not None and unchecked[0] == request:
+            # After what the window said about the link (ready, kept off the screen...).
+            self.window.show_status(f"{self.window.statusPanel.text} {unchecked[1]}", "info")
         try:
             customer = self._customer_of_made(request)
             label = self._tool_label(customer.tool)
@@ -516,6 +566,10 @@ class HistoryFeature(QObject):
             else:  # kept off the screen (see MainWindow._show_created): no invitation either
                 context = None
             self.invitationBar.set_context(context)
+            if self._still_opening:
+                # Saved once it is open (see ``store``), without making the window wait.
+                self._unrecorded.append(lambda: self._store_made(made, customer, label))
+                return
             entry = self._store_made(made, customer, label)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
@@ -539,6 +593,21 @@ class HistoryFeature(QObject):
             return
         if self._panel is not None:
             self._panel.model.add_newest(entry)
+
+    def _record_unrecorded(self) -> None:
+        """Save the links made while the history was being opened, now that it is open."""
+        from kombo_desktop.core.history import HistoryError
+
+        unrecorded, self._unrecorded = self._unrecorded, []
+        for store_made in unrecorded:
+            try:
+                store_made()
+            except (HistoryError, RuntimeError) as error:
+                _log.warning("Recording a link in the history failed: %s", error)
+                self.window.show_note(
+                    "A link made while the history was being opened could not be saved in "
+                    "it, so the duplicate warning will not know about it."
+                )
 
     def _customer_of_made(self, request: LinkRequest | RelinkRequest) -> _Customer:
         """The customer of a link just made: the form's, or for a reconnection link the one
@@ -704,6 +773,7 @@ class HistoryFeature(QObject):
 
     def check_duplicate(self, request: LinkRequest) -> bool:
         """Create guard: False (request held, warning shown) if a valid earlier link exists."""
+        self._unchecked = None
         if self._bypass_once:
             self._bypass_once = False
             return True
@@ -722,6 +792,10 @@ class HistoryFeature(QObject):
         except (HistoryError, RuntimeError) as error:
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)
+            if str(error) == HISTORY_IN_USE:  # said with the link (see ``record``)
+                self._unchecked = (request, f"{UNCHECKED} {HISTORY_IN_USE}")
+            elif str(error) == HISTORY_STILL_OPENING:
+                self._unchecked = (request, UNCHECKED_STILL_OPENING)
             return True
         if earlier is not None and earlier.from_an_ended_demo(self._demo_origin()):
             earlier = None  # a demo service of an earlier session: its links no longer open
@@ -1049,6 +1123,14 @@ class HistoryFeature(QObject):
     def open_history(self) -> bool:
         """Open the history panel; refused (False) in screen-sharing mode."""
         if self.private:
+            return False
+        from kombo_desktop.core.history import HistoryError
+
+        try:
+            _ = self.store
+        except HistoryError as error:  # still being opened: said, rather than waited for
+            self._set_history_button(False)
+            self.window.show_status(str(error), "info")
             return False
         self._set_history_button(True)
         self._place_history()

@@ -26,6 +26,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
+from kombo_desktop.ui.history_feature import HISTORY_IN_USE
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -50,6 +51,7 @@ from tests.support.history_helpers import (
     wait_loaded,
     write_large_history,
 )
+from tests.support.locked_files import sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
@@ -218,6 +220,35 @@ def test_a_failure_not_worded_for_people_is_not_shown_to_them(
     feature.panel.historySearchEdit.setText("acme")
     qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "error", timeout=5000)
     assert demo_window.statusLabel.text() == "The link history could not be read."
+
+
+def test_a_history_another_program_holds_says_so_instead_of_freezing_the_window(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # A database tool held the history file locked: History froze the window until it let go.
+    history_file = AppPaths.from_environment().history_file
+    with HistoryStore(history_file) as earlier:
+        entries = add_entries(earlier)
+    with sqlite_file_held(history_file, at_the_latest=20):
+        window = open_window("--demo")
+        qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
+        feature = history_of(window)
+        feature.privacySwitch.click()
+        pressed = time.monotonic()
+        feature.historyButton.click()
+        waited = time.monotonic() - pressed
+        assert waited < 10  # generous: it is a second; the tool would have let go at 20 s
+        assert window.statusLabel.text() == HISTORY_IN_USE
+        assert not feature.historyButton.isChecked()
+        assert not feature.history_open
+        # Read without the lock once the opening stops waiting for it: shown, not saved to.
+        qtbot.waitUntil(lambda: feature.is_open, timeout=10_000)
+        feature.historyButton.click()
+        wait_loaded(qtbot, feature)
+        assert {entry.url for entry in shown_entries(feature)} == {
+            entry.url for entry in entries.values()
+        }
+        assert "Another program is using the link history file" in window.statusLabel.text()
 
 
 # ------------------------------------------------------------------------------ the panel

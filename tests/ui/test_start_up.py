@@ -9,6 +9,7 @@ against the history.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -20,14 +21,16 @@ from PySide6.QtWidgets import QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
+from kombo_desktop.core import history as history_package
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
+from tests.support.locked_files import sqlite_file_held
 from tests.support.python_run import last_line_printed
-from tests.ui.conftest import fill_form
+from tests.ui.conftest import WindowFactory, fill_form
 
 
 class PaintClock(QObject):
@@ -205,6 +208,58 @@ def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates
     qtbot.wait(150)
     assert window.demo_server.create_link_count == 0
     window.close()
+
+
+def test_a_link_asked_for_while_another_program_holds_the_history_is_made_and_said_unchecked(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # A database tool held the history file locked: Create link froze the window until the
+    # tool let go (the duplicate check waited for the history), without a word.
+    HistoryStore(AppPaths.from_environment().history_file).close()
+    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
+        window = open_window("--demo")
+        qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
+        fill_form(window)
+        pressed = time.monotonic()
+        window.createButton.click()
+        waited = time.monotonic() - pressed
+        qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+        said = window.statusLabel.text()
+    assert waited < 10  # generous: it is a second; the tool would have let go at 20 s
+    assert said.startswith("Demo link ready.")
+    assert "Earlier links were not checked for this customer." in said
+    assert "Another program is using the link history file" in said
+    assert "Close that program, then restart Kombo Desktop." in said
+
+
+def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A history on a slow disk: the window waited for it without a limit.
+    may_open = threading.Event()
+
+    class SlowToOpen(HistoryStore):
+        def __init__(self, path: Path, **options: float) -> None:
+            may_open.wait(timeout=20)  # the test lets it go on at its end
+            super().__init__(path, **options)
+
+    monkeypatch.setattr(history_package, "HistoryStore", SlowToOpen)
+    window = open_window("--demo")
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    fill_form(window)
+    pressed = time.monotonic()
+    window.createButton.click()
+    waited = time.monotonic() - pressed
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    said = window.statusLabel.text()
+    may_open.set()
+    assert waited < 10  # generous: it is a second
+    assert said == (
+        "Demo link ready. It connects nothing. Earlier links were not checked for this "
+        "customer, as the link history was still being opened."
+    )
+    qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
+    assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
 
 
 def test_the_window_is_built_in_the_fusion_style_even_when_asked_for_another(

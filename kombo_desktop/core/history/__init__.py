@@ -11,7 +11,8 @@ Import everything from here; the modules behind it are split by concern:
 - :mod:`.recording`: how a link that was made becomes a stored entry.
 - :mod:`.duplicates`: the duplicate check's rules.
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
-- :mod:`.opening`: opening the file, and setting aside one that cannot be read.
+- :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
+  another program holds it locked.
 - :mod:`.normalise`: how texts are folded for search and comparison, and times stored.
 - :mod:`.export`: the CSV export.
 """
@@ -27,6 +28,7 @@ from kombo_desktop.core.history.entries import (
 )
 from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_csv
 from kombo_desktop.core.history.normalise import fold
+from kombo_desktop.core.history.opening import held_by_another_program
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
 from kombo_desktop.core.history.store import HistoryStore
 
@@ -43,4 +45,5 @@ __all__ = [
     "export_csv",
     "failure_words",
     "fold",
+    "held_by_another_program",
 ]

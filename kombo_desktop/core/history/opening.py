@@ -130,6 +130,23 @@ def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
     return None
 
 
+def held_by_another_program(path: Path) -> bool:
+    """Whether another connection keeps the history at ``path`` from being read right now (a
+    database tool with a write open in exclusive mode, say). Answers at once, without waiting
+    for the lock: the window asks while a person waits."""
+    try:
+        probe = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        probe.execute("PRAGMA user_version").fetchone()
+    except sqlite3.Error as error:
+        return _held_by_another_connection(error)
+    finally:
+        probe.close()
+    return False
+
+
 def _give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
     """Backup progress: stop at a lock that outlasted the source's busy timeout.
 
