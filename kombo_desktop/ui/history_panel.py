@@ -63,7 +63,12 @@ from kombo_desktop.ui.result_panel import (
 from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
-from kombo_desktop.ui.widgets import action_button, chain_tab_order, plain_label
+from kombo_desktop.ui.widgets import (
+    action_button,
+    chain_tab_order,
+    plain_label,
+    press_focused_button,
+)
 
 _log = logging.getLogger(__name__)
 
@@ -109,6 +114,12 @@ class HistoryPanel(QWidget):
     show_requested = Signal(object)  # HistoryEntry
     fill_requested = Signal(object)  # HistoryEntry
     notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error" | "busy")
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter on a button reached with Tab presses it, as Space does; floating in a window
+        of its own, the history is outside the main window's handling of it."""
+        if not press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def __init__(
         self,

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6 import QtCore
 from PySide6.QtCore import QCoreApplication, QSize, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -68,7 +68,13 @@ from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner, WorkerWords, quiet_failure
-from kombo_desktop.ui.widgets import WINDOW_FRAME, chain_tab_order, label_column_width, scrolling
+from kombo_desktop.ui.widgets import (
+    WINDOW_FRAME,
+    chain_tab_order,
+    label_column_width,
+    press_focused_button,
+    scrolling,
+)
 
 if TYPE_CHECKING:
     from kombo_desktop.core.client import CreatedLink
@@ -1046,6 +1052,13 @@ class MainWindow(QMainWindow):
             save_window_geometry(self.setup.paths, self.saveGeometry().data())
         except OSError as error:
             _log.warning("Could not remember the window's place: %s", error)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter on any button reached with Tab presses it, as Space does: a key no part of
+        the window took comes up to here (the header's buttons, the status line's "Copy
+        details" or next step ignored it, though the status line sends people to them)."""
+        if not press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         if self.isVisible() and not self._closed:

@@ -38,7 +38,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -62,6 +62,7 @@ from kombo_desktop.ui.widgets import (
     grow_to_fit,
     notice_label,
     plain_label,
+    press_focused_button,
     push_button,
     separator,
     wrap_within_width,
@@ -290,6 +291,12 @@ class SettingsDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         grow_to_fit(self)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter on a button reached with Tab presses it, as Space does: the dialog has no
+        default button (Enter in the key or name field saves them), so Enter did nothing."""
+        if not press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def event(self, event: QEvent) -> bool:
         handled = super().event(event)

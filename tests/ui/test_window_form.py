@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -30,7 +30,8 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import fill_form, make_link, tab_stops
+from tests.support.history_helpers import open_history
+from tests.ui.conftest import fill_form, make_link, settings_of, tab_stops
 
 CONTRACT_NAMES = {
     "emailEdit": QLineEdit,
@@ -638,3 +639,54 @@ def test_a_tool_typed_for_another_kind_of_system_says_so(
         "Greenhouse can't be connected as “HR system (HRIS)”, only as “Recruiting system (ATS)”"
     )
     assert demo_window.toolCombo.currentText() == "Greenhouse"  # kept as typed
+
+
+def test_enter_presses_the_header_and_status_line_buttons_as_space_does(
+    demo_window: MainWindow,
+) -> None:
+    # The status line's "New link", "Copy details" and the header's buttons ignored Enter
+    # (Space pressed them), though the status line sends people to them.
+    window = demo_window
+    switch = window.findChild(QAbstractButton, "privacySwitch")
+    private = window.history.private
+    switch.setFocus()
+    QTest.keyClick(switch, Qt.Key.Key_Return)
+    assert window.history.private is not private
+
+    pressed: list[str] = []
+    window.statusPanel.show_message(
+        "Something went wrong.",
+        "error",
+        "details for support",
+        ("Try this", lambda: pressed.append("x")),
+    )
+    action = window.statusPanel.statusActionButton
+    action.setFocus()
+    QTest.keyClick(action, Qt.Key.Key_Enter)
+    assert pressed == ["x"]
+    toggle = window.statusPanel.detailsToggle
+    toggle.setFocus()
+    QTest.keyClick(toggle, Qt.Key.Key_Return)
+    assert window.statusPanel.statusDetails.isVisible()
+
+
+def test_enter_presses_a_button_in_settings_and_in_the_history(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Settings has no default button, and the history may float in a window of its own:
+    # Enter on a button reached with Tab did nothing in either.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    feature = open_history(qtbot, demo_window)
+    panel = feature.panel
+    panel.historyTable.selectRow(0)
+    QGuiApplication.clipboard().clear()
+    panel.historyCopyButton.setFocus()
+    QTest.keyClick(panel.historyCopyButton, Qt.Key.Key_Return)
+    assert QGuiApplication.clipboard().text() == demo_window.linkField.text()
+
+    dialog = settings_of(qtbot, demo_window)
+    close = next(b for b in dialog.findChildren(QAbstractButton) if b.text() == "Close")
+    close.setFocus()
+    QTest.keyClick(close, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
