@@ -169,23 +169,24 @@ class _Answer:
     status: int
 
 
-# Hears each wait before a repeat, as a sentence for the person (``messages.retry_wait_message``).
+# Hears each wait before a repeat, and the repeat starting, as a sentence for the person
+# (``messages.retry_wait_message``, ``messages.retrying_message``).
 RetryListener = Callable[[str], None]
 
 
-def _tell_retry(
-    listener: RetryListener, kind: type[KomboError], delay: float, next_try: int, tries: int
-) -> None:
+def _why_repeated(kind: type[KomboError]) -> str:
     if issubclass(kind, RateLimitedError):
-        reason = "is receiving too many requests right now"
-    elif issubclass(kind, ServerError):
-        reason = "had a problem on its side"
-    elif issubclass(kind, ConnectionFailedError | RequestTimeoutError):
-        reason = "could not be reached"
-    else:
-        reason = "did not answer as expected"
+        return "is receiving too many requests right now"
+    if issubclass(kind, ServerError):
+        return "had a problem on its side"
+    if issubclass(kind, ConnectionFailedError | RequestTimeoutError):
+        return "could not be reached"
+    return "did not answer as expected"
+
+
+def _tell(listener: RetryListener, words: str) -> None:
     try:
-        listener(messages.retry_wait_message(reason, delay, next_try, tries))
+        listener(words)
     except Exception:  # the window may be closing: the request itself goes on regardless
         _log.exception("A retry listener failed")
 
@@ -407,10 +408,14 @@ class KomboClient:
                 )
                 raise failed.error(attempt)
             _log.info("%s: retrying in %.2f s (attempt %d)", call.operation, delay, attempt + 1)
+            next_try, tries = attempt + 1, self._max_attempts
             if on_retry is not None:
-                _tell_retry(on_retry, failed.kind, delay, attempt + 1, self._max_attempts)
+                why = _why_repeated(failed.kind)
+                _tell(on_retry, messages.retry_wait_message(why, delay, next_try, tries))
             if token.wait(delay):
                 raise self._cancelled(call, attempt, request_sent=False)
+            if on_retry is not None:  # the wait said above is over: it must not stay on show
+                _tell(on_retry, messages.retrying_message(next_try, tries))
 
     def _headers(self, call: Call) -> dict[str, str]:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}

@@ -106,7 +106,16 @@ def retry_wait_message(reason: str, seconds: float, next_try: int, tries: int) -
         wait = "about " + wait_phrase(seconds).removeprefix("in about ")
     return (
         f"Kombo {reason}, so the program waits {wait} and tries again by itself (try "
-        f"{next_try} of {tries}). To stop waiting, press Cancel or Esc."
+        f"{next_try} of at most {tries}). To stop waiting, press Cancel or Esc."
+    )
+
+
+def retrying_message(next_try: int, tries: int) -> str:
+    """Said when a repeat announced by ``retry_wait_message`` starts. "At most": a wait Kombo
+    asks for beyond the client's time budget ends the tries early."""
+    return (
+        f"Asking Kombo again (try {next_try} of at most {tries})… To stop waiting, press "
+        "Cancel or Esc."
     )
 
 

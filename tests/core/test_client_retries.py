@@ -309,9 +309,12 @@ def test_each_wait_before_a_repeat_is_told_while_it_lasts() -> None:
     assert len(server.requests) == 3
     assert told == [
         "Kombo is receiving too many requests right now, so the program waits 1 second and "
-        "tries again by itself (try 2 of 4). To stop waiting, press Cancel or Esc.",
+        "tries again by itself (try 2 of at most 4). To stop waiting, press Cancel or Esc.",
+        # The wait is over: the sentence about it must not stay on show during the try.
+        "Asking Kombo again (try 2 of at most 4)… To stop waiting, press Cancel or Esc.",
         "Kombo had a problem on its side, so the program waits a moment and tries again by "
-        "itself (try 3 of 4). To stop waiting, press Cancel or Esc.",
+        "itself (try 3 of at most 4). To stop waiting, press Cancel or Esc.",
+        "Asking Kombo again (try 3 of at most 4)… To stop waiting, press Cancel or Esc.",
     ]
 
 
