@@ -321,19 +321,24 @@ class LinkForm(RequestForm):
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
         typing no link was made with, which clearing would lose."""
-        lost = self._unused_typing()
-        if lost:
-            from kombo_desktop.ui.confirm import confirm  # no message box needed to start
+        if self.may_clear():
+            self.clear()
 
-            what = " and ".join(lost)
-            question = (
-                f"Clear the form? {what[:1].upper()}{what[1:]} "
-                f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
-                "would be lost."
-            )
-            if not confirm(self.window(), "Clear the form?", question, "Clear"):
-                return
-        self.clear()
+    def may_clear(self) -> bool:
+        """Whether clearing may go ahead: at once when it loses nothing, else as the person
+        answers the question naming what would be lost."""
+        lost = self._unused_typing()
+        if not lost:
+            return True
+        from kombo_desktop.ui.confirm import confirm  # no message box needed to start
+
+        what = " and ".join(lost)
+        question = (
+            f"Clear the form? {what[:1].upper()}{what[1:]} "
+            f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
+            "would be lost."
+        )
+        return confirm(self.window(), "Clear the form?", question, "Clear")
 
     def _unused_typing(self) -> list[str]:
         """What clearing would lose, named: typing no link was made with, here and elsewhere."""

@@ -839,8 +839,10 @@ class MainWindow(QMainWindow):
         would then land next to an empty form."""
         if self.busy:
             return
-        self.tabs.setCurrentIndex(CREATE_TAB)
-        self.linkForm.ask_to_clear()
+        # Asked where the person is: after Cancel they stay with what they chose to keep.
+        if self.linkForm.may_clear():
+            self.tabs.setCurrentIndex(CREATE_TAB)
+            self.linkForm.clear()
 
     def _unused_relink_id(self) -> str:
         """The reconnection tab's id, named when no link was made with it (clearing the form

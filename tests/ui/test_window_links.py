@@ -187,6 +187,28 @@ def test_clearing_typing_no_link_was_made_with_asks_first(
     assert demo_window.emailEdit.text() == ""
 
 
+def test_the_new_keys_on_the_reconnection_tab_stay_there_when_the_question_is_cancelled(
+    demo_window: MainWindow,
+) -> None:
+    # The window went to "New link" before asking; after Cancel the person was left there,
+    # in an empty e-mail field, away from the id they chose to keep.
+    from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB
+
+    demo_window.show_relink_mode()
+    integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+    demo_window.relinkIntegrationEdit.setText(integration_id)
+    demo_window.relinkIntegrationEdit.setFocus()
+    answer_next_box("Cancel")
+    demo_window.start_next_customer()
+    assert demo_window.tabs.currentIndex() == RELINK_TAB
+    assert demo_window.relinkIntegrationEdit.text() == integration_id
+
+    answer_next_box("Clear")
+    demo_window.start_next_customer()
+    assert demo_window.tabs.currentIndex() == CREATE_TAB
+    assert demo_window.relinkIntegrationEdit.text() == ""
+
+
 @pytest.mark.parametrize("how", ["Clear the form", "the New keys"])
 def test_clearing_asks_first_about_an_integration_id_no_link_was_made_with(
     qtbot: QtBot, demo_window: MainWindow, how: str
