@@ -86,7 +86,9 @@ def duplicate_text(
     other = wanted is not None and made_for_another_organization(earlier, wanted)
     if private:
         who = "these details" if other else "this customer"
-        what = f"{who} and tool" if earlier.tool else f"{who} and kind of system"
+        # The form's choice: with no tool chosen, any link of the kind of system matches.
+        with_tool = wanted.integration_tool if wanted is not None else earlier.tool
+        what = f"{who} and tool" if with_tool else f"{who} and kind of system"
         made = f"A {kind} for {what} was already made on {local_date(earlier.created_at)}"
     else:
         customer = earlier.organization or earlier.email or "this customer"
@@ -96,7 +98,9 @@ def duplicate_text(
         who = f"{customer} ({', '.join(details)})" if details else customer
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
-    unlike = differences(earlier, wanted, tool_label) if wanted is not None else ""
+    # Another organisation's tool is theirs to know: on a shared screen it goes unnamed.
+    named_tool = None if private and other else tool_label
+    unlike = differences(earlier, wanted, named_tool) if wanted is not None else ""
     consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
     return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {consequence}"
 

@@ -779,3 +779,27 @@ def test_the_warning_names_each_tool_and_option_the_earlier_link_differs_in(
         assert unlike in text
     else:
         assert "Unlike" not in text
+
+
+def test_in_screen_sharing_mode_another_organisations_tool_is_not_named(tmp_path: Path) -> None:
+    # "A link for these details and tool was already made… it is only for Personio": the
+    # watching customer learnt which system another company uses, and the form had no tool.
+    made_for = LinkRequest(
+        end_user_email="adviser@example.com",
+        end_user_organization_name="Acme GmbH",
+        integration_tool="personio",
+    )
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    try:
+        earlier = store.record_request(made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
+    finally:
+        store.close()
+    wanted = LinkRequest(
+        end_user_email="adviser@example.com", end_user_organization_name="Globex Corp"
+    )
+    text = duplicate_text(earlier, private=True, tool_label="Personio", wanted=wanted)
+    assert "Personio" not in text
+    assert "these details and kind of system" in text
+    assert "it is only for one tool" in text
+    shown = duplicate_text(earlier, private=False, tool_label="Personio", wanted=wanted)
+    assert "it is only for Personio" in shown  # named when nobody else is watching
