@@ -763,8 +763,10 @@ class HistoryFeature(QObject):
                 remote_environment=customer.remote_environment,
             )
         window.show_create_mode()
+        # An empty form (screen-sharing mode, nothing typed) has no details to check yet.
+        step = "Check" if any(window.linkForm.customer_text()) else "Enter"
         window.show_status(
-            f"Check the customer's details, then press “{CREATE_TEXT}” to make a new "
+            f"{step} the customer's details, then press “{CREATE_TEXT}” to make a new "
             f"connection link.{f' {note}' if note else ''}",
             "info",
         )

@@ -195,6 +195,24 @@ def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_histo
         assert window.toolCombo.currentData() == "personio"
 
 
+def test_a_new_link_for_a_removed_integration_on_a_shared_screen_asks_for_the_details(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Screen-sharing mode leaves the form empty: "Check the customer's details" had nothing
+    # to check.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=removed_in_kombo) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        record_earlier_reconnection(window)
+        window.show_relink_mode(INTEGRATION_ID)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        window.statusPanel.statusActionButton.click()
+        assert window.linkForm.customer_text() == ("", "", "")
+        assert window.statusPanel.text.startswith("Enter the customer's details, then press")
+
+
 def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
