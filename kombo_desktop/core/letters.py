@@ -36,6 +36,24 @@ def base_letters(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+def base_latin_letters(text: str) -> str:
+    """``base_letters`` for accents on Latin letters only ("Société" gives "Societe"). A mark
+    on another script's letter is part of that letter: a Devanagari vowel sign or virama, the
+    breve that makes Cyrillic "й" another letter than "и"; taking them away would make two
+    names one."""
+    if text.isascii():
+        return text
+    kept: list[str] = []
+    base = ""
+    for char in unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS)):
+        if not unicodedata.combining(char):
+            base = char
+        elif base.isascii():
+            continue
+        kept.append(char)
+    return "".join(kept)
+
+
 def umlauts_spelt_out(text: str) -> str:
     """``text`` with German umlauts written as two letters: "Müller" gives "Mueller"."""
     return text.translate(_UMLAUTS_SPELT_OUT)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from kombo_desktop.core.letters import (
+    base_latin_letters,
     base_letters,
     umlauts_spelt_out,
     without_invisible_formatting,
@@ -39,15 +40,18 @@ def fold(text: str | None) -> str:
 
 
 def organization_key(name: str | None) -> str:
-    """An organisation's name as the duplicate check compares it: letters and digits only,
-    without accents, and German umlauts written either way ("Müller", "Mueller" and "Muller"
-    are one). "Acme GmbH." missed the link made for "Acme GmbH", and Kombo, which does not
-    deduplicate, set up a second integration. Taking "ue" for "ü" may join two names that
-    differ only so ("Blue", "Blu"): the check then asks once too often, never too rarely."""
-    letters = "".join(char for char in base_letters(fold(name)) if char.isalnum())
-    for spelt_out, plain in (("ae", "a"), ("oe", "o"), ("ue", "u")):
-        letters = letters.replace(spelt_out, plain)
-    return letters
+    """An organisation's name as the duplicate check and the reconnection check compare it:
+    without case, spacing, punctuation or accents, German umlauts spelt out ("Acme GmbH." is
+    "Acme GmbH", "Müller" is "Mueller", "Société" is "Societe"). "Acme GmbH." missed the link
+    made for "Acme GmbH", and Kombo, which does not deduplicate, set up a second integration.
+
+    Nothing more is merged: the key also decides whether an earlier link is "this customer's"
+    (offered at once with Enter), so "Bauer" must stay apart from "Baur", and "Muller" from
+    "Müller". Marks of other scripts stay (Indic vowel signs and viramas are not letters to
+    ``isalnum``, yet कमल and कोमल are two names): only accents on Latin letters go.
+    """
+    plain = base_latin_letters(umlauts_spelt_out(fold(name)))
+    return "".join(char for char in plain if char.isalnum() or unicodedata.category(char)[0] == "M")
 
 
 def search_text(*fields: str | None) -> str:
