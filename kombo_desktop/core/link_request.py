@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-from kombo_desktop.core.catalog import ToolCatalog, is_tool_id
+from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
 from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.logs import holds_secret
 from kombo_desktop.core.vocabulary import (
@@ -435,13 +435,31 @@ def _tool_problem(
             "customer choose."
         )
     if category is not None and category not in known.categories:
-        kinds = " or ".join(f"“{CATEGORY_NAMES[kind]}”" for kind in known.categories)
-        return (
-            f"{known.label} can't be connected as “{CATEGORY_NAMES[category]}”, only as "
-            f"{kinds}. Choose a tool from the list for that kind of system, or change the kind "
-            "of system."
-        )
+        return _tool_of_other_kinds(known, category)
     return None
+
+
+def _tool_of_other_kinds(tool: Tool, category: Category) -> str:
+    """Why ``tool`` cannot be chosen for ``category``: Kombo does not connect it as that kind
+    of system, or the account's own list (``ToolCatalog.with_category_tools``) leaves it out,
+    which is no fact about the tool; the kinds it is offered for, if any, are named."""
+    asked = f"“{CATEGORY_NAMES[category]}”"
+    kinds = " or ".join(f"“{CATEGORY_NAMES[kind]}”" for kind in tool.categories)
+    if not ToolCatalog.bundled().belongs(tool.id, category) and kinds:
+        return (
+            f"{tool.label} can't be connected as {asked}, only as {kinds}. Choose a tool from "
+            "the list for that kind of system, or change the kind of system."
+        )
+    if kinds:
+        return (
+            f"{tool.label} is not available in your Kombo account for {asked}, only for "
+            f"{kinds}. Choose another tool, let the customer choose, or change the kind of "
+            "system."
+        )
+    return (
+        f"{tool.label} is not available in your Kombo account for {asked}. Choose another "
+        "tool, or let the customer choose."
+    )
 
 
 def integration_tool(integration_id: str) -> str | None:

@@ -552,6 +552,27 @@ def test_a_tool_typed_by_name_for_another_kind_of_system_is_named(
     assert "change the kind of system" in message
 
 
+def test_a_tool_the_accounts_list_leaves_out_is_said_to_be_unavailable_there() -> None:
+    # The account's HR list left HiBob out: the message read "HiBob can't be connected as
+    # HR system, only as ." and, for BambooHR, "only as Recruiting system", which is only
+    # this account's list speaking.
+    bundled = ToolCatalog.bundled()
+    hris = [
+        tool for tool in bundled.in_category(Category.HRIS) if tool.id not in ("hibob", "bamboohr")
+    ]
+    account = bundled.with_category_tools(Category.HRIS, hris)
+    for typed, name in (("HiBob", "HiBob"), ("bamboohr", "BambooHR")):
+        message = validate_field(TOOL, typed, category="HRIS", catalog=account)
+        assert message is not None
+        assert message.startswith(
+            f"{name} is not available in your Kombo account for “HR system (HRIS)”"
+        ), message
+        assert " as ." not in message
+    # Offered for other kinds in this account: those are named, as Kombo's list has them.
+    message = validate_field(TOOL, "bamboohr", category="HRIS", catalog=account)
+    assert message is not None and "“Recruiting system (ATS)”" in message
+
+
 def test_a_tool_typed_by_name_is_sent_as_its_id() -> None:
     request = LinkRequest.from_form(**form(category="HRIS", tool="Bamboo HR"))
     assert request.integration_tool == "bamboohr"
@@ -588,7 +609,9 @@ def test_tool_is_checked_against_the_catalog_given() -> None:
     assert request.integration_tool == "brandnewhr"
     assert validate_field(TOOL, "brandnewhr", category="HRIS", catalog=refreshed) is None
     # Personio is not enabled in that environment's HRIS list any more.
-    assert "can't be connected" in only_error(TOOL, tool="personio", catalog=refreshed)
+    assert "not available in your Kombo account for" in only_error(
+        TOOL, tool="personio", catalog=refreshed
+    )
     # The bundled list does not know the new tool.
     assert "not a tool Kombo offers" in only_error(TOOL, tool="brandnewhr")
 
