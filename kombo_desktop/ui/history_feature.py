@@ -751,6 +751,7 @@ class HistoryFeature(QObject):
         for them there). Not in screen-sharing mode: the history's details of whoever the
         id was for stay off the screen, and the form keeps what was typed."""
         window = self.window
+        window.relinkForm.let_go(integration_id)  # gone in Kombo: nothing to keep it for
         customer = None if self.private else self._customer_for_relink(integration_id)
         note = ""
         if customer is not None and window.linkForm.customer_text() != customer.typed():

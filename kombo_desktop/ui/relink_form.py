@@ -108,7 +108,12 @@ class RelinkForm(RequestForm):
 
     def mark_used(self, request: RelinkRequest) -> None:
         """A reconnection link was made for ``request``: its id may be cleared unasked."""
-        self._used_id = request.integration_id
+        self.let_go(request.integration_id)
+
+    def let_go(self, integration_id: str) -> None:
+        """``integration_id`` may be cleared unasked: a link was made with it, or Kombo no
+        longer has it (clearing the form kept asking about an id no link can be made with)."""
+        self._used_id = integration_id
 
     def holds_unused_id(self) -> bool:
         """True when the id field holds an id no reconnection link was made with (typed,

@@ -14,6 +14,7 @@ from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
 from kombo_desktop.ui.main_window import NEW_LINK_TAB_TEXT, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
+from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -164,6 +165,12 @@ def test_an_integration_removed_in_kombo_leads_to_a_new_link(
         window.createButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
         assert not window.history.banner.isVisible()
+        # The next customer: the removed integration's id is nothing to ask about keeping.
+        asked = answer_next_box("Cancel")
+        window.start_next_customer()
+        asked.stop()
+        assert asked.texts == []
+        assert window.relinkIntegrationEdit.text() == ""
 
 
 def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_history(
