@@ -74,6 +74,11 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.main_window import MadeLink, MainWindow
 
+    # Saves a link made while the history was being opened into the store given. Runs on the
+    # UI thread, or on the opening's worker thread once the window has closed: it uses only
+    # the store (thread-safe) and what the window knew when the link was made.
+    _PendingSave = Callable[[HistoryStore], HistoryEntry]
+
 _log = logging.getLogger(__name__)
 
 PRIVACY_ON_TEXT = "Screen-sharing mode: on"
@@ -200,10 +205,50 @@ def _organization_to_name(earlier: HistoryEntry, customer: LinkRequest) -> str |
     return customer.end_user_organization_name
 
 
+def _store_made(
+    store: HistoryStore,
+    made: MadeLink,
+    customer: _Customer,
+    tool_label: str | None,
+    environment_id: str | None,
+) -> HistoryEntry:
+    """Save a link just made for ``customer`` in ``store``; safe on any thread."""
+    request = made.request
+    profile = made.target.profile
+    if isinstance(request, LinkRequest):
+        return store.record_request(
+            request,
+            made.url,
+            profile=profile,
+            environment_id=environment_id,
+            tool_label=tool_label,
+            created_at=made.created,
+            is_demo=made.is_demo,
+        )
+    # A relink request names no customer; the history keeps the one it was made for.
+    return store.record_relink(
+        profile=profile,
+        environment_id=environment_id,
+        integration_id=request.integration_id,
+        language=request.language,
+        link_type=request.link_type,
+        url=made.url,
+        email=customer.email,
+        organization=customer.organization,
+        origin_id=customer.origin_id,
+        category=customer.category,
+        tool=customer.tool,
+        tool_label=tool_label,
+        created_at=made.created,
+        is_demo=made.is_demo,
+        remote_environment=customer.remote_environment,
+    )
+
+
 class _Opening:
     """The history database being opened on a worker thread (``open``); ``result`` waits for
     it on the UI thread, for a limited time. A window closed meanwhile has it closed once it is
-    open."""
+    open, after the links made meanwhile are saved in it."""
 
     def __init__(self) -> None:
         self._done = threading.Event()
@@ -211,6 +256,7 @@ class _Opening:
         self._store: HistoryStore | None = None
         self._error: BaseException | None = None
         self._close_when_open = False
+        self._saves_before_closing: list[_PendingSave] = []
 
     def open(self, path: Path) -> None:
         from kombo_desktop.core.history import HistoryStore
@@ -218,14 +264,18 @@ class _Opening:
         try:
             store = HistoryStore(path)
         except BaseException as error:
-            self._error = error
+            with self._lock:
+                self._error, lost = error, self._saves_before_closing
             self._done.set()
+            if lost:
+                _log.warning("%d link(s) made while the history was opened are lost", len(lost))
             raise
         with self._lock:
             self._store, close = store, self._close_when_open
+            saves, self._saves_before_closing = self._saves_before_closing, []
         self._done.set()
         if close:
-            store.close()
+            _save_then_close(store, saves)
 
     @property
     def done(self) -> bool:
@@ -240,12 +290,39 @@ class _Opening:
         assert self._store is not None
         return self._store
 
-    def close_when_open(self) -> None:
-        """Close the database now if it is open (and unused), else as soon as it is."""
+    def close_when_open(self, saves: list[_PendingSave]) -> None:
+        """Save ``saves`` and close the database now if it is open (and unused), else as soon
+        as it is (on the worker thread: the window's callback is not run after closing)."""
         with self._lock:
             store, self._close_when_open = self._store, self._store is None
+            failed = self._error is not None
+            if store is None and not failed:
+                self._saves_before_closing.extend(saves)
         if store is not None:
-            store.close()
+            _save_then_close(store, saves)
+        elif failed and saves:
+            _log.warning("%d link(s) made while the history was opened are lost", len(saves))
+        elif saves:
+            _log.warning(
+                "The history is still being opened at closing: %d link(s) made meanwhile are "
+                "saved if it opens before the program exits",
+                len(saves),
+            )
+
+
+def _save_then_close(store: HistoryStore, saves: list[_PendingSave]) -> None:
+    """Save the links made while the history was being opened, then close it: the history is
+    the only record of the links handed out, and nobody is left to tell of a failure."""
+    from kombo_desktop.core.history import HistoryError
+
+    for save in saves:
+        try:
+            save(store)
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Recording a link in the history failed: %s", error)
+    if saves and store.in_memory:
+        _log.warning("%d link(s) made while the history was opened kept in memory", len(saves))
+    store.close()
 
 
 class HistoryFeature(QObject):
@@ -267,7 +344,7 @@ class HistoryFeature(QObject):
         self._store: HistoryStore | None = None
         self._opening: _Opening | None = None  # the database, opened on a worker thread
         self._waited_for_opening = False  # a click waited its limit: later ones do not wait
-        self._unrecorded: list[Callable[[], HistoryEntry]] = []  # made while it was opened
+        self._unrecorded: list[_PendingSave] = []  # made while it was opened
         # The request sent without the duplicate check, and why (said with its link).
         self._unchecked: tuple[LinkRequest, str] | None = None
         self._closed = False
@@ -324,7 +401,7 @@ class HistoryFeature(QObject):
                 self._store = HistoryStore(self.window.setup.paths.history_file)
             if self._store.problem:
                 self.window.show_note(self._store.problem)
-            self._record_unrecorded()
+            self._record_unrecorded(self._store)
         return self._store
 
     def _wait_for_opening(self, opening: _Opening) -> HistoryStore:
@@ -566,11 +643,15 @@ class HistoryFeature(QObject):
             else:  # kept off the screen (see MainWindow._show_created): no invitation either
                 context = None
             self.invitationBar.set_context(context)
+            environment_id = self._environment_id(made.target)
             if self._still_opening:
-                # Saved once it is open (see ``store``), without making the window wait.
-                self._unrecorded.append(lambda: self._store_made(made, customer, label))
+                # Saved once it is open (see ``store`` and ``close``), without making the
+                # window wait.
+                self._unrecorded.append(
+                    lambda store: _store_made(store, made, customer, label, environment_id)
+                )
                 return
-            entry = self._store_made(made, customer, label)
+            entry = _store_made(self.store, made, customer, label, environment_id)
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             shown = self.window.resultPanel.shown
@@ -594,14 +675,14 @@ class HistoryFeature(QObject):
         if self._panel is not None:
             self._panel.model.add_newest(entry)
 
-    def _record_unrecorded(self) -> None:
+    def _record_unrecorded(self, store: HistoryStore) -> None:
         """Save the links made while the history was being opened, now that it is open."""
         from kombo_desktop.core.history import HistoryError
 
         unrecorded, self._unrecorded = self._unrecorded, []
         for store_made in unrecorded:
             try:
-                store_made()
+                store_made(store)
             except (HistoryError, RuntimeError) as error:
                 _log.warning("Recording a link in the history failed: %s", error)
                 self.window.show_note(
@@ -637,40 +718,6 @@ class HistoryFeature(QObject):
             return None
         return _Customer(
             organization=info.organization, category=info.category, integration_id=integration_id
-        )
-
-    def _store_made(
-        self, made: MadeLink, customer: _Customer, tool_label: str | None
-    ) -> HistoryEntry:
-        request = made.request
-        profile, environment_id = made.target.profile, self._environment_id(made.target)
-        if isinstance(request, LinkRequest):
-            return self.store.record_request(
-                request,
-                made.url,
-                profile=profile,
-                environment_id=environment_id,
-                tool_label=tool_label,
-                created_at=made.created,
-                is_demo=made.is_demo,
-            )
-        # A relink request names no customer; the history keeps the one it was made for.
-        return self.store.record_relink(
-            profile=profile,
-            environment_id=environment_id,
-            integration_id=request.integration_id,
-            language=request.language,
-            link_type=request.link_type,
-            url=made.url,
-            email=customer.email,
-            organization=customer.organization,
-            origin_id=customer.origin_id,
-            category=customer.category,
-            tool=customer.tool,
-            tool_label=tool_label,
-            created_at=made.created,
-            is_demo=made.is_demo,
-            remote_environment=customer.remote_environment,
         )
 
     def _customer_for_relink(self, integration_id: str) -> _Customer | None:
@@ -1200,9 +1247,18 @@ class HistoryFeature(QObject):
     # --- closing -------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Close the history file (after the window's background tasks have stopped)."""
+        """Close the history file (after the window's background tasks have stopped).
+
+        Links made while it was being opened are saved first: the window's wait for its tasks
+        (``CLOSE_WAIT_SECONDS``) gave the opening its last moments, and the UI callback that
+        would have saved them is dropped with the tasks. Still not open, the opening saves
+        them itself when it is, unless the program has exited by then.
+        """
         self._closed = True
+        unrecorded, self._unrecorded = self._unrecorded, []
         if self._store is not None:
             self._store.close()
         if self._opening is not None:
-            self._opening.close_when_open()
+            self._opening.close_when_open(unrecorded)
+        elif unrecorded:  # not expected: links wait only for an opening
+            _log.warning("%d link(s) made while the history was opened are lost", len(unrecorded))

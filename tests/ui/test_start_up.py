@@ -232,18 +232,38 @@ def test_a_link_asked_for_while_another_program_holds_the_history_is_made_and_sa
     assert "Close that program, then restart Kombo Desktop." in said
 
 
-def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A history on a slow disk: the window waited for it without a limit.
+@pytest.fixture
+def slow_history_opening(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """A history on a slow disk: it is opened once the test sets the event (at its end at the
+    latest)."""
     may_open = threading.Event()
 
     class SlowToOpen(HistoryStore):
         def __init__(self, path: Path, **options: float) -> None:
-            may_open.wait(timeout=20)  # the test lets it go on at its end
+            may_open.wait(timeout=20)
             super().__init__(path, **options)
 
     monkeypatch.setattr(history_package, "HistoryStore", SlowToOpen)
+    yield may_open
+    may_open.set()
+
+
+def _made_in_a_window_while_the_history_is_opened(
+    qtbot: QtBot, open_window: WindowFactory
+) -> MainWindow:
+    """A window whose history is being opened (``slow_history_opening``), with a link made."""
+    window = open_window("--demo")
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    return window
+
+
+def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it(
+    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+) -> None:
+    # A history on a slow disk: the window waited for it without a limit.
     window = open_window("--demo")
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
     fill_form(window)
@@ -252,7 +272,7 @@ def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it
     waited = time.monotonic() - pressed
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
     said = window.statusLabel.text()
-    may_open.set()
+    slow_history_opening.set()
     assert waited < 10  # generous: it is a second
     assert said == (
         "Demo link ready. It connects nothing. Earlier links were not checked for this "
@@ -260,6 +280,40 @@ def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it
     )
     qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
+
+
+def test_a_link_made_while_the_history_was_opened_is_saved_when_the_window_closes_at_once(
+    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+) -> None:
+    # The history opened just as the person closed the window, before the window took it into
+    # use: the link made meanwhile was never saved, and the next duplicate check missed it.
+    history_file = AppPaths.from_environment().history_file
+    HistoryStore(history_file).close()
+    window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
+    slow_history_opening.set()
+    window.close()
+    with HistoryStore(history_file) as history:
+        assert [entry.organization for entry in history.search()] == ["Acme GmbH"]
+
+
+def test_a_link_made_while_the_history_was_opened_is_saved_when_it_opens_after_closing(
+    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+) -> None:
+    # Closing does not wait for a slow disk: the history is opened after the window closed,
+    # and the link made meanwhile is saved then (it was forgotten).
+    history_file = AppPaths.from_environment().history_file
+    HistoryStore(history_file).close()
+    window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
+    closing = time.monotonic()
+    window.close()
+    assert time.monotonic() - closing < 10  # generous: the window waits 1.5 s for its tasks
+    slow_history_opening.set()
+
+    def saved() -> list[str | None]:
+        with HistoryStore(history_file) as history:
+            return [entry.organization for entry in history.search()]
+
+    qtbot.waitUntil(lambda: saved() == ["Acme GmbH"], timeout=10_000)
 
 
 def test_the_window_is_built_in_the_fusion_style_even_when_asked_for_another(
