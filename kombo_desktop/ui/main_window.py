@@ -514,6 +514,7 @@ class MainWindow(QMainWindow):
             current_profile=self.setup.profile_name,
             api_base_override=self.setup.api_base_override,
             fixed_api_base=self.setup.policy.fixed_api_base,
+            address_set_by=self.setup.address_set_by,
             demo=self.is_demo,
             log_folder=self.setup.paths.log_dir,
         )

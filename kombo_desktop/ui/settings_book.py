@@ -49,8 +49,9 @@ class ProfileBook:
     saved choice; default: the saved one). ``api_base_override`` is the address from
     ``--api-base`` / ``KOMBO_API_BASE``: when given, keys are checked there. ``fixed_api_base``
     is the administrator's address for every profile (see ``core.policy``), which wins over
-    both. The administrator's profiles come with the store's settings; only their keys may be
-    changed here.
+    both. ``address_set_by`` says who set either of them (``WindowSetup.address_set_by``), for
+    what the dialog says about an address it cannot change. The administrator's profiles come
+    with the store's settings; only their keys may be changed here.
     """
 
     def __init__(
@@ -62,10 +63,12 @@ class ProfileBook:
         current_profile: str | None,
         api_base_override: str | None,
         fixed_api_base: str | None = None,
+        address_set_by: str | None = None,
     ) -> None:
         self.credentials = credentials
         self.api_base_override = api_base_override
         self.fixed_api_base = fixed_api_base
+        self.address_set_by = address_set_by
         self._store = store
         self._say = say
         self._unsaved_current = current_profile

@@ -14,8 +14,10 @@ Use::
 choice; default: the saved one). ``api_base_override`` is the address from ``--api-base`` /
 ``KOMBO_API_BASE``: when given, keys are checked there instead of at the profile's region.
 ``fixed_api_base`` is the administrator's address for every profile (``policy.fixed_api_base``):
-it wins over both, and the region cannot be changed. The administrator's profiles come with the
-store (``SettingsStore(managed=...)``): they are listed, and only their keys can be changed.
+it wins over both, and the region cannot be changed. ``address_set_by`` names who set either
+address (``WindowSetup.address_set_by``): a key check that finds it wrong says who can change it.
+The administrator's profiles come with the store (``SettingsStore(managed=...)``): they are
+listed, and only their keys can be changed.
 ``demo`` shows that the window is running against the demo service.
 
 ``profileChanged(str)`` is emitted with the name of the profile the window should use whenever
@@ -117,6 +119,7 @@ class SettingsDialog(QDialog):
         current_profile: str | None = None,
         api_base_override: str | None = None,
         fixed_api_base: str | None = None,
+        address_set_by: str | None = None,
         demo: bool = False,
         log_folder: Path | None = None,
     ) -> None:
@@ -132,6 +135,7 @@ class SettingsDialog(QDialog):
             current_profile=current_profile,
             api_base_override=api_base_override,
             fixed_api_base=fixed_api_base,
+            address_set_by=address_set_by,
         )
         self.profiles = ProfilesSection(self._book, self._say, self)
         self.key = KeySection(

@@ -446,7 +446,13 @@ class KeySection(QObject):
         self._set_busy(False)
         address = self._book.address_not_from_region()
         environment_key = self._book.credentials.environment_key_in_use
-        words = failure_text(error, typed=typed, address=address, environment_key=environment_key)
+        words = failure_text(
+            error,
+            typed=typed,
+            address=address,
+            address_set_by=self._book.address_set_by,
+            environment_key=environment_key,
+        )
         self._say(words, "error")
         if typed:
             if isinstance(error, SAVE_UNCHECKED_OFFERED):

@@ -176,12 +176,15 @@ def failure_text(
     *,
     typed: bool,
     address: str | None = None,
+    address_set_by: str | None = None,
     environment_key: bool = False,
 ) -> str:
     """The status line when checking a key failed: the ``typed`` one (it stays in the field,
     unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
-    region list did not decide that (None when it did). ``environment_key``: KOMBO_API_KEY
-    is set, so "the stored key" checked was that one, which no key saved here replaces."""
+    region list did not decide that (None when it did); ``address_set_by`` who set it when
+    nothing here can change it (see ``messages.address_set_by_message``). ``environment_key``:
+    KOMBO_API_KEY is set, so "the stored key" checked was that one, which no key saved here
+    replaces."""
     if not typed and environment_key and is_key_refused(error):
         from kombo_desktop.core.messages import environment_key_refused_message
 
@@ -189,7 +192,7 @@ def failure_text(
         return environment_key_refused_message(malformed=malformed, host=address)
     if typed and isinstance(error, UNREACHABLE):
         return (
-            f"{here_in_settings(error.user_message)} The key was not saved yet. Try again, or "
+            f"{_settings_words(error, address_set_by)} The key was not saved yet. Try again, or "
             "save it without checking."
         )
     if isinstance(error, ServerError):  # its own words are about making a link
@@ -202,10 +205,11 @@ def failure_text(
     if isinstance(error, KomboError):
         if typed:
             refused = KEY_REFUSED if address is None else KEY_REFUSED_AT.format(address=address)
-            return f"{_in_settings_words(error, refused)} The key was not saved."
+            return f"{_in_settings_words(error, refused, address_set_by)} The key was not saved."
         if address is None:
-            return _in_settings_words(error, STORED_KEY_REFUSED)
-        return _in_settings_words(error, STORED_KEY_REFUSED_AT.format(address=address))
+            return _in_settings_words(error, STORED_KEY_REFUSED, address_set_by)
+        refused = STORED_KEY_REFUSED_AT.format(address=address)
+        return _in_settings_words(error, refused, address_set_by)
     if typed and isinstance(error, InvalidApiKeyError):
         return str(error)
     _log.error("The key check failed unexpectedly", exc_info=error)
@@ -216,12 +220,21 @@ def failure_text(
     )
 
 
-def _in_settings_words(error: KomboError, refused: str) -> str:
+def _in_settings_words(error: KomboError, refused: str, address_set_by: str | None) -> str:
     """The error for this dialog: a refused key is explained in terms of the fields right
     here, instead of the window's "check the key and region in Settings"."""
     if is_key_refused(error):
         return refused
-    return here_in_settings(error.user_message)
+    return _settings_words(error, address_set_by)
+
+
+def _settings_words(error: KomboError, address_set_by: str | None) -> str:
+    """The window's sentence for ``error`` as this dialog says it. An address someone else
+    set (``address_set_by``) is not changed here, so the sentence names who can change it,
+    as the window's does; otherwise the region and address are right here."""
+    from kombo_desktop.core.messages import address_set_by_message
+
+    return here_in_settings(address_set_by_message(error.user_message, address_set_by))
 
 
 def here_in_settings(text: str) -> str:

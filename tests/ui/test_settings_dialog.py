@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import logging
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import keyring
@@ -63,7 +65,7 @@ from tests.support.keyrings import (
 )
 from tests.support.locked_files import refuse_reading
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory
+from tests.ui.conftest import WindowFactory, settings_of
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -347,10 +349,11 @@ def test_no_button_is_cut_short_when_save_without_checking_is_offered(
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     assert child(dialog, QAbstractButton, "saveAnywayButton").isVisible()
     assert_no_button_cut_short(qtbot, dialog)
-    # "Here", not "in Settings": the person is in Settings already.
+    # Not "in Settings": the person is in Settings already. Nor the region or address here:
+    # --api-base wins over them, so it is the flag to correct.
     assert "Could not find Kombo's server" in status(dialog)
     assert "in Settings" not in status(dialog)
-    assert "the region or API address here is right" in status(dialog)
+    assert "leave --api-base out" in status(dialog) and "region" not in status(dialog)
     answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)  # the key could not be checked, nor saved
     dialog.reject()
     assert not dialog.isVisible()
@@ -371,6 +374,56 @@ def test_the_key_fields_hint_is_shown_whole(
     assert "Kombo dashboard" in edit.placeholderText() and not edit.text()
 
     assert drawn_whole(edit)
+    dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("set_by", "who_changes_it"),
+    [
+        ("KOMBO_API_BASE", "correct or remove KOMBO_API_BASE"),
+        ("KOMBO_DESKTOP_POLICY", "Your administrator set this address"),
+    ],
+)
+def test_a_server_name_not_found_names_whoever_set_the_address(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    set_by: str,
+    who_changes_it: str,
+) -> None:
+    # The notice at the top says keys are checked at that address whatever the region (which
+    # the administrator's address greys out), yet the check said to make sure "that the region
+    # or API address here is right": the window's status line already named who set it.
+    if set_by == "KOMBO_API_BASE":
+        monkeypatch.setenv("KOMBO_API_BASE", "https://kombo-proxy.invalid/v1")
+    else:
+        policy = tmp_path / "policy.json"
+        policy.write_text(json.dumps({"fixed_api_base": "https://kombo.invalid/v1"}), "utf-8")
+        monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    dialog = settings_of(qtbot, open_window())
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    text = status(dialog)
+    assert text.startswith("Could not find Kombo's server") and who_changes_it in text
+    assert "region" not in text and "Settings" not in text
+    assert text.endswith("The key was not saved yet. Try again, or save it without checking.")
+    answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)  # the key could not be checked, nor saved
+    dialog.reject()
+
+
+def test_a_wrong_address_given_at_start_names_the_flag_not_the_region(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # --api-base wins over the region and address here, yet a 404 said to check them.
+    not_found = Reply.kombo_error(404, None, "Cannot GET /v1/check-api-key")
+    with FaultServer(fallback=not_found) as kombo:
+        dialog = settings_of(qtbot, open_window("--api-base", kombo.base_url))
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+    text = status(dialog)
+    assert text.startswith("Kombo did not recognise the request's address.")
+    assert "leave --api-base out" in text
+    assert "region" not in text and "Settings" not in text
+    answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)  # the failed check left the key unsaved
     dialog.reject()
 
 
