@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.client import CreatedLink
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
+    from kombo_desktop.ui.request_form import RequestForm
 
 _log = logging.getLogger(__name__)
 _Request = TypeVar("_Request", LinkRequest, RelinkRequest)
@@ -185,6 +186,9 @@ class MainWindow(QMainWindow):
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._request: TaskHandle | None = None
         self._request_tag = object()  # tags what the current request's worker says
+        # The form whose problems the status line points at, and what it says (see
+        # _show_invalid); None until a form is first refused.
+        self._awaiting_fixes: tuple[RequestForm, str] | None = None
         self._worker_words: WorkerWords | None = None  # made with the first request
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
@@ -597,7 +601,7 @@ class MainWindow(QMainWindow):
 
     def submit_create(self) -> None:
         """Check the form; if it is fine (and no guard holds it), send it."""
-        request = self._checked(self.linkForm.build_request)
+        request = self._checked(self.linkForm.build_request, self.linkForm)
         if request is None:
             return
         for guard in self.create_guards:
@@ -606,18 +610,20 @@ class MainWindow(QMainWindow):
         self.send_create(request)
 
     def submit_relink(self) -> None:
-        request = self._checked(self.relinkForm.build_request)
+        request = self._checked(self.relinkForm.build_request, self.relinkForm)
         if request is not None:
             self.send_relink(request)
 
-    def _checked(self, build: Callable[[], _Request | InvalidRequest]) -> _Request | None:
-        """The form's checked request; None (the problems shown) if it has any, or while
+    def _checked(
+        self, build: Callable[[], _Request | InvalidRequest], form: RequestForm
+    ) -> _Request | None:
+        """The ``form``'s checked request; None (the problems shown) if it has any, or while
         another request runs."""
         if self.busy:
             return None
         result = build()
         if isinstance(result, InvalidRequest):
-            self._show_invalid(result)
+            self._show_invalid(result, form)
             return None
         return result
 
@@ -1007,10 +1013,29 @@ class MainWindow(QMainWindow):
         set_by = None if self.is_demo else self.setup.address_set_by
         return messages.address_set_by_message(error.user_message, set_by)
 
-    def _show_invalid(self, invalid: InvalidRequest) -> None:
+    def _show_invalid(self, invalid: InvalidRequest, form: RequestForm) -> None:
         count = len(invalid.errors)
         fields = "1 field needs" if count == 1 else f"{count} fields need"
-        self.show_status(f"Nothing was sent: {fields} your attention (marked in red).", "error")
+        text = f"Nothing was sent: {fields} your attention (marked in red)."
+        self.show_status(text, "error")
+        if self._awaiting_fixes is None:  # the first time: follow the marks from now on
+            for watched in (self.linkForm, self.relinkForm):
+                for box in watched.boxes.values():
+                    box.error_changed.connect(self._field_mark_changed)
+        self._awaiting_fixes = (form, text)
+
+    def _field_mark_changed(self, _message: str) -> None:
+        """Once the last red mark of a refused form is gone, the status line says so: "needs
+        your attention (marked in red)" stayed on with nothing marked any more."""
+        form, text = self._awaiting_fixes or (None, "")
+        if form is None or self.statusPanel.text != text or form.field_errors():
+            return
+        self._awaiting_fixes = (form, "")  # said once; a new refusal says it again
+        self.show_status(
+            f"The marked fields are fine now. Nothing was sent yet: press “{form.submit_text}” "
+            "to send.",
+            "info",
+        )
 
     def show_status(self, text: str, kind: str = "info", details: str | None = None) -> None:
         self.statusPanel.show_message(text, kind, details)

@@ -145,6 +145,11 @@ class RequestForm(SubmitOnEnter):
         self._cancel.hide()
         return self._primary, self._cancel
 
+    @property
+    def submit_text(self) -> str:
+        """The primary button's words, for sentences that send the person to it."""
+        return self._texts[0]
+
     def _add_field(
         self, form: FieldForm, field: str, label: str, widget: QWidget, hint: str = ""
     ) -> FieldBox:

@@ -690,3 +690,22 @@ def test_enter_presses_a_button_in_settings_and_in_the_history(
     close.setFocus()
     QTest.keyClick(close, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+
+
+def test_once_every_marked_field_is_fixed_the_status_line_says_so(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Nothing was sent: 1 field needs your attention (marked in red)" stayed on after the
+    # red mark went (the kind of system changed to one the tool serves).
+    fill_form(demo_window, tool=None)
+    demo_window.toolCombo.setEditText("Greenhouse")
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: bool(demo_window.linkForm.field_errors()))
+    assert demo_window.statusPanel.kind == "error"
+    form = demo_window.linkForm
+    form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(Category.ATS.value))
+    assert not form.field_errors()
+    assert demo_window.statusPanel.text == (
+        "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
+    )
+    assert demo_window.statusPanel.kind == "info"
