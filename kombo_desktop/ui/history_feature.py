@@ -117,6 +117,9 @@ HISTORY_IN_USE = (
     "Kombo Desktop). Close that program, then restart Kombo Desktop."
 )
 HISTORY_STILL_OPENING = "The link history is still being opened. Try again in a moment."
+# Said with each link made while the history lives in memory (its file could not be used,
+# see the note start-up gave): the note scrolls away, the links go on being forgotten.
+KEPT_UNTIL_CLOSING = "It is kept in the history only until the program closes."
 UNCHECKED = "Earlier links were not checked for this customer."
 UNCHECKED_STILL_OPENING = (
     "Earlier links were not checked for this customer, as the link history was still being opened."
@@ -674,6 +677,16 @@ class HistoryFeature(QObject):
             return
         if self._panel is not None:
             self._panel.model.add_newest(entry)
+        shown = self.window.resultPanel.shown
+        if self.forgets_at_exit and shown is not None and shown.url == made.url:
+            panel = self.window.statusPanel
+            self.window.show_status(f"{panel.text} {KEPT_UNTIL_CLOSING}", panel.kind)
+
+    @property
+    def forgets_at_exit(self) -> bool:
+        """True when the history lives in memory (its file could not be used): the links
+        made are forgotten when the program closes."""
+        return self._store is not None and self._store.in_memory
 
     def _record_unrecorded(self, store: HistoryStore) -> None:
         """Save the links made while the history was being opened, now that it is open."""

@@ -895,9 +895,10 @@ class MainWindow(QMainWindow):
         if self._customer_text() == self._customer_when_shown:
             return
         self.resultPanel.clear()
+        kept = " until the program closes" if self.history.forgets_at_exit else ""
         self.show_status(
             "The form now holds other details, so the link made for the earlier ones was taken "
-            "off the screen (it stays in the history).",
+            f"off the screen (it stays in the history{kept}).",
             "info",
         )
 

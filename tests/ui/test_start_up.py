@@ -26,6 +26,7 @@ from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.ui.history_feature import KEPT_UNTIL_CLOSING
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.support.locked_files import sqlite_file_held
@@ -381,3 +382,24 @@ def test_every_problem_found_at_start_stays_in_view_until_the_next_status(
     window.show_note("No API key is set for this profile yet.")
     assert window.statusLabel.text() == "No API key is set for this profile yet."
     window.close()
+
+
+def test_links_made_while_the_history_lives_in_memory_say_they_are_kept_until_closing(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # After the note that links are not saved, each link said only "Demo link ready", and
+    # typing the next customer said the link "stays in the history", which it does not.
+    HistoryStore(AppPaths.from_environment().history_file).close()
+    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
+        window = open_window("--demo")
+        qtbot.waitUntil(lambda: window.history.forgets_at_exit, timeout=10_000)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+        qtbot.waitUntil(lambda: window.createButton.isEnabled())
+        said = window.statusLabel.text()
+        window.organizationEdit.setText("Globex Corp")
+        typed_over = window.statusLabel.text()
+    assert said.startswith("Demo link ready.")
+    assert said.endswith(KEPT_UNTIL_CLOSING)
+    assert typed_over.endswith("(it stays in the history until the program closes).")
