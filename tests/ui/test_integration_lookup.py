@@ -3,6 +3,8 @@ the (demo) Kombo service; in screen-sharing mode without the organisation's name
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +17,7 @@ from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_T
 from kombo_desktop.ui.main_window import NEW_LINK_TAB_TEXT, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -122,6 +124,18 @@ def removed_in_kombo(request: RecordedRequest) -> Reply:
     )
 
 
+@pytest.fixture
+def removed_window(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[MainWindow]:
+    """A window whose Kombo (a local server) no longer has ``INTEGRATION_ID``."""
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=removed_in_kombo) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        yield window
+
+
 def record_earlier_reconnection(window: MainWindow, profile: str = "default") -> HistoryEntry:
     return window.history.store.record_relink(
         profile=profile,
@@ -137,104 +151,93 @@ def record_earlier_reconnection(window: MainWindow, profile: str = "default") ->
 
 
 def test_an_integration_removed_in_kombo_leads_to_a_new_link(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, removed_window: MainWindow
 ) -> None:
     # The history's own id, with this profile: "copy it again" or "check the region" could
     # not help. The integration is gone; the customer needs a new link.
-    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
-    with FaultServer(fallback=removed_in_kombo) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
-        record_earlier_reconnection(window)
-        fill_form(window, email="anna@acme.example", organization="Acme GmbH")
-        window.createButton.click()
-        qtbot.waitUntil(window.history.banner.isVisible)
-        window.history.banner.relinkInsteadButton.click()
-        assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
-        qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
+    window = removed_window
+    record_earlier_reconnection(window)
+    fill_form(window, email="anna@acme.example", organization="Acme GmbH")
+    window.createButton.click()
+    qtbot.waitUntil(window.history.banner.isVisible)
+    window.history.banner.relinkInsteadButton.click()
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
 
-        window.relinkButton.click()
-        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-        assert window.statusPanel.text == REMOVED_TEXT
-        action = window.statusPanel.statusActionButton
-        assert action.isVisible() and action.text() == NEW_LINK_TAB_TEXT
-        action.click()
-        assert window.tabs.currentWidget() is window.linkForm
-        assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
-        # The earlier reconnection link cannot work any more: no warning offers it again.
-        window.createButton.click()
-        qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
-        assert not window.history.banner.isVisible()
-        # The next customer: the removed integration's id is nothing to ask about keeping.
-        asked = answer_next_box("Cancel")
-        window.start_next_customer()
-        asked.stop()
-        assert asked.texts == []
-        assert window.relinkIntegrationEdit.text() == ""
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert window.statusPanel.text == REMOVED_TEXT
+    action = window.statusPanel.statusActionButton
+    assert action.isVisible() and action.text() == NEW_LINK_TAB_TEXT
+    action.click()
+    assert window.tabs.currentWidget() is window.linkForm
+    assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
+    # The earlier reconnection link cannot work any more: no warning offers it again.
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+    assert not window.history.banner.isVisible()
+    wait_until_ready(qtbot, window)
+    # The next customer: the removed integration's id is nothing to ask about keeping.
+    asked = answer_next_box("Cancel")
+    window.start_next_customer()
+    asked.stop()
+    assert asked.texts == []
+    assert window.relinkIntegrationEdit.text() == ""
 
 
 def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_history(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, removed_window: MainWindow
 ) -> None:
     # Started from the history, with another customer's details in the new-link form.
-    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
-    with FaultServer(fallback=removed_in_kombo) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
-        entry = record_earlier_reconnection(window)
-        fill_form(window, email="bob@globex.example", organization="Globex Inc")
-        window.history.fill_from(entry)
-        qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
+    window = removed_window
+    entry = record_earlier_reconnection(window)
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    window.history.fill_from(entry)
+    qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
 
-        def new_link_after_the_refusal() -> None:
-            window.show_relink_mode()
-            window.relinkButton.click()
-            qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-            window.statusPanel.statusActionButton.click()
-            assert window.tabs.currentWidget() is window.linkForm
-
-        # Screen-sharing mode (on at start): nothing of the history comes on screen.
-        new_link_after_the_refusal()
-        assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
-        window.history.set_private(False)
-        new_link_after_the_refusal()
-        assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
-        assert window.toolCombo.currentData() == "personio"
-
-
-def test_a_new_link_for_a_removed_integration_on_a_shared_screen_asks_for_the_details(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Screen-sharing mode leaves the form empty: "Check the customer's details" had nothing
-    # to check.
-    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
-    with FaultServer(fallback=removed_in_kombo) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
-        record_earlier_reconnection(window)
-        window.show_relink_mode(INTEGRATION_ID)
+    def new_link_after_the_refusal() -> None:
+        window.show_relink_mode()
         window.relinkButton.click()
         qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
         window.statusPanel.statusActionButton.click()
-        assert window.linkForm.customer_text() == ("", "", "")
-        assert window.statusPanel.text.startswith("Enter the customer's details, then press")
+        assert window.tabs.currentWidget() is window.linkForm
+
+    # Screen-sharing mode (on at start): nothing of the history comes on screen.
+    new_link_after_the_refusal()
+    assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
+    window.history.set_private(False)
+    new_link_after_the_refusal()
+    assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
+    assert window.toolCombo.currentData() == "personio"
+
+
+def test_a_new_link_for_a_removed_integration_on_a_shared_screen_asks_for_the_details(
+    qtbot: QtBot, removed_window: MainWindow
+) -> None:
+    # Screen-sharing mode leaves the form empty: "Check the customer's details" had nothing
+    # to check.
+    window = removed_window
+    record_earlier_reconnection(window)
+    window.show_relink_mode(INTEGRATION_ID)
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    window.statusPanel.statusActionButton.click()
+    assert window.linkForm.customer_text() == ("", "", "")
+    assert window.statusPanel.text.startswith("Enter the customer's details, then press")
 
 
 def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
-    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, removed_window: MainWindow
 ) -> None:
     # Another profile may be for another region or environment, where the integration is.
-    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
-    with FaultServer(fallback=removed_in_kombo) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
-        record_earlier_reconnection(window, profile="US")
-        window.show_relink_mode(INTEGRATION_ID)
-        qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
-        window.relinkButton.click()
-        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-        assert "environment (production or development)" in window.statusPanel.text
-        assert not window.statusPanel.statusActionButton.isVisible()
+    window = removed_window
+    record_earlier_reconnection(window, profile="US")
+    window.show_relink_mode(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "environment (production or development)" in window.statusPanel.text
+    assert not window.statusPanel.statusActionButton.isVisible()
 
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
