@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import importlib.util
 import json
 import os
 import platform
@@ -410,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
     log(f"{rules.DISPLAY_NAME} {version} for {platform_key()} ({platform.machine()})")
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.skip_pyinstaller:
+        if importlib.util.find_spec("PyInstaller") is None:  # else a traceback names no way on
+            raise SystemExit(
+                "PyInstaller is missing for this Python. Install the packaging tools into the "
+                'project\'s venv, then run this with it: .venv/bin/pip install -e ".[package]" '
+                "&& .venv/bin/python packaging/build.py"
+            )
         shutil.rmtree(DIST, ignore_errors=True)
         if platform_key() == "darwin":  # the signing identity must be ready before PyInstaller
             run(["bash", str(PACKAGING / "macos" / "keychain.sh")])

@@ -8,6 +8,8 @@
 #       only installs the system libraries the program needs at run time (the .deb's Depends,
 #       from bundle_rules.py), e.g. before the test suite: the self-test test loads Qt's xcb
 #       plugin, which needs libxcb-icccm4, libxcb-keysyms1 and friends.
+#   packaging/ci_linux.sh --missing-runtime-libraries
+#       only prints those of them that are not installed (nothing when all are).
 #
 # What this proves: the package installs on a clean system, every library it links against is
 # either bundled or declared, and the installed copy finds its resources, keyring backend, CA
@@ -21,13 +23,17 @@ as_root=""
 [ "$(id -u)" -eq 0 ] || as_root="sudo"
 export DEBIAN_FRONTEND=noninteractive
 
-if [ "${1:-}" = "--runtime-libraries" ]; then
-  packages="$(python3 -c 'import sys; sys.path.insert(0, "packaging"); import bundle_rules as r
+if [ "${1:-}" = "--runtime-libraries" ] || [ "${1:-}" = "--missing-runtime-libraries" ]; then
+  packages="$("${PYTHON:-python3}" -c 'import sys; sys.path.insert(0, "packaging"); import bundle_rules as r
 print(" ".join(p.split(" ")[0] for p in r.linux_depends() if not p.startswith("libc6")))')"
   missing=""
   for package in $packages; do
     dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
   done
+  if [ "$1" = "--missing-runtime-libraries" ]; then
+    echo "$missing"  # only says which are missing (scripts/_venv.sh), installs nothing
+    exit 0
+  fi
   if [ -n "$missing" ]; then
     $as_root apt-get update -qq
     # shellcheck disable=SC2086

@@ -22,3 +22,21 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet --editable "$1"
+
+# On Debian or Ubuntu, install the system libraries Qt needs and lacks (with sudo unless root):
+# without them Qt stops with "no Qt platform plugin could be initialized", which names no way
+# forward. If that cannot be done, say what is missing and how to install it.
+qt_libraries_missing=""
+if [ "$(uname -s)" = "Linux" ] && command -v dpkg >/dev/null 2>&1; then
+  qt_libraries_missing="$(PYTHON=.venv/bin/python packaging/ci_linux.sh --missing-runtime-libraries)"
+  if [ -n "$qt_libraries_missing" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing the system libraries Qt needs:$qt_libraries_missing (apt-get)" >&2
+    if PYTHON=.venv/bin/python packaging/ci_linux.sh --runtime-libraries >&2; then
+      qt_libraries_missing=""
+    fi
+  fi
+  if [ -n "$qt_libraries_missing" ]; then
+    echo "Qt needs system libraries this computer lacks:$qt_libraries_missing." >&2
+    echo "Install them with: packaging/ci_linux.sh --runtime-libraries" >&2
+  fi
+fi
