@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import time
@@ -27,6 +28,27 @@ def atomic_write(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+
+
+# A full disk, or the person's share of it (a quota) used up; Windows reports both as ENOSPC.
+_DISK_FULL = frozenset(
+    number for number in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if number is not None
+)
+
+
+def disk_refusal(error: OSError) -> str | None:
+    """Why the disk refused a file, in plain words with a way forward, if ``error`` tells:
+    ``None`` for any other error, whose caller says what it knows about the place instead.
+
+    Meant for files written under a temporary name and then renamed (as :func:`atomic_write`
+    does), so that the sentence may say that nothing was changed.
+    """
+    if error.errno in _DISK_FULL:
+        return (
+            "The disk is full. Nothing was changed there: free some space or choose another "
+            "folder, then try again."
+        )
+    return None
 
 
 def _replace_with_retry(source: Path, target: Path) -> None:

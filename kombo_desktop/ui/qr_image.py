@@ -19,8 +19,10 @@ import math
 import os
 from pathlib import Path
 
+from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
+from kombo_desktop.core.files import disk_refusal
 from kombo_desktop.ui.save_names import name_to_save
 
 QUIET_ZONE_MODULES = 4
@@ -143,7 +145,8 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     raises ValueError with a sentence that can be shown to the user. The file is written under
     a temporary name next to the target and then renamed over it, so a failure never leaves a
     half-written picture where the old one was. Returns the path actually written. A folder
-    that does not exist or cannot be written raises OSError whose message can be shown as is.
+    that does not exist or cannot be written, or a full disk, raises OSError whose message can
+    be shown as is.
     """
     target = name_to_save(Path(path), ".png", KEPT_EXTENSIONS)
     suffix = target.suffix.lower()
@@ -155,34 +158,47 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     # Same folder as the target, so the final rename never crosses file systems. A random
     # name from os.urandom rather than uuid: importing uuid would cost the window's start 2 ms.
     temporary = target.with_name(f".{target.name}.{os.urandom(16).hex()}.tmp")
+    content = _png_bytes(text) if suffix == ".png" else _svg_bytes(text)
     try:
-        if suffix == ".png":
-            _write_png(text, temporary)
-        else:
-            _write_svg(text, temporary)
+        _write_new_file(temporary, content)
         os.replace(temporary, target)
     except OSError as error:
-        raise OSError(
-            f"The QR code could not be saved in '{target.parent}'. Check that the folder "
-            "exists and that you may save files there, or choose another folder."
-        ) from error
+        why = disk_refusal(error) or (
+            "Check that the folder exists and that you may save files there, or choose "
+            "another folder."
+        )
+        raise OSError(f"The QR code could not be saved in '{target.parent}'. {why}") from error
     finally:
         temporary.unlink(missing_ok=True)
     return target
 
 
-def _write_png(text: str, path: Path) -> None:
+def _png_bytes(text: str) -> bytes:
+    """The PNG file's content, encoded in memory.
+
+    Not ``QImage.save(path)``: Qt's file writing takes a failure when the file is closed (a
+    full disk) for success, and an empty file then took the old picture's place. Written by
+    :func:`_write_new_file` instead, every failure is seen, and the picture reaches the disk.
+    """
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # PySide6 wants the format as str at run time; its type stubs say bytes.
-    if not print_qimage(text).save(str(path), "PNG"):  # type: ignore[call-overload]
-        raise OSError(f"Qt could not write a PNG file at {path}")
+    if not print_qimage(text).save(buffer, "PNG"):  # type: ignore[call-overload]
+        raise OSError("Qt could not encode the QR code as a PNG picture")
+    return bytes(buffer.data().data())
 
 
-def _write_svg(text: str, path: Path) -> None:
+def _svg_bytes(text: str) -> bytes:
     from kombo_desktop.core.qr import qr_svg  # lazy: pulls in qrcode
 
-    svg = qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES)
+    return qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES).encode("utf-8")
+
+
+def _write_new_file(path: Path, content: bytes) -> None:
+    """Create ``path`` (never an existing file) and push ``content`` to the disk, so that the
+    rename after it puts a whole picture in place, or a full disk says so here."""
     with path.open("xb") as file:
-        file.write(svg.encode("utf-8"))
+        file.write(content)
         file.flush()
         os.fsync(file.fileno())
 

@@ -1,8 +1,11 @@
 """Files and folders the program may not change: a file another program holds a lock on, a
-folder another account owns or one on a read-only disk."""
+folder another account owns or one on a read-only disk, a full disk."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -74,3 +77,40 @@ def sqlite_file_held(path: Path, *, at_the_latest: float) -> Iterator[None]:
     finally:
         timer.cancel()
         let_go()
+
+
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every ``os.fsync`` fail with "No space left on device" until the monkeypatch is
+    undone: a full disk (or a used-up quota) often lets a file be created and refuses its
+    content only when it is pushed to the disk. Works for any account, no disk to fill."""
+
+    def fsync(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@contextmanager
+def small_disk(folder: Path) -> Iterator[Path]:
+    """A real file system of 64 KB of its own at ``folder`` (tmpfs), to fill up with
+    :func:`fill_up`, until the block ends. Where it cannot be mounted (an ordinary account, a
+    container without the right, another system) the test is skipped."""
+    folder.mkdir(exist_ok=True)
+    mount = shutil.which("mount") or "mount"
+    command = [mount, "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)]
+    try:
+        subprocess.run(command, capture_output=True, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("a small disk cannot be mounted here (it needs root on Linux)")
+    try:
+        yield folder
+    finally:
+        subprocess.run([shutil.which("umount") or "umount", str(folder)], check=True)
+
+
+def fill_up(folder: Path) -> None:
+    """Fill the disk ``folder`` is on (a :func:`small_disk`) to the last byte, as other
+    programs' files do."""
+    with (folder / "filler").open("ab", buffering=0) as filler, contextlib.suppress(OSError):
+        while True:
+            filler.write(b"x" * 512)

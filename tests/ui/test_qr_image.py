@@ -19,6 +19,7 @@ from kombo_desktop.ui.qr_image import (
     qr_qimage,
     save_qr,
 )
+from tests.support.locked_files import fill_up, full_disk, small_disk
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 
 LINK = "https://app.kombo.dev/connect?token=MAGIC-7f3a9c2e1b4d"
@@ -179,6 +180,34 @@ def test_unwritable_folder_gives_a_plain_error_and_no_file(tmp_path: Path, name:
         save_qr(LINK, missing)
     assert "choose another folder" in str(caught.value)
     assert not missing.parent.exists()
+
+
+@pytest.mark.parametrize("name", ["qr.png", "qr.svg"])
+def test_a_full_disk_keeps_the_old_picture_and_says_the_disk_is_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    target = save_qr(LINK, tmp_path / name)
+    full_disk(monkeypatch)
+    with pytest.raises(OSError) as caught:
+        save_qr(LONG_LINK, target)
+    assert "The disk is full" in str(caught.value)
+    assert "Nothing was changed" in str(caught.value)
+    assert (decode_png if name.endswith(".png") else decode_svg)(target) == LINK
+    assert [p.name for p in tmp_path.iterdir()] == [name]  # no temporary file left behind
+
+
+def test_a_png_on_a_disk_that_really_filled_up_is_not_replaced_by_an_empty_file(
+    tmp_path: Path,
+) -> None:
+    """Qt's own file writing took a failure at the end for success: an empty file then took the
+    old picture's place, and the window said the code was saved."""
+    with small_disk(tmp_path / "stick") as stick:
+        target = save_qr(LINK, stick / "qr.png")
+        fill_up(stick)
+        with pytest.raises(OSError, match="The disk is full"):
+            save_qr(LONG_LINK, target)
+        assert decode_png(target) == LINK
+        assert sorted(p.name for p in stick.iterdir()) == ["filler", "qr.png"]
 
 
 def test_copy_to_clipboard_puts_a_decodable_image_there() -> None:
