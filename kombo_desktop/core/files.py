@@ -35,10 +35,15 @@ _DISK_FULL = frozenset(
     number for number in (errno.ENOSPC, getattr(errno, "EDQUOT", None)) if number is not None
 )
 
+# Windows reports a write-protected drive with this code, and errno EACCES as for a refused
+# permission; only the code tells the two apart.
+_ERROR_WRITE_PROTECT = 19
+
 
 def disk_refusal(error: OSError) -> str | None:
-    """Why the disk refused a file, in plain words with a way forward, if ``error`` tells:
-    ``None`` for any other error, whose caller says what it knows about the place instead.
+    """Why the disk refused a file, in plain words with a way forward, if ``error`` tells (a
+    full disk, a read-only drive such as a write-protected USB stick or share): ``None`` for
+    any other error, whose caller says what it knows about the place instead.
 
     Meant for files written under a temporary name and then renamed (as :func:`atomic_write`
     does), so that the sentence may say that nothing was changed.
@@ -47,6 +52,11 @@ def disk_refusal(error: OSError) -> str | None:
         return (
             "The disk is full. Nothing was changed there: free some space or choose another "
             "folder, then try again."
+        )
+    if error.errno == errno.EROFS or getattr(error, "winerror", None) == _ERROR_WRITE_PROTECT:
+        return (
+            "The drive is read-only (a write-protected USB stick or a read-only shared folder, "
+            "for example). Nothing was changed there: choose another folder, then try again."
         )
     return None
 

@@ -15,6 +15,7 @@ next to other content.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 from pathlib import Path
@@ -169,7 +170,10 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
         )
         raise OSError(f"The QR code could not be saved in '{target.parent}'. {why}") from error
     finally:
-        temporary.unlink(missing_ok=True)
+        # Where nothing can be written (a read-only drive) nothing can be removed either: the
+        # clean-up's own failure must not take the place of the reason given above.
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
     return target
 
 

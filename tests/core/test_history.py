@@ -33,7 +33,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
-from tests.support.locked_files import sqlite_file_held
+from tests.support.locked_files import read_only_drive, sqlite_file_held
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -1389,6 +1389,21 @@ def test_export_to_an_unwritable_place_says_so_and_leaves_nothing(
     with pytest.raises(HistoryError, match="could not be saved"):
         export_csv([add_link(store)], target)
     assert not target.parent.exists()
+
+
+def test_export_to_a_read_only_drive_says_so_in_plain_words(
+    store: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "export.csv"
+    target.write_text("old content")
+    read_only_drive(monkeypatch, tmp_path)
+    with pytest.raises(HistoryError) as caught:
+        export_csv([add_link(store)], target)
+    message = str(caught.value)
+    assert message.startswith("The file export.csv could not be saved. The drive is read-only")
+    assert "choose another folder" in message
+    assert "Errno" not in message and ".partial" not in message
+    assert target.read_text() == "old content"
 
 
 def test_export_replaces_an_older_file(store: HistoryStore, tmp_path: Path) -> None:

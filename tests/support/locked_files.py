@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -114,3 +115,42 @@ def fill_up(folder: Path) -> None:
     with (folder / "filler").open("ab", buffering=0) as filler, contextlib.suppress(OSError):
         while True:
             filler.write(b"x" * 512)
+
+
+def read_only_drive(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Make every change in ``folder`` (creating, renaming or removing a file) fail with
+    "Read-only file system", as on a write-protected USB stick or a read-only share, until the
+    monkeypatch is undone. Reading still works. Works for any account, nothing to mount."""
+
+    def refuse(path: Any) -> None:
+        if Path(path).parent == folder:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    real_path_open, real_os_open = Path.open, os.open
+    real_replace, real_unlink = os.replace, os.unlink
+
+    def path_open(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if set(mode) & set("wxa+"):
+            refuse(path)
+        return real_path_open(path, mode, *args, **kwargs)
+
+    def os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            refuse(path)
+        return real_os_open(path, flags, *args, **kwargs)
+
+    def replace(source: Any, target: Any, **kwargs: Any) -> None:
+        refuse(source)
+        refuse(target)
+        real_replace(source, target, **kwargs)
+
+    def unlink(path: Any, **kwargs: Any) -> None:
+        refuse(path)
+        real_unlink(path, **kwargs)
+
+    monkeypatch.setattr(Path, "open", path_open)
+    monkeypatch.setattr(os, "open", os_open)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "rename", replace)
+    monkeypatch.setattr(os, "unlink", unlink)
+    monkeypatch.setattr(os, "remove", unlink)

@@ -51,7 +51,7 @@ from tests.support.history_helpers import (
     wait_loaded,
     write_large_history,
 )
-from tests.support.locked_files import sqlite_file_held
+from tests.support.locked_files import read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
@@ -757,6 +757,22 @@ def test_export_opens_in_columns_with_german_number_settings(
         rows = list(csv.reader(handle, delimiter=";"))
     links = {row[CSV_HEADER.index("Link")] for row in rows[1:]}
     assert links == {entry.url for entry in entries.values()}
+
+
+def test_an_export_to_a_read_only_drive_says_so(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said only 'The history could not be exported.': the reason was lost on the way.
+    add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(stick / "a.csv"), ""))
+    read_only_drive(monkeypatch, stick)
+    feature.panel.historyExportButton.click()
+    qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "error", timeout=5000)
+    assert "The drive is read-only" in demo_window.statusLabel.text()
+    assert "choose another folder" in demo_window.statusLabel.text()
 
 
 def test_export_is_offered_only_when_the_search_finds_something(

@@ -19,7 +19,7 @@ from kombo_desktop.ui.qr_image import (
     qr_qimage,
     save_qr,
 )
-from tests.support.locked_files import fill_up, full_disk, small_disk
+from tests.support.locked_files import fill_up, full_disk, read_only_drive, small_disk
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 
 LINK = "https://app.kombo.dev/connect?token=MAGIC-7f3a9c2e1b4d"
@@ -208,6 +208,22 @@ def test_a_png_on_a_disk_that_really_filled_up_is_not_replaced_by_an_empty_file(
             save_qr(LONG_LINK, target)
         assert decode_png(target) == LINK
         assert sorted(p.name for p in stick.iterdir()) == ["filler", "qr.png"]
+
+
+@pytest.mark.parametrize("name", ["new.png", "new.svg", "old.png"])
+def test_a_read_only_drive_is_named_in_plain_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    old = save_qr(LINK, tmp_path / "old.png")
+    read_only_drive(monkeypatch, tmp_path)
+    with pytest.raises(OSError) as caught:
+        save_qr(LONG_LINK, tmp_path / name)
+    message = str(caught.value)
+    assert message.startswith(f"The QR code could not be saved in '{tmp_path}'. The drive is")
+    assert "read-only" in message and "choose another folder" in message
+    assert "Errno" not in message and ".tmp" not in message
+    assert decode_png(old) == LINK
+    assert [p.name for p in tmp_path.iterdir()] == ["old.png"]
 
 
 def test_copy_to_clipboard_puts_a_decodable_image_there() -> None:

@@ -17,7 +17,7 @@ from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
-from tests.support.locked_files import full_disk
+from tests.support.locked_files import full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
 from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops, wait_until_ready
@@ -402,6 +402,23 @@ def test_a_qr_code_saved_over_an_old_one_on_a_full_disk_keeps_the_old_one_and_sa
     assert "The disk is full" in demo_window.statusLabel.text()
     assert "saved as" not in demo_window.statusLabel.text()
     assert decode_png(target) == link  # the working picture, not an empty file
+
+
+def test_a_qr_code_saved_on_a_read_only_drive_says_so_without_system_words(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It showed "[Errno 30] Read-only file system: '/…/.acme.png.<hex>.tmp'".
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *args: (str(tmp_path / "acme.png"), "")
+    )
+    read_only_drive(monkeypatch, tmp_path)
+    demo_window.exportQrButton.click()
+    assert demo_window.statusPanel.kind == "error"
+    text = demo_window.statusLabel.text()
+    assert "The drive is read-only" in text and "choose another folder" in text
+    assert "Errno" not in text and ".tmp" not in text
 
 
 def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -7,6 +7,7 @@ a double click opens it in columns, with ids exactly as they were typed.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import re
@@ -15,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from kombo_desktop.core.files import disk_refusal
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, LANGUAGE_NAMES, LINK_TYPE_NAMES
 
@@ -108,11 +110,15 @@ def export_csv(
                 rows += 1
         os.replace(partial, path)
     except OSError as error:
-        partial.unlink(missing_ok=True)
-        raise HistoryError(
-            f"The file {path.name} could not be saved. It may be open in another program, or "
-            "the folder may not allow writing. Close it or choose another place and try again."
-        ) from error
+        # Where nothing can be written (a read-only drive) nothing can be removed either: the
+        # clean-up's own failure must not take the place of the reason given below.
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        why = disk_refusal(error) or (
+            "It may be open in another program, or the folder may not allow writing. Close it "
+            "or choose another place and try again."
+        )
+        raise HistoryError(f"The file {path.name} could not be saved. {why}") from error
     return rows
 
 
