@@ -371,7 +371,7 @@ class HistoryFeature(QObject):
         self.historyButton.setAutoDefault(False)
         self._add_to_header()
 
-        self.invitationBar = InvitationBar()
+        self.invitationBar = InvitationBar(window.resultPanel.link_has_expired)
         self._add_to_result_area()
         self._chain_tab_order()
 

@@ -14,6 +14,7 @@ customer's link.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -84,11 +85,18 @@ class InvitationBar(QWidget):
 
     notice = Signal(str, str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        link_has_expired: Callable[[], bool] = lambda: False,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("invitationBar")
         self.context: InvitationContext | None = None
         self._shown_url: str | None = None
+        # Asked before the link is handed on: the result area's look at the clock now (see
+        # ``ResultPanel.link_has_expired``), which shows and says it when the link just expired.
+        self._link_has_expired = link_has_expired
 
         self.copyInvitationButton = push_button(
             "copyInvitationButton", "Copy invitation", "Copy an invitation message with the link"
@@ -154,7 +162,7 @@ class InvitationBar(QWidget):
 
     def copy_invitation(self) -> None:
         context = self.context if self.ready else None
-        if context is None:
+        if context is None or self._link_has_expired():
             return
         QGuiApplication.clipboard().setText(context.invitation().body)
         language = LANGUAGE_NAMES_IN_ENGLISH[context.language]
@@ -173,7 +181,7 @@ class InvitationBar(QWidget):
 
     def email_invitation(self) -> None:
         context = self.context if self.ready else None
-        if context is None:
+        if context is None or self._link_has_expired():
             return
         from PySide6.QtCore import QUrl
         from PySide6.QtGui import QDesktopServices

@@ -335,6 +335,9 @@ class ResultPanel(QFrame):
         # the code: so the code follows the area's width (the parent), not the panel's own.
         if event.type() == QEvent.Type.ParentChange and self.parentWidget() is not None:
             self.parentWidget().installEventFilter(self)
+        # Back at the window (after a sleep, a meeting): what it shows is right at once.
+        if event.type() == QEvent.Type.WindowActivate:
+            self._check_expiry()
         return super().event(event)
 
     @reports_errors
@@ -495,6 +498,15 @@ class ResultPanel(QFrame):
         self.expiryLabel.setText(expiry_text(self.shown.link_type, self.shown.created))
         self._expiry_check.start(next_look_ms(left))
 
+    def link_has_expired(self) -> bool:
+        """Whether the shown link has expired by the clock now, shown as expired (and said) if
+        it just has. Every action that hands the link on asks here first: the timer that looks
+        stands still while a laptop sleeps, so after waking an hour-long link could be past
+        its time with its buttons still on, for up to ``RECHECK_SOON``."""
+        if self.shown is not None and not self.expired:
+            self._check_expiry()
+        return self.expired
+
     def _show_expired(self, announce: bool) -> None:
         """Say the link has expired; take away its code and what would hand it on. The link
         stays readable and copyable (support may ask for it)."""
@@ -524,7 +536,7 @@ class ResultPanel(QFrame):
 
     def show_large_qr(self) -> None:
         """The code as large as the screen allows, in a window of its own (see ``qr_large``)."""
-        if self.shown is None or not self.qrView.has_code:
+        if self.shown is None or self.link_has_expired() or not self.qrView.has_code:
             return
         from kombo_desktop.ui.qr_large import LargeQrDialog
 
@@ -547,10 +559,11 @@ class ResultPanel(QFrame):
     def copy_link(self) -> None:
         if self.shown is None:
             return
+        expired = self.link_has_expired()  # copied all the same: support may ask for it
         QGuiApplication.clipboard().setText(self.shown.url)
         self.copyButton.setText(COPIED_TEXT)
         self._copy_reset.start()
-        if self.expired:
+        if expired:
             self.notice.emit(
                 "Link copied, but it has expired and no longer works. Make a new one for the "
                 "customer.",
@@ -563,11 +576,11 @@ class ResultPanel(QFrame):
         self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
 
     def open_link(self) -> None:
-        if self.shown is not None:
+        if self.shown is not None and not self.link_has_expired():
             self.notice.emit(*open_in_browser(self.shown.url, self.shown.is_demo))
 
     def export_qr(self) -> None:
-        if self.shown is None:
+        if self.shown is None or self.link_has_expired():
             return
         from kombo_desktop.ui import qr_image
 
@@ -587,7 +600,7 @@ class ResultPanel(QFrame):
                 "error",
             )
             return
-        if self.expired:  # an embedded link can expire while the dialog is open
+        if self.link_has_expired():  # an embedded link can expire while the dialog is open
             self.notice.emit(
                 "The link expired while the save window was open, so no QR code was saved. "
                 "Make a new link for the customer.",
@@ -611,7 +624,7 @@ class ResultPanel(QFrame):
         self.notice.emit(f"QR code saved as {written}.", "success")
 
     def copy_qr(self) -> None:
-        if self.shown is None:
+        if self.shown is None or self.link_has_expired():
             return
         from kombo_desktop.ui import qr_image
 

@@ -3,19 +3,22 @@ on the call must not be handed a code that no longer works."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core import invitation
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
-from kombo_desktop.ui import expiry
+from kombo_desktop.ui import expiry, result_panel
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.result_panel import ShownLink
+from tests.support.history_helpers import UrlCatcher, catch_urls
 from tests.ui.conftest import fill_form, make_link
 
 URL = "https://connect.kombo.dev/v1?token=abc"
@@ -141,3 +144,100 @@ def test_the_expiry_words_follow_the_time_on_screen(
     days_ago = replace(link, created=link.created - timedelta(days=3))  # as if days had passed
     demo_window.resultPanel.shown = days_ago
     qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired on"))
+
+
+# --- after a laptop slept ------------------------------------------------------------------------
+
+
+def clock_moved_on(monkeypatch: pytest.MonkeyPatch, by: timedelta) -> None:
+    """The wall clock ``by`` later at once, as for a laptop woken from sleep: Qt's timers stood
+    still meanwhile, so none of them has fired for the time that passed."""
+
+    class Later(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            return datetime.now(tz) + by
+
+    for module in (result_panel, expiry, invitation):
+        monkeypatch.setattr(module, "datetime", Later)
+
+
+@pytest.fixture
+def handed_on() -> Iterator[UrlCatcher]:
+    """Catches what the window gives to a browser or an e-mail program."""
+    yield from catch_urls("http", "https", "mailto")
+
+
+def slept_past_its_hour(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An hour-long link made and shown with its code; then the laptop sleeps for 90 minutes."""
+    fill_form(window)
+    window.linkTypeCombo.setCurrentIndex(window.linkTypeCombo.findData(LinkType.EMBEDDED.value))
+    link = make_link(qtbot, window)
+    qtbot.waitUntil(lambda: window.resultPanel.qrView.has_code)
+    assert all(link_actions(window).values())
+    clock_moved_on(monkeypatch, timedelta(minutes=90))
+    QGuiApplication.clipboard().clear()
+    return link
+
+
+HANDING_ON = ["openButton", "exportQrButton", "copyQrButton", "copyInvitationButton", "emailButton"]
+
+
+@pytest.mark.parametrize("button", HANDING_ON)
+def test_after_sleep_an_expired_link_is_not_handed_on_before_the_timer_wakes(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    handed_on: UrlCatcher,
+    button: str,
+) -> None:
+    # For up to 30 seconds it was saved, copied, opened and e-mailed as if it still worked
+    # (the e-mail said "valid until 02:19" at 03:49). "Expired on": 90 minutes may cross
+    # midnight.
+    slept_past_its_hour(qtbot, demo_window, monkeypatch)
+    asked: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: asked.append(args))
+    demo_window.findChild(QPushButton, button).click()
+
+    assert demo_window.statusLabel.text().startswith("The link on screen expired")
+    assert demo_window.expiryLabel.text().startswith(("Expired at", "Expired on"))
+    assert not any(link_actions(demo_window).values())
+    assert handed_on.urls == []
+    assert asked == []  # no save dialog
+    clipboard = QGuiApplication.clipboard()
+    assert clipboard.text() == "" and clipboard.image().isNull()
+
+
+def test_after_sleep_copy_says_the_link_has_expired(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = slept_past_its_hour(qtbot, demo_window, monkeypatch)
+    demo_window.copyButton.click()
+    assert QGuiApplication.clipboard().text() == link  # still there to quote, e.g. to support
+    assert demo_window.statusLabel.text().startswith("Link copied, but it has expired")
+    assert not any(link_actions(demo_window).values())
+
+
+def test_after_sleep_the_large_code_is_not_shown(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slept_past_its_hour(qtbot, demo_window, monkeypatch)
+    demo_window.resultPanel.show_large_qr()
+    assert demo_window.resultPanel._large_qr is None
+    assert demo_window.statusLabel.text().startswith("The link on screen expired")
+
+
+def test_a_window_used_again_shows_an_expired_link_as_expired(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = QWidget()  # the person was in another program's window meanwhile
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(lambda: not demo_window.isActiveWindow())
+    slept_past_its_hour(qtbot, demo_window, monkeypatch)
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow)
+    assert demo_window.expiryLabel.text().startswith(("Expired at", "Expired on"))
+    assert not demo_window.resultPanel.qrView.has_code
+    assert not any(link_actions(demo_window).values())
