@@ -206,7 +206,14 @@ def _parse(data: dict[str, object], path: Path) -> Policy:
     profiles = _parse_profiles(data.get("profiles", []), skip)
 
     default_profile = _optional_text(data.get("default_profile"), "default_profile", skip)
-    # A default may name one of the user's own profiles, so it is not checked against the list.
+    # A default may name one of the user's own profiles, so it is not checked against the list;
+    # it must be a name all the same, which the window shows and makes a profile of.
+    if default_profile is not None:
+        try:
+            default_profile = validate_profile_name(default_profile)
+        except ValueError as error:
+            skip(f'"default_profile" cannot be used. {error}')
+            default_profile = None
 
     hide_demo = data.get("hide_demo", False)
     if not isinstance(hide_demo, bool):

@@ -8,7 +8,9 @@ first; ``holds_secret`` decides what must not be shown at all (a link, a tool na
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from itertools import pairwise
 from urllib.parse import unquote
 
 from kombo_desktop.core.logs import MASK, MIN_SECRET_LENGTH, redact
@@ -20,6 +22,7 @@ __all__ = [
     "clean_text",
     "holds_secret",
     "is_plain_sentence",
+    "looks_like_api_key",
 ]
 
 # Limits on text taken from answers before it is shown or logged.
@@ -27,6 +30,11 @@ MAX_DETAIL_CHARS = 500
 MAX_SHORT_CHARS = 200
 
 _DROPPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+# What sets a pasted key apart from a name (see ``looks_like_api_key``).
+_KEY_MIN_LENGTH = 20
+_KEY_MIXED_RUN = 16
+_KEY_SWITCHES = 8
+_LETTERS_OR_DIGITS = re.compile(r"[A-Za-z0-9]+")
 # Longer than any registered key (the credential store holds at most 1,280 characters), so a
 # key the filter puts back together across the cut is complete when it is masked.
 _SECRET_MARGIN = 2048
@@ -92,3 +100,28 @@ def holds_secret(text: str, key: str | None) -> bool:
         if (usable_key is not None and usable_key in form) or redact(form) != form:
             return True
     return False
+
+
+def looks_like_api_key(text: str) -> bool:
+    """Whether ``text`` looks like an API key rather than a name someone made up.
+
+    A key is one long word of random letters and digits, usually hexadecimal or base64, often
+    after a prefix ("kombo-eu-key-7f3a9c2e...", a UUID). A name has spaces ("US team"), or is
+    short, or keeps its digits together ("customer-success-emea-2024"). So: at least 20
+    characters without a space, and either 16 letters and digits in a row mixing both, or
+    letters and digits taking turns at least 8 times. Keys the program has seen are caught
+    whatever their shape by ``holds_secret``; this is for one pasted before it saw it.
+    """
+    text = text.strip()
+    if len(text) < _KEY_MIN_LENGTH or any(char.isspace() for char in text):
+        return False
+    runs = _LETTERS_OR_DIGITS.findall(text)
+    if any(len(run) >= _KEY_MIXED_RUN and _mixes_letters_and_digits(run) for run in runs):
+        return True
+    joined = "".join(runs)
+    switches = sum(a.isdigit() != b.isdigit() for a, b in pairwise(joined))
+    return switches >= _KEY_SWITCHES
+
+
+def _mixes_letters_and_digits(run: str) -> bool:
+    return any(char.isdigit() for char in run) and any(char.isalpha() for char in run)

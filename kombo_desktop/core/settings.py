@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.files import atomic_write
 from kombo_desktop.core.paths import AppPaths, ensure_private_dir
+from kombo_desktop.core.safe_text import holds_secret, looks_like_api_key
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
     DEFAULT_LANGUAGE,
@@ -75,11 +76,34 @@ class QrFileType(StrEnum):
     SVG = "svg"
 
 
+KEY_AS_PROFILE_NAME = (
+    "This looks like an API key, and a profile's name is shown on screen. Paste the key into "
+    "the “API key” field instead, and give the profile a name like “US team”."
+)
+
+
 def validate_profile_name(name: str) -> str:
+    """A name someone gives a profile (typed in Settings, ``--profile``, the administrator's
+    file) without surrounding spaces; raises ``ValueError`` with a plain message.
+
+    Besides what every saved name must be (``_storable_profile_name``), it must not be an API
+    key: "Add profile" leaves the name field selected, and a key pasted there became a name
+    shown in the window's header (shared screens too), written to settings.json and used as
+    the credential store's user name. The message never repeats the text.
+    """
+    cleaned = _storable_profile_name(name)
+    if holds_secret(cleaned, None) or looks_like_api_key(cleaned):
+        raise ValueError(KEY_AS_PROFILE_NAME)
+    return cleaned
+
+
+def _storable_profile_name(name: str) -> str:
     """The name without surrounding spaces; raises ``ValueError`` with a plain message.
 
     The name is also the user name in the credential store, so it has to be short and free of
-    control characters that some stores cannot hold.
+    control characters that some stores cannot hold. A name saved by an earlier version that
+    looks like a key is still loaded: refusing it would set the whole file, every other
+    profile with it, aside.
     """
     cleaned = name.strip()
     if not cleaned:
@@ -107,7 +131,7 @@ class Profile:
     environment_id: str | None = None  # from GET /check-api-key, shown to tell keys apart
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", validate_profile_name(self.name))
+        object.__setattr__(self, "name", _storable_profile_name(self.name))
         object.__setattr__(self, "region", Region(self.region))
         if self.custom_base is not None:
             object.__setattr__(self, "custom_base", normalize_api_base(self.custom_base))
@@ -514,7 +538,7 @@ def _profile_from_json(entry: object) -> Profile:
         raise SettingsFileError(f"profile {name!r} has an environment id that is not text")
     if region not in {r.value for r in Region}:
         try:
-            usable = validate_profile_name(name) == name
+            usable = _storable_profile_name(name) == name
         except ValueError:
             usable = False
         if not usable:

@@ -308,6 +308,8 @@ class ProfilesSection(QObject):
         self.profileNameError.show()
         self.profileNameEdit.setAccessibleDescription(message)
         self.profileNameEdit.setFocus()
+        # Selected, so that typing replaces it and a key pasted here by mistake is cut in one go.
+        self.profileNameEdit.selectAll()
 
     # -- region and address ----------------------------------------------------------------------
 

@@ -274,3 +274,23 @@ def test_entries_a_profile_could_not_hold_are_skipped_not_fatal(tmp_path: Path) 
     fixed = load_policy(write(tmp_path, {"fixed_api_base": "https://API.kombo.dev/v1/"}))
     assert fixed.fixed_api_base == "https://api.kombo.dev/v1"
     assert fixed.fixed_api_base == normalize_api_base(fixed.fixed_api_base)
+
+
+def test_a_profile_name_that_looks_like_an_api_key_is_skipped_without_repeating_it(
+    tmp_path: Path,
+) -> None:
+    """A key in a profile's name is shown in every user's window header and settings file."""
+    key = "kombo-eu-key-7f3a9c2e1b4d8a6f"
+    env = write(
+        tmp_path,
+        {
+            "profiles": [{"name": key, "region": "EU"}, {"name": "us-team", "region": "US"}],
+            "default_profile": key,
+        },
+    )
+    policy = load_policy(env)
+    assert [p.name for p in policy.profiles] == ["us-team"]
+    assert policy.default_profile is None
+    assert len(policy.problems) == 2
+    assert all("looks like an API key" in problem for problem in policy.problems)
+    assert not any(key in problem for problem in policy.problems)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import (
     MAX_PROFILE_NAME_LENGTH,
@@ -80,6 +81,65 @@ def test_profile_names_are_trimmed_and_may_use_any_letters() -> None:
 def test_bad_profile_names_get_plain_messages(name: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         validate_profile_name(name)
+
+
+# Keys as people paste them: the ones this repository's tests use, and keys in the usual
+# alphabets (hexadecimal, letters and digits, URL-safe base64, a UUID).
+KEY_SHAPED_TEXTS = [
+    "kombo-eu-key-7f3a9c2e1b4d8a6f",
+    "kombo-us-key-1234567890abcdef",
+    "  kombo-us-key-1234567890abcdef\n",  # pasted with the line end from the dashboard
+    "5ae04f310016abbe14f662921f4204e4",
+    "hhS7bn6Nf0J07bY7ADoW7qzKJCACn3ad",
+    "Xk9f-Q2mL_p0aZ-r7TbW_3nC8-vYh1",
+    "3f2b8c1e-9a4d-4e7b-8c2a-6d5f1e0b9a7c",
+]
+
+
+@pytest.mark.parametrize("pasted", KEY_SHAPED_TEXTS)
+def test_an_api_key_is_refused_as_a_profile_name_without_repeating_it(pasted: str) -> None:
+    # "Add profile" selects the name field: a key pasted there, then Enter, became the
+    # profile's name, on screen in the window's header and in settings.json in plain text.
+    with pytest.raises(ValueError, match="looks like an API key") as refused:
+        validate_profile_name(pasted)
+    assert pasted.strip() not in str(refused.value)
+    assert "“API key”" in str(refused.value)  # where it goes instead
+
+
+def test_a_key_the_program_knows_is_refused_as_a_name_whatever_its_shape() -> None:
+    known = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(14))
+    register_secret(known)  # as the credential store does with every key it reads
+    with pytest.raises(ValueError, match="looks like an API key"):
+        validate_profile_name(known)
+    with pytest.raises(ValueError, match="looks like an API key"):
+        validate_profile_name(f"team {known}")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "default",
+        "US team",
+        "Acme GmbH sales team 2024 (EU)",
+        "customer-success-emea-2024",
+        "kombo-prod-eu-2024-q3",
+        "sales_team_us_east_1",
+        "Kundenerfolgsmanagementabteilung",
+        "n" * MAX_PROFILE_NAME_LENGTH,
+    ],
+)
+def test_names_people_give_profiles_are_not_taken_for_keys(name: str) -> None:
+    assert validate_profile_name(name) == name
+
+
+def test_a_profile_saved_with_a_key_shaped_name_still_loads(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    """Saved by an earlier version: set aside, the whole file (every other profile) was lost."""
+    name = KEY_SHAPED_TEXTS[0]
+    write_settings(paths, json.dumps({"profiles": [{"name": "default"}, {"name": name}]}))
+    assert [p.name for p in store.load().profiles] == ["default", name]
+    assert corrupt_copies(paths) == []
 
 
 # --- profiles and settings --------------------------------------------------------------------

@@ -183,6 +183,14 @@ def test_the_environment_api_base_is_checked_too(monkeypatch: pytest.MonkeyPatch
         parse_arguments([])
 
 
+def test_an_api_key_given_as_the_profile_is_refused_without_repeating_it() -> None:
+    # The name is shown in the window's header and becomes the credential store's user name.
+    key = "kombo-eu-key-7f3a9c2e1b4d8a6f"
+    with pytest.raises(UsageError, match="looks like an API key") as refused:
+        parse_arguments(["--profile", key])
+    assert key not in str(refused.value)
+
+
 def test_loopback_may_use_http_and_the_flag_beats_the_environment(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

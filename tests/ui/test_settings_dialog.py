@@ -16,6 +16,7 @@ import keyring
 import pytest
 from keyring.errors import KeyringLocked
 from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -989,6 +990,33 @@ def add_profile_and_type_its_name(qtbot: QtBot, dialog: SettingsDialog, name: st
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     qtbot.keyClicks(name_edit, name)  # over the selected "New profile"
     return name_edit
+
+
+def test_a_key_pasted_as_the_new_profile_name_is_refused_and_shown_nowhere_else(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    """ "Add profile" selects the name field; a person who came to paste a key pasted it
+    there and pressed Enter: the key became the profile's name, on screen in the window's
+    header and in settings.json in plain text."""
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    QGuiApplication.clipboard().setText(GOOD_KEY)
+    qtbot.keyClick(name_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)
+
+    assert [p.name for p in store.load().profiles] == ["default", "New profile"]
+    assert listed(dialog) == ["default (in use)", "New profile"]
+    error = child(dialog, QLabel, "profileNameError")
+    assert error.isVisible() and "looks like an API key" in error.text()
+    # Still there to be cut and pasted where it belongs, selected so that typing replaces it,
+    # and shown nowhere else: not in the status line, the error or what a screen reader says.
+    assert name_edit.hasFocus() and name_edit.selectedText() == GOOD_KEY
+    holding_key = [text for text in visible_texts(dialog) if GOOD_KEY in text]
+    assert holding_key == [name_edit.text(), name_edit.displayText()]
 
 
 def test_a_typed_profile_name_is_kept_when_moving_on_to_the_key(
