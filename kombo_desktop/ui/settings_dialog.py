@@ -55,7 +55,7 @@ from kombo_desktop.core.settings import SettingsStore
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_book import ProfileBook
-from kombo_desktop.ui.settings_key import SAVE_TEXT, KeySection
+from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
@@ -89,11 +89,7 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
 
 
 # Asked when the dialog is closed with a pasted key not saved (see _may_drop_typed_key).
-UNSAVED_KEY_QUESTION = (
-    "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
-    f"press Cancel, then “{SAVE_TEXT.replace('&', '')}”.\n\nClose Settings without saving "
-    "the key?"
-)
+CLOSE_WITHOUT_SAVING_QUESTION = "Close Settings without saving the key?"
 CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
 # Said when the dialog is closed while the password store still saves, moves or deletes a key.
 CLOSING_AFTER_STORE_TEXT = (
@@ -146,6 +142,8 @@ class SettingsDialog(QDialog):
             self,
         )
         self.profiles.has_no_key = self.key.has_no_key
+        self.profiles.may_drop_typed_key = self.key.may_drop_typed_key
+        self.profiles.used.connect(self.key.save_typed_key)
         self.profiles.shown.connect(self.key.show_profile)
         self.profiles.connection_changed.connect(self.key.show_state)
         self.key.busy_changed.connect(self.profiles.set_busy)
@@ -319,8 +317,7 @@ class SettingsDialog(QDialog):
         through it (closed at once, it went on with the old key)."""
         if not self._closing:
             self._closing = True
-            with self.key.typed_key_kept():  # showing a renamed profile empties the field
-                self.profiles.apply_typed_name()
+            self.profiles.apply_typed_name()
         if not self.key.store_work_running and not self._may_drop_typed_key():
             self._closing = False
             return
@@ -339,12 +336,10 @@ class SettingsDialog(QDialog):
         """A key pasted and not saved (still being checked, or never sent) goes with the
         dialog: the person is asked first. Closed without a word, the window went on saying
         that no key was set, to someone sure they had just pasted one."""
-        if not self.key.has_typed_key or self._typed_key_dropped:
+        if self._typed_key_dropped:
             return True
-        from kombo_desktop.ui.confirm import confirm
-
-        self._typed_key_dropped = confirm(
-            self, "Close Settings", UNSAVED_KEY_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
+        self._typed_key_dropped = self.key.may_drop_typed_key(
+            "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
         )
         return self._typed_key_dropped
 

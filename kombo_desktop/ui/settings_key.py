@@ -16,8 +16,7 @@ remembered once read, and updated by every change made here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +30,7 @@ from kombo_desktop.core.credentials import (
     clean_api_key,
 )
 from kombo_desktop.core.logs import register_secret
+from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
     SAVE_UNCHECKED_OFFERED,
@@ -65,6 +65,11 @@ _log = logging.getLogger(__name__)
 
 SAVE_TEXT = "&Save and check key"
 CHECK_STORED_TEXT = "&Check the stored key"
+# Said before a pasted key that is not saved would go: the dialog closing, another profile.
+UNSAVED_KEY_TEXT = (
+    "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
+    f"press Cancel, then “{SAVE_TEXT.replace('&', '')}”."
+)
 LOOKING_UP_TEXT = "Looking for this profile's key…"
 LOOKUP_FAILED_TEXT = (
     "Where this profile's key is kept could not be read. Close the settings and open them again."
@@ -168,10 +173,13 @@ class KeySection(QObject):
         """True while a key is being checked, saved, moved or looked up in the background."""
         return self._task is not None or self._lookup is not None
 
-    def show_profile(self) -> None:
-        """Another profile is shown: the key field always starts empty."""
-        self.forget_typed_key()
-        self.saveAnywayButton.hide()
+    def show_profile(self, another_profile: bool) -> None:
+        """The selected profile is shown afresh: ``another_profile`` starts with an empty key
+        field (the person was asked first, see :meth:`may_drop_typed_key`); the same one,
+        renamed or taken into use, keeps the key pasted for it."""
+        if another_profile:
+            self.forget_typed_key()
+            self.saveAnywayButton.hide()
         self.show_state()
 
     def has_no_key(self, name: str) -> bool:
@@ -183,17 +191,13 @@ class KeySection(QObject):
         """A key is in the field, not saved (being checked, refused, or never sent)."""
         return bool(self.apiKeyEdit.text().strip())
 
-    @contextmanager
-    def typed_key_kept(self) -> Iterator[None]:
-        """The pasted key stays in the field through what shows the profile afresh (saving a
-        typed name does)."""
-        typed = self.apiKeyEdit.text()
-        try:
-            yield
-        finally:
-            if typed and not self.apiKeyEdit.text():
-                with QSignalBlocker(self.apiKeyEdit):
-                    self.apiKeyEdit.setText(typed)
+    def may_drop_typed_key(self, title: str, question: str, drop: str) -> bool:
+        """Whether a pasted key not saved yet may go: True when there is none, else when the
+        person chose ``drop`` when asked ``question`` (what it is about to go for). Gone
+        without a word, the person went on sure that they had just set a key."""
+        if not self.has_typed_key:
+            return True
+        return confirm(self.apiKeyEdit.window(), title, f"{UNSAVED_KEY_TEXT}\n\n{question}", drop)
 
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
@@ -278,10 +282,7 @@ class KeySection(QObject):
     def _save_key(self) -> None:
         if self._task is not None:
             return
-        typed = self.apiKeyEdit.text()
-        api_base = self._key_address()  # saving a typed name shows the profile afresh:
-        with QSignalBlocker(self.apiKeyEdit):
-            self.apiKeyEdit.setText(typed)  # the key typed is still the one to save
+        api_base = self._key_address()  # saves a name typed first, and moves its key
         if api_base is not None and self._task is not None:
             # The name typed was saved just now and the old name's key is moving to it: the
             # typed key follows once it is there, or it would be replaced by the moved one.
@@ -297,6 +298,18 @@ class KeySection(QObject):
                 name="check-key",
                 on_done=partial(self._store_typed_key, key),
             )
+
+    def save_typed_key(self) -> None:
+        """Save and check a pasted key as its button does ("Use this profile" with a key pasted
+        for it). Work still running here can only be the move of the key of a profile renamed
+        by that same click (the buttons wait for anything else): the key is saved once it is
+        under the new name, or the moved one would replace it."""
+        if not self.has_typed_key:
+            return
+        if self._task is not None:
+            self._after_move = self._save_key
+            return
+        self._save_key()
 
     def _save_anyway(self) -> None:
         key = self._typed_key() if self._task is None else None

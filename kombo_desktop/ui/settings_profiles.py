@@ -32,6 +32,8 @@ from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT
 from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, plain_label, push_button
 
 IN_USE_SUFFIX = " (in use)"
+ADD_WITHOUT_SAVING_TEXT = "Add without saving"
+SWITCH_WITHOUT_SAVING_TEXT = "Switch without saving"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
 FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
 
@@ -50,13 +52,16 @@ def moved_text(name: str, place: str, no_key: bool) -> str:
 class ProfilesSection(QObject):
     """``column`` (the list and its buttons) and the rows :meth:`add_rows` puts in the form.
 
-    ``shown`` is emitted once the selected profile is in the form (another one was chosen, or
-    it was reloaded); ``connection_changed`` when its region or address was saved;
-    ``changed(name)`` when something about profile ``name`` changed; ``renamed(old, new)`` and
-    ``removed(name)`` when a profile's key must follow (the key section moves or deletes it).
+    ``shown(another_profile)`` is emitted once the selected profile is in the form: another
+    one (True), or the same one afresh (False: renamed, or taken into use);
+    ``connection_changed`` when its region or address was saved; ``changed(name)`` when
+    something about profile ``name`` changed; ``used`` once the selected profile is the one in
+    use; ``renamed(old, new)`` and ``removed(name)`` when a profile's key must follow (the key
+    section moves or deletes it).
     """
 
-    shown = Signal()
+    shown = Signal(bool)
+    used = Signal()
     connection_changed = Signal()
     changed = Signal(str)
     renamed = Signal(str, str)
@@ -68,6 +73,10 @@ class ProfilesSection(QObject):
         self._say = say
         # Whether a profile is known to have no key: the key section knows (see the dialog).
         self.has_no_key: Callable[[str], bool] = lambda _name: False
+        # Asked before another profile is shown, which empties the key field: whether a key
+        # pasted and not saved may go (``KeySection.may_drop_typed_key``: title, question,
+        # the button that lets it go).
+        self.may_drop_typed_key: Callable[[str, str, str], bool] = lambda *_texts: True
         self._busy = False
         self.column = self._build_column()
 
@@ -165,7 +174,7 @@ class ProfilesSection(QObject):
                     self.profileList.setCurrentItem(item)
         self._update_buttons()
 
-    def show_profile(self) -> None:
+    def show_profile(self, another_profile: bool = True) -> None:
         """Fill the form from the selected profile (the key section follows on ``shown``)."""
         profile = self._book.profile()
         with QSignalBlocker(self.profileNameEdit):
@@ -179,7 +188,7 @@ class ProfilesSection(QObject):
         self.useProfileButton.setEnabled(profile.name != self._book.current)
         self._update_buttons()
         self._update_fields()
-        self.shown.emit()
+        self.shown.emit(another_profile)
 
     def set_busy(self, busy: bool) -> None:
         """While a key is checked, the profile and its address stay as they are."""
@@ -220,10 +229,10 @@ class ProfilesSection(QObject):
         )
         self.managedNote.setVisible(managed)
 
-    def _reshow(self) -> None:
+    def _reshow(self, another_profile: bool) -> None:
         """The list or the selection changed: show both again."""
         self.rebuild_list()
-        self.show_profile()
+        self.show_profile(another_profile)
 
     # -- the list --------------------------------------------------------------------------------
 
@@ -231,17 +240,25 @@ class ProfilesSection(QObject):
     def _on_profile_selected(self, item: QListWidgetItem | None, _old: Any = None) -> None:
         if item is None:
             return
-        self._book.selected = item.data(Qt.ItemDataRole.UserRole)
+        name = item.data(Qt.ItemDataRole.UserRole)
+        question = f"Switch to the profile “{name}” without saving the key?"
+        if not self.may_drop_typed_key("Switch profile", question, SWITCH_WITHOUT_SAVING_TEXT):
+            self.rebuild_list()  # the profile the key was pasted for stays selected
+            return
+        self._book.selected = name
         self._say("")
         self.show_profile()
 
     def _add(self) -> None:
         if not self.apply_typed_name():  # a clicked button may take no focus (macOS)
             return
+        question = "Add a profile without saving the key?"
+        if not self.may_drop_typed_key("Add profile", question, ADD_WITHOUT_SAVING_TEXT):
+            return
         name = self._book.add()
         if name is None:
             return
-        self._reshow()
+        self._reshow(another_profile=True)
         self._say(f"Added the profile “{name}”. Type a name for it and press Enter.")
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
@@ -260,7 +277,7 @@ class ProfilesSection(QObject):
         if not book.remove():
             return
         self.removed.emit(name)
-        self._reshow()
+        self._reshow(another_profile=True)  # a key pasted for it goes with it
         if was_current:
             self._say(f"Removed the profile “{name}”. Now using “{book.current}”.")
             self.changed.emit(book.current)
@@ -273,9 +290,10 @@ class ProfilesSection(QObject):
         name = self._book.selected
         if not self._book.use_selected():
             return
-        self._reshow()
+        self._reshow(another_profile=False)
         self._say(f"Links are now made with the profile “{name}”.")
         self.changed.emit(name)
+        self.used.emit()  # a key pasted for it is saved, as the person surely expects
 
     # -- the name --------------------------------------------------------------------------------
 
@@ -298,7 +316,7 @@ class ProfilesSection(QObject):
         if not self._book.rename(new):
             return False
         self.profileNameError.hide()
-        self._reshow()
+        self._reshow(another_profile=False)
         self._say(f"Renamed the profile “{old}” to “{new}”.")
         self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
         return True

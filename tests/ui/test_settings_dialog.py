@@ -49,6 +49,7 @@ from kombo_desktop.ui.settings_dialog import (
     CLOSING_AFTER_STORE_TEXT,
     SettingsDialog,
 )
+from kombo_desktop.ui.settings_key import UNSAVED_KEY_TEXT
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from tests.support.drawing import drawn_whole
@@ -642,6 +643,100 @@ def test_a_pasted_key_is_asked_about_also_after_a_new_profile_name(
     assert dialog.isVisible()
     assert key_edit.text() == GOOD_KEY
     assert memory_keyring.secrets == {}
+
+
+def test_a_pasted_key_stays_when_the_profile_is_renamed(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # Renaming showed the profile afresh and emptied the key field without a word: the key
+    # was not saved, and closing afterwards asked nothing.
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "Production")
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)
+    assert status(dialog) == "Renamed the profile “default” to “Production”."
+    assert key_edit.text() == GOOD_KEY
+    assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize("new_name", [None, "US sales"])
+def test_use_this_profile_saves_a_pasted_key(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    new_name: str | None,
+) -> None:
+    # A key pasted for a new profile, then "Use this profile": the field was emptied, the key
+    # not saved, and the window said that no key was set for the profile it now used.
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    changed: list[str] = []
+    dialog.profileChanged.connect(changed.append)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    if new_name is not None:  # typed without Enter: saved by the button, its key moved first
+        child(dialog, QLineEdit, "profileNameEdit").setText(new_name)
+    child(dialog, QAbstractButton, "useProfileButton").click()
+    settle(qtbot, dialog)
+    name = new_name or "US team"
+    assert store.load().active_profile == name
+    assert memory_keyring.secrets == {(SERVICE_NAME, name): GOOD_KEY}
+    assert "Kombo accepted the key" in status(dialog)
+    assert key_edit.text() == ""
+    assert changed[-1] == name  # the window takes the key too
+
+
+@pytest.mark.parametrize(
+    ("leave", "button"),
+    [("add", "Add without saving"), ("choose another", "Switch without saving")],
+)
+def test_leaving_the_profile_with_a_pasted_key_asks_first(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    leave: str,
+    button: str,
+) -> None:
+    # "Add profile" or choosing another profile emptied the key field without a word, and
+    # closing afterwards asked nothing: the person was sure the key was set.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    dialog = make_dialog()  # type: ignore[operator]
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+
+    def leave_profile() -> None:
+        if leave == "add":
+            child(dialog, QAbstractButton, "addProfileButton").click()
+        else:
+            select(dialog, "staging")
+        settle(qtbot, dialog)
+
+    seen = answer_next_box("Cancel")
+    leave_profile()
+    assert seen.texts and seen.texts[0].startswith(UNSAVED_KEY_TEXT)
+    assert seen.default == "Cancel"
+    assert [p.name for p in store.load().profiles] == ["default", "staging"]
+    assert name_edit.text() == "default" and key_edit.text() == GOOD_KEY
+    assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
+
+    answer_next_box(button)
+    leave_profile()
+    assert name_edit.text() == ("New profile" if leave == "add" else "staging")
+    assert key_edit.text() == ""
+    assert memory_keyring.secrets == {}
+    seen = answer_next_box("Cancel")
+    dialog.reject()  # the key was let go: closing asks nothing more
+    seen.stop()
+    assert seen.texts == [] and not dialog.isVisible()
 
 
 def test_closing_with_an_empty_key_field_asks_nothing(qtbot: QtBot, dialog: SettingsDialog) -> None:
