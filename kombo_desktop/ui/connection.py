@@ -3,8 +3,10 @@
 A *target* is what the profile label shows: a profile name and region, or the demo service.
 The client is built lazily on a worker thread (importing it loads httpx, and reading the key
 may wait on the operating system's password store) and then reused, so its connection pool
-and TLS set-up are paid for once, not on every click. When the target changes (settings
-saved, demo started) the window closes this ``Connection`` and makes a new one.
+and TLS set-up are paid for once, not on every click. When the target changes (another
+profile, region or address, the demo) the window closes this ``Connection`` and makes a new
+one. When only the profile's key changes it makes a new one too, and a request still running
+on the old one finishes there (``MainWindow.use_new_key``).
 
 The key never reaches a widget: it goes from the credential store straight into the client.
 """

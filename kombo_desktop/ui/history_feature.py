@@ -608,12 +608,7 @@ class HistoryFeature(QObject):
             self._panel.refresh()
 
     def _environment_id(self, target: Target) -> str | None:
-        """The Kombo environment the profile's key belongs to, when a check has told; not
-        known while KOMBO_API_KEY is set (links are made with that key, not the saved one)."""
-        if target.demo or self.window.credentials.environment_key_in_use:
-            return None
-        profile = self.window.setup.settings.profile(target.profile)
-        return profile.environment_id if profile is not None else None
+        return self.window.environment_id(target)
 
     def _tool_label(self, tool: str | None) -> str | None:
         return self.window.linkForm.catalog.label_for(tool) if tool else None
@@ -646,7 +641,7 @@ class HistoryFeature(QObject):
             else:  # kept off the screen (see MainWindow._show_created): no invitation either
                 context = None
             self.invitationBar.set_context(context)
-            environment_id = self._environment_id(made.target)
+            environment_id = made.environment_id  # the key's it was made with
             if self._still_opening:
                 # Saved once it is open (see ``store`` and ``close``), without making the
                 # window wait.

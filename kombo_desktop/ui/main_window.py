@@ -157,13 +157,16 @@ class MadeLink:
     link_type: LinkType
     created: datetime
     target: Target
+    # The Kombo environment of the key the request was sent with, when known (see
+    # ``MainWindow.environment_id``); the key may have been replaced while Kombo worked.
+    environment_id: str | None = None
 
 
 class MainWindow(QMainWindow):
     """The window staff use to make links. Object names follow contract.md exactly."""
 
     link_made = Signal(object)  # MadeLink
-    target_changed = Signal(object)  # Target: links go somewhere else from now on
+    target_changed = Signal(object)  # Target: links go somewhere else (or with another key)
     profile_renamed = Signal(str, str)  # (old, new) in the settings: the history follows
 
     def __init__(self, setup: WindowSetup, parent: QWidget | None = None) -> None:
@@ -197,6 +200,8 @@ class MainWindow(QMainWindow):
         self._refusal_quotes: tuple[str, ...] = ()  # the details its words quote
         self.settings_dialog: QDialog | None = None
         self._background: list[TaskHandle] = []
+        # Connections a new key replaced while a request ran on them: closed once it ends.
+        self._retired: list[Connection] = []
         self._closed = False
 
         defaults = self._form_defaults()
@@ -378,15 +383,22 @@ class MainWindow(QMainWindow):
     def is_demo(self) -> bool:
         return self.target is not None and self.target.demo
 
+    def environment_id(self, target: Target) -> str | None:
+        """The Kombo environment the key of ``target``'s profile belongs to, when a key check
+        has told; not known while KOMBO_API_KEY is set (links are made with that key, not the
+        saved one), nor in the demo."""
+        if target.demo or self.credentials.environment_key_in_use:
+            return None
+        profile = self.setup.settings.profile(target.profile)
+        return profile.environment_id if profile is not None else None
+
     def use_target(self, target: Target, status: str | None = None) -> None:
         """Send links to ``target`` from now on: new client, header, banner, tool list; then
         say ``status`` (and that a link being made was cancelled, if one was)."""
         previous = self.target
         cancelled = self._request is not None
         self.cancel_request()
-        for handle in self._background:
-            handle.cancel()
-        self._background.clear()
+        self._stop_background()
         if self.connection is not None:
             self.connection.close()
         self.connection = Connection(target, self.credentials, self.setup.client_options)
@@ -405,9 +417,46 @@ class MainWindow(QMainWindow):
             status = f"{status or ''} {CANCELLED_BY_CHANGE_TEXT}".strip()
         if status is not None:
             self.show_status(status, "info")
-        connection = self.connection
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection))
+        self._warm_up_soon(self.connection)
         self.target_changed.emit(target)
+
+    def use_new_key(self, status: str | None = None) -> None:
+        """The profile in use has another key (saved or forgotten in Settings), its place
+        unchanged: the next request goes with it, and it is checked and its tool lists
+        fetched in the background. A link being made goes on with the key it was sent with: a
+        new connection for it would cancel the request, and a link Kombo may have made already
+        would be lost (if that key was wrong, the request fails and is made again with the new
+        one). Its connection is closed once it ends. ``status`` is said unless a link is being
+        made, whose progress and result are what the status line is for then."""
+        old = self.connection
+        if old is None or self._closed:
+            return
+        self._stop_background()
+        if self._request is not None:
+            self._retired.append(old)
+        else:
+            old.close()
+        self.connection = Connection(old.target, self.credentials, self.setup.client_options)
+        self.firstRunNotice.hide()  # shown again by the key's check if it is still missing
+        if status is not None and not self.busy:
+            self.show_status(status, "info")
+        self._warm_up_soon(self.connection)
+        self.target_changed.emit(self.connection.target)
+
+    def _stop_background(self) -> None:
+        """Stop the key check and tool list refresh of the connection being replaced."""
+        for handle in self._background:
+            handle.cancel()
+        self._background.clear()
+
+    def _close_retired(self) -> None:
+        """Close the connections new keys replaced, once no request runs on them."""
+        retired, self._retired = self._retired, []
+        for connection in retired:
+            connection.close()
+
+    def _warm_up_soon(self, connection: Connection) -> None:
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection))
 
     def _warm_up(self, connection: Connection) -> None:
         """Check the key and build the client in the background, so the first click is fast;
@@ -436,7 +485,11 @@ class MainWindow(QMainWindow):
     def _key_checked(self, connection: Connection, status: KeyStatus) -> None:
         if connection is not self.connection:
             return  # the target changed meanwhile
-        if status.problem:
+        # While a link is being made (with the key it was sent with, see ``use_new_key``), a
+        # note would take the place of its progress: the next link, if it fails for the key,
+        # says the same with the way forward.
+        quiet = self._request is not None
+        if status.problem and not quiet:
             self.show_note(status.problem)
         if connection.target.demo:
             return
@@ -444,7 +497,8 @@ class MainWindow(QMainWindow):
             return  # the store's problem, said above, is the way forward; no "no key" here
         if not status.has_key:
             self.firstRunNotice.show()
-            self.show_note("No API key is set for this profile yet.")
+            if not quiet:
+                self.show_note("No API key is set for this profile yet.")
             return
         self._refresh_catalog(connection)
 
@@ -536,6 +590,9 @@ class MainWindow(QMainWindow):
         profile in use goes on under its new name at once: a dialog closed right after the
         name was typed is gone before it could say more."""
         connection = self.connection
+        for retired in self._retired:  # a link still being made with the profile's old key
+            if retired.target.profile == old:
+                retired.follow_rename(new)
         if connection is not None and connection.target.profile == old:
             connection.follow_rename(new)
         if self.setup.profile_name == old:
@@ -576,6 +633,9 @@ class MainWindow(QMainWindow):
             return
         target = self.setup.profile_target
         if self._only_renamed(target):
+            return
+        if self.connection is not None and self.connection.target == target:
+            self.use_new_key(f"Now using {target.label}.")  # the same place: only the key
             return
         self.use_target(target, f"Now using {target.label}.")
 
@@ -669,6 +729,8 @@ class MainWindow(QMainWindow):
         # not stay on show, copyable, under this request's progress or error.
         self.resultPanel.clear()
         self._customer_at_request = self._customer_text()
+        # Known now: a key saved while Kombo works is another environment's (``use_new_key``).
+        environment_id = self.environment_id(connection.target)
         self._set_busy(True)
         self.show_status(progress, "busy")
         handle: TaskHandle | None = None
@@ -687,7 +749,7 @@ class MainWindow(QMainWindow):
             self._link_on_its_way = True
             try:
                 # The connection's target now: a profile renamed meanwhile keeps the link.
-                self._show_created(created, request, connection.target)
+                self._show_created(created, request, connection.target, environment_id)
             finally:  # even after a bug there: the window must not stay busy for good
                 # The link first, then the buttons: Create coming back and the focus moving
                 # from Cancel to the link cost the link's paint about 2 ms on its way.
@@ -776,11 +838,16 @@ class MainWindow(QMainWindow):
     def _set_busy(self, busy: bool) -> None:
         if not busy:
             self._request = None
+            self._close_retired()
         self.linkForm.set_busy(busy)
         self.relinkForm.set_busy(busy)
 
     def _show_created(
-        self, created: CreatedLink, request: LinkRequest | RelinkRequest, target: Target
+        self,
+        created: CreatedLink,
+        request: LinkRequest | RelinkRequest,
+        target: Target,
+        environment_id: str | None,
     ) -> None:
         now = datetime.now().astimezone()
         if isinstance(request, LinkRequest):
@@ -822,7 +889,15 @@ class MainWindow(QMainWindow):
         else:
             self.relinkForm.mark_used(request)
         self.link_made.emit(
-            MadeLink(request, created.url, created.is_demo, request.link_type, now, target)
+            MadeLink(
+                request,
+                created.url,
+                created.is_demo,
+                request.link_type,
+                now,
+                target,
+                environment_id,
+            )
         )
 
     def _choices_changed_since(self, request: LinkRequest | RelinkRequest) -> str:
@@ -1104,6 +1179,7 @@ class MainWindow(QMainWindow):
         self._stop_demo_server()  # releases answers the demo service is holding back
         if self.connection is not None:
             self.connection.close()
+        self._close_retired()
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
 

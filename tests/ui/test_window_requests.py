@@ -6,6 +6,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from itertools import pairwise
 
 import keyring
@@ -19,10 +20,12 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.core.settings import Profile, Settings
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.ui.history_model import TYPE
 from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
 from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SECONDS, MainWindow
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
@@ -380,6 +383,55 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
     # ... and the history takes it for the profile in use, not another's ("· Main account").
     qtbot.waitUntil(lambda: history.rowCount() == 1)
     assert "·" not in str(history.data(history.index(0, TYPE)))
+
+
+OLD_KEY = "kombo-old-key-3c9a1d7e52"
+NEW_KEY = "kombo-new-key-8b2f4e6a07"
+
+
+def test_a_key_saved_for_the_profile_in_use_during_a_request_keeps_the_link_coming(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """A new key saved in Settings for the profile in use while Kombo made the link: the
+    request was cancelled ("make it again if needed"), and a link Kombo may have made already
+    was thrown away. The place is the same: the link comes, made with the key it was sent
+    with (and kept under that key's environment), and the next link goes with the new key."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default", environment_id="env-old")]))
+    slow_link = replace(Reply.link("https://connect.kombo.dev/v1?t=1"), delay=1.5)
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith("/check-api-key"):
+            return Reply.environment("env-new")
+        return tools_or(slow_link)(request)
+
+    def keys_sent(path: str) -> list[str | None]:
+        return [r.header("Authorization") for r in kombo.requests if path in r.path]
+
+    with FaultServer(fallback=respond) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: len(keys_sent("/create-link")) == 1)
+        dialog = settings_of(qtbot, window)
+        dialog.key.apiKeyEdit.setText(NEW_KEY)
+        dialog.key.saveKeyButton.click()
+        qtbot.waitUntil(lambda: keyring.get_password(SERVICE_NAME, "default") == NEW_KEY)
+        qtbot.waitUntil(lambda: not dialog.busy)
+        assert window.busy  # still waiting for the link
+        assert CANCELLED_BY_CHANGE_TEXT not in window.statusLabel.text()
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+        assert window.statusPanel.kind == "success"
+        (made,) = window.history.store.search()
+        assert made.environment_id == "env-old"  # made with the old key
+        # The new key is looked at in the background, as for any change in Settings.
+        qtbot.waitUntil(lambda: f"Bearer {NEW_KEY}" in keys_sent("/tools/"))
+        wait_until_ready(qtbot, window)
+        make_link(qtbot, window)  # another environment's link: no duplicate
+        assert keys_sent("/create-link") == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        window.close()
 
 
 def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
