@@ -421,13 +421,14 @@ class MainWindow(QMainWindow):
         self.target_changed.emit(target)
 
     def use_new_key(self, status: str | None = None) -> None:
-        """The profile in use has another key (saved or forgotten in Settings), its place
-        unchanged: the next request goes with it, and it is checked and its tool lists
-        fetched in the background. A link being made goes on with the key it was sent with: a
-        new connection for it would cancel the request, and a link Kombo may have made already
-        would be lost (if that key was wrong, the request fails and is made again with the new
-        one). Its connection is closed once it ends. ``status`` is said unless a link is being
-        made, whose progress and result are what the status line is for then."""
+        """The profile in use has another key (saved or forgotten in Settings, or replaced
+        outside the program and checked there), its place unchanged: the next request goes
+        with it, and it is checked and its tool lists fetched in the background. A link
+        being made goes on with the key it was sent with: a new connection for it would
+        cancel the request, and a link Kombo may have made already would be lost (if that
+        key was wrong, the request fails and is made again with the new one). Its connection
+        is closed once it ends. ``status`` is said unless a link is being made, whose
+        progress and result are what the status line is for then."""
         old = self.connection
         if old is None or self._closed:
             return
@@ -580,6 +581,7 @@ class MainWindow(QMainWindow):
         dialog.profileChanged.connect(self.use_profile)
         dialog.profileRenamed.connect(self._follow_renamed_profile)
         dialog.profileRemoved.connect(self._forget_tool_lists)
+        dialog.storedKeyChanged.connect(self._follow_stored_key)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
@@ -601,6 +603,16 @@ class MainWindow(QMainWindow):
             if connection is not None and connection.target.profile == new:
                 self.header.set_profile_text(connection.target.label)
         self.profile_renamed.emit(old, new)
+
+    def _follow_stored_key(self, name: str) -> None:
+        """A key check in Settings found the key stored for the profile in use in another
+        Kombo environment (replaced outside the program): the settings hold that environment
+        now, for the history and its duplicate check, and the next link goes with that key.
+        Not a change of profile: a link being made goes on (see ``use_new_key``)."""
+        self.setup.settings = self.setup.settings_store.load()
+        target = self.target
+        if target is not None and not target.demo and target.profile == name:
+            self.use_new_key()
 
     def _forget_tool_lists(self, profile: str) -> None:
         """A removed profile's cached tool lists go with it: a new profile of the same name,

@@ -24,7 +24,10 @@ listed, and only their keys can be changed.
 something about it changed: another profile was chosen, it was renamed or removed (then the
 name is the new one in use), or its region, address or key changed. ``profileRenamed(old, new)``
 follows every rename, for what else is kept under a profile's name (the link history), and
-``profileRemoved(name)`` every removal (the cached tool lists).
+``profileRemoved(name)`` every removal (the cached tool lists). ``storedKeyChanged(str)``: a
+check of the key stored for the profile in use found it in another Kombo environment than
+recorded (replaced outside the program, with ``keyring set``): the window reads the settings
+again and takes that key from the next link on, without cancelling a link being made.
 
 This module is the dialog's frame: the notices at the top, the status line, Close, and the
 wiring between its parts, each in a module of its own:
@@ -104,6 +107,7 @@ class SettingsDialog(QDialog):
     profileChanged = Signal(str)  # noqa: N815 - Qt naming, part of the window's interface
     profileRenamed = Signal(str, str)  # noqa: N815 - (old, new): what is kept under a name follows
     profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
+    storedKeyChanged = Signal(str)  # noqa: N815 - the key in use was replaced outside
 
     def __init__(
         self,
@@ -153,6 +157,7 @@ class SettingsDialog(QDialog):
         self.profiles.removed.connect(self.key.delete_key_of_removed)
         self.profiles.changed.connect(self._changed)
         self.key.changed.connect(self._changed)
+        self.key.stored_key_changed.connect(self._stored_key_changed)
 
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -287,6 +292,13 @@ class SettingsDialog(QDialog):
         """Tell the window when the profile it uses changed."""
         if name == self._book.current:
             self.profileChanged.emit(name)
+
+    def _stored_key_changed(self, name: str) -> None:
+        """Tell the window when the key stored for the profile it uses is another than it knew
+        of (its environment recorded now): links went on with the old key and the old
+        environment until a restart, the duplicate check matching the other environment's."""
+        if name == self._book.current:
+            self.storedKeyChanged.emit(name)
 
     # -- size ------------------------------------------------------------------------------------
 

@@ -85,11 +85,14 @@ class KeySection(QObject):
 
     ``key_address`` saves the address shown in the form and returns where keys are checked
     (None when the address is not valid). ``busy_changed(bool)`` is emitted when a check starts
-    and ends, ``changed(name)`` when profile ``name``'s key changed.
+    and ends, ``changed(name)`` when profile ``name``'s key changed, ``stored_key_changed(name)``
+    when a check of the key stored for ``name`` found it in another Kombo environment than
+    recorded (or none was): replaced outside the program (``keyring set``), say.
     """
 
     busy_changed = Signal(bool)
     changed = Signal(str)
+    stored_key_changed = Signal(str)
 
     def __init__(
         self,
@@ -450,9 +453,12 @@ class KeySection(QObject):
                 "success",
             )
             return
-        self._book.set_environment(environment_id)
+        name = self._book.selected
+        new_environment = self._book.set_environment(environment_id)
         self.show_state()
         self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")
+        if new_environment:  # the key stored is another than the window knew of
+            self.stored_key_changed.emit(name)
 
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""

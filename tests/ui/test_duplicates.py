@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import Tool
+from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import EntryKind, HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
@@ -25,11 +27,13 @@ from kombo_desktop.ui.duplicate_banner import duplicate_text
 from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.history_model import STATUS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
-from tests.support.fault_server import FaultServer, Reply, tools_or
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+DEVELOPMENT_KEY = "kombo-development-key-4e8a1c"
+PRODUCTION_KEY = "kombo-production-key-9d3f7b"
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -450,6 +454,52 @@ def test_after_a_key_of_another_kombo_environment_the_earlier_link_is_no_duplica
             timeout=5000,
         )
         assert not history_of(window).banner.isVisible()
+        window.close()
+
+
+def test_after_the_stored_key_is_checked_in_settings_its_environment_is_followed(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The development key replaced by the production key outside the program (``keyring
+    # set``), then "Check the stored key" pressed, as Settings advises: the settings took the
+    # production environment, but the window kept the development one (and key) until it was
+    # restarted. The development link was taken for a duplicate of the next one, and the next
+    # link went out with the development key.
+    keyring.set_password(SERVICE_NAME, "default", DEVELOPMENT_KEY)
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default", environment_id="env-dev")]))
+
+    links = iter(["https://connect.kombo.dev/v1?t=dev", "https://connect.kombo.dev/v1?t=prod"])
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith("/check-api-key"):
+            return Reply.environment("env-prod")
+        if request.path.endswith("/create-link"):
+            return Reply.link(next(links))
+        return tools_or(Reply.text(404, "not here"))(request)
+
+    with FaultServer(fallback=respond) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        make_link(qtbot, window)
+        keyring.set_password(SERVICE_NAME, "default", PRODUCTION_KEY)
+        dialog = settings_of(qtbot, window)
+        dialog.key.checkKeyButton.click()
+        qtbot.waitUntil(lambda: store.load().active.environment_id == "env-prod")
+        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog.reject()
+
+        def keys_sent() -> list[str | None]:
+            return [r.header("Authorization") for r in kombo.requests if "/create-link" in r.path]
+
+        window.createButton.click()
+        banner = history_of(window).banner
+        qtbot.waitUntil(lambda: banner.isVisible() or len(keys_sent()) == 2, timeout=5000)
+        assert not banner.isVisible()
+        assert keys_sent() == [f"Bearer {DEVELOPMENT_KEY}", f"Bearer {PRODUCTION_KEY}"]
+        qtbot.waitUntil(lambda: window.linkField.text().endswith("t=prod"), timeout=5000)
+        entries = history_of(window).store.search()
+        assert sorted(entry.environment_id or "" for entry in entries) == ["env-dev", "env-prod"]
         window.close()
 
 
