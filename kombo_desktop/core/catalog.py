@@ -2,8 +2,9 @@
 
 The program ships Kombo's full list (``resources/tools.tsv``) so it works offline and before an API
 key is set. Once a key is known, ``GET /tools/{category}`` tells which tools are enabled in that
-environment; that list replaces the bundled one for its category and is cached per profile, so a
-start without network shows the account's tools too (a start with network asks Kombo again).
+environment; that list replaces the bundled one for its category and is cached per profile, with
+the account it came from, so a start without network shows the account's tools too (a start with
+network asks Kombo again).
 """
 
 from __future__ import annotations
@@ -301,7 +302,9 @@ def tools_from_api(category: Category, items: object) -> list[Tool]:
     return tools
 
 
-_CACHE_VERSION = 1
+# 2: the lists are kept with the account they came from (``ToolListOwner``); the files of
+# version 1 (the profile name only) read as "nothing cached" and are replaced by the next save.
+_CACHE_VERSION = 2
 
 
 def _safe_profile(profile: str) -> str:
@@ -317,9 +320,26 @@ def _safe_profile(profile: str) -> str:
     return f"{readable}-{digest}"
 
 
+@dataclass(frozen=True)
+class ToolListOwner:
+    """Whose tool lists these are: a profile, and the Kombo account its links go to.
+
+    The account is the profile's API address and, once a key check told it, the environment
+    its key belongs to. A profile switched to another region or address, or given another
+    environment's key, is another account: the lists cached for its name are not its lists,
+    and showing them (when its own cannot be fetched) would offer tools it does not have.
+    """
+
+    profile: str
+    api_base: str
+    environment_id: str | None = None
+
+
 class CatalogCache:
     """The last tool lists fetched for each profile and category, kept as small JSON files.
 
+    A file is named after its profile and holds the account it came from; a list from
+    another account than the profile's now reads as "nothing cached".
     A cache is only a speed-up: a missing, unreadable or damaged file reads as "nothing cached"
     and a failed write is logged, never raised, so the bundled list remains the fallback.
     """
@@ -330,9 +350,9 @@ class CatalogCache:
     def path_for(self, profile: str, category: Category) -> Path:
         return self.cache_dir / f"tools-{_safe_profile(profile)}-{category.value.lower()}.json"
 
-    def load(self, profile: str, category: Category) -> list[Tool] | None:
-        """The cached tools, or ``None`` when nothing usable is cached."""
-        path = self.path_for(profile, category)
+    def load(self, owner: ToolListOwner, category: Category) -> list[Tool] | None:
+        """The cached tools, or ``None`` when nothing usable is cached for ``owner``."""
+        path = self.path_for(owner.profile, category)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -341,24 +361,28 @@ class CatalogCache:
             return None
         if data.get("version") != _CACHE_VERSION or data.get("category") != category.value:
             return None
+        if (data.get("api_base"), data.get("environment_id")) != (
+            owner.api_base,
+            owner.environment_id,
+        ):
+            return None  # another account's lists (see ``ToolListOwner``)
         tools = data.get("tools")
-        if data.get("profile") != profile or not isinstance(tools, list):
-            return None
-        if len(tools) > MAX_TOOLS_PER_CATEGORY:
+        if not isinstance(tools, list) or len(tools) > MAX_TOOLS_PER_CATEGORY:
             return None
         return tools_from_api(category, tools)
 
-    def save(self, profile: str, category: Category, tools: list[Tool]) -> None:
-        """Store ``tools`` for the profile; written to a temporary file first so a crash midway
+    def save(self, owner: ToolListOwner, category: Category, tools: list[Tool]) -> None:
+        """Store ``tools`` for the owner; written to a temporary file first so a crash midway
         never leaves half a file behind."""
         document = {
             "version": _CACHE_VERSION,
-            "profile": profile,
+            "api_base": owner.api_base,
+            "environment_id": owner.environment_id,
             "category": category.value,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "tools": [{"id": t.id, "label": t.label} for t in tools],
         }
-        path = self.path_for(profile, category)
+        path = self.path_for(owner.profile, category)
         try:
             ensure_private_dir(path.parent)
             fd, temp_name = tempfile.mkstemp(prefix=".tools-", suffix=".tmp", dir=path.parent)
@@ -378,3 +402,21 @@ class CatalogCache:
         for category in Category:
             with contextlib.suppress(OSError):
                 self.path_for(profile, category).unlink(missing_ok=True)
+
+    def rename(self, old: str, new: str) -> None:
+        """Move a renamed profile's lists to its new name: still its account's lists, and a
+        later profile called ``old`` must not find them. Files are only moved, not read, so
+        this may run on the UI thread; whatever cannot be moved is removed instead."""
+        for category in Category:
+            source, target = self.path_for(old, category), self.path_for(new, category)
+            try:
+                os.replace(source, target)
+            except FileNotFoundError:
+                # Nothing to move; a file under the new name is left from before, not this
+                # profile's.
+                with contextlib.suppress(OSError):
+                    target.unlink(missing_ok=True)
+            except OSError as error:
+                _log.warning("Could not move the tool list cache %s: %s", source, error)
+                with contextlib.suppress(OSError):
+                    source.unlink(missing_ok=True)

@@ -1,12 +1,14 @@
 """Refresh the tool lists from the account's own ``GET /tools/{category}``, on a worker thread.
 
 The bundled list names every tool Kombo has; an account sees only the tools enabled in its
-environment. The fresh list is cached per profile, so the next start (or a start without
-network) shows the account's tools too. Any failure just leaves the bundled list in place: a
-missing refresh must never stand between staff and a link, so failures are logged, not shown;
-except a key Kombo does not know (401, or one malformed), which would be refused for the link
-too: the window says so at once, before anyone fills in the form for nothing. A 403 is left
-quiet: a key may lack the right to list tools and still make links.
+environment. The fresh list is cached per profile, with the account it came from (the API
+address and the key's environment), so the next start (or a start without network) shows the
+account's tools too, and a profile since moved to another account is not shown them. Any
+failure just leaves the bundled list in place: a missing refresh must never stand between staff
+and a link, so failures are logged, not shown; except a key Kombo does not know (401, or one
+malformed), which would be refused for the link too: the window says so at once, before anyone
+fills in the form for nothing. A 403 is left quiet: a key may lack the right to list tools and
+still make links.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from kombo_desktop.core.catalog import CatalogCache, Tool
+from kombo_desktop.core.catalog import CatalogCache, Tool, ToolListOwner
 from kombo_desktop.core.errors import AuthenticationError, KomboError, MalformedKeyError
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.connection import Connection
@@ -31,14 +33,25 @@ class RefreshedCatalog:
 
 
 def refresh_catalog(
-    connection: Connection, cache: CatalogCache, cancel: object
+    connection: Connection,
+    cache: CatalogCache,
+    cancel: object,
+    *,
+    environment_id: str | None,
 ) -> RefreshedCatalog:
     """Fresh (or else cached) tools per category; categories with neither are left out.
 
+    ``environment_id`` is the Kombo environment of the connection's key, if known: with the
+    connection's address it tells which account's cached lists are this profile's.
     An empty list from the server is not applied: an account without a single tool in a
     category is far likelier a glitch than a fact, and an empty dropdown would block work.
     """
-    profile = connection.target.profile
+
+    def owner() -> ToolListOwner:
+        # Looked at each time: a profile renamed meanwhile has its lists moved to the new name.
+        target = connection.target
+        return ToolListOwner(target.profile, target.api_base, environment_id)
+
     client = connection.client()
     result = RefreshedCatalog()
     found = result.tools
@@ -62,9 +75,9 @@ def refresh_catalog(
                 )
             else:
                 if tools:
-                    cache.save(profile, category, tools)
+                    cache.save(owner(), category, tools)
         if not reachable:
-            tools = cache.load(profile, category) or []
+            tools = cache.load(owner(), category) or []
         if tools:
             found[category] = tools
         else:

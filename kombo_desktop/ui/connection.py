@@ -80,6 +80,18 @@ def resolve_target(
     return Target(profile=profile.name, api_base=address, region=region_label("custom", address))
 
 
+def known_environment_id(
+    settings: Settings, credentials: CredentialStore, target: Target
+) -> str | None:
+    """The Kombo environment of the key links for ``target`` are made with, when a key check
+    has told; not known for the demo or while KOMBO_API_KEY is set (links are then made with
+    that key, not with the saved one whose environment the settings keep)."""
+    if target.demo or credentials.environment_key_in_use:
+        return None
+    profile = settings.profile(target.profile)
+    return profile.environment_id if profile is not None else None
+
+
 @dataclass(frozen=True)
 class KeyStatus:
     """Whether the target has a key, without the key itself (the UI never holds it)."""

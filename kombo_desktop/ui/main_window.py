@@ -58,7 +58,13 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.core.window_state import load_window_geometry, save_window_geometry
 from kombo_desktop.ui import qt_enums, theme
 from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
-from kombo_desktop.ui.connection import Connection, KeyStatus, Target, resolve_target
+from kombo_desktop.ui.connection import (
+    Connection,
+    KeyStatus,
+    Target,
+    known_environment_id,
+    resolve_target,
+)
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT, DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import CREATE_TEXT, LinkForm
@@ -387,10 +393,7 @@ class MainWindow(QMainWindow):
         """The Kombo environment the key of ``target``'s profile belongs to, when a key check
         has told; not known while KOMBO_API_KEY is set (links are made with that key, not the
         saved one), nor in the demo."""
-        if target.demo or self.credentials.environment_key_in_use:
-            return None
-        profile = self.setup.settings.profile(target.profile)
-        return profile.environment_id if profile is not None else None
+        return known_environment_id(self.setup.settings, self.credentials, target)
 
     def use_target(self, target: Target, status: str | None = None) -> None:
         """Send links to ``target`` from now on: new client, header, banner, tool list; then
@@ -506,9 +509,10 @@ class MainWindow(QMainWindow):
     def _refresh_catalog(self, connection: Connection) -> None:
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""
         cache = CatalogCache(self.setup.paths.catalog_cache_dir)
+        environment_id = self.environment_id(connection.target)
 
         def work(token: object) -> RefreshedCatalog:
-            return refresh_catalog(connection, cache, token)
+            return refresh_catalog(connection, cache, token, environment_id=environment_id)
 
         def apply(fresh: RefreshedCatalog) -> None:
             if connection is not self.connection:
@@ -580,6 +584,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
         dialog.profileRenamed.connect(self._follow_renamed_profile)
+        dialog.profileRenamed.connect(self._move_tool_lists)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyChanged.connect(self._follow_stored_key)
         dialog.destroyed.connect(self._settings_closed)
@@ -613,6 +618,11 @@ class MainWindow(QMainWindow):
         target = self.target
         if target is not None and not target.demo and target.profile == name:
             self.use_new_key()
+
+    def _move_tool_lists(self, old: str, new: str) -> None:
+        """A renamed profile's cached tool lists go with it: left under the old name, a later
+        profile of that name would be shown them while its own cannot be fetched."""
+        CatalogCache(self.setup.paths.catalog_cache_dir).rename(old, new)
 
     def _forget_tool_lists(self, profile: str) -> None:
         """A removed profile's cached tool lists go with it: a new profile of the same name,

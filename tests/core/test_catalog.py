@@ -13,6 +13,7 @@ from kombo_desktop.core.catalog import (
     CatalogCache,
     Tool,
     ToolCatalog,
+    ToolListOwner,
     name_rank,
     parse_tools_tsv,
     tools_from_api,
@@ -367,40 +368,48 @@ TOOLS = [
     Tool("personio", "Personio", (Category.HRIS,)),
     Tool("brandnewhr", "Brand New HR – Ünïcode", (Category.HRIS,)),
 ]
+EU = "https://api.kombo.dev/v1"
+
+
+def owner(profile: str) -> ToolListOwner:
+    return ToolListOwner(profile, EU, "env_1")
+
+
+DEFAULT = owner("default")
 
 
 def test_cache_round_trip(cache: CatalogCache) -> None:
-    assert cache.load("default", Category.HRIS) is None
-    cache.save("default", Category.HRIS, TOOLS)
-    assert cache.load("default", Category.HRIS) == TOOLS
+    assert cache.load(DEFAULT, Category.HRIS) is None
+    cache.save(DEFAULT, Category.HRIS, TOOLS)
+    assert cache.load(DEFAULT, Category.HRIS) == TOOLS
     # Other categories and profiles are separate.
-    assert cache.load("default", Category.ATS) is None
-    assert cache.load("other", Category.HRIS) is None
+    assert cache.load(DEFAULT, Category.ATS) is None
+    assert cache.load(owner("other"), Category.HRIS) is None
 
 
 def test_a_cached_list_no_account_has_reads_as_nothing_cached(cache: CatalogCache) -> None:
     many = [Tool(f"tool{i}", f"Tool {i}", (Category.HRIS,)) for i in range(2001)]
-    cache.save("default", Category.HRIS, many)
-    assert cache.load("default", Category.HRIS) is None
+    cache.save(DEFAULT, Category.HRIS, many)
+    assert cache.load(DEFAULT, Category.HRIS) is None
 
 
 def test_cached_list_refreshes_the_catalog(cache: CatalogCache) -> None:
-    cache.save("default", Category.HRIS, TOOLS)
-    loaded = cache.load("default", Category.HRIS)
+    cache.save(DEFAULT, Category.HRIS, TOOLS)
+    loaded = cache.load(DEFAULT, Category.HRIS)
     assert loaded is not None
     refreshed = ToolCatalog.bundled().with_category_tools(Category.HRIS, loaded)
     assert ids(refreshed.in_category(Category.HRIS)) == ["brandnewhr", "personio"]
 
 
 def test_an_empty_list_is_cached_as_empty_not_missing(cache: CatalogCache) -> None:
-    cache.save("default", Category.LMS, [])
-    assert cache.load("default", Category.LMS) == []
+    cache.save(DEFAULT, Category.LMS, [])
+    assert cache.load(DEFAULT, Category.LMS) == []
 
 
 def test_saving_again_replaces(cache: CatalogCache) -> None:
-    cache.save("default", Category.HRIS, TOOLS)
-    cache.save("default", Category.HRIS, TOOLS[:1])
-    assert cache.load("default", Category.HRIS) == TOOLS[:1]
+    cache.save(DEFAULT, Category.HRIS, TOOLS)
+    cache.save(DEFAULT, Category.HRIS, TOOLS[:1])
+    assert cache.load(DEFAULT, Category.HRIS) == TOOLS[:1]
     assert [p.name for p in cache.cache_dir.iterdir() if p.name.endswith(".tmp")] == []
 
 
@@ -413,35 +422,38 @@ def test_saving_again_replaces(cache: CatalogCache) -> None:
         b"[]",
         b"null",
         b'{"version": 1}',
-        b'{"version": 99, "profile": "default", "category": "HRIS", "tools": []}',
-        b'{"version": 1, "profile": "default", "category": "ATS", "tools": []}',
-        b'{"version": 1, "profile": "someone else", "category": "HRIS", "tools": []}',
-        b'{"version": 1, "profile": "default", "category": "HRIS", "tools": {"id": "x"}}',
+        b'{"version": 99, "category": "HRIS", "tools": []}',
+        b'{"version": 2, "category": "HRIS", "tools": [], "api_base": null}',
+        b'{"version": 2, "category": "ATS", "tools": [], "api_base": "https://api.kombo.dev/v1",'
+        b' "environment_id": "env_1"}',
+        b'{"version": 2, "category": "HRIS", "tools": {"id": "x"},'
+        b' "api_base": "https://api.kombo.dev/v1", "environment_id": "env_1"}',
     ],
 )
 def test_damaged_cache_reads_as_nothing_cached(cache: CatalogCache, content: bytes) -> None:
     path = cache.path_for("default", Category.HRIS)
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
-    assert cache.load("default", Category.HRIS) is None
+    assert cache.load(DEFAULT, Category.HRIS) is None
 
 
 def test_bad_entries_in_a_cached_list_are_skipped(cache: CatalogCache) -> None:
     path = cache.path_for("default", Category.HRIS)
     path.parent.mkdir(parents=True)
     document = {
-        "version": 1,
-        "profile": "default",
+        "version": 2,
+        "api_base": EU,
+        "environment_id": "env_1",
         "category": "HRIS",
         "tools": [{"id": "personio", "label": "Personio"}, {"label": "no id"}, 5],
     }
     path.write_text(json.dumps(document), encoding="utf-8")
-    assert cache.load("default", Category.HRIS) == [TOOLS[0]]
+    assert cache.load(DEFAULT, Category.HRIS) == [TOOLS[0]]
 
 
 def test_unreadable_cache_reads_as_nothing_cached(cache: CatalogCache) -> None:
     cache.path_for("default", Category.HRIS).mkdir(parents=True)  # a folder where a file goes
-    assert cache.load("default", Category.HRIS) is None
+    assert cache.load(DEFAULT, Category.HRIS) is None
 
 
 def test_failed_save_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -449,9 +461,9 @@ def test_failed_save_is_logged_not_raised(tmp_path: Path, caplog: pytest.LogCapt
     blocker.write_text("x", encoding="utf-8")
     cache = CatalogCache(blocker / "catalog")
     with caplog.at_level(logging.WARNING, logger="kombo_desktop.core.catalog"):
-        cache.save("default", Category.HRIS, TOOLS)
+        cache.save(DEFAULT, Category.HRIS, TOOLS)
     assert "Could not save the tool list cache" in caplog.text
-    assert cache.load("default", Category.HRIS) is None
+    assert cache.load(DEFAULT, Category.HRIS) is None
 
 
 @pytest.mark.parametrize(
@@ -462,26 +474,71 @@ def test_profile_names_become_safe_file_names(cache: CatalogCache, profile: str)
     assert path.parent == cache.cache_dir
     assert path.name.endswith("-ats.json")
     assert all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in path.name)
-    cache.save(profile, Category.HRIS, TOOLS)
-    assert cache.load(profile, Category.HRIS) == TOOLS
+    cache.save(owner(profile), Category.HRIS, TOOLS)
+    assert cache.load(owner(profile), Category.HRIS) == TOOLS
     assert [p.parent for p in cache.cache_dir.rglob("*.json")] == [cache.cache_dir]
 
 
 def test_similar_profile_names_do_not_share_a_file(cache: CatalogCache) -> None:
     names = ["a/b", "a_b", "a b", "A_B", "a" * 60, "a" * 61]
     assert len({cache.path_for(name, Category.HRIS) for name in names}) == len(names)
-    cache.save("a/b", Category.HRIS, TOOLS)
-    cache.save("a_b", Category.HRIS, TOOLS[:1])
-    assert cache.load("a/b", Category.HRIS) == TOOLS
-    assert cache.load("a_b", Category.HRIS) == TOOLS[:1]
+    cache.save(owner("a/b"), Category.HRIS, TOOLS)
+    cache.save(owner("a_b"), Category.HRIS, TOOLS[:1])
+    assert cache.load(owner("a/b"), Category.HRIS) == TOOLS
+    assert cache.load(owner("a_b"), Category.HRIS) == TOOLS[:1]
 
 
 def test_forget_removes_only_that_profile(cache: CatalogCache) -> None:
     for category in (Category.HRIS, Category.ATS):
-        cache.save("old", category, TOOLS)
-    cache.save("kept", Category.HRIS, TOOLS)
+        cache.save(owner("old"), category, TOOLS)
+    cache.save(owner("kept"), Category.HRIS, TOOLS)
     cache.forget("old")
     cache.forget("never-saved")
-    assert cache.load("old", Category.HRIS) is None
-    assert cache.load("old", Category.ATS) is None
-    assert cache.load("kept", Category.HRIS) == TOOLS
+    assert cache.load(owner("old"), Category.HRIS) is None
+    assert cache.load(owner("old"), Category.ATS) is None
+    assert cache.load(owner("kept"), Category.HRIS) == TOOLS
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        ToolListOwner("default", "https://api.us.kombo.dev/v1", "env_1"),  # another region
+        ToolListOwner("default", EU, "env_2"),  # another environment's key
+        ToolListOwner("default", EU, None),  # a key no check has told about yet
+    ],
+)
+def test_another_accounts_list_reads_as_nothing_cached(
+    cache: CatalogCache, now: ToolListOwner
+) -> None:
+    # The same profile name is not the same account: its lists were offered for a profile
+    # switched to the United States while its own could not be fetched.
+    cache.save(DEFAULT, Category.HRIS, TOOLS)
+    assert cache.load(now, Category.HRIS) is None
+    cache.save(now, Category.HRIS, TOOLS[:1])
+    assert cache.load(now, Category.HRIS) == TOOLS[:1]
+
+
+def test_a_list_cached_before_accounts_were_kept_reads_as_nothing_cached(
+    cache: CatalogCache,
+) -> None:
+    path = cache.path_for("default", Category.HRIS)
+    path.parent.mkdir(parents=True)
+    document = {"version": 1, "profile": "default", "category": "HRIS", "tools": []}
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert cache.load(DEFAULT, Category.HRIS) is None
+    cache.save(DEFAULT, Category.HRIS, TOOLS)  # replaced by the next save
+    assert cache.load(DEFAULT, Category.HRIS) == TOOLS
+
+
+def test_rename_moves_the_lists_to_the_new_name(cache: CatalogCache) -> None:
+    for category in (Category.HRIS, Category.ATS):
+        cache.save(DEFAULT, category, TOOLS)
+    cache.save(owner("EU team"), Category.LMS, TOOLS)  # left from an earlier "EU team"
+    cache.rename("default", "EU team")
+    assert cache.load(DEFAULT, Category.HRIS) is None
+    assert cache.load(owner("EU team"), Category.HRIS) == TOOLS
+    assert ids(cache.load(owner("EU team"), Category.ATS) or []) == ids(TOOLS)
+    assert cache.load(owner("EU team"), Category.LMS) is None
+    assert len(list(cache.cache_dir.iterdir())) == 2
+    cache.rename("never-saved", "other")  # nothing to move: nothing happens
+    assert len(list(cache.cache_dir.iterdir())) == 2

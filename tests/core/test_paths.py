@@ -10,7 +10,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from kombo_desktop.core.catalog import CatalogCache
+from kombo_desktop.core.catalog import CatalogCache, ToolListOwner
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.paths import APP_NAME, HOME_VARIABLE, AppPaths, ensure_private_dir
 from kombo_desktop.core.vocabulary import Category
@@ -107,7 +107,9 @@ def test_the_history_and_tool_lists_are_written_to_private_folders(isolated_home
     try:
         with HistoryStore(paths.history_file):
             pass
-        CatalogCache(paths.cache_dir).save("default", Category.HRIS, [])
+        CatalogCache(paths.cache_dir).save(
+            ToolListOwner("default", "https://api.kombo.dev/v1"), Category.HRIS, []
+        )
     finally:
         os.umask(old_umask)
     for directory in (paths.data_dir, paths.cache_dir):

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog
+from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog, ToolListOwner
 from kombo_desktop.core.credentials import SERVICE_NAME, STORE_READ_LOCKED
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import Profile, Settings, SettingsStore
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.fault_server import closed_port
+from tests.support.fault_server import FaultServer, Reply
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
@@ -211,12 +211,12 @@ def test_the_tool_list_is_refreshed_from_the_account_and_cached(
         assert window.toolCombo.itemText(window.toolCombo.findData("acmehr")) == "Acme HR Cloud"
         window.close()
     cached = CatalogCache(AppPaths.from_environment().catalog_cache_dir).load(
-        "default", Category.HRIS
+        ToolListOwner("default", server.base_url), Category.HRIS
     )
     assert cached is not None and ("acmehr", "Acme HR Cloud") in [(t.id, t.label) for t in cached]
 
-    # Next start, Kombo out of reach: the cached list is used, quietly.
-    offline = open_window("--api-base", f"http://127.0.0.1:{closed_port()}/v1")
+    # Next start, Kombo out of reach (the server stopped): the cached list is used, quietly.
+    offline = open_window("--api-base", server.base_url)
     qtbot.waitUntil(lambda: offline.toolCombo.findData("acmehr") > 0, timeout=10_000)
     assert offline.statusPanel.kind != "error"
 
@@ -333,8 +333,9 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     store = SettingsStore(AppPaths.from_environment())
     store.save(Settings(profiles=[Profile("default"), Profile("old")]))
     cache = CatalogCache(AppPaths.from_environment().catalog_cache_dir)
-    cache.save("old", Category.HRIS, [Tool("personio", "Personio", (Category.HRIS,))])
-    assert cache.load("old", Category.HRIS)
+    old = ToolListOwner("old", Profile("old").api_base)
+    cache.save(old, Category.HRIS, [Tool("personio", "Personio", (Category.HRIS,))])
+    assert cache.load(old, Category.HRIS)
     window = open_window()
     dialog = settings_of(qtbot, window)
     profiles = dialog.findChild(QListWidget, "profileList")
@@ -344,8 +345,97 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     answer_next_box("Remove profile")
     dialog.findChild(QPushButton, "removeProfileButton").click()
     qtbot.waitUntil(lambda: "old" not in [p.name for p in store.load().profiles])
-    assert cache.load("old", Category.HRIS) is None
+    assert cache.load(old, Category.HRIS) is None
     dialog.reject()
+
+
+OTHER_KEY = "kombo-other-account-key-5c2b"
+NO_TOOL_LISTS = Reply.kombo_error(403, "PLATFORM.AUTHENTICATION_INVALID", "No permission.")
+
+
+def one_accounts_tools() -> FaultServer:
+    """A Kombo account with a single tool enabled: its list is easy to tell from the bundled."""
+    return FaultServer(fallback=Reply.tools([("euonlyhr", "EU Only HR")])).start()
+
+
+def account_profile(name: str, server: FaultServer, environment: str | None = None) -> Profile:
+    return Profile(name, Region.CUSTOM, server.base_url, environment_id=environment)
+
+
+def refreshed(qtbot: QtBot, window: MainWindow, server: FaultServer, asked_before: int) -> None:
+    """Wait until the window asked ``server`` for its tool lists again and took the answer."""
+    qtbot.waitUntil(lambda: len(server.requests) > asked_before, timeout=10_000)
+    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+
+
+@pytest.mark.parametrize("new_account", ["refused", "out of reach", "same address"])
+def test_a_profile_moved_to_another_account_is_not_shown_the_old_accounts_tools(
+    qtbot: QtBot, open_window: WindowFactory, new_account: str
+) -> None:
+    # A profile switched to another region (or given another environment's key) whose tool
+    # lists could not be fetched (a 403, which may still make links, or offline) was shown
+    # the lists cached for its name: the other account's, never the bundled list.
+    store = SettingsStore(AppPaths.from_environment())
+    old = one_accounts_tools()
+    other = old
+    if new_account != "same address":
+        offline = new_account == "out of reach"
+        other = FaultServer(fallback=Reply(disconnect=True) if offline else NO_TOOL_LISTS).start()
+    try:
+        store.save(Settings(profiles=[account_profile("default", old, "env_EU")]))
+        keyring.set_password(SERVICE_NAME, "default", API_KEY)
+        window = open_window()
+        qtbot.waitUntil(lambda: window.toolCombo.findData("euonlyhr") > 0, timeout=10_000)
+        if other is old:
+            old.script(*[NO_TOOL_LISTS] * 4)  # the other environment's key may not list tools
+        asked = len(other.requests)
+        store.save(Settings(profiles=[account_profile("default", other, "env_US")]))
+        keyring.set_password(SERVICE_NAME, "default", OTHER_KEY)
+        window.use_profile("default")
+        refreshed(qtbot, window, other, asked)
+        assert window.toolCombo.findData("euonlyhr") == -1
+        assert window.toolCombo.findData("personio") > 0  # the bundled list
+        window.close()
+    finally:
+        old.stop()
+        other.stop()
+
+
+def test_a_renamed_profile_takes_its_cached_tool_lists_along(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Left under the old name, a later profile of that name (at the same address) was shown
+    # them when its own lists could not be fetched.
+    store = SettingsStore(AppPaths.from_environment())
+    server = one_accounts_tools()
+    try:
+        store.save(Settings(profiles=[account_profile("default", server)]))
+        keyring.set_password(SERVICE_NAME, "default", API_KEY)
+        window = open_window()
+        qtbot.waitUntil(lambda: window.toolCombo.findData("euonlyhr") > 0, timeout=10_000)
+        dialog = settings_of(qtbot, window)
+        name = dialog.profiles.profileNameEdit
+        name.setFocus()
+        name.selectAll()
+        qtbot.keyClicks(name, "EU team")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.setup.profile_name == "EU team", timeout=5000)
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=5000)
+        window.close()
+
+        server.script(*[NO_TOOL_LISTS] * 8)
+        renamed = store.load().profiles
+        store.save(Settings(profiles=[*renamed, account_profile("default", server)]))
+        keyring.set_password(SERVICE_NAME, "default", OTHER_KEY)
+        for profile, shown in (("default", False), ("EU team", True)):
+            asked = len(server.requests)
+            again = open_window("--profile", profile)
+            refreshed(qtbot, again, server, asked)
+            assert (again.toolCombo.findData("euonlyhr") > 0) is shown, profile
+            again.close()
+    finally:
+        server.stop()
 
 
 @pytest.mark.parametrize("closed_by", ["Close", "Esc"])
