@@ -78,32 +78,37 @@ class QrFileType(StrEnum):
 
 KEY_AS_PROFILE_NAME = (
     "This looks like an API key, and a profile's name is shown on screen. Paste the key into "
-    "the “API key” field instead, and give the profile a name like “US team”."
+    "the “API key” field instead, and give the profile a name like “US team”. If it is a "
+    "name, write it with spaces, like “Acme Production 2025”."
 )
 
 
-def validate_profile_name(name: str) -> str:
-    """A name someone gives a profile (typed in Settings, ``--profile``, the administrator's
-    file) without surrounding spaces; raises ``ValueError`` with a plain message.
+def validate_typed_profile_name(name: str) -> str:
+    """A name typed for a profile in Settings, without surrounding spaces; raises
+    ``ValueError`` with a plain message.
 
-    Besides what every saved name must be (``_storable_profile_name``), it must not be an API
-    key: "Add profile" leaves the name field selected, and a key pasted there became a name
-    shown in the window's header (shared screens too), written to settings.json and used as
-    the credential store's user name. The message never repeats the text.
+    Besides what every name must be (``validate_profile_name``), it must not be an API key:
+    "Add profile" leaves the name field selected, and a key pasted there became a name shown
+    in the window's header (shared screens too), written to settings.json and used as the
+    credential store's user name. The message never repeats the text, and says how to write
+    a name the rule takes for a key (with spaces). Only names typed here are judged so: a
+    name given with ``--profile`` or in the administrator's file is not one pasted by
+    mistake, and refusing it would stop the program or drop the administrator's profile.
     """
-    cleaned = _storable_profile_name(name)
+    cleaned = validate_profile_name(name)
     if holds_secret(cleaned, None) or looks_like_api_key(cleaned):
         raise ValueError(KEY_AS_PROFILE_NAME)
     return cleaned
 
 
-def _storable_profile_name(name: str) -> str:
-    """The name without surrounding spaces; raises ``ValueError`` with a plain message.
+def validate_profile_name(name: str) -> str:
+    """A profile's name (saved, given with ``--profile`` or in the administrator's file)
+    without surrounding spaces; raises ``ValueError`` with a plain message.
 
     The name is also the user name in the credential store, so it has to be short and free of
-    control characters that some stores cannot hold. A name saved by an earlier version that
-    looks like a key is still loaded: refusing it would set the whole file, every other
-    profile with it, aside.
+    control characters that some stores cannot hold. Whether it looks like a key is judged
+    only for names typed in Settings (``validate_typed_profile_name``): a saved one is still
+    loaded, as refusing it would set the whole file, every other profile with it, aside.
     """
     cleaned = name.strip()
     if not cleaned:
@@ -131,7 +136,7 @@ class Profile:
     environment_id: str | None = None  # from GET /check-api-key, shown to tell keys apart
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", _storable_profile_name(self.name))
+        object.__setattr__(self, "name", validate_profile_name(self.name))
         object.__setattr__(self, "region", Region(self.region))
         if self.custom_base is not None:
             object.__setattr__(self, "custom_base", normalize_api_base(self.custom_base))
@@ -538,7 +543,7 @@ def _profile_from_json(entry: object) -> Profile:
         raise SettingsFileError(f"profile {name!r} has an environment id that is not text")
     if region not in {r.value for r in Region}:
         try:
-            usable = _storable_profile_name(name) == name
+            usable = validate_profile_name(name) == name
         except ValueError:
             usable = False
         if not usable:

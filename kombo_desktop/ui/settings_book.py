@@ -26,7 +26,7 @@ from kombo_desktop.core.settings import (
     address_not_from_region,
     free_profile_name,
     name_taken_message,
-    validate_profile_name,
+    validate_typed_profile_name,
 )
 
 _log = logging.getLogger(__name__)
@@ -205,7 +205,7 @@ class ProfileBook:
 
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
-        name = validate_profile_name(text)
+        name = validate_typed_profile_name(text)
         clash = self.settings.spelling_of(name, besides=self.selected)
         if clash is not None:
             raise ValueError(name_taken_message(clash))

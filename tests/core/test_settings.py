@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import stat
 from dataclasses import replace
@@ -25,6 +26,7 @@ from kombo_desktop.core.settings import (
     SettingsNotReadError,
     SettingsStore,
     validate_profile_name,
+    validate_typed_profile_name,
 )
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
@@ -101,7 +103,7 @@ def test_an_api_key_is_refused_as_a_profile_name_without_repeating_it(pasted: st
     # "Add profile" selects the name field: a key pasted there, then Enter, became the
     # profile's name, on screen in the window's header and in settings.json in plain text.
     with pytest.raises(ValueError, match="looks like an API key") as refused:
-        validate_profile_name(pasted)
+        validate_typed_profile_name(pasted)
     assert pasted.strip() not in str(refused.value)
     assert "“API key”" in str(refused.value)  # where it goes instead
 
@@ -110,9 +112,9 @@ def test_a_key_the_program_knows_is_refused_as_a_name_whatever_its_shape() -> No
     known = "".join(secrets.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(14))
     register_secret(known)  # as the credential store does with every key it reads
     with pytest.raises(ValueError, match="looks like an API key"):
-        validate_profile_name(known)
+        validate_typed_profile_name(known)
     with pytest.raises(ValueError, match="looks like an API key"):
-        validate_profile_name(f"team {known}")
+        validate_typed_profile_name(f"team {known}")
 
 
 @pytest.mark.parametrize(
@@ -129,6 +131,26 @@ def test_a_key_the_program_knows_is_refused_as_a_name_whatever_its_shape() -> No
     ],
 )
 def test_names_people_give_profiles_are_not_taken_for_keys(name: str) -> None:
+    assert validate_typed_profile_name(name) == name
+
+
+@pytest.mark.parametrize("name", ["AcmeCorpProduction2025", "Office365Integration"])
+def test_a_name_taken_for_a_key_is_told_how_to_write_it(name: str) -> None:
+    # Names of words run together with a number read like a key; the message says to write
+    # them with spaces, which no key has.
+    with pytest.raises(ValueError, match="write it with spaces") as refused:
+        validate_typed_profile_name(name)
+    assert name not in str(refused.value)
+    spaced = " ".join(re.findall(r"[A-Z][a-z]+|[0-9]+", name))
+    assert validate_typed_profile_name(spaced) == spaced
+
+
+@pytest.mark.parametrize(
+    "name", ["AcmeCorpProduction2025", "5ae04f310016abbe14f662921f4204e4", "Office365Integration"]
+)
+def test_a_name_given_at_start_or_by_the_administrator_is_not_judged_a_key(name: str) -> None:
+    # Such names stopped the program given with --profile, and dropped the administrator's
+    # profile and its provisioned key: nobody pasted them by mistake.
     assert validate_profile_name(name) == name
 
 
