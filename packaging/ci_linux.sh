@@ -26,9 +26,14 @@ export DEBIAN_FRONTEND=noninteractive
 if [ "${1:-}" = "--runtime-libraries" ] || [ "${1:-}" = "--missing-runtime-libraries" ]; then
   packages="$("${PYTHON:-python3}" -c 'import sys; sys.path.insert(0, "packaging"); import bundle_rules as r
 print(" ".join(p.split(" ")[0] for p in r.linux_depends() if not p.startswith("libc6")))')"
+  # Installed under its own name, or provided by another installed package (Ubuntu 24.04's
+  # libglib2.0-0t64 provides libglib2.0-0, which dpkg -s alone reports missing for ever).
+  provided="$(dpkg-query -W -f='${db:Status-Abbrev} ${Provides}\n' 2>/dev/null | sed -n 's/^ii *//p')"
   missing=""
   for package in $packages; do
-    dpkg -s "$package" >/dev/null 2>&1 || missing="$missing $package"
+    dpkg -s "$package" >/dev/null 2>&1 ||
+      printf '%s\n' "$provided" | grep -Eq "(^|, )${package//./\\.}( |,|$)" ||
+      missing="$missing $package"
   done
   if [ "$1" = "--missing-runtime-libraries" ]; then
     echo "$missing"  # only says which are missing (scripts/_venv.sh), installs nothing
