@@ -882,7 +882,12 @@ class MainWindow(QMainWindow):
             # the next customer's, who may be watching: the link is kept in the history, not
             # shown beside them. Other choices changed meanwhile (language, tool) do not count,
             # as for a link on show (see _customer_typed).
-            self.show_status(_made_for_earlier_details(request, self.history.private), "info")
+            self.show_status(
+                _made_for_earlier_details(
+                    request, self.history.private, kept=self._kept_in_history_text()
+                ),
+                "info",
+            )
         else:
             shown = ShownLink(
                 url=created.url,
@@ -992,12 +997,18 @@ class MainWindow(QMainWindow):
         if self._customer_text() == self._customer_when_shown:
             return
         self.resultPanel.clear()
-        kept = " until the program closes" if self.history.forgets_at_exit else ""
         self.show_status(
             "The form now holds other details, so the link made for the earlier ones was taken "
-            f"off the screen (it stays in the history{kept}).",
+            f"off the screen ({self._kept_in_history_text()}).",
             "info",
         )
+
+    def _kept_in_history_text(self) -> str:
+        """Where a link taken off the screen is kept: in the history, only until the program
+        closes while the history lives in memory (the one place that link is then)."""
+        if self.history.forgets_at_exit:
+            return "it is in the history until the program closes"
+        return "it is in the history"
 
     def _prepare_qr(self, url: str, draw: Callable[[], None]) -> None:
         """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it.
@@ -1238,16 +1249,19 @@ def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[s
     return tuple(detail for detail in details if detail and detail.casefold() in folded)
 
 
-def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: bool) -> str:
+def _made_for_earlier_details(
+    request: LinkRequest | RelinkRequest, private: bool, *, kept: str
+) -> str:
     """The status for a link that arrived after its form was changed (it is not shown): whose
-    link it is and where it is. In screen-sharing mode without the earlier customer's name:
-    the next customer, whose details were typed meanwhile, may be watching."""
+    link it is and where it is (``kept``: "it is in the history", and for how long). In
+    screen-sharing mode without the earlier customer's name: the next customer, whose
+    details were typed meanwhile, may be watching."""
     if isinstance(request, RelinkRequest):
         whose = "the id" if private else f"{request.integration_id}, the id"
         return (
             f"A reconnection link was made for {whose} the form had when you pressed “Create "
-            "reconnection link”. Other details were typed since, so the link is not shown "
-            "here: it is in the history."
+            f"reconnection link”. Other details were typed since, so the link is not shown "
+            f"here: {kept}."
         )
     if private:
         whose = "the details the form had"
@@ -1256,8 +1270,8 @@ def _made_for_earlier_details(request: LinkRequest | RelinkRequest, private: boo
         whose = f"{customer}, the details the form had"
     return (
         f"A link was made for {whose} when you pressed “Create link”. Other details were typed "
-        "since, so the link is not shown here: it is in the history. For the details the form "
-        "holds now, press “Create link” again."
+        f"since, so the link is not shown here: {kept}. For the details the form holds now, "
+        "press “Create link” again."
     )
 
 

@@ -402,4 +402,23 @@ def test_links_made_while_the_history_lives_in_memory_say_they_are_kept_until_cl
         typed_over = window.statusLabel.text()
     assert said.startswith("Demo link ready.")
     assert said.endswith(KEPT_UNTIL_CLOSING)
-    assert typed_over.endswith("(it stays in the history until the program closes).")
+    assert typed_over.endswith("(it is in the history until the program closes).")
+
+
+def test_a_link_kept_off_the_screen_while_the_history_lives_in_memory_says_for_how_long(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The link made for details typed over meanwhile is only in the history: it said "it is
+    # in the history", and it was gone when the program closed.
+    HistoryStore(AppPaths.from_environment().history_file).close()
+    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
+        window = open_window("--demo")
+        qtbot.waitUntil(lambda: window.history.forgets_at_exit, timeout=10_000)
+        assert window.demo_server is not None
+        window.demo_server.delay_seconds = 0.5
+        fill_form(window)
+        window.createButton.click()
+        window.organizationEdit.setText("Globex Corp")  # the next customer, meanwhile
+        qtbot.waitUntil(lambda: "not shown here" in window.statusLabel.text(), timeout=10_000)
+        said = window.statusLabel.text()
+    assert "it is in the history until the program closes." in said
