@@ -344,6 +344,10 @@ class ResultPanel(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self._fit_qr()
+        elif watched is self._large_qr and event.type() == QEvent.Type.WindowActivate:
+            # The large code is in front when a customer scans; used again after sleep, it
+            # showed an expired code until the timer woke.
+            self._check_expiry()
         return super().eventFilter(watched, event)
 
     def _fit_qr(self) -> None:
@@ -546,6 +550,7 @@ class ResultPanel(QFrame):
             notes.append(DEMO_NOTE)
         dialog = LargeQrDialog(self.shown.url, notes, self.window())
         dialog.finished.connect(self._close_large_qr)
+        dialog.installEventFilter(self)
         self._large_qr = dialog
         dialog.open()
 

@@ -9,8 +9,9 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import invitation
@@ -223,6 +224,27 @@ def test_after_sleep_the_large_code_is_not_shown(
 ) -> None:
     slept_past_its_hour(qtbot, demo_window, monkeypatch)
     demo_window.resultPanel.show_large_qr()
+    assert demo_window.resultPanel._large_qr is None
+    assert demo_window.statusLabel.text().startswith("The link on screen expired")
+
+
+def test_the_large_code_used_again_after_sleep_closes_as_expired(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The large code is the window in front when a customer scans: used again after sleep,
+    # it kept showing the expired code with "Valid for 1 hour" until the timer woke.
+    fill_form(demo_window)
+    demo_window.linkTypeCombo.setCurrentIndex(
+        demo_window.linkTypeCombo.findData(LinkType.EMBEDDED.value)
+    )
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: demo_window.resultPanel.qrView.has_code)
+    demo_window.resultPanel.show_large_qr()
+    large = demo_window.resultPanel._large_qr
+    assert large is not None
+    qtbot.waitUntil(large.isVisible)
+    clock_moved_on(monkeypatch, timedelta(minutes=90))
+    QApplication.sendEvent(large, QEvent(QEvent.Type.WindowActivate))
     assert demo_window.resultPanel._large_qr is None
     assert demo_window.statusLabel.text().startswith("The link on screen expired")
 
