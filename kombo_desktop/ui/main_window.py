@@ -199,6 +199,8 @@ class MainWindow(QMainWindow):
         # _show_invalid); None until a form is first refused.
         self._awaiting_fixes: tuple[RequestForm, str] | None = None
         self._worker_words: WorkerWords | None = None  # made with the first request
+        # Whose tool lists the form shows (API address, Kombo environment); None: the bundled.
+        self._tools_account: tuple[str, str | None] | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see _customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
@@ -409,7 +411,7 @@ class MainWindow(QMainWindow):
         self.demoBanner.setVisible(target.demo)
         self.setWindowTitle(f"{WINDOW_TITLE} — DEMO" if target.demo else WINDOW_TITLE)
         self.firstRunNotice.hide()
-        self.linkForm.set_catalog(self.bundled_catalog)
+        self._use_bundled_tools()
         if previous is not None and _made_elsewhere(previous, target):
             # The link shown belongs where it was made: a demo link stops working with the
             # demo service, and another profile's link must not pass for one of this profile.
@@ -441,11 +443,19 @@ class MainWindow(QMainWindow):
         else:
             old.close()
         self.connection = Connection(old.target, self.credentials, self.setup.client_options)
+        if self._tools_account != (old.target.api_base, self.environment_id(old.target)):
+            # Another environment's key: the lists shown are another account's, and if its
+            # own cannot be fetched (a 403, offline), the bundled lists are the right ones.
+            self._use_bundled_tools()
         self.firstRunNotice.hide()  # shown again by the key's check if it is still missing
         if status is not None and not self.busy:
             self.show_status(status, "info")
         self._warm_up_soon(self.connection)
         self.target_changed.emit(self.connection.target)
+
+    def _use_bundled_tools(self) -> None:
+        self.linkForm.set_catalog(self.bundled_catalog)
+        self._tools_account = None
 
     def _stop_background(self) -> None:
         """Stop the key check and tool list refresh of the connection being replaced."""
@@ -527,6 +537,7 @@ class MainWindow(QMainWindow):
             for category, tools in fresh.tools.items():
                 catalog = catalog.with_category_tools(category, tools)
             self.linkForm.set_catalog(catalog)
+            self._tools_account = (connection.target.api_base, environment_id)
 
         self._background.append(
             self.runner.run(
