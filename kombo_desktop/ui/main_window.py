@@ -597,7 +597,7 @@ class MainWindow(QMainWindow):
         dialog.profileRenamed.connect(self._follow_renamed_profile)
         dialog.profileRenamed.connect(self._move_tool_lists)
         dialog.profileRemoved.connect(self._forget_tool_lists)
-        dialog.storedKeyChanged.connect(self._follow_stored_key)
+        dialog.storedKeyAccepted.connect(self._follow_stored_key)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
@@ -621,14 +621,16 @@ class MainWindow(QMainWindow):
         self.profile_renamed.emit(old, new)
 
     def _follow_stored_key(self, name: str) -> None:
-        """A key check in Settings found the key stored for the profile in use in another
-        Kombo environment (replaced outside the program): the settings hold that environment
-        now, for the history and its duplicate check, and the next link goes with that key.
-        Not a change of profile: a link being made goes on (see ``use_new_key``)."""
+        """Kombo accepted the key stored for the profile in use at a check in Settings. It
+        may be another than the window holds (replaced outside the program, a revoked key
+        rotated): the settings hold its environment now, for the history and its duplicate
+        check, and the next link goes with the key as stored now. Not a change of profile: a
+        link being made goes on (see ``use_new_key``)."""
         self.setup.settings = self.setup.settings_store.load()
         target = self.target
         if target is not None and not target.demo and target.profile == name:
-            self.use_new_key()
+            # Said in place of a refusal of the replaced key, which no longer holds.
+            self.use_new_key("Kombo accepted the stored key: the next link goes with it.")
 
     def _move_tool_lists(self, old: str, new: str) -> None:
         """A renamed profile's cached tool lists go with it: left under the old name, a later

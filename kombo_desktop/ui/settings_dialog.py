@@ -24,10 +24,11 @@ listed, and only their keys can be changed.
 something about it changed: another profile was chosen, it was renamed or removed (then the
 name is the new one in use), or its region, address or key changed. ``profileRenamed(old, new)``
 follows every rename, for what else is kept under a profile's name (the link history), and
-``profileRemoved(name)`` every removal (the cached tool lists). ``storedKeyChanged(str)``: a
-check of the key stored for the profile in use found it in another Kombo environment than
-recorded (replaced outside the program, with ``keyring set``): the window reads the settings
-again and takes that key from the next link on, without cancelling a link being made.
+``profileRemoved(name)`` every removal (the cached tool lists). ``storedKeyAccepted(str)``:
+Kombo accepted the key stored for the profile in use at a check, perhaps another than the
+window holds (replaced outside the program, with ``keyring set``, in the same environment or
+another): the window reads the settings again (the environment recorded) and takes the key
+as stored now from the next link on, without cancelling a link being made.
 
 This module is the dialog's frame: the notices at the top, the status line, Close, and the
 wiring between its parts, each in a module of its own:
@@ -107,7 +108,7 @@ class SettingsDialog(QDialog):
     profileChanged = Signal(str)  # noqa: N815 - Qt naming, part of the window's interface
     profileRenamed = Signal(str, str)  # noqa: N815 - (old, new): what is kept under a name follows
     profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
-    storedKeyChanged = Signal(str)  # noqa: N815 - the key in use was replaced outside
+    storedKeyAccepted = Signal(str)  # noqa: N815 - the key in use may have been replaced outside
 
     def __init__(
         self,
@@ -157,7 +158,7 @@ class SettingsDialog(QDialog):
         self.profiles.removed.connect(self.key.delete_key_of_removed)
         self.profiles.changed.connect(self._changed)
         self.key.changed.connect(self._changed)
-        self.key.stored_key_changed.connect(self._stored_key_changed)
+        self.key.stored_key_accepted.connect(self._stored_key_accepted)
 
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -293,12 +294,12 @@ class SettingsDialog(QDialog):
         if name == self._book.current:
             self.profileChanged.emit(name)
 
-    def _stored_key_changed(self, name: str) -> None:
-        """Tell the window when the key stored for the profile it uses is another than it knew
-        of (its environment recorded now): links went on with the old key and the old
-        environment until a restart, the duplicate check matching the other environment's."""
+    def _stored_key_accepted(self, name: str) -> None:
+        """Tell the window when Kombo accepted the key stored for the profile it uses (its
+        environment recorded now): a key replaced outside the program went unused until a
+        restart, links going out with the old (perhaps revoked) key and environment."""
         if name == self._book.current:
-            self.storedKeyChanged.emit(name)
+            self.storedKeyAccepted.emit(name)
 
     # -- size ------------------------------------------------------------------------------------
 

@@ -85,14 +85,15 @@ class KeySection(QObject):
 
     ``key_address`` saves the address shown in the form and returns where keys are checked
     (None when the address is not valid). ``busy_changed(bool)`` is emitted when a check starts
-    and ends, ``changed(name)`` when profile ``name``'s key changed, ``stored_key_changed(name)``
-    when a check of the key stored for ``name`` found it in another Kombo environment than
-    recorded (or none was): replaced outside the program (``keyring set``), say.
+    and ends, ``changed(name)`` when profile ``name``'s key changed, ``stored_key_accepted(name)``
+    when Kombo accepted the key stored for ``name`` at a check: it may be another than the
+    window holds, replaced outside the program (``keyring set``), in the same Kombo environment
+    (a revoked key rotated) or another.
     """
 
     busy_changed = Signal(bool)
     changed = Signal(str)
-    stored_key_changed = Signal(str)
+    stored_key_accepted = Signal(str)
 
     def __init__(
         self,
@@ -454,11 +455,12 @@ class KeySection(QObject):
             )
             return
         name = self._book.selected
-        new_environment = self._book.set_environment(environment_id)
+        self._book.set_environment(environment_id)
         self.show_state()
         self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")
-        if new_environment:  # the key stored is another than the window knew of
-            self.stored_key_changed.emit(name)
+        # Whatever its environment: a revoked key rotated keeps it, and the window, still
+        # holding the revoked one, had every link refused until a restart.
+        self.stored_key_accepted.emit(name)
 
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""

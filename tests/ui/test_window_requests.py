@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from itertools import pairwise
 
@@ -431,6 +431,57 @@ def test_a_key_saved_for_the_profile_in_use_during_a_request_keeps_the_link_comi
         wait_until_ready(qtbot, window)
         make_link(qtbot, window)  # another environment's link: no duplicate
         assert keys_sent("/create-link") == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        window.close()
+
+
+REFUSED_KEY = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid API key.")
+
+
+def kombo_accepting(
+    key: str, environment_id: str, link: Reply
+) -> Callable[[RecordedRequest], Reply]:
+    """A Kombo that refuses every key but ``key`` (of ``environment_id``), and answers a link
+    request with ``link``."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.header("Authorization") != f"Bearer {key}":
+            return REFUSED_KEY
+        if request.path.endswith("/check-api-key"):
+            return Reply.environment(environment_id)
+        return tools_or(link)(request)
+
+    return respond
+
+
+def test_a_revoked_key_replaced_in_the_same_environment_is_used_once_checked_in_settings(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The usual rotation of a revoked key: the window said Kombo did not accept it, the
+    administrator replaced it (``keyring set``) with another of the same environment, and
+    "Check the stored key" in Settings said Kombo accepted it. The window kept the revoked
+    key: the next link was refused the same way until the program was restarted."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default", environment_id="env-prod")]))
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-prod", link)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        qtbot.waitUntil(lambda: "did not accept the API key" in window.statusPanel.text)
+        keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+        dialog = settings_of(qtbot, window)
+        dialog.key.checkKeyButton.click()
+        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog.reject()
+        # The refusal of the replaced key is no longer what the window says.
+        assert "did not accept the API key" not in window.statusPanel.text
+        fill_form(window)
+        make_link(qtbot, window)
+        sent = [r.header("Authorization") for r in kombo.requests if "/create-link" in r.path]
+        assert sent == [f"Bearer {NEW_KEY}"]
+        assert window.statusPanel.kind == "success"
+        (made,) = window.history.store.search()
+        assert made.environment_id == "env-prod"
         window.close()
 
 
