@@ -3,7 +3,8 @@
 A *target* is what the profile label shows: a profile name and region, or the demo service.
 The client is built lazily on a worker thread (importing it loads httpx, and reading the key
 may wait on the operating system's password store) and then reused, so its connection pool
-and TLS set-up are paid for once, not on every click. When the target changes (another
+and TLS set-up are paid for once, not on every click; once Kombo refuses its key, the next use
+reads the key again (``Connection.key_refused``). When the target changes (another
 profile, region or address, the demo) the window closes this ``Connection`` and makes a new
 one. When only the profile's key changes it makes a new one too, and a request still running
 on the old one finishes there (``MainWindow.use_new_key``).
@@ -119,7 +120,9 @@ class Connection:
         self._client: KomboClient | None = None
         # False while the client was built without a key for a Kombo target (see ``client``).
         self._client_has_key = False
-        self._replaced: list[KomboClient] = []  # keyless clients a keyed one took over from
+        # Clients a newer one took over from (keyless, or their key refused): closed with the
+        # connection, as a worker may still be using them.
+        self._replaced: list[KomboClient] = []
         self._closed = False
         self._renamed_to: str | None = None
 
@@ -182,6 +185,16 @@ class Connection:
         if closed or existing is None:
             raise RequestCancelled()
         return existing
+
+    def key_refused(self) -> None:
+        """Kombo refused the key the client was built with: the next use reads the key from
+        the password store again. A revoked key replaced there (``keyring set``) once failed
+        every link until the program was restarted; the key itself is still read only into
+        the client (see :meth:`client`)."""
+        with self._lock:
+            if self._client is not None:
+                self._replaced.append(self._client)
+            self._client, self._client_has_key = None, False
 
     def close(self) -> None:
         """Close the client; a worker still using it gets an error it reports as cancelled."""

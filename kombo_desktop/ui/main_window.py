@@ -525,6 +525,8 @@ class MainWindow(QMainWindow):
             return refresh_catalog(connection, cache, token, environment_id=environment_id)
 
         def apply(fresh: RefreshedCatalog) -> None:
+            if fresh.refused is not None:
+                connection.key_refused()  # a key replaced in the store meanwhile is used next
             if connection is not self.connection:
                 return
             if fresh.refused is not None and not self.busy:
@@ -793,6 +795,8 @@ class MainWindow(QMainWindow):
                 )
 
         def failed(error: BaseException) -> None:
+            if is_key_refused(error):
+                connection.key_refused()  # a key replaced in the store meanwhile is used next
             if not finished():
                 return
             if not _refuses_the_details(error):

@@ -485,6 +485,30 @@ def test_a_revoked_key_replaced_in_the_same_environment_is_used_once_checked_in_
         window.close()
 
 
+def test_a_key_replaced_outside_after_a_refusal_is_used_by_the_next_link(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """A link refused for a revoked key, the key then replaced (``keyring set``) and "Create
+    link" pressed again, without a check in Settings: the window kept the revoked key it had
+    read once, and every link was refused until the program was restarted."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    def keys_sent() -> list[str | None]:
+        return [r.header("Authorization") for r in kombo.requests if "/create-link" in r.path]
+
+    with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-prod", link)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy)
+        assert "did not accept the API key" in window.statusPanel.text
+        keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+        make_link(qtbot, window)
+        assert keys_sent() == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        window.close()
+
+
 def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
