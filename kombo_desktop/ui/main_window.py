@@ -431,9 +431,10 @@ class MainWindow(QMainWindow):
         with it, and it is checked and its tool lists fetched in the background. A link
         being made goes on with the key it was sent with: a new connection for it would
         cancel the request, and a link Kombo may have made already would be lost (if that
-        key was wrong, the request fails and is made again with the new one). Its connection
-        is closed once it ends. ``status`` is said unless a link is being made, whose
-        progress and result are what the status line is for then."""
+        key was refused, the window says to send it again, with the new one: see
+        ``_key_replaced_since``). Its connection is closed once it ends. ``status`` is said
+        unless a link is being made, whose progress and result are what the status line is
+        for then."""
         old = self.connection
         if old is None or self._closed:
             return
@@ -799,7 +800,10 @@ class MainWindow(QMainWindow):
                 connection.key_refused()  # a key replaced in the store meanwhile is used next
             if not finished():
                 return
-            if not _refuses_the_details(error):
+            if self._key_replaced_since(connection, error):
+                assert isinstance(error, KomboError)
+                self._show_refusal_of_replaced_key(error, request)
+            elif not _refuses_the_details(error):
                 self._show_error(error)
             elif self._customer_text() != self._customer_at_request:
                 assert isinstance(error, KomboError)
@@ -1053,6 +1057,33 @@ class MainWindow(QMainWindow):
             )
 
         after_next_paint(self.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS)
+
+    def _key_replaced_since(self, connection: Connection, error: BaseException) -> bool:
+        """Whether ``error`` refused the key of ``connection`` after a new key took its place
+        (``use_new_key``: the request went on with the key it was sent with), and the profile
+        has a key now: sending again is the way forward, not Settings. Not while KOMBO_API_KEY
+        is set, which both connections send."""
+        return (
+            is_key_refused(error)
+            and connection is not self.connection
+            and not self.credentials.environment_key_in_use
+            and self.firstRunNotice.isHidden()  # shown by the new key's check if none is left
+        )
+
+    def _show_refusal_of_replaced_key(
+        self, error: KomboError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """The link was refused for the key it was sent with, which was replaced since: the
+        usual sentence sent the person to check the key in Settings, where the new one, perhaps
+        accepted already, is stored."""
+        relink = isinstance(request, RelinkRequest)
+        what, button = ("reconnection link", RELINK_TEXT) if relink else ("link", CREATE_TEXT)
+        self.show_status(
+            f"This {what} was sent with the previous API key, which Kombo did not accept. The "
+            f"key was changed since: press “{button}” again to send it with the new key.",
+            "error",
+            error.detail.as_support_text() or None,
+        )
 
     def _show_refusal_of_earlier_details(
         self, error: KomboError, request: LinkRequest | RelinkRequest

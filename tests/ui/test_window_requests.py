@@ -438,14 +438,14 @@ REFUSED_KEY = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid
 
 
 def kombo_accepting(
-    key: str, environment_id: str, link: Reply
+    key: str, environment_id: str, link: Reply, refusal: Reply = REFUSED_KEY
 ) -> Callable[[RecordedRequest], Reply]:
-    """A Kombo that refuses every key but ``key`` (of ``environment_id``), and answers a link
-    request with ``link``."""
+    """A Kombo that refuses every key but ``key`` (of ``environment_id``) with ``refusal``, and
+    answers a link request with ``link``."""
 
     def respond(request: RecordedRequest) -> Reply:
         if request.header("Authorization") != f"Bearer {key}":
-            return REFUSED_KEY
+            return refusal
         if request.path.endswith("/check-api-key"):
             return Reply.environment(environment_id)
         return tools_or(link)(request)
@@ -506,6 +506,74 @@ def test_a_key_replaced_outside_after_a_refusal_is_used_by_the_next_link(
         keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
         make_link(qtbot, window)
         assert keys_sent() == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        window.close()
+
+
+@pytest.mark.parametrize("kind", ["link", "reconnection link"])
+def test_a_link_refused_for_the_key_replaced_while_it_was_made_says_to_send_it_again(
+    qtbot: QtBot, open_window: WindowFactory, kind: str
+) -> None:
+    """A new key saved in Settings while the link was being made with the old one, which
+    Kombo then refused: the window said "Kombo did not accept the API key… Check the key in
+    Settings" (with "Open settings") though the new key, accepted, was stored already."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    slow_refusal = replace(REFUSED_KEY, delay=1.5)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    def keys_sent() -> list[str | None]:
+        return [r.header("Authorization") for r in kombo.requests if "link" in r.path]
+
+    with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-new", link, slow_refusal)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        if kind == "link":
+            fill_form(window)
+            form, button = window.linkForm, window.createButton
+        else:
+            window.show_relink_mode("personio:abc")
+            form, button = window.relinkForm, window.relinkButton
+        button.click()
+        qtbot.waitUntil(lambda: len(keys_sent()) == 1)
+        dialog = settings_of(qtbot, window)
+        dialog.key.apiKeyEdit.setText(NEW_KEY)
+        dialog.key.saveKeyButton.click()
+        qtbot.waitUntil(lambda: keyring.get_password(SERVICE_NAME, "default") == NEW_KEY)
+        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog.reject()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+        assert window.statusPanel.text == (
+            f"This {kind} was sent with the previous API key, which Kombo did not accept. The "
+            f"key was changed since: press “{form.submit_text}” again to send it with the new key."
+        )
+        assert window.statusPanel.kind == "error"
+        assert window.statusPanel.statusActionButton.isHidden()  # Settings has nothing to mend
+        assert window.firstRunNotice.isHidden()
+        button.click()
+        qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+        assert keys_sent() == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        window.close()
+
+
+def test_a_link_refused_for_a_key_forgotten_while_it_was_made_still_leads_to_settings(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """No key is left to send the link again with: the way forward is a key in Settings."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    slow_refusal = replace(REFUSED_KEY, delay=1.5)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-new", link, slow_refusal)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: any("/create-link" in r.path for r in kombo.requests))
+        dialog = settings_of(qtbot, window)
+        dialog.key.forgetKeyButton.click()
+        qtbot.waitUntil(lambda: keyring.get_password(SERVICE_NAME, "default") is None)
+        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog.reject()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+        assert "did not accept the API key" in window.statusPanel.text
+        assert window.statusPanel.statusActionButton.text() == "Open settings"
         window.close()
 
 
