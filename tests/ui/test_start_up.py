@@ -12,6 +12,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -384,15 +385,22 @@ def test_every_problem_found_at_start_stays_in_view_until_the_next_status(
     window.close()
 
 
+@contextmanager
+def window_with_history_in_memory(qtbot: QtBot, open_window: WindowFactory) -> Iterator[MainWindow]:
+    """A demo window whose history lives in memory: another program holds its file locked."""
+    HistoryStore(AppPaths.from_environment().history_file).close()
+    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
+        window = open_window("--demo")
+        qtbot.waitUntil(lambda: window.history.forgets_at_exit, timeout=10_000)
+        yield window
+
+
 def test_links_made_while_the_history_lives_in_memory_say_they_are_kept_until_closing(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
     # After the note that links are not saved, each link said only "Demo link ready", and
     # typing the next customer said the link "stays in the history", which it does not.
-    HistoryStore(AppPaths.from_environment().history_file).close()
-    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
-        window = open_window("--demo")
-        qtbot.waitUntil(lambda: window.history.forgets_at_exit, timeout=10_000)
+    with window_with_history_in_memory(qtbot, open_window) as window:
         fill_form(window)
         window.createButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
@@ -410,10 +418,7 @@ def test_a_link_kept_off_the_screen_while_the_history_lives_in_memory_says_for_h
 ) -> None:
     # The link made for details typed over meanwhile is only in the history: it said "it is
     # in the history", and it was gone when the program closed.
-    HistoryStore(AppPaths.from_environment().history_file).close()
-    with sqlite_file_held(AppPaths.from_environment().history_file, at_the_latest=20):
-        window = open_window("--demo")
-        qtbot.waitUntil(lambda: window.history.forgets_at_exit, timeout=10_000)
+    with window_with_history_in_memory(qtbot, open_window) as window:
         assert window.demo_server is not None
         window.demo_server.delay_seconds = 0.5
         fill_form(window)
