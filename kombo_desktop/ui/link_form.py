@@ -42,7 +42,7 @@ from kombo_desktop.ui.request_form import (
     language_combo,
     link_type_combo,
 )
-from kombo_desktop.ui.tool_suggestions import SEARCH_ROLE, ToolCompleter
+from kombo_desktop.ui.tool_suggestions import SEARCH_ROLE, ToolCompleter, ToolSearchEdit
 from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
@@ -161,6 +161,7 @@ class LinkForm(RequestForm):
         combo.setObjectName("toolCombo")
         combo.setAccessibleName("Tool the customer connects")
         combo.setEditable(True)
+        combo.setLineEdit(ToolSearchEdit())
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMaxVisibleItems(14)
         combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")

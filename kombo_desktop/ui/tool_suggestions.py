@@ -17,7 +17,8 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
 )
-from PySide6.QtWidgets import QCompleter, QWidget
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from kombo_desktop.core.catalog import search_key
 from kombo_desktop.ui.qt_enums import set_enum
@@ -110,3 +111,18 @@ class ToolCompleter(QCompleter):
 
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
         return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")
+
+
+class ToolSearchEdit(QLineEdit):
+    """The tool field's text: a click into a chosen entry ("The customer chooses", a tool's
+    name) selects it, so that typing searches afresh, as after Tab. The click put the cursor
+    into the name, and typing "work" searched for "The customer chooseswork", which found
+    nothing. Text being typed is left as it is: the click goes on where it was put."""
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusInEvent(event)
+        combo = self.parent()
+        whole_entry = isinstance(combo, QComboBox) and combo.findText(self.text()) >= 0
+        if whole_entry and event.reason() == QtCore.Qt.FocusReason.MouseFocusReason:
+            # After the click has put the cursor, which would undo the selection.
+            QtCore.QTimer.singleShot(0, self, self.selectAll)

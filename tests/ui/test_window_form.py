@@ -709,3 +709,22 @@ def test_once_every_marked_field_is_fixed_the_status_line_says_so(
         "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
     )
     assert demo_window.statusPanel.kind == "info"
+
+
+def test_a_click_into_the_tool_field_lets_typing_replace_the_chosen_tool(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # A click put the cursor into "The customer chooses", and typing "work" searched for
+    # "The customer chooseswork", which found nothing.
+    edit = demo_window.toolCombo.lineEdit()
+    demo_window.emailEdit.setFocus()
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())
+    qtbot.waitUntil(lambda: edit.selectedText() == CUSTOMER_CHOOSES)
+    qtbot.keyClicks(edit, "work")
+    assert edit.text() == "work"
+    assert suggestions(demo_window.toolCombo.completer())[0] == "Workday"
+    # Half-typed search text is kept as it is: a click goes on where it was put.
+    demo_window.emailEdit.setFocus()
+    QTest.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())
+    qtbot.wait(50)
+    assert edit.selectedText() == ""
