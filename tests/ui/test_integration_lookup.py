@@ -297,19 +297,24 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     assert entry.tool == "personio"
 
 
+def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:
+    """A link made for ``customer``, a second one asked for, and "Make a reconnection link
+    instead" chosen in the duplicate warning."""
+    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    fill_form(window, **customer)
+    make_link(qtbot, window)
+    window.createButton.click()
+    qtbot.waitUntil(window.history.banner.isVisible)
+    window.history.banner.relinkInsteadButton.click()
+
+
 def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # A link for Acme exists; "make a reconnection link instead", and the id pasted is one
     # Kombo names for another organisation: perhaps the wrong row of the dashboard.
     window = demo_window
-    qtbot.waitUntil(lambda: window.integration_lookup is not None)
-    fill_form(window, organization="Acme GmbH")
-    make_link(qtbot, window)
-    window.createButton.click()
-    banner = window.history.banner
-    qtbot.waitUntil(banner.isVisible)
-    banner.relinkInsteadButton.click()
+    reconnect_instead_of_a_second_link(qtbot, window, organization="Acme GmbH")
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     qtbot.waitUntil(lambda: "connection" in hint(window))
     label = window.relinkForm.boxes["integration_id"].hint
@@ -332,12 +337,7 @@ def test_the_accounts_tool_lists_arriving_keep_whom_the_reconnection_is_for(
     # reconnection was started for was forgotten, and the id of another organisation went
     # without a warning.
     window = demo_window
-    qtbot.waitUntil(lambda: window.integration_lookup is not None)
-    fill_form(window, organization="Acme GmbH")
-    make_link(qtbot, window)
-    window.createButton.click()
-    qtbot.waitUntil(window.history.banner.isVisible)
-    window.history.banner.relinkInsteadButton.click()
+    reconnect_instead_of_a_second_link(qtbot, window, organization="Acme GmbH")
     form = window.linkForm
     tools = form.catalog.in_category(Category.HRIS)
     if offered != "the same tools":
@@ -373,12 +373,9 @@ def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
     # "reconnect Acme GmbH", was addressed to Acme's contact, and the history agreed, around
     # a link for the organisation Kombo named.
     window = demo_window
-    qtbot.waitUntil(lambda: window.integration_lookup is not None)
-    fill_form(window, email="anna@acme.example", organization="Acme GmbH")
-    make_link(qtbot, window)
-    window.createButton.click()
-    qtbot.waitUntil(window.history.banner.isVisible)
-    window.history.banner.relinkInsteadButton.click()
+    reconnect_instead_of_a_second_link(
+        qtbot, window, email="anna@acme.example", organization="Acme GmbH"
+    )
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     qtbot.waitUntil(lambda: hint(window).startswith("Check the id"))
     before = window.linkField.text()

@@ -253,7 +253,9 @@ def slow_history_opening(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.
 def _made_in_a_window_while_the_history_is_opened(
     qtbot: QtBot, open_window: WindowFactory
 ) -> MainWindow:
-    """A window whose history is being opened (``slow_history_opening``), with a link made."""
+    """A window whose history (an existing file) is being opened (``slow_history_opening``),
+    with a link made."""
+    HistoryStore(AppPaths.from_environment().history_file).close()
     window = open_window("--demo")
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
     fill_form(window)
@@ -290,7 +292,6 @@ def test_a_link_made_while_the_history_was_opened_is_saved_when_the_window_close
     # The history opened just as the person closed the window, before the window took it into
     # use: the link made meanwhile was never saved, and the next duplicate check missed it.
     history_file = AppPaths.from_environment().history_file
-    HistoryStore(history_file).close()
     window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
     slow_history_opening.set()
     window.close()
@@ -304,7 +305,6 @@ def test_a_link_made_while_the_history_was_opened_is_saved_when_it_opens_after_c
     # Closing does not wait for a slow disk: the history is opened after the window closed,
     # and the link made meanwhile is saved then (it was forgotten).
     history_file = AppPaths.from_environment().history_file
-    HistoryStore(history_file).close()
     window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
     closing = time.monotonic()
     window.close()
