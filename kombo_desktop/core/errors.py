@@ -138,14 +138,20 @@ class InputRejectedError(KomboError):
 INTEGRATION_NOT_FOUND = "PLATFORM.INTEGRATION_NOT_FOUND"
 
 
+# Why a right integration id is unknown: the key of this profile reaches another region or
+# Kombo environment (said after the lookup's and the button's own first sentences).
+ANOTHER_PLACE_TEXT = (
+    "this profile may be for another region (EU or US) or Kombo environment (production or "
+    "development): check its key in Settings."
+)
+
+
 class NotFoundError(KomboError):
     """404, e.g. an integration id that does not exist (``INTEGRATION_NOT_FOUND``)."""
 
     default_message = (
         "Kombo could not find that integration. Check the integration id (it looks like "
-        "'personio:93fCvorjZ2jas7ZekX1V1n5d'). If it is right, this profile may be for another "
-        "region (EU or US) or Kombo environment (production or development): check its key in "
-        "Settings."
+        f"'personio:93fCvorjZ2jas7ZekX1V1n5d'). If it is right, {ANOTHER_PLACE_TEXT}"
     )
 
 

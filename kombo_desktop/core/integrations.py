@@ -15,8 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kombo_desktop.core.errors import ANOTHER_PLACE_TEXT
 from kombo_desktop.core.history.normalise import organization_key
-from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.core.vocabulary import NEW_LINK_TAB_TEXT, Category
 
 
 class IntegrationStatus(StrEnum):
@@ -98,8 +99,7 @@ _STATUS_SENTENCES = {
 # the dashboard and regions mean nothing there.
 NOT_FOUND_TEXT = (
     "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
-    "right, this profile may be for another region (EU or US) or Kombo environment (production "
-    "or development): check its key in Settings."
+    f"right, {ANOTHER_PLACE_TEXT}"
 )
 # For an id Kombo does not know although this profile made a link for it (the history says
 # so): copying the id again or another region cannot help, a new connection link does (made
@@ -107,7 +107,7 @@ NOT_FOUND_TEXT = (
 REMOVED_TEXT = (
     "Kombo no longer has this integration, though this profile made a link for it before: it "
     "seems to have been removed or disconnected in Kombo. The customer needs a new connection "
-    "link: make one with “New link”."
+    f"link: make one with “{NEW_LINK_TAB_TEXT}”."
 )
 DEMO_NOT_FOUND_TEXT = (
     "The demo has no integration with this id. Demo ids start with a tool's name, for example "

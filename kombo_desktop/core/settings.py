@@ -28,7 +28,6 @@ from typing import Any, TypeVar
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.files import atomic_write
 from kombo_desktop.core.paths import AppPaths, ensure_private_dir
-from kombo_desktop.core.safe_text import holds_secret, looks_like_api_key
 from kombo_desktop.core.vocabulary import (
     DEFAULT_CATEGORY,
     DEFAULT_LANGUAGE,
@@ -95,6 +94,8 @@ def validate_typed_profile_name(name: str) -> str:
     name given with ``--profile`` or in the administrator's file is not one pasted by
     mistake, and refusing it would stop the program or drop the administrator's profile.
     """
+    from kombo_desktop.core.safe_text import holds_secret, looks_like_api_key  # Settings only
+
     cleaned = validate_profile_name(name)
     if holds_secret(cleaned, None) or looks_like_api_key(cleaned):
         raise ValueError(KEY_AS_PROFILE_NAME)

@@ -89,3 +89,7 @@ def day_text(moment: datetime) -> str:
     """ "29 Nov 2027": the day of ``moment`` in its own time zone, the month spelled out, so
     that "03/04" can never be read two ways."""
     return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+# The window's tab for a new connection link; core texts that send people there name it.
+NEW_LINK_TAB_TEXT = "New link"

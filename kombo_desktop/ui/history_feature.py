@@ -607,9 +607,6 @@ class HistoryFeature(QObject):
                 self._panel.model.set_current_profile(new)
             self._panel.refresh()
 
-    def _environment_id(self, target: Target) -> str | None:
-        return self.window.environment_id(target)
-
     def _tool_label(self, tool: str | None) -> str | None:
         return self.window.linkForm.catalog.label_for(tool) if tool else None
 
@@ -786,7 +783,7 @@ class HistoryFeature(QObject):
         from kombo_desktop.core.history import HistoryError
 
         demo = self._duplicates_are_demo_links(target)
-        environment_id = self._environment_id(target)
+        environment_id = self.window.environment_id(target)
         try:
             entries = self.store.search(integration_id, limit=20)
         except (HistoryError, RuntimeError) as error:
@@ -845,7 +842,7 @@ class HistoryFeature(QObject):
                 request,
                 profile=target.profile,
                 demo=self._duplicates_are_demo_links(target),
-                environment_id=self._environment_id(target),
+                environment_id=self.window.environment_id(target),
             )
         except (HistoryError, RuntimeError) as error:
             # The history is a safety net, not a gate: when it cannot be read, links still work.

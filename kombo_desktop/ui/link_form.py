@@ -292,11 +292,8 @@ class LinkForm(RequestForm):
             name
             for name, used in (
                 ("scope config id", bool(self.scopeConfigEdit.text().strip())),
-                # Filtering is only for HR systems: for others it is left out.
-                (
-                    "employee filtering",
-                    self.filteringCheck.isChecked() and self.category() == Category.HRIS,
-                ),
+                # Sent only while enabled (HR systems), as ``form_values`` has it.
+                ("employee filtering", bool(self.form_values()["enable_filtering"])),
                 ("field mapping", self.fieldMappingCheck.isChecked()),
             )
             if used

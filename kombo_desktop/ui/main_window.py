@@ -51,6 +51,7 @@ from kombo_desktop.core.settings import Settings, SettingsStore
 from kombo_desktop.core.vocabulary import (
     LANGUAGE_NAMES_IN_ENGLISH,
     LINK_TYPE_NAMES,
+    NEW_LINK_TAB_TEXT,
     Category,
     Language,
     LinkType,
@@ -95,7 +96,6 @@ _CustomerText = tuple[tuple[str, str, str], str]
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
 RELINK_TAB_TITLE = "Reconnect an integration"
-NEW_LINK_TAB_TEXT = "New link"  # the create tab's name; the way on from a removed integration
 # While Kombo works: what is happening, and that waiting can be stopped.
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.

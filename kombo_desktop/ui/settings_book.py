@@ -177,15 +177,11 @@ class ProfileBook:
 
         return self._change(apply)
 
-    def set_environment(self, environment_id: str | None) -> bool:
-        """Remember the environment Kombo named for the selected profile's key (None: forget);
-        True when that is another than the one recorded, and saved."""
+    def set_environment(self, environment_id: str | None) -> None:
+        """Remember the environment Kombo named for the selected profile's key (None: forget)."""
         profile = self.profile()
-        if profile.environment_id == environment_id:
-            return False
-        return self.replace(
-            profile.name, dataclasses.replace(profile, environment_id=environment_id)
-        )
+        if profile.environment_id != environment_id:
+            self.replace(profile.name, dataclasses.replace(profile, environment_id=environment_id))
 
     # -- profiles --------------------------------------------------------------------------------
 

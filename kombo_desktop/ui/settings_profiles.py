@@ -29,7 +29,14 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
 from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT
-from kombo_desktop.ui.widgets import FieldForm, buddy_label, error_label, plain_label, push_button
+from kombo_desktop.ui.widgets import (
+    FieldForm,
+    buddy_label,
+    error_label,
+    plain_label,
+    push_button,
+    spoken_name,
+)
 
 IN_USE_SUFFIX = " (in use)"
 ADD_WITHOUT_SAVING_TEXT = "Add without saving"
@@ -45,7 +52,7 @@ def moved_text(name: str, place: str, no_key: bool) -> str:
     moved = f"The profile “{name}” now connects to {place}."
     if no_key:
         return f"{moved} To make links there, paste the key made for it and save it."
-    check = CHECK_STORED_TEXT.replace("&", "")
+    check = spoken_name(CHECK_STORED_TEXT)
     return f"{moved} Press “{check}” to make sure its key works there."
 
 
