@@ -7,7 +7,7 @@ and TLS set-up are paid for once, not on every click; once Kombo refuses its key
 reads the key again (``Connection.key_refused``). When the target changes (another
 profile, region or address, the demo) the window closes this ``Connection`` and makes a new
 one. When only the profile's key changes it makes a new one too, and a request still running
-on the old one finishes there (``MainWindow.use_new_key``).
+on the old one finishes there (``AccountFeature.use_new_key``).
 
 The key never reaches a widget: it goes from the credential store straight into the client.
 """

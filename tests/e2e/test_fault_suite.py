@@ -203,7 +203,8 @@ def test_what_a_cancelled_request_said_stays_with_it(
         qtbot.waitUntil(lambda: "tries again by itself" in status_text(window), timeout=5000)
         window.cancelButton.click()
         assert status_text(window) == "Cancelled. Nothing was changed."
-        window._hear_worker(object(), "words of another request")  # as a late signal would
+        # As a late signal would:
+        window.link_making._hear_worker(object(), "words of another request")
         assert status_text(window) == "Cancelled. Nothing was changed."
 
 

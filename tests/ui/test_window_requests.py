@@ -236,7 +236,7 @@ def test_the_keyboard_focus_goes_from_create_to_cancel_and_back(
 def test_the_buttons_follow_the_link_even_when_the_window_paints_nothing(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
-    # They come back after the link's paint (MainWindow._ready_after_link); a minimised window
+    # They come back after the link's paint (LinkMaking._ready_after_link); a minimised window
     # paints nothing, and they must come all the same.
     slow_server.delay_seconds = 0
     slow_window.createButton.click()

@@ -1,0 +1,385 @@
+"""Where the window's links go, and with which key: the profile, the demo, and Settings.
+
+The main window builds the forms and wires its parts together; this part decides where the
+links are sent. It holds the window's ``Connection`` (a target and its key) and replaces it
+when the person switches profile, saves another key, enters or leaves the demo, or renames a
+profile in Settings; around each new connection it does the background work that keeps the
+first click fast and the tool lists right: a key check and warm-up a moment after the change,
+then the account's own tool lists in place of the bundled ones.
+
+It is apart from ``main_window`` so that these rules can be read in one place: a link being
+made keeps the key it was sent with, a renamed profile keeps its link on show, another place
+takes the earlier place's link off the screen. The window keeps the names other parts and
+tests use (``window.use_target``, ``window.target``, ``window.demo_server`` ...) and hands
+them to this part; making the link itself is ``link_making``'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QTimer
+
+from kombo_desktop.core.catalog import CatalogCache
+from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
+from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
+from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
+from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
+    from kombo_desktop.core.demo_server import DemoKomboServer
+    from kombo_desktop.ui.main_window import MainWindow
+
+# Said when the profile (or the demo) changes while a link is being made, which cancels it.
+CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
+# Background warm-up starts a moment after the window is shown, so it never delays the first frame.
+WARM_UP_DELAY_MS = 150
+
+
+class AccountFeature(QObject):
+    """Where one main window's links go; ``close()`` when the window closes."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self.connection: Connection | None = None
+        self.demo_server: DemoKomboServer | None = None
+        self.settings_dialog: QDialog | None = None
+        # Whose tool lists the form shows (API address, Kombo environment); None: the bundled.
+        self._tools_account: tuple[str, str | None] | None = None
+        self._background: list[TaskHandle] = []
+        # Connections a new key replaced while a request ran on them: closed once it ends.
+        self._retired: list[Connection] = []
+
+    @property
+    def target(self) -> Target | None:
+        return self.connection.target if self.connection is not None else None
+
+    @property
+    def is_demo(self) -> bool:
+        return self.target is not None and self.target.demo
+
+    def environment_id(self, target: Target) -> str | None:
+        """The Kombo environment the key of ``target``'s profile belongs to, when a key check
+        has told; not known while KOMBO_API_KEY is set (links are made with that key, not the
+        saved one), nor in the demo."""
+        window = self._window
+        return known_environment_id(window.setup.settings, window.credentials, target)
+
+    def use_target(self, target: Target, status: str | None = None) -> None:
+        """Send links to ``target`` from now on: new client, header, banner, tool list; then
+        say ``status`` (and that a link being made was cancelled, if one was)."""
+        window = self._window
+        previous = self.target
+        cancelled = window.link_making.request_running
+        window.link_making.cancel_request()
+        self._stop_background()
+        if self.connection is not None:
+            self.connection.close()
+        self.connection = Connection(target, window.credentials, window.setup.client_options)
+        window.show_where_links_go(target)
+        window.firstRunNotice.hide()
+        self._use_bundled_tools()
+        if previous is not None and _made_elsewhere(previous, target):
+            # The link shown belongs where it was made: a demo link stops working with the
+            # demo service, and another profile's link must not pass for one of this profile.
+            window.resultPanel.clear()
+        if target.demo and status is None:
+            status = "Demo ready: make a link to see how it works. No key needed."
+        if cancelled:
+            status = f"{status or ''} {CANCELLED_BY_CHANGE_TEXT}".strip()
+        if status is not None:
+            window.show_status(status, "info")
+        self._warm_up_soon(self.connection)
+        window.target_changed.emit(target)
+
+    def use_new_key(self, status: str | None = None) -> None:
+        """The profile in use has another key (saved or forgotten in Settings, or replaced
+        outside the program and checked there), its place unchanged: the next request goes
+        with it, and it is checked and its tool lists fetched in the background. A link
+        being made goes on with the key it was sent with: a new connection for it would
+        cancel the request, and a link Kombo may have made already would be lost (if that
+        key was refused, the window says to send it again, with the new one: see
+        ``LinkMaking._key_replaced_since``). Its connection is closed once it ends. ``status``
+        is said unless a link is being made, whose progress and result are what the status
+        line is for then."""
+        window = self._window
+        old = self.connection
+        if old is None or window.closed:
+            return
+        self._stop_background()
+        if window.link_making.request_running:
+            self._retired.append(old)
+        else:
+            old.close()
+        self.connection = Connection(old.target, window.credentials, window.setup.client_options)
+        if self._tools_account != (old.target.api_base, self.environment_id(old.target)):
+            # Another environment's key: the lists shown are another account's, and if its
+            # own cannot be fetched (a 403, offline), the bundled lists are the right ones.
+            self._use_bundled_tools()
+        window.firstRunNotice.hide()  # shown again by the key's check if it is still missing
+        if status is not None and not window.link_making.busy:
+            window.show_status(status, "info")
+        self._warm_up_soon(self.connection)
+        window.target_changed.emit(self.connection.target)
+
+    def _use_bundled_tools(self) -> None:
+        self._window.linkForm.set_catalog(self._window.bundled_catalog)
+        self._tools_account = None
+
+    def _stop_background(self) -> None:
+        """Stop the key check and tool list refresh of the connection being replaced."""
+        for handle in self._background:
+            handle.cancel()
+        self._background.clear()
+
+    def close_retired(self) -> None:
+        """Close the connections new keys replaced, once no request runs on them (called when
+        a request ends)."""
+        retired, self._retired = self._retired, []
+        for connection in retired:
+            connection.close()
+
+    def _warm_up_soon(self, connection: Connection) -> None:
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection))
+
+    def _warm_up(self, connection: Connection) -> None:
+        """Check the key and build the client in the background, so the first click is fast;
+        only for the connection still in use (two changes in a moment look once)."""
+        if self._window.closed or connection is not self.connection:
+            return
+
+        from kombo_desktop.ui import qr_image  # on the UI thread: it sets up Qt's image types
+
+        def work(_token: object) -> KeyStatus:
+            status = connection.key_status()
+            if status.has_key:
+                connection.client()  # imports httpx and sets up TLS now, not on the first click
+            qr_image.qr_qimage("warm-up", 1)  # loads the QR encoder
+            return status
+
+        self._background.append(
+            self._window.runner.run(
+                work,
+                on_done=lambda status: self._key_checked(connection, status),
+                on_error=quiet_failure("The warm-up"),
+                name="warm-up",
+            )
+        )
+
+    def _key_checked(self, connection: Connection, status: KeyStatus) -> None:
+        if connection is not self.connection:
+            return  # the target changed meanwhile
+        # While a link is being made (with the key it was sent with, see ``use_new_key``), a
+        # note would take the place of its progress: the next link, if it fails for the key,
+        # says the same with the way forward.
+        quiet = self._window.link_making.request_running
+        if status.problem and not quiet:
+            self._window.show_note(status.problem)
+        if connection.target.demo:
+            return
+        if status.unreadable:
+            return  # the store's problem, said above, is the way forward; no "no key" here
+        if not status.has_key:
+            self._window.firstRunNotice.show()
+            if not quiet:
+                self._window.show_note("No API key is set for this profile yet.")
+            return
+        self._refresh_catalog(connection)
+
+    def _refresh_catalog(self, connection: Connection) -> None:
+        """Replace the bundled tool lists with the account's, without ever making anyone wait."""
+        cache = CatalogCache(self._window.setup.paths.catalog_cache_dir)
+        environment_id = self.environment_id(connection.target)
+
+        def work(token: object) -> RefreshedCatalog:
+            return refresh_catalog(connection, cache, token, environment_id=environment_id)
+
+        def apply(fresh: RefreshedCatalog) -> None:
+            if fresh.refused is not None:
+                connection.key_refused()  # a key replaced in the store meanwhile is used next
+            if connection is not self.connection:
+                return
+            if fresh.refused is not None and not self._window.link_making.busy:
+                # Every link would be refused too: said now, with the way to Settings, rather
+                # than after the whole form is filled in.
+                self._window.link_making.show_error(fresh.refused, after_notes=True)
+            if not fresh.tools:
+                return
+            catalog = self._window.bundled_catalog
+            for category, tools in fresh.tools.items():
+                catalog = catalog.with_category_tools(category, tools)
+            self._window.linkForm.set_catalog(catalog)
+            self._tools_account = (connection.target.api_base, environment_id)
+
+        self._background.append(
+            self._window.runner.run(
+                work,
+                on_done=apply,
+                on_error=quiet_failure("Refreshing the tool lists"),
+                name="catalog",
+            )
+        )
+
+    def start_demo(self) -> None:
+        """Switch to the embedded demo service (started here, stopped when leaving or closing)."""
+        if self._window.setup.policy.hide_demo:
+            self._window.show_status("The demo is turned off by your administrator.", "info")
+            return
+        from kombo_desktop.core.demo_server import DemoKomboServer
+
+        if self.demo_server is None or not self.demo_server.running:
+            self.demo_server = DemoKomboServer().start()
+        profile = self._window.setup.profile_target.profile
+        self.use_target(
+            Target(profile=profile, api_base=self.demo_server.base_url, region="demo", demo=True)
+        )
+
+    def leave_demo(self) -> None:
+        target = self._window.setup.profile_target
+        self.use_target(target, f"Left the demo. {target.label}.")
+        self._stop_demo_server()
+
+    def _stop_demo_server(self) -> None:
+        server, self.demo_server = self.demo_server, None
+        if server is not None:
+            server.stop()
+
+    def open_settings(self) -> None:
+        """Open the settings (profiles, region, key) as a window-modal dialog."""
+        from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+        if self.settings_dialog is not None and self.settings_dialog.isVisible():
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return
+        window, setup = self._window, self._window.setup
+        dialog = SettingsDialog(
+            setup.settings_store,
+            window.credentials,
+            window.runner,
+            window,
+            current_profile=setup.profile_name,
+            api_base_override=setup.api_base_override,
+            fixed_api_base=setup.policy.fixed_api_base,
+            address_set_by=setup.address_set_by,
+            demo=self.is_demo,
+            log_folder=setup.paths.log_dir,
+        )
+        dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.profileChanged.connect(self.use_profile)
+        dialog.profileRenamed.connect(self._follow_renamed_profile)
+        dialog.profileRenamed.connect(self._move_tool_lists)
+        dialog.profileRemoved.connect(self._forget_tool_lists)
+        dialog.storedKeyAccepted.connect(self._follow_stored_key)
+        dialog.destroyed.connect(self._settings_closed)
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def _follow_renamed_profile(self, old: str, new: str) -> None:
+        """A renamed profile is still the same place: its connection takes the new name, so
+        the link on show stays when the window switches to it (see ``use_target``). The
+        profile in use goes on under its new name at once: a dialog closed right after the
+        name was typed is gone before it could say more."""
+        setup = self._window.setup
+        connection = self.connection
+        for retired in self._retired:  # a link still being made with the profile's old key
+            if retired.target.profile == old:
+                retired.follow_rename(new)
+        if connection is not None and connection.target.profile == old:
+            connection.follow_rename(new)
+        if setup.profile_name == old:
+            setup.settings = setup.settings_store.load()
+            setup.profile_name = new
+            if connection is not None and connection.target.profile == new:
+                self._window.header.set_profile_text(connection.target.label)
+        self._window.profile_renamed.emit(old, new)
+
+    def _follow_stored_key(self, name: str) -> None:
+        """Kombo accepted the key stored for the profile in use at a check in Settings. It
+        may be another than the window holds (replaced outside the program, a revoked key
+        rotated): the settings hold its environment now, for the history and its duplicate
+        check, and the next link goes with the key as stored now. Not a change of profile: a
+        link being made goes on (see ``use_new_key``)."""
+        self._window.setup.settings = self._window.setup.settings_store.load()
+        target = self.target
+        if target is not None and not target.demo and target.profile == name:
+            # Said in place of a refusal of the replaced key, which no longer holds.
+            self.use_new_key("Kombo accepted the stored key: the next link goes with it.")
+
+    def _move_tool_lists(self, old: str, new: str) -> None:
+        """A renamed profile's cached tool lists go with it: left under the old name, a later
+        profile of that name would be shown them while its own cannot be fetched."""
+        CatalogCache(self._window.setup.paths.catalog_cache_dir).rename(old, new)
+
+    def _forget_tool_lists(self, profile: str) -> None:
+        """A removed profile's cached tool lists go with it: a new profile of the same name,
+        perhaps for another Kombo account, must not be shown them while offline."""
+        CatalogCache(self._window.setup.paths.catalog_cache_dir).forget(profile)
+
+    def _settings_closed(self) -> None:
+        self.settings_dialog = None
+
+    def use_profile(self, name: str) -> None:
+        """Make links with profile ``name`` (after the settings changed it, its key or region).
+
+        In the demo the new profile is only remembered: leaving the demo switches to it. Its
+        name goes on the demo's links, which the history and its duplicate check keep apart
+        by profile.
+        """
+        setup = self._window.setup
+        setup.settings = setup.settings_store.load()
+        setup.profile_name = name
+        target = self.target
+        if target is not None and target.demo:
+            if target.profile != name:
+                self.use_target(replace(target, profile=name))
+            # The window goes on making demo links: a key just saved in Settings was taken
+            # for one that would be used, and the next link was a demo link again.
+            self._window.statusPanel.show_message(
+                f"Settings saved. This is still the demo: press “{LEAVE_DEMO_TEXT}” to make "
+                f"real links with the profile “{name}”.",
+                action=(LEAVE_DEMO_TEXT, self.leave_demo),
+            )
+            return
+        target = setup.profile_target
+        if self._only_renamed(target):
+            return
+        if self.connection is not None and self.connection.target == target:
+            self.use_new_key(f"Now using {target.label}.")  # the same place: only the key
+            return
+        self.use_target(target, f"Now using {target.label}.")
+
+    def _only_renamed(self, target: Target) -> bool:
+        """Whether ``target`` is the connection's own, only renamed (``_follow_renamed_profile``
+        followed it already): then the connection carries on, with a link being made (a new
+        connection would cancel the request, and the link Kombo made would be lost) and a
+        duplicate warning on show, and only the header follows."""
+        connection = self.connection
+        if connection is None or connection.take_rename() != target.profile:
+            return False
+        if target != connection.target:
+            return False
+        self._window.header.set_profile_text(target.label)
+        return True
+
+    def close(self) -> None:
+        """Stop the demo service, which releases the answers it is holding back, and close
+        every connection; the window told its workers to stop first."""
+        self._stop_demo_server()
+        if self.connection is not None:
+            self.connection.close()
+        self.close_retired()
+
+
+def _made_elsewhere(previous: Target, target: Target) -> bool:
+    """Whether links made for ``previous`` belong to another place than ``target``'s."""
+    return (previous.profile, previous.api_base, previous.demo) != (
+        target.profile,
+        target.api_base,
+        target.demo,
+    )

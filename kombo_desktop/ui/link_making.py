@@ -1,0 +1,661 @@
+"""Making a link: from the pressed button to the link on screen, or the reason there is none.
+
+A checked request goes to Kombo on a worker thread (``TaskRunner``), with the window busy and
+Esc or Cancel able to stop waiting; what comes back is shown on the UI thread: the link in the
+result panel, or Kombo's refusal in plain words with the way forward (Settings for a key, the
+marked fields for refused details, a new link for an integration removed in Kombo). Much of
+this is about who may be watching the shared screen: a link or a refusal that quotes the
+details of a customer typed over since stays off the screen.
+
+It is apart from ``main_window`` so that the window's module stays about building the window
+and wiring its parts, and the life of one request can be read in one place. The window keeps
+the names other parts and tests use (``window.submit_create``, ``window.busy``,
+``window.show_link`` ...) and hands them to this part; where links go, and with which key,
+is ``account_feature``'s.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import QObject
+
+from kombo_desktop.core.errors import (
+    InputRejectedError,
+    KeyUnreadableError,
+    KomboError,
+    MalformedKeyError,
+    MissingApiKeyError,
+    is_key_refused,
+    is_unknown_integration,
+)
+from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
+from kombo_desktop.core.logs import redact
+from kombo_desktop.core.vocabulary import (
+    LANGUAGE_NAMES_IN_ENGLISH,
+    LINK_TYPE_NAMES,
+    NEW_LINK_TAB_TEXT,
+    LinkType,
+)
+from kombo_desktop.ui.link_form import CREATE_TEXT
+from kombo_desktop.ui.relink_form import RELINK_TEXT
+from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+from kombo_desktop.ui.start_up import after_next_paint
+from kombo_desktop.ui.tasks import TaskHandle, WorkerWords
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.client import CreatedLink
+    from kombo_desktop.ui.connection import Connection, Target
+    from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.request_form import RequestForm
+
+_log = logging.getLogger(__name__)
+_Request = TypeVar("_Request", LinkRequest, RelinkRequest)
+_CustomerText = tuple[tuple[str, str, str], str]
+
+# While Kombo works: what is happening, and that waiting can be stopped.
+WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
+# Said in screen-sharing mode when Kombo's refusal quotes details typed over since.
+REFUSAL_TYPED_OVER_TEXT = (
+    "The form holds other details now than those Kombo did not accept. Check them and make "
+    "the link."
+)
+# A new link's QR code is computed once the link is painted, or after this long if it is not
+# (the window is minimised, say).
+QR_AFTER_LINK_AT_THE_LATEST_MS = 100
+LINK_PAINT_AT_THE_LATEST_MS = 100  # a hidden window paints nothing: the buttons come anyway
+
+
+@dataclass(frozen=True)
+class MadeLink:
+    """A link just made, for listeners such as the history."""
+
+    request: LinkRequest | RelinkRequest
+    url: str
+    is_demo: bool
+    link_type: LinkType
+    created: datetime
+    target: Target
+    # The Kombo environment of the key the request was sent with, when known (see
+    # ``AccountFeature.environment_id``); the key may have been replaced while Kombo worked.
+    environment_id: str | None = None
+
+
+class LinkMaking(QObject):
+    """Sends one main window's requests to Kombo and shows what comes back."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._request: TaskHandle | None = None
+        self._request_tag = object()  # tags what the current request's worker says
+        # The form whose problems the status line points at, and what it says (see
+        # _show_invalid); None until a form is first refused.
+        self._awaiting_fixes: tuple[RequestForm, str] | None = None
+        self._worker_words: WorkerWords | None = None  # made with the first request
+        self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
+        self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
+        self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
+        self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
+        self._refusal_quotes: tuple[str, ...] = ()  # the details its words quote
+
+    @property
+    def request_running(self) -> bool:
+        """Kombo is being asked for a link: Esc or a change of place cancels it."""
+        return self._request is not None
+
+    @property
+    def busy(self) -> bool:
+        """A request runs, or its link is on its way to the screen (``_ready_after_link``)."""
+        return self._request is not None or self._link_on_its_way
+
+    def submit_create(self) -> None:
+        """Check the form; if it is fine (and no guard holds it), send it."""
+        request = self._checked(self._window.linkForm.build_request, self._window.linkForm)
+        if request is None:
+            return
+        for guard in self._window.create_guards:
+            if not guard(request):
+                return
+        self.send_create(request)
+
+    def submit_relink(self) -> None:
+        request = self._checked(self._window.relinkForm.build_request, self._window.relinkForm)
+        if request is not None:
+            self.send_relink(request)
+
+    def _checked(
+        self, build: Callable[[], _Request | InvalidRequest], form: RequestForm
+    ) -> _Request | None:
+        """The ``form``'s checked request; None (the problems shown) if it has any, or while
+        another request runs."""
+        if self.busy:
+            return None
+        result = build()
+        if isinstance(result, InvalidRequest):
+            self._show_invalid(result, form)
+            return None
+        return result
+
+    def send_create(self, request: LinkRequest) -> None:
+        """Send a checked request now (also called by guards that held it)."""
+        self._send(request)
+
+    def send_relink(self, request: RelinkRequest) -> None:
+        self._send(request)
+
+    def _send(self, request: LinkRequest | RelinkRequest) -> None:
+        connection = self._connection_or_fail()
+        if connection is None or self.busy:
+            return
+
+        def work(token: object, on_retry: Callable[[str], None]) -> CreatedLink:
+            client = connection.client()
+            if isinstance(request, RelinkRequest):
+                return client.create_relink(request, token, on_retry)  # type: ignore[arg-type]
+            return client.create_link(request, token, on_retry)  # type: ignore[arg-type]
+
+        if isinstance(request, RelinkRequest):
+            what, name = "reconnection link", "relink"
+        else:
+            what, name = "link", "create-link"
+        self._start_request(work, request, WAITING_TEXT.format(what=what), name)
+
+    def _connection_or_fail(self) -> Connection | None:
+        connection = self._window.account.connection
+        if connection is None or self._window.closed:
+            return None
+        return connection
+
+    def _start_request(
+        self,
+        work: Callable[[object, Callable[[str], None]], CreatedLink],
+        request: LinkRequest | RelinkRequest,
+        progress: str,
+        name: str,
+    ) -> None:
+        connection = self._window.account.connection
+        assert connection is not None
+        # The previous link belongs to the previous request (often another customer): it must
+        # not stay on show, copyable, under this request's progress or error.
+        self._window.resultPanel.clear()
+        self._customer_at_request = self._customer_text()
+        # Known now: a key saved while Kombo works is another environment's
+        # (``AccountFeature.use_new_key``).
+        environment_id = self._window.account.environment_id(connection.target)
+        self._set_busy(True)
+        self._window.show_status(progress, "busy")
+        handle: TaskHandle | None = None
+
+        def finished() -> bool:
+            # Only the request still current may change the window.
+            if self._request is not handle:
+                return False
+            self._set_busy(False)
+            return True
+
+        def done(created: CreatedLink) -> None:
+            if self._request is not handle:
+                return
+            self._request = None  # made: Esc no longer cancels it
+            self._link_on_its_way = True
+            try:
+                # The connection's target now: a profile renamed meanwhile keeps the link.
+                self._show_created(created, request, connection.target, environment_id)
+            finally:  # even after a bug there: the window must not stay busy for good
+                # The link first, then the buttons: Create coming back and the focus moving
+                # from Cancel to the link cost the link's paint about 2 ms on its way.
+                after_next_paint(
+                    self._window.linkField, self._ready_after_link, LINK_PAINT_AT_THE_LATEST_MS
+                )
+
+        def failed(error: BaseException) -> None:
+            if is_key_refused(error):
+                connection.key_refused()  # a key replaced in the store meanwhile is used next
+            if not finished():
+                return
+            if self._key_replaced_since(connection, error):
+                assert isinstance(error, KomboError)
+                self._show_refusal_of_replaced_key(error, request)
+            elif not _refuses_the_details(error):
+                self.show_error(error)
+            elif self._customer_text() != self._customer_at_request:
+                assert isinstance(error, KomboError)
+                self._show_refusal_of_earlier_details(error, request)
+            else:
+                removed = self._removed_integration(error, request)
+                if removed is not None:
+                    assert isinstance(error, KomboError)
+                    self._show_integration_removed(error, removed)
+                else:
+                    self.show_error(error)
+                status = self._window.statusPanel
+                self._refusal_shown = status.text
+                shown = f"{status.text}\n{status.support_text}"
+                self._refusal_quotes = _quoted_details(request, shown)
+                if isinstance(error, InputRejectedError):
+                    relink = isinstance(request, RelinkRequest)
+                    form = self._window.relinkForm if relink else self._window.linkForm
+                    form.mark_rejected(error.fields)
+
+        def cancelled() -> None:
+            if finished():
+                self._window.show_status("Cancelled. Nothing was changed.", "info")
+
+        # What the client says while it waits to repeat a request Kombo turned away: the
+        # status said only "Asking Kombo…" through half a minute of waits.
+        tag = self._request_tag = object()
+        said = partial(self._words_of_workers().said.emit, tag)
+        handle = self._window.runner.run(
+            lambda token: work(token, said),
+            on_done=done,
+            on_error=failed,
+            on_cancelled=cancelled,
+            name=name,
+        )
+        self._request = handle
+
+    def _words_of_workers(self) -> WorkerWords:
+        if self._worker_words is None:
+            self._worker_words = WorkerWords(self)
+            self._worker_words.said.connect(self._hear_worker)
+        return self._worker_words
+
+    def _hear_worker(self, tag: object, words: str) -> None:
+        if tag is self._request_tag and self._request is not None:
+            self._window.show_status(words, "busy")
+
+    def cancel_request(self) -> None:
+        """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""
+        handle, self._request = self._request, None
+        if handle is None:
+            return
+        handle.cancel()
+        self._set_busy(False)
+        self._window.show_status("Cancelled. Nothing was changed.", "info")
+
+    def _ready_after_link(self) -> None:
+        """After a link is painted: Create again, and the focus on the link, where the copy
+        keys at once copy it (see LinkField) and Tab goes on to its Copy button."""
+        self._link_on_its_way = False
+        if self._window.closed:
+            return
+        self._set_busy(False)
+        # A link made for details typed over meanwhile is not shown: the focus stays where
+        # the person types on (their keys would go to the empty, read-only link field).
+        if self._window.resultPanel.shown is not None:
+            self._window.linkField.setFocus()
+
+    def _set_busy(self, busy: bool) -> None:
+        if not busy:
+            self._request = None
+            self._window.account.close_retired()
+        self._window.linkForm.set_busy(busy)
+        self._window.relinkForm.set_busy(busy)
+
+    def _show_created(
+        self,
+        created: CreatedLink,
+        request: LinkRequest | RelinkRequest,
+        target: Target,
+        environment_id: str | None,
+    ) -> None:
+        now = datetime.now().astimezone()
+        if isinstance(request, LinkRequest):
+            stem = file_stem_for(request.end_user_organization_name)
+        else:
+            stem = file_stem_for(request.integration_id.replace(":", "-"), "kombo-relink")
+        what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
+        if self._customer_text() != self._customer_at_request:
+            # Another customer's details were typed while Kombo worked (in either form), often
+            # the next customer's, who may be watching: the link is kept in the history, not
+            # shown beside them. Other choices changed meanwhile (language, tool) do not count,
+            # as for a link on show (see customer_typed).
+            self._window.show_status(
+                _made_for_earlier_details(
+                    request, self._window.history.private, kept=self._kept_in_history_text()
+                ),
+                "info",
+            )
+        else:
+            shown = ShownLink(
+                url=created.url,
+                link_type=request.link_type,
+                is_demo=created.is_demo,
+                created=now,
+                file_stem=stem,
+            )
+            self.show_link(shown)
+            changed = self._choices_changed_since(request)
+            if changed:
+                self._window.show_status(
+                    f"{what} ready, {changed}, as the form said when you pressed the button; it "
+                    "was changed since. For the new choice, make the link again.",
+                    "info",
+                )
+            elif created.is_demo:
+                self._window.show_status(
+                    f"Demo {what.lower()} ready. It connects nothing.", "success"
+                )
+            else:
+                self._window.show_status(
+                    f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
+                )
+        self._remember_choices(request)
+        if isinstance(request, LinkRequest):
+            self._window.linkForm.mark_used(request)
+        else:
+            self._window.relinkForm.mark_used(request)
+        self._window.link_made.emit(
+            MadeLink(
+                request,
+                created.url,
+                created.is_demo,
+                request.link_type,
+                now,
+                target,
+                environment_id,
+            )
+        )
+
+    def _choices_changed_since(self, request: LinkRequest | RelinkRequest) -> str:
+        """How the link made for ``request`` differs from the language and link type its form
+        shows now ("in English"), changed while Kombo worked; "" when they are the same."""
+        if isinstance(request, RelinkRequest):
+            form = self._window.relinkForm
+            language, link_type = form.relinkLanguageCombo, form.relinkLinkTypeCombo
+        else:
+            link_form = self._window.linkForm
+            language, link_type = link_form.languageCombo, link_form.linkTypeCombo
+        parts = []
+        if language.currentData() != request.language:
+            parts.append(f"in {LANGUAGE_NAMES_IN_ENGLISH[request.language]}")
+        if link_type.currentData() != request.link_type:
+            parts.append(f"of the type “{LINK_TYPE_NAMES[request.link_type]}”")
+        return " and ".join(parts)
+
+    def show_link(self, link: ShownLink) -> None:
+        """Show a link in the result panel (also for "use the existing link" from history)."""
+        self._window.resultPanel.show_link(link)
+        self._customer_when_shown = self._customer_text()
+
+    def _customer_text(self) -> _CustomerText:
+        """Whom the forms name: the new link's customer, and the integration id."""
+        return self._window.linkForm.customer_text(), self._window.relinkForm.integration_id
+
+    def customer_typed(self) -> None:
+        """Other customer details typed over the form take the link on show off the screen:
+        it is the earlier customer's, and its QR code could be scanned by the next one,
+        who may be watching (the form is often typed over rather than cleared). In
+        screen-sharing mode Kombo's refusal of the earlier details goes too: its words quote
+        them (outside it they stay, to be read while the details are corrected)."""
+        if self._refusal_shown is not None and self._refusal_shown == self._window.statusPanel.text:
+            # Only words that quote details no longer in the form go: correcting the field
+            # Kombo refused keeps the reason on screen.
+            typed = self._customer_text()
+            in_form = {*typed[0], typed[1]}
+            if self._window.history.private and not set(self._refusal_quotes) <= in_form:
+                self._refusal_shown = None
+                self._window.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
+            return
+        if self._window.resultPanel.shown is None or self.busy:
+            return
+        if self._customer_text() == self._customer_when_shown:
+            return
+        self._window.resultPanel.clear()
+        self._window.show_status(
+            "The form now holds other details, so the link made for the earlier ones was taken "
+            f"off the screen ({self._kept_in_history_text()}).",
+            "info",
+        )
+
+    def _kept_in_history_text(self) -> str:
+        """Where a link taken off the screen is kept: in the history, only until the program
+        closes while the history lives in memory (the one place that link is then)."""
+        if self._window.history.forgets_at_exit:
+            return "it is in the history until the program closes"
+        return "it is in the history"
+
+    def prepare_qr(self, url: str, draw: Callable[[], None]) -> None:
+        """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it.
+
+        For a Kombo-length link the code takes 15-20 ms to compute, most of it choosing the
+        mask pattern that scans best. On the UI thread that would hold back the painting of
+        the link itself; on a worker started at once it would too, because the computation
+        holds Python's interpreter lock and the paint needs it in between. So the link is
+        painted first, and the code follows about 20 ms later. ``core.qr`` remembers it:
+        ``draw`` only turns it into a picture, and saving or copying it costs nothing more.
+        If computing fails on the worker, ``draw`` tries again and shows why.
+        """
+
+        def compute() -> None:
+            if self._window.closed:
+                return
+
+            def work(_token: object) -> None:
+                from kombo_desktop.core.qr import qr_matrix
+
+                qr_matrix(url)
+
+            self._window.runner.run(
+                work, on_done=lambda _none: draw(), on_error=lambda _error: draw(), name="qr-code"
+            )
+
+        after_next_paint(
+            self._window.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS
+        )
+
+    def _key_replaced_since(self, connection: Connection, error: BaseException) -> bool:
+        """Whether ``error`` refused the key of ``connection`` after a new key took its place
+        (``AccountFeature.use_new_key``: the request went on with the key it was sent with),
+        and the profile has a key now: sending again is the way forward, not Settings. Not
+        while KOMBO_API_KEY is set, which both connections send."""
+        window = self._window
+        return (
+            is_key_refused(error)
+            and connection is not window.account.connection
+            and not window.credentials.environment_key_in_use
+            and window.firstRunNotice.isHidden()  # shown by the new key's check if none is left
+        )
+
+    def _show_refusal_of_replaced_key(
+        self, error: KomboError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """The link was refused for the key it was sent with, which was replaced since: the
+        usual sentence sent the person to check the key in Settings, where the new one, perhaps
+        accepted already, is stored."""
+        relink = isinstance(request, RelinkRequest)
+        what, button = ("reconnection link", RELINK_TEXT) if relink else ("link", CREATE_TEXT)
+        self._window.show_status(
+            f"This {what} was sent with the previous API key, which Kombo did not accept. The "
+            f"key was changed since: press “{button}” again to send it with the new key.",
+            "error",
+            error.detail.as_support_text() or None,
+        )
+
+    def _show_refusal_of_earlier_details(
+        self, error: KomboError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """Kombo refused what the form held when the button was pressed, and other details
+        were typed since: its words, which may quote the earlier customer's details, stay off
+        the screen (in the details for support only outside screen-sharing mode), and no field
+        of the new details is marked as refused."""
+        button = RELINK_TEXT if isinstance(request, RelinkRequest) else CREATE_TEXT
+        self._window.show_status(
+            f"Kombo did not accept the details the form had when you pressed “{button}”, so no "
+            f"link was made. Other details were typed since: check them and press “{button}” "
+            "again.",
+            "error",
+            None if self._window.history.private else error.detail.as_support_text() or None,
+        )
+
+    def _removed_integration(
+        self, error: BaseException, request: LinkRequest | RelinkRequest
+    ) -> str | None:
+        """The reconnection's integration id when Kombo no longer has that integration
+        although this profile made links for it (``HistoryFeature.integration_removed``)."""
+        if not isinstance(request, RelinkRequest) or not is_unknown_integration(error):
+            return None
+        integration_id = request.integration_id
+        return integration_id if self._window.history.integration_removed(integration_id) else None
+
+    def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
+        """A reconnection link cannot bring back an integration removed in Kombo: the way on
+        is a new link for its customer, one click away."""
+        from kombo_desktop.core.integrations import REMOVED_TEXT
+
+        self._window.statusPanel.show_message(
+            REMOVED_TEXT,
+            "error",
+            error.detail.as_support_text() or None,
+            (NEW_LINK_TAB_TEXT, lambda: self._window.history.new_link_instead(integration_id)),
+        )
+
+    def show_error(self, error: BaseException, *, after_notes: bool = False) -> None:
+        """Say why no link was made, with the way forward; also for a key Kombo refused while
+        the tool lists were fetched (``after_notes``: see ``StatusPanel.show_message``)."""
+        window = self._window
+        if isinstance(error, KomboError):
+            details = error.detail.as_support_text()
+            # A missing or refused key is fixed in Settings: offer the way there right here.
+            key_problem = isinstance(error, MissingApiKeyError | KeyUnreadableError) or (
+                is_key_refused(error)
+            )
+            action = None
+            if (
+                key_problem
+                and not window.account.is_demo
+                and not window.credentials.environment_key_in_use  # Settings cannot change it
+            ):
+                action = ("Open settings", window.open_settings)
+            window.statusPanel.show_message(
+                self._words_for(error), "error", details or None, action, after_notes=after_notes
+            )
+            if isinstance(error, MissingApiKeyError) and not window.account.is_demo:
+                window.firstRunNotice.show()
+            return
+        _log.error("Unexpected failure while making a link", exc_info=error)
+        window.show_status(
+            "Something unexpected went wrong, and no link was made. Please try again; if it "
+            "happens again, copy the details for support.",
+            "error",
+            redact(f"Internal error: {type(error).__name__}: {error}"),
+        )
+
+    def _words_for(self, error: KomboError) -> str:
+        """The error's sentence, unless it sends the person somewhere that cannot help: a key
+        from ``KOMBO_API_KEY`` is not changed in Settings, a key refused at another address
+        than Kombo's regions is not a matter of choosing the other region, and an address set
+        by the administrator, ``--api-base`` or ``KOMBO_API_BASE`` is not changed in Settings."""
+        from kombo_desktop.core import messages
+
+        window = self._window
+        target = window.account.target
+        if (
+            is_key_refused(error)
+            and window.credentials.environment_key_in_use
+            and not window.account.is_demo
+        ):
+            malformed = isinstance(error, MalformedKeyError)
+            elsewhere = target is not None and not target.at_kombo_region
+            host = target.region if target is not None and elsewhere else None
+            return messages.environment_key_refused_message(malformed=malformed, host=host)
+        refused = is_key_refused(error) and not isinstance(error, MalformedKeyError)
+        if refused and target is not None and not target.at_kombo_region:
+            return messages.key_refused_at_message(target.region)
+        set_by = None if window.account.is_demo else window.setup.address_set_by
+        return messages.address_set_by_message(error.user_message, set_by)
+
+    def _show_invalid(self, invalid: InvalidRequest, form: RequestForm) -> None:
+        count = len(invalid.errors)
+        fields = "1 field needs" if count == 1 else f"{count} fields need"
+        text = f"Nothing was sent: {fields} your attention (marked in red)."
+        self._window.show_status(text, "error")
+        if self._awaiting_fixes is None:  # the first time: follow the marks from now on
+            for watched in (self._window.linkForm, self._window.relinkForm):
+                for box in watched.boxes.values():
+                    box.error_changed.connect(self._field_mark_changed)
+        self._awaiting_fixes = (form, text)
+
+    def _field_mark_changed(self, _message: str) -> None:
+        """Once the last red mark of a refused form is gone, the status line says so: "needs
+        your attention (marked in red)" stayed on with nothing marked any more."""
+        form, text = self._awaiting_fixes or (None, "")
+        if form is None or self._window.statusPanel.text != text or form.field_errors():
+            return
+        self._awaiting_fixes = (form, "")  # said once; a new refusal says it again
+        self._window.show_status(
+            f"The marked fields are fine now. Nothing was sent yet: press “{form.submit_text}” "
+            "to send.",
+            "info",
+        )
+
+    def _remember_choices(self, request: LinkRequest | RelinkRequest) -> None:
+        """Keep the language and category for next time (best effort). Not the link type:
+        every start offers the usual one (or the administrator's), since a link to embed,
+        valid an hour, chosen once would otherwise be preselected for every later link, and
+        the links staff send by e-mail would stop working an hour after they were made."""
+        store = self._window.setup.settings_store
+        try:
+            settings = store.load()
+            settings.language = request.language
+            if isinstance(request, LinkRequest):
+                settings.category = request.integration_category
+            store.save(settings)
+            self._window.setup.settings = settings
+        except OSError as error:
+            _log.warning("Could not remember the form's choices: %s", error)
+
+
+def _refuses_the_details(error: BaseException) -> bool:
+    """Whether ``error`` is Kombo's refusal of the details sent, whose words may quote them:
+    invalid input, or an integration id it does not know (not a 404 for a wrong address)."""
+    if isinstance(error, InputRejectedError):
+        return True
+    return is_unknown_integration(error)
+
+
+def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:
+    """The customer details of ``request`` that ``words`` (the status and its details for
+    support) quote, ignoring case."""
+    if isinstance(request, RelinkRequest):
+        details: tuple[str | None, ...] = (request.integration_id,)
+    else:
+        details = (
+            request.end_user_email,
+            request.end_user_organization_name,
+            request.end_user_origin_id,
+        )
+    folded = words.casefold()
+    return tuple(detail for detail in details if detail and detail.casefold() in folded)
+
+
+def _made_for_earlier_details(
+    request: LinkRequest | RelinkRequest, private: bool, *, kept: str
+) -> str:
+    """The status for a link that arrived after its form was changed (it is not shown): whose
+    link it is and where it is (``kept``: "it is in the history", and for how long). In
+    screen-sharing mode without the earlier customer's name: the next customer, whose
+    details were typed meanwhile, may be watching."""
+    if isinstance(request, RelinkRequest):
+        whose = "the id" if private else f"{request.integration_id}, the id"
+        return (
+            f"A reconnection link was made for {whose} the form had when you pressed “Create "
+            f"reconnection link”. Other details were typed since, so the link is not shown "
+            f"here: {kept}."
+        )
+    if private:
+        whose = "the details the form had"
+    else:
+        customer = f"{request.end_user_organization_name} ({request.end_user_email})"
+        whose = f"{customer}, the details the form had"
+    return (
+        f"A link was made for {whose} when you pressed “Create link”. Other details were typed "
+        f"since, so the link is not shown here: {kept}. For the details the form holds now, "
+        "press “Create link” again."
+    )
