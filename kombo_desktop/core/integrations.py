@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kombo_desktop.core.errors import ANOTHER_PLACE_TEXT
-from kombo_desktop.core.history.normalise import organization_key
+from kombo_desktop.core.letters import organization_key
 from kombo_desktop.core.vocabulary import NEW_LINK_TAB_TEXT, Category
 
 

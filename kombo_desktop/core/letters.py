@@ -6,6 +6,10 @@ umlaut spelt out ("Mueller"). Searching the history, searching tools and naming 
 these, so that a name is found and reads the same wherever it appears. A name copied from a web
 page, a CRM or a chat often brings invisible characters along; they are taken out the same way
 wherever a name is compared or sent.
+
+The fold and the organisation key built from these are here too, not in the history that stores
+them: the reconnection check compares two names by the duplicate check's rule without opening
+the history.
 """
 
 from __future__ import annotations
@@ -27,20 +31,15 @@ _UMLAUTS_SPELT_OUT: Final = str.maketrans(
 )
 
 
-def base_letters(text: str) -> str:
+def base_letters(text: str, *, latin_only: bool = False) -> str:
     """``text`` with every accented letter as its base letter: "Müller & Søn" gives
-    "Muller & Son". Other characters, and case, stay as they are."""
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    "Muller & Son". Other characters, and case, stay as they are.
 
-
-def base_latin_letters(text: str) -> str:
-    """``base_letters`` for accents on Latin letters only ("Société" gives "Societe"). A mark
-    on another script's letter is part of that letter: a Devanagari vowel sign or virama, the
-    breve that makes Cyrillic "й" another letter than "и"; taking them away would make two
-    names one."""
+    With ``latin_only``, only accents on Latin letters go ("Société" gives "Societe"): a mark
+    on another script's letter is part of that letter (a Devanagari vowel sign or virama, the
+    breve that makes Cyrillic "й" another letter than "и"), and taking it away would make two
+    names one. The organisation key compares names this way.
+    """
     if text.isascii():
         return text
     kept: list[str] = []
@@ -48,7 +47,7 @@ def base_latin_letters(text: str) -> str:
     for char in unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS)):
         if not unicodedata.combining(char):
             base = char
-        elif base.isascii():
+        elif not latin_only or base.isascii():
             continue
         kept.append(char)
     return "".join(kept)
@@ -109,3 +108,42 @@ def _part_of_the_writing(char: str, before: str, after: str) -> bool:
 
 def _joinable(char: str) -> bool:
     return bool(char) and not (char.isascii() or char.isspace() or _is_format_character(char))
+
+
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (never valid UTF-8) replaced, so any Python string can be
+    stored and compared."""
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def fold(text: str | None) -> str:
+    """The form of a text used for searching and comparing: case and spacing do not matter.
+
+    Unicode-normalised (NFKC, so a name typed on a Mac matches one typed on Windows), case-folded
+    (so ``Straße`` matches ``STRASSE``), without invisible formatting characters (a
+    left-to-right mark, a zero-width space or a soft hyphen come along when a name is copied
+    from a web page, a CRM or a chat), and with every run of whitespace turned into one space.
+    """
+    if not text:
+        return ""
+    text = without_invisible_formatting(without_lone_surrogates(text))
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return " ".join(folded.split())
+
+
+def organization_key(name: str | None) -> str:
+    """An organisation's name as the duplicate check and the reconnection check compare it:
+    without case, spacing, punctuation or accents, German umlauts spelt out ("Acme GmbH." is
+    "Acme GmbH", "Müller" is "Mueller", "Société" is "Societe"). "Acme GmbH." missed the link
+    made for "Acme GmbH", and Kombo, which does not deduplicate, set up a second integration.
+
+    Nothing more is merged: the key also decides whether an earlier link is "this customer's"
+    (offered at once with Enter), so "Bauer" must stay apart from "Baur", and "Muller" from
+    "Müller". Marks of other scripts stay (Indic vowel signs and viramas are not letters to
+    ``isalnum``, yet कमल and कोमल are two names): only accents on Latin letters go.
+
+    The history file stores this key for every row: a change to it needs a schema version that
+    makes the stored keys again.
+    """
+    plain = base_letters(umlauts_spelt_out(fold(name)), latin_only=True)
+    return "".join(char for char in plain if char.isalnum() or unicodedata.category(char)[0] == "M")

@@ -13,7 +13,8 @@ Import everything from here; the modules behind it are split by concern:
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
 - :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
   another program holds it locked.
-- :mod:`.normalise`: how texts are folded for search and comparison, and times stored.
+- :mod:`.normalise`: how texts are cleaned and made searchable, and times stored (the fold
+  and the organisation key come from :mod:`kombo_desktop.core.letters`).
 - :mod:`.export`: the CSV export.
 """
 
@@ -27,10 +28,10 @@ from kombo_desktop.core.history.entries import (
     failure_words,
 )
 from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_csv
-from kombo_desktop.core.history.normalise import fold
 from kombo_desktop.core.history.opening import held_by_another_program
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
 from kombo_desktop.core.history.store import HistoryStore
+from kombo_desktop.core.letters import fold
 
 __all__ = [
     "CSV_HEADER",

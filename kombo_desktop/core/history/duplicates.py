@@ -14,15 +14,9 @@ from datetime import UTC, datetime
 from typing import Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
-from kombo_desktop.core.history.normalise import (
-    as_utc,
-    clean,
-    fold,
-    optional_text,
-    organization_key,
-    stored_time,
-)
+from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
+from kombo_desktop.core.letters import fold, organization_key, without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import Category
 
@@ -105,7 +99,7 @@ class DuplicateCheck(ABC):
         if chosen_tool is None and category is None:
             return None
         parameters = {
-            "profile": clean(profile),
+            "profile": without_lone_surrogates(profile),
             "origin_id": optional_text(origin_id),
             # An empty name or address must not match every other empty one.
             "organization_key": organization_key(organization) or None,

@@ -3,55 +3,26 @@
 Shared by the writing side (every stored value goes through here), the SQL functions that fill
 the derived columns (:mod:`.schema`) and the duplicate check, so a value is cleaned the same way
 whichever path it takes: a name searched for must fold exactly like the name that was stored.
+The fold and the organisation key themselves live in :mod:`kombo_desktop.core.letters`, because
+the reconnection check compares names by the same rule without opening the history.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 from typing import Final
 
 from kombo_desktop.core.letters import (
-    base_latin_letters,
     base_letters,
+    fold,
     umlauts_spelt_out,
-    without_invisible_formatting,
+    without_lone_surrogates,
 )
 
 # Separates the fields inside ``search_text``. It is whitespace to ``str.split``, so folding a
 # field or a query turns it into a plain space: a folded query can therefore never contain it and
 # never match across two fields.
 FIELD_SEPARATOR: Final = "\x1f"
-
-
-def fold(text: str | None) -> str:
-    """The form of a text used for searching and comparing: case and spacing do not matter.
-
-    Unicode-normalised (NFKC, so a name typed on a Mac matches one typed on Windows), case-folded
-    (so ``Straße`` matches ``STRASSE``), without invisible formatting characters (a
-    left-to-right mark, a zero-width space or a soft hyphen come along when a name is copied
-    from a web page, a CRM or a chat), and with every run of whitespace turned into one space.
-    """
-    if not text:
-        return ""
-    text = without_invisible_formatting(clean(text))
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    return " ".join(folded.split())
-
-
-def organization_key(name: str | None) -> str:
-    """An organisation's name as the duplicate check and the reconnection check compare it:
-    without case, spacing, punctuation or accents, German umlauts spelt out ("Acme GmbH." is
-    "Acme GmbH", "Müller" is "Mueller", "Société" is "Societe"). "Acme GmbH." missed the link
-    made for "Acme GmbH", and Kombo, which does not deduplicate, set up a second integration.
-
-    Nothing more is merged: the key also decides whether an earlier link is "this customer's"
-    (offered at once with Enter), so "Bauer" must stay apart from "Baur", and "Muller" from
-    "Müller". Marks of other scripts stay (Indic vowel signs and viramas are not letters to
-    ``isalnum``, yet कमल and कोमल are two names): only accents on Latin letters go.
-    """
-    plain = base_latin_letters(umlauts_spelt_out(fold(name)))
-    return "".join(char for char in plain if char.isalnum() or unicodedata.category(char)[0] == "M")
 
 
 def search_text(*fields: str | None) -> str:
@@ -79,16 +50,11 @@ def search_needles(text: str) -> tuple[str, str]:
     return base_letters(folded), base_letters(umlauts_spelt_out(folded))
 
 
-def clean(text: str) -> str:
-    """Replace lone surrogates (never valid UTF-8) so any Python string can be stored."""
-    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
 def optional_text(text: str | None) -> str | None:
     """A cleaned, trimmed text, or None when nothing is left: blank is stored as "not given"."""
     if text is None:
         return None
-    stripped = clean(text).strip()
+    stripped = without_lone_surrogates(text).strip()
     return stripped or None
 
 

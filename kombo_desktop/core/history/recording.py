@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
-from kombo_desktop.core.history.normalise import as_utc, clean, optional_text, stored_time
+from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
+from kombo_desktop.core.letters import without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 
@@ -54,7 +55,7 @@ class NewEntry:
         )
         return {
             "created_at": stored_time(made),
-            "profile": clean(self.profile),
+            "profile": without_lone_surrogates(self.profile),
             "environment_id": optional_text(self.environment_id),
             "kind": self.kind.value,
             "email": optional_text(self.email),
@@ -65,7 +66,7 @@ class NewEntry:
             "tool_label": optional_text(self.tool_label),
             "language": self.language.value,
             "link_type": self.link_type.value,
-            "url": clean(self.url),
+            "url": without_lone_surrogates(self.url),
             "expires_at": stored_time(expires),
             "integration_id": optional_text(self.integration_id),
             "demo": int(bool(self.is_demo)),

@@ -15,7 +15,8 @@ from enum import StrEnum
 from typing import Final, TypeVar
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
-from kombo_desktop.core.history.normalise import fold, organization_key, search_text
+from kombo_desktop.core.history.normalise import search_text
+from kombo_desktop.core.letters import fold, organization_key
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
 _E = TypeVar("_E", bound=StrEnum)

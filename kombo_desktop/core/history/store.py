@@ -23,10 +23,11 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import clean, search_needles, search_text
+from kombo_desktop.core.history.normalise import search_needles, search_text
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
+from kombo_desktop.core.letters import without_lone_surrogates
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
 _log = logging.getLogger(__package__)
@@ -145,7 +146,8 @@ class HistoryStore(Recording, DuplicateCheck):
         Returns how many entries changed."""
         with self._locked("The history could not follow the renamed profile.") as conn:
             cursor = conn.execute(
-                "UPDATE links SET profile = ? WHERE profile = ?", (clean(new), clean(old))
+                "UPDATE links SET profile = ? WHERE profile = ?",
+                (without_lone_surrogates(new), without_lone_surrogates(old)),
             )
         return cursor.rowcount
 
