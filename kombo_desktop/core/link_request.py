@@ -450,16 +450,21 @@ def _tool_of_other_kinds(tool: Tool, category: Category) -> str:
             f"{tool.label} can't be connected as {asked}, only as {kinds}. Choose a tool from "
             "the list for that kind of system, or change the kind of system."
         )
+    unavailable = not_in_the_account(tool.label, category)
     if kinds:
         return (
-            f"{tool.label} is not available in your Kombo account for {asked}, only for "
-            f"{kinds}. Choose another tool, let the customer choose, or change the kind of "
-            "system."
+            f"{unavailable}, only for {kinds}. Choose another tool, let the customer choose, "
+            "or change the kind of system."
         )
-    return (
-        f"{tool.label} is not available in your Kombo account for {asked}. Choose another "
-        "tool, or let the customer choose."
-    )
+    return f"{unavailable}. Choose another tool, or let the customer choose."
+
+
+def not_in_the_account(tool_label: str, category: Category) -> str:
+    """The words for a tool the account does not offer for a kind of system: "Personio is not
+    available in your Kombo account for “HR system (HRIS)”", without the full stop. The form's
+    check, a refreshed tool list that drops the chosen tool and a form filled again from the
+    history each go on in their own way; this part reads the same in all of them."""
+    return f"{tool_label} is not available in your Kombo account for “{CATEGORY_NAMES[category]}”"
 
 
 def integration_tool(integration_id: str) -> str | None:

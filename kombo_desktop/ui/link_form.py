@@ -22,6 +22,7 @@ from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
 from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
+    not_in_the_account,
     sent_text,
     suggested_email,
     validate_field,
@@ -453,9 +454,8 @@ class LinkForm(RequestForm):
         reset = ""
         if tool_id is not None and not kept:
             reset = (
-                f"{catalog.label_for(tool_id)} is not available in your Kombo account for "
-                f"{CATEGORY_NAMES[self.category()]}, so the tool was reset to "
-                f"“{CUSTOMER_CHOOSES}”."
+                f"{not_in_the_account(catalog.label_for(tool_id), self.category())}, so the "
+                f"tool was reset to “{CUSTOMER_CHOOSES}”."
             )
         self._update_dependent_controls(reset)
         self._recheck(lr.TOOL)  # what the tool list's signals did; the new list may know it now
@@ -579,8 +579,8 @@ class LinkForm(RequestForm):
             label = self._catalog.label_for(tool)
             self.toolCombo.setEditText(label)
             note = (
-                f"{label} is not available in your Kombo account for "
-                f"“{CATEGORY_NAMES[category]}”: choose another tool, or let the customer choose."
+                f"{not_in_the_account(label, category)}: choose another tool, or let the "
+                "customer choose."
             )
         elif tool is None:
             self.select_tool(None)

@@ -195,6 +195,21 @@ def test_a_tool_no_longer_offered_is_named_when_the_form_is_filled_again(
     assert form.fill(email="a@b.example", organization_name="B", tool="personio") == ""
 
 
+def test_a_refreshed_list_without_the_chosen_tool_names_the_kind_of_system_as_elsewhere(
+    demo_window: MainWindow,
+) -> None:
+    # The kind of system stood without its quotation marks here ("... account for HR system
+    # (HRIS), so ..."), unlike the form's check and a form filled again.
+    form = demo_window.linkForm
+    assert form.select_tool("personio")
+    offered = [Tool("bamboohr", "BambooHR", (Category.HRIS,))]
+    form.set_catalog(form.catalog.with_category_tools(Category.HRIS, offered))
+    assert demo_window.statusLabel.text() == (
+        "Personio is not available in your Kombo account for “HR system (HRIS)”, so the tool "
+        f"was reset to “{CUSTOMER_CHOOSES}”."
+    )
+
+
 def test_typing_a_tool_name_selects_it(demo_window: MainWindow) -> None:
     demo_window.toolCombo.setEditText("personio")
     assert demo_window.linkForm.tool_id() == "personio"
