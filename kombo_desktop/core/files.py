@@ -8,18 +8,24 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import BinaryIO
 
 
-def atomic_write(path: Path, content: bytes) -> None:
+def atomic_write(path: Path, content: bytes, *, owner_only: bool = True) -> None:
     """Write ``content`` to ``path`` so that readers see the old file or the new, never half.
 
     The temporary file is created next to the target (a rename is only atomic within one file
-    system) with mode 0600, and flushed to disk before the rename.
+    system) and flushed to disk before the rename: a full disk that refuses the content only
+    then is seen while the old file is still in place (:func:`disk_refusal` says so).
+
+    ``owner_only`` (the program's own files: settings, window state) makes the file readable
+    by its owner alone (mode 0600). Without it the file gets the permissions any new file of
+    the person's gets (what the umask allows), as a picture or list they export and share
+    needs: another account on a shared computer or folder can open it.
     """
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
+    temp, file = _new_temporary(path, owner_only=owner_only)
     try:
-        with os.fdopen(fd, "wb") as file:
+        with file:
             file.write(content)
             file.flush()
             os.fsync(file.fileno())
@@ -28,6 +34,18 @@ def atomic_write(path: Path, content: bytes) -> None:
         with contextlib.suppress(OSError):
             temp.unlink()
         raise
+
+
+def _new_temporary(path: Path, *, owner_only: bool) -> tuple[Path, BinaryIO]:
+    """A new file beside ``path`` under a name no other file has, open for writing."""
+    if owner_only:
+        fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        return Path(temp_name), os.fdopen(fd, "wb")
+    # mkstemp always makes 0600; a file created with open() gets what the umask allows. "x"
+    # creates it or fails (never an existing file, never through a link), and the random part
+    # keeps two writers apart.
+    temp = path.with_name(f".{path.name}.{os.urandom(8).hex()}.tmp")
+    return temp, temp.open("xb")
 
 
 # A full disk, or the person's share of it (a quota) used up; Windows reports both as ENOSPC.

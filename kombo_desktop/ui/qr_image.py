@@ -15,7 +15,6 @@ next to other content.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 from pathlib import Path
@@ -23,7 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QIODevice
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 
-from kombo_desktop.core.files import disk_refusal
+from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.ui.save_names import name_to_save
 
 QUIET_ZONE_MODULES = 4
@@ -156,24 +155,16 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
             f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "
             f"not as '{target.suffix}'. Please choose one of these two."
         )
-    # Same folder as the target, so the final rename never crosses file systems. A random
-    # name from os.urandom rather than uuid: importing uuid would cost the window's start 2 ms.
-    temporary = target.with_name(f".{target.name}.{os.urandom(16).hex()}.tmp")
     content = _png_bytes(text) if suffix == ".png" else _svg_bytes(text)
     try:
-        _write_new_file(temporary, content)
-        os.replace(temporary, target)
+        # A picture to share: readable by others as any file the person saves, not owner-only.
+        atomic_write(target, content, owner_only=False)
     except OSError as error:
         why = disk_refusal(error) or (
             "Check that the folder exists and that you may save files there, or choose "
             "another folder."
         )
         raise OSError(f"The QR code could not be saved in '{target.parent}'. {why}") from error
-    finally:
-        # Where nothing can be written (a read-only drive) nothing can be removed either: the
-        # clean-up's own failure must not take the place of the reason given above.
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
     return target
 
 
@@ -182,7 +173,8 @@ def _png_bytes(text: str) -> bytes:
 
     Not ``QImage.save(path)``: Qt's file writing takes a failure when the file is closed (a
     full disk) for success, and an empty file then took the old picture's place. Written by
-    :func:`_write_new_file` instead, every failure is seen, and the picture reaches the disk.
+    :func:`~kombo_desktop.core.files.atomic_write` instead, every failure is seen, and the
+    picture reaches the disk.
     """
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -196,15 +188,6 @@ def _svg_bytes(text: str) -> bytes:
     from kombo_desktop.core.qr import qr_svg  # lazy: pulls in qrcode
 
     return qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES).encode("utf-8")
-
-
-def _write_new_file(path: Path, content: bytes) -> None:
-    """Create ``path`` (never an existing file) and push ``content`` to the disk, so that the
-    rename after it puts a whole picture in place, or a full disk says so here."""
-    with path.open("xb") as file:
-        file.write(content)
-        file.flush()
-        os.fsync(file.fileno())
 
 
 def copy_qr_to_clipboard(text: str) -> QImage:

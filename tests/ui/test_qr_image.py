@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +173,20 @@ def test_saving_replaces_an_existing_file_and_leaves_no_temporary_files(tmp_path
     save_qr(LINK, target)
     assert decode_png(target) == LINK
     assert [p.name for p in tmp_path.iterdir()] == ["qr.png"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows files have no POSIX modes")
+@pytest.mark.parametrize("name", ["qr.png", "qr.svg"])
+def test_a_saved_picture_can_be_opened_by_whoever_it_is_shared_with(
+    tmp_path: Path, name: str
+) -> None:
+    # A picture to send or put on a shared drive, not one of the program's private files.
+    old_umask = os.umask(0o022)
+    try:
+        target = save_qr(LINK, tmp_path / name)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
 
 
 @pytest.mark.parametrize("name", ["qr.png", "qr.svg"])
