@@ -4,7 +4,9 @@ the duplicate check and CSV export."""
 from __future__ import annotations
 
 import csv
+import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,7 +35,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
-from tests.support.locked_files import read_only_drive, sqlite_file_held
+from tests.support.locked_files import full_disk, read_only_drive, sqlite_file_held
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -1404,6 +1406,34 @@ def test_export_to_a_read_only_drive_says_so_in_plain_words(
     assert "choose another folder" in message
     assert "Errno" not in message and ".partial" not in message
     assert target.read_text() == "old content"
+
+
+def test_an_export_the_disk_refuses_at_the_end_keeps_the_older_file_and_says_so(
+    store: HistoryStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The export was renamed into place without being pushed to the disk first: a disk that
+    # takes a file and refuses its content only then (full, or the quota used up) left an
+    # empty or cut-off list where the older export was, and the window said it was saved.
+    target = tmp_path / "export.csv"
+    target.write_text("old content")
+    full_disk(monkeypatch)
+    with pytest.raises(HistoryError) as caught:
+        export_csv([add_link(store)], target)
+    assert str(caught.value).startswith("The file export.csv could not be saved. The disk is full")
+    assert target.read_text() == "old content"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["export.csv"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows files have no POSIX modes")
+def test_an_export_can_be_opened_by_whoever_it_is_shared_with(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    old_umask = os.umask(0o022)
+    try:
+        export_csv([add_link(store)], tmp_path / "export.csv")
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE((tmp_path / "export.csv").stat().st_mode) == 0o644
 
 
 def test_export_replaces_an_older_file(store: HistoryStore, tmp_path: Path) -> None:

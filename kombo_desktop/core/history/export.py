@@ -7,16 +7,15 @@ a double click opens it in columns, with ids exactly as they were typed.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import os
+import io
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
-from kombo_desktop.core.files import disk_refusal
+from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, LANGUAGE_NAMES, LINK_TYPE_NAMES
 
@@ -86,34 +85,31 @@ def export_csv(
     UTF-8 with a byte-order mark (Excel otherwise garbles umlauts), separated by ``separator``
     (see :func:`csv_separator`) with RFC 4180 quoting; any cell that a spreadsheet would run as
     a formula is prefixed with ``'``, and one it would turn into a number or a date is written
-    as a formula giving the text itself (``="00123"``). The file is written to a temporary name
-    first and then renamed, so a failure never leaves half a file. Raises :class:`HistoryError`
-    with a plain message if the file cannot be written.
+    as a formula giving the text itself (``="00123"``). The file is written whole or not at all
+    (:func:`~kombo_desktop.core.files.atomic_write`), so a failure, a full disk included,
+    leaves an older export as it was. Raises :class:`HistoryError` with a plain message if
+    the file cannot be written.
     """
     if separator not in SEPARATORS:
         raise ValueError(f"A CSV separator must be one of {SEPARATORS!r}, not {separator!r}.")
     checked_at = now or datetime.now(UTC)
-    partial = path.with_name(f".{path.name}.partial")
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, dialect="excel", delimiter=separator)
+    writer.writerow(CSV_HEADER)
     rows = 0
+    for entry in entries:
+        cells = _csv_row(entry, checked_at)
+        writer.writerow(
+            [
+                value if column in _TIME_COLUMNS else _cell(value)
+                for column, value in enumerate(cells)
+            ]
+        )
+        rows += 1
     try:
-        with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle, dialect="excel", delimiter=separator)
-            writer.writerow(CSV_HEADER)
-            for entry in entries:
-                cells = _csv_row(entry, checked_at)
-                writer.writerow(
-                    [
-                        value if column in _TIME_COLUMNS else _cell(value)
-                        for column, value in enumerate(cells)
-                    ]
-                )
-                rows += 1
-        os.replace(partial, path)
+        # A list to share: readable by others as any file the person saves, not owner-only.
+        atomic_write(path, text.getvalue().encode("utf-8-sig"), owner_only=False)
     except OSError as error:
-        # Where nothing can be written (a read-only drive) nothing can be removed either: the
-        # clean-up's own failure must not take the place of the reason given below.
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
         why = disk_refusal(error) or (
             "It may be open in another program, or the folder may not allow writing. Close it "
             "or choose another place and try again."
