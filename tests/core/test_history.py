@@ -867,6 +867,42 @@ def test_no_tool_and_no_category_finds_nothing(store: HistoryStore) -> None:
     assert duplicate_of(store, tool=None, category=None) is None
 
 
+def relink_for(store: HistoryStore, integration_id: str, **changes: Any) -> HistoryEntry:
+    values: dict[str, Any] = {
+        "profile": "default",
+        "integration_id": integration_id,
+        "language": Language.EN,
+        "link_type": LinkType.MAGIC_LINK,
+        "url": "https://connect.kombo.dev/v1?token=r",
+        "created_at": T0,
+    }
+    values.update(changes)
+    return store.record_relink(**values)
+
+
+def test_a_profile_made_a_link_for_an_integration_where_the_duplicate_check_looks(
+    store: HistoryStore,
+) -> None:
+    relink_for(store, "personio:abc", environment_id="env-prod")
+    relink_for(store, "hibob:xyz", profile="us-production")
+    relink_for(store, "factorial:demo", is_demo=True)
+    made = store.made_for_integration
+    assert made("personio:abc", profile="default")
+    assert made(" personio:abc ", profile="default", environment_id="env-prod")
+    assert not made("personio:ab", profile="default")  # the whole id, not a part of it
+    assert not made("personio:abc", profile="us-production")
+    assert not made("personio:abc", profile="default", environment_id="env-dev")
+    assert made("hibob:xyz", profile="us-production", environment_id="env-dev")  # not known
+    assert not made("hibob:xyz", profile="default")
+    assert not made("factorial:demo", profile="default")  # a demo link: real ones asked for
+    assert made("factorial:demo", profile="default", demo=True)
+    assert made("factorial:demo", profile="default", demo=None)
+    assert not made("personio:abc", profile="default", demo=True)
+    # An expired link counts: the integration was there when it was made.
+    relink_for(store, "personio:old", expires_at=T0 + timedelta(hours=1))
+    assert made("personio:old", profile="default")
+
+
 # ------------------------------------------------------------------------------ upgrades
 
 

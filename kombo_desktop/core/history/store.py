@@ -23,7 +23,7 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import search_needles, search_text
+from kombo_desktop.core.history.normalise import optional_text, search_needles, search_text
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -69,6 +69,17 @@ _SEARCH: Final = f"""
 """  # noqa: S608
 
 _COUNT: Final = f"SELECT count(*) FROM links WHERE {_MATCHES}"  # noqa: S608
+
+# The duplicate check's rules for where a link was made (see ``DuplicateCheck.find_duplicate``):
+# the profile, demo or not (NULL: either), the Kombo environment when both are known.
+_MADE_FOR_INTEGRATION: Final = """
+    SELECT EXISTS (
+        SELECT 1 FROM links
+        WHERE profile = :profile AND integration_id = :integration_id
+            AND (:demo IS NULL OR demo = :demo)
+            AND (environment_id IS NULL OR :environment_id IS NULL
+                 OR environment_id = :environment_id))
+"""
 
 
 def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
@@ -200,6 +211,32 @@ class HistoryStore(Recording, DuplicateCheck):
             needle, spelt_out = search_needles(text)
             (total,) = conn.execute(_COUNT, {"needle": needle, "spelt_out": spelt_out}).fetchone()
         return int(total)
+
+    def made_for_integration(
+        self,
+        integration_id: str,
+        *,
+        profile: str,
+        demo: bool | None = False,
+        environment_id: str | None = None,
+    ) -> bool:
+        """Whether ``profile`` made a link for ``integration_id`` (a reconnection link): a
+        demo link exactly when ``demo`` is true (None: either), in the Kombo environment
+        ``environment_id`` when both it and the link's are known, as the duplicate check
+        counts earlier links. Expired links count too: the integration was there then.
+
+        Kombo answering "no such integration" for an id this profile made links for means
+        the integration was removed in Kombo, rather than mistyped or in another region.
+        """
+        parameters = {
+            "integration_id": integration_id.strip(),
+            "profile": without_lone_surrogates(profile),
+            "demo": None if demo is None else int(demo),
+            "environment_id": optional_text(environment_id),
+        }
+        with self._locked(_READ_FAILED) as conn:
+            (made,) = conn.execute(_MADE_FOR_INTEGRATION, parameters).fetchone()
+        return bool(made)
 
     def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
         with self._locked(_READ_FAILED) as conn:
