@@ -159,7 +159,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading: _Load | None = None
         # The window's profile: entries of another one say theirs (see type_text).
         self.current_profile: str | None = None
-        # Where demo links work now (see HistoryFeature._demo_origin): others no longer do.
+        # Where demo links work now (see HistoryFeature.demo_origin): others no longer do.
         self.demo_origin: str | None = None
 
     # --- state ---------------------------------------------------------------------------------

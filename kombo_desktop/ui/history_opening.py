@@ -1,0 +1,272 @@
+"""The window's link history database: opened in the background, and the links made meanwhile.
+
+Why a module of its own: this is the one part of the history that runs on two threads and can
+outlive the window. A large or old history file takes a while to open (a second to upgrade
+100,000 links once; longer on a slow disk, or when another program holds it), so start-up opens
+it on a worker thread right after the first frame. Meanwhile:
+
+* a click that needs the history (the duplicate check, the History button) waits for it a
+  second at most (``OPENING_WAIT_SECONDS``), then goes on without it and says why
+  (:class:`HistoryNotReadyError`);
+* a link made is saved once the history is open, without making the window wait; if the
+  window closes first, the opening saves it itself when it is done (unless the program has
+  exited by then), as the history is the only record of the links handed out.
+
+:class:`BackgroundHistory` is all the window's history (``history_feature``) sees of this. It
+needs none of the window's widgets. Nothing here imports ``sqlite3`` or the core history at
+import time: this module is loaded with the window, the database only after its first frame.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from kombo_desktop.core.history import HistoryEntry, HistoryStore
+    from kombo_desktop.ui.tasks import TaskRunner
+
+    # Saves a link made while the history was being opened into the store given. Runs on the
+    # UI thread, or on the opening's worker thread once the window has closed: it uses only
+    # the store (thread-safe) and what the window knew when the link was made.
+    PendingSave = Callable[[HistoryStore], HistoryEntry]
+
+_log = logging.getLogger(__name__)
+
+# The most a click waits for the history being opened on its worker thread; the window cannot
+# repaint meanwhile. Opening takes milliseconds, about a second to upgrade 100,000 links once;
+# a file another program holds locked takes the store's two busy waits (two seconds) before it
+# is read without the lock, and a slow disk longer still: the person is told at once instead.
+OPENING_WAIT_SECONDS = 1.0
+HISTORY_IN_USE = (
+    "Another program is using the link history file (a database tool, or a second copy of "
+    "Kombo Desktop). Close that program, then restart Kombo Desktop."
+)
+HISTORY_STILL_OPENING = "The link history is still being opened. Try again in a moment."
+NOT_SAVED_WHILE_OPENING = (
+    "A link made while the history was being opened could not be saved in it, so the "
+    "duplicate warning will not know about it."
+)
+
+
+class HistoryNotReadyError(RuntimeError):
+    """The history is still being opened after the wait: ``str()`` says why in plain words,
+    ``held_by_another_program`` which of the two reasons it is.
+
+    A RuntimeError, as is using the history after it was closed: code that goes on without the
+    history when it cannot be used (catching ``HistoryError`` and ``RuntimeError``) goes on
+    without it here too.
+    """
+
+    def __init__(self, *, held_by_another_program: bool) -> None:
+        super().__init__(HISTORY_IN_USE if held_by_another_program else HISTORY_STILL_OPENING)
+        self.held_by_another_program = held_by_another_program
+
+
+def _save_pending(store: HistoryStore, saves: list[PendingSave]) -> int:
+    """Save the links made while the history was being opened in ``store``, now that it is
+    open; returns how many could not be saved (each is logged)."""
+    from kombo_desktop.core.history import HistoryError
+
+    failed = 0
+    for save in saves:
+        try:
+            save(store)
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Recording a link in the history failed: %s", error)
+            failed += 1
+    return failed
+
+
+def _save_then_close(store: HistoryStore, saves: list[PendingSave]) -> None:
+    """Save the links made while the history was being opened, then close it: the window has
+    closed, so nobody is left to tell of a failure but the log."""
+    _save_pending(store, saves)
+    if saves and store.in_memory:
+        _log.warning("%d link(s) made while the history was opened kept in memory", len(saves))
+    store.close()
+
+
+class _Opening:
+    """The history database being opened on a worker thread (``open``); ``result`` waits for
+    it on the UI thread, for a limited time. A window closed meanwhile has it closed once it is
+    open, after the links made meanwhile are saved in it."""
+
+    def __init__(self) -> None:
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+        self._store: HistoryStore | None = None
+        self._error: BaseException | None = None
+        self._close_when_open = False
+        self._saves_before_closing: list[PendingSave] = []
+
+    def open(self, path: Path) -> None:
+        from kombo_desktop.core.history import HistoryStore
+
+        try:
+            store = HistoryStore(path)
+        except BaseException as error:
+            with self._lock:
+                self._error, lost = error, self._saves_before_closing
+            self._done.set()
+            if lost:
+                _log.warning("%d link(s) made while the history was opened are lost", len(lost))
+            raise
+        with self._lock:
+            self._store, close = store, self._close_when_open
+            saves, self._saves_before_closing = self._saves_before_closing, []
+        self._done.set()
+        if close:
+            _save_then_close(store, saves)
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def result(self, wait: float) -> HistoryStore | None:
+        """The opened history, or None if it is still being opened after ``wait`` seconds."""
+        if not self._done.wait(wait):
+            return None
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
+
+    def close_when_open(self, saves: list[PendingSave]) -> None:
+        """Save ``saves`` and close the database now if it is open (and unused), else as soon
+        as it is (on the worker thread: the window's callback is not run after closing)."""
+        with self._lock:
+            store, self._close_when_open = self._store, self._store is None
+            failed = self._error is not None
+            if store is None and not failed:
+                self._saves_before_closing.extend(saves)
+        if store is not None:
+            _save_then_close(store, saves)
+        elif failed and saves:
+            _log.warning("%d link(s) made while the history was opened are lost", len(saves))
+        elif saves:
+            _log.warning(
+                "The history is still being opened at closing: %d link(s) made meanwhile are "
+                "saved if it opens before the program exits",
+                len(saves),
+            )
+
+
+class BackgroundHistory:
+    """One window's history database: opened on a worker thread at start-up
+    (``open_in_background``), or at once when something needs it sooner (``store``); a link
+    made while it is being opened is saved once it is (``save``). ``close()`` with the window.
+
+    ``show_note`` tells the person what opening found (a file set aside, a history kept in
+    memory) and of a link made meanwhile that could not be saved.
+    """
+
+    def __init__(self, path: Path, show_note: Callable[[str], None]) -> None:
+        self._path = path
+        self._show_note = show_note
+        self._store: HistoryStore | None = None
+        self._opening: _Opening | None = None  # the database, opened on a worker thread
+        self._waited_for_opening = False  # a click waited its limit: later ones do not wait
+        self._unsaved: list[PendingSave] = []  # links made while it was being opened
+        self._closed = False
+
+    @property
+    def store(self) -> HistoryStore:
+        """The history database, opened now if the start-up step has not done so yet.
+
+        A link can be requested before that step runs (a very quick click, or a window that
+        is never shown, as in the self-test); the duplicate check then opens it here. While
+        the worker is still opening it, this waits ``OPENING_WAIT_SECONDS`` (once: after that
+        not at all until it is open) and then raises :class:`HistoryNotReadyError` with the reason
+        (another program holds the file, or it is still being opened). Raises RuntimeError
+        after ``close()``.
+        """
+        if self._store is None:
+            if self._closed:
+                raise RuntimeError("the link history is closed")
+            if self._opening is not None:
+                self._store = self._wait_for(self._opening)
+                self._opening = None
+            else:
+                from kombo_desktop.core.history import HistoryStore
+
+                self._store = HistoryStore(self._path)
+            if self._store.problem:
+                self._show_note(self._store.problem)
+            unsaved, self._unsaved = self._unsaved, []
+            if _save_pending(self._store, unsaved):
+                self._show_note(NOT_SAVED_WHILE_OPENING)
+        return self._store
+
+    def _wait_for(self, opening: _Opening) -> HistoryStore:
+        from kombo_desktop.core.history import held_by_another_program
+
+        store = opening.result(0 if self._waited_for_opening else OPENING_WAIT_SECONDS)
+        if store is not None:
+            return store
+        self._waited_for_opening = True
+        raise HistoryNotReadyError(held_by_another_program=held_by_another_program(self._path))
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the database is open (the start-up step opens it in the background)."""
+        return self._store is not None
+
+    @property
+    def still_opening(self) -> bool:
+        return self._store is None and self._opening is not None and not self._opening.done
+
+    @property
+    def in_memory(self) -> bool:
+        """True when the history is open in memory (its file could not be used): the links
+        saved in it are forgotten when the program closes."""
+        return self._store is not None and self._store.in_memory
+
+    def open_in_background(self, runner: TaskRunner) -> None:
+        """Open the history on a worker thread: a large file, or one a newer version of the
+        program must upgrade first (a second for 100,000 links), must not freeze the window."""
+        if self._closed or self._store is not None or self._opening is not None:
+            return
+        opening = _Opening()
+        path = self._path
+        self._opening = opening
+        runner.run(
+            lambda _token: opening.open(path),
+            on_done=lambda _none: self._opened(),
+            on_error=self._opened,
+            name="history-open",
+        )
+
+    def _opened(self, _error: object = None) -> None:
+        """Take the history opened on the worker thread into use (or raise its error)."""
+        if not self._closed:
+            _ = self.store
+
+    def save(self, save: PendingSave) -> HistoryEntry | None:
+        """Save a link just made: now, returning its entry, or once the history is open if it
+        is still being opened (None then), without making the window wait."""
+        if self.still_opening:
+            self._unsaved.append(save)
+            return None
+        return save(self.store)
+
+    def close(self) -> None:
+        """Close the history file (after the window's background tasks have stopped).
+
+        Links made while it was being opened are saved first: the window's wait for its tasks
+        (``CLOSE_WAIT_SECONDS``) gave the opening its last moments, and the UI callback that
+        would have saved them is dropped with the tasks. Still not open, the opening saves
+        them itself when it is, unless the program has exited by then.
+        """
+        self._closed = True
+        unsaved, self._unsaved = self._unsaved, []
+        if self._store is not None:
+            self._store.close()
+        if self._opening is not None:
+            self._opening.close_when_open(unsaved)
+        elif unsaved:  # not expected: links wait only for an opening
+            _log.warning("%d link(s) made while the history was opened are lost", len(unsaved))
