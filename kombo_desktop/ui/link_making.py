@@ -20,7 +20,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject
@@ -46,9 +45,10 @@ from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from kombo_desktop.ui.start_up import after_next_paint
-from kombo_desktop.ui.tasks import TaskHandle, WorkerWords
+from kombo_desktop.ui.tasks import TaskHandle, Tell
 
 if TYPE_CHECKING:
+    from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.client import CreatedLink
     from kombo_desktop.ui.connection import Connection, Target
     from kombo_desktop.ui.main_window import MainWindow
@@ -93,11 +93,9 @@ class LinkMaking(QObject):
         super().__init__(window)
         self._window = window
         self._request: TaskHandle | None = None
-        self._request_tag = object()  # tags what the current request's worker says
         # The form whose problems the status line points at, and what it says (see
         # _show_invalid); None until a form is first refused.
         self._awaiting_fixes: tuple[RequestForm, str] | None = None
-        self._worker_words: WorkerWords | None = None  # made with the first request
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
@@ -154,11 +152,11 @@ class LinkMaking(QObject):
         if connection is None or self.busy:
             return
 
-        def work(token: object, on_retry: Callable[[str], None]) -> CreatedLink:
+        def work(token: CancelToken, tell: Tell) -> CreatedLink:
             client = connection.client()
             if isinstance(request, RelinkRequest):
-                return client.create_relink(request, token, on_retry)  # type: ignore[arg-type]
-            return client.create_link(request, token, on_retry)  # type: ignore[arg-type]
+                return client.create_relink(request, token, tell)
+            return client.create_link(request, token, tell)
 
         if isinstance(request, RelinkRequest):
             what, name = "reconnection link", "relink"
@@ -174,7 +172,7 @@ class LinkMaking(QObject):
 
     def _start_request(
         self,
-        work: Callable[[object, Callable[[str], None]], CreatedLink],
+        work: Callable[[CancelToken, Tell], CreatedLink],
         request: LinkRequest | RelinkRequest,
         progress: str,
         name: str,
@@ -247,28 +245,22 @@ class LinkMaking(QObject):
             if finished():
                 self._window.show_status("Cancelled. Nothing was changed.", "info")
 
-        # What the client says while it waits to repeat a request Kombo turned away: the
-        # status said only "Asking Kombo…" through half a minute of waits.
-        tag = self._request_tag = object()
-        said = partial(self._words_of_workers().said.emit, tag)
+        def progressed(words: str) -> None:
+            # What the client says while it waits to repeat a request Kombo turned away: the
+            # status said only "Asking Kombo…" through half a minute of waits. The runner
+            # drops the words of a cancelled request.
+            if self._request is handle:
+                self._window.show_status(words, "busy")
+
         handle = self._window.runner.run(
-            lambda token: work(token, said),
+            work,
             on_done=done,
             on_error=failed,
             on_cancelled=cancelled,
+            on_progress=progressed,
             name=name,
         )
         self._request = handle
-
-    def _words_of_workers(self) -> WorkerWords:
-        if self._worker_words is None:
-            self._worker_words = WorkerWords(self)
-            self._worker_words.said.connect(self._hear_worker)
-        return self._worker_words
-
-    def _hear_worker(self, tag: object, words: str) -> None:
-        if tag is self._request_tag and self._request is not None:
-            self._window.show_status(words, "busy")
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""

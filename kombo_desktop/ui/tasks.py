@@ -7,6 +7,9 @@ key check, catalog refresh), in the spirit of Anki's ``taskman`` and superqt's `
 * ``TaskRunner.run(work, on_done=..., on_error=...)`` calls ``work(cancel_token)`` on a worker
   thread. The outcome travels back through a queued Qt signal, so callbacks always run on the UI
   thread, where touching widgets is allowed.
+* Work with something to say while it lasts ("trying again in 9 seconds") is given
+  ``on_progress`` and is called as ``work(cancel_token, tell)``: what it tells travels the same
+  way as its outcome, and is dropped as a stale outcome is, so a cancelled task never speaks.
 * Every task gets a ``kombo_desktop.core.cancel.CancelToken`` (a module without httpx, cheap to
   import on the start-up path). The worker makes it when it starts; ``TaskHandle.cancel()`` works
   before and after that moment.
@@ -26,9 +29,10 @@ import logging
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 import shiboken6
 from PySide6 import QtCore
@@ -39,6 +43,9 @@ from kombo_desktop.core.cancel import CancelToken
 _log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# How work given ``on_progress`` tells the person how it goes, from its worker thread.
+Tell = Callable[[str], None]
 
 _task_numbers = itertools.count(1)
 
@@ -98,7 +105,8 @@ class _Outcome:
 
 
 class _Relay(QObject):
-    """Carries one task's outcome from its worker to the UI thread through a queued signal.
+    """Carries one task's words and outcome from its worker to the UI thread through queued
+    signals (in the order sent: all words come before the outcome).
 
     It has no Qt parent and the worker keeps a Python reference to it until it has emitted, so
     the C++ object can never be deleted under a running worker (e.g. when the window goes away).
@@ -110,15 +118,8 @@ class _Relay(QObject):
     thread, which can hang the program in ``QObject::~QObject``.
     """
 
+    progressed = Signal(object, str)  # (TaskHandle, words), only for work given on_progress
     finished = Signal(object, object)  # (TaskHandle, _Outcome)
-
-
-class WorkerWords(QObject):
-    """Words a task's worker has for the person while it works ("trying again in 9
-    seconds"), carried to the UI thread by a queued signal. Each is tagged with the task it
-    belongs to, so that the window can drop the words of a task that is no longer current."""
-
-    said = Signal(object, str)  # (tag, words)
 
 
 @dataclass
@@ -127,6 +128,7 @@ class _Pending(Generic[T]):
     on_done: Callable[[T], None] | None
     on_error: Callable[[BaseException], None] | None
     on_cancelled: Callable[[], None] | None
+    on_progress: Tell | None
     owner: QObject | None
 
 
@@ -140,7 +142,9 @@ class TaskRunner(QObject):
       returned or raised, because the person has already moved on;
     * the work raised: ``on_error(exception)``; without ``on_error`` the error is logged.
 
-    Nothing is delivered after ``shutdown()`` or after ``owner`` (if given) was deleted.
+    What the work tells goes to ``on_progress`` while the task is neither cancelled nor
+    finished. Nothing is delivered after ``shutdown()`` or after ``owner`` (if given) was
+    deleted.
     """
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -148,6 +152,7 @@ class TaskRunner(QObject):
         self._pending: dict[TaskHandle, _Pending[Any]] = {}
         self._closed = False
 
+    @overload
     def run(
         self,
         work: Callable[[CancelToken], T],
@@ -155,23 +160,55 @@ class TaskRunner(QObject):
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_cancelled: Callable[[], None] | None = None,
+        on_progress: None = None,
+        owner: QObject | None = None,
+        name: str = "task",
+    ) -> TaskHandle: ...
+
+    @overload
+    def run(
+        self,
+        work: Callable[[CancelToken, Tell], T],
+        *,
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        on_progress: Tell,
+        owner: QObject | None = None,
+        name: str = "task",
+    ) -> TaskHandle: ...
+
+    def run(
+        self,
+        work: Callable[..., T],
+        *,
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        on_cancelled: Callable[[], None] | None = None,
+        on_progress: Tell | None = None,
         owner: QObject | None = None,
         name: str = "task",
     ) -> TaskHandle:
-        """Start ``work(cancel_token)`` on a worker thread and return its handle at once."""
+        """Start ``work(cancel_token)`` on a worker thread and return its handle at once; with
+        ``on_progress``, ``work(cancel_token, tell)``."""
         if self._closed:
             raise RuntimeError("This window is closing; no new background work can start.")
         handle = TaskHandle(name)
         relay = _Relay()
-        relay.finished.connect(self._deliver, QtCore.Qt.ConnectionType.QueuedConnection)
-        self._pending[handle] = _Pending(relay, on_done, on_error, on_cancelled, owner)
+        queued = QtCore.Qt.ConnectionType.QueuedConnection
+        relay.finished.connect(self._deliver, queued)
+        tell = None
+        if on_progress is not None:
+            relay.progressed.connect(self._deliver_progress, queued)
+            tell = _teller(handle, relay)
+        self._pending[handle] = _Pending(relay, on_done, on_error, on_cancelled, on_progress, owner)
         if owner is not None:
             # A dialog closed mid-check should stop its request, not just ignore the answer.
             owner.destroyed.connect(handle.cancel)
 
         thread = threading.Thread(
             target=_work_on_thread,
-            args=(work, handle, relay),
+            args=(work, handle, relay, tell),
             name=f"kombo-task-{name}-{next(_task_numbers)}",
             daemon=True,
         )
@@ -207,6 +244,15 @@ class TaskRunner(QObject):
                 _log.warning("background task %s did not stop in time; abandoning it", handle.name)
                 all_ended = False
         return all_ended
+
+    @Slot(object, str)
+    def _deliver_progress(self, handle: TaskHandle, words: str) -> None:
+        pending = self._pending.get(handle)
+        if pending is None or self._closed or handle.cancelled or pending.on_progress is None:
+            return  # finished, shut down, or the person moved on: the words are stale
+        if pending.owner is not None and not shiboken6.isValid(pending.owner):
+            return  # the widget that asked is gone
+        pending.on_progress(words)
 
     @Slot(object, object)
     def _deliver(self, handle: TaskHandle, outcome: _Outcome) -> None:
@@ -247,23 +293,45 @@ def quiet_failure(what: str) -> Callable[[BaseException], None]:
     return failed
 
 
-def _perform(work: Callable[[CancelToken], Any], handle: TaskHandle) -> _Outcome:
+def _perform(work: Callable[..., Any], handle: TaskHandle, tell: Tell | None) -> _Outcome:
     """Run ``work`` and capture how it ended.
 
     The exception is caught here rather than in ``_work_on_thread`` so that its traceback
-    starts in this frame, which holds only ``work`` and ``handle``: not the outcome (which holds
-    the exception: a reference cycle only the garbage collector could break) and not the relay.
-    The traceback stays whole for the crash dialog and the log.
+    starts in this frame, which holds only ``work``, ``handle`` and ``tell``: not the outcome
+    (which holds the exception: a reference cycle only the garbage collector could break) and
+    not the relay itself (``tell`` holds it only weakly, see ``_teller``). The traceback stays
+    whole for the crash dialog and the log.
     """
     try:
-        return _Outcome(value=work(handle._make_token()))
+        token = handle._make_token()
+        return _Outcome(value=work(token) if tell is None else work(token, tell))
     except BaseException as error:
         return _Outcome(error=error)
 
 
-def _work_on_thread(work: Callable[[CancelToken], Any], handle: TaskHandle, relay: _Relay) -> None:
+def _teller(handle: TaskHandle, relay: _Relay) -> Tell:
+    """What work given ``on_progress`` calls with its words, on its worker thread.
+
+    It reaches the relay through a weak reference: a ``tell`` the work keeps (in a traceback,
+    say) must not keep the relay, whose end only Qt decides (see ``_Relay``). Words told after
+    the outcome are dropped: by the runner, which has delivered it, or here once the relay is
+    gone.
+    """
+    relay_ref = weakref.ref(relay)
+
+    def tell(words: str) -> None:
+        live = relay_ref()
+        if live is not None and shiboken6.isValid(live):
+            live.progressed.emit(handle, words)
+
+    return tell
+
+
+def _work_on_thread(
+    work: Callable[..., Any], handle: TaskHandle, relay: _Relay, tell: Tell | None
+) -> None:
     """The worker thread's whole life: do the work, send the outcome, let go of everything."""
-    outcome = _perform(work, handle)
+    outcome = _perform(work, handle, tell)
     try:
         relay.finished.emit(handle, outcome)
         # The relay's last use: Qt now owns it and destroys it on the UI thread (see _Relay).

@@ -201,10 +201,12 @@ def test_what_a_cancelled_request_said_stays_with_it(
         fill_whole_form(window)
         window.createButton.click()
         qtbot.waitUntil(lambda: "tries again by itself" in status_text(window), timeout=5000)
+        request = window.link_making._request
+        assert request is not None
         window.cancelButton.click()
         assert status_text(window) == "Cancelled. Nothing was changed."
         # As a late signal would:
-        window.link_making._hear_worker(object(), "words of another request")
+        window.runner._deliver_progress(request, "words of the cancelled request")
         assert status_text(window) == "Cancelled. Nothing was changed."
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.cancel import CancelToken
-from kombo_desktop.ui.tasks import TaskRunner, _Outcome, _Relay
+from kombo_desktop.ui.tasks import TaskRunner, Tell, _Outcome, _Relay
 
 
 @pytest.fixture
@@ -64,6 +64,47 @@ def test_exception_is_delivered_to_on_error(qtbot: QtBot, runner: TaskRunner) ->
     qtbot.waitUntil(lambda: bool(errors))
     assert isinstance(errors[0], ValueError)
     assert str(errors[0]) == "broken"
+
+
+def test_words_told_arrive_on_the_ui_thread_before_the_outcome(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    heard: list[tuple[str, str]] = []
+
+    def work(token: CancelToken, tell: Tell) -> str:
+        tell("waiting 9 seconds")
+        tell("asking again")
+        return "made"
+
+    runner.run(
+        work,
+        on_progress=lambda words: heard.append((words, threading.current_thread().name)),
+        on_done=lambda value: heard.append((value, threading.current_thread().name)),
+    )
+    qtbot.waitUntil(lambda: len(heard) == 3)
+    ui_thread = threading.main_thread().name
+    assert heard == [
+        ("waiting 9 seconds", ui_thread),
+        ("asking again", ui_thread),
+        ("made", ui_thread),
+    ]
+
+
+def test_words_told_after_cancel_are_dropped(qtbot: QtBot, runner: TaskRunner) -> None:
+    heard: list[str] = []
+    cancelled = threading.Event()
+
+    def work(token: CancelToken, tell: Tell) -> None:
+        assert cancelled.wait(5)
+        tell("words of a request the person stopped")
+
+    handle = runner.run(
+        work, on_progress=heard.append, on_cancelled=lambda: heard.append("cancelled")
+    )
+    handle.cancel()
+    cancelled.set()
+    qtbot.waitUntil(lambda: bool(heard))
+    assert heard == ["cancelled"]
 
 
 def test_cancel_reaches_the_token_and_reports_cancelled(qtbot: QtBot, runner: TaskRunner) -> None:
@@ -170,16 +211,22 @@ def _alive(kind: type) -> int:
     return sum(1 for thing in gc.get_objects() if isinstance(thing, kind))
 
 
+@pytest.mark.parametrize("tells", [False, True], ids=["silent", "telling"])
 def test_a_failed_task_leaves_nothing_for_the_garbage_collector(
-    qtbot: QtBot, runner: TaskRunner
+    qtbot: QtBot, runner: TaskRunner, tells: bool
 ) -> None:
     """The exception's traceback must not keep the relay (a QObject) alive: whatever only the
     garbage collector frees, it frees on whichever thread it happens to run on, and a QObject
     destroyed off its own thread can hang the program. With the collector off, everything of a
-    failed task must be gone once its error is delivered, except the error itself."""
+    failed task must be gone once its error is delivered, except the error itself. Work that
+    tells how it goes holds its ``tell`` in that traceback too."""
     errors: list[BaseException] = []
 
     def work(token: CancelToken) -> None:
+        raise ValueError("broken")
+
+    def telling_work(token: CancelToken, tell: Tell) -> None:
+        tell("trying")
         raise ValueError("broken")
 
     # Relays of earlier tests' tasks still waiting for their deleteLater go first: their
@@ -190,7 +237,15 @@ def test_a_failed_task_leaves_nothing_for_the_garbage_collector(
     gc.disable()
     gc.set_debug(gc.DEBUG_SAVEALL)  # what a collection finds stays in gc.garbage to be counted
     try:
-        handle = runner.run(work, on_error=errors.append, name="failing")
+        if tells:
+            handle = runner.run(
+                telling_work,
+                on_error=errors.append,
+                on_progress=lambda _words: None,
+                name="failing",
+            )
+        else:
+            handle = runner.run(work, on_error=errors.append, name="failing")
         qtbot.waitUntil(lambda: bool(errors))
         assert handle.wait(5)
         # The relay goes through deleteLater, so it is destroyed on the UI thread, soon.
