@@ -370,7 +370,7 @@ class HistoryFeature(QObject):
                     made=made.created,
                     reconnection=isinstance(request, RelinkRequest),
                 )
-            else:  # kept off the screen (see MainWindow._show_created): no invitation either
+            else:  # kept off the screen (see LinkMaking._show_created): no invitation either
                 context = None
             self.invitationBar.set_context(context)
             environment_id = made.environment_id  # the key's it was made with
