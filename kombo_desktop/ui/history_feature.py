@@ -644,6 +644,7 @@ class HistoryFeature(QObject):
         self.privacySwitch.setText(PRIVACY_ON_TEXT if private else PRIVACY_OFF_TEXT)
         self.privacySwitch.setAccessibleName(self.privacySwitch.text())  # its words, on or off
         self.duplicates.set_private(private)
+        self.window.resultPanel.screen_sharing = private  # its save dialog (qr_save_dialog)
         self.historyButton.setEnabled(not private)
         self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if private else HISTORY_TOOLTIP)
         if private:

@@ -21,7 +21,6 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -32,12 +31,12 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core.letters import base_letters
-from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
+from kombo_desktop.ui.qr_save_dialog import ask_qr_file, filter_names
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_names import may_replace, name_to_save
@@ -62,11 +61,7 @@ ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide scre
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
-QR_FILTER_NAMES = {
-    QrFileType.PNG: "PNG picture (*.png)",
-    QrFileType.SVG: "SVG drawing (*.svg)",
-}
-QR_FILTERS = ";;".join(QR_FILTER_NAMES.values())
+QR_FILTER_NAMES = filter_names(None)  # outside screen-sharing mode: every PNG or SVG listed
 EMPTY_TEXT = "Your link will appear here."
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
@@ -186,6 +181,10 @@ class ResultPanel(QFrame):
         self.shown: ShownLink | None = None
         self._code_too_large = False  # the shown link's code does not fit in ``qrView`` now
         self._save_places = save_places or SavePlaces()
+        # Kept up to date by the screen-sharing switch (history_feature); on until it says
+        # otherwise, as the program starts in that mode. The save dialog then lists no earlier
+        # customer's code (see qr_save_dialog).
+        self.screen_sharing = True
         # Set by the window: ``qr_preparer(url, draw)`` computes the link's QR code off the UI
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
@@ -593,11 +592,12 @@ class ResultPanel(QFrame):
         # In the folder, and as the type, the person chose last time; a demo's file says so.
         stem = f"demo-{shown.file_stem}" if shown.is_demo else shown.file_stem
         suggested, file_type = self._save_places.qr_suggestion(stem)
-        path, chosen_filter = QFileDialog.getSaveFileName(
-            self.window(), "Save QR code", suggested, QR_FILTERS, QR_FILTER_NAMES[file_type]
+        answer = ask_qr_file(
+            self.window(), suggested, file_type, stem, screen_sharing=self.screen_sharing
         )
-        if not path:
+        if answer is None:
             return  # the person closed the dialog
+        path, chosen_type = answer
         if self.shown is not shown:
             self.notice.emit(
                 "Another link is shown now, so no QR code was saved. Click “Save QR code…” "
@@ -613,8 +613,7 @@ class ResultPanel(QFrame):
             )
             return
         typed = Path(path)
-        svg = "svg" in (chosen_filter or "").lower()
-        target = name_to_save(typed, ".svg" if svg else ".png", qr_image.KEPT_EXTENSIONS)
+        target = name_to_save(typed, f".{chosen_type.value}", qr_image.KEPT_EXTENSIONS)
         if not may_replace(self.window(), "Save QR code", typed, target):
             return
         try:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.qr_save_dialog import chosen_type
 from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
 from tests.support.file_dialogs import SeenFileDialog, answer_next_file_dialog
 from tests.support.history_helpers import open_history
@@ -60,7 +61,7 @@ def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
     make_link(qtbot, again)
     second = save_qr_code(again, None)
     assert second.offered == customers / "demo-kombo-link-initech.svg"
-    assert second.name_filter == SVG
+    assert chosen_type(second.name_filter) is QrFileType.SVG
 
 
 def saved_a_code_in(qtbot: QtBot, open_window: WindowFactory, folder: Path) -> MainWindow:
