@@ -277,6 +277,42 @@ def input_rejected_message(kombo_message: str) -> str:
     )
 
 
+# Where a refusal naming fields one after the other goes on to the next one: "integration_tool:
+# not enabled; enable_field_mapping: not available", or the same with full stops.
+_FIELD_NAMES = "|".join(_FORM_NAMES)
+_NEXT_FIELD = re.compile(r"(?:;|(?<=[.!?]))\s+(?=(?:" + _FIELD_NAMES + r")\b)")
+_LEADING_FIELD = re.compile(r"(" + _FIELD_NAMES + r")\s*:\s*")
+
+
+def rejected_field_message(kombo_message: str, field: str) -> str:
+    """The line under ``field`` (the API's spelling) when Kombo's refusal ``kombo_message``
+    (a plain sentence, see ``input_rejected_message``) names it: Kombo's own reason, so the
+    mark says why for as long as it is there. The status line that also says it is replaced by
+    the next thing that happens (screen-sharing mode switched, another profile), and "see the
+    message below" then pointed at nothing."""
+    return f"Kombo did not accept this: {_quoted_sentence(_words_about(kombo_message, field))}"
+
+
+def _words_about(kombo_message: str, field: str) -> str:
+    """What ``kombo_message`` says about ``field``, in the form's words. A refusal naming
+    several fields one after the other ("integration_tool: ...; enable_field_mapping: ...")
+    gives each field its own part, without the field's name, which its label says; a sentence
+    about several fields together is said whole."""
+    parts = _NEXT_FIELD.split(kombo_message)
+    about = [part for part in parts if field in fields_named(part)]
+    if not about or any(fields_named(part) != (field,) for part in about):
+        return in_form_words(kombo_message)
+    words: list[str] = []
+    for part in about:
+        leading = _LEADING_FIELD.match(part)
+        rest = part[leading.end() :].strip() if leading is not None else ""
+        words.append(rest or in_form_words(part))
+    said = words[0]
+    for more in words[1:]:
+        said += f" {more}" if said.endswith((".", "!", "?")) else f"; {more}"
+    return said
+
+
 def _quoted_sentence(text: str) -> str:
     """``text`` in quotes, ended as a sentence (Kombo's messages come with or without a full
     stop), so the next sentence does not run on from it."""

@@ -101,6 +101,10 @@ class LinkMaking(QObject):
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
         self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
         self._refusal_quotes: tuple[str, ...] = ()  # the details its words quote
+        self._marks_quote: tuple[str, ...] = ()  # the details its marks on the fields quote
+        # Another profile or key may be another Kombo account, which may accept what this one
+        # refused: the marks of its refusal are taken away.
+        window.target_changed.connect(lambda _target: self._unmark_refused())
 
     @property
     def request_running(self) -> bool:
@@ -237,9 +241,7 @@ class LinkMaking(QObject):
                 shown = f"{status.text}\n{status.support_text}"
                 self._refusal_quotes = _quoted_details(request, shown)
                 if isinstance(error, InputRejectedError):
-                    relink = isinstance(request, RelinkRequest)
-                    form = self._window.relinkForm if relink else self._window.linkForm
-                    form.mark_rejected(error.fields)
+                    self._mark_rejected(error, request)
 
         def cancelled() -> None:
             if finished():
@@ -261,6 +263,41 @@ class LinkMaking(QObject):
             name=name,
         )
         self._request = handle
+
+    def _mark_rejected(
+        self, error: InputRejectedError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """Mark the fields Kombo's refusal named, each with Kombo's reason: the status line
+        that says it too gives way to the next message, and the mark must still say why."""
+        from kombo_desktop.core.messages import rejected_field_message
+
+        self._marks_quote = ()
+        said = error.detail.message  # Kombo's words (fields are named only when quoted)
+        if not error.fields or said is None:
+            return
+        relink = isinstance(request, RelinkRequest)
+        form = self._window.relinkForm if relink else self._window.linkForm
+        reasons = {field: rejected_field_message(said, field) for field in error.fields}
+        form.mark_rejected(reasons)
+        self._marks_quote = _quoted_details(request, " ".join(reasons.values()))
+
+    def _unmark_refused(self) -> None:
+        for form in (self._window.linkForm, self._window.relinkForm):
+            form.unmark_rejected()
+        self._marks_quote = ()
+
+    def _unmark_typed_over(self) -> None:
+        """Marks quoting a customer's details no longer in the form go, in either mode and
+        whatever the status line says by then: beside the next customer's details they would
+        show the earlier customer's, and are about a form that is not there any more."""
+        if not self._marks_quote:
+            return
+        typed = self._customer_text()
+        in_form = {detail.casefold() for detail in (*typed[0], typed[1])}
+        gone = [detail for detail in self._marks_quote if detail.casefold() not in in_form]
+        if gone:
+            for form in (self._window.linkForm, self._window.relinkForm):
+                form.unmark_rejected(quoting=gone)
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""
@@ -385,7 +422,9 @@ class LinkMaking(QObject):
         it is the earlier customer's, and its QR code could be scanned by the next one,
         who may be watching (the form is often typed over rather than cleared). In
         screen-sharing mode Kombo's refusal of the earlier details goes too: its words quote
-        them (outside it they stay, to be read while the details are corrected)."""
+        them (outside it they stay, to be read while the details are corrected). A field's mark
+        that quotes them goes in either mode (``_unmark_typed_over``)."""
+        self._unmark_typed_over()
         if self._refusal_shown is not None and self._refusal_shown == self._window.statusPanel.text:
             # Only words that quote details no longer in the form go: correcting the field
             # Kombo refused keeps the reason on screen.

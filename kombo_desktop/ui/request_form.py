@@ -9,7 +9,7 @@ address that is still being typed helps nobody. The rules themselves come from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TypeVar
 
 from PySide6 import QtCore
@@ -55,8 +55,6 @@ from kombo_desktop.ui.widgets import (
 _Request = TypeVar("_Request")
 
 STOP_TOOLTIP = "Stop waiting for Kombo (Esc)"
-# Under a field Kombo's refusal named; Kombo's own words are in the status line below the form.
-REJECTED_FIELD_TEXT = "Kombo did not accept this. The message at the bottom of the window says why."
 
 
 def language_combo(object_name: str, default: Language = DEFAULT_LANGUAGE) -> QComboBox:
@@ -259,7 +257,11 @@ class RequestForm(SubmitOnEnter):
 
     def _touch(self, field: str) -> None:
         self._touched.add(field)
-        self._recheck(field)
+        # Leaving a field Kombo refused changes nothing in it: its mark stays (checked again
+        # here, it went as the person moved on, or as the focus went to the first of several
+        # marked fields).
+        if field not in self._rejected:
+            self._recheck(field)
 
     def _recheck(self, field: str) -> None:
         if field in self._touched:
@@ -295,17 +297,30 @@ class RequestForm(SubmitOnEnter):
         if first is not None:
             self._bring_to(first)
 
-    def mark_rejected(self, fields: Sequence[str]) -> None:
-        """Mark the fields Kombo's refusal named (``fields``, in the API's spelling) and bring
-        the first into view, so the person sees where to look. A mark goes as soon as its
-        field is changed, and with the next check."""
-        marked = [field for field in fields if field in self.boxes]
+    def mark_rejected(self, reasons: Mapping[str, str]) -> None:
+        """Mark the fields Kombo's refusal named (``reasons``: each field, in the API's
+        spelling, with what Kombo said about it; see ``messages.rejected_field_message``) and
+        bring the first into view, so the person sees where to look and why. A mark goes as
+        soon as its field is changed, with the next check, and with :meth:`unmark_rejected`."""
+        marked = [field for field in reasons if field in self.boxes]
         for field in marked:
-            self.boxes[field].set_error(REJECTED_FIELD_TEXT)
+            self.boxes[field].set_error(reasons[field])
             self._rejected.add(field)
             self._follow_changes(field)
         if marked:
             self._bring_to(self.boxes[marked[0]])
+
+    def unmark_rejected(self, quoting: Collection[str] | None = None) -> None:
+        """Take away the marks of Kombo's refusal: all of them (links now go to another
+        account, which may accept what this one refused), or, with ``quoting``, those whose
+        words quote one of these details (ignoring case): a customer's details no longer in
+        the form, which must not stay on screen beside the next customer's. A problem the
+        form finds itself in the field stays."""
+        quoted = [detail.casefold() for detail in quoting or ()]
+        for field in list(self._rejected):
+            words = self.boxes[field].error.text().casefold()  # shown or folded away
+            if quoting is None or any(detail in words for detail in quoted):
+                self._unmark(field)
 
     def _follow_changes(self, field: str) -> None:
         # Connected the first time the field is marked: most forms never are.

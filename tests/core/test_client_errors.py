@@ -36,6 +36,7 @@ from kombo_desktop.core.errors import (
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
+from kombo_desktop.core.messages import rejected_field_message
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
@@ -189,6 +190,41 @@ def test_rejected_input_names_the_fields_kombo_named_for_the_form_to_mark() -> N
     )
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("scope_config_id", "end_user_email")  # in order, each once
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "field", "mark"),
+    [
+        # Each field's own words, without its name (the field's label says it).
+        ("end_user_email: Invalid email. link_type: Not allowed.", "link_type", "“Not allowed.”"),
+        (
+            "end_user_email: Invalid email. link_type: Not allowed.",
+            "end_user_email",
+            "“Invalid email.”",
+        ),
+        # Words before the first field's name are not that field's alone: said whole.
+        (
+            "Bad request: end_user_email: Invalid email",
+            "end_user_email",
+            "“Bad request: e-mail address: Invalid email”.",
+        ),
+        # A field named in another field's words: the whole refusal, in the form's names.
+        (
+            "end_user_email: must not be the one of integration_tool",
+            "end_user_email",
+            "“E-mail address: must not be the one of tool”.",
+        ),
+    ],
+)
+def test_a_marked_field_says_what_kombo_said_about_it(
+    kombo_message: str, field: str, mark: str
+) -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError) and field in error.fields
+    assert error.detail.message is not None
+    assert rejected_field_message(error.detail.message, field) == (
+        f"Kombo did not accept this: {mark}"
+    )
 
 
 def test_rejected_input_without_field_names_marks_no_field() -> None:

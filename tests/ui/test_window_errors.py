@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -26,8 +27,8 @@ from kombo_desktop.core.errors import (
     NotFoundError,
 )
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Settings
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.request_form import REJECTED_FIELD_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
 
@@ -156,7 +157,9 @@ def test_a_field_kombo_refused_is_marked_opened_and_focused(
     assert not form.advanced.expanded
     submit_and_wait(qtbot, window)
     assert_shown_intact(window, "“Scope config id: Unknown scope config”.")
-    assert form.field_errors() == {"scope_config_id": REJECTED_FIELD_TEXT}
+    assert form.field_errors() == {
+        "scope_config_id": "Kombo did not accept this: “Unknown scope config”."
+    }
     assert form.advanced.expanded  # the field was folded away; now it is on screen
     qtbot.waitUntil(lambda: window.focusWidget() is window.scopeConfigEdit)
     assert window.scopeConfigEdit.text() == "sc_9f2"
@@ -175,13 +178,15 @@ def test_every_field_kombo_named_is_marked_until_it_changes(
     )
     submit_and_wait(qtbot, window)
     form = window.linkForm
+    # Each field says what Kombo said about it, not the whole refusal.
+    tool_reason = "Kombo did not accept this: “Personio is not enabled for this account”."
     assert form.field_errors() == {
-        "integration_tool": REJECTED_FIELD_TEXT,
-        "enable_field_mapping": REJECTED_FIELD_TEXT,
+        "integration_tool": tool_reason,
+        "enable_field_mapping": "Kombo did not accept this: “not available for this tool”.",
     }
     qtbot.waitUntil(lambda: window.focusWidget() is window.toolCombo)  # the first one named
     window.fieldMappingCheck.setChecked(True)
-    assert form.field_errors() == {"integration_tool": REJECTED_FIELD_TEXT}
+    assert form.field_errors() == {"integration_tool": tool_reason}
     window.toolCombo.setCurrentIndex(0)  # "The customer chooses"
     assert form.field_errors() == {}
 
@@ -198,9 +203,113 @@ def test_a_refused_reconnection_marks_the_integration_id(qtbot: QtBot, window_fo
     window.show_relink_mode("personio:abc")
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-    assert window.relinkForm.field_errors() == {"integration_id": REJECTED_FIELD_TEXT}
+    assert window.relinkForm.field_errors() == {
+        "integration_id": "Kombo did not accept this: “Invalid integration id”."
+    }
     assert window.linkForm.field_errors() == {}
     assert window.relinkIntegrationEdit.text() == "personio:abc"
+
+
+def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # The mark said "The message at the bottom of the window says why"; switching
+    # screen-sharing mode put another message there, and nothing said why any more.
+    window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    reason = "Kombo did not accept this: “Invalid email”."
+    assert window.linkForm.field_errors() == {"end_user_email": reason}
+    window.history.privacySwitch.click()
+    assert window.statusPanel.text.startswith("Screen-sharing mode is off")
+    assert window.linkForm.field_errors() == {"end_user_email": reason}
+    assert window.emailEdit.accessibleDescription() == reason  # what a screen reader says
+    assert window.emailEdit.property("invalid")
+
+
+def test_a_refused_field_keeps_its_mark_when_the_person_moves_on_from_it(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # Leaving the field (Tab, or the focus taken to the first of several marked fields)
+    # checked it again and took Kombo's mark away, though nothing in it had changed.
+    window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    qtbot.waitUntil(lambda: window.focusWidget() is window.emailEdit)
+    qtbot.keyClick(window.emailEdit, Qt.Key.Key_Tab)
+    assert window.focusWidget() is not window.emailEdit
+    assert window.linkForm.field_errors() == {
+        "end_user_email": "Kombo did not accept this: “Invalid email”."
+    }
+
+
+def test_a_field_named_twice_in_a_refusal_says_both_reasons(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(  # type: ignore[operator]
+        refused(
+            "scope_config_id: Unknown scope config; end_user_email: Invalid email; "
+            "scope_config_id: must belong to this account"
+        )
+    )
+    window.scopeConfigEdit.setText("sc_9f2")
+    submit_and_wait(qtbot, window)
+    assert window.linkForm.field_errors() == {
+        "scope_config_id": (
+            "Kombo did not accept this: “Unknown scope config; must belong to this account”."
+        ),
+        "end_user_email": "Kombo did not accept this: “Invalid email”.",
+    }
+
+
+def test_a_refusal_that_is_one_sentence_about_several_fields_is_said_whole(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(  # type: ignore[operator]
+        refused("end_user_email and end_user_organization_name do not match")
+    )
+    submit_and_wait(qtbot, window)
+    reason = "Kombo did not accept this: “E-mail address and organisation name do not match”."
+    assert window.linkForm.field_errors() == {
+        "end_user_email": reason,
+        "end_user_organization_name": reason,
+    }
+
+
+def add_a_second_profile(window: MainWindow) -> None:
+    window.setup.settings_store.save(Settings(profiles=[Profile("default"), Profile("second")]))
+
+
+def test_a_refusals_marks_go_when_links_go_with_another_profile(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # Another profile is another Kombo account, which may accept what this one refused; the
+    # mark stayed, pointing at a status line that now said "Now using Profile: second".
+    window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
+    add_a_second_profile(window)
+    submit_and_wait(qtbot, window)
+    form = window.linkForm
+    assert "end_user_email" in form.field_errors()
+    window.organizationEdit.setText("")  # a problem found here, not by Kombo: it stays
+    own_problem = form.field_errors()["end_user_organization_name"]
+
+    window.use_profile("second")
+    assert window.statusPanel.text.startswith("Now using")
+    assert form.field_errors() == {"end_user_organization_name": own_problem}
+    assert not window.emailEdit.property("invalid")
+    assert "Kombo" not in window.emailEdit.accessibleDescription()
+
+
+def test_a_refused_reconnections_mark_goes_when_links_go_with_another_profile(
+    qtbot: QtBot, window_for: object
+) -> None:
+    window = window_for(refused("integration_id: Invalid integration id"))  # type: ignore[operator]
+    add_a_second_profile(window)
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "integration_id" in window.relinkForm.field_errors()
+    window.use_profile("second")
+    assert window.relinkForm.field_errors() == {}
+    assert not window.relinkIntegrationEdit.property("invalid")
 
 
 ANNAS_REFUSAL = "end_user_email: anna@example.com already belongs to Acme GmbH"
@@ -314,6 +423,25 @@ def test_typing_the_next_id_over_a_refusal_takes_its_details_off_the_screen(
     assert "acmehr:Mueller-GmbH-7781" in window.statusPanel.support_text
     window.relinkIntegrationEdit.setText("personio:Baeckerei-Schoen-1")
     assert "Mueller" not in window.statusPanel.text + window.statusPanel.support_text
+
+
+def test_a_mark_quoting_details_typed_over_goes_with_them(qtbot: QtBot, window_for: object) -> None:
+    # The e-mail's mark quotes the organisation Kombo was sent; typed over, its name must not
+    # stay beside the next customer's, even once the status line has moved on (here to the
+    # screen-sharing switch). A mark that quotes no customer stays.
+    window = window_for(  # type: ignore[operator]
+        refused(f"{ANNAS_REFUSAL}; integration_tool: Personio is not enabled for this account")
+    )
+    submit_and_wait(qtbot, window)
+    form = window.linkForm
+    assert "Acme GmbH" in form.field_errors()["end_user_email"]
+    window.history.privacySwitch.click()
+    window.history.privacySwitch.click()
+    window.organizationEdit.setText("Globex Inc")
+    assert form.field_errors() == {
+        "integration_tool": "Kombo did not accept this: “Personio is not enabled for this account”."
+    }
+    assert "Acme" not in window.emailEdit.accessibleDescription()
 
 
 def test_a_status_after_the_refusal_is_not_replaced_by_typing(
