@@ -27,3 +27,18 @@ def confirm(parent: QWidget, title: str, question: str, action: str) -> bool:
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is chosen
+
+
+def may_lose(parent: QWidget, lost: list[str], title: str, action: str) -> bool:
+    """Whether ``action`` (e.g. "Clear") may go ahead though it loses ``lost``: typing no link
+    was made with, each named ("what is typed in it"). The question starts with ``title``
+    ("Clear the form?") and names them all; nothing lost, nothing asked."""
+    if not lost:
+        return True
+    what = " and ".join(lost)
+    question = (
+        f"{title} {what[:1].upper()}{what[1:]} "
+        f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
+        "would be lost."
+    )
+    return confirm(parent, title, question, action)

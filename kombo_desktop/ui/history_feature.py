@@ -102,6 +102,8 @@ HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )
 HISTORY_TOOLTIP = "Show or hide the links made before"
+# The history panel's button that fills the form with an entry; it names the question too.
+FILL_TEXT = "Fill the form"
 # Said with each link made while the history lives in memory (its file could not be used,
 # see the note start-up gave): the note scrolls away, the links go on being forgotten.
 KEPT_UNTIL_CLOSING = "It is kept in the history only until the program closes."
@@ -155,6 +157,8 @@ class HistoryFeature(QObject):
         self.window = window
         self.private = True
         self._from_history_url: str | None = None
+        # The integration id last filled in from the history: replacing it loses nothing.
+        self._filled_integration_id: str | None = None
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
         self._history = BackgroundHistory(window.setup.paths.history_file, window.show_note)
@@ -568,9 +572,13 @@ class HistoryFeature(QObject):
         )
 
     def fill_from(self, entry: HistoryEntry) -> None:
-        """Fill the form with an entry: a new link's values, or a reconnection's integration."""
+        """Fill the form with an entry: a new link's values, or a reconnection's integration.
+        Typing it would replace that no link was made with (the next customer's details, read
+        out on a call) is asked about first, as clearing the form does: Cancel changes nothing."""
         from kombo_desktop.core.history import EntryKind
 
+        if not self._may_fill_over_typing(entry):
+            return
         self._out_of_the_way()
         window = self.window
         target = window.target
@@ -578,6 +586,7 @@ class HistoryFeature(QObject):
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self.relink_customer.remember(Customer.of_entry(entry))
             window.relinkForm.fill(entry.integration_id, entry.language, entry.link_type)
+            self._filled_integration_id = entry.integration_id
             window.show_relink_mode()
             elsewhere = (
                 f" The integration was connected with profile “{entry.profile}”: a "
@@ -616,6 +625,26 @@ class HistoryFeature(QObject):
             f"{elsewhere}{f' {tool_note}' if tool_note else ''}",
             "info",
         )
+
+    def _may_fill_over_typing(self, entry: HistoryEntry) -> bool:
+        """Whether ``entry`` may be filled in: at once when that replaces no unused typing (the
+        same details, or those last filled in from the history, are none), else as the person
+        answers (see ``confirm.may_lose``)."""
+        from kombo_desktop.core.history import EntryKind
+
+        window = self.window
+        if entry.kind is EntryKind.RELINK and entry.integration_id:
+            kept = (entry.integration_id, self._filled_integration_id)
+            words = window.unused_relink_id()
+            lost = [words] if words and window.relinkForm.integration_id not in kept else []
+        else:
+            customer = (entry.email or "", entry.organization or "", entry.origin_id or "")
+            lost = ["what is typed in it"] if window.linkForm.filling_loses_typing(customer) else []
+        if not lost:
+            return True
+        from kombo_desktop.ui.confirm import may_lose
+
+        return may_lose(window, lost, f"{FILL_TEXT}?", FILL_TEXT)
 
     # --- screen-sharing mode and the panel -----------------------------------------------------
 

@@ -145,6 +145,8 @@ class LinkForm(RequestForm):
         self._footer_end.append(self.clearButton)
         # The customer fields of the last link made from this form: clearing those loses nothing.
         self._used: tuple[str, str, str] | None = None
+        # The customer's details last filled in (from the history): replacing them loses nothing.
+        self._filled: tuple[str, str, str] | None = None
         # Typing elsewhere that clearing empties too (the reconnection tab's id): each names it
         # while no link was made with it ("" otherwise), and clearing then asks first, as for
         # this form's own typing.
@@ -326,26 +328,35 @@ class LinkForm(RequestForm):
     def may_clear(self) -> bool:
         """Whether clearing may go ahead: at once when it loses nothing, else as the person
         answers the question naming what would be lost."""
-        lost = self._unused_typing()
+        lost = self.unused_typing()
         if not lost:
             return True
-        from kombo_desktop.ui.confirm import confirm  # no message box needed to start
+        from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
-        what = " and ".join(lost)
-        question = (
-            f"Clear the form? {what[:1].upper()}{what[1:]} "
-            f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
-            "would be lost."
-        )
-        return confirm(self.window(), "Clear the form?", question, "Clear")
+        return may_lose(self.window(), lost, "Clear the form?", "Clear")
 
-    def _unused_typing(self) -> list[str]:
-        """What clearing would lose, named: typing no link was made with, here and elsewhere."""
-        typed = self.customer_text()
-        # Compared as sent: a name typed with a zero-width space was used without it.
-        used = any(typed) and tuple(sent_text(text) for text in typed) == self._used
-        here = ["what is typed in it"] if any(typed) and not used else []
+    def unused_typing(self, named: str = "what is typed in it") -> list[str]:
+        """What clearing would lose, named: typing no link was made with, here (called
+        ``named``) and elsewhere."""
+        here = [named] if self._holds_unused_typing() else []
         return here + [words for unused in self.unused_elsewhere if (words := unused())]
+
+    def filling_loses_typing(self, customer: tuple[str, str, str]) -> bool:
+        """Whether filling in ``customer``'s details (e-mail, organisation, id, from the
+        history) loses typing: details used for no link that are neither these nor those last
+        filled in (the history still has them)."""
+        return self._holds_unused_typing(besides=(customer, self._filled))
+
+    def _holds_unused_typing(self, besides: tuple[tuple[str, str, str] | None, ...] = ()) -> bool:
+        """Whether the customer's details in the form were used for no link yet (and are none
+        of ``besides``)."""
+        as_sent = self._as_sent()
+        return any(self.customer_text()) and as_sent != self._used and as_sent not in besides
+
+    def _as_sent(self) -> tuple[str, str, str]:
+        # Compared as sent: a name typed with a zero-width space was used without it.
+        email, organization, origin_id = (sent_text(text) for text in self.customer_text())
+        return email, organization, origin_id
 
     def clear(self) -> None:
         """Empty the customer's details, the tool and the advanced options, for the next
@@ -595,6 +606,7 @@ class LinkForm(RequestForm):
         if scope_config_id or enable_filtering or enable_field_mapping:
             self.advanced.set_expanded(True)
         self._update_dependent_controls()
+        self._filled = self._as_sent()
         return note
 
 

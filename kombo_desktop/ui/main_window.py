@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         self.linkForm.cancel_requested.connect(links.cancel_request)
         self.linkForm.notice.connect(lambda text: self.show_status(text, "info"))
         self.linkForm.cleared.connect(self._form_cleared)
-        self.linkForm.unused_elsewhere.append(self._unused_relink_id)  # cleared with the form
+        self.linkForm.unused_elsewhere.append(self.unused_relink_id)  # cleared with the form
         for edit in (
             self.linkForm.emailEdit,
             self.linkForm.organizationEdit,
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(CREATE_TAB)
             self.linkForm.clear()
 
-    def _unused_relink_id(self) -> str:
+    def unused_relink_id(self) -> str:
         """The reconnection tab's id, named when no link was made with it (clearing the form
         empties it too, see _form_cleared); "" when clearing it loses nothing."""
         if not self.relinkForm.holds_unused_id():
@@ -459,10 +459,31 @@ class MainWindow(QMainWindow):
             super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._may_close(event):
+            event.ignore()
+            return
         if self.isVisible() and not self._closed:
             self._remember_place()
         self.shutdown()
         super().closeEvent(event)
+
+    def _may_close(self, event: QCloseEvent) -> bool:
+        """Whether closing may go ahead: the person closing the window (its close button,
+        Alt+F4) with typing no link was made with, which the next start would not have, is
+        asked first, as clearing the form asks. Never asked when the program closes it itself
+        (quitting, tests: not spontaneous) or the session ends (logout, shutdown): no one may
+        be there to answer, and an unanswered question would hold up the computer."""
+        if not event.spontaneous() or not self.isVisible() or self._closed:
+            return True
+        app = QCoreApplication.instance()
+        if isinstance(app, QGuiApplication) and app.isSavingSession():
+            return True
+        lost = self.linkForm.unused_typing(f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab")
+        if not lost:
+            return True
+        from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
+
+        return may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close")
 
     @property
     def closed(self) -> bool:
