@@ -82,6 +82,7 @@ class AccountFeature(QObject):
             self.connection.close()
         self.connection = Connection(target, window.credentials, window.setup.client_options)
         window.show_where_links_go(target)
+        window.take_focus_from(window.firstRunNotice)  # "Try the demo" may have it
         window.firstRunNotice.hide()
         self._use_bundled_tools()
         if previous is not None and _made_elsewhere(previous, target):
@@ -121,6 +122,7 @@ class AccountFeature(QObject):
             # Another environment's key: the lists shown are another account's, and if its
             # own cannot be fetched (a 403, offline), the bundled lists are the right ones.
             self._use_bundled_tools()
+        window.take_focus_from(window.firstRunNotice)  # "Open settings" may have it
         window.firstRunNotice.hide()  # shown again by the key's check if it is still missing
         if status is not None and not window.link_making.busy:
             window.show_status(status, "info")

@@ -235,6 +235,7 @@ class DuplicateFlow:
         """The request held is no longer what the form asks for (the form was edited, a
         refreshed tool list took its tool out): a warning shown goes."""
         if self._banner is not None and self._banner.earlier is not None:
+            self._window.take_focus_from(self._banner)  # a choice of the warning may have it
             self.clear()
 
     def _dismiss(self) -> None:

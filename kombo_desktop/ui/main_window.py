@@ -367,6 +367,8 @@ class MainWindow(QMainWindow):
     def show_where_links_go(self, target: Target) -> None:
         """The header's profile, the demo bar and the title say where links go now."""
         self.header.set_profile_text(target.label)
+        if not target.demo:
+            self.take_focus_from(self.demoBanner)  # its "Leave the demo" may have it
         self.demoBanner.setVisible(target.demo)
         self.setWindowTitle(f"{WINDOW_TITLE} — DEMO" if target.demo else WINDOW_TITLE)
 
@@ -442,6 +444,18 @@ class MainWindow(QMainWindow):
             self.relinkForm.fill(integration_id)
         self.tabs.setCurrentIndex(RELINK_TAB)
         self.relinkForm.focus_first_field()
+
+    def take_focus_from(self, leaving: QWidget) -> None:
+        """``leaving`` (a notice, warning or bar above the forms) is about to be hidden: when
+        the keyboard focus is on it (its button was pressed with the keyboard), the focus goes
+        to the first field of the form shown, where the next customer's details are typed.
+        Left to Qt, it went on to the next stop in the Tab chain, the tab bar, where typing
+        goes nowhere; with Settings open, once the window was active again."""
+        focused = self.focusWidget()  # also while another window (Settings) is active
+        if focused is None or not (focused is leaving or leaving.isAncestorOf(focused)):
+            return
+        form = self.relinkForm if self.tabs.currentIndex() == RELINK_TAB else self.linkForm
+        form.focus_first_field()
 
     # --- closing -------------------------------------------------------------------------------
 
