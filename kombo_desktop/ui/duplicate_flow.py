@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyError
 from kombo_desktop.ui.link_customer import Customer
 from kombo_desktop.ui.link_form import CREATE_TEXT
-from kombo_desktop.ui.widgets import chain_tab_order
+from kombo_desktop.ui.widgets import chain_tab_order, spoken_name
 
 if TYPE_CHECKING:
     from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -49,6 +49,12 @@ RELINK_PASTE_HINT = (
     "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
     "under Integrations; it looks like personio:93fCvorjZ2jas7ZekX1V1n5d), then press "
     "“Create reconnection link”."
+)
+
+# Said while the warning is shown; once it has gone, the status line stops pointing at it.
+CHOOSE_IN_WARNING = "Nothing was sent: choose what to do in the warning above."
+GONE_BY_EDITING = (
+    f"The form was changed, so nothing was sent. Press “{spoken_name(CREATE_TEXT)}” when ready."
 )
 
 
@@ -170,7 +176,7 @@ class DuplicateFlow:
             feature.invitationBar.set_context(None)
         # One line, even in a small window: the warning above says the rest (by its place
         # and name, not its colour alone).
-        window.show_status("Nothing was sent: choose what to do in the warning above.")
+        window.show_status(CHOOSE_IN_WARNING)
         return False
 
     def take_unchecked_reason(self, request: LinkRequest | RelinkRequest) -> str | None:
@@ -231,12 +237,17 @@ class DuplicateFlow:
         if self._banner is not None:
             self._banner.clear()
 
-    def drop_warning(self) -> None:
-        """The request held is no longer what the form asks for (the form was edited, a
-        refreshed tool list took its tool out): a warning shown goes."""
+    def drop_warning(self, *, edited: bool = False) -> None:
+        """The request held is no longer what the form asks for (the form was ``edited``, a
+        refreshed tool list took its tool out, links go elsewhere): a warning shown goes.
+        Gone by editing, the status line, if it still sends the person to the warning, says
+        why nothing was sent instead (the other ways say what changed themselves)."""
         if self._banner is not None and self._banner.earlier is not None:
-            self._window.take_focus_from(self._banner)  # a choice of the warning may have it
+            window = self._window
+            window.take_focus_from(self._banner)  # a choice of the warning may have it
             self.clear()
+            if edited and window.statusPanel.text == CHOOSE_IN_WARNING:
+                window.show_status(GONE_BY_EDITING, "info")
 
     def _dismiss(self) -> None:
         self.clear()

@@ -498,7 +498,7 @@ class HistoryFeature(QObject):
 
     def _form_edited(self, *_args: object) -> None:
         self.relink_customer.forget_unbound()
-        self.duplicates.drop_warning()
+        self.duplicates.drop_warning(edited=True)
 
     def _tool_reset(self) -> None:
         """A refreshed tool list took the tool out of the form: the warning's link is no longer
