@@ -58,7 +58,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
-from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY
+from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE as HISTORY_IN_USE  # tests use it here
@@ -436,12 +436,22 @@ class HistoryFeature(QObject):
         """The New link tab for the customer of an integration removed in Kombo: their
         details are filled in, unless the form holds them already (with the choices made
         for them there). Not in screen-sharing mode: the history's details of whoever the
-        id was for stay off the screen, and the form keeps what was typed."""
+        id was for stay off the screen, and the form keeps what was typed. Typing they would
+        replace that no link was made with (the next customer's) is asked about first, as
+        "Fill the form" does: Cancel changes nothing."""
         window = self.window
-        window.relinkForm.let_go(integration_id)  # gone in Kombo: nothing to keep it for
         customer = None if self.private else self.relink_customer.of_integration(integration_id)
+        if customer is not None and window.linkForm.customer_text() == customer.typed():
+            customer = None  # the form holds them already, with the choices made there
+        if customer is not None and window.linkForm.filling_loses_typing(customer.typed()):
+            from kombo_desktop.ui.confirm import may_lose
+
+            lost = [f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab"]
+            if not may_lose(window, lost, f"{FILL_TEXT}?", FILL_TEXT):
+                return
+        window.relinkForm.let_go(integration_id)  # gone in Kombo: nothing to keep it for
         note = ""
-        if customer is not None and window.linkForm.customer_text() != customer.typed():
+        if customer is not None:
             note = window.linkForm.fill(
                 email=customer.email or "",
                 organization_name=customer.organization or "",

@@ -206,9 +206,35 @@ def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_histo
     new_link_after_the_refusal()
     assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
     window.history.set_private(False)
+    # Bob's details were used for no link: they are not replaced unasked.
+    asked = answer_next_box("Fill the form")
     new_link_after_the_refusal()
+    assert asked.texts == [
+        "Fill the form? What is typed on the “New link” tab has not been used for a link "
+        "yet, and would be lost."
+    ]
     assert window.linkForm.customer_text() == ("anna@acme.example", "Acme GmbH", "")
     assert window.toolCombo.currentData() == "personio"
+
+
+def test_a_new_link_for_a_removed_integration_keeps_the_next_customers_typing_on_cancel(
+    qtbot: QtBot, removed_window: MainWindow
+) -> None:
+    window = removed_window
+    entry = record_earlier_reconnection(window)
+    window.history.set_private(False)
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    window.history.fill_from(entry)
+    qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+
+    asked = answer_next_box("Cancel")
+    window.statusPanel.statusActionButton.click()
+    assert len(asked.texts) == 1
+    assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
+    assert window.tabs.currentWidget() is window.relinkForm
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
 
 
 def test_a_new_link_for_a_removed_integration_on_a_shared_screen_asks_for_the_details(
