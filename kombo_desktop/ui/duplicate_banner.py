@@ -38,6 +38,7 @@ from kombo_desktop.ui.widgets import (
     keep_on_screen,
     plain_label,
     press_focused_button,
+    wrap_within_width,
 )
 
 _STYLE = f"""
@@ -214,7 +215,9 @@ class DuplicateBanner(QFrame):
         self._title = title
         self.label = plain_label()
         self.label.setObjectName("duplicateBannerLabel")
-        self.label.setWordWrap(True)
+        # It names the organisation, the e-mail and Kombo's tool name with screen-sharing mode
+        # off; one long word among them must not widen the window.
+        wrap_within_width(self.label)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import plain_label, push_button
+from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -67,7 +67,7 @@ class HeaderBar(QWidget):
         self.profileLabel.setObjectName("profileLabel")
         self.profileLabel.setAccessibleName("Active profile")
         set_enum(self.profileLabel, "textFormat", "PlainText")
-        self.profileLabel.setWordWrap(True)
+        wrap_within_width(self.profileLabel)  # a profile name may be one long word
         self.settingsButton = push_button("settingsButton", "Settings…", "Open settings")
         self.settingsButton.clicked.connect(self.settings_requested)
         names = QVBoxLayout()

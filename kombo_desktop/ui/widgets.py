@@ -61,7 +61,9 @@ class FieldBox(QWidget):
         layout.addWidget(field)
         self.hint = plain_label(hint)
         self.hint.setProperty("class", "hint")
-        self.hint.setWordWrap(True)
+        # Kombo's names go in here (the reconnection tab's "This is the Personio connection of
+        # ..."), and an organisation's name may be one long word.
+        wrap_within_width(self.hint)
         self.hint.setVisible(bool(hint))
         layout.addWidget(self.hint)
         self.error = error_label(f"{field.objectName()}Error")

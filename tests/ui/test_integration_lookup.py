@@ -14,7 +14,7 @@ from kombo_desktop.core.history import HistoryEntry
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
-from kombo_desktop.ui.main_window import NEW_LINK_TAB_TEXT, MainWindow
+from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
@@ -440,3 +440,56 @@ def test_a_customer_known_from_the_history_is_kept_where_no_warning_was_shown(
     context = window.history.invitationBar.context
     assert context is not None
     assert (context.organization, context.email) == ("Acme", "anna@acme.example")
+
+
+def described_by_kombo(tool_label: str, organization: str) -> Reply:
+    """Kombo's answer about ``INTEGRATION_ID``: a Personio connection that stopped working."""
+    return Reply.json(
+        {
+            "status": "success",
+            "data": {
+                "id": INTEGRATION_ID,
+                "tool": {"id": "personio", "label": tool_label},
+                "category": "HRIS",
+                "status": "INVALID",
+                "setup_status": "COMPLETED",
+                "end_user": {"organization_name": organization},
+            },
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("tool_label", "organization"),
+    [
+        ("Personio", "Versicherungsdienstleistungsgesellschaft"),
+        ("Personio", "Krankenhausverwaltungsdienstleistungsgesellschaft" * 4),
+        ("EmployeeCentralPayrollConnectorEnterprise", "Acme GmbH"),
+    ],
+    ids=["organisation of one long word", "200 letters", "long tool name"],
+)
+def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    tool_label: str,
+    organization: str,
+) -> None:
+    # German organisation names are often one long word. The sentence under the id asked for
+    # that word's width: at 860 pixels the explanation, the id, the sentence and the dropdowns
+    # went off the right edge, with no way to scroll to them.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=tools_or(described_by_kombo(tool_label, organization))) as server:
+        window = open_window("--api-base", server.base_url)
+        window.resize(*MINIMUM_SIZE)
+        window.history.privacySwitch.click()  # off: the organisation is named
+        window.show_relink_mode()
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        qtbot.waitUntil(lambda: organization in hint(window), timeout=10_000)
+    qtbot.wait(50)
+    area = window.relinkForm.scrollArea
+    assert area.widget().width() <= area.viewport().width()
+    assert window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    label = window.relinkForm.boxes["integration_id"].hint
+    assert label.height() >= label.heightForWidth(label.width())  # every line shown

@@ -790,6 +790,41 @@ def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     assert text.height() >= text.heightForWidth(text.width())
 
 
+def test_a_long_organisation_name_in_the_duplicate_warning_never_widens_the_window(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The warning names the organisation when screen-sharing mode is off, and a name may be
+    # one long word (up to 200 characters are accepted): the warning asked for its width, the
+    # window's content grew past the smallest window and the warning's last lines were cut.
+    organization = "Krankenhausverwaltungsdienstleistungsgesellschaft" * 3
+    demo_window.resize(*MINIMUM_SIZE)
+    feature = demo_window.history
+    feature.set_private(False)
+    fill_form(demo_window, organization=organization)
+    make_link(qtbot, demo_window)
+    demo_window.createButton.click()
+    qtbot.waitUntil(feature.banner.isVisible)
+    qtbot.wait(100)
+    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    assert organization in text.text()
+    assert demo_window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert text.height() >= text.heightForWidth(text.width())
+    assert fully_visible(feature.banner.useExistingButton)
+
+
+def test_a_long_profile_name_never_widens_the_window(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Profile names are typed by people (up to 64 characters): one long word under the
+    # program's name asked for its width beside the header's buttons.
+    window = open_window("--profile", "KundenerfolgsteamVersicherungsdienstleistungsgesellschaft")
+    window.resize(*MINIMUM_SIZE)
+    qtbot.wait(50)
+    assert "Kundenerfolgsteam" in window.profileLabel.text()
+    assert window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert fully_visible(window.settingsButton)
+
+
 @pytest.mark.parametrize("private", [True, False], ids=["sharing", "not-sharing"])
 def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     qtbot: QtBot, demo_window: MainWindow, private: bool
