@@ -3,8 +3,9 @@
 A link is the one thing from an answer that leaves the program: the person sends it to a
 customer, opens it in the browser, prints it as a QR code. So it is only handed out when it is an
 ``https://`` address (the local demo service's ``http://127.0.0.1`` links aside, and only when
-the program talks to that service), of a plausible length, without credentials, and without an
-API key in it. Everything else is refused and never shown, not even in the support details.
+the program talks to that service), of a plausible length, made only of characters a web address
+holds, without credentials, and without an API key in it. Everything else is refused and never
+shown, not even in the support details.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ __all__ = ["MAX_LINK_CHARS", "CreatedLink", "LinkProblem", "created_link", "link
 
 # A real Kombo link is about 450 characters; browsers and QR codes struggle beyond 2,000.
 MAX_LINK_CHARS = 2048
+
+# Printable ASCII that no web address holds (RFC 3986; the space and "\\" are refused on their
+# own). A real link has them percent-encoded ("%3C"); Kombo's token is letters, digits, "-",
+# "_" and ".". A link with "<h1>Call us</h1>" in it was shown as ready, went to the customer
+# with those words, and its tooltip was drawn as a heading.
+_NOT_IN_WEB_ADDRESSES = frozenset('<>"{}|^`')
 
 
 @dataclass(frozen=True)
@@ -73,6 +80,8 @@ def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
         # Browsers read a backslash as "/": "https://127.0.0.1\\.kombo.dev/" opens this
         # computer, while Python reads the whole "127.0.0.1\\.kombo.dev" as the host.
         return "contains a backslash"
+    if not _NOT_IN_WEB_ADDRESSES.isdisjoint(link):
+        return "contains characters a web address cannot hold"
     try:
         parts = urlsplit(link)
         parts.port  # noqa: B018 (parsing the port is what validates it)

@@ -47,6 +47,7 @@ from kombo_desktop.ui.widgets import (
     chain_tab_order,
     enum_combo,
     follow_overflow,
+    plain_tooltip,
     press_focused_button,
     push_button,
     scrolling,
@@ -171,7 +172,7 @@ class RequestForm(SubmitOnEnter):
         def offer(problem: str) -> None:
             value = suggest(edit.text()) if problem else None
             if value is not None:
-                button.setToolTip(value)
+                button.setToolTip(plain_tooltip(value))  # made from what was typed
                 button.setAccessibleDescription(f"Puts in {value}")
             button.setVisible(value is not None)
 

@@ -45,6 +45,7 @@ from kombo_desktop.ui.widgets import (
     OneLineNote,
     chain_tab_order,
     plain_label,
+    plain_tooltip,
     press_focused_button,
     push_button,
 )
@@ -430,7 +431,7 @@ class ResultPanel(QFrame):
         self.shown = link
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
-        self.linkField.setToolTip(link.url)
+        self.linkField.setToolTip(plain_tooltip(link.url))  # a "&lt;" in it stays as written
         self.expiryLabel.setText(expiry_text(link.link_type, link.created))
         self.expiryLabel.show()
         self.demoNote.setVisible(link.is_demo)

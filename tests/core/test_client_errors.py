@@ -644,6 +644,11 @@ def test_list_tools_without_a_list() -> None:
         "https://connect.kombo.dev:99999/v1",
         # Browsers read "\\" as "/" and open 127.0.0.1; Python sees one odd host name.
         "https://127.0.0.1\\.kombo.dev/x",
+        # Characters no web address may hold (RFC 3986): markup, drawn as a big heading in
+        # the link's tooltip, words for the customer to read in a link sent to them.
+        "https://connect.kombo.dev/v1?token=<h1>Call_+49_30_1234_to_finish</h1>",
+        *(f"https://connect.kombo.dev/v1?token=abc{ch}def" for ch in '<>"{}|^`'),
+        "https://connect.kombo.dev/<b>v1</b>?token=abc",
     ],
 )
 def test_a_link_that_is_not_a_safe_https_address_is_refused(link: str) -> None:
@@ -691,6 +696,29 @@ def test_a_link_far_too_long_is_refused_in_words_that_fit(length: int) -> None:
     assert "not shown" in error.user_message and "try again" in error.user_message.lower()
     assert "secure" not in error.user_message  # https:// was never the problem
     assert error.detail.message == f"link refused: {length} characters long"
+
+
+# Kombo's own example answer (create-link-seed.txt): a JWT in the query.
+KOMBO_EXAMPLE_LINK = (
+    "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.SWYgeW91IGFyZSByZW"
+    "FkaW5nIHRoaXMsIHdlIHdvdWxkIGxpa2UgdG8gbGV0IHlvdSBrbm93IHRoYXQgd2UgYXJlIGhpcmluZyBwZW9wbGUgbG"
+    "lrZSB5b3UgOikuIFJlYWNoIG91dCB0byBhbGV4QGtvbWJvLmRldiB0byBnZXQgaW4gY29udGFjdCBhbmQgdGVsbCBoaW"
+    "0geW91IGNvbWUgZnJvbSB0aGUgSldUIDsp._hhX5YTtHfLn9ZC806dZceRn2whzxHyrhft1ONzNgOE"
+)
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        KOMBO_EXAMPLE_LINK,
+        "https://connect.kombo.dev/v1?token=abc%3Ch1%3E%22%7B%7D%7C%5E%60&lang=de#step-2",
+        "https://connect.kombo.dev/v1/a~b_c.d-e?token=a+b&x=(1)!*'$,;=:@/?",
+    ],
+    ids=["kombo's example", "percent-encoded", "every other character a link may hold"],
+)
+def test_a_link_with_only_characters_web_addresses_may_hold_is_shown(link: str) -> None:
+    with FaultServer(Reply.link(link)) as server, KomboClient(server.base_url, KEY) as client:
+        assert client.create_link(REQUEST).url == link
 
 
 def test_a_link_of_the_longest_allowed_length_is_shown() -> None:

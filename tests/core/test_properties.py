@@ -38,6 +38,7 @@ from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
 from kombo_desktop.core.errors import InputRejectedError, KomboError, UnsafeLinkError
 from kombo_desktop.core.history import HistoryStore
+from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import (
     CATEGORY,
     EMAIL,
@@ -55,12 +56,16 @@ from kombo_desktop.core.link_request import (
     LinkRequest,
     RelinkRequest,
 )
+from kombo_desktop.core.safe_text import holds_secret
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import openapi
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 from tests.support.strategies import kombo_emails
 
 KEY = "sk_live_PROPERTY_7c1e9a44d0b2f6"
+# Printable ASCII that RFC 3986 allows nowhere in a web address (the space and "\\" aside).
+NOT_IN_WEB_ADDRESSES = '<>"{}|^`'
+MARKUP_LINK = "https://connect.kombo.dev/v1?token=<h1>Call_+49_30_1234_to_finish</h1>"
 CATALOG = ToolCatalog.bundled()
 CREATE_FIELDS = frozenset(
     {
@@ -350,6 +355,7 @@ LINKS = st.one_of(
             "JAVASCRIPT://connect.kombo.dev/%0aalert(1)",
             "file:///etc/passwd",
             "data:text/html,<b>x</b>",
+            MARKUP_LINK,
             "https://user:pw@connect.kombo.dev/",
             "https://connect.kombo.dev:99999/",
             "https://connect.kombo.dev/\u202eevil",
@@ -565,6 +571,7 @@ def _assert_safe_link(created: CreatedLink, *, loopback_api: bool) -> None:
         assert not created.is_demo
     assert parts.username is None and parts.password is None
     assert url.isascii() and url.isprintable() and not any(ch.isspace() for ch in url)
+    assert not any(ch in NOT_IN_WEB_ADDRESSES for ch in url), url
     assert len(url) <= MAX_LINK_CHARS
     assert KEY not in url and KEY not in unquote(url), "a link carrying the key was shown"
 
@@ -651,6 +658,14 @@ def test_both_routes_deliver_a_good_answer(real_server: tuple[FaultServer, _Curr
 
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(CALLS)), MOCK_ANSWERS)
+@example(  # shown as "Link ready", its tooltip drawn as a heading
+    name="create_link",
+    answer=(
+        200,
+        [("Content-Type", "application/json")],
+        _json_bytes({"status": "success", "data": {"link": MARKUP_LINK}}),
+    ),
+)
 def test_no_answer_crashes_a_call_or_yields_an_unsafe_result_mock(
     name: str, answer: object
 ) -> None:
@@ -788,6 +803,44 @@ def test_no_answer_crashes_a_call_or_yields_an_unsafe_result_real_http(
     ) as client:
         outcome = _outcome(CALLS[name], client)
     _assert_kept_promise(name, outcome, loopback_api=True)
+
+
+# --- what a link may hold ------------------------------------------------------------------------
+
+# What RFC 3986 allows after the host: unreserved and reserved characters, and "%" with two hex
+# digits for everything else (a JWT, Kombo's token, is letters, digits, "-", "_" and ".").
+URL_PIECES = st.lists(
+    st.one_of(
+        st.sampled_from(list("abcXYZ019-._~:/?#@!$&'()*+,;=")),
+        st.builds(lambda byte: f"%{byte:02X}", st.integers(0, 255)),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(URL_PIECES)
+def test_a_link_of_characters_web_addresses_hold_is_accepted(rest: str) -> None:
+    link = "https://connect.kombo.dev/v1?token=" + rest
+    assume(not holds_secret(link, None))  # refused for a reason of its own
+    assert link_problem(link, loopback_api=False, key=None) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(URL_PIECES, st.sampled_from(NOT_IN_WEB_ADDRESSES), st.integers(min_value=0))
+def test_a_link_with_a_character_no_web_address_holds_is_refused(
+    rest: str, character: str, place: int
+) -> None:
+    # Markup ("<h1>...</h1>") or words in a link would reach the customer, the tooltip and
+    # the QR code; the person reads the plain refusal every unsafe link gets.
+    link = "https://connect.kombo.dev/v1?token=" + rest
+    place = len("https://") + place % (len(link) - len("https://") + 1)
+    link = link[:place] + character + link[place:]
+    assume(not holds_secret(link, None))  # refused for a reason of its own
+    problem = link_problem(link, loopback_api=False, key=None)
+    assert problem is not None
+    assert problem.user_message is None  # UnsafeLinkError's own words
+    assert problem.technical == "contains characters a web address cannot hold"  # not quoted
 
 
 # --- history search ------------------------------------------------------------------------------

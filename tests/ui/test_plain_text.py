@@ -130,3 +130,40 @@ def test_a_question_names_things_as_typed(
     monkeypatch.setattr(QMessageBox, "exec", answer)
     assert not confirm_module.confirm(demo_window, "Delete?", f"Delete {MARKUP_NAME}?", "Delete")
     assert formats == [Qt.TextFormat.PlainText]
+
+
+def make_link_answered_with(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, link: str
+) -> MainWindow:
+    """A window whose Kombo (a local server) answers every new link with ``link``; a link
+    asked for, and the answer shown."""
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=tools_or(Reply.link(link))) as server:
+        window = open_window("--api-base", server.base_url)
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind in ("error", "success"), timeout=10_000)
+    return window
+
+
+def test_a_link_with_markup_is_refused_in_plain_words(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Link ready", the link copied or sent with its words for the customer, and its tooltip
+    # drawn as a big heading. No web address holds "<" or ">".
+    link = "https://connect.kombo.dev/v1?token=<h1>Call_+49_30_1234_to_finish</h1>"
+    window = make_link_answered_with(qtbot, open_window, monkeypatch, link)
+    assert window.statusPanel.kind == "error"
+    assert "not a secure web address" in window.statusLabel.text()
+    assert "<h1>" not in window.statusLabel.text()
+    assert window.linkField.text() == "" and window.linkField.toolTip() == ""
+
+
+def test_the_links_tooltip_shows_it_as_written(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A web address may hold "&" and ";": Qt took "&lt;" for markup and showed "<" instead.
+    link = "https://connect.kombo.dev/v1?token=abc&lt;b&gt;&amp;x=1"
+    window = make_link_answered_with(qtbot, open_window, monkeypatch, link)
+    assert window.linkField.text() == link
+    assert shown_as(window.linkField.toolTip()) == link
