@@ -270,6 +270,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(self.bannerArea)
         layout.addLayout(body, 1)
         layout.addWidget(self.statusPanel)
+        # The status sentence keeps all its lines in a short window: its details yield.
+        self.statusPanel.fit_within(layout)
         self.setCentralWidget(central)
 
         chain = [

@@ -4,6 +4,9 @@ The sentence is for the person at the screen (``KomboError.user_message``). The 
 folded away by default, holds what Kombo support asks for (``ErrorDetail.as_support_text()``:
 status, error code, ``log_url``), with a "Copy details" button. Neither ever contains the key:
 the core builds both texts without it.
+
+The sentence comes first: opened in a short window, the details pane takes only the height the
+window has left once the sentence has all its lines (see ``StatusPanel.fit_within``).
 """
 
 from __future__ import annotations
@@ -11,11 +14,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QLayout,
+    QLayoutItem,
     QPlainTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -24,16 +29,27 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import (
+    WINDOW_FRAME,
     announce,
     button_row,
+    keep_on_screen,
     plain_label,
     push_button,
     wrap_within_width,
 )
 
 KINDS = ("info", "success", "error", "busy")
+DETAILS_HEIGHT = 120  # the details pane's height where the window has room for it
+# With room for fewer lines than this, the details pane would show nothing useful: it stays
+# folded away ("Copy details" still copies them all).
+DETAILS_FEWEST_LINES = 2
+NO_ROOM_FOR_DETAILS = (
+    "This window is too short to show the details: make it taller, or press “Copy details” "
+    "to copy them."
+)
 
 
 class StatusPanel(QFrame):
@@ -70,8 +86,10 @@ class StatusPanel(QFrame):
         self.statusDetails.setAccessibleName("Details for support")
         self.statusDetails.setReadOnly(True)
         self.statusDetails.setFont(theme.link_font())
-        self.statusDetails.setMaximumHeight(120)
+        self.statusDetails.setMaximumHeight(DETAILS_HEIGHT)
         self.statusDetails.hide()
+        # What holds the window's layout this panel shares with the forms (see ``fit_within``).
+        self._holder: QWidget | None = None
 
         # The buttons stay at the top when the sentence wraps onto more lines.
         buttons = QVBoxLayout()
@@ -79,14 +97,14 @@ class StatusPanel(QFrame):
             button_row(self.statusActionButton, self.detailsToggle, self.copyDetailsButton)
         )
         buttons.addStretch(1)
-        top = QHBoxLayout()
-        top.setSpacing(theme.SPACING)
-        top.addWidget(self.statusLabel, 1)
-        top.addLayout(buttons)
+        self._top = QHBoxLayout()  # the sentence and its buttons
+        self._top.setSpacing(theme.SPACING)
+        self._top.addWidget(self.statusLabel, 1)
+        self._top.addLayout(buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
-        layout.addLayout(top)
+        layout.addLayout(self._top)
         layout.addWidget(self.statusDetails)
 
         self.detailsToggle.toggled.connect(self._show_details)
@@ -132,7 +150,7 @@ class StatusPanel(QFrame):
         self.copyDetailsButton.setVisible(has_details)
         if not has_details:
             self.detailsToggle.setChecked(False)
-        self.statusDetails.setVisible(has_details and self.detailsToggle.isChecked())
+        self._fit_details()
 
     def add_note(self, text: str) -> None:
         """Add a note about the program's set-up (a settings file that cannot be read, a history
@@ -167,7 +185,110 @@ class StatusPanel(QFrame):
 
     def _show_details(self, shown: bool) -> None:
         set_enum(self.detailsToggle, "arrowType", "DownArrow" if shown else "RightArrow")
-        self.statusDetails.setVisible(shown and bool(self._support_text))
+        self._fit_details()
+        if shown:
+            self._make_room_for_details()
+
+    # --- the details pane in a short window ----------------------------------------------------
+
+    def fit_within(self, layout: QVBoxLayout) -> None:
+        """Share ``layout`` (the window's, holding this panel) so that the sentence always has
+        all its lines. A window too short for all it holds squeezes each part alike: at the
+        smallest size, with the details pane open, a long error lost its last lines under it.
+        So the details pane takes only the height left once every other part has its least
+        height and the sentence all its lines, and stays folded when that is less than a few
+        lines. Opened by the person, it has the window grow for it, as far as the screen
+        allows."""
+        self._holder = layout.parentWidget()
+        if self._holder is not None:
+            self._holder.installEventFilter(self)
+
+    @property
+    def _window_layout(self) -> QLayout | None:
+        """The layout of ``fit_within``; asked for each time, as it goes first when the window
+        is taken down."""
+        return self._holder.layout() if self._holder is not None else None
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The window was resized, or something in it grew or shrank (a warning, an error).
+        if watched is self._holder and event.type() in (
+            QEvent.Type.LayoutRequest,
+            QEvent.Type.Resize,
+        ):
+            self._fit_details()
+        return super().eventFilter(watched, event)
+
+    def _fit_details(self) -> None:
+        """Show the details pane (when asked for) at most as high as there is room for.
+
+        The room is worked out from the parts' own least heights, never from the pane's own
+        height or the panel's: so showing or sizing the pane cannot change the room that chose
+        it, and the layout settles at once."""
+        wanted = self.detailsToggle.isChecked() and bool(self._support_text)
+        room = self._room_for_details()
+        fits = room >= self._fewest_lines_height()
+        if fits and self.statusDetails.maximumHeight() != min(room, DETAILS_HEIGHT):
+            self.statusDetails.setMaximumHeight(min(room, DETAILS_HEIGHT))
+        self.statusDetails.setVisible(wanted and fits)
+        # Opened, and nothing appeared: said where the person looks, and to a screen reader.
+        why = NO_ROOM_FOR_DETAILS if wanted and not fits else ""
+        if self.detailsToggle.toolTip() != why:
+            self.detailsToggle.setToolTip(why)
+            self.detailsToggle.setAccessibleDescription(why)
+
+    def _room_for_details(self) -> int:
+        """The height the details pane can have in the window's layout, the spacing above it
+        left out: what remains once every other part has its least height and this panel its
+        sentence's lines. ``DETAILS_HEIGHT`` outside a window."""
+        layout, holder = self._window_layout, self._holder
+        if layout is None or holder is None:
+            return DETAILS_HEIGHT
+        margins = layout.contentsMargins()
+        width = holder.contentsRect().width() - margins.left() - margins.right()
+        free = holder.contentsRect().height() - margins.top() - margins.bottom()
+        shown = 0
+        for index in range(layout.count()):
+            item = layout.itemAt(index)
+            if item is None or item.isEmpty():
+                continue
+            shown += 1
+            free -= self._sentence_height(width) if item.widget() is self else least(item, width)
+        own = self.layout()
+        spacing = own.spacing() if own is not None else 0
+        return free - layout.spacing() * max(shown - 1, 0) - spacing
+
+    def _sentence_height(self, width: int) -> int:
+        """This panel's height at ``width`` without the details pane: the sentence's lines
+        (or its buttons, if taller) within the margins."""
+        frame = self.contentsMargins()
+        own = self.layout()
+        inside = own.contentsMargins() if own is not None else frame
+        across = frame.left() + frame.right() + inside.left() + inside.right()
+        around = frame.top() + frame.bottom() + inside.top() + inside.bottom()
+        return around + self._top.heightForWidth(width - across)
+
+    def _fewest_lines_height(self) -> int:
+        details = self.statusDetails
+        lines = details.fontMetrics().lineSpacing() * DETAILS_FEWEST_LINES
+        return lines + 2 * round(details.document().documentMargin()) + 2 * details.frameWidth()
+
+    def _make_room_for_details(self) -> None:
+        """The details pane was opened in a window too short for it: the window grows by what
+        is missing, as far as the screen allows (never when maximised or full screen)."""
+        if self._window_layout is None:
+            return
+        missing = DETAILS_HEIGHT - self._room_for_details()
+        window = self.window()
+        if missing <= 0 or window.isMaximized() or window.isFullScreen():
+            return
+        screen = window.screen()
+        tallest = window.height() + missing
+        if screen is not None:
+            tallest = min(tallest, screen.availableGeometry().height() - WINDOW_FRAME[1])
+        if tallest > window.height():
+            window.resize(window.width(), tallest)
+            keep_on_screen(window)
 
     def copy_details(self) -> None:
         if not self._support_text:
@@ -176,3 +297,11 @@ class StatusPanel(QFrame):
         self.copyDetailsButton.setText("Copied ✓")
         # This panel is the timer's context, so the reset never fires into a deleted widget.
         QTimer.singleShot(2000, self, lambda: self.copyDetailsButton.setText("Copy details"))
+
+
+def least(item: QLayoutItem, width: int) -> int:
+    """The least height a layout gives ``item`` at ``width``: the lines of its wrapped text
+    (a layout counts them as its least height), else its minimum."""
+    if item.hasHeightForWidth():
+        return item.heightForWidth(width)
+    return item.minimumSize().height()

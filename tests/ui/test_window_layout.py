@@ -236,6 +236,48 @@ def test_waiting_for_kombo_does_not_push_the_link_off_a_small_window(
     assert demo_window.cancelButton.isVisible()
 
 
+LONG_ERROR = (
+    "Kombo did not accept the API key of the profile “default”. It may have been revoked in "
+    "the Kombo dashboard, or copied only in part. Open Settings and paste the key again from "
+    "the dashboard, then press “Create link” once more. If it happens again, press “Copy "
+    "details” and send them to Kombo support."
+)
+
+
+@pytest.mark.parametrize("may_grow", [True, False], ids=["screen-with-room", "no-room-to-grow"])
+def test_at_the_smallest_size_a_long_error_keeps_its_lines_with_the_details_open(
+    qtbot: QtBot, demo_window: MainWindow, may_grow: bool
+) -> None:
+    # At 860x500 the details pane took its height from the sentence: the error's last lines
+    # were squeezed under it, unreadable.
+    demo_window.resize(*MINIMUM_SIZE)
+    if not may_grow:
+        demo_window.setMaximumHeight(MINIMUM_SIZE[1])  # as on a screen with no room to spare
+    details = "\n".join(
+        f"Status: 401, error code: {n}, log: https://app.kombo.dev/logs/{n}" for n in range(9)
+    )
+    demo_window.show_status(LONG_ERROR, "error", details)
+    qtbot.wait(50)
+    panel = demo_window.statusPanel
+    panel.detailsToggle.click()
+    qtbot.wait(100)
+    label = demo_window.statusLabel
+    assert label.height() >= label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()
+    assert fully_visible(label)
+    assert fully_visible(demo_window.createButton)
+    available = demo_window.screen().availableGeometry()
+    assert demo_window.height() <= available.height() - WINDOW_FRAME[1]
+    if may_grow:
+        # The window grew for the details, which show several lines.
+        assert fully_visible(panel.statusDetails)
+        assert panel.statusDetails.height() >= 5 * panel.statusDetails.fontMetrics().height()
+    else:
+        # No room for even a few lines: the pane stays folded, and the toggle says why.
+        assert not panel.statusDetails.isVisible()
+        assert "Copy details" in panel.detailsToggle.toolTip()
+        assert panel.copyDetailsButton.isVisible()
+
+
 def test_the_qr_code_is_never_cut_off_on_a_small_laptop(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
