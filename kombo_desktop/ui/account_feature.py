@@ -84,17 +84,19 @@ class AccountFeature(QObject):
         window.show_where_links_go(target)
         window.take_focus_from(window.firstRunNotice)  # "Try the demo" may have it
         window.firstRunNotice.hide()
-        self._use_bundled_tools()
+        # A tool the new list lacks is said with the news below: said apart, the news (e.g.
+        # "Demo ready") replaced it at once, and the reset went unnoticed.
+        reset = self._use_bundled_tools(demo=target.demo, quiet=True)
         if previous is not None and _made_elsewhere(previous, target):
             # The link shown belongs where it was made: a demo link stops working with the
             # demo service, and another profile's link must not pass for one of this profile.
             window.resultPanel.clear()
         if target.demo and status is None:
             status = "Demo ready: make a link to see how it works. No key needed."
-        if cancelled:
-            status = f"{status or ''} {CANCELLED_BY_CHANGE_TEXT}".strip()
-        if status is not None:
-            window.show_status(status, "info")
+        news = [status or "", reset, CANCELLED_BY_CHANGE_TEXT if cancelled else ""]
+        said = " ".join(part for part in news if part)
+        if said:
+            window.show_status(said, "info")
         self._warm_up_soon(self.connection)
         window.target_changed.emit(target)
 
@@ -129,9 +131,14 @@ class AccountFeature(QObject):
         self._warm_up_soon(self.connection)
         window.target_changed.emit(self.connection.target)
 
-    def _use_bundled_tools(self) -> None:
-        self._window.linkForm.set_catalog(self._window.bundled_catalog)
+    def _use_bundled_tools(self, *, demo: bool = False, quiet: bool = False) -> str:
+        """Show the program's own tool lists (the demo's, or until the account's arrive);
+        returns what the form says of a tool they lack (see ``LinkForm.set_catalog``)."""
+        said = self._window.linkForm.set_catalog(
+            self._window.bundled_catalog, demo=demo, quiet=quiet
+        )
         self._tools_account = None
+        return said
 
     def _stop_background(self) -> None:
         """Stop the key check and tool list refresh of the connection being replaced."""

@@ -449,30 +449,41 @@ class LinkForm(RequestForm):
         self.toolCombo.setEditText(self.toolCombo.itemText(index))
         return True
 
-    def set_catalog(self, catalog: ToolCatalog) -> None:
+    def set_catalog(self, catalog: ToolCatalog, *, demo: bool = False, quiet: bool = False) -> str:
         """Use a refreshed tool list, keeping the chosen tool when the new list still has it.
 
         The list arrives on its own (at start, after a change of profile or key), so putting
         the same tool back is no edit, and the tool list's signals stay quiet: taken for the
         person's typing, they closed the duplicate warning and forgot whom a reconnection was
         started for. A tool the new list lacks is reset, said in ``notice``, and
-        ``tool_reset`` tells that the form now asks for another link."""
+        ``tool_reset`` tells that the form now asks for another link.
+
+        ``demo``: the list is the demo's, which is what lacks the tool (not the account).
+        ``quiet``: what would be said in ``notice`` is only returned, for a caller that says it
+        along with its own news (the status line keeps one sentence: said apart, the news
+        replaced it at once). Returns it in any case ("" when nothing changed)."""
         tool_id, unmatched = self._resolve_tool()
+        # The name the person saw: a list that lacks the tool may not know its name either.
+        label = self._catalog.label_for(tool_id) if tool_id is not None else ""
         self._catalog = catalog
         with QSignalBlocker(self.toolCombo):
             self._fill_tools(keep_text=unmatched)
             kept = tool_id is None or self.select_tool(tool_id)
         reset = ""
         if tool_id is not None and not kept:
-            reset = (
-                f"{not_in_the_account(catalog.label_for(tool_id), self.category())}, so the "
-                f"tool was reset to “{CUSTOMER_CHOOSES}”."
+            category = self.category()
+            missing = (
+                f"The demo does not offer {label} for “{CATEGORY_NAMES[category]}”"
+                if demo
+                else not_in_the_account(label, category)
             )
-        self._update_dependent_controls(reset)
+            reset = f"{missing}, so the tool was reset to “{CUSTOMER_CHOOSES}”."
+        said = self._update_dependent_controls(reset, quiet=quiet)
         self._recheck(lr.TOOL)  # what the tool list's signals did; the new list may know it now
         self._recheck(lr.REMOTE_ENVIRONMENT)
         if not kept:
             self.tool_reset.emit()
+        return said
 
     def _on_category_changed(self, _index: int) -> None:
         previous_tool, unmatched = self._resolve_tool()
@@ -493,12 +504,12 @@ class LinkForm(RequestForm):
         self._recheck(lr.TOOL)
         self._recheck(lr.REMOTE_ENVIRONMENT)
 
-    def _update_dependent_controls(self, reset: str = "") -> None:
+    def _update_dependent_controls(self, reset: str = "", *, quiet: bool = False) -> str:
         """Disable what a rule forbids right now, and say why in the tooltip. A disabled
         control keeps what was typed or ticked (it comes back with the rule) but is not sent:
         when that happens to something filled in, the status line says so (after ``reset``,
         what a change of category or tool list did to the tool), rather than the link
-        silently going out without it."""
+        silently going out without it. Returns what it says; ``quiet`` only returns it."""
         has_tool = self.tool_id() is not None
         is_hris = self.category() == Category.HRIS
         dropped = [reset] if reset else []
@@ -511,8 +522,10 @@ class LinkForm(RequestForm):
         self.filteringCheck.setEnabled(is_hris)
         self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
         self._name_advanced_in_use()
-        if dropped:
-            self.notice.emit(" ".join(dropped))
+        said = " ".join(dropped)
+        if said and not quiet:
+            self.notice.emit(said)
+        return said
 
     # --- checking ------------------------------------------------------------------------------
 

@@ -255,6 +255,36 @@ def test_a_refresh_that_drops_the_chosen_tool_says_so(
         window.close()
 
 
+def test_entering_the_demo_says_both_that_it_is_ready_and_that_the_tool_was_reset(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo has its own tool list: a tool only the account offers was reset on entering it,
+    # and the sentence saying so was at once replaced by "Demo ready", so the person never
+    # learnt why their tool choice was gone (and it named the tool by its id, "acmehr").
+    monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+    with DemoKomboServer(api_key=API_KEY, catalog=extended_catalog()) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.toolCombo.findData("acmehr") > 0, timeout=10_000)
+        assert window.linkForm.select_tool("acmehr")
+        window.start_demo()
+        assert window.is_demo
+        assert window.toolCombo.currentData() is None
+        assert window.statusLabel.text() == (
+            "Demo ready: make a link to see how it works. No key needed. The demo does not "
+            "offer Acme HR Cloud for “HR system (HRIS)”, so the tool was reset to “The "
+            "customer chooses”."
+        )
+        # A tool the demo has stays, and nothing is said about it.
+        window.leave_demo()
+        assert window.linkForm.select_tool("personio")
+        window.start_demo()
+        assert window.toolCombo.currentData() == "personio"
+        assert window.statusLabel.text() == (
+            "Demo ready: make a link to see how it works. No key needed."
+        )
+        window.close()
+
+
 def test_an_administrator_can_turn_the_demo_off(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
