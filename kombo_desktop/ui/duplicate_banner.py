@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QResizeEvent
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
@@ -37,7 +37,6 @@ from kombo_desktop.ui.widgets import (
     button_row,
     keep_on_screen,
     plain_label,
-    press_focused_button,
     wrap_within_width,
 )
 
@@ -292,11 +291,6 @@ class DuplicateBanner(QFrame):
         self._wanted = None
         self.label.clear()
         self.hide()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        # The focus lands on the safest choice: Enter there chooses it, as Space does.
-        if not press_focused_button(self, event):
-            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -469,8 +469,9 @@ class MainWindow(QMainWindow):
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter on any button reached with Tab presses it, as Space does: a key no part of
-        the window took comes up to here (the header's buttons, the status line's "Copy
-        details" or next step ignored it, though the status line sends people to them)."""
+        the window took comes up to here. The one place for the whole window: the result's
+        buttons, the duplicate warning's choices (the focus lands on the safest one), the
+        header's and the status line's ("Copy details", the next step it sends people to)."""
         if not press_focused_button(self, event):
             super().keyPressEvent(event)
 

@@ -46,7 +46,6 @@ from kombo_desktop.ui.widgets import (
     chain_tab_order,
     plain_label,
     plain_tooltip,
-    press_focused_button,
     push_button,
 )
 
@@ -320,11 +319,6 @@ class ResultPanel(QFrame):
         self._actions_fit.add_group(widget)
 
     # --- the code's size -------------------------------------------------------------------------
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        # "Copy link", "Open in browser"... reached with Tab: Enter presses them, as Space does.
-        if not press_focused_button(self, event):
-            super().keyPressEvent(event)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
