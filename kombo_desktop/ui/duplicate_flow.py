@@ -37,9 +37,11 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-UNCHECKED = "Earlier links were not checked for this customer."
+# Said with a link made without the duplicate check, in words for anyone: what did not happen,
+# then why (and what to do, when the person can do something).
+UNCHECKED = "Could not look for an earlier link for this customer."
 UNCHECKED_STILL_OPENING = (
-    "Earlier links were not checked for this customer, as the link history was still being opened."
+    "Could not look for an earlier link for this customer: the link history was still being opened."
 )
 RELINK_CHECK_TYPED_HINT = (
     "The integration id you typed before is still there: check that it is this customer's, "

@@ -229,7 +229,7 @@ def test_a_link_asked_for_while_another_program_holds_the_history_is_made_and_sa
         said = window.statusLabel.text()
     assert waited < 10  # generous: it is a second; the tool would have let go at 20 s
     assert said.startswith("Demo link ready.")
-    assert "Earlier links were not checked for this customer." in said
+    assert "Could not look for an earlier link for this customer." in said
     assert "Another program is using the link history file" in said
     assert "Close that program, then restart Kombo Desktop." in said
 
@@ -279,8 +279,8 @@ def test_a_link_asked_for_while_the_history_is_slow_to_open_does_not_wait_for_it
     slow_history_opening.set()
     assert waited < 10  # generous: it is a second
     assert said == (
-        "Demo link ready. It connects nothing. Earlier links were not checked for this "
-        "customer, as the link history was still being opened."
+        "Demo link ready. It connects nothing. Could not look for an earlier link for this "
+        "customer: the link history was still being opened."
     )
     qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
