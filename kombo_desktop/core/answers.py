@@ -329,7 +329,7 @@ def _classify(
         else:
             kind = UnexpectedResponseError
     user_message: str | None = None
-    if kind is InputRejectedError and message and is_plain_sentence(message):
+    if kind is InputRejectedError and message and messages.is_quotable_refusal(message):
         user_message = messages.input_rejected_message(message)
     elif kind is NotFoundError and code != INTEGRATION_NOT_FOUND:
         if not call.path.startswith("/integrations/") or not from_kombo:

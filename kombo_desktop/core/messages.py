@@ -14,6 +14,7 @@ import re
 from datetime import datetime
 from http import HTTPStatus
 
+from kombo_desktop.core.safe_text import is_plain_sentence
 from kombo_desktop.core.vocabulary import day_text
 
 _SERVER_NOT_FOUND = (
@@ -253,24 +254,109 @@ _FORM_NAMES: dict[str, str] = {
     "link_type": "link type",
     "integration_id": "integration id",
 }
-_FIELD_NAME = re.compile(r"\b(" + "|".join(_FORM_NAMES) + r")\b")
+
+
+def _spellings() -> dict[str, str]:
+    """Each name a refusal may give a form field, with the field: its own name, and its last
+    words from two on ("origin_id", "organization_name"), as a nested path's last part names
+    it. One word alone ("email", "tool") is too common in prose to be taken for a field."""
+    spellings: dict[str, str] = {}
+    for field in _FORM_NAMES:
+        words = field.split("_")
+        for start in range(len(words) - 1):
+            spellings.setdefault("_".join(words[start:]), field)
+    return spellings
+
+
+_SPELLINGS = _spellings()
+
+
+def _spelled_as_a_path(name: str) -> str:
+    """``name`` as a path may spell it: its words joined by "_" or "." ("end_user.email")."""
+    return r"[._]".join(re.escape(word) for word in name.split("_"))
+
+
+# A request field as a refusal may name it, the way schema checkers write a value's path: flat
+# ("end_user_email"), nested ("end_user.organization_name"), under what holds it
+# ("body.end_user_email"), or with an index into a list ("integration_tool.0",
+# "integration_tool[0]"). The whole path stands for the field; a longer name or a path that goes
+# on into the field ("end_user_emails", "end_user_email.domain") is not the field.
+_SEGMENT = r"[A-Za-z_]\w*(?:\[\d+\])*"
+_INDEXES = r"(?:\.\d+|\[\d+\])*"
+_FIELDS = "|".join(_spelled_as_a_path(name) for name in sorted(_SPELLINGS, key=len, reverse=True))
+
+
+def _path_of_a_field(group: str) -> str:
+    """The pattern of any field's path, the field's own part in ``group`` ("(" to capture it,
+    "(?:" not to)."""
+    around = r"(?<![\w.\[\]])(?:" + _SEGMENT + r"\.)*"
+    return around + group + _FIELDS + ")" + _INDEXES + r"(?![\w\[]|\.\w)"
+
+
+_FIELD_NAME = re.compile(_path_of_a_field("("))
+# A path before a colon, where a refusal says what it refuses: at its start ("foo_bar: Expected
+# string"), or after another part ("...; end_user.name: Required", "Invalid input: body.extra:
+# Unrecognized key"). Only a name no one writes in prose (with "_", "." or an index) counts.
+_REFUSED_PATH = re.compile(
+    r"(?:^|(?<=[;:.!?])\s+)\s*(" + _SEGMENT + r"(?:\." + _SEGMENT + r")*)\s*:"
+)
+_INDEX_IN_PATH = re.compile(r"(?<=\w)\[\d+\]")
+
+
+def _field_of(match: re.Match[str]) -> str:
+    """The field (the API's flat spelling) that ``_FIELD_NAME``'s ``match`` names."""
+    return _SPELLINGS[match.group(1).replace(".", "_")]
 
 
 def fields_named(message: str) -> tuple[str, ...]:
-    """The request fields ``message`` names, in the API's spelling, each once, in order."""
-    return tuple(dict.fromkeys(match.group(1) for match in _FIELD_NAME.finditer(message)))
+    """The request fields ``message`` names (by name or path), in the API's spelling, each
+    once, in order."""
+    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_NAME.finditer(message)))
+
+
+def names_only_unknown_parts(message: str) -> bool:
+    """Whether ``message`` refuses parts of the request by their API names (``foo_bar: ...``,
+    ``end_user.name: ...``) and none of them is a field the person fills in: what was typed is
+    not the problem, and nothing on the form can be marked."""
+    if fields_named(message):
+        return False
+    return any(any(mark in path for mark in "_.[") for path in _REFUSED_PATH.findall(message))
+
+
+def is_quotable_refusal(kombo_message: str) -> bool:
+    """Whether Kombo's refusal may be quoted to the person: a plain sentence (see
+    ``safe_text.is_plain_sentence``), where an index in a path ("integration_tool[0]") is not
+    taken for JSON; the path itself is said in the form's words (``in_form_words``)."""
+    return is_plain_sentence(_INDEX_IN_PATH.sub("", kombo_message))
 
 
 def in_form_words(message: str) -> str:
-    """``message`` with the API's field names replaced by the form's, e.g.
+    """``message`` with the API's field names (or paths) replaced by the form's, e.g.
     "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
-    worded = _FIELD_NAME.sub(lambda match: _FORM_NAMES[match.group(1)], message)
+    worded = _FIELD_NAME.sub(lambda match: _FORM_NAMES[_field_of(match)], message)
     if worded != message and worded[:1].islower() and _FIELD_NAME.match(message):
         worded = worded[:1].upper() + worded[1:]
     return worded
 
 
+# Kombo refused parts of the request the person cannot see or change (``names_only_unknown_
+# parts``, or fields of the other form): the API's names for them would mean nothing to the
+# person, and "check the fields" would send them back to a form that is fine. The window's
+# status line has a "Copy details" button beside it, named here as it reads; the details hold
+# Kombo's own words for support.
+PROGRAM_INPUT_REJECTED_MESSAGE = (
+    "Kombo did not accept the request. The details you typed look fine: the problem is in what "
+    "the program sent, which cannot be changed here. No link was made. Press “Copy details” and "
+    "send them to support."
+)
+
+
 def input_rejected_message(kombo_message: str) -> str:
+    """Kombo's refusal ``kombo_message`` (a plain sentence) in the form's words, or, when it
+    names only parts of the request the person does not fill in, that the typed details look
+    fine (``PROGRAM_INPUT_REJECTED_MESSAGE``)."""
+    if names_only_unknown_parts(kombo_message):
+        return PROGRAM_INPUT_REJECTED_MESSAGE
     return (
         f"Kombo did not accept these details: {_quoted_sentence(in_form_words(kombo_message))} "
         "Check the fields and try again."
@@ -279,9 +365,8 @@ def input_rejected_message(kombo_message: str) -> str:
 
 # Where a refusal naming fields one after the other goes on to the next one: "integration_tool:
 # not enabled; enable_field_mapping: not available", or the same with full stops.
-_FIELD_NAMES = "|".join(_FORM_NAMES)
-_NEXT_FIELD = re.compile(r"(?:;|(?<=[.!?]))\s+(?=(?:" + _FIELD_NAMES + r")\b)")
-_LEADING_FIELD = re.compile(r"(" + _FIELD_NAMES + r")\s*:\s*")
+_NEXT_FIELD = re.compile(r"(?:;|(?<=[.!?]))\s+(?=" + _path_of_a_field("(?:") + ")")
+_LEADING_FIELD = re.compile(_path_of_a_field("(?:") + r"\s*:\s*")
 
 
 def rejected_field_message(kombo_message: str, field: str) -> str:

@@ -234,6 +234,10 @@ class LinkMaking(QObject):
                 if removed is not None:
                     assert isinstance(error, KomboError)
                     self._show_integration_removed(error, removed)
+                elif isinstance(error, InputRejectedError) and self._none_on_the_form(
+                    error, request
+                ):
+                    self._show_refusal_of_what_was_sent(error)
                 else:
                     self.show_error(error)
                 status = self._window.statusPanel
@@ -275,11 +279,34 @@ class LinkMaking(QObject):
         said = error.detail.message  # Kombo's words (fields are named only when quoted)
         if not error.fields or said is None:
             return
-        relink = isinstance(request, RelinkRequest)
-        form = self._window.relinkForm if relink else self._window.linkForm
-        reasons = {field: rejected_field_message(said, field) for field in error.fields}
+        form = self._form_of(request)
+        on_form = [field for field in error.fields if field in form.boxes]
+        reasons = {field: rejected_field_message(said, field) for field in on_form}
         form.mark_rejected(reasons)
         self._marks_quote = _quoted_details(request, " ".join(reasons.values()))
+
+    def _form_of(self, request: LinkRequest | RelinkRequest) -> RequestForm:
+        relink = isinstance(request, RelinkRequest)
+        return self._window.relinkForm if relink else self._window.linkForm
+
+    def _none_on_the_form(
+        self, error: InputRejectedError, request: LinkRequest | RelinkRequest
+    ) -> bool:
+        """Whether Kombo's refusal names fields, none of which the form that sent it has (an
+        e-mail address refused in a reconnection, which has none): there is nothing to mark."""
+        boxes = self._form_of(request).boxes
+        return bool(error.fields) and not any(field in boxes for field in error.fields)
+
+    def _show_refusal_of_what_was_sent(self, error: InputRejectedError) -> None:
+        """Kombo refused parts of the request the person cannot see or change: "Check the
+        fields" sent them back to a form where nothing was marked, with Kombo's names for the
+        fields quoted at them, and sending the same form again was all they could do. They
+        are told the details they typed look fine; Kombo's words stay in the details."""
+        from kombo_desktop.core.messages import PROGRAM_INPUT_REJECTED_MESSAGE
+
+        self._window.show_status(
+            PROGRAM_INPUT_REJECTED_MESSAGE, "error", error.detail.as_support_text() or None
+        )
 
     def _unmark_refused(self) -> None:
         for form in (self._window.linkForm, self._window.relinkForm):

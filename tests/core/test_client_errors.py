@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import pytest
 
+from kombo_desktop.core import messages
 from kombo_desktop.core.client import MAX_DETAIL_CHARS, KomboClient
 from kombo_desktop.core.errors import (
     AuthenticationError,
@@ -36,7 +37,7 @@ from kombo_desktop.core.errors import (
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
-from kombo_desktop.core.messages import rejected_field_message
+from kombo_desktop.core.messages import fields_named, rejected_field_message
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
@@ -925,3 +926,107 @@ def test_a_key_broken_up_by_invisible_characters_is_still_masked(
     shown = f"{error.user_message}\n{error.detail.as_support_text()}"
     assert KEY not in shown
     assert KEY[:5] + KEY[5:12] not in shown
+
+
+# A field may be named by its path in the request, as schema checkers write it: nested
+# ("end_user.organization_name"), under the body ("body.end_user_email"), or with an index
+# ("integration_tool.0"). Each is the form's field, named and marked as the flat name is.
+PATHS_OF_FIELDS = [
+    (
+        "end_user.organization_name: String must contain at least 1 character(s)",
+        "end_user_organization_name",
+        "Organisation name: String must contain at least 1 character(s)",
+        "String must contain at least 1 character(s)",
+    ),
+    ("end_user.email: Invalid email", "end_user_email", "E-mail address: Invalid email", None),
+    (
+        "body.end_user_organization_name: Too long",
+        "end_user_organization_name",
+        "Organisation name: Too long",
+        "Too long",
+    ),
+    (
+        "integration_tool.0: Expected string, received number",
+        "integration_tool",
+        "Tool: Expected string, received number",
+        "Expected string, received number",
+    ),
+    ("integration_tool[0]: Expected string", "integration_tool", "Tool: Expected string", None),
+    ("end_user.origin_id: Required", "end_user_origin_id", "Customer id: Required", None),
+    # A nested path's last part, of two words or more, names the field too.
+    (
+        "origin_id: must not contain spaces",
+        "end_user_origin_id",
+        "Customer id: must not contain spaces",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("kombo_message", "field", "said", "mark"), PATHS_OF_FIELDS)
+def test_a_field_named_by_its_path_is_the_forms_field(
+    kombo_message: str, field: str, said: str, mark: str | None
+) -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == (field,)
+    assert f"“{said}”. Check the fields" in error.user_message
+    for raw in ("end_user", "body.", "integration_tool", "[0]", ".0"):
+        assert raw not in error.user_message
+    assert error.detail.message == kombo_message  # support sees Kombo's words
+    # The mark says Kombo's reason without the field's name, which the field's label says.
+    reason = mark or said.split(": ", 1)[1]
+    assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: “{reason}”."
+
+
+def test_several_fields_named_by_their_paths_each_get_their_own_words() -> None:
+    message = "end_user.email: Invalid email; end_user.organization_name: Required"
+    assert fields_named(message) == ("end_user_email", "end_user_organization_name")
+    assert rejected_field_message(message, "end_user_organization_name") == (
+        "Kombo did not accept this: “Required”."
+    )
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_emails: Invalid value",  # near misses of the form's names
+        "my_integration_id: Invalid value",
+        "end_user.mail: Invalid value",
+        "end_user_email_x.0: Invalid value",
+    ],
+)
+def test_near_misses_of_a_fields_path_are_not_taken_for_it(kombo_message: str) -> None:
+    assert fields_named(kombo_message) == ()
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "foo_bar: Expected string, received number",
+        "end_user.name: Required",
+        "Invalid input: request.extra_options: Unrecognized key(s) in object",
+        "end_user_emails: Invalid value; foo_bar: Required",
+    ],
+)
+def test_a_refusal_of_a_field_the_form_does_not_have_says_the_typed_details_look_fine(
+    kombo_message: str,
+) -> None:
+    # The person was told to check the fields, none was marked, and Kombo's own names for
+    # the request's parts were quoted at them: re-sending the same form was all they could do.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ()
+    assert error.user_message == messages.PROGRAM_INPUT_REJECTED_MESSAGE
+    assert "look fine" in error.user_message and "“Copy details”" in error.user_message
+    assert "Check the fields" not in error.user_message
+    for raw in ("foo_bar", "end_user", "extra_options", "_"):
+        assert raw not in error.user_message
+    assert error.detail.message == kombo_message  # support still sees Kombo's words
+
+
+def test_a_refusal_in_plain_words_about_no_field_is_still_quoted() -> None:
+    # "Bad request: ..." and "The tool is not enabled." are not names of the request's parts.
+    for message in ("The tool is not enabled.", "Error: the tool is not enabled."):
+        error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", message))
+        assert f"“{message}” Check the fields" in error.user_message

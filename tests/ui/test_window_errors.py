@@ -274,6 +274,66 @@ def test_a_refusal_that_is_one_sentence_about_several_fields_is_said_whole(
     }
 
 
+def test_a_field_kombo_names_by_its_nested_path_is_marked(qtbot: QtBot, window_for: object) -> None:
+    # "end_user.organization_name: ..." marked nothing and was quoted as it came, API names and
+    # all, under "Check the fields": the person could only send the same form again.
+    reason = "String must contain at least 1 character(s)"
+    window = window_for(refused(f"end_user.organization_name: {reason}"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, f"“Organisation name: {reason}”. Check the fields")
+    assert "end_user" not in window.statusLabel.text()
+    assert window.linkForm.field_errors() == {
+        "end_user_organization_name": f"Kombo did not accept this: “{reason}”."
+    }
+    qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
+
+
+def assert_told_the_typed_details_look_fine(window: MainWindow, kombo_message: str) -> None:
+    status = window.statusPanel
+    assert status.text == messages.PROGRAM_INPUT_REJECTED_MESSAGE
+    assert "look fine" in status.text and "Check the fields" not in status.text
+    copy = status.copyDetailsButton
+    assert copy.isVisible() and f"“{copy.text()}”" in status.text  # named as it reads
+    assert f"Message: {kombo_message}" in status.support_text  # Kombo's words, for support
+    assert window.linkForm.field_errors() == {}
+    assert window.relinkForm.field_errors() == {}
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "foo_bar: Expected string, received number",
+        "end_user.name: Required",
+        # A field of the reconnection form, which a new link does not have.
+        "integration_id: Expected undefined, received string",
+    ],
+)
+def test_a_refusal_of_what_the_form_does_not_have_says_the_typed_details_look_fine(
+    qtbot: QtBot, window_for: object, kombo_message: str
+) -> None:
+    # "Kombo did not accept these details: “foo_bar: Expected string, received number”. Check
+    # the fields and try again.": no field was marked, and nothing typed could change it.
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "The details you typed look fine")
+    assert_told_the_typed_details_look_fine(window, kombo_message)
+    for raw in ("foo_bar", "end_user", "integration_id"):
+        assert raw not in window.statusLabel.text()
+
+
+def test_a_refused_reconnection_naming_a_new_links_field_says_the_typed_details_look_fine(
+    qtbot: QtBot, window_for: object
+) -> None:
+    kombo_message = "end_user_email: Required"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert_told_the_typed_details_look_fine(window, kombo_message)
+    assert "mail" not in window.statusLabel.text()
+    assert window.relinkIntegrationEdit.text() == "personio:abc"
+
+
 def add_a_second_profile(window: MainWindow) -> None:
     window.setup.settings_store.save(Settings(profiles=[Profile("default"), Profile("second")]))
 
