@@ -604,6 +604,9 @@ class KomboClient:
                 request_sent=request_sent,
                 while_writing=isinstance(error, httpx.WriteTimeout),
                 tunnel_requested=progress.tunnel_requested,
+                # A connect timeout once the connection was made: the TLS handshake (Kombo's, or
+                # an HTTPS proxy's) was never answered.
+                handshake_unanswered=progress.connected and isinstance(error, httpx.ConnectTimeout),
             )
             return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
         if isinstance(error, httpx.ProxyError):

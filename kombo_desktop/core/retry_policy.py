@@ -19,7 +19,9 @@ the answer is an error, because the person then sees exactly one link or none:
 
 No call is repeated after a *read timeout*: a server that stayed silent for a whole timeout is
 unlikely to answer the next time, and the person would wait a multiple of it. That holds for a
-proxy that never answers the request to open a tunnel to Kombo too.
+proxy that never answers the request to open a tunnel to Kombo too, and for a server (mostly a
+firewall or filter in between) that took the connection and never answered the TLS handshake:
+httpx calls that a *connect* timeout, but nothing about it "never got going".
 
 A ``POST`` whose request was sent and then timed out or lost its connection while waiting for the
 answer is *not* repeated either. A repeat would be harmless to the customer (see above: they only
@@ -75,6 +77,7 @@ def timeout_is_repeatable(
     request_sent: bool,
     while_writing: bool,
     tunnel_requested: bool = False,
+    handshake_unanswered: bool = False,
 ) -> bool:
     """Whether a call that timed out may be repeated.
 
@@ -82,7 +85,11 @@ def timeout_is_repeatable(
     the request's headers went out. ``while_writing``: the timeout came while sending the body.
     ``tunnel_requested``: a proxy was asked to open a tunnel to Kombo; if the request itself did
     not follow, the proxy stayed silent, a read timeout like any other (not repeated).
+    ``handshake_unanswered``: the connection was made, and the connect timeout ran out in the
+    TLS handshake: the other side stayed silent for a whole timeout (not repeated).
     """
+    if handshake_unanswered:
+        return False
     if before_sending:
         return True
     if request_sent:

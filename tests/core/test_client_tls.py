@@ -6,6 +6,7 @@ import re
 import shutil
 import ssl
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,8 +15,9 @@ import pytest
 
 from kombo_desktop.core import tls
 from kombo_desktop.core.client import KomboClient
-from kombo_desktop.core.errors import TlsError
+from kombo_desktop.core.errors import KomboError, RequestTimeoutError, TlsError
 from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.vocabulary import Category
 from tests.support.fault_server import FaultServer, Reply, self_signed_certificate
 
 KEY = "sk_test_tls_fedcba9876543210"
@@ -190,3 +192,56 @@ def test_other_systems_words_for_a_certificate_outside_its_dates(
     except httpx.ConnectError as outer:
         problem = tls.certificate_problem(outer)
     assert problem == (tls.CLOCK_PROBLEM if about_the_clock else tls.UNTRUSTED_PROBLEM)
+
+
+# --- a server that takes the connection and never answers the handshake --------------------------
+# A firewall or middlebox that accepts the TCP connection and then drops everything. The person
+# must wait no longer than for any other silent server: one timeout, then the plain message.
+
+STALL_TIMEOUT = 0.5  # the client's timeout, and so its connect (handshake) timeout
+
+
+def _silent_tls_failure(call: Callable[[KomboClient], object]) -> tuple[KomboError, int]:
+    """The error ``call`` ends in against a silent HTTPS server, and the connections it made."""
+    with FaultServer(tls=True, silent=True) as server:
+        with (
+            KomboClient(
+                server.base_url, KEY, timeout=STALL_TIMEOUT, backoff_seconds=0.01
+            ) as client,
+            pytest.raises(KomboError) as caught,
+        ):
+            call(client)
+        return caught.value, server.connections
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda client: client.create_link(REQUEST), id="create-link"),
+        pytest.param(lambda client: client.list_tools(Category.HRIS), id="tool-list"),
+    ],
+)
+def test_a_handshake_that_never_comes_is_not_waited_for_again(
+    call: Callable[[KomboClient], object],
+) -> None:
+    """It was repeated as a connection that "never got going" (up to the retry budget: 31.6 s
+    for the window's settings), although a server silent for a whole timeout is not asked again
+    (``retry_policy``)."""
+    error, connections = _silent_tls_failure(call)
+    assert type(error) is RequestTimeoutError
+    assert error.detail.attempts == 1
+    assert connections == 1
+    assert "handshake" in (error.detail.message or "")  # for support: where it stopped
+
+
+def test_a_silent_https_server_gets_the_same_plain_words_as_a_silent_http_server() -> None:
+    stalled, _ = _silent_tls_failure(lambda client: client.create_link(REQUEST))
+    with (
+        FaultServer(silent=True) as server,
+        KomboClient(server.base_url, KEY, timeout=STALL_TIMEOUT) as client,
+        pytest.raises(KomboError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert type(caught.value) is type(stalled)
+    assert stalled.user_message == caught.value.user_message
+    assert "took too long" in stalled.user_message
