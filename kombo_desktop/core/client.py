@@ -31,6 +31,13 @@ to shut down for every request, connections are not kept alive between requests 
 handful of requests per session, so this costs one handshake per request and also removes the
 "was my request sent on a connection the server just closed?" ambiguity of reused connections).
 
+Links and lookups
+-----------------
+The person's own requests (the ``POST`` calls that make a link) and the lookups the window makes
+in the background (key check, tool lists, whose an integration is) go out through two httpx
+clients with a TLS context each (``tls.separate_context``): a handshake that never completes
+holds every other handshake on its context, and a stalled lookup must never make the person wait.
+
 httpx is imported here and in no module the window loads at start-up.
 """
 
@@ -235,7 +242,7 @@ class KomboClient:
         self._backoff = float(backoff_seconds)
         self._transport = transport
         self._lock = threading.Lock()
-        self._http: httpx.Client | None = None
+        self._http: _HttpClients | None = None
         self._active: set[CancelToken] = set()
         self._closed = False
 
@@ -339,11 +346,11 @@ class KomboClient:
         with self._lock:
             self._closed = True
             active = list(self._active)
-            http_client, self._http = self._http, None
+            http_clients, self._http = self._http, None
         for token in active:
             token.cancel()
-        if http_client is not None:
-            http_client.close()
+        if http_clients is not None:
+            http_clients.close()
 
     def __enter__(self) -> KomboClient:
         return self
@@ -432,42 +439,47 @@ class KomboClient:
         with self._lock:
             if self._closed:
                 raise self._cancelled(call, attempt - 1, request_sent=False)
-            if self._http is not None:
-                return self._http
-            # Once per client, that is once per profile or address: where requests go.
-            _log.info("Requests go to the API address %s", self.api_base)
-            timeout = httpx.Timeout(
-                connect=min(self._timeout, MAX_CONNECT_TIMEOUT),
-                read=self._timeout,
-                write=self._timeout,
-                pool=min(self._timeout, MAX_POOL_TIMEOUT),
+            if self._http is None:
+                # Once per client, that is once per profile or address: where requests go.
+                _log.info("Requests go to the API address %s", self.api_base)
+                self._http = _HttpClients(
+                    links=self._new_http_client(call), lookups=self._new_http_client(call)
+                )
+            return self._http.for_call(call)
+
+    def _new_http_client(self, call: Call) -> httpx.Client:
+        """An httpx client with a TLS context of its own (see "Links and lookups" above)."""
+        timeout = httpx.Timeout(
+            connect=min(self._timeout, MAX_CONNECT_TIMEOUT),
+            read=self._timeout,
+            write=self._timeout,
+            pool=min(self._timeout, MAX_POOL_TIMEOUT),
+        )
+        try:
+            return httpx.Client(
+                verify=tls.separate_context(),
+                # Proxies from the environment, except for the demo on this computer.
+                trust_env=not self._loopback,
+                timeout=timeout,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=0),
+                cookies=_no_cookies(),
+                headers={"User-Agent": tls.USER_AGENT},
+                transport=self._transport,
             )
-            try:
-                self._http = httpx.Client(
-                    verify=tls.ssl_context(),
-                    # Proxies from the environment, except for the demo on this computer.
-                    trust_env=not self._loopback,
-                    timeout=timeout,
-                    follow_redirects=False,
-                    limits=httpx.Limits(max_connections=20, max_keepalive_connections=0),
-                    cookies=_no_cookies(),
-                    headers={"User-Agent": tls.USER_AGENT},
-                    transport=self._transport,
-                )
-            except (ImportError, ValueError, httpx.InvalidURL) as error:
-                # E.g. a SOCKS proxy without its package, or a malformed HTTPS_PROXY value. The
-                # error's own text quotes the proxy address, password included: never shown.
-                note = proxies.unusable_settings_note(
-                    _proxy_problem, f"{type(error).__name__} while setting up the proxy"
-                )
-                raise ConnectionFailedError(
-                    messages.PROXY_SETTINGS_MESSAGE,
-                    detail=ErrorDetail(
-                        operation=call.operation,
-                        message=clean_text(note, secrets=self._secrets()),
-                    ),
-                ) from None
-            return self._http
+        except (ImportError, ValueError, httpx.InvalidURL) as error:
+            # E.g. a SOCKS proxy without its package, or a malformed HTTPS_PROXY value. The
+            # error's own text quotes the proxy address, password included: never shown.
+            note = proxies.unusable_settings_note(
+                _proxy_problem, f"{type(error).__name__} while setting up the proxy"
+            )
+            raise ConnectionFailedError(
+                messages.PROXY_SETTINGS_MESSAGE,
+                detail=ErrorDetail(
+                    operation=call.operation,
+                    message=clean_text(note, secrets=self._secrets()),
+                ),
+            ) from None
 
     # --- one attempt ---------------------------------------------------------------------------
 
@@ -748,6 +760,25 @@ class KomboClient:
         return RequestCancelled(
             detail=ErrorDetail(operation=call.operation, message=note, attempts=attempts)
         )
+
+
+@dataclass(frozen=True)
+class _HttpClients:
+    """A ``KomboClient``'s two httpx clients (see "Links and lookups" above).
+
+    Made together at its first request, mostly the start-up tool-list refresh in the background,
+    so the person's first click finds its own made already.
+    """
+
+    links: httpx.Client  # the person's link: the POST calls
+    lookups: httpx.Client  # the GET calls the window makes in the background
+
+    def for_call(self, call: Call) -> httpx.Client:
+        return self.links if call.method == "POST" else self.lookups
+
+    def close(self) -> None:
+        self.links.close()
+        self.lookups.close()
 
 
 def _origin(api_base: str) -> tuple[str, int]:

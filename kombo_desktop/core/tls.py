@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import ssl
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from kombo_desktop import __version__
 
@@ -28,10 +29,15 @@ TRUST_STORE_CERTIFI = "certifi"
 
 @dataclass(frozen=True)
 class TrustSetup:
-    """The context every request uses, and which store backs it (for ``--self-test``/support)."""
+    """The verifying context, and which store backs it (for ``--self-test``/support).
+
+    ``make_another`` builds one more context like ``context`` for ``separate_context``; ``None``
+    where ``context`` itself can be shared without one handshake waiting for another.
+    """
 
     context: ssl.SSLContext
     store: str  # TRUST_STORE_SYSTEM or TRUST_STORE_CERTIFI
+    make_another: Callable[[], ssl.SSLContext] | None = field(default=None, compare=False)
 
 
 _lock = threading.Lock()
@@ -39,11 +45,11 @@ _cached: TrustSetup | None = None
 
 
 def trust_setup() -> TrustSetup:
-    """The process-wide verifying context, built once.
+    """The process-wide choice of trust store and its verifying context, built once.
 
-    Shared because building a context can load a few hundred certificates, and every client (one
-    per request in the window's worker threads) would otherwise pay for it again; an
-    ``SSLContext`` is safe to share between threads.
+    Built once because the fallback, Mozilla's bundle, means loading a few hundred certificates;
+    requests take their context from ``separate_context``, which shares this one wherever
+    sharing makes no handshake wait for another (an ``SSLContext`` is safe between threads).
     """
     global _cached
     with _lock:
@@ -53,22 +59,46 @@ def trust_setup() -> TrustSetup:
 
 
 def ssl_context() -> ssl.SSLContext:
-    """The verifying context for connections to Kombo."""
+    """The process-wide verifying context for connections to Kombo."""
     return trust_setup().context
+
+
+def separate_context() -> ssl.SSLContext:
+    """A verifying context for one group of requests whose handshakes must never wait for
+    another group's; exactly as strict as ``ssl_context()``, from the same store.
+
+    truststore's context holds a lock for the whole of every handshake made with it. Shared by
+    every request, a server that takes the connection and never answers the handshake (a
+    firewall in between) held the person's "Create link" until the background tool-list
+    refresh's handshake timed out, before its own could even start. Building one is cheap (about
+    a millisecond: truststore reads the store at each handshake, not here). Python's own context
+    (the certifi fallback) takes no such lock and is shared: building it loads the whole bundle.
+    """
+    setup = trust_setup()
+    if setup.make_another is None:
+        return setup.context
+    try:
+        return setup.make_another()
+    except (OSError, ssl.SSLError, RuntimeError):
+        return setup.context  # just as strict; only its handshakes wait for one another
 
 
 def _build() -> TrustSetup:
     try:
-        import truststore
-    except ImportError:
+        context = _system_context()
+    except (ImportError, OSError, ssl.SSLError, RuntimeError):
+        # No truststore, or the platform's store could not be opened: Mozilla's bundle still
+        # verifies properly.
         return TrustSetup(_certifi_context(), TRUST_STORE_CERTIFI)
-    try:
-        context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    except (OSError, ssl.SSLError, RuntimeError):
-        # The platform's store could not be opened; Mozilla's bundle still verifies properly.
-        return TrustSetup(_certifi_context(), TRUST_STORE_CERTIFI)
+    return TrustSetup(context, TRUST_STORE_SYSTEM, make_another=_system_context)
+
+
+def _system_context() -> ssl.SSLContext:
+    import truststore
+
+    context: ssl.SSLContext = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     _require_verification(context)
-    return TrustSetup(context, TRUST_STORE_SYSTEM)
+    return context
 
 
 def _certifi_context() -> ssl.SSLContext:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import ssl
 import sys
+import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -245,3 +248,73 @@ def test_a_silent_https_server_gets_the_same_plain_words_as_a_silent_http_server
     assert type(caught.value) is type(stalled)
     assert stalled.user_message == caught.value.user_message
     assert "took too long" in stalled.user_message
+
+
+def test_a_stalled_lookup_handshake_does_not_hold_up_the_persons_link() -> None:
+    """truststore holds one lock per context for the whole of every handshake on it. With one
+    context for every request, the person's handshake waited until the background tool-list
+    refresh's stalled handshake timed out, then had its own full timeout: twice as long."""
+    timeout = 2.0
+    ended: dict[str, float] = {}
+
+    def lookup(client: KomboClient) -> None:
+        with contextlib.suppress(KomboError):
+            client.list_tools(Category.HRIS)
+        ended["lookup"] = time.monotonic()
+
+    with (
+        FaultServer(tls=True, silent=True) as server,
+        KomboClient(server.base_url, KEY, timeout=timeout, max_attempts=1) as client,
+    ):
+        background = threading.Thread(target=lookup, args=(client,))
+        background.start()
+        try:
+            assert server.wait_for_connections(1)
+            time.sleep(0.2)  # the lookup's handshake is under way
+            with pytest.raises(RequestTimeoutError):
+                client.create_link(REQUEST)
+            ended["link"] = time.monotonic()
+        finally:
+            background.join()
+    # Started 0.2 s after the lookup, with the same timeout: it ends about as much later, not a
+    # whole timeout later (the person's own handshake began only when the lookup's gave up).
+    assert ended["link"] - ended["lookup"] < timeout / 2
+
+
+def test_every_group_of_requests_gets_its_own_context_verifying_as_strictly() -> None:
+    first, second = tls.separate_context(), tls.separate_context()
+    assert first is not second
+    for context in (first, second):
+        assert type(context).__module__.startswith("truststore")  # the system's trust store
+        assert context.verify_mode == ssl.CERT_REQUIRED
+        assert context.check_hostname is True
+        assert context.minimum_version >= ssl.TLSVersion.TLSv1_2
+
+
+def test_a_context_without_a_handshake_lock_is_shared(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python's own contexts (certifi's fallback) take no lock: loading the bundle again for
+    every group would only cost time."""
+    monkeypatch.setitem(sys.modules, "truststore", None)
+    monkeypatch.setattr(tls, "_cached", tls._build())
+    assert tls.separate_context() is tls.separate_context() is tls.ssl_context()
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param(lambda client: client.create_link(REQUEST), id="create-link"),
+        pytest.param(lambda client: client.list_tools(Category.HRIS), id="tool-list"),
+        pytest.param(lambda client: client.get_integration("personio:93fCvo"), id="integration"),
+    ],
+)
+def test_links_and_lookups_alike_refuse_a_self_signed_server(
+    call: Callable[[KomboClient], object],
+) -> None:
+    with (
+        FaultServer(Reply.link(LINK), tls=True) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(TlsError) as caught,
+    ):
+        call(client)
+    assert "certificate verify failed" in (caught.value.detail.message or "")
+    assert server.requests == []
