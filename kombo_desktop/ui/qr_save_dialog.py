@@ -20,7 +20,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from kombo_desktop.core.settings import QrFileType
@@ -75,6 +75,8 @@ def _own_dialog_on_a_mac(screen_sharing: bool) -> Iterator[None]:
     the Mac's panel helper before they read it, and Qt's dialog then greys out the files left
     out instead of leaving them out. Without native dialogs for the application, it has no
     helper, and leaves them out."""
+    from PySide6.QtCore import Qt  # not at import: the window imports this module at start-up
+
     only_qt = Qt.ApplicationAttribute.AA_DontUseNativeDialogs
     if not screen_sharing or sys.platform != "darwin" or QCoreApplication.testAttribute(only_qt):
         yield
