@@ -409,7 +409,13 @@ class HistoryTableModel(QAbstractTableModel):
             return entry.origin_id or ""
         if column == TOOL:
             text = tool_text(entry, self._catalog() if self._catalog else None)
-            if tooltip and entry.integration_id:
+            if not tooltip:
+                return text
+            if entry.tool and entry.category:
+                # The kind the link was made for, which a search finds it by: a tool's name
+                # does not say it ("Personio" is an HR and a recruiting system).
+                text = f"{text} · {CATEGORY_NAMES[entry.category]}"
+            if entry.integration_id:
                 return f"{text} — integration {entry.integration_id}"
             return text
         if column == TYPE:

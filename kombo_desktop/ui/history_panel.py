@@ -147,7 +147,8 @@ class HistoryPanel(QWidget):
         # Short enough to be read whole beside the form ("id": a customer or integration id).
         self.historySearchEdit.setPlaceholderText("Search by organisation, e-mail, id or tool")
         self.historySearchEdit.setAccessibleDescription(
-            "Finds links by organisation, e-mail, customer id, tool or integration id."
+            "Finds links by organisation, e-mail, customer id, tool, kind of system (such as "
+            "recruiting or ATS) or integration id."
         )
         self.historySearchEdit.setClearButtonEnabled(True)
         self.historyCountLabel = plain_label()

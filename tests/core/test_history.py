@@ -33,8 +33,9 @@ from kombo_desktop.core.history import (
     opening,
     schema,
 )
+from kombo_desktop.core.history.searching import SearchQuery
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, LinkType
 from tests.support.locked_files import full_disk, read_only_drive, sqlite_file_held
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -653,6 +654,103 @@ def test_matching_one_entry_agrees_with_the_search(store: HistoryStore, text: st
     assert store.matches(other, text) == (other in store.search(text))
 
 
+# ------------------------------------------------------------------------------ kind of system
+
+
+@pytest.fixture
+def one_per_kind(store: HistoryStore) -> dict[Category, HistoryEntry]:
+    """One link for each kind of system, for customers whose names say nothing about it."""
+    tools = {Category.HRIS: "personio", Category.ATS: "greenhouse", Category.LMS: "moodle"}
+    return {
+        category: add_link(
+            store,
+            organization=f"Customer {n}",
+            email=f"it@customer{n}.example",
+            category=category,
+            tool=tools.get(category),  # an assessment link lets the customer choose
+            created_at=T0 + timedelta(hours=n),
+        )
+        for n, category in enumerate(Category)
+    }
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_the_kind_of_system_finds_its_links_by_the_forms_words_and_kombos_code(
+    store: HistoryStore, one_per_kind: dict[Category, HistoryEntry], category: Category
+) -> None:
+    """The words the form's "Kind of system" shows ("Recruiting system (ATS)"), any part of
+    them ("recruiting"), and Kombo's code ("ATS"), in any case."""
+    name = CATEGORY_NAMES[category]
+    typed = [name, name.upper(), name.split()[0].lower(), category.value, category.value.lower()]
+    for text in typed:
+        assert store.search(text) == [one_per_kind[category]], text
+        assert store.count(text) == 1, text
+        for entry in one_per_kind.values():
+            assert store.matches(entry, text) == (entry.category is category), text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("recruiting", [Category.ATS]),
+        ("ATS", [Category.ATS]),
+        ("learning", [Category.LMS]),
+        ("lms", [Category.LMS]),
+        ("HR system", [Category.HRIS]),
+        ("assessment", [Category.ASSESSMENT]),
+        ("system", [Category.LMS, Category.ATS, Category.HRIS]),  # three of the form's names
+        ("recruiting customer", []),  # never across two fields
+        ("recruiting tool", []),  # nor across two kinds' names
+    ],
+)
+def test_words_of_a_kind_of_system_find_the_links_made_for_it(
+    store: HistoryStore,
+    one_per_kind: dict[Category, HistoryEntry],
+    text: str,
+    expected: list[Category],
+) -> None:
+    assert store.search(text) == [one_per_kind[category] for category in expected]
+    assert store.count(text) == len(expected)
+
+
+def test_a_kind_of_system_finds_the_customers_named_after_it_too(
+    store: HistoryStore, one_per_kind: dict[Category, HistoryEntry]
+) -> None:
+    named = add_link(store, organization="Top Recruiting Ltd", created_at=T0 + timedelta(days=1))
+    assert store.search("recruiting") == [named, one_per_kind[Category.ATS]]
+
+
+def test_a_search_for_a_kind_reads_only_the_searchs_index(store: HistoryStore) -> None:
+    """Naming a kind must not make a search read every row of a long history (the code is in
+    the search's covering index), nor a search that names none."""
+    add_link(store)
+    for text in ("recruiting", "acme"):
+        search = SearchQuery.for_text(text)
+        for query in (search.count_query(), search.entries_query()):
+            parameters = {**search.parameters, "limit": 10, "offset": 0}
+            with sqlite3.connect(store.path) as conn:
+                plan = conn.execute(f"EXPLAIN QUERY PLAN {query}", parameters).fetchall()
+            steps = [str(step[-1]) for step in plan]
+            assert any("INDEX links_search" in step for step in steps), steps
+            if "count" in query:
+                assert steps == ["SCAN links USING COVERING INDEX links_search"], steps
+
+
+def test_a_reconnection_link_without_a_kind_is_not_found_by_one(store: HistoryStore) -> None:
+    relink = store.record_relink(
+        profile="default",
+        integration_id="greenhouse:XYZ",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r1",
+        created_at=T0,
+    )
+    assert relink.category is None
+    assert store.search("recruiting") == []
+    assert not store.matches(relink, "ats")
+    assert store.search("greenhouse") == [relink]
+
+
 # ------------------------------------------------------------------------------ duplicates
 
 
@@ -1053,6 +1151,52 @@ def test_a_version_4_file_is_found_without_accents(store_path: Path) -> None:
         (muller,) = (entry for entry in upgraded.search() if entry.organization == "Müller GmbH")
         assert upgraded.search("mueller") == upgraded.search("muller") == [muller]
     assert user_version(store_path) == SCHEMA_VERSION
+
+
+def make_v6_file(path: Path, rows: list[tuple[Any, ...]]) -> None:
+    """A version-6 history, as the release before the kind of system was searched left it:
+    the first release's file, upgraded by the released steps 2 to 6."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make_v1_file(path, rows)
+    conn = sqlite3.connect(path, isolation_level=None)
+    schema.register_functions(conn)
+    for step in MIGRATIONS[1:6]:
+        for statement in step:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 6")
+    conn.close()
+
+
+def test_a_version_6_file_keeps_every_entry_and_finds_kinds_of_system(
+    store_path: Path,
+) -> None:
+    """Version 6 did not search the kind of system."""
+    rows = [
+        v1_row(n, created_at=T0 + timedelta(minutes=n), tool=None if n == 3 else "personio")
+        for n in range(5)
+    ]
+    rows[1] = (*rows[1][:7], "ATS", "greenhouse", *rows[1][9:])
+    rows[4] = (*rows[4][:7], "LMS", *rows[4][8:])
+    make_v6_file(store_path, rows)
+    before = sqlite3.connect(store_path)
+    stored = before.execute("SELECT * FROM links ORDER BY id").fetchall()
+    before.close()
+    assert user_version(store_path) == 6
+
+    with HistoryStore(store_path) as upgraded:
+        assert upgraded.problem is None and not upgraded.in_memory
+        entries = upgraded.search()
+        assert [e.origin_id for e in entries] == ["C-4", "C-3", "C-2", "C-1", "C-0"]
+        assert [e.origin_id for e in upgraded.search("recruiting")] == ["C-1"]
+        assert [e.origin_id for e in upgraded.search("learning system")] == ["C-4"]
+        assert upgraded.count("customer 3 gmbh") == 1  # the search of before still works
+        made = add_link(upgraded, category=Category.ATS, created_at=T0 + timedelta(days=1))
+        assert upgraded.search("ATS")[0] == made
+    assert user_version(store_path) == SCHEMA_VERSION == 7
+    after = sqlite3.connect(store_path)
+    kept = after.execute("SELECT * FROM links WHERE id <= 5 ORDER BY id").fetchall()
+    after.close()
+    assert kept == stored  # every entry, every value, as it was
 
 
 def test_an_empty_file_becomes_a_history(store_path: Path) -> None:
@@ -1500,6 +1644,8 @@ def test_a_history_of_100000_links_stays_usable(store_path: Path) -> None:
         assert [e.origin_id for e in big.search("customer 4242 gmbh")] == ["C-4242"]
         assert big.count("customer 4242") == 11  # 4242 and 42420..42429
         assert big.search("no such customer anywhere") == []
+        assert big.count("recruiting") == 0  # every link is for an HR system
+        assert big.count("HR system (HRIS)") == total
         assert (
             big.find_duplicate(
                 "default",

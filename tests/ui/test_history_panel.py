@@ -319,6 +319,46 @@ def test_search_filters_by_organisation_email_customer_id_and_tool(
     qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == "Nothing found")
 
 
+def test_search_finds_the_links_made_for_a_kind_of_system(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    """Typed as the form's "Kind of system" names it, or as Kombo's code."""
+    store = history_of(demo_window).store
+    entries = add_entries(store)  # for HR systems
+    recruiting = store.record_link(
+        profile="default",
+        email="jobs@initech.example",
+        organization="Initech",
+        category=Category.ATS,
+        tool="personio",  # Personio is an HR and a recruiting system
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=recruiting",
+        created_at=NOW - timedelta(minutes=30),
+    )
+    feature = open_history(qtbot, demo_window)
+    search = feature.panel.historySearchEdit
+    for text, expected in (
+        ("recruiting", [recruiting]),
+        ("Recruiting system (ATS)", [recruiting]),
+        ("ats", [recruiting]),
+        ("HR system", [entries["acme"], entries["old"]]),  # the reconnection link has no kind
+        ("learning", []),
+    ):
+        search.setText(text)
+        qtbot.waitUntil(lambda t=text: feature.panel.model.query == t, timeout=3000)
+        wait_loaded(qtbot, feature)
+        assert shown_entries(feature) == expected, text
+
+    # The row says which kind the link was made for, which "Personio" alone does not.
+    search.setText("initech")
+    wait_loaded(qtbot, feature)
+    model = feature.panel.model
+    assert cell(demo_window, 0, TOOL) == "Personio"
+    tooltip = model.data(model.index(0, TOOL), Qt.ItemDataRole.ToolTipRole)
+    assert "Personio · Recruiting system (ATS)" in tooltip
+
+
 def test_copy_puts_the_entry_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
     entries = add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
@@ -1011,6 +1051,14 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
         wait_loaded(qtbot, feature)
         searched = time.perf_counter() - started
         assert [e.origin_id for e in shown_entries(feature)] == ["C-4242"]
+
+        # So does one for a kind of system, which all of them are links for.
+        started = time.perf_counter()
+        feature.panel.historySearchEdit.setText("HR system")
+        feature.panel.apply_search()
+        wait_loaded(qtbot, feature)
+        searched_kind = time.perf_counter() - started
+        assert model.total == total
         feature.panel.historySearchEdit.clear()
         feature.panel.apply_search()
         wait_loaded(qtbot, feature)
@@ -1020,6 +1068,7 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
     gaps = [later - earlier for earlier, later in pairwise(beats)]
     assert first_page < 1.0, f"first page took {first_page:.2f} s"
     assert searched < 1.0, f"search took {searched:.2f} s"
+    assert searched_kind < 1.0, f"search for a kind took {searched_kind:.2f} s"
     assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"
 
 

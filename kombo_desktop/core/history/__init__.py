@@ -8,6 +8,7 @@ Import everything from here; the modules behind it are split by concern:
 
 - :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`.
 - :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
+- :mod:`.searching`: what a search looks for, as SQL and for one entry.
 - :mod:`.recording`: how a link that was made becomes a stored entry.
 - :mod:`.duplicates`: the duplicate check's rules.
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.

@@ -5,6 +5,9 @@ the derived columns (:mod:`.schema`) and the duplicate check, so a value is clea
 whichever path it takes: a name searched for must fold exactly like the name that was stored.
 The fold and the organisation key themselves live in :mod:`kombo_desktop.core.letters`, because
 the reconnection check compares names by the same rule without opening the history.
+
+How a typed search text is read is here too (its folded needles, the kinds of system it
+names); :mod:`.searching` turns that into the store's query and the match of one entry.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from kombo_desktop.core.letters import (
     umlauts_spelt_out,
     without_lone_surrogates,
 )
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category
 
 # Separates the fields inside ``search_text``. It is whitespace to ``str.split``, so folding a
 # field or a query turns it into a plain space: a folded query can therefore never contain it and
@@ -48,6 +52,31 @@ def search_needles(text: str) -> tuple[str, str]:
     names write them ("Müller" finds "j.mueller@..."). The two are equal without umlauts."""
     folded = fold(text)
     return base_letters(folded), base_letters(umlauts_spelt_out(folded))
+
+
+def categories_named(text: str) -> tuple[Category, ...]:
+    """The kinds of system a search for ``text`` finds the links of: those whose name as the
+    form's "Kind of system" shows it ("Recruiting system (ATS)") or whose code in Kombo ("ATS")
+    contains ``text``, folded as any searched field is. So "recruiting", "ATS" and "learning"
+    find the links made for recruiting and learning systems. Nothing for a blank text (which
+    finds every link anyway).
+
+    Matched against the code each link stores, not stored words: the form's names may be
+    worded better one day, and a search must then find what the form says, in old links too.
+    """
+    needles = [needle for needle in search_needles(text) if needle]
+    return tuple(
+        category
+        for category, named in _CATEGORY_SEARCH_TEXTS.items()
+        if any(needle in named for needle in needles)
+    )
+
+
+# The words a kind of system is found by, each kept apart as search_text keeps fields apart:
+# "recruiting tool" is neither kind's name.
+_CATEGORY_SEARCH_TEXTS: Final = {
+    category: search_text(CATEGORY_NAMES[category], category.value) for category in Category
+}
 
 
 def optional_text(text: str | None) -> str | None:

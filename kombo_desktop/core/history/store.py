@@ -23,10 +23,11 @@ from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
-from kombo_desktop.core.history.normalise import optional_text, search_needles, search_text
+from kombo_desktop.core.history.normalise import optional_text
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
+from kombo_desktop.core.history.searching import SearchQuery, entry_matches
 from kombo_desktop.core.letters import without_lone_surrogates
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
@@ -35,7 +36,7 @@ _log = logging.getLogger(__package__)
 _READ_FAILED: Final = "The link history could not be read. Try again, or restart the program."
 
 # The queries are fixed text with bound parameters: only the constant column list is put into
-# the text, never a value.
+# the text, never a value (the search's queries are made in .searching by the same rule).
 _INSERT: Final = f"""
     INSERT INTO links (
         created_at, profile, environment_id, kind, email, organization, origin_id, category,
@@ -53,22 +54,6 @@ _INSERT: Final = f"""
 """  # noqa: S608
 
 _GET: Final = f"SELECT {ENTRY_COLUMN_LIST} FROM links WHERE id = :id"  # noqa: S608
-
-# instr() compares literally, so %, _ and quotes need no escaping, and the text is folded in
-# Python (LIKE would fold ASCII letters only). An empty needle matches every row.
-# The second needle (umlauts spelt out, see search_needles) only when it differs: a search
-# without umlauts reads each row's text once, as before.
-_MATCHES: Final = (
-    "(instr(search_text, :needle) > 0"
-    " OR (:spelt_out != :needle AND instr(search_text, :spelt_out) > 0))"
-)
-_SEARCH: Final = f"""
-    SELECT {ENTRY_COLUMN_LIST}
-    FROM links WHERE {_MATCHES}
-    ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
-"""  # noqa: S608
-
-_COUNT: Final = f"SELECT count(*) FROM links WHERE {_MATCHES}"  # noqa: S608
 
 # The duplicate check's rules for where a link was made (see ``DuplicateCheck.find_duplicate``):
 # the profile, demo or not (NULL: either), the Kombo environment when both are known.
@@ -171,7 +156,9 @@ class HistoryStore(Recording, DuplicateCheck):
     def search(
         self, text: str = "", *, limit: int | None = 500, offset: int = 0
     ) -> list[HistoryEntry]:
-        """Entries whose organisation, e-mail, customer id, tool or integration id contain ``text``.
+        """Entries whose organisation, e-mail, customer id, tool or integration id contain
+        ``text``, or whose kind of system it names ("recruiting", "ATS": see
+        :func:`~.normalise.categories_named`). What is matched how: :mod:`.searching`.
 
         Newest first. Matching ignores case, accents (typed or not, written differently, or
         German umlauts spelt out) and extra spaces; every character, including ``%``, ``_`` and
@@ -180,36 +167,27 @@ class HistoryStore(Recording, DuplicateCheck):
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError("limit and offset must not be negative")
-        needle, spelt_out = search_needles(text)
+        search = SearchQuery.for_text(text)
         params = {
-            "needle": needle,
-            "spelt_out": spelt_out,
+            **search.parameters,
             "limit": -1 if limit is None else limit,
             "offset": offset,
         }
         with self._locked(_READ_FAILED) as conn:
-            rows = conn.execute(_SEARCH, params).fetchall()
+            rows = conn.execute(search.entries_query(), params).fetchall()
         return [entry for entry in map(_readable_entry, rows) if entry is not None]
 
     @staticmethod
     def matches(entry: HistoryEntry, text: str) -> bool:
         """Whether :meth:`search` for ``text`` finds ``entry`` (without reading the file): a
         list on show can take a link just made without being read again."""
-        searched = search_text(
-            entry.organization,
-            entry.email,
-            entry.origin_id,
-            entry.tool,
-            entry.tool_label,
-            entry.integration_id,
-        )
-        return any(needle in searched for needle in search_needles(text))
+        return entry_matches(entry, text)
 
     def count(self, text: str = "") -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
+        search = SearchQuery.for_text(text)
         with self._locked(_READ_FAILED) as conn:
-            needle, spelt_out = search_needles(text)
-            (total,) = conn.execute(_COUNT, {"needle": needle, "spelt_out": spelt_out}).fetchone()
+            (total,) = conn.execute(search.count_query(), search.parameters).fetchone()
         return int(total)
 
     def made_for_integration(

@@ -1,0 +1,90 @@
+"""What a search of the history looks for, asked of SQLite and of one entry alike.
+
+The store pages through a long history with the SQL made here (:class:`SearchQuery`); the
+panel takes a link just made into the list on show by :func:`entry_matches`, without reading
+the file. Both follow the same rules, written down once here, so a link just made appears
+exactly when reading the list again would show it:
+
+- the text is found in one of the searched fields (organisation, e-mail, customer id, tool,
+  its display name, integration id), folded as :func:`~.normalise.search_needles` says;
+- or the text names the kind of system the link was made for ("recruiting", "ATS"; see
+  :func:`~.normalise.categories_named`).
+
+Speed: a busy team's history holds 100,000 links, and every pause in typing asks for a page
+and the count. Each condition is put in the query only when the text calls for it, and each
+one is answered from the compact search index (``links_search``, see :mod:`.schema`), never
+by reading every row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from kombo_desktop.core.history.entries import HistoryEntry
+from kombo_desktop.core.history.normalise import categories_named, search_needles, search_text
+from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
+from kombo_desktop.core.vocabulary import Category
+
+# instr() compares literally, so %, _ and quotes need no escaping, and the text is folded in
+# Python (LIKE would fold ASCII letters only). An empty needle matches every row.
+# The second needle (umlauts spelt out, see search_needles) only when it differs: a search
+# without umlauts reads each row's text once.
+_TEXT_MATCHES: Final = (
+    "(instr(search_text, :needle) > 0"
+    " OR (:spelt_out != :needle AND instr(search_text, :spelt_out) > 0))"
+)
+# The kinds of system the text names, one parameter for each kind there is (None for those
+# not named). The search's index holds the code (schema version 7).
+_CATEGORY_PARAMETERS: Final = tuple(f"category_{number}" for number in range(len(Category)))
+_CATEGORY_MATCHES: Final = (
+    f" OR category IN ({', '.join(f':{name}' for name in _CATEGORY_PARAMETERS)})"
+)
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What a search for one text asks SQLite: the condition, put together only from the
+    constant parts above (never from a value), and the values bound to it."""
+
+    condition: str
+    parameters: dict[str, object]
+
+    @classmethod
+    def for_text(cls, text: str) -> SearchQuery:
+        needle, spelt_out = search_needles(text)
+        parameters: dict[str, object] = {"needle": needle, "spelt_out": spelt_out}
+        condition = _TEXT_MATCHES
+        named = [category.value for category in categories_named(text)]
+        if named:
+            condition += _CATEGORY_MATCHES
+        for number, name in enumerate(_CATEGORY_PARAMETERS):
+            parameters[name] = named[number] if number < len(named) else None
+        return cls(condition, parameters)
+
+    def entries_query(self) -> str:
+        """The matching entries, newest first; binds ``:limit`` and ``:offset`` too."""
+        return f"""
+            SELECT {ENTRY_COLUMN_LIST}
+            FROM links WHERE {self.condition}
+            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+        """  # noqa: S608 - constant parts only, see the class
+
+    def count_query(self) -> str:
+        """How many entries match."""
+        return f"SELECT count(*) FROM links WHERE {self.condition}"  # noqa: S608 - as above
+
+
+def entry_matches(entry: HistoryEntry, text: str) -> bool:
+    """Whether a search for ``text`` finds ``entry``, by the rules of :class:`SearchQuery`."""
+    searched = search_text(
+        entry.organization,
+        entry.email,
+        entry.origin_id,
+        entry.tool,
+        entry.tool_label,
+        entry.integration_id,
+    )
+    if any(needle in searched for needle in search_needles(text)):
+        return True
+    return entry.category in categories_named(text)
