@@ -145,10 +145,11 @@ class HistoryPanel(QWidget):
         self.historySearchEdit.setObjectName("historySearchEdit")
         self.historySearchEdit.setAccessibleName("Search the history")
         # Short enough to be read whole beside the form ("id": a customer or integration id).
-        self.historySearchEdit.setPlaceholderText("Search by organisation, e-mail, id or tool")
+        self.historySearchEdit.setPlaceholderText("Search: organisation, e-mail, id, tool or link")
         self.historySearchEdit.setAccessibleDescription(
             "Finds links by organisation, e-mail, customer id, tool, kind of system (such as "
-            "recruiting or ATS) or integration id."
+            "recruiting or ATS) or integration id. Paste a link a customer sent back to see "
+            "whose it is and until when it works."
         )
         self.historySearchEdit.setClearButtonEnabled(True)
         self.historyCountLabel = plain_label()

@@ -516,7 +516,7 @@ def test_search_ignores_insertion_order(store: HistoryStore) -> None:
         ("'quoted'", ["percent"]),
         ('"double"', ["percent"]),
         ("back\\slash", ["percent"]),
-        ("connect.kombo.dev", []),  # the link itself is not searched
+        ("connect.kombo.dev", ["relink", "percent", "mueller", "acme"]),  # a piece of each link
         ("default", []),  # nor the profile
         ("gmbh anna", []),  # never across two fields
         ("nothing like this", []),
@@ -749,6 +749,148 @@ def test_a_reconnection_link_without_a_kind_is_not_found_by_one(store: HistorySt
     assert store.search("recruiting") == []
     assert not store.matches(relink, "ats")
     assert store.search("greenhouse") == [relink]
+
+
+# ------------------------------------------------------------------------------ pasted links
+
+# A link as Kombo hands it out: every link starts alike (the address and the token's header).
+LINK_START = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+LINK = LINK_START + "eyJlbmRVc2VyIjoiYWNtZSJ9.Zm9vYmFyLXNpZ25hdHVyZS1fb2YtdGhlLWxpbms"
+OTHER_LINK = LINK_START + "eyJlbmRVc2VyIjoib3RoZXIifQ.b3RoZXItc2lnbmF0dXJlLV9vZi1pdC14eXo"
+
+
+@pytest.fixture
+def two_links(store: HistoryStore) -> dict[str, HistoryEntry]:
+    return {
+        "acme": add_link(store, organization="Acme GmbH", url=LINK, created_at=T0),
+        "other": add_link(
+            store,
+            organization="Other AG",
+            email="x@other.example",
+            url=OTHER_LINK,
+            created_at=T0 + timedelta(hours=1),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        LINK,
+        f"  {LINK}  ",  # with the spaces around it that came with it
+        f"{LINK}.",  # the end of the customer's sentence
+        f"\t{LINK}.\n",
+        f"<{LINK}>",  # as e-mail programs write a link
+        f"({LINK}),",
+        f"“{LINK}”",
+        f"{LINK[:60]}\n{LINK[60:]}",  # broken over two lines in the customer's e-mail
+        f"this link does not work: {LINK}",  # the customer's words pasted along
+        LINK[: len(LINK_START) + 20],  # only its beginning: cut off in the e-mail
+        LINK[len(LINK_START) :],  # only the token's own part
+        LINK[-20:],  # only the end
+        LINK[len(LINK_START) + 5 : -5],  # a piece from the middle
+        LINK.removeprefix("https://"),  # without its https://
+    ],
+)
+def test_a_pasted_link_finds_its_entry(
+    store: HistoryStore, two_links: dict[str, HistoryEntry], pasted: str
+) -> None:
+    assert store.search(pasted) == [two_links["acme"]]
+    assert store.count(pasted) == 1
+    assert store.matches(two_links["acme"], pasted)
+    assert not store.matches(two_links["other"], pasted)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "expected"),
+    [
+        ("connect.kombo.dev", ["other", "acme"]),  # a piece of every link
+        (LINK_START, ["other", "acme"]),
+        (LINK + "x", []),  # a longer link is another link
+        (LINK.upper(), []),  # a token's letters are not the same in capitals
+        (LINK.replace("https://", "http://"), []),
+        (LINK[-20:-1] + "Q", []),
+        ("kombo", []),  # a word alone is not a piece of a link
+        ("token", []),
+        ("https", []),
+    ],
+)
+def test_a_pasted_link_finds_only_the_links_it_is_part_of(
+    store: HistoryStore, two_links: dict[str, HistoryEntry], pasted: str, expected: list[str]
+) -> None:
+    assert store.search(pasted) == [two_links[name] for name in expected]
+    assert store.count(pasted) == len(expected)
+    for name, entry in two_links.items():
+        assert store.matches(entry, pasted) == (name in expected)
+
+
+TOKEN_LETTERS = st.text(
+    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.",
+    min_size=20,
+    max_size=120,
+)
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    token=TOKEN_LETTERS,
+    before=st.sampled_from(["", " ", "\t", "<", "(", "“", "It says: "]),
+    after=st.sampled_from(["", " ", ".", ". ", ">", "),", "”", "\n"]),
+    piece=st.tuples(st.integers(0, 40), st.integers(16, 80)),
+)
+def test_any_link_pasted_finds_its_entry_and_only_where_it_is(
+    tmp_path_factory: pytest.TempPathFactory,
+    token: str,
+    before: str,
+    after: str,
+    piece: tuple[int, int],
+) -> None:
+    link = f"https://connect.kombo.dev/v1?token={token}"
+    with HistoryStore(tmp_path_factory.mktemp("h") / "history.sqlite3") as fresh:
+        entry = add_link(fresh, url=link)
+        other = add_link(fresh, url=OTHER_LINK, created_at=T0 + timedelta(hours=1))
+        assert fresh.search(f"{before}{link}{after}") == [entry]
+        # A piece of its token: found where it is, wherever that is, and nowhere else.
+        start, length = piece
+        part = token[start : start + length].strip(".")
+        if len(part) >= 16:
+            expected = [e for e in (other, entry) if part in e.url]
+            assert entry in expected
+            assert fresh.search(part) == expected
+            assert [e for e in (other, entry) if fresh.matches(e, part)] == expected
+
+
+@pytest.mark.parametrize(
+    ("pasted", "links_read"),
+    [
+        (f" {LINK}. ", "SEARCH links USING COVERING INDEX links_by_url (url>? AND url<?)"),
+        (LINK[:50], "SEARCH links USING COVERING INDEX links_by_url (url>? AND url<?)"),
+        (LINK[-30:], "SCAN links USING COVERING INDEX links_by_url"),  # each link looked at
+    ],
+)
+def test_a_pasted_link_is_looked_up_in_the_index_of_links(
+    store: HistoryStore, pasted: str, links_read: str
+) -> None:
+    """Not in every row of a long history: a whole link, or its beginning, is found at once."""
+    add_link(store)
+    search = SearchQuery.for_text(pasted)
+    with sqlite3.connect(store.path) as conn:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {search.count_query()}", search.parameters)
+        steps = [str(step[-1]) for step in plan.fetchall()]
+    assert steps == ["SCAN links USING COVERING INDEX links_search", "LIST SUBQUERY 1", links_read]
+
+
+def test_a_pasted_reconnection_link_finds_its_integration(store: HistoryStore) -> None:
+    relink = store.record_relink(
+        profile="default",
+        integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=LINK,
+        created_at=T0,
+    )
+    add_link(store, url=OTHER_LINK)
+    assert store.search(f" {LINK}. ") == [relink]
 
 
 # ------------------------------------------------------------------------------ duplicates
@@ -1154,8 +1296,8 @@ def test_a_version_4_file_is_found_without_accents(store_path: Path) -> None:
 
 
 def make_v6_file(path: Path, rows: list[tuple[Any, ...]]) -> None:
-    """A version-6 history, as the release before the kind of system was searched left it:
-    the first release's file, upgraded by the released steps 2 to 6."""
+    """A version-6 history, as the release before the kind of system and pasted links were
+    searched left it: the first release's file, upgraded by the released steps 2 to 6."""
     path.parent.mkdir(parents=True, exist_ok=True)
     make_v1_file(path, rows)
     conn = sqlite3.connect(path, isolation_level=None)
@@ -1167,16 +1309,16 @@ def make_v6_file(path: Path, rows: list[tuple[Any, ...]]) -> None:
     conn.close()
 
 
-def test_a_version_6_file_keeps_every_entry_and_finds_kinds_of_system(
+def test_a_version_6_file_keeps_every_entry_and_finds_kinds_and_pasted_links(
     store_path: Path,
 ) -> None:
-    """Version 6 did not search the kind of system."""
+    """Version 6 searched neither the kind of system nor the links themselves."""
     rows = [
         v1_row(n, created_at=T0 + timedelta(minutes=n), tool=None if n == 3 else "personio")
         for n in range(5)
     ]
-    rows[1] = (*rows[1][:7], "ATS", "greenhouse", *rows[1][9:])
-    rows[4] = (*rows[4][:7], "LMS", *rows[4][8:])
+    rows[1] = (*rows[1][:7], "ATS", "greenhouse", *rows[1][9:11], LINK, *rows[1][12:])
+    rows[4] = (*rows[4][:7], "LMS", *rows[4][8:11], OTHER_LINK, *rows[4][12:])
     make_v6_file(store_path, rows)
     before = sqlite3.connect(store_path)
     stored = before.execute("SELECT * FROM links ORDER BY id").fetchall()
@@ -1189,10 +1331,13 @@ def test_a_version_6_file_keeps_every_entry_and_finds_kinds_of_system(
         assert [e.origin_id for e in entries] == ["C-4", "C-3", "C-2", "C-1", "C-0"]
         assert [e.origin_id for e in upgraded.search("recruiting")] == ["C-1"]
         assert [e.origin_id for e in upgraded.search("learning system")] == ["C-4"]
+        assert [e.origin_id for e in upgraded.search(f" {LINK}.")] == ["C-1"]
+        assert [e.origin_id for e in upgraded.search(LINK[:-30])] == ["C-1"]
+        assert [e.origin_id for e in upgraded.search(OTHER_LINK[-25:])] == ["C-4"]
         assert upgraded.count("customer 3 gmbh") == 1  # the search of before still works
         made = add_link(upgraded, category=Category.ATS, created_at=T0 + timedelta(days=1))
         assert upgraded.search("ATS")[0] == made
-    assert user_version(store_path) == SCHEMA_VERSION == 7
+    assert user_version(store_path) == SCHEMA_VERSION == 8
     after = sqlite3.connect(store_path)
     kept = after.execute("SELECT * FROM links WHERE id <= 5 ORDER BY id").fetchall()
     after.close()
@@ -1646,6 +1791,11 @@ def test_a_history_of_100000_links_stays_usable(store_path: Path) -> None:
         assert big.search("no such customer anywhere") == []
         assert big.count("recruiting") == 0  # every link is for an HR system
         assert big.count("HR system (HRIS)") == total
+        pasted = f"https://connect.kombo.dev/v1?token=T{total - 5}."
+        assert [e.origin_id for e in big.search(pasted)] == [f"C-{total - 5}"]
+        assert big.count(pasted) == 1
+        found = [e.origin_id for e in big.search("token=T4242")]  # a piece of 11 links
+        assert found == [*(f"C-{n}" for n in range(42429, 42419, -1)), "C-4242"]
         assert (
             big.find_duplicate(
                 "default",

@@ -38,6 +38,7 @@ from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
 from kombo_desktop.core.errors import InputRejectedError, KomboError, UnsafeLinkError
 from kombo_desktop.core.history import HistoryStore
+from kombo_desktop.core.history.normalise import pasted_link
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import (
     CATEGORY,
@@ -894,8 +895,10 @@ def test_history_search_never_fails_on_any_text(
     if offset == 0 and limit is None:
         assert len(found) == total
     # Whatever was found really contains the text (ignoring case and spacing), or the text is
-    # a part of the name the form gives its kind of system, or of Kombo's code for it.
+    # a part of the name the form gives its kind of system, or of Kombo's code for it, or of
+    # its link, pasted in.
     needle = " ".join(text.casefold().split())
+    link = pasted_link(text)
     for entry in found:
         haystack = " ".join(
             f"{entry.organization} {entry.email} {entry.origin_id} {entry.tool} "
@@ -904,10 +907,11 @@ def test_history_search_never_fails_on_any_text(
         assert entry.category is not None
         kind = (CATEGORY_NAMES[entry.category].casefold(), entry.category.value.casefold())
         if needle.isascii():
-            assert needle in haystack or any(needle in words for words in kind), (
-                text,
-                entry.organization,
-            )
+            assert (
+                needle in haystack
+                or any(needle in words for words in kind)
+                or (link is not None and link.text in entry.url)
+            ), (text, entry.organization)
 
 
 @settings(

@@ -39,6 +39,7 @@ from kombo_desktop.ui.history_model import (
     status_text,
     tool_text,
 )
+from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
 from tests.support.history_helpers import (
@@ -357,6 +358,53 @@ def test_search_finds_the_links_made_for_a_kind_of_system(
     assert cell(demo_window, 0, TOOL) == "Personio"
     tooltip = model.data(model.index(0, TOOL), Qt.ItemDataRole.ToolTipRole)
     assert "Personio · Recruiting system (ATS)" in tooltip
+
+
+def test_a_link_pasted_into_the_search_shows_whose_it_is_and_until_when_it_works(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    """A customer writes back "this link does not work: https://...": pasted in, with the
+    customer's full stop, the search finds that one entry."""
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    search = feature.panel.historySearchEdit
+    for pasted in (
+        f"  {entries['acme'].url}.\n",
+        f"this link does not work: {entries['acme'].url}",
+        entries["acme"].url[:-2],  # its beginning only, cut off in an e-mail
+    ):
+        search.clear()
+        QGuiApplication.clipboard().setText(pasted)
+        search.paste()
+        qtbot.waitUntil(lambda t=pasted: feature.panel.model.query == t, timeout=3000)
+        wait_loaded(qtbot, feature)
+        assert shown_entries(feature) == [entries["acme"]], pasted
+        assert feature.panel.historyCountLabel.text() == "1 found"
+        assert cell(demo_window, 0, ORGANISATION) == "Acme GmbH"
+        assert cell(demo_window, 0, EMAIL) == "anna@acme.example"
+        assert cell(demo_window, 0, STATUS) == status_text(entries["acme"])
+
+
+def test_a_link_pasted_into_the_search_shows_nothing_in_screen_sharing_mode(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    """The search is the panel's, and the panel stays closed and empty while the screen is
+    shared: a pasted link shows no customer then, and the entry again once it is off."""
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    feature.panel.historySearchEdit.setText(f"{entries['relink'].url}.")
+    feature.privacySwitch.click()  # turned on while the search waits for the pause in typing
+    qtbot.wait(2 * SEARCH_DELAY_MS)
+    assert feature.private and not feature.panel.isVisible()
+    assert feature.panel.model.rowCount() == 0 and not feature.panel.model.loading
+    assert not feature.open_history()
+    assert feature.panel.model.rowCount() == 0
+    assert "Globex" not in demo_window.statusLabel.text()
+
+    feature.privacySwitch.click()
+    assert feature.open_history()
+    wait_loaded(qtbot, feature)
+    assert shown_entries(feature) == [entries["relink"]]
 
 
 def test_copy_puts_the_entry_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
@@ -1059,6 +1107,15 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
         wait_loaded(qtbot, feature)
         searched_kind = time.perf_counter() - started
         assert model.total == total
+
+        # And one for a link pasted in, as a customer sent it back.
+        pasted = f" https://connect.kombo.dev/v1?token=T{total - 4242}. "
+        started = time.perf_counter()
+        feature.panel.historySearchEdit.setText(pasted)
+        feature.panel.apply_search()
+        wait_loaded(qtbot, feature)
+        searched_link = time.perf_counter() - started
+        assert [e.origin_id for e in shown_entries(feature)] == [f"C-{total - 4242}"]
         feature.panel.historySearchEdit.clear()
         feature.panel.apply_search()
         wait_loaded(qtbot, feature)
@@ -1069,6 +1126,7 @@ def test_a_history_of_100000_links_stays_smooth(qtbot: QtBot, open_window: Windo
     assert first_page < 1.0, f"first page took {first_page:.2f} s"
     assert searched < 1.0, f"search took {searched:.2f} s"
     assert searched_kind < 1.0, f"search for a kind took {searched_kind:.2f} s"
+    assert searched_link < 1.0, f"search for a pasted link took {searched_link:.2f} s"
     assert max(gaps) < 0.25, f"the window froze for {max(gaps):.2f} s"
 
 

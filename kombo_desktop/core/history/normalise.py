@@ -7,11 +7,15 @@ The fold and the organisation key themselves live in :mod:`kombo_desktop.core.le
 the reconnection check compares names by the same rule without opening the history.
 
 How a typed search text is read is here too (its folded needles, the kinds of system it
-names); :mod:`.searching` turns that into the store's query and the match of one entry.
+names, the link pasted into it); :mod:`.searching` turns that into the store's query and the
+match of one entry.
 """
 
 from __future__ import annotations
 
+import re
+import string
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
@@ -77,6 +81,65 @@ def categories_named(text: str) -> tuple[Category, ...]:
 _CATEGORY_SEARCH_TEXTS: Final = {
     category: search_text(CATEGORY_NAMES[category], category.value) for category in Category
 }
+
+
+@dataclass(frozen=True)
+class PastedLink:
+    """A link, or a piece of one, pasted into the search, as :func:`pasted_link` read it."""
+
+    text: str
+    """The piece itself, exactly as the link writes it (a link's token is not the same in
+    other letter case)."""
+    is_start: bool
+    """The piece begins with the link's ``https://``: it finds the links that begin with it
+    (every stored link begins so, and the history finds those through an index at once)."""
+
+    def found_in(self, url: str) -> bool:
+        """Whether the stored link ``url`` is this link, or has this piece of it."""
+        return url.startswith(self.text) if self.is_start else self.text in url
+
+
+# Where a link begins in a pasted text ("this link does not work: https://...").
+_LINK_BEGINS: Final = re.compile(r"https?://", re.IGNORECASE)
+# What only a link has, in a piece without its beginning ("connect.kombo.dev/v1?token=...").
+_PIECES_OF_A_LINK: Final = ("://", "kombo.dev", "token=")
+# What a sentence or an e-mail program puts around a link: the customer's full stop, the
+# brackets and quotes around it.
+_AROUND_A_LINK: Final = "\"'<>()[]{}.,;:!?“”‘’„«»"
+# A link's token (a JWT: base64url parts joined by dots), and how long a run of its letters
+# must be to be taken for a piece of one rather than a word or an id someone typed.
+_TOKEN_LETTERS: Final = frozenset(string.ascii_letters + string.digits + "-_.")
+_SHORTEST_TOKEN_PIECE: Final = 16
+
+
+def pasted_link(text: str) -> PastedLink | None:
+    """The link, or the piece of one, in a search for ``text``, or None when the text is not
+    one: a customer writes back that "this link does not work: https://connect.kombo.dev/v1?
+    token=..." and the person pastes it into the history to find whose it was.
+
+    The spaces around it, the customer's full stop, brackets and quotes do not count, nor the
+    words before its ``https://``; the line breaks of a link broken over two lines in an
+    e-mail neither, as a link has no spaces. A piece without the beginning counts when only a
+    link has it (``://``, ``kombo.dev``, ``token=``), or when it is a run of at least
+    16 of a token's letters without spaces (the token alone, or its end): "kombo" or "token"
+    alone is a word, and finds only what every other word finds.
+    """
+    text = without_lone_surrogates(text)
+    begins = _LINK_BEGINS.search(text)
+    if begins is not None:
+        text = text[begins.start() :]
+    piece = "".join(text.split()).strip(_AROUND_A_LINK)
+    if not piece:
+        return None
+    if begins is not None or any(part in piece.casefold() for part in _PIECES_OF_A_LINK):
+        return PastedLink(piece, is_start=begins is not None)
+    if (
+        len(text.split()) == 1
+        and len(piece) >= _SHORTEST_TOKEN_PIECE
+        and _TOKEN_LETTERS.issuperset(piece)
+    ):
+        return PastedLink(piece, is_start=False)
+    return None
 
 
 def optional_text(text: str | None) -> str | None:

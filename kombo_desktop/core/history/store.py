@@ -157,8 +157,9 @@ class HistoryStore(Recording, DuplicateCheck):
         self, text: str = "", *, limit: int | None = 500, offset: int = 0
     ) -> list[HistoryEntry]:
         """Entries whose organisation, e-mail, customer id, tool or integration id contain
-        ``text``, or whose kind of system it names ("recruiting", "ATS": see
-        :func:`~.normalise.categories_named`). What is matched how: :mod:`.searching`.
+        ``text``, whose kind of system it names ("recruiting", "ATS": see
+        :func:`~.normalise.categories_named`), or whose link it is or has a piece of (pasted
+        in: see :func:`~.normalise.pasted_link`). What is matched how: :mod:`.searching`.
 
         Newest first. Matching ignores case, accents (typed or not, written differently, or
         German umlauts spelt out) and extra spaces; every character, including ``%``, ``_`` and
