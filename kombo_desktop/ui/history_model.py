@@ -302,11 +302,12 @@ class HistoryTableModel(QAbstractTableModel):
         store, query, limit = self._store, self._query, self._page_size
 
         def work(_token: object) -> _Page:
-            entries = store.search(query, limit=limit, offset=offset)
             # The count reads the whole index; one page tells whether more exist, so it is
-            # needed only once per query (the panel shows it).
-            total = store.count(query) if offset == 0 else None
-            return _Page(entries, total)
+            # needed only once per query (the panel shows it), and not even then when the
+            # first page holds every entry found (see HistoryStore.first_page).
+            if offset == 0:
+                return _Page(*store.first_page(query, limit))
+            return _Page(store.search(query, limit=limit, offset=offset), None)
 
         self._loading = load
         try:

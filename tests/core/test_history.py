@@ -590,6 +590,36 @@ def test_search_pages_with_limit_and_offset(store: HistoryStore) -> None:
         store.search("firm", offset=-1)
 
 
+def test_a_first_page_that_holds_every_match_is_read_without_counting_again(
+    store: HistoryStore, store_path: Path
+) -> None:
+    """The panel asks for the first page and the count together. A search for one customer or
+    one link finds fewer entries than a page holds: the page is then the count, and a long
+    history is read once for it instead of twice."""
+    for n in range(5):
+        add_link(store, organization=f"Firm {n}", created_at=T0 + timedelta(minutes=n))
+    damaged = add_link(store, organization="Firm damaged", created_at=T0 + timedelta(hours=1))
+    add_link(store, organization="Other")
+    other = sqlite3.connect(store_path)
+    other.execute("UPDATE links SET created_at = 'last tuesday' WHERE id = ?", (damaged.id,))
+    other.commit()
+    other.close()
+    statements: list[str] = []
+    assert store._conn is not None
+    store._conn.set_trace_callback(statements.append)
+
+    for text in ("firm", "firm 3", "nobody", ""):
+        for limit in (1, 5, 6, 200):
+            statements.clear()
+            page = store.first_page(text, limit=limit)
+            # What the two questions answer, the damaged entry counted but not listed.
+            assert page == (store.search(text, limit=limit), store.count(text)), (text, limit)
+            counted = page[1] >= limit  # a full page: there may be more
+            assert sum("count(*)" in s for s in statements) == 1 + counted, (text, limit)
+    with pytest.raises(ValueError):
+        store.first_page("firm", limit=0)
+
+
 def test_strings_python_cannot_encode_are_stored_and_searched(store: HistoryStore) -> None:
     odd = add_link(store, organization="Broken \ud800 name\x00 with nul")
     assert odd.organization == "Broken \ufffd name\x00 with nul"

@@ -96,6 +96,7 @@ class HistoryStore(Recording, DuplicateCheck):
         earlier = store.duplicate_of(request, profile=name)   # before sending; None: go ahead
         entry = store.record_request(request, url, profile=name, tool_label=label)  # after
         store.search(text, limit=200), store.count(text)       # the panel, newest first
+        store.first_page(text, 200)                             # both at once
         entry.status(), store.delete(entry.id), export_csv(entries, path)
         store.close()                                           # when the window closes
 
@@ -177,6 +178,27 @@ class HistoryStore(Recording, DuplicateCheck):
         with self._locked(_READ_FAILED) as conn:
             rows = conn.execute(search.entries_query(), params).fetchall()
         return [entry for entry in map(_readable_entry, rows) if entry is not None]
+
+    def first_page(self, text: str, limit: int) -> tuple[list[HistoryEntry], int]:
+        """The newest ``limit`` entries :meth:`search` finds for ``text``, and :meth:`count`.
+
+        What the panel asks whenever the search changes. A search for one customer or one
+        link finds fewer entries than a page holds, and must read a long history through to
+        know there are no more: the page then tells the count, and the history is read once
+        for both, not twice.
+        """
+        if limit < 1:
+            raise ValueError("a page holds at least one entry")
+        search = SearchQuery.for_text(text)
+        with self._locked(_READ_FAILED) as conn:
+            params = {**search.parameters, "limit": limit, "offset": 0}
+            rows = conn.execute(search.entries_query(), params).fetchall()
+            if len(rows) < limit:
+                total = len(rows)  # damaged entries too, left out below, as count() does
+            else:
+                (total,) = conn.execute(search.count_query(), search.parameters).fetchone()
+        entries = [entry for entry in map(_readable_entry, rows) if entry is not None]
+        return entries, int(total)
 
     @staticmethod
     def matches(entry: HistoryEntry, text: str) -> bool:
