@@ -209,8 +209,6 @@ class AccountFeature(QObject):
             return refresh_catalog(connection, cache, token, environment_id=environment_id)
 
         def apply(fresh: RefreshedCatalog) -> None:
-            if fresh.refused is not None:
-                connection.key_refused()  # a key replaced in the store meanwhile is used next
             if connection is not self.connection:
                 return
             if fresh.refused is not None and not self._window.link_making.busy:

@@ -26,7 +26,8 @@ _log = logging.getLogger(__name__)
 
 @dataclass
 class RefreshedCatalog:
-    """Fresh (or else cached) tools per category, and a key Kombo does not know, if so."""
+    """Fresh (or else cached) tools per category, and a key Kombo does not know, if so (and
+    if it is still the key links go with: see ``Connection.key_refused``)."""
 
     tools: dict[Category, list[Tool]] = field(default_factory=dict)
     refused: AuthenticationError | None = None
@@ -65,9 +66,12 @@ def refresh_catalog(
                 tools = client.list_tools(category, cancel=cancel)  # type: ignore[arg-type]
             except KomboError as error:
                 reachable = False
-                if isinstance(error, MalformedKeyError) or (
+                refused = isinstance(error, MalformedKeyError) or (
                     isinstance(error, AuthenticationError) and error.detail.http_status == 401
-                ):
+                )
+                # The next request reads the store again (a key replaced there is used); the
+                # refusal is said only while the refused key is the one links go with.
+                if refused and connection.key_refused(client):
                     result.refused = error
                 _log.info(
                     "Tool lists not refreshed (%s); using the cached or bundled lists",

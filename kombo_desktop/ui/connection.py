@@ -3,17 +3,19 @@
 A *target* is what the profile label shows: a profile name and region, or the demo service.
 The client is built lazily on a worker thread (importing it loads httpx, and reading the key
 may wait on the operating system's password store) and then reused, so its connection pool
-and TLS set-up are paid for once, not on every click; once Kombo refuses its key, the next use
-reads the key again (``Connection.key_refused``). When the target changes (another
-profile, region or address, the demo) the window closes this ``Connection`` and makes a new
-one. When only the profile's key changes it makes a new one too, and a request still running
-on the old one finishes there (``AccountFeature.use_new_key``).
+and TLS set-up are paid for once, not on every click; once Kombo refuses its key, every use
+reads the key again until the store holds another (``Connection.key_refused``). When the
+target changes (another profile, region or address, the demo) the window closes this
+``Connection`` and makes a new one. When only the profile's key changes it makes a new one
+too, and a request still running on the old one finishes there
+(``AccountFeature.use_new_key``).
 
 The key never reaches a widget: it goes from the credential store straight into the client.
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -120,6 +122,10 @@ class Connection:
         self._client: KomboClient | None = None
         # False while the client was built without a key for a Kombo target (see ``client``).
         self._client_has_key = False
+        # Which key the client was built with (a fingerprint, not the key), and whether Kombo
+        # refused it: a refusal holds for that key, not for whatever the store holds later.
+        self._client_key: bytes | None = None
+        self._client_refused = False
         # Clients a newer one took over from (keyless, or their key refused): closed with the
         # connection, as a worker may still be using them.
         self._replaced: list[KomboClient] = []
@@ -152,11 +158,12 @@ class Connection:
     def client(self) -> KomboClient:
         """The shared client, built on first use (call from a worker thread).
 
-        A client built without a key (none was saved yet; a local address may need none) is
-        not the last word for a Kombo target: on every later use the key is looked up again
-        and, once there is one, a client with it takes over. A password store that cannot be
-        read raises ``KeyUnreadableError`` instead, and the next use reads it again: one locked
-        store at the first click once failed every link until the program was restarted.
+        A client built without a key (none was saved yet; a local address may need none), or
+        with a key Kombo refused, is not the last word for a Kombo target: on every later use
+        the key is looked up again and, once the store holds another, a client with it takes
+        over. A password store that cannot be read raises ``KeyUnreadableError`` instead, and
+        the next use reads it again: one locked store at the first click once failed every
+        link until the program was restarted.
         """
         from kombo_desktop.core.client import KomboClient
         from kombo_desktop.core.errors import RequestCancelled
@@ -164,21 +171,26 @@ class Connection:
         with self._lock:
             if self._closed:
                 raise RequestCancelled()
-            keyless = self._client if not self._client_has_key else None
-            if self._client is not None and keyless is None:
-                return self._client
+            current = self._client
+            if current is not None and self._client_has_key and not self._client_refused:
+                return current
         # Not under the lock: the password store may wait for its user (an unlock or "allow
         # access" prompt), and ``close()`` on the UI thread must never wait for that.
         # A store that cannot be read raises here, before anything is sent without the key.
         key = None if self.target.demo else self._credentials.key_to_send(self.target.profile)
-        if keyless is not None and key is None:
-            return keyless  # still no key (a local address may need none)
+        fingerprint = _fingerprint(key)
+        with self._lock:
+            if not self._closed and self._client is not None and self._client_key == fingerprint:
+                # Still the same key: none yet (a local address may need none), or the one
+                # Kombo refused, which a new client would send all the same.
+                return self._client
         made = KomboClient(self.target.api_base, key, **self._client_options)
         with self._lock:
-            if not self._closed and self._client is keyless:
-                if keyless is not None:
-                    self._replaced.append(keyless)  # closed with the connection: may be in use
-                self._client, self._client_has_key = made, key is not None or self.target.demo
+            if not self._closed and self._client is current:
+                if current is not None:
+                    self._replaced.append(current)  # closed with the connection: may be in use
+                self._client, self._client_key, self._client_refused = made, fingerprint, False
+                self._client_has_key = key is not None or self.target.demo
                 return made
             closed, existing = self._closed, self._client
         made.close()  # closed meanwhile, or another worker was quicker
@@ -186,15 +198,23 @@ class Connection:
             raise RequestCancelled()
         return existing
 
-    def key_refused(self) -> None:
-        """Kombo refused the key the client was built with: the next use reads the key from
-        the password store again. A revoked key replaced there (``keyring set``) once failed
-        every link until the program was restarted; the key itself is still read only into
-        the client (see :meth:`client`)."""
+    def key_refused(self, client: KomboClient) -> bool:
+        """Kombo refused the key ``client`` (one of this connection's) was built with: from now
+        on every use reads the key from the password store again, until the store holds
+        another. A revoked key replaced there (``keyring set``) once failed every link until
+        the program was restarted; and while the refusal counted only until the next reading,
+        a look-up or key check that read the revoked key again meanwhile sent the next link
+        with it once more. The key itself is still read only into the client (see
+        :meth:`client`).
+
+        Returns whether that key is still the one the next request goes with: a refusal that
+        arrives after another key took its place is news about a key no longer used.
+        """
         with self._lock:
-            if self._client is not None:
-                self._replaced.append(self._client)
-            self._client, self._client_has_key = None, False
+            if client is not self._client:
+                return False
+            self._client_refused = True
+            return True
 
     def close(self) -> None:
         """Close the client; a worker still using it gets an error it reports as cancelled."""
@@ -210,3 +230,8 @@ class Connection:
     def closed(self) -> bool:
         with self._lock:
             return self._closed
+
+
+def _fingerprint(key: str | None) -> bytes | None:
+    """Tells keys apart without keeping a second copy of one (None: no key)."""
+    return None if key is None else hashlib.sha256(key.encode("utf-8")).digest()

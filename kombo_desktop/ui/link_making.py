@@ -158,9 +158,15 @@ class LinkMaking(QObject):
 
         def work(token: CancelToken, tell: Tell) -> CreatedLink:
             client = connection.client()
-            if isinstance(request, RelinkRequest):
-                return client.create_relink(request, token, tell)
-            return client.create_link(request, token, tell)
+            try:
+                if isinstance(request, RelinkRequest):
+                    return client.create_relink(request, token, tell)
+                return client.create_link(request, token, tell)
+            except KomboError as error:
+                if is_key_refused(error):
+                    # The next request reads the store again: a key replaced there is used.
+                    connection.key_refused(client)
+                raise
 
         if isinstance(request, RelinkRequest):
             what, name = "reconnection link", "relink"
@@ -217,8 +223,6 @@ class LinkMaking(QObject):
                 )
 
         def failed(error: BaseException) -> None:
-            if is_key_refused(error):
-                connection.key_refused()  # a key replaced in the store meanwhile is used next
             if not finished():
                 return
             if self._key_replaced_since(connection, error):

@@ -509,6 +509,80 @@ def test_a_key_replaced_outside_after_a_refusal_is_used_by_the_next_link(
         window.close()
 
 
+def test_a_key_replaced_outside_is_used_though_the_refused_key_was_read_again_meanwhile(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The window said Kombo did not accept the API key; the id typed on the reconnection tab
+    was then looked up, which read the refused key again (it was still stored); the key was
+    replaced (``keyring set``) and the reconnection link asked for. It went with the refused
+    key the look-up had read, and was refused once more: the refusal counted only for the
+    first reading of that key, not for the key itself."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+    integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+    def keys_sent(path: str) -> list[str | None]:
+        return [r.header("Authorization") for r in kombo.requests if path in r.path]
+
+    with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-prod", link)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        qtbot.waitUntil(lambda: "did not accept the API key" in window.statusPanel.text)
+        window.show_relink_mode(integration_id)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup = window.integration_lookup
+        looked_up = f"/integrations/{integration_id}"
+        qtbot.waitUntil(lambda: bool(keys_sent(looked_up)) and not lookup.busy, timeout=10_000)
+        assert keys_sent(looked_up) == [f"Bearer {OLD_KEY}"]  # read again, still the old key
+        keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+        assert keys_sent("/relink") == [f"Bearer {NEW_KEY}"]
+        assert window.statusPanel.kind == "success"
+        window.close()
+
+
+def test_a_refusal_of_the_replaced_key_arriving_after_a_link_with_the_new_one_is_not_said(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The tool lists asked for at start with the revoked key were answered late (Kombo held
+    them): meanwhile a link was refused, the key replaced (``keyring set``) and a link made
+    with the new one. The late refusal of the old key then took the new key's client away and
+    said "Kombo did not accept the API key… Check the key in Settings" over "Link ready"."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+    accepting = kombo_accepting(NEW_KEY, "env-prod", link)
+    release_check = threading.Event()
+
+    def respond(request: RecordedRequest) -> Reply:
+        if "/tools/" in request.path and request.header("Authorization") == f"Bearer {OLD_KEY}":
+            release_check.wait(10)  # until the test says so
+        return accepting(request)
+
+    def keys_sent(path: str) -> list[str | None]:
+        return [r.header("Authorization") for r in kombo.requests if path in r.path]
+
+    with FaultServer(fallback=respond) as kombo:
+        try:
+            window = open_window("--api-base", kombo.base_url)
+            qtbot.waitUntil(lambda: keys_sent("/tools/") == [f"Bearer {OLD_KEY}"])  # held
+            fill_form(window)
+            window.createButton.click()
+            qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+            assert "did not accept the API key" in window.statusPanel.text
+            keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+            shown = make_link(qtbot, window)
+            assert keys_sent("/create-link") == [f"Bearer {OLD_KEY}", f"Bearer {NEW_KEY}"]
+        finally:
+            release_check.set()
+        qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+        assert window.statusPanel.kind == "success"
+        assert window.linkField.text() == shown
+        fill_form(window, email="bob@globex.example", organization="Globex Inc")
+        make_link(qtbot, window)  # still with the new key
+        assert keys_sent("/create-link")[-1] == f"Bearer {NEW_KEY}"
+        window.close()
+
+
 @pytest.mark.parametrize("kind", ["link", "reconnection link"])
 def test_a_link_refused_for_the_key_replaced_while_it_was_made_says_to_send_it_again(
     qtbot: QtBot, open_window: WindowFactory, kind: str
