@@ -154,11 +154,13 @@ class AccountFeature(QObject):
             connection.close()
 
     def _warm_up_soon(self, connection: Connection) -> None:
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection))
+        asked = self._window.link_making.requests_sent  # links asked for before this connection
+        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection, asked))
 
-    def _warm_up(self, connection: Connection) -> None:
+    def _warm_up(self, connection: Connection, asked: int) -> None:
         """Check the key and build the client in the background, so the first click is fast;
-        only for the connection still in use (two changes in a moment look once)."""
+        only for the connection still in use (two changes in a moment look once). ``asked``:
+        how many links had been asked for when the connection was set up."""
         if self._window.closed or connection is not self.connection:
             return
 
@@ -174,19 +176,22 @@ class AccountFeature(QObject):
         self._background.append(
             self._window.runner.run(
                 work,
-                on_done=lambda status: self._key_checked(connection, status),
+                on_done=lambda status: self._key_checked(connection, status, asked),
                 on_error=quiet_failure("The warm-up"),
                 name="warm-up",
             )
         )
 
-    def _key_checked(self, connection: Connection, status: KeyStatus) -> None:
+    def _key_checked(self, connection: Connection, status: KeyStatus, asked: int) -> None:
         if connection is not self.connection:
             return  # the target changed meanwhile
         # While a link is being made (with the key it was sent with, see ``use_new_key``), a
-        # note would take the place of its progress: the next link, if it fails for the key,
-        # says the same with the way forward.
-        quiet = self._window.link_making.request_running
+        # note would take the place of its progress; once one was asked for with this
+        # connection, of its outcome: "Link ready", or the same problem said as an error with
+        # the way forward (the check is slow when the password store waits for its user, as
+        # at an unlock prompt). The next link, if it fails for the key, says it that way too.
+        making = self._window.link_making
+        quiet = making.request_running or making.requests_sent != asked
         if status.problem and not quiet:
             self._window.show_note(status.problem)
         if connection.target.demo:

@@ -97,6 +97,9 @@ class LinkMaking(QObject):
         # _show_invalid); None until a form is first refused.
         self._awaiting_fixes: tuple[RequestForm, str] | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
+        # How many links were asked for so far: the start-up key check keeps its notes to
+        # itself once one was (``AccountFeature._key_checked``).
+        self.requests_sent = 0
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
         self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
@@ -196,6 +199,7 @@ class LinkMaking(QObject):
         # Known now: a key saved while Kombo works is another environment's
         # (``AccountFeature.use_new_key``).
         environment_id = self._window.account.environment_id(connection.target)
+        self.requests_sent += 1
         self._set_busy(True)
         self._window.show_status(progress, "busy")
         handle: TaskHandle | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import keyring
@@ -158,6 +159,76 @@ def test_a_store_locked_at_the_first_link_is_read_again_for_the_next(
         store.locked = False  # the person unlocks it and tries again
         make_link(qtbot, window)
         assert window.statusPanel.kind == "success"
+
+
+class FirstReadAtAPrompt(LockableKeyring):
+    """A store whose first read waits for its user, as at an unlock prompt, until
+    ``dismiss()``; locked or not, it stays as it was. Later reads, while the prompt is open,
+    find it as it is."""
+
+    def __init__(self, *, locked: bool) -> None:
+        super().__init__(locked=locked)
+        self.prompting = threading.Event()  # the first read is at the prompt
+        self._dismissed = threading.Event()
+
+    def dismiss(self) -> None:
+        self._dismissed.set()
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if not self.prompting.is_set():
+            self.prompting.set()
+            self._dismissed.wait(10)
+        return super().get_password(service, username)
+
+
+def link_asked_for_while_the_start_up_check_waits(
+    qtbot: QtBot, window: MainWindow, store: FirstReadAtAPrompt
+) -> None:
+    """Press "Create link" while the start-up key check waits at the store's prompt; once its
+    outcome is on show, dismiss the prompt and wait until the check has reported."""
+    try:
+        qtbot.waitUntil(store.prompting.is_set)  # the start-up check waits at the prompt
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    finally:
+        store.dismiss()
+    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+
+
+def test_the_start_up_check_finding_the_store_locked_after_a_link_does_not_replace_its_error(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The start-up key check met the store's unlock prompt; meanwhile the person pressed
+    "Create link", which found the store locked and said so with "Open settings". When the
+    prompt was dismissed, the check's note took the error's place: the same words, no longer
+    an error, and without the way forward."""
+    store = FirstReadAtAPrompt(locked=True)
+    store.secrets[(SERVICE_NAME, "default")] = API_KEY
+    keyring.set_keyring(store)  # conftest restores the previous one
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        link_asked_for_while_the_start_up_check_waits(qtbot, window, store)
+        assert window.statusPanel.text == STORE_READ_LOCKED
+        assert window.statusPanel.kind == "error"
+        assert window.statusPanel.statusActionButton.text() == "Open settings"
+        assert window.statusPanel.statusActionButton.isVisible()
+        assert server.create_link_count == 0
+
+
+def test_the_start_up_check_finding_no_key_after_a_link_does_not_replace_link_ready(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    """An address that needs no key (the demo service here): the link was made while the
+    start-up check waited at the store's prompt, and its "No API key is set for this profile
+    yet." then took the place of "Demo link ready"."""
+    store = FirstReadAtAPrompt(locked=False)
+    keyring.set_keyring(store)  # conftest restores the previous one
+    window = open_window("--api-base", demo_server.base_url)
+    link_asked_for_while_the_start_up_check_waits(qtbot, window, store)
+    assert window.linkField.text() != ""
+    assert window.statusPanel.kind == "success"
+    assert window.statusPanel.text.startswith("Demo link ready.")
 
 
 def test_a_store_locked_at_start_is_said_to_be_locked_not_to_have_no_key(
