@@ -83,7 +83,7 @@ class AuthenticationError(KomboError):
 
     default_message = (
         "Kombo did not accept the API key. It may be mistyped, revoked, or meant for the "
-        "other region (EU or US). Check the key and region in Settings."
+        "other region (Europe or United States). Check the key and region in Settings."
     )
 
 

@@ -61,9 +61,16 @@ REGION_BASES: dict[Region, str] = {
     Region.US: "https://api.us.kombo.dev/v1",
 }
 
+# Kombo's regions as sentences name them ("… the profile “default” (Europe)").
+REGION_PLACES: dict[Region, str] = {
+    Region.EU: "Europe",
+    Region.US: "United States",
+}
+
+# The region list in Settings: the place, with the address it stands for.
 REGION_NAMES: dict[Region, str] = {
-    Region.EU: "Europe (api.kombo.dev)",
-    Region.US: "United States (api.us.kombo.dev)",
+    Region.EU: f"{REGION_PLACES[Region.EU]} (api.kombo.dev)",
+    Region.US: f"{REGION_PLACES[Region.US]} (api.us.kombo.dev)",
     Region.CUSTOM: "Other address",
 }
 

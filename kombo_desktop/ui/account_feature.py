@@ -253,7 +253,7 @@ class AccountFeature(QObject):
 
     def leave_demo(self) -> None:
         target = self._window.setup.profile_target
-        self.use_target(target, f"Left the demo. {target.label}.")
+        self.use_target(target, f"Left the demo. {target.now_used_text}")
         self._stop_demo_server()
 
     def _stop_demo_server(self) -> None:
@@ -308,7 +308,7 @@ class AccountFeature(QObject):
             setup.settings = setup.settings_store.load()
             setup.profile_name = new
             if connection is not None and connection.target.profile == new:
-                self._window.header.set_profile_text(connection.target.label)
+                self._window.header.show_target(connection.target)
         self._window.profile_renamed.emit(old, new)
 
     def _follow_stored_key(self, name: str) -> None:
@@ -362,9 +362,9 @@ class AccountFeature(QObject):
         if self._only_renamed(target):
             return
         if self.connection is not None and self.connection.target == target:
-            self.use_new_key(f"Now using {target.label}.")  # the same place: only the key
+            self.use_new_key(target.now_used_text)  # the same place: only the key
             return
-        self.use_target(target, f"Now using {target.label}.")
+        self.use_target(target, target.now_used_text)
 
     def _only_renamed(self, target: Target) -> bool:
         """Whether ``target`` is the connection's own, only renamed (``_follow_renamed_profile``
@@ -376,7 +376,7 @@ class AccountFeature(QObject):
             return False
         if target != connection.target:
             return False
-        self._window.header.set_profile_text(target.label)
+        self._window.header.show_target(target)
         return True
 
     def close(self) -> None:

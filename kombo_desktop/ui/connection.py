@@ -24,12 +24,21 @@ from urllib.parse import urlsplit
 
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
 from kombo_desktop.core.policy import Policy
-from kombo_desktop.core.settings import Profile, Region, Settings, address_not_from_region
+from kombo_desktop.core.settings import (
+    REGION_PLACES,
+    Profile,
+    Region,
+    Settings,
+    address_not_from_region,
+)
 
 if TYPE_CHECKING:
     from kombo_desktop.core.client import KomboClient
 
 KOMBO_REGIONS = (Region.EU.value, Region.US.value)  # a target's region; else an address's host
+
+DEMO_PLACE = "Demo service on this computer"
+DEMO_NEEDS = "no key needed"
 
 
 @dataclass(frozen=True)
@@ -48,14 +57,40 @@ class Target:
 
     @property
     def label(self) -> str:
-        """What the window's header shows, e.g. "Profile: default · EU"."""
+        """What the window's header shows, e.g. "Profile: default · EU": compact, as it sits
+        under the program's name all the time. Sentences use :attr:`place` instead."""
         if self.demo:
-            return "Demo service on this computer · no key needed"
+            return f"{DEMO_PLACE} · {DEMO_NEEDS}"
         return f"Profile: {self.profile} · {self.region}"
+
+    @property
+    def place(self) -> str:
+        """Where links go in a sentence's words: the region as Settings names it ("Europe",
+        "United States"), else the custom address by its host ("address kombo.corp.example")."""
+        if self.demo:
+            return DEMO_PLACE[:1].lower() + DEMO_PLACE[1:]
+        if self.at_kombo_region:
+            return REGION_PLACES[Region(self.region)]
+        return f"address {self.region}"
+
+    @property
+    def spoken_label(self) -> str:
+        """The header's label as a screen reader says it, without the label's "Profile:" and
+        its "·" (read out as a word, or not at all): e.g. "default, Europe"."""
+        if self.demo:
+            return f"{DEMO_PLACE}, {DEMO_NEEDS}"
+        return f"{self.profile}, {self.place}"
+
+    @property
+    def now_used_text(self) -> str:
+        """The sentence saying links go here from now on, e.g. "Links are now made with the
+        profile “default” (Europe).", in the words Settings uses for the same change."""
+        return f"Links are now made with the profile “{self.profile}” ({self.place})."
 
 
 def region_label(region: str, api_base: str) -> str:
-    """EU / US for Kombo's regions, else the host name of the custom address."""
+    """EU / US for Kombo's regions (the header's short form), else the host name of the
+    custom address."""
     if region in KOMBO_REGIONS:
         return region
     return urlsplit(api_base).hostname or api_base

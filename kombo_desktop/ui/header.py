@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.connection import Target
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
 
@@ -26,6 +27,9 @@ FIRST_RUN_TEXT = (
 
 
 LEAVE_DEMO_TEXT = "Leave the demo"
+
+PROFILE_TIP = "The profile new links are made with. Change it in Settings."
+DEMO_PROFILE_TIP = f"New links are demo links until you press “{LEAVE_DEMO_TEXT}”."
 
 
 class DemoBanner(QFrame):
@@ -81,10 +85,13 @@ class HeaderBar(QWidget):
         layout.addLayout(names, 1)
         layout.addWidget(self.settingsButton)
 
-    def set_profile_text(self, text: str) -> None:
-        self.profileLabel.setText(text)
-        self.profileLabel.setAccessibleName(f"Active profile: {text}")
-        self.profileLabel.setToolTip("The connection profile links are made with")
+    def show_target(self, target: Target) -> None:
+        """Show where new links go: the compact label on screen, and in words for a screen
+        reader and the tooltip (they read "Active profile: Profile: default · EU" and a
+        sentence fragment)."""
+        self.profileLabel.setText(target.label)
+        self.profileLabel.setAccessibleName(f"Active profile: {target.spoken_label}")
+        self.profileLabel.setToolTip(DEMO_PROFILE_TIP if target.demo else PROFILE_TIP)
 
 
 class FirstRunNotice(QFrame):

@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
 
     def show_where_links_go(self, target: Target) -> None:
         """The header's profile, the demo bar and the title say where links go now."""
-        self.header.set_profile_text(target.label)
+        self.header.show_target(target)
         if not target.demo:
             self.take_focus_from(self.demoBanner)  # its "Leave the demo" may have it
         self.demoBanner.setVisible(target.demo)

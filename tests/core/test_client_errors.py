@@ -119,7 +119,8 @@ def test_the_older_error_shape_with_only_a_message() -> None:
 def test_a_refused_key_is_an_authentication_error(status: int) -> None:
     error = fail_with(Reply.kombo_error(status, "PLATFORM.AUTHENTICATION_INVALID", "Bad key."))
     assert type(error) is AuthenticationError
-    assert "region" in error.user_message
+    # Named as Settings names the regions; it said "(EU or US)".
+    assert "other region (Europe or United States)" in error.user_message
     assert "Settings" in error.user_message
 
 

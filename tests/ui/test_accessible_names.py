@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import spoken_name
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 
 def shown_buttons(root: QWidget) -> list[QAbstractButton]:
@@ -96,9 +96,21 @@ def test_the_status_line_and_the_profile_say_what_they_show(
     status = window.statusLabel
     assert status.text().startswith("Nothing was sent")
     assert status.accessibleName() == status.text()
-    profile = window.findChild(QWidget, "profileLabel")
-    assert profile is not None
-    assert profile.text() in profile.accessibleName()  # type: ignore[attr-defined]
+    profile = window.profileLabel
+    assert (
+        profile.accessibleName() == "Active profile: Demo service on this computer, no key needed"
+    )
+
+
+def test_the_profile_is_named_in_words_and_its_tooltip_says_what_it_is(
+    open_window: WindowFactory,
+) -> None:
+    # The name read "Active profile: Profile: default · EU" and the tooltip was a fragment.
+    window = open_window()
+    profile = window.profileLabel
+    assert profile.text() == "Profile: default · EU"  # compact on screen
+    assert profile.accessibleName() == "Active profile: default, Europe"
+    assert profile.toolTip() == "The profile new links are made with. Change it in Settings."
 
 
 Spoken = list[tuple[str, QAccessible.AnnouncementPoliteness]]

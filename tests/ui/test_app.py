@@ -208,6 +208,9 @@ def test_the_window_uses_the_api_base_and_shows_the_profile(
     assert window.target is not None
     assert window.target.api_base == "https://kombo.proxy.example/v1"
     assert window.profileLabel.text() == "Profile: default · kombo.proxy.example"
+    assert window.profileLabel.accessibleName() == (
+        "Active profile: default, address kombo.proxy.example"
+    )
     assert window.profileLabel.isVisible()
     assert not window.demoBanner.isVisible()
 

@@ -342,7 +342,7 @@ def test_a_refusals_marks_go_when_links_go_with_another_profile(
     qtbot: QtBot, window_for: object
 ) -> None:
     # Another profile is another Kombo account, which may accept what this one refused; the
-    # mark stayed, pointing at a status line that now said "Now using Profile: second".
+    # mark stayed, pointing at a status line that now said the links go with the profile "second".
     window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
     add_a_second_profile(window)
     submit_and_wait(qtbot, window)
@@ -352,7 +352,7 @@ def test_a_refusals_marks_go_when_links_go_with_another_profile(
     own_problem = form.field_errors()["end_user_organization_name"]
 
     window.use_profile("second")
-    assert window.statusPanel.text.startswith("Now using")
+    assert window.statusPanel.text.startswith("Links are now made with the profile “second”")
     assert form.field_errors() == {"end_user_organization_name": own_problem}
     assert not window.emailEdit.property("invalid")
     assert "Kombo" not in window.emailEdit.accessibleDescription()

@@ -343,7 +343,7 @@ def add_a_second_profile(window: MainWindow) -> None:
 def test_a_profile_change_during_a_request_says_the_link_was_cancelled(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
-    # "Cancelled" was overwritten at once by "Now using Profile: second": the person was not
+    # "Cancelled" was overwritten at once by the news of the other profile: the person was not
     # told that the link they were waiting for would not come.
     slow_server.delay_seconds = 30
     add_a_second_profile(slow_window)
@@ -351,7 +351,8 @@ def test_a_profile_change_during_a_request_says_the_link_was_cancelled(
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
     slow_window.use_profile("second")
     assert slow_window.statusLabel.text() == (
-        f"Now using {slow_window.setup.profile_target.label}. {CANCELLED_BY_CHANGE_TEXT}"
+        f"Links are now made with the profile “second” (address 127.0.0.1). "
+        f"{CANCELLED_BY_CHANGE_TEXT}"
     )
     assert not slow_window.busy
     assert slow_window.emailEdit.text() == "anna@example.com"
@@ -661,7 +662,7 @@ def test_the_link_stays_when_its_profile_is_applied_again_and_goes_with_another(
     assert slow_window.linkField.text() == link
     slow_window.use_profile("second")  # another profile: the link is not one of its links
     assert slow_window.linkField.text() == ""
-    assert "Now using" in slow_window.statusLabel.text()
+    assert "Links are now made with the profile “second”" in slow_window.statusLabel.text()
 
 
 def test_a_reconnection_link_arriving_while_the_next_customer_is_typed_is_kept_off_the_screen(

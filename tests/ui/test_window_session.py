@@ -83,11 +83,30 @@ def test_try_the_demo_switches_the_window_to_the_demo_service(
     assert not server.running
     assert not window.demoBanner.isVisible()
     assert window.profileLabel.text() == "Profile: default · EU"
+    # It said "Left the demo. Profile: default · EU.": the header's label inside a sentence.
+    assert window.statusLabel.text() == (
+        "Left the demo. Links are now made with the profile “default” (Europe)."
+    )
     # The demo link went with the demo service: it stayed with "Open" and "Copy" enabled.
     assert window.linkField.text() == ""
     assert not window.findChild(QWidget, "openButton").isEnabled()
     assert not window.findChild(QLabel, "demoLinkNote").isVisible()
     qtbot.waitUntil(window.firstRunNotice.isVisible)  # still no key
+
+
+def test_switching_to_a_profile_says_where_links_go_in_the_words_of_settings(
+    open_window: WindowFactory,
+) -> None:
+    # It said "Now using Profile: US team · US.", while Settings offers "United States".
+    window = open_window()
+    store = window.setup.settings_store
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    window.use_profile("US team")
+    assert window.statusLabel.text() == (
+        "Links are now made with the profile “US team” (United States)."
+    )
+    assert window.profileLabel.text() == "Profile: US team · US"  # compact on screen
+    assert window.profileLabel.accessibleName() == "Active profile: US team, United States"
 
 
 def test_settings_changed_in_the_demo_say_how_to_use_them(
@@ -124,7 +143,9 @@ def test_a_key_saved_in_settings_is_used_and_never_shown(
         dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
         dialog.findChild(QWidget, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
-        assert "Now using Profile: default" in window.statusLabel.text()
+        assert window.statusLabel.text() == (
+            "Links are now made with the profile “default” (address 127.0.0.1)."
+        )
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)
 
