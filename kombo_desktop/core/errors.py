@@ -138,11 +138,13 @@ class InputRejectedError(KomboError):
 INTEGRATION_NOT_FOUND = "PLATFORM.INTEGRATION_NOT_FOUND"
 
 
-# Why a right integration id is unknown: the key of this profile reaches another region or
-# Kombo environment (said after the lookup's and the button's own first sentences).
+# Why a right integration id is unknown: it is in another Kombo account or region than the one
+# this profile's key reaches (said after the lookup's and the button's own first sentences).
+# Only the person who gave the id can tell which account that is; Settings shows no
+# "production" or "development", only the profiles, so the way forward is choosing one there.
 ANOTHER_PLACE_TEXT = (
-    "this profile may be for another region (EU or US) or Kombo environment (production or "
-    "development): check its key in Settings."
+    "the id may belong to another Kombo account or region than this profile's. Ask whoever "
+    "gave you the id which Kombo account it is in, then choose the matching profile in Settings."
 )
 
 
@@ -151,7 +153,7 @@ class NotFoundError(KomboError):
 
     default_message = (
         "Kombo could not find that integration. Check the integration id (it looks like "
-        f"'personio:93fCvorjZ2jas7ZekX1V1n5d'). If it is right, {ANOTHER_PLACE_TEXT}"
+        f"personio:93fCvorjZ2jas7ZekX1V1n5d). If it is right, {ANOTHER_PLACE_TEXT}"
     )
 
 

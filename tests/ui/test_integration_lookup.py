@@ -77,7 +77,13 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
-    assert "environment (production or development)" in NOT_FOUND_TEXT
+    # It sent the person to a "production or development" environment Settings never shows.
+    assert "production" not in NOT_FOUND_TEXT
+    assert NOT_FOUND_TEXT.endswith(
+        "If it was right, the id may belong to another Kombo account or region than this "
+        "profile's. Ask whoever gave you the id which Kombo account it is in, then choose the "
+        "matching profile in Settings."
+    )
 
 
 def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
@@ -262,7 +268,7 @@ def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
     qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-    assert "environment (production or development)" in window.statusPanel.text
+    assert "choose the matching profile in Settings." in window.statusPanel.text
     assert not window.statusPanel.statusActionButton.isVisible()
 
 
