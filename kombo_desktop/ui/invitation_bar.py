@@ -238,10 +238,12 @@ _NO_MAIL_PROGRAM = "If none opens, use “Copy invitation” and paste it into a
 
 def _short_lived_note(context: InvitationContext) -> str:
     """A word when the link is an app's embedded one: it stops working an hour after it was
-    made, often before a customer reads an e-mail; links to send by hand last a year."""
+    made, often before a customer reads an e-mail; links to send by hand last a year. Both are
+    named as the form's link type list names them ("an app's embedded flow" meant nothing)."""
     if context.link_type is not LinkType.EMBEDDED:
         return ""
     return (
-        f" Note: this link is for an app's embedded flow and works for one hour only; "
-        f"for an e-mail, “{LINK_TYPE_NAMES[LinkType.MAGIC_LINK]}” links last a year."
+        f" Note: this link is of the type “{LINK_TYPE_NAMES[LinkType.EMBEDDED]}” and stops "
+        "working in an hour. To e-mail a link, make a new one with the link type "
+        f"“{LINK_TYPE_NAMES[LinkType.MAGIC_LINK]}”."
     )
