@@ -88,8 +88,8 @@ _STATUS_SENTENCES = {
         "fixes this."
     ),
     IntegrationStatus.INACTIVE: (
-        "It was switched off in Kombo: it is switched on again on its page in the Kombo "
-        "dashboard, not with a reconnection link."
+        "It was switched off in Kombo, so a reconnection link will not help: switch it back on "
+        "from its page in the Kombo dashboard."
     ),
     IntegrationStatus.UNKNOWN: "Kombo did not say whether it works.",
 }

@@ -96,6 +96,16 @@ def test_the_text_says_whose_it_is_and_what_a_relink_does() -> None:
     assert "stopped working" in text and "a reconnection link fixes this" in text
 
 
+def test_a_switched_off_connection_says_what_to_do_instead_of_a_reconnection_link() -> None:
+    # It said "It was switched off in Kombo: it is switched on again on its page in the Kombo
+    # dashboard, not with a reconnection link.", a sentence that broke off into a fragment.
+    info = IntegrationInfo(INTEGRATION_ID, "Personio", None, IntegrationStatus.INACTIVE, True)
+    assert integration_text(info, private=True) == (
+        "This is a Personio connection. It was switched off in Kombo, so a reconnection link "
+        "will not help: switch it back on from its page in the Kombo dashboard."
+    )
+
+
 def test_in_screen_sharing_mode_the_text_names_no_one() -> None:
     text = integration_text(INFO, private=True)
     assert "Acme" not in text
