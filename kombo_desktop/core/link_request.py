@@ -401,9 +401,9 @@ def _remote_environment_problem(environment: str | None, tool: str | None) -> st
 
 def _filtering_problem(enabled: bool, category: Category | None) -> str | None:
     if enabled and category is not None and category != Category.HRIS:
-        return (
-            "Filtering is only available for HR systems (HRIS). Turn filtering off, or choose "
-            "HR system as the kind of system."
+        return (  # the kind of system named as its list does: "HR system" is in none
+            "Employee filtering is only for HR systems. Turn it off, or choose "
+            f"“{CATEGORY_NAMES[Category.HRIS]}” as the kind of system."
         )
     return None
 

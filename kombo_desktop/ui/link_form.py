@@ -78,9 +78,10 @@ ENVIRONMENT_NOT_SENT = (
 FILTERING_NOT_SENT = (
     "Employee filtering is only for HR systems, so it is left out for this kind of system."
 )
+# Names the kind of system as its list does: "HR system" alone is in no list.
 FILTERING_NEEDS_HRIS = (
-    "Filtering is only available for HR systems (HRIS). Choose “HR system” as the kind of "
-    "system to use it."
+    "Employee filtering is only for HR systems. Choose "
+    f"“{CATEGORY_NAMES[Category.HRIS]}” as the kind of system to use it."
 )
 
 

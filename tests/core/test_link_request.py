@@ -502,7 +502,11 @@ def test_filtering_is_allowed_for_hr_systems() -> None:
 @pytest.mark.parametrize("category", ["ATS", "ASSESSMENT", "LMS"])
 def test_filtering_is_refused_outside_hr_systems(category: str) -> None:
     message = only_error(ENABLE_FILTERING, category=category, enable_filtering=True)
-    assert "only available for HR systems" in message
+    # It said to choose "HR system", which the list of kinds of system does not offer.
+    assert message == (
+        "Employee filtering is only for HR systems. Turn it off, or choose “HR system (HRIS)” "
+        "as the kind of system."
+    )
     assert validate_field(ENABLE_FILTERING, True, category=category) == message
     assert validate_field(ENABLE_FILTERING, False, category=category) is None
 

@@ -247,7 +247,11 @@ def test_filtering_is_only_offered_for_hr_systems(demo_window: MainWindow) -> No
     assert demo_window.filteringCheck.isEnabled()
     demo_window.categoryCombo.setCurrentIndex(demo_window.categoryCombo.findData("ATS"))
     assert not demo_window.filteringCheck.isEnabled()
-    assert "only available for HR systems" in demo_window.filteringCheck.toolTip()
+    # It said to choose "HR system", which the list of kinds of system does not offer.
+    assert demo_window.filteringCheck.toolTip() == (
+        "Employee filtering is only for HR systems. Choose “HR system (HRIS)” as the kind of "
+        "system to use it."
+    )
 
 
 def test_submitting_an_empty_form_marks_each_field_and_sends_nothing(
