@@ -191,10 +191,10 @@ def failure_text(
         malformed = isinstance(error, MalformedKeyError)
         return environment_key_refused_message(malformed=malformed, host=address)
     if typed and isinstance(error, UNREACHABLE):
-        return (
-            f"{_settings_words(error, address_set_by)} The key was not saved yet. Try again, or "
-            "save it without checking."
-        )
+        words = _settings_words(error, address_set_by)
+        if "try again" in words.casefold():  # said once: "… then try again. … Try again, or"
+            return f"{words} The key was not saved yet; you can also save it without checking."
+        return f"{words} The key was not saved yet. Try again, or save it without checking."
     if isinstance(error, ServerError):  # its own words are about making a link
         if typed:
             return (
