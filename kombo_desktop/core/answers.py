@@ -330,7 +330,7 @@ def _classify(
             kind = UnexpectedResponseError
     user_message: str | None = None
     if kind is InputRejectedError and message and messages.is_quotable_refusal(message):
-        user_message = messages.input_rejected_message(message)
+        user_message = messages.input_rejected_message(message, _values_sent(call))
     elif kind is NotFoundError and code != INTEGRATION_NOT_FOUND:
         if not call.path.startswith("/integrations/") or not from_kombo:
             user_message = messages.WRONG_ADDRESS_MESSAGE
@@ -343,6 +343,11 @@ def _classify(
         # Only POST calls make links (the rest read the tools, a key's or an integration's).
         user_message = messages.kombo_refusal_message(quotable, making_link=call.method == "POST")
     return kind, user_message
+
+
+def _values_sent(call: Call) -> tuple[str, ...]:
+    """The text values ``call`` sent, which a refusal may quote (an organisation, a tool)."""
+    return tuple(value for value in (call.body or {}).values() if isinstance(value, str))
 
 
 def _clean_log_url(value: str | None, secrets: tuple[str, ...]) -> str | None:

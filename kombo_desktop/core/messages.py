@@ -314,13 +314,36 @@ def fields_named(message: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_NAME.finditer(message)))
 
 
-def names_only_unknown_parts(message: str) -> bool:
+# A part of the request quoted by its API name ("Unrecognized key(s) in object: 'foo_bar'",
+# '"extra_options" is not allowed'): lower case with "_" between its words, as no one writes in
+# prose. A value the person typed may look like that ("acme_gmbh"), so what was sent is not one.
+_QUOTED_PART = re.compile(
+    r"""['"‘“]\s*([a-z][a-z0-9]*(?:[._][a-z0-9]+)*_[a-z0-9]+(?:[._][a-z0-9]+)*)\s*['"’”]"""
+)
+# A schema checker's words for a part the request should not have had, whatever its name: the
+# problem is in what the program sent. (Zod's "Unrecognized key(s) in object", quoted, also
+# read like the API key to a person.)
+_UNKNOWN_PART_WORDS = re.compile(
+    r"\b(?:unrecogni[sz]ed|unknown|unexpected)\s+"
+    r"(?:keys?|(?:key\(s\))|fields?|propert(?:y|ies)|parameters?|arguments?|attributes?)\b"
+    r"|\badditional propert(?:y|ies)\b",
+    re.IGNORECASE,
+)
+
+
+def names_only_unknown_parts(message: str, sent: tuple[str, ...] = ()) -> bool:
     """Whether ``message`` refuses parts of the request by their API names (``foo_bar: ...``,
-    ``end_user.name: ...``) and none of them is a field the person fills in: what was typed is
-    not the problem, and nothing on the form can be marked."""
+    ``end_user.name: ...``, ``... 'foo_bar'``) or as parts the request should not have had
+    ("Unrecognized key(s) in object"), and none of them is a field the person fills in: what
+    was typed is not the problem, and nothing on the form can be marked. ``sent`` are the
+    values the request sent, which a refusal may quote too."""
     if fields_named(message):
         return False
-    return any(any(mark in path for mark in "_.[") for path in _REFUSED_PATH.findall(message))
+    if _UNKNOWN_PART_WORDS.search(message):
+        return True
+    quoted = [part for part in _QUOTED_PART.findall(message) if part not in sent]
+    paths = [path for path in _REFUSED_PATH.findall(message) if path not in sent]
+    return bool(quoted) or any(any(mark in path for mark in "_.[") for path in paths)
 
 
 def is_quotable_refusal(kombo_message: str) -> bool:
@@ -351,12 +374,37 @@ PROGRAM_INPUT_REJECTED_MESSAGE = (
 )
 
 
-def input_rejected_message(kombo_message: str) -> str:
-    """Kombo's refusal ``kombo_message`` (a plain sentence) in the form's words, or, when it
+# A schema checker's verdict that names no part of the request ("Expected string, received
+# null", "Required", "Invalid input"): quoted, it reads as jargon and says nothing the general
+# sentence does not.
+_BARE_VERDICT = re.compile(
+    r"(?:invalid input\s*[:,.;-]?\s*)?"
+    r"(?:expected [\w ]+?,? received [\w ]+|required|invalid input|invalid value|invalid type)",
+    re.IGNORECASE,
+)
+
+
+def says_no_reason(message: str) -> bool:
+    """Whether ``message`` gives no reason for the refusal that the person could act on: it
+    only names the answer's status ("Bad Request", "400 Bad Request") or is a schema checker's
+    verdict about no field ("Expected string, received null")."""
+    words = message.strip().rstrip(".!").strip()
+    return names_only_a_status(words) or (
+        not fields_named(words) and _BARE_VERDICT.fullmatch(words) is not None
+    )
+
+
+def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> str | None:
+    """Kombo's refusal ``kombo_message`` (a plain sentence) in the form's words; or, when it
     names only parts of the request the person does not fill in, that the typed details look
-    fine (``PROGRAM_INPUT_REJECTED_MESSAGE``)."""
-    if names_only_unknown_parts(kombo_message):
+    fine (``PROGRAM_INPUT_REJECTED_MESSAGE``); or ``None`` when it gives no reason to quote
+    (``says_no_reason``): the error's general sentence is said then, since "Kombo did not
+    accept these details: “Bad Request”" read as the reason and was none. Kombo's own words
+    stay in the details for support either way. ``sent``: the values the request sent."""
+    if names_only_unknown_parts(kombo_message, sent):
         return PROGRAM_INPUT_REJECTED_MESSAGE
+    if says_no_reason(kombo_message):
+        return None
     return (
         f"Kombo did not accept these details: {_quoted_sentence(in_form_words(kombo_message))} "
         "Check the fields and try again."

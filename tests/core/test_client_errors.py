@@ -1031,3 +1031,71 @@ def test_a_refusal_in_plain_words_about_no_field_is_still_quoted() -> None:
     for message in ("The tool is not enabled.", "Error: the tool is not enabled."):
         error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", message))
         assert f"“{message}” Check the fields" in error.user_message
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "Bad Request",
+        "400 Bad Request",
+        "Request failed with status code 400",
+        "Unprocessable Entity.",
+        "Expected string, received null",
+        "Invalid input: Expected object, received array",
+        "Required",
+    ],
+)
+@pytest.mark.parametrize("code", ["PLATFORM.INPUT_INVALID", None])
+def test_a_refusal_that_gives_no_reason_is_not_quoted_as_one(
+    kombo_message: str, code: str | None
+) -> None:
+    # "Kombo did not accept these details: “Bad Request”. Check the fields and try again.":
+    # the status phrase (or a schema checker's verdict naming no field, "received null") read
+    # as the reason, and was none.
+    error = fail_with(Reply.kombo_error(400, code, kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == InputRejectedError.default_message
+    assert "“" not in error.user_message and kombo_message not in error.user_message
+    assert error.fields == ()
+    assert error.detail.message == kombo_message  # support still sees Kombo's words
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "Unrecognized key(s) in object: 'foo_bar'",
+        "Unrecognized key(s) in object: 'extra'",
+        '"extra_options" is not allowed',
+        "Unknown property ‘link_style’.",
+        "must NOT have additional properties",
+    ],
+)
+def test_a_refusal_quoting_a_part_the_form_does_not_have_says_the_typed_details_look_fine(
+    kombo_message: str,
+) -> None:
+    # It quoted "Unrecognized key(s) in object: 'foo_bar'" under "Check the fields": "key(s)"
+    # reads like the API key, and nothing the person typed was wrong.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == messages.PROGRAM_INPUT_REJECTED_MESSAGE
+    assert error.fields == ()
+    assert "key" not in error.user_message
+    assert error.detail.message == kombo_message
+
+
+def test_a_value_the_person_sent_quoted_in_a_refusal_is_not_taken_for_a_part_of_the_request() -> (
+    None
+):
+    # An organisation typed as "acme_gmbh" looks like an API name when Kombo quotes it.
+    request = LinkRequest("anna@example.com", "acme_gmbh", integration_tool="personio")
+    refusal = "The organization 'acme_gmbh' is blocked."
+    reply = Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", refusal)
+    with (
+        FaultServer(reply) as server,
+        KomboClient(server.base_url, KEY, max_retry_seconds=0.0) as client,
+        pytest.raises(InputRejectedError) as caught,
+    ):
+        client.create_link(request)
+    assert caught.value.user_message == (
+        f"Kombo did not accept these details: “{refusal}” Check the fields and try again."
+    )

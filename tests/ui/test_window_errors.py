@@ -22,6 +22,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import (
     AuthenticationError,
     ConnectionFailedError,
+    InputRejectedError,
     IpNotAllowedError,
     KomboError,
     NotFoundError,
@@ -306,6 +307,8 @@ def assert_told_the_typed_details_look_fine(window: MainWindow, kombo_message: s
         "end_user.name: Required",
         # A field of the reconnection form, which a new link does not have.
         "integration_id: Expected undefined, received string",
+        # Quoted, "key(s)" read like the API key, under "Check the fields".
+        "Unrecognized key(s) in object: 'foo_bar'",
     ],
 )
 def test_a_refusal_of_what_the_form_does_not_have_says_the_typed_details_look_fine(
@@ -319,6 +322,23 @@ def test_a_refusal_of_what_the_form_does_not_have_says_the_typed_details_look_fi
     assert_told_the_typed_details_look_fine(window, kombo_message)
     for raw in ("foo_bar", "end_user", "integration_id"):
         assert raw not in window.statusLabel.text()
+
+
+@pytest.mark.parametrize("kombo_message", ["Bad Request", "Expected string, received null"])
+def test_a_refusal_that_gives_no_reason_is_said_in_general_words(
+    qtbot: QtBot, window_for: object, kombo_message: str
+) -> None:
+    # "Kombo did not accept these details: “Bad Request”. Check the fields and try again.":
+    # a gateway's status phrase was quoted as if it were Kombo's reason.
+    window = window_for(Reply.kombo_error(400, None, kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "Kombo did not accept these details.")
+    status = window.statusPanel
+    assert status.text == InputRejectedError.default_message
+    assert kombo_message not in status.text and "“" not in status.text
+    assert status.copyDetailsButton.isVisible()
+    assert f"Message: {kombo_message}" in status.support_text  # Kombo's words, for support
+    assert window.linkForm.field_errors() == {}
 
 
 def test_a_refused_reconnection_naming_a_new_links_field_says_the_typed_details_look_fine(
