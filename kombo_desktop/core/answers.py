@@ -314,8 +314,12 @@ def _classify(
             # {"message": "Forbidden"}) comes from a web filter or gateway on the way, and the
             # key is not what to mend. (A bare 401 stays the key's: Kombo may send one.)
             return UnexpectedResponseError, messages.REFUSED_ON_THE_WAY_MESSAGE
-        if status in (401, 403):
+        if status == 401 or (status == 403 and _refuses_the_key(code, message)):
             kind = AuthenticationError
+        elif status == 403:
+            # Refused for a reason of Kombo's own (a feature not in the plan): said in Kombo's
+            # words below. "Check the key in Settings" sent the person to change a key that works.
+            kind = KomboError
         elif status in (400, 422):
             kind = InputRejectedError
         elif status == 404:
@@ -343,6 +347,31 @@ def _classify(
         # Only POST calls make links (the rest read the tools, a key's or an integration's).
         user_message = messages.kombo_refusal_message(quotable, making_link=call.method == "POST")
     return kind, user_message
+
+
+# Words of a refusal about the key or the login it stands for (in a code: "AUTHENTICATION").
+_ABOUT_THE_KEY = re.compile(
+    r"(?<![a-z])(?:api[ _-]?key|key|token|bearer|credentials?|auth\w*|unauthori[sz]ed)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _refuses_the_key(code: str | None, message: str | None) -> bool:
+    """Whether Kombo's 403 (whose ``code`` this program does not know, if any) refuses the key.
+
+    Kombo names a refused key with ``PLATFORM.AUTHENTICATION_INVALID`` (and a network address
+    with ``PLATFORM.IP_NOT_WHITELISTED``); no other code it documents is about the key. So a
+    code of its own is the key's only when it or the message speaks of the key or login. A
+    403 without a code (Kombo's older answers carry only a message) is the key's as Kombo
+    documents 403, unless its message is a plain sentence about something else, which is
+    then the better explanation to show."""
+    if any(text and _ABOUT_THE_KEY.search(text) for text in (code, message)):
+        return True
+    if code is not None:
+        return False
+    return (
+        message is None or not is_plain_sentence(message) or messages.names_only_a_status(message)
+    )
 
 
 def _values_sent(call: Call) -> tuple[str, ...]:

@@ -148,6 +148,71 @@ def test_a_403_not_in_kombos_words_is_not_blamed_on_the_key(reply: Reply) -> Non
     assert error.detail.http_status == 403
 
 
+PLAN_REFUSAL = "The field mapping feature is not enabled for your plan. Contact sales@kombo.dev."
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.kombo_error(403, "PLATFORM.FEATURE_NOT_ENABLED", PLAN_REFUSAL),
+        # Kombo's older answers carry only a message.
+        Reply.json({"status": "error", "error": {"message": PLAN_REFUSAL}}, 403),
+    ],
+    ids=["new-code", "no-code"],
+)
+def test_a_403_for_a_reason_of_kombos_own_is_said_in_its_words_not_blamed_on_the_key(
+    reply: Reply,
+) -> None:
+    # It said "Kombo did not accept the API key ... Check the key in Settings." and offered
+    # Settings: the person was sent to change a key that works.
+    error = fail_with(reply)
+    assert type(error) is KomboError
+    assert not is_key_refused(error)
+    assert error.user_message == messages.kombo_refusal_message(PLAN_REFUSAL, making_link=True)
+    assert f"“{PLAN_REFUSAL}”" in error.user_message and "No link was made" in error.user_message
+    assert "API key" not in error.user_message and "Settings" not in error.user_message
+    assert error.detail.message == PLAN_REFUSAL
+
+
+def test_a_403_with_a_new_code_and_no_words_to_quote_is_not_blamed_on_the_key() -> None:
+    error = fail_with(Reply.kombo_error(403, "PLATFORM.FEATURE_NOT_ENABLED", '{"plan": "basic"}'))
+    assert type(error) is KomboError
+    assert not is_key_refused(error)
+    assert error.user_message.startswith("Kombo could not do this and did not say why.")
+    assert error.detail.code == "PLATFORM.FEATURE_NOT_ENABLED"  # for support
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.kombo_error(401, "PLATFORM.FEATURE_NOT_ENABLED", PLAN_REFUSAL),
+        Reply.kombo_error(403, "PLATFORM.API_KEY_EXPIRED", "This key has expired."),
+        Reply.kombo_error(403, "PLATFORM.FORBIDDEN", "Invalid API key."),
+        Reply.json({"status": "error", "error": {"message": "Invalid API key"}}, 403),
+        Reply.json({"status": "error", "error": {"message": "Forbidden"}}, 403),
+    ],
+    ids=["401", "key-code", "key-words", "no-code-key-words", "no-code-status-only"],
+)
+def test_a_kombo_refusal_about_the_key_is_still_the_keys(reply: Reply) -> None:
+    error = fail_with(reply)
+    assert type(error) is AuthenticationError
+    assert is_key_refused(error)
+
+
+def test_a_key_check_refused_for_a_reason_of_kombos_own_is_not_blamed_on_the_key() -> None:
+    reply = Reply.kombo_error(403, "PLATFORM.FEATURE_NOT_ENABLED", PLAN_REFUSAL)
+    with (
+        FaultServer(reply) as server,
+        KomboClient(server.base_url, KEY) as client,
+        pytest.raises(KomboError) as caught,
+    ):
+        client.check_api_key()
+    assert not is_key_refused(caught.value)
+    assert caught.value.user_message == messages.kombo_refusal_message(
+        PLAN_REFUSAL, making_link=False
+    )
+
+
 def test_an_address_not_on_the_allow_list_is_told_apart() -> None:
     error = fail_with(
         Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP 203.0.113.9 not allowed.")

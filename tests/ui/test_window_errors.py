@@ -637,6 +637,23 @@ def test_a_refused_key_from_the_environment_is_not_sent_to_settings(
     assert not malformed.statusPanel.statusActionButton.isVisible()
 
 
+def test_a_refusal_with_a_code_the_program_does_not_know_is_not_blamed_on_the_key(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # A 403 "PLATFORM.FEATURE_NOT_ENABLED" read "Kombo did not accept the API key at ...
+    # Check the key in Settings." with "Open settings": the person changed a key that works.
+    refusal = "The field mapping feature is not enabled for your plan."
+    reply = Reply.kombo_error(403, "PLATFORM.FEATURE_NOT_ENABLED", refusal)
+    window = window_for(reply, key_in_settings=True)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, f"Kombo could not do this: “{refusal}” No link was made.")
+    assert "API key" not in window.statusLabel.text()
+    assert not window.statusPanel.statusActionButton.isVisible()
+    copy = window.statusPanel.copyDetailsButton
+    assert copy.isVisible() and f"“{copy.text()}”" in window.statusLabel.text()
+    assert "Kombo error code: PLATFORM.FEATURE_NOT_ENABLED" in window.statusPanel.support_text
+
+
 def test_a_blocked_network_address_offers_no_settings_button(
     qtbot: QtBot, window_for: object
 ) -> None:
