@@ -198,8 +198,7 @@ def _build_window(options: Options) -> MainWindow:
     # The log file is opened right after the window's first frame (see _open_log_file); what
     # is logged until then is kept and written into it.
     hold_early_records()
-    policy = load_policy()
-    notes.extend(policy.problems)
+    policy = load_policy()  # the window says what was wrong with it (``Policy.notice``)
     store = SettingsStore(
         paths,
         managed=policy.managed_profiles,

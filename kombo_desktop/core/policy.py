@@ -44,8 +44,10 @@ How the window uses it (``policy = load_policy()`` once at start):
   ``KOMBO_API_BASE`` and the settings' region choice are ignored and shown as locked.
 - ``policy.default_language`` / ``policy.default_link_type``: the form's initial choices, until
   the user makes their own.
-- ``policy.problems``: plain sentences to show (once, in the status line) when the file exists
-  but could not be used in full; the rest of the file still applies.
+- ``policy.notice``: the one plain sentence to show (once, in the status line) when the file
+  could not be used in full; the rest of the file still applies. ``policy.problems`` say what
+  was wrong, one line each with the file and the entry, for the details the person copies and
+  sends to their IT team: the screen may be shared, and raw entries mean nothing to the person.
 
 A broken file must never stop anyone from working, so nothing here raises: an unreadable or
 malformed file becomes an empty policy plus a sentence in ``problems``, and a bad entry is
@@ -78,6 +80,22 @@ REGIONS = ("EU", "US", "CUSTOM")
 # A policy file is a few hundred bytes; anything huge is a mistake we refuse to parse.
 _MAX_POLICY_BYTES = 256 * 1024
 
+# What the person reads (``Policy.notice``). The file's path and entries are in the details
+# beside it ("Copy details", named here as it reads), for the IT team that can mend them.
+_SEND_DETAILS = "Press “Copy details” and send them to your IT team."
+MISTAKES_NOTICE = (
+    "Your IT team's settings for Kombo Desktop contain mistakes, so some of them were not "
+    f"used. {_SEND_DETAILS}"
+)
+UNUSABLE_NOTICE = (
+    f"Your IT team's settings for Kombo Desktop could not be read, so none of them are used. "
+    f"{_SEND_DETAILS}"
+)
+MISSING_NOTICE = (
+    f"The settings file named in {POLICY_ENV} was not found, so none of its settings are used. "
+    f"{_SEND_DETAILS}"
+)
+
 # Records one ignored part of the file as a plain sentence.
 _Skip = Callable[[str], None]
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -107,7 +125,25 @@ class Policy:
     default_language: Language | None = None
     default_link_type: LinkType | None = None
     source: Path | None = None  # the file that was read, None when there is none
-    problems: tuple[str, ...] = field(default=())
+    problems: tuple[str, ...] = field(default=())  # for the details: what was wrong, and where
+    # The file could not be read at all (unreadable, too large, not a JSON object): nothing in
+    # it applies, rather than some entries.
+    unreadable: bool = False
+
+    @property
+    def notice(self) -> str | None:
+        """The sentence for the status line when the file could not be used in full (the
+        ``problems`` go in the details beside it); None when all of it applies."""
+        if not self.problems:
+            return None
+        if self.source is None:
+            return MISSING_NOTICE
+        return UNUSABLE_NOTICE if self.unreadable else MISTAKES_NOTICE
+
+    @property
+    def problem_details(self) -> str:
+        """The ``problems``, one a line, for the details the person copies for the IT team."""
+        return "\n".join(self.problems)
 
     @property
     def api_base_locked(self) -> bool:
@@ -171,29 +207,23 @@ def load_policy(environ: Mapping[str, str] | None = None) -> Policy:
 
 
 def _read_policy_file(path: Path) -> Policy:
-    unusable = f"The administrator's settings file {path} could not be used"
+    def unusable(reason: str) -> Policy:
+        problem = f"The administrator's settings file {path} could not be used: {reason}."
+        return Policy(source=path, problems=(problem,), unreadable=True)
+
     try:
         raw = path.read_bytes()
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return Policy(source=path, problems=(f"{unusable}: {reason}. Ask your IT team.",))
+        return unusable(error.strerror or type(error).__name__)
     if len(raw) > _MAX_POLICY_BYTES:
-        return Policy(
-            source=path, problems=(f"{unusable}: it is far too large. Ask your IT team.",)
-        )
+        return unusable("it is far too large")
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         where = f" (line {error.lineno})" if isinstance(error, json.JSONDecodeError) else ""
-        return Policy(
-            source=path,
-            problems=(f"{unusable}: it is not valid JSON{where}. Ask your IT team.",),
-        )
+        return unusable(f"it is not valid JSON{where}")
     if not isinstance(data, dict):
-        return Policy(
-            source=path,
-            problems=(f"{unusable}: it must hold one JSON object {{...}}. Ask your IT team.",),
-        )
+        return unusable("it must hold one JSON object {...}")
     return _parse(data, path)
 
 

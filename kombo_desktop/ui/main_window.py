@@ -181,6 +181,10 @@ class MainWindow(QMainWindow):
             self.start_demo()
         else:
             self.use_target(setup.profile_target)
+        if setup.policy.notice is not None:
+            # One plain sentence on a screen that may be shared; the file's path and entries
+            # are in the details, for the IT team.
+            self.show_note(setup.policy.notice, setup.policy.problem_details)
         for note in setup.notes:
             self.show_note(note)
         # The link history: recording, duplicate warning, history panel, invitations, and
@@ -430,10 +434,10 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str, kind: str = "info", details: str | None = None) -> None:
         self.statusPanel.show_message(text, kind, details)
 
-    def show_note(self, text: str) -> None:
+    def show_note(self, text: str, details: str | None = None) -> None:
         """Tell the person about their set-up without hiding what start-up found before it
-        (see ``StatusPanel.add_note``)."""
-        self.statusPanel.add_note(text)
+        (see ``StatusPanel.add_note``); ``details`` go in the details pane."""
+        self.statusPanel.add_note(text, details)
 
     # --- switching modes (used by the history and the duplicate warning) ---------------------
 

@@ -111,6 +111,7 @@ class StatusPanel(QFrame):
         self.copyDetailsButton.clicked.connect(self.copy_details)
         self._support_text = ""
         self._notes: list[str] = []
+        self._notes_details: list[str] = []  # what the notes' details say, for support or IT
         self.show_message("Ready.")
 
     def show_message(
@@ -130,7 +131,9 @@ class StatusPanel(QFrame):
             raise ValueError(f"unknown status kind {kind!r}")
         if after_notes and self._notes:
             text = "\n".join([*self._notes, text])
+            details = "\n".join([*self._notes_details, *([details] if details else [])]) or None
         self._notes = []
+        self._notes_details = []
         self._action = action[1] if action is not None else None
         self.statusActionButton.setText(action[0] if action is not None else "")
         self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
@@ -152,16 +155,19 @@ class StatusPanel(QFrame):
             self.detailsToggle.setChecked(False)
         self._fit_details()
 
-    def add_note(self, text: str) -> None:
+    def add_note(self, text: str, details: str | None = None) -> None:
         """Add a note about the program's set-up (a settings file that cannot be read, a history
         that cannot be opened, no API key yet) to the notes shown since the last status, one per
         line. Start-up can find several at once and each of them matters; the next status
-        (``show_message``) replaces them all."""
+        (``show_message``) replaces them all. ``details`` (what was wrong, for whoever can mend
+        it) go in the details pane, with those of the notes before it."""
         if text in self._notes:
             return  # said already (the same problem found again, e.g. after a profile change)
         notes = [*self._notes, text]
-        self.show_message("\n".join(notes), "info")
+        notes_details = [*self._notes_details, *([details] if details else [])]
+        self.show_message("\n".join(notes), "info", "\n".join(notes_details) or None)
         self._notes = notes
+        self._notes_details = notes_details
 
     def _run_action(self) -> None:
         if self._action is not None:

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 
 from kombo_desktop.core.policy import (
+    MISSING_NOTICE,
+    MISTAKES_NOTICE,
     POLICY_ENV,
+    UNUSABLE_NOTICE,
     Policy,
     PolicyProfile,
     load_policy,
@@ -107,7 +110,7 @@ def test_corrupt_file_gives_empty_policy_and_a_plain_sentence(
     assert policy.source == path
     assert len(policy.problems) == 1
     assert expected in policy.problems[0]
-    assert "IT team" in policy.problems[0]
+    assert policy.notice == UNUSABLE_NOTICE  # what the person reads; the problem is for IT
 
 
 def test_utf8_bom_from_windows_notepad_is_accepted(tmp_path: Path) -> None:
@@ -145,8 +148,9 @@ def test_read_error_is_reported_even_as_root(
     assert policy.hide_demo is False
     assert policy.problems == (
         f"The administrator's settings file {env[POLICY_ENV]} could not be used: "
-        "Permission denied. Ask your IT team.",
+        "Permission denied.",
     )
+    assert policy.notice == UNUSABLE_NOTICE
 
 
 def test_a_folder_in_place_of_the_file_counts_as_missing(tmp_path: Path) -> None:
@@ -203,6 +207,7 @@ def test_bad_entries_are_skipped_and_the_rest_applies(tmp_path: Path) -> None:
         assert fragment in text
     assert len(policy.problems) == 12
     assert all(p.endswith("It was ignored.") for p in policy.problems)
+    assert policy.notice == MISTAKES_NOTICE
 
 
 def test_profiles_must_be_a_list(tmp_path: Path) -> None:
@@ -288,3 +293,44 @@ def test_the_administrators_profile_names_are_not_judged_to_be_keys(tmp_path: Pa
     assert [p.name for p in policy.profiles] == [name]
     assert policy.default_profile == name
     assert policy.problems == ()
+
+
+def test_what_the_person_reads_is_one_plain_sentence_and_the_mistakes_are_for_the_it_team(
+    tmp_path: Path,
+) -> None:
+    # Each mistake was a line of raw configuration in the status line on every start, on a
+    # screen that may be shared ('"fixed_api_base" must be an https:// address, not
+    # "http://api.corp.local/v1"'), with no "Ask your IT team" and nothing to copy.
+    env = write(
+        tmp_path,
+        {"fixed_api_base": "http://api.corp.local/v1", "hide_demo": "yes", "profiles": []},
+    )
+    policy = load_policy(env)
+    assert policy.notice == (
+        "Your IT team's settings for Kombo Desktop contain mistakes, so some of them were not "
+        "used. Press “Copy details” and send them to your IT team."
+    )
+    for raw in (env[POLICY_ENV], "fixed_api_base", "api.corp.local", "hide_demo", '"'):
+        assert raw not in policy.notice
+    # The details say what is wrong and where, one line each.
+    assert policy.problem_details.splitlines() == list(policy.problems)
+    assert env[POLICY_ENV] in policy.problem_details
+    assert '"fixed_api_base" must be an https:// address' in policy.problem_details
+    assert '"hide_demo" must be true or false' in policy.problem_details
+
+
+def test_a_file_that_cannot_be_used_at_all_is_said_the_same_way(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text("{ not json", encoding="utf-8")
+    policy = load_policy({POLICY_ENV: str(path)})
+    assert policy.notice == UNUSABLE_NOTICE
+    assert str(path) not in policy.notice and "JSON" not in policy.notice
+    assert "not valid JSON (line 1)" in policy.problem_details
+    missing = load_policy({POLICY_ENV: str(tmp_path / "nope.json")})
+    assert missing.notice == MISSING_NOTICE
+    assert "nope.json" not in missing.notice and "nope.json" in missing.problem_details
+
+
+def test_a_policy_used_in_full_has_nothing_to_say(tmp_path: Path) -> None:
+    assert load_policy(write(tmp_path, {"hide_demo": True})).notice is None
+    assert Policy().notice is None

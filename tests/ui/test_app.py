@@ -298,6 +298,38 @@ def test_the_window_says_which_address_setting_the_administrator_overrides(
     assert "this run uses it with the API address your administrator set" in text
 
 
+def test_mistakes_in_the_administrators_file_are_one_sentence_with_details_for_it(
+    open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Every mistake was a line of raw configuration in the status line on every start, with
+    # the file's path, on a screen that may be shared; nothing to copy, no "Ask your IT team".
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps({"fixed_api_base": "http://api.corp.local/v1", "default_language": "german"}),
+        "utf-8",
+    )
+    monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
+    window = open_window()
+    status = window.statusPanel
+    assert status.text.splitlines()[0] == (
+        "Your IT team's settings for Kombo Desktop contain mistakes, so some of them were not "
+        "used. Press “Copy details” and send them to your IT team."
+    )
+    for raw in (str(policy), "fixed_api_base", "api.corp.local", "german"):
+        assert raw not in status.text
+    copy = status.copyDetailsButton
+    assert copy.isVisible() and f"“{copy.text()}”" in status.text  # named as it reads
+    assert '"fixed_api_base" must be an https:// address' in status.support_text
+    assert '"default_language" must be one of' in status.support_text
+    assert str(policy) in status.support_text
+    # A note start-up adds after it keeps the details.
+    window.show_note("Another note.")
+    assert status.text.endswith("Another note.") and str(policy) in status.support_text
+    # An error shown below the notes (a key refused at start) carries them too.
+    status.show_message("Refused.", "error", "HTTP status: 401", after_notes=True)
+    assert str(policy) in status.support_text and "HTTP status: 401" in status.support_text
+
+
 def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home: Path) -> None:
     code = (
         "import gc, json\n"
