@@ -1615,16 +1615,17 @@ def test_export_writes_the_entries_for_spreadsheets(store: HistoryStore, tmp_pat
     assert row["E-mail"] == "jürgen@müller.example"
     assert row["Customer id"] == "M-1"
     assert row["Tool"] == "Personio"
-    assert row["Kind"] == "New link"
+    assert row["Type"] == "New link"
     assert row["Status"] == "Valid"
     assert row["Link"] == "https://connect.kombo.dev/v1?token=abc"
-    assert row["Environment"] == "env-9"
+    assert row["Kombo environment"] == "env-9"
+    assert row["Kind of system"] == "HR system (HRIS)"
     assert row["Language"] == "Deutsch"
     assert row["Tool environment"] == ""
     assert row["Scope config id"] == "scope-1"
     assert (row["Employee filtering"], row["Field mapping"]) == ("Yes", "")
     other = dict(zip(header, second, strict=True))
-    assert other["Kind"] == "Reconnection link"
+    assert other["Type"] == "Reconnection link"
     assert other["Status"] == "Expired"
     assert other["Integration id"] == "bamboohr:X1"
     assert other["Organisation"] == ""
@@ -1932,7 +1933,7 @@ def test_demo_links_are_marked_and_never_duplicates_of_real_ones(
 
     target = tmp_path / "export.csv"
     export_csv([real, demo], target)
-    kinds = [row[CSV_HEADER.index("Kind")] for row in read_csv(target)[1:]]
+    kinds = [row[CSV_HEADER.index("Type")] for row in read_csv(target)[1:]]
     assert kinds == ["New link", "New link (demo)"]
 
 
@@ -2020,3 +2021,18 @@ def test_a_demo_link_works_only_while_its_demo_service_runs(store: HistoryStore)
     real = add_link(store)
     assert not real.from_an_ended_demo(None)
     assert real.still_works(None) == real.is_valid()
+
+
+def test_the_exports_columns_are_named_as_on_the_screen(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # "Kind", "Category" and "Environment" were names the screen never used for the history
+    # table's "Type", the form's "Kind of system" and Settings' "Kombo environment".
+    target = tmp_path / "export.csv"
+    export_csv([add_link(store, environment_id="env-9")], target)
+    header, row = read_csv(target)
+    for screen_name in ("Type", "Kind of system", "Kombo environment"):
+        assert screen_name in header
+    for other_name in ("Kind", "Category", "Environment"):
+        assert other_name not in header
+    assert row[header.index("Kombo environment")] == "env-9"

@@ -827,6 +827,28 @@ def test_export_writes_the_entries_the_search_finds(
     assert feature.panel.historyExportButton.isEnabled()
 
 
+def test_the_exports_columns_have_the_names_the_window_gives_them(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The export said "Kind" for the history table's "Type" and "Category" for the form's
+    # "Kind of system": a person looking for the column by its name did not find it.
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.historyTable.model()
+    titles = [
+        model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for column in range(model.columnCount())
+    ]
+    for title in titles:
+        if title != "When":  # the export's "Made at (UTC)" says the time zone too
+            assert title in CSV_HEADER
+    buddy = next(
+        label
+        for label in demo_window.findChildren(QLabel)
+        if label.buddy() is demo_window.categoryCombo
+    )
+    assert buddy.text().replace("&", "") in CSV_HEADER
+
+
 def test_export_opens_in_columns_with_german_number_settings(
     qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

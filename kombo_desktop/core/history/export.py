@@ -19,15 +19,18 @@ from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, LANGUAGE_NAMES, LINK_TYPE_NAMES
 
+# The screen's names, so that a column is found by what the person knows it as: "Type" as in
+# the history table, "Kind of system" as on the form, "Kombo environment" (the id of the key's
+# environment) as in Settings.
 CSV_HEADER: Final = (
     "Made at (UTC)",
-    "Kind",
+    "Type",
     "Profile",
-    "Environment",
+    "Kombo environment",
     "Organisation",
     "E-mail",
     "Customer id",
-    "Category",
+    "Kind of system",
     "Tool",
     "Language",
     "Link type",
