@@ -15,7 +15,6 @@ The key never reaches a widget: it goes from the credential store straight into 
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -269,4 +268,6 @@ class Connection:
 
 def _fingerprint(key: str | None) -> bytes | None:
     """Tells keys apart without keeping a second copy of one (None: no key)."""
+    import hashlib  # not at import: with OpenSSL's _hashlib it cost the first frame ~5 ms
+
     return None if key is None else hashlib.sha256(key.encode("utf-8")).digest()

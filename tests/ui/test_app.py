@@ -32,7 +32,7 @@ from kombo_desktop.ui import theme
 from tests.support.python_run import REPO, last_line_printed, run_python
 from tests.ui.conftest import WindowFactory
 
-SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore")
+SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore", "hashlib")
 
 
 def test_version_prints_and_exits_without_qt() -> None:
@@ -62,7 +62,7 @@ def test_python_dash_m_runs_the_same_main(tmp_path: Path) -> None:
 
 
 def test_start_up_imports_none_of_the_slow_libraries(isolated_home: Path) -> None:
-    """Building the window must not pull in httpx, keyring, qrcode or truststore."""
+    """Building the window must not pull in httpx, keyring, qrcode, truststore or hashlib."""
     printed = last_line_printed(
         "import sys\n"
         "from PySide6.QtWidgets import QApplication\n"
