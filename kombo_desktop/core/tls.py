@@ -59,7 +59,8 @@ def trust_setup() -> TrustSetup:
 
 
 def ssl_context() -> ssl.SSLContext:
-    """The process-wide verifying context for connections to Kombo."""
+    """The process-wide verifying context, which ``separate_context`` builds on (the
+    tests read it)."""
     return trust_setup().context
 
 

@@ -313,7 +313,7 @@ class DuplicateFlow:
         form = window.relinkForm
         typed = form.integration_id if form.holds_unused_id() else ""
         # The earlier link on show (this customer's) makes way for the reconnection link; the
-        # id typed next must not read as another customer's details (see _customer_typed).
+        # id typed next must not read as another customer's details (see LinkMaking.customer_typed).
         window.resultPanel.clear()
         form.fill(known_id or typed, request.language, request.link_type)
         window.show_relink_mode()

@@ -127,12 +127,12 @@ class LinkMaking(QObject):
         for guard in self._window.create_guards:
             if not guard(request):
                 return
-        self.send_create(request)
+        self._send(request)
 
     def submit_relink(self) -> None:
         request = self._checked(self._window.relinkForm.build_request, self._window.relinkForm)
         if request is not None:
-            self.send_relink(request)
+            self._send(request)
 
     def _checked(
         self, build: Callable[[], _Request | InvalidRequest], form: RequestForm
@@ -146,13 +146,6 @@ class LinkMaking(QObject):
             self._show_invalid(result, form)
             return None
         return result
-
-    def send_create(self, request: LinkRequest) -> None:
-        """Send a checked request now (also called by guards that held it)."""
-        self._send(request)
-
-    def send_relink(self, request: RelinkRequest) -> None:
-        self._send(request)
 
     def _send(self, request: LinkRequest | RelinkRequest) -> None:
         connection = self._connection_or_fail()
@@ -175,7 +168,7 @@ class LinkMaking(QObject):
             what, name = "reconnection link", "relink"
         else:
             what, name = "link", "create-link"
-        self._start_request(work, request, WAITING_TEXT.format(what=what), name)
+        self._start_request(connection, work, request, WAITING_TEXT.format(what=what), name)
 
     def _connection_or_fail(self) -> Connection | None:
         connection = self._window.account.connection
@@ -185,13 +178,12 @@ class LinkMaking(QObject):
 
     def _start_request(
         self,
+        connection: Connection,
         work: Callable[[CancelToken, Tell], CreatedLink],
         request: LinkRequest | RelinkRequest,
         progress: str,
         name: str,
     ) -> None:
-        connection = self._window.account.connection
-        assert connection is not None
         # The previous link belongs to the previous request (often another customer): it must
         # not stay on show, copyable, under this request's progress or error.
         self._window.resultPanel.clear()

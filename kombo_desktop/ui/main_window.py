@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
         self.start_up.add(qt_enums.warm_up)  # Qt's enums, kept out of the first frame
         self.bundled_catalog = ToolCatalog.bundled()
         # Checks run before a new link is sent; one returning False holds the request and is
-        # then responsible for calling ``send_create`` (or not) itself.
+        # then responsible for sending it again (or not) itself (``submit_create``).
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._closed = False
 
