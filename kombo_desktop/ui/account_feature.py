@@ -120,14 +120,19 @@ class AccountFeature(QObject):
         else:
             old.close()
         self.connection = Connection(old.target, window.credentials, window.setup.client_options)
+        reset = ""
         if self._tools_account != (old.target.api_base, self.environment_id(old.target)):
             # Another environment's key: the lists shown are another account's, and if its
             # own cannot be fetched (a 403, offline), the bundled lists are the right ones.
-            self._use_bundled_tools()
+            # A tool they lack is said with ``status``, which said apart replaced it at once.
+            reset = self._use_bundled_tools(quiet=True)
         window.take_focus_from(window.firstRunNotice)  # "Open settings" may have it
         window.firstRunNotice.hide()  # shown again by the key's check if it is still missing
-        if status is not None and not window.link_making.busy:
-            window.show_status(status, "info")
+        # While a link is being made its progress keeps the status line; a reset is still said.
+        news = [status if status is not None and not window.link_making.busy else "", reset]
+        said = " ".join(part for part in news if part)
+        if said:
+            window.show_status(said, "info")
         self._warm_up_soon(self.connection)
         window.target_changed.emit(self.connection.target)
 

@@ -523,6 +523,35 @@ def test_a_profile_moved_to_another_account_is_not_shown_the_old_accounts_tools(
         other.stop()
 
 
+def test_another_environments_key_says_both_the_new_key_and_that_the_tool_was_reset(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Another environment's key shows the bundled lists again, which may lack the chosen tool:
+    # the sentence saying it was reset was at once replaced by "Links are now made with ...",
+    # so the person never learnt why their tool choice was gone.
+    store = SettingsStore(AppPaths.from_environment())
+    server = one_accounts_tools()
+    try:
+        store.save(Settings(profiles=[account_profile("default", server, "env_EU")]))
+        keyring.set_password(SERVICE_NAME, "default", API_KEY)
+        window = open_window()
+        qtbot.waitUntil(lambda: window.toolCombo.findData("euonlyhr") > 0, timeout=10_000)
+        assert window.linkForm.select_tool("euonlyhr")
+        server.script(*[NO_TOOL_LISTS] * 4)  # the other environment's key may not list tools
+        store.save(Settings(profiles=[account_profile("default", server, "env_US")]))
+        keyring.set_password(SERVICE_NAME, "default", OTHER_KEY)
+        window.use_profile("default")
+        assert window.toolCombo.currentData() is None
+        assert window.statusLabel.text() == (
+            f"Links are now made with the profile “default” ({window.target.place}). "
+            "EU Only HR is not available in your Kombo account for “HR system (HRIS)”, so "
+            "the tool was reset to “The customer chooses”."
+        )
+        window.close()
+    finally:
+        server.stop()
+
+
 def test_a_renamed_profile_takes_its_cached_tool_lists_along(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
