@@ -157,8 +157,6 @@ class HistoryFeature(QObject):
         self.window = window
         self.private = True
         self._from_history_url: str | None = None
-        # The integration id last filled in from the history: replacing it loses nothing.
-        self._filled_integration_id: str | None = None
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
         self._history = BackgroundHistory(window.setup.paths.history_file, window.show_note)
@@ -595,8 +593,9 @@ class HistoryFeature(QObject):
         in_use = target.profile if target is not None else entry.profile
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self.relink_customer.remember(Customer.of_entry(entry))
-            window.relinkForm.fill(entry.integration_id, entry.language, entry.link_type)
-            self._filled_integration_id = entry.integration_id
+            window.relinkForm.fill(
+                entry.integration_id, entry.language, entry.link_type, from_history=True
+            )
             window.show_relink_mode()
             elsewhere = (
                 f" The integration was connected with profile “{entry.profile}”: a "
@@ -644,9 +643,12 @@ class HistoryFeature(QObject):
 
         window = self.window
         if entry.kind is EntryKind.RELINK and entry.integration_id:
-            kept = (entry.integration_id, self._filled_integration_id)
             words = window.unused_relink_id()
-            lost = [words] if words and window.relinkForm.integration_id not in kept else []
+            lost = (
+                [words]
+                if words and window.relinkForm.integration_id != entry.integration_id
+                else []
+            )
         else:
             customer = (entry.email or "", entry.organization or "", entry.origin_id or "")
             lost = ["what is typed in it"] if window.linkForm.filling_loses_typing(customer) else []

@@ -337,22 +337,22 @@ class LinkForm(RequestForm):
         return may_lose(self.window(), lost, "Clear the form?", "Clear")
 
     def unused_typing(self, named: str = "what is typed in it") -> list[str]:
-        """What clearing would lose, named: typing no link was made with, here (called
-        ``named``) and elsewhere."""
+        """What clearing (or closing the window) would lose, named: typing no link was made
+        with, here (called ``named``) and elsewhere."""
         here = [named] if self._holds_unused_typing() else []
         return here + [words for unused in self.unused_elsewhere if (words := unused())]
 
     def filling_loses_typing(self, customer: tuple[str, str, str]) -> bool:
         """Whether filling in ``customer``'s details (e-mail, organisation, id, from the
-        history) loses typing: details used for no link that are neither these nor those last
-        filled in (the history still has them)."""
-        return self._holds_unused_typing(besides=(customer, self._filled))
+        history) loses typing: unused details that are not these."""
+        return self._holds_unused_typing(besides=customer)
 
-    def _holds_unused_typing(self, besides: tuple[tuple[str, str, str] | None, ...] = ()) -> bool:
-        """Whether the customer's details in the form were used for no link yet (and are none
-        of ``besides``)."""
+    def _holds_unused_typing(self, besides: tuple[str, str, str] | None = None) -> bool:
+        """Whether the customer's details in the form would be lost if replaced: used for no
+        link yet, and neither those last filled in from the history (it still has them, so
+        clearing, closing or filling in others loses nothing) nor ``besides``."""
         as_sent = self._as_sent()
-        return any(self.customer_text()) and as_sent != self._used and as_sent not in besides
+        return any(self.customer_text()) and as_sent not in (self._used, self._filled, besides)
 
     def _as_sent(self) -> tuple[str, str, str]:
         # Compared as sent: a name typed with a zero-width space was used without it.

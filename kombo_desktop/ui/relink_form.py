@@ -100,6 +100,8 @@ class RelinkForm(RequestForm):
         self._watch(lr.INTEGRATION_ID, self.relinkIntegrationEdit)
         # The id of the last reconnection link made from this tab: clearing it loses nothing.
         self._used_id: str | None = None
+        # The id last filled in from the history: it still has it, so replacing it loses nothing.
+        self._filled_id: str | None = None
 
     @property
     def integration_id(self) -> str:
@@ -117,8 +119,9 @@ class RelinkForm(RequestForm):
 
     def holds_unused_id(self) -> bool:
         """True when the id field holds an id no reconnection link was made with (typed,
-        pasted or filled in), which clearing would lose."""
-        return self.integration_id not in ("", self._used_id)
+        pasted or filled in by the duplicate warning), which clearing would lose; not the one
+        filled in from the history, which still has it."""
+        return self.integration_id not in ("", self._used_id, self._filled_id)
 
     def show_integration(self, text: str | None, *, warning: bool = False) -> None:
         """What Kombo said about the integration, under its id (None: the usual hint); a
@@ -153,9 +156,14 @@ class RelinkForm(RequestForm):
         integration_id: str,
         language: Language | None = None,
         link_type: LinkType | None = None,
+        *,
+        from_history: bool = False,
     ) -> None:
-        """Prepare a reconnection (e.g. from a history entry or the duplicate warning)."""
+        """Prepare a reconnection (e.g. from a history entry or the duplicate warning).
+        ``from_history``: "Fill the form" put the id there, which the history still has."""
         put_text(self.relinkIntegrationEdit, integration_id)
+        if from_history:
+            self._filled_id = integration_id
         if language is not None:
             select_data(self.relinkLanguageCombo, language.value)
         if link_type is not None:

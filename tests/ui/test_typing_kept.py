@@ -4,6 +4,7 @@ the form" does, and Cancel keeps everything. Real window, demo service, real his
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.history import HistoryEntry
@@ -185,3 +186,71 @@ def test_the_program_closing_its_window_never_waits_for_an_answer(
     asked.stop()
     assert asked.texts == []
     assert window.closed
+
+
+def test_details_filled_in_from_the_history_are_asked_about_only_once_typed_over(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # "Fill the form" did not count details it had filled in as lost (the history still has
+    # them), but "Clear the form" and closing the window asked about them as unused typing.
+    window = open_window("--demo")
+    ben = history_of(window).store.record_link(
+        profile="default",
+        email="ben@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=ben",
+    )
+    asked = answer_next_box("Cancel")  # would keep everything, had it asked
+    fill_with(qtbot, window, ben)
+    window.linkForm.clearButton.click()
+    asked.stop()
+    assert asked.texts == []
+    assert form_text(window) == ("", "")
+
+    fill_with(qtbot, window, ben)
+    window.organizationEdit.setFocus()
+    qtbot.keyClick(window.organizationEdit, Qt.Key.Key_End)
+    qtbot.keyClicks(window.organizationEdit, " Holding")  # the next customer's, typed over
+    asked = answer_next_box("Cancel")
+    window.linkForm.clearButton.click()
+    assert asked.texts == [
+        "Clear the form? What is typed in it has not been used for a link yet, and would be lost."
+    ]
+    assert form_text(window) == ("ben@globex.example", "Globex SA Holding")  # kept
+
+    window.organizationEdit.setText("Globex SA")  # what the history has again
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is True
+    asked.stop()
+    assert asked.texts == []
+
+
+def test_an_integration_id_filled_in_from_the_history_is_asked_about_only_once_typed_over(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window("--demo")
+    relink = history_of(window).store.record_relink(
+        profile="default",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=relink",
+    )
+    asked = answer_next_box("Cancel")
+    fill_with(qtbot, window, relink)
+    assert window.tabs.currentIndex() == RELINK_TAB
+    window.relinkIntegrationEdit.setText(TYPED_ID)  # typed over
+    assert close_as_the_person_does(window) is False
+    assert asked.texts == [
+        "Close Kombo Desktop? The integration id typed on the “Reconnect an integration” tab "
+        "has not been used for a link yet, and would be lost."
+    ]
+
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)  # what the history has again
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is True
+    asked.stop()
+    assert asked.texts == []
