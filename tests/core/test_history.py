@@ -728,7 +728,18 @@ def test_the_kind_of_system_finds_its_links_by_the_forms_words_and_kombos_code(
         ("lms", [Category.LMS]),
         ("HR system", [Category.HRIS]),
         ("assessment", [Category.ASSESSMENT]),
-        ("system", [Category.LMS, Category.ATS, Category.HRIS]),  # three of the form's names
+        ("HR", [Category.HRIS]),
+        ("recruit", [Category.ATS]),  # the start of a word, as it is being typed
+        ("Learn", [Category.LMS]),
+        ("Recruiting system (ATS)", [Category.ATS]),
+        ("Assessment tool", [Category.ASSESSMENT]),
+        ("system", []),  # words every kind shares name none on its own
+        ("tool", []),
+        ("sys", []),
+        ("(", []),
+        ("ing", []),  # inside "recruiting" and "learning", but the start of no word
+        ("as", []),  # too short to stand for the start of a word
+        ("ats recruiting", [Category.ATS]),
         ("recruiting customer", []),  # never across two fields
         ("recruiting tool", []),  # nor across two kinds' names
     ],
@@ -741,6 +752,19 @@ def test_words_of_a_kind_of_system_find_the_links_made_for_it(
 ) -> None:
     assert store.search(text) == [one_per_kind[category] for category in expected]
     assert store.count(text) == len(expected)
+
+
+def test_a_short_customer_name_inside_a_kinds_words_finds_only_that_customer(
+    store: HistoryStore, one_per_kind: dict[Category, HistoryEntry]
+) -> None:
+    """ "ING" is in "Recruiting" and "Learning": a search for the customer ING Bank must not
+    bring up every recruiting and learning link with it."""
+    ing = add_link(store, organization="ING Bank", email="hr@bank.example", created_at=T0)
+    for text in ("ING", "ing bank"):
+        assert store.search(text) == [ing], text
+        assert store.count(text) == 1, text
+        for entry in one_per_kind.values():
+            assert not store.matches(entry, text), text
 
 
 def test_a_kind_of_system_finds_the_customers_named_after_it_too(

@@ -894,10 +894,11 @@ def test_history_search_never_fails_on_any_text(
     assert len(found) <= (total if limit is None else min(limit, total))
     if offset == 0 and limit is None:
         assert len(found) == total
-    # Whatever was found really contains the text (ignoring case and spacing), or the text is
-    # a part of the name the form gives its kind of system, or of Kombo's code for it, or of
-    # its link, pasted in.
+    # Whatever was found really contains the text (ignoring case and spacing), or each word of
+    # the text is a word, or the start of one, of the name the form gives its kind of system or
+    # of Kombo's code for it, or the text is its link, or a piece of it, pasted in.
     needle = " ".join(text.casefold().split())
+    typed_words = re.findall(r"\w+", needle)
     link = pasted_link(text)
     for entry in found:
         haystack = " ".join(
@@ -905,11 +906,13 @@ def test_history_search_never_fails_on_any_text(
             f"{entry.tool_label} {entry.integration_id}".casefold().split()
         )
         assert entry.category is not None
-        kind = (CATEGORY_NAMES[entry.category].casefold(), entry.category.value.casefold())
+        kind = re.findall(
+            r"\w+", f"{CATEGORY_NAMES[entry.category]} {entry.category.value}".casefold()
+        )
         if needle.isascii():
             assert (
                 needle in haystack
-                or any(needle in words for words in kind)
+                or (typed_words and all(any(w.startswith(t) for w in kind) for t in typed_words))
                 or (link is not None and link.text in entry.url)
             ), (text, entry.organization)
 

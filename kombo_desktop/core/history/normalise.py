@@ -61,25 +61,59 @@ def search_needles(text: str) -> tuple[str, str]:
 def categories_named(text: str) -> tuple[Category, ...]:
     """The kinds of system a search for ``text`` finds the links of: those whose name as the
     form's "Kind of system" shows it ("Recruiting system (ATS)") or whose code in Kombo ("ATS")
-    contains ``text``, folded as any searched field is. So "recruiting", "ATS" and "learning"
-    find the links made for recruiting and learning systems. Nothing for a blank text (which
-    finds every link anyway).
+    has every word of ``text`` as a word, or as the start of one when at least
+    three letters are typed ("recruit"), folded as any searched field is. So "recruiting", "ATS"
+    and "learning" find the links made for recruiting and learning systems.
+
+    Whole words and their starts only, because a customer's short name is often a piece of
+    these words: "ING" is inside "Recruiting" and "Learning", and a search for ING Bank must
+    not bring up every recruiting and learning link. The words every kind shares ("system",
+    "tool") name no kind on their own. Nothing for a blank text (which finds every link anyway).
 
     Matched against the code each link stores, not stored words: the form's names may be
     worded better one day, and a search must then find what the form says, in old links too.
     """
-    needles = [needle for needle in search_needles(text) if needle]
+    typed_forms = [_words(needle) for needle in search_needles(text)]
     return tuple(
         category
-        for category, named in _CATEGORY_SEARCH_TEXTS.items()
-        if any(needle in named for needle in needles)
+        for category, words in _CATEGORY_WORDS.items()
+        if any(_names_kind(typed, words) for typed in typed_forms)
     )
 
 
-# The words a kind of system is found by, each kept apart as search_text keeps fields apart:
-# "recruiting tool" is neither kind's name.
-_CATEGORY_SEARCH_TEXTS: Final = {
-    category: search_text(CATEGORY_NAMES[category], category.value) for category in Category
+def _words(folded: str) -> list[str]:
+    """The words of a folded text, without the brackets and other marks between them."""
+    return _WORD.findall(folded)
+
+
+def _names_kind(typed: list[str], words: frozenset[str]) -> bool:
+    """Whether the ``typed`` words name the kind of system with these ``words``: each one is
+    one of them or the start of one, and at least one is a word of that kind's own."""
+
+    def found(typed_word: str, among: frozenset[str]) -> bool:
+        return any(
+            typed_word == word
+            or (len(typed_word) >= _SHORTEST_WORD_START and word.startswith(typed_word))
+            for word in among
+        )
+
+    own_words = words - _SHARED_CATEGORY_WORDS
+    return (
+        bool(typed)
+        and all(found(typed_word, words) for typed_word in typed)
+        and any(found(typed_word, own_words) for typed_word in typed)
+    )
+
+
+_WORD: Final = re.compile(r"\w+")
+# How many letters of a word must be typed before they stand for it ("rec" for "recruiting").
+_SHORTEST_WORD_START: Final = 3
+# Words in more than one kind's name: typed alone they would find nearly every link.
+_SHARED_CATEGORY_WORDS: Final = frozenset({"system", "tool"})
+# The words a kind of system is found by: its name's and its code's, folded as searched texts.
+_CATEGORY_WORDS: Final = {
+    category: frozenset(_words(search_text(CATEGORY_NAMES[category], category.value)))
+    for category in Category
 }
 
 
