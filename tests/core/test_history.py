@@ -837,8 +837,12 @@ def two_links(store: HistoryStore) -> dict[str, HistoryEntry]:
         f"<{LINK}>",  # as e-mail programs write a link
         f"({LINK}),",
         f"“{LINK}”",
-        f"{LINK[:60]}\n{LINK[60:]}",  # broken over two lines in the customer's e-mail
+        # broken over two lines in the customer's e-mail: found by its first line
+        f"{LINK[:90]}\n{LINK[90:]}",
         f"this link does not work: {LINK}",  # the customer's words pasted along
+        f"this link does not work: {LINK} Can you help?",  # and the words after it
+        f"{LINK}\nThanks, Anna",
+        f"See <{LINK}>.\n\nBest regards,\nAnna Müller",
         LINK[: len(LINK_START) + 20],  # only its beginning: cut off in the e-mail
         LINK[len(LINK_START) :],  # only the token's own part
         LINK[-20:],  # only the end
@@ -860,6 +864,8 @@ def test_a_pasted_link_finds_its_entry(
     [
         ("connect.kombo.dev", ["other", "acme"]),  # a piece of every link
         (LINK_START, ["other", "acme"]),
+        # broken over two lines within the part every link shares: its first line is in both
+        (f"{LINK[:60]}\n{LINK[60:]}", ["other", "acme"]),
         (LINK + "x", []),  # a longer link is another link
         (LINK.upper(), []),  # a token's letters are not the same in capitals
         (LINK.replace("https://", "http://"), []),

@@ -152,16 +152,19 @@ def pasted_link(text: str) -> PastedLink | None:
     token=..." and the person pastes it into the history to find whose it was.
 
     The spaces around it, the customer's full stop, brackets and quotes do not count, nor the
-    words before its ``https://``; the line breaks of a link broken over two lines in an
-    e-mail neither, as a link has no spaces. A piece without the beginning counts when only a
-    link has it (``://``, ``kombo.dev``, ``token=``), or when it is a run of at least
+    words before its ``https://`` or after it ("... Can you help?", "Thanks, Anna" on the next
+    line): a link has no spaces, so it ends at the first one. A link broken over two lines in
+    an e-mail is therefore read up to the break, and found by that beginning. Without an
+    ``https://``, the line breaks in a piece do not count. A piece without the beginning counts
+    when only a link has it (``://``, ``kombo.dev``, ``token=``), or when it is a run of at least
     16 of a token's letters without spaces (the token alone, or its end): "kombo" or "token"
     alone is a word, and finds only what every other word finds.
     """
     text = without_lone_surrogates(text)
     begins = _LINK_BEGINS.search(text)
     if begins is not None:
-        text = text[begins.start() :]
+        # The link is the unbroken run it begins; what follows a space is the customer's words.
+        text = text[begins.start() :].split(maxsplit=1)[0]
     piece = "".join(text.split()).strip(_AROUND_A_LINK)
     if not piece:
         return None
