@@ -16,7 +16,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+from kombo_desktop.core.files import atomic_write
 from kombo_desktop.core.letters import base_letters
 from kombo_desktop.core.paths import ensure_private_dir
 from kombo_desktop.core.resources import resource_path
@@ -372,8 +372,8 @@ class CatalogCache:
         return tools_from_api(category, tools)
 
     def save(self, owner: ToolListOwner, category: Category, tools: list[Tool]) -> None:
-        """Store ``tools`` for the owner; written to a temporary file first so a crash midway
-        never leaves half a file behind."""
+        """Store ``tools`` for the owner, readable by the person alone; written whole or not at
+        all (``atomic_write``), so a crash or a full disk never leaves half a list behind."""
         document = {
             "version": _CACHE_VERSION,
             "api_base": owner.api_base,
@@ -383,17 +383,10 @@ class CatalogCache:
             "tools": [{"id": t.id, "label": t.label} for t in tools],
         }
         path = self.path_for(owner.profile, category)
+        content = json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
         try:
             ensure_private_dir(path.parent)
-            fd, temp_name = tempfile.mkstemp(prefix=".tools-", suffix=".tmp", dir=path.parent)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(document, handle, ensure_ascii=False, indent=1)
-                os.replace(temp_name, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp_name)
-                raise
+            atomic_write(path, content)
         except OSError as error:
             _log.warning("Could not save the tool list cache %s: %s", path, error)
 

@@ -20,6 +20,7 @@ from kombo_desktop.core.catalog import (
 )
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import Category
+from tests.support.locked_files import full_disk
 
 
 def _bundled_rows() -> list[dict[str, str]]:
@@ -410,6 +411,19 @@ def test_saving_again_replaces(cache: CatalogCache) -> None:
     cache.save(DEFAULT, Category.HRIS, TOOLS)
     cache.save(DEFAULT, Category.HRIS, TOOLS[:1])
     assert cache.load(DEFAULT, Category.HRIS) == TOOLS[:1]
+    assert [p.name for p in cache.cache_dir.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_list_the_disk_refuses_at_the_last_moment_keeps_the_older_list(
+    cache: CatalogCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A full disk often takes the file and refuses its content only when it is pushed to the
+    # disk: the cache then held an empty or cut-off list instead of the older one.
+    cache.save(DEFAULT, Category.HRIS, TOOLS)
+    full_disk(monkeypatch)
+    cache.save(DEFAULT, Category.HRIS, TOOLS[:1])
+    monkeypatch.undo()
+    assert cache.load(DEFAULT, Category.HRIS) == TOOLS
     assert [p.name for p in cache.cache_dir.iterdir() if p.name.endswith(".tmp")] == []
 
 
