@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -51,3 +52,13 @@ def answer_next_file_dialog(choice: Path | None, name_filter: str | None = None)
 
     QTimer.singleShot(0, answer)
     return seen
+
+
+def own_documents_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder of the test's own with a Documents folder, where the dialogs open the
+    first time (and where Qt keeps its dialog settings); returns the Documents folder."""
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
+    return home / "Documents"

@@ -23,6 +23,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
+from tests.support.file_dialogs import own_documents_folder
 from tests.support.qr_decode import decode_png, decode_svg
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -37,12 +38,7 @@ LOOK_SECONDS = 5.0
 
 @pytest.fixture(autouse=True)
 def documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home folder of the test's own (the dialogs' first folder, and Qt's dialog settings)."""
-    home = tmp_path / "home"
-    (home / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return home / "Documents"
+    return own_documents_folder(tmp_path, monkeypatch)
 
 
 @dataclass

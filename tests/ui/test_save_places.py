@@ -15,7 +15,11 @@ from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_save_dialog import chosen_type
 from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
-from tests.support.file_dialogs import SeenFileDialog, answer_next_file_dialog
+from tests.support.file_dialogs import (
+    SeenFileDialog,
+    answer_next_file_dialog,
+    own_documents_folder,
+)
 from tests.support.history_helpers import open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -24,12 +28,7 @@ SVG = QR_FILTER_NAMES[QrFileType.SVG]
 
 @pytest.fixture(autouse=True)
 def documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A home folder with a Documents folder, where the dialogs open the first time."""
-    home = tmp_path / "home"
-    (home / "Documents").mkdir(parents=True)
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
-    return home / "Documents"
+    return own_documents_folder(tmp_path, monkeypatch)
 
 
 def save_qr_code(
