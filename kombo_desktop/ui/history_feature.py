@@ -251,6 +251,7 @@ class HistoryFeature(QObject):
             panel.notice.connect(window.show_status)
             panel.show_requested.connect(self.show_entry)
             panel.fill_requested.connect(self.fill_from)
+            panel.deleted.connect(self._entry_deleted)
             dock.visibilityChanged.connect(self._dock_visibility_changed)
             self._panel, self._dock = panel, dock
         return self._panel
@@ -634,6 +635,15 @@ class HistoryFeature(QObject):
             f"{elsewhere}{f' {tool_note}' if tool_note else ''}",
             "info",
         )
+
+    def _entry_deleted(self, entry: HistoryEntry) -> None:
+        """Details filled in from ``entry`` were not counted as unused typing, as the history
+        kept them; now that it no longer does, the forms are their only copy, and clearing or
+        closing asks about them again (it emptied them unasked)."""
+        window = self.window
+        window.linkForm.forget_filled(Customer.of_entry(entry).typed())
+        if entry.integration_id:
+            window.relinkForm.forget_filled(entry.integration_id)
 
     def _may_fill_over_typing(self, entry: HistoryEntry) -> bool:
         """Whether ``entry`` may be filled in: at once when that replaces no unused typing (the

@@ -108,11 +108,13 @@ class _EntryTable(QTableView):
 
 
 class HistoryPanel(QWidget):
-    """Search box, table and actions. Emits ``show_requested(entry)`` and
-    ``fill_requested(entry)`` for the window, and ``notice(text, kind)`` for its status line."""
+    """Search box, table and actions. Emits ``show_requested(entry)``,
+    ``fill_requested(entry)`` and ``deleted(entry)`` for the window, and ``notice(text, kind)``
+    for its status line."""
 
     show_requested = Signal(object)  # HistoryEntry
     fill_requested = Signal(object)  # HistoryEntry
+    deleted = Signal(object)  # HistoryEntry, no longer in the history
     notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error" | "busy")
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
@@ -524,6 +526,7 @@ class HistoryPanel(QWidget):
         self.model.remove_entry(entry.id)
         self._update_count()
         self.notice.emit("The entry was deleted from the history.", "success")
+        self.deleted.emit(entry)
 
     # --- export --------------------------------------------------------------------------------
 

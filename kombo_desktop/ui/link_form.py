@@ -355,9 +355,14 @@ class LinkForm(RequestForm):
         return any(self.customer_text()) and as_sent not in (self._used, self._filled, besides)
 
     def _as_sent(self) -> tuple[str, str, str]:
-        # Compared as sent: a name typed with a zero-width space was used without it.
-        email, organization, origin_id = (sent_text(text) for text in self.customer_text())
-        return email, organization, origin_id
+        return _customer_as_sent(self.customer_text())
+
+    def forget_filled(self, customer: tuple[str, str, str]) -> None:
+        """The history no longer has ``customer``'s details (e-mail, organisation, id): their
+        entry was deleted. Filled in from it, they are now kept only in the form, so clearing,
+        closing or filling in others asks about them again, as about any typing."""
+        if self._filled == _customer_as_sent(customer):
+            self._filled = None
 
     def clear(self) -> None:
         """Empty the customer's details, the tool and the advanced options, for the next
@@ -622,6 +627,13 @@ class LinkForm(RequestForm):
         self._update_dependent_controls()
         self._filled = self._as_sent()
         return note
+
+
+def _customer_as_sent(customer: tuple[str, str, str]) -> tuple[str, str, str]:
+    """A customer's e-mail, organisation and id as sent, which is how they are compared: a
+    name typed with a zero-width space was used without it."""
+    email, organization, origin_id = (sent_text(text) for text in customer)
+    return email, organization, origin_id
 
 
 # Wire field name -> key of ``form_values``.

@@ -117,6 +117,12 @@ class RelinkForm(RequestForm):
         longer has it (clearing the form kept asking about an id no link can be made with)."""
         self._used_id = integration_id
 
+    def forget_filled(self, integration_id: str) -> None:
+        """The history no longer has ``integration_id`` (its entry was deleted): filled in
+        from it, the id is now kept only here, so clearing or closing asks about it again."""
+        if self._filled_id == integration_id:
+            self._filled_id = None
+
     def holds_unused_id(self) -> bool:
         """True when the id field holds an id no reconnection link was made with (typed,
         pasted or filled in by the duplicate warning), which clearing would lose; not the one

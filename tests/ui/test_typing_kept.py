@@ -254,3 +254,101 @@ def test_an_integration_id_filled_in_from_the_history_is_asked_about_only_once_t
     assert close_as_the_person_does(window) is True
     asked.stop()
     assert asked.texts == []
+
+
+def delete_from_history(qtbot: QtBot, window: MainWindow, entry: HistoryEntry) -> None:
+    """Delete ``entry`` with the history panel's "Delete…", answering its question."""
+    feature = history_of(window)
+    if not feature.history_open:  # a floating panel closes when the form is filled from it
+        feature.historyButton.click()
+        wait_loaded(qtbot, feature)
+    rows = [shown.url for shown in shown_entries(feature)]
+    feature.panel.select_row(rows.index(entry.url))
+    answer_next_box("Delete")
+    feature.panel.historyDeleteButton.click()
+    assert feature.store.get(entry.id) is None
+
+
+def test_details_filled_in_from_an_entry_deleted_since_are_asked_about(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The history kept the details "Fill the form" put in the form, so clearing and closing
+    # asked nothing; deleting that entry left the form the only copy, and Clear still emptied
+    # it unasked.
+    window = open_window("--demo")
+    ben = history_of(window).store.record_link(
+        profile="default",
+        email="ben@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=ben",
+    )
+    fill_with(qtbot, window, ben)
+    delete_from_history(qtbot, window, ben)
+
+    asked = answer_next_box("Cancel")
+    window.linkForm.clearButton.click()
+    assert asked.texts == [
+        "Clear the form? What is typed in it has not been used for a link yet, and would be lost."
+    ]
+    assert form_text(window) == ("ben@globex.example", "Globex SA")  # kept
+
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is False
+    assert asked.texts == [
+        "Close Kombo Desktop? What is typed on the “New link” tab has not been used for a link "
+        "yet, and would be lost."
+    ]
+    assert form_text(window) == ("ben@globex.example", "Globex SA")
+
+
+def test_an_integration_id_filled_in_from_an_entry_deleted_since_is_asked_about(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window("--demo")
+    relink = history_of(window).store.record_relink(
+        profile="default",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=relink",
+    )
+    fill_with(qtbot, window, relink)
+    delete_from_history(qtbot, window, relink)
+
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is False
+    assert asked.texts == [
+        "Close Kombo Desktop? The integration id typed on the “Reconnect an integration” tab "
+        "has not been used for a link yet, and would be lost."
+    ]
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+
+
+def test_deleting_another_entry_leaves_details_filled_in_unasked(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = open_window("--demo")
+    store = history_of(window).store
+    ben, eva = (
+        store.record_link(
+            profile="default",
+            email=f"{name}@globex.example",
+            organization="Globex SA",
+            category=Category.HRIS,
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url=f"https://connect.kombo.dev/v1?token={name}",
+        )
+        for name in ("ben", "eva")
+    )
+    fill_with(qtbot, window, ben)
+    delete_from_history(qtbot, window, eva)  # the history still has Ben's details
+
+    asked = answer_next_box("Cancel")  # would keep the form, had it asked
+    window.linkForm.clearButton.click()
+    asked.stop()
+    assert asked.texts == []
+    assert form_text(window) == ("", "")
