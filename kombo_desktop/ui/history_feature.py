@@ -61,7 +61,6 @@ from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integrat
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
-from kombo_desktop.ui.history_opening import HISTORY_IN_USE as HISTORY_IN_USE  # tests use it here
 from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyError
 from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name

@@ -36,7 +36,7 @@ from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
-from kombo_desktop.ui.qr_save_dialog import ask_qr_file, filter_names
+from kombo_desktop.ui.qr_save_dialog import ask_qr_file
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_names import may_replace, name_to_save
@@ -61,7 +61,6 @@ ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide scre
 COPY_TEXT = "Copy link"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
-QR_FILTER_NAMES = filter_names(None)  # outside screen-sharing mode: every PNG or SVG listed
 EMPTY_TEXT = "Your link will appear here."
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."

@@ -26,7 +26,6 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
-from kombo_desktop.ui.history_feature import HISTORY_IN_USE
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -39,6 +38,7 @@ from kombo_desktop.ui.history_model import (
     status_text,
     tool_text,
 )
+from kombo_desktop.ui.history_opening import HISTORY_IN_USE
 from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING

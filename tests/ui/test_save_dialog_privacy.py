@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
+from kombo_desktop.ui.qr_save_dialog import filter_names
 from tests.support.file_dialogs import own_documents_folder
 from tests.support.qr_decode import decode_png, decode_svg
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -33,6 +33,7 @@ EARLIER_CODES = [  # saved for earlier customers, under the names the program su
     "demo-kombo-link-globex-corp.png",  # the last: a PNG, so PNG is offered first
 ]
 NEXT_STEM = "demo-kombo-link-next-customer-ab"  # the customer watching now
+QR_FILTER_NAMES = filter_names(None)  # outside screen-sharing mode: every PNG or SVG listed
 LOOK_SECONDS = 5.0
 
 

@@ -13,8 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.qr_save_dialog import chosen_type
-from kombo_desktop.ui.result_panel import QR_FILTER_NAMES
+from kombo_desktop.ui.qr_save_dialog import chosen_type, filter_names
 from tests.support.file_dialogs import (
     SeenFileDialog,
     answer_next_file_dialog,
@@ -23,7 +22,7 @@ from tests.support.file_dialogs import (
 from tests.support.history_helpers import open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
-SVG = QR_FILTER_NAMES[QrFileType.SVG]
+SVG = filter_names(None)[QrFileType.SVG]  # outside screen-sharing mode: every SVG listed
 
 
 @pytest.fixture(autouse=True)
