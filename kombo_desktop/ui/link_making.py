@@ -319,9 +319,7 @@ class LinkMaking(QObject):
         show the earlier customer's, and are about a form that is not there any more."""
         if not self._marks_quote:
             return
-        typed = self._customer_text()
-        in_form = {detail.casefold() for detail in (*typed[0], typed[1])}
-        gone = [detail for detail in self._marks_quote if detail.casefold() not in in_form]
+        gone = self._no_longer_in_the_form(self._marks_quote)
         if gone:
             for form in (self._window.linkForm, self._window.relinkForm):
                 form.unmark_rejected(quoting=gone)
@@ -444,6 +442,14 @@ class LinkMaking(QObject):
         """Whom the forms name: the new link's customer, and the integration id."""
         return self._window.linkForm.customer_text(), self._window.relinkForm.integration_id
 
+    def _no_longer_in_the_form(self, quoted: tuple[str, ...]) -> list[str]:
+        """The details among ``quoted`` (by Kombo's words or its marks on the fields) that
+        neither form holds any more. Ignoring case, as the quotes were found
+        (``_quoted_details``): the refusal's words and the marks go for the same details."""
+        typed = self._customer_text()
+        in_form = {detail.casefold() for detail in (*typed[0], typed[1])}
+        return [detail for detail in quoted if detail.casefold() not in in_form]
+
     def customer_typed(self) -> None:
         """Other customer details typed over the form take the link on show off the screen:
         it is the earlier customer's, and its QR code could be scanned by the next one,
@@ -455,9 +461,7 @@ class LinkMaking(QObject):
         if self._refusal_shown is not None and self._refusal_shown == self._window.statusPanel.text:
             # Only words that quote details no longer in the form go: correcting the field
             # Kombo refused keeps the reason on screen.
-            typed = self._customer_text()
-            in_form = {*typed[0], typed[1]}
-            if self._window.history.private and not set(self._refusal_quotes) <= in_form:
+            if self._window.history.private and self._no_longer_in_the_form(self._refusal_quotes):
                 self._refusal_shown = None
                 self._window.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
             return
