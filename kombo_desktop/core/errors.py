@@ -8,6 +8,7 @@ title and message, and the ``log_url`` Kombo support asks for). Neither ever hol
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TypeGuard
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,16 @@ def is_key_refused(error: BaseException) -> bool:
     """Whether the key itself was refused (wrong, revoked or malformed): the cases Settings or
     ``KOMBO_API_KEY`` can mend, unlike a refused network address."""
     return isinstance(error, AuthenticationError) and not isinstance(error, IpNotAllowedError)
+
+
+def is_key_unknown(error: BaseException) -> TypeGuard[AuthenticationError]:
+    """Whether Kombo does not know the key at all (a 401, or a key so malformed that it was
+    never sent): what the background requests (tool lists, the reconnection tab's lookup) say
+    at once, as every link would be refused too. Not a 403, which may only mean the key lacks
+    the right to that one request while it still makes links."""
+    return isinstance(error, MalformedKeyError) or (
+        isinstance(error, AuthenticationError) and error.detail.http_status == 401
+    )
 
 
 class InputRejectedError(KomboError):

@@ -17,7 +17,7 @@ import logging
 from dataclasses import dataclass, field
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolListOwner
-from kombo_desktop.core.errors import AuthenticationError, KomboError, MalformedKeyError
+from kombo_desktop.core.errors import AuthenticationError, KomboError, is_key_unknown
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.connection import Connection
 
@@ -66,12 +66,9 @@ def refresh_catalog(
                 tools = client.list_tools(category, cancel=cancel)  # type: ignore[arg-type]
             except KomboError as error:
                 reachable = False
-                refused = isinstance(error, MalformedKeyError) or (
-                    isinstance(error, AuthenticationError) and error.detail.http_status == 401
-                )
                 # The next request reads the store again (a key replaced there is used); the
                 # refusal is said only while the refused key is the one links go with.
-                if refused and connection.key_refused(client):
+                if is_key_unknown(error) and connection.key_refused(client):
                     result.refused = error
                 _log.info(
                     "Tool lists not refreshed (%s); using the cached or bundled lists",

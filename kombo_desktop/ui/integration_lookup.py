@@ -8,8 +8,11 @@ In screen-sharing mode the organisation is left out, like everything about custo
 
 The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo says
 it does not know is said so at once (the link would be refused anyway), as removed in Kombo
-when this profile made links for it before; any other failure (no key, no network, a 404 from
-a wrong address) leaves the usual hint, and making the link explains the problem in full.
+when this profile made links for it before. A key Kombo does not know (401) counts as a link's
+refusal does: the window says so in the same words, with "Open settings", and the next request
+reads the key from the password store again (``Connection.key_refused``). Any other failure
+(no key, no network, a 403, a 404 from a wrong address) leaves the usual hint, and making the
+link explains the problem in full.
 Answers are remembered per connection; one older than a minute is asked again when the tab is
 shown (so coming back to it after a reconnection link went out shows whether the customer has
 used it), and an answer for an id no longer in the field is dropped.
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QTimer
 
 from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.errors import KomboError, is_key_unknown, is_unknown_integration
 from kombo_desktop.core.integrations import (
     DEMO_NOT_FOUND_TEXT,
     NOT_FOUND_TEXT,
@@ -100,8 +104,20 @@ class IntegrationLookup(QObject):
             self._show_known()
             return
 
+        # Whether Kombo refused the key the window still sends (see ``Connection.key_refused``).
+        refused_key_in_use = False
+
         def work(token: CancelToken) -> IntegrationInfo:
-            return connection.client().get_integration(integration_id, token)
+            nonlocal refused_key_in_use
+            client = connection.client()
+            try:
+                return client.get_integration(integration_id, token)
+            except KomboError as error:
+                if is_key_unknown(error):
+                    # As for a link: the next request reads the store again (a key replaced
+                    # there is used), and the refusal is said while it is the key in use.
+                    refused_key_in_use = connection.key_refused(client)
+                raise
 
         def done(info: IntegrationInfo) -> None:
             self._running = None
@@ -109,12 +125,12 @@ class IntegrationLookup(QObject):
             self._show_known()
 
         def failed(error: BaseException) -> None:
-            from kombo_desktop.core.errors import is_unknown_integration
-
             self._running = None
             if is_unknown_integration(error):
                 known[integration_id] = (None, time.monotonic())
                 self._show_known()
+            elif refused_key_in_use:
+                self._say_key_refused(connection, error)
             else:
                 quiet_failure("Looking up an integration")(error)
 
@@ -129,6 +145,15 @@ class IntegrationLookup(QObject):
             )
         except RuntimeError:  # the window is closing
             self._running = None
+
+    def _say_key_refused(self, connection: Connection, error: BaseException) -> None:
+        """Kombo does not know the key links go with: every link would be refused too, so it
+        is said now as a refused link says it, with the way to Settings; not over a link
+        being made (its own outcome follows), nor for a place the window has left."""
+        window = self._window
+        if connection is not window.connection or window.link_making.busy:
+            return
+        window.link_making.show_error(error, after_notes=True)
 
     def _show_known(self) -> None:
         """What is known about the id in the field, in the words screen-sharing mode allows."""

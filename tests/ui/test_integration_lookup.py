@@ -3,12 +3,15 @@ the (demo) Kombo service; in screen-sharing mode without the organisation's name
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 
+import keyring
 import pytest
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
+from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
 from kombo_desktop.core.history import HistoryEntry
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
@@ -299,6 +302,57 @@ def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
         server.script(Reply.link(link))
         window.relinkButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() == link, timeout=10_000)
+
+
+OLD_KEY = "kombo-old-key-3c9a1d7e52"
+NEW_KEY = "kombo-new-key-8b2f4e6a07"
+
+
+def test_a_key_refused_by_the_lookup_is_said_as_for_a_link_and_the_next_link_reads_it_again(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The key was revoked after the start-up check had fetched the tool lists with it. The
+    lookup of the id typed on the reconnection tab was refused (401), yet the window went on
+    saying "Ready.", and once the key was replaced (``keyring set``) the reconnection link
+    still went with the revoked key the window held, and was refused: only a refusal of a
+    link counted. Now the lookup's refusal is said in the link's words, with the way to
+    Settings, and the next request reads the key from the store again."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    revoked = threading.Event()
+    refused = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid API key.")
+    looked_up = f"/integrations/{INTEGRATION_ID}"
+
+    def respond(request: RecordedRequest) -> Reply:
+        if revoked.is_set() and request.header("Authorization") != f"Bearer {NEW_KEY}":
+            return refused
+        if request.path.endswith(looked_up):
+            return described_by_kombo("Personio", "Acme GmbH")
+        return tools_or(Reply.link(NEW_LINK))(request)
+
+    def keys_sent(path: str) -> list[str | None]:
+        return [r.header("Authorization") for r in server.requests if r.path.endswith(path)]
+
+    with FaultServer(fallback=respond) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        qtbot.waitUntil(lambda: bool(keys_sent("/tools/lms")) and window.runner.active == [])
+        assert window.statusPanel.kind != "error"
+        revoked.set()  # in the Kombo dashboard, after the start-up check
+        window.show_relink_mode(INTEGRATION_ID)
+        lookup = window.integration_lookup
+        qtbot.waitUntil(lambda: bool(keys_sent(looked_up)) and not lookup.busy, timeout=10_000)
+        assert keys_sent(looked_up) == [f"Bearer {OLD_KEY}"]
+        # What a reconnection link refused for the key says, with the same way forward.
+        assert window.statusPanel.text == messages.key_refused_at_message("127.0.0.1")
+        assert window.statusPanel.kind == "error"
+        action = window.statusPanel.statusActionButton
+        assert action.isVisible() and action.text() == "Open settings"
+
+        keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+        assert keys_sent("/relink") == [f"Bearer {NEW_KEY}"]
+        window.close()
 
 
 def test_leaving_the_demo_asks_again_where_links_now_go(
