@@ -188,15 +188,18 @@ class AccountFeature(QObject):
         )
 
     def _key_checked(self, connection: Connection, status: KeyStatus, asked: int) -> None:
+        """What the key check found, said only for what it was made for: the connection's
+        profile, address and key, as they were before any link was asked for with it."""
         if connection is not self.connection:
-            return  # the target changed meanwhile
+            return  # the target or key changed meanwhile: its own check says what it finds
         # While a link is being made (with the key it was sent with, see ``use_new_key``), a
         # note would take the place of its progress; once one was asked for with this
         # connection, of its outcome: "Link ready", or the same problem said as an error with
         # the way forward (the check is slow when the password store waits for its user, as
         # at an unlock prompt). The next link, if it fails for the key, says it that way too.
         making = self._window.link_making
-        quiet = making.request_running or making.requests_sent != asked
+        overtaken = making.requests_sent != asked
+        quiet = making.request_running or overtaken
         if status.problem and not quiet:
             self._window.show_note(status.problem)
         if connection.target.demo:
@@ -204,7 +207,13 @@ class AccountFeature(QObject):
         if status.unreadable:
             return  # the store's problem, said above, is the way forward; no "no key" here
         if not status.has_key:
-            self._window.firstRunNotice.show()
+            # Not once a link was asked for here since the check began: its outcome is the
+            # word on the key, read after this check. A missing key is said with this notice
+            # then (``LinkMaking.show_error``); a link made without one, at a local address,
+            # shows that none is needed, and "paste your company's key" below "Link ready"
+            # sent the person to Settings for nothing.
+            if not overtaken:
+                self._window.firstRunNotice.show()
             if not quiet:
                 self._window.show_note("No API key is set for this profile yet.")
             return

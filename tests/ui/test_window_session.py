@@ -250,6 +250,38 @@ def test_the_start_up_check_finding_no_key_after_a_link_does_not_replace_link_re
     assert window.linkField.text() != ""
     assert window.statusPanel.kind == "success"
     assert window.statusPanel.text.startswith("Demo link ready.")
+    assert window.firstRunNotice.isHidden()  # the link was made without a key
+
+
+@pytest.mark.parametrize("place", ["the demo", "a profile with a local address"])
+def test_a_late_start_up_check_finding_no_key_shows_no_first_start_notice_where_none_is_needed(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer, place: str
+) -> None:
+    """The start-up check of the profile's key waited at the store's prompt; meanwhile the
+    person switched to a place that needs no key and made a link there. When the check
+    reported "no key", the first-start notice ("paste your company's Kombo API key, or try
+    the demo") appeared under "Demo link ready": at a local address, a link made without a
+    key shows that none is needed, and that link's outcome is the word on the key."""
+    store = FirstReadAtAPrompt(locked=False)
+    keyring.set_keyring(store)  # conftest restores the previous one
+    window = open_window()  # the default profile, in Europe, without a key
+    try:
+        qtbot.waitUntil(store.prompting.is_set)  # the start-up check waits at the prompt
+        if place == "the demo":
+            window.start_demo()
+        else:
+            local = Profile("local", Region.CUSTOM, custom_base=demo_server.base_url)
+            window.setup.settings_store.save(Settings(profiles=[Profile("default"), local]))
+            window.use_profile("local")  # as Settings says when the profile is chosen
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    finally:
+        store.dismiss()
+    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+    qtbot.wait(100)  # nothing more follows
+    assert window.statusPanel.text.startswith("Demo link ready.")
+    assert window.firstRunNotice.isHidden()
 
 
 def test_a_store_locked_at_start_is_said_to_be_locked_not_to_have_no_key(
