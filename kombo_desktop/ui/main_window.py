@@ -76,6 +76,7 @@ if TYPE_CHECKING:
 
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
+    from kombo_desktop.ui.quit_question import QuitQuestion
 
 _log = logging.getLogger(__name__)
 
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         # then responsible for sending it again (or not) itself (``submit_create``).
         self.create_guards: list[Callable[[LinkRequest], bool]] = []
         self._closed = False
+        self._quit_question: QuitQuestion | None = None  # in place after the first frame
 
         defaults = self._form_defaults()
         self.demoBanner = DemoBanner()
@@ -194,6 +196,8 @@ class MainWindow(QMainWindow):
         self.integration_lookup: IntegrationLookup | None = None
         self.start_up.add(self._start_integration_lookup)
         self.start_up.add(self._follow_time_zone_changes)
+        # Quitting the program (a Mac's Cmd+Q) asks as closing the window does (quit_question).
+        self.start_up.add(self._ask_before_quitting)
         # Typing starts in the first field, not on the first button (the demo bar's "Leave the
         # demo", where a stray Enter would act).
         self.linkForm.focus_first_field()
@@ -206,6 +210,12 @@ class MainWindow(QMainWindow):
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication):
             follow_time_zone_changes(app)
+
+    def _ask_before_quitting(self) -> None:
+        from kombo_desktop.ui.quit_question import QuitQuestion
+
+        if not self._closed:
+            self._quit_question = QuitQuestion(self, self.person_may_close)
 
     def _start_integration_lookup(self) -> None:
         from kombo_desktop.ui.integration_lookup import IntegrationLookup
@@ -490,11 +500,18 @@ class MainWindow(QMainWindow):
 
     def _may_close(self, event: QCloseEvent) -> bool:
         """Whether closing may go ahead: the person closing the window (its close button,
-        Alt+F4) with typing no link was made with, which the next start would not have, is
-        asked first, as clearing the form asks. Never asked when the program closes it itself
-        (quitting, tests: not spontaneous) or the session ends (logout, shutdown): no one may
-        be there to answer, and an unanswered question would hold up the computer."""
-        if not event.spontaneous() or not self.isVisible() or self._closed:
+        Alt+F4: a spontaneous close event) is asked (``person_may_close``). Never asked when
+        the program closes it itself (tests, and Qt once a quit goes ahead, which was asked
+        about already, see quit_question: not spontaneous)."""
+        return not event.spontaneous() or self.person_may_close()
+
+    def person_may_close(self) -> bool:
+        """Whether the person ending the program (closing its window, or quitting it: a Mac's
+        Cmd+Q) may go ahead: with typing no link was made with, which the next start would not
+        have, they are asked first, as clearing the form asks. Never asked about a window
+        already hidden or closed, or when the session ends (logout, shutdown): no one may be
+        there to answer, and an unanswered question would hold up the computer."""
+        if not self.isVisible() or self._closed:
             return True
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication) and app.isSavingSession():
@@ -516,6 +533,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._closed = True
+        if self._quit_question is not None:
+            self._quit_question.stop()
         self.runner.cancel_all()  # first, so workers stop retrying while the rest shuts down
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
