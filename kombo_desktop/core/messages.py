@@ -399,51 +399,101 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
     names only parts of the request the person does not fill in, that the typed details look
     fine (``PROGRAM_INPUT_REJECTED_MESSAGE``); or ``None`` when it gives no reason to quote
     (``says_no_reason``): the error's general sentence is said then, since "Kombo did not
-    accept these details: “Bad Request”" read as the reason and was none. Kombo's own words
-    stay in the details for support either way. ``sent``: the values the request sent."""
+    accept these details: “Bad Request”" read as the reason and was none. A refusal of both
+    fields and such parts quotes only what it says about the fields, and sends the rest to
+    support: the parts' API names were quoted at the person as if typing could mend them.
+    Kombo's own words stay in the details for support either way. ``sent``: the values the
+    request sent."""
     if names_only_unknown_parts(kombo_message, sent):
         return PROGRAM_INPUT_REJECTED_MESSAGE
     if says_no_reason(kombo_message):
         return None
-    return (
-        f"Kombo did not accept these details: {_quoted_sentence(in_form_words(kombo_message))} "
-        "Check the fields and try again."
-    )
+    points = _points(kombo_message, sent)
+    said = [point for point in points if not _about_a_part_not_on_the_form(point, sent)]
+    if not said:
+        return PROGRAM_INPUT_REJECTED_MESSAGE
+    quoted = _quoted_sentence(in_form_words(_joined(said)))
+    if len(said) < len(points):
+        return f"Kombo did not accept these details: {quoted} Check the fields. {_ALSO_SENT}"
+    return f"Kombo did not accept these details: {quoted} Check the fields and try again."
 
 
-# Where a refusal naming fields one after the other goes on to the next one: "integration_tool:
-# not enabled; enable_field_mapping: not available", or the same with full stops.
-_NEXT_FIELD = re.compile(r"(?:;|(?<=[.!?]))\s+(?=" + _path_of_a_field("(?:") + ")")
+# Said after the fields' part of a refusal that also refused parts of the request the person
+# cannot see or change (``input_rejected_message``).
+_ALSO_SENT = (
+    "Kombo also refused something the program sent, which cannot be changed here: press "
+    "“Copy details” and send them to support."
+)
+
+
+# Where a refusal goes on to its next point: after a semicolon or a sentence's end
+# ("integration_tool: not enabled; enable_field_mapping: not available", or with full stops).
+_NEXT_POINT = re.compile(r"(?:;|(?<=[.!?]))\s+")
 _LEADING_FIELD = re.compile(_path_of_a_field("(?:") + r"\s*:\s*")
 
 
-def rejected_field_message(kombo_message: str, field: str) -> str:
+def _starts_a_point(piece: str, sent: tuple[str, ...]) -> bool:
+    """Whether ``piece`` of a refusal is about a subject of its own: a form field, or a part
+    of the request the form does not have. Other pieces go on about the one before."""
+    return bool(fields_named(piece)) or names_only_unknown_parts(piece, sent)
+
+
+def _points(kombo_message: str, sent: tuple[str, ...] = ()) -> list[str]:
+    """``kombo_message`` cut into what it says about each subject, each point as written
+    ("end_user_email: Invalid email. It must have an @."; "foo_bar: Unrecognized key")."""
+    points: list[str] = []
+    start = 0
+    for separator in _NEXT_POINT.finditer(kombo_message):
+        following = kombo_message[separator.end() :]
+        if _starts_a_point(_NEXT_POINT.split(following, maxsplit=1)[0], sent):
+            points.append(kombo_message[start : separator.start()])
+            start = separator.end()
+    points.append(kombo_message[start:])
+    return [point for point in points if point.strip()]
+
+
+def _about_a_part_not_on_the_form(point: str, sent: tuple[str, ...]) -> bool:
+    return not fields_named(point) and names_only_unknown_parts(point, sent)
+
+
+def _joined(points: list[str]) -> str:
+    """``points`` said one after the other, as a refusal would have run them on."""
+    said = points[0]
+    for more in points[1:]:
+        said += f" {more}" if said.endswith((".", "!", "?")) else f"; {more}"
+    return said
+
+
+def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...] = ()) -> str:
     """The line under ``field`` (the API's spelling) when Kombo's refusal ``kombo_message``
     (a plain sentence, see ``input_rejected_message``) names it: Kombo's own reason, so the
     mark says why for as long as it is there. The status line that also says it is replaced by
     the next thing that happens (screen-sharing mode switched, another profile), and "see the
-    message below" then pointed at nothing."""
-    return f"Kombo did not accept this: {_quoted_sentence(_words_about(kombo_message, field))}"
+    message below" then pointed at nothing. ``sent``: the values the request sent."""
+    words = _words_about(kombo_message, field, sent)
+    return f"Kombo did not accept this: {_quoted_sentence(words)}"
 
 
-def _words_about(kombo_message: str, field: str) -> str:
+def _words_about(kombo_message: str, field: str, sent: tuple[str, ...]) -> str:
     """What ``kombo_message`` says about ``field``, in the form's words. A refusal naming
     several fields one after the other ("integration_tool: ...; enable_field_mapping: ...")
     gives each field its own part, without the field's name, which its label says; a sentence
-    about several fields together is said whole."""
-    parts = _NEXT_FIELD.split(kombo_message)
-    about = [part for part in parts if field in fields_named(part)]
-    if not about or any(fields_named(part) != (field,) for part in about):
-        return in_form_words(kombo_message)
+    about several fields together is said whole, but for parts of the request the form does
+    not have, which no one at the form can mend."""
+    points = [
+        point
+        for point in _points(kombo_message, sent)
+        if not _about_a_part_not_on_the_form(point, sent)
+    ]
+    about = [point for point in points if field in fields_named(point)]
+    if not about or any(fields_named(point) != (field,) for point in about):
+        return in_form_words(_joined(points) if points else kombo_message)
     words: list[str] = []
-    for part in about:
-        leading = _LEADING_FIELD.match(part)
-        rest = part[leading.end() :].strip() if leading is not None else ""
-        words.append(rest or in_form_words(part))
-    said = words[0]
-    for more in words[1:]:
-        said += f" {more}" if said.endswith((".", "!", "?")) else f"; {more}"
-    return said
+    for point in about:
+        leading = _LEADING_FIELD.match(point)
+        rest = point[leading.end() :].strip() if leading is not None else ""
+        words.append(rest or in_form_words(point))
+    return _joined(words)
 
 
 def _quoted_sentence(text: str) -> str:

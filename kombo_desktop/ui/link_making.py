@@ -281,7 +281,9 @@ class LinkMaking(QObject):
             return
         form = self._form_of(request)
         on_form = [field for field in error.fields if field in form.boxes]
-        reasons = {field: rejected_field_message(said, field) for field in on_form}
+        # The values sent, which Kombo may quote: not parts of the request the form lacks.
+        sent = tuple(value for value in request.to_json().values() if isinstance(value, str))
+        reasons = {field: rejected_field_message(said, field, sent) for field in on_form}
         form.mark_rejected(reasons)
         self._marks_quote = _quoted_details(request, " ".join(reasons.values()))
 

@@ -1164,3 +1164,52 @@ def test_a_value_the_person_sent_quoted_in_a_refusal_is_not_taken_for_a_part_of_
     assert caught.value.user_message == (
         f"Kombo did not accept these details: “{refusal}” Check the fields and try again."
     )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "said", "mark"),
+    [
+        (
+            "end_user_email: Invalid email; foo_bar: Unrecognized key",
+            "“E-mail address: Invalid email”.",
+            "“Invalid email”.",
+        ),
+        (
+            "end_user_email: Invalid email. Unrecognized key(s) in object: 'extra_options'",
+            "“E-mail address: Invalid email.”",
+            "“Invalid email.”",
+        ),
+        (
+            "Unrecognized key(s) in object: 'extra_options'. end_user_email: Invalid email",
+            "“E-mail address: Invalid email”.",
+            "“Invalid email”.",
+        ),
+        (
+            "request.extra_options: Expected string. end_user_email: Invalid email. "
+            "It must have an @.",
+            "“E-mail address: Invalid email. It must have an @.”",
+            "“Invalid email. It must have an @.”",
+        ),
+    ],
+)
+def test_a_refusal_of_a_field_and_of_a_part_the_form_does_not_have_quotes_only_the_field(
+    kombo_message: str, said: str, mark: str
+) -> None:
+    # "Kombo did not accept these details: “E-mail address: Invalid email; foo_bar:
+    # Unrecognized key”": the part the person cannot change was quoted at them by its API
+    # name, in the status line and under the e-mail field, as if typing could mend it.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {said} Check the fields. Kombo also refused "
+        "something the program sent, which cannot be changed here: press “Copy details” and "
+        "send them to support."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"Kombo did not accept this: {mark}"
+    )
+    for raw in ("foo_bar", "extra_options", "request.", "_", "key"):
+        assert raw not in error.user_message
+        assert raw not in rejected_field_message(kombo_message, "end_user_email")
+    assert error.detail.message == kombo_message  # support still sees Kombo's words

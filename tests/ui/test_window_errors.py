@@ -324,6 +324,41 @@ def test_a_refusal_of_what_the_form_does_not_have_says_the_typed_details_look_fi
         assert raw not in window.statusLabel.text()
 
 
+def test_a_refusal_of_a_field_and_of_what_the_program_sent_marks_only_the_field(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # The e-mail field's mark and the status line quoted "foo_bar: Unrecognized key" too,
+    # though nothing on the form could mend it.
+    kombo_message = "end_user_email: Invalid email; foo_bar: Unrecognized key"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "“E-mail address: Invalid email”. Check the fields.")
+    assert window.linkForm.field_errors() == {
+        "end_user_email": "Kombo did not accept this: “Invalid email”."
+    }
+    status = window.statusPanel
+    copy = status.copyDetailsButton
+    assert copy.isVisible() and f"“{copy.text()}”" in status.text  # named as it reads
+    assert "foo_bar" not in status.text and "key" not in status.text
+    assert f"Message: {kombo_message}" in status.support_text  # Kombo's words, for support
+
+
+def test_a_typed_value_kombo_quotes_in_a_fields_refusal_stays_in_the_fields_mark(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "acme_gmbh" looks like the API name of a part of the request; it is what was typed.
+    kombo_message = "end_user_organization_name: Not allowed. The name 'acme_gmbh' is blocked."
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    window.organizationEdit.setText("acme_gmbh")
+    submit_and_wait(qtbot, window)
+    assert window.linkForm.field_errors() == {
+        "end_user_organization_name": (
+            "Kombo did not accept this: “Not allowed. The name 'acme_gmbh' is blocked.”"
+        )
+    }
+    assert "Copy details" not in window.statusPanel.text
+
+
 @pytest.mark.parametrize("kombo_message", ["Bad Request", "Expected string, received null"])
 def test_a_refusal_that_gives_no_reason_is_said_in_general_words(
     qtbot: QtBot, window_for: object, kombo_message: str
