@@ -9,12 +9,13 @@ sentence for each kind of failure is the ``default_message`` of its error class 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import datetime
 from http import HTTPStatus
 
-from kombo_desktop.core.safe_text import is_plain_sentence
+from kombo_desktop.core.safe_text import holds_secret, is_plain_sentence
 from kombo_desktop.core.vocabulary import day_text
 
 _SERVER_NOT_FOUND = (
@@ -239,6 +240,75 @@ def unavailable_message(retry_after: float) -> str:
     )
 
 
+# A JSON escape other than \" in a list of issues: decoded, it could put back together a key
+# that was masked in Kombo's words as they came (a "\u0073" for an "s").
+_ESCAPE_OTHER_THAN_A_QUOTE = re.compile(r'\\[^"]')
+
+
+def refusal_in_words(kombo_message: str) -> str:
+    """``kombo_message`` as a refusal in sentences. Kombo's message may be a schema checker's
+    issues as JSON (zod's ``[{"path": ["end_user_email"], "message": "Invalid email"}]``, or
+    the same under ``"issues"``), which is no sentence to quote and was answered with the
+    general one, though it named the field: it is said the way the rest of this module reads
+    refusals, "end_user_email: Invalid email; ...". Anything else, or a list with an issue
+    whose shape is unknown, comes back as it was (and is then not quoted)."""
+    text = kombo_message.strip()
+    if not text.startswith(("[", "{")) or _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
+        return kombo_message
+    try:
+        parsed: object = json.loads(text)
+    except (ValueError, RecursionError):
+        return kombo_message
+    if isinstance(parsed, dict):  # a whole error object, as zod's ZodError serialises
+        parsed = parsed.get("issues", parsed.get("errors"))
+    if not isinstance(parsed, list) or not parsed:
+        return kombo_message
+    points = [_issue_in_words(issue) for issue in parsed]
+    said = "; ".join(point for point in points if point is not None)
+    if None in points or holds_secret(said, None):
+        return kombo_message
+    return said
+
+
+def _issue_in_words(issue: object) -> str | None:
+    """One issue of a list as "path: reason" (just the reason when it is about the whole
+    request), or None when it is not an issue in a shape this module knows."""
+    if isinstance(issue, str):
+        return " ".join(issue.split()) or None
+    if not isinstance(issue, dict):
+        return None
+    reason = issue.get("message", issue.get("msg"))  # zod and ajv; pydantic
+    if not isinstance(reason, str) or not reason.strip():
+        return None
+    path = _issue_path(issue)
+    if path is None:
+        return None
+    reason = " ".join(reason.split())
+    return f"{path}: {reason}" if path else reason
+
+
+def _issue_path(issue: dict[str, object]) -> str | None:
+    """The path of what ``issue`` is about, written as refusals in words write it
+    ("end_user.email", "integration_tool.0"); "" for the request as a whole; None when the
+    path has a shape this module does not know."""
+    if "path" in issue or "loc" in issue:  # zod; pydantic (a list), or a dotted string
+        path = issue.get("path", issue.get("loc"))
+        if isinstance(path, str):
+            return path
+        if isinstance(path, list) and all(
+            isinstance(part, str | int) and not isinstance(part, bool) for part in path
+        ):
+            return ".".join(str(part) for part in path)
+        return None
+    if "instancePath" in issue:  # ajv: a JSON pointer, "/end_user/email"
+        pointer = issue["instancePath"]
+        return pointer.strip("/").replace("/", ".") if isinstance(pointer, str) else None
+    if "dataPath" in issue:  # older ajv: ".end_user.email"
+        data_path = issue["dataPath"]
+        return data_path.lstrip(".") if isinstance(data_path, str) else None
+    return ""
+
+
 # Kombo's messages name fields the way the API spells them; the person knows them by the
 # names on the form. (The original wording stays in the details for support.)
 _FORM_NAMES: dict[str, str] = {
@@ -309,9 +379,10 @@ def _field_of(match: re.Match[str]) -> str:
 
 
 def fields_named(message: str) -> tuple[str, ...]:
-    """The request fields ``message`` names (by name or path), in the API's spelling, each
-    once, in order."""
-    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_NAME.finditer(message)))
+    """The request fields ``message`` names (by name or path, or as a list of issues, see
+    ``refusal_in_words``), in the API's spelling, each once, in order."""
+    words = refusal_in_words(message)
+    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_NAME.finditer(words)))
 
 
 # A part of the request quoted by its API name ("Unrecognized key(s) in object: 'foo_bar'",
@@ -349,8 +420,9 @@ def names_only_unknown_parts(message: str, sent: tuple[str, ...] = ()) -> bool:
 def is_quotable_refusal(kombo_message: str) -> bool:
     """Whether Kombo's refusal may be quoted to the person: a plain sentence (see
     ``safe_text.is_plain_sentence``), where an index in a path ("integration_tool[0]") is not
-    taken for JSON; the path itself is said in the form's words (``in_form_words``)."""
-    return is_plain_sentence(_INDEX_IN_PATH.sub("", kombo_message))
+    taken for JSON; the path itself is said in the form's words (``in_form_words``). A list
+    of issues in JSON is judged as the sentences it is said in (``refusal_in_words``)."""
+    return is_plain_sentence(_INDEX_IN_PATH.sub("", refusal_in_words(kombo_message)))
 
 
 def in_form_words(message: str) -> str:
@@ -404,6 +476,7 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
     support: the parts' API names were quoted at the person as if typing could mend them.
     Kombo's own words stay in the details for support either way. ``sent``: the values the
     request sent."""
+    kombo_message = refusal_in_words(kombo_message)
     if names_only_unknown_parts(kombo_message, sent):
         return PROGRAM_INPUT_REJECTED_MESSAGE
     if says_no_reason(kombo_message):
@@ -470,7 +543,7 @@ def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...]
     mark says why for as long as it is there. The status line that also says it is replaced by
     the next thing that happens (screen-sharing mode switched, another profile), and "see the
     message below" then pointed at nothing. ``sent``: the values the request sent."""
-    words = _words_about(kombo_message, field, sent)
+    words = _words_about(refusal_in_words(kombo_message), field, sent)
     return f"Kombo did not accept this: {_quoted_sentence(words)}"
 
 

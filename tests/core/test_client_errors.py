@@ -1213,3 +1213,128 @@ def test_a_refusal_of_a_field_and_of_a_part_the_form_does_not_have_quotes_only_t
         assert raw not in error.user_message
         assert raw not in rejected_field_message(kombo_message, "end_user_email")
     assert error.detail.message == kombo_message  # support still sees Kombo's words
+
+
+def _zod_issue(path: list[str | int], message: str, **more: object) -> dict[str, object]:
+    return {"code": "custom", **more, "message": message, "path": path}
+
+
+EMAIL_ISSUE = _zod_issue(["end_user_email"], "Invalid email", validation="email")
+UNKNOWN_KEY_ISSUE = {
+    "code": "unrecognized_keys",
+    "keys": ["extra_options"],
+    "path": [],
+    "message": "Unrecognized key(s) in object: 'extra_options'",
+}
+
+LISTS_OF_ISSUES = [
+    pytest.param(json.dumps([EMAIL_ISSUE]), id="zod"),
+    pytest.param(json.dumps([EMAIL_ISSUE], indent=2), id="zod-pretty-printed"),
+    pytest.param(json.dumps({"issues": [EMAIL_ISSUE], "name": "ZodError"}), id="zod-error"),
+    pytest.param('[{"path":["end_user_email"],"message":"Invalid email"}]', id="bare"),
+    pytest.param('[{"path":"end_user.email","message":"Invalid email"}]', id="dotted-path"),
+    pytest.param('[{"instancePath":"/end_user_email","message":"Invalid email"}]', id="ajv"),
+    pytest.param('[{"dataPath":".end_user_email","message":"Invalid email"}]', id="ajv-older"),
+    pytest.param(
+        '[{"loc":["body","end_user_email"],"msg":"Invalid email","type":"value_error"}]',
+        id="pydantic",
+    ),
+    pytest.param('["end_user_email: Invalid email"]', id="sentences"),
+]
+
+
+@pytest.mark.parametrize("kombo_message", LISTS_OF_ISSUES)
+def test_a_refusal_listing_its_issues_as_json_marks_the_fields_it_names(
+    kombo_message: str,
+) -> None:
+    # Kombo's message is a JSON list of a schema checker's issues: it is not a plain sentence,
+    # so only the general sentence was said and no field was marked, though it named the field.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == (
+        "Kombo did not accept these details: “E-mail address: Invalid email”. Check the fields "
+        "and try again."
+    )
+    assert error.detail.message is not None
+    assert rejected_field_message(error.detail.message, "end_user_email") == (
+        "Kombo did not accept this: “Invalid email”."
+    )
+    # Support still sees Kombo's words (on one line).
+    assert error.detail.message == " ".join(kombo_message.split())
+
+
+def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
+    issues = [
+        EMAIL_ISSUE,
+        _zod_issue(["end_user", "organization_name"], "Required"),
+        _zod_issue(["integration_tool", 0], "Expected string, received number"),
+    ]
+    kombo_message = json.dumps(issues)
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email", "end_user_organization_name", "integration_tool")
+    assert error.user_message == (
+        "Kombo did not accept these details: “E-mail address: Invalid email; organisation name: "
+        "Required; tool: Expected string, received number”. Check the fields and try again."
+    )
+    marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
+    assert marks == {
+        "end_user_email": "Kombo did not accept this: “Invalid email”.",
+        "end_user_organization_name": "Kombo did not accept this: “Required”.",
+        "integration_tool": "Kombo did not accept this: “Expected string, received number”.",
+    }
+
+
+def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_field() -> None:
+    kombo_message = json.dumps([UNKNOWN_KEY_ISSUE, EMAIL_ISSUE])
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message is not None
+    assert error.user_message.startswith(
+        "Kombo did not accept these details: “E-mail address: Invalid email”. Check the fields. "
+        "Kombo also refused something the program sent"
+    )
+    assert "extra_options" not in error.user_message
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this: “Invalid email”."
+    )
+
+
+def test_a_json_list_of_issues_about_unknown_keys_only_says_the_typed_details_look_fine() -> None:
+    error = fail_with(
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", json.dumps([UNKNOWN_KEY_ISSUE]))
+    )
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == messages.PROGRAM_INPUT_REJECTED_MESSAGE
+    assert error.fields == ()
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        '{"end_user_email": "Invalid email"}',  # not a list of issues
+        "[1, 2]",
+        '[{"path": ["end_user_email"]}]',  # an issue without its reason
+        '[{"path": ["end_user_email"], "message": "<b>Invalid</b>"}]',  # no plain sentence
+        '[{"path": ["end_user_email"], "message": "Invalid email"}',  # cut short
+        "[]",
+    ],
+)
+def test_json_that_is_not_a_list_of_plain_issues_gets_the_general_sentence(
+    kombo_message: str,
+) -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == InputRejectedError.default_message
+    assert error.fields == ()
+
+
+def test_a_key_hidden_by_json_escapes_in_a_list_of_issues_is_never_shown() -> None:
+    # Decoded, "\u0073k_..." is the key that the masking of Kombo's words did not see.
+    hidden = "\\u0073" + KEY[1:]
+    kombo_message = f'[{{"path":["end_user_email"],"message":"Key {hidden} may not do this"}}]'
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert error.user_message == InputRejectedError.default_message  # nothing of it quoted
+    assert isinstance(error, InputRejectedError) and error.fields == ()

@@ -289,6 +289,18 @@ def test_a_field_kombo_names_by_its_nested_path_is_marked(qtbot: QtBot, window_f
     qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
 
 
+def test_a_field_named_in_a_json_list_of_issues_is_marked(qtbot: QtBot, window_for: object) -> None:
+    # Zod's list of issues, as Kombo's message, got only the general sentence and no mark.
+    issues = [{"code": "too_small", "path": ["end_user_organization_name"], "message": "Required"}]
+    window = window_for(refused(json.dumps(issues)))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "“Organisation name: Required”. Check the fields")
+    assert window.linkForm.field_errors() == {
+        "end_user_organization_name": "Kombo did not accept this: “Required”."
+    }
+    qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
+
+
 def assert_told_the_typed_details_look_fine(window: MainWindow, kombo_message: str) -> None:
     status = window.statusPanel
     assert status.text == messages.PROGRAM_INPUT_REJECTED_MESSAGE
