@@ -30,6 +30,7 @@ from kombo_desktop.core.demo_server import (
     SERVER_THREAD_NAME,
     DemoKomboServer,
 )
+from kombo_desktop.core.messages import fields_named, rejected_field_message
 from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
 
@@ -500,6 +501,32 @@ def test_all_problems_are_reported_at_once(demo: DemoKomboServer) -> None:
     for field in ("typo", "end_user_email", "end_user_organization_name", "language"):
         assert field in message
     assert "enable_filtering" in message
+
+
+def test_an_unknown_field_is_refused_without_naming_the_fields_that_are_fine(
+    demo: DemoKomboServer,
+) -> None:
+    # The refusal went on "Allowed fields: end_user_email, end_user_organization_name, ...",
+    # and the program, which marks every form field a refusal names, marked them all.
+    body = {**VALID_BODY, "end_user_email": "nope", "end_user_mail": "x"}
+    message = assert_kombo_error(create(demo, body), 400, "PLATFORM.INPUT_INVALID")["message"]
+    assert 'Unknown field "end_user_mail"' in message
+    assert fields_named(message) == ("end_user_email",)
+    assert rejected_field_message(message, "end_user_email") == (
+        "Kombo did not accept this: “E-mail address must be an e-mail address like "
+        'anna@example.com (got "nope").”'
+    )
+    only_unknown = {**VALID_BODY, "tool": "x"}
+    error = assert_kombo_error(create(demo, only_unknown), 400, "PLATFORM.INPUT_INVALID")
+    assert fields_named(error["message"]) == ()
+
+
+def test_an_unknown_field_of_a_reconnection_names_no_field_it_has(demo: DemoKomboServer) -> None:
+    response = call(
+        demo, "POST", "/integrations/personio:abc/relink", body={"link_type": 1, "x": 1}
+    )
+    message = assert_kombo_error(response, 400, "PLATFORM.INPUT_INVALID")["message"]
+    assert fields_named(message) == ("link_type",)  # not scope_config_id or language
 
 
 def test_the_server_is_at_least_as_strict_as_the_schema(demo: DemoKomboServer) -> None:

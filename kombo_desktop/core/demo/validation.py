@@ -77,12 +77,15 @@ def is_email(text: str) -> bool:
 
 
 def _unknown_fields(body: Mapping[str, object], allowed: tuple[str, ...]) -> list[str]:
+    """The fields of ``body`` not in ``allowed``, named alone: Kombo's refusals name only what
+    they refuse, and a client marks every field a refusal names (a list of the allowed fields
+    after them had every field of the form marked for one unknown field)."""
     unknown = [key for key in body if key not in allowed]
     if not unknown:
         return []
     names = ", ".join(_shown(key) for key in unknown)
     plural = "s" if len(unknown) > 1 else ""
-    return [f"Unknown field{plural} {names}. Allowed fields: {', '.join(allowed)}."]
+    return [f"Unknown field{plural} {names}."]
 
 
 def _string(body: Mapping[str, object], name: str, *, nullable: bool) -> tuple[bool, list[str]]:
