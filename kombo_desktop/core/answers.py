@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kombo_desktop.core import messages
+from kombo_desktop.core import messages, refusals
 from kombo_desktop.core.errors import (
     INTEGRATION_NOT_FOUND,
     AuthenticationError,
@@ -293,7 +293,7 @@ def _http_error(
     # Only when the person is shown Kombo's words: a marked field must match what they read.
     fields: tuple[str, ...] = ()
     if kind is InputRejectedError and user_message is not None and message is not None:
-        fields = messages.fields_named(message)
+        fields = refusals.fields_named(message)
     return Failure(
         kind, user_message, detail, retryable=retryable, retry_after=retry_after, fields=fields
     )
@@ -333,7 +333,7 @@ def _classify(
         else:
             kind = UnexpectedResponseError
     user_message: str | None = None
-    if kind is InputRejectedError and message and messages.is_quotable_refusal(message):
+    if kind is InputRejectedError and message and refusals.is_quotable_refusal(message):
         user_message = messages.input_rejected_message(message, _values_sent(call))
     elif kind is NotFoundError and code != INTEGRATION_NOT_FOUND:
         if not call.path.startswith("/integrations/") or not from_kombo:
@@ -370,7 +370,7 @@ def _refuses_the_key(code: str | None, message: str | None) -> bool:
     if code is not None:
         return False
     return (
-        message is None or not is_plain_sentence(message) or messages.names_only_a_status(message)
+        message is None or not is_plain_sentence(message) or refusals.names_only_a_status(message)
     )
 
 

@@ -16,6 +16,7 @@ of its own, each free of httpx, and the names callers use are re-exported from h
 * ``link_check``: which links may be shown (``CreatedLink``);
 * ``safe_text``: cleaning text from the network (``clean_text``), spotting a key in it;
 * ``messages``: the sentences the person reads;
+* ``refusals``: reading Kombo's refusals of what was sent (the fields named, why each);
 * ``attempt_progress``: whether a request went out, and the sockets a cancel shuts down;
 * ``proxies``: this computer's proxy settings, described for support without their logins.
 

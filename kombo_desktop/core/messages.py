@@ -4,18 +4,26 @@ The people using the program are not technical and often share their screen with
 every sentence says in plain words what happened and what to do next, without status codes or
 library names. Keeping them together lets the wording be reviewed as a whole. The general
 sentence for each kind of failure is the ``default_message`` of its error class in
-``kombo_desktop.core.errors``; these are the more specific ones.
+``kombo_desktop.core.errors``; these are the more specific ones. How a refusal of what was
+sent is read (which fields it names, what it says about each) is ``refusals``; the sentences
+that say it are here.
 """
 
 from __future__ import annotations
 
-import json
 import math
-import re
 from datetime import datetime
-from http import HTTPStatus
 
-from kombo_desktop.core.safe_text import holds_secret, is_plain_sentence
+from kombo_desktop.core.refusals import (
+    in_form_words,
+    names_only_a_status,
+    names_only_parts_not_on_the_form,
+    points,
+    refusal_in_words,
+    run_on,
+    says_no_reason,
+    what_it_says_about,
+)
 from kombo_desktop.core.vocabulary import day_text
 
 _SERVER_NOT_FOUND = (
@@ -240,257 +248,16 @@ def unavailable_message(retry_after: float) -> str:
     )
 
 
-# A JSON escape other than \" in a list of issues: decoded, it could put back together a key
-# that was masked in Kombo's words as they came (a "\u0073" for an "s").
-_ESCAPE_OTHER_THAN_A_QUOTE = re.compile(r'\\[^"]')
-
-
-def refusal_in_words(kombo_message: str) -> str:
-    """``kombo_message`` as a refusal in sentences. Kombo's message may be a schema checker's
-    issues as JSON (zod's ``[{"path": ["end_user_email"], "message": "Invalid email"}]``, or
-    the same under ``"issues"``), which is no sentence to quote and was answered with the
-    general one, though it named the field: it is said the way the rest of this module reads
-    refusals, "end_user_email: Invalid email; ...". Anything else, or a list with an issue
-    whose shape is unknown, comes back as it was (and is then not quoted)."""
-    text = kombo_message.strip()
-    if not text.startswith(("[", "{")) or _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
-        return kombo_message
-    try:
-        parsed: object = json.loads(text)
-    except (ValueError, RecursionError):
-        return kombo_message
-    if isinstance(parsed, dict):  # a whole error object, as zod's ZodError serialises
-        parsed = parsed.get("issues", parsed.get("errors"))
-    if not isinstance(parsed, list) or not parsed:
-        return kombo_message
-    points = [_issue_in_words(issue) for issue in parsed]
-    said = "; ".join(point for point in points if point is not None)
-    if None in points or holds_secret(said, None):
-        return kombo_message
-    return said
-
-
-def _issue_in_words(issue: object) -> str | None:
-    """One issue of a list as "path: reason" (just the reason when it is about the whole
-    request), or None when it is not an issue in a shape this module knows."""
-    if isinstance(issue, str):
-        return " ".join(issue.split()) or None
-    if not isinstance(issue, dict):
-        return None
-    reason = issue.get("message", issue.get("msg"))  # zod and ajv; pydantic
-    if not isinstance(reason, str) or not reason.strip():
-        return None
-    path = _issue_path(issue)
-    if path is None:
-        return None
-    reason = " ".join(reason.split())
-    return f"{path}: {reason}" if path else reason
-
-
-def _issue_path(issue: dict[str, object]) -> str | None:
-    """The path of what ``issue`` is about, written as refusals in words write it
-    ("end_user.email", "integration_tool.0"); "" for the request as a whole; None when the
-    path has a shape this module does not know."""
-    if "path" in issue or "loc" in issue:  # zod; pydantic (a list), or a dotted string
-        path = issue.get("path", issue.get("loc"))
-        if isinstance(path, str):
-            return path
-        if isinstance(path, list) and all(
-            isinstance(part, str | int) and not isinstance(part, bool) for part in path
-        ):
-            return ".".join(str(part) for part in path)
-        return None
-    if "instancePath" in issue:  # ajv: a JSON pointer, "/end_user/email"
-        pointer = issue["instancePath"]
-        return pointer.strip("/").replace("/", ".") if isinstance(pointer, str) else None
-    if "dataPath" in issue:  # older ajv: ".end_user.email"
-        data_path = issue["dataPath"]
-        return data_path.lstrip(".") if isinstance(data_path, str) else None
-    return ""
-
-
-# Kombo's messages name fields the way the API spells them; the person knows them by the
-# names on the form. (The original wording stays in the details for support.)
-_FORM_NAMES: dict[str, str] = {
-    "end_user_email": "e-mail address",
-    "end_user_organization_name": "organisation name",
-    "end_user_origin_id": "customer id",
-    "integration_category": "kind of system",
-    "integration_tool": "tool",
-    "remote_environment": "tool environment",
-    "scope_config_id": "scope config id",
-    "enable_filtering": "employee filtering",
-    "enable_field_mapping": "field mapping",
-    "link_type": "link type",
-    "integration_id": "integration id",
-}
-
-
-def _spellings() -> dict[str, str]:
-    """Each name a refusal may give a form field, with the field: its own name, and its last
-    words from two on ("origin_id", "organization_name"), as a nested path's last part names
-    it. One word alone ("email", "tool") is too common in prose to be taken for a field."""
-    spellings: dict[str, str] = {}
-    for field in _FORM_NAMES:
-        words = field.split("_")
-        for start in range(len(words) - 1):
-            spellings.setdefault("_".join(words[start:]), field)
-    return spellings
-
-
-_SPELLINGS = _spellings()
-
-
-def _spelled_as_a_path(name: str) -> str:
-    """``name`` as a path may spell it: its words joined by "_" or "." ("end_user.email")."""
-    return r"[._]".join(re.escape(word) for word in name.split("_"))
-
-
-# A request field as a refusal may name it, the way schema checkers write a value's path: flat
-# ("end_user_email"), nested ("end_user.organization_name"), under what holds it
-# ("body.end_user_email"), or with an index into a list ("integration_tool.0",
-# "integration_tool[0]"). The whole path stands for the field; a longer name or a path that goes
-# on into the field ("end_user_emails", "end_user_email.domain") is not the field.
-_SEGMENT = r"[A-Za-z_]\w*(?:\[\d+\])*"
-_INDEXES = r"(?:\.\d+|\[\d+\])*"
-_FIELDS = "|".join(_spelled_as_a_path(name) for name in sorted(_SPELLINGS, key=len, reverse=True))
-
-
-def _path_of_a_field(group: str) -> str:
-    """The pattern of any field's path, the field's own part in ``group`` ("(" to capture it,
-    "(?:" not to)."""
-    around = r"(?<![\w.\[\]])(?:" + _SEGMENT + r"\.)*"
-    return around + group + _FIELDS + ")" + _INDEXES + r"(?![\w\[]|\.\w)"
-
-
-_FIELD_NAME = re.compile(_path_of_a_field("("))
-# A path before a colon, where a refusal says what it refuses: at its start ("foo_bar: Expected
-# string"), or after another part ("...; end_user.name: Required", "Invalid input: body.extra:
-# Unrecognized key"). Only a name no one writes in prose (with "_", "." or an index) counts.
-_REFUSED_PATH = re.compile(
-    r"(?:^|(?<=[;:.!?])\s+)\s*(" + _SEGMENT + r"(?:\." + _SEGMENT + r")*)\s*:"
-)
-_INDEX_IN_PATH = re.compile(r"(?<=\w)\[\d+\]")
-
-
-def _field_of(match: re.Match[str]) -> str:
-    """The field (the API's flat spelling) that ``_FIELD_NAME``'s ``match`` names."""
-    return _SPELLINGS[match.group(1).replace(".", "_")]
-
-
-def fields_named(message: str) -> tuple[str, ...]:
-    """The request fields ``message`` names (by name or path, or as a list of issues, see
-    ``refusal_in_words``), in the API's spelling, each once, in order."""
-    words = refusal_in_words(message)
-    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_NAME.finditer(words)))
-
-
-# A part of the request quoted by its API name ("Unrecognized key(s) in object: 'foo_bar'",
-# '"extra_options" is not allowed'): lower case with "_" between its words, as no one writes in
-# prose. A value the person typed may look like that ("acme_gmbh"), so what was sent is not one.
-_QUOTED_PART = re.compile(
-    r"""['"‘“]\s*([a-z][a-z0-9]*(?:[._][a-z0-9]+)*_[a-z0-9]+(?:[._][a-z0-9]+)*)\s*['"’”]"""
-)
-# A schema checker's words for a part the request should not have had, whatever its name: the
-# problem is in what the program sent. (Zod's "Unrecognized key(s) in object", quoted, also
-# read like the API key to a person.)
-_UNKNOWN_PART_WORDS = re.compile(
-    r"\b(?:unrecogni[sz]ed|unknown|unexpected)\s+"
-    r"(?:keys?|(?:key\(s\))|fields?|propert(?:y|ies)|parameters?|arguments?|attributes?)\b"
-    r"|\badditional propert(?:y|ies)\b",
-    re.IGNORECASE,
-)
-
-
-def names_only_unknown_parts(message: str, sent: tuple[str, ...] = ()) -> bool:
-    """Whether ``message`` refuses parts of the request by their API names (``foo_bar: ...``,
-    ``end_user.name: ...``, ``... 'foo_bar'``) or as parts the request should not have had
-    ("Unrecognized key(s) in object"), and none of them is a field the person fills in: what
-    was typed is not the problem, and nothing on the form can be marked. ``sent`` are the
-    values the request sent, which a refusal may quote too."""
-    if fields_named(message):
-        return False
-    if _UNKNOWN_PART_WORDS.search(message):
-        return True
-    quoted = [part for part in _QUOTED_PART.findall(message) if part not in sent]
-    paths = [path for path in _REFUSED_PATH.findall(message) if path not in sent]
-    return bool(quoted) or any(any(mark in path for mark in "_.[") for path in paths)
-
-
-def is_quotable_refusal(kombo_message: str) -> bool:
-    """Whether Kombo's refusal may be quoted to the person: a plain sentence (see
-    ``safe_text.is_plain_sentence``), where an index in a path ("integration_tool[0]") is not
-    taken for JSON; the path itself is said in the form's words (``in_form_words``). A list
-    of issues in JSON is judged as the sentences it is said in (``refusal_in_words``)."""
-    return is_plain_sentence(_INDEX_IN_PATH.sub("", refusal_in_words(kombo_message)))
-
-
-def in_form_words(message: str) -> str:
-    """``message`` with the API's field names (or paths) replaced by the form's, e.g.
-    "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
-    worded = _FIELD_NAME.sub(lambda match: _FORM_NAMES[_field_of(match)], message)
-    if worded != message and worded[:1].islower() and _FIELD_NAME.match(message):
-        worded = worded[:1].upper() + worded[1:]
-    return worded
-
-
-# Kombo refused parts of the request the person cannot see or change (``names_only_unknown_
-# parts``, or fields of the other form): the API's names for them would mean nothing to the
-# person, and "check the fields" would send them back to a form that is fine. The window's
-# status line has a "Copy details" button beside it, named here as it reads; the details hold
-# Kombo's own words for support.
+# Kombo refused parts of the request the person cannot see or change (``refusals.
+# names_only_parts_not_on_the_form``, or fields of the other form): the API's names for them
+# would mean nothing to the person, and "check the fields" would send them back to a form that
+# is fine. The window's status line has a "Copy details" button beside it, named here as it
+# reads; the details hold Kombo's own words for support.
 PROGRAM_INPUT_REJECTED_MESSAGE = (
     "Kombo did not accept the request. The details you typed look fine: the problem is in what "
     "the program sent, which cannot be changed here. No link was made. Press “Copy details” and "
     "send them to support."
 )
-
-
-# A schema checker's verdict that names no part of the request ("Expected string, received
-# null", "Required", "Invalid input"): quoted, it reads as jargon and says nothing the general
-# sentence does not.
-_BARE_VERDICT = re.compile(
-    r"(?:invalid input\s*[:,.;-]?\s*)?"
-    r"(?:expected [\w ]+?,? received [\w ]+|required|invalid input|invalid value|invalid type)",
-    re.IGNORECASE,
-)
-
-
-def says_no_reason(message: str) -> bool:
-    """Whether ``message`` gives no reason for the refusal that the person could act on: it
-    only names the answer's status ("Bad Request", "400 Bad Request") or is a schema checker's
-    verdict about no field ("Expected string, received null")."""
-    words = message.strip().rstrip(".!").strip()
-    return names_only_a_status(words) or (
-        not fields_named(words) and _BARE_VERDICT.fullmatch(words) is not None
-    )
-
-
-def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> str | None:
-    """Kombo's refusal ``kombo_message`` (a plain sentence) in the form's words; or, when it
-    names only parts of the request the person does not fill in, that the typed details look
-    fine (``PROGRAM_INPUT_REJECTED_MESSAGE``); or ``None`` when it gives no reason to quote
-    (``says_no_reason``): the error's general sentence is said then, since "Kombo did not
-    accept these details: “Bad Request”" read as the reason and was none. A refusal of both
-    fields and such parts quotes only what it says about the fields, and sends the rest to
-    support: the parts' API names were quoted at the person as if typing could mend them.
-    Kombo's own words stay in the details for support either way. ``sent``: the values the
-    request sent."""
-    kombo_message = refusal_in_words(kombo_message)
-    if names_only_unknown_parts(kombo_message, sent):
-        return PROGRAM_INPUT_REJECTED_MESSAGE
-    if says_no_reason(kombo_message):
-        return None
-    points = _points(kombo_message, sent)
-    said = [point for point in points if not _about_a_part_not_on_the_form(point, sent)]
-    if not said:
-        return PROGRAM_INPUT_REJECTED_MESSAGE
-    quoted = _quoted_sentence(in_form_words(_joined(said)))
-    if len(said) < len(points):
-        return f"Kombo did not accept these details: {quoted} Check the fields. {_ALSO_SENT}"
-    return f"Kombo did not accept these details: {quoted} Check the fields and try again."
-
-
 # Said after the fields' part of a refusal that also refused parts of the request the person
 # cannot see or change (``input_rejected_message``).
 _ALSO_SENT = (
@@ -499,97 +266,47 @@ _ALSO_SENT = (
 )
 
 
-# Where a refusal goes on to its next point: after a semicolon or a sentence's end
-# ("integration_tool: not enabled; enable_field_mapping: not available", or with full stops).
-_NEXT_POINT = re.compile(r"(?:;|(?<=[.!?]))\s+")
-_LEADING_FIELD = re.compile(_path_of_a_field("(?:") + r"\s*:\s*")
-
-
-def _starts_a_point(piece: str, sent: tuple[str, ...]) -> bool:
-    """Whether ``piece`` of a refusal is about a subject of its own: a form field, or a part
-    of the request the form does not have. Other pieces go on about the one before."""
-    return bool(fields_named(piece)) or names_only_unknown_parts(piece, sent)
-
-
-def _points(kombo_message: str, sent: tuple[str, ...] = ()) -> list[str]:
-    """``kombo_message`` cut into what it says about each subject, each point as written
-    ("end_user_email: Invalid email. It must have an @."; "foo_bar: Unrecognized key")."""
-    points: list[str] = []
-    start = 0
-    for separator in _NEXT_POINT.finditer(kombo_message):
-        following = kombo_message[separator.end() :]
-        if _starts_a_point(_NEXT_POINT.split(following, maxsplit=1)[0], sent):
-            points.append(kombo_message[start : separator.start()])
-            start = separator.end()
-    points.append(kombo_message[start:])
-    return [point for point in points if point.strip()]
-
-
-def _about_a_part_not_on_the_form(point: str, sent: tuple[str, ...]) -> bool:
-    return not fields_named(point) and names_only_unknown_parts(point, sent)
-
-
-def _joined(points: list[str]) -> str:
-    """``points`` said one after the other, as a refusal would have run them on."""
-    said = points[0]
-    for more in points[1:]:
-        said += f" {more}" if said.endswith((".", "!", "?")) else f"; {more}"
-    return said
+def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> str | None:
+    """Kombo's refusal ``kombo_message`` (a plain sentence once in words, see
+    ``refusals.is_quotable_refusal``) in the form's words; or, when it names only parts of
+    the request the person does not fill in, that the typed details look fine
+    (``PROGRAM_INPUT_REJECTED_MESSAGE``); or ``None`` when it gives no reason to quote
+    (``refusals.says_no_reason``): the error's general sentence is said then, since "Kombo
+    did not accept these details: “Bad Request”" read as the reason and was none. A refusal
+    of both fields and such parts quotes only its points about the fields, and sends the rest
+    to support: the parts' API names were quoted at the person as if typing could mend them.
+    Kombo's own words stay in the details for support either way. ``sent``: the values the
+    request sent."""
+    words = refusal_in_words(kombo_message)
+    if names_only_parts_not_on_the_form(words, sent):
+        return PROGRAM_INPUT_REJECTED_MESSAGE
+    if says_no_reason(words):
+        return None
+    every_point = points(words, sent)
+    on_the_form = [point.words for point in every_point if not point.off_the_form]
+    if not on_the_form:
+        return PROGRAM_INPUT_REJECTED_MESSAGE
+    quoted = _quoted_sentence(in_form_words(run_on(on_the_form)))
+    if len(on_the_form) < len(every_point):
+        return f"Kombo did not accept these details: {quoted} Check the fields. {_ALSO_SENT}"
+    return f"Kombo did not accept these details: {quoted} Check the fields and try again."
 
 
 def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...] = ()) -> str:
     """The line under ``field`` (the API's spelling) when Kombo's refusal ``kombo_message``
-    (a plain sentence, see ``input_rejected_message``) names it: Kombo's own reason, so the
-    mark says why for as long as it is there. The status line that also says it is replaced by
-    the next thing that happens (screen-sharing mode switched, another profile), and "see the
-    message below" then pointed at nothing. ``sent``: the values the request sent."""
-    words = _words_about(refusal_in_words(kombo_message), field, sent)
+    (see ``input_rejected_message``) names it: Kombo's own reason
+    (``refusals.what_it_says_about``), so the mark says why for as long as it is there. The
+    status line that also says it is replaced by the next thing that happens (screen-sharing
+    mode switched, another profile), and "see the message below" then pointed at nothing.
+    ``sent``: the values the request sent."""
+    words = what_it_says_about(refusal_in_words(kombo_message), field, sent)
     return f"Kombo did not accept this: {_quoted_sentence(words)}"
-
-
-def _words_about(kombo_message: str, field: str, sent: tuple[str, ...]) -> str:
-    """What ``kombo_message`` says about ``field``, in the form's words. A refusal naming
-    several fields one after the other ("integration_tool: ...; enable_field_mapping: ...")
-    gives each field its own part, without the field's name, which its label says; a sentence
-    about several fields together is said whole, but for parts of the request the form does
-    not have, which no one at the form can mend."""
-    points = [
-        point
-        for point in _points(kombo_message, sent)
-        if not _about_a_part_not_on_the_form(point, sent)
-    ]
-    about = [point for point in points if field in fields_named(point)]
-    if not about or any(fields_named(point) != (field,) for point in about):
-        return in_form_words(_joined(points) if points else kombo_message)
-    words: list[str] = []
-    for point in about:
-        leading = _LEADING_FIELD.match(point)
-        rest = point[leading.end() :].strip() if leading is not None else ""
-        words.append(rest or in_form_words(point))
-    return _joined(words)
 
 
 def _quoted_sentence(text: str) -> str:
     """``text`` in quotes, ended as a sentence (Kombo's messages come with or without a full
     stop), so the next sentence does not run on from it."""
     return f"“{text}”" if text.rstrip().endswith((".", "!", "?")) else f"“{text}”."
-
-
-# "Conflict", "405 Method Not Allowed", "HTTP 409", "Request failed with status code 409": words
-# that only name the answer's status, which a person would take for an explanation.
-_STATUS_PHRASES = frozenset(status.phrase.lower() for status in HTTPStatus)
-_STATUS_NUMBER = re.compile(
-    r"(?:request failed with status code|status code|status|http error|http|error)?\s*\d{3}\s*",
-    re.IGNORECASE,
-)
-
-
-def names_only_a_status(message: str) -> bool:
-    """Whether ``message`` says nothing but the answer's HTTP status, as a number or phrase."""
-    words = message.strip().rstrip(".!").strip()
-    if _STATUS_NUMBER.fullmatch(words):
-        return True
-    return re.sub(r"^\d{3}\s+", "", words).lower() in _STATUS_PHRASES
 
 
 def kombo_refusal_message(kombo_message: str | None, *, making_link: bool) -> str:

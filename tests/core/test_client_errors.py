@@ -37,7 +37,8 @@ from kombo_desktop.core.errors import (
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
-from kombo_desktop.core.messages import fields_named, rejected_field_message
+from kombo_desktop.core.messages import rejected_field_message
+from kombo_desktop.core.refusals import fields_named
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"

@@ -30,7 +30,8 @@ from kombo_desktop.core.demo_server import (
     SERVER_THREAD_NAME,
     DemoKomboServer,
 )
-from kombo_desktop.core.messages import fields_named, rejected_field_message
+from kombo_desktop.core.messages import rejected_field_message
+from kombo_desktop.core.refusals import fields_named
 from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
 

@@ -1,0 +1,381 @@
+"""Reading Kombo's refusals of what a request sent (``PLATFORM.INPUT_INVALID``, 400 or 422).
+
+Kombo's ``error.message`` is free text written for developers: "end_user_email: Invalid email",
+"end_user.organization_name: Required; integration_tool: not enabled", "Unrecognized key(s) in
+object: 'foo_bar'", or a schema checker's list of issues in JSON. The people using the program
+are not technical: ``messages`` says a refusal in the form's words and the window marks the
+fields it names, each with its own reason. This module does the reading that takes:
+
+* a list of issues in JSON is read as the sentences it stands for (``refusal_in_words``);
+* which of the form's fields a refusal names (``fields_named``), said in the form's words
+  (``in_form_words``);
+* a refusal is a run of *points*, one per subject (a form field, or a part of the request the
+  form does not have), cut where it goes on to the next one (``points``); what it says about
+  one field is that field's points (``what_it_says_about``);
+* whether it refuses only parts of the request the form does not have, which no one at the
+  form can mend (``names_only_parts_not_on_the_form``), or gives no reason at all
+  (``says_no_reason``, ``names_only_a_status``).
+
+Each kind of text looked for has one regular expression below, with a comment saying what it
+matches and why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
+
+from kombo_desktop.core.safe_text import holds_secret, is_plain_sentence
+
+# --- The form's fields, as a refusal names them ------------------------------------------------
+
+# Kombo's messages name fields the way the API spells them; the person knows them by the
+# names on the form. (The original wording stays in the details for support.)
+FORM_NAMES: dict[str, str] = {
+    "end_user_email": "e-mail address",
+    "end_user_organization_name": "organisation name",
+    "end_user_origin_id": "customer id",
+    "integration_category": "kind of system",
+    "integration_tool": "tool",
+    "remote_environment": "tool environment",
+    "scope_config_id": "scope config id",
+    "enable_filtering": "employee filtering",
+    "enable_field_mapping": "field mapping",
+    "link_type": "link type",
+    "integration_id": "integration id",
+}
+
+
+def _spellings() -> dict[str, str]:
+    """Each name a refusal may give a form field, with the field: its own name, and its last
+    words from two on ("origin_id", "organization_name"), as a nested path's last part names
+    it. One word alone ("email", "tool") is too common in prose to be taken for a field."""
+    spellings: dict[str, str] = {}
+    for field in FORM_NAMES:
+        words = field.split("_")
+        for start in range(len(words) - 1):
+            spellings.setdefault("_".join(words[start:]), field)
+    return spellings
+
+
+_SPELLINGS = _spellings()
+
+
+def _spelled_as_a_path(name: str) -> str:
+    """The pattern of ``name`` as a path may spell it: its words joined by "_" or "."
+    ("end_user.email")."""
+    return r"[._]".join(re.escape(word) for word in name.split("_"))
+
+
+# One name in a path, with any indexes into it: "end_user", "items[0]".
+_PATH_NAME = r"[A-Za-z_]\w*(?:\[\d+\])*"
+# Every spelling of a form field, longest first: "end_user_organization_name" is found whole,
+# not as "organization_name" after "end_user_".
+_ANY_FIELD_SPELLING = "|".join(
+    _spelled_as_a_path(name) for name in sorted(_SPELLINGS, key=len, reverse=True)
+)
+# A form field as a refusal names it, the way schema checkers write a value's path: flat
+# ("end_user_email"), nested ("end_user.organization_name"), under what holds it
+# ("body.end_user_email"), or with an index into a list ("integration_tool.0",
+# "integration_tool[0]"). The whole path stands for the field; a longer name or a path that goes
+# on into the field ("end_user_emails", "end_user_email.domain") is not the field.
+_FIELD_PATH_PATTERN = rf"""
+    (?<![\w.\[\]])                      # not the end of a longer name or path
+    (?:{_PATH_NAME}\.)*                 # what holds the field: "body.", "end_user."
+    (?P<spelling>{_ANY_FIELD_SPELLING})
+    (?:\.\d+|\[\d+\])*                  # indexes into the field: ".0", "[0]"
+    (?![\w\[]|\.\w)                     # not a longer name, nor a path going on into it
+"""
+_FIELD_PATH = re.compile(_FIELD_PATH_PATTERN, re.VERBOSE)
+# A field's path at the start of what a refusal says about it, with the colon after it
+# ("end_user_email: Invalid email"): the field's label says that much already.
+_FIELD_PATH_AND_COLON = re.compile(_FIELD_PATH_PATTERN + r"\s*:\s*", re.VERBOSE)
+# An index right after a name ("integration_tool[0]"): part of a path, not JSON.
+_INDEX_AFTER_A_NAME = re.compile(r"(?<=\w)\[\d+\]")
+
+
+def _field_of(match: re.Match[str]) -> str:
+    """The field (the API's flat spelling) that a ``_FIELD_PATH`` match names."""
+    return _SPELLINGS[match.group("spelling").replace(".", "_")]
+
+
+def _fields_in(words: str) -> tuple[str, ...]:
+    """The form's fields ``words`` name, in the API's spelling, each once, in order."""
+    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_PATH.finditer(words)))
+
+
+def fields_named(kombo_message: str) -> tuple[str, ...]:
+    """The request fields Kombo's refusal names (by name or path, or in a list of issues,
+    see ``refusal_in_words``), in the API's spelling, each once, in order: the window marks
+    them."""
+    return _fields_in(refusal_in_words(kombo_message))
+
+
+def in_form_words(words: str) -> str:
+    """``words`` (a refusal in words) with the API's field names or paths replaced by the
+    form's: "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
+    worded = _FIELD_PATH.sub(lambda match: FORM_NAMES[_field_of(match)], words)
+    if worded != words and worded[:1].islower() and _FIELD_PATH.match(words):
+        worded = worded[:1].upper() + worded[1:]
+    return worded
+
+
+def is_quotable_refusal(kombo_message: str) -> bool:
+    """Whether Kombo's refusal may be quoted to the person: a plain sentence once in words
+    (``refusal_in_words``; see ``safe_text.is_plain_sentence``), where an index in a path
+    ("integration_tool[0]") is not taken for JSON: the path itself is said in the form's words
+    (``in_form_words``)."""
+    return is_plain_sentence(_INDEX_AFTER_A_NAME.sub("", refusal_in_words(kombo_message)))
+
+
+# --- Parts of the request the form does not have -----------------------------------------------
+
+# A schema checker's words for a part the request should not have had, whatever its name
+# (zod's "Unrecognized key(s) in object", where "key" matches "key(s)"; Joi's "Unknown field";
+# ajv's "must NOT have additional properties"): the problem is in what the program sent.
+_UNKNOWN_PART_WORDS = re.compile(
+    r"""
+    \b(?:unrecogni[sz]ed|unknown|unexpected)\s+
+    (?:keys?|fields?|propert(?:y|ies)|parameters?|arguments?|attributes?)\b
+    | \badditional[ ]propert(?:y|ies)\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# A part of the request quoted by its API name ("Unrecognized key(s) in object: 'foo_bar'",
+# '"extra_options" is not allowed'): lower case with "_" between its words, as no one writes in
+# prose. (A value the person typed may look like that, "acme_gmbh": see ``sent``.)
+_QUOTED_API_NAME = re.compile(
+    r"""
+    ['"‘“]\s*
+    (?P<name>[a-z][a-z0-9]*(?:[._][a-z0-9]+)*_[a-z0-9]+(?:[._][a-z0-9]+)*)
+    \s*['"’”]
+    """,
+    re.VERBOSE,
+)
+# A path before a colon, where a refusal says what it refuses: at its start ("foo_bar: Expected
+# string"), or after another part ("...; end_user.name: Required", "Invalid input: body.extra:
+# Unrecognized key"). Only a name no one writes in prose counts (``_looks_like_an_api_name``).
+_REFUSED_PATH = re.compile(
+    rf"""
+    (?:^|(?<=[;:.!?])\s+)\s*            # at the start, or after another part
+    (?P<path>{_PATH_NAME}(?:\.{_PATH_NAME})*)
+    \s*:
+    """,
+    re.VERBOSE,
+)
+
+
+def _looks_like_an_api_name(path: str) -> bool:
+    """Whether ``path`` has a "_", "." or index in it, as API names do and prose does not
+    ("Error: ..." is no part of a request)."""
+    return any(mark in path for mark in "_.[")
+
+
+def _names_a_part_not_on_the_form(words: str, sent: tuple[str, ...]) -> bool:
+    """Whether ``words`` refuse a part of the request by its API name (``foo_bar: ...``,
+    ``end_user.name: ...``, ``... 'foo_bar'``) or as a part the request should not have had
+    ("Unrecognized key(s) in object"). ``sent`` are the values the request sent, which a
+    refusal may quote too: they are what the person typed, not parts of the request."""
+    if _UNKNOWN_PART_WORDS.search(words):
+        return True
+    quoted = (match.group("name") for match in _QUOTED_API_NAME.finditer(words))
+    paths = (match.group("path") for match in _REFUSED_PATH.finditer(words))
+    return any(name not in sent for name in quoted) or any(
+        _looks_like_an_api_name(path) for path in paths if path not in sent
+    )
+
+
+def names_only_parts_not_on_the_form(words: str, sent: tuple[str, ...] = ()) -> bool:
+    """Whether ``words`` (a refusal in words) refuse parts of the request (see
+    ``_names_a_part_not_on_the_form``), none of them a field the person fills in: what was
+    typed is not the problem, and nothing on the form can be marked."""
+    return not _fields_in(words) and _names_a_part_not_on_the_form(words, sent)
+
+
+# --- Points: what a refusal says about each subject --------------------------------------------
+
+# Where a refusal may go on to its next point: after a semicolon or a sentence's end
+# ("integration_tool: not enabled; enable_field_mapping: not available", or with full stops).
+_NEXT_POINT = re.compile(r"(?:;|(?<=[.!?]))\s+")
+
+
+@dataclass(frozen=True)
+class Point:
+    """What a refusal says about one subject, as written ("end_user_email: Invalid email. It
+    must have an @.")."""
+
+    words: str
+    fields: tuple[str, ...]  # the form's fields it names
+    off_the_form: bool  # it refuses only parts of the request the form does not have
+
+
+def points(words: str, sent: tuple[str, ...] = ()) -> list[Point]:
+    """``words`` (a refusal in words) cut into its points: a new point starts after a
+    semicolon or a sentence's end when what follows is about a form field or a part of the
+    request; anything else goes on about the subject before it ("It must have an @.").
+    ``sent``: the values the request sent."""
+    pieces: list[str] = []
+    start = 0
+    for separator in _NEXT_POINT.finditer(words):
+        following = _NEXT_POINT.split(words[separator.end() :], maxsplit=1)[0]
+        if _fields_in(following) or _names_a_part_not_on_the_form(following, sent):
+            pieces.append(words[start : separator.start()])
+            start = separator.end()
+    pieces.append(words[start:])
+    return [_point(piece, sent) for piece in pieces if piece.strip()]
+
+
+def _point(words: str, sent: tuple[str, ...]) -> Point:
+    fields = _fields_in(words)
+    return Point(words, fields, not fields and _names_a_part_not_on_the_form(words, sent))
+
+
+def run_on(texts: list[str]) -> str:
+    """``texts`` said one after the other, as a refusal runs its points on: after a
+    sentence's end with a space, otherwise with "; "."""
+    said = texts[0]
+    for more in texts[1:]:
+        said += f" {more}" if said.endswith((".", "!", "?")) else f"; {more}"
+    return said
+
+
+def what_it_says_about(words: str, field: str, sent: tuple[str, ...] = ()) -> str:
+    """What ``words`` (a refusal in words) say about ``field``, in the form's words: the
+    field's own points, without the field's name, which its label says. A point about
+    several fields together has the refusal said whole, but for its points about parts of the
+    request the form does not have, which no one at the form can mend."""
+    on_the_form = [point for point in points(words, sent) if not point.off_the_form]
+    about = [point for point in on_the_form if field in point.fields]
+    if not about or any(point.fields != (field,) for point in about):
+        said = run_on([point.words for point in on_the_form]) if on_the_form else words
+        return in_form_words(said)
+    return run_on([_without_the_field_name(point.words) for point in about])
+
+
+def _without_the_field_name(words: str) -> str:
+    """``words`` about one field without its path and colon at their start
+    ("end_user_email: Invalid email" -> "Invalid email"); in the form's words, whole, when
+    they do not start with them."""
+    leading = _FIELD_PATH_AND_COLON.match(words)
+    rest = words[leading.end() :].strip() if leading is not None else ""
+    return rest or in_form_words(words)
+
+
+# --- Refusals that give no reason ------------------------------------------------------------
+
+# A schema checker's verdict that names no part of the request ("Expected string, received
+# null", "Required", "Invalid input"): quoted, it reads as jargon and says nothing the general
+# sentence does not.
+_BARE_VERDICT = re.compile(
+    r"""
+    (?:invalid[ ]input\s*[:,.;-]?\s*)?          # zod's heading: "Invalid input: "
+    (?:expected[ ][\w ]+?,?[ ]received[ ][\w ]+
+      |required|invalid[ ]input|invalid[ ]value|invalid[ ]type)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# "Conflict", "405 Method Not Allowed": an answer's status phrase, which a person would take
+# for an explanation.
+_STATUS_PHRASES = frozenset(status.phrase.lower() for status in HTTPStatus)
+# "400", "HTTP 409", "Request failed with status code 409": an answer's status number.
+_STATUS_NUMBER = re.compile(
+    r"(?:request failed with status code|status code|status|http error|http|error)?\s*\d{3}\s*",
+    re.IGNORECASE,
+)
+# The status number before a status phrase: "400 Bad Request".
+_LEADING_STATUS_NUMBER = re.compile(r"^\d{3}\s+")
+
+
+def _without_closing_marks(message: str) -> str:
+    return message.strip().rstrip(".!").strip()
+
+
+def names_only_a_status(message: str) -> bool:
+    """Whether ``message`` says nothing but the answer's HTTP status, as a number or phrase."""
+    words = _without_closing_marks(message)
+    if _STATUS_NUMBER.fullmatch(words):
+        return True
+    return _LEADING_STATUS_NUMBER.sub("", words).lower() in _STATUS_PHRASES
+
+
+def says_no_reason(words: str) -> bool:
+    """Whether ``words`` (a refusal in words) give no reason the person could act on: they
+    only name the answer's status ("Bad Request", "400 Bad Request") or are a schema checker's
+    verdict about no field ("Expected string, received null")."""
+    words = _without_closing_marks(words)
+    return names_only_a_status(words) or (
+        not _fields_in(words) and _BARE_VERDICT.fullmatch(words) is not None
+    )
+
+
+# --- Lists of issues in JSON -------------------------------------------------------------------
+
+# A JSON escape other than \" in a list of issues: decoded, it could put back together a key
+# that was masked in Kombo's words as they came (a "\u0073" for an "s").
+_ESCAPE_OTHER_THAN_A_QUOTE = re.compile(r'\\[^"]')
+
+
+def refusal_in_words(kombo_message: str) -> str:
+    """``kombo_message`` as a refusal in sentences. Kombo's message may be a schema checker's
+    issues as JSON (zod's ``[{"path": ["end_user_email"], "message": "Invalid email"}]``, or
+    the same under ``"issues"``), which is no sentence to quote and was answered with the
+    general one, though it named the field: it is said the way the rest of this module reads
+    refusals, "end_user_email: Invalid email; ...". Anything else, or a list with an issue
+    whose shape is unknown, comes back as it was (and is then not quoted)."""
+    text = kombo_message.strip()
+    if not text.startswith(("[", "{")) or _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
+        return kombo_message
+    try:
+        parsed: object = json.loads(text)
+    except (ValueError, RecursionError):
+        return kombo_message
+    if isinstance(parsed, dict):  # a whole error object, as zod's ZodError serialises
+        parsed = parsed.get("issues", parsed.get("errors"))
+    if not isinstance(parsed, list) or not parsed:
+        return kombo_message
+    issues = [_issue_in_words(issue) for issue in parsed]
+    said = "; ".join(issue for issue in issues if issue is not None)
+    if None in issues or holds_secret(said, None):
+        return kombo_message
+    return said
+
+
+def _issue_in_words(issue: object) -> str | None:
+    """One issue of a list as "path: reason" (just the reason when it is about the whole
+    request), or None when it is not an issue in a shape this module knows."""
+    if isinstance(issue, str):
+        return " ".join(issue.split()) or None
+    if not isinstance(issue, dict):
+        return None
+    reason = issue.get("message", issue.get("msg"))  # zod and ajv; pydantic
+    if not isinstance(reason, str) or not reason.strip():
+        return None
+    path = _issue_path(issue)
+    if path is None:
+        return None
+    reason = " ".join(reason.split())
+    return f"{path}: {reason}" if path else reason
+
+
+def _issue_path(issue: dict[str, object]) -> str | None:
+    """The path of what ``issue`` is about, written as refusals in words write it
+    ("end_user.email", "integration_tool.0"); "" for the request as a whole; None when the
+    path has a shape this module does not know."""
+    if "path" in issue or "loc" in issue:  # zod; pydantic (a list), or a dotted string
+        path = issue.get("path", issue.get("loc"))
+        if isinstance(path, str):
+            return path
+        if isinstance(path, list) and all(
+            isinstance(part, str | int) and not isinstance(part, bool) for part in path
+        ):
+            return ".".join(str(part) for part in path)
+        return None
+    if "instancePath" in issue:  # ajv: a JSON pointer, "/end_user/email"
+        pointer = issue["instancePath"]
+        return pointer.strip("/").replace("/", ".") if isinstance(pointer, str) else None
+    if "dataPath" in issue:  # older ajv: ".end_user.email"
+        data_path = issue["dataPath"]
+        return data_path.lstrip(".") if isinstance(data_path, str) else None
+    return ""
