@@ -1,10 +1,10 @@
 """The duplicate warning's flow: a new link checked against the history before it is sent, and
 what each of the warning's choices does.
 
-Why a module of its own: the window's history (``history_feature``) records links, shows the
-panel and keeps screen-sharing mode; deciding whether a link may go out, holding it while the
-person chooses, and carrying out the choice is a flow of its own, with its own state (the
-request held, where it was going, a request sent unchecked). The warning's words and buttons
+Why a module of its own: the window's history (``history_feature``) records links and shows
+the panel; deciding whether a link may go out, holding it while the person chooses, and carrying
+out the choice is a flow of its own, with its own state (the request held, where it was going, a
+request sent unchecked). The warning's words and buttons
 are ``duplicate_banner``, made the first time a duplicate is found; this module is built with
 the window, so it imports neither the banner nor the core history before they are needed.
 
@@ -85,6 +85,7 @@ class DuplicateFlow:
         # Integrations this profile made links for that Kombo no longer has (removed there).
         self._removed_integrations: set[str] = set()
         self._banner: DuplicateBanner | None = None
+        self._window.screen_sharing.changed.connect(self.set_private)
 
     @property
     def banner(self) -> DuplicateBanner:
@@ -95,7 +96,7 @@ class DuplicateFlow:
             window = self._window
             banner = DuplicateBanner()
             window.bannerArea.addWidget(banner)
-            banner.set_private(self._feature.private)
+            banner.set_private(window.screen_sharing.on)
             banner.use_existing.connect(self.use_existing)
             banner.relink_instead.connect(self.relink_instead)
             banner.create_anyway.connect(self.create_anyway)
@@ -119,7 +120,8 @@ class DuplicateFlow:
         return self._banner is not None and not self._banner.isHidden()
 
     def set_private(self, private: bool) -> None:
-        """Screen-sharing mode: the warning names no one (see ``duplicate_banner``)."""
+        """Screen-sharing mode is now on (``private``) or off: in it, the warning names no one
+        (see ``duplicate_banner``)."""
         if self._banner is not None:
             self._banner.set_private(private)
 
@@ -165,7 +167,7 @@ class DuplicateFlow:
         self._held, self._held_for = request, target
         self.banner.show_for(
             earlier,
-            private=feature.private,
+            private=window.screen_sharing.on,
             tool_label=feature.entry_tool(earlier),
             wanted=request,
         )

@@ -85,6 +85,13 @@ class HeaderBar(QWidget):
         layout.addLayout(names, 1)
         layout.addWidget(self.settingsButton)
 
+    def add_before_settings(self, widget: QWidget) -> None:
+        """Put ``widget`` right of the others added so far, just before Settings (the
+        screen-sharing switch, the history button)."""
+        layout = self.layout()
+        assert isinstance(layout, QHBoxLayout)
+        layout.insertWidget(layout.indexOf(self.settingsButton), widget)
+
     def show_target(self, target: Target) -> None:
         """Show where new links go: the compact label on screen, and in words for a screen
         reader and the tooltip (they read "Active profile: Profile: default · EU" and a

@@ -1,5 +1,4 @@
-"""The history in the main window: recording, the duplicate warning, the panel, invitations,
-and screen-sharing mode.
+"""The history in the main window: recording, the duplicate warning, the panel and invitations.
 
 The window (``main_window``) offers hooks for all of this and this module plugs into them, so
 the window's own code stays about making links:
@@ -12,13 +11,11 @@ the window's own code stays about making links:
   nothing is sent until the person chooses. Editing the form closes the warning.
 * the dock areas: the history panel (``historyPanel``) is a dock, closed at start, opened
   below the form or beside it, wherever it leaves the form its first fields (``history_dock``).
-* the header: ``privacySwitch`` ("Screen-sharing mode") and the button that opens the history.
+* the header: the button that opens the history, beside the window's ``privacySwitch``.
 * the result area: ``copyInvitationButton`` and ``emailButton`` under the link.
 
-Screen-sharing mode is ON at every start, by design, and not remembered in the settings: staff
-share their screen with customers all day, often straight after starting the program, and a
-remembered "off" would put the list of every other customer on the next shared screen. Turning
-it off is one click when no one is watching. While it is on:
+The history follows the window's screen-sharing mode (``screen_sharing``), on at every start.
+While it is on:
 
 * the history panel is closed, its button disabled, and the panel's model keeps no entries;
 * the duplicate warning names no one (the earlier link may have been matched by organisation
@@ -31,8 +28,8 @@ it off is one click when no one is watching. While it is on:
 What the form holds and the link just made stay: they are the current customer's own. The tool
 list and its completer show only Kombo's tool names, never customers.
 
-Start-up: only what the first frame shows is built with the window (the switch, the history
-button, the invitation buttons). The database is opened right after the first frame (see
+Start-up: only what the first frame shows is built with the window (the history button, the
+invitation buttons). The database is opened right after the first frame (see
 ``ui/start_up.py``), on a worker thread, as a large or old file takes a while; the duplicate
 check waits for it (or opens it itself) if a link is requested before it is open, for a
 second at most (``OPENING_WAIT_SECONDS``): after that the link is made unchecked, and the
@@ -55,11 +52,10 @@ from urllib.parse import urlsplit
 
 from PySide6 import QtCore
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
-from kombo_desktop.ui import theme
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
 from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyError
 from kombo_desktop.ui.invitation_bar import InvitationBar
@@ -79,24 +75,7 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-PRIVACY_ON_TEXT = "Screen-sharing mode: on"
-PRIVACY_OFF_TEXT = "Screen-sharing mode: off"
-PRIVACY_TOOLTIP = (
-    "While on, nothing about other customers is shown (the link history stays closed). "
-    "Keep it on whenever you share your screen."
-)
 HISTORY_TEXT = "History"
-# On: calm blue. Off: amber, like the demo warning, because off is the state in which other
-# customers can appear on a shared screen, and it should catch the eye before sharing.
-_SWITCH_STYLE = f"""
-QPushButton#privacySwitch:checked {{
-    background: #e8f0fc; border: 2px solid {theme.ACCENT}; color: {theme.ACCENT_DARK};
-    padding: 5px 13px;
-}}
-QPushButton#privacySwitch:!checked {{
-    background: #fff4d6; border: 2px solid #b7791f; color: #5c3d00; padding: 5px 13px;
-}}
-"""
 HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )
@@ -154,7 +133,6 @@ class HistoryFeature(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.private = True
         self._from_history_url: str | None = None
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
@@ -164,28 +142,20 @@ class HistoryFeature(QObject):
         self._panel: HistoryPanel | None = None
         self._dock: QDockWidget | None = None
 
-        self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
-        self.privacySwitch.setObjectName("privacySwitch")
-        self.privacySwitch.setAccessibleName(PRIVACY_ON_TEXT)
-        self.privacySwitch.setToolTip(PRIVACY_TOOLTIP)
-        self.privacySwitch.setCheckable(True)
-        self.privacySwitch.setChecked(True)
-        self.privacySwitch.setAutoDefault(False)
-        self.privacySwitch.setStyleSheet(_SWITCH_STYLE)
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
         self.historyButton.setAccessibleName("History")
         self.historyButton.setAccessibleDescription("Show or hide the link history")
         self.historyButton.setCheckable(True)
         self.historyButton.setAutoDefault(False)
-        self._add_to_header()
+        window.header.add_before_settings(self.historyButton)  # after the screen-sharing switch
 
         self.invitationBar = InvitationBar(window.resultPanel.link_has_expired)
         self._add_to_result_area()
         self._chain_tab_order()
 
         self._connect()
-        self._apply_privacy(True)
+        self._screen_sharing_changed(window.screen_sharing.on)
         window.start_up.add(self._open_store)
 
     # --- parts made when first needed ----------------------------------------------------------
@@ -263,22 +233,14 @@ class HistoryFeature(QObject):
 
     # --- construction ------------------------------------------------------------------------
 
-    def _add_to_header(self) -> None:
-        header = self.window.header
-        layout = header.layout()
-        assert isinstance(layout, QHBoxLayout)
-        index = layout.indexOf(header.settingsButton)  # beside Settings, right-aligned
-        layout.insertWidget(max(index, 0), self.historyButton)
-        layout.insertWidget(max(index, 0), self.privacySwitch)
-
     def _chain_tab_order(self) -> None:
-        """Tab through the new controls where they are seen: the header's switch and history
-        button before Settings (the warning's choices join later, see ``banner``)."""
+        """Tab through the new controls where they are seen: the header's screen-sharing switch
+        and history button before Settings (the warning's choices join later, see ``banner``)."""
         window = self.window
         chain_tab_order(
             [
                 window.demoBanner.leaveDemoButton,
-                self.privacySwitch,
+                window.screen_sharing.privacySwitch,
                 self.historyButton,
                 window.header.settingsButton,
                 window.firstRunNotice.openSettingsButton,
@@ -305,7 +267,7 @@ class HistoryFeature(QObject):
         window.linkForm.cleared.connect(self.relink_customer.forget)
         self.invitationBar.notice.connect(window.show_status)
         window.resultPanel.linkField.textChanged.connect(self.invitationBar.link_shown)
-        self.privacySwitch.toggled.connect(self.set_private)
+        window.screen_sharing.changed.connect(self._screen_sharing_changed)
         self.historyButton.toggled.connect(self._history_button_toggled)
 
         form = window.linkForm
@@ -438,7 +400,11 @@ class HistoryFeature(QObject):
         replace that no link was made with (the next customer's) is asked about first, as
         "Fill the form" does: Cancel changes nothing."""
         window = self.window
-        customer = None if self.private else self.relink_customer.of_integration(integration_id)
+        customer = (
+            None
+            if window.screen_sharing.on
+            else self.relink_customer.of_integration(integration_id)
+        )
         if customer is not None and window.linkForm.customer_text() == customer.typed():
             customer = None  # the form holds them already, with the choices made there
         if customer is not None and window.linkForm.filling_loses_typing(customer.typed()):
@@ -669,35 +635,12 @@ class HistoryFeature(QObject):
 
     # --- screen-sharing mode and the panel -----------------------------------------------------
 
-    def set_private(self, private: bool) -> None:
-        """Switch screen-sharing mode (the ``privacySwitch`` does this)."""
-        if private == self.private:
-            return
-        self._apply_privacy(private)
-        if private:
-            self.window.show_status(
-                "Screen-sharing mode is on: the history and links from it are hidden. What the "
-                "form holds stays: clear it if it is another customer's.",
-                "info",
-            )
-        else:
-            self.window.show_status(
-                "Screen-sharing mode is off: the history can be opened. Turn it back on before "
-                "you share your screen.",
-                "info",
-            )
-
-    def _apply_privacy(self, private: bool) -> None:
-        self.private = private
-        if self.privacySwitch.isChecked() != private:
-            self.privacySwitch.setChecked(private)  # calls set_private, which returns at once
-        self.privacySwitch.setText(PRIVACY_ON_TEXT if private else PRIVACY_OFF_TEXT)
-        self.privacySwitch.setAccessibleName(self.privacySwitch.text())  # its words, on or off
-        self.duplicates.set_private(private)
-        self.window.resultPanel.screen_sharing = private  # its save dialog (qr_save_dialog)
-        self.historyButton.setEnabled(not private)
-        self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if private else HISTORY_TOOLTIP)
-        if private:
+    def _screen_sharing_changed(self, on: bool) -> None:
+        """The window's screen-sharing mode is now ``on`` or off: while on, the history is
+        closed and cannot be opened, and a link shown from it goes."""
+        self.historyButton.setEnabled(not on)
+        self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if on else HISTORY_TOOLTIP)
+        if on:
             self.close_history()
             shown = self.window.resultPanel.shown
             if shown is not None and shown.url == self._from_history_url:
@@ -707,7 +650,7 @@ class HistoryFeature(QObject):
 
     def open_history(self) -> bool:
         """Open the history panel; refused (False) in screen-sharing mode."""
-        if self.private:
+        if self.window.screen_sharing.on:
             return False
         try:
             _ = self.store

@@ -67,7 +67,7 @@ class IntegrationLookup(QObject):
         self._known: dict[str, tuple[IntegrationInfo | None, float]] = {}
         self._known_from: Connection | None = None
         self._form.relinkIntegrationEdit.textChanged.connect(self._typed)
-        window.history.privacySwitch.toggled.connect(lambda _private: self._show_known())
+        window.screen_sharing.changed.connect(lambda _on: self._show_known())
         # Another profile, region or key may see other integrations: ask again.
         window.target_changed.connect(lambda _target: self._typed())
         window.tabs.currentChanged.connect(self._tab_shown)
@@ -165,13 +165,13 @@ class IntegrationLookup(QObject):
         if info is None:
             self._form.show_integration(self._not_found_text(integration_id))
             return
-        history = self._window.history
-        started_for = history.relink_started_for(integration_id)
-        warning = mismatch_text(info, private=history.private, started_for=started_for)
+        started_for = self._window.history.relink_started_for(integration_id)
+        private = self._window.screen_sharing.on
+        warning = mismatch_text(info, private=private, started_for=started_for)
         if warning is not None:
             self._form.show_integration(warning, warning=True)
         else:
-            self._form.show_integration(integration_text(info, private=history.private))
+            self._form.show_integration(integration_text(info, private=private))
 
     def _not_found_text(self, integration_id: str) -> str:
         """Why Kombo may not know the id: an id this profile made links for was removed in

@@ -374,7 +374,7 @@ class LinkMaking(QObject):
             # as for a link on show (see customer_typed).
             self._window.show_status(
                 _made_for_earlier_details(
-                    request, self._window.history.private, kept=self._kept_in_history_text()
+                    request, self._window.screen_sharing.on, kept=self._kept_in_history_text()
                 ),
                 "info",
             )
@@ -463,7 +463,7 @@ class LinkMaking(QObject):
         if self._refusal_shown is not None and self._refusal_shown == self._window.statusPanel.text:
             # Only words that quote details no longer in the form go: correcting the field
             # Kombo refused keeps the reason on screen.
-            if self._window.history.private and self._no_longer_in_the_form(self._refusal_quotes):
+            if self._window.screen_sharing.on and self._no_longer_in_the_form(self._refusal_quotes):
                 self._refusal_shown = None
                 self._window.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
             return
@@ -555,7 +555,7 @@ class LinkMaking(QObject):
             f"link was made. Other details were typed since: check them and press “{button}” "
             "again.",
             "error",
-            None if self._window.history.private else error.detail.as_support_text() or None,
+            None if self._window.screen_sharing.on else error.detail.as_support_text() or None,
         )
 
     def _removed_integration(

@@ -9,7 +9,8 @@ their own modules, each owned by the window:
 
 * ``account_feature``: where links go and with which key (profile, region, demo, Settings);
 * ``link_making``: sending a request and showing the link, or why there is none;
-* ``history_feature``: the link history, the duplicate warning and screen-sharing mode.
+* ``history_feature``: the link history and the duplicate warning;
+* ``screen_sharing``: screen-sharing mode, which every part showing customers follows.
 
 The window keeps the names other parts and tests use (``use_target``, ``submit_create``,
 ``busy`` ...) and hands them to the part that does the work.
@@ -60,6 +61,7 @@ from kombo_desktop.ui.link_making import MadeLink as MadeLink
 from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel, ShownLink
 from kombo_desktop.ui.save_places import SavePlaces
+from kombo_desktop.ui.screen_sharing import ScreenSharingMode
 from kombo_desktop.ui.start_up import AfterFirstPaint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskRunner
@@ -154,6 +156,9 @@ class MainWindow(QMainWindow):
         defaults = self._form_defaults()
         self.demoBanner = DemoBanner()
         self.header = HeaderBar()
+        # On at every start; whatever shows customers reads or follows it (screen_sharing).
+        self.screen_sharing = ScreenSharingMode(self)
+        self.header.add_before_settings(self.screen_sharing.privacySwitch)
         self.firstRunNotice = FirstRunNotice()
         self.firstRunNotice.set_demo_allowed(not setup.policy.hide_demo)
         self.linkForm = LinkForm(
@@ -166,7 +171,7 @@ class MainWindow(QMainWindow):
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
         # Where the save dialogs open (the folder last saved to), for the result and history.
         self.save_places = SavePlaces(setup.settings_store)
-        self.resultPanel = ResultPanel(self.save_places)
+        self.resultPanel = ResultPanel(self.save_places, self.screen_sharing)
         self.statusPanel = StatusPanel()
         self._expose_named_widgets()
         self._build_layout()
@@ -189,8 +194,8 @@ class MainWindow(QMainWindow):
             self.show_note(setup.policy.notice, setup.policy.problem_details)
         for note in setup.notes:
             self.show_note(note)
-        # The link history: recording, duplicate warning, history panel, invitations, and
-        # screen-sharing mode, plugged into the hooks above (see history_feature).
+        # The link history: recording, duplicate warning, history panel and invitations,
+        # plugged into the hooks above (see history_feature).
         self.history = HistoryFeature(self)
         # The reconnection tab says whose integration an id is (made after the first frame).
         self.integration_lookup: IntegrationLookup | None = None
@@ -317,6 +322,7 @@ class MainWindow(QMainWindow):
         self.relinkForm.submitted.connect(links.submit_relink)
         self.relinkForm.cancel_requested.connect(links.cancel_request)
         self.resultPanel.notice.connect(self.show_status)
+        self.screen_sharing.notice.connect(self.show_status)
         self.resultPanel.qr_preparer = links.prepare_qr
         self.header.settings_requested.connect(self.open_settings)
         self.firstRunNotice.settings_requested.connect(self.open_settings)

@@ -53,6 +53,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QDialog
 
+    from kombo_desktop.ui.screen_sharing import ScreenSharingMode
+
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
@@ -173,17 +175,19 @@ class ResultPanel(QFrame):
     notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error")
 
     def __init__(
-        self, save_places: SavePlaces | None = None, parent: QWidget | None = None
+        self,
+        save_places: SavePlaces | None = None,
+        screen_sharing: ScreenSharingMode | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
         self._code_too_large = False  # the shown link's code does not fit in ``qrView`` now
         self._save_places = save_places or SavePlaces()
-        # Kept up to date by the screen-sharing switch (history_feature); on until it says
-        # otherwise, as the program starts in that mode. The save dialog then lists no earlier
-        # customer's code (see qr_save_dialog).
-        self.screen_sharing = True
+        # The window's mode, read when the save dialog opens: in it, the dialog lists no earlier
+        # customer's code (see qr_save_dialog). Without one, the panel behaves as in the mode.
+        self._screen_sharing = screen_sharing
         # Set by the window: ``qr_preparer(url, draw)`` computes the link's QR code off the UI
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
@@ -577,6 +581,9 @@ class ResultPanel(QFrame):
         if self.shown is not None and not self.link_has_expired():
             self.notice.emit(*open_in_browser(self.shown.url, self.shown.is_demo))
 
+    def _in_screen_sharing(self) -> bool:
+        return self._screen_sharing is None or self._screen_sharing.on
+
     def export_qr(self) -> None:
         if self.shown is None or self.link_has_expired():
             return
@@ -587,7 +594,7 @@ class ResultPanel(QFrame):
         stem = f"demo-{shown.file_stem}" if shown.is_demo else shown.file_stem
         suggested, file_type = self._save_places.qr_suggestion(stem)
         answer = ask_qr_file(
-            self.window(), suggested, file_type, stem, screen_sharing=self.screen_sharing
+            self.window(), suggested, file_type, stem, screen_sharing=self._in_screen_sharing()
         )
         if answer is None:
             return  # the person closed the dialog

@@ -45,8 +45,8 @@ def history_of(window: MainWindow) -> HistoryFeature:
 def open_history(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
     """Turn screen-sharing mode off, open the panel, and wait for its first page."""
     feature = history_of(window)
-    feature.privacySwitch.click()
-    assert not feature.private
+    window.screen_sharing.privacySwitch.click()
+    assert not window.screen_sharing.on
     feature.historyButton.click()
     assert feature.panel.isVisible()
     wait_loaded(qtbot, feature)

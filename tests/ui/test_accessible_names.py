@@ -50,7 +50,7 @@ def test_every_button_is_named_with_its_words_and_no_two_alike(
     fill_form(window)
     make_link(qtbot, window)
     history = history_of(window)
-    history.privacySwitch.click()  # the history's buttons are usable only with it off
+    window.screen_sharing.privacySwitch.click()  # the history's buttons are usable only with it off
     history.historyButton.click()
     table = history.panel.historyTable
     qtbot.waitUntil(lambda: history.panel.model.rowCount() == 1)

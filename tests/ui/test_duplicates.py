@@ -333,18 +333,19 @@ def test_in_screen_sharing_mode_the_warning_names_no_one(
     fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
     try_again(qtbot, demo_window)
     feature = history_of(demo_window)
+    switch = demo_window.screen_sharing.privacySwitch
 
-    assert feature.private
+    assert demo_window.screen_sharing.on
     text = banner_text(demo_window)
     assert "A link for this customer and tool was already made on" in text
     assert "chief@acme.example" not in text and "ACME" not in text
 
-    feature.privacySwitch.click()  # screen-sharing mode off: the details help decide
+    switch.click()  # screen-sharing mode off: the details help decide
     text = banner_text(demo_window)
     assert "chief@acme.example" in text and "ACME  gmbh" in text and "Personio" in text
     assert feature.banner.isVisible()
 
-    feature.privacySwitch.click()
+    switch.click()
     assert "chief@acme.example" not in banner_text(demo_window)
     assert demo_of(demo_window).create_link_count == 1
 
@@ -537,7 +538,7 @@ def test_the_warning_says_how_the_earlier_link_differs_from_the_form(
         "Unlike the form, its link type is “Embed in our app (valid 1 hour)” and its "
         "connection flow is in German."
     ) in banner_text(demo_window)
-    history_of(demo_window).set_private(False)  # the same words with names shown
+    demo_window.screen_sharing.set_on(False)  # the same words with names shown
     assert "Unlike the form, its link type" in banner_text(demo_window)
 
 
@@ -678,7 +679,7 @@ def test_another_organisations_link_used_names_no_organisation(
     globex_link = make_link(qtbot, demo_window)
     fill_form(demo_window, email="adviser@taxfirm.example", organization="Acme GmbH")
     for private in (True, False):
-        history_of(demo_window).set_private(private)
+        demo_window.screen_sharing.set_on(private)
         try_again(qtbot, demo_window)
         history_of(demo_window).banner.useExistingButton.click()
         assert demo_window.linkField.text() == globex_link
@@ -777,7 +778,7 @@ def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(
         "scope config id or field mapping."
     )
     for private in (True, False):
-        history_of(demo_window).set_private(private)
+        demo_window.screen_sharing.set_on(private)
         try_again(qtbot, demo_window)
         assert unlike in banner_text(demo_window)
         history_of(demo_window).banner.useExistingButton.click()

@@ -234,7 +234,7 @@ def test_a_history_another_program_holds_says_so_instead_of_freezing_the_window(
         window = open_window("--demo")
         qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
         feature = history_of(window)
-        feature.privacySwitch.click()
+        window.screen_sharing.privacySwitch.click()
         pressed = time.monotonic()
         feature.historyButton.click()
         waited = time.monotonic() - pressed
@@ -258,7 +258,7 @@ def test_a_history_another_program_holds_says_so_instead_of_freezing_the_window(
 def test_the_history_is_closed_and_locked_at_start(demo_window: MainWindow) -> None:
     feature = history_of(demo_window)
     switch = demo_window.findChild(QPushButton, "privacySwitch")
-    assert switch is feature.privacySwitch
+    assert switch is demo_window.screen_sharing.privacySwitch
     assert switch.isVisible() and switch.isChecked()
     assert not feature.panel.isVisible()
     assert feature.panel.objectName() == "historyPanel"
@@ -393,15 +393,16 @@ def test_a_link_pasted_into_the_search_shows_nothing_in_screen_sharing_mode(
     entries = add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
     feature.panel.historySearchEdit.setText(f"{entries['relink'].url}.")
-    feature.privacySwitch.click()  # turned on while the search waits for the pause in typing
+    switch = demo_window.screen_sharing.privacySwitch
+    switch.click()  # turned on while the search waits for the pause in typing
     qtbot.wait(2 * SEARCH_DELAY_MS)
-    assert feature.private and not feature.panel.isVisible()
+    assert demo_window.screen_sharing.on and not feature.panel.isVisible()
     assert feature.panel.model.rowCount() == 0 and not feature.panel.model.loading
     assert not feature.open_history()
     assert feature.panel.model.rowCount() == 0
     assert "Globex" not in demo_window.statusLabel.text()
 
-    feature.privacySwitch.click()
+    switch.click()
     assert feature.open_history()
     wait_loaded(qtbot, feature)
     assert shown_entries(feature) == [entries["relink"]]
@@ -1016,9 +1017,10 @@ def test_screen_sharing_mode_hides_the_history_and_what_came_from_it(
     feature.panel.historyQrButton.click()
     assert demo_window.linkField.text() == entries["relink"].url
 
-    feature.privacySwitch.click()
+    switch = demo_window.screen_sharing.privacySwitch
+    switch.click()
 
-    assert feature.private and feature.privacySwitch.isChecked()
+    assert demo_window.screen_sharing.on and switch.isChecked()
     assert not feature.panel.isVisible()
     assert feature.panel.model.rowCount() == 0  # nothing about other customers kept
     assert not feature.historyButton.isEnabled()
@@ -1033,7 +1035,7 @@ def test_screen_sharing_mode_keeps_the_link_just_made(
     feature = open_history(qtbot, demo_window)
     fill_form(demo_window)
     link = make_link(qtbot, demo_window)
-    feature.privacySwitch.click()
+    demo_window.screen_sharing.privacySwitch.click()
     assert demo_window.linkField.text() == link
     assert not feature.panel.isVisible()
 
@@ -1156,7 +1158,7 @@ def test_tab_reaches_the_new_controls_where_they_are_seen(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     feature = history_of(demo_window)
-    feature.privacySwitch.click()  # the history button is enabled only now
+    demo_window.screen_sharing.privacySwitch.click()  # the history button is enabled only now
     leave = demo_window.demoBanner.leaveDemoButton
     assert tab_stops(leave, 3) == [
         "privacySwitch",

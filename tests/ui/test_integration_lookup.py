@@ -52,7 +52,7 @@ def test_a_typed_id_is_described_without_names_while_sharing(
     assert "stopped working" in hint(window)
     assert DEMO_ORGANIZATION not in hint(window)  # screen-sharing mode is on at start
 
-    window.history.privacySwitch.click()  # off: the organisation may be named
+    window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
     assert hint(window).startswith(f"This is the Personio connection of {DEMO_ORGANIZATION}.")
     assert lookups(window) == 1  # remembered, not asked again
 
@@ -214,7 +214,7 @@ def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_histo
     # Screen-sharing mode (on at start): nothing of the history comes on screen.
     new_link_after_the_refusal()
     assert window.linkForm.customer_text() == ("bob@globex.example", "Globex Inc", "")
-    window.history.set_private(False)
+    window.screen_sharing.set_on(False)
     # Bob's details were used for no link: they are not replaced unasked.
     asked = answer_next_box("Fill the form")
     new_link_after_the_refusal()
@@ -231,7 +231,7 @@ def test_a_new_link_for_a_removed_integration_keeps_the_next_customers_typing_on
 ) -> None:
     window = removed_window
     entry = record_earlier_reconnection(window)
-    window.history.set_private(False)
+    window.screen_sharing.set_on(False)
     fill_form(window, email="bob@globex.example", organization="Globex Inc")
     window.history.fill_from(entry)
     qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
@@ -407,7 +407,7 @@ def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
     assert hint(window).startswith("Check the id: in Kombo this Personio connection belongs to")
     assert "Acme" not in hint(window)  # screen-sharing mode
     assert label.property("warning") is True  # it stands out from the hints
-    window.history.privacySwitch.click()
+    window.screen_sharing.privacySwitch.click()
     assert DEMO_ORGANIZATION in hint(window) and "not to Acme GmbH" in hint(window)
 
     window.relinkIntegrationEdit.clear()  # back to the usual, quiet hint
@@ -542,7 +542,7 @@ def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
     with FaultServer(fallback=tools_or(described_by_kombo(tool_label, organization))) as server:
         window = open_window("--api-base", server.base_url)
         window.resize(*MINIMUM_SIZE)
-        window.history.privacySwitch.click()  # off: the organisation is named
+        window.screen_sharing.privacySwitch.click()  # off: the organisation is named
         window.show_relink_mode()
         qtbot.waitUntil(lambda: window.integration_lookup is not None)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)

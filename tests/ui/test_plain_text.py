@@ -87,7 +87,7 @@ def test_a_name_from_kombo_is_not_drawn_as_a_link(
 ) -> None:
     monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
     window = open_window("--api-base", markup_server.base_url)
-    window.history.privacySwitch.click()  # names may be shown
+    window.screen_sharing.privacySwitch.click()  # names may be shown
     window.show_relink_mode()
     qtbot.waitUntil(lambda: window.integration_lookup is not None)
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
@@ -100,7 +100,7 @@ def test_a_name_from_kombo_is_not_drawn_as_a_link(
 
 def test_history_tooltips_show_names_as_typed(qtbot: QtBot, demo_window: MainWindow) -> None:
     window = demo_window
-    window.history.privacySwitch.click()
+    window.screen_sharing.privacySwitch.click()
     fill_form(window, organization="<b>Acme</b> & Sons")
     make_link(qtbot, window)
     window.history.historyButton.click()

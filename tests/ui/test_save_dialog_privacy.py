@@ -100,7 +100,7 @@ def test_in_screen_sharing_mode_the_dialog_lists_only_the_name_suggested_now(
 ) -> None:
     folder = tmp_path / "codes"
     window = open_window("--demo")
-    assert window.history.private  # screen-sharing mode is on from the start
+    assert window.screen_sharing.on  # screen-sharing mode is on from the start
     codes_saved_for_earlier_customers(qtbot, window, folder, monkeypatch)
     next_customer(qtbot, window)
 
@@ -121,14 +121,14 @@ def test_outside_screen_sharing_mode_the_dialog_lists_every_picture_as_before(
 ) -> None:
     window = open_window("--demo")
     next_customer(qtbot, window)
-    window.history.privacySwitch.click()  # screen-sharing mode off
-    assert not window.history.private
+    window.screen_sharing.privacySwitch.click()  # screen-sharing mode off
+    assert not window.screen_sharing.on
 
     asked = dialog_stand_in(monkeypatch)
     window.exportQrButton.click()
     assert asked[-1].filters == list(QR_FILTER_NAMES.values())
 
-    window.history.privacySwitch.click()  # and on again
+    window.screen_sharing.privacySwitch.click()  # and on again
     window.exportQrButton.click()
     assert asked[-1].filters[0] == f"PNG picture ({NEXT_STEM}.png)"
 
@@ -225,5 +225,5 @@ def test_on_a_mac_qt_s_own_dialog_is_used_in_screen_sharing_mode(
     assert save_on_a_mac().qt_dialog_only
     only_qt = Qt.ApplicationAttribute.AA_DontUseNativeDialogs
     assert not QCoreApplication.testAttribute(only_qt)  # for that dialog only
-    window.history.privacySwitch.click()  # screen-sharing mode off: the Mac's own panel
+    window.screen_sharing.privacySwitch.click()  # screen-sharing mode off: the Mac's own panel
     assert not save_on_a_mac().qt_dialog_only

@@ -32,7 +32,7 @@ def fill_with(qtbot: QtBot, window: MainWindow, entry: HistoryEntry) -> None:
     """Press "Fill the form" for ``entry`` in the history panel (a floating one closes when
     the form is filled from it: opened again)."""
     feature = history_of(window)
-    if feature.private:
+    if window.screen_sharing.on:
         open_history(qtbot, window)
     elif not feature.history_open:
         feature.historyButton.click()

@@ -220,7 +220,7 @@ def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
     submit_and_wait(qtbot, window)
     reason = "Kombo did not accept this: “Invalid email”."
     assert window.linkForm.field_errors() == {"end_user_email": reason}
-    window.history.privacySwitch.click()
+    window.screen_sharing.privacySwitch.click()
     assert window.statusPanel.text.startswith("Screen-sharing mode is off")
     assert window.linkForm.field_errors() == {"end_user_email": reason}
     assert window.emailEdit.accessibleDescription() == reason  # what a screen reader says
@@ -464,7 +464,7 @@ def test_outside_screen_sharing_mode_the_typed_over_refusal_keeps_its_details(
     qtbot: QtBot, window_for: object
 ) -> None:
     window = window_for(replace(refused(ANNAS_REFUSAL), delay=0.3))  # type: ignore[operator]
-    window.history.set_private(False)
+    window.screen_sharing.set_on(False)
     window.createButton.click()
     fill_form(window, email="bob@globex.example", organization="Globex Inc")
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
@@ -486,7 +486,7 @@ def test_typing_the_next_customer_over_a_refusal_takes_its_words_off_the_screen(
     assert window.statusPanel.text.startswith("The form holds other details now")
 
     # Outside screen-sharing mode Kombo's words stay while the details are corrected.
-    window.history.set_private(False)
+    window.screen_sharing.set_on(False)
     submit_and_wait(qtbot, window)
     refusal = window.statusPanel.text
     window.emailEdit.setText("anna@acme.example")
@@ -562,8 +562,8 @@ def test_a_mark_quoting_details_typed_over_goes_with_them(qtbot: QtBot, window_f
     submit_and_wait(qtbot, window)
     form = window.linkForm
     assert "Acme GmbH" in form.field_errors()["end_user_email"]
-    window.history.privacySwitch.click()
-    window.history.privacySwitch.click()
+    window.screen_sharing.privacySwitch.click()
+    window.screen_sharing.privacySwitch.click()
     window.organizationEdit.setText("Globex Inc")
     assert form.field_errors() == {
         "integration_tool": "Kombo did not accept this: “Personio is not enabled for this account”."

@@ -667,10 +667,10 @@ def test_enter_presses_the_header_and_status_line_buttons_as_space_does(
     # (Space pressed them), though the status line sends people to them.
     window = demo_window
     switch = window.findChild(QAbstractButton, "privacySwitch")
-    private = window.history.private
+    private = window.screen_sharing.on
     switch.setFocus()
     QTest.keyClick(switch, Qt.Key.Key_Return)
-    assert window.history.private is not private
+    assert window.screen_sharing.on is not private
 
     pressed: list[str] = []
     window.statusPanel.show_message(

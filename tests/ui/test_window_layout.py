@@ -841,7 +841,7 @@ def test_a_long_organisation_name_in_the_duplicate_warning_never_widens_the_wind
     organization = "Krankenhausverwaltungsdienstleistungsgesellschaft" * 3
     demo_window.resize(*MINIMUM_SIZE)
     feature = demo_window.history
-    feature.set_private(False)
+    demo_window.screen_sharing.set_on(False)
     fill_form(demo_window, organization=organization)
     make_link(qtbot, demo_window)
     demo_window.createButton.click()
@@ -875,7 +875,7 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     # with names shown), "Use the existing link" stuck out below it, Create was cut.
     demo_window.resize(*MINIMUM_SIZE)
     feature = demo_window.history
-    feature.set_private(private)
+    demo_window.screen_sharing.set_on(private)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     demo_window.createButton.click()

@@ -301,7 +301,7 @@ def test_a_link_arriving_after_the_form_was_changed_is_kept_off_the_screen(
     asked.stop()
     assert len(asked.texts) == 1 and slow_window.emailEdit.text() == "bob@globex.example"
     # With screen-sharing mode off, it names the customer the link was made for.
-    slow_window.history.set_private(False)
+    slow_window.screen_sharing.set_on(False)
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 2)
     slow_window.emailEdit.setText("carl@initech.example")
