@@ -270,21 +270,8 @@ class HistoryFeature(QObject):
         window.screen_sharing.changed.connect(self._screen_sharing_changed)
         self.historyButton.toggled.connect(self._history_button_toggled)
 
-        form = window.linkForm
-        for edit in (
-            form.emailEdit,
-            form.organizationEdit,
-            form.originIdEdit,
-            form.environmentEdit,
-            form.scopeConfigEdit,
-        ):
-            edit.textChanged.connect(self._form_edited)
-        for combo in (form.categoryCombo, form.languageCombo, form.linkTypeCombo):
-            combo.currentIndexChanged.connect(self._form_edited)
-        form.toolCombo.currentTextChanged.connect(self._form_edited)
-        form.tool_reset.connect(self._tool_reset)
-        for check in (form.filteringCheck, form.fieldMappingCheck):
-            check.toggled.connect(self._form_edited)
+        window.linkForm.edited.connect(self._form_edited)
+        window.linkForm.tool_reset.connect(self._tool_reset)
 
     # --- recording ---------------------------------------------------------------------------
 
@@ -470,7 +457,7 @@ class HistoryFeature(QObject):
             self._panel.model.set_current_profile(target.profile)
             self._panel.model.set_demo_origin(self.demo_origin())
 
-    def _form_edited(self, *_args: object) -> None:
+    def _form_edited(self) -> None:
         self.relink_customer.forget_unbound()
         self.duplicates.drop_warning(edited=True)
 
@@ -625,7 +612,7 @@ class HistoryFeature(QObject):
                 else []
             )
         else:
-            customer = (entry.email or "", entry.organization or "", entry.origin_id or "")
+            customer = Customer.of_entry(entry).typed()
             lost = ["what is typed in it"] if window.linkForm.filling_loses_typing(customer) else []
         if not lost:
             return True

@@ -40,6 +40,7 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.request_form import (
     RequestForm,
+    changed_signal,
     language_combo,
     link_type_combo,
 )
@@ -87,9 +88,13 @@ FILTERING_NEEDS_HRIS = (
 
 class LinkForm(RequestForm):
     """Create-link tab. Emits ``submitted`` on Enter or the button, ``notice`` for the status
-    line (e.g. "the tool was reset"), and ``cancel_requested`` from its Cancel button."""
+    line (e.g. "the tool was reset"), ``edited`` when any field changes, and
+    ``cancel_requested`` from its Cancel button."""
 
     notice = Signal(str)
+    # Any field of ``boxes`` changed (typed, chosen, filled in): a request made from the form
+    # before (the one the duplicate warning holds) is no longer what it asks for.
+    edited = Signal()
     cleared = Signal()  # the form was emptied for the next customer
     tool_reset = Signal()  # a refreshed tool list lacked the tool chosen (see set_catalog)
 
@@ -282,6 +287,13 @@ class LinkForm(RequestForm):
         self.scopeConfigEdit.textChanged.connect(self._name_advanced_in_use)
         self.filteringCheck.toggled.connect(self._name_advanced_in_use)
         self.fieldMappingCheck.toggled.connect(self._name_advanced_in_use)
+        # Every field, from ``boxes``: a field added to the form later is covered too. Last,
+        # so what the form does with a change itself comes first.
+        for box in self.boxes.values():
+            changed_signal(box.field).connect(self._field_edited)
+
+    def _field_edited(self, *_value: object) -> None:
+        self.edited.emit()
 
     def _advanced_toggled(self, expanded: bool) -> None:
         # Opened below the visible part of the form, the options would seem to do nothing.
