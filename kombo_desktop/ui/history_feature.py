@@ -61,7 +61,7 @@ from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyE
 from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
-from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+from kombo_desktop.ui.result_panel import ShownLink, qr_file_stem
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
@@ -308,7 +308,7 @@ class HistoryFeature(QObject):
             # After what the window said about the link (ready, kept off the screen...).
             self.window.show_status(f"{self.window.statusPanel.text} {unchecked}", "info")
         try:
-            customer = self.relink_customer.of_made(request)
+            customer = made.customer
             label = self._tool_label(customer.tool)
             shown = self.window.resultPanel.shown
             if shown is not None and shown.url == made.url:
@@ -506,11 +506,9 @@ class HistoryFeature(QObject):
         if customer is not None:
             organization = organization_to_name(entry, customer)
             who = replace(who, organization=organization, email=customer.end_user_email)
-            stem = file_stem_for(organization or "")  # "kombo-link" when none is named
-        elif entry.organization:
-            stem = file_stem_for(entry.organization)
+            stem = qr_file_stem(organization)  # "kombo-link" when none is named
         else:
-            stem = file_stem_for((entry.integration_id or "").replace(":", "-"), "kombo-relink")
+            stem = qr_file_stem(entry.organization, entry.integration_id)
         self.window.show_link(
             ShownLink(
                 url=entry.url,

@@ -43,7 +43,7 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+from kombo_desktop.ui.result_panel import ShownLink, qr_file_stem
 from kombo_desktop.ui.start_up import after_next_paint
 from kombo_desktop.ui.tasks import TaskHandle, Tell
 
@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.client import CreatedLink
     from kombo_desktop.ui.connection import Connection, Target
+    from kombo_desktop.ui.link_customer import Customer
     from kombo_desktop.ui.main_window import MainWindow
     from kombo_desktop.ui.request_form import RequestForm
 
@@ -81,6 +82,9 @@ class MadeLink:
     link_type: LinkType
     created: datetime
     target: Target
+    # Whom it is for: the form's customer, or the one a reconnection was made for
+    # (``RelinkCustomer.of_made``), worked out once for the QR code's name and the history.
+    customer: Customer
     # The Kombo environment of the key the request was sent with, when known (see
     # ``AccountFeature.environment_id``); the key may have been replaced while Kombo worked.
     environment_id: str | None = None
@@ -362,10 +366,8 @@ class LinkMaking(QObject):
         environment_id: str | None,
     ) -> None:
         now = datetime.now().astimezone()
-        if isinstance(request, LinkRequest):
-            stem = file_stem_for(request.end_user_organization_name)
-        else:
-            stem = file_stem_for(request.integration_id.replace(":", "-"), "kombo-relink")
+        history = self._window.history
+        customer = history.relink_customer.of_made(request)
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
         if self._customer_text() != self._customer_at_request:
             # Another customer's details were typed while Kombo worked (in either form), often
@@ -384,7 +386,7 @@ class LinkMaking(QObject):
                 link_type=request.link_type,
                 is_demo=created.is_demo,
                 created=now,
-                file_stem=stem,
+                file_stem=_qr_file_stem(request, customer, private=history.private),
             )
             self.show_link(shown)
             changed = self._choices_changed_since(request)
@@ -415,6 +417,7 @@ class LinkMaking(QObject):
                 request.link_type,
                 now,
                 target,
+                customer,
                 environment_id,
             )
         )
@@ -682,6 +685,18 @@ def _refuses_the_details(error: BaseException) -> bool:
     if isinstance(error, InputRejectedError):
         return True
     return is_unknown_integration(error)
+
+
+def _qr_file_stem(
+    request: LinkRequest | RelinkRequest, customer: Customer, *, private: bool
+) -> str:
+    """The name the code of the link made for ``request`` is offered under, by the rule of a
+    link shown from the history (``qr_file_stem``). A reconnection's organisation only outside
+    screen-sharing mode: the reconnection tab names none for the id then (it may be another
+    customer's, see ``integrations.integration_text``), and the save dialog shows the name."""
+    if isinstance(request, LinkRequest):
+        return qr_file_stem(customer.organization)
+    return qr_file_stem(None if private else customer.organization, request.integration_id)
 
 
 def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:

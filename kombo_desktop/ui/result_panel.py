@@ -126,6 +126,18 @@ def file_stem_for(name: str, fallback: str = "kombo-link") -> str:
     return f"kombo-link-{slug}" if slug else fallback
 
 
+def qr_file_stem(organization: str | None, integration_id: str | None = None) -> str:
+    """The name a link's QR code is offered to be saved under: the organisation the link is
+    for when one may be named, else the integration id of a reconnection link, else
+    "kombo-link". One rule for a link just made and the same link shown again from the
+    history, so that its code is not offered under two names."""
+    if organization:
+        return file_stem_for(organization)
+    if integration_id:
+        return file_stem_for(integration_id.replace(":", "-"), "kombo-relink")
+    return file_stem_for("")
+
+
 def file_name_words(text: str) -> str:
     """``text`` as words of a file name, safe on every system: "muller-sohne" for "Müller &
     Söhne". Accented letters keep their base letter (not "m-ller-s-hne"), so that the name

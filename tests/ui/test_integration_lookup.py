@@ -18,6 +18,7 @@ from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
+from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
@@ -381,6 +382,42 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     assert entry.organization == DEMO_ORGANIZATION
     assert entry.category is Category.HRIS
     assert entry.tool == "personio"
+
+
+def make_reconnection_link(qtbot: QtBot, window: MainWindow) -> ShownLink:
+    """A reconnection link for INTEGRATION_ID, once Kombo has named its organisation."""
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    shown = window.resultPanel.shown
+    assert shown is not None
+    return shown
+
+
+def test_a_reconnection_links_code_has_one_name_made_or_shown_from_the_history(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # Just made, the link's QR code was offered as "kombo-link-personio-93fcv….png"; the same
+    # link shown again from the history, as "kombo-link-<its organisation>.png".
+    window = relink_tab
+    window.history.privacySwitch.click()  # off: the organisation may be named
+    made = make_reconnection_link(qtbot, window)
+    (entry,) = window.history.store.search(INTEGRATION_ID)
+    window.resultPanel.clear()
+    window.history.show_entry(entry)
+    again = window.resultPanel.shown
+    assert again is not None and again.url == made.url
+    assert made.file_stem == again.file_stem == file_stem_for(DEMO_ORGANIZATION)
+
+
+def test_while_sharing_a_reconnection_links_code_names_no_organisation(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # The tab names no organisation for the id while sharing (it may be another customer's),
+    # and neither does the file name the save dialog offers for the link's code.
+    shown = make_reconnection_link(qtbot, relink_tab)
+    assert shown.file_stem == "kombo-link-personio-93fcvorjz2jas7zekx1v1n5d"
 
 
 def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:

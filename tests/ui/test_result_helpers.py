@@ -12,7 +12,7 @@ import pytest
 from kombo_desktop.core.vocabulary import LinkType, day_text
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_image import save_qr
-from kombo_desktop.ui.result_panel import file_stem_for, is_openable
+from kombo_desktop.ui.result_panel import file_stem_for, is_openable, qr_file_stem
 from kombo_desktop.ui.save_names import name_to_save
 from tests.support.time_zones import BERLIN, ONE_HOUR_EAST, computer_time_zone
 
@@ -126,6 +126,13 @@ def test_file_names_are_readable_and_safe() -> None:
     assert file_stem_for("Þór ehf") == "kombo-link-thor-ehf"
     assert file_stem_for("株式会社") == "kombo-link"
     assert file_stem_for("", "kombo-relink") == "kombo-relink"
+
+
+def test_a_code_is_named_for_the_organisation_else_the_integration() -> None:
+    assert qr_file_stem("Acme GmbH", "personio:93fC") == "kombo-link-acme-gmbh"
+    assert qr_file_stem(None, "personio:93fC") == "kombo-link-personio-93fc"
+    assert qr_file_stem("", "株式会社") == "kombo-relink"
+    assert qr_file_stem(None) == "kombo-link"
 
 
 def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() -> None:
