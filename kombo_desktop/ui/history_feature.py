@@ -94,36 +94,17 @@ def _store_made(
     tool_label: str | None,
     environment_id: str | None,
 ) -> HistoryEntry:
-    """Save a link just made for ``customer`` in ``store``; safe on any thread."""
-    request = made.request
-    profile = made.target.profile
-    if isinstance(request, LinkRequest):
-        return store.record_request(
-            request,
-            made.url,
-            profile=profile,
-            environment_id=environment_id,
-            tool_label=tool_label,
-            created_at=made.created,
-            is_demo=made.is_demo,
-        )
-    # A relink request names no customer; the history keeps the one it was made for.
-    return store.record_relink(
-        profile=profile,
+    """Save a link just made for ``customer`` in ``store``; safe on any thread. A relink
+    request names no customer: the history keeps the one it was made for."""
+    return store.record_request(
+        made.request,
+        made.url,
+        profile=made.target.profile,
         environment_id=environment_id,
-        integration_id=request.integration_id,
-        language=request.language,
-        link_type=request.link_type,
-        url=made.url,
-        email=customer.email,
-        organization=customer.organization,
-        origin_id=customer.origin_id,
-        category=customer.category,
-        tool=customer.tool,
         tool_label=tool_label,
         created_at=made.created,
         is_demo=made.is_demo,
-        remote_environment=customer.remote_environment,
+        customer=customer.for_history(),
     )
 
 

@@ -22,7 +22,7 @@ from kombo_desktop.ui.invitation_bar import InvitationContext
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from kombo_desktop.core.history import HistoryEntry
+    from kombo_desktop.core.history import CustomerDetails, HistoryEntry
     from kombo_desktop.core.vocabulary import Category, Language, LinkType
     from kombo_desktop.ui.history_opening import BackgroundHistory
     from kombo_desktop.ui.main_window import MainWindow
@@ -52,6 +52,19 @@ class Customer:
             tool=request.integration_tool,
             integration_id=integration_id,
             remote_environment=request.remote_environment,
+        )
+
+    def for_history(self) -> CustomerDetails:
+        """These details as the history keeps them with a link made for this customer."""
+        from kombo_desktop.core.history import CustomerDetails  # sqlite3: not at start
+
+        return CustomerDetails(
+            email=self.email,
+            organization=self.organization,
+            origin_id=self.origin_id,
+            category=self.category,
+            tool=self.tool,
+            remote_environment=self.remote_environment,
         )
 
     def typed(self) -> tuple[str, str, str]:

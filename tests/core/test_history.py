@@ -22,6 +22,7 @@ from kombo_desktop.core.history import (
     CSV_HEADER,
     MIGRATIONS,
     SCHEMA_VERSION,
+    CustomerDetails,
     EntryKind,
     HistoryEntry,
     HistoryError,
@@ -1942,6 +1943,45 @@ def test_a_relink_request_is_recorded(store: HistoryStore) -> None:
     assert entry.tool == "personio"
     assert entry.language is Language.ES
     assert entry.link_type is LinkType.MAGIC_LINK
+
+
+def test_a_relink_request_is_recorded_for_the_customer_it_was_made_for(
+    store: HistoryStore,
+) -> None:
+    # The window recorded a reconnection's customer by copying the request's fields into
+    # record_relink by hand; record_request takes the customer, and stores the same entry.
+    request = RelinkRequest(integration_id="workday:xyz", language=Language.DE)
+    customer = CustomerDetails(
+        email="it@beta.example",
+        organization="Beta AG",
+        origin_id="B-1",
+        category=Category.HRIS,
+        tool="workday",
+        remote_environment="sandbox",
+    )
+    made = {"profile": "default", "environment_id": "env-2", "created_at": T0, "is_demo": True}
+    entry = store.record_request(
+        request, "https://connect.kombo.dev/v1?token=r", customer=customer, **made
+    )
+    by_hand = store.record_relink(
+        integration_id="workday:xyz",
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=r",
+        email="it@beta.example",
+        organization="Beta AG",
+        origin_id="B-1",
+        category=Category.HRIS,
+        tool="workday",
+        remote_environment="sandbox",
+        **made,
+    )
+    assert entry == replace(by_hand, id=entry.id)
+    assert (entry.email, entry.organization, entry.remote_environment) == (
+        "it@beta.example",
+        "Beta AG",
+        "sandbox",
+    )
 
 
 # ------------------------------------------------------------------------------ demo links

@@ -9,7 +9,8 @@ Import everything from here; the modules behind it are split by concern:
 - :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`.
 - :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
 - :mod:`.searching`: what a search looks for, as SQL and for one entry.
-- :mod:`.recording`: how a link that was made becomes a stored entry.
+- :mod:`.recording`: how a link that was made becomes a stored entry, and
+  :class:`CustomerDetails`, whom a reconnection link is for.
 - :mod:`.duplicates`: the duplicate check's rules.
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
 - :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
@@ -30,6 +31,7 @@ from kombo_desktop.core.history.entries import (
 )
 from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_csv
 from kombo_desktop.core.history.opening import held_by_another_program
+from kombo_desktop.core.history.recording import CustomerDetails
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
 from kombo_desktop.core.history.store import HistoryStore
 from kombo_desktop.core.letters import fold
@@ -38,6 +40,7 @@ __all__ = [
     "CSV_HEADER",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "CustomerDetails",
     "EntryKind",
     "HistoryEntry",
     "HistoryError",

@@ -1,8 +1,10 @@
 """Recording the links that were made: the writing side of :class:`HistoryStore`.
 
-Two typed front doors, one per Kombo call (``create-link`` and ``relink``), and one for the
-window that maps either request; all three end in one :class:`NewEntry`, so cleaning, defaults
-and the derived search columns are decided in one place.
+The window records what it sent: a request, the link, and for a reconnection the customer it
+was made for (``record_request``). Two typed front doors, one per Kombo call (``create-link``
+and ``relink``), take the same values field by field, for callers without a request. All end
+in one :class:`NewEntry`, built from a request in one place (:meth:`NewEntry.of_request`), so
+cleaning, defaults and the derived search columns are decided once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,23 @@ from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_t
 from kombo_desktop.core.letters import without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    """Whom a reconnection link is for, as the history keeps it.
+
+    A relink request names only the integration; the window knows the customer from where the
+    reconnection was started, an earlier reconnection, or the organisation Kombo names for the
+    id. Kept with the entry, the reconnection is found by name and the duplicate check knows it.
+    """
+
+    email: str | None = None
+    organization: str | None = None
+    origin_id: str | None = None
+    category: Category | None = None
+    tool: str | None = None  # None: the part of the integration id before ":"
+    remote_environment: str | None = None  # the tool's environment (None: its live system)
 
 
 @dataclass(frozen=True)
@@ -42,6 +61,96 @@ class NewEntry:
     scope_config_id: str | None = None
     enable_filtering: bool = False
     enable_field_mapping: bool = False
+
+    @classmethod
+    def of_request(
+        cls,
+        request: LinkRequest | RelinkRequest,
+        url: str,
+        *,
+        profile: str,
+        environment_id: str | None = None,
+        tool_label: str | None = None,
+        created_at: datetime | None = None,
+        is_demo: bool = False,
+        customer: CustomerDetails | None = None,
+    ) -> NewEntry:
+        """The entry for the link Kombo returned for ``request``. A new link's request names
+        its customer; ``customer`` is the one a reconnection link is for (none: unknown)."""
+        if isinstance(request, RelinkRequest):
+            return cls.of_relink(
+                request.integration_id,
+                request.language,
+                request.link_type,
+                url,
+                customer or CustomerDetails(),
+                profile=profile,
+                environment_id=environment_id,
+                tool_label=tool_label,
+                created_at=created_at,
+                is_demo=is_demo,
+            )
+        return cls(
+            kind=EntryKind.LINK,
+            profile=profile,
+            environment_id=environment_id,
+            email=request.end_user_email,
+            organization=request.end_user_organization_name,
+            origin_id=request.end_user_origin_id,
+            category=request.integration_category,
+            tool=request.integration_tool,
+            tool_label=tool_label,
+            language=request.language,
+            link_type=request.link_type,
+            url=url,
+            created_at=created_at,
+            is_demo=is_demo,
+            remote_environment=request.remote_environment,
+            scope_config_id=request.scope_config_id,
+            enable_filtering=request.enable_filtering,
+            enable_field_mapping=request.enable_field_mapping,
+        )
+
+    @classmethod
+    def of_relink(
+        cls,
+        integration_id: str,
+        language: Language,
+        link_type: LinkType,
+        url: str,
+        customer: CustomerDetails,
+        *,
+        profile: str,
+        environment_id: str | None = None,
+        tool_label: str | None = None,
+        created_at: datetime | None = None,
+        expires_at: datetime | None = None,
+        is_demo: bool = False,
+    ) -> NewEntry:
+        """A reconnection link made for ``integration_id`` and ``customer``. The tool defaults
+        to the part of the id before ``:`` (``personio:93f...`` -> ``personio``), which is how
+        Kombo names integrations."""
+        integration = integration_id.strip()
+        tool = customer.tool if customer.tool is not None else integration_tool(integration)
+        return cls(
+            kind=EntryKind.RELINK,
+            profile=profile,
+            environment_id=environment_id,
+            email=customer.email,
+            organization=customer.organization,
+            origin_id=customer.origin_id,
+            category=None if customer.category is None else Category(customer.category),
+            tool=tool,
+            tool_label=tool_label,
+            language=Language(language),
+            link_type=LinkType(link_type),
+            url=url,
+            integration_id=integration,
+            created_at=created_at,
+            expires_at=expires_at,
+            is_demo=is_demo,
+            remote_environment=customer.remote_environment,
+        )
 
     def stored_values(self) -> dict[str, object]:
         """The row to insert: texts cleaned, blanks as NULL, times in UTC with their defaults.
@@ -159,35 +268,32 @@ class Recording(ABC):
     ) -> HistoryEntry:
         """Remember a reconnection link made for ``integration_id``; returns the stored entry.
 
-        The customer's details are optional (a relink request carries none); pass them when the
-        form was filled from an earlier entry so the reconnection can be found by name. ``tool``
-        defaults to the part of the integration id before ``:`` (``personio:93f...`` ->
-        ``personio``), which is how Kombo names integrations. ``remote_environment`` is the
+        The customer's details are optional (a relink request carries none): see
+        :class:`CustomerDetails` and :meth:`NewEntry.of_relink`. ``remote_environment`` is the
         tool environment of the link it reconnects, when known (None: the live system), so
         that the duplicate check keeps a test system's reconnection apart from the live one's.
         """
-        integration = integration_id.strip()
-        if tool is None:
-            tool = integration_tool(integration)
+        customer = CustomerDetails(
+            email=email,
+            organization=organization,
+            origin_id=origin_id,
+            category=category,
+            tool=tool,
+            remote_environment=remote_environment,
+        )
         return self._insert(
-            NewEntry(
-                kind=EntryKind.RELINK,
+            NewEntry.of_relink(
+                integration_id,
+                language,
+                link_type,
+                url,
+                customer,
                 profile=profile,
                 environment_id=environment_id,
-                email=email,
-                organization=organization,
-                origin_id=origin_id,
-                category=None if category is None else Category(category),
-                tool=tool,
                 tool_label=tool_label,
-                language=Language(language),
-                link_type=LinkType(link_type),
-                url=url,
-                integration_id=integration,
                 created_at=created_at,
                 expires_at=expires_at,
                 is_demo=is_demo,
-                remote_environment=remote_environment,
             )
         )
 
@@ -201,40 +307,23 @@ class Recording(ABC):
         tool_label: str | None = None,
         created_at: datetime | None = None,
         is_demo: bool = False,
+        customer: CustomerDetails | None = None,
     ) -> HistoryEntry:
-        """Remember the link Kombo returned for ``request``: the usual call after a success.
+        """Remember the link Kombo returned for ``request``: the window's call after a success.
 
-        Maps a :class:`LinkRequest` to :meth:`record_link` and a :class:`RelinkRequest` to
-        :meth:`record_relink`, so the window never copies fields by hand.
+        ``customer`` is whom a reconnection link is for (a new link's request names its own).
+        The request becomes an entry in :meth:`NewEntry.of_request`, so the window never
+        copies fields by hand.
         """
-        if isinstance(request, RelinkRequest):
-            return self.record_relink(
+        return self._insert(
+            NewEntry.of_request(
+                request,
+                url,
                 profile=profile,
                 environment_id=environment_id,
-                integration_id=request.integration_id,
-                language=request.language,
-                link_type=request.link_type,
-                url=url,
                 tool_label=tool_label,
                 created_at=created_at,
                 is_demo=is_demo,
+                customer=customer,
             )
-        return self.record_link(
-            profile=profile,
-            environment_id=environment_id,
-            email=request.end_user_email,
-            organization=request.end_user_organization_name,
-            origin_id=request.end_user_origin_id,
-            category=request.integration_category,
-            tool=request.integration_tool,
-            tool_label=tool_label,
-            language=request.language,
-            link_type=request.link_type,
-            url=url,
-            created_at=created_at,
-            is_demo=is_demo,
-            remote_environment=request.remote_environment,
-            scope_config_id=request.scope_config_id,
-            enable_filtering=request.enable_filtering,
-            enable_field_mapping=request.enable_field_mapping,
         )
