@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyError
 from kombo_desktop.ui.link_customer import Customer
 from kombo_desktop.ui.link_form import CREATE_TEXT
+from kombo_desktop.ui.relink_form import RELINK_TEXT
 from kombo_desktop.ui.widgets import chain_tab_order, spoken_name
 
 if TYPE_CHECKING:
@@ -45,12 +46,12 @@ UNCHECKED_STILL_OPENING = (
 )
 RELINK_CHECK_TYPED_HINT = (
     "The integration id you typed before is still there: check that it is this customer's, "
-    "then press “Create reconnection link”."
+    f"then press “{RELINK_TEXT}”."
 )
 RELINK_PASTE_HINT = (
     "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
     "under Integrations; it looks like personio:93fCvorjZ2jas7ZekX1V1n5d), then press "
-    "“Create reconnection link”."
+    f"“{RELINK_TEXT}”."
 )
 
 # Said while the warning is shown; once it has gone, the status line stops pointing at it.
@@ -322,7 +323,7 @@ class DuplicateFlow:
         if known_id:
             window.show_status(
                 "The integration id of the earlier reconnection link is filled in. Check it, "
-                "then press “Create reconnection link”.",
+                f"then press “{RELINK_TEXT}”.",
                 "info",
             )
         elif typed:

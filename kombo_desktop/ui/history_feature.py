@@ -61,6 +61,7 @@ from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyE
 from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
+from kombo_desktop.ui.relink_form import RELINK_TEXT
 from kombo_desktop.ui.result_panel import ShownLink, qr_file_stem
 from kombo_desktop.ui.widgets import chain_tab_order
 
@@ -291,8 +292,7 @@ class HistoryFeature(QObject):
         try:
             customer = made.customer
             label = self._tool_label(customer.tool)
-            shown = self.window.resultPanel.shown
-            if shown is not None and shown.url == made.url:
+            if made.shown:
                 context = customer.invitation(
                     made.url,
                     request.language,
@@ -315,8 +315,7 @@ class HistoryFeature(QObject):
                 return
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
-            shown = self.window.resultPanel.shown
-            if shown is None or shown.url != made.url:
+            if not made.shown:
                 # Kept off the screen for details typed meanwhile, and not in the history
                 # either: nothing is left to copy.
                 self.window.show_status(
@@ -335,8 +334,7 @@ class HistoryFeature(QObject):
             return
         if self._panel is not None:
             self._panel.model.add_newest(entry)
-        shown = self.window.resultPanel.shown
-        if self.forgets_at_exit and shown is not None and shown.url == made.url:
+        if self.forgets_at_exit and made.shown:
             panel = self.window.statusPanel
             self.window.show_status(f"{panel.text} {KEPT_UNTIL_CLOSING}", panel.kind)
 
@@ -473,7 +471,7 @@ class HistoryFeature(QObject):
         else:
             self.window.show_status(
                 f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
-                "“Fill the form” to make a new one.",
+                f"“{FILL_TEXT}” to make a new one.",
                 "info",
             )
 
@@ -537,7 +535,7 @@ class HistoryFeature(QObject):
             )
             window.show_status(
                 "The reconnection form is filled in from the history. Check it, then press "
-                f"“Create reconnection link”.{elsewhere}",
+                f"“{RELINK_TEXT}”.{elsewhere}",
                 "info",
             )
             return
@@ -562,7 +560,7 @@ class HistoryFeature(QObject):
             else ""
         )
         window.show_status(
-            f"The form is filled in from the history. Check it, then press “Create link”."
+            f"The form is filled in from the history. Check it, then press “{CREATE_TEXT}”."
             f"{elsewhere}{f' {tool_note}' if tool_note else ''}",
             "info",
         )

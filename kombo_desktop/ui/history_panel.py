@@ -47,6 +47,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.expiry import next_look_ms
 from kombo_desktop.ui.history_columns import HistoryColumns
+from kombo_desktop.ui.history_feature import FILL_TEXT
 from kombo_desktop.ui.history_model import (
     ENDED_DEMO_WORDS,
     HistoryTableModel,
@@ -182,7 +183,7 @@ class HistoryPanel(QWidget):
         )
         self.historyFillButton = action_button(
             "historyFillButton",
-            "Fill the form",
+            FILL_TEXT,
             "Fill the form with this entry's values to make a new or reconnection link",
             context=selected,
         )
@@ -470,7 +471,7 @@ class HistoryPanel(QWidget):
         else:
             self.notice.emit(
                 f"Link copied, but it expired on {local_date(entry.expires_at)} and no longer "
-                "works. Use “Fill the form” to make a new one.",
+                f"works. Use “{FILL_TEXT}” to make a new one.",
                 "info",
             )
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -85,9 +85,23 @@ class MadeLink:
     # Whom it is for: the form's customer, or the one a reconnection was made for
     # (``RelinkCustomer.of_made``), worked out once for the QR code's name and the history.
     customer: Customer
+    # Shown in the result panel; False when kept off the screen for details typed meanwhile
+    # (``LinkMaking._show_created``), when it gets no invitation either.
+    shown: bool
     # The Kombo environment of the key the request was sent with, when known (see
     # ``AccountFeature.environment_id``); the key may have been replaced while Kombo worked.
     environment_id: str | None = None
+
+
+@dataclass(frozen=True)
+class _Refusal:
+    """Kombo's last refusal of the details sent, and the customer details it quotes: typing
+    over those details takes it off the screen (``LinkMaking.customer_typed``). Its words go
+    when typed over in screen-sharing mode, its marks on the fields when links go elsewhere."""
+
+    words: str | None = None  # the status line that said it; None once taken off
+    words_quote: tuple[str, ...] = ()  # the details its words, or its details for support, quote
+    marks_quote: tuple[str, ...] = ()  # the details its marks on the fields quote
 
 
 class LinkMaking(QObject):
@@ -106,9 +120,7 @@ class LinkMaking(QObject):
         self.requests_sent = 0
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
-        self._refusal_shown: str | None = None  # Kombo's refusal of the details on show
-        self._refusal_quotes: tuple[str, ...] = ()  # the details its words quote
-        self._marks_quote: tuple[str, ...] = ()  # the details its marks on the fields quote
+        self._refusal = _Refusal()  # set by _remember_refusal
         # Another profile or key may be another Kombo account, which may accept what this one
         # refused: the marks of its refusal are taken away.
         window.target_changed.connect(lambda _target: self._unmark_refused())
@@ -152,7 +164,7 @@ class LinkMaking(QObject):
         return result
 
     def _send(self, request: LinkRequest | RelinkRequest) -> None:
-        connection = self._connection_or_fail()
+        connection = self._usable_connection()
         if connection is None or self.busy:
             return
 
@@ -174,7 +186,9 @@ class LinkMaking(QObject):
             what, name = "link", "create-link"
         self._start_request(connection, work, request, WAITING_TEXT.format(what=what), name)
 
-    def _connection_or_fail(self) -> Connection | None:
+    def _usable_connection(self) -> Connection | None:
+        """The connection links go with now; None without one, or once the window is closed
+        (a request is then not sent, and nothing more is said)."""
         connection = self._window.account.connection
         if connection is None or self._window.closed:
             return None
@@ -223,33 +237,8 @@ class LinkMaking(QObject):
                 )
 
         def failed(error: BaseException) -> None:
-            if not finished():
-                return
-            if self._key_replaced_since(connection, error):
-                assert isinstance(error, KomboError)
-                self._show_refusal_of_replaced_key(error, request)
-            elif not _refuses_the_details(error):
-                self.show_error(error)
-            elif self._customer_text() != self._customer_at_request:
-                assert isinstance(error, KomboError)
-                self._show_refusal_of_earlier_details(error, request)
-            else:
-                removed = self._removed_integration(error, request)
-                if removed is not None:
-                    assert isinstance(error, KomboError)
-                    self._show_integration_removed(error, removed)
-                elif isinstance(error, InputRejectedError) and self._none_on_the_form(
-                    error, request
-                ):
-                    self._show_refusal_of_what_was_sent(error)
-                else:
-                    self.show_error(error)
-                status = self._window.statusPanel
-                self._refusal_shown = status.text
-                shown = f"{status.text}\n{status.support_text}"
-                self._refusal_quotes = _quoted_details(request, shown)
-                if isinstance(error, InputRejectedError):
-                    self._mark_rejected(error, request)
+            if finished():
+                self._show_failure(error, request, connection)
 
         def cancelled() -> None:
             if finished():
@@ -272,24 +261,71 @@ class LinkMaking(QObject):
         )
         self._request = handle
 
+    def _show_failure(
+        self,
+        error: BaseException,
+        request: LinkRequest | RelinkRequest,
+        connection: Connection,
+    ) -> None:
+        """Say why no link was made for ``request``, sent with ``connection``. The first that
+        applies: a key replaced since, an error other than a refusal of the details, a refusal
+        of details typed over since, else a refusal of the details still in the form."""
+        if self._key_replaced_since(connection, error):
+            assert isinstance(error, KomboError)
+            self._show_refusal_of_replaced_key(error, request)
+        elif not _refuses_the_details(error):
+            self.show_error(error)
+        elif self._customer_text() != self._customer_at_request:
+            assert isinstance(error, KomboError)
+            self._show_refusal_of_earlier_details(error, request)
+        else:
+            assert isinstance(error, KomboError)
+            self._show_refusal_of_the_details(error, request)
+
+    def _show_refusal_of_the_details(
+        self, error: KomboError, request: LinkRequest | RelinkRequest
+    ) -> None:
+        """Kombo refused the details the form still holds: an integration removed in Kombo,
+        parts of the request the person cannot change, or else what Kombo said, with the
+        fields it named marked."""
+        removed = self._removed_integration(error, request)
+        if removed is not None:
+            self._show_integration_removed(error, removed)
+        elif isinstance(error, InputRejectedError) and self._none_on_the_form(error, request):
+            self._show_refusal_of_what_was_sent(error)
+        else:
+            self.show_error(error)
+        self._remember_refusal(error, request)
+
+    def _remember_refusal(self, error: KomboError, request: LinkRequest | RelinkRequest) -> None:
+        """Keep which details the refusal now shown quotes, in its words and in its marks on
+        the fields (made here), for ``customer_typed``. A refusal that marks no field leaves
+        the marks of an earlier one as they are."""
+        status = self._window.statusPanel
+        words = status.text
+        words_quote = _quoted_details(request, f"{status.text}\n{status.support_text}")
+        self._refusal = replace(self._refusal, words=words, words_quote=words_quote)
+        if isinstance(error, InputRejectedError):
+            self._refusal = replace(self._refusal, marks_quote=self._mark_rejected(error, request))
+
     def _mark_rejected(
         self, error: InputRejectedError, request: LinkRequest | RelinkRequest
-    ) -> None:
+    ) -> tuple[str, ...]:
         """Mark the fields Kombo's refusal named, each with Kombo's reason: the status line
-        that says it too gives way to the next message, and the mark must still say why."""
+        that says it too gives way to the next message, and the mark must still say why.
+        Returns the customer details the marks quote."""
         from kombo_desktop.core.messages import rejected_field_message
 
-        self._marks_quote = ()
         said = error.detail.message  # Kombo's words (fields are named only when quoted)
         if not error.fields or said is None:
-            return
+            return ()
         form = self._form_of(request)
         on_form = [field for field in error.fields if field in form.boxes]
         # The values sent, which Kombo may quote: not parts of the request the form lacks.
         sent = tuple(value for value in request.to_json().values() if isinstance(value, str))
         reasons = {field: rejected_field_message(said, field, sent) for field in on_form}
         form.mark_rejected(reasons)
-        self._marks_quote = _quoted_details(request, " ".join(reasons.values()))
+        return _quoted_details(request, " ".join(reasons.values()))
 
     def _form_of(self, request: LinkRequest | RelinkRequest) -> RequestForm:
         relink = isinstance(request, RelinkRequest)
@@ -317,15 +353,16 @@ class LinkMaking(QObject):
     def _unmark_refused(self) -> None:
         for form in (self._window.linkForm, self._window.relinkForm):
             form.unmark_rejected()
-        self._marks_quote = ()
+        self._refusal = replace(self._refusal, marks_quote=())
 
     def _unmark_typed_over(self) -> None:
         """Marks quoting a customer's details no longer in the form go, in either mode and
         whatever the status line says by then: beside the next customer's details they would
         show the earlier customer's, and are about a form that is not there any more."""
-        if not self._marks_quote:
+        marks_quote = self._refusal.marks_quote
+        if not marks_quote:
             return
-        gone = self._no_longer_in_the_form(self._marks_quote)
+        gone = self._no_longer_in_the_form(marks_quote)
         if gone:
             for form in (self._window.linkForm, self._window.relinkForm):
                 form.unmark_rejected(quoting=gone)
@@ -369,7 +406,9 @@ class LinkMaking(QObject):
         history = self._window.history
         customer = history.relink_customer.of_made(request)
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
-        if self._customer_text() != self._customer_at_request:
+        # Another customer's details typed while Kombo worked keep the link off the screen.
+        shown = self._customer_text() == self._customer_at_request
+        if not shown:
             # Another customer's details were typed while Kombo worked (in either form), often
             # the next customer's, who may be watching: the link is kept in the history, not
             # shown beside them. Other choices changed meanwhile (language, tool) do not count,
@@ -381,14 +420,15 @@ class LinkMaking(QObject):
                 "info",
             )
         else:
-            shown = ShownLink(
-                url=created.url,
-                link_type=request.link_type,
-                is_demo=created.is_demo,
-                created=now,
-                file_stem=_qr_file_stem(request, customer, private=history.private),
+            self.show_link(
+                ShownLink(
+                    url=created.url,
+                    link_type=request.link_type,
+                    is_demo=created.is_demo,
+                    created=now,
+                    file_stem=_qr_file_stem(request, customer, private=history.private),
+                )
             )
-            self.show_link(shown)
             changed = self._choices_changed_since(request)
             if changed:
                 self._window.show_status(
@@ -411,14 +451,15 @@ class LinkMaking(QObject):
             self._window.relinkForm.mark_used(request)
         self._window.link_made.emit(
             MadeLink(
-                request,
-                created.url,
-                created.is_demo,
-                request.link_type,
-                now,
-                target,
-                customer,
-                environment_id,
+                request=request,
+                url=created.url,
+                is_demo=created.is_demo,
+                link_type=request.link_type,
+                created=now,
+                target=target,
+                customer=customer,
+                shown=shown,
+                environment_id=environment_id,
             )
         )
 
@@ -463,11 +504,12 @@ class LinkMaking(QObject):
         them (outside it they stay, to be read while the details are corrected). A field's mark
         that quotes them goes in either mode (``_unmark_typed_over``)."""
         self._unmark_typed_over()
-        if self._refusal_shown is not None and self._refusal_shown == self._window.statusPanel.text:
+        refusal = self._refusal
+        if refusal.words is not None and refusal.words == self._window.statusPanel.text:
             # Only words that quote details no longer in the form go: correcting the field
             # Kombo refused keeps the reason on screen.
-            if self._window.screen_sharing.on and self._no_longer_in_the_form(self._refusal_quotes):
-                self._refusal_shown = None
+            if self._window.screen_sharing.on and self._no_longer_in_the_form(refusal.words_quote):
+                self._refusal = replace(refusal, words=None)
                 self._window.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
             return
         if self._window.resultPanel.shown is None or self.busy:
@@ -724,9 +766,9 @@ def _made_for_earlier_details(
     if isinstance(request, RelinkRequest):
         whose = "the id" if private else f"{request.integration_id}, the id"
         return (
-            f"A reconnection link was made for {whose} the form had when you pressed “Create "
-            f"reconnection link”. Other details were typed since, so the link is not shown "
-            f"here: {kept}."
+            f"A reconnection link was made for {whose} the form had when you pressed "
+            f"“{RELINK_TEXT}”. Other details were typed since, so the link is not shown here: "
+            f"{kept}."
         )
     if private:
         whose = "the details the form had"
@@ -734,7 +776,7 @@ def _made_for_earlier_details(
         customer = f"{request.end_user_organization_name} ({request.end_user_email})"
         whose = f"{customer}, the details the form had"
     return (
-        f"A link was made for {whose} when you pressed “Create link”. Other details were typed "
-        f"since, so the link is not shown here: {kept}. For the details the form holds now, "
-        "press “Create link” again."
+        f"A link was made for {whose} when you pressed “{CREATE_TEXT}”. Other details were "
+        f"typed since, so the link is not shown here: {kept}. For the details the form holds "
+        f"now, press “{CREATE_TEXT}” again."
     )

@@ -61,6 +61,7 @@ QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 mo
 QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
+SAVE_QR_TEXT = "Save QR code…"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
 EMPTY_TEXT = "Your link will appear here."
@@ -230,7 +231,7 @@ class ResultPanel(QFrame):
         self.copyButton.setProperty("primary", True)
         self.openButton = push_button("openButton", "Open in browser", "Open the link in a browser")
         self.exportQrButton = push_button(
-            "exportQrButton", "Save QR code…", "Save the QR code as a PNG or SVG file"
+            "exportQrButton", SAVE_QR_TEXT, "Save the QR code as a PNG or SVG file"
         )
         self.copyQrButton = push_button(
             "copyQrButton", "Copy QR image", "Copy the QR code as a picture"
@@ -613,7 +614,7 @@ class ResultPanel(QFrame):
         path, chosen_type = answer
         if self.shown is not shown:
             self.notice.emit(
-                "Another link is shown now, so no QR code was saved. Click “Save QR code…” "
+                f"Another link is shown now, so no QR code was saved. Click “{SAVE_QR_TEXT}” "
                 "again to save its code.",
                 "error",
             )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -19,13 +21,15 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import Tool
-from kombo_desktop.core.link_request import KEY_IN_FIELD_PROBLEM
+from kombo_desktop.core.link_request import KEY_IN_FIELD_PROBLEM, LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     LANGUAGE_NAMES,
     LINK_TYPE_NAMES,
     Category,
+    Language,
+    LinkType,
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
@@ -70,6 +74,39 @@ def test_every_contract_widget_exists_once_with_the_right_type(demo_window: Main
         found = demo_window.findChildren(QWidget, name)
         assert len(found) == 1, f"{name}: {len(found)} widgets"
         assert isinstance(found[0], kind), name
+
+
+def test_sentences_name_the_buttons_by_their_words(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Sentences that send the person to a button name it as the button reads: they were
+    # written out apart from the buttons' words, and would go on naming a renamed button.
+    from kombo_desktop.ui import duplicate_flow, link_making
+
+    window = demo_window
+    create, relink = f"“{window.createButton.text()}”", f"“{window.relinkButton.text()}”"
+    assert create in duplicate_flow.GONE_BY_EDITING
+    assert relink in duplicate_flow.RELINK_CHECK_TYPED_HINT
+    assert relink in duplicate_flow.RELINK_PASTE_HINT
+    made_for = {
+        relink: RelinkRequest(integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d"),
+        create: LinkRequest(end_user_email="anna@acme.example", end_user_organization_name="Acme"),
+    }
+    for button, request in made_for.items():
+        for private in (True, False):
+            said = link_making._made_for_earlier_details(request, private, kept="it is kept")
+            assert button in said and "“Create" not in said.replace(button, "")
+    fill = f"“{open_history(qtbot, window).panel.historyFillButton.text()}”"
+    entry = window.history.store.record_link(
+        profile="default",
+        email="anna@acme.example",
+        organization="Acme",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=old",
+        created_at=datetime.now(UTC) - timedelta(days=400),
+    )
+    window.history.show_entry(entry)
+    assert fill in window.statusLabel.text()
 
 
 def test_the_choices_use_plain_names_and_wire_values(demo_window: MainWindow) -> None:
