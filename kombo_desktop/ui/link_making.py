@@ -426,7 +426,9 @@ class LinkMaking(QObject):
                     link_type=request.link_type,
                     is_demo=created.is_demo,
                     created=now,
-                    file_stem=_qr_file_stem(request, customer, private=history.private),
+                    file_stem=_qr_file_stem(
+                        request, customer, private=self._window.screen_sharing.on
+                    ),
                 )
             )
             changed = self._choices_changed_since(request)

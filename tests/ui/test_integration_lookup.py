@@ -401,7 +401,7 @@ def test_a_reconnection_links_code_has_one_name_made_or_shown_from_the_history(
     # Just made, the link's QR code was offered as "kombo-link-personio-93fcv….png"; the same
     # link shown again from the history, as "kombo-link-<its organisation>.png".
     window = relink_tab
-    window.history.privacySwitch.click()  # off: the organisation may be named
+    window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
     made = make_reconnection_link(qtbot, window)
     (entry,) = window.history.store.search(INTEGRATION_ID)
     window.resultPanel.clear()
