@@ -180,7 +180,8 @@ class MainWindow(QMainWindow):
         self.account = AccountFeature(self)
         self.link_making = LinkMaking(self)
         self._connect()
-        self.setMinimumSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1])
+        # As narrow as the content can be (``WindowContent``), which Qt keeps to; no lower.
+        self.setMinimumHeight(MINIMUM_SIZE[1])
         self.resize(*initial_size(self.screen().availableGeometry().size()))
         self._restore_place()
 
@@ -274,12 +275,8 @@ class MainWindow(QMainWindow):
         body.addWidget(self.tabs, 11)
         body.addWidget(scrolling(self.resultPanel, "resultPage"), 10)
 
-        central = QWidget()
+        central = WindowContent()
         central.setObjectName("centralWidget")
-        # The forms and the result scroll up and down but never sideways: narrower than the
-        # window's smallest size, the result panel's buttons would be cut off. A history docked
-        # beside them takes only the width left over (see history_dock).
-        central.setMinimumWidth(MINIMUM_SIZE[0])
         layout = QVBoxLayout(central)
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.setSpacing(theme.SECTION_SPACING - 4)
@@ -545,6 +542,20 @@ class MainWindow(QMainWindow):
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
+
+
+class WindowContent(QWidget):
+    """The window's content: the forms and the result scroll up and down, never sideways.
+
+    So it is never narrower than the window's smallest size, nor than its pages need: with
+    larger system text they need more, and a narrower content cut off the fields' and the
+    result's buttons' right edges. A history docked beside it takes only the width left over
+    (see ``history_dock``), and the window cannot be made narrower than both.
+    """
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumSizeHint()
+        return QSize(max(hint.width(), MINIMUM_SIZE[0]), hint.height())
 
 
 def initial_size(available: QSize) -> tuple[int, int]:

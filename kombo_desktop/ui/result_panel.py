@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
@@ -360,14 +360,31 @@ class ResultPanel(QFrame):
             self._check_expiry()
         return super().eventFilter(watched, event)
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the panel can become: the code at its smallest beside the actions.
+        The layout's own minimum has the code at its present size, which follows the width
+        the panel is given (``_fit_qr``); the scroll area around it keeps to this width, so
+        larger text can never push the actions past its right edge."""
+        hint = super().minimumSizeHint()
+        margins = self.layout().contentsMargins()
+        frame = self.contentsMargins()
+        narrowest = (
+            margins.left() + margins.right() + frame.left() + frame.right()
+            + self.qrRow.spacing() + QR_MIN_SIZE + self._actions_width()
+        )  # fmt: skip
+        return QSize(min(hint.width(), narrowest), hint.height())
+
+    def _actions_width(self) -> int:
+        """The buttons' natural width (text and padding), not their minimum, which cuts text."""
+        column = self.actionColumn
+        return max(column.sizeHint().width(), column.minimumSize().width()) + 2
+
     def _fit_qr(self) -> None:
         """As large a code as the width leaves beside the actions: bigger modules scan more
         reliably from a shared, compressed screen."""
         self._fit_actions()
         margins = self.layout().contentsMargins()
-        # The buttons' natural width (text and padding), not their minimum, which cuts text.
-        column = self.actionColumn
-        actions = max(column.sizeHint().width(), column.minimumSize().width()) + 2
+        actions = self._actions_width()
         parent = self.parentWidget()
         width = _width_with_scroll_bar(parent) if parent is not None else self.width()
         room = width - margins.left() - margins.right() - self.qrRow.spacing() - actions

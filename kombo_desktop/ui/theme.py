@@ -4,12 +4,14 @@ Staff use the program while sharing their screen with a customer, often at reduc
 and through video compression. So: a light Fusion palette that looks the same on every system
 (and in screenshots taken off screen), 11 pt text, large spacing, one clearly coloured primary
 button, and a link field in a big monospace font where ``l``/``1``/``I`` and ``O``/``0`` differ.
+Someone who made the system's text larger to read it gets all of these sizes larger in step.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -29,10 +31,17 @@ def text_points(points: float, platform: str = sys.platform) -> float:
 
 STYLE = "Fusion"  # Qt's own style, the same on every system
 LIGHT_COLOR_SCHEME = "Light"  # the key of Qt::ColorScheme asked of the system
+# The text sizes at the system's usual text size; larger when the system's text is larger.
 BASE_POINT_SIZE = text_points(11)
 TITLE_POINT_SIZE = text_points(13)  # the demo bar, "Your link"
 LINK_POINT_SIZE = text_points(14)
 HEADING_POINT_SIZE = text_points(15)
+# The application's font as Qt reports it on each system at its usual text size: Segoe UI 9 pt
+# on Windows (its "Text size" setting makes it larger), 13 pt on macOS. On Linux KDE gives
+# 10 pt and GNOME 11 pt, and both are usual there; Qt's own default elsewhere is 9 pt.
+USUAL_SYSTEM_POINTS = {"win32": 9.0, "darwin": 13.0}
+USUAL_SYSTEM_POINTS_ELSEWHERE = 11.0
+LARGEST_TEXT_SCALE = 2.0  # beyond it the window no longer fits a laptop's screen
 SPACING = 12  # between related controls
 SECTION_SPACING = 20  # between groups
 MARGIN = 20
@@ -54,19 +63,62 @@ BORDER = "#cfd5df"
 DEMO_BACKGROUND = "#ffb300"  # an amber bar nobody mistakes for part of the normal window
 DEMO_TEXT = "#1d1400"
 
-_STYLE = f"""
-* {{ font-size: {BASE_POINT_SIZE:g}pt; }}
+
+@dataclass(frozen=True)
+class TextSizes:
+    """The window's text sizes in points: body text, titles, the link, the window's heading."""
+
+    base: float = BASE_POINT_SIZE
+    title: float = TITLE_POINT_SIZE
+    link: float = LINK_POINT_SIZE
+    heading: float = HEADING_POINT_SIZE
+
+    def scaled(self, factor: float) -> TextSizes:
+        return TextSizes(
+            self.base * factor, self.title * factor, self.link * factor, self.heading * factor
+        )
+
+
+def text_scale(system_points: float, platform: str = sys.platform) -> float:
+    """How much larger than usual the system's text is, for the application's font of
+    ``system_points``: 1 at the usual size or below (the window's sizes were chosen for
+    reading on a shared screen and never shrink), at most ``LARGEST_TEXT_SCALE``.
+
+    Someone who chose larger text to be able to read it must get it here too; the style
+    sheet's fixed sizes would otherwise keep every text at 11 pt. A font given in pixels
+    (``pointSizeF()`` -1) says nothing about points and changes nothing.
+    """
+    return min(max(system_points / usual_system_points(platform), 1.0), LARGEST_TEXT_SCALE)
+
+
+def usual_system_points(platform: str = sys.platform) -> float:
+    """The application font's size in points at ``platform``'s usual text size."""
+    return USUAL_SYSTEM_POINTS.get(platform, USUAL_SYSTEM_POINTS_ELSEWHERE)
+
+
+def text_sizes(system_points: float | None = None, platform: str = sys.platform) -> TextSizes:
+    """The window's text sizes for the system's text size (by default the application's
+    font as the window is built: what the system gave it, or what a host program set)."""
+    if system_points is None:
+        system_points = QApplication.font().pointSizeF()
+    return TextSizes().scaled(text_scale(system_points, platform))
+
+
+def _style(sizes: TextSizes, mono: str) -> str:
+    """The window's style sheet at these text sizes, ``mono`` the link's font family."""
+    return f"""
+* {{ font-size: {sizes.base:g}pt; }}
 QMainWindow, QWidget#centralWidget, QScrollArea, QScrollArea > QWidget > QWidget {{
     background: white;
 }}
 QScrollArea#resultPage, QScrollArea#resultPage > QWidget > QWidget {{ background: transparent; }}
-QLabel#headerTitle {{ font-size: {HEADING_POINT_SIZE:g}pt; font-weight: 600; color: {TEXT}; }}
+QLabel#headerTitle {{ font-size: {sizes.heading:g}pt; font-weight: 600; color: {TEXT}; }}
 QLabel#profileLabel {{ color: {MUTED}; }}
 QFrame#demoBanner {{ background: {DEMO_BACKGROUND}; border-radius: 6px; }}
 QFrame#demoBanner QLabel {{
-    color: {DEMO_TEXT}; font-weight: 700; font-size: {TITLE_POINT_SIZE:g}pt;
+    color: {DEMO_TEXT}; font-weight: 700; font-size: {sizes.title:g}pt;
 }}
-QLabel#resultTitle {{ font-size: {TITLE_POINT_SIZE:g}pt; font-weight: 700; color: {TEXT}; }}
+QLabel#resultTitle {{ font-size: {sizes.title:g}pt; font-weight: 700; color: {TEXT}; }}
 QLabel#demoLinkNote {{
     color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; border-radius: 4px;
     padding: {NOTE_PADDING[0]}px {NOTE_PADDING[1]}px;
@@ -102,9 +154,9 @@ QLabel#credentialProblemLabel {{ background: #fff4d6; border-color: #e0b252; }}
 QLabel#settingsStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
 QLineEdit#linkField {{
-    padding: 8px 10px; font-size: {LINK_POINT_SIZE:g}pt; font-family: "%(mono)s";
+    padding: 8px 10px; font-size: {sizes.link:g}pt; font-family: "{mono}";
 }}
-QPlainTextEdit#statusDetails {{ font-family: "%(mono)s"; }}
+QPlainTextEdit#statusDetails {{ font-family: "{mono}"; }}
 QPushButton {{
     padding: 6px 14px; border: 1px solid {BORDER}; border-radius: 5px; background: white;
     min-height: 1.5em;
@@ -152,29 +204,26 @@ QToolButton#advancedToggle:focus, QToolButton#detailsToggle:focus {{
 """
 
 
-_POPUP_STYLE = f"""
-QAbstractItemView {{ font-size: {BASE_POINT_SIZE:g}pt; border: 1px solid {BORDER}; }}
+def popup_style_sheet() -> str:
+    """For lists that open as windows of their own (a completer's suggestions), which the
+    window's style sheet does not reach: the same text size, and rows with room to click."""
+    return f"""
+QAbstractItemView {{ font-size: {text_sizes().base:g}pt; border: 1px solid {BORDER}; }}
 QAbstractItemView::item {{ padding: 5px 8px; }}
 QAbstractItemView::item:selected {{ background: {ACCENT}; color: white; }}
 """
 
 
-def popup_style_sheet() -> str:
-    """For lists that open as windows of their own (a completer's suggestions), which the
-    window's style sheet does not reach: the same text size, and rows with room to click."""
-    return _POPUP_STYLE
-
-
 def base_font() -> QFont:
     font = QFont(QApplication.font())
-    font.setPointSizeF(BASE_POINT_SIZE)
+    font.setPointSizeF(text_sizes().base)
     return font
 
 
 def link_font() -> QFont:
     """The system's fixed-width font at a size that survives screen-sharing compression."""
     font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-    font.setPointSizeF(LINK_POINT_SIZE)
+    font.setPointSizeF(text_sizes().link)
     font.setStyleHint(QFont.StyleHint.Monospace)
     return font
 
@@ -221,7 +270,7 @@ def style_sheet() -> str:
     """The window's style sheet. Font sizes live here rather than in ``setFont`` calls: Qt
     gives a widget polished by a style sheet a fixed font, which later ``setFont`` calls on
     the window no longer reach, so mixing both leaves some labels at the wrong size."""
-    return _STYLE.replace("%(mono)s", link_font().family())
+    return _style(text_sizes(), link_font().family())
 
 
 def apply_to_window(window: QWidget) -> None:

@@ -567,6 +567,20 @@ class FitScrollArea(QScrollArea):
             height + margins.top() + margins.bottom(),
         )
 
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Never narrower than the page can be, with room for the scroll bar: the area does
+        not scroll sideways, so a narrower one cut off the page's right edge (with larger
+        system text, fields and buttons beside the history)."""
+        hint = super().minimumSizeHint()
+        page = self.widget()
+        if page is None:
+            return hint
+        margins = self.contentsMargins()
+        scroll_bar = self.verticalScrollBar().sizeHint().width()
+        narrowest = max(page.minimumSizeHint().width(), page.minimumWidth())
+        width = narrowest + margins.left() + margins.right() + scroll_bar
+        return QSize(max(hint.width(), width), hint.height())
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():

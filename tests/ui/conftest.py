@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -45,6 +46,25 @@ def no_unanswered_message_box(qtbot: QtBot) -> Iterator[None]:
     yield
     watch.stop()
     assert not unanswered, f"a message box nobody answered: {unanswered}"
+
+
+SystemText = Callable[[float], None]
+
+
+@pytest.fixture
+def system_text() -> Iterator[SystemText]:
+    """Gives the application the font the system would give it at that many points (a larger
+    text size chosen for reading, or the usual one); the font it had comes back after the test.
+    Windows built afterwards size their text from it (``theme.text_sizes``)."""
+    before = QFont(QApplication.font())
+
+    def choose(points: float) -> None:
+        font = QFont(before)
+        font.setPointSizeF(points)
+        QApplication.setFont(font)
+
+    yield choose
+    QApplication.setFont(before)
 
 
 @pytest.fixture

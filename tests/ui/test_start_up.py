@@ -343,7 +343,7 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
 
     popup = window.linkForm.toolCombo.completer().popup()
     assert popup.styleSheet() == theme.popup_style_sheet()
-    assert popup.font().pointSizeF() == theme.BASE_POINT_SIZE
+    assert popup.font().pointSizeF() == theme.text_sizes().base
     completer = window.linkForm.toolCombo.completer()
     completer.setCompletionPrefix("pers")
     completer.complete()

@@ -44,7 +44,7 @@ from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
 
 SMALL = (900, 560)
 
@@ -145,8 +145,13 @@ def test_on_a_mac_text_sizes_are_scaled_to_look_the_same() -> None:
     assert theme.text_points(11, "darwin") == pytest.approx(11 * 96 / 72)
 
 
-def test_body_text_is_about_15_logical_pixels_high(demo_window: MainWindow) -> None:
-    """What the sizes are chosen for, on whatever system the tests run on."""
+def test_body_text_is_about_15_logical_pixels_high(
+    system_text: SystemText, open_window: WindowFactory
+) -> None:
+    """What the sizes are chosen for, at the system's usual text size (a larger one makes
+    them larger, see test_text_size), on whatever system the tests run on."""
+    system_text(theme.usual_system_points())
+    demo_window = open_window("--demo")
     dpi = demo_window.logicalDpiY()
     for widget in (demo_window.emailEdit, demo_window.statusLabel, demo_window.createButton):
         assert widget.font().pointSizeF() * dpi / 72 == pytest.approx(11 * 96 / 72, abs=0.1)
