@@ -187,6 +187,11 @@ QTabBar::tab {{
     margin-right: 4px; color: {MUTED};
 }}
 QTabBar::tab:selected {{ background: white; color: {TEXT}; font-weight: 600; }}
+/* The tab with the focus gets the 2 px border every control gets, not Qt's pale box. */
+QTabBar {{ outline: 0; }}
+QTabBar::tab:focus {{
+    border: 2px solid {ACCENT}; border-bottom: none; padding: 7px 17px 8px 17px;
+}}
 QScrollBar:vertical {{ width: 10px; background: transparent; margin: 2px; }}
 QScrollBar::handle:vertical {{ background: {BORDER}; border-radius: 3px; min-height: 32px; }}
 QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical {{ height: 0; }}

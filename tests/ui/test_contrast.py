@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.main_window import MainWindow
 
 SOLID = "\u2588" * 6  # full blocks: pixels of the text's own colour, without anti-aliasing
 
@@ -83,3 +85,36 @@ def test_a_disabled_fields_placeholder_can_still_be_read(themed: QWidget) -> Non
     themed.layout().addWidget(edit)
     themed.show()
     assert drawn_contrast(edit) >= 3.0
+
+
+# -- marks that are not words -----------------------------------------------------------------
+# WCAG 2.1 (1.4.11, 2.4.7): a focus mark and a control's visible parts at least 3:1 against
+# what is next to them.
+
+
+def strong_changes(before: QImage, after: QImage, area: QRect) -> int:
+    """Pixels in ``area`` whose colour changed by at least 3:1 from ``before`` to ``after``."""
+    return sum(
+        1
+        for x in range(area.left(), area.right() + 1)
+        for y in range(area.top(), area.bottom() + 1)
+        if contrast(before.pixelColor(x, y), after.pixelColor(x, y)) >= 3.0
+    )
+
+
+def test_the_tab_bars_focus_mark_can_be_seen(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Every other control gets a 2 px blue border with the focus; the tabs ("New link",
+    # "Reconnect an integration") got a pale box round the words, at 1.2:1 and 1.9:1.
+    demo_window.activateWindow()
+    qtbot.waitUntil(demo_window.isActiveWindow)
+    bar = demo_window.tabs.tabBar()
+    demo_window.emailEdit.setFocus()
+    qtbot.waitUntil(demo_window.emailEdit.hasFocus)
+    without = bar.grab().toImage()
+    bar.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(bar.hasFocus)
+    with_focus = bar.grab().toImage()
+
+    tab = bar.tabRect(bar.currentIndex())
+    # At least a line of one pixel round the tab's top and sides.
+    assert strong_changes(without, with_focus, tab) >= tab.width() + 2 * tab.height()
