@@ -118,3 +118,24 @@ def test_the_tab_bars_focus_mark_can_be_seen(qtbot: QtBot, demo_window: MainWind
     tab = bar.tabRect(bar.currentIndex())
     # At least a line of one pixel round the tab's top and sides.
     assert strong_changes(without, with_focus, tab) >= tab.width() + 2 * tab.height()
+
+
+def test_the_forms_scroll_bar_says_there_is_more_below(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # At 125 % on a 1366x768 laptop the form's lower fields are out of view, and the only
+    # sign of them was a 6 px handle at 1.5:1 against white, on no track at all.
+    demo_window.resize(900, 560)
+    bar = demo_window.linkForm.scrollArea.verticalScrollBar()
+    qtbot.waitUntil(bar.isVisible)
+    assert bar.value() == 0  # the handle at the top, the track below it
+    image = bar.grab().toImage()
+    middle = image.width() // 2
+    handle = image.pixelColor(middle, 16)
+    track = image.pixelColor(middle, image.height() - 3)
+
+    assert contrast(handle, QColor("white")) >= 3.0  # against the form beside it
+    assert contrast(handle, track) >= 3.0
+    assert track != QColor("white")  # the track can be seen, and so how far down there is
+    handle_width = sum(1 for x in range(image.width()) if image.pixelColor(x, 16) == handle)
+    assert handle_width >= 8
