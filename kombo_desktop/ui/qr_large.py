@@ -39,10 +39,7 @@ class LargeQrDialog(QDialog):
         instruction = plain_label(INSTRUCTION)
         instruction.setObjectName("largeQrInstruction")
         instruction.setWordWrap(True)
-        set_enum(instruction, "alignment", "AlignCenter")
-        font = instruction.font()
-        font.setPointSizeF(theme.TITLE_POINT_SIZE)
-        instruction.setFont(font)
+        set_enum(instruction, "alignment", "AlignCenter")  # its size: the window's style sheet
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -62,7 +59,9 @@ class LargeQrDialog(QDialog):
         layout.addWidget(buttons)
         self.setStyleSheet("QDialog#largeQrDialog { background: white; }")
 
-        # The code gets what the words, the notes and the button leave of the screen's height.
+        # The code gets what the words, the notes and the button leave of the screen's height,
+        # measured in the fonts the window's style sheet gives them (at show, else).
+        self.ensurePolished()
         screen = (parent or self).screen().availableGeometry()
         rest = layout.sizeHint().height()  # all but the code, which is not drawn yet
         side = code_side(screen.width(), screen.height(), rest)

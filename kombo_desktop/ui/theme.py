@@ -122,6 +122,7 @@ QFrame#demoBanner QLabel {{
     color: {DEMO_TEXT}; font-weight: 700; font-size: {sizes.title:g}pt;
 }}
 QLabel#resultTitle {{ font-size: {sizes.title:g}pt; font-weight: 700; color: {TEXT}; }}
+QLabel#largeQrInstruction {{ font-size: {sizes.title:g}pt; }}
 QLabel#demoLinkNote {{
     color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; border-radius: 4px;
     padding: {NOTE_PADDING[0]}px {NOTE_PADDING[1]}px;

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_large import TITLE_BAR, LargeQrDialog, code_side
 from tests.support.python_run import last_line_printed
@@ -140,3 +141,17 @@ def test_what_the_large_view_shows_scans_on_a_laptop_screen(
         tmp_path,
     )
     assert printed == "True True"
+
+
+def test_the_instruction_is_in_the_larger_title_size(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # It asked for 13 pt with setFont, and the window's style sheet (11 pt for everything)
+    # won: the one sentence on the view was in body size.
+    link_with_code(qtbot, demo_window)
+    demo_window.resultPanel.show_large_qr()
+    qtbot.waitUntil(lambda: large_view() is not None)
+    dialog = large_view()
+    assert dialog is not None
+    instruction = dialog.findChild(QLabel, "largeQrInstruction")
+    assert instruction.font().pointSizeF() == pytest.approx(theme.text_sizes().title)
+    assert instruction.font().pointSizeF() > demo_window.emailEdit.font().pointSizeF()
+    dialog.reject()
