@@ -97,7 +97,7 @@ from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.retry_policy import RETRY_STATUSES, parse_retry_after
 from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS as MAX_DETAIL_CHARS
-from kombo_desktop.core.safe_text import MAX_SHORT_CHARS, clean_text, holds_secret
+from kombo_desktop.core.safe_text import MAX_SHORT_CHARS, clean_text, unsafe_to_show
 from kombo_desktop.core.vocabulary import Category
 
 __all__ = [
@@ -308,7 +308,7 @@ class KomboClient:
 
         def clean(text: str) -> str:
             cleaned = clean_text(text, MAX_SHORT_CHARS, secrets)
-            return "" if holds_secret(text, self._key) else cleaned
+            return "" if unsafe_to_show(text, self._key) else cleaned
 
         info = integration_from_answer(answer.payload.get("data"), clean)
         if info is None:
@@ -331,12 +331,12 @@ class KomboClient:
         # A tool whose id or label carries the key would put it in the tool list on screen and
         # in the catalog cache on disk: such a tool is left out (checked before and after the
         # labels are cleaned and shortened, so no piece of a key gets through either way).
-        safe_items = [item for item in items if not self._item_holds_secret(item)]
+        safe_items = [item for item in items if not self._item_unsafe_to_show(item)]
         parsed = tools_from_api(Category(category), safe_items)
         tools = [
             tool
             for tool in parsed
-            if not holds_secret(tool.id, self._key) and not holds_secret(tool.label, self._key)
+            if not unsafe_to_show(tool.id, self._key) and not unsafe_to_show(tool.label, self._key)
         ]
         if len(safe_items) < len(items) or len(tools) < len(parsed):
             _log.warning("%s: left out tools whose id or label held the API key", call.operation)
@@ -715,12 +715,12 @@ class KomboClient:
     def _secrets(self) -> tuple[str, ...]:
         return (self._key,) if self._key else ()
 
-    def _item_holds_secret(self, item: object) -> bool:
+    def _item_unsafe_to_show(self, item: object) -> bool:
         """Whether a raw ``data.tools`` entry has a secret in its id or label."""
         if not isinstance(item, dict):
             return False
         return any(
-            isinstance(value, str) and holds_secret(value, self._key)
+            isinstance(value, str) and unsafe_to_show(value, self._key)
             for value in (item.get("id"), item.get("label"))
         )
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from kombo_desktop.core import messages
 from kombo_desktop.core.api_address import LOOPBACK_HOSTS, host_of
-from kombo_desktop.core.safe_text import clean_text, holds_secret
+from kombo_desktop.core.safe_text import clean_text, unsafe_to_show
 
 __all__ = ["MAX_LINK_CHARS", "CreatedLink", "LinkProblem", "created_link", "link_problem"]
 
@@ -65,7 +65,7 @@ def link_problem(link: str, *, loopback_api: bool, key: str | None) -> LinkProbl
     """
     if len(link) > MAX_LINK_CHARS:
         return LinkProblem(f"{len(link)} characters long", messages.LINK_TOO_LONG_MESSAGE)
-    if holds_secret(link, key):
+    if unsafe_to_show(link, key):
         # Shown, copied or turned into a QR code, it would reach the customer.
         return LinkProblem("contains an API key", messages.LINK_WITH_KEY_MESSAGE)
     problem = _unsafe_address(link, loopback_api=loopback_api)

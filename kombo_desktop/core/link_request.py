@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
 from kombo_desktop.core.letters import without_invisible_formatting
-from kombo_desktop.core.logs import holds_secret
+from kombo_desktop.core.logs import holds_registered_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     DEFAULT_CATEGORY,
@@ -175,11 +175,16 @@ _Check = TypeVar("_Check", bound=Callable[..., str | None])
 def _refuses_keys(check: _Check) -> _Check:
     """``check`` of a text field, refusing first a key the program knows: pasted into the
     field by mistake it would go to Kombo as customer data, into the history and into a QR
-    code's file name."""
+    code's file name.
+
+    Only registered keys are looked for (``logs.holds_registered_secret``), not the patterns
+    the log also masks (``safe_text.unsafe_to_show``): those are words a customer's name can
+    hold, and the form would refuse a real company called "Bearer Brothers GmbH" or
+    "API-Key=Solutions AG" with no way to send it."""
 
     @functools.wraps(check)
     def checked(text: str | None, *args: object) -> str | None:
-        if text and holds_secret(text):
+        if text and holds_registered_secret(text):
             return KEY_IN_FIELD_PROBLEM
         return check(text, *args)
 

@@ -79,9 +79,14 @@ def register_secret(secret: str | None) -> None:
             _secret_pattern = re.compile("|".join(re.escape(s) for s in ordered))
 
 
-def holds_secret(text: str) -> bool:
+def holds_registered_secret(text: str) -> bool:
     """True when ``text`` contains a registered secret (a key the program has read or been
-    given): such text must not leave the program, as customer data or anything else."""
+    given): such text must not leave the program, as customer data or anything else.
+
+    Only the registered keys, as written: none of the patterns ``redact`` also masks
+    (``Bearer ...``, ``api_key=...``). Text that came over the network is judged more widely,
+    by ``safe_text.unsafe_to_show``; what people type, by this alone (see
+    ``link_request._refuses_keys``)."""
     pattern = _secret_pattern
     return pattern is not None and pattern.search(text) is not None
 

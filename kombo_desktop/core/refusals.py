@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from kombo_desktop.core.safe_text import holds_secret, is_plain_sentence
+from kombo_desktop.core.safe_text import is_plain_sentence, unsafe_to_show
 
 # --- The form's fields, as a refusal names them ------------------------------------------------
 
@@ -337,7 +337,7 @@ def refusal_in_words(kombo_message: str) -> str:
         return kombo_message
     issues = [_issue_in_words(issue) for issue in parsed]
     said = "; ".join(issue for issue in issues if issue is not None)
-    if None in issues or holds_secret(said, None):
+    if None in issues or unsafe_to_show(said, None):
         return kombo_message
     return said
 

@@ -3,7 +3,7 @@
 Nothing in an answer is trusted: a proxy, a captive portal or a broken server can send control
 characters, bidi overrides, kilobytes of HTML, or the API key itself echoed back. Every piece of
 an answer that reaches a message, the support details or the log passes through ``clean_text``
-first; ``holds_secret`` decides what must not be shown at all (a link, a tool name).
+first; ``unsafe_to_show`` decides what must not be shown at all (a link, a tool name).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ __all__ = [
     "MAX_SHORT_CHARS",
     "clean_or_none",
     "clean_text",
-    "holds_secret",
     "is_plain_sentence",
     "looks_like_api_key",
+    "unsafe_to_show",
 ]
 
 # Limits on text taken from answers before it is shown or logged.
@@ -91,10 +91,14 @@ def is_plain_sentence(text: str) -> bool:
     return 0 < len(text) <= MAX_SHORT_CHARS and not any(ch in text for ch in "<>{}[]`\\|")
 
 
-def holds_secret(text: str, key: str | None) -> bool:
+def unsafe_to_show(text: str, key: str | None) -> bool:
     """Whether ``text``, as sent or once percent-decoded, carries ``key`` or anything the log
     filter would mask (every registered key, ``Bearer ...``, an ``api_key=...`` value): what
-    must never be logged must never be shown either."""
+    must never be logged must never be shown either.
+
+    For text from the network (a link, a tool's name), where a false alarm only leaves
+    something out. What people type is judged by ``logs.holds_registered_secret`` instead:
+    these patterns would refuse a real name ("Bearer Brothers GmbH")."""
     usable_key = key if key and len(key) >= MIN_SECRET_LENGTH else None
     for form in (text, unquote(text)):
         if (usable_key is not None and usable_key in form) or redact(form) != form:
@@ -110,7 +114,7 @@ def looks_like_api_key(text: str) -> bool:
     short, or keeps its digits together ("customer-success-emea-2024"). So: at least 20
     characters without a space, and either 16 letters and digits in a row mixing both, or
     letters and digits taking turns at least 8 times. Keys the program has seen are caught
-    whatever their shape by ``holds_secret``; this is for one pasted before it saw it.
+    whatever their shape by ``unsafe_to_show``; this is for one pasted before it saw it.
     """
     text = text.strip()
     if len(text) < _KEY_MIN_LENGTH or any(char.isspace() for char in text):

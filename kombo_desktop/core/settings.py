@@ -101,10 +101,10 @@ def validate_typed_profile_name(name: str) -> str:
     name given with ``--profile`` or in the administrator's file is not one pasted by
     mistake, and refusing it would stop the program or drop the administrator's profile.
     """
-    from kombo_desktop.core.safe_text import holds_secret, looks_like_api_key  # Settings only
+    from kombo_desktop.core.safe_text import looks_like_api_key, unsafe_to_show  # Settings only
 
     cleaned = validate_profile_name(name)
-    if holds_secret(cleaned, None) or looks_like_api_key(cleaned):
+    if unsafe_to_show(cleaned, None) or looks_like_api_key(cleaned):
         raise ValueError(KEY_AS_PROFILE_NAME)
     return cleaned
 

@@ -988,6 +988,14 @@ def test_a_known_key_in_any_field_is_refused(field: str, form: dict[str, str]) -
     assert PASTED_KEY not in KEY_IN_FIELD_PROBLEM
 
 
+@pytest.mark.parametrize("name", ["Bearer Brothers GmbH", "API-Key=Solutions AG"])
+def test_a_name_holding_words_the_log_masks_is_not_taken_for_a_key(name: str) -> None:
+    # The log masks what follows "Bearer" or "api_key="; a real company can be called so, and
+    # the form must let its name through: only keys the program knows are refused.
+    assert validate_field(ORGANIZATION_NAME, name) is None
+    assert LinkRequest.from_form(**form(organization_name=name)).end_user_organization_name == name
+
+
 def test_a_known_key_in_an_integration_id_is_refused() -> None:
     register_secret(PASTED_KEY)
     with pytest.raises(InvalidRequest) as caught:
