@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
+from urllib.parse import unquote
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
 from kombo_desktop.core.letters import without_invisible_formatting
@@ -173,9 +174,10 @@ _Check = TypeVar("_Check", bound=Callable[..., str | None])
 
 
 def _refuses_keys(check: _Check) -> _Check:
-    """``check`` of a text field, refusing first a key the program knows: pasted into the
-    field by mistake it would go to Kombo as customer data, into the history and into a QR
-    code's file name.
+    """``check`` of a text field, refusing first a key the program knows, also when written
+    as a web address writes it (``kombo-eu-key%2F7f3a...``, copied out of an address): pasted
+    into the field by mistake it would go to Kombo as customer data, into the history and into
+    a QR code's file name, and the log would not mask the key so written.
 
     Only registered keys are looked for (``logs.holds_registered_secret``), not the patterns
     the log also masks (``safe_text.unsafe_to_show``): those are words a customer's name can
@@ -184,7 +186,7 @@ def _refuses_keys(check: _Check) -> _Check:
 
     @functools.wraps(check)
     def checked(text: str | None, *args: object) -> str | None:
-        if text and holds_registered_secret(text):
+        if text and (holds_registered_secret(text) or holds_registered_secret(unquote(text))):
             return KEY_IN_FIELD_PROBLEM
         return check(text, *args)
 
