@@ -682,60 +682,47 @@ class LinkRequest:
         email: str,
         organization_name: str,
         origin_id: str = "",
-        category: str = "HRIS",
+        category: str = DEFAULT_CATEGORY,
         tool: str | None = None,
         remote_environment: str = "",
-        language: str = "en",
-        link_type: str = "MAGIC_LINK",
+        language: str = DEFAULT_LANGUAGE,
+        link_type: str = DEFAULT_LINK_TYPE,
         scope_config_id: str = "",
         enable_filtering: bool = False,
         enable_field_mapping: bool = False,
         catalog: ToolCatalog | None = None,
     ) -> LinkRequest:
         """A checked request from the form's raw text; raises ``InvalidRequest`` listing every
-        problem. The tool is checked against ``catalog`` (the bundled one if not given)."""
-        errors: list[FieldError] = []
-        parsed_category = _parse_enum(Category, category)
-        parsed_language = _parse_enum(Language, language)
-        parsed_link_type = _parse_enum(LinkType, link_type)
-        if parsed_category is None:
-            errors.append(FieldError(CATEGORY, _CATEGORY_PROBLEM))
-        if parsed_language is None:
-            errors.append(FieldError(LANGUAGE, _LANGUAGE_PROBLEM))
-        if parsed_link_type is None:
-            errors.append(FieldError(LINK_TYPE, _LINK_TYPE_PROBLEM))
+        problem. The tool is checked against ``catalog`` (the bundled one if not given); the
+        constructor checks everything else, unknown kinds of system, languages and link types
+        included."""
         tools = catalog if catalog is not None else ToolCatalog.bundled()
+        parsed_category = _parse_enum(Category, category)
         tool_id = _optional(tool)
-        named = (
-            tools.named(tool_id, parsed_category) if tool_id and not tools.get(tool_id) else None
-        )
-        if named is not None:
-            tool_id = named.id  # a tool's name as typed ("Bamboo HR"): Kombo takes its id
+        if tool_id and not tools.get(tool_id):
+            named = tools.named(tool_id, parsed_category)
+            if named is not None:
+                tool_id = named.id  # a tool's name as typed ("Bamboo HR"): Kombo takes its id
         tool_problem = _tool_problem(tool_id, parsed_category, tools)
-        if tool_problem:
-            errors.append(FieldError(TOOL, tool_problem))
+        errors = [FieldError(TOOL, tool_problem)] if tool_problem else []
         try:
             request = cls(
                 end_user_email=email,
                 end_user_organization_name=organization_name,
                 end_user_origin_id=origin_id,
-                integration_category=parsed_category or DEFAULT_CATEGORY,
+                # Unknown strings are reported by the constructor with the other problems.
+                integration_category=category,  # type: ignore[arg-type]
                 integration_tool=tool_id,
                 remote_environment=remote_environment,
-                language=parsed_language or DEFAULT_LANGUAGE,
+                language=language,  # type: ignore[arg-type]
                 scope_config_id=scope_config_id,
                 enable_filtering=enable_filtering,
                 enable_field_mapping=enable_field_mapping,
-                link_type=parsed_link_type or DEFAULT_LINK_TYPE,
+                link_type=link_type,  # type: ignore[arg-type]
             )
         except InvalidRequest as invalid:
-            # An unknown category was replaced by the default above only to finish checking the
-            # other fields; a filtering complaint about that stand-in would mislead.
-            errors.extend(
-                e
-                for e in invalid.errors
-                if e.field != TOOL and not (e.field == ENABLE_FILTERING and not parsed_category)
-            )
+            # The constructor checks the tool's shape only; the catalog's word above is fuller.
+            errors.extend(error for error in invalid.errors if error.field != TOOL)
             raise InvalidRequest(_in_form_order(errors)) from None
         if errors:
             raise InvalidRequest(_in_form_order(errors))
@@ -799,8 +786,8 @@ class RelinkRequest:
         cls,
         *,
         integration_id: str,
-        language: str = "en",
-        link_type: str = "MAGIC_LINK",
+        language: str = DEFAULT_LANGUAGE,
+        link_type: str = DEFAULT_LINK_TYPE,
         scope_config_id: str = "",
     ) -> RelinkRequest:
         """A checked relink request from the form's raw text; raises ``InvalidRequest``."""
