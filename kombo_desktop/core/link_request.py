@@ -3,22 +3,22 @@
 Kombo rejects a bad request with a terse technical message after a network round trip; checking
 here first means the person at the form sees, next to the right field and in plain words, what to
 change. Every rule lives in one small function so the form's as-you-type hints
-(``validate_field``) and the final check (``LinkRequest.from_form``) can never disagree.
+(``validate_field``) and the final check (``LinkRequest.from_form``) can never disagree. The
+e-mail address and the integration id have modules of their own (``email_address``,
+``integration_id``); what all fields share is in ``field_text``.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
-from urllib.parse import unquote
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
-from kombo_desktop.core.letters import without_invisible_formatting
-from kombo_desktop.core.logs import holds_registered_secret
+from kombo_desktop.core.email_address import email_problem
+from kombo_desktop.core.field_text import has_control_characters, refuses_keys, sent_text, visible
+from kombo_desktop.core.integration_id import integration_id_problem
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     DEFAULT_CATEGORY,
@@ -45,23 +45,10 @@ LINK_TYPE = "link_type"
 INTEGRATION_ID = "integration_id"
 
 # Lengths no real value comes near; a longer one is almost always a paste of the wrong thing.
-MAX_EMAIL = 254  # RFC 5321's limit for a whole address
-MAX_EMAIL_LOCAL = 64
 MAX_ORGANIZATION_NAME = 200
 MAX_ORIGIN_ID = 200
 MAX_REMOTE_ENVIRONMENT = 100
 MAX_SCOPE_CONFIG_ID = 200
-MAX_INTEGRATION_ID = 200
-
-_EXAMPLE_EMAIL = "anna@example.com"
-_EXAMPLE_INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
-# Characters RFC 5322 allows unquoted before the @ besides letters and digits.
-# Kombo checks addresses with the rule it publishes for ``end_user.creator_email`` (the common
-# TypeScript e-mail rule): before the @ only plain letters, digits and these; an ASCII domain.
-# Checking the same here tells the person before sending, not after a refusal from Kombo.
-_LOCAL_SYMBOLS = frozenset("_'+-")
-_ALLOWED_IN_ADDRESS = "plain letters (a to z), digits and . _ ' + -"
-_ID_SYMBOLS = frozenset("_.~-")
 
 
 @dataclass(frozen=True)
@@ -97,252 +84,7 @@ class InvalidRequest(ValueError):  # noqa: N818 (name fixed by the team's interf
 # --- single-field rules ---------------------------------------------------------------------
 
 
-def _has_control_characters(text: str) -> bool:
-    """Line breaks, tabs and other control characters, and lone surrogates: the latter come
-    only from broken pasted text, and a body holding one cannot be encoded as UTF-8 to send."""
-    return any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text)
-
-
-# Characters that show as nothing (or reorder the sentence around them): control and format
-# characters, surrogates, private-use, unassigned code points, line and paragraph separators.
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-
-
-def _visible(text: str) -> str:
-    """``text`` fit to quote back in a message: quoting an invisible character would show the
-    person empty quotes, and a direction override would scramble the sentence."""
-    return "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE_CATEGORIES)
-
-
-def _quoted_character(ch: str) -> str:
-    return f"“{ch}”" if _visible(ch) and not ch.isspace() else "an invisible character"
-
-
-def _unwrapped_address(email: str) -> tuple[str, str] | None:
-    """The one usable address in what a mail program copies around it ("Anna Berg
-    <anna@example.com>", "mailto:anna@example.com", "anna@example.com;"), with a description
-    of what is around it; None when there is not exactly one good address in it.
-
-    Mail programs put a name, angle brackets, "mailto:" or a separator around an address when
-    it is copied; the plain refusal ("can't contain spaces") would leave the person to work out
-    which part to keep.
-    """
-    address, extra = None, ""
-    if email.endswith(">"):
-        name, bracket, inside = email[:-1].rpartition("<")
-        if bracket and "@" not in name:  # an @ before it: more than one address
-            address = inside.strip()
-            extra = "the name and the angle brackets" if name.strip() else "the angle brackets"
-    elif email[:7].lower() == "mailto:":
-        address, extra = email[7:], f"“{email[:7]}”"
-    elif email.endswith((";", ",")):
-        address = email.rstrip(";, ")
-        extra = f"the “{email[len(address) :].strip()}” after it"
-    if address is None or _email_problem(address) is not None:
-        return None
-    return address, extra
-
-
-def suggested_email(email: str) -> str | None:
-    """The address Kombo accepts that ``email`` stands for, when ``email`` is refused but names
-    exactly one: copied with an invisible character in it, with a name, "mailto:" or a
-    separator around it, or at an international domain (then written as e-mail systems write
-    it). None otherwise; the form offers it as a one-click fix, the message names it."""
-    typed = email.strip()
-    if not typed or _email_problem(typed) is None:
-        return None
-    email = sent_text(typed)
-    if email != typed and _email_problem(email) is None:
-        return email
-    if not email or len(email) > MAX_EMAIL:
-        return None
-    unwrapped = _unwrapped_address(email)
-    if unwrapped is not None:
-        return unwrapped[0]
-    local, at, domain = email.partition("@")
-    # _dns_form checks the whole address so written: a bad name before the @ or a second @
-    # gives nothing.
-    return _dns_form(local, domain) if at and not domain.isascii() else None
-
-
-KEY_IN_FIELD_PROBLEM = (
-    "This is an API key. It must never be sent as customer data: remove it from this field."
-)
-
-
-_Check = TypeVar("_Check", bound=Callable[..., str | None])
-
-
-def _refuses_keys(check: _Check) -> _Check:
-    """``check`` of a text field, refusing first a key the program knows, also when written
-    as a web address writes it (``kombo-eu-key%2F7f3a...``, copied out of an address): pasted
-    into the field by mistake it would go to Kombo as customer data, into the history and into
-    a QR code's file name, and the log would not mask the key so written.
-
-    Only registered keys are looked for (``logs.holds_registered_secret``), not the patterns
-    the log also masks (``safe_text.unsafe_to_show``): those are words a customer's name can
-    hold, and the form would refuse a real company called "Bearer Brothers GmbH" or
-    "API-Key=Solutions AG" with no way to send it."""
-
-    @functools.wraps(check)
-    def checked(text: str | None, *args: object) -> str | None:
-        if text and (holds_registered_secret(text) or holds_registered_secret(unquote(text))):
-            return KEY_IN_FIELD_PROBLEM
-        return check(text, *args)
-
-    return checked  # type: ignore[return-value]
-
-
-@_refuses_keys
-def _email_problem(email: str) -> str | None:
-    """Why ``email`` is not a usable address, or ``None``.
-
-    Checks the shape people get wrong when typing or pasting (missing or doubled @, no domain
-    ending, stray dots, spaces, two addresses at once, a name or "mailto:" around the address),
-    and the characters Kombo accepts.
-    """
-    if not email:
-        return f"Enter the customer's e-mail address, like {_EXAMPLE_EMAIL}."
-    visible = sent_text(email)
-    if visible != email:
-        # A zero-width space or a direction mark copied along shows as nothing: named plainly,
-        # with the address without it, once that address is one Kombo takes; until then what
-        # else is wrong with it is the thing to fix.
-        return _email_problem(visible) or (
-            "The e-mail address contains an invisible character, often copied along from a "
-            f"web page or a chat. Remove it: enter the address as {visible} (the same address, "
-            "without it)."
-        )
-    if len(email) > MAX_EMAIL:
-        return (
-            f"The e-mail address is too long (at most {MAX_EMAIL} characters). "
-            "Check that only one address was pasted."
-        )
-    unwrapped = _unwrapped_address(email)
-    if unwrapped is not None:
-        # The address mid-sentence, so that selecting it does not take the full stop along.
-        return f"Enter only the e-mail address, {unwrapped[0]}, without {unwrapped[1]}."
-    if any(ch.isspace() for ch in email):
-        return (
-            "The e-mail address can't contain spaces. Remove them, and check that only one "
-            "address was entered."
-        )
-    if _has_control_characters(email):
-        return "The e-mail address contains an invisible character. Type the address again."
-    at_signs = email.count("@")
-    if at_signs == 0:
-        return (
-            f"The e-mail address needs an @ between the name and the domain, like {_EXAMPLE_EMAIL}."
-        )
-    if at_signs > 1:
-        return f"The e-mail address has more than one @. Enter one address, like {_EXAMPLE_EMAIL}."
-    local, domain = email.split("@")
-    if not local:
-        return f"Add the name before the @ in the e-mail address, like anna in {_EXAMPLE_EMAIL}."
-    if not domain:
-        return (
-            f"Add the domain after the @ in the e-mail address, like example.com in "
-            f"{_EXAMPLE_EMAIL}."
-        )
-    return _local_part_problem(local) or _domain_problem(domain, local)
-
-
-def _local_part_problem(local: str) -> str | None:
-    if len(local) > MAX_EMAIL_LOCAL:
-        return (
-            f"The part of the e-mail address before the @ is too long "
-            f"(at most {MAX_EMAIL_LOCAL} characters). Check the address."
-        )
-    if local.startswith(".") or local.endswith(".") or ".." in local:
-        return (
-            "The part of the e-mail address before the @ can't start or end with a dot or "
-            "have two dots in a row. Check the address."
-        )
-    for ch in local:
-        if ch.isascii() and (ch.isalnum() or ch in _LOCAL_SYMBOLS or ch == "."):
-            continue
-        return (
-            f"The e-mail address can't contain {_quoted_character(ch)} before the @: Kombo "
-            f"accepts only {_ALLOWED_IN_ADDRESS}. Check the address, like {_EXAMPLE_EMAIL}."
-        )
-    if local.endswith("'"):
-        return (
-            "The part of the e-mail address before the @ can't end with an apostrophe ('). "
-            "Check the address."
-        )
-    return None
-
-
-def _ascii_label_length(label: str) -> int:
-    """Length of a domain label as sent over DNS (punycode for international names)."""
-    if label.isascii():
-        return len(label)
-    return len("xn--") + len(label.casefold().encode("punycode"))
-
-
-def _dns_form(local: str, domain: str) -> str | None:
-    """The address with ``domain`` as e-mail systems write international names (müller.de
-    becomes xn--mller-kva.de), when Kombo accepts the address so written; else None.
-
-    Kombo accepts only plain letters in a domain, so a customer at müller.de could not be sent a
-    link at all; the same domain written this way is one it accepts, and mail still arrives.
-    """
-    import idna  # IDNA 2008 (the standard library's codec is the older one: straße -> strasse)
-
-    try:
-        written = f"{local}@{idna.encode(domain, uts46=True).decode('ascii')}"
-    except UnicodeError:  # idna.IDNAError included: not a name that can be written so
-        return None
-    return written if _email_problem(written) is None else None
-
-
-def _domain_problem(domain: str, local: str) -> str | None:
-    where = "The e-mail address's domain (after the @)"
-    written = None if domain.isascii() else _dns_form(local, domain)
-    if written is not None:
-        # Before the checks of dots and endings: a look-alike dot ("example．com") is one in
-        # the address so written, which is the address the form offers.
-        first_other = next(ch for ch in domain if not ch.isascii())
-        return (
-            f"Kombo takes {_quoted_character(first_other)} after the @ only the way e-mail "
-            f"systems write it: enter the address as {written} (the same address; "
-            "mail to it still arrives)."
-        )
-    if domain.startswith(".") or domain.endswith(".") or ".." in domain:
-        return (
-            f"{where} can't start or end with a dot or have two dots in a row. "
-            f"Check the address, like {_EXAMPLE_EMAIL}."
-        )
-    labels = domain.split(".")
-    if len(labels) < 2:
-        return (
-            f"{where} is incomplete: it needs an ending like .com or .de "
-            f"(for example {_EXAMPLE_EMAIL})."
-        )
-    for label in labels:
-        bad = next((ch for ch in label if not (ch.isascii() and (ch.isalnum() or ch == "-"))), None)
-        if bad is not None:
-            return (
-                f"{where} can't contain {_quoted_character(bad)}: Kombo accepts only plain "
-                f"letters (a to z), digits, dots and hyphens there. Check the address, like "
-                f"{_EXAMPLE_EMAIL}."
-            )
-        if label.startswith("-") or label.endswith("-"):
-            return f"{where} can't start or end a part with a hyphen (-). Check the address."
-        if _ascii_label_length(label) > 63:
-            return f"{where} has a part that is too long. Check the address."
-    if sum(_ascii_label_length(label) for label in labels) + len(labels) - 1 > 253:
-        return f"{where} is too long. Check the address."
-    ending = labels[-1]
-    if len(ending) < 2 or not ending.isalpha():
-        return (
-            f"The e-mail address must end with a real ending like .com or .de, not “.{ending}”. "
-            "Check the address."
-        )
-    return None
-
-
-@_refuses_keys
+@refuses_keys
 def _organization_problem(name: str) -> str | None:
     if not name:
         return "Enter the name of the customer's organisation, like Acme GmbH."
@@ -351,12 +93,12 @@ def _organization_problem(name: str) -> str | None:
             f"The organisation name is too long (at most {MAX_ORGANIZATION_NAME} characters). "
             "Shorten it."
         )
-    if _has_control_characters(name):
+    if has_control_characters(name):
         return "The organisation name can't contain line breaks or tabs. Keep it on one line."
     return None
 
 
-@_refuses_keys
+@refuses_keys
 def _origin_id_problem(origin_id: str | None) -> str | None:
     if origin_id is None:
         return None
@@ -365,12 +107,12 @@ def _origin_id_problem(origin_id: str | None) -> str | None:
             f"The customer's id in your system is too long (at most {MAX_ORIGIN_ID} "
             "characters). Check that only the id was pasted."
         )
-    if _has_control_characters(origin_id):
+    if has_control_characters(origin_id):
         return "The customer's id in your system can't contain line breaks or tabs."
     return None
 
 
-@_refuses_keys
+@refuses_keys
 def _scope_config_problem(scope_config_id: str | None) -> str | None:
     if scope_config_id is None:
         return None
@@ -379,7 +121,7 @@ def _scope_config_problem(scope_config_id: str | None) -> str | None:
             f"The scope config id is too long (at most {MAX_SCOPE_CONFIG_ID} characters). "
             "Copy it again from the Kombo dashboard."
         )
-    if any(ch.isspace() or _has_control_characters(ch) for ch in scope_config_id):
+    if any(ch.isspace() or has_control_characters(ch) for ch in scope_config_id):
         return (
             "The scope config id can't contain spaces. Copy it again from the Kombo dashboard, "
             "or leave the field empty."
@@ -387,7 +129,7 @@ def _scope_config_problem(scope_config_id: str | None) -> str | None:
     return None
 
 
-@_refuses_keys
+@refuses_keys
 def _remote_environment_problem(environment: str | None, tool: str | None) -> str | None:
     if environment is None:
         return None
@@ -401,7 +143,7 @@ def _remote_environment_problem(environment: str | None, tool: str | None) -> st
             f"The tool environment is too long (at most {MAX_REMOTE_ENVIRONMENT} characters). "
             "Most tools need none: leave it empty unless told otherwise."
         )
-    if _has_control_characters(environment):
+    if has_control_characters(environment):
         return "The tool environment can't contain line breaks or tabs."
     return None
 
@@ -429,7 +171,7 @@ def _tool_problem(
     # the way forward, changing the kind of system.
     known = (catalog.get(tool) or catalog.named(tool)) if catalog is not None else None
     if known is None and not is_tool_id(tool):
-        shown = _visible(tool)[:40].strip()
+        shown = visible(tool)[:40].strip()
         return (
             f"{f'“{shown}”' if shown else 'This'} is not a tool name Kombo uses. Choose a tool "
             "from the list, or let the customer choose."
@@ -474,84 +216,6 @@ def not_in_the_account(tool_label: str, category: Category) -> str:
     return f"{tool_label} is not available in your Kombo account for “{CATEGORY_NAMES[category]}”"
 
 
-def integration_tool(integration_id: str) -> str | None:
-    """The tool an integration id names: Kombo's ids are ``<tool>:<identifier>``
-    (``personio:93f...`` -> ``personio``). None when the id has no tool part."""
-    tool, colon, _identifier = integration_id.strip().partition(":")
-    return (tool.strip() or None) if colon else None
-
-
-_QUOTES = "\"'`“”‘’„«»"
-
-
-def _id_in_pasted_form(text: str) -> str | None:
-    """The one integration id in a web address copied from a browser (its path or query,
-    percent-encoded or not), or between quotes; None when there is not exactly one good id."""
-    if "://" in text:
-        from urllib.parse import unquote, urlsplit
-
-        address = urlsplit(text)
-        pieces = address.path.split("/") + [
-            value for pair in address.query.split("&") for value in pair.split("=")[1:]
-        ]
-        found = {unquote(piece) for piece in pieces if piece}
-        ids = {piece for piece in found if _integration_id_problem(piece) is None}
-        return ids.pop() if len(ids) == 1 else None
-    inner = text.strip(_QUOTES)
-    if inner != text and inner and _integration_id_problem(inner) is None:
-        return inner
-    return None
-
-
-def suggested_integration_id(text: str) -> str | None:
-    """The integration id Kombo accepts that ``text`` stands for, when ``text`` is refused but
-    holds exactly one (a copied web address, quotes around the id); else None. The form offers
-    it as a one-click fix, the message names it."""
-    text = text.strip()
-    if not text or len(text) > MAX_INTEGRATION_ID or _integration_id_problem(text) is None:
-        return None
-    return _id_in_pasted_form(text)
-
-
-@_refuses_keys
-def _integration_id_problem(integration_id: str) -> str | None:
-    example = f"like {_EXAMPLE_INTEGRATION_ID}"
-    if not integration_id:
-        return f"Enter the integration id from the Kombo dashboard, {example}."
-    if len(integration_id) > MAX_INTEGRATION_ID:
-        return (
-            f"The integration id is too long (at most {MAX_INTEGRATION_ID} characters). "
-            f"Copy only the id from the Kombo dashboard, {example}."
-        )
-    found = _id_in_pasted_form(integration_id)
-    if "://" in integration_id:
-        if found is not None:
-            return (
-                f"This is a web address. Enter only the integration id in it, {found}, without "
-                "the rest."
-            )
-        return f"This is a web address. Paste only the integration id, {example}."
-    if found is not None:
-        return f"Enter only the integration id, {found}, without the quotes around it."
-    if any(ch.isspace() for ch in integration_id):
-        return f"The integration id can't contain spaces. Copy it again, {example}."
-    tool, colon, identifier = integration_id.partition(":")
-    if not colon or not tool or not identifier:
-        return (
-            f"The integration id starts with the tool's name and a colon, {example}. Copy the "
-            "whole id from the Kombo dashboard."
-        )
-    # The id becomes part of the request's web address, so only address-safe characters pass.
-    if not is_tool_id(tool) or not all(
-        (ch.isascii() and ch.isalnum()) or ch in _ID_SYMBOLS for ch in identifier
-    ):
-        return (
-            f"The integration id contains characters an id can't have. Copy it again from the "
-            f"Kombo dashboard, {example}."
-        )
-    return None
-
-
 _E = TypeVar("_E", bound=StrEnum)
 
 
@@ -580,22 +244,6 @@ _LINK_TYPE_PROBLEM = (
     "Choose how the link will be used: sent to the customer (valid 1 year) or embedded in your "
     "app (valid 1 hour)."
 )
-
-
-def sent_text(value: str) -> str:
-    """A free-text field's ``value`` as it is sent and compared: without the invisible
-    characters copying brings along, then trimmed.
-
-    A zero-width space, a left-to-right mark or a soft hyphen copied with a name or an id from
-    a web page, a CRM or a chat shows as nothing, yet sent it would make Kombo store another
-    customer id than the one in the earlier link, and the duplicate check miss that link; a
-    name of only such characters looks empty. Direction overrides would turn the name around
-    wherever Kombo shows it. The joiners Persian and Indic names and emoji need stay (see
-    ``without_invisible_formatting``). The field itself keeps what was typed. An e-mail
-    address is not cleaned on its way: it is refused, with the address without them offered
-    (``suggested_email``), so the person sees the address the link is made for.
-    """
-    return without_invisible_formatting(value, keep_joiners=True).strip()
 
 
 def _optional(value: str | None) -> str | None:
@@ -662,7 +310,7 @@ class LinkRequest:
     def _problems(self, catalog: ToolCatalog | None) -> list[FieldError]:
         category = _parse_enum(Category, self.integration_category)
         checks: list[tuple[str, str | None]] = [
-            (EMAIL, _email_problem(self.end_user_email)),
+            (EMAIL, email_problem(self.end_user_email)),
             (ORGANIZATION_NAME, _organization_problem(self.end_user_organization_name)),
             (ORIGIN_ID, _origin_id_problem(self.end_user_origin_id)),
             (TOOL, _tool_problem(self.integration_tool, category, catalog)),
@@ -763,7 +411,7 @@ class RelinkRequest:
         set_(self, INTEGRATION_ID, str(self.integration_id).strip())
         set_(self, SCOPE_CONFIG_ID, _optional(self.scope_config_id))
         errors: list[FieldError] = []
-        problem = _integration_id_problem(self.integration_id)
+        problem = integration_id_problem(self.integration_id)
         if problem:
             errors.append(FieldError(INTEGRATION_ID, problem))
         for name, enum, message in (
@@ -854,7 +502,7 @@ def validate_field(
     sent = sent_text(value) if isinstance(value, str) else ""
     parsed_category = _parse_enum(Category, category) if category is not None else None
     checks: dict[str, Callable[[], str | None]] = {
-        EMAIL: lambda: _email_problem(text),
+        EMAIL: lambda: email_problem(text),
         ORGANIZATION_NAME: lambda: _organization_problem(sent),
         ORIGIN_ID: lambda: _origin_id_problem(sent or None),
         CATEGORY: lambda: None if _parse_enum(Category, text) else _CATEGORY_PROBLEM,
@@ -869,7 +517,7 @@ def validate_field(
         SCOPE_CONFIG_ID: lambda: _scope_config_problem(sent or None),
         ENABLE_FILTERING: lambda: _filtering_problem(_bool_value(value), parsed_category),
         ENABLE_FIELD_MAPPING: lambda: None,
-        INTEGRATION_ID: lambda: _integration_id_problem(text),
+        INTEGRATION_ID: lambda: integration_id_problem(text),
     }
     check = checks.get(field)
     if check is None:

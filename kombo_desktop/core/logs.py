@@ -86,7 +86,7 @@ def holds_registered_secret(text: str) -> bool:
     Only the registered keys, as written: none of the patterns ``redact`` also masks
     (``Bearer ...``, ``api_key=...``). Text that came over the network is judged more widely,
     by ``safe_text.unsafe_to_show``; what people type, by this alone (see
-    ``link_request._refuses_keys``)."""
+    ``field_text.refuses_keys``)."""
     pattern = _secret_pattern
     return pattern is not None and pattern.search(text) is not None
 

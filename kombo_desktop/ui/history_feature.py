@@ -54,7 +54,8 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
+from kombo_desktop.core.integration_id import integration_tool
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
 from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyError

@@ -16,7 +16,8 @@ import logging
 from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
+from kombo_desktop.core.integration_id import integration_tool
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.ui.invitation_bar import InvitationContext
 
 if TYPE_CHECKING:

@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
+from kombo_desktop.core.email_address import suggested_email
+from kombo_desktop.core.field_text import sent_text
 from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
     not_in_the_account,
-    sent_text,
-    suggested_email,
     validate_field,
 )
 from kombo_desktop.core.vocabulary import (

@@ -10,12 +10,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.link_request import (
-    InvalidRequest,
-    RelinkRequest,
-    suggested_integration_id,
-    validate_field,
-)
+from kombo_desktop.core.integration_id import suggested_integration_id
+from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, validate_field
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
 from kombo_desktop.ui.request_form import (
     RequestForm,

@@ -14,13 +14,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
+from kombo_desktop.core.email_address import suggested_email
+from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
+from kombo_desktop.core.integration_id import suggested_integration_id
 from kombo_desktop.core.link_request import (
     CATEGORY,
     EMAIL,
     ENABLE_FIELD_MAPPING,
     ENABLE_FILTERING,
     INTEGRATION_ID,
-    KEY_IN_FIELD_PROBLEM,
     LANGUAGE,
     LINK_TYPE,
     ORGANIZATION_NAME,
@@ -32,8 +34,6 @@ from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
     RelinkRequest,
-    suggested_email,
-    suggested_integration_id,
     validate_field,
 )
 from kombo_desktop.core.logs import register_secret
@@ -91,7 +91,7 @@ GOOD_EMAILS = [
 ]
 
 BAD_EMAILS = [
-    # Kombo accepts only the characters of its published address rule (see link_request.py).
+    # Kombo accepts only the characters of its published address rule (see email_address.py).
     ("jürgen@example.de", "can't contain “ü” before the @"),
     ("juergen@müller.de", "enter the address as juergen@xn--mller-kva.de"),
     ("user@例え.jp", "enter the address as user@xn--r8jz45g.jp"),

@@ -160,7 +160,7 @@ EMAILS = st.one_of(
     kombo_emails.map(lambda e: f" {e.upper()} "),
     NEAR_MISS_EMAILS,
 )
-# Kombo's e-mail rule, written independently of ``link_request``: plain ASCII letters, digits
+# Kombo's e-mail rule, written independently of ``email_address``: plain ASCII letters, digits
 # and _'+- in dot-separated parts before the @ (not ending with '), dot-separated labels of
 # letters, digits and inner hyphens after it, ending with two or more letters.
 ACCEPTED_EMAIL = re.compile(

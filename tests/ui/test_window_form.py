@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import Tool
-from kombo_desktop.core.link_request import KEY_IN_FIELD_PROBLEM, LinkRequest, RelinkRequest
+from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,

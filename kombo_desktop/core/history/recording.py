@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
 from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
+from kombo_desktop.core.integration_id import integration_tool
 from kombo_desktop.core.letters import without_lone_surrogates
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest, integration_tool
+from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 
 

@@ -1,0 +1,100 @@
+"""The integration id a reconnection link is made for: its rules, said in plain words, the
+id to offer when a web address or quotes were copied around it, and the tool it names.
+
+Kombo's ids are ``<tool>:<identifier>`` (``personio:93fCvorjZ2jas7ZekX1V1n5d``), copied from the
+Kombo dashboard; the id becomes part of the request's web address, so only characters safe
+there pass.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+from kombo_desktop.core.catalog import is_tool_id
+from kombo_desktop.core.field_text import refuses_keys
+
+# Longer than any real id; a longer one is almost always a paste of the wrong thing.
+MAX_INTEGRATION_ID = 200
+
+_EXAMPLE_INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+# Besides plain letters and digits, what the part after the colon holds (all safe in an address).
+_ID_SYMBOLS = frozenset("_.~-")
+
+# Quotes copied around an id from a chat or a document.
+_QUOTES = "\"'`“”‘’„«»"
+
+
+def integration_tool(integration_id: str) -> str | None:
+    """The tool an integration id names: Kombo's ids are ``<tool>:<identifier>``
+    (``personio:93f...`` -> ``personio``). None when the id has no tool part."""
+    tool, colon, _identifier = integration_id.strip().partition(":")
+    return (tool.strip() or None) if colon else None
+
+
+def _id_in_pasted_form(text: str) -> str | None:
+    """The one integration id in a web address copied from a browser (its path or query,
+    percent-encoded or not), or between quotes; None when there is not exactly one good id."""
+    if "://" in text:
+        address = urlsplit(text)
+        pieces = address.path.split("/") + [
+            value for pair in address.query.split("&") for value in pair.split("=")[1:]
+        ]
+        found = {unquote(piece) for piece in pieces if piece}
+        ids = {piece for piece in found if integration_id_problem(piece) is None}
+        return ids.pop() if len(ids) == 1 else None
+    inner = text.strip(_QUOTES)
+    if inner != text and inner and integration_id_problem(inner) is None:
+        return inner
+    return None
+
+
+def suggested_integration_id(text: str) -> str | None:
+    """The integration id Kombo accepts that ``text`` stands for, when ``text`` is refused but
+    holds exactly one (a copied web address, quotes around the id); else None. The form offers
+    it as a one-click fix, the message names it."""
+    text = text.strip()
+    if not text or len(text) > MAX_INTEGRATION_ID or integration_id_problem(text) is None:
+        return None
+    return _id_in_pasted_form(text)
+
+
+@refuses_keys
+def integration_id_problem(integration_id: str) -> str | None:
+    """Why ``integration_id`` is not an id Kombo takes, or ``None``; when a web address or
+    quotes were copied around one, the message names it."""
+    example = f"like {_EXAMPLE_INTEGRATION_ID}"
+    if not integration_id:
+        return f"Enter the integration id from the Kombo dashboard, {example}."
+    if len(integration_id) > MAX_INTEGRATION_ID:
+        return (
+            f"The integration id is too long (at most {MAX_INTEGRATION_ID} characters). "
+            f"Copy only the id from the Kombo dashboard, {example}."
+        )
+    found = _id_in_pasted_form(integration_id)
+    if "://" in integration_id:
+        if found is not None:
+            return (
+                f"This is a web address. Enter only the integration id in it, {found}, without "
+                "the rest."
+            )
+        return f"This is a web address. Paste only the integration id, {example}."
+    if found is not None:
+        return f"Enter only the integration id, {found}, without the quotes around it."
+    if any(ch.isspace() for ch in integration_id):
+        return f"The integration id can't contain spaces. Copy it again, {example}."
+    tool, colon, identifier = integration_id.partition(":")
+    if not colon or not tool or not identifier:
+        return (
+            f"The integration id starts with the tool's name and a colon, {example}. Copy the "
+            "whole id from the Kombo dashboard."
+        )
+    # The id becomes part of the request's web address, so only address-safe characters pass.
+    if not is_tool_id(tool) or not all(
+        (ch.isascii() and ch.isalnum()) or ch in _ID_SYMBOLS for ch in identifier
+    ):
+        return (
+            f"The integration id contains characters an id can't have. Copy it again from the "
+            f"Kombo dashboard, {example}."
+        )
+    return None
