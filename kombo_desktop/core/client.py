@@ -8,7 +8,7 @@ it is an ``https://`` address (the local demo service's ``http://127.0.0.1`` lin
 
 This module holds ``KomboClient``: the calls, the loop of attempts, and the HTTP transport (TLS,
 proxies, timeouts, cancelling a request in flight). What it decides with lives in small modules
-of its own, each free of httpx, and the names callers use are re-exported from here:
+of its own, each free of httpx; callers import what they need from them, not from here:
 
 * ``cancel``: ``CancelToken``, the "stop" flag the window hands in;
 * ``retry_policy``: what is repeated and why, backoff, ``Retry-After``, ``RETRY_STATUSES``;
@@ -72,7 +72,7 @@ from kombo_desktop.core.answers import (
     interpret,
     read_body,
 )
-from kombo_desktop.core.api_address import LOOPBACK_HOSTS, is_loopback_url
+from kombo_desktop.core.api_address import is_loopback_url
 from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
@@ -91,26 +91,13 @@ from kombo_desktop.core.errors import (
     UnsafeLinkError,
 )
 from kombo_desktop.core.integrations import IntegrationInfo, integration_from_answer
-from kombo_desktop.core.link_check import MAX_LINK_CHARS as MAX_LINK_CHARS
 from kombo_desktop.core.link_check import CreatedLink, created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
-from kombo_desktop.core.retry_policy import RETRY_STATUSES, parse_retry_after
-from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS as MAX_DETAIL_CHARS
 from kombo_desktop.core.safe_text import MAX_SHORT_CHARS, clean_text, unsafe_to_show
 from kombo_desktop.core.vocabulary import Category
 
-__all__ = [
-    "LOOPBACK_HOSTS",
-    "RETRY_STATUSES",
-    "CancelToken",
-    "CreatedLink",
-    "KomboClient",
-    "clean_text",
-    "is_loopback_url",
-    "normalize_api_base",
-    "parse_retry_after",
-]
+__all__ = ["KomboClient", "normalize_api_base"]
 
 _log = logging.getLogger(__name__)
 

@@ -49,7 +49,7 @@ from kombo_desktop.ui.tasks import TaskHandle, Tell
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
-    from kombo_desktop.core.client import CreatedLink
+    from kombo_desktop.core.link_check import CreatedLink
     from kombo_desktop.ui.connection import Connection, Target
     from kombo_desktop.ui.link_customer import Customer
     from kombo_desktop.ui.main_window import MainWindow

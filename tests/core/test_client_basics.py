@@ -13,20 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from kombo_desktop.core.client import (
-    CancelToken,
-    KomboClient,
-    clean_text,
-    is_loopback_url,
-    normalize_api_base,
-    parse_retry_after,
-)
+from kombo_desktop.core.api_address import is_loopback_url
+from kombo_desktop.core.cancel import CancelToken
+from kombo_desktop.core.client import KomboClient, normalize_api_base
 from kombo_desktop.core.errors import (
     MalformedKeyError,
     MissingApiKeyError,
     is_key_refused,
 )
 from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.retry_policy import parse_retry_after
+from kombo_desktop.core.safe_text import clean_text
 
 KEY = "sk_live_basics_0123456789abcdef"
 REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
@@ -270,22 +267,6 @@ def test_importing_tls_or_the_core_does_not_load_httpx() -> None:
 
 
 # --- the client's parts ---------------------------------------------------------------------------
-
-
-def test_the_client_module_still_offers_every_name_from_the_parts_it_was_split_into() -> None:
-    from kombo_desktop.core import api_address, cancel, client, link_check, retry_policy, safe_text
-
-    assert client.CancelToken is cancel.CancelToken
-    assert client.CreatedLink is link_check.CreatedLink
-    assert client.RETRY_STATUSES is retry_policy.RETRY_STATUSES
-    assert client.parse_retry_after is retry_policy.parse_retry_after
-    assert client.clean_text is safe_text.clean_text
-    assert client.LOOPBACK_HOSTS is api_address.LOOPBACK_HOSTS
-    assert client.is_loopback_url is api_address.is_loopback_url
-    assert client.MAX_LINK_CHARS == link_check.MAX_LINK_CHARS
-    assert client.MAX_DETAIL_CHARS == safe_text.MAX_DETAIL_CHARS
-    for name in client.__all__:
-        assert getattr(client, name) is not None
 
 
 def test_the_parts_of_the_client_load_no_http_library() -> None:

@@ -12,7 +12,8 @@ from collections.abc import Callable
 
 import pytest
 
-from kombo_desktop.core.client import CancelToken, KomboClient
+from kombo_desktop.core.cancel import CancelToken
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import KomboError, RequestCancelled
 from kombo_desktop.core.link_request import LinkRequest
 from tests.support.fault_server import FaultServer, Reply

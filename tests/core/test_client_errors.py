@@ -18,7 +18,7 @@ from urllib.parse import quote
 import pytest
 
 from kombo_desktop.core import messages
-from kombo_desktop.core.client import MAX_DETAIL_CHARS, KomboClient
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import (
     AuthenticationError,
     ConnectionFailedError,
@@ -39,6 +39,7 @@ from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import rejected_field_message
 from kombo_desktop.core.refusals import fields_named
+from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"

@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kombo_desktop.core.client import LOOPBACK_HOSTS, KomboClient
+from kombo_desktop.core.api_address import LOOPBACK_HOSTS
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import KomboError
 from kombo_desktop.core.link_request import LinkRequest
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply

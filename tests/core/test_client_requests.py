@@ -9,8 +9,9 @@ import pytest
 
 from kombo_desktop import __version__
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, ToolCatalog
-from kombo_desktop.core.client import CreatedLink, KomboClient
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import UnexpectedResponseError
+from kombo_desktop.core.link_check import CreatedLink
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import openapi

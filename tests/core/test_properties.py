@@ -34,12 +34,13 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from kombo_desktop.core.api_address import LOOPBACK_HOSTS
 from kombo_desktop.core.catalog import Tool, ToolCatalog
-from kombo_desktop.core.client import LOOPBACK_HOSTS, MAX_LINK_CHARS, CreatedLink, KomboClient
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import InputRejectedError, KomboError, UnsafeLinkError
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.history.normalise import pasted_link
-from kombo_desktop.core.link_check import link_problem
+from kombo_desktop.core.link_check import MAX_LINK_CHARS, CreatedLink, link_problem
 from kombo_desktop.core.link_request import (
     CATEGORY,
     EMAIL,
