@@ -157,13 +157,17 @@ def _filtering_problem(enabled: bool, category: Category | None) -> str | None:
     return None
 
 
+@refuses_keys
 def _tool_problem(
     tool: str | None, category: Category | None, catalog: ToolCatalog | None
 ) -> str | None:
     """Whether the chosen tool exists (in ``catalog``) and serves the chosen category.
 
     Without a catalog only the id's shape is checked: the catalog decides membership, and the
-    caller may hold a refreshed one that knows tools the bundle does not.
+    caller may hold a refreshed one that knows tools the bundle does not. The tool box takes
+    typing too, and the messages below quote what was typed: a key pasted there would stand in
+    full under the field, and one with the shape of a tool id would be sent as the tool; so a
+    key is refused first, as in every other field.
     """
     if tool is None:
         return None

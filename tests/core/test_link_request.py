@@ -975,6 +975,7 @@ PASTED_KEY = "kombo-key-pasted-by-mistake-5f3a9c2e1b4d8a6f"
         ("end_user_origin_id", {"origin_id": PASTED_KEY}),
         ("end_user_email", {"email": f"{PASTED_KEY}@acme.example"}),
         ("scope_config_id", {"scope_config_id": PASTED_KEY}),
+        ("integration_tool", {"tool": PASTED_KEY}),
     ],
 )
 def test_a_known_key_in_any_field_is_refused(field: str, form: dict[str, str]) -> None:
@@ -1009,6 +1010,7 @@ ENCODABLE_KEY = "kombo-eu-key/7f3a9c2e+b81d4e6a0c5f=="
         (EMAIL, {"email": "{}@acme.example"}),
         (SCOPE_CONFIG_ID, {"scope_config_id": "{}"}),
         (REMOTE_ENVIRONMENT, {"tool": "personio", "remote_environment": "{}"}),
+        (TOOL, {"tool": "{}"}),
     ],
 )
 def test_a_known_key_percent_encoded_in_a_field_is_refused(
@@ -1034,6 +1036,32 @@ def test_a_known_key_percent_encoded_in_an_integration_id_is_refused() -> None:
         RelinkRequest.from_form(integration_id=encoded)
     assert [e.message for e in caught.value.errors] == [KEY_IN_FIELD_PROBLEM]
     assert validate_field(INTEGRATION_ID, encoded) == KEY_IN_FIELD_PROBLEM
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        PASTED_KEY,  # the shape of a tool id: "“kombo-key-…” is not a tool Kombo offers"
+        f"Personio {PASTED_KEY}",  # no tool id: "“Personio kombo-key-…” is not a tool name"
+        f"{PASTED_KEY}/",
+    ],
+)
+@pytest.mark.parametrize("category", [None, "HRIS"])
+def test_a_known_key_in_the_tool_field_is_refused_without_quoting_it(
+    typed: str, category: str | None
+) -> None:
+    # The tool field had no key guard: its message quoted what was typed ("“kombo-key-pasted-
+    # by-mistake-5f3a9c2e1b4d8a6f” is not a tool Kombo offers"), so the key stood on screen
+    # under the field, and a key with the shape of a tool id passed the constructor's check.
+    register_secret(PASTED_KEY)
+    assert validate_field(TOOL, typed, category=category) == KEY_IN_FIELD_PROBLEM
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest.from_form(**form(tool=typed, category=category or "HRIS"))
+    assert [(e.field, e.message) for e in caught.value.errors] == [(TOOL, KEY_IN_FIELD_PROBLEM)]
+    with pytest.raises(InvalidRequest) as caught:
+        LinkRequest("anna@example.com", "Acme GmbH", integration_tool=typed)
+    assert [(e.field, e.message) for e in caught.value.errors] == [(TOOL, KEY_IN_FIELD_PROBLEM)]
+    assert PASTED_KEY[-16:] not in str(caught.value)
 
 
 def test_percent_signs_in_a_name_are_not_taken_for_a_key() -> None:

@@ -83,11 +83,15 @@ def files_with_key(*folders: Path) -> list[str]:
     return found
 
 
-def widget_texts() -> Iterator[tuple[str, str]]:
-    """Every text any live widget holds or offers to assistive technology."""
+def widget_texts(of: QWidget | None = None) -> Iterator[tuple[str, str]]:
+    """Every text any live widget holds or offers to assistive technology; with ``of``, only
+    the widgets of that window (its pop-ups and dialogs too): those of windows earlier tests
+    closed may still be alive."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     for widget in app.allWidgets():
+        if of is not None and not _belongs_to(widget, of):
+            continue
         where = f"{type(widget).__name__}#{widget.objectName()}"
         for name in (
             "toolTip",
@@ -152,6 +156,13 @@ def widget_texts() -> Iterator[tuple[str, str]]:
                         Qt.ItemDataRole.UserRole,
                     ):
                         yield f"{where}[{row},{column}]", str(model.data(index, role))
+
+
+def _belongs_to(widget: QWidget, window: QWidget) -> bool:
+    parent: QWidget | None = widget
+    while parent is not None and parent is not window:
+        parent = parent.parentWidget()
+    return parent is window
 
 
 class Session:
@@ -466,6 +477,89 @@ def _copy_details(window: MainWindow, session: Session, moment: str) -> None:
         button.click()
         session.check_clipboard(f"copy details, {moment}")
     session.check_widgets(moment)
+
+
+@pytest.mark.parametrize(
+    ("key", "pasted"),
+    [
+        ("sk_live_TOOLBOX_7b81d604aa175f3a9c2e", False),  # typed as it is
+        # Pasted as a web address writes it, every character percent-encoded ("%73%6B%5F...").
+        ("sk_live_PASTED_aa175f3a9c2e7b81d604", True),
+    ],
+    ids=["typed", "pasted-percent-encoded"],
+)
+def test_a_key_put_into_the_tool_box_is_refused_and_shown_nowhere_else(
+    qtbot: QtBot,
+    kombo_window: WindowFactory,
+    isolated_home: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    key: str,
+    pasted: bool,
+) -> None:
+    """The tool box had no key guard: its error line said "“sk_live_...” is not a tool Kombo
+    offers", the key in full on a shared screen and read out by a screen reader. Now it is
+    refused as in every other field, and what was typed stays in the box alone."""
+    from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
+    from kombo_desktop.core.link_request import TOOL
+    from kombo_desktop.core.logs import holds_registered_secret
+
+    caplog.set_level(logging.DEBUG)
+    typed = "".join(f"%{byte:02X}" for byte in key.encode()) if pasted else key
+    # The error line quoted up to 40 characters of what was typed.
+    pieces = {key, key[8:], key[-16:], typed[:24], typed[-24:]}
+
+    def shows_it(text: object) -> bool:
+        return isinstance(text, str) and any(piece in text for piece in pieces)
+
+    with DemoKomboServer(api_key=key) as demo:
+        window = kombo_window(demo.base_url, key=key)
+        # The key the program runs with is known once it has read it (KOMBO_API_KEY here).
+        qtbot.waitUntil(lambda: holds_registered_secret(key), timeout=8000)
+        named(window, QLineEdit, "emailEdit").setText("anna.schmidt@example.com")
+        named(window, QLineEdit, "organizationEdit").setText("Acme GmbH")
+        tool_box = named(window, QComboBox, "toolCombo").lineEdit()
+        tool_box.setFocus()
+        tool_box.selectAll()
+        if pasted:
+            QGuiApplication.clipboard().setText(typed)
+            tool_box.paste()
+            QGuiApplication.clipboard().clear()
+        else:
+            qtbot.keyClicks(tool_box, typed)
+        assert tool_box.text() == typed
+        click(window, "createButton")
+
+        assert not window.busy
+        assert status_text(window) == (
+            "Nothing was sent: 1 field needs your attention (marked in red)."
+        )
+        assert window.linkForm.field_errors() == {TOOL: KEY_IN_FIELD_PROBLEM}
+        assert demo.requests_to("POST", "/v1/connect/create-link") == []
+        # What was typed is in the tool box (its text, as the combo box and its line edit
+        # report it) and nowhere else: not under the field, not for the screen reader, not in
+        # the status line, its details, the log or the history.
+        assert sorted(where for where, text in widget_texts(of=window) if shows_it(text)) == [
+            "QComboBox#toolCombo.currentText",
+            "ToolSearchEdit#.displayText",
+            "ToolSearchEdit#.text",
+        ]
+        panel = window.statusPanel
+        assert not any(
+            shows_it(text)
+            for text in (panel.text, panel.support_text, panel.statusDetails.toPlainText())
+        )
+        assert window.history.store.search("", limit=None) == []
+        window.close()
+    logged = [record.getMessage() + str(record.args) for record in caplog.records]
+    assert logged and not any(shows_it(text) for text in logged)
+    written = [path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()]
+    assert written and not any(
+        piece.encode(encoding) in data
+        for data in written
+        for piece in pieces
+        for encoding in ("utf-8", "utf-16-le")
+    )
 
 
 def test_errors_carry_no_key_even_when_the_server_echoes_it(
