@@ -28,6 +28,32 @@ def link_for_anna(qtbot: QtBot, window: MainWindow) -> HistoryEntry:
     return store.search(limit=1)[0]
 
 
+def link_in_the_history(window: MainWindow, name: str = "ben") -> HistoryEntry:
+    """A link made earlier for ``name`` at Globex SA, as the history recorded it."""
+    return history_of(window).store.record_link(
+        profile="default",
+        email=f"{name}@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=f"https://connect.kombo.dev/v1?token={name}",
+    )
+
+
+def relink_in_the_history(
+    window: MainWindow, integration_id: str = INTEGRATION_ID, link_id: str = "relink"
+) -> HistoryEntry:
+    """A reconnection link made earlier for ``integration_id``, as the history recorded it."""
+    return history_of(window).store.record_relink(
+        profile="default",
+        integration_id=integration_id,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=f"https://connect.kombo.dev/v1?token={link_id}",
+    )
+
+
 def fill_with(qtbot: QtBot, window: MainWindow, entry: HistoryEntry) -> None:
     """Press "Fill the form" for ``entry`` in the history panel (a floating one closes when
     the form is filled from it: opened again)."""
@@ -71,24 +97,9 @@ def test_filling_over_nothing_that_would_be_lost_asks_nothing(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     anna = link_for_anna(qtbot, demo_window)
-    store = history_of(demo_window).store
-    ben = store.record_link(
-        profile="default",
-        email="ben@globex.example",
-        organization="Globex SA",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=ben",
-    )
+    ben = link_in_the_history(demo_window)
     relinks = [
-        store.record_relink(
-            profile="default",
-            integration_id=integration_id,
-            language=Language.EN,
-            link_type=LinkType.MAGIC_LINK,
-            url=f"https://connect.kombo.dev/v1?token={integration_id}",
-        )
+        relink_in_the_history(demo_window, integration_id, link_id=integration_id)
         for integration_id in (INTEGRATION_ID, TYPED_ID)
     ]
     asked = answer_next_box("Cancel")  # would keep the form, had it asked
@@ -111,13 +122,7 @@ def test_filling_over_nothing_that_would_be_lost_asks_nothing(
 def test_filling_a_reconnection_asks_before_replacing_an_integration_id_not_used_yet(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
-    relink = history_of(demo_window).store.record_relink(
-        profile="default",
-        integration_id=INTEGRATION_ID,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=relink",
-    )
+    relink = relink_in_the_history(demo_window)
     demo_window.relinkIntegrationEdit.setText(TYPED_ID)
 
     asked = answer_next_box("Cancel")
@@ -194,15 +199,7 @@ def test_details_filled_in_from_the_history_are_asked_about_only_once_typed_over
     # "Fill the form" did not count details it had filled in as lost (the history still has
     # them), but "Clear the form" and closing the window asked about them as unused typing.
     window = open_window("--demo")
-    ben = history_of(window).store.record_link(
-        profile="default",
-        email="ben@globex.example",
-        organization="Globex SA",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=ben",
-    )
+    ben = link_in_the_history(window)
     asked = answer_next_box("Cancel")  # would keep everything, had it asked
     fill_with(qtbot, window, ben)
     window.linkForm.clearButton.click()
@@ -232,13 +229,7 @@ def test_an_integration_id_filled_in_from_the_history_is_asked_about_only_once_t
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
     window = open_window("--demo")
-    relink = history_of(window).store.record_relink(
-        profile="default",
-        integration_id=INTEGRATION_ID,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=relink",
-    )
+    relink = relink_in_the_history(window)
     asked = answer_next_box("Cancel")
     fill_with(qtbot, window, relink)
     assert window.tabs.currentIndex() == RELINK_TAB
@@ -276,15 +267,7 @@ def test_details_filled_in_from_an_entry_deleted_since_are_asked_about(
     # asked nothing; deleting that entry left the form the only copy, and Clear still emptied
     # it unasked.
     window = open_window("--demo")
-    ben = history_of(window).store.record_link(
-        profile="default",
-        email="ben@globex.example",
-        organization="Globex SA",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=ben",
-    )
+    ben = link_in_the_history(window)
     fill_with(qtbot, window, ben)
     delete_from_history(qtbot, window, ben)
 
@@ -308,13 +291,7 @@ def test_an_integration_id_filled_in_from_an_entry_deleted_since_is_asked_about(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
     window = open_window("--demo")
-    relink = history_of(window).store.record_relink(
-        profile="default",
-        integration_id=INTEGRATION_ID,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=relink",
-    )
+    relink = relink_in_the_history(window)
     fill_with(qtbot, window, relink)
     delete_from_history(qtbot, window, relink)
 
@@ -331,19 +308,7 @@ def test_deleting_another_entry_leaves_details_filled_in_unasked(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
     window = open_window("--demo")
-    store = history_of(window).store
-    ben, eva = (
-        store.record_link(
-            profile="default",
-            email=f"{name}@globex.example",
-            organization="Globex SA",
-            category=Category.HRIS,
-            language=Language.EN,
-            link_type=LinkType.MAGIC_LINK,
-            url=f"https://connect.kombo.dev/v1?token={name}",
-        )
-        for name in ("ben", "eva")
-    )
+    ben, eva = (link_in_the_history(window, name) for name in ("ben", "eva"))
     fill_with(qtbot, window, ben)
     delete_from_history(qtbot, window, eva)  # the history still has Ben's details
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
@@ -202,19 +204,25 @@ class FirstReadAtAPrompt(LockableKeyring):
         return super().get_password(service, username)
 
 
-def link_asked_for_while_the_start_up_check_waits(
+@contextmanager
+def while_the_start_up_check_waits(
     qtbot: QtBot, window: MainWindow, store: FirstReadAtAPrompt
-) -> None:
-    """Press "Create link" while the start-up key check waits at the store's prompt; once its
-    outcome is on show, dismiss the prompt and wait until the check has reported."""
+) -> Iterator[None]:
+    """What the block does happens while the start-up key check waits at the store's prompt;
+    then the prompt is dismissed, and the block ends once the check has reported."""
     try:
         qtbot.waitUntil(store.prompting.is_set)  # the start-up check waits at the prompt
-        fill_form(window)
-        window.createButton.click()
-        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+        yield
     finally:
         store.dismiss()
     qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+
+
+def ask_for_a_link(qtbot: QtBot, window: MainWindow) -> None:
+    """Fill in the form, press "Create link" and wait until its outcome is on show."""
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
 
 
 def test_the_start_up_check_finding_the_store_locked_after_a_link_does_not_replace_its_error(
@@ -229,7 +237,8 @@ def test_the_start_up_check_finding_the_store_locked_after_a_link_does_not_repla
     keyring.set_keyring(store)  # conftest restores the previous one
     with DemoKomboServer(api_key=API_KEY) as server:
         window = open_window("--api-base", server.base_url)
-        link_asked_for_while_the_start_up_check_waits(qtbot, window, store)
+        with while_the_start_up_check_waits(qtbot, window, store):
+            ask_for_a_link(qtbot, window)
         assert window.statusPanel.text == STORE_READ_LOCKED
         assert window.statusPanel.kind == "error"
         assert window.statusPanel.statusActionButton.text() == "Open settings"
@@ -246,7 +255,8 @@ def test_the_start_up_check_finding_no_key_after_a_link_does_not_replace_link_re
     store = FirstReadAtAPrompt(locked=False)
     keyring.set_keyring(store)  # conftest restores the previous one
     window = open_window("--api-base", demo_server.base_url)
-    link_asked_for_while_the_start_up_check_waits(qtbot, window, store)
+    with while_the_start_up_check_waits(qtbot, window, store):
+        ask_for_a_link(qtbot, window)
     assert window.linkField.text() != ""
     assert window.statusPanel.kind == "success"
     assert window.statusPanel.text.startswith("Demo link ready.")
@@ -265,20 +275,14 @@ def test_a_late_start_up_check_finding_no_key_shows_no_first_start_notice_where_
     store = FirstReadAtAPrompt(locked=False)
     keyring.set_keyring(store)  # conftest restores the previous one
     window = open_window()  # the default profile, in Europe, without a key
-    try:
-        qtbot.waitUntil(store.prompting.is_set)  # the start-up check waits at the prompt
+    with while_the_start_up_check_waits(qtbot, window, store):
         if place == "the demo":
             window.start_demo()
         else:
             local = Profile("local", Region.CUSTOM, custom_base=demo_server.base_url)
             window.setup.settings_store.save(Settings(profiles=[Profile("default"), local]))
             window.use_profile("local")  # as Settings says when the profile is chosen
-        fill_form(window)
-        window.createButton.click()
-        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
-    finally:
-        store.dismiss()
-    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+        ask_for_a_link(qtbot, window)
     qtbot.wait(100)  # nothing more follows
     assert window.statusPanel.text.startswith("Demo link ready.")
     assert window.firstRunNotice.isHidden()
@@ -325,13 +329,20 @@ def extended_catalog() -> ToolCatalog:
     return ToolCatalog([*ToolCatalog.bundled(), ACME])
 
 
+def window_listing_acme(qtbot: QtBot, open_window: WindowFactory, api_base: str) -> MainWindow:
+    """The window started at ``api_base``, once its tool list (the account's, fetched or
+    cached) has Acme HR Cloud in it."""
+    window = open_window("--api-base", api_base)
+    qtbot.waitUntil(lambda: window.toolCombo.findData("acmehr") > 0, timeout=10_000)
+    return window
+
+
 def test_the_tool_list_is_refreshed_from_the_account_and_cached(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
     with DemoKomboServer(api_key=API_KEY, catalog=extended_catalog()) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.toolCombo.findData("acmehr") > 0, timeout=10_000)
+        window = window_listing_acme(qtbot, open_window, server.base_url)
         assert window.toolCombo.itemText(window.toolCombo.findData("acmehr")) == "Acme HR Cloud"
         window.close()
     cached = CatalogCache(AppPaths.from_environment().catalog_cache_dir).load(
@@ -340,8 +351,7 @@ def test_the_tool_list_is_refreshed_from_the_account_and_cached(
     assert cached is not None and ("acmehr", "Acme HR Cloud") in [(t.id, t.label) for t in cached]
 
     # Next start, Kombo out of reach (the server stopped): the cached list is used, quietly.
-    offline = open_window("--api-base", server.base_url)
-    qtbot.waitUntil(lambda: offline.toolCombo.findData("acmehr") > 0, timeout=10_000)
+    offline = window_listing_acme(qtbot, open_window, server.base_url)
     assert offline.statusPanel.kind != "error"
 
 
@@ -387,8 +397,7 @@ def test_entering_the_demo_says_both_that_it_is_ready_and_that_the_tool_was_rese
     # learnt why their tool choice was gone (and it named the tool by its id, "acmehr").
     monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
     with DemoKomboServer(api_key=API_KEY, catalog=extended_catalog()) as server:
-        window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.toolCombo.findData("acmehr") > 0, timeout=10_000)
+        window = window_listing_acme(qtbot, open_window, server.base_url)
         assert window.linkForm.select_tool("acmehr")
         window.start_demo()
         assert window.is_demo
