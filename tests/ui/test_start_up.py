@@ -27,7 +27,9 @@ from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.history_feature import KEPT_UNTIL_CLOSING
+from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.support.locked_files import sqlite_file_held
@@ -349,6 +351,29 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
     completer.complete()
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     assert completer.popup() is popup  # the list shown is the one styled
+    window.close()
+
+
+@pytest.mark.parametrize("argv", [[], ["--demo"]], ids=["first-run", "demo"])
+def test_the_tool_list_is_filled_once_on_the_way_to_the_first_frame(
+    qtbot: QtBot, isolated_home: Path, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    # The form was filled with the bundled list as it was made, then again with the same list
+    # when the window chose where links go: some 2 ms of the start for nothing.
+    fill = LinkForm._fill_tools
+    fills: list[str | None] = []
+
+    def counted(form: LinkForm, keep_text: str | None = None) -> None:
+        fills.append(keep_text)
+        fill(form, keep_text)
+
+    monkeypatch.setattr(LinkForm, "_fill_tools", counted)
+    window = build_main_window(argv)
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert len(fills) == 1
+    assert window.toolCombo.count() == 1 + len(window.bundled_catalog.in_category(Category.HRIS))
+    assert window.linkForm.catalog is window.bundled_catalog
     window.close()
 
 
