@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QIcon, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QMainWindow,
@@ -138,7 +138,6 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle(WINDOW_TITLE)
-        self.setWindowIcon(QIcon(str(resource_path("icons/kombo-desktop.png"))))
         theme.apply_to_window(self)
         self.setup = setup
         self.credentials = setup.credentials
@@ -146,6 +145,7 @@ class MainWindow(QMainWindow):
         # Start-up work that shows nothing runs right after the first frame (see start_up).
         self.start_up = AfterFirstPaint(self)
         self.start_up.add(qt_enums.warm_up)  # Qt's enums, kept out of the first frame
+        self.start_up.add(self._take_window_icon)
         self.bundled_catalog = ToolCatalog.bundled()
         # Checks run before a new link is sent; one returning False holds the request and is
         # then responsible for sending it again (or not) itself (``submit_create``).
@@ -209,6 +209,18 @@ class MainWindow(QMainWindow):
         self.linkForm.focus_first_field()
 
     # --- construction ------------------------------------------------------------------------
+
+    def _take_window_icon(self) -> None:
+        """The program's icon as the window's own, which its dialogs then show too.
+
+        Set after the first frame, which has the icon already: ``app.py`` gives it to Qt as the
+        application is made (``-qwindowicon``), so Qt puts it on the window as it is shown,
+        while ``QIcon`` here costs PySide6 about 1.7 ms of set-up. A window built in an
+        application made elsewhere (tests, a host program) gets its icon only now.
+        """
+        from PySide6.QtGui import QIcon
+
+        self.setWindowIcon(QIcon(str(resource_path(theme.WINDOW_ICON))))
 
     def _follow_time_zone_changes(self) -> None:
         from kombo_desktop.ui.time_zone import follow_time_zone_changes

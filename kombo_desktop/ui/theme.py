@@ -30,6 +30,7 @@ def text_points(points: float, platform: str = sys.platform) -> float:
 
 
 STYLE = "Fusion"  # Qt's own style, the same on every system
+WINDOW_ICON = "icons/kombo-desktop.png"  # a bundled file (``core.resources``)
 LIGHT_COLOR_SCHEME = "Light"  # the key of Qt::ColorScheme asked of the system
 # The text sizes at the system's usual text size; larger when the system's text is larger.
 BASE_POINT_SIZE = text_points(11)

@@ -8,6 +8,7 @@ against the history.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 import time
@@ -351,6 +352,51 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
     completer.complete()
     qtbot.waitUntil(popup.isVisible, timeout=5000)
     assert completer.popup() is popup  # the list shown is the one styled
+    window.close()
+
+
+# Starts the program as a person does; the first thing the window does after its first frame
+# (``qt_enums.warm_up``) is replaced by a look at that frame's window.
+FIRST_FRAME_ICON = """
+import json, os
+from PySide6 import QtGui
+from PySide6.QtWidgets import QApplication, QMainWindow
+from kombo_desktop.app import main
+from kombo_desktop.core.resources import resource_path
+from kombo_desktop.ui import qt_enums, theme
+
+def look_after_first_frame():
+    set_up = "QIcon" in vars(QtGui)  # PySide6 adds a Qt class here when it sets it up
+    window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow))
+    shown = window.windowHandle().icon().pixmap(64).toImage()
+    ours = QtGui.QIcon(str(resource_path(theme.WINDOW_ICON))).pixmap(64).toImage()
+    print(json.dumps({"set_up": set_up, "ours": not shown.isNull() and shown == ours}))
+    os._exit(0)
+
+qt_enums.warm_up = look_after_first_frame
+main([])
+"""
+
+
+def test_the_first_frame_has_the_program_icon_without_setting_up_qicon(
+    isolated_home: Path,
+) -> None:
+    # ``QIcon`` costs PySide6 about 3 ms to set up; Qt is given the icon's file instead.
+    found = json.loads(last_line_printed(FIRST_FRAME_ICON, isolated_home))
+    assert found == {"set_up": False, "ours": True}
+
+
+def test_the_window_takes_the_icon_as_its_own_after_the_first_frame(
+    qtbot: QtBot, isolated_home: Path
+) -> None:
+    # Its dialogs show the window's icon; a window built in an application made elsewhere
+    # (here pytest-qt's) has the icon this way only.
+    window = build_main_window([])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    assert not window.windowIcon().isNull()
     window.close()
 
 
