@@ -23,7 +23,6 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject, QTimer
 
 from kombo_desktop.core.catalog import CatalogCache
-from kombo_desktop.ui.catalog_refresh import RefreshedCatalog, refresh_catalog
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from kombo_desktop.core.demo_server import DemoKomboServer
+    from kombo_desktop.ui.catalog_refresh import RefreshedCatalog
     from kombo_desktop.ui.main_window import MainWindow
 
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
@@ -223,6 +223,9 @@ class AccountFeature(QObject):
 
     def _refresh_catalog(self, connection: Connection) -> None:
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""
+        # Imported here: the key is checked, and the lists asked for, after the first frame.
+        from kombo_desktop.ui.catalog_refresh import refresh_catalog
+
         cache = CatalogCache(self._window.setup.paths.catalog_cache_dir)
         environment_id = self.environment_id(connection.target)
 

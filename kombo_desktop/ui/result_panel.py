@@ -36,10 +36,8 @@ from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
-from kombo_desktop.ui.qr_save_dialog import ask_qr_file
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.save_names import may_replace, name_to_save
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import (
     OneLineNote,
@@ -617,7 +615,11 @@ class ResultPanel(QFrame):
     def export_qr(self) -> None:
         if self.shown is None or self.link_has_expired():
             return
+        # Imported here, as the window's first frame needs none of them: the save dialog's
+        # (which sets up Qt's file dialog class in PySide6) and the file names'.
         from kombo_desktop.ui import qr_image
+        from kombo_desktop.ui.qr_save_dialog import ask_qr_file
+        from kombo_desktop.ui.save_names import may_replace, name_to_save
 
         shown = self.shown
         # In the folder, and as the type, the person chose last time; a demo's file says so.

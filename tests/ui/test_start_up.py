@@ -360,6 +360,7 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
 NOT_NEEDED_BY_THE_FIRST_FRAME = (
     "QtGui.QIcon",  # the window's icon goes to Qt as a file (app.py)
     "QtGui.QTextDocument",  # the status line's folded details pane (status_panel.py)
+    "QtWidgets.QFileDialog",  # asking where to save a QR code (result_panel.py)
 )
 
 # Starts the program as a person does; the first thing the window does after its first frame
