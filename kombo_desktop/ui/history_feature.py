@@ -626,6 +626,11 @@ class HistoryFeature(QObject):
         self._set_history_button(True)
         self._place_history()
         self.dock.raise_()
+        if self.dock.isFloating():
+            # A window of its own, which Qt shows without making it active (a tool window:
+            # on Windows never active): without this the keys stayed in the main window, and
+            # Tab, F6 or Ctrl+Tab never reached the history it covers.
+            self.dock.activateWindow()
         self.panel.activate()
         self.panel.historySearchEdit.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         return True
@@ -642,8 +647,11 @@ class HistoryFeature(QObject):
         self._set_history_button(False)
         if self._panel is None:
             return  # never opened: nothing to close
+        held_the_keys = self.dock.isFloating() and self.dock.isActiveWindow()
         self.dock.hide()
         self.panel.deactivate()
+        if held_the_keys:  # else no window has them (filled in from it, say): back to the form
+            self.window.activateWindow()
 
     @property
     def history_open(self) -> bool:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import theme
 from tests.support.python_run import REPO, last_line_printed, run_python
+from tests.support.x_display import private_x_display
 from tests.ui.conftest import WindowFactory
 
 SLOW_MODULES = ("httpx", "keyring", "qrcode", "truststore", "hashlib")
@@ -413,25 +413,8 @@ def test_build_main_window_reuses_the_running_application(qtbot: QtBot) -> None:
 @pytest.fixture
 def x_display() -> Iterator[str]:
     """A private Xvfb display, so the real X11 platform plugin runs (skipped without Xvfb)."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed")
-    read_end, write_end = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write_end), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-        pass_fds=(write_end,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end) as pipe:
-            number = pipe.readline().strip()
-        assert number, "Xvfb did not report a display"
-        yield f":{number}"
-    finally:
-        server.terminate()
-        server.wait(10)
+    with private_x_display() as display:
+        yield display
 
 
 @pytest.mark.slow

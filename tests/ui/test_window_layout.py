@@ -7,6 +7,7 @@ a person would see.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -44,6 +45,8 @@ from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
+from tests.support.python_run import run_python
+from tests.support.x_display import private_x_display
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
 
 SMALL = (900, 560)
@@ -542,6 +545,101 @@ def test_esc_closes_a_history_floating_over_the_form(qtbot: QtBot, demo_window: 
         qtbot.waitUntil(feature.historyButton.hasFocus)  # where it is opened again
         feature.historyButton.click()
         assert feature.history_open
+
+
+# Run on a real X display (the offscreen platform makes every window shown the active one):
+# the history opened from the keyboard in a program at 1366x768 and 125 %, where it floats.
+KEYS_ONLY_HISTORY = """
+import json
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+from kombo_desktop.app import _application, build_main_window
+from tests.ui.conftest import fill_form
+
+def wait_until(condition):
+    for _ in range(500):
+        if condition():
+            return
+        QTest.qWait(20)
+    raise AssertionError("waited in vain")
+
+def where():
+    focus, active = QApplication.focusWidget(), QApplication.activeWindow()
+    return [focus.objectName() if focus else None, active.objectName() if active else None]
+
+def press(key):
+    QTest.keyClick(QApplication.focusWidget(), key)
+    QTest.qWait(100)
+
+application = _application(())
+window = build_main_window(["--demo"])
+window.show()
+window.activateWindow()
+wait_until(window.isActiveWindow)
+fill_form(window)
+window.createButton.click()
+wait_until(lambda: window.linkField.text() and window.createButton.isEnabled())
+feature = window.history
+feature.privacySwitch.click()
+feature.historyButton.setFocus()
+wait_until(feature.historyButton.hasFocus)
+seen = {}
+press(Qt.Key.Key_Space)
+wait_until(lambda: feature.history_open)
+QTest.qWait(300)
+seen["floating"] = feature.dock.isFloating()
+seen["opened"] = where()
+tabbed = []
+for _ in range(8):
+    press(Qt.Key.Key_Tab)
+    tabbed.append(where()[0])
+seen["tabbed"] = tabbed
+press(Qt.Key.Key_Escape)
+seen["closed"] = where()
+press(Qt.Key.Key_Space)
+wait_until(lambda: feature.history_open)
+for _ in range(10):
+    if where()[0] == "historyFillButton":
+        break
+    press(Qt.Key.Key_Tab)
+press(Qt.Key.Key_Space)
+QTest.qWait(300)
+seen["filled"] = where()
+seen["open after filling"] = feature.history_open
+window.close()
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.slow
+def test_a_history_opened_over_the_form_from_the_keyboard_takes_the_keys(
+    isolated_home: Path,
+) -> None:
+    # On a small screen the history opens in a window of its own over the form, which Qt
+    # shows without making it active: the keys stayed in the main window, and Tab, F6 or
+    # Ctrl+Tab never reached "Fill the form" or "Copy link" in it without a mouse.
+    with private_x_display("1366x768") as display:
+        result = run_python(
+            KEYS_ONLY_HISTORY,
+            env={
+                "DISPLAY": display,
+                "QT_QPA_PLATFORM": "xcb",
+                "QT_SCALE_FACTOR": "1.25",
+                "KOMBO_DESKTOP_HOME": str(isolated_home),
+            },
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["floating"]
+    assert seen["opened"] == ["historySearchEdit", "historyDock"]
+    assert {"historyCopyButton", "historyFillButton"} <= set(seen["tabbed"])
+    # Esc gives the keys back to the main window, at the button that opens it again.
+    assert seen["closed"] == ["historyToggleButton", "mainWindow"]
+    # Filling the form from it closes it (it would cover the form): the keys go to the form,
+    # not nowhere.
+    assert not seen["open after filling"]
+    assert seen["filled"][1] == "mainWindow" and seen["filled"][0] is not None
 
 
 def test_esc_leaves_a_docked_history_open(qtbot: QtBot, demo_window: MainWindow) -> None:
