@@ -43,7 +43,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -57,6 +57,7 @@ from kombo_desktop import __version__
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.settings import SettingsStore
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
@@ -70,6 +71,7 @@ from kombo_desktop.ui.widgets import (
     plain_label,
     press_focused_button,
     push_button,
+    scrolling,
     separator,
     wrap_within_width,
 )
@@ -166,7 +168,12 @@ class SettingsDialog(QDialog):
         self._build(demo, address_notice(api_base_override, fixed_api_base))
         fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
         # Wide enough for both columns; never narrower than what they need, or their text
-        # would wrap onto more lines than the dialog has room for.
+        # would wrap onto more lines than the dialog has room for (the scroll area, which
+        # scrolls only up and down, would cut them at the side).
+        self.scrollArea.setMinimumWidth(
+            self._content.minimumSizeHint().width()
+            + self.scrollArea.verticalScrollBar().sizeHint().width()
+        )
         self.setMinimumWidth(max(MINIMUM_WIDTH, self.layout().totalMinimumSize().width()))
         self.profiles.rebuild_list()
         self.profiles.show_profile()
@@ -180,6 +187,25 @@ class SettingsDialog(QDialog):
         outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
         outer.setSpacing(theme.SPACING)
 
+        # The notices and the profiles scroll where the screen is too short for them (1366x768
+        # at 150 %): squeezed, their lines were cut and the key's buttons lay over each other.
+        # The status line and Close stay in view below.
+        self._content = content = QWidget()
+        content.setObjectName("settingsContent")
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(theme.SPACING)
+        self.scrollArea = scrolling(content, "settingsScrollArea")
+        outer.addWidget(self.scrollArea, 1)
+        self._key_to_view = QTimer(self)
+        self._key_to_view.setSingleShot(True)
+        self._key_to_view.setInterval(0)  # once the layout has settled
+        self._key_to_view.timeout.connect(self._key_in_view)
+        self.scrollArea.verticalScrollBar().rangeChanged.connect(
+            lambda _low, _high: self._key_to_view.start()
+        )
+        content.installEventFilter(self)  # its rows moved: see eventFilter
+
         self.demoBanner = notice_label(
             "settingsDemoBanner",
             "DEMO: the program is running against the demo service on this computer, which "
@@ -187,11 +213,11 @@ class SettingsDialog(QDialog):
             f"(“{LEAVE_DEMO_TEXT}”, at the top of the window).",
         )
         self.demoBanner.setVisible(demo)
-        outer.addWidget(self.demoBanner)
-        outer.addWidget(self.key.storeProblemLabel)
+        body.addWidget(self.demoBanner)
+        body.addWidget(self.key.storeProblemLabel)
         self.overrideLabel = notice_label("apiBaseOverrideLabel", notice or "")
         self.overrideLabel.setVisible(notice is not None)
-        outer.addWidget(self.overrideLabel)
+        body.addWidget(self.overrideLabel)
 
         panel = QWidget()
         panel.setObjectName("profileForm")
@@ -207,7 +233,7 @@ class SettingsDialog(QDialog):
 
         columns = QHBoxLayout()
         columns.setSpacing(theme.SECTION_SPACING)
-        outer.addLayout(columns, 1)
+        body.addLayout(columns, 1)
         columns.addWidget(self.profiles.column)
         columns.addWidget(separator(vertical=True))
         columns.addWidget(panel, 1)
@@ -306,6 +332,32 @@ class SettingsDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         grow_to_fit(self)
+
+    def _key_in_view(self) -> None:
+        """Where the rows scroll (a short screen), the key field and the buttons that save it
+        are in view while the person is at them: the field has the focus when the dialog
+        opens, and a check that failed points to "Save without checking", which was out of
+        sight below. Done once the rows are laid out (``_key_to_view``), whenever they or the
+        room for them change."""
+        key = self.key
+        at_the_key = (
+            key.apiKeyEdit,
+            key.saveKeyButton,
+            key.saveAnywayButton,
+            key.cancelCheckButton,
+            key.checkKeyButton,
+            key.forgetKeyButton,
+        )
+        if self.focusWidget() not in at_the_key:
+            return  # elsewhere, perhaps scrolled there: left where it is
+        for widget in (key.saveKeyButton, key.apiKeyEdit):
+            self.scrollArea.ensureWidgetVisible(widget, 0, 0)
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
+            self._key_to_view.start()  # its rows are laid out again, perhaps moved
+        return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter on a button reached with Tab presses it, as Space does: the dialog has no

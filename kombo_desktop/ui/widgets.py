@@ -388,21 +388,39 @@ class Collapsible(QWidget):
 
 def grow_to_fit(window: QWidget) -> None:
     """Make a dialog tall enough for the text it shows now: never shorter, and never so tall
-    that its title bar or its buttons leave the screen.
+    that its title bar or its buttons leave the screen. Where the screen is too short for it,
+    it is made wider first (up to the width it would like, within the screen): its text then
+    wraps onto fewer lines.
 
     Qt gives a window its layout's minimum height, which leaves out the extra lines of wrapped
     text; at 150 % on a laptop, or after a longer message, the lines were squeezed and cut off.
+    What still does not fit must scroll (see ``scrolling``).
     """
     layout = window.layout()
     screen = window.screen()
     if layout is None or screen is None:
         return
     layout.activate()
-    tallest = screen.availableGeometry().height() - WINDOW_FRAME[1]
-    needed = min(window.heightForWidth(window.width()), tallest)
+    available = screen.availableGeometry()
+    tallest = available.height() - WINDOW_FRAME[1]
+    size = window.size()
+    if _height_needed(window) > tallest:
+        wider = min(window.sizeHint().width(), available.width() - WINDOW_FRAME[0])
+        if wider > window.width():
+            window.resize(wider, window.height())
+            layout.activate()  # wrapped text, and what scrolls, at the new width
+    needed = min(_height_needed(window), tallest)
     if needed > window.height():
         window.resize(window.width(), needed)
+    if window.size() != size:
         keep_on_screen(window)
+
+
+def _height_needed(window: QWidget) -> int:
+    """The height ``window`` needs at its width: what its wrapped text needs, or, with none
+    outside a scroll area, its size hint (a ``FitScrollArea`` asks for all it holds)."""
+    height = window.heightForWidth(window.width())
+    return height if height >= 0 else window.sizeHint().height()
 
 
 def keep_on_screen(window: QWidget) -> None:

@@ -67,6 +67,7 @@ from tests.support.keyrings import (
 )
 from tests.support.locked_files import refuse_reading
 from tests.support.message_boxes import answer_next_box
+from tests.support.python_run import run_python
 from tests.ui.conftest import WindowFactory, settings_of
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
@@ -1533,6 +1534,128 @@ def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
     available = dialog.screen().availableGeometry()
     assert dialog.height() <= available.height() - WINDOW_FRAME[1]  # its title bar stays on screen
     assert available.contains(dialog.frameGeometry())
+
+
+# Settings in a program of its own on a screen given as (pixels, scale): the demo notice
+# shown, then the key refused by Kombo (the status line then takes lines more). It reports:
+# labels cut short, buttons and labels lying over each other (the parts in view), whether
+# Close and "Save and check key" are in view, and whether the dialog is on the screen.
+SETTINGS_ON_A_SMALL_SCREEN = """
+import json
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+import keyring
+from tests.support.keyrings import InMemoryKeyring
+keyring.set_keyring(InMemoryKeyring())
+from kombo_desktop.app import _application
+from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.settings_dialog import SettingsDialog
+from kombo_desktop.ui.tasks import TaskRunner
+from kombo_desktop.ui.widgets import WINDOW_FRAME
+
+def wait_until(condition):
+    for _ in range(500):
+        if condition():
+            return
+        QTest.qWait(20)
+    raise AssertionError("waited in vain")
+
+def in_view(widget):
+    shown = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(dialog, shown.topLeft()), shown.size())
+
+def report():
+    QTest.qWait(200)
+    labels = [w for w in dialog.findChildren(QLabel) if w.isVisible()]
+    buttons = [w for w in dialog.findChildren(QPushButton) if w.isVisible()]
+    cut = [
+        w.objectName() or w.text()[:30] for w in labels
+        if w.wordWrap() and w.height() < w.heightForWidth(w.width())
+    ]
+    parts = [w for w in labels + buttons if not in_view(w).isEmpty()]
+    over = [
+        [a.objectName() or a.text()[:30], b.objectName() or b.text()[:30]]
+        for i, a in enumerate(parts) for b in parts[i + 1:]
+        if in_view(a).intersects(in_view(b))
+    ]
+    whole = {
+        name: dialog.findChild(QPushButton, name).visibleRegion().boundingRect()
+        == dialog.findChild(QPushButton, name).rect()
+        for name in ("saveKeyButton", "closeSettingsButton")
+    }
+    screen = dialog.screen().availableGeometry()
+    # Fewer lines before any scrolling: as wide as it would like, if the screen allows.
+    wide = dialog.width() >= min(dialog.sizeHint().width(), screen.width() - WINDOW_FRAME[0])
+    return {"cut": cut, "over": over, "whole": whole, "wide": wide,
+            "on screen": screen.contains(dialog.frameGeometry())}
+
+application = _application(())
+runner = TaskRunner()
+with DemoKomboServer(api_key="the right key") as kombo:
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default", Region.CUSTOM, custom_base=kombo.base_url)]))
+    window = QWidget()  # the window's look (its text size), which its dialogs inherit
+    theme.apply_to_window(window)
+    dialog = SettingsDialog(store, CredentialStore(), runner, window, demo=True)
+    dialog.show()
+    wait_until(lambda: not dialog.busy)
+    seen = {"opened": report()}
+    key = dialog.findChild(QLineEdit, "apiKeyEdit")
+    QTest.keyClicks(key, "kombo-wrong-key-0000000000000000")
+    QTest.keyClick(key, Qt.Key.Key_Return)  # saved and checked
+    wait_until(lambda: not dialog.busy)
+    seen["refused"] = report()
+    seen["said"] = dialog.settingsStatusLabel.text()
+    dialog.key.forget_typed_key()
+    dialog.reject()
+runner.shutdown(timeout=5.0)
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("screen", "scale"),
+    [
+        ((1366, 728), "1.25"),  # a laptop at 125 %, above the task bar: 1093x582
+        ((1366, 728), "1.5"),  # 911x485
+        ((1920, 1040), "2"),  # 960x520
+    ],
+)
+def test_on_a_short_screen_every_line_and_button_of_settings_shows_whole(
+    tmp_path: Path, isolated_home: Path, screen: tuple[int, int], scale: str
+) -> None:
+    # The dialog was squeezed to the screen's height: "Save and check key" lay under "Check
+    # the stored key", and "No key is stored…" and "Kombo environment: not known yet…" were
+    # cut in half. Now it widens first, and what still does not fit scrolls, the status
+    # line and Close below it staying in view.
+    width, height = screen
+    config = tmp_path / "screen.json"  # the offscreen platform's screen, in pixels
+    screen_of_the_laptop = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
+    screen_of_the_laptop.update(logicalDpi=96, logicalBaseDpi=96, dpr=1)
+    config.write_text(json.dumps({"screens": [screen_of_the_laptop]}), "utf-8")
+    result = run_python(
+        SETTINGS_ON_A_SMALL_SCREEN,
+        env={
+            "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
+            "QT_SCALE_FACTOR": scale,
+            "KOMBO_DESKTOP_HOME": str(isolated_home),
+        },
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "did not accept" in seen["said"]
+    whole = {"cut": [], "over": [], "wide": True, "on screen": True}
+    whole["whole"] = {"saveKeyButton": True, "closeSettingsButton": True}
+    assert {"opened": seen["opened"], "refused": seen["refused"]} == {
+        "opened": whole,
+        "refused": whole,
+    }
 
 
 def test_the_version_and_the_log_folder_are_there_for_support(
