@@ -581,7 +581,7 @@ fill_form(window)
 window.createButton.click()
 wait_until(lambda: window.linkField.text() and window.createButton.isEnabled())
 feature = window.history
-feature.privacySwitch.click()
+window.screen_sharing.privacySwitch.click()
 feature.historyButton.setFocus()
 wait_until(feature.historyButton.hasFocus)
 seen = {}
