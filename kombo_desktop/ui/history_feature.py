@@ -63,7 +63,7 @@ from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink, qr_file_stem
+from kombo_desktop.ui.result_panel import ShownLink
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
@@ -483,19 +483,21 @@ class HistoryFeature(QObject):
 
         # The link's own flow language; the people are the ones in the form when there are.
         who = Customer.of_entry(entry)
+        # What the code's file name is made from, by the rule of a link just made.
         if customer is not None:
             organization = organization_to_name(entry, customer)
             who = replace(who, organization=organization, email=customer.end_user_email)
-            stem = qr_file_stem(organization)  # "kombo-link" when none is named
+            integration_id = None  # "kombo-link" when no organisation is named
         else:
-            stem = qr_file_stem(entry.organization, entry.integration_id)
+            organization, integration_id = entry.organization, entry.integration_id
         self.window.show_link(
             ShownLink(
                 url=entry.url,
                 link_type=entry.link_type,
                 is_demo=entry.is_demo,
                 created=entry.created_at.astimezone(),
-                file_stem=stem,
+                organization=organization,
+                integration_id=integration_id,
             )
         )
         self.invitationBar.set_context(

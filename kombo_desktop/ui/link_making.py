@@ -43,7 +43,7 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink, qr_file_stem
+from kombo_desktop.ui.result_panel import ShownLink
 from kombo_desktop.ui.start_up import after_next_paint
 from kombo_desktop.ui.tasks import TaskHandle, Tell
 
@@ -426,8 +426,9 @@ class LinkMaking(QObject):
                     link_type=request.link_type,
                     is_demo=created.is_demo,
                     created=now,
-                    file_stem=_qr_file_stem(
-                        request, customer, private=self._window.screen_sharing.on
+                    organization=customer.organization,
+                    integration_id=(
+                        request.integration_id if isinstance(request, RelinkRequest) else None
                     ),
                 )
             )
@@ -729,18 +730,6 @@ def _refuses_the_details(error: BaseException) -> bool:
     if isinstance(error, InputRejectedError):
         return True
     return is_unknown_integration(error)
-
-
-def _qr_file_stem(
-    request: LinkRequest | RelinkRequest, customer: Customer, *, private: bool
-) -> str:
-    """The name the code of the link made for ``request`` is offered under, by the rule of a
-    link shown from the history (``qr_file_stem``). A reconnection's organisation only outside
-    screen-sharing mode: the reconnection tab names none for the id then (it may be another
-    customer's, see ``integrations.integration_text``), and the save dialog shows the name."""
-    if isinstance(request, LinkRequest):
-        return qr_file_stem(customer.organization)
-    return qr_file_stem(None if private else customer.organization, request.integration_id)
 
 
 def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:

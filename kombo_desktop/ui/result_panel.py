@@ -79,7 +79,20 @@ class ShownLink:
     link_type: LinkType
     is_demo: bool
     created: datetime
-    file_stem: str  # suggested name for a saved QR code, without extension
+    # What the name its QR code is offered to be saved under is made from (see ``file_stem``).
+    organization: str | None = None
+    integration_id: str | None = None  # a reconnection link's
+
+    def file_stem(self, screen_sharing: bool) -> str:
+        """The name, without extension, the link's QR code is offered to be saved under, by
+        the rule of ``qr_file_stem``. Worked out when the save dialog opens, not when the link
+        was shown, as screen-sharing mode may have been turned on since. A reconnection's
+        organisation is named only outside the mode: the reconnection tab names none for the
+        id then (it may be another customer's, see ``integrations.integration_text``), and the
+        save dialog shows the name."""
+        if self.integration_id is not None and screen_sharing:
+            return qr_file_stem(None, self.integration_id)
+        return qr_file_stem(self.organization, self.integration_id)
 
 
 def is_openable(url: str, is_demo: bool) -> bool:
@@ -623,11 +636,11 @@ class ResultPanel(QFrame):
 
         shown = self.shown
         # In the folder, and as the type, the person chose last time; a demo's file says so.
-        stem = f"demo-{shown.file_stem}" if shown.is_demo else shown.file_stem
+        private = self._in_screen_sharing()
+        stem = shown.file_stem(private)
+        stem = f"demo-{stem}" if shown.is_demo else stem
         suggested, file_type = self._save_places.qr_suggestion(stem)
-        answer = ask_qr_file(
-            self.window(), suggested, file_type, stem, screen_sharing=self._in_screen_sharing()
-        )
+        answer = ask_qr_file(self.window(), suggested, file_type, stem, screen_sharing=private)
         if answer is None:
             return  # the person closed the dialog
         path, chosen_type = answer

@@ -746,7 +746,7 @@ def test_another_organisations_link_used_names_no_organisation(
         history_of(demo_window).banner.useExistingButton.click()
         assert demo_window.linkField.text() == globex_link
         shown = demo_window.resultPanel.shown
-        assert shown is not None and shown.file_stem == "kombo-link"
+        assert shown is not None and shown.file_stem(private) == "kombo-link"
         context = history_of(demo_window).invitationBar.context
         assert context is not None and context.organization is None
         invitation = context.invitation()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -408,7 +410,42 @@ def test_a_reconnection_links_code_has_one_name_made_or_shown_from_the_history(
     window.history.show_entry(entry)
     again = window.resultPanel.shown
     assert again is not None and again.url == made.url
-    assert made.file_stem == again.file_stem == file_stem_for(DEMO_ORGANIZATION)
+    assert made.file_stem(False) == again.file_stem(False) == file_stem_for(DEMO_ORGANIZATION)
+
+
+def offered_file_names(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The file name the save dialog offers for the shown link's code ("Save QR code…",
+    then Cancel)."""
+    offered: list[str] = []
+
+    def save_dialog(_parent: object, _caption: str, name: str, *_rest: object) -> tuple[str, str]:
+        offered.append(Path(name).name)
+        return "", ""  # cancelled
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    window.exportQrButton.click()
+    qtbot.waitUntil(lambda: len(offered) == 1)
+    return offered[0]
+
+
+def test_a_reconnection_links_code_names_no_organisation_once_sharing_began(
+    qtbot: QtBot, relink_tab: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Made outside screen-sharing mode, the link stays on show when the mode is turned on: its
+    # code was still offered as "demo-kombo-link-<its organisation>.png", on the shared screen.
+    window = relink_tab
+    window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
+    make_reconnection_link(qtbot, window)
+    named = f"demo-{file_stem_for(DEMO_ORGANIZATION)}.png"
+    assert offered_file_names(qtbot, window, monkeypatch) == named
+
+    window.screen_sharing.privacySwitch.click()  # on: the customer joins the call
+    assert window.linkField.text() != ""  # the link just made stays
+    offered = offered_file_names(qtbot, window, monkeypatch)
+    assert offered == "demo-kombo-link-personio-93fcvorjz2jas7zekx1v1n5d.png"
+
+    window.screen_sharing.privacySwitch.click()  # off again: named again
+    assert offered_file_names(qtbot, window, monkeypatch) == named
 
 
 def test_while_sharing_a_reconnection_links_code_names_no_organisation(
@@ -417,7 +454,7 @@ def test_while_sharing_a_reconnection_links_code_names_no_organisation(
     # The tab names no organisation for the id while sharing (it may be another customer's),
     # and neither does the file name the save dialog offers for the link's code.
     shown = make_reconnection_link(qtbot, relink_tab)
-    assert shown.file_stem == "kombo-link-personio-93fcvorjz2jas7zekx1v1n5d"
+    assert shown.file_stem(True) == "kombo-link-personio-93fcvorjz2jas7zekx1v1n5d"
 
 
 def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:

@@ -28,7 +28,7 @@ URL = "https://connect.kombo.dev/v1?token=abc"
 def embedded_link(expires_in: timedelta) -> ShownLink:
     lifetime = LINK_LIFETIMES[LinkType.EMBEDDED]
     made = datetime.now().astimezone() - lifetime + expires_in
-    return ShownLink(URL, LinkType.EMBEDDED, is_demo=False, created=made, file_stem="kombo-link")
+    return ShownLink(URL, LinkType.EMBEDDED, is_demo=False, created=made)
 
 
 def link_actions(window: MainWindow, own_only: bool = False) -> dict[str, bool]:
