@@ -142,8 +142,10 @@ def qr_file_stem(organization: str | None, integration_id: str | None = None) ->
     """The name a link's QR code is offered to be saved under: the organisation the link is
     for when one may be named, else the integration id of a reconnection link, else
     "kombo-link". One rule for a link just made and the same link shown again from the
-    history, so that its code is not offered under two names."""
-    if organization:
+    history, so that its code is not offered under two names. An organisation written in
+    letters a file name cannot keep ("ООО Ромашка") names nothing: every such customer's code
+    would be offered as "kombo-link", and saving one would offer to replace another's."""
+    if organization and file_name_words(organization):
         return file_stem_for(organization)
     if integration_id:
         return file_stem_for(integration_id.replace(":", "-"), "kombo-relink")

@@ -135,6 +135,13 @@ def test_a_code_is_named_for_the_organisation_else_the_integration() -> None:
     assert qr_file_stem(None) == "kombo-link"
 
 
+def test_an_organisation_a_file_name_cannot_spell_leaves_the_integration_to_name_the_code() -> None:
+    # Every such customer's code was offered as "kombo-link", one replacing another's.
+    assert qr_file_stem("ООО Ромашка", "personio:93fC") == "kombo-link-personio-93fc"
+    assert qr_file_stem("株式会社", "bamboohr:x1") == "kombo-link-bamboohr-x1"
+    assert qr_file_stem("ООО Ромашка") == "kombo-link"
+
+
 def test_an_expired_link_says_when_by_clock_time_that_day_and_by_date_later() -> None:
     until = datetime(2026, 5, 9, 14, 32, tzinfo=CET)
     assert expired_text(until, until + timedelta(hours=3)) == "Expired at 14:32"
