@@ -30,11 +30,11 @@ from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.history_model import local_date, local_time, status_text
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
     action_button,
-    button_row,
     keep_on_screen,
     plain_label,
     wrap_within_width,
@@ -235,7 +235,9 @@ class DuplicateBanner(QFrame):
             "duplicateDismissButton", "Not now", "Close this warning without sending anything"
         )
 
-        buttons = button_row(
+        # They go on in a next line when the warning is narrow: in one row they could not, and
+        # with larger system text made the window wider than a laptop's screen.
+        buttons = FlowLayout(
             self.useExistingButton, self.relinkInsteadButton, self.createAnywayButton
         )
 

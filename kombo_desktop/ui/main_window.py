@@ -563,11 +563,18 @@ class WindowContent(QWidget):
     larger system text they need more, and a narrower content cut off the fields' and the
     result's buttons' right edges. A history docked beside it takes only the width left over
     (see ``history_dock``), and the window cannot be made narrower than both.
+
+    Never wider than the screen leaves, though: with larger system text on a small laptop
+    screen a widened window put its right edge, and the buttons there, out of reach.
     """
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().minimumSizeHint()
-        return QSize(max(hint.width(), MINIMUM_SIZE[0]), hint.height())
+        width = hint.width()
+        screen = self.screen()
+        if screen is not None:
+            width = min(width, screen.availableGeometry().width() - WINDOW_FRAME[0])
+        return QSize(max(width, MINIMUM_SIZE[0]), hint.height())
 
 
 def initial_size(available: QSize) -> tuple[int, int]:

@@ -364,6 +364,16 @@ class RequestForm(SubmitOnEnter):
         """
         primary, cancel = self._primary, self._cancel
         hand_over = (primary if busy else cancel).hasFocus()
+        if not busy:
+            primary.setEnabled(True)
+            if hand_over:
+                primary.setFocus()
+            # Cancel and the longer "Creating link…" go before the other buttons come back
+            # (Qt lays the footer out as each is shown): for a moment all of them side by side
+            # widened the form, and with larger text the window, past a laptop's screen.
+            primary.setText(self._texts[0])
+            cancel.setVisible(False)
+            cancel.setEnabled(False)
         # The buttons at the footer's end make way for Cancel: side by side with it and the
         # longer "Creating link…", they widened the form, and on a small window the link's
         # panel lost its right edge while Kombo worked.
@@ -376,14 +386,7 @@ class RequestForm(SubmitOnEnter):
             if hand_over:
                 cancel.setFocus()
             primary.setEnabled(False)
-        else:
-            primary.setEnabled(True)
-            if hand_over:
-                primary.setFocus()
-        primary.setText(self._texts[1] if busy else self._texts[0])
-        if not busy:
-            cancel.setVisible(False)
-            cancel.setEnabled(False)
+            primary.setText(self._texts[1])
 
     def focus_first_field(self) -> None:
         # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace

@@ -9,17 +9,26 @@ never below their usual size, and the window's pages still fit across.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
-from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
-from tests.support.history_helpers import open_history
+from kombo_desktop.ui.widgets import WINDOW_FRAME
+from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
 
 USUAL = theme.usual_system_points()
 LARGER = 1.4  # e.g. Windows' "Text size" at 140 %, or 15 pt instead of 11 on Linux
+
+
+@pytest.fixture
+def laptop_screen(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screen a 1366x768 laptop at 125 % leaves a window (task bar off): the window keeps
+    within it. The tests' own screen is 800 pixels wide, narrower than the usual window."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, 1093, 582))
 
 
 @pytest.mark.parametrize(
@@ -88,6 +97,7 @@ def cut_off_at_the_right(window: MainWindow) -> list[str]:
     return cut
 
 
+@pytest.mark.usefixtures("laptop_screen")
 def test_with_larger_text_the_smallest_window_cuts_nothing_off(
     qtbot: QtBot, system_text: SystemText, open_window: WindowFactory
 ) -> None:
@@ -100,6 +110,7 @@ def test_with_larger_text_the_smallest_window_cuts_nothing_off(
     assert cut_off_at_the_right(window) == []
 
 
+@pytest.mark.usefixtures("laptop_screen")
 def test_with_larger_text_the_history_beside_the_form_cuts_nothing_off(
     qtbot: QtBot, system_text: SystemText, open_window: WindowFactory
 ) -> None:
@@ -113,3 +124,79 @@ def test_with_larger_text_the_history_beside_the_form_cuts_nothing_off(
     open_history(qtbot, window)
     qtbot.wait(50)
     assert cut_off_at_the_right(window) == []
+
+
+MUCH_LARGER = 1.5  # e.g. 16.5 pt instead of 11 on Linux
+
+
+def widest_allowed(window: MainWindow) -> int:
+    """The window content's least width may not pass the screen (less the window's frame);
+    below the usual smallest window it never goes."""
+    available = window.screen().availableGeometry().width() - WINDOW_FRAME[0]
+    return max(available, MINIMUM_SIZE[0])
+
+
+@pytest.mark.usefixtures("laptop_screen")
+@pytest.mark.parametrize("scale", [MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_with_much_larger_text_the_window_never_gets_wider_than_the_screen(
+    qtbot: QtBot, system_text: SystemText, open_window: WindowFactory, scale: float
+) -> None:
+    # A 1366x768 laptop at 125 %, 16.5 pt text: after a second link for the same e-mail the
+    # duplicate warning widened the window past the screen, its buttons out of reach; with
+    # the largest text making a link did.
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    content = window.centralWidget()
+    assert content.minimumSizeHint().width() <= widest_allowed(window)
+
+    fill_form(window)
+    make_link(qtbot, window)
+    qtbot.wait(50)
+    assert content.minimumSizeHint().width() <= widest_allowed(window)
+
+    window.createButton.click()  # the same customer again
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    window.resize(100, window.height())  # as narrow as it goes
+    qtbot.wait(50)
+    assert window.width() <= widest_allowed(window)
+    screen = window.screen().availableGeometry()
+    for button in banner.findChildren(QPushButton):
+        seen = QRect(button.mapToGlobal(QPoint(0, 0)), button.size())
+        inside = QRect(banner.mapToGlobal(QPoint(0, 0)), banner.size())
+        # Wrapped onto lines, not squeezed nor cut off.
+        assert button.width() >= button.minimumSizeHint().width(), button.objectName()
+        assert inside.contains(seen), button.objectName()
+        assert seen.right() <= screen.right(), button.objectName()
+
+
+class ShownWhile(QObject):
+    """Notes, each time a watched button is shown, whether Cancel is still shown with it."""
+
+    def __init__(self, cancel: QWidget) -> None:
+        super().__init__()
+        self.cancel = cancel
+        self.with_cancel: list[bool] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Show:
+            self.with_cancel.append(self.cancel.isVisible())
+        return False
+
+
+@pytest.mark.usefixtures("laptop_screen")
+def test_cancel_is_gone_before_the_forms_other_buttons_come_back(
+    qtbot: QtBot, system_text: SystemText, open_window: WindowFactory
+) -> None:
+    # Shown for a moment beside Create and Cancel, "Clear the form" widened the form, and
+    # with larger text the window grew to hold them all and stayed wider than the screen.
+    system_text(USUAL * MUCH_LARGER)
+    window = open_window("--demo")
+    form = window.linkForm
+    watcher = ShownWhile(form.cancelButton)
+    form.clearButton.installEventFilter(watcher)
+    fill_form(window)
+    make_link(qtbot, window)
+    assert watcher.with_cancel == [False]
+    assert form.clearButton.isVisible() and not form.cancelButton.isVisible()
