@@ -73,19 +73,30 @@ class FlowLayout(QLayout):
         return [item for item in self._items if not item.isEmpty()]
 
     def _arrange(self, rect: QRect, *, place: bool) -> int:
-        """Lay the items out in ``rect`` (or only measure): the height they take."""
+        """Lay the items out in ``rect`` (or only measure): the height they take. Each sits
+        in the middle of its line's height, as in a row of buttons."""
         margins = self.contentsMargins()
         area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        x, y, line_height = area.x(), area.y(), 0
         spacing = self.spacing()
+        lines: list[list[tuple[QLayoutItem, int, QSize]]] = [[]]
+        x = area.x()
         for item in self._shown():
             hint = item.sizeHint()
             width = min(hint.width(), area.width())  # never past the right edge
-            if x > area.x() and x + width > area.x() + area.width():
-                x, y = area.x(), y + line_height + spacing
-                line_height = 0
-            if place:
-                item.setGeometry(QRect(QPoint(x, y), QSize(width, hint.height())))
+            if lines[-1] and x + width > area.x() + area.width():
+                lines.append([])
+                x = area.x()
+            lines[-1].append((item, x, QSize(width, hint.height())))
             x += width + spacing
-            line_height = max(line_height, hint.height())
-        return y + line_height - rect.y() + margins.bottom()
+        y = area.y()
+        for line in lines:
+            if not line:
+                continue
+            height = max(size.height() for _, _, size in line)
+            if place:
+                for item, left, size in line:
+                    top = y + (height - size.height()) // 2
+                    item.setGeometry(QRect(QPoint(left, top), size))
+            y += height + spacing
+        used = y - spacing if any(lines) else y
+        return used - rect.y() + margins.bottom()
