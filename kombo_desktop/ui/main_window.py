@@ -230,9 +230,9 @@ class MainWindow(QMainWindow):
             follow_time_zone_changes(app)
 
     def _ask_before_quitting(self) -> None:
-        from kombo_desktop.ui.quit_question import QuitQuestion
+        from kombo_desktop.ui.quit_question import SYSTEM_ASKS_BEFORE_QUITTING, QuitQuestion
 
-        if not self._closed:
+        if SYSTEM_ASKS_BEFORE_QUITTING and not self._closed:
             self._quit_question = QuitQuestion(self, self.person_may_close)
 
     def _start_integration_lookup(self) -> None:

@@ -14,19 +14,27 @@ Quits the program makes itself are let through: the one Qt posts once the last w
 closed is not spontaneous. The one ``QCoreApplication.quit()`` sends is (Qt 6 passes it through
 the window system as well), but the program never calls it: it ends by closing its window.
 
-A filter on the application sees every event of the main thread, a few microseconds each in
-Python, and building the first frame sends tens of thousands: so it is put in place only after
-the first frame (nothing can have been typed before it) and taken away when the window shuts
-down.
+Only a Mac asks a program this way (Windows and Linux ask through session management, and
+close the window as its close button does, which the window asks about itself), so the filter
+is put in place on a Mac only (``SYSTEM_ASKS_BEFORE_QUITTING``). A filter on the application
+sees every event of the main thread, a few microseconds each in Python, and the first event
+for an object of a kind Python has not met yet makes PySide6 build the enums of about 130
+QtCore classes on the spot (about 20 ms, more on a slow laptop; it fell inside the first link
+request's wait, freezing the window): so even there it is put in place only after the first
+frame (nothing can have been typed before it) and taken away when the window shuts down.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from kombo_desktop.ui.event_filters import reports_errors
+
+# Whether the system asks the program whether it may end (a spontaneous quit event): a Mac's.
+SYSTEM_ASKS_BEFORE_QUITTING = sys.platform == "darwin"
 
 
 class QuitQuestion(QObject):

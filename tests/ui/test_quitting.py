@@ -13,6 +13,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.ui import quit_question
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import run_python
@@ -44,6 +45,12 @@ class QuitsLetThrough(QObject):
         self.count += 1
         event.ignore()
         return True
+
+
+@pytest.fixture(autouse=True)
+def system_asks_before_quitting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As on a Mac, the only system that asks a program whether it may end."""
+    monkeypatch.setattr(quit_question, "SYSTEM_ASKS_BEFORE_QUITTING", True)
 
 
 @pytest.fixture
@@ -100,6 +107,24 @@ def test_quitting_asks_nothing_when_nothing_unused_is_typed_or_the_window_is_clo
     assert quits_let_through.count == 2
 
 
+def test_where_the_system_never_asks_the_program_watches_no_event_for_it(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    open_window: WindowFactory,
+    quits_let_through: QuitsLetThrough,
+) -> None:
+    # Windows and Linux close the window instead (it asks itself); a filter on the application
+    # would only slow every event of the window down there.
+    monkeypatch.setattr(quit_question, "SYSTEM_ASKS_BEFORE_QUITTING", False)
+    window = started(qtbot, open_window("--demo"))
+    fill_form(window, email="olivia@bigdeal.example", organization="Big Deal Holding AG")
+    asked = answer_next_box("Cancel")
+    quit_as_the_person_does()
+    asked.stop()
+    assert asked.texts == []
+    assert quits_let_through.count == 1
+
+
 def test_a_quit_the_program_makes_itself_never_waits_for_an_answer(
     qtbot: QtBot, qapp: QApplication, open_window: WindowFactory, quits_let_through: QuitsLetThrough
 ) -> None:
@@ -121,6 +146,8 @@ def test_the_program_ends_once_the_person_chose_to_close_it_and_asks_only_once()
     code = (
         "import json\n"
         "import kombo_desktop.app as app\n"
+        "import kombo_desktop.ui.quit_question as quit_question\n"
+        "quit_question.SYSTEM_ASKS_BEFORE_QUITTING = True  # as on a Mac\n"
         "from tests.support.message_boxes import answer_next_box\n"
         "from tests.support.window_system import quit_as_the_person_does\n"
         "real = app._build_window\n"
