@@ -493,6 +493,7 @@ class ElidingComboBox(QComboBox):
             text, Qt.TextElideMode.ElideRight, room.width()
         )
         painter.drawControl(QStyle.ControlElement.CE_ComboBoxLabel, option)
+        painter.end()  # now, not whenever Python lets go of it: Qt warns of a painter left open
 
 
 def _updater(widget: QWidget) -> Callable[[], None]:
