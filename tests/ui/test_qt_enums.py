@@ -80,6 +80,47 @@ def test_warm_up_builds_the_namespace_after_the_first_frame(isolated_home: Path)
     assert json.loads(printed) == [False, True]
 
 
+# The window started as a person starts it, in demo mode; once its work after the first frame
+# is done, the first link is made with the buttons. Each Qt enum Python builds on the main
+# thread meanwhile is recorded with the code that caused it.
+FIRST_LINK_CHECK = """
+import enum, json, threading, traceback
+from kombo_desktop.app import build_main_window
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+window = build_main_window(["--demo"])
+window.show()
+while not window.start_up.done:
+    app.processEvents()
+main_thread = threading.get_ident()
+built = []
+create_enum = enum.EnumType._create_
+
+def recording_create(cls, class_name, *args, **kwargs):
+    if threading.get_ident() == main_thread:
+        built.append(class_name + ":\\n" + "".join(traceback.format_stack(limit=8)[:-1]))
+    return create_enum(cls, class_name, *args, **kwargs)
+
+enum.EnumType._create_ = recording_create
+window.emailEdit.setText("olivia@bigdeal.example")
+window.organizationEdit.setText("Big Deal Holding AG")
+window.createButton.click()
+while not window.linkField.text() or window.qrView.pixmap().isNull():
+    app.processEvents()
+enum.EnumType._create_ = create_enum
+print(json.dumps(built))
+"""
+
+
+def test_the_first_link_builds_no_qt_enum_while_the_person_waits(isolated_home: Path) -> None:
+    # PySide6 builds a Qt class's enums the first time Python names the class: those the
+    # first link needs are built right after the first frame (qt_enums.warm_up), not on the
+    # click or during the request's wait, where the window could not repaint meanwhile.
+    built = json.loads(last_line_printed(FIRST_LINK_CHECK, isolated_home))
+    assert built == [], "Built while the first link was made:\n" + "\n".join(built)
+
+
 def test_set_enum_sets_flags_and_values_by_name(qtbot: QtBot) -> None:
     from PySide6.QtCore import Qt
 
