@@ -12,6 +12,10 @@ writes (all committed, so a build never depends on running this):
 - ``resources/icons/kombo-desktop-256.png``: Linux menus (hicolor 256x256)
 - ``packaging/icons/kombo-desktop.ico``: Windows executable, installer and Start-menu entry
 - ``packaging/icons/kombo-desktop.icns``: macOS application bundle
+- ``resources/icons/down-arrow.png``, ``check-mark.png`` and their ``@2x`` twins: the marks
+  in a drop-down list and a ticked check box. The style sheet draws these controls' edges in
+  ``theme.CONTROL_BORDER`` (Qt's own were too faint), and Qt then draws their marks only from
+  pictures.
 
 Each size is painted separately rather than scaled down, so small sizes stay sharp.
 """
@@ -35,6 +39,8 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
 )
+
+from kombo_desktop.ui import theme
 
 ROOT = Path(__file__).resolve().parent.parent
 ICO_SIZES = (16, 24, 32, 48, 64, 128, 256)
@@ -83,6 +89,46 @@ def paint_icon(size: int) -> QImage:
     return image
 
 
+def paint_mark(size: tuple[int, int], scale: int, points: list[tuple[float, float]]) -> QImage:
+    """A mark on a transparent picture of ``size`` (in the style sheet's pixels) at ``scale``
+    (2: the ``@2x`` picture Qt takes on a screen with more pixels): ``points`` joined by a
+    line in the text's colour (a tick), or filled when the first and last are the same
+    (an arrow, in the muted grey of Qt's own)."""
+    width, height = size
+    image = QImage(width * scale, height * scale, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(scale, scale)
+    path = QPainterPath(QPointF(*points[0]))
+    for point in points[1:]:
+        path.lineTo(QPointF(*point))
+    if points[0] == points[-1]:
+        painter.fillPath(path, QColor(theme.MUTED))
+    else:
+        pen = QPen(QColor(theme.TEXT))
+        pen.setWidthF(2.0)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        painter.strokePath(path, pen)
+    painter.end()
+    return image
+
+
+# The check box's square is 16 pixels inside its edge; the arrow is about Qt's own.
+CHECK_MARK = ((16, 16), [(3.5, 8.5), (6.5, 11.5), (12.5, 4.5)])
+DOWN_ARROW = ((10, 6), [(1.0, 1.0), (9.0, 1.0), (5.0, 5.0), (1.0, 1.0)])
+
+
+def mark_pngs() -> dict[str, bytes]:
+    """The marks' pictures by file name, each at the usual scale and at twice it."""
+    pngs = {}
+    for name, (size, points) in {"check-mark": CHECK_MARK, "down-arrow": DOWN_ARROW}.items():
+        pngs[f"{name}.png"] = png_bytes(paint_mark(size, 1, points))
+        pngs[f"{name}@2x.png"] = png_bytes(paint_mark(size, 2, points))
+    return pngs
+
+
 def png_bytes(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
@@ -127,6 +173,7 @@ def main() -> int:
         packaging_icons / "kombo-desktop.icns": icns_bytes(
             {kind: png_bytes(paint_icon(size)) for kind, size in ICNS_TYPES}
         ),
+        **{icons / name: png for name, png in mark_pngs().items()},
     }
     for path, data in outputs.items():
         path.write_bytes(data)

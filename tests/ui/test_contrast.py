@@ -3,20 +3,36 @@
 Placeholders are the only words in some fields ("Type to search, or pick from the list", the
 history's search field has no label) and were drawn at 3.1:1; a disabled History button in
 screen-sharing mode still says what is not there, and was drawn at 2.4:1.
+
+The edges of the controls themselves, too: an empty field is nothing but its edge, and the
+fields, drop-down lists and check boxes were drawn at 1.5:1 to 2:1, gone on a projector.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
-from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.tool_suggestions import ToolSearchEdit
 
 SOLID = "\u2588" * 6  # full blocks: pixels of the text's own colour, without anti-aliasing
 
@@ -139,3 +155,169 @@ def test_the_forms_scroll_bar_says_there_is_more_below(
     assert track != QColor("white")  # the track can be seen, and so how far down there is
     handle_width = sum(1 for x in range(image.width()) if image.pixelColor(x, 16) == handle)
     assert handle_width >= 8
+
+
+# -- the edges of the controls ----------------------------------------------------------------
+# WCAG 2.1 1.4.11: the edge that shows where a control is, at least 3:1 against what it sits
+# on (white, or SURFACE in the status card and the first-run notice), in every state a person
+# meets it in. Disabled controls are exempt and keep their paler edge.
+
+
+def drop_down() -> QComboBox:
+    combo = QComboBox()
+    combo.addItems(["English", "Deutsch"])
+    return combo
+
+
+def tool_search() -> QComboBox:
+    """The tool field as the form makes it: a drop-down list one can type into."""
+    combo = QComboBox()
+    combo.setEditable(True)
+    combo.setLineEdit(ToolSearchEdit())
+    combo.addItems(["The customer chooses", "Personio"])
+    return combo
+
+
+def ticked() -> QCheckBox:
+    box = QCheckBox("Field mapping")
+    box.setChecked(True)
+    return box
+
+
+def profile_list() -> QListWidget:
+    profiles = QListWidget()
+    profiles.addItems(["default (in use)", "staging"])
+    profiles.setFixedHeight(80)
+    return profiles
+
+
+def history_table() -> QTableWidget:
+    table = QTableWidget(2, 3)
+    table.setFixedHeight(80)
+    return table
+
+
+def suggestions() -> QListView:
+    """The tool search's suggestions, a window of their own with their own style sheet."""
+    view = QListView()
+    view.setStyleSheet(theme.popup_style_sheet())
+    view.setFixedHeight(80)
+    return view
+
+
+CONTROLS: dict[str, Callable[[], QWidget]] = {
+    "field": QLineEdit,
+    "drop-down list": drop_down,
+    "tool search": tool_search,
+    "check box": lambda: QCheckBox("Field mapping"),
+    "ticked check box": ticked,
+    "button": lambda: QPushButton("Clear the form"),
+    "profile list": profile_list,
+    "history table": history_table,
+    "suggestions": suggestions,
+}
+# The fields whose errors are shown on their edge (``FieldBox.set_error``).
+CAN_BE_WRONG = ("field", "drop-down list", "tool search")
+MARGIN = 3  # pixels of what the control sits on, left of it
+
+
+def on_backdrop(themed: QWidget, make: Callable[[], QWidget], backdrop: str) -> QWidget:
+    """A control on white (the form) or in the status card (SURFACE), in the themed window."""
+    control = make()
+    if backdrop == "white":
+        themed.layout().addWidget(control)
+    else:
+        card = QFrame()
+        card.setObjectName("statusCard")
+        QVBoxLayout(card).addWidget(control)
+        themed.layout().addWidget(card)
+    return control
+
+
+def put_in_state(qtbot: QtBot, themed: QWidget, control: QWidget, state: str) -> None:
+    themed.show()
+    QApplication.processEvents()  # the layout gives each control its size
+    if state == "focused":
+        themed.activateWindow()
+        qtbot.waitUntil(themed.isActiveWindow)
+        control.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(control.hasFocus)
+        return
+    control.clearFocus()  # the window gave it to its first control
+    if state == "hovered":
+        qtbot.mouseMove(control)
+        qtbot.waitUntil(control.underMouse)
+    elif state == "wrong":
+        control.setProperty("invalid", True)
+        theme.refresh_style(control)
+
+
+def edge_against_backdrop(control: QWidget) -> tuple[QColor, QColor]:
+    """What the control sits on, and the first pixel of the control drawn differently, from
+    the left at half its height: its edge (a check box: its square's edge, or its focus mark)."""
+    holder = control.parentWidget()
+    assert holder is not None
+    image = holder.grab(control.geometry().adjusted(-MARGIN, 0, 0, 0)).toImage()
+    row = image.height() // 2
+    backdrop = image.pixelColor(0, row)
+    edge = next(
+        (c for x in range(image.width()) if (c := image.pixelColor(x, row)) != backdrop),
+        backdrop,
+    )
+    return backdrop, edge
+
+
+@pytest.mark.parametrize("backdrop", ["white", "surface"])
+@pytest.mark.parametrize(
+    ("kind", "state"),
+    [(kind, state) for kind in CONTROLS for state in ("normal", "hovered", "focused")]
+    + [(kind, "wrong") for kind in CAN_BE_WRONG],
+)
+def test_every_controls_edge_can_be_seen(
+    qtbot: QtBot, themed: QWidget, kind: str, state: str, backdrop: str
+) -> None:
+    control = on_backdrop(themed, CONTROLS[kind], backdrop)
+    put_in_state(qtbot, themed, control, state)
+
+    around, edge = edge_against_backdrop(control)
+
+    assert around == QColor("white" if backdrop == "white" else theme.SURFACE)
+    assert contrast(edge, around) >= 3.0, f"{edge.name()} on {around.name()}"
+
+
+def strong_changes_on_edge(before: QImage, after: QImage) -> int:
+    """Pixels of the outer 2 px of a control that changed by at least 3:1 (what is inside,
+    such as its text moving by a pixel, does not count)."""
+    whole = before.rect()
+    inside = whole.adjusted(2, 2, -2, -2)
+    return strong_changes(before, after, whole) - strong_changes(before, after, inside)
+
+
+def ring_length(control: QWidget) -> int:
+    """Pixels in a line of one pixel round ``control``, less its rounded corners (5 px)."""
+    return 2 * (control.width() + control.height()) - 4 * 2 * 5
+
+
+@pytest.mark.parametrize("kind", ["field", "drop-down list", "tool search", "button"])
+def test_the_focus_changes_the_whole_edge(qtbot: QtBot, themed: QWidget, kind: str) -> None:
+    # The 2 px blue edge says where typing goes; a drop-down list only turned pale blue inside.
+    control = on_backdrop(themed, CONTROLS[kind], "white")
+    put_in_state(qtbot, themed, control, "normal")
+    without = control.grab().toImage()
+    put_in_state(qtbot, themed, control, "focused")
+    with_focus = control.grab().toImage()
+
+    assert strong_changes_on_edge(without, with_focus) >= ring_length(control)
+
+
+@pytest.mark.parametrize("kind", CAN_BE_WRONG)
+def test_an_error_changes_the_whole_edge(qtbot: QtBot, themed: QWidget, kind: str) -> None:
+    # Told apart from a field's usual edge by more than its colour: the tool field's error
+    # left its edge as it was.
+    control = on_backdrop(themed, CONTROLS[kind], "white")
+    put_in_state(qtbot, themed, control, "normal")
+    usual = control.grab().toImage()
+    put_in_state(qtbot, themed, control, "wrong")
+    wrong = control.grab().toImage()
+
+    assert strong_changes_on_edge(usual, wrong) >= ring_length(control)
