@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from kombo_desktop.core.paths import AppPaths, ensure_private_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
 MASK = "[hidden]"
@@ -37,6 +38,7 @@ HANDLER_NAME = "kombo-desktop-log-file"
 _secrets: set[str] = set()
 _secrets_lock = threading.Lock()
 _secret_pattern: re.Pattern[str] | None = None
+_listeners: list[Callable[[], None]] = []  # see on_secret_registered
 
 # A value already masked is left alone, so masking twice gives the same text. The possessive
 # quantifiers (``*+``) stop the regex from backing off a space or quote to dodge that check.
@@ -77,6 +79,32 @@ def register_secret(secret: str | None) -> None:
             # Longest first, so a key that contains another registered key is masked whole.
             ordered = sorted(_secrets, key=len, reverse=True)
             _secret_pattern = re.compile("|".join(re.escape(s) for s in ordered))
+        listeners = list(_listeners) if added else []
+    for listener in listeners:
+        try:
+            listener()
+        except Exception:  # the key is registered all the same; reading it must go on
+            logging.getLogger(__name__).exception("A listener to newly known keys failed")
+
+
+def on_secret_registered(listener: Callable[[], None]) -> Callable[[], None]:
+    """Call ``listener`` each time ``register_secret`` learns a new secret, once
+    ``holds_registered_secret`` finds it; returns what stops the calls.
+
+    A key is learned when the program reads it (from the password store, on a worker thread,
+    a moment after the start or a change of profile; from ``KOMBO_API_KEY``) or is given it:
+    text typed before then was checked without it, and the window checks its fields again.
+    ``listener`` runs on the thread that registered the key and must hand its work over to
+    where it belongs; it is called outside the lock, so it may itself look for secrets."""
+    with _secrets_lock:
+        _listeners.append(listener)
+
+    def stop() -> None:
+        with _secrets_lock:
+            if listener in _listeners:
+                _listeners.remove(listener)
+
+    return stop
 
 
 def holds_registered_secret(text: str) -> bool:

@@ -201,6 +201,8 @@ class MainWindow(QMainWindow):
         # The reconnection tab says whose integration an id is (made after the first frame).
         self.integration_lookup: IntegrationLookup | None = None
         self.start_up.add(self._start_integration_lookup)
+        # A key pasted into a field before the program read it is marked once it is read.
+        self.start_up.add(self._follow_known_keys)
         self.start_up.add(self._follow_time_zone_changes)
         # Quitting the program (a Mac's Cmd+Q) asks as closing the window does (quit_question).
         self.start_up.add(self._ask_before_quitting)
@@ -234,6 +236,11 @@ class MainWindow(QMainWindow):
 
         if SYSTEM_ASKS_BEFORE_QUITTING and not self._closed:
             self._quit_question = QuitQuestion(self, self.person_may_close)
+
+    def _follow_known_keys(self) -> None:
+        from kombo_desktop.ui.known_keys import follow_known_keys
+
+        follow_known_keys((self.linkForm, self.relinkForm))
 
     def _start_integration_lookup(self) -> None:
         from kombo_desktop.ui.integration_lookup import IntegrationLookup

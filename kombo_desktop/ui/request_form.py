@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
 from kombo_desktop.core.link_request import InvalidRequest
 from kombo_desktop.core.vocabulary import (
     DEFAULT_LANGUAGE,
@@ -267,6 +268,20 @@ class RequestForm(SubmitOnEnter):
     def _recheck(self, field: str) -> None:
         if field in self._touched:
             self.boxes[field].set_error(self._field_problem(field))
+
+    def show_known_keys(self) -> None:
+        """Mark every field that holds an API key the program knows, as if the key had been
+        known as it was typed: the key is learned when it is read from the password store (a
+        moment after the start, or after a change of profile), and one pasted before then
+        passed its field's check without a word. What was typed stays; the field is checked
+        as the person types from now on, so the mark goes once the key is taken out. Fields
+        holding no key are left as they are, the marks of Kombo's refusal included."""
+        for field, box in self.boxes.items():
+            if self._field_problem(field) != KEY_IN_FIELD_PROBLEM:
+                continue
+            self._touched.add(field)
+            self._rejected.discard(field)
+            box.set_error(KEY_IN_FIELD_PROBLEM)
 
     def _checked(self, make: Callable[[], _Request]) -> _Request | InvalidRequest:
         """The request ``make`` builds, or its problems (then shown next to their fields)."""

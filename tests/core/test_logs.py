@@ -23,6 +23,8 @@ from kombo_desktop.core.logs import (
     RedactingFilter,
     RedactingFormatter,
     configure_logging,
+    holds_registered_secret,
+    on_secret_registered,
     redact,
     register_secret,
     stop_logging,
@@ -286,6 +288,35 @@ def test_key_containing_another_registered_key_is_masked_whole() -> None:
     register_secret(long)
 
     assert redact(f"<{long}>") == f"<{MASK}>"
+
+
+def test_listeners_hear_of_each_new_key_on_the_thread_that_registered_it() -> None:
+    # The window checks its fields again when a key is learned: a key pasted before the
+    # program read it from the password store (on a worker thread) passed their checks.
+    heard: list[tuple[str, bool]] = []
+    value = "kmb_" + secrets.token_hex(10)
+
+    def failing() -> None:
+        raise RuntimeError("a listener that fails")
+
+    stop_failing = on_secret_registered(failing)
+    stop = on_secret_registered(
+        lambda: heard.append((threading.current_thread().name, holds_registered_secret(value)))
+    )
+    try:
+        reader = threading.Thread(target=register_secret, args=(value,), name="store-reader")
+        reader.start()
+        reader.join()
+        register_secret(value)  # known already: no news
+        register_secret("short")  # too short to be registered
+    finally:
+        stop()
+        stop_failing()
+    register_secret("kmb_" + secrets.token_hex(10))  # after stop(): not heard
+
+    # Heard once, on the reader's thread, with the key findable already; a failing listener
+    # neither kept the key from being registered nor the others from hearing of it.
+    assert heard == [("store-reader", True)]
 
 
 def test_redact_is_idempotent() -> None:

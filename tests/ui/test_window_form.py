@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QPalette
@@ -21,9 +22,17 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import Tool
+from kombo_desktop.core.credentials import SERVICE_NAME
+from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
-from kombo_desktop.core.logs import register_secret
+from kombo_desktop.core.link_request import (
+    INTEGRATION_ID,
+    ORGANIZATION_NAME,
+    LinkRequest,
+    RelinkRequest,
+)
+from kombo_desktop.core.logs import holds_registered_secret, register_secret
+from kombo_desktop.core.settings import Profile, Settings
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     LANGUAGE_NAMES,
@@ -36,7 +45,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
-from tests.ui.conftest import fill_form, make_link, settings_of, tab_stops
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, tab_stops
 
 CONTRACT_NAMES = {
     "emailEdit": QLineEdit,
@@ -540,6 +549,49 @@ def test_a_key_pasted_into_the_form_is_refused_and_never_sent(
     assert demo_window.demo_server is not None
     assert demo_window.demo_server.create_link_count == 0
     assert demo_window.linkField.text() == ""
+
+
+@pytest.mark.parametrize("read", ["at-start", "from-KOMBO_API_KEY", "after-a-profile-switch"])
+def test_a_key_pasted_before_the_program_read_it_is_marked_once_it_is_read(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    demo_server: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+    read: str,
+) -> None:
+    # The key is read from the password store a moment after the start (or after a switch
+    # of profile), off the way to the first frame; a key pasted before then (the clipboard
+    # still held it) passed its field's check, and no field ever said a word about it.
+    key = f"sk_live_read_late_{read.replace('-', '_')}_5c07e1d94b2a"
+    profile = "second" if read == "after-a-profile-switch" else "default"
+    if read == "from-KOMBO_API_KEY":
+        monkeypatch.setenv("KOMBO_API_KEY", key)
+    else:
+        keyring.set_password(SERVICE_NAME, profile, key)
+    window = open_window("--api-base", demo_server.base_url)
+    if profile == "second":
+        qtbot.waitUntil(lambda: window.start_up.done)
+        window.setup.settings_store.save(Settings(profiles=[Profile("default"), Profile(profile)]))
+        window.use_profile(profile)
+    assert not holds_registered_secret(key)  # not read yet
+
+    window.organizationEdit.setFocus()
+    QGuiApplication.clipboard().setText(key)
+    window.organizationEdit.paste()
+    QGuiApplication.clipboard().clear()
+    window.relinkIntegrationEdit.setText(f"personio:{key}")
+    assert window.linkForm.field_errors() == {}
+
+    qtbot.waitUntil(lambda: holds_registered_secret(key), timeout=5000)
+    qtbot.waitUntil(lambda: bool(window.linkForm.field_errors()), timeout=5000)
+    assert window.linkForm.field_errors() == {ORGANIZATION_NAME: KEY_IN_FIELD_PROBLEM}
+    assert window.relinkForm.field_errors() == {INTEGRATION_ID: KEY_IN_FIELD_PROBLEM}
+    assert window.organizationEdit.text() == key  # nothing typed is lost
+    assert window.relinkIntegrationEdit.text() == f"personio:{key}"
+    assert window.organizationEdit.hasFocus()  # the person is not moved anywhere
+    # Checked as the person types from now on: the mark goes with the key.
+    window.organizationEdit.setText("Acme GmbH")
+    assert window.linkForm.field_errors() == {}
 
 
 def test_enter_on_a_button_presses_that_button_and_sends_nothing(
