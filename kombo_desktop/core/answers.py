@@ -78,6 +78,9 @@ class Call:
     operation: str  # e.g. "POST /connect/create-link", for the support details
     body: dict[str, object] | None
     max_body_bytes: int
+    # What the person typed that the call carries, in its body or its address (wire name,
+    # text; ``link_request.typed_text``): looked at again for keys before every attempt.
+    typed: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

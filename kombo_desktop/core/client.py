@@ -5,6 +5,9 @@ of ``kombo_desktop.core.errors``: plain words for the person at the screen, and 
 for support. Nothing from the network is trusted: answers are read with a size cap, cleaned of
 control characters and truncated before they reach a message, and a link is only handed out when
 it is an ``https://`` address (the local demo service's ``http://127.0.0.1`` links aside).
+Nor is anything sent that holds a key the program knows, as customer data or in an address:
+what the person typed is looked at again right before every attempt, and such a request ends
+as the form's ``InvalidRequest`` (``link_request.refuse_known_keys``).
 
 This module holds ``KomboClient``: the calls, the loop of attempts, and the HTTP transport (TLS,
 proxies, timeouts, cancelling a request in flight). What it decides with lives in small modules
@@ -92,7 +95,14 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.integrations import IntegrationInfo, integration_from_answer
 from kombo_desktop.core.link_check import CreatedLink, created_link, link_problem
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
+from kombo_desktop.core.link_request import (
+    INTEGRATION_ID,
+    InvalidRequest,
+    LinkRequest,
+    RelinkRequest,
+    refuse_known_keys,
+    typed_text,
+)
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import MAX_SHORT_CHARS, clean_text, unsafe_to_show
 from kombo_desktop.core.vocabulary import Category
@@ -247,9 +257,14 @@ class KomboClient:
         on_retry: RetryListener | None = None,
     ) -> CreatedLink:
         """A new connection link for a customer (``POST /connect/create-link``). ``on_retry``
-        hears, on the calling thread, each wait before a repeat, in words for the person."""
+        hears, on the calling thread, each wait before a repeat, in words for the person.
+
+        Raises ``InvalidRequest`` instead of sending when a field holds a key the program
+        knows by then (see ``link_request.refuse_known_keys``)."""
         path = "/connect/create-link"
-        call = Call("POST", path, f"POST {path}", request.to_json(), self._max_body_bytes)
+        body = request.to_json()
+        typed = typed_text(request)
+        call = Call("POST", path, f"POST {path}", body, self._max_body_bytes, typed)
         answer = self._call(call, cancel, on_retry)
         return self._link_from(answer, call)
 
@@ -261,9 +276,11 @@ class KomboClient:
         on_retry: RetryListener | None = None,
     ) -> CreatedLink:
         """A reconnection link for an existing integration (``POST /integrations/{id}/relink``);
-        ``on_retry`` as for ``create_link``."""
+        ``on_retry`` and ``InvalidRequest`` as for ``create_link``."""
         path = f"/integrations/{quote(request.integration_id, safe=':')}/relink"
-        call = Call("POST", path, f"POST {path}", request.to_json(), self._max_body_bytes)
+        body = request.to_json()
+        typed = typed_text(request)
+        call = Call("POST", path, f"POST {path}", body, self._max_body_bytes, typed)
         answer = self._call(call, cancel, on_retry)
         return self._link_from(answer, call)
 
@@ -287,9 +304,11 @@ class KomboClient:
         self, integration_id: str, cancel: CancelToken | None = None
     ) -> IntegrationInfo:
         """Whose an integration is and whether it works (``GET /integrations/{id}``); raises
-        ``NotFoundError`` for an id Kombo does not know in the key's environment."""
+        ``NotFoundError`` for an id Kombo does not know in the key's environment, and
+        ``InvalidRequest`` instead of asking when the id holds a key the program knows."""
         path = f"/integrations/{quote(integration_id, safe=':')}"
-        call = Call("GET", path, f"GET {path}", None, self._max_body_bytes)
+        typed = ((INTEGRATION_ID, integration_id),)
+        call = Call("GET", path, f"GET {path}", None, self._max_body_bytes, typed)
         answer = self._call(call, cancel)
         secrets = self._secrets()
 
@@ -385,6 +404,7 @@ class KomboClient:
         while True:
             if token.cancelled:
                 raise self._cancelled(call, attempt, request_sent=False)
+            self._refuse_known_keys(call)
             attempt += 1
             outcome = self._attempt(call, headers, token, attempt)
             if isinstance(outcome, _Answer):
@@ -411,6 +431,23 @@ class KomboClient:
                 raise self._cancelled(call, attempt, request_sent=False)
             if on_retry is not None:  # the wait said above is over: it must not stay on show
                 _tell(on_retry, messages.retrying_message(next_try, tries))
+
+    @staticmethod
+    def _refuse_known_keys(call: Call) -> None:
+        """Raise ``InvalidRequest`` rather than send what the person typed when it holds a key
+        the program knows now. Checked right before every attempt, after this client's own
+        key was read (``__init__`` registers it) and whatever other key was read meanwhile:
+        the form was checked before either, when the key may not have been known yet."""
+        try:
+            refuse_known_keys(call.typed)
+        except InvalidRequest as refused:
+            # Neither the text nor the address (a reconnection's holds the id): the fields.
+            _log.warning(
+                "%s request not sent: %s held an API key",
+                call.method,
+                ", ".join(refused.fields),
+            )
+            raise
 
     def _headers(self, call: Call) -> dict[str, str]:
         headers = {"Accept": "application/json", "Accept-Encoding": "gzip"}

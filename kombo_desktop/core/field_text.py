@@ -38,11 +38,18 @@ def refuses_keys(check: _Check) -> _Check:
 
     @functools.wraps(check)
     def checked(text: str | None, *args: object) -> str | None:
-        if text and (holds_registered_secret(text) or holds_registered_secret(unquote(text))):
+        if text and holds_known_key(text):
             return KEY_IN_FIELD_PROBLEM
         return check(text, *args)
 
     return checked  # type: ignore[return-value]
+
+
+def holds_known_key(text: str) -> bool:
+    """Whether ``text`` holds a key the program knows now, as written or as a web address
+    writes it: what ``refuses_keys`` refuses, and the client looks for again right before
+    sending (a key read at the click itself was not known when the form was checked)."""
+    return holds_registered_secret(text) or holds_registered_secret(unquote(text))
 
 
 def has_control_characters(text: str) -> bool:

@@ -11,13 +11,20 @@ e-mail address and the integration id have modules of their own (``email_address
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, fields
+from enum import Enum, StrEnum
 from typing import TypeVar
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
 from kombo_desktop.core.email_address import email_problem
-from kombo_desktop.core.field_text import has_control_characters, refuses_keys, sent_text, visible
+from kombo_desktop.core.field_text import (
+    KEY_IN_FIELD_PROBLEM,
+    has_control_characters,
+    holds_known_key,
+    refuses_keys,
+    sent_text,
+    visible,
+)
 from kombo_desktop.core.integration_id import integration_id_problem
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
@@ -457,6 +464,34 @@ class RelinkRequest:
         if self.scope_config_id is not None:
             body[SCOPE_CONFIG_ID] = self.scope_config_id
         return body
+
+
+def typed_text(request: LinkRequest | RelinkRequest) -> tuple[tuple[str, str], ...]:
+    """The text of ``request`` the person typed or pasted, as sent (wire name, text): what a
+    key pasted by mistake can be in. The choices from lists (kind of system, language, link
+    type) are the program's own words."""
+    values = ((field.name, getattr(request, field.name)) for field in fields(request))
+    return tuple(
+        (name, value)
+        for name, value in values
+        if isinstance(value, str) and not isinstance(value, Enum)
+    )
+
+
+def refuse_known_keys(typed: Iterable[tuple[str, str]]) -> None:
+    """Raise ``InvalidRequest`` naming each field of ``typed`` (see ``typed_text``) that holds
+    a key the program knows now, with the problem its field shows for one.
+
+    The form was checked when its button was pressed; a key the program read only then (from
+    the password store, on the worker thread sending the request) or while the request waited
+    to be repeated was not known at that moment. The client calls this again right before
+    every attempt, so such a key is not sent to Kombo as customer data, and no link made with
+    it reaches the history or a QR code's file name."""
+    errors = [
+        FieldError(name, KEY_IN_FIELD_PROBLEM) for name, text in typed if holds_known_key(text)
+    ]
+    if errors:
+        raise InvalidRequest(_in_form_order(errors))
 
 
 _FORM_ORDER = (

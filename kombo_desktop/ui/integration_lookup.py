@@ -34,7 +34,7 @@ from kombo_desktop.core.integrations import (
     integration_text,
     mismatch_text,
 )
-from kombo_desktop.core.link_request import validate_field
+from kombo_desktop.core.link_request import InvalidRequest, validate_field
 from kombo_desktop.ui.tasks import quiet_failure
 
 if TYPE_CHECKING:
@@ -126,6 +126,8 @@ class IntegrationLookup(QObject):
 
         def failed(error: BaseException) -> None:
             self._running = None
+            if isinstance(error, InvalidRequest):
+                return  # the id holds a key, not asked about: the field says so (known_keys)
             if is_unknown_integration(error):
                 known[integration_id] = (None, time.monotonic())
                 self._show_known()

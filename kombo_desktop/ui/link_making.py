@@ -269,8 +269,11 @@ class LinkMaking(QObject):
     ) -> None:
         """Say why no link was made for ``request``, sent with ``connection``. The first that
         applies: a key replaced since, an error other than a refusal of the details, a refusal
-        of details typed over since, else a refusal of the details still in the form."""
-        if self._key_replaced_since(connection, error):
+        of details typed over since, else a refusal of the details still in the form; before
+        all of them, a request the client did not send as a field held a key."""
+        if isinstance(error, InvalidRequest):
+            self._show_key_held_back(request)
+        elif self._key_replaced_since(connection, error):
             assert isinstance(error, KomboError)
             self._show_refusal_of_replaced_key(error, request)
         elif not _refuses_the_details(error):
@@ -281,6 +284,24 @@ class LinkMaking(QObject):
         else:
             assert isinstance(error, KomboError)
             self._show_refusal_of_the_details(error, request)
+
+    def _show_key_held_back(self, request: LinkRequest | RelinkRequest) -> None:
+        """The client did not send ``request``: a field held an API key the program read only
+        as the request went out (from the password store, at the first click after the start
+        or a switch of profile), after the form had been checked. The form is checked again as
+        it is now, as its button does: the fields still holding the key are marked, and the
+        status says nothing was sent."""
+        form = self._form_of(request)
+        checked = form.build_request()
+        if isinstance(checked, InvalidRequest):
+            self._show_invalid(checked, form)
+            return
+        # The key was taken out of the form while the request was on its way.
+        self._window.show_status(
+            f"Nothing was sent: a field held an API key. Check the form and press "
+            f"“{form.submit_text}” again.",
+            "error",
+        )
 
     def _show_refusal_of_the_details(
         self, error: KomboError, request: LinkRequest | RelinkRequest

@@ -11,8 +11,18 @@ from kombo_desktop import __version__
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, ToolCatalog
 from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import UnexpectedResponseError
+from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
 from kombo_desktop.core.link_check import CreatedLink
-from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
+from kombo_desktop.core.link_request import (
+    INTEGRATION_ID,
+    ORGANIZATION_NAME,
+    SCOPE_CONFIG_ID,
+    FieldError,
+    InvalidRequest,
+    LinkRequest,
+    RelinkRequest,
+)
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import openapi
 from tests.support.fault_server import FaultServer, Reply
@@ -241,3 +251,58 @@ def test_an_api_base_with_a_path_prefix_is_kept() -> None:
     ):
         client.check_api_key()
     assert server.requests[0].path == "/proxy/kombo/v1/check-api-key"
+
+
+# --- a key the program learns only as the request goes out ---------------------------------------
+
+
+def _holding(key: str, where: str) -> tuple[LinkRequest | RelinkRequest | str, str]:
+    """A request made before ``key`` was known, holding it where the person pasted it, and the
+    field that is refused for it."""
+    if where == ORGANIZATION_NAME:
+        return LinkRequest("anna@example.com", key), where
+    if where == SCOPE_CONFIG_ID:
+        return LinkRequest("anna@example.com", "Acme GmbH", scope_config_id=key), where
+    if where == "relink":
+        return RelinkRequest(f"personio:{key}"), INTEGRATION_ID
+    # A reconnection tab's lookup, the key percent-encoded as copied out of an address.
+    return "personio:" + "".join(f"%{byte:02X}" for byte in key.encode()), INTEGRATION_ID
+
+
+@pytest.mark.parametrize("where", [ORGANIZATION_NAME, SCOPE_CONFIG_ID, "relink", "lookup"])
+def test_nothing_holding_the_key_the_client_was_made_with_is_sent(where: str) -> None:
+    # The form is checked when its button is pressed; the key is read from the password store
+    # only after, on the worker thread, for the client (the first click after the start or a
+    # switch of profile). A key pasted into the form before then went to Kombo as customer
+    # data, or in the address of a reconnection, and its link into the history.
+    key = f"sk_live_READ_AT_THE_CLICK_{where}_0c9e4f2a"
+    request, field = _holding(key, where)
+    with (
+        FaultServer(fallback=Reply.link(LINK)) as server,
+        KomboClient(server.base_url, key) as client,  # reads nothing: given the key
+        pytest.raises(InvalidRequest) as caught,
+    ):
+        if isinstance(request, LinkRequest):
+            client.create_link(request)
+        elif isinstance(request, RelinkRequest):
+            client.create_relink(request)
+        else:
+            client.get_integration(request)
+    assert server.requests == []
+    assert caught.value.errors == (FieldError(field, KEY_IN_FIELD_PROBLEM),)
+
+
+def test_a_key_learned_while_a_request_waits_to_be_repeated_stops_the_repeat() -> None:
+    # Another key read meanwhile (a profile's, by the window's key check) is known before the
+    # next attempt: that attempt is not sent with it.
+    key = "sk_live_LEARNED_MEANWHILE_5d1c7b3e9a20"
+    request = LinkRequest("anna@example.com", "Acme GmbH", end_user_origin_id=key)
+    busy = Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Too many requests.")
+    with (
+        FaultServer(busy, Reply.link(LINK)) as server,
+        KomboClient(server.base_url, KEY, backoff_seconds=0.02) as client,
+        pytest.raises(InvalidRequest) as caught,
+    ):
+        client.create_link(request, on_retry=lambda _words: register_secret(key))
+    assert len(server.requests) == 1  # sent while the key was not known: no one could tell
+    assert caught.value.fields == ("end_user_origin_id",)

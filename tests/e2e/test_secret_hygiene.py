@@ -562,6 +562,77 @@ def test_a_key_put_into_the_tool_box_is_refused_and_shown_nowhere_else(
     )
 
 
+@pytest.mark.parametrize("tab", ["create", "relink"])
+@pytest.mark.parametrize("read_from", ["password-store", "KOMBO_API_KEY"])
+def test_a_key_pasted_before_the_program_read_it_is_not_sent_when_the_button_is_pressed(
+    qtbot: QtBot,
+    kombo_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    read_from: str,
+    tab: str,
+) -> None:
+    """The key is read a moment after the start, off the way to the first frame, or at the
+    first click; pasted into the form before then, it passed the form's check, went to Kombo
+    as the organisation's name (or in a reconnection's address), and its link into the
+    history and the QR code's file name. Now the request is looked at again once the key is
+    read, right before it would go, and nothing is sent."""
+    from urllib.parse import unquote
+
+    import keyring
+
+    from kombo_desktop.core.credentials import SERVICE_NAME
+    from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
+    from kombo_desktop.core.logs import holds_registered_secret
+
+    key = f"sk_live_READ_LATE_{read_from.replace('-', '_')}_{tab}_8e3f0a6d2c71"
+    answer = Reply.link("https://connect.kombo.dev/v1?token=made-for-the-pasted-key")
+    with FaultServer(fallback=_post_script([], then=answer)) as server:
+        if read_from == "KOMBO_API_KEY":
+            window = kombo_window(server.base_url, key=key)
+        else:
+            monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+            keyring.set_password(SERVICE_NAME, "default", key)
+            window = kombo_window(server.base_url, key=None)
+        if tab == "create":
+            field, edit, button = "end_user_organization_name", "organizationEdit", "createButton"
+            named(window, QLineEdit, "emailEdit").setText("anna.schmidt@example.com")
+            typed = key
+            named(window, QLineEdit, edit).setFocus()
+            QGuiApplication.clipboard().setText(typed)
+            named(window, QLineEdit, edit).paste()
+            QGuiApplication.clipboard().clear()
+        else:
+            field, edit, button = "integration_id", "relinkIntegrationEdit", "relinkButton"
+            typed = f"personio:{key}"
+            window.show_relink_mode(typed)
+        assert not holds_registered_secret(key)  # the program has not read it yet
+        click(window, button)
+        qtbot.waitUntil(lambda: not window.busy, timeout=8000)
+        qtbot.waitUntil(lambda: window.start_up.done, timeout=8000)
+        qtbot.wait(800)  # the key check, and the reconnection tab's lookup after a pause
+
+        def holds_it(text: str) -> bool:
+            return key in text or key in unquote(text)
+
+        received = server.requests
+        assert not any(
+            holds_it(request.path) or holds_it(request.body.decode("utf-8", "replace"))
+            for request in received
+        ), [request.path for request in received]
+        assert [request.path for request in received if request.method == "POST"] == []
+        assert status_text(window) == (
+            "Nothing was sent: 1 field needs your attention (marked in red)."
+        )
+        form = window.linkForm if tab == "create" else window.relinkForm
+        assert form.field_errors() == {field: KEY_IN_FIELD_PROBLEM}
+        assert named(window, QLineEdit, edit).text() == typed  # nothing typed is lost
+        assert link_text(window) == ""
+        assert window.resultPanel.shown is None  # no link, so no QR code to name
+        assert window.history.store is not None
+        assert window.history.store.search("", limit=None) == []
+        window.close()
+
+
 def test_errors_carry_no_key_even_when_the_server_echoes_it(
     caplog: pytest.LogCaptureFixture,
 ) -> None:

@@ -45,6 +45,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
+from tests.support.keyrings import PromptingKeyring
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, tab_stops
 
 CONTRACT_NAMES = {
@@ -592,6 +593,32 @@ def test_a_key_pasted_before_the_program_read_it_is_marked_once_it_is_read(
     # Checked as the person types from now on: the mark goes with the key.
     window.organizationEdit.setText("Acme GmbH")
     assert window.linkForm.field_errors() == {}
+
+
+def test_a_key_read_as_the_link_went_out_is_not_sent_even_when_taken_out_meanwhile(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    # The store asks for access at the click (the first read of the key): the request waits
+    # on it while the person, seeing the key in the form, replaces it. The request holds what
+    # the form had at the click, key and all: it is not sent, and the status says why.
+    key = "sk_live_taken_out_meanwhile_3b9d0e6f1a27"
+    store = PromptingKeyring()
+    store.secrets[(SERVICE_NAME, "default")] = key
+    keyring.set_keyring(store)
+    window = open_window("--api-base", demo_server.base_url)
+    fill_form(window, organization=key, tool=None)
+    window.createButton.click()
+    assert window.link_making.request_running
+    window.organizationEdit.setText("Acme GmbH")
+    store.answer_prompt()
+    qtbot.waitUntil(lambda: not window.busy, timeout=8000)
+
+    assert demo_server.requests_to("POST", "/v1/connect/create-link") == []
+    assert window.statusPanel.text == (
+        "Nothing was sent: a field held an API key. Check the form and press “Create link” again."
+    )
+    assert window.linkForm.field_errors() == {}
+    assert window.linkField.text() == ""
 
 
 def test_enter_on_a_button_presses_that_button_and_sends_nothing(
