@@ -3,25 +3,14 @@
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo_root"
-python_bin="${PYTHON:-}"
-if [ -z "$python_bin" ]; then
-  for candidate in python3.13 python3.12 python3.11 python3; do
-    if command -v "$candidate" >/dev/null 2>&1 &&
-      "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
-      python_bin="$candidate"
-      break
-    fi
-  done
-fi
-if [ -z "$python_bin" ]; then
-  echo "Python 3.11 or newer is needed; install it and run this again." >&2
+# shellcheck source=_venv_lib.sh
+source scripts/_venv_lib.sh
+if ! python_bin="$(choose_python)"; then
+  echo "Python $minimum_python or newer is needed; install it and run this again." >&2
   exit 1
 fi
-if [ ! -x .venv/bin/python ]; then
-  "$python_bin" -m venv .venv
-fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet --editable "$1"
+prepare_venv .venv "$python_bin"
+install_project .venv "$1"
 
 # On Debian or Ubuntu, install the system libraries Qt needs and lacks (with sudo unless root):
 # without them Qt stops with "no Qt platform plugin could be initialized", which names no way
