@@ -24,12 +24,39 @@ python_is_new_enough() {
     2>/dev/null
 }
 
-# Make the virtual environment $1 with Python $2 unless it is there.
+# Make the virtual environment $1 with Python $2, or make it again when it cannot be used: one
+# made by an older Python, one without pip, or one whose Python was removed (pyenv uninstall,
+# brew cleanup) would otherwise fail the same way at every run.
 prepare_venv() {
-  local venv="$1" python_bin="$2"
-  if [ ! -x "$venv/bin/python" ]; then
+  local venv="$1" python_bin="$2" problem
+  if [ ! -e "$venv" ] && [ ! -L "$venv" ]; then
     "$python_bin" -m venv "$venv"
+  elif problem="$(venv_problem "$venv")"; then
+    echo "The $venv folder cannot be used ($problem); making it again with $python_bin." >&2
+    "$python_bin" -m venv --clear "$venv"
   fi
+}
+
+# Print what makes the virtual environment $1 unusable and succeed; fail when it is usable.
+venv_problem() {
+  local venv="$1" problem
+  # -I: the venv's own Python alone, not a pip or a version found through PYTHONPATH.
+  if problem="$("$venv/bin/python" -I -c '
+import sys
+needed = sys.argv[1]
+if sys.version_info < tuple(map(int, needed.split("."))):
+    found = sys.version.split()[0]
+    print("it was made with Python %s, and %s or newer is needed" % (found, needed))
+    sys.exit(1)
+try:
+    import pip  # noqa: F401
+except ImportError:
+    print("it has no pip")
+    sys.exit(1)
+' "$minimum_python" 2>/dev/null)"; then
+    return 1
+  fi
+  echo "${problem:-its Python is missing or does not start}"
 }
 
 # Install the project in the current folder, with the extras $2 (".[test]"), into the virtual
