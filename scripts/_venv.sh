@@ -10,7 +10,7 @@ if ! python_bin="$(choose_python)"; then
   exit 1
 fi
 prepare_venv .venv "$python_bin"
-install_project .venv "$1"
+install_project .venv "$1" kombo_desktop.app
 
 # On Debian or Ubuntu, install the system libraries Qt needs and lacks (with sudo unless root):
 # without them Qt stops with "no Qt platform plugin could be initialized", which names no way

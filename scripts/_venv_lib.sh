@@ -60,9 +60,43 @@ except ImportError:
 }
 
 # Install the project in the current folder, with the extras $2 (".[test]"), into the virtual
-# environment $1.
+# environment $1; $3 is a module whose import shows the program is installed.
+#
+# pip needs the package index even when nothing changed (the editable install fetches its build
+# backend), so without a network the program would never start. A stamp in the venv records
+# what the last successful install was for (pyproject.toml, the extras, the Python, the folder):
+# while it matches, pip is not run at all. When pip fails but the program is installed, the
+# scripts go on with what is there.
 install_project() {
-  local venv="$1" extras="$2"
-  "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet --editable "$extras"
+  local venv="$1" extras="$2" program_module="$3" stamp stamp_file
+  stamp_file="$venv/.installed-for-${extras//[^A-Za-z0-9]/_}"
+  stamp="$(install_stamp "$venv" "$extras")"
+  if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
+    return 0
+  fi
+  rm -f "$stamp_file"
+  if "$venv/bin/python" -m pip install --quiet --upgrade pip &&
+    "$venv/bin/python" -m pip install --quiet --editable "$extras"; then
+    echo "$stamp" >"$stamp_file"
+  elif "$venv/bin/python" -I -c "import $program_module" 2>/dev/null; then
+    echo "Could not bring the installation up to date (is the internet reachable?);" \
+      "going on with the one installed before." >&2
+  else
+    echo "Installing the program and what it needs failed (see above); the first set-up" \
+      "needs the internet." >&2
+    return 1
+  fi
+}
+
+# Print what the stamp of an install of the extras $2 into the venv $1 holds.
+install_stamp() {
+  "$1/bin/python" -I -c '
+import hashlib, os, sys
+digest = hashlib.sha256()
+with open("pyproject.toml", "rb") as project:
+    digest.update(project.read())
+for part in (sys.argv[1], sys.version, os.getcwd()):
+    digest.update(b"\0" + part.encode())
+print(digest.hexdigest())
+' "$2"
 }

@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,153 @@ def test_a_missing_venv_is_made_without_a_word(tmp_path: Path, pip_home: Path) -
     done = run_step('prepare_venv "$1" "$2"', tmp_path / ".venv", stand_in, cwd=tmp_path)
     assert (done.returncode, done.stderr) == (0, "")
     assert calls.read_text(encoding="utf-8").splitlines() == [f"-m venv {tmp_path / '.venv'}"]
+
+
+# --- installing without the package index ------------------------------------------------------
+
+# An in-tree build backend standing in for hatchling: it imports a build helper that pip must
+# fetch into the build environment, as hatchling is fetched from the package index.
+BACKEND = """
+import base64, hashlib, os, zipfile
+import fake_build_helper  # noqa: F401  (fetched by pip, like hatchling)
+
+NAME = "fakeprogram-1.0"
+
+
+def _wheel(directory):
+    files = {
+        "fakeprogram.pth": os.getcwd() + "\\n",
+        NAME + ".dist-info/METADATA": "Metadata-Version: 2.1\\nName: fakeprogram\\nVersion: 1.0\\n",
+        NAME + ".dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: fake\\nRoot-Is-Purelib: true\\n"
+        "Tag: py3-none-any\\n",
+    }
+    record = []
+    for path, text in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(text.encode()).digest()).rstrip(b"=")
+        record.append(f"{path},sha256={digest.decode()},{len(text.encode())}")
+    record.append(NAME + ".dist-info/RECORD,,")
+    files[NAME + ".dist-info/RECORD"] = "\\n".join(record) + "\\n"
+    name = NAME + "-py3-none-any.whl"
+    with zipfile.ZipFile(os.path.join(directory, name), "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+    return name
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    return _wheel(wheel_directory)
+
+
+def build_editable(wheel_directory, config_settings=None, metadata_directory=None):
+    return _wheel(wheel_directory)
+"""
+
+PYPROJECT = """[build-system]
+requires = ["fake-build-helper"]
+build-backend = "backend"
+backend-path = ["."]
+"""
+
+
+def helper_wheel(folder: Path) -> None:
+    """The build helper's wheel, where only an online install finds it (``--find-links``)."""
+    folder.mkdir()
+    info = "fake_build_helper-1.0.dist-info"
+    files = {
+        "fake_build_helper.py": "",
+        f"{info}/METADATA": "Metadata-Version: 2.1\nName: fake-build-helper\nVersion: 1.0\n",
+        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: fake\nRoot-Is-Purelib: true\n"
+        "Tag: py3-none-any\n",
+        f"{info}/RECORD": "",
+    }
+    with zipfile.ZipFile(folder / "fake_build_helper-1.0-py3-none-any.whl", "w") as wheel:
+        for path, text in files.items():
+            wheel.writestr(path, text)
+
+
+@pytest.fixture
+def project(tmp_path: Path, pip_home: Path) -> Path:
+    """A tiny project with its venv (``.venv``) and the build helper's wheel (``wheels``)."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (folder / "backend.py").write_text(BACKEND, encoding="utf-8")
+    (folder / "fakeprogram.py").write_text("", encoding="utf-8")
+    helper_wheel(tmp_path / "wheels")
+    make_venv(folder / ".venv", pip_home)
+    return folder
+
+
+def install(project: Path, *, online: bool, extras: str = ".") -> tuple[int, str, bool]:
+    """``install_project`` as ``_venv.sh`` runs it: its exit code, the last line it wrote on
+    stderr, and whether it ran pip."""
+    pip_log = project.parent / "pip.log"
+    pip_log.unlink(missing_ok=True)
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
+    environment.update(
+        PIP_CONFIG_FILE=os.devnull,  # not this machine's index or wheel folders
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        PIP_LOG=str(pip_log),
+        PIP_RETRIES="0",
+        PIP_TIMEOUT="3",
+    )
+    if online:  # the build helper comes from "the index"
+        environment.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(project.parent / "wheels"))
+    else:  # nothing answers there
+        environment.update(PIP_INDEX_URL="http://127.0.0.1:9/simple")
+    done = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'set -euo pipefail; source "$0"; install_project .venv "$1" fakeprogram',
+            str(STEPS),
+            extras,
+        ],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    said = done.stderr.splitlines()[-1:]  # pip's own lines come before the script's
+    return done.returncode, "".join(said), pip_log.exists()
+
+
+STALE = (
+    "Could not bring the installation up to date (is the internet reachable?); going on with"
+    " the one installed before."
+)
+
+
+@pytest.mark.slow
+def test_a_set_up_program_starts_without_the_package_index(project: Path) -> None:
+    # Every start ran pip, which fetched the build backend: offline (a train, a customer's
+    # Wi-Fi) the program never started ("Failed to build ... installing build dependencies").
+    assert install(project, online=True) == (0, "", True)
+    assert install(project, online=False) == (0, "", False)
+    # Other extras (scripts/run-tests' ".[test]") are another install: pip is tried, fails
+    # offline, and the program installed before is used, with a word.
+    assert install(project, online=False, extras=".[more]") == (0, STALE, True)
+    assert install(project, online=False) == (0, "", False)  # "." still needs nothing
+
+
+@pytest.mark.slow
+def test_a_changed_pyproject_installs_again(project: Path) -> None:
+    assert install(project, online=True) == (0, "", True)
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(PYPROJECT + "# a new dependency\n", encoding="utf-8")
+
+    assert install(project, online=False) == (0, STALE, True)
+    assert not list((project / ".venv").glob(".installed-for-*"))  # tried again next time
+
+
+@pytest.mark.slow
+def test_without_an_installed_program_a_failed_install_stops(project: Path) -> None:
+    # fakeprogram.py is in the working folder, but an install is what counts.
+    code, said, ran_pip = install(project, online=False)
+    assert (code, ran_pip) == (1, True)
+    assert said == (
+        "Installing the program and what it needs failed (see above); the first set-up needs"
+        " the internet."
+    )
+    assert not list((project / ".venv").glob(".installed-for-*"))
