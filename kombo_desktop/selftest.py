@@ -14,7 +14,8 @@ The exit code is 0 only when every check holds, so CI, installers and IT scripts
 It deliberately does *not* require a running credential service (CI machines and fresh
 headless servers have none): it checks that the platform's keyring backend is bundled and
 importable, not that it can store a secret. It never reads or writes a real API key, and it runs
-with a temporary ``KOMBO_DESKTOP_HOME`` so the user's settings, history and logs are not touched.
+with a temporary ``KOMBO_DESKTOP_HOME`` so the user's settings, history and logs are not touched
+(the platform's own folders for them are only worked out, see ``check_app_folders``).
 
 Called by ``kombo_desktop.app.main`` for ``--self-test`` before any ``QApplication`` exists.
 """
@@ -171,7 +172,7 @@ def check_tool_catalog() -> str:
 
 
 def check_resources() -> str:
-    """Every other bundled file: the icon, and the invitation texts when the build has them."""
+    """Every other bundled file: the icon, and the invitation texts of every language."""
     folder = resources_dir()
     if not folder.is_dir():
         raise CheckError(f"resource folder {folder} is missing")
@@ -183,16 +184,49 @@ def check_resources() -> str:
     picture = QImage(str(icon))
     if picture.isNull() or picture.width() < 256:
         raise CheckError(f"icon {icon} is not a readable picture of at least 256 pixels")
-    found = [f"{APP_ICON} ({picture.width()} px)"]
-    invitations = folder / "invitations"
-    if invitations.exists():
-        texts = sorted(p for p in invitations.rglob("*") if p.is_file())
-        if not texts:
-            raise CheckError(f"invitation folder {invitations} is empty")
-        for text in texts:
-            text.read_text(encoding="utf-8")  # must be readable text, not a broken copy
-        found.append(f"{len(texts)} invitation files")
-    return f"{folder}: " + ", ".join(found)
+    languages = _check_invitations(folder / "invitations")
+    return f"{folder}: {APP_ICON} ({picture.width()} px), invitations in {languages}"
+
+
+def _check_invitations(invitations: Path) -> str:
+    """Each language's invitation texts, read and checked as "Copy invitation" reads them: a
+    missing or broken file only failed when staff pressed it, with a customer watching."""
+    from kombo_desktop.core.invitation import InvitationTexts
+    from kombo_desktop.core.vocabulary import Language
+
+    if not invitations.is_dir():
+        raise CheckError(f"invitation folder {invitations} is missing")
+    if not any(invitations.iterdir()):
+        raise CheckError(f"invitation folder {invitations} is empty")
+    problems = []
+    for language in Language:
+        path = invitations / f"{language.value}.json"
+        if not path.is_file():
+            problems.append(f"invitation texts {path.name} are missing")
+            continue
+        try:
+            InvitationTexts.from_file(path)
+        except ValueError as error:
+            problems.append(str(error))
+    if problems:
+        raise CheckError(f"in {invitations}: " + "; ".join(problems))
+    return ", ".join(language.value for language in Language)
+
+
+def check_app_folders() -> str:
+    """The platform's folders for settings, history and logs can be worked out (platformdirs,
+    with its module for this system, is bundled). Every other check runs with a temporary
+    ``KOMBO_DESKTOP_HOME``, which a normal start does not have. Works them out only: nothing is
+    created or written."""
+    from kombo_desktop.core.paths import AppPaths
+
+    try:
+        paths = AppPaths.from_environment({})
+    except ImportError as error:
+        raise CheckError(
+            f"the folders for settings, history and logs cannot be worked out: {error}"
+        ) from error
+    return f"settings in {paths.config_dir}, history in {paths.data_dir}, logs in {paths.log_dir}"
 
 
 # --- security and network stack --------------------------------------------------------------
@@ -235,12 +269,20 @@ def check_truststore() -> str:
 
 
 def check_httpx() -> str:
-    """httpx and its transport stack import and build a client (no request is sent)."""
+    """httpx and its transport stack import and build a client, also one through a SOCKS
+    proxy (``ALL_PROXY=socks5://...``, from a VPN client or an SSH tunnel), which needs socksio
+    (no request is sent)."""
     import httpx
 
     client = httpx.Client(verify=_tls_context(), timeout=5.0)
     client.close()
-    return f"httpx {httpx.__version__}"
+    try:
+        importlib.import_module("socksio")
+        client = httpx.Client(verify=_tls_context(), proxy="socks5://127.0.0.1:1080")
+    except ImportError as error:
+        raise CheckError(f"socksio is not bundled, so SOCKS proxies fail: {error}") from error
+    client.close()
+    return f"httpx {httpx.__version__}, SOCKS proxies supported"
 
 
 def check_keyring() -> str:
@@ -432,6 +474,7 @@ def check_helper_environment() -> str:
 _CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
     ("tool_catalog", check_tool_catalog),
     ("resources", check_resources),
+    ("app_folders", check_app_folders),
     ("ca_bundle", check_ca_bundle),
     ("truststore", check_truststore),
     ("httpx", check_httpx),

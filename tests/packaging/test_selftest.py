@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +19,7 @@ from kombo_desktop import __version__, helper_environment, selftest
 EXPECTED_CHECKS = {
     "tool_catalog",
     "resources",
+    "app_folders",
     "ca_bundle",
     "truststore",
     "httpx",
@@ -129,6 +133,77 @@ def test_empty_invitation_folder_is_reported(
     (tmp_path / "icons" / "kombo-desktop.png").write_bytes(icon.read_bytes())
     with pytest.raises(selftest.CheckError, match=r"invitation folder .* is empty"):
         selftest.check_resources()
+
+
+def break_invitations(resources: Path) -> None:
+    shutil.rmtree(resources / "invitations")
+
+
+def break_two_languages(resources: Path) -> None:
+    (resources / "invitations" / "de.json").write_text('{"subject": ', encoding="utf-8")
+    (resources / "invitations" / "fr.json").unlink()
+
+
+@pytest.mark.parametrize(
+    ("breakage", "check", "finding"),
+    [
+        # "Copy invitation" then failed with "invitation texts en.json are broken".
+        (break_invitations, "resources", r"invitation folder \S+invitations is missing"),
+        (
+            break_two_languages,
+            "resources",
+            r"invitation texts de\.json are broken: .*; invitation texts fr\.json are missing",
+        ),
+        # A normal start then stopped with ModuleNotFoundError: the self-test ran only with a
+        # KOMBO_DESKTOP_HOME of its own, so the platform's folders were never worked out.
+        ("platformdirs", "app_folders", "folders for settings, history and logs cannot be"),
+        # Every call through ALL_PROXY=socks5://... then failed.
+        ("socksio", "httpx", "socksio is not bundled, so SOCKS proxies fail"),
+    ],
+)
+def test_an_installation_missing_what_the_program_needs_fails(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    breakage: Callable[[Path], None] | str,
+    check: str,
+    finding: str,
+) -> None:
+    if isinstance(breakage, str):
+        monkeypatch.setitem(sys.modules, breakage, None)  # as in a package that lacks it
+    else:
+        resources = tmp_path / "resources"
+        shutil.copytree(ROOT / "resources", resources)
+        breakage(resources)
+        monkeypatch.setattr(selftest, "resources_dir", lambda: resources)
+
+    code = selftest.run_self_test(["--self-test"])
+
+    report = parse_single_json_line(capsys.readouterr().out)
+    assert (code, report["ok"]) == (1, False)
+    checks = report["checks"]
+    assert isinstance(checks, dict)
+    failed = {name for name, result in checks.items() if not result["ok"]}
+    assert failed == {check}, checks
+    assert re.search(finding, checks[check]["detail"]), checks[check]["detail"]
+
+
+def test_the_bundled_invitations_are_checked_in_every_language() -> None:
+    assert "invitations in en, de, fr, it, es" in selftest.check_resources()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders are Linux's")
+def test_the_platform_folders_are_worked_out_without_creating_any(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
+        monkeypatch.delenv(variable, raising=False)
+
+    detail = selftest.check_app_folders()
+
+    assert f"settings in {tmp_path}/.config/kombo-desktop" in detail
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_keyring_without_its_package_metadata_fails(monkeypatch: pytest.MonkeyPatch) -> None:
