@@ -29,6 +29,7 @@ import os
 import platform
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -102,6 +103,29 @@ def linux_external_libraries(folder: Path) -> dict[str, list[str]]:
     return needed
 
 
+def glibc_minimum(folder: Path) -> str:
+    """The oldest glibc the bundle starts on, e.g. ``2.35``: the newest ``GLIBC_x.y`` symbol
+    version any of its files needs, never below ``bundle_rules.GLIBC_FLOOR``.
+
+    The bundle carries the build machine's Python, OpenSSL and Qt, each linked against the
+    build machine's glibc: built on Debian 12 they need 2.34 or 2.35, and a fixed ``>= 2.28``
+    let apt install the package on Ubuntu 20.04 or Debian 11, where it died at start with
+    "GLIBC_2.34 not found". With the real minimum apt refuses the install and says why.
+    """
+    newest = rules.GLIBC_FLOOR
+    for path in folder.rglob("*"):
+        if path.is_symlink() or not path.is_file():
+            continue
+        try:
+            needs = binaries.elf_version_needs(path)
+        except (OSError, ValueError, IndexError, struct.error):
+            continue
+        found = binaries.glibc_version_needed(v for versions in needs.values() for v in versions)
+        if found is not None and found > newest:
+            newest = found
+    return "{}.{}".format(*newest)
+
+
 def linux_depends(folder: Path) -> list[str]:
     """The .deb's Depends, from what the bundle really links against; fails on unknown ones."""
     external = linux_external_libraries(folder)
@@ -114,7 +138,7 @@ def linux_depends(folder: Path) -> list[str]:
             "The bundle needs libraries that are neither bundled nor declared in "
             "bundle_rules.LINUX_SYSTEM_LIBRARIES:\n" + "\n".join(lines)
         )
-    packages = ["libc6 (>= 2.28)"]
+    packages = [f"libc6 (>= {glibc_minimum(folder)})"]
     for name in sorted(external):
         package = rules.LINUX_SYSTEM_LIBRARIES.get(name)
         if package and package not in packages:
@@ -252,8 +276,10 @@ def build_tarball(folder: Path, version: str, depends: list[str]) -> Path:
     top = f"{rules.APP_NAME}-{version}"
     output = OUT / f"{rules.APP_NAME}-{version}-linux-{arch}.tar.gz"
     packages = " ".join(d.split(" ")[0] for d in depends if not d.startswith("libc6"))
+    glibc = declared_glibc(depends)
     readme = (
         f"{rules.DISPLAY_NAME} {version}, portable build\n\n"
+        f"Runs on Linux with glibc {glibc} or newer (see: ldd --version).\n"
         f"Start: ./{rules.APP_NAME}   (check: ./{rules.APP_NAME} --self-test)\n"
         f"Menu entry: copy {rules.APP_NAME}.desktop to ~/.local/share/applications/ and set its\n"
         f"Exec= and Icon= lines to this folder's {rules.APP_NAME} and {rules.APP_NAME}.png.\n\n"
@@ -289,10 +315,23 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes, mode: int) -> N
     archive.addfile(info, io.BytesIO(data))
 
 
+def declared_glibc(depends: list[str]) -> str:
+    """``2.35`` from ``libc6 (>= 2.35)`` in ``depends``."""
+    libc = next(d for d in depends if d.startswith("libc6 "))
+    return libc.split(">=", 1)[1].strip(" )")
+
+
 def package_linux(version: str) -> list[Path]:
     folder = app_folder()
     depends = linux_depends(folder)
     log("Depends: " + ", ".join(depends))
+    glibc = declared_glibc(depends)
+    if tuple(int(n) for n in glibc.split(".")) > rules.GLIBC_FLOOR:
+        log(
+            f"this build needs glibc {glibc} (from this machine's Python, OpenSSL and Qt): "
+            "older systems such as Ubuntu 20.04 or Debian 11 cannot install it. Builds for "
+            "them come from the release workflow (AlmaLinux 8, glibc 2.28)."
+        )
     return [build_deb(folder, version, depends), build_tarball(folder, version, depends)]
 
 

@@ -293,9 +293,18 @@ def is_linux_system_library(file_name: str) -> bool:
     return file_name in LINUX_SYSTEM_LIBRARIES or bool(LINUX_GLIBC.match(file_name))
 
 
+# The oldest glibc any build declares: the release builds' base (AlmaLinux 8, see
+# packaging/README.md). A build declares more when its files need more: build.py reads the
+# newest GLIBC_x.y symbol version the bundle's files need (a bundle built on Debian 12 carries
+# that system's Python and OpenSSL, which need glibc 2.34 and 2.35).
+GLIBC_FLOOR = (2, 28)
+
+
 def linux_depends() -> list[str]:
-    """The .deb's Depends: libc6 plus every package above, each once, in a stable order."""
-    packages = ["libc6 (>= 2.28)"]
+    """The system packages the program needs at run time: libc6 (at the floor; a built .deb
+    declares the version its files really need) plus every package above, each once, in a
+    stable order. ``ci_linux.sh --runtime-libraries`` installs these before the tests."""
+    packages = ["libc6 (>= {}.{})".format(*GLIBC_FLOOR)]
     for package in LINUX_SYSTEM_LIBRARIES.values():
         if package not in packages:
             packages.append(package)

@@ -89,6 +89,17 @@ if find /opt/kombo-desktop -type f \( -name "*.so*" -o -perm -u+x \) -print0 |
   echo "installed copy has unresolved libraries (see above)" >&2
   exit 1
 fi
+# The declared libc6 covers the newest glibc symbol version any installed file needs (read by
+# binutils here, independently of build.py's own reader), so apt refuses older systems.
+declared_glibc="$(dpkg-query -W -f='${Depends}' kombo-desktop | sed -n 's/^libc6 (>= \([0-9.]*\)).*/\1/p')"
+needed_glibc="$(find /opt/kombo-desktop -type f -print0 | xargs -0 objdump -T 2>/dev/null |
+  grep -o 'GLIBC_2\.[0-9]*' | sort -uV | tail -1 | sed 's/GLIBC_//')" || true  # objdump: non-ELF
+echo "declared libc6 >= $declared_glibc, files need glibc ${needed_glibc:-(none)}"
+newest="$(printf '%s\n%s\n' "${needed_glibc:-2.0}" "${declared_glibc:-0}" | sort -V | tail -1)"
+if [ -z "$declared_glibc" ] || [ "$newest" != "$declared_glibc" ]; then
+  echo "the package declares libc6 >= ${declared_glibc:-(nothing)} but its files need glibc $needed_glibc" >&2
+  exit 1
+fi
 test -x /usr/bin/kombo-desktop
 test -f /usr/share/applications/kombo-desktop.desktop
 test -f /usr/share/icons/hicolor/256x256/apps/kombo-desktop.png
