@@ -6,7 +6,8 @@ Steps: PyInstaller one-folder build from ``packaging/kombo_desktop.spec``, a che
 (every library it needs is bundled or declared), a self-test of the built program, then the
 system's own packaging:
 
-- Linux: ``kombo-desktop_<version>_<arch>.deb`` (dpkg-deb) and a portable
+- Linux: ``kombo-desktop_<debian version>_<arch>.deb`` (dpkg-deb; ``0.2.0rc1`` is ``0.2.0~rc1``
+  there, so that dpkg orders it before ``0.2.0``) and a portable
   ``kombo-desktop-<version>-linux-<arch>.tar.gz``.
 - Windows: ``kombo-desktop-<version>-setup.exe`` (Inno Setup's ISCC); the program and the
   installer are signed with signtool when the certificate is provided (see ``sign_windows``).
@@ -216,9 +217,14 @@ def installed_size_kib(stage: Path) -> int:
 
 
 def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
-    """Stage /opt, /usr/bin, /usr/share and DEBIAN/control, then ``dpkg-deb --build``."""
+    """Stage /opt, /usr/bin, /usr/share and DEBIAN/control, then ``dpkg-deb --build``.
+
+    ``version`` is the program's (PEP 440); the package carries it in the form dpkg orders
+    the same way (``bundle_rules.debian_version``: ``0.2.0rc1`` -> ``0.2.0~rc1``).
+    """
     arch = debian_architecture()
-    stage = OUT / "deb" / f"{rules.APP_NAME}_{version}_{arch}"
+    package_file = rules.deb_file_name(version, arch)
+    stage = OUT / "deb" / package_file.removesuffix(".deb")
     shutil.rmtree(stage, ignore_errors=True)
     install_dir = stage / "opt" / rules.APP_NAME
     shutil.copytree(folder, install_dir, symlinks=True)
@@ -250,7 +256,7 @@ def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
     control.parent.mkdir()
     control.write_text(
         f"Package: {rules.APP_NAME}\n"
-        f"Version: {version}\n"
+        f"Version: {rules.debian_version(version)}\n"
         f"Architecture: {arch}\n"
         f"Maintainer: {rules.PUBLISHER} <desktop@kombo.dev>\n"
         f"Installed-Size: {installed_kib}\n"
@@ -264,7 +270,7 @@ def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
         encoding="utf-8",
     )
     control.parent.chmod(0o755)
-    output = OUT / f"{rules.APP_NAME}_{version}_{arch}.deb"
+    output = OUT / package_file
     run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(stage), str(output)])
     run(["dpkg-deb", "--info", str(output)], stdout=subprocess.DEVNULL)
     return output
@@ -446,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     version = rules.read_version()
+    if platform_key() == "linux":
+        rules.debian_version(version)  # a version dpkg cannot order stops here, not after 2 min
     started = time.perf_counter()
     log(f"{rules.DISPLAY_NAME} {version} for {platform_key()} ({platform.machine()})")
     OUT.mkdir(parents=True, exist_ok=True)

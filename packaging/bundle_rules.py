@@ -30,6 +30,46 @@ def read_version() -> str:
     return match.group(1)
 
 
+def debian_version(version: str) -> str:
+    """A PEP 440 version in the form dpkg orders the same way: ``0.2.0rc1`` -> ``0.2.0~rc1``.
+
+    dpkg compares ``0.2.0rc1`` as newer than ``0.2.0`` (letters after a number sort above the
+    end of the string), so a release candidate's package would count as newer than the final
+    release, and apt would call installing the release a downgrade. A tilde sorts before
+    everything, even the end, so pre-releases take ``~a1``, ``~b2``, ``~rc1`` and development
+    releases ``~~dev1``: two tildes, because PEP 440 puts ``0.2.0.dev1`` before ``0.2.0a1`` and
+    dpkg would put ``~dev1`` after ``~a1`` and ``~b1`` (letters compare as text). Post-releases
+    sort after the release: ``0.2.0.post1`` -> ``0.2.0+post1``. An epoch (``1!2.0``) becomes
+    dpkg's (``1:2.0``). Local versions (``+local``) are refused: they are not for packages that
+    are handed out, and dpkg could not order them against post-releases.
+    """
+    from packaging.version import InvalidVersion, Version  # only when a .deb is made
+
+    try:
+        parsed = Version(version)
+    except InvalidVersion as error:
+        raise ValueError(f"{version!r} is not a PEP 440 version") from error
+    if parsed.local is not None:
+        raise ValueError(f"{version!r} has a local part (+{parsed.local}); give a public version")
+    text = ".".join(str(part) for part in parsed.release)
+    if parsed.epoch:
+        text = f"{parsed.epoch}:{text}"
+    if parsed.pre is not None:
+        text += f"~{parsed.pre[0]}{parsed.pre[1]}"
+    if parsed.post is not None:
+        text += f"+post{parsed.post}"
+    if parsed.dev is not None:
+        after_release = parsed.pre is not None or parsed.post is not None
+        text += f"~dev{parsed.dev}" if after_release else f"~~dev{parsed.dev}"
+    return text
+
+
+def deb_file_name(version: str, architecture: str) -> str:
+    """``kombo-desktop_0.2.0~rc1_amd64.deb``: Debian's naming, with the version without its
+    epoch (as dpkg-deb names packages)."""
+    return f"{APP_NAME}_{debian_version(version).split(':', 1)[-1]}_{architecture}.deb"
+
+
 # --- Python modules ----------------------------------------------------------------------------
 
 # Qt bindings the program never imports. The exclusion test imports the whole program and fails

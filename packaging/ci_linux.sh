@@ -70,7 +70,9 @@ echo "build took $(($(date +%s) - build_started)) s"
 
 version="$(.venv/bin/python -c 'import kombo_desktop; print(kombo_desktop.__version__)')"
 arch="$(dpkg --print-architecture)"
-deb="$repo/packaging/out/kombo-desktop_${version}_${arch}.deb"
+# The package's name carries the version in dpkg's form (0.2.0rc1 -> 0.2.0~rc1).
+deb="$repo/packaging/out/$(.venv/bin/python -c 'import sys; sys.path.insert(0, "packaging")
+import bundle_rules as r; print(r.deb_file_name(r.read_version(), sys.argv[1]))' "$arch")"
 tarball="$(ls "$repo"/packaging/out/kombo-desktop-"$version"-linux-*.tar.gz)"
 test -s "$deb"
 test -s "$tarball"

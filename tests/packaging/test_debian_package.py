@@ -8,6 +8,7 @@ truth is refused by apt with a message naming the missing version.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -114,3 +115,110 @@ def test_the_glibc_floor_holds_when_nothing_needs_more(tmp_path: Path) -> None:
     (tmp_path / "README.txt").write_text("no binaries here", encoding="utf-8")
     assert build.glibc_minimum(tmp_path) == "2.28"
     assert rules.linux_depends()[0] == "libc6 (>= 2.28)"
+
+
+# --- the package's version ---------------------------------------------------------------------
+
+needs_dpkg = pytest.mark.skipif(shutil.which("dpkg") is None, reason="needs dpkg to compare")
+
+# In the order PEP 440 gives them (checked below), from oldest to newest.
+PEP440_IN_ORDER = [
+    "0.1.0",
+    "0.1.1.post1",
+    "0.2.0.dev1",
+    "0.2.0.dev2",
+    "0.2.0a1.dev1",
+    "0.2.0a1",
+    "0.2.0a1.post1",
+    "0.2.0a2",
+    "0.2.0b1",
+    "0.2.0b2",
+    "0.2.0rc1.dev1",
+    "0.2.0rc1",
+    "0.2.0rc2",
+    "0.2.0",
+    "0.2.0.post1.dev1",
+    "0.2.0.post1",
+    "0.2.0.post2",
+    "0.2.1.dev1",
+    "0.2.1",
+    "0.10.0",
+    "1!0.0.1",
+]
+
+
+def dpkg_says(left: str, relation: str, right: str) -> bool:
+    done = subprocess.run(["dpkg", "--compare-versions", left, relation, right], check=False)
+    return done.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("pep440", "debian"),
+    [
+        ("0.1.0", "0.1.0"),
+        ("0.2.0rc1", "0.2.0~rc1"),
+        ("0.2.0a1", "0.2.0~a1"),
+        ("0.2.0b2", "0.2.0~b2"),
+        ("0.2.0.dev1", "0.2.0~~dev1"),
+        ("0.2.0a1.dev3", "0.2.0~a1~dev3"),
+        ("0.2.0.post1", "0.2.0+post1"),
+        ("0.2.0.post1.dev1", "0.2.0+post1~dev1"),
+        # Spellings PEP 440 normalises: the package always carries the normal form.
+        ("0.2.0-RC1", "0.2.0~rc1"),
+        ("0.2.0alpha1", "0.2.0~a1"),
+        ("0.2.0-1", "0.2.0+post1"),
+        ("1!2.0", "1:2.0"),
+    ],
+)
+def test_debian_form_of_a_version(pep440: str, debian: str) -> None:
+    assert rules.debian_version(pep440) == debian
+
+
+@pytest.mark.parametrize("bad", ["0.2.0+local.1", "latest", "0.2.0~rc1"])
+def test_a_version_dpkg_could_not_order_is_refused(bad: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(repr(bad))):
+        rules.debian_version(bad)
+
+
+def test_the_package_file_is_named_with_the_debian_form() -> None:
+    assert rules.deb_file_name("0.2.0rc1", "amd64") == "kombo-desktop_0.2.0~rc1_amd64.deb"
+    assert rules.deb_file_name("1!2.0", "arm64") == "kombo-desktop_2.0_arm64.deb"
+
+
+@needs_dpkg
+def test_dpkg_orders_the_packages_as_pep_440_orders_the_versions() -> None:
+    from packaging.version import Version
+
+    assert sorted(PEP440_IN_ORDER, key=Version) == PEP440_IN_ORDER
+    # What went wrong before: unchanged, a release candidate outranks its release.
+    assert dpkg_says("0.2.0rc1", "gt", "0.2.0")
+    debian = [rules.debian_version(version) for version in PEP440_IN_ORDER]
+    for older, newer in itertools.pairwise(debian):
+        assert dpkg_says(older, "lt", newer), f"dpkg orders {older} after {newer}"
+    # Every pair, not only neighbours: a release is an upgrade from each of its pre-releases.
+    release = rules.debian_version("0.2.0")
+    for version in PEP440_IN_ORDER[: PEP440_IN_ORDER.index("0.2.0")]:
+        assert dpkg_says(rules.debian_version(version), "lt", release), version
+
+
+@linux_only
+@pytest.mark.skipif(shutil.which("dpkg-deb") is None, reason="needs dpkg-deb")
+def test_the_control_file_and_package_name_carry_the_debian_form(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "kombo-desktop"
+    folder.mkdir()
+    (folder / "kombo-desktop").write_text("#!/bin/sh\n", encoding="utf-8")
+    (folder / "kombo-desktop").chmod(0o755)
+    monkeypatch.setattr(build, "OUT", tmp_path / "out")
+
+    package = build.build_deb(folder, "0.2.0rc1", ["libc6 (>= 2.28)"])
+
+    assert package.name == f"kombo-desktop_0.2.0~rc1_{build.debian_architecture()}.deb"
+    field = subprocess.run(
+        ["dpkg-deb", "--field", str(package), "Version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert field.stdout.strip() == "0.2.0~rc1"
