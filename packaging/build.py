@@ -41,6 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import binaries
 import bundle_rules as rules
+import notices
 
 ROOT = rules.ROOT
 PACKAGING = ROOT / "packaging"
@@ -164,6 +165,36 @@ def check_keyring_entry_points(dist: Path = DIST) -> None:
         )
 
 
+def notices_file(dist: Path = DIST) -> Path:
+    """THIRD-PARTY-NOTICES.txt: at the top of the program folder, in the .app's Resources."""
+    if platform_key() == "darwin":
+        resources = dist / f"{rules.DISPLAY_NAME}.app" / "Contents" / "Resources"
+        return resources / notices.NOTICES_NAME
+    return app_folder(dist) / notices.NOTICES_NAME
+
+
+def check_notices(dist: Path = DIST) -> Path:
+    """The notices file is in the build, gives Qt's licence, and names every package whose
+    metadata folder was bundled (a cross-check of notices.py against the folder itself)."""
+    path = notices_file(dist)
+    if not path.is_file():
+        raise SystemExit(f"{path} is missing: the spec writes it (packaging/notices.py)")
+    text = path.read_text(encoding="utf-8")
+    listed = notices.listed_packages(text)
+    unlisted = sorted(
+        folder.name
+        for folder in dist.rglob("*.dist-info")
+        if notices.normalized(folder.name.removesuffix(".dist-info").rsplit("-", 1)[0])
+        not in listed
+    )
+    if unlisted or "GNU LESSER GENERAL PUBLIC LICENSE" not in text:
+        raise SystemExit(
+            f"{path} lacks the LGPL text or these bundled packages: {', '.join(unlisted)}"
+        )
+    log(f"third-party notices: {len(listed)} Python packages, Qt, Python ({path.name})")
+    return path
+
+
 def self_test(program: Path) -> dict[str, object]:
     """Run ``--self-test`` on the built program off screen; fail the build if it fails."""
     env = dict(os.environ)
@@ -241,6 +272,8 @@ def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
         shutil.copy2(ROOT / "resources" / "icons" / source, icon_dir / f"{rules.APP_NAME}.png")
     doc = stage / "usr" / "share" / "doc" / rules.APP_NAME
     doc.mkdir(parents=True)
+    # Debian's place for the licences of what a package contains (a copy, not a link: policy).
+    shutil.copy2(folder / notices.NOTICES_NAME, doc / "copyright")
     (doc / "README").write_text(
         f"{rules.DISPLAY_NAME} {version}\nInstalled in /opt/{rules.APP_NAME}. "
         "Administrator settings: /etc/xdg/kombo-desktop/policy.json (see the project's "
@@ -471,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     if not executable().is_file():
         raise SystemExit(f"{executable()} is missing; run without --skip-pyinstaller")
     check_keyring_entry_points()
+    check_notices()
     if not args.skip_self_test:
         self_test(executable())
 

@@ -102,6 +102,12 @@ if [ -z "$declared_glibc" ] || [ "$newest" != "$declared_glibc" ]; then
   echo "the package declares libc6 >= ${declared_glibc:-(nothing)} but its files need glibc $needed_glibc" >&2
   exit 1
 fi
+# The licences of what the program contains: Debian's copyright file, the same as the
+# program folder's THIRD-PARTY-NOTICES.txt, with Qt's LGPL text.
+test -s /usr/share/doc/kombo-desktop/copyright
+cmp /usr/share/doc/kombo-desktop/copyright /opt/kombo-desktop/THIRD-PARTY-NOTICES.txt
+grep -q "GNU LESSER GENERAL PUBLIC LICENSE" /usr/share/doc/kombo-desktop/copyright
+grep -q "^Python package: httpx " /usr/share/doc/kombo-desktop/copyright
 test -x /usr/bin/kombo-desktop
 test -f /usr/share/applications/kombo-desktop.desktop
 test -f /usr/share/icons/hicolor/256x256/apps/kombo-desktop.png
@@ -145,6 +151,7 @@ rm -rf "$home"
 echo "== portable tar.gz: unpack and self-test"
 unpacked="$(mktemp -d)"
 tar -xzf "$tarball" -C "$unpacked"
+test -s "$unpacked/kombo-desktop-$version/THIRD-PARTY-NOTICES.txt"
 (cd "$unpacked" && env -u DISPLAY QT_QPA_PLATFORM=offscreen KOMBO_DESKTOP_HOME="$unpacked/home" \
   ./kombo-desktop-"$version"/kombo-desktop --self-test >/dev/null)
 rm -rf "$unpacked"

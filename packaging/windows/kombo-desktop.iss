@@ -19,6 +19,11 @@
 #ifndef SourceDir
   #error SourceDir must be given: the PyInstaller folder (packaging/out/dist/kombo-desktop)
 #endif
+; The licences of the software the program contains (written by the PyInstaller spec, see
+; packaging/notices.py): installed with the program folder as {app}\THIRD-PARTY-NOTICES.txt.
+#if !FileExists(AddBackslash(SourceDir) + "THIRD-PARTY-NOTICES.txt")
+  #error THIRD-PARTY-NOTICES.txt is missing from SourceDir: build with packaging/build.py
+#endif
 #ifndef AppNumericVersion
   #define AppNumericVersion AppVersion
 #endif
@@ -84,6 +89,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
+; The program folder, with THIRD-PARTY-NOTICES.txt at its top (checked above).
 Source: "{#SourceDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]

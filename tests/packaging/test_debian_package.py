@@ -210,6 +210,7 @@ def test_the_control_file_and_package_name_carry_the_debian_form(
     folder.mkdir()
     (folder / "kombo-desktop").write_text("#!/bin/sh\n", encoding="utf-8")
     (folder / "kombo-desktop").chmod(0o755)
+    (folder / "THIRD-PARTY-NOTICES.txt").write_text("notices\n", encoding="utf-8")
     monkeypatch.setattr(build, "OUT", tmp_path / "out")
 
     package = build.build_deb(folder, "0.2.0rc1", ["libc6 (>= 2.28)"])
