@@ -34,7 +34,7 @@ from kombo_desktop.core.errors import (
     is_key_refused,
     is_unknown_integration,
 )
-from kombo_desktop.core.link_check import link_problem
+from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import rejected_field_message
@@ -753,6 +753,34 @@ def test_a_link_to_this_computer_in_any_spelling_is_refused_from_kombo(link: str
     assert problem.technical == "points at this computer although Kombo is not"
     kombo = "https://connect.kombo.dev/v1?token=abc"
     assert link_problem(kombo, loopback_api=False, key=None) is None
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://%31%32%37.0.0.1/x",
+        "https://localhost%2e:8443/admin",
+        "https://%6c%6fcalhost/",
+        "https://127.0.0.1%2e/",
+        "https://connect%2ekombo.dev/v1?token=abc",
+    ],
+)
+@pytest.mark.parametrize("loopback_api", [False, True])
+def test_a_link_whose_host_is_written_with_escapes_is_refused(
+    link: str, loopback_api: bool
+) -> None:
+    # A browser decodes them first: the first four open this computer. No Kombo link and no
+    # demo link has one, so it is refused whoever answered, without quoting it.
+    problem = link_problem(link, loopback_api=loopback_api, key=None)
+    assert problem is not None
+    assert problem.technical == "host written with %-escapes"
+    assert problem.user_message is None  # UnsafeLinkError's own words
+
+
+def test_the_demo_services_links_to_this_computer_are_still_accepted() -> None:
+    demo_link = "http://127.0.0.1:8765/demo/connect?token=abc%2Edef"
+    assert link_problem(demo_link, loopback_api=True, key=None) is None
+    assert created_link(demo_link).is_demo
 
 
 @pytest.mark.parametrize("length", [2049, 100_000])

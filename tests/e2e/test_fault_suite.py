@@ -41,6 +41,7 @@ from tests.e2e.conftest import (
     status_text,
 )
 from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.forwarding import KOMBO_API, ForwardingTransport
 
 GOOD_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.fault-suite.signature"
 MAX_ATTEMPTS = int(FAST_CLIENT["max_attempts"])
@@ -411,6 +412,51 @@ def test_unsafe_link_is_refused_and_never_reaches_the_clipboard(
         assert made == []
         assert hostile not in window.statusPanel.support_text
         assert hostile not in window.linkField.toolTip()
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        # A browser decodes the escapes in a host before it reads it: each is this computer.
+        "https://%31%32%37.0.0.1/x",
+        "https://localhost%2e:8443/admin",
+        "https://%6c%6fcalhost/",
+        "https://127.0.0.1%2e/",
+    ],
+)
+def test_a_link_to_this_computer_written_with_escapes_is_refused_from_kombo(
+    qtbot: QtBot, kombo_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, link: str
+) -> None:
+    """Kombo far away answered with a link to this computer spelled with %-escapes: it was
+    "Link ready" with Copy, Open and QR code, while "https://localhost/x" was refused. Opened,
+    it reaches whatever runs on the customer's own computer."""
+    for variable in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(variable, raising=False)  # a proxy would take the requests instead
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText("what the person copied before")
+    with FaultServer(fallback=PostScript(Reply.link(link))) as server:
+        window = kombo_window(KOMBO_API, transport=ForwardingTransport(server.origin))
+        made = made_links(window)
+        fill_whole_form(window)
+        message = press_create(qtbot, window)
+        assert len(posts(server.requests)) == 1, "the answer did not come from the server"
+        assert_failed_cleanly(window)
+        assert "not a secure web address" in message
+        named(window, QPushButton, "copyButton").click()  # disabled: nothing happens
+        assert clipboard.text() == "what the person copied before"
+        assert made == []
+        assert link not in window.statusPanel.support_text
+
+
+def test_a_link_from_kombo_far_away_is_shown(qtbot: QtBot, kombo_window: WindowFactory) -> None:
+    """The way the test above reaches the program works: Kombo's own link is ready."""
+    with FaultServer(fallback=PostScript(Reply.link(GOOD_LINK))) as server:
+        window = kombo_window(KOMBO_API, transport=ForwardingTransport(server.origin))
+        fill_whole_form(window)
+        message = press_create(qtbot, window)
+        assert window.statusPanel.kind == "success", message
+        assert link_text(window) == GOOD_LINK
+        assert len(posts(server.requests)) == 1
 
 
 def test_link_of_100_kb_is_refused(qtbot: QtBot, kombo_window: WindowFactory) -> None:
