@@ -286,6 +286,7 @@ def _http_error(
         code=code,
         title=title,
         message=message,
+        message_from_server=True,  # Kombo's words, or the answer's body: never logged
         log_url=log_url,
     )
     kind, user_message = _classify(call, status, code, message, kombo is not None, retry_after)

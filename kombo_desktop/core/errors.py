@@ -23,6 +23,9 @@ class ErrorDetail:
     code: str | None = None  # Kombo's error.code, e.g. "PLATFORM.INPUT_INVALID"
     title: str | None = None
     message: str | None = None  # Kombo's error.message, or a technical description
+    # Whether ``message`` is the answer's own words (Kombo's error.message, or the body of an
+    # error answer) rather than this program's description: kept out of the log file.
+    message_from_server: bool = False
     log_url: str | None = None  # link to the request in Kombo's dashboard
     attempts: int | None = None
 
@@ -41,12 +44,14 @@ class ErrorDetail:
         return "\n".join(f"{label}: {value}" for label, value in labels if value is not None)
 
     def as_log_text(self) -> str:
-        """The support text on one line for the log file, without the message of an error
+        """The support text on one line for the log file, without the words of an error
         answer: a server's words may quote what was sent (Kombo's refusals name the e-mail
         address or organisation they refused), and the log file is sent to support. Kombo's
-        log link finds the request; a failure on this side keeps its technical reason."""
-        from_server = self.http_status is not None and self.http_status >= 400
-        kept = replace(self, message=None) if from_server else self
+        log link finds the request; a failure on this side keeps its technical reason.
+
+        Decided by where the message came from, not by the HTTP status: Kombo's error shape
+        sent with 200 quotes the customer just as well as with 400."""
+        kept = replace(self, message=None) if self.message_from_server else self
         return kept.as_support_text().replace("\n", "; ")
 
 

@@ -928,16 +928,18 @@ def failures_logged(caplog: pytest.LogCaptureFixture) -> list[str]:
     ]
 
 
+# Kombo's error shape sent with 200 is a refusal too, quoting the customer just the same.
+@pytest.mark.parametrize("status", [400, 200])
 def test_a_rejected_request_leaves_its_support_details_in_the_log_once(
-    all_logs: pytest.LogCaptureFixture,
+    all_logs: pytest.LogCaptureFixture, status: int
 ) -> None:
     # The log held only "attempt 1: HTTP 400 after 0.00 s" and "failed after 1 attempt(s)".
     quoted = "end_user_email: anna.berg@bigcustomer.example already belongs to Big Customer"
-    fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", quoted, log_url=LOG_URL))
+    fail_with(Reply.kombo_error(status, "PLATFORM.INPUT_INVALID", quoted, log_url=LOG_URL))
     (line,) = failures_logged(all_logs)
     for part in (
         "Request: POST /connect/create-link",
-        "HTTP status: 400",
+        f"HTTP status: {status}",
         "Kombo error code: PLATFORM.INPUT_INVALID",
         f"Kombo log: {LOG_URL}",
         "Attempts: 1",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QGuiApplication
@@ -355,6 +356,39 @@ def test_input_rejected_quotes_kombo_plainly(qtbot: QtBot, kombo_window: WindowF
         assert "The scope config does not exist." in message
         assert "PLATFORM.INPUT_INVALID" in window.statusPanel.support_text
         assert len(posts(server.requests)) == 1
+
+
+@pytest.mark.parametrize("status", [400, 200])
+def test_a_refusal_quoting_the_customer_keeps_them_out_of_the_log_file(
+    qtbot: QtBot, kombo_window: WindowFactory, isolated_home: Path, status: int
+) -> None:
+    """Kombo's refusals may quote what was sent: the customer's e-mail and organisation. The
+    person reads them, but the log file goes to support and holds no customer. Sent with 400,
+    Kombo's words were left out of it; the same refusal sent with 200 was written in full."""
+    quoting = (
+        f"{EXPECTED_FORM.email} of {EXPECTED_FORM.organization} is already connected to "
+        "another integration."
+    )
+    log_link = "https://app.kombo.dev/logs/refusal-1042"
+    refusal = Reply.kombo_error(status, "PLATFORM.INPUT_INVALID", quoting, log_url=log_link)
+    with FaultServer(fallback=PostScript(refusal)) as server:
+        window, message = run_against(qtbot, kombo_window, server)
+        assert_failed_cleanly(window)
+        assert quoting in message
+        qtbot.waitUntil(
+            lambda: "Request failed (InputRejectedError)" in log_file_text(isolated_home)
+        )
+    logged = log_file_text(isolated_home)
+    assert EXPECTED_FORM.email not in logged
+    assert EXPECTED_FORM.organization not in logged
+    # What finds the request for support is still there.
+    assert "PLATFORM.INPUT_INVALID" in logged and log_link in logged
+
+
+def log_file_text(home: Path) -> str:
+    """Everything in the log files under ``KOMBO_DESKTOP_HOME`` (the window opens its log file
+    after its first frame, and writes what was logged before then)."""
+    return "".join(path.read_text("utf-8") for path in sorted(home.rglob("*.log*")))
 
 
 # --- answers that are not Kombo's ------------------------------------------------------------
