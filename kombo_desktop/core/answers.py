@@ -191,8 +191,28 @@ def _decode(raw: bytes, content_encoding: str, cap: int) -> bytes:
             if len(data) > cap or decompressor.unconsumed_tail:
                 raise BodyTooLargeError
             continue
-        raise UnsupportedEncodingError(f"unsupported Content-Encoding {encoding[:40]!r}")
+        raise UnsupportedEncodingError(_unreadable_packing(encoding))
     return data
+
+
+# Ways of packing an answer (HTTP's registered content codings) that this program does not
+# unpack: named in the support details, in these words of the program's own.
+_KNOWN_ENCODINGS = frozenset(
+    {"br", "zstd", "compress", "x-compress", "aes128gcm", "exi", "pack200-gzip", "dcb", "dcz"}
+)
+
+
+def _unreadable_packing(encoding: str) -> str:
+    """What support reads about an answer packed in a way this program cannot read. The
+    header's value is never repeated: it is the server's text, and one server echoed the API
+    key there, which reached the log and "Copy details" lower-cased and cut short, where the
+    masking (which looks for the key as it was sent) could not find it."""
+    known = (
+        f"Content-Encoding {encoding}"
+        if encoding in _KNOWN_ENCODINGS
+        else "an unknown Content-Encoding"
+    )
+    return f"answer packed in a way this program cannot read ({known})"
 
 
 # --- judging the answer --------------------------------------------------------------------------

@@ -892,7 +892,17 @@ def test_a_compressed_bomb_is_refused() -> None:
 def test_an_unsupported_content_encoding(encoding: str) -> None:
     error = fail_with(Reply(200, (*JSON, ("Content-Encoding", encoding)), b"\x00\x01\x02"))
     assert type(error) is UnexpectedResponseError
-    assert "Content-Encoding" in (error.detail.message or "")
+    assert f"(Content-Encoding {encoding})" in (error.detail.message or "")
+
+
+def test_a_content_encoding_the_program_does_not_know_is_not_repeated() -> None:
+    # Quoted, a key echoed there reached the details lower-cased and cut to 40 characters,
+    # where the masking (looking for the key as sent) did not find it.
+    error = fail_with(Reply(200, (*JSON, ("Content-Encoding", f"gzip, {KEY}")), b"{}"))
+    assert type(error) is UnexpectedResponseError
+    assert error.detail.message == (
+        "answer packed in a way this program cannot read (an unknown Content-Encoding)"
+    )
 
 
 def test_a_hostile_error_message_is_cleaned_and_shortened() -> None:

@@ -464,6 +464,60 @@ def test_a_whole_session_leaves_the_key_nowhere(
     assert session.leaks == []
 
 
+# The key echoed back where the masking did not find it as it was sent.
+ECHO_SHAPES = {
+    # As the way the answer is packed: quoted lower-cased and cut to 40 characters.
+    "content-encoding": Reply(
+        200, (("Content-Type", "application/json"), ("Content-Encoding", KEY)), b"{}"
+    ),
+}
+# A piece this long is the key's, not a word of the program's own.
+PIECE = 12
+
+
+def shows_a_piece_of_the_key(text: str) -> bool:
+    """Whether ``text`` holds the key or any piece of it ``PIECE`` characters long, in any case."""
+    folded = text.casefold()
+    return any(
+        KEY[start : start + PIECE].casefold() in folded for start in range(len(KEY) - PIECE + 1)
+    )
+
+
+@pytest.mark.parametrize("shape", list(ECHO_SHAPES))
+def test_a_key_echoed_where_it_was_not_looked_for_is_shown_nowhere(
+    qtbot: QtBot, kombo_window: WindowFactory, isolated_home: Path, shape: str
+) -> None:
+    """The log file, the details for support and what "Copy details" puts on the clipboard
+    hold neither the key nor a piece of it, in any case, whatever shape the echo takes."""
+    from tests.e2e.conftest import PostScript
+
+    with FaultServer(fallback=PostScript(ECHO_SHAPES[shape])) as server:
+        window = kombo_window(server.base_url, key=KEY)
+        fill_whole_form(window)
+        press_create(qtbot, window)
+        assert window.statusPanel.kind == "error", status_text(window)
+        assert [r.header("Authorization") for r in server.requests if r.method == "POST"] == [
+            f"Bearer {KEY}"
+        ]
+    panel = window.statusPanel
+    assert panel.copyDetailsButton.isVisible()
+    panel.copyDetailsButton.click()
+    copied = QGuiApplication.clipboard().text()
+    assert copied == panel.support_text and "Request: POST /connect/create-link" in copied
+    qtbot.waitUntil(lambda: "Request failed" in log_file_text(isolated_home), timeout=5000)
+    seen = {
+        "status": panel.text,
+        "details pane": panel.statusDetails.toPlainText(),
+        "clipboard after Copy details": copied,
+        "log file": log_file_text(isolated_home),
+    }
+    assert [where for where, text in seen.items() if shows_a_piece_of_the_key(text)] == []
+
+
+def log_file_text(home: Path) -> str:
+    return "".join(path.read_text("utf-8") for path in sorted(home.rglob("*.log*")))
+
+
 def _post_script(replies: list[Reply], then: Reply | None = None) -> Any:
     from tests.e2e.conftest import PostScript
 
