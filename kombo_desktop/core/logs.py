@@ -119,11 +119,16 @@ def holds_registered_secret(text: str) -> bool:
     return pattern is not None and pattern.search(text) is not None
 
 
+def mask_registered_secrets(text: str) -> str:
+    """``text`` with every registered secret replaced by ``[hidden]``: only those, as written,
+    none of the patterns ``redact`` also masks."""
+    pattern = _secret_pattern
+    return pattern.sub(MASK, text) if pattern is not None else text
+
+
 def redact(text: str) -> str:
     """``text`` with every secret and credential-looking value replaced by ``[hidden]``."""
-    pattern = _secret_pattern
-    if pattern is not None:
-        text = pattern.sub(MASK, text)
+    text = mask_registered_secrets(text)
     text = _AUTHORIZATION.sub(_keep_name, text)
     text = _BEARER.sub(_keep_name, text)
     return _API_KEY.sub(_keep_name, text)

@@ -13,7 +13,13 @@ import unicodedata
 from itertools import pairwise
 from urllib.parse import unquote
 
-from kombo_desktop.core.logs import MASK, MIN_SECRET_LENGTH, redact
+from kombo_desktop.core.logs import (
+    MASK,
+    MIN_SECRET_LENGTH,
+    holds_registered_secret,
+    mask_registered_secrets,
+    redact,
+)
 
 __all__ = [
     "MAX_DETAIL_CHARS",
@@ -38,6 +44,9 @@ _LETTERS_OR_DIGITS = re.compile(r"[A-Za-z0-9]+")
 # Longer than any registered key (the credential store holds at most 1,280 characters), so a
 # key the filter puts back together across the cut is complete when it is masked.
 _SECRET_MARGIN = 2048
+# What is left out of the copy of a text searched for a broken-up key: every byte but the
+# printable ASCII ones (a key is made of those alone, or it is never sent).
+_NOT_IN_KEYS = bytes(range(33)) + b"\x7f"
 
 
 def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...] = ()) -> str:
@@ -46,9 +55,17 @@ def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...
 
     Secrets are masked in the whole text *before* it is shortened, so no cut can leave a piece of
     a key behind; the character filter then stops as soon as it has enough. They are masked
-    again once the invisible characters are gone: a key split up by zero-width characters (or
-    any other dropped ones) is whole again after the filter.
+    again once the invisible characters are gone: what zero-width characters (or any other
+    dropped ones) split up is whole again after the filter.
+
+    A key broken up cannot be masked in place: across lines or by spaces, the filter keeps a
+    space where the line broke, so neither half matches the key, and each half was shown (a
+    page wrapping an echoed "Authorization: Bearer ..." header at 32 columns). So when a key
+    turns up in the text once every space, line break, invisible or other character no key
+    holds is gone, the whole text is hidden: no piece of it can be told apart as safe.
     """
+    if _holds_broken_secret(text, secrets):
+        return MASK
     text = _masked(text, secrets)
     # Kept beyond ``limit`` so that a key reassembled across the cut is still masked whole.
     stop = limit + max((len(secret) for secret in secrets), default=0) + _SECRET_MARGIN
@@ -70,6 +87,22 @@ def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...
     if len(cleaned) > limit:
         cleaned = cleaned[: max(0, limit - 1)].rstrip() + "…"
     return cleaned
+
+
+def _holds_broken_secret(text: str, secrets: tuple[str, ...]) -> bool:
+    """Whether a key (one of ``secrets`` or a registered one) turns up in ``text`` only once
+    everything but printable ASCII is left out: spaces, line breaks, control and invisible
+    characters, and any other character no key holds (a key is ASCII, or it is never sent).
+
+    Keys written whole are masked first, so a text that merely quotes one keeps its other words,
+    with the key masked in place as before. Byte operations, so a body of a megabyte takes
+    milliseconds."""
+    usable = tuple(secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH)
+    for secret in usable:
+        text = text.replace(secret, MASK)
+    text = mask_registered_secrets(text)
+    squeezed = text.encode("ascii", "ignore").translate(None, _NOT_IN_KEYS).decode("ascii")
+    return any(secret in squeezed for secret in usable) or holds_registered_secret(squeezed)
 
 
 def _masked(text: str, secrets: tuple[str, ...]) -> str:

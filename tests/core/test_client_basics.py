@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import secrets
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from kombo_desktop.core.errors import (
     is_key_refused,
 )
 from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.retry_policy import parse_retry_after
 from kombo_desktop.core.safe_text import clean_text
 
@@ -142,6 +144,34 @@ def test_clean_text_masks_the_key_and_bearer_values() -> None:
     assert KEY not in cleaned
     assert KEY[:12] not in cleaned
     assert "[hidden]" in cleaned
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        f"{KEY[:10]}\n{KEY[10:]}",
+        f"{KEY[:10]} {KEY[10:]}",
+        f"{KEY[:10]}\r\n\t{KEY[10:]}",
+        f"{KEY[:10]}\u200b\n{KEY[10:]}",  # invisible and a line break
+        f"{KEY[:10]}\u00a0{KEY[10:]}",  # a no-break space
+    ],
+)
+def test_clean_text_hides_a_text_with_a_key_broken_across_lines(broken: str) -> None:
+    # The filter put a space where the line broke: neither half matched the key, both shown.
+    assert clean_text(f"Echo: Authorization: Bearer {broken}", secrets=(KEY,)) == "[hidden]"
+    assert clean_text(f"Your key {broken} is not valid.", secrets=(KEY,)) == "[hidden]"
+
+
+def test_clean_text_hides_a_registered_key_broken_across_lines() -> None:
+    key = "sk_live_REGISTERED_" + secrets.token_hex(8)
+    register_secret(key)
+    assert clean_text(f"Key {key[:12]}\n{key[12:]} refused.") == "[hidden]"
+
+
+def test_clean_text_masks_a_whole_key_in_place_and_keeps_the_other_words() -> None:
+    assert clean_text(f"Your key\n{KEY} is\nnot valid.", secrets=(KEY,)) == (
+        "Your key [hidden] is not valid."
+    )
 
 
 # --- cancel token -------------------------------------------------------------------------------

@@ -376,6 +376,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         Reply.link(f"https://connect.kombo.dev/v1?token={'x' * 3000}{KEY}"),
         Reply.link(f"https://connect.kombo.dev/v1?token={KEY}"),
         Reply.text(200, f"plain words with {KEY}"),
+        *BODY_ECHOES.values(),
         Reply(200, (("Content-Type", "application/json"),), b'{"a": 1}', drop_after=3),
         Reply(disconnect=True),
         Reply.never_answer(),
@@ -464,12 +465,30 @@ def test_a_whole_session_leaves_the_key_nowhere(
     assert session.leaks == []
 
 
-# The key echoed back where the masking did not find it as it was sent.
+def _wrapped(text: str, columns: int) -> str:
+    return "\n".join(text[start : start + columns] for start in range(0, len(text), columns))
+
+
+# The key echoed back in an answer's body where the masking did not find it as it was sent.
+BODY_ECHOES = {
+    # A page wrapping the echoed header at 32 columns: the masking hid the first line's value,
+    # the rest of the key was shown on the next.
+    "header wrapped in a 401 page": Reply.text(
+        401, "Request headers received:\n" + _wrapped(f"Authorization: Bearer {KEY}", 32)
+    ),
+    # Kombo's error shape with a line break inside the key: each half shown with a space.
+    "kombo message, key broken": Reply.kombo_error(
+        400, "PLATFORM.INPUT_INVALID", f"The key {KEY[:18]}\n{KEY[18:]} may not make links."
+    ),
+}
+# And in a header. Not in the whole session above: httpcore's debug trace of the raw headers,
+# which the session captures, never reaches the log file (written from INFO up).
 ECHO_SHAPES = {
     # As the way the answer is packed: quoted lower-cased and cut to 40 characters.
     "content-encoding": Reply(
         200, (("Content-Type", "application/json"), ("Content-Encoding", KEY)), b"{}"
     ),
+    **BODY_ECHOES,
 }
 # A piece this long is the key's, not a word of the program's own.
 PIECE = 12
