@@ -14,6 +14,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -220,3 +221,9 @@ class PostScript:
 
 def posts(requests: list[RecordedRequest]) -> list[RecordedRequest]:
     return [request for request in requests if request.method == "POST"]
+
+
+def log_file_text(home: Path) -> str:
+    """Everything in the log files under ``KOMBO_DESKTOP_HOME`` (the window opens its log file
+    after its first frame, and writes what was logged before then)."""
+    return "".join(path.read_text("utf-8") for path in sorted(home.rglob("*.log*")))

@@ -35,6 +35,7 @@ from tests.e2e.conftest import (
     assert_plain_failure,
     fill_whole_form,
     link_text,
+    log_file_text,
     named,
     posts,
     press_create,
@@ -383,12 +384,6 @@ def test_a_refusal_quoting_the_customer_keeps_them_out_of_the_log_file(
     assert EXPECTED_FORM.organization not in logged
     # What finds the request for support is still there.
     assert "PLATFORM.INPUT_INVALID" in logged and log_link in logged
-
-
-def log_file_text(home: Path) -> str:
-    """Everything in the log files under ``KOMBO_DESKTOP_HOME`` (the window opens its log file
-    after its first frame, and writes what was logged before then)."""
-    return "".join(path.read_text("utf-8") for path in sorted(home.rglob("*.log*")))
 
 
 # --- answers that are not Kombo's ------------------------------------------------------------

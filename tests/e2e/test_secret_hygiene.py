@@ -44,6 +44,7 @@ from tests.e2e.conftest import (
     WindowFactory,
     fill_whole_form,
     link_text,
+    log_file_text,
     named,
     press_create,
     status_text,
@@ -531,10 +532,6 @@ def test_a_key_echoed_where_it_was_not_looked_for_is_shown_nowhere(
         "log file": log_file_text(isolated_home),
     }
     assert [where for where, text in seen.items() if shows_a_piece_of_the_key(text)] == []
-
-
-def log_file_text(home: Path) -> str:
-    return "".join(path.read_text("utf-8") for path in sorted(home.rglob("*.log*")))
 
 
 def _post_script(replies: list[Reply], then: Reply | None = None) -> Any:
