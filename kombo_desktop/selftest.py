@@ -405,7 +405,7 @@ def _compare_with_matrix(image: Any, matrix: list[list[bool]], module_pixels: in
 
 def check_window() -> str:
     """The main window is built as ``kombo-desktop --demo`` builds it, then closed cleanly."""
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
     from PySide6.QtWidgets import QWidget
 
     from kombo_desktop.app import build_main_window
@@ -422,6 +422,12 @@ def check_window() -> str:
         # What a shown window does right after its first frame (the window is never shown
         # here): among it, opening the link history, which needs Python's sqlite3.
         window.start_up.run_now()
+        # Opened on a worker thread, whose word comes as an event: they are handled until it
+        # has come, or the second a click would wait for it has passed (``when_ready``).
+        opened: list[bool] = []
+        window.history.when_ready(lambda: opened.append(True))
+        while not opened:
+            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
         history = window.history.store
         if history.in_memory:
             raise CheckError(f"the link history could not be opened: {history.problem}")

@@ -11,9 +11,11 @@ the window, so it imports neither the banner nor the core history before they ar
 The flow's rules:
 
 * nothing is sent while the warning is shown; editing the form, a refreshed tool list or
-  another profile closes it, as the request held is then no longer what the form asks for;
-* the history is a safety net, not a gate: when it cannot be read (or is still being opened)
-  the link is made unchecked, and the status line says so with the link;
+  another profile closes it, as the request held is then no longer what the form asks for (a
+  form changed while the check waited for the history is not warned about either);
+* the history is a safety net, not a gate: when it cannot be read (or is still being opened
+  a second after the click, see ``LinkMaking``) the link is made unchecked, and the status
+  line says so with the link;
 * earlier links count where links go now: the same profile and Kombo environment, demo links
   only in the demo (or with a service on this computer), and not those of an integration
   removed in Kombo, whose reconnection links can no longer work.
@@ -165,6 +167,11 @@ class DuplicateFlow:
         if earlier is None:
             self.clear()
             return True
+        if not window.linkForm.asks_for(request):
+            # Changed while the check waited for the history being opened: editing closes the
+            # warning, so none is shown about details the form no longer holds.
+            window.show_status(GONE_BY_EDITING, "info")
+            return False
         self._held, self._held_for = request, target
         self.banner.show_for(
             earlier,

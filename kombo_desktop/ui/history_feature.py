@@ -30,12 +30,14 @@ list and its completer show only Kombo's tool names, never customers.
 
 Start-up: only what the first frame shows is built with the window (the history button, the
 invitation buttons). The database is opened right after the first frame (see
-``ui/start_up.py``), on a worker thread, as a large or old file takes a while; the duplicate
-check waits for it (or opens it itself) if a link is requested before it is open, for a
-second at most (``OPENING_WAIT_SECONDS``): after that the link is made unchecked, and the
-status line says why; the warning and the panel, with their modules, are made the first time
-they are needed. That keeps ``sqlite3``, the history's model and panel (about 15 ms of imports
-and building) off the path to the first frame, as nothing of them is on screen at start.
+``ui/start_up.py``), on a worker thread, as a large or old file takes a while. A link requested
+before it is open waits for it (``LinkMaking``, through ``when_ready``), with the window busy
+as for a request and usable, a second at most (``OPENING_WAIT_SECONDS``): after that the link
+is made unchecked, and the status line says why; the History button pressed meanwhile waits
+the same way. Requested before the first frame, the duplicate check opens it itself. The
+warning and the panel, with their modules, are made the first time they are needed. That keeps
+``sqlite3``, the history's model and panel (about 15 ms of imports and building) off the path
+to the first frame, as nothing of them is on screen at start.
 
 The parts with rules of their own live beside this module: opening the database in the
 background and saving the links made meanwhile (``history_opening``), the duplicate warning's
@@ -67,6 +69,8 @@ from kombo_desktop.ui.result_panel import ShownLink
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QDockWidget
 
     from kombo_desktop.core.history import HistoryEntry, HistoryStore
@@ -124,6 +128,9 @@ class HistoryFeature(QObject):
         self.duplicates = DuplicateFlow(self)
         self._panel: HistoryPanel | None = None
         self._dock: QDockWidget | None = None
+        # The History button pressed while the history was being opened: what calls off
+        # opening the panel once it is (``open_history``).
+        self._call_off_waiting: Callable[[], None] | None = None
 
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
@@ -146,9 +153,21 @@ class HistoryFeature(QObject):
     @property
     def store(self) -> HistoryStore:
         """The history database, opened now if the start-up step has not done so yet; while
-        it is being opened, this waits for it a second at most, then raises HistoryNotReadyError
-        (see ``BackgroundHistory.store``). Raises RuntimeError after ``close()``."""
+        it is being opened, this raises HistoryNotReadyError at once (see
+        ``BackgroundHistory.store``): wait for it with ``when_ready`` first. Raises
+        RuntimeError after ``close()``."""
         return self._history.store
+
+    @property
+    def worth_waiting_for(self) -> bool:
+        """Whether the history is still being opened, and a click needing it should wait
+        (see ``BackgroundHistory.worth_waiting_for``)."""
+        return self._history.worth_waiting_for
+
+    def when_ready(self, then: Callable[[], None]) -> Callable[[], None]:
+        """Call ``then`` once the history is open, or a second later at most without it,
+        never making the window wait; returns what calls it off (``BackgroundHistory``)."""
+        return self._history.when_ready(then)
 
     @property
     def is_open(self) -> bool:
@@ -259,7 +278,11 @@ class HistoryFeature(QObject):
     # --- recording ---------------------------------------------------------------------------
 
     def _profile_renamed(self, old: str, new: str) -> None:
-        """Earlier links follow their renamed profile, or the duplicate check would miss them."""
+        """Earlier links follow their renamed profile, or the duplicate check would miss them:
+        once the history is open, if it is still being opened."""
+        self.when_ready(lambda: self._rename_in_history(old, new))
+
+    def _rename_in_history(self, old: str, new: str) -> None:
         from kombo_desktop.core.history import HistoryError
 
         try:
@@ -616,12 +639,20 @@ class HistoryFeature(QObject):
             self._from_history_url = None
 
     def open_history(self) -> bool:
-        """Open the history panel; refused (False) in screen-sharing mode."""
+        """Open the history panel; refused (False) in screen-sharing mode. While the history
+        is still being opened, the button stays pressed, and the panel opens once it is, or
+        the status line says why it cannot, a second later at most (``when_ready``); closing
+        the history meanwhile (the button again, screen-sharing mode) calls that off."""
         if self.window.screen_sharing.on:
             return False
+        if self.worth_waiting_for:
+            self._set_history_button(True)
+            self._stop_waiting_to_open()
+            self._call_off_waiting = self.when_ready(self._open_once_ready)
+            return True
         try:
             _ = self.store
-        except HistoryNotReadyError as error:  # still being opened: said, rather than waited for
+        except HistoryNotReadyError as error:  # still being opened after the wait: said why
             self._set_history_button(False)
             self.window.show_status(str(error), "info")
             return False
@@ -645,8 +676,18 @@ class HistoryFeature(QObject):
             self.window, self.dock, self.panel, warning_shown=self.duplicates.warning_shown
         )
 
+    def _open_once_ready(self) -> None:
+        self._call_off_waiting = None
+        self.open_history()
+
+    def _stop_waiting_to_open(self) -> None:
+        call_off, self._call_off_waiting = self._call_off_waiting, None
+        if call_off is not None:
+            call_off()
+
     def close_history(self) -> None:
         self._set_history_button(False)
+        self._stop_waiting_to_open()
         if self._panel is None:
             return  # never opened: nothing to close
         held_the_keys = self.dock.isFloating() and self.dock.isActiveWindow()

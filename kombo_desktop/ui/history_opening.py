@@ -5,9 +5,11 @@ outlive the window. A large or old history file takes a while to open (a second 
 100,000 links once; longer on a slow disk, or when another program holds it), so start-up opens
 it on a worker thread right after the first frame. Meanwhile:
 
-* a click that needs the history (the duplicate check, the History button) waits for it a
-  second at most (``OPENING_WAIT_SECONDS``), then goes on without it and says why
-  (:class:`HistoryNotReadyError`);
+* a click that needs the history (Create's duplicate check, the History button) goes on once
+  it is open, or a second later at most (``OPENING_WAIT_SECONDS``) without it, saying why
+  (:class:`HistoryNotReadyError`); the window is not made to wait meanwhile: the worker's word
+  that the history is open reaches the UI thread through the task runner's queued signal,
+  and a timer ends the wait (``when_ready``). Nothing here waits on the UI thread;
 * a link made is saved once the history is open, without making the window wait; if the
   window closes first, the opening saves it itself when it is done (unless the program has
   exited by then), as the history is the only record of the links handed out.
@@ -19,9 +21,12 @@ import time: this module is loaded with the window, the database only after its 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -37,10 +42,11 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 
-# The most a click waits for the history being opened on its worker thread; the window cannot
-# repaint meanwhile. Opening takes milliseconds, about a second to upgrade 100,000 links once;
-# a file another program holds locked takes the store's two busy waits (two seconds) before it
-# is read without the lock, and a slow disk longer still: the person is told at once instead.
+# The most a click waits for the history being opened on its worker thread (the window stays
+# usable meanwhile, see ``BackgroundHistory.when_ready``). Opening takes milliseconds, about a
+# second to upgrade 100,000 links once; a file another program holds locked takes the store's
+# two busy waits (two seconds) before it is read without the lock, and a slow disk longer
+# still: the click goes on without the history then, and says why.
 OPENING_WAIT_SECONDS = 1.0
 HISTORY_IN_USE = (
     "Another program is using the link history file (a database tool, or a second copy of "
@@ -54,7 +60,7 @@ NOT_SAVED_WHILE_OPENING = (
 
 
 class HistoryNotReadyError(RuntimeError):
-    """The history is still being opened after the wait: ``str()`` says why in plain words,
+    """The history is still being opened: ``str()`` says why in plain words,
     ``held_by_another_program`` which of the two reasons it is.
 
     A RuntimeError, as is using the history after it was closed: code that goes on without the
@@ -92,9 +98,9 @@ def _save_then_close(store: HistoryStore, saves: list[PendingSave]) -> None:
 
 
 class _Opening:
-    """The history database being opened on a worker thread (``open``); ``result`` waits for
-    it on the UI thread, for a limited time. A window closed meanwhile has it closed once it is
-    open, after the links made meanwhile are saved in it."""
+    """The history database being opened on a worker thread (``open``); ``result`` hands it to
+    the UI thread once it is, without waiting. A window closed meanwhile has it closed once it
+    is open, after the links made meanwhile are saved in it."""
 
     def __init__(self) -> None:
         self._done = threading.Event()
@@ -127,9 +133,9 @@ class _Opening:
     def done(self) -> bool:
         return self._done.is_set()
 
-    def result(self, wait: float) -> HistoryStore | None:
-        """The opened history, or None if it is still being opened after ``wait`` seconds."""
-        if not self._done.wait(wait):
+    def result(self) -> HistoryStore | None:
+        """The opened history, or None while it is still being opened (it is not waited for)."""
+        if not self._done.is_set():
             return None
         if self._error is not None:
             raise self._error
@@ -158,8 +164,9 @@ class _Opening:
 
 class BackgroundHistory:
     """One window's history database: opened on a worker thread at start-up
-    (``open_in_background``), or at once when something needs it sooner (``store``); a link
-    made while it is being opened is saved once it is (``save``). ``close()`` with the window.
+    (``open_in_background``), or at once when something needs it sooner (``store``); what
+    needs it while it is being opened goes on once it is (``when_ready``), and a link made
+    meanwhile is saved then (``save``). ``close()`` with the window.
 
     ``show_note`` tells the person what opening found (a file set aside, a history kept in
     memory) and of a link made meanwhile that could not be saved.
@@ -170,7 +177,12 @@ class BackgroundHistory:
         self._show_note = show_note
         self._store: HistoryStore | None = None
         self._opening: _Opening | None = None  # the database, opened on a worker thread
-        self._waited_for_opening = False  # a click waited its limit: later ones do not wait
+        # What goes on once it is open (``when_ready``), and the timer that ends their wait
+        # (made with the opening, owned by the window's task runner).
+        self._waiting: dict[int, Callable[[], None]] = {}
+        self._waiting_numbers = itertools.count()
+        self._wait_limit: QTimer | None = None
+        self._waited_in_vain = False  # a wait reached its limit: later clicks do not wait
         self._unsaved: list[PendingSave] = []  # links made while it was being opened
         self._closed = False
 
@@ -180,17 +192,19 @@ class BackgroundHistory:
 
         A link can be requested before that step runs (a very quick click, or a window that
         is never shown, as in the self-test); the duplicate check then opens it here. While
-        the worker is still opening it, this waits ``OPENING_WAIT_SECONDS`` (once: after that
-        not at all until it is open) and then raises :class:`HistoryNotReadyError` with the reason
-        (another program holds the file, or it is still being opened). Raises RuntimeError
-        after ``close()``.
+        the worker is still opening it, this never waits: it raises :class:`HistoryNotReadyError`
+        with the reason (another program holds the file, or it is still being opened). What
+        should rather wait for it asks ``when_ready`` first. Raises RuntimeError after
+        ``close()``.
         """
         if self._store is None:
             if self._closed:
                 raise RuntimeError("the link history is closed")
             if self._opening is not None:
-                self._store = self._wait_for(self._opening)
-                self._opening = None
+                store = self._opening.result()
+                if store is None:
+                    raise self._not_ready()
+                self._store, self._opening = store, None
             else:
                 from kombo_desktop.core.history import HistoryStore
 
@@ -202,14 +216,12 @@ class BackgroundHistory:
                 self._show_note(NOT_SAVED_WHILE_OPENING)
         return self._store
 
-    def _wait_for(self, opening: _Opening) -> HistoryStore:
+    def _not_ready(self) -> HistoryNotReadyError:
+        """Why the history, still being opened, cannot be used (asked at once, without waiting
+        for the file's lock)."""
         from kombo_desktop.core.history import held_by_another_program
 
-        store = opening.result(0 if self._waited_for_opening else OPENING_WAIT_SECONDS)
-        if store is not None:
-            return store
-        self._waited_for_opening = True
-        raise HistoryNotReadyError(held_by_another_program=held_by_another_program(self._path))
+        return HistoryNotReadyError(held_by_another_program=held_by_another_program(self._path))
 
     @property
     def is_open(self) -> bool:
@@ -219,6 +231,53 @@ class BackgroundHistory:
     @property
     def still_opening(self) -> bool:
         return self._store is None and self._opening is not None and not self._opening.done
+
+    @property
+    def worth_waiting_for(self) -> bool:
+        """Whether a click that needs the history should wait for it (``when_ready``): it is
+        still being opened, and no wait for it has reached its limit yet. After one has,
+        clicks go on without it at once until it is open, each saying why."""
+        return self.still_opening and not self._waited_in_vain
+
+    def when_ready(self, then: Callable[[], None]) -> Callable[[], None]:
+        """Call ``then`` on the UI thread once the history is open, or once
+        ``OPENING_WAIT_SECONDS`` have passed without it, whichever comes first (``store``
+        then says why it cannot be used); at once unless ``worth_waiting_for``. Never waits:
+        the window goes on meanwhile.
+
+        Returns what calls the wait off (Cancel): ``then`` is not called after it, nor after
+        ``close()``. A wait started while another runs ends with it, at the first one's limit.
+        """
+        if not self.worth_waiting_for:
+            then()
+            return _nothing_to_call_off
+        assert self._wait_limit is not None  # made with the opening
+        number = next(self._waiting_numbers)
+        self._waiting[number] = then
+        if not self._wait_limit.isActive():
+            self._wait_limit.start(round(OPENING_WAIT_SECONDS * 1000))
+
+        def call_off() -> None:
+            self._waiting.pop(number, None)
+            if not self._waiting and self._wait_limit is not None:
+                self._wait_limit.stop()
+
+        return call_off
+
+    def _waited_long_enough(self) -> None:
+        """The wait's limit: what waited goes on, with the history if the worker opened it
+        just now (its word is still on its way: ``store`` takes it), else without it."""
+        if self.still_opening:
+            self._waited_in_vain = True
+        self._stop_waiting()
+
+    def _stop_waiting(self) -> None:
+        """Let what waited for the history go on, in the order it came."""
+        if self._wait_limit is not None:
+            self._wait_limit.stop()
+        waiting, self._waiting = self._waiting, {}
+        for then in waiting.values():
+            then()
 
     @property
     def in_memory(self) -> bool:
@@ -234,6 +293,9 @@ class BackgroundHistory:
         opening = _Opening()
         path = self._path
         self._opening = opening
+        self._wait_limit = QTimer(runner)  # goes with the window's runner, never fires after it
+        self._wait_limit.setSingleShot(True)
+        self._wait_limit.timeout.connect(self._waited_long_enough)
         runner.run(
             lambda _token: opening.open(path),
             on_done=lambda _none: self._opened(),
@@ -242,9 +304,14 @@ class BackgroundHistory:
         )
 
     def _opened(self, _error: object = None) -> None:
-        """Take the history opened on the worker thread into use (or raise its error)."""
-        if not self._closed:
+        """Take the history opened on the worker thread into use (or raise its error), then
+        let what waited for it go on. Delivered on the UI thread by the task runner."""
+        if self._closed:
+            return
+        try:
             _ = self.store
+        finally:
+            self._stop_waiting()
 
     def save(self, save: PendingSave) -> HistoryEntry | None:
         """Save a link just made: now, returning its entry, or once the history is open if it
@@ -263,6 +330,9 @@ class BackgroundHistory:
         them itself when it is, unless the program has exited by then.
         """
         self._closed = True
+        self._waiting.clear()  # the window is going: what waited for the history goes with it
+        if self._wait_limit is not None:
+            self._wait_limit.stop()
         unsaved, self._unsaved = self._unsaved, []
         if self._store is not None:
             self._store.close()
@@ -270,3 +340,7 @@ class BackgroundHistory:
             self._opening.close_when_open(unsaved)
         elif unsaved:  # not expected: links wait only for an opening
             _log.warning("%d link(s) made while the history was opened are lost", len(unsaved))
+
+
+def _nothing_to_call_off() -> None:
+    """What ``BackgroundHistory.when_ready`` returns when it did not wait."""

@@ -582,6 +582,14 @@ class LinkForm(RequestForm):
         """The checked request, or the problems (already shown next to their fields)."""
         return self._checked(self._request_from_fields)
 
+    def asks_for(self, request: LinkRequest) -> bool:
+        """Whether the form, as it is now, makes ``request``: False once it was changed since
+        (typed over while the request waited for the history, say). Marks no field."""
+        try:
+            return self._request_from_fields() == request
+        except InvalidRequest:
+            return False
+
     def _request_from_fields(self) -> LinkRequest:
         return LinkRequest.from_form(
             **self.form_values(),  # type: ignore[arg-type]

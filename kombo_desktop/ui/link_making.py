@@ -1,11 +1,12 @@
 """Making a link: from the pressed button to the link on screen, or the reason there is none.
 
 A checked request goes to Kombo on a worker thread (``TaskRunner``), with the window busy and
-Esc or Cancel able to stop waiting; what comes back is shown on the UI thread: the link in the
-result panel, or Kombo's refusal in plain words with the way forward (Settings for a key, the
-marked fields for refused details, a new link for an integration removed in Kombo). Much of
-this is about who may be watching the shared screen: a link or a refusal that quotes the
-details of a customer typed over since stays off the screen.
+Esc or Cancel able to stop waiting (first for the link history, if it is still being opened:
+the duplicate check reads it, and so does a reconnection link's customer); what comes back is
+shown on the UI thread: the link in the result panel, or Kombo's refusal in plain words with
+the way forward (Settings for a key, the marked fields for refused details, a new link for an
+integration removed in Kombo). Much of this is about who may be watching the shared screen: a
+link or a refusal that quotes the details of a customer typed over since stays off the screen.
 
 It is apart from ``main_window`` so that the window's module stays about building the window
 and wiring its parts, and the life of one request can be read in one place. The window keeps
@@ -61,6 +62,11 @@ _CustomerText = tuple[tuple[str, str, str], str]
 
 # While Kombo works: what is happening, and that waiting can be stopped.
 WAITING_TEXT = "Asking Kombo for the {what}… To stop waiting, press Cancel or Esc."
+# Before that, while the link history is still being opened (see ``_after_history``).
+CHECKING_EARLIER_LINKS_TEXT = (
+    "Checking earlier links for this customer… To stop waiting, press Cancel or Esc."
+)
+OPENING_HISTORY_TEXT = "Opening the link history… To stop waiting, press Cancel or Esc."
 # Said in screen-sharing mode when Kombo's refusal quotes details typed over since.
 REFUSAL_TYPED_OVER_TEXT = (
     "The form holds other details now than those Kombo did not accept. Check them and make "
@@ -111,6 +117,8 @@ class LinkMaking(QObject):
         super().__init__(window)
         self._window = window
         self._request: TaskHandle | None = None
+        # A request waiting for the history being opened: what calls the wait off.
+        self._history_wait: Callable[[], None] | None = None
         # The form whose problems the status line points at, and what it says (see
         # _show_invalid); None until a form is first refused.
         self._awaiting_fixes: tuple[RequestForm, str] | None = None
@@ -127,28 +135,58 @@ class LinkMaking(QObject):
 
     @property
     def request_running(self) -> bool:
-        """Kombo is being asked for a link: Esc or a change of place cancels it."""
-        return self._request is not None
+        """Kombo is being asked for a link, or the history first (``_after_history``): Esc or
+        a change of place cancels it."""
+        return self._request is not None or self._history_wait is not None
 
     @property
     def busy(self) -> bool:
-        """A request runs, or its link is on its way to the screen (``_ready_after_link``)."""
-        return self._request is not None or self._link_on_its_way
+        """A request runs (or waits for the history), or its link is on its way to the screen
+        (``_ready_after_link``)."""
+        return self.request_running or self._link_on_its_way
 
     def submit_create(self) -> None:
-        """Check the form; if it is fine (and no guard holds it), send it."""
+        """Check the form; if it is fine (and no guard holds it), send it. The duplicate check
+        reads the history: one still being opened is waited for first."""
         request = self._checked(self._window.linkForm.build_request, self._window.linkForm)
-        if request is None:
-            return
+        if request is not None:
+            self._after_history(CHECKING_EARLIER_LINKS_TEXT, lambda: self._guard_then_send(request))
+
+    def _guard_then_send(self, request: LinkRequest) -> None:
         for guard in self._window.create_guards:
             if not guard(request):
                 return
         self._send(request)
 
     def submit_relink(self) -> None:
+        """Check the reconnection form and send it, after the history if it is still being
+        opened: whom the link is for is looked up there once it comes (``of_made``)."""
         request = self._checked(self._window.relinkForm.build_request, self._window.relinkForm)
         if request is not None:
-            self._send(request)
+            self._after_history(OPENING_HISTORY_TEXT, lambda: self._send(request))
+
+    def _after_history(self, waiting_text: str, then: Callable[[], None]) -> None:
+        """Go on with a request (``then``) once the link history can be read: at once, unless
+        it is still being opened (a slow disk, a large history being upgraded, a file another
+        program holds). The window is busy then as for a request, says ``waiting_text`` and
+        stays usable; Cancel or Esc stop the wait, else ``then`` follows once the history is
+        open, or a second later at most, without it (``HistoryFeature.when_ready``: the
+        opening's worker tells the UI thread, which never waits for it)."""
+        history = self._window.history
+        if not history.worth_waiting_for:
+            then()
+            return
+        self._set_busy(True)
+        self._window.show_status(waiting_text, "busy")
+
+        def ready() -> None:
+            self._history_wait = None
+            # Ready first: sending makes the window busy again, a request held (the duplicate
+            # warning) or refused leaves it ready.
+            self._set_busy(False)
+            then()
+
+        self._history_wait = history.when_ready(ready)
 
     def _checked(
         self, build: Callable[[], _Request | InvalidRequest], form: RequestForm
@@ -161,6 +199,9 @@ class LinkMaking(QObject):
         if isinstance(result, InvalidRequest):
             self._show_invalid(result, form)
             return None
+        # Whom the forms name as the button is pressed: other details typed while the request
+        # waits for the history or Kombo keep its link or refusal off the screen (_show_created).
+        self._customer_at_request = self._customer_text()
         return result
 
     def _send(self, request: LinkRequest | RelinkRequest) -> None:
@@ -205,7 +246,6 @@ class LinkMaking(QObject):
         # The previous link belongs to the previous request (often another customer): it must
         # not stay on show, copyable, under this request's progress or error.
         self._window.resultPanel.clear()
-        self._customer_at_request = self._customer_text()
         # Known now: a key saved while Kombo works is another environment's
         # (``AccountFeature.use_new_key``).
         environment_id = self._window.account.environment_id(connection.target)
@@ -389,11 +429,16 @@ class LinkMaking(QObject):
                 form.unmark_rejected(quoting=gone)
 
     def cancel_request(self) -> None:
-        """Stop waiting for Kombo (Esc / Cancel). The window is ready again at once."""
+        """Stop waiting for Kombo, or for the history before it (Esc / Cancel). The window is
+        ready again at once."""
         handle, self._request = self._request, None
-        if handle is None:
+        call_off, self._history_wait = self._history_wait, None
+        if handle is None and call_off is None:
             return
-        handle.cancel()
+        if handle is not None:
+            handle.cancel()
+        if call_off is not None:
+            call_off()
         self._set_busy(False)
         self._window.show_status("Cancelled. Nothing was changed.", "info")
 

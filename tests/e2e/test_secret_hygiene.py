@@ -619,6 +619,8 @@ def test_a_key_put_into_the_tool_box_is_refused_and_shown_nowhere_else(
             shows_it(text)
             for text in (panel.text, panel.support_text, panel.statusDetails.toPlainText())
         )
+        # Opened on a worker thread after the first frame (nothing waited for it here).
+        qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
         assert window.history.store.search("", limit=None) == []
         window.close()
     logged = [record.getMessage() + str(record.args) for record in caplog.records]

@@ -42,6 +42,8 @@ def lookups(window: MainWindow) -> int:
 def relink_tab(qtbot: QtBot, demo_window: MainWindow) -> MainWindow:
     demo_window.show_relink_mode()
     qtbot.waitUntil(lambda: demo_window.integration_lookup is not None)
+    # Opened on a worker thread after the first frame: the tests write earlier links in it.
+    qtbot.waitUntil(lambda: demo_window.history.is_open, timeout=10_000)
     return demo_window
 
 
@@ -145,6 +147,8 @@ def removed_window(
     with FaultServer(fallback=removed_in_kombo) as server:
         window = open_window("--api-base", server.base_url)
         qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        # Opened on a worker thread after the first frame: the tests write earlier links in it.
+        qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
         yield window
 
 
