@@ -11,6 +11,13 @@ existing link" for the same customer, "Create a new link anyway" when the earlie
 another organisation's (the same e-mail address, an adviser's, or customer id), since that link
 connects the other organisation and the warning itself says to make a new one.
 
+An earlier link made for another organisation is not offered at all, in or out of screen-sharing
+mode: "Use the existing link" put that organisation's link and scannable code beside the form's
+customer, whose system would connect as the other organisation's integration, and a
+reconnection "instead" would reconnect the other organisation's integration. There is nothing
+of it the form's customer could use; the person who wants it for its own customer finds it in
+the history.
+
 In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
 match may have been made on the organisation name alone, so the earlier entry's e-mail address
 could belong to someone the customer watching should not see. It then only says that a link for
@@ -345,8 +352,13 @@ class DuplicateBanner(QFrame):
         text = duplicate_text(
             self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
         )
-        title = OTHER_ORGANIZATION_TITLE if self._for_another_organization() else TITLE
+        other = self._for_another_organization()
+        title = OTHER_ORGANIZATION_TITLE if other else TITLE
         self._title.setText(title)
+        # Another organisation's link is theirs: neither handed out nor reconnected for the
+        # form's customer (see the module's docstring).
+        self.useExistingButton.setVisible(not other)
+        self.relinkInsteadButton.setVisible(not other)
         self.label.setText(text)
         self._fit_text()  # another text may need more lines (or fewer) at the same width
         safest = self._safest_choice()

@@ -284,27 +284,32 @@ class DuplicateFlow:
             window.createButton.setFocus()
             return
         from kombo_desktop.ui.duplicate_banner import differences, made_for_another_organization
+
+        if request is not None and made_for_another_organization(earlier, request):
+            # Another organisation's link (the warning does not offer it): it connects that
+            # organisation, and beside the form's customer, on a shared screen, its code could
+            # be scanned by the wrong one.
+            window.show_status(
+                "The earlier link was made for another organisation, so it is not shown. "
+                f"Nothing was sent: press “{CREATE_TEXT}” to make a link for the organisation "
+                "in the form.",
+                "info",
+            )
+            window.createButton.setFocus()
+            return
         from kombo_desktop.ui.history_model import local_date
 
         made = local_date(earlier.created_at)
         self._feature.show_history_link(earlier, customer=request)
-        if request is not None and made_for_another_organization(earlier, request):
-            window.show_status(
-                f"Showing the link made on {made} for another organisation with the same "
-                "details: it connects that organisation, not the one in the form, so its "
-                "invitation names no organisation. Nothing was sent to Kombo.",
-                "info",
-            )
-        else:
-            # What the warning said of it stays said: the link handed out is not what the form
-            # asks for (another tool, no scope config...), though it is this customer's.
-            tool = self._feature.entry_tool(earlier)
-            unlike = differences(earlier, request, tool) if request else ""
-            window.show_status(
-                f"Showing the link made on {made} for this customer.{unlike} Nothing was sent "
-                "to Kombo.",
-                "info" if unlike else "success",
-            )
+        # What the warning said of it stays said: the link handed out is not what the form
+        # asks for (another tool, no scope config...), though it is this customer's.
+        tool = self._feature.entry_tool(earlier)
+        unlike = differences(earlier, request, tool) if request else ""
+        window.show_status(
+            f"Showing the link made on {made} for this customer.{unlike} Nothing was sent "
+            "to Kombo.",
+            "info" if unlike else "success",
+        )
         # On the link, as after a new one: the copy keys copy it at once.
         window.linkField.setFocus()
 
@@ -315,7 +320,14 @@ class DuplicateFlow:
         if request is None:
             return
         window = self._window
-        known_id = earlier.integration_id if earlier is not None else None
+        from kombo_desktop.ui.duplicate_banner import made_for_another_organization
+
+        # Another organisation's integration is not this customer's to reconnect.
+        known_id = (
+            earlier.integration_id
+            if earlier is not None and not made_for_another_organization(earlier, request)
+            else None
+        )
         self._feature.relink_customer.remember(Customer.of_request(request, known_id))
         # An id typed on the tab and not used yet may be this customer's (pasted first): it
         # stays, checked against this customer when Kombo names its organisation. One a

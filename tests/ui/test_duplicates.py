@@ -700,9 +700,12 @@ def test_an_earlier_link_of_the_same_address_for_another_organisation_says_so(
     title = demo_window.findChild(QLabel, "duplicateBannerTitle")
     assert title is not None and title.text() == "A link with these details already exists"
 
-    history_of(demo_window).banner.useExistingButton.click()
-    assert demo_window.linkField.text() == acme_link
-    assert "another organisation" in demo_window.statusLabel.text()
+    # That link connects Acme: it is not offered for Globex (nor reconnecting it instead).
+    banner = history_of(demo_window).banner
+    assert not banner.useExistingButton.isVisible()
+    assert not banner.relinkInsteadButton.isVisible()
+    assert banner.createAnywayButton.isVisible() and banner.dismissButton.isVisible()
+    assert acme_link not in demo_window.linkField.text()
 
 
 def test_for_another_organisation_enter_makes_a_new_link(
@@ -730,31 +733,64 @@ def test_for_another_organisation_enter_makes_a_new_link(
     assert not banner.createAnywayButton.property("primary")
 
 
-def test_another_organisations_link_used_names_no_organisation(
-    qtbot: QtBot, demo_window: MainWindow
+@pytest.mark.parametrize("private", [True, False], ids=["screen-sharing", "not sharing"])
+def test_another_organisations_link_is_never_put_beside_the_next_customer(
+    qtbot: QtBot, open_window: WindowFactory, private: bool
 ) -> None:
-    # "Use the existing link" for another organisation suggested saving its code as
-    # kombo-link-globex-secret-corp.png, on a shared screen too, and the invitation asked to
-    # connect Globex: the organisation the warning had carefully left out. The link connects
-    # Globex, so the form's organisation is not named either.
-    fill_form(demo_window, email="adviser@taxfirm.example", organization="Globex Secret Corp")
-    globex_link = make_link(qtbot, demo_window)
-    fill_form(demo_window, email="adviser@taxfirm.example", organization="Acme GmbH")
-    for private in (True, False):
-        demo_window.screen_sharing.set_on(private)
-        try_again(qtbot, demo_window)
-        history_of(demo_window).banner.useExistingButton.click()
-        assert demo_window.linkField.text() == globex_link
-        shown = demo_window.resultPanel.shown
-        assert shown is not None and shown.file_stem(private) == "kombo-link"
-        context = history_of(demo_window).invitationBar.context
-        assert context is not None and context.organization is None
-        invitation = context.invitation()
-        for words in (invitation.subject, invitation.body, context.mailto()):
-            assert "Globex" not in words and "Acme" not in words
-        assert "your company" in invitation.body
-        assert context.email == "adviser@taxfirm.example"
-        assert "names no organisation" in demo_window.statusLabel.text()
+    # A link for Acme (customer id CUST-1042), then Globex's e-mail and organisation typed over
+    # the form, the id left: the warning (a match on the id) offered "Use the existing link",
+    # which put Acme's year-long link and scannable QR code, with "Copy invitation",
+    # "E-mail…" and "Save QR code…", beside Globex's details on a shared screen. Scanned, it
+    # would have connected Globex's system as Acme's integration.
+    keyring.set_password(SERVICE_NAME, "default", PRODUCTION_KEY)
+    links = (f"https://connect.kombo.dev/v1?token=TOKEN-{n}" for n in range(1, 10))
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith("/create-link"):
+            return Reply.link(next(links))
+        return tools_or(Reply.environment("env_123"))(request)
+
+    with FaultServer(fallback=respond) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        window.screen_sharing.set_on(private)
+        fill_form(window, email="anna.schmidt@acme.example", organization="Acme GmbH")
+        window.originIdEdit.setText("CUST-1042")
+        acme = make_link(qtbot, window)
+        window.emailEdit.setText("li@globex.example")
+        window.organizationEdit.setText("Globex Corp")
+
+        window.createButton.click()
+        banner = history_of(window).banner
+        qtbot.waitUntil(banner.isVisible, timeout=2000)
+
+        def acme_on_show() -> bool:
+            shown = window.resultPanel.shown
+            return acme in (window.linkField.text(), shown.url if shown else "")
+
+        assert not acme_on_show() and window.qrView.pixmap().isNull()
+        assert not window.copyButton.isEnabled()
+        assert not banner.useExistingButton.isVisible()
+        assert not banner.relinkInsteadButton.isVisible()
+        # The way forward is named, and Enter takes it.
+        assert "“Create a new link anyway”" in banner_text(window)
+        assert banner.createAnywayButton.hasFocus()
+        if private:
+            assert "Acme" not in banner_text(window)
+
+        # Asked for all the same (it is not offered): Acme's link stays off the screen.
+        banner.use_existing.emit()
+        assert not acme_on_show() and window.qrView.pixmap().isNull()
+        assert "not shown" in window.statusLabel.text()
+        assert window.createButton.hasFocus()
+
+        QTest.keyClick(window.createButton, Qt.Key.Key_Return)
+        qtbot.waitUntil(banner.isVisible, timeout=2000)
+        QTest.keyClick(banner.createAnywayButton, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.linkField.text() not in ("", acme), timeout=5000)
+        wait_until_ready(qtbot, window)
+        assert not acme_on_show()
+        assert history_of(window).store.search(limit=1)[0].organization == "Globex Corp"
+        window.close()
 
 
 def test_the_same_organisation_written_differently_is_no_other_organisation(
