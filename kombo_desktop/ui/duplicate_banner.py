@@ -16,7 +16,9 @@ mode: "Use the existing link" put that organisation's link and scannable code be
 customer, whose system would connect as the other organisation's integration, and a
 reconnection "instead" would reconnect the other organisation's integration. There is nothing
 of it the form's customer could use; the person who wants it for its own customer finds it in
-the history.
+the history. When the two share the customer id (the check then goes by the id alone), the id
+is most likely the previous customer's, left in the form: the warning says so, and its safest
+choice goes back to the id.
 
 In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
 match may have been made on the organisation name alone, so the earlier entry's e-mail address
@@ -71,6 +73,14 @@ CREATE_ANYWAY_TEXT = "Create a new link anyway"
 OTHER_ORGANIZATION_CONSEQUENCE = (
     f"For the organisation in the form, choose “{CREATE_ANYWAY_TEXT}”. Nothing has been sent yet."
 )
+# When it is another organisation's with the form's customer id: the id is the likely mistake.
+SAME_ID_TITLE = "A link with this customer id already exists"
+CHANGE_ID_TEXT = "Change the customer id"
+SAME_ID_CONSEQUENCE = (
+    "The customer id in the form is probably that organisation's: change it or clear it. If it "
+    f"is this customer's too, choose “{CREATE_ANYWAY_TEXT}”. Nothing has been sent yet."
+)
+_CHANGE_ID_DOES = "Go back to the customer id; send nothing."
 
 
 def duplicate_text(
@@ -91,8 +101,9 @@ def duplicate_text(
     # As the history says it: "valid until 3 Mar 2026", "valid until 00:31 on 30 Nov 2026".
     valid = status_text(earlier, now)
     other = wanted is not None and made_for_another_organization(earlier, wanted)
+    same_id = wanted is not None and another_organization_with_the_same_id(earlier, wanted)
     if private:
-        who = "these details" if other else "this customer"
+        who = "this customer id" if same_id else "these details" if other else "this customer"
         # The form's choice: with no tool chosen, any link of the kind of system matches.
         with_tool = wanted.integration_tool if wanted is not None else earlier.tool
         what = f"{who} and tool" if with_tool else f"{who} and kind of system"
@@ -108,7 +119,10 @@ def duplicate_text(
     # Another organisation's tool is theirs to know: on a shared screen it goes unnamed.
     named_tool = None if private and other else tool_label
     unlike = differences(earlier, wanted, named_tool) if wanted is not None else ""
-    consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
+    if same_id:
+        consequence = SAME_ID_CONSEQUENCE
+    else:
+        consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
     return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {consequence}"
 
 
@@ -119,6 +133,15 @@ def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) ->
     return bool(earlier.organization) and not same_organization(
         earlier.organization or "", wanted.end_user_organization_name
     )
+
+
+def another_organization_with_the_same_id(earlier: HistoryEntry, wanted: LinkRequest) -> bool:
+    """Whether the earlier link is another organisation's, found by the form's customer id
+    (with an id on both sides the check goes by the id alone, see ``find_duplicate``). Each id
+    stands for one of the Kombo customer's own customers, so one of the two is likely wrong:
+    usually the form's, left over from the previous customer."""
+    both_have_an_id = bool(earlier.origin_id) and bool(wanted.end_user_origin_id)
+    return both_have_an_id and made_for_another_organization(earlier, wanted)
 
 
 def differences(earlier: HistoryEntry, wanted: LinkRequest, tool_label: str | None = None) -> str:
@@ -203,6 +226,7 @@ class DuplicateBanner(QFrame):
 
     use_existing = Signal()
     relink_instead = Signal()
+    change_origin_id = Signal()
     create_anyway = Signal()
     dismissed = Signal()
 
@@ -227,6 +251,9 @@ class DuplicateBanner(QFrame):
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
+        self.changeOriginIdButton = action_button(
+            "changeOriginIdButton", CHANGE_ID_TEXT, _CHANGE_ID_DOES
+        )
         self.useExistingButton = action_button(
             "useExistingButton", "Use the existing link", _USE_EXISTING_DOES
         )
@@ -245,7 +272,10 @@ class DuplicateBanner(QFrame):
         # They go on in a next line when the warning is narrow: in one row they could not, and
         # with larger system text made the window wider than a laptop's screen.
         buttons = FlowLayout(
-            self.useExistingButton, self.relinkInsteadButton, self.createAnywayButton
+            self.changeOriginIdButton,
+            self.useExistingButton,
+            self.relinkInsteadButton,
+            self.createAnywayButton,
         )
 
         # "Not now" sits beside the title, away from the three real choices: in their row it
@@ -262,6 +292,7 @@ class DuplicateBanner(QFrame):
         layout.addWidget(self.label)
         layout.addLayout(buttons)
 
+        self.changeOriginIdButton.clicked.connect(self.change_origin_id)
         self.useExistingButton.clicked.connect(self.use_existing)
         self.relinkInsteadButton.clicked.connect(self.relink_instead)
         self.createAnywayButton.clicked.connect(self.create_anyway)
@@ -338,11 +369,21 @@ class DuplicateBanner(QFrame):
             and made_for_another_organization(self.earlier, self._wanted)
         )
 
+    def _with_the_same_id(self) -> bool:
+        return (
+            self.earlier is not None
+            and self._wanted is not None
+            and another_organization_with_the_same_id(self.earlier, self._wanted)
+        )
+
     def _safest_choice(self) -> QPushButton:
         """The choice Enter should take: the earlier link for the same customer; a new link
         when the earlier one connects another organisation (handed out, it would link the
         form's customer's system to that organisation, and show its code on a shared
-        screen)."""
+        screen); back to the customer id when the other organisation has the same id (sent
+        again, it would file this customer's integration under the other one)."""
+        if self._with_the_same_id():
+            return self.changeOriginIdButton
         if self._for_another_organization():
             return self.createAnywayButton
         return self.useExistingButton
@@ -352,17 +393,19 @@ class DuplicateBanner(QFrame):
         text = duplicate_text(
             self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
         )
-        other = self._for_another_organization()
-        title = OTHER_ORGANIZATION_TITLE if other else TITLE
+        other, same_id = self._for_another_organization(), self._with_the_same_id()
+        title = SAME_ID_TITLE if same_id else OTHER_ORGANIZATION_TITLE if other else TITLE
         self._title.setText(title)
         # Another organisation's link is theirs: neither handed out nor reconnected for the
         # form's customer (see the module's docstring).
         self.useExistingButton.setVisible(not other)
         self.relinkInsteadButton.setVisible(not other)
+        self.changeOriginIdButton.setVisible(same_id)
         self.label.setText(text)
         self._fit_text()  # another text may need more lines (or fewer) at the same width
         safest = self._safest_choice()
         for button, does in (
+            (self.changeOriginIdButton, _CHANGE_ID_DOES),
             (self.useExistingButton, _USE_EXISTING_DOES),
             (self.createAnywayButton, _CREATE_ANYWAY_DOES),
         ):

@@ -100,6 +100,7 @@ class DuplicateFlow:
             banner = DuplicateBanner()
             window.bannerArea.addWidget(banner)
             banner.set_private(window.screen_sharing.on)
+            banner.change_origin_id.connect(self.change_origin_id)
             banner.use_existing.connect(self.use_existing)
             banner.relink_instead.connect(self.relink_instead)
             banner.create_anyway.connect(self.create_anyway)
@@ -108,6 +109,7 @@ class DuplicateFlow:
             chain_tab_order(
                 [
                     window.firstRunNotice.tryDemoButton,
+                    banner.changeOriginIdButton,
                     banner.useExistingButton,
                     banner.relinkInsteadButton,
                     banner.createAnywayButton,
@@ -267,6 +269,20 @@ class DuplicateFlow:
         # Back to the form (the warning's button the focus was on is gone; Qt would put it on
         # the tab bar).
         self._window.linkForm.focus_first_field()
+
+    def change_origin_id(self) -> None:
+        """Back to the customer id, which the other organisation's earlier link has too (most
+        likely the previous customer's, left in the form); nothing is sent."""
+        self.clear()
+        window = self._window
+        window.show_status(
+            "Nothing was sent. Change or clear the customer id, then press "
+            f"“{spoken_name(CREATE_TEXT)}”.",
+            "info",
+        )
+        edit = window.linkForm.originIdEdit
+        edit.setFocus()
+        edit.selectAll()
 
     def use_existing(self) -> None:
         """Show the earlier link in the result area; nothing is sent."""

@@ -22,6 +22,7 @@ from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
 from kombo_desktop.core.email_address import suggested_email
 from kombo_desktop.core.field_text import sent_text
 from kombo_desktop.core.link_request import (
+    FieldError,
     InvalidRequest,
     LinkRequest,
     not_in_the_account,
@@ -38,6 +39,7 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.previous_customer_id import PreviousCustomerId
 from kombo_desktop.ui.request_form import (
     RequestForm,
     changed_signal,
@@ -63,6 +65,7 @@ ADVANCED_TEXT = "Advanced options"
 CREATING_TEXT = "Creating link…"
 
 EMAIL_FIX_TEXT = "Use this address"
+KEEP_ID_TEXT = "Keep this id"
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer (also the "
@@ -157,6 +160,10 @@ class LinkForm(RequestForm):
         # while no link was made with it ("" otherwise), and clearing then asks first, as for
         # this form's own typing.
         self.unused_elsewhere: list[Callable[[], str]] = []
+        # Whose the customer id is: the previous customer's, left beside the next one's
+        # organisation, is a problem of the id field (see previous_customer_id).
+        self._previous_id = PreviousCustomerId()
+        self._private = True  # screen-sharing mode: that problem names no organisation
 
         self._build_layout()
         self._connect()
@@ -224,6 +231,13 @@ class LinkForm(RequestForm):
         self.emailFixButton = self._add_fix(
             lr.EMAIL, "emailFixButton", EMAIL_FIX_TEXT, suggested_email
         )
+        self.keepOriginIdButton = push_button(
+            "keepOriginIdButton",
+            KEEP_ID_TEXT,
+            "Send this customer id with this customer's link too",
+            on_click=self._keep_origin_id,
+        )
+        self._add_under(lr.ORIGIN_ID, self.keepOriginIdButton)
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -258,6 +272,7 @@ class LinkForm(RequestForm):
                 self.emailFixButton,
                 self.organizationEdit,
                 self.originIdEdit,
+                self.keepOriginIdButton,
                 self.categoryCombo,
                 self.toolCombo,
                 self.environmentEdit,
@@ -279,6 +294,9 @@ class LinkForm(RequestForm):
             (lr.SCOPE_CONFIG_ID, self.scopeConfigEdit),
         ):
             self._watch(field, edit)
+        # Another organisation beside the id may make it the previous customer's.
+        self.organizationEdit.textChanged.connect(lambda _text: self._recheck_origin_id())
+        self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
         self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
@@ -331,6 +349,7 @@ class LinkForm(RequestForm):
             request.end_user_organization_name,
             request.end_user_origin_id or "",
         )
+        self._note_id_owner(request.end_user_organization_name, request.end_user_origin_id)
 
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
@@ -552,13 +571,16 @@ class LinkForm(RequestForm):
         value = values[_FORM_KEYS[field]]
         if field == lr.TOOL:
             value = value or ""
-        return validate_field(
+        problem = validate_field(
             field,
             value,  # type: ignore[arg-type]
             category=self.category(),
             tool=values["tool"],
             catalog=self._catalog,
         )
+        if problem is None and field == lr.ORIGIN_ID:
+            return self._previous_customers_id()
+        return problem
 
     def form_values(self) -> dict[str, object]:
         """The form as ``LinkRequest.from_form`` keyword arguments (disabled controls unsent)."""
@@ -591,10 +613,55 @@ class LinkForm(RequestForm):
             return False
 
     def _request_from_fields(self) -> LinkRequest:
-        return LinkRequest.from_form(
-            **self.form_values(),  # type: ignore[arg-type]
-            catalog=self._catalog,
-        )
+        previous = self._previous_customers_id()
+        try:
+            request = LinkRequest.from_form(
+                **self.form_values(),  # type: ignore[arg-type]
+                catalog=self._catalog,
+            )
+        except InvalidRequest as invalid:
+            if previous is None or invalid.message_for(lr.ORIGIN_ID) is not None:
+                raise
+            raise InvalidRequest([*invalid.errors, FieldError(lr.ORIGIN_ID, previous)]) from None
+        if previous is not None:
+            raise InvalidRequest([FieldError(lr.ORIGIN_ID, previous)])
+        return request
+
+    # --- the previous customer's id ------------------------------------------------------------
+
+    def set_private(self, private: bool) -> None:
+        """Screen-sharing mode is now on (``private``) or off: the previous customer's
+        organisation is named beside their id only while it is off."""
+        self._private = private
+        self._recheck_origin_id()
+
+    def _previous_customers_id(self) -> str | None:
+        """The id field's problem while it holds the previous customer's id (of the last link
+        made, or filled in from the history) beside another organisation."""
+        _email, organization, origin_id = self._as_sent()
+        return self._previous_id.problem(organization, origin_id, private=self._private)
+
+    def _note_id_owner(self, organization: str, origin_id: str | None) -> None:
+        """A link was made for (or the form filled in with) ``organization`` and its id."""
+        self._previous_id.note_owner(organization, origin_id)
+        self._recheck_origin_id()
+
+    def _recheck_origin_id(self) -> None:
+        """Check the id again as the organisation beside it changes; not while it shows Kombo's
+        refusal, whose reason stays until the id itself is changed."""
+        if lr.ORIGIN_ID not in self._rejected:
+            self._recheck(lr.ORIGIN_ID)
+
+    def _offer_keeping_origin_id(self, problem: str) -> None:
+        shown = bool(problem) and problem == self._previous_customers_id()
+        self.keepOriginIdButton.setVisible(shown)
+
+    def _keep_origin_id(self) -> None:
+        """The id is this customer's too: it goes with their link."""
+        _email, organization, origin_id = self._as_sent()
+        self._previous_id.keep(organization, origin_id)
+        self.boxes[lr.ORIGIN_ID].set_error(self._field_problem(lr.ORIGIN_ID))
+        self.originIdEdit.setFocus()
 
     def _reveal(self, box: FieldBox) -> None:
         if box.field in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
@@ -646,6 +713,7 @@ class LinkForm(RequestForm):
             self.advanced.set_expanded(True)
         self._update_dependent_controls()
         self._filled = self._as_sent()
+        self._note_id_owner(self._filled[1], self._filled[2])
         return note
 
 

@@ -339,6 +339,8 @@ class MainWindow(QMainWindow):
         self.relinkForm.cancel_requested.connect(links.cancel_request)
         self.resultPanel.notice.connect(self.show_status)
         self.screen_sharing.notice.connect(self.show_status)
+        # The id field names the previous customer only with the mode off (see LinkForm).
+        self.screen_sharing.changed.connect(self.linkForm.set_private)
         self.resultPanel.qr_preparer = links.prepare_qr
         self.header.settings_requested.connect(self.open_settings)
         self.firstRunNotice.settings_requested.connect(self.open_settings)

@@ -184,15 +184,19 @@ class RequestForm(SubmitOnEnter):
                 edit.setFocus()
 
         button = push_button(name, text, on_click=apply)
+        self._add_under(field, button)
+        box.error_changed.connect(offer)
+        return button
+
+    def _add_under(self, field: str, button: QPushButton) -> None:
+        """Put ``button`` under ``field``'s error line, hidden until its problem needs it."""
         button.hide()
         row = QHBoxLayout()
         row.addWidget(button)
         row.addStretch(1)
-        box_layout = box.layout()
+        box_layout = self.boxes[field].layout()
         assert isinstance(box_layout, QVBoxLayout)
         box_layout.addLayout(row)
-        box.error_changed.connect(offer)
-        return button
 
     def _watch(self, field: str, edit: QLineEdit) -> None:
         """Check ``edit`` once the person has left it, and then again at every change."""

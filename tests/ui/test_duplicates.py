@@ -758,6 +758,9 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
         acme = make_link(qtbot, window)
         window.emailEdit.setText("li@globex.example")
         window.organizationEdit.setText("Globex Corp")
+        # The id is marked as Acme's (see test_previous_customer_id); kept all the same, the
+        # warning comes.
+        window.linkForm.keepOriginIdButton.click()
 
         window.createButton.click()
         banner = history_of(window).banner
@@ -771,9 +774,10 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
         assert not window.copyButton.isEnabled()
         assert not banner.useExistingButton.isVisible()
         assert not banner.relinkInsteadButton.isVisible()
-        # The way forward is named, and Enter takes it.
+        # The ways forward are named: back to the id (Enter), or a new link anyway.
         assert "“Create a new link anyway”" in banner_text(window)
-        assert banner.createAnywayButton.hasFocus()
+        assert banner.changeOriginIdButton.hasFocus()
+        assert banner.createAnywayButton.isVisible()
         if private:
             assert "Acme" not in banner_text(window)
 
@@ -785,7 +789,7 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
 
         QTest.keyClick(window.createButton, Qt.Key.Key_Return)
         qtbot.waitUntil(banner.isVisible, timeout=2000)
-        QTest.keyClick(banner.createAnywayButton, Qt.Key.Key_Return)
+        banner.createAnywayButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() not in ("", acme), timeout=5000)
         wait_until_ready(qtbot, window)
         assert not acme_on_show()

@@ -1,0 +1,56 @@
+"""Whose customer id the new-link form holds, to catch the previous customer's left behind.
+
+Staff often type the next customer's e-mail and organisation over the form rather than clear
+it, and "Your customer id" is optional and easy to leave as it was. Sent, that id told the
+Kombo customer's own systems, which file integrations by it, that the next customer's
+integration was the previous customer's. So once a link is made (or a customer filled in from
+the history), the same id beside another organisation is a problem of the id field until it is
+changed, cleared, or kept on purpose ("Keep this id": one id for several companies of a group).
+
+The organisation tells, not the e-mail address: a new contact at the same company keeps the
+company's id, while a new organisation with the same id is the mistake. Names are compared as
+the duplicate check compares them (``same_organization``), so "ACME gmbh" is still Acme GmbH.
+"""
+
+from __future__ import annotations
+
+from kombo_desktop.core.integrations import same_organization
+from kombo_desktop.core.letters import organization_key
+
+
+class PreviousCustomerId:
+    """The organisation and customer id last used together (as sent), and the organisation
+    the person kept that id for."""
+
+    def __init__(self) -> None:
+        self._owner: tuple[str, str] | None = None
+        self._kept: tuple[str, str] | None = None  # (organisation key, id)
+
+    def note_owner(self, organization: str, origin_id: str | None) -> None:
+        """A link was made for ``organization`` with ``origin_id`` (or the form was filled in
+        with them): from now on that id belongs to it."""
+        self._owner = (organization, origin_id) if origin_id else None
+        self._kept = None
+
+    def keep(self, organization: str, origin_id: str) -> None:
+        """The person says ``origin_id`` is ``organization``'s too."""
+        self._kept = (organization_key(organization), origin_id)
+
+    def problem(self, organization: str, origin_id: str, *, private: bool) -> str | None:
+        """What to say under the id field when it holds the previous customer's id beside
+        another ``organization`` (None: nothing). The previous customer is named only when
+        nobody may be watching (not ``private``)."""
+        if self._owner is None:
+            return None
+        owner, owner_id = self._owner
+        if not organization or origin_id != owner_id or same_organization(organization, owner):
+            return None
+        if self._kept == (organization_key(organization), origin_id):
+            return None
+        whose = (
+            "the previous customer's link" if private else f"the previous customer's link ({owner})"
+        )
+        return (
+            f"This customer id was used for {whose}. Change it or clear it, or keep it if it "
+            "is this customer's too."
+        )
