@@ -40,9 +40,9 @@ warning and the panel, with their modules, are made the first time they are need
 to the first frame, as nothing of them is on screen at start.
 
 The parts with rules of their own live beside this module: opening the database in the
-background and saving the links made meanwhile (``history_opening``), the duplicate warning's
-flow and which earlier links count (``duplicate_flow``), and who a link is for
-(``link_customer``).
+background and saving the links made meanwhile (``history_opening``), the links the file could
+not take when made, saved once it can (``history_waiting``), the duplicate warning's flow and
+which earlier links count (``duplicate_flow``), and who a link is for (``link_customer``).
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
 from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyError
+from kombo_desktop.ui.history_waiting import WaitingSaves
 from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
@@ -124,6 +125,8 @@ class HistoryFeature(QObject):
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
         self._history = BackgroundHistory(window.setup.paths.history_file, window.show_note)
+        # Links the file could not take when made (a full disk...), saved once it can.
+        self._waiting = WaitingSaves(window, self._history, self._list_saved)
         self.relink_customer = RelinkCustomer(window, self._history)
         self.duplicates = DuplicateFlow(self)
         self._panel: HistoryPanel | None = None
@@ -304,7 +307,7 @@ class HistoryFeature(QObject):
 
     def record(self, made: MadeLink) -> None:
         """Remember a link just made, and let the invitation buttons use it."""
-        from kombo_desktop.core.history import HistoryError
+        from kombo_desktop.core.history import HistoryError, NotSavedYetError
 
         request = made.request
         self._from_history_url = None
@@ -337,6 +340,11 @@ class HistoryFeature(QObject):
             )
             if entry is None:
                 return
+        except NotSavedYetError as waiting:
+            # Kept, and saved once the file takes it (a full disk, a file held by another
+            # program): said why, with what to do.
+            self._waiting.not_saved(waiting, shown=made.shown)
+            return
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             if not made.shown:
@@ -356,11 +364,16 @@ class HistoryFeature(QObject):
                 "error",
             )
             return
-        if self._panel is not None:
-            self._panel.model.add_newest(entry)
+        self._waiting.collect()  # earlier links waiting were saved first
+        self._list_saved(entry)
         if self.forgets_at_exit and made.shown:
             panel = self.window.statusPanel
             self.window.show_status(f"{panel.text} {KEPT_UNTIL_CLOSING}", panel.kind)
+
+    def _list_saved(self, entry: HistoryEntry) -> None:
+        """A link just saved goes on top of the history panel (if it was made)."""
+        if self._panel is not None:
+            self._panel.model.add_newest(entry)
 
     @property
     def forgets_at_exit(self) -> bool:
@@ -741,5 +754,7 @@ class HistoryFeature(QObject):
 
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped); links
-        made while it was being opened are saved first (see ``BackgroundHistory.close``)."""
+        made while it was being opened are saved first (see ``BackgroundHistory.close``), and
+        those the file could not take are tried once more (see ``HistoryStore.close``)."""
+        self._waiting.stop()
         self._history.close()

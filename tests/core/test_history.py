@@ -8,6 +8,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -28,6 +29,8 @@ from kombo_desktop.core.history import (
     HistoryError,
     HistoryStore,
     LinkStatus,
+    NotSavedYetError,
+    WriteTrouble,
     csv_separator,
     export_csv,
     failure_words,
@@ -35,9 +38,17 @@ from kombo_desktop.core.history import (
     schema,
 )
 from kombo_desktop.core.history.searching import SearchQuery
+from kombo_desktop.core.history.store import CLOSING_WAIT_SECONDS
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, LinkType
-from tests.support.locked_files import full_disk, read_only_drive, sqlite_file_held
+from tests.support.locked_files import (
+    LINK_NEEDING_A_PAGE,
+    full_disk,
+    history_without_room,
+    read_only_drive,
+    sqlite_file_held,
+    sqlite_write_open,
+)
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 
@@ -341,6 +352,94 @@ def test_a_write_that_cannot_happen_raises_a_plain_history_error(store_path: Pat
             blocker.execute("ROLLBACK")
             blocker.close()
         assert add_link(opened).id > 0
+
+
+def organizations_in(path: Path) -> list[str]:
+    """The organisations of the links in the history file at ``path``, in the order saved."""
+    conn = sqlite3.connect(path)
+    try:
+        return [row[0] for row in conn.execute("SELECT organization FROM links ORDER BY id")]
+    finally:
+        conn.close()
+
+
+def test_a_link_made_while_another_program_writes_the_file_is_saved_once_it_lets_go(
+    store_path: Path,
+) -> None:
+    # A database tool with unwritten changes holds the file: the link was dropped for good,
+    # though the next one, made once the tool let go, was saved.
+    with HistoryStore(store_path, busy_timeout=0.05) as opened:
+        add_link(opened, organization="First AG")
+        with sqlite_write_open(store_path):
+            with pytest.raises(NotSavedYetError, match="could not be saved") as caught:
+                add_link(opened, organization="Second AG", created_at=T0 + timedelta(hours=1))
+            assert caught.value.trouble is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
+            assert opened.save_waiting(wait=0) == 1  # still held: it keeps waiting
+            # Made all the same: the duplicate check knows it meanwhile.
+            earlier = opened.find_duplicate(
+                "default",
+                origin_id=None,
+                organization="second ag",
+                email=None,
+                category=Category.HRIS,
+                tool="personio",
+                now=T0 + timedelta(hours=2),
+            )
+            assert earlier is not None
+            assert earlier.organization == "Second AG"
+            assert earlier.created_at == T0 + timedelta(hours=1)
+            assert opened.take_saved_late() == []
+        assert opened.save_waiting(wait=0) == 0
+        saved = opened.take_saved_late()
+        assert [(entry.organization, entry.created_at) for entry in saved] == [
+            ("Second AG", T0 + timedelta(hours=1))
+        ]
+        assert opened.take_saved_late() == []  # handed out once
+        assert opened.waiting == 0
+    assert organizations_in(store_path) == ["First AG", "Second AG"]
+
+
+def test_links_made_on_a_full_disk_are_saved_in_order_before_the_next_once_there_is_room(
+    store: HistoryStore,
+) -> None:
+    add_link(store, organization="First AG")
+    with history_without_room(store):
+        with pytest.raises(NotSavedYetError) as caught:
+            add_link(store, organization="Second AG", url=LINK_NEEDING_A_PAGE)
+        assert caught.value.trouble is WriteTrouble.DISK_FULL
+        # One that would fit waits behind it: the history keeps the order they were made in.
+        with pytest.raises(NotSavedYetError) as caught:
+            add_link(store, organization="Third AG")
+        assert caught.value.trouble is WriteTrouble.DISK_FULL
+        assert store.waiting == 2
+    fourth = add_link(store, organization="Fourth AG")
+    assert [entry.organization for entry in store.take_saved_late()] == ["Second AG", "Third AG"]
+    assert fourth.organization == "Fourth AG"
+    assert store.waiting == 0
+    assert organizations_in(store.path) == ["First AG", "Second AG", "Third AG", "Fourth AG"]
+    assert store.search("second")[0].url == LINK_NEEDING_A_PAGE
+
+
+def test_closing_saves_the_links_still_waiting(store_path: Path) -> None:
+    opened = HistoryStore(store_path, busy_timeout=0.05)
+    with sqlite_write_open(store_path), pytest.raises(NotSavedYetError):
+        add_link(opened)
+    opened.close()
+    assert organizations_in(store_path) == ["Acme GmbH"]
+
+
+def test_closing_while_the_file_is_still_held_gives_up_on_the_links_waiting_quickly(
+    store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    opened = HistoryStore(store_path, busy_timeout=0.05)
+    with sqlite_write_open(store_path):
+        with pytest.raises(NotSavedYetError):
+            add_link(opened)
+        started = time.monotonic()
+        opened.close()
+        assert time.monotonic() - started < CLOSING_WAIT_SECONDS + 0.5
+    assert organizations_in(store_path) == []
+    assert "1 link(s) could not be saved in the history before closing" in caplog.text
 
 
 def test_a_read_from_a_history_another_program_broke_raises_a_plain_history_error(

@@ -1,5 +1,6 @@
-"""Files and folders the program may not change: a file another program holds a lock on, a
-folder another account owns or one on a read-only disk, a full disk."""
+"""Files and folders the program may not change: a file another program holds a lock on (or a
+write open on), a folder another account owns or one on a read-only disk, a full disk (or a
+history with no room left)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.history import HistoryStore
 
 
 def refuse_reading(monkeypatch: pytest.MonkeyPatch, locked: Path) -> None:
@@ -78,6 +82,48 @@ def sqlite_file_held(path: Path, *, at_the_latest: float) -> Iterator[None]:
     finally:
         timer.cancel()
         let_go()
+
+
+@contextmanager
+def sqlite_write_open(path: Path) -> Iterator[None]:
+    """``path``, an SQLite file in WAL mode, with another program's write open on it until the
+    block ends, as DB Browser for SQLite keeps one after any edit until "Write Changes": the
+    file can still be read, but nobody else can write it."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    try:
+        holder.execute("BEGIN IMMEDIATE")  # takes the write lock, as an edit does
+        yield
+    finally:
+        if holder.in_transaction:
+            holder.execute("ROLLBACK")
+        holder.close()
+
+
+# A link address this long does not fit in its index's page with others (about 1,000 bytes
+# fit): storing it always takes a page more, which a history with no room left cannot give.
+LINK_NEEDING_A_PAGE = "https://connect.kombo.dev/v1?token=" + "a" * 1500
+
+
+@contextmanager
+def history_without_room(store: HistoryStore) -> Iterator[None]:
+    """The history ``store`` writes refusing any page more until the block ends, as on a full
+    disk: SQLite's own "database or disk is full" (SQLITE_FULL), from the real file's own
+    connection, for every write that needs a new page (a :data:`LINK_NEEDING_A_PAGE` does).
+    Works for any account, with no disk to fill or mount."""
+    with store._lock:
+        connection = store._conn
+        assert connection is not None
+        (free,) = connection.execute("PRAGMA freelist_count").fetchone()
+        assert free == 0, "a free page in the file would take the next link"
+        (before,) = connection.execute("PRAGMA max_page_count").fetchone()
+        (pages,) = connection.execute("PRAGMA page_count").fetchone()
+        connection.execute(f"PRAGMA max_page_count = {pages:d}")
+    try:
+        yield
+    finally:
+        with store._lock:
+            if store._conn is not None:
+                store._conn.execute(f"PRAGMA max_page_count = {before:d}")
 
 
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:

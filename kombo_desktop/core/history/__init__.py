@@ -6,12 +6,15 @@ and the duplicate warning shown before a second link for the same customer and t
 
 Import everything from here; the modules behind it are split by concern:
 
-- :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`.
+- :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`, and
+  :class:`NotSavedYetError` for a link the file could not take yet (:class:`WriteTrouble`: why).
 - :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
 - :mod:`.searching`: what a search looks for, as SQL and for one entry.
 - :mod:`.recording`: how a link that was made becomes a stored entry, and
   :class:`CustomerDetails`, whom a reconnection link is for.
 - :mod:`.duplicates`: the duplicate check's rules.
+- :mod:`.waiting`: the links the file could not take for a moment (a full disk, another
+  program writing it), kept until it can, and why a write was refused.
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
 - :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
   another program holds it locked.
@@ -27,6 +30,8 @@ from kombo_desktop.core.history.entries import (
     HistoryEntry,
     HistoryError,
     LinkStatus,
+    NotSavedYetError,
+    WriteTrouble,
     failure_words,
 )
 from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_csv
@@ -46,6 +51,8 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "LinkStatus",
+    "NotSavedYetError",
+    "WriteTrouble",
     "csv_separator",
     "export_csv",
     "failure_words",

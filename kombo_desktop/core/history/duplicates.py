@@ -50,8 +50,10 @@ class DuplicateCheck(ABC):
     """The history's duplicate check; :class:`HistoryStore` supplies the reading."""
 
     @abstractmethod
-    def _first_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
-        """The entry of the first row ``query`` returns, or None; read under the store's lock."""
+    def _newest_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
+        """The newest entry of the first rows ``query`` returns from the history and from the
+        links waiting to be saved in it (made all the same), or None; read under the store's
+        lock."""
 
     def find_duplicate(
         self,
@@ -89,6 +91,7 @@ class DuplicateCheck(ABC):
           by one of another environment (development, then production) makes links that
           connect elsewhere;
         * it has not expired at ``now`` (default: the current time);
+        * it is in the history file, or waits to be saved in it (see ``NotSavedYetError``);
         * it is a demo link exactly when ``demo`` is true (demo and real links never match);
           ``demo=None`` takes either (a service on this computer may answer with either).
 
@@ -111,7 +114,7 @@ class DuplicateCheck(ABC):
             "remote_environment": optional_text(remote_environment),
             "environment_id": optional_text(environment_id),
         }
-        return self._first_entry(_DUPLICATE, parameters)
+        return self._newest_entry(_DUPLICATE, parameters)
 
     def duplicate_of(
         self,

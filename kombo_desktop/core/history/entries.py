@@ -1,4 +1,4 @@
-"""What the history hands out: one entry per link made, and the one error it raises.
+"""What the history hands out: one entry per link made, and the errors it raises.
 
 Kept free of SQLite so the window's models and the CSV export can use entries without knowing
 how they are stored.
@@ -34,6 +34,30 @@ class HistoryError(Exception):
     ``str(error)`` is a plain sentence for the window. A link that was made is still valid when
     this is raised while recording it, so the window should show the link and this message.
     """
+
+
+class WriteTrouble(StrEnum):
+    """Why the history file refused a write, told apart as far as the person can do something
+    about it: free some space, close the program holding the file, allow writing."""
+
+    DISK_FULL = "disk full"
+    HELD_BY_ANOTHER_PROGRAM = "held by another program"
+    READ_ONLY = "read-only"
+    OTHER = "other"
+
+
+class NotSavedYetError(HistoryError):
+    """A link could not be saved in the history file for now (``trouble`` says why).
+
+    Such trouble passes (space is freed, the other program lets go), and the history is the
+    only record of the links handed out, so the store keeps the link, in memory, where the
+    duplicate check finds it, and saves it before the next link, with
+    ``HistoryStore.save_waiting``, or when it closes.
+    """
+
+    def __init__(self, message: str, trouble: WriteTrouble) -> None:
+        super().__init__(message)
+        self.trouble = trouble
 
 
 def failure_words(error: BaseException, fallback: str) -> str:

@@ -12,13 +12,35 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Final
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
 from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
+from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.integration_id import integration_tool
 from kombo_desktop.core.letters import without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
+
+# Stores one entry's ``NewEntry.stored_values()``, computing the derived columns with the
+# connection's functions (``schema.register_functions``), and returns it as stored. Fixed text
+# with bound parameters: only the constant column list is put into it, never a value. Used for
+# the history file and for the links waiting to be saved in it (``.waiting``) alike.
+INSERT_ENTRY: Final = f"""
+    INSERT INTO links (
+        created_at, profile, environment_id, kind, email, organization, origin_id, category,
+        tool, tool_label, language, link_type, url, expires_at, integration_id, demo,
+        remote_environment, scope_config_id, enable_filtering, enable_field_mapping,
+        organization_key, email_key, search_text)
+    VALUES (
+        :created_at, :profile, :environment_id, :kind, :email, :organization, :origin_id,
+        :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
+        :integration_id, :demo,
+        :remote_environment, :scope_config_id, :enable_filtering, :enable_field_mapping,
+        kombo_organization_key(:organization), kombo_fold(:email),
+        kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
+    RETURNING {ENTRY_COLUMN_LIST}
+"""  # noqa: S608
 
 
 @dataclass(frozen=True)

@@ -22,37 +22,31 @@ from types import TracebackType
 from typing import Final
 
 from kombo_desktop.core.history.duplicates import DuplicateCheck
-from kombo_desktop.core.history.entries import HistoryEntry, HistoryError
+from kombo_desktop.core.history.entries import (
+    HistoryEntry,
+    HistoryError,
+    NotSavedYetError,
+    WriteTrouble,
+)
 from kombo_desktop.core.history.normalise import optional_text
 from kombo_desktop.core.history.opening import open_history
-from kombo_desktop.core.history.recording import NewEntry, Recording
+from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
 from kombo_desktop.core.history.searching import SearchQuery, entry_matches
+from kombo_desktop.core.history.waiting import WaitingLinks, write_trouble
 from kombo_desktop.core.letters import without_lone_surrogates
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
 _log = logging.getLogger(__package__)
 
 _READ_FAILED: Final = "The link history could not be read. Try again, or restart the program."
+_NOT_SAVED_YET: Final = (
+    "The link could not be saved in the history yet; it is kept until it can be."
+)
 
 # The queries are fixed text with bound parameters: only the constant column list is put into
-# the text, never a value (the search's queries are made in .searching by the same rule).
-_INSERT: Final = f"""
-    INSERT INTO links (
-        created_at, profile, environment_id, kind, email, organization, origin_id, category,
-        tool, tool_label, language, link_type, url, expires_at, integration_id, demo,
-        remote_environment, scope_config_id, enable_filtering, enable_field_mapping,
-        organization_key, email_key, search_text)
-    VALUES (
-        :created_at, :profile, :environment_id, :kind, :email, :organization, :origin_id,
-        :category, :tool, :tool_label, :language, :link_type, :url, :expires_at,
-        :integration_id, :demo,
-        :remote_environment, :scope_config_id, :enable_filtering, :enable_field_mapping,
-        kombo_organization_key(:organization), kombo_fold(:email),
-        kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
-    RETURNING {ENTRY_COLUMN_LIST}
-"""  # noqa: S608
-
+# the text, never a value (the search's queries are made in .searching, the insert in
+# .recording, by the same rule).
 _GET: Final = f"SELECT {ENTRY_COLUMN_LIST} FROM links WHERE id = :id"  # noqa: S608
 
 # The duplicate check's rules for where a link was made (see ``DuplicateCheck.find_duplicate``):
@@ -85,6 +79,9 @@ def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
 # wait (it was 5 s) froze it that long whenever a database browser held the file open for
 # writing, before saying the link could not be saved.
 BUSY_TIMEOUT_SECONDS = 1.0
+# How long closing waits for another program writing the file, to save the links still
+# waiting (see ``NotSavedYetError``): once, and briefly, as the program is ending.
+CLOSING_WAIT_SECONDS = 0.5
 
 
 class HistoryStore(Recording, DuplicateCheck):
@@ -105,6 +102,12 @@ class HistoryStore(Recording, DuplicateCheck):
 
     Every method is thread-safe. Writing methods raise :class:`HistoryError` (a plain sentence)
     when the disk refuses; reading methods too, should the file be damaged while open.
+
+    A link the file refuses (a full disk, another program writing it) is not dropped: recording
+    raises :class:`NotSavedYetError` and keeps it (:mod:`.waiting`), and the duplicate check
+    knows it. Every write saves the links waiting first, oldest first (a link recorded while
+    they still cannot be saved waits behind them); :meth:`save_waiting` tries again without a
+    new link, and :meth:`close` once more. :meth:`take_saved_late` hands out those saved since.
     """
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -123,13 +126,84 @@ class HistoryStore(Recording, DuplicateCheck):
         """True when the file could not be opened and entries last only for this session."""
         self._lock = threading.Lock()
         self._conn: sqlite3.Connection | None = opened.connection
+        self._busy_timeout = busy_timeout
+        self._waiting = WaitingLinks()
+        self._saved_late: list[HistoryEntry] = []
 
     # ----------------------------------------------------------------------------- writing
 
     def _insert(self, new: NewEntry) -> HistoryEntry:
-        with self._locked("The link could not be saved in the history.") as conn:
-            row = conn.execute(_INSERT, new.stored_values()).fetchone()
-        return entry_from_row(row)
+        """Store ``new`` after the links waiting; raises NotSavedYetError (keeping it) when
+        the file refuses it, or them."""
+        values = new.stored_values()  # once: a link kept is saved later as it was made
+        with self._lock:
+            conn = self._connection()
+            if self._waiting:
+                self._save_waiting(conn)
+            trouble = self._waiting.trouble
+            if trouble is None:  # nothing waits (any more): the file takes writes
+                try:
+                    row = conn.execute(INSERT_ENTRY, values).fetchone()
+                except sqlite3.Error as error:
+                    trouble = write_trouble(error, self.path.parent)
+                    _log.warning(
+                        "A link could not be saved in the history (%s): %s", trouble, error
+                    )
+                else:
+                    return entry_from_row(row)
+            self._keep_waiting(values, trouble)
+        raise NotSavedYetError(_NOT_SAVED_YET, trouble)
+
+    @property
+    def waiting(self) -> int:
+        """How many links wait to be saved in the file (see :class:`NotSavedYetError`)."""
+        with self._lock:
+            return len(self._waiting)
+
+    def save_waiting(self, *, wait: float | None = None) -> int:
+        """Try to save the links waiting, oldest first, stopping at the first the file still
+        refuses; returns how many still wait. ``wait``: the seconds to wait for another
+        program writing the file (default: the store's ``busy_timeout``); 0, for a retry
+        made every few seconds, holds up no one reading meanwhile. The entries saved are
+        handed out by :meth:`take_saved_late`."""
+        with self._locked("The links waiting could not be saved in the history.") as conn:
+            if self._waiting:
+                self._save_waiting(conn, wait)
+            return len(self._waiting)
+
+    def take_saved_late(self) -> list[HistoryEntry]:
+        """The entries of links that had to wait, saved in the file since the last call,
+        oldest first (the window lists them, and tells the person they are saved now)."""
+        with self._lock:
+            saved, self._saved_late = self._saved_late, []
+        return saved
+
+    def _save_waiting(self, conn: sqlite3.Connection, wait: float | None = None) -> None:
+        """Save the links waiting, oldest first, until the file refuses one; under the lock."""
+        if wait is not None:
+            conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000):d}")
+        try:
+            while (oldest := self._waiting.oldest()) is not None:
+                memory_id, values = oldest
+                try:
+                    row = conn.execute(INSERT_ENTRY, values).fetchone()
+                except sqlite3.Error as error:
+                    self._waiting.trouble = write_trouble(error, self.path.parent)
+                    _log.info("%d link(s) still wait to be saved: %s", len(self._waiting), error)
+                    return
+                self._waiting.saved(memory_id)
+                self._saved_late.append(entry_from_row(row))
+                _log.info("A link that had to wait is now saved in the history")
+        finally:
+            if wait is not None:
+                conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000):d}")
+
+    def _keep_waiting(self, values: Mapping[str, object], trouble: WriteTrouble) -> None:
+        try:
+            self._waiting.keep(values, trouble)
+        except sqlite3.Error as error:  # not even memory to spare: the link is lost
+            _log.warning("A link could not be kept to be saved later: %s", error)
+            raise HistoryError("The link could not be saved in the history.") from error
 
     def delete(self, entry_id: int) -> bool:
         """Remove one entry; False if there was none with that id."""
@@ -244,14 +318,40 @@ class HistoryStore(Recording, DuplicateCheck):
             row = conn.execute(query, parameters).fetchone()
         return None if row is None else _readable_entry(row)
 
+    def _newest_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
+        """The newer of the entries of the first rows ``query`` returns from the file and
+        from the links waiting to be saved in it (they were made all the same), or None."""
+        with self._locked(_READ_FAILED) as conn:
+            rows = [conn.execute(query, parameters).fetchone()]
+            rows.append(self._waiting.first_row(query, parameters))
+        entries = [_readable_entry(row) for row in rows if row is not None]
+        return max(
+            (entry for entry in entries if entry is not None),
+            key=lambda entry: entry.created_at,
+            default=None,
+        )
+
     # ----------------------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
-        """Close the file; further calls raise RuntimeError. Safe to call twice."""
+        """Close the file, after trying once more, briefly, to save the links waiting; further
+        calls raise RuntimeError. Safe to call twice."""
         with self._lock:
             if self._conn is not None:
+                if self._waiting:
+                    try:
+                        self._save_waiting(self._conn, CLOSING_WAIT_SECONDS)
+                    except sqlite3.Error as error:  # setting the wait itself failed
+                        _log.warning("Saving the links waiting at closing failed: %s", error)
+                    if self._waiting:
+                        _log.warning(
+                            "%d link(s) could not be saved in the history before closing (%s)",
+                            len(self._waiting),
+                            self._waiting.trouble,
+                        )
                 self._conn.close()
                 self._conn = None
+            self._waiting.close()
 
     def __enter__(self) -> HistoryStore:
         return self
@@ -264,13 +364,17 @@ class HistoryStore(Recording, DuplicateCheck):
     ) -> None:
         self.close()
 
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection (the lock held); RuntimeError after ``close()``."""
+        if self._conn is None:
+            raise RuntimeError("the history store is closed")
+        return self._conn
+
     @contextmanager
     def _locked(self, failure_message: str) -> Iterator[sqlite3.Connection]:
         """Hold the lock around one use of the connection and word any failure plainly."""
         with self._lock:
-            conn = self._conn
-            if conn is None:
-                raise RuntimeError("the history store is closed")
+            conn = self._connection()
             try:
                 yield conn
             except sqlite3.Error as error:
