@@ -40,7 +40,7 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import FlowLayout
-from kombo_desktop.ui.history_model import local_date, local_time, status_text
+from kombo_desktop.ui.history_model import local_date, local_time, shown_text, status_text
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
     action_button,
@@ -113,7 +113,9 @@ def duplicate_text(
         details = [earlier.email] if earlier.organization and earlier.email else []
         if earlier.origin_id:
             details.append(f"customer id {earlier.origin_id}")
-        who = f"{customer} ({', '.join(details)})" if details else customer
+        # As the history shows them: an override in an older entry's name would turn the
+        # rest of the sentence around.
+        who = shown_text(f"{customer} ({', '.join(details)})" if details else customer)
         tool = f" for {tool_label}" if tool_label else ""
         made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
     # Another organisation's tool is theirs to know: on a shared screen it goes unnamed.

@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor
 
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
+from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import day_text
@@ -101,9 +102,22 @@ ENDED_DEMO_TEXT = "No longer works"
 ENDED_DEMO_WORDS = "A demo link. It was made by an earlier demo session and no longer opens."
 
 
+def shown_text(stored: str) -> str:
+    """A text of a history entry as the window shows it: without direction overrides and the
+    other invisible formatting characters, as the form has sent texts since it took them out
+    (``field_text.sent_text``), keeping the joiners that names and emoji need.
+
+    An older history can hold them, stored as typed: an organisation "\u202eHbmG emcA" was
+    shown as a second "Acme GmbH" row, another customer's to anyone looking, and "Invoice
+    \u202eFDP.exe\u202c Corp" as "Invoice exe.PDF Corp". The entry itself keeps what was
+    stored (the search and the duplicate check compare without them anyway)."""
+    return without_invisible_formatting(stored, keep_joiners=True)
+
+
 def customer_text(entry: HistoryEntry) -> str:
     """Who an entry is for, in one phrase: organisation, e-mail, or the integration."""
-    return entry.organization or entry.email or entry.integration_id or "an unnamed customer"
+    named = entry.organization or entry.email or entry.integration_id
+    return shown_text(named) if named else "an unnamed customer"
 
 
 # --------------------------------------------------------------------------------- model
@@ -400,6 +414,11 @@ class HistoryTableModel(QAbstractTableModel):
         return None
 
     def cell_text(self, entry: HistoryEntry, column: int, *, tooltip: bool = False) -> str:
+        """What the cell of ``entry`` in ``column`` shows (or its ``tooltip``): see
+        :func:`shown_text` for the entry's own texts."""
+        return shown_text(self._cell_text(entry, column, tooltip=tooltip))
+
+    def _cell_text(self, entry: HistoryEntry, column: int, *, tooltip: bool) -> str:
         if column == WHEN:
             return local_time(entry.created_at)
         if column == ORGANISATION:

@@ -412,6 +412,30 @@ def test_in_screen_sharing_mode_the_warning_names_no_one(
     assert demo_of(demo_window).create_link_count == 1
 
 
+def test_a_direction_override_in_an_earlier_name_does_not_turn_the_warning_around(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # An older history holds names as typed: an override in one turned the rest of the
+    # warning's sentence around.
+    history_of(demo_window).store.record_link(
+        profile=demo_window.target.profile,
+        email="anna@example.com",
+        organization="\u202eHbmG emcA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        tool="personio",
+        url=f"{demo_of(demo_window).origin}/demo/connect?token=DEMO-turned",
+        is_demo=True,
+    )
+    fill_form(demo_window)
+    demo_window.screen_sharing.privacySwitch.click()  # off: the warning names the customer
+    try_again(qtbot, demo_window)
+    text = banner_text(demo_window)
+    assert "was already made for HbmG emcA (anna@example.com) on" in text
+    assert "\u202e" not in text
+
+
 def test_no_tool_chosen_matches_the_same_kind_of_system(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

@@ -295,6 +295,71 @@ def test_the_panel_lists_entries_newest_first_with_their_status(
     assert feature.panel.historyCountLabel.text() == "3 links"
 
 
+def test_direction_overrides_in_older_entries_do_not_make_a_row_look_like_another(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The form takes them out since, but an older history holds them as typed: one entry
+    # showed as a second "Acme GmbH" row (another customer's, to anyone looking), another as
+    # "Invoice exe.PDF Corp", in the table, its tooltips and the question before deleting.
+    store = history_of(demo_window).store
+    common = {
+        "profile": "default",
+        "category": Category.HRIS,
+        "language": Language.EN,
+        "link_type": LinkType.MAGIC_LINK,
+        "tool": "personio",
+    }
+    turned = store.record_link(
+        **common,
+        email="\u202emoc.elpmaxe@nna",
+        organization="\u202eHbmG emcA",
+        origin_id="\u202e1-TSUC",
+        url="https://connect.kombo.dev/v1?token=turned",
+        created_at=NOW - timedelta(hours=3),
+    )
+    store.record_link(
+        **common,
+        email="rtl@invoice.example",
+        organization="Invoice \u202eFDP.exe\u202c Corp",
+        url="https://connect.kombo.dev/v1?token=invoice",
+        created_at=NOW - timedelta(hours=2),
+    )
+    store.record_link(
+        **common,
+        email="dev@studio.example",
+        organization="\U0001f469\u200d\U0001f4bb Studio",  # a joiner that is part of the name
+        url="https://connect.kombo.dev/v1?token=studio",
+        created_at=NOW - timedelta(hours=1),
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+
+    def shown(row: int, column: int) -> tuple[str, str]:
+        index = model.index(row, column)
+        return (
+            str(model.data(index, Qt.ItemDataRole.DisplayRole)),
+            str(model.data(index, Qt.ItemDataRole.ToolTipRole)),
+        )
+
+    assert shown(0, ORGANISATION) == ("\U0001f469\u200d\U0001f4bb Studio",) * 2
+    assert shown(1, ORGANISATION) == ("Invoice FDP.exe Corp",) * 2
+    assert shown(2, ORGANISATION) == ("HbmG emcA",) * 2
+    assert shown(2, EMAIL) == ("moc.elpmaxe@nna",) * 2
+    assert shown(2, CUSTOMER_ID) == ("1-TSUC",) * 2
+    for row in range(model.rowCount()):
+        for column in range(model.columnCount()):
+            text = "".join(shown(row, column))
+            assert not any(ch in text for ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067")
+    # The entries keep what was stored.
+    assert shown_entries(feature)[2].organization == "\u202eHbmG emcA"
+
+    select(demo_window, turned.url)
+    asked = answer_next_box("Cancel")
+    feature.panel.historyDeleteButton.click()
+    assert "for HbmG emcA made on" in asked.texts[0]
+    assert "\u202e" not in asked.texts[0]
+
+
 def test_search_filters_by_organisation_email_customer_id_and_tool(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
