@@ -307,6 +307,7 @@ class AccountFeature(QObject):
         dialog.profileRenamed.connect(self._move_tool_lists)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyAccepted.connect(self._follow_stored_key)
+        dialog.finished.connect(self._say_which_profile_is_used)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
         dialog.open()
@@ -351,6 +352,23 @@ class AccountFeature(QObject):
         """A removed profile's cached tool lists go with it: a new profile of the same name,
         perhaps for another Kombo account, must not be shown them while offline."""
         CatalogCache(self._window.setup.paths.catalog_cache_dir).forget(profile)
+
+    def _say_which_profile_is_used(self, _result: int) -> None:
+        """Settings closed with another profile in use than the one last changed there (a
+        profile added, its key saved, its region set): the status line says which one links
+        are still made with. Without it, a person who set up "US team" and closed Settings
+        made the US customer's link with the other profile's key, never told."""
+        from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog, window, target = self.settings_dialog, self._window, self.target
+        if not isinstance(dialog, SettingsDialog) or window.closed or target is None:
+            return
+        edited = dialog.edited_profile
+        if edited is None or edited == target.profile or target.demo:
+            return  # in the demo, its banner says where links go
+        if window.link_making.busy:
+            return  # the status line is the link's, being made
+        window.show_status(still_used_text(target, edited), "info")
 
     def _settings_closed(self) -> None:
         self.settings_dialog = None
@@ -405,6 +423,19 @@ class AccountFeature(QObject):
         if self.connection is not None:
             self.connection.close()
         self.close_retired()
+
+
+def still_used_text(target: Target, edited: str) -> str:
+    """What the window says when Settings closed with ``target``'s profile still in use, not
+    the profile ``edited`` there, and how to use that one."""
+    from kombo_desktop.ui.settings_profiles import USE_PROFILE_TEXT
+    from kombo_desktop.ui.widgets import spoken_name
+
+    return (
+        f"Links are still made with the profile “{target.profile}” ({target.place}), not with "
+        f"“{edited}”. To use “{edited}”, open Settings, select it and press "
+        f"“{spoken_name(USE_PROFILE_TEXT)}”."
+    )
 
 
 def _made_elsewhere(previous: Target, target: Target) -> bool:

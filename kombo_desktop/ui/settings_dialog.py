@@ -30,6 +30,15 @@ window holds (replaced outside the program, with ``keyring set``, in the same en
 another): the window reads the settings again (the environment recorded) and takes the key
 as stored now from the next link on, without cancelling a link being made.
 
+A key saved for a profile that is not in use says so, and offers to use that profile at once
+(``useSavedProfileButton``): the person who added "US team", pasted its key and saw "Kombo
+accepted the key" took it for the key links were made with, while they still went out with
+the other profile's. Where the profile in use has no key at all (a first run: "default" was
+never given one), nothing can be made with it, so the profile whose key was saved is taken
+into use at once, and the status line says so. ``edited_profile`` is the profile last
+changed here; when the dialog closes with another profile in use, the window says which one
+links are still made with.
+
 This module is the dialog's frame: the notices at the top, the status line, Close, and the
 wiring between its parts, each in a module of its own:
 
@@ -131,6 +140,7 @@ class SettingsDialog(QDialog):
         self._closing = False  # closing was asked for (it may wait for the password store)
         self._typed_key_dropped = False  # the person chose to close without saving it
         self._close_result = QDialog.DialogCode.Rejected.value
+        self._last_edited: str | None = None  # see ``edited_profile``
         self._book = ProfileBook(
             settings_store,
             credentials,
@@ -160,6 +170,9 @@ class SettingsDialog(QDialog):
         self.profiles.removed.connect(self.key.delete_key_of_removed)
         self.profiles.changed.connect(self._changed)
         self.key.changed.connect(self._changed)
+        self.profiles.renamed.connect(self._follow_rename)
+        self.profiles.removed.connect(self._follow_removal)
+        self.key.key_saved.connect(self._key_saved)
         self.key.stored_key_accepted.connect(self._stored_key_accepted)
 
         self.setObjectName("settingsDialog")
@@ -245,7 +258,17 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
-        outer.addWidget(self.settingsStatusLabel)
+        # Offered beside the status line once a key was saved for a profile not in use.
+        self.useSavedProfileButton = push_button(
+            "useSavedProfileButton", "", on_click=self.profiles.use_selected
+        )
+        self.useSavedProfileButton.setAccessibleName("Use the profile whose key was saved")
+        self.useSavedProfileButton.hide()
+        status_row = QHBoxLayout()
+        status_row.setSpacing(theme.SPACING)
+        status_row.addWidget(self.settingsStatusLabel, 1)
+        status_row.addWidget(self.useSavedProfileButton, 0, Qt.AlignmentFlag.AlignTop)
+        outer.addLayout(status_row)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("settingsButtons")
@@ -299,6 +322,12 @@ class SettingsDialog(QDialog):
         return self._book.current
 
     @property
+    def edited_profile(self) -> str | None:
+        """The profile last changed here (added, its key, region or address, renamed, taken
+        into use); None when nothing was, or when it was removed since."""
+        return self._last_edited
+
+    @property
     def busy(self) -> bool:
         """True while a key is being checked, saved, moved or looked up in the background."""
         return self.key.busy
@@ -314,11 +343,51 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
         self.settingsStatusLabel.setProperty("kind", kind)
         theme.refresh_style(self.settingsStatusLabel)
+        # The offer goes with the sentence that made it (see ``_key_saved``).
+        self.useSavedProfileButton.hide()
 
     def _changed(self, name: str) -> None:
         """Tell the window when the profile it uses changed."""
+        self._last_edited = name
         if name == self._book.current:
             self.profileChanged.emit(name)
+
+    def _follow_rename(self, old: str, new: str) -> None:
+        if self._last_edited == old:
+            self._last_edited = new
+
+    def _follow_removal(self, name: str) -> None:
+        if self._last_edited == name:
+            self._last_edited = None
+
+    def _key_saved(self, name: str) -> None:
+        """A key pasted for profile ``name`` was saved, and the status line says so: for a
+        profile not in use, it also says which one links are still made with, and offers to
+        use ``name`` now. Where the profile in use has no key, nothing can be made with it,
+        and the person surely means the key just saved: ``name`` is taken into use at once
+        (said, so that it is no surprise; "Use this profile" switches back)."""
+        book = self._book
+        in_use = book.current
+        if name == in_use or name != book.selected:
+            return
+        said = self.settingsStatusLabel.text()
+        if self.key.has_no_key(in_use):
+            self.profiles.use_selected()
+            if book.current == name:  # else the settings could not be saved: said why
+                self._say(
+                    f"{said} Links are now made with the profile “{name}”, as “{in_use}” has "
+                    "no key.",
+                    "success",
+                )
+            return
+        self._say(f"{said} Links are still made with the profile “{in_use}”.", "success")
+        offer = f"Use “{name}” now"
+        self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
+        self.useSavedProfileButton.setAccessibleName(offer)
+        self.useSavedProfileButton.setAccessibleDescription(
+            f"Make links with the profile “{name}” from now on."
+        )
+        self.useSavedProfileButton.show()
 
     def _stored_key_accepted(self, name: str) -> None:
         """Tell the window when Kombo accepted the key stored for the profile it uses (its

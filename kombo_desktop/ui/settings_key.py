@@ -85,7 +85,9 @@ class KeySection(QObject):
 
     ``key_address`` saves the address shown in the form and returns where keys are checked
     (None when the address is not valid). ``busy_changed(bool)`` is emitted when a check starts
-    and ends, ``changed(name)`` when profile ``name``'s key changed, ``stored_key_accepted(name)``
+    and ends, ``changed(name)`` when profile ``name``'s key changed, ``key_saved(name)`` after
+    ``changed`` when that was a key pasted and saved (said on the status line, to which the
+    dialog may add whether links are made with it), ``stored_key_accepted(name)``
     when Kombo accepted the key stored for ``name`` at a check: it may be another than the
     window holds, replaced outside the program (``keyring set``), in the same Kombo environment
     (a revoked key rotated) or another.
@@ -93,6 +95,7 @@ class KeySection(QObject):
 
     busy_changed = Signal(bool)
     changed = Signal(str)
+    key_saved = Signal(str)
     stored_key_accepted = Signal(str)
 
     def __init__(
@@ -443,6 +446,7 @@ class KeySection(QObject):
         text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
         self._say(text, "success")
         self.changed.emit(name)
+        self.key_saved.emit(name)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._set_busy(False)

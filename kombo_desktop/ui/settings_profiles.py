@@ -39,6 +39,7 @@ from kombo_desktop.ui.widgets import (
 )
 
 IN_USE_SUFFIX = " (in use)"
+USE_PROFILE_TEXT = "&Use this profile"
 ADD_WITHOUT_SAVING_TEXT = "Add without saving"
 SWITCH_WITHOUT_SAVING_TEXT = "Switch without saving"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
@@ -62,9 +63,10 @@ class ProfilesSection(QObject):
     ``shown(another_profile)`` is emitted once the selected profile is in the form: another
     one (True), or the same one afresh (False: renamed, or taken into use);
     ``connection_changed`` when its region or address was saved; ``changed(name)`` when
-    something about profile ``name`` changed; ``used`` once the selected profile is the one in
-    use; ``renamed(old, new)`` and ``removed(name)`` when a profile's key must follow (the key
-    section moves or deletes it).
+    something about profile ``name`` changed (added, another region or address, taken into
+    use; one removed: then ``name`` is the one in use now); ``used`` once the selected
+    profile is the one in use; ``renamed(old, new)`` and ``removed(name)`` when a profile's
+    key must follow (the key section moves or deletes it).
     """
 
     shown = Signal(bool)
@@ -145,7 +147,7 @@ class ProfilesSection(QObject):
             "removeProfileButton", "Re&move profile", on_click=self._remove
         )
         self.useProfileButton = push_button(
-            "useProfileButton", "&Use this profile", on_click=self._use_selected
+            "useProfileButton", USE_PROFILE_TEXT, on_click=self.use_selected
         )
         self.useProfileButton.setToolTip("Make links with the selected profile from now on.")
         for button in (self.addProfileButton, self.removeProfileButton, self.useProfileButton):
@@ -269,6 +271,7 @@ class ProfilesSection(QObject):
         self._say(f"Added the profile “{name}”. Type a name for it and press Enter.")
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
+        self.changed.emit(name)
 
     def _remove(self) -> None:
         book = self._book
@@ -291,7 +294,9 @@ class ProfilesSection(QObject):
         else:
             self._say(f"Removed the profile “{name}”.")
 
-    def _use_selected(self) -> None:
+    def use_selected(self) -> None:
+        """Make links with the selected profile from now on ("Use this profile", or the offer
+        to use a profile whose key was just saved)."""
         if not self.apply_typed_name():
             return
         name = self._book.selected

@@ -1807,3 +1807,27 @@ def test_a_key_saved_without_a_check_forgets_the_replaced_keys_environment(
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
     profile = store.load().profile("default")
     assert profile is not None and profile.environment_id is None
+
+
+def test_the_offer_to_use_a_profile_goes_when_another_profile_is_chosen(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+) -> None:
+    # "Use “US team” now" belongs to the sentence about US team's key: left beside another
+    # profile, it would switch to a profile the person no longer looks at.
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    credentials.save("default", WRONG_KEY)  # the profile in use has a key of its own
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    offer = child(dialog, QAbstractButton, "useSavedProfileButton")
+    assert offer.isVisible() and offer.accessibleName() == "Use “US team” now"
+    assert status(dialog).endswith("Links are still made with the profile “default”.")
+    select(dialog, "default")
+    settle(qtbot, dialog)
+    assert not offer.isVisible()
+    assert listed(dialog) == ["default (in use)", "US team"]

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QComboBox,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -31,6 +32,7 @@ from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.support.fault_server import FaultServer, Reply
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.message_boxes import answer_next_box
@@ -704,3 +706,129 @@ def test_two_changes_of_profile_in_a_moment_say_the_stores_problem_once(
     qtbot.waitUntil(lambda: STORE_READ_LOCKED in window.statusPanel.text, timeout=10_000)
     qtbot.wait(300)  # a second look would have come by now
     assert window.statusPanel.text.count(STORE_READ_LOCKED) == 1
+
+
+def add_profile_with_key(
+    qtbot: QtBot, dialog: SettingsDialog, name: str, key: str, address: str | None = None
+) -> None:
+    """Press "Add profile", type its name, perhaps another address, paste its key, and press
+    "Save and check key"."""
+    dialog.findChild(QAbstractButton, "addProfileButton").click()
+    name_edit = dialog.findChild(QLineEdit, "profileNameEdit")
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, name)
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    if address is not None:
+        region = dialog.findChild(QComboBox, "regionCombo")
+        region.setCurrentIndex(region.findData("CUSTOM"))
+        address_edit = dialog.findChild(QLineEdit, "customBaseEdit")
+        qtbot.keyClicks(address_edit, address)
+        qtbot.keyClick(address_edit, Qt.Key.Key_Return)
+    dialog.findChild(QLineEdit, "apiKeyEdit").setText(key)  # as pasted
+    dialog.findChild(QAbstractButton, "saveKeyButton").click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+
+
+def close_settings(qtbot: QtBot, window: MainWindow) -> None:
+    dialog = window.settings_dialog
+    assert dialog is not None
+    qtbot.mouseClick(
+        dialog.findChild(QAbstractButton, "closeSettingsButton"), Qt.MouseButton.LeftButton
+    )
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=5000)
+
+
+def test_a_key_saved_for_a_new_profile_on_a_first_run_is_used_at_once(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """First run: "default" has no key, the person adds "Acme Production", pastes its key,
+    Kombo accepts it, they close Settings. The window went on with the keyless "default",
+    still asked for a key, and Create said that no key was set, right after one was."""
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(window.firstRunNotice.isVisible)
+        dialog = settings_of(qtbot, window)
+        add_profile_with_key(qtbot, dialog, "Acme Production", API_KEY)
+        said = dialog.settingsStatusLabel.text()
+        assert said.startswith("Kombo accepted the key")
+        assert said.endswith(
+            "Links are now made with the profile “Acme Production”, as “default” has no key."
+        )
+        listed = dialog.findChild(QListWidget, "profileList")
+        assert [listed.item(i).text() for i in range(listed.count())] == [
+            "default",
+            "Acme Production (in use)",
+        ]
+        close_settings(qtbot, window)
+
+        assert window.profileLabel.text().startswith("Profile: Acme Production")
+        assert window.statusLabel.text() == (
+            "Links are now made with the profile “Acme Production” (address 127.0.0.1)."
+        )
+        assert not window.firstRunNotice.isVisible()
+        fill_form(window)
+        make_link(qtbot, window)
+        assert window.statusPanel.kind == "success"
+        assert len(server.links) == 1
+        (made,) = window.history.store.search()
+        assert made.profile == "Acme Production"
+
+
+@pytest.mark.parametrize("then", ["use it now", "close"])
+def test_a_key_saved_for_a_profile_not_in_use_says_which_one_makes_links(
+    qtbot: QtBot, open_window: WindowFactory, then: str
+) -> None:
+    """The profile "default" has its key (Europe); the person adds "US team" with the US key
+    and closes Settings. Nothing said that "default" was still in use: the US customer's link
+    went out with the European key. Now Settings says so and offers to use "US team" right
+    there, and closing without it says in the window which profile links are still made with."""
+    with DemoKomboServer(api_key=API_KEY) as europe, DemoKomboServer(api_key=OTHER_KEY) as us:
+        store = SettingsStore(AppPaths.from_environment())
+        store.save(Settings(profiles=[Profile("default", Region.CUSTOM, europe.base_url)]))
+        keyring.set_password(SERVICE_NAME, "default", API_KEY)
+        window = open_window()
+        dialog = settings_of(qtbot, window)
+        add_profile_with_key(qtbot, dialog, "US team", OTHER_KEY, us.base_url)
+        said = dialog.settingsStatusLabel.text()
+        assert said.startswith("Kombo accepted the key")
+        assert said.endswith("Links are still made with the profile “default”.")
+        use_now = dialog.findChild(QAbstractButton, "useSavedProfileButton")
+        assert use_now.isVisible() and use_now.text() == "Use “US team” now"
+        if then == "use it now":
+            use_now.click()
+            assert dialog.settingsStatusLabel.text() == (
+                "Links are now made with the profile “US team”."
+            )
+            assert not use_now.isVisible()
+        close_settings(qtbot, window)
+
+        in_use = "US team" if then == "use it now" else "default"
+        assert window.profileLabel.text().startswith(f"Profile: {in_use}")
+        if then == "close":
+            assert window.statusLabel.text() == (
+                "Links are still made with the profile “default” (address 127.0.0.1), not "
+                "with “US team”. To use “US team”, open Settings, select it and press “Use "
+                "this profile”."
+            )
+        fill_form(window)
+        make_link(qtbot, window)
+        made_at = us if then == "use it now" else europe
+        assert [len(europe.links), len(us.links)] == [int(made_at is europe), int(made_at is us)]
+
+
+def test_a_profile_only_looked_at_in_settings_is_not_mentioned_on_closing(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """Selecting another profile to look at it changes nothing: the window says nothing."""
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    window = open_window()
+    qtbot.waitUntil(window.firstRunNotice.isVisible)
+    before = window.statusLabel.text()
+    dialog = settings_of(qtbot, window)
+    listed = dialog.findChild(QListWidget, "profileList")
+    listed.setCurrentRow(1)
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    close_settings(qtbot, window)
+    assert window.statusLabel.text() == before
