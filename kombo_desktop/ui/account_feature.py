@@ -307,6 +307,7 @@ class AccountFeature(QObject):
         dialog.profileRenamed.connect(self._move_tool_lists)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyAccepted.connect(self._follow_stored_key)
+        dialog.storedKeyMissing.connect(self._drop_missing_key)
         dialog.finished.connect(self._say_which_profile_is_used)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
@@ -342,6 +343,18 @@ class AccountFeature(QObject):
         if target is not None and not target.demo and target.profile == name:
             # Said in place of a refusal of the replaced key, which no longer holds.
             self.use_new_key("Kombo accepted the stored key: the next link goes with it.")
+
+    def _drop_missing_key(self, name: str) -> None:
+        """Settings found no key stored for the profile in use, while the window's connection
+        still holds the one it read before (deleted outside the program since, by the person
+        or by IT): the connection goes, so that the next request reads the store again, and
+        the key check that follows says that no key is set, with the way to Settings. A link
+        being made goes on with the key it was sent with (see ``use_new_key``)."""
+        connection, target = self.connection, self.target
+        if connection is None or target is None or target.demo or target.profile != name:
+            return
+        if connection.holds_key:
+            self.use_new_key()
 
     def _move_tool_lists(self, old: str, new: str) -> None:
         """A renamed profile's cached tool lists go with it: left under the old name, a later

@@ -177,6 +177,17 @@ class Connection:
         renamed, self._renamed_to = self._renamed_to, None
         return renamed
 
+    @property
+    def holds_key(self) -> bool:
+        """Whether the next request goes with a key read from the store before, without
+        reading the store again (a client built with a key Kombo has not refused)."""
+        with self._lock:
+            return (
+                self._client is not None
+                and self._client_key is not None
+                and not self._client_refused
+            )
+
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
         if self.target.demo:

@@ -29,6 +29,9 @@ Kombo accepted the key stored for the profile in use at a check, perhaps another
 window holds (replaced outside the program, with ``keyring set``, in the same environment or
 another): the window reads the settings again (the environment recorded) and takes the key
 as stored now from the next link on, without cancelling a link being made.
+``storedKeyMissing(str)``: no key is stored for the profile in use, as the dialog found when it
+looked; the window may still hold one it read before it was deleted outside the program (by
+the person, or by IT), and must not go on sending it.
 
 A key saved for a profile that is not in use says so, and offers to use that profile at once
 (``useSavedProfileButton``): the person who added "US team", pasted its key and saw "Kombo
@@ -120,6 +123,7 @@ class SettingsDialog(QDialog):
     profileRenamed = Signal(str, str)  # noqa: N815 - (old, new): what is kept under a name follows
     profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
     storedKeyAccepted = Signal(str)  # noqa: N815 - the key in use may have been replaced outside
+    storedKeyMissing = Signal(str)  # noqa: N815 - the key in use may have been deleted outside
 
     def __init__(
         self,
@@ -174,6 +178,7 @@ class SettingsDialog(QDialog):
         self.profiles.removed.connect(self._follow_removal)
         self.key.key_saved.connect(self._key_saved)
         self.key.stored_key_accepted.connect(self._stored_key_accepted)
+        self.key.key_missing.connect(self._key_missing)
 
         self.setObjectName("settingsDialog")
         self.setWindowTitle("Settings")
@@ -395,6 +400,13 @@ class SettingsDialog(QDialog):
         restart, links going out with the old (perhaps revoked) key and environment."""
         if name == self._book.current:
             self.storedKeyAccepted.emit(name)
+
+    def _key_missing(self, name: str) -> None:
+        """Tell the window when no key is stored for the profile it uses: Settings said "No
+        key is stored for this profile", while the window went on sending the key it had read
+        before it was deleted outside the program."""
+        if name == self._book.current:
+            self.storedKeyMissing.emit(name)
 
     # -- size ------------------------------------------------------------------------------------
 

@@ -90,12 +90,14 @@ class KeySection(QObject):
     dialog may add whether links are made with it), ``stored_key_accepted(name)``
     when Kombo accepted the key stored for ``name`` at a check: it may be another than the
     window holds, replaced outside the program (``keyring set``), in the same Kombo environment
-    (a revoked key rotated) or another.
+    (a revoked key rotated) or another; ``key_missing(name)`` when a look in the store found
+    no key for ``name`` (it may have been deleted outside the program since the window read it).
     """
 
     busy_changed = Signal(bool)
     changed = Signal(str)
     key_saved = Signal(str)
+    key_missing = Signal(str)
     stored_key_accepted = Signal(str)
 
     def __init__(
@@ -253,6 +255,8 @@ class KeySection(QObject):
                 self._lookup = None
                 self._locations[name] = location
                 self.show_state()
+                if location is None:
+                    self.key_missing.emit(name)
 
         def failed(error: BaseException) -> None:
             if current():

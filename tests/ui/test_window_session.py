@@ -832,3 +832,33 @@ def test_a_profile_only_looked_at_in_settings_is_not_mentioned_on_closing(
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     close_settings(qtbot, window)
     assert window.statusLabel.text() == before
+
+
+def test_a_key_deleted_outside_the_program_is_not_used_once_settings_finds_it_gone(
+    qtbot: QtBot, open_window: WindowFactory, memory_keyring: object
+) -> None:
+    """The key was deleted from the password store while the program ran (by the person, or
+    by IT): Settings said "No key is stored for this profile yet.", yet the window kept the
+    key it had read and went on making links with it."""
+    keyring.set_password(SERVICE_NAME, "default", API_KEY)
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        fill_form(window)
+        make_link(qtbot, window)
+        assert len(server.links) == 1
+        keyring.delete_password(SERVICE_NAME, "default")  # outside the program
+
+        dialog = settings_of(qtbot, window)
+        key_status = dialog.findChild(QLabel, "keyStatusLabel").text()
+        assert key_status.startswith("No key is stored for this profile")
+        close_settings(qtbot, window)
+        qtbot.waitUntil(window.firstRunNotice.isVisible, timeout=5000)
+        assert "No API key is set for this profile yet." in window.statusLabel.text()
+
+        window.start_next_customer()
+        fill_form(window, email="bob@beta.example", organization="Beta Ltd")
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+        assert len(server.links) == 1  # no link made with the deleted key
+        last = server.requests_to("POST", "/v1/connect/create-link")[-1]
+        assert last.header("Authorization") is None
