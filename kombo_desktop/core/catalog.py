@@ -37,6 +37,14 @@ _MAX_LABEL = 200
 # would take the tool list seconds to fill (and again at every start from the cache), so it
 # is refused and the list the program has is kept.
 MAX_TOOLS_PER_CATEGORY: Final = 2000
+# How alike a name typed with a slip and a tool's name are at least (``difflib``'s ratio, 1 for
+# the same text) for the tool to be offered in its place: "grenhouse" and Greenhouse are 0.95,
+# "persnio" and Personio 0.93, while names that merely share letters stay under 0.7.
+_CLOSE_ENOUGH = 0.8
+# Fewer letters than this are too few to guess a name from: two slips in four letters leave
+# nearly any name within reach.
+_SHORTEST_GUESS = 4
+_CLOSEST_KEPT = 32  # answers of ``closest`` kept: a few per letter typed
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,24 @@ def search_key(text: str) -> str:
     """Typed search text as it is matched against a tool's ``search_words``: without case,
     accents, spaces or signs, so that "Bamboo HR" finds BambooHR as "bamboohr" does."""
     return _compact(_fold(text))
+
+
+def names_exactly(name: str, text: str) -> bool:
+    """Whether ``text`` is ``name`` ignoring case, accents, spaces and signs: "the customer
+    chooses" for the list's "The customer chooses", as ``ToolCatalog.is_called`` for a tool."""
+    query = _fold(text)
+    folded = _fold(name)
+    return bool(query) and _same((folded, "", _compact(folded)), "", query, _compact(query))
+
+
+def _same(folded: tuple[str, str, str], compact_id: str, query: str, compact_query: str) -> bool:
+    """Whether the (folded) ``query`` is the name or id (``folded`` as ``_rank`` takes them),
+    also without spaces and signs: "success factors" for the id "successfactors", "bamboo hr"
+    for "BambooHR"."""
+    label, tool_id, compact_label = folded
+    if query in (label, tool_id):
+        return True
+    return bool(compact_query) and compact_query in (compact_label, compact_id)
 
 
 def name_rank(name: str, text: str) -> int | None:
@@ -159,7 +185,8 @@ class ToolCatalog:
     """An immutable set of tools, looked up by id, category or name.
 
     Immutable so the one bundled instance can be shared by the window, the demo service and
-    worker threads; a refresh makes a new catalog with ``with_category_tools``.
+    worker threads; a refresh makes a new catalog with ``with_category_tools``. (Only the
+    answers ``closest`` keeps change, which changes no answer.)
     """
 
     def __init__(self, tools: Iterable[Tool]) -> None:
@@ -168,9 +195,15 @@ class ToolCatalog:
             by_id[tool.id] = tool
         self._by_id: Mapping[str, Tool] = by_id
         self._folded: dict[str, tuple[str, str, str]] = {}
+        # Each id without its signs ("datev-lug" as "datevlug"), as a name is compared.
+        self._compact_ids: dict[str, str] = {}
         for tool in by_id.values():
             folded = _fold(tool.label)
             self._folded[tool.id] = (folded, tool.id.casefold(), _compact(folded))
+            self._compact_ids[tool.id] = _compact(tool.id.casefold())
+        # ``closest``'s last answers, by the text asked for as it is compared.
+        self._closest: dict[str, tuple[Tool, ...]] = {}
+        self._sorted: list[Tool] | None = None  # see ``_in_list_order``
 
     @classmethod
     def bundled(cls) -> ToolCatalog:
@@ -200,17 +233,39 @@ class ToolCatalog:
 
     def named(self, text: str, category: Category | None = None) -> Tool | None:
         """The tool called ``text``, ignoring case, accents, spaces and signs ("nomina" for
-        Nómina, "bamboo hr" for BambooHR), or whose id it is; the first in list order."""
+        Nómina, "bamboo hr" for BambooHR), or whose id it is, also so ("success factors" for
+        the id "successfactors"); the first in list order."""
         query = _fold(text)
-        compact_query = _compact(query)
         if not query:
             return None
-        pool = (t for t in self._by_id.values() if category is None or category in t.categories)
-        for tool in sorted(pool, key=_label_key):
-            label, tool_id, compact_label = self._folded[tool.id]
-            if query in (label, tool_id) or compact_query == compact_label:
+        compact_query = _compact(query)
+        for tool in self._in_list_order():
+            if (category is None or category in tool.categories) and self._is_called(
+                tool.id, query, compact_query
+            ):
                 return tool
         return None
+
+    def _in_list_order(self) -> list[Tool]:
+        """All tools in list order, sorted at the first look-up by name (not while the
+        window starts: it needs none)."""
+        if self._sorted is None:
+            self._sorted = sorted(self._by_id.values(), key=_label_key)
+        return self._sorted
+
+    def is_called(self, tool_id: str, text: str) -> bool:
+        """Whether ``text`` is the tool's name or id as ``named`` compares them: the tool is
+        what was typed, not merely one that starts with it."""
+        query = _fold(text)
+        return bool(query) and self._is_called(tool_id, query, _compact(query))
+
+    def _is_called(self, tool_id: str, query: str, compact_query: str) -> bool:
+        known = self._folded.get(tool_id)
+        if known is None:  # ranked by its id, as in ``rank``
+            folded_id = tool_id.casefold()
+            compact_id = _compact(folded_id)
+            return _same((folded_id, folded_id, compact_id), compact_id, query, compact_query)
+        return _same(known, self._compact_ids[tool_id], query, compact_query)
 
     def belongs(self, tool_id: str, category: Category) -> bool:
         tool = self._by_id.get(tool_id)
@@ -221,18 +276,68 @@ class ToolCatalog:
 
         Names that start with the text come first, then names with a word starting with it, then
         the rest, each group alphabetical: typing "work" shows Workday and Workable before tools
-        that merely contain the word. An empty text lists everything (in the category).
+        that merely contain the word. A tool whose name or id is the text (``is_called``) comes
+        before the others that start with it: "talentsoft", the id of CEGID TalentSoft
+        FrontOffice, put CEGID TalentSoft Customer first. An empty text lists everything (in
+        the category).
         """
         query = _fold(text)
         compact_query = _compact(query)
         pool = (t for t in self._by_id.values() if category is None or category in t.categories)
-        ranked: list[tuple[int, tuple[str, str], Tool]] = []
+        ranked: list[tuple[int, bool, tuple[str, str], Tool]] = []
         for tool in pool:
             rank = _rank(*self._folded[tool.id], query, compact_query)
             if rank is not None:
-                ranked.append((rank, _label_key(tool), tool))
-        ranked.sort(key=lambda item: (item[0], item[1]))
-        return [tool for _, _, tool in ranked]
+                inexact = not self._is_called(tool.id, query, compact_query)
+                ranked.append((rank, inexact, _label_key(tool), tool))
+        ranked.sort(key=lambda item: item[:3])
+        return [item[3] for item in ranked]
+
+    def closest(self, text: str, category: Category | None = None) -> list[Tool]:
+        """Tools whose name or id is spelt nearly as ``text`` ("grenhouse" for Greenhouse,
+        "persnio" for Personio), closest first: what a slip of the keyboard meant, for which
+        ``search`` finds nothing. The start of a longer name counts too ("teamtial" for
+        Teamtailor), as the search list finds names by their start. Empty for a text too
+        short to guess from or like no name.
+
+        A few milliseconds each, and the form asks several times per letter typed (its
+        check, the one-click fix): the answers for the last texts are kept."""
+        compact_query = _compact(_fold(text))
+        if len(compact_query) < _SHORTEST_GUESS:
+            return []
+        found = self._closest.get(compact_query)
+        if found is None:  # all tools at once: the form asks for its kind, then for all
+            if len(self._closest) >= _CLOSEST_KEPT:
+                self._closest.clear()
+            found = self._closest[compact_query] = self._closest_to(compact_query)
+        return [tool for tool in found if category is None or category in tool.categories]
+
+    def _closest_to(self, compact_query: str) -> tuple[Tool, ...]:
+        from difflib import SequenceMatcher  # only after a name was not found, never at start
+
+        matcher = SequenceMatcher(autojunk=False)
+        matcher.set_seq2(compact_query)  # the one compared with every name: analysed once
+        length = len(compact_query)
+
+        def likeness(written: str) -> float:
+            matcher.set_seq1(written)
+            # The quick upper bounds first, as ``difflib.get_close_matches`` does: most names
+            # are ruled out by them, ten times faster than by the full comparison.
+            if matcher.real_quick_ratio() < _CLOSE_ENOUGH or matcher.quick_ratio() < _CLOSE_ENOUGH:
+                return 0.0
+            return matcher.ratio()
+
+        scored: list[tuple[float, float, tuple[str, str], Tool]] = []
+        for tool in self._by_id.values():
+            best = (0.0, 0.0)
+            for written in dict.fromkeys((self._folded[tool.id][2], self._compact_ids[tool.id])):
+                whole = likeness(written)
+                start = likeness(written[:length]) if len(written) > length else 0.0
+                best = max(best, (max(whole, start), whole))
+            if best[0] >= _CLOSE_ENOUGH:
+                scored.append((-best[0], -best[1], _label_key(tool), tool))
+        scored.sort(key=lambda item: item[:3])
+        return tuple(item[3] for item in scored)
 
     def rank(self, tool_id: str, text: str) -> int | None:
         """Where the tool stands among the tools ``text`` finds, as in ``search``: 0 when its

@@ -181,22 +181,80 @@ def _tool_problem(
     # A name typed for another kind of system is found too: saying it is no tool at all hid
     # the way forward, changing the kind of system.
     known = (catalog.get(tool) or catalog.named(tool)) if catalog is not None else None
+    if known is None and catalog is not None:
+        return _unknown_tool(tool, category, catalog)
     if known is None and not is_tool_id(tool):
-        shown = visible(tool)[:40].strip()
-        return (
-            f"{f'“{shown}”' if shown else 'This'} is not a tool name Kombo uses. Choose a tool "
-            "from the list, or let the customer choose."
-        )
-    if catalog is None:
+        return f"{_not_a_tool(tool)} Choose a tool from the list, or let the customer choose."
+    if known is None or category is None or category in known.categories:
         return None
-    if known is None:
+    return _tool_of_other_kinds(known, category)
+
+
+def _not_a_tool(tool: str) -> str:
+    """The first sentence for a text that names no tool: one that cannot be a tool id (spaces,
+    quotes) is no tool name at all; one that could be is no tool Kombo offers (yet)."""
+    if is_tool_id(tool):
+        return f"{_quoted(tool)} is not a tool Kombo offers."
+    return f"{_quoted(tool)} is not a tool name Kombo uses."
+
+
+def _quoted(tool: str) -> str:
+    """The typed text as a message quotes it: visible, and not at length."""
+    shown = visible(tool)[:40].strip()
+    return f"“{shown}”" if shown else "This"
+
+
+def _unknown_tool(tool: str, category: Category | None, catalog: ToolCatalog) -> str:
+    """Why ``tool`` (the typed text) names no tool, with the way forward: the tool it stands
+    for (see ``suggested_tool``), the tools it is part of, or the kind of system whose tools
+    it fits. "bamboo" was said to be no tool Kombo offers, though the list had just shown
+    BambooHR for it, and a newcomer could have told the customer so."""
+    fitting = catalog.search(tool, category)
+    meant = suggested_tool(tool, category, catalog)
+    if meant is not None and fitting:
+        return f"{_quoted(tool)} is only part of a tool's name. Did you mean {meant.label}?"
+    if meant is not None:
+        return f"{_not_a_tool(tool)} Did you mean {meant.label}?"
+    if fitting:
         return (
-            f"“{tool}” is not a tool Kombo offers. Choose a tool from the list, or let the "
-            "customer choose."
+            f"{_quoted(tool)} fits several tools: {_some_names(fitting)}. Choose one from the list."
         )
-    if category is not None and category not in known.categories:
-        return _tool_of_other_kinds(known, category)
-    return None
+    if category is not None:
+        # The closest only: a slip that is near several names meant the nearest.
+        elsewhere = catalog.search(tool) or catalog.closest(tool)[:1]
+        if len(elsewhere) == 1:
+            return _tool_of_other_kinds(elsewhere[0], category)
+        if elsewhere:
+            return (
+                f"Only tools for other kinds of system fit {_quoted(tool)}, none for "
+                f"“{CATEGORY_NAMES[category]}”. Choose a tool from the list, or change the "
+                "kind of system."
+            )
+    return f"{_not_a_tool(tool)} Choose a tool from the list, or let the customer choose."
+
+
+def suggested_tool(text: str, category: Category | None, catalog: ToolCatalog) -> Tool | None:
+    """The tool of ``category`` that ``text`` stands for when it names none: the only one
+    whose name holds it ("bamboo" for BambooHR), or the one spelt most nearly like it
+    ("grenhouse" for Greenhouse, see ``ToolCatalog.closest``). None when it names a tool,
+    when several hold it or when none is close. The form offers it as a one-click fix; the
+    message names it."""
+    if not text.strip() or catalog.named(text) is not None:
+        return None
+    fitting = catalog.search(text, category)
+    if fitting:
+        return fitting[0] if len(fitting) == 1 else None
+    closest = catalog.closest(text, category)
+    return closest[0] if closest else None
+
+
+def _some_names(tools: list[Tool], shown: int = 3) -> str:
+    """The first ``shown`` names of ``tools`` as a sentence lists them: "A, B and C", or
+    "A, B, C and 4 more"; a name two tools share is said once."""
+    names = list(dict.fromkeys(tool.label for tool in tools))
+    if len(names) <= shown:
+        return " and ".join(filter(None, (", ".join(names[:-1]), names[-1])))
+    return f"{', '.join(names[:shown])} and {len(names) - shown} more"
 
 
 def _tool_of_other_kinds(tool: Tool, category: Category) -> str:

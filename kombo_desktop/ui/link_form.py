@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.catalog import ToolCatalog, name_rank, search_key
+from kombo_desktop.core.catalog import ToolCatalog, name_rank, names_exactly, search_key
 from kombo_desktop.core.email_address import suggested_email
 from kombo_desktop.core.field_text import sent_text
 from kombo_desktop.core.link_request import (
@@ -26,6 +26,7 @@ from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
     not_in_the_account,
+    suggested_tool,
     validate_field,
 )
 from kombo_desktop.core.vocabulary import (
@@ -66,6 +67,7 @@ CREATING_TEXT = "Creating link…"
 
 EMAIL_FIX_TEXT = "Use this address"
 KEEP_ID_TEXT = "Keep this id"
+TOOL_FIX_TEXT = "Use this tool"
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer (also the "
@@ -182,12 +184,22 @@ class LinkForm(RequestForm):
         combo.setMaxVisibleItems(14)
         combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
         self._tool_completer = ToolCompleter(combo.model(), self._suggestion_rank, combo)
+        self._tool_completer.chosen.connect(self.select_tool)
         combo.setCompleter(self._tool_completer)
         return combo
 
     def _suggestion_rank(self, tool_id: str | None, name: str, typed: str) -> int | None:
-        """How well an entry of the tool list matches ``typed`` (see ``ToolCatalog.rank``)."""
-        return self._catalog.rank(tool_id, typed) if tool_id else name_rank(name, typed)
+        """Where an entry of the tool list stands among the suggestions for ``typed``: as
+        ``ToolCatalog.rank`` has it, and among equals the entry ``typed`` names exactly
+        first, as ``ToolCatalog.search`` orders them. The first is the one Enter takes:
+        "talentsoft", the id of CEGID TalentSoft FrontOffice, took CEGID TalentSoft Customer."""
+        if tool_id:
+            rank = self._catalog.rank(tool_id, typed)
+            exact = rank is not None and self._catalog.is_called(tool_id, typed)
+        else:
+            rank = name_rank(name, typed)
+            exact = rank is not None and names_exactly(name, typed)
+        return None if rank is None else 2 * rank + (0 if exact else 1)
 
     def style_suggestions(self) -> None:
         """Give the tool search's suggestion list the window's font and look.
@@ -238,6 +250,9 @@ class LinkForm(RequestForm):
             on_click=self._keep_origin_id,
         )
         self._add_under(lr.ORIGIN_ID, self.keepOriginIdButton)
+        self.toolFixButton = self._add_fix(
+            lr.TOOL, "toolFixButton", TOOL_FIX_TEXT, self._suggested_tool_name, self._put_tool
+        )
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -275,6 +290,7 @@ class LinkForm(RequestForm):
                 self.keepOriginIdButton,
                 self.categoryCombo,
                 self.toolCombo,
+                self.toolFixButton,
                 self.environmentEdit,
                 self.languageCombo,
                 self.linkTypeCombo,
@@ -299,7 +315,7 @@ class LinkForm(RequestForm):
         self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
-        self.toolCombo.lineEdit().editingFinished.connect(lambda: self._touch(lr.TOOL))
+        self.toolCombo.lineEdit().editingFinished.connect(self._tool_left)
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
         self.advanced.toggle.toggled.connect(self._advanced_toggled)
         self.scopeConfigEdit.textChanged.connect(self._name_advanced_in_use)
@@ -476,6 +492,41 @@ class LinkForm(RequestForm):
         if index >= 0:
             return combo.itemData(index), ""
         return None, text
+
+    def _tool_left(self) -> None:
+        """Leaving the tool field (Tab, a click elsewhere, Enter) settles what it names, then
+        checks it. A tool's name or id typed in another way shows as the list writes it
+        ("eurecia" as Eurécia), and typed text for which the list shows one tool alone
+        becomes that tool ("bamboo": BambooHR), as Enter or Tab in the list would have done.
+        Text that fits several tools, or none, stays as typed, with the check's words under
+        it. So does the name of a tool the list lacks, typed or filled in from the history:
+        Greenhouse, which an account may not offer, is not swapped for Greenhouse Job Board,
+        which holds its name; its message says where it is offered."""
+        combo = self.toolCombo
+        tool_id, unmatched = self._resolve_tool()
+        settled = bool(combo.currentText().strip())  # an empty field stays empty
+        if unmatched:
+            guess = self._catalog.named(unmatched) is None
+            typed = combo.currentText() == self._tool_completer.typed_text()
+            shown = self._tool_completer.matches(unmatched) if typed and guess else []
+            settled = len(shown) == 1
+            tool_id = shown[0] if settled else None
+        index = combo.findData(tool_id) if tool_id is not None else 0
+        if settled and index >= 0 and combo.itemText(index) != combo.currentText():
+            self.select_tool(tool_id)
+        self._touch(lr.TOOL)
+
+    def _suggested_tool_name(self, typed: str) -> str | None:
+        """The list's name of the tool ``typed`` stands for (see ``suggested_tool``), which
+        the error line names and ``toolFixButton`` puts in; None when there is none."""
+        tool = suggested_tool(typed, self.category(), self._catalog)
+        index = self.toolCombo.findData(tool.id) if tool is not None else -1
+        return self.toolCombo.itemText(index) if index >= 0 else None
+
+    def _put_tool(self, name: str) -> None:
+        index = self.toolCombo.findText(name)
+        if index >= 0:
+            self.select_tool(self.toolCombo.itemData(index))
 
     def select_tool(self, tool_id: str | None) -> bool:
         """Select a tool by id (None = the customer chooses); False if not in this category."""

@@ -159,29 +159,42 @@ class RequestForm(SubmitOnEnter):
         return box
 
     def _add_fix(
-        self, field: str, name: str, text: str, suggest: Callable[[str], str | None]
+        self,
+        field: str,
+        name: str,
+        text: str,
+        suggest: Callable[[str], str | None],
+        put: Callable[[str], None] | None = None,
     ) -> QPushButton:
         """A button under ``field``'s error line that puts in what the typed text stands for,
         when ``suggest`` finds exactly that (an address as a mail program copies it, an id
-        inside a web address): one click instead of editing. Shown only while there is such a
-        thing. The error line names it; the button's text stays short, as what it puts in can
-        be wider than the form."""
+        inside a web address, the tool a name typed in part or with a slip means): one click
+        instead of editing. Shown only while there is such a thing. The error line names it;
+        the button's text stays short, as what it puts in can be wider than the form.
+        ``put`` puts it in a field that is no line edit (the tool list)."""
         box = self.boxes[field]
-        edit = box.field
-        assert isinstance(edit, QLineEdit)
+        widget = box.field
+        assert isinstance(widget, QLineEdit | QComboBox)
+
+        def typed() -> str:
+            return widget.currentText() if isinstance(widget, QComboBox) else widget.text()
 
         def offer(problem: str) -> None:
-            value = suggest(edit.text()) if problem else None
+            value = suggest(typed()) if problem else None
             if value is not None:
                 button.setToolTip(plain_tooltip(value))  # made from what was typed
                 button.setAccessibleDescription(f"Puts in {value}")
             button.setVisible(value is not None)
 
         def apply() -> None:
-            value = suggest(edit.text())
-            if value is not None:
-                edit.setText(value)  # checked again at once: the error line goes
-                edit.setFocus()
+            value = suggest(typed())
+            if value is None:
+                return
+            if put is not None:
+                put(value)
+            elif isinstance(widget, QLineEdit):
+                widget.setText(value)  # checked again at once: the error line goes
+            widget.setFocus()
 
         button = push_button(name, text, on_click=apply)
         self._add_under(field, button)

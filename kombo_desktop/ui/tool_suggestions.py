@@ -4,24 +4,39 @@ Qt's completer keeps its model's order, so on its own it lists matches alphabeti
 put Workday fourth, under ADP Workforce Now and Google Workspace. Here the completer reads the
 tool list through ``RankedTools``, which puts the best matches first, as
 ``ToolCatalog.search`` ranks them; the combo box's own drop-down list stays alphabetical.
+
+The first suggestion is highlighted as the list appears, and Enter or Tab takes the highlighted
+one (``SuggestionKeys``), as in the searchable dropdowns people know from the web: Qt's own
+list highlighted nothing, so Enter and Tab took nothing, and "bamboo", with BambooHR alone in
+the list, was then said to be no tool Kombo offers. Escape closes the list and keeps what was
+typed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
+    QSignalBlocker,
     QSortFilterProxyModel,
+    Signal,
 )
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from kombo_desktop.core.catalog import search_key
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.qt_enums import set_enum
+
+if TYPE_CHECKING:  # named at run time, PySide6 would set the class up before the first frame
+    from PySide6.QtWidgets import QAbstractItemView
 
 # The item role holding a tool's search words: Qt.ItemDataRole.UserRole + 1, as a number so
 # that the form's first frame does not build Qt's enums (see qt_enums).
@@ -29,9 +44,12 @@ SEARCH_ROLE = 0x0100 + 1
 # Qt.ItemDataRole.UserRole, where the combo box keeps each entry's tool id (None for "the
 # customer chooses").
 TOOL_ID_ROLE = 0x0100
-_NO_MATCH = 3  # after every rank ``ToolCatalog.rank`` gives; the completer hides these rows
+# After every place a ``Ranking`` gives (see ``LinkForm._suggestion_rank``); the completer
+# hides these rows.
+_NO_MATCH = 6
 
-# (tool id or None, the entry's name, what was typed) -> rank, as ``ToolCatalog.rank``.
+# (tool id or None, the entry's name, what was typed) -> its place among the suggestions
+# (smaller first), or None when it does not match.
 Ranking = Callable[[str | None, str, str], int | None]
 
 
@@ -83,11 +101,19 @@ class ToolCompleter(QCompleter):
     """Matches what is typed against a tool's search words (``SEARCH_ROLE``) but puts the
     tool's name in the field: by default a completer puts there what it matched against.
     What is typed is matched without spaces or signs (see ``search_key``): "Bamboo HR" left
-    the list empty, so the tool looked missing. The matches come best first (``RankedTools``).
+    the list empty, so the tool looked missing. The matches come best first (``RankedTools``),
+    the first highlighted; ``chosen`` tells the tool (its id, None for "the customer chooses")
+    taken from the list with Enter or Tab (see ``SuggestionKeys``).
     """
+
+    chosen = Signal(object)
 
     def __init__(self, tools: QAbstractItemModel, ranking: Ranking, parent: QWidget) -> None:
         super().__init__(parent)
+        self._keys: SuggestionKeys | None = None  # made as the first text is typed
+        self._typed = ""  # see ``typed_text``
+        if isinstance(parent, QComboBox):
+            parent.lineEdit().textEdited.connect(self._typing)
         self._ranked = RankedTools(ranking, self)
         self._ranked.setSourceModel(tools)
         self.setModel(self._ranked)
@@ -109,6 +135,50 @@ class ToolCompleter(QCompleter):
         self._ranked.rank_for(path)
         return [search_key(path) or path]  # signs alone ("-") are matched as typed
 
+    def _typing(self, text: str) -> None:
+        """The person typed ``text`` (before Qt looks for its suggestions)."""
+        self._typed = text
+        if self._keys is None:
+            self._take_keys()
+
+    def _take_keys(self) -> None:
+        """Make the list answer Enter, Tab and Escape as people expect, and highlight its
+        first suggestion whenever it shows others. Done as the first text is typed, not
+        while the window is made: the list itself is made after the first frame (see
+        ``LinkForm.style_suggestions``), and the highlighting must follow the list's own
+        reaction to new suggestions, which clears any highlight."""
+        popup = self.popup()  # made now if it was not yet, with its own reactions first
+        self._keys = SuggestionKeys(self, popup)
+        popup.installEventFilter(self._keys)  # after the completer's own: asked first
+        model = self.completionModel()
+        model.modelReset.connect(self._highlight_first)
+        model.layoutChanged.connect(self._highlight_first)
+
+    def _highlight_first(self) -> None:
+        """Highlight the best suggestion, so that Enter or Tab takes it. Quietly: announced,
+        the completer put its name in the field at once, and the next letter typed went
+        after it."""
+        popup = self.popup()
+        first = self.completionModel().index(0, 0)
+        if not first.isValid() or popup.currentIndex().isValid():
+            return
+        with QSignalBlocker(popup.selectionModel()):
+            popup.setCurrentIndex(first)
+        popup.viewport().update()
+
+    def matches(self, typed: str) -> list[str | None]:
+        """The tools the list shows for ``typed``, best first: their ids, None for "the
+        customer chooses"."""
+        if self.completionPrefix() != typed:
+            self.setCompletionPrefix(typed)
+        model = self.completionModel()
+        return [model.index(row, 0).data(TOOL_ID_ROLE) for row in range(model.rowCount())]
+
+    def typed_text(self) -> str:
+        """What the person last typed into the field (not what the program put there, a
+        tool filled in from the history, say): the text the suggestions are for."""
+        return self._typed
+
     def pathFromIndex(self, index: QModelIndex | QPersistentModelIndex) -> str:  # noqa: N802 - Qt override
         return str(index.data(QtCore.Qt.ItemDataRole.DisplayRole) or "")
 
@@ -126,3 +196,68 @@ class ToolSearchEdit(QLineEdit):
         if whole_entry and event.reason() == QtCore.Qt.FocusReason.MouseFocusReason:
             # After the click has put the cursor, which would undo the selection.
             QtCore.QTimer.singleShot(0, self, self.selectAll)
+
+
+class SuggestionKeys(QObject):
+    """Enter, Tab and Escape in the tool field's suggestion list, which has the keyboard
+    while it is open.
+
+    Enter takes the highlighted suggestion, the first unless the arrow keys moved on (see
+    ``ToolCompleter._highlight_first``). Tab takes it too and then moves on to the next
+    field, as in the searchable dropdowns of web forms: someone who typed "green", saw
+    Greenhouse on top and pressed Tab to go on means Greenhouse, and half a name left in
+    the field would only come back as an error. Escape is the way to keep what was typed:
+    it closes the list and puts back the typed text when the arrow keys had put a
+    suggestion's name in its place. Other keys go on to the completer, which hands them to
+    the field.
+    """
+
+    def __init__(self, completer: ToolCompleter, popup: QAbstractItemView) -> None:
+        super().__init__(completer)
+        self._completer = completer
+        self._popup = popup
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        key_events = (QEvent.Type.KeyPress, QEvent.Type.ShortcutOverride)
+        if watched is not self._popup or kind not in key_events:
+            return False
+        keys = QtCore.Qt.Key
+        key = event.key()  # type: ignore[attr-defined]  # a QKeyEvent
+        if kind == QEvent.Type.ShortcutOverride:
+            # Escape is the window's key too (it stops waiting for Kombo): asked first, the
+            # window took it, and the list stayed open.
+            if key == keys.Key_Escape:
+                event.accept()
+                return True
+            return False
+        plain = event.modifiers() in (  # type: ignore[attr-defined]
+            QtCore.Qt.KeyboardModifier.NoModifier,
+            QtCore.Qt.KeyboardModifier.KeypadModifier,
+        )
+        if key in (keys.Key_Return, keys.Key_Enter):
+            return self._take_highlighted()
+        if key == keys.Key_Tab and plain:
+            self._take_highlighted()
+            return False  # the completer then hands Tab to the field, which moves on
+        if key == keys.Key_Escape:
+            self._popup.hide()
+            combo = self._completer.widget()
+            typed = self._completer.typed_text()
+            if isinstance(combo, QComboBox) and combo.currentText() != typed:
+                combo.setEditText(typed)
+            return True
+        return False
+
+    def _take_highlighted(self) -> bool:
+        """Close the list and tell the highlighted tool (``ToolCompleter.chosen``); False
+        when the list shows nothing to take."""
+        index = self._popup.currentIndex()
+        if not index.isValid():
+            index = self._completer.completionModel().index(0, 0)
+        if not index.isValid():
+            return False
+        self._popup.hide()
+        self._completer.chosen.emit(index.data(TOOL_ID_ROLE))
+        return True

@@ -15,6 +15,7 @@ from kombo_desktop.core.catalog import (
     ToolCatalog,
     ToolListOwner,
     name_rank,
+    names_exactly,
     parse_tools_tsv,
     tools_from_api,
 )
@@ -232,6 +233,70 @@ def test_rank_of_names_and_ids_the_catalog_does_not_know(catalog: ToolCatalog) -
     assert name_rank("The customer chooses", "tomer") == 2
     assert name_rank("The customer chooses", "customerch") == 2  # typed without the space
     assert name_rank("The customer chooses", "workday") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "expected"),
+    [
+        # The id typed with a space: "SuccessFactors" was taken, "Success Factors" was said
+        # to be no tool name, though names are matched without spaces.
+        ("Success Factors", Category.HRIS, "successfactors"),
+        ("success-factors", None, "successfactors"),
+        ("SUCCESSFACTORS", Category.ATS, "successfactors"),
+        ("bamboo hr", Category.HRIS, "bamboohr"),
+        ("Eurécia", None, "eurecia"),
+    ],
+)
+def test_named_ignores_spaces_and_signs_in_ids_as_in_names(
+    catalog: ToolCatalog, text: str, category: Category | None, expected: str
+) -> None:
+    tool = catalog.named(text, category)
+    assert tool is not None and tool.id == expected
+    assert catalog.is_called(expected, text)
+
+
+def test_only_a_whole_name_or_id_is_a_tool_named(catalog: ToolCatalog) -> None:
+    assert catalog.named("bamboo") is None  # part of a name: a suggestion, not the tool
+    assert not catalog.is_called("bamboohr", "bamboo")
+    assert names_exactly("The customer chooses", "the customer  chooses")
+    assert not names_exactly("The customer chooses", "customer")
+
+
+def test_search_puts_the_tool_called_so_before_others_starting_so(catalog: ToolCatalog) -> None:
+    # "talentsoft" is CEGID TalentSoft FrontOffice's id, but the suggestions put CEGID
+    # TalentSoft Customer (alphabetically first) at the top, where Enter takes it.
+    assert ids(catalog.search("talentsoft", Category.ATS)) == [
+        "talentsoft",
+        "talentsoftcustomer",
+    ]
+    assert ids(catalog.search("Greenhouse", Category.ATS))[0] == "greenhouse"
+
+
+@pytest.mark.parametrize(
+    ("typed", "category", "first"),
+    [
+        ("grenhouse", Category.ATS, "greenhouse"),
+        ("persnio", Category.HRIS, "personio"),
+        ("Personio HR", Category.HRIS, "personio"),
+        ("hibbob", Category.HRIS, "hibob"),
+        ("sucessfactors", Category.HRIS, "successfactors"),
+        ("teamtial", Category.ATS, "teamtailor"),  # the start of a longer name
+    ],
+)
+def test_closest_finds_what_a_slip_of_the_keyboard_meant(
+    catalog: ToolCatalog, typed: str, category: Category, first: str
+) -> None:
+    assert catalog.search(typed, category) == []  # what the search list finds nothing for
+    closest = catalog.closest(typed, category)
+    assert ids(closest)[0] == first
+    assert all(category in tool.categories for tool in closest)
+
+
+@pytest.mark.parametrize("typed", ["notatool", "zzzz", "xyz", "abc", "workforce management"])
+def test_closest_guesses_nothing_from_little_or_unlike_text(
+    catalog: ToolCatalog, typed: str
+) -> None:
+    assert catalog.closest(typed) == []
 
 
 # --- refreshing from the API ---------------------------------------------------------------

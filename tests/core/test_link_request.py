@@ -34,6 +34,7 @@ from kombo_desktop.core.link_request import (
     InvalidRequest,
     LinkRequest,
     RelinkRequest,
+    suggested_tool,
     validate_field,
 )
 from kombo_desktop.core.logs import register_secret
@@ -590,6 +591,85 @@ def test_multi_category_tools_fit_each_of_their_categories() -> None:
     assert "can't be connected" in only_error(TOOL, category="ASSESSMENT", tool="personio")
     for category in ("HRIS", "ATS", "LMS"):
         assert LinkRequest.from_form(**form(category=category, tool="sandbox"))
+
+
+def test_an_id_typed_with_spaces_is_the_tool() -> None:
+    # "SuccessFactors" was taken and "Success Factors" said to be no tool name Kombo uses.
+    request = LinkRequest.from_form(**form(category="HRIS", tool="Success Factors"))
+    assert request.integration_tool == "successfactors"
+    assert validate_field(TOOL, "Success Factors", category="HRIS") is None
+
+
+@pytest.mark.parametrize(
+    ("category", "typed", "expected"),
+    [
+        # Part of one name of the kind of system: the list shows only that tool for it.
+        ("HRIS", "bamboo", "“bamboo” is only part of a tool's name. Did you mean BambooHR?"),
+        ("HRIS", "hibo", "“hibo” is only part of a tool's name. Did you mean HiBob?"),
+        # A slip of the keyboard.
+        ("ATS", "grenhouse", "“grenhouse” is not a tool Kombo offers. Did you mean Greenhouse?"),
+        (
+            "HRIS",
+            "Personio HR",
+            "“Personio HR” is not a tool name Kombo uses. Did you mean Personio?",
+        ),
+        # Part of several names: they are named, and none is picked for the person.
+        (
+            "ATS",
+            "green",
+            "“green” fits several tools: Greenhouse, Greenhouse (V3) and Greenhouse Job Board. "
+            "Choose one from the list.",
+        ),
+        (
+            "HRIS",
+            "ukg",
+            "“ukg” fits several tools: UKG Pro, UKG Pro WFM and UKG Ready. Choose one from the "
+            "list.",
+        ),
+        # Only tools of other kinds of system fit.
+        (
+            "HRIS",
+            "green",
+            "Only tools for other kinds of system fit “green”, none for “HR system (HRIS)”. "
+            "Choose a tool from the list, or change the kind of system.",
+        ),
+    ],
+)
+def test_a_tool_name_typed_in_part_or_with_a_slip_says_which_tool_fits(
+    category: str, typed: str, expected: str
+) -> None:
+    # Each was said to be "not a tool Kombo offers", though the list had just shown the tool:
+    # a newcomer could have told the customer their tool was not supported.
+    assert only_error(TOOL, category=category, tool=typed) == expected
+    assert validate_field(TOOL, typed, category=category) == expected
+
+
+def test_a_slip_in_the_name_of_another_kinds_tool_names_that_tool() -> None:
+    message = only_error(TOOL, category="HRIS", tool="grenhouse")
+    assert message.startswith("Greenhouse can't be connected as “HR system (HRIS)”")
+
+
+@pytest.mark.parametrize(
+    ("typed", "category", "expected"),
+    [
+        ("bamboo", Category.HRIS, "bamboohr"),
+        ("grenhouse", Category.ATS, "greenhouse"),
+        ("green", Category.ATS, None),  # several fit: none is guessed
+        ("BambooHR", Category.HRIS, None),  # names a tool: nothing to suggest
+        ("grenhouse", Category.HRIS, None),  # not a tool of that kind of system
+        ("notatool", Category.HRIS, None),
+        ("", Category.HRIS, None),
+    ],
+)
+def test_suggested_tool_is_the_one_the_message_names(
+    typed: str, category: Category, expected: str | None
+) -> None:
+    catalog = ToolCatalog.bundled()
+    tool = suggested_tool(typed, category, catalog)
+    assert (tool.id if tool is not None else None) == expected
+    if tool is not None:
+        message = validate_field(TOOL, typed, category=category)
+        assert message is not None and message.endswith(f"Did you mean {tool.label}?")
 
 
 def test_unknown_tool_is_refused() -> None:

@@ -243,7 +243,8 @@ def _assert_field_errors(invalid: InvalidRequest, known: frozenset[str]) -> None
     for error in invalid.errors:
         assert error.field in known, f"unknown field {error.field!r}"
         assert isinstance(error.message, str) and error.message.strip()
-        assert error.message.endswith((".", ")")), f"not a sentence: {error.message!r}"
+        # A question too: "Did you mean BambooHR?" for a tool's name typed in part.
+        assert error.message.endswith((".", ")", "?")), f"not a sentence: {error.message!r}"
         assert invalid.message_for(error.field) == error.message
         # Messages quote at most a short piece of what was typed, and never invisible characters.
         assert len(error.message) < 400

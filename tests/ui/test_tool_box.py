@@ -1,0 +1,255 @@
+"""The tool box as a person uses it with the keyboard: typing part of a name, then Enter, Tab,
+Escape or leaving the field, as in the searchable dropdowns people know.
+
+Typing "bamboo" showed BambooHR alone in the list, yet Enter and Tab took nothing and the
+field then said "“bamboo” is not a tool Kombo offers": a newcomer could have told the customer
+their tool was not supported.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.link_request import TOOL
+from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES, TOOL_FIX_TEXT
+from kombo_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import fill_form
+
+
+def type_tool(qtbot: QtBot, window: MainWindow, category: str, typed: str) -> None:
+    """Choose the kind of system, then type ``typed`` into the tool box, key by key."""
+    form = window.linkForm
+    form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(category))
+    edit = window.toolCombo.lineEdit()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()  # as a click into the chosen entry does
+    QTest.keyClicks(edit, typed)
+
+
+def suggestion_list(qtbot: QtBot, window: MainWindow) -> QAbstractItemView:
+    popup = window.toolCombo.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    return popup
+
+
+def shown(popup: QAbstractItemView) -> list[str]:
+    model = popup.model()
+    return [model.index(row, 0).data() for row in range(model.rowCount())]
+
+
+def press(key: Qt.Key) -> None:
+    """A key as the person presses it: to the suggestion list while it is open (it has the
+    keyboard then), else to the field with the focus."""
+    target = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert target is not None
+    QTest.keyClick(target, key)
+
+
+def leave_the_tool_field(qtbot: QtBot, window: MainWindow) -> None:
+    """Click into the organisation field, as a person does. A click outside the suggestion
+    list first closes it (Qt does so before the click goes on; QTest's click goes straight
+    to the field)."""
+    popup = QApplication.activePopupWidget()
+    if popup is not None:
+        popup.close()
+    QTest.mouseClick(window.organizationEdit, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(window.organizationEdit.hasFocus)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Return, Qt.Key.Key_Tab], ids=["enter", "tab"])
+@pytest.mark.parametrize(
+    ("category", "typed", "tool", "name"),
+    [
+        ("HRIS", "bamboo", "bamboohr", "BambooHR"),  # the list shows it alone
+        ("HRIS", "hibo", "hibob", "HiBob"),
+        ("ATS", "green", "greenhouse", "Greenhouse"),  # the first of several
+        ("ATS", "teamtail", "teamtailor", "Teamtailor"),
+        ("HRIS", "ukg", "ukgpro", "UKG Pro"),
+        ("HRIS", "Success Factors", "successfactors", "SAP SuccessFactors"),  # its id, spaced
+        # Its id, which the list now puts before CEGID TalentSoft Customer.
+        ("ATS", "talentsoft", "talentsoft", "CEGID TalentSoft FrontOffice"),
+        ("HRIS", "customer ch", None, CUSTOMER_CHOOSES),
+    ],
+)
+def test_enter_or_tab_takes_the_highlighted_first_suggestion(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    category: str,
+    typed: str,
+    tool: str | None,
+    name: str,
+    key: Qt.Key,
+) -> None:
+    fill_form(demo_window, tool=None)
+    type_tool(qtbot, demo_window, category, typed)
+    popup = suggestion_list(qtbot, demo_window)
+    assert shown(popup)[0] == name
+    assert popup.currentIndex().row() == 0  # highlighted, so the person sees what Enter takes
+    assert demo_window.toolCombo.currentText() == typed  # typing is not overwritten
+
+    press(key)
+    assert not popup.isVisible()
+    assert demo_window.toolCombo.currentData() == tool  # the contract: the id, None to choose
+    assert demo_window.toolCombo.currentText() == name
+    assert demo_window.linkForm.tool_id() == tool
+    assert TOOL not in demo_window.linkForm.field_errors()
+    assert demo_window.linkField.text() == ""  # taking a suggestion sends nothing
+    if key == Qt.Key.Key_Tab:
+        # On to the next field, the tool environment when a tool was taken (Tab passed it
+        # by, disabled while the field held half a name).
+        after = demo_window.environmentEdit if tool else demo_window.languageCombo
+        qtbot.waitUntil(after.hasFocus)
+    else:
+        assert demo_window.toolCombo.lineEdit().hasFocus()
+
+
+def test_the_highlight_follows_the_typing_and_the_arrow_keys(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "work")
+    popup = suggestion_list(qtbot, demo_window)
+    assert shown(popup)[0] == "Workday"
+    assert popup.currentIndex().row() == 0
+    QTest.keyClicks(demo_window.toolCombo.lineEdit(), "day c")
+    assert shown(popup)[0] == "Workday Custom Reports"
+    assert popup.currentIndex().row() == 0
+    assert demo_window.toolCombo.currentText() == "workday c"
+    press(Qt.Key.Key_Down)  # the arrow keys still choose another
+    assert popup.currentIndex().row() == 1
+    press(Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentData() == "workdaycustomreportsftp"
+    assert demo_window.toolCombo.currentText() == "Workday Custom Reports (SFTP)"
+
+
+def test_escape_closes_the_suggestions_and_keeps_what_was_typed(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "ATS", "green")
+    popup = suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Down)  # browsing the list puts each name in the field
+    assert demo_window.toolCombo.currentText() != "green"
+    press(Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    assert demo_window.toolCombo.currentText() == "green"
+    assert demo_window.toolCombo.lineEdit().hasFocus()
+
+
+@pytest.mark.parametrize("leave", ["click elsewhere", "shift+tab"])
+def test_leaving_the_field_takes_the_only_tool_the_list_shows(
+    qtbot: QtBot, demo_window: MainWindow, leave: str
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "bamboo")
+    assert shown(suggestion_list(qtbot, demo_window)) == ["BambooHR"]
+    if leave == "shift+tab":
+        press(Qt.Key.Key_Backtab)
+        qtbot.waitUntil(lambda: not demo_window.toolCombo.lineEdit().hasFocus())
+    else:
+        leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentData() == "bamboohr"
+    assert demo_window.toolCombo.currentText() == "BambooHR"
+    assert TOOL not in demo_window.linkForm.field_errors()
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"), [("Success Factors", "SAP SuccessFactors"), ("eurecia", "Eurécia")]
+)
+def test_leaving_the_field_writes_a_tool_as_the_list_does(
+    qtbot: QtBot, demo_window: MainWindow, typed: str, name: str
+) -> None:
+    # "Success Factors" was said to be no tool name Kombo uses; "eurecia" was taken but
+    # stayed so, unlike the list's Eurécia.
+    type_tool(qtbot, demo_window, "HRIS", typed)
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentText() == name
+    assert TOOL not in demo_window.linkForm.field_errors()
+
+
+def test_leaving_text_that_fits_several_tools_names_them_and_picks_none(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "ATS", "green")
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentText() == "green"
+    assert demo_window.linkForm.tool_id() is None
+    assert demo_window.linkForm.field_errors()[TOOL] == (
+        "“green” fits several tools: Greenhouse, Greenhouse (V3) and Greenhouse Job Board. "
+        "Choose one from the list."
+    )
+    assert not demo_window.linkForm.toolFixButton.isVisible()
+
+
+def test_a_name_typed_with_a_slip_offers_the_tool_it_means_in_one_click(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "ATS", "grenhouse")
+    leave_the_tool_field(qtbot, demo_window)
+    form = demo_window.linkForm
+    assert form.field_errors()[TOOL] == (
+        "“grenhouse” is not a tool Kombo offers. Did you mean Greenhouse?"
+    )
+    fix = form.toolFixButton
+    qtbot.waitUntil(fix.isVisible)
+    assert fix.text() == TOOL_FIX_TEXT and fix.toolTip() == "Greenhouse"
+    assert demo_window.toolCombo.currentText() == "grenhouse"  # offered, not done unasked
+
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert demo_window.toolCombo.currentData() == "greenhouse"
+    assert demo_window.toolCombo.currentText() == "Greenhouse"
+    assert TOOL not in form.field_errors()
+    assert not fix.isVisible()
+    assert demo_window.toolCombo.lineEdit().hasFocus()
+
+
+def test_a_tool_of_another_kind_of_system_still_says_so(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The list holds the kind of system's tools only: Greenhouse is no HR system, and the
+    # way forward is to change the kind of system, not a tool to pick.
+    type_tool(qtbot, demo_window, "HRIS", "greenhouse")
+    assert not demo_window.toolCombo.completer().popup().isVisible()
+    leave_the_tool_field(qtbot, demo_window)
+    message = demo_window.linkForm.field_errors()[TOOL]
+    assert message.startswith("Greenhouse can't be connected as “HR system (HRIS)”")
+    assert message.endswith("or change the kind of system.")
+    assert demo_window.toolCombo.currentText() == "greenhouse"
+    assert not demo_window.linkForm.toolFixButton.isVisible()
+
+
+def test_a_tool_the_list_lacks_is_not_swapped_for_another_on_leaving(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The account no longer offers Greenhouse; Greenhouse Job Board, the one recruiting
+    # tool left whose name holds it, is not what the earlier link was made for.
+    form = demo_window.linkForm
+    kept = [
+        tool
+        for tool in form.catalog.in_category(Category.ATS)
+        if tool.id not in ("greenhouse", "greenhousev3")
+    ]
+    form.set_catalog(form.catalog.with_category_tools(Category.ATS, kept))
+    note = form.fill(
+        email="a@b.example", organization_name="B", category=Category.ATS, tool="greenhouse"
+    )
+    assert note.startswith("Greenhouse is not available in your Kombo account")
+    demo_window.toolCombo.lineEdit().setFocus()
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentText() == "Greenhouse"
+    assert form.tool_id() is None
+    assert form.field_errors()[TOOL].startswith("Greenhouse is not available")
+
+    # Typed by the person, neither: the name is Greenhouse's.
+    type_tool(qtbot, demo_window, "ATS", "greenhouse")
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentText() == "greenhouse"
+    assert form.field_errors()[TOOL].startswith("Greenhouse is not available")
+    # Part of a name, it is taken as the one tool the list shows for it.
+    type_tool(qtbot, demo_window, "ATS", "greenh")
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentData() == "greenhousejobboard"
