@@ -66,10 +66,17 @@ class KomboError(Exception):
         super().__init__(self.user_message)
 
 
+# Who can help the many without a seat in the Kombo dashboard (the people this program is
+# for) to what is found there: a key, which they can set up on the person's computer (see
+# packaging/README.md; the key then passes through no chat or e-mail), or a customer's
+# integration id.
+WHO_MANAGES_KOMBO = "whoever manages your Kombo account"
+
+
 class MissingApiKeyError(KomboError):
     default_message = (
-        "No API key is set for this profile. Open Settings and paste the key from the "
-        "Kombo dashboard (Secrets page), or try the demo."
+        "No API key is set for this profile. Paste the key from the Kombo dashboard (Secrets "
+        f"page) in Settings, ask {WHO_MANAGES_KOMBO} to set one up, or try the demo."
     )
 
 

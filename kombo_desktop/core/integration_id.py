@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import unquote, urlsplit
 
 from kombo_desktop.core.catalog import is_tool_id
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.field_text import refuses_keys
 
 # Longer than any real id; a longer one is almost always a paste of the wrong thing.
@@ -65,7 +66,10 @@ def integration_id_problem(integration_id: str) -> str | None:
     quotes were copied around one, the message names it."""
     example = f"like {_EXAMPLE_INTEGRATION_ID}"
     if not integration_id:
-        return f"Enter the integration id from the Kombo dashboard, {example}."
+        return (
+            f"Enter the integration id from the Kombo dashboard, {example}, or ask "
+            f"{WHO_MANAGES_KOMBO} for it."
+        )
     if len(integration_id) > MAX_INTEGRATION_ID:
         return (
             f"The integration id is too long (at most {MAX_INTEGRATION_ID} characters). "

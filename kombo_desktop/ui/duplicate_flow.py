@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyError
 from kombo_desktop.ui.link_customer import Customer
 from kombo_desktop.ui.link_form import CREATE_TEXT
@@ -50,10 +51,11 @@ RELINK_CHECK_TYPED_HINT = (
     "The integration id you typed before is still there: check that it is this customer's, "
     f"then press “{RELINK_TEXT}”."
 )
+# The field's placeholder shows what an id looks like; the room that took here names who
+# can give it to someone without access to the dashboard.
 RELINK_PASTE_HINT = (
     "Paste the customer's integration id into “Integration id” (find it in the Kombo dashboard "
-    "under Integrations; it looks like personio:93fCvorjZ2jas7ZekX1V1n5d), then press "
-    f"“{RELINK_TEXT}”."
+    f"under Integrations, or ask {WHO_MANAGES_KOMBO} for it), then press “{RELINK_TEXT}”."
 )
 
 # Said while the warning is shown; once it has gone, the status line stops pointing at it.

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.connection import Target
 from kombo_desktop.ui.qt_enums import set_enum
@@ -21,8 +22,12 @@ from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
-    "To make real links, open Settings and paste your company's Kombo API key, "
-    "or try the demo first (no key needed)."
+    f"To make real links, paste your company's Kombo API key in Settings ({WHO_MANAGES_KOMBO} "
+    "can set one up), or try the demo first (no key needed)."
+)
+FIRST_RUN_NO_DEMO_TEXT = (
+    "To make links, paste your company's Kombo API key in Settings, or ask "
+    f"{WHO_MANAGES_KOMBO} to set one up."
 )
 
 
@@ -135,8 +140,4 @@ class FirstRunNotice(QFrame):
     def set_demo_allowed(self, allowed: bool) -> None:
         """An administrator can turn the demo off; then only the settings route is offered."""
         self.tryDemoButton.setVisible(allowed)
-        self.label.setText(
-            FIRST_RUN_TEXT
-            if allowed
-            else "To make links, open Settings and paste your company's Kombo API key."
-        )
+        self.label.setText(FIRST_RUN_TEXT if allowed else FIRST_RUN_NO_DEMO_TEXT)

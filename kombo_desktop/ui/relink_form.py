@@ -10,6 +10,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.integration_id import suggested_integration_id
 from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, validate_field
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
@@ -31,6 +32,7 @@ RELINK_TEXT = "Create reconnection link"
 RELINKING_TEXT = "Creating link…"
 
 ID_FIX_TEXT = "Use this id"
+ID_HINT = f"Find it in the Kombo dashboard under Integrations, or ask {WHO_MANAGES_KOMBO} for it."
 
 EXPLANATION = (
     "Use this when a customer's existing connection stopped working, for example after they "
@@ -74,7 +76,7 @@ class RelinkForm(RequestForm):
             lr.INTEGRATION_ID,
             "&Integration id",
             self.relinkIntegrationEdit,
-            "Find it in the Kombo dashboard under Integrations.",
+            ID_HINT,
         )
         self.relinkIntegrationFixButton = self._add_fix(
             lr.INTEGRATION_ID, "relinkIntegrationFixButton", ID_FIX_TEXT, suggested_integration_id

@@ -29,6 +29,7 @@ from kombo_desktop.core.credentials import (
     KeyLocation,
     clean_api_key,
 )
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
@@ -126,7 +127,8 @@ class KeySection(QObject):
         self.apiKeyEdit.setObjectName("apiKeyEdit")
         self.apiKeyEdit.setAccessibleName("API key")
         self.apiKeyEdit.setAccessibleDescription(
-            "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type."
+            "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
+            f"No access to the dashboard? Ask {WHO_MANAGES_KOMBO} to set up a key for you."
         )
         self.apiKeyEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.apiKeyEdit.setPlaceholderText("Paste the API key from the Kombo dashboard")

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.credentials import CredentialStore, InvalidApiKeyError, KeyLocation
 from kombo_desktop.core.errors import (
+    WHO_MANAGES_KOMBO,
     ConnectionFailedError,
     KomboError,
     MalformedKeyError,
@@ -141,7 +142,10 @@ def location_text(location: KeyLocation | None) -> str:
             "Whether a key is stored for this profile is not known: the password store could "
             "not be read."
         )
-    return "No key is stored for this profile yet. Paste it above and save it."
+    return (
+        "No key is stored for this profile yet. Paste it above and save it, or ask "
+        f"{WHO_MANAGES_KOMBO} to set one up."
+    )
 
 
 def environment_text(environment_id: str | None) -> str:
