@@ -109,12 +109,12 @@ def _rank(
     """See ``ToolCatalog.rank``; every text here is folded already (``_fold``, ``_compact``)."""
     if not query:
         return 0
-    if label.startswith(query) or tool_id.startswith(query):
+    if label.startswith(query) or (compact_query and compact_label.startswith(compact_query)):
         return 0
-    if compact_query and (
-        compact_label.startswith(compact_query) or tool_id.startswith(compact_query)
-    ):
-        return 0
+    # Only the id or a later word starting so: "sap" is SAP SuccessFactors before Kallidus
+    # (Sapling), whose id is "sapling".
+    if tool_id.startswith(query) or (compact_query and tool_id.startswith(compact_query)):
+        return 1
     words = re.split(r"[^\w]+", label)
     if any(word.startswith(query) for word in words if word):
         return 1
@@ -274,12 +274,13 @@ class ToolCatalog:
     def search(self, text: str, category: Category | None = None) -> list[Tool]:
         """Tools whose name or id contains ``text``, ignoring case and accents.
 
-        Names that start with the text come first, then names with a word starting with it, then
-        the rest, each group alphabetical: typing "work" shows Workday and Workable before tools
-        that merely contain the word. A tool whose name or id is the text (``is_called``) comes
-        before the others that start with it: "talentsoft", the id of CEGID TalentSoft
-        FrontOffice, put CEGID TalentSoft Customer first. An empty text lists everything (in
-        the category).
+        Names that start with the text come first, then tools whose id or a later word of the
+        name starts with it, then the rest, each group alphabetical: typing "work" shows Workday
+        and Workable before tools that merely contain the word, and "sap" SAP SuccessFactors
+        before Kallidus (Sapling), whose id is "sapling". A tool whose name or id is the text
+        (``is_called``) comes before the others of its group: "talentsoft", the id of CEGID
+        TalentSoft FrontOffice, put CEGID TalentSoft Customer first. An empty text lists
+        everything (in the category).
         """
         query = _fold(text)
         compact_query = _compact(query)

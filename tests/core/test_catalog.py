@@ -179,14 +179,14 @@ def test_search_puts_names_starting_with_the_text_first(catalog: ToolCatalog) ->
 def test_search_ranks_starts_then_word_starts_then_inner_matches(catalog: ToolCatalog) -> None:
     labels = [tool.label for tool in catalog.search("recruit")]
     assert labels == [
-        # name or id starts with the text ("Tellent Recruitee" is the tool "recruitee")
+        # the name starts with the text
         "Recruit CRM",
         "RecruiterFlow",
-        "Tellent Recruitee",
-        # a word of the name starts with it
+        # the id or a later word of the name starts with it ("recruitee" is Tellent Recruitee)
         "Digital Recruiters",
         "Oracle Recruiting Cloud",
         "Spark Hire Recruit",
+        "Tellent Recruitee",
         "Zoho Recruit",
         "Zvoove Recruit",
         # somewhere inside
@@ -194,6 +194,16 @@ def test_search_ranks_starts_then_word_starts_then_inner_matches(catalog: ToolCa
         "Heyrecruit",
         "InRecruiting by Zucchetti",
         "SmartRecruiters",
+    ]
+
+
+def test_search_puts_a_name_starting_with_the_text_before_an_id_starting_with_it(
+    catalog: ToolCatalog,
+) -> None:
+    # Someone typing "sap" means SAP SuccessFactors; Kallidus (Sapling) is the tool "sapling".
+    assert [tool.label for tool in catalog.search("sap")] == [
+        "SAP SuccessFactors",
+        "Kallidus (Sapling)",
     ]
 
 
