@@ -1564,8 +1564,9 @@ def test_a_file_that_is_not_a_database_is_set_aside(store_path: Path) -> None:
         name = opened.set_aside.name
         assert name.startswith("history.sqlite3.unreadable-")
         assert opened.problem == (
-            f"Your earlier link history could not be read, so it was set aside as {name} "
-            "and a new one started."
+            "The link history file could not be read, so a new one was started: earlier "
+            "links are not shown, and the duplicate warning does not know them. The file was "
+            f"kept as {name} in {store_path.parent}; support may be able to recover it."
         )
         assert_fresh_store_works(opened)
 

@@ -190,7 +190,8 @@ def test_an_unreadable_history_is_explained_once_and_the_window_works(
     window = open_window("--demo")
     # The history is opened right after the window's first frame, not before it.
     qtbot.waitUntil(lambda: "could not be read" in window.statusLabel.text(), timeout=5000)
-    assert "set aside" in window.statusLabel.text()
+    assert "kept as history.sqlite3.unreadable-" in window.statusLabel.text()
+    assert str(history_file.parent) in window.statusLabel.text()
     fill_form(window)
     make_link(qtbot, window)
     assert history_of(window).store.count() == 1

@@ -18,6 +18,8 @@ Import everything from here; the modules behind it are split by concern:
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
 - :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
   another program holds it locked.
+- :mod:`.recovery`: carrying the links that can still be read out of a damaged file into the
+  new history.
 - :mod:`.normalise`: how texts are cleaned and made searchable, and times stored (the fold
   and the organisation key come from :mod:`kombo_desktop.core.letters`).
 - :mod:`.export`: the CSV export.

@@ -1,11 +1,13 @@
 """Opening the history file, and setting aside a file that cannot be read.
 
 Opening never raises. A file that cannot be read (not a database, or damaged) is renamed to
-``history.sqlite3.unreadable-<time>`` together with its ``-wal``/``-shm`` companions and a new
-history is started, with a sentence for the window. A file written by a newer version of the
-program is left where it is, untouched, and so is a file that cannot be opened at all (no
-permission, disk trouble): the history is then kept in memory for the session, again with a
-sentence that says so. Losing the history must never keep anyone from making links.
+``history.sqlite3.unreadable-<time>`` together with its ``-wal``/``-shm`` companions, kept for
+support, and a new history is started with every link that can still be read from it (see
+:mod:`.recovery`: one damaged page hides no other link), with a sentence for the window. A
+file written by a newer version of the program is left where it is, untouched, and so is a file
+that cannot be opened at all (no permission, disk trouble): the history is then kept in memory
+for the session, again with a sentence that says so. Losing the history must never keep anyone
+from making links.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Final
 
 from kombo_desktop.core.history import schema
+from kombo_desktop.core.history.recovery import recover_links
 from kombo_desktop.core.paths import ensure_private_dir
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
@@ -55,12 +58,10 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
         except schema.UnreadableError as unreadable:
             _log.warning("History file %s is unreadable: %s", path, unreadable)
             set_aside = _move_aside(path)
-            problem = (
-                "Your earlier link history could not be read, so it was set aside as "
-                f"{set_aside.name} and a new one started."
-            )
             connection = _connect_and_upgrade(path, busy_timeout)
-            return OpenedHistory(connection, problem, set_aside)
+            recovered = recover_links(set_aside, connection)
+            _log.warning("%d links were recovered from %s", recovered, set_aside)
+            return OpenedHistory(connection, _set_aside_note(set_aside, recovered), set_aside)
     except schema.NewerVersionError as newer:
         # Moving it aside would hide it from the newer version too, once it is installed again
         # (an administrator rolling a release back and forth, say).
@@ -105,6 +106,21 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
                 "other copies, free some space or check the folder, then restart the program."
             )
         return OpenedHistory(connection, problem, set_aside, in_memory=True)
+
+
+def _set_aside_note(set_aside: Path, recovered: int) -> str:
+    """What the window says about a history file that was set aside, and what came over."""
+    if recovered:
+        links = "1 earlier link was" if recovered == 1 else f"{recovered} earlier links were"
+        return (
+            f"The link history file was damaged. {links} recovered; the damaged file was "
+            f"kept as {set_aside.name} in {set_aside.parent} for support."
+        )
+    return (
+        "The link history file could not be read, so a new one was started: earlier links "
+        "are not shown, and the duplicate warning does not know them. The file was kept as "
+        f"{set_aside.name} in {set_aside.parent}; support may be able to recover it."
+    )
 
 
 def _copy_of_file(path: Path, busy_timeout: float) -> sqlite3.Connection | None:
