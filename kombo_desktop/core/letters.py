@@ -14,7 +14,9 @@ the history.
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 from typing import Final
 
 # Letters that are not an accent on a base letter (so Unicode does not decompose them), given
@@ -26,8 +28,20 @@ _OWN_LETTERS: Final = str.maketrans(
         "ı": "i", "ħ": "h", "Ħ": "H",
     }
 )  # fmt: skip
-_UMLAUTS_SPELT_OUT: Final = str.maketrans(
-    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
+# Found before translating: ``str.translate`` looks up every character of a text beyond ASCII
+# in its table, which took as long as the rest of a name's fold.
+_HAS_OWN_LETTER: Final = re.compile("[{}]".format("".join(map(chr, _OWN_LETTERS))))
+_UMLAUTS_SPELT_OUT: Final = (
+    ("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("Ä", "Ae"), ("Ö", "Oe"), ("Ü", "Ue"),
+)  # fmt: skip
+
+
+# The accents of Unicode's "Combining Diacritical Marks" block (all but the grapheme joiner,
+# which is no accent), as they follow their letter once a text is decomposed.
+_COMMON_ACCENTS: Final = re.compile(
+    "[{}]".format(
+        "".join(chr(code) for code in range(0x300, 0x370) if unicodedata.combining(chr(code)))
+    )
 )
 
 
@@ -42,9 +56,18 @@ def base_letters(text: str, *, latin_only: bool = False) -> str:
     """
     if text.isascii():
         return text
+    if _HAS_OWN_LETTER.search(text):
+        text = text.translate(_OWN_LETTERS)
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = _COMMON_ACCENTS.sub("", decomposed)
+    if plain.isascii():
+        # Plain letters with common accents ("Müller", "Société"), most names: each accent
+        # followed a plain letter, so it goes with or without ``latin_only``, and the loop
+        # below, one character at a time, would give the same.
+        return plain
     kept: list[str] = []
     base = ""
-    for char in unicodedata.normalize("NFKD", text.translate(_OWN_LETTERS)):
+    for char in decomposed:
         if not unicodedata.combining(char):
             base = char
         elif not latin_only or base.isascii():
@@ -55,7 +78,10 @@ def base_letters(text: str, *, latin_only: bool = False) -> str:
 
 def umlauts_spelt_out(text: str) -> str:
     """``text`` with German umlauts written as two letters: "Müller" gives "Mueller"."""
-    return text.translate(_UMLAUTS_SPELT_OUT)
+    for umlaut, letters in _UMLAUTS_SPELT_OUT:
+        if umlaut in text:
+            text = text.replace(umlaut, letters)  # plain letters, which no later one changes
+    return text
 
 
 # The zero-width non-joiner and joiner are part of how some names are written: the non-joiner
@@ -85,8 +111,8 @@ def without_invisible_formatting(text: str, *, keep_joiners: bool = False) -> st
     characters (Persian and Indic names, emoji sequences), and the tags after a black flag
     (England's flag). Compare without, send with: two spellings of one name are still one name.
     """
-    if text.isascii():
-        return text
+    if text.isascii() or text.isprintable():
+        return text  # printable text has no formatting characters (nor lone surrogates)
     kept: list[str] = []
     for index, char in enumerate(text):
         if not _is_format_character(char) or (
@@ -126,6 +152,16 @@ def fold(text: str | None) -> str:
     """
     if not text:
         return ""
+    if text.isascii():  # as below: plain ASCII is its own normal form, and folds as it lowers
+        return " ".join(text.lower().split())
+    return _fold_beyond_ascii(text)
+
+
+@lru_cache(maxsize=256)
+def _fold_beyond_ascii(text: str) -> str:
+    """:func:`fold` for a text with other than ASCII characters. Kept for the texts folded
+    last: a row's organisation and e-mail address are folded for its keys and again for its
+    searched text."""
     text = without_invisible_formatting(without_lone_surrogates(text))
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
     return " ".join(folded.split())
@@ -146,4 +182,6 @@ def organization_key(name: str | None) -> str:
     makes the stored keys again.
     """
     plain = base_letters(umlauts_spelt_out(fold(name)), latin_only=True)
+    if plain.isascii():
+        return "".join(filter(str.isalnum, plain))  # no ASCII character is a mark
     return "".join(char for char in plain if char.isalnum() or unicodedata.category(char)[0] == "M")

@@ -1,7 +1,7 @@
 """The window's link history database: opened in the background, and the links made meanwhile.
 
 Why a module of its own: this is the one part of the history that runs on two threads and can
-outlive the window. A large or old history file takes a while to open (a second to upgrade
+outlive the window. A large or old history file takes a while to open (a few seconds to upgrade
 100,000 links once; longer on a slow disk, or when another program holds it), so start-up opens
 it on a worker thread right after the first frame. Meanwhile:
 
@@ -287,7 +287,7 @@ class BackgroundHistory:
 
     def open_in_background(self, runner: TaskRunner) -> None:
         """Open the history on a worker thread: a large file, or one a newer version of the
-        program must upgrade first (a second for 100,000 links), must not freeze the window."""
+        program must upgrade first (a few seconds for 100,000 links), must not freeze the window."""
         if self._closed or self._store is not None or self._opening is not None:
             return
         opening = _Opening()

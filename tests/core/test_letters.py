@@ -14,7 +14,13 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from kombo_desktop.core.letters import base_letters, organization_key
+from kombo_desktop.core.history.normalise import search_text
+from kombo_desktop.core.letters import (
+    base_letters,
+    fold,
+    organization_key,
+    without_invisible_formatting,
+)
 
 # -- The rules as history files were written with them (schema version 6), frozen here. --------
 
@@ -45,13 +51,30 @@ def frozen_base_latin_letters(text: str) -> str:
     return "".join(kept)
 
 
-def frozen_organization_key(name: str | None) -> str:
+def frozen_fold(name: str | None) -> str:
     if not name:
         return ""
     text = name.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = "".join(char for char in text if unicodedata.category(char) != "Cf")
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = " ".join(folded.split())
+    return " ".join(folded.split())
+
+
+def frozen_search_text(*fields: str | None) -> str:
+    forms: list[str] = []
+    for field in fields:
+        if field:
+            folded = frozen_fold(field)
+            plain = frozen_base_letters(folded)
+            forms.append(plain)
+            spelt_out = frozen_base_letters(folded.translate(_FROZEN_UMLAUTS))
+            if spelt_out != plain:
+                forms.append(spelt_out)
+    return "\x1f".join(forms)
+
+
+def frozen_organization_key(name: str | None) -> str:
+    folded = frozen_fold(name)
     plain = frozen_base_latin_letters(folded.translate(_FROZEN_UMLAUTS))
     return "".join(char for char in plain if char.isalnum() or unicodedata.category(char)[0] == "M")
 
@@ -125,3 +148,23 @@ def test_letters_lose_their_accents_as_before(text: str) -> None:
     # ``search_text``, stored for every row, is made with ``base_letters``.
     assert base_letters(text) == frozen_base_letters(text)
     assert base_letters(text, latin_only=True) == frozen_base_latin_letters(text)
+
+
+@given(NAMES)
+@example("Müller & Søn")
+@example("  ACME\tGmbH \x1f ")
+@example("Ac\u200bme\u00a0GmbH")
+def test_names_fold_as_before(text: str) -> None:
+    # ``organization_key``'s first step, and every stored ``email_key``.
+    assert fold(text) == frozen_fold(text)
+    assert without_invisible_formatting(text) == "".join(
+        char for char in text if unicodedata.category(char) != "Cf"
+    )
+
+
+@given(st.lists(st.one_of(st.none(), NAMES), min_size=6, max_size=6))
+@example(["Müller & Søn", "j.müller@x.example", "C-1", "personio", None, "personio:Ü1"])
+@example(["ACME  gmbh", "", None, "Straße", "\u200e", "x\x1fy"])
+def test_the_searched_text_is_made_as_before(fields: list[str | None]) -> None:
+    # ``search_text``, stored for every row, from the organisation, e-mail and the rest.
+    assert search_text(*fields) == frozen_search_text(*fields)

@@ -20,6 +20,8 @@ Import everything from here; the modules behind it are split by concern:
   another program holds it locked.
 - :mod:`.recovery`: carrying the links that can still be read out of a damaged file into the
   new history.
+- :mod:`.refolding`: how an upgrade makes the keys and searched text of old rows again, once
+  per row; :mod:`.bulk`: changing many rows at once.
 - :mod:`.normalise`: how texts are cleaned and made searchable, and times stored (the fold
   and the organisation key come from :mod:`kombo_desktop.core.letters`).
 - :mod:`.export`: the CSV export.

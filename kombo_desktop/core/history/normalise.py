@@ -41,6 +41,9 @@ def search_text(*fields: str | None) -> str:
     for field in fields:
         if field:
             folded = fold(field)
+            if folded.isascii():
+                forms.append(folded)  # no accents, no umlauts: all three forms are one
+                continue
             plain = base_letters(folded)
             forms.append(plain)
             spelt_out = base_letters(umlauts_spelt_out(folded))

@@ -24,13 +24,9 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import Final
 
+from kombo_desktop.core.history.bulk import indexes_set_aside
 from kombo_desktop.core.history.normalise import search_text
-from kombo_desktop.core.history.schema import (
-    DERIVED_COLUMNS,
-    ENTRY_COLUMNS,
-    entry_from_row,
-    indexes_set_aside,
-)
+from kombo_desktop.core.history.schema import DERIVED_COLUMNS, ENTRY_COLUMNS, entry_from_row
 from kombo_desktop.core.letters import fold, organization_key
 
 _log = logging.getLogger(__package__)

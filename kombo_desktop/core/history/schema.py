@@ -1,26 +1,61 @@
 """The history file's table, its versions, and how a row becomes a :class:`HistoryEntry`.
 
 The schema is versioned with ``PRAGMA user_version`` and upgraded by :data:`MIGRATIONS`, an
-ordered list of SQL steps; each step runs in its own transaction, so an interrupted upgrade
-leaves the file at the previous version. A released step is never edited: files on users' disks
+ordered list of SQL steps; the missing steps run in one transaction, so an interrupted or failed
+upgrade leaves the file as it was. A released step is never edited: files on users' disks
 were built by it, so a change goes into a new step.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Final, TypeVar
 
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
 from kombo_desktop.core.history.normalise import search_text
+from kombo_desktop.core.history.refolding import Made, Refold, refold
 from kombo_desktop.core.letters import fold, organization_key
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
 _E = TypeVar("_E", bound=StrEnum)
+
+# The statements of released steps that make derived columns of existing rows again. They are
+# run as written when a test builds an old file; an upgrade makes what they make with
+# ``REFOLDS`` instead (see :mod:`.refolding`), each column of a row once.
+_FOLD_EVERY_ROW: Final = """
+        UPDATE links SET
+            organization_key = kombo_fold(organization),
+            email_key = kombo_fold(email),
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        """
+# The rows with a character outside printable ASCII: only those can fold differently.
+_BEYOND_ASCII: Final = (
+    "coalesce(organization, '') || coalesce(email, '') || coalesce(origin_id, '')\n"
+    "            || coalesce(tool, '') || coalesce(tool_label, '')"
+    " || coalesce(integration_id, '')\n"
+    "            GLOB '*[^ -~]*'"
+)
+_FOLD_AGAIN_BEYOND_ASCII: Final = f"""
+        UPDATE links SET
+            organization_key = kombo_fold(organization),
+            email_key = kombo_fold(email),
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        WHERE {_BEYOND_ASCII}
+        """  # noqa: S608 (constant text)
+_SEARCH_TEXT_AGAIN_BEYOND_ASCII: Final = f"""
+        UPDATE links SET
+            search_text = kombo_search_text(
+                organization, email, origin_id, tool, tool_label, integration_id)
+        WHERE {_BEYOND_ASCII}
+        """  # noqa: S608 (constant text)
+_ORGANIZATION_KEY_AGAIN: Final = (
+    "UPDATE links SET organization_key = kombo_organization_key(organization)"
+)
 
 MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # Version 1: one row per link or reconnection link made.
@@ -56,13 +91,7 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
         "ALTER TABLE links ADD COLUMN search_text TEXT NOT NULL DEFAULT ''",
         # Links from the built-in demo service: shown marked, never taken for a customer's link.
         "ALTER TABLE links ADD COLUMN demo INTEGER NOT NULL DEFAULT 0 CHECK (demo IN (0, 1))",
-        """
-        UPDATE links SET
-            organization_key = kombo_fold(organization),
-            email_key = kombo_fold(email),
-            search_text = kombo_search_text(
-                organization, email, origin_id, tool, tool_label, integration_id)
-        """,
+        _FOLD_EVERY_ROW,
         "CREATE INDEX links_by_origin ON links (profile, origin_id)",
         "CREATE INDEX links_by_organization ON links (profile, organization_key)",
         "CREATE INDEX links_by_email ON links (profile, email_key)",
@@ -84,35 +113,15 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # longer count when names are compared or searched; the keys of existing rows are folded
     # again by the same functions as new rows. Only rows with a character outside printable
     # ASCII can fold differently, so only those are (a large history opens at once).
-    (
-        """
-        UPDATE links SET
-            organization_key = kombo_fold(organization),
-            email_key = kombo_fold(email),
-            search_text = kombo_search_text(
-                organization, email, origin_id, tool, tool_label, integration_id)
-        WHERE coalesce(organization, '') || coalesce(email, '') || coalesce(origin_id, '')
-            || coalesce(tool, '') || coalesce(tool_label, '') || coalesce(integration_id, '')
-            GLOB '*[^ -~]*'
-        """,
-    ),
+    (_FOLD_AGAIN_BEYOND_ASCII,),
     # Version 5: a search finds names whatever their accents ("muller" and "Mueller" find
     # "Müller"); the searched text of rows with a character outside printable ASCII is made
     # again by the same function as for new rows.
-    (
-        """
-        UPDATE links SET
-            search_text = kombo_search_text(
-                organization, email, origin_id, tool, tool_label, integration_id)
-        WHERE coalesce(organization, '') || coalesce(email, '') || coalesce(origin_id, '')
-            || coalesce(tool, '') || coalesce(tool_label, '') || coalesce(integration_id, '')
-            GLOB '*[^ -~]*'
-        """,
-    ),
+    (_SEARCH_TEXT_AGAIN_BEYOND_ASCII,),
     # Version 6: organisations are compared without punctuation and accents, umlauts written
     # either way ("Acme GmbH." is "Acme GmbH", "Mueller" is "Müller"); every row's key is made
     # again by the same function as for new rows (punctuation is ASCII: no row can be skipped).
-    ("UPDATE links SET organization_key = kombo_organization_key(organization)",),
+    (_ORGANIZATION_KEY_AGAIN,),
     # Version 7: a search finds the links made for a kind of system ("recruiting", "ATS"), by
     # the code each row stores (the words are the form's, see normalise.categories_named). The
     # search's covering index takes the code along, so that such a search, too, reads the
@@ -129,6 +138,24 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+# What each statement that makes derived columns again makes, said for the upgrade (see
+# :mod:`.refolding`): the functions ``register_functions`` gives SQL under the names the
+# statements call, for the rows the statements' conditions choose.
+_SEARCHED: Final = ("organization", "email", "origin_id", "tool", "tool_label", "integration_id")
+_FOLDED: Final = (
+    Made("organization_key", fold, ("organization",)),  # kombo_fold(organization)
+    Made("email_key", fold, ("email",)),  # kombo_fold(email)
+    Made("search_text", search_text, _SEARCHED),  # kombo_search_text(...)
+)
+REFOLDS: Final = {
+    _FOLD_EVERY_ROW: Refold(_FOLDED),
+    _FOLD_AGAIN_BEYOND_ASCII: Refold(_FOLDED, only_where=_BEYOND_ASCII),
+    _SEARCH_TEXT_AGAIN_BEYOND_ASCII: Refold(_FOLDED[2:], only_where=_BEYOND_ASCII),
+    _ORGANIZATION_KEY_AGAIN: Refold(
+        (Made("organization_key", organization_key, ("organization",)),)
+    ),
+}
 
 # The columns an entry is read from, in the order ``entry_from_row`` expects them. Every query
 # that returns entries selects ``ENTRY_COLUMN_LIST``, so the order is written down once.
@@ -185,58 +212,51 @@ def check_version(conn: sqlite3.Connection) -> None:
 
 
 def upgrade(conn: sqlite3.Connection) -> None:
-    """Apply the missing migration steps, each in its own transaction.
+    """Apply the missing migration steps, all in one transaction.
 
     ``BEGIN IMMEDIATE`` takes the write lock before the version is read again, so two copies of
-    the program starting at once cannot both apply the same step.
+    the program starting at once cannot both apply the same step. The statements that make
+    derived columns again are made as :data:`REFOLDS` say, each column of a row once, after the
+    statements that do not read those columns (see :mod:`.refolding`): upgrading a first
+    version's file of 100,000 links takes 3 s of processor time, 5 s when every name and
+    address has an umlaut (it took 5 s and 19 s, making rows again step by step).
     """
     (current,) = conn.execute("PRAGMA user_version").fetchone()
-    for target, statements in enumerate(MIGRATIONS, start=1):
-        if current >= target:
-            continue  # no write lock needed when nothing is to be done
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            (version,) = conn.execute("PRAGMA user_version").fetchone()
-            if version < target:
-                for statement in statements:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version = {target:d}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+    if current >= len(MIGRATIONS):
+        return  # no write lock needed when nothing is to be done
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        waiting: list[Refold] = []
+        for target, statements in enumerate(MIGRATIONS, start=1):
+            if version >= target:
+                continue
+            for statement in statements:
+                if statement in REFOLDS:
+                    waiting.append(REFOLDS[statement])
+                    continue
+                if not _leaves_derived_values_alone(statement):
+                    refold(conn, waiting)
+                    waiting = []
+                conn.execute(statement)
+        refold(conn, waiting)
+        if version < len(MIGRATIONS):
+            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS):d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
-@contextmanager
-def indexes_set_aside(
-    conn: sqlite3.Connection, columns: Collection[str] | None = None
-) -> Iterator[None]:
-    """Drop the indexes of ``links`` (those on any of ``columns``; None: all of them) for the
-    time of a change to many rows, and make them again afterwards.
-
-    Keeping an index up to date row by row costs more than building it once over the changed
-    table. Meant inside a transaction: should the change fail, rolling it back brings the
-    indexes back as they were.
-    """
-    indexes = [
-        (str(name), str(sql))
-        for name, sql in conn.execute(
-            "SELECT name, sql FROM sqlite_master"
-            " WHERE type = 'index' AND tbl_name = 'links' AND sql IS NOT NULL"
-        ).fetchall()
-    ]
-    if columns is not None:
-        indexes = [
-            (name, sql)
-            for name, sql in indexes
-            if any(row[2] in columns for row in conn.execute(f'PRAGMA index_info("{name}")'))
-        ]
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
+def _leaves_derived_values_alone(statement: str) -> bool:
+    """Whether ``statement`` neither reads nor writes the derived columns of rows, so that the
+    refolds waiting can be made after it: a column added, an index made or dropped (the
+    refolds keep an index up to date). Anything else runs after them, as it was written to."""
+    words = [word.upper() for word in statement.split()[:4]]
+    return words[:2] in (["CREATE", "INDEX"], ["DROP", "INDEX"]) or (
+        words[:2] == ["ALTER", "TABLE"] and words[3:] == ["ADD"]
+    )
 
 
 def check_columns(conn: sqlite3.Connection) -> None:
