@@ -9,6 +9,8 @@ The file is replaced atomically (written to a temporary file, then renamed over 
 a crash or a full disk mid-save leaves the previous settings intact. A file that cannot be read
 or makes no sense is set aside as ``settings.json.corrupt-<time>`` and the program starts with
 defaults, saying so in ``SettingsStore.load_problem``: settings are never a reason not to start.
+A file a newer version wrote keeps, through every save here, what this version does not know
+(see ``FileAsRead``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import json
 import logging
 import os
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -142,6 +144,9 @@ class Profile:
     region: Region = Region.EU
     custom_base: str | None = None  # kept when switching regions, used only with CUSTOM
     environment_id: str | None = None  # from GET /check-api-key, shown to tell keys apart
+    # What a newer version wrote for this profile that this one does not know (a proxy, say),
+    # written back with it, renamed or moved to another region here or not (see FileAsRead).
+    other_details: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", validate_profile_name(self.name))
@@ -188,6 +193,27 @@ def _default_profiles() -> list[Profile]:
     return [Profile(DEFAULT_PROFILE_NAME)]
 
 
+@dataclass(frozen=True)
+class FileAsRead:
+    """The settings file as it was read, for what this version does not know.
+
+    A newer version (which an administrator rolled back from, say) writes settings, details of
+    profiles and values this one cannot read. A save writes what this version knows over the
+    file as it was read, so that version finds its settings again: everything else stays as
+    it was, ``version`` is never lowered, and a value this version could not read (a
+    language it does not offer) is written back as it was unless it was changed here. The
+    newer version's profiles with a region this one does not know are ``newer_profiles``.
+    """
+
+    content: Mapping[str, Any]
+    """The file's JSON object."""
+    preferences: Mapping[str, Any]
+    """The preferences as this version read them, as it writes them: one unchanged since is
+    written back as the file had it."""
+    active_profile: str
+    """The profile this version took for the one in use."""
+
+
 @dataclass
 class Settings:
     """Everything the program remembers between runs, except keys and history."""
@@ -207,6 +233,8 @@ class Settings:
     # the file: not offered here, written back unchanged, so going back to that version (an
     # administrator rolling a release back and forth) finds them again.
     newer_profiles: list[dict[str, Any]] = field(default_factory=list)
+    # The file these settings were read from (None: not read from one), see FileAsRead.
+    file_as_read: FileAsRead | None = field(default=None, compare=False, repr=False)
 
     def profile(self, name: str) -> Profile | None:
         """The profile called ``name``, if any."""
@@ -443,10 +471,17 @@ class SettingsStore:
 def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[str, Any]:
     """The file's content. Lists each field explicitly so nothing unintended is ever written.
     The administrator's profiles (``managed``) are marked, so that one the administrator
-    retires is dropped at the next load instead of living on as the person's own."""
+    retires is dropped at the next load instead of living on as the person's own.
+
+    Written over the file as it was read (``Settings.file_as_read``): what a newer version
+    wrote that this one does not know stays, see :class:`FileAsRead`."""
+    as_read = settings.file_as_read
+    content: Mapping[str, Any] = {} if as_read is None else as_read.content
+    newer_profiles = _newer_profiles_kept(settings)
     return {
-        "version": SETTINGS_VERSION,
-        "active_profile": settings.active.name,
+        **content,
+        "version": _version_to_write(content.get("version")),
+        "active_profile": _active_to_write(settings, newer_profiles),
         "profiles": [
             *(
                 {
@@ -455,20 +490,70 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
                     "custom_base": p.custom_base,
                     "environment_id": p.environment_id,
                     **({"managed": True} if p.name in managed else {}),
+                    **p.other_details,
                 }
                 for p in settings.profiles
             ),
-            *_newer_profiles_kept(settings),
+            *newer_profiles,
         ],
-        "preferences": {
-            "language": settings.language.value,
-            "link_type": settings.link_type.value,
-            "category": settings.category.value,
-            "qr_folder": settings.qr_folder,
-            "export_folder": settings.export_folder,
-            "qr_file_type": settings.qr_file_type.value,
-        },
+        "preferences": _preferences_to_write(settings),
     }
+
+
+def _preferences_json(settings: Settings) -> dict[str, Any]:
+    """The form's remembered choices and the save dialogs' places, as the file holds them."""
+    return {
+        "language": settings.language.value,
+        "link_type": settings.link_type.value,
+        "category": settings.category.value,
+        "qr_folder": settings.qr_folder,
+        "export_folder": settings.export_folder,
+        "qr_file_type": settings.qr_file_type.value,
+    }
+
+
+def _preferences_to_write(settings: Settings) -> dict[str, Any]:
+    """The preferences over those of the file as it was read: one not changed since is
+    written as the file had it (a newer version's language stays that version's choice)."""
+    preferences = _preferences_json(settings)
+    as_read = settings.file_as_read
+    found = None if as_read is None else as_read.content.get("preferences")
+    if as_read is None or not isinstance(found, dict):
+        return preferences
+    unchanged = {
+        key: found[key]
+        for key, value in preferences.items()
+        if key in found and as_read.preferences.get(key) == value
+    }
+    return {**found, **preferences, **unchanged}
+
+
+def _version_to_write(found: object) -> int:
+    """This version's file version, or the file's own when a newer version wrote a later one:
+    lowered, the newer version would take its own file for an older one."""
+    if isinstance(found, int) and not isinstance(found, bool) and found > SETTINGS_VERSION:
+        return found
+    return SETTINGS_VERSION
+
+
+def _active_to_write(settings: Settings, newer_profiles: list[dict[str, Any]]) -> str:
+    """The profile in use, or the newer version's profile the file had in use when this
+    version could not use it (a region it does not know) and no other was chosen here."""
+    active = settings.active.name
+    as_read = settings.file_as_read
+    found = None if as_read is None else as_read.content.get("active_profile")
+    if (
+        as_read is not None
+        and isinstance(found, str)
+        and any(p.get("name") == found for p in newer_profiles)
+        and as_read.active_profile == active
+    ):
+        return found
+    return active
+
+
+# What this version writes for a profile; the file's other keys are its ``other_details``.
+_PROFILE_KEYS = frozenset({"name", "region", "custom_base", "environment_id", "managed"})
 
 
 def free_profile_name(base: str, taken: Iterable[str]) -> str:
@@ -491,7 +576,8 @@ def settings_from_json(data: object) -> Settings:
     """Settings from the file's content; raises ``SettingsFileError`` when it makes no sense.
 
     Unknown keys are ignored and unknown preference values fall back to the defaults, so a file
-    written by a newer version still opens. Profiles must be valid: dropping one silently would
+    written by a newer version still opens; they are written back at the next save (see
+    :class:`FileAsRead`). Profiles must be valid: dropping one silently would
     lose the user's set-up, so a bad profile sets the whole file aside instead.
     """
     if not isinstance(data, dict):
@@ -531,6 +617,7 @@ def settings_from_json(data: object) -> Settings:
         settings.qr_file_type = _enum_or(
             QrFileType, preferences.get("qr_file_type"), QrFileType.PNG
         )
+    settings.file_as_read = FileAsRead(data, _preferences_json(settings), settings.active.name)
     return settings
 
 
@@ -563,6 +650,7 @@ def _profile_from_json(entry: object) -> Profile:
             region=Region(region),
             custom_base=custom_base,
             environment_id=environment_id,
+            other_details={key: value for key, value in entry.items() if key not in _PROFILE_KEYS},
         )
     except ValueError as error:
         raise SettingsFileError(f"profile {name!r}: {error}") from None

@@ -747,3 +747,139 @@ def test_a_profile_is_found_in_any_letter_case_except_the_one_renamed() -> None:
     assert settings.spelling_of("Europe") is None
     with pytest.raises(ValueError, match="“US-Team” already exists"):
         settings.put_profile(Profile("us-TEAM"))
+
+
+# --- a file a newer version wrote ------------------------------------------------------------
+
+# settings.json as a newer version wrote it before an administrator rolled the release back:
+# a later file version, settings and profile details this version does not know, and a
+# language it cannot offer.
+NEWER_DOCUMENT = {
+    "version": 2,
+    "active_profile": "US team",
+    "profiles": [
+        {
+            "name": "default",
+            "region": "EU",
+            "custom_base": None,
+            "environment_id": "env-eu-1",
+            "proxy": "http://proxy.corp.example:8080",
+            "key_reminder_days": 30,
+        },
+        {"name": "US team", "region": "US", "custom_base": None, "environment_id": "env-us-1"},
+    ],
+    "preferences": {
+        "language": "pt",
+        "link_type": "MAGIC_LINK",
+        "category": "HRIS",
+        "qr_folder": None,
+        "export_folder": None,
+        "qr_file_type": "svg",
+        "theme": "dark",
+        "invitation_template": "Hallo {name}, ...",
+    },
+    "shortcuts": {"create": "Ctrl+Enter"},
+}
+
+
+def saved_document(paths: AppPaths) -> dict[str, object]:
+    loaded: dict[str, object] = json.loads(paths.settings_file.read_text("utf-8"))
+    return loaded
+
+
+def test_a_newer_versions_settings_keep_what_this_version_does_not_know(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, json.dumps(NEWER_DOCUMENT))
+    settings = store.load()
+    assert settings.language is DEFAULT_LANGUAGE  # "pt" cannot be offered here
+    # What a link made here saves: the form's language and kind of system, as they were.
+    settings.language = DEFAULT_LANGUAGE
+    settings.category = Category.HRIS
+    store.save(settings)
+
+    assert saved_document(paths) == NEWER_DOCUMENT  # nothing lost, nothing lowered
+
+
+def test_a_setting_changed_here_is_saved_over_the_newer_versions_value(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, json.dumps(NEWER_DOCUMENT))
+    settings = store.load()
+    settings.language = Language.DE
+    settings.qr_folder = str(paths.config_dir)
+    store.save(settings)
+
+    saved = saved_document(paths)
+    preferences = saved["preferences"]
+    assert isinstance(preferences, dict)
+    assert preferences["language"] == "de"
+    assert preferences["qr_folder"] == str(paths.config_dir)
+    assert preferences["theme"] == "dark"
+    assert saved["version"] == 2 and saved["shortcuts"] == {"create": "Ctrl+Enter"}
+    assert SettingsStore(paths).load().language is Language.DE
+
+
+def test_a_profiles_unknown_details_stay_with_it_when_it_is_changed_here(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    write_settings(paths, json.dumps(NEWER_DOCUMENT))
+    settings = store.load()
+    default = settings.profile("default")
+    assert default is not None
+    # Renamed and moved to another region in Settings (which replaces the profile).
+    renamed = replace(default, name="Main", region=Region.US, environment_id=None)
+    settings.profiles[settings.profiles.index(default)] = renamed
+    store.save(settings)
+
+    profiles = saved_document(paths)["profiles"]
+    assert isinstance(profiles, list)
+    assert profiles[0] == {
+        "name": "Main",
+        "region": "US",
+        "custom_base": None,
+        "environment_id": None,
+        "proxy": "http://proxy.corp.example:8080",
+        "key_reminder_days": 30,
+    }
+    # And again after this version read its own file.
+    store.save(SettingsStore(paths).load())
+    assert saved_document(paths)["profiles"] == profiles
+
+
+def test_the_profile_a_newer_version_used_stays_its_choice(
+    store: SettingsStore, paths: AppPaths
+) -> None:
+    document = {
+        "version": 1,
+        "active_profile": "Sydney",
+        "profiles": [{"name": "default", "region": "EU"}, {"name": "Sydney", "region": "AU"}],
+    }
+    write_settings(paths, json.dumps(document))
+    settings = store.load()
+    assert settings.active.name == "default"  # Sydney cannot be used here
+    store.save(settings)
+    assert saved_document(paths)["active_profile"] == "Sydney"
+
+    settings = store.load()
+    settings.put_profile(Profile("US team", Region.US))
+    settings.active_profile = "US team"  # chosen here
+    store.save(settings)
+    assert saved_document(paths)["active_profile"] == "US team"
+
+
+def test_an_administrators_mark_is_not_kept_from_the_file(paths: AppPaths) -> None:
+    """The file's own keys of a profile are kept, but not the mark of the administrator's
+    profiles: the current policy decides it at every save."""
+    write_settings(
+        paths,
+        json.dumps({"profiles": [{"name": "mine", "region": "EU", "managed": True}]}),
+    )
+    managed = SettingsStore(paths, managed=(Profile("mine", Region.US),))
+    managed.save(managed.load())
+    assert saved_document(paths)["profiles"] == [
+        {"name": "mine", "region": "US", "custom_base": None, "environment_id": None,
+         "managed": True}
+    ]  # fmt: skip
+    mine = SettingsStore(paths).load()  # no longer the administrator's: dropped at load
+    assert [p.name for p in mine.profiles] == ["default"]

@@ -490,6 +490,34 @@ def test_a_link_to_embed_made_once_is_not_the_next_start_s_choice(
     assert again.languageCombo.currentData() == "de"  # a choice that stays
 
 
+def test_a_link_made_with_a_newer_versions_settings_keeps_them_for_it(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # After an administrator rolled a release back, the first link made here saved the form's
+    # choices and rewrote settings.json as this version knows it: the newer version's
+    # settings were gone, its language too, and the file's version lowered.
+    newer = {
+        "version": 2,
+        "active_profile": "default",
+        "profiles": [{"name": "default", "region": "EU", "proxy": "http://proxy.example:8080"}],
+        "preferences": {"language": "pt", "category": "HRIS", "theme": "dark"},
+        "shortcuts": {"create": "Ctrl+Enter"},
+    }
+    settings_file = AppPaths.from_environment().settings_file
+    settings_file.parent.mkdir(parents=True, exist_ok=True)
+    settings_file.write_text(json.dumps(newer), encoding="utf-8")
+    window = open_window("--demo")
+    fill_form(window)
+    make_link(qtbot, window)
+
+    saved = json.loads(settings_file.read_text(encoding="utf-8"))
+    assert saved["version"] == 2
+    assert saved["shortcuts"] == {"create": "Ctrl+Enter"}
+    assert saved["profiles"][0]["proxy"] == "http://proxy.example:8080"
+    assert saved["preferences"]["language"] == "pt"  # the form offered English, unchanged
+    assert saved["preferences"]["theme"] == "dark"
+
+
 def test_a_removed_profile_takes_its_cached_tool_lists_along(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
