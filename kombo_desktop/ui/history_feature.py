@@ -526,6 +526,13 @@ class HistoryFeature(QObject):
             integration_id = None  # "kombo-link" when no organisation is named
         else:
             organization, integration_id = entry.organization, entry.integration_id
+        reconnection = entry.kind is EntryKind.RELINK
+        # The panel's title names a reconnection link's tool ("Reconnection link · Personio").
+        tool = (
+            self.entry_tool(entry) or self._tool_label(integration_tool(entry.integration_id or ""))
+            if reconnection
+            else None
+        )
         self.window.show_link(
             ShownLink(
                 url=entry.url,
@@ -534,6 +541,8 @@ class HistoryFeature(QObject):
                 created=entry.created_at.astimezone(),
                 organization=organization,
                 integration_id=integration_id,
+                reconnection=reconnection,
+                tool_label=tool,
             )
         )
         self.invitationBar.set_context(
@@ -544,7 +553,7 @@ class HistoryFeature(QObject):
                 tool_label=self.entry_tool(entry),
                 is_demo=entry.is_demo,
                 made=entry.created_at.astimezone(),
-                reconnection=entry.kind is EntryKind.RELINK,
+                reconnection=reconnection,
             )
         )
 

@@ -496,6 +496,12 @@ class LinkMaking(QObject):
                     integration_id=(
                         request.integration_id if isinstance(request, RelinkRequest) else None
                     ),
+                    reconnection=isinstance(request, RelinkRequest),
+                    tool_label=(
+                        self._window.linkForm.catalog.label_for(customer.tool)
+                        if customer.tool
+                        else None
+                    ),
                 )
             )
             changed = self._choices_changed_since(request)

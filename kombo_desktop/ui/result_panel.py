@@ -41,6 +41,7 @@ from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import (
     OneLineNote,
+    OneLineTitle,
     chain_tab_order,
     plain_label,
     plain_tooltip,
@@ -63,6 +64,8 @@ SAVE_QR_TEXT = "Save QR code…"
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
 EMPTY_TEXT = "Your link will appear here."
+TITLE_TEXT = "Your link"
+RECONNECTION_TITLE = "Reconnection link"
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
@@ -82,6 +85,28 @@ class ShownLink:
     # What the name its QR code is offered to be saved under is made from (see ``file_stem``).
     organization: str | None = None
     integration_id: str | None = None  # a reconnection link's
+    # A reconnection link, and the name of its integration's tool, which the panel's title
+    # says ("Reconnection link · Personio"). Not told by ``integration_id``: shown to the
+    # form's customer from the duplicate warning, a reconnection link's code is named by the
+    # organisation alone.
+    reconnection: bool = False
+    tool_label: str | None = None
+
+    def title_words(self, screen_sharing: bool) -> list[str]:
+        """What the panel's title says the link is: ["Your link"] for a new link;
+        ["Reconnection link", "Personio", "Acme GmbH"] for a reconnection link, so that one
+        shown beside the new-link form, or after the status line moved on, is not taken for
+        a new customer's link. Its organisation only outside screen-sharing mode, as the
+        reconnection tab says it (``integrations.integration_text``): the id may be another
+        customer's."""
+        if not self.reconnection:
+            return [TITLE_TEXT]
+        words = [RECONNECTION_TITLE]
+        if self.tool_label or self.integration_id:
+            words.append(self.tool_label or str(self.integration_id))
+        if self.organization and not screen_sharing:
+            words.append(self.organization)
+        return words
 
     def file_stem(self, screen_sharing: bool) -> str:
         """The name, without extension, the link's QR code is offered to be saved under, by
@@ -218,8 +243,8 @@ class ResultPanel(QFrame):
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
 
-        title = plain_label("Your link")
-        title.setObjectName("resultTitle")
+        # What the link is ("Reconnection link · Personio"), cut short in a narrow panel.
+        title = OneLineTitle("resultTitle", TITLE_TEXT)
         self._title = title  # dropped in a window too short for the actions (see _fit_actions)
 
         self.linkField = LinkField()
@@ -329,6 +354,8 @@ class ResultPanel(QFrame):
         self.exportQrButton.clicked.connect(self.export_qr)
         self.copyQrButton.clicked.connect(self.copy_qr)
         self.qrView.enlarge_requested.connect(self.show_large_qr)
+        if screen_sharing is not None:
+            screen_sharing.changed.connect(self._name_the_link)
         self.tab_chain: list[QWidget] = [
             self.linkField,
             self.copyButton,
@@ -452,8 +479,25 @@ class ResultPanel(QFrame):
 
     # --- showing -------------------------------------------------------------------------------
 
+    def _name_the_link(self) -> None:
+        """Say in the title, and to screen readers on the link, what the shown link is;
+        again when screen-sharing mode changes, which names or leaves out its organisation."""
+        if self.shown is None:
+            self._title.set_title(TITLE_TEXT)
+            self.linkField.setAccessibleName("The link")
+            return
+        words = self.shown.title_words(self._in_screen_sharing())
+        integration = self.shown.integration_id if self.shown.reconnection else None
+        note = f"For the integration {integration}" if integration else ""
+        self._title.set_title(" · ".join(words), note)
+        if self.shown.reconnection:
+            self.linkField.setAccessibleName(", ".join(["The reconnection link", *words[1:]]))
+        else:
+            self.linkField.setAccessibleName("The link")
+
     def clear(self) -> None:
         self.shown = None
+        self._name_the_link()
         self._code_too_large = False
         self._expiry_check.stop()
         self._set_expired_look(False)
@@ -469,6 +513,7 @@ class ResultPanel(QFrame):
         """Show the link at once; the QR code follows when it is computed (on a worker thread,
         through ``qr_preparer``), so the link is painted without waiting for the code."""
         self.shown = link
+        self._name_the_link()
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
         self.linkField.setToolTip(plain_tooltip(link.url))  # a "&lt;" in it stays as written

@@ -38,7 +38,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.qt_enums import set_enum
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtGui import QPaintEvent, QShowEvent
 
 _Member = TypeVar("_Member", bound=StrEnum)
 
@@ -168,6 +168,61 @@ class OneLineNote(QLabel):
         if text != self.text():
             self.setText(text)
         self.setToolTip("" if fits else self.sentence)
+
+
+class OneLineTitle(QLabel):
+    """A title on one line that never widens what holds it: where the width runs out its
+    text is cut with "…", and the whole of it is in its accessible name and tooltip.
+
+    For a title naming something of any length (an organisation's name): wrapped, a long one
+    took two or three lines of a small window, and unbroken it widened the panel past its
+    view. Its width comes from the layout, never from the text (``sizeHint``), so cutting the
+    text cannot change the width that chose the cut: no layout goes back and forth."""
+
+    def __init__(self, object_name: str, text: str = "") -> None:
+        super().__init__()
+        set_enum(self, "textFormat", "PlainText")
+        self.setObjectName(object_name)
+        self.setMinimumWidth(1)
+        self.whole = ""
+        self._note = ""
+        self.set_title(text)
+
+    def set_title(self, text: str, note: str = "") -> None:
+        """Show ``text`` (cut if it must be); ``note`` goes in the tooltip under it."""
+        self.whole, self._note = text, note
+        self.setAccessibleName(text)
+        self._fit_text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(1, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(1, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._fit_text()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self._fit_text()  # hidden, it kept the whole text: its width was not known
+
+    def _fit_text(self) -> None:
+        room = self.contentsRect().width() - 2 * self.margin()
+        metrics = self.fontMetrics()
+        # Cut only when it must be: cutting names one of Qt's enums, which the window's first
+        # frame must not build (see qt_enums), and a title that fits needs none.
+        fits = metrics.horizontalAdvance(self.whole) <= room or not self.isVisible()
+        text = (
+            self.whole
+            if fits
+            else metrics.elidedText(self.whole, QtCore.Qt.TextElideMode.ElideRight, max(room, 0))
+        )
+        if text != self.text():
+            self.setText(text)
+        tip = self.whole if text != self.whole else ""
+        self.setToolTip(plain_tooltip("\n".join(line for line in (tip, self._note) if line)))
 
 
 def error_label(object_name: str) -> QLabel:

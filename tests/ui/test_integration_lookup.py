@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -459,6 +460,91 @@ def test_while_sharing_a_reconnection_links_code_names_no_organisation(
     # and neither does the file name the save dialog offers for the link's code.
     shown = make_reconnection_link(qtbot, relink_tab)
     assert shown.file_stem(True) == "kombo-link-personio-93fcvorjz2jas7zekx1v1n5d"
+
+
+def result_title(window: MainWindow) -> QLabel:
+    title = window.resultPanel.findChild(QLabel, "resultTitle")
+    assert title is not None
+    return title
+
+
+def says_all_of(title: QLabel, words: str) -> bool:
+    """Whether ``title`` says ``words``: on screen, cut short with "…" where the panel is
+    too narrow for all of them, and to screen readers whole."""
+    shown = title.text()
+    return title.accessibleName() == words and words.startswith(shown.removesuffix("…"))
+
+
+def test_the_panel_says_it_shows_a_reconnection_link_and_for_which_tool(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # The panel's title said "Your link" for a reconnection link too: only the status line
+    # said what it was, until the next action replaced it, and on the "New link" tab the link
+    # and its code stood beside the new customer's empty form like any link.
+    window = relink_tab
+    title = result_title(window)
+    assert title.text() == "Your link"
+    make_reconnection_link(qtbot, window)
+    # In screen-sharing mode without the organisation, as the reconnection tab says the id.
+    assert title.text() == "Reconnection link · Personio"
+    assert title.accessibleName() == "Reconnection link · Personio"
+    assert INTEGRATION_ID in title.toolTip()
+    window.show_create_mode()
+    assert title.text() == "Reconnection link · Personio"
+
+    window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
+    assert says_all_of(title, f"Reconnection link · Personio · {DEMO_ORGANIZATION}")
+    assert DEMO_ORGANIZATION in window.linkField.accessibleName()
+
+    window.screen_sharing.privacySwitch.click()  # on again: the customer joins the call
+    assert window.linkField.text() != ""  # the link stays, and its organisation goes
+    said = [title.text(), title.accessibleName(), title.toolTip()]
+    said += [window.linkField.accessibleName(), window.linkField.accessibleDescription()]
+    assert not [words for words in said if DEMO_ORGANIZATION in words]
+    assert title.text() == "Reconnection link · Personio"
+
+    reconnection_link = window.linkField.text()
+    wait_until_ready(qtbot, window)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", reconnection_link))
+    assert title.text() == "Your link"
+    assert "reconnection" not in window.linkField.accessibleName().casefold()
+
+
+def test_a_reconnection_link_shown_from_the_history_says_so(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    window = relink_tab
+    window.screen_sharing.privacySwitch.click()  # off: the history can be opened
+    make_reconnection_link(qtbot, window)
+    (entry,) = window.history.store.search(INTEGRATION_ID)
+    window.resultPanel.clear()
+    assert result_title(window).text() == "Your link"
+    window.history.show_entry(entry)
+    named = f"Reconnection link · Personio · {DEMO_ORGANIZATION}"
+    assert says_all_of(result_title(window), named)
+    assert result_title(window).text().startswith("Reconnection link · Personio")
+
+
+def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_width(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    window = relink_tab
+    window.screen_sharing.privacySwitch.click()  # off: the organisation is named
+    make_reconnection_link(qtbot, window)
+    title = result_title(window)
+    one_line, width = title.height(), window.resultPanel.width()
+    long_name = "Müller & Söhne Gebäudetechnik und Facility Management GmbH & Co. KG " * 3
+    shown = window.resultPanel.shown
+    assert shown is not None
+    window.resultPanel.show_link(replace(shown, organization=long_name.strip()))
+    qtbot.wait(50)
+    assert (title.height(), window.resultPanel.width()) == (one_line, width)
+    assert title.text().startswith("Reconnection link · Personio")
+    assert title.text().endswith("…")
+    assert says_all_of(title, f"Reconnection link · Personio · {long_name.strip()}")
+    assert long_name.strip() in title.toolTip()
 
 
 def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:
