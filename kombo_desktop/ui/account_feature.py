@@ -305,6 +305,7 @@ class AccountFeature(QObject):
         dialog.profileChanged.connect(self.use_profile)
         dialog.profileRenamed.connect(self._follow_renamed_profile)
         dialog.profileRenamed.connect(self._move_tool_lists)
+        dialog.profileRemoved.connect(self._follow_removed_profile)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyAccepted.connect(self._follow_stored_key)
         dialog.storedKeyMissing.connect(self._drop_missing_key)
@@ -355,6 +356,15 @@ class AccountFeature(QObject):
             return
         if connection.holds_key:
             self.use_new_key()
+
+    def _follow_removed_profile(self) -> None:
+        """The window's settings lose a removed profile at once, as they follow every other
+        change: kept, what asks whether a profile still exists (a reconnection filled in from
+        the history, see ``history_feature``) sent the person to choose one Settings no
+        longer listed. The profile in use, when it was the one removed, is switched by
+        ``use_profile``."""
+        setup = self._window.setup
+        setup.settings = setup.settings_store.load()
 
     def _move_tool_lists(self, old: str, new: str) -> None:
         """A renamed profile's cached tool lists go with it: left under the old name, a later

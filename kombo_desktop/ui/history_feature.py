@@ -557,6 +557,25 @@ class HistoryFeature(QObject):
             )
         )
 
+    def _profile_to_reconnect_with(self, profile: str, in_use: str) -> str:
+        """What the status line adds when a reconnection filled in from the history was made
+        with ``profile``, not the one in use: Kombo knows an integration only in the account
+        it was connected in, so only that profile's key can reconnect it. A profile removed
+        since is said to be gone, with the way forward: sent to choose it in Settings, the
+        person found no such profile there."""
+        if profile == in_use:
+            return ""
+        if self.window.setup.settings.profile(profile) is None:
+            return (
+                f" The integration was connected with the profile “{profile}”, which was "
+                "removed: add a profile with that Kombo account's key in Settings to reconnect "
+                "it."
+            )
+        return (
+            f" The integration was connected with profile “{profile}”: a reconnection link "
+            "can be made only with that profile (choose it in Settings)."
+        )
+
     def fill_from(self, entry: HistoryEntry) -> None:
         """Fill the form with an entry: a new link's values, or a reconnection's integration.
         Typing it would replace that no link was made with (the next customer's details, read
@@ -575,15 +594,9 @@ class HistoryFeature(QObject):
                 entry.integration_id, entry.language, entry.link_type, from_history=True
             )
             window.show_relink_mode()
-            elsewhere = (
-                f" The integration was connected with profile “{entry.profile}”: a "
-                "reconnection link can be made only with that profile (choose it in Settings)."
-                if entry.profile != in_use
-                else ""
-            )
             window.show_status(
                 "The reconnection form is filled in from the history. Check it, then press "
-                f"“{RELINK_TEXT}”.{elsewhere}",
+                f"“{RELINK_TEXT}”.{self._profile_to_reconnect_with(entry.profile, in_use)}",
                 "info",
             )
             return

@@ -17,7 +17,7 @@ import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
@@ -56,7 +56,7 @@ from tests.support.locked_files import read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
-from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, tab_stops
 
 NOW = datetime.now(UTC)
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -791,8 +791,12 @@ def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
 
 
 def test_a_reconnection_filled_from_another_profile_says_it_needs_that_profile(
-    qtbot: QtBot, demo_window: MainWindow
+    qtbot: QtBot, open_window: WindowFactory
 ) -> None:
+    SettingsStore(AppPaths.from_environment()).save(
+        Settings(profiles=[Profile(name="default"), Profile(name="Production")])
+    )
+    demo_window = open_window("--demo")
     store = history_of(demo_window).store
     relink = store.record_relink(
         profile="Production",
@@ -807,6 +811,40 @@ def test_a_reconnection_filled_from_another_profile_says_it_needs_that_profile(
     status = demo_window.statusLabel.text()
     assert "“Production”" in status
     assert "only with that profile" in status
+
+
+def test_a_reconnection_filled_from_a_removed_profile_says_how_to_reconnect_it(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Made with a profile removed since: the status line said to choose it in Settings,
+    # which listed no such profile.
+    settings = SettingsStore(AppPaths.from_environment())
+    settings.save(Settings(profiles=[Profile(name="default"), Profile(name="Sandbox")]))
+    window = open_window("--demo")
+    relink = history_of(window).store.record_relink(
+        profile="Sandbox",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=sandbox",
+    )
+    dialog = settings_of(qtbot, window)
+    profiles = dialog.findChild(QListWidget, "profileList")
+    names = [profiles.item(row).text() for row in range(profiles.count())]
+    profiles.setCurrentRow(names.index("Sandbox"))
+    answer_next_box("Remove profile")
+    dialog.findChild(QPushButton, "removeProfileButton").click()
+    qtbot.waitUntil(lambda: "Sandbox" not in [p.name for p in settings.load().profiles])
+    dialog.reject()
+
+    feature = open_history(qtbot, window)
+    select(window, relink.url)
+    feature.panel.historyFillButton.click()
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    status = window.statusLabel.text()
+    assert "the profile “Sandbox”, which was removed" in status
+    assert "add a profile with that Kombo account's key in Settings to reconnect it" in status
+    assert "choose it in Settings" not in status
 
 
 def test_fill_puts_a_reconnection_into_the_relink_tab(
