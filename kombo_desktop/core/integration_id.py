@@ -1,9 +1,9 @@
 """The integration id a reconnection link is made for: its rules, said in plain words, the
-id to offer when a web address or quotes were copied around it, and the tool it names.
+id to offer when a web address, quotes or words were copied around it, and the tool it names.
 
 Kombo's ids are ``<tool>:<identifier>`` (``personio:93fCvorjZ2jas7ZekX1V1n5d``), copied from the
 Kombo dashboard; the id becomes part of the request's web address, so only characters safe
-there pass.
+there pass. The invisible characters copying brings along are dropped (``integration_id_as_sent``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from kombo_desktop.core.catalog import is_tool_id
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.field_text import refuses_keys
+from kombo_desktop.core.letters import without_invisible_formatting
 
 # Longer than any real id; a longer one is almost always a paste of the wrong thing.
 MAX_INTEGRATION_ID = 200
@@ -25,17 +26,34 @@ _ID_SYMBOLS = frozenset("_.~-")
 # Quotes copied around an id from a chat or a document.
 _QUOTES = "\"'`“”‘’„«»"
 
+# What may stand right before or after an id among words: quotes, brackets, a comma.
+_AROUND_A_WORD = _QUOTES + "()[]{}<>,;"
+
+
+def integration_id_as_sent(text: str) -> str:
+    """``text`` as the id is checked, looked up and sent: trimmed, and without the invisible
+    format characters (Unicode's category Cf: a zero-width space, word joiner, byte order
+    mark, soft hyphen, direction marks) that copying from a web page, a wiki, a chat or an
+    e-mail brings along. An id never holds one, and they show as nothing: refused, the
+    person could only copy the id again, and with it the same character. The field keeps
+    what was pasted, as the other fields do (``field_text.sent_text``)."""
+    return without_invisible_formatting(text).strip()
+
 
 def integration_tool(integration_id: str) -> str | None:
     """The tool an integration id names: Kombo's ids are ``<tool>:<identifier>``
     (``personio:93f...`` -> ``personio``). None when the id has no tool part."""
-    tool, colon, _identifier = integration_id.strip().partition(":")
+    tool, colon, _identifier = integration_id_as_sent(integration_id).partition(":")
     return (tool.strip() or None) if colon else None
 
 
 def _id_in_pasted_form(text: str) -> str | None:
     """The one integration id in a web address copied from a browser (its path or query,
-    percent-encoded or not), or between quotes; None when there is not exactly one good id."""
+    percent-encoded or not), between quotes, or among words (a label, "Integration ID:
+    personio:...", or a table row copied with it); None when there is not exactly one good
+    id."""
+    if any(ch.isspace() for ch in text):
+        return _id_among_words(text)
     if "://" in text:
         address = urlsplit(text)
         pieces = address.path.split("/") + [
@@ -50,11 +68,26 @@ def _id_in_pasted_form(text: str) -> str | None:
     return None
 
 
+def _id_among_words(text: str) -> str | None:
+    """The one integration id among the words of ``text`` (split at spaces, tabs and line
+    breaks), each word perhaps in quotes or brackets, or a web address holding it."""
+    found: set[str] = set()
+    for word in text.split():
+        word = word.strip(_AROUND_A_WORD)
+        if not word:
+            continue
+        if integration_id_problem(word) is None:
+            found.add(word)
+        elif (inside := _id_in_pasted_form(word)) is not None:
+            found.add(inside)
+    return found.pop() if len(found) == 1 else None
+
+
 def suggested_integration_id(text: str) -> str | None:
     """The integration id Kombo accepts that ``text`` stands for, when ``text`` is refused but
-    holds exactly one (a copied web address, quotes around the id); else None. The form offers
-    it as a one-click fix, the message names it."""
-    text = text.strip()
+    holds exactly one (a copied web address, quotes or words around the id); else None. The
+    form offers it as a one-click fix, the message names it."""
+    text = integration_id_as_sent(text)
     if not text or len(text) > MAX_INTEGRATION_ID or integration_id_problem(text) is None:
         return None
     return _id_in_pasted_form(text)
@@ -62,8 +95,10 @@ def suggested_integration_id(text: str) -> str | None:
 
 @refuses_keys
 def integration_id_problem(integration_id: str) -> str | None:
-    """Why ``integration_id`` is not an id Kombo takes, or ``None``; when a web address or
-    quotes were copied around one, the message names it."""
+    """Why ``integration_id`` is not an id Kombo takes, or ``None``; when a web address,
+    quotes or words were copied around one, the message names it. Checked as it is sent
+    (``integration_id_as_sent``)."""
+    integration_id = integration_id_as_sent(integration_id)
     example = f"like {_EXAMPLE_INTEGRATION_ID}"
     if not integration_id:
         return (
@@ -76,6 +111,8 @@ def integration_id_problem(integration_id: str) -> str | None:
             f"Copy only the id from the Kombo dashboard, {example}."
         )
     found = _id_in_pasted_form(integration_id)
+    if found is not None and _words_besides(integration_id, found):
+        return f"Enter only the integration id, {found}, without the words around it."
     if "://" in integration_id:
         if found is not None:
             return (
@@ -102,3 +139,11 @@ def integration_id_problem(integration_id: str) -> str | None:
             f"Kombo dashboard, {example}."
         )
     return None
+
+
+def _words_besides(text: str, found: str) -> bool:
+    """Whether ``text`` holds words besides ``found`` (a label, a table row's other cells),
+    not only quotes and spaces around it."""
+    if not any(ch.isspace() for ch in text):
+        return False  # a web address, or the id in quotes
+    return any(not ch.isspace() and ch not in _QUOTES for ch in text.replace(found, ""))

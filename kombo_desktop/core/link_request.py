@@ -25,7 +25,7 @@ from kombo_desktop.core.field_text import (
     sent_text,
     visible,
 )
-from kombo_desktop.core.integration_id import integration_id_problem
+from kombo_desktop.core.integration_id import integration_id_as_sent, integration_id_problem
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     DEFAULT_CATEGORY,
@@ -477,7 +477,8 @@ class RelinkRequest:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, INTEGRATION_ID, str(self.integration_id).strip())
+        # Without the invisible characters copying brought along (see integration_id_as_sent).
+        set_(self, INTEGRATION_ID, integration_id_as_sent(str(self.integration_id)))
         set_(self, SCOPE_CONFIG_ID, _optional(self.scope_config_id))
         errors: list[FieldError] = []
         problem = integration_id_problem(self.integration_id)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
-from kombo_desktop.core.integration_id import suggested_integration_id
+from kombo_desktop.core.integration_id import integration_id_as_sent, suggested_integration_id
 from kombo_desktop.core.link_request import InvalidRequest, RelinkRequest, validate_field
 from kombo_desktop.core.vocabulary import DEFAULT_LANGUAGE, DEFAULT_LINK_TYPE, Language, LinkType
 from kombo_desktop.ui.request_form import (
@@ -103,8 +103,9 @@ class RelinkForm(RequestForm):
 
     @property
     def integration_id(self) -> str:
-        """The id as typed, without surrounding spaces."""
-        return self.relinkIntegrationEdit.text().strip()
+        """The id as it is looked up and sent: as typed, without surrounding spaces and the
+        invisible characters copying brings along (see ``integration_id_as_sent``)."""
+        return integration_id_as_sent(self.relinkIntegrationEdit.text())
 
     def mark_used(self, request: RelinkRequest) -> None:
         """A reconnection link was made for ``request``: its id may be cleared unasked."""

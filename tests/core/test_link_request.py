@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.email_address import suggested_email
 from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
-from kombo_desktop.core.integration_id import suggested_integration_id
+from kombo_desktop.core.integration_id import (
+    integration_id_as_sent,
+    integration_tool,
+    suggested_integration_id,
+)
 from kombo_desktop.core.link_request import (
     CATEGORY,
     EMAIL,
@@ -295,6 +299,12 @@ def test_the_integration_id_to_offer_as_a_fix(typed: str, offered: str | None) -
         st.text(max_size=60),
         st.builds(lambda path: f"https://app.kombo.dev/{path}", st.text(max_size=60)),
         st.builds(lambda q: f"{q}{_ID}{q}", st.text(alphabet="\"'“”` ", max_size=2)),
+        st.builds(lambda a, b: f"{a} {_ID} {b}", st.text(max_size=20), st.text(max_size=20)),
+        st.builds(
+            lambda a, b: f"{a}{_ID}{b}",
+            st.text(alphabet="\u200b\u2060\ufeff\u200e\u00ad \t", max_size=3),
+            st.text(alphabet="\u200b\u2060\ufeff\u200e\u00ad \t", max_size=3),
+        ),
     )
 )
 def test_an_offered_id_is_always_accepted_and_named_in_the_message(typed: str) -> None:
@@ -302,6 +312,56 @@ def test_an_offered_id_is_always_accepted_and_named_in_the_message(typed: str) -
     if offered is not None:
         assert validate_field(INTEGRATION_ID, offered) is None
         assert offered in (validate_field(INTEGRATION_ID, typed) or "")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        _ID + "\u200b",  # a zero-width space after it, copied from a web page or a wiki
+        "\u2060" + _ID,  # a word joiner before it
+        "\ufeff" + _ID,  # a byte order mark, from the start of a file or an e-mail
+        "personio:93fC\u200bvorjZ2jas7ZekX1V1n5d",  # inside, where a page may break a long word
+        "\u200e" + _ID + "\u200f",  # direction marks around it
+        f" \u00ad{_ID}\u200b ",  # a soft hyphen, and spaces too
+    ],
+    ids=repr,
+)
+def test_invisible_characters_copied_with_an_id_are_dropped(typed: str) -> None:
+    # It said the id "contains characters an id can't have. Copy it again": copied again, it
+    # brought the same invisible character along. An id never holds one.
+    assert validate_field(INTEGRATION_ID, typed) is None
+    assert RelinkRequest.from_form(integration_id=typed).integration_id == _ID
+    assert integration_id_as_sent(typed) == _ID
+    assert integration_tool(typed) == "personio"
+    assert suggested_integration_id(typed) is None  # nothing to fix: it is taken as it is
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [
+        # A label or a table row copied along, from an e-mail, a ticket or a dashboard list.
+        (f"Integration ID: {_ID}", _ID),
+        (f"Acme GmbH\t{_ID}\tactive", _ID),
+        (f"{_ID}\tAcme GmbH\tInvalid", _ID),
+        (f"Integration ID:\n{_ID}\n", _ID),
+        (f"id: “{_ID}”, Personio", _ID),
+        (f"(see {_ID})", _ID),
+        (f"see https://app.kombo.dev/acme/integrations/{_ID} for it", _ID),
+        (f"Integration ID: \u2060{_ID}\u200b", _ID),
+        (f"{_ID} or workday:Ab12", None),  # two: not ours to pick
+        ("personio: 93fC", None),
+        ("Integration ID: none yet", None),
+    ],
+)
+def test_an_id_pasted_among_words_is_offered(typed: str, offered: str | None) -> None:
+    assert suggested_integration_id(typed) == offered
+    message = validate_field(INTEGRATION_ID, typed)
+    assert message is not None
+    if offered is None:
+        assert "can't contain spaces" in message
+        return
+    assert message == f"Enter only the integration id, {offered}, without the words around it."
+    assert validate_field(INTEGRATION_ID, offered) is None
 
 
 @pytest.mark.parametrize(

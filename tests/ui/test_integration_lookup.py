@@ -462,6 +462,31 @@ def test_while_sharing_a_reconnection_links_code_names_no_organisation(
     assert shown.file_stem(True) == "kombo-link-personio-93fcvorjz2jas7zekx1v1n5d"
 
 
+def test_an_id_pasted_with_invisible_characters_or_words_around_it_still_reconnects(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # A zero-width space copied along from a wiki was refused as a character an id can't
+    # have, "Copy it again" (the copy brought it again); a label copied with the id was
+    # refused for its spaces, with no one-click fix.
+    window = relink_tab
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID + "\u200b")
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))  # looked up without it
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    assert window.demo_server is not None
+    assert window.demo_server.requests_to("POST", f"/v1/integrations/{INTEGRATION_ID}/relink")
+    wait_until_ready(qtbot, window)
+
+    window.relinkIntegrationEdit.setText(f"Integration ID: {INTEGRATION_ID}")
+    window.relinkButton.click()
+    fix = window.relinkForm.relinkIntegrationFixButton
+    assert fix.isVisible()
+    assert fix.text() == "Use this id"
+    fix.click()
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+
+
 def result_title(window: MainWindow) -> QLabel:
     title = window.resultPanel.findChild(QLabel, "resultTitle")
     assert title is not None
