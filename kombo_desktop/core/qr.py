@@ -51,24 +51,23 @@ def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
 def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
     """A standalone SVG document showing the QR code for ``text``.
 
-    Every module is a ``module_size`` square in user units. The dark modules of each row form
-    one path (a rectangle per horizontal run): one path for the whole code had over 30,000
-    elements for the longest links, and Qt-based viewers gave up on it and showed nothing.
-    Drawn with ``crispEdges`` so viewers do not blur the edges between modules; a white
-    rectangle underneath keeps the code readable on a dark page.
+    Every module is a ``module_size`` square in user units. The dark modules are rectangles in
+    paths laid out so that no light seam can show between them (see ``_dark_path_data``).
+    ``crispEdges`` asks viewers not to blur the edges of the modules (browsers do as asked, Qt
+    does not); a white rectangle underneath keeps the code readable on a dark page.
     """
     if module_size < 1:
         raise ValueError("A QR module must be at least 1 unit wide.")
     matrix = qr_matrix(text, border=border)
     count = len(matrix)
     size = count * module_size
-    rows = "".join(f'<path d="{path}"/>\n' for path in _dark_paths(matrix) if path)
+    paths = "".join(f'<path d="{data}"/>\n' for data in _dark_path_data(matrix))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{size}" '
         f'height="{size}" viewBox="0 0 {count} {count}" shape-rendering="crispEdges">\n'
         f'<rect x="0" y="0" width="{count}" height="{count}" fill="#ffffff"/>\n'
-        f'<g fill="#000000">\n{rows}</g>\n'
+        f'<g fill="#000000">\n{paths}</g>\n'
         "</svg>\n"
     )
 
@@ -99,22 +98,96 @@ def _make_code(text: str) -> Any:
     return code
 
 
-def _dark_paths(matrix: list[list[bool]]) -> list[str]:
-    """Path data in module units for each row: ``M x,y h w v1 h-w z`` for each run of dark
-    modules ("" for a row without any)."""
+# Qt's SVG reader (and the viewers built on it) drops a path of more than 32,767 elements and
+# draws nothing of it; a rectangle is five (move, three lines, close). 4,000 rectangles keep a
+# path well under that. The code of a 2,048-character link, the longest taken, has about 7,000.
+MAX_RECTANGLES_PER_PATH = 4000
+
+Rectangle = tuple[int, int, int, int]  # x, y, width, height, in modules
+
+
+def _dark_path_data(matrix: list[list[bool]]) -> list[str]:
+    """Path data in module units, ``M x,y h w v h h-w z`` for each rectangle of dark modules.
+
+    Why not a path per row: renderers smooth every path's edges on their own (Qt ignores
+    ``crispEdges``), so where two paths meet, a pixel the line between them crosses is partly
+    covered by each and comes out grey. Between rows, those seams ran across the finder
+    squares, and at some sizes (437 px for a 60-character link) scanners read nothing. Within
+    one path, edges that meet cancel out and leave no seam. So every connected dark shape
+    (modules that share an edge) lies in one path; shapes of different paths touch at most at
+    a corner. Only the longest links need more than one path (see MAX_RECTANGLES_PER_PATH).
+    """
     paths: list[str] = []
-    for y, row in enumerate(matrix):
-        commands: list[str] = []
-        x = 0
-        width = len(row)
-        while x < width:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < width and row[x]:
-                x += 1
-            run = x - start
-            commands.append(f"M{start},{y}h{run}v1h-{run}z")
-        paths.append("".join(commands))
+    batch: list[Rectangle] = []
+    for shape in _dark_shapes(matrix):
+        if batch and len(batch) + len(shape) > MAX_RECTANGLES_PER_PATH:
+            paths.append(_path_data(batch))
+            batch = []
+        batch.extend(shape)
+        # A shape too large for one path is cut (none in any code tried had over 1,900
+        # rectangles): a seam is better than a path Qt refuses.
+        while len(batch) > MAX_RECTANGLES_PER_PATH:
+            paths.append(_path_data(batch[:MAX_RECTANGLES_PER_PATH]))
+            batch = batch[MAX_RECTANGLES_PER_PATH:]
+    if batch:
+        paths.append(_path_data(batch))
     return paths
+
+
+def _path_data(rectangles: list[Rectangle]) -> str:
+    return "".join(f"M{x},{y}h{width}v{height}h-{width}z" for x, y, width, height in rectangles)
+
+
+def _dark_shapes(matrix: list[list[bool]]) -> list[list[Rectangle]]:
+    """The dark modules as rectangles that tile them exactly, grouped by connected shape.
+
+    A run of dark modules that is repeated exactly in the rows below becomes one taller
+    rectangle (fewer rectangles, a smaller file). Shapes are found by joining every run with
+    the runs it touches in the row above (union-find over the rectangles).
+    """
+    rectangles: list[list[int]] = []  # [x, y, width, height], growing downwards
+    parent: list[int] = []
+
+    def root(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    above: dict[tuple[int, int], int] = {}  # the previous row's runs: (start, end) -> rectangle
+    for y, row in enumerate(matrix):
+        current: dict[tuple[int, int], int] = {}
+        for start, end in _dark_runs(row):
+            index = above.get((start, end))
+            if index is not None:
+                rectangles[index][3] += 1  # the same run as above: its rectangle grows
+            else:
+                index = len(rectangles)
+                rectangles.append([start, y, end - start, 1])
+                parent.append(index)
+                for (other_start, other_end), other in above.items():
+                    if other_start < end and start < other_end:  # they share an edge
+                        parent[root(other)] = root(index)
+            current[(start, end)] = index
+        above = current
+
+    shapes: dict[int, list[Rectangle]] = {}  # in the order their first rectangle was found
+    for index, (x, y, width, height) in enumerate(rectangles):
+        shapes.setdefault(root(index), []).append((x, y, width, height))
+    return list(shapes.values())
+
+
+def _dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+    """Start and end (exclusive) of each run of dark modules in ``row``."""
+    runs: list[tuple[int, int]] = []
+    x = 0
+    width = len(row)
+    while x < width:
+        if not row[x]:
+            x += 1
+            continue
+        start = x
+        while x < width and row[x]:
+            x += 1
+        runs.append((start, x))
+    return runs

@@ -58,11 +58,15 @@ def parse_svg(svg: str) -> ET.Element:
     return ET.fromstring(svg)  # noqa: S314 - our own output, not untrusted input
 
 
-_RUN = re.compile(r"M(\d+),(\d+)h(\d+)v1h-(\d+)z")
+_RECTANGLE = re.compile(r"M(\d+),(\d+)h(\d+)v(\d+)h-(\d+)z")
+# Qt's SVG reader drops a path of more than 32,767 elements ("Invalid path data; path
+# truncated") and draws nothing of it; a rectangle is five elements.
+QT_PATH_ELEMENTS = 32767
 
 
-def matrix_from_svg(svg: str) -> list[list[bool]]:
-    """The modules drawn by the SVG, read back from its path; checks the document's shape too."""
+def dark_paths_from_svg(svg: str) -> tuple[int, list[list[tuple[int, int, int, int]]]]:
+    """The code's size in modules and the rectangles of each of its dark paths; checks the
+    document's shape too."""
     root = parse_svg(svg)
     assert root.tag == f"{SVG_NS}svg"
     _, _, width, height = (int(v) for v in root.attrib["viewBox"].split())
@@ -77,19 +81,35 @@ def matrix_from_svg(svg: str) -> list[list[bool]]:
     paths = list(groups[0])
     assert all(path.tag == f"{SVG_NS}path" and list(path.attrib) == ["d"] for path in paths)
 
-    matrix = [[False] * width for _ in range(height)]
+    rectangles = []
     for path in paths:
         data = path.attrib["d"]
-        assert re.fullmatch(f"(?:{_RUN.pattern})+", data), "unexpected path commands"
-        # One row per path: Qt-based viewers draw nothing of a path with some 30,000 parts.
-        assert len({int(match.group(2)) for match in _RUN.finditer(data)}) == 1
-        for match in _RUN.finditer(data):
-            x, y, run, back = (int(g) for g in match.groups())
-            assert run == back and run > 0
-            for column in range(x, x + run):
-                assert not matrix[y][column], "modules drawn twice"
-                matrix[y][column] = True
-    return matrix
+        assert re.fullmatch(f"(?:{_RECTANGLE.pattern})+", data), "unexpected path commands"
+        found = []
+        for match in _RECTANGLE.finditer(data):
+            x, y, run, rows, back = (int(g) for g in match.groups())
+            assert run == back and run > 0 and rows > 0
+            found.append((x, y, run, rows))
+        rectangles.append(found)
+    return width, rectangles
+
+
+def path_of_each_module(svg: str) -> list[list[int | None]]:
+    """For each module, the number of the path that draws it (None: light)."""
+    size, paths = dark_paths_from_svg(svg)
+    owner: list[list[int | None]] = [[None] * size for _ in range(size)]
+    for number, rectangles in enumerate(paths):
+        for x, y, run, rows in rectangles:
+            for row in range(y, y + rows):
+                for column in range(x, x + run):
+                    assert owner[row][column] is None, "modules drawn twice"
+                    owner[row][column] = number
+    return owner
+
+
+def matrix_from_svg(svg: str) -> list[list[bool]]:
+    """The modules drawn by the SVG, read back from its paths."""
+    return [[number is not None for number in row] for row in path_of_each_module(svg)]
 
 
 # --- the matrix ------------------------------------------------------------------------------
@@ -191,6 +211,51 @@ def test_svg_size_follows_module_size_and_border(module_size: int, border: int) 
     assert root.attrib["width"] == root.attrib["height"] == str(count * module_size)
     assert root.attrib["shape-rendering"] == "crispEdges"
     assert matrix_from_svg(svg) == qr_matrix(LONG_LINK, border=border)
+
+
+# A 2,048-character link, the longest the program accepts: the largest code it makes.
+LONGEST_LINK = "https://connect.kombo.dev/v1?token=" + "Ab9-_xYz" * 251 + "Ab9-_"
+
+
+@pytest.mark.parametrize("text", [LONG_LINK, UNICODE_TEXT, LONGEST_LINK])
+def test_dark_modules_that_touch_are_drawn_by_the_same_path(text: str) -> None:
+    """Renderers smooth each path's edges on its own: where two paths meet, the pixels on the
+    line between them come out grey. With a path per row, such seams ran through the finder
+    squares, and at some sizes no scanner read the code."""
+    owner = path_of_each_module(qr_svg(text))
+
+    size = len(owner)
+    for y in range(size):
+        for x in range(size):
+            if owner[y][x] is None:
+                continue
+            if x + 1 < size and owner[y][x + 1] is not None:
+                assert owner[y][x + 1] == owner[y][x], f"seam right of module {x},{y}"
+            if y + 1 < size and owner[y + 1][x] is not None:
+                assert owner[y + 1][x] == owner[y][x], f"seam below module {x},{y}"
+
+
+def test_no_path_of_the_largest_code_is_too_long_for_qt() -> None:
+    _, paths = dark_paths_from_svg(qr_svg(LONGEST_LINK))
+
+    assert max(len(rectangles) for rectangles in paths) * 5 <= QT_PATH_ELEMENTS
+    assert matrix_from_svg(qr_svg(LONGEST_LINK)) == qr_matrix(LONGEST_LINK)
+
+
+def test_runs_repeated_in_the_rows_below_become_one_rectangle() -> None:
+    """Fewer, taller rectangles: a smaller file than a rectangle per run and row."""
+    _, paths = dark_paths_from_svg(qr_svg(LONG_LINK))
+    rectangles = [rectangle for path in paths for rectangle in path]
+    finder_ring_side = (QUIET_ZONE, QUIET_ZONE + 1, 1, 5)  # the top-left square's left side
+
+    assert finder_ring_side in rectangles
+    runs = sum(
+        1
+        for row in qr_matrix(LONG_LINK)
+        for x, dark in enumerate(row)
+        if dark and (x == 0 or not row[x - 1])
+    )
+    assert len(rectangles) < 0.95 * runs
 
 
 def test_svg_is_a_standalone_document() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import stat
 import subprocess
@@ -9,7 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from kombo_desktop.core.qr import qr_matrix
@@ -136,6 +139,80 @@ def test_svg_file_decodes(tmp_path: Path, text: str) -> None:
     assert written == tmp_path / "qr.svg"
     assert "<svg" in written.read_text(encoding="utf-8")
     assert decode_svg(written) == text
+
+
+# Links like Kombo's. Qt's SVG renderer (which Qt-based image viewers use) smooths the edges of
+# each path on its own: when each row of the code was a path of its own, light seams ran between
+# the rows, up to 63 of 255 inside the finder squares, and the code of TOKEN_LINK did not scan at
+# SEAM_SIZES pixels wide, though each module was 10 pixels or more; TOKEN_LINK_352's at 250.
+TOKEN_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJz"
+TOKEN_LINK_352 = (TOKEN_LINK + "dWIiOiJBY21lIn0-_xeyJz" * 14)[:352]
+SEAM_SIZES = [437, 438, 441, 442, 459, 473, 474, 478, 493, 494, 495, 496]
+
+
+def _svg_drawings(text: str, tmp_path: Path, sides: list[int]) -> list[QImage]:
+    """The saved SVG as a Qt-based viewer shows it, ``side`` pixels wide, for each side."""
+    renderer = QSvgRenderer(str(save_qr(text, tmp_path / "qr.svg")))
+    assert renderer.isValid()
+    drawings = []
+    for side in sides:
+        image = QImage(side, side, QImage.Format.Format_RGB32)
+        image.fill(Qt.GlobalColor.white)
+        painter = QPainter(image)
+        renderer.render(painter)
+        painter.end()
+        drawings.append(image)
+    return drawings
+
+
+def _light_pixels_inside_dark_areas(image: QImage, text: str) -> list[tuple[int, int, int]]:
+    """Pixels lying wholly on dark modules yet not black: (x, y, grey level). Only the pixels
+    on a line between two modules are looked at, where seams between paths show."""
+    matrix = qr_matrix(text)
+    rows = _gray_pixels(image)
+    side, count = image.width(), len(matrix)
+    scale = side / count
+    # The modules each line of pixels overlaps (the same for rows and columns: it is square).
+    spans = [range(int(p / scale), min(count, math.ceil((p + 1) / scale))) for p in range(side)]
+    on_a_line = [p for p in range(side) if len(spans[p]) > 1]
+    found = []
+    for y in range(side):
+        for x in range(side) if len(spans[y]) > 1 else on_a_line:
+            wholly_dark = all(matrix[my][mx] for my in spans[y] for mx in spans[x])
+            if wholly_dark and rows[y][x] > 16:
+                found.append((x, y, rows[y][x]))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [(TOKEN_LINK, [250, 437, 459, 1000]), (TOKEN_LINK_352, [250, 563]), (LONGEST_LINK, [560])],
+)
+def test_svg_drawn_by_qt_has_no_light_seams_between_modules(
+    tmp_path: Path, text: str, sides: list[int]
+) -> None:
+    for side, drawing in zip(sides, _svg_drawings(text, tmp_path, sides), strict=True):
+        assert _light_pixels_inside_dark_areas(drawing, text)[:5] == [], f"{side} px"
+
+
+@pytest.mark.parametrize(
+    ("text", "sides"),
+    [
+        # Every size the code was seen failing at, and sizes from 5 pixels a module to a page.
+        (TOKEN_LINK, SEAM_SIZES + list(range(225, 1301, 75))),
+        (TOKEN_LINK_352, list(range(425, 1301, 125))),
+        (LONGEST_LINK, [885, 1093, 1300]),
+    ],
+)
+def test_svg_drawn_by_qt_scans_at_any_size(tmp_path: Path, text: str, sides: list[int]) -> None:
+    unreadable = []
+    for side, drawing in zip(sides, _svg_drawings(text, tmp_path, sides), strict=True):
+        try:
+            if decode_qimage(drawing) != text:
+                unreadable.append(side)
+        except AssertionError:
+            unreadable.append(side)
+    assert unreadable == []
 
 
 def test_format_is_chosen_by_extension_regardless_of_case(tmp_path: Path) -> None:
