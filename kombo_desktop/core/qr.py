@@ -18,8 +18,10 @@ remembering it makes every later use of the same link nearly free.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from xml.sax.saxutils import escape
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
 CACHE_SIZE = 32  # links remembered; a few KB each
@@ -27,6 +29,26 @@ CACHE_SIZE = 32  # links remembered; a few KB each
 
 class QrTooLongError(ValueError):
     """The text does not fit in the largest QR code."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """Words in a band of colour under a code, outside its quiet zone: a picture copied or
+    saved travels without the window around it, so what must be known about the code (that a
+    demo link connects nothing) is written on it."""
+
+    words: str
+    background: str  # colours as "#rrggbb"
+    colour: str
+
+
+BAND_FONT_SIZE = 0.45  # of the band's height; bold, the words then fill 80-85 % of its width
+
+
+def band_modules(count: int) -> int:
+    """The height, in modules, of the band under a code ``count`` modules wide (quiet zone
+    included): an eighth of the width, so that short words are large on any code."""
+    return max(4, round(count / 8))
 
 
 def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
@@ -48,28 +70,58 @@ def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
     )
 
 
-def qr_svg(text: str, module_size: int = 10, border: int = QUIET_ZONE) -> str:
+def qr_svg(
+    text: str, module_size: int = 10, border: int = QUIET_ZONE, band: Band | None = None
+) -> str:
     """A standalone SVG document showing the QR code for ``text``.
 
     Every module is a ``module_size`` square in user units. The dark modules are rectangles in
     paths laid out so that no light seam can show between them (see ``_dark_path_data``).
     ``crispEdges`` asks viewers not to blur the edges of the modules (browsers do as asked, Qt
-    does not); a white rectangle underneath keeps the code readable on a dark page.
+    does not); a white rectangle underneath keeps the code readable on a dark page. A ``band``
+    is drawn under the quiet zone, which stays whole.
     """
     if module_size < 1:
         raise ValueError("A QR module must be at least 1 unit wide.")
     matrix = qr_matrix(text, border=border)
     count = len(matrix)
-    size = count * module_size
+    height = count + (band_modules(count) if band is not None else 0)
     paths = "".join(f'<path d="{data}"/>\n' for data in _dark_path_data(matrix))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{size}" '
-        f'height="{size}" viewBox="0 0 {count} {count}" shape-rendering="crispEdges">\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{count * module_size}" '
+        f'height="{height * module_size}" viewBox="0 0 {count} {height}" '
+        'shape-rendering="crispEdges">\n'
         f'<rect x="0" y="0" width="{count}" height="{count}" fill="#ffffff"/>\n'
         f'<g fill="#000000">\n{paths}</g>\n'
+        f"{_svg_band(band, count, module_size) if band is not None else ''}"
         "</svg>\n"
     )
+
+
+def _svg_band(band: Band, count: int, module_size: int) -> str:
+    """The band's rectangle under a code ``count`` modules wide, and its words centred on it.
+
+    The words are sized in the document's own units (a module is ``module_size``), scaled
+    back into the code's: a font of 1.8 units scaled up tenfold gets the spacing of a tiny font
+    in some browsers.
+    """
+    height = band_modules(count)
+    font_size = round(height * BAND_FONT_SIZE * module_size, 1)
+    # The baseline sits half the height of a capital letter (about 0.72 em) below the middle.
+    baseline = round((count + height / 2) * module_size + 0.36 * font_size, 1)
+    return (
+        f'<rect x="0" y="{count}" width="{count}" height="{height}" '
+        f'fill="{_attribute(band.background)}"/>\n'
+        f'<text transform="scale({1 / module_size:g})" x="{count * module_size / 2:g}" '
+        f'y="{baseline:g}" text-anchor="middle" font-family="sans-serif" font-weight="bold" '
+        f'font-size="{font_size:g}" fill="{_attribute(band.colour)}">{escape(band.words)}</text>\n'
+    )
+
+
+def _attribute(value: str) -> str:
+    """``value`` as it can stand between double quotes in an XML attribute."""
+    return escape(value, {'"': "&quot;"})
 
 
 @lru_cache(maxsize=CACHE_SIZE)

@@ -11,6 +11,10 @@ module import time: the window imports this module at start-up, and start-up mus
 The quiet zone (four light modules around the code, required by the QR standard) is part of the
 matrix and is kept in every output: scanners often fail without it, especially on a printed page
 next to other content.
+
+A demo link's picture, copied or saved, says so in itself: an amber band under the code reads
+"DEMO — connects nothing". Pasted into an e-mail or printed, the picture is far from the
+window's warnings, and a demo code must never pass for a real one.
 """
 
 from __future__ import annotations
@@ -18,12 +22,17 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QBuffer, QIODevice
-from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtCore import QBuffer, QIODevice, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QGuiApplication, QImage, QPainter, QPixmap
 
 from kombo_desktop.core.files import atomic_write, disk_refusal
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.save_names import name_to_save
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.qr import Band
 
 QUIET_ZONE_MODULES = 4
 PRINT_WIDTH_PX = 1200  # at 300 dpi this is 10.16 cm: large enough to scan from a printed page
@@ -35,6 +44,16 @@ _LIGHT = 0xFF
 _INCH_IN_METERS = 0.0254
 # 1-bit images: pixel value 0 is light, 1 is dark.
 _MONO_COLOURS = [0xFFFFFFFF, 0xFF000000]
+
+# Under a demo link's code, in the words and colours of the window's demo banner.
+DEMO_MARK = "DEMO — connects nothing"
+_WORDS_WIDTH = 0.9  # of the picture's width, at most, whatever font the system gives
+
+
+def _demo_band() -> Band:
+    from kombo_desktop.core.qr import Band  # lazy: the module pulls in qrcode when used
+
+    return Band(DEMO_MARK, theme.DEMO_BACKGROUND, theme.DEMO_TEXT)
 
 
 def _matrix(text: str) -> list[list[bool]]:
@@ -116,18 +135,53 @@ def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixm
     return pixmap
 
 
-def print_qimage(text: str) -> QImage:
+def print_qimage(text: str, demo: bool = False) -> QImage:
     """The QR image written to PNG files: at least 1200 px wide, 1 bit per pixel, 300 dpi.
 
     The dpi tag makes word processors and print dialogs place it at about 10 cm wide instead of
-    a huge or tiny default.
+    a huge or tiny default. A ``demo`` link's has the demo band under it, in colour.
     """
     matrix = _matrix(text)
     module_pixels = math.ceil(PRINT_WIDTH_PX / len(matrix))
     image = _mono_image_from_matrix(matrix, module_pixels)
+    if demo:
+        image = _with_band(image, module_pixels, _demo_band())
     dots_per_meter = round(PRINT_DPI / _INCH_IN_METERS)
     image.setDotsPerMeterX(dots_per_meter)
     image.setDotsPerMeterY(dots_per_meter)
+    return image
+
+
+def _with_band(code: QImage, module_pixels: int, band: Band) -> QImage:
+    """``code`` (a square picture, ``module_pixels`` to a module) with ``band`` under it, the
+    same height in modules as in the SVG file (see ``kombo_desktop.core.qr.band_modules``)."""
+    from kombo_desktop.core.qr import BAND_FONT_SIZE, band_modules
+
+    width = code.width()
+    band_height = band_modules(width // module_pixels) * module_pixels
+    image = QImage(width, code.height() + band_height, QImage.Format.Format_RGB32)
+    image.fill(QColor(band.background))
+    font = QFont()
+    font.setFamily("sans-serif")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setBold(True)
+    font.setPixelSize(max(1, round(band_height * BAND_FONT_SIZE)))
+    # A wider font than the usual ones could run off the edges: smaller, then.
+    while (
+        font.pixelSize() > 1
+        and QFontMetricsF(font).horizontalAdvance(band.words) > _WORDS_WIDTH * width
+    ):
+        font.setPixelSize(font.pixelSize() - 1)
+    painter = QPainter(image)
+    try:
+        painter.drawImage(0, 0, code)
+        painter.setFont(font)
+        painter.setPen(QColor(band.colour))
+        painter.drawText(
+            QRect(0, code.height(), width, band_height), Qt.AlignmentFlag.AlignCenter, band.words
+        )
+    finally:
+        painter.end()
     return image
 
 
@@ -138,7 +192,7 @@ KEPT_EXTENSIONS = frozenset(
 )
 
 
-def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
+def save_qr(text: str, path: str | os.PathLike[str], demo: bool = False) -> Path:
     """Write the QR code for ``text`` as PNG or SVG, chosen by the file name's extension.
 
     A name without an extension gets ``.png``; any extension other than ``.png`` or ``.svg``
@@ -146,7 +200,7 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     a temporary name next to the target and then renamed over it, so a failure never leaves a
     half-written picture where the old one was. Returns the path actually written. A folder
     that does not exist or cannot be written, or a full disk, raises OSError whose message can
-    be shown as is.
+    be shown as is. A ``demo`` link's picture has the demo band under the code.
     """
     target = name_to_save(Path(path), ".png", KEPT_EXTENSIONS)
     suffix = target.suffix.lower()
@@ -155,7 +209,7 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
             f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "
             f"not as '{target.suffix}'. Please choose one of these two."
         )
-    content = _png_bytes(text) if suffix == ".png" else _svg_bytes(text)
+    content = _png_bytes(text, demo) if suffix == ".png" else _svg_bytes(text, demo)
     try:
         # A picture to share: readable by others as any file the person saves, not owner-only.
         atomic_write(target, content, owner_only=False)
@@ -168,7 +222,7 @@ def save_qr(text: str, path: str | os.PathLike[str]) -> Path:
     return target
 
 
-def _png_bytes(text: str) -> bytes:
+def _png_bytes(text: str, demo: bool) -> bytes:
     """The PNG file's content, encoded in memory.
 
     Not ``QImage.save(path)``: Qt's file writing takes a failure when the file is closed (a
@@ -179,23 +233,29 @@ def _png_bytes(text: str) -> bytes:
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     # PySide6 wants the format as str at run time; its type stubs say bytes.
-    if not print_qimage(text).save(buffer, "PNG"):  # type: ignore[call-overload]
+    if not print_qimage(text, demo).save(buffer, "PNG"):  # type: ignore[call-overload]
         raise OSError("Qt could not encode the QR code as a PNG picture")
     return bytes(buffer.data().data())
 
 
-def _svg_bytes(text: str) -> bytes:
+def _svg_bytes(text: str, demo: bool) -> bytes:
     from kombo_desktop.core.qr import qr_svg  # lazy: pulls in qrcode
 
-    return qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES).encode("utf-8")
+    band = _demo_band() if demo else None
+    svg = qr_svg(text, module_size=SVG_MODULE_SIZE, border=QUIET_ZONE_MODULES, band=band)
+    return svg.encode("utf-8")
 
 
-def copy_qr_to_clipboard(text: str) -> QImage:
+def copy_qr_to_clipboard(text: str, demo: bool = False) -> QImage:
     """Put the QR code for ``text`` on the clipboard as an image (for pasting into e-mails, chats).
 
     Converted to 32-bit RGB because that is what every platform's clipboard format handles;
-    some paste targets mishandle 8-bit grayscale. Returns the image that was copied.
+    some paste targets mishandle 8-bit grayscale. A ``demo`` link's has the demo band under
+    the code. Returns the image that was copied.
     """
-    image = qr_qimage(text, module_pixels=8).convertToFormat(QImage.Format.Format_RGB32)
+    module_pixels = 8
+    image = qr_qimage(text, module_pixels).convertToFormat(QImage.Format.Format_RGB32)
+    if demo:
+        image = _with_band(image, module_pixels, _demo_band())
     QGuiApplication.clipboard().setImage(image)
     return image

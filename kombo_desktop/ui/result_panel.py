@@ -710,7 +710,7 @@ class ResultPanel(QFrame):
         if not may_replace(self.window(), "Save QR code", typed, target):
             return
         try:
-            written = qr_image.save_qr(shown.url, target)
+            written = qr_image.save_qr(shown.url, target, demo=shown.is_demo)
         except (ValueError, OSError) as error:
             self.notice.emit(str(error), "error")
             return
@@ -725,7 +725,7 @@ class ResultPanel(QFrame):
             return
         from kombo_desktop.ui import qr_image
 
-        qr_image.copy_qr_to_clipboard(self.shown.url)
+        qr_image.copy_qr_to_clipboard(self.shown.url, demo=self.shown.is_demo)
         if self.shown.is_demo:
             self.notice.emit(f"Demo QR code copied as a picture. {DEMO_WARNING}", "info")
             return

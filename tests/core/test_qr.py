@@ -17,7 +17,14 @@ import zxingcpp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kombo_desktop.core.qr import QUIET_ZONE, QrTooLongError, qr_matrix, qr_svg
+from kombo_desktop.core.qr import (
+    QUIET_ZONE,
+    Band,
+    QrTooLongError,
+    band_modules,
+    qr_matrix,
+    qr_svg,
+)
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
@@ -256,6 +263,57 @@ def test_runs_repeated_in_the_rows_below_become_one_rectangle() -> None:
         if dark and (x == 0 or not row[x - 1])
     )
     assert len(rectangles) < 0.95 * runs
+
+
+DEMO_BAND = Band("DEMO — connects nothing", "#ffb300", "#1d1400")
+
+
+def test_a_band_is_written_under_the_code_and_its_quiet_zone() -> None:
+    """A demo link's code says so in itself, wherever the file goes."""
+    plain = qr_svg(LONG_LINK)
+    svg = qr_svg(LONG_LINK, band=DEMO_BAND)
+    root = parse_svg(svg)
+    count = len(qr_matrix(LONG_LINK))
+    height = band_modules(count)
+
+    assert root.attrib["viewBox"] == f"0 0 {count} {count + height}"
+    assert (root.attrib["width"], root.attrib["height"]) == (
+        f"{count * 10}",
+        f"{(count + height) * 10}",
+    )
+    background, band = root.findall(f"{SVG_NS}rect")
+    assert (background.attrib["y"], background.attrib["height"]) == ("0", str(count))
+    assert band.attrib == {
+        "x": "0",
+        "y": str(count),
+        "width": str(count),
+        "height": str(height),
+        "fill": "#ffb300",
+    }
+    (words,) = root.findall(f"{SVG_NS}text")
+    assert words.text == "DEMO — connects nothing"
+    assert words.attrib["fill"] == "#1d1400"
+    assert words.attrib["text-anchor"] == "middle"
+    scale = float(words.attrib["transform"].removeprefix("scale(").removesuffix(")"))
+    assert count < float(words.attrib["y"]) * scale < count + height  # inside the band
+    # The code itself, quiet zone included, is drawn exactly as without the band.
+    assert plain.split("<g ")[1].split("</g>")[0] == svg.split("<g ")[1].split("</g>")[0]
+
+
+def test_the_band_is_an_eighth_of_the_code_high() -> None:
+    assert band_modules(33) == 4  # at least four modules, however small the code
+    assert band_modules(45) == 6
+    assert band_modules(185) == 23
+
+
+def test_a_bands_words_and_colours_are_written_as_text_not_markup() -> None:
+    svg = qr_svg("x", band=Band('<b>A & "B"</b>', '"red"', "<blue>"))
+    root = parse_svg(svg)
+
+    (words,) = root.findall(f"{SVG_NS}text")
+    assert words.text == '<b>A & "B"</b>'
+    assert words.attrib["fill"] == "<blue>"
+    assert root.findall(f"{SVG_NS}rect")[1].attrib["fill"] == '"red"'
 
 
 def test_svg_is_a_standalone_document() -> None:

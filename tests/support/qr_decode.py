@@ -53,11 +53,14 @@ def decode_png(path: Path) -> str:
 
 
 def render_svg(path: Path, width_px: int = 600) -> QImage:
-    """Draw an SVG file on a white square, as a viewer or a print preview would."""
+    """Draw an SVG file ``width_px`` wide on white, as a viewer or a print preview would; as
+    high as its own proportions make it (a demo code has a band under it)."""
     renderer = QSvgRenderer(str(path))
     if not renderer.isValid():
         raise QrNotFoundError(f"{path} is not a valid SVG drawing")
-    image = QImage(width_px, width_px, QImage.Format.Format_RGB32)
+    natural = renderer.defaultSize()
+    height_px = round(width_px * natural.height() / natural.width())
+    image = QImage(width_px, height_px, QImage.Format.Format_RGB32)
     image.fill(Qt.GlobalColor.white)
     painter = QPainter(image)
     try:
@@ -69,3 +72,22 @@ def render_svg(path: Path, width_px: int = 600) -> QImage:
 
 def decode_svg(path: Path) -> str:
     return decode_qimage(render_svg(path))
+
+
+def has_demo_band(image: QImage) -> bool:
+    """Whether ``image`` is a square code with the amber demo band under it, words in it: the
+    band is amber (#ffb300), and dark letters cover a few hundredths of it."""
+    band_top = image.width()  # the code, quiet zone included, is square
+    if image.height() <= band_top:
+        return False
+    rgb = image.convertToFormat(QImage.Format.Format_RGB32)
+    raw = bytes(rgb.constBits())
+    stride = rgb.bytesPerLine()
+    amber = dark = 0
+    for y in range(band_top, rgb.height()):
+        row = raw[y * stride : y * stride + 4 * rgb.width()]
+        for blue, green, red in zip(row[0::4], row[1::4], row[2::4], strict=True):
+            amber += red > 235 and 160 < green < 200 and blue < 30
+            dark += red < 90 and green < 90 and blue < 60
+    total = (rgb.height() - band_top) * rgb.width()
+    return amber > 0.6 * total and dark > 0.03 * total

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from kombo_desktop.core.qr import qr_matrix
 from kombo_desktop.ui.qr_image import (
+    DEMO_MARK,
     PRINT_DPI,
     PRINT_WIDTH_PX,
     copy_qr_to_clipboard,
@@ -25,7 +26,14 @@ from kombo_desktop.ui.qr_image import (
     save_qr,
 )
 from tests.support.locked_files import fill_up, full_disk, read_only_drive, small_disk
-from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
+from tests.support.qr_decode import (
+    decode_pixmap,
+    decode_png,
+    decode_qimage,
+    decode_svg,
+    has_demo_band,
+    render_svg,
+)
 
 LINK = "https://app.kombo.dev/connect?token=MAGIC-7f3a9c2e1b4d"
 LONG_LINK = "https://app.kombo.dev/connect/embedded?token=" + "Ab3-xY9_" * 32
@@ -329,6 +337,73 @@ def test_copy_to_clipboard_puts_a_decodable_image_there() -> None:
     assert pasted.size() == copied.size()
     assert decode_qimage(pasted) == LONG_LINK
     assert clipboard.text() == ""  # only the picture, never text that could be mistaken for it
+
+
+# --- a demo link's pictures say it is a demo --------------------------------------------------
+
+DEMO_LINK = "http://127.0.0.1:41077/demo/connect?token=DEMO-ZNPojyzAqA8eA7q23DwDciBv"
+
+
+def _top_square(image: QImage) -> QImage:
+    """The code with its quiet zone: the square at the top of a picture."""
+    return image.copy(0, 0, image.width(), image.width()).convertToFormat(
+        QImage.Format.Format_RGB32
+    )
+
+
+def test_the_demo_mark_uses_the_demo_banners_words() -> None:
+    assert DEMO_MARK == "DEMO — connects nothing"
+
+
+def test_a_demo_links_png_says_demo_under_the_code_and_still_scans(tmp_path: Path) -> None:
+    """Pasted into an e-mail or printed, the picture is far from the window's warnings."""
+    picture = QImage(str(save_qr(DEMO_LINK, tmp_path / "demo.png", demo=True)))
+    plain = QImage(str(save_qr(DEMO_LINK, tmp_path / "plain.png")))
+
+    assert has_demo_band(picture)
+    assert decode_qimage(picture) == DEMO_LINK
+    # Above the band, the code and its quiet zone are the plain picture's, pixel for pixel.
+    assert picture.width() == plain.width() < picture.height()
+    assert _top_square(picture) == _top_square(plain)
+    assert round(picture.dotsPerMeterX() * 0.0254) == PRINT_DPI  # still prints 10 cm wide
+
+
+def test_a_demo_links_svg_says_demo_under_the_code_and_still_scans(tmp_path: Path) -> None:
+    written = save_qr(DEMO_LINK, tmp_path / "demo.svg", demo=True)
+
+    assert f">{DEMO_MARK}</text>" in written.read_text(encoding="utf-8")
+    picture = render_svg(written)
+    assert has_demo_band(picture)
+    assert decode_qimage(picture) == DEMO_LINK
+    assert decode_svg(written) == DEMO_LINK
+
+
+def test_a_demo_links_copied_picture_says_demo_under_the_code_and_still_scans() -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.clear()
+    copied = copy_qr_to_clipboard(DEMO_LINK, demo=True)
+    QApplication.processEvents()
+    pasted = clipboard.image()
+
+    assert pasted.size() == copied.size()
+    assert has_demo_band(pasted)
+    assert decode_qimage(pasted) == DEMO_LINK
+    plain = qr_qimage(DEMO_LINK, 8).convertToFormat(QImage.Format.Format_RGB32)
+    assert _top_square(pasted) == plain
+
+
+def test_a_real_links_pictures_stay_plain_codes(tmp_path: Path) -> None:
+    png = QImage(str(save_qr(LINK, tmp_path / "qr.png")))
+    svg = save_qr(LINK, tmp_path / "qr.svg")
+    copied = copy_qr_to_clipboard(LINK)
+
+    assert png.width() == png.height() and png.depth() == 1  # two colours, no band
+    assert "<text" not in svg.read_text(encoding="utf-8")
+    assert not has_demo_band(render_svg(svg))
+    assert copied == qr_qimage(LINK, 8).convertToFormat(QImage.Format.Format_RGB32)
+    for picture in (png, render_svg(svg), copied):
+        assert picture.width() == picture.height()
+        assert decode_qimage(picture) == LINK
 
 
 def test_importing_the_module_does_not_load_qrcode() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -19,7 +19,14 @@ from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.locked_files import full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
-from tests.support.qr_decode import decode_pixmap, decode_png, decode_qimage, decode_svg
+from tests.support.qr_decode import (
+    decode_pixmap,
+    decode_png,
+    decode_qimage,
+    decode_svg,
+    has_demo_band,
+    render_svg,
+)
 from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops, wait_until_ready
 
 
@@ -315,6 +322,53 @@ def test_copy_qr_image_puts_a_scannable_picture_on_the_clipboard(
     link = make_link(qtbot, demo_window)
     demo_window.findChild(object, "copyQrButton").click()
     assert decode_qimage(QGuiApplication.clipboard().image()) == link
+
+
+def _save_qr_as(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path, chosen_filter: str
+) -> None:
+    """Click "Save QR code…" and answer the save window with ``path``."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(path), chosen_filter))
+    window.exportQrButton.click()
+    assert path.is_file()
+
+
+def test_a_demo_links_qr_pictures_say_demo_wherever_they_go(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Copied or saved, the code of a demo link was a bare code of a working-looking address;
+    # only the status line, which stays in the window, said it connects nothing.
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+
+    demo_window.findChild(object, "copyQrButton").click()
+    _save_qr_as(demo_window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
+    _save_qr_as(demo_window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
+
+    copied = QGuiApplication.clipboard().image()
+    for picture in (copied, QImage(str(tmp_path / "qr.png")), render_svg(tmp_path / "qr.svg")):
+        assert has_demo_band(picture)
+        assert decode_qimage(picture) == link
+
+
+def test_a_real_links_qr_pictures_are_plain_codes(
+    qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    link = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJBY21lIn0"
+    with FaultServer(fallback=tools_or(Reply.link(link))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        assert make_link(qtbot, window) == link
+
+        window.findChild(object, "copyQrButton").click()
+        _save_qr_as(window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
+        _save_qr_as(window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
+
+    copied = QGuiApplication.clipboard().image()
+    for picture in (copied, QImage(str(tmp_path / "qr.png")), render_svg(tmp_path / "qr.svg")):
+        assert picture.width() == picture.height()  # the code alone, no band
+        assert decode_qimage(picture) == link
 
 
 @pytest.mark.parametrize(
