@@ -43,8 +43,8 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 # The most a click waits for the history being opened on its worker thread (the window stays
-# usable meanwhile, see ``BackgroundHistory.when_ready``). Opening takes milliseconds, about a
-# second to upgrade 100,000 links once; a file another program holds locked takes the store's
+# usable meanwhile, see ``BackgroundHistory.when_ready``). Opening takes milliseconds, a few
+# seconds to upgrade 100,000 links once; a file another program holds locked takes the store's
 # two busy waits (two seconds) before it is read without the lock, and a slow disk longer
 # still: the click goes on without the history then, and says why.
 OPENING_WAIT_SECONDS = 1.0
