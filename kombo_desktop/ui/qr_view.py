@@ -1,9 +1,11 @@
 """The QR code beside the link's actions, which a click shows large.
 
 Screen sharing scales the window down and compresses it, so a code that scans well on this
-screen can arrive too small and blurred on the customer's. Once a code is shown, clicking it
-(or Enter or Space while it has the keyboard focus) asks for it large (``qr_large``). Without a
-code it shows words instead (what will come, or why there is none) and is not a tab stop.
+screen can arrive too small and blurred on the customer's. Once a link has a code, clicking the
+view (or Enter or Space while it has the keyboard focus) asks for it large (``qr_large``):
+whether the code is drawn here or, too large for the window, words stand in its place and say
+so. Without a code (none yet, or the link has expired) its words say why, and it is not a tab
+stop.
 """
 
 from __future__ import annotations
@@ -20,37 +22,52 @@ if TYPE_CHECKING:
 
 QR_HINT = "Customers can scan the code with a phone camera."
 QR_HINT_WITH_CODE = "Customers can scan it with a phone camera. Click it to show it larger."
+QR_HINT_SHOWN_LARGE = "Customers can scan the code with a phone camera once it is shown large."
 ENLARGE_TOOLTIP = "Show the code larger, for a customer to scan from a shared screen"
 
 
 class QrView(QLabel):
-    """Shows a code or words; with a code, emits ``enlarge_requested`` when clicked or when
-    Enter or Space is pressed on it."""
+    """Shows a code or words; while the link has a code (drawn here or not), emits
+    ``enlarge_requested`` when clicked or when Enter or Space is pressed on it."""
 
     enlarge_requested = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         set_enum(self, "textFormat", "PlainText")  # its words are ours, but see plain_label
+        self._can_enlarge = False
 
     def show_code(self, pixmap: QPixmap) -> None:
         self.setPixmap(pixmap)
-        self._set_clickable(True)
+        self._set_clickable(True, QR_HINT_WITH_CODE)
+
+    def offer_large_view(self, text: str) -> None:
+        """Words instead of a code that cannot be shown here, and a click shows it large."""
+        self.clear()
+        self.setText(text)
+        self._set_clickable(True, QR_HINT_SHOWN_LARGE)
 
     def show_words(self, text: str) -> None:
         """Words instead of a code: what will come, or why there is none."""
         self.clear()
         self.setText(text)
-        self._set_clickable(False)
+        self._set_clickable(False, QR_HINT)
 
     @property
     def has_code(self) -> bool:
+        """Whether a code is drawn here."""
         return not self.pixmap().isNull()
 
-    def _set_clickable(self, clickable: bool) -> None:
+    @property
+    def can_enlarge(self) -> bool:
+        """Whether a click shows the link's code large: it has one, drawn here or not."""
+        return self._can_enlarge
+
+    def _set_clickable(self, clickable: bool, description: str) -> None:
+        self._can_enlarge = clickable
         set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
         self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
-        self.setAccessibleDescription(QR_HINT_WITH_CODE if clickable else QR_HINT)
+        self.setAccessibleDescription(description)
         if clickable:
             from PySide6 import QtCore  # not before the first link: see qt_enums
 
@@ -62,7 +79,7 @@ class QrView(QLabel):
         from PySide6 import QtCore
 
         inside = self.rect().contains(event.position().toPoint())
-        if self.has_code and inside and event.button() == QtCore.Qt.MouseButton.LeftButton:
+        if self.can_enlarge and inside and event.button() == QtCore.Qt.MouseButton.LeftButton:
             self.enlarge_requested.emit()
         super().mouseReleaseEvent(event)
 
@@ -70,7 +87,7 @@ class QrView(QLabel):
         from PySide6 import QtCore
 
         keys = (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter, QtCore.Qt.Key.Key_Space)
-        if self.has_code and event.key() in keys:
+        if self.can_enlarge and event.key() in keys:
             self.enlarge_requested.emit()
             return
         super().keyPressEvent(event)

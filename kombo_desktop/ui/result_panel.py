@@ -36,7 +36,7 @@ from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
-from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_WITH_CODE, QrView
+from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_SHOWN_LARGE, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import (
@@ -70,9 +70,9 @@ DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 # A very long link's code needs more pixels than a small window leaves it, even at one pixel
-# per module: cut off, it would not scan.
+# per module: cut off, it would not scan. Shown large (a click on the words), it does.
 QR_TOO_LARGE_TEXT = (
-    "This code is too\nlarge for the window.\nMake the window larger,\nor save the QR code."
+    "This code is too large for the window. Click here to show it large, or make the window larger."
 )
 
 
@@ -234,7 +234,6 @@ class ResultPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
-        self._code_too_large = False  # the shown link's code does not fit in ``qrView`` now
         self._save_places = save_places or SavePlaces()
         # The window's mode, read when the save dialog opens: in it, the dialog lists no earlier
         # customer's code (see qr_save_dialog). Without one, the panel behaves as in the mode.
@@ -362,7 +361,7 @@ class ResultPanel(QFrame):
             self.openButton,
             self.exportQrButton,
             self.copyQrButton,
-            self.qrView,  # a tab stop while it shows a code
+            self.qrView,  # a tab stop while the link has a code, shown here or not
         ]
         chain_tab_order(self.tab_chain)
         self.clear()
@@ -437,7 +436,7 @@ class ResultPanel(QFrame):
         if side != self.qrView.width():
             self.qrView.setFixedSize(side, side)
             self._qr_hint.setMaximumWidth(side)
-            if self.shown is not None and (self.qrView.has_code or self._code_too_large):
+            if self.shown is not None and self.qrView.can_enlarge:  # the link has a code
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
 
@@ -498,7 +497,6 @@ class ResultPanel(QFrame):
     def clear(self) -> None:
         self.shown = None
         self._name_the_link()
-        self._code_too_large = False
         self._expiry_check.stop()
         self._set_expired_look(False)
         self.linkField.clear()
@@ -548,12 +546,14 @@ class ResultPanel(QFrame):
         except QrTooLongError as error:
             self._show_qr_words(str(error))
             return
-        self._code_too_large = pixmap.width() / pixmap.devicePixelRatio() > room
-        if self._code_too_large:
-            self._show_qr_words(QR_TOO_LARGE_TEXT)
-            return
-        self.qrView.show_code(pixmap)
-        self._qr_hint.setText(QR_HINT_WITH_CODE)
+        if pixmap.width() / pixmap.devicePixelRatio() > room:
+            # Words in its place, which a click or Enter turns into the code shown large. A
+            # large view open already stays: it shows this link's code.
+            self.qrView.offer_large_view(QR_TOO_LARGE_TEXT)
+            self._qr_hint.setText(QR_HINT_SHOWN_LARGE)
+        else:
+            self.qrView.show_code(pixmap)
+            self._qr_hint.setText(QR_HINT_WITH_CODE)
         self._show_hint_if_whole(self.qrView.width())  # it may need another line now
 
     def _show_qr_words(self, text: str) -> None:
@@ -625,7 +625,7 @@ class ResultPanel(QFrame):
 
     def show_large_qr(self) -> None:
         """The code as large as the screen allows, in a window of its own (see ``qr_large``)."""
-        if self.shown is None or self.link_has_expired() or not self.qrView.has_code:
+        if self.shown is None or self.link_has_expired() or not self.qrView.can_enlarge:
             return
         from kombo_desktop.ui.qr_large import LargeQrDialog
 

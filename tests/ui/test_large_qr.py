@@ -15,11 +15,13 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.qr_large import TITLE_BAR, LargeQrDialog, code_side
+from kombo_desktop.ui.result_panel import QR_TOO_LARGE_TEXT
+from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.python_run import last_line_printed
 from tests.support.qr_decode import decode_pixmap
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 
 def link_with_code(qtbot: QtBot, window: MainWindow, **form: str) -> str:
@@ -61,6 +63,55 @@ def test_enter_on_the_code_shows_it_large(qtbot: QtBot, demo_window: MainWindow)
     QTest.keyClick(demo_window.qrView, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: large_view() is not None)
     large_view().reject()  # type: ignore[union-attr]
+
+
+# About 2,000 characters: the program takes links up to 2,048.
+LONG_LINK = "https://connect.kombo.dev/v1?token=" + "Ab9-_xYz" * 246
+
+
+def long_link_in_the_smallest_window(
+    qtbot: QtBot, open_window: WindowFactory, kombo: FaultServer, monkeypatch: pytest.MonkeyPatch
+) -> MainWindow:
+    monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+    window = open_window("--api-base", kombo.base_url)
+    window.resize(*MINIMUM_SIZE)
+    fill_form(window)
+    assert make_link(qtbot, window) == LONG_LINK
+    qtbot.waitUntil(lambda: window.qrView.text() == QR_TOO_LARGE_TEXT, timeout=5000)
+    assert not window.qrView.has_code
+    return window
+
+
+def assert_shows_the_whole_code_on_the_screen(dialog: LargeQrDialog, link: str) -> None:
+    available = dialog.screen().availableGeometry()
+    assert dialog.height() + TITLE_BAR <= available.height()
+    assert dialog.width() <= available.width()
+    assert decode_pixmap(dialog.largeQrView.pixmap()) == link
+
+
+@pytest.mark.parametrize("how", ["click", "Enter"])
+def test_a_code_too_large_for_the_window_is_shown_large_on_a_click_or_enter(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    # In a small window a long link's code gave way to "too large for the window", and the
+    # words did nothing when clicked: the view took clicks and Enter only while it drew a code.
+    with FaultServer(fallback=tools_or(Reply.link(LONG_LINK))) as kombo:
+        window = long_link_in_the_smallest_window(qtbot, open_window, kombo, monkeypatch)
+        view = window.qrView
+        assert "Click here to show it large" in view.text()
+        assert view.focusPolicy() == Qt.FocusPolicy.StrongFocus  # reachable with Tab
+        if how == "click":
+            QTest.mouseClick(view, Qt.MouseButton.LeftButton)
+        else:
+            view.setFocus()
+            assert view.hasFocus()
+            QTest.keyClick(view, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: large_view() is not None)
+        dialog = large_view()
+        assert dialog is not None
+        assert_shows_the_whole_code_on_the_screen(dialog, LONG_LINK)
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: large_view() is None)
 
 
 def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: MainWindow) -> None:
