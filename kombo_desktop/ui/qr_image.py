@@ -128,11 +128,24 @@ def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixm
     if size_px < 1:
         raise ValueError("The QR picture must be at least one pixel wide.")
     matrix = _matrix(text)
-    device_size = max(1, math.floor(size_px * device_pixel_ratio))
-    module_pixels = max(1, device_size // len(matrix))
+    module_pixels = max(1, _module_pixels_in(len(matrix), size_px, device_pixel_ratio))
     pixmap = QPixmap.fromImage(_image_from_matrix(matrix, module_pixels))
     pixmap.setDevicePixelRatio(device_pixel_ratio)
     return pixmap
+
+
+def fitting_module_pixels(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> int:
+    """The screen pixels each module of ``text``'s code gets from :func:`qr_pixmap` in
+    ``size_px`` logical pixels: the largest whole number that fits, 0 when even one does not.
+
+    The window asks before it draws: with fewer than about three pixels a module, a code that
+    scans from this screen no longer does once a screen share has scaled it down.
+    """
+    return _module_pixels_in(len(_matrix(text)), size_px, device_pixel_ratio)
+
+
+def _module_pixels_in(modules: int, size_px: int, device_pixel_ratio: float) -> int:
+    return max(0, math.floor(size_px * device_pixel_ratio)) // modules
 
 
 def print_qimage(text: str, demo: bool = False) -> QImage:

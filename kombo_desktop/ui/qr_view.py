@@ -3,9 +3,9 @@
 Screen sharing scales the window down and compresses it, so a code that scans well on this
 screen can arrive too small and blurred on the customer's. Once a link has a code, clicking the
 view (or Enter or Space while it has the keyboard focus) asks for it large (``qr_large``):
-whether the code is drawn here or, too large for the window, words stand in its place and say
-so. Without a code (none yet, or the link has expired) its words say why, and it is not a tab
-stop.
+whether the code is drawn here or words stand in its place, because here it would be too small
+to scan or would not fit at all. Without a code (none yet, or the link has expired) its words
+say why, and it is not a tab stop.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel
 
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.qt_enums import set_enum
 
 if TYPE_CHECKING:
@@ -65,6 +66,10 @@ class QrView(QLabel):
 
     def _set_clickable(self, clickable: bool, description: str) -> None:
         self._can_enlarge = clickable
+        offers = clickable and not self.has_code  # words that show the code large: a link's look
+        if self.property("offersLargeView") != offers:
+            self.setProperty("offersLargeView", offers)
+            theme.refresh_style(self)
         set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
         self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
         self.setAccessibleDescription(description)

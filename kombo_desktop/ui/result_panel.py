@@ -55,8 +55,17 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.screen_sharing import ScreenSharingMode
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
-QR_MIN_SIZE = 150  # never smaller than this, even in the smallest window
+# Never smaller than this, even in the smallest window, whose width it fills beside the
+# form: larger, the smallest window would have to be wider. A long link's code that needs
+# more is offered large instead (MIN_MODULE_PIXELS).
+QR_MIN_SIZE = 150
 QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
+# Screen pixels a module of the code needs, at the least, to be shown in the window. A real
+# Kombo link's code scans from this screen with one or two, but a screen share scales the
+# window down and compresses it: with one pixel it no longer scanned at 90 %, with two it
+# failed at most sizes below 65 %; with three it scanned at nearly every size down to 50 %.
+# Below that the code is offered large instead (``qr_large``).
+MIN_MODULE_PIXELS = 3
 QR_PLACEHOLDER = "The QR code\nwill appear here."
 ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide screens
 COPY_TEXT = "Copy link"
@@ -69,6 +78,7 @@ RECONNECTION_TITLE = "Reconnection link"
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
+QR_SHOW_LARGE_TEXT = "Click to show the QR code large enough to scan."
 # A very long link's code needs more pixels than a small window leaves it, even at one pixel
 # per module: cut off, it would not scan. Shown large (a click on the words), it does.
 QR_TOO_LARGE_TEXT = (
@@ -280,9 +290,12 @@ class ResultPanel(QFrame):
         self.qrView.setWordWrap(True)
         self.qrView.setFixedSize(QR_VIEW_SIZE, QR_VIEW_SIZE)
         set_enum(self.qrView, "alignment", "AlignCenter")
+        # Words that show the code large when clicked look like a link, not like a note.
         self.qrView.setStyleSheet(
             f"QLabel {{ background: white; border: 1px solid {theme.BORDER}; "
-            f"color: {theme.MUTED}; }} QLabel:focus {{ border: 2px solid {theme.ACCENT}; }}"
+            f"color: {theme.MUTED}; }} QLabel:focus {{ border: 2px solid {theme.ACCENT}; }} "
+            f'QLabel[offersLargeView="true"] {{ color: {theme.ACCENT}; '
+            "text-decoration: underline; }"
         )
         self.qrView.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
 
@@ -541,18 +554,21 @@ class ResultPanel(QFrame):
         from kombo_desktop.ui import qr_image
 
         room = self.qrView.width() - 4
+        ratio = self.devicePixelRatioF()
         try:
-            pixmap = qr_image.qr_pixmap(url, room, self.devicePixelRatioF())
+            module_pixels = qr_image.fitting_module_pixels(url, room, ratio)
         except QrTooLongError as error:
             self._show_qr_words(str(error))
             return
-        if pixmap.width() / pixmap.devicePixelRatio() > room:
-            # Words in its place, which a click or Enter turns into the code shown large. A
-            # large view open already stays: it shows this link's code.
-            self.qrView.offer_large_view(QR_TOO_LARGE_TEXT)
+        if module_pixels < MIN_MODULE_PIXELS:
+            # Not drawn too small to scan (nor cut off): words in its place, which a click or
+            # Enter turns into the code shown large. A large view open already stays: it shows
+            # this link's code.
+            words = QR_SHOW_LARGE_TEXT if module_pixels > 0 else QR_TOO_LARGE_TEXT
+            self.qrView.offer_large_view(words)
             self._qr_hint.setText(QR_HINT_SHOWN_LARGE)
         else:
-            self.qrView.show_code(pixmap)
+            self.qrView.show_code(qr_image.qr_pixmap(url, room, ratio))
             self._qr_hint.setText(QR_HINT_WITH_CODE)
         self._show_hint_if_whole(self.qrView.width())  # it may need another line now
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
@@ -17,7 +18,12 @@ from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.qr_large import TITLE_BAR, LargeQrDialog, code_side
-from kombo_desktop.ui.result_panel import QR_TOO_LARGE_TEXT
+from kombo_desktop.ui.qr_view import QR_HINT_SHOWN_LARGE
+from kombo_desktop.ui.result_panel import (
+    MIN_MODULE_PIXELS,
+    QR_SHOW_LARGE_TEXT,
+    QR_TOO_LARGE_TEXT,
+)
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.python_run import last_line_printed
 from tests.support.qr_decode import decode_pixmap
@@ -112,6 +118,89 @@ def test_a_code_too_large_for_the_window_is_shown_large_on_a_click_or_enter(
         assert_shows_the_whole_code_on_the_screen(dialog, LONG_LINK)
         QTest.keyClick(dialog, Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: large_view() is None)
+
+
+# A link as Kombo makes it (the create-link example): 352 characters, five times the demo's.
+KOMBO_LINK = (
+    "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.SWYgeW91IGFyZSBy"
+    "ZWFkaW5nIHRoaXMsIHdlIHdvdWxkIGxpa2UgdG8gbGV0IHlvdSBrbm93IHRoYXQgd2UgYXJlIGhpcmluZyBwZW9wbG"
+    "UgbGlrZSB5b3UgOikuIFJlYWNoIG91dCB0byBhbGV4QGtvbWJvLmRldiB0byBnZXQgaW4gY29udGFjdCBhbmQgdGVs"
+    "bCBoaW0geW91IGNvbWUgZnJvbSB0aGUgSldUIDsp._hhX5YTtHfLn9ZC806dZceRn2whzxHyrhft1ONzNgOE"
+)
+assert len(KOMBO_LINK) == 352
+
+
+def module_pixels_of(code: QPixmap) -> int:
+    """Device pixels per module of a drawn code, measured on it: the top-left finder pattern
+    is the first dark run of the first row with any, seven modules wide."""
+    image = code.toImage().convertToFormat(QImage.Format.Format_Grayscale8)
+    for y in range(image.height()):
+        dark = [x for x in range(image.width()) if image.pixelColor(x, y).lightness() < 128]
+        if dark:
+            run = 0
+            while (
+                dark[0] + run < image.width()
+                and image.pixelColor(dark[0] + run, y).lightness() < 128
+            ):
+                run += 1
+            assert run % 7 == 0, "modules must be whole pixels"
+            return run // 7
+    raise AssertionError("no code drawn")
+
+
+def test_a_real_link_in_a_half_screen_window_is_offered_large_not_drawn_too_small(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Snapped to half a 1366x768 screen, beside the call, the window drew a 352-character
+    # link's code at one screen pixel per module (81 pixels in a 158-pixel box) and said
+    # customers could scan it; after a screen share scaled it to 90 % no phone could.
+    with FaultServer(fallback=tools_or(Reply.link(KOMBO_LINK))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        window.resize(683, 768)  # the window keeps its smallest width
+        fill_form(window)
+        assert make_link(qtbot, window) == KOMBO_LINK
+        view = window.qrView
+        qtbot.waitUntil(lambda: view.can_enlarge, timeout=5000)
+        qtbot.wait(50)
+        assert not view.has_code
+        assert view.text() == QR_SHOW_LARGE_TEXT
+        hint = window.findChild(QLabel, "qrHint")
+        assert hint.text() == QR_HINT_SHOWN_LARGE  # not "Customers can scan it"
+        assert view.focusPolicy() == Qt.FocusPolicy.StrongFocus
+        assert "shown large" in view.accessibleDescription()
+
+        QTest.mouseClick(view, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: large_view() is not None)
+        dialog = large_view()
+        assert dialog is not None
+        assert_shows_the_whole_code_on_the_screen(dialog, KOMBO_LINK)
+        assert module_pixels_of(dialog.largeQrView.pixmap()) >= MIN_MODULE_PIXELS
+        dialog.reject()
+
+
+@pytest.mark.parametrize(
+    "size", [MINIMUM_SIZE, (683, 768), (1093, 614), (1180, 712), (1366, 900)], ids=str
+)
+def test_a_code_in_the_window_is_never_drawn_too_small_to_scan(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]
+) -> None:
+    with FaultServer(fallback=tools_or(Reply.link(KOMBO_LINK))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        window.resize(*size)
+        fill_form(window)
+        assert make_link(qtbot, window) == KOMBO_LINK
+        view = window.qrView
+        qtbot.waitUntil(lambda: view.can_enlarge, timeout=5000)
+        qtbot.wait(50)
+        if view.has_code:
+            assert module_pixels_of(view.pixmap()) >= MIN_MODULE_PIXELS
+            assert decode_pixmap(view.pixmap()) == KOMBO_LINK
+        else:
+            assert view.text() == QR_SHOW_LARGE_TEXT
+        if size == (1366, 900):
+            assert view.has_code  # room enough: the code is drawn
 
 
 def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: MainWindow) -> None:

@@ -21,6 +21,7 @@ from kombo_desktop.ui.qr_image import (
     PRINT_DPI,
     PRINT_WIDTH_PX,
     copy_qr_to_clipboard,
+    fitting_module_pixels,
     qr_pixmap,
     qr_qimage,
     save_qr,
@@ -106,6 +107,16 @@ def test_qrview_pixmap_is_rendered_in_device_pixels_on_high_resolution_screens()
     assert pixmap.width() == (400 // modules) * modules  # device pixels
     assert pixmap.deviceIndependentSize().width() <= 200
     assert decode_pixmap(pixmap) == LINK
+
+
+@pytest.mark.parametrize(("size_px", "ratio"), [(240, 1.0), (187, 1.25), (158, 1.0), (40, 1.0)])
+def test_the_module_size_is_known_before_the_code_is_drawn(size_px: int, ratio: float) -> None:
+    # The window asks first, so that it never draws a code too small to scan.
+    modules = len(qr_matrix(LONG_LINK))
+    expected = int(size_px * ratio) // modules
+    assert fitting_module_pixels(LONG_LINK, size_px, ratio) == expected
+    if expected:
+        assert qr_pixmap(LONG_LINK, size_px, ratio).width() == expected * modules
 
 
 def test_qrview_pixmap_of_a_long_link_still_decodes() -> None:

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
-from kombo_desktop.ui.result_panel import QR_TOO_LARGE_TEXT
+from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.locked_files import full_disk, read_only_drive
@@ -611,11 +611,11 @@ def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
         assert make_link(qtbot, window) == long_link
         qtbot.waitUntil(lambda: window.qrView.text() == QR_TOO_LARGE_TEXT, timeout=5000)
         assert not window.qrView.has_code
-        window.resize(1366, 900)  # room again: the code comes, whole
-        qtbot.waitUntil(lambda: window.qrView.has_code, timeout=5000)
-        shown = window.qrView.pixmap()
-        assert shown.width() / shown.devicePixelRatio() <= window.qrView.width()
-        assert decode_pixmap(shown) == long_link
+        # Room for it now, but at one or two pixels a module: still not drawn, as it would
+        # not scan from a shared screen; offered large instead.
+        window.resize(1366, 900)
+        qtbot.waitUntil(lambda: window.qrView.text() == QR_SHOW_LARGE_TEXT, timeout=5000)
+        assert not window.qrView.has_code
 
 
 def test_typing_the_next_customer_over_the_form_takes_the_last_link_away(
