@@ -2,29 +2,56 @@
 
 Only ``qrcode``'s encoder is used, never its image output: ``make_image()`` needs Pillow, which
 is easy to lose in a frozen build. The window paints the matrix with Qt; files in SVG form are
-written here from the same matrix, so what is saved is exactly what is shown.
+written here from a matrix made the same way. ``qrcode`` is imported inside the functions
+because the window imports this module on its start-up path.
 
-Error correction level M (15 % of the code may be damaged) suits links shown on a screen or
-printed on paper: a stronger level would make the code for a long link denser and harder to
-scan from a shared screen. ``qrcode`` is imported inside the functions because the window
-imports this module on its start-up path.
+Two levels of error correction (how much of a code may be lost and still be read), chosen by
+where the code goes:
 
-The code for a link is remembered (the last ``CACHE_SIZE`` texts): the window computes it on the
-worker thread as soon as Kombo answers, then shows it, and "Save QR code", "Copy QR image" and
-the SVG export ask for the same link again. Computing it costs 15-20 ms for a Kombo-length
-link, most of it ``qrcode`` trying all eight mask patterns to pick the one scanners read best;
-remembering it makes every later use of the same link nearly free.
+- ``ON_SCREEN``, level L (7 %), for the code in the window and shown large. A code drawn on a
+  screen is exact and undamaged; what makes it fail is too few pixels a module once a screen
+  share has scaled it down and compressed it, and a weaker level needs fewer modules for the
+  same link: a 352-character Kombo link takes 73 modules (quiet zone included) at L against 81
+  at M, a 2,000-character one 157 against 177. In the 228 screen pixels the window can give
+  the code on a 1366x768 laptop at 125 %, the first link gets three pixels a module instead
+  of two, and the large view gives the second three instead of two. Three scanned (zxing-cpp,
+  smooth scaling and JPEG) at nearly every size the shared window was scaled to down to 50 %;
+  two failed at most sizes below 65 %. Where both levels give as many pixels, they scanned
+  alike in these trials.
+- ``ON_PAPER``, level M (15 %), for what leaves the program: PNG and SVG files and the copied
+  picture, any of which may be printed. They are not short of pixels (the PNG is 1200 wide),
+  and a printed sheet gets folded: with a crease one to three modules wide drawn at random
+  through a printed 352-character code, it read back 25-26 times in 30 at M, 11-22 at L.
+
+The code for a link is remembered (the last ``CACHE_SIZE`` codes, at each level apart): the
+window computes the on-screen code on a worker thread as soon as Kombo answers and shows it,
+then computes the one for files the same way, and "Save QR code", "Copy QR image" and the SVG
+export ask for that again. Computing a code costs 15-20 ms for a Kombo-length link, most of it
+``qrcode`` trying all eight mask patterns to pick the one scanners read best; remembering it
+makes every later use of the same link nearly free.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
-CACHE_SIZE = 32  # links remembered; a few KB each
+CACHE_SIZE = 32  # codes remembered; a few KB each
+
+
+class Correction(Enum):
+    """How much of a code may be lost and still be read: the QR standard's levels."""
+
+    LOW = "L"  # 7 %
+    MEDIUM = "M"  # 15 %
+
+
+ON_SCREEN = Correction.LOW  # the window and the large view (see the module's docstring)
+ON_PAPER = Correction.MEDIUM  # files and the copied picture
 
 
 class QrTooLongError(ValueError):
@@ -51,15 +78,18 @@ def band_modules(count: int) -> int:
     return max(4, round(count / 8))
 
 
-def qr_matrix(text: str, border: int = QUIET_ZONE) -> list[list[bool]]:
+def qr_matrix(
+    text: str, border: int = QUIET_ZONE, correction: Correction = ON_PAPER
+) -> list[list[bool]]:
     """The modules of the QR code for ``text``, row by row; True is dark.
 
     The quiet zone of ``border`` light modules is included on every side. Non-ASCII text is
-    encoded as UTF-8.
+    encoded as UTF-8. ``correction``: ``ON_SCREEN`` for a code drawn in the window, else (files,
+    the copied picture) the default.
     """
     if border < 0:
         raise ValueError("The border of a QR code cannot be negative.")
-    symbol = _symbol(text)
+    symbol = _symbol(text, correction)
     # A fresh list every time: callers may change it, the remembered code must not change.
     light_row = [False] * (len(symbol) + 2 * border)
     margin = [False] * border
@@ -125,19 +155,21 @@ def _attribute(value: str) -> str:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def _symbol(text: str) -> tuple[tuple[bool, ...], ...]:
+def _symbol(text: str, correction: Correction) -> tuple[tuple[bool, ...], ...]:
     """The code's modules without a quiet zone, immutable so it can be shared between callers
-    and threads (``lru_cache`` is thread-safe; at worst two threads compute the same code)."""
-    code = _make_code(text)
+    and threads (``lru_cache`` is thread-safe; at worst two threads compute the same code).
+    Remembered by text and level together: the window's code never stands in for a file's."""
+    code = _make_code(text, correction)
     return tuple(tuple(bool(module) for module in row) for row in code.get_matrix())
 
 
-def _make_code(text: str) -> Any:
+def _make_code(text: str, correction: Correction) -> Any:
     import qrcode
-    from qrcode.constants import ERROR_CORRECT_M
+    from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
     from qrcode.exceptions import DataOverflowError
 
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    level = {Correction.LOW: ERROR_CORRECT_L, Correction.MEDIUM: ERROR_CORRECT_M}[correction]
+    code = qrcode.QRCode(error_correction=level, border=0)
     code.add_data(text)
     try:
         code.make(fit=True)

@@ -606,28 +606,40 @@ class LinkMaking(QObject):
         return "it is in the history"
 
     def prepare_qr(self, url: str, draw: Callable[[], None]) -> None:
-        """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it.
+        """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it;
+        then the code for files and the copied picture, the same way.
 
-        For a Kombo-length link the code takes 15-20 ms to compute, most of it choosing the
+        For a Kombo-length link a code takes 15-20 ms to compute, most of it choosing the
         mask pattern that scans best. On the UI thread that would hold back the painting of
         the link itself; on a worker started at once it would too, because the computation
         holds Python's interpreter lock and the paint needs it in between. So the link is
-        painted first, and the code follows about 20 ms later. ``core.qr`` remembers it:
-        ``draw`` only turns it into a picture, and saving or copying it costs nothing more.
-        If computing fails on the worker, ``draw`` tries again and shows why.
+        painted first, and the code follows about 20 ms later. ``core.qr`` remembers both
+        codes (their error correction differs, see there): ``draw`` only turns the first into
+        a picture, and saving or copying costs nothing more. If computing fails on the
+        worker, ``draw`` tries again and shows why.
         """
 
         def compute() -> None:
             if self._window.closed:
                 return
 
-            def work(_token: object) -> None:
-                from kombo_desktop.core.qr import qr_matrix
+            def on_screen(_token: object) -> None:
+                from kombo_desktop.core.qr import ON_SCREEN, qr_matrix
 
-                qr_matrix(url)
+                qr_matrix(url, correction=ON_SCREEN)
+
+            def on_paper(_token: object) -> None:
+                from kombo_desktop.core.qr import ON_PAPER, qr_matrix
+
+                qr_matrix(url, correction=ON_PAPER)
+
+            def drawn(_none: None) -> None:
+                draw()
+                if not self._window.closed:  # after the code, as nobody waits for this one
+                    self._window.runner.run(on_paper, name="qr-code-for-files")
 
             self._window.runner.run(
-                work, on_done=lambda _none: draw(), on_error=lambda _error: draw(), name="qr-code"
+                on_screen, on_done=drawn, on_error=lambda _error: draw(), name="qr-code"
             )
 
         after_next_paint(

@@ -62,6 +62,14 @@ def _matrix(text: str) -> list[list[bool]]:
     return qr_matrix(text, border=QUIET_ZONE_MODULES)
 
 
+def _screen_matrix(text: str) -> list[list[bool]]:
+    """The code drawn in the window and shown large: at the lower error correction, which
+    gives each module more pixels (see ``kombo_desktop.core.qr``)."""
+    from kombo_desktop.core.qr import ON_SCREEN, qr_matrix  # lazy: pulls in qrcode
+
+    return qr_matrix(text, border=QUIET_ZONE_MODULES, correction=ON_SCREEN)
+
+
 def _image_from_matrix(matrix: list[list[bool]], module_pixels: int) -> QImage:
     """One byte per pixel, each module an exact ``module_pixels`` square: no smoothing, no blur.
 
@@ -124,10 +132,11 @@ def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixm
     ``size_px`` (never larger, unless even one pixel per module does not fit). With a
     ``device_pixel_ratio`` above 1 (high-resolution screens) the pixmap is rendered in device
     pixels and tagged with that ratio, so it is sharp and still ``size_px`` logical pixels wide.
+    The code is the on-screen one (``ON_SCREEN``), for the window and the large view.
     """
     if size_px < 1:
         raise ValueError("The QR picture must be at least one pixel wide.")
-    matrix = _matrix(text)
+    matrix = _screen_matrix(text)
     module_pixels = max(1, _module_pixels_in(len(matrix), size_px, device_pixel_ratio))
     pixmap = QPixmap.fromImage(_image_from_matrix(matrix, module_pixels))
     pixmap.setDevicePixelRatio(device_pixel_ratio)
@@ -141,7 +150,7 @@ def fitting_module_pixels(text: str, size_px: int, device_pixel_ratio: float = 1
     The window asks before it draws: with fewer than about three pixels a module, a code that
     scans from this screen no longer does once a screen share has scaled it down.
     """
-    return _module_pixels_in(len(_matrix(text)), size_px, device_pixel_ratio)
+    return _module_pixels_in(len(_screen_matrix(text)), size_px, device_pixel_ratio)
 
 
 def _module_pixels_in(modules: int, size_px: int, device_pixel_ratio: float) -> int:

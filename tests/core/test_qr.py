@@ -18,6 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kombo_desktop.core.qr import (
+    ON_PAPER,
+    ON_SCREEN,
     QUIET_ZONE,
     Band,
     QrTooLongError,
@@ -138,6 +140,41 @@ def test_unicode_decodes_exactly() -> None:
 
 def test_error_correction_is_level_m() -> None:
     assert decode_matrix(qr_matrix(LONG_LINK)).ec_level == "M"
+
+
+def kombo_shaped(length: int) -> str:
+    link = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9."
+    while len(link) < length:
+        link += "eyJzdWIiOiJBY21lIn0-_x"
+    return link[:length]
+
+
+@pytest.mark.parametrize(
+    ("length", "on_screen", "on_paper"),
+    [(352, 73, 81), (2000, 157, 177), (2048, 157, 177)],
+    ids=["a link as Kombo makes it", "a long one", "the longest the program takes"],
+)
+def test_a_code_for_the_screen_has_fewer_modules(
+    length: int, on_screen: int, on_paper: int
+) -> None:
+    # Fewer modules in the same pixels are larger ones: what lets a phone read a code from a
+    # shared screen. Files and the copied picture keep level M, for a printed sheet's sake.
+    link = kombo_shaped(length)
+    screen, paper = qr_matrix(link, correction=ON_SCREEN), qr_matrix(link, correction=ON_PAPER)
+    assert (len(screen), len(paper)) == (on_screen, on_paper)  # quiet zone included
+    assert decode_matrix(screen).ec_level == "L"
+    assert decode_matrix(paper).ec_level == "M"
+    assert decode_matrix(screen).text == decode_matrix(paper).text == link
+    assert qr_matrix(link) == paper  # unless asked, the code for files
+
+
+def test_the_codes_of_a_link_are_remembered_apart() -> None:
+    # Both are remembered for the same link: asking for one must never give the other.
+    link = kombo_shaped(400)
+    first_screen = qr_matrix(link, correction=ON_SCREEN)
+    assert decode_matrix(qr_matrix(link, correction=ON_PAPER)).ec_level == "M"
+    assert qr_matrix(link, correction=ON_SCREEN) == first_screen
+    assert decode_matrix(qr_matrix(link, correction=ON_SCREEN)).ec_level == "L"
 
 
 @settings(max_examples=40, deadline=None)

@@ -203,6 +203,30 @@ def test_a_code_in_the_window_is_never_drawn_too_small_to_scan(
             assert view.has_code  # room enough: the code is drawn
 
 
+def test_a_real_link_gets_three_pixels_a_module_where_a_laptop_at_125_percent_gives_two(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 1366x768 laptop at 125 % gives the code about 228 screen pixels at the window's first
+    # size. A 352-character link's code at error correction M has 81 modules: two pixels each,
+    # too few for a shared screen, so words stood in its place. At L it has 73: three each.
+    with FaultServer(fallback=tools_or(Reply.link(KOMBO_LINK))) as kombo:
+        monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
+        window = open_window("--api-base", kombo.base_url)
+        fill_form(window)
+        assert make_link(qtbot, window) == KOMBO_LINK
+        view = window.qrView
+        for height in range(500, 700, 5):  # the code's room follows the window's height
+            window.resize(1180, height)
+            qtbot.wait(50)
+            if 3 * 73 <= view.width() - 4 < 3 * 81:
+                break
+        else:
+            pytest.fail("no window height gives the code 219 to 242 pixels")
+        qtbot.waitUntil(lambda: view.has_code, timeout=5000)
+        assert module_pixels_of(view.pixmap()) == MIN_MODULE_PIXELS
+        assert decode_pixmap(view.pixmap()) == KOMBO_LINK
+
+
 def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: MainWindow) -> None:
     view: QWidget = demo_window.qrView
     assert view.focusPolicy() == Qt.FocusPolicy.NoFocus

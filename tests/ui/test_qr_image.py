@@ -10,12 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import zxingcpp
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from kombo_desktop.core.qr import qr_matrix
+from kombo_desktop.core.qr import ON_PAPER, ON_SCREEN, Correction, qr_matrix
 from kombo_desktop.ui.qr_image import (
     DEMO_MARK,
     PRINT_DPI,
@@ -52,8 +53,8 @@ def _gray_pixels(image: QImage) -> list[bytes]:
     return [raw[y * stride : y * stride + gray.width()] for y in range(gray.height())]
 
 
-def _module_pixels(image: QImage, text: str) -> int:
-    modules = len(qr_matrix(text))
+def _module_pixels(image: QImage, text: str, correction: Correction = ON_PAPER) -> int:
+    modules = len(qr_matrix(text, correction=correction))
     assert image.width() % modules == 0, "modules must be whole pixels"
     return image.width() // modules
 
@@ -94,16 +95,16 @@ def test_qrview_pixmap_fits_with_whole_pixel_modules_and_decodes(size_px: int) -
     pixmap = qr_pixmap(LINK, size_px)
     assert pixmap.width() == pixmap.height()
     assert pixmap.width() <= size_px
-    modules = len(qr_matrix(LINK))
+    modules = len(qr_matrix(LINK, correction=ON_SCREEN))
     assert pixmap.width() // modules == size_px // modules  # the largest module that fits
-    _module_pixels(pixmap.toImage(), LINK)
+    _module_pixels(pixmap.toImage(), LINK, ON_SCREEN)
     assert decode_pixmap(pixmap) == LINK
 
 
 def test_qrview_pixmap_is_rendered_in_device_pixels_on_high_resolution_screens() -> None:
     pixmap = qr_pixmap(LINK, 200, device_pixel_ratio=2.0)
     assert pixmap.devicePixelRatio() == 2.0
-    modules = len(qr_matrix(LINK))
+    modules = len(qr_matrix(LINK, correction=ON_SCREEN))
     assert pixmap.width() == (400 // modules) * modules  # device pixels
     assert pixmap.deviceIndependentSize().width() <= 200
     assert decode_pixmap(pixmap) == LINK
@@ -112,11 +113,46 @@ def test_qrview_pixmap_is_rendered_in_device_pixels_on_high_resolution_screens()
 @pytest.mark.parametrize(("size_px", "ratio"), [(240, 1.0), (187, 1.25), (158, 1.0), (40, 1.0)])
 def test_the_module_size_is_known_before_the_code_is_drawn(size_px: int, ratio: float) -> None:
     # The window asks first, so that it never draws a code too small to scan.
-    modules = len(qr_matrix(LONG_LINK))
+    modules = len(qr_matrix(LONG_LINK, correction=ON_SCREEN))
     expected = int(size_px * ratio) // modules
     assert fitting_module_pixels(LONG_LINK, size_px, ratio) == expected
     if expected:
         assert qr_pixmap(LONG_LINK, size_px, ratio).width() == expected * modules
+
+
+# A link as Kombo makes it: 352 characters.
+KOMBO_LINK = (
+    "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9."
+    + "Ab9-_x" * 46
+    + "Ab9-"
+)
+assert len(KOMBO_LINK) == 352
+
+
+def test_a_laptop_at_125_percent_gives_a_real_link_three_pixels_a_module() -> None:
+    # The 183 logical pixels the window gives the code there are 228 screen pixels: two a
+    # module for the 81 modules of error correction M, three for the 73 of L.
+    assert len(qr_matrix(KOMBO_LINK, correction=ON_SCREEN)) == 73
+    assert fitting_module_pixels(KOMBO_LINK, 183, 1.25) == 3
+
+
+def _level(image: QImage) -> str:
+    """The error correction level a real decoder reads from the code in ``image``."""
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    rows = b"".join(_gray_pixels(gray))
+    view = zxingcpp.ImageView(rows, gray.width(), gray.height(), zxingcpp.ImageFormat.Lum)
+    (found,) = zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)
+    assert found.text == KOMBO_LINK
+    return str(found.ec_level)
+
+
+def test_the_window_draws_level_l_and_what_leaves_the_program_is_level_m(tmp_path: Path) -> None:
+    # On screen the code needs large modules; on a printed, folded sheet it needs correction.
+    assert _level(qr_pixmap(KOMBO_LINK, 300).toImage()) == "L"
+    assert _level(QImage(str(save_qr(KOMBO_LINK, tmp_path / "qr.png")))) == "M"
+    assert _level(render_svg(save_qr(KOMBO_LINK, tmp_path / "qr.svg"))) == "M"
+    assert _level(copy_qr_to_clipboard(KOMBO_LINK)) == "M"
+    assert _level(qr_pixmap(KOMBO_LINK, 300).toImage()) == "L"  # each level remembered apart
 
 
 def test_qrview_pixmap_of_a_long_link_still_decodes() -> None:

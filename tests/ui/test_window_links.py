@@ -600,9 +600,9 @@ def test_tab_goes_from_the_reconnection_button_to_its_link(
 def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # At the smallest window the code's place is 150 px; a 1,700-character link needs more
+    # At the smallest window the code's place is 150 px; a 2,000-character link needs more
     # even at one pixel per module, and the code shown cut off did not scan.
-    long_link = "https://connect.kombo.dev/v1?token=" + "Ab9-_xYz" * 208
+    long_link = "https://connect.kombo.dev/v1?token=" + "Ab9-_xYz" * 246
     with FaultServer(fallback=tools_or(Reply.link(long_link))) as kombo:
         monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-5d1e8a2c7b")
         window = open_window("--api-base", kombo.base_url)
@@ -616,6 +616,23 @@ def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
         window.resize(1366, 900)
         qtbot.waitUntil(lambda: window.qrView.text() == QR_SHOW_LARGE_TEXT, timeout=5000)
         assert not window.qrView.has_code
+
+
+def test_the_code_for_files_is_ready_before_it_is_asked_for(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Files keep a stronger error correction than the window's code (see core.qr): computed
+    # only on "Save QR code…", it would cost 15-20 ms more on the click.
+    from kombo_desktop.core import qr
+
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: demo_window.qrView.has_code, timeout=5000)
+    qtbot.waitUntil(lambda: demo_window.runner.active == [], timeout=5000)
+    missed = qr._symbol.cache_info().misses
+    qr.qr_matrix(link, correction=qr.ON_PAPER)
+    qr.qr_matrix(link, correction=qr.ON_SCREEN)
+    assert qr._symbol.cache_info().misses == missed
 
 
 def test_typing_the_next_customer_over_the_form_takes_the_last_link_away(
