@@ -192,8 +192,12 @@ class CredentialStore:
 
     @property
     def environment_key_in_use(self) -> bool:
-        """True while ``KOMBO_API_KEY`` is set: it is then the key of every profile."""
-        return self._environment_key() is not None
+        """True while ``KOMBO_API_KEY`` is set: it is then the key of every profile.
+
+        Only whether it is there: the window asks at start, for its header, and the key
+        itself is read (and handed to the log filter) only where it is used, off the way to
+        the first frame."""
+        return bool(self._environ.get(API_KEY_VARIABLE, "").strip())
 
     def get(self, profile: str) -> str | None:
         """The key to use for ``profile``, or None when there is none."""

@@ -5,7 +5,9 @@ links are sent. It holds the window's ``Connection`` (a target and its key) and 
 when the person switches profile, saves another key, enters or leaves the demo, or renames a
 profile in Settings; around each new connection it does the background work that keeps the
 first click fast and the tool lists right: a key check and warm-up a moment after the change,
-then the account's own tool lists in place of the bundled ones.
+then the account's own tool lists in place of the bundled ones, and, while the key given at
+start (KOMBO_API_KEY) is used for every profile, which Kombo environment that key belongs to,
+so that the history and its duplicate check file its links where they were made.
 
 It is apart from ``main_window`` so that these rules can be read in one place: a link being
 made keeps the key it was sent with, a renamed profile keeps its link on show, another place
@@ -30,6 +32,7 @@ from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
+    from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.catalog_refresh import RefreshedCatalog
     from kombo_desktop.ui.main_window import MainWindow
@@ -54,6 +57,10 @@ class AccountFeature(QObject):
         self._background: list[TaskHandle] = []
         # Connections a new key replaced while a request ran on them: closed once it ends.
         self._retired: list[Connection] = []
+        # The Kombo environment of the key given at start, by API address (it is the key of
+        # every profile, and one key belongs to one environment); kept in memory, like the
+        # key, and asked for once per address (``_check_run_key``).
+        self._run_key_environments: dict[str, str] = {}
 
     @property
     def target(self) -> Target | None:
@@ -64,11 +71,14 @@ class AccountFeature(QObject):
         return self.target is not None and self.target.demo
 
     def environment_id(self, target: Target) -> str | None:
-        """The Kombo environment the key of ``target``'s profile belongs to, when a key check
-        has told; not known while KOMBO_API_KEY is set (links are made with that key, not the
-        saved one), nor in the demo."""
+        """The Kombo environment of the key links for ``target`` go with, when a key check has
+        told: the profile's saved key's, or while KOMBO_API_KEY is set that key's (checked in
+        the background, see ``_check_run_key``); none in the demo. Not known yet, it is None,
+        as for a saved key never checked: the duplicate check then goes by the profile."""
         window = self._window
-        return known_environment_id(window.setup.settings, window.credentials, target)
+        return known_environment_id(
+            window.setup.settings, window.credentials, target, self._run_key_environments
+        )
 
     def use_target(self, target: Target, status: str | None = None) -> None:
         """Send links to ``target`` from now on: new client, header, banner, tool list; then
@@ -239,6 +249,8 @@ class AccountFeature(QObject):
                 # Every link would be refused too: said now, with the way to Settings, rather
                 # than after the whole form is filled in.
                 self._window.link_making.show_error(fresh.refused, after_notes=True)
+            if fresh.refused is None:
+                self._check_run_key(connection)
             if not fresh.tools:
                 return
             catalog = self._window.bundled_catalog
@@ -253,6 +265,37 @@ class AccountFeature(QObject):
                 on_done=apply,
                 on_error=quiet_failure("Refreshing the tool lists"),
                 name="catalog",
+            )
+        )
+
+    def _check_run_key(self, connection: Connection) -> None:
+        """Ask Kombo which environment the key given at start belongs to (``GET
+        /check-api-key``), once per address, after the tool lists (a key they found refused
+        is not asked about again). Without it the history filed that key's links under no
+        environment, and a link for the same customer made the next day with the profile
+        that key belongs to got no duplicate warning. Only the environment's id is kept,
+        never the key; a failure leaves it unknown, as for a saved key never checked."""
+        target = connection.target
+        if target.demo or not self._window.credentials.environment_key_in_use:
+            return
+        if target.api_base in self._run_key_environments:
+            return
+
+        def work(token: CancelToken) -> str:
+            return connection.client().check_api_key(token)
+
+        def learnt(environment_id: str) -> None:
+            self._run_key_environments[target.api_base] = environment_id
+            if self._tools_account == (target.api_base, None):
+                # The lists shown are this key's: not another environment's to reset.
+                self._tools_account = (target.api_base, environment_id)
+
+        self._background.append(
+            self._window.runner.run(
+                work,
+                on_done=learnt,
+                on_error=quiet_failure("Checking the key given at start"),
+                name="run-key-check",
             )
         )
 

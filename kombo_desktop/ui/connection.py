@@ -11,6 +11,10 @@ too, and a request still running on the old one finishes there
 (``AccountFeature.use_new_key``).
 
 The key never reaches a widget: it goes from the credential store straight into the client.
+
+A key given when the program was started (``KOMBO_API_KEY``) is the key of every profile for
+that run: the target says so (``Target.run_key``), and the window says it in those words, the
+variable's name only where a technical reader looks (the header's tooltip, Settings).
 """
 
 from __future__ import annotations
@@ -39,6 +43,23 @@ KOMBO_REGIONS = (Region.EU.value, Region.US.value)  # a target's region; else an
 DEMO_PLACE = "Demo service on this computer"
 DEMO_NEEDS = "no key needed"
 
+# The key given when the program was started (KOMBO_API_KEY), in the words of the person at
+# the screen, who may never have heard of environment variables: short for the header, whole
+# for sentences.
+RUN_KEY_SHORT = "key given at start"
+RUN_KEY_WORDS = "the key given when the program was started"
+# Said at start while it is in use (``MainWindow``).
+RUN_KEY_NOTE = (
+    f"Every profile makes its links with {RUN_KEY_WORDS}, not with the keys saved in "
+    "Settings. To use those, start Kombo Desktop without it (ask whoever set up how it starts)."
+)
+# Added to the header's tooltip while it is in use: the variable's name is for whoever set it
+# up, who looks there (and in Settings' key row), not in the sentences shown to everyone.
+RUN_KEY_TIP = (
+    f"Every profile makes its links with {RUN_KEY_WORDS} (the KOMBO_API_KEY environment "
+    "variable), not with its own key saved in Settings."
+)
+
 
 @dataclass(frozen=True)
 class Target:
@@ -48,6 +69,9 @@ class Target:
     api_base: str
     region: str  # "EU", "US", or the host of a custom address
     demo: bool = False
+    # Links go with the key given when the program was started (KOMBO_API_KEY), whatever the
+    # profile: the header and the sentences about a change say so.
+    run_key: bool = False
 
     @property
     def at_kombo_region(self) -> bool:
@@ -60,7 +84,8 @@ class Target:
         under the program's name all the time. Sentences use :attr:`place` instead."""
         if self.demo:
             return f"{DEMO_PLACE} · {DEMO_NEEDS}"
-        return f"Profile: {self.profile} · {self.region}"
+        label = f"Profile: {self.profile} · {self.region}"
+        return f"{label} · {RUN_KEY_SHORT}" if self.run_key else label
 
     @property
     def place(self) -> str:
@@ -78,13 +103,22 @@ class Target:
         its "·" (read out as a word, or not at all): e.g. "default, Europe"."""
         if self.demo:
             return f"{DEMO_PLACE}, {DEMO_NEEDS}"
-        return f"{self.profile}, {self.place}"
+        spoken = f"{self.profile}, {self.place}"
+        return f"{spoken}, with the {RUN_KEY_SHORT}" if self.run_key else spoken
 
     @property
     def now_used_text(self) -> str:
         """The sentence saying links go here from now on, e.g. "Links are now made with the
-        profile “default” (Europe).", in the words Settings uses for the same change."""
-        return f"Links are now made with the profile “{self.profile}” ({self.place})."
+        profile “default” (Europe).", in the words Settings uses for the same change. With the
+        key given at start it says that this key, not the profile's own, goes with them: the
+        sentence alone once sent a test link out with the production key."""
+        made = f"Links are now made with the profile “{self.profile}” ({self.place})"
+        if not self.run_key:
+            return f"{made}."
+        return (
+            f"{made}, but still with {RUN_KEY_WORDS}: it is used for every profile, not the "
+            "key saved for this one."
+        )
 
 
 def region_label(region: str, api_base: str) -> str:
@@ -104,27 +138,40 @@ def effective_profile(settings: Settings, name: str) -> Profile:
 
 
 def resolve_target(
-    settings: Settings, policy: Policy, profile_name: str, api_base_override: str | None
+    settings: Settings,
+    policy: Policy,
+    profile_name: str,
+    api_base_override: str | None,
+    *,
+    run_key: bool = False,
 ) -> Target:
     """Where links for ``profile_name`` go: the administrator's fixed address, else
-    ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region."""
+    ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region. ``run_key``: they go with
+    the key given at start (KOMBO_API_KEY), not the profile's own."""
     profile = effective_profile(settings, profile_name)
     address = address_not_from_region(
         profile, fixed_api_base=policy.fixed_api_base, api_base_override=api_base_override
     )
     if address is None:
-        return Target(profile=profile.name, api_base=profile.api_base, region=profile.region.value)
-    return Target(profile=profile.name, api_base=address, region=region_label("custom", address))
+        return Target(profile.name, profile.api_base, profile.region.value, run_key=run_key)
+    return Target(profile.name, address, region_label("custom", address), run_key=run_key)
 
 
 def known_environment_id(
-    settings: Settings, credentials: CredentialStore, target: Target
+    settings: Settings,
+    credentials: CredentialStore,
+    target: Target,
+    run_key_environments: Mapping[str, str],
 ) -> str | None:
     """The Kombo environment of the key links for ``target`` are made with, when a key check
-    has told; not known for the demo or while KOMBO_API_KEY is set (links are then made with
-    that key, not with the saved one whose environment the settings keep)."""
-    if target.demo or credentials.environment_key_in_use:
+    has told; none for the demo. While KOMBO_API_KEY is set, links are made with that key,
+    so it is that key's environment at the target's address (``run_key_environments``, by
+    API address), not the one the settings keep for the profile's saved key: the history
+    filed a test link made with a production key as the sandbox's."""
+    if target.demo:
         return None
+    if credentials.environment_key_in_use:
+        return run_key_environments.get(target.api_base)
     profile = settings.profile(target.profile)
     return profile.environment_id if profile is not None else None
 

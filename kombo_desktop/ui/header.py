@@ -1,7 +1,8 @@
 """The top of the window: the demo warning, the active profile, and the first-start help.
 
 The profile (name and region) is always visible because a key belongs to one Kombo region and
-one environment: a person who sees "us-team · US" before clicking knows where the link goes.
+one environment: a person who sees "us-team · US" before clicking knows where the link goes,
+and, while a key given at start is used for every profile, that it goes with that key.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.connection import Target
+from kombo_desktop.ui.connection import RUN_KEY_TIP, Target
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
 
@@ -103,7 +104,8 @@ class HeaderBar(QWidget):
         sentence fragment)."""
         self.profileLabel.setText(target.label)
         self.profileLabel.setAccessibleName(f"Active profile: {target.spoken_label}")
-        self.profileLabel.setToolTip(DEMO_PROFILE_TIP if target.demo else PROFILE_TIP)
+        tip = DEMO_PROFILE_TIP if target.demo else PROFILE_TIP
+        self.profileLabel.setToolTip(f"{tip} {RUN_KEY_TIP}" if target.run_key else tip)
 
 
 class FirstRunNotice(QFrame):

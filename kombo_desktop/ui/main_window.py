@@ -52,7 +52,7 @@ from kombo_desktop.ui import qt_enums, theme
 # CANCELLED_BY_CHANGE_TEXT and MadeLink are imported from here too (tests, the history).
 from kombo_desktop.ui.account_feature import CANCELLED_BY_CHANGE_TEXT as CANCELLED_BY_CHANGE_TEXT
 from kombo_desktop.ui.account_feature import AccountFeature
-from kombo_desktop.ui.connection import Connection, Target, resolve_target
+from kombo_desktop.ui.connection import RUN_KEY_NOTE, Connection, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
@@ -113,7 +113,13 @@ class WindowSetup:
     @property
     def profile_target(self) -> Target:
         """Where links go outside the demo, from the settings, the policy and the overrides."""
-        return resolve_target(self.settings, self.policy, self.profile_name, self.api_base_override)
+        return resolve_target(
+            self.settings,
+            self.policy,
+            self.profile_name,
+            self.api_base_override,
+            run_key=self.credentials.environment_key_in_use,
+        )
 
     @property
     def address_set_by(self) -> str | None:
@@ -195,6 +201,10 @@ class MainWindow(QMainWindow):
             self.show_note(setup.policy.notice, setup.policy.problem_details)
         for note in setup.notes:
             self.show_note(note)
+        if not self.is_demo and self.target is not None and self.target.run_key:
+            # Said only in Settings' key row before, the key given at start went out with
+            # every profile's links while "Ready." and the header said nothing of it.
+            self.show_note(RUN_KEY_NOTE)
         # The link history: recording, duplicate warning, history panel and invitations,
         # plugged into the hooks above (see history_feature).
         self.history = HistoryFeature(self)

@@ -136,7 +136,10 @@ def location_text(location: KeyLocation | None) -> str:
     if location is KeyLocation.SESSION_ONLY:
         return "A key is kept for this session only: it is forgotten when the program closes."
     if location is KeyLocation.ENVIRONMENT:
-        return "The key set in KOMBO_API_KEY is used for this run; it is not stored anywhere."
+        return (
+            "The key set in KOMBO_API_KEY is used for this run, for every profile; it is not "
+            "stored anywhere."
+        )
     if location is KeyLocation.UNREADABLE:
         return (
             "Whether a key is stored for this profile is not known: the password store could "

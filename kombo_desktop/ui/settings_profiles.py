@@ -303,7 +303,15 @@ class ProfilesSection(QObject):
         if not self._book.use_selected():
             return
         self._reshow(another_profile=False)
-        self._say(f"Links are now made with the profile “{name}”.")
+        if self._book.credentials.environment_key_in_use:
+            # The profile's own key is not the one used: said here too, not only in the
+            # key row below, which the person switching profiles need not read.
+            self._say(
+                f"Links are now made with the profile “{name}”, but still with the key given "
+                "when the program was started (KOMBO_API_KEY): it is used for every profile."
+            )
+        else:
+            self._say(f"Links are now made with the profile “{name}”.")
         self.changed.emit(name)
         self.used.emit()  # a key pasted for it is saved, as the person surely expects
 

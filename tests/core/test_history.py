@@ -1220,6 +1220,107 @@ def test_another_profile_is_not_a_duplicate(store: HistoryStore) -> None:
     assert duplicate_of(store, profile="us-production") is not None
 
 
+def test_a_link_in_the_same_kombo_environment_is_a_duplicate_under_any_profile(
+    store: HistoryStore,
+) -> None:
+    # Made with the key given at start (KOMBO_API_KEY, a production key) while the profile
+    # "Sandbox" was chosen: the link is in the production environment, and a link for the
+    # same customer under "Production" would be a second one there.
+    made = add_link(store, profile="Sandbox", environment_id="env-prod")
+    assert duplicate_of(store, profile="Production", environment_id="env-prod") == made
+    assert duplicate_of(store, profile="Production", environment_id="env-other") is None
+    # Where either environment is not known, only the same profile tells.
+    assert duplicate_of(store, profile="Production") is None
+    add_link(store, profile="Staging", organization="Globex", email="eva@globex.example")
+    assert (
+        duplicate_of(
+            store,
+            profile="Production",
+            organization="Globex",
+            email="eva@globex.example",
+            environment_id="env-prod",
+        )
+        is None
+    )
+    # Every way of telling the customer counts across profiles: customer id, e-mail.
+    by_id = add_link(
+        store,
+        profile="Sandbox",
+        origin_id="C-7",
+        organization="Initech",
+        email="x@initech.example",
+        environment_id="env-prod",
+    )
+    assert (
+        duplicate_of(
+            store,
+            profile="Production",
+            origin_id="C-7",
+            organization="Renamed",
+            email="y@initech.example",
+            environment_id="env-prod",
+        )
+        == by_id
+    )
+    assert (
+        duplicate_of(
+            store,
+            profile="Production",
+            origin_id="C-8",
+            organization="Initech",
+            email="x@initech.example",
+            environment_id="env-prod",
+        )
+        is None
+    )
+    # A demo link is never taken for a real one, whatever its profile.
+    add_link(
+        store,
+        profile="Sandbox",
+        organization="Umbrella",
+        is_demo=True,
+        email="u@umbrella.example",
+        environment_id="env-prod",
+    )
+    assert (
+        duplicate_of(
+            store,
+            profile="Production",
+            organization="Umbrella",
+            email="u@umbrella.example",
+            environment_id="env-prod",
+        )
+        is None
+    )
+
+
+def test_the_duplicate_check_in_an_environment_reads_indexes_not_every_row(
+    store: HistoryStore, store_path: Path
+) -> None:
+    from kombo_desktop.core.history.duplicates import _DUPLICATE
+
+    add_link(store, environment_id="env-prod")
+    parameters = {
+        "profile": "default",
+        "origin_id": "C-1",
+        "organization_key": "acme",
+        "email_key": "anna@acme.example",
+        "tool": "personio",
+        "category": "HRIS",
+        "now": "2030-01-01T00:00:00.000000Z",
+        "demo": 0,
+        "remote_environment": None,
+        "environment_id": "env-prod",
+    }
+    conn = sqlite3.connect(store_path)
+    try:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {_DUPLICATE}", parameters).fetchall()
+    finally:
+        conn.close()
+    steps = [row[-1] for row in plan]
+    assert not [step for step in steps if step.startswith("SCAN links")], steps
+
+
 def test_an_expired_link_is_not_a_duplicate(store: HistoryStore) -> None:
     add_link(store, link_type=LinkType.EMBEDDED)
     assert duplicate_of(store, now=T0 + timedelta(minutes=30)) is not None
@@ -1497,11 +1598,43 @@ def test_a_version_6_file_keeps_every_entry_and_finds_kinds_and_pasted_links(
         assert upgraded.count("customer 3 gmbh") == 1  # the search of before still works
         made = add_link(upgraded, category=Category.ATS, created_at=T0 + timedelta(days=1))
         assert upgraded.search("ATS")[0] == made
-    assert user_version(store_path) == SCHEMA_VERSION == 8
+    assert user_version(store_path) == SCHEMA_VERSION == 9
     after = sqlite3.connect(store_path)
     kept = after.execute("SELECT * FROM links WHERE id <= 5 ORDER BY id").fetchall()
     after.close()
     assert kept == stored  # every entry, every value, as it was
+
+
+def test_a_version_8_file_finds_a_link_of_the_same_environment_under_another_profile(
+    store_path: Path,
+) -> None:
+    """Version 8 looked for duplicates under the same profile only; the upgrade adds the
+    indexes the check by Kombo environment reads, and keeps every entry as it was."""
+    make_v6_file(store_path, [v1_row(n) for n in range(3)])  # made with "default", env-1
+    conn = sqlite3.connect(store_path, isolation_level=None)
+    for step in MIGRATIONS[6:8]:
+        for statement in step:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 8")
+    stored = conn.execute("SELECT * FROM links ORDER BY id").fetchall()
+    conn.close()
+
+    with HistoryStore(store_path) as upgraded:
+        found = upgraded.find_duplicate(
+            "Production",
+            origin_id=None,
+            organization="customer 1 gmbh",
+            email=None,
+            category=Category.HRIS,
+            tool="personio",
+            now=T0,
+            environment_id="env-1",
+        )
+        assert found is not None and found.origin_id == "C-1"
+    assert user_version(store_path) == SCHEMA_VERSION
+    after = sqlite3.connect(store_path)
+    assert after.execute("SELECT * FROM links ORDER BY id").fetchall() == stored
+    after.close()
 
 
 def test_an_empty_file_becomes_a_history(store_path: Path) -> None:
@@ -1600,10 +1733,10 @@ def test_a_file_from_a_newer_version_is_left_where_it_is_untouched(store_path: P
     store_path.parent.mkdir(parents=True)
     conn = sqlite3.connect(store_path)
     conn.executescript(
-        "CREATE TABLE links_v9 (id INTEGER PRIMARY KEY, anything TEXT);"
-        "INSERT INTO links_v9 (anything) VALUES ('from the future');"
-        "PRAGMA user_version = 9;"
+        "CREATE TABLE links_next (id INTEGER PRIMARY KEY, anything TEXT);"
+        "INSERT INTO links_next (anything) VALUES ('from the future');"
     )
+    conn.execute(f"PRAGMA user_version = {int(SCHEMA_VERSION) + 1}")
     conn.close()
     before = store_path.read_bytes()
 

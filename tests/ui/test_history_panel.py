@@ -20,6 +20,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.demo.wire import DEMO_ENVIRONMENT_ID
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, HistoryStore
 from kombo_desktop.core.paths import AppPaths
@@ -163,22 +164,25 @@ def test_the_profile_and_its_environment_id_are_recorded(
     assert (entry.profile, entry.environment_id) == ("sales", "env-4711")
 
 
-def test_with_kombo_api_key_set_the_saved_keys_environment_is_not_recorded(
+def test_with_kombo_api_key_set_that_keys_environment_is_recorded_not_the_saved_ones(
     qtbot: QtBot,
     open_window: WindowFactory,
     demo_server: DemoKomboServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # The links are made with the variable's key, whose environment is not known: recorded
-    # under the saved key's, the duplicate check took them for that environment's links.
+    # The links are made with the variable's key: recorded under the saved key's environment,
+    # the duplicate check took them for that environment's links. They are recorded under
+    # the environment Kombo says the variable's key belongs to.
     store = SettingsStore(AppPaths.from_environment())
     store.save(Settings(profiles=[Profile(name="sales", environment_id="env-4711")]))
     monkeypatch.setenv("KOMBO_API_KEY", "kombo-test-key-from-the-environment")
     window = open_window("--profile", "sales", "--api-base", demo_server.base_url)
+    qtbot.waitUntil(lambda: demo_server.requests_to("GET", "/v1/check-api-key") != [])
+    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
     fill_form(window)
     make_link(qtbot, window)
     (entry,) = history_of(window).store.search()
-    assert (entry.profile, entry.environment_id) == ("sales", None)
+    assert (entry.profile, entry.environment_id) == ("sales", DEMO_ENVIRONMENT_ID)
 
 
 def test_an_unreadable_history_is_explained_once_and_the_window_works(

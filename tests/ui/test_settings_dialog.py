@@ -1707,6 +1707,31 @@ def test_while_kombo_api_key_is_set_a_saved_key_is_said_to_wait_for_a_run_withou
     assert profile is not None and profile.environment_id == "env-of-default"
 
 
+def test_while_kombo_api_key_is_set_using_a_profile_says_that_key_is_still_used(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Links are now made with the profile “Sandbox”" while every link still went out with
+    # the production key given at start: a test link went to the production environment.
+    monkeypatch.setenv("KOMBO_API_KEY", GOOD_KEY)
+    memory_keyring.set_password(SERVICE_NAME, "Sandbox", "kombo-sandbox-key-0d7e")
+    store.save(Settings(profiles=[Profile("Production"), Profile("Sandbox")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    select(dialog, "Sandbox")
+    settle(qtbot, dialog)
+    child(dialog, QAbstractButton, "useProfileButton").click()
+    settle(qtbot, dialog)
+    assert store.load().active_profile == "Sandbox"
+    assert status(dialog) == (
+        "Links are now made with the profile “Sandbox”, but still with the key given when "
+        "the program was started (KOMBO_API_KEY): it is used for every profile."
+    )
+    assert "for every profile" in child(dialog, QLabel, "keyStatusLabel").text()
+
+
 def test_a_refused_kombo_api_key_is_not_said_to_be_mended_here(
     qtbot: QtBot,
     make_dialog: object,

@@ -20,9 +20,10 @@ from kombo_desktop.core.letters import fold, organization_key, without_lone_surr
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import Category
 
-# Candidates come from the three per-profile indexes; a customer id, when both sides have one,
-# decides alone. NULL parameters (no tool, no e-mail...) match nothing, as intended. Only the
-# fixed column list is put into the text; every value is a bound parameter.
+# Candidates come from the three per-profile indexes and, when the Kombo environment is known,
+# the three per-environment ones; a customer id, when both sides have one, decides alone. NULL
+# parameters (no tool, no e-mail, no environment...) match nothing, as intended. Only the fixed
+# column list is put into the text; every value is a bound parameter.
 _DUPLICATE: Final = f"""
     SELECT {ENTRY_COLUMN_LIST}
     FROM links
@@ -33,6 +34,17 @@ _DUPLICATE: Final = f"""
                 AND (:origin_id IS NULL OR origin_id IS NULL)
             UNION ALL
             SELECT id FROM links WHERE profile = :profile AND email_key = :email_key
+                AND (:origin_id IS NULL OR origin_id IS NULL)
+            UNION ALL
+            SELECT id FROM links WHERE environment_id = :environment_id
+                AND origin_id = :origin_id
+            UNION ALL
+            SELECT id FROM links WHERE environment_id = :environment_id
+                AND organization_key = :organization_key
+                AND (:origin_id IS NULL OR origin_id IS NULL)
+            UNION ALL
+            SELECT id FROM links WHERE environment_id = :environment_id
+                AND email_key = :email_key
                 AND (:origin_id IS NULL OR origin_id IS NULL))
         AND expires_at > :now AND (:demo IS NULL OR demo = :demo)
         AND remote_environment IS :remote_environment
@@ -74,7 +86,10 @@ class DuplicateCheck(ABC):
         Call it before sending a create-link request. An earlier entry (new link or reconnection
         link) is a duplicate when all of these hold:
 
-        * it was made with the same ``profile``;
+        * it was made with the same ``profile``, or in the same Kombo environment
+          (``environment_id``, known on both sides) with any profile: a link made with the
+          key given at start (KOMBO_API_KEY) while another profile was chosen is in that
+          key's environment, and a second link there for the same customer is one too many;
         * it is for the same customer: when both it and the new request carry a customer id
           (``origin_id``) the ids must be equal; otherwise the organisation names must be equal
           ignoring case, spacing, punctuation and accents (``organization_key``), or the

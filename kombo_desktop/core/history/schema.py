@@ -135,6 +135,16 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
     # index, so that a pasted link, or its beginning, is found at once among 100,000, and a
     # piece of one is looked for in the index rather than in every row. Every entry stays.
     ("CREATE INDEX links_by_url ON links (url)",),
+    # Version 9: the duplicate check also finds a link made in the same Kombo environment with
+    # another profile (one made with the key given at start, KOMBO_API_KEY, while another
+    # profile was chosen, is in that key's environment). Its candidates are read by these
+    # indexes, as by the per-profile ones, not by going through every row. Every entry stays.
+    (
+        "CREATE INDEX links_by_environment_origin ON links (environment_id, origin_id)",
+        "CREATE INDEX links_by_environment_organization"
+        " ON links (environment_id, organization_key)",
+        "CREATE INDEX links_by_environment_email ON links (environment_id, email_key)",
+    ),
 )
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)

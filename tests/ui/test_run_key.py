@@ -1,0 +1,166 @@
+"""The key given when the program was started (``KOMBO_API_KEY``): it is used for every
+profile, so the window says so, and the history files its links under that key's Kombo
+environment, not under the one of the profile's own saved key.
+
+Staff ran with a production key in the variable, switched to their "Sandbox" profile to make
+a test link, and were told links were now made with Sandbox: the production key went out,
+and the history kept the link without an environment, so the next day, without the
+variable, a link for the same customer under "Production" got no duplicate warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import keyring
+import pytest
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.credentials import SERVICE_NAME
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply
+from tests.support.history_helpers import history_of
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+
+PRODUCTION_KEY = "kombo-production-key-7c1d9e"
+SANDBOX_KEY = "kombo-sandbox-key-3b8f2a"
+ENVIRONMENT_OF_KEY = {PRODUCTION_KEY: "env-production", SANDBOX_KEY: "env-sandbox"}
+
+
+def kombo_of_two_environments(request: RecordedRequest) -> Reply:
+    """A Kombo that knows both keys, each of its own environment."""
+    key = (request.header("Authorization") or "").removeprefix("Bearer ")
+    if key not in ENVIRONMENT_OF_KEY:
+        return Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key.")
+    if request.path.endswith("/check-api-key"):
+        return Reply.environment(ENVIRONMENT_OF_KEY[key])
+    if "/tools/" in request.path:
+        return Reply.tools([("personio", "Personio"), ("bamboohr", "BambooHR")])
+    if request.path.endswith("/create-link"):
+        return Reply.link(f"https://connect.kombo.dev/v1?token={len(request.path)}")
+    return Reply.text(404, "not here")
+
+
+@pytest.fixture
+def kombo() -> Iterator[FaultServer]:
+    with FaultServer(fallback=kombo_of_two_environments) as server:
+        yield server
+
+
+def save_profiles(kombo: FaultServer, active: str = "Production") -> SettingsStore:
+    """Production and Sandbox, each with its own stored key, checked in Settings before."""
+    store = SettingsStore(AppPaths.from_environment())
+    production = Profile("Production", Region.CUSTOM, kombo.base_url, "env-production")
+    sandbox = Profile("Sandbox", Region.CUSTOM, kombo.base_url, "env-sandbox")
+    store.save(Settings(profiles=[production, sandbox], active_profile=active))
+    keyring.set_password(SERVICE_NAME, "Production", PRODUCTION_KEY)
+    keyring.set_password(SERVICE_NAME, "Sandbox", SANDBOX_KEY)
+    return store
+
+
+def keys_sent(kombo: FaultServer, path: str) -> list[str]:
+    return [
+        (r.header("Authorization") or "").removeprefix("Bearer ")
+        for r in kombo.requests
+        if r.path.endswith(path)
+    ]
+
+
+def key_checked(qtbot: QtBot, kombo: FaultServer, window: MainWindow) -> None:
+    """Until the window has asked Kombo which environment the key belongs to."""
+    qtbot.waitUntil(lambda: keys_sent(kombo, "/check-api-key") != [], timeout=10_000)
+    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+
+
+def test_the_window_says_at_start_that_the_key_given_at_start_is_used_for_every_profile(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    save_profiles(kombo)
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    assert window.profileLabel.text() == "Profile: Production · 127.0.0.1 · key given at start"
+    note = window.statusLabel.text()
+    assert "key given when the program was started" in note
+    assert "every profile" in note.lower()
+    # The variable's name is for whoever set it up: in the header's tooltip, not in the
+    # sentence shown to the person (and a customer watching the shared screen).
+    assert "KOMBO_API_KEY" not in note
+    assert "KOMBO_API_KEY" in window.profileLabel.toolTip()
+    assert PRODUCTION_KEY not in note + window.profileLabel.toolTip()
+    assert "key given at start" in window.profileLabel.accessibleName()
+
+
+def test_without_the_variable_the_header_and_the_status_say_nothing_of_it(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    save_profiles(kombo)
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    window = open_window()
+    assert window.profileLabel.text() == "Profile: Production · 127.0.0.1"
+    assert "given when the program was started" not in window.statusLabel.text()
+
+
+def test_switching_profiles_says_the_key_given_at_start_is_still_the_one_used(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = save_profiles(kombo)
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    settings = store.load()
+    settings.active_profile = "Sandbox"
+    store.save(settings)
+    window.use_profile("Sandbox")  # what Settings' "Use this profile" does
+    status = window.statusLabel.text()
+    assert status.startswith("Links are now made with the profile “Sandbox”")
+    assert "still with the key given when the program was started" in status
+    assert "KOMBO_API_KEY" not in status
+    assert window.profileLabel.text() == "Profile: Sandbox · 127.0.0.1 · key given at start"
+    fill_form(window)
+    make_link(qtbot, window)
+    assert keys_sent(kombo, "/create-link") == [PRODUCTION_KEY]  # as the window said
+
+
+def test_a_link_made_with_the_key_given_at_start_is_recorded_in_that_keys_environment(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    save_profiles(kombo, active="Sandbox")
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    key_checked(qtbot, kombo, window)
+    fill_form(window)
+    make_link(qtbot, window)
+    (entry,) = history_of(window).store.search()
+    assert (entry.profile, entry.environment_id) == ("Sandbox", "env-production")
+    # Neither the header nor the history holds the key itself.
+    assert PRODUCTION_KEY not in window.profileLabel.text() + window.statusLabel.text()
+    window.close()
+
+    # The next day, without the variable, the same customer under Production: the link
+    # made in the production environment is on record and offered instead of a second one.
+    monkeypatch.delenv("KOMBO_API_KEY")
+    store = SettingsStore(AppPaths.from_environment())
+    settings = store.load()
+    settings.active_profile = "Production"
+    store.save(settings)
+    next_day = open_window()
+    assert next_day.profileLabel.text() == "Profile: Production · 127.0.0.1"
+    wait_until_ready(qtbot, next_day)
+    fill_form(next_day)
+    next_day.createButton.click()
+    qtbot.waitUntil(lambda: history_of(next_day).banner.isVisible(), timeout=5000)
+    qtbot.wait(150)  # a request wrongly sent meanwhile would arrive now
+    assert keys_sent(kombo, "/create-link") == [PRODUCTION_KEY]
