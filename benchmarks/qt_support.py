@@ -47,9 +47,10 @@ class LinkMaker:
     Each call uses a different e-mail address and organisation, also across runs that share a
     history file, so the history's duplicate warning never stops a run. After the link it also
     waits for the QR code (``last_qr_seconds``, from the click): drawn, or offered large where
-    the window would draw it too small to scan. The window computes the code after painting
-    the link, and a next click while that still runs would be slowed by it in a way no person
-    clicking by hand ever meets.
+    the window would draw it too small to scan, and then for the code saved files use (computed
+    next, on a worker). The window computes the codes after painting the link, and a next
+    click while that still runs would be slowed by it in a way no person clicking by hand ever
+    meets.
     """
 
     def __init__(self, window: QWidget, prefix: str = "bench") -> None:
@@ -95,9 +96,14 @@ class LinkMaker:
             # enough for a figure given for information.
             wait_until(lambda: self.qr_view.can_enlarge, timeout, "the QR code")
             self.last_qr_seconds = time.perf_counter() - started
+            wait_until(self._codes_done, timeout, "the QR code for files")
         finally:
             self.link_field.textChanged.disconnect(on_text)
         return shown - started, self.link_field.text()
+
+    def _codes_done(self) -> bool:
+        runner = getattr(self.window, "runner", None)
+        return runner is None or not any(task.name.startswith("qr-code") for task in runner.active)
 
     def close(self) -> None:
         self._paint.close()
