@@ -124,7 +124,13 @@ class HistoryFeature(QObject):
         self._from_history_url: str | None = None
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
-        self._history = BackgroundHistory(window.setup.paths.history_file, window.show_note)
+        # A link made while it was being opened that the file could not take yet is handed
+        # to ``_waiting`` too (the store keeps it): said why, and tried again.
+        self._history = BackgroundHistory(
+            window.setup.paths.history_file,
+            window.show_note,
+            lambda error, shown: self._waiting.not_saved(error, shown=shown),
+        )
         # Links the file could not take when made (a full disk...), saved once it can.
         self._waiting = WaitingSaves(window, self._history, self._list_saved)
         self.relink_customer = RelinkCustomer(window, self._history)
@@ -336,7 +342,8 @@ class HistoryFeature(QObject):
             # Saved now, or once the history is open if it is still being opened (see
             # ``BackgroundHistory.save`` and ``close``), without making the window wait.
             entry = self._history.save(
-                lambda store: _store_made(store, made, customer, label, environment_id)
+                lambda store: _store_made(store, made, customer, label, environment_id),
+                shown=made.shown,
             )
             if entry is None:
                 return

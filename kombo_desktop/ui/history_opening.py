@@ -24,7 +24,7 @@ from __future__ import annotations
 import itertools
 import logging
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QTimer
 
@@ -32,13 +32,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from kombo_desktop.core.history import HistoryEntry, HistoryStore
+    from kombo_desktop.core.history import HistoryEntry, HistoryStore, NotSavedYetError
     from kombo_desktop.ui.tasks import TaskRunner
 
     # Saves a link made while the history was being opened into the store given. Runs on the
     # UI thread, or on the opening's worker thread once the window has closed: it uses only
     # the store (thread-safe) and what the window knew when the link was made.
     PendingSave = Callable[[HistoryStore], HistoryEntry]
+
+    # Told of a link made while the history was being opened that the file could not take
+    # yet (a full disk, a file another program holds): the store keeps it, the duplicate
+    # check knows it, and the window says why and has it tried again (``history_waiting``).
+    # Gets the store's error and whether the link is on the screen.
+    NotSavedYet = Callable[[NotSavedYetError, bool], None]
 
 _log = logging.getLogger(__name__)
 
@@ -59,6 +65,13 @@ NOT_SAVED_WHILE_OPENING = (
 )
 
 
+class _PendingLink(NamedTuple):
+    """A link made while the history was being opened, to be saved once it is."""
+
+    save: PendingSave
+    shown: bool  # on the screen (else kept off it for details typed meanwhile)
+
+
 class HistoryNotReadyError(RuntimeError):
     """The history is still being opened: ``str()`` says why in plain words,
     ``held_by_another_program`` which of the two reasons it is.
@@ -73,22 +86,33 @@ class HistoryNotReadyError(RuntimeError):
         self.held_by_another_program = held_by_another_program
 
 
-def _save_pending(store: HistoryStore, saves: list[PendingSave]) -> int:
+def _save_pending(
+    store: HistoryStore, saves: list[_PendingLink], not_saved_yet: NotSavedYet | None = None
+) -> int:
     """Save the links made while the history was being opened in ``store``, now that it is
-    open; returns how many could not be saved (each is logged)."""
-    from kombo_desktop.core.history import HistoryError
+    open; returns how many could not be saved (each is logged).
+
+    One the file cannot take yet (``NotSavedYetError``) is not lost: the store keeps it and
+    the duplicate check knows it. ``not_saved_yet`` is told (the window then says why and has
+    it tried again); without it (the window has closed) closing the store tries once more."""
+    from kombo_desktop.core.history import HistoryError, NotSavedYetError
 
     failed = 0
-    for save in saves:
+    for pending in saves:
         try:
-            save(store)
+            pending.save(store)
+        except NotSavedYetError as error:
+            if not_saved_yet is not None:
+                not_saved_yet(error, pending.shown)
+            else:
+                _log.warning("A link made while the history was opened waits to be saved in it")
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             failed += 1
     return failed
 
 
-def _save_then_close(store: HistoryStore, saves: list[PendingSave]) -> None:
+def _save_then_close(store: HistoryStore, saves: list[_PendingLink]) -> None:
     """Save the links made while the history was being opened, then close it: the window has
     closed, so nobody is left to tell of a failure but the log."""
     _save_pending(store, saves)
@@ -108,7 +132,7 @@ class _Opening:
         self._store: HistoryStore | None = None
         self._error: BaseException | None = None
         self._close_when_open = False
-        self._saves_before_closing: list[PendingSave] = []
+        self._saves_before_closing: list[_PendingLink] = []
 
     def open(self, path: Path) -> None:
         from kombo_desktop.core.history import HistoryStore
@@ -142,7 +166,7 @@ class _Opening:
         assert self._store is not None
         return self._store
 
-    def close_when_open(self, saves: list[PendingSave]) -> None:
+    def close_when_open(self, saves: list[_PendingLink]) -> None:
         """Save ``saves`` and close the database now if it is open (and unused), else as soon
         as it is (on the worker thread: the window's callback is not run after closing)."""
         with self._lock:
@@ -169,12 +193,19 @@ class BackgroundHistory:
     meanwhile is saved then (``save``). ``close()`` with the window.
 
     ``show_note`` tells the person what opening found (a file set aside, a history kept in
-    memory) and of a link made meanwhile that could not be saved.
+    memory) and of a link made meanwhile that could not be saved; ``not_saved_yet`` of one
+    the file could not take yet, which is kept and saved later.
     """
 
-    def __init__(self, path: Path, show_note: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        show_note: Callable[[str], None],
+        not_saved_yet: NotSavedYet | None = None,
+    ) -> None:
         self._path = path
         self._show_note = show_note
+        self._not_saved_yet = not_saved_yet
         self._store: HistoryStore | None = None
         self._opening: _Opening | None = None  # the database, opened on a worker thread
         # What goes on once it is open (``when_ready``), and the timer that ends their wait
@@ -183,7 +214,7 @@ class BackgroundHistory:
         self._waiting_numbers = itertools.count()
         self._wait_limit: QTimer | None = None
         self._waited_in_vain = False  # a wait reached its limit: later clicks do not wait
-        self._unsaved: list[PendingSave] = []  # links made while it was being opened
+        self._unsaved: list[_PendingLink] = []  # links made while it was being opened
         self._closed = False
 
     @property
@@ -212,7 +243,7 @@ class BackgroundHistory:
             if self._store.problem:
                 self._show_note(self._store.problem)
             unsaved, self._unsaved = self._unsaved, []
-            if _save_pending(self._store, unsaved):
+            if _save_pending(self._store, unsaved, self._not_saved_yet):
                 self._show_note(NOT_SAVED_WHILE_OPENING)
         return self._store
 
@@ -313,11 +344,12 @@ class BackgroundHistory:
         finally:
             self._stop_waiting()
 
-    def save(self, save: PendingSave) -> HistoryEntry | None:
+    def save(self, save: PendingSave, *, shown: bool = True) -> HistoryEntry | None:
         """Save a link just made: now, returning its entry, or once the history is open if it
-        is still being opened (None then), without making the window wait."""
+        is still being opened (None then), without making the window wait. ``shown``: the
+        link is on the screen (what the person is told if the file cannot take it yet)."""
         if self.still_opening:
-            self._unsaved.append(save)
+            self._unsaved.append(_PendingLink(save, shown))
             return None
         return save(self.store)
 

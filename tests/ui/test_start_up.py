@@ -30,14 +30,14 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.vocabulary import Category
-from kombo_desktop.ui import history_opening
+from kombo_desktop.ui import history_opening, history_waiting
 from kombo_desktop.ui.duplicate_flow import CHOOSE_IN_WARNING, GONE_BY_EDITING
 from kombo_desktop.ui.history_feature import KEPT_UNTIL_CLOSING
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.link_making import CHECKING_EARLIER_LINKS_TEXT, OPENING_HISTORY_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
-from tests.support.locked_files import sqlite_file_held
+from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.python_run import last_line_printed
 from tests.ui.conftest import WindowFactory, fill_form
 
@@ -324,6 +324,35 @@ def test_a_link_made_while_the_history_was_opened_is_saved_when_it_opens_after_c
             return [entry.organization for entry in history.search()]
 
     qtbot.waitUntil(lambda: saved() == ["Acme GmbH"], timeout=10_000)
+
+
+def test_a_link_made_while_the_history_was_opened_that_the_file_refuses_is_saved_once_it_can(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    slow_history_opening: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A database tool held the history file when it finished opening: the link made meanwhile
+    # was said to be lost ("the duplicate warning will not know about it", though it did), and
+    # it was never tried again, so it was gone once the program closed.
+    monkeypatch.setattr(history_waiting, "RETRY_SECONDS", 0.1)
+    history_file = AppPaths.from_environment().history_file
+    window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
+    link = window.linkField.text()
+    with sqlite_write_open(history_file):
+        slow_history_opening.set()
+        qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+        said = window.statusLabel.text()
+        assert said.startswith("The link is ready, but it could not be saved in the history yet")
+        assert "another program is using the link history file" in said
+        assert history_opening.NOT_SAVED_WHILE_OPENING not in said
+        qtbot.wait(300)  # tried again meanwhile, refused
+    qtbot.waitUntil(
+        lambda: window.statusLabel.text() == "The link is now saved in the history.",
+        timeout=5000,
+    )
+    with HistoryStore(history_file) as history:
+        assert [entry.url for entry in history.search()] == [link]
 
 
 @pytest.fixture
