@@ -288,8 +288,9 @@ class HistoryFeature(QObject):
 
     def _profile_renamed(self, old: str, new: str) -> None:
         """Earlier links follow their renamed profile, or the duplicate check would miss them:
-        once the history is open, if it is still being opened."""
-        self.when_ready(lambda: self._rename_in_history(old, new))
+        once the history is open, if it is still being opened, however long that takes (a
+        click's wait gives up after a second; this must not)."""
+        self._history.when_open(lambda: self._rename_in_history(old, new))
 
     def _rename_in_history(self, old: str, new: str) -> None:
         from kombo_desktop.core.history import HistoryError

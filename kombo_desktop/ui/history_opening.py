@@ -10,6 +10,8 @@ it on a worker thread right after the first frame. Meanwhile:
   (:class:`HistoryNotReadyError`); the window is not made to wait meanwhile: the worker's word
   that the history is open reaches the UI thread through the task runner's queued signal,
   and a timer ends the wait (``when_ready``). Nothing here waits on the UI thread;
+* a change the history must follow (a renamed profile) is made once it is open, however
+  long that takes (``when_open``);
 * a link made is saved once the history is open, without making the window wait; if the
   window closes first, the opening saves it itself when it is done (unless the program has
   exited by then), as the history is the only record of the links handed out.
@@ -215,6 +217,7 @@ class BackgroundHistory:
         self._wait_limit: QTimer | None = None
         self._waited_in_vain = False  # a wait reached its limit: later clicks do not wait
         self._unsaved: list[_PendingLink] = []  # links made while it was being opened
+        self._when_open: list[Callable[[], None]] = []  # changes waiting for it (``when_open``)
         self._closed = False
 
     @property
@@ -295,6 +298,16 @@ class BackgroundHistory:
 
         return call_off
 
+    def when_open(self, then: Callable[[], None]) -> None:
+        """Call ``then`` on the UI thread once the history is open, however long that takes
+        (at once if it is not being opened): for a change the history must follow (a renamed
+        profile), which, unlike a click, nobody waits for and must not be dropped. Not called
+        after ``close()``: a change still waiting then is logged."""
+        if not self.still_opening:
+            then()
+            return
+        self._when_open.append(then)
+
     def _waited_long_enough(self) -> None:
         """The wait's limit: what waited goes on, with the history if the worker opened it
         just now (its word is still on its way: ``store`` takes it), else without it."""
@@ -342,6 +355,9 @@ class BackgroundHistory:
         try:
             _ = self.store
         finally:
+            changes, self._when_open = self._when_open, []
+            for change in changes:
+                change()
             self._stop_waiting()
 
     def save(self, save: PendingSave, *, shown: bool = True) -> HistoryEntry | None:
@@ -366,6 +382,13 @@ class BackgroundHistory:
         if self._wait_limit is not None:
             self._wait_limit.stop()
         unsaved, self._unsaved = self._unsaved, []
+        if self._when_open:
+            _log.warning(
+                "The history was still being opened at closing: %d change(s) waiting for it "
+                "(a renamed profile) are not made",
+                len(self._when_open),
+            )
+            self._when_open.clear()
         if self._store is not None:
             self._store.close()
         if self._opening is not None:

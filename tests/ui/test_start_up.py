@@ -40,6 +40,7 @@ from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.python_run import last_line_printed
 from tests.ui.conftest import WindowFactory, fill_form
+from tests.ui.test_duplicates import rename_in_settings
 
 
 class PaintClock(QObject):
@@ -353,6 +354,29 @@ def test_a_link_made_while_the_history_was_opened_that_the_file_refuses_is_saved
     )
     with HistoryStore(history_file) as history:
         assert [entry.url for entry in history.search()] == [link]
+
+
+def test_a_profile_renamed_while_the_history_is_slow_to_open_is_followed_once_it_opens(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    slow_history_opening: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The rename waited for the history a second at most: on a slow disk the earlier links
+    # stayed under the old name ("could not be moved"), out of the duplicate check's sight.
+    monkeypatch.setattr(history_opening, "OPENING_WAIT_SECONDS", 0.1)
+    history_file = AppPaths.from_environment().history_file
+    window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
+    rename_in_settings(qtbot, window, "Production")
+    qtbot.wait(500)  # well past the limit of a click's wait
+    assert not window.history.is_open
+    slow_history_opening.set()
+    qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+    qtbot.wait(100)
+    assert "could not be moved" not in window.statusLabel.text()
+    window.close()
+    with HistoryStore(history_file) as history:
+        assert [entry.profile for entry in history.search()] == ["Production"]
 
 
 @pytest.fixture
