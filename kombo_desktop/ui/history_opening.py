@@ -56,9 +56,14 @@ _log = logging.getLogger(__name__)
 # two busy waits (two seconds) before it is read without the lock, and a slow disk longer
 # still: the click goes on without the history then, and says why.
 OPENING_WAIT_SECONDS = 1.0
+# Said while the history is still being opened, so it cannot yet be known whether it will
+# have to be kept in memory: a restart helps only then (the note opening shows says so), and
+# restarting while links wait to be saved loses them (``history_waiting``).
 HISTORY_IN_USE = (
     "Another program is using the link history file (a database tool, or a second copy of "
-    "Kombo Desktop). Close that program, then restart Kombo Desktop."
+    "Kombo Desktop). Close that program and keep this one open: the history is used as soon "
+    "as that program lets go. Restart Kombo Desktop only if a note says links will be "
+    "forgotten."
 )
 HISTORY_STILL_OPENING = "The link history is still being opened. Try again in a moment."
 NOT_SAVED_WHILE_OPENING = (
