@@ -228,8 +228,9 @@ def upgrade(conn: sqlite3.Connection) -> None:
     the program starting at once cannot both apply the same step. The statements that make
     derived columns again are made as :data:`REFOLDS` say, each column of a row once, after the
     statements that do not read those columns (see :mod:`.refolding`): upgrading a first
-    version's file of 100,000 links takes 3 s of processor time, 5 s when every name and
-    address has an umlaut (it took 5 s and 19 s, making rows again step by step).
+    version's file of 100,000 links takes 3.1 s of processor time, 4.6 s when every
+    organisation's name has an umlaut (it took 5.0 s and 18.5 s, making rows again step by
+    step).
     """
     (current,) = conn.execute("PRAGMA user_version").fetchone()
     if current >= len(MIGRATIONS):
