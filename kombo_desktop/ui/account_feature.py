@@ -348,10 +348,11 @@ class AccountFeature(QObject):
         dialog.profileChanged.connect(self.use_profile)
         dialog.profileRenamed.connect(self._follow_renamed_profile)
         dialog.profileRenamed.connect(self._move_tool_lists)
-        dialog.profileRemoved.connect(self._follow_removed_profile)
+        dialog.profileRemoved.connect(self._follow_settings)
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyAccepted.connect(self._follow_stored_key)
         dialog.storedKeyMissing.connect(self._drop_missing_key)
+        dialog.finished.connect(self._follow_settings)
         dialog.finished.connect(self._say_which_profile_is_used)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
@@ -369,8 +370,8 @@ class AccountFeature(QObject):
                 retired.follow_rename(new)
         if connection is not None and connection.target.profile == old:
             connection.follow_rename(new)
+        self._follow_settings()  # any profile's: the history asks whether it exists
         if setup.profile_name == old:
-            setup.settings = setup.settings_store.load()
             setup.profile_name = new
             if connection is not None and connection.target.profile == new:
                 self._window.header.show_target(connection.target)
@@ -400,12 +401,14 @@ class AccountFeature(QObject):
         if connection.holds_key:
             self.use_new_key()
 
-    def _follow_removed_profile(self) -> None:
-        """The window's settings lose a removed profile at once, as they follow every other
-        change: kept, what asks whether a profile still exists (a reconnection filled in from
-        the history, see ``history_feature``) sent the person to choose one Settings no
-        longer listed. The profile in use, when it was the one removed, is switched by
-        ``use_profile``."""
+    def _follow_settings(self, *_changed: object) -> None:
+        """The window's settings follow every change of profiles made in Settings (one
+        renamed, added, removed, whether in use or not), read again from the store: kept,
+        what asks whether a profile exists (a reconnection filled in from the history, see
+        ``history_feature``) said that a profile renamed to its name "was removed", or sent
+        the person to choose one Settings no longer listed. Called on each rename and
+        removal, and when Settings closes, for profiles added there. The profile in use,
+        when it changed, is switched by ``use_profile``."""
         setup = self._window.setup
         setup.settings = setup.settings_store.load()
 

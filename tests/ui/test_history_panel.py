@@ -17,7 +17,14 @@ import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QListWidget, QPushButton
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo.wire import DEMO_ENVIRONMENT_ID
@@ -849,6 +856,40 @@ def test_a_reconnection_filled_from_a_removed_profile_says_how_to_reconnect_it(
     assert "the profile “Sandbox”, which was removed" in status
     assert "add a profile with that Kombo account's key in Settings to reconnect it" in status
     assert "choose it in Settings" not in status
+
+
+def test_a_reconnection_made_with_a_profile_renamed_to_its_name_is_not_said_removed(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # A profile not in use, renamed in Settings to the name a reconnection was made with:
+    # the window's settings still held the old name, and filling it in said the profile
+    # "was removed: add a profile ..." although Settings listed it.
+    settings = SettingsStore(AppPaths.from_environment())
+    settings.save(Settings(profiles=[Profile(name="default"), Profile(name="US team")]))
+    window = open_window("--demo")
+    relink = history_of(window).store.record_relink(
+        profile="US",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=us",
+    )
+    dialog = settings_of(qtbot, window)
+    profiles = dialog.findChild(QListWidget, "profileList")
+    names = [profiles.item(row).text() for row in range(profiles.count())]
+    profiles.setCurrentRow(next(row for row, name in enumerate(names) if "US team" in name))
+    dialog.findChild(QLineEdit, "profileNameEdit").setText("US")
+    dialog.findChild(QPushButton, "renameProfileButton").click()
+    qtbot.waitUntil(lambda: settings.load().profile("US") is not None)
+    dialog.reject()
+
+    feature = open_history(qtbot, window)
+    select(window, relink.url)
+    feature.panel.historyFillButton.click()
+    status = window.statusLabel.text()
+    assert "removed" not in status
+    assert "“US”" in status
+    assert "only with that profile" in status
 
 
 def test_fill_puts_a_reconnection_into_the_relink_tab(
