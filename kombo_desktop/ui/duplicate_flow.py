@@ -207,9 +207,10 @@ class DuplicateFlow:
 
     def integration_removed(self, integration_id: str) -> bool:
         """Whether Kombo's "no such integration" for ``integration_id`` means it was removed
-        in Kombo: this profile made a link for it before, in the same Kombo environment, so
-        neither a mistyped id nor another region or environment explains it. Its reconnection
-        links can no longer work, and the warning stops offering them."""
+        in Kombo: this profile (or another in the same Kombo environment) made a link for it
+        before, in that environment, so neither a mistyped id nor another region or
+        environment explains it. Its reconnection links can no longer work, and the warning
+        stops offering them."""
         if integration_id in self._removed_integrations:
             return True
         if not self._made_here_before(integration_id):
@@ -219,7 +220,8 @@ class DuplicateFlow:
 
     def _made_here_before(self, integration_id: str) -> bool:
         """Whether the history has a link for ``integration_id`` made where links go now (the
-        check's rules: this profile, the same Kombo environment when known)."""
+        check's rules: this profile or any in the same Kombo environment, and that environment
+        when known)."""
         window, feature = self._window, self._feature
         target = window.target
         if target is None or target.demo:

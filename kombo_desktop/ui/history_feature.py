@@ -565,13 +565,24 @@ class HistoryFeature(QObject):
             )
         )
 
-    def _profile_to_reconnect_with(self, profile: str, in_use: str) -> str:
+    def _profile_to_reconnect_with(
+        self, profile: str, in_use: str, made_in: str | None = None
+    ) -> str:
         """What the status line adds when a reconnection filled in from the history was made
         with ``profile``, not the one in use: Kombo knows an integration only in the account
         it was connected in, so only that profile's key can reconnect it. A profile removed
         since is said to be gone, with the way forward: sent to choose it in Settings, the
-        person found no such profile there."""
+        person found no such profile there. Made in the Kombo environment ``made_in`` that
+        the key in use is known to belong to (the key given at start, or another profile's
+        key of the same account), the profile it was made with does not matter: nothing."""
         if profile == in_use:
+            return ""
+        target = self.window.target
+        if (
+            made_in is not None
+            and target is not None
+            and self.window.environment_id(target) == made_in
+        ):
             return ""
         if self.window.setup.settings.profile(profile) is None:
             return (
@@ -583,6 +594,12 @@ class HistoryFeature(QObject):
             f" The integration was connected with profile “{profile}”: a reconnection link "
             "can be made only with that profile (choose it in Settings)."
         )
+
+    def _reconnect_note(self, entry: HistoryEntry, in_use: str) -> str:
+        """:meth:`_profile_to_reconnect_with` for a reconnection ``entry`` (demo links have
+        no Kombo environment)."""
+        made_in = None if entry.is_demo else entry.environment_id
+        return self._profile_to_reconnect_with(entry.profile, in_use, made_in)
 
     def fill_from(self, entry: HistoryEntry) -> None:
         """Fill the form with an entry: a new link's values, or a reconnection's integration.
@@ -604,7 +621,7 @@ class HistoryFeature(QObject):
             window.show_relink_mode()
             window.show_status(
                 "The reconnection form is filled in from the history. Check it, then press "
-                f"“{RELINK_TEXT}”.{self._profile_to_reconnect_with(entry.profile, in_use)}",
+                f"“{RELINK_TEXT}”.{self._reconnect_note(entry, in_use)}",
                 "info",
             )
             return

@@ -1404,6 +1404,20 @@ def test_a_profile_made_a_link_for_an_integration_where_the_duplicate_check_look
     assert made("personio:old", profile="default")
 
 
+def test_a_link_made_in_the_same_kombo_environment_with_another_profile_counts_too(
+    store: HistoryStore,
+) -> None:
+    # The duplicate check finds a reconnection link made with another profile in the same
+    # Kombo environment, but this check did not: Kombo saying the integration is gone was
+    # taken for a mistyped id, and the warning went on offering the dead link.
+    relink_for(store, "personio:abc", profile="US team", environment_id="env-prod")
+    made = store.made_for_integration
+    assert made("personio:abc", profile="default", environment_id="env-prod")
+    assert not made("personio:abc", profile="default", environment_id="env-dev")
+    assert not made("personio:abc", profile="default")  # the environment is not known
+    assert not made("personio:abc", profile="default", environment_id="env-prod", demo=True)
+
+
 # ------------------------------------------------------------------------------ upgrades
 
 

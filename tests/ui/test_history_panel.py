@@ -892,6 +892,41 @@ def test_a_reconnection_made_with_a_profile_renamed_to_its_name_is_not_said_remo
     assert "only with that profile" in status
 
 
+def test_a_reconnection_made_in_the_kombo_environment_in_use_needs_no_other_profile(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    # Made with another profile whose key is of the same Kombo environment as the one in
+    # use: the status line sent the person to Settings to choose that profile, although the
+    # key in use reconnects it all the same.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(
+        Settings(
+            profiles=[
+                Profile(name="sales", environment_id="env-4711"),
+                Profile(name="Production", environment_id="env-4711"),
+            ]
+        )
+    )
+    keyring.set_password("kombo-desktop", "sales", "test-key-sales")
+    window = open_window("--profile", "sales", "--api-base", demo_server.base_url)
+    relink = history_of(window).store.record_relink(
+        profile="Production",
+        integration_id=INTEGRATION_ID,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=production",
+        environment_id="env-4711",
+    )
+    feature = open_history(qtbot, window)
+    select(window, relink.url)
+    feature.panel.historyFillButton.click()
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    status = window.statusLabel.text()
+    assert "The reconnection form is filled in from the history" in status
+    assert "only with that profile" not in status
+    assert "choose it in Settings" not in status
+
+
 def test_fill_puts_a_reconnection_into_the_relink_tab(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

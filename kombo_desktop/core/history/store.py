@@ -50,11 +50,13 @@ _NOT_SAVED_YET: Final = (
 _GET: Final = f"SELECT {ENTRY_COLUMN_LIST} FROM links WHERE id = :id"  # noqa: S608
 
 # The duplicate check's rules for where a link was made (see ``DuplicateCheck.find_duplicate``):
-# the profile, demo or not (NULL: either), the Kombo environment when both are known.
+# the profile, or any profile in the same Kombo environment when it is known; demo or not
+# (NULL: either); the Kombo environment when both are known.
 _MADE_FOR_INTEGRATION: Final = """
     SELECT EXISTS (
         SELECT 1 FROM links
-        WHERE profile = :profile AND integration_id = :integration_id
+        WHERE (profile = :profile OR environment_id = :environment_id)
+            AND integration_id = :integration_id
             AND (:demo IS NULL OR demo = :demo)
             AND (environment_id IS NULL OR :environment_id IS NULL
                  OR environment_id = :environment_id))
@@ -295,10 +297,12 @@ class HistoryStore(Recording, DuplicateCheck):
         demo: bool | None = False,
         environment_id: str | None = None,
     ) -> bool:
-        """Whether ``profile`` made a link for ``integration_id`` (a reconnection link): a
-        demo link exactly when ``demo`` is true (None: either), in the Kombo environment
-        ``environment_id`` when both it and the link's are known, as the duplicate check
-        counts earlier links. Expired links count too: the integration was there then.
+        """Whether ``profile``, or any profile in the Kombo environment ``environment_id``,
+        made a link for ``integration_id`` (a reconnection link): a demo link exactly when
+        ``demo`` is true (None: either), in the Kombo environment ``environment_id`` when
+        both it and the link's are known, as the duplicate check counts earlier links (it
+        offers a link made with another profile in the same environment). Expired links
+        count too: the integration was there then.
 
         Kombo answering "no such integration" for an id this profile made links for means
         the integration was removed in Kombo, rather than mistyped or in another region.
