@@ -291,7 +291,9 @@ class Settings:
 def _with_managed_profiles(settings: Settings, managed: Sequence[Profile]) -> Settings:
     """``settings`` with each of ``managed`` in the place of the person's profile of exactly the
     same name, else added at the end. A replaced profile keeps its environment id when it
-    connects to the same address, since that id belongs to the key, which stays the person's.
+    connects to the same address, since that id belongs to the key, which stays the person's;
+    so do the details a newer version wrote for it (``other_details``), kept for going back to
+    that version, which would otherwise be gone at the next save.
     A profile whose name differs only in letter case stays the person's own: its key is kept
     under its own spelling (on Windows, whose store ignores case, the two share one key).
     """
@@ -301,7 +303,9 @@ def _with_managed_profiles(settings: Settings, managed: Sequence[Profile]) -> Se
             settings.profiles.append(profile)
             continue
         if own.api_base == profile.api_base:
-            profile = replace(profile, environment_id=own.environment_id)
+            profile = replace(
+                profile, environment_id=own.environment_id, other_details=own.other_details
+            )
         settings.profiles[settings.profiles.index(own)] = profile
     return settings
 

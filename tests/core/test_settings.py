@@ -868,6 +868,36 @@ def test_the_profile_a_newer_version_used_stays_its_choice(
     assert saved_document(paths)["active_profile"] == "US team"
 
 
+def test_a_newer_versions_details_of_an_administrators_profile_are_kept(
+    paths: AppPaths,
+) -> None:
+    """The administrator's profile took the place of the person's with only its environment
+    id: what a newer version had written for it (kept for going back to that version) was
+    gone at the next save."""
+    write_settings(
+        paths,
+        json.dumps(
+            {
+                "version": 1,
+                "active_profile": "default",
+                "profiles": [
+                    {"name": "default", "region": "EU", "proxy": "http://proxy.corp:3128"},
+                    {"name": "Corp EU", "region": "EU", "managed": True,
+                     "environment_id": "env-eu", "proxy": "http://proxy.corp:3128"},
+                ],
+            }
+        ),
+    )  # fmt: skip
+    store = SettingsStore(paths, managed=(Profile("Corp EU", Region.EU),))
+    settings = store.load()
+    assert settings.profile("Corp EU") == Profile("Corp EU", Region.EU, environment_id="env-eu")
+    store.save(settings)
+    saved = {p["name"]: p for p in saved_document(paths)["profiles"]}
+    assert saved["Corp EU"]["proxy"] == "http://proxy.corp:3128"
+    assert saved["Corp EU"]["managed"] is True
+    assert saved["default"]["proxy"] == "http://proxy.corp:3128"
+
+
 def test_an_administrators_mark_is_not_kept_from_the_file(paths: AppPaths) -> None:
     """The file's own keys of a profile are kept, but not the mark of the administrator's
     profiles: the current policy decides it at every save."""
