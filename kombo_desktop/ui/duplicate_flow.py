@@ -171,11 +171,6 @@ class DuplicateFlow:
         if earlier is None:
             self.clear()
             return True
-        if not window.linkForm.asks_for(request):
-            # Changed while the check waited for the history being opened: editing closes the
-            # warning, so none is shown about details the form no longer holds.
-            window.show_status(GONE_BY_EDITING, "info")
-            return False
         self._held, self._held_for = request, target
         self.banner.show_for(
             earlier,

@@ -42,11 +42,13 @@ from kombo_desktop.core.vocabulary import (
     NEW_LINK_TAB_TEXT,
     LinkType,
 )
+from kombo_desktop.ui.duplicate_flow import GONE_BY_EDITING
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
 from kombo_desktop.ui.result_panel import ShownLink
 from kombo_desktop.ui.start_up import after_next_paint
 from kombo_desktop.ui.tasks import TaskHandle, Tell
+from kombo_desktop.ui.widgets import spoken_name
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
@@ -67,6 +69,10 @@ CHECKING_EARLIER_LINKS_TEXT = (
     "Checking earlier links for this customer… To stop waiting, press Cancel or Esc."
 )
 OPENING_HISTORY_TEXT = "Opening the link history… To stop waiting, press Cancel or Esc."
+# Said when the form was changed during that wait: the request of the click is not sent.
+RELINK_GONE_BY_EDITING = (
+    f"The form was changed, so nothing was sent. Press “{spoken_name(RELINK_TEXT)}” when ready."
+)
 # Said in screen-sharing mode when Kombo's refusal quotes details typed over since.
 REFUSAL_TYPED_OVER_TEXT = (
     "The form holds other details now than those Kombo did not accept. Check them and make "
@@ -148,9 +154,15 @@ class LinkMaking(QObject):
     def submit_create(self) -> None:
         """Check the form; if it is fine (and no guard holds it), send it. The duplicate check
         reads the history: one still being opened is waited for first."""
-        request = self._checked(self._window.linkForm.build_request, self._window.linkForm)
+        form = self._window.linkForm
+        request = self._checked(form.build_request, form)
         if request is not None:
-            self._after_history(CHECKING_EARLIER_LINKS_TEXT, lambda: self._guard_then_send(request))
+            self._after_history(
+                CHECKING_EARLIER_LINKS_TEXT,
+                lambda: self._guard_then_send(request),
+                still_asked=lambda: form.asks_for(request),
+                changed_text=GONE_BY_EDITING,
+            )
 
     def _guard_then_send(self, request: LinkRequest) -> None:
         for guard in self._window.create_guards:
@@ -161,17 +173,35 @@ class LinkMaking(QObject):
     def submit_relink(self) -> None:
         """Check the reconnection form and send it, after the history if it is still being
         opened: whom the link is for is looked up there once it comes (``of_made``)."""
-        request = self._checked(self._window.relinkForm.build_request, self._window.relinkForm)
+        form = self._window.relinkForm
+        request = self._checked(form.build_request, form)
         if request is not None:
-            self._after_history(OPENING_HISTORY_TEXT, lambda: self._send(request))
+            self._after_history(
+                OPENING_HISTORY_TEXT,
+                lambda: self._send(request),
+                still_asked=lambda: form.asks_for(request),
+                changed_text=RELINK_GONE_BY_EDITING,
+            )
 
-    def _after_history(self, waiting_text: str, then: Callable[[], None]) -> None:
+    def _after_history(
+        self,
+        waiting_text: str,
+        then: Callable[[], None],
+        *,
+        still_asked: Callable[[], bool],
+        changed_text: str,
+    ) -> None:
         """Go on with a request (``then``) once the link history can be read: at once, unless
         it is still being opened (a slow disk, a large history being upgraded, a file another
         program holds). The window is busy then as for a request, says ``waiting_text`` and
         stays usable; Cancel or Esc stop the wait, else ``then`` follows once the history is
         open, or a second later at most, without it (``HistoryFeature.when_ready``: the
-        opening's worker tells the UI thread, which never waits for it)."""
+        opening's worker tells the UI thread, which never waits for it).
+
+        The form stays editable meanwhile: if it no longer ``still_asked`` for the request of
+        the click (a typo fixed while waiting), nothing is sent and ``changed_text`` says so;
+        the request of the click would otherwise go to Kombo and the history with the details
+        the person had just corrected."""
         history = self._window.history
         if not history.worth_waiting_for:
             then()
@@ -184,6 +214,9 @@ class LinkMaking(QObject):
             # Ready first: sending makes the window busy again, a request held (the duplicate
             # warning) or refused leaves it ready.
             self._set_busy(False)
+            if not still_asked():
+                self._window.show_status(changed_text, "info")
+                return
             then()
 
         self._history_wait = history.when_ready(ready)

@@ -142,6 +142,14 @@ class RelinkForm(RequestForm):
         """The checked request, or the problems (already shown next to their fields)."""
         return self._checked(self._request_from_fields)
 
+    def asks_for(self, request: RelinkRequest) -> bool:
+        """Whether the form, as it is now, makes ``request``: False once it was changed since
+        (typed over while the request waited for the history, say). Marks no field."""
+        try:
+            return self._request_from_fields() == request
+        except InvalidRequest:
+            return False
+
     def _request_from_fields(self) -> RelinkRequest:
         return RelinkRequest.from_form(
             integration_id=self.relinkIntegrationEdit.text(),

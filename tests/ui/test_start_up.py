@@ -34,7 +34,11 @@ from kombo_desktop.ui import history_opening, history_waiting
 from kombo_desktop.ui.duplicate_flow import CHOOSE_IN_WARNING, GONE_BY_EDITING
 from kombo_desktop.ui.history_feature import KEPT_UNTIL_CLOSING
 from kombo_desktop.ui.link_form import LinkForm
-from kombo_desktop.ui.link_making import CHECKING_EARLIER_LINKS_TEXT, OPENING_HISTORY_TEXT
+from kombo_desktop.ui.link_making import (
+    CHECKING_EARLIER_LINKS_TEXT,
+    OPENING_HISTORY_TEXT,
+    RELINK_GONE_BY_EDITING,
+)
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.support.locked_files import sqlite_file_held, sqlite_write_open
@@ -501,21 +505,45 @@ def test_a_form_changed_while_the_history_is_opened_gets_no_warning_about_its_ol
 
 
 @pytest.mark.usefixtures("opening_waited_for_long")
-def test_a_link_for_details_typed_over_while_the_history_is_opened_stays_off_the_screen(
+def test_a_typo_fixed_while_the_history_is_opened_sends_nothing_without_an_earlier_link(
     qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
 ) -> None:
-    # What is sent is what the form held at Create; other details typed meanwhile (the next
-    # customer's) must not have that link shown beside them as theirs.
+    # The e-mail typo fixed during "Checking earlier links…": with no earlier link, the
+    # request of the click went to Kombo and the history anyway, with the old details.
     window = _create_pressed_while_the_history_is_opened(qtbot, open_window)
-    window.organizationEdit.setText("Globex AG")
+    window.emailEdit.setText("anna@acme.example")
 
     slow_history_opening.set()
-    qtbot.waitUntil(
-        lambda: window.statusLabel.text().startswith("A link was made for"), timeout=10_000
-    )
-    assert "the details the form had when you pressed" in window.statusLabel.text()
+    qtbot.waitUntil(lambda: window.statusLabel.text() == GONE_BY_EDITING, timeout=10_000)
+    assert not window.busy and window.createButton.isEnabled()
+    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    assert window.demo_server is not None
+    assert window.demo_server.create_link_count == 0
     assert window.linkField.text() == ""
-    assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
+    assert window.history.store.count() == 0
+    assert window.emailEdit.text() == "anna@acme.example"  # what was typed stays
+
+
+@pytest.mark.usefixtures("opening_waited_for_long")
+def test_a_reconnection_form_changed_while_the_history_is_opened_sends_nothing(
+    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+) -> None:
+    window = open_window("--demo")
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    window.show_relink_mode()
+    window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    window.relinkButton.click()
+    assert window.statusLabel.text() == OPENING_HISTORY_TEXT
+    window.relinkIntegrationEdit.setText("personio:B7kQ2mXv9pLr4tYw8nZc3dFh")
+
+    slow_history_opening.set()
+    qtbot.waitUntil(lambda: window.statusLabel.text() == RELINK_GONE_BY_EDITING, timeout=10_000)
+    assert not window.busy and window.relinkButton.isEnabled()
+    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    assert window.demo_server is not None
+    assert [r.path for r in window.demo_server.requests if r.method == "POST"] == []
+    assert window.linkField.text() == ""
+    assert window.history.store.count() == 0
 
 
 @pytest.mark.usefixtures("opening_waited_for_long")
