@@ -18,7 +18,8 @@ reconnection "instead" would reconnect the other organisation's integration. The
 of it the form's customer could use; the person who wants it for its own customer finds it in
 the history. When the two share the customer id (the check then goes by the id alone), the id
 is most likely the previous customer's, left in the form: the warning says so, and its safest
-choice goes back to the id.
+choice goes back to the id; unless the person kept that id for the form's organisation on
+purpose ("Keep this id"), when it is the other organisation's warning like any other.
 
 In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
 match may have been made on the organisation name alone, so the earlier entry's e-mail address
@@ -90,18 +91,25 @@ def duplicate_text(
     tool_label: str | None,
     wanted: LinkRequest | None = None,
     now: datetime | None = None,
+    id_kept: bool = False,
 ) -> str:
     """What the banner says about ``earlier``; in screen-sharing mode without names.
 
     ``tool_label`` is the display name of the tool the earlier link was for (None when the
     customer was to choose the tool). ``wanted`` is the request held back: where the earlier
     link differs from it, "Use the existing link" would not give what the form asks for.
+    ``id_kept``: the person kept the form's customer id for its organisation on purpose ("Keep
+    this id"), so the id is not blamed for matching another organisation's.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     # As the history says it: "valid until 3 Mar 2026", "valid until 00:31 on 30 Nov 2026".
     valid = status_text(earlier, now)
     other = wanted is not None and made_for_another_organization(earlier, wanted)
-    same_id = wanted is not None and another_organization_with_the_same_id(earlier, wanted)
+    same_id = (
+        not id_kept
+        and wanted is not None
+        and another_organization_with_the_same_id(earlier, wanted)
+    )
     if private:
         who = "this customer id" if same_id else "these details" if other else "this customer"
         # The form's choice: with no tool chosen, any link of the kind of system matches.
@@ -240,6 +248,7 @@ class DuplicateBanner(QFrame):
         self.earlier: HistoryEntry | None = None
         self._tool_label: str | None = None
         self._wanted: LinkRequest | None = None
+        self._id_kept = False  # the form's customer id kept on purpose (see show_for)
         self._private = True
 
         title = plain_label(TITLE)
@@ -308,12 +317,15 @@ class DuplicateBanner(QFrame):
         private: bool,
         tool_label: str | None,
         wanted: LinkRequest | None = None,
+        id_kept: bool = False,
     ) -> None:
-        """Show the warning about ``earlier`` (held back: ``wanted``) and put the focus on the
+        """Show the warning about ``earlier`` (held back: ``wanted``, whose customer id the
+        person kept for its organisation on purpose if ``id_kept``) and put the focus on the
         safest choice."""
         self.earlier = earlier
         self._tool_label = tool_label
         self._wanted = wanted
+        self._id_kept = id_kept
         self._private = private
         self._render()
         self.show()
@@ -331,6 +343,7 @@ class DuplicateBanner(QFrame):
         self.earlier = None
         self._tool_label = None
         self._wanted = None
+        self._id_kept = False
         self.label.clear()
         self.hide()
 
@@ -372,8 +385,10 @@ class DuplicateBanner(QFrame):
         )
 
     def _with_the_same_id(self) -> bool:
+        """Another organisation's link with the form's customer id, not kept on purpose."""
         return (
-            self.earlier is not None
+            not self._id_kept
+            and self.earlier is not None
             and self._wanted is not None
             and another_organization_with_the_same_id(self.earlier, self._wanted)
         )
@@ -393,7 +408,11 @@ class DuplicateBanner(QFrame):
     def _render(self) -> None:
         assert self.earlier is not None
         text = duplicate_text(
-            self.earlier, private=self._private, tool_label=self._tool_label, wanted=self._wanted
+            self.earlier,
+            private=self._private,
+            tool_label=self._tool_label,
+            wanted=self._wanted,
+            id_kept=self._id_kept,
         )
         other, same_id = self._for_another_organization(), self._with_the_same_id()
         title = SAME_ID_TITLE if same_id else OTHER_ORGANIZATION_TITLE if other else TITLE

@@ -177,6 +177,7 @@ class DuplicateFlow:
             private=window.screen_sharing.on,
             tool_label=feature.entry_tool(earlier),
             wanted=request,
+            id_kept=window.linkForm.origin_id_kept_for(request),
         )
         feature.make_room_for_warning()
         shown = window.resultPanel.shown

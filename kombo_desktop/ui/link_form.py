@@ -703,6 +703,14 @@ class LinkForm(RequestForm):
         if lr.ORIGIN_ID not in self._rejected:
             self._recheck(lr.ORIGIN_ID)
 
+    def origin_id_kept_for(self, request: LinkRequest) -> bool:
+        """Whether the person kept the previous customer's id on purpose ("Keep this id") for
+        ``request``'s organisation: the duplicate warning then does not undo that choice."""
+        origin_id = request.end_user_origin_id
+        return bool(origin_id) and self._previous_id.kept_for(
+            request.end_user_organization_name, origin_id or ""
+        )
+
     def _offer_keeping_origin_id(self, problem: str) -> None:
         shown = bool(problem) and problem == self._previous_customers_id()
         self.keepOriginIdButton.setVisible(shown)

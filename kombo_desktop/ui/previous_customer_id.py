@@ -36,6 +36,10 @@ class PreviousCustomerId:
         """The person says ``origin_id`` is ``organization``'s too."""
         self._kept = (organization_key(organization), origin_id)
 
+    def kept_for(self, organization: str, origin_id: str) -> bool:
+        """Whether the person chose "Keep this id" for ``organization`` and ``origin_id``."""
+        return self._kept == (organization_key(organization), origin_id)
+
     def problem(self, organization: str, origin_id: str, *, private: bool) -> str | None:
         """What to say under the id field when it holds the previous customer's id beside
         another ``organization`` (None: nothing). The previous customer is named only when
@@ -45,7 +49,7 @@ class PreviousCustomerId:
         owner, owner_id = self._owner
         if not organization or origin_id != owner_id or same_organization(organization, owner):
             return None
-        if self._kept == (organization_key(organization), origin_id):
+        if self.kept_for(organization, origin_id):
             return None
         whose = (
             "the previous customer's link" if private else f"the previous customer's link ({owner})"

@@ -20,6 +20,7 @@ from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import ORIGIN_ID, LinkRequest
 from kombo_desktop.ui.duplicate_banner import (
     CREATE_ANYWAY_TEXT,
+    OTHER_ORGANIZATION_TITLE,
     SAME_ID_TITLE,
     duplicate_text,
 )
@@ -148,13 +149,62 @@ def test_an_id_filled_in_from_the_history_is_marked_beside_another_organisation(
     assert demo_of(demo_window).create_link_count == 1
 
 
+def test_an_id_kept_on_purpose_is_not_blamed_by_the_warning_after(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Keep this id", then Create with the same tool: the warning said the id was probably the
+    # other organisation's and made "Change the customer id" the default, undoing the choice.
+    acme_then_globex_typed_over(qtbot, demo_window, "personio")
+    demo_window.linkForm.keepOriginIdButton.click()
+    demo_window.createButton.click()
+    banner = history_of(demo_window).banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+
+    text = banner.label.text()
+    assert "probably that organisation's" not in text
+    assert f"For the organisation in the form, choose “{CREATE_ANYWAY_TEXT}”" in text
+    assert "Acme" not in text and "CUST-1042" not in text  # screen-sharing mode
+    title = demo_window.findChild(QLabel, "duplicateBannerTitle")
+    assert title is not None and title.text() == OTHER_ORGANIZATION_TITLE
+    create = banner.createAnywayButton
+    assert create.hasFocus() and create.property("primary") is True
+    assert not banner.changeOriginIdButton.isVisible()
+    assert not banner.useExistingButton.isVisible()
+
+    QTest.keyClick(create, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: demo_of(demo_window).create_link_count == 2, timeout=5000)
+    wait_until_ready(qtbot, demo_window)
+    assert sent_ids(demo_window)[-1] == ("Globex Corp", "CUST-1042")
+
+
+def _record_acme_link_of_an_earlier_session(window: MainWindow) -> None:
+    """The history has Acme's link with customer id CUST-1042, made before this window was
+    opened: the form knows nothing of whose id it is."""
+    request = LinkRequest.from_form(
+        email=ACME["email"],
+        organization_name=ACME["organization"],
+        origin_id="CUST-1042",
+        tool="personio",
+    )
+    history_of(window).store.record_request(
+        request,
+        f"{demo_of(window).origin}/demo/connect?token=DEMO-earlier",
+        profile="default",
+        created_at=datetime.now(UTC),
+        is_demo=True,
+    )
+
+
 def test_a_warning_found_by_the_id_alone_says_the_id_is_probably_wrong(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # It said "For the organisation in the form, choose 'Create a new link anyway'", which
     # sent Globex's link under Acme's id.
-    acme_then_globex_typed_over(qtbot, demo_window, "personio")
-    demo_window.linkForm.keepOriginIdButton.click()  # the id kept all the same
+    qtbot.waitUntil(lambda: history_of(demo_window).is_open, timeout=5000)
+    _record_acme_link_of_an_earlier_session(demo_window)
+    fill_form(demo_window, **GLOBEX, tool="personio")
+    demo_window.originIdEdit.setText("CUST-1042")
+    assert id_problem(demo_window) == ""  # not known as the previous customer's
     demo_window.createButton.click()
     banner = history_of(demo_window).banner
     qtbot.waitUntil(banner.isVisible, timeout=2000)
@@ -177,7 +227,7 @@ def test_a_warning_found_by_the_id_alone_says_the_id_is_probably_wrong(
     assert QApplication.focusWidget() is demo_window.originIdEdit
     assert demo_window.originIdEdit.selectedText() == "CUST-1042"  # typing replaces it
     assert "Change or clear the customer id" in demo_window.statusLabel.text()
-    assert demo_of(demo_window).create_link_count == 1
+    assert demo_of(demo_window).create_link_count == 0
 
     demo_window.originIdEdit.setText("CUST-2077")
     make_link(qtbot, demo_window)
