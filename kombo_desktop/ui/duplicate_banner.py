@@ -8,8 +8,10 @@ create a new link anyway.
 
 The safest choice is the primary button and gets the focus, so that Enter takes it: "Use the
 existing link" for the same customer, "Create a new link anyway" when the earlier link was
-another organisation's (the same e-mail address, an adviser's, or customer id), since that link
-connects the other organisation and the warning itself says to make a new one.
+another organisation's (found by the same e-mail address, an adviser's, or by a customer id the
+person kept for the form's organisation), since that link connects the other organisation and
+the warning itself says to make a new one; "Change the customer id" when the other organisation
+shares the form's customer id otherwise (see below).
 
 An earlier link made for another organisation is not offered at all, in or out of screen-sharing
 mode: "Use the existing link" put that organisation's link and scannable code beside the form's

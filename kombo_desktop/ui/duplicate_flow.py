@@ -60,6 +60,10 @@ RELINK_PASTE_HINT = (
 
 # Said while the warning is shown; once it has gone, the status line stops pointing at it.
 CHOOSE_IN_WARNING = "Nothing was sent: choose what to do in the warning above."
+OTHER_ORGANIZATIONS_LINK_NOT_SHOWN = (
+    "The earlier link was made for another organisation, so it is not shown. Nothing was "
+    f"sent: press “{CREATE_TEXT}” to make a link for the organisation in the form."
+)
 GONE_BY_EDITING = (
     f"The form was changed, so nothing was sent. Press “{spoken_name(CREATE_TEXT)}” when ready."
 )
@@ -302,15 +306,9 @@ class DuplicateFlow:
         from kombo_desktop.ui.duplicate_banner import differences, made_for_another_organization
 
         if request is not None and made_for_another_organization(earlier, request):
-            # Another organisation's link (the warning does not offer it): it connects that
-            # organisation, and beside the form's customer, on a shared screen, its code could
-            # be scanned by the wrong one.
-            window.show_status(
-                "The earlier link was made for another organisation, so it is not shown. "
-                f"Nothing was sent: press “{CREATE_TEXT}” to make a link for the organisation "
-                "in the form.",
-                "info",
-            )
+            # Not offered for another organisation's link (the banner hides the button): a
+            # safety net, that link must never sit beside the form's customer.
+            window.show_status(OTHER_ORGANIZATIONS_LINK_NOT_SHOWN, "info")
             window.createButton.setFocus()
             return
         from kombo_desktop.ui.history_model import local_date
@@ -331,19 +329,22 @@ class DuplicateFlow:
 
     def relink_instead(self) -> None:
         """Switch to the reconnection tab for this customer; the integration id is asked for."""
+        from kombo_desktop.ui.duplicate_banner import made_for_another_organization
+
         earlier, request = self.banner.earlier, self._held
+        if (
+            earlier is not None
+            and request is not None
+            and made_for_another_organization(earlier, request)
+        ):
+            # Not offered (the banner hides the button): that organisation's integration is not
+            # this customer's to reconnect. The warning stays.
+            return
         self.clear()
         if request is None:
             return
         window = self._window
-        from kombo_desktop.ui.duplicate_banner import made_for_another_organization
-
-        # Another organisation's integration is not this customer's to reconnect.
-        known_id = (
-            earlier.integration_id
-            if earlier is not None and not made_for_another_organization(earlier, request)
-            else None
-        )
+        known_id = earlier.integration_id if earlier is not None else None
         self._feature.relink_customer.remember(Customer.of_request(request, known_id))
         # An id typed on the tab and not used yet may be this customer's (pasted first): it
         # stays, checked against this customer when Kombo names its organisation. One a

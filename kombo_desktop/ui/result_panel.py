@@ -59,7 +59,9 @@ QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
 # form: larger, the smallest window would have to be wider. A long link's code that needs
 # more is offered large instead (MIN_MODULE_PIXELS).
 QR_MIN_SIZE = 150
-QR_MAX_SIZE = 360  # room for 4-pixel modules in a full-length Kombo link (85 modules)
+# Room for 4-pixel modules in a Kombo-length link's code as the window draws it, at level L: 73
+# modules with the quiet zone (see ``kombo_desktop.core.qr``), and up to 89 for longer links.
+QR_MAX_SIZE = 360
 # Screen pixels a module of the code needs, at the least, to be shown in the window. A real
 # Kombo link's code scans from this screen with one or two, but a screen share scales the
 # window down and compresses it: with one pixel it no longer scanned at 90 %, with two it
