@@ -36,8 +36,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from html import escape  # not xml.sax's: that one brings the XML parser into the package
 from typing import Any
-from xml.sax.saxutils import escape
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
 CACHE_SIZE = 32  # codes remembered; a few KB each
@@ -151,7 +151,7 @@ def _svg_band(band: Band, count: int, module_size: int) -> str:
 
 def _attribute(value: str) -> str:
     """``value`` as it can stand between double quotes in an XML attribute."""
-    return escape(value, {'"': "&quot;"})
+    return escape(value, quote=True)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
