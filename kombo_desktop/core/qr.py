@@ -36,7 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from html import escape  # not xml.sax's: that one brings the XML parser into the package
+from html import escape  # quotes too; xml.sax's escape would bundle the XML parser
 from typing import Any
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
@@ -142,16 +142,11 @@ def _svg_band(band: Band, count: int, module_size: int) -> str:
     baseline = round((count + height / 2) * module_size + 0.36 * font_size, 1)
     return (
         f'<rect x="0" y="{count}" width="{count}" height="{height}" '
-        f'fill="{_attribute(band.background)}"/>\n'
+        f'fill="{escape(band.background)}"/>\n'
         f'<text transform="scale({1 / module_size:g})" x="{count * module_size / 2:g}" '
         f'y="{baseline:g}" text-anchor="middle" font-family="sans-serif" font-weight="bold" '
-        f'font-size="{font_size:g}" fill="{_attribute(band.colour)}">{escape(band.words)}</text>\n'
+        f'font-size="{font_size:g}" fill="{escape(band.colour)}">{escape(band.words)}</text>\n'
     )
-
-
-def _attribute(value: str) -> str:
-    """``value`` as it can stand between double quotes in an XML attribute."""
-    return escape(value, quote=True)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
