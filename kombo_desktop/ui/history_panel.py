@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QGuiApplication, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -458,7 +458,9 @@ class HistoryPanel(QWidget):
         entry = self.selected_entry()
         if entry is None:
             return
-        QGuiApplication.clipboard().setText(entry.url)
+        from kombo_desktop.ui import rich_copy
+
+        rich_copy.copy_link(entry.url, entry.is_demo)
         if entry.from_an_ended_demo(self.model.demo_origin):
             self.notice.emit(
                 "Demo link copied, but it was made by an earlier demo session and no longer opens.",

@@ -20,7 +20,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kombo_desktop.core.vocabulary import (
@@ -67,6 +66,12 @@ class InvitationContext:
             reconnection=self.reconnection,
         )
         return marked_as_demo(made) if self.is_demo else made
+
+    def copy_invitation(self) -> None:
+        """Put the invitation on the clipboard, as plain text and as HTML (see ``rich_copy``)."""
+        from kombo_desktop.ui import rich_copy
+
+        rich_copy.copy_invitation(self.invitation().body, self.url, self.is_demo)
 
     @property
     def recipient(self) -> str | None:
@@ -164,7 +169,7 @@ class InvitationBar(QWidget):
         context = self.context if self.ready else None
         if context is None or self._link_has_expired():
             return
-        QGuiApplication.clipboard().setText(context.invitation().body)
+        context.copy_invitation()
         language = LANGUAGE_NAMES_IN_ENGLISH[context.language]
         if context.is_demo:
             self.notice.emit(
@@ -194,7 +199,7 @@ class InvitationBar(QWidget):
         too_long = len(address) > MAILTO_SAFE_LENGTH
         if too_long:
             address = context.mailto(with_body=False)
-            QGuiApplication.clipboard().setText(context.invitation().body)
+            context.copy_invitation()
         url = QUrl.fromEncoded(address.encode("ascii"), QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.notice.emit(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence, QResizeEvent
+from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QFrame,
@@ -668,7 +668,9 @@ class ResultPanel(QFrame):
         if self.shown is None:
             return
         expired = self.link_has_expired()  # copied all the same: support may ask for it
-        QGuiApplication.clipboard().setText(self.shown.url)
+        from kombo_desktop.ui import rich_copy
+
+        rich_copy.copy_link(self.shown.url, self.shown.is_demo)
         self.copyButton.setText(COPIED_TEXT)
         self._copy_reset.start()
         if expired:

@@ -14,6 +14,7 @@ and support text, and every address handed to the system to open.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -38,6 +39,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import KomboError
+from kombo_desktop.ui import rich_copy
 from kombo_desktop.ui.main_window import MainWindow
 from tests.e2e.conftest import (
     FAST_CLIENT,
@@ -182,12 +184,20 @@ class Session:
         assert len(texts) > 200, "the walk found too few widgets to mean anything"
         self.leaks += [f"{moment}: widget {where}" for where, text in texts if contains_key(text)]
 
-    def check_clipboard(self, moment: str) -> None:
+    def check_clipboard(self, moment: str, *, with_html: bool = False) -> None:
+        """Every flavour on the clipboard; ``with_html``: the copy must have put HTML there
+        (links and invitations are copied as rich text too), so that flavour is looked at."""
         clipboard = QGuiApplication.clipboard()
         mime = clipboard.mimeData()
         self.clipboard_checks += 1
         if contains_key(clipboard.text()):
             self.leaks.append(f"{moment}: clipboard text")
+        if with_html:
+            assert mime.hasHtml(), f"{moment}: no HTML on the clipboard"
+        # Read as a mail program would: a key written as character references ("&#95;") is
+        # invisible in the raw bytes but there all the same once pasted.
+        if mime.hasHtml() and contains_key(html.unescape(mime.html())):
+            self.leaks.append(f"{moment}: clipboard html")
         for fmt in mime.formats():
             data = bytes(mime.data(fmt))
             if any(form in data for form in KEY_BYTES):
@@ -313,7 +323,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
 
         for button in ("copyButton", "copyQrButton", "copyInvitationButton"):
             click(window, button)
-            session.check_clipboard(f"after {button}")
+            session.check_clipboard(f"after {button}", with_html=button != "copyQrButton")
         click(window, "openButton")
         click(window, "emailButton")
         assert any(url.startswith("mailto:") for url in session.opened)
@@ -447,7 +457,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
     qtbot.waitUntil(lambda: window.history.panel.model.rowCount() == 2, timeout=5000)
     window.history.panel.select_row(0)
     click(window, "historyCopyButton")
-    session.check_clipboard("history copy")
+    session.check_clipboard("history copy", with_html=True)
     save_as(monkeypatch, exports / "history.csv", "CSV file for spreadsheets (*.csv)")
     click(window, "historyExportButton")
     qtbot.waitUntil(lambda: (exports / "history.csv").exists(), timeout=5000)
@@ -761,6 +771,17 @@ def test_the_search_finds_the_key_wherever_it_is_put(
     QGuiApplication.clipboard().setText(f"Bearer {KEY}")
     session.check_clipboard("probe")
     assert session.leaks == ["probe: clipboard text", "probe: clipboard text/plain"]
+    session.leaks.clear()
+    # In the HTML flavour alone, every letter a character reference: no bytes give it away.
+    hidden = "".join(f"&#{ord(letter)};" for letter in KEY)
+    # Put there as the program copies (a QMimeData that Qt made, see ``rich_copy``), then its
+    # HTML rewritten: the clipboard of the tests' platform hands back that same object.
+    rich_copy.copy_invitation("nothing here", "https://x.example/", is_demo=False)
+    QGuiApplication.clipboard().mimeData().setHtml(f"<p>Bearer {hidden}</p>")
+    assert hidden in QGuiApplication.clipboard().mimeData().html()
+    session.check_clipboard("probe", with_html=True)
+    assert session.leaks == ["probe: clipboard html"]
+    session.leaks.clear()
     combo = QComboBox()
     qtbot.addWidget(combo)
     combo.addItem("harmless", KEY)

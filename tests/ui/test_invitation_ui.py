@@ -22,6 +22,7 @@ from kombo_desktop.core.invitation import (
 )
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.clipboard_html import clipboard_html
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -224,6 +225,7 @@ def test_an_invitation_too_long_for_a_mail_program_is_handed_over_by_the_clipboa
     assert fields["subject"] == [window.history.invitationBar.context.invitation().subject]
     assert "body" not in fields
     assert QGuiApplication.clipboard().text().count(kombo_link) == 1
+    assert clipboard_html().links == [(kombo_link, kombo_link)]  # clickable once pasted
     assert "paste" in window.statusLabel.text()
 
 
