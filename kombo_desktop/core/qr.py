@@ -159,22 +159,57 @@ def _symbol(text: str, correction: Correction) -> tuple[tuple[bool, ...], ...]:
 
 
 def _make_code(text: str, correction: Correction) -> Any:
+    """The ``qrcode`` code for ``text``, made as ``qrcode`` makes it unless that fails.
+
+    ``qrcode`` (8.2, lincolnloop/python-qrcode issue #330) cannot make the error correction of
+    a block of data that is all zero bits: its polynomial division takes the logarithm of the
+    block's first byte and raises ``ValueError("glog(0)")``. It packs runs of 20 digits or more
+    in its compact numeric form, where "000" is ten zero bits, so a link with a few dozen "0"s
+    in a row (the whole of one block: 16 bytes or more at level M, 19 at L) has such a block;
+    a link with 300 of them was called too long at 332 characters. Choosing another mask does
+    not help (masks are applied after the error correction), nor does another version for
+    sure (the run still fills a block of it).
+
+    Then the link is made again with every character as a plain byte. There, after a header
+    of a byte and a half, each byte but the last holds the low half of one character and the
+    high half of the next, and a printable character's high half is never zero: no block is
+    all zero, whatever the link. It takes more modules than the numeric form, so it is only
+    the way out; and a link the program takes (2,048 ASCII characters at most) fits at either
+    level: the largest code holds 2,331 bytes at M.
+    """
     import qrcode
     from qrcode.constants import ERROR_CORRECT_L, ERROR_CORRECT_M
-    from qrcode.exceptions import DataOverflowError
+    from qrcode.util import MODE_8BIT_BYTE, QRData
 
     level = {Correction.LOW: ERROR_CORRECT_L, Correction.MEDIUM: ERROR_CORRECT_M}[correction]
     code = qrcode.QRCode(error_correction=level, border=0)
     code.add_data(text)
+    _choose_version(code)
     try:
-        code.make(fit=True)
+        code.make(fit=False)
+    except ValueError:  # glog(0): a block of zero bits (see above)
+        code = qrcode.QRCode(error_correction=level, border=0)
+        code.add_data(QRData(text.encode("utf-8"), mode=MODE_8BIT_BYTE))
+        _choose_version(code)
+        # Text with a long run of NUL characters (never in a link) still has a block of zero
+        # bits: qrcode's error is left to say so rather than calling the text too long.
+        code.make(fit=False)
+    return code
+
+
+def _choose_version(code: Any) -> None:
+    """Sets ``code``'s version to the smallest its data fits in (what ``make(fit=True)`` does
+    first), so that an error of ``make`` afterwards is never mistaken for an overflow."""
+    from qrcode.exceptions import DataOverflowError
+
+    try:
+        code.best_fit()
     except (DataOverflowError, ValueError):
         # Depending on where the overflow is noticed, qrcode raises DataOverflowError or a
         # ValueError about "version 41"; the border is fixed at 0, so nothing else can.
         raise QrTooLongError(
             "This link is too long to show as a QR code. Copy the link instead."
         ) from None
-    return code
 
 
 # Qt's SVG reader (and the viewers built on it) drops a path of more than 32,767 elements and

@@ -14,14 +14,16 @@ import xml.etree.ElementTree as ET
 
 import pytest
 import zxingcpp
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from kombo_desktop.core.link_check import MAX_LINK_CHARS
 from kombo_desktop.core.qr import (
     ON_PAPER,
     ON_SCREEN,
     QUIET_ZONE,
     Band,
+    Correction,
     QrTooLongError,
     band_modules,
     qr_matrix,
@@ -181,6 +183,69 @@ def test_the_codes_of_a_link_are_remembered_apart() -> None:
 @given(st.text(min_size=1, max_size=300))
 def test_any_text_round_trips_byte_for_byte(text: str) -> None:
     assert decode_matrix(qr_matrix(text)).bytes == text.encode("utf-8")
+
+
+# --- links qrcode 8.2 cannot make a code for by itself --------------------------------------
+# A run of "0"s fills a block of the code with zero bits, and qrcode fails on it with
+# "ValueError: glog(0)" (python-qrcode issue #330); the program called such links too long.
+
+LINK_START = "https://app.kombo.dev/connect?t="
+
+
+@pytest.mark.parametrize("zeros", [300, 380])
+@pytest.mark.parametrize("correction", [ON_SCREEN, ON_PAPER], ids=["on screen", "on paper"])
+def test_a_link_with_a_long_run_of_zeros_gets_a_code(zeros: int, correction: Correction) -> None:
+    # 300: qrcode fails at level M only; 380: at both levels.
+    link = LINK_START + "0" * zeros
+
+    barcode = decode_matrix(qr_matrix(link, correction=correction))
+
+    assert barcode.text == link
+    assert barcode.ec_level == correction.value
+
+
+@pytest.mark.parametrize(
+    ("link", "correction"),
+    [(LONG_LINK, ON_PAPER), (LONG_LINK, ON_SCREEN), (LINK_START + "0" * 300, ON_SCREEN)],
+    ids=["a Kombo link on paper", "on screen", "zeros qrcode manages"],
+)
+def test_a_code_qrcode_makes_by_itself_is_kept(link: str, correction: Correction) -> None:
+    # The way around the failure is only taken when qrcode fails: it costs modules.
+    import qrcode
+
+    level = {ON_SCREEN: qrcode.ERROR_CORRECT_L, ON_PAPER: qrcode.ERROR_CORRECT_M}[correction]
+    code = qrcode.QRCode(error_correction=level, border=0)
+    code.add_data(link)
+    code.make()
+
+    assert qr_matrix(link, border=0, correction=correction) == [
+        [bool(module) for module in row] for row in code.get_matrix()
+    ]
+
+
+@st.composite
+def few_character_links(draw: st.DrawFn) -> str:
+    """Links whose token is runs of up to three characters, "0" among them, of any length up
+    to the longest link the program takes."""
+    alphabet = "0" + draw(st.text(st.sampled_from("0123456789aZ-_."), max_size=2))
+    runs = draw(
+        st.lists(st.tuples(st.sampled_from(alphabet), st.integers(1, 900)), min_size=1, max_size=6)
+    )
+    body = "".join(character * length for character, length in runs)
+    return LINK_START + body[: MAX_LINK_CHARS - len(LINK_START)]
+
+
+LONGEST_ZERO_LINK = LINK_START + "0" * (MAX_LINK_CHARS - len(LINK_START))
+
+
+@settings(max_examples=25, deadline=None)
+@given(few_character_links())
+@example(LONGEST_ZERO_LINK)
+def test_every_link_of_few_characters_gets_a_code_that_reads_back(link: str) -> None:
+    for correction in (ON_SCREEN, ON_PAPER):
+        barcode = decode_matrix(qr_matrix(link, correction=correction))
+        assert barcode.text == link
+        assert barcode.ec_level == correction.value
 
 
 def test_matrix_is_square_with_a_light_quiet_zone() -> None:
