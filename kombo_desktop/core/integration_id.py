@@ -1,5 +1,6 @@
 """The integration id a reconnection link is made for: its rules, said in plain words, the
-id to offer when a web address, quotes or words were copied around it, and the tool it names.
+id to offer when a web address, quotes, words or a sentence's punctuation were copied around
+it, and the tool it names.
 
 Kombo's ids are ``<tool>:<identifier>`` (``personio:93fCvorjZ2jas7ZekX1V1n5d``), copied from the
 Kombo dashboard; the id becomes part of the request's web address, so only characters safe
@@ -29,6 +30,16 @@ _QUOTES = "\"'`“”‘’„«»"
 # What may stand right before or after an id among words: quotes, brackets, a comma.
 _AROUND_A_WORD = _QUOTES + "()[]{}<>,;"
 
+# The punctuation that ends a sentence or a clause, copied along when the id was its last word
+# ("The id is personio:93fC...."). None of it ends a Kombo id: the part after the colon is a
+# token of letters and digits (every id in Kombo's reference: personio:93fCvorjZ2jas7ZekX1V1n5d,
+# factorial:8d1hpPsbjxUkoCoa1veLZGe5). A full stop may stand inside an id (``_ID_SYMBOLS``),
+# so only at the end is it taken for the sentence's; sent with it, Kombo knows no such id.
+_SENTENCE_END = ".:!?…"
+
+# What may stand right after an id: the above, and the sentence's own punctuation after them.
+_AFTER_A_WORD = _AROUND_A_WORD + _SENTENCE_END
+
 
 def integration_id_as_sent(text: str) -> str:
     """``text`` as the id is checked, looked up and sent: trimmed, and without the invisible
@@ -49,31 +60,38 @@ def integration_tool(integration_id: str) -> str | None:
 
 def _id_in_pasted_form(text: str) -> str | None:
     """The one integration id in a web address copied from a browser (its path or query,
-    percent-encoded or not), between quotes, or among words (a label, "Integration ID:
-    personio:...", or a table row copied with it); None when there is not exactly one good
-    id."""
+    percent-encoded or not), between quotes or brackets, followed by a sentence's punctuation
+    ("personio:...."), or among words (a label, "Integration ID: personio:...", a sentence, or
+    a table row copied with it); None when there is not exactly one good id."""
     if any(ch.isspace() for ch in text):
         return _id_among_words(text)
-    if "://" in text:
-        address = urlsplit(text)
+    inner = _without_marks_around(text)
+    if "://" in inner:
+        address = urlsplit(inner)
         pieces = address.path.split("/") + [
             value for pair in address.query.split("&") for value in pair.split("=")[1:]
         ]
         found = {unquote(piece) for piece in pieces if piece}
         ids = {piece for piece in found if integration_id_problem(piece) is None}
         return ids.pop() if len(ids) == 1 else None
-    inner = text.strip(_QUOTES)
     if inner != text and inner and integration_id_problem(inner) is None:
         return inner
     return None
 
 
+def _without_marks_around(word: str) -> str:
+    """``word`` without the quotes and brackets around it and the punctuation after it, none of
+    which an integration id begins or ends with."""
+    return word.lstrip(_AROUND_A_WORD).rstrip(_AFTER_A_WORD)
+
+
 def _id_among_words(text: str) -> str | None:
     """The one integration id among the words of ``text`` (split at spaces, tabs and line
-    breaks), each word perhaps in quotes or brackets, or a web address holding it."""
+    breaks), each word perhaps in quotes or brackets or followed by punctuation, or a web
+    address holding it."""
     found: set[str] = set()
     for word in text.split():
-        word = word.strip(_AROUND_A_WORD)
+        word = _without_marks_around(word)
         if not word:
             continue
         if integration_id_problem(word) is None:
@@ -121,7 +139,8 @@ def integration_id_problem(integration_id: str) -> str | None:
             )
         return f"This is a web address. Paste only the integration id, {example}."
     if found is not None:
-        return f"Enter only the integration id, {found}, without the quotes around it."
+        marks = _marks_besides(integration_id, found)
+        return f"Enter only the integration id, {found}, without {marks}."
     if any(ch.isspace() for ch in integration_id):
         return f"The integration id can't contain spaces. Copy it again, {example}."
     tool, colon, identifier = integration_id.partition(":")
@@ -146,4 +165,17 @@ def _words_besides(text: str, found: str) -> bool:
     not only quotes and spaces around it."""
     if not any(ch.isspace() for ch in text):
         return False  # a web address, or the id in quotes
-    return any(not ch.isspace() and ch not in _QUOTES for ch in text.replace(found, ""))
+    return any(not ch.isspace() and ch not in _AFTER_A_WORD for ch in text.replace(found, ""))
+
+
+def _marks_besides(text: str, found: str) -> str:
+    """What ``text`` holds besides the id ``found`` and spaces (quotes, brackets, a sentence's
+    punctuation), named for the message: "the full stop after it" says what to take away where
+    "the quotes around it" would leave the person looking for quotes."""
+    before, _found, after = text.partition(found)
+    marks = "".join((before + after).split())
+    if all(ch in _QUOTES for ch in marks):
+        return "the quotes around it"
+    if before.strip():
+        return "the punctuation around it"
+    return "the full stop after it" if marks == "." else "the punctuation after it"

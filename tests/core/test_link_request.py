@@ -277,6 +277,7 @@ _ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
         (f"https://app.kombo.dev/search?integration_id={_ID}&tab=1", _ID),
         (f'"{_ID}"', _ID),
         (f"“{_ID}”", _ID),
+        (f"https://app.kombo.dev/acme/integrations/{_ID}.", _ID),  # the end of a sentence
         (_ID, None),  # nothing to fix
         ("https://app.kombo.dev/acme/integrations", None),  # no id in it
         ("https://app.kombo.dev/personio:abc/workday:def", None),  # two: not ours to pick
@@ -299,6 +300,7 @@ def test_the_integration_id_to_offer_as_a_fix(typed: str, offered: str | None) -
         st.text(max_size=60),
         st.builds(lambda path: f"https://app.kombo.dev/{path}", st.text(max_size=60)),
         st.builds(lambda q: f"{q}{_ID}{q}", st.text(alphabet="\"'“”` ", max_size=2)),
+        st.builds(lambda end: f"{_ID}{end}", st.text(alphabet=".,;:!?…)]”' ", max_size=3)),
         st.builds(lambda a, b: f"{a} {_ID} {b}", st.text(max_size=20), st.text(max_size=20)),
         st.builds(
             lambda a, b: f"{a}{_ID}{b}",
@@ -348,6 +350,12 @@ def test_invisible_characters_copied_with_an_id_are_dropped(typed: str) -> None:
         (f"(see {_ID})", _ID),
         (f"see https://app.kombo.dev/acme/integrations/{_ID} for it", _ID),
         (f"Integration ID: \u2060{_ID}\u200b", _ID),
+        (f"The id is {_ID}.", _ID),  # copied from a sentence, with its full stop
+        (f"Is it {_ID}?", _ID),
+        (f"It is {_ID}, the one for Acme", _ID),
+        (f"Integration ID: {_ID}!", _ID),
+        (f"(the id is {_ID}).", _ID),
+        (f"see https://app.kombo.dev/acme/integrations/{_ID}.", _ID),
         (f"{_ID} or workday:Ab12", None),  # two: not ours to pick
         ("personio: 93fC", None),
         ("Integration ID: none yet", None),
@@ -361,6 +369,40 @@ def test_an_id_pasted_among_words_is_offered(typed: str, offered: str | None) ->
         assert "can't contain spaces" in message
         return
     assert message == f"Enter only the integration id, {offered}, without the words around it."
+    assert validate_field(INTEGRATION_ID, offered) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered", "without"),
+    [
+        # The last word of a sentence in an e-mail or a chat, copied with its full stop: the
+        # id went to Kombo with it, and Kombo said there is no such integration.
+        (f"{_ID}.", _ID, "the full stop after it"),
+        (f"{_ID}...", _ID, "the punctuation after it"),
+        (f"{_ID}…", _ID, "the punctuation after it"),
+        (f"{_ID},", _ID, "the punctuation after it"),
+        (f"{_ID};", _ID, "the punctuation after it"),
+        (f"{_ID}:", _ID, "the punctuation after it"),
+        (f"{_ID}!", _ID, "the punctuation after it"),
+        (f"{_ID}?", _ID, "the punctuation after it"),
+        (f"{_ID}).", _ID, "the punctuation after it"),
+        (f"{_ID}”.", _ID, "the punctuation after it"),
+        (f"({_ID}).", _ID, "the punctuation around it"),
+        (f"“{_ID}.”", _ID, "the punctuation around it"),
+        (f"{_ID}\u200b.", _ID, "the full stop after it"),
+        # A full stop inside an id is the id's own: only the one at its end is taken away.
+        ("workday:A-b_c.d~e.", "workday:A-b_c.d~e", "the full stop after it"),
+    ],
+    ids=repr,
+)
+def test_an_id_copied_with_a_sentences_punctuation_after_it_is_offered_without_it(
+    typed: str, offered: str, without: str
+) -> None:
+    assert suggested_integration_id(typed) == offered
+    message = f"Enter only the integration id, {offered}, without {without}."
+    assert validate_field(INTEGRATION_ID, typed) == message
+    with pytest.raises(InvalidRequest):
+        RelinkRequest.from_form(integration_id=typed)
     assert validate_field(INTEGRATION_ID, offered) is None
 
 

@@ -487,6 +487,26 @@ def test_an_id_pasted_with_invisible_characters_or_words_around_it_still_reconne
     qtbot.waitUntil(lambda: "Personio connection" in hint(window))
 
 
+def test_an_id_copied_from_a_sentence_is_offered_without_its_full_stop(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # "The id is personio:93fC…." copied with its full stop: the id was looked up and sent
+    # with it, and Kombo said there is no such integration.
+    window = relink_tab
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID + ".")
+    window.relinkButton.click()
+    box = window.relinkForm.boxes["integration_id"]
+    assert box.error_text == (
+        f"Enter only the integration id, {INTEGRATION_ID}, without the full stop after it."
+    )
+    fix = window.relinkForm.relinkIntegrationFixButton
+    assert fix.isVisible()
+    fix.click()
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    assert box.error_text == ""
+
+
 def result_title(window: MainWindow) -> QLabel:
     title = window.resultPanel.findChild(QLabel, "resultTitle")
     assert title is not None
