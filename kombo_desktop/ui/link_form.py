@@ -745,10 +745,16 @@ class LinkForm(RequestForm):
     ) -> str:
         """Put earlier values back into the form (e.g. from the history). Returns what the
         person must know about them ("" when nothing): a tool the account no longer offers
-        for the category is named, and said to be unavailable (its raw id was shown)."""
-        put_text(self.emailEdit, email)
-        put_text(self.organizationEdit, organization_name)
-        put_text(self.originIdEdit, origin_id or "")
+        for the category is named, and said to be unavailable (its raw id was shown).
+
+        The texts go in as they would be sent (``sent_text``): an older history holds them as
+        typed, direction overrides and other invisible characters included, and a field
+        holding "\u202eHbmG emcA" shows "Acme GmbH" reversed, other than the history shows
+        it and other than the link would be made for."""
+        put_text(self.emailEdit, sent_text(email))
+        put_text(self.organizationEdit, sent_text(organization_name))
+        put_text(self.originIdEdit, sent_text(origin_id or ""))
+        tool = sent_text(tool or "") or None
         select_data(self.categoryCombo, category.value)
         note = ""
         if tool is not None and not self.select_tool(tool):
@@ -760,12 +766,12 @@ class LinkForm(RequestForm):
             )
         elif tool is None:
             self.select_tool(None)
-        put_text(self.environmentEdit, remote_environment or "")
+        put_text(self.environmentEdit, sent_text(remote_environment or ""))
         if language is not None:
             select_data(self.languageCombo, language.value)
         if link_type is not None:
             select_data(self.linkTypeCombo, link_type.value)
-        put_text(self.scopeConfigEdit, scope_config_id or "")
+        put_text(self.scopeConfigEdit, sent_text(scope_config_id or ""))
         self.filteringCheck.setChecked(enable_filtering)
         self.fieldMappingCheck.setChecked(enable_field_mapping)
         if scope_config_id or enable_filtering or enable_field_mapping:

@@ -119,7 +119,7 @@ class RelinkForm(RequestForm):
     def forget_filled(self, integration_id: str) -> None:
         """The history no longer has ``integration_id`` (its entry was deleted): filled in
         from it, the id is now kept only here, so clearing or closing asks about it again."""
-        if self._filled_id == integration_id:
+        if self._filled_id == integration_id_as_sent(integration_id):
             self._filled_id = None
 
     def holds_unused_id(self) -> bool:
@@ -173,7 +173,12 @@ class RelinkForm(RequestForm):
         from_history: bool = False,
     ) -> None:
         """Prepare a reconnection (e.g. from a history entry or the duplicate warning).
-        ``from_history``: "Fill the form" put the id there, which the history still has."""
+        ``from_history``: "Fill the form" put the id there, which the history still has.
+
+        The id goes in as it would be sent (``integration_id_as_sent``): an older history holds
+        it as typed, and direction overrides in it make the field show another id than the
+        one it holds."""
+        integration_id = integration_id_as_sent(integration_id)
         put_text(self.relinkIntegrationEdit, integration_id)
         if from_history:
             self._filled_id = integration_id

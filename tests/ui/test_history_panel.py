@@ -771,6 +771,65 @@ def test_fill_shows_the_start_of_long_values(qtbot: QtBot, demo_window: MainWind
         assert edit.cursorPosition() == 0, edit.objectName()  # so its start is what shows
 
 
+def test_fill_puts_in_an_older_entrys_texts_without_their_direction_overrides(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # An older version stored the texts as typed: "Fill the form" put the overrides into the
+    # fields, where "\u202eHbmG emcA" showed as a reversed name, other than the history shows
+    # it. Sending took them out, so a field looked other than what was sent.
+    store = history_of(demo_window).store
+    turned = store.record_link(
+        profile="default",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        tool="personio",
+        email="\u202aanna@acme.example\u202c",
+        organization="\u202eHbmG emcA",
+        origin_id="\u2066CUST-1\u2069",
+        remote_environment="\u202dsandbox\u202c",
+        scope_config_id="\u2067B1cD\u2069",
+        url="https://connect.kombo.dev/v1?token=turned",
+        created_at=NOW - timedelta(hours=2),
+    )
+    studio = store.record_link(
+        profile="default",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        email="dev@studio.example",
+        organization="\u2068\U0001f469\u200d\U0001f4bb Studio\u2069",  # the joiner is the name's
+        url="https://connect.kombo.dev/v1?token=studio",
+        created_at=NOW - timedelta(hours=1),
+    )
+    relink = store.record_relink(
+        profile="default",
+        integration_id=f"\u202b{INTEGRATION_ID}\u202c",
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=turned-relink",
+    )
+    window = demo_window
+    feature = open_history(qtbot, window)
+    select(window, turned.url)
+    feature.panel.historyFillButton.click()
+    assert window.emailEdit.text() == "anna@acme.example"
+    assert window.organizationEdit.text() == "HbmG emcA"
+    assert window.originIdEdit.text() == "CUST-1"
+    assert window.environmentEdit.text() == "sandbox"
+    assert window.scopeConfigEdit.text() == "B1cD"
+    assert window.toolCombo.currentData() == "personio"
+    # Still the history's details: clearing the form loses nothing, and asks nothing.
+    assert window.linkForm.unused_typing() == []
+
+    feature.fill_from(studio)  # as its "Fill the form" does (the history floats, and closed)
+    assert window.organizationEdit.text() == "\U0001f469\u200d\U0001f4bb Studio"
+
+    feature.fill_from(relink)
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    assert not window.relinkForm.holds_unused_id()  # the history still has it
+
+
 def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
