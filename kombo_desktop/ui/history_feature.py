@@ -60,6 +60,7 @@ from kombo_desktop.core.integration_id import integration_tool
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
+from kombo_desktop.ui.history_closing import ClosingWithHistory
 from kombo_desktop.ui.history_opening import BackgroundHistory, HistoryNotReadyError
 from kombo_desktop.ui.history_waiting import WaitingSaves
 from kombo_desktop.ui.invitation_bar import InvitationBar
@@ -133,6 +134,8 @@ class HistoryFeature(QObject):
         )
         # Links the file could not take when made (a full disk...), saved once it can.
         self._waiting = WaitingSaves(window, self._history, self._list_saved)
+        # Links made while it was being opened are saved before the program exits.
+        self._closing = ClosingWithHistory(window, self._history)
         self.relink_customer = RelinkCustomer(window, self._history)
         self.duplicates = DuplicateFlow(self)
         self._panel: HistoryPanel | None = None
@@ -798,6 +801,17 @@ class HistoryFeature(QObject):
             self.close_history()
 
     # --- closing -------------------------------------------------------------------------------
+
+    def may_close(self) -> bool:
+        """Whether the person closing the window may go ahead as far as the history goes: links
+        made while it was being opened are waited for, a few seconds at most, and the person is
+        asked before closing without them (see ``history_closing``)."""
+        return self._closing.may_close()
+
+    def wait_before_closing(self) -> None:
+        """Give the history being opened a few seconds more to finish, when links made
+        meanwhile wait for it, so that ``close`` saves them (see ``history_closing``)."""
+        self._closing.wait()
 
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped); links

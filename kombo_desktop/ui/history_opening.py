@@ -12,9 +12,11 @@ it on a worker thread right after the first frame. Meanwhile:
   and a timer ends the wait (``when_ready``). Nothing here waits on the UI thread;
 * a change the history must follow (a renamed profile) is made once it is open, however
   long that takes (``when_open``);
-* a link made is saved once the history is open, without making the window wait; if the
-  window closes first, the opening saves it itself when it is done (unless the program has
-  exited by then), as the history is the only record of the links handed out.
+* a link made is saved once the history is open, without making the window wait; closing
+  the window gives the opening a few seconds more to finish (``wait_for_opening``, see
+  ``history_closing``), then saves it, as the history is the only record of the links handed
+  out. Still not open by then, the person closing the window is asked first; closed all the
+  same, the opening saves it itself when it is done, unless the program has exited by then.
 
 :class:`BackgroundHistory` is all the window's history (``history_feature``) sees of this. It
 needs none of the window's widgets. Nothing here imports ``sqlite3`` or the core history at
@@ -164,6 +166,10 @@ class _Opening:
     def done(self) -> bool:
         return self._done.is_set()
 
+    def wait(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` for the opening to end (opened or failed); True if it has."""
+        return self._done.wait(seconds)
+
     def result(self) -> HistoryStore | None:
         """The opened history, or None while it is still being opened (it is not waited for)."""
         if not self._done.is_set():
@@ -272,6 +278,26 @@ class BackgroundHistory:
         return self._store is None and self._opening is not None and not self._opening.done
 
     @property
+    def links_waiting_for_opening(self) -> int:
+        """How many links made while the history is being opened wait for it to be saved:
+        closing the window now would leave them to the opening's worker thread, which the
+        program's exit ends."""
+        return len(self._unsaved) if self.still_opening else 0
+
+    def wait_for_opening(self, seconds: float) -> bool:
+        """Wait on the UI thread, ``seconds`` at most, for the history being opened: for
+        closing only, which must save the links made meanwhile before the program exits (the
+        window says why it waits). True once the opening has ended (``close`` then saves
+        them), or when nothing is being opened."""
+        if self._opening is None or not self.still_opening:
+            return True
+        return self._opening.wait(seconds)
+
+    def held_by_another_program(self) -> bool:
+        """Whether the history being opened is held by another program (asked at once)."""
+        return self.still_opening and self._not_ready().held_by_another_program
+
+    @property
     def worth_waiting_for(self) -> bool:
         """Whether a click that needs the history should wait for it (``when_ready``): it is
         still being opened, and no wait for it has reached its limit yet. After one has,
@@ -377,10 +403,10 @@ class BackgroundHistory:
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped).
 
-        Links made while it was being opened are saved first: the window's wait for its tasks
-        (``CLOSE_WAIT_SECONDS``) gave the opening its last moments, and the UI callback that
-        would have saved them is dropped with the tasks. Still not open, the opening saves
-        them itself when it is, unless the program has exited by then.
+        Links made while it was being opened are saved first: closing gave the opening its
+        last moments (``wait_for_opening``), and the UI callback that would have saved them is
+        dropped with the window's tasks. Still not open, the opening saves them itself when it
+        is, unless the program has exited by then (the person closing the window was asked).
         """
         self._closed = True
         self._waiting.clear()  # the window is going: what waited for the history goes with it

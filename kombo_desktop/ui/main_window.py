@@ -542,20 +542,24 @@ class MainWindow(QMainWindow):
     def person_may_close(self) -> bool:
         """Whether the person ending the program (closing its window, or quitting it: a Mac's
         Cmd+Q) may go ahead: with typing no link was made with, which the next start would not
-        have, they are asked first, as clearing the form asks. Never asked about a window
-        already hidden or closed, or when the session ends (logout, shutdown): no one may be
-        there to answer, and an unanswered question would hold up the computer."""
+        have, they are asked first, as clearing the form asks; so too with links made while
+        the history was being opened that it still cannot take (see ``history_closing``).
+        Never asked about a window already hidden or closed, or when the session ends
+        (logout, shutdown): no one may be there to answer, and an unanswered question would
+        hold up the computer."""
         if not self.isVisible() or self._closed:
             return True
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication) and app.isSavingSession():
             return True
         lost = self.linkForm.unused_typing(f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab")
-        if not lost:
-            return True
-        from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
+        if lost:
+            from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
-        return may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close")
+            if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close"):
+                return False
+        # Links made while the history was being opened: waited for, asked about if need be.
+        return self.history.may_close()
 
     @property
     def closed(self) -> bool:
@@ -570,6 +574,9 @@ class MainWindow(QMainWindow):
         if self._quit_question is not None:
             self._quit_question.stop()
         self.runner.cancel_all()  # first, so workers stop retrying while the rest shuts down
+        # Links made while the history was being opened are saved before the program exits:
+        # its opening gets a few seconds more (the status line says why).
+        self.history.wait_before_closing()
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it
