@@ -43,7 +43,7 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import FlowLayout
-from kombo_desktop.ui.history_model import local_date, local_time, shown_text, status_text
+from kombo_desktop.ui.history_model import made_when, shown_text, status_text
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
     action_button,
@@ -117,7 +117,7 @@ def duplicate_text(
         # The form's choice: with no tool chosen, any link of the kind of system matches.
         with_tool = wanted.integration_tool if wanted is not None else earlier.tool
         what = f"{who} and tool" if with_tool else f"{who} and kind of system"
-        made = f"A {kind} for {what} was already made on {local_date(earlier.created_at)}"
+        made = f"A {kind} for {what} was already made {made_when(earlier.created_at, now=now)}"
     else:
         customer = earlier.organization or earlier.email or "this customer"
         details = [earlier.email] if earlier.organization and earlier.email else []
@@ -127,7 +127,8 @@ def duplicate_text(
         # rest of the sentence around.
         who = shown_text(f"{customer} ({', '.join(details)})" if details else customer)
         tool = f" for {tool_label}" if tool_label else ""
-        made = f"A {kind}{tool} was already made for {who} on {local_time(earlier.created_at)}"
+        when = made_when(earlier.created_at, with_time=True, now=now)
+        made = f"A {kind}{tool} was already made for {who} {when}"
     # Another organisation's tool is theirs to know: on a shared screen it goes unnamed.
     named_tool = None if private and other else tool_label
     unlike = differences(earlier, wanted, named_tool) if wanted is not None else ""

@@ -311,17 +311,16 @@ class DuplicateFlow:
             window.show_status(OTHER_ORGANIZATIONS_LINK_NOT_SHOWN, "info")
             window.createButton.setFocus()
             return
-        from kombo_desktop.ui.history_model import local_date
+        from kombo_desktop.ui.history_model import made_when
 
-        made = local_date(earlier.created_at)
+        made = made_when(earlier.created_at)
         self._feature.show_history_link(earlier, customer=request)
         # What the warning said of it stays said: the link handed out is not what the form
         # asks for (another tool, no scope config...), though it is this customer's.
         tool = self._feature.entry_tool(earlier)
         unlike = differences(earlier, request, tool) if request else ""
         window.show_status(
-            f"Showing the link made on {made} for this customer.{unlike} Nothing was sent "
-            "to Kombo.",
+            f"Showing the link made {made} for this customer.{unlike} Nothing was sent to Kombo.",
             "info" if unlike else "success",
         )
         # On the link, as after a new one: the copy keys copy it at once.

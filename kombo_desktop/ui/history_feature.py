@@ -498,7 +498,12 @@ class HistoryFeature(QObject):
 
     def show_entry(self, entry: HistoryEntry) -> None:
         """Show an entry's link and QR code in the result area (history panel)."""
-        from kombo_desktop.ui.history_model import ENDED_DEMO_WORDS, local_date, status_text
+        from kombo_desktop.ui.history_model import (
+            ENDED_DEMO_WORDS,
+            local_date,
+            made_when,
+            status_text,
+        )
 
         if entry.from_an_ended_demo(self.demo_origin()):
             # Nothing to show: shown, it looked valid, with a code and Open that led nowhere.
@@ -508,9 +513,9 @@ class HistoryFeature(QObject):
         self._from_history_url = entry.url
         target = self.window.target
         if target is not None and target.profile != entry.profile:
-            made = f"made with profile “{entry.profile}” on {local_date(entry.created_at)}"
+            made = f"made with profile “{entry.profile}” {made_when(entry.created_at)}"
         else:
-            made = f"made on {local_date(entry.created_at)}"
+            made = f"made {made_when(entry.created_at)}"
         if entry.is_valid():
             valid = status_text(entry)  # "Valid until 14:32" for a link of an hour
             self.window.show_status(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
@@ -62,6 +62,28 @@ def local_time(moment: datetime) -> str:
     return f"{local_date(moment)}, {moment.astimezone():%H:%M}"
 
 
+# How much later than now a link may be dated and still be taken as made now: clocks are put
+# right by seconds at a time, and a link made a moment ago needs no explaining.
+_CLOCK_SLACK: Final = timedelta(minutes=1)
+CLOCK_WAS_AHEAD = "this computer's clock was ahead when it was made"
+
+
+def dated_ahead(moment: datetime, now: datetime | None = None) -> bool:
+    """Whether a link made at ``moment``, by this computer's clock, is dated later than now:
+    the clock was ahead then, and has been put right since."""
+    return moment > (now or datetime.now(UTC)) + _CLOCK_SLACK
+
+
+def made_when(moment: datetime, *, with_time: bool = False, now: datetime | None = None) -> str:
+    """When a link made at ``moment`` was made, after "made": "on 3 Mar 2025" (``with_time``:
+    "on 3 Mar 2025, 14:02"). Never a time still to come: dated later than ``now`` (default:
+    the current time) by a clock that was ahead then, it was made earlier, and is said so,
+    with the date it has (see ``core.history.ordering`` for its place in the history)."""
+    if dated_ahead(moment, now):
+        return f"earlier (it is dated {local_time(moment)}, later than now: {CLOCK_WAS_AHEAD})"
+    return f"on {local_time(moment) if with_time else local_date(moment)}"
+
+
 def tool_text(entry: HistoryEntry, catalog: ToolCatalog | None = None) -> str:
     """The tool's display name; for a new link without a tool, who chose it."""
     if entry.tool_label:
@@ -86,8 +108,17 @@ def type_text(entry: HistoryEntry, current_profile: str | None = None) -> str:
 
 
 def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
-    """ "Valid until 3 Mar 2026" (or "until 14:32" for short-lived links), or "Expired"."""
+    """ "Valid until 3 Mar 2026" (or "until 14:32" for short-lived links), or "Expired".
+
+    A link dated later than now (see ``dated_ahead``) had its end reckoned by the same clock,
+    ahead by at least as much: made no later than now, it ends no later than its lifetime from
+    now, which is said, "at the latest" (an hour-long link was said to work three hours more).
+    """
     moment = now or datetime.now().astimezone()
+    if dated_ahead(entry.created_at, moment):
+        lead = entry.created_at - moment
+        at_most = replace(entry, created_at=moment, expires_at=entry.expires_at - lead)
+        return f"{status_text(at_most, moment)} at the latest"
     if not entry.is_valid(moment):
         return "Expired"
     if entry.expires_at - moment < timedelta(days=1):
@@ -420,6 +451,8 @@ class HistoryTableModel(QAbstractTableModel):
 
     def _cell_text(self, entry: HistoryEntry, column: int, *, tooltip: bool) -> str:
         if column == WHEN:
+            if tooltip and dated_ahead(entry.created_at):
+                return f"{local_time(entry.created_at)}: later than now, as {CLOCK_WAS_AHEAD}"
             return local_time(entry.created_at)
         if column == ORGANISATION:
             return entry.organization or ""

@@ -363,6 +363,22 @@ def organizations_in(path: Path) -> list[str]:
         conn.close()
 
 
+def test_a_link_waiting_to_be_saved_is_newer_than_one_dated_later_than_now(
+    store_path: Path,
+) -> None:
+    # The file held a link made while the clock was ahead; the next link, made since, waits
+    # for another program to let go of the file: the check offered the older one.
+    now = datetime.now(UTC)
+    with HistoryStore(store_path, busy_timeout=0.05) as opened:
+        add_link(opened, organization="Ahead AG", created_at=now + timedelta(hours=3))
+        with sqlite_write_open(store_path):
+            with pytest.raises(NotSavedYetError):
+                add_link(opened, organization="Ahead AG", url="https://k.example/w", created_at=now)
+            earlier = duplicate_of(opened, organization="Ahead AG", now=now)
+            assert earlier is not None
+            assert earlier.url == "https://k.example/w"
+
+
 def test_a_link_made_while_another_program_writes_the_file_is_saved_once_it_lets_go(
     store_path: Path,
 ) -> None:
@@ -592,6 +608,30 @@ def test_search_ignores_insertion_order(store: HistoryStore) -> None:
     later = add_link(store, organization="Later", created_at=T0 + timedelta(days=1))
     earlier = add_link(store, organization="Earlier", created_at=T0)
     assert store.search() == [later, earlier]
+
+
+def test_a_link_dated_later_than_now_is_listed_where_it_was_saved(store: HistoryStore) -> None:
+    # The computer's clock was three hours ahead when a link was made, then put right: that
+    # link stayed on top of the history, above the links truly made after it.
+    now = datetime.now(UTC)
+    before = add_link(store, organization="Before", created_at=now - timedelta(days=1))
+    ahead = add_link(store, organization="Ahead", created_at=now + timedelta(hours=3))
+    after = add_link(store, organization="After", created_at=now - timedelta(minutes=10))
+    assert store.search() == [after, ahead, before]
+    assert store.first_page("", 2) == ([after, ahead], 3)
+    assert store.search(limit=1, offset=1) == [ahead]
+    assert store.search("ahead") == [ahead]
+
+
+def test_links_dated_later_than_now_come_in_the_order_they_were_saved(
+    store: HistoryStore,
+) -> None:
+    # Nothing was made since the clock was put right: they are the newest, last saved first.
+    now = datetime.now(UTC)
+    before = add_link(store, organization="Before", created_at=now - timedelta(minutes=5))
+    first = add_link(store, organization="First", created_at=now + timedelta(hours=3))
+    second = add_link(store, organization="Second", created_at=now + timedelta(hours=2))
+    assert store.search() == [second, first, before]
 
 
 @pytest.mark.parametrize(
@@ -1332,6 +1372,26 @@ def test_the_newest_matching_link_is_returned(store: HistoryStore) -> None:
     newest = add_link(store, created_at=T0 + timedelta(hours=5))
     add_link(store, created_at=T0 + timedelta(hours=6), tool="bamboohr")
     assert duplicate_of(store) == newest
+
+
+def test_the_link_made_last_is_offered_not_one_dated_later_than_now(store: HistoryStore) -> None:
+    # A link made while the clock was three hours ahead was offered as "the existing link",
+    # though the customer had been sent a newer one since the clock was put right.
+    now = datetime.now(UTC)
+    add_link(
+        store, url="https://connect.kombo.dev/v1?token=ahead", created_at=now + timedelta(hours=3)
+    )
+    newer = add_link(store, url="https://connect.kombo.dev/v1?token=newer", created_at=now)
+    assert duplicate_of(store, now=now + timedelta(minutes=10)) == newer
+
+
+def test_a_link_dated_later_than_now_is_still_an_earlier_link(store: HistoryStore) -> None:
+    now = datetime.now(UTC)
+    add_link(store, created_at=now - timedelta(days=1))
+    ahead = add_link(
+        store, url="https://connect.kombo.dev/v1?token=ahead", created_at=now + timedelta(hours=3)
+    )
+    assert duplicate_of(store, now=now) == ahead  # made after the older one, all the same
 
 
 def test_a_valid_reconnection_link_for_the_customer_counts(store: HistoryStore) -> None:

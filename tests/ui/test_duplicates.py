@@ -25,14 +25,14 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.catalog import Tool
 from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.core.history import EntryKind, HistoryStore
+from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.duplicate_banner import duplicate_text
 from kombo_desktop.ui.expiry import day_text
-from kombo_desktop.ui.history_model import STATUS
+from kombo_desktop.ui.history_model import STATUS, WHEN, local_time
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
@@ -886,6 +886,76 @@ def test_the_warning_names_the_day_an_hour_long_link_ends_after_midnight(
     earlier = replace(earlier, created_at=night, expires_at=night + timedelta(hours=1))
     text = duplicate_text(earlier, private=True, tool_label=None, now=night)
     assert f"is valid until 00:31 on {day_text(night + timedelta(hours=1))}." in text
+
+
+def record_for_acme(window: MainWindow, token: str, made: datetime) -> HistoryEntry:
+    """A demo link of this session for the form's customer (``fill_form``), made at ``made``
+    by this computer's clock."""
+    request = LinkRequest.from_form(
+        email="anna@example.com", organization_name="Acme GmbH", tool="personio"
+    )
+    return history_of(window).store.record_request(
+        request,
+        f"{demo_of(window).origin}/demo/connect?token={token}",
+        profile=window.target.profile,
+        created_at=made,
+        is_demo=True,
+    )
+
+
+def test_a_link_dated_later_than_now_is_not_offered_over_the_one_made_since(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The clock was three hours ahead when a link was made for the customer, then put right,
+    # and a newer link was made since: the warning offered the older one, "made on" a day
+    # still to come, and the history listed it on top.
+    now = datetime.now(UTC)
+    ahead = record_for_acme(demo_window, "DEMO-ahead", now + timedelta(hours=3))
+    newer = record_for_acme(demo_window, "DEMO-newer", now - timedelta(minutes=10))
+    fill_form(demo_window)
+    try_again(qtbot, demo_window)
+
+    assert history_of(demo_window).banner.earlier == newer
+    assert f"already made on {day_text(newer.created_at.astimezone())} " in banner_text(demo_window)
+    history_of(demo_window).banner.useExistingButton.click()
+    assert demo_window.linkField.text() == newer.url
+    assert demo_of(demo_window).create_link_count == 0
+
+    model = open_history(qtbot, demo_window).panel.model
+    assert model.entries() == [newer, ahead]
+    when = str(model.data(model.index(1, WHEN), Qt.ItemDataRole.ToolTipRole))
+    assert "later than now, as this computer's clock was ahead when it was made" in when
+    assert str(model.data(model.index(1, STATUS))).endswith(" at the latest")
+
+
+def test_a_link_dated_later_than_now_is_said_to_be_made_earlier(demo_window: MainWindow) -> None:
+    # "A link ... was already made on 30 Nov 2026, 15:27" at noon: a time still to come.
+    now = datetime.now(UTC)
+    ahead = record_for_acme(demo_window, "DEMO-ahead", now + timedelta(hours=3))
+    dated = local_time(ahead.created_at)
+    for private in (True, False):
+        said = duplicate_text(ahead, private=private, tool_label="Personio", now=now)
+        assert (
+            f" earlier (it is dated {dated}, later than now: this computer's clock was ahead "
+            "when it was made) and is valid until"
+        ) in said
+        assert " on " not in said.split(" and is valid")[0]
+
+
+def test_an_hour_long_link_dated_later_than_now_is_not_said_to_work_for_hours(
+    demo_window: MainWindow,
+) -> None:
+    # Its end was reckoned by the same clock, three hours ahead: "valid until 16:00" at noon,
+    # though it was made by noon, and stops working by 13:00 at the latest.
+    noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
+    ahead = record_hour_long_link(
+        history_of(demo_window).store,
+        "https://connect.kombo.dev/v1?t=ahead",
+        left=timedelta(hours=1),
+        created_at=noon + timedelta(hours=3),
+    )
+    said = duplicate_text(ahead, private=True, tool_label=None, now=noon)
+    assert "and is valid until 13:00 at the latest." in said
 
 
 def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(

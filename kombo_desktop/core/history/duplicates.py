@@ -15,6 +15,7 @@ from typing import Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
 from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
+from kombo_desktop.core.history.ordering import MADE
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.letters import fold, organization_key, without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest
@@ -22,10 +23,12 @@ from kombo_desktop.core.vocabulary import Category
 
 # Candidates come from the three per-profile indexes and, when the Kombo environment is known,
 # the three per-environment ones; a customer id, when both sides have one, decides alone. NULL
-# parameters (no tool, no e-mail, no environment...) match nothing, as intended. Only the fixed
-# column list is put into the text; every value is a bound parameter.
+# parameters (no tool, no e-mail, no environment...) match nothing, as intended. The newest is
+# the one made last as far as can be known (see .ordering: a link dated later than now, by a
+# clock that was ahead, is not newer than one saved after it); each row ends with that time.
+# Only the fixed column list is put into the text; every value is a bound parameter.
 _DUPLICATE: Final = f"""
-    SELECT {ENTRY_COLUMN_LIST}
+    SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made
     FROM links
     WHERE id IN (
             SELECT id FROM links WHERE profile = :profile AND origin_id = :origin_id
@@ -54,7 +57,7 @@ _DUPLICATE: Final = f"""
             ELSE (tool = :tool AND (category IS NULL OR :category IS NULL
                                     OR category = :category))
                 OR (tool IS NULL AND category = :category) END
-    ORDER BY created_at DESC, id DESC LIMIT 1
+    ORDER BY made DESC, id DESC LIMIT 1
 """  # noqa: S608
 
 
@@ -65,7 +68,8 @@ class DuplicateCheck(ABC):
     def _newest_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
         """The newest entry of the first rows ``query`` returns from the history and from the
         links waiting to be saved in it (made all the same), or None; read under the store's
-        lock."""
+        lock. Each row ends with the time it counts as made at ``parameters["now"]`` (see
+        :mod:`.ordering`)."""
 
     def find_duplicate(
         self,
@@ -107,6 +111,9 @@ class DuplicateCheck(ABC):
           connect elsewhere;
         * it has not expired at ``now`` (default: the current time);
         * it is in the history file, or waits to be saved in it (see ``NotSavedYetError``);
+          of several, the one made last, as far as can be known (see :mod:`.ordering`): a
+          link dated later than now, by a clock that was ahead then, is not taken for newer
+          than one saved after it;
         * it is a demo link exactly when ``demo`` is true (demo and real links never match);
           ``demo=None`` takes either (a service on this computer may answer with either).
 

@@ -25,15 +25,19 @@ panel's worker thread: the window does not wait for it).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
 from kombo_desktop.core.history.normalise import (
+    as_utc,
     categories_named,
     pasted_link,
     search_needles,
     search_text,
+    stored_time,
 )
+from kombo_desktop.core.history.ordering import MADE
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.vocabulary import Category
 
@@ -70,9 +74,15 @@ class SearchQuery:
     parameters: dict[str, object]
 
     @classmethod
-    def for_text(cls, text: str) -> SearchQuery:
+    def for_text(cls, text: str, now: datetime | None = None) -> SearchQuery:
+        """The search for ``text``; ``now`` (default: the current time) places the entries
+        dated later than it (see :mod:`.ordering`)."""
         needle, spelt_out = search_needles(text)
-        parameters: dict[str, object] = {"needle": needle, "spelt_out": spelt_out}
+        parameters: dict[str, object] = {
+            "needle": needle,
+            "spelt_out": spelt_out,
+            "now": stored_time(as_utc(now or datetime.now(UTC))),
+        }
         condition = _TEXT_MATCHES
         named = [category.value for category in categories_named(text)]
         if named:
@@ -86,11 +96,21 @@ class SearchQuery:
         return cls(condition, parameters)
 
     def entries_query(self) -> str:
-        """The matching entries, newest first; binds ``:limit`` and ``:offset`` too."""
+        """The matching entries, newest first (see :mod:`.ordering`), each row ending with
+        the time it is ordered by; binds ``:limit`` and ``:offset`` too.
+
+        Two parts, merged in order as SQLite reads them: the entries dated up to now, newest
+        first from the search's index as before (the ``+`` keeps SQLite on that index, which
+        holds the searched text, rather than on the index of the times alone, which would read
+        every row for it); and the few dated later than now, each placed by ``MADE``.
+        """
         return f"""
-            SELECT {ENTRY_COLUMN_LIST}
-            FROM links WHERE {self.condition}
-            ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset
+            SELECT {ENTRY_COLUMN_LIST}, created_at AS made
+            FROM links WHERE ({self.condition}) AND +created_at <= :now
+            UNION ALL
+            SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made
+            FROM links WHERE ({self.condition}) AND created_at > :now
+            ORDER BY made DESC, id DESC LIMIT :limit OFFSET :offset
         """  # noqa: S608 - constant parts only, see the class
 
     def count_query(self) -> str:

@@ -28,7 +28,7 @@ from kombo_desktop.core.history.entries import (
     NotSavedYetError,
     WriteTrouble,
 )
-from kombo_desktop.core.history.normalise import optional_text
+from kombo_desktop.core.history.normalise import optional_text, stored_time
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
@@ -74,6 +74,13 @@ def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
     except (ValueError, TypeError) as error:
         _log.warning("History entry %s is damaged and left out: %s", row[0], type(error).__name__)
         return None
+
+
+def _readable_entries(rows: Sequence[Sequence[object]]) -> list[HistoryEntry]:
+    """The entries of the rows a search returned (each ending with the time it is ordered
+    by, see ``SearchQuery.entries_query``), leaving out those that cannot be read."""
+    entries = (_readable_entry(row[:-1]) for row in rows)
+    return [entry for entry in entries if entry is not None]
 
 
 # How long a write waits for another program writing the same file. Another copy of this
@@ -253,7 +260,7 @@ class HistoryStore(Recording, DuplicateCheck):
         }
         with self._locked(_READ_FAILED) as conn:
             rows = conn.execute(search.entries_query(), params).fetchall()
-        return [entry for entry in map(_readable_entry, rows) if entry is not None]
+        return _readable_entries(rows)
 
     def first_page(self, text: str, limit: int) -> tuple[list[HistoryEntry], int]:
         """The newest ``limit`` entries :meth:`search` finds for ``text``, and :meth:`count`.
@@ -273,8 +280,7 @@ class HistoryStore(Recording, DuplicateCheck):
                 total = len(rows)  # damaged entries too, left out below, as count() does
             else:
                 (total,) = conn.execute(search.count_query(), search.parameters).fetchone()
-        entries = [entry for entry in map(_readable_entry, rows) if entry is not None]
-        return entries, int(total)
+        return _readable_entries(rows), int(total)
 
     @staticmethod
     def matches(entry: HistoryEntry, text: str) -> bool:
@@ -324,16 +330,23 @@ class HistoryStore(Recording, DuplicateCheck):
 
     def _newest_entry(self, query: str, parameters: Mapping[str, object]) -> HistoryEntry | None:
         """The newer of the entries of the first rows ``query`` returns from the file and
-        from the links waiting to be saved in it (they were made all the same), or None."""
+        from the links waiting to be saved in it (they were made all the same), or None. Each
+        row ends with the time it counts as made (see :mod:`.ordering`).
+
+        A link waiting is saved after every link in the file: it is the newer on a tie, and
+        always newer than one dated later than ``parameters["now"]`` (its clock was ahead).
+        """
         with self._locked(_READ_FAILED) as conn:
-            rows = [conn.execute(query, parameters).fetchone()]
-            rows.append(self._waiting.first_row(query, parameters))
-        entries = [_readable_entry(row) for row in rows if row is not None]
-        return max(
-            (entry for entry in entries if entry is not None),
-            key=lambda entry: entry.created_at,
-            default=None,
-        )
+            saved = conn.execute(query, parameters).fetchone()
+            waiting = self._waiting.first_row(query, parameters)
+        found: list[tuple[str, int, HistoryEntry]] = []  # (made, order saved in, entry)
+        for order, row in enumerate((saved, waiting)):
+            entry = None if row is None else _readable_entry(row[:-1])
+            if row is not None and entry is not None:
+                found.append((str(row[-1]), order, entry))
+        if len(found) == 2 and stored_time(found[0][2].created_at) > str(parameters["now"]):
+            return found[1][2]  # saved after the link dated later than now
+        return max(found, key=lambda one: one[:2])[2] if found else None
 
     # ----------------------------------------------------------------------------- lifecycle
 
