@@ -214,7 +214,13 @@ class KomboClient:
         max_body_bytes: int = 1_000_000,
         transport: httpx.BaseTransport | None = None,
         backoff_seconds: float = 0.5,
+        register_key: bool = True,
     ) -> None:
+        """``register_key``: hand the key to the log filter (``logs.register_secret``), which
+        also makes every form refuse it. False only for text not known to be a key yet, which
+        Settings checks with Kombo before taking it for one: an e-mail address typed into the
+        key field by mistake must not be refused in the form ever after. The client masks
+        its own key in whatever it reports all the same (``_secrets``)."""
         if not timeout > 0:
             raise ValueError("timeout must be positive")
         if max_attempts < 1:
@@ -227,7 +233,8 @@ class KomboClient:
             raise ValueError("backoff_seconds must not be negative")
         self.api_base = normalize_api_base(api_base)
         self._key = api_key.strip() if api_key else None
-        register_secret(self._key)
+        if register_key:
+            register_secret(self._key)
         self._loopback = is_loopback_url(self.api_base)
         self._origin = _origin(self.api_base)
         self._timeout = float(timeout)

@@ -31,6 +31,7 @@ from kombo_desktop.core.credentials import (
 )
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.logs import register_secret
+from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
@@ -289,7 +290,13 @@ class KeySection(QObject):
             self._say(str(error), "error")
             self.apiKeyEdit.setFocus()
             return None
-        register_secret(key)  # so not even an unexpected error can carry it into the log
+        if looks_like_api_key(key):
+            # A real key pasted here is kept out of the log and the forms at once, whatever
+            # Kombo says of it (one made for the other region is still a key). Other text is
+            # taken for a key only once Kombo accepts it or it is saved (``check_typed``,
+            # ``CredentialStore.save``): an e-mail address typed here by mistake was refused
+            # in the form as "an API key" for the rest of the session.
+            register_secret(key)
         return key
 
     def _save_key(self) -> None:

@@ -84,11 +84,20 @@ def check_typed(
 ) -> str:
     """Ask Kombo whether the key works; returns its environment id. Storing it is separate
     work (:func:`save_typed`), which cannot be cancelled: a call into the store cannot be
-    taken back."""
-    from kombo_desktop.core.client import KomboClient
+    taken back.
 
-    with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:
-        return client.check_api_key(cancel)
+    Only a key Kombo accepts is registered here (``logs.register_secret``): the field may
+    hold an e-mail address or a company name typed into it by mistake, and once registered
+    the form refused that text as a key for the rest of the session. Text shaped like a key
+    was registered before the check (``KeySection``), and a key saved unchecked is
+    registered by the store."""
+    from kombo_desktop.core.client import KomboClient
+    from kombo_desktop.core.logs import register_secret
+
+    with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS, register_key=False) as client:
+        environment_id = client.check_api_key(cancel)
+    register_secret(key)
+    return environment_id
 
 
 def save_typed(

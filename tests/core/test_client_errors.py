@@ -1012,6 +1012,33 @@ def test_a_key_echoed_back_by_the_server_is_never_repeated(reply: Reply) -> None
     assert KEY not in error.user_message
 
 
+def test_text_checked_as_a_key_is_not_registered_yet_is_never_repeated(
+    all_logs: pytest.LogCaptureFixture,
+) -> None:
+    """Settings checks what was typed in its key field without taking it for a key first
+    (``register_key=False``: it may be an e-mail address typed there by mistake); the client
+    masks it in what it reports all the same, should the server echo it."""
+    from kombo_desktop.core.errors import AuthenticationError
+    from kombo_desktop.core.logs import holds_registered_secret
+
+    checked = "typed_in_settings_not_yet_a_key"
+    reply = Reply.kombo_error(
+        401, "PLATFORM.AUTHENTICATION_INVALID", f"Key {checked} is unknown", title=checked
+    )
+    with (
+        FaultServer(reply) as server,
+        KomboClient(server.base_url, checked, register_key=False) as client,
+        pytest.raises(AuthenticationError) as caught,
+    ):
+        client.check_api_key()
+    assert server.requests[0].header("Authorization") == f"Bearer {checked}"
+    assert not holds_registered_secret(checked)
+    error = caught.value
+    shown = f"{error}\n{error.user_message}\n{error.detail.as_support_text()}\n{error.detail!r}"
+    assert checked not in shown
+    assert checked not in all_logs.text
+
+
 @pytest.mark.parametrize("offset", [0, 480, 495, 5000])
 def test_a_key_near_the_cut_is_masked_before_the_text_is_shortened(offset: int) -> None:
     """Shortening first could leave the start of the key just before the cut."""

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop import __version__
+from kombo_desktop.core import link_request as lr
 from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import (
     SERVICE_NAME,
@@ -42,6 +43,8 @@ from kombo_desktop.core.credentials import (
 )
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.errors import MalformedKeyError
+from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
+from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.settings_dialog import (
@@ -289,6 +292,67 @@ def test_a_wrong_key_is_refused_in_plain_words_not_stored_and_kept_in_the_field(
     # Correcting the key in place then works: nothing had to be typed again but the fix.
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+@pytest.mark.parametrize(
+    "mistaken",
+    ["lena.vogel@typed-in-the-key-field.example", "Vogel-Maschinenbau-Refused"],
+)
+def test_text_typed_into_the_key_field_by_mistake_is_not_refused_in_the_form_afterwards(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, mistaken: str
+) -> None:
+    # Whatever was saved in the key field was taken for a key as Save was pressed, and stayed
+    # one after Kombo refused it: the customer's e-mail address or company name typed there by
+    # mistake was refused in the form ("This is an API key") and masked in the log for the
+    # rest of the session.
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, mistaken)
+
+    assert "Kombo did not accept this key" in status(dialog)
+    assert not holds_known_key(mistaken)
+    field = lr.EMAIL if "@" in mistaken else lr.ORGANIZATION_NAME
+    assert lr.validate_field(field, mistaken) is None
+    assert redact(f"for {mistaken}") == f"for {mistaken}"
+
+
+def test_text_shaped_like_a_key_is_kept_out_of_the_forms_even_when_kombo_refuses_it(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, memory_keyring: InMemoryKeyring
+) -> None:
+    # A real key Kombo refuses (made for the other region, say) is still a key: pasted into a
+    # customer field afterwards, it must not go to Kombo as customer data.
+    refused_key = "kombo-us-key-3e9b1f7c05d2a8e4b6c1"
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, refused_key)
+
+    assert "Kombo did not accept this key" in status(dialog)
+    assert memory_keyring.secrets == {}
+    assert holds_known_key(refused_key)
+    assert lr.validate_field(lr.ORGANIZATION_NAME, refused_key) == KEY_IN_FIELD_PROBLEM
+
+
+@pytest.mark.parametrize("saved", ["checked", "unchecked"])
+def test_a_key_accepted_or_saved_is_kept_out_of_the_forms_whatever_its_shape(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring, saved: str
+) -> None:
+    # Not shaped like the usual key (no letters and digits mixed): Kombo's acceptance, or the
+    # person saving it without a check, is what makes it one.
+    key = f"kombo_plain_key_{saved}_0000000000"
+    if saved == "checked":
+        with DemoKomboServer(api_key=key) as kombo:
+            point_at(qtbot, dialog, kombo.base_url)
+            type_key_and_save(qtbot, dialog, key)
+            assert "Kombo accepted the key" in status(dialog)
+    else:
+        point_at(qtbot, dialog, f"http://127.0.0.1:{closed_port()}/v1")  # nobody listens there
+        type_key_and_save(qtbot, dialog, key)
+        assert not holds_known_key(key)  # not used as a key yet
+        save_anyway = child(dialog, QAbstractButton, "saveAnywayButton")
+        qtbot.mouseClick(save_anyway, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
+
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): key}
+    assert holds_known_key(key)
+    assert lr.validate_field(lr.ORGANIZATION_NAME, key) == KEY_IN_FIELD_PROBLEM
 
 
 def test_when_kombo_cannot_be_reached_the_key_can_be_saved_without_a_check(
