@@ -59,7 +59,7 @@ from datetime import datetime
 from functools import wraps
 from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -80,8 +80,10 @@ from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
 from kombo_desktop.core.errors import (
+    AuthenticationError,
     ConnectionFailedError,
     ErrorDetail,
+    IpNotAllowedError,
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
@@ -604,8 +606,26 @@ class KomboClient:
         )
         outcome = interpret(call, response.status_code, response.headers, body, self._secrets())
         if isinstance(outcome, Failure):
-            return outcome
+            return self._as_no_key_saved(outcome)
         return _Answer(outcome, attempt, response.status_code)
+
+    def _as_no_key_saved(self, failure: Failure) -> Failure:
+        """``failure``, unless it refuses a key that was never sent: a request goes without
+        one only to an address on this computer (a developer's test service may need none)
+        while no key is saved for the profile, and "Kombo did not accept the API key" sent the
+        person to mend a key there is not. That is said as it is, with how to add one."""
+        refused_key = issubclass(failure.kind, AuthenticationError) and not issubclass(
+            failure.kind, IpNotAllowedError
+        )
+        if self._key is not None or not refused_key:
+            return failure
+        host = urlsplit(self.api_base).hostname or self.api_base
+        return replace(
+            failure,
+            kind=MissingApiKeyError,
+            user_message=messages.no_key_saved_message(host),
+            retryable=False,
+        )
 
     # --- failures without an answer ------------------------------------------------------------
 

@@ -222,6 +222,16 @@ def key_refused_at_message(host: str) -> str:
     )
 
 
+def no_key_saved_message(host: str) -> str:
+    """The service at ``host``, an address on this computer, asked for an API key, and none
+    is saved for this profile, so none was sent: not "the key was refused", there is none."""
+    return (
+        f"The service at {host} asks for an API key, and no key is saved for this profile. "
+        "Open Settings, paste the key for this profile in the API key field and save it, "
+        "then try again."
+    )
+
+
 def rate_limited_message(retry_after: float) -> str:
     return f"Kombo is receiving too many requests right now. Try again {wait_phrase(retry_after)}."
 

@@ -1039,6 +1039,42 @@ def test_text_checked_as_a_key_is_not_registered_yet_is_never_repeated(
     assert checked not in all_logs.text
 
 
+@pytest.mark.parametrize("status", [401, 403])
+def test_a_local_service_asking_for_a_key_none_was_sent_says_none_is_saved(status: int) -> None:
+    """Without a saved key, requests to an address on this computer go without one (a local
+    test service may need none). Its refusal is no refused key: there is none to mend."""
+    from kombo_desktop.core.errors import MissingApiKeyError, is_key_refused
+
+    refusal = Reply.kombo_error(status, "PLATFORM.AUTHENTICATION_INVALID", "Missing API key.")
+    with (
+        FaultServer(refusal) as server,
+        KomboClient(server.base_url, None) as client,
+        pytest.raises(MissingApiKeyError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert server.requests[0].header("Authorization") is None
+    error = caught.value
+    assert not is_key_refused(error)
+    assert error.user_message.startswith(
+        "The service at 127.0.0.1 asks for an API key, and no key is saved for this profile."
+    )
+    assert error.user_message == messages.no_key_saved_message("127.0.0.1")
+    assert error.detail.http_status == status
+    assert error.detail.attempts == 1
+
+
+def test_a_local_service_refusing_the_network_address_without_a_key_says_so() -> None:
+    from kombo_desktop.core.errors import IpNotAllowedError
+
+    refusal = Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", "IP not allowed.")
+    with (
+        FaultServer(refusal) as server,
+        KomboClient(server.base_url, None) as client,
+        pytest.raises(IpNotAllowedError),
+    ):
+        client.create_link(REQUEST)
+
+
 @pytest.mark.parametrize("offset", [0, 480, 495, 5000])
 def test_a_key_near_the_cut_is_masked_before_the_text_is_shortened(offset: int) -> None:
     """Shortening first could leave the start of the key just before the cut."""

@@ -28,7 +28,7 @@ from kombo_desktop.core.errors import (
     NotFoundError,
 )
 from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import Profile, Settings
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
@@ -724,6 +724,49 @@ def test_a_refused_key_points_at_the_region_only_where_a_region_decides(
     assert "did not accept the API key at 127.0.0.1" in words and "region" not in words
     ip_refused = IpNotAllowedError()
     assert elsewhere.link_making._words_for(ip_refused) == ip_refused.user_message
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid API key."),
+        Reply.json({"error": "unauthorized"}, status=401),
+    ],
+    ids=["kombo-words", "bare-401"],
+)
+def test_a_local_profile_without_a_key_is_told_no_key_is_saved_not_that_it_was_refused(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    refusal: Reply,
+) -> None:
+    # A profile sending to a test service on this computer, with no key saved: requests go
+    # without one there (a local service may need none), and when the service wanted one the
+    # person read "Kombo did not accept the API key at 127.0.0.1. It may be mistyped or
+    # revoked. Check the key in Settings." about a key there is not.
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    with FaultServer(fallback=tools_or(refusal)) as server:
+        local = Profile("Local test", Region.CUSTOM, custom_base=server.base_url)
+        store = SettingsStore(AppPaths.from_environment())
+        store.save(Settings(profiles=[local], active_profile="Local test"))
+        window = open_window()
+        fill_form(window)
+        submit_and_wait(qtbot, window)
+        sent = [r for r in server.requests if r.path.endswith("/connect/create-link")]
+        assert [r.header("Authorization") for r in sent] == [None]
+        window.close()
+
+    words = window.statusLabel.text()
+    assert words == (
+        "The service at 127.0.0.1 asks for an API key, and no key is saved for this profile. "
+        "Open Settings, paste the key for this profile in the API key field and save it, then "
+        "try again."
+    )
+    assert words == messages.no_key_saved_message("127.0.0.1")
+    action = window.statusPanel.statusActionButton
+    assert action.text() == "Open settings"
+    assert "HTTP status: 401" in window.statusPanel.support_text
+    assert window.organizationEdit.text() == "Acme GmbH"  # nothing typed is lost
 
 
 def test_a_wrong_address_given_at_start_is_not_sent_to_settings(
