@@ -109,6 +109,27 @@ REMOVED_TEXT = (
     "seems to have been removed or disconnected in Kombo. The customer needs a new connection "
     f"link: make one with “{NEW_LINK_TAB_TEXT}”."
 )
+
+
+def removed_profile_text(profile: str) -> str:
+    """Who alone could reconnect an integration, when that is a profile removed since: only
+    the key of the Kombo account it was connected in can, and "choose that profile in
+    Settings" sent the person looking for a profile Settings no longer lists."""
+    return (
+        f"The integration was connected with the profile “{profile}”, which was removed: add "
+        "a profile with that Kombo account's key in Settings to reconnect it."
+    )
+
+
+def not_found_for_removed_profile_text(profile: str) -> str:
+    """For an id Kombo does not know with the key in use, which the history says was connected
+    with ``profile``, removed since: not :data:`NOT_FOUND_TEXT`'s "copy it again" and "choose
+    the matching profile", which contradicted what the status line said of that profile."""
+    return (
+        f"Kombo has no integration with this id for this profile. {removed_profile_text(profile)}"
+    )
+
+
 DEMO_NOT_FOUND_TEXT = (
     "The demo has no integration with this id. Demo ids start with a tool's name, for example "
     "personio:93fCvorjZ2jas7ZekX1V1n5d."

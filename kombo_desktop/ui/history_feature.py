@@ -137,6 +137,9 @@ class HistoryFeature(QObject):
         # Links made while it was being opened are saved before the program exits.
         self._closing = ClosingWithHistory(window, self._history)
         self.relink_customer = RelinkCustomer(window, self._history)
+        # The reconnection last filled in from the history ("Fill the form"): which profile
+        # made it tells what Kombo not knowing its id means (``removed_profile_of``).
+        self._filled_reconnection: HistoryEntry | None = None
         self.duplicates = DuplicateFlow(self)
         self._panel: HistoryPanel | None = None
         self._dock: QDockWidget | None = None
@@ -583,25 +586,45 @@ class HistoryFeature(QObject):
         person found no such profile there. Made in the Kombo environment ``made_in`` that
         the key in use is known to belong to (the key given at start, or another profile's
         key of the same account), the profile it was made with does not matter: nothing."""
-        if profile == in_use:
-            return ""
-        target = self.window.target
-        if (
-            made_in is not None
-            and target is not None
-            and self.window.environment_id(target) == made_in
-        ):
+        if not self._needs_another_profile(profile, in_use, made_in):
             return ""
         if self.window.setup.settings.profile(profile) is None:
-            return (
-                f" The integration was connected with the profile “{profile}”, which was "
-                "removed: add a profile with that Kombo account's key in Settings to reconnect "
-                "it."
-            )
+            from kombo_desktop.core.integrations import removed_profile_text
+
+            return f" {removed_profile_text(profile)}"
         return (
             f" The integration was connected with profile “{profile}”: a reconnection link "
             "can be made only with that profile (choose it in Settings)."
         )
+
+    def _needs_another_profile(self, profile: str, in_use: str, made_in: str | None) -> bool:
+        """Whether only ``profile``'s key can reconnect an integration connected with it (in
+        ``made_in``), not the key of ``in_use`` (see :meth:`_profile_to_reconnect_with`)."""
+        if profile == in_use:
+            return False
+        target = self.window.target
+        return not (
+            made_in is not None
+            and target is not None
+            and self.window.environment_id(target) == made_in
+        )
+
+    def removed_profile_of(self, integration_id: str) -> str | None:
+        """The profile a reconnection of ``integration_id`` filled in from the history was
+        made with, when only that profile's key could reconnect it and it was removed since
+        (what the status line said on filling it in); None otherwise. Kombo not knowing the
+        id with the key in use is then no mistyped id, nor a matter of choosing a profile."""
+        entry = self._filled_reconnection
+        if entry is None or entry.integration_id != integration_id:
+            return None
+        target = self.window.target
+        in_use = target.profile if target is not None else entry.profile
+        made_in = None if entry.is_demo else entry.environment_id
+        if not self._needs_another_profile(entry.profile, in_use, made_in):
+            return None
+        if self.window.setup.settings.profile(entry.profile) is not None:
+            return None
+        return entry.profile
 
     def _reconnect_note(self, entry: HistoryEntry, in_use: str) -> str:
         """:meth:`_profile_to_reconnect_with` for a reconnection ``entry`` (demo links have
@@ -623,6 +646,7 @@ class HistoryFeature(QObject):
         in_use = target.profile if target is not None else entry.profile
         if entry.kind is EntryKind.RELINK and entry.integration_id:
             self.relink_customer.remember(Customer.of_entry(entry))
+            self._filled_reconnection = entry
             window.relinkForm.fill(
                 entry.integration_id, entry.language, entry.link_type, from_history=True
             )

@@ -33,6 +33,7 @@ from kombo_desktop.core.integrations import (
     REMOVED_TEXT,
     integration_text,
     mismatch_text,
+    not_found_for_removed_profile_text,
 )
 from kombo_desktop.core.link_request import InvalidRequest, validate_field
 from kombo_desktop.ui.tasks import quiet_failure
@@ -177,11 +178,16 @@ class IntegrationLookup(QObject):
 
     def _not_found_text(self, integration_id: str) -> str:
         """Why Kombo may not know the id: an id this profile made links for was removed in
-        Kombo (copying it again cannot help); any other may be mistyped or elsewhere."""
+        Kombo (copying it again cannot help); one filled in from a reconnection made with a
+        profile removed since needs that Kombo account's key again (as the status line said
+        on filling it in); any other may be mistyped or elsewhere."""
         if self._window.is_demo:
             return DEMO_NOT_FOUND_TEXT
         if self._window.history.integration_removed(integration_id):
             return REMOVED_TEXT
+        removed_profile = self._window.history.removed_profile_of(integration_id)
+        if removed_profile is not None:
+            return not_found_for_removed_profile_text(removed_profile)
         return NOT_FOUND_TEXT
 
     def _known_here(self) -> dict[str, tuple[IntegrationInfo | None, float]]:

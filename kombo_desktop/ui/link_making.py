@@ -383,8 +383,14 @@ class LinkMaking(QObject):
         parts of the request the person cannot change, or else what Kombo said, with the
         fields it named marked."""
         removed = self._removed_integration(error, request)
+        removed_profile = self._removed_profile(error, request)
         if removed is not None:
             self._show_integration_removed(error, removed)
+        elif removed_profile is not None:
+            from kombo_desktop.core.integrations import not_found_for_removed_profile_text
+
+            text = not_found_for_removed_profile_text(removed_profile)
+            self._window.show_status(text, "error", error.detail.as_support_text() or None)
         elif isinstance(error, InputRejectedError) and self._none_on_the_form(error, request):
             self._show_refusal_of_what_was_sent(error)
         else:
@@ -732,6 +738,17 @@ class LinkMaking(QObject):
             return None
         integration_id = request.integration_id
         return integration_id if self._window.history.integration_removed(integration_id) else None
+
+    def _removed_profile(
+        self, error: BaseException, request: LinkRequest | RelinkRequest
+    ) -> str | None:
+        """The profile, removed since, that the reconnection filled in from the history was
+        made with, when Kombo does not know its id with the key in use: "choose the matching
+        profile in Settings" sent the person to a profile Settings no longer lists, right
+        after the status line had said it was removed (``HistoryFeature.removed_profile_of``)."""
+        if not isinstance(request, RelinkRequest) or not is_unknown_integration(error):
+            return None
+        return self._window.history.removed_profile_of(request.integration_id)
 
     def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
         """A reconnection link cannot bring back an integration removed in Kombo: the way on

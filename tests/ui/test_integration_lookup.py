@@ -21,8 +21,10 @@ from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
+from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
+from tests.support.history_helpers import open_history, shown_entries
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
@@ -281,6 +283,39 @@ def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
     assert "choose the matching profile in Settings." in window.statusPanel.text
     assert not window.statusPanel.statusActionButton.isVisible()
+
+
+def test_an_id_filled_in_from_a_removed_profiles_reconnection_says_that_profile_is_gone(
+    qtbot: QtBot, removed_window: MainWindow
+) -> None:
+    # "Fill the form" from a reconnection made with a profile removed since: the status line
+    # said the profile was removed and how to reconnect the integration, while the id's hint
+    # below it said to copy the id again and "choose the matching profile in Settings", which
+    # lists no such profile; the refusal after the button said the same.
+    window = removed_window
+    earlier = record_earlier_reconnection(window, profile="Sandbox")
+    feature = open_history(qtbot, window)
+    row = next(row for row, entry in enumerate(shown_entries(feature)) if entry == earlier)
+    feature.panel.select_row(row)
+    feature.panel.historyFillButton.click()
+
+    assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
+    assert window.statusPanel.text.endswith(
+        "The integration was connected with the profile “Sandbox”, which was removed: add a "
+        "profile with that Kombo account's key in Settings to reconnect it."
+    )
+    gone = (
+        "Kombo has no integration with this id for this profile. The integration was "
+        "connected with the profile “Sandbox”, which was removed: add a profile with that "
+        "Kombo account's key in Settings to reconnect it."
+    )
+    qtbot.waitUntil(lambda: hint(window) not in ("", ID_HINT), timeout=10_000)
+    assert hint(window) == gone
+
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert window.statusPanel.text == gone
+    assert "Kombo error code: PLATFORM.INTEGRATION_NOT_FOUND" in window.statusPanel.support_text
 
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
