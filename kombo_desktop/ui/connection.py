@@ -106,13 +106,27 @@ class Target:
         spoken = f"{self.profile}, {self.place}"
         return f"{spoken}, with the {RUN_KEY_SHORT}" if self.run_key else spoken
 
+    def made_with_words(self, when: str) -> str:
+        """The start of every sentence saying which profile links go with, e.g. "Links are
+        now made with the profile “default” (Europe)" (``when``: "now" after a switch, "still"
+        when another profile was edited), the same in the window and in Settings."""
+        return f"Links are {when} made with the profile “{self.profile}” ({self.place})"
+
     @property
     def now_used_text(self) -> str:
         """The sentence saying links go here from now on, e.g. "Links are now made with the
-        profile “default” (Europe).", in the words Settings uses for the same change. With the
-        key given at start it says that this key, not the profile's own, goes with them: the
-        sentence alone once sent a test link out with the production key."""
-        made = f"Links are now made with the profile “{self.profile}” ({self.place})"
+        profile “default” (Europe).", said by the window and by Settings alike."""
+        return self.now_used_because("")
+
+    def now_used_because(self, reason: str) -> str:
+        """:attr:`now_used_text` with why this profile was taken into use (``reason``, e.g.
+        "as “default” has no key"; empty for none). With the key given at start it says that
+        this key, not the profile's own, goes with them: the sentence alone once sent a test
+        link out with the production key. The variable's name is not in it: the screen may
+        be shared with a customer (whoever set it up finds it in Settings' key row)."""
+        made = self.made_with_words("now")
+        if reason:
+            made = f"{made}, {reason}"
         if not self.run_key:
             return f"{made}."
         return (
@@ -145,12 +159,28 @@ def resolve_target(
     *,
     run_key: bool = False,
 ) -> Target:
-    """Where links for ``profile_name`` go: the administrator's fixed address, else
+    """Where links for ``profile_name`` go: see :func:`profile_target`."""
+    return profile_target(
+        effective_profile(settings, profile_name),
+        fixed_api_base=policy.fixed_api_base,
+        api_base_override=api_base_override,
+        run_key=run_key,
+    )
+
+
+def profile_target(
+    profile: Profile,
+    *,
+    fixed_api_base: str | None,
+    api_base_override: str | None,
+    run_key: bool = False,
+) -> Target:
+    """Where links for ``profile`` go: the administrator's fixed address, else
     ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region. ``run_key``: they go with
-    the key given at start (KOMBO_API_KEY), not the profile's own."""
-    profile = effective_profile(settings, profile_name)
+    the key given at start (KOMBO_API_KEY), not the profile's own. Settings asks too, to say
+    a change in the window's words."""
     address = address_not_from_region(
-        profile, fixed_api_base=policy.fixed_api_base, api_base_override=api_base_override
+        profile, fixed_api_base=fixed_api_base, api_base_override=api_base_override
     )
     if address is None:
         return Target(profile.name, profile.api_base, profile.region.value, run_key=run_key)

@@ -28,6 +28,7 @@ from kombo_desktop.core.settings import (
     name_taken_message,
     validate_typed_profile_name,
 )
+from kombo_desktop.ui.connection import Target, profile_target
 
 _log = logging.getLogger(__name__)
 
@@ -139,6 +140,17 @@ class ProfileBook:
             self.profile(),
             fixed_api_base=self.fixed_api_base,
             api_base_override=self.api_base_override,
+        )
+
+    def target_in_use(self) -> Target:
+        """Where links go with the profile in use, and with which key, as the window sees it:
+        what the dialog says about a switch is then the window's sentence, word for word."""
+        profile = self.settings.profile(self.current) or Profile(self.current)
+        return profile_target(
+            profile,
+            fixed_api_base=self.fixed_api_base,
+            api_base_override=self.api_base_override,
+            run_key=self.credentials.environment_key_in_use,
         )
 
     # -- saving ----------------------------------------------------------------------------------

@@ -379,11 +379,8 @@ class SettingsDialog(QDialog):
         if self.key.has_no_key(in_use):
             self.profiles.use_selected()
             if book.current == name:  # else the settings could not be saved: said why
-                self._say(
-                    f"{said} Links are now made with the profile “{name}”, as “{in_use}” has "
-                    "no key.",
-                    "success",
-                )
+                now_used = book.target_in_use().now_used_because(f"as “{in_use}” has no key")
+                self._say(f"{said} {now_used}", "success")
             return
         self._say(f"{said} Links are still made with the profile “{in_use}”.", "success")
         offer = f"Use “{name}” now"

@@ -303,15 +303,9 @@ class ProfilesSection(QObject):
         if not self._book.use_selected():
             return
         self._reshow(another_profile=False)
-        if self._book.credentials.environment_key_in_use:
-            # The profile's own key is not the one used: said here too, not only in the
-            # key row below, which the person switching profiles need not read.
-            self._say(
-                f"Links are now made with the profile “{name}”, but still with the key given "
-                "when the program was started (KOMBO_API_KEY): it is used for every profile."
-            )
-        else:
-            self._say(f"Links are now made with the profile “{name}”.")
+        # With the key given at start, the profile's own key is not the one used: said here
+        # too, not only in the key row below, which the person switching need not read.
+        self._say(self._book.target_in_use().now_used_text)
         self.changed.emit(name)
         self.used.emit()  # a key pasted for it is saved, as the person surely expects
 

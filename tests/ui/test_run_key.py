@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import keyring
 import pytest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QListWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.credentials import SERVICE_NAME
@@ -22,7 +23,13 @@ from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 from tests.support.history_helpers import history_of
-from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    make_link,
+    settings_of,
+    wait_until_ready,
+)
 
 PRODUCTION_KEY = "kombo-production-key-7c1d9e"
 SANDBOX_KEY = "kombo-sandbox-key-3b8f2a"
@@ -129,6 +136,38 @@ def test_switching_profiles_says_the_key_given_at_start_is_still_the_one_used(
     fill_form(window)
     make_link(qtbot, window)
     assert keys_sent(kombo, "/create-link") == [PRODUCTION_KEY]  # as the window said
+
+
+def test_settings_and_the_window_announce_a_switch_with_the_key_given_at_start_alike(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Use this profile" in Settings was announced twice in different words: the dialog's
+    # status line named the variable (on a screen the customer may watch) and left out where
+    # links go; the window's said it another way. Both now say the same sentence.
+    save_profiles(kombo)
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    dialog = settings_of(qtbot, window)
+    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles.setCurrentRow(
+        next(row for row in range(profiles.count()) if profiles.item(row).text() == "Sandbox")
+    )
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    dialog.findChild(QAbstractButton, "useProfileButton").click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+    said = dialog.settingsStatusLabel.text()
+    assert said == (
+        "Links are now made with the profile “Sandbox” (address 127.0.0.1), but still with "
+        "the key given when the program was started: it is used for every profile, not the "
+        "key saved for this one."
+    )
+    assert window.statusLabel.text() == said
+    # The variable's name stays in Settings' key row, for whoever set it up.
+    key_row = dialog.findChild(QLabel, "keyStatusLabel").text()
+    assert "KOMBO_API_KEY" in key_row and "every profile" in key_row
 
 
 def test_a_link_made_with_the_key_given_at_start_is_recorded_in_that_keys_environment(

@@ -781,7 +781,8 @@ def test_a_key_saved_for_a_new_profile_on_a_first_run_is_used_at_once(
         said = dialog.settingsStatusLabel.text()
         assert said.startswith("Kombo accepted the key")
         assert said.endswith(
-            "Links are now made with the profile “Acme Production”, as “default” has no key."
+            "Links are now made with the profile “Acme Production” (address 127.0.0.1), as "
+            "“default” has no key."
         )
         listed = dialog.findChild(QListWidget, "profileList")
         assert [listed.item(i).text() for i in range(listed.count())] == [
@@ -826,7 +827,7 @@ def test_a_key_saved_for_a_profile_not_in_use_says_which_one_makes_links(
         if then == "use it now":
             use_now.click()
             assert dialog.settingsStatusLabel.text() == (
-                "Links are now made with the profile “US team”."
+                "Links are now made with the profile “US team” (address 127.0.0.1)."
             )
             assert not use_now.isVisible()
         close_settings(qtbot, window)
