@@ -31,6 +31,7 @@ from kombo_desktop.core.errors import (
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
+    RequestCancelled,
     is_key_refused,
     is_unknown_integration,
 )
@@ -315,7 +316,7 @@ class LinkMaking(QObject):
 
         def cancelled() -> None:
             if finished():
-                self._window.show_status("Cancelled. Nothing was changed.", "info")
+                self._window.show_status(RequestCancelled.default_message, "info")
 
         def progressed(words: str) -> None:
             # What the client says while it waits to repeat a request Kombo turned away: the
@@ -479,7 +480,7 @@ class LinkMaking(QObject):
         if call_off is not None:
             call_off()
         self._set_busy(False)
-        self._window.show_status("Cancelled. Nothing was changed.", "info")
+        self._window.show_status(RequestCancelled.default_message, "info")
 
     def _ready_after_link(self) -> None:
         """After a link is painted: Create again, and the focus on the link, where the copy
