@@ -57,6 +57,7 @@ from kombo_desktop.ui.history_model import (
 )
 from kombo_desktop.ui.result_panel import (
     DEMO_WARNING,
+    LINK_COPIED_TEXT,
     file_name_words,
     is_openable,
     open_in_browser,
@@ -469,7 +470,7 @@ class HistoryPanel(QWidget):
         elif entry.is_demo:
             self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
         elif entry.is_valid():
-            self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
+            self.notice.emit(LINK_COPIED_TEXT, "success")
         else:
             self.notice.emit(
                 f"Link copied, but it expired on {local_date(entry.expires_at)} and no longer "

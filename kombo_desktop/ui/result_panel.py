@@ -79,6 +79,8 @@ TITLE_TEXT = "Your link"
 RECONNECTION_TITLE = "Reconnection link"
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
+# Said after copying a link that works, here and in the history.
+LINK_COPIED_TEXT = "Link copied. Paste it into your message to the customer."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 QR_SHOW_LARGE_TEXT = "Click to show the QR code large enough to scan."
 # A very long link's code needs more pixels than a small window leaves it, even at one pixel
@@ -683,7 +685,7 @@ class ResultPanel(QFrame):
         if self.shown.is_demo:
             self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
             return
-        self.notice.emit("Link copied. Paste it into your message to the customer.", "success")
+        self.notice.emit(LINK_COPIED_TEXT, "success")
 
     def open_link(self) -> None:
         if self.shown is not None and not self.link_has_expired():
