@@ -58,6 +58,7 @@ from kombo_desktop.ui.history_model import (
 from kombo_desktop.ui.result_panel import (
     DEMO_WARNING,
     LINK_COPIED_TEXT,
+    NOT_OPENABLE_TEXT,
     file_name_words,
     is_openable,
     open_in_browser,
@@ -432,7 +433,7 @@ class HistoryPanel(QWidget):
         elif entry is not None and not valid:
             tip = "This link has expired and no longer works."
         elif entry is not None and not openable:
-            tip = "Only secure (https) links can be opened."
+            tip = NOT_OPENABLE_TEXT
         else:
             tip = "Open the link in a browser"
         self.historyOpenButton.setToolTip(tip)

@@ -81,6 +81,8 @@ DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 # Said after copying a link that works, here and in the history.
 LINK_COPIED_TEXT = "Link copied. Paste it into your message to the customer."
+# Why the Open button is off for a link (``is_openable``), here and in the history.
+NOT_OPENABLE_TEXT = "Only secure (https) links can be opened."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 QR_SHOW_LARGE_TEXT = "Click to show the QR code large enough to scan."
 # A very long link's code needs more pixels than a small window leaves it, even at one pixel
@@ -539,9 +541,7 @@ class ResultPanel(QFrame):
         self._set_expired_look(False)
         self._set_actions_enabled(True)
         self.openButton.setEnabled(is_openable(link.url, link.is_demo))
-        self.openButton.setToolTip(
-            "" if self.openButton.isEnabled() else "Only secure (https) links can be opened."
-        )
+        self.openButton.setToolTip("" if self.openButton.isEnabled() else NOT_OPENABLE_TEXT)
         self._show_qr_words("")
         self._check_expiry(announce=False)
         if self.expired:
