@@ -197,6 +197,7 @@ def _build_window(options: Options) -> MainWindow:
 
     from kombo_desktop.core.credentials import CredentialStore
     from kombo_desktop.core.logs import hold_early_records
+    from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
     from kombo_desktop.core.paths import AppPaths
     from kombo_desktop.core.policy import load_policy
     from kombo_desktop.core.settings import SettingsStore
@@ -229,7 +230,7 @@ def _build_window(options: Options) -> MainWindow:
             f"Your administrator fixed the API address, so {options.api_base_source} is not used."
         )
     if options.demo and policy.hide_demo:
-        notes.append("The demo is turned off by your administrator.")
+        notes.append(DEMO_TURNED_OFF_MESSAGE)
     _log.info("Kombo Desktop %s starting (demo: %s)", __version__, options.demo)
     setup = WindowSetup(
         paths=paths,

@@ -86,6 +86,8 @@ WRONG_ADDRESS_MESSAGE = (
 # Who set an address that Settings cannot change (``address_set_by_message``), when it was
 # not the flag or environment variable that gave it (those are named as they are typed).
 SET_BY_ADMINISTRATOR = "administrator"
+# Asking for the demo (``--demo``, or its button) when ``policy.hide_demo`` turned it off.
+DEMO_TURNED_OFF_MESSAGE = "The demo is turned off by your administrator."
 _RESTART_AFTER_MENDING = "(or ask whoever set up this computer), then start Kombo Desktop again"
 
 
