@@ -502,9 +502,8 @@ def still_used_text(target: Target, edited: str) -> str:
     from kombo_desktop.ui.widgets import spoken_name
 
     return (
-        f"Links are still made with the profile “{target.profile}” ({target.place}), not with "
-        f"“{edited}”. To use “{edited}”, open Settings, select it and press "
-        f"“{spoken_name(USE_PROFILE_TEXT)}”."
+        f"{target.made_with_words('still')}, not with “{edited}”. To use “{edited}”, open "
+        f"Settings, select it and press “{spoken_name(USE_PROFILE_TEXT)}”."
     )
 
 

@@ -382,7 +382,8 @@ class SettingsDialog(QDialog):
                 now_used = book.target_in_use().now_used_because(f"as “{in_use}” has no key")
                 self._say(f"{said} {now_used}", "success")
             return
-        self._say(f"{said} Links are still made with the profile “{in_use}”.", "success")
+        still_used = book.target_in_use().made_with_words("still")
+        self._say(f"{said} {still_used}.", "success")
         offer = f"Use “{name}” now"
         self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
         self.useSavedProfileButton.setAccessibleName(offer)

@@ -1919,7 +1919,9 @@ def test_the_offer_to_use_a_profile_goes_when_another_profile_is_chosen(
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     offer = child(dialog, QAbstractButton, "useSavedProfileButton")
     assert offer.isVisible() and offer.accessibleName() == "Use “US team” now"
-    assert status(dialog).endswith("Links are still made with the profile “default”.")
+    assert status(dialog).endswith(
+        "Links are still made with the profile “default” (address 127.0.0.1)."
+    )
     select(dialog, "default")
     settle(qtbot, dialog)
     assert not offer.isVisible()

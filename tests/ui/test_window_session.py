@@ -821,7 +821,8 @@ def test_a_key_saved_for_a_profile_not_in_use_says_which_one_makes_links(
         add_profile_with_key(qtbot, dialog, "US team", OTHER_KEY, us.base_url)
         said = dialog.settingsStatusLabel.text()
         assert said.startswith("Kombo accepted the key")
-        assert said.endswith("Links are still made with the profile “default”.")
+        # In the words the window uses for the profile still in use (below), place and all.
+        assert said.endswith("Links are still made with the profile “default” (address 127.0.0.1).")
         use_now = dialog.findChild(QAbstractButton, "useSavedProfileButton")
         assert use_now.isVisible() and use_now.text() == "Use “US team” now"
         if then == "use it now":
