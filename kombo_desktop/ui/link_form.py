@@ -7,11 +7,13 @@ button that stays in view) is in ``request_form``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from PySide6 import QtCore
 from PySide6.QtCore import QSignalBlocker, QTimer, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QWidget,
@@ -47,7 +49,12 @@ from kombo_desktop.ui.request_form import (
     language_combo,
     link_type_combo,
 )
-from kombo_desktop.ui.tool_suggestions import SEARCH_ROLE, ToolCompleter, ToolSearchEdit
+from kombo_desktop.ui.tool_suggestions import (
+    SEARCH_ROLE,
+    TOOL_ID_ROLE,
+    ToolCompleter,
+    ToolSearchEdit,
+)
 from kombo_desktop.ui.widgets import (
     Collapsible,
     FieldBox,
@@ -544,34 +551,80 @@ class LinkForm(RequestForm):
         the same tool back is no edit, and the tool list's signals stay quiet: taken for the
         person's typing, they closed the duplicate warning and forgot whom a reconnection was
         started for. A tool the new list lacks is reset, said in ``notice``, and
-        ``tool_reset`` tells that the form now asks for another link.
+        ``tool_reset`` tells that the form now asks for another link. While the person is
+        searching, the suggestion list open, nothing is reset: their text stays and the list
+        shows the new list's tools for it (``ToolCompleter.search_kept``); a tool typed or
+        highlighted there that the new list lacks is said.
 
         ``demo``: the list is the demo's, which is what lacks the tool (not the account).
         ``quiet``: what would be said in ``notice`` is only returned, for a caller that says it
         along with its own news (the status line keeps one sentence: said apart, the news
         replaced it at once). Returns it in any case ("" when nothing changed)."""
         tool_id, unmatched = self._resolve_tool()
-        # The name the person saw: a list that lacks the tool may not know its name either.
-        label = self._catalog.label_for(tool_id) if tool_id is not None else ""
+        old_catalog = self._catalog  # names the tools the person saw, which the new may lack
         self._catalog = catalog
-        with QSignalBlocker(self.toolCombo):
+        with (
+            QSignalBlocker(self.toolCombo),
+            self._tool_completer.search_kept() as search,
+            self._drop_down_kept() as browsed,
+        ):
             self._fill_tools(keep_text=unmatched)
             kept = tool_id is None or self.select_tool(tool_id)
+        dropped = tool_id if tool_id is not None and not kept else None
         reset = ""
-        if tool_id is not None and not kept:
-            category = self.category()
-            missing = (
-                f"The demo does not offer {label} for “{CATEGORY_NAMES[category]}”"
-                if demo
-                else not_in_the_account(label, category)
-            )
+        if dropped is not None and search is None:
+            missing = self._missing_tool(old_catalog.label_for(dropped), demo=demo)
             reset = f"{missing}, so the tool was reset to “{CUSTOMER_CHOOSES}”."
+        else:
+            # The person may be typing, or looking through a list: what they typed stays
+            # (nothing is reset), and a tool they typed or saw highlighted that is gone is said.
+            highlighted = (
+                [search.highlighted] if search is not None and search.has_highlight else []
+            )
+            gone = [
+                tool
+                for tool in (dropped, *highlighted, *browsed)
+                if tool is not None and self.toolCombo.findData(tool) < 0
+            ]
+            if gone:
+                reset = f"{self._missing_tool(old_catalog.label_for(gone[0]), demo=demo)}."
         said = self._update_dependent_controls(reset, quiet=quiet)
         self._recheck(lr.TOOL)  # what the tool list's signals did; the new list may know it now
         self._recheck(lr.REMOTE_ENVIRONMENT)
         if not kept:
             self.tool_reset.emit()
         return said
+
+    @contextmanager
+    def _drop_down_kept(self) -> Iterator[list[str | None]]:
+        """Around a refill of the tool list: the tool box's own drop-down list, when open,
+        keeps the tool highlighted in it (refilled, it highlighted "The customer chooses",
+        and Enter took that). Yields the highlighted tool's id (None for "the customer
+        chooses") in a list, empty when the list is closed or highlights nothing; a tool the
+        new list lacks leaves the box's own choice highlighted."""
+        combo = self.toolCombo
+        # Asked only with a pop-up open: the drop-down is made on first use.
+        if QApplication.activePopupWidget() is None or not combo.view().isVisible():
+            yield []
+            return
+        view = combo.view()
+        current = view.currentIndex()
+        if not current.isValid():
+            yield []
+            return
+        tool_id = current.data(TOOL_ID_ROLE)
+        yield [tool_id]
+        row = combo.findData(tool_id) if tool_id is not None else 0
+        row = row if row >= 0 else combo.currentIndex()
+        view.setCurrentIndex(combo.model().index(row, combo.modelColumn()))
+
+    def _missing_tool(self, label: str, *, demo: bool) -> str:
+        """That the (new) tool list lacks the tool named ``label`` for the kind of system, in
+        the demo's words or the account's, without the full stop."""
+        category = self.category()
+        if demo:
+            return f"The demo does not offer {label} for “{CATEGORY_NAMES[category]}”"
+        return not_in_the_account(label, category)
 
     def _on_category_changed(self, _index: int) -> None:
         previous_tool, unmatched = self._resolve_tool()

@@ -14,7 +14,9 @@ typed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -51,6 +53,19 @@ _NO_MATCH = 6
 # (tool id or None, the entry's name, what was typed) -> its place among the suggestions
 # (smaller first), or None when it does not match.
 Ranking = Callable[[str | None, str, str], int | None]
+
+
+@dataclass(frozen=True)
+class OpenSearch:
+    """The tool field while its suggestion list is open, as a refill of the tool list found
+    it (see ``ToolCompleter.search_kept``): the text in the field, where its cursor was, and
+    whether a suggestion was highlighted and which tool (its id, None for "the customer
+    chooses")."""
+
+    text: str
+    cursor: int
+    has_highlight: bool
+    highlighted: str | None
 
 
 class RankedTools(QSortFilterProxyModel):
@@ -128,6 +143,55 @@ class ToolCompleter(QCompleter):
         """Read the tool list from ``tools``; None while the list is being filled (the
         completer follows every entry added, which made a long list slow to fill)."""
         self._ranked.setSourceModel(tools)
+
+    def is_open(self) -> bool:
+        """Whether the suggestion list is shown (it is made as the first text is typed)."""
+        return self._keys is not None and self.popup().isVisible()
+
+    @contextmanager
+    def search_kept(self) -> Iterator[OpenSearch | None]:
+        """Around a refill of the tool list (a fresh list from Kombo, say): the search the
+        person is in the middle of goes on, the open list showing what the new list has for
+        the text typed. Refilled, the list showed only "The customer chooses", highlighted (the
+        combo box puts its first entry's name in as the search), and Enter took it in place of
+        the tool the person saw highlighted. Now the field keeps its text and cursor, the list
+        is filtered and ordered for the text typed again, the tool highlighted before stays
+        highlighted if the new list has it (the best match otherwise), and the list closes
+        when nothing matches. Yields what the open list showed, None when it was closed."""
+        if not self.is_open():
+            yield None
+            return
+        combo = self.widget()
+        edit = combo.lineEdit() if isinstance(combo, QComboBox) else None
+        popup = self.popup()
+        current = popup.currentIndex()
+        search = OpenSearch(
+            text=edit.text() if edit is not None else "",
+            cursor=edit.cursorPosition() if edit is not None else 0,
+            has_highlight=current.isValid(),
+            highlighted=current.data(TOOL_ID_ROLE) if current.isValid() else None,
+        )
+        yield search
+        if edit is not None:
+            if edit.text() != search.text:
+                edit.setText(search.text)
+            edit.setCursorPosition(search.cursor)
+        self.setCompletionPrefix(self._typed)  # filtered and ordered for it again
+        self.complete()  # sized for the matches; closed when there are none
+        if popup.isVisible():
+            self._highlight_again(search)
+
+    def _highlight_again(self, search: OpenSearch) -> None:
+        """Highlight the tool ``search`` had highlighted, or the first suggestion when none
+        was or the list no longer shows it."""
+        model = self.completionModel()
+        rows = range(model.rowCount()) if search.has_highlight else range(0)
+        same = (r for r in rows if model.index(r, 0).data(TOOL_ID_ROLE) == search.highlighted)
+        row = next(same, 0)
+        popup = self.popup()
+        with QSignalBlocker(popup.selectionModel()):  # quietly, as in ``_highlight_first``
+            popup.setCurrentIndex(model.index(row, 0))
+        popup.viewport().update()
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
         # Qt asks for this with every text typed, before it filters: the one moment that

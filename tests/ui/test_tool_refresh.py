@@ -1,0 +1,115 @@
+"""The account's tool list arriving while the person is picking a tool.
+
+The window shows the program's own tool lists at first and swaps in the account's once Kombo
+sends them, a few seconds after the start, or after a change of profile. Arriving while the
+person had typed "pers" and saw Personio highlighted, the refilled list showed only "The
+customer chooses", still highlighted, and Enter took it: the link would have gone out without
+the tool the person picked, with "Ready." in the status line.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
+from kombo_desktop.ui.main_window import MainWindow
+from tests.ui.conftest import WindowFactory
+from tests.ui.test_tool_box import press, shown, suggestion_list, type_tool
+
+API_KEY = "kombo-test-key-3b8e51f0c2"
+
+
+def the_list_without(window: MainWindow, *tool_ids: str) -> None:
+    """Give the form a refreshed tool list for HR systems that lacks ``tool_ids``."""
+    form = window.linkForm
+    offered = [tool for tool in form.catalog.in_category(Category.HRIS) if tool.id not in tool_ids]
+    form.set_catalog(form.catalog.with_category_tools(Category.HRIS, offered))
+
+
+def test_the_tool_highlighted_as_the_accounts_list_arrives_is_the_one_enter_takes(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+    offered = {"personio", "bamboohr", "workday"}
+    account = ToolCatalog([tool for tool in ToolCatalog.bundled() if tool.id in offered])
+    # Each answer waits: the lists (one per kind of system) arrive while the person types.
+    with DemoKomboServer(api_key=API_KEY, catalog=account, delay_seconds=0.5) as server:
+        window = open_window("--api-base", server.base_url)
+        qtbot.waitUntil(lambda: bool(server.requests_to("GET", "/v1/tools/hris")), timeout=10_000)
+        assert window.linkForm.catalog is window.bundled_catalog  # not arrived yet
+        type_tool(qtbot, window, "HRIS", "pers")
+        popup = suggestion_list(qtbot, window)
+        assert shown(popup) == ["Personio"]
+        assert popup.currentIndex().row() == 0
+
+        qtbot.waitUntil(
+            lambda: window.linkForm.catalog is not window.bundled_catalog, timeout=10_000
+        )
+        assert window.toolCombo.count() == 1 + len(offered)  # the account's list
+        assert popup.isVisible()
+        assert shown(popup) == ["Personio"]  # not "The customer chooses"
+        assert popup.currentIndex().row() == 0
+        assert window.toolCombo.currentText() == "pers"
+        assert window.toolCombo.lineEdit().cursorPosition() == len("pers")
+
+        press(Qt.Key.Key_Return)
+        assert window.toolCombo.currentData() == "personio"
+        assert window.toolCombo.currentText() == "Personio"
+        window.close()
+
+
+def test_a_refresh_leaves_the_suggestion_picked_with_the_arrow_keys_highlighted(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "work")
+    popup = suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Down)  # Workday Custom Reports
+    assert shown(popup)[:2] == ["Workday", "Workday Custom Reports"]
+    the_list_without(demo_window, "personio")  # still holds every Workday
+    assert popup.isVisible()
+    assert shown(popup)[:2] == ["Workday", "Workday Custom Reports"]
+    assert popup.currentIndex().data() == "Workday Custom Reports"
+    press(Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentData() == "workdaycustomreport"
+
+
+def test_a_highlighted_tool_the_new_list_lacks_is_said_and_the_typing_stays(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "pers")
+    popup = suggestion_list(qtbot, demo_window)
+    assert shown(popup) == ["Personio"]
+    the_list_without(demo_window, "personio")
+    assert not popup.isVisible()  # nothing left to take: Enter takes no other tool
+    assert demo_window.toolCombo.currentText() == "pers"
+    assert demo_window.linkForm.tool_id() is None
+    assert demo_window.statusLabel.text() == (
+        "Personio is not available in your Kombo account for “HR system (HRIS)”."
+    )
+    QTest.keyClicks(demo_window.toolCombo.lineEdit(), "o")  # the search goes on
+    assert demo_window.toolCombo.currentText() == "perso"
+
+
+def test_a_refresh_leaves_the_tool_highlighted_in_the_drop_down_list(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    combo = demo_window.toolCombo
+    combo.setFocus()
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    for _ in range(3):
+        QTest.keyClick(view, Qt.Key.Key_Down)
+    highlighted = view.currentIndex().data(Qt.ItemDataRole.UserRole)
+    assert highlighted is not None
+    the_list_without(demo_window, "personio")
+    assert view.currentIndex().data(Qt.ItemDataRole.UserRole) == highlighted
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert combo.currentData() == highlighted
+    assert combo.currentText() != CUSTOMER_CHOOSES
