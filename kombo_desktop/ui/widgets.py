@@ -622,6 +622,28 @@ class FitScrollArea(QScrollArea):
         # itself would show no focus at all.
         set_enum(self, "focusPolicy", "NoFocus")
         page.installEventFilter(self)
+        # Qt scrolls to a field only when Tab moves within the area. The focus also comes
+        # by other ways: the form cleared (its button, Ctrl+N), a label's Alt key, Tab coming
+        # round from the window's last stop, a dialog closing. The form stayed scrolled
+        # down, and what the person typed went into a field out of sight.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_moved)
+
+    def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
+        """The keyboard focus moved to ``now``: scrolled into view if it is inside, once the
+        event loop is free (the form may still be changing, as error lines go when it is
+        cleared). Only a parent check until then: this runs at every change of focus."""
+        page = self.widget()
+        if now is not None and page is not None and page.isAncestorOf(now):
+            QTimer.singleShot(0, self, self._show_focus)
+
+    def _show_focus(self) -> None:
+        """Scroll the field with the keyboard focus into view, if it is inside."""
+        focused = QApplication.focusWidget()
+        page = self.widget()
+        if focused is not None and page is not None and page.isAncestorOf(focused):
+            self.ensureWidgetVisible(focused, 0, theme.SPACING)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         page = self.widget()
