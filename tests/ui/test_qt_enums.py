@@ -109,7 +109,8 @@ window.createButton.click()
 while not window.linkField.text() or window.qrView.pixmap().isNull():
     app.processEvents()
 enum.EnumType._create_ = create_enum
-print(json.dumps(built))
+print(json.dumps(built), flush=True)
+window.close()  # as a person leaves: what the window started stops before the interpreter does
 """
 
 
