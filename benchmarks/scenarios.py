@@ -5,6 +5,7 @@
     python -m benchmarks.scenarios heartbeat --delay 2     # UI heartbeat while a request waits
     python -m benchmarks.scenarios qr --count 30           # QR view, PNG and SVG for a long link
     python -m benchmarks.scenarios idle --seconds 1        # CPU of a window left alone
+    python -m benchmarks.scenarios history --entries 100000 --count 5  # a long link history
 
 Each prints one JSON line of raw figures (seconds) for ``benchmarks.run`` to compare. Each runs
 in a fresh process so that, say, the QR figures do not profit from imports the click scenario
@@ -26,13 +27,22 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from benchmarks.qt_support import Heartbeat, LinkMaker, PaintWatch, idle
+from benchmarks.qt_support import (
+    DEFAULT_TIMEOUT,
+    BenchmarkError,
+    Heartbeat,
+    LinkMaker,
+    PaintWatch,
+    idle,
+    wait_until,
+)
 from kombo_desktop.core.demo_server import DemoKomboServer
 
 QR_LINK_LENGTH = 300
@@ -265,14 +275,187 @@ def left_alone(seconds: float) -> dict[str, object]:
     }
 
 
+# A history this long must open (a first version's file: upgraded first), show its first page
+# and answer searches without freezing the window (issue 6).
+HISTORY_ENTRIES = 100_000
+# Opening a first version's file upgrades every entry; on a loaded machine that takes a while.
+HISTORY_OPEN_TIMEOUT = 300.0
+
+
+def largest_gaps(ticks: list[float], phases: list[tuple[str, float]]) -> dict[str, float]:
+    """The largest gap between ``ticks`` in each phase (name, start; in order), a gap counted
+    in the phase in which it ended: a freeze ends once the work that caused it, started in
+    that phase, is done. A phase that comes more than once counts once."""
+    gaps: dict[str, float] = {}
+    for earlier, later in pairwise(ticks):
+        phase = phases[0][0]
+        for name, started in phases:
+            if started <= later:
+                phase = name
+        gaps[phase] = max(gaps.get(phase, 0.0), later - earlier)
+    return gaps
+
+
+def history(entries: int, count: int, idle_seconds: float) -> dict[str, object]:
+    """A history of ``entries`` links written as the first version did: the window opens it
+    (upgrading it on a worker), shows its first page, and searches it ``count`` times for one
+    customer, a kind of system and a pasted link, while a 10 ms heartbeat runs.
+
+    Times run from the button's click (or the search asked for, without the typing pause) to
+    the table painted with the page. Baselines: the heartbeat in an idle bare window, and the
+    same SQL the history runs for each page, on a plain ``sqlite3`` connection to the same
+    file, so the difference is what the window adds (worker hand-over, entries, the model,
+    the table's paint).
+    """
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    bare = QMainWindow()
+    watch = PaintWatch(bare)
+    bare.show()
+    watch.arm()
+    watch.wait()
+    watch.close()
+    beat = Heartbeat(10)
+    beat.start()
+    idle(idle_seconds)
+    idle_gap = beat.stop()
+    bare.close()
+
+    from benchmarks.large_history import customer_name, link_of, write_large_history
+    from kombo_desktop.app import build_main_window
+    from kombo_desktop.core.paths import AppPaths
+
+    path = AppPaths.from_environment().history_file
+    write_large_history(path, entries)
+    customer = entries * 4242 // HISTORY_ENTRIES  # 4242 of 100,000, as in the tests
+    pasted = entries - customer  # its link is the beginning of no other link
+    searches = {
+        "customer": customer_name(customer).lower(),
+        "kind": "HR system",
+        "link": f" {link_of(pasted)}. ",  # as pasted from a customer's mail
+    }
+    expected = {"customer": [f"C-{customer}"], "link": [f"C-{pasted}"]}
+
+    window = build_main_window(["--demo"])
+    feature = window.history
+    watch = PaintWatch(window)
+    window.show()
+    watch.arm()
+    watch.wait()
+    watch.close()
+    # The work queued for after the first frame (Qt's enums, the log file...) is not the
+    # history's; it ends by handing the file to a worker, which upgrades and opens it.
+    wait_until(lambda: window.start_up.done, DEFAULT_TIMEOUT, "the work after the first frame")
+    phases: list[tuple[str, float]] = [("opening", time.perf_counter())]  # the file upgraded
+    beat.start()
+    wait_until(lambda: feature.is_open, HISTORY_OPEN_TIMEOUT, "the history to open")
+    if feature.store.problem is not None:
+        raise BenchmarkError(f"the history could not be opened: {feature.store.problem}")
+    if window.screen_sharing.on:  # the history is locked in screen-sharing mode
+        window.screen_sharing.privacySwitch.click()
+
+    def page_shown(action: Callable[[], object]) -> float:
+        """Seconds from ``action`` to the table painted with the first page it asked for."""
+        started = time.perf_counter()
+        action()
+        model = feature.panel.model
+        shown = PaintWatch(feature.panel.historyTable.viewport())
+        arrived: list[float] = []
+
+        def on_page() -> None:
+            if not arrived:
+                arrived.append(time.perf_counter())
+                shown.arm()
+
+        # The page comes from a worker through the event loop: connecting now misses nothing.
+        model.page_loaded.connect(on_page)
+        try:
+            wait_until(
+                lambda: bool(arrived) and shown.painted_at is not None,
+                DEFAULT_TIMEOUT,
+                "the history's page on screen",
+            )
+        finally:
+            model.page_loaded.disconnect(on_page)
+            shown.close()
+        if model.loading or model.total is None:
+            raise BenchmarkError("the history's page did not arrive")
+        assert shown.painted_at is not None
+        return shown.painted_at - started
+
+    phases.append(("first_page", time.perf_counter()))
+    first_page = page_shown(feature.historyButton.click)
+    model = feature.panel.model
+    first_rows = model.rowCount()  # checked below: the page's size is not imported before
+    if model.total != entries:
+        raise BenchmarkError(f"the history counted {model.total} of {entries} links")
+
+    def search(text: str) -> None:
+        feature.panel.historySearchEdit.setText(text)
+        feature.panel.apply_search()  # now, without the typing pause
+
+    times: dict[str, list[float]] = {name: [] for name in searches}
+    for _ in range(count):
+        for name, text in searches.items():
+            phases.append((f"search_{name}", time.perf_counter()))
+            times[name].append(page_shown(lambda: search(text)))  # noqa: B023 (runs at once)
+            found = [entry.origin_id for entry in model.entries()]
+            if name in expected and found != expected[name]:
+                raise BenchmarkError(f"the search for {text!r} found {found[:5]}")
+            if name == "kind" and model.total != entries:
+                raise BenchmarkError(f"the search for {text!r} found {model.total} links")
+    phases.append(("search_cleared", time.perf_counter()))
+    page_shown(lambda: search(""))
+    beat.stop()
+    gaps = largest_gaps(beat.ticks, phases)
+    window.close()
+
+    # The same SQL on a plain connection to the same file, each search once unmeasured first.
+    import sqlite3
+
+    from kombo_desktop.core.history.searching import SearchQuery
+    from kombo_desktop.ui.history_model import PAGE_SIZE
+
+    if first_rows != min(PAGE_SIZE, entries):  # one page read, not the whole file
+        raise BenchmarkError(f"the first page held {first_rows} links, not {PAGE_SIZE}")
+    connection = sqlite3.connect(path)
+
+    def plain_page(text: str) -> None:
+        query = SearchQuery.for_text(text)
+        parameters = {**query.parameters, "limit": PAGE_SIZE, "offset": 0}
+        rows = connection.execute(query.entries_query(), parameters).fetchall()
+        if len(rows) == PAGE_SIZE:  # as the history's first page: the count only then
+            connection.execute(query.count_query(), query.parameters).fetchone()
+
+    plain: dict[str, list[float]] = {}
+    for name, text in {"first_page": "", **searches}.items():
+        plain_page(text)
+        plain[name] = timed(lambda: plain_page(text), max(count, 3))  # noqa: B023 (at once)
+    connection.close()
+    del app
+    return {
+        "entries": entries,
+        "idle_gap": idle_gap,
+        "largest_gap": max(gaps.values()),
+        "largest_gaps": gaps,  # by phase: opening, first_page, search_<name>, search_cleared
+        "first_page": first_page,
+        **{f"{name}_median": statistics.median(values) for name, values in times.items()},
+        **{f"plain_{name}_median": statistics.median(values) for name, values in plain.items()},
+        "searches": times,
+        "plain_sql": plain,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("scenario", choices=("click", "heartbeat", "qr", "idle"))
+    parser.add_argument("scenario", choices=("click", "heartbeat", "qr", "idle", "history"))
     parser.add_argument("--count", type=int, default=20, help="repetitions to take the median of")
     parser.add_argument("--delay", type=float, default=2.0, help="server delay in seconds")
     parser.add_argument("--seconds", type=float, default=1.0, help="idle: seconds per window")
     parser.add_argument(
         "--link-length", type=int, default=0, help="click: links this long instead of demo ones"
+    )
+    parser.add_argument(
+        "--entries", type=int, default=HISTORY_ENTRIES, help="history: links in the history"
     )
     options = parser.parse_args(argv)
     if options.scenario == "heartbeat":
@@ -282,6 +465,9 @@ def main(argv: list[str] | None = None) -> None:
         result = click(options.count, options.link_length)
     elif options.scenario == "idle":
         result = left_alone(options.seconds)
+    elif options.scenario == "history":
+        QApplication(sys.argv[:1])  # the bare baseline comes first, in this application
+        result = history(options.entries, options.count, options.seconds)
     else:
         result = qr(options.count)
     result["qt"] = qVersion()

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.history import MIGRATIONS, HistoryEntry, HistoryStore
+from kombo_desktop.core.history import HistoryEntry, HistoryStore
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
@@ -88,49 +86,3 @@ def catch_urls(*schemes: str) -> Iterator[UrlCatcher]:
     finally:
         for scheme in schemes:
             QDesktopServices.unsetUrlHandler(scheme)
-
-
-def write_large_history(path: Path, total: int, *, newest: datetime | None = None) -> None:
-    """A history of ``total`` links, one minute apart, written as the first program version
-    did (schema step 1 of ``MIGRATIONS``); the store upgrades it when the window opens it.
-
-    Bulk-writing in one transaction takes a fraction of a second, where ``record_link`` per row
-    would commit 100,000 times.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    last = newest or datetime.now(UTC)
-    conn = sqlite3.connect(path)
-    try:
-        for statement in MIGRATIONS[0]:
-            conn.execute(statement)
-        conn.execute("PRAGMA user_version = 1")
-
-        def rows() -> Iterator[tuple[object, ...]]:
-            for n in range(total):
-                made = last - timedelta(minutes=total - 1 - n)
-                yield (
-                    made.isoformat(timespec="microseconds"),
-                    "default",
-                    None,
-                    "link",
-                    f"person{n}@customer{n}.example",
-                    f"Customer {n} GmbH",
-                    f"C-{n}",
-                    "HRIS",
-                    "personio",
-                    "de",
-                    "MAGIC_LINK",
-                    f"https://connect.kombo.dev/v1?token=T{n}",
-                    (made + timedelta(days=365)).isoformat(timespec="microseconds"),
-                    None,
-                )
-
-        with conn:
-            conn.executemany(
-                "INSERT INTO links (created_at, profile, environment_id, kind, email, "
-                "organization, origin_id, category, tool, language, link_type, url, expires_at, "
-                "integration_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows(),
-            )
-    finally:
-        conn.close()
