@@ -37,9 +37,10 @@ _MAX_LABEL = 200
 # would take the tool list seconds to fill (and again at every start from the cache), so it
 # is refused and the list the program has is kept.
 MAX_TOOLS_PER_CATEGORY: Final = 2000
-# How alike a name typed with a slip and a tool's name are at least (``difflib``'s ratio, 1 for
-# the same text) for the tool to be offered in its place: "grenhouse" and Greenhouse are 0.95,
-# "persnio" and Personio 0.93, while names that merely share letters stay under 0.7.
+# How alike a name typed with a slip and a tool's name are at least (difflib's ratio, computed
+# by ``likeness``; 1 for the same text) for the tool to be offered in its place: "grenhouse"
+# and Greenhouse are 0.95, "persnio" and Personio 0.93, while names that merely share letters
+# stay under 0.7.
 _CLOSE_ENOUGH = 0.8
 # Fewer letters than this are too few to guess a name from: two slips in four letters leave
 # nearly any name within reach.
@@ -314,19 +315,14 @@ class ToolCatalog:
         return [tool for tool in found if category is None or category in tool.categories]
 
     def _closest_to(self, compact_query: str) -> tuple[Tool, ...]:
-        from difflib import SequenceMatcher  # only after a name was not found, never at start
+        # Only after a name was not found, never at start.
+        from kombo_desktop.core.likeness import Likeness
 
-        matcher = SequenceMatcher(autojunk=False)
-        matcher.set_seq2(compact_query)  # the one compared with every name: analysed once
+        typed = Likeness(compact_query)  # the one compared with every name: analysed once
         length = len(compact_query)
 
         def likeness(written: str) -> float:
-            matcher.set_seq1(written)
-            # The quick upper bounds first, as ``difflib.get_close_matches`` does: most names
-            # are ruled out by them, ten times faster than by the full comparison.
-            if matcher.real_quick_ratio() < _CLOSE_ENOUGH or matcher.quick_ratio() < _CLOSE_ENOUGH:
-                return 0.0
-            return matcher.ratio()
+            return typed.ratio(written, at_least=_CLOSE_ENOUGH)
 
         scored: list[tuple[float, float, tuple[str, str], Tool]] = []
         for tool in self._by_id.values():
