@@ -6,9 +6,9 @@ uses in Kombo's wire format and checks input the way Kombo does (see ``demo.vali
 client that builds a wrong body fails here just as it would against Kombo. Links it hands out
 point back at itself, carry the word DEMO, and open a page that says plainly it is a demo.
 
-It is a real ``ThreadingHTTPServer`` on 127.0.0.1 with a random free port. Starting it costs a
-socket and a thread (it runs at program start, so it must be quick); stopping it closes every
-connection and joins every thread it started, so a closed window leaves nothing running.
+It is a real HTTP server (``demo.transport``) on 127.0.0.1 with a random free port. Starting it
+costs a socket and a thread (it runs at program start, so it must be quick); stopping it closes
+every connection and joins every thread it started, so a closed window leaves nothing running.
 """
 
 from __future__ import annotations

@@ -36,8 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from html import escape  # quotes too; xml.sax's escape would bundle the XML parser
 from typing import Any
+
+from kombo_desktop.core.markup import escape  # quotes too, bundles no parser or entity table
 
 QUIET_ZONE = 4  # light modules around the code; the QR standard asks for four
 CACHE_SIZE = 32  # codes remembered; a few KB each

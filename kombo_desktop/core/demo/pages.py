@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from html import escape
 from typing import TypeVar
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog
 from kombo_desktop.core.demo.records import DemoLink, LogEntry
+from kombo_desktop.core.markup import escape
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     LANGUAGE_NAMES,

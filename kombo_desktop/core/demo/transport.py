@@ -2,11 +2,17 @@
 
 Kept apart from what the service answers (``demo_server``) so each stays readable: this module
 knows sockets, threads and HTTP framing, and hands every request to one ``answer`` function.
+
+The framing is the little HTTP/1.0 the service needs (one request per connection, bodies by
+Content-Length), read with ``http.client``'s header parser, on ``socketserver``. The standard
+``http.server`` would do it too, but it brings ``html`` and its 2,000 named entities along: the
+packaged program would carry 60 KB of byte code for a request line and a status line.
 """
 
 from __future__ import annotations
 
 import contextlib
+import http.client
 import logging
 import selectors
 import socket
@@ -15,7 +21,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from email.utils import formatdate
+from http import HTTPStatus
 from typing import Any, cast
 
 _log = logging.getLogger(__name__)
@@ -25,6 +32,11 @@ REQUEST_THREAD_NAME = "kombo-demo-request"
 MAX_BODY_BYTES = 1_000_000
 # An idle or stalled connection gives up its thread after this long even without a stop.
 CONNECTION_TIMEOUT = 10.0
+# The longest request line read, as http.server's; a longer one is answered 414.
+MAX_REQUEST_LINE = 65536
+SERVER_NAME = "KomboDesktopDemo"
+# Every method goes to ``answer`` (Kombo answers unknown paths with 404); any other is 501.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 NO_STORE = (("Cache-Control", "no-store"),)
 
@@ -51,37 +63,47 @@ class Response:
 Answer = Callable[[Incoming], Response]
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(socketserver.StreamRequestHandler):
     """Reads one request, has it answered, writes the answer. HTTP/1.0, so every connection
     closes after its answer and no idle keep-alive connection holds a thread."""
 
-    server_version = "KomboDesktopDemo"
-    sys_version = ""
     timeout = CONNECTION_TIMEOUT
 
-    def _serve(self) -> None:
+    def handle(self) -> None:
+        try:
+            line = self.rfile.readline(MAX_REQUEST_LINE + 1)
+        except TimeoutError:
+            return  # nothing came in time: the connection is closed
+        if not line.strip():
+            return
+        if len(line) > MAX_REQUEST_LINE:
+            self._refuse(HTTPStatus.REQUEST_URI_TOO_LONG, "The request line is too long.")
+            return
+        words = line.decode("iso-8859-1").split()
+        if len(words) != 3 or not _is_http_1(words[2]):
+            self._refuse(HTTPStatus.BAD_REQUEST, "The request line is not HTTP/1.x.")
+            return
+        method, target, _version = words
+        if target.startswith("//"):  # as http.server: never a host name in the path
+            target = "/" + target.lstrip("/")
+        try:
+            headers = http.client.parse_headers(self.rfile)
+        except http.client.HTTPException:  # a header line too long, or too many headers
+            self._refuse(HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The headers are too large.")
+            return
+        if method not in METHODS:
+            self._refuse(HTTPStatus.NOT_IMPLEMENTED, f"The method {method} is not supported.")
+            return
+        body, problem = self._read_body(headers)
         server = cast(LoopbackHTTPServer, self.server)
-        body, problem = self._read_body()
-        incoming = Incoming(self.command, self.path, list(self.headers.items()), body, problem)
-        response = server.answer(incoming)
-        self.send_response(response.status)
-        self.send_header("Content-Type", response.content_type)
-        self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+        response = server.answer(Incoming(method, target, list(headers.items()), body, problem))
+        self._write(response, with_body=method != "HEAD")
+        _log.debug("demo service: %s %s %d", method, target, response.status)
 
-    # Every method goes to ``answer`` (Kombo answers unknown ones with 404, not 501); the names
-    # are the ones http.server dispatches to.
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve  # noqa: N815
-
-    def _read_body(self) -> tuple[bytes, str | None]:
-        if self.headers.get("Transfer-Encoding"):
-            self.close_connection = True
+    def _read_body(self, headers: http.client.HTTPMessage) -> tuple[bytes, str | None]:
+        if headers.get("Transfer-Encoding"):
             return b"", "Send the body with a Content-Length header (chunked is not supported)."
-        length_text = self.headers.get("Content-Length")
+        length_text = headers.get("Content-Length")
         if length_text is None:
             return b"", None
         try:
@@ -89,24 +111,46 @@ class _Handler(BaseHTTPRequestHandler):
             if length < 0:
                 raise ValueError(length_text)
         except ValueError:
-            self.close_connection = True
             return b"", "The Content-Length header is not a valid number."
         if length > MAX_BODY_BYTES:
-            self.close_connection = True
             return b"", f"The request body is larger than {MAX_BODY_BYTES} bytes."
         body = self.rfile.read(length)
         if len(body) < length:
             return body, "The request body ended before its Content-Length."
         return body, None
 
-    def log_message(self, format: str, *args: Any) -> None:
-        _log.debug("demo service: %s", format % args)
+    def _refuse(self, status: HTTPStatus, message: str) -> None:
+        """The answer to a request that cannot be read: its status, and why in plain text."""
+        self._write(Response(status, "text/plain; charset=utf-8", message.encode()))
+        _log.debug("demo service: refused a request: %s", message)
+
+    def _write(self, response: Response, *, with_body: bool = True) -> None:
+        try:
+            reason = HTTPStatus(response.status).phrase
+        except ValueError:
+            reason = ""
+        lines = [
+            f"HTTP/1.0 {response.status} {reason}",
+            f"Server: {SERVER_NAME}",
+            f"Date: {formatdate(usegmt=True)}",
+            f"Content-Type: {response.content_type}",
+            f"Content-Length: {len(response.body)}",
+            *(f"{name}: {value}" for name, value in response.headers),
+        ]
+        head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "strict")
+        self.wfile.write(head + response.body if with_body else head)
 
 
-class LoopbackHTTPServer(ThreadingHTTPServer):
-    """``ThreadingHTTPServer`` on 127.0.0.1 that can cut its open connections and join them.
+def _is_http_1(version: str) -> bool:
+    """``HTTP/1.0``, ``HTTP/1.1``: any HTTP/1.x, as http.server took them."""
+    major, _, minor = version.removeprefix("HTTP/").partition(".")
+    return version.startswith("HTTP/") and major == "1" and minor.isdecimal()
 
-    The standard class does not keep track of daemon handler threads, so a connection still
+
+class LoopbackHTTPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """A threading TCP server on 127.0.0.1 that can cut its open connections and join them.
+
+    The standard classes do not keep track of daemon handler threads, so a connection still
     open when the service stops (a delayed answer, a browser's idle socket) would outlive it.
     """
 
@@ -133,13 +177,6 @@ class LoopbackHTTPServer(ThreadingHTTPServer):
     @property
     def port(self) -> int:
         return self.server_address[1]
-
-    def server_bind(self) -> None:
-        # HTTPServer.server_bind looks the host name up (socket.getfqdn), a reverse DNS query
-        # that can take seconds on some networks; a loopback service only needs the address.
-        socketserver.TCPServer.server_bind(self)
-        self.server_name = HOST
-        self.server_port = self.port
 
     def serve_until_stopped(self) -> None:
         """Accept connections until ``request_stop()``; each is served on its own thread."""
