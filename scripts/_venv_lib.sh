@@ -60,23 +60,29 @@ except ImportError:
 }
 
 # Install the project in the current folder, with the extras $2 (".[test]"), into the virtual
-# environment $1; $3 is a module whose import shows the program is installed.
+# environment $1; $3 is a module whose import shows the program is installed; $4, if given, a
+# constraints file pip must follow (scripts/run-release-qt-tests: the release builds' Qt).
 #
 # pip needs the package index even when nothing changed (the editable install fetches its build
 # backend), so without a network the program would never start. A stamp in the venv records
-# what the last successful install was for (pyproject.toml, the extras, the Python, the folder):
-# while it matches, pip is not run at all. When pip fails but the program is installed, the
-# scripts go on with what is there.
+# what the last successful install was for (pyproject.toml, the extras, the Python, the folder,
+# the constraints file's content): while it matches, pip is not run at all. When pip fails but
+# the program is installed, the scripts go on with what is there.
 install_project() {
-  local venv="$1" extras="$2" program_module="$3" stamp stamp_file
+  local venv="$1" extras="$2" program_module="$3" constraints="${4:-}" stamp stamp_file
+  local follow=()
+  if [ -n "$constraints" ]; then
+    follow=(--constraint "$constraints")
+  fi
   stamp_file="$venv/.installed-for-${extras//[^A-Za-z0-9]/_}"
-  stamp="$(install_stamp "$venv" "$extras")"
+  stamp="$(install_stamp "$venv" "$extras" "$constraints")"
   if [ -f "$stamp_file" ] && [ "$(cat "$stamp_file")" = "$stamp" ]; then
     return 0
   fi
   rm -f "$stamp_file"
+  # ${follow[@]+...}: an empty array is "unbound" to set -u in the bash of macOS (3.2).
   if "$venv/bin/python" -m pip install --quiet --upgrade pip &&
-    "$venv/bin/python" -m pip install --quiet --editable "$extras"; then
+    "$venv/bin/python" -m pip install --quiet ${follow[@]+"${follow[@]}"} --editable "$extras"; then
     echo "$stamp" >"$stamp_file"
   elif "$venv/bin/python" -I -c "import $program_module" 2>/dev/null; then
     echo "Could not bring the installation up to date (is the internet reachable?);" \
@@ -88,7 +94,8 @@ install_project() {
   fi
 }
 
-# Print what the stamp of an install of the extras $2 into the venv $1 holds.
+# Print what the stamp of an install of the extras $2 into the venv $1 holds, with the
+# constraints file $3 if one is given (an install without one keeps the stamp it always had).
 install_stamp() {
   "$1/bin/python" -I -c '
 import hashlib, os, sys
@@ -97,6 +104,9 @@ with open("pyproject.toml", "rb") as project:
     digest.update(project.read())
 for part in (sys.argv[1], sys.version, os.getcwd()):
     digest.update(b"\0" + part.encode())
+if sys.argv[2]:
+    with open(sys.argv[2], "rb") as constraints:
+        digest.update(b"\0" + sys.argv[2].encode() + b"\0" + constraints.read())
 print(digest.hexdigest())
-' "$2"
+' "$2" "${3:-}"
 }

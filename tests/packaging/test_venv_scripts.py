@@ -218,9 +218,9 @@ def project(tmp_path: Path, pip_home: Path) -> Path:
     return folder
 
 
-def install(project: Path, *, online: bool, extras: str = ".") -> tuple[int, str, bool]:
-    """``install_project`` as ``_venv.sh`` runs it: its exit code, the last line it wrote on
-    stderr, and whether it ran pip."""
+def pip_environment(project: Path, *, online: bool) -> tuple[dict[str, str], Path]:
+    """The environment pip runs in (a package index that answers or not), and the log file
+    pip writes when it runs at all."""
     pip_log = project.parent / "pip.log"
     pip_log.unlink(missing_ok=True)
     environment = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
@@ -235,13 +235,24 @@ def install(project: Path, *, online: bool, extras: str = ".") -> tuple[int, str
         environment.update(PIP_NO_INDEX="1", PIP_FIND_LINKS=str(project.parent / "wheels"))
     else:  # nothing answers there
         environment.update(PIP_INDEX_URL="http://127.0.0.1:9/simple")
+    return environment, pip_log
+
+
+def install(
+    project: Path, *, online: bool, extras: str = ".", constraints: str = ""
+) -> tuple[int, str, bool]:
+    """``install_project`` as ``_venv.sh`` runs it (and, with ``constraints``, as
+    ``run-release-qt-tests`` does): its exit code, the last line it wrote on stderr, and
+    whether it ran pip."""
+    environment, pip_log = pip_environment(project, online=online)
     done = subprocess.run(
         [
             "bash",
             "-c",
-            'set -euo pipefail; source "$0"; install_project .venv "$1" fakeprogram',
+            'set -euo pipefail; source "$0"; install_project .venv "$1" fakeprogram "$2"',
             str(STEPS),
             extras,
+            constraints,
         ],
         cwd=project,
         env=environment,
@@ -291,3 +302,66 @@ def test_without_an_installed_program_a_failed_install_stops(project: Path) -> N
         " the internet."
     )
     assert not list((project / ".venv").glob(".installed-for-*"))
+
+
+# --- scripts/run-release-qt-tests: the same stamp, with the release builds' constraints --------
+
+
+@pytest.mark.slow
+def test_a_constrained_install_runs_pip_again_only_when_the_constraints_change(
+    project: Path,
+) -> None:
+    constraints = project / "constraints.txt"
+    constraints.write_text("fake-build-helper==1.0\n", encoding="utf-8")
+    assert install(project, online=True, constraints="constraints.txt") == (0, "", True)
+    assert install(project, online=False, constraints="constraints.txt") == (0, "", False)
+    # Without the constraints it is another install, as is one after they changed.
+    assert install(project, online=False) == (0, STALE, True)
+    constraints.write_text("fake-build-helper==1.0\nsomething-else==2\n", encoding="utf-8")
+    assert install(project, online=False, constraints="constraints.txt") == (0, STALE, True)
+
+
+@pytest.mark.slow
+def test_pip_follows_the_constraints(project: Path) -> None:
+    (project / "constraints.txt").write_text("fakeprogram==2.0\n", encoding="utf-8")
+    code, _, ran_pip = install(project, online=True, constraints="constraints.txt")
+    assert (code, ran_pip) == (1, True)  # version 1.0 is all there is: pip refused it
+    assert not list((project / ".venv").glob(".installed-for-*"))
+
+
+@pytest.mark.slow
+def test_the_release_qt_tests_start_without_the_package_index_once_set_up(
+    project: Path, pip_home: Path
+) -> None:
+    # scripts/run-release-qt-tests ran pip at every start: offline it stopped at once, and
+    # online it spent seconds asking the index about nothing that had changed.
+    (project / "scripts").mkdir()
+    for name in ("run-release-qt-tests", "_venv_lib.sh"):
+        shutil.copy2(REPO / "scripts" / name, project / "scripts" / name)
+    (project / "packaging").mkdir()
+    (project / "packaging" / "constraints-release.txt").write_text(
+        "fake-build-helper==1.0\n", encoding="utf-8"
+    )
+    # pytest, as the script runs it: says what it was asked to run.
+    (project / "pytest.py").write_text(
+        "import sys\nprint('pytest ran with', sys.argv[1:])\n", encoding="utf-8"
+    )
+    make_venv(project / ".venv-release-qt", pip_home)
+
+    def run_script(*, online: bool) -> tuple[subprocess.CompletedProcess[str], bool]:
+        environment, pip_log = pip_environment(project, online=online)
+        done = subprocess.run(
+            [str(project / "scripts" / "run-release-qt-tests"), "-k", "x"],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+        return done, pip_log.exists()
+
+    first, ran_pip = run_script(online=True)
+    assert (first.returncode, ran_pip) == (0, True), first.stderr
+    again, ran_pip = run_script(online=False)
+    assert (again.returncode, ran_pip) == (0, False), again.stderr
+    assert "pytest ran with ['tests/ui', 'tests/packaging', '-k', 'x']" in again.stdout
