@@ -104,12 +104,22 @@ EXCLUDED_QT_MODULES = [
 # netrc (and shlex, which only it needs) is imported by httpx's NetRCAuth alone, getpass (and
 # the termios extension it loads) by urllib.request's password prompt for FTP: neither is ever
 # used. qrcode's Pillow image factories go with Pillow.
+# httpcore's HTTP/2 connections need h2, which is not installed (the program never asks httpx
+# for HTTP/2), so httpcore's import of them always fails and it goes on without; its anyio and
+# trio backends import the excluded anyio and trio. typing_extensions is imported only for type
+# checkers (under ``if TYPE_CHECKING``: jaraco, truststore) and by h11 on Pythons before 3.8.
+# _queue is the C half of ``queue`` (its SimpleQueue), for which queue falls back to Python;
+# its one user, concurrent.futures' thread pool, is excluded. platformdirs' Android and iOS
+# modules are imported only on those systems. sqlite3.dump is imported by Connection.iterdump
+# alone, which writes a database out as SQL: the history is never dumped.
 EXCLUDED_PACKAGES = [
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
     "unittest", "doctest", "pdb", "multiprocessing", "concurrent", "asyncio", "smtplib", "ftplib",
-    "netrc", "shlex", "getpass",
+    "netrc", "shlex", "getpass", "_queue", "sqlite3.dump",
     "httpx._main", "click", "rich", "pygments", "markdown_it", "mdurl", "attr", "attrs",
-    "anyio", "sniffio", "trio",
+    "anyio", "sniffio", "trio", "httpcore._backends.anyio", "httpcore._backends.trio",
+    "h2", "httpcore._async.http2", "httpcore._sync.http2", "typing_extensions",
+    "platformdirs.android", "platformdirs.ios",
     "PIL", "qrcode.image.pil", "qrcode.image.styledpil", "qrcode.image.styles.colormasks",
     "qrcode.image.styles.moduledrawers.pil",
     "numpy", "zxingcpp", "pytest", "_pytest", "pytestqt", "hypothesis", "jsonschema",
@@ -117,7 +127,12 @@ EXCLUDED_PACKAGES = [
     "gi", "dbus", "PyQt5", "PyQt6", "shiboken2", "PySide2",
 ]  # fmt: skip
 
-EXCLUDES = EXCLUDED_QT_MODULES + EXCLUDED_PACKAGES
+# Modules the interpreter carries frozen inside itself and has loaded before the program's
+# first line: zipimport reads the bundle's base_library.zip. PyInstaller would also put a copy
+# into the archive (pkgutil imports it), which nothing could ever read.
+IN_THE_INTERPRETER = ["zipimport"]
+
+EXCLUDES = EXCLUDED_QT_MODULES + EXCLUDED_PACKAGES + IN_THE_INTERPRETER
 
 # Imported by name at run time (entry points, try/except imports), invisible to the analysis.
 # socksio: httpcore imports it inside try/except ImportError, and without it every call through a
@@ -163,18 +178,19 @@ KEYRING_BACKENDS = {
 }
 # truststore and platformdirs carry one module per system, imported only on that system; on
 # Linux nothing else uses ctypes (the other systems' modules are its only importers), so it and
-# its _ctypes extension stay out there too.
+# its _ctypes extension stay out there too. urllib.request imports nturl2path on Windows only.
 EXCLUDES_BY_PLATFORM = {
     "linux": ["keyring.backends.macOS", "keyring.backends.Windows", "keyring.backends.kwallet",
               "keyring.backends.libsecret", "win32ctypes",
               "truststore._macos", "truststore._windows", "platformdirs.macos",
-              "platformdirs.windows", "ctypes"],
+              "platformdirs.windows", "ctypes", "nturl2path"],
     "win32": ["keyring.backends.macOS", "keyring.backends.SecretService",
               "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage", "jeepney",
               "truststore._macos", "platformdirs.macos"],
     "darwin": ["keyring.backends.Windows", "keyring.backends.SecretService",
                "keyring.backends.kwallet", "keyring.backends.libsecret", "secretstorage",
-               "jeepney", "win32ctypes", "truststore._windows", "platformdirs.windows"],
+               "jeepney", "win32ctypes", "truststore._windows", "platformdirs.windows",
+               "nturl2path"],
 }  # fmt: skip
 
 # Byte code is compiled as by ``python -OO``: without docstrings (this code base documents
@@ -192,6 +208,49 @@ _UNREAD_METADATA = re.compile(r"\.dist-info/(?:RECORD|sboms/.*)$")
 def keep_metadata_file(dest: str) -> bool:
     """Whether a file bound for ``dest`` inside the bundle is metadata worth shipping."""
     return not _UNREAD_METADATA.search(dest.replace("\\", "/"))
+
+
+def is_package_metadata(dest: str) -> bool:
+    """Whether ``dest`` is a bundled package's ``METADATA`` (``metadata_headers`` trims it)."""
+    return dest.replace("\\", "/").endswith(".dist-info/METADATA")
+
+
+def metadata_headers(text: str) -> str:
+    """A ``METADATA`` file without the package's description: its headers only.
+
+    The description is the package's README (keyring's alone is 20 KB), after the headers or
+    in a ``Description`` header; nothing in the program reads it. The headers stay: name,
+    version, licence expression and licence files, requirements (``importlib.metadata`` reads
+    the name and version, and keyring finds its backends through the entry points, which are
+    a file of their own).
+    """
+    kept: list[str] = []
+    in_description = False
+    for line in text.splitlines():
+        if not line.strip():
+            break  # the body: the description
+        if line[0] in " \t":  # a continuation of the header above
+            if not in_description:
+                kept.append(line)
+            continue
+        in_description = line.lower().startswith("description:")
+        if not in_description:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+# Files of resources/ that only the installers use, never the running program: the 256-pixel
+# icon is for Linux menus, and build.py copies it from the source tree into the .deb and the
+# .tar.gz (the window's icon is kombo-desktop.png).
+RESOURCES_FOR_INSTALLERS_ONLY = ("icons/kombo-desktop-256.png",)
+
+
+def keep_resource_file(dest: str) -> bool:
+    """Whether a file bound for ``dest`` inside the bundle is one the program may open."""
+    dest = dest.replace("\\", "/")
+    return not any(
+        dest == f"kombo_desktop/resources/{name}" for name in RESOURCES_FOR_INSTALLERS_ONLY
+    )
 
 
 def keyring_entry_points(text: str, platform: str) -> str:

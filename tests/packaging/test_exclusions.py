@@ -112,7 +112,11 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["optimize"] == rules.OPTIMIZE
     modules: list[str] = data["modules"]
-    offending = {m: _excluded(m) for m in modules if _excluded(m)}
+    # Those the interpreter itself carries are loaded before the program's first line: only
+    # the archive's copy is left out (test_modules_left_out_as_the_interpreters_own_...).
+    offending = {
+        m: _excluded(m) for m in modules if _excluded(m) and m not in rules.IN_THE_INTERPRETER
+    }
     assert not offending, f"excluded modules were loaded: {offending}"
     # Every check of the self-test held without the excluded modules, except the one that
     # depends on this machine's system libraries (tested in test_selftest.py).
@@ -136,7 +140,67 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
     assert (tmp_path / "qr.svg").read_text().startswith(("<?xml", "<svg"))
 
 
-def test_only_qt_widgets_gui_and_core_are_bundled_bindings() -> None:
+def test_modules_left_out_as_the_interpreters_own_are_loaded_before_anything_else() -> None:
+    # -I -S: nothing but the interpreter's own start-up has run when the program's first
+    # line does, in the packaged program as here (it runs this interpreter's libpython).
+    code = (
+        "import sys; print({m: getattr(sys.modules.get(m), '__spec__', None) and "
+        "sys.modules[m].__spec__.origin for m in sys.argv[1:]})"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", code, *rules.IN_THE_INTERPRETER],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == str(dict.fromkeys(rules.IN_THE_INTERPRETER, "frozen"))
+
+
+@pytest.mark.parametrize("distribution", ["keyring", "cryptography", "importlib_metadata", "httpx"])
+def test_bundled_metadata_keeps_every_header_and_drops_only_the_description(
+    distribution: str,
+) -> None:
+    import email
+    from importlib import metadata
+
+    text = metadata.distribution(distribution).read_text("METADATA") or ""
+    original = email.message_from_string(text)
+    trimmed = email.message_from_string(rules.metadata_headers(text))
+    assert original.get_payload() or original.get("Description")  # it had a description
+    assert not trimmed.get_payload()
+    assert trimmed.items() == [(k, v) for k, v in original.items() if k != "Description"]
+    assert trimmed["Name"] and trimmed["Version"]
+    assert trimmed.get_all("License-File") == original.get_all("License-File")
+
+
+def test_an_old_style_description_header_goes_with_its_continuation_lines() -> None:
+    text = "Name: x\nDescription: line one\n        |line two\nVersion: 1\nSummary: s\n"
+    assert rules.metadata_headers(text) == "Name: x\nVersion: 1\nSummary: s\n"
+
+
+def test_keyring_finds_its_backend_through_the_trimmed_metadata(tmp_path: Path) -> None:
+    from importlib import metadata
+
+    from keyring.compat.py312 import metadata as keyrings_metadata  # what keyring reads with
+
+    installed = metadata.distribution("keyring")
+    source = next(Path(str(installed.locate_file(""))).glob("keyring-*.dist-info"))
+    bundled = tmp_path / source.name
+    bundled.mkdir()
+    (bundled / "METADATA").write_text(
+        rules.metadata_headers((source / "METADATA").read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    (bundled / "entry_points.txt").write_text(
+        rules.keyring_entry_points((source / "entry_points.txt").read_text(), PLATFORM),
+        encoding="utf-8",
+    )
+    (found,) = keyrings_metadata.distributions(path=[str(tmp_path)])
+    assert found.metadata["Name"] == "keyring"
+    assert found.version == installed.version
+    backends = {ep.name for ep in found.entry_points.select(group="keyring.backends")}
+    assert "chainer" in backends
+
     used = {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"}
     assert not used & set(rules.EXCLUDED_QT_MODULES)
     wheel_modules = {
@@ -196,6 +260,28 @@ def test_qt_plugin_and_translation_rules(dest: str, platform: str, kept: bool) -
 )
 def test_unread_package_metadata_is_left_out_licences_stay(dest: str, kept: bool) -> None:
     assert rules.keep_metadata_file(dest) is kept
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("kombo_desktop/resources/icons/kombo-desktop-256.png", False),
+        ("kombo_desktop\\resources\\icons\\kombo-desktop-256.png", False),
+        ("kombo_desktop/resources/icons/kombo-desktop.png", True),
+        ("kombo_desktop/resources/tools.tsv", True),
+        ("kombo_desktop/resources/invitations/de.json", True),
+    ],
+)
+def test_resources_only_installers_use_stay_out_of_the_bundle(dest: str, kept: bool) -> None:
+    assert rules.keep_resource_file(dest) is kept
+
+
+def test_the_program_never_opens_a_resource_left_out_of_the_bundle() -> None:
+    for name in rules.RESOURCES_FOR_INSTALLERS_ONLY:
+        assert (ROOT / "resources" / name).is_file(), name  # build.py takes it from here
+        file_name = Path(name).name
+        for source in (ROOT / "kombo_desktop").rglob("*.py"):
+            assert file_name not in source.read_text(encoding="utf-8"), (name, source)
 
 
 def test_hidden_imports_exist_for_this_platform() -> None:
