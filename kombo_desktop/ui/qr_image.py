@@ -12,9 +12,10 @@ The quiet zone (four light modules around the code, required by the QR standard)
 matrix and is kept in every output: scanners often fail without it, especially on a printed page
 next to other content.
 
-A demo link's picture, copied or saved, says so in itself: an amber band under the code reads
-"DEMO — connects nothing". Pasted into an e-mail or printed, the picture is far from the
-window's warnings, and a demo code must never pass for a real one.
+A demo link's picture, copied, saved or shown large, says so in itself: an amber band under the
+code reads "DEMO — connects nothing". Pasted into an e-mail or printed, the picture is far from
+the window's warnings, and a demo code must never pass for a real one; shown large, it is what a
+customer sees of a shared screen, the window's demo banner cut off or too small to read.
 """
 
 from __future__ import annotations
@@ -124,7 +125,9 @@ def qr_qimage(text: str, module_pixels: int = 8) -> QImage:
     return _image_from_matrix(_matrix(text), module_pixels)
 
 
-def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixmap:
+def qr_pixmap(
+    text: str, size_px: int, device_pixel_ratio: float = 1.0, demo: bool = False
+) -> QPixmap:
     """A pixmap for the window's ``qrView``: as large as fits in ``size_px``, whole pixels only.
 
     Scaling a QR image by a fractional factor blurs module edges, so instead the module size is
@@ -133,12 +136,24 @@ def qr_pixmap(text: str, size_px: int, device_pixel_ratio: float = 1.0) -> QPixm
     ``device_pixel_ratio`` above 1 (high-resolution screens) the pixmap is rendered in device
     pixels and tagged with that ratio, so it is sharp and still ``size_px`` logical pixels wide.
     The code is the on-screen one (``ON_SCREEN``), for the window and the large view.
+
+    A ``demo`` link's code has the demo band under it, as its saved and copied pictures do
+    (the large view, which a customer scans from a shared screen, shows it so): code and band
+    together fit in the ``size_px`` square, the code a little smaller for the band.
     """
     if size_px < 1:
         raise ValueError("The QR picture must be at least one pixel wide.")
     matrix = _screen_matrix(text)
-    module_pixels = max(1, _module_pixels_in(len(matrix), size_px, device_pixel_ratio))
-    pixmap = QPixmap.fromImage(_image_from_matrix(matrix, module_pixels))
+    rows = len(matrix)
+    if demo:
+        from kombo_desktop.core.qr import band_modules  # lazy: pulls in qrcode
+
+        rows += band_modules(len(matrix))
+    module_pixels = max(1, _module_pixels_in(rows, size_px, device_pixel_ratio))
+    image = _image_from_matrix(matrix, module_pixels)
+    if demo:
+        image = _with_band(image, module_pixels, _demo_band())
+    pixmap = QPixmap.fromImage(image)
     pixmap.setDevicePixelRatio(device_pixel_ratio)
     return pixmap
 

@@ -3,8 +3,10 @@
 Screen sharing scales the window down to fit the customer's own screen and compresses it; a
 code 300 pixels wide on this screen can arrive as a small, blurred square that phones fail to
 read. Shown here at most of the screen's height, each module is several times larger. Nothing
-else is on it: no customer names, only the instruction, when the link stops working, and that a
-demo link connects nothing. Esc or Close returns to the window.
+else is on it: no customer names, only the instruction and when the link stops working. A demo
+link's code has the amber "DEMO — connects nothing" band under it, the one its saved and copied
+pictures have (``qr_image``): a grey line of small print under it went unseen by the customer
+looking at it. Esc or Close returns to the window.
 """
 
 from __future__ import annotations
@@ -22,17 +24,22 @@ INSTRUCTION = "Scan this code with your phone's camera to open the connection li
 
 
 class LargeQrDialog(QDialog):
-    """Shows ``url``'s code; ``notes`` are short lines under it (expiry, demo)."""
+    """Shows ``url``'s code; ``notes`` are short lines under it (the expiry); a ``demo``
+    link's code has the demo band under it."""
 
-    def __init__(self, url: str, notes: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, url: str, notes: list[str], parent: QWidget | None = None, *, demo: bool = False
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("largeQrDialog")
-        self.setWindowTitle("QR code of the link")
+        self.setWindowTitle("QR code of the demo link" if demo else "QR code of the link")
         self.setAccessibleName("QR code of the link, shown large")
 
         self.largeQrView = plain_label()
         self.largeQrView.setObjectName("largeQrView")
-        self.largeQrView.setAccessibleName("QR code of the link")
+        self.largeQrView.setAccessibleName(
+            "QR code of the demo link, which connects nothing" if demo else "QR code of the link"
+        )
         set_enum(self.largeQrView, "alignment", "AlignCenter")
         self.largeQrView.setStyleSheet("background: white;")
 
@@ -70,7 +77,9 @@ class LargeQrDialog(QDialog):
         wrapped = instruction.heightForWidth(side) - instruction.sizeHint().height()
         if wrapped > 0:
             side = code_side(screen.width(), screen.height(), rest + wrapped)
-        self.largeQrView.setPixmap(qr_image.qr_pixmap(url, side, self.devicePixelRatioF()))
+        self.largeQrView.setPixmap(
+            qr_image.qr_pixmap(url, side, self.devicePixelRatioF(), demo=demo)
+        )
         self.largeQrView.setMinimumSize(side, side)  # never less than the whole code
         # As wide as the code was meant to be, so the instruction above it fits on a line.
         self.setMinimumWidth(side + 2 * theme.MARGIN)

@@ -650,10 +650,9 @@ class ResultPanel(QFrame):
         from kombo_desktop.ui.qr_large import LargeQrDialog
 
         self._close_large_qr()
+        # A demo link's code says so in its band, as its saved and copied pictures do.
         notes = [self.expiryLabel.text()]
-        if self.shown.is_demo:
-            notes.append(DEMO_NOTE)
-        dialog = LargeQrDialog(self.shown.url, notes, self.window())
+        dialog = LargeQrDialog(self.shown.url, notes, self.window(), demo=self.shown.is_demo)
         dialog.finished.connect(self._close_large_qr)
         dialog.installEventFilter(self)
         self._large_qr = dialog

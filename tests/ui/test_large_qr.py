@@ -26,7 +26,7 @@ from kombo_desktop.ui.result_panel import (
 )
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.python_run import last_line_printed
-from tests.support.qr_decode import decode_pixmap
+from tests.support.qr_decode import decode_pixmap, decode_qimage, has_demo_band
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 
@@ -55,11 +55,47 @@ def test_clicking_the_code_shows_it_large(qtbot: QtBot, demo_window: MainWindow)
     assert decode_pixmap(code) == link
     assert code.width() > 1.3 * demo_window.qrView.pixmap().width()
     texts = " ".join(label.text() for label in dialog.findChildren(QLabel))
-    assert "Scan this code" in texts and "Valid until" in texts and "Demo link" in texts
+    assert "Scan this code" in texts and "Valid until" in texts
     assert "Acme" not in texts and "anna@" not in texts  # no customer on the shared screen
+    assert has_demo_band(code.toImage())  # a demo link's code says so (see the next test)
 
     QTest.keyClick(dialog, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: large_view() is None)
+
+
+def test_a_demo_links_large_code_has_the_demo_band_of_its_saved_picture_and_scans(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The view made for a customer to scan said "demo" only in a small grey line under the
+    # code ("Demo link: it connects nothing."), while the saved and copied pictures carry the
+    # amber "DEMO — connects nothing" band.
+    link = link_with_code(qtbot, demo_window)
+    demo_window.resultPanel.show_large_qr()
+    qtbot.waitUntil(lambda: large_view() is not None)
+    dialog = large_view()
+    assert dialog is not None
+    view = dialog.largeQrView
+    code = view.pixmap()
+
+    assert has_demo_band(code.toImage())
+    assert decode_pixmap(code) == link
+    assert decode_qimage(view.grab().toImage()) == link  # what the screen shows scans
+    # Code and band are whole on the screen: within the room the view was given.
+    assert code.deviceIndependentSize().width() <= view.minimumWidth()
+    assert code.deviceIndependentSize().height() <= view.minimumHeight()
+    assert "demo" in view.accessibleName().lower()
+    dialog.reject()
+
+
+def test_a_real_links_large_code_has_no_band(qtbot: QtBot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    link = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJBY21lIn0"
+    dialog = LargeQrDialog(link, ["Valid until 12 May 2027"], parent)
+    code = dialog.largeQrView.pixmap()
+    assert code.width() == code.height() and not has_demo_band(code.toImage())
+    assert decode_pixmap(code) == link
+    assert "demo" not in dialog.largeQrView.accessibleName().lower()
 
 
 def test_enter_on_the_code_shows_it_large(qtbot: QtBot, demo_window: MainWindow) -> None:
@@ -275,9 +311,10 @@ def test_on_laptop_screens_the_view_stays_on_screen(width: int, height: int) -> 
     assert side >= min(width, height) // 2  # still large
 
 
+@pytest.mark.parametrize("demo", [False, True], ids=["real", "demo"])
 @pytest.mark.parametrize(("width", "height"), [(1093, 574), (1366, 768)])
 def test_what_the_large_view_shows_scans_on_a_laptop_screen(
-    tmp_path: Path, width: int, height: int
+    tmp_path: Path, width: int, height: int, demo: bool
 ) -> None:
     # The instruction wrapped to two lines after the code was given its height, which then
     # squeezed the code's label below the code: its edges were cut off, and a 1,000-character
@@ -293,18 +330,20 @@ def test_what_the_large_view_shows_scans_on_a_laptop_screen(
         "from PySide6.QtWidgets import QApplication, QWidget\n"
         f"app = QApplication(['x', '-platform', 'offscreen:configfile={config}'])\n"
         "from kombo_desktop.ui.qr_large import LargeQrDialog\n"
-        "from tests.support.qr_decode import decode_qimage\n"
+        "from tests.support.qr_decode import decode_qimage, has_demo_band\n"
         "parent = QWidget()\n"
         "parent.show()\n"
-        f"dialog = LargeQrDialog({link!r}, ['Valid until 12 May 2027', 'A note'], parent)\n"
+        f"dialog = LargeQrDialog({link!r}, ['Valid until 12 May 2027', 'A note'], parent, "
+        f"demo={demo})\n"
         "dialog.open()\n"
         "QTest.qWait(100)\n"
         "shown = dialog.largeQrView.grab().toImage()\n"
         "room = dialog.screen().availableGeometry().height()\n"
-        "print(decode_qimage(shown) == " + repr(link) + ", dialog.height() + 40 <= room)\n",
+        "print(decode_qimage(shown) == " + repr(link) + ", dialog.height() + 40 <= room, "
+        "has_demo_band(dialog.largeQrView.pixmap().toImage()))\n",
         tmp_path,
     )
-    assert printed == "True True"
+    assert printed == f"True True {demo}"
 
 
 def test_the_instruction_is_in_the_larger_title_size(qtbot: QtBot, demo_window: MainWindow) -> None:
