@@ -17,7 +17,10 @@ the window's own code stays about making links:
 The history follows the window's screen-sharing mode (``screen_sharing``), on at every start.
 While it is on:
 
-* the history panel is closed, its button disabled, and the panel's model keeps no entries;
+* the history panel is closed and the panel's model keeps no entries; its button stays
+  clickable, and a click says on the status line why the history is hidden, with a button that
+  turns screen-sharing mode off and opens it (a disabled button said nothing, its reason only
+  in a tooltip that touch screens and keyboards never show);
 * the duplicate warning names no one (the earlier link may have been matched by organisation
   name while its e-mail address is someone else's); it says only that a link for this customer
   and tool was already made on a given day;
@@ -88,6 +91,12 @@ HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )
 HISTORY_TOOLTIP = "Show or hide the links made before"
+# Said when the History button is clicked in screen-sharing mode, with SHOW_HISTORY_TEXT.
+HISTORY_HIDDEN_TEXT = (
+    "The history is hidden while screen-sharing mode is on, as it shows other customers' "
+    "names. Turn screen-sharing mode off only when no customer can see your screen."
+)
+SHOW_HISTORY_TEXT = "Turn off and show history"
 # The history panel's button that fills the form with an entry; it names the question too.
 FILL_TEXT = "Fill the form"
 # Said with each link made while the history lives in memory (its file could not be used,
@@ -719,8 +728,8 @@ class HistoryFeature(QObject):
 
     def _screen_sharing_changed(self, on: bool) -> None:
         """The window's screen-sharing mode is now ``on`` or off: while on, the history is
-        closed and cannot be opened, and a link shown from it goes."""
-        self.historyButton.setEnabled(not on)
+        closed and cannot be opened (the button says why when clicked), and a link shown from
+        it goes."""
         self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if on else HISTORY_TOOLTIP)
         if on:
             self.close_history()
@@ -821,8 +830,23 @@ class HistoryFeature(QObject):
         if checked:
             if not self.open_history():
                 self._set_history_button(False)
+                if self.window.screen_sharing.on:
+                    self._say_history_hidden()
         else:
             self.close_history()
+
+    def _say_history_hidden(self) -> None:
+        """The History button was clicked in screen-sharing mode: say why nothing opens, with
+        the way on (turn the mode off, then the history opens) as the status line's button."""
+        self.window.statusPanel.show_message(
+            HISTORY_HIDDEN_TEXT, "info", action=(SHOW_HISTORY_TEXT, self._show_after_sharing)
+        )
+
+    def _show_after_sharing(self) -> None:
+        """Turn screen-sharing mode off, which says so on the status line, and open the history
+        the person asked for."""
+        self.window.screen_sharing.set_on(False)
+        self.open_history()
 
     def _dock_visibility_changed(self, _visible: bool) -> None:
         # The dock's own close button hides it; a minimised window only makes it invisible.

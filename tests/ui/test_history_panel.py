@@ -33,6 +33,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
+from kombo_desktop.ui.history_feature import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -273,10 +274,44 @@ def test_the_history_is_closed_and_locked_at_start(demo_window: MainWindow) -> N
     assert switch.isVisible() and switch.isChecked()
     assert not feature.panel.isVisible()
     assert feature.panel.objectName() == "historyPanel"
-    assert not feature.historyButton.isEnabled()
+    assert feature.historyButton.isEnabled()  # a click says why it stays closed (see below)
     assert feature.panel.model.rowCount() == 0
     assert not feature.open_history()
     assert not feature.panel.isVisible()
+
+
+def test_the_history_button_in_screen_sharing_mode_says_why_and_offers_the_way_on(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The button was disabled while screen-sharing mode was on (at every start): a click did
+    # nothing and said nothing, the reason only in a tooltip.
+    entries = add_entries(history_of(demo_window).store)
+    feature = history_of(demo_window)
+    button = demo_window.findChild(QPushButton, "historyToggleButton")
+    assert button is feature.historyButton and button.isEnabled()
+
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert not button.isChecked() and not feature.history_open
+    assert feature.panel.model.rowCount() == 0
+    status = demo_window.statusLabel.text()
+    assert status == HISTORY_HIDDEN_TEXT
+    assert "screen-sharing mode is on" in status and "other customers" in status
+    for entry in entries.values():  # it names no one
+        for name in (entry.email, entry.organization):
+            assert not name or name not in status
+    action = demo_window.findChild(QPushButton, "statusActionButton")
+    assert action.isVisible() and action.text() == SHOW_HISTORY_TEXT
+
+    action.click()
+    assert not demo_window.screen_sharing.on
+    assert not demo_window.screen_sharing.privacySwitch.isChecked()
+    assert demo_window.statusLabel.text().startswith("Screen-sharing mode is off")
+    qtbot.waitUntil(lambda: feature.history_open)
+    assert button.isChecked()
+    wait_loaded(qtbot, feature)
+    assert {entry.url for entry in shown_entries(feature)} == {
+        entry.url for entry in entries.values()
+    }
 
 
 def test_the_panel_lists_entries_newest_first_with_their_status(
@@ -1265,7 +1300,7 @@ def test_screen_sharing_mode_hides_the_history_and_what_came_from_it(
     assert demo_window.screen_sharing.on and switch.isChecked()
     assert not feature.panel.isVisible()
     assert feature.panel.model.rowCount() == 0  # nothing about other customers kept
-    assert not feature.historyButton.isEnabled()
+    assert not feature.historyButton.isChecked()
     assert demo_window.linkField.text() == ""  # another customer's link, shown from history
     assert "Globex" not in demo_window.statusLabel.text()
     assert "Screen-sharing mode is on" in demo_window.statusLabel.text()
@@ -1402,7 +1437,7 @@ def test_tab_reaches_the_new_controls_where_they_are_seen(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     feature = history_of(demo_window)
-    demo_window.screen_sharing.privacySwitch.click()  # the history button is enabled only now
+    demo_window.screen_sharing.privacySwitch.click()  # off, as when the history is used
     leave = demo_window.demoBanner.leaveDemoButton
     assert tab_stops(leave, 3) == [
         "privacySwitch",

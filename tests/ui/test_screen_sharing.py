@@ -80,7 +80,8 @@ def test_set_on_from_code_moves_every_part_as_the_switch_does(
 
     mode.set_on(True)
     assert mode.privacySwitch.isChecked() and mode.privacySwitch.text() == PRIVACY_ON_TEXT
-    assert not history.history_open and not history.historyButton.isEnabled()
+    assert not history.history_open and not history.historyButton.isChecked()
+    assert not history.open_history()
     assert "anna@acme.example" not in warning_text(window)
     assert save_dialog_filters(window, monkeypatch) != EVERY_PICTURE
     assert window.statusLabel.text().startswith("Screen-sharing mode is on")
