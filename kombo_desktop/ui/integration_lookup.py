@@ -6,7 +6,10 @@ paused, Kombo is asked (``GET /integrations/{id}``, on a worker thread) and the 
 the field's hint: "This is the Personio connection of Acme GmbH. It has stopped working ...".
 In screen-sharing mode the organisation is left out, like everything about customers.
 
-The lookup only helps: it never holds up or replaces the reconnection itself. An id Kombo says
+The lookup only helps: it never holds up or replaces the reconnection itself. Its answer comes
+after the typing, so a status line that said the id was fine once its red mark was gone ("The
+marked fields are fine now ... press to send") is replaced by a sentence pointing to the answer
+when that warns about the id or says Kombo does not know it. An id Kombo says
 it does not know is said so at once (the link would be refused anyway), as removed in Kombo
 when this profile made links for it before. A key Kombo does not know (401) counts as a link's
 refusal does: the window says so in the same words, with "Open settings", and the next request
@@ -49,6 +52,15 @@ PAUSE_MS = 600  # typing has paused: look the id up
 # An answer older than this is asked again when the tab is shown: after a reconnection link
 # went out, coming back to the tab shows whether the customer has used it.
 FRESH_SECONDS = 60.0
+# On the status line, when the answer under the field takes back its "fine now" (see above).
+ANOTHER_ORGANIZATION_STATUS = (
+    "Check the id before sending: in Kombo this connection belongs to another organisation "
+    "than the customer you started from (see under “Integration id”)."
+)
+UNKNOWN_ID_STATUS = (
+    "Check the id before sending: Kombo has no integration with this id (see under "
+    "“Integration id”)."
+)
 
 
 class IntegrationLookup(QObject):
@@ -167,12 +179,14 @@ class IntegrationLookup(QObject):
         info = known[integration_id][0]
         if info is None:
             self._form.show_integration(self._not_found_text(integration_id))
+            self._window.link_making.check_before_sending(self._form, UNKNOWN_ID_STATUS)
             return
         started_for = self._window.history.relink_started_for(integration_id)
         private = self._window.screen_sharing.on
         warning = mismatch_text(info, private=private, started_for=started_for)
         if warning is not None:
             self._form.show_integration(warning, warning=True)
+            self._window.link_making.check_before_sending(self._form, ANOTHER_ORGANIZATION_STATUS)
         else:
             self._form.show_integration(integration_text(info, private=private))
 

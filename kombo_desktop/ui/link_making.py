@@ -129,6 +129,9 @@ class LinkMaking(QObject):
         # The form whose problems the status line points at, and what it says (see
         # _show_invalid); None until a form is first refused.
         self._awaiting_fixes: tuple[RequestForm, str] | None = None
+        # The form the status line last said was fine now, and those words (see
+        # ``_field_mark_changed``): a check that answers later may take them back.
+        self._fine_now: tuple[RequestForm, str] | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
         # How many links were asked for so far: the start-up key check keeps its notes to
         # itself once one was (``AccountFeature._key_checked``).
@@ -836,11 +839,24 @@ class LinkMaking(QObject):
         if form is None or self._window.statusPanel.text != text or form.field_errors():
             return
         self._awaiting_fixes = (form, "")  # said once; a new refusal says it again
-        self._window.show_status(
+        fine = (
             f"The marked fields are fine now. Nothing was sent yet: press “{form.submit_text}” "
-            "to send.",
-            "info",
+            "to send."
         )
+        self._window.show_status(fine, "info")
+        self._fine_now = (form, fine)
+
+    def check_before_sending(self, form: RequestForm, sentence: str) -> None:
+        """A check of ``form`` that answers after the typing (the reconnection tab's lookup)
+        found something to look at before sending: the id may be another customer's, or Kombo
+        does not know it. "The marked fields are fine now ... press to send" on the status line
+        then contradicted the warning under the field; ``sentence``, which points to it, takes
+        its place. Any other status stays: it is about something else."""
+        fine_form, fine = self._fine_now or (None, "")
+        if fine_form is not form or self._window.statusPanel.text != fine:
+            return
+        self._fine_now = None
+        self._window.show_status(sentence, "info")
 
     def _remember_choices(self, request: LinkRequest | RelinkRequest) -> None:
         """Keep the language and category for next time (best effort). Not the link type:

@@ -658,6 +658,49 @@ def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
     assert not label.property("warning")
 
 
+def fine_now_after_a_red_mark(qtbot: QtBot, window: MainWindow, integration_id: str) -> str:
+    """“Create reconnection link” pressed with no id (a red mark), then ``integration_id``
+    typed: the status line says the marked fields are fine now, before Kombo's answer."""
+    window.relinkButton.click()
+    assert window.statusPanel.kind == "error"  # "1 field needs your attention"
+    window.relinkIntegrationEdit.setText(integration_id)
+    fine = window.statusLabel.text()
+    assert fine.startswith("The marked fields are fine now. Nothing was sent yet")
+    return fine
+
+
+def test_a_warning_about_the_id_takes_back_the_status_saying_it_is_fine(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The field was marked red for want of an id; the id pasted then had Kombo name another
+    # organisation, in red under it, while the status line said "The marked fields are fine
+    # now. Nothing was sent yet: press “Create reconnection link” to send."
+    window = demo_window
+    reconnect_instead_of_a_second_link(qtbot, window, organization="Acme GmbH")
+    window.relinkIntegrationEdit.clear()
+    fine_now_after_a_red_mark(qtbot, window, INTEGRATION_ID)
+    qtbot.waitUntil(lambda: hint(window).startswith("Check the id: in Kombo this Personio"))
+    assert window.statusLabel.text() == integration_lookup.ANOTHER_ORGANIZATION_STATUS
+    assert "fine now" not in window.statusLabel.text()
+    assert "Acme" not in window.statusLabel.text()  # screen-sharing mode: no names
+
+
+def test_an_id_kombo_does_not_know_takes_back_the_status_saying_it_is_fine(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    fine_now_after_a_red_mark(qtbot, relink_tab, "nosuchtool:abc123")
+    qtbot.waitUntil(lambda: hint(relink_tab) == DEMO_NOT_FOUND_TEXT)
+    assert relink_tab.statusLabel.text() == integration_lookup.UNKNOWN_ID_STATUS
+
+
+def test_an_answer_without_a_warning_leaves_the_status_saying_it_is_fine(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    fine = fine_now_after_a_red_mark(qtbot, relink_tab, INTEGRATION_ID)
+    qtbot.waitUntil(lambda: hint(relink_tab).startswith("This is a Personio connection."))
+    assert relink_tab.statusLabel.text() == fine
+
+
 @pytest.mark.parametrize("offered", ["the same tools", "no longer the tool chosen"])
 def test_the_accounts_tool_lists_arriving_keep_whom_the_reconnection_is_for(
     qtbot: QtBot, demo_window: MainWindow, offered: str
