@@ -7,6 +7,8 @@ and, while a key given at start is used for every profile, that it goes with tha
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
@@ -20,6 +22,9 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.connection import RUN_KEY_TIP, Target
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QHideEvent
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -138,6 +143,20 @@ class FirstRunNotice(QFrame):
         layout.addWidget(self.openSettingsButton)
         layout.addWidget(self.tryDemoButton)
         self.hide()
+
+    def draw_attention(self) -> None:
+        """Stand out (tinted, its border in the accent colour) until hidden: a link asked for
+        without a key says so in short on the status line, pointing here for what to do."""
+        if not self.property("attention"):
+            self.setProperty("attention", True)
+            theme.refresh_style(self)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        # Gone (a key was saved, the demo started): shown again, it starts out calm.
+        if not event.spontaneous() and self.property("attention"):
+            self.setProperty("attention", False)
+            theme.refresh_style(self)
+        super().hideEvent(event)
 
     def set_demo_allowed(self, allowed: bool) -> None:
         """An administrator can turn the demo off; then only the settings route is offered."""

@@ -79,6 +79,12 @@ REFUSAL_TYPED_OVER_TEXT = (
     "The form holds other details now than those Kombo did not accept. Check them and make "
     "the link."
 )
+# A link asked for without a key: the first-start notice at the top of the window, shown with
+# it, says how to add one, with its buttons; the status line points there, not repeating it.
+NO_KEY_SEE_NOTICE_TEXT = (
+    "No API key is set for this profile yet, so no link was made. The note at the top of the "
+    "window says how to add one."
+)
 # A new link's QR code is computed once the link is painted, or after this long if it is not
 # (the window is minimised, say).
 QR_AFTER_LINK_AT_THE_LATEST_MS = 100
@@ -770,6 +776,9 @@ class LinkMaking(QObject):
         """Say why no link was made, with the way forward; also for a key Kombo refused while
         the tool lists were fetched (``after_notes``: see ``StatusPanel.show_message``)."""
         window = self._window
+        if isinstance(error, MissingApiKeyError) and not window.account.is_demo:
+            self._show_no_key(after_notes=after_notes)
+            return
         if isinstance(error, KomboError):
             details = error.detail.as_support_text()
             # A missing or refused key is fixed in Settings: offer the way there right here.
@@ -786,8 +795,6 @@ class LinkMaking(QObject):
             window.statusPanel.show_message(
                 self._words_for(error), "error", details or None, action, after_notes=after_notes
             )
-            if isinstance(error, MissingApiKeyError) and not window.account.is_demo:
-                window.firstRunNotice.show()
             return
         _log.error("Unexpected failure while making a link", exc_info=error)
         window.show_status(
@@ -795,6 +802,19 @@ class LinkMaking(QObject):
             "happens again, copy the details for support.",
             "error",
             redact(f"Internal error: {type(error).__name__}: {error}"),
+        )
+
+    def _show_no_key(self, *, after_notes: bool) -> None:
+        """No key is set: the first-start notice says what to do, with "Open settings" and
+        "Try the demo", and is made to stand out; the status line says in short that no link
+        was made and points there. It repeated the notice's advice in red below it, with a
+        second "Open settings", and offered details for support, who have nothing to see in
+        a key that was never set."""
+        notice = self._window.firstRunNotice
+        notice.show()
+        notice.draw_attention()
+        self._window.statusPanel.show_message(
+            NO_KEY_SEE_NOTICE_TEXT, "error", after_notes=after_notes
         )
 
     def _words_for(self, error: KomboError) -> str:

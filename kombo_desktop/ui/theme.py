@@ -67,6 +67,7 @@ PLACEHOLDER = "#687080"
 # placeholder ("Leave empty for the live system") still says something.
 DISABLED_TEXT = "#737b88"
 SURFACE = "#f4f6fa"
+ATTENTION = "#e3edfc"  # a notice a short error points at (its border then in ACCENT)
 BORDER = "#cfd5df"  # lines that only group things (cards, tabs, separators); no control's edge
 # The edge of every control one types into, picks from or clicks: fields, lists, check boxes'
 # squares, buttons. It alone says where a field is, so it must stay visible on a projector or
@@ -144,6 +145,7 @@ QLabel#demoLinkNote {{
 QFrame#firstRunNotice, QFrame#resultCard, QFrame#statusCard {{
     background: {SURFACE}; border: 1px solid {BORDER}; border-radius: 8px;
 }}
+QFrame#firstRunNotice[attention="true"] {{ background: {ATTENTION}; border-color: {ACCENT}; }}
 QLabel[class="fieldError"] {{ color: {ERROR}; }}
 QLabel[class="hint"] {{ color: {MUTED}; }}
 QLabel[class="hint"][warning="true"] {{ color: {ERROR}; font-weight: 600; }}

@@ -29,6 +29,7 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui.link_making import NO_KEY_SEE_NOTICE_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
@@ -618,6 +619,29 @@ def test_without_a_key_the_window_says_what_to_do(qtbot: QtBot, open_window: Win
     submit_and_wait(qtbot, window)
     assert_shown_intact(window, "No API key is set")
     assert window.firstRunNotice.isVisible()
+
+
+def test_without_a_key_the_error_points_at_the_first_start_notice_instead_of_repeating_it(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Below the notice ("To make real links, paste your company's Kombo API key in Settings
+    # ...", with Open settings and Try the demo) the red error said the same again, with a
+    # second "Open settings", and "Details for support" for a key that was never set.
+    window = open_window()
+    notice = window.firstRunNotice
+    fill_form(window)
+    submit_and_wait(qtbot, window)
+    assert notice.isVisible() and notice.property("attention") is True  # it stands out
+    assert window.statusLabel.text() == NO_KEY_SEE_NOTICE_TEXT
+    assert "at the top of the window" in window.statusLabel.text()
+    panel = window.statusPanel
+    assert panel.statusActionButton.isHidden()  # the notice's own buttons are the way on
+    assert panel.detailsToggle.isHidden() and panel.copyDetailsButton.isHidden()
+    assert panel.support_text == ""
+    assert notice.openSettingsButton.isVisible() and notice.tryDemoButton.isVisible()
+
+    notice.tryDemoButton.click()  # the way on taken: the notice goes, calm again if it returns
+    assert notice.isHidden() and not notice.property("attention")
 
 
 def test_support_details_show_the_log_link_and_copy_without_the_key(
