@@ -776,7 +776,11 @@ class LinkMaking(QObject):
         """Say why no link was made, with the way forward; also for a key Kombo refused while
         the tool lists were fetched (``after_notes``: see ``StatusPanel.show_message``)."""
         window = self._window
-        if isinstance(error, MissingApiKeyError) and not window.account.is_demo:
+        if (
+            isinstance(error, MissingApiKeyError)
+            and error.detail.http_status is None  # a service that answered is named as it is
+            and not window.account.is_demo
+        ):
             self._show_no_key(after_notes=after_notes)
             return
         if isinstance(error, KomboError):
@@ -809,7 +813,8 @@ class LinkMaking(QObject):
         "Try the demo", and is made to stand out; the status line says in short that no link
         was made and points there. It repeated the notice's advice in red below it, with a
         second "Open settings", and offered details for support, who have nothing to see in
-        a key that was never set."""
+        a key that was never set. Only for a request never sent: a service on this computer
+        that asked for the key answered, and its own sentence names it (with its details)."""
         notice = self._window.firstRunNotice
         notice.show()
         notice.draw_attention()
