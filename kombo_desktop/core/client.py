@@ -63,7 +63,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from kombo_desktop.core import api_address, messages, proxies, retry_policy, tls
+from kombo_desktop.core import messages, proxies, retry_policy, tls
 from kombo_desktop.core.answers import (
     BodyTooLargeError,
     BodyTooSlowError,
@@ -75,7 +75,7 @@ from kombo_desktop.core.answers import (
     interpret,
     read_body,
 )
-from kombo_desktop.core.api_address import is_loopback_url
+from kombo_desktop.core.api_address import is_loopback_url, normalize_api_base
 from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
@@ -109,7 +109,7 @@ from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import MAX_SHORT_CHARS, clean_text, unsafe_to_show
 from kombo_desktop.core.vocabulary import Category
 
-__all__ = ["KomboClient", "normalize_api_base"]
+__all__ = ["KomboClient"]
 
 _log = logging.getLogger(__name__)
 
@@ -118,19 +118,6 @@ MAX_CONNECT_TIMEOUT = 10.0
 MAX_POOL_TIMEOUT = 5.0
 # GET /tools/{category} carries coverage tables for every tool, far more than a link answer.
 TOOLS_BODY_FACTOR = 8
-
-
-def normalize_api_base(url: str) -> str:
-    """``api_address.normalize_api_base``, plus what only httpx can tell: a host name that has
-    no IDNA form would fail later, on the first request, with a far less helpful message."""
-    normalized = api_address.normalize_api_base(url)
-    try:
-        httpx.Request("GET", normalized)
-    except (httpx.InvalidURL, ValueError):
-        raise ValueError(
-            "The API address is not a valid web address. Use one like https://api.kombo.dev/v1."
-        ) from None
-    return normalized
 
 
 _Params = ParamSpec("_Params")

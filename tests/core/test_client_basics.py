@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kombo_desktop.core.api_address import is_loopback_url
+from kombo_desktop.core.api_address import is_loopback_url, normalize_api_base
 from kombo_desktop.core.cancel import CancelToken
-from kombo_desktop.core.client import KomboClient, normalize_api_base
+from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import (
     MalformedKeyError,
     MissingApiKeyError,

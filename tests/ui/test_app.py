@@ -96,6 +96,18 @@ def test_an_insecure_api_base_is_refused_with_a_plain_message(
     assert len(windowed_messages) == 1 and "--api-base" in windowed_messages[0]
 
 
+@pytest.mark.parametrize("address", ["https://xn--zz.example/v1", "https://a\u2488b.example/v1"])
+def test_an_api_base_requests_cannot_go_to_is_refused_at_start(address: str) -> None:
+    # It started, said "Ready" and showed the host; "Create link" then said "Something
+    # unexpected went wrong ... try again", as the client alone refused the address.
+    with pytest.raises(UsageError) as caught:
+        parse_arguments(["--api-base", address], environ={})
+    assert str(caught.value) == (
+        "--api-base: The API address is not a valid web address. Use one like "
+        "https://api.kombo.dev/v1."
+    )
+
+
 def test_a_mistyped_flag_is_reported_not_ignored(
     capsys: pytest.CaptureFixture[str], windowed_messages: list[str]
 ) -> None:

@@ -975,6 +975,8 @@ def test_custom_address_field_is_enabled_only_for_custom(
         ("api.example.com/v1", "starting with https://"),
         ("https://api.example.com/v1?x=1", "can't contain ? or #"),
         ("ftp://api.example.com/v1", "full web address"),
+        # Accepted here once, it was refused by the client only on "Create link".
+        ("https://xn--zz.example/v1", "is not a valid web address. Use one like https://"),
     ],
 )
 def test_custom_address_is_validated_in_plain_words(
