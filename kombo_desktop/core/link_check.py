@@ -40,11 +40,14 @@ class CreatedLink:
 
 @dataclass(frozen=True)
 class LinkProblem:
-    """Why a link is refused: ``technical`` for support (never quoting the link), and the
-    sentence for the person (``None``: ``UnsafeLinkError``'s own)."""
+    """Why a link is refused: ``technical`` for support (never quoting the link), the sentence
+    for the person when Kombo's answer held it (``None``: ``UnsafeLinkError``'s own), and
+    ``reason``, the same in a few words for a link already at hand (one the history kept from
+    before a rule here was added): "This link can't be used because {reason}."."""
 
     technical: str
     user_message: str | None = None
+    reason: str = "it is not a secure web address"
 
 
 def created_link(link: str) -> CreatedLink:
@@ -64,10 +67,18 @@ def link_problem(link: str, *, loopback_api: bool, key: str | None) -> LinkProbl
     address (``UnsafeLinkError``'s own words).
     """
     if len(link) > MAX_LINK_CHARS:
-        return LinkProblem(f"{len(link)} characters long", messages.LINK_TOO_LONG_MESSAGE)
+        return LinkProblem(
+            f"{len(link)} characters long",
+            messages.LINK_TOO_LONG_MESSAGE,
+            "it is far too long to be a real Kombo link",
+        )
     if unsafe_to_show(link, key):
         # Shown, copied or turned into a QR code, it would reach the customer.
-        return LinkProblem("contains an API key", messages.LINK_WITH_KEY_MESSAGE)
+        return LinkProblem(
+            "contains an API key",
+            messages.LINK_WITH_KEY_MESSAGE,
+            "it contains an API key, which must never reach a customer",
+        )
     problem = _unsafe_address(link, loopback_api=loopback_api)
     return LinkProblem(problem) if problem is not None else None
 

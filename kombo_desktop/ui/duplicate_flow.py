@@ -18,7 +18,8 @@ The flow's rules:
   line says so with the link;
 * earlier links count where links go now: the same profile and Kombo environment, demo links
   only in the demo (or with a service on this computer), and not those of an integration
-  removed in Kombo, whose reconnection links can no longer work.
+  removed in Kombo, whose reconnection links can no longer work, nor those the rule for links
+  refuses (``result_panel.link_refusal``), which "Use the existing link" could not show.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyErro
 from kombo_desktop.ui.link_customer import Customer
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
+from kombo_desktop.ui.result_panel import link_refusal
 from kombo_desktop.ui.widgets import chain_tab_order, spoken_name
 
 if TYPE_CHECKING:
@@ -170,6 +172,8 @@ class DuplicateFlow:
             return True
         if earlier is not None and earlier.from_an_ended_demo(feature.demo_origin()):
             earlier = None  # a demo service of an earlier session: its links no longer open
+        if earlier is not None and link_refusal(earlier.url, earlier.is_demo) is not None:
+            earlier = None  # kept by an older version, it can be neither shown nor copied
         if earlier is not None and earlier.integration_id in self._removed_integrations:
             earlier = None  # a reconnection of an integration removed in Kombo cannot work
         if earlier is None:

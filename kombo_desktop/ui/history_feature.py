@@ -70,7 +70,7 @@ from kombo_desktop.ui.invitation_bar import InvitationBar
 from kombo_desktop.ui.link_customer import Customer, RelinkCustomer, organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink
+from kombo_desktop.ui.result_panel import ShownLink, link_refusal
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget
 
     from kombo_desktop.core.history import HistoryEntry, HistoryStore
+    from kombo_desktop.core.link_check import LinkProblem
     from kombo_desktop.ui.connection import Target
     from kombo_desktop.ui.duplicate_banner import DuplicateBanner
     from kombo_desktop.ui.history_panel import HistoryPanel
@@ -102,6 +103,12 @@ FILL_TEXT = "Fill the form"
 # Said with each link made while the history lives in memory (its file could not be used,
 # see the note start-up gave): the note scrolls away, the links go on being forgotten.
 KEPT_UNTIL_CLOSING = "It is kept in the history only until the program closes."
+
+
+def unusable_link_words(problem: LinkProblem) -> str:
+    """Said when an entry is chosen whose link the rule for links refuses (``result_panel.
+    link_refusal``): kept by an older version, it is neither shown, copied nor opened."""
+    return f"This link can't be used because {problem.reason}. Use “{FILL_TEXT}” to make a new one."
 
 
 def _store_made(
@@ -517,6 +524,10 @@ class HistoryFeature(QObject):
             status_text,
         )
 
+        problem = link_refusal(entry.url, entry.is_demo)
+        if problem is not None:  # shown, its code and Copy would hand it on all the same
+            self.window.show_status(unusable_link_words(problem), "error")
+            return
         if entry.from_an_ended_demo(self.demo_origin()):
             # Nothing to show: shown, it looked valid, with a code and Open that led nowhere.
             self.window.show_status(ENDED_DEMO_WORDS, "info")

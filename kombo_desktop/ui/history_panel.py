@@ -5,9 +5,11 @@ screen-sharing mode (see ``history_feature``). While hidden it is *deactivated*:
 every loaded entry and reads nothing.
 
 Actions on the selected entry: copy the link again, show it (link and QR code) in the window's
-result area, open it (only ``https://`` links and the demo service's own, as the main Open
-button), fill the form with its values, and delete it after a confirmation. "Export to CSV"
-writes every entry the current search finds, not just the rows scrolled into view.
+result area, open it, fill the form with its values, and delete it after a confirmation. A link
+is copied, shown or opened only when it passes the rule the client holds Kombo's answers to
+(``result_panel.link_refusal``); one kept by an older version that does not is refused with the
+reason, in words. "Export to CSV" writes every entry the current search finds, not just the
+rows scrolled into view.
 
 The search box waits a moment after the last keystroke before asking the store, so typing a
 name reads the file once rather than once per letter.
@@ -47,7 +49,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.expiry import next_look_ms
 from kombo_desktop.ui.history_columns import HistoryColumns
-from kombo_desktop.ui.history_feature import FILL_TEXT
+from kombo_desktop.ui.history_feature import FILL_TEXT, unusable_link_words
 from kombo_desktop.ui.history_model import (
     ENDED_DEMO_WORDS,
     HistoryTableModel,
@@ -58,9 +60,9 @@ from kombo_desktop.ui.history_model import (
 from kombo_desktop.ui.result_panel import (
     DEMO_WARNING,
     LINK_COPIED_TEXT,
-    NOT_OPENABLE_TEXT,
+    cannot_open_words,
     file_name_words,
-    is_openable,
+    link_refusal,
     open_in_browser,
 )
 from kombo_desktop.ui.save_names import may_replace, name_to_save
@@ -422,18 +424,16 @@ class HistoryPanel(QWidget):
             self.historyDeleteButton,
         ):
             button.setEnabled(entry is not None)
+        problem = link_refusal(entry.url, entry.is_demo) if entry is not None else None
         ended_demo = entry is not None and entry.from_an_ended_demo(self.model.demo_origin)
         valid = entry is not None and entry.is_valid()
-        openable = (
-            valid and not ended_demo and entry is not None and is_openable(entry.url, entry.is_demo)
-        )
-        self.historyOpenButton.setEnabled(openable)
-        if ended_demo:
+        self.historyOpenButton.setEnabled(valid and not ended_demo and problem is None)
+        if problem is not None:
+            tip = cannot_open_words(problem)
+        elif ended_demo:
             tip = ENDED_DEMO_WORDS
         elif entry is not None and not valid:
             tip = "This link has expired and no longer works."
-        elif entry is not None and not openable:
-            tip = NOT_OPENABLE_TEXT
         else:
             tip = "Open the link in a browser"
         self.historyOpenButton.setToolTip(tip)
@@ -460,6 +460,10 @@ class HistoryPanel(QWidget):
         entry = self.selected_entry()
         if entry is None:
             return
+        problem = link_refusal(entry.url, entry.is_demo)
+        if problem is not None:  # pasted into a message, it would reach the customer
+            self.notice.emit(unusable_link_words(problem), "error")
+            return
         from kombo_desktop.ui import rich_copy
 
         rich_copy.copy_link(entry.url, entry.is_demo)
@@ -484,6 +488,10 @@ class HistoryPanel(QWidget):
 
     def open_selected(self) -> None:
         def open_entry(entry: HistoryEntry) -> None:
+            problem = link_refusal(entry.url, entry.is_demo)
+            if problem is not None:
+                self.notice.emit(cannot_open_words(problem), "error")
+                return
             if entry.from_an_ended_demo(self.model.demo_origin):
                 self.notice.emit(ENDED_DEMO_WORDS, "info")
                 return

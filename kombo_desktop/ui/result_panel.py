@@ -1,21 +1,20 @@
 """The link just made, and everything staff do with it: copy, open, QR code on screen and on file.
 
 The link is shown in a read-only field (selectable, never editable, so it cannot be changed by a
-stray key press) in a large monospace font. Opening is allowed only for ``https://`` links and
-for the demo service's own loopback links: the client already refuses anything else, and this
-second check keeps a browser from ever being pointed at a ``file:`` or ``javascript:`` address.
+stray key press) in a large monospace font. Its Open button follows the rule the client holds
+Kombo's answers to (``link_refusal``): a link just made has passed it already, and one shown
+from the history, perhaps kept by an older version, must pass it too before a browser is
+pointed at it (only ``https://`` addresses, and the demo service's own on this computer).
 """
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent
@@ -52,6 +51,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
     from PySide6.QtWidgets import QDialog
 
+    from kombo_desktop.core.link_check import LinkProblem
     from kombo_desktop.ui.screen_sharing import ScreenSharingMode
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
@@ -81,8 +81,6 @@ DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 # Said after copying a link that works, here and in the history.
 LINK_COPIED_TEXT = "Link copied. Paste it into your message to the customer."
-# Why the Open button is off for a link (``is_openable``), here and in the history.
-NOT_OPENABLE_TEXT = "Only secure (https) links can be opened."
 EXPIRED_QR_TEXT = "This link has expired,\nso its QR code\nis not shown."
 QR_SHOW_LARGE_TEXT = "Click to show the QR code large enough to scan."
 # A very long link's code needs more pixels than a small window leaves it, even at one pixel
@@ -136,32 +134,35 @@ class ShownLink:
         return qr_file_stem(self.organization, self.integration_id)
 
 
+def link_refusal(url: str, is_demo: bool) -> LinkProblem | None:
+    """Why ``url`` must not be shown, copied, opened or turned into a QR code, or None: the
+    rule the links in Kombo's answers pass (``link_check.link_problem``: ``https://``, no
+    user name or password, no host that is this computer in disguise such as ``127.1`` or
+    ``%31%32%37.0.0.1``, no backslash...). A link from the history is held to it too: one
+    kept before a rule was added there (or written to the file by something else) opened
+    https://127.0.0.1/ for "https://127.1/". A demo link (``is_demo``) points at this
+    computer, where the demo service runs, and may be ``http://``."""
+    from kombo_desktop.core.link_check import link_problem  # not needed for the first frame
+
+    return link_problem(url, loopback_api=is_demo, key=None)
+
+
 def is_openable(url: str, is_demo: bool) -> bool:
-    """``https://`` links with a host; ``http://`` only for the demo service on this computer."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    if not parts.hostname or any(ch.isspace() for ch in url):
-        return False
-    if parts.scheme == "https":
-        return True
-    if parts.scheme == "http" and is_demo:
-        host = parts.hostname
-        if host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-    return False
+    """Whether ``url`` may be opened in the browser: :func:`link_refusal` has nothing."""
+    return link_refusal(url, is_demo) is None
+
+
+def cannot_open_words(problem: LinkProblem) -> str:
+    """Why a link is not opened, for the status line or a disabled Open button's tooltip."""
+    return f"This link can't be opened because {problem.reason}."
 
 
 def open_in_browser(url: str, is_demo: bool) -> tuple[str, str]:
-    """Open ``url`` in the browser when :func:`is_openable`; the sentence for the status line
-    and its kind ("info" or "error")."""
-    if not is_openable(url, is_demo):
-        return "This link is not a secure web address, so it was not opened.", "error"
+    """Open ``url`` in the browser unless :func:`link_refusal` has a reason not to; the
+    sentence for the status line and its kind ("info" or "error")."""
+    problem = link_refusal(url, is_demo)
+    if problem is not None:
+        return cannot_open_words(problem), "error"
     from PySide6.QtCore import QUrl
     from PySide6.QtGui import QDesktopServices
 
@@ -540,8 +541,9 @@ class ResultPanel(QFrame):
         self.copyButton.setText(COPY_TEXT)
         self._set_expired_look(False)
         self._set_actions_enabled(True)
-        self.openButton.setEnabled(is_openable(link.url, link.is_demo))
-        self.openButton.setToolTip("" if self.openButton.isEnabled() else NOT_OPENABLE_TEXT)
+        problem = link_refusal(link.url, link.is_demo)
+        self.openButton.setEnabled(problem is None)
+        self.openButton.setToolTip("" if problem is None else cannot_open_words(problem))
         self._show_qr_words("")
         self._check_expiry(announce=False)
         if self.expired:

@@ -385,6 +385,27 @@ def test_an_expired_earlier_link_is_not_a_duplicate(qtbot: QtBot, demo_window: M
     assert not history_of(demo_window).banner.isVisible()
 
 
+def test_an_earlier_link_the_rule_for_links_refuses_is_not_a_duplicate(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Kept by an older version, "Use the existing link" would have shown it, code and all.
+    history_of(demo_window).store.record_link(
+        profile=demo_window.target.profile,
+        email="anna@example.com",
+        organization="Acme GmbH",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url=f"{demo_of(demo_window).origin}/demo/connect?token=<h1>Call us</h1>",
+        is_demo=True,
+    )
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    assert demo_of(demo_window).create_link_count == 1
+    assert not history_of(demo_window).banner.isVisible()
+
+
 def test_in_screen_sharing_mode_the_warning_names_no_one(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

@@ -555,7 +555,7 @@ def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: Ma
     assert not demo_window.exportQrButton.isEnabled()
 
 
-def test_open_follows_the_main_open_rule(
+def test_open_follows_the_rule_for_links(
     qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
 ) -> None:
     store = history_of(demo_window).store
@@ -588,6 +588,61 @@ def test_open_follows_the_main_open_rule(
     feature.panel.open_selected()
     assert browser.urls == [entries["acme"].url]
     assert "expired" in demo_window.statusLabel.text()
+
+
+NOT_SECURE = "it is not a secure web address"
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.1/steal", NOT_SECURE),  # the browser opened https://127.0.0.1/steal
+        ("https://user:secret@connect.kombo.dev/x", NOT_SECURE),
+        ("https://%31%32%37.0.0.1/x", NOT_SECURE),
+        ("https://0x7f.0.0.1/x", NOT_SECURE),
+        ("https://app.localhost/x", NOT_SECURE),
+        ("https://127.0.0.1\\.kombo.dev/x", NOT_SECURE),
+        (
+            "https://connect.kombo.dev/v1?api_key=sk_live_0123456789abcdef",
+            "it contains an API key, which must never reach a customer",
+        ),
+        (
+            "https://connect.kombo.dev/v1?token=" + "a" * 3000,
+            "it is far too long to be a real Kombo link",
+        ),
+    ],
+)
+def test_a_kept_link_the_rule_for_links_refuses_is_neither_opened_copied_nor_shown(
+    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher, url: str, reason: str
+) -> None:
+    # Kept by an older version, before the rule for the links in Kombo's answers grew: such
+    # an entry had an enabled Open, and "https://127.1/steal" opened https://127.0.0.1/steal.
+    history_of(demo_window).store.record_link(
+        profile="default",
+        email="old@customer.example",
+        organization="Old Customer Ltd",
+        category=Category.ATS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=url,
+    )
+    panel = open_history(qtbot, demo_window).panel
+    select(demo_window, url)
+    cannot_open = f"This link can't be opened because {reason}."
+    assert not panel.historyOpenButton.isEnabled()
+    assert panel.historyOpenButton.toolTip() == cannot_open
+    panel.open_selected()
+    assert browser.urls == []
+    assert demo_window.statusLabel.text() == cannot_open
+
+    cannot_use = f"This link can't be used because {reason}. Use “Fill the form” to make a new one."
+    QGuiApplication.clipboard().setText("what was copied before")
+    panel.historyCopyButton.click()
+    assert QGuiApplication.clipboard().text() == "what was copied before"
+    assert demo_window.statusLabel.text() == cannot_use
+    panel.historyQrButton.click()
+    assert demo_window.linkField.text() == ""  # no code to scan, no Copy beside it
+    assert demo_window.statusLabel.text() == cannot_use
 
 
 def test_demo_links_in_the_history_are_said_to_be_demo_links(

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.vocabulary import LinkType, day_text
 from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text
 from kombo_desktop.ui.qr_image import save_qr
-from kombo_desktop.ui.result_panel import file_stem_for, is_openable, qr_file_stem
+from kombo_desktop.ui.result_panel import file_stem_for, is_openable, link_refusal, qr_file_stem
 from kombo_desktop.ui.save_names import name_to_save
 from tests.support.time_zones import BERLIN, ONE_HOUR_EAST, computer_time_zone
 
@@ -104,12 +105,28 @@ def test_expiry_defaults_to_now() -> None:
         ("file:///etc/passwd", True, False),
         ("https:///no-host", False, False),
         ("https://connect.kombo.dev/v1?token=a b", False, False),
+        # What the client refuses in Kombo's answers is not opened from the history either.
+        ("https://127.1/steal", False, False),
+        ("https://%31%32%37.0.0.1/steal", False, False),
+        ("https://localhost%2e/x", False, False),
+        ("https://0x7f.0.0.1/x", False, False),
+        ("https://2130706433/x", False, False),
+        ("https://localhost./x", False, False),
+        ("https://app.localhost/x", False, False),
+        ("https://user:secret@connect.kombo.dev/x", False, False),
+        ("https://user:secret@connect.kombo.dev/x", True, False),
+        ("https://127.0.0.1\\.kombo.dev/", False, False),
+        ("https://connect.kombo.dev/" + "a" * 3000, False, False),
+        ("https://connect.kombo.dev/caf\u00e9", False, False),
+        ("http://127.0.0.2:8000/demo", True, False),  # the demo service is at 127.0.0.1
     ],
 )
-def test_only_secure_links_and_the_demo_services_own_open(
+def test_links_open_by_the_clients_rule_and_the_demo_services_own(
     url: str, is_demo: bool, openable: bool
 ) -> None:
     assert is_openable(url, is_demo) is openable
+    assert (link_refusal(url, is_demo) is None) is openable
+    assert (link_problem(url, loopback_api=is_demo, key=None) is None) is openable
 
 
 def test_file_names_are_readable_and_safe() -> None:
