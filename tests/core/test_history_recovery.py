@@ -16,6 +16,7 @@ from kombo_desktop.core.history import HistoryStore, schema
 from kombo_desktop.core.history.schema import DERIVED_COLUMNS, ENTRY_COLUMNS
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.core.test_history import V1_COLUMNS, make_v1_file, v1_row
+from tests.support.history_records import record_link
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 ALL_COLUMNS = ", ".join((*ENTRY_COLUMNS, *DERIVED_COLUMNS))
@@ -42,7 +43,8 @@ def make_history(path: Path, total: int = 300) -> None:
 
 def record(store: HistoryStore, n: int, created_at: datetime = NOW) -> None:
     """Link number ``n``: customer ``C-n``, ``organization(n)``."""
-    store.record_link(
+    record_link(
+        store,
         profile="default",
         email=f"p{n}@customer{n}.example",
         organization=organization(n),

@@ -62,6 +62,7 @@ from kombo_desktop.core.safe_text import unsafe_to_show
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, LinkType
 from tests.support import openapi
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
+from tests.support.history_records import record_link
 from tests.support.strategies import kombo_emails
 
 KEY = "sk_live_PROPERTY_7c1e9a44d0b2f6"
@@ -864,7 +865,8 @@ def history(tmp_path_factory: pytest.TempPathFactory) -> Any:
     assert store.problem is None
     names = ["Acme GmbH", "100% Bio_Markt", "O'Brien & Co", "Ünal Söhne", "東京商事", "a\\b"]
     for index, name in enumerate(names):
-        store.record_link(
+        record_link(
+            store,
             profile="default",
             email=f"person{index}@example.com",
             organization=name,

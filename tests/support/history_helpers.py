@@ -14,6 +14,7 @@ from kombo_desktop.core.history import HistoryEntry, HistoryStore
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.history_records import record_link
 
 
 def record_hour_long_link(
@@ -31,7 +32,7 @@ def record_hour_long_link(
         "created_at": datetime.now(UTC) - LINK_LIFETIMES[LinkType.EMBEDDED] + left,
     }
     values.update(changes)
-    return store.record_link(**values)
+    return record_link(store, **values)
 
 
 def history_of(window: MainWindow) -> HistoryFeature:

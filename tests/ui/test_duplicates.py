@@ -36,6 +36,7 @@ from kombo_desktop.ui.history_model import STATUS, WHEN, local_time
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
+from tests.support.history_records import record_link, record_relink
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -222,7 +223,8 @@ def test_an_earlier_reconnection_fills_in_its_integration_id(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     store = history_of(demo_window).store
-    store.record_relink(
+    record_relink(
+        store,
         profile=demo_window.target.profile,
         integration_id=INTEGRATION_ID,
         language=Language.DE,
@@ -367,7 +369,8 @@ def test_another_customer_is_not_held(qtbot: QtBot, demo_window: MainWindow) -> 
 
 
 def test_an_expired_earlier_link_is_not_a_duplicate(qtbot: QtBot, demo_window: MainWindow) -> None:
-    history_of(demo_window).store.record_link(
+    record_link(
+        history_of(demo_window).store,
         profile=demo_window.target.profile,
         email="anna@example.com",
         organization="Acme GmbH",
@@ -438,7 +441,8 @@ def test_a_direction_override_in_an_earlier_name_does_not_turn_the_warning_aroun
 ) -> None:
     # An older history holds names as typed: an override in one turned the rest of the
     # warning's sentence around.
-    history_of(demo_window).store.record_link(
+    record_link(
+        history_of(demo_window).store,
         profile=demo_window.target.profile,
         email="anna@example.com",
         organization="\u202eHbmG emcA",

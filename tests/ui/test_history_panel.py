@@ -59,6 +59,12 @@ from tests.support.history_helpers import (
     shown_entries,
     wait_loaded,
 )
+from tests.support.history_records import (
+    record_link,
+    record_relink,
+    record_unchecked_link,
+    record_unchecked_relink,
+)
 from tests.support.locked_files import read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
@@ -78,7 +84,8 @@ def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, Hist
     """Three customers, made an hour apart (oldest first), one of them expired."""
     common = {"profile": profile, "category": Category.HRIS, "language": Language.DE}
     return {
-        "old": store.record_link(
+        "old": record_link(
+            store,
             **common,
             email="old@expired.example",
             organization="Expired AG",
@@ -87,7 +94,8 @@ def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, Hist
             url="https://connect.kombo.dev/v1?token=old",
             created_at=NOW - timedelta(hours=3),
         ),
-        "acme": store.record_link(
+        "acme": record_link(
+            store,
             **common,
             email="anna@acme.example",
             organization="Acme GmbH",
@@ -97,7 +105,8 @@ def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, Hist
             url="https://connect.kombo.dev/v1?token=acme",
             created_at=NOW - timedelta(hours=2),
         ),
-        "relink": store.record_relink(
+        "relink": record_relink(
+            store,
             profile=profile,
             integration_id=INTEGRATION_ID,
             language=Language.FR,
@@ -354,7 +363,9 @@ def test_direction_overrides_in_older_entries_do_not_make_a_row_look_like_anothe
         "link_type": LinkType.MAGIC_LINK,
         "tool": "personio",
     }
-    turned = store.record_link(
+    # Stored as that history holds them: the form's request would take the overrides out.
+    turned = record_unchecked_link(
+        store,
         **common,
         email="\u202emoc.elpmaxe@nna",
         organization="\u202eHbmG emcA",
@@ -362,14 +373,16 @@ def test_direction_overrides_in_older_entries_do_not_make_a_row_look_like_anothe
         url="https://connect.kombo.dev/v1?token=turned",
         created_at=NOW - timedelta(hours=3),
     )
-    store.record_link(
+    record_unchecked_link(
+        store,
         **common,
         email="rtl@invoice.example",
         organization="Invoice \u202eFDP.exe\u202c Corp",
         url="https://connect.kombo.dev/v1?token=invoice",
         created_at=NOW - timedelta(hours=2),
     )
-    store.record_link(
+    record_link(
+        store,
         **common,
         email="dev@studio.example",
         organization="\U0001f469\u200d\U0001f4bb Studio",  # a joiner that is part of the name
@@ -437,7 +450,8 @@ def test_search_finds_the_links_made_for_a_kind_of_system(
     """Typed as the form's "Kind of system" names it, or as Kombo's code."""
     store = history_of(demo_window).store
     entries = add_entries(store)  # for HR systems
-    recruiting = store.record_link(
+    recruiting = record_link(
+        store,
         profile="default",
         email="jobs@initech.example",
         organization="Initech",
@@ -560,7 +574,8 @@ def test_open_follows_the_rule_for_links(
 ) -> None:
     store = history_of(demo_window).store
     entries = add_entries(store)
-    store.record_link(
+    record_link(
+        store,
         profile="default",
         email="x@plain.example",
         organization="Plain HTTP Ltd",
@@ -659,14 +674,16 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
         "link_type": LinkType.MAGIC_LINK,
         "is_demo": True,
     }
-    earlier = store.record_link(
+    earlier = record_link(
+        store,
         **common,
         email="old@demo.example",
         organization="Earlier Demo",
         url="http://127.0.0.1:1/demo/connect?token=old",
         created_at=NOW - timedelta(hours=1),
     )
-    current = store.record_link(
+    current = record_link(
+        store,
         **common,
         email="now@demo.example",
         organization="Current Demo",
@@ -841,7 +858,8 @@ def test_fill_puts_a_new_link_into_the_form(qtbot: QtBot, demo_window: MainWindo
 def test_fill_shows_the_start_of_long_values(qtbot: QtBot, demo_window: MainWindow) -> None:
     # setText leaves the cursor at the end: a long name would show only its last words.
     name = "Müller & Söhne Internationale Verwaltungsgesellschaft für Personaldienste mbH & Co. KG"
-    entry = history_of(demo_window).store.record_link(
+    entry = record_link(
+        history_of(demo_window).store,
         profile="default",
         email="personalabteilung.zentrale@mueller-soehne-internationale-gruppe.example",
         organization=name,
@@ -866,7 +884,9 @@ def test_fill_puts_in_an_older_entrys_texts_without_their_direction_overrides(
     # fields, where "\u202eHbmG emcA" showed as a reversed name, other than the history shows
     # it. Sending took them out, so a field looked other than what was sent.
     store = history_of(demo_window).store
-    turned = store.record_link(
+    # Stored as the older version did: today's requests would take the overrides out.
+    turned = record_unchecked_link(
+        store,
         profile="default",
         category=Category.HRIS,
         language=Language.EN,
@@ -880,7 +900,8 @@ def test_fill_puts_in_an_older_entrys_texts_without_their_direction_overrides(
         url="https://connect.kombo.dev/v1?token=turned",
         created_at=NOW - timedelta(hours=2),
     )
-    studio = store.record_link(
+    studio = record_unchecked_link(
+        store,
         profile="default",
         category=Category.HRIS,
         language=Language.EN,
@@ -890,7 +911,8 @@ def test_fill_puts_in_an_older_entrys_texts_without_their_direction_overrides(
         url="https://connect.kombo.dev/v1?token=studio",
         created_at=NOW - timedelta(hours=1),
     )
-    relink = store.record_relink(
+    relink = record_unchecked_relink(
+        store,
         profile="default",
         integration_id=f"\u202b{INTEGRATION_ID}\u202c",
         language=Language.EN,
@@ -956,7 +978,8 @@ def test_a_reconnection_filled_from_another_profile_says_it_needs_that_profile(
     )
     demo_window = open_window("--demo")
     store = history_of(demo_window).store
-    relink = store.record_relink(
+    relink = record_relink(
+        store,
         profile="Production",
         integration_id=INTEGRATION_ID,
         language=Language.EN,
@@ -979,7 +1002,8 @@ def test_a_reconnection_filled_from_a_removed_profile_says_how_to_reconnect_it(
     settings = SettingsStore(AppPaths.from_environment())
     settings.save(Settings(profiles=[Profile(name="default"), Profile(name="Sandbox")]))
     window = open_window("--demo")
-    relink = history_of(window).store.record_relink(
+    relink = record_relink(
+        history_of(window).store,
         profile="Sandbox",
         integration_id=INTEGRATION_ID,
         language=Language.EN,
@@ -1014,7 +1038,8 @@ def test_a_reconnection_made_with_a_profile_renamed_to_its_name_is_not_said_remo
     settings = SettingsStore(AppPaths.from_environment())
     settings.save(Settings(profiles=[Profile(name="default"), Profile(name="US team")]))
     window = open_window("--demo")
-    relink = history_of(window).store.record_relink(
+    relink = record_relink(
+        history_of(window).store,
         profile="US",
         integration_id=INTEGRATION_ID,
         language=Language.EN,
@@ -1056,7 +1081,8 @@ def test_a_reconnection_made_in_the_kombo_environment_in_use_needs_no_other_prof
     )
     keyring.set_password("kombo-desktop", "sales", "test-key-sales")
     window = open_window("--profile", "sales", "--api-base", demo_server.base_url)
-    relink = history_of(window).store.record_relink(
+    relink = record_relink(
+        history_of(window).store,
         profile="Production",
         integration_id=INTEGRATION_ID,
         language=Language.EN,
@@ -1288,7 +1314,8 @@ def test_a_link_made_while_the_panel_is_open_keeps_the_row_selected_and_the_plac
     # page beyond the first were gone, and the actions disabled.
     store = history_of(demo_window).store
     for n in range(PAGE_SIZE + 60):
-        store.record_link(
+        record_link(
+            store,
             profile="default",
             email=f"person{n}@customer{n}.example",
             organization=f"Customer {n}",
@@ -1521,7 +1548,8 @@ def test_a_link_without_a_tool_is_named_as_the_form_names_the_choice(
     demo_window: MainWindow,
 ) -> None:
     # "Customer chooses (HR system (HRIS))": another name than the form's, brackets in brackets.
-    entry = history_of(demo_window).store.record_link(
+    entry = record_link(
+        history_of(demo_window).store,
         profile="default",
         email="a@b.example",
         organization="B",
@@ -1539,7 +1567,8 @@ def test_status_words_for_short_and_long_lived_links(
 ) -> None:
     store = history_of(demo_window).store
     now = datetime.now(UTC)
-    embedded = store.record_link(
+    embedded = record_link(
+        store,
         profile="default",
         email="a@b.example",
         organization="B",
@@ -1553,7 +1582,8 @@ def test_status_words_for_short_and_long_lived_links(
     assert status_text(embedded, now).startswith(f"Valid until {until:%H:%M}")
     later = now + timedelta(hours=2)
     assert status_text(embedded, later) == "Expired"
-    yearly = store.record_link(
+    yearly = record_link(
+        store,
         profile="default",
         email="a@b.example",
         organization="B",
@@ -1653,7 +1683,8 @@ def test_an_entry_of_another_profile_says_which(qtbot: QtBot, demo_window: MainW
     # the same in the table, its tooltips and the status line.
     store = history_of(demo_window).store
     ours = add_entries(store)["acme"]
-    theirs = store.record_link(
+    theirs = record_link(
+        store,
         profile="Development",
         email="anna@acme.example",
         organization="Acme GmbH",

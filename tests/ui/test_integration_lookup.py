@@ -25,6 +25,7 @@ from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history, shown_entries
+from tests.support.history_records import record_relink
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
@@ -156,7 +157,8 @@ def removed_window(
 
 
 def record_earlier_reconnection(window: MainWindow, profile: str = "default") -> HistoryEntry:
-    return window.history.store.record_relink(
+    return record_relink(
+        window.history.store,
         profile=profile,
         integration_id=INTEGRATION_ID,
         language=Language.EN,
@@ -769,7 +771,8 @@ def test_a_customer_known_from_the_history_is_kept_where_no_warning_was_shown(
     # Only a reconnection started for a customer is checked against Kombo's name; a customer
     # the history knows for the id was swapped for Kombo's name without a word.
     window = relink_tab
-    window.history.store.record_relink(
+    record_relink(
+        window.history.store,
         profile="default",
         integration_id=INTEGRATION_ID,
         language=Language.EN,

@@ -25,6 +25,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from tests.support.clipboard_html import clipboard_html
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
+from tests.support.history_records import record_link, record_relink
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -255,7 +256,8 @@ def test_a_relink_invitation_uses_the_email_known_from_the_history(
     qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
 ) -> None:
     feature = history_of(demo_window)
-    feature.store.record_relink(
+    record_relink(
+        feature.store,
         profile="default",
         integration_id=INTEGRATION_ID,
         language=Language.IT,
@@ -297,7 +299,8 @@ def test_the_invitation_follows_a_link_shown_from_the_history(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     store = history_of(demo_window).store
-    entry = store.record_link(
+    entry = record_link(
+        store,
         profile="default",
         email="eva@globex.example",
         organization="Globex SA",
@@ -323,7 +326,8 @@ def test_an_earlier_link_sent_again_says_until_when_it_works(
     # "Use the existing link" on a link made 300 days before copied "valid for one year".
     made = datetime.now(UTC) - timedelta(days=300)
     fill_form(demo_window)
-    history_of(demo_window).store.record_link(
+    record_link(
+        history_of(demo_window).store,
         profile="default",
         email="anna@example.com",
         organization="Acme GmbH",
@@ -360,7 +364,8 @@ def test_the_invitation_never_pairs_details_with_another_link(
 def test_a_reconnection_link_shown_from_the_history_asks_to_reconnect(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
-    history_of(demo_window).store.record_relink(
+    record_relink(
+        history_of(demo_window).store,
         profile="default",
         integration_id=INTEGRATION_ID,
         language=Language.DE,

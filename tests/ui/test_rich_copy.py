@@ -21,6 +21,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from tests.support.clipboard_html import clipboard_html
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history
+from tests.support.history_records import record_link
 from tests.support.python_run import run_python
 from tests.ui.conftest import WindowFactory, fill_form, make_link
 
@@ -132,7 +133,8 @@ def test_only_a_link_the_window_would_open_becomes_clickable(qapp: QApplication,
 
 def test_the_history_copy_adds_a_clickable_link(qtbot: QtBot, demo_window: MainWindow) -> None:
     store = history_of(demo_window).store
-    entry = store.record_link(
+    entry = record_link(
+        store,
         profile="default",
         email="eva@globex.example",
         organization="Globex SA",

@@ -11,6 +11,7 @@ from kombo_desktop.core.history import HistoryEntry
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.history_helpers import history_of, open_history, shown_entries, wait_loaded
+from tests.support.history_records import record_link, record_relink
 from tests.support.message_boxes import answer_next_box
 from tests.support.window_system import close_as_the_person_does
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -30,7 +31,8 @@ def link_for_anna(qtbot: QtBot, window: MainWindow) -> HistoryEntry:
 
 def link_in_the_history(window: MainWindow, name: str = "ben") -> HistoryEntry:
     """A link made earlier for ``name`` at Globex SA, as the history recorded it."""
-    return history_of(window).store.record_link(
+    return record_link(
+        history_of(window).store,
         profile="default",
         email=f"{name}@globex.example",
         organization="Globex SA",
@@ -45,7 +47,8 @@ def relink_in_the_history(
     window: MainWindow, integration_id: str = INTEGRATION_ID, link_id: str = "relink"
 ) -> HistoryEntry:
     """A reconnection link made earlier for ``integration_id``, as the history recorded it."""
-    return history_of(window).store.record_relink(
+    return record_relink(
+        history_of(window).store,
         profile="default",
         integration_id=integration_id,
         language=Language.EN,

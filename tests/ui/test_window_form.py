@@ -45,6 +45,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
+from tests.support.history_records import record_link
 from tests.support.keyrings import PromptingKeyring
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, tab_stops
 
@@ -106,7 +107,8 @@ def test_sentences_name_the_buttons_by_their_words(qtbot: QtBot, demo_window: Ma
             said = link_making._made_for_earlier_details(request, private, kept="it is kept")
             assert button in said and "“Create" not in said.replace(button, "")
     fill = f"“{open_history(qtbot, window).panel.historyFillButton.text()}”"
-    entry = window.history.store.record_link(
+    entry = record_link(
+        window.history.store,
         profile="default",
         email="anna@acme.example",
         organization="Acme",

@@ -1,9 +1,8 @@
 """Recording the links that were made: the writing side of :class:`HistoryStore`.
 
-The window records what it sent: a request, the link, and for a reconnection the customer it
-was made for (``record_request``). Two typed front doors, one per Kombo call (``create-link``
-and ``relink``), take the same values field by field, for callers without a request. All end
-in one :class:`NewEntry`, built from a request in one place (:meth:`NewEntry.of_request`), so
+The window records what it sent, through ``record_request`` alone: a request (new link or
+reconnection), the link Kombo returned, and for a reconnection the customer it was made for.
+The request becomes one :class:`NewEntry` in one place (:meth:`NewEntry.of_request`), so
 cleaning, defaults and the derived search columns are decided once.
 """
 
@@ -215,110 +214,6 @@ class Recording(ABC):
     @abstractmethod
     def _insert(self, new: NewEntry) -> HistoryEntry:
         """Store ``new`` and return it as stored; raises HistoryError when the disk refuses."""
-
-    def record_link(
-        self,
-        *,
-        profile: str,
-        email: str,
-        organization: str,
-        category: Category,
-        language: Language,
-        link_type: LinkType,
-        url: str,
-        origin_id: str | None = None,
-        tool: str | None = None,
-        tool_label: str | None = None,
-        environment_id: str | None = None,
-        created_at: datetime | None = None,
-        expires_at: datetime | None = None,
-        is_demo: bool = False,
-        remote_environment: str | None = None,
-        scope_config_id: str | None = None,
-        enable_filtering: bool = False,
-        enable_field_mapping: bool = False,
-    ) -> HistoryEntry:
-        """Remember a link made with ``create-link``; returns the stored entry.
-
-        ``tool`` is the tool id (None when the customer chooses); pass ``tool_label`` too so the
-        history can show and search the display name. ``expires_at`` defaults to ``created_at``
-        (default: now) plus the lifetime Kombo documents for ``link_type``. The last four are
-        the advanced options the link was made with.
-        """
-        return self._insert(
-            NewEntry(
-                kind=EntryKind.LINK,
-                profile=profile,
-                environment_id=environment_id,
-                email=email,
-                organization=organization,
-                origin_id=origin_id,
-                category=Category(category),
-                tool=tool,
-                tool_label=tool_label,
-                language=Language(language),
-                link_type=LinkType(link_type),
-                url=url,
-                created_at=created_at,
-                expires_at=expires_at,
-                is_demo=is_demo,
-                remote_environment=remote_environment,
-                scope_config_id=scope_config_id,
-                enable_filtering=enable_filtering,
-                enable_field_mapping=enable_field_mapping,
-            )
-        )
-
-    def record_relink(
-        self,
-        *,
-        profile: str,
-        integration_id: str,
-        language: Language,
-        link_type: LinkType,
-        url: str,
-        environment_id: str | None = None,
-        email: str | None = None,
-        organization: str | None = None,
-        origin_id: str | None = None,
-        category: Category | None = None,
-        tool: str | None = None,
-        tool_label: str | None = None,
-        created_at: datetime | None = None,
-        expires_at: datetime | None = None,
-        is_demo: bool = False,
-        remote_environment: str | None = None,
-    ) -> HistoryEntry:
-        """Remember a reconnection link made for ``integration_id``; returns the stored entry.
-
-        The customer's details are optional (a relink request carries none): see
-        :class:`CustomerDetails` and :meth:`NewEntry.of_relink`. ``remote_environment`` is the
-        tool environment of the link it reconnects, when known (None: the live system), so
-        that the duplicate check keeps a test system's reconnection apart from the live one's.
-        """
-        customer = CustomerDetails(
-            email=email,
-            organization=organization,
-            origin_id=origin_id,
-            category=category,
-            tool=tool,
-            remote_environment=remote_environment,
-        )
-        return self._insert(
-            NewEntry.of_relink(
-                integration_id,
-                language,
-                link_type,
-                url,
-                customer,
-                profile=profile,
-                environment_id=environment_id,
-                tool_label=tool_label,
-                created_at=created_at,
-                expires_at=expires_at,
-                is_demo=is_demo,
-            )
-        )
 
     def record_request(
         self,
