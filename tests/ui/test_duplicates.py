@@ -392,7 +392,8 @@ def test_an_earlier_link_the_rule_for_links_refuses_is_not_a_duplicate(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # Kept by an older version, "Use the existing link" would have shown it, code and all.
-    history_of(demo_window).store.record_link(
+    record_link(
+        history_of(demo_window).store,
         profile=demo_window.target.profile,
         email="anna@example.com",
         organization="Acme GmbH",

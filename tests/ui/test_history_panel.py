@@ -632,7 +632,8 @@ def test_a_kept_link_the_rule_for_links_refuses_is_neither_opened_copied_nor_sho
 ) -> None:
     # Kept by an older version, before the rule for the links in Kombo's answers grew: such
     # an entry had an enabled Open, and "https://127.1/steal" opened https://127.0.0.1/steal.
-    history_of(demo_window).store.record_link(
+    record_link(
+        history_of(demo_window).store,
         profile="default",
         email="old@customer.example",
         organization="Old Customer Ltd",
