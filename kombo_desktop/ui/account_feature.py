@@ -118,7 +118,7 @@ class AccountFeature(QObject):
         being made goes on with the key it was sent with: a new connection for it would
         cancel the request, and a link Kombo may have made already would be lost (if that
         key was refused, the window says to send it again, with the new one: see
-        ``LinkMaking._key_replaced_since``). Its connection is closed once it ends. ``status``
+        ``RefusalDisplay._key_replaced_since``). Its connection is closed once it ends. ``status``
         is said unless a link is being made, whose progress and result are what the status
         line is for then."""
         window = self._window
@@ -222,7 +222,7 @@ class AccountFeature(QObject):
         if not status.has_key:
             # Not once a link was asked for here since the check began: its outcome is the
             # word on the key, read after this check. A missing key is said with this notice
-            # then (``LinkMaking.show_error``); a link made without one, at a local address,
+            # then (``RefusalDisplay.show_error``); a link made without one, at a local address,
             # shows that none is needed, and "paste your company's key" below "Link ready"
             # sent the person to Settings for nothing.
             if not overtaken:
@@ -249,7 +249,7 @@ class AccountFeature(QObject):
             if fresh.refused is not None and not self._window.link_making.busy:
                 # Every link would be refused too: said now, with the way to Settings, rather
                 # than after the whole form is filled in.
-                self._window.link_making.show_error(fresh.refused, after_notes=True)
+                self._window.link_making.refusals.show_error(fresh.refused, after_notes=True)
             if fresh.refused is None:
                 self._check_run_key(connection)
             if not fresh.tools:

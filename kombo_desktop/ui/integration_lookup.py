@@ -168,7 +168,7 @@ class IntegrationLookup(QObject):
         window = self._window
         if connection is not window.connection or window.link_making.busy:
             return
-        window.link_making.show_error(error, after_notes=True)
+        window.link_making.refusals.show_error(error, after_notes=True)
 
     def _show_known(self) -> None:
         """What is known about the id in the field, in the words screen-sharing mode allows."""
@@ -179,14 +179,16 @@ class IntegrationLookup(QObject):
         info = known[integration_id][0]
         if info is None:
             self._form.show_integration(self._not_found_text(integration_id))
-            self._window.link_making.check_before_sending(self._form, UNKNOWN_ID_STATUS)
+            self._window.link_making.refusals.check_before_sending(self._form, UNKNOWN_ID_STATUS)
             return
         started_for = self._window.history.relink_started_for(integration_id)
         private = self._window.screen_sharing.on
         warning = mismatch_text(info, private=private, started_for=started_for)
         if warning is not None:
             self._form.show_integration(warning, warning=True)
-            self._window.link_making.check_before_sending(self._form, ANOTHER_ORGANIZATION_STATUS)
+            self._window.link_making.refusals.check_before_sending(
+                self._form, ANOTHER_ORGANIZATION_STATUS
+            )
         else:
             self._form.show_integration(integration_text(info, private=private))
 

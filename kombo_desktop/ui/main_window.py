@@ -8,7 +8,8 @@ This module builds the window and wires its parts together; what the parts do li
 their own modules, each owned by the window:
 
 * ``account_feature``: where links go and with which key (profile, region, demo, Settings);
-* ``link_making``: sending a request and showing the link, or why there is none;
+* ``link_making``: sending a request and showing the link, or why there is none (which its
+  ``refusal_display`` says);
 * ``history_feature``: the link history and the duplicate warning;
 * ``screen_sharing``: screen-sharing mode, which every part showing customers follows.
 

@@ -11,7 +11,7 @@ to change it. Every part that behaves differently reads ``on`` when it needs it,
 ``changed``: the history stays closed (``history_feature``), the duplicate warning names no one
 (``duplicate_flow``), the QR save dialog lists no earlier customer's code (``result_panel``),
 the reconnection tab leaves out whose integration an id is (``integration_lookup``) and errors
-leave out the details Kombo quoted (``link_making``). A copy of the mode in any of them could
+leave out the details Kombo quoted (``refusal_display``). A copy of the mode in any of them could
 disagree with the switch, and open the history while the header says "on".
 """
 

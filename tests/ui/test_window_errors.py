@@ -29,8 +29,8 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
-from kombo_desktop.ui.link_making import NO_KEY_SEE_NOTICE_TEXT
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form
 
@@ -740,14 +740,14 @@ def test_a_refused_key_points_at_the_region_only_where_a_region_decides(
     # administrator's), "meant for the other region" sent the person to a list not used.
     at_region = open_window()
     assert (
-        at_region.link_making._words_for(AuthenticationError())
+        at_region.link_making.refusals._words_for(AuthenticationError())
         == AuthenticationError.default_message
     )
     elsewhere = open_window("--api-base", demo_server.base_url)
-    words = elsewhere.link_making._words_for(AuthenticationError())
+    words = elsewhere.link_making.refusals._words_for(AuthenticationError())
     assert "did not accept the API key at 127.0.0.1" in words and "region" not in words
     ip_refused = IpNotAllowedError()
-    assert elsewhere.link_making._words_for(ip_refused) == ip_refused.user_message
+    assert elsewhere.link_making.refusals._words_for(ip_refused) == ip_refused.user_message
 
 
 @pytest.mark.parametrize(
@@ -819,18 +819,18 @@ def test_an_address_problem_points_to_whoever_set_the_address(
     # Under the administrator's address or KOMBO_API_BASE, Settings greys out the region and
     # address or says they are not used: sent there, the person was stuck.
     at_region = open_window()
-    assert at_region.link_making._words_for(error) == error.user_message
+    assert at_region.link_making.refusals._words_for(error) == error.user_message
     assert "Settings" in error.user_message
 
     monkeypatch.setenv("KOMBO_API_BASE", "https://kombo-proxy.invalid/v1")
-    from_environment = open_window().link_making._words_for(error)
+    from_environment = open_window().link_making.refusals._words_for(error)
     assert "correct or remove KOMBO_API_BASE" in from_environment
     assert "Settings" not in from_environment
 
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"fixed_api_base": "https://kombo.invalid/v1"}), "utf-8")
     monkeypatch.setenv("KOMBO_DESKTOP_POLICY", str(policy))
-    from_administrator = open_window().link_making._words_for(error)
+    from_administrator = open_window().link_making.refusals._words_for(error)
     assert "administrator" in from_administrator and "IT team" in from_administrator
     assert "KOMBO_API_BASE" not in from_administrator  # the administrator's address wins
     assert "Settings" not in from_administrator
