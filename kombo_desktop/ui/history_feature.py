@@ -40,7 +40,9 @@ is made unchecked, and the status line says why; the History button pressed mean
 the same way. Requested before the first frame, the duplicate check opens it itself. The
 warning and the panel, with their modules, are made the first time they are needed. That keeps
 ``sqlite3``, the history's model and panel (about 15 ms of imports and building) off the path
-to the first frame, as nothing of them is on screen at start.
+to the first frame, as nothing of them is on screen at start. The panel's modules are then
+loaded in small steps while nobody waits (``history_warm_up``), so that the first click on
+History only builds the panel.
 
 The parts with rules of their own live beside this module: opening the database in the
 background and saving the links made meanwhile (``history_opening``), the links the file could
@@ -178,6 +180,7 @@ class HistoryFeature(QObject):
         self._connect()
         self._screen_sharing_changed(window.screen_sharing.on)
         window.start_up.add(self._open_store)
+        window.start_up.add(self._warm_up_panel)
 
     # --- parts made when first needed ----------------------------------------------------------
 
@@ -207,6 +210,12 @@ class HistoryFeature(QObject):
 
     def _open_store(self) -> None:
         self._history.open_in_background(self.window.runner)
+
+    def _warm_up_panel(self) -> None:
+        """Load the panel's modules while nobody waits for them (see ``history_warm_up``)."""
+        from kombo_desktop.ui.history_warm_up import STEPS
+
+        self.window.start_up.add_in_idle_turns(STEPS)
 
     @property
     def banner(self) -> DuplicateBanner:

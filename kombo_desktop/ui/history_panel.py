@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
@@ -71,6 +71,7 @@ from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import (
     action_button,
     chain_tab_order,
+    own_viewport,
     plain_label,
     press_focused_button,
 )
@@ -86,6 +87,12 @@ class _EntryTable(QTableView):
     """The entries. Arriving by keyboard selects one: Qt only marks a row as current, so the
     actions under the table stayed disabled, and Down went from that unselected newest entry
     to the second (with one entry found, the arrows selected nothing at all)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        # Made here: handed Qt's own (``history_columns`` watches it), PySide6 set up every
+        # widget class it knows at the history's first opening (see ``own_viewport``).
+        self.setViewport(own_viewport(QPalette.ColorRole.Base))
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusInEvent(event)

@@ -613,7 +613,7 @@ class FitScrollArea(QScrollArea):
     def __init__(self, page: QWidget, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setViewport(_viewport())
+        self.setViewport(own_viewport())
         self.setWidget(page)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -690,17 +690,19 @@ class FitScrollArea(QScrollArea):
         return super().eventFilter(watched, event)
 
 
-def _viewport() -> QWidget:
-    """A scroll area's viewport made here, set up as Qt sets up its own.
+def own_viewport(background: QPalette.ColorRole = QPalette.ColorRole.NoRole) -> QWidget:
+    """A scroll area's viewport made here, set up as Qt sets up its own; an item view's
+    (a table, a list) paints the ``Base`` colour, as Qt's does.
 
     Qt's own viewport is created in C++; the first time Python is handed a widget it did not
     create (``viewport()``, or a page's ``parentWidget()``), PySide6 sets up every widget class
-    it knows to find the right Python type, which costs the start-up 4-8 ms. A viewport made in
-    Python is already known.
+    it knows to find the right Python type, with their enums: 4-8 ms for the start-up on a
+    quiet machine, 60-115 ms on a loaded one at the history's first opening. A viewport made
+    in Python is already known.
     """
     viewport = QWidget()
     viewport.setObjectName("qt_scrollarea_viewport")
-    viewport.setBackgroundRole(QPalette.ColorRole.NoRole)  # the scroll area's, as QScrollArea's
+    viewport.setBackgroundRole(background)  # NoRole: the scroll area's, as QScrollArea's
     viewport.setAutoFillBackground(True)
     return viewport
 

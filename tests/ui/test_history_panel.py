@@ -13,7 +13,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QTableView,
 )
 from pytestqt.qtbot import QtBot
 
@@ -321,6 +322,24 @@ def test_the_history_button_in_screen_sharing_mode_says_why_and_offers_the_way_o
     assert {entry.url for entry in shown_entries(feature)} == {
         entry.url for entry in entries.values()
     }
+
+
+def test_the_tables_viewport_is_set_up_as_the_one_qt_makes(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The panel gives its table a viewport made in Python (see widgets.own_viewport), which
+    # spares the first opening PySide6's set-up of every widget class; below the last row
+    # it must still paint the table's own colour, and pass the keys to the table.
+    panel = open_history(qtbot, demo_window).panel
+    table = panel.historyTable
+    plain = QTableView(panel)  # beside it: styled by the same style sheet
+    plain.show()
+    qtbot.waitUntil(lambda: plain.viewport().isVisible())
+    ours, qts = table.viewport(), plain.viewport()
+    assert ours.backgroundRole() == qts.backgroundRole() == QPalette.ColorRole.Base
+    assert ours.autoFillBackground() == qts.autoFillBackground()
+    assert (ours.objectName(), ours.focusPolicy()) == (qts.objectName(), qts.focusPolicy())
+    assert ours.focusProxy() is table
 
 
 def test_the_panel_lists_entries_newest_first_with_their_status(

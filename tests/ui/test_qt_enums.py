@@ -122,6 +122,68 @@ def test_the_first_link_builds_no_qt_enum_while_the_person_waits(isolated_home: 
     assert built == [], "Built while the first link was made:\n" + "\n".join(built)
 
 
+# The same for the first opening of the history, once the window's work after its first frame
+# is done (its idle steps included) and the history is open: from the click on History until
+# the first page has arrived and been painted. Modules the main thread imports meanwhile are
+# recorded too (worker threads go on loading what the demo's requests need).
+FIRST_HISTORY_CHECK = """
+import enum, json, sys, threading, traceback
+from kombo_desktop.app import build_main_window
+from PySide6.QtWidgets import QApplication
+
+app = QApplication([])
+window = build_main_window(["--demo"])
+window.show()
+feature = window.history
+while not (window.start_up.done and feature.is_open):
+    app.processEvents()
+window.screen_sharing.privacySwitch.click()  # on at every start, which locks the history
+main_thread = threading.get_ident()
+built = []
+create_enum = enum.EnumType._create_
+
+def recording_create(cls, class_name, *args, **kwargs):
+    if threading.get_ident() == main_thread:
+        built.append(class_name + ":\\n" + "".join(traceback.format_stack(limit=8)[:-1]))
+    return create_enum(cls, class_name, *args, **kwargs)
+
+imported = []
+
+class ImportRecorder:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if threading.get_ident() == main_thread:
+            imported.append(name)
+        return None  # found by the usual finders
+
+enum.EnumType._create_ = recording_create
+sys.meta_path.insert(0, ImportRecorder)
+feature.historyButton.click()
+while feature.panel.model.total is None:
+    app.processEvents()
+app.processEvents()  # the page painted
+enum.EnumType._create_ = create_enum
+sys.meta_path.remove(ImportRecorder)
+print(json.dumps({"open": feature.history_open, "enums": built, "modules": imported}), flush=True)
+window.close()
+"""
+
+
+def test_the_first_opening_of_the_history_loads_nothing_while_the_person_waits(
+    isolated_home: Path,
+) -> None:
+    # The panel's modules and the enums of the Qt classes it names are loaded in the idle time
+    # after the first frame (history_warm_up), and the table's viewport is made in Python
+    # (widgets.own_viewport): the first click on History froze the window about 200 ms on a
+    # loaded machine, loading them and PySide6 setting up every widget class it knows.
+    found = json.loads(last_line_printed(FIRST_HISTORY_CHECK, isolated_home))
+    assert found["open"]
+    assert found["modules"] == [], f"Imported at the first click on History: {found['modules']}"
+    assert found["enums"] == [], "Built at the first click on History:\n" + "\n".join(
+        found["enums"]
+    )
+
+
 def test_set_enum_sets_flags_and_values_by_name(qtbot: QtBot) -> None:
     from PySide6.QtCore import Qt
 

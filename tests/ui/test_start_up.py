@@ -13,13 +13,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMainWindow, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -117,6 +117,76 @@ def test_a_failing_step_is_reported_and_the_others_still_run(
     with pytest.raises(OSError, match="disk full"):
         hook.run_now()
     qtbot.waitUntil(lambda: ran == [2], timeout=2000)
+
+
+class EventLog(QObject):
+    """Notes each of Qt's ``User`` events posted to it, as the window would handle a click."""
+
+    def __init__(self, log: list[str]) -> None:
+        super().__init__()
+        self._log = log
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.User:
+            self._log.append("event")
+            return True
+        return super().event(event)
+
+
+def test_idle_steps_run_after_the_actions_one_per_turn_of_the_event_loop(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[str] = []
+    events = EventLog(ran)
+
+    def step(name: str) -> Callable[[], None]:
+        def run() -> None:
+            ran.append(name)
+            # Something the person does meanwhile: handled before the next step, not after all.
+            QCoreApplication.postEvent(events, QEvent(QEvent.Type.User))
+
+        return run
+
+    hook.add_in_idle_turns([step("first"), step("second")])
+    hook.add(lambda: ran.append("action"))
+    qtbot.wait(20)
+    assert ran == []  # not painted: nothing runs
+
+    window.show()
+    qtbot.waitUntil(lambda: len(ran) == 5, timeout=5000)
+    assert ran == ["action", "first", "event", "second", "event"]
+    assert hook.done
+
+
+def test_idle_steps_added_after_the_first_frame_run_in_later_turns(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[str] = []
+    hook.run_now()
+    hook.add_in_idle_turns([lambda: ran.append("first"), lambda: ran.append("second")])
+    assert ran == []
+    assert not hook.done  # the steps count as work still to do
+    qtbot.waitUntil(lambda: hook.done, timeout=5000)
+    assert ran == ["first", "second"]
+
+
+def test_a_failing_idle_step_is_reported_and_the_others_still_run(
+    qtbot: QtBot, window: QMainWindow
+) -> None:
+    hook = AfterFirstPaint(window)
+    ran: list[int] = []
+
+    def fail() -> None:
+        raise OSError("disk full")
+
+    with qtbot.capture_exceptions() as exceptions:
+        hook.add_in_idle_turns([fail, lambda: ran.append(2)])
+        hook.run_now()
+        qtbot.waitUntil(lambda: ran == [2], timeout=2000)
+    assert [str(error) for _, error, _ in exceptions] == ["disk full"]
+    assert hook.done
 
 
 def test_after_next_paint_waits_for_the_widgets_paint(qtbot: QtBot, window: QMainWindow) -> None:
