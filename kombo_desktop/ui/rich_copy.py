@@ -27,11 +27,10 @@ Imported when something is copied: the window's first frame needs none of it.
 
 from __future__ import annotations
 
-from html import escape
-
 from PySide6.QtCore import QMimeData, QStringListModel
 from PySide6.QtGui import QGuiApplication
 
+from kombo_desktop.core.markup import escape
 from kombo_desktop.ui.result_panel import is_openable
 
 __all__ = ["copy_invitation", "copy_link", "invitation_html", "link_html"]
@@ -75,7 +74,7 @@ def _line(line: str, url: str, clickable: bool) -> str:
 def _link(url: str, clickable: bool) -> str:
     if not clickable:
         return escape(url)
-    return f'<a href="{escape(url, quote=True)}">{escape(url)}</a>'
+    return f'<a href="{escape(url)}">{escape(url)}</a>'
 
 
 def _ascii(html: str) -> str:
