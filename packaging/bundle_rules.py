@@ -115,10 +115,12 @@ EXCLUDED_QT_MODULES = [
 # html (with its table of 2,000 named entities, 38 KB of byte code): the program escapes the
 # text it puts into markup with core/markup.py, and no bundled library imports it; listed so
 # that a new ``from html import escape`` fails the exclusion test instead of growing the package.
+# logging.handlers (20 KB, with the mail, syslog and HTTP handlers): the log file rotates with
+# core/logs.py's own RotatingLogFile, and no bundled library imports it.
 EXCLUDED_PACKAGES = [
     "tkinter", "_tkinter", "turtle", "turtledemo", "idlelib", "lib2to3", "pydoc_data",
     "unittest", "doctest", "pdb", "multiprocessing", "concurrent", "asyncio", "smtplib", "ftplib",
-    "netrc", "shlex", "getpass", "_queue", "sqlite3.dump", "html",
+    "netrc", "shlex", "getpass", "_queue", "sqlite3.dump", "html", "logging.handlers",
     "httpx._main", "click", "rich", "pygments", "markdown_it", "mdurl", "attr", "attrs",
     "anyio", "sniffio", "trio", "httpcore._backends.anyio", "httpcore._backends.trio",
     "h2", "httpcore._async.http2", "httpcore._sync.http2", "typing_extensions",

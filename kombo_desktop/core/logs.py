@@ -15,6 +15,7 @@ written as ``api_key=...`` or ``"api_key": "..."``.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 import time
@@ -195,10 +196,10 @@ def _is_ours(handler: logging.Handler) -> bool:
 class _EarlyRecords(logging.Handler):
     """Keeps what is logged before the log file is open, for ``configure_logging`` to write.
 
-    The window opens its log file right after its first frame rather than before it (the
-    rotating file handler's module alone costs the start about 6 ms). Records from the moments
-    before are kept here, in memory only, and written through the file handler, with its
-    masking, once it exists; nothing is lost and nothing unmasked reaches a file.
+    The window opens its log file right after its first frame rather than before it: opening
+    the folder and the file need not delay it. Records from the moments before are kept here,
+    in memory only, and written through the file handler, with its masking, once it exists;
+    nothing is lost and nothing unmasked reaches a file.
     """
 
     LIMIT = 1000  # a start-up logs a handful; a flood is cut rather than kept in memory
@@ -273,30 +274,75 @@ def configure_logging(paths: AppPaths) -> None:
 
 
 def _patient_handler(log_file: Path) -> logging.Handler:
-    """A rotating handler for ``log_file`` that keeps logging when a rotation fails.
+    """A rotating handler for ``log_file`` (1 MB, 5 old files kept) that keeps logging when a
+    rotation fails."""
+    return RotatingLogFile(log_file, max_bytes=LOG_MAX_BYTES, backup_count=LOG_BACKUP_COUNT)
 
-    On Windows a file another program has open cannot be renamed: with two copies of the
-    program running, the first to reach the size limit failed to rotate, and as the handler
-    had closed its file by then, every later record tried again, failed and was lost. This
-    one reopens the file and tries again after another tenth of the limit.
+
+class RotatingLogFile(logging.FileHandler):
+    """The log file, renamed to ``.1`` (``.1`` to ``.2``, and so on) before a record would take
+    it to ``max_bytes``; at most ``backup_count`` old files are kept.
+
+    It does what ``logging.handlers.RotatingFileHandler`` did for this program, in a few lines
+    of its own: that module brings socket, pickle, queue and the handlers for mail, syslog and
+    HTTP, which the packaged program carried (20 KB of byte code) for this one class.
+
+    A failed rotation does not stop the logging. On Windows a file another program has open
+    cannot be renamed: with two copies of the program running, the first to reach the size limit
+    failed to rotate, and as the handler had closed its file by then, every later record tried
+    again, failed and was lost. This one reopens the file, says so in it, and tries again after
+    another tenth of the limit.
     """
-    # Imported here, not at the top: logging.handlers pulls in socket, pickle and queue (about
-    # 6 ms), and this module is imported on the window's start-up path for register_secret.
-    from logging.handlers import RotatingFileHandler
 
-    class PatientRotatingFileHandler(RotatingFileHandler):
-        def doRollover(self) -> None:  # noqa: N802 - logging's name
-            try:
-                super().doRollover()
-            except OSError as error:
-                if self.stream is None:
-                    self.stream = self._open()
-                self.maxBytes = self.stream.tell() + max(1, LOG_MAX_BYTES // 10)
-                self.stream.write(f"(The log file could not be rotated: {error}; it goes on.)\n")
+    def __init__(self, path: Path, *, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, mode="a", encoding="utf-8")
+        self.max_bytes = max_bytes
+        self.backup_count = backup_count
 
-    return PatientRotatingFileHandler(
-        log_file, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUP_COUNT, encoding="utf-8"
-    )
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._is_full_with(record):
+                self._rotate()
+            super().emit(record)
+        except Exception:
+            self.handleError(record)
+
+    def _is_full_with(self, record: logging.LogRecord) -> bool:
+        if os.path.exists(self.baseFilename) and not os.path.isfile(self.baseFilename):
+            return False  # never rename a device or a pipe someone pointed the log at
+        if self.stream is None:
+            self.stream = self._open()
+        self.stream.seek(0, os.SEEK_END)  # Windows does not always report the end otherwise
+        line = f"{self.format(record)}{self.terminator}"
+        return self.stream.tell() + len(line) >= self.max_bytes
+
+    def _rotate(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # logging's own way of saying closed
+        try:
+            self._shift_old_files()
+        except OSError as error:
+            self.stream = self._open()
+            self.max_bytes = self.stream.tell() + max(1, LOG_MAX_BYTES // 10)
+            self.stream.write(f"(The log file could not be rotated: {error}; it goes on.)\n")
+            return
+        self.stream = self._open()
+
+    def _shift_old_files(self) -> None:
+        name = self.baseFilename
+        for number in range(self.backup_count - 1, 0, -1):
+            older, oldest = f"{name}.{number}", f"{name}.{number + 1}"
+            if os.path.exists(older):
+                if os.path.exists(oldest):
+                    os.remove(oldest)
+                os.rename(older, oldest)
+        if self.backup_count > 0:
+            first = f"{name}.1"
+            if os.path.exists(first):
+                os.remove(first)
+            if os.path.exists(name):
+                os.rename(name, first)
 
 
 def _write_early_records(handler: logging.Handler) -> None:

@@ -7,10 +7,11 @@ import logging
 import os
 import re
 import secrets
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,7 @@ from kombo_desktop.core.logs import (
     MASK,
     RedactingFilter,
     RedactingFormatter,
+    RotatingLogFile,
     configure_logging,
     holds_registered_secret,
     on_secret_registered,
@@ -62,8 +64,8 @@ def log_text(paths: AppPaths) -> str:
     )
 
 
-def rotating_handlers() -> list[logging.Handler]:
-    return [h for h in logging.getLogger().handlers if isinstance(h, RotatingFileHandler)]
+def rotating_handlers() -> list[RotatingLogFile]:
+    return [h for h in logging.getLogger().handlers if isinstance(h, RotatingLogFile)]
 
 
 class Holder:
@@ -354,6 +356,49 @@ def test_log_rotates_at_one_megabyte_keeping_five_files(paths: AppPaths, key: st
     assert key not in log_text(paths)
 
 
+def test_rotation_keeps_the_newest_records_and_the_files_in_order(paths: AppPaths) -> None:
+    (handler,) = rotating_handlers()
+    handler.max_bytes = 2000
+    for number in range(100):
+        log.info("record %03d %s", number, "x" * 100)
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+
+    newest_first = [paths.log_file] + [
+        paths.log_file.with_name(f"{paths.log_file.name}.{n}")
+        for n in range(1, LOG_BACKUP_COUNT + 1)
+    ]
+    numbers = [
+        [int(n) for n in re.findall(r"record (\d{3})", path.read_text(encoding="utf-8"))]
+        for path in newest_first
+    ]
+    assert all(0 < path.stat().st_size < 2000 for path in newest_first)
+    assert numbers[0][-1] == 99  # the newest record is in the file itself
+    oldest_first = [n for file_numbers in reversed(numbers) for n in file_numbers]
+    assert oldest_first == list(range(oldest_first[0], 100))  # nothing lost between files
+    assert oldest_first[0] > 0  # the oldest went with the sixth file
+    assert not paths.log_file.with_name(f"{paths.log_file.name}.{LOG_BACKUP_COUNT + 1}").exists()
+
+
+def test_the_log_file_needs_no_logging_handlers(tmp_path: Path) -> None:
+    """The packaged program leaves ``logging.handlers`` out (20 KB of byte code, with socket,
+    pickle and queue): the log file, and its rotation, must not need it."""
+    code = (
+        "import logging, sys\n"
+        "from kombo_desktop.core.logs import configure_logging\n"
+        "from kombo_desktop.core.paths import AppPaths\n"
+        "paths = AppPaths.under(__import__('pathlib').Path(sys.argv[1]))\n"
+        "configure_logging(paths)\n"
+        "logging.getLogger().handlers[-1].max_bytes = 500\n"
+        "for n in range(60): logging.getLogger('x').info('line %d %s', n, 'y' * 50)\n"
+        "print(len(list(paths.log_dir.glob('*.log*'))), 'logging.handlers' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [str(1 + LOG_BACKUP_COUNT), "False"]
+
+
 def test_stop_logging_releases_the_file(paths: AppPaths) -> None:
     stop_logging()
     log.warning("after stop")
@@ -373,7 +418,7 @@ def test_logging_goes_on_when_the_file_cannot_be_rotated(
     monkeypatch.setattr(os, "rename", in_use)
     monkeypatch.setattr(os, "replace", in_use)
     (handler,) = rotating_handlers()
-    handler.maxBytes = 2000
+    handler.max_bytes = 2000
     for number in range(20):
         log.info("record %d %s", number, "x" * 200)
     monkeypatch.undo()
