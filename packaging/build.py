@@ -66,7 +66,10 @@ def platform_key() -> str:
 
 def pyinstaller(extra: list[str] | None = None, dist: Path = DIST, work: Path = WORK) -> None:
     """Run PyInstaller on the shared spec (``extra`` goes to the spec after ``--``)."""
-    command = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--clean"]
+    # -X no_debug_ranges: the archive without the columns a packaged traceback never shows
+    # (bundle_rules.BUILD_PYTHON_OPTIONS).
+    command = [sys.executable, *rules.BUILD_PYTHON_OPTIONS, "-m", "PyInstaller", str(SPEC)]
+    command += ["--noconfirm", "--clean"]
     command += ["--distpath", str(dist), "--workpath", str(work)]
     if extra:
         command += ["--", *extra]

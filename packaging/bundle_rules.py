@@ -205,6 +205,24 @@ EXCLUDES_BY_PLATFORM = {
 # nothing depends on either.
 OPTIMIZE = 2
 
+# PyInstaller compiles the archive in its own process, and Python 3.11 gives every compiled
+# instruction its columns in the source (PEP 657), about a quarter of the byte code, which
+# serve one purpose: the ``^^^^`` under the failing part of a line in a traceback. The
+# packaged program carries no source (PyInstaller's loader finds no .py file to show), so its
+# tracebacks and crash reports have file, line and function, never the line's text, and the
+# columns were never used. The build's Python runs with ``-X no_debug_ranges``, which leaves
+# them out (build.py passes these options; the spec refuses to build without them). Line
+# numbers stay. tests/packaging/test_exclusions.py runs the program's paths the same way.
+BUILD_PYTHON_OPTIONS = ["-X", "no_debug_ranges"]
+
+
+def compiles_without_columns() -> bool:
+    """Whether this interpreter compiles code without the columns of its instructions, as
+    ``-X no_debug_ranges`` (or ``PYTHONNODEBUGRANGES``) makes it do."""
+    _line, _end_line, column, _end_column = next(compile("0", "<check>", "eval").co_positions())
+    return column is None
+
+
 # Package metadata the program never reads: the list of installed files with their hashes
 # (meaningless once bundled) and software bills of materials. Licences stay.
 _UNREAD_METADATA = re.compile(r"\.dist-info/(?:RECORD|sboms/.*)$")

@@ -73,6 +73,7 @@ RUNTIME_SCRIPT = textwrap.dedent(
         "modules": sorted(sys.modules),
         "refused": sorted(set(refused)),
         "optimize": sys.flags.optimize,
+        "columns": next(compile("0", "", "eval").co_positions())[2] is not None,
     }))
     """
 )
@@ -98,10 +99,12 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
         KOMBO_DESKTOP_HOME=str(tmp_path / "home"),
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
-    # Compiled as the bundle is (-OO: no docstrings, no asserts), so nothing may rely on them.
+    # Compiled as the bundle is (-OO: no docstrings, no asserts; -X no_debug_ranges: no source
+    # columns), so nothing may rely on them.
     optimize = ["-" + "O" * rules.OPTIMIZE] if rules.OPTIMIZE else []
+    python = [sys.executable, *optimize, *rules.BUILD_PYTHON_OPTIONS]
     result = subprocess.run(
-        [sys.executable, *optimize, "-c", RUNTIME_SCRIPT, str(out), json.dumps(EXCLUDES)],
+        [*python, "-c", RUNTIME_SCRIPT, str(out), json.dumps(EXCLUDES)],
         capture_output=True,
         text=True,
         env=env,
@@ -111,6 +114,7 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text())
     assert data["optimize"] == rules.OPTIMIZE
+    assert data["columns"] is False
     modules: list[str] = data["modules"]
     # Those the interpreter itself carries are loaded before the program's first line: only
     # the archive's copy is left out (test_modules_left_out_as_the_interpreters_own_...).
@@ -138,6 +142,34 @@ def test_no_excluded_module_is_imported_by_the_program(tmp_path: Path) -> None:
         assert expected in modules, expected
     assert (tmp_path / "qr.png").stat().st_size > 0
     assert (tmp_path / "qr.svg").read_text().startswith(("<?xml", "<svg"))
+
+
+def test_the_build_compiles_without_source_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    # How build.py starts PyInstaller, whose process compiles the archive; the spec refuses to
+    # build in an interpreter that would keep the columns.
+    code = "import bundle_rules; print(bundle_rules.compiles_without_columns())"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONNODEBUGRANGES"}
+
+    def answer(*options: str) -> str:
+        result = subprocess.run(
+            [sys.executable, *options, "-c", code],
+            capture_output=True, text=True, check=True, env=env, cwd=ROOT / "packaging",
+        )  # fmt: skip
+        return result.stdout.strip()
+
+    assert answer(*rules.BUILD_PYTHON_OPTIONS) == "True"
+    assert answer() == "False"
+
+    import build
+
+    commands: list[list[str]] = []
+    monkeypatch.setattr(build, "run", lambda command, **_kwargs: commands.append(command))
+    build.pyinstaller(["--bare"])
+    (command,) = commands
+    assert command[: 2 + len(rules.BUILD_PYTHON_OPTIONS)] == [
+        sys.executable, *rules.BUILD_PYTHON_OPTIONS, "-m"
+    ]  # fmt: skip
+    assert "rules.compiles_without_columns()" in (ROOT / "packaging/kombo_desktop.spec").read_text()
 
 
 def test_modules_left_out_as_the_interpreters_own_are_loaded_before_anything_else() -> None:
