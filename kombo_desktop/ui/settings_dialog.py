@@ -77,6 +77,7 @@ from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
     FieldForm,
+    announce,
     fit_placeholder,
     grow_to_fit,
     notice_label,
@@ -343,9 +344,13 @@ class SettingsDialog(QDialog):
 
     def _say(self, message: str, kind: str = "info") -> None:
         """The dialog's status line; ``kind`` "error" or "success" colours it like the
-        window's, so a refused key reads as a problem at a glance."""
+        window's, so a refused key reads as a problem at a glance. A screen reader is told to
+        say it (an error at once): the focus stays in the key field, and a new name or text of
+        a line without the focus is not read, so a key refused or accepted went unheard."""
         self.settingsStatusLabel.setText(message)
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
+        if self.isVisible():
+            announce(self.settingsStatusLabel, message, urgent=kind == "error")
         self.settingsStatusLabel.setProperty("kind", kind)
         theme.refresh_style(self.settingsStatusLabel)
         # The offer goes with the sentence that made it (see ``_key_saved``).

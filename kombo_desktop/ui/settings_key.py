@@ -72,6 +72,11 @@ UNSAVED_KEY_TEXT = (
     "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
     f"press Cancel, then “{SAVE_TEXT.replace('&', '')}”."
 )
+# The key field's description for a screen reader; a refusal of the key typed goes first.
+KEY_FIELD_HINT = (
+    "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
+    f"No access to the dashboard? Ask {WHO_MANAGES_KOMBO} to set up a key for you."
+)
 LOOKING_UP_TEXT = "Looking for this profile's key…"
 LOOKUP_FAILED_TEXT = (
     "Where this profile's key is kept could not be read. Close the settings and open them again."
@@ -127,10 +132,7 @@ class KeySection(QObject):
         self.apiKeyEdit = QLineEdit()
         self.apiKeyEdit.setObjectName("apiKeyEdit")
         self.apiKeyEdit.setAccessibleName("API key")
-        self.apiKeyEdit.setAccessibleDescription(
-            "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
-            f"No access to the dashboard? Ask {WHO_MANAGES_KOMBO} to set up a key for you."
-        )
+        self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
         self.apiKeyEdit.setEchoMode(QLineEdit.EchoMode.Password)
         self.apiKeyEdit.setPlaceholderText("Paste the API key from the Kombo dashboard")
         self.apiKeyEdit.returnPressed.connect(self._save_key)
@@ -155,8 +157,7 @@ class KeySection(QObject):
         self.cancelCheckButton = push_button("cancelCheckButton", "Cancel", on_click=self.cancel)
         self.saveAnywayButton.hide()
         self.cancelCheckButton.hide()
-        # "Save without checking" was offered for the key that could not be checked.
-        self.apiKeyEdit.textChanged.connect(lambda _text: self.saveAnywayButton.hide())
+        self.apiKeyEdit.textChanged.connect(self._typed_key_changed)
 
         self.environmentIdLabel = plain_label()
         self.environmentIdLabel.setObjectName("environmentIdLabel")
@@ -214,6 +215,22 @@ class KeySection(QObject):
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
             self.apiKeyEdit.clear()
+        self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
+
+    def _typed_key_changed(self) -> None:
+        """What was said of the key before no longer holds for the one being typed: "Save
+        without checking" was offered for the key that could not be checked, and the field's
+        description told why that one was not saved."""
+        self.saveAnywayButton.hide()
+        self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
+
+    def _refuse_typed_key(self, words: str) -> None:
+        """Say why the key typed was not saved, and keep it in the field's description while
+        the key stands: a screen reader reads it with the field whenever the focus comes back
+        to it, after the moment the status line was said has passed."""
+        self._say(words, "error")
+        self.apiKeyEdit.setAccessibleDescription(f"{words} {KEY_FIELD_HINT}")
+        self.apiKeyEdit.setFocus()
 
     def show_state(self) -> None:
         """Where the selected profile's key is kept (never the key), and the store's problem.
@@ -287,8 +304,7 @@ class KeySection(QObject):
         try:
             key = clean_api_key(self.apiKeyEdit.text())
         except InvalidApiKeyError as error:
-            self._say(str(error), "error")
-            self.apiKeyEdit.setFocus()
+            self._refuse_typed_key(str(error))
             return None
         if looks_like_api_key(key):
             # A real key pasted here is kept out of the log and the forms at once, whatever
@@ -491,11 +507,12 @@ class KeySection(QObject):
             address_set_by=self._book.address_set_by,
             environment_key=environment_key,
         )
-        self._say(words, "error")
-        if typed:
-            if isinstance(error, SAVE_UNCHECKED_OFFERED):
-                self.saveAnywayButton.show()
-            self.apiKeyEdit.setFocus()
+        if not typed:
+            self._say(words, "error")
+            return
+        self._refuse_typed_key(words)
+        if isinstance(error, SAVE_UNCHECKED_OFFERED):
+            self.saveAnywayButton.show()
 
     def _on_cancelled(self) -> None:
         self._set_busy(False)

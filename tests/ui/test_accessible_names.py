@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-from PySide6.QtGui import QAccessible, QAccessibleEvent
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import spoken_name
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link
 
 
 def shown_buttons(root: QWidget) -> list[QAbstractButton]:
@@ -111,23 +110,6 @@ def test_the_profile_is_named_in_words_and_its_tooltip_says_what_it_is(
     assert profile.text() == "Profile: default · EU"  # compact on screen
     assert profile.accessibleName() == "Active profile: default, Europe"
     assert profile.toolTip() == "The profile new links are made with. Change it in Settings."
-
-
-Spoken = list[tuple[str, QAccessible.AnnouncementPoliteness]]
-
-
-@pytest.fixture
-def spoken(monkeypatch: pytest.MonkeyPatch) -> Spoken:
-    """What a screen reader running now would be asked to say at once (announcements)."""
-    said: Spoken = []
-
-    def update(event: QAccessibleEvent) -> None:
-        if event.type() == QAccessible.Event.Announcement:
-            said.append((event.message(), event.politeness()))  # type: ignore[attr-defined]
-
-    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
-    return said
 
 
 def test_an_error_in_the_status_line_is_said_at_once(

@@ -16,7 +16,7 @@ import keyring
 import pytest
 from keyring.errors import KeyringLocked
 from PySide6.QtCore import Qt, QTimer, QUrl
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -71,7 +71,7 @@ from tests.support.keyrings import (
 from tests.support.locked_files import refuse_reading
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import run_python
-from tests.ui.conftest import WindowFactory, settings_of
+from tests.ui.conftest import Spoken, WindowFactory, settings_of
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -292,6 +292,49 @@ def test_a_wrong_key_is_refused_in_plain_words_not_stored_and_kept_in_the_field(
     # Correcting the key in place then works: nothing had to be typed again but the fix.
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+def test_a_refused_key_is_said_at_once_and_stays_with_the_field_until_it_is_changed(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, spoken: Spoken
+) -> None:
+    # The refusal only changed the status line while the focus stayed in the key field: a
+    # screen reader said nothing, and the person waited for an answer that had come.
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    hint = key_edit.accessibleDescription()
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, WRONG_KEY)
+
+    assert "Kombo did not accept this key" in status(dialog)
+    assert spoken[-1] == (status(dialog), QAccessible.AnnouncementPoliteness.Assertive)
+    # Coming back to the field later, the reader says why its key was not saved.
+    assert key_edit.hasFocus()
+    assert key_edit.accessibleDescription() == f"{status(dialog)} {hint}"
+
+    qtbot.keyClick(key_edit, Qt.Key.Key_Backspace)  # being corrected: no longer that key
+    assert key_edit.accessibleDescription() == hint
+
+
+def test_an_empty_key_field_is_said_at_once_and_the_key_accepted_when_the_reader_is_free(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    spoken: Spoken,
+) -> None:
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    hint = key_edit.accessibleDescription()
+    point_at(qtbot, dialog, kombo.base_url)
+    key_edit.setFocus()
+    qtbot.keyClick(key_edit, Qt.Key.Key_Return)  # nothing pasted yet
+    assert "the field is empty" in status(dialog)
+    assert spoken[-1] == (status(dialog), QAccessible.AnnouncementPoliteness.Assertive)
+    assert key_edit.accessibleDescription().startswith(status(dialog))
+
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert "Kombo accepted the key" in status(dialog)
+    assert spoken[-1] == (status(dialog), QAccessible.AnnouncementPoliteness.Polite)
+    assert key_edit.accessibleDescription() == hint  # nothing stands against the field now
 
 
 @pytest.mark.parametrize(
