@@ -48,6 +48,7 @@ from kombo_desktop.ui.widgets import (
     chain_tab_order,
     enum_combo,
     follow_overflow,
+    hand_over_focus,
     plain_tooltip,
     press_focused_button,
     push_button,
@@ -395,11 +396,9 @@ class RequestForm(SubmitOnEnter):
         screen reader said "The link, blank", and getting back took two Shift+Tabs).
         """
         primary, cancel = self._primary, self._cancel
-        hand_over = (primary if busy else cancel).hasFocus()
         if not busy:
             primary.setEnabled(True)
-            if hand_over:
-                primary.setFocus()
+            hand_over_focus([cancel], primary)
             # Cancel and the longer "Creating link…" go before the other buttons come back
             # (Qt lays the footer out as each is shown): for a moment all of them side by side
             # widened the form, and with larger text the window, past a laptop's screen.
@@ -415,8 +414,7 @@ class RequestForm(SubmitOnEnter):
         if busy:
             cancel.setEnabled(True)
             cancel.setVisible(True)
-            if hand_over:
-                cancel.setFocus()
+            hand_over_focus([primary], cancel)
             primary.setEnabled(False)
             primary.setText(self._texts[1])
 

@@ -21,7 +21,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from kombo_desktop.core.credentials import (
     STORE_NOT_CLEARED,
@@ -51,6 +51,7 @@ from kombo_desktop.ui.widgets import (
     FieldForm,
     buddy_label,
     button_row,
+    hand_over_focus,
     notice_label,
     plain_label,
     push_button,
@@ -127,6 +128,7 @@ class KeySection(QObject):
         self._locations: dict[str, KeyLocation | None] = {}
         self._lookup: TaskHandle | None = None
         self._after_move: Callable[[], None] | None = None  # a save waiting for a rename
+        self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -350,8 +352,7 @@ class KeySection(QObject):
     def _save_anyway(self) -> None:
         key = self._typed_key() if self._task is None else None
         if key is not None:
-            self.saveAnywayButton.hide()
-            self._store_typed_key(key, None)
+            self._store_typed_key(key, None)  # which hides this button, the focus moved first
 
     def _store_typed_key(self, key: str, environment_id: str | None) -> None:
         """Store the typed key, which Kombo accepted (in ``environment_id``) or which is saved
@@ -429,20 +430,42 @@ class KeySection(QObject):
         )
 
     def _set_busy(self, busy: bool, *, check: bool = False) -> None:
-        """While key work runs, nothing else can change; what was typed stays where it is."""
-        for widget in (self.saveKeyButton, self.checkKeyButton, self.forgetKeyButton):
-            widget.setEnabled(not busy)
+        """While key work runs, nothing else can change; what was typed stays where it is.
+
+        The keyboard focus stays with the key: Qt moved it off the button pressed, disabled,
+        to the next stop, "Open the log folder", where a second Enter opened a file manager.
+        It waits on Cancel while Kombo checks (in the key field while the password store
+        works), and goes back to the button pressed when the work ends, or to the key field
+        where that button is no longer offered (no key left to forget).
+        """
+        buttons = (self.saveKeyButton, self.checkKeyButton, self.forgetKeyButton)
+        offered = (*buttons, self.saveAnywayButton)  # pressed, they start the work
+        cancel = self.cancelCheckButton
         self.apiKeyEdit.setReadOnly(busy)
-        if busy:  # offered again if this check cannot reach Kombo either
-            self.saveAnywayButton.hide()
-        self.cancelCheckButton.setVisible(busy and check)
         self.saveKeyButton.setText("Checking…" if busy and check else SAVE_TEXT)
         self._store_work = busy and not check
-        if not busy:
-            self._task = None
-        self.busy_changed.emit(busy)
-        if not busy:
-            self.show_state()
+        if busy:
+            if check:
+                cancel.show()
+            pressed = hand_over_focus((*offered, cancel), cancel if check else self.apiKeyEdit)
+            if pressed in offered:
+                self._pressed = pressed
+            for widget in buttons:
+                widget.setEnabled(False)
+            self.saveAnywayButton.hide()  # offered again if this check cannot reach Kombo either
+            cancel.setVisible(check)  # a check may hand over to work on the password store
+            self.busy_changed.emit(True)
+            return
+        self.saveKeyButton.setEnabled(True)
+        self._task = None
+        self.busy_changed.emit(False)
+        self.show_state()  # the stored key's buttons, as they now apply
+        pressed, self._pressed = self._pressed, None
+        back = self.apiKeyEdit
+        if pressed is not None and pressed.isEnabled() and pressed.isVisibleTo(pressed.window()):
+            back = pressed
+        hand_over_focus((cancel, self.apiKeyEdit) if pressed is not None else (cancel,), back)
+        cancel.hide()
 
     @property
     def store_work_running(self) -> bool:

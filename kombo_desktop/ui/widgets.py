@@ -7,7 +7,7 @@ the input's accessible description.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
@@ -293,6 +293,23 @@ def press_focused_button(container: QWidget, event: QKeyEvent) -> bool:
     focused.click()  # a disabled button ignores it, as it ignores Space
     event.accept()
     return True
+
+
+def hand_over_focus(leaving: Iterable[QWidget], to: QWidget) -> QWidget | None:
+    """Give the keyboard focus to ``to`` when one of ``leaving`` has it, and return that one
+    (None: the focus is elsewhere, and stays there).
+
+    For buttons about to be disabled or hidden while work runs: Qt moves the focus off them
+    to the next stop in the tab order, wherever that is (the empty link field, "Open the log
+    folder", "Leave the demo"), and the next Space or Enter did something the person never
+    chose. Call it once ``to`` can take the focus (enabled and shown), before ``leaving`` go.
+    The focus a window keeps while it is not active counts too: Qt moves that one as well.
+    """
+    for widget in leaving:
+        if widget.hasFocus() or widget.window().focusWidget() is widget:
+            to.setFocus()
+            return widget
+    return None
 
 
 def action_button(

@@ -337,6 +337,59 @@ def test_an_empty_key_field_is_said_at_once_and_the_key_accepted_when_the_reader
     assert key_edit.accessibleDescription() == hint  # nothing stands against the field now
 
 
+def press_with_space(qtbot: QtBot, dialog: SettingsDialog, name: str) -> QAbstractButton:
+    """Tab to the button named ``name`` and press Space, as a keyboard user does."""
+    button = child(dialog, QAbstractButton, name)
+    button.setFocus()
+    assert dialog.focusWidget() is button
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    return button
+
+
+def test_the_focus_stays_with_the_key_while_a_button_of_the_key_is_at_work(
+    qtbot: QtBot, make_dialog: object, memory_keyring: InMemoryKeyring, tmp_path: Path
+) -> None:
+    # Disabled while the work ran, the button pressed gave the focus to the next stop, "Open
+    # the log folder", where a second Enter opened a file manager in front of the customer.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as slow_kombo:
+        dialog = make_dialog(  # type: ignore[operator]
+            api_base_override=slow_kombo.base_url, log_folder=tmp_path / "logs"
+        )
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        cancel = child(dialog, QAbstractButton, "cancelCheckButton")
+        key_edit.setText(GOOD_KEY)  # as pasted
+
+        save = press_with_space(qtbot, dialog, "saveKeyButton")
+        assert dialog.busy and cancel.isVisible()
+        assert dialog.focusWidget() is cancel  # Space or Enter now stops the check
+        settle(qtbot, dialog)
+        assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+        assert dialog.focusWidget() is save
+
+        check = press_with_space(qtbot, dialog, "checkKeyButton")
+        assert dialog.focusWidget() is cancel
+        settle(qtbot, dialog)
+        assert "Kombo accepted the stored key" in status(dialog)
+        assert dialog.focusWidget() is check
+
+        key_edit.setText(GOOD_KEY)
+        press_with_space(qtbot, dialog, "saveKeyButton")
+        qtbot.keyClick(cancel, Qt.Key.Key_Space)  # the focus was there: stop the check
+        settle(qtbot, dialog)
+        assert "Cancelled" in status(dialog)
+        assert dialog.focusWidget() is save
+
+        press_with_space(qtbot, dialog, "forgetKeyButton")
+        assert dialog.busy and not cancel.isVisible()  # the password store's work: no Cancel
+        assert dialog.focusWidget() is key_edit
+        settle(qtbot, dialog)
+        assert memory_keyring.secrets == {}
+        # No key left to forget, or to check: the focus waits in the key field for a new one.
+        assert dialog.focusWidget() is key_edit
+
+
 @pytest.mark.parametrize(
     "mistaken",
     ["lena.vogel@typed-in-the-key-field.example", "Vogel-Maschinenbau-Refused"],
