@@ -71,6 +71,7 @@ from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import (
     action_button,
     chain_tab_order,
+    hand_over_focus,
     own_viewport,
     plain_label,
     press_focused_button,
@@ -603,5 +604,9 @@ class HistoryPanel(QWidget):
             )
         except RuntimeError:  # the window is closing
             return
+        # Export waits, disabled, until the file is written; the focus goes to the table
+        # first, or Qt would give it to the window's first stop ("Leave the demo", "Screen-
+        # sharing mode"), where the next Space left the demo or hid the history.
+        hand_over_focus([self.historyExportButton], self.historyTable)
         self._update_actions()
         self.notice.emit("Saving the history…", "busy")
