@@ -70,6 +70,7 @@ from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import (
     action_button,
+    announce,
     chain_tab_order,
     hand_over_focus,
     own_viewport,
@@ -151,6 +152,7 @@ class HistoryPanel(QWidget):
         self._store = store
         self._runner = runner
         self._export: TaskHandle | None = None
+        self._search_to_say = False  # a search was made: its count is said once it is in
         self._narrow = False
         self._compact = False  # floating over the form: see set_compact
         self._per_row = 2  # buttons in a row when narrow
@@ -353,6 +355,7 @@ class HistoryPanel(QWidget):
         self.model.modelReset.connect(self._update_actions)
         self.model.rowsRemoved.connect(lambda *_args: self._update_actions())
         self.model.page_loaded.connect(self._update_count)
+        self.model.page_loaded.connect(self._say_search_result)  # once the count is shown
         self.model.page_loaded.connect(self._update_actions)  # the count decides Export
         self._expiry_timer.timeout.connect(self._links_expired)
         self.model.page_loaded.connect(self._plan_expiry_check)
@@ -389,6 +392,7 @@ class HistoryPanel(QWidget):
             return
         text = self.historySearchEdit.text()
         if text != self.model.query:
+            self._search_to_say = True
             self.model.set_query(text)
 
     def _update_count(self) -> None:
@@ -405,6 +409,18 @@ class HistoryPanel(QWidget):
         else:
             text = "1 link" if total == 1 else f"{total:,} links"
         self.historyCountLabel.setText(text)
+
+    def _say_search_result(self) -> None:
+        """Have a screen reader say what a search found ("2 found", "Nothing found") when the
+        reader is free, while the person is in the search box: the count beside it changed
+        without a word, so they typed a name and never heard whether it was there. Once per
+        search, not as more pages load; not when the history merely opens, nor to someone
+        who has moved on (a reading that failed is said on the status line)."""
+        if not self._search_to_say:
+            return
+        self._search_to_say = False
+        if self.model.total is not None and self.historySearchEdit.hasFocus():
+            announce(self.historyCountLabel, self.historyCountLabel.text())
 
     def _plan_expiry_check(self) -> None:
         """Wake up when the next of the links on show expires, or sooner, as the result area

@@ -13,7 +13,7 @@ from pathlib import Path
 import keyring
 import pytest
 from PySide6.QtCore import QLocale, QPoint, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QPalette
+from PySide6.QtGui import QAccessible, QGuiApplication, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -70,7 +70,14 @@ from tests.support.locked_files import read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, tab_stops
+from tests.ui.conftest import (
+    Spoken,
+    WindowFactory,
+    fill_form,
+    make_link,
+    settings_of,
+    tab_stops,
+)
 
 NOW = datetime.now(UTC)
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -461,6 +468,40 @@ def test_search_filters_by_organisation_email_customer_id_and_tool(
         assert [e.url for e in shown_entries(feature)] == [entries[k].url for k in expected]
     search.setText("nobody")
     qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == "Nothing found")
+
+
+def test_what_a_search_finds_is_said_while_the_person_is_in_the_search_box(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # "2 found" or "Nothing found" changed beside the box without a word: a screen reader
+    # user typed a name and never heard whether anything was found.
+    add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    counts = ("found", "link", "links", "links made yet")
+
+    def counts_said() -> list[tuple[str, QAccessible.AnnouncementPoliteness]]:
+        return [(text, how) for text, how in spoken if text.endswith(counts)]
+
+    assert counts_said() == []  # opening the history is no search
+    search = panel.historySearchEdit
+    search.window().activateWindow()
+    qtbot.waitUntil(search.window().isActiveWindow)
+    search.setFocus()
+    QTest.keyClicks(search, "nobody here")
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "Nothing found")
+    polite = QAccessible.AnnouncementPoliteness.Polite
+    assert counts_said() == [("Nothing found", polite)]
+
+    search.clear()
+    QTest.keyClicks(search, "personio")
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "2 found")
+    assert counts_said() == [("Nothing found", polite), ("2 found", polite)]
+
+    # Searched while the person is elsewhere (the list of links): they are not interrupted.
+    panel.historyTable.setFocus()
+    search.setText("acme")
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    assert counts_said() == [("Nothing found", polite), ("2 found", polite)]
 
 
 def test_search_finds_the_links_made_for_a_kind_of_system(
