@@ -19,8 +19,9 @@ import contextlib
 import json
 import logging
 import os
+import threading
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
@@ -347,6 +348,11 @@ class SettingsStore:
         # locked by another program, disk trouble): it may well hold the person's profiles, so
         # it is neither moved aside nor written over until a later read succeeds.
         self._file_not_read = False
+        # One save at a time, and none between the reading and the writing of an ``update``:
+        # the folder of a saved QR code is remembered from a worker thread, and its update,
+        # made from settings read a moment before, must not undo a save the window made
+        # meanwhile (a profile added in Settings).
+        self._saving = threading.Lock()
 
     @property
     def path(self) -> Path:
@@ -431,6 +437,20 @@ class SettingsStore:
     def save(self, settings: Settings) -> None:
         """Write the settings atomically. Raises ``OSError`` when the folder is not writable,
         and ``SettingsNotReadError`` rather than replace a file that could not be read."""
+        with self._saving:
+            self._write(settings)
+
+    def update(self, change: Callable[[Settings], None]) -> Settings:
+        """Load the settings, ``change`` them and save them, with no other save in between;
+        returns them as saved. Raises as :meth:`save` does. For a change made off the UI
+        thread, which may take as long as the disk does (see ``_saving``)."""
+        with self._saving:
+            settings = self.load()
+            change(settings)
+            self._write(settings)
+        return settings
+
+    def _write(self, settings: Settings) -> None:
         if self._file_not_read and self.path.exists():
             raise SettingsNotReadError(
                 "The settings were not saved: the saved settings file could not be read when "

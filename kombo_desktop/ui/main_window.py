@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
         # Where the save dialogs open (the folder last saved to), for the result and history.
         self.save_places = SavePlaces(setup.settings_store)
-        self.resultPanel = ResultPanel(self.save_places, self.screen_sharing)
+        self.resultPanel = ResultPanel(self.save_places, self.screen_sharing, runner=self.runner)
         self.statusPanel = StatusPanel()
         self._expose_named_widgets()
         self._build_layout()

@@ -238,6 +238,21 @@ def save_qr(text: str, path: str | os.PathLike[str], demo: bool = False) -> Path
     half-written picture where the old one was. Returns the path actually written. A folder
     that does not exist or cannot be written, or a full disk, raises OSError whose message can
     be shown as is. A ``demo`` link's picture has the demo band under the code.
+
+    The window does the two halves apart (:func:`qr_file`, then :func:`write_qr_file` on a
+    worker thread): a folder on a network share can take seconds for each file operation.
+    """
+    target, content = qr_file(text, path, demo)
+    return write_qr_file(target, content)
+
+
+def qr_file(text: str, path: str | os.PathLike[str], demo: bool = False) -> tuple[Path, bytes]:
+    """The file :func:`save_qr` writes for ``text`` when asked for ``path``: where it goes
+    (``.png`` added where no extension was typed) and its content, made in memory;
+    ValueError, as there, for a type of file it does not write.
+
+    Made with Qt's image classes, so on the UI thread; nothing touches the disk (the code
+    itself is computed, and remembered, on a worker as the link is shown: see ``core.qr``).
     """
     target = name_to_save(Path(path), ".png", KEPT_EXTENSIONS)
     suffix = target.suffix.lower()
@@ -247,6 +262,16 @@ def save_qr(text: str, path: str | os.PathLike[str], demo: bool = False) -> Path
             f"not as '{target.suffix}'. Please choose one of these two."
         )
     content = _png_bytes(text, demo) if suffix == ".png" else _svg_bytes(text, demo)
+    return target, content
+
+
+def write_qr_file(target: Path, content: bytes) -> Path:
+    """Write a QR code's file ``content`` (from :func:`qr_file`) at ``target``, whole or not
+    at all, and return ``target``; OSError with a sentence to show as is when it cannot be.
+
+    Uses no Qt class: the window calls it on a worker thread, as the folder may be on a
+    share that takes seconds to answer (a customer folder over a VPN).
+    """
     try:
         # A picture to share: readable by others as any file the person saves, not owner-only.
         atomic_write(target, content, owner_only=False)

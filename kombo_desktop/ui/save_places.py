@@ -47,12 +47,16 @@ class SavePlaces:
         return _in_folder(self._settings().export_folder, file_name)
 
     def remember(self, kind: SaveKind, saved: Path) -> None:
-        """Keep the folder ``saved`` is in (and for a QR code its type) for the next dialog."""
+        """Keep the folder ``saved`` is in (and for a QR code its type) for the next dialog.
+
+        Thread-safe: the settings are read and written again with no other save in between
+        (``SettingsStore.update``), so a QR code's folder can be remembered on the worker that
+        wrote the code, without undoing a change the window saved meanwhile."""
         if self._store is None:
             return
-        try:
-            settings = self._store.load()
-            folder = str(saved.absolute().parent)
+        folder = str(saved.absolute().parent)
+
+        def keep(settings: Settings) -> None:
             if kind == "qr":
                 settings.qr_folder = folder
                 suffix = saved.suffix.lower().lstrip(".")
@@ -60,7 +64,9 @@ class SavePlaces:
                     settings.qr_file_type = QrFileType(suffix)
             else:
                 settings.export_folder = folder
-            self._store.save(settings)
+
+        try:
+            self._store.update(keep)
         except OSError as error:
             _log.warning("Could not remember where the file was saved: %s", error)
 

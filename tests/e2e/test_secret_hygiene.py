@@ -334,6 +334,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         ):
             save_as(monkeypatch, exports / name, chosen)
             click(window, "exportQrButton")
+            qtbot.waitUntil(lambda: window.statusPanel.kind != "busy")  # written on a worker
             assert (exports / name).exists(), f"{name} was not written"
         assert decode_png(exports / "link.png") == link
         assert decode_svg(exports / "link.svg") == link

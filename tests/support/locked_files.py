@@ -1,6 +1,6 @@
 """Files and folders the program may not change: a file another program holds a lock on (or a
 write open on), a folder another account owns or one on a read-only disk, a full disk (or a
-history with no room left)."""
+history with no room left); and a disk that holds writes up until the test lets them go."""
 
 from __future__ import annotations
 
@@ -135,6 +135,43 @@ def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(os, "fsync", fsync)
+
+
+class HeldWrites:
+    """Every ``os.fsync`` (the last step of ``core.files.atomic_write`` before the rename)
+    made off the UI thread (by the thread called ``thread_name``, if given) waits until
+    :meth:`release`, as on a network share that takes seconds to confirm a write; each
+    records the thread that made it. One made on the UI thread goes through at once:
+    recorded, it shows that the window would have waited."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, thread_name: str | None = None) -> None:
+        self.threads: list[threading.Thread] = []
+        self._released = threading.Event()
+        self.waiting = threading.Event()  # a write is being held up
+        real_fsync = os.fsync
+
+        def held(thread: threading.Thread) -> bool:
+            if thread_name is not None:
+                return thread.name == thread_name
+            return thread is not threading.main_thread()
+
+        def fsync(fd: int) -> None:
+            thread = threading.current_thread()
+            self.threads.append(thread)
+            if held(thread):
+                self.waiting.set()
+                self._released.wait(timeout=30)  # a test that fails leaves no thread stuck
+            real_fsync(fd)
+
+        monkeypatch.setattr(os, "fsync", fsync)
+
+    @property
+    def on_the_ui_thread(self) -> bool:
+        return threading.main_thread() in self.threads
+
+    def release(self) -> None:
+        """Let every write held up, and every later one, go through."""
+        self._released.set()
 
 
 @contextmanager

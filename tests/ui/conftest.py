@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.result_panel import SAVING_QR_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 
 WindowFactory = Callable[..., MainWindow]
@@ -137,6 +138,12 @@ def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
     wait_until_ready(qtbot, window)
     return window.linkField.text()
+
+
+def wait_qr_saved(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the QR code's file is written, or refused, after "Save QR code…": on a worker
+    thread, while the status line says it is being saved."""
+    qtbot.waitUntil(lambda: window.statusLabel.text() != SAVING_QR_TEXT)
 
 
 def wait_until_ready(qtbot: QtBot, window: MainWindow) -> None:

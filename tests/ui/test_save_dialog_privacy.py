@@ -25,7 +25,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_save_dialog import filter_names
 from tests.support.file_dialogs import own_documents_folder
 from tests.support.qr_decode import decode_png, decode_svg
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_qr_saved
 
 EARLIER_CODES = [  # saved for earlier customers, under the names the program suggested
     "demo-kombo-link-acme-gmbh.png",
@@ -87,6 +87,7 @@ def codes_saved_for_earlier_customers(
             make_link(qtbot, window)
             dialog_stand_in(saving, folder / name)
             window.exportQrButton.click()
+            wait_qr_saved(qtbot, window)
             assert (folder / name).is_file(), window.statusLabel.text()
 
 
@@ -186,6 +187,7 @@ def test_the_real_dialog_lists_no_earlier_customers_code_and_saves_under_any_nam
 
     seen = look_at_next_dialog(save_as_svg_under_another_name)
     window.exportQrButton.click()
+    wait_qr_saved(qtbot, window)
 
     assert seen["folder"] == "codes"
     assert seen["listed"] == [f"{NEXT_STEM}.png"]  # this customer's own code, nothing else
@@ -204,6 +206,7 @@ def test_a_png_is_written_for_a_customer_whose_name_says_svg(
     link = make_link(qtbot, window)
     dialog_stand_in(monkeypatch, tmp_path / "code", QrFileType.PNG)
     window.exportQrButton.click()
+    wait_qr_saved(qtbot, window)
     assert decode_png(tmp_path / "code.png") == link
     assert not (tmp_path / "code.svg").exists()
 

@@ -11,16 +11,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.settings import QrFileType
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, QrFileType, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_save_dialog import chosen_type, filter_names
+from kombo_desktop.ui.save_places import SavePlaces
 from tests.support.file_dialogs import (
     SeenFileDialog,
     answer_next_file_dialog,
     own_documents_folder,
 )
 from tests.support.history_helpers import open_history
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.support.locked_files import HeldWrites
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_qr_saved
 
 SVG = filter_names(None)[QrFileType.SVG]  # outside screen-sharing mode: every SVG listed
 
@@ -31,12 +34,14 @@ def documents(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def save_qr_code(
-    window: MainWindow, choice: Path | None, name_filter: str | None = None
+    qtbot: QtBot, window: MainWindow, choice: Path | None, name_filter: str | None = None
 ) -> SeenFileDialog:
-    """Press "Save QR code…" and answer its dialog; returns what the dialog offered."""
+    """Press "Save QR code…" and answer its dialog; returns what the dialog offered, once
+    the code is saved (on a worker thread)."""
     seen = answer_next_file_dialog(choice, name_filter)
     window.exportQrButton.click()
     assert seen.answered and seen.offered is not None
+    wait_qr_saved(qtbot, window)
     return seen
 
 
@@ -48,7 +53,7 @@ def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
     window = open_window("--demo")
     fill_form(window, organization="Acme GmbH")
     make_link(qtbot, window)
-    first = save_qr_code(window, customers / "acme", SVG)  # no extension typed
+    first = save_qr_code(qtbot, window, customers / "acme", SVG)  # no extension typed
     # The first time in Documents; a demo's file says it is one.
     assert first.offered == documents / "demo-kombo-link-acme-gmbh.png"
     assert (customers / "acme.svg").is_file()
@@ -57,7 +62,7 @@ def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
     again = open_window("--demo")
     fill_form(again, email="bo@initech.example", organization="Initech")
     make_link(qtbot, again)
-    second = save_qr_code(again, None)
+    second = save_qr_code(qtbot, again, None)
     assert second.offered == customers / "demo-kombo-link-initech.svg"
     assert chosen_type(second.name_filter) is QrFileType.SVG
 
@@ -68,7 +73,7 @@ def saved_a_code_in(qtbot: QtBot, open_window: WindowFactory, folder: Path) -> M
     window = open_window("--demo")
     fill_form(window)
     make_link(qtbot, window)
-    save_qr_code(window, folder / "code.png")
+    save_qr_code(qtbot, window, folder / "code.png")
     return window
 
 
@@ -77,9 +82,9 @@ def test_a_folder_that_is_gone_is_not_offered(
 ) -> None:
     stick = tmp_path / "usb-stick"
     window = saved_a_code_in(qtbot, open_window, stick)
-    assert save_qr_code(window, None).offered.parent == stick
+    assert save_qr_code(qtbot, window, None).offered.parent == stick
     shutil.rmtree(stick)  # taken out
-    assert save_qr_code(window, None).offered.parent == documents
+    assert save_qr_code(qtbot, window, None).offered.parent == documents
 
 
 def test_the_history_export_remembers_its_own_folder(
@@ -100,7 +105,7 @@ def test_the_history_export_remembers_its_own_folder(
     feature.panel.historyExportButton.click()
     assert second.offered is not None and second.offered.parent == reports
     assert second.offered.name.startswith("kombo-link-history-")
-    assert save_qr_code(window, None).offered.parent == codes
+    assert save_qr_code(qtbot, window, None).offered.parent == codes
 
 
 def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
@@ -123,8 +128,35 @@ def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
     monkeypatch.setattr(Path, "is_dir", hanging_share)
     started = time.monotonic()
     try:
-        offered = save_qr_code(window, None).offered
+        offered = save_qr_code(qtbot, window, None).offered
     finally:
         release.set()
     assert offered is not None and offered.parent == documents
     assert time.monotonic() - started < 5  # not the half minute the share would take
+
+
+def test_a_folder_remembered_on_a_worker_keeps_what_the_window_saved_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A QR code's folder is remembered on the worker that wrote the code: the settings are
+    # read there, changed and written again. Written from what it had read, the worker's
+    # copy would replace a profile the person added in Settings while its write was slow.
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings())
+    disk = HeldWrites(monkeypatch, thread_name="remembering")
+    worker = threading.Thread(
+        target=SavePlaces(store).remember, args=("qr", tmp_path / "acme.png"), name="remembering"
+    )
+    window = threading.Thread(
+        target=store.save, args=(Settings(profiles=[*Settings().profiles, Profile("Sales")]),)
+    )
+    worker.start()
+    try:
+        assert disk.waiting.wait(timeout=10)  # read, and being written
+        window.start()
+        window.join(timeout=0.5)  # waits for the worker's write, which cannot undo it then
+    finally:
+        disk.release()
+    worker.join(timeout=10)
+    window.join(timeout=10)
+    assert store.load().profile("Sales") is not None

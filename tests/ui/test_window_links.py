@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
@@ -17,7 +17,7 @@ from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
-from tests.support.locked_files import full_disk, read_only_drive
+from tests.support.locked_files import HeldWrites, full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import (
     decode_pixmap,
@@ -27,7 +27,14 @@ from tests.support.qr_decode import (
     has_demo_band,
     render_svg,
 )
-from tests.ui.conftest import WindowFactory, fill_form, make_link, tab_stops, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    make_link,
+    tab_stops,
+    wait_qr_saved,
+    wait_until_ready,
+)
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -325,11 +332,16 @@ def test_copy_qr_image_puts_a_scannable_picture_on_the_clipboard(
 
 
 def _save_qr_as(
-    window: MainWindow, monkeypatch: pytest.MonkeyPatch, path: Path, chosen_filter: str
+    qtbot: QtBot,
+    window: MainWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    path: Path,
+    chosen_filter: str,
 ) -> None:
-    """Click "Save QR code…" and answer the save window with ``path``."""
+    """Click "Save QR code…", answer the save window with ``path`` and wait for the file."""
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_args: (str(path), chosen_filter))
     window.exportQrButton.click()
+    wait_qr_saved(qtbot, window)
     assert path.is_file()
 
 
@@ -342,8 +354,8 @@ def test_a_demo_links_qr_pictures_say_demo_wherever_they_go(
     link = make_link(qtbot, demo_window)
 
     demo_window.findChild(object, "copyQrButton").click()
-    _save_qr_as(demo_window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
-    _save_qr_as(demo_window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
+    _save_qr_as(qtbot, demo_window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
+    _save_qr_as(qtbot, demo_window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
 
     copied = QGuiApplication.clipboard().image()
     for picture in (copied, QImage(str(tmp_path / "qr.png")), render_svg(tmp_path / "qr.svg")):
@@ -362,8 +374,8 @@ def test_a_real_links_qr_pictures_are_plain_codes(
         assert make_link(qtbot, window) == link
 
         window.findChild(object, "copyQrButton").click()
-        _save_qr_as(window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
-        _save_qr_as(window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
+        _save_qr_as(qtbot, window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
+        _save_qr_as(qtbot, window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
 
     copied = QGuiApplication.clipboard().image()
     for picture in (copied, QImage(str(tmp_path / "qr.png")), render_svg(tmp_path / "qr.svg")):
@@ -400,6 +412,7 @@ def test_exported_qr_files_decode_to_the_link(
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     demo_window.exportQrButton.click()
+    wait_qr_saved(qtbot, demo_window)
 
     suggested, filters = asked[0]
     assert Path(suggested).name == "demo-kombo-link-muller-sohne.png"  # a demo says so
@@ -412,6 +425,53 @@ def test_exported_qr_files_decode_to_the_link(
     assert written.is_file()
     assert decode(written) == link  # type: ignore[operator]
     assert str(written) in demo_window.statusLabel.text()
+
+
+def test_a_qr_code_is_written_on_a_worker_while_the_window_goes_on(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The picture was written, and its folder remembered in the settings, on the UI thread:
+    # with a customer's folder on a network share over a VPN, taking 5 s for each file
+    # operation, the window froze for 25 s.
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    share = tmp_path / "customers-share"
+    share.mkdir()
+    target = share / "acme.png"
+    dialogs: list[str] = []
+
+    def save_dialog(*_args: object) -> tuple[str, str]:
+        dialogs.append("asked")
+        return str(target), "PNG picture (*.png)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    disk = HeldWrites(monkeypatch)
+    try:
+        demo_window.exportQrButton.click()  # returns while the write is held up
+        qtbot.waitUntil(lambda: bool(disk.threads))
+        assert not disk.on_the_ui_thread
+        assert disk.waiting.is_set() and not target.exists()
+        assert demo_window.statusLabel.text() == "Saving the QR code…"
+        assert not demo_window.exportQrButton.isEnabled()  # no second save over the first
+        demo_window.resultPanel.export_qr()
+        assert dialogs == ["asked"]
+        ticks: list[int] = []
+        QTimer.singleShot(0, lambda: ticks.append(1))
+        qtbot.waitUntil(lambda: ticks == [1])  # the window goes on meanwhile
+        assert demo_window.copyButton.isEnabled()
+    finally:
+        disk.release()
+
+    qtbot.waitUntil(lambda: "saved as" in demo_window.statusLabel.text())
+    assert demo_window.statusLabel.text() == (
+        f"Demo QR code saved as {target}. It connects nothing: do not send it to a customer."
+    )
+    assert decode_png(target) == link
+    assert demo_window.exportQrButton.isEnabled()
+    assert len(disk.threads) == 2  # the picture and the settings, both on the worker
+    assert not disk.on_the_ui_thread
+    suggested, _type = demo_window.save_places.qr_suggestion("next")
+    assert Path(suggested).parent == share  # the folder was remembered
 
 
 def test_closing_the_save_dialog_writes_nothing(
@@ -439,6 +499,7 @@ def test_a_qr_file_that_cannot_be_written_is_explained(
         QFileDialog, "getSaveFileName", lambda *args: (str(missing), "PNG picture (*.png)")
     )
     demo_window.exportQrButton.click()
+    wait_qr_saved(qtbot, demo_window)
     assert demo_window.statusPanel.kind == "error"
     assert "could not be saved" in demo_window.statusLabel.text()
 
@@ -453,9 +514,11 @@ def test_a_qr_code_saved_over_an_old_one_on_a_full_disk_keeps_the_old_one_and_sa
         QFileDialog, "getSaveFileName", lambda *args: (str(target), "PNG picture (*.png)")
     )
     demo_window.exportQrButton.click()
+    wait_qr_saved(qtbot, demo_window)
     assert decode_png(target) == link
     full_disk(monkeypatch)
     demo_window.exportQrButton.click()
+    wait_qr_saved(qtbot, demo_window)
     assert demo_window.statusPanel.kind == "error"
     assert "The disk is full" in demo_window.statusLabel.text()
     assert "saved as" not in demo_window.statusLabel.text()
@@ -473,6 +536,7 @@ def test_a_qr_code_saved_on_a_read_only_drive_says_so_without_system_words(
     )
     read_only_drive(monkeypatch, tmp_path)
     demo_window.exportQrButton.click()
+    wait_qr_saved(qtbot, demo_window)
     assert demo_window.statusPanel.kind == "error"
     text = demo_window.statusLabel.text()
     assert "The drive is read-only" in text and "choose another folder" in text
@@ -570,6 +634,7 @@ def test_a_name_typed_without_its_extension_does_not_replace_a_file_unasked(
     asked = answer_next_box("Replace")
     demo_window.exportQrButton.click()
     asked.stop()
+    wait_qr_saved(qtbot, demo_window)
     assert decode_png(precious) == demo_window.linkField.text()
 
 
