@@ -44,6 +44,7 @@ from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, Li
 from tests.support.history_records import record_link, record_relink, record_unchecked_link
 from tests.support.locked_files import (
     LINK_NEEDING_A_PAGE,
+    HeldRead,
     full_disk,
     history_without_room,
     read_only_drive,
@@ -1947,6 +1948,93 @@ def test_a_file_another_program_holds_locked_is_opened_without_waiting_for_it(
 
 
 # ------------------------------------------------------------------------------ CSV export
+
+
+def test_the_exports_read_is_one_snapshot_and_holds_up_no_one(
+    store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Read holding the store's one lock, the export of a long history kept the duplicate
+    # check (and every other read and write) waiting, on the window's thread, for seconds.
+    # Read beside it, the export must still list every link there was when it began, once.
+    made = [
+        add_link(
+            store,
+            organization=f"Customer {number}",
+            email=f"it@customer{number}.example",
+            url=f"https://c.kombo.dev/v1?t={number}",
+            created_at=None,  # made now: the duplicate check looks for links still valid
+        )
+        for number in range(60)
+    ]
+    read = HeldRead(monkeypatch, store, "export")
+    exported: list[HistoryEntry] = []
+    export = threading.Thread(target=lambda: exported.extend(store.export_entries()), name="export")
+    let_go = threading.Timer(10, read.release)  # a read that waits for it, to fail
+    let_go.start()
+    export.start()
+    try:
+        assert read.reading.wait(timeout=10)
+        # Meanwhile, on this thread: a duplicate check, a search, a new link, a deletion.
+        request = LinkRequest(
+            end_user_email="it@customer7.example",
+            end_user_organization_name="Customer 7",
+            integration_category=LINK_VALUES["category"],
+            integration_tool=LINK_VALUES["tool"],
+            language=LINK_VALUES["language"],
+            link_type=LINK_VALUES["link_type"],
+        )
+        earlier = store.duplicate_of(request, profile=LINK_VALUES["profile"])
+        assert earlier is not None and earlier.id == made[7].id
+        assert [entry.id for entry in store.search("Customer 12")] == [made[12].id]
+        newer = add_link(store, organization="Newer", url="https://c.kombo.dev/v1?t=newer")
+        assert store.delete(made[30].id)
+        assert not read.released  # all of it while the export was still reading
+    finally:
+        let_go.cancel()
+        read.release()
+    export.join(timeout=10)
+    # As the history was when the export began: each link once, in the history's order.
+    assert [entry.id for entry in exported] == [entry.id for entry in reversed(made)]
+    assert newer.id not in {entry.id for entry in exported}
+
+
+def test_the_export_reads_what_a_search_finds(store: HistoryStore) -> None:
+    for number in range(5):
+        add_link(
+            store,
+            organization=f"Acme {number}",
+            email=f"it@acme{number}.example",
+            url=f"https://c.kombo.dev/v1?t={number}",
+        )
+    add_link(
+        store, organization="Globex", email="it@globex.example", url="https://c.kombo.dev/v1?t=g"
+    )
+    assert store.export_entries() == store.search(limit=None)
+    assert len(store.export_entries()) == 6
+    assert store.export_entries("acme") == store.search("acme", limit=None)
+    assert len(store.export_entries("acme")) == 5
+    # On a file system without WAL (some network drives): read through the store.
+    with store._lock:
+        assert store._conn is not None
+        store._conn.execute("PRAGMA journal_mode = DELETE")
+    assert store.export_entries("acme") == store.search("acme", limit=None)
+    store.close()
+    with pytest.raises(RuntimeError):
+        store.export_entries()
+
+
+def test_a_history_kept_in_memory_exports_what_it_holds(store_path: Path) -> None:
+    with HistoryStore(store_path) as on_disk:
+        add_link(on_disk, url="https://c.kombo.dev/v1?t=disk")
+    newer = sqlite3.connect(store_path)
+    newer.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")  # a newer version's file
+    newer.close()
+    with HistoryStore(store_path) as in_memory:
+        assert in_memory.in_memory  # the file on disk is not what it holds
+        add_link(in_memory, url="https://c.kombo.dev/v1?t=memory")
+        assert [entry.url for entry in in_memory.export_entries()] == [
+            "https://c.kombo.dev/v1?t=memory"
+        ]
 
 
 def read_csv(path: Path) -> list[list[str]]:

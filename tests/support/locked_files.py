@@ -1,6 +1,7 @@
 """Files and folders the program may not change: a file another program holds a lock on (or a
 write open on), a folder another account owns or one on a read-only disk, a full disk (or a
-history with no room left); and a disk that holds writes up until the test lets them go."""
+history with no room left); and a disk that holds writes, or a history that holds reads, up
+until the test lets them go."""
 
 from __future__ import annotations
 
@@ -124,6 +125,46 @@ def history_without_room(store: HistoryStore) -> Iterator[None]:
         with store._lock:
             if store._conn is not None:
                 store._conn.execute(f"PRAGMA max_page_count = {before:d}")
+
+
+class HeldRead:
+    """The history's reads made on the thread whose name starts with ``thread_name`` (the
+    export's worker, say) stop midway, inside SQLite's reading, until :meth:`release`: as
+    a long read of 100,000 links does, only for as long as the test wants. Whether they
+    read through the store's connection or a connection opened after this (a progress
+    handler is set on each); the others' reads go on."""
+
+    def __init__(
+        self, monkeypatch: pytest.MonkeyPatch, store: HistoryStore, thread_name: str
+    ) -> None:
+        self.reading = threading.Event()  # a read is being held up
+        self._released = threading.Event()
+
+        def now_and_then() -> int:
+            if threading.current_thread().name.startswith(thread_name):
+                self.reading.set()
+                self._released.wait(timeout=30)  # a test that fails leaves no thread stuck
+            return 0  # go on reading
+
+        real_connect = sqlite3.connect
+
+        def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+            connection = real_connect(*args, **kwargs)
+            connection.set_progress_handler(now_and_then, 100)
+            return connection
+
+        with store._lock:
+            assert store._conn is not None
+            store._conn.set_progress_handler(now_and_then, 100)
+        monkeypatch.setattr(sqlite3, "connect", connect)
+
+    @property
+    def released(self) -> bool:
+        return self._released.is_set()
+
+    def release(self) -> None:
+        """Let the reads held up, and every later one, go on."""
+        self._released.set()
 
 
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:

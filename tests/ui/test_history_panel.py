@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -66,7 +67,7 @@ from tests.support.history_records import (
     record_unchecked_link,
     record_unchecked_relink,
 )
-from tests.support.locked_files import read_only_drive, sqlite_file_held
+from tests.support.locked_files import HeldRead, read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
@@ -1245,6 +1246,49 @@ def test_export_writes_the_entries_the_search_finds(
     links = [row[CSV_HEADER.index("Link")] for row in rows[1:]]
     assert links == [entries["relink"].url, entries["acme"].url]
     assert feature.panel.historyExportButton.isEnabled()
+
+
+def test_create_is_answered_while_the_history_is_being_exported(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The export read the whole history holding the store's one lock, and Create's duplicate
+    # check, on the window's thread, waited for it: with 100,000 links the window froze for
+    # one to three seconds whenever Create was pressed during an export.
+    store = history_of(demo_window).store
+    fill_form(demo_window, tool="personio")
+    first = make_link(qtbot, demo_window)  # the customer's earlier link
+    entries = add_entries(store)
+    feature = open_history(qtbot, demo_window)
+    target = tmp_path / "export.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(target), ""))
+    read = HeldRead(monkeypatch, store, "kombo-task-history-export")
+    # A window that waits for the export is let go after a while, for the test to fail.
+    let_go = threading.Timer(10, read.release)
+    let_go.start()
+    try:
+        feature.panel.historyExportButton.click()
+        qtbot.waitUntil(read.reading.is_set)
+        demo_window.createButton.click()  # the same customer and tool again
+        qtbot.waitUntil(feature.banner.isVisible)
+        assert not read.released  # warned while the export was still reading
+        assert "Nothing was sent" in demo_window.statusLabel.text()
+        # A link for another customer, made and recorded meanwhile.
+        fill_form(demo_window, email="bo@initech.example", organization="Initech")
+        later = make_link(qtbot, demo_window)
+        assert not read.released
+    finally:
+        let_go.cancel()
+        read.release()
+
+    qtbot.waitUntil(lambda: str(target) in demo_window.statusLabel.text(), timeout=5000)
+    assert demo_window.statusPanel.kind == "success"
+    with target.open(encoding="utf-8-sig", newline="") as handle:
+        links = [row[CSV_HEADER.index("Link")] for row in list(csv.reader(handle))[1:]]
+    earlier = [first, *(entry.url for entry in entries.values())]
+    # Each link there was when the export began, once; the one made meanwhile at most once.
+    assert sorted(link for link in links if link != later) == sorted(earlier)
+    assert links.count(later) <= 1
+    assert [entry.url for entry in store.search(limit=None)].count(later) == 1
 
 
 def test_the_exports_columns_have_the_names_the_window_gives_them(

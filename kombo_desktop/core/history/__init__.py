@@ -10,6 +10,7 @@ Import everything from here; the modules behind it are split by concern:
   :class:`NotSavedYetError` for a link the file could not take yet (:class:`WriteTrouble`: why).
 - :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
 - :mod:`.searching`: what a search looks for, as SQL and for one entry.
+- :mod:`.snapshot`: the export's read, on a connection of its own beside the store's.
 - :mod:`.ordering`: the order of the history, newest first, also for a link dated later than
   now by a clock that was ahead.
 - :mod:`.recording`: how a link that was made becomes a stored entry, and

@@ -7,7 +7,8 @@ Threading: one connection, opened with ``check_same_thread=False`` and guarded b
 window reads on the UI thread and may record from a worker; every call is short (an indexed query
 with a ``LIMIT``, or a single-row insert), so serialising them costs nothing noticeable, and a
 single connection can be closed deterministically, which matters on Windows where an open handle
-keeps the file from being renamed or deleted.
+keeps the file from being renamed or deleted. The export alone, which reads every entry, reads on
+a connection of its own, opened and closed for it (see :mod:`.snapshot`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
 from kombo_desktop.core.history.searching import SearchQuery, entry_matches
+from kombo_desktop.core.history.snapshot import read_snapshot
 from kombo_desktop.core.history.waiting import WaitingLinks, write_trouble
 from kombo_desktop.core.letters import without_lone_surrogates
 
@@ -260,6 +262,28 @@ class HistoryStore(Recording, DuplicateCheck):
         }
         with self._locked(_READ_FAILED) as conn:
             rows = conn.execute(search.entries_query(), params).fetchall()
+        return _readable_entries(rows)
+
+    def export_entries(self, text: str = "") -> list[HistoryEntry]:
+        """Every entry :meth:`search` finds for ``text``, newest first, for the CSV export:
+        read without the store's lock, on a connection of its own (see :mod:`.snapshot`), so
+        that the duplicate check and the window's other reads do not wait for a long history
+        to be read. One snapshot: every entry saved when the read began, each once; one saved
+        meanwhile is left out. Where the file cannot be read so (a history kept in memory, a
+        file system without WAL), read through the store as :meth:`search` does."""
+        with self._lock:
+            self._connection()  # RuntimeError after close(), as for every read
+        if self.in_memory:
+            return self.search(text, limit=None)
+        search = SearchQuery.for_text(text)
+        parameters = {**search.parameters, "limit": -1, "offset": 0}
+        try:
+            rows = read_snapshot(self.path, self._busy_timeout, search.entries_query(), parameters)
+        except sqlite3.Error as error:
+            _log.warning("Reading the history for the export failed: %s", error)
+            raise HistoryError(_READ_FAILED) from error
+        if rows is None:
+            return self.search(text, limit=None)
         return _readable_entries(rows)
 
     def first_page(self, text: str, limit: int) -> tuple[list[HistoryEntry], int]:
