@@ -341,7 +341,7 @@ def history(entries: int, count: int, idle_seconds: float) -> dict[str, object]:
     watch.wait()
     watch.close()
     # The work queued for after the first frame (Qt's enums, the log file...) is not the
-    # history's; it ends by handing the file to a worker, which upgrades and opens it.
+    # history's, but hands the file to a worker early on, which upgrades and opens it.
     wait_until(lambda: window.start_up.done, DEFAULT_TIMEOUT, "the work after the first frame")
     phases: list[tuple[str, float]] = [("opening", time.perf_counter())]  # the file upgraded
     beat.start()

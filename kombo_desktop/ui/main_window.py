@@ -150,9 +150,11 @@ class MainWindow(QMainWindow):
         self.credentials = setup.credentials
         self.runner = TaskRunner(self)
         # Start-up work that shows nothing runs right after the first frame (see start_up).
+        # One action per turn of the event loop, in this order: Qt's namespace (kept out of the
+        # first frame, and needed to hand the history to a worker), the history, as early as
+        # that; then the rest.
         self.start_up = AfterFirstPaint(self)
-        self.start_up.add(qt_enums.warm_up)  # Qt's enums, kept out of the first frame
-        self.start_up.add(self._take_window_icon)
+        self.start_up.add(qt_enums.warm_up)
         self.bundled_catalog = ToolCatalog.bundled()
         # Checks run before a new link is sent; one returning False holds the request and is
         # then responsible for sending it again (or not) itself (``submit_create``).
@@ -174,7 +176,6 @@ class MainWindow(QMainWindow):
         self.linkForm.categoryCombo.setCurrentIndex(
             self.linkForm.categoryCombo.findData(defaults[2].value)
         )
-        self.start_up.add(self.linkForm.style_suggestions)
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
         # Where the save dialogs open (the folder last saved to), for the result and history.
         self.save_places = SavePlaces(setup.settings_store)
@@ -208,7 +209,11 @@ class MainWindow(QMainWindow):
             self.show_note(RUN_KEY_NOTE)
         # The link history: recording, duplicate warning, history panel and invitations,
         # plugged into the hooks above (see history_feature).
-        self.history = HistoryFeature(self)
+        self.history = HistoryFeature(self)  # the history handed to a worker to open
+        for step in qt_enums.FIRST_LINK_STEPS:  # the enums of the classes a first link names
+            self.start_up.add(step)
+        self.start_up.add(self._take_window_icon)
+        self.start_up.add(self.linkForm.style_suggestions)
         # The reconnection tab says whose integration an id is (made after the first frame).
         self.integration_lookup: IntegrationLookup | None = None
         self.start_up.add(self._start_integration_lookup)

@@ -9,7 +9,8 @@ window's first frame does not need any of them, so:
   as a Designer ``.ui`` file does (``set_enum(label, "alignment", "AlignLeft|AlignTop")``);
 - the modules that build them reach ``Qt`` only from code that runs later, as ``QtCore.Qt``;
 - right after the first frame, ``warm_up`` builds the namespace while nobody waits for it, so
-  no key press or click pays for it either.
+  no key press or click pays for it either; ``FIRST_LINK_STEPS`` then build the enums of the
+  Qt classes the first link names, each a turn of the start-up work of its own (``start_up``).
 
 ``tests/ui/test_qt_enums.py`` starts the program and fails if the namespace was built by
 its first frame, naming where: a ``Qt.`` added to the start-up path shows up there at once.
@@ -37,27 +38,49 @@ def set_enum(target: QObject, name: str, value: str) -> None:
 
 
 def warm_up() -> None:
-    """Build the ``Qt`` namespace now (about 11 ms), at a moment nobody waits for it; then run
-    what was waiting for it (see ``when_warm``); then build the enums the first link needs."""
+    """Build the ``Qt`` namespace now (about 11 ms, 25-40 ms on a slow, loaded machine), at a
+    moment nobody waits for it; then run what was waiting for it (see ``when_warm``)."""
     global _warm
     from PySide6.QtCore import Qt  # noqa: F401 - importing it is the point
 
     _warm = True
     while _waiting:
         _waiting.pop(0)()
-    _build_enums_of_the_first_link()
 
 
-def _build_enums_of_the_first_link() -> None:
-    """PySide6 builds the enums of a Qt class the first time Python names the class. Those of
-    the classes the first link made uses would otherwise be built while the person waits for
-    it (29 enums, about 25 ms, measured by wrapping ``enum.EnumType._create_``): the status
-    line telling a screen reader (``QAccessible``), a dropdown drawing a shortened text
-    (``QStyle``, ``QStyleOptionComboBox``, ``QStylePainter``) and the QR code's picture
-    (``QImage``, ``QBuffer``)."""
-    from PySide6.QtCore import QBuffer  # noqa: F401 - naming them is the point
-    from PySide6.QtGui import QAccessible, QImage  # noqa: F401
-    from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QStylePainter  # noqa: F401
+# PySide6 builds the enums of a Qt class the first time Python names the class. Those of the
+# classes the first link made uses would otherwise be built while the person waits for it (29
+# enums, about 25 ms, measured by wrapping ``enum.EnumType._create_``): the status line telling
+# a screen reader (``QAccessible``), a dropdown drawing a shortened text (``QStyle``,
+# ``QStyleOptionComboBox``, ``QStylePainter``) and the QR code's picture (``QImage``,
+# ``QBuffer``). Built after ``warm_up`` in these steps, one turn of the event loop each (the
+# largest, ``QStyle``, 8-15 ms on a slow, loaded machine). A first link asked for before they
+# have all run still works: the classes it names are then built as it names them.
+
+
+def _accessibility() -> None:
+    from PySide6.QtGui import QAccessible  # noqa: F401 - naming it is the point
+
+
+def _style() -> None:
+    from PySide6.QtWidgets import QStyle  # noqa: F401
+
+
+def _shortened_text() -> None:
+    from PySide6.QtWidgets import QStyleOptionComboBox, QStylePainter  # noqa: F401
+
+
+def _qr_picture() -> None:
+    from PySide6.QtCore import QBuffer  # noqa: F401
+    from PySide6.QtGui import QImage  # noqa: F401
+
+
+FIRST_LINK_STEPS: tuple[Callable[[], None], ...] = (
+    _accessibility,
+    _style,
+    _shortened_text,
+    _qr_picture,
+)
 
 
 def is_warm() -> bool:

@@ -2,19 +2,24 @@
 
 The window a person sees first is the real, usable form. Some start-up work shows nothing in it
 (opening the link history's database, the log file); it runs right after the first frame
-instead of before it, so the window appears sooner. :class:`AfterFirstPaint` runs such work on
-the next turn of the event loop after the window's first paint event: by then the whole first
-frame (the window and all its children) has been painted and handed to the screen.
+instead of before it, so the window appears sooner. :class:`AfterFirstPaint` starts such work
+on the next turn of the event loop after the window's first paint event: by then the whole
+first frame (the window and all its children) has been painted and handed to the screen.
 
-Work that only saves a later click its wait (importing the history panel's modules before the
-first click on History, see ``history_warm_up``) is handed over in small steps
-(:meth:`AfterFirstPaint.add_in_idle_turns`): they run after the rest, one per turn of the event
-loop, so that a key press or a click in between waits for one step at most, never for all.
+It runs one action per turn of the event loop, so that a key press or a click in between waits
+for one action at most, never for all: together they took 60-140 ms on a slow, loaded machine,
+a pause over the 50 ms allowed for any (issue 6) just as the person may start typing into the
+form. So each action is small (the largest, building Qt's ``Qt`` namespace, 25-40 ms there),
+and longer work is added as several. Work that only saves a later click its wait (importing
+the history panel's modules before the first click on History, see ``history_warm_up``) is
+handed over in steps that come after all the actions (:meth:`AfterFirstPaint.add_in_idle_turns`).
 
 Deferred work must never be a race. Anything that needs its result earlier (a link requested
 before the history is open, the self-test that never shows the window) calls the owner's
 ready-check itself, or :meth:`AfterFirstPaint.run_now`, which runs what is still pending at
-once; each action runs exactly once either way.
+once; each action runs exactly once either way. A click handled between two actions finds the
+later ones not run yet, and what it needs of them it does itself, only more slowly: the
+duplicate check opens the history, and PySide6 builds a Qt class's enums as code names it.
 
 :func:`after_next_paint` does the same for one widget's next paint, with a deadline: the window
 uses it to compute a new link's QR code only once the link itself is painted.
@@ -31,15 +36,15 @@ from kombo_desktop.ui.event_filters import reports_errors
 
 
 class AfterFirstPaint(QObject):
-    """Collects actions and runs them, in order, once ``window`` has been painted; then the
-    steps of ``add_in_idle_turns``, one per turn of the event loop."""
+    """Collects actions and runs them, in order, once ``window`` has been painted, one per turn
+    of the event loop; then the steps of ``add_in_idle_turns``, the same way."""
 
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window: QWidget | None = window
         self._pending: list[Callable[[], None]] = []
         self._idle_steps: list[Callable[[], None]] = []
-        self._next_step: QTimer | None = None  # made with the first idle step's turn
+        self._next_turn: QTimer | None = None  # made with the second turn
         self._scheduled = False
         window.installEventFilter(self)
 
@@ -53,17 +58,24 @@ class AfterFirstPaint(QObject):
         """Run ``steps`` after the actions, one per turn of the event loop, each once the
         events waiting then (a key press, a click, a paint) have been handled. For work that
         only spares a later click its wait: nothing may depend on it having run, and each
-        step must be short (a few milliseconds), as any event coming meanwhile waits for it."""
+        step must be short (a few milliseconds), as any event coming meanwhile waits for it.
+        Unlike the actions, ``run_now`` leaves them to their turns."""
         self._idle_steps.extend(steps)
         if self._window is None:
-            self._schedule_idle_step()
+            self._schedule_next_turn()
 
     def add(self, action: Callable[[], None]) -> None:
-        """Run ``action`` after the first paint; at once (now) if that moment has passed."""
-        if self._window is None:
+        """Run ``action`` after the first paint, in a turn of the event loop of its own, after
+        the actions added before it; at once (now) if that moment has passed and they all ran.
+
+        Each action must be short (well under 50 ms on a slow machine): a key press or a click
+        that comes meanwhile waits for it. Split longer work into several actions."""
+        if self._window is None and not self._pending:
             action()
             return
         self._pending.append(action)
+        if self._window is None:
+            self._schedule_next_turn()
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -71,51 +83,61 @@ class AfterFirstPaint(QObject):
             # The rest of the frame (the children, the flush) is painted when this returns;
             # a zero-delay timer started now fires only after that.
             self._scheduled = True
-            QTimer.singleShot(0, self, self.run_now)
+            QTimer.singleShot(0, self, self._first_turn)
         return False
 
     def run_now(self) -> None:
-        """Run every pending action now; later ``add`` calls run at once. Safe to repeat. The
-        idle steps follow, in turns of their own."""
-        if self._window is not None:
-            self._window.removeEventFilter(self)
-            self._window = None
+        """Run every pending action now, for what needs their results sooner (a window never
+        shown); later ``add`` calls run at once. Safe to repeat. The idle steps follow, in
+        turns of their own."""
+        self._stop_watching()
         while self._pending:
             action = self._pending.pop(0)
             try:
                 action()
             except Exception:
-                # The error goes on to the caller (or, from the timer, to the crash handler,
-                # which logs it and tells the person); the remaining steps still run.
-                if self._pending:
-                    QTimer.singleShot(0, self, self.run_now)
-                else:
-                    self._schedule_idle_step()
+                # The error goes on to the caller; the remaining actions still run, in turns.
+                self._schedule_next_turn()
                 raise
-        self._schedule_idle_step()
+        self._schedule_next_turn()
 
-    def _schedule_idle_step(self) -> None:
-        if not self._idle_steps:
+    def _stop_watching(self) -> None:
+        if self._window is not None:
+            self._window.removeEventFilter(self)
+            self._window = None
+
+    def _first_turn(self) -> None:
+        if self._window is None:
+            return  # run_now came first; the turns are scheduled already
+        self._stop_watching()
+        self._take_turn()
+
+    def _schedule_next_turn(self) -> None:
+        if not self._pending and not self._idle_steps:
             return
-        if self._next_step is None:
+        if self._next_turn is None:
             # A timer of no delay fires once the events already waiting (input, paints,
             # posted events) have been handled; ``QTimer.singleShot(0, ...)`` would post an
-            # event, to come before those that the step starting it posted.
-            self._next_step = QTimer(self)
-            self._next_step.setSingleShot(True)
-            self._next_step.setInterval(0)
-            self._next_step.timeout.connect(self._run_idle_step)
-        if not self._next_step.isActive():
-            self._next_step.start()
+            # event, to come before those that the action starting it posted.
+            self._next_turn = QTimer(self)
+            self._next_turn.setSingleShot(True)
+            self._next_turn.setInterval(0)
+            self._next_turn.timeout.connect(self._take_turn)
+        if not self._next_turn.isActive():
+            self._next_turn.start()
 
-    def _run_idle_step(self) -> None:
-        if not self._idle_steps:
+    def _take_turn(self) -> None:
+        """Run the next action, or else the next idle step; the rest in later turns."""
+        if self._pending:
+            work = self._pending.pop(0)
+        elif self._idle_steps:
+            work = self._idle_steps.pop(0)
+        else:
             return
-        step = self._idle_steps.pop(0)
         try:
-            step()
-        finally:  # a step that fails leaves the others to run
-            self._schedule_idle_step()
+            work()
+        finally:  # one that fails (reported by the crash handler) leaves the others to run
+            self._schedule_next_turn()
 
 
 class _NextPaint(QObject):
