@@ -23,7 +23,7 @@ from kombo_desktop import __version__
 from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules  # no Qt in it
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Mapping
 
     from PySide6.QtWidgets import QApplication, QMainWindow
 
@@ -38,10 +38,6 @@ USAGE_ERROR_EXIT = 2
 FATAL_ERRORS_FILE = "fatal-errors.log"  # beside the log: stacks of crashes no hook can see
 # Flags whose answer is printed: whoever gives them reads the console, not a window.
 _ANSWERED_ON_THE_CONSOLE = frozenset({"--version", "--self-test", "--help", "-h"})
-# What the log file's handler needs, imported one per turn of the work after the first frame
-# (see ui/start_up.py): ``logging.handlers`` pulls in ``socket`` and ``pickle``, 10-50 ms in all
-# on a slow, loaded machine, against about 1 ms for the rest of opening the file.
-LOG_FILE_MODULES = ("socket", "pickle", "logging.handlers")
 
 _log = logging.getLogger(__name__)
 
@@ -249,8 +245,6 @@ def _build_window(options: Options) -> MainWindow:
         notes=notes,
     )
     window = MainWindow(setup)
-    for module in LOG_FILE_MODULES:
-        window.start_up.add(_importing(module))
     window.start_up.add(lambda: _open_log_file(window, paths))
     return window
 
@@ -272,16 +266,6 @@ def _unknown_profile_note(name: str, policy: Policy, api_base: str | None) -> st
     else:
         where = "the Europe region"
     return f"There is no saved profile called “{name}”; this run uses it with {where}."
-
-
-def _importing(module: str) -> Callable[[], None]:
-    """A start-up action that imports ``module``."""
-
-    def load() -> None:
-        __import__(module)
-
-    load.__qualname__ = f"import {module}"  # for whoever times the actions
-    return load
 
 
 def _open_log_file(window: MainWindow, paths: AppPaths) -> None:
