@@ -22,7 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject
 
 from kombo_desktop.core.catalog import CatalogCache
 from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
 CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
-# Background warm-up starts a moment after the window is shown, so it never delays the first frame.
-WARM_UP_DELAY_MS = 150
 
 
 class AccountFeature(QObject):
@@ -172,8 +170,12 @@ class AccountFeature(QObject):
             connection.close()
 
     def _warm_up_soon(self, connection: Connection) -> None:
+        """Warm up once the start-up's own work is done, in a turn of its own (at once after a
+        later change of profile). It waited a fixed 150 ms from the window's making, which on a
+        slow, loaded machine came before the first frame (loading keyring and the QR encoder
+        into it) or in the middle of a first click on History."""
         asked = self._window.link_making.requests_sent  # links asked for before this connection
-        QTimer.singleShot(WARM_UP_DELAY_MS, self, lambda: self._warm_up(connection, asked))
+        self._window.start_up.add_in_idle_turns([lambda: self._warm_up(connection, asked)])
 
     def _warm_up(self, connection: Connection, asked: int) -> None:
         """Check the key and build the client in the background, so the first click is fast;
