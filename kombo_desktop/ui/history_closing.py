@@ -23,6 +23,7 @@ from kombo_desktop.ui.history_waiting import HISTORY_HELD
 
 if TYPE_CHECKING:
     from kombo_desktop.ui.history_opening import BackgroundHistory
+    from kombo_desktop.ui.history_waiting import WaitingSaves
     from kombo_desktop.ui.main_window import MainWindow
 
 # The most closing waits for the history being opened, when links made meanwhile wait for it:
@@ -79,11 +80,13 @@ def saved_words(count: int) -> str:
 
 
 class ClosingWithHistory:
-    """The window's closing, for the links made while its ``history`` is being opened."""
+    """The window's closing, for the links made while its ``history`` is being opened
+    (written by ``saves`` once it is)."""
 
-    def __init__(self, window: MainWindow, history: BackgroundHistory) -> None:
+    def __init__(self, window: MainWindow, history: BackgroundHistory, saves: WaitingSaves) -> None:
         self._window = window
         self._history = history
+        self._saves = saves
         self._closing_without_them = False  # the person chose "Close anyway"
 
     def may_close(self) -> bool:
@@ -103,7 +106,10 @@ class ClosingWithHistory:
             return True
         told = kept_open_words(count)
         self._window.show_status(told, "info")
-        self._history.when_open(lambda: self._tell_saved(told, count))
+        # Once open, the links are handed to it and written on a worker thread: said after that.
+        self._history.when_open(
+            lambda: self._saves.when_saved(lambda: self._tell_saved(told, count))
+        )
         return False
 
     def _tell_saved(self, told: str, count: int) -> None:
@@ -112,6 +118,12 @@ class ClosingWithHistory:
         if self._window.statusPanel.text != told or not self._history.is_open:
             return
         if self._history.in_memory:  # the note opening showed says what that means
+            return
+        try:
+            waiting = self._history.store.waiting
+        except RuntimeError:  # closed meanwhile
+            return
+        if waiting:  # the file could not take them yet: the status says why
             return
         self._window.show_status(saved_words(count), "success")
 

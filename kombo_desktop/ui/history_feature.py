@@ -53,6 +53,7 @@ which earlier links count (``duplicate_flow``), and who a link is for (``link_cu
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -119,10 +120,11 @@ def _store_made(
     customer: Customer,
     tool_label: str | None,
     environment_id: str | None,
-) -> HistoryEntry:
-    """Save a link just made for ``customer`` in ``store``; safe on any thread. A relink
-    request names no customer: the history keeps the one it was made for."""
-    return store.record_request(
+) -> None:
+    """Hand a link just made for ``customer`` to ``store``, to be written on a worker thread
+    (``WaitingSaves.save_new``); safe on any thread, and writes nothing. A relink request
+    names no customer: the history keeps the one it was made for."""
+    store.queue_request(
         made.request,
         made.url,
         profile=made.target.profile,
@@ -143,17 +145,17 @@ class HistoryFeature(QObject):
         self._from_history_url: str | None = None
         # Made when first needed (see the module docstring's start-up note): the database is
         # opened right after the window's first frame, the warning and the panel on first use.
-        # A link made while it was being opened that the file could not take yet is handed
-        # to ``_waiting`` too (the store keeps it): said why, and tried again.
+        # A link made while it was being opened is written by ``_waiting`` too, once it is.
         self._history = BackgroundHistory(
             window.setup.paths.history_file,
             window.show_note,
-            lambda error, shown: self._waiting.not_saved(error, shown=shown),
+            lambda shown: self._waiting.save_new(shown=shown),
         )
-        # Links the file could not take when made (a full disk...), saved once it can.
+        # Links made are written on a worker thread; those the file could not take when made
+        # (a full disk...) are saved once it can.
         self._waiting = WaitingSaves(window, self._history, self._list_saved)
         # Links made while it was being opened are saved before the program exits.
-        self._closing = ClosingWithHistory(window, self._history)
+        self._closing = ClosingWithHistory(window, self._history, self._waiting)
         self.relink_customer = RelinkCustomer(window, self._history)
         # The reconnection last filled in from the history ("Fill the form"): which profile
         # made it tells what Kombo not knowing its id means (``removed_profile_of``).
@@ -324,17 +326,32 @@ class HistoryFeature(QObject):
         self._history.when_open(lambda: self._rename_in_history(old, new))
 
     def _rename_in_history(self, old: str, new: str) -> None:
+        """Move the earlier links to the new name on a worker thread: writing waits for the
+        disk, and for another program holding the file (a second, with the window frozen,
+        when it was done on the UI thread)."""
+        try:
+            store = self.store
+            self.window.runner.run(
+                lambda _token: store.rename_profile(old, new),
+                on_done=lambda _changed: self._renamed_in_history(old, new),
+                on_error=lambda error: self._not_renamed_in_history(old, error),
+                name="history-rename-profile",
+            )
+        except RuntimeError as error:  # the history or the window is closed
+            self._not_renamed_in_history(old, error)
+
+    def _not_renamed_in_history(self, old: str, error: BaseException) -> None:
         from kombo_desktop.core.history import HistoryError
 
-        try:
-            self.store.rename_profile(old, new)
-        except (HistoryError, RuntimeError) as error:
-            _log.warning("The history could not follow a renamed profile: %s", error)
-            self.window.show_note(
-                f"Links made with the profile “{old}” before it was renamed could not be moved "
-                "to its new name, so the duplicate warning will not know about them."
-            )
-            return
+        if not isinstance(error, HistoryError | RuntimeError):  # a slip: reported, not hidden
+            sys.excepthook(type(error), error, error.__traceback__)
+        _log.warning("The history could not follow a renamed profile: %s", error)
+        self.window.show_note(
+            f"Links made with the profile “{old}” before it was renamed could not be moved "
+            "to its new name, so the duplicate warning will not know about them."
+        )
+
+    def _renamed_in_history(self, old: str, new: str) -> None:
         if self._panel is not None:
             if self._panel.model.current_profile == old:  # the profile in use, renamed
                 self._panel.model.set_current_profile(new)
@@ -344,8 +361,10 @@ class HistoryFeature(QObject):
         return self.window.linkForm.catalog.label_for(tool) if tool else None
 
     def record(self, made: MadeLink) -> None:
-        """Remember a link just made, and let the invitation buttons use it."""
-        from kombo_desktop.core.history import HistoryError, NotSavedYetError
+        """Remember a link just made, and let the invitation buttons use it. The link is
+        handed to the history and written on a worker thread (``WaitingSaves``): the window
+        never waits for the file, which another program may be holding."""
+        from kombo_desktop.core.history import HistoryError
 
         request = made.request
         self._from_history_url = None
@@ -371,19 +390,15 @@ class HistoryFeature(QObject):
                 context = None
             self.invitationBar.set_context(context)
             environment_id = made.environment_id  # the key's it was made with
-            # Saved now, or once the history is open if it is still being opened (see
-            # ``BackgroundHistory.save`` and ``close``), without making the window wait.
-            entry = self._history.save(
+            # Handed to the history now, or once it is open if it is still being opened (see
+            # ``BackgroundHistory.save`` and ``close``), and written on a worker thread: the
+            # window waits neither for the disk nor for another program holding the file.
+            queued = self._history.save(
                 lambda store: _store_made(store, made, customer, label, environment_id),
                 shown=made.shown,
             )
-            if entry is None:
+            if not queued:
                 return
-        except NotSavedYetError as waiting:
-            # Kept, and saved once the file takes it (a full disk, a file held by another
-            # program): said why, with what to do.
-            self._waiting.not_saved(waiting, shown=made.shown)
-            return
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             if not made.shown:
@@ -403,8 +418,9 @@ class HistoryFeature(QObject):
                 "error",
             )
             return
-        self._waiting.collect()  # earlier links waiting were saved first
-        self._list_saved(entry)
+        # Listed once saved; said why if the file cannot take it yet (a full disk, a file
+        # held by another program), and kept until it can.
+        self._waiting.save_new(shown=made.shown)
         if self.forgets_at_exit and made.shown:
             panel = self.window.statusPanel
             self.window.show_status(f"{panel.text} {KEPT_UNTIL_CLOSING}", panel.kind)

@@ -298,6 +298,8 @@ class HistoryTableModel(QAbstractTableModel):
             return
         if not self._store.matches(entry, self._query):
             return
+        if any(row.id == entry.id for row in self._rows):
+            return  # saved on a worker thread just before the page was read: listed already
         self.beginInsertRows(QModelIndex(), 0, 0)
         self._rows.insert(0, entry)
         self._next_offset += 1  # the stored list grew at the top

@@ -12,7 +12,8 @@ it on a worker thread right after the first frame. Meanwhile:
   and a timer ends the wait (``when_ready``). Nothing here waits on the UI thread;
 * a change the history must follow (a renamed profile) is made once it is open, however
   long that takes (``when_open``);
-* a link made is saved once the history is open, without making the window wait; closing
+* a link made is handed to it once it is open, and saved on a worker thread
+  (``history_waiting``), without making the window wait; closing
   the window gives the opening a few seconds more to finish (``wait_for_opening``, see
   ``history_closing``), then saves it, as the history is the only record of the links handed
   out. Still not open by then, the person closing the window is asked first; closed all the
@@ -36,19 +37,19 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
 
-    from kombo_desktop.core.history import HistoryEntry, HistoryStore, NotSavedYetError
+    from kombo_desktop.core.history import HistoryStore
     from kombo_desktop.ui.tasks import TaskRunner
 
-    # Saves a link made while the history was being opened into the store given. Runs on the
-    # UI thread, or on the opening's worker thread once the window has closed: it uses only
-    # the store (thread-safe) and what the window knew when the link was made.
-    PendingSave = Callable[[HistoryStore], HistoryEntry]
+    # Hands a link just made to the store given (``HistoryStore.queue_request``), which keeps
+    # it to be written. Runs on the UI thread, or on the opening's worker thread once the
+    # window has closed: it uses only the store (thread-safe) and what the window knew when
+    # the link was made.
+    PendingSave = Callable[[HistoryStore], None]
 
-    # Told of a link made while the history was being opened that the file could not take
-    # yet (a full disk, a file another program holds): the store keeps it, the duplicate
-    # check knows it, and the window says why and has it tried again (``history_waiting``).
-    # Gets the store's error and whether the link is on the screen.
-    NotSavedYet = Callable[[NotSavedYetError, bool], None]
+    # Told of a link made while the history was being opened, once it is handed to the store,
+    # with whether it is on the screen: the window has it written on a worker thread, and
+    # says why if the file cannot take it yet (``history_waiting``).
+    Queued = Callable[[bool], None]
 
 _log = logging.getLogger(__name__)
 
@@ -96,34 +97,33 @@ class HistoryNotReadyError(RuntimeError):
 
 
 def _save_pending(
-    store: HistoryStore, saves: list[_PendingLink], not_saved_yet: NotSavedYet | None = None
+    store: HistoryStore, saves: list[_PendingLink], queued: Queued | None = None
 ) -> int:
-    """Save the links made while the history was being opened in ``store``, now that it is
-    open; returns how many could not be saved (each is logged).
+    """Hand the links made while the history was being opened to ``store``, now that it is
+    open; returns how many could not be handed over (each is logged).
 
-    One the file cannot take yet (``NotSavedYetError``) is not lost: the store keeps it and
-    the duplicate check knows it. ``not_saved_yet`` is told (the window then says why and has
-    it tried again); without it (the window has closed) closing the store tries once more."""
-    from kombo_desktop.core.history import HistoryError, NotSavedYetError
+    The store keeps them and the duplicate check knows them; ``queued`` is told of each (the
+    window then has it written on a worker thread); without it (the window has closed)
+    closing the store writes them."""
+    from kombo_desktop.core.history import HistoryError
 
     failed = 0
     for pending in saves:
         try:
             pending.save(store)
-        except NotSavedYetError as error:
-            if not_saved_yet is not None:
-                not_saved_yet(error, pending.shown)
-            else:
-                _log.warning("A link made while the history was opened waits to be saved in it")
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
             failed += 1
+            continue
+        if queued is not None:
+            queued(pending.shown)
     return failed
 
 
 def _save_then_close(store: HistoryStore, saves: list[_PendingLink]) -> None:
-    """Save the links made while the history was being opened, then close it: the window has
-    closed, so nobody is left to tell of a failure but the log."""
+    """Save the links made while the history was being opened, then close it: they are
+    handed to the store, and closing it writes them. The window has closed, so nobody is left
+    to tell of a failure but the log."""
     _save_pending(store, saves)
     if saves and store.in_memory:
         _log.warning("%d link(s) made while the history was opened kept in memory", len(saves))
@@ -206,19 +206,19 @@ class BackgroundHistory:
     meanwhile is saved then (``save``). ``close()`` with the window.
 
     ``show_note`` tells the person what opening found (a file set aside, a history kept in
-    memory) and of a link made meanwhile that could not be saved; ``not_saved_yet`` of one
-    the file could not take yet, which is kept and saved later.
+    memory) and of a link made meanwhile that could not be saved; ``queued`` of each link made
+    meanwhile once it is handed to the store, to be written on a worker thread.
     """
 
     def __init__(
         self,
         path: Path,
         show_note: Callable[[str], None],
-        not_saved_yet: NotSavedYet | None = None,
+        queued: Queued | None = None,
     ) -> None:
         self._path = path
         self._show_note = show_note
-        self._not_saved_yet = not_saved_yet
+        self._queued = queued
         self._store: HistoryStore | None = None
         self._opening: _Opening | None = None  # the database, opened on a worker thread
         # What goes on once it is open (``when_ready``), and the timer that ends their wait
@@ -257,7 +257,7 @@ class BackgroundHistory:
             if self._store.problem:
                 self._show_note(self._store.problem)
             unsaved, self._unsaved = self._unsaved, []
-            if _save_pending(self._store, unsaved, self._not_saved_yet):
+            if _save_pending(self._store, unsaved, self._queued):
                 self._show_note(NOT_SAVED_WHILE_OPENING)
         return self._store
 
@@ -391,14 +391,16 @@ class BackgroundHistory:
                 change()
             self._stop_waiting()
 
-    def save(self, save: PendingSave, *, shown: bool = True) -> HistoryEntry | None:
-        """Save a link just made: now, returning its entry, or once the history is open if it
-        is still being opened (None then), without making the window wait. ``shown``: the
-        link is on the screen (what the person is told if the file cannot take it yet)."""
+    def save(self, save: PendingSave, *, shown: bool = True) -> bool:
+        """Hand a link just made to the store (``save`` does, writing nothing): now (True),
+        or once the history is open if it is still being opened (False; ``queued`` is told
+        then), without making the window wait. ``shown``: the link is on the screen (what the
+        person is told if the file cannot take it yet)."""
         if self.still_opening:
             self._unsaved.append(_PendingLink(save, shown))
-            return None
-        return save(self.store)
+            return False
+        save(self.store)
+        return True
 
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped).

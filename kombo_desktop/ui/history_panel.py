@@ -18,6 +18,7 @@ name reads the file once rather than once per letter.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -554,16 +555,31 @@ class HistoryPanel(QWidget):
         )
         if not confirm(self.window(), "Delete from the history?", question, "Delete"):
             return
+        # On a worker thread: writing waits for the disk, and for another program holding
+        # the file (a second, with the window frozen, when it was done on the UI thread).
+        store = self._store
         try:
-            self._store.delete(entry.id)
-        except (HistoryError, RuntimeError) as error:  # plain words, or a closed store
-            _log.warning("Deleting history entry %s failed: %s", entry.id, error)
-            self.notice.emit(failure_words(error, "The entry could not be deleted."), "error")
-            return
+            self._runner.run(
+                lambda _token: store.delete(entry.id),
+                on_done=lambda _found: self._deleted(entry),
+                on_error=lambda error: self._not_deleted(entry, error),
+                owner=self,
+                name="history-delete",
+            )
+        except RuntimeError as error:  # the window is closing
+            self._not_deleted(entry, error)
+
+    def _deleted(self, entry: HistoryEntry) -> None:
         self.model.remove_entry(entry.id)
         self._update_count()
         self.notice.emit("The entry was deleted from the history.", "success")
         self.deleted.emit(entry)
+
+    def _not_deleted(self, entry: HistoryEntry, error: BaseException) -> None:
+        if not isinstance(error, HistoryError | RuntimeError):  # a slip: reported, not hidden
+            sys.excepthook(type(error), error, error.__traceback__)
+        _log.warning("Deleting history entry %s failed: %s", entry.id, error)
+        self.notice.emit(failure_words(error, "The entry could not be deleted."), "error")
 
     # --- export --------------------------------------------------------------------------------
 

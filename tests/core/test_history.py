@@ -468,6 +468,119 @@ def test_links_made_on_a_full_disk_are_saved_in_order_before_the_next_once_there
     assert store.search("second")[0].url == LINK_NEEDING_A_PAGE
 
 
+def queue_link(store: HistoryStore, **changes: Any) -> None:
+    """A new link handed to the store as the window hands one over: kept at once, known to the
+    duplicate check, and written by ``save_waiting_patiently`` on a worker thread."""
+    values = {**LINK_VALUES, **changes}
+    request = LinkRequest(
+        end_user_email=values["email"],
+        end_user_organization_name=values["organization"],
+        integration_category=values["category"],
+        integration_tool=values["tool"],
+        language=values["language"],
+        link_type=values["link_type"],
+    )
+    store.queue_request(
+        request, values["url"], profile=values["profile"], created_at=values.get("created_at")
+    )
+
+
+def test_a_link_handed_over_is_known_at_once_and_written_later_in_the_order_made(
+    store: HistoryStore,
+) -> None:
+    # The window wrote every link on its own thread, waiting for the file: it now hands the
+    # link over, and a worker writes it. Meanwhile the duplicate check must know it.
+    queue_link(store, organization="First AG", created_at=T0)
+    queue_link(store, organization="Second AG", created_at=T0 + timedelta(minutes=1))
+    assert organizations_in(store.path) == []
+    assert store.waiting == 2
+    assert store.trouble is None  # not tried yet: nothing refused it
+    earlier = duplicate_of(store, organization="Second AG", now=T0 + timedelta(hours=1))
+    assert earlier is not None and earlier.organization == "Second AG"
+    assert store.save_waiting_patiently() == 0
+    saved = store.take_saved_late()
+    assert [entry.organization for entry in saved] == ["First AG", "Second AG"]
+    assert [entry.id for entry in saved] == [entry.id for entry in reversed(store.search())]
+    assert organizations_in(store.path) == ["First AG", "Second AG"]
+
+
+def _in_a_thread(work: Any) -> tuple[threading.Thread, list[object]]:
+    """``work()`` started on a thread of its own; what it returned or raised, once done."""
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:
+            outcome.append(error)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_saving_while_another_program_holds_the_file_never_holds_up_reading(
+    store_path: Path,
+) -> None:
+    # SQLite's wait for the other program ran with the store's lock held: the window, reading
+    # the history meanwhile (the duplicate check on Create), waited as long.
+    with HistoryStore(store_path, busy_timeout=3.0) as opened:
+        queue_link(opened)
+        with sqlite_write_open(store_path):
+            saver, outcome = _in_a_thread(lambda: opened.save_waiting_patiently(patience=3.0))
+            time.sleep(0.3)  # well into the wait for the other program
+            assert duplicate_of(opened) is not None
+            assert opened.search() == []
+            assert saver.is_alive(), "the read waited for the save to give up"
+        saver.join(timeout=10)
+        assert outcome == [0]  # saved once the other program let go, within its patience
+        assert organizations_in(store_path) == ["Acme GmbH"]
+
+
+def test_saving_gives_up_after_its_patience_and_keeps_the_link_waiting(
+    store_path: Path,
+) -> None:
+    with HistoryStore(store_path) as opened:
+        queue_link(opened)
+        with sqlite_write_open(store_path):
+            started = time.monotonic()
+            assert opened.save_waiting_patiently(patience=0.3) == 1
+            assert time.monotonic() - started < 3.0
+            assert opened.trouble is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
+        assert opened.save_waiting_patiently() == 0
+        assert organizations_in(store_path) == ["Acme GmbH"]
+
+
+@pytest.mark.parametrize("write", ["delete", "rename"])
+def test_deleting_or_renaming_while_another_program_holds_the_file_never_holds_up_reading(
+    store_path: Path, write: str
+) -> None:
+    # As for saving a link: deleting an entry or following a renamed profile waited for the
+    # other program with the store's lock held, and every read waited with it.
+    with HistoryStore(store_path, busy_timeout=3.0) as opened:
+        entry = add_link(opened)
+        with sqlite_write_open(store_path):
+            if write == "delete":
+                writer, outcome = _in_a_thread(lambda: opened.delete(entry.id))
+            else:
+                writer, outcome = _in_a_thread(lambda: opened.rename_profile("default", "Prod"))
+            time.sleep(0.3)
+            assert opened.search() == [entry]
+            assert writer.is_alive(), "the read waited for the write to give up"
+        writer.join(timeout=10)
+    assert outcome == ([True] if write == "delete" else [1])
+
+
+def test_deleting_while_another_program_holds_the_file_gives_up_with_plain_words(
+    store_path: Path,
+) -> None:
+    with HistoryStore(store_path, busy_timeout=0.2) as opened:
+        entry = add_link(opened)
+        with sqlite_write_open(store_path), pytest.raises(HistoryError, match="not be deleted"):
+            opened.delete(entry.id)
+        assert opened.get(entry.id) == entry
+
+
 def test_closing_saves_the_links_still_waiting(store_path: Path) -> None:
     opened = HistoryStore(store_path, busy_timeout=0.05)
     with sqlite_write_open(store_path), pytest.raises(NotSavedYetError):
@@ -2461,9 +2574,9 @@ def test_a_renamed_profile_takes_its_links_along(store: HistoryStore) -> None:
 
 
 def test_a_write_waits_at_most_a_second_for_another_writer(store_path: Path) -> None:
-    # The window records a link on its own thread: waiting 5 s for a database browser that
-    # held the file open for writing froze it that long. Another copy of this program
-    # writes for milliseconds.
+    # Waiting 5 s for a database browser that held the file open for writing froze the window
+    # that long (reading it, or writing it on its own thread as it once did). Another copy of
+    # this program writes for milliseconds.
     with HistoryStore(store_path) as store:
         assert store._conn is not None
         (milliseconds,) = store._conn.execute("PRAGMA busy_timeout").fetchone()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -87,3 +89,30 @@ def catch_urls(*schemes: str) -> Iterator[UrlCatcher]:
     finally:
         for scheme in schemes:
             QDesktopServices.unsetUrlHandler(scheme)
+
+
+@contextmanager
+def statements_by_thread(store: HistoryStore) -> Iterator[list[tuple[str, str]]]:
+    """Every statement the store's own connection runs until the block ends, each with the
+    name of the thread that ran it (SQLite's trace hook runs on that thread): which thread
+    wrote the file, and which one waited for it."""
+    ran: list[tuple[str, str]] = []
+
+    def trace(statement: str) -> None:
+        ran.append((" ".join(statement.split()), threading.current_thread().name))
+
+    with store._lock:
+        assert store._conn is not None
+        store._conn.set_trace_callback(trace)
+    try:
+        yield ran
+    finally:
+        with store._lock:
+            if store._conn is not None:
+                store._conn.set_trace_callback(None)
+
+
+def threads_that_ran(ran: list[tuple[str, str]], beginning: str) -> list[str]:
+    """The threads that ran the statements beginning with ``beginning`` (traced by
+    :func:`statements_by_thread`), in the order they ran."""
+    return [thread for statement, thread in ran if statement.startswith(beginning)]

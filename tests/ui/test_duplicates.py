@@ -513,6 +513,11 @@ def rename_in_settings(qtbot: QtBot, window: MainWindow, new: str) -> None:
     dialog.findChild(QPushButton, "renameProfileButton").click()
     qtbot.waitUntil(lambda: window.setup.profile_name == new, timeout=5000)
     dialog.reject()
+    # The history follows on a worker thread: until it has, earlier links keep the old name.
+    qtbot.waitUntil(
+        lambda: all(task.name != "history-rename-profile" for task in window.runner.active),
+        timeout=5000,
+    )
 
 
 def test_links_made_before_a_profile_was_renamed_are_still_found(

@@ -1196,6 +1196,7 @@ def test_delete_asks_first_and_removes_one_entry(qtbot: QtBot, demo_window: Main
 
     answer_next_box("Delete")
     feature.panel.historyDeleteButton.click()
+    qtbot.waitUntil(lambda: len(shown_entries(feature)) == 2)  # deleted on a worker thread
     assert feature.store.get(entries["acme"].id) is None
     assert feature.store.count() == 2
     assert [e.url for e in shown_entries(feature)] == [

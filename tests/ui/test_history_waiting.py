@@ -29,6 +29,7 @@ from tests.support.locked_files import (
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 NOW_SAVED = "The link is now saved in the history."
+NOT_SAVED_YET = "could not be saved in the history yet"
 
 
 @pytest.fixture
@@ -65,6 +66,8 @@ def test_a_link_made_while_another_program_writes_the_history_is_saved_once_it_l
     fill_form(demo_window)
     with sqlite_write_open(path):
         link = make_link(qtbot, demo_window)
+        # Said once the worker writing it gave up waiting (a second), the window free meanwhile.
+        qtbot.waitUntil(lambda: NOT_SAVED_YET in demo_window.statusLabel.text(), timeout=5000)
         status = demo_window.statusLabel.text()
         assert demo_window.statusPanel.kind == "error"
         assert status.startswith("The link is ready, but it could not be saved in the history yet")
@@ -103,13 +106,17 @@ def test_a_link_made_while_earlier_ones_wait_saves_them_first_and_says_so(
         first = make_link(qtbot, demo_window)
         fill_form(demo_window, email="two@second.example", organization="Second AG")
         second = make_link(qtbot, demo_window)
-        assert "another program is using the link history file" in (demo_window.statusLabel.text())
+        qtbot.waitUntil(
+            lambda: (
+                "another program is using the link history file" in demo_window.statusLabel.text()
+            ),
+            timeout=5000,
+        )
     fill_form(demo_window, email="three@third.example", organization="Third AG")
     third = make_link(qtbot, demo_window)
-    assert links_in(path) == [first, second, third]
-    assert demo_window.statusLabel.text() == (
-        "Demo link ready. It connects nothing. The earlier links are now saved in the history."
-    )
+    qtbot.waitUntil(lambda: links_in(path) == [first, second, third], timeout=5000)
+    said = "Demo link ready. It connects nothing. The earlier links are now saved in the history."
+    qtbot.waitUntil(lambda: demo_window.statusLabel.text() == said)
     # The history panel lists them all, the newest first.
     feature = open_history(qtbot, demo_window)
     assert [entry.url for entry in shown_entries(feature)] == [third, second, first]
@@ -136,6 +143,7 @@ def test_a_link_made_while_the_disk_is_full_is_saved_once_there_is_room(
     path = history_file(qtbot, window)
     with history_without_room(history_of(window).store):
         assert make_link(qtbot, window) == LINK_NEEDING_A_PAGE
+        qtbot.waitUntil(lambda: NOT_SAVED_YET in window.statusLabel.text(), timeout=5000)
         status = window.statusLabel.text()
         assert window.statusPanel.kind == "error"
         assert status.startswith(
@@ -163,6 +171,7 @@ def test_a_link_kept_off_the_screen_that_must_wait_is_found_in_the_history_later
             qtbot.waitUntil(lambda: kombo.create_link_count == 1)
             window.emailEdit.setText("bob@globex.example")
             qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+            qtbot.waitUntil(lambda: NOT_SAVED_YET in window.statusLabel.text(), timeout=5000)
             status = window.statusLabel.text()
             assert "it is not shown here" in status
             assert "another program is using the link history file" in status

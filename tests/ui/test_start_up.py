@@ -593,8 +593,14 @@ def test_a_link_made_while_the_history_was_opened_that_the_file_refuses_is_saved
     with sqlite_write_open(history_file):
         slow_history_opening.set()
         qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+        # Written on a worker thread once it is open, which gives up waiting after a second.
+        qtbot.waitUntil(
+            lambda: window.statusLabel.text().startswith(
+                "The link is ready, but it could not be saved in the history yet"
+            ),
+            timeout=5000,
+        )
         said = window.statusLabel.text()
-        assert said.startswith("The link is ready, but it could not be saved in the history yet")
         assert "another program is using the link history file" in said
         assert history_opening.NOT_SAVED_WHILE_OPENING not in said
         qtbot.wait(300)  # tried again meanwhile, refused

@@ -260,6 +260,8 @@ def delete_from_history(qtbot: QtBot, window: MainWindow, entry: HistoryEntry) -
     feature.panel.select_row(rows.index(entry.url))
     answer_next_box("Delete")
     feature.panel.historyDeleteButton.click()
+    # Deleted on a worker thread; the panel lists it no more once it is.
+    qtbot.waitUntil(lambda: entry.url not in [shown.url for shown in shown_entries(feature)])
     assert feature.store.get(entry.id) is None
 
 

@@ -720,7 +720,7 @@ def test_a_link_kept_off_the_screen_that_the_history_cannot_keep_is_said_lost(
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise HistoryError("disk full")
 
-    monkeypatch.setattr(slow_window.history.store, "record_request", refuse)
+    monkeypatch.setattr(slow_window.history.store, "queue_request", refuse)
     slow_window.createButton.click()
     qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
     slow_window.emailEdit.setText("bob@globex.example")

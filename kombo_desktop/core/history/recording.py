@@ -1,9 +1,12 @@
 """Recording the links that were made: the writing side of :class:`HistoryStore`.
 
-The window records what it sent, through ``record_request`` alone: a request (new link or
-reconnection), the link Kombo returned, and for a reconnection the customer it was made for.
-The request becomes one :class:`NewEntry` in one place (:meth:`NewEntry.of_request`), so
-cleaning, defaults and the derived search columns are decided once.
+The window records what it sent: a request (new link or reconnection), the link Kombo
+returned, and for a reconnection the customer it was made for. It hands the link over with
+``queue_request`` (kept at once, written by a worker thread: writing waits for the disk, and
+for another program holding the file); ``record_request`` writes it straight away, for code
+already off the window's thread. Either way the request becomes one :class:`NewEntry` in one
+place (:meth:`NewEntry.of_request`), so cleaning, defaults and the derived search columns are
+decided once.
 """
 
 from __future__ import annotations
@@ -215,6 +218,10 @@ class Recording(ABC):
     def _insert(self, new: NewEntry) -> HistoryEntry:
         """Store ``new`` and return it as stored; raises HistoryError when the disk refuses."""
 
+    @abstractmethod
+    def _queue(self, new: NewEntry) -> None:
+        """Keep ``new`` to be stored after the links kept before it, without writing now."""
+
     def record_request(
         self,
         request: LinkRequest | RelinkRequest,
@@ -231,9 +238,43 @@ class Recording(ABC):
 
         ``customer`` is whom a reconnection link is for (a new link's request names its own).
         The request becomes an entry in :meth:`NewEntry.of_request`, so the window never
-        copies fields by hand.
+        copies fields by hand. Writes now, waiting for the disk: not for the window's thread,
+        which hands links over with :meth:`queue_request`.
         """
         return self._insert(
+            NewEntry.of_request(
+                request,
+                url,
+                profile=profile,
+                environment_id=environment_id,
+                tool_label=tool_label,
+                created_at=created_at,
+                is_demo=is_demo,
+                customer=customer,
+            )
+        )
+
+    def queue_request(
+        self,
+        request: LinkRequest | RelinkRequest,
+        url: str,
+        *,
+        profile: str,
+        environment_id: str | None = None,
+        tool_label: str | None = None,
+        created_at: datetime | None = None,
+        is_demo: bool = False,
+        customer: CustomerDetails | None = None,
+    ) -> None:
+        """Hand over the link Kombo returned for ``request`` (as :meth:`record_request`) to be
+        written later, after the links handed over before it, by ``save_waiting_patiently``
+        on a worker thread; the window's call after a success.
+
+        Nothing is written here, so the window's thread never waits for the disk, nor for
+        another program holding the file; the duplicate check knows the link at once all the
+        same, and closing the store writes it if no worker has.
+        """
+        self._queue(
             NewEntry.of_request(
                 request,
                 url,

@@ -4,11 +4,14 @@ Storage is one SQLite file (``AppPaths.history_file``) in WAL mode, so the windo
 a write is in progress and a crash never leaves a half-written entry.
 
 Threading: one connection, opened with ``check_same_thread=False`` and guarded by a lock. The
-window reads on the UI thread and may record from a worker; every call is short (an indexed query
-with a ``LIMIT``, or a single-row insert), so serialising them costs nothing noticeable, and a
-single connection can be closed deterministically, which matters on Windows where an open handle
-keeps the file from being renamed or deleted. The export alone, which reads every entry, reads on
-a connection of its own, opened and closed for it (see :mod:`.snapshot`).
+window reads on the UI thread and writes only from workers (it hands a link over with
+``queue_request``, which writes nothing); every call is short (an indexed query with a
+``LIMIT``, or a single-row write), so serialising them costs nothing noticeable, and a single
+connection can be closed deterministically, which matters on Windows where an open handle keeps
+the file from being renamed or deleted. A write that another program holds up waits with the
+lock let go (see ``_write_patiently``): a read meanwhile waits at most for one try. The export
+alone, which reads every entry, reads on a connection of its own, opened and closed for it (see
+:mod:`.snapshot`).
 """
 
 from __future__ import annotations
@@ -16,12 +19,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Final
+from typing import Final, TypeVar
 
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import (
     HistoryEntry,
@@ -37,6 +42,8 @@ from kombo_desktop.core.history.searching import SearchQuery, entry_matches
 from kombo_desktop.core.history.snapshot import read_snapshot
 from kombo_desktop.core.history.waiting import WaitingLinks, write_trouble
 from kombo_desktop.core.letters import without_lone_surrogates
+
+_T = TypeVar("_T")
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
 _log = logging.getLogger(__package__)
@@ -85,11 +92,16 @@ def _readable_entries(rows: Sequence[Sequence[object]]) -> list[HistoryEntry]:
     return [entry for entry in entries if entry is not None]
 
 
-# How long a write waits for another program writing the same file. Another copy of this
-# program writes for milliseconds; the window records a link on its own thread, so a longer
-# wait (it was 5 s) froze it that long whenever a database browser held the file open for
-# writing, before saying the link could not be saved.
+# How long a write waits for another program writing the same file (and opening, or a read,
+# for one holding it locked). Another copy of this program writes for milliseconds; a database
+# browser holding the file open for writing holds it until its changes are written, and a
+# longer wait (it was 5 s) only put off saying so. The window writes on worker threads, which
+# wait with the store's lock let go (``_write_patiently``); when it wrote links on its own
+# thread, it froze this long for every link while such a program held the file.
 BUSY_TIMEOUT_SECONDS = 1.0
+# How long a write that another program holds up pauses, the lock let go, before it tries
+# again: SQLite's own wait tries about as often.
+_PAUSE_SECONDS = 0.05
 # How long closing waits for another program writing the file, to save the links still
 # waiting (see ``NotSavedYetError``): once, and briefly, as the program is ending.
 CLOSING_WAIT_SECONDS = 0.5
@@ -102,10 +114,13 @@ class HistoryStore(Recording, DuplicateCheck):
 
         store = HistoryStore(paths.history_file)   # at start-up; show store.problem if set
         earlier = store.duplicate_of(request, profile=name)   # before sending; None: go ahead
-        entry = store.record_request(request, url, profile=name, tool_label=label)  # after
+        store.queue_request(request, url, profile=name, tool_label=label)  # after: kept
+        store.save_waiting_patiently()              # on a worker: written into the file
+        saved = store.take_saved_late()             # their entries, for the panel
         store.search(text, limit=200), store.count(text)       # the panel, newest first
         store.first_page(text, 200)                             # both at once
-        entry.status(), store.delete(entry.id), export_csv(entries, path)
+        entry.status(), export_csv(entries, path)
+        store.delete(entry.id), store.rename_profile(old, new)  # on a worker, as they write
         store.close()                                           # when the window closes
 
     Recording comes from :class:`~.recording.Recording`, the duplicate check from
@@ -114,11 +129,13 @@ class HistoryStore(Recording, DuplicateCheck):
     Every method is thread-safe. Writing methods raise :class:`HistoryError` (a plain sentence)
     when the disk refuses; reading methods too, should the file be damaged while open.
 
-    A link the file refuses (a full disk, another program writing it) is not dropped: recording
-    raises :class:`NotSavedYetError` and keeps it (:mod:`.waiting`), and the duplicate check
-    knows it. Every write saves the links waiting first, oldest first (a link recorded while
-    they still cannot be saved waits behind them); :meth:`save_waiting` tries again without a
-    new link, and :meth:`close` once more. :meth:`take_saved_late` hands out those saved since.
+    A link handed over with ``queue_request`` waits in memory (:mod:`.waiting`) until a
+    worker writes it, and the duplicate check knows it meanwhile. A link the file refuses (a
+    full disk, another program writing it) is not dropped either: it keeps waiting (recording
+    it with ``record_request`` raises :class:`NotSavedYetError`). Every write saves the links
+    waiting first, oldest first (a link recorded while they still cannot be saved waits behind
+    them); :meth:`save_waiting_patiently` and :meth:`save_waiting` save them without a new
+    link, and :meth:`close` once more. :meth:`take_saved_late` hands out those saved since.
     """
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -165,11 +182,55 @@ class HistoryStore(Recording, DuplicateCheck):
             self._keep_waiting(values, trouble)
         raise NotSavedYetError(_NOT_SAVED_YET, trouble)
 
+    def _queue(self, new: NewEntry) -> None:
+        """Keep ``new`` after the links waiting, writing nothing (see ``queue_request``)."""
+        values = new.stored_values()  # once: the link is saved as it was made
+        with self._lock:
+            self._connection()  # closed: RuntimeError, as for a write
+            self._keep_waiting(values, None)
+
     @property
     def waiting(self) -> int:
-        """How many links wait to be saved in the file (see :class:`NotSavedYetError`)."""
+        """How many links wait to be saved in the file: handed over and not written yet, or
+        refused by it (see :class:`NotSavedYetError`)."""
         with self._lock:
             return len(self._waiting)
+
+    @property
+    def trouble(self) -> WriteTrouble | None:
+        """Why the file refused the links waiting, while they wait; None when none waits, or
+        those waiting were handed over and not tried yet."""
+        with self._lock:
+            return self._waiting.trouble if self._waiting else None
+
+    def save_waiting_patiently(
+        self, *, patience: float | None = None, cancel: CancelToken | None = None
+    ) -> int:
+        """Save the links waiting, oldest first, as :meth:`save_waiting`, for a worker thread;
+        returns how many still wait.
+
+        Another program writing the file is waited for, ``patience`` seconds at most (default:
+        the store's ``busy_timeout``), with the lock let go between tries: reading meanwhile
+        (the window's duplicate check) waits for one try at most, never for that program. A
+        full disk or a folder that refuses writing is not waited for; nor is anything once
+        ``cancel`` is cancelled (the window closes: closing the store tries once more).
+        """
+        deadline = time.monotonic() + (self._busy_timeout if patience is None else patience)
+        while True:
+            with self._locked("The links waiting could not be saved in the history.") as conn:
+                if self._waiting:
+                    self._save_waiting(conn, 0)
+                left, trouble = len(self._waiting), self._waiting.trouble
+            if (
+                not left
+                or trouble is not WriteTrouble.HELD_BY_ANOTHER_PROGRAM
+                or time.monotonic() >= deadline
+            ):
+                return left
+            if cancel is None:
+                time.sleep(_PAUSE_SECONDS)
+            elif cancel.wait(_PAUSE_SECONDS):
+                return left
 
     def save_waiting(self, *, wait: float | None = None) -> int:
         """Try to save the links waiting, oldest first, stopping at the first the file still
@@ -207,9 +268,9 @@ class HistoryStore(Recording, DuplicateCheck):
                 _log.info("A link that had to wait is now saved in the history")
         finally:
             if wait is not None:
-                conn.execute(f"PRAGMA busy_timeout = {round(self._busy_timeout * 1000):d}")
+                conn.execute(f"PRAGMA busy_timeout = {self._busy_milliseconds:d}")
 
-    def _keep_waiting(self, values: Mapping[str, object], trouble: WriteTrouble) -> None:
+    def _keep_waiting(self, values: Mapping[str, object], trouble: WriteTrouble | None) -> None:
         try:
             self._waiting.keep(values, trouble)
         except sqlite3.Error as error:  # not even memory to spare: the link is lost
@@ -217,21 +278,60 @@ class HistoryStore(Recording, DuplicateCheck):
             raise HistoryError("The link could not be saved in the history.") from error
 
     def delete(self, entry_id: int) -> bool:
-        """Remove one entry; False if there was none with that id."""
-        with self._locked("The entry could not be deleted from the history.") as conn:
-            cursor = conn.execute("DELETE FROM links WHERE id = ?", (entry_id,))
-        return cursor.rowcount > 0
+        """Remove one entry; False if there was none with that id. Waits for another program
+        writing the file as :meth:`_write_patiently` does: for a worker thread."""
+        deleted = self._write_patiently(
+            lambda conn: conn.execute("DELETE FROM links WHERE id = ?", (entry_id,)).rowcount,
+            "The entry could not be deleted from the history.",
+        )
+        return deleted > 0
 
     def rename_profile(self, old: str, new: str) -> int:
         """The entries of profile ``old`` now belong to ``new`` (the profile was renamed): the
         duplicate check looks for earlier links by profile, and would miss all of them.
-        Returns how many entries changed."""
-        with self._locked("The history could not follow the renamed profile.") as conn:
-            cursor = conn.execute(
-                "UPDATE links SET profile = ? WHERE profile = ?",
-                (without_lone_surrogates(new), without_lone_surrogates(old)),
-            )
-        return cursor.rowcount
+        Returns how many entries changed. Waits for another program writing the file as
+        :meth:`_write_patiently` does: for a worker thread."""
+        changed: int = self._write_patiently(
+            lambda conn: (
+                conn.execute(
+                    "UPDATE links SET profile = ? WHERE profile = ?",
+                    (without_lone_surrogates(new), without_lone_surrogates(old)),
+                ).rowcount
+            ),
+            "The history could not follow the renamed profile.",
+        )
+        return changed
+
+    def _write_patiently(
+        self, write: Callable[[sqlite3.Connection], _T], failure_message: str
+    ) -> _T:
+        """``write`` on the connection, another program writing the file waited for as long
+        as the store's ``busy_timeout``, with the lock let go between tries: SQLite's own wait
+        would hold the lock, and every read with it (the window's duplicate check). Failing,
+        raises :class:`HistoryError` with ``failure_message``."""
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            with self._lock:
+                conn = self._connection()
+                try:
+                    conn.execute("PRAGMA busy_timeout = 0")
+                    try:
+                        return write(conn)
+                    finally:
+                        conn.execute(f"PRAGMA busy_timeout = {self._busy_milliseconds:d}")
+                except sqlite3.Error as error:
+                    held = (
+                        write_trouble(error, self.path.parent)
+                        is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
+                    )
+                    if not held or time.monotonic() >= deadline:
+                        _log.warning("History operation failed: %s", error)
+                        raise HistoryError(failure_message) from error
+            time.sleep(_PAUSE_SECONDS)
+
+    @property
+    def _busy_milliseconds(self) -> int:
+        return round(self._busy_timeout * 1000)
 
     # ----------------------------------------------------------------------------- reading
 

@@ -1,10 +1,13 @@
-"""Links the history file could not take for a moment, kept in memory until it can.
+"""Links not in the history file yet, kept in memory until they are written into it.
+
+The window hands every link it made over here first (``HistoryStore.queue_request``), and a
+worker thread writes it: writing waits for the disk, and for another program holding the file.
 
 A full disk, or a database tool holding the file open with changes not yet written, refuses
 every write for as long as it lasts. The link was made and handed out all the same, and the
 history is the only record of it: dropped, it was gone for good, though the next link, made
-once space was freed or the tool let go, was saved as usual. So the store keeps such links here,
-oldest first, and saves them once the file takes writes again (see ``HistoryStore``).
+once space was freed or the tool let go, was saved as usual. So such links stay here, oldest
+first, and are saved once the file takes writes again (see ``HistoryStore``).
 
 Meanwhile the duplicate check must know them, or a second link for the same customer goes out
 unwarned. They are therefore also kept in a table in memory made as the file's is, with the
@@ -76,17 +79,19 @@ class WaitingLinks:
         self._links: list[tuple[int, Mapping[str, object]]] = []  # (id in memory, values)
         self._memory: sqlite3.Connection | None = None  # made for the first link kept
         self.trouble: WriteTrouble | None = None
-        """Why the last write of the file failed, while links wait."""
+        """Why the last write of the file failed, while links wait (None: not tried yet)."""
 
     def __len__(self) -> int:
         return len(self._links)
 
-    def keep(self, values: Mapping[str, object], trouble: WriteTrouble) -> None:
-        """Keep a link the file refused (for ``trouble``), after those kept before it."""
+    def keep(self, values: Mapping[str, object], trouble: WriteTrouble | None = None) -> None:
+        """Keep a link after those kept before it: one the file refused (for ``trouble``), or
+        one not written yet (None: why earlier links wait, if they do, stays as it was)."""
         memory = self._table()
         (memory_id, *_) = memory.execute(INSERT_ENTRY, values).fetchone()
         self._links.append((int(memory_id), values))
-        self.trouble = trouble
+        if trouble is not None:
+            self.trouble = trouble
 
     def oldest(self) -> tuple[int, Mapping[str, object]] | None:
         """The link that has waited longest (its id here, and its values), or None."""
