@@ -512,14 +512,25 @@ class LinkMaking(QObject):
         """Keep the language and category for next time (best effort). Not the link type:
         every start offers the usual one (or the administrator's), since a link to embed,
         valid an hour, chosen once would otherwise be preselected for every later link, and
-        the links staff send by e-mail would stop working an hour after they were made."""
+        the links staff send by e-mail would stop working an hour after they were made.
+
+        Written only when they changed: the file is written safely (flushed to the disk
+        first), which a slow disk makes take a while, and the window waits meanwhile; it
+        froze so after every link, though most links keep the choices of the one before.
+        The rare change is written here, on the UI thread, as every other change of the
+        settings is, so that no two writes of the file can cross (a write from a worker could
+        land after a change made in Settings meanwhile and undo it)."""
         store = self._window.setup.settings_store
         try:
             settings = store.load()
-            settings.language = request.language
-            if isinstance(request, LinkRequest):
-                settings.category = request.integration_category
-            store.save(settings)
+            category = (
+                request.integration_category
+                if isinstance(request, LinkRequest)
+                else settings.category
+            )
+            if (settings.language, settings.category) != (request.language, category):
+                settings.language, settings.category = request.language, category
+                store.save(settings)
             self._window.setup.settings = settings
         except OSError as error:
             _log.warning("Could not remember the form's choices: %s", error)

@@ -490,6 +490,33 @@ def test_a_link_to_embed_made_once_is_not_the_next_start_s_choice(
     assert again.languageCombo.currentData() == "de"  # a choice that stays
 
 
+def test_a_link_made_with_the_choices_already_remembered_leaves_the_settings_file_alone(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # Every link rewrote settings.json and flushed it to the disk on the window's thread,
+    # though the language and kind of system were the ones it held: on a slow disk the window
+    # froze that long after every link.
+    settings_file = AppPaths.from_environment().settings_file
+    window = open_window("--demo")
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("de"))
+    make_link(qtbot, window)
+    written = settings_file.stat()
+    assert json.loads(settings_file.read_text(encoding="utf-8"))["preferences"]["language"] == "de"
+
+    fill_form(window, email="bob@globex.example", organization="Globex AG")
+    make_link(qtbot, window)
+    unchanged = settings_file.stat()
+    assert (unchanged.st_ino, unchanged.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+
+    # A choice changed is remembered as before.
+    fill_form(window, email="carla@initech.example", organization="Initech AG")
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    make_link(qtbot, window)
+    assert json.loads(settings_file.read_text(encoding="utf-8"))["preferences"]["language"] == "fr"
+    assert window.setup.settings.language == "fr"
+
+
 def test_a_link_made_with_a_newer_versions_settings_keeps_them_for_it(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
