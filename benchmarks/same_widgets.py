@@ -170,7 +170,10 @@ def build_same_widgets_window() -> QMainWindow:
     tabs = QTabWidget()
     tabs.addTab(_form(), "New link")
     tabs.addTab(QWidget(), "Reconnect an integration")
-    body = QHBoxLayout()
+    # Between the header and the status line, the part that scrolls when the window is short.
+    middle = QWidget()
+    body = QHBoxLayout(middle)
+    body.setContentsMargins(0, 0, 0, 0)
     body.setSpacing(theme.SECTION_SPACING)
     body.addWidget(tabs, 11)
     body.addWidget(_result(), 10)
@@ -187,7 +190,7 @@ def build_same_widgets_window() -> QMainWindow:
     layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
     layout.setSpacing(theme.SECTION_SPACING)
     layout.addLayout(_header())
-    layout.addLayout(body, 1)
+    layout.addWidget(_scrolling(middle, "windowMiddleArea"), 1)
     layout.addWidget(status)
 
     window.setCentralWidget(central)

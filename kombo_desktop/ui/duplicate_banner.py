@@ -45,10 +45,10 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.history_model import made_when, shown_text, status_text
 from kombo_desktop.ui.widgets import (
-    WINDOW_FRAME,
     action_button,
-    keep_on_screen,
+    grow_to_show_all,
     plain_label,
+    scroll_area_around,
     wrap_within_width,
 )
 
@@ -368,17 +368,13 @@ class DuplicateBanner(QFrame):
             QTimer.singleShot(0, self._grow_window)
 
     def _grow_window(self) -> None:
-        """A window too short for the warning and the form's buttons (the smallest one, in
-        the demo) grows to hold them, as far as the screen allows; else the form's tab bar
-        and Create went under the warning."""
-        window = self.window()
-        needed = window.minimumSizeHint().height()
-        screen = window.screen()
-        if screen is not None:
-            needed = min(needed, screen.availableGeometry().height() - WINDOW_FRAME[1])
-        if self.isVisible() and window.height() < needed and not window.isMaximized():
-            window.resize(window.width(), needed)
-            keep_on_screen(window)
+        """A window too short for the warning and the form's tab bar and buttons (the
+        smallest one, in the demo) grows to show them all, as far as the screen allows; on a
+        laptop's screen what still does not fit scrolls, the warning with the forms (see
+        ``MainWindow``)."""
+        area = scroll_area_around(self)
+        if self.isVisible() and area is not None:
+            grow_to_show_all(area)
 
     def _for_another_organization(self) -> bool:
         return (

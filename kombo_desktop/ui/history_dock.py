@@ -133,15 +133,21 @@ def _measure(
 ) -> Sizes:
     content = window.centralWidget()
     assert content is not None
-    layout = content.layout()
-    if layout is not None:
-        layout.activate()  # a warning shown a moment ago takes its place now
+    # A warning shown a moment ago takes its place now, above the forms in the part that
+    # scrolls.
+    for part in (content, window.middleArea.widget()):
+        layout = part.layout() if part is not None else None
+        if layout is not None:
+            layout.activate()
     # The content without the form, plus the form at the height that keeps its first fields
     # (and its button), and at the height that shows all of it.
     form: RequestForm = window.linkForm
     if window.tabs.currentWidget() is window.relinkForm:
         form = window.relinkForm
-    others = content.height() - form.height() + (0 if warning_shown else WARNING_ROOM)
+    # A warning in a window too short for it scrolls with the form: what is scrolled away
+    # counts too.
+    others = content.height() + window.middleArea.height_missing() - form.height()
+    others += 0 if warning_shown else WARNING_ROOM
     kept = form.height_showing(FIELDS_KEPT)
 
     # The history's own smallest size depends on how its buttons stand, its height on the rows

@@ -68,6 +68,7 @@ from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
+    ShrinkingPage,
     chain_tab_order,
     label_column_width,
     press_focused_button,
@@ -91,6 +92,7 @@ CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
 # laptop, or 1440x900 at 150 %) gets a window that fits on it, frame and task bar included.
 PREFERRED_SIZE = (1180, 820)
+# Less high where the screen is (see ``smallest_height``).
 MINIMUM_SIZE = (860, 500)
 
 
@@ -188,9 +190,11 @@ class MainWindow(QMainWindow):
         self.account = AccountFeature(self)
         self.link_making = LinkMaking(self)
         self._connect()
-        # As narrow as the content can be (``WindowContent``), which Qt keeps to; no lower.
-        self.setMinimumHeight(MINIMUM_SIZE[1])
-        self.resize(*initial_size(self.screen().availableGeometry().size()))
+        # As narrow as the content can be (``WindowContent``), which Qt keeps to; what lies
+        # between the header and the status line scrolls in a shorter window.
+        available = self.screen().availableGeometry().size()
+        self.setMinimumHeight(smallest_height(available))
+        self.resize(*initial_size(available))
         self._restore_place()
 
         if setup.demo and not setup.policy.hide_demo:
@@ -310,6 +314,21 @@ class MainWindow(QMainWindow):
         body.addWidget(self.tabs, 11)
         body.addWidget(scrolling(self.resultPanel, "resultPage"), 10)
 
+        # What lies between the header and the status line scrolls, as a whole, when the
+        # window is too short for it: on a 1366x768 laptop at 125 % or 150 %, or with larger
+        # text, the duplicate warning and the forms needed more height than the screen has,
+        # and Qt squeezed them into each other (the warning over the tab bar and "Create
+        # link"). The demo bar, the header (screen-sharing mode) and the status line stay put.
+        middle = ShrinkingPage()
+        middle.setObjectName("windowMiddle")
+        middle_layout = QVBoxLayout(middle)
+        middle_layout.setContentsMargins(0, 0, 0, 0)
+        middle_layout.setSpacing(theme.SECTION_SPACING - 4)
+        middle_layout.addWidget(self.firstRunNotice)
+        middle_layout.addLayout(self.bannerArea)
+        middle_layout.addLayout(body, 1)
+        self.middleArea = scrolling(middle, "windowMiddleArea")
+
         central = WindowContent()
         central.setObjectName("centralWidget")
         layout = QVBoxLayout(central)
@@ -317,9 +336,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(theme.SECTION_SPACING - 4)
         layout.addWidget(self.demoBanner)
         layout.addWidget(self.header)
-        layout.addWidget(self.firstRunNotice)
-        layout.addLayout(self.bannerArea)
-        layout.addLayout(body, 1)
+        layout.addWidget(self.middleArea, 1)
         layout.addWidget(self.statusPanel)
         # The status sentence keeps all its lines in a short window: its details yield.
         self.statusPanel.fit_within(layout)
@@ -609,8 +626,15 @@ class WindowContent(QWidget):
         return QSize(max(width, MINIMUM_SIZE[0]), hint.height())
 
 
+def smallest_height(available: QSize) -> int:
+    """The window's least height: ``MINIMUM_SIZE``'s, or what ``available`` (the screen minus
+    task bars) leaves below the title bar where that is less. At 150 % a 1366x768 laptop
+    leaves 485 pixels: the window, kept 500 high, put the status line under the task bar."""
+    return min(MINIMUM_SIZE[1], available.height() - WINDOW_FRAME[1])
+
+
 def initial_size(available: QSize) -> tuple[int, int]:
     """The preferred size, shrunk to what ``available`` (the screen minus task bars) leaves."""
     width = min(PREFERRED_SIZE[0], available.width() - WINDOW_FRAME[0])
     height = min(PREFERRED_SIZE[1], available.height() - WINDOW_FRAME[1])
-    return max(width, MINIMUM_SIZE[0]), max(height, MINIMUM_SIZE[1])
+    return max(width, MINIMUM_SIZE[0]), max(height, smallest_height(available))

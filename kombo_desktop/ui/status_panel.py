@@ -33,6 +33,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
+    FitScrollArea,
     announce,
     button_row,
     keep_on_screen,
@@ -316,7 +317,12 @@ class StatusPanel(QFrame):
 
 def least(item: QLayoutItem, width: int) -> int:
     """The least height a layout gives ``item`` at ``width``: the lines of its wrapped text
-    (a layout counts them as its least height), else its minimum."""
+    (a layout counts them as its least height), else its minimum. A part that scrolls (the
+    forms and a warning above them) counts all it holds: the details pane is worth less
+    than the form it would scroll out of view."""
+    widget = item.widget()
+    if isinstance(widget, FitScrollArea):
+        return widget.unscrolled_height(width)
     if item.hasHeightForWidth():
         return item.heightForWidth(width)
     return item.minimumSize().height()

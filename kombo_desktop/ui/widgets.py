@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -694,6 +695,24 @@ class FitScrollArea(QScrollArea):
         width = narrowest + margins.left() + margins.right() + scroll_bar
         return QSize(max(hint.width(), width), hint.height())
 
+    def unscrolled_height(self, width: int | None = None) -> int:
+        """The least height at which the area shows all of its page without scrolling, at
+        ``width`` (by default the area's own): each part of the page at its least height,
+        wrapped text with all its lines."""
+        page = self.widget()
+        margins = self.contentsMargins()
+        around = margins.top() + margins.bottom()
+        if page is None:
+            return around
+        if width is None:
+            width = self.width()
+        return least_height(page, width - margins.left() - margins.right()) + around
+
+    def height_missing(self) -> int:
+        """How much taller the area must be to show all of its page without scrolling (0 when
+        it has the room)."""
+        return max(self.unscrolled_height() - self.height(), 0)
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
@@ -705,6 +724,64 @@ class FitScrollArea(QScrollArea):
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
         return super().eventFilter(watched, event)
+
+
+class ShrinkingPage(QWidget):
+    """A page for a ``FitScrollArea`` that scrolls only once its parts are all at their least
+    heights: its own scrolling parts (the forms, the result) shrink first.
+
+    A usual page is given all the height it would like (a ``FitScrollArea`` asks for its
+    content's full height), so the window's part between the header and the status line
+    would have scrolled the forms whole instead of their own fields, "Create link" moving
+    away with them.
+
+    Across, it is always as wide as the area shows: the area still asks for the page's least
+    width (see ``FitScrollArea.minimumSizeHint``), but where the screen cannot give it (the
+    largest text) a wider page put the right edge of what spans it (the duplicate warning's
+    "Not now") out of sight, where nothing scrolls to it.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        # Qt's scroll area makes a page holding wrapped text as high as this at its width.
+        return least_height(self, width)
+
+
+def least_height(widget: QWidget, width: int) -> int:
+    """The least height ``widget`` can have at ``width`` without squeezing anything in it:
+    wrapped text counts all its lines (a layout's own least height counts one line each)."""
+    layout = widget.layout()
+    if layout is not None and layout.hasHeightForWidth():
+        return max(layout.totalMinimumHeightForWidth(width), widget.minimumHeight())
+    return max(widget.minimumSizeHint().height(), widget.minimumHeight())
+
+
+def scroll_area_around(widget: QWidget) -> FitScrollArea | None:
+    """The nearest ``FitScrollArea`` that ``widget`` is inside of (None: it is in none)."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, FitScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+def grow_to_show_all(area: FitScrollArea) -> None:
+    """Make ``area``'s window as much taller as ``area`` needs to show all it holds without
+    scrolling, as far as the screen allows (never when maximised or full screen); what still
+    does not fit scrolls."""
+    window = area.window()
+    missing = area.height_missing()
+    if missing <= 0 or window.isMaximized() or window.isFullScreen():
+        return
+    tallest = window.height() + missing
+    screen = window.screen()
+    if screen is not None:
+        tallest = min(tallest, screen.availableGeometry().height() - WINDOW_FRAME[1])
+    if tallest > window.height():
+        window.resize(window.width(), tallest)
+        keep_on_screen(window)
 
 
 def own_viewport(background: QPalette.ColorRole = QPalette.ColorRole.NoRole) -> QWidget:

@@ -1,0 +1,168 @@
+"""The duplicate warning in a window too short for it: on a 1366x768 laptop at 125 % or 150 %
+scaling (with Windows' "Text size" larger too), the window cannot grow past the screen.
+
+Qt squeezed the window's parts into each other there: the warning was drawn over the tab bar,
+"Create link" showed two thirds of itself, and with larger text the warning covered the form,
+the result and the status line. Now the part between the header and the status line scrolls:
+nothing is drawn over anything else, and whatever is not in view is scrolled to.
+
+The screens are what those laptops leave a window in logical pixels (the tests' own screen is
+800 pixels wide), measured with ``QT_FONT_DPI`` on a 1366x728 screen (a 40-pixel task bar).
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow, initial_size
+from kombo_desktop.ui.widgets import WINDOW_FRAME
+from tests.support.history_helpers import history_of
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.ui.test_window_layout import fully_visible
+
+AT_125 = QRect(0, 0, 1093, 582)  # 1366x768 at 125 %, less the task bar
+AT_150 = QRect(0, 0, 911, 485)  # 1366x768 at 150 %, less the task bar
+LARGER_TEXT = 1.5  # Windows' "Text size" at 150 %
+
+LAPTOPS = [
+    pytest.param(AT_125, 1.0, id="125%"),
+    pytest.param(AT_150, 1.0, id="150%"),
+    pytest.param(AT_125, LARGER_TEXT, id="125%-text-150%"),
+    pytest.param(AT_150, LARGER_TEXT, id="150%-text-150%"),
+]
+
+
+def seen_part(window: MainWindow, widget: QWidget) -> QRect:
+    """The part of ``widget`` that is drawn, in the window's pixels (empty when none is)."""
+    if not widget.isVisible():
+        return QRect()
+    seen = widget.visibleRegion().boundingRect()
+    return QRect(widget.mapTo(window, seen.topLeft()), seen.size())
+
+
+def open_on(
+    screen: QRect,
+    text_scale: float,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> MainWindow:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(theme.usual_system_points() * text_scale)
+    return open_window("--demo")
+
+
+def show_the_warning(qtbot: QtBot, window: MainWindow) -> QWidget:
+    fill_form(window)
+    make_link(qtbot, window)
+    window.createButton.click()  # the same customer and tool again
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    qtbot.wait(100)  # the warning's lines, and the window growing for them if it can
+    return banner
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
+def test_the_warning_is_drawn_over_nothing_and_everything_can_be_reached(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    window = open_on(screen, text_scale, monkeypatch, system_text, open_window)
+    banner = show_the_warning(qtbot, window)
+    assert window.height() + WINDOW_FRAME[1] <= screen.height()
+
+    fields = [box.field for box in window.linkForm.boxes.values()]
+    parts = {
+        "tab bar": [window.tabs.tabBar()],
+        "warning": [banner],
+        "form's fields": [field for field in fields if not seen_part(window, field).isEmpty()],
+        "Create link": [window.createButton],
+        "status line": [window.statusPanel],
+    }
+    seen = {
+        name: [(w.objectName(), seen_part(window, w)) for w in widgets]
+        for name, widgets in parts.items()
+    }
+    inside = QRect(QPoint(0, 0), window.size())
+    for name, rects in seen.items():
+        for widget_name, rect in rects:
+            assert inside.contains(rect) or rect.isEmpty(), (name, widget_name, rect)
+    for (first, rects_1), (second, rects_2) in combinations(seen.items(), 2):
+        for name_1, rect_1 in rects_1:
+            for name_2, rect_2 in rects_2:
+                assert not rect_1.intersects(rect_2), (first, name_1, rect_1, second, name_2)
+    # The status line is always in view; the rest comes into view as the focus goes to it.
+    assert fully_visible(window.statusPanel)
+    choices = [b for b in banner.findChildren(QPushButton) if b.isVisible()]
+    for widget in [*choices, window.tabs.tabBar(), window.createButton]:
+        widget.setFocus()
+        qtbot.waitUntil(lambda w=widget: fully_visible(w), timeout=1000)
+    # Up and down, that is: with text at 150 % on a screen 911 pixels wide the fields are
+    # wider than the form has room for, which is not this test's concern.
+    window.emailEdit.setFocus()
+    qtbot.waitUntil(
+        lambda: seen_part(window, window.emailEdit).height() == window.emailEdit.height(),
+        timeout=1000,
+    )
+
+
+@pytest.mark.parametrize("screen", [AT_125, AT_150], ids=["125%", "150%"])
+def test_the_window_and_its_smallest_size_fit_the_laptops_screen(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+) -> None:
+    # At 150 % the window was kept 500 pixels high where the screen leaves 485: the status
+    # line went under the task bar.
+    window = open_on(screen, 1.0, monkeypatch, system_text, open_window)
+    qtbot.waitExposed(window)
+    assert window.minimumHeight() + WINDOW_FRAME[1] <= screen.height()
+    assert window.height() + WINDOW_FRAME[1] <= screen.height()
+    width, height = initial_size(screen.size())
+    assert height + WINDOW_FRAME[1] <= screen.height()
+    assert width >= MINIMUM_SIZE[0]
+    window.resize(100, 100)  # as small as it goes
+    qtbot.wait(50)
+    assert window.height() + WINDOW_FRAME[1] <= screen.height()
+    assert fully_visible(window.statusPanel)
+
+
+def test_on_a_screen_with_room_the_window_grows_to_show_the_warning_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # The window grows for the warning as far as the screen allows; only where it cannot
+    # does the part under the header scroll.
+    window = open_on(QRect(0, 0, 1920, 1040), 1.0, monkeypatch, system_text, open_window)
+    window.resize(*MINIMUM_SIZE)
+    banner = show_the_warning(qtbot, window)
+    assert window.height() > MINIMUM_SIZE[1]
+    shown = (banner, window.tabs.tabBar(), window.emailEdit, window.createButton)
+    qtbot.waitUntil(lambda: all(fully_visible(widget) for widget in shown), timeout=1000)
+
+
+def test_without_the_warning_the_forms_scroll_their_own_fields(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The part under the header scrolls only when its parts are all at their least heights:
+    # in a short window the form scrolls its fields and keeps "Create link" in view.
+    demo_window.resize(*MINIMUM_SIZE)
+    demo_window.linkForm.advanced.set_expanded(True)
+    qtbot.wait(50)
+    assert demo_window.linkForm.scrollArea.verticalScrollBar().maximum() > 0
+    assert fully_visible(demo_window.createButton)
