@@ -62,7 +62,7 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QPushButton, QWidget
 
-from kombo_desktop.core.integration_id import integration_tool
+from kombo_desktop.core.integration_id import integration_id_as_sent, integration_tool
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
 from kombo_desktop.ui.duplicate_flow import DuplicateFlow
@@ -660,7 +660,11 @@ class HistoryFeature(QObject):
         (what the status line said on filling it in); None otherwise. Kombo not knowing the
         id with the key in use is then no mistyped id, nor a matter of choosing a profile."""
         entry = self._filled_reconnection
-        if entry is None or entry.integration_id != integration_id:
+        # Compared as sent: the form was filled with the id cleaned (``integration_id_as_sent``)
+        # of what an older version may have kept with invisible characters.
+        if entry is None or entry.integration_id is None:
+            return None
+        if integration_id_as_sent(entry.integration_id) != integration_id_as_sent(integration_id):
             return None
         target = self.window.target
         in_use = target.profile if target is not None else entry.profile

@@ -25,7 +25,7 @@ from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history, shown_entries
-from tests.support.history_records import record_relink
+from tests.support.history_records import record_relink, record_unchecked_relink
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
@@ -287,15 +287,28 @@ def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
     assert not window.statusPanel.statusActionButton.isVisible()
 
 
+@pytest.mark.parametrize("copied_along", ["", "\u200b"], ids=["as-typed", "zero-width-space"])
 def test_an_id_filled_in_from_a_removed_profiles_reconnection_says_that_profile_is_gone(
-    qtbot: QtBot, removed_window: MainWindow
+    qtbot: QtBot, removed_window: MainWindow, copied_along: str
 ) -> None:
     # "Fill the form" from a reconnection made with a profile removed since: the status line
     # said the profile was removed and how to reconnect the integration, while the id's hint
     # below it said to copy the id again and "choose the matching profile in Settings", which
-    # lists no such profile; the refusal after the button said the same.
+    # lists no such profile; the refusal after the button said the same. An older version
+    # kept an id with an invisible character copied along: the form gets it cleaned, and the
+    # hint took the cleaned id for another one.
     window = removed_window
-    earlier = record_earlier_reconnection(window, profile="Sandbox")
+    if copied_along:
+        earlier = record_unchecked_relink(
+            window.history.store,
+            profile="Sandbox",
+            integration_id=INTEGRATION_ID + copied_along,
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url="https://connect.kombo.dev/v1?token=earlier",
+        )
+    else:
+        earlier = record_earlier_reconnection(window, profile="Sandbox")
     feature = open_history(qtbot, window)
     row = next(row for row, entry in enumerate(shown_entries(feature)) if entry == earlier)
     feature.panel.select_row(row)
