@@ -20,7 +20,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from kombo_desktop.core.errors import (
     InputRejectedError,
@@ -371,6 +371,11 @@ class RefusalDisplay(QObject):
         notice = self._window.firstRunNotice
         notice.show()
         notice.draw_attention()
+        # On a short screen the middle of the window scrolls, and Create at its bottom kept
+        # the note (at its top) out of sight while the sentence points at it. Scrolled to once
+        # the focus has come back to Create, which scrolls to Create (``FitScrollArea``).
+        middle = self._window.middleArea
+        QTimer.singleShot(0, middle, lambda: middle.ensureWidgetVisible(notice, 0, 0))
         self._window.statusPanel.show_message(
             NO_KEY_SEE_NOTICE_TEXT, "error", after_notes=after_notes
         )

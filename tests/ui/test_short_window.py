@@ -166,3 +166,30 @@ def test_without_the_warning_the_forms_scroll_their_own_fields(
     qtbot.wait(50)
     assert demo_window.linkForm.scrollArea.verticalScrollBar().maximum() > 0
     assert fully_visible(demo_window.createButton)
+
+
+def test_without_a_key_the_note_the_status_points_at_is_scrolled_into_view(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # "No API key … The note at the top of the window says how to add one": with Create
+    # reached at the bottom of a scrolled middle, about 33 of the note's 182 pixels were in
+    # view, its "Open settings" and "Try the demo" buttons not at all.
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(theme.usual_system_points() * LARGER_TEXT)
+    window = open_window()
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    fill_form(window)
+    window.activateWindow()
+    window.createButton.setFocus()
+    bar = window.middleArea.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=2000)  # laid out: the middle scrolls
+    bar.setValue(bar.maximum())  # where Tab to Create leaves the middle
+    qtbot.waitUntil(lambda: bar.value() > 0, timeout=2000)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: "No API key" in window.statusLabel.text(), timeout=5000)
+    notice = window.firstRunNotice
+    qtbot.waitUntil(lambda: seen_part(window, notice).height() == notice.height(), timeout=2000)
