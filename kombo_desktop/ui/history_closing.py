@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 from kombo_desktop.ui.history_waiting import HISTORY_HELD
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from kombo_desktop.ui.history_opening import BackgroundHistory
     from kombo_desktop.ui.history_waiting import WaitingSaves
     from kombo_desktop.ui.main_window import MainWindow
@@ -140,7 +142,7 @@ class ClosingWithHistory:
         from PySide6.QtGui import QGuiApplication
 
         self._window.show_status(saving_words(count), "busy")
-        _paint_now(self._window)
+        paint_now(self._window)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             return self._history.wait_for_opening(WAIT_SECONDS)
@@ -148,7 +150,7 @@ class ClosingWithHistory:
             QGuiApplication.restoreOverrideCursor()
 
 
-def _paint_now(window: MainWindow) -> None:
+def paint_now(window: QWidget) -> None:
     """Show the status just set before the UI thread waits: its layout and paint would
     otherwise come from the event loop, after the wait. Only layout requests are handled
     here, nothing a person does or a worker reports."""

@@ -600,6 +600,7 @@ class MainWindow(QMainWindow):
         # Links made while the history was being opened are saved before the program exits:
         # its opening gets a few seconds more (the status line says why).
         self.history.wait_before_closing()
+        self.resultPanel.wait_before_closing()  # a QR code's file still being written
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it

@@ -75,6 +75,11 @@ ACTION_MAX_WIDTH = 300  # buttons beside the code stop growing here on wide scre
 COPY_TEXT = "Copy link"
 SAVE_QR_TEXT = "Save QR code…"
 SAVING_QR_TEXT = "Saving the QR code…"
+CLOSING_SAVING_QR_TEXT = "Closing… the QR code is still being saved (a few seconds at most)."
+# The most closing waits for a QR code's file still being written: a file on a network share
+# over a VPN takes seconds. Closed sooner, the program ended mid-write: no file, and a hidden
+# temporary one left in the customer's folder.
+QR_CLOSE_WAIT_SECONDS = 10.0
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
 EMPTY_TEXT = "Your link will appear here."
@@ -799,6 +804,28 @@ class ResultPanel(QFrame):
             return
         self.exportQrButton.setEnabled(False)
         self.notice.emit(SAVING_QR_TEXT, "busy")
+
+    def wait_before_closing(self) -> None:
+        """Give a QR code's file still being written ``QR_CLOSE_WAIT_SECONDS`` at most to be
+        saved before the window closes, the status line saying why: the window's own wait for
+        its tasks (``CLOSE_WAIT_SECONDS``) is as short as for a request, and the program
+        ended while the file was half written."""
+        saving = self._saving_qr
+        if saving is None or not saving.running:
+            return
+        # Only now: the window is built without Qt's namespace (see ``qt_enums``).
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        from kombo_desktop.ui.history_closing import paint_now
+
+        self.notice.emit(CLOSING_SAVING_QR_TEXT, "busy")
+        paint_now(self.window())
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            saving.wait(QR_CLOSE_WAIT_SECONDS)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def copy_qr(self) -> None:
         if self.shown is None or self.link_has_expired():

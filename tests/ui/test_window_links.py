@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWid
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
+from kombo_desktop.ui import main_window
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -472,6 +474,41 @@ def test_a_qr_code_is_written_on_a_worker_while_the_window_goes_on(
     assert not disk.on_the_ui_thread
     suggested, _type = demo_window.save_places.qr_suggestion("next")
     assert Path(suggested).parent == share  # the folder was remembered
+
+
+def test_closing_the_window_while_a_qr_code_is_saved_waits_for_its_file(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closed while "Saving the QR code…" ran on a slow share, the window waited only as long
+    # as for any request (1.5 s) and the program ended mid-write: the file was never saved
+    # and a hidden ".acme.png.<hex>.tmp" stayed in the customer's folder.
+    monkeypatch.setattr(main_window, "CLOSE_WAIT_SECONDS", 0.1)  # shorter than the write
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    share = tmp_path / "customers-share"
+    share.mkdir()
+    target = share / "acme.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(target), "PNG (*.png)"))
+    disk = HeldWrites(monkeypatch)
+    statuses: list[str] = []
+    show_message = demo_window.statusPanel.show_message
+    monkeypatch.setattr(
+        demo_window.statusPanel,
+        "show_message",
+        lambda text, *rest: (statuses.append(text), show_message(text, *rest)),
+    )
+    try:
+        demo_window.exportQrButton.click()
+        qtbot.waitUntil(disk.waiting.is_set)
+        slow_share = threading.Timer(0.5, disk.release)  # the share confirms the write
+        slow_share.start()
+        demo_window.close()
+    finally:
+        disk.release()
+
+    assert decode_png(target) == link  # saved, whole, before the program went on closing
+    assert sorted(path.name for path in share.iterdir()) == ["acme.png"]
+    assert "Closing… the QR code is still being saved" in " ".join(statuses)
 
 
 def test_closing_the_save_dialog_writes_nothing(
