@@ -43,6 +43,7 @@ from kombo_desktop.ui.widgets import (
     OneLineNote,
     OneLineTitle,
     chain_tab_order,
+    hand_over_focus,
     plain_label,
     plain_tooltip,
     push_button,
@@ -767,6 +768,7 @@ class ResultPanel(QFrame):
         from kombo_desktop.ui import qr_image
 
         places = self._save_places
+        handed_focus = False  # set below: the save button had the focus and gave it away
 
         def write(_token: object) -> Path:
             written = qr_image.write_qr_file(target, content)
@@ -775,7 +777,10 @@ class ResultPanel(QFrame):
 
         def finished() -> None:
             self._saving_qr = None
-            self.exportQrButton.setEnabled(self.shown is not None and not self.expired)
+            save = self.exportQrButton
+            save.setEnabled(self.shown is not None and not self.expired)
+            if handed_focus and save.isEnabled() and self.window().focusWidget() is self.linkField:
+                save.setFocus()  # back on the button pressed, unless the person moved on
 
         def done(written: Path) -> None:
             finished()
@@ -802,6 +807,9 @@ class ResultPanel(QFrame):
             )
         except RuntimeError:  # the window is closing
             return
+        # The button waits, disabled, until the file is written; the focus goes to the link
+        # first, or Qt gave it to "Copy QR image", where the next Space copied the picture.
+        handed_focus = hand_over_focus([self.exportQrButton], self.linkField) is not None
         self.exportQrButton.setEnabled(False)
         self.notice.emit(SAVING_QR_TEXT, "busy")
 

@@ -476,6 +476,31 @@ def test_a_qr_code_is_written_on_a_worker_while_the_window_goes_on(
     assert Path(suggested).parent == share  # the folder was remembered
 
 
+def test_saving_a_qr_code_from_the_keyboard_keeps_the_focus_off_copy_qr_image(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Save QR code…" waits, disabled, while its file is written: Qt moved the focus to the
+    # next button, "Copy QR image", and a second Space copied the picture instead.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    target = tmp_path / "acme.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(target), "PNG (*.png)"))
+    save = demo_window.exportQrButton
+    demo_window.activateWindow()
+    save.setFocus()
+    qtbot.waitUntil(save.hasFocus)
+    disk = HeldWrites(monkeypatch)
+    try:
+        QTest.keyClick(save, Qt.Key.Key_Space)
+        qtbot.waitUntil(disk.waiting.is_set)
+        assert not save.isEnabled()
+        assert QApplication.focusWidget() is demo_window.linkField  # Space there does nothing
+    finally:
+        disk.release()
+    wait_qr_saved(qtbot, demo_window)
+    assert save.isEnabled() and QApplication.focusWidget() is save  # back where it was
+
+
 def test_closing_the_window_while_a_qr_code_is_saved_waits_for_its_file(
     qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
