@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 # opening takes milliseconds, a few seconds on a slow disk or for a large history upgraded
 # once, and a file held by another program is read without its lock after two seconds. The
 # window's wait for its background tasks follows (``CLOSE_WAIT_SECONDS``, 1.5 s), the opening
-# among them: closing never takes much more than three seconds in all.
+# among them: for the history, closing never takes much more than three seconds in all (a QR
+# code still being written adds its own wait, ``result_panel.QR_CLOSE_WAIT_SECONDS``).
 WAIT_SECONDS = 2.0
 
 
