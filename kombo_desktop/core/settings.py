@@ -349,9 +349,9 @@ class SettingsStore:
         # it is neither moved aside nor written over until a later read succeeds.
         self._file_not_read = False
         # One save at a time, and none between the reading and the writing of an ``update``:
-        # the folder of a saved QR code is remembered from a worker thread, and its update,
-        # made from settings read a moment before, must not undo a save the window made
-        # meanwhile (a profile added in Settings).
+        # the folder of a saved QR code is remembered from a worker thread while the window
+        # changes the settings too (a profile added in Settings, the form's choices kept after
+        # a link). Each change is an ``update``, so neither undoes the other.
         self._saving = threading.Lock()
 
     @property
@@ -442,8 +442,10 @@ class SettingsStore:
 
     def update(self, change: Callable[[Settings], None]) -> Settings:
         """Load the settings, ``change`` them and save them, with no other save in between;
-        returns them as saved. Raises as :meth:`save` does. For a change made off the UI
-        thread, which may take as long as the disk does (see ``_saving``)."""
+        returns them as saved. Raises as :meth:`save` does, and whatever ``change`` raises
+        (then nothing is written). Every change of settings already saved goes through here,
+        on the UI thread or a worker: settings loaded first and saved later would undo a save
+        made in between (see ``_saving``)."""
         with self._saving:
             settings = self.load()
             change(settings)

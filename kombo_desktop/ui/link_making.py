@@ -30,6 +30,7 @@ from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkR
 from kombo_desktop.core.vocabulary import (
     LANGUAGE_NAMES_IN_ENGLISH,
     LINK_TYPE_NAMES,
+    Category,
     LinkType,
 )
 from kombo_desktop.ui.duplicate_flow import GONE_BY_EDITING
@@ -44,6 +45,7 @@ from kombo_desktop.ui.widgets import spoken_name
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.link_check import CreatedLink
+    from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.connection import Connection, Target
     from kombo_desktop.ui.link_customer import Customer
     from kombo_desktop.ui.main_window import MainWindow
@@ -517,20 +519,23 @@ class LinkMaking(QObject):
         Written only when they changed: the file is written safely (flushed to the disk
         first), which a slow disk makes take a while, and the window waits meanwhile; it
         froze so after every link, though most links keep the choices of the one before.
-        The rare change is written here, on the UI thread, as every other change of the
-        settings is, so that no two writes of the file can cross (a write from a worker could
-        land after a change made in Settings meanwhile and undo it)."""
+        The rare change is read and written again under the store's lock
+        (``SettingsStore.update``): a QR code's folder may be remembered on a worker at the
+        same moment, and a copy read before that write and saved after it would undo it."""
         store = self._window.setup.settings_store
+
+        def category_of(settings: Settings) -> Category:
+            if isinstance(request, LinkRequest):
+                return request.integration_category
+            return settings.category
+
+        def keep(settings: Settings) -> None:
+            settings.language, settings.category = request.language, category_of(settings)
+
         try:
             settings = store.load()
-            category = (
-                request.integration_category
-                if isinstance(request, LinkRequest)
-                else settings.category
-            )
-            if (settings.language, settings.category) != (request.language, category):
-                settings.language, settings.category = request.language, category
-                store.save(settings)
+            if (settings.language, settings.category) != (request.language, category_of(settings)):
+                settings = store.update(keep)
             self._window.setup.settings = settings
         except OSError as error:
             _log.warning("Could not remember the form's choices: %s", error)

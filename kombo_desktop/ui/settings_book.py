@@ -79,13 +79,17 @@ class ProfileBook:
         self.selected = self.current
 
     def _read(self) -> Settings:
-        """The settings on disk now, with the profile the window uses.
+        """The settings on disk now, with the profile the window uses (see
+        :meth:`_with_unsaved_current`)."""
+        return self._with_unsaved_current(self._store.load())
+
+    def _with_unsaved_current(self, settings: Settings) -> Settings:
+        """``settings`` with the profile the window uses.
 
         The window may use a profile that was never saved (``--profile`` with a new name,
         often with a key an administrator provisioned): listed, so that its key can be seen,
         checked and replaced here; saved with the next change.
         """
-        settings = self._store.load()
         name = self._unsaved_current
         if name and settings.profile(name) is None:
             with contextlib.suppress(ValueError):  # a name another only differs from in case
@@ -97,17 +101,30 @@ class ProfileBook:
 
         Each change starts from the file, not from what the dialog read when it opened:
         another copy of the program (a second window, another user session) may have saved
-        since, and writing the dialog's old copy back deleted what that one had added.
+        since, and writing the dialog's old copy back deleted what that one had added. The
+        file is read and written again under the store's lock (``SettingsStore.update``):
+        a QR code's folder remembered on a worker meanwhile is kept, not undone.
         """
-        settings = self._read()
+        refused: list[Settings] = []
+
+        def change(settings: Settings) -> None:
+            self._with_unsaved_current(settings)
+            try:
+                apply(settings)
+            except ValueError:  # e.g. a name another copy took meanwhile: nothing is written
+                refused.append(settings)
+                raise
+
         try:
-            apply(settings)
-        except ValueError as error:  # e.g. a name another copy took meanwhile
+            self.settings = self._store.update(change)
+        except ValueError as error:
+            if not refused:
+                raise
             self._say(str(error), "error")
-            self.settings = settings
+            self.settings = refused[0]
             return False
-        self.settings = settings
-        if not self.save():
+        except OSError as error:
+            self._say_not_saved(error)
             return False
         self._unsaved_current = None  # written now (or removed): nothing to add any more
         return True
@@ -155,23 +172,18 @@ class ProfileBook:
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Write the settings; on failure say so and go back to what is on disk."""
-        try:
-            self._store.save(self.settings)
-        except OSError as error:
-            _log.warning("Settings could not be saved: %s", error)
-            if isinstance(error, SettingsNotReadError):
-                message = str(error)  # the file on disk was never read: say why it stays
-            else:
-                message = (
-                    "The settings could not be saved. Check that there is free disk space and "
-                    f"that you may write to {self._store.path.parent}, then try again."
-                )
-            self._say(message, "error")
-            self.settings = self._read()
-            return False
-        return True
+    def _say_not_saved(self, error: OSError) -> None:
+        """Say that the settings could not be saved, and go back to what is on disk."""
+        _log.warning("Settings could not be saved: %s", error)
+        if isinstance(error, SettingsNotReadError):
+            message = str(error)  # the file on disk was never read: say why it stays
+        else:
+            message = (
+                "The settings could not be saved. Check that there is free disk space and "
+                f"that you may write to {self._store.path.parent}, then try again."
+            )
+        self._say(message, "error")
+        self.settings = self._read()
 
     def replace(self, old_name: str, profile: Profile) -> bool:
         def apply(settings: Settings) -> None:

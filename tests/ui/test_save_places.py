@@ -6,16 +6,20 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import Profile, QrFileType, Settings, SettingsStore
+from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.link_request import LinkRequest
+from kombo_desktop.core.settings import QrFileType, Settings
+from kombo_desktop.core.vocabulary import Language
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_save_dialog import chosen_type, filter_names
 from kombo_desktop.ui.save_places import SavePlaces
+from kombo_desktop.ui.settings_book import NEW_PROFILE_NAME, ProfileBook
 from tests.support.file_dialogs import (
     SeenFileDialog,
     answer_next_file_dialog,
@@ -135,28 +139,58 @@ def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
     assert time.monotonic() - started < 5  # not the half minute the share would take
 
 
-def test_a_folder_remembered_on_a_worker_keeps_what_the_window_saved_meanwhile(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def add_a_profile_in_settings(window: MainWindow) -> None:
+    book = ProfileBook(
+        window.setup.settings_store,
+        CredentialStore(environ={}),
+        lambda message, kind="info": None,
+        current_profile=None,
+        api_base_override=None,
+    )
+    assert book.add() == NEW_PROFILE_NAME
+
+
+def keep_the_choices_of_a_link(window: MainWindow) -> None:
+    request = LinkRequest("it@acme.example", "Acme GmbH", language=Language.DE)
+    window.link_making._remember_choices(request)
+
+
+@pytest.mark.parametrize(
+    ("window_change", "seen_after"),
+    [
+        (add_a_profile_in_settings, lambda s: s.profile(NEW_PROFILE_NAME) is not None),
+        (keep_the_choices_of_a_link, lambda s: s.language is Language.DE),
+    ],
+    ids=["profile-added-in-settings", "choices-kept-after-a-link"],
+)
+def test_a_folder_remembered_on_a_worker_and_a_change_the_window_saved_meanwhile_are_both_kept(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    open_window: WindowFactory,
+    window_change: Callable[[MainWindow], None],
+    seen_after: Callable[[Settings], bool],
 ) -> None:
     # A QR code's folder is remembered on the worker that wrote the code: the settings are
-    # read there, changed and written again. Written from what it had read, the worker's
-    # copy would replace a profile the person added in Settings while its write was slow.
-    store = SettingsStore(AppPaths.from_environment())
-    store.save(Settings())
+    # read there, changed and written again, while the window changes them too. Either side
+    # writing a copy it read before the other's write would undo that write: the worker a
+    # profile the person added in Settings, the window the folder of the code just saved.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    store.save(store.load())
     disk = HeldWrites(monkeypatch, thread_name="remembering")
     worker = threading.Thread(
         target=SavePlaces(store).remember, args=("qr", tmp_path / "acme.png"), name="remembering"
     )
-    window = threading.Thread(
-        target=store.save, args=(Settings(profiles=[*Settings().profiles, Profile("Sales")]),)
-    )
+    changing = threading.Thread(target=window_change, args=(window,))
     worker.start()
     try:
         assert disk.waiting.wait(timeout=10)  # read, and being written
-        window.start()
-        window.join(timeout=0.5)  # waits for the worker's write, which cannot undo it then
+        changing.start()
+        changing.join(timeout=0.5)  # waits for the worker's write, which cannot undo it then
     finally:
         disk.release()
     worker.join(timeout=10)
-    window.join(timeout=10)
-    assert store.load().profile("Sales") is not None
+    changing.join(timeout=10)
+    after = store.load()
+    assert seen_after(after)
+    assert after.qr_folder == str(tmp_path)

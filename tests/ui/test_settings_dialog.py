@@ -32,6 +32,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop import __version__
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core import messages
+from kombo_desktop.core import settings as settings_module
 from kombo_desktop.core.credentials import (
     SERVICE_NAME,
     STORE_LOCKED,
@@ -1482,10 +1483,10 @@ def test_a_failed_settings_save_keeps_the_typed_address_and_key(
     key_edit = child(dialog, QLineEdit, "apiKeyEdit")
     qtbot.keyClicks(key_edit, GOOD_KEY)
 
-    def disk_full(_settings: Settings) -> None:
+    def disk_full(_path: Path, _content: bytes, **_options: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store, "save", disk_full)
+    monkeypatch.setattr(settings_module, "atomic_write", disk_full)
     qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
 
     assert "could not be saved" in status(dialog)
