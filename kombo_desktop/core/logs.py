@@ -298,6 +298,7 @@ class RotatingLogFile(logging.FileHandler):
         super().__init__(path, mode="a", encoding="utf-8")
         self.max_bytes = max_bytes
         self.backup_count = backup_count
+        self._retry_at: int | None = None  # after a failed rotation: where to try again
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
@@ -314,7 +315,8 @@ class RotatingLogFile(logging.FileHandler):
             self.stream = self._open()
         self.stream.seek(0, os.SEEK_END)  # Windows does not always report the end otherwise
         line = f"{self.format(record)}{self.terminator}"
-        return self.stream.tell() + len(line) >= self.max_bytes
+        limit = self.max_bytes if self._retry_at is None else self._retry_at
+        return self.stream.tell() + len(line) >= limit
 
     def _rotate(self) -> None:
         if self.stream is not None:
@@ -324,9 +326,10 @@ class RotatingLogFile(logging.FileHandler):
             self._shift_old_files()
         except OSError as error:
             self.stream = self._open()
-            self.max_bytes = self.stream.tell() + max(1, LOG_MAX_BYTES // 10)
+            self._retry_at = self.stream.tell() + max(1, self.max_bytes // 10)
             self.stream.write(f"(The log file could not be rotated: {error}; it goes on.)\n")
             return
+        self._retry_at = None  # the next file is held to the limit again
         self.stream = self._open()
 
     def _shift_old_files(self) -> None:

@@ -426,3 +426,31 @@ def test_logging_goes_on_when_the_file_cannot_be_rotated(
     text = log_text(paths)
     assert "record 19" in text
     assert "could not be rotated" in text
+
+
+def test_the_size_limit_comes_back_once_a_rotation_succeeds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A failed rotation tries again a tenth of the limit later; the raised limit stayed for
+    # good, so every later log file grew past its size (10,000 bytes here: 109,996 after).
+    handler = RotatingLogFile(tmp_path / "k.log", max_bytes=10_000, backup_count=3)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+
+    def record(number: int) -> logging.LogRecord:
+        message = f"line {number:05d} {'y' * 90}"
+        return logging.LogRecord("x", logging.INFO, "", 0, message, None, None)
+
+    def in_use(*_args: object) -> None:
+        raise PermissionError("the file is used by another process")
+
+    try:
+        monkeypatch.setattr(os, "rename", in_use)
+        for number in range(150):
+            handler.emit(record(number))
+        assert (tmp_path / "k.log").stat().st_size > 10_000  # it went on past the limit
+        monkeypatch.undo()
+        for number in range(150, 2000):
+            handler.emit(record(number))
+    finally:
+        handler.close()
+    assert all(path.stat().st_size <= 10_000 for path in tmp_path.glob("k.log.*"))
