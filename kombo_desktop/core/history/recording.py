@@ -3,10 +3,10 @@
 The window records what it sent: a request (new link or reconnection), the link Kombo
 returned, and for a reconnection the customer it was made for. It hands the link over with
 ``queue_request`` (kept at once, written by a worker thread: writing waits for the disk, and
-for another program holding the file); ``record_request`` writes it straight away, for code
-already off the window's thread. Either way the request becomes one :class:`NewEntry` in one
-place (:meth:`NewEntry.of_request`), so cleaning, defaults and the derived search columns are
-decided once.
+for another program holding the file). ``record_request`` writes it straight away; the program
+itself only queues, and the tests record through it the program's own way. Either way the
+request becomes one :class:`NewEntry` in one place (:meth:`NewEntry.of_request`), so cleaning,
+defaults and the derived search columns are decided once.
 """
 
 from __future__ import annotations
