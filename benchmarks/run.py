@@ -689,11 +689,26 @@ def run(settings: Settings) -> Report:
             report.raw[name] = result
             if name == "startup":
                 startup = result
-    versions = next((r for r in report.raw.values() if isinstance(r, dict) and "qt" in r), {})
-    report.machine = machine_description(
-        str(versions.get("qt", "?")), str(versions.get("pyside6", "?"))
-    )
+    report.machine = machine_description(*qt_versions(report))
     return report
+
+
+def qt_versions(report: Report) -> tuple[str, str]:
+    """(Qt, PySide6) versions: from a child's answer, or read here once the children are done.
+
+    The start-up children print only their timings, so ``--only startup`` has no answer to take
+    them from; importing QtCore in this process after the measurements cannot slow any of them.
+    """
+    answers = (r for r in report.raw.values() if isinstance(r, dict) and "qt" in r)
+    versions = next(answers, None)
+    if versions is not None:
+        return str(versions["qt"]), str(versions.get("pyside6", "?"))
+    try:
+        import PySide6
+        from PySide6.QtCore import qVersion
+    except ImportError:
+        return "?", "?"
+    return qVersion(), PySide6.__version__
 
 
 def parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from benchmarks.run import ROW_KEYS, SECTIONS, Row, format_table
+from benchmarks.run import ROW_KEYS, SECTIONS, Report, Row, format_table, qt_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -67,6 +67,16 @@ def test_strict_fails_only_on_a_missed_target(tmp_path: Path) -> None:
     assert [row["key"] for row in figures["rows"]] == list(ROW_KEYS["qr"])
     missed = any(row["passed"] is False for row in figures["rows"])
     assert done.returncode == (1 if missed else 0), done.stdout + done.stderr
+
+
+def test_versions_are_named_when_no_child_reported_them() -> None:
+    # ``--only startup`` runs children that print timings only; the header said "Qt ?".
+    from PySide6 import __version__ as pyside
+    from PySide6.QtCore import qVersion
+
+    assert qt_versions(Report(machine={}, settings={})) == (qVersion(), pyside)
+    reported = Report(machine={}, settings={}, raw={"qr": {"qt": "6.0.1", "pyside6": "6.0.2"}})
+    assert qt_versions(reported) == ("6.0.1", "6.0.2")
 
 
 def test_table_marks_pass_miss_info_and_error() -> None:
