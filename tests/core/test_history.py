@@ -29,7 +29,6 @@ from kombo_desktop.core.history import (
     HistoryError,
     HistoryStore,
     LinkStatus,
-    NotSavedYetError,
     WriteTrouble,
     csv_separator,
     export_csv,
@@ -41,7 +40,12 @@ from kombo_desktop.core.history.searching import SearchQuery
 from kombo_desktop.core.history.store import CLOSING_WAIT_SECONDS
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, LinkType
-from tests.support.history_records import record_link, record_relink, record_unchecked_link
+from tests.support.history_records import (
+    record_link,
+    record_relink,
+    record_request,
+    record_unchecked_link,
+)
 from tests.support.locked_files import (
     LINK_NEEDING_A_PAGE,
     HeldRead,
@@ -359,7 +363,8 @@ def test_records_from_several_threads_all_arrive(store: HistoryStore) -> None:
     def record(worker: int) -> None:
         try:
             for n in range(25):
-                add_link(store, organization=f"Worker {worker} customer {n}")
+                queue_link(store, organization=f"Worker {worker} customer {n}")
+                store.save_waiting_patiently()
                 store.search("customer", limit=5)
         except BaseException as error:
             errors.append(error)
@@ -371,19 +376,28 @@ def test_records_from_several_threads_all_arrive(store: HistoryStore) -> None:
         thread.join()
     assert errors == []
     assert store.count() == 100
+    assert store.waiting == 0
+    assert len(store.take_saved_late()) == 100
 
 
-def test_a_write_that_cannot_happen_raises_a_plain_history_error(store_path: Path) -> None:
+def test_a_link_the_file_cannot_take_waits_with_the_reason_and_the_next_is_saved(
+    store_path: Path,
+) -> None:
     with HistoryStore(store_path, busy_timeout=0.05) as opened:
         blocker = sqlite3.connect(store_path, isolation_level=None)
         blocker.execute("BEGIN IMMEDIATE")
         try:
-            with pytest.raises(HistoryError, match="could not be saved"):
-                add_link(opened)
+            queue_link(opened)
+            assert opened.save_waiting_patiently() == 1
+            assert opened.trouble is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
-        assert add_link(opened).id > 0
+        queue_link(opened, organization="Next AG")
+        assert opened.save_waiting_patiently() == 0
+        saved = opened.take_saved_late()
+        assert [entry.organization for entry in saved] == ["Acme GmbH", "Next AG"]
+        assert all(entry.id > 0 for entry in saved)
 
 
 def organizations_in(path: Path) -> list[str]:
@@ -404,8 +418,8 @@ def test_a_link_waiting_to_be_saved_is_newer_than_one_dated_later_than_now(
     with HistoryStore(store_path, busy_timeout=0.05) as opened:
         add_link(opened, organization="Ahead AG", created_at=now + timedelta(hours=3))
         with sqlite_write_open(store_path):
-            with pytest.raises(NotSavedYetError):
-                add_link(opened, organization="Ahead AG", url="https://k.example/w", created_at=now)
+            queue_link(opened, organization="Ahead AG", url="https://k.example/w", created_at=now)
+            assert opened.save_waiting_patiently() == 1  # the file cannot take it yet
             earlier = duplicate_of(opened, organization="Ahead AG", now=now)
             assert earlier is not None
             assert earlier.url == "https://k.example/w"
@@ -419,9 +433,9 @@ def test_a_link_made_while_another_program_writes_the_file_is_saved_once_it_lets
     with HistoryStore(store_path, busy_timeout=0.05) as opened:
         add_link(opened, organization="First AG")
         with sqlite_write_open(store_path):
-            with pytest.raises(NotSavedYetError, match="could not be saved") as caught:
-                add_link(opened, organization="Second AG", created_at=T0 + timedelta(hours=1))
-            assert caught.value.trouble is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
+            queue_link(opened, organization="Second AG", created_at=T0 + timedelta(hours=1))
+            assert opened.save_waiting_patiently() == 1
+            assert opened.trouble is WriteTrouble.HELD_BY_ANOTHER_PROGRAM
             assert opened.save_waiting(wait=0) == 1  # still held: it keeps waiting
             # Made all the same: the duplicate check knows it meanwhile.
             earlier = opened.find_duplicate(
@@ -452,17 +466,21 @@ def test_links_made_on_a_full_disk_are_saved_in_order_before_the_next_once_there
 ) -> None:
     add_link(store, organization="First AG")
     with history_without_room(store):
-        with pytest.raises(NotSavedYetError) as caught:
-            add_link(store, organization="Second AG", url=LINK_NEEDING_A_PAGE)
-        assert caught.value.trouble is WriteTrouble.DISK_FULL
+        queue_link(store, organization="Second AG", url=LINK_NEEDING_A_PAGE)
+        assert store.save_waiting_patiently() == 1
+        assert store.trouble is WriteTrouble.DISK_FULL
         # One that would fit waits behind it: the history keeps the order they were made in.
-        with pytest.raises(NotSavedYetError) as caught:
-            add_link(store, organization="Third AG")
-        assert caught.value.trouble is WriteTrouble.DISK_FULL
+        queue_link(store, organization="Third AG")
+        assert store.save_waiting_patiently() == 2
+        assert store.trouble is WriteTrouble.DISK_FULL
         assert store.waiting == 2
-    fourth = add_link(store, organization="Fourth AG")
-    assert [entry.organization for entry in store.take_saved_late()] == ["Second AG", "Third AG"]
-    assert fourth.organization == "Fourth AG"
+    queue_link(store, organization="Fourth AG")
+    assert store.save_waiting_patiently() == 0
+    assert [entry.organization for entry in store.take_saved_late()] == [
+        "Second AG",
+        "Third AG",
+        "Fourth AG",
+    ]
     assert store.waiting == 0
     assert organizations_in(store.path) == ["First AG", "Second AG", "Third AG", "Fourth AG"]
     assert store.search("second")[0].url == LINK_NEEDING_A_PAGE
@@ -583,8 +601,9 @@ def test_deleting_while_another_program_holds_the_file_gives_up_with_plain_words
 
 def test_closing_saves_the_links_still_waiting(store_path: Path) -> None:
     opened = HistoryStore(store_path, busy_timeout=0.05)
-    with sqlite_write_open(store_path), pytest.raises(NotSavedYetError):
-        add_link(opened)
+    with sqlite_write_open(store_path):
+        queue_link(opened)
+        assert opened.save_waiting_patiently() == 1
     opened.close()
     assert organizations_in(store_path) == ["Acme GmbH"]
 
@@ -594,8 +613,8 @@ def test_closing_while_the_file_is_still_held_gives_up_on_the_links_waiting_quic
 ) -> None:
     opened = HistoryStore(store_path, busy_timeout=0.05)
     with sqlite_write_open(store_path):
-        with pytest.raises(NotSavedYetError):
-            add_link(opened)
+        queue_link(opened)
+        assert opened.save_waiting_patiently() == 1
         started = time.monotonic()
         opened.close()
         assert time.monotonic() - started < CLOSING_WAIT_SECONDS + 0.5
@@ -2442,7 +2461,8 @@ def test_a_link_request_is_recorded_and_checked_for_duplicates(store: HistorySto
     )
     assert store.duplicate_of(request, profile="default", now=T0) is None
 
-    entry = store.record_request(
+    entry = record_request(
+        store,
         request,
         "https://connect.kombo.dev/v1?token=q",
         profile="default",
@@ -2485,8 +2505,8 @@ def test_a_relink_request_is_recorded(store: HistoryStore) -> None:
     request = RelinkRequest(
         integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d", language=Language.ES
     )
-    entry = store.record_request(
-        request, "https://connect.kombo.dev/v1?token=r", profile="default", created_at=T0
+    entry = record_request(
+        store, request, "https://connect.kombo.dev/v1?token=r", profile="default", created_at=T0
     )
     assert entry.kind is EntryKind.RELINK
     assert entry.integration_id == "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -2499,7 +2519,7 @@ def test_a_relink_request_is_recorded_for_the_customer_it_was_made_for(
     store: HistoryStore,
 ) -> None:
     # The window recorded a reconnection's customer by copying the request's fields into
-    # the history by hand; record_request takes the customer, and stores the same entry.
+    # the history by hand; queue_request takes the customer, and stores the same entry.
     request = RelinkRequest(integration_id="workday:xyz", language=Language.DE)
     customer = CustomerDetails(
         email="it@beta.example",
@@ -2510,8 +2530,8 @@ def test_a_relink_request_is_recorded_for_the_customer_it_was_made_for(
         remote_environment="sandbox",
     )
     made = {"profile": "default", "environment_id": "env-2", "created_at": T0, "is_demo": True}
-    entry = store.record_request(
-        request, "https://connect.kombo.dev/v1?token=r", customer=customer, **made
+    entry = record_request(
+        store, request, "https://connect.kombo.dev/v1?token=r", customer=customer, **made
     )
     by_hand = HistoryEntry(
         id=entry.id,

@@ -1,10 +1,13 @@
 """Links put into a history the way the window puts them there, for tests that need entries.
 
 The window records only what it sent: a checked :class:`LinkRequest` or :class:`RelinkRequest`
-and the link Kombo returned, through ``HistoryStore.record_request``. These helpers take the
-values field by field, as tests like to write them, build that request from them (so the
-request's own checks and cleaning apply) and record it the same way, so a test's entries are
-ones the program can really make. Nothing here needs Qt, so core tests can use it too.
+and the link Kombo returned. It hands them to the store (``HistoryStore.queue_request``), a
+worker saves them (``save_waiting_patiently``) and the panel takes the entries saved
+(``take_saved_late``). ``record_request`` does the same three steps, one after the other, on
+the test's thread; ``record_link`` and ``record_relink`` take the values field by field, as
+tests like to write them, build that request from them (so the request's own checks and
+cleaning apply) and record it so, so a test's entries are ones the program can really make.
+Nothing here needs Qt, so core tests can use it too.
 
 An entry's expiry is never given: the store works it out from when the link was made and its
 link type, as it does for the window. A test that needs a link that expires at a given moment
@@ -21,14 +24,53 @@ from datetime import datetime
 from typing import Any
 
 from kombo_desktop.core.history import CustomerDetails, EntryKind, HistoryEntry, HistoryStore
-from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
+from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry
 from kombo_desktop.core.history.schema import entry_from_row, register_functions
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
 
+def record_request(
+    store: HistoryStore,
+    request: LinkRequest | RelinkRequest,
+    url: str,
+    *,
+    profile: str,
+    environment_id: str | None = None,
+    tool_label: str | None = None,
+    created_at: datetime | None = None,
+    is_demo: bool = False,
+    customer: CustomerDetails | None = None,
+) -> HistoryEntry:
+    """Record the link Kombo returned for ``request`` as the window does, and return its entry:
+    handed over (``queue_request``), saved (``save_waiting_patiently``, the window's worker's
+    call) and taken from the store (``take_saved_late``, as the panel takes it).
+
+    Only for a store with no other link waiting, nor saved and not yet taken (a window's store
+    once its own saves are done): another entry taken here would be missing from the window's
+    panel. The link must be saved when this returns; a test of a link the file cannot take yet
+    hands it over and saves it itself, to see it wait.
+    """
+    assert store.waiting == 0, "links already wait: this link would be saved behind them"
+    store.queue_request(
+        request,
+        url,
+        profile=profile,
+        environment_id=environment_id,
+        tool_label=tool_label,
+        created_at=created_at,
+        is_demo=is_demo,
+        customer=customer,
+    )
+    left = store.save_waiting_patiently()
+    assert left == 0, f"the history file could not take the link yet ({store.trouble})"
+    saved = store.take_saved_late()
+    assert len(saved) == 1, f"expected this link's entry alone, the store gave {saved}"
+    return saved[0]
+
+
 def record_link(
-    store: Recording,
+    store: HistoryStore,
     *,
     profile: str,
     email: str,
@@ -65,7 +107,8 @@ def record_link(
         enable_field_mapping=enable_field_mapping,
         link_type=link_type,
     )
-    return store.record_request(
+    return record_request(
+        store,
         request,
         url,
         profile=profile,
@@ -77,7 +120,7 @@ def record_link(
 
 
 def record_relink(
-    store: Recording,
+    store: HistoryStore,
     *,
     profile: str,
     integration_id: str,
@@ -109,7 +152,8 @@ def record_relink(
         tool=tool,
         remote_environment=remote_environment,
     )
-    return store.record_request(
+    return record_request(
+        store,
         request,
         url,
         profile=profile,

@@ -36,7 +36,7 @@ from kombo_desktop.ui.history_model import STATUS, WHEN, local_time
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
-from tests.support.history_records import record_link, record_relink
+from tests.support.history_records import record_link, record_relink, record_request
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -925,7 +925,8 @@ def record_for_acme(window: MainWindow, token: str, made: datetime) -> HistoryEn
     request = LinkRequest.from_form(
         email="anna@example.com", organization_name="Acme GmbH", tool="personio"
     )
-    return history_of(window).store.record_request(
+    return record_request(
+        history_of(window).store,
         request,
         f"{demo_of(window).origin}/demo/connect?token={token}",
         profile=window.target.profile,
@@ -1047,7 +1048,7 @@ def test_the_warning_names_each_tool_and_option_the_earlier_link_differs_in(
     form = LinkRequest(end_user_email="anna@example.com", end_user_organization_name="Acme")
     store = HistoryStore(tmp_path / "history.sqlite3")
     try:
-        earlier = store.record_request(form, "https://connect.kombo.dev/v1?t=a", profile="P")
+        earlier = record_request(store, form, "https://connect.kombo.dev/v1?t=a", profile="P")
     finally:
         store.close()
     earlier = replace(earlier, **earlier_has)
@@ -1069,7 +1070,7 @@ def test_in_screen_sharing_mode_another_organisations_tool_is_not_named(tmp_path
     )
     store = HistoryStore(tmp_path / "history.sqlite3")
     try:
-        earlier = store.record_request(made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
+        earlier = record_request(store, made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
     finally:
         store.close()
     wanted = LinkRequest(

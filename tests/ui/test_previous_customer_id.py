@@ -26,6 +26,7 @@ from kombo_desktop.ui.duplicate_banner import (
 )
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import history_of
+from tests.support.history_records import record_request
 from tests.ui.conftest import fill_form, make_link, wait_until_ready
 
 ACME = {"email": "anna.schmidt@acme.example", "organization": "Acme GmbH"}
@@ -186,7 +187,8 @@ def _record_acme_link_of_an_earlier_session(window: MainWindow) -> None:
         origin_id="CUST-1042",
         tool="personio",
     )
-    history_of(window).store.record_request(
+    record_request(
+        history_of(window).store,
         request,
         f"{demo_of(window).origin}/demo/connect?token=DEMO-earlier",
         profile="default",
@@ -244,7 +246,7 @@ def test_the_warning_found_by_the_id_alone_names_it_with_nobody_watching(tmp_pat
     )
     store = HistoryStore(tmp_path / "history.sqlite3")
     try:
-        earlier = store.record_request(made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
+        earlier = record_request(store, made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
     finally:
         store.close()
     wanted = LinkRequest(

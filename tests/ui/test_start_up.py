@@ -41,6 +41,7 @@ from kombo_desktop.ui.link_making import (
 )
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
+from tests.support.history_records import record_request
 from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import last_line_printed
@@ -328,7 +329,8 @@ def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates
         email="anna@example.com", organization_name="Acme GmbH", tool="personio"
     )
     earlier = HistoryStore(AppPaths.from_environment().history_file)
-    earlier.record_request(
+    record_request(
+        earlier,
         request,
         f"{window.demo_server.origin}/demo/connect?token=DEMO-earlier",  # this demo session's
         profile="default",
@@ -671,7 +673,8 @@ def _record_earlier_demo_link(window: MainWindow) -> None:
         email="anna@example.com", organization_name="Acme GmbH", tool="personio"
     )
     with HistoryStore(AppPaths.from_environment().history_file) as earlier:
-        earlier.record_request(
+        record_request(
+            earlier,
             request,
             f"{window.demo_server.origin}/demo/connect?token=DEMO-earlier",
             profile="default",

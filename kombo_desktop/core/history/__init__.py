@@ -7,17 +7,19 @@ and the duplicate warning shown before a second link for the same customer and t
 Import everything from here; the modules behind it are split by concern:
 
 - :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`, and
-  :class:`NotSavedYetError` for a link the file could not take yet (:class:`WriteTrouble`: why).
-- :mod:`.store`: :class:`HistoryStore`, the one connection, reading and deleting.
+  :class:`WriteTrouble`, why the file could not take a link yet.
+- :mod:`.store`: :class:`HistoryStore`, the one connection: saving the links handed over,
+  reading and deleting.
 - :mod:`.searching`: what a search looks for, as SQL and for one entry.
 - :mod:`.snapshot`: the export's read, on a connection of its own beside the store's.
 - :mod:`.ordering`: the order of the history, newest first, also for a link dated later than
   now by a clock that was ahead.
-- :mod:`.recording`: how a link that was made becomes a stored entry, and
-  :class:`CustomerDetails`, whom a reconnection link is for.
+- :mod:`.recording`: how a link that was made is handed over (``queue_request``) and
+  becomes a stored entry, and :class:`CustomerDetails`, whom a reconnection link is for.
 - :mod:`.duplicates`: the duplicate check's rules.
-- :mod:`.waiting`: the links the file could not take for a moment (a full disk, another
-  program writing it), kept until it can, and why a write was refused.
+- :mod:`.waiting`: the links handed over and not in the file yet (a worker writes them; a
+  full disk or another program writing it makes them wait longer), and why a write was
+  refused.
 - :mod:`.schema`: the table, :data:`MIGRATIONS` and how a row becomes an entry.
 - :mod:`.opening`: opening the file, setting aside one that cannot be read, and whether
   another program holds it locked.
@@ -37,7 +39,6 @@ from kombo_desktop.core.history.entries import (
     HistoryEntry,
     HistoryError,
     LinkStatus,
-    NotSavedYetError,
     WriteTrouble,
     failure_words,
 )
@@ -58,7 +59,6 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "LinkStatus",
-    "NotSavedYetError",
     "WriteTrouble",
     "csv_separator",
     "export_csv",

@@ -110,7 +110,7 @@ class DuplicateCheck(ABC):
           by one of another environment (development, then production) makes links that
           connect elsewhere;
         * it has not expired at ``now`` (default: the current time);
-        * it is in the history file, or waits to be saved in it (see ``NotSavedYetError``);
+        * it is in the history file, or waits to be saved in it (see :mod:`.waiting`);
           of several, the one made last, as far as can be known (see :mod:`.ordering`): a
           link dated later than now, by a clock that was ahead then, is not taken for newer
           than one saved after it;

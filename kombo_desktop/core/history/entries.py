@@ -32,32 +32,26 @@ class HistoryError(Exception):
     """Reading or writing the history failed after it was opened (disk full, file locked...).
 
     ``str(error)`` is a plain sentence for the window. A link that was made is still valid when
-    this is raised while recording it, so the window should show the link and this message.
+    this is raised while handing it over (``HistoryStore.queue_request``: not even memory to
+    keep it), so the window should show the link and this message. A link the file cannot take
+    yet raises nothing: the store keeps it waiting, and ``HistoryStore.trouble`` says why.
     """
 
 
 class WriteTrouble(StrEnum):
     """Why the history file refused a write, told apart as far as the person can do something
-    about it: free some space, close the program holding the file, allow writing."""
+    about it: free some space, close the program holding the file, allow writing.
+
+    Such trouble passes (space is freed, the other program lets go), and the history is the
+    only record of the links handed out, so the store keeps a link the file refuses, in
+    memory, where the duplicate check finds it, and saves it once the file takes it (the
+    window tries again every few seconds, ``HistoryStore.save_waiting``), or when it closes.
+    """
 
     DISK_FULL = "disk full"
     HELD_BY_ANOTHER_PROGRAM = "held by another program"
     READ_ONLY = "read-only"
     OTHER = "other"
-
-
-class NotSavedYetError(HistoryError):
-    """A link could not be saved in the history file for now (``trouble`` says why).
-
-    Such trouble passes (space is freed, the other program lets go), and the history is the
-    only record of the links handed out, so the store keeps the link, in memory, where the
-    duplicate check finds it, and saves it before the next link, with
-    ``HistoryStore.save_waiting``, or when it closes.
-    """
-
-    def __init__(self, message: str, trouble: WriteTrouble) -> None:
-        super().__init__(message)
-        self.trouble = trouble
 
 
 def failure_words(error: BaseException, fallback: str) -> str:

@@ -2,11 +2,12 @@
 
 The window records what it sent: a request (new link or reconnection), the link Kombo
 returned, and for a reconnection the customer it was made for. It hands the link over with
-``queue_request`` (kept at once, written by a worker thread: writing waits for the disk, and
-for another program holding the file). ``record_request`` writes it straight away; the program
-itself only queues, and the tests record through it the program's own way. Either way the
-request becomes one :class:`NewEntry` in one place (:meth:`NewEntry.of_request`), so cleaning,
-defaults and the derived search columns are decided once.
+``queue_request``, the one way a link enters the history: kept at once (the duplicate check
+knows it), and written into the file later, on a worker thread, by
+``HistoryStore.save_waiting_patiently``: writing waits for the disk, and for another program
+holding the file. The request becomes one :class:`NewEntry` in one place
+(:meth:`NewEntry.of_request`), so cleaning, defaults and the derived search columns are
+decided once.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
 
-from kombo_desktop.core.history.entries import EntryKind, HistoryEntry
+from kombo_desktop.core.history.entries import EntryKind
 from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.integration_id import integration_tool
@@ -212,47 +213,11 @@ class NewEntry:
 
 
 class Recording(ABC):
-    """The history's writing side; :class:`HistoryStore` supplies the storing."""
-
-    @abstractmethod
-    def _insert(self, new: NewEntry) -> HistoryEntry:
-        """Store ``new`` and return it as stored; raises HistoryError when the disk refuses."""
+    """The history's writing side; :class:`HistoryStore` supplies the keeping."""
 
     @abstractmethod
     def _queue(self, new: NewEntry) -> None:
         """Keep ``new`` to be stored after the links kept before it, without writing now."""
-
-    def record_request(
-        self,
-        request: LinkRequest | RelinkRequest,
-        url: str,
-        *,
-        profile: str,
-        environment_id: str | None = None,
-        tool_label: str | None = None,
-        created_at: datetime | None = None,
-        is_demo: bool = False,
-        customer: CustomerDetails | None = None,
-    ) -> HistoryEntry:
-        """Remember the link Kombo returned for ``request``: the window's call after a success.
-
-        ``customer`` is whom a reconnection link is for (a new link's request names its own).
-        The request becomes an entry in :meth:`NewEntry.of_request`, so the window never
-        copies fields by hand. Writes now, waiting for the disk: not for the window's thread,
-        which hands links over with :meth:`queue_request`.
-        """
-        return self._insert(
-            NewEntry.of_request(
-                request,
-                url,
-                profile=profile,
-                environment_id=environment_id,
-                tool_label=tool_label,
-                created_at=created_at,
-                is_demo=is_demo,
-                customer=customer,
-            )
-        )
 
     def queue_request(
         self,
@@ -266,13 +231,15 @@ class Recording(ABC):
         is_demo: bool = False,
         customer: CustomerDetails | None = None,
     ) -> None:
-        """Hand over the link Kombo returned for ``request`` (as :meth:`record_request`) to be
-        written later, after the links handed over before it, by ``save_waiting_patiently``
-        on a worker thread; the window's call after a success.
+        """Hand over the link Kombo returned for ``request`` to be written later, after the
+        links handed over before it, by ``save_waiting_patiently`` on a worker thread; the
+        window's call after a success.
 
-        Nothing is written here, so the window's thread never waits for the disk, nor for
-        another program holding the file; the duplicate check knows the link at once all the
-        same, and closing the store writes it if no worker has.
+        ``customer`` is whom a reconnection link is for (a new link's request names its own).
+        The request becomes an entry in :meth:`NewEntry.of_request`, so the window never
+        copies fields by hand. Nothing is written here, so the window's thread never waits
+        for the disk, nor for another program holding the file; the duplicate check knows
+        the link at once all the same, and closing the store writes it if no worker has.
         """
         self._queue(
             NewEntry.of_request(

@@ -28,12 +28,7 @@ from typing import Final, TypeVar
 
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history.duplicates import DuplicateCheck
-from kombo_desktop.core.history.entries import (
-    HistoryEntry,
-    HistoryError,
-    NotSavedYetError,
-    WriteTrouble,
-)
+from kombo_desktop.core.history.entries import HistoryEntry, HistoryError, WriteTrouble
 from kombo_desktop.core.history.normalise import optional_text, stored_time
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
@@ -49,9 +44,6 @@ _T = TypeVar("_T")
 _log = logging.getLogger(__package__)
 
 _READ_FAILED: Final = "The link history could not be read. Try again, or restart the program."
-_NOT_SAVED_YET: Final = (
-    "The link could not be saved in the history yet; it is kept until it can be."
-)
 
 # The queries are fixed text with bound parameters: only the constant column list is put into
 # the text, never a value (the search's queries are made in .searching, the insert in
@@ -96,14 +88,15 @@ def _readable_entries(rows: Sequence[Sequence[object]]) -> list[HistoryEntry]:
 # for one holding it locked). Another copy of this program writes for milliseconds; a database
 # browser holding the file open for writing holds it until its changes are written, and a
 # longer wait (it was 5 s) only put off saying so. The window writes on worker threads, which
-# wait with the store's lock let go (``_write_patiently``); when it wrote links on its own
-# thread, it froze this long for every link while such a program held the file.
+# wait with the store's lock let go (``save_waiting_patiently``, ``_write_patiently``); when it
+# wrote links on its own thread, it froze this long for every link while such a program held
+# the file.
 BUSY_TIMEOUT_SECONDS = 1.0
 # How long a write that another program holds up pauses, the lock let go, before it tries
 # again: SQLite's own wait tries about as often.
 _PAUSE_SECONDS = 0.05
 # How long closing waits for another program writing the file, to save the links still
-# waiting (see ``NotSavedYetError``): once, and briefly, as the program is ending.
+# waiting (see :mod:`.waiting`): once, and briefly, as the program is ending.
 CLOSING_WAIT_SECONDS = 0.5
 
 
@@ -126,16 +119,17 @@ class HistoryStore(Recording, DuplicateCheck):
     Recording comes from :class:`~.recording.Recording`, the duplicate check from
     :class:`~.duplicates.DuplicateCheck`; this class owns the connection they go through.
 
-    Every method is thread-safe. Writing methods raise :class:`HistoryError` (a plain sentence)
-    when the disk refuses; reading methods too, should the file be damaged while open.
+    Every method is thread-safe. Deleting and renaming raise :class:`HistoryError` (a plain
+    sentence) when the disk refuses, and reading methods should the file be damaged while
+    open; a link the file refuses is kept instead (below).
 
-    A link handed over with ``queue_request`` waits in memory (:mod:`.waiting`) until a
-    worker writes it, and the duplicate check knows it meanwhile. A link the file refuses (a
-    full disk, another program writing it) is not dropped either: it keeps waiting (recording
-    it with ``record_request`` raises :class:`NotSavedYetError`). Every write saves the links
-    waiting first, oldest first (a link recorded while they still cannot be saved waits behind
-    them); :meth:`save_waiting_patiently` and :meth:`save_waiting` save them without a new
-    link, and :meth:`close` once more. :meth:`take_saved_late` hands out those saved since.
+    Every link enters by ``queue_request``: it waits in memory (:mod:`.waiting`) until a
+    worker writes it with :meth:`save_waiting_patiently` (or a retry with :meth:`save_waiting`),
+    and the duplicate check knows it meanwhile. A link the file refuses (a full disk, another
+    program writing it) is not dropped either: it keeps waiting, :attr:`trouble` says why, and
+    a link handed over after it waits behind it, so that the links are saved in the order they
+    were made. :meth:`close` tries once more; :meth:`take_saved_late` hands out the entries
+    saved since it was last asked.
     """
 
     def __init__(self, path: Path, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
@@ -160,39 +154,21 @@ class HistoryStore(Recording, DuplicateCheck):
 
     # ----------------------------------------------------------------------------- writing
 
-    def _insert(self, new: NewEntry) -> HistoryEntry:
-        """Store ``new`` after the links waiting; raises NotSavedYetError (keeping it) when
-        the file refuses it, or them."""
-        values = new.stored_values()  # once: a link kept is saved later as it was made
-        with self._lock:
-            conn = self._connection()
-            if self._waiting:
-                self._save_waiting(conn)
-            trouble = self._waiting.trouble
-            if trouble is None:  # nothing waits (any more): the file takes writes
-                try:
-                    row = conn.execute(INSERT_ENTRY, values).fetchone()
-                except sqlite3.Error as error:
-                    trouble = write_trouble(error, self.path.parent)
-                    _log.warning(
-                        "A link could not be saved in the history (%s): %s", trouble, error
-                    )
-                else:
-                    return entry_from_row(row)
-            self._keep_waiting(values, trouble)
-        raise NotSavedYetError(_NOT_SAVED_YET, trouble)
-
     def _queue(self, new: NewEntry) -> None:
         """Keep ``new`` after the links waiting, writing nothing (see ``queue_request``)."""
         values = new.stored_values()  # once: the link is saved as it was made
         with self._lock:
             self._connection()  # closed: RuntimeError, as for a write
-            self._keep_waiting(values, None)
+            try:
+                self._waiting.keep(values)
+            except sqlite3.Error as error:  # not even memory to spare: the link is lost
+                _log.warning("A link could not be kept to be saved later: %s", error)
+                raise HistoryError("The link could not be saved in the history.") from error
 
     @property
     def waiting(self) -> int:
         """How many links wait to be saved in the file: handed over and not written yet, or
-        refused by it (see :class:`NotSavedYetError`)."""
+        refused by it (see :attr:`trouble`)."""
         with self._lock:
             return len(self._waiting)
 
@@ -244,8 +220,9 @@ class HistoryStore(Recording, DuplicateCheck):
             return len(self._waiting)
 
     def take_saved_late(self) -> list[HistoryEntry]:
-        """The entries of links that had to wait, saved in the file since the last call,
-        oldest first (the window lists them, and tells the person they are saved now)."""
+        """The entries of the links saved in the file since the last call, oldest first: every
+        link handed over waits until a worker saves it (the window lists them, and tells the
+        person who was told a link was not saved yet that it is now)."""
         with self._lock:
             saved, self._saved_late = self._saved_late, []
         return saved
@@ -269,13 +246,6 @@ class HistoryStore(Recording, DuplicateCheck):
         finally:
             if wait is not None:
                 conn.execute(f"PRAGMA busy_timeout = {self._busy_milliseconds:d}")
-
-    def _keep_waiting(self, values: Mapping[str, object], trouble: WriteTrouble | None) -> None:
-        try:
-            self._waiting.keep(values, trouble)
-        except sqlite3.Error as error:  # not even memory to spare: the link is lost
-            _log.warning("A link could not be kept to be saved later: %s", error)
-            raise HistoryError("The link could not be saved in the history.") from error
 
     def delete(self, entry_id: int) -> bool:
         """Remove one entry; False if there was none with that id. Waits for another program

@@ -84,14 +84,12 @@ class WaitingLinks:
     def __len__(self) -> int:
         return len(self._links)
 
-    def keep(self, values: Mapping[str, object], trouble: WriteTrouble | None = None) -> None:
-        """Keep a link after those kept before it: one the file refused (for ``trouble``), or
-        one not written yet (None: why earlier links wait, if they do, stays as it was)."""
+    def keep(self, values: Mapping[str, object]) -> None:
+        """Keep a link, not written yet, after those kept before it (why earlier links wait,
+        if they do, stays as it was: this one is not tried yet)."""
         memory = self._table()
         (memory_id, *_) = memory.execute(INSERT_ENTRY, values).fetchone()
         self._links.append((int(memory_id), values))
-        if trouble is not None:
-            self.trouble = trouble
 
     def oldest(self) -> tuple[int, Mapping[str, object]] | None:
         """The link that has waited longest (its id here, and its values), or None."""
