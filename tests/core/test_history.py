@@ -4,6 +4,7 @@ the duplicate check and CSV export."""
 from __future__ import annotations
 
 import csv
+import logging
 import os
 import sqlite3
 import stat
@@ -2683,3 +2684,19 @@ def test_the_exports_columns_are_named_as_on_the_screen(
     for other_name in ("Kind", "Category", "Environment"):
         assert other_name not in header
     assert row[header.index("Kombo environment")] == "env-9"
+
+
+def test_only_a_link_the_file_refused_before_is_logged_as_having_waited(
+    store_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Every link passes through the queue, so the line "had to wait" was written for each one.
+    caplog.set_level(logging.INFO, logger="kombo_desktop.core.history")
+    with HistoryStore(store_path, busy_timeout=0.05) as opened:
+        queue_link(opened, organization="Usual AG")
+        assert opened.save_waiting_patiently() == 0
+        assert "had to wait" not in caplog.text
+        with sqlite_write_open(store_path):
+            queue_link(opened, organization="Held AG", created_at=T0 + timedelta(hours=1))
+            assert opened.save_waiting_patiently() == 1
+        assert opened.save_waiting(wait=0) == 0
+    assert caplog.text.count("A link that had to wait is now saved in the history") == 1

@@ -231,6 +231,8 @@ class HistoryStore(Recording, DuplicateCheck):
         """Save the links waiting, oldest first, until the file refuses one; under the lock."""
         if wait is not None:
             conn.execute(f"PRAGMA busy_timeout = {round(wait * 1000):d}")
+        # Every link passes through the queue; only one the file refused before is worth a line.
+        refused_before = self._waiting.trouble is not None
         try:
             while (oldest := self._waiting.oldest()) is not None:
                 memory_id, values = oldest
@@ -242,7 +244,8 @@ class HistoryStore(Recording, DuplicateCheck):
                     return
                 self._waiting.saved(memory_id)
                 self._saved_late.append(entry_from_row(row))
-                _log.info("A link that had to wait is now saved in the history")
+                if refused_before:
+                    _log.info("A link that had to wait is now saved in the history")
         finally:
             if wait is not None:
                 conn.execute(f"PRAGMA busy_timeout = {self._busy_milliseconds:d}")
