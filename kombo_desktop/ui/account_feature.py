@@ -408,7 +408,7 @@ class AccountFeature(QObject):
         """The window's settings follow every change of profiles made in Settings (one
         renamed, added, removed, whether in use or not), read again from the store: kept,
         what asks whether a profile exists (a reconnection filled in from the history, see
-        ``history_feature``) said that a profile renamed to its name "was removed", or sent
+        ``history_fill``) said that a profile renamed to its name "was removed", or sent
         the person to choose one Settings no longer listed. Called on each rename and
         removal, and when Settings closes, for profiles added there. The profile in use,
         when it changed, is switched by ``use_profile``."""

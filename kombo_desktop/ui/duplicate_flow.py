@@ -187,7 +187,7 @@ class DuplicateFlow:
             wanted=request,
             id_kept=window.linkForm.origin_id_kept_for(request),
         )
-        feature.make_room_for_warning()
+        feature.placement.make_room_for_warning()
         shown = window.resultPanel.shown
         if shown is not None and shown.url != earlier.url:
             # The link on show is someone else's (the last one made): it must not sit under a
@@ -318,7 +318,7 @@ class DuplicateFlow:
         from kombo_desktop.ui.history_model import made_when
 
         made = made_when(earlier.created_at)
-        self._feature.show_history_link(earlier, customer=request)
+        self._feature.from_history.show_history_link(earlier, customer=request)
         # What the warning said of it stays said: the link handed out is not what the form
         # asks for (another tool, no scope config...), though it is this customer's.
         tool = self._feature.entry_tool(earlier)

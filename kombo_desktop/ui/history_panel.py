@@ -1,7 +1,7 @@
 """The history panel: every link made, newest first, searchable, with what staff do with one.
 
 It lists other customers, so the window keeps it closed by default and hides it in
-screen-sharing mode (see ``history_feature``). While hidden it is *deactivated*: its model drops
+screen-sharing mode (see ``history_placement``). While hidden it is *deactivated*: its model drops
 every loaded entry and reads nothing.
 
 Actions on the selected entry: copy the link again, show it (link and QR code) in the window's
@@ -50,7 +50,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.expiry import next_look_ms
 from kombo_desktop.ui.history_columns import HistoryColumns
-from kombo_desktop.ui.history_feature import FILL_TEXT, unusable_link_words
+from kombo_desktop.ui.history_fill import FILL_TEXT, unusable_link_words
 from kombo_desktop.ui.history_model import (
     ENDED_DEMO_WORDS,
     HistoryTableModel,

@@ -1,6 +1,6 @@
 """The history panel's modules and Qt classes, loaded while nobody waits for them.
 
-The panel and its dock are built at the first click on History (``history_feature``), and
+The panel and its dock are built at the first click on History (``history_placement``), and
 nothing of them is loaded with the window: the first frame does not need them. What that click
 loaded for the first time froze the window meanwhile, about 200 ms on a loaded two-core machine
 against a target of 50 ms for any pause (issue 6): the panel's five modules, and PySide6

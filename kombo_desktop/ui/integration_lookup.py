@@ -201,7 +201,7 @@ class IntegrationLookup(QObject):
             return DEMO_NOT_FOUND_TEXT
         if self._window.history.integration_removed(integration_id):
             return REMOVED_TEXT
-        removed_profile = self._window.history.removed_profile_of(integration_id)
+        removed_profile = self._window.history.from_history.removed_profile_of(integration_id)
         if removed_profile is not None:
             return not_found_for_removed_profile_text(removed_profile)
         return NOT_FOUND_TEXT

@@ -470,7 +470,7 @@ class MainWindow(QMainWindow):
         if self.link_making.request_running:
             self.cancel_request()
         else:
-            self.history.close_floating_history()
+            self.history.placement.close_floating_history()
 
     def start_next_customer(self) -> None:
         """The "New" keys: the new-link form, cleared (asking first if that would lose typing).

@@ -190,10 +190,10 @@ class RefusalDisplay(QObject):
         """The profile, removed since, that the reconnection filled in from the history was
         made with, when Kombo does not know its id with the key in use: "choose the matching
         profile in Settings" sent the person to a profile Settings no longer lists, right
-        after the status line had said it was removed (``HistoryFeature.removed_profile_of``)."""
+        after the status line had said it was removed (``FillFromHistory.removed_profile_of``)."""
         if not isinstance(request, RelinkRequest) or not is_unknown_integration(error):
             return None
-        return self._window.history.removed_profile_of(request.integration_id)
+        return self._window.history.from_history.removed_profile_of(request.integration_id)
 
     def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
         """A reconnection link cannot bring back an integration removed in Kombo: the way on
@@ -204,7 +204,10 @@ class RefusalDisplay(QObject):
             REMOVED_TEXT,
             "error",
             error.detail.as_support_text() or None,
-            (NEW_LINK_TAB_TEXT, lambda: self._window.history.new_link_instead(integration_id)),
+            (
+                NEW_LINK_TAB_TEXT,
+                lambda: self._window.history.from_history.new_link_instead(integration_id),
+            ),
         )
 
     def _show_refusal_of_the_details(

@@ -8,7 +8,7 @@ it off is one click (``privacySwitch`` in the header) when no one is watching.
 The mode matters to the whole window, so the window owns it (``MainWindow.screen_sharing``),
 and it is held here only: ``on`` is read-only and ``set_on`` (the switch calls it) is the one way
 to change it. Every part that behaves differently reads ``on`` when it needs it, or follows
-``changed``: the history stays closed (``history_feature``), the duplicate warning names no one
+``changed``: the history stays closed (``history_placement``), the duplicate warning names no one
 (``duplicate_flow``), the QR save dialog lists no earlier customer's code (``result_panel``),
 the reconnection tab leaves out whose integration an id is (``integration_lookup``) and errors
 leave out the details Kombo quoted (``refusal_display``). A copy of the mode in any of them could

@@ -35,7 +35,6 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
-from kombo_desktop.ui.history_feature import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -50,6 +49,7 @@ from kombo_desktop.ui.history_model import (
 )
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE
 from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
+from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
 from tests.support.history_helpers import (
@@ -994,10 +994,11 @@ def test_fill_puts_in_an_older_entrys_texts_without_their_direction_overrides(
     # Still the history's details: clearing the form loses nothing, and asks nothing.
     assert window.linkForm.unused_typing() == []
 
-    feature.fill_from(studio)  # as its "Fill the form" does (the history floats, and closed)
+    # As its "Fill the form" does (the history floats, and closed).
+    feature.from_history.fill_from(studio)
     assert window.organizationEdit.text() == "\U0001f469\u200d\U0001f4bb Studio"
 
-    feature.fill_from(relink)
+    feature.from_history.fill_from(relink)
     assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
     assert not window.relinkForm.holds_unused_id()  # the history still has it
 
@@ -1856,7 +1857,7 @@ def test_an_entry_of_another_profile_says_which(qtbot: QtBot, demo_window: MainW
     status = demo_window.statusLabel.text()
     assert "made with profile “Development”" in status
     assert "the profile in use, “default”" in status
-    feature.fill_from(ours)
+    feature.from_history.fill_from(ours)
     assert "profile" not in demo_window.statusLabel.text()
     if not feature.panel.isVisible():  # "Fill the form" closes a history over the form
         feature.historyButton.click()

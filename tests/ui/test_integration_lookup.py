@@ -213,7 +213,7 @@ def test_the_new_link_for_a_removed_integration_is_for_the_customer_of_the_histo
     window = removed_window
     entry = record_earlier_reconnection(window)
     fill_form(window, email="bob@globex.example", organization="Globex Inc")
-    window.history.fill_from(entry)
+    window.history.from_history.fill_from(entry)
     qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
 
     def new_link_after_the_refusal() -> None:
@@ -245,7 +245,7 @@ def test_a_new_link_for_a_removed_integration_keeps_the_next_customers_typing_on
     entry = record_earlier_reconnection(window)
     window.screen_sharing.set_on(False)
     fill_form(window, email="bob@globex.example", organization="Globex Inc")
-    window.history.fill_from(entry)
+    window.history.from_history.fill_from(entry)
     qtbot.waitUntil(lambda: hint(window) == REMOVED_TEXT, timeout=10_000)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
@@ -462,7 +462,7 @@ def test_a_reconnection_links_code_has_one_name_made_or_shown_from_the_history(
     made = make_reconnection_link(qtbot, window)
     (entry,) = window.history.store.search(INTEGRATION_ID)
     window.resultPanel.clear()
-    window.history.show_entry(entry)
+    window.history.from_history.show_entry(entry)
     again = window.resultPanel.shown
     assert again is not None and again.url == made.url
     assert made.file_stem(False) == again.file_stem(False) == file_stem_for(DEMO_ORGANIZATION)
@@ -616,7 +616,7 @@ def test_a_reconnection_link_shown_from_the_history_says_so(
     (entry,) = window.history.store.search(INTEGRATION_ID)
     window.resultPanel.clear()
     assert result_title(window).text() == "Your link"
-    window.history.show_entry(entry)
+    window.history.from_history.show_entry(entry)
     named = f"Reconnection link · Personio · {DEMO_ORGANIZATION}"
     assert says_all_of(result_title(window), named)
     assert result_title(window).text().startswith("Reconnection link · Personio")

@@ -142,7 +142,7 @@ def test_an_id_filled_in_from_the_history_is_marked_beside_another_organisation(
     demo_window.originIdEdit.setText("CUST-1042")
     make_link(qtbot, demo_window)
     demo_window.linkForm.clear()
-    history_of(demo_window).fill_from(history_of(demo_window).store.search(limit=1)[0])
+    history_of(demo_window).from_history.fill_from(history_of(demo_window).store.search(limit=1)[0])
     assert id_problem(demo_window) == ""
     demo_window.organizationEdit.setText("Globex Corp")
     demo_window.createButton.click()

@@ -118,7 +118,7 @@ def test_sentences_name_the_buttons_by_their_words(qtbot: QtBot, demo_window: Ma
         url="https://connect.kombo.dev/v1?token=old",
         created_at=datetime.now(UTC) - timedelta(days=400),
     )
-    window.history.show_entry(entry)
+    window.history.from_history.show_entry(entry)
     assert fill in window.statusLabel.text()
 
 

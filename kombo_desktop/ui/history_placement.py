@@ -1,0 +1,267 @@
+"""Where the history panel is: its dock, built at the first click, opened and closed, and the
+header's History button that does it.
+
+The panel lives in a dock (``historyDock``), closed at start, built the first time it is
+opened, and opened below the form or beside it, or over it in a window of its own on a small
+screen (``history_dock`` decides where). The History button (``historyToggleButton``) in the
+header opens and closes it, and stays pressed exactly while it is open; the dock's own close
+button, Esc over a floating history, filling the form from it and screen-sharing mode close it
+too. In screen-sharing mode it cannot be opened: the button stays clickable, and a click says
+on the status line why the history is hidden, with a button that turns the mode off and opens
+it. A click while the database is still being opened (``history_opening``) keeps the button
+pressed and opens the panel once it is, a second later at most.
+
+It is apart from ``history_feature`` so that a fix to when the history opens, closes or gets
+out of the way is made here, without reading how links are recorded and checked for
+duplicates, and that one can be read without the dock's many ways of opening and closing.
+The window's history (``HistoryFeature``) owns one, built with the window, as the button is in
+the first frame; the panel, the dock and their modules come only with the first click (see
+``history_warm_up``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6 import QtCore
+from PySide6.QtWidgets import QPushButton
+
+from kombo_desktop.ui.history_opening import HistoryNotReadyError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from PySide6.QtWidgets import QDockWidget
+
+    from kombo_desktop.ui.history_feature import HistoryFeature
+    from kombo_desktop.ui.history_panel import HistoryPanel
+
+HISTORY_TEXT = "History"
+HISTORY_LOCKED_TOOLTIP = (
+    "The history lists other customers. Turn off screen-sharing mode to open it."
+)
+HISTORY_TOOLTIP = "Show or hide the links made before"
+# Said when the History button is clicked in screen-sharing mode, with SHOW_HISTORY_TEXT.
+HISTORY_HIDDEN_TEXT = (
+    "The history is hidden while screen-sharing mode is on, as it shows other customers' "
+    "names. Turn screen-sharing mode off only when no customer can see your screen."
+)
+SHOW_HISTORY_TEXT = "Turn off and show history"
+
+
+class HistoryPlacement:
+    """The history panel's dock and the History button of one window's history (``feature``)."""
+
+    def __init__(self, feature: HistoryFeature) -> None:
+        self._feature = feature
+        self._window = feature.window
+        self._panel: HistoryPanel | None = None
+        self._dock: QDockWidget | None = None
+        # The History button pressed while the history was being opened: what calls off
+        # opening the panel once it is (``open_history``).
+        self._call_off_waiting: Callable[[], None] | None = None
+
+        self.historyButton = QPushButton(HISTORY_TEXT)
+        self.historyButton.setObjectName("historyToggleButton")
+        self.historyButton.setAccessibleName("History")
+        self.historyButton.setAccessibleDescription("Show or hide the link history")
+        self.historyButton.setCheckable(True)
+        self.historyButton.setAutoDefault(False)
+        self._window.header.add_before_settings(self.historyButton)  # after the sharing switch
+        self.historyButton.toggled.connect(self._history_button_toggled)
+
+    # --- the panel and its dock, built at the first click -------------------------------------
+
+    @property
+    def panel(self) -> HistoryPanel:
+        """The history panel, in a dock at the bottom of the window (closed until opened)."""
+        if self._panel is None:
+            from PySide6.QtWidgets import QDockWidget
+
+            from kombo_desktop.ui.history_panel import HistoryPanel
+
+            feature, window = self._feature, self._window
+            panel = HistoryPanel(
+                feature.store, window.runner, lambda: window.linkForm.catalog, window.save_places
+            )
+            target = window.target
+            panel.model.set_current_profile(target.profile if target is not None else None)
+            panel.model.set_demo_origin(feature.demo_origin())
+            dock = QDockWidget("Link history", window)
+            dock.setObjectName("historyDock")
+            dock.setWidget(panel)
+            dock.setFeatures(
+                QDockWidget.DockWidgetFeature.DockWidgetClosable
+                | QDockWidget.DockWidgetFeature.DockWidgetMovable
+                | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+            )
+            areas = QtCore.Qt.DockWidgetArea
+            window.addDockWidget(areas.BottomDockWidgetArea, dock)
+            dock.hide()
+            # Beside the form (or floating over it) the panel is narrow (see ``history_dock``),
+            # whoever put it there; docked, it is never compact as it floats.
+            dock.dockLocationChanged.connect(
+                lambda area: panel.set_narrow(
+                    area in (areas.LeftDockWidgetArea, areas.RightDockWidgetArea)
+                    or dock.isFloating()
+                )
+            )
+            dock.topLevelChanged.connect(
+                lambda floating: None if floating else panel.set_compact(False)
+            )
+            panel.notice.connect(window.show_status)
+            panel.show_requested.connect(feature.from_history.show_entry)
+            panel.fill_requested.connect(feature.from_history.fill_from)
+            panel.deleted.connect(feature.from_history.entry_deleted)
+            dock.visibilityChanged.connect(self._dock_visibility_changed)
+            self._panel, self._dock = panel, dock
+        return self._panel
+
+    @property
+    def built_panel(self) -> HistoryPanel | None:
+        """The history panel if it was ever opened, without building it (None until then)."""
+        return self._panel
+
+    @property
+    def dock(self) -> QDockWidget:
+        _ = self.panel
+        assert self._dock is not None
+        return self._dock
+
+    # --- opening and closing -------------------------------------------------------------------
+
+    def screen_sharing_changed(self, on: bool) -> None:
+        """The window's screen-sharing mode is now ``on`` or off: while on, the history is
+        closed and cannot be opened (the button says why when clicked)."""
+        self.historyButton.setToolTip(HISTORY_LOCKED_TOOLTIP if on else HISTORY_TOOLTIP)
+        if on:
+            self.close_history()
+
+    def open_history(self) -> bool:
+        """Open the history panel; refused (False) in screen-sharing mode. While the history
+        is still being opened, the button stays pressed, and the panel opens once it is, or
+        the status line says why it cannot, a second later at most (``when_ready``); closing
+        the history meanwhile (the button again, screen-sharing mode) calls that off."""
+        feature = self._feature
+        if self._window.screen_sharing.on:
+            return False
+        if feature.worth_waiting_for:
+            self._set_history_button(True)
+            self._stop_waiting_to_open()
+            self._call_off_waiting = feature.when_ready(self._open_once_ready)
+            return True
+        try:
+            _ = feature.store
+        except HistoryNotReadyError as error:  # still being opened after the wait: said why
+            self._set_history_button(False)
+            self._window.show_status(str(error), "info")
+            return False
+        self._set_history_button(True)
+        self._place_history()
+        self.dock.raise_()
+        if self.dock.isFloating():
+            # A window of its own, which Qt shows without making it active (a tool window:
+            # on Windows never active): without this the keys stayed in the main window, and
+            # Tab, F6 or Ctrl+Tab never reached the history it covers.
+            self.dock.activateWindow()
+        self.panel.activate()
+        self.panel.historySearchEdit.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _place_history(self) -> None:
+        """Open the dock where it leaves the form its first fields (see ``history_dock``)."""
+        from kombo_desktop.ui.history_dock import place_history
+
+        place_history(
+            self._window,
+            self.dock,
+            self.panel,
+            warning_shown=self._feature.duplicates.warning_shown,
+        )
+
+    def _open_once_ready(self) -> None:
+        self._call_off_waiting = None
+        self.open_history()
+
+    def _stop_waiting_to_open(self) -> None:
+        call_off, self._call_off_waiting = self._call_off_waiting, None
+        if call_off is not None:
+            call_off()
+
+    def close_history(self) -> None:
+        self._set_history_button(False)
+        self._stop_waiting_to_open()
+        if self._panel is None:
+            return  # never opened: nothing to close
+        held_the_keys = self.dock.isFloating() and self.dock.isActiveWindow()
+        self.dock.hide()
+        self.panel.deactivate()
+        if held_the_keys:  # else no window has them (filled in from it, say): back to the form
+            self._window.activateWindow()
+
+    @property
+    def history_open(self) -> bool:
+        return self._dock is not None and not self._dock.isHidden()
+
+    def _history_floats(self) -> bool:
+        """Open in a window of its own, over the main window (a small screen, see
+        ``history_dock``)."""
+        return self.history_open and self.dock.isFloating()
+
+    def close_floating_history(self) -> None:
+        """Esc: a history floating over the form closes, and the focus goes to the button that
+        opens it again (in the main window, which Tab then goes round)."""
+        if not self._history_floats():
+            return
+        self.close_history()
+        self._window.activateWindow()
+        self.historyButton.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
+
+    def out_of_the_way(self) -> None:
+        """A history floating over the form closes when the form is filled from it, which it
+        would cover (see ``history_dock``)."""
+        if self._history_floats():
+            self.close_history()
+
+    def make_room_for_warning(self) -> None:
+        """A duplicate warning is shown: a history floating over the window would cover its
+        choices and closes; a docked one gives the warning room from the form, not the other
+        way round."""
+        if self._history_floats():
+            self.close_history()
+        elif self.history_open:
+            self._place_history()
+
+    # --- the History button and the dock's own close button ------------------------------------
+
+    def _set_history_button(self, checked: bool) -> None:
+        self.historyButton.blockSignals(True)
+        self.historyButton.setChecked(checked)
+        self.historyButton.blockSignals(False)
+
+    def _history_button_toggled(self, checked: bool) -> None:
+        if checked:
+            if not self.open_history():
+                self._set_history_button(False)
+                if self._window.screen_sharing.on:
+                    self._say_history_hidden()
+        else:
+            self.close_history()
+
+    def _say_history_hidden(self) -> None:
+        """The History button was clicked in screen-sharing mode: say why nothing opens, with
+        the way on (turn the mode off, then the history opens) as the status line's button."""
+        self._window.statusPanel.show_message(
+            HISTORY_HIDDEN_TEXT, "info", action=(SHOW_HISTORY_TEXT, self._show_after_sharing)
+        )
+
+    def _show_after_sharing(self) -> None:
+        """Turn screen-sharing mode off, which says so on the status line, and open the history
+        the person asked for."""
+        self._window.screen_sharing.set_on(False)
+        self.open_history()
+
+    def _dock_visibility_changed(self, _visible: bool) -> None:
+        # The dock's own close button hides it; a minimised window only makes it invisible.
+        if self.dock.isHidden() and self.panel.model.active:
+            self.close_history()
