@@ -200,7 +200,7 @@ def _build_window(options: Options) -> MainWindow:
     from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
     from kombo_desktop.core.paths import AppPaths
     from kombo_desktop.core.policy import load_policy
-    from kombo_desktop.core.settings import SettingsStore
+    from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
     from kombo_desktop.ui.main_window import MainWindow, WindowSetup
 
     paths = AppPaths.from_environment()
@@ -219,6 +219,10 @@ def _build_window(options: Options) -> MainWindow:
     settings = store.load()
     if store.load_problem:
         notes.append(store.load_problem)
+    if policy.fixed_api_base is None and options.api_base is None:  # else not used: no news
+        to_correct = refused_addresses_text(settings.profiles)
+        if to_correct is not None:
+            notes.append(to_correct)
     if options.profile is not None:
         profile_name = _saved_spelling(settings, options.profile)
         if settings.profile(profile_name) is None:  # the administrator's are in the settings

@@ -91,6 +91,18 @@ class KeyUnreadableError(KomboError):
     )
 
 
+class RefusedAddressError(KomboError):
+    """The profile's saved API address is one this version refuses (see
+    ``Profile.address_problem``): nothing is sent, neither there nor to another address in its
+    stead, and the key is not even read. The message names the profile and the way forward
+    (correct its address in Settings)."""
+
+    default_message = (
+        "The API address saved for this profile can no longer be used, so no link was made. "
+        "Open Settings and correct the address of the profile."
+    )
+
+
 class AuthenticationError(KomboError):
     """401/403: the key is wrong, revoked, or belongs to the other region."""
 

@@ -139,7 +139,9 @@ def validate_profile_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class Profile:
-    """One Kombo connection. Validated on creation: a Profile that exists is usable."""
+    """One Kombo connection. Validated on creation: a Profile that exists is usable, except
+    for an other address read from the settings file that this version refuses
+    (``refused_base``), which says so in ``address_problem``."""
 
     name: str
     region: Region = Region.EU
@@ -148,13 +150,23 @@ class Profile:
     # What a newer version wrote for this profile that this one does not know (a proxy, say),
     # written back with it, renamed or moved to another region here or not (see FileAsRead).
     other_details: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The other address as the settings file holds it, when this version refuses it (one an
+    # earlier version accepted, like ``https://xn--zz.example/v1``, or one edited by hand):
+    # kept and written back as it is, so the person's choice is not lost, until an address
+    # that can be used takes its place. Nothing is ever sent to it, nor anywhere else in its
+    # stead: the profile's key was saved for that address (see ``address_problem``).
+    refused_base: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", validate_profile_name(self.name))
         object.__setattr__(self, "region", Region(self.region))
+        if self.custom_base is None and self.refused_base is not None:
+            with contextlib.suppress(ValueError):  # usable after all: it is the address
+                object.__setattr__(self, "custom_base", normalize_api_base(self.refused_base))
         if self.custom_base is not None:
             object.__setattr__(self, "custom_base", normalize_api_base(self.custom_base))
-        elif self.region is Region.CUSTOM:
+            object.__setattr__(self, "refused_base", None)  # replaced by a usable one
+        elif self.region is Region.CUSTOM and self.refused_base is None:
             raise ValueError(
                 "Enter the API address for this profile, or choose Europe or United States."
             )
@@ -163,11 +175,46 @@ class Profile:
 
     @property
     def api_base(self) -> str:
-        """The address requests for this profile go to."""
+        """The address requests for this profile go to. For a refused address
+        (``address_problem``) it is that address as written, which no client accepts
+        (``KomboClient`` checks it again), rather than one of Kombo's regions."""
         if self.region is Region.CUSTOM:
-            assert self.custom_base is not None  # guaranteed by __post_init__
-            return self.custom_base
+            address = self.custom_base if self.custom_base is not None else self.refused_base
+            assert address is not None  # guaranteed by __post_init__
+            return address
         return REGION_BASES[self.region]
+
+    @property
+    def address_refusal(self) -> str | None:
+        """Why this profile's own address cannot be used (the rule's plain sentence, as
+        Settings says it beside the address), while its links would go there; else None."""
+        if self.region is not Region.CUSTOM or self.custom_base is not None:
+            return None
+        assert self.refused_base is not None  # guaranteed by __post_init__
+        try:
+            normalize_api_base(self.refused_base)
+        except ValueError as error:
+            return str(error)
+        return None  # not reached: a usable address is ``custom_base``
+
+    @property
+    def address_problem(self) -> str | None:
+        """The sentence saying that no links are made with this profile until its address is
+        corrected, and how (see ``refused_address_text``); None when its address is usable."""
+        refusal = self.address_refusal
+        return None if refusal is None else refused_address_text(self.name, refusal)
+
+
+def refused_address_text(name: str, refusal: str) -> str:
+    """What is said when links would go with the profile ``name`` to an address this version
+    refuses (``refusal`` says why, in the rule's words). Its key is not sent there, nor to
+    one of Kombo's regions in its place: it was saved for the address the person chose, and
+    links made elsewhere would land in another account. The way forward is named."""
+    return (
+        f"The API address saved for the profile “{name}” can no longer be used, so no links "
+        f"are made with it and its key is not sent anywhere. {refusal} Open Settings and "
+        f"correct the address of the profile “{name}”."
+    )
 
 
 def name_taken_message(name: str) -> str:
@@ -289,6 +336,42 @@ class Settings:
             self.active_profile = remaining[0].name
 
 
+def refused_addresses_text(profiles: Sequence[Profile], *, in_settings: bool = False) -> str | None:
+    """What is said of the ``profiles`` whose address must be corrected (see
+    ``Profile.address_problem``): at start, with the way to Settings; ``in_settings``, with
+    the way to the address there. None when there are none. The addresses themselves are not
+    repeated: what the file holds may be anything, and the screen may be shared; Settings
+    shows each beside the sentence saying why it is refused."""
+    problems = [(p.name, p.address_problem) for p in profiles if p.address_problem is not None]
+    if not problems:
+        return None
+    if in_settings:
+        if len(problems) == 1:
+            return (
+                f"The API address saved for the profile “{problems[0][0]}” can no longer be "
+                "used, so no links are made with it. Select it in the list and correct its "
+                "address, then press Enter."
+            )
+        return (
+            f"The API addresses saved for the profiles {_listed(problems)} can no longer be "
+            "used, so no links are made with them. Select each in the list and correct its "
+            "address, then press Enter."
+        )
+    if len(problems) == 1:
+        return f"{problems[0][1]} Your other settings were kept."
+    return (
+        f"The API addresses saved for the profiles {_listed(problems)} can no longer be used, "
+        "so no links are made with them and their keys are not sent anywhere. Open Settings "
+        "and correct their addresses. Your other settings were kept."
+    )
+
+
+def _listed(named: Sequence[tuple[str, object]]) -> str:
+    """The names of ``named`` in a sentence: “a”, “b” and “c”."""
+    quoted = [f"“{name}”" for name, _ in named]
+    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
 def _with_managed_profiles(settings: Settings, managed: Sequence[Profile]) -> Settings:
     """``settings`` with each of ``managed`` in the place of the person's profile of exactly the
     same name, else added at the end. A replaced profile keeps its environment id when it
@@ -368,7 +451,9 @@ class SettingsStore:
         or they cannot be used.
 
         Never raises. A damaged file is moved aside; a file that cannot be read just now is
-        left as it is (see ``save``). ``load_problem`` says what happened.
+        left as it is (see ``save``). ``load_problem`` says what happened. A profile whose
+        address this version refuses is loaded all the same, marked (``refused_base``; see
+        ``refused_addresses_text`` for what is said of it).
         """
         settings = _with_managed_profiles(self._read(), self._managed)
         if not self.path.exists():  # a fresh installation: the administrator's defaults
@@ -513,7 +598,8 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
                 {
                     "name": p.name,
                     "region": p.region.value,
-                    "custom_base": p.custom_base,
+                    # A refused address stays as the file had it until it is corrected.
+                    "custom_base": p.custom_base if p.custom_base is not None else p.refused_base,
                     "environment_id": p.environment_id,
                     **({"managed": True} if p.name in managed else {}),
                     **p.other_details,
@@ -670,6 +756,14 @@ def _profile_from_json(entry: object) -> Profile:
         if not usable:
             raise SettingsFileError(f"profile {name!r} has an unusable name")
         raise _NewerRegionError(f"profile {name!r} has the region {region!r}")
+    refused_base = None
+    if custom_base is not None:
+        try:
+            normalize_api_base(custom_base)
+        except ValueError:
+            # Kept for the person to correct in Settings, not a reason to set every other
+            # profile and preference aside with it (see ``Profile.refused_base``).
+            custom_base, refused_base = None, custom_base
     try:
         return Profile(
             name=name,
@@ -677,6 +771,7 @@ def _profile_from_json(entry: object) -> Profile:
             custom_base=custom_base,
             environment_id=environment_id,
             other_details={key: value for key, value in entry.items() if key not in _PROFILE_KEYS},
+            refused_base=refused_base,
         )
     except ValueError as error:
         raise SettingsFileError(f"profile {name!r}: {error}") from None

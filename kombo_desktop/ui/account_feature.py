@@ -186,9 +186,12 @@ class AccountFeature(QObject):
 
         from kombo_desktop.ui import qr_image  # on the UI thread: it sets up Qt's image types
 
+        # Nothing is sent to an address this version refuses (see ``Target.address_problem``).
+        usable = connection.target.address_problem is None
+
         def work(_token: object) -> KeyStatus:
             status = connection.key_status()
-            if status.has_key:
+            if status.has_key and usable:
                 connection.client()  # imports httpx and sets up TLS now, not on the first click
             qr_image.qr_qimage("warm-up", 1)  # loads the QR encoder
             return status
@@ -221,6 +224,8 @@ class AccountFeature(QObject):
             return
         if status.unreadable:
             return  # the store's problem, said above, is the way forward; no "no key" here
+        if connection.target.address_problem is not None:
+            return  # its address is corrected first: said at start, and by every link asked
         if not status.has_key:
             # Not once a link was asked for here since the check began: its outcome is the
             # word on the key, read after this check. A missing key is said with this notice

@@ -23,9 +23,10 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
+from kombo_desktop.core.api_address import host_of
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
+from kombo_desktop.core.errors import RefusedAddressError
 from kombo_desktop.core.policy import Policy
 from kombo_desktop.core.settings import (
     REGION_PLACES,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.client import KomboClient
 
 KOMBO_REGIONS = (Region.EU.value, Region.US.value)  # a target's region; else an address's host
+NO_HOST_LABEL = "address to correct"  # the header's word for an address without a usable host
 
 DEMO_PLACE = "Demo service on this computer"
 DEMO_NEEDS = "no key needed"
@@ -72,6 +74,9 @@ class Target:
     # Links go with the key given when the program was started (KOMBO_API_KEY), whatever the
     # profile: the header and the sentences about a change say so.
     run_key: bool = False
+    # Why nothing can be sent here: the profile's own saved address is one this version
+    # refuses (``Profile.address_problem``). ``Connection.client`` then refuses to send.
+    address_problem: str | None = None
 
     @property
     def at_kombo_region(self) -> bool:
@@ -95,7 +100,7 @@ class Target:
             return DEMO_PLACE[:1].lower() + DEMO_PLACE[1:]
         if self.at_kombo_region:
             return REGION_PLACES[Region(self.region)]
-        return f"address {self.region}"
+        return f"an {NO_HOST_LABEL}" if self.region == NO_HOST_LABEL else f"address {self.region}"
 
     @property
     def spoken_label(self) -> str:
@@ -124,6 +129,9 @@ class Target:
         this key, not the profile's own, goes with them: the sentence alone once sent a test
         link out with the production key. The variable's name is not in it: the screen may
         be shared with a customer (whoever set it up finds it in Settings' key row)."""
+        if self.address_problem is not None:
+            # "Links are now made with ..." would be untrue: none are until it is corrected.
+            return f"The profile “{self.profile}” is now in use. {self.address_problem}"
         made = self.made_with_words("now")
         if reason:
             made = f"{made}, {reason}"
@@ -140,7 +148,10 @@ def region_label(region: str, api_base: str) -> str:
     custom address."""
     if region in KOMBO_REGIONS:
         return region
-    return urlsplit(api_base).hostname or api_base
+    host = host_of(api_base)
+    # A saved address this version refuses may have no host, or one with invisible
+    # characters (``Profile.refused_base``): not for the header of a screen that may be shared.
+    return host if host and host.isprintable() else NO_HOST_LABEL
 
 
 def effective_profile(settings: Settings, name: str) -> Profile:
@@ -176,15 +187,23 @@ def profile_target(
     run_key: bool = False,
 ) -> Target:
     """Where links for ``profile`` go: the administrator's fixed address, else
-    ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region. ``run_key``: they go with
-    the key given at start (KOMBO_API_KEY), not the profile's own. Settings asks too, to say
-    a change in the window's words."""
+    ``--api-base`` / ``KOMBO_API_BASE``, else the profile's region or its own address (which
+    may be one this version refuses: the target then says so, see ``Target.address_problem``).
+    ``run_key``: they go with the key given at start (KOMBO_API_KEY), not the profile's own.
+    Settings asks too, to say a change in the window's words."""
     address = address_not_from_region(
         profile, fixed_api_base=fixed_api_base, api_base_override=api_base_override
     )
     if address is None:
         return Target(profile.name, profile.api_base, profile.region.value, run_key=run_key)
-    return Target(profile.name, address, region_label("custom", address), run_key=run_key)
+    own_address = fixed_api_base is None and api_base_override is None
+    return Target(
+        profile.name,
+        address,
+        region_label("custom", address),
+        run_key=run_key,
+        address_problem=profile.address_problem if own_address else None,
+    )
 
 
 def known_environment_id(
@@ -285,11 +304,15 @@ class Connection:
         the key is looked up again and, once the store holds another, a client with it takes
         over. A password store that cannot be read raises ``KeyUnreadableError`` instead, and
         the next use reads it again: one locked store at the first click once failed every
-        link until the program was restarted.
+        link until the program was restarted. A target whose address this version refuses
+        raises ``RefusedAddressError`` (see ``Target.address_problem``).
         """
         from kombo_desktop.core.client import KomboClient
         from kombo_desktop.core.errors import RequestCancelled
 
+        if self.target.address_problem is not None:
+            # Before the key is read: it was saved for that address, and goes nowhere else.
+            raise RefusedAddressError(self.target.address_problem)
         with self._lock:
             if self._closed:
                 raise RequestCancelled()

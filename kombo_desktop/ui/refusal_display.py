@@ -28,6 +28,7 @@ from kombo_desktop.core.errors import (
     KomboError,
     MalformedKeyError,
     MissingApiKeyError,
+    RefusedAddressError,
     is_key_refused,
     is_unknown_integration,
 )
@@ -350,7 +351,7 @@ class RefusalDisplay(QObject):
                 key_problem
                 and not window.account.is_demo
                 and not window.credentials.environment_key_in_use  # Settings cannot change it
-            ):
+            ) or isinstance(error, RefusedAddressError):  # a saved address, corrected there
                 action = ("Open settings", window.open_settings)
             window.statusPanel.show_message(
                 self._words_for(error), "error", details or None, action, after_notes=after_notes

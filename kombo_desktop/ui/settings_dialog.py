@@ -67,7 +67,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop import __version__
 from kombo_desktop.core.credentials import CredentialStore
-from kombo_desktop.core.settings import SettingsStore
+from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
@@ -196,8 +196,11 @@ class SettingsDialog(QDialog):
         self.setMinimumWidth(max(MINIMUM_WIDTH, self.layout().totalMinimumSize().width()))
         self.profiles.rebuild_list()
         self.profiles.show_profile()
-        if settings_store.load_problem:
-            self._say(settings_store.load_problem)
+        said = [settings_store.load_problem]
+        if fixed_api_base is None and api_base_override is None:  # else their own go unused
+            said.append(refused_addresses_text(self._book.profiles, in_settings=True))
+        if any(said):
+            self._say(" ".join(filter(None, said)))
         # Most people open the settings to paste a key: they can, at once, and Enter saves it.
         self.key.apiKeyEdit.setFocus()
 

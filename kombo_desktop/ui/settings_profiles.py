@@ -191,13 +191,29 @@ class ProfilesSection(QObject):
         with QSignalBlocker(self.regionCombo):
             self.regionCombo.setCurrentIndex(self.regionCombo.findData(profile.region.value))
         with QSignalBlocker(self.customBaseEdit):
-            self.customBaseEdit.setText(profile.custom_base or "")
+            # An address the settings file holds that this version refuses is shown as it is
+            # written, to be corrected (``Profile.refused_base``).
+            self.customBaseEdit.setText(profile.custom_base or profile.refused_base or "")
         self.profileNameError.hide()
-        self.customBaseError.hide()
+        self._show_address_refusal(profile.address_refusal)
         self.useProfileButton.setEnabled(profile.name != self._book.current)
         self._update_buttons()
         self._update_fields()
         self.shown.emit(another_profile)
+
+    def _show_address_refusal(self, refusal: str | None) -> None:
+        """Say beside the address why the saved one cannot be used (None: it can), while
+        links would go there: an address the administrator or the start set instead makes it
+        a matter for later, which the field, greyed out then, is no place to say."""
+        book = self._book
+        if refusal is None or book.fixed_api_base is not None or book.api_base_override:
+            self.customBaseError.hide()
+            self.customBaseEdit.setAccessibleDescription("")
+            return
+        text = f"{refusal} Correct the address, then press Enter."
+        self.customBaseError.setText(text)
+        self.customBaseError.show()
+        self.customBaseEdit.setAccessibleDescription(text)
 
     def set_busy(self, busy: bool) -> None:
         """While a key is checked, the profile and its address stay as they are."""

@@ -438,10 +438,6 @@ BROKEN_FILES = {
     "name not text": b'{"profiles": [{"name": 5}]}',
     "name too long": json.dumps({"profiles": [{"name": "n" * 65}]}).encode(),
     "custom without address": b'{"profiles": [{"name": "a", "region": "CUSTOM"}]}',
-    "plain http address": (
-        b'{"profiles": [{"name": "a", "region": "CUSTOM", '
-        b'"custom_base": "http://evil.example/v1"}]}'
-    ),
     "address not text": b'{"profiles": [{"name": "a", "custom_base": 1}]}',
     "environment id not text": b'{"profiles": [{"name": "a", "environment_id": []}]}',
     "duplicate names": b'{"profiles": [{"name": "a"}, {"name": "a"}]}',
