@@ -210,6 +210,38 @@ def test_bad_entries_are_skipped_and_the_rest_applies(tmp_path: Path) -> None:
     assert policy.notice == MISTAKES_NOTICE
 
 
+@pytest.mark.parametrize(
+    "address",
+    ["https://xn--zz.example/v1", "https://a\u2488b.example/v1", "https://999.1.1.1/v1"],
+)
+def test_an_address_requests_cannot_go_to_is_ignored_with_the_rules_sentence(
+    tmp_path: Path, address: str
+) -> None:
+    # The same rule and words as Settings and the command line: the entry is ignored, named
+    # for the IT team, and the rest of the file applies (no profile points there).
+    env = write(
+        tmp_path,
+        {
+            "profiles": [
+                {"name": "default", "region": "US"},
+                {"name": "proxy", "region": "CUSTOM", "custom_base": address},
+            ],
+            "fixed_api_base": address,
+            "hide_demo": True,
+        },
+    )
+    policy = load_policy(env)
+    assert policy.profiles == (PolicyProfile("default", "US"),)
+    assert policy.fixed_api_base is None
+    assert policy.hide_demo is True
+    rule = "The API address is not a valid web address. Use one like https://api.kombo.dev/v1."
+    assert len(policy.problems) == 2
+    assert f'profile "proxy": "custom_base" cannot be used. {rule}' in policy.problems[0]
+    assert f'"fixed_api_base" cannot be used. {rule}' in policy.problems[1]
+    assert policy.notice == MISTAKES_NOTICE
+    assert address not in policy.notice  # the entries are in the details, not on screen
+
+
 def test_profiles_must_be_a_list(tmp_path: Path) -> None:
     policy = load_policy(write(tmp_path, {"profiles": {"name": "x"}, "hide_demo": True}))
     assert policy.profiles == ()
