@@ -110,7 +110,7 @@ def parse_arguments(
 
             # Under the administrator's fixed address it is ignored anyway (and the window
             # says so): a stale KOMBO_API_BASE must not keep the program from starting.
-            if load_policy(env).fixed_api_base is None:
+            if not load_policy(env).api_base_locked:
                 raise UsageError(f"{source}: {error}") from None
             api_base = None
     profile = options.profile
@@ -229,7 +229,7 @@ def _build_window(options: Options) -> MainWindow:
             notes.append(_unknown_profile_note(profile_name, policy, options.api_base))
     else:
         profile_name = settings.active.name  # on a fresh installation, the administrator's
-    if options.api_base_source is not None and policy.fixed_api_base is not None:
+    if options.api_base_source is not None and policy.api_base_locked:
         notes.append(
             f"Your administrator fixed the API address, so {options.api_base_source} is not used."
         )
@@ -263,7 +263,7 @@ def _saved_spelling(settings: Settings, name: str) -> str:
 
 
 def _unknown_profile_note(name: str, policy: Policy, api_base: str | None) -> str:
-    if policy.fixed_api_base is not None:
+    if policy.api_base_locked:
         where = "the API address your administrator set"
     elif api_base is not None:
         where = "the API address given at start"

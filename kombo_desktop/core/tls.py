@@ -117,14 +117,6 @@ def _require_verification(context: ssl.SSLContext) -> None:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
 
 
-def is_certificate_error(error: BaseException) -> bool:
-    """Whether ``error`` or anything that caused it is a failed certificate check.
-
-    httpx wraps the ``ssl`` error in its own ``ConnectError``; the cause chain keeps the original.
-    """
-    return find_cause(error, ssl.SSLCertVerificationError) is not None
-
-
 # What a failed certificate check most likely means for the person, for the advice they get.
 CLOCK_PROBLEM = "clock"  # not yet valid or expired: usually this computer's date is wrong
 UNTRUSTED_PROBLEM = "untrusted"  # another name, self-signed, unknown issuer: someone in between
@@ -141,7 +133,8 @@ def certificate_problem(error: BaseException) -> str | None:
 
     A certificate outside its dates is far more often a laptop clock that is wrong than a
     server's certificate that ran out; any other refusal means the server is not Kombo, mostly
-    a guest network's sign-in page or a company filter answering in its place.
+    a guest network's sign-in page or a company filter answering in its place. httpx wraps the
+    ``ssl`` error in its own ``ConnectError``; the cause chain keeps the original.
     """
     found = find_cause(error, ssl.SSLCertVerificationError)
     if found is None:

@@ -121,7 +121,7 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
         return f"{status_text(at_most, moment)} at the latest"
     if not entry.is_valid(moment):
         return "Expired"
-    if entry.expires_at - moment < timedelta(days=1):
+    if entry.time_left(moment) < timedelta(days=1):
         until = entry.expires_at.astimezone()
         same_day = until.date() == moment.astimezone().date()
         return f"Valid until {until:%H:%M}" + ("" if same_day else f" on {local_date(until)}")
@@ -220,6 +220,9 @@ class HistoryTableModel(QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
+        """Whether a page is being read. The window never asks (an arriving page updates the
+        rows and ``total`` itself); the tests and ``benchmarks/`` wait for it to end before
+        they read the rows."""
         return self._loading is not None
 
     @property

@@ -478,7 +478,8 @@ class HistoryPanel(QWidget):
         return self.model.entry(rows[0].row()) if rows else None
 
     def select_row(self, row: int) -> None:
-        """Select the entry in ``row`` (keyboard users and tests)."""
+        """Select the entry in ``row``, as a click on it would. Only the tests call it: the
+        person selects with the mouse or the arrow keys, which the table handles itself."""
         self.historyTable.selectRow(row)
 
     def copy_selected(self) -> None:

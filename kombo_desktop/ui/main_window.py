@@ -129,7 +129,7 @@ class WindowSetup:
         """Who set the address every profile's links go to, so that Settings cannot change it
         (``messages.address_set_by_message``); None when each profile's region or address in
         Settings decides. The administrator's address wins, as in ``resolve_target``."""
-        if self.policy.fixed_api_base is not None:
+        if self.policy.api_base_locked:
             from kombo_desktop.core.messages import SET_BY_ADMINISTRATOR
 
             return SET_BY_ADMINISTRATOR

@@ -97,9 +97,9 @@ def test_tls_error_detection_follows_the_cause_chain() -> None:
         except ssl.SSLError as inner:
             raise httpx.ConnectError("wrapped") from inner
     except httpx.ConnectError as outer:
-        assert tls.is_certificate_error(outer)
+        assert tls.certificate_problem(outer) is not None
         assert tls.is_tls_error(outer)
-    assert not tls.is_certificate_error(httpx.ConnectError("refused"))
+    assert tls.certificate_problem(httpx.ConnectError("refused")) is None
 
 
 @pytest.mark.parametrize("method", ["cryptography", "openssl"])
