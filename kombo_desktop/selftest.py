@@ -15,7 +15,7 @@ It deliberately does *not* require a running credential service (CI machines and
 headless servers have none): it checks that the platform's keyring backend is bundled and
 importable, not that it can store a secret. It never reads or writes a real API key, and it runs
 with a temporary ``KOMBO_DESKTOP_HOME`` so the user's settings, history and logs are not touched
-(the platform's own folders for them are only worked out, see ``check_app_folders``).
+(the folders a normal start uses for them are only worked out, see ``check_app_folders``).
 
 Called by ``kombo_desktop.app.main`` for ``--self-test`` before any ``QApplication`` exists.
 """
@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -90,8 +90,9 @@ def run_self_test(argv: list[str]) -> int:
     # One after the other: running the checks that need no Qt on a second thread was tried
     # and saved nothing, as both halves are Python work that takes turns on the interpreter.
     checks: dict[str, dict[str, Any]] = {}
+    own_environment = dict(os.environ)  # the person's, before the temporary home replaces it
     with _temporary_home():
-        for name, check in _CHECKS:
+        for name, check in _checks(own_environment):
             checks[name] = _timed(check)
     ok = all(result["ok"] for result in checks.values())
     report = {
@@ -213,20 +214,24 @@ def _check_invitations(invitations: Path) -> str:
     return ", ".join(language.value for language in Language)
 
 
-def check_app_folders() -> str:
-    """The platform's folders for settings, history and logs can be worked out (platformdirs,
-    with its module for this system, is bundled). Every other check runs with a temporary
-    ``KOMBO_DESKTOP_HOME``, which a normal start does not have. Works them out only: nothing is
-    created or written."""
-    from kombo_desktop.core.paths import AppPaths
+def check_app_folders(own_environment: Mapping[str, str]) -> str:
+    """The folders this person's normal start uses for settings, history and logs, worked out
+    from ``own_environment``, their environment as it was before the self-test set its
+    temporary ``KOMBO_DESKTOP_HOME``: below their own ``KOMBO_DESKTOP_HOME`` for a portable
+    install, else the platform's. The platform's are worked out either way, so that a missing
+    platformdirs (or its module for this system) fails here and not at a start without
+    ``KOMBO_DESKTOP_HOME``. Works them out only: nothing is created or written."""
+    from kombo_desktop.core.paths import HOME_VARIABLE, AppPaths
 
     try:
-        paths = AppPaths.from_environment({})
+        platform_paths = AppPaths.from_environment({})
     except ImportError as error:
         raise CheckError(
             f"the folders for settings, history and logs cannot be worked out: {error}"
         ) from error
-    return f"settings in {paths.config_dir}, history in {paths.data_dir}, logs in {paths.log_dir}"
+    paths = AppPaths.from_environment(own_environment)
+    where = f"settings in {paths.config_dir}, history in {paths.data_dir}, logs in {paths.log_dir}"
+    return where if paths == platform_paths else f"{where} (set by {HOME_VARIABLE})"
 
 
 # --- security and network stack --------------------------------------------------------------
@@ -477,16 +482,19 @@ def check_helper_environment() -> str:
     return "programs started from here load the system's own libraries"
 
 
-_CHECKS: tuple[tuple[str, Callable[[], str]], ...] = (
-    ("tool_catalog", check_tool_catalog),
-    ("resources", check_resources),
-    ("app_folders", check_app_folders),
-    ("ca_bundle", check_ca_bundle),
-    ("truststore", check_truststore),
-    ("httpx", check_httpx),
-    ("keyring", check_keyring),
-    ("qt_platform", check_qt_platform),
-    ("qr", check_qr),
-    ("window", check_window),
-    ("helper_environment", check_helper_environment),
-)
+def _checks(own_environment: Mapping[str, str]) -> tuple[tuple[str, Callable[[], str]], ...]:
+    """Every check by its name in the report, in the order they run; ``own_environment`` is
+    the person's (see ``check_app_folders``)."""
+    return (
+        ("tool_catalog", check_tool_catalog),
+        ("resources", check_resources),
+        ("app_folders", functools.partial(check_app_folders, own_environment)),
+        ("ca_bundle", check_ca_bundle),
+        ("truststore", check_truststore),
+        ("httpx", check_httpx),
+        ("keyring", check_keyring),
+        ("qt_platform", check_qt_platform),
+        ("qr", check_qr),
+        ("window", check_window),
+        ("helper_environment", check_helper_environment),
+    )

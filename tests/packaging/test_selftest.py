@@ -200,10 +200,26 @@ def test_the_platform_folders_are_worked_out_without_creating_any(
     for variable in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_STATE_HOME"):
         monkeypatch.delenv(variable, raising=False)
 
-    detail = selftest.check_app_folders()
+    detail = selftest.check_app_folders({"HOME": str(tmp_path)})
 
     assert f"settings in {tmp_path}/.config/kombo-desktop" in detail
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_portable_install_is_told_the_folders_it_really_uses(tmp_path: Path) -> None:
+    # With KOMBO_DESKTOP_HOME=./data (README's portable install) the report named the
+    # platform's folders, where this copy of the program never writes.
+    _, report = run_self_test(tmp_path, ("DISPLAY", "WAYLAND_DISPLAY"), QT_QPA_PLATFORM="offscreen")
+
+    home = tmp_path / "home"
+    checks = report["checks"]
+    assert isinstance(checks, dict)
+    assert checks["app_folders"] == {
+        "ok": True,
+        "detail": f"settings in {home / 'config'}, history in {home / 'data'}, "
+        f"logs in {home / 'logs'} (set by KOMBO_DESKTOP_HOME)",
+        "ms": checks["app_folders"]["ms"],
+    }
 
 
 def test_keyring_without_its_package_metadata_fails(monkeypatch: pytest.MonkeyPatch) -> None:
