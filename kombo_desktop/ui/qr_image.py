@@ -232,10 +232,13 @@ KEPT_EXTENSIONS = frozenset(
 def save_qr(text: str, path: str | os.PathLike[str], demo: bool = False) -> Path:
     """Write the QR code for ``text`` as PNG or SVG, chosen by the file name's extension.
 
-    A name without an extension gets ``.png``; any extension other than ``.png`` or ``.svg``
-    raises ValueError with a sentence that can be shown to the user. The file is written under
-    a temporary name next to the target and then renamed over it, so a failure never leaves a
-    half-written picture where the old one was. Returns the path actually written. A folder
+    A name ending in ``.png`` or ``.svg`` is written as typed. One ending in another picture
+    or document type of ``KEPT_EXTENSIONS`` (``.jpg``, ``.pdf`` ...) raises ValueError with a
+    sentence that can be shown to the user. Any other name gets ``.png`` added: "code",
+    "Acme S.A" and "code.txt" become "code.png", "Acme S.A.png" and "code.txt.png". The file
+    is written under a temporary name next to the target and then renamed over it, so a
+    failure never leaves a half-written picture where the old one was. Returns the path
+    actually written. A folder
     that does not exist or cannot be written, or a full disk, raises OSError whose message can
     be shown as is. A ``demo`` link's picture has the demo band under the code.
 
