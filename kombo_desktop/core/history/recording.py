@@ -19,7 +19,7 @@ from typing import Final
 
 from kombo_desktop.core.history.entries import EntryKind
 from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
-from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
+from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, SEARCHED_PARAMETERS
 from kombo_desktop.core.integration_id import integration_tool
 from kombo_desktop.core.letters import without_lone_surrogates
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
@@ -27,7 +27,7 @@ from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, Li
 
 # Stores one entry's ``NewEntry.stored_values()``, computing the derived columns with the
 # connection's functions (``schema.register_functions``), and returns it as stored. Fixed text
-# with bound parameters: only the constant column list is put into it, never a value. Used for
+# with bound parameters: only constant column lists are put into it, never a value. Used for
 # the history file and for the links waiting to be saved in it (``.waiting``) alike.
 INSERT_ENTRY: Final = f"""
     INSERT INTO links (
@@ -41,7 +41,7 @@ INSERT_ENTRY: Final = f"""
         :integration_id, :demo,
         :remote_environment, :scope_config_id, :enable_filtering, :enable_field_mapping,
         kombo_organization_key(:organization), kombo_fold(:email),
-        kombo_search_text(:organization, :email, :origin_id, :tool, :tool_label, :integration_id))
+        kombo_search_text({SEARCHED_PARAMETERS}))
     RETURNING {ENTRY_COLUMN_LIST}
 """  # noqa: S608
 

@@ -26,7 +26,12 @@ from typing import Final
 
 from kombo_desktop.core.history.bulk import indexes_set_aside
 from kombo_desktop.core.history.normalise import search_text
-from kombo_desktop.core.history.schema import DERIVED_COLUMNS, ENTRY_COLUMNS, entry_from_row
+from kombo_desktop.core.history.schema import (
+    DERIVED_COLUMNS,
+    ENTRY_COLUMNS,
+    SEARCHED_COLUMNS,
+    entry_from_row,
+)
 from kombo_desktop.core.letters import fold, organization_key
 
 _log = logging.getLogger(__package__)
@@ -56,10 +61,7 @@ _INSERT: Final = (
 )
 # Where the texts the searched text is made of are in a row of ``ENTRY_COLUMNS``, in the order
 # ``kombo_search_text`` takes them; the organisation and the e-mail address are the first two.
-_SEARCHED: Final = tuple(
-    ENTRY_COLUMNS.index(column)
-    for column in ("organization", "email", "origin_id", "tool", "tool_label", "integration_id")
-)
+_SEARCHED: Final = tuple(ENTRY_COLUMNS.index(column) for column in SEARCHED_COLUMNS)
 # Written in one transaction, in parts: a part holding a row the table refuses is written
 # again row by row, without that row.
 _PART: Final = 1000

@@ -149,14 +149,27 @@ MIGRATIONS: Final[tuple[tuple[str, ...], ...]] = (
 
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
+# The columns the searched text is made of, in the order ``kombo_search_text`` takes them (the
+# organisation and the e-mail address first): the one list that a link saved now, an upgrade
+# and a recovered file all make it from (the released steps' statements above are as written).
+SEARCHED_COLUMNS: Final = (
+    "organization",
+    "email",
+    "origin_id",
+    "tool",
+    "tool_label",
+    "integration_id",
+)
+# The same as named parameters, for an INSERT that binds a row's values by column name.
+SEARCHED_PARAMETERS: Final = ", ".join(f":{column}" for column in SEARCHED_COLUMNS)
+
 # What each statement that makes derived columns again makes, said for the upgrade (see
 # :mod:`.refolding`): the functions ``register_functions`` gives SQL under the names the
 # statements call, for the rows the statements' conditions choose.
-_SEARCHED: Final = ("organization", "email", "origin_id", "tool", "tool_label", "integration_id")
 _FOLDED: Final = (
     Made("organization_key", fold, ("organization",)),  # kombo_fold(organization)
     Made("email_key", fold, ("email",)),  # kombo_fold(email)
-    Made("search_text", search_text, _SEARCHED),  # kombo_search_text(...)
+    Made("search_text", search_text, SEARCHED_COLUMNS),  # kombo_search_text(...)
 )
 REFOLDS: Final = {
     _FOLD_EVERY_ROW: Refold(_FOLDED),
@@ -211,7 +224,9 @@ def register_functions(conn: sqlite3.Connection) -> None:
     """SQL functions for the derived columns, so inserts and migrations compute them alike."""
     conn.create_function("kombo_fold", 1, fold, deterministic=True)
     conn.create_function("kombo_organization_key", 1, organization_key, deterministic=True)
-    conn.create_function("kombo_search_text", 6, search_text, deterministic=True)
+    conn.create_function(
+        "kombo_search_text", len(SEARCHED_COLUMNS), search_text, deterministic=True
+    )
 
 
 def check_version(conn: sqlite3.Connection) -> None:
