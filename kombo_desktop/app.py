@@ -25,7 +25,7 @@ from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules  # no
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
     from kombo_desktop.core.paths import AppPaths
     from kombo_desktop.core.policy import Policy
@@ -181,7 +181,7 @@ def _application(qt_arguments: tuple[str, ...]) -> QApplication:
     return app
 
 
-def build_main_window(argv: list[str] | None = None) -> QMainWindow:
+def build_main_window(argv: list[str] | None = None) -> MainWindow:
     """Everything ``main()`` does up to showing the window, in an existing QApplication if any.
 
     ``argv`` None means the process's own command line, as for ``main()``: a test runner's
@@ -406,7 +406,7 @@ def _resume_garbage_collection() -> None:
     gc.enable()
 
 
-def _destroy_before_exit(window: QMainWindow) -> None:
+def _destroy_before_exit(window: MainWindow) -> None:
     """Delete the window while the QApplication still exists.
 
     Signal connections to lambdas form reference cycles, so without this the window would be

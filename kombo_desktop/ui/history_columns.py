@@ -24,8 +24,8 @@ from typing import Final
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QTableView
 
+from kombo_desktop.core.vocabulary import day_text
 from kombo_desktop.ui.event_filters import reports_errors
-from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.history_model import (
     COLUMNS,
     CUSTOMER_ID,

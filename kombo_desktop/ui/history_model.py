@@ -30,9 +30,8 @@ from PySide6.QtGui import QColor
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
 from kombo_desktop.core.letters import without_invisible_formatting
-from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES, day_text
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import plain_tooltip
 

@@ -40,7 +40,9 @@ from kombo_desktop.ui.relink_form import RELINK_TEXT
 
 if TYPE_CHECKING:
     from kombo_desktop.ui.connection import Connection
+    from kombo_desktop.ui.link_form import LinkForm
     from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.relink_form import RelinkForm
     from kombo_desktop.ui.request_form import RequestForm
 
 _log = logging.getLogger(__name__)
@@ -273,7 +275,7 @@ class RefusalDisplay(QObject):
         form.mark_rejected(reasons)
         return _quoted_details(request, " ".join(reasons.values()))
 
-    def _form_of(self, request: LinkRequest | RelinkRequest) -> RequestForm:
+    def _form_of(self, request: LinkRequest | RelinkRequest) -> LinkForm | RelinkForm:
         relink = isinstance(request, RelinkRequest)
         return self._window.relinkForm if relink else self._window.linkForm
 

@@ -461,7 +461,7 @@ class KeySection(QObject):
         self.busy_changed.emit(False)
         self.show_state()  # the stored key's buttons, as they now apply
         pressed, self._pressed = self._pressed, None
-        back = self.apiKeyEdit
+        back: QWidget = self.apiKeyEdit
         if pressed is not None and pressed.isEnabled() and pressed.isVisibleTo(pressed.window()):
             back = pressed
         hand_over_focus((cancel, self.apiKeyEdit) if pressed is not None else (cancel,), back)

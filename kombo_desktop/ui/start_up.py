@@ -42,7 +42,7 @@ class AfterFirstPaint(QObject):
     def __init__(self, window: QWidget) -> None:
         super().__init__(window)
         self._window: QWidget | None = window
-        self._pending: list[Callable[[], None]] = []
+        self._pending: list[Callable[[], object]] = []
         self._idle_steps: list[Callable[[], None]] = []
         self._next_turn: QTimer | None = None  # made with the second turn
         self._scheduled = False
@@ -64,7 +64,7 @@ class AfterFirstPaint(QObject):
         if self._window is None:
             self._schedule_next_turn()
 
-    def add(self, action: Callable[[], None]) -> None:
+    def add(self, action: Callable[[], object]) -> None:
         """Run ``action`` after the first paint, in a turn of the event loop of its own, after
         the actions added before it; at once (now) if that moment has passed and they all ran.
 

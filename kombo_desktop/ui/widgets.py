@@ -259,7 +259,7 @@ def push_button(
     text: str,
     description: str = "",
     *,
-    on_click: Callable[[], None] | None = None,
+    on_click: Callable[[], object] | None = None,
     context: str = "",
 ) -> QPushButton:
     """A button that is never a default button: Enter in a field does that field's action.
@@ -801,7 +801,7 @@ def own_viewport(background: QPalette.ColorRole = QPalette.ColorRole.NoRole) -> 
     return viewport
 
 
-def scrolling(page: QWidget, name: str) -> QScrollArea:
+def scrolling(page: QWidget, name: str) -> FitScrollArea:
     """``page`` in a frameless scroll area that only scrolls (vertically) when space runs out."""
     return FitScrollArea(page, name)
 
