@@ -58,6 +58,8 @@ class Options:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from kombo_desktop.core.settings import REGION_BASES, Region
+
     parser = argparse.ArgumentParser(
         prog=PROGRAM,
         description="Make Kombo connection links for customers, without an engineer.",
@@ -71,8 +73,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--api-base",
         metavar="URL",
-        help="Kombo API address (default: the profile's region, https://api.kombo.dev/v1); "
-        "must start with https://, except for this computer (127.0.0.1, ::1, localhost)",
+        help="Kombo API address (default: the profile's region in Settings: "
+        f"{REGION_BASES[Region.EU]} in Europe, {REGION_BASES[Region.US]} in the United States, "
+        "or its own address); must start with https://, except for this computer (127.0.0.1, "
+        "::1, localhost)",
     )
     parser.add_argument("--profile", metavar="NAME", help="start with this connection profile")
     parser.add_argument(

@@ -47,6 +47,19 @@ def test_version_prints_and_exits_without_qt() -> None:
     assert result.stdout.splitlines() == [f"kombo-desktop {__version__}", "no-qt"]
 
 
+def test_the_api_base_help_names_both_regions_addresses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # It named only Europe's as the default, and a US team's default is not that.
+    with pytest.raises(SystemExit):
+        parse_arguments(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert (
+        "default: the profile's region in Settings: https://api.kombo.dev/v1 in Europe, "
+        "https://api.us.kombo.dev/v1 in the United States, or its own address"
+    ) in help_text
+
+
 def test_python_dash_m_runs_the_same_main(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "kombo_desktop", "--version"],
