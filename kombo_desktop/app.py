@@ -230,7 +230,8 @@ def _build_window(options: Options) -> MainWindow:
     if options.profile is not None:
         profile_name = _saved_spelling(settings, options.profile)
         if settings.profile(profile_name) is None:  # the administrator's are in the settings
-            notes.append(_unknown_profile_note(profile_name, policy, options.api_base))
+            demo_runs = options.demo and not policy.hide_demo
+            notes.append(_unknown_profile_note(profile_name, policy, options.api_base, demo_runs))
     else:
         profile_name = settings.active.name  # on a fresh installation, the administrator's
     if options.api_base_source is not None and policy.api_base_locked:
@@ -266,14 +267,18 @@ def _saved_spelling(settings: Settings, name: str) -> str:
     return settings.spelling_of(name) or name
 
 
-def _unknown_profile_note(name: str, policy: Policy, api_base: str | None) -> str:
+def _unknown_profile_note(name: str, policy: Policy, api_base: str | None, demo_runs: bool) -> str:
+    """Said at the start for ``--profile`` with a name no profile has. With the demo running
+    (``scripts/run-demo --profile sales``) the profile is only used once the demo is left, and
+    the sentence says so: under the demo's header, "this run uses it" read as a contradiction."""
     if policy.api_base_locked:
         where = "the API address your administrator set"
     elif api_base is not None:
         where = "the API address given at start"
     else:
         where = "the Europe region"
-    return f"There is no saved profile called “{name}”; this run uses it with {where}."
+    when = "once you leave the demo, " if demo_runs else ""
+    return f"There is no saved profile called “{name}”; {when}this run uses it with {where}."
 
 
 def _open_log_file(window: MainWindow, paths: AppPaths) -> None:

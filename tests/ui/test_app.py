@@ -283,6 +283,20 @@ def test_an_unknown_profile_is_used_and_explained(open_window: WindowFactory) ->
     dialog.reject()
 
 
+def test_an_unknown_profile_in_the_demo_is_said_to_be_for_after_it(
+    open_window: WindowFactory,
+) -> None:
+    # The demo's first screen said "this run uses it with the Europe region" under a header
+    # saying the demo service is used: the profile is used only once the demo is left.
+    window = open_window("--demo", "--profile", "sales")
+    assert (
+        "There is no saved profile called “sales”; once you leave the demo, this run uses it "
+        "with the Europe region."
+    ) in window.statusLabel.text()
+    window.leave_demo()
+    assert window.profileLabel.text() == "Profile: sales · EU"
+
+
 def test_profile_finds_a_saved_profile_in_any_letter_case(open_window: WindowFactory) -> None:
     # "--profile US-Team" ran a new EU profile beside the saved US one "us-team", while the
     # Windows store would give it that profile's key: refused by the wrong region.
