@@ -54,7 +54,7 @@ _WORDS_WIDTH = 0.9  # of the picture's width, at most, whatever font the system 
 def _demo_band() -> Band:
     from kombo_desktop.core.qr import Band  # lazy: the module pulls in qrcode when used
 
-    return Band(DEMO_MARK, theme.DEMO_BACKGROUND, theme.DEMO_TEXT)
+    return Band(DEMO_MARK, theme.DEMO_BACKGROUND, theme.DEMO_TEXT_COLOUR)
 
 
 def _matrix(text: str) -> list[list[bool]]:

@@ -78,7 +78,7 @@ CONTROL_BORDER = "#808898"
 # is seen against white, and its handle (MUTED) stands out 3:1 against both.
 SCROLL_TRACK = "#e3e7ee"
 DEMO_BACKGROUND = "#ffb300"  # an amber bar nobody mistakes for part of the normal window
-DEMO_TEXT = "#1d1400"
+DEMO_TEXT_COLOUR = "#1d1400"
 
 
 @dataclass(frozen=True)
@@ -133,12 +133,12 @@ QLabel#headerTitle {{ font-size: {sizes.heading:g}pt; font-weight: 600; color: {
 QLabel#profileLabel {{ color: {MUTED}; }}
 QFrame#demoBanner {{ background: {DEMO_BACKGROUND}; border-radius: 6px; }}
 QFrame#demoBanner QLabel {{
-    color: {DEMO_TEXT}; font-weight: 700; font-size: {sizes.title:g}pt;
+    color: {DEMO_TEXT_COLOUR}; font-weight: 700; font-size: {sizes.title:g}pt;
 }}
 QLabel#resultTitle {{ font-size: {sizes.title:g}pt; font-weight: 700; color: {TEXT}; }}
 QLabel#largeQrInstruction {{ font-size: {sizes.title:g}pt; }}
 QLabel#demoLinkNote {{
-    color: {DEMO_TEXT}; background: {DEMO_BACKGROUND}; border-radius: 4px;
+    color: {DEMO_TEXT_COLOUR}; background: {DEMO_BACKGROUND}; border-radius: 4px;
     padding: {NOTE_PADDING[0]}px {NOTE_PADDING[1]}px;
     font-weight: 600;
 }}
