@@ -254,7 +254,8 @@ def _build_window(options: Options) -> MainWindow:
         notes=notes,
     )
     window = MainWindow(setup)
-    window.start_up.add(lambda: _open_log_file(window, paths))
+    # First after the first frame: an error in any later step is then written down.
+    window.start_up.add_first(lambda: _open_log_file(window, paths))
     return window
 
 
@@ -338,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
     # A crash no exception hook sees (one inside Qt or Python itself) leaves its stack in a
     # file beside the log; opened after the first frame, like the log file.
     fatal_errors = window.setup.paths.log_dir / FATAL_ERRORS_FILE
-    window.start_up.add(lambda: crash_handler.record_fatal_errors(fatal_errors))
+    window.start_up.add_first(lambda: crash_handler.record_fatal_errors(fatal_errors))
     window.show()
     try:
         code = app.exec()
@@ -350,8 +351,21 @@ def main(argv: list[str] | None = None) -> int:
         raise
     finally:
         crash_handler.uninstall()
+        # Closed (or broken) before the log file was opened after the first frame: what was
+        # logged until now, the error above too, is held in memory and would be lost.
+        _write_held_log_records(window.setup.paths)
     _destroy_before_exit(window)
     return code
+
+
+def _write_held_log_records(paths: AppPaths) -> None:
+    import contextlib
+
+    from kombo_desktop.core.logs import configure_logging
+
+    # No file to write to: at the start the window says so; here no one would see it.
+    with contextlib.suppress(OSError):
+        configure_logging(paths)
 
 
 def _could_not_start(error: Exception) -> int:

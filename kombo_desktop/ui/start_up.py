@@ -43,6 +43,7 @@ class AfterFirstPaint(QObject):
         super().__init__(window)
         self._window: QWidget | None = window
         self._pending: list[Callable[[], object]] = []
+        self._firsts = 0  # how many of the pending actions came from add_first, at the front
         self._idle_steps: list[Callable[[], None]] = []
         self._next_turn: QTimer | None = None  # made with the second turn
         self._scheduled = False
@@ -61,6 +62,18 @@ class AfterFirstPaint(QObject):
         step must be short (a few milliseconds), as any event coming meanwhile waits for it.
         Unlike the actions, ``run_now`` leaves them to their turns."""
         self._idle_steps.extend(steps)
+        if self._window is None:
+            self._schedule_next_turn()
+
+    def add_first(self, action: Callable[[], object]) -> None:
+        """As :meth:`add`, but run before the actions ``add`` gave, after those ``add_first``
+        gave before it: for what must be in place before anything else can go wrong, such as
+        the log file, so an error in a later action is written down."""
+        if self._window is None and not self._pending:
+            action()
+            return
+        self._pending.insert(self._firsts, action)
+        self._firsts += 1
         if self._window is None:
             self._schedule_next_turn()
 
@@ -92,7 +105,7 @@ class AfterFirstPaint(QObject):
         turns of their own."""
         self._stop_watching()
         while self._pending:
-            action = self._pending.pop(0)
+            action = self._next_action()
             try:
                 action()
             except Exception:
@@ -100,6 +113,10 @@ class AfterFirstPaint(QObject):
                 self._schedule_next_turn()
                 raise
         self._schedule_next_turn()
+
+    def _next_action(self) -> Callable[[], object]:
+        self._firsts = max(0, self._firsts - 1)
+        return self._pending.pop(0)
 
     def _stop_watching(self) -> None:
         if self._window is not None:
@@ -129,7 +146,7 @@ class AfterFirstPaint(QObject):
     def _take_turn(self) -> None:
         """Run the next action, or else the next idle step; the rest in later turns."""
         if self._pending:
-            work = self._pending.pop(0)
+            work = self._next_action()
         elif self._idle_steps:
             work = self._idle_steps.pop(0)
         else:

@@ -580,6 +580,24 @@ def test_an_error_escaping_the_event_loop_is_printed_and_logged(isolated_home: P
     assert "the event loop broke" in log and "Traceback" in log
 
 
+def test_an_error_before_the_first_frame_still_reaches_the_log_file(isolated_home: Path) -> None:
+    # The log file opens after the first frame; what is logged before waits in memory. The
+    # event loop failing before any frame (or a close that quick) lost it all, the error too.
+    code = (
+        "import kombo_desktop.app as app\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "def failing_exec(*args):\n"
+        "    raise RuntimeError('no frame was ever shown')\n"
+        "QApplication.exec = failing_exec\n"
+        "app.main([])\n"
+    )
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(isolated_home)})
+    assert result.returncode == 1
+    log = AppPaths.from_environment().log_file.read_text("utf-8")
+    assert "Kombo Desktop" in log and "starting" in log
+    assert "no frame was ever shown" in log and "Traceback" in log
+
+
 def test_the_program_itself_explains_errors_from_slots_and_threads_and_carries_on(
     isolated_home: Path,
 ) -> None:
