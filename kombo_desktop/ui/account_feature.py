@@ -493,6 +493,16 @@ class AccountFeature(QObject):
         self._window.header.show_target(target)
         return True
 
+    def wait_before_closing(self) -> None:
+        """The window is closing: a change Settings is still writing to the settings file is
+        given a few seconds (see ``SettingsDialog.wait_before_closing``)."""
+        if self.settings_dialog is None:
+            return  # never opened: its module need not be loaded
+        from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+        if isinstance(self.settings_dialog, SettingsDialog):
+            self.settings_dialog.wait_before_closing()
+
     def close(self) -> None:
         """Stop the demo service, which releases the answers it is holding back, and close
         every connection; the window told its workers to stop first."""

@@ -601,6 +601,7 @@ class MainWindow(QMainWindow):
         # its opening gets a few seconds more (the status line says why).
         self.history.wait_before_closing()
         self.resultPanel.wait_before_closing()  # a QR code's file still being written
+        self.account.wait_before_closing()  # a change Settings is still writing
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it

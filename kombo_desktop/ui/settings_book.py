@@ -3,8 +3,13 @@
 A key is stored under its profile's name, so renaming or removing a profile moves or deletes
 its key too; that pairing lives here, in one place, rather than in the widgets (which run the
 key's part on a worker thread, see ``settings_key``). Every change to the settings is
-written to disk at once; when that fails the status line says so and the book goes back to
-what is on disk, so the dialog never shows settings that were not saved.
+written to disk at once, on a worker thread: the file is flushed to the disk before it
+replaces the old one, and on a disk slow to confirm a write (0.3 s on some laptops, seconds
+for a home folder on a network share) the dialog froze for every change. What follows a
+change (the list shown again, the window told) waits for its write, and so does whatever
+the person does meanwhile (:meth:`ProfileBook.when_saved`): it starts from the settings as
+saved, in the order it was done. When a write fails the status line says so and the book
+goes back to what is on disk, so the dialog never shows settings that were not saved.
 """
 
 from __future__ import annotations
@@ -12,8 +17,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
+import sys
+from collections import deque
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
 from kombo_desktop.core.settings import (
@@ -29,6 +36,11 @@ from kombo_desktop.core.settings import (
     validate_typed_profile_name,
 )
 from kombo_desktop.ui.connection import Target, profile_target
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 _log = logging.getLogger(__name__)
 
@@ -53,6 +65,9 @@ class ProfileBook:
     both. ``address_set_by`` says who set either of them (``WindowSetup.address_set_by``), for
     what the dialog says about an address it cannot change. The administrator's profiles come
     with the store's settings; only their keys may be changed here.
+
+    Changes are written by ``tasks`` on worker threads, one at a time, in order; with
+    ``owner`` (the dialog) gone, what was to follow them is dropped.
     """
 
     def __init__(
@@ -61,6 +76,8 @@ class ProfileBook:
         credentials: CredentialStore,
         say: Say,
         *,
+        tasks: TaskRunner,
+        owner: QObject | None = None,
         current_profile: str | None,
         api_base_override: str | None,
         fixed_api_base: str | None = None,
@@ -72,6 +89,12 @@ class ProfileBook:
         self.address_set_by = address_set_by
         self._store = store
         self._say = say
+        self._tasks = tasks
+        self._owner = owner
+        self._writing: TaskHandle | None = None  # the change being written now
+        self._waiting: deque[Callable[[], object]] = deque()  # what waits for it, in order
+        # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
+        self._started_by_step: list[Callable[[], object]] | None = None
         self._unsaved_current = current_profile
         self.settings: Settings = self._read()
         found = self.settings.profile(current_profile) if current_profile else None
@@ -80,24 +103,59 @@ class ProfileBook:
 
     def _read(self) -> Settings:
         """The settings on disk now, with the profile the window uses (see
-        :meth:`_with_unsaved_current`)."""
-        return self._with_unsaved_current(self._store.load())
+        :func:`_with_unsaved_current`)."""
+        return _with_unsaved_current(self._store.load(), self._unsaved_current)
 
-    def _with_unsaved_current(self, settings: Settings) -> Settings:
-        """``settings`` with the profile the window uses.
+    # -- writing, in order -----------------------------------------------------------------------
 
-        The window may use a profile that was never saved (``--profile`` with a new name,
-        often with a key an administrator provisioned): listed, so that its key can be seen,
-        checked and replaced here; saved with the next change.
-        """
-        name = self._unsaved_current
-        if name and settings.profile(name) is None:
-            with contextlib.suppress(ValueError):  # a name another only differs from in case
-                settings.put_profile(Profile(name))
-        return settings
+    @property
+    def saving(self) -> bool:
+        """True while a change is being written, or something waits for one to be."""
+        return self._writing is not None or bool(self._waiting)
 
-    def _change(self, apply: Callable[[Settings], None]) -> bool:
-        """Apply one change to the settings as they are on disk now, and save them.
+    def when_saved(self, step: Callable[[], object]) -> None:
+        """Run ``step`` (on the UI thread) once the changes asked for before it are written:
+        at once when none is. What the person does while a change is written (another
+        profile chosen, a button pressed) then starts from the settings as saved, not from
+        what the dialog showed before, and in the order they did it.
+
+        What a step asks for itself (a change, the step after it) comes right after it,
+        before anything that was waiting already: a click's whole work is done before the
+        next click's begins."""
+        if self._started_by_step is not None:
+            self._started_by_step.append(step)
+            return
+        self._waiting.append(step)
+        self._go_on()
+
+    def wait_for_write(self, seconds: float) -> bool:
+        """Wait, ``seconds`` at most, for the change being written (the window closing);
+        True when none is being written any longer. What would follow it is not done."""
+        writing = self._writing
+        return writing is None or writing.wait(seconds)
+
+    def _go_on(self) -> None:
+        while self._writing is None and self._waiting and self._started_by_step is None:
+            self._run_step(self._waiting.popleft())
+
+    def _run_step(self, step: Callable[[], object]) -> None:
+        started: list[Callable[[], object]] = []
+        self._started_by_step = started
+        try:
+            step()
+        finally:
+            self._started_by_step = None
+            self._waiting.extendleft(reversed(started))
+
+    def _change(
+        self,
+        apply: Callable[[Settings], None],
+        then: Callable[[], None] | None = None,
+        *,
+        whatever_happens: bool = False,
+    ) -> None:
+        """Apply one change to the settings as they are on disk when it is written, and save
+        them; then ``then``, if they were saved (``whatever_happens``: saved or not).
 
         Each change starts from the file, not from what the dialog read when it opened:
         another copy of the program (a second window, another user session) may have saved
@@ -105,29 +163,63 @@ class ProfileBook:
         file is read and written again under the store's lock (``SettingsStore.update``):
         a QR code's folder remembered on a worker meanwhile is kept, not undone.
         """
-        refused: list[Settings] = []
+        self.when_saved(lambda: self._write(apply, then, whatever_happens))
 
-        def change(settings: Settings) -> None:
-            self._with_unsaved_current(settings)
+    def _write(
+        self, apply: Callable[[Settings], None], then: Callable[[], None] | None, always: bool
+    ) -> None:
+        refused: list[Settings] = []
+        unsaved_current = self._unsaved_current
+        store = self._store
+
+        def change(settings: Settings) -> None:  # on the worker
+            _with_unsaved_current(settings, unsaved_current)
             try:
                 apply(settings)
             except ValueError:  # e.g. a name another copy took meanwhile: nothing is written
                 refused.append(settings)
                 raise
 
+        def written(settings: Settings) -> None:
+            self._writing = None
+            self.settings = settings
+            self._unsaved_current = None  # written now (or removed): nothing to add any more
+            self._after_write(then)
+
+        def failed(error: BaseException) -> None:
+            self._writing = None
+            if isinstance(error, ValueError) and refused:
+                self._say(str(error), "error")
+                self.settings = refused[0]
+            elif isinstance(error, OSError):
+                self._say_not_saved(error)
+            else:  # a mistake in the program: reported as one
+                sys.excepthook(type(error), error, error.__traceback__)
+                self.settings = self._read()
+            self._after_write(then if always else None)
+
+        def dropped() -> None:  # the window is closing: nothing more is done here
+            self._writing = None
+            self._waiting.clear()
+
         try:
-            self.settings = self._store.update(change)
-        except ValueError as error:
-            if not refused:
-                raise
-            self._say(str(error), "error")
-            self.settings = refused[0]
-            return False
-        except OSError as error:
-            self._say_not_saved(error)
-            return False
-        self._unsaved_current = None  # written now (or removed): nothing to add any more
-        return True
+            self._writing = self._tasks.run(
+                lambda _cancel: store.update(change),
+                on_done=written,
+                on_error=failed,
+                on_cancelled=dropped,
+                owner=self._owner,
+                name="settings",
+            )
+        except RuntimeError:  # the window is closing
+            self._waiting.clear()
+
+    def _after_write(self, then: Callable[[], None] | None) -> None:
+        try:
+            if then is not None:
+                self._run_step(then)
+        finally:  # what waits is not held up by a mistake in what followed this change
+            self._go_on()
 
     @property
     def profiles(self) -> list[Profile]:
@@ -185,7 +277,17 @@ class ProfileBook:
         self._say(message, "error")
         self.settings = self._read()
 
-    def replace(self, old_name: str, profile: Profile) -> bool:
+    def replace(
+        self,
+        old_name: str,
+        profile: Profile,
+        then: Callable[[], None] | None = None,
+        *,
+        whatever_happens: bool = False,
+    ) -> None:
+        """Put ``profile`` in the place of the one called ``old_name``; then ``then`` (see
+        :meth:`_change`)."""
+
         def apply(settings: Settings) -> None:
             profiles = settings.profiles
             taken = settings.spelling_of(profile.name, besides=old_name)
@@ -199,18 +301,28 @@ class ProfileBook:
             if settings.active_profile == old_name:
                 settings.active_profile = profile.name
 
-        return self._change(apply)
+        self._change(apply, then, whatever_happens=whatever_happens)
 
-    def set_environment(self, environment_id: str | None) -> None:
-        """Remember the environment Kombo named for the selected profile's key (None: forget)."""
-        profile = self.profile()
-        if profile.environment_id != environment_id:
-            self.replace(profile.name, dataclasses.replace(profile, environment_id=environment_id))
+    def set_environment(self, environment_id: str | None, then: Callable[[], None]) -> None:
+        """Remember the environment Kombo named for the selected profile's key (None: forget);
+        then ``then``, whether or not that could be saved: the key itself was (the status
+        line says what could not be)."""
+
+        def remember() -> None:
+            profile = self.profile()
+            if profile.environment_id == environment_id:
+                then()
+                return
+            updated = dataclasses.replace(profile, environment_id=environment_id)
+            self.replace(profile.name, updated, then, whatever_happens=True)
+
+        self.when_saved(remember)
 
     # -- profiles --------------------------------------------------------------------------------
 
-    def add(self) -> str | None:
-        """Add a profile with a free "New profile" name and select it; None if not saved."""
+    def add(self, then: Callable[[str], None]) -> None:
+        """Add a profile with a free "New profile" name and select it; then ``then(name)``,
+        if it was saved."""
         chosen: list[str] = []
 
         def apply(settings: Settings) -> None:
@@ -218,10 +330,11 @@ class ProfileBook:
             settings.put_profile(Profile(name))
             chosen.append(name)
 
-        if not self._change(apply):
-            return None
-        self.selected = chosen[0]
-        return chosen[0]
+        def added() -> None:
+            self.selected = chosen[0]
+            then(chosen[0])
+
+        self._change(apply, added)
 
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
@@ -231,39 +344,45 @@ class ProfileBook:
             raise ValueError(name_taken_message(clash))
         return name
 
-    def rename(self, new: str) -> bool:
-        """Rename the selected profile to a :meth:`usable_name`. Its key is moved separately,
-        by :meth:`move_key` on a worker thread: the credential store may keep anyone waiting."""
+    def rename(self, new: str, then: Callable[[], None]) -> None:
+        """Rename the selected profile to a :meth:`usable_name`; then ``then``, if saved. Its
+        key is moved separately, by :meth:`move_key` on a worker thread: the credential store
+        may keep anyone waiting."""
         old = self.selected
-        if not self.replace(old, dataclasses.replace(self.profile(), name=new)):
-            return False
-        self.selected = new
-        if self.current == old:
-            self.current = new
-        return True
 
-    def remove(self) -> bool:
-        """Remove the selected profile; the one in use is then selected. Its key is deleted
-        separately, by :meth:`delete_key` on a worker thread."""
+        def renamed() -> None:
+            self.selected = new
+            if self.current == old:
+                self.current = new
+            then()
+
+        self.replace(old, dataclasses.replace(self.profile(), name=new), renamed)
+
+    def remove(self, then: Callable[[], None]) -> None:
+        """Remove the selected profile; the one in use is then selected, and ``then`` follows,
+        if saved. Its key is deleted separately, by :meth:`delete_key` on a worker thread."""
         name = self.selected
-        if not self._change(lambda settings: settings.remove_profile(name)):
-            return False
-        if name == self.current:
-            self.current = self.settings.active.name
-        self.selected = self.current
-        return True
 
-    def use_selected(self) -> bool:
-        """Make links with the selected profile from now on."""
+        def removed() -> None:
+            if name == self.current:
+                self.current = self.settings.active.name
+            self.selected = self.current
+            then()
+
+        self._change(lambda settings: settings.remove_profile(name), removed)
+
+    def use_selected(self, then: Callable[[], None]) -> None:
+        """Make links with the selected profile from now on; then ``then``, if saved."""
         selected = self.selected
 
         def apply(settings: Settings) -> None:
             settings.active_profile = selected
 
-        if not self._change(apply):
-            return False
-        self.current = self.selected
-        return True
+        def used() -> None:
+            self.current = selected
+            then()
+
+        self._change(apply, used)
 
     # The two methods below talk to the credential store, which can wait on a prompt ("allow
     # access to the keychain?", "unlock the keyring"): they are for a worker thread, and
@@ -279,6 +398,19 @@ class ProfileBook:
         False when the store could not be cleared. Not looked up first: a store that cannot
         be read may still hold a key, which a new profile of that name would inherit."""
         return self.credentials.delete(name)
+
+
+def _with_unsaved_current(settings: Settings, name: str | None) -> Settings:
+    """``settings`` with the profile called ``name``, the one the window uses.
+
+    The window may use a profile that was never saved (``--profile`` with a new name, often
+    with a key an administrator provisioned): listed, so that its key can be seen, checked
+    and replaced here; saved with the next change.
+    """
+    if name and settings.profile(name) is None:
+        with contextlib.suppress(ValueError):  # a name another only differs from in case
+            settings.put_profile(Profile(name))
+    return settings
 
 
 def describe(profile: Profile) -> str:

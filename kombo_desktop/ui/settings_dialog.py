@@ -45,7 +45,8 @@ links are still made with.
 This module is the dialog's frame: the notices at the top, the status line, Close, and the
 wiring between its parts, each in a module of its own:
 
-* ``settings_book``: the profiles being edited, kept in step with where their keys are stored;
+* ``settings_book``: the profiles being edited, kept in step with where their keys are stored,
+  and written to the settings file on a worker thread, one change after the other;
 * ``settings_profiles``: the profile list, and the selected profile's name, region and address;
 * ``settings_key``: the key field and its checks, which run on a worker thread
   (``settings_key_checks``, where the reasons for how the key is handled are given).
@@ -110,6 +111,11 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
 # Asked when the dialog is closed with a pasted key not saved (see _may_drop_typed_key).
 CLOSE_WITHOUT_SAVING_QUESTION = "Close Settings without saving the key?"
 CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
+# Said when the dialog is closed while a change is still being written to the settings file.
+CLOSING_AFTER_SAVE_TEXT = "Closing once your changes are saved…"
+# The most the window, closing, waits for a change being written: written on a home folder
+# on a network share over a VPN, it takes seconds; cut off, the change was lost.
+SETTINGS_CLOSE_WAIT_SECONDS = 10.0
 # Said when the dialog is closed while the password store still saves, moves or deletes a key.
 CLOSING_AFTER_STORE_TEXT = (
     "Closing once your password store has finished with the key (it may be asking you to "
@@ -145,11 +151,16 @@ class SettingsDialog(QDialog):
         self._closing = False  # closing was asked for (it may wait for the password store)
         self._typed_key_dropped = False  # the person chose to close without saving it
         self._close_result = QDialog.DialogCode.Rejected.value
+        self._closing_after_save = False  # closing waits for a change being written
         self._last_edited: str | None = None  # see ``edited_profile``
+        if tasks is None:
+            tasks = TaskRunner(self)
         self._book = ProfileBook(
             settings_store,
             credentials,
             self._say,
+            tasks=tasks,
+            owner=self,
             current_profile=current_profile,
             api_base_override=api_base_override,
             fixed_api_base=fixed_api_base,
@@ -158,7 +169,7 @@ class SettingsDialog(QDialog):
         self.profiles = ProfilesSection(self._book, self._say, self)
         self.key = KeySection(
             self._book,
-            tasks if tasks is not None else TaskRunner(self),
+            tasks,
             self._say,
             self.profiles.key_address,
             self,
@@ -338,8 +349,9 @@ class SettingsDialog(QDialog):
 
     @property
     def busy(self) -> bool:
-        """True while a key is being checked, saved, moved or looked up in the background."""
-        return self.key.busy
+        """True while a key is being checked, saved, moved or looked up in the background, or
+        a change is being written to the settings file."""
+        return self.key.busy or self._book.saving
 
     def look_again(self) -> None:
         """Read again where the profiles' keys are kept (e.g. after a change outside)."""
@@ -385,10 +397,13 @@ class SettingsDialog(QDialog):
             return
         said = self.settingsStatusLabel.text()
         if self.key.has_no_key(in_use):
-            self.profiles.use_selected()
-            if book.current == name:  # else the settings could not be saved: said why
-                now_used = book.target_in_use().now_used_because(f"as “{in_use}” has no key")
-                self._say(f"{said} {now_used}", "success")
+
+            def now_used() -> None:
+                why = f"as “{in_use}” has no key"
+                self._say(f"{said} {book.target_in_use().now_used_because(why)}", "success")
+
+            # Not when the settings could not be saved: said why.
+            self.profiles.use_selected(then=now_used)
             return
         still_used = book.target_in_use().made_with_words("still")
         self._say(f"{said} {still_used}.", "success")
@@ -466,12 +481,21 @@ class SettingsDialog(QDialog):
         a pasted key not saved is asked about (``_may_drop_typed_key``). While the password
         store still saves, moves or deletes a key (it may be asking its user "allow
         access?"), the dialog closes once that is done: the window hears of the result
-        through it (closed at once, it went on with the old key)."""
+        through it (closed at once, it went on with the old key). So it does while a change
+        is being written to the settings file: the window reads the settings as the dialog
+        closes, and would not have the change."""
         if not self._closing:
             self._closing = True
             self.profiles.apply_typed_name()
         if not self.key.store_work_running and not self._may_drop_typed_key():
             self._closing = False
+            return
+        if self._book.saving:
+            self._close_result = result
+            if not self._closing_after_save:
+                self._closing_after_save = True
+                self._say(CLOSING_AFTER_SAVE_TEXT)
+                self._book.when_saved(self._close_when_saved)
             return
         # Asked again after the question: the check may have ended while it was read, and
         # the store begun saving the key (cut off, the key was stored and the window not told).
@@ -494,6 +518,28 @@ class SettingsDialog(QDialog):
             "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
         )
         return self._typed_key_dropped
+
+    def _close_when_saved(self) -> None:
+        self._closing_after_save = False
+        QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+
+    def wait_before_closing(self) -> None:
+        """The window is closing: give a change still being written to the settings file
+        ``SETTINGS_CLOSE_WAIT_SECONDS`` at most, the status line saying why. The program
+        ended mid-write otherwise, and the change was lost."""
+        if not self._book.saving:
+            return
+        from PySide6.QtGui import QGuiApplication
+
+        from kombo_desktop.ui.history_closing import paint_now
+
+        self._say(CLOSING_AFTER_SAVE_TEXT)
+        paint_now(self)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._book.wait_for_write(SETTINGS_CLOSE_WAIT_SECONDS)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def _close_when_idle(self, busy: bool) -> None:
         if not busy and self._closing:

@@ -91,15 +91,16 @@ STORE_FAILED_TEXT = (
 class KeySection(QObject):
     """The key rows :meth:`add_rows` puts in the form, and ``storeProblemLabel`` for the top.
 
-    ``key_address`` saves the address shown in the form and returns where keys are checked
-    (None when the address is not valid). ``busy_changed(bool)`` is emitted when a check starts
-    and ends, ``changed(name)`` when profile ``name``'s key changed, ``key_saved(name)`` after
-    ``changed`` when that was a key pasted and saved (said on the status line, to which the
-    dialog may add whether links are made with it), ``stored_key_accepted(name)``
-    when Kombo accepted the key stored for ``name`` at a check: it may be another than the
-    window holds, replaced outside the program (``keyring set``), in the same Kombo environment
-    (a revoked key rotated) or another; ``key_missing(name)`` when a look in the store found
-    no key for ``name`` (it may have been deleted outside the program since the window read it).
+    ``key_address(then)`` saves the name and address shown in the form and then calls
+    ``then`` with where keys are checked (not when they cannot be used or saved).
+    ``busy_changed(bool)`` is emitted when a check starts and ends, ``changed(name)`` when
+    profile ``name``'s key changed, ``key_saved(name)`` after ``changed`` when that was a key
+    pasted and saved (said on the status line, to which the dialog may add whether links are
+    made with it), ``stored_key_accepted(name)`` when Kombo accepted the key stored for
+    ``name`` at a check: it may be another than the window holds, replaced outside the
+    program (``keyring set``), in the same Kombo environment (a revoked key rotated) or
+    another; ``key_missing(name)`` when a look in the store found no key for ``name`` (it may
+    have been deleted outside the program since the window read it).
     """
 
     busy_changed = Signal(bool)
@@ -113,7 +114,7 @@ class KeySection(QObject):
         book: ProfileBook,
         tasks: TaskRunner,
         say: Say,
-        key_address: Callable[[], str | None],
+        key_address: Callable[[Callable[[str], None]], None],
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -128,6 +129,7 @@ class KeySection(QObject):
         self._locations: dict[str, KeyLocation | None] = {}
         self._lookup: TaskHandle | None = None
         self._after_move: Callable[[], None] | None = None  # a save waiting for a rename
+        self._moving = False  # the task is a renamed profile's key moving to its new name
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
@@ -318,16 +320,18 @@ class KeySection(QObject):
         return key
 
     def _save_key(self) -> None:
+        if self._task is None:
+            self._key_address(self._save_key_at)  # saves a name typed first, and moves its key
+
+    def _save_key_at(self, api_base: str) -> None:
         if self._task is not None:
-            return
-        api_base = self._key_address()  # saves a name typed first, and moves its key
-        if api_base is not None and self._task is not None:
-            # The name typed was saved just now and the old name's key is moving to it: the
-            # typed key follows once it is there, or it would be replaced by the moved one.
-            self._after_move = self._save_key
-            return
-        key = self._typed_key() if api_base is not None else None
-        if api_base is not None and key is not None:
+            if self._moving:
+                # The name typed was saved just now and the old name's key is moving to it:
+                # the typed key follows once it is there, or the moved one would replace it.
+                self._after_move = self._save_key
+            return  # else pressed twice while the name was saved: checked once
+        key = self._typed_key()
+        if key is not None:
             job = partial(check_typed, api_base=api_base, key=key)
             self._start(
                 job,
@@ -350,6 +354,9 @@ class KeySection(QObject):
         self._save_key()
 
     def _save_anyway(self) -> None:
+        self._book.when_saved(self._save_anyway_now)  # for the profile as saved
+
+    def _save_anyway_now(self) -> None:
         key = self._typed_key() if self._task is None else None
         if key is not None:
             self._store_typed_key(key, None)  # which hides this button, the focus moved first
@@ -369,17 +376,23 @@ class KeySection(QObject):
         )
 
     def _check_stored_key(self) -> None:
-        api_base = self._key_address() if self._task is None else None
-        if api_base is not None:
-            job = partial(check_stored, api_base=api_base)
-            progress = "Checking the stored key with Kombo…"
-            self._start(
-                job,
-                typed=False,
-                progress=progress,
-                name="check-stored-key",
-                on_done=self._on_stored_key_checked,
-            )
+        if self._task is None:
+            self._key_address(self._check_stored_key_at)
+
+    def _check_stored_key_at(self, api_base: str) -> None:
+        if self._task is not None:
+            if self._moving:  # a name typed was saved just now: its key is checked once moved
+                self._after_move = self._check_stored_key
+            return
+        job = partial(check_stored, api_base=api_base)
+        progress = "Checking the stored key with Kombo…"
+        self._start(
+            job,
+            typed=False,
+            progress=progress,
+            name="check-stored-key",
+            on_done=self._on_stored_key_checked,
+        )
 
     def _start(
         self,
@@ -491,14 +504,17 @@ class KeySection(QObject):
         self._locations[name] = in_use or outcome.location
         self._set_busy(False)
         self.forget_typed_key()
+
+        def said() -> None:
+            self.show_state()
+            text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
+            self._say(text, "success")
+            self.changed.emit(name)
+            self.key_saved.emit(name)
+
         # A key saved unchecked has no known environment: the replaced key's is not its own
         # (the duplicate check tells links of different environments apart by it).
-        self._book.set_environment(outcome.environment_id)
-        self.show_state()
-        text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
-        self._say(text, "success")
-        self.changed.emit(name)
-        self.key_saved.emit(name)
+        self._book.set_environment(outcome.environment_id, then=said)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._set_busy(False)
@@ -511,12 +527,16 @@ class KeySection(QObject):
             )
             return
         name = self._book.selected
-        self._book.set_environment(environment_id)
-        self.show_state()
-        self._say(f"Kombo accepted the stored key (environment {environment_id}).", "success")
-        # Whatever its environment: a revoked key rotated keeps it, and the window, still
-        # holding the revoked one, had every link refused until a restart.
-        self.stored_key_accepted.emit(name)
+
+        def said() -> None:
+            self.show_state()
+            words = f"Kombo accepted the stored key (environment {environment_id})."
+            self._say(words, "success")
+            # Whatever its environment: a revoked key rotated keeps it, and the window, still
+            # holding the revoked one, had every link refused until a restart.
+            self.stored_key_accepted.emit(name)
+
+        self._book.set_environment(environment_id, then=said)
 
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
@@ -546,9 +566,13 @@ class KeySection(QObject):
         did is not known, so where keys are kept is read again."""
         self._locations.clear()
         self._after_move = None
+        self._moving = False
         self._set_busy(False)
 
     def _forget_key(self) -> None:
+        self._book.when_saved(self._forget_key_now)  # the profile as saved (perhaps renamed)
+
+    def _forget_key_now(self) -> None:
         if self._task is not None:
             return
         name = self._book.selected
@@ -562,15 +586,19 @@ class KeySection(QObject):
             cleared, location = outcome
             self._locations[name] = location
             self._set_busy(False)
-            self._book.set_environment(None)
-            self.show_state()
-            if not cleared:  # said first: reading the store afterwards may have failed too
-                self._say(STORE_NOT_CLEARED)
-            elif location is None:
-                self._say(f"The key of the profile “{name}” was deleted from this computer.")
-            elif credentials.problem:
-                self._say(here_in_settings(credentials.problem))
-            self.changed.emit(name)
+
+            def said() -> None:
+                self.show_state()
+                if not cleared:  # said first: reading the store afterwards may have failed too
+                    self._say(STORE_NOT_CLEARED)
+                elif location is None:
+                    words = f"The key of the profile “{name}” was deleted from this computer."
+                    self._say(words)
+                elif credentials.problem:
+                    self._say(here_in_settings(credentials.problem))
+                self.changed.emit(name)
+
+            self._book.set_environment(None, then=said)
 
         self._run(forget, on_done=forgotten, on_error=self._on_store_failed, name="forget-key")
 
@@ -579,6 +607,7 @@ class KeySection(QObject):
         book = self._book
 
         def moved(location: KeyLocation | None) -> None:
+            self._moving = False
             self._locations.pop(old, None)
             self._locations[new] = location
             self._set_busy(False)
@@ -593,6 +622,7 @@ class KeySection(QObject):
             on_error=self._on_store_failed,
             name="move-key",
         )
+        self._moving = True
 
     def delete_key_of_removed(self, name: str) -> None:
         """A profile was removed: its own key is deleted from this computer too."""

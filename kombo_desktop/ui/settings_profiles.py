@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
@@ -266,23 +267,32 @@ class ProfilesSection(QObject):
         if item is None:
             return
         name = item.data(Qt.ItemDataRole.UserRole)
+        self._book.when_saved(partial(self._select, name))
+
+    def _select(self, name: str) -> None:
+        """Show profile ``name``, chosen in the list (once the changes made before are saved)."""
         question = f"Switch to the profile “{name}” without saving the key?"
         if not self.may_drop_typed_key("Switch profile", question, SWITCH_WITHOUT_SAVING_TEXT):
             self.rebuild_list()  # the profile the key was pasted for stays selected
             return
         self._book.selected = name
         self._say("")
+        current = self.profileList.currentItem()
+        if current is None or current.data(Qt.ItemDataRole.UserRole) != self._book.selected:
+            self.rebuild_list()  # shown afresh meanwhile (a change saved), or since removed
         self.show_profile()
 
     def _add(self) -> None:
-        if not self.apply_typed_name():  # a clicked button may take no focus (macOS)
-            return
+        # The name typed first: a clicked button may take no focus (macOS).
+        self.apply_typed_name(then=self._add_after_name)
+
+    def _add_after_name(self) -> None:
         question = "Add a profile without saving the key?"
         if not self.may_drop_typed_key("Add profile", question, ADD_WITHOUT_SAVING_TEXT):
             return
-        name = self._book.add()
-        if name is None:
-            return
+        self._book.add(then=self._added)
+
+    def _added(self, name: str) -> None:
         self._reshow(another_profile=True)
         self._say(f"Added the profile “{name}”. Type a name for it and press Enter.")
         self.profileNameEdit.setFocus()
@@ -290,66 +300,95 @@ class ProfilesSection(QObject):
         self.changed.emit(name)
 
     def _remove(self) -> None:
+        self.apply_typed_name(then=self._remove_after_name)
+
+    def _remove_after_name(self) -> None:
         book = self._book
         if self._busy or len(book.profiles) < 2 or book.is_managed():
-            return
-        if not self.apply_typed_name():
             return
         name = book.selected
         question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
         if not confirm(self.column.window(), "Remove profile", question, "Remove profile"):
             return
         was_current = name == book.current
-        if not book.remove():
-            return
-        self.removed.emit(name)
-        self._reshow(another_profile=True)  # a key pasted for it goes with it
-        if was_current:
-            self._say(f"Removed the profile “{name}”. Now using “{book.current}”.")
-            self.changed.emit(book.current)
-        else:
-            self._say(f"Removed the profile “{name}”.")
 
-    def use_selected(self) -> None:
+        def removed() -> None:
+            self.removed.emit(name)
+            self._reshow(another_profile=True)  # a key pasted for it goes with it
+            if was_current:
+                self._say(f"Removed the profile “{name}”. Now using “{book.current}”.")
+                self.changed.emit(book.current)
+            else:
+                self._say(f"Removed the profile “{name}”.")
+
+        book.remove(then=removed)
+
+    def use_selected(self, then: Callable[[], None] | None = None) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
-        to use a profile whose key was just saved)."""
-        if not self.apply_typed_name():
-            return
+        to use a profile whose key was just saved); then ``then``, once that is saved."""
+        self.apply_typed_name(then=partial(self._use_after_name, then))
+
+    def _use_after_name(self, then: Callable[[], None] | None) -> None:
         name = self._book.selected
-        if not self._book.use_selected():
-            return
-        self._reshow(another_profile=False)
-        # With the key given at start, the profile's own key is not the one used: said here
-        # too, not only in the key row below, which the person switching need not read.
-        self._say(self._book.target_in_use().now_used_text)
-        self.changed.emit(name)
-        self.used.emit()  # a key pasted for it is saved, as the person surely expects
+
+        def used() -> None:
+            self._reshow(another_profile=False)
+            # With the key given at start, the profile's own key is not the one used: said
+            # here too, not only in the key row below, which the person switching need not
+            # read.
+            self._say(self._book.target_in_use().now_used_text)
+            self.changed.emit(name)
+            self.used.emit()  # a key pasted for it is saved, as the person surely expects
+            if then is not None:
+                then()
+
+        self._book.use_selected(then=used)
 
     # -- the name --------------------------------------------------------------------------------
 
-    def apply_typed_name(self) -> bool:
-        """Give the selected profile the name in the field, if it was changed; False (and the
-        reason beside the field) when that name cannot be used or was not saved."""
+    def apply_typed_name(self, then: Callable[[], None] | None = None) -> None:
+        """Give the selected profile the name in the field, if it was changed; then ``then``.
+        Not when that name cannot be used (the reason beside the field) or was not saved
+        (said on the status line). Done once the changes made before are saved, with the
+        name in the field now: it is the one the person typed."""
+        typed = self.profileNameEdit.text()
+        self._book.when_saved(partial(self._apply_name, typed, then))
+
+    def _apply_name(self, typed: str, then: Callable[[], None] | None) -> None:
         if self._busy:
-            return False
+            return
         if self._book.is_managed():
-            return True
+            if then is not None:
+                then()
+            return
         old = self._book.selected
         try:
-            new = self._book.usable_name(self.profileNameEdit.text())
+            new = self._book.usable_name(typed)
         except ValueError as error:
             self._show_name_error(str(error))
-            return False
+            return
         if new == old:
             self.profileNameError.hide()
-            return True
-        if not self._book.rename(new):
-            return False
-        self.profileNameError.hide()
-        self._reshow(another_profile=False)
-        self._say(f"Renamed the profile “{old}” to “{new}”.")
-        self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
-        return True
+            if then is not None:
+                then()
+            return
+
+        def renamed() -> None:
+            field = self.profileNameEdit
+            # Typed on while the name was saved (not shown afresh meanwhile): kept, not undone.
+            typed_since = field.text() if field.isModified() and field.text() != typed else None
+            self.profileNameError.hide()
+            self._reshow(another_profile=False)
+            if typed_since is not None:
+                with QSignalBlocker(field):
+                    field.setText(typed_since)
+                field.setModified(True)
+            self._say(f"Renamed the profile “{old}” to “{new}”.")
+            self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
+            if then is not None:
+                then()
+
+        self._book.rename(new, then=renamed)
 
     def _show_name_error(self, message: str) -> None:
         self.profileNameError.setText(message)
@@ -370,23 +409,35 @@ class ProfilesSection(QObject):
             self.customBaseError.show()
             self.customBaseEdit.setFocus()
             return
-        self.apply_connection()
+        self._apply_chosen_connection()
 
     def _on_custom_base_entered(self) -> None:
         if self.regionCombo.currentData() == Region.CUSTOM.value:
-            self.apply_connection()
+            self._apply_chosen_connection()
 
-    def apply_connection(self) -> bool:
-        """Save the region and address shown in the form; False (and a message) if invalid."""
-        profile = self._book.profile()
+    def _apply_chosen_connection(self) -> None:
+        """Save the region and address chosen now, once the changes made before are saved."""
         region = Region(self.regionCombo.currentData())
         custom_text = self.customBaseEdit.text().strip()
+        self._book.when_saved(lambda: self._apply_connection(region, custom_text, None))
+
+    def apply_connection(self, then: Callable[[], None] | None = None) -> bool:
+        """Save the region and address shown in the form, then ``then`` (once saved); False
+        (and a message beside the address) if the address is not valid."""
+        region = Region(self.regionCombo.currentData())
+        return self._apply_connection(region, self.customBaseEdit.text().strip(), then)
+
+    def _apply_connection(
+        self, region: Region, custom_text: str, then: Callable[[], None] | None
+    ) -> bool:
+        profile = self._book.profile()
         custom_base = profile.custom_base
         if region is Region.CUSTOM or custom_text:
             try:
                 custom_base = normalize_api_base(custom_text)
             except ValueError as error:
                 if region is Region.CUSTOM:
+                    self._show_connection(region, custom_text)
                     self.customBaseError.setText(str(error))
                     self.customBaseError.show()
                     self.customBaseEdit.setAccessibleDescription(str(error))
@@ -394,6 +445,8 @@ class ProfilesSection(QObject):
         self.customBaseError.hide()
         self.customBaseEdit.setAccessibleDescription("")
         if region is profile.region and custom_base == profile.custom_base:
+            if then is not None:
+                then()
             return True
         address_changed = profile.api_base != (
             custom_base if region is Region.CUSTOM else REGION_BASES[region]
@@ -405,22 +458,40 @@ class ProfilesSection(QObject):
             # An environment id belongs to a key in one place; elsewhere it is not known yet.
             environment_id=None if address_changed else profile.environment_id,
         )
-        if not self._book.replace(profile.name, updated):
-            # The book said why; what was typed (the address, and the key beside it) stays
-            # in the form for another try rather than being reset to what is on disk.
-            return False
-        self.connection_changed.emit()
-        if address_changed:
-            self._say(moved_text(profile.name, describe(updated), self.has_no_key(profile.name)))
-            self.changed.emit(profile.name)
+
+        def saved() -> None:
+            self._show_connection(region, custom_text)
+            self.connection_changed.emit()
+            if address_changed:
+                place = describe(updated)
+                self._say(moved_text(profile.name, place, self.has_no_key(profile.name)))
+                self.changed.emit(profile.name)
+            if then is not None:
+                then()
+
+        # Not saved, the book says why; what was typed (the address, and the key beside it)
+        # stays in the form for another try rather than being reset to what is on disk.
+        self._book.replace(profile.name, updated, saved)
         return True
 
-    def key_address(self) -> str | None:
-        """The address the selected profile's key is checked at, after saving the form (the
-        name too: the key is stored under it)."""
-        if not self.apply_typed_name():
-            return None
-        if not self.apply_connection():
-            self.customBaseEdit.setFocus()
-            return None
-        return self._book.key_address()
+    def _show_connection(self, region: Region, custom_text: str) -> None:
+        """The form shows ``region`` and ``custom_text`` again where it was shown afresh
+        while they were being saved (another change's, saved before them)."""
+        if self.regionCombo.currentData() != region.value:
+            with QSignalBlocker(self.regionCombo):
+                self.regionCombo.setCurrentIndex(self.regionCombo.findData(region.value))
+        if self.customBaseEdit.text().strip() != custom_text:
+            with QSignalBlocker(self.customBaseEdit):
+                self.customBaseEdit.setText(custom_text)
+        self._update_fields()
+
+    def key_address(self, then: Callable[[str], None]) -> None:
+        """``then(address)`` with the address the selected profile's key is checked at,
+        after saving the form (the name too: the key is stored under it); not when the name
+        or the address cannot be used or saved (said)."""
+
+        def after_name() -> None:
+            if not self.apply_connection(lambda: then(self._book.key_address())):
+                self.customBaseEdit.setFocus()
+
+        self.apply_typed_name(then=after_name)

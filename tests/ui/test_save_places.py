@@ -139,20 +139,29 @@ def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
     assert time.monotonic() - started < 5  # not the half minute the share would take
 
 
-def add_a_profile_in_settings(window: MainWindow) -> None:
+# Starts a change of the settings as the window makes it; returns what waits for its end.
+WindowChange = Callable[[MainWindow], Callable[[QtBot], None]]
+
+
+def add_a_profile_in_settings(window: MainWindow) -> Callable[[QtBot], None]:
     book = ProfileBook(
         window.setup.settings_store,
         CredentialStore(environ={}),
         lambda message, kind="info": None,
+        tasks=window.runner,
         current_profile=None,
         api_base_override=None,
     )
-    assert book.add() == NEW_PROFILE_NAME
+    added: list[str] = []
+    book.add(then=added.append)  # written on a worker
+    return lambda qtbot: qtbot.waitUntil(lambda: added == [NEW_PROFILE_NAME], timeout=10_000)
 
 
-def keep_the_choices_of_a_link(window: MainWindow) -> None:
+def keep_the_choices_of_a_link(window: MainWindow) -> Callable[[QtBot], None]:
     request = LinkRequest("it@acme.example", "Acme GmbH", language=Language.DE)
-    window.link_making._remember_choices(request)
+    changing = threading.Thread(target=window.link_making._remember_choices, args=(request,))
+    changing.start()
+    return lambda _qtbot: changing.join(timeout=10)
 
 
 @pytest.mark.parametrize(
@@ -164,10 +173,11 @@ def keep_the_choices_of_a_link(window: MainWindow) -> None:
     ids=["profile-added-in-settings", "choices-kept-after-a-link"],
 )
 def test_a_folder_remembered_on_a_worker_and_a_change_the_window_saved_meanwhile_are_both_kept(
+    qtbot: QtBot,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     open_window: WindowFactory,
-    window_change: Callable[[MainWindow], None],
+    window_change: WindowChange,
     seen_after: Callable[[Settings], bool],
 ) -> None:
     # A QR code's folder is remembered on the worker that wrote the code: the settings are
@@ -181,16 +191,15 @@ def test_a_folder_remembered_on_a_worker_and_a_change_the_window_saved_meanwhile
     worker = threading.Thread(
         target=SavePlaces(store).remember, args=("qr", tmp_path / "acme.png"), name="remembering"
     )
-    changing = threading.Thread(target=window_change, args=(window,))
     worker.start()
     try:
         assert disk.waiting.wait(timeout=10)  # read, and being written
-        changing.start()
-        changing.join(timeout=0.5)  # waits for the worker's write, which cannot undo it then
+        finished = window_change(window)
+        qtbot.wait(500)  # the change waits for the worker's write, which it cannot undo then
     finally:
         disk.release()
     worker.join(timeout=10)
-    changing.join(timeout=10)
+    finished(qtbot)
     after = store.load()
     assert seen_after(after)
     assert after.qr_folder == str(tmp_path)

@@ -8,6 +8,7 @@ import json
 import logging
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -48,8 +49,10 @@ from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.ui import main_window
 from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
+    CLOSING_AFTER_SAVE_TEXT,
     CLOSING_AFTER_STORE_TEXT,
     SettingsDialog,
 )
@@ -69,7 +72,7 @@ from tests.support.keyrings import (
     PromptingKeyring,
     WindowsNoLogonSessionKeyring,
 )
-from tests.support.locked_files import refuse_reading
+from tests.support.locked_files import HeldWrites, full_disk, refuse_reading
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import run_python
 from tests.ui.conftest import Spoken, WindowFactory, settings_of
@@ -148,6 +151,7 @@ def point_at(qtbot: QtBot, dialog: SettingsDialog, address: str) -> None:
     edit.clear()
     qtbot.keyClicks(edit, address)
     qtbot.keyClick(edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)  # saved on a worker
 
 
 def type_key_and_save(qtbot: QtBot, dialog: SettingsDialog, key: str) -> None:
@@ -1051,7 +1055,7 @@ def test_region_combo_offers_eu_us_and_custom(dialog: SettingsDialog) -> None:
 
 
 def test_custom_address_field_is_enabled_only_for_custom(
-    dialog: SettingsDialog, store: SettingsStore
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
     region = child(dialog, QComboBox, "regionCombo")
     custom = child(dialog, QLineEdit, "customBaseEdit")
@@ -1062,6 +1066,7 @@ def test_custom_address_field_is_enabled_only_for_custom(
     assert store.load().active.region is Region.EU  # nothing saved without an address
     region.setCurrentIndex(region.findData("US"))
     assert not custom.isEnabled()
+    settle(qtbot, dialog)  # saved on a worker
     assert store.load().active.region is Region.US
 
 
@@ -1114,6 +1119,7 @@ def test_changing_the_region_forgets_the_environment_id(
     assert "env-eu-1" in child(dialog, QLabel, "environmentIdLabel").text()
     region = child(dialog, QComboBox, "regionCombo")
     region.setCurrentIndex(region.findData("US"))
+    settle(qtbot, dialog)
     assert store.load().active.environment_id is None
     assert "not known yet" in child(dialog, QLabel, "environmentIdLabel").text()
     assert "now connects to United States" in status(dialog)
@@ -1128,6 +1134,7 @@ def test_add_rename_and_remove_profiles_persist(
     store: SettingsStore,
 ) -> None:
     qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)  # each change is saved on a worker
     assert [p.name for p in store.load().profiles] == ["default", "New profile"]
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     assert name_edit.text() == "New profile"
@@ -1141,12 +1148,14 @@ def test_add_rename_and_remove_profiles_persist(
 
     region = child(dialog, QComboBox, "regionCombo")
     region.setCurrentIndex(region.findData("US"))
+    settle(qtbot, dialog)
     assert store.load().profile("US team") == Profile("US team", Region.US)
 
     answer_next_box("Remove profile")
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
+    settle(qtbot, dialog)
     assert [p.name for p in store.load().profiles] == ["default"]
     assert listed(dialog) == ["default (in use)"]
     assert not child(dialog, QAbstractButton, "removeProfileButton").isEnabled()
@@ -1156,10 +1165,12 @@ def test_remove_asks_first_and_does_nothing_when_declined(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
     qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
     asked = answer_next_box("Cancel")
     qtbot.mouseClick(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
+    settle(qtbot, dialog)
     assert asked.texts and "New profile" in asked.texts[0] and "key is deleted" in asked.texts[0]
     assert asked.default.replace("&", "") == "Cancel"
     assert len(store.load().profiles) == 2
@@ -1344,6 +1355,7 @@ def test_a_typed_profile_name_is_kept_when_the_dialog_closes(
     add_profile_and_type_its_name(qtbot, dialog, "US team")
     close = child(dialog, QAbstractButton, "closeSettingsButton")
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not dialog.isVisible())  # once the name is saved
     assert [p.name for p in store.load().profiles] == ["default", "US team"]
 
 
@@ -1374,6 +1386,7 @@ def test_bad_profile_names_are_refused_and_kept_in_the_field(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, typed: str, message: str
 ) -> None:
     qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     name_edit.clear()
     qtbot.keyClicks(name_edit, typed)
@@ -1488,6 +1501,7 @@ def test_a_failed_settings_save_keeps_the_typed_address_and_key(
 
     monkeypatch.setattr(settings_module, "atomic_write", disk_full)
     qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)  # the address is saved, or not, on a worker
 
     assert "could not be saved" in status(dialog)
     assert region.currentData() == "CUSTOM"
@@ -1497,7 +1511,7 @@ def test_a_failed_settings_save_keeps_the_typed_address_and_key(
 
 
 def test_settings_that_could_not_be_read_are_not_saved_over(
-    make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A settings file locked by another program at start may hold every profile: the dialog
     works on the usual settings but says why it does not save, and the file stays as it was."""
@@ -1508,11 +1522,139 @@ def test_settings_that_could_not_be_read_are_not_saved_over(
     assert "left as it is" in status(dialog)
     region = child(dialog, QComboBox, "regionCombo")
     region.setCurrentIndex(region.findData("US"))
+    settle(qtbot, dialog)
 
     assert "were not saved" in status(dialog)
     assert "Restart the program" in status(dialog)
     monkeypatch.undo()
     assert store.path.read_bytes() == saved
+
+
+def test_a_change_saved_on_a_slow_disk_never_freezes_the_dialog(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every change made here is written to settings.json at once, flushed to the disk first:
+    # on the UI thread, the dialog froze for every one (0.3 s a change on a laptop whose disk
+    # took 0.3 s to confirm a write, seconds for settings on a network home folder).
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(lambda: bool(disk.threads), timeout=5000)
+        assert not disk.on_the_ui_thread
+        assert disk.waiting.is_set()
+        ticks: list[int] = []
+        heartbeat = QTimer()
+        heartbeat.timeout.connect(lambda: ticks.append(1))
+        heartbeat.start(10)
+        qtbot.wait(200)  # the disk is still holding the write
+        heartbeat.stop()
+        assert len(ticks) >= 5  # the event loop ran all along
+        assert dialog.busy
+        assert listed(dialog) == ["default (in use)"]  # listed once it is saved
+        assert store.load().profile("New profile") is None
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert listed(dialog) == ["default (in use)", "New profile"]
+    assert status(dialog).startswith("Added the profile “New profile”.")
+    assert store.load().profile("New profile") is not None
+    assert child(dialog, QLineEdit, "profileNameEdit").hasFocus()
+
+
+def test_two_quick_changes_are_saved_in_the_order_they_were_made(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The second change waits for the first one's write: both read the file as the one before
+    # left it, so neither undoes the other, and the dialog shows them in that order.
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    select(dialog, "us team")
+    region = child(dialog, QComboBox, "regionCombo")
+    changed: list[str] = []
+    dialog.profileChanged.connect(changed.append)
+    disk = HeldWrites(monkeypatch)
+    try:
+        region.setCurrentIndex(region.findData("US"))
+        qtbot.waitUntil(disk.waiting.is_set, timeout=5000)
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "useProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.wait(50)
+        assert changed == []  # nothing said before it is written
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert not disk.on_the_ui_thread
+    saved = store.load()
+    assert saved.active_profile == "us team"
+    assert saved.profile("us team") == Profile("us team", Region.US)
+    assert listed(dialog) == ["default", "us team (in use)"]
+    assert changed == ["us team"]
+    assert dialog.current_profile == "us team"
+    assert region.currentData() == "US"
+
+
+def test_closing_settings_while_a_change_is_written_closes_once_it_is_saved(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closed at once, the window read the settings before the change reached the file (and a
+    # program quitting then ended the write): the profile added was gone.
+    seen_at_close: list[Settings] = []
+    dialog.finished.connect(lambda _result: seen_at_close.append(store.load()))
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(lambda: bool(disk.threads), timeout=5000)
+        assert not disk.on_the_ui_thread
+        dialog.reject()
+        assert dialog.isVisible()
+        assert status(dialog) == CLOSING_AFTER_SAVE_TEXT
+    finally:
+        disk.release()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert len(seen_at_close) == 1
+    assert seen_at_close[0].profile("New profile") is not None
+
+
+def test_a_window_closed_while_settings_writes_a_change_waits_for_it(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Quitting (Cmd+Q, logging out) with Settings open mid-write: the window waited only as
+    # long as for a request, and the program ended before the change reached the file.
+    monkeypatch.setattr(main_window, "CLOSE_WAIT_SECONDS", 0.1)  # shorter than the write
+    window = open_window("--demo")
+    dialog = settings_of(qtbot, window)
+    store = window.setup.settings_store
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(disk.waiting.is_set, timeout=5000)
+        assert not disk.on_the_ui_thread
+        slow_disk = threading.Timer(0.5, disk.release)  # the disk confirms the write
+        slow_disk.start()
+        window.close()
+    finally:
+        disk.release()
+    assert store.load().profile("New profile") is not None  # written before the window went
+
+
+def test_a_change_the_disk_refuses_is_said_in_plain_words_and_not_shown_as_saved(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full_disk(monkeypatch)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert status(dialog).startswith("The settings could not be saved. Check that there is free")
+    assert child(dialog, QLabel, "settingsStatusLabel").property("kind") == "error"
+    assert listed(dialog) == ["default (in use)"]
+    monkeypatch.undo()
+    assert store.load().profile("New profile") is None
 
 
 def prompting_store_with_the_key() -> PromptingKeyring:

@@ -565,6 +565,7 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     answer_next_box("Remove profile")
     dialog.findChild(QPushButton, "removeProfileButton").click()
     qtbot.waitUntil(lambda: "old" not in [p.name for p in store.load().profiles])
+    qtbot.waitUntil(lambda: not dialog.busy)  # the window follows once it is saved
     assert cache.load(old, Category.HRIS) is None
     dialog.reject()
 
@@ -854,6 +855,7 @@ def test_a_key_saved_for_a_profile_not_in_use_says_which_one_makes_links(
         assert use_now.isVisible() and use_now.text() == "Use “US team” now"
         if then == "use it now":
             use_now.click()
+            qtbot.waitUntil(lambda: not dialog.busy)  # saved on a worker
             assert dialog.settingsStatusLabel.text() == (
                 "Links are now made with the profile “US team” (address 127.0.0.1)."
             )
