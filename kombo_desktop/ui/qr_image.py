@@ -242,34 +242,44 @@ def save_qr(text: str, path: str | os.PathLike[str], demo: bool = False) -> Path
     that does not exist or cannot be written, or a full disk, raises OSError whose message can
     be shown as is. A ``demo`` link's picture has the demo band under the code.
 
-    The window does the two halves apart (:func:`qr_file`, then :func:`write_qr_file` on a
-    worker thread): a folder on a network share can take seconds for each file operation.
+    The window does it in parts: :func:`qr_target` as the name is chosen, then
+    :func:`qr_content` and :func:`write_qr_file` on a worker thread (a demo link's picture
+    takes a tenth of a second to encode, and a folder on a network share can take seconds
+    for each file operation).
     """
-    target, content = qr_file(text, path, demo)
-    return write_qr_file(target, content)
+    target = qr_target(path)
+    return write_qr_file(target, qr_content(text, target, demo))
 
 
-def qr_file(text: str, path: str | os.PathLike[str], demo: bool = False) -> tuple[Path, bytes]:
-    """The file :func:`save_qr` writes for ``text`` when asked for ``path``: where it goes
-    (``.png`` added where no extension was typed) and its content, made in memory;
-    ValueError, as there, for a type of file it does not write.
-
-    Made with Qt's image classes, so on the UI thread; nothing touches the disk (the code
-    itself is computed, and remembered, on a worker as the link is shown: see ``core.qr``).
-    """
+def qr_target(path: str | os.PathLike[str]) -> Path:
+    """Where a QR code asked to be saved as ``path`` goes: ``.png`` added where no extension
+    was typed; ValueError, with a sentence to show, for a type of file it is not saved as."""
     target = name_to_save(Path(path), ".png", KEPT_EXTENSIONS)
-    suffix = target.suffix.lower()
-    if suffix not in (".png", ".svg"):
+    if target.suffix.lower() not in (".png", ".svg"):
         raise ValueError(
             f"A QR code can be saved as a PNG picture (.png) or an SVG drawing (.svg), "
             f"not as '{target.suffix}'. Please choose one of these two."
         )
-    content = _png_bytes(text, demo) if suffix == ".png" else _svg_bytes(text, demo)
-    return target, content
+    return target
+
+
+def qr_content(text: str, target: Path, demo: bool = False) -> bytes:
+    """The content of ``text``'s QR code file at ``target`` (a :func:`qr_target`), PNG or SVG
+    by its extension, made in memory; nothing touches the disk.
+
+    Safe on a worker thread, where the window makes it: only Qt's image, painter and font
+    classes are used, which Qt lets threads use on an image of their own (the code itself is
+    computed, and remembered, on a worker as the link is shown: see ``core.qr``). A demo
+    link's PNG, its band in colour, takes 0.1 to 0.15 s to encode; a real link's, one bit a
+    pixel, a few milliseconds.
+    """
+    if target.suffix.lower() == ".png":
+        return _png_bytes(text, demo)
+    return _svg_bytes(text, demo)
 
 
 def write_qr_file(target: Path, content: bytes) -> Path:
-    """Write a QR code's file ``content`` (from :func:`qr_file`) at ``target``, whole or not
+    """Write a QR code's file ``content`` (from :func:`qr_content`) at ``target``, whole or not
     at all, and return ``target``; OSError with a sentence to show as is when it cannot be.
 
     Uses no Qt class: the window calls it on a worker thread, as the folder may be on a

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWid
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
-from kombo_desktop.ui import main_window
+from kombo_desktop.ui import main_window, qr_image
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -474,6 +474,40 @@ def test_a_qr_code_is_written_on_a_worker_while_the_window_goes_on(
     assert not disk.on_the_ui_thread
     suggested, _type = demo_window.save_places.qr_suggestion("next")
     assert Path(suggested).parent == share  # the folder was remembered
+
+
+def test_a_demo_links_qr_picture_is_drawn_on_a_worker_too(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A demo link's PNG, its amber band in colour, takes 0.1 to 0.15 s to encode (a real
+    # link's, one bit a pixel, a few milliseconds): made on the UI thread before the file was
+    # handed to the worker, it froze the window that long at every "Save QR code…".
+    fill_form(demo_window)
+    link = make_link(qtbot, demo_window)
+    target = tmp_path / "acme.png"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_: (str(target), "PNG (*.png)"))
+    encoded_on: list[threading.Thread] = []
+    encode = qr_image._png_bytes
+
+    def png_bytes(text: str, demo: bool) -> bytes:
+        encoded_on.append(threading.current_thread())
+        return encode(text, demo)
+
+    monkeypatch.setattr(qr_image, "_png_bytes", png_bytes)
+    disk = HeldWrites(monkeypatch)
+    try:
+        demo_window.exportQrButton.click()
+        qtbot.waitUntil(disk.waiting.is_set)
+        assert len(encoded_on) == 1
+        assert encoded_on[0] is not threading.main_thread()
+        assert demo_window.statusLabel.text() == "Saving the QR code…"
+    finally:
+        disk.release()
+    wait_qr_saved(qtbot, demo_window)
+    assert demo_window.statusLabel.text().startswith(f"Demo QR code saved as {target}.")
+    picture = QImage(str(target))
+    assert has_demo_band(picture)
+    assert decode_qimage(picture) == link
 
 
 def test_saving_a_qr_code_from_the_keyboard_keeps_the_focus_off_copy_qr_image(
