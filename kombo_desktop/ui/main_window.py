@@ -533,8 +533,17 @@ class MainWindow(QMainWindow):
     # --- closing -------------------------------------------------------------------------------
 
     def _remember_place(self) -> None:
+        """Keep where the window is for the next start, unless the file holds that already
+        (a window closed where it opened, as most are): the file is flushed to the disk
+        before it replaces the old one, and on a disk slow to confirm a write (0.3 s on some
+        laptops, more for a home folder on a network share) the window stayed that much
+        longer on screen, still, at every close. Not written on a worker: the program could
+        not end before the write did, and the rest of closing takes a few milliseconds."""
+        paths, place = self.setup.paths, self.saveGeometry().data()
+        if load_window_geometry(paths) == place:
+            return
         try:
-            save_window_geometry(self.setup.paths, self.saveGeometry().data())
+            save_window_geometry(paths, place)
         except OSError as error:
             _log.warning("Could not remember the window's place: %s", error)
 

@@ -28,6 +28,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.window_state import save_window_geometry
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.action_fit import CLOSER, SLIM, SLIMMEST, SPACING, USUAL
 from kombo_desktop.ui.history_columns import ORGANISATION_AT_LEAST
@@ -45,6 +46,7 @@ from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
 from tests.support.history_helpers import history_of, open_history
+from tests.support.locked_files import HeldWrites
 from tests.support.python_run import run_python
 from tests.support.x_display import private_x_display
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
@@ -201,6 +203,27 @@ def test_the_window_reopens_as_big_as_it_was_left(
     assert second.size() == QSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
     # Kept apart from the settings: a first start stays a first start (policy defaults).
     assert not AppPaths.under(isolated_home).settings_file.exists()
+
+
+def test_a_window_closed_where_it_opened_leaves_its_saved_place_unwritten(
+    qtbot: QtBot, open_window: WindowFactory, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every close wrote window.json on the UI thread, flushed to the disk: with a disk taking
+    # 0.3 s to confirm a write, the window stood still on screen 0.3 s at every close, most
+    # often to write again the place the file held already.
+    window = open_window()
+    qtbot.wait(20)
+    paths = AppPaths.under(isolated_home)
+    save_window_geometry(paths, window.saveGeometry().data())  # closed there last time
+    kept = paths.window_file.stat()
+    disk = HeldWrites(monkeypatch)
+    try:
+        window.close()
+    finally:
+        disk.release()
+    assert not disk.threads  # nothing written, on any thread
+    after = paths.window_file.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (kept.st_ino, kept.st_mtime_ns)
 
 
 def test_a_window_that_was_never_shown_leaves_the_saved_place_alone(
