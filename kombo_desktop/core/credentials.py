@@ -69,7 +69,9 @@ class KeyLocation(Enum):
 
     CREDENTIAL_STORE = "credential_store"
     SESSION_ONLY = "session_only"
-    ENVIRONMENT = "environment"
+    # The run key: the one given at start in ``KOMBO_API_KEY``, for every profile of the run
+    # (called so throughout, as "environment" means a Kombo environment elsewhere).
+    RUN_KEY = "run_key"
     # The store could not be read (``problem`` says why): whether it holds a key is not known,
     # so nobody may be told there is none and sent to paste a key saved long ago.
     UNREADABLE = "unreadable"
@@ -191,7 +193,7 @@ class CredentialStore:
             return self._problem
 
     @property
-    def environment_key_in_use(self) -> bool:
+    def run_key_in_use(self) -> bool:
         """True while ``KOMBO_API_KEY`` is set: it is then the key of every profile.
 
         Only whether it is there: the window asks at start, for its header, and the key
@@ -201,7 +203,7 @@ class CredentialStore:
 
     def get(self, profile: str) -> str | None:
         """The key to use for ``profile``, or None when there is none."""
-        override = self._environment_key()
+        override = self._run_key()
         if override is not None:
             return override
         return self.own_key(profile)
@@ -210,7 +212,7 @@ class CredentialStore:
         """The key to send requests with for ``profile``, as :meth:`get`; None when there is
         none. Raises ``KeyUnreadableError`` (with the store's problem as its message) when
         the store could not be read: a key saved there must not be taken for no key at all."""
-        override = self._environment_key()
+        override = self._run_key()
         if override is not None:
             return override
         try:
@@ -366,8 +368,8 @@ class CredentialStore:
     def location(self, profile: str) -> KeyLocation | None:
         """Where the key ``get(profile)`` returns comes from; None when there is no key,
         ``UNREADABLE`` when the store could not be read."""
-        if self._environment_key() is not None:
-            return KeyLocation.ENVIRONMENT
+        if self._run_key() is not None:
+            return KeyLocation.RUN_KEY
         return self.own_location(profile)
 
     def own_location(self, profile: str) -> KeyLocation | None:
@@ -387,7 +389,7 @@ class CredentialStore:
             return KeyLocation.CREDENTIAL_STORE
         return None
 
-    def _environment_key(self) -> str | None:
+    def _run_key(self) -> str | None:
         value = self._environ.get(API_KEY_VARIABLE)
         if value is None:
             return None

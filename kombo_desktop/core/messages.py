@@ -159,7 +159,7 @@ def wrong_clock_message(now: datetime) -> str:
     )
 
 
-def environment_key_refused_message(*, malformed: bool, host: str | None = None) -> str:
+def run_key_refused_message(*, malformed: bool, host: str | None = None) -> str:
     """A key from ``KOMBO_API_KEY`` that cannot work. Settings cannot mend it (the variable
     wins over every saved key for the whole run), so the way forward is the variable itself.
     ``host`` names an address that is not one of Kombo's regions (``key_refused_at_message``)."""

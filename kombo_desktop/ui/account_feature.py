@@ -284,7 +284,7 @@ class AccountFeature(QObject):
         that key belongs to got no duplicate warning. Only the environment's id is kept,
         never the key; a failure leaves it unknown, as for a saved key never checked."""
         target = connection.target
-        if target.demo or not self._window.credentials.environment_key_in_use:
+        if target.demo or not self._window.credentials.run_key_in_use:
             return
         if target.api_base in self._run_key_environments:
             return

@@ -219,7 +219,7 @@ def known_environment_id(
     filed a test link made with a production key as the sandbox's."""
     if target.demo:
         return None
-    if credentials.environment_key_in_use:
+    if credentials.run_key_in_use:
         return run_key_environments.get(target.api_base)
     profile = settings.profile(target.profile)
     return profile.environment_id if profile is not None else None

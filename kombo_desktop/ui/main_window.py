@@ -121,7 +121,7 @@ class WindowSetup:
             self.policy,
             self.profile_name,
             self.api_base_override,
-            run_key=self.credentials.environment_key_in_use,
+            run_key=self.credentials.run_key_in_use,
         )
 
     @property

@@ -142,7 +142,7 @@ class RefusalDisplay(QObject):
         return (
             is_key_refused(error)
             and connection is not window.account.connection
-            and not window.credentials.environment_key_in_use
+            and not window.credentials.run_key_in_use
             and window.firstRunNotice.isHidden()  # shown by the new key's check if none is left
         )
 
@@ -352,7 +352,7 @@ class RefusalDisplay(QObject):
             if (
                 key_problem
                 and not window.account.is_demo
-                and not window.credentials.environment_key_in_use  # Settings cannot change it
+                and not window.credentials.run_key_in_use  # Settings cannot change it
             ) or isinstance(error, RefusedAddressError):  # a saved address, corrected there
                 action = ("Open settings", window.open_settings)
             window.statusPanel.show_message(
@@ -397,13 +397,13 @@ class RefusalDisplay(QObject):
         target = window.account.target
         if (
             is_key_refused(error)
-            and window.credentials.environment_key_in_use
+            and window.credentials.run_key_in_use
             and not window.account.is_demo
         ):
             malformed = isinstance(error, MalformedKeyError)
             elsewhere = target is not None and not target.at_kombo_region
             host = target.region if target is not None and elsewhere else None
-            return messages.environment_key_refused_message(malformed=malformed, host=host)
+            return messages.run_key_refused_message(malformed=malformed, host=host)
         refused = is_key_refused(error) and not isinstance(error, MalformedKeyError)
         if refused and target is not None and not target.at_kombo_region:
             return messages.key_refused_at_message(target.region)

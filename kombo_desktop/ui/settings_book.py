@@ -259,7 +259,7 @@ class ProfileBook:
             profile,
             fixed_api_base=self.fixed_api_base,
             api_base_override=self.api_base_override,
-            run_key=self.credentials.environment_key_in_use,
+            run_key=self.credentials.run_key_in_use,
         )
 
     # -- saving ----------------------------------------------------------------------------------
@@ -303,7 +303,7 @@ class ProfileBook:
 
         self._change(apply, then, whatever_happens=whatever_happens)
 
-    def set_environment(self, environment_id: str | None, then: Callable[[], None]) -> None:
+    def set_environment_id(self, environment_id: str | None, then: Callable[[], None]) -> None:
         """Remember the environment Kombo named for the selected profile's key (None: forget);
         then ``then``, whether or not that could be saved: the key itself was (the status
         line says what could not be)."""

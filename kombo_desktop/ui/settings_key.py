@@ -39,7 +39,7 @@ from kombo_desktop.ui.settings_key_checks import (
     KeySaved,
     check_stored,
     check_typed,
-    environment_text,
+    environment_id_text,
     failure_text,
     here_in_settings,
     location_text,
@@ -249,7 +249,7 @@ class KeySection(QObject):
         has_key = location is not None and location is not KeyLocation.UNREADABLE
         self.checkKeyButton.setEnabled(idle and has_key)
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
-        _show_text(self.environmentIdLabel, environment_text(profile.environment_id))
+        _show_text(self.environmentIdLabel, environment_id_text(profile.environment_id))
         problem = self._book.credentials.problem
         problem = here_in_settings(problem) if problem else None
         self.storeProblemLabel.setText(problem or "")
@@ -500,25 +500,25 @@ class KeySection(QObject):
         name = self._book.selected
         credentials = self._book.credentials
         # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
-        in_use = KeyLocation.ENVIRONMENT if credentials.environment_key_in_use else None
+        in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
         self._set_busy(False)
         self.forget_typed_key()
 
         def said() -> None:
             self.show_state()
-            text = saved_text(outcome, credentials.problem, environment_key=in_use is not None)
+            text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
             self._say(text, "success")
             self.changed.emit(name)
             self.key_saved.emit(name)
 
         # A key saved unchecked has no known environment: the replaced key's is not its own
         # (the duplicate check tells links of different environments apart by it).
-        self._book.set_environment(outcome.environment_id, then=said)
+        self._book.set_environment_id(outcome.environment_id, then=said)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._set_busy(False)
-        if self._book.credentials.environment_key_in_use:
+        if self._book.credentials.run_key_in_use:
             # The key checked was KOMBO_API_KEY's: its environment is not the profile's.
             self.show_state()
             self._say(
@@ -536,19 +536,19 @@ class KeySection(QObject):
             # holding the revoked one, had every link refused until a restart.
             self.stored_key_accepted.emit(name)
 
-        self._book.set_environment(environment_id, then=said)
+        self._book.set_environment_id(environment_id, then=said)
 
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
         self._set_busy(False)
         address = self._book.address_not_from_region()
-        environment_key = self._book.credentials.environment_key_in_use
+        run_key = self._book.credentials.run_key_in_use
         words = failure_text(
             error,
             typed=typed,
             address=address,
             address_set_by=self._book.address_set_by,
-            environment_key=environment_key,
+            run_key=run_key,
         )
         if not typed:
             self._say(words, "error")
@@ -598,7 +598,7 @@ class KeySection(QObject):
                     self._say(here_in_settings(credentials.problem))
                 self.changed.emit(name)
 
-            self._book.set_environment(None, then=said)
+            self._book.set_environment_id(None, then=said)
 
         self._run(forget, on_done=forgotten, on_error=self._on_store_failed, name="forget-key")
 

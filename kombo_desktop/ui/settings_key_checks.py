@@ -144,7 +144,7 @@ def location_text(location: KeyLocation | None) -> str:
         return f"A key is stored in {credential_store_name()}."
     if location is KeyLocation.SESSION_ONLY:
         return "A key is kept for this session only: it is forgotten when the program closes."
-    if location is KeyLocation.ENVIRONMENT:
+    if location is KeyLocation.RUN_KEY:
         return (
             "The key set in KOMBO_API_KEY is used for this run, for every profile; it is not "
             "stored anywhere."
@@ -160,17 +160,15 @@ def location_text(location: KeyLocation | None) -> str:
     )
 
 
-def environment_text(environment_id: str | None) -> str:
+def environment_id_text(environment_id: str | None) -> str:
     if environment_id:
         return f"Kombo environment: {environment_id}"
     return "Kombo environment: not known yet (it is shown once a key is checked)."
 
 
-def saved_text(
-    outcome: KeySaved, store_problem: str | None, *, environment_key: bool = False
-) -> str:
+def saved_text(outcome: KeySaved, store_problem: str | None, *, run_key: bool = False) -> str:
     """The status line after a key was saved: whether Kombo checked it, where it went, and
-    (``environment_key``) that KOMBO_API_KEY is still the key this run uses."""
+    (``run_key``) that KOMBO_API_KEY is still the key this run uses."""
     if outcome.environment_id is not None:
         checked = f"Kombo accepted the key (environment {outcome.environment_id}). "
     else:
@@ -179,7 +177,7 @@ def saved_text(
         where = here_in_settings(store_problem or "It is kept for this session only.")
     else:
         where = f"It is stored in {credential_store_name()}."
-    if environment_key:
+    if run_key:
         where += (
             " This run still uses the key set in KOMBO_API_KEY; the saved one is used when the "
             "program starts without it."
@@ -193,19 +191,19 @@ def failure_text(
     typed: bool,
     address: str | None = None,
     address_set_by: str | None = None,
-    environment_key: bool = False,
+    run_key: bool = False,
 ) -> str:
     """The status line when checking a key failed: the ``typed`` one (it stays in the field,
     unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
     region list did not decide that (None when it did); ``address_set_by`` who set it when
-    nothing here can change it (see ``messages.address_set_by_message``). ``environment_key``:
+    nothing here can change it (see ``messages.address_set_by_message``). ``run_key``:
     KOMBO_API_KEY is set, so "the stored key" checked was that one, which no key saved here
     replaces."""
-    if not typed and environment_key and is_key_refused(error):
-        from kombo_desktop.core.messages import environment_key_refused_message
+    if not typed and run_key and is_key_refused(error):
+        from kombo_desktop.core.messages import run_key_refused_message
 
         malformed = isinstance(error, MalformedKeyError)
-        return environment_key_refused_message(malformed=malformed, host=address)
+        return run_key_refused_message(malformed=malformed, host=address)
     if typed and isinstance(error, UNREACHABLE):
         words = _settings_words(error, address_set_by)
         if "try again" in words.casefold():  # said once: "… then try again. … Try again, or"

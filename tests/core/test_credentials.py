@@ -264,7 +264,7 @@ def test_environment_key_wins_for_this_run(memory_keyring: InMemoryKeyring) -> N
 
     assert store.get("default") == override
     assert store.get("any-profile") == override
-    assert store.location("default") is KeyLocation.ENVIRONMENT
+    assert store.location("default") is KeyLocation.RUN_KEY
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): stored}
 
 
@@ -603,9 +603,9 @@ def test_a_profile_keeps_its_own_key_through_a_rename_while_kombo_api_key_is_set
     own = new_key()
     store = CredentialStore({API_KEY_VARIABLE: new_key()})
     store.save("us", own)
-    assert store.own_key("us") == own and store.location("us") is KeyLocation.ENVIRONMENT
+    assert store.own_key("us") == own and store.location("us") is KeyLocation.RUN_KEY
 
-    assert store.move("us", "us-team") is KeyLocation.ENVIRONMENT
+    assert store.move("us", "us-team") is KeyLocation.RUN_KEY
     assert memory_keyring.secrets == {(SERVICE_NAME, "us-team"): own}
     assert store.own_location("us-team") is KeyLocation.CREDENTIAL_STORE
     store.delete("us-team")
