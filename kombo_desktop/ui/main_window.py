@@ -65,6 +65,7 @@ from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.screen_sharing import ScreenSharingMode
 from kombo_desktop.ui.start_up import AfterFirstPaint
 from kombo_desktop.ui.status_panel import StatusPanel
+from kombo_desktop.ui.tab_names import FittingTabNames, TabName
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
@@ -87,6 +88,8 @@ _log = logging.getLogger(__name__)
 WINDOW_TITLE = "Kombo Desktop"
 CREATE_TAB, RELINK_TAB = 0, 1
 RELINK_TAB_TITLE = "Reconnect an integration"
+RELINK_TAB_SHORT_TITLE = "Reconnect"  # where the whole name does not fit (see tab_names)
+RELINK_TAB_TIP = "Make a link that updates an existing connection"
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
@@ -303,7 +306,14 @@ class MainWindow(QMainWindow):
         self.relinkForm.set_label_width(label_width)
         self.tabs.addTab(self.linkForm, NEW_LINK_TAB_TEXT)
         self.tabs.addTab(self.relinkForm, RELINK_TAB_TITLE)
-        self.tabs.setTabToolTip(RELINK_TAB, "Make a link that updates an existing connection")
+        # Shorter names where the whole ones would be cut (larger text on a small screen).
+        self.tab_names = FittingTabNames(
+            self.tabs,
+            [
+                TabName(NEW_LINK_TAB_TEXT, NEW_LINK_TAB_TEXT),
+                TabName(RELINK_TAB_TITLE, RELINK_TAB_SHORT_TITLE, RELINK_TAB_TIP),
+            ],
+        )
 
         # Banners such as the duplicate warning go here, between the header and the forms.
         self.bannerArea = QVBoxLayout()

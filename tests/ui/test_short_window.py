@@ -17,11 +17,25 @@ from itertools import combinations
 import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QScreen
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QPushButton,
+    QTabBar,
+    QToolButton,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow, initial_size
+from kombo_desktop.ui.main_window import (
+    CREATE_TAB,
+    MINIMUM_SIZE,
+    NEW_LINK_TAB_TEXT,
+    RELINK_TAB,
+    RELINK_TAB_SHORT_TITLE,
+    RELINK_TAB_TITLE,
+    MainWindow,
+    initial_size,
+)
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
@@ -193,3 +207,69 @@ def test_without_a_key_the_note_the_status_points_at_is_scrolled_into_view(
     qtbot.waitUntil(lambda: "No API key" in window.statusLabel.text(), timeout=5000)
     notice = window.firstRunNotice
     qtbot.waitUntil(lambda: seen_part(window, notice).height() == notice.height(), timeout=2000)
+
+
+# -- the tabs' names on the laptop's screen ---------------------------------------------------
+
+
+def open_at_start(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+    argv: tuple[str, ...],
+    key: str | None,
+) -> MainWindow:
+    if key is not None:
+        monkeypatch.setenv("KOMBO_API_KEY", key)
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window(*argv)
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    qtbot.wait(50)  # laid out, in whichever look fits
+    return window
+
+
+def scroll_buttons(bar: QTabBar) -> list[QToolButton]:
+    return [button for button in bar.findChildren(QToolButton) if button.isVisible()]
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
+def test_the_tab_names_are_never_cut(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # With larger text at 150 % the two tabs were wider than the form: "Reconnect an
+    # integration" was cut after "integ" and scroll arrows came up beside it.
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, ("--demo",), None
+    )
+    bar = window.tabs.tabBar()
+    for index in (CREATE_TAB, RELINK_TAB):
+        window.tabs.setCurrentIndex(index)  # the tab shown has its name in bold
+        qtbot.wait(20)
+        assert scroll_buttons(bar) == []
+        for tab in range(bar.count()):
+            assert bar.rect().contains(bar.tabRect(tab)), bar.tabText(tab)
+            assert bar.tabRect(tab).width() >= bar.tabSizeHint(tab).width(), bar.tabText(tab)
+    # A shorter name where the full one does not fit, which the tooltip then gives.
+    relink_name = bar.tabText(RELINK_TAB)
+    assert relink_name in (RELINK_TAB_TITLE, RELINK_TAB_SHORT_TITLE)
+    if relink_name != RELINK_TAB_TITLE:
+        assert RELINK_TAB_TITLE in bar.tabToolTip(RELINK_TAB)
+
+
+def test_on_a_roomy_screen_the_tabs_keep_their_full_names(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.resize(*MINIMUM_SIZE)
+    qtbot.wait(50)
+    bar = demo_window.tabs.tabBar()
+    assert [bar.tabText(tab) for tab in range(bar.count())] == [NEW_LINK_TAB_TEXT, RELINK_TAB_TITLE]
