@@ -735,6 +735,11 @@ class ShrinkingPage(QWidget):
     would have scrolled the forms whole instead of their own fields, "Create link" moving
     away with them.
 
+    Once even their least heights do not fit, the page scrolls, and then all of it at the
+    height it would like: its own scrolling parts show all they hold and scroll no more. At
+    their least heights they went on scrolling inside it, two or three scroll bars for one
+    form, the result's right beside the page's, each wheel turn moving one or the other.
+
     Across, it is always as wide as the area shows: the area still asks for the page's least
     width (see ``FitScrollArea.minimumSizeHint``), but where the screen cannot give it (the
     largest text) a wider page put the right edge of what spans it (the duplicate warning's
@@ -747,7 +752,30 @@ class ShrinkingPage(QWidget):
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
         # Qt's scroll area makes a page holding wrapped text as high as this at its width.
-        return least_height(self, width)
+        least = least_height(self, width)
+        return self._scrolled_height(width, least) if self._scrolls(least) else least
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        # ... and one without wrapped text at least as high as this.
+        hint = super().minimumSizeHint()
+        least = least_height(self, self.width())
+        if not self._scrolls(least):
+            return hint
+        return QSize(hint.width(), self._scrolled_height(self.width(), least))
+
+    def _scrolls(self, least: int) -> bool:
+        """Whether the page must scroll, its parts at their ``least`` height: decided from
+        that, which scrolling does not change, so the page settles at once."""
+        area = scroll_area_around(self)
+        return area is not None and least > area.maximumViewportSize().height()
+
+    def _scrolled_height(self, width: int, least: int) -> int:
+        """The page's height when it scrolls: each part as high as it would like (see the
+        class)."""
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            return max(layout.heightForWidth(width), least)
+        return max(self.sizeHint().height(), least)
 
 
 def least_height(widget: QWidget, width: int) -> int:
@@ -756,7 +784,10 @@ def least_height(widget: QWidget, width: int) -> int:
     layout = widget.layout()
     if layout is not None and layout.hasHeightForWidth():
         return max(layout.totalMinimumHeightForWidth(width), widget.minimumHeight())
-    return max(widget.minimumSizeHint().height(), widget.minimumHeight())
+    # The layout's, as a widget's own least size is; a ``ShrinkingPage`` that scrolls says
+    # more (its height when it scrolls).
+    least = layout.totalMinimumSize() if layout is not None else widget.minimumSizeHint()
+    return max(least.height(), widget.minimumHeight())
 
 
 def scroll_area_around(widget: QWidget) -> FitScrollArea | None:

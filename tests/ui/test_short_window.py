@@ -18,6 +18,7 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QPushButton,
     QTabBar,
     QToolButton,
@@ -273,3 +274,50 @@ def test_on_a_roomy_screen_the_tabs_keep_their_full_names(
     qtbot.wait(50)
     bar = demo_window.tabs.tabBar()
     assert [bar.tabText(tab) for tab in range(bar.count())] == [NEW_LINK_TAB_TEXT, RELINK_TAB_TITLE]
+
+
+# -- one scroll bar ---------------------------------------------------------------------------
+
+
+def nested_scroll_bars(window: QWidget) -> list[tuple[str, str]]:
+    """Pairs (outer, inner) of scroll areas that both show a vertical scroll bar, one inside
+    the other: two bars that scroll the same part of the window."""
+    showing = [
+        area
+        for area in window.findChildren(QAbstractScrollArea)
+        if area.isVisible() and area.verticalScrollBar().isVisible()
+    ]
+    return [
+        (outer.objectName(), inner.objectName())
+        for outer in showing
+        for inner in showing
+        if outer is not inner and outer.isAncestorOf(inner)
+    ]
+
+
+@pytest.mark.parametrize("text_scale", [1.0, LARGER_TEXT], ids=["text-100%", "text-150%"])
+@pytest.mark.parametrize("state", ["first-start", "demo", "warning"])
+def test_one_scroll_bar_scrolls_the_form(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    state: str,
+    text_scale: float,
+) -> None:
+    # Where the part between the header and the status line scrolled (the first start's
+    # notice, the demo, a duplicate warning), the form and the result scrolled inside it too:
+    # two or three scroll bars, the result's right beside the window's.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window() if state == "first-start" else open_window("--demo")
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    if state == "warning":
+        show_the_warning(qtbot, window)
+    qtbot.wait(50)
+    assert nested_scroll_bars(window) == []
+    if window.middleArea.verticalScrollBar().isVisible():
+        # All of it is then reached with that one bar, Tab or the wheel.
+        for widget in (window.tabs.tabBar(), window.createButton, window.linkField):
+            widget.setFocus()
+            qtbot.waitUntil(lambda w=widget: fully_visible(w), timeout=1000)
