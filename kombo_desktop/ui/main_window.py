@@ -67,6 +67,7 @@ from kombo_desktop.ui.start_up import AfterFirstPaint
 from kombo_desktop.ui.status_panel import StatusPanel
 from kombo_desktop.ui.tab_names import FittingTabNames, TabName
 from kombo_desktop.ui.tasks import TaskRunner
+from kombo_desktop.ui.tight_look import TightLook
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
     ShrinkingPage,
@@ -351,6 +352,19 @@ class MainWindow(QMainWindow):
         # The status sentence keeps all its lines in a short window: its details yield.
         self.statusPanel.fit_within(layout)
         self.setCentralWidget(central)
+        # Closer together where the window is too short for the tab bar, a field and "Create
+        # link" between the header and the status line (larger text on a small laptop).
+        self.tight_look = TightLook(
+            layout,
+            middle_layout,
+            self.middleArea,
+            [
+                [self.statusPanel.layout()],
+                [self.linkForm.footer.layout(), self.relinkForm.footer.layout()],
+            ],
+            self.tabs,
+            [form.scrollArea.widget().layout() for form in (self.linkForm, self.relinkForm)],
+        )
 
         chain = [
             self.header.settingsButton,

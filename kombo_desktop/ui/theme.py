@@ -53,6 +53,8 @@ LARGEST_TEXT_SCALE = 2.0  # beyond it the window no longer fits a laptop's scree
 SPACING = 12  # between related controls
 SECTION_SPACING = 20  # between groups
 MARGIN = 20
+# Above and below a tab's name; less in a window too short for the usual look (tight_look).
+TAB_PADDING, TIGHT_TAB_PADDING = 8, 4
 NOTE_PADDING = (4, 8)  # above and below, left and right of the text in the demo note's box
 
 ACCENT = "#1f5fbf"  # primary actions; white text on it passes WCAG AA
@@ -217,7 +219,7 @@ QPushButton[slim="true"]:focus, QPushButton[slim="true"]:checked {{
 }}
 QTabWidget::pane {{ border: 1px solid {BORDER}; border-radius: 8px; top: -1px; }}
 QTabBar::tab {{
-    padding: 8px 18px; border: 1px solid {BORDER}; border-bottom: none;
+    padding: {TAB_PADDING}px 18px; border: 1px solid {BORDER}; border-bottom: none;
     border-top-left-radius: 6px; border-top-right-radius: 6px; background: {SURFACE};
     margin-right: 4px; color: {MUTED};
 }}
@@ -225,8 +227,13 @@ QTabBar::tab:selected {{ background: white; color: {TEXT}; font-weight: 600; }}
 /* The tab with the focus gets the 2 px border every control gets, not Qt's pale box. */
 QTabBar {{ outline: 0; }}
 QTabBar::tab:focus {{
-    border: 2px solid {ACCENT}; border-bottom: none; padding: 7px 17px 8px 17px;
+    border: 2px solid {ACCENT}; border-bottom: none;
+    padding: {TAB_PADDING - 1}px 17px {TAB_PADDING}px 17px;
 }}
+QTabBar[tight="true"]::tab {{
+    padding-top: {TIGHT_TAB_PADDING}px; padding-bottom: {TIGHT_TAB_PADDING}px;
+}}
+QTabBar[tight="true"]::tab:focus {{ padding-top: {TIGHT_TAB_PADDING - 1}px; }}
 QScrollBar:vertical {{
     width: 10px; background: {SCROLL_TRACK}; margin: 0; border: none; border-radius: 5px;
 }}

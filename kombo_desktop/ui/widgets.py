@@ -693,7 +693,10 @@ class FitScrollArea(QScrollArea):
         scroll_bar = self.verticalScrollBar().sizeHint().width()
         narrowest = max(page.minimumSizeHint().width(), page.minimumWidth())
         width = narrowest + margins.left() + margins.right() + scroll_bar
-        return QSize(max(hint.width(), width), hint.height())
+        # Qt's least height keeps room for a sideways scroll bar, which this area never shows:
+        # a short window's middle part lost as much, "Create link" going below its edge.
+        height = hint.height() - self.horizontalScrollBar().sizeHint().height()
+        return QSize(max(hint.width(), width), height)
 
     def unscrolled_height(self, width: int | None = None) -> int:
         """The least height at which the area shows all of its page without scrolling, at

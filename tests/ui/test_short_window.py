@@ -20,6 +20,7 @@ from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QPushButton,
+    QScrollArea,
     QTabBar,
     QToolButton,
     QWidget,
@@ -37,10 +38,11 @@ from kombo_desktop.ui.main_window import (
     MainWindow,
     initial_size,
 )
+from kombo_desktop.ui.tight_look import TIGHT, USUAL, Look
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
-from tests.ui.test_window_layout import fully_visible
+from tests.ui.test_window_layout import fully_visible, sizes_that_never_settle
 
 AT_125 = QRect(0, 0, 1093, 582)  # 1366x768 at 125 %, less the task bar
 AT_150 = QRect(0, 0, 911, 485)  # 1366x768 at 150 %, less the task bar
@@ -321,3 +323,70 @@ def test_one_scroll_bar_scrolls_the_form(
         for widget in (window.tabs.tabBar(), window.createButton, window.linkField):
             widget.setFocus()
             qtbot.waitUntil(lambda w=widget: fully_visible(w), timeout=1000)
+
+
+# -- at start, on the laptop's screen ---------------------------------------------------------
+
+# How a window starts: in the demo (its amber bar above the header), and with a key given at
+# start (its note takes the status line's three lines with larger text).
+STARTS = [pytest.param(("--demo",), None, id="demo"), pytest.param((), "test-key-5c1e9a", id="key")]
+
+
+def in_view_of(area: QScrollArea, widget: QWidget) -> bool:
+    """``widget`` lies wholly inside ``area``'s viewport as it is scrolled now."""
+    viewport = area.viewport()
+    place = QRect(widget.mapTo(viewport, QPoint(0, 0)), widget.size())
+    return QRect(QPoint(0, 0), viewport.size()).contains(place)
+
+
+@pytest.mark.parametrize(("argv", "key"), STARTS)
+@pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
+def test_at_start_create_link_is_in_view_without_scrolling(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+    argv: tuple[str, ...],
+    key: str | None,
+) -> None:
+    # At 150 % with larger text the part between the header and the status line scrolled at
+    # start: "Create link" was 17 (a key given at start) to 81 pixels (the demo) below its
+    # edge, until Tab or the wheel brought it.
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, argv, key
+    )
+    middle = window.middleArea
+    assert middle.verticalScrollBar().value() == 0
+    assert in_view_of(middle, window.createButton)
+    assert fully_visible(window.createButton)
+    assert fully_visible(window.tabs.tabBar())
+
+
+def test_the_window_settles_in_one_look_at_every_height(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # The tight look gives the middle part more room and takes less for the forms: chosen
+    # from the parts' heights as they stand, it would switch back and forth without end.
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, AT_150, LARGER_TEXT, ("--demo",), None
+    )
+    looks: list[Look] = []
+
+    def check(_width: int, height: int) -> None:
+        looks.append(window.tight_look.look)
+        if window.middleArea.verticalScrollBar().maximum() == 0:
+            assert fully_visible(window.createButton), f"cut off at height {height}"
+        assert nested_scroll_bars(window) == [], f"at height {height}"
+
+    heights = [(window.width(), height) for height in range(window.minimumHeight(), 720, 3)]
+    restless = sizes_that_never_settle(qtbot, window, heights, check)
+    assert not restless, f"still laying itself out at (width, height) {restless}"
+    # Tight where the window is short, the usual look once it has the room.
+    assert looks[0] == TIGHT and looks[-1] == USUAL
+    first_usual = looks.index(USUAL)
+    assert all(look == USUAL for look in looks[first_usual:])
