@@ -305,7 +305,7 @@ class DuplicateFlow:
                 f"“{CREATE_TEXT}” to make a new one.",
                 "info",
             )
-            window.createButton.setFocus()
+            window.linkForm.createButton.setFocus()
             return
         from kombo_desktop.ui.duplicate_banner import differences, made_for_another_organization
 
@@ -313,7 +313,7 @@ class DuplicateFlow:
             # Not offered for another organisation's link (the banner hides the button): a
             # safety net, that link must never sit beside the form's customer.
             window.show_status(OTHER_ORGANIZATIONS_LINK_NOT_SHOWN, "info")
-            window.createButton.setFocus()
+            window.linkForm.createButton.setFocus()
             return
         from kombo_desktop.ui.history_model import made_when
 
@@ -328,7 +328,7 @@ class DuplicateFlow:
             "info" if unlike else "success",
         )
         # On the link, as after a new one: the copy keys copy it at once.
-        window.linkField.setFocus()
+        window.resultPanel.linkField.setFocus()
 
     def relink_instead(self) -> None:
         """Switch to the reconnection tab for this customer; the integration id is asked for."""
@@ -380,7 +380,7 @@ class DuplicateFlow:
         self._bypass_once = confirmed_for is not None and confirmed_for == self._window.target
         # From Create, the focus goes on to Cancel while Kombo works (see RequestForm.set_busy)
         # and to the link after it, as for any link.
-        self._window.createButton.setFocus()
+        self._window.linkForm.createButton.setFocus()
         try:
             self._window.submit_create()
         finally:

@@ -675,11 +675,13 @@ class LinkForm(RequestForm):
         value = values[_FORM_KEYS[field]]
         if field == lr.TOOL:
             value = value or ""
+        tool = values["tool"]
+        assert tool is None or isinstance(tool, str)  # the tool's id or name, as typed
         problem = validate_field(
             field,
             value,  # type: ignore[arg-type]
             category=self.category(),
-            tool=values["tool"],
+            tool=tool,
             catalog=self._catalog,
         )
         if problem is None and field == lr.ORIGIN_ID:

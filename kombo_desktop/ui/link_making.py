@@ -279,7 +279,9 @@ class LinkMaking(QObject):
                 # The link first, then the buttons: Create coming back and the focus moving
                 # from Cancel to the link cost the link's paint about 2 ms on its way.
                 after_next_paint(
-                    self._window.linkField, self._ready_after_link, LINK_PAINT_AT_THE_LATEST_MS
+                    self._window.resultPanel.linkField,
+                    self._ready_after_link,
+                    LINK_PAINT_AT_THE_LATEST_MS,
                 )
 
         def failed(error: BaseException) -> None:
@@ -332,7 +334,7 @@ class LinkMaking(QObject):
         # A link made for details typed over meanwhile is not shown: the focus stays where
         # the person types on (their keys would go to the empty, read-only link field).
         if self._window.resultPanel.shown is not None:
-            self._window.linkField.setFocus()
+            self._window.resultPanel.linkField.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
         if not busy:

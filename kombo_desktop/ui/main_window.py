@@ -563,7 +563,7 @@ class MainWindow(QMainWindow):
         laptops, more for a home folder on a network share) the window stayed that much
         longer on screen, still, at every close. Not written on a worker: the program could
         not end before the write did, and the rest of closing takes a few milliseconds."""
-        paths, place = self.setup.paths, self.saveGeometry().data()
+        paths, place = self.setup.paths, bytes(self.saveGeometry().data())
         if load_window_geometry(paths) == place:
             return
         try:

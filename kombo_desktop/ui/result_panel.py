@@ -566,10 +566,11 @@ class ResultPanel(QFrame):
         self._check_expiry(announce=False)
         if self.expired:
             return
+        url = link.url
         if self.qr_preparer is not None:
-            self.qr_preparer(link.url, lambda url=link.url: self._render_qr(url))
+            self.qr_preparer(url, lambda: self._render_qr(url))
         else:
-            QTimer.singleShot(0, self, lambda url=link.url: self._render_qr(url))
+            QTimer.singleShot(0, self, lambda: self._render_qr(url))
 
     def _render_qr(self, url: str) -> None:
         if self.shown is None or self.shown.url != url or self.expired:

@@ -288,8 +288,9 @@ def press_focused_button(container: QWidget, event: QKeyEvent) -> bool:
     if event.key() not in (keys.Key_Return, keys.Key_Enter):
         return False
     focused = QApplication.focusWidget()
-    pressable = isinstance(focused, QAbstractButton) and not isinstance(focused, QCheckBox)
-    if not pressable or not container.isAncestorOf(focused):
+    if not isinstance(focused, QAbstractButton) or isinstance(focused, QCheckBox):
+        return False  # the focus is not on a button to press (a check box is not one)
+    if not container.isAncestorOf(focused):
         return False
     focused.click()  # a disabled button ignores it, as it ignores Space
     event.accept()
