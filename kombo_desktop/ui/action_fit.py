@@ -29,11 +29,25 @@ SPACING, SPACING_CLOSER = theme.SPACING // 2 + 2, 3  # between two actions
 GAP, GAP_CLOSER = theme.SPACING, 4  # between the link's actions and the code's
 
 
+def _layout_widgets(layout: QLayout) -> list[QWidget | None]:
+    """What ``layout`` holds, in order: a widget, or None for a spacer or an inner layout."""
+    items = (layout.itemAt(index) for index in range(layout.count()))
+    return [item.widget() for item in items if item is not None]  # None only past count()
+
+
 def shown_widgets(layout: QLayout) -> list[QWidget]:
     """The widgets of ``layout`` that are not hidden: a hidden one takes neither room nor
     spacing."""
-    widgets = (layout.itemAt(index).widget() for index in range(layout.count()))
+    widgets = _layout_widgets(layout)
     return [widget for widget in widgets if widget is not None and not widget.isHidden()]
+
+
+def _group_layout(group: QWidget) -> QLayout:
+    """The layout of a group of actions: ``ActionColumnFit.add_group`` takes a group only
+    when it has one."""
+    inner = group.layout()
+    assert inner is not None
+    return inner
 
 
 class ActionColumnFit:
@@ -107,7 +121,7 @@ class ActionColumnFit:
         gap = GAP_CLOSER if closer else GAP
         self._gap.changeSize(0, gap, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
         for group, (spacing, top) in self._groups.items():
-            inner = group.layout()
+            inner = _group_layout(group)
             inner.setSpacing(SPACING_CLOSER if closer else spacing)
             margins = inner.contentsMargins()
             margins.setTop(SPACING_CLOSER if closer else top)
@@ -120,8 +134,7 @@ class ActionColumnFit:
         self._column.invalidate()
 
     def _buttons(self) -> list[QPushButton]:
-        widgets = [self._column.itemAt(index).widget() for index in range(self._column.count())]
+        widgets = _layout_widgets(self._column)
         for group in self._groups:
-            inner = group.layout()
-            widgets += [inner.itemAt(index).widget() for index in range(inner.count())]
+            widgets += _layout_widgets(_group_layout(group))
         return [widget for widget in widgets if isinstance(widget, QPushButton)]

@@ -186,10 +186,11 @@ class LinkForm(RequestForm):
         combo.setObjectName("toolCombo")
         combo.setAccessibleName("Tool the customer connects")
         combo.setEditable(True)
-        combo.setLineEdit(ToolSearchEdit())
+        self._tool_edit = ToolSearchEdit()
+        combo.setLineEdit(self._tool_edit)
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMaxVisibleItems(14)
-        combo.lineEdit().setPlaceholderText("Type to search, or pick from the list")
+        self._tool_edit.setPlaceholderText("Type to search, or pick from the list")
         self._tool_completer = ToolCompleter(combo.model(), self._suggestion_rank, combo)
         self._tool_completer.chosen.connect(self.select_tool)
         combo.setCompleter(self._tool_completer)
@@ -216,7 +217,7 @@ class LinkForm(RequestForm):
         first use; making it here costs 1.5 ms, so the main window calls this right after its
         first frame (``start_up``), long before anyone can type a tool's name.
         """
-        popup = self.toolCombo.completer().popup()
+        popup = self._tool_completer.popup()
         popup.setFont(theme.base_font())
         popup.setStyleSheet(theme.popup_style_sheet())
 
@@ -322,7 +323,7 @@ class LinkForm(RequestForm):
         self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
-        self.toolCombo.lineEdit().editingFinished.connect(self._tool_left)
+        self._tool_edit.editingFinished.connect(self._tool_left)
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
         self.advanced.toggle.toggled.connect(self._advanced_toggled)
         self.scopeConfigEdit.textChanged.connect(self._name_advanced_in_use)

@@ -371,7 +371,7 @@ class ResultPanel(QFrame):
         self.qrRow.addLayout(qr_column)
         self.qrRow.addLayout(self.actionColumn, 1)
 
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)  # self.layout(), known not to be None
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         layout.setSpacing(theme.SPACING)
         layout.addWidget(title)
@@ -420,8 +420,10 @@ class ResultPanel(QFrame):
     def event(self, event: QEvent) -> bool:
         # Inside a scroll area the panel is never narrower than its minimum, which includes
         # the code: so the code follows the area's width (the parent), not the panel's own.
-        if event.type() == QEvent.Type.ParentChange and self.parentWidget() is not None:
-            self.parentWidget().installEventFilter(self)
+        if event.type() == QEvent.Type.ParentChange:
+            parent = self.parentWidget()
+            if parent is not None:
+                parent.installEventFilter(self)
         # Back at the window (after a sleep, a meeting): what it shows is right at once.
         if event.type() == QEvent.Type.WindowActivate:
             self._check_expiry()
@@ -443,7 +445,7 @@ class ResultPanel(QFrame):
         the panel is given (``_fit_qr``); the scroll area around it keeps to this width, so
         larger text can never push the actions past its right edge."""
         hint = super().minimumSizeHint()
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         frame = self.contentsMargins()
         narrowest = (
             margins.left() + margins.right() + frame.left() + frame.right()
@@ -460,7 +462,7 @@ class ResultPanel(QFrame):
         """As large a code as the width leaves beside the actions: bigger modules scan more
         reliably from a shared, compressed screen."""
         self._fit_actions()
-        margins = self.layout().contentsMargins()
+        margins = self._layout.contentsMargins()
         actions = self._actions_width()
         parent = self.parentWidget()
         width = _width_with_scroll_bar(parent) if parent is not None else self.width()
@@ -481,7 +483,7 @@ class ResultPanel(QFrame):
     def _below_the_row(self) -> int:
         """The panel's height under the row of the code and its actions: the layout's margin
         and the frame's border (a pixel, which once made the panel scroll by one)."""
-        return self.layout().contentsMargins().bottom() + self.contentsMargins().bottom()
+        return self._layout.contentsMargins().bottom() + self.contentsMargins().bottom()
 
     def _fit_actions(self) -> None:
         """The actions closer together, and then slimmer, when their column would reach below
@@ -491,13 +493,13 @@ class ResultPanel(QFrame):
         if parent is None or not self.qrRow.geometry().isValid():
             return
         # The room with the title shown, whether or not it is: the look is chosen from it.
-        title_room = self._title.sizeHint().height() + self.layout().spacing()
+        title_room = self._title.sizeHint().height() + self._layout.spacing()
         top = self.qrRow.geometry().top() + (title_room if self._title.isHidden() else 0)
         self._actions_fit.fit(parent.height() - top - self._below_the_row())
         untitled = self._actions_fit.look == action_fit.SLIMMEST
         if untitled != self._title.isHidden():
             self._title.setHidden(untitled)
-            self.layout().activate()  # the row's place now, for the code's size and the hint
+            self._layout.activate()  # the row's place now, for the code's size and the hint
 
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view, with the panel's margin

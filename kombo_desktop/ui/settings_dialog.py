@@ -204,7 +204,9 @@ class SettingsDialog(QDialog):
             self._content.minimumSizeHint().width()
             + self.scrollArea.verticalScrollBar().sizeHint().width()
         )
-        self.setMinimumWidth(max(MINIMUM_WIDTH, self.layout().totalMinimumSize().width()))
+        outer = self.layout()
+        assert outer is not None  # made by _build
+        self.setMinimumWidth(max(MINIMUM_WIDTH, outer.totalMinimumSize().width()))
         self.profiles.rebuild_list()
         self.profiles.show_profile()
         said = [settings_store.load_problem]

@@ -127,8 +127,9 @@ class ToolCompleter(QCompleter):
         super().__init__(parent)
         self._keys: SuggestionKeys | None = None  # made as the first text is typed
         self._typed = ""  # see ``typed_text``
-        if isinstance(parent, QComboBox):
-            parent.lineEdit().textEdited.connect(self._typing)
+        edit = parent.lineEdit() if isinstance(parent, QComboBox) else None
+        if edit is not None:  # None in a combo box without a field: nothing to type into
+            edit.textEdited.connect(self._typing)
         self._ranked = RankedTools(ranking, self)
         self._ranked.setSourceModel(tools)
         self.setModel(self._ranked)
@@ -138,6 +139,13 @@ class ToolCompleter(QCompleter):
         self.setCompletionRole(SEARCH_ROLE)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setMaxVisibleItems(12)
+
+    def popup(self) -> QAbstractItemView:
+        """The suggestion list, never None (PySide6's type hints allow for it): Qt makes the
+        list on first use, as this completer shows its suggestions in one (``PopupCompletion``)."""
+        popup = super().popup()
+        assert popup is not None
+        return popup
 
     def set_tools(self, tools: QAbstractItemModel | None) -> None:
         """Read the tool list from ``tools``; None while the list is being filled (the
