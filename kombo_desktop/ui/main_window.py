@@ -73,6 +73,7 @@ from kombo_desktop.ui.widgets import (
     ShrinkingPage,
     chain_tab_order,
     label_column_width,
+    layout_of,
     press_focused_button,
     scrolling,
 )
@@ -359,11 +360,11 @@ class MainWindow(QMainWindow):
             middle_layout,
             self.middleArea,
             [
-                [self.statusPanel.layout()],
-                [self.linkForm.footer.layout(), self.relinkForm.footer.layout()],
+                [layout_of(self.statusPanel)],
+                [layout_of(self.linkForm.footer), layout_of(self.relinkForm.footer)],
             ],
             self.tabs,
-            [form.scrollArea.widget().layout() for form in (self.linkForm, self.relinkForm)],
+            [layout_of(form.scrollArea.widget()) for form in (self.linkForm, self.relinkForm)],
         )
 
         chain = [

@@ -44,7 +44,8 @@ TIGHT = Look(8, 8, 6, theme.TIGHT_TAB_PADDING)
 def shown_items(layout: QBoxLayout) -> int:
     """How many of ``layout``'s items take room: hidden widgets and empty layouts take none,
     nor the spacing beside them."""
-    return sum(not layout.itemAt(index).isEmpty() for index in range(layout.count()))
+    items = (layout.itemAt(index) for index in range(layout.count()))
+    return sum(item is not None and not item.isEmpty() for item in items)  # None past count()
 
 
 class TightLook(QObject):

@@ -510,6 +510,14 @@ def keep_on_screen(window: QWidget) -> None:
         window.move(left, top)
 
 
+def layout_of(widget: QWidget | None) -> QLayout:
+    """The layout of ``widget``, one the program built with a layout (a scroll area's page
+    too): Qt's types say any widget may be missing and any layout too."""
+    layout = widget.layout() if widget is not None else None
+    assert layout is not None, "built with a layout"
+    return layout
+
+
 def separator(*, vertical: bool = False) -> QFrame:
     """A thin line in the border colour between two groups (across, or up and down)."""
     line = QFrame()
