@@ -11,6 +11,7 @@ API key in it. Everything else is refused and never shown, not even in the suppo
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -28,6 +29,13 @@ MAX_LINK_CHARS = 2048
 # "_" and ".". A link with "<h1>Call us</h1>" in it was shown as ready, went to the customer
 # with those words, and its tooltip was drawn as a heading.
 _NOT_IN_WEB_ADDRESSES = frozenset('<>"{}|^`')
+# In ASCII text, the characters that are spaces or not printable: the control characters, the
+# space and DEL. One search of a compiled pattern: a loop over the characters took most of
+# the check's time, which a history of thousands of links pays for each one.
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+# A character no IP address holds in any spelling browsers or ``ipaddress`` read (decimal,
+# octal, "0x" hexadecimal, IPv6 with an IPv4 end), but for an IPv6 zone after "%".
+_NOT_IN_NUMBERS = re.compile(r"[^0-9a-fx.:]")
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ def link_problem(link: str, *, loopback_api: bool, key: str | None) -> LinkProbl
 
 def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
     """Why ``link`` is not an address fit to open, or ``None``."""
-    if not link.isascii() or any(ch.isspace() or not ch.isprintable() for ch in link):
+    if not link.isascii() or _SPACE_OR_CONTROL.search(link):
         return "contains spaces, control or non-ASCII characters"
     if "\\" in link:
         # Browsers read a backslash as "/": "https://127.0.0.1\\.kombo.dev/" opens this
@@ -98,24 +106,31 @@ def _unsafe_address(link: str, *, loopback_api: bool) -> str | None:
         parts.port  # noqa: B018 (parsing the port is what validates it)
     except ValueError:
         return "not a valid web address"
-    scheme = clean_text(parts.scheme.lower(), 20) or "(none)"
+    scheme = parts.scheme.lower()  # letters, digits, "+", "-" and "." only (urlsplit)
     if parts.username is not None or parts.password is not None:
         return "contains a user name or password"
-    if not parts.hostname:
-        return f"scheme {scheme} without a host"
-    if "%" in parts.hostname:
+    host = parts.hostname  # worked out anew each time it is asked for
+    if not host:
+        return f"scheme {_scheme_words(scheme)} without a host"
+    if "%" in host:
         # Browsers decode %-escapes in a host before reading it: "https://%31%32%37.0.0.1/"
         # and "https://localhost%2e/" open this computer, while the checks below see names
         # they do not know. Refused rather than decoded: a host is decoded, then mapped and
         # read as a number by rules of its own (the URL standard's), which a copy here could
         # miss a case of; and no Kombo link, nor the demo's, has a "%" in its host.
         return "host written with %-escapes"
-    loopback = parts.hostname in LOOPBACK_HOSTS
-    if (loopback or _is_this_computer(parts.hostname)) and not loopback_api:
+    loopback = host in LOOPBACK_HOSTS
+    if (loopback or _is_this_computer(host)) and not loopback_api:
         return "points at this computer although Kombo is not"
     if scheme == "https" or (scheme == "http" and loopback):
         return None
-    return f"scheme {scheme}, not https"
+    return f"scheme {_scheme_words(scheme)}, not https"
+
+
+def _scheme_words(scheme: str) -> str:
+    """``scheme`` as support text names it; cleaned only when it is named, as most links
+    are ``https`` and need no words."""
+    return clean_text(scheme, 20) or "(none)"
 
 
 def _is_this_computer(host: str) -> bool:
@@ -125,6 +140,8 @@ def _is_this_computer(host: str) -> bool:
     name = host.rstrip(".").lower()
     if name == "localhost" or name.endswith(".localhost"):
         return True
+    if "%" not in name and _NOT_IN_NUMBERS.search(name):
+        return False  # a name ("connect.kombo.dev"): reading it as a number first is slow
     address: ipaddress.IPv4Address | ipaddress.IPv6Address | None
     try:
         address = ipaddress.ip_address(name)

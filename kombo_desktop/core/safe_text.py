@@ -133,7 +133,9 @@ def unsafe_to_show(text: str, key: str | None) -> bool:
     something out. What people type is judged by ``logs.holds_registered_secret`` instead:
     these patterns would refuse a real name ("Bearer Brothers GmbH")."""
     usable_key = key if key and len(key) >= MIN_SECRET_LENGTH else None
-    for form in (text, unquote(text)):
+    decoded = unquote(text)
+    # Most text has nothing to decode: its one form is looked at once.
+    for form in (text,) if decoded == text else (text, decoded):
         if (usable_key is not None and usable_key in form) or redact(form) != form:
             return True
     return False

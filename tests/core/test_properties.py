@@ -847,6 +847,17 @@ def test_a_link_with_a_character_no_web_address_holds_is_refused(
     assert problem.technical == "contains characters a web address cannot hold"  # not quoted
 
 
+@pytest.mark.parametrize("code", range(128))
+def test_a_link_with_a_space_or_control_character_is_refused_and_no_other_ascii(code: int) -> None:
+    # Every ASCII character that is a space or not printable (the control characters, the
+    # space, DEL) is refused wherever it stands; every other one is left to the other rules.
+    character = chr(code)
+    link = f"https://connect.kombo.dev/v1?token=ab{character}cd"
+    problem = link_problem(link, loopback_api=False, key=None)
+    spaced = problem is not None and problem.technical.startswith("contains spaces, control")
+    assert spaced is (character.isspace() or not character.isprintable())
+
+
 # --- history search ------------------------------------------------------------------------------
 
 SEARCH_TEXT = st.one_of(
