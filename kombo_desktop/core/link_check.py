@@ -19,10 +19,22 @@ from kombo_desktop.core import messages
 from kombo_desktop.core.api_address import LOOPBACK_HOSTS, host_of
 from kombo_desktop.core.safe_text import clean_text, unsafe_to_show
 
-__all__ = ["MAX_LINK_CHARS", "CreatedLink", "LinkProblem", "created_link", "link_problem"]
+__all__ = [
+    "MAX_LINK_CHARS",
+    "UNSAFE_LINK_STATUS",
+    "CreatedLink",
+    "LinkProblem",
+    "created_link",
+    "link_problem",
+]
 
 # A real Kombo link is about 450 characters; browsers and QR codes struggle beyond 2,000.
 MAX_LINK_CHARS = 2048
+
+# A refused link's status, where the history lists whether its links work (the table, the CSV
+# export), beside "Valid until ..." and "Expired": a link kept from before a rule here was
+# added is never handed out, valid or not.
+UNSAFE_LINK_STATUS = "Unsafe link"
 
 # Printable ASCII that no web address holds (RFC 3986; the space and "\\" are refused on their
 # own). A real link has them percent-encoded ("%3C"); Kombo's token is letters, digits, "-",

@@ -2335,6 +2335,44 @@ def test_export_leaves_text_a_spreadsheet_keeps_as_it_is(
     assert row[CSV_HEADER.index("Customer id")] == value
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.1/steal", "it is not a secure web address"),  # opens this computer
+        ("https://user:pw@host.example/", "it is not a secure web address"),
+        ("http://connect.kombo.dev/v1?token=abc", "it is not a secure web address"),
+        ("javascript:alert(1)", "it is not a secure web address"),
+        ("https://connect.kombo.dev/v1?api_key=" + "k" * 40, "it contains an API key"),
+        ("https://connect.kombo.dev/v1?token=" + "A" * 2100, "it is far too long"),
+    ],
+)
+def test_export_leaves_out_a_link_the_window_refuses_and_says_why(
+    store: HistoryStore, tmp_path: Path, url: str, reason: str
+) -> None:
+    # Kept by an older version, such a link is neither shown, copied nor opened by the window;
+    # exported as stored, a colleague opening the file clicked it all the same.
+    refused = add_link(store, url=url, organization="Refused GmbH", origin_id="R-1")
+    kept = add_link(store, organization="Kept GmbH")
+    demo = add_link(store, url="http://127.0.0.1:8765/demo/connect?token=d", is_demo=True)
+    target = tmp_path / "export.csv"
+    assert export_csv([refused, kept, demo], target, now=T0) == 3
+
+    header, first, second, third = read_csv(target)
+    row = dict(zip(header, first, strict=True))
+    assert row["Link"].startswith("Left out as unsafe: ")
+    assert reason in row["Link"]
+    assert "://" not in row["Link"] and "127" not in row["Link"]
+    assert not any("127.1" in cell or "user:pw" in cell for cell in first)
+    # The rest of the row stays, for the record of who was sent what.
+    assert (row["Organisation"], row["Customer id"]) == ("Refused GmbH", "R-1")
+    assert row["Made at (UTC)"] == "2025-03-01 09:30:00"
+    assert row["Status"] == "Unsafe link"  # not "Valid": it cannot be used
+    # Links the window uses are written as they are, the demo's to this computer included.
+    assert dict(zip(header, second, strict=True))["Link"] == kept.url
+    assert dict(zip(header, second, strict=True))["Status"] == "Valid"
+    assert dict(zip(header, third, strict=True))["Link"] == demo.url
+
+
 def test_export_of_nothing_writes_the_header(tmp_path: Path) -> None:
     target = tmp_path / "empty.csv"
     assert export_csv([], target) == 0

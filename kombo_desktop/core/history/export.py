@@ -17,6 +17,7 @@ from typing import Final
 
 from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
+from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, link_problem
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, LANGUAGE_NAMES, LINK_TYPE_NAMES
 
 # The screen's names, so that a column is found by what the person knows it as: "Type" as in
@@ -92,6 +93,12 @@ def export_csv(
     (:func:`~kombo_desktop.core.files.atomic_write`), so a failure, a full disk included,
     leaves an older export as it was. Raises :class:`HistoryError` with a plain message if
     the file cannot be written.
+
+    A link the window refuses to show, copy or open (the rule of Kombo's answers,
+    ``link_check.link_problem``; one kept by an older version, such as ``https://127.1/``) is
+    not written either: its cell says it was left out as unsafe, and why, and its status is
+    "Unsafe link". A colleague opening the file would click it otherwise. The rest of its row
+    stays, as the record of who was sent what.
     """
     if separator not in SEPARATORS:
         raise ValueError(f"A CSV separator must be one of {SEPARATORS!r}, not {separator!r}.")
@@ -122,6 +129,8 @@ def export_csv(
 
 
 def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
+    # A demo link points at this computer, where the demo service runs (as the window judges).
+    problem = link_problem(entry.url, loopback_api=entry.is_demo, key=None)
     return [
         _spreadsheet_time(entry.created_at),
         _KIND_NAMES[entry.kind] + (" (demo)" if entry.is_demo else ""),
@@ -134,9 +143,9 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
         entry.tool_label or entry.tool or "",
         LANGUAGE_NAMES[entry.language],
         LINK_TYPE_NAMES[entry.link_type],
-        entry.url,
+        entry.url if problem is None else f"Left out as unsafe: {problem.reason}",
         _spreadsheet_time(entry.expires_at),
-        _STATUS_NAMES[entry.status(now)],
+        _STATUS_NAMES[entry.status(now)] if problem is None else UNSAFE_LINK_STATUS,
         entry.integration_id or "",
         entry.remote_environment or "",
         entry.scope_config_id or "",
