@@ -13,7 +13,11 @@ page that arrives for an older one is dropped, so results of a slow earlier sear
 mix with the current ones.
 
 The model also formats what the columns show (local time, display names, "Valid until ..."),
-so the panel, the tests and a screen reader all read the same words.
+so the panel, the tests and a screen reader all read the same words. A link the window refuses
+to hand out (kept by an older version, see ``result_panel.link_refusal``) is an "Unsafe link"
+in the Status column, greyed like the others that cannot be used. That check takes a fraction
+of a millisecond, too much for every row of every page of a long history: it is made for a
+row only when the view first draws it, and remembered while the row is loaded.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from PySide6.QtGui import QColor
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
 from kombo_desktop.core.letters import without_invisible_formatting
+from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, LinkProblem
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES, day_text
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.result_panel import link_refusal
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import plain_tooltip
 
@@ -201,6 +207,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._active = False
         self._generation = 0
         self._loading: _Load | None = None
+        # Why each link drawn so far is refused (None: it is not), by link: see refusal().
+        self._refusals: dict[tuple[str, bool], LinkProblem | None] = {}
         # The window's profile: entries of another one say theirs (see type_text).
         self.current_profile: str | None = None
         # Where demo links work now (see HistoryFeature.demo_origin): others no longer do.
@@ -251,6 +259,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._cancel_load()
         self.beginResetModel()
         self._rows = []
+        self._refusals = {}
         self._next_offset = 0
         self._total = None
         self._exhausted = not self._active
@@ -312,6 +321,19 @@ class HistoryTableModel(QAbstractTableModel):
 
     def entry(self, row: int) -> HistoryEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def refusal(self, entry: HistoryEntry) -> LinkProblem | None:
+        """Why ``entry``'s link is never handed out (``result_panel.link_refusal``), or None.
+        Checked the first time it is asked, and remembered by the link itself: it depends
+        on nothing else, and an id may be given again once the newest entry is deleted."""
+        key = (entry.url, entry.is_demo)
+        if key not in self._refusals:
+            self._refusals[key] = link_refusal(entry.url, entry.is_demo)
+        return self._refusals[key]
+
+    def usable(self, entry: HistoryEntry) -> bool:
+        """Whether ``entry``'s link can be used now: not refused, expired or of an ended demo."""
+        return entry.still_works(self.demo_origin) and self.refusal(entry) is None
 
     def entries(self) -> list[HistoryEntry]:
         """The entries loaded so far, newest first."""
@@ -444,7 +466,7 @@ class HistoryTableModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.cell_text(entry, index.column())
             return plain_tooltip(self.cell_text(entry, index.column(), tooltip=True))
-        if role == Qt.ItemDataRole.ForegroundRole and not entry.still_works(self.demo_origin):
+        if role == Qt.ItemDataRole.ForegroundRole and not self.usable(entry):
             return QColor(theme.MUTED)
         return None
 
@@ -480,6 +502,12 @@ class HistoryTableModel(QAbstractTableModel):
                 return f"{type_text(entry)}, made with profile {entry.profile}"
             return type_text(entry, self.current_profile)
         if column == STATUS:
+            problem = self.refusal(entry)
+            if problem is not None:
+                # Loaded with the window's history feature, long before any row is drawn.
+                from kombo_desktop.ui.history_feature import unusable_link_words
+
+                return unusable_link_words(problem) if tooltip else UNSAFE_LINK_STATUS
             if entry.from_an_ended_demo(self.demo_origin):
                 return ENDED_DEMO_WORDS if tooltip else ENDED_DEMO_TEXT
             if tooltip and not entry.is_valid():

@@ -722,6 +722,106 @@ def test_a_kept_link_the_rule_for_links_refuses_is_neither_opened_copied_nor_sho
     assert demo_window.statusLabel.text() == cannot_use
 
 
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.1/steal", NOT_SECURE),
+        ("https://user:pw@host.example/", NOT_SECURE),
+        (
+            "https://connect.kombo.dev/v1?api_key=sk_live_0123456789abcdef",
+            "it contains an API key, which must never reach a customer",
+        ),
+    ],
+)
+def test_the_table_says_which_kept_links_are_unsafe(
+    qtbot: QtBot, demo_window: MainWindow, url: str, reason: str
+) -> None:
+    # Such a link said "Valid until 29 Nov 2027" in the table, like any other; only selecting
+    # it (or trying to use it) told that it can't be used.
+    store = history_of(demo_window).store
+    refused = record_link(
+        store,
+        profile="default",
+        email="old@customer.example",
+        organization="Old Customer Ltd",
+        category=Category.ATS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=url,
+        created_at=NOW - timedelta(minutes=5),
+    )
+    kept = record_link(
+        store,
+        profile="default",
+        email="new@customer.example",
+        organization="New Customer Ltd",
+        category=Category.ATS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=fine",
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
+    unsafe = model.index(rows[refused.url], STATUS)
+    assert model.data(unsafe) == "Unsafe link"
+    assert model.data(unsafe, Qt.ItemDataRole.ToolTipRole) == (
+        f"This link can't be used because {reason}. Use “Fill the form” to make a new one."
+    )
+    # Greyed like the other links that cannot be used, in every column.
+    greyed = model.data(
+        model.index(rows[refused.url], ORGANISATION), Qt.ItemDataRole.ForegroundRole
+    )
+    assert greyed is not None
+    assert greyed == model.data(unsafe, Qt.ItemDataRole.ForegroundRole)
+    fine = model.index(rows[kept.url], STATUS)
+    assert str(model.data(fine)).startswith("Valid until")
+    assert model.data(fine, Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_table_checks_each_link_once_and_only_those_it_shows(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check takes a fraction of a millisecond; a page of 200 rows, drawn again at every
+    # scroll and expiry, must not pay it for each row each time.
+    from kombo_desktop.ui import history_model
+
+    checked: list[str] = []
+    real_refusal = history_model.link_refusal
+
+    def counting_refusal(url: str, is_demo: bool) -> object:
+        checked.append(url)
+        return real_refusal(url, is_demo)
+
+    monkeypatch.setattr(history_model, "link_refusal", counting_refusal)
+    store = history_of(demo_window).store
+    for n in range(60):
+        record_link(
+            store,
+            profile="default",
+            email=f"person{n}@customer.example",
+            organization=f"Customer {n} Ltd",
+            category=Category.ATS,
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url=f"https://connect.kombo.dev/v1?token=t{n}",
+        )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    assert model.rowCount() == 60
+    qtbot.waitUntil(lambda: bool(checked))  # the rows in view are drawn
+    assert len(set(checked)) == len(checked) < 60  # those only, each once
+    drawn = len(checked)
+    for _ in range(3):
+        for column in (STATUS, ORGANISATION):
+            model.data(model.index(0, column))
+            model.data(model.index(0, column), Qt.ItemDataRole.ForegroundRole)
+            model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
+    assert len(checked) == drawn
+    model.data(model.index(59, STATUS))  # scrolled to: checked when first drawn
+    assert checked[drawn:] == [model.entry(59).url]
+
+
 def test_demo_links_in_the_history_are_said_to_be_demo_links(
     qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
 ) -> None:
