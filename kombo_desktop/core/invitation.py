@@ -299,14 +299,20 @@ def _validity(
 ) -> str:
     """How long the link stays valid: its lifetime when just made, else until its last day
     (or, for a link valid an hour, the time it stops working: "valid for one hour" of a link
-    made 55 minutes earlier promised the customer 55 minutes that were not there)."""
+    made 55 minutes earlier promised the customer 55 minutes that were not there).
+
+    ``made`` later than now was told by this computer's clock while it was ahead: the link was
+    made by now at the latest, so a link valid an hour works until an hour from now at the
+    latest, perhaps less, never the whole hour promised (see ``core.history.ordering``)."""
     lifetime = LINK_LIFETIMES[link_type]
     if made is None:
         return texts.validity[link_type]
     moment = now or datetime.now(made.tzinfo)
     until = made + lifetime
     if lifetime < timedelta(days=1):
-        if moment - made < timedelta(minutes=1):
+        if made > moment:
+            until = moment + lifetime
+        elif moment - made < timedelta(minutes=1):
             return texts.validity[link_type]
         local = until.astimezone()  # the computer's time zone, with its offset for elsewhere
         words = texts.validity_until_time_hour_one if local.hour == 1 else texts.validity_until_time

@@ -43,7 +43,7 @@ from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import FlowLayout
-from kombo_desktop.ui.history_model import made_when, shown_text, status_text
+from kombo_desktop.ui.history_model import made_when, shown_text, validity_words
 from kombo_desktop.ui.widgets import (
     action_button,
     grow_to_show_all,
@@ -104,8 +104,9 @@ def duplicate_text(
     this id"), so the id is not blamed for matching another organisation's.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
-    # As the history says it: "valid until 3 Mar 2026", "valid until 00:31 on 30 Nov 2026".
-    valid = status_text(earlier, now)
+    # As the history says it: "is valid until 3 Mar 2026", "is valid until 00:31 on 30 Nov
+    # 2026", "may have expired already; if not, ..." (made while the clock was ahead).
+    valid = validity_words(earlier, now)
     other = wanted is not None and made_for_another_organization(earlier, wanted)
     same_id = (
         not id_kept
@@ -136,7 +137,7 @@ def duplicate_text(
         consequence = SAME_ID_CONSEQUENCE
     else:
         consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
-    return f"{made} and is {valid[0].lower()}{valid[1:]}.{unlike} {consequence}"
+    return f"{made} and {valid}.{unlike} {consequence}"
 
 
 def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) -> bool:

@@ -29,13 +29,21 @@ def expires_at(link_type: LinkType, created: datetime) -> datetime:
     return created + LINK_LIFETIMES[link_type]
 
 
-def expired_text(until: datetime, now: datetime | None = None) -> str:
+# What is said of a link valid an hour that was made while this computer's clock was ahead
+# (dated later than now): made by now at the latest, how much of its hour is left can't be told.
+MAY_HAVE_EXPIRED = "May have expired"
+
+
+def expired_text(
+    until: datetime, now: datetime | None = None, *, at_the_latest: bool = False
+) -> str:
     """ "Expired at 14:32" on the day it expired, "Expired on 29 Nov 2026" later (in the
-    computer's time zone, like ``expiry_text``)."""
+    computer's time zone, like ``expiry_text``); ``at_the_latest`` (the end of a link made
+    while the clock was ahead, see ``latest_expiry_text``): "Expired by 14:32"."""
     until, now = until.astimezone(), (now or datetime.now()).astimezone()
     if until.date() == now.date():
-        return f"Expired at {until:%H:%M}"
-    return f"Expired on {day_text(until)}"
+        return f"Expired {'by' if at_the_latest else 'at'} {until:%H:%M}"
+    return f"Expired {'by' if at_the_latest else 'on'} {day_text(until)}"
 
 
 def expiry_text(
@@ -58,6 +66,23 @@ def expiry_text(
     if now - created >= timedelta(minutes=1):
         return f"Valid until {until:%H:%M}{day}"
     return f"Valid for {_duration(lifetime)}, until {until:%H:%M}{day}"
+
+
+def latest_expiry_text(
+    link_type: LinkType, latest_made: datetime, now: datetime | None = None
+) -> str:
+    """What is said of a link made while this computer's clock was ahead (its time is later
+    than now), made at ``latest_made`` at the latest: "Valid until 29 Nov 2027 at the latest";
+    for a link valid an hour, which may have ended before it was shown, "May have expired
+    (valid until 14:32 at the latest)". Its stored time, hours ahead, gave "Valid for 1 hour,
+    until 17:32"."""
+    now = now or datetime.now().astimezone()
+    lifetime = LINK_LIFETIMES[link_type]
+    until = (latest_made + lifetime).astimezone()
+    if lifetime >= timedelta(days=1):
+        return f"Valid until {day_text(until)} at the latest"
+    day = "" if until.date() == now.astimezone().date() else f" on {day_text(until)}"
+    return f"{MAY_HAVE_EXPIRED} (valid until {until:%H:%M}{day} at the latest)"
 
 
 def next_look_ms(left: timedelta) -> int:

@@ -26,6 +26,7 @@ existing link" (``duplicate_flow``).
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kombo_desktop.core.integration_id import integration_id_as_sent, integration_tool
@@ -71,7 +72,7 @@ class FillFromHistory:
             ENDED_DEMO_WORDS,
             local_date,
             made_when,
-            status_text,
+            validity_words,
         )
 
         window = self._window
@@ -91,10 +92,8 @@ class FillFromHistory:
         else:
             made = f"made {made_when(entry.created_at)}"
         if entry.is_valid():
-            valid = status_text(entry)  # "Valid until 14:32" for a link of an hour
-            window.show_status(
-                f"Showing the link {made}. It is {valid[0].lower()}{valid[1:]}.", "info"
-            )
+            # "is valid until 14:32" for a link of an hour
+            window.show_status(f"Showing the link {made}. It {validity_words(entry)}.", "info")
         else:
             window.show_status(
                 f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
@@ -106,6 +105,12 @@ class FillFromHistory:
         """Show ``entry``'s link, for ``customer`` (the form's, after the duplicate warning) or
         else for the entry's own (from the history panel)."""
         from kombo_desktop.core.history import EntryKind
+        from kombo_desktop.ui.history_model import dated_ahead
+
+        # Made while this computer's clock was ahead: made by now at the latest, and said so
+        # (its stored time gave an hour-long link three hours more, see ShownLink).
+        ahead = dated_ahead(entry.created_at)
+        created = datetime.now().astimezone() if ahead else entry.created_at.astimezone()
 
         feature = self._feature
         # The link's own flow language; the people are the ones in the form when there are.
@@ -130,11 +135,12 @@ class FillFromHistory:
                 url=entry.url,
                 link_type=entry.link_type,
                 is_demo=entry.is_demo,
-                created=entry.created_at.astimezone(),
+                created=created,
                 organization=organization,
                 integration_id=integration_id,
                 reconnection=reconnection,
                 tool_label=tool,
+                made_by_a_clock_ahead=ahead,
             )
         )
         feature.invitationBar.set_context(

@@ -37,6 +37,7 @@ from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, LinkProblem
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES, day_text
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.expiry import MAY_HAVE_EXPIRED
 from kombo_desktop.ui.result_panel import link_refusal
 from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import plain_tooltip
@@ -118,12 +119,17 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
     A link dated later than now (see ``dated_ahead``) had its end reckoned by the same clock,
     ahead by at least as much: made no later than now, it ends no later than its lifetime from
     now, which is said, "at the latest" (an hour-long link was said to work three hours more).
+    How much earlier it was made can't be told, so a short-lived one "May have expired": a
+    clock two hours ahead, put right since, leaves an hour-long link made 90 minutes ago dated
+    30 minutes from now, and expired. A year-long one could have expired only by a clock more
+    than a year ahead, with which the check of Kombo's certificate (valid for a year at most)
+    almost always refuses to make a link at all.
     """
     moment = now or datetime.now().astimezone()
     if dated_ahead(entry.created_at, moment):
-        lead = entry.created_at - moment
-        at_most = replace(entry, created_at=moment, expires_at=entry.expires_at - lead)
-        return f"{status_text(at_most, moment)} at the latest"
+        if _short_lived(entry):
+            return MAY_HAVE_EXPIRED
+        return f"{status_text(_at_the_latest(entry, moment), moment)} at the latest"
     if not entry.is_valid(moment):
         return "Expired"
     if entry.time_left(moment) < timedelta(days=1):
@@ -131,6 +137,33 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
         same_day = until.date() == moment.astimezone().date()
         return f"Valid until {until:%H:%M}" + ("" if same_day else f" on {local_date(until)}")
     return f"Valid until {local_date(entry.expires_at)}"
+
+
+def validity_words(entry: HistoryEntry, now: datetime | None = None) -> str:
+    """What a sentence says of a link's validity after "It" or "and": "is valid until 3 Mar
+    2026", "is valid until 13:00 at the latest", and for a short-lived link made while the
+    clock was ahead (see :func:`status_text`) "may have expired already; if not, it is valid
+    until 13:00 at the latest"."""
+    moment = now or datetime.now().astimezone()
+    if dated_ahead(entry.created_at, moment) and _short_lived(entry):
+        valid = status_text(_at_the_latest(entry, moment), moment)
+        return (
+            f"may have expired already; if not, it is {valid[0].lower()}{valid[1:]} at the latest"
+        )
+    valid = status_text(entry, moment)
+    return f"is {valid[0].lower()}{valid[1:]}"
+
+
+def _short_lived(entry: HistoryEntry) -> bool:
+    """Whether ``entry``'s link is valid for less than a day (an embedded link's hour)."""
+    return entry.expires_at - entry.created_at < timedelta(days=1)
+
+
+def _at_the_latest(entry: HistoryEntry, moment: datetime) -> HistoryEntry:
+    """``entry``, dated later than ``moment``, as if made then: the latest it can have been
+    made, with its end the latest it can be."""
+    lead = entry.created_at - moment
+    return replace(entry, created_at=moment, expires_at=entry.expires_at - lead)
 
 
 ENDED_DEMO_TEXT = "No longer works"
@@ -504,13 +537,16 @@ class HistoryTableModel(QAbstractTableModel):
         if column == STATUS:
             problem = self.refusal(entry)
             if problem is not None:
-                # Loaded with the window's history feature, long before any row is drawn.
-                from kombo_desktop.ui.history_feature import unusable_link_words
+                # Loaded with the history panel's module, before any row is drawn.
+                from kombo_desktop.ui.history_fill import unusable_link_words
 
                 return unusable_link_words(problem) if tooltip else UNSAFE_LINK_STATUS
             if entry.from_an_ended_demo(self.demo_origin):
                 return ENDED_DEMO_WORDS if tooltip else ENDED_DEMO_TEXT
             if tooltip and not entry.is_valid():
                 return f"Expired on {local_time(entry.expires_at)}"
+            if tooltip and dated_ahead(entry.created_at) and _short_lived(entry):
+                why = "This computer's clock was ahead when this link was made"
+                return f"{why}, so it {validity_words(entry)}."
             return status_text(entry)
         return ""

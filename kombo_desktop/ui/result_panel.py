@@ -35,7 +35,13 @@ from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
-from kombo_desktop.ui.expiry import expired_text, expires_at, expiry_text, next_look_ms
+from kombo_desktop.ui.expiry import (
+    expired_text,
+    expires_at,
+    expiry_text,
+    latest_expiry_text,
+    next_look_ms,
+)
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_SHOWN_LARGE, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
@@ -114,6 +120,10 @@ class ShownLink:
     # organisation alone.
     reconnection: bool = False
     tool_label: str | None = None
+    # Made while this computer's clock was ahead (a history entry dated later than now):
+    # ``created`` is then the latest it can have been made, when it was shown, and its end the
+    # latest it can be (see ``expiry.latest_expiry_text``).
+    made_by_a_clock_ahead: bool = False
 
     def title_words(self, screen_sharing: bool) -> list[str]:
         """What the panel's title says the link is: ["Your link"] for a new link;
@@ -555,7 +565,7 @@ class ResultPanel(QFrame):
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
         self.linkField.setToolTip(plain_tooltip(link.url))  # a "&lt;" in it stays as written
-        self.expiryLabel.setText(expiry_text(link.link_type, link.created))
+        self.expiryLabel.setText(self._expiry_words(link))
         self.expiryLabel.show()
         self.demoNote.setVisible(link.is_demo)
         self.copyButton.setText(COPY_TEXT)
@@ -621,7 +631,7 @@ class ResultPanel(QFrame):
             return
         until = expires_at(self.shown.link_type, self.shown.created)
         if self.expired:
-            self.expiryLabel.setText(expired_text(until))
+            self.expiryLabel.setText(self._expired_words(self.shown))
             self._expiry_check.start(_expired_look_ms())
             return
         left = until - datetime.now().astimezone()
@@ -629,8 +639,19 @@ class ResultPanel(QFrame):
             self._show_expired(announce)
             self._expiry_check.start(_expired_look_ms())
             return
-        self.expiryLabel.setText(expiry_text(self.shown.link_type, self.shown.created))
+        self.expiryLabel.setText(self._expiry_words(self.shown))
         self._expiry_check.start(next_look_ms(left))
+
+    @staticmethod
+    def _expiry_words(link: ShownLink) -> str:
+        if link.made_by_a_clock_ahead:
+            return latest_expiry_text(link.link_type, link.created)
+        return expiry_text(link.link_type, link.created)
+
+    @staticmethod
+    def _expired_words(link: ShownLink) -> str:
+        until = expires_at(link.link_type, link.created)
+        return expired_text(until, at_the_latest=link.made_by_a_clock_ahead)
 
     def link_has_expired(self) -> bool:
         """Whether the shown link has expired by the clock now, shown as expired (and said) if
@@ -645,7 +666,7 @@ class ResultPanel(QFrame):
         """Say the link has expired; take away its code and what would hand it on. The link
         stays readable and copyable (support may ask for it)."""
         assert self.shown is not None
-        when = expired_text(expires_at(self.shown.link_type, self.shown.created))
+        when = self._expired_words(self.shown)
         self._set_expired_look(True)
         self.expiryLabel.setText(when)  # "Expired at 14:32"
         self._show_qr_words(EXPIRED_QR_TEXT)

@@ -524,6 +524,18 @@ def test_an_hour_long_link_sent_again_later_says_when_it_stops(
     assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
 
 
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_an_hour_long_link_dated_later_than_now_does_not_promise_an_hour(
+    language: Language, one_hour_east: None
+) -> None:
+    # Made while this computer's clock was three hours ahead, it was made by now at the
+    # latest, and ends within the hour; the customer was promised "one hour".
+    made = datetime(2026, 11, 29, 16, 30, tzinfo=UTC)
+    sent = hour_long_invitation(language, made, minutes_later=-180)
+    assert UNTIL_TIME_WORDS[language] in sent.body  # 13:30 UTC and an hour, 15:30 there
+    assert VALIDITY_WORDS[language][LinkType.EMBEDDED] not in sent.body
+
+
 def hour_long_invitation(language: Language, made: datetime, *, minutes_later: int) -> Invitation:
     """The invitation of an embedded link made at ``made``, sent ``minutes_later``."""
     return invitation(

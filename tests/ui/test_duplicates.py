@@ -11,6 +11,7 @@ from typing import Any
 import keyring
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -32,7 +33,7 @@ from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.duplicate_banner import duplicate_text
 from kombo_desktop.ui.expiry import day_text
-from kombo_desktop.ui.history_model import STATUS, WHEN, local_time
+from kombo_desktop.ui.history_model import STATUS, WHEN, local_time, status_text
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
@@ -978,7 +979,9 @@ def test_an_hour_long_link_dated_later_than_now_is_not_said_to_work_for_hours(
     demo_window: MainWindow,
 ) -> None:
     # Its end was reckoned by the same clock, three hours ahead: "valid until 16:00" at noon,
-    # though it was made by noon, and stops working by 13:00 at the latest.
+    # though it was made by noon, and stops working by 13:00 at the latest. Nor is it said to
+    # be valid now: "is valid until 13:00 at the latest" was said of it though the clock may
+    # have been four hours ahead, the link made at 10:30 and expired since 11:30.
     noon = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0)
     ahead = record_hour_long_link(
         history_of(demo_window).store,
@@ -987,7 +990,66 @@ def test_an_hour_long_link_dated_later_than_now_is_not_said_to_work_for_hours(
         created_at=noon + timedelta(hours=3),
     )
     said = duplicate_text(ahead, private=True, tool_label=None, now=noon)
-    assert "and is valid until 13:00 at the latest." in said
+    assert (
+        "when it was made) and may have expired already; if not, it is valid until 13:00 at "
+        "the latest."
+    ) in said
+    assert "and is valid" not in said
+    assert status_text(ahead, noon) == "May have expired"
+
+
+def test_a_year_long_link_dated_later_than_now_is_still_said_to_be_valid(
+    demo_window: MainWindow,
+) -> None:
+    # It could have expired only if the clock had been more than a year ahead.
+    now = datetime.now(UTC)
+    ahead = record_for_acme(demo_window, "DEMO-ahead", now + timedelta(hours=3))
+    said = duplicate_text(ahead, private=True, tool_label="Personio", now=now)
+    until = day_text((now + timedelta(days=365)).astimezone())
+    assert f"and is valid until {until} at the latest." in said
+    assert status_text(ahead, now).endswith(" at the latest")
+    assert "may have expired" not in said
+
+
+def test_an_hour_long_link_dated_later_than_now_is_shown_as_perhaps_expired(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Shown from the history, the result area said "Valid for 1 hour, until 19:00" at 15:00,
+    # by the stored time three hours ahead, and offered its code until then; the invitation
+    # promised the customer "one hour"; the status line and table "valid until 16:00 at the
+    # latest".
+    made_ahead = datetime.now(UTC) + timedelta(hours=3)
+    ahead = record_hour_long_link(
+        history_of(demo_window).store,
+        "https://connect.kombo.dev/v1?t=ahead",
+        left=timedelta(hours=1),
+        created_at=made_ahead,
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    assert model.data(model.index(0, STATUS)) == "May have expired"
+    tip = str(model.data(model.index(0, STATUS), Qt.ItemDataRole.ToolTipRole))
+    assert tip.startswith("This computer's clock was ahead when this link was made, so it may")
+    feature.panel.select_row(0)
+    before = datetime.now().astimezone()
+    feature.panel.historyQrButton.click()
+    after = datetime.now().astimezone()
+    assert demo_window.linkField.text() == ahead.url  # shown: it may well still work
+    bounds = {f"{moment + timedelta(hours=1):%H:%M}" for moment in (before, after)}
+    label = demo_window.expiryLabel.text()
+    assert any(
+        label.startswith(f"May have expired (valid until {bound}") and "at the latest" in label
+        for bound in bounds
+    ), label
+    status = demo_window.statusLabel.text()
+    assert "It may have expired already; if not, it is valid until " in status
+    assert "at the latest." in status
+    copy_invitation = demo_window.findChild(QPushButton, "copyInvitationButton")
+    assert copy_invitation is not None
+    copy_invitation.click()
+    invitation = QGuiApplication.clipboard().text()
+    assert "one hour" not in invitation
+    assert any(f"until {bound}" in invitation for bound in bounds), invitation
 
 
 def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(

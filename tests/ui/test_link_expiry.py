@@ -147,6 +147,33 @@ def test_the_expiry_words_follow_the_time_on_screen(
     qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired on"))
 
 
+def test_a_link_made_while_the_clock_was_ahead_ends_by_its_latest_end(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Shown from the history, made by the time it was shown at the latest: no more than its
+    # lifetime from then, and when that has passed it has expired "by" then, not "at" then,
+    # as it may have ended before.
+    shown_at = datetime.now().astimezone()
+    link = ShownLink(
+        URL, LinkType.EMBEDDED, is_demo=False, created=shown_at, made_by_a_clock_ahead=True
+    )
+    demo_window.show_link(link)
+    until = shown_at + LINK_LIFETIMES[LinkType.EMBEDDED]
+    label = demo_window.expiryLabel.text()
+    assert label.startswith(f"May have expired (valid until {until:%H:%M}")
+    assert label.endswith(" at the latest)")
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull())
+
+    demo_window.resultPanel.shown = replace(link, created=shown_at - timedelta(hours=1))
+    demo_window.resultPanel.link_has_expired()  # as the next action or the timer would ask
+    assert demo_window.expiryLabel.text().startswith("Expired by ")
+    assert demo_window.statusLabel.text().startswith("The link on screen expired by")
+    year_long = replace(link, link_type=LinkType.MAGIC_LINK)
+    demo_window.show_link(year_long)
+    a_year_on = expiry.day_text(shown_at + LINK_LIFETIMES[LinkType.MAGIC_LINK])
+    assert demo_window.expiryLabel.text() == f"Valid until {a_year_on} at the latest"
+
+
 # --- after a laptop slept ------------------------------------------------------------------------
 
 
