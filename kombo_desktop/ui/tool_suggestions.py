@@ -8,8 +8,9 @@ tool list through ``RankedTools``, which puts the best matches first, as
 The first suggestion is highlighted as the list appears, and Enter or Tab takes the highlighted
 one (``SuggestionKeys``), as in the searchable dropdowns people know from the web: Qt's own
 list highlighted nothing, so Enter and Tab took nothing, and "bamboo", with BambooHR alone in
-the list, was then said to be no tool Kombo offers. Escape closes the list and keeps what was
-typed.
+the list, was then said to be no tool Kombo offers. Down goes from the typed text into the list
+at that first suggestion, as in a web page's search box, and Up from there back to the typed
+text. Escape closes the list and keeps what was typed; Down opens it again.
 """
 
 from __future__ import annotations
@@ -127,6 +128,9 @@ class ToolCompleter(QCompleter):
         super().__init__(parent)
         self._keys: SuggestionKeys | None = None  # made as the first text is typed
         self._typed = ""  # see ``typed_text``
+        # Whether the highlighted suggestion was reached with the arrow keys, its name then in
+        # the field: not when it is the one highlighted as the list appeared (see ``go_down``).
+        self._arrowed = False
         edit = parent.lineEdit() if isinstance(parent, QComboBox) else None
         if edit is not None:  # None in a combo box without a field: nothing to type into
             edit.textEdited.connect(self._typing)
@@ -179,6 +183,7 @@ class ToolCompleter(QCompleter):
             has_highlight=current.isValid(),
             highlighted=current.data(TOOL_ID_ROLE) if current.isValid() else None,
         )
+        arrowed = self._arrowed
         yield search
         if edit is not None:
             if edit.text() != search.text:
@@ -187,19 +192,21 @@ class ToolCompleter(QCompleter):
         self.setCompletionPrefix(self._typed)  # filtered and ordered for it again
         self.complete()  # sized for the matches; closed when there are none
         if popup.isVisible():
-            self._highlight_again(search)
+            # Down goes on from a suggestion the arrow keys had reached, still shown.
+            self._arrowed = self._highlight_again(search) and arrowed
 
-    def _highlight_again(self, search: OpenSearch) -> None:
+    def _highlight_again(self, search: OpenSearch) -> bool:
         """Highlight the tool ``search`` had highlighted, or the first suggestion when none
-        was or the list no longer shows it."""
+        was or the list no longer shows it; True for the tool highlighted before."""
         model = self.completionModel()
         rows = range(model.rowCount()) if search.has_highlight else range(0)
         same = (r for r in rows if model.index(r, 0).data(TOOL_ID_ROLE) == search.highlighted)
-        row = next(same, 0)
+        row = next(same, None)
         popup = self.popup()
         with QSignalBlocker(popup.selectionModel()):  # quietly, as in ``_highlight_first``
-            popup.setCurrentIndex(model.index(row, 0))
+            popup.setCurrentIndex(model.index(row or 0, 0))
         popup.viewport().update()
+        return row is not None
 
     def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt override
         # Qt asks for this with every text typed, before it filters: the one moment that
@@ -210,8 +217,44 @@ class ToolCompleter(QCompleter):
     def _typing(self, text: str) -> None:
         """The person typed ``text`` (before Qt looks for its suggestions)."""
         self._typed = text
+        self._arrowed = False
         if self._keys is None:
             self._take_keys()
+
+    def go_down(self) -> None:
+        """Down in the open list: from the typed text into the list, at the first suggestion.
+        The first is highlighted as the list appears (for Enter), so Qt's own Down moved on
+        from it to the second, and someone who pressed Down to reach the first and then
+        Enter got the second. Un-highlighted, quietly, Qt's Down highlights the first and
+        puts its name in the field, as the arrow keys do. Later Downs move on as usual."""
+        if not self._arrowed:
+            popup = self.popup()
+            with QSignalBlocker(popup.selectionModel()):
+                popup.selectionModel().clear()
+        self._arrowed = True
+
+    def arrowed(self) -> None:
+        """An arrow key other than Down moved the highlight (see ``go_down``)."""
+        self._arrowed = True
+
+    def search_again(self, text: str) -> bool:
+        """Open the list again for ``text`` in the field, its first suggestion highlighted as
+        after typing it (Down in the field once Escape had closed the list); False when
+        nothing matches, and the list stays closed."""
+        if self._keys is None:
+            self._take_keys()
+        self._typed = text  # the text the suggestions are for, which Escape puts back
+        self._arrowed = False
+        self.setCompletionPrefix(text)
+        first = self.completionModel().index(0, 0)
+        if not first.isValid():
+            return False
+        self.complete()
+        popup = self.popup()
+        with QSignalBlocker(popup.selectionModel()):  # quietly, as in ``_highlight_first``
+            popup.setCurrentIndex(first)
+        popup.viewport().update()
+        return True
 
     def _take_keys(self) -> None:
         """Make the list answer Enter, Tab and Escape as people expect, and highlight its
@@ -222,6 +265,9 @@ class ToolCompleter(QCompleter):
         popup = self.popup()  # made now if it was not yet, with its own reactions first
         self._keys = SuggestionKeys(self, popup)
         popup.installEventFilter(self._keys)  # after the completer's own: asked first
+        combo = self.widget()
+        if isinstance(combo, QComboBox):  # it has the keyboard while the list is closed
+            combo.installEventFilter(ClosedListKeys(self, combo))
         model = self.completionModel()
         model.modelReset.connect(self._highlight_first)
         model.layoutChanged.connect(self._highlight_first)
@@ -234,6 +280,7 @@ class ToolCompleter(QCompleter):
         first = self.completionModel().index(0, 0)
         if not first.isValid() or popup.currentIndex().isValid():
             return
+        self._arrowed = False
         with QSignalBlocker(popup.selectionModel()):
             popup.setCurrentIndex(first)
         popup.viewport().update()
@@ -270,12 +317,51 @@ class ToolSearchEdit(QLineEdit):
             QtCore.QTimer.singleShot(0, self, self.selectAll)
 
 
+class ClosedListKeys(QObject):
+    """Down and Up in the tool field while its suggestion list is closed.
+
+    With text typed in the field (the list closed with Escape, say), they open the list again
+    for it (``ToolCompleter.search_again``), and Down goes on into it, at the first suggestion:
+    the drop-down list stepped on from the entry chosen before to the next in the alphabet, and
+    the typed text was gone for a tool the person had never seen. With an entry's name in the
+    field they step through the list as before, as in any drop-down list. Made as the first
+    text is typed: before, the field holds no typed text.
+    """
+
+    def __init__(self, completer: ToolCompleter, combo: QComboBox) -> None:
+        super().__init__(completer)
+        self._completer = completer
+        self._combo = combo
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is not self._combo or event.type() != QEvent.Type.KeyPress:
+            return False
+        keys = QtCore.Qt.Key
+        key = event.key()  # type: ignore[attr-defined]  # a QKeyEvent
+        plain = event.modifiers() in (  # type: ignore[attr-defined]
+            QtCore.Qt.KeyboardModifier.NoModifier,
+            QtCore.Qt.KeyboardModifier.KeypadModifier,
+        )
+        if key not in (keys.Key_Down, keys.Key_Up) or not plain or self._completer.is_open():
+            return False
+        combo = self._combo
+        text = combo.currentText()
+        if text == combo.itemText(combo.currentIndex()):
+            return False  # an entry's name: the drop-down list steps on
+        if self._completer.search_again(text) and key == keys.Key_Down:
+            QtCore.QCoreApplication.sendEvent(self._completer.popup(), event)  # into the list
+        return True  # the typed text stays, even when nothing matches it
+
+
 class SuggestionKeys(QObject):
     """Enter, Tab and Escape in the tool field's suggestion list, which has the keyboard
     while it is open.
 
     Enter takes the highlighted suggestion, the first unless the arrow keys moved on (see
-    ``ToolCompleter._highlight_first``). Tab takes it too and then moves on to the next
+    ``ToolCompleter._highlight_first``). The first Down goes to that first suggestion,
+    putting its name in the field (``ToolCompleter.go_down``), and Up from it back to the
+    typed text, as Qt's own list does. Tab takes it too and then moves on to the next
     field, as in the searchable dropdowns of web forms: someone who typed "green", saw
     Greenhouse on top and pressed Tab to go on means Greenhouse, and half a name left in
     the field would only come back as an error. Escape is the way to keep what was typed:
@@ -310,6 +396,12 @@ class SuggestionKeys(QObject):
         )
         if key in (keys.Key_Return, keys.Key_Enter):
             return self._take_highlighted()
+        if key == keys.Key_Down:  # with Alt too, as Qt's own list takes it
+            self._completer.go_down()
+            return False  # Qt's completer then moves the highlight
+        if key in (keys.Key_Up, keys.Key_PageUp, keys.Key_PageDown):
+            self._completer.arrowed()
+            return False
         if key == keys.Key_Tab and plain:
             self._take_highlighted()
             return False  # the completer then hands Tab to the field, which moves on

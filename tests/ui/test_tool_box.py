@@ -120,11 +120,140 @@ def test_the_highlight_follows_the_typing_and_the_arrow_keys(
     assert shown(popup)[0] == "Workday Custom Reports"
     assert popup.currentIndex().row() == 0
     assert demo_window.toolCombo.currentText() == "workday c"
+    press(Qt.Key.Key_Down)  # into the list, at its first suggestion
+    assert popup.currentIndex().row() == 0
     press(Qt.Key.Key_Down)  # the arrow keys still choose another
     assert popup.currentIndex().row() == 1
     press(Qt.Key.Key_Return)
     assert demo_window.toolCombo.currentData() == "workdaycustomreportsftp"
     assert demo_window.toolCombo.currentText() == "Workday Custom Reports (SFTP)"
+
+
+@pytest.mark.parametrize(
+    ("category", "typed", "tool", "name"),
+    [
+        ("HRIS", "work", "workday", "Workday"),  # the second was Workday Custom Reports
+        ("HRIS", "bamboo", "bamboohr", "BambooHR"),  # alone: Down took its highlight away
+        ("ATS", "green", "greenhouse", "Greenhouse"),  # the ATS list, not the HR one
+        ("HRIS", "customer ch", None, CUSTOMER_CHOOSES),
+    ],
+)
+@pytest.mark.parametrize(
+    "down",
+    [Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.AltModifier],
+    ids=["down", "alt+down"],
+)
+def test_down_then_enter_takes_the_first_suggestion(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    category: str,
+    typed: str,
+    tool: str | None,
+    name: str,
+    down: Qt.KeyboardModifier,
+) -> None:
+    # As in a web page's search box, Down goes from the typed text into the list, at its
+    # first suggestion: it moved from the first (highlighted as the list appeared, for Enter)
+    # on to the second, and Enter took a tool the person had not meant.
+    fill_form(demo_window, tool=None)
+    type_tool(qtbot, demo_window, category, typed)
+    popup = suggestion_list(qtbot, demo_window)
+    assert shown(popup)[0] == name
+
+    QTest.keyClick(popup, Qt.Key.Key_Down, down)
+    assert popup.isVisible()
+    assert popup.currentIndex().row() == 0
+    assert demo_window.toolCombo.currentText() == name  # its name in the field, as arrows do
+    press(Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert demo_window.toolCombo.currentData() == tool
+    assert demo_window.toolCombo.currentText() == name
+    assert demo_window.linkForm.tool_id() == tool
+    assert TOOL not in demo_window.linkForm.field_errors()
+
+
+def test_up_from_the_first_suggestion_goes_back_to_the_typed_text(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "work")
+    popup = suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Down)
+    press(Qt.Key.Key_Down)
+    assert demo_window.toolCombo.currentText() == "Workday Custom Reports"
+    press(Qt.Key.Key_Up)
+    assert demo_window.toolCombo.currentText() == "Workday"
+    press(Qt.Key.Key_Up)
+    assert popup.isVisible()
+    assert not popup.currentIndex().isValid()  # none highlighted
+    assert demo_window.toolCombo.currentText() == "work"
+    press(Qt.Key.Key_Down)  # and back into the list, at the first
+    assert popup.currentIndex().row() == 0
+    assert demo_window.toolCombo.currentText() == "Workday"
+    press(Qt.Key.Key_Up)
+    # Enter with none highlighted takes the best suggestion, as before.
+    press(Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentData() == "workday"
+
+
+def test_down_after_escape_opens_the_suggestions_again_at_the_first(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Closed with Escape, the list came back for no key: Down stepped the drop-down on from
+    # the tool chosen before (or "The customer chooses") to the next tool in the alphabet,
+    # in place of the typed text, and Enter took that.
+    fill_form(demo_window, tool="personio")
+    type_tool(qtbot, demo_window, "HRIS", "work")
+    popup = suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Escape)
+    assert not popup.isVisible()
+    assert demo_window.toolCombo.currentText() == "work"
+
+    press(Qt.Key.Key_Down)
+    qtbot.waitUntil(popup.isVisible)
+    assert shown(popup)[0] == "Workday"
+    assert popup.currentIndex().row() == 0
+    assert demo_window.toolCombo.currentText() == "Workday"
+    press(Qt.Key.Key_Escape)  # still the way back to what was typed
+    assert demo_window.toolCombo.currentText() == "work"
+    press(Qt.Key.Key_Down)
+    qtbot.waitUntil(popup.isVisible)
+    press(Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentData() == "workday"
+    assert demo_window.toolCombo.currentText() == "Workday"
+
+
+def test_down_with_text_nothing_matches_keeps_the_text(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    fill_form(demo_window, tool=None)
+    type_tool(qtbot, demo_window, "HRIS", "zzq")
+    assert not demo_window.toolCombo.completer().popup().isVisible()
+    for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
+        press(key)
+        assert demo_window.toolCombo.currentText() == "zzq"  # not a neighbour in the list
+        assert demo_window.linkForm.tool_id() is None
+
+
+def test_down_on_a_chosen_tool_still_steps_through_the_list(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # With a tool's name in the field, nothing typed, the arrow keys step through the
+    # drop-down list as before (Personio, then Planday), and so does its opened list.
+    fill_form(demo_window, tool="personio")
+    edit = demo_window.toolCombo.lineEdit()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    press(Qt.Key.Key_Down)
+    assert demo_window.toolCombo.currentData() == "planday"
+    QTest.keyClick(edit, Qt.Key.Key_F4)
+    view = demo_window.toolCombo.view()
+    qtbot.waitUntil(view.isVisible)
+    assert view.currentIndex().data() == "Planday"  # the chosen one, highlighted
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentText() == demo_window.toolCombo.itemText(
+        demo_window.toolCombo.findData("planday") + 1
+    )
 
 
 def test_escape_closes_the_suggestions_and_keeps_what_was_typed(

@@ -69,12 +69,16 @@ def test_a_refresh_leaves_the_suggestion_picked_with_the_arrow_keys_highlighted(
 ) -> None:
     type_tool(qtbot, demo_window, "HRIS", "work")
     popup = suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Down)  # Workday
     press(Qt.Key.Key_Down)  # Workday Custom Reports
     assert shown(popup)[:2] == ["Workday", "Workday Custom Reports"]
     the_list_without(demo_window, "personio")  # still holds every Workday
     assert popup.isVisible()
     assert shown(popup)[:2] == ["Workday", "Workday Custom Reports"]
     assert popup.currentIndex().data() == "Workday Custom Reports"
+    press(Qt.Key.Key_Down)  # on from there, not back to the first
+    assert popup.currentIndex().data() == "Workday Custom Reports (SFTP)"
+    press(Qt.Key.Key_Up)
     press(Qt.Key.Key_Return)
     assert demo_window.toolCombo.currentData() == "workdaycustomreport"
 
