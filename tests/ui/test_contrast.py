@@ -5,7 +5,9 @@ history's search field has no label) and were drawn at 3.1:1; a disabled History
 screen-sharing mode still says what is not there, and was drawn at 2.4:1.
 
 The edges of the controls themselves, too: an empty field is nothing but its edge, and the
-fields, drop-down lists and check boxes were drawn at 1.5:1 to 2:1, gone on a projector.
+fields, drop-down lists and check boxes were drawn at 1.5:1 to 2:1, gone on a projector. So
+were the status line's box of details for support (1.8:1) and the frame of a drop-down list's
+opened list (2.6:1 against the list).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QListWidget,
+    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QVBoxLayout,
@@ -197,6 +200,15 @@ def history_table() -> QTableWidget:
     return table
 
 
+def details_box() -> QPlainTextEdit:
+    """The status line's details for support, as ``StatusPanel`` makes them."""
+    details = QPlainTextEdit("status 400\nerror code INVALID")
+    details.setObjectName("statusDetails")
+    details.setReadOnly(True)
+    details.setFixedHeight(80)
+    return details
+
+
 def suggestions() -> QListView:
     """The tool search's suggestions, a window of their own with their own style sheet."""
     view = QListView()
@@ -215,6 +227,7 @@ CONTROLS: dict[str, Callable[[], QWidget]] = {
     "profile list": profile_list,
     "history table": history_table,
     "suggestions": suggestions,
+    "details for support": details_box,
 }
 # The fields whose errors are shown on their edge (``FieldBox.set_error``).
 CAN_BE_WRONG = ("field", "drop-down list", "tool search")
@@ -321,3 +334,70 @@ def test_an_error_changes_the_whole_edge(qtbot: QtBot, themed: QWidget, kind: st
     wrong = control.grab().toImage()
 
     assert strong_changes_on_edge(usual, wrong) >= ring_length(control)
+
+
+# -- the lists a drop-down list opens -----------------------------------------------------------
+# A window of their own, over the form (white) or the status card (SURFACE): their frame is
+# what tells the list from what it covers. The language, link type and kind of system lists
+# were drawn in Qt's own colours, not the window's: a frame of 2.6:1 against their grey, and
+# the highlighted entry's white words on a light blue at 3.7:1.
+
+DROP_DOWNS = ["languageCombo", "linkTypeCombo", "categoryCombo", "toolCombo"]
+
+
+def most_common_colour(image: QImage) -> QColor:
+    counts: dict[int, int] = {}
+    for x in range(image.width()):
+        for y in range(image.height()):
+            rgb = image.pixel(x, y)
+            counts[rgb] = counts.get(rgb, 0) + 1
+    return QColor.fromRgb(max(counts, key=lambda rgb: counts[rgb]))
+
+
+def opened_list(qtbot: QtBot, window: MainWindow, name: str) -> tuple[QComboBox, QImage]:
+    """The drop-down list ``name`` of the form opened, and its opened list as drawn."""
+    combo = getattr(window.linkForm, name)
+    assert isinstance(combo, QComboBox)
+    combo.showPopup()
+    shown = combo.view().window()
+    qtbot.waitUntil(shown.isVisible)
+    try:
+        return combo, shown.grab().toImage()
+    finally:
+        combo.hidePopup()
+
+
+@pytest.mark.parametrize("name", DROP_DOWNS)
+def test_an_opened_drop_down_lists_frame_can_be_seen(
+    qtbot: QtBot, demo_window: MainWindow, name: str
+) -> None:
+    _, image = opened_list(qtbot, demo_window, name)
+    inside = most_common_colour(image)  # the list's own background
+    middle_x, middle_y = image.width() // 2, image.height() // 2
+    frame = {
+        "left": image.pixelColor(0, middle_y),
+        "top": image.pixelColor(middle_x, 0),
+        "bottom": image.pixelColor(middle_x, image.height() - 1),
+    }
+    for side, colour in frame.items():
+        for against in (inside, QColor("white"), QColor(theme.SURFACE)):
+            assert contrast(colour, against) >= 3.0, f"{side}: {colour.name()} on {against.name()}"
+
+
+@pytest.mark.parametrize("name", DROP_DOWNS)
+def test_the_highlighted_entry_of_an_opened_drop_down_list_can_be_read(
+    qtbot: QtBot, demo_window: MainWindow, name: str
+) -> None:
+    combo = getattr(demo_window.linkForm, name)
+    combo.setItemText(combo.currentIndex(), SOLID)  # the entry the list opens at, highlighted
+    combo, image = opened_list(qtbot, demo_window, name)
+    view = combo.view()
+    row = view.visualRect(view.currentIndex()).translated(view.mapTo(view.window(), QPoint()))
+    pixels = [
+        image.pixelColor(x, y)
+        for x in range(row.left(), row.right() + 1)
+        for y in range(row.top(), row.bottom() + 1)
+    ]
+    pixels.sort(key=luminance)
+    # White words on the highlight: the lightest pixel (the words) and the middle one.
+    assert contrast(pixels[-1], pixels[len(pixels) // 2]) >= 4.5
