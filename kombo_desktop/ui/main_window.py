@@ -513,7 +513,8 @@ class MainWindow(QMainWindow):
         empties it too, see _form_cleared); "" when clearing it loses nothing."""
         if not self.relinkForm.holds_unused_id():
             return ""
-        return f"the integration id typed on the “{RELINK_TAB_TITLE}” tab"
+        # The name on screen: "Reconnect" where the whole name does not fit (tab_names).
+        return f"the integration id typed on the “{self.tabs.tabText(RELINK_TAB)}” tab"
 
     def _form_cleared(self) -> None:
         """The form was emptied for the next customer: the last customer's link and the

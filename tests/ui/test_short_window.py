@@ -267,6 +267,9 @@ def test_the_tab_names_are_never_cut(
     assert relink_name in (RELINK_TAB_TITLE, RELINK_TAB_SHORT_TITLE)
     if relink_name != RELINK_TAB_TITLE:
         assert RELINK_TAB_TITLE in bar.tabToolTip(RELINK_TAB)
+    # "Clear the form?" names the tab as it reads on screen.
+    window.relinkForm.relinkIntegrationEdit.setText("personio:8FgLoNvaVdhm3dQ1ZY8zyYUK")
+    assert window.unused_relink_id() == (f"the integration id typed on the “{relink_name}” tab")
 
 
 def test_on_a_roomy_screen_the_tabs_keep_their_full_names(
