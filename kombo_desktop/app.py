@@ -223,14 +223,16 @@ def _build_window(options: Options) -> MainWindow:
     settings = store.load()
     if store.load_problem:
         notes.append(store.load_problem)
-    if policy.fixed_api_base is None and options.api_base is None:  # else not used: no news
+    demo_runs = options.demo and not policy.hide_demo
+    # Not said while the demo runs, whose links are made on this computer ("no links are made
+    # with it" under the demo's header read as a contradiction); leaving it says so then.
+    if policy.fixed_api_base is None and options.api_base is None and not demo_runs:
         to_correct = refused_addresses_text(settings.profiles)
         if to_correct is not None:
             notes.append(to_correct)
     if options.profile is not None:
         profile_name = _saved_spelling(settings, options.profile)
         if settings.profile(profile_name) is None:  # the administrator's are in the settings
-            demo_runs = options.demo and not policy.hide_demo
             notes.append(_unknown_profile_note(profile_name, policy, options.api_base, demo_runs))
     else:
         profile_name = settings.active.name  # on a fresh installation, the administrator's

@@ -76,6 +76,19 @@ def test_the_window_starts_with_the_settings_kept_and_says_what_to_correct(
     assert list(paths.config_dir.glob("settings.json.corrupt-*")) == []
 
 
+def test_in_the_demo_the_address_to_correct_is_said_once_the_demo_is_left(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # "No links are made with it" under the demo's header, while demo links were made.
+    write_settings(AppPaths.from_environment())
+    window = open_window("--demo")
+    assert FIX_IT not in window.statusLabel.text()
+
+    window.demoBanner.leaveDemoButton.click()
+    qtbot.waitUntil(lambda: FIX_IT in window.statusLabel.text(), timeout=5000)
+    assert "“proxy”" in window.statusLabel.text()
+
+
 def test_a_link_with_that_profile_sends_nothing_and_says_where_to_correct_it(
     qtbot: QtBot,
     open_window: WindowFactory,
