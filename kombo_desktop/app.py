@@ -201,7 +201,6 @@ def _build_window(options: Options) -> MainWindow:
 
     from kombo_desktop.core.credentials import CredentialStore
     from kombo_desktop.core.logs import hold_early_records
-    from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
     from kombo_desktop.core.paths import AppPaths
     from kombo_desktop.core.policy import load_policy
     from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
@@ -241,6 +240,10 @@ def _build_window(options: Options) -> MainWindow:
             f"Your administrator fixed the API address, so {options.api_base_source} is not used."
         )
     if options.demo and policy.hide_demo:
+        # Only here: ``messages`` (and ``refusals`` with it) is for requests that went wrong,
+        # and importing it took the start-up, which never needs it otherwise, some 10 ms.
+        from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
+
         notes.append(DEMO_TURNED_OFF_MESSAGE)
     _log.info("Kombo Desktop %s starting (demo: %s)", __version__, options.demo)
     setup = WindowSetup(

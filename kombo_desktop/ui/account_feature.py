@@ -25,7 +25,6 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject
 
 from kombo_desktop.core.catalog import CatalogCache
-from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
@@ -310,6 +309,8 @@ class AccountFeature(QObject):
     def start_demo(self) -> None:
         """Switch to the embedded demo service (started here, stopped when leaving or closing)."""
         if self._window.setup.policy.hide_demo:
+            from kombo_desktop.core.messages import DEMO_TURNED_OFF_MESSAGE  # not at start: app.py
+
             self._window.show_status(DEMO_TURNED_OFF_MESSAGE, "info")
             return
         from kombo_desktop.core.demo_server import DemoKomboServer

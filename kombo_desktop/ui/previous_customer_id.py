@@ -14,7 +14,6 @@ the duplicate check compares them (``same_organization``), so "ACME gmbh" is sti
 
 from __future__ import annotations
 
-from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.letters import organization_key
 
 
@@ -46,6 +45,10 @@ class PreviousCustomerId:
         nobody may be watching (not ``private``)."""
         if self._owner is None:
             return None
+        # Here, not at the top: the window's first frame has no link made yet, and the module
+        # (its dataclass and enum) costs the start-up about 1.5 ms.
+        from kombo_desktop.core.integrations import same_organization
+
         owner, owner_id = self._owner
         if not organization or origin_id != owner_id or same_organization(organization, owner):
             return None

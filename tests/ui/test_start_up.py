@@ -928,10 +928,19 @@ NOT_NEEDED_BY_THE_FIRST_FRAME = (
     "QtWidgets.QFileDialog",  # asking where to save a QR code (result_panel.py)
 )
 
+# The program's modules the first frame does without: each is imported where a link made or
+# refused first needs it, as importing it (with the dataclasses, enums and patterns it defines)
+# costs the start-up milliseconds.
+NOT_IMPORTED_BY_THE_FIRST_FRAME = (
+    "kombo_desktop.core.messages",  # the sentences for a failed request (and ``refusals``)
+    "kombo_desktop.core.refusals",  # how Kombo's refusal of what was sent is read
+    "kombo_desktop.core.integrations",  # whose an integration is (the reconnection tab)
+)
+
 # Starts the program as a person does; the first thing the window does after its first frame
 # (``qt_enums.warm_up``) is replaced by a look at that frame's window.
 FIRST_FRAME_LOOK = """
-import json, os
+import json, os, sys
 import PySide6
 from PySide6 import QtGui
 from PySide6.QtWidgets import QApplication, QMainWindow
@@ -949,7 +958,10 @@ def look_after_first_frame():
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMainWindow))
         shown = window.windowHandle().icon().pixmap(64).toImage()
         ours = QtGui.QIcon(str(resource_path("icons/kombo-desktop.png"))).pixmap(64).toImage()
-        print(json.dumps({"set_up": set_up, "icon": not shown.isNull() and shown == ours}))
+        imported = [name for name in MODULES if name in sys.modules]
+        print(json.dumps({
+            "set_up": set_up, "icon": not shown.isNull() and shown == ours, "imported": imported
+        }))
     except Exception as error:  # said, rather than left to the crash dialog nobody closes
         print(json.dumps({"error": repr(error)}))
     os._exit(0)
@@ -960,7 +972,9 @@ main([])
 
 
 def look_at_the_first_frame(home: Path) -> dict[str, object]:
-    code = FIRST_FRAME_LOOK.replace("NAMES", repr(NOT_NEEDED_BY_THE_FIRST_FRAME))
+    code = FIRST_FRAME_LOOK.replace("NAMES", repr(NOT_NEEDED_BY_THE_FIRST_FRAME)).replace(
+        "MODULES", repr(NOT_IMPORTED_BY_THE_FIRST_FRAME)
+    )
     found: dict[str, object] = json.loads(last_line_printed(code, home))
     assert "error" not in found, found
     return found
@@ -972,6 +986,12 @@ def test_the_first_frame_has_the_program_icon(isolated_home: Path) -> None:
 
 def test_the_first_frame_sets_up_no_qt_class_it_does_without(isolated_home: Path) -> None:
     assert look_at_the_first_frame(isolated_home)["set_up"] == []
+
+
+def test_the_first_frame_imports_none_of_the_modules_it_does_without(
+    isolated_home: Path,
+) -> None:
+    assert look_at_the_first_frame(isolated_home)["imported"] == []
 
 
 def test_the_window_takes_the_icon_as_its_own_after_the_first_frame(
