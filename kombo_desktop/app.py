@@ -48,6 +48,8 @@ class UsageError(Exception):
 
 @dataclass(frozen=True)
 class Options:
+    """What the command line and the environment ask of this run (``parse_arguments``)."""
+
     demo: bool = False
     api_base: str | None = None  # from --api-base or KOMBO_API_BASE; checked by parse_arguments
     api_base_source: str | None = None  # "--api-base" or "KOMBO_API_BASE" when one was given

@@ -107,6 +107,8 @@ QR_TOO_LARGE_TEXT = (
 
 @dataclass(frozen=True)
 class ShownLink:
+    """The link the panel shows, with what its title and its QR code's file name say."""
+
     url: str
     link_type: LinkType
     is_demo: bool

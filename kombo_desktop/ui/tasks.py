@@ -124,6 +124,8 @@ class _Relay(QObject):
 
 @dataclass
 class _Pending(Generic[T]):
+    """A task started and not yet delivered: where its outcome goes, on the UI thread."""
+
     relay: _Relay
     on_done: Callable[[T], None] | None
     on_error: Callable[[BaseException], None] | None
