@@ -14,7 +14,7 @@ layout settles at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QFont, QFontMetrics
@@ -27,8 +27,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 _SURELY_AROUND = 64
 
 
-@dataclass(frozen=True)
-class TabName:
+class TabName(NamedTuple):
     """A tab's whole name, the shorter one, and what its tooltip says besides."""
 
     whole: str

@@ -17,7 +17,7 @@ lays the window out again. The choice cannot then change the room that made it (
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QBoxLayout, QLayout, QTabWidget
@@ -27,8 +27,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.widgets import FitScrollArea
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(NamedTuple):
     """Heights in pixels, each given above and below what it is around."""
 
     margin: int  # the window's content
