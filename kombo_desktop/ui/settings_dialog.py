@@ -479,16 +479,17 @@ class SettingsDialog(QDialog):
 
     def done(self, result: int) -> None:
         """Closing the dialog stops a running check; its result would have nowhere to go. A
-        name typed without Enter is saved first, as moving on to another field saves it, and
-        a pasted key not saved is asked about (``_may_drop_typed_key``). While the password
-        store still saves, moves or deletes a key (it may be asking its user "allow
+        name or an address typed without Enter is saved first, as moving on to another field
+        saves it (one typed while the dialog waits to close, below, too: it comes back here),
+        and a pasted key not saved is asked about (``_may_drop_typed_key``). While the
+        password store still saves, moves or deletes a key (it may be asking its user "allow
         access?"), the dialog closes once that is done: the window hears of the result
         through it (closed at once, it went on with the old key). So it does while a change
-        is being written to the settings file: the window reads the settings as the dialog
-        closes, and would not have the change."""
-        if not self._closing:
-            self._closing = True
-            self.profiles.apply_typed_name()
+        is being written to the settings file: what follows the write (the window told of
+        the change) needs the dialog, and the window reads the settings as the dialog
+        closes."""
+        self._closing = True
+        self.profiles.apply_typed()
         if not self.key.store_work_running and not self._may_drop_typed_key():
             self._closing = False
             return
@@ -508,7 +509,8 @@ class SettingsDialog(QDialog):
             return
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
-        super().done(result)
+        with self.profiles.leaving_saves_nothing():
+            super().done(result)
 
     def _may_drop_typed_key(self) -> bool:
         """A key pasted and not saved (still being checked, or never sent) goes with the

@@ -9,7 +9,8 @@ the window uses "(in use)"; the region list offers Europe, United States and ano
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
@@ -350,9 +351,33 @@ class ProfilesSection(QObject):
         """Give the selected profile the name in the field, if it was changed; then ``then``.
         Not when that name cannot be used (the reason beside the field) or was not saved
         (said on the status line). Done once the changes made before are saved, with the
-        name in the field now: it is the one the person typed."""
+        name in the field now: it is the one the person typed. The field counts as edited
+        again (``isModified``) only once something is typed after this: see
+        :meth:`apply_typed`."""
         typed = self.profileNameEdit.text()
+        self.profileNameEdit.setModified(False)
         self._book.when_saved(partial(self._apply_name, typed, then))
+
+    def apply_typed(self) -> None:
+        """Save what was typed in the name and address fields since it was last saved (or
+        tried, and refused or not written: said then), for the dialog closing.
+
+        Moving on to another field saves them too, but the dialog hiding moves the focus
+        too late: the change was written once the dialog was gone, the window never told,
+        and it went on sending links to the old address while the file held the new one."""
+        if self.profileNameEdit.isModified():
+            self.apply_typed_name()
+        if self.customBaseEdit.isModified():
+            self._on_custom_base_entered()
+
+    @contextmanager
+    def leaving_saves_nothing(self) -> Iterator[None]:
+        """While the dialog hides: its fields lose the focus, which saves what they hold
+        (``editingFinished``), and a write started then would end after the dialog is gone,
+        with what was to follow it (the window told of the change). What was typed was
+        saved before (:meth:`apply_typed`), or tried and said to have failed."""
+        with QSignalBlocker(self.profileNameEdit), QSignalBlocker(self.customBaseEdit):
+            yield
 
     def _apply_name(self, typed: str, then: Callable[[], None] | None) -> None:
         if self._busy:
@@ -419,12 +444,14 @@ class ProfilesSection(QObject):
         """Save the region and address chosen now, once the changes made before are saved."""
         region = Region(self.regionCombo.currentData())
         custom_text = self.customBaseEdit.text().strip()
+        self.customBaseEdit.setModified(False)  # see ``apply_typed``
         self._book.when_saved(lambda: self._apply_connection(region, custom_text, None))
 
     def apply_connection(self, then: Callable[[], None] | None = None) -> bool:
         """Save the region and address shown in the form, then ``then`` (once saved); False
         (and a message beside the address) if the address is not valid."""
         region = Region(self.regionCombo.currentData())
+        self.customBaseEdit.setModified(False)  # see ``apply_typed``
         return self._apply_connection(region, self.customBaseEdit.text().strip(), then)
 
     def _apply_connection(
@@ -476,11 +503,13 @@ class ProfilesSection(QObject):
 
     def _show_connection(self, region: Region, custom_text: str) -> None:
         """The form shows ``region`` and ``custom_text`` again where it was shown afresh
-        while they were being saved (another change's, saved before them)."""
+        while they were being saved (another change's, saved before them). An address
+        typed since stays, to be saved as any typed address is (see ``apply_typed``)."""
         if self.regionCombo.currentData() != region.value:
             with QSignalBlocker(self.regionCombo):
                 self.regionCombo.setCurrentIndex(self.regionCombo.findData(region.value))
-        if self.customBaseEdit.text().strip() != custom_text:
+        edit = self.customBaseEdit
+        if edit.text().strip() != custom_text and not edit.isModified():
             with QSignalBlocker(self.customBaseEdit):
                 self.customBaseEdit.setText(custom_text)
         self._update_fields()

@@ -807,7 +807,8 @@ def test_a_pasted_key_is_asked_about_also_after_a_new_profile_name(
     key_edit = child(dialog, QLineEdit, "apiKeyEdit")
     qtbot.keyClicks(key_edit, GOOD_KEY)
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
-    name_edit.setText("Production")  # typed, no Enter
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "Production")  # typed, no Enter
     seen = answer_next_box("Cancel")
     dialog.reject()
     qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
@@ -1642,6 +1643,85 @@ def test_a_window_closed_while_settings_writes_a_change_waits_for_it(
     finally:
         disk.release()
     assert store.load().profile("New profile") is not None  # written before the window went
+
+
+OLD_PROXY = "https://old-proxy.example/v1"
+NEW_PROXY = "http://127.0.0.1:8801/v1"
+
+
+def window_using_a_proxy(open_window: WindowFactory) -> main_window.MainWindow:
+    """A window making links with the profile "proxy", which goes to ``OLD_PROXY``."""
+    paths = AppPaths.from_environment()
+    proxy = Profile("proxy", Region.CUSTOM, custom_base=OLD_PROXY)
+    SettingsStore(paths).save(Settings(profiles=[proxy], active_profile="proxy"))
+    window = open_window()
+    assert window.target is not None and window.target.api_base == OLD_PROXY
+    return window
+
+
+def type_address(qtbot: QtBot, dialog: SettingsDialog, address: str) -> QLineEdit:
+    """Type ``address`` over the other address, without pressing Enter."""
+    edit = child(dialog, QLineEdit, "customBaseEdit")
+    dialog.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, address)
+    return edit
+
+
+def close_as(qtbot: QtBot, dialog: SettingsDialog, how: str) -> None:
+    if how == "escape":
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    elif how == "close box":
+        dialog.close()
+    else:  # "Close" clicked where a button takes no focus (macOS)
+        close = child(dialog, QAbstractButton, "closeSettingsButton")
+        close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+
+
+@pytest.mark.parametrize("how", ["escape", "close box", "close button taking no focus"])
+def test_an_address_typed_without_enter_is_where_the_window_sends_links_once_closed(
+    qtbot: QtBot, open_window: WindowFactory, how: str
+) -> None:
+    # Saved as the focus left the field while the dialog hid, on a worker owned by the
+    # dialog, gone before the write ended: the file held the new address, and the window went
+    # on sending links (and the key) to the old one, even after Settings was opened again.
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    type_address(qtbot, dialog, NEW_PROXY)
+    close_as(qtbot, dialog, how)
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+    assert window.setup.settings_store.load().profile("proxy") == Profile(
+        "proxy", Region.CUSTOM, custom_base=NEW_PROXY
+    )
+    assert window.target is not None and window.target.api_base == NEW_PROXY
+    assert "127.0.0.1" in window.profileLabel.text()
+
+
+def test_an_address_typed_while_settings_waits_to_close_reaches_the_window(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On a slow disk the close waits for the address typed without Enter to be written, and
+    # the window hears of it; one corrected meanwhile is written too, and the window follows.
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    edit = type_address(qtbot, dialog, "http://127.0.0.1:8800/v1")
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        assert dialog.isVisible()
+        assert status(dialog) == CLOSING_AFTER_SAVE_TEXT
+        edit.selectAll()
+        qtbot.keyClicks(edit, NEW_PROXY)  # a typo seen in time
+    finally:
+        disk.release()
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+    saved = window.setup.settings_store.load().profile("proxy")
+    assert saved is not None and saved.custom_base == NEW_PROXY
+    assert window.target is not None and window.target.api_base == NEW_PROXY
 
 
 def test_a_change_the_disk_refuses_is_said_in_plain_words_and_not_shown_as_saved(

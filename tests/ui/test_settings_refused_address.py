@@ -141,6 +141,32 @@ def test_settings_shows_the_saved_address_to_correct_and_links_work_once_it_is(
     assert make_link(qtbot, window).startswith("http")
 
 
+def test_an_address_corrected_without_enter_is_used_once_settings_closes(
+    qtbot: QtBot, open_window: WindowFactory, demo_server: DemoKomboServer
+) -> None:
+    # Corrected and closed with Esc: the file held the corrected address and Settings showed
+    # it, while Create kept saying "Open Settings and correct the address".
+    paths = AppPaths.from_environment()
+    write_settings(paths)
+    window = open_window()
+    dialog = settings_of(qtbot, window)
+    edit = dialog.profiles.customBaseEdit
+    dialog.activateWindow()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    qtbot.keyClicks(edit, demo_server.base_url)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=5000)
+
+    saved = json.loads(paths.settings_file.read_text("utf-8"))
+    assert [p["custom_base"] for p in saved["profiles"]] == [None, demo_server.base_url]
+    assert window.target is not None and window.target.address_problem is None
+    fill_form(window)
+    assert make_link(qtbot, window).startswith("http")
+    assert FIX_IT not in window.statusLabel.text()
+
+
 def test_with_the_administrators_address_the_saved_one_is_not_news(
     qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
