@@ -89,6 +89,8 @@ class ProfilesSection(QObject):
         # the button that lets it go).
         self.may_drop_typed_key: Callable[[str, str, str], bool] = lambda *_texts: True
         self._busy = False
+        # The field that had the focus when key work began, and where Qt moved it then.
+        self._focus_after_busy: tuple[QWidget, QWidget | None] | None = None
         self.column = self._build_column()
 
         self.profileNameEdit = QLineEdit()
@@ -186,16 +188,24 @@ class ProfilesSection(QObject):
         self._update_buttons()
 
     def show_profile(self, another_profile: bool = True) -> None:
-        """Fill the form from the selected profile (the key section follows on ``shown``)."""
+        """Fill the form from the selected profile (the key section follows on ``shown``).
+
+        The same profile shown afresh (renamed, taken into use) keeps the name and address
+        typed since they were last saved (``isModified``, see :meth:`apply_typed`): on a slow
+        disk the person types on while the change is written, and what they typed was
+        replaced with the saved text once it was."""
         profile = self._book.profile()
-        with QSignalBlocker(self.profileNameEdit):
-            self.profileNameEdit.setText(profile.name)
+        name, address = self.profileNameEdit, self.customBaseEdit
+        if another_profile or not name.isModified():
+            with QSignalBlocker(name):
+                name.setText(profile.name)
         with QSignalBlocker(self.regionCombo):
             self.regionCombo.setCurrentIndex(self.regionCombo.findData(profile.region.value))
-        with QSignalBlocker(self.customBaseEdit):
-            # An address the settings file holds that this version refuses is shown as it is
-            # written, to be corrected (``Profile.refused_base``).
-            self.customBaseEdit.setText(profile.custom_base or profile.refused_base or "")
+        if another_profile or not address.isModified():
+            with QSignalBlocker(address):
+                # An address the settings file holds that this version refuses is shown as
+                # it is written, to be corrected (``Profile.refused_base``).
+                address.setText(profile.custom_base or profile.refused_base or "")
         self.profileNameError.hide()
         self._show_address_refusal(profile.address_refusal)
         self.useProfileButton.setEnabled(profile.name != self._book.current)
@@ -218,9 +228,16 @@ class ProfilesSection(QObject):
         self.customBaseEdit.setAccessibleDescription(text)
 
     def set_busy(self, busy: bool) -> None:
-        """While a key is checked, the profile and its address stay as they are."""
+        """While a key is checked (or moved, after a rename), the profile and its address
+        stay as they are.
+
+        Qt moves the focus off a field disabled meanwhile: it goes back once the work is
+        done, unless the person put it elsewhere, and what the field held is not saved as
+        it leaves. Typing an address as the name typed before it was saved, the focus went
+        to the key field while the key followed the new name, and stayed there; the address
+        was saved half-typed."""
         self._busy = busy
-        for widget in (
+        widgets: tuple[QWidget, ...] = (
             self.profileList,
             self.addProfileButton,
             self.removeProfileButton,
@@ -229,11 +246,27 @@ class ProfilesSection(QObject):
             self.renameProfileButton,
             self.regionCombo,
             self.customBaseEdit,
-        ):
+        )
+        window = self.column.window()
+        focused = window.focusWidget()
+        had_focus = next((widget for widget in widgets if widget is focused), None)
+        if busy and had_focus is not None:
+            # Not saved as the focus leaves it: it comes back, and the rest is typed then.
+            with QSignalBlocker(had_focus):
+                had_focus.setEnabled(False)
+        for widget in widgets:
             widget.setEnabled(not busy)
-        if not busy:
-            self._update_buttons()
-            self._update_fields()
+        if busy:
+            if had_focus is not None:  # else kept: busy already, the focus moved before
+                self._focus_after_busy = (had_focus, window.focusWidget())
+            return
+        self._update_buttons()
+        self._update_fields()
+        back, self._focus_after_busy = self._focus_after_busy, None
+        if back is not None:
+            field, moved_to = back
+            if field.isEnabled() and window.focusWidget() is moved_to:
+                field.setFocus()
 
     def _update_buttons(self) -> None:
         removable = len(self._book.profiles) > 1 and not self._book.is_managed()
@@ -399,15 +432,8 @@ class ProfilesSection(QObject):
             return
 
         def renamed() -> None:
-            field = self.profileNameEdit
-            # Typed on while the name was saved (not shown afresh meanwhile): kept, not undone.
-            typed_since = field.text() if field.isModified() and field.text() != typed else None
             self.profileNameError.hide()
-            self._reshow(another_profile=False)
-            if typed_since is not None:
-                with QSignalBlocker(field):
-                    field.setText(typed_since)
-                field.setModified(True)
+            self._reshow(another_profile=False)  # a name typed on meanwhile stays
             self._say(f"Renamed the profile “{old}” to “{new}”.")
             self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
             if then is not None:

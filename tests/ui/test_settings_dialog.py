@@ -1724,6 +1724,55 @@ def test_an_address_typed_while_settings_waits_to_close_reaches_the_window(
     assert window.target is not None and window.target.api_base == NEW_PROXY
 
 
+@pytest.mark.parametrize("written", ["a new name", "the profile taken into use"])
+def test_what_is_typed_while_a_change_is_written_stays_where_it_is_typed(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+    written: str,
+) -> None:
+    # On a slow disk, the change written showed the profile afresh: the address typed
+    # meanwhile went back to the saved one, and (renamed, its key following the new name) the
+    # focus went to the key field, where the rest of the address was typed.
+    proxy = Profile("proxy", Region.CUSTOM, custom_base=OLD_PROXY)
+    store.save(Settings(profiles=[Profile("default"), proxy]))
+    dialog = make_dialog()  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    select(dialog, "proxy")
+    settle(qtbot, dialog)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    address = child(dialog, QLineEdit, "customBaseEdit")
+    disk = HeldWrites(monkeypatch)
+    try:
+        if written == "a new name":
+            name.setFocus()
+            name.selectAll()
+            qtbot.keyClicks(name, "corp proxy")
+            address.setFocus()  # moving on saves the name
+        else:
+            address.setFocus()
+            child(dialog, QAbstractButton, "useProfileButton").click()  # takes no focus
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        address.selectAll()
+        qtbot.keyClicks(address, NEW_PROXY[:12])
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert dialog.focusWidget() is address
+    assert address.text() == NEW_PROXY[:12]
+    assert child(dialog, QLabel, "customBaseError").isHidden()  # not saved half-typed
+    assert [p.custom_base for p in store.load().profiles] == [None, OLD_PROXY]
+    qtbot.keyClicks(address, NEW_PROXY[12:])  # typed on
+    qtbot.keyClick(address, Qt.Key.Key_Return)
+    settle(qtbot, dialog)
+    profile = "corp proxy" if written == "a new name" else "proxy"
+    saved = store.load()
+    assert saved.profile(profile) == Profile(profile, Region.CUSTOM, custom_base=NEW_PROXY)
+    assert status(dialog).startswith(f"The profile “{profile}” now connects to {NEW_PROXY}.")
+
+
 def test_a_change_the_disk_refuses_is_said_in_plain_words_and_not_shown_as_saved(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
