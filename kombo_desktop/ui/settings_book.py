@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 _log = logging.getLogger(__name__)
 
 NEW_PROFILE_NAME = "New profile"
+NOT_SAVED_TEXT = "The settings could not be saved."
 # Keys the profile owns; one from KOMBO_API_KEY is the run's, not the profile's.
 OWN_KEY = (KeyLocation.CREDENTIAL_STORE, KeyLocation.SESSION_ONLY)
 
@@ -96,6 +97,10 @@ class ProfileBook:
         # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
         self._started_by_step: list[Callable[[], object]] | None = None
         self._unsaved_current = current_profile
+        # How many changes could not be written so far, and what was said of the last one:
+        # the dialog closing once its changes are saved stays open when one was not.
+        self.failed_writes = 0
+        self.last_failure = ""
         self.settings: Settings = self._read()
         found = self.settings.profile(current_profile) if current_profile else None
         self.current = found.name if found is not None else self.settings.active.name
@@ -188,12 +193,15 @@ class ProfileBook:
 
         def failed(error: BaseException) -> None:
             self._writing = None
+            self.failed_writes += 1
             if isinstance(error, ValueError) and refused:
-                self._say(str(error), "error")
+                self.last_failure = str(error)
+                self._say(self.last_failure, "error")
                 self.settings = refused[0]
             elif isinstance(error, OSError):
                 self._say_not_saved(error)
             else:  # a mistake in the program: reported as one
+                self.last_failure = NOT_SAVED_TEXT
                 sys.excepthook(type(error), error, error.__traceback__)
                 self.settings = self._read()
             self._after_write(then if always else None)
@@ -271,9 +279,10 @@ class ProfileBook:
             message = str(error)  # the file on disk was never read: say why it stays
         else:
             message = (
-                "The settings could not be saved. Check that there is free disk space and "
-                f"that you may write to {self._store.path.parent}, then try again."
+                f"{NOT_SAVED_TEXT} Check that there is free disk space and that you may "
+                f"write to {self._store.path.parent}, then try again."
             )
+        self.last_failure = message
         self._say(message, "error")
         self.settings = self._read()
 

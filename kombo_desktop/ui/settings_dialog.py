@@ -113,6 +113,8 @@ CLOSE_WITHOUT_SAVING_QUESTION = "Close Settings without saving the key?"
 CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
 # Said when the dialog is closed while a change is still being written to the settings file.
 CLOSING_AFTER_SAVE_TEXT = "Closing once your changes are saved…"
+# Said after why a change could not be saved, when the dialog waited for it to close.
+STAYED_OPEN_TEXT = "Settings stayed open: close it again to leave without that change."
 # The most the window, closing, waits for a change being written: written on a home folder
 # on a network share over a VPN, it takes seconds; cut off, the change was lost.
 SETTINGS_CLOSE_WAIT_SECONDS = 10.0
@@ -152,6 +154,7 @@ class SettingsDialog(QDialog):
         self._typed_key_dropped = False  # the person chose to close without saving it
         self._close_result = QDialog.DialogCode.Rejected.value
         self._closing_after_save = False  # closing waits for a change being written
+        self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._last_edited: str | None = None  # see ``edited_profile``
         if tasks is None:
             tasks = TaskRunner(self)
@@ -497,6 +500,7 @@ class SettingsDialog(QDialog):
             self._close_result = result
             if not self._closing_after_save:
                 self._closing_after_save = True
+                self._failed_before_closing = self._book.failed_writes
                 self._say(CLOSING_AFTER_SAVE_TEXT)
                 self._book.when_saved(self._close_when_saved)
             return
@@ -524,8 +528,18 @@ class SettingsDialog(QDialog):
         return self._typed_key_dropped
 
     def _close_when_saved(self) -> None:
+        """Close once the changes the close waited for are written; not when one could not
+        be: why flashed for a moment before the dialog went, and the person left sure that
+        the change was saved. Closed again, it closes: what failed is not tried again
+        (``apply_typed``), and a disk that stays full does not keep Settings open."""
         self._closing_after_save = False
-        QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+        if self._book.failed_writes == self._failed_before_closing:
+            QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+            return
+        # Said again, and so read out (at once): perhaps another change's words came since.
+        # The focus stays where the person left it: the field typed in, or Close.
+        self._closing = False
+        self._say(f"{self._book.last_failure} {STAYED_OPEN_TEXT}", "error")
 
     def wait_before_closing(self) -> None:
         """The window is closing: give a change still being written to the settings file

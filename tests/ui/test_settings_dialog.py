@@ -54,6 +54,7 @@ from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
     CLOSING_AFTER_STORE_TEXT,
+    STAYED_OPEN_TEXT,
     SettingsDialog,
 )
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_TEXT
@@ -1784,6 +1785,54 @@ def test_a_change_the_disk_refuses_is_said_in_plain_words_and_not_shown_as_saved
     assert listed(dialog) == ["default (in use)"]
     monkeypatch.undo()
     assert store.load().profile("New profile") is None
+
+
+@pytest.mark.parametrize("change", ["a region chosen", "a name typed without Enter"])
+def test_settings_stays_open_when_the_change_it_waited_for_could_not_be_saved(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+    change: str,
+) -> None:
+    # "Closing once your changes are saved…" closed the dialog when the write failed: why
+    # flashed for a moment, and the person left sure that the change was saved.
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    full_disk(monkeypatch)
+    disk = HeldWrites(monkeypatch)  # held, then refused: a full network share
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    close = child(dialog, QAbstractButton, "closeSettingsButton")
+    try:
+        if change == "a region chosen":
+            region = child(dialog, QComboBox, "regionCombo")
+            region.setCurrentIndex(region.findData("US"))
+            qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+            qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+        else:
+            name.setFocus()
+            name.selectAll()
+            qtbot.keyClicks(name, "EU team")
+            qtbot.keyClick(name, Qt.Key.Key_Escape)
+            qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        assert status(dialog) == CLOSING_AFTER_SAVE_TEXT
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    qtbot.wait(100)  # the dialog closed on the next turn
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said.startswith("The settings could not be saved. Check that there is free")
+    assert said.endswith(STAYED_OPEN_TEXT)
+    assert child(dialog, QLabel, "settingsStatusLabel").property("kind") == "error"
+    assert dialog.focusWidget() is (close if change == "a region chosen" else name)
+    tried = len(disk.threads)
+
+    dialog.reject()  # closed again: it closes, the disk still full
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert len(disk.threads) == tried  # what failed was not tried again
+    monkeypatch.undo()
+    assert store.load().profiles == [Profile("default")]
 
 
 def prompting_store_with_the_key() -> PromptingKeyring:
