@@ -648,6 +648,7 @@ class FitScrollArea(QScrollArea):
         # Tab goes to the fields inside, and the area scrolls to show them; a stop on the area
         # itself would show no focus at all.
         set_enum(self, "focusPolicy", "NoFocus")
+        self._placing_page = False  # see eventFilter
         page.installEventFilter(self)
         # Qt scrolls to a field only when Tab moves within the area. The focus also comes
         # by other ways: the form cleared (its button, Ctrl+N), a label's Alt key, Tab coming
@@ -735,7 +736,28 @@ class FitScrollArea(QScrollArea):
         # The content grew or shrank (an error line, the advanced options): ask again.
         if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
             self.updateGeometry()
+        if watched is self.widget() and event.type() == QEvent.Type.Resize:
+            return self._place_page_once(watched, event)
         return super().eventFilter(watched, event)
+
+    def _place_page_once(self, page: QObject, event: QEvent) -> bool:
+        """Let Qt place the resized page (its size, the scroll bar), but not again for the
+        resize that placing it makes.
+
+        Qt resizes the page while it places it, which sends a resize here before that returns.
+        Where the page's wrapped text is one line taller once the scroll bar takes its width
+        (larger text, the result beside the history, a window 1600 to 1615 wide), Qt's answer
+        changed at each step: the page went narrower and taller with the scroll bar, wider
+        and lower without it, each resize asking again inside the last, until Python's
+        recursion limit and a crash. The place Qt gave first stands; a later change of the
+        area's or the page's size asks again."""
+        if self._placing_page:
+            return False
+        self._placing_page = True
+        try:
+            return super().eventFilter(page, event)
+        finally:
+            self._placing_page = False
 
 
 class ShrinkingPage(QWidget):
