@@ -242,6 +242,9 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading: _Load | None = None
         # Why each link drawn so far is refused (None: it is not), by link: see refusal().
         self._refusals: dict[tuple[str, bool], LinkProblem | None] = {}
+        from kombo_desktop.ui.known_keys import on_key_learned  # loaded after the first frame
+
+        on_key_learned(self._check_links_again)
         # The window's profile: entries of another one say theirs (see type_text).
         self.current_profile: str | None = None
         # Where demo links work now (see HistoryFeature.demo_origin): others no longer do.
@@ -319,6 +322,13 @@ class HistoryTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
+    def _check_links_again(self) -> None:
+        """A key was learned (read from the password store a moment after the start, saved in
+        Settings, a profile taken into use): a row drawn as "Valid" whose link holds it kept
+        saying so, while Copy refused it and the export left it out."""
+        self._refusals = {}
+        self.show_statuses_again()
+
     def set_demo_origin(self, origin: str | None) -> None:
         """Demo links work at ``origin`` now (None: nowhere)."""
         if origin == self.demo_origin:
@@ -357,8 +367,9 @@ class HistoryTableModel(QAbstractTableModel):
 
     def refusal(self, entry: HistoryEntry) -> LinkProblem | None:
         """Why ``entry``'s link is never handed out (``result_panel.link_refusal``), or None.
-        Checked the first time it is asked, and remembered by the link itself: it depends
-        on nothing else, and an id may be given again once the newest entry is deleted."""
+        Checked the first time it is asked, and remembered by the link itself (an id may be
+        given again once the newest entry is deleted) until the program learns a key: a link
+        holding it is refused from then on (see ``_check_links_again``)."""
         key = (entry.url, entry.is_demo)
         if key not in self._refusals:
             self._refusals[key] = link_refusal(entry.url, entry.is_demo)

@@ -14,7 +14,7 @@ Imported after the first frame (``MainWindow``'s start-up steps), not on the way
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
@@ -40,6 +40,13 @@ def _key_news() -> _KeyNews:
         _news = _KeyNews()
         on_secret_registered(_news.learned.emit)
     return _news
+
+
+def on_key_learned(slot: Callable[[], None]) -> None:
+    """Call ``slot`` (a method of a QObject living on the UI thread, which stops the calls
+    when it is deleted) on the UI thread each time a key is learned, once the work that
+    learned it is done."""
+    _key_news().learned.connect(slot, Qt.ConnectionType.QueuedConnection)
 
 
 def follow_known_keys(forms: Iterable[RequestForm]) -> None:

@@ -4,6 +4,7 @@ history of 100,000 links. Real SQLite files in KOMBO_DESKTOP_HOME, the demo serv
 from __future__ import annotations
 
 import csv
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from benchmarks.large_history import customer_name, link_of, write_large_history
 from kombo_desktop.core.demo.wire import DEMO_ENVIRONMENT_ID
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, HistoryStore
+from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
@@ -720,6 +722,33 @@ def test_a_kept_link_the_rule_for_links_refuses_is_neither_opened_copied_nor_sho
     panel.historyQrButton.click()
     assert demo_window.linkField.text() == ""  # no code to scan, no Copy beside it
     assert demo_window.statusLabel.text() == cannot_use
+
+
+def test_a_kept_link_holding_a_key_learned_later_is_marked_unsafe_then(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The answer was remembered from before the key was read (the password store is read a
+    # moment after the start): the row kept saying "Valid" while Copy refused the link and
+    # the export left it out.
+    key = f"kombo-key-{secrets.token_hex(12)}"
+    url = f"https://connect.kombo.dev/v1/connect?token={key}"
+    record_link(
+        history_of(demo_window).store,
+        profile="default",
+        email="old@customer.example",
+        organization="Old Customer Ltd",
+        category=Category.ATS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=url,
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    status = model.index(0, STATUS)
+    assert model.data(status) != "Unsafe link"  # not known as a key yet
+
+    register_secret(key)  # as reading the profile's key does, on a worker thread
+    qtbot.waitUntil(lambda: model.data(status) == "Unsafe link", timeout=2000)
 
 
 @pytest.mark.parametrize(
