@@ -17,13 +17,19 @@ disagree with the switch, and open the history while the header says "on".
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtWidgets import QPushButton, QWidget
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.event_filters import reports_errors
 
 PRIVACY_ON_TEXT = "Screen-sharing mode: on"
 PRIVACY_OFF_TEXT = "Screen-sharing mode: off"
+# Where the header has no room for the whole words (larger text on a small laptop screen):
+# Qt squeezed the switch and cut its last word to "or" or "of", the one word that says whether
+# customers can see the history. The whole words stay in its tooltip and accessible name.
+PRIVACY_ON_SHORT_TEXT = "Sharing: on"
+PRIVACY_OFF_SHORT_TEXT = "Sharing: off"
 PRIVACY_TOOLTIP = (
     "While on, nothing about other customers is shown (the link history stays closed). "
     "Keep it on whenever you share your screen."
@@ -62,14 +68,15 @@ class ScreenSharingMode(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._on = True
+        self._short = False  # the switch shows the shorter words (see ``fit_within``)
+        self._row: QWidget | None = None
         self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
         self.privacySwitch.setObjectName("privacySwitch")
-        self.privacySwitch.setAccessibleName(PRIVACY_ON_TEXT)
-        self.privacySwitch.setToolTip(PRIVACY_TOOLTIP)
         self.privacySwitch.setCheckable(True)
         self.privacySwitch.setChecked(True)
         self.privacySwitch.setAutoDefault(False)
         self.privacySwitch.setStyleSheet(_SWITCH_STYLE)
+        self._show_words()
         self.privacySwitch.toggled.connect(self.set_on)
 
     @property
@@ -84,7 +91,63 @@ class ScreenSharingMode(QObject):
         self._on = on
         if self.privacySwitch.isChecked() != on:
             self.privacySwitch.setChecked(on)  # calls set_on, which returns at once
-        self.privacySwitch.setText(PRIVACY_ON_TEXT if on else PRIVACY_OFF_TEXT)
-        self.privacySwitch.setAccessibleName(self.privacySwitch.text())  # its words, on or off
+        self._show_words()
         self.changed.emit(on)
         self.notice.emit(TURNED_ON_TEXT if on else TURNED_OFF_TEXT, "info")
+
+    # --- the switch's words in the room the header has ---------------------------------------
+
+    def fit_within(self, row: QWidget) -> None:
+        """Follow the width of ``row`` (the header, which holds the switch): the shorter words
+        where the whole ones do not fit it.
+
+        Whether they fit is decided from the width the row gets and the width it needs with the
+        switch's longest whole words, worked out from the switch as it is: never from the
+        switch's width as it stands, which follows the words shown. So showing the shorter
+        words cannot change the width that chose them, and the layout settles at once (as the
+        tabs' names, ``tab_names``)."""
+        self._row = row
+        row.installEventFilter(self)
+        self.fit()
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        # The window was resized, or something in the header changed its size (the History
+        # button added, a longer profile name, another text size).
+        if watched is self._row and event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        """Show the whole words if the row has the width for them, else the shorter ones."""
+        row = self._row
+        layout = row.layout() if row is not None else None
+        if row is None or layout is None:
+            return
+        switch = self.privacySwitch
+        shown = self._text_width(switch.text())
+        whole = max(self._text_width(PRIVACY_ON_TEXT), self._text_width(PRIVACY_OFF_TEXT))
+        # The switch asks for its words' width and its padding; the row for all it holds.
+        needed = layout.minimumSize().width() - shown + whole
+        short = row.contentsRect().width() < needed
+        if short != self._short:
+            self._short = short
+            self._show_words()
+
+    def _text_width(self, text: str) -> int:
+        # As the button measures its words (they have no "&"); not through Qt's text flags,
+        # whose namespace would cost the first frame its set-up (``qt_enums``).
+        return self.privacySwitch.fontMetrics().horizontalAdvance(text)
+
+    def _show_words(self) -> None:
+        """The switch's words for the mode and the room: a screen reader and the tooltip
+        always have the whole ones."""
+        whole = PRIVACY_ON_TEXT if self._on else PRIVACY_OFF_TEXT
+        if self._short:
+            shown = PRIVACY_ON_SHORT_TEXT if self._on else PRIVACY_OFF_SHORT_TEXT
+        else:
+            shown = whole
+        switch = self.privacySwitch
+        switch.setText(shown)
+        switch.setAccessibleName(whole)  # its words, on or off
+        switch.setToolTip(PRIVACY_TOOLTIP if shown == whole else f"{whole}\n{PRIVACY_TOOLTIP}")

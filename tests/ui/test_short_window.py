@@ -38,6 +38,12 @@ from kombo_desktop.ui.main_window import (
     MainWindow,
     initial_size,
 )
+from kombo_desktop.ui.screen_sharing import (
+    PRIVACY_OFF_SHORT_TEXT,
+    PRIVACY_OFF_TEXT,
+    PRIVACY_ON_SHORT_TEXT,
+    PRIVACY_ON_TEXT,
+)
 from kombo_desktop.ui.tight_look import TIGHT, USUAL, Look
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of
@@ -279,6 +285,54 @@ def test_on_a_roomy_screen_the_tabs_keep_their_full_names(
     qtbot.wait(50)
     bar = demo_window.tabs.tabBar()
     assert [bar.tabText(tab) for tab in range(bar.count())] == [NEW_LINK_TAB_TEXT, RELINK_TAB_TITLE]
+
+
+# -- the screen-sharing switch on the laptop's screen -----------------------------------------
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
+def test_the_screen_sharing_switch_always_shows_whether_it_is_on(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # With larger text at 150 % the header was wider than the window: Qt squeezed the switch
+    # (292 of the 307 pixels it needs) and it read "Screen-sharing mode: or" and "…: of".
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, ("--demo",), None
+    )
+    switch = window.screen_sharing.privacySwitch
+    for on, whole, short in (
+        (True, PRIVACY_ON_TEXT, PRIVACY_ON_SHORT_TEXT),
+        (False, PRIVACY_OFF_TEXT, PRIVACY_OFF_SHORT_TEXT),
+        (True, PRIVACY_ON_TEXT, PRIVACY_ON_SHORT_TEXT),
+    ):
+        window.screen_sharing.set_on(on)
+        qtbot.wait(50)  # laid out again
+        assert switch.text() in (whole, short)
+        assert switch.width() >= switch.sizeHint().width(), switch.text()
+        assert fully_visible(switch)
+        for button in (history_of(window).historyButton, window.settingsButton):
+            assert button.width() >= button.sizeHint().width(), button.text()
+        # The whole words for a screen reader, and in the tooltip where the shorter are shown.
+        assert switch.accessibleName() == whole
+        if switch.text() == short:
+            assert whole in switch.toolTip()
+
+
+def test_on_a_roomy_screen_the_switch_keeps_its_whole_words(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    demo_window.resize(*MINIMUM_SIZE)
+    qtbot.wait(50)
+    switch = demo_window.screen_sharing.privacySwitch
+    assert switch.text() == PRIVACY_ON_TEXT
+    demo_window.screen_sharing.set_on(False)
+    qtbot.wait(50)
+    assert switch.text() == PRIVACY_OFF_TEXT
 
 
 # -- one scroll bar ---------------------------------------------------------------------------
