@@ -108,6 +108,10 @@ class RefusalDisplay(QObject):
             self._show_refusal_of_replaced_key(error, request)
         elif not _refuses_the_details(error):
             self.show_error(error)
+            if not self._sends_to_the_notice(error):  # which is scrolled to instead
+                # The way to try again, as the status line grows and the part above it
+                # scrolls in a short window.
+                self._window.middleArea.keep_in_view(self._form_of(request).footer)
         elif typed_over:
             assert isinstance(error, KomboError)
             self._show_refusal_of_earlier_details(error, request)
@@ -331,15 +335,19 @@ class RefusalDisplay(QObject):
         in_form = {detail.casefold() for detail in typed}
         return [detail for detail in quoted if detail.casefold() not in in_form]
 
+    def _sends_to_the_notice(self, error: BaseException) -> bool:
+        """Whether ``error`` is a missing key, said by pointing at the first-start notice."""
+        return (
+            isinstance(error, MissingApiKeyError)
+            and error.detail.http_status is None  # a service that answered is named as it is
+            and not self._window.account.is_demo
+        )
+
     def show_error(self, error: BaseException, *, after_notes: bool = False) -> None:
         """Say why no link was made, with the way forward; also for a key Kombo refused while
         the tool lists were fetched (``after_notes``: see ``StatusPanel.show_message``)."""
         window = self._window
-        if (
-            isinstance(error, MissingApiKeyError)
-            and error.detail.http_status is None  # a service that answered is named as it is
-            and not window.account.is_demo
-        ):
+        if self._sends_to_the_notice(error):
             self._show_no_key(after_notes=after_notes)
             return
         if isinstance(error, KomboError):

@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
-    QHBoxLayout,
     QLayout,
     QLayoutItem,
     QPlainTextEdit,
@@ -93,15 +93,17 @@ class StatusPanel(QFrame):
         self._holder: QWidget | None = None
 
         # The buttons stay at the top when the sentence wraps onto more lines.
-        buttons = QVBoxLayout()
-        buttons.addLayout(
+        self._buttons = QVBoxLayout()
+        self._buttons.addLayout(
             button_row(self.statusActionButton, self.detailsToggle, self.copyDetailsButton)
         )
-        buttons.addStretch(1)
-        self._top = QHBoxLayout()  # the sentence and its buttons
+        self._buttons.addStretch(1)
+        # The sentence and its buttons: beside it, or under it where they would leave it a
+        # narrow column (see ``_place_buttons``).
+        self._top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._top.setSpacing(theme.SPACING)
         self._top.addWidget(self.statusLabel, 1)
-        self._top.addLayout(buttons)
+        self._top.addLayout(self._buttons)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
@@ -154,6 +156,7 @@ class StatusPanel(QFrame):
         self.copyDetailsButton.setVisible(has_details)
         if not has_details:
             self.detailsToggle.setChecked(False)
+        self._place_buttons()
         self._fit_details()
 
     def add_note(self, text: str, details: str | None = None) -> None:
@@ -223,8 +226,41 @@ class StatusPanel(QFrame):
             QEvent.Type.LayoutRequest,
             QEvent.Type.Resize,
         ):
+            self._place_buttons()
             self._fit_details()
         return super().eventFilter(watched, event)
+
+    # --- the buttons beside the sentence, or under it ------------------------------------------
+
+    def _place_buttons(self) -> None:
+        """Put the buttons under the sentence where, beside it, they would leave it less than
+        half the panel's width and it would take more lines there. After "Could not reach
+        Kombo…" on a 1366x768 laptop at 150 % with larger text, "Details for support" and "Copy
+        details" left the sentence five lines in a narrow column: the status line took a
+        third of the window, and "Create link", the way to try again, went out of view.
+
+        Decided from the panel's width and what the sentence and the buttons ask for, never
+        from the sentence's place as it stands: moving the buttons cannot change what chose
+        it, and the layout settles at once."""
+        under = self._buttons_go_under(self._row_width())
+        direction = QBoxLayout.Direction.TopToBottom if under else QBoxLayout.Direction.LeftToRight
+        if self._top.direction() != direction:
+            self._top.setDirection(direction)
+
+    def _row_width(self) -> int:
+        """The width the sentence and its buttons share: the panel's, less its margins."""
+        own = self.layout()
+        inside = own.contentsMargins() if own is not None else self.contentsMargins()
+        return self.contentsRect().width() - inside.left() - inside.right()
+
+    def _buttons_go_under(self, width: int) -> bool:
+        if self._buttons.isEmpty() or width <= 0:
+            return False  # no buttons shown ("Ready."), or not laid out yet
+        beside = width - self._buttons.sizeHint().width() - self._top.spacing()
+        if beside >= width // 2:
+            return False
+        label = self.statusLabel
+        return beside <= 0 or label.heightForWidth(beside) > label.heightForWidth(width)
 
     def _fit_details(self) -> None:
         """Show the details pane (when asked for) at most as high as there is room for.

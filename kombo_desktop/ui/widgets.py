@@ -657,6 +657,8 @@ class FitScrollArea(QScrollArea):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
+        self._kept: QWidget | None = None  # see ``keep_in_view``
+        self.verticalScrollBar().actionTriggered.connect(self._let_go)
 
     def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
         """The keyboard focus moved to ``now``: scrolled into view if it is inside, once the
@@ -664,7 +666,28 @@ class FitScrollArea(QScrollArea):
         cleared). Only a parent check until then: this runs at every change of focus."""
         page = self.widget()
         if now is not None and page is not None and page.isAncestorOf(now):
+            kept = self._kept
+            if kept is not None and now is not kept and not kept.isAncestorOf(now):
+                self._let_go()  # the person went elsewhere: that is what is shown now
             QTimer.singleShot(0, self, self._show_focus)
+
+    def keep_in_view(self, widget: QWidget) -> None:
+        """Scroll ``widget`` (inside the page) into view, and back into view as the area or its
+        page changes size, until the person scrolls or moves the focus to something else in
+        the page. After "Could not reach Kombo…" the status line grew by three lines as the
+        window laid itself out again, the area got shorter, and "Create link", the way to try
+        again, went below its edge: scrolled to at once, it would have gone out of view
+        again."""
+        self._kept = widget
+        QTimer.singleShot(0, self, self._show_kept)
+
+    def _let_go(self, _action: int = 0) -> None:
+        self._kept = None
+
+    def _show_kept(self) -> None:
+        kept, page = self._kept, self.widget()
+        if kept is not None and page is not None and page.isAncestorOf(kept):
+            self.ensureWidgetVisible(kept, 0, theme.SPACING)
 
     def _show_focus(self) -> None:
         """Scroll the field with the keyboard focus into view, if it is inside."""
@@ -730,14 +753,19 @@ class FitScrollArea(QScrollArea):
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
             self.updateGeometry()  # the height wrapped text needs depends on the width
+        if self._kept is not None:
+            QTimer.singleShot(0, self, self._show_kept)
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         # The content grew or shrank (an error line, the advanced options): ask again.
-        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
-            self.updateGeometry()
-        if watched is self.widget() and event.type() == QEvent.Type.Resize:
-            return self._place_page_once(watched, event)
+        if watched is self.widget():
+            if event.type() == QEvent.Type.LayoutRequest:
+                self.updateGeometry()
+            elif event.type() == QEvent.Type.Resize:
+                if self._kept is not None:
+                    QTimer.singleShot(0, self, self._show_kept)
+                return self._place_page_once(watched, event)
         return super().eventFilter(watched, event)
 
     def _place_page_once(self, page: QObject, event: QEvent) -> bool:

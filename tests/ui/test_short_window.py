@@ -46,8 +46,10 @@ from kombo_desktop.ui.screen_sharing import (
 )
 from kombo_desktop.ui.tight_look import TIGHT, USUAL, Look
 from kombo_desktop.ui.widgets import WINDOW_FRAME
+from tests.support.fault_server import closed_port
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.ui.test_window_errors import FAST_CLIENT
 from tests.ui.test_window_layout import fully_visible, sizes_that_never_settle
 
 AT_125 = QRect(0, 0, 1093, 582)  # 1366x768 at 125 %, less the task bar
@@ -419,6 +421,44 @@ def test_at_start_create_link_is_in_view_without_scrolling(
     assert in_view_of(middle, window.createButton)
     assert fully_visible(window.createButton)
     assert fully_visible(window.tabs.tabBar())
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
+def test_after_a_network_error_create_link_and_the_whole_sentence_are_in_view(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # "Could not reach Kombo … then try again": at 150 % with larger text the sentence took
+    # five lines in a narrow column beside "Details for support" and "Copy details", the
+    # status line 144 of the window's 429 pixels, and "Create link", the way to try again,
+    # was scrolled out of view.
+    window = open_at_start(
+        qtbot,
+        monkeypatch,
+        system_text,
+        open_window,
+        screen,
+        text_scale,
+        ("--api-base", f"http://127.0.0.1:{closed_port()}/v1"),
+        "test-key-5c1e9a",
+    )
+    window.setup.client_options.update(FAST_CLIENT)
+    window.use_target(window.setup.profile_target)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "Could not reach Kombo" in window.statusLabel.text()
+    qtbot.waitUntil(window.createButton.isEnabled, timeout=2000)
+    qtbot.waitUntil(lambda: fully_visible(window.createButton), timeout=2000)
+    assert in_view_of(window.middleArea, window.createButton)
+    assert fully_visible(window.statusLabel)
+    assert fully_visible(window.statusPanel.copyDetailsButton)
+    # The sentence never shares its row with buttons that leave it a narrow column.
+    assert window.statusLabel.width() >= window.statusPanel.width() // 2
 
 
 def test_the_window_settles_in_one_look_at_every_height(
