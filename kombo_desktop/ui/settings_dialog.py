@@ -72,11 +72,13 @@ from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
+from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
+    WINDOW_FRAME,
     FieldForm,
     announce,
     fit_placeholder,
@@ -87,6 +89,7 @@ from kombo_desktop.ui.widgets import (
     push_button,
     scrolling,
     separator,
+    settle_layouts,
     wrap_within_width,
 )
 
@@ -156,6 +159,7 @@ class SettingsDialog(QDialog):
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._last_edited: str | None = None  # see ``edited_profile``
+        self._follows_screen = False  # its width follows the screen it is moved to
         if tasks is None:
             tasks = TaskRunner(self)
         self._book = ProfileBook(
@@ -200,16 +204,8 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self._build(demo, address_notice(api_base_override, fixed_api_base))
         fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
-        # Wide enough for both columns; never narrower than what they need, or their text
-        # would wrap onto more lines than the dialog has room for (the scroll area, which
-        # scrolls only up and down, would cut them at the side).
-        self.scrollArea.setMinimumWidth(
-            self._content.minimumSizeHint().width()
-            + self.scrollArea.verticalScrollBar().sizeHint().width()
-        )
-        outer = self.layout()
-        assert outer is not None  # made by _build
-        self.setMinimumWidth(max(MINIMUM_WIDTH, outer.totalMinimumSize().width()))
+        self._placeholder_width = self.key.apiKeyEdit.minimumWidth()
+        self._fit_width_to_screen()
         self.profiles.rebuild_list()
         self.profiles.show_profile()
         said = [settings_store.load_problem]
@@ -234,6 +230,8 @@ class SettingsDialog(QDialog):
         body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(theme.SPACING)
         self.scrollArea = scrolling(content, "settingsScrollArea")
+        # Sideways too, where the screen is too narrow for the columns (see _fit_width_to_screen).
+        set_enum(self.scrollArea, "horizontalScrollBarPolicy", "ScrollBarAsNeeded")
         outer.addWidget(self.scrollArea, 1)
         self._key_to_view = QTimer(self)
         self._key_to_view.setSingleShot(True)
@@ -438,7 +436,45 @@ class SettingsDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not self._follows_screen:
+            self._follows_screen = True
+            handle.screenChanged.connect(lambda _screen: self._fit_width_to_screen())
+        self._fit_width_to_screen()  # the screen it is shown on is known now
         grow_to_fit(self)
+
+    def _fit_width_to_screen(self) -> None:
+        """Wide enough for both columns, and never wider than the screen leaves room for.
+
+        Narrower than the columns need, their text would wrap onto more lines than the dialog
+        has room for, so the dialog is at least as wide as they are. On a narrow screen
+        (1366x768 at 150 % with larger text) that was wider than the screen: "Close" and the
+        ends of the lines were off its right edge, out of reach. There, the key field gives
+        up the room its placeholder would like first (its end is cut short with "…"; the
+        line under it says where the key comes from too); what still does not fit scrolls
+        sideways inside the dialog, "Close" and the status line staying in view."""
+        outer = self.layout()
+        assert outer is not None  # made by _build
+        key = self.key.apiKeyEdit
+        screen = self.screen()
+        widest = None if screen is None else screen.availableGeometry().width() - WINDOW_FRAME[0]
+        margins = outer.contentsMargins()
+        bar = self.scrollArea.verticalScrollBar().sizeHint().width()
+        around = margins.left() + margins.right() + bar
+        if key.minimumWidth() != self._placeholder_width:
+            key.setMinimumWidth(self._placeholder_width)
+            settle_layouts(key, self._content)
+        needed = self._content.minimumSizeHint().width()
+        if widest is not None and needed + around > widest:
+            over = needed + around - widest
+            key.setMinimumWidth(max(self._placeholder_width - over, key.minimumSizeHint().width()))
+            settle_layouts(key, self._content)
+            needed = self._content.minimumSizeHint().width()
+        room = needed if widest is None else min(needed, widest - around)
+        self.scrollArea.setMinimumWidth(room + bar)
+        outer.invalidate()
+        least = max(MINIMUM_WIDTH, outer.totalMinimumSize().width())
+        self.setMinimumWidth(least if widest is None else min(least, widest))
 
     def _key_in_view(self) -> None:
         """Where the rows scroll (a short screen), the key field and the buttons that save it

@@ -464,7 +464,8 @@ def grow_to_fit(window: QWidget) -> None:
     """Make a dialog tall enough for the text it shows now: never shorter, and never so tall
     that its title bar or its buttons leave the screen. Where the screen is too short for it,
     it is made wider first (up to the width it would like, within the screen): its text then
-    wraps onto fewer lines.
+    wraps onto fewer lines. One wider than the screen (moved to a narrower one, say) is made
+    narrower, as far as its minimum width allows.
 
     Qt gives a window its layout's minimum height, which leaves out the extra lines of wrapped
     text; at 150 % on a laptop, or after a longer message, the lines were squeezed and cut off.
@@ -477,9 +478,13 @@ def grow_to_fit(window: QWidget) -> None:
     layout.activate()
     available = screen.availableGeometry()
     tallest = available.height() - WINDOW_FRAME[1]
+    widest = available.width() - WINDOW_FRAME[0]
     size = window.size()
+    if window.width() > widest:
+        window.resize(widest, window.height())
+        layout.activate()
     if _height_needed(window) > tallest:
-        wider = min(window.sizeHint().width(), available.width() - WINDOW_FRAME[0])
+        wider = min(window.sizeHint().width(), widest)
         if wider > window.width():
             window.resize(wider, window.height())
             layout.activate()  # wrapped text, and what scrolls, at the new width
@@ -495,6 +500,20 @@ def _height_needed(window: QWidget) -> int:
     outside a scroll area, its size hint (a ``FitScrollArea`` asks for all it holds)."""
     height = window.heightForWidth(window.width())
     return height if height >= 0 else window.sizeHint().height()
+
+
+def settle_layouts(widget: QWidget, up_to: QWidget) -> None:
+    """Work the layouts from ``widget``'s parent up to ``up_to`` out again at once, after a
+    change of ``widget``'s minimum size: until the event loop comes round, each layout on
+    the way still answers with the sizes it worked out before."""
+    parent = widget.parentWidget()
+    while parent is not None:
+        layout = parent.layout()
+        if layout is not None:
+            layout.activate()
+        if parent is up_to:
+            return
+        parent = parent.parentWidget()
 
 
 def keep_on_screen(window: QWidget) -> None:

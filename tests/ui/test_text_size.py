@@ -18,7 +18,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of, open_history
-from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, settings_of
 
 USUAL = theme.usual_system_points()
 LARGER = 1.4  # e.g. Windows' "Text size" at 140 %, or 15 pt instead of 11 on Linux
@@ -202,3 +202,62 @@ def test_cancel_is_gone_before_the_forms_other_buttons_come_back(
     make_link(qtbot, window)
     assert watcher.with_cancel == [False]
     assert form.clearButton.isVisible() and not form.cancelButton.isVisible()
+
+
+AT_150 = QRect(0, 0, 911, 485)  # a 1366x768 laptop at 150 %, less the task bar
+
+
+@pytest.mark.parametrize("scale", [MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_with_larger_text_settings_never_gets_wider_than_the_screen(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # A 1366x768 laptop at 150 % with larger text: Settings was 976 pixels wide at least, on a
+    # screen 911 wide. "Close" and the ends of its lines ran off the right edge.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    window = open_window()
+    dialog = settings_of(qtbot, window)
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+
+    widest = AT_150.width() - WINDOW_FRAME[0]
+    assert dialog.minimumSizeHint().width() <= widest
+    assert dialog.minimumWidth() <= widest
+    assert dialog.width() <= widest
+    close = dialog.findChild(QPushButton, "closeSettingsButton")
+    assert close is not None
+    assert close.visibleRegion().boundingRect() == close.rect()  # whole, not cut at the side
+    assert dialog.rect().contains(QRect(close.mapTo(dialog, QPoint(0, 0)), close.size()))
+    # What does not fit across scrolls there, rather than being cut off out of reach.
+    area = dialog.scrollArea
+    content = area.widget()
+    assert content is not None
+    if content.width() > area.viewport().width():
+        assert area.horizontalScrollBar().isVisible()
+    if scale == MUCH_LARGER:  # the key field gives up room first: nothing to scroll to
+        assert content.width() <= area.viewport().width()
+        key = dialog.key.apiKeyEdit
+        assert key.visibleRegion().boundingRect().width() == key.width()
+
+
+def test_settings_grows_no_wider_than_the_screen_for_a_long_message(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # Growing for a longer message (wider first, so that it wraps onto fewer lines) stays
+    # within the screen, and a dialog wider than the screen comes back within it.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * MUCH_LARGER)
+    dialog = settings_of(qtbot, open_window())
+    qtbot.waitExposed(dialog)
+    dialog.resize(AT_150.width() + 200, dialog.height())
+    dialog.key.keyStatusLabel.setText("A very long message that keeps going. " * 40)
+    qtbot.wait(100)
+
+    assert dialog.width() <= AT_150.width() - WINDOW_FRAME[0]
