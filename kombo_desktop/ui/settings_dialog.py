@@ -214,7 +214,13 @@ class SettingsDialog(QDialog):
         if any(said):
             self._say(" ".join(filter(None, said)))
         # Most people open the settings to paste a key: they can, at once, and Enter saves it.
-        self.key.apiKeyEdit.setFocus()
+        # Where the profile shown has a saved address that cannot be used, the notes say to
+        # correct it: the focus is there, in view (``_focus_in_view``), rather than in the key
+        # field, the address scrolled out of sight above it on a laptop's screen.
+        if self.profiles.address_to_correct:
+            self.profiles.customBaseEdit.setFocus()
+        else:
+            self.key.apiKeyEdit.setFocus()
 
     def _build(self, demo: bool, notice: str | None) -> None:
         outer = QVBoxLayout(self)
@@ -233,12 +239,12 @@ class SettingsDialog(QDialog):
         # Sideways too, where the screen is too narrow for the columns (see _fit_width_to_screen).
         set_enum(self.scrollArea, "horizontalScrollBarPolicy", "ScrollBarAsNeeded")
         outer.addWidget(self.scrollArea, 1)
-        self._key_to_view = QTimer(self)
-        self._key_to_view.setSingleShot(True)
-        self._key_to_view.setInterval(0)  # once the layout has settled
-        self._key_to_view.timeout.connect(self._key_in_view)
+        self._focus_to_view = QTimer(self)
+        self._focus_to_view.setSingleShot(True)
+        self._focus_to_view.setInterval(0)  # once the layout has settled
+        self._focus_to_view.timeout.connect(self._focus_in_view)
         self.scrollArea.verticalScrollBar().rangeChanged.connect(
-            lambda _low, _high: self._key_to_view.start()
+            lambda _low, _high: self._focus_to_view.start()
         )
         content.installEventFilter(self)  # its rows moved: see eventFilter
 
@@ -476,12 +482,13 @@ class SettingsDialog(QDialog):
         least = max(MINIMUM_WIDTH, outer.totalMinimumSize().width())
         self.setMinimumWidth(least if widest is None else min(least, widest))
 
-    def _key_in_view(self) -> None:
-        """Where the rows scroll (a short screen), the key field and the buttons that save it
-        are in view while the person is at them: the field has the focus when the dialog
-        opens, and a check that failed points to "Save without checking", which was out of
-        sight below. Done once the rows are laid out (``_key_to_view``), whenever they or the
-        room for them change."""
+    def _focus_in_view(self) -> None:
+        """Where the rows scroll (a short screen), the field the person is at is in view, with
+        what goes with it: the key field and the buttons that save it (the field has the focus
+        when the dialog opens, and a check that failed points to "Save without checking", which
+        was out of sight below), or the address to correct and why it cannot be used. Done
+        once the rows are laid out (``_focus_to_view``), whenever they or the room for them
+        change."""
         key = self.key
         at_the_key = (
             key.apiKeyEdit,
@@ -491,15 +498,22 @@ class SettingsDialog(QDialog):
             key.checkKeyButton,
             key.forgetKeyButton,
         )
-        if self.focusWidget() not in at_the_key:
+        focused = self.focusWidget()
+        address = self.profiles.customBaseEdit
+        if focused is address:
+            shown: tuple[QWidget, ...] = (self.profiles.customBaseError, address)
+        elif focused in at_the_key:
+            shown = (key.saveKeyButton, key.apiKeyEdit)
+        else:
             return  # elsewhere, perhaps scrolled there: left where it is
-        for widget in (key.saveKeyButton, key.apiKeyEdit):
-            self.scrollArea.ensureWidgetVisible(widget, 0, 0)
+        for widget in shown:  # the last one wins where not all fit
+            if widget.isVisibleTo(self):
+                self.scrollArea.ensureWidgetVisible(widget, 0, 0)
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self._content and event.type() == QEvent.Type.LayoutRequest:
-            self._key_to_view.start()  # its rows are laid out again, perhaps moved
+            self._focus_to_view.start()  # its rows are laid out again, perhaps moved
         return super().eventFilter(watched, event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

@@ -227,6 +227,12 @@ class ProfilesSection(QObject):
         self.customBaseError.show()
         self.customBaseEdit.setAccessibleDescription(text)
 
+    @property
+    def address_to_correct(self) -> bool:
+        """The profile shown has a saved address that cannot be used, said under its field,
+        and the field may be changed: what the person should correct first."""
+        return not self.customBaseError.isHidden() and self.customBaseEdit.isEnabled()
+
     def set_busy(self, busy: bool) -> None:
         """While a key is checked (or moved, after a rename), the profile and its address
         stay as they are.

@@ -10,7 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import settings as settings_module
@@ -19,8 +21,9 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Region
 from kombo_desktop.core.vocabulary import Language
+from kombo_desktop.ui.theme import usual_system_points
 from tests.support.fault_server import FaultServer, Reply
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, settings_of
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 REFUSED = "https://xn--zz.example/v1"
@@ -215,3 +218,51 @@ def test_the_header_shows_no_invisible_characters_of_a_refused_address(
     label = window.profileLabel.text()
     assert label == "Profile: proxy · address to correct"
     assert FIX_IT in window.statusLabel.text()
+
+
+AT_150 = QRect(0, 0, 911, 485)  # a 1366x768 laptop at 150 %, less the task bar
+
+
+def whole_in_view(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.visibleRegion().boundingRect() == widget.rect()
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [pytest.param(None, 1.0, id="usual"), pytest.param(AT_150, 1.5, id="150%-text-150%")],
+)
+def test_settings_opens_at_the_address_to_correct(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    screen: QRect | None,
+    text_scale: float,
+) -> None:
+    # The note says to correct the address, while the focus was in the key field, and on a
+    # laptop at 150 % with larger text the address was scrolled out of view above it.
+    if screen is not None:
+        monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(usual_system_points() * text_scale)
+    write_settings(AppPaths.from_environment())
+    window = open_window()
+    dialog = settings_of(qtbot, window)
+    qtbot.waitExposed(dialog)
+    edit = dialog.profiles.customBaseEdit
+
+    qtbot.waitUntil(lambda: dialog.focusWidget() is edit)
+    qtbot.waitUntil(lambda: whole_in_view(edit) and whole_in_view(dialog.profiles.customBaseError))
+    qtbot.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(edit, "https://kombo.corp.example/v1")  # typed where the person looks
+    assert edit.text() == "https://kombo.corp.example/v1"
+
+
+def test_settings_opens_at_the_key_where_the_address_is_fine(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The profile shown (the one in use) has a usable address: the key, as most come for.
+    write_settings(AppPaths.from_environment(), active="default")
+    dialog = settings_of(qtbot, open_window())
+    qtbot.waitExposed(dialog)
+
+    qtbot.waitUntil(lambda: dialog.focusWidget() is dialog.key.apiKeyEdit)
