@@ -28,12 +28,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtWidgets import QDockWidget
 
 from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QDockWidget
+    from PySide6.QtGui import QCloseEvent
 
     from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.main_window import MainWindow
@@ -47,6 +48,18 @@ PREFERRED_WIDTH = 620  # at the side: when, organisation and e-mail without scro
 WARNING_ROOM = 180
 SEPARATOR = 8  # the line between the window's content and a dock, that can be dragged
 _RIGHT, _BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+
+
+class HistoryDockWidget(QDockWidget):
+    """The history's dock, which says when the person closes it (its close button): Qt also
+    hides a dock for a moment while floating or docking it, which is no closing."""
+
+    closed = Signal()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ class HistoryPlacement:
         if self._panel is None:
             from PySide6.QtWidgets import QDockWidget
 
+            from kombo_desktop.ui.history_dock import HistoryDockWidget
             from kombo_desktop.ui.history_panel import HistoryPanel
 
             feature, window = self._feature, self._window
@@ -87,7 +88,7 @@ class HistoryPlacement:
             target = window.target
             panel.model.set_current_profile(target.profile if target is not None else None)
             panel.model.set_demo_origin(feature.demo_origin())
-            dock = QDockWidget("Link history", window)
+            dock = HistoryDockWidget("Link history", window)
             dock.setObjectName("historyDock")
             dock.setWidget(panel)
             dock.setFeatures(
@@ -113,6 +114,7 @@ class HistoryPlacement:
             panel.show_requested.connect(feature.from_history.show_entry)
             panel.fill_requested.connect(feature.from_history.fill_from)
             panel.deleted.connect(feature.from_history.entry_deleted)
+            dock.closed.connect(self.close_history)  # its own close button
             dock.visibilityChanged.connect(self._dock_visibility_changed)
             self._panel, self._dock = panel, dock
         return self._panel
@@ -261,7 +263,16 @@ class HistoryPlacement:
         self._window.screen_sharing.set_on(False)
         self.open_history()
 
-    def _dock_visibility_changed(self, _visible: bool) -> None:
-        # The dock's own close button hides it; a minimised window only makes it invisible.
+    def _dock_visibility_changed(self, visible: bool) -> None:
+        """The dock was hidden by other means than its close button (which closes the history
+        at once, ``closed``): looked at again on the next turn of the event loop. Qt hides
+        the dock for a moment while it floats or docks it (its own float button, a double
+        click on its title), and shows it again right after: taken for closed, that emptied
+        the list of a panel still on screen and let the History button up. A minimised window
+        only makes it invisible, not hidden."""
+        if not visible:
+            QtCore.QTimer.singleShot(0, self.dock, self._close_if_hidden)
+
+    def _close_if_hidden(self) -> None:
         if self.dock.isHidden() and self.panel.model.active:
             self.close_history()

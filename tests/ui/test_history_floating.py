@@ -1,0 +1,97 @@
+"""The history floated and docked again, by the person (the dock's own float button) or by
+the program (a small screen): the list stays, the header stays in view, and the window and
+the history stay on the screen.
+
+The screens are those of ``test_short_window``: a 1366x768 laptop at 150 % with Windows' "Text
+size" at 150 % leaves the window 911x485 logical pixels.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QScreen
+from PySide6.QtWidgets import QAbstractButton, QDockWidget
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui import theme
+from kombo_desktop.ui.history_feature import HistoryFeature
+from kombo_desktop.ui.main_window import MainWindow
+from tests.support.history_helpers import open_history
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+
+ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
+AT_150 = QRect(0, 0, 911, 485)  # 1366x768 at 150 %, less the task bar
+LARGER_TEXT = 1.5  # Windows' "Text size" at 150 %
+
+
+def open_on(
+    screen: QRect,
+    text_scale: float,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> MainWindow:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(theme.usual_system_points() * text_scale)
+    return open_window("--demo")
+
+
+def with_a_link_in_the_history(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
+    fill_form(window)
+    make_link(qtbot, window)
+    feature = open_history(qtbot, window)
+    qtbot.wait(50)
+    return feature
+
+
+def float_button(dock: QDockWidget) -> QAbstractButton:
+    button = dock.findChild(QAbstractButton, "qt_dockwidget_floatbutton")
+    assert button is not None
+    return button
+
+
+SCREENS = [
+    pytest.param(ROOMY, 1.0, id="roomy"),
+    pytest.param(AT_150, LARGER_TEXT, id="150%-text-150%"),
+]
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), SCREENS)
+def test_the_float_button_keeps_the_list_wherever_the_history_goes(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # Qt hides the dock for a moment while it floats or docks it: that was taken for the
+    # person closing it, and the list emptied and the History button came up, with the
+    # panel still on screen.
+    window = open_on(screen, text_scale, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock, model = feature.dock, feature.panel.model
+    assert model.rowCount() == 1
+    for _ in range(2):  # floated (or docked) and back
+        floating = dock.isFloating()
+        float_button(dock).click()
+        qtbot.wait(100)
+        assert dock.isFloating() != floating or dock.isFloating()  # docked unless no room
+        assert feature.history_open and dock.isVisible()
+        assert model.active and model.rowCount() == 1
+        assert feature.historyButton.isChecked()
+    feature.historyButton.click()  # the button closes it as usual
+    assert not feature.history_open and model.rowCount() == 0
+
+
+def test_the_close_button_of_a_floating_history_still_closes_it(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    feature = with_a_link_in_the_history(qtbot, demo_window)
+    if not feature.dock.isFloating():
+        float_button(feature.dock).click()
+        qtbot.wait(50)
+    feature.dock.close()
+    assert not feature.historyButton.isChecked()
+    assert feature.panel.model.rowCount() == 0
