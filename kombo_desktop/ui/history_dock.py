@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, Signal
 from PySide6.QtWidgets import QDockWidget
 
 from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
@@ -134,11 +134,70 @@ def _float_over_the_form(window: MainWindow, dock: QDockWidget, panel: HistoryPa
     if not dock.isFloating():
         dock.setFloating(True)
     dock.show()
-    corner = tabs.mapToGlobal(QPoint(0, 0))
-    width = max(tabs.width(), dock.minimumSizeHint().width())
-    height = max(tabs.height(), dock.minimumSizeHint().height())
-    dock.setGeometry(corner.x(), corner.y(), width, height)
+    # As tall as the screen leaves it below the header, not as tall as the tabs: they are as
+    # tall as the whole form when the part below the header scrolls, 684 pixels on a screen
+    # 485 high (1366x768 at 150 % with larger text), and the history's buttons were off it.
+    below = window.screen().availableGeometry().bottom() + 1 - _below_the_header(window)
+    place_floating(window, dock, panel, (tabs.width(), below))
+
+
+def place_floating(
+    window: MainWindow, dock: QDockWidget, panel: HistoryPanel, size: tuple[int, int]
+) -> None:
+    """Put the floating history (at least its smallest size, else about ``size``) where it
+    covers none of the header's buttons (the screen-sharing switch, History, Settings) and
+    stays on the screen: beside the window when the screen has room for it, else over the
+    form below the header, as tall as the screen leaves it (its table scrolls). Placed over
+    the header, it hid the buttons that turn screen-sharing mode on and close it again.
+
+    Where even its smallest height does not fit below the header, its buttons go in threes
+    (as far as the window's width allows), which makes it shorter; where that is not enough
+    either it covers the least of the header that it must."""
+    screen = window.screen()
+    available = screen.availableGeometry()
+    frame = window.frameGeometry()
+    # The border and title the system adds to the history's own window.
+    extra_width = dock.frameGeometry().width() - dock.width()
+    extra_height = dock.frameGeometry().height() - dock.height()
+
+    def fitted(width: int, height: int) -> tuple[int, int]:
+        # The panel's buttons may just have been rearranged: its smallest size and the dock's
+        # follow now, not on the next turn, or the dock could not be made as short as it can.
+        layout = panel.layout()
+        if layout is not None:
+            layout.activate()
+        QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
+        smallest = dock.minimumSizeHint().expandedTo(dock.minimumSize())
+        width = min(max(width, smallest.width()), available.width() - extra_width)
+        height = min(max(height, smallest.height()), available.height() - extra_height)
+        return width, height
+
+    width, height = fitted(*size)
+    outer = width + extra_width
+    if available.right() - frame.right() >= outer:  # room at the right of the window
+        left, top = frame.right() + 1, frame.top()
+    elif frame.left() - available.left() >= outer:  # or at its left
+        left, top = frame.left() - outer, frame.top()
+    else:
+        left = window.tabs.mapToGlobal(QPoint(0, 0)).x() - extra_width // 2
+        top = _below_the_header(window)
+        room = available.bottom() + 1 - top - extra_height
+        if dock.minimumSizeHint().height() > room:
+            # Its buttons in threes, as wide as the window allows from the form's left edge.
+            panel.set_compact(True, max(width, frame.right() + 1 - left - extra_width))
+            width, height = fitted(*size)
+        height = max(min(height, room), dock.minimumSizeHint().height())
+    # On the screen, whatever Qt reports of its frame meanwhile (it can lag behind).
+    left = max(available.left(), min(left, available.right() + 1 - width - extra_width))
+    top = max(available.top(), min(top, available.bottom() + 1 - height - extra_height))
+    dock.setGeometry(left + extra_width // 2, top + extra_height - extra_width // 2, width, height)
     keep_on_screen(dock)
+
+
+def _below_the_header(window: MainWindow) -> int:
+    """Where the header ends, on the screen: a history floating lower covers none of it."""
+    header = window.header
+    return header.mapToGlobal(QPoint(0, header.height())).y()
 
 
 def _measure(

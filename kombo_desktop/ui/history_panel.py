@@ -314,11 +314,14 @@ class HistoryPanel(QWidget):
     def _arrange(self) -> None:
         """The count beside the search box and one row of buttons under a wide table, Export
         at its right end; the count under the search box and pairs of buttons when narrow
-        (threes when compact, where they fit)."""
+        (threes when compact, where they fit, with the count beside the search box again)."""
         self._top.removeWidget(self.historySearchEdit)
         self._top.removeWidget(self.historyCountLabel)
         self._top.addWidget(self.historySearchEdit, 0, 0)
-        self._top.addWidget(self.historyCountLabel, *((1, 0) if self._narrow else (0, 1)))
+        # Floating with its buttons in threes, the panel is wide enough for the count beside
+        # the search box too, which leaves the table a row more on a short screen.
+        below = self._narrow and not (self._compact and self._per_row == 3)
+        self._top.addWidget(self.historyCountLabel, *((1, 0) if below else (0, 1)))
         grid, buttons = self._actions, self._action_buttons
         for button in buttons:
             grid.removeWidget(button)

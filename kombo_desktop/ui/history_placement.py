@@ -24,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
 from kombo_desktop.ui.history_opening import HistoryNotReadyError
@@ -60,6 +61,8 @@ class HistoryPlacement:
         # The History button pressed while the history was being opened: what calls off
         # opening the panel once it is (``open_history``).
         self._call_off_waiting: Callable[[], None] | None = None
+        # While the program itself docks or floats the history (``_place_history``).
+        self._placing = False
 
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
@@ -110,6 +113,7 @@ class HistoryPlacement:
             dock.topLevelChanged.connect(
                 lambda floating: None if floating else panel.set_compact(False)
             )
+            dock.topLevelChanged.connect(self._dock_top_level_changed)
             panel.notice.connect(window.show_status)
             panel.show_requested.connect(feature.from_history.show_entry)
             panel.fill_requested.connect(feature.from_history.fill_from)
@@ -174,12 +178,16 @@ class HistoryPlacement:
         """Open the dock where it leaves the form its first fields (see ``history_dock``)."""
         from kombo_desktop.ui.history_dock import place_history
 
-        place_history(
-            self._window,
-            self.dock,
-            self.panel,
-            warning_shown=self._feature.duplicates.warning_shown,
-        )
+        self._placing = True
+        try:
+            place_history(
+                self._window,
+                self.dock,
+                self.panel,
+                warning_shown=self._feature.duplicates.warning_shown,
+            )
+        finally:
+            self._placing = False
 
     def _open_once_ready(self) -> None:
         self._call_off_waiting = None
@@ -272,6 +280,22 @@ class HistoryPlacement:
         only makes it invisible, not hidden."""
         if not visible:
             QtCore.QTimer.singleShot(0, self.dock, self._close_if_hidden)
+
+    def _dock_top_level_changed(self, floating: bool) -> None:
+        """Floated by the person with the dock's float button (or a double click on its
+        title), the history stays where Qt leaves it, which was over the header's buttons:
+        it moves clear of them on the next turn, once Qt has shown it (see
+        ``history_dock.place_floating``). One dragged off by the mouse goes where it is
+        dropped."""
+        if floating and not self._placing and not QGuiApplication.mouseButtons():
+            QtCore.QTimer.singleShot(0, self.dock, self._place_floated_by_hand)
+
+    def _place_floated_by_hand(self) -> None:
+        from kombo_desktop.ui.history_dock import place_floating
+
+        dock = self.dock
+        if dock.isFloating() and not dock.isHidden():
+            place_floating(self._window, dock, self.panel, (dock.width(), dock.height()))
 
     def _close_if_hidden(self) -> None:
         if self.dock.isHidden() and self.panel.model.active:

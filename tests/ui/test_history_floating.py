@@ -9,9 +9,9 @@ size" at 150 % leaves the window 911x485 logical pixels.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QScreen
-from PySide6.QtWidgets import QAbstractButton, QDockWidget
+from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
@@ -49,6 +49,16 @@ def float_button(dock: QDockWidget) -> QAbstractButton:
     button = dock.findChild(QAbstractButton, "qt_dockwidget_floatbutton")
     assert button is not None
     return button
+
+
+def global_rect(widget: QWidget) -> QRect:
+    return QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+
+
+def covered_header_buttons(window: MainWindow, feature: HistoryFeature) -> list[str]:
+    history = feature.dock.frameGeometry()
+    buttons = (window.screen_sharing.privacySwitch, feature.historyButton, window.settingsButton)
+    return [b.objectName() for b in buttons if history.intersects(global_rect(b))]
 
 
 SCREENS = [
@@ -95,3 +105,49 @@ def test_the_close_button_of_a_floating_history_still_closes_it(
     feature.dock.close()
     assert not feature.historyButton.isChecked()
     assert feature.panel.model.rowCount() == 0
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), SCREENS)
+def test_a_history_floated_by_its_button_covers_none_of_the_header(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # Floated where Qt leaves it, it lay over the screen-sharing switch, History and
+    # Settings: the way to turn screen-sharing mode back on was hidden.
+    window = open_on(screen, text_scale, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    if dock.isFloating():  # a small screen: the program floats it; docked and floated again
+        float_button(dock).click()
+        qtbot.wait(100)
+    float_button(dock).click()
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    assert covered_header_buttons(window, feature) == []
+    assert screen.contains(dock.frameGeometry())
+
+
+def test_on_a_small_screen_with_larger_text_the_floating_history_fits_the_screen(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # 1366x768 at 150 % with larger text: the program floated the history 684 pixels high
+    # on a screen 485 high, over the header, and "Copy link", "Fill the form" and "Export"
+    # were off the screen.
+    window = open_on(AT_150, LARGER_TEXT, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert dock.isFloating()
+    assert AT_150.contains(dock.frameGeometry()), dock.frameGeometry()
+    assert covered_header_buttons(window, feature) == []
+    panel = feature.panel
+    for button in (panel.historyCopyButton, panel.historyFillButton, panel.historyExportButton):
+        assert button.isVisible() and AT_150.contains(global_rect(button)), button.objectName()
+        assert button.visibleRegion().boundingRect().size() == button.size()
+    assert panel.historyTable.viewport().height() > 0  # the table scrolls in what is left
