@@ -28,6 +28,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QPushButton
 
 from kombo_desktop.ui.history_opening import HistoryNotReadyError
+from kombo_desktop.ui.widgets import keep_on_screen
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -63,6 +64,8 @@ class HistoryPlacement:
         self._call_off_waiting: Callable[[], None] | None = None
         # While the program itself docks or floats the history (``_place_history``).
         self._placing = False
+        # The window's width before the history was opened: given back when it closes.
+        self._width_before: int | None = None
 
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
@@ -163,6 +166,8 @@ class HistoryPlacement:
             self._window.show_status(str(error), "info")
             return False
         self._set_history_button(True)
+        if self._width_before is None:
+            self._width_before = self._window.width()
         self._place_history()
         self.dock.raise_()
         if self.dock.isFloating():
@@ -206,6 +211,7 @@ class HistoryPlacement:
         held_the_keys = self.dock.isFloating() and self.dock.isActiveWindow()
         self.dock.hide()
         self.panel.deactivate()
+        self._give_back_width()
         if held_the_keys:  # else no window has them (filled in from it, say): back to the form
             self._window.activateWindow()
 
@@ -287,8 +293,52 @@ class HistoryPlacement:
         it moves clear of them on the next turn, once Qt has shown it (see
         ``history_dock.place_floating``). One dragged off by the mouse goes where it is
         dropped."""
-        if floating and not self._placing and not QGuiApplication.mouseButtons():
+        if self._placing:
+            return
+        if not floating:
+            QtCore.QTimer.singleShot(0, self.dock, self._keep_the_window_on_screen)
+        elif not QGuiApplication.mouseButtons():
             QtCore.QTimer.singleShot(0, self.dock, self._place_floated_by_hand)
+
+    def _keep_the_window_on_screen(self) -> None:
+        """Docked by the person, the history can make the window wider or taller than the
+        screen (887 to 1001 pixels on a screen 911 wide, 1366x768 at 150 % with larger text:
+        the header's buttons and the status line cut off at the right). It then goes where
+        the program would put it (``history_dock``): docked where it fits, else floating,
+        and the window gets its earlier width back."""
+        window = self._window
+        if self.dock.isHidden() or self.dock.isFloating():
+            return
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()  # the window's smallest size with the dock where it is now
+        available = window.screen().availableGeometry()
+        if available.contains(window.frameGeometry()):
+            return
+        # Out of the window first, which can then be as narrow as before, and placed as the
+        # program would from there.
+        self._placing = True
+        try:
+            self.dock.setFloating(True)
+        finally:
+            self._placing = False
+        self._give_back_width(keep=True)
+        self._place_history()
+        keep_on_screen(window)
+
+    def _give_back_width(self, *, keep: bool = False) -> None:
+        """The window gets back the width it had before the history was opened, which made it
+        wider; ``keep``: the history is still open, and the width is given back again when it
+        closes."""
+        width, window = self._width_before, self._window
+        if not keep:
+            self._width_before = None
+        if width is None or window.width() <= width:
+            return
+        layout = window.layout()
+        if layout is not None:
+            layout.activate()  # its smallest size without the history
+        window.resize(max(width, window.minimumWidth()), window.height())
 
     def _place_floated_by_hand(self) -> None:
         from kombo_desktop.ui.history_dock import place_floating

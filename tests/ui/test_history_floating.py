@@ -151,3 +151,52 @@ def test_on_a_small_screen_with_larger_text_the_floating_history_fits_the_screen
         assert button.isVisible() and AT_150.contains(global_rect(button)), button.objectName()
         assert button.visibleRegion().boundingRect().size() == button.size()
     assert panel.historyTable.viewport().height() > 0  # the table scrolls in what is left
+
+
+def test_docking_the_history_by_hand_keeps_the_window_on_a_small_screen(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # 1366x768 at 150 % with larger text: docked with its float button, the history made the
+    # window 1001 pixels wide on a screen 911 wide, and it stayed so after the history was
+    # closed (the header's buttons and the status line cut off at the right).
+    window = open_on(AT_150, LARGER_TEXT, monkeypatch, system_text, open_window)
+    width = window.width()
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert dock.isFloating()
+    float_button(dock).click()  # docked, where it cannot fit: it floats again
+    qtbot.wait(200)
+    assert AT_150.contains(window.frameGeometry()), window.frameGeometry()
+    assert window.width() == width
+    assert feature.history_open and feature.panel.model.rowCount() == 1
+    assert covered_header_buttons(window, feature) == []
+    feature.historyButton.click()
+    qtbot.wait(100)
+    assert window.width() == width
+
+
+def test_a_window_widened_for_the_docked_history_gets_its_width_back_when_it_closes(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    window = open_on(ROOMY, 1.0, monkeypatch, system_text, open_window)
+    window.resize(900, 700)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    if not dock.isFloating():
+        float_button(dock).click()
+        qtbot.wait(100)
+    assert dock.isFloating()
+    window.resize(900, 700)
+    float_button(dock).click()  # docked by hand
+    qtbot.wait(200)
+    assert not dock.isFloating()
+    assert ROOMY.contains(window.frameGeometry())
+    feature.historyButton.click()
+    qtbot.wait(100)
+    assert window.width() == 900
