@@ -172,6 +172,11 @@ class HistoryFeature(QObject):
         never making the window wait; returns what calls it off (``BackgroundHistory``)."""
         return self._history.when_ready(then)
 
+    def when_saved(self, then: Callable[[], None]) -> None:
+        """Call ``then`` once the links handed over so far are saved (or found waiting for the
+        file) and listed in the panel; at once when no save runs (``WaitingSaves``)."""
+        self._waiting.when_saved(then)
+
     @property
     def is_open(self) -> bool:
         """Whether the history database is open (the start-up step opens it in the background)."""

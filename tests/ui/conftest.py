@@ -137,6 +137,11 @@ def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
     wait_until_ready(qtbot, window)
+    # Saved on a worker and listed by the window: a test that records links of its own next
+    # must not find this one saved and not yet taken (``record_request``).
+    saved: list[bool] = []
+    window.history.when_saved(lambda: saved.append(True))
+    qtbot.waitUntil(lambda: saved != [], timeout=timeout)
     return window.linkField.text()
 
 
