@@ -179,10 +179,11 @@ class MainWindow(QMainWindow):
         self.firstRunNotice = FirstRunNotice()
         self.firstRunNotice.set_demo_allowed(not setup.policy.hide_demo)
         self.linkForm = LinkForm(
-            self.bundled_catalog, default_language=defaults[0], default_link_type=defaults[1]
-        )
-        self.linkForm.categoryCombo.setCurrentIndex(
-            self.linkForm.categoryCombo.findData(defaults[2].value)
+            self.bundled_catalog,
+            default_language=defaults[0],
+            default_link_type=defaults[1],
+            default_category=defaults[2],
+            tool_list_later=True,  # once the form is in the window (``_build_layout``)
         )
         self.relinkForm = RelinkForm(default_language=defaults[0], default_link_type=defaults[1])
         # Where the save dialogs open (the folder last saved to), for the result and history.
@@ -354,6 +355,9 @@ class MainWindow(QMainWindow):
         # The status sentence keeps all its lines in a short window: its details yield.
         self.statusPanel.fit_within(layout)
         self.setCentralWidget(central)
+        # Only now that the form has the window's style sheet and font: filled before, its
+        # entries were laid out again for each (see ``LinkForm.fill_tool_list``).
+        self.linkForm.fill_tool_list()
         # Closer together where the window is too short for the tab bar, a field and "Create
         # link" between the header and the status line (larger text on a small laptop).
         self.tight_look = TightLook(

@@ -29,6 +29,7 @@ from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import SettingsStore
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui import history_closing, history_opening, history_waiting, qt_enums
 from kombo_desktop.ui.duplicate_flow import CHOOSE_IN_WARNING, GONE_BY_EDITING
@@ -1028,6 +1029,35 @@ def test_the_tool_list_is_filled_once_on_the_way_to_the_first_frame(
     assert len(fills) == 1
     assert window.toolCombo.count() == 1 + len(window.bundled_catalog.in_category(Category.HRIS))
     assert window.linkForm.catalog is window.bundled_catalog
+    window.close()
+
+
+@pytest.mark.parametrize("saved", [Category.HRIS, Category.ATS], ids=["usual", "ats-saved"])
+def test_the_tool_list_is_filled_once_the_form_is_in_the_window(
+    qtbot: QtBot, isolated_home: Path, monkeypatch: pytest.MonkeyPatch, saved: Category
+) -> None:
+    # Qt lays the entries of a drop-down list out anew at each change of its look or font,
+    # even while it is closed, and the form joining the window changes both: filled before,
+    # the tool list's hundred entries were laid out twice for nothing, some 2 ms of the
+    # start. With another kind of system saved, the list was filled a second time for it.
+    store = SettingsStore(AppPaths.from_environment())
+    settings = store.load()
+    settings.category = saved
+    store.save(settings)
+    fill = LinkForm._fill_tools
+    fills: list[tuple[QWidget, Category]] = []
+
+    def watched(form: LinkForm, keep_text: str | None = None) -> None:
+        fills.append((form.window(), form.category()))
+        fill(form, keep_text)
+
+    monkeypatch.setattr(LinkForm, "_fill_tools", watched)
+    window = build_main_window([])
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert fills == [(window, saved)]
+    assert window.linkForm.category() is saved
+    assert window.toolCombo.count() == 1 + len(window.bundled_catalog.in_category(saved))
     window.close()
 
 
