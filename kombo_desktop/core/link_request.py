@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from enum import Enum, StrEnum
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from kombo_desktop.core.catalog import Tool, ToolCatalog, is_tool_id
 from kombo_desktop.core.email_address import email_problem
@@ -58,8 +58,7 @@ MAX_REMOTE_ENVIRONMENT = 100
 MAX_SCOPE_CONFIG_ID = 200
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     """One problem with one field: ``field`` is the wire name, ``message`` is for the user."""
 
     field: str

@@ -42,11 +42,10 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 import shiboken6
 from PySide6 import QtCore
@@ -87,8 +86,7 @@ ParentProvider = Callable[[], QWidget | None]
 _installed: CrashHandler | None = None
 
 
-@dataclass(frozen=True)
-class CrashReport:
+class CrashReport(NamedTuple):
     """One uncaught exception, already masked."""
 
     when: datetime

@@ -17,8 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6 import QtCore
 from PySide6.QtCore import (
@@ -56,8 +55,7 @@ _NO_MATCH = 6
 Ranking = Callable[[str | None, str, str], int | None]
 
 
-@dataclass(frozen=True)
-class OpenSearch:
+class OpenSearch(NamedTuple):
     """The tool field while its suggestion list is open, as a refill of the tool list found
     it (see ``ToolCompleter.search_kept``): the text in the field, where its cursor was, and
     whether a suggestion was highlighted and which tool (its id, None for "the customer
