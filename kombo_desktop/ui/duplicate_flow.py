@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyError
-from kombo_desktop.ui.link_customer import Customer
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
 from kombo_desktop.ui.result_panel import link_refusal
@@ -332,6 +331,7 @@ class DuplicateFlow:
 
     def relink_instead(self) -> None:
         """Switch to the reconnection tab for this customer; the integration id is asked for."""
+        from kombo_desktop.ui.customer import Customer
         from kombo_desktop.ui.duplicate_banner import made_for_another_organization
 
         earlier, request = self.banner.earlier, self._held

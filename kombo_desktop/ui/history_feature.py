@@ -71,7 +71,7 @@ from kombo_desktop.ui.history_opening import BackgroundHistory
 from kombo_desktop.ui.history_placement import HistoryPlacement
 from kombo_desktop.ui.history_waiting import WaitingSaves
 from kombo_desktop.ui.invitation_bar import InvitationBar
-from kombo_desktop.ui.link_customer import Customer, RelinkCustomer
+from kombo_desktop.ui.link_customer import RelinkCustomer
 from kombo_desktop.ui.widgets import chain_tab_order
 
 if TYPE_CHECKING:
@@ -81,10 +81,12 @@ if TYPE_CHECKING:
 
     from kombo_desktop.core.history import HistoryEntry, HistoryStore
     from kombo_desktop.ui.connection import Target
+    from kombo_desktop.ui.customer import Customer
     from kombo_desktop.ui.duplicate_banner import DuplicateBanner
     from kombo_desktop.ui.history_fill import FillFromHistory
     from kombo_desktop.ui.history_panel import HistoryPanel
-    from kombo_desktop.ui.main_window import MadeLink, MainWindow
+    from kombo_desktop.ui.made_link import MadeLink
+    from kombo_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
 

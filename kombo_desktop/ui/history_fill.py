@@ -31,10 +31,12 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.integration_id import integration_id_as_sent, integration_tool
 from kombo_desktop.core.vocabulary import DEFAULT_CATEGORY, NEW_LINK_TAB_TEXT
-from kombo_desktop.ui.link_customer import Customer, organization_to_name
+from kombo_desktop.ui.customer import Customer
+from kombo_desktop.ui.link_customer import organization_to_name
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink, link_refusal
+from kombo_desktop.ui.result_panel import link_refusal
+from kombo_desktop.ui.shown_link import ShownLink
 
 if TYPE_CHECKING:
     from kombo_desktop.core.history import HistoryEntry

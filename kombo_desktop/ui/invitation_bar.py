@@ -7,7 +7,7 @@ is valid. "E-mail" opens the mail program with a ``mailto:`` address built by th
 customer's address is not known (a reconnection link made from an integration id alone) the new
 e-mail simply has no recipient yet.
 
-The bar only acts on the link it was told about (:class:`InvitationContext`) and only while the
+The bar only acts on the link it was told about (``InvitationContext``) and only while the
 result area still shows that link, so it can never pair one customer's details with another
 customer's link.
 """
@@ -15,74 +15,17 @@ customer's link.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from kombo_desktop.core.vocabulary import (
-    LANGUAGE_NAMES_IN_ENGLISH,
-    LINK_TYPE_NAMES,
-    Category,
-    Language,
-    LinkType,
-)
+from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES, LinkType
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.widgets import plain_label, plain_tooltip, push_button
 
-if TYPE_CHECKING:
-    from kombo_desktop.core.invitation import Invitation
-
-
-@dataclass(frozen=True)
-class InvitationContext:
-    """What an invitation for one shown link needs to know."""
-
-    url: str
-    language: Language
-    link_type: LinkType
-    organization: str | None = None
-    email: str | None = None
-    tool_label: str | None = None
-    category: Category | None = None
-    is_demo: bool = False
-    made: datetime | None = None  # when the link was made: an old one says until when it works
-    reconnection: bool = False  # a reconnection link asks to reconnect, not to connect
-
-    def invitation(self) -> Invitation:
-        # Imported on first use: the texts are read from files, and the bar is built at start-up.
-        from kombo_desktop.core.invitation import invitation, marked_as_demo
-
-        made = invitation(
-            self.language,
-            link=self.url,
-            link_type=self.link_type,
-            organization=self.organization,
-            tool_label=self.tool_label,
-            category=self.category,
-            made=self.made,
-            reconnection=self.reconnection,
-        )
-        return marked_as_demo(made) if self.is_demo else made
-
-    def copy_invitation(self) -> None:
-        """Put the invitation on the clipboard, as plain text and as HTML (see ``rich_copy``)."""
-        from kombo_desktop.ui import rich_copy
-
-        rich_copy.copy_invitation(self.invitation().body, self.url, self.is_demo)
-
-    @property
-    def recipient(self) -> str | None:
-        """Whom the e-mail goes to: the customer, but never for a demo link (it connects
-        nothing, and one click on Send would hand it to a real customer)."""
-        return None if self.is_demo else self.email
-
-    def mailto(self, *, with_body: bool = True) -> str:
-        from kombo_desktop.core.invitation import mailto_url
-
-        return mailto_url(self.recipient or "", self.invitation(), with_body=with_body)
+if TYPE_CHECKING:  # made with each link, not before the first frame (see there)
+    from kombo_desktop.ui.invitation_context import InvitationContext
 
 
 class InvitationBar(QWidget):

@@ -1,5 +1,5 @@
-"""Who a link is for: the customer details the window knows, and the customer a reconnection
-link is being made for.
+"""The customer a reconnection link is being made for, and whom an earlier link handed to the
+form's customer names. The customer details themselves are ``customer.Customer``.
 
 Why a module of its own: a reconnection request names no customer, only an integration id, yet
 its history entry, its invitation and its QR code's file name should name the customer it is
@@ -13,94 +13,19 @@ are used by the window's history (``history_feature``) and by the duplicate warn
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, fields, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kombo_desktop.core.integration_id import integration_tool
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
-from kombo_desktop.ui.invitation_bar import InvitationContext
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from kombo_desktop.core.history import CustomerDetails, HistoryEntry
-    from kombo_desktop.core.vocabulary import Category, Language, LinkType
+    from kombo_desktop.core.history import HistoryEntry
+    from kombo_desktop.ui.customer import Customer
     from kombo_desktop.ui.history_opening import BackgroundHistory
     from kombo_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Customer:
-    """Who a link is for, as far as the window knows (from the form or the history)."""
-
-    email: str | None = None
-    organization: str | None = None
-    origin_id: str | None = None
-    category: Category | None = None
-    tool: str | None = None
-    integration_id: str | None = None  # None: not known yet (the person pastes it)
-    remote_environment: str | None = None  # the tool's environment (None: its live system)
-
-    @classmethod
-    def of_request(cls, request: LinkRequest, integration_id: str | None = None) -> Customer:
-        return cls(
-            email=request.end_user_email,
-            organization=request.end_user_organization_name,
-            origin_id=request.end_user_origin_id,
-            category=request.integration_category,
-            tool=request.integration_tool,
-            integration_id=integration_id,
-            remote_environment=request.remote_environment,
-        )
-
-    def for_history(self) -> CustomerDetails:
-        """These details as the history keeps them with a link made for this customer."""
-        from kombo_desktop.core.history import CustomerDetails  # sqlite3: not at start
-
-        return CustomerDetails(
-            email=self.email,
-            organization=self.organization,
-            origin_id=self.origin_id,
-            category=self.category,
-            tool=self.tool,
-            remote_environment=self.remote_environment,
-        )
-
-    def typed(self) -> tuple[str, str, str]:
-        """E-mail, organisation and customer id as the new-link form's ``customer_text``."""
-        return self.email or "", self.organization or "", self.origin_id or ""
-
-    @classmethod
-    def of_entry(cls, entry: HistoryEntry) -> Customer:
-        # A history entry keeps every one of these under the same name.
-        return cls(**{field.name: getattr(entry, field.name) for field in fields(cls)})
-
-    def invitation(
-        self,
-        url: str,
-        language: Language,
-        link_type: LinkType,
-        *,
-        tool_label: str | None,
-        is_demo: bool,
-        made: datetime,
-        reconnection: bool,
-    ) -> InvitationContext:
-        """What the invitation buttons need for ``url``, made for this customer at ``made``."""
-        return InvitationContext(
-            url=url,
-            language=language,
-            link_type=link_type,
-            organization=self.organization,
-            email=self.email,
-            tool_label=tool_label,
-            category=self.category,
-            is_demo=is_demo,
-            made=made,
-            reconnection=reconnection,
-        )
 
 
 def organization_to_name(earlier: HistoryEntry, customer: LinkRequest) -> str | None:
@@ -155,6 +80,9 @@ class RelinkCustomer:
     def of_made(self, request: LinkRequest | RelinkRequest) -> Customer:
         """The customer of a link just made: the form's, or for a reconnection link the one
         it was started for (the tool at least, from the integration id)."""
+        # Imported here: made only once a link is, it is not loaded for the first frame.
+        from kombo_desktop.ui.customer import Customer
+
         if isinstance(request, LinkRequest):
             self.forget_unbound()
             return Customer.of_request(request)
@@ -178,6 +106,8 @@ class RelinkCustomer:
         info = lookup.known(integration_id) if lookup is not None else None
         if info is None or not info.organization:
             return None
+        from kombo_desktop.ui.customer import Customer
+
         return Customer(
             organization=info.organization, category=info.category, integration_id=integration_id
         )
@@ -192,6 +122,7 @@ class RelinkCustomer:
             self._customer = replace(known, integration_id=integration_id)
             return known
         from kombo_desktop.core.history import HistoryError
+        from kombo_desktop.ui.customer import Customer
 
         try:
             for entry in self._history.store.search(integration_id, limit=20):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -31,13 +30,11 @@ from kombo_desktop.core.vocabulary import (
     LANGUAGE_NAMES_IN_ENGLISH,
     LINK_TYPE_NAMES,
     Category,
-    LinkType,
 )
 from kombo_desktop.ui.duplicate_flow import GONE_BY_EDITING
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.refusal_display import RefusalDisplay
 from kombo_desktop.ui.relink_form import RELINK_TEXT
-from kombo_desktop.ui.result_panel import ShownLink
 from kombo_desktop.ui.start_up import after_next_paint
 from kombo_desktop.ui.tasks import TaskHandle, Tell
 from kombo_desktop.ui.widgets import spoken_name
@@ -47,9 +44,9 @@ if TYPE_CHECKING:
     from kombo_desktop.core.link_check import CreatedLink
     from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.connection import Connection, Target
-    from kombo_desktop.ui.link_customer import Customer
     from kombo_desktop.ui.main_window import MainWindow
     from kombo_desktop.ui.request_form import RequestForm
+    from kombo_desktop.ui.shown_link import ShownLink
 
 _log = logging.getLogger(__name__)
 _Request = TypeVar("_Request", LinkRequest, RelinkRequest)
@@ -72,27 +69,6 @@ QR_AFTER_LINK_AT_THE_LATEST_MS = 100
 LINK_PAINT_AT_THE_LATEST_MS = 100  # a hidden window paints nothing: the buttons come anyway
 
 
-@dataclass(frozen=True)
-class MadeLink:
-    """A link just made, for listeners such as the history."""
-
-    request: LinkRequest | RelinkRequest
-    url: str
-    is_demo: bool
-    link_type: LinkType
-    created: datetime
-    target: Target
-    # Whom it is for: the form's customer, or the one a reconnection was made for
-    # (``RelinkCustomer.of_made``), worked out once for the QR code's name and the history.
-    customer: Customer
-    # Shown in the result panel; False when kept off the screen for details typed meanwhile
-    # (``LinkMaking._show_created``), when it gets no invitation either.
-    shown: bool
-    # The Kombo environment of the key the request was sent with, when known (see
-    # ``AccountFeature.environment_id``); the key may have been replaced while Kombo worked.
-    environment_id: str | None = None
-
-
 class LinkMaking(QObject):
     """Sends one main window's requests to Kombo and shows what comes back."""
 
@@ -111,6 +87,9 @@ class LinkMaking(QObject):
         # Why no link was made, said on the status line and on the fields; also used by other
         # parts (``window.link_making.refusals.show_error``).
         self.refusals = RefusalDisplay(self, window)
+        # The records of a link made load in the idle time after the first frame: neither the
+        # first frame nor the first link waits for them.
+        window.start_up.add_in_idle_turns([_load_link_records])
 
     @property
     def request_running(self) -> bool:
@@ -350,6 +329,10 @@ class LinkMaking(QObject):
         target: Target,
         environment_id: str | None,
     ) -> None:
+        # Imported here: made once a link is, neither is loaded for the first frame.
+        from kombo_desktop.ui.made_link import MadeLink
+        from kombo_desktop.ui.shown_link import ShownLink
+
         now = datetime.now().astimezone()
         history = self._window.history
         customer = history.relink_customer.of_made(request)
@@ -541,6 +524,11 @@ class LinkMaking(QObject):
             self._window.setup.settings = settings
         except OSError as error:
             _log.warning("Could not remember the form's choices: %s", error)
+
+
+def _load_link_records() -> None:
+    """Load the records a link made becomes (see ``_show_created``), and whom it is for."""
+    from kombo_desktop.ui import customer, made_link, shown_link  # noqa: F401 - the point
 
 
 def _made_for_earlier_details(

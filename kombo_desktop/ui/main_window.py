@@ -50,7 +50,7 @@ from kombo_desktop.core.vocabulary import NEW_LINK_TAB_TEXT, Category, Language,
 from kombo_desktop.core.window_state import load_window_geometry, save_window_geometry
 from kombo_desktop.ui import qt_enums, theme
 
-# CANCELLED_BY_CHANGE_TEXT and MadeLink are imported from here too (tests, the history).
+# CANCELLED_BY_CHANGE_TEXT is imported from here too (tests).
 from kombo_desktop.ui.account_feature import CANCELLED_BY_CHANGE_TEXT as CANCELLED_BY_CHANGE_TEXT
 from kombo_desktop.ui.account_feature import AccountFeature
 from kombo_desktop.ui.connection import RUN_KEY_NOTE, Connection, Target, resolve_target
@@ -58,9 +58,8 @@ from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.link_making import LinkMaking
-from kombo_desktop.ui.link_making import MadeLink as MadeLink
 from kombo_desktop.ui.relink_form import RelinkForm
-from kombo_desktop.ui.result_panel import ResultPanel, ShownLink
+from kombo_desktop.ui.result_panel import ResultPanel
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.screen_sharing import ScreenSharingMode
 from kombo_desktop.ui.start_up import AfterFirstPaint
@@ -84,6 +83,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
     from kombo_desktop.ui.quit_question import QuitQuestion
+    from kombo_desktop.ui.shown_link import ShownLink
 
 _log = logging.getLogger(__name__)
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core.letters import base_letters
-from kombo_desktop.core.vocabulary import LinkType
 from kombo_desktop.ui import action_fit, expiry, theme
 from kombo_desktop.ui.action_fit import ActionColumnFit
 from kombo_desktop.ui.event_filters import reports_errors
@@ -61,6 +59,7 @@ if TYPE_CHECKING:
 
     from kombo_desktop.core.link_check import LinkProblem
     from kombo_desktop.ui.screen_sharing import ScreenSharingMode
+    from kombo_desktop.ui.shown_link import ShownLink
     from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
@@ -103,56 +102,6 @@ QR_SHOW_LARGE_TEXT = "Click to show the QR code large enough to scan."
 QR_TOO_LARGE_TEXT = (
     "This code is too large for the window. Click here to show it large, or make the window larger."
 )
-
-
-@dataclass(frozen=True)
-class ShownLink:
-    """The link the panel shows, with what its title and its QR code's file name say."""
-
-    url: str
-    link_type: LinkType
-    is_demo: bool
-    created: datetime
-    # What the name its QR code is offered to be saved under is made from (see ``file_stem``).
-    organization: str | None = None
-    integration_id: str | None = None  # a reconnection link's
-    # A reconnection link, and the name of its integration's tool, which the panel's title
-    # says ("Reconnection link · Personio"). Not told by ``integration_id``: shown to the
-    # form's customer from the duplicate warning, a reconnection link's code is named by the
-    # organisation alone.
-    reconnection: bool = False
-    tool_label: str | None = None
-    # Made while this computer's clock was ahead (a history entry dated later than now):
-    # ``created`` is then the latest it can have been made, when it was shown, and its end the
-    # latest it can be (see ``expiry.latest_expiry_text``).
-    made_by_a_clock_ahead: bool = False
-
-    def title_words(self, screen_sharing: bool) -> list[str]:
-        """What the panel's title says the link is: ["Your link"] for a new link;
-        ["Reconnection link", "Personio", "Acme GmbH"] for a reconnection link, so that one
-        shown beside the new-link form, or after the status line moved on, is not taken for
-        a new customer's link. Its organisation only outside screen-sharing mode, as the
-        reconnection tab says it (``integrations.integration_text``): the id may be another
-        customer's."""
-        if not self.reconnection:
-            return [TITLE_TEXT]
-        words = [RECONNECTION_TITLE]
-        if self.tool_label or self.integration_id:
-            words.append(self.tool_label or str(self.integration_id))
-        if self.organization and not screen_sharing:
-            words.append(self.organization)
-        return words
-
-    def file_stem(self, screen_sharing: bool) -> str:
-        """The name, without extension, the link's QR code is offered to be saved under, by
-        the rule of ``qr_file_stem``. Worked out when the save dialog opens, not when the link
-        was shown, as screen-sharing mode may have been turned on since. A reconnection's
-        organisation is named only outside the mode: the reconnection tab names none for the
-        id then (it may be another customer's, see ``integrations.integration_text``), and the
-        save dialog shows the name."""
-        if self.integration_id is not None and screen_sharing:
-            return qr_file_stem(None, self.integration_id)
-        return qr_file_stem(self.organization, self.integration_id)
 
 
 def link_refusal(url: str, is_demo: bool) -> LinkProblem | None:

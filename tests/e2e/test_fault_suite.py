@@ -26,7 +26,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.ui.main_window import MadeLink, MainWindow
+from kombo_desktop.ui.made_link import MadeLink
+from kombo_desktop.ui.main_window import MainWindow
 from tests.e2e.conftest import (
     EXPECTED_FORM,
     FAST_CLIENT,

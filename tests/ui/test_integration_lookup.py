@@ -22,7 +22,8 @@ from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
-from kombo_desktop.ui.result_panel import ShownLink, file_stem_for
+from kombo_desktop.ui.result_panel import file_stem_for
+from kombo_desktop.ui.shown_link import ShownLink
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history, shown_entries
 from tests.support.history_records import record_relink, record_unchecked_relink

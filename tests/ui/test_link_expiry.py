@@ -18,7 +18,7 @@ from kombo_desktop.core import invitation
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui import expiry, result_panel
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.result_panel import ShownLink
+from kombo_desktop.ui.shown_link import ShownLink
 from tests.support.history_helpers import UrlCatcher, catch_urls
 from tests.ui.conftest import fill_form, make_link
 
