@@ -21,11 +21,11 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kombo_desktop.core import messages, refusals
+from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
     INTEGRATION_NOT_FOUND,
     AuthenticationError,
     ConnectionFailedError,
-    ErrorDetail,
     InputRejectedError,
     IpNotAllowedError,
     KomboError,

@@ -79,10 +79,10 @@ from kombo_desktop.core.api_address import is_loopback_url, normalize_api_base
 from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
+from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
     AuthenticationError,
     ConnectionFailedError,
-    ErrorDetail,
     IpNotAllowedError,
     KomboError,
     MalformedKeyError,

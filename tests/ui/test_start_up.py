@@ -936,6 +936,7 @@ NOT_IMPORTED_BY_THE_FIRST_FRAME = (
     "kombo_desktop.core.messages",  # the sentences for a failed request (and ``refusals``)
     "kombo_desktop.core.refusals",  # how Kombo's refusal of what was sent is read
     "kombo_desktop.core.integrations",  # whose an integration is (the reconnection tab)
+    "kombo_desktop.core.error_detail",  # what support needs of a failed request
     "kombo_desktop.ui.customer",  # who a link made is for
     "kombo_desktop.ui.invitation_context",  # what the invitation buttons act on
     "kombo_desktop.ui.made_link",  # a link made, as the history is told of it
