@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Final, NamedTuple
 
 from kombo_desktop.core.files import atomic_write
 from kombo_desktop.core.letters import base_letters
@@ -441,8 +441,7 @@ def _safe_profile(profile: str) -> str:
     return f"{readable}-{digest}"
 
 
-@dataclass(frozen=True)
-class ToolListOwner:
+class ToolListOwner(NamedTuple):
     """Whose tool lists these are: a profile, and the Kombo account its links go to.
 
     The account is the profile's API address and, once a key check told it, the environment

@@ -63,7 +63,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from urllib.parse import urlsplit
 
 from kombo_desktop.core.api_address import normalize_api_base
@@ -101,8 +101,7 @@ _Skip = Callable[[str], None]
 _Choice = TypeVar("_Choice", bound=StrEnum)
 
 
-@dataclass(frozen=True)
-class PolicyProfile:
+class PolicyProfile(NamedTuple):
     """A connection profile prepared by the administrator (never holds a key)."""
 
     name: str

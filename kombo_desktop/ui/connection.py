@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kombo_desktop.core.api_address import host_of
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
@@ -225,8 +225,7 @@ def known_environment_id(
     return profile.environment_id if profile is not None else None
 
 
-@dataclass(frozen=True)
-class KeyStatus:
+class KeyStatus(NamedTuple):
     """Whether the target has a key, without the key itself (the UI never holds it)."""
 
     has_key: bool

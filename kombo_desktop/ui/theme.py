@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -84,8 +84,7 @@ DEMO_BACKGROUND = "#ffb300"  # an amber bar nobody mistakes for part of the norm
 DEMO_TEXT_COLOUR = "#1d1400"
 
 
-@dataclass(frozen=True)
-class TextSizes:
+class TextSizes(NamedTuple):
     """The window's text sizes in points: body text, titles, the link, the window's heading."""
 
     base: float = BASE_POINT_SIZE
