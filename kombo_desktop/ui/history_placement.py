@@ -64,8 +64,11 @@ class HistoryPlacement:
         self._call_off_waiting: Callable[[], None] | None = None
         # While the program itself docks or floats the history (``_place_history``).
         self._placing = False
-        # The window's width before the history was opened: given back when it closes.
+        # The window's width before the history was opened, and the width the history left
+        # it at: the first is given back when the history closes, only if the history made
+        # the window wider and the person has not resized it since (``_give_back_width``).
         self._width_before: int | None = None
+        self._width_with_history: int | None = None
 
         self.historyButton = QPushButton(HISTORY_TEXT)
         self.historyButton.setObjectName("historyToggleButton")
@@ -166,8 +169,6 @@ class HistoryPlacement:
             self._window.show_status(str(error), "info")
             return False
         self._set_history_button(True)
-        if self._width_before is None:
-            self._width_before = self._window.width()
         self._place_history()
         self.dock.raise_()
         if self.dock.isFloating():
@@ -183,6 +184,7 @@ class HistoryPlacement:
         """Open the dock where it leaves the form its first fields (see ``history_dock``)."""
         from kombo_desktop.ui.history_dock import place_history
 
+        self._note_width_without_history()
         self._placing = True
         try:
             place_history(
@@ -193,6 +195,15 @@ class HistoryPlacement:
             )
         finally:
             self._placing = False
+        self._width_with_history = self._window.width()
+
+    def _note_width_without_history(self) -> None:
+        """Just opened, or resized by the person since the history was last placed: the
+        window's width now is the one it gets back when the history closes."""
+        width = self._window.width()
+        if self._width_before is None or self._width_with_history != width:
+            self._width_before = width
+            self._width_with_history = width
 
     def _open_once_ready(self) -> None:
         self._call_off_waiting = None
@@ -296,6 +307,7 @@ class HistoryPlacement:
         if self._placing:
             return
         if not floating:
+            self._note_width_without_history()  # before Qt widens the window for the dock
             QtCore.QTimer.singleShot(0, self.dock, self._keep_the_window_on_screen)
         elif not QGuiApplication.mouseButtons():
             QtCore.QTimer.singleShot(0, self.dock, self._place_floated_by_hand)
@@ -312,6 +324,7 @@ class HistoryPlacement:
         layout = window.layout()
         if layout is not None:
             layout.activate()  # the window's smallest size with the dock where it is now
+        self._width_with_history = window.width()
         available = window.screen().availableGeometry()
         if available.contains(window.frameGeometry()):
             return
@@ -327,18 +340,22 @@ class HistoryPlacement:
         keep_on_screen(window)
 
     def _give_back_width(self, *, keep: bool = False) -> None:
-        """The window gets back the width it had before the history was opened, which made it
-        wider; ``keep``: the history is still open, and the width is given back again when it
-        closes."""
+        """The window gets back the width it had before the history was opened, if the history
+        made it wider and the person has not resized it since (a window they widened or
+        maximised with the history open stays as they left it); ``keep``: the history is still
+        open, and the width is given back again when it closes."""
         width, window = self._width_before, self._window
+        left_by_history = self._width_with_history
         if not keep:
-            self._width_before = None
-        if width is None or window.width() <= width:
+            self._width_before = self._width_with_history = None
+        if width is None or window.width() != left_by_history or window.width() <= width:
             return
         layout = window.layout()
         if layout is not None:
             layout.activate()  # its smallest size without the history
         window.resize(max(width, window.minimumWidth()), window.height())
+        if keep:
+            self._width_with_history = window.width()
 
     def _place_floated_by_hand(self) -> None:
         from kombo_desktop.ui.history_dock import place_floating

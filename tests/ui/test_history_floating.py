@@ -200,3 +200,26 @@ def test_a_window_widened_for_the_docked_history_gets_its_width_back_when_it_clo
     feature.historyButton.click()
     qtbot.wait(100)
     assert window.width() == 900
+
+
+def test_a_window_the_person_widened_with_the_history_open_keeps_its_width_when_it_closes(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # On a roomy screen the history docks at the bottom and leaves the window as wide as it
+    # was; a window the person then made wider snapped back to its earlier width when the
+    # history closed.
+    window = open_on(ROOMY, 1.0, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    assert not feature.dock.isFloating()
+    width = window.width()
+    window.resize(width + 300, window.height())
+    qtbot.wait(100)
+    chosen = window.width()
+    assert chosen == width + 300
+    feature.historyButton.click()
+    qtbot.wait(100)
+    assert not feature.history_open
+    assert window.width() == chosen
