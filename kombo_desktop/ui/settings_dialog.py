@@ -486,7 +486,7 @@ class SettingsDialog(QDialog):
         """Where the rows scroll (a short screen), the field the person is at is in view, with
         what goes with it: the key field and the buttons that save it (the field has the focus
         when the dialog opens, and a check that failed points to "Save without checking", which
-        was out of sight below), or the address to correct and why it cannot be used. Done
+        was out of sight below), or the name or address to correct and why it cannot be used. Done
         once the rows are laid out (``_focus_to_view``), whenever they or the room for them
         change."""
         key = self.key
@@ -502,6 +502,8 @@ class SettingsDialog(QDialog):
         address = self.profiles.customBaseEdit
         if focused is address:
             shown: tuple[QWidget, ...] = (self.profiles.customBaseError, address)
+        elif focused is self.profiles.profileNameEdit:
+            shown = (self.profiles.profileNameError, focused)
         elif focused in at_the_key:
             shown = (key.saveKeyButton, key.apiKeyEdit)
         else:
@@ -533,8 +535,9 @@ class SettingsDialog(QDialog):
     def done(self, result: int) -> None:
         """Closing the dialog stops a running check; its result would have nowhere to go. A
         name or an address typed without Enter is saved first, as moving on to another field
-        saves it (one typed while the dialog waits to close, below, too: it comes back here),
-        and a pasted key not saved is asked about (``_may_drop_typed_key``). While the
+        saves it (one typed while the dialog waits to close, below, too: it comes back here;
+        one refused keeps the dialog open, once, see ``apply_typed``), and a pasted key not
+        saved is asked about (``_may_drop_typed_key``). While the
         password store still saves, moves or deletes a key (it may be asking its user "allow
         access?"), the dialog closes once that is done: the window hears of the result
         through it (closed at once, it went on with the old key). So it does while a change
@@ -542,7 +545,12 @@ class SettingsDialog(QDialog):
         the change) needs the dialog, and the window reads the settings as the dialog
         closes."""
         self._closing = True
-        self.profiles.apply_typed()
+        refusal = self.profiles.apply_typed()
+        if refusal is not None:  # the field refused has the focus, its reason beside it
+            self._closing = False
+            self._say(f"{refusal} {STAYED_OPEN_TEXT}", "error")
+            self._focus_in_view()
+            return
         if not self.key.store_work_running and not self._may_drop_typed_key():
             self._closing = False
             return

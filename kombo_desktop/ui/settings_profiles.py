@@ -91,6 +91,10 @@ class ProfilesSection(QObject):
         self._busy = False
         # The field that had the focus when key work began, and where Qt moved it then.
         self._focus_after_busy: tuple[QWidget, QWidget | None] | None = None
+        # A name or address typed and refused: the field, its text and why (see ``apply_typed``);
+        # and the last one the dialog, closing, stayed open for.
+        self._refused: tuple[QLineEdit, str, str] | None = None
+        self._refusal_said: tuple[QLineEdit, str, str] | None = None
         self.column = self._build_column()
 
         self.profileNameEdit = QLineEdit()
@@ -207,6 +211,7 @@ class ProfilesSection(QObject):
                 # it is written, to be corrected (``Profile.refused_base``).
                 address.setText(profile.custom_base or profile.refused_base or "")
         self.profileNameError.hide()
+        self._refused = None  # the fields hold what is saved, or what was typed since
         self._show_address_refusal(profile.address_refusal)
         self.useProfileButton.setEnabled(profile.name != self._book.current)
         self._update_buttons()
@@ -397,17 +402,38 @@ class ProfilesSection(QObject):
         self.profileNameEdit.setModified(False)
         self._book.when_saved(partial(self._apply_name, typed, then))
 
-    def apply_typed(self) -> None:
+    def apply_typed(self) -> str | None:
         """Save what was typed in the name and address fields since it was last saved (or
         tried, and refused or not written: said then), for the dialog closing.
 
         Moving on to another field saves them too, but the dialog hiding moves the focus
         too late: the change was written once the dialog was gone, the window never told,
-        and it went on sending links to the old address while the file held the new one."""
+        and it went on sending links to the old address while the file held the new one.
+
+        Returns why a name or address typed was refused, now or before, with the focus put
+        on its field, so that the dialog stays open: it closed at once, the reason seen only
+        as it went, what was typed dropped and the old address kept without a word. Said
+        once for that text: closed again, the dialog closes without it."""
         if self.profileNameEdit.isModified():
             self.apply_typed_name()
         if self.customBaseEdit.isModified():
             self._on_custom_base_entered()
+        if self._refused is None or self._refused == self._refusal_said:
+            return None
+        self._refusal_said = self._refused
+        field, _text, reason = self._refused
+        field.setFocus()
+        return reason
+
+    def _note_refusal(self, field: QLineEdit, text: str, reason: str) -> None:
+        self._refused = (field, text, reason)
+
+    def _note_accepted(self, field: QLineEdit) -> None:
+        """What ``field`` holds was taken: a refusal of it no longer stands."""
+        if self._refused is not None and self._refused[0] is field:
+            self._refused = None
+        if self._refusal_said is not None and self._refusal_said[0] is field:
+            self._refusal_said = None
 
     @contextmanager
     def leaving_saves_nothing(self) -> Iterator[None]:
@@ -430,7 +456,9 @@ class ProfilesSection(QObject):
             new = self._book.usable_name(typed)
         except ValueError as error:
             self._show_name_error(str(error))
+            self._note_refusal(self.profileNameEdit, typed, str(error))
             return
+        self._note_accepted(self.profileNameEdit)
         if new == old:
             self.profileNameError.hide()
             if then is not None:
@@ -500,7 +528,9 @@ class ProfilesSection(QObject):
                     self.customBaseError.setText(str(error))
                     self.customBaseError.show()
                     self.customBaseEdit.setAccessibleDescription(str(error))
+                    self._note_refusal(self.customBaseEdit, custom_text, str(error))
                     return False
+        self._note_accepted(self.customBaseEdit)
         self.customBaseError.hide()
         self.customBaseEdit.setAccessibleDescription("")
         if region is profile.region and custom_base == profile.custom_base:

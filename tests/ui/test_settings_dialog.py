@@ -1701,6 +1701,61 @@ def test_an_address_typed_without_enter_is_where_the_window_sends_links_once_clo
     assert "127.0.0.1" in window.profileLabel.text()
 
 
+REFUSED_ADDRESS = "http://kombo.example.com/v1"  # plain http away from this computer
+
+
+@pytest.mark.parametrize("how", ["escape", "close box", "close button taking no focus", "Close"])
+def test_an_address_refused_as_settings_closes_keeps_it_open_once(
+    qtbot: QtBot, open_window: WindowFactory, how: str
+) -> None:
+    # It closed at once: the reason flashed as it went, what was typed was dropped, and the
+    # window went on with the old address without a word.
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    edit = type_address(qtbot, dialog, REFUSED_ADDRESS)
+    if how == "Close":  # the button takes the focus, which tries the address first
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "closeSettingsButton"), Qt.MouseButton.LeftButton
+        )
+    else:
+        close_as(qtbot, dialog, how)
+    qtbot.wait(100)
+    assert dialog.isVisible() and window.settings_dialog is dialog
+    reason = child(dialog, QLabel, "customBaseError")
+    assert reason.isVisibleTo(dialog) and reason.text()
+    assert status(dialog) == f"{reason.text()} {STAYED_OPEN_TEXT}"
+    assert child(dialog, QLabel, "settingsStatusLabel").property("kind") == "error"
+    assert dialog.focusWidget() is edit and edit.text() == REFUSED_ADDRESS
+
+    close_as(qtbot, dialog, "close box" if how == "Close" else how)  # again: it closes
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+    saved = window.setup.settings_store.load().profile("proxy")
+    assert saved is not None and saved.custom_base == OLD_PROXY
+    assert window.target is not None and window.target.api_base == OLD_PROXY
+
+
+def test_a_name_taken_typed_as_settings_closes_keeps_it_open_once(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    name = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert dialog.isVisible()
+    reason = child(dialog, QLabel, "profileNameError")
+    assert reason.isVisibleTo(dialog) and reason.text()
+    assert status(dialog) == f"{reason.text()} {STAYED_OPEN_TEXT}"
+    assert dialog.focusWidget() is name and name.text() == "proxy"
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # again: it closes
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+    assert [p.name for p in window.setup.settings_store.load().profiles] == [
+        "proxy",
+        "New profile",
+    ]
+
+
 def test_an_address_typed_while_settings_waits_to_close_reaches_the_window(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
