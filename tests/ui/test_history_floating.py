@@ -10,31 +10,16 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.ui import theme
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
 
 ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
-AT_150 = QRect(0, 0, 911, 485)  # 1366x768 at 150 %, less the task bar
-LARGER_TEXT = 1.5  # Windows' "Text size" at 150 %
-
-
-def open_on(
-    screen: QRect,
-    text_scale: float,
-    monkeypatch: pytest.MonkeyPatch,
-    system_text: SystemText,
-    open_window: WindowFactory,
-) -> MainWindow:
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
-    system_text(theme.usual_system_points() * text_scale)
-    return open_window("--demo")
 
 
 def with_a_link_in_the_history(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
