@@ -91,10 +91,10 @@ class ProfilesSection(QObject):
         self._busy = False
         # The field that had the focus when key work began, and where Qt moved it then.
         self._focus_after_busy: tuple[QWidget, QWidget | None] | None = None
-        # A name or address typed and refused: the field, its text and why (see ``apply_typed``);
-        # and the last one the dialog, closing, stayed open for.
-        self._refused: tuple[QLineEdit, str, str] | None = None
-        self._refusal_said: tuple[QLineEdit, str, str] | None = None
+        # The name and the address typed and refused: by field, its text and why (see
+        # ``apply_typed``); and those the dialog, closing, stayed open for (this profile's).
+        self._refused: dict[QLineEdit, tuple[str, str]] = {}
+        self._refusals_said: set[tuple[QLineEdit, str, str]] = set()
         self.column = self._build_column()
 
         self.profileNameEdit = QLineEdit()
@@ -200,19 +200,29 @@ class ProfilesSection(QObject):
         replaced with the saved text once it was."""
         profile = self._book.profile()
         name, address = self.profileNameEdit, self.customBaseEdit
-        if another_profile or not name.isModified():
+        # A refusal of text typed for this profile stands, with the text, until it is dealt
+        # with: a rename finishing as the refused address was tried wiped both, and the
+        # dialog, closing, no longer knew to stay open for it (see ``apply_typed``).
+        kept = {} if another_profile else dict(self._refused)
+        if another_profile or not (name.isModified() or name in kept):
             with QSignalBlocker(name):
                 name.setText(profile.name)
         with QSignalBlocker(self.regionCombo):
             self.regionCombo.setCurrentIndex(self.regionCombo.findData(profile.region.value))
-        if another_profile or not address.isModified():
+        if another_profile or not (address.isModified() or address in kept):
             with QSignalBlocker(address):
                 # An address the settings file holds that this version refuses is shown as
                 # it is written, to be corrected (``Profile.refused_base``).
                 address.setText(profile.custom_base or profile.refused_base or "")
         self.profileNameError.hide()
-        self._refused = None  # the fields hold what is saved, or what was typed since
+        self._refused = kept  # else the fields hold what is saved, or what was typed since
+        if another_profile:  # the same wrong text typed for this one is news
+            self._refusals_said = set()
         self._show_address_refusal(profile.address_refusal)
+        for field, error in ((name, self.profileNameError), (address, self.customBaseError)):
+            if field in kept:
+                error.setText(kept[field][1])
+                error.show()
         self.useProfileButton.setEnabled(profile.name != self._book.current)
         self._update_buttons()
         self._update_fields()
@@ -418,22 +428,22 @@ class ProfilesSection(QObject):
             self.apply_typed_name()
         if self.customBaseEdit.isModified():
             self._on_custom_base_entered()
-        if self._refused is None or self._refused == self._refusal_said:
-            return None
-        self._refusal_said = self._refused
-        field, _text, reason = self._refused
-        field.setFocus()
-        return reason
+        for field in (self.profileNameEdit, self.customBaseEdit):
+            refusal = self._refused.get(field)
+            if refusal is None or (field, *refusal) in self._refusals_said:
+                continue
+            self._refusals_said.add((field, *refusal))
+            field.setFocus()
+            return refusal[1]
+        return None
 
     def _note_refusal(self, field: QLineEdit, text: str, reason: str) -> None:
-        self._refused = (field, text, reason)
+        self._refused[field] = (text, reason)
 
     def _note_accepted(self, field: QLineEdit) -> None:
         """What ``field`` holds was taken: a refusal of it no longer stands."""
-        if self._refused is not None and self._refused[0] is field:
-            self._refused = None
-        if self._refusal_said is not None and self._refusal_said[0] is field:
-            self._refusal_said = None
+        self._refused.pop(field, None)
+        self._refusals_said = {said for said in self._refusals_said if said[0] is not field}
 
     @contextmanager
     def leaving_saves_nothing(self) -> Iterator[None]:

@@ -1756,6 +1756,31 @@ def test_a_name_taken_typed_as_settings_closes_keeps_it_open_once(
     ]
 
 
+def test_a_name_and_an_address_both_refused_are_each_said_before_settings_closes(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # One refusal was kept at a time: the address's replaced the name's, and once the address
+    # was dealt with the taken name was dropped without a word.
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    name = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("CUSTOM"))
+    qtbot.wait(100)
+    address = type_address(qtbot, dialog, REFUSED_ADDRESS)
+
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert dialog.isVisible() and dialog.focusWidget() is name
+    assert status(dialog).startswith(child(dialog, QLabel, "profileNameError").text())
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert dialog.isVisible() and dialog.focusWidget() is address
+    assert status(dialog).startswith(child(dialog, QLabel, "customBaseError").text())
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # both said: it closes
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+
+
 def test_an_address_typed_while_settings_waits_to_close_reaches_the_window(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
