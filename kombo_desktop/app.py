@@ -261,8 +261,7 @@ def _build_window(options: Options) -> MainWindow:
         notes=notes,
     )
     window = MainWindow(setup)
-    # First after the first frame: an error in any later step is then written down.
-    window.start_up.add_first(lambda: _open_log_file(window, paths))
+    window.start_up.add(lambda: _open_log_file(window, paths))
     return window
 
 
@@ -346,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     # A crash no exception hook sees (one inside Qt or Python itself) leaves its stack in a
     # file beside the log; opened after the first frame, like the log file.
     fatal_errors = window.setup.paths.log_dir / FATAL_ERRORS_FILE
-    window.start_up.add_first(lambda: crash_handler.record_fatal_errors(fatal_errors))
+    window.start_up.add(lambda: crash_handler.record_fatal_errors(fatal_errors))
     window.show()
     try:
         code = app.exec()

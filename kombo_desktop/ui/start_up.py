@@ -43,7 +43,6 @@ class AfterFirstPaint(QObject):
         super().__init__(window)
         self._window: QWidget | None = window
         self._pending: list[Callable[[], object]] = []
-        self._firsts = 0  # how many of the pending actions came from add_first, at the front
         self._idle_steps: list[Callable[[], None]] = []
         self._next_turn: QTimer | None = None  # made with the second turn
         self._scheduled = False
@@ -62,18 +61,6 @@ class AfterFirstPaint(QObject):
         step must be short (a few milliseconds), as any event coming meanwhile waits for it.
         Unlike the actions, ``run_now`` leaves them to their turns."""
         self._idle_steps.extend(steps)
-        if self._window is None:
-            self._schedule_next_turn()
-
-    def add_first(self, action: Callable[[], object]) -> None:
-        """As :meth:`add`, but run before the actions ``add`` gave, after those ``add_first``
-        gave before it: for what must be in place before anything else can go wrong, such as
-        the log file, so an error in a later action is written down."""
-        if self._window is None and not self._pending:
-            action()
-            return
-        self._pending.insert(self._firsts, action)
-        self._firsts += 1
         if self._window is None:
             self._schedule_next_turn()
 
@@ -105,7 +92,7 @@ class AfterFirstPaint(QObject):
         turns of their own."""
         self._stop_watching()
         while self._pending:
-            action = self._next_action()
+            action = self._pending.pop(0)
             try:
                 action()
             except Exception:
@@ -113,10 +100,6 @@ class AfterFirstPaint(QObject):
                 self._schedule_next_turn()
                 raise
         self._schedule_next_turn()
-
-    def _next_action(self) -> Callable[[], object]:
-        self._firsts = max(0, self._firsts - 1)
-        return self._pending.pop(0)
 
     def _stop_watching(self) -> None:
         if self._window is not None:
@@ -146,7 +129,7 @@ class AfterFirstPaint(QObject):
     def _take_turn(self) -> None:
         """Run the next action, or else the next idle step; the rest in later turns."""
         if self._pending:
-            work = self._next_action()
+            work = self._pending.pop(0)
         elif self._idle_steps:
             work = self._idle_steps.pop(0)
         else:

@@ -93,24 +93,6 @@ def test_actions_run_once_after_the_first_paint_in_order(qtbot: QtBot, window: Q
     assert ran[-1][0] == "late"  # after the first frame, at once
 
 
-def test_actions_added_first_run_before_the_others_in_their_own_order(
-    qtbot: QtBot, window: QMainWindow
-) -> None:
-    # The log file opens first: an error in any later step is then written down, not held in
-    # memory until the whole start-up is done.
-    hook = AfterFirstPaint(window)
-    ran: list[str] = []
-    hook.add(lambda: ran.append("window step"))
-    hook.add_first(lambda: ran.append("log file"))
-    hook.add(lambda: ran.append("later step"))
-    hook.add_first(lambda: ran.append("crash file"))
-    window.show()
-    qtbot.waitUntil(lambda: len(ran) == 4, timeout=5000)
-    assert ran == ["log file", "crash file", "window step", "later step"]
-    hook.add_first(lambda: ran.append("late"))
-    assert ran[-1] == "late"  # after the first frame, at once
-
-
 def test_run_now_runs_what_is_pending_without_a_paint(qtbot: QtBot, window: QMainWindow) -> None:
     hook = AfterFirstPaint(window)
     ran: list[int] = []
