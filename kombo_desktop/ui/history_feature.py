@@ -176,7 +176,9 @@ class HistoryFeature(QObject):
 
     def when_saved(self, then: Callable[[], None]) -> None:
         """Call ``then`` once the links handed over so far are saved (or found waiting for the
-        file) and listed in the panel; at once when no save runs (``WaitingSaves``)."""
+        file) and listed in the panel; at once when no save runs (``WaitingSaves``). The
+        history's own closing waits on ``WaitingSaves`` directly; this is the way in for code
+        outside the history, so far only the tests' ``make_link``."""
         self._waiting.when_saved(then)
 
     @property
