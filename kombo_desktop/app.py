@@ -16,8 +16,7 @@ import gc
 import logging
 import os
 import sys
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kombo_desktop import __version__
 from kombo_desktop.ui.source_scan import skip_source_scan_of_known_modules  # no Qt in it
@@ -46,9 +45,12 @@ class UsageError(Exception):
     """A flag or environment variable that cannot be used; the message says why, plainly."""
 
 
-@dataclass(frozen=True)
-class Options:
-    """What the command line and the environment ask of this run (``parse_arguments``)."""
+class Options(NamedTuple):
+    """What the command line and the environment ask of this run (``parse_arguments``).
+
+    A named tuple, as are ``AppPaths``, ``Target``, ``Tool`` and ``FileAsRead``: a frozen
+    dataclass compiles its generated methods from source as its module loads, before the
+    window's first frame (see benchmarks/README.md, "tenth look")."""
 
     demo: bool = False
     api_base: str | None = None  # from --api-base or KOMBO_API_BASE; checked by parse_arguments
@@ -127,7 +129,7 @@ def parse_arguments(
             profile = validate_profile_name(profile)
         except ValueError as error:
             raise UsageError(f"--profile: {error}") from None
-    return replace(options, api_base=api_base, api_base_source=source, profile=profile)
+    return options._replace(api_base=api_base, api_base_source=source, profile=profile)
 
 
 def _parse_flags(arguments: list[str]) -> Options:

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -48,9 +47,11 @@ _SHORTEST_GUESS = 4
 _CLOSEST_KEPT = 32  # answers of ``closest`` kept: a few per letter typed
 
 
-@dataclass(frozen=True)
-class Tool:
-    """One connectable tool: Kombo's id (sent on the wire), its display name and categories."""
+class Tool(NamedTuple):
+    """One connectable tool: Kombo's id (sent on the wire), its display name and categories.
+
+    A named tuple rather than a frozen dataclass, which compiles its methods as this module
+    loads, before the window's first frame (``app.Options`` says more)."""
 
     id: str
     label: str

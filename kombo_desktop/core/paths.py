@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # The same folder name as the administrator policy folder and the credential service name.
 APP_NAME = "kombo-desktop"
@@ -25,9 +25,11 @@ _log = logging.getLogger(__name__)
 _PRIVATE_DIR_MODE = 0o700
 
 
-@dataclass(frozen=True)
-class AppPaths:
-    """The four folders the program writes to, and the files inside them."""
+class AppPaths(NamedTuple):
+    """The four folders the program writes to, and the files inside them.
+
+    A named tuple rather than a frozen dataclass, which compiles its methods as this module
+    loads, before the window's first frame (``app.Options`` says more)."""
 
     config_dir: Path
     data_dir: Path

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.files import atomic_write
@@ -241,8 +241,7 @@ def _default_profiles() -> list[Profile]:
     return [Profile(DEFAULT_PROFILE_NAME)]
 
 
-@dataclass(frozen=True)
-class FileAsRead:
+class FileAsRead(NamedTuple):
     """The settings file as it was read, for what this version does not know.
 
     A newer version (which an administrator rolled back from, say) writes settings, details of

@@ -18,7 +18,6 @@ them to this part; making the link itself is ``link_making``'s.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
@@ -464,7 +463,7 @@ class AccountFeature(QObject):
         target = self.target
         if target is not None and target.demo:
             if target.profile != name:
-                self.use_target(replace(target, profile=name))
+                self.use_target(target._replace(profile=name))
             # The window goes on making demo links: a key just saved in Settings was taken
             # for one that would be used, and the next link was a demo link again.
             self._window.statusPanel.show_message(

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kombo_desktop.core.api_address import host_of
@@ -63,9 +62,11 @@ RUN_KEY_TIP = (
 )
 
 
-@dataclass(frozen=True)
-class Target:
-    """One place links can be made: a profile's Kombo region, or the local demo service."""
+class Target(NamedTuple):
+    """One place links can be made: a profile's Kombo region, or the local demo service.
+
+    A named tuple rather than a frozen dataclass, which compiles its methods as this module
+    loads, before the window's first frame (``app.Options`` says more)."""
 
     profile: str
     api_base: str
@@ -264,7 +265,7 @@ class Connection:
     def follow_rename(self, new: str) -> None:
         """The target's profile was renamed: still the same place and the same key (it moves
         with the name), so this connection and a request running on it may carry on."""
-        self.target = replace(self.target, profile=new)
+        self.target = self.target._replace(profile=new)
         self._renamed_to = new
 
     def take_rename(self) -> str | None:

@@ -31,7 +31,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, overload
 
 import shiboken6
@@ -96,12 +95,18 @@ class TaskHandle:
         return token
 
 
-@dataclass
 class _Outcome:
-    """What a worker reports: its return value, or the exception it raised."""
+    """What a worker reports: its return value, or the exception it raised.
 
-    value: Any = None
-    error: BaseException | None = None
+    This and ``_Pending`` are plain classes: only made and read here, they need none of the
+    methods a dataclass generates, which Python 3.11 compiles from source as this module loads,
+    before the window's first frame (see benchmarks/README.md, "tenth look")."""
+
+    __slots__ = ("error", "value")
+
+    def __init__(self, value: Any = None, error: BaseException | None = None) -> None:
+        self.value = value
+        self.error = error
 
 
 class _Relay(QObject):
@@ -122,16 +127,26 @@ class _Relay(QObject):
     finished = Signal(object, object)  # (TaskHandle, _Outcome)
 
 
-@dataclass
 class _Pending(Generic[T]):
     """A task started and not yet delivered: where its outcome goes, on the UI thread."""
 
-    relay: _Relay
-    on_done: Callable[[T], None] | None
-    on_error: Callable[[BaseException], None] | None
-    on_cancelled: Callable[[], None] | None
-    on_progress: Tell | None
-    owner: QObject | None
+    __slots__ = ("on_cancelled", "on_done", "on_error", "on_progress", "owner", "relay")
+
+    def __init__(
+        self,
+        relay: _Relay,
+        on_done: Callable[[T], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        on_cancelled: Callable[[], None] | None,
+        on_progress: Tell | None,
+        owner: QObject | None,
+    ) -> None:
+        self.relay = relay
+        self.on_done = on_done
+        self.on_error = on_error
+        self.on_cancelled = on_cancelled
+        self.on_progress = on_progress
+        self.owner = owner
 
 
 class TaskRunner(QObject):
