@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Signal
@@ -101,22 +100,40 @@ PREFERRED_SIZE = (1180, 820)
 MINIMUM_SIZE = (860, 500)
 
 
-@dataclass
 class WindowSetup:
-    """Everything ``app.py`` decided before the window exists."""
+    """Everything ``app.py`` decided before the window exists.
 
-    paths: AppPaths
-    settings_store: SettingsStore
-    settings: Settings
-    policy: Policy
-    credentials: CredentialStore
-    profile_name: str  # the profile links are made with (when not in the demo)
-    api_base_override: str | None = None  # --api-base / KOMBO_API_BASE, already checked
-    api_base_source: str | None = None  # which of the two gave it: "--api-base", "KOMBO_API_BASE"
-    demo: bool = False
-    notes: list[str] = field(default_factory=list)  # sentences for the status line at start
-    # Extra KomboClient arguments for every connection made from now on (timeouts in tests).
-    client_options: dict[str, Any] = field(default_factory=dict)
+    A plain class: a dataclass compiles its generated methods from source as this module
+    loads, before the window's first frame, and the window only reads and updates these."""
+
+    def __init__(
+        self,
+        *,
+        paths: AppPaths,
+        settings_store: SettingsStore,
+        settings: Settings,
+        policy: Policy,
+        credentials: CredentialStore,
+        profile_name: str,
+        api_base_override: str | None = None,
+        api_base_source: str | None = None,
+        demo: bool = False,
+        notes: list[str] | None = None,
+        client_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.paths = paths
+        self.settings_store = settings_store
+        self.settings = settings
+        self.policy = policy
+        self.credentials = credentials
+        self.profile_name = profile_name  # links are made with it (when not in the demo)
+        self.api_base_override = api_base_override  # --api-base / KOMBO_API_BASE, checked
+        # Which of the two gave it: "--api-base" or "KOMBO_API_BASE".
+        self.api_base_source = api_base_source
+        self.demo = demo
+        self.notes = [] if notes is None else notes  # sentences for the status line at start
+        # Extra KomboClient arguments for every connection made from now on (timeouts in tests).
+        self.client_options: dict[str, Any] = {} if client_options is None else client_options
 
     @property
     def profile_target(self) -> Target:

@@ -17,8 +17,7 @@ while the tool lists were fetched and for the reconnection tab's lookup.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -60,11 +59,13 @@ NO_KEY_SEE_NOTICE_TEXT = (
 )
 
 
-@dataclass(frozen=True)
-class _Refusal:
+class _Refusal(NamedTuple):
     """Kombo's last refusal of the details sent, and the customer details it quotes: typing
     over those details takes it off the screen (``RefusalDisplay.customer_typed``). Its words go
-    when typed over in screen-sharing mode, its marks on the fields when links go elsewhere."""
+    when typed over in screen-sharing mode, its marks on the fields when links go elsewhere.
+
+    A named tuple rather than a frozen dataclass, which compiles its methods as this module
+    loads, before the window's first frame (``app.Options`` says more)."""
 
     words: str | None = None  # the status line that said it; None once taken off
     words_quote: tuple[str, ...] = ()  # the details its words, or its details for support, quote
@@ -256,9 +257,9 @@ class RefusalDisplay(QObject):
         status = self._window.statusPanel
         words = status.text
         words_quote = _quoted_details(request, f"{status.text}\n{status.support_text}")
-        self._refusal = replace(self._refusal, words=words, words_quote=words_quote)
+        self._refusal = self._refusal._replace(words=words, words_quote=words_quote)
         if isinstance(error, InputRejectedError):
-            self._refusal = replace(self._refusal, marks_quote=self._mark_rejected(error, request))
+            self._refusal = self._refusal._replace(marks_quote=self._mark_rejected(error, request))
 
     def _mark_rejected(
         self, error: InputRejectedError, request: LinkRequest | RelinkRequest
@@ -294,7 +295,7 @@ class RefusalDisplay(QObject):
     def _unmark_refused(self) -> None:
         for form in (self._window.linkForm, self._window.relinkForm):
             form.unmark_rejected()
-        self._refusal = replace(self._refusal, marks_quote=())
+        self._refusal = self._refusal._replace(marks_quote=())
 
     def _unmark_typed_over(self) -> None:
         """Marks quoting a customer's details no longer in the form go, in either mode and
@@ -322,7 +323,7 @@ class RefusalDisplay(QObject):
         # Only words that quote details no longer in the form go: correcting the field
         # Kombo refused keeps the reason on screen.
         if self._window.screen_sharing.on and self._no_longer_in_the_form(refusal.words_quote):
-            self._refusal = replace(refusal, words=None)
+            self._refusal = refusal._replace(words=None)
             self._window.show_status(REFUSAL_TYPED_OVER_TEXT, "info")
         return True
 
