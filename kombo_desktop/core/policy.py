@@ -60,7 +60,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import NamedTuple, TypeVar
@@ -113,9 +112,11 @@ class PolicyProfile(NamedTuple):
         return Profile(name=self.name, region=Region(self.region), custom_base=self.custom_base)
 
 
-@dataclass(frozen=True)
-class Policy:
-    """What the administrator decided; the defaults mean "nothing decided"."""
+class Policy(NamedTuple):
+    """What the administrator decided; the defaults mean "nothing decided".
+
+    A named tuple rather than a frozen dataclass, which compiles its methods as this module
+    loads, before the window's first frame (see benchmarks/README.md, "tenth look")."""
 
     profiles: tuple[PolicyProfile, ...] = ()
     default_profile: str | None = None
@@ -124,7 +125,7 @@ class Policy:
     default_language: Language | None = None
     default_link_type: LinkType | None = None
     source: Path | None = None  # the file that was read, None when there is none
-    problems: tuple[str, ...] = field(default=())  # for the details: what was wrong, and where
+    problems: tuple[str, ...] = ()  # for the details: what was wrong, and where
     # The file could not be read at all (unreadable, too large, not a JSON object): nothing in
     # it applies, rather than some entries.
     unreadable: bool = False
