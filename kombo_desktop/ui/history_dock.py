@@ -47,7 +47,8 @@ PREFERRED_WIDTH = 620  # at the side: when, organisation and e-mail without scro
 # The duplicate warning's height with its spacing, before it is first shown (two lines of text).
 WARNING_ROOM = 180
 SEPARATOR = 8  # the line between the window's content and a dock, that can be dragged
-_RIGHT, _BOTTOM = Qt.DockWidgetArea.RightDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+_LEFT, _RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+_BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
 
 
 class HistoryDockWidget(QDockWidget):
@@ -192,6 +193,18 @@ def place_floating(
     top = max(available.top(), min(top, available.bottom() + 1 - height - extra_height))
     dock.setGeometry(left + extra_width // 2, top + extra_height - extra_width // 2, width, height)
     keep_on_screen(dock)
+
+
+def place_floated_by_hand(window: MainWindow, dock: QDockWidget, panel: HistoryPanel) -> None:
+    """The person floated the history (its float button): placed as :func:`place_floating`
+    says, as big as it was docked at the side, or as it would be there. Docked below the form
+    it is as wide as the window and a few rows high: floated at that size it lay over the link
+    and the form, 1180 pixels wide on a screen 1920 wide, with one row of its table in view.
+    Now it is as wide as at the side and as tall as the window, beside it where there is room."""
+    size = (dock.width(), dock.height())
+    if window.dockWidgetArea(dock) not in (_LEFT, _RIGHT):
+        size = (PREFERRED_WIDTH, window.height())
+    place_floating(window, dock, panel, size)
 
 
 def _below_the_header(window: MainWindow) -> int:

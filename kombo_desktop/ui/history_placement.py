@@ -358,11 +358,11 @@ class HistoryPlacement:
             self._width_with_history = window.width()
 
     def _place_floated_by_hand(self) -> None:
-        from kombo_desktop.ui.history_dock import place_floating
+        from kombo_desktop.ui.history_dock import place_floated_by_hand
 
         dock = self.dock
         if dock.isFloating() and not dock.isHidden():
-            place_floating(self._window, dock, self.panel, (dock.width(), dock.height()))
+            place_floated_by_hand(self._window, dock, self.panel)
 
     def _close_if_hidden(self) -> None:
         if self.dock.isHidden() and self.panel.model.active:

@@ -9,10 +9,11 @@ size" at 150 % leaves the window 911x485 logical pixels.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.ui.history_dock import PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
@@ -114,6 +115,32 @@ def test_a_history_floated_by_its_button_covers_none_of_the_header(
     qtbot.wait(100)
     assert covered_header_buttons(window, feature) == []
     assert screen.contains(dock.frameGeometry())
+
+
+def test_a_history_floated_from_the_bottom_gets_a_floating_size_beside_the_window(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # On a 1920-wide screen the history docks below the form, as wide as the window: floated
+    # with its float button it kept that width (about 1180 pixels) and its docked height, lay
+    # over the link and the form, and showed a single row of its table.
+    window = open_on(ROOMY, 1.0, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert not dock.isFloating()
+    assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+    float_button(dock).click()
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    history = dock.frameGeometry()
+    assert ROOMY.contains(history), history
+    assert not history.intersects(window.frameGeometry()), (history, window.frameGeometry())
+    assert dock.width() <= max(PREFERRED_WIDTH, dock.minimumSizeHint().width())
+    assert dock.height() >= window.height() - 1  # as tall as the window, as from the side
+    table = feature.panel.historyTable
+    assert table.viewport().height() >= 6 * table.verticalHeader().defaultSectionSize()
 
 
 def test_on_a_small_screen_with_larger_text_the_floating_history_fits_the_screen(
