@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, Signal
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
 
@@ -49,13 +49,36 @@ WARNING_ROOM = 180
 SEPARATOR = 8  # the line between the window's content and a dock, that can be dragged
 _LEFT, _RIGHT = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
 _BOTTOM = Qt.DockWidgetArea.BottomDockWidgetArea
+# On the docked title Qt draws, and on the title the system draws for a floating one.
+_DOUBLE_CLICKS = (QEvent.Type.MouseButtonDblClick, QEvent.Type.NonClientAreaMouseButtonDblClick)
 
 
 class HistoryDockWidget(QDockWidget):
     """The history's dock, which says when the person closes it (its close button): Qt also
-    hides a dock for a moment while floating or docking it, which is no closing."""
+    hides a dock for a moment while floating or docking it, which is no closing. It also
+    says whether a double click on its title is floating or docking it (``double_clicked``)."""
 
     closed = Signal()
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self._double_clicked = False
+
+    @property
+    def double_clicked(self) -> bool:
+        """Whether Qt is handling a double click on the title now: it floats or docks the dock
+        with the mouse button still down, as when the dock is dragged off, and a history
+        floated so was left where Qt put it, over the header's buttons."""
+        return self._double_clicked
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() not in _DOUBLE_CLICKS:
+            return super().event(event)
+        self._double_clicked = True
+        try:
+            return super().event(event)
+        finally:
+            self._double_clicked = False
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         super().closeEvent(event)
@@ -196,11 +219,12 @@ def place_floating(
 
 
 def place_floated_by_hand(window: MainWindow, dock: QDockWidget, panel: HistoryPanel) -> None:
-    """The person floated the history (its float button): placed as :func:`place_floating`
-    says, as big as it was docked at the side, or as it would be there. Docked below the form
-    it is as wide as the window and a few rows high: floated at that size it lay over the link
-    and the form, 1180 pixels wide on a screen 1920 wide, with one row of its table in view.
-    Now it is as wide as at the side and as tall as the window, beside it where there is room."""
+    """The person floated the history (its float button, a double click on its title): placed
+    as :func:`place_floating` says, as big as it was docked at the side, or as it would be
+    there. Docked below the form it is as wide as the window and a few rows high: floated at
+    that size it lay over the link and the form, 1180 pixels wide on a screen 1920 wide, with
+    one row of its table in view. Now it is as wide as at the side and as tall as the window,
+    beside it where there is room."""
     size = (dock.width(), dock.height())
     if window.dockWidgetArea(dock) not in (_LEFT, _RIGHT):
         size = (PREFERRED_WIDTH, window.height())

@@ -33,8 +33,7 @@ from kombo_desktop.ui.widgets import keep_on_screen
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from PySide6.QtWidgets import QDockWidget
-
+    from kombo_desktop.ui.history_dock import HistoryDockWidget
     from kombo_desktop.ui.history_feature import HistoryFeature
     from kombo_desktop.ui.history_panel import HistoryPanel
 
@@ -58,7 +57,7 @@ class HistoryPlacement:
         self._feature = feature
         self._window = feature.window
         self._panel: HistoryPanel | None = None
-        self._dock: QDockWidget | None = None
+        self._dock: HistoryDockWidget | None = None
         # The History button pressed while the history was being opened: what calls off
         # opening the panel once it is (``open_history``).
         self._call_off_waiting: Callable[[], None] | None = None
@@ -135,7 +134,7 @@ class HistoryPlacement:
         return self._panel
 
     @property
-    def dock(self) -> QDockWidget:
+    def dock(self) -> HistoryDockWidget:
         _ = self.panel
         assert self._dock is not None
         return self._dock
@@ -299,17 +298,18 @@ class HistoryPlacement:
             QtCore.QTimer.singleShot(0, self.dock, self._close_if_hidden)
 
     def _dock_top_level_changed(self, floating: bool) -> None:
-        """Floated by the person with the dock's float button (or a double click on its
-        title), the history stays where Qt leaves it, which was over the header's buttons:
-        it moves clear of them on the next turn, once Qt has shown it (see
-        ``history_dock.place_floating``). One dragged off by the mouse goes where it is
-        dropped."""
+        """Floated by the person with the dock's float button or a double click on its title,
+        the history stays where Qt leaves it, which was over the header's buttons: it moves
+        clear of them on the next turn, once Qt has shown it (see
+        ``history_dock.place_floated_by_hand``). One dragged off by the mouse goes where it is
+        dropped: the mouse button is down then, as it is during a double click, which is told
+        apart by the dock (``double_clicked``)."""
         if self._placing:
             return
         if not floating:
             self._note_width_without_history()  # before Qt widens the window for the dock
             QtCore.QTimer.singleShot(0, self.dock, self._keep_the_window_on_screen)
-        elif not QGuiApplication.mouseButtons():
+        elif self.dock.double_clicked or not QGuiApplication.mouseButtons():
             QtCore.QTimer.singleShot(0, self.dock, self._place_floated_by_hand)
 
     def _keep_the_window_on_screen(self) -> None:

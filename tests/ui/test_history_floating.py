@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -141,6 +142,53 @@ def test_a_history_floated_from_the_bottom_gets_a_floating_size_beside_the_windo
     assert dock.height() >= window.height() - 1  # as tall as the window, as from the side
     table = feature.panel.historyTable
     assert table.viewport().height() >= 6 * table.verticalHeader().defaultSectionSize()
+
+
+def double_click_title(qtbot: QtBot, dock: QDockWidget) -> None:
+    """A double click on the docked history's title, left of its buttons, and the mouse
+    button let go after it (which Qt's double click leaves pressed)."""
+    y = float_button(dock).geometry().center().y()
+    qtbot.mouseDClick(dock, Qt.MouseButton.LeftButton, pos=QPoint(3 * y, y))
+    qtbot.mouseRelease(dock, Qt.MouseButton.LeftButton, pos=QPoint(3 * y, y))
+    assert QGuiApplication.mouseButtons() == Qt.MouseButton.NoButton
+
+
+def test_a_history_floated_by_a_double_click_is_placed_as_by_its_float_button(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # Floated with a double click on its title, the history went back where it last floated
+    # (or stayed where it was docked), even when the window had been moved under it since:
+    # it lay over the screen-sharing switch, History and Settings. Its float button moved it
+    # clear of them.
+    window = open_on(ROOMY, 1.0, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert not dock.isFloating()
+    float_button(dock).click()  # floated beside the window, then docked again
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    float_button(dock).click()
+    qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
+    window.move(ROOMY.right() + 1 - window.frameGeometry().width(), 0)  # where it floated
+    qtbot.wait(100)
+
+    double_click_title(qtbot, dock)
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    by_double_click = dock.frameGeometry()
+    assert covered_header_buttons(window, feature) == []
+    assert ROOMY.contains(by_double_click), by_double_click
+    assert feature.history_open and feature.panel.model.rowCount() == 1
+
+    float_button(dock).click()  # docked, and floated again with its float button
+    qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
+    float_button(dock).click()
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    assert dock.frameGeometry() == by_double_click
 
 
 def test_on_a_small_screen_with_larger_text_the_floating_history_fits_the_screen(
