@@ -44,6 +44,10 @@ MAX_SHARE = 0.4  # of the window's height (at the bottom) or width (at the side)
 FIELDS_KEPT = 3  # the form keeps at least this many fields, and its button, in view
 USEFUL_ROWS, PREFERRED_ROWS = 4, 6  # rows of the table in view at the bottom
 PREFERRED_WIDTH = 620  # at the side: when, organisation and e-mail without scrolling
+# Rows of the table a floating history keeps in view, screen permitting: two whole rows are
+# what a 1366x768 laptop at 150 % with larger text leaves below the header; a third covered
+# the screen-sharing switch there.
+FLOATING_ROWS = 2
 # The duplicate warning's height with its spacing, before it is first shown (two lines of text).
 WARNING_ROOM = 180
 SEPARATOR = 8  # the line between the window's content and a dock, that can be dragged
@@ -174,7 +178,10 @@ def place_floating(
     form below the header, as tall as the screen leaves it (its table scrolls). Placed over
     the header, it hid the buttons that turn screen-sharing mode on and close it again.
 
-    Where even its smallest height does not fit below the header, its buttons go in threes
+    Its smallest height shows the search box, ``FLOATING_ROWS`` rows of its table and its
+    buttons, as far as the screen's height allows: as short as Qt lets a table be, it showed
+    less than one row on a 1366x768 laptop at 150 % with larger text, and could be made
+    shorter still. Where that height does not fit below the header, its buttons go in threes
     (as far as the window's width allows), which makes it shorter; where that is not enough
     either it covers the least of the header that it must."""
     screen = window.screen()
@@ -191,6 +198,8 @@ def place_floating(
         if layout is not None:
             layout.activate()
         QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
+        if _keep_rows_in_view(dock, panel, available.height() - extra_height):
+            QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
         smallest = dock.minimumSizeHint().expandedTo(dock.minimumSize())
         width = min(max(width, smallest.width()), available.width() - extra_width)
         height = min(max(height, smallest.height()), available.height() - extra_height)
@@ -216,6 +225,25 @@ def place_floating(
     top = max(available.top(), min(top, available.bottom() + 1 - height - extra_height))
     dock.setGeometry(left + extra_width // 2, top + extra_height - extra_width // 2, width, height)
     keep_on_screen(dock)
+
+
+def _keep_rows_in_view(dock: QDockWidget, panel: HistoryPanel, tallest: int) -> bool:
+    """Make the table of the floating history (its buttons arranged as they now are) no
+    shorter than ``FLOATING_ROWS`` rows, under its column titles and above its scroll bar,
+    unless that makes the history taller than ``tallest``; whether its smallest height
+    changed."""
+    table = panel.historyTable
+    before = table.minimumHeight()
+    table_now = table.minimumSizeHint().height() if before == 0 else before
+    others = dock.minimumSizeHint().height() - table_now  # search box, buttons, margins
+    titles = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()
+    rows = FLOATING_ROWS * table.verticalHeader().defaultSectionSize()
+    wanted = titles + rows + table.horizontalScrollBar().sizeHint().height()
+    height = min(wanted, tallest - others)
+    if height <= table.minimumSizeHint().height():  # no room for more than Qt's smallest
+        height = 0
+    panel.keep_table_height(height)
+    return height != before
 
 
 def place_floated_by_hand(window: MainWindow, dock: QDockWidget, panel: HistoryPanel) -> None:
@@ -263,6 +291,7 @@ def _measure(
     # of its table that are to be seen.
     table = panel.historyTable
     panel.set_compact(False)  # as docked: a floating history's threes would not fit beside
+    panel.keep_table_height(0)  # nor the rows it keeps in view (``place_floating``)
     panel.set_narrow(False)
     smallest = dock.minimumSizeHint().height() - table.minimumSizeHint().height()
     header = table.horizontalHeader().sizeHint().height() + 2 * table.frameWidth()

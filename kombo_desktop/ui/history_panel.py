@@ -304,6 +304,13 @@ class HistoryPanel(QWidget):
             self._compact, self._per_row = compact, per_row
             self._arrange()
 
+    def keep_table_height(self, height: int) -> None:
+        """Floating, the table is never made shorter than ``height`` pixels, which keep a few
+        of its rows in view (see ``history_dock.place_floating``); 0 when docked, where the
+        dock's height is chosen for its rows (``history_dock.plan_dock``) and the form keeps
+        the rest of the window."""
+        self.historyTable.setMinimumHeight(height)
+
     def _row_width(self, per_row: int) -> int:
         """The width of the widest row of ``per_row`` buttons, with the margins around them."""
         widths = [button.sizeHint().width() for button in self._action_buttons]

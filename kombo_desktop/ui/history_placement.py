@@ -50,6 +50,14 @@ HISTORY_HIDDEN_TEXT = (
 SHOW_HISTORY_TEXT = "Turn off and show history"
 
 
+def _look_as_docked(panel: HistoryPanel) -> None:
+    """Docked (again): a floating history's slim buttons in threes and the rows its table
+    keeps in view (see ``history_dock.place_floating``) would take the form's room; the
+    dock's height is chosen for its rows (``history_dock.plan_dock``)."""
+    panel.set_compact(False)
+    panel.keep_table_height(0)
+
+
 class HistoryPlacement:
     """The history panel's dock and the History button of one window's history (``feature``)."""
 
@@ -116,7 +124,7 @@ class HistoryPlacement:
                 )
             )
             dock.topLevelChanged.connect(
-                lambda floating: None if floating else panel.set_compact(False)
+                lambda floating: None if floating else _look_as_docked(panel)
             )
             dock.topLevelChanged.connect(self._dock_top_level_changed)
             panel.notice.connect(window.show_status)

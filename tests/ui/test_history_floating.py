@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.ui.history_dock import PREFERRED_WIDTH
+from kombo_desktop.ui.history_dock import FLOATING_ROWS, PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import open_history
@@ -211,6 +211,32 @@ def test_on_a_small_screen_with_larger_text_the_floating_history_fits_the_screen
         assert button.isVisible() and AT_150.contains(global_rect(button)), button.objectName()
         assert button.visibleRegion().boundingRect().size() == button.size()
     assert panel.historyTable.viewport().height() > 0  # the table scrolls in what is left
+
+
+def test_on_a_small_screen_with_larger_text_the_floating_history_shows_whole_rows(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # 1366x768 at 150 % with larger text, the window a little lower on the screen: the
+    # history floated below the header as tall as the screen left it, and its table showed
+    # less than one whole row (25 pixels of a 37-pixel row); it could be made shorter still.
+    window = open_on(AT_150, LARGER_TEXT, monkeypatch, system_text, open_window)
+    window.move(0, 60)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock, panel = feature.dock, feature.panel
+    assert dock.isFloating()
+    table = panel.historyTable
+    rows = FLOATING_ROWS * table.verticalHeader().defaultSectionSize()
+    assert table.viewport().height() >= rows, (table.viewport().height(), rows)
+    assert AT_150.contains(dock.frameGeometry()), dock.frameGeometry()
+    for part in (panel.historySearchEdit, panel.historyCopyButton, panel.historyExportButton):
+        assert part.visibleRegion().boundingRect().size() == part.size(), part.objectName()
+        assert AT_150.contains(global_rect(part)), part.objectName()
+    dock.resize(dock.width(), 50)  # made as short as the person can
+    qtbot.wait(50)
+    assert table.viewport().height() >= rows, (table.viewport().height(), rows)
 
 
 def test_docking_the_history_by_hand_keeps_the_window_on_a_small_screen(
