@@ -184,6 +184,11 @@ def place_floating(
     shorter still. Where that height does not fit below the header, its buttons go in threes
     (as far as the window's width allows), which makes it shorter; where that is not enough
     either it covers the least of the header that it must."""
+    # Just floated from its dock, the history leaves the window's content room that its
+    # layout hands out on the next turn: until then the header stands where the docked
+    # history squeezed it (1366x768 at 150 %), and a history placed below that covered the
+    # screen-sharing switch.
+    _settle(window)
     screen = window.screen()
     available = screen.availableGeometry()
     frame = window.frameGeometry()
@@ -257,6 +262,15 @@ def place_floated_by_hand(window: MainWindow, dock: QDockWidget, panel: HistoryP
     if window.dockWidgetArea(dock) not in (_LEFT, _RIGHT):
         size = (PREFERRED_WIDTH, window.height())
     place_floating(window, dock, panel, size)
+
+
+def _settle(window: MainWindow) -> None:
+    """Lay out the window's content now, as it will be on the next turn of the event loop
+    (the layouts' own requests: the window's layout, asked for here, would have PySide6 set
+    up classes the first click on History is not to wait for, see ``history_warm_up``)."""
+    for part in (window, window.centralWidget()):
+        if part is not None:
+            QCoreApplication.sendPostedEvents(part, QEvent.Type.LayoutRequest)
 
 
 def _below_the_header(window: MainWindow) -> int:

@@ -118,6 +118,35 @@ def test_a_history_floated_by_its_button_covers_none_of_the_header(
     assert screen.contains(dock.frameGeometry())
 
 
+@pytest.mark.parametrize("by_double_click", [False, True], ids=["float-button", "double-click"])
+def test_a_history_floated_from_a_squeezed_window_covers_none_of_the_header(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    by_double_click: bool,
+) -> None:
+    # 1366x768 at 150 %: docked, the history squeezes the window's content, the header with
+    # it. Floated again, with its float button or a double click, it was placed below where
+    # the header ended while docked, 20 pixels above where it ends once the window has its
+    # room back: over the screen-sharing switch.
+    window = open_on(AT_150, 1.0, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert dock.isFloating()  # the program floats it on this screen; docked by hand
+    float_button(dock).click()
+    qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    if by_double_click:
+        double_click_title(qtbot, dock)
+    else:
+        float_button(dock).click()
+    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
+    qtbot.wait(100)
+    assert covered_header_buttons(window, feature) == []
+    assert AT_150.contains(dock.frameGeometry()), dock.frameGeometry()
+
+
 def test_a_history_floated_from_the_bottom_gets_a_floating_size_beside_the_window(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
