@@ -118,6 +118,13 @@ CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
 CLOSING_AFTER_SAVE_TEXT = "Closing once your changes are saved…"
 # Said after why a change could not be saved, when the dialog waited for it to close.
 STAYED_OPEN_TEXT = "Settings stayed open: close it again to leave without that change."
+
+
+def stayed_open_text(reason: str) -> str:
+    """What the status line says when the dialog stays open for ``reason``."""
+    return f"{reason} {STAYED_OPEN_TEXT}"
+
+
 # The most the window, closing, waits for a change being written: written on a home folder
 # on a network share over a VPN, it takes seconds; cut off, the change was lost.
 SETTINGS_CLOSE_WAIT_SECONDS = 10.0
@@ -195,6 +202,7 @@ class SettingsDialog(QDialog):
         self.key.changed.connect(self._changed)
         self.profiles.renamed.connect(self._follow_rename)
         self.profiles.removed.connect(self._follow_removal)
+        self.profiles.refusal_withdrawn.connect(self._refusal_withdrawn)
         self.key.key_saved.connect(self._key_saved)
         self.key.stored_key_accepted.connect(self._stored_key_accepted)
         self.key.key_missing.connect(self._key_missing)
@@ -386,6 +394,13 @@ class SettingsDialog(QDialog):
         if name == self._book.current:
             self.profileChanged.emit(name)
 
+    def _refusal_withdrawn(self, reason: str) -> None:
+        """A name or address the dialog stayed open for is no longer refused (typed back as
+        saved, or corrected): the status line stops saying so, in red, where it still does.
+        A change saved says its own words next; one left as saved needs none."""
+        if self.settingsStatusLabel.text() == stayed_open_text(reason):
+            self._say("")
+
     def _follow_rename(self, old: str, new: str) -> None:
         if self._last_edited == old:
             self._last_edited = new
@@ -548,7 +563,7 @@ class SettingsDialog(QDialog):
         refusal = self.profiles.apply_typed()
         if refusal is not None:  # the field refused has the focus, its reason beside it
             self._closing = False
-            self._say(f"{refusal} {STAYED_OPEN_TEXT}", "error")
+            self._say(stayed_open_text(refusal), "error")
             self._focus_in_view()
             return
         if not self.key.store_work_running and not self._may_drop_typed_key():
@@ -597,7 +612,7 @@ class SettingsDialog(QDialog):
         # Said again, and so read out (at once): perhaps another change's words came since.
         # The focus stays where the person left it: the field typed in, or Close.
         self._closing = False
-        self._say(f"{self._book.last_failure} {STAYED_OPEN_TEXT}", "error")
+        self._say(stayed_open_text(self._book.last_failure), "error")
 
     def wait_before_closing(self) -> None:
         """The window is closing: give a change still being written to the settings file

@@ -68,7 +68,9 @@ class ProfilesSection(QObject):
     something about profile ``name`` changed (added, another region or address, taken into
     use; one removed: then ``name`` is the one in use now); ``used`` once the selected
     profile is the one in use; ``renamed(old, new)`` and ``removed(name)`` when a profile's
-    key must follow (the key section moves or deletes it).
+    key must follow (the key section moves or deletes it); ``refusal_withdrawn(reason)``
+    when a refusal the dialog stayed open for (see :meth:`apply_typed`) no longer holds: the
+    field was put right, or holds other text.
     """
 
     shown = Signal(bool)
@@ -77,6 +79,7 @@ class ProfilesSection(QObject):
     changed = Signal(str)
     renamed = Signal(str, str)
     removed = Signal(str)
+    refusal_withdrawn = Signal(str)
 
     def __init__(self, book: ProfileBook, say: Say, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -439,11 +442,23 @@ class ProfilesSection(QObject):
 
     def _note_refusal(self, field: QLineEdit, text: str, reason: str) -> None:
         self._refused[field] = (text, reason)
+        self._withdraw_said(field, keeping=(field, text, reason))
 
     def _note_accepted(self, field: QLineEdit) -> None:
         """What ``field`` holds was taken: a refusal of it no longer stands."""
         self._refused.pop(field, None)
+        self._withdraw_said(field)
         self._refusals_said = {said for said in self._refusals_said if said[0] is not field}
+
+    def _withdraw_said(
+        self, field: QLineEdit, keeping: tuple[QLineEdit, str, str] | None = None
+    ) -> None:
+        """The refusals of ``field`` the dialog stayed open for no longer hold (but
+        ``keeping``): ``refusal_withdrawn`` tells the dialog, whose status line went on
+        saying in red that the address was refused after it was typed back as saved."""
+        for said in self._refusals_said:
+            if said[0] is field and said != keeping:
+                self.refusal_withdrawn.emit(said[2])
 
     @contextmanager
     def leaving_saves_nothing(self) -> Iterator[None]:

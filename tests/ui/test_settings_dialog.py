@@ -1756,6 +1756,37 @@ def test_a_name_taken_typed_as_settings_closes_keeps_it_open_once(
     ]
 
 
+@pytest.mark.parametrize("field", ["address", "name"])
+def test_a_refusal_put_right_takes_its_red_sentence_off_the_status_line(
+    qtbot: QtBot, open_window: WindowFactory, field: str
+) -> None:
+    # The address refused as Settings closed, then typed back as saved with Enter: the reason
+    # beside the field went, but the status line kept saying in red that it was refused and
+    # that Settings stayed open for it, about an address no longer there.
+    window = window_using_a_proxy(open_window)
+    dialog = settings_of(qtbot, window)
+    if field == "address":
+        edit, put_right = type_address(qtbot, dialog, REFUSED_ADDRESS), OLD_PROXY
+    else:
+        edit = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
+        put_right = "New profile"
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    qtbot.wait(100)
+    assert dialog.isVisible() and status(dialog).endswith(STAYED_OPEN_TEXT)
+    label = child(dialog, QLabel, "settingsStatusLabel")
+    assert label.property("kind") == "error"
+
+    edit.selectAll()
+    qtbot.keyClicks(edit, put_right)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    settle(qtbot, dialog)
+    assert STAYED_OPEN_TEXT not in status(dialog)
+    assert label.property("kind") != "error"
+    assert edit.text() == put_right
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # nothing refused is left: it closes at once
+    qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=WAIT_MS)
+
+
 def test_a_name_and_an_address_both_refused_are_each_said_before_settings_closes(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
