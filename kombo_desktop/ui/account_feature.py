@@ -351,6 +351,7 @@ class AccountFeature(QObject):
             address_set_by=setup.address_set_by,
             demo=self.is_demo,
             log_folder=setup.paths.log_dir,
+            writes=window.settings_writes,
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)

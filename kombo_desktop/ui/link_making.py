@@ -18,6 +18,7 @@ is ``account_feature``'s.
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, TypeVar
@@ -63,6 +64,8 @@ OPENING_HISTORY_TEXT = "Opening the link history… To stop waiting, press Cance
 RELINK_GONE_BY_EDITING = (
     f"The form was changed, so nothing was sent. Press “{spoken_name(RELINK_TEXT)}” when ready."
 )
+# Said while the window, closing, waits for the form's choices to be saved for next time.
+CLOSING_SAVING_CHOICES_TEXT = "Closing once your settings are saved…"
 # A new link's QR code is computed once the link is painted, or after this long if it is not
 # (the window is minimised, say).
 QR_AFTER_LINK_AT_THE_LATEST_MS = 100
@@ -501,13 +504,17 @@ class LinkMaking(QObject):
         valid an hour, chosen once would otherwise be preselected for every later link, and
         the links staff send by e-mail would stop working an hour after they were made.
 
-        Written only when they changed: the file is written safely (flushed to the disk
-        first), which a slow disk makes take a while, and the window waits meanwhile; it
-        froze so after every link, though most links keep the choices of the one before.
-        The rare change is read and written again under the store's lock
-        (``SettingsStore.update``): a QR code's folder may be remembered on a worker at the
-        same moment, and a copy read before that write and saved after it would undo it."""
-        store = self._window.setup.settings_store
+        Written on a worker, after the window's other changes to the settings file
+        (``SettingsWrites``: Settings' changes, the choices of the link before), and only
+        when they changed. The file is written safely, flushed to the disk first, which a
+        slow disk makes take a while (0.3 s on some laptops, seconds for a home folder on a
+        network share): written on the window's thread, it froze the window that long. The
+        change is read and written again under the store's lock (``SettingsStore.update``):
+        a QR code's folder may be remembered on another worker at the same moment, and a
+        copy read before that write and saved after it would undo it. A window closed before
+        it was written writes it as it closes (``wait_before_closing``)."""
+        window = self._window
+        store = window.setup.settings_store
 
         def category_of(settings: Settings) -> Category:
             if isinstance(request, LinkRequest):
@@ -517,13 +524,44 @@ class LinkMaking(QObject):
         def keep(settings: Settings) -> None:
             settings.language, settings.category = request.language, category_of(settings)
 
-        try:
+        def remember() -> Settings:  # on a worker, or as the window closes
             settings = store.load()
             if (settings.language, settings.category) != (request.language, category_of(settings)):
                 settings = store.update(keep)
-            self._window.setup.settings = settings
-        except OSError as error:
-            _log.warning("Could not remember the form's choices: %s", error)
+            return settings
+
+        def written(settings: Settings) -> None:
+            window.setup.settings = settings
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, OSError):
+                _log.warning("Could not remember the form's choices: %s", error)
+            else:  # a mistake in the program: reported as one
+                sys.excepthook(type(error), error, error.__traceback__)
+
+        window.settings_writes.write(remember, written=written, failed=failed, at_closing=True)
+
+    def wait_before_closing(self) -> None:
+        """The window is closing: the form's choices still being written, or waiting for
+        their turn, are written first (``SETTINGS_CLOSE_WAIT_SECONDS`` at most for a write
+        under way), the status line saying why. The program ended before they were, and the
+        next start offered the language of the link before."""
+        writes = self._window.settings_writes
+        if not writes.worth_waiting_for:
+            return
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        from kombo_desktop.ui.history_closing import paint_now
+        from kombo_desktop.ui.settings_writes import SETTINGS_CLOSE_WAIT_SECONDS
+
+        self._window.show_status(CLOSING_SAVING_CHOICES_TEXT, "busy")
+        paint_now(self._window)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            writes.wait_before_closing(SETTINGS_CLOSE_WAIT_SECONDS)
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
 
 def _load_link_records() -> None:

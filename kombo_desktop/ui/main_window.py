@@ -82,6 +82,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
     from kombo_desktop.ui.quit_question import QuitQuestion
+    from kombo_desktop.ui.settings_writes import SettingsWrites
     from kombo_desktop.ui.shown_link import ShownLink
 
 _log = logging.getLogger(__name__)
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         self.setup = setup
         self.credentials = setup.credentials
         self.runner = TaskRunner(self)
+        self._settings_writes: SettingsWrites | None = None  # see ``settings_writes``
         # Start-up work that shows nothing runs right after the first frame (see start_up).
         # One action per turn of the event loop, in this order: Qt's namespace (kept out of the
         # first frame, and needed to hand the history to a worker), the history, as early as
@@ -642,6 +644,17 @@ class MainWindow(QMainWindow):
         return self.history.may_close()
 
     @property
+    def settings_writes(self) -> SettingsWrites:
+        """The window's changes to its settings file (Settings', the form's choices), written
+        on workers one after the other; made when first needed, which the first frame is not.
+        """
+        if self._settings_writes is None:
+            from kombo_desktop.ui.settings_writes import SettingsWrites
+
+            self._settings_writes = SettingsWrites(self.runner)
+        return self._settings_writes
+
+    @property
     def closed(self) -> bool:
         """True once the window began shutting down: nothing new is started then."""
         return self._closed
@@ -659,6 +672,7 @@ class MainWindow(QMainWindow):
         self.history.wait_before_closing()
         self.resultPanel.wait_before_closing()  # a QR code's file still being written
         self.account.wait_before_closing()  # a change Settings is still writing
+        self.link_making.wait_before_closing()  # and the choices a link was made with
         self.account.close()  # the demo service and the connections
         self.runner.shutdown(timeout=CLOSE_WAIT_SECONDS)
         self.history.close()  # after the workers, which may still be reading it

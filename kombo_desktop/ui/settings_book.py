@@ -3,13 +3,14 @@
 A key is stored under its profile's name, so renaming or removing a profile moves or deletes
 its key too; that pairing lives here, in one place, rather than in the widgets (which run the
 key's part on a worker thread, see ``settings_key``). Every change to the settings is
-written to disk at once, on a worker thread: the file is flushed to the disk before it
-replaces the old one, and on a disk slow to confirm a write (0.3 s on some laptops, seconds
-for a home folder on a network share) the dialog froze for every change. What follows a
-change (the list shown again, the window told) waits for its write, and so does whatever
-the person does meanwhile (:meth:`ProfileBook.when_saved`): it starts from the settings as
-saved, in the order it was done. When a write fails the status line says so and the book
-goes back to what is on disk, so the dialog never shows settings that were not saved.
+written to disk at once, on a worker thread, after the window's other changes to the file
+(``settings_writes``): the file is flushed to the disk before it replaces the old one, and
+on a disk slow to confirm a write (0.3 s on some laptops, seconds for a home folder on a
+network share) the dialog froze for every change. What follows a change (the list shown
+again, the window told) waits for its write, and so does whatever the person does meanwhile
+(:meth:`ProfileBook.when_saved`): it starts from the settings as saved, in the order it was
+done. When a write fails the status line says so and the book goes back to what is on disk,
+so the dialog never shows settings that were not saved.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import contextlib
 import dataclasses
 import logging
 import sys
-from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
+
+import shiboken6
 
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
 from kombo_desktop.core.settings import (
@@ -36,11 +38,12 @@ from kombo_desktop.core.settings import (
     validate_typed_profile_name,
 )
 from kombo_desktop.ui.connection import Target, profile_target
+from kombo_desktop.ui.settings_writes import SettingsWrites
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
 
-    from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+    from kombo_desktop.ui.tasks import TaskRunner
 
 _log = logging.getLogger(__name__)
 
@@ -67,8 +70,9 @@ class ProfileBook:
     what the dialog says about an address it cannot change. The administrator's profiles come
     with the store's settings; only their keys may be changed here.
 
-    Changes are written by ``tasks`` on worker threads, one at a time, in order; with
-    ``owner`` (the dialog) gone, what was to follow them is dropped.
+    Changes are written by ``tasks`` on worker threads, one at a time, in order: through
+    ``writes``, the window's, after its other changes to the file (by default, writes of the
+    book's own); with ``owner`` (the dialog) gone, what was to follow them is dropped.
     """
 
     def __init__(
@@ -78,6 +82,7 @@ class ProfileBook:
         say: Say,
         *,
         tasks: TaskRunner,
+        writes: SettingsWrites | None = None,
         owner: QObject | None = None,
         current_profile: str | None,
         api_base_override: str | None,
@@ -90,12 +95,8 @@ class ProfileBook:
         self.address_set_by = address_set_by
         self._store = store
         self._say = say
-        self._tasks = tasks
+        self._writes = writes if writes is not None else SettingsWrites(tasks)
         self._owner = owner
-        self._writing: TaskHandle | None = None  # the change being written now
-        self._waiting: deque[Callable[[], object]] = deque()  # what waits for it, in order
-        # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
-        self._started_by_step: list[Callable[[], object]] | None = None
         self._unsaved_current = current_profile
         # How many changes could not be written so far, and what was said of the last one:
         # the dialog closing once its changes are saved stays open when one was not.
@@ -115,42 +116,29 @@ class ProfileBook:
 
     @property
     def saving(self) -> bool:
-        """True while a change is being written, or something waits for one to be."""
-        return self._writing is not None or bool(self._waiting)
+        """True while a change is being written, or something waits for one to be (the
+        window's other changes to the settings file too: they come first)."""
+        return self._writes.saving
 
     def when_saved(self, step: Callable[[], object]) -> None:
         """Run ``step`` (on the UI thread) once the changes asked for before it are written:
-        at once when none is. What the person does while a change is written (another
-        profile chosen, a button pressed) then starts from the settings as saved, not from
-        what the dialog showed before, and in the order they did it.
-
-        What a step asks for itself (a change, the step after it) comes right after it,
-        before anything that was waiting already: a click's whole work is done before the
-        next click's begins."""
-        if self._started_by_step is not None:
-            self._started_by_step.append(step)
+        at once when none is (see :meth:`SettingsWrites.when_saved`). Not once the dialog
+        is gone: the step would show what follows in it."""
+        owner = self._owner
+        if owner is None:
+            self._writes.when_saved(step)
             return
-        self._waiting.append(step)
-        self._go_on()
+
+        def unless_gone() -> None:
+            if shiboken6.isValid(owner):
+                step()
+
+        self._writes.when_saved(unless_gone)
 
     def wait_for_write(self, seconds: float) -> bool:
         """Wait, ``seconds`` at most, for the change being written (the window closing);
         True when none is being written any longer. What would follow it is not done."""
-        writing = self._writing
-        return writing is None or writing.wait(seconds)
-
-    def _go_on(self) -> None:
-        while self._writing is None and self._waiting and self._started_by_step is None:
-            self._run_step(self._waiting.popleft())
-
-    def _run_step(self, step: Callable[[], object]) -> None:
-        started: list[Callable[[], object]] = []
-        self._started_by_step = started
-        try:
-            step()
-        finally:
-            self._started_by_step = None
-            self._waiting.extendleft(reversed(started))
+        return self._writes.wait_for_write(seconds)
 
     def _change(
         self,
@@ -186,13 +174,12 @@ class ProfileBook:
                 raise
 
         def written(settings: Settings) -> None:
-            self._writing = None
             self.settings = settings
             self._unsaved_current = None  # written now (or removed): nothing to add any more
-            self._after_write(then)
+            if then is not None:
+                then()
 
         def failed(error: BaseException) -> None:
-            self._writing = None
             self.failed_writes += 1
             if isinstance(error, ValueError) and refused:
                 self.last_failure = str(error)
@@ -204,30 +191,12 @@ class ProfileBook:
                 self.last_failure = NOT_SAVED_TEXT
                 sys.excepthook(type(error), error, error.__traceback__)
                 self.settings = self._read()
-            self._after_write(then if always else None)
+            if always and then is not None:
+                then()
 
-        def dropped() -> None:  # the window is closing: nothing more is done here
-            self._writing = None
-            self._waiting.clear()
-
-        try:
-            self._writing = self._tasks.run(
-                lambda _cancel: store.update(change),
-                on_done=written,
-                on_error=failed,
-                on_cancelled=dropped,
-                owner=self._owner,
-                name="settings",
-            )
-        except RuntimeError:  # the window is closing
-            self._waiting.clear()
-
-    def _after_write(self, then: Callable[[], None] | None) -> None:
-        try:
-            if then is not None:
-                self._run_step(then)
-        finally:  # what waits is not held up by a mistake in what followed this change
-            self._go_on()
+        self._writes.write(
+            lambda: store.update(change), written=written, failed=failed, owner=self._owner
+        )
 
     @property
     def profiles(self) -> list[Profile]:

@@ -18,7 +18,9 @@ it wins over both, and the region cannot be changed. ``address_set_by`` names wh
 address (``WindowSetup.address_set_by``): a key check that finds it wrong says who can change it.
 The administrator's profiles come with the store (``SettingsStore(managed=...)``): they are
 listed, and only their keys can be changed.
-``demo`` shows that the window is running against the demo service.
+``demo`` shows that the window is running against the demo service. ``writes`` are the
+window's writes to the settings file (``settings_writes``): the dialog's changes are written
+after the window's own, in order (default: the dialog's own writes).
 
 ``profileChanged(str)`` is emitted with the name of the profile the window should use whenever
 something about it changed: another profile was chosen, it was renamed or removed (then the
@@ -76,6 +78,7 @@ from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
+from kombo_desktop.ui.settings_writes import SETTINGS_CLOSE_WAIT_SECONDS, SettingsWrites
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
@@ -125,9 +128,6 @@ def stayed_open_text(reason: str) -> str:
     return f"{reason} {STAYED_OPEN_TEXT}"
 
 
-# The most the window, closing, waits for a change being written: written on a home folder
-# on a network share over a VPN, it takes seconds; cut off, the change was lost.
-SETTINGS_CLOSE_WAIT_SECONDS = 10.0
 # Said when the dialog is closed while the password store still saves, moves or deletes a key.
 CLOSING_AFTER_STORE_TEXT = (
     "Closing once your password store has finished with the key (it may be asking you to "
@@ -157,6 +157,7 @@ class SettingsDialog(QDialog):
         address_set_by: str | None = None,
         demo: bool = False,
         log_folder: Path | None = None,
+        writes: SettingsWrites | None = None,
     ) -> None:
         super().__init__(parent)
         self._log_folder = log_folder
@@ -174,6 +175,7 @@ class SettingsDialog(QDialog):
             credentials,
             self._say,
             tasks=tasks,
+            writes=writes,
             owner=self,
             current_profile=current_profile,
             api_base_override=api_base_override,

@@ -142,6 +142,8 @@ def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
     saved: list[bool] = []
     window.history.when_saved(lambda: saved.append(True))
     qtbot.waitUntil(lambda: saved != [], timeout=timeout)
+    # The form's choices, remembered for the next start on a worker too.
+    qtbot.waitUntil(lambda: not window.settings_writes.saving, timeout=timeout)
     return window.linkField.text()
 
 

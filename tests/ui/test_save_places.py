@@ -159,9 +159,9 @@ def add_a_profile_in_settings(window: MainWindow) -> Callable[[QtBot], None]:
 
 def keep_the_choices_of_a_link(window: MainWindow) -> Callable[[QtBot], None]:
     request = LinkRequest("it@acme.example", "Acme GmbH", language=Language.DE)
-    changing = threading.Thread(target=window.link_making._remember_choices, args=(request,))
-    changing.start()
-    return lambda _qtbot: changing.join(timeout=10)
+    window.link_making._remember_choices(request)  # written on a worker
+    writes = window.settings_writes
+    return lambda qtbot: qtbot.waitUntil(lambda: not writes.saving, timeout=10_000)
 
 
 @pytest.mark.parametrize(

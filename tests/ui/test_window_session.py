@@ -10,7 +10,7 @@ from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -35,6 +35,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.support.fault_server import FaultServer, Reply
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
+from tests.support.locked_files import HeldWrites
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
 
@@ -515,6 +516,69 @@ def test_a_link_made_with_the_choices_already_remembered_leaves_the_settings_fil
     make_link(qtbot, window)
     assert json.loads(settings_file.read_text(encoding="utf-8"))["preferences"]["language"] == "fr"
     assert window.setup.settings.language == "fr"
+
+
+def make_link_on_a_held_disk(qtbot: QtBot, window: MainWindow, disk: HeldWrites) -> None:
+    """Press Create and wait for the link, and for the form's choices to be held by ``disk``
+    as they are written (never on the window's thread)."""
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: bool(disk.threads), timeout=10_000)
+    assert not disk.on_the_ui_thread
+
+
+def test_the_choices_of_a_link_saved_on_a_slow_disk_never_freeze_the_window(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A language other than the last link's was remembered on the window's thread, the
+    # settings file flushed to the disk first: on a disk taking 0.3 s to confirm a write, the
+    # window stood still that long after the link; seconds on a home folder on a network share.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    disk = HeldWrites(monkeypatch)
+    try:
+        make_link_on_a_held_disk(qtbot, window, disk)
+        assert disk.waiting.is_set()
+        ticks: list[int] = []
+        heartbeat = QTimer()
+        heartbeat.timeout.connect(lambda: ticks.append(1))
+        heartbeat.start(10)
+        qtbot.wait(200)  # the disk is still holding the write
+        heartbeat.stop()
+        assert len(ticks) >= 5  # the event loop ran all along
+        assert store.load().language != "fr"
+        # Closed while the disk takes its time: the window waits for the write.
+        threading.Timer(0.3, disk.release).start()
+        window.close()
+    finally:
+        disk.release()
+    assert store.load().language == "fr"
+
+
+def test_the_choices_of_a_link_waiting_behind_a_settings_change_are_saved_at_closing(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The choices are written after the change Settings is writing, in order. The window,
+    # closing meanwhile, waits for that change and then writes them: both are kept.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    dialog = settings_of(qtbot, window)
+    disk = HeldWrites(monkeypatch)
+    try:
+        dialog.profiles.addProfileButton.click()
+        make_link_on_a_held_disk(qtbot, window, disk)
+        assert len(disk.threads) == 1  # Settings' change; the choices wait their turn
+        threading.Timer(0.3, disk.release).start()
+        window.close()
+    finally:
+        disk.release()
+    saved = store.load()
+    assert saved.language == "fr"
+    assert saved.profile("New profile") is not None
 
 
 def test_a_link_made_with_a_newer_versions_settings_keeps_them_for_it(

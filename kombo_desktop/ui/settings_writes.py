@@ -1,0 +1,170 @@
+"""The window's changes to its settings file, written on worker threads one after the other.
+
+``settings.json`` is written safely: flushed to the disk before it replaces the old file. On
+a disk slow to confirm a write (0.3 s on some laptops, seconds for a home folder on a network
+share) a write made on the window's thread froze the window that long. So every change the
+window makes to its settings goes through here: Settings' changes of profiles
+(``settings_book``) and the language and category a link was made with (``link_making``).
+Each is written by a worker of the window's task runner, one at a time, in the order asked,
+reading the file as the one before left it (``SettingsStore.update``), so a later change is
+never undone by an earlier one written after it.
+
+What follows a write (the dialog showing it, the window taking the settings as saved) runs on
+the UI thread once it is written, as a *step* (:meth:`SettingsWrites.when_saved`): whatever
+the person does meanwhile waits for it too, and starts from the settings as saved. The window,
+closing, waits a while for the write under way, then writes what must not be lost that was
+still waiting its turn (:meth:`SettingsWrites.wait_before_closing`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
+
+import shiboken6
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
+
+    from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
+
+_log = logging.getLogger(__name__)
+_Result = TypeVar("_Result")
+
+# The most the window, closing, waits for a change being written: written on a home folder
+# on a network share over a VPN, it takes seconds; cut off, the change was lost.
+SETTINGS_CLOSE_WAIT_SECONDS = 10.0
+
+
+class SettingsWrites:
+    """One window's writes to its settings file, in order, each on a worker of ``tasks``."""
+
+    def __init__(self, tasks: TaskRunner) -> None:
+        self._tasks = tasks
+        self._writing: TaskHandle | None = None  # the change being written now
+        self._waiting: deque[Callable[[], object]] = deque()  # what waits for it, in order
+        # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
+        self._started_by_step: list[Callable[[], object]] | None = None
+        # Writes asked for with ``at_closing`` and not begun yet (see wait_before_closing).
+        self._kept_at_closing: list[Callable[[], object]] = []
+
+    @property
+    def saving(self) -> bool:
+        """True while a change is being written, or something waits for one to be."""
+        return self._writing is not None or bool(self._waiting)
+
+    def when_saved(self, step: Callable[[], object]) -> None:
+        """Run ``step`` (on the UI thread) once the changes asked for before it are written:
+        at once when none is. What the person does while a change is written (another
+        profile chosen, a button pressed) then starts from the settings as saved, not from
+        what was shown before, and in the order they did it.
+
+        What a step asks for itself (a change, the step after it) comes right after it,
+        before anything that was waiting already: a click's whole work is done before the
+        next click's begins."""
+        if self._started_by_step is not None:
+            self._started_by_step.append(step)
+            return
+        self._waiting.append(step)
+        self._go_on()
+
+    def write(
+        self,
+        work: Callable[[], _Result],
+        *,
+        written: Callable[[_Result], object],
+        failed: Callable[[BaseException], object],
+        owner: QObject | None = None,
+        at_closing: bool = False,
+    ) -> None:
+        """Run ``work`` (which reads the settings file and writes it) on a worker once the
+        changes asked for before it are written; then ``written(result)`` or
+        ``failed(error)`` as a step, unless ``owner`` is gone by then. What follows goes on
+        either way. A change asked for ``at_closing`` is written even when the window closes
+        before its turn came (see :meth:`wait_before_closing`)."""
+        if at_closing:
+            self._kept_at_closing.append(work)
+        self.when_saved(lambda: self._start(work, written, failed, owner))
+
+    def wait_for_write(self, seconds: float) -> bool:
+        """Wait, ``seconds`` at most, for the change being written (the window closing);
+        True when none is being written any longer. What would follow it is not done."""
+        writing = self._writing
+        return writing is None or writing.wait(seconds)
+
+    @property
+    def worth_waiting_for(self) -> bool:
+        """A change is still being written on a worker, or one kept for closing waits for
+        its turn: the window, closing, waits for them (:meth:`wait_before_closing`)."""
+        writing = self._writing
+        return (writing is not None and writing.running) or bool(self._kept_at_closing)
+
+    def wait_before_closing(self, seconds: float) -> None:
+        """The window is closing: wait ``seconds`` at most for the change being written, then
+        write here, on the UI thread, the changes asked for ``at_closing`` that were still
+        waiting their turn: the program ends next, and they were lost. Not when the write
+        under way did not end in time: they would wait for it, under the store's lock, and
+        the window would not close. What only follows a write (a dialog's words) is not done.
+        """
+        if not self.wait_for_write(seconds):
+            _log.warning("The settings were still being written as the window closed")
+            return
+        kept, self._kept_at_closing = self._kept_at_closing, []
+        for work in kept:
+            try:
+                work()
+            except OSError as error:
+                _log.warning("A change of the settings could not be saved at closing: %s", error)
+
+    # -- in order --------------------------------------------------------------------------------
+
+    def _go_on(self) -> None:
+        while self._writing is None and self._waiting and self._started_by_step is None:
+            self._run_step(self._waiting.popleft())
+
+    def _run_step(self, step: Callable[[], object]) -> None:
+        started: list[Callable[[], object]] = []
+        self._started_by_step = started
+        try:
+            step()
+        finally:
+            self._started_by_step = None
+            self._waiting.extendleft(reversed(started))
+
+    def _start(
+        self,
+        work: Callable[[], _Result],
+        written: Callable[[_Result], object],
+        failed: Callable[[BaseException], object],
+        owner: QObject | None,
+    ) -> None:
+        """Start ``work`` on a worker: a step, run with nothing being written."""
+        if work in self._kept_at_closing:
+            self._kept_at_closing.remove(work)  # begun: waited for as the one under way
+
+        def then(step: Callable[[], object]) -> None:
+            self._writing = None
+            try:
+                if owner is None or shiboken6.isValid(owner):
+                    self._run_step(step)
+            finally:  # what waits is not held up by a mistake in what followed this change
+                self._go_on()
+
+        def dropped() -> None:  # the window is closing: nothing more is done here
+            self._writing = None
+            self._waiting.clear()
+
+        try:
+            # No owner for the task: what waits for this write goes on when it ends, even
+            # once the dialog that asked for it is gone.
+            self._writing = self._tasks.run(
+                lambda _cancel: work(),
+                on_done=lambda result: then(lambda: written(result)),
+                on_error=lambda error: then(lambda: failed(error)),
+                on_cancelled=dropped,
+                name="settings",
+            )
+        except RuntimeError:  # the window is closing
+            self._waiting.clear()
