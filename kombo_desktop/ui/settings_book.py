@@ -98,6 +98,9 @@ class ProfileBook:
         self._writes = writes if writes is not None else SettingsWrites(tasks)
         self._owner = owner
         self._unsaved_current = current_profile
+        # True while a change that shows another profile once it is written (one added or
+        # removed) is being written: the form shows one about to go (see ``settings_saving``).
+        self.showing_another = False
         # How many changes could not be written so far, and what was said of the last one:
         # the dialog closing once its changes are saved stays open when one was not.
         self.failed_writes = 0
@@ -140,15 +143,28 @@ class ProfileBook:
         True when none is being written any longer. What would follow it is not done."""
         return self._writes.wait_for_write(seconds)
 
+    @property
+    def writing(self) -> bool:
+        """True while a change to the settings file is being written on a worker (the
+        window's too)."""
+        return self._writes.writing
+
+    def watch_writes(self, told: Callable[[bool], object], owner: QObject) -> None:
+        """``told(writing)`` as each write begins and ends (see :meth:`SettingsWrites.watch`)."""
+        self._writes.watch(told, owner)
+
     def _change(
         self,
         apply: Callable[[Settings], None],
         then: Callable[[], None] | None = None,
         *,
         whatever_happens: bool = False,
+        shows_another: bool = False,
     ) -> None:
         """Apply one change to the settings as they are on disk when it is written, and save
         them; then ``then``, if they were saved (``whatever_happens``: saved or not).
+        ``shows_another``: once written, the dialog shows another profile (see
+        ``showing_another``).
 
         Each change starts from the file, not from what the dialog read when it opened:
         another copy of the program (a second window, another user session) may have saved
@@ -156,10 +172,14 @@ class ProfileBook:
         file is read and written again under the store's lock (``SettingsStore.update``):
         a QR code's folder remembered on a worker meanwhile is kept, not undone.
         """
-        self.when_saved(lambda: self._write(apply, then, whatever_happens))
+        self.when_saved(lambda: self._write(apply, then, whatever_happens, shows_another))
 
     def _write(
-        self, apply: Callable[[Settings], None], then: Callable[[], None] | None, always: bool
+        self,
+        apply: Callable[[Settings], None],
+        then: Callable[[], None] | None,
+        always: bool,
+        shows_another: bool,
     ) -> None:
         refused: list[Settings] = []
         unsaved_current = self._unsaved_current
@@ -174,12 +194,14 @@ class ProfileBook:
                 raise
 
         def written(settings: Settings) -> None:
+            self.showing_another = False
             self.settings = settings
             self._unsaved_current = None  # written now (or removed): nothing to add any more
             if then is not None:
                 then()
 
         def failed(error: BaseException) -> None:
+            self.showing_another = False
             self.failed_writes += 1
             if isinstance(error, ValueError) and refused:
                 self.last_failure = str(error)
@@ -194,6 +216,7 @@ class ProfileBook:
             if always and then is not None:
                 then()
 
+        self.showing_another = shows_another  # its write begins right after this step
         self._writes.write(
             lambda: store.update(change), written=written, failed=failed, owner=self._owner
         )
@@ -312,7 +335,7 @@ class ProfileBook:
             self.selected = chosen[0]
             then(chosen[0])
 
-        self._change(apply, added)
+        self._change(apply, added, shows_another=True)
 
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""
@@ -347,7 +370,7 @@ class ProfileBook:
             self.selected = self.current
             then()
 
-        self._change(lambda settings: settings.remove_profile(name), removed)
+        self._change(lambda settings: settings.remove_profile(name), removed, shows_another=True)
 
     def use_selected(self, then: Callable[[], None]) -> None:
         """Make links with the selected profile from now on; then ``then``, if saved."""

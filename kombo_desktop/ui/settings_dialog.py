@@ -51,7 +51,8 @@ wiring between its parts, each in a module of its own:
   and written to the settings file on a worker thread, one change after the other;
 * ``settings_profiles``: the profile list, and the selected profile's name, region and address;
 * ``settings_key``: the key field and its checks, which run on a worker thread
-  (``settings_key_checks``, where the reasons for how the key is handled are given).
+  (``settings_key_checks``, where the reasons for how the key is handled are given);
+* ``settings_saving``: what waits, greyed out, while a change is being written.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
+from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
 from kombo_desktop.ui.settings_writes import SETTINGS_CLOSE_WAIT_SECONDS, SettingsWrites
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
@@ -213,6 +215,14 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Settings")
         self.setAccessibleName("Settings")
         self._build(demo, address_notice(api_base_override, fixed_api_base))
+        self._saving_hold = SavingHold(
+            self,
+            self.savingHint,
+            held=self._held_while_saving,
+            grey=self._grey_while_saving,
+            focus_after=(self.profiles.profileList, self.key.apiKeyEdit),
+        )
+        self._book.watch_writes(self._write_began_or_ended, owner=self)
         fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
         self._placeholder_width = self.key.apiKeyEdit.minimumWidth()
         self._fit_width_to_screen()
@@ -231,6 +241,8 @@ class SettingsDialog(QDialog):
             self.profiles.customBaseEdit.setFocus()
         else:
             self.key.apiKeyEdit.setFocus()
+        if self._book.writing:  # the window's change (a link's choices) being written
+            self._write_began_or_ended(True)
 
     def _build(self, demo: bool, notice: str | None) -> None:
         outer = QVBoxLayout(self)
@@ -271,7 +283,7 @@ class SettingsDialog(QDialog):
         self.overrideLabel.setVisible(notice is not None)
         body.addWidget(self.overrideLabel)
 
-        panel = QWidget()
+        self._form_panel = panel = QWidget()
         panel.setObjectName("profileForm")
         form = FieldForm()
         form.setHorizontalSpacing(theme.SPACING)
@@ -334,6 +346,14 @@ class SettingsDialog(QDialog):
             self.logFolderButton.clicked.connect(self._open_log_folder)
             footer.addWidget(self.logFolderButton)
         footer.addStretch(1)
+        # While a change is written slowly, beside Close (see ``settings_saving``).
+        self.savingHint = plain_label(SAVING_TEXT)
+        self.savingHint.setObjectName("settingsSavingHint")
+        self.savingHint.setProperty("class", "hint")
+        self.savingHint.setAccessibleName("Saving your changes")
+        self.savingHint.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it only keeps the focus
+        self.savingHint.hide()
+        footer.addWidget(self.savingHint)
         footer.addWidget(buttons)
         outer.addLayout(footer)
 
@@ -354,6 +374,29 @@ class SettingsDialog(QDialog):
             self._say(f"The log folder was opened: {folder}.")
         else:
             self._say(f"No file manager could be opened. The log folder is {folder}.", "error")
+
+    # -- while a change is written ----------------------------------------------------------
+
+    def _write_began_or_ended(self, writing: bool) -> None:
+        self._saving_hold.set_holding(writing, self._book.showing_another)
+
+    def _held_while_saving(self, form_too: bool) -> tuple[QWidget, ...]:
+        """What waits for a change being written: what would act on the settings as they
+        were shown (see ``settings_saving``); the whole form while it shows a profile about
+        to be replaced by another (one added or removed)."""
+        held: tuple[QWidget, ...] = (
+            self.profiles.column,
+            self.profiles.renameProfileButton,
+            self.profiles.regionCombo,
+            self.useSavedProfileButton,
+        )
+        return (*held, self._form_panel) if form_too else held
+
+    def _grey_while_saving(self, on: bool, form_too: bool) -> None:
+        self.profiles.column.setEnabled(not on)
+        self.profiles.set_saving(on)
+        self.useSavedProfileButton.setEnabled(not on)
+        self._form_panel.setEnabled(not (on and form_too))
 
     @property
     def current_profile(self) -> str:
@@ -633,6 +676,8 @@ class SettingsDialog(QDialog):
             self._book.wait_for_write(SETTINGS_CLOSE_WAIT_SECONDS)
         finally:
             QGuiApplication.restoreOverrideCursor()
+            # What follows the write is not done now: nothing waits for it any longer.
+            self._saving_hold.set_holding(False, False)
 
     def _close_when_idle(self, busy: bool) -> None:
         if not busy and self._closing:

@@ -35,6 +35,7 @@ from kombo_desktop.ui.widgets import (
     FieldForm,
     buddy_label,
     error_label,
+    hand_over_focus,
     plain_label,
     push_button,
     spoken_name,
@@ -92,6 +93,7 @@ class ProfilesSection(QObject):
         # the button that lets it go).
         self.may_drop_typed_key: Callable[[str, str, str], bool] = lambda *_texts: True
         self._busy = False
+        self._saving = False  # see ``set_saving``
         # The field that had the focus when key work began, and where Qt moved it then.
         self._focus_after_busy: tuple[QWidget, QWidget | None] | None = None
         # The name and the address typed and refused: by field, its text and why (see
@@ -292,19 +294,43 @@ class ProfilesSection(QObject):
             if field.isEnabled() and window.focusWidget() is moved_to:
                 field.setFocus()
 
+    def set_saving(self, saving: bool) -> None:
+        """While a change is written, slowly (see ``settings_saving``), "Rename" and the region
+        wait, greyed out, with the list and its buttons: a click there was done once the
+        change was written, on the settings as saved, which the person never saw. The name
+        and the address fields stay open: what is typed there is saved in order."""
+        self._saving = saving
+        if not self._busy:  # else as it ends
+            self._update_fields()
+
     def _update_buttons(self) -> None:
+        """ "Remove" and "Use this profile", as they apply to the profile selected. One going
+        out with the focus (the profile just taken into use, the last but one removed) hands
+        it to the list: Qt gave it to the next stop, the name field, where the next keys
+        typed over the profile's name."""
         removable = len(self._book.profiles) > 1 and not self._book.is_managed()
+        usable = self._book.selected != self._book.current
+        going = [
+            button
+            for button, stays in (
+                (self.removeProfileButton, removable),
+                (self.useProfileButton, usable),
+            )
+            if not stays
+        ]
+        if self.profileList.isEnabled():
+            hand_over_focus(going, self.profileList)
         self.removeProfileButton.setEnabled(removable)
-        self.useProfileButton.setEnabled(self._book.selected != self._book.current)
+        self.useProfileButton.setEnabled(usable)
 
     def _update_fields(self) -> None:
         """What may be changed: an administrator's profile keeps its name, region and address,
         and the administrator's address for every profile leaves no region to choose."""
         managed = self._book.is_managed()
         fixed = self._book.fixed_api_base is not None
-        for widget in (self.profileNameEdit, self.renameProfileButton):
-            widget.setEnabled(not managed)
-        self.regionCombo.setEnabled(not (managed or fixed))
+        self.profileNameEdit.setEnabled(not managed)
+        self.renameProfileButton.setEnabled(not (managed or self._saving))
+        self.regionCombo.setEnabled(not (managed or fixed or self._saving))
         self.regionCombo.setToolTip(FIXED_ADDRESS_TIP if fixed else "")
         custom = self.regionCombo.currentData() == Region.CUSTOM.value
         self.customBaseEdit.setEnabled(custom and not (managed or fixed))

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
-import shiboken6
+from shiboken6 import isValid
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
@@ -49,11 +49,28 @@ class SettingsWrites:
         self._started_by_step: list[Callable[[], object]] | None = None
         # Writes asked for with ``at_closing`` and not begun yet (see wait_before_closing).
         self._kept_at_closing: list[Callable[[], object]] = []
+        self._watchers: list[tuple[Callable[[bool], object], QObject]] = []  # see ``watch``
 
     @property
     def saving(self) -> bool:
         """True while a change is being written, or something waits for one to be."""
         return self._writing is not None or bool(self._waiting)
+
+    @property
+    def writing(self) -> bool:
+        """True while a change is being written on a worker."""
+        return self._writing is not None
+
+    def watch(self, told: Callable[[bool], object], owner: QObject) -> None:
+        """Call ``told(writing)`` whenever a write begins (True) or ends (False), before what
+        follows it, until ``owner`` is gone: Settings holds back what a click would do on the
+        settings as they were (``settings_saving``)."""
+        self._watchers.append((told, owner))
+
+    def _tell(self) -> None:
+        self._watchers = [(told, owner) for told, owner in self._watchers if isValid(owner)]
+        for told, _owner in list(self._watchers):
+            told(self._writing is not None)
 
     def when_saved(self, step: Callable[[], object]) -> None:
         """Run ``step`` (on the UI thread) once the changes asked for before it are written:
@@ -147,7 +164,8 @@ class SettingsWrites:
         def then(step: Callable[[], object]) -> None:
             self._writing = None
             try:
-                if owner is None or shiboken6.isValid(owner):
+                self._tell()
+                if owner is None or isValid(owner):
                     self._run_step(step)
             finally:  # what waits is not held up by a mistake in what followed this change
                 self._go_on()
@@ -155,6 +173,7 @@ class SettingsWrites:
         def dropped() -> None:  # the window is closing: nothing more is done here
             self._writing = None
             self._waiting.clear()
+            self._tell()
 
         try:
             # No owner for the task: what waits for this write goes on when it ends, even
@@ -168,3 +187,5 @@ class SettingsWrites:
             )
         except RuntimeError:  # the window is closing
             self._waiting.clear()
+            return
+        self._tell()

@@ -49,7 +49,7 @@ from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
-from kombo_desktop.ui import main_window
+from kombo_desktop.ui import main_window, settings_saving
 from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
@@ -1574,28 +1574,208 @@ def test_two_quick_changes_are_saved_in_the_order_they_were_made(
     dialog = make_dialog()  # type: ignore[operator]
     select(dialog, "us team")
     region = child(dialog, QComboBox, "regionCombo")
-    changed: list[str] = []
-    dialog.profileChanged.connect(changed.append)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    renamed: list[tuple[str, str]] = []
+    dialog.profileRenamed.connect(lambda old, new: renamed.append((old, new)))
     disk = HeldWrites(monkeypatch)
     try:
         region.setCurrentIndex(region.findData("US"))
         qtbot.waitUntil(disk.waiting.is_set, timeout=5000)
-        qtbot.mouseClick(
-            child(dialog, QAbstractButton, "useProfileButton"), Qt.MouseButton.LeftButton
-        )
+        name.selectAll()
+        qtbot.keyClicks(name, "us east")  # typed on while the region is written
+        qtbot.keyClick(name, Qt.Key.Key_Return)
         qtbot.wait(50)
-        assert changed == []  # nothing said before it is written
+        assert renamed == []  # nothing said before it is written
     finally:
         disk.release()
     settle(qtbot, dialog)
     assert not disk.on_the_ui_thread
     saved = store.load()
-    assert saved.active_profile == "us team"
-    assert saved.profile("us team") == Profile("us team", Region.US)
-    assert listed(dialog) == ["default", "us team (in use)"]
-    assert changed == ["us team"]
-    assert dialog.current_profile == "us team"
+    assert saved.profile("us east") == Profile("us east", Region.US)
+    assert saved.profile("us team") is None
+    assert listed(dialog) == ["default (in use)", "us east"]
+    assert renamed == [("us team", "us east")]
     assert region.currentData() == "US"
+
+
+def click_row(qtbot: QtBot, dialog: SettingsDialog, name: str) -> None:
+    """Click profile ``name`` in the list, as a person does."""
+    profiles = child(dialog, QListWidget, "profileList")
+    for row in range(profiles.count()):
+        item = profiles.item(row)
+        if item.data(Qt.ItemDataRole.UserRole) == name:
+            where = profiles.visualItemRect(item).center()
+            qtbot.mouseClick(profiles.viewport(), Qt.MouseButton.LeftButton, pos=where)
+            return
+    raise AssertionError(f"profile {name} is not listed")
+
+
+WAITING_WHILE_A_PROFILE_IS_ADDED = (
+    "profileList",
+    "addProfileButton",
+    "removeProfileButton",
+    "useProfileButton",
+    "renameProfileButton",
+    "regionCombo",
+    "profileNameEdit",  # the form shows the profile the new one replaces once it is added
+    "customBaseEdit",
+    "apiKeyEdit",
+    "saveKeyButton",
+)
+
+
+@pytest.mark.parametrize("when", ["at once", "once greyed out"])
+def test_what_is_clicked_while_a_profile_is_added_waits_greyed_out_and_does_nothing(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+    when: str,
+) -> None:
+    # On a slow disk the dialog took every click while a profile was being added, and did it
+    # once the profile was saved and shown: "Remove profile", pressed with "us team"
+    # selected, met the new profile, and its name field said "A profile called “us team”
+    # already exists"; another profile clicked in the list, or a region chosen, went to what
+    # was shown then, not to what the person saw.
+    if when == "at once":  # before the dialog is greyed out, as on a quicker disk
+        monkeypatch.setattr(settings_saving, "GREY_AFTER_MS", 60_000)
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    select(dialog, "us team")
+    settle(qtbot, dialog)
+    remove = child(dialog, QAbstractButton, "removeProfileButton")
+    region = child(dialog, QComboBox, "regionCombo")
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        if when == "once greyed out":
+            qtbot.waitUntil(lambda: not remove.isEnabled(), timeout=WAIT_MS)
+            for name in WAITING_WHILE_A_PROFILE_IS_ADDED:
+                assert not child(dialog, QWidget, name).isEnabled(), name
+            hint = child(dialog, QLabel, "settingsSavingHint")
+            assert hint.isVisibleTo(dialog) and hint.text() == "Saving…"
+            assert dialog.focusWidget() is hint  # not the next stop after "Add profile"
+        else:
+            assert remove.isEnabled()
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+        click_row(qtbot, dialog, "default")
+        qtbot.keyClick(region, Qt.Key.Key_Down)
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # pressed again: nothing still
+        qtbot.wait(50)
+        assert store.load().profiles == [Profile("default"), Profile("us team")]
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert child(dialog, QLabel, "profileNameError").isHidden()
+    assert status(dialog).startswith("Added the profile “New profile”.")
+    assert listed(dialog) == ["default (in use)", "us team", "New profile"]
+    saved = store.load()
+    assert saved.profiles == [Profile("default"), Profile("us team"), Profile("New profile")]
+    assert child(dialog, QLineEdit, "profileNameEdit").hasFocus()
+    assert child(dialog, QLabel, "settingsSavingHint").isHidden()
+    assert all(
+        child(dialog, QWidget, name).isEnabled()
+        for name in WAITING_WHILE_A_PROFILE_IS_ADDED
+        if name != "customBaseEdit"  # only for "Other address"
+    )
+
+
+def test_a_region_chosen_with_the_keyboard_keeps_the_focus_while_it_is_written(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    # Greyed out while its change is written, the region list would lose the keyboard focus
+    # to the next stop in the tab order: it waits on "Saving…" instead, where keys do nothing,
+    # and comes back to the region once the change is saved. The list waits meanwhile.
+    dialog = make_dialog(log_folder=tmp_path / "logs")  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setFocus()
+    qtbot.waitUntil(region.hasFocus)
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.keyClick(region, Qt.Key.Key_Down)  # Europe to United States
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not region.isEnabled(), timeout=WAIT_MS)
+        assert not child(dialog, QListWidget, "profileList").isEnabled()
+        hint = child(dialog, QLabel, "settingsSavingHint")
+        assert hint.isVisibleTo(dialog)
+        assert dialog.focusWidget() is hint
+        for key in (Qt.Key.Key_Down, Qt.Key.Key_Space, Qt.Key.Key_Return):
+            qtbot.keyClick(dialog.focusWidget(), key)
+        assert dialog.isVisible() and dialog.focusWidget() is hint
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert hint.isHidden() and region.isEnabled()
+    assert dialog.focusWidget() is region
+    assert region.currentData() == "US"
+    assert store.load().profile("default") == Profile("default", Region.US)
+
+
+def test_the_focus_goes_to_the_list_once_the_profile_chosen_with_the_keyboard_is_in_use(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "Use this profile", pressed with Space, waits greyed out while it is written, the focus
+    # on "Saving…"; done, the button no longer applies: the focus went on to the name field,
+    # where the next keys typed over the profile's name. It goes to the list.
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog()  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    select(dialog, "us team")
+    settle(qtbot, dialog)
+    use = child(dialog, QAbstractButton, "useProfileButton")
+    use.setFocus()
+    qtbot.waitUntil(use.hasFocus)
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.keyClick(use, Qt.Key.Key_Space)
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: not use.isEnabled(), timeout=WAIT_MS)
+        assert dialog.focusWidget() is child(dialog, QLabel, "settingsSavingHint")
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert listed(dialog) == ["default", "us team (in use)"]
+    assert dialog.focusWidget() is child(dialog, QListWidget, "profileList")
+
+
+def test_a_click_that_saves_the_address_typed_is_done_once_the_address_is_saved(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The press on "Add profile" moves the focus off the address typed without Enter, which
+    # saves it: the click itself, under way as that write began, is done after it.
+    proxy = Profile("default", Region.CUSTOM, custom_base=OLD_PROXY)
+    store.save(Settings(profiles=[proxy]))
+    dialog = make_dialog()  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    address = type_address(qtbot, dialog, NEW_PROXY)
+    disk = HeldWrites(monkeypatch)
+    try:
+        qtbot.mouseClick(
+            child(dialog, QAbstractButton, "addProfileButton"), Qt.MouseButton.LeftButton
+        )
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        assert not address.hasFocus()
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert store.load().profiles == [
+        Profile("default", Region.CUSTOM, custom_base=NEW_PROXY),
+        Profile("New profile"),
+    ]
+    assert listed(dialog) == ["default (in use)", "New profile"]
 
 
 def test_closing_settings_while_a_change_is_written_closes_once_it_is_saved(

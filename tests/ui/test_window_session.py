@@ -834,6 +834,7 @@ def add_profile_with_key(
     """Press "Add profile", type its name, perhaps another address, paste its key, and press
     "Save and check key"."""
     dialog.findChild(QAbstractButton, "addProfileButton").click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)  # the new profile is shown
     name_edit = dialog.findChild(QLineEdit, "profileNameEdit")
     name_edit.selectAll()
     qtbot.keyClicks(name_edit, name)
