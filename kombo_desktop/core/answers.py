@@ -242,15 +242,18 @@ def interpret(
             retry_after=retry_after,
         )
 
+    # What the server wrote (a page's title, a redirect's address) is cleaned with the key
+    # right where it is shortened: shortened first, a key cut in two no longer matched it, and
+    # all of it but the last character reached the log and "Copy details".
     if _looks_like_html(content_type, body):
-        page = f"HTML page instead of JSON{_html_title(body)}"
+        page = f"HTML page instead of JSON{_html_title(body, secrets)}"
         if status == 407:
             return fail(ConnectionFailedError, messages.PROXY_LOGIN_MESSAGE, page)
         if status >= 500:
             return fail(UnexpectedResponseError, messages.ERROR_PAGE_MESSAGE, page)
         return fail(UnexpectedResponseError, None, page)
     if 300 <= status < 400:
-        where = clean_text(headers.get("Location", "(none)"), MAX_SHORT_CHARS)
+        where = clean_text(headers.get("Location", "(none)"), MAX_SHORT_CHARS, secrets)
         return fail(UnexpectedResponseError, messages.REDIRECT_MESSAGE, f"redirect to {where}")
 
     payload: object = None
@@ -421,11 +424,12 @@ def _looks_like_html(content_type: str, body: bytes) -> bool:
     return body.lstrip()[:1] == b"<"
 
 
-def _html_title(body: bytes) -> str:
+def _html_title(body: bytes, secrets: tuple[str, ...]) -> str:
+    """The page's title for support, shortened only once ``secrets`` are masked in it."""
     match = re.search(rb"<title[^>]*>(.{0,400}?)</title", body[:65_536], re.IGNORECASE | re.DOTALL)
     if not match:
         return ""
-    title = clean_text(match.group(1).decode("utf-8", "replace"), 100)
+    title = clean_text(match.group(1).decode("utf-8", "replace"), 100, secrets)
     return f" (title: {title})" if title else ""
 
 

@@ -1039,6 +1039,48 @@ def test_text_checked_as_a_key_is_not_registered_yet_is_never_repeated(
     assert checked not in all_logs.text
 
 
+# Text Settings checks that is not shaped like a key (no digits), so nothing else masks it.
+WORD_KEY = "Pineapple-Harbour-Meadow-Lantern"
+_PORTAL = "https://portal.example/login?x="
+# The key echoed where the client shortens what the server sent: a page's title is cut at 100
+# characters, a redirect's address at 200. Each ends a character after the key starts to be cut.
+ECHOED_ACROSS_A_CUT = {
+    "html title": Reply.html(200, "A" * (100 - len(WORD_KEY)) + WORD_KEY + " sign in"),
+    "redirect": Reply(
+        302,
+        (("Location", _PORTAL + "y" * (200 - len(_PORTAL) - len(WORD_KEY)) + WORD_KEY + "&m=1"),),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(ECHOED_ACROSS_A_CUT))
+def test_text_checked_as_a_key_echoed_across_a_cut_leaves_no_piece_of_it(shape: str) -> None:
+    """The title of a page and a redirect's address were shortened before the key was masked,
+    so the key, one character short, no longer matched and reached the log file and "Copy
+    details" all but whole. Now the key is masked first, whatever its shape."""
+    from kombo_desktop.core.logs import configure_logging, stop_logging
+    from kombo_desktop.core.paths import AppPaths
+
+    paths = AppPaths.from_environment()
+    configure_logging(paths)
+    try:
+        with (
+            FaultServer(ECHOED_ACROSS_A_CUT[shape]) as server,
+            KomboClient(server.base_url, WORD_KEY, max_attempts=1, register_key=False) as client,
+            pytest.raises(UnexpectedResponseError) as caught,
+        ):
+            client.check_api_key()
+    finally:
+        stop_logging()
+    assert server.requests[0].header("Authorization") == f"Bearer {WORD_KEY}"
+    logged = "".join(p.read_text("utf-8") for p in paths.log_dir.glob("kombo-desktop.log*"))
+    assert "Request failed" in logged and "[hidden]" in logged
+    support = caught.value.detail.as_support_text()
+    assert "[hidden]" in support
+    pieces = {WORD_KEY[start : start + 12] for start in range(len(WORD_KEY) - 11)}
+    assert [piece for piece in pieces if piece in logged or piece in support] == []
+
+
 @pytest.mark.parametrize("status", [401, 403])
 def test_a_local_service_asking_for_a_key_none_was_sent_says_none_is_saved(status: int) -> None:
     """Without a saved key, requests to an address on this computer go without one (a local

@@ -545,6 +545,64 @@ def test_a_key_echoed_where_it_was_not_looked_for_is_shown_nowhere(
     assert [where for where, text in seen.items() if shows_a_piece_of_the_key(text)] == []
 
 
+# Text typed into Settings that is not shaped like a key (no digits): until Kombo accepts it,
+# only the request made with it knows to mask it.
+WORD_KEY = "Pineapple-Harbour-Meadow-Lantern"
+_PORTAL = "https://portal.example/login?x="
+# Echoed where the program shortens the server's text: a page's title at 100 characters, a
+# redirect's address at 200, the cut falling on the key's last character.
+ECHOED_ACROSS_A_CUT = {
+    "html title": Reply.html(200, "A" * (100 - len(WORD_KEY)) + WORD_KEY + " sign in"),
+    "redirect": Reply(
+        302,
+        (("Location", _PORTAL + "y" * (200 - len(_PORTAL) - len(WORD_KEY)) + WORD_KEY + "&m=1"),),
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(ECHOED_ACROSS_A_CUT))
+def test_a_key_checked_in_settings_and_echoed_across_a_cut_is_written_nowhere(
+    qtbot: QtBot, kombo_window: WindowFactory, isolated_home: Path, shape: str
+) -> None:
+    """Settings' check of a key not shaped like one, answered by a page whose title repeats
+    it or a redirect whose address does: the text was cut before the key was masked, and the
+    log file held all of the key but its last character."""
+    with FaultServer(fallback=ECHOED_ACROSS_A_CUT[shape]) as server:
+        window = kombo_window(server.base_url, key=None)
+        click(window, "settingsButton")
+        dialog = window.settings_dialog
+        assert dialog is not None
+        qtbot.waitUntil(lambda: not dialog.busy)
+        qtbot.keyClicks(named(dialog, QLineEdit, "apiKeyEdit"), WORD_KEY)
+        click(dialog, "saveKeyButton")
+        qtbot.waitUntil(lambda: "not saved" in dialog.settingsStatusLabel.text(), timeout=8000)
+        checks = [r for r in server.requests if r.path.endswith("/check-api-key")]
+        assert checks and all(r.header("Authorization") == f"Bearer {WORD_KEY}" for r in checks)
+
+        def check_logged() -> bool:
+            return any(
+                "Request failed" in line and "GET /check-api-key" in line
+                for line in log_file_text(isolated_home).splitlines()
+            )
+
+        qtbot.waitUntil(check_logged, timeout=5000)
+        pieces = {WORD_KEY[start : start + 12] for start in range(len(WORD_KEY) - 11)}
+
+        def shows_a_piece(text: object) -> bool:
+            return isinstance(text, str) and any(piece in text for piece in pieces)
+
+        logged = log_file_text(isolated_home)
+        assert "[hidden]" in logged and not shows_a_piece(logged)
+        # Still in the key field, unsaved, to be corrected: and nowhere else.
+        assert [where for where, text in widget_texts(of=window) if shows_a_piece(text)] == [
+            "QLineEdit#apiKeyEdit.text"
+        ]
+        named(dialog, QLineEdit, "apiKeyEdit").clear()  # closed without "not saved yet?"
+        dialog.reject()
+    written = [path.read_bytes() for path in isolated_home.rglob("*") if path.is_file()]
+    assert written and not any(piece.encode() in data for data in written for piece in pieces)
+
+
 def _post_script(replies: list[Reply], then: Reply | None = None) -> Any:
     from tests.e2e.conftest import PostScript
 
