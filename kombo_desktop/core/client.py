@@ -79,6 +79,7 @@ from kombo_desktop.core.api_address import is_loopback_url, normalize_api_base
 from kombo_desktop.core.attempt_progress import AttemptProgress
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, tools_from_api
+from kombo_desktop.core.credentials import MIN_KEY_LENGTH
 from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
     AuthenticationError,
@@ -91,6 +92,7 @@ from kombo_desktop.core.errors import (
     RequestCancelled,
     RequestTimeoutError,
     ServerError,
+    ShortKeyError,
     TlsError,
     UnexpectedResponseError,
     UnsafeLinkError,
@@ -453,6 +455,10 @@ class KomboClient:
             return headers  # the demo service needs no key
         if not all(33 <= ord(ch) < 127 for ch in self._key):
             raise MalformedKeyError(detail=ErrorDetail(operation=call.operation))
+        if len(self._key) < MIN_KEY_LENGTH:
+            # Too short for the log filter to mask (``credentials.MIN_KEY_LENGTH``): a key
+            # stored outside the program or given in KOMBO_API_KEY, never sent.
+            raise ShortKeyError(detail=ErrorDetail(operation=call.operation))
         headers["Authorization"] = f"Bearer {self._key}"
         return headers
 

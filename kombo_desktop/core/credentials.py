@@ -25,12 +25,20 @@ from collections.abc import Mapping
 from enum import Enum
 
 from kombo_desktop.core.errors import KeyUnreadableError
-from kombo_desktop.core.logs import register_secret
+from kombo_desktop.core.logs import MIN_SECRET_LENGTH, register_secret
 
 SERVICE_NAME = "kombo-desktop"
 API_KEY_VARIABLE = "KOMBO_API_KEY"
 # Windows Credential Manager stores at most about 1280 characters per secret (2560 bytes).
 MAX_KEY_LENGTH = 1280
+# The log filter masks no shorter text (it would hide ordinary words all over the log), so a
+# shorter key could reach the log, a link shown or copied, the history. Real Kombo keys are far
+# longer: no shorter key is saved (``clean_api_key``) or sent (``KomboClient``).
+MIN_KEY_LENGTH = MIN_SECRET_LENGTH
+TOO_SHORT_TEXT = (
+    "This is too short to be a Kombo API key. Copy the whole key from the Kombo dashboard "
+    "(Secrets page) and paste it again."
+)
 
 STORE_UNAVAILABLE = (
     "Your computer's password store is not available, so the key is kept only until you "
@@ -136,9 +144,10 @@ def clean_api_key(raw: str) -> str:
     characters at its ends, quotes around it, a ``Bearer`` (or ``Authorization: Bearer``)
     before it.
 
-    Raises ``InvalidApiKeyError`` when nothing is left, when the key is longer than the
-    credential store can hold, or when it has spaces, control or invisible characters inside
-    (which would also break the ``Authorization`` header). No message repeats the key.
+    Raises ``InvalidApiKeyError`` when nothing is left, when the key is shorter than any key
+    the program takes (``MIN_KEY_LENGTH``) or longer than the credential store can hold, or
+    when it has spaces, control or invisible characters inside (which would also break the
+    ``Authorization`` header). No message repeats the key.
     """
     key = _unwrap(raw)
     while (unwrapped := _unwrap(key)) != key:
@@ -147,6 +156,8 @@ def clean_api_key(raw: str) -> str:
         raise InvalidApiKeyError(
             "Paste the API key from the Kombo dashboard (Secrets page); the field is empty."
         )
+    if len(key) < MIN_KEY_LENGTH:
+        raise InvalidApiKeyError(TOO_SHORT_TEXT)
     if len(key) > MAX_KEY_LENGTH:
         raise InvalidApiKeyError(
             f"This is too long to be a Kombo API key ({len(key)} characters; at most "
@@ -261,7 +272,13 @@ class CredentialStore:
         set that key is still the one in use; the saved one takes over on a run without it.
         """
         register_secret(key)
-        cleaned = clean_api_key(key)
+        return self._keep(profile, clean_api_key(key))
+
+    def _keep(self, profile: str, cleaned: str) -> KeyLocation:
+        """Store ``cleaned`` for ``profile`` as :meth:`save` does, without judging it again:
+        a key moves with its renamed profile as it is, and one stored outside the program
+        (``keyring set``) that this version would not save must not make the rename fail. It
+        is refused where it would be sent (``KomboClient``)."""
         try:
             import keyring
 
@@ -355,9 +372,9 @@ class CredentialStore:
         if key is not None:
             if old.casefold() == new.casefold():
                 self.delete(old)
-                self.save(new, key)
+                self._keep(new, key)
             else:
-                kept = self.save(new, key)
+                kept = self._keep(new, key)
                 problem = self.problem
                 self.delete(old)
                 if kept is KeyLocation.SESSION_ONLY:

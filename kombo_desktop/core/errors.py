@@ -85,6 +85,16 @@ class MalformedKeyError(AuthenticationError):
     )
 
 
+class ShortKeyError(MalformedKeyError):
+    """The key is shorter than any Kombo key (``credentials.MIN_KEY_LENGTH``): one that short
+    would not be masked in the log, so it is never sent."""
+
+    default_message = (
+        "The saved API key is too short to be a Kombo API key. Paste the key again in Settings, "
+        "copied whole from the Kombo dashboard."
+    )
+
+
 class IpNotAllowedError(AuthenticationError):
     """403 with ``PLATFORM.IP_NOT_WHITELISTED``."""
 

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 MASK = "[hidden]"
-# Registering shorter strings would mask ordinary words all over the log.
+# Registering shorter strings would mask ordinary words all over the log; so no shorter key is
+# saved or sent either (``credentials.MIN_KEY_LENGTH``).
 MIN_SECRET_LENGTH = 8
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUP_COUNT = 5

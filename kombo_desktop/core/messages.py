@@ -159,11 +159,16 @@ def wrong_clock_message(now: datetime) -> str:
     )
 
 
-def run_key_refused_message(*, malformed: bool, host: str | None = None) -> str:
+def run_key_refused_message(
+    *, malformed: bool, too_short: bool = False, host: str | None = None
+) -> str:
     """A key from ``KOMBO_API_KEY`` that cannot work. Settings cannot mend it (the variable
     wins over every saved key for the whole run), so the way forward is the variable itself.
+    ``too_short``: shorter than any Kombo key (``errors.ShortKeyError``), so never sent.
     ``host`` names an address that is not one of Kombo's regions (``key_refused_at_message``)."""
-    if malformed:
+    if too_short:
+        problem = "The API key set in KOMBO_API_KEY is too short to be a Kombo API key."
+    elif malformed:
         problem = (
             "The API key set in KOMBO_API_KEY contains spaces or characters a Kombo key never has."
         )

@@ -131,12 +131,14 @@ def unsafe_to_show(text: str, key: str | None) -> bool:
 
     For text from the network (a link, a tool's name), where a false alarm only leaves
     something out. What people type is judged by ``logs.holds_registered_secret`` instead:
-    these patterns would refuse a real name ("Bearer Brothers GmbH")."""
-    usable_key = key if key and len(key) >= MIN_SECRET_LENGTH else None
+    these patterns would refuse a real name ("Bearer Brothers GmbH").
+
+    ``key`` is looked for whatever its length: the log filter takes no key under
+    ``MIN_SECRET_LENGTH`` characters, and a link carrying one was shown, copied and saved."""
     decoded = unquote(text)
     # Most text has nothing to decode: its one form is looked at once.
     for form in (text,) if decoded == text else (text, decoded):
-        if (usable_key is not None and usable_key in form) or redact(form) != form:
+        if (key and key in form) or redact(form) != form:
             return True
     return False
 

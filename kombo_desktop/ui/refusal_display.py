@@ -28,6 +28,7 @@ from kombo_desktop.core.errors import (
     MalformedKeyError,
     MissingApiKeyError,
     RefusedAddressError,
+    ShortKeyError,
     is_key_refused,
     is_unknown_integration,
 )
@@ -410,9 +411,12 @@ class RefusalDisplay(QObject):
             and not window.account.is_demo
         ):
             malformed = isinstance(error, MalformedKeyError)
+            too_short = isinstance(error, ShortKeyError)
             elsewhere = target is not None and not target.at_kombo_region
             host = target.region if target is not None and elsewhere else None
-            return messages.run_key_refused_message(malformed=malformed, host=host)
+            return messages.run_key_refused_message(
+                malformed=malformed, too_short=too_short, host=host
+            )
         refused = is_key_refused(error) and not isinstance(error, MalformedKeyError)
         if refused and target is not None and not target.at_kombo_region:
             return messages.key_refused_at_message(target.region)

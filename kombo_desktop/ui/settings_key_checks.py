@@ -30,6 +30,7 @@ from kombo_desktop.core.errors import (
     MissingApiKeyError,
     RequestTimeoutError,
     ServerError,
+    ShortKeyError,
     is_key_refused,
 )
 
@@ -203,7 +204,11 @@ def failure_text(
         from kombo_desktop.core.messages import run_key_refused_message
 
         malformed = isinstance(error, MalformedKeyError)
-        return run_key_refused_message(malformed=malformed, host=address)
+        too_short = isinstance(error, ShortKeyError)
+        return run_key_refused_message(malformed=malformed, too_short=too_short, host=address)
+    if not typed and isinstance(error, MalformedKeyError):
+        # Never sent (too short, or characters no key has): Kombo refused nothing.
+        return here_in_settings(error.user_message)
     if typed and isinstance(error, UNREACHABLE):
         words = _settings_words(error, address_set_by)
         if "try again" in words.casefold():  # said once: "… then try again. … Try again, or"

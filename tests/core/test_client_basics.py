@@ -270,6 +270,27 @@ def test_a_key_with_impossible_characters_is_refused_without_showing_it(bad_key:
     assert "Paste the key again" in error.user_message
 
 
+def test_a_key_too_short_to_be_hidden_in_the_log_is_never_sent() -> None:
+    """Such a key is not masked in the log, and was not compared with the links Kombo sent
+    either: one that came back in a link was shown and copied. Stored outside the program or
+    given in KOMBO_API_KEY, it is refused before anything goes out, in words that say why."""
+    from kombo_desktop.core.errors import ShortKeyError, is_key_unknown
+    from tests.support.fault_server import FaultServer, Reply
+
+    short_key = "Qz7xYw3"
+    with (
+        FaultServer(fallback=Reply.environment("env-1")) as server,
+        KomboClient(server.base_url, short_key) as client,
+        pytest.raises(ShortKeyError) as caught,
+    ):
+        client.check_api_key()
+    assert server.requests == []
+    error = caught.value
+    assert is_key_refused(error) and is_key_unknown(error)  # said at once, at the start too
+    assert error.user_message.startswith("The saved API key is too short to be a Kombo API key.")
+    assert short_key not in f"{error} {error.detail.as_support_text()}"
+
+
 def test_a_closed_client_refuses_new_calls() -> None:
     client = KomboClient("https://api.kombo.dev/v1", KEY)
     client.close()

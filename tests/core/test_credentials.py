@@ -18,6 +18,7 @@ from keyring.errors import KeyringLocked
 from kombo_desktop.core.credentials import (
     API_KEY_VARIABLE,
     MAX_KEY_LENGTH,
+    MIN_KEY_LENGTH,
     SERVICE_NAME,
     STORE_LOCKED,
     STORE_NOT_CLEARED,
@@ -202,6 +203,41 @@ def test_key_of_the_maximum_length_is_accepted() -> None:
     assert CredentialStore({}).get("default") == key
 
 
+# One character short of the shortest key the program takes.
+SHORT_KEY = "Qz7xYw3"
+
+
+@pytest.mark.parametrize("pasted", [SHORT_KEY, f"“{SHORT_KEY}”", f"Bearer {SHORT_KEY}", "k"])
+def test_a_key_too_short_to_be_hidden_in_the_log_is_rejected(
+    pasted: str, memory_keyring: InMemoryKeyring
+) -> None:
+    """The log masks no text shorter than 8 characters (it would hide ordinary words all over
+    it), so a key that short could be written anywhere: a link carrying one was shown, copied
+    and kept in the history. Real Kombo keys are far longer; no shorter one is taken."""
+    assert len(SHORT_KEY) == MIN_KEY_LENGTH - 1
+    with pytest.raises(InvalidApiKeyError, match="too short to be a Kombo API key") as caught:
+        CredentialStore({}).save("default", pasted)
+    assert SHORT_KEY not in str(caught.value)  # the message never repeats the key
+    assert memory_keyring.secrets == {}
+
+
+def test_a_key_of_the_shortest_length_is_accepted() -> None:
+    key = "Qz7xYwP4"
+    assert len(key) == MIN_KEY_LENGTH
+    assert clean_api_key(f" “{key}” ") == key
+    assert CredentialStore({}).save("default", key) is KeyLocation.CREDENTIAL_STORE
+
+
+def test_a_short_key_stored_outside_the_program_still_moves_with_its_profile(
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # Set with ``keyring set`` (or by an older version): it is refused when it would be used,
+    # and a rename must not fail on it.
+    keyring.set_password(SERVICE_NAME, "old", SHORT_KEY)
+    assert CredentialStore({}).move("old", "new") is KeyLocation.CREDENTIAL_STORE
+    assert memory_keyring.secrets == {(SERVICE_NAME, "new"): SHORT_KEY}
+
+
 @pytest.mark.parametrize("inside", [" ", "\n", "\t", "\x00", "\u2028"])
 def test_key_with_breaks_inside_is_rejected(inside: str) -> None:
     with pytest.raises(InvalidApiKeyError, match="in one piece"):
@@ -248,7 +284,9 @@ def test_an_invisible_character_inside_the_key_is_named_plainly(invisible: str) 
     assert key[:10] not in message and key[10:] not in message  # never the key
 
 
-@pytest.mark.parametrize("text", ['"key', "key'", "“key“", "'key\"", "Bearerkey"])
+@pytest.mark.parametrize(
+    "text", ['"kombo-key', "kombo-key'", "“kombo-key“", "'kombo-key\"", "Bearerkombo-key"]
+)
 def test_quotes_that_do_not_match_and_bearer_without_a_space_are_kept(text: str) -> None:
     assert clean_api_key(text) == text
 

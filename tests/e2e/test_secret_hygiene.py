@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -51,20 +52,25 @@ from tests.e2e.conftest import (
     press_create,
     status_text,
 )
-from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, closed_port
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.qr_decode import decode_png, decode_qimage, decode_svg
 
 KEY = "sk_live_HYGIENE_5f3a9c2e7b81d604aa17"
-# Pieces a truncated or reformatted copy would still contain.
-KEY_PIECES = (KEY, KEY[8:], KEY[-16:])
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def _pieces(key: str) -> tuple[str, ...]:
+    """The key, and for a long one the pieces a truncated or reformatted copy would still
+    contain (in a short one, such pieces are as short as ordinary words)."""
+    return (key, key[8:], key[-16:]) if len(key) >= 20 else (key,)
 
 
 def _forms(text: str) -> list[bytes]:
     return [form for piece in (text,) for form in (piece.encode(), piece.encode("utf-16-le"))]
 
 
+KEY_PIECES = _pieces(KEY)
 KEY_BYTES = [form for piece in KEY_PIECES for form in _forms(piece)]
 
 
@@ -272,6 +278,29 @@ def click(window: QWidget, name: str) -> None:
 # --- the session ---------------------------------------------------------------------------------
 
 
+# The session runs with keys of other shapes too: the masking, the link check and the searches
+# here must know a key by what it is, not by looking like one.
+SESSION_KEYS = {
+    "kombo-like": KEY,
+    # No digits: taken for a key only once Kombo accepts it (``safe_text.looks_like_api_key``).
+    "word-like": "Pineapple-Harbour-Meadow-Lantern",
+    # The shortest key the program takes (``credentials.MIN_KEY_LENGTH``).
+    "shortest": "Qz7xYwP4",
+}
+
+
+@pytest.fixture(params=list(SESSION_KEYS))
+def session_key(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The session's key; what the searches above look for (``KEY_PIECES``, ``KEY_BYTES``)
+    is that key's for the test's length."""
+    key: str = SESSION_KEYS[request.param]
+    pieces = _pieces(key)
+    module = sys.modules[__name__]
+    monkeypatch.setattr(module, "KEY_PIECES", pieces)
+    monkeypatch.setattr(module, "KEY_BYTES", [form for piece in pieces for form in _forms(piece)])
+    return key
+
+
 def test_a_whole_session_leaves_the_key_nowhere(
     qtbot: QtBot,
     kombo_window: WindowFactory,
@@ -281,14 +310,16 @@ def test_a_whole_session_leaves_the_key_nowhere(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     url_catcher: list[str],
+    session_key: str,
 ) -> None:
+    key = session_key
     caplog.set_level(logging.DEBUG)
     exports = tmp_path / "exports"
     exports.mkdir()
     session = Session(isolated_home, exports, caplog)
     session.opened = url_catcher
 
-    with DemoKomboServer(api_key=KEY) as demo:
+    with DemoKomboServer(api_key=key) as demo:
         window = kombo_window(demo.base_url, key=None)
         qtbot.waitUntil(window.firstRunNotice.isVisible)
 
@@ -298,7 +329,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         assert dialog is not None
         key_edit = named(dialog, QLineEdit, "apiKeyEdit")
         assert key_edit.echoMode() == QLineEdit.EchoMode.Password
-        qtbot.keyClicks(key_edit, KEY)
+        qtbot.keyClicks(key_edit, key)
         # The walk sees the key where it really is (here, while typed and not yet saved).
         assert [where for where, text in widget_texts() if contains_key(text)] == [
             "QLineEdit#apiKeyEdit.text"
@@ -308,7 +339,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
             lambda: "accepted the key" in dialog.settingsStatusLabel.text(), timeout=8000
         )
         assert key_edit.text() == "", "the password field still holds the key after saving"
-        assert memory_keyring.secrets[("kombo-desktop", "default")] == KEY
+        assert memory_keyring.secrets[("kombo-desktop", "default")] == key
         session.check_widgets("settings saved")
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)
@@ -363,7 +394,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
 
     # 3. Every kind of failure, from servers that misbehave and echo the key back. A server
     # error is repeated by the client, so it is scripted for every attempt of its request.
-    echo = f"The API key {KEY} is not valid here."
+    echo = f"The API key {key} is not valid here."
     server_error = Reply.kombo_error(500, "PLATFORM.UNKNOWN_ERROR", echo)
     attempts = int(FAST_CLIENT["max_attempts"])
     failures = [
@@ -371,24 +402,24 @@ def test_a_whole_session_leaves_the_key_nowhere(
             401,
             "PLATFORM.AUTHENTICATION_INVALID",
             echo,
-            title=f"Unauthorized ({KEY})",
-            log_url=f"https://app.kombo.dev/logs?key={KEY}",
+            title=f"Unauthorized ({key})",
+            log_url=f"https://app.kombo.dev/logs?key={key}",
         ),
         Reply.kombo_error(403, "PLATFORM.IP_NOT_WHITELISTED", echo),
-        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", f"Key {KEY} may not do this."),
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", f"Key {key} may not do this."),
         Reply.kombo_error(
             429, "PLATFORM.RATE_LIMIT_EXCEEDED", echo, headers=[("Retry-After", "900")]
         ),
         *[server_error] * attempts,
         Reply.kombo_error(422, None, echo, old_shape=True),
-        Reply.html(200, f"Proxy login for {KEY}"),
-        Reply.text(200, f'{{"status": "success", "data": {{"link": "{KEY}"', "application/json"),
-        Reply.json({"status": "success", "data": {"token": KEY}}),
-        Reply.link(f"javascript:alert('{KEY}')"),
-        Reply.link(f"https://connect.kombo.dev/v1?token={'x' * 3000}{KEY}"),
-        Reply.link(f"https://connect.kombo.dev/v1?token={KEY}"),
-        Reply.text(200, f"plain words with {KEY}"),
-        *BODY_ECHOES.values(),
+        Reply.html(200, f"Proxy login for {key}"),
+        Reply.text(200, f'{{"status": "success", "data": {{"link": "{key}"', "application/json"),
+        Reply.json({"status": "success", "data": {"token": key}}),
+        Reply.link(f"javascript:alert('{key}')"),
+        Reply.link(f"https://connect.kombo.dev/v1?token={'x' * 3000}{key}"),
+        Reply.link(f"https://connect.kombo.dev/v1?token={key}"),
+        Reply.text(200, f"plain words with {key}"),
+        *_body_echoes(key).values(),
         Reply(200, (("Content-Type", "application/json"),), b'{"a": 1}', drop_after=3),
         Reply(disconnect=True),
         Reply.never_answer(),
@@ -402,7 +433,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
             _copy_details(window, session, f"failure {number}")
         sent = [r for r in server.requests if r.method == "POST"]
         assert len(sent) >= len(failures)
-        assert all(r.header("Authorization") == f"Bearer {KEY}" for r in sent)
+        assert all(r.header("Authorization") == f"Bearer {key}" for r in sent)
 
         # Cancelled while waiting (the script has run out: the server now never answers).
         window.setup.client_options["timeout"] = 5.0
@@ -426,7 +457,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
     _copy_details(window, session, "refused")
 
     # The key-check in the settings against a server that echoes it back.
-    refusal = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", echo, title=KEY)
+    refusal = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", echo, title=key)
     with FaultServer(fallback=refusal) as server:
         retarget(window, server.base_url)
         click(window, "settingsButton")
@@ -436,7 +467,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         click(dialog, "checkKeyButton")
         qtbot.waitUntil(lambda: "did not accept" in dialog.settingsStatusLabel.text(), timeout=8000)
         session.check_widgets("stored key refused")
-        assert server.requests[-1].header("Authorization") == f"Bearer {KEY}"
+        assert server.requests[-1].header("Authorization") == f"Bearer {key}"
         # 4. Forget the key: the next request to Kombo says a key is missing.
         click(dialog, "forgetKeyButton")
         qtbot.waitUntil(lambda: not dialog.busy)
@@ -481,18 +512,24 @@ def _wrapped(text: str, columns: int) -> str:
     return "\n".join(text[start : start + columns] for start in range(0, len(text), columns))
 
 
-# The key echoed back in an answer's body where the masking did not find it as it was sent.
-BODY_ECHOES = {
-    # A page wrapping the echoed header at 32 columns: the masking hid the first line's value,
-    # the rest of the key was shown on the next.
-    "header wrapped in a 401 page": Reply.text(
-        401, "Request headers received:\n" + _wrapped(f"Authorization: Bearer {KEY}", 32)
-    ),
-    # Kombo's error shape with a line break inside the key: each half shown with a space.
-    "kombo message, key broken": Reply.kombo_error(
-        400, "PLATFORM.INPUT_INVALID", f"The key {KEY[:18]}\n{KEY[18:]} may not make links."
-    ),
-}
+def _body_echoes(key: str) -> dict[str, Reply]:
+    """The key echoed back in an answer's body where the masking did not find it as it was
+    sent."""
+    half = len(key) // 2
+    return {
+        # A page wrapping the echoed header at 32 columns: the masking hid the first line's
+        # value, the rest of the key was shown on the next.
+        "header wrapped in a 401 page": Reply.text(
+            401, "Request headers received:\n" + _wrapped(f"Authorization: Bearer {key}", 32)
+        ),
+        # Kombo's error shape with a line break inside the key: each half shown with a space.
+        "kombo message, key broken": Reply.kombo_error(
+            400, "PLATFORM.INPUT_INVALID", f"The key {key[:half]}\n{key[half:]} may not make links."
+        ),
+    }
+
+
+BODY_ECHOES = _body_echoes(KEY)
 # And in a header. Not in the whole session above: httpcore's debug trace of the raw headers,
 # which the session captures, never reaches the log file (written from INFO up).
 ECHO_SHAPES = {
@@ -601,6 +638,78 @@ def test_a_key_checked_in_settings_and_echoed_across_a_cut_is_written_nowhere(
         dialog.reject()
     written = [path.read_bytes() for path in isolated_home.rglob("*") if path.is_file()]
     assert written and not any(piece.encode() in data for data in written for piece in pieces)
+
+
+# One character short of the shortest key the program takes (``credentials.MIN_KEY_LENGTH``).
+SHORT_KEY = "Qz7xYw3"
+
+
+@pytest.mark.parametrize("given_in", ["settings", "password store", "KOMBO_API_KEY"])
+def test_a_key_too_short_to_be_hidden_is_never_used_so_no_link_carries_it(
+    qtbot: QtBot,
+    kombo_window: WindowFactory,
+    isolated_home: Path,
+    url_catcher: list[str],
+    given_in: str,
+) -> None:
+    """A key of 7 characters that Kombo accepted: the log masks nothing that short (it would
+    hide ordinary words), and the link check did not look for one, so the link Kombo sent
+    with it in was shown, copied and kept in the history. Now such a key is refused where it
+    is given (Settings keeps it in the field, to be corrected) and never sent."""
+    import keyring
+
+    from kombo_desktop.core.credentials import SERVICE_NAME
+
+    def kombo(request: RecordedRequest) -> Reply:
+        if request.header("Authorization") != f"Bearer {SHORT_KEY}":
+            return Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid API key.")
+        if request.path.endswith("/check-api-key"):
+            return Reply.environment("env-1")
+        if request.method == "POST":
+            return Reply.link(f"https://connect.kombo.dev/v1?token=abc&k={SHORT_KEY}")
+        return Reply.kombo_error(404, "PLATFORM.UNKNOWN_ERROR", "Not part of this test.")
+
+    with FaultServer(fallback=kombo) as server:
+        if given_in == "password store":  # with "keyring set", or by an older version
+            keyring.set_password(SERVICE_NAME, "default", SHORT_KEY)
+        window = kombo_window(
+            server.base_url, key=SHORT_KEY if given_in == "KOMBO_API_KEY" else None
+        )
+        if given_in == "settings":
+            click(window, "settingsButton")
+            dialog = window.settings_dialog
+            assert dialog is not None
+            qtbot.waitUntil(lambda: not dialog.busy)
+            key_edit = named(dialog, QLineEdit, "apiKeyEdit")
+            qtbot.keyClicks(key_edit, SHORT_KEY)
+            click(dialog, "saveKeyButton")
+            qtbot.waitUntil(
+                lambda: dialog.settingsStatusLabel.text().startswith(
+                    "This is too short to be a Kombo API key."
+                )
+            )
+            assert key_edit.text() == SHORT_KEY  # nothing typed is lost
+            key_edit.clear()  # closed without "not saved yet?"
+            dialog.reject()
+            qtbot.waitUntil(lambda: window.settings_dialog is None)
+        fill_whole_form(window)
+        said = press_create(qtbot, window)
+        assert window.statusPanel.kind == "error", said
+        if given_in != "settings":  # else no key at all: "no key is saved for this profile"
+            assert "too short to be a Kombo" in said
+        assert link_text(window) == ""
+        window.statusPanel.copyDetailsButton.click()
+        assert not any(SHORT_KEY in (r.header("Authorization") or "") for r in server.requests)
+        shown = [where for where, text in widget_texts(of=window) if SHORT_KEY in str(text)]
+        assert shown == []
+        assert SHORT_KEY not in QGuiApplication.clipboard().text()
+        assert url_catcher == []
+        qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+        assert window.history.store is not None
+        assert window.history.store.search("", limit=None) == []
+        window.close()
+    written = [path.read_bytes() for path in isolated_home.rglob("*") if path.is_file()]
+    assert written and not any(SHORT_KEY.encode() in data for data in written)
 
 
 def _post_script(replies: list[Reply], then: Reply | None = None) -> Any:

@@ -8,9 +8,9 @@ faithfully: a connection that is accepted and then never answered, a body cut of
 Use::
 
     with FaultServer(Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR"), Reply.link(url)) as server:
-        client = KomboClient(server.base_url, "key")   # base_url ends in /v1, like Kombo's
+        client = KomboClient(server.base_url, "sk_test_key")   # base_url ends in /v1, like Kombo's
         ...
-        assert server.requests[0].header("Authorization") == "Bearer key"
+        assert server.requests[0].header("Authorization") == "Bearer sk_test_key"
 
 Replies are used in order, one per request, whatever the path; when they run out the server
 answers with ``fallback`` (a ``Reply`` or a function of the request), by default a 500 that says
