@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -40,6 +39,7 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.widgets import (
     FieldBox,
     FieldForm,
@@ -243,16 +243,11 @@ class RequestForm(SubmitOnEnter):
         body.addStretch(1)  # a wrapped line measured high leaves its spare room below
         self.scrollArea = scrolling(fields, names[1])
         self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        self.footer = QFrame()
-        self.footer.setObjectName("formFooter")
-        buttons = QHBoxLayout(self.footer)
+        # Each button keeps the width of its words where the form is narrow (see ButtonRow).
+        buttons = ButtonRow(self._primary, self._cancel, *self._footer_end, end_from=2)
         buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
-        buttons.setSpacing(theme.SPACING)
-        buttons.addWidget(self._primary)
-        buttons.addWidget(self._cancel)
-        buttons.addStretch(1)
-        for button in self._footer_end:
-            buttons.addWidget(button)
+        self.footer = ButtonBar(buttons)
+        self.footer.setObjectName("formFooter")
         follow_overflow(self.scrollArea, self.footer)
 
         layout = QVBoxLayout(self)

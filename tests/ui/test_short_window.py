@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTabBar,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.main_window import (
     CREATE_TAB,
     MINIMUM_SIZE,
@@ -335,6 +337,90 @@ def test_on_a_roomy_screen_the_switch_keeps_its_whole_words(
     demo_window.screen_sharing.set_on(False)
     qtbot.wait(50)
     assert switch.text() == PRIVACY_OFF_TEXT
+
+
+# -- the forms' buttons on the laptop's screen ------------------------------------------------
+
+
+def cut_buttons(footer: QWidget) -> list[str]:
+    """The buttons of a form's footer narrower than their words, or reaching past its sides."""
+    inside = footer.rect()
+    return [
+        f"{button.text()}: {button.width()} of {button.sizeHint().width()}"
+        for button in footer.findChildren(QPushButton)
+        if button.isVisible()
+        and (
+            button.width() < button.sizeHint().width()
+            or not inside.contains(QRect(button.mapTo(footer, QPoint(0, 0)), button.size()))
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [*LAPTOPS, pytest.param(AT_125, theme.LARGEST_TEXT_SCALE, id="125%-text-200%")],
+)
+def test_the_forms_buttons_never_cut_their_words(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # With larger text at 150 % the form and the result side by side needed more than the
+    # window's width: "Create link" and "Clear the form" were squeezed a few pixels narrower
+    # than their words, which were cut at both ends ("Clear the forn").
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, ("--demo",), None
+    )
+    for index, form in ((CREATE_TAB, window.linkForm), (RELINK_TAB, window.relinkForm)):
+        window.tabs.setCurrentIndex(index)
+        qtbot.wait(20)  # laid out
+        assert cut_buttons(form.footer) == [], form.objectName()
+    # While Kombo works, Cancel takes the place of "Clear the form".
+    window.tabs.setCurrentIndex(CREATE_TAB)
+    window.linkForm.set_busy(True)
+    qtbot.wait(20)
+    assert cut_buttons(window.linkForm.footer) == []
+    window.linkForm.set_busy(False)
+
+
+def test_where_the_row_is_too_narrow_the_buttons_go_on_below_whole(qtbot: QtBot) -> None:
+    # Narrower than the buttons side by side even with little room at its sides, the row
+    # takes a second line rather than squeezing a button; as wide again, it takes one.
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    first, last = QPushButton("Create link"), QPushButton("Clear the form")
+    row = ButtonRow(first, last, end_from=1)
+    row.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
+    bar = ButtonBar(row)
+    layout.addWidget(bar)
+    layout.addStretch(1)
+    qtbot.addWidget(holder)
+    holder.show()
+    one_line = first.sizeHint().width() + theme.SPACING + last.sizeHint().width()
+
+    def placed(width: int) -> tuple[QRect, QRect]:
+        holder.resize(width, 400)
+        qtbot.waitUntil(lambda: bar.width() == width, timeout=1000)
+        qtbot.wait(20)  # its height for the width asked again, and laid out
+        for button in (first, last):
+            assert button.size() == button.sizeHint(), button.text()
+            assert bar.rect().contains(button.geometry()), button.text()
+        return first.geometry(), last.geometry()
+
+    wide, narrow, side = one_line + 2 * theme.MARGIN, one_line + theme.SPACING, one_line - 1
+    create, clear = placed(wide)  # "Clear the form" at the right end, as usual
+    assert create.left() == theme.MARGIN and clear.right() == wide - theme.MARGIN - 1
+    create, clear = placed(narrow)  # the room at the sides gives way
+    assert create.top() == clear.top() and create.left() < theme.MARGIN
+    create, clear = placed(side)  # a line of its own
+    assert clear.top() > create.bottom()
+    assert bar.height() >= clear.bottom() + theme.SPACING
+    create, clear = placed(wide)
+    assert create.top() == clear.top()
 
 
 # -- one scroll bar ---------------------------------------------------------------------------
