@@ -65,6 +65,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QLabel,
     QVBoxLayout,
     QWidget,
 )
@@ -99,6 +100,21 @@ from kombo_desktop.ui.widgets import (
 )
 
 MINIMUM_WIDTH = 720  # the profile list and the profile's fields side by side
+
+
+def wrap_labels(form: FieldForm) -> list[QLabel]:
+    """Let the labels beside the fields wrap onto a second line where the dialog is narrow
+    (larger text on a laptop's screen): on one line, "Other address" and "Profile name" kept
+    the fields beside them so far to the right that the dialog scrolled sideways. Returns
+    them."""
+    labels = []
+    for row in range(form.rowCount()):
+        item = form.itemAtPosition(row, 0)
+        label = item.widget() if item is not None else None
+        if isinstance(label, QLabel):
+            label.setWordWrap(True)
+            labels.append(label)
+    return labels
 
 
 def address_notice(api_base_override: str | None, fixed_api_base: str | None) -> str | None:
@@ -290,6 +306,7 @@ class SettingsDialog(QDialog):
         form.setVerticalSpacing(theme.SPACING // 2 + 2)
         self.profiles.add_rows(form)
         self.key.add_rows(form)
+        self._labels = wrap_labels(form)
         panel_layout = QVBoxLayout(panel)
         panel_layout.setContentsMargins(0, 0, 0, 0)
         panel_layout.addLayout(form)
@@ -517,8 +534,12 @@ class SettingsDialog(QDialog):
         (1366x768 at 150 % with larger text) that was wider than the screen: "Close" and the
         ends of the lines were off its right edge, out of reach. There, the key field gives
         up the room its placeholder would like first (its end is cut short with "…"; the
-        line under it says where the key comes from too); what still does not fit scrolls
-        sideways inside the dialog, "Close" and the status line staying in view."""
+        line under it says where the key comes from too); then the labels beside the fields
+        wrap. The region's list gives way and the key's buttons go on below each other as
+        the width needs (see ``settings_profiles`` and ``settings_key``). With the text at twice
+        its size on a 1366x768 laptop at 150 % the dialog scrolled sideways, the ends of its
+        lines and fields out of sight. A sideways scroll bar is left only for a screen
+        narrower still than that: what does not fit then can be reached."""
         outer = self.layout()
         assert outer is not None  # made by _build
         key = self.key.apiKeyEdit
@@ -527,13 +548,19 @@ class SettingsDialog(QDialog):
         margins = outer.contentsMargins()
         bar = self.scrollArea.verticalScrollBar().sizeHint().width()
         around = margins.left() + margins.right() + bar
-        if key.minimumWidth() != self._placeholder_width:
-            key.setMinimumWidth(self._placeholder_width)
-            settle_layouts(key, self._content)
+        key.setMinimumWidth(self._placeholder_width)
+        for label in self._labels:  # on one line while there is room
+            label.setMinimumWidth(label.sizeHint().width())
+        settle_layouts(key, self._content)
         needed = self._content.minimumSizeHint().width()
         if widest is not None and needed + around > widest:
             over = needed + around - widest
             key.setMinimumWidth(max(self._placeholder_width - over, key.minimumSizeHint().width()))
+            settle_layouts(key, self._content)
+            needed = self._content.minimumSizeHint().width()
+        if widest is not None and needed + around > widest:
+            for label in self._labels:
+                label.setMinimumWidth(0)  # as narrow as its longest word
             settle_layouts(key, self._content)
             needed = self._content.minimumSizeHint().width()
         room = needed if widest is None else min(needed, widest - around)

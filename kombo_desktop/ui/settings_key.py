@@ -33,6 +33,7 @@ from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui.confirm import confirm
+from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
     SAVE_UNCHECKED_OFFERED,
@@ -50,7 +51,6 @@ from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 from kombo_desktop.ui.widgets import (
     FieldForm,
     buddy_label,
-    button_row,
     hand_over_focus,
     notice_label,
     plain_label,
@@ -176,11 +176,13 @@ class KeySection(QObject):
         form.add_row(None, self.keyStatusLabel)
         # Two rows: for the key just typed, and for the one already stored. In one row, "Save
         # without checking" (offered when Kombo cannot be reached) made it wider than the
-        # dialog, and every button's text was cut short.
+        # dialog, and every button's text was cut short. Each goes on in a next line where
+        # the dialog is narrower than its buttons (larger text on a laptop's screen): side by
+        # side, they made the dialog scroll sideways.
         form.add_wide_row(
-            button_row(self.saveKeyButton, self.saveAnywayButton, self.cancelCheckButton)
+            FlowLayout(self.saveKeyButton, self.saveAnywayButton, self.cancelCheckButton)
         )
-        form.add_wide_row(button_row(self.checkKeyButton, self.forgetKeyButton))
+        form.add_wide_row(FlowLayout(self.checkKeyButton, self.forgetKeyButton))
         form.add_row(None, self.environmentIdLabel)
 
     # -- showing ---------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -32,12 +31,14 @@ from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
 from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT
 from kombo_desktop.ui.widgets import (
+    ElidingComboBox,
     FieldForm,
     buddy_label,
     error_label,
     hand_over_focus,
     plain_label,
     push_button,
+    shrinkable,
     spoken_name,
 )
 
@@ -113,7 +114,9 @@ class ProfilesSection(QObject):
         )
         self.profileNameError = error_label("profileNameError")
 
-        self.regionCombo = QComboBox()
+        # Narrower than its longest region where the dialog is (larger text on a laptop's
+        # screen), its choice then ending in "…": at its full width the dialog scrolled sideways.
+        self.regionCombo = shrinkable(ElidingComboBox())
         self.regionCombo.setObjectName("regionCombo")
         self.regionCombo.setAccessibleName("Kombo region")
         self.regionCombo.setAccessibleDescription(

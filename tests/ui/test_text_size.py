@@ -11,11 +11,20 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QScreen
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QScrollArea,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, settings_of
@@ -232,16 +241,68 @@ def test_with_larger_text_settings_never_gets_wider_than_the_screen(
     assert close is not None
     assert close.visibleRegion().boundingRect() == close.rect()  # whole, not cut at the side
     assert dialog.rect().contains(QRect(close.mapTo(dialog, QPoint(0, 0)), close.size()))
-    # What does not fit across scrolls there, rather than being cut off out of reach.
+    # Nor wider inside than it is: see the next test.
     area = dialog.scrollArea
     content = area.widget()
     assert content is not None
-    if content.width() > area.viewport().width():
-        assert area.horizontalScrollBar().isVisible()
-    if scale == MUCH_LARGER:  # the key field gives up room first: nothing to scroll to
-        assert content.width() <= area.viewport().width()
-        key = dialog.key.apiKeyEdit
-        assert key.visibleRegion().boundingRect().width() == key.width()
+    assert content.width() <= area.viewport().width()
+    key = dialog.key.apiKeyEdit
+    assert key.visibleRegion().boundingRect().width() == key.width()
+
+
+def cut_at_the_right_or_squeezed(dialog: SettingsDialog) -> list[str]:
+    """What Settings shows past the right edge of its view (reached only by scrolling
+    sideways), buttons narrower than their words, and wrapped lines lower than their text."""
+    area = dialog.scrollArea
+    viewport = area.viewport()
+    problems = []
+    for widget in area.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, SEEN_WHOLE):
+            continue
+        name = widget.objectName() or (widget.text() if isinstance(widget, QLabel) else "")
+        right = widget.mapTo(viewport, QPoint(widget.width(), 0)).x()
+        if right > viewport.width():
+            problems.append(f"{name}: its right edge at {right} of {viewport.width()}")
+        if isinstance(widget, QPushButton) and widget.width() < widget.sizeHint().width():
+            problems.append(f"{name}: {widget.width()} of {widget.sizeHint().width()} wide")
+        wrapped = isinstance(widget, QLabel) and widget.wordWrap() and widget.text()
+        if wrapped and widget.height() < widget.heightForWidth(widget.width()):
+            problems.append(f"{name}: lines cut at the bottom")
+    return problems
+
+
+SEEN_WHOLE = (QLabel, QPushButton, QLineEdit, QComboBox, QListWidget)
+
+
+@pytest.mark.parametrize("scale", [MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_with_larger_text_settings_fits_across_and_scrolls_only_up_and_down(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # With the text at twice its size on a 1366x768 laptop at 150 %, Settings scrolled
+    # sideways: the region's list and the key's buttons side by side made its rows 190 pixels
+    # wider than its view, the ends of the lines and fields out of sight until scrolled to.
+    # Its labels and lines wrap and its fields give way, as in the window.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    dialog = settings_of(qtbot, open_window())
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+
+    area = dialog.scrollArea
+    assert not area.horizontalScrollBar().isVisible()
+    assert area.horizontalScrollBar().maximum() == 0
+    assert cut_at_the_right_or_squeezed(dialog) == []
+    # The same with a key refused (its longer sentence) and "Save without checking" offered.
+    dialog.key.saveAnywayButton.show()
+    dialog.key.keyStatusLabel.setText("Kombo did not accept this key. " * 4)
+    qtbot.wait(50)
+    assert not area.horizontalScrollBar().isVisible()
+    assert cut_at_the_right_or_squeezed(dialog) == []
+    dialog.reject()
 
 
 def test_settings_grows_no_wider_than_the_screen_for_a_long_message(
