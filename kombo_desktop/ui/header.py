@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,10 +23,16 @@ from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.connection import RUN_KEY_TIP, Target
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.widgets import plain_label, push_button, wrap_within_width
+from kombo_desktop.ui.widgets import (
+    layout_of,
+    plain_label,
+    push_button,
+    scroll_area_around,
+    wrap_within_width,
+)
 
 if TYPE_CHECKING:
-    from PySide6.QtGui import QHideEvent
+    from PySide6.QtGui import QHideEvent, QResizeEvent
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
 FIRST_RUN_TEXT = (
@@ -136,13 +144,74 @@ class FirstRunNotice(QFrame):
         self.tryDemoButton.clicked.connect(self.demo_requested)
         # The sentence and its two buttons on one row: under the sentence, the buttons made
         # the notice a row taller, which a 1366x768 laptop at 125 % did not have to spare.
+        # With larger text the buttons stand one above the other where that makes the notice
+        # lower (see ``_fit_buttons``).
         layout = QHBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING)
         layout.addWidget(self.label, 1)
-        layout.addWidget(self.openSettingsButton)
-        layout.addWidget(self.tryDemoButton)
+        self._buttons = QHBoxLayout()
+        self._buttons.setSpacing(theme.SPACING)
+        self._buttons.addStretch(1)  # one above the other, they keep together in the middle
+        self._buttons.addWidget(self.openSettingsButton)
+        self._buttons.addWidget(self.tryDemoButton)
+        self._buttons.addStretch(1)
+        layout.addLayout(self._buttons)
+        self._laid_out = False  # given its width in the window yet (see set_demo_allowed)
         self.hide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._laid_out = True
+        self._fit_buttons()
+
+    def _fit_buttons(self) -> None:
+        """The buttons side by side beside the sentence, or one above the other, whichever
+        makes the notice lower at its width.
+
+        With larger text on a laptop the buttons side by side left the sentence a narrow
+        column: at 150 % with the system's text at 150 % it took six lines, and at twice the
+        text size ten, the notice higher (366 pixels) than the part of the window it is in
+        (268). One above the other they leave it more than half the width.
+
+        Decided from the width the notice has while the part of the window it is in shows
+        its scroll bar, whether or not it shows it now: a lower notice can take that scroll
+        bar away, and the wider notice must not then be laid out the other way, which could
+        bring the scroll bar back."""
+        width = self._width_with_scroll_bar()
+        stacked = self._height(width, stacked=True) < self._height(width, stacked=False)
+        direction = (
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        )
+        if self._buttons.direction() != direction:
+            self._buttons.setDirection(direction)
+
+    def _height(self, width: int, *, stacked: bool) -> int:
+        """The height of the sentence beside the buttons, or of the buttons if higher, with
+        the buttons ``stacked`` or not, at the notice's ``width``."""
+        hints = [button.sizeHint() for button in self._shown_buttons()]
+        spacing = self._buttons.spacing() * max(len(hints) - 1, 0)
+        if stacked:
+            across = max((hint.width() for hint in hints), default=0)
+            high = sum(hint.height() for hint in hints) + spacing
+        else:
+            across = sum(hint.width() for hint in hints) + spacing
+            high = max((hint.height() for hint in hints), default=0)
+        frame, margins = self.contentsMargins(), layout_of(self).contentsMargins()
+        around = frame.left() + frame.right() + margins.left() + margins.right()
+        text = width - around - across - layout_of(self).spacing()
+        return max(self.label.heightForWidth(text), high)
+
+    def _shown_buttons(self) -> list[QPushButton]:
+        return [b for b in (self.openSettingsButton, self.tryDemoButton) if not b.isHidden()]
+
+    def _width_with_scroll_bar(self) -> int:
+        """The notice's width while the scroll area it is in shows its scroll bar."""
+        area = scroll_area_around(self)
+        if area is None:
+            return self.width()
+        bar = area.verticalScrollBar()
+        return self.width() - (0 if bar.isVisible() else bar.sizeHint().width())
 
     def draw_attention(self) -> None:
         """Stand out (tinted, its border in the accent colour) until hidden: a link asked for
@@ -162,3 +231,8 @@ class FirstRunNotice(QFrame):
         """An administrator can turn the demo off; then only the settings route is offered."""
         self.tryDemoButton.setVisible(allowed)
         self.label.setText(FIRST_RUN_TEXT if allowed else FIRST_RUN_NO_DEMO_TEXT)
+        # Not before the notice has its width: decided at the width Qt gives a widget not
+        # yet laid out, the buttons stood one above the other until it came into view, and
+        # the window's middle part scrolled for a moment as they went side by side.
+        if self._laid_out:
+            self._fit_buttons()

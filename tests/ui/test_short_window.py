@@ -509,6 +509,51 @@ def test_at_start_create_link_is_in_view_without_scrolling(
     assert fully_visible(window.tabs.tabBar())
 
 
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [
+        *LAPTOPS,
+        pytest.param(AT_125, theme.LARGEST_TEXT_SCALE, id="125%-text-200%"),
+        pytest.param(AT_150, theme.LARGEST_TEXT_SCALE, id="150%-text-200%"),
+    ],
+)
+def test_at_the_first_start_the_notice_and_its_buttons_are_in_view_at_the_top(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # Without a key the notice says what to do, beside "Open settings" and "Try the demo":
+    # with larger text the buttons left the sentence a narrow column, six to ten lines
+    # high. At twice the text size on a laptop at 150 % the notice was taller than the part
+    # of the window it is in (366 pixels of 268): its last lines were out of view at start.
+    # The buttons now stand one above the other where that makes the notice lower. Where
+    # the middle part scrolls, it starts at the top; the form's first field is in view too
+    # where there is the room.
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, (), None
+    )
+    notice = window.firstRunNotice
+    middle = window.middleArea
+    qtbot.waitUntil(notice.isVisible, timeout=5000)  # once the key was looked for
+    qtbot.wait(50)  # laid out with it
+    assert middle.verticalScrollBar().value() == 0
+    buttons = [notice.openSettingsButton, notice.tryDemoButton]
+    for widget in [notice, *buttons]:
+        assert in_view_of(middle, widget), widget.objectName()
+        assert fully_visible(widget), widget.objectName()
+        if isinstance(widget, QPushButton):
+            assert widget.width() >= widget.sizeHint().width(), widget.objectName()
+    label = notice.label
+    assert label.height() >= label.heightForWidth(label.width())  # no line cut off
+    if text_scale <= LARGER_TEXT:
+        first = window.emailEdit
+        assert in_view_of(middle, first)
+        assert seen_part(window, first).height() == first.height()
+
+
 @pytest.mark.parametrize(("screen", "text_scale"), LAPTOPS)
 def test_after_a_network_error_create_link_and_the_whole_sentence_are_in_view(
     qtbot: QtBot,
