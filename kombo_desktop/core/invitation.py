@@ -9,7 +9,7 @@ touching code; this module only fills them in. Each file has:
     chooses the tool in the flow;
 ``body``
     the message as a list of lines, with ``{intro}``, ``{link}`` (exactly once),
-    ``{tool_sentence}`` and ``{validity}`` (and ``{organization}`` if wanted);
+    ``{tool_sentence}`` and ``{validity_sentence}`` (and ``{organization}`` if wanted);
 ``intro``
     the line before the link, asking to connect ``{organization}``;
 ``tool_sentence`` / ``choose_tool_sentence``
@@ -24,8 +24,10 @@ touching code; this module only fills them in. Each file has:
     ``{system}``;
 ``your_organization``
     what to say instead of the organisation name when it is not known (reconnection links);
+``validity_sentence``
+    the sentence saying how long the link stays valid, with ``{validity}``;
 ``validity``
-    how long each link type stays valid, worded to fit the body's sentence;
+    how long each link type stays valid, worded to fit that sentence;
 ``validity_until``
     the same sentence's words for a link sent again later (from the history, or instead of a
     second one), which is not valid for its whole lifetime any more: ``{date}``, its last day;
@@ -36,6 +38,12 @@ touching code; this module only fills them in. Each file has:
 ``validity_until_time_hour_one``
     the same for a time between 1:00 and 1:59, for languages whose words change there (Spanish
     says "hasta la 1:20", not "hasta las");
+``may_have_expired_sentence``
+    said instead of the validity sentence for a link valid an hour that may have expired
+    already, as it was made while this computer's clock was ahead (its time is later than
+    now, see ``core.clock_ahead``): the history says "May have expired" of it, and "valid
+    until" a time that may have passed would mislead the customer. It says so plainly, and
+    that a new link is on its way if this one does not open;
 ``day_format`` / ``months`` / ``first_day``
     how that day is written: ``{day}``, ``{month}`` (one of the twelve ``months``) and
     ``{year}``, with ``first_day`` for the day number 1 (French says "1er");
@@ -60,6 +68,7 @@ from types import MappingProxyType
 from typing import Final
 from urllib.parse import quote
 
+from kombo_desktop.core.clock_ahead import may_have_expired
 from kombo_desktop.core.resources import resource_path
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 
@@ -78,7 +87,9 @@ _ALLOWED: Final = MappingProxyType(
     {
         "subject_with_tool": frozenset({"tool", "organization"}),
         "subject_without_tool": frozenset({"system", "organization"}),
-        "body": frozenset({"intro", "organization", "link", "tool_sentence", "validity"}),
+        "body": frozenset({"intro", "organization", "link", "tool_sentence", "validity_sentence"}),
+        "validity_sentence": frozenset({"validity"}),
+        "may_have_expired_sentence": frozenset(),
         "intro": frozenset({"organization"}),
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
@@ -97,7 +108,8 @@ _ALLOWED: Final = MappingProxyType(
 _REQUIRED: Final = MappingProxyType(
     {
         "subject_with_tool": frozenset({"tool"}),
-        "body": frozenset({"intro", "link", "tool_sentence", "validity"}),
+        "body": frozenset({"intro", "link", "tool_sentence", "validity_sentence"}),
+        "validity_sentence": frozenset({"validity"}),
         "tool_sentence": frozenset({"tool"}),
         "choose_tool_sentence": frozenset({"system"}),
         "relink_subject_with_tool": frozenset({"tool"}),
@@ -134,6 +146,8 @@ _ONE_LINE_TEXTS: Final = (
     "relink_tool_sentence",
     "relink_system_sentence",
     "your_organization",
+    "validity_sentence",
+    "may_have_expired_sentence",
     "validity_until",
     "validity_until_time",
     "validity_until_time_hour_one",
@@ -158,6 +172,8 @@ class InvitationTexts:
     relink_tool_sentence: str
     relink_system_sentence: str
     your_organization: str
+    validity_sentence: str
+    may_have_expired_sentence: str
     validity: MappingProxyType[LinkType, str]
     systems: MappingProxyType[str, str]
     validity_until: str
@@ -218,6 +234,7 @@ class InvitationTexts:
             *self.systems.values(),
             *self.months,
             self.first_day,
+            self.may_have_expired_sentence,
         ):
             if _placeholders(value) or not value.strip():
                 raise ValueError(f"{value!r} is empty or has a placeholder")
@@ -260,9 +277,11 @@ def invitation(
     ``organization`` may be None for reconnection links ("your company" is said instead).
     ``made`` is when the link was made: a link sent again a day or more later (from the
     history, or instead of a second link) says the day it stops working, since it no longer
-    has its whole year. The values are inserted as they are: braces in them are never read
-    as placeholders. A ``reconnection`` link's invitation asks to reconnect: the customer's
-    connection exists, and they only enter their access details again on the connection page.
+    has its whole year; one valid an hour, made while this computer's clock was ahead (dated
+    later than ``now``), says it may have expired already, as the history does. The values
+    are inserted as they are: braces in them are never read as placeholders. A
+    ``reconnection`` link's invitation asks to reconnect: the customer's connection exists,
+    and they only enter their access details again on the connection page.
     """
     texts = texts_for(Language(language))
     tool = (tool_label or "").strip()
@@ -288,10 +307,24 @@ def invitation(
         organization=who,
         link=link,
         tool_sentence=tool_sentence,
-        validity=_validity(texts, LinkType(link_type), made, now),
+        validity_sentence=_validity_sentence(texts, LinkType(link_type), made, now),
     )
     # A subject is one line in every mail program; a pasted line break must not split it.
     return Invitation(language=Language(language), subject=" ".join(subject.split()), body=body)
+
+
+def _validity_sentence(
+    texts: InvitationTexts, link_type: LinkType, made: datetime | None, now: datetime | None
+) -> str:
+    """The sentence saying how long the link stays valid; for a link valid an hour made while
+    this computer's clock was ahead, that it may have expired already (see
+    ``core.clock_ahead``, whose decision the history's "May have expired" follows too): "valid
+    until" the latest time it can work promised the customer a time that may have passed."""
+    if made is not None and may_have_expired(
+        made, LINK_LIFETIMES[link_type], now or datetime.now(made.tzinfo)
+    ):
+        return texts.may_have_expired_sentence
+    return texts.validity_sentence.format(validity=_validity(texts, link_type, made, now))
 
 
 def _validity(
@@ -301,9 +334,10 @@ def _validity(
     (or, for a link valid an hour, the time it stops working: "valid for one hour" of a link
     made 55 minutes earlier promised the customer 55 minutes that were not there).
 
-    ``made`` later than now was told by this computer's clock while it was ahead: the link was
-    made by now at the latest, so a link valid an hour works until an hour from now at the
-    latest, perhaps less, never the whole hour promised (see ``core.history.ordering``)."""
+    ``made`` later than now was told by this computer's clock while it was ahead. By more than
+    a minute, a link valid an hour may have expired, which ``_validity_sentence`` says instead;
+    by less, it was made by now, a moment ago, so it works until an hour from now at the
+    latest, never the whole hour from its time (see ``core.clock_ahead``)."""
     lifetime = LINK_LIFETIMES[link_type]
     if made is None:
         return texts.validity[link_type]

@@ -106,8 +106,8 @@ class FillFromHistory:
     def show_history_link(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
         """Show ``entry``'s link, for ``customer`` (the form's, after the duplicate warning) or
         else for the entry's own (from the history panel)."""
+        from kombo_desktop.core.clock_ahead import dated_ahead
         from kombo_desktop.core.history import EntryKind
-        from kombo_desktop.ui.history_model import dated_ahead
 
         # Made while this computer's clock was ahead: made by now at the latest, and said so
         # (its stored time gave an hour-long link three hours more, see ShownLink).

@@ -32,6 +32,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.clock_ahead import dated_ahead
 from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
 from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, LinkProblem
@@ -68,16 +69,7 @@ def local_time(moment: datetime) -> str:
     return f"{local_date(moment)}, {moment.astimezone():%H:%M}"
 
 
-# How much later than now a link may be dated and still be taken as made now: clocks are put
-# right by seconds at a time, and a link made a moment ago needs no explaining.
-_CLOCK_SLACK: Final = timedelta(minutes=1)
 CLOCK_WAS_AHEAD = "this computer's clock was ahead when it was made"
-
-
-def dated_ahead(moment: datetime, now: datetime | None = None) -> bool:
-    """Whether a link made at ``moment``, by this computer's clock, is dated later than now:
-    the clock was ahead then, and has been put right since."""
-    return moment > (now or datetime.now(UTC)) + _CLOCK_SLACK
 
 
 def made_when(moment: datetime, *, with_time: bool = False, now: datetime | None = None) -> str:
@@ -116,19 +108,16 @@ def type_text(entry: HistoryEntry, current_profile: str | None = None) -> str:
 def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
     """ "Valid until 3 Mar 2026" (or "until 14:32" for short-lived links), or "Expired".
 
-    A link dated later than now (see ``dated_ahead``) had its end reckoned by the same clock,
-    ahead by at least as much: made no later than now, it ends no later than its lifetime from
-    now, which is said, "at the latest" (an hour-long link was said to work three hours more).
-    How much earlier it was made can't be told, so a short-lived one "May have expired": a
-    clock two hours ahead, put right since, leaves an hour-long link made 90 minutes ago dated
-    30 minutes from now, and expired. A year-long one could have expired only by a clock more
-    than a year ahead, with which the check of Kombo's certificate (valid for a year at most)
-    almost always refuses to make a link at all.
+    A link dated later than now (see ``core.clock_ahead``) had its end reckoned by the same
+    clock, ahead by at least as much: made no later than now, it ends no later than its
+    lifetime from now, which is said, "at the latest" (an hour-long link was said to work three
+    hours more). How much earlier it was made can't be told, so a short-lived one "May have
+    expired" (``HistoryEntry.may_have_expired``, which its invitation follows too).
     """
     moment = now or datetime.now().astimezone()
+    if entry.may_have_expired(moment):
+        return MAY_HAVE_EXPIRED
     if dated_ahead(entry.created_at, moment):
-        if _short_lived(entry):
-            return MAY_HAVE_EXPIRED
         return f"{status_text(_at_the_latest(entry, moment), moment)} at the latest"
     if not entry.is_valid(moment):
         return "Expired"
@@ -145,18 +134,13 @@ def validity_words(entry: HistoryEntry, now: datetime | None = None) -> str:
     clock was ahead (see :func:`status_text`) "may have expired already; if not, it is valid
     until 13:00 at the latest"."""
     moment = now or datetime.now().astimezone()
-    if dated_ahead(entry.created_at, moment) and _short_lived(entry):
+    if entry.may_have_expired(moment):
         valid = status_text(_at_the_latest(entry, moment), moment)
         return (
             f"may have expired already; if not, it is {valid[0].lower()}{valid[1:]} at the latest"
         )
     valid = status_text(entry, moment)
     return f"is {valid[0].lower()}{valid[1:]}"
-
-
-def _short_lived(entry: HistoryEntry) -> bool:
-    """Whether ``entry``'s link is valid for less than a day (an embedded link's hour)."""
-    return entry.expires_at - entry.created_at < timedelta(days=1)
 
 
 def _at_the_latest(entry: HistoryEntry, moment: datetime) -> HistoryEntry:
@@ -556,7 +540,7 @@ class HistoryTableModel(QAbstractTableModel):
                 return ENDED_DEMO_WORDS if tooltip else ENDED_DEMO_TEXT
             if tooltip and not entry.is_valid():
                 return f"Expired on {local_time(entry.expires_at)}"
-            if tooltip and dated_ahead(entry.created_at) and _short_lived(entry):
+            if tooltip and entry.may_have_expired():
                 why = "This computer's clock was ahead when this link was made"
                 return f"{why}, so it {validity_words(entry)}."
             return status_text(entry)

@@ -187,9 +187,17 @@ _NO_MAIL_PROGRAM = "If none opens, use “Copy invitation” and paste it into a
 def _short_lived_note(context: InvitationContext) -> str:
     """A word when the link is an app's embedded one: it stops working an hour after it was
     made, often before a customer reads an e-mail; links to send by hand last a year. Both are
-    named as the form's link type list names them ("an app's embedded flow" meant nothing)."""
+    named as the form's link type list names them ("an app's embedded flow" meant nothing).
+    One made while this computer's clock was ahead may have expired already, as the history
+    and the invitation say: "stops working in an hour" promised the hour it may not have."""
     if context.link_type is not LinkType.EMBEDDED:
         return ""
+    if context.may_have_expired():
+        return (
+            " Note: this link may have expired already (this computer's clock was ahead when it "
+            "was made), and the invitation says so. To send one that works, make a new link "
+            f"with the link type “{LINK_TYPE_NAMES[LinkType.MAGIC_LINK]}”."
+        )
     return (
         f" Note: this link is of the type “{LINK_TYPE_NAMES[LinkType.EMBEDDED]}” and stops "
         "working in an hour. To e-mail a link, make a new one with the link type "

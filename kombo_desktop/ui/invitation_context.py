@@ -51,6 +51,17 @@ class InvitationContext:
         )
         return marked_as_demo(made) if self.is_demo else made
 
+    def may_have_expired(self) -> bool:
+        """Whether the link may have expired already, as it was made while this computer's
+        clock was ahead: the history says "May have expired" of it, and the invitation says so
+        too (see ``core.clock_ahead``)."""
+        if self.made is None:
+            return False
+        from kombo_desktop.core.clock_ahead import may_have_expired
+        from kombo_desktop.core.vocabulary import LINK_LIFETIMES
+
+        return may_have_expired(self.made, LINK_LIFETIMES[self.link_type])
+
     def copy_invitation(self) -> None:
         """Put the invitation on the clipboard, as plain text and as HTML (see ``rich_copy``)."""
         from kombo_desktop.ui import rich_copy

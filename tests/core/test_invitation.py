@@ -305,10 +305,14 @@ def write_texts(tmp_path: Path, **changes: object) -> Path:
 @pytest.mark.parametrize(
     ("changes", "complaint"),
     [
-        ({"body": ["Hello", "{tool_sentence} {validity}"]}, "lacks"),
-        ({"body": ["{intro} {link} {link} {tool_sentence} {validity}"]}, "exactly once"),
-        ({"body": ["Hello", "{link}", "{tool_sentence} {validity}"]}, "lacks"),
-        ({"body": ["{link} {tool_sentence} {validity} {api_key}"]}, "unknown"),
+        ({"body": ["Hello", "{tool_sentence} {validity_sentence}"]}, "lacks"),
+        ({"body": ["{intro} {link} {link} {tool_sentence} {validity_sentence}"]}, "exactly once"),
+        ({"body": ["Hello", "{link}", "{tool_sentence} {validity_sentence}"]}, "lacks"),
+        ({"body": ["{link} {tool_sentence} {validity_sentence} {api_key}"]}, "unknown"),
+        ({"body": ["{intro} {link} {tool_sentence} The link is valid {validity}."]}, "unknown"),
+        ({"validity_sentence": "The link is valid."}, "lacks"),
+        ({"may_have_expired_sentence": "It may have expired {validity}."}, "unknown"),
+        ({"may_have_expired_sentence": " "}, "empty"),
         ({"body": "not a list"}, "list of lines"),
         ({"tool_sentence": "Use {tool"}, "broken"),
         ({"choose_tool_sentence": "Choose one."}, "lacks"),
@@ -524,16 +528,69 @@ def test_an_hour_long_link_sent_again_later_says_when_it_stops(
     assert VALIDITY_WORDS[language][LinkType.EMBEDDED] in fresh.body
 
 
+# Written independently of the resource files: a link that may have expired already, and the
+# way on, a new one (asked for in other words than the closing line's "reply to this e-mail").
+MAY_HAVE_EXPIRED_WORDS = {
+    Language.EN: ("may have expired already", "send you a new one"),
+    Language.DE: ("möglicherweise bereits abgelaufen", "einen neuen"),
+    Language.FR: ("a peut-être déjà expiré", "un nouveau"),
+    Language.IT: ("potrebbe essere già scaduto", "un nuovo link"),
+    Language.ES: ("ya haya caducado", "uno nuevo"),
+}
+# The words that promise a time it works until ("until", "bis", "jusqu'à"...).
+PROMISED_END = {
+    Language.EN: "until",
+    Language.DE: "bis",
+    Language.FR: "jusqu",
+    Language.IT: "fino",
+    Language.ES: "hasta",
+}
+
+
 @pytest.mark.parametrize("language", ALL_LANGUAGES)
-def test_an_hour_long_link_dated_later_than_now_does_not_promise_an_hour(
+def test_an_hour_long_link_dated_later_than_now_says_it_may_have_expired(
     language: Language, one_hour_east: None
 ) -> None:
-    # Made while this computer's clock was three hours ahead, it was made by now at the
-    # latest, and ends within the hour; the customer was promised "one hour".
+    # Made while this computer's clock was three hours ahead (put right since), it was made
+    # by now at the latest, perhaps hours ago: the history says "May have expired", but the
+    # invitation promised "valid until 15:30", an hour from now, a time it may not reach.
     made = datetime(2026, 11, 29, 16, 30, tzinfo=UTC)
     sent = hour_long_invitation(language, made, minutes_later=-180)
-    assert UNTIL_TIME_WORDS[language] in sent.body  # 13:30 UTC and an hour, 15:30 there
+    for words in MAY_HAVE_EXPIRED_WORDS[language]:
+        assert words in sent.body
+    assert PROMISED_END[language] not in sent.body
     assert VALIDITY_WORDS[language][LinkType.EMBEDDED] not in sent.body
+    assert sent.body.count(LINK) == 1
+
+
+@pytest.mark.parametrize("language", ALL_LANGUAGES)
+def test_a_link_dated_a_moment_ahead_or_valid_a_year_keeps_its_validity(
+    language: Language, one_hour_east: None
+) -> None:
+    # Clocks are put right by seconds at a time: a link dated 30 seconds ahead was made a
+    # moment ago, as the history takes it too, and still says its time.
+    made = datetime(2026, 11, 29, 13, 30, 30, tzinfo=UTC)
+    moment_ahead = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.EMBEDDED,
+        organization="Acme GmbH",
+        made=made,
+        now=made - timedelta(seconds=30),
+    )
+    assert MAY_HAVE_EXPIRED_WORDS[language][0] not in moment_ahead.body
+    assert UNTIL_TIME_WORDS[language] in moment_ahead.body  # 13:30 UTC and an hour, there
+    # A year-long link dated three hours ahead has most of its year left.
+    year_long = invitation(
+        language,
+        link=LINK,
+        link_type=LinkType.MAGIC_LINK,
+        organization="Acme GmbH",
+        made=made,
+        now=made - timedelta(hours=3),
+    )
+    assert MAY_HAVE_EXPIRED_WORDS[language][0] not in year_long.body
+    assert VALIDITY_WORDS[language][LinkType.MAGIC_LINK] in year_long.body
 
 
 def hour_long_invitation(language: Language, made: datetime, *, minutes_later: int) -> Invitation:

@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.core.invitation import (
     DEMO_MARK,
     DEMO_SUBJECT_MARK,
@@ -20,7 +21,9 @@ from kombo_desktop.core.invitation import (
     marked_as_demo,
     texts_for,
 )
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
+from kombo_desktop.ui.expiry import MAY_HAVE_EXPIRED
+from kombo_desktop.ui.history_model import STATUS, status_text
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.clipboard_html import clipboard_html
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -349,6 +352,90 @@ def test_an_earlier_link_sent_again_says_until_when_it_works(
     month = texts_for(Language.EN).months[last_day.month - 1]
     assert f"The link is valid until {last_day.day} {month} {last_day.year}." in text
     assert "one year" not in text
+
+
+def test_a_link_the_history_says_may_have_expired_is_said_so_in_its_invitation(
+    qtbot: QtBot, demo_window: MainWindow, mail_program: UrlCatcher
+) -> None:
+    # An hour-long link made while this computer's clock was 30 minutes ahead, put right
+    # since: the history says "May have expired", yet its invitation told the customer "The
+    # link is valid until" an hour from now, and the notice that it "stops working in an hour".
+    entry = record_link(
+        history_of(demo_window).store,
+        profile="default",
+        email="eva@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        tool="personio",
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,
+        url="https://connect.kombo.dev/v1?token=made-ahead",
+        created_at=datetime.now(UTC) + timedelta(minutes=30),
+    )
+    feature = open_history(qtbot, demo_window)
+    assert feature.panel.model.cell_text(entry, STATUS) == MAY_HAVE_EXPIRED
+    feature.panel.select_row(0)
+    feature.panel.historyQrButton.click()
+    assert demo_window.linkField.text() == entry.url
+
+    button(demo_window, "copyInvitationButton").click()
+    text = QGuiApplication.clipboard().text()
+    assert text.count(entry.url) == 1
+    assert "This link may have expired already." in text
+    assert "please let us know and we will send you a new one" in text
+    assert "until" not in text and "one hour" not in text
+    notice = demo_window.statusLabel.text()
+    assert "this link may have expired already" in notice
+    assert "make a new link" in notice
+    assert "stops working in an hour" not in notice
+
+    button(demo_window, "emailButton").click()
+    (url,) = mail_program.urls
+    _address, fields = decode_mailto(url)
+    assert "This link may have expired already." in fields["body"][0]
+    assert "until" not in fields["body"][0]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [timedelta(0), timedelta(seconds=59), timedelta(seconds=61), timedelta(hours=3)],
+)
+@pytest.mark.parametrize("link_type", list(LinkType))
+def test_the_invitation_says_may_have_expired_exactly_when_the_history_does(
+    lead: timedelta, link_type: LinkType
+) -> None:
+    # One decision for both: a link dated ``lead`` later than now, by a clock that was ahead.
+    now = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
+    made = now + lead
+    entry = HistoryEntry(
+        id=1,
+        created_at=made,
+        profile="default",
+        environment_id=None,
+        kind=EntryKind.LINK,
+        email="eva@globex.example",
+        organization="Globex SA",
+        origin_id=None,
+        category=Category.HRIS,
+        tool=None,
+        tool_label=None,
+        language=Language.EN,
+        link_type=link_type,
+        url="https://connect.kombo.dev/v1?token=made-ahead",
+        expires_at=made + LINK_LIFETIMES[link_type],
+        integration_id=None,
+    )
+    history_says = status_text(entry, now) == MAY_HAVE_EXPIRED
+    sent = invitation(
+        Language.EN,
+        link=entry.url,
+        link_type=link_type,
+        organization=entry.organization,
+        made=made,
+        now=now,
+    )
+    assert ("may have expired" in sent.body) is history_says
+    assert history_says is (link_type is LinkType.EMBEDDED and lead > timedelta(minutes=1))
 
 
 def test_the_invitation_never_pairs_details_with_another_link(

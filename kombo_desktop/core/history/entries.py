@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+from kombo_desktop.core.clock_ahead import may_have_expired
 from kombo_desktop.core.history.normalise import as_utc
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 
@@ -99,6 +100,13 @@ class HistoryEntry:
     def is_valid(self, now: datetime | None = None) -> bool:
         """True while the link can still be opened (before ``expires_at``)."""
         return as_utc(now or datetime.now(UTC)) < self.expires_at
+
+    def may_have_expired(self, now: datetime | None = None) -> bool:
+        """Whether the link may have stopped working although its times say it works: valid
+        less than a day, and made while this computer's clock was ahead (dated later than
+        ``now``, see :mod:`kombo_desktop.core.clock_ahead`). The history says "May have
+        expired" of it, and its invitation promises no time it works until."""
+        return may_have_expired(self.created_at, self.expires_at - self.created_at, now)
 
     def from_an_ended_demo(self, demo_origin: str | None) -> bool:
         """Whether this is a demo link of a demo service no longer running: each start of the
