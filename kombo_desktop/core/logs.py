@@ -146,6 +146,34 @@ def redact(text: str) -> str:
     return text
 
 
+def redact_would_change(text: str) -> bool:
+    """Whether ``redact`` would mask anything in ``text``, told without rewriting it.
+
+    The same answer as ``redact(text) != text``, sooner: the history checks every link it
+    exports (about 0.02 ms a link for the three patterns, two seconds for 100,000). ASCII text
+    in which none of the words the patterns match by appears, in any case, holds nothing they
+    would mask, and only the registered secrets are looked for. Any other text is redacted
+    and compared: the patterns read some other letters as ASCII ones (a dotless "ı" as "i")
+    that ``lower()`` leaves as they are, and a value masked already is left as it is."""
+    if text.isascii() and MASK not in text and not _may_hold_credential_words(text.lower()):
+        return holds_registered_secret(text)
+    return redact(text) != text
+
+
+def _may_hold_credential_words(lowered: str) -> bool:
+    """Whether ASCII ``lowered`` holds a word every match of a credential pattern holds:
+    "bearer" (``_BEARER``), "authorization" (``_AUTHORIZATION``), or "api" and "key" with "_",
+    "-" or nothing between them (``_API_KEY``); "api" alone first, as it is rarely there."""
+    return (
+        "bearer" in lowered
+        or "authorization" in lowered
+        or (
+            "api" in lowered
+            and ("apikey" in lowered or "api_key" in lowered or "api-key" in lowered)
+        )
+    )
+
+
 def _keep_name(match: re.Match[str]) -> str:
     quote = match.groupdict().get("quote") or ""
     return f"{match.group('name')}{quote}{MASK}{quote}"

@@ -19,6 +19,7 @@ from kombo_desktop.core.logs import (
     holds_registered_secret,
     mask_registered_secrets,
     redact,
+    redact_would_change,
 )
 
 __all__ = [
@@ -138,7 +139,7 @@ def unsafe_to_show(text: str, key: str | None) -> bool:
     decoded = unquote(text)
     # Most text has nothing to decode: its one form is looked at once.
     for form in (text,) if decoded == text else (text, decoded):
-        if (key and key in form) or redact(form) != form:
+        if (key and key in form) or redact_would_change(form):
             return True
     return False
 

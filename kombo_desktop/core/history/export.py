@@ -53,6 +53,9 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 # Text a spreadsheet turns into a number or a date as it opens the file: the customer id 00123
 # becomes 123, a 20-digit id is rounded to 15 digits, 3/4 becomes the 3rd of April.
 _READ_AS_NUMBER: Final = re.compile(r"[0-9][0-9 .,:/%eE+-]*")
+# The first characters of the cells either of the two rules above changes: any other cell is
+# written as it is, told by its first character alone (1.7 million cells for 100,000 links).
+_FIRST_OF_CHANGED_CELLS: Final = frozenset("".join(_FORMULA_STARTS) + "0123456789")
 # The times are meant to be read as dates, so they are left as they are.
 _TIME_COLUMNS: Final = frozenset(
     {CSV_HEADER.index("Made at (UTC)"), CSV_HEADER.index("Valid until (UTC)")}
@@ -160,6 +163,8 @@ def _spreadsheet_time(moment: datetime) -> str:
 
 def _cell(value: str) -> str:
     """The text as a spreadsheet should show it: never run as a formula, never converted."""
+    if not value or value[0] not in _FIRST_OF_CHANGED_CELLS:
+        return value
     if value.startswith(_FORMULA_STARTS):
         return f"'{value}"
     if _READ_AS_NUMBER.fullmatch(value):
