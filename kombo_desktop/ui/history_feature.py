@@ -83,6 +83,7 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.connection import Target
     from kombo_desktop.ui.customer import Customer
     from kombo_desktop.ui.duplicate_banner import DuplicateBanner
+    from kombo_desktop.ui.export_closing import ClosingDuringExport
     from kombo_desktop.ui.history_fill import FillFromHistory
     from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.made_link import MadeLink
@@ -136,6 +137,8 @@ class HistoryFeature(QObject):
         self._waiting = WaitingSaves(window, self._history, self._list_saved)
         # Links made while it was being opened are saved before the program exits.
         self._closing = ClosingWithHistory(window, self._history, self._waiting)
+        # An export being written when the window is closed (made when first needed).
+        self._export_closing: ClosingDuringExport | None = None
         self.relink_customer = RelinkCustomer(window, self._history)
         self.duplicates = DuplicateFlow(self)
         # The panel's dock and the header's History button (``history_placement``); what an
@@ -467,10 +470,38 @@ class HistoryFeature(QObject):
         asked before closing without them (see ``history_closing``)."""
         return self._closing.may_close()
 
+    def export_lets_close(self) -> bool:
+        """Whether the person closing the window may go ahead as far as an export of the
+        history goes: while one is written the window stays open, and closes once it is saved
+        or when closed again (see ``export_closing``)."""
+        panel = self.placement.built_panel
+        if self._export_closing is None:
+            if panel is None or not panel.exporting:
+                return True
+            from kombo_desktop.ui.export_closing import ClosingDuringExport
+
+            self._export_closing = ClosingDuringExport(
+                self.window, lambda: self.placement.built_panel
+            )
+        return self._export_closing.may_close()
+
+    def closing_called_off(self) -> None:
+        """The person closing the window kept it open after all (a question while closing):
+        it no longer closes once an export is saved (see ``export_closing``)."""
+        if self._export_closing is not None:
+            self._export_closing.called_off()
+
     def wait_before_closing(self) -> None:
         """Give the history being opened a few seconds more to finish, when links made
-        meanwhile wait for it, so that ``close`` saves them (see ``history_closing``)."""
+        meanwhile wait for it, so that ``close`` saves them (see ``history_closing``); stop an
+        export still being written, and wait a moment for it to end, so that it leaves no
+        half-written file (see ``export_closing``)."""
         self._closing.wait()
+        panel = self.placement.built_panel
+        if panel is not None and panel.exporting:
+            from kombo_desktop.ui.export_closing import stop_export_before_closing
+
+            stop_export_before_closing(self.window, panel)
 
     def close(self) -> None:
         """Close the history file (after the window's background tasks have stopped); links

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.history import (
     EntryKind,
@@ -84,6 +85,7 @@ _log = logging.getLogger(__name__)
 SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
+EXPORTING_TEXT = "Saving the history…"
 
 
 class _EntryTable(QTableView):
@@ -131,6 +133,8 @@ class HistoryPanel(QWidget):
     fill_requested = Signal(object)  # HistoryEntry
     deleted = Signal(object)  # HistoryEntry, no longer in the history
     notice = Signal(str, str)  # (plain sentence, "info" | "success" | "error" | "busy")
+    # An export ended, after its notice: True when its file was saved, False when it failed.
+    export_ended = Signal(bool)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Enter on a button reached with Tab presses it, as Space does; floating in a window
@@ -618,9 +622,11 @@ class HistoryPanel(QWidget):
         locale = QLocale()
         separator = csv_separator(target, locale.decimalPoint(), locale.name())
 
-        def work(_token: object) -> int:
+        def work(token: CancelToken) -> int:
             # Read beside the store's connection: Create's duplicate check need not wait.
-            return export_csv(store.export_entries(query), target, separator=separator)
+            # Stopped when the window closes (see ``export_closing``): it then writes nothing.
+            entries = store.export_entries(query, stop=token)
+            return export_csv(entries, target, separator=separator, stop=token)
 
         def finished() -> None:
             self._export = None
@@ -631,11 +637,13 @@ class HistoryPanel(QWidget):
             self._save_places.remember("export", target)
             entries = "1 entry" if count == 1 else f"{count:,} entries"
             self.notice.emit(f"{entries} saved as {target}.", "success")
+            self.export_ended.emit(True)
 
         def failed(error: BaseException) -> None:
             finished()
             _log.warning("Exporting the history failed: %s", error)
             self.notice.emit(failure_words(error, "The history could not be exported."), "error")
+            self.export_ended.emit(False)
 
         try:
             self._export = self._runner.run(
@@ -653,4 +661,19 @@ class HistoryPanel(QWidget):
         # sharing mode"), where the next Space left the demo or hid the history.
         hand_over_focus([self.historyExportButton], self.historyTable)
         self._update_actions()
-        self.notice.emit("Saving the history…", "busy")
+        self.notice.emit(EXPORTING_TEXT, "busy")
+
+    @property
+    def exporting(self) -> bool:
+        """Whether an export is being written (its outcome not told yet)."""
+        return self._export is not None
+
+    def stop_export(self) -> TaskHandle | None:
+        """Stop the export being written, as the window closes: it writes nothing once it
+        notices (a file being written is finished first). Its task while its worker still
+        runs, for the window to wait for; None when there is none."""
+        export = self._export
+        if export is None:
+            return None
+        export.cancel()
+        return export if export.running else None

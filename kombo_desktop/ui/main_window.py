@@ -626,22 +626,31 @@ class MainWindow(QMainWindow):
         Cmd+Q) may go ahead: with typing no link was made with, which the next start would not
         have, they are asked first, as clearing the form asks; so too with links made while
         the history was being opened that it still cannot take (see ``history_closing``).
-        Never asked about a window already hidden or closed, or when the session ends
-        (logout, shutdown): no one may be there to answer, and an unanswered question would
-        hold up the computer."""
+        While the history is being exported, the window stays open until the file is saved,
+        or closed again (see ``export_closing``). Never asked about a window already hidden or
+        closed, or when the session ends (logout, shutdown): no one may be there to answer,
+        and an unanswered question would hold up the computer."""
         if not self.isVisible() or self._closed:
             return True
         app = QCoreApplication.instance()
         if isinstance(app, QGuiApplication) and app.isSavingSession():
             return True
+        # A history export being written: the window stays open, and closes once it is saved
+        # (asking then what follows), or at once when closed again (see ``export_closing``).
+        if not self.history.export_lets_close():
+            return False
         lost = self.linkForm.unused_typing(f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab")
         if lost:
             from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
             if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close"):
+                self.history.closing_called_off()
                 return False
         # Links made while the history was being opened: waited for, asked about if need be.
-        return self.history.may_close()
+        if not self.history.may_close():
+            self.history.closing_called_off()
+            return False
+        return True
 
     @property
     def settings_writes(self) -> SettingsWrites:
@@ -668,7 +677,8 @@ class MainWindow(QMainWindow):
             self._quit_question.stop()
         self.runner.cancel_all()  # first, so workers stop retrying while the rest shuts down
         # Links made while the history was being opened are saved before the program exits:
-        # its opening gets a few seconds more (the status line says why).
+        # its opening gets a few seconds more (the status line says why). An export being
+        # written is stopped, and leaves no half-written file.
         self.history.wait_before_closing()
         self.resultPanel.wait_before_closing()  # a QR code's file still being written
         self.account.wait_before_closing()  # a change Settings is still writing

@@ -20,12 +20,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history import (
     CSV_HEADER,
     MIGRATIONS,
     SCHEMA_VERSION,
     CustomerDetails,
     EntryKind,
+    ExportStopped,
     HistoryEntry,
     HistoryError,
     HistoryStore,
@@ -2129,6 +2131,65 @@ def test_the_exports_read_is_one_snapshot_and_holds_up_no_one(
     # As the history was when the export began: each link once, in the history's order.
     assert [entry.id for entry in exported] == [entry.id for entry in reversed(made)]
     assert newer.id not in {entry.id for entry in exported}
+
+
+def test_a_stopped_exports_read_ends_midway(
+    store: HistoryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closing the window stops the export: its read of a long history went on for a second or
+    # two, all of it, with the window waiting for it (or the program ending under it).
+    for number in range(30):
+        add_link(store, organization=f"Customer {number}", url=f"https://c.kombo.dev/v1?t={number}")
+    read = HeldRead(monkeypatch, store, "export")
+    stop = CancelToken()
+    outcome: list[object] = []
+
+    def export() -> None:
+        try:
+            outcome.append(store.export_entries(stop=stop))
+        except Exception as error:
+            outcome.append(error)
+
+    reading = threading.Thread(target=export, name="export")
+    let_go = threading.Timer(10, read.release)  # a read that is never stopped, to fail
+    let_go.start()
+    reading.start()
+    try:
+        assert read.reading.wait(timeout=10)
+        stop.cancel()  # from another thread, as the window does
+    finally:
+        read.release()
+        let_go.cancel()
+    reading.join(timeout=10)
+    assert len(outcome) == 1 and isinstance(outcome[0], ExportStopped)
+    with pytest.raises(ExportStopped):  # stopped before it began: nothing is read
+        store.export_entries(stop=stop)
+    assert len(store.export_entries(stop=CancelToken())) == 30  # not stopped: all of it
+
+
+def test_a_stopped_export_writes_nothing(store: HistoryStore, tmp_path: Path) -> None:
+    for number in range(3):
+        add_link(store, organization=f"Customer {number}", url=f"https://c.kombo.dev/v1?t={number}")
+    entries = store.export_entries()
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    target = folder / "links.csv"
+    stopped = CancelToken()
+    stopped.cancel()
+    with pytest.raises(ExportStopped):
+        export_csv(entries, target, stop=stopped)
+
+    stop = CancelToken()
+
+    def stopped_midway() -> Iterator[HistoryEntry]:
+        yield from entries[:2]
+        stop.cancel()  # the window closes while the rows are written
+        yield from entries[2:]
+
+    with pytest.raises(ExportStopped):
+        export_csv(stopped_midway(), target, stop=stop)
+    assert list(folder.iterdir()) == []
+    assert export_csv(entries, target, stop=CancelToken()) == 3
 
 
 def test_the_export_reads_what_a_search_finds(store: HistoryStore) -> None:

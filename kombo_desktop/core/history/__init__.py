@@ -6,8 +6,8 @@ and the duplicate warning shown before a second link for the same customer and t
 
 Import everything from here; the modules behind it are split by concern:
 
-- :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`, and
-  :class:`WriteTrouble`, why the file could not take a link yet.
+- :mod:`.entries`: :class:`HistoryEntry` and its kind and status, :class:`HistoryError`,
+  :class:`WriteTrouble`, why the file could not take a link yet, and :class:`ExportStopped`.
 - :mod:`.store`: :class:`HistoryStore`, the one connection: saving the links handed over,
   reading and deleting.
 - :mod:`.searching`: what a search looks for, as SQL and for one entry.
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 from kombo_desktop.core.history.entries import (
     EntryKind,
+    ExportStopped,
     HistoryEntry,
     HistoryError,
     LinkStatus,
@@ -55,6 +56,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "CustomerDetails",
     "EntryKind",
+    "ExportStopped",
     "HistoryEntry",
     "HistoryError",
     "HistoryStore",

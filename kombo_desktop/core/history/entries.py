@@ -39,6 +39,16 @@ class HistoryError(Exception):
     """
 
 
+class ExportStopped(Exception):  # noqa: N818 - asked for: the window is closing, no error
+    """The CSV export was stopped (its ``CancelToken`` cancelled) before it wrote its file, as
+    the window is closing: nothing was written, and no file was left half written."""
+
+
+# How many rows the export reads or writes between looks at whether it is to stop: a few
+# milliseconds' work, and one look costs nothing beside it.
+ROWS_BETWEEN_LOOKS = 1000
+
+
 class WriteTrouble(StrEnum):
     """Why the history file refused a write, told apart as far as the person can do something
     about it: free some space, close the program holding the file, allow writing.

@@ -15,8 +15,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.files import atomic_write, disk_refusal
-from kombo_desktop.core.history.entries import EntryKind, HistoryEntry, HistoryError, LinkStatus
+from kombo_desktop.core.history.entries import (
+    ROWS_BETWEEN_LOOKS,
+    EntryKind,
+    ExportStopped,
+    HistoryEntry,
+    HistoryError,
+    LinkStatus,
+)
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, link_problem
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, LANGUAGE_NAMES, LINK_TYPE_NAMES
 
@@ -86,6 +94,7 @@ def export_csv(
     *,
     now: datetime | None = None,
     separator: str = ",",
+    stop: CancelToken | None = None,
 ) -> int:
     """Write ``entries`` to ``path`` as CSV for spreadsheets; returns the number of rows.
 
@@ -102,6 +111,10 @@ def export_csv(
     not written either: its cell says it was left out as unsafe, and why, and its status is
     "Unsafe link". A colleague opening the file would click it otherwise. The rest of its row
     stays, as the record of who was sent what.
+
+    Once ``stop`` is cancelled (the window is closing) it raises :class:`ExportStopped` at its
+    next look (every ``ROWS_BETWEEN_LOOKS`` rows, and last just before writing): nothing is
+    written then. Writing itself, a moment, is never stopped halfway.
     """
     if separator not in SEPARATORS:
         raise ValueError(f"A CSV separator must be one of {SEPARATORS!r}, not {separator!r}.")
@@ -111,6 +124,8 @@ def export_csv(
     writer.writerow(CSV_HEADER)
     rows = 0
     for entry in entries:
+        if stop is not None and rows % ROWS_BETWEEN_LOOKS == 0 and stop.cancelled:
+            raise ExportStopped
         cells = _csv_row(entry, checked_at)
         writer.writerow(
             [
@@ -119,6 +134,8 @@ def export_csv(
             ]
         )
         rows += 1
+    if stop is not None and stop.cancelled:
+        raise ExportStopped
     try:
         # A list to share: readable by others as any file the person saves, not owner-only.
         atomic_write(path, text.getvalue().encode("utf-8-sig"), owner_only=False)

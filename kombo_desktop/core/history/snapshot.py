@@ -19,22 +19,30 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
+from contextlib import closing, suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.cancel import CancelToken
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
 _log = logging.getLogger(__package__)
 
 
 def read_snapshot(
-    path: Path, busy_timeout: float, query: str, parameters: Mapping[str, object]
+    path: Path,
+    busy_timeout: float,
+    query: str,
+    parameters: Mapping[str, object],
+    stop: CancelToken | None = None,
 ) -> list[Any] | None:
     """The rows ``query`` finds in the history at ``path``, read on a read-only connection of
     their own, or None when the file cannot be read beside the store's connection: it is not
     in WAL mode (some network drives, see :mod:`.opening`), where a reader would keep the
     store from saving links until it is done, or it cannot be opened that way. The caller
-    then reads through the store. Raises :class:`sqlite3.Error` if the read itself fails."""
+    then reads through the store. Raises :class:`sqlite3.Error` if the read itself fails, or
+    is interrupted once ``stop`` is cancelled (the window is closing)."""
     try:
         reader = sqlite3.connect(
             f"{path.absolute().as_uri()}?mode=ro", uri=True, timeout=busy_timeout
@@ -50,4 +58,18 @@ def read_snapshot(
             return None
         if str(journal).lower() != "wal":
             return None
-        return reader.execute(query, parameters).fetchall()
+        if stop is None:
+            return reader.execute(query, parameters).fetchall()
+        # SQLite stops a read when asked from another thread; never once this one has closed.
+        stop_listening = stop.on_cancel(lambda: _interrupt(reader))
+        try:
+            return reader.execute(query, parameters).fetchall()
+        finally:
+            stop_listening()
+
+
+def _interrupt(reader: sqlite3.Connection) -> None:
+    """Stop ``reader``'s read (an ``sqlite3.OperationalError`` raised there): asked from the
+    window's thread, perhaps as the read ends and its connection closes."""
+    with suppress(sqlite3.ProgrammingError):  # closed meanwhile: nothing left to stop
+        reader.interrupt()

@@ -28,7 +28,13 @@ from typing import Final, TypeVar
 
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history.duplicates import DuplicateCheck
-from kombo_desktop.core.history.entries import HistoryEntry, HistoryError, WriteTrouble
+from kombo_desktop.core.history.entries import (
+    ROWS_BETWEEN_LOOKS,
+    ExportStopped,
+    HistoryEntry,
+    HistoryError,
+    WriteTrouble,
+)
 from kombo_desktop.core.history.normalise import optional_text, stored_time
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
@@ -77,11 +83,21 @@ def _readable_entry(row: Sequence[object]) -> HistoryEntry | None:
         return None
 
 
-def _readable_entries(rows: Sequence[Sequence[object]]) -> list[HistoryEntry]:
+def _readable_entries(
+    rows: Sequence[Sequence[object]], stop: CancelToken | None = None
+) -> list[HistoryEntry]:
     """The entries of the rows a search returned (each ending with the time it is ordered
-    by, see ``SearchQuery.entries_query``), leaving out those that cannot be read."""
-    entries = (_readable_entry(row[:-1]) for row in rows)
-    return [entry for entry in entries if entry is not None]
+    by, see ``SearchQuery.entries_query``), leaving out those that cannot be read. Raises
+    ExportStopped once ``stop`` is cancelled: 100,000 entries take a second or two."""
+    if stop is None:
+        entries = (_readable_entry(row[:-1]) for row in rows)
+        return [entry for entry in entries if entry is not None]
+    readable = []
+    for start in range(0, len(rows), ROWS_BETWEEN_LOOKS):
+        if stop.cancelled:
+            raise ExportStopped
+        readable.extend(_readable_entries(rows[start : start + ROWS_BETWEEN_LOOKS]))
+    return readable
 
 
 # How long a write waits for another program writing the same file (and opening, or a read,
@@ -337,27 +353,37 @@ class HistoryStore(Recording, DuplicateCheck):
             rows = conn.execute(search.entries_query(), params).fetchall()
         return _readable_entries(rows)
 
-    def export_entries(self, text: str = "") -> list[HistoryEntry]:
+    def export_entries(
+        self, text: str = "", *, stop: CancelToken | None = None
+    ) -> list[HistoryEntry]:
         """Every entry :meth:`search` finds for ``text``, newest first, for the CSV export:
         read without the store's lock, on a connection of its own (see :mod:`.snapshot`), so
         that the duplicate check and the window's other reads do not wait for a long history
         to be read. One snapshot: every entry saved when the read began, each once; one saved
         meanwhile is left out. Where the file cannot be read so (a history kept in memory, a
-        file system without WAL), read through the store as :meth:`search` does."""
+        file system without WAL), read through the store as :meth:`search` does. Raises
+        ExportStopped soon after ``stop`` is cancelled (the window is closing), while the rows
+        are read beside the store's connection or the entries made from them."""
         with self._lock:
             self._connection()  # RuntimeError after close(), as for every read
         if self.in_memory:
             return self.search(text, limit=None)
+        if stop is not None and stop.cancelled:
+            raise ExportStopped
         search = SearchQuery.for_text(text)
         parameters = {**search.parameters, "limit": -1, "offset": 0}
         try:
-            rows = read_snapshot(self.path, self._busy_timeout, search.entries_query(), parameters)
+            rows = read_snapshot(
+                self.path, self._busy_timeout, search.entries_query(), parameters, stop
+            )
         except sqlite3.Error as error:
+            if stop is not None and stop.cancelled:  # interrupted, as asked
+                raise ExportStopped from error
             _log.warning("Reading the history for the export failed: %s", error)
             raise HistoryError(_READ_FAILED) from error
         if rows is None:
             return self.search(text, limit=None)
-        return _readable_entries(rows)
+        return _readable_entries(rows, stop)
 
     def first_page(self, text: str, limit: int) -> tuple[list[HistoryEntry], int]:
         """The newest ``limit`` entries :meth:`search` finds for ``text``, and :meth:`count`.
