@@ -57,6 +57,10 @@ __all__ = [
 
 _JSON_TYPES = ("application/json", "+json")
 
+# Statuses whose answer is a refusal by something on the way unless it is in Kombo's error
+# shape (``_kombo_error``): Kombo says why it refuses a key (403) or what was sent (400, 422).
+_REFUSED_ON_THE_WAY_STATUSES = frozenset({400, 403, 422})
+
 _KOMBO_CODE_ERRORS: Mapping[str, type[KomboError]] = {
     "PLATFORM.AUTHENTICATION_INVALID": AuthenticationError,
     "PLATFORM.IP_NOT_WHITELISTED": IpNotAllowedError,
@@ -336,10 +340,13 @@ def _classify(
 ) -> tuple[type[KomboError], str | None]:
     kind = _KOMBO_CODE_ERRORS.get(code or "")
     if kind is None:
-        if status == 403 and not from_kombo:
-            # Kombo refuses a key with its error body; a bare 403 ("Blocked by ...",
-            # {"message": "Forbidden"}) comes from a web filter or gateway on the way, and the
-            # key is not what to mend. (A bare 401 stays the key's: Kombo may send one.)
+        if status in _REFUSED_ON_THE_WAY_STATUSES and not from_kombo:
+            # Kombo refuses a key, and what was sent, with its error body; a bare 403
+            # ("Blocked by ...", {"message": "Forbidden"}) comes from a web filter or gateway on
+            # the way, and the key is not what to mend. So does a bare 400 or 422 ("Request
+            # blocked by company policy. Call the helpdesk ..."): quoted, its words read as
+            # Kombo's, and a field it named was marked as if Kombo had refused what was typed.
+            # (A bare 401 stays the key's: Kombo may send one.)
             return UnexpectedResponseError, messages.REFUSED_ON_THE_WAY_MESSAGE
         if status == 401 or (status == 403 and _refuses_the_key(code, message)):
             kind = AuthenticationError
@@ -436,9 +443,12 @@ def _html_title(body: bytes, secrets: tuple[str, ...]) -> str:
 def _kombo_error(payload: object) -> dict[str, str | None] | None:
     """Kombo's ``{"status": "error", "error": {...}}`` parts, or ``None`` for any other shape.
 
-    Every part but ``message`` may be null, and older answers carry only ``message``.
+    Every part but ``message`` may be null, and older answers carry only ``message``; every
+    one of them says ``"status": "error"`` (api-notes, Kombo's OpenAPI). An ``error`` object
+    without it (``{"error": {"message": "Blocked by policy"}}``) is a gateway's or a filter's,
+    whose words must not be quoted as Kombo's.
     """
-    if not isinstance(payload, dict) or payload.get("status") == "success":
+    if not isinstance(payload, dict) or payload.get("status") != "error":
         return None
     error = payload.get("error")
     if not isinstance(error, dict):

@@ -318,6 +318,41 @@ def test_rejected_input_does_not_quote_a_technical_message() -> None:
     assert error.detail.message == technical
 
 
+PROXY_WORDS = (
+    "Request blocked by company policy. Call the helpdesk on +1 555 0100 and give them your "
+    "password."
+)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply.text(400, PROXY_WORDS),
+        Reply.text(400, "end_user_email: blocked by the mail filter of this network."),
+        Reply.json({"message": "end_user_email: Upload blocked by DLP policy"}, 422),
+        # An error object without Kombo's "status": "error" is not Kombo's answer either.
+        Reply.json({"error": {"message": "end_user_email: blocked by the mail filter"}}, 400),
+    ],
+    ids=["proxy-text", "text-naming-a-field", "other-json-422", "error-without-status"],
+)
+def test_a_400_or_422_not_in_kombos_error_shape_is_not_said_as_kombos_words(
+    reply: Reply,
+) -> None:
+    """Something on the way (a proxy, a filter) answered 400 or 422 in words of its own: they
+    were quoted as "Kombo did not accept these details: “...”", and a field they named was
+    marked red with them, as if Kombo had refused what was typed."""
+    error = fail_with(reply)
+    assert type(error) is UnexpectedResponseError
+    assert error.user_message == messages.REFUSED_ON_THE_WAY_MESSAGE
+    assert "Kombo did not accept" not in error.user_message
+    assert "“" not in error.user_message
+    assert not getattr(error, "fields", ())
+    assert error.detail.http_status == reply.status
+    assert error.detail.code is None
+    assert error.detail.message is not None  # the answer's words, for support only
+    assert error.detail.message in reply.body.decode()
+
+
 # --- 404 ----------------------------------------------------------------------------------------
 
 

@@ -389,6 +389,32 @@ def test_a_refusal_that_gives_no_reason_is_said_in_general_words(
     assert window.linkForm.field_errors() == {}
 
 
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Request blocked by company policy. Call the helpdesk on +1 555 0100 and give them "
+        "your password.",
+        "end_user_email: blocked by the mail filter of this network.",
+    ],
+    ids=["proxy-words", "naming-a-field"],
+)
+def test_a_400_in_words_not_kombos_is_said_as_refused_on_the_way_and_marks_nothing(
+    qtbot: QtBot, window_for: object, words: str
+) -> None:
+    # A proxy's plain-text 400 read 'Kombo did not accept these details: “Request blocked
+    # ... give them your password.” Check the fields and try again.', and the e-mail address
+    # it named was marked red with its words, as if Kombo had refused what was typed.
+    window = window_for(Reply.text(400, words))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "Something between this computer and Kombo refused")
+    status = window.statusPanel
+    assert status.text == messages.REFUSED_ON_THE_WAY_MESSAGE
+    assert "blocked" not in status.text and "Kombo did not accept" not in status.text
+    assert window.linkForm.field_errors() == {}
+    assert status.copyDetailsButton.isVisible()
+    assert f"Message: {words}" in status.support_text  # the answer's words, for support
+
+
 def test_a_refused_reconnection_naming_a_new_links_field_says_the_typed_details_look_fine(
     qtbot: QtBot, window_for: object
 ) -> None:
