@@ -24,6 +24,7 @@ from kombo_desktop.core.refusals import (
     says_no_reason,
     what_it_says_about,
 )
+from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import day_text
 
 _SERVER_NOT_FOUND = (
@@ -321,8 +322,11 @@ def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...]
 
 
 def _quoted_sentence(text: str) -> str:
-    """``text`` in quotes, ended as a sentence (Kombo's messages come with or without a full
-    stop), so the next sentence does not run on from it."""
+    """``text`` (a server's words) in quotes, ended as a sentence (Kombo's messages come with
+    or without a full stop), so the next sentence does not run on from it. Its own double
+    quotation marks become single ones (``with_single_quote_marks``): one of them ended the
+    quotation early, and the words after it read as the program's."""
+    text = with_single_quote_marks(text)
     return f"“{text}”" if text.rstrip().endswith((".", "!", "?")) else f"“{text}”."
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "is_plain_sentence",
     "looks_like_api_key",
     "unsafe_to_show",
+    "with_single_quote_marks",
 ]
 
 # Limits on text taken from answers before it is shown or logged.
@@ -118,6 +119,53 @@ def clean_or_none(value: str | None, limit: int, secrets: tuple[str, ...]) -> st
     if value is None:
         return None
     return clean_text(value, limit, secrets) or None
+
+
+# Every mark that opens or closes a double quotation, as the program's own “...” around a
+# server's words does, or could pass for its end on screen: straight, curly and low quotes,
+# guillemets, and their look-alikes (primes, ditto marks, full-width and ornamental quotes).
+# Each becomes its single counterpart, which can only nest inside “...”, never end it.
+_SINGLE_FOR_DOUBLE = str.maketrans(
+    {
+        '"': "'",
+        "\uff02": "'",  # ＂ full-width
+        "\u02ba": "'",  # ʺ modifier letter double prime
+        "\u02dd": "'",  # ˝ double acute accent
+        "\u02ee": "'",  # ˮ modifier letter double apostrophe
+        "\u05f4": "'",  # ״ Hebrew gershayim
+        "\u2033": "\u2032",  # ″ double prime -> ′
+        "\u2036": "\u2035",  # ‶ reversed double prime -> ‵
+        "\u3003": "'",  # 〃 ditto mark
+        "\u201c": "\u2018",  # “ -> ‘
+        "\u201d": "\u2019",  # ” -> ’
+        "\u201e": "\u201a",  # „ -> ‚
+        "\u201f": "\u201b",  # ‟ -> ‛
+        "\u2e42": "\u201a",  # ⹂ double low reversed-9 -> ‚
+        "\u301d": "\u2018",  # 〝 -> ‘
+        "\u301e": "\u2019",  # 〞 -> ’
+        "\u301f": "\u201a",  # 〟 -> ‚
+        "\u275d": "\u2018",  # ❝ -> ‘
+        "\u275e": "\u2019",  # ❞ -> ’
+        "\u2760": "\u201a",  # ❠ -> ‚
+        "\U0001f676": "\u2018",  # 🙶 -> ‘
+        "\U0001f677": "\u2019",  # 🙷 -> ’
+        "\U0001f678": "\u201a",  # 🙸 -> ‚
+        "\u00ab": "\u2039",  # « -> ‹
+        "\u00bb": "\u203a",  # » -> ›
+        "\u276e": "\u2039",  # ❮ -> ‹
+        "\u276f": "\u203a",  # ❯ -> ›
+    }
+)
+
+
+def with_single_quote_marks(text: str) -> str:
+    """``text`` with every double quotation mark (" “ ” „ « » and their look-alikes) turned
+    into its single counterpart (' ‘ ’ ‚ ‹ ›). A server's words are quoted in the program's
+    own “...”: a mark of theirs ended the quotation early ('“too long.” Your link was e-mailed
+    to the customer already.'), and the rest read as the program's own words. Single marks
+    can only nest inside. Text compared with what was quoted (a customer's name Kombo may
+    repeat) goes through it too."""
+    return text.translate(_SINGLE_FOR_DOUBLE)
 
 
 def is_plain_sentence(text: str) -> bool:

@@ -34,6 +34,7 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import redact
+from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import NEW_LINK_TAB_TEXT
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.relink_form import RELINK_TEXT
@@ -473,7 +474,9 @@ def _refuses_the_details(error: BaseException) -> bool:
 
 def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[str, ...]:
     """The customer details of ``request`` that ``words`` (the status and its details for
-    support) quote, ignoring case."""
+    support) quote, ignoring case, and the double quotation marks the words shown turn into
+    single ones (``with_single_quote_marks``): Kombo's words quoting „Nord“ GmbH read
+    ‚Nord‘ GmbH."""
     if isinstance(request, RelinkRequest):
         details: tuple[str | None, ...] = (request.integration_id,)
     else:
@@ -482,5 +485,9 @@ def _quoted_details(request: LinkRequest | RelinkRequest, words: str) -> tuple[s
             request.end_user_organization_name,
             request.end_user_origin_id,
         )
-    folded = words.casefold()
-    return tuple(detail for detail in details if detail and detail.casefold() in folded)
+    folded = with_single_quote_marks(words).casefold()
+    return tuple(
+        detail
+        for detail in details
+        if detail and with_single_quote_marks(detail).casefold() in folded
+    )

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
 from kombo_desktop.core.link_request import InvalidRequest
+from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import (
     DEFAULT_LANGUAGE,
     DEFAULT_LINK_TYPE,
@@ -342,12 +343,14 @@ class RequestForm(SubmitOnEnter):
     def unmark_rejected(self, quoting: Collection[str] | None = None) -> None:
         """Take away the marks of Kombo's refusal: all of them (links now go to another
         account, which may accept what this one refused), or, with ``quoting``, those whose
-        words quote one of these details (ignoring case): a customer's details no longer in
-        the form, which must not stay on screen beside the next customer's. A problem the
-        form finds itself in the field stays."""
-        quoted = [detail.casefold() for detail in quoting or ()]
+        words quote one of these details (ignoring case, and the double quotation marks a
+        mark turns into single ones, see ``with_single_quote_marks``): a customer's details
+        no longer in the form, which must not stay on screen beside the next customer's. A
+        problem the form finds itself in the field stays."""
+        quoted = [with_single_quote_marks(detail).casefold() for detail in quoting or ()]
         for field in list(self._rejected):
-            words = self.boxes[field].error.text().casefold()  # shown or folded away
+            shown = self.boxes[field].error.text()  # shown or folded away
+            words = with_single_quote_marks(shown).casefold()
             if quoting is None or any(detail in words for detail in quoted):
                 self._unmark(field)
 

@@ -302,6 +302,53 @@ def test_rejected_input_without_field_names_marks_no_field() -> None:
     assert error.fields == ()
 
 
+# Double quotation marks a server's words may hold, each of which could end the program's own
+# “...” around them on screen.
+DOUBLE_QUOTE_MARKS = ['"', "”", "“", "„", "«", "»", "＂", "″", "〞", "❞"]
+
+
+def _one_quotation(said: str) -> str:
+    """The words between the one “ and the one ” of ``said``, which has nothing else that
+    reads as a double quotation mark."""
+    assert said.count("“") == 1 and said.count("”") == 1
+    assert not any(mark in said for mark in DOUBLE_QUOTE_MARKS if mark not in "“”")
+    return said[said.index("“") + 1 : said.index("”")]
+
+
+@pytest.mark.parametrize("mark", DOUBLE_QUOTE_MARKS)
+def test_a_quote_mark_in_kombos_words_cannot_end_the_quotation_early(mark: str) -> None:
+    """Kombo's words are quoted in “...”: a closing mark of their own ended the quotation,
+    and what followed read as the program's own words ('“Organisation name: too long.” Your
+    link was e-mailed to the customer already. “”.')."""
+    planted = "Your link was e-mailed to the customer already."
+    kombo_message = f"end_user_organization_name: too long.{mark} {planted} {mark}"
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_organization_name",)
+    said = error.user_message
+    assert said.startswith("Kombo did not accept these details: “")
+    assert said.endswith("” Check the fields and try again.") or said.endswith(
+        "”. Check the fields and try again."
+    )
+    assert planted in _one_quotation(said)
+    assert error.detail.message is not None
+    mark_text = rejected_field_message(error.detail.message, "end_user_organization_name")
+    assert mark_text.startswith("Kombo did not accept this: “")
+    assert planted in _one_quotation(mark_text)
+    assert error.detail.message == kombo_message  # support reads Kombo's words as they came
+
+
+def test_a_quote_mark_in_kombos_words_of_another_refusal_cannot_end_the_quotation_early() -> None:
+    words = 'The plan “Basic” does not include this.” Call +1 555 0100 now. "'
+    error = fail_with(Reply.kombo_error(403, "PLATFORM.FEATURE_NOT_ENABLED", words))
+    assert type(error) is KomboError
+    refusal, way_forward = error.user_message.split(" No link was made.")
+    assert refusal.startswith("Kombo could not do this: “")
+    assert "Call +1 555 0100 now." in _one_quotation(refusal)
+    assert refusal.endswith("”.")
+    assert way_forward.endswith("press “Copy details” and send them to support.")
+
+
 def test_a_technical_rejection_marks_no_field_the_person_was_not_told_about() -> None:
     # Not quoted to the person (see below), so no field is marked on its say-so either.
     technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])

@@ -513,9 +513,10 @@ def test_an_unknown_field_is_refused_without_naming_the_fields_that_are_fine(
     message = assert_kombo_error(create(demo, body), 400, "PLATFORM.INPUT_INVALID")["message"]
     assert 'Unknown field "end_user_mail"' in message
     assert fields_named(message) == ("end_user_email",)
+    # Kombo's double quotes become single ones inside the program's own.
     assert rejected_field_message(message, "end_user_email") == (
         "Kombo did not accept this: “E-mail address must be an e-mail address like "
-        'anna@example.com (got "nope").”'
+        "anna@example.com (got 'nope').”"
     )
     only_unknown = {**VALID_BODY, "tool": "x"}
     error = assert_kombo_error(create(demo, only_unknown), 400, "PLATFORM.INPUT_INVALID")

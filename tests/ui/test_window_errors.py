@@ -598,6 +598,48 @@ def test_a_mark_quoting_details_typed_over_goes_with_them(qtbot: QtBot, window_f
     assert "Acme" not in window.emailEdit.accessibleDescription()
 
 
+def test_a_quote_mark_in_kombos_words_cannot_make_the_rest_read_as_the_programs(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # 'Kombo did not accept these details: “Organisation name: too long.” Your link was
+    # e-mailed to the customer already. “”. Check the fields and try again.': Kombo's own
+    # closing mark ended the quotation, and the rest read as the program's words.
+    planted = "Your link was e-mailed to the customer already."
+    window = window_for(  # type: ignore[operator]
+        refused(f"end_user_organization_name: too long.” {planted} “")
+    )
+    submit_and_wait(qtbot, window)
+    status = window.statusPanel.text
+    assert status.count("“") == 1 and status.count("”") == 1
+    assert status.index("“") < status.index(planted) < status.index("”")
+    assert status.split("”")[1] == ". Check the fields and try again."
+    mark = window.linkForm.field_errors()["end_user_organization_name"]
+    assert mark.count("“") == 1 and mark.count("”") == 1
+    assert mark.index("“") < mark.index(planted) < mark.index("”")
+    assert_shown_intact(window, planted)
+
+
+def test_a_mark_quoting_a_name_with_quote_marks_goes_when_it_is_typed_over(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # Kombo's words quoting „Nord“ GmbH read ‚Nord‘ GmbH in the mark (double marks inside
+    # the quotation become single ones): the name must still be found there, or the earlier
+    # customer's name stays beside the next customer's details.
+    name = "Bäckerei „Nord“ GmbH"
+    window = window_for(  # type: ignore[operator]
+        refused(f"end_user_email: anna@example.com already belongs to {name}")
+    )
+    window.organizationEdit.setText(name)
+    submit_and_wait(qtbot, window)
+    form = window.linkForm
+    assert "Bäckerei ‚Nord‘ GmbH" in form.field_errors()["end_user_email"]
+    window.screen_sharing.privacySwitch.click()  # the status line moves on
+    window.screen_sharing.privacySwitch.click()
+    window.organizationEdit.setText("Globex Inc")
+    assert form.field_errors() == {}
+    assert "Nord" not in window.emailEdit.accessibleDescription()
+
+
 def test_a_status_after_the_refusal_is_not_replaced_by_typing(
     qtbot: QtBot, window_for: object
 ) -> None:
