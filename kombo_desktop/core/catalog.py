@@ -32,10 +32,11 @@ _log = logging.getLogger(__name__)
 # spaces, slashes or quotes is not a tool id and would only confuse the request body.
 _TOOL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")
 _MAX_LABEL = 200
-# Kombo lists about 200 tools in all. A list a hundred times longer is not an account's: it
-# would take the tool list seconds to fill (and again at every start from the cache), so it
-# is refused and the list the program has is kept.
-MAX_TOOLS_PER_CATEGORY: Final = 2000
+# Kombo lists about 200 tools in all, at most 112 in one category (``resources/tools.tsv``).
+# A list of 2,000 per category (the earlier limit) stopped the window for about a second as
+# it arrived, and every key press in the tool box took a quarter of a second after; a longer
+# list than this is cut to its first tools (``KomboClient.list_tools``), with a log line.
+MAX_TOOLS_PER_CATEGORY: Final = 300
 # How alike a name typed with a slip and a tool's name are at least (difflib's ratio, computed
 # by ``likeness``; 1 for the same text) for the tool to be offered in its place: "grenhouse"
 # and Greenhouse are 0.95, "persnio" and Personio 0.93, while names that merely share letters
@@ -194,8 +195,8 @@ class ToolCatalog:
     """An immutable set of tools, looked up by id, category or name.
 
     Immutable so the one bundled instance can be shared by the window, the demo service and
-    worker threads; a refresh makes a new catalog with ``with_category_tools``. (Only the
-    answers ``closest`` keeps change, which changes no answer.)
+    worker threads; a refresh makes a new catalog with ``with_lists``, on a worker thread.
+    (Only the answers ``closest`` keeps change, which changes no answer.)
     """
 
     def __init__(self, tools: Iterable[Tool]) -> None:
@@ -355,26 +356,38 @@ class ToolCatalog:
         return _rank(*folded, query, _compact(query))
 
     def with_category_tools(self, category: Category, tools: Iterable[Tool]) -> ToolCatalog:
-        """A copy where ``tools`` (e.g. from ``GET /tools/{category}``) are that category's members.
+        """A copy where ``tools`` (e.g. from ``GET /tools/{category}``) are that category's
+        members: ``with_lists`` for one category."""
+        return self.with_lists({category: tools})
 
-        Tools missing from the new list lose the category but stay known (their names are still
+    def with_lists(self, lists: Mapping[Category, Iterable[Tool]]) -> ToolCatalog:
+        """A copy where each category's tools in ``lists`` (e.g. from ``GET
+        /tools/{category}``) are its members; categories not in ``lists`` keep theirs.
+
+        Tools missing from a new list lose its category but stay known (their names are still
         needed for history entries); tools the bundle does not know yet are added. The server's
-        display name wins over the bundled one.
+        display name wins over the bundled one (a later category's over an earlier one's).
+        All the lists make one copy, and its search index is built once: one copy per
+        category, on the UI thread, stopped the window for a second with long lists.
         """
-        fresh = {tool.id: tool for tool in tools}
-        merged: list[Tool] = []
-        for tool in self._by_id.values():
-            others = tuple(c for c in tool.categories if c != category)
-            if tool.id in fresh:
-                merged.append(
-                    Tool(tool.id, fresh[tool.id].label or tool.label, _ordered((*others, category)))
-                )
-            else:
-                merged.append(Tool(tool.id, tool.label, others))
-        for tool in fresh.values():
-            if tool.id not in self._by_id:
-                merged.append(Tool(tool.id, tool.label or tool.id, (category,)))
-        return ToolCatalog(merged)
+        replaced = set(lists)
+        labels = {tool_id: tool.label for tool_id, tool in self._by_id.items()}
+        categories = {
+            tool_id: [c for c in tool.categories if c not in replaced]
+            for tool_id, tool in self._by_id.items()
+        }
+        for category, tools in lists.items():
+            fresh = {tool.id: tool for tool in tools}  # an id listed twice: its last entry
+            for tool in fresh.values():
+                if tool.id in labels:
+                    labels[tool.id] = tool.label or labels[tool.id]
+                    categories[tool.id].append(category)
+                else:
+                    labels[tool.id] = tool.label or tool.id
+                    categories[tool.id] = [category]
+        return ToolCatalog(
+            Tool(tool_id, label, _ordered(categories[tool_id])) for tool_id, label in labels.items()
+        )
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -403,7 +416,7 @@ def tools_from_api(category: Category, items: object) -> list[Tool]:
 
     Kombo's answer is outside our control, so anything odd is skipped instead of raising: an item
     that is not an object or has no usable ``id`` is left out, repeated ids keep the first. A
-    missing ``label`` is left empty: ``with_category_tools`` then keeps the name the program
+    missing ``label`` is left empty: ``ToolCatalog.with_lists`` then keeps the name the program
     knows, or shows the id (the id in its place here hid "BambooHR" behind "bamboohr").
     """
     if not isinstance(items, list):
@@ -488,9 +501,11 @@ class CatalogCache:
         ):
             return None  # another account's lists (see ``ToolListOwner``)
         tools = data.get("tools")
-        if not isinstance(tools, list) or len(tools) > MAX_TOOLS_PER_CATEGORY:
+        if not isinstance(tools, list):
             return None
-        return tools_from_api(category, tools)
+        # Cut as ``KomboClient.list_tools`` cuts a list from Kombo: a file saved by an earlier
+        # version, which kept up to 2,000 tools, would stop the window as such a list did.
+        return tools_from_api(category, tools)[:MAX_TOOLS_PER_CATEGORY]
 
     def save(self, owner: ToolListOwner, category: Category, tools: list[Tool]) -> None:
         """Store ``tools`` for the owner, readable by the person alone; written whole or not at

@@ -258,7 +258,7 @@ def _some_names(tools: list[Tool], shown: int = 3) -> str:
 
 def _tool_of_other_kinds(tool: Tool, category: Category) -> str:
     """Why ``tool`` cannot be chosen for ``category``: Kombo does not connect it as that kind
-    of system, or the account's own list (``ToolCatalog.with_category_tools``) leaves it out,
+    of system, or the account's own list (``ToolCatalog.with_lists``) leaves it out,
     which is no fact about the tool; the kinds it is offered for, if any, are named."""
     asked = f"“{CATEGORY_NAMES[category]}”"
     kinds = " or ".join(f"“{CATEGORY_NAMES[kind]}”" for kind in tool.categories)

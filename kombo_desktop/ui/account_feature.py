@@ -244,9 +244,12 @@ class AccountFeature(QObject):
 
         cache = CatalogCache(self._window.setup.paths.catalog_cache_dir)
         environment_id = self.environment_id(connection.target)
+        bundled = self._window.bundled_catalog
 
         def work(token: object) -> RefreshedCatalog:
-            return refresh_catalog(connection, cache, token, environment_id=environment_id)
+            return refresh_catalog(
+                connection, cache, token, environment_id=environment_id, bundled=bundled
+            )
 
         def apply(fresh: RefreshedCatalog) -> None:
             if connection is not self.connection:
@@ -257,12 +260,10 @@ class AccountFeature(QObject):
                 self._window.link_making.refusals.show_error(fresh.refused, after_notes=True)
             if fresh.refused is None:
                 self._check_run_key(connection)
-            if not fresh.tools:
+            if fresh.catalog is None:
                 return
-            catalog = self._window.bundled_catalog
-            for category, tools in fresh.tools.items():
-                catalog = catalog.with_category_tools(category, tools)
-            self._window.linkForm.set_catalog(catalog)
+            # Made on the worker (``refresh_catalog``): here the tool list is only filled.
+            self._window.linkForm.set_catalog(fresh.catalog)
             self._tools_account = (connection.target.api_base, environment_id)
 
         self._background.append(

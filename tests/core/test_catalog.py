@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kombo_desktop.core.catalog import (
+    MAX_TOOLS_PER_CATEGORY,
     CatalogCache,
     Tool,
     ToolCatalog,
@@ -357,6 +358,43 @@ def test_an_empty_refresh_empties_the_category(catalog: ToolCatalog) -> None:
     assert len(refreshed) == len(catalog)
 
 
+def test_the_lists_of_several_categories_are_merged_in_one_copy(catalog: ToolCatalog) -> None:
+    refreshed = catalog.with_lists(
+        {
+            Category.HRIS: [
+                Tool("personio", "Personio HR", (Category.HRIS,)),
+                Tool("brandnewhr", "", (Category.HRIS,)),  # a name only the next list gives
+            ],
+            Category.ATS: [
+                Tool("brandnewhr", "Brand New HR", (Category.ATS,)),
+                Tool("workday", "", (Category.ATS,)),  # no name: the known one stays
+            ],
+        }
+    )
+    assert ids(refreshed.in_category(Category.HRIS)) == ["brandnewhr", "personio"]
+    assert ids(refreshed.in_category(Category.ATS)) == ["brandnewhr", "workday"]
+    assert refreshed.get("personio") == Tool("personio", "Personio HR", (Category.HRIS,))
+    assert refreshed.get("brandnewhr") == Tool(
+        "brandnewhr", "Brand New HR", (Category.HRIS, Category.ATS)
+    )
+    # Categories with no list keep their members.
+    assert refreshed.get("workday") == Tool(
+        "workday", "Workday", (Category.ATS, Category.ASSESSMENT)
+    )
+    assert ids(refreshed.in_category(Category.LMS)) == ids(catalog.in_category(Category.LMS))
+    assert refreshed.search("brand new") == [refreshed.get("brandnewhr")]
+    assert len(refreshed) == len(catalog) + 1
+    # The same as one category's list after the other's.
+    one_by_one = catalog.with_category_tools(
+        Category.HRIS,
+        [Tool("personio", "Personio HR", (Category.HRIS,)), Tool("brandnewhr", "", ())],
+    ).with_category_tools(
+        Category.ATS,
+        [Tool("brandnewhr", "Brand New HR", ()), Tool("workday", "", ())],
+    )
+    assert list(refreshed) == list(one_by_one)
+
+
 # --- reading Kombo's answer ----------------------------------------------------------------
 
 
@@ -463,10 +501,12 @@ def test_cache_round_trip(cache: CatalogCache) -> None:
     assert cache.load(owner("other"), Category.HRIS) is None
 
 
-def test_a_cached_list_no_account_has_reads_as_nothing_cached(cache: CatalogCache) -> None:
-    many = [Tool(f"tool{i}", f"Tool {i}", (Category.HRIS,)) for i in range(2001)]
+def test_a_cached_list_longer_than_any_accounts_is_cut(cache: CatalogCache) -> None:
+    # An earlier version kept up to 2,000 tools per category, which stopped the window for
+    # about a second as they were shown: such a file is cut as a list from Kombo is.
+    many = [Tool(f"tool{i}", f"Tool {i}", (Category.HRIS,)) for i in range(2000)]
     cache.save(DEFAULT, Category.HRIS, many)
-    assert cache.load(DEFAULT, Category.HRIS) is None
+    assert cache.load(DEFAULT, Category.HRIS) == many[:MAX_TOOLS_PER_CATEGORY]
 
 
 def test_cached_list_refreshes_the_catalog(cache: CatalogCache) -> None:

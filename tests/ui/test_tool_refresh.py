@@ -9,16 +9,20 @@ the tool the person picked, with "Ready." in the status line.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.catalog import ToolCatalog
+from kombo_desktop.core.catalog import MAX_TOOLS_PER_CATEGORY, Tool, ToolCatalog
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_tool_box import press, shown, suggestion_list, type_tool
 
@@ -117,3 +121,52 @@ def test_a_refresh_leaves_the_tool_highlighted_in_the_drop_down_list(
     QTest.keyClick(view, Qt.Key.Key_Return)
     assert combo.currentData() == highlighted
     assert combo.currentText() != CUSTOMER_CHOOSES
+
+
+def test_the_accounts_lists_are_merged_off_the_ui_thread_and_shown_in_one_fill(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With 2,000 tools per category the window stopped for about a second as the lists
+    # arrived: each category made a new catalog and search index on the UI thread. Now the
+    # lists are merged on the worker, into one catalog, and a list longer than any account's
+    # is cut (``test_list_tools_cuts_a_list_longer_than_any_accounts``).
+    monkeypatch.setenv("KOMBO_API_KEY", API_KEY)
+    sizes = {category: 5 for category in Category}
+    sizes[Category.HRIS] = MAX_TOOLS_PER_CATEGORY + 40
+
+    def respond(request: RecordedRequest) -> Reply:
+        if "/tools/" not in request.path:
+            return Reply.kombo_error(404, None, "Not found")
+        category = Category(request.path.rsplit("/", 1)[-1].upper())
+        name = category.value.lower()
+        return Reply.tools([(f"{name}tool{i}", f"{name} tool {i}") for i in range(sizes[category])])
+
+    with FaultServer(fallback=respond) as server:
+        window = open_window("--api-base", server.base_url)
+        # Nothing runs before the window's event loop turns: the refresh comes after this.
+        built_on_the_ui_thread: list[bool] = []
+        make_catalog = ToolCatalog.__init__
+
+        def recorded(catalog: ToolCatalog, tools: Iterable[Tool]) -> None:
+            built_on_the_ui_thread.append(threading.current_thread() is threading.main_thread())
+            make_catalog(catalog, tools)
+
+        monkeypatch.setattr(ToolCatalog, "__init__", recorded)
+        form = window.linkForm
+        fills: list[ToolCatalog] = []
+        fill = form.set_catalog
+
+        def counted(catalog: ToolCatalog, **options: bool) -> str:
+            fills.append(catalog)
+            return fill(catalog, **options)
+
+        monkeypatch.setattr(form, "set_catalog", counted)
+        qtbot.waitUntil(lambda: form.catalog is not window.bundled_catalog, timeout=10_000)
+        assert built_on_the_ui_thread == [False]  # one catalog for all four lists, on a worker
+        assert fills == [form.catalog]
+        for category, size in sizes.items():
+            listed = form.catalog.in_category(category)
+            assert len(listed) == min(size, MAX_TOOLS_PER_CATEGORY)
+            assert all(tool.id.startswith(category.value.lower()) for tool in listed)
+        assert window.toolCombo.count() == 1 + MAX_TOOLS_PER_CATEGORY  # HR systems, cut
+        window.close()
