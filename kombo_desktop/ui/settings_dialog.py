@@ -210,6 +210,7 @@ class SettingsDialog(QDialog):
         )
         self.profiles.has_no_key = self.key.has_no_key
         self.profiles.may_drop_typed_key = self.key.may_drop_typed_key
+        self.profiles.when_settled = self.key.when_settled
         self.profiles.used.connect(self.key.save_typed_key)
         self.profiles.shown.connect(self.key.show_profile)
         self.profiles.connection_changed.connect(self.key.show_state)

@@ -11,6 +11,11 @@ forgetting it, moving it with a renamed profile, deleting it with a removed one.
 hold the caller until a prompt is answered ("allow access to the keychain?", "unlock the
 keyring"), and the dialog must stay alive meanwhile. Where each profile's key is kept is
 remembered once read, and updated by every change made here.
+
+What a click asks of a profile waits for that work too (:meth:`KeySection.when_settled`): a
+name typed without Enter is saved as the click takes the focus off it, and its key then moves
+to the new name on a worker; "Add profile" or "Remove profile", clicked, came next, found the
+key moving and were dropped without a word. They are done once it has moved, in order.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
@@ -65,6 +70,7 @@ if TYPE_CHECKING:
     KeyJob = Callable[[CredentialStore, str, CancelToken], Any]
 
 _log = logging.getLogger(__name__)
+_Outcome = ParamSpec("_Outcome")
 
 SAVE_TEXT = "&Save and check key"
 CHECK_STORED_TEXT = "&Check the stored key"
@@ -130,6 +136,8 @@ class KeySection(QObject):
         self._lookup: TaskHandle | None = None
         self._after_move: Callable[[], None] | None = None  # a save waiting for a rename
         self._moving = False  # the task is a renamed profile's key moving to its new name
+        # What waits for the key work under way to end, in order (see ``when_settled``).
+        self._waiting_for_key: list[Callable[[], object]] = []
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
@@ -304,6 +312,41 @@ class KeySection(QObject):
         )
         self._lookup = handle
 
+    # -- waiting for the key ---------------------------------------------------------------------
+
+    def when_settled(self, step: Callable[[], object]) -> None:
+        """Run ``step`` once the changes to the settings asked for before it are written
+        (``ProfileBook.when_saved``) and no work on a key runs: a renamed profile's key moving
+        to its new name, a check. What the person asked for meanwhile is then done on the
+        profile as renamed, and its key where it now is, in the order they asked."""
+        self._book.when_saved(partial(self._after_key_work, step))
+
+    def _after_key_work(self, step: Callable[[], object]) -> None:
+        if self._task is None and not self._waiting_for_key:
+            step()
+            return
+        self._waiting_for_key.append(step)
+
+    def _go_on_after_key_work(self) -> None:
+        """The key work ended (and what follows it was done): what waited for it goes on, in
+        order, each once the settings changes before it are written."""
+        if self._task is not None:  # what followed started more: it waits for that too
+            return
+        waiting, self._waiting_for_key = self._waiting_for_key, []
+        for step in waiting:
+            self.when_settled(step)
+
+    def _then_go_on(self, handler: Callable[_Outcome, None]) -> Callable[_Outcome, None]:
+        """``handler``, then what waited for the key work it ends."""
+
+        def handle(*outcome: _Outcome.args, **named: _Outcome.kwargs) -> None:
+            try:
+                handler(*outcome, **named)
+            finally:
+                self._go_on_after_key_work()
+
+        return handle
+
     # -- starting a check ------------------------------------------------------------------------
 
     def _typed_key(self) -> str | None:
@@ -435,11 +478,12 @@ class KeySection(QObject):
             self._lookup.cancel()  # its answer may be out of date once this work has run
             self._lookup = None
         self._set_busy(True, check=check)
+        dropped = self._on_cancelled if check else self._on_store_work_dropped
         self._task = self._tasks.run(
             work,
-            on_done=on_done,
-            on_error=on_error,
-            on_cancelled=self._on_cancelled if check else self._on_store_work_dropped,
+            on_done=self._then_go_on(on_done),
+            on_error=self._then_go_on(on_error),
+            on_cancelled=self._then_go_on(dropped),
             owner=self,
             name=name,
         )

@@ -93,6 +93,10 @@ class ProfilesSection(QObject):
         # pasted and not saved may go (``KeySection.may_drop_typed_key``: title, question,
         # the button that lets it go).
         self.may_drop_typed_key: Callable[[str, str, str], bool] = lambda *_texts: True
+        # Runs a step once the changes before it are saved and no work on a key runs, a
+        # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
+        # button does after the name typed is saved waits for the key to follow it.
+        self.when_settled: Callable[[Callable[[], object]], None] = book.when_saved
         self._busy = False
         self._saving = False  # see ``set_saving``
         # The field that had the focus when key work began, and where Qt moved it then.
@@ -391,7 +395,7 @@ class ProfilesSection(QObject):
 
     def _remove_after_name(self) -> None:
         book = self._book
-        if self._busy or len(book.profiles) < 2 or book.is_managed():
+        if len(book.profiles) < 2 or book.is_managed():  # its button is greyed out then
             return
         name = book.selected
         question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
@@ -434,15 +438,16 @@ class ProfilesSection(QObject):
     # -- the name --------------------------------------------------------------------------------
 
     def apply_typed_name(self, then: Callable[[], None] | None = None) -> None:
-        """Give the selected profile the name in the field, if it was changed; then ``then``.
-        Not when that name cannot be used (the reason beside the field) or was not saved
-        (said on the status line). Done once the changes made before are saved, with the
-        name in the field now: it is the one the person typed. The field counts as edited
-        again (``isModified``) only once something is typed after this: see
-        :meth:`apply_typed`."""
+        """Give the selected profile the name in the field, if it was changed; then ``then``,
+        once its key has followed the new name. Not when that name cannot be used (the
+        reason beside the field) or was not saved (said on the status line). Done once the
+        changes made before are saved and the key of a profile renamed before has moved
+        (``when_settled``), with the name in the field now: it is the one the person typed.
+        The field counts as edited again (``isModified``) only once something is typed
+        after this: see :meth:`apply_typed`."""
         typed = self.profileNameEdit.text()
         self.profileNameEdit.setModified(False)
-        self._book.when_saved(partial(self._apply_name, typed, then))
+        self.when_settled(partial(self._apply_name, typed, then))
 
     def apply_typed(self) -> str | None:
         """Save what was typed in the name and address fields since it was last saved (or
@@ -499,8 +504,6 @@ class ProfilesSection(QObject):
             yield
 
     def _apply_name(self, typed: str, then: Callable[[], None] | None) -> None:
-        if self._busy:
-            return
         if self._book.is_managed():
             if then is not None:
                 then()
@@ -524,8 +527,8 @@ class ProfilesSection(QObject):
             self._reshow(another_profile=False)  # a name typed on meanwhile stays
             self._say(f"Renamed the profile “{old}” to “{new}”.")
             self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
-            if then is not None:
-                then()
+            if then is not None:  # what the button does, on the key under its new name too
+                self.when_settled(then)
 
         self._book.rename(new, then=renamed)
 

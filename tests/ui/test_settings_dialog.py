@@ -1403,6 +1403,103 @@ def test_a_typed_profile_name_is_kept_when_the_dialog_closes(
     assert [p.name for p in store.load().profiles] == ["default", "US team"]
 
 
+def staging_with_a_name_typed(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, **options: object
+) -> SettingsDialog:
+    """Settings open on "staging", "US team" typed over its name without Enter."""
+    store.save(Settings(profiles=[Profile("default"), Profile("staging")]))
+    dialog = make_dialog(**options)  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    select(dialog, "staging")
+    settle(qtbot, dialog)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.setFocus()
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "US team")
+    return dialog  # type: ignore[no-any-return]
+
+
+def press(qtbot: QtBot, dialog: SettingsDialog, name: str, how: str) -> None:
+    """Press button ``name``: ``clicked`` takes the focus off the name typed, which saves it
+    and moves its key to it; where a button takes no focus (macOS) the button saves it."""
+    button = child(dialog, QAbstractButton, name)
+    if how == "clicked":
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        assert not child(dialog, QLineEdit, "profileNameEdit").hasFocus()
+    else:
+        button.click()
+
+
+@pytest.mark.parametrize("how", ["clicked", "pressed without taking the focus"])
+@pytest.mark.parametrize("button", ["addProfileButton", "removeProfileButton", "useProfileButton"])
+def test_a_profile_button_pressed_with_a_new_name_typed_acts_once_the_profile_is_renamed(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    button: str,
+    how: str,
+) -> None:
+    # The name typed without Enter was saved first, and the profile's key moved to it on a
+    # worker; "Add profile", "Remove profile" or "Use this profile", which came next, found
+    # the key moving and were dropped without a word: the person was left with the profile
+    # renamed and nothing else. Each is done once the key is under the new name.
+    memory_keyring.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
+    dialog = staging_with_a_name_typed(qtbot, make_dialog, store)
+    asked = answer_next_box("Remove profile") if button == "removeProfileButton" else None
+    try:
+        press(qtbot, dialog, button, how)
+        settle(qtbot, dialog)
+    finally:
+        if asked is not None:
+            asked.stop()  # never left to answer another test's question
+    saved = store.load()
+    if button == "addProfileButton":
+        assert [p.name for p in saved.profiles] == ["default", "US team", "New profile"]
+        assert listed(dialog) == ["default (in use)", "US team", "New profile"]
+        assert status(dialog).startswith("Added the profile “New profile”.")
+        assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    elif button == "removeProfileButton":
+        assert asked is not None and asked.texts and "“US team”" in asked.texts[0]
+        assert [p.name for p in saved.profiles] == ["default"]
+        assert status(dialog) == "Removed the profile “US team”."
+        assert memory_keyring.secrets == {}  # its key went with it, under its new name
+    else:
+        assert saved.active_profile == "US team"
+        assert listed(dialog) == ["default", "US team (in use)"]
+        assert status(dialog) == "Links are now made with the profile “US team” (Europe)."
+        assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+
+
+@pytest.mark.parametrize("button", ["checkKeyButton", "saveKeyButton"])
+def test_a_key_checked_with_a_new_name_typed_is_checked_once_the_profile_is_renamed(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    button: str,
+) -> None:
+    # "Check the stored key", or "Save and check key" with a key pasted before the name was
+    # typed, was dropped the same way: nothing was checked, nothing said.
+    if button == "checkKeyButton":
+        memory_keyring.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
+    dialog = staging_with_a_name_typed(qtbot, make_dialog, store, api_base_override=kombo.base_url)
+    if button == "saveKeyButton":
+        child(dialog, QLineEdit, "apiKeyEdit").setText(GOOD_KEY)  # pasted; the name keeps focus
+    press(qtbot, dialog, button, "clicked")
+    settle(qtbot, dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    if button == "checkKeyButton":
+        assert status(dialog) == (
+            f"Kombo accepted the stored key (environment {DEMO_ENVIRONMENT_ID})."
+        )
+    else:
+        assert "Kombo accepted the key" in status(dialog)
+
+
 def test_renaming_only_the_case_keeps_the_key(
     qtbot: QtBot,
     dialog: SettingsDialog,
