@@ -399,10 +399,12 @@ class KeySection(QObject):
         self._save_key()
 
     def _save_anyway(self) -> None:
-        self._book.when_saved(self._save_anyway_now)  # for the profile as saved
+        # For the profile as saved: renamed by the click (the name typed), once its stored
+        # key has moved to the new name, or this one would be replaced by it.
+        self.when_settled(self._save_anyway_now)
 
     def _save_anyway_now(self) -> None:
-        key = self._typed_key() if self._task is None else None
+        key = self._typed_key()
         if key is not None:
             self._store_typed_key(key, None)  # which hides this button, the focus moved first
 
@@ -616,11 +618,10 @@ class KeySection(QObject):
         self._set_busy(False)
 
     def _forget_key(self) -> None:
-        self._book.when_saved(self._forget_key_now)  # the profile as saved (perhaps renamed)
+        # The profile as saved: renamed by the click (the name typed), its key moved first.
+        self.when_settled(self._forget_key_now)
 
     def _forget_key_now(self) -> None:
-        if self._task is not None:
-            return
         name = self._book.selected
         credentials = self._book.credentials
 

@@ -1500,6 +1500,57 @@ def test_a_key_checked_with_a_new_name_typed_is_checked_once_the_profile_is_rena
         assert "Kombo accepted the key" in status(dialog)
 
 
+@pytest.mark.parametrize("how", ["clicked", "pressed without taking the focus"])
+def test_forget_key_pressed_with_a_new_name_typed_forgets_the_renamed_profiles_key(
+    qtbot: QtBot,
+    make_dialog: object,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    how: str,
+) -> None:
+    # Clicked, it took the focus off the name typed, which was saved and its key moved to it;
+    # "Forget key" came next, found the key moving and was dropped: the key stayed stored,
+    # under the new name, without a word.
+    memory_keyring.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
+    dialog = staging_with_a_name_typed(qtbot, make_dialog, store)
+    press(qtbot, dialog, "forgetKeyButton", how)
+    settle(qtbot, dialog)
+    assert memory_keyring.secrets == {}
+    assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
+    if how == "clicked":  # the name was saved first
+        assert [p.name for p in store.load().profiles] == ["default", "US team"]
+        assert status(dialog) == "The key of the profile “US team” was deleted from this computer."
+    else:  # the name typed stays, to be saved
+        assert [p.name for p in store.load().profiles] == ["default", "staging"]
+        assert status(dialog) == "The key of the profile “staging” was deleted from this computer."
+
+
+def test_save_without_checking_clicked_with_a_new_name_typed_saves_the_key_under_it(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, memory_keyring: InMemoryKeyring
+) -> None:
+    # The same for "Save without checking" (Kombo could not be reached): the key pasted was
+    # left unsaved in its field, and the status line said only that the profile was renamed.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging")]))
+    unreachable = f"http://127.0.0.1:{closed_port()}/v1"
+    dialog = make_dialog(api_base_override=unreachable)  # type: ignore[operator]
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    select(dialog, "staging")
+    settle(qtbot, dialog)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    save_anyway = child(dialog, QAbstractButton, "saveAnywayButton")
+    assert save_anyway.isVisible()
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.setFocus()
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "US team")
+    press(qtbot, dialog, "saveAnywayButton", "clicked")
+    settle(qtbot, dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert "saved without a check" in status(dialog)
+
+
 def test_renaming_only_the_case_keeps_the_key(
     qtbot: QtBot,
     dialog: SettingsDialog,
