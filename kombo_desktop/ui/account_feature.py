@@ -172,7 +172,7 @@ class AccountFeature(QObject):
         later change of profile). It waited a fixed 150 ms from the window's making, which on a
         slow, loaded machine came before the first frame (loading keyring and the QR encoder
         into it) or in the middle of a first click on History."""
-        asked = self._window.link_making.requests_sent  # links asked for before this connection
+        asked = self._window.link_making.links_asked  # links asked for before this connection
         self._window.start_up.add_in_idle_turns([lambda: self._warm_up(connection, asked)])
 
     def _warm_up(self, connection: Connection, asked: int) -> None:
@@ -214,7 +214,7 @@ class AccountFeature(QObject):
         # the way forward (the check is slow when the password store waits for its user, as
         # at an unlock prompt). The next link, if it fails for the key, says it that way too.
         making = self._window.link_making
-        overtaken = making.requests_sent != asked
+        overtaken = making.links_asked != asked
         quiet = making.request_running or overtaken
         if status.problem and not quiet:
             self._window.show_note(status.problem)

@@ -82,9 +82,10 @@ class LinkMaking(QObject):
         # A request waiting for the history being opened: what calls the wait off.
         self._history_wait: Callable[[], None] | None = None
         self._link_on_its_way = False  # made, not painted yet: the buttons wait for it
-        # How many links were asked for so far: the start-up key check keeps its notes to
-        # itself once one was (``AccountFeature._key_checked``).
-        self.requests_sent = 0
+        # How many links were asked for so far, counted as the button is pressed (a link
+        # waiting for the history is asked for too): the start-up key check keeps its notes
+        # to itself once one was (``AccountFeature._key_checked``).
+        self.links_asked = 0
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
         # Why no link was made, said on the status line and on the fields; also used by other
@@ -157,6 +158,7 @@ class LinkMaking(QObject):
         the click (a typo fixed while waiting), nothing is sent and ``changed_text`` says so;
         the request of the click would otherwise go to Kombo and the history with the details
         the person had just corrected."""
+        self.links_asked += 1
         history = self._window.history
         if not history.worth_waiting_for:
             then()
@@ -237,7 +239,6 @@ class LinkMaking(QObject):
         # Known now: a key saved while Kombo works is another environment's
         # (``AccountFeature.use_new_key``).
         environment_id = self._window.account.environment_id(connection.target)
-        self.requests_sent += 1
         self._set_busy(True)
         self._window.show_status(progress, "busy")
         handle: TaskHandle | None = None

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QMainWindow, QWidget
@@ -25,11 +26,12 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core import history as history_package
+from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.logs import stop_logging
 from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import SettingsStore
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui import history_closing, history_opening, history_waiting, qt_enums
 from kombo_desktop.ui.duplicate_flow import CHOOSE_IN_WARNING, GONE_BY_EDITING
@@ -43,6 +45,7 @@ from kombo_desktop.ui.link_making import (
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
 from tests.support.history_records import record_request
+from tests.support.keyrings import InMemoryKeyring
 from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import last_line_printed
@@ -700,6 +703,56 @@ def test_create_pressed_while_the_history_is_opened_goes_on_once_it_is_open(
     assert window.statusLabel.text() == "Demo link ready. It connects nothing."
     assert window.demo_server.create_link_count == 1
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
+
+
+class StoreTellingWorkerReads(InMemoryKeyring):
+    """A store that says whose keys were read off the UI thread (by a key check, a request)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read_on_workers: list[str] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        if threading.current_thread() is not threading.main_thread():
+            self.read_on_workers.append(username)
+        return super().get_password(service, username)
+
+
+@pytest.mark.usefixtures("opening_waited_for_long")
+def test_no_key_found_while_a_link_waits_for_the_history_brings_no_first_start_notice(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    demo_server: DemoKomboServer,
+    slow_history_opening: threading.Event,
+) -> None:
+    # A profile at a local address needs no key. Create was pressed while the history was
+    # still being opened, and the profile's key check found no key during that wait: "paste
+    # your company's Kombo API key, or try the demo" came up under "Demo link ready", as the
+    # check counted only the links already sent to Kombo. Seen now and then under load.
+    store = StoreTellingWorkerReads()
+    keyring.set_keyring(store)  # conftest restores the previous one
+    window = open_window()  # the default profile, without a key: the notice says so
+    qtbot.waitUntil(window.firstRunNotice.isVisible, timeout=10_000)
+    local = Profile("local", Region.CUSTOM, custom_base=demo_server.base_url)
+    window.setup.settings_store.save(Settings(profiles=[Profile("default"), local]))
+    window.use_profile("local")  # as Settings says when the profile is chosen
+    fill_form(window)
+    window.createButton.click()
+    assert window.statusLabel.text() == CHECKING_EARLIER_LINKS_TEXT
+
+    # The profile's key check has read the store and reported, while the link still waits.
+    qtbot.waitUntil(
+        lambda: (
+            "local" in store.read_on_workers
+            and [task.name for task in window.runner.active] == ["history-open"]
+        ),
+        timeout=10_000,
+    )
+    assert window.busy
+    slow_history_opening.set()
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+    assert window.statusLabel.text().startswith("Demo link ready.")
+    assert window.firstRunNotice.isHidden()
 
 
 @pytest.mark.usefixtures("opening_waited_for_long")
