@@ -176,7 +176,17 @@ class LinkMaking(QObject):
                 return
             then()
 
-        self._history_wait = history.when_ready(ready)
+        # The history is opened on a worker thread, and may be open by now: ``when_ready``
+        # then calls ``ready`` at once, before it returns. The wait is marked first, so that
+        # it is not left marked after the request went on (every later click was ignored, the
+        # window taking a request for still waiting).
+        def waiting() -> None:
+            """Stands for the wait until ``when_ready`` returns what calls it off."""
+
+        self._history_wait = waiting
+        call_off = history.when_ready(ready)
+        if self._history_wait is waiting:  # still waiting: ``ready`` comes later
+            self._history_wait = call_off
 
     def _checked(
         self, build: Callable[[], _Request | InvalidRequest], form: RequestForm

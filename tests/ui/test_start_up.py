@@ -705,6 +705,41 @@ def test_create_pressed_while_the_history_is_opened_goes_on_once_it_is_open(
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
 
 
+def test_a_history_opened_as_create_is_pressed_lets_the_next_link_be_made(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    slow_history_opening: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Create was pressed while the history was being opened, and its worker thread finished
+    # opening it in the moment the window began to wait for it. The link was made, but the
+    # window went on taking itself for waiting: every later press of Create did nothing,
+    # without a word. Seen now and then under load, in tests that click soon after the start.
+    window = open_window("--demo")
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
+    show_status = window.show_status
+
+    def opened_meanwhile(text: str, kind: str = "info", details: str | None = None) -> None:
+        show_status(text, kind, details)
+        if text == CHECKING_EARLIER_LINKS_TEXT:  # the window begins to wait for the history
+            slow_history_opening.set()
+            deadline = time.monotonic() + 10
+            while window.history.worth_waiting_for and time.monotonic() < deadline:
+                time.sleep(0.01)  # its worker thread finishes opening it
+
+    monkeypatch.setattr(window, "show_status", opened_meanwhile)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    first = window.linkField.text()
+
+    fill_form(window, email="bob@globex.example", organization="Globex Inc")
+    qtbot.waitUntil(lambda: window.createButton.isEnabled(), timeout=10_000)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", first), timeout=10_000)
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)  # ready for the one after
+
+
 class StoreTellingWorkerReads(InMemoryKeyring):
     """A store that says whose keys were read off the UI thread (by a key check, a request)."""
 
