@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -16,6 +17,9 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.result_panel import SAVING_QR_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from kombo_desktop.ui.integration_lookup import IntegrationLookup
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -151,6 +155,27 @@ def wait_qr_saved(qtbot: QtBot, window: MainWindow) -> None:
     """Until the QR code's file is written, or refused, after "Save QR code…": on a worker
     thread, while the status line says it is being saved."""
     qtbot.waitUntil(lambda: window.statusLabel.text() != SAVING_QR_TEXT)
+
+
+# The reconnection tab asks Kombo about an id on a worker thread once typing has paused for
+# 0.6 s (``integration_lookup``, itself made after the first frame). On a loaded two-core
+# machine all of it can take longer than the 5 s ``waitUntil`` waits unless told. The tests
+# wait for the lookup to end, then read the hint: a wrong hint fails with its words shown.
+LOOKUP_WAIT_MS = 15_000
+
+
+def lookup_of(qtbot: QtBot, window: MainWindow) -> IntegrationLookup:
+    """``window``'s integration lookup, once it is made: an id typed before is not looked up."""
+    qtbot.waitUntil(lambda: window.integration_lookup is not None, timeout=LOOKUP_WAIT_MS)
+    assert window.integration_lookup is not None
+    return window.integration_lookup
+
+
+def wait_for_lookup(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the id in the reconnection field has been looked up and what Kombo said is shown
+    under it (the usual hint stays after a failure): the tests then read the hint."""
+    lookup = lookup_of(qtbot, window)
+    qtbot.waitUntil(lambda: not lookup.busy, timeout=LOOKUP_WAIT_MS)
 
 
 def wait_until_ready(qtbot: QtBot, window: MainWindow) -> None:

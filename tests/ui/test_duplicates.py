@@ -38,7 +38,15 @@ from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
 from tests.support.history_records import record_link, record_relink, record_request
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    lookup_of,
+    make_link,
+    settings_of,
+    wait_for_lookup,
+    wait_until_ready,
+)
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 DEVELOPMENT_KEY = "kombo-development-key-4e8a1c"
@@ -201,7 +209,7 @@ def test_a_reconnection_instead_keeps_an_integration_id_typed_for_no_link_yet(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # Pasted first, perhaps for this very customer: it was replaced with an empty field.
-    qtbot.waitUntil(lambda: demo_window.integration_lookup is not None)
+    lookup_of(qtbot, demo_window)
     demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
@@ -213,8 +221,9 @@ def test_a_reconnection_instead_keeps_an_integration_id_typed_for_no_link_yet(
     assert demo_window.relinkIntegrationEdit.text() == INTEGRATION_ID
     assert "check that it is this customer's" in demo_window.statusLabel.text()
     # Kombo names another organisation for it than Acme's: the usual warning says so.
+    wait_for_lookup(qtbot, demo_window)
     hint = demo_window.relinkForm.boxes["integration_id"].hint
-    qtbot.waitUntil(lambda: hint.text().startswith("Check the id: in Kombo"))
+    assert hint.text().startswith("Check the id: in Kombo"), hint.text()
     assert (
         demo_of(demo_window).requests_to("POST", f"/v1/integrations/{INTEGRATION_ID}/relink") == []
     )

@@ -28,7 +28,14 @@ from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tool
 from tests.support.history_helpers import open_history, shown_entries
 from tests.support.history_records import record_relink, record_unchecked_relink
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    lookup_of,
+    make_link,
+    wait_for_lookup,
+    wait_until_ready,
+)
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 
@@ -46,7 +53,7 @@ def lookups(window: MainWindow) -> int:
 @pytest.fixture
 def relink_tab(qtbot: QtBot, demo_window: MainWindow) -> MainWindow:
     demo_window.show_relink_mode()
-    qtbot.waitUntil(lambda: demo_window.integration_lookup is not None)
+    lookup_of(qtbot, demo_window)
     # Opened on a worker thread after the first frame: the tests write earlier links in it.
     qtbot.waitUntil(lambda: demo_window.history.is_open, timeout=10_000)
     return demo_window
@@ -58,7 +65,8 @@ def test_a_typed_id_is_described_without_names_while_sharing(
     window = relink_tab
     usual = hint(window)
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: hint(window).startswith("This is a Personio connection."))
+    wait_for_lookup(qtbot, window)
+    assert hint(window).startswith("This is a Personio connection."), hint(window)
     assert "stopped working" in hint(window)
     assert DEMO_ORGANIZATION not in hint(window)  # screen-sharing mode is on at start
 
@@ -72,7 +80,8 @@ def test_a_typed_id_is_described_without_names_while_sharing(
 
 def test_an_id_the_demo_does_not_know_is_said_at_once(qtbot: QtBot, relink_tab: MainWindow) -> None:
     relink_tab.relinkIntegrationEdit.setText("nosuchtool:abc123")
-    qtbot.waitUntil(lambda: hint(relink_tab) == DEMO_NOT_FOUND_TEXT)
+    wait_for_lookup(qtbot, relink_tab)
+    assert hint(relink_tab) == DEMO_NOT_FOUND_TEXT, hint(relink_tab)
     assert "region" not in hint(relink_tab)  # nothing in the demo has one
 
 
@@ -86,7 +95,7 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
     with FaultServer(fallback=unknown) as server:
         window = open_window("--api-base", server.base_url)
         window.show_relink_mode()
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
@@ -110,7 +119,7 @@ def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
     with FaultServer(fallback=tools_or(gateway)) as server:
         window = open_window("--api-base", server.base_url)
         window.show_relink_mode()
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         usual = hint(window)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         lookup = window.integration_lookup
@@ -151,7 +160,7 @@ def removed_window(
     monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
     with FaultServer(fallback=removed_in_kombo) as server:
         window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         # Opened on a worker thread after the first frame: the tests write earlier links in it.
         qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
         yield window
@@ -351,7 +360,7 @@ def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
     with FaultServer(fallback=refusal) as server:
         window = open_window("--api-base", server.base_url)
         window.show_relink_mode()
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         usual, status = hint(window), window.statusLabel.text()
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         lookup = window.integration_lookup
@@ -393,7 +402,7 @@ def test_a_key_refused_by_the_lookup_is_said_as_for_a_link_and_the_next_link_rea
 
     with FaultServer(fallback=respond) as server:
         window = open_window("--api-base", server.base_url)
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         qtbot.waitUntil(lambda: bool(keys_sent("/tools/lms")) and window.runner.active == [])
         assert window.statusPanel.kind != "error"
         revoked.set()  # in the Kombo dashboard, after the start-up check
@@ -420,12 +429,11 @@ def test_leaving_the_demo_asks_again_where_links_now_go(
     window = relink_tab
     usual = hint(window)
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
     window.leave_demo()  # the profile has no key: nothing to tell
     assert hint(window) == usual
-    lookup = window.integration_lookup
-    assert lookup is not None
-    qtbot.waitUntil(lambda: not lookup.busy, timeout=5000)
+    wait_for_lookup(qtbot, window)
     assert hint(window) == usual
 
 
@@ -433,7 +441,8 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     # Nothing in the program knew this integration's customer; Kombo named it.
     window = relink_tab
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
     (entry,) = window.history.store.search(INTEGRATION_ID)
@@ -445,7 +454,8 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
 def make_reconnection_link(qtbot: QtBot, window: MainWindow) -> ShownLink:
     """A reconnection link for INTEGRATION_ID, once Kombo has named its organisation."""
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
     shown = window.resultPanel.shown
@@ -521,7 +531,8 @@ def test_an_id_pasted_with_invisible_characters_or_words_around_it_still_reconne
     # refused for its spaces, with no one-click fix.
     window = relink_tab
     window.relinkIntegrationEdit.setText(INTEGRATION_ID + "\u200b")
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))  # looked up without it
+    wait_for_lookup(qtbot, window)  # looked up without it
+    assert "Personio connection" in hint(window)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
     assert window.demo_server is not None
@@ -535,7 +546,8 @@ def test_an_id_pasted_with_invisible_characters_or_words_around_it_still_reconne
     assert fix.text() == "Use this id"
     fix.click()
     assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
 
 
 def test_an_id_copied_from_a_sentence_is_offered_without_its_full_stop(
@@ -554,7 +566,8 @@ def test_an_id_copied_from_a_sentence_is_offered_without_its_full_stop(
     assert fix.isVisible()
     fix.click()
     assert window.relinkIntegrationEdit.text() == INTEGRATION_ID
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
     assert box.error_text == ""
 
 
@@ -646,7 +659,7 @@ def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_
 def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:
     """A link made for ``customer``, a second one asked for, and "Make a reconnection link
     instead" chosen in the duplicate warning."""
-    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    lookup_of(qtbot, window)
     fill_form(window, **customer)
     make_link(qtbot, window)
     window.createButton.click()
@@ -662,7 +675,8 @@ def test_an_id_of_another_organisation_than_the_customer_is_pointed_out(
     window = demo_window
     reconnect_instead_of_a_second_link(qtbot, window, organization="Acme GmbH")
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "connection" in hint(window)
     label = window.relinkForm.boxes["integration_id"].hint
     assert hint(window).startswith("Check the id: in Kombo this Personio connection belongs to")
     assert "Acme" not in hint(window)  # screen-sharing mode
@@ -695,7 +709,8 @@ def test_a_warning_about_the_id_takes_back_the_status_saying_it_is_fine(
     reconnect_instead_of_a_second_link(qtbot, window, organization="Acme GmbH")
     window.relinkIntegrationEdit.clear()
     fine_now_after_a_red_mark(qtbot, window, INTEGRATION_ID)
-    qtbot.waitUntil(lambda: hint(window).startswith("Check the id: in Kombo this Personio"))
+    wait_for_lookup(qtbot, window)
+    assert hint(window).startswith("Check the id: in Kombo this Personio"), hint(window)
     assert window.statusLabel.text() == integration_lookup.ANOTHER_ORGANIZATION_STATUS
     assert "fine now" not in window.statusLabel.text()
     assert "Acme" not in window.statusLabel.text()  # screen-sharing mode: no names
@@ -705,7 +720,8 @@ def test_an_id_kombo_does_not_know_takes_back_the_status_saying_it_is_fine(
     qtbot: QtBot, relink_tab: MainWindow
 ) -> None:
     fine_now_after_a_red_mark(qtbot, relink_tab, "nosuchtool:abc123")
-    qtbot.waitUntil(lambda: hint(relink_tab) == DEMO_NOT_FOUND_TEXT)
+    wait_for_lookup(qtbot, relink_tab)
+    assert hint(relink_tab) == DEMO_NOT_FOUND_TEXT, hint(relink_tab)
     assert relink_tab.statusLabel.text() == integration_lookup.UNKNOWN_ID_STATUS
 
 
@@ -713,7 +729,8 @@ def test_an_answer_without_a_warning_leaves_the_status_saying_it_is_fine(
     qtbot: QtBot, relink_tab: MainWindow
 ) -> None:
     fine = fine_now_after_a_red_mark(qtbot, relink_tab, INTEGRATION_ID)
-    qtbot.waitUntil(lambda: hint(relink_tab).startswith("This is a Personio connection."))
+    wait_for_lookup(qtbot, relink_tab)
+    assert hint(relink_tab).startswith("This is a Personio connection."), hint(relink_tab)
     assert relink_tab.statusLabel.text() == fine
 
 
@@ -734,7 +751,8 @@ def test_the_accounts_tool_lists_arriving_keep_whom_the_reconnection_is_for(
     form.set_catalog(form.catalog.with_category_tools(Category.HRIS, tools))
 
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "connection" in hint(window)
     assert hint(window).startswith("Check the id: in Kombo this Personio connection belongs to")
 
 
@@ -743,7 +761,8 @@ def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
 ) -> None:
     window = relink_tab
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: lookups(window) == 1 and "connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert lookups(window) == 1 and "connection" in hint(window)
     window.show_create_mode()
     window.show_relink_mode()  # a fresh answer is shown as it is
     qtbot.wait(100)
@@ -752,7 +771,8 @@ def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
     monkeypatch.setattr(integration_lookup, "FRESH_SECONDS", 0.0)  # a minute later
     window.show_create_mode()
     window.show_relink_mode()
-    qtbot.waitUntil(lambda: lookups(window) == 2)
+    wait_for_lookup(qtbot, window)
+    assert lookups(window) == 2
 
 
 def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
@@ -766,7 +786,8 @@ def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
         qtbot, window, email="anna@acme.example", organization="Acme GmbH"
     )
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: hint(window).startswith("Check the id"))
+    wait_for_lookup(qtbot, window)
+    assert hint(window).startswith("Check the id"), hint(window)
     before = window.linkField.text()
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
@@ -797,7 +818,8 @@ def test_a_customer_known_from_the_history_is_kept_where_no_warning_was_shown(
         is_demo=True,
     )
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-    qtbot.waitUntil(lambda: "Personio connection" in hint(window))
+    wait_for_lookup(qtbot, window)
+    assert "Personio connection" in hint(window)
     assert not hint(window).startswith("Check the id")
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
@@ -848,7 +870,7 @@ def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
         window.resize(*MINIMUM_SIZE)
         window.screen_sharing.privacySwitch.click()  # off: the organisation is named
         window.show_relink_mode()
-        qtbot.waitUntil(lambda: window.integration_lookup is not None)
+        lookup_of(qtbot, window)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: organization in hint(window), timeout=10_000)
     qtbot.wait(50)

@@ -21,7 +21,7 @@ from kombo_desktop.ui.history_model import ORGANISATION
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import plain_tooltip
 from tests.support.fault_server import FaultServer, Reply, tools_or
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, lookup_of, make_link
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 MARKUP_NAME = '<a href="https://evil.example/login">Click here to log in again</a>'
@@ -89,7 +89,7 @@ def test_a_name_from_kombo_is_not_drawn_as_a_link(
     window = open_window("--api-base", markup_server.base_url)
     window.screen_sharing.privacySwitch.click()  # names may be shown
     window.show_relink_mode()
-    qtbot.waitUntil(lambda: window.integration_lookup is not None)
+    lookup_of(qtbot, window)
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)
     hint = window.relinkForm.boxes["integration_id"].hint
     qtbot.waitUntil(lambda: MARKUP_NAME in hint.text(), timeout=10_000)
