@@ -131,13 +131,16 @@ def test_closing_during_a_request_neither_hangs_nor_crashes(
 
 
 class WaitingKeyring(InMemoryKeyring):
-    """A password store that waits for its user, like a keychain's "allow access?" prompt."""
+    """A password store that waits for its user, like a keychain's "allow access?" prompt;
+    ``asked_by`` names the threads that asked it."""
 
     def __init__(self) -> None:
         super().__init__()
         self.answered = threading.Event()
+        self.asked_by: list[str] = []
 
     def get_password(self, service: str, username: str) -> str | None:
+        self.asked_by.append(threading.current_thread().name)
         self.answered.wait(10)
         return super().get_password(service, username)
 
@@ -153,7 +156,13 @@ def test_closing_while_the_password_store_waits_for_its_user_does_not_hang(
     window.show()
     fill_form(window)
     window.createButton.click()
-    qtbot.wait(300)  # the request's worker is asking the password store by now
+    # Until the request's worker asks the password store: 300 ms were given, and on a loaded
+    # machine the worker was still importing the HTTP library then, so closing never met the
+    # store's wait.
+    qtbot.waitUntil(
+        lambda: any(name.startswith("kombo-task-create-link") for name in store.asked_by),
+        timeout=10_000,
+    )
     workers = [t for t in threading.enumerate() if t.name.startswith("kombo-task-")]
     assert workers
     started = time.monotonic()
