@@ -134,8 +134,6 @@ class KeySection(QObject):
         # docstring); a profile missing here is looked up when it is shown.
         self._locations: dict[str, KeyLocation | None] = {}
         self._lookup: TaskHandle | None = None
-        self._after_move: Callable[[], None] | None = None  # a save waiting for a rename
-        self._moving = False  # the task is a renamed profile's key moving to its new name
         # What waits for the key work under way to end, in order (see ``when_settled``).
         self._waiting_for_key: list[Callable[[], object]] = []
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
@@ -370,11 +368,9 @@ class KeySection(QObject):
 
     def _save_key_at(self, api_base: str) -> None:
         if self._task is not None:
-            if self._moving:
-                # The name typed was saved just now and the old name's key is moving to it:
-                # the typed key follows once it is there, or the moved one would replace it.
-                self._after_move = self._save_key
-            return  # else pressed twice while the name was saved: checked once
+            # Not a key moving to a name typed and saved just now: ``key_address`` waits
+            # for that (``when_settled``), and the check starts on the key under its new name.
+            return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
             job = partial(check_typed, api_base=api_base, key=key)
@@ -388,15 +384,11 @@ class KeySection(QObject):
 
     def save_typed_key(self) -> None:
         """Save and check a pasted key as its button does ("Use this profile" with a key pasted
-        for it). Work still running here can only be the move of the key of a profile renamed
-        by that same click (the buttons wait for anything else): the key is saved once it is
-        under the new name, or the moved one would replace it."""
-        if not self.has_typed_key:
-            return
-        if self._task is not None:
-            self._after_move = self._save_key
-            return
-        self._save_key()
+        for it). "Use this profile" waited for the key of a profile it renamed to move to the
+        new name (``when_settled``): the key pasted is saved there, not replaced by the moved
+        one."""
+        if self.has_typed_key:
+            self._save_key()
 
     def _save_anyway(self) -> None:
         # For the profile as saved: renamed by the click (the name typed), once its stored
@@ -427,9 +419,7 @@ class KeySection(QObject):
             self._key_address(self._check_stored_key_at)
 
     def _check_stored_key_at(self, api_base: str) -> None:
-        if self._task is not None:
-            if self._moving:  # a name typed was saved just now: its key is checked once moved
-                self._after_move = self._check_stored_key
+        if self._task is not None:  # as in ``_save_key_at``: a moving key was waited for
             return
         job = partial(check_stored, api_base=api_base)
         progress = "Checking the stored key with Kombo…"
@@ -613,8 +603,6 @@ class KeySection(QObject):
         """The store's work ended without an answer (the dialog closed, or it failed): what it
         did is not known, so where keys are kept is read again."""
         self._locations.clear()
-        self._after_move = None
-        self._moving = False
         self._set_busy(False)
 
     def _forget_key(self) -> None:
@@ -654,14 +642,10 @@ class KeySection(QObject):
         book = self._book
 
         def moved(location: KeyLocation | None) -> None:
-            self._moving = False
             self._locations.pop(old, None)
             self._locations[new] = location
             self._set_busy(False)
-            self.changed.emit(new)
-            then, self._after_move = self._after_move, None
-            if then is not None:
-                then()
+            self.changed.emit(new)  # then what waited for it (``when_settled``)
 
         self._run(
             lambda _cancel: book.move_key(old, new),
@@ -669,7 +653,6 @@ class KeySection(QObject):
             on_error=self._on_store_failed,
             name="move-key",
         )
-        self._moving = True
 
     def delete_key_of_removed(self, name: str) -> None:
         """A profile was removed: its own key is deleted from this computer too."""
