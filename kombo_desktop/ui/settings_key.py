@@ -15,7 +15,8 @@ remembered once read, and updated by every change made here.
 What a click asks of a profile waits for that work too (:meth:`KeySection.when_settled`): a
 name typed without Enter is saved as the click takes the focus off it, and its key then moves
 to the new name on a worker; "Add profile" or "Remove profile", clicked, came next, found the
-key moving and were dropped without a word. They are done once it has moved, in order.
+key moving and were dropped without a word. They are done once it has moved, in order;
+not when the store failed meanwhile, which is said.
 """
 
 from __future__ import annotations
@@ -91,6 +92,12 @@ LOOKUP_FAILED_TEXT = (
 STORE_FAILED_TEXT = (
     "The password store did not answer as expected, so the key may not have changed. Close the "
     "settings and open them again to see where the key is kept."
+)
+# The same, where something the person asked for waited for that work (see ``when_settled``).
+STORE_FAILED_NOTHING_DONE_TEXT = (
+    "The password store did not answer as expected, so the key may not have changed, and what "
+    "you asked for next was not done. Close the settings and open them again to see where the "
+    "key is kept, then try again."
 )
 
 
@@ -316,7 +323,8 @@ class KeySection(QObject):
         """Run ``step`` once the changes to the settings asked for before it are written
         (``ProfileBook.when_saved``) and no work on a key runs: a renamed profile's key moving
         to its new name, a check. What the person asked for meanwhile is then done on the
-        profile as renamed, and its key where it now is, in the order they asked."""
+        profile as renamed, and its key where it now is, in the order they asked; not when
+        the password store failed in that work (``_on_store_failed``)."""
         self._book.when_saved(partial(self._after_key_work, step))
 
     def _after_key_work(self, step: Callable[[], object]) -> None:
@@ -673,10 +681,16 @@ class KeySection(QObject):
 
     def _on_store_failed(self, error: BaseException) -> None:
         """The credential store failed in a way it never should (its usual refusals are
-        handled by ``CredentialStore``); what is known about keys is read again."""
+        handled by ``CredentialStore``); what is known about keys is read again.
+
+        What waited for this work (a click after a name typed, whose key was moving to it)
+        is not done: where the key is now is not known, and the click's own words ("Added
+        the profile …") replaced the error on the status line, so the person never learnt
+        that the key had not moved. The error stays, and says that it was not done."""
         _log.warning("A credential store operation failed: %s", type(error).__name__)
+        dropped, self._waiting_for_key = self._waiting_for_key, []
         self._on_store_work_dropped()
-        self._say(STORE_FAILED_TEXT, "error")
+        self._say(STORE_FAILED_NOTHING_DONE_TEXT if dropped else STORE_FAILED_TEXT, "error")
 
 
 def _show_text(label: QLabel, text: str) -> None:

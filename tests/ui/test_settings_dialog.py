@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import json
@@ -1549,6 +1550,47 @@ def test_save_without_checking_clicked_with_a_new_name_typed_saves_the_key_under
     assert [p.name for p in store.load().profiles] == ["default", "US team"]
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     assert "saved without a check" in status(dialog)
+
+
+class StoreGivingUpKeyring(InMemoryKeyring):
+    """A store that reads keys, but whose saving and deleting end in an error that is not even
+    an ``Exception`` (asyncio's ``CancelledError``, from a backend whose call was cancelled):
+    past the handling of every refusal a store is known for, as a bug in one would be."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        raise asyncio.CancelledError()
+
+    def delete_password(self, service: str, username: str) -> None:
+        raise asyncio.CancelledError()
+
+
+@pytest.mark.parametrize("button", ["addProfileButton", "useProfileButton", "forgetKeyButton"])
+def test_what_waited_for_a_key_whose_move_failed_is_not_done_and_the_error_stays(
+    qtbot: QtBot, make_dialog: object, store: SettingsStore, button: str
+) -> None:
+    # The store failed as the renamed profile's key moved, and the click waiting for it went
+    # ahead all the same: its "Added the profile …" replaced the error on the status line, and
+    # the person never learnt that the key had not moved (it was still under the old name), nor
+    # that what was done next was done on a key whose whereabouts nobody knew.
+    giving_up = StoreGivingUpKeyring()
+    giving_up.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
+    keyring.set_keyring(giving_up)  # conftest restores the previous one
+    dialog = staging_with_a_name_typed(qtbot, make_dialog, store)
+    press(qtbot, dialog, button, "clicked")
+    settle(qtbot, dialog)
+    assert status(dialog) == (
+        "The password store did not answer as expected, so the key may not have changed, and "
+        "what you asked for next was not done. Close the settings and open them again to see "
+        "where the key is kept, then try again."
+    )
+    saved = store.load()
+    assert [p.name for p in saved.profiles] == ["default", "US team"]  # renamed, nothing added
+    assert saved.active_profile != "US team"
+    assert giving_up.secrets == {(SERVICE_NAME, "staging"): GOOD_KEY}
+    # The dialog goes on: what is asked after the error is done.
+    press(qtbot, dialog, "addProfileButton", "pressed without taking the focus")
+    settle(qtbot, dialog)
+    assert status(dialog).startswith("Added the profile “New profile”.")
 
 
 def test_renaming_only_the_case_keeps_the_key(
