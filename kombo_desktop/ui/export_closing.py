@@ -8,10 +8,15 @@ beside the one chosen.
 
 Now the person closing the window (or quitting the program) while an export is written is not
 kept in a frozen window: it stays open and usable, the status line says it closes as soon as
-the export is saved, and it does (asking first about typing that would be lost, as closing
-always does). Closing it again closes it at once, without the export, as the status line says.
-An export that fails keeps it open, with the reason. Nobody is asked or waited for when the
-program closes the window itself, or when the session ends (logout, shutdown).
+the export is saved (unless they go on working meanwhile), and it does (asking first about
+typing that would be lost, as closing always does). Closing it again closes it at once, without
+the export, as the status line says. An export that fails keeps it open, with the reason. So
+does one saved after the person went on working (``_went_on_working``): a link asked for, the
+form typed into, Settings or another question open. Closed then, the window was gone under the
+open Settings (which asked about the key with no window behind it, and the program never
+ended), or took the new link with it without a word; the status line now says the file is
+saved, and closing is left to them. Nobody is asked or waited for when the program closes the
+window itself, or when the session ends (logout, shutdown).
 
 However the window closes, an export still being written is stopped before the program ends,
 and its worker given ``EXPORT_CLOSE_WAIT_SECONDS`` at most to end
@@ -24,6 +29,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kombo_desktop.ui.request_form import changed_signal
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -32,11 +39,15 @@ if TYPE_CHECKING:
 
 # What the status line says once the person closed the window during an export.
 CLOSING_AFTER_EXPORT_TEXT = (
-    "Kombo Desktop closes as soon as the history export is saved. To close it now without the "
-    "export, close it again."
+    "Kombo Desktop closes as soon as the history export is saved, unless you go on working "
+    "meanwhile. To close it now without the export, close it again."
 )
 # Added to an export's failure when the window was to close once it was saved.
 STAYED_OPEN_TEXT = "Kombo Desktop stayed open so that you can try again."
+# Added to an export's success when the person went on working after asking to close.
+WENT_ON_WORKING_TEXT = (
+    "Kombo Desktop stayed open, as you went on working. Close it when you are ready."
+)
 # What the status line says while closing waits for a stopped export's worker to end.
 STOPPING_EXPORT_TEXT = "Closing… The history export is being stopped."
 
@@ -54,6 +65,13 @@ class ClosingDuringExport:
         self._panel = panel
         self._waiting = False  # the person closed the window: it closes once the export is saved
         self._listening_to: HistoryPanel | None = None
+        # Changes to the forms' fields so far, and links asked for and form changes when the
+        # person closed the window: what tells whether they went on working since.
+        self._form_changes = 0
+        self._work_when_closed = (0, 0)
+        for form in (window.linkForm, window.relinkForm):
+            for box in form.boxes.values():
+                changed_signal(box.field).connect(self._form_changed)
 
     def may_close(self) -> bool:
         """For the person closing the window (``MainWindow.person_may_close``): False while
@@ -67,6 +85,7 @@ class ClosingDuringExport:
             panel.export_ended.connect(self._export_ended)
             self._listening_to = panel
         self._waiting = True
+        self._work_when_closed = self._work_done()
         self._window.show_status(CLOSING_AFTER_EXPORT_TEXT, "busy")
         return False
 
@@ -84,15 +103,35 @@ class ClosingDuringExport:
         panel = self._panel()
         return panel if panel is not None and panel.exporting else None
 
+    def _form_changed(self, *_value: object) -> None:
+        self._form_changes += 1
+
+    def _work_done(self) -> tuple[int, int]:
+        """Links asked for and changes to the forms so far."""
+        return self._window.link_making.links_asked, self._form_changes
+
+    def _went_on_working(self) -> bool:
+        """Whether the person went on working since closing the window: closed now, it would
+        close under what they are doing (Settings, a question) or take away what they did."""
+        from PySide6.QtWidgets import QApplication
+
+        if QApplication.activeModalWidget() is not None:
+            return True
+        settings = self._window.settings_dialog
+        if settings is not None and settings.isVisible():
+            return True
+        return self._work_done() != self._work_when_closed
+
     def _export_ended(self, saved: bool) -> None:
         """The export ended (its notice said how): the window closes now if it was to, or
-        stays open, saying so, when the export failed."""
+        stays open, saying so, when the export failed or the person went on working."""
         if not self._waiting:
             return
         self._waiting = False
-        if not saved:
+        if not saved or self._went_on_working():
             status = self._window.statusPanel
-            self._window.show_status(f"{status.text} {STAYED_OPEN_TEXT}", status.kind)
+            why = STAYED_OPEN_TEXT if not saved else WENT_ON_WORKING_TEXT
+            self._window.show_status(f"{status.text} {why}", status.kind)
             return
         from PySide6.QtCore import QTimer
 

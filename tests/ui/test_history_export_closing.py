@@ -16,12 +16,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.history import CSV_HEADER, export
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
-from kombo_desktop.ui.export_closing import CLOSING_AFTER_EXPORT_TEXT, STAYED_OPEN_TEXT
+from kombo_desktop.ui.export_closing import (
+    CLOSING_AFTER_EXPORT_TEXT,
+    STAYED_OPEN_TEXT,
+    WENT_ON_WORKING_TEXT,
+)
 from kombo_desktop.ui.history_panel import EXPORTING_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import history_of, open_history
@@ -29,7 +33,7 @@ from tests.support.history_records import record_link
 from tests.support.locked_files import HeldRead, read_only_drive
 from tests.support.message_boxes import answer_next_box
 from tests.support.window_system import close_as_the_person_does
-from tests.ui.conftest import fill_form
+from tests.ui.conftest import fill_form, wait_until_ready
 
 EXPORT_THREAD = "kombo-task-history-export"
 LINKS = [f"https://connect.kombo.dev/v1?token=export-{number}" for number in range(5)]
@@ -89,11 +93,12 @@ def test_closing_during_an_export_waits_for_it_in_an_open_window_then_closes(
     qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
 ) -> None:
     # The window closed at once, and the file was never written.
+    demo_window.emailEdit.setText("next@customer.example")  # typed before closing
     assert close_as_the_person_does(demo_window) is False
     assert not held_export.released  # answered while the export still reads: no waiting
     assert demo_window.isVisible()
     assert demo_window.statusLabel.text() == CLOSING_AFTER_EXPORT_TEXT
-    demo_window.emailEdit.setText("next@customer.example")  # typed meanwhile: not frozen
+    assert demo_window.emailEdit.isEnabled()  # not frozen meanwhile
 
     asked = answer_next_box("Close")
     held_export.release()
@@ -133,6 +138,76 @@ def test_keeping_the_program_open_when_closed_again_lets_the_export_finish(
     qtbot.wait(100)  # a close once saved would come from the event loop
     assert demo_window.isVisible()
     assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
+
+
+def export_saved(window: MainWindow) -> bool:
+    """The export's notice is on the status line: its file was saved."""
+    return "saved as" in window.statusLabel.text()
+
+
+def test_settings_open_when_the_export_is_saved_keep_the_window_open(
+    qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
+) -> None:
+    # Settings opened after closing, a key typed: once the export was saved the main window
+    # closed under the dialog, which then asked about the key with the window gone, could
+    # not check a key any more, and the program never ended.
+    assert close_as_the_person_does(demo_window) is False
+    demo_window.account.open_settings()
+    dialog = demo_window.settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    key = dialog.findChild(QLineEdit, "apiKeyEdit")
+    key.setText("sk_live_typed_but_not_saved_123456")
+
+    held_export.release()
+    qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
+    qtbot.wait(100)  # a close once saved would come from the event loop
+    assert demo_window.isVisible() and not demo_window.closed
+    assert demo_window.settings_dialog is dialog and dialog.isVisible()
+    assert key.text() == "sk_live_typed_but_not_saved_123456"
+    assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
+    assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
+    key.setText("")
+    dialog.reject()
+
+
+def test_a_link_made_after_closing_is_not_closed_away_once_the_export_is_saved(
+    qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
+) -> None:
+    # A link made for the next customer after closing: once the export was saved the window
+    # closed, and the link with it, without a question.
+    assert close_as_the_person_does(demo_window) is False
+    fill_form(demo_window, email="next@customer.example", organization="Next GmbH")
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, demo_window)
+    link = demo_window.linkField.text()
+
+    held_export.release()
+    qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
+    qtbot.wait(100)
+    assert demo_window.isVisible() and not demo_window.closed
+    assert demo_window.linkField.text() == link
+    assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
+    # Nothing waits any more: closing now is closing as always.
+    assert close_as_the_person_does(demo_window) is True
+
+
+def test_typing_after_closing_keeps_the_window_open_once_the_export_is_saved(
+    qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
+) -> None:
+    assert close_as_the_person_does(demo_window) is False
+    demo_window.emailEdit.setText("next@customer.example")  # the next customer, meanwhile
+
+    asked = answer_next_box("Close")
+    held_export.release()
+    qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
+    qtbot.wait(100)
+    asked.stop()
+    assert asked.texts == []  # not asked about the typing: not closing at all
+    assert demo_window.isVisible() and not demo_window.closed
+    assert demo_window.emailEdit.text() == "next@customer.example"
+    assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
 
 
 def test_an_export_that_fails_keeps_the_window_open_saying_why(
