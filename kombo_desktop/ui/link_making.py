@@ -564,13 +564,12 @@ class LinkMaking(QObject):
         from PySide6.QtGui import QGuiApplication
 
         from kombo_desktop.ui.history_closing import paint_now
-        from kombo_desktop.ui.settings_writes import SETTINGS_CLOSE_WAIT_SECONDS
 
         self._window.show_status(CLOSING_SAVING_CHOICES_TEXT, "busy")
         paint_now(self._window)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            writes.wait_before_closing(SETTINGS_CLOSE_WAIT_SECONDS)
+            writes.wait_before_closing()
         finally:
             QGuiApplication.restoreOverrideCursor()
 

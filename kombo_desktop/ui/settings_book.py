@@ -138,10 +138,10 @@ class ProfileBook:
 
         self._writes.when_saved(unless_gone)
 
-    def wait_for_write(self, seconds: float) -> bool:
-        """Wait, ``seconds`` at most, for the change being written (the window closing);
-        True when none is being written any longer. What would follow it is not done."""
-        return self._writes.wait_for_write(seconds)
+    def wait_before_closing(self) -> None:
+        """The window is closing: wait for the changes being written, within the one wait
+        the window gives them all (see :meth:`SettingsWrites.wait_before_closing`)."""
+        self._writes.wait_before_closing()
 
     @property
     def writing(self) -> bool:

@@ -81,7 +81,7 @@ from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
-from kombo_desktop.ui.settings_writes import SETTINGS_CLOSE_WAIT_SECONDS, SettingsWrites
+from kombo_desktop.ui.settings_writes import SettingsWrites
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import (
     WINDOW_FRAME,
@@ -689,7 +689,8 @@ class SettingsDialog(QDialog):
 
     def wait_before_closing(self) -> None:
         """The window is closing: give a change still being written to the settings file
-        ``SETTINGS_CLOSE_WAIT_SECONDS`` at most, the status line saying why. The program
+        ``SETTINGS_CLOSE_WAIT_SECONDS`` at most (with the form's choices written after it:
+        one wait for both, see ``SettingsWrites``), the status line saying why. The program
         ended mid-write otherwise, and the change was lost."""
         if not self._book.saving:
             return
@@ -701,7 +702,7 @@ class SettingsDialog(QDialog):
         paint_now(self)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self._book.wait_for_write(SETTINGS_CLOSE_WAIT_SECONDS)
+            self._book.wait_before_closing()
         finally:
             QGuiApplication.restoreOverrideCursor()
             # What follows the write is not done now: nothing waits for it any longer.

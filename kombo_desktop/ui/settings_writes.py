@@ -19,6 +19,7 @@ still waiting its turn (:meth:`SettingsWrites.wait_before_closing`).
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
@@ -50,6 +51,10 @@ class SettingsWrites:
         # Writes asked for with ``at_closing`` and not begun yet (see wait_before_closing).
         self._kept_at_closing: list[Callable[[], object]] = []
         self._watchers: list[tuple[Callable[[bool], object], QObject]] = []  # see ``watch``
+        # The window closing: by when its waits for the settings end, one deadline for all
+        # who wait (Settings, the form's choices), and whether it passed (see wait_before_closing).
+        self._closing_deadline: float | None = None
+        self._gave_up = False
 
     @property
     def saving(self) -> bool:
@@ -115,17 +120,28 @@ class SettingsWrites:
     def worth_waiting_for(self) -> bool:
         """A change is still being written on a worker, or one kept for closing waits for
         its turn: the window, closing, waits for them (:meth:`wait_before_closing`)."""
+        if self._gave_up:  # waited for already, as long as the window waits
+            return False
         writing = self._writing
         return (writing is not None and writing.running) or bool(self._kept_at_closing)
 
-    def wait_before_closing(self, seconds: float) -> None:
-        """The window is closing: wait ``seconds`` at most for the change being written, then
-        write here, on the UI thread, the changes asked for ``at_closing`` that were still
-        waiting their turn: the program ends next, and they were lost. Not when the write
-        under way did not end in time: they would wait for it, under the store's lock, and
-        the window would not close. What only follows a write (a dialog's words) is not done.
-        """
-        if not self.wait_for_write(seconds):
+    def wait_before_closing(self) -> None:
+        """The window is closing: wait for the change being written, then write here, on the
+        UI thread, the changes asked for ``at_closing`` that were still waiting their turn:
+        the program ends next, and they were lost. Not when the write under way did not end
+        in time: they would wait for it, under the store's lock, and the window would not
+        close. What only follows a write (a dialog's words) is not done.
+
+        ``SETTINGS_CLOSE_WAIT_SECONDS`` at most in all, from the first call on: Settings and
+        the form's choices each waited that long for the same write, one after the other,
+        and a write that hung froze the closing window twice as long."""
+        now = time.monotonic()
+        if self._closing_deadline is None:
+            self._closing_deadline = now + SETTINGS_CLOSE_WAIT_SECONDS
+        if self._gave_up:
+            return
+        if not self.wait_for_write(max(0.0, self._closing_deadline - now)):
+            self._gave_up = True
             _log.warning("The settings were still being written as the window closed")
             return
         kept, self._kept_at_closing = self._kept_at_closing, []

@@ -10,6 +10,7 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -50,7 +51,7 @@ from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
-from kombo_desktop.ui import main_window, settings_saving
+from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
 from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
@@ -2056,6 +2057,30 @@ def test_a_window_closed_while_settings_writes_a_change_waits_for_it(
     finally:
         disk.release()
     assert store.load().profile("New profile") is not None  # written before the window went
+
+
+def test_a_window_closed_while_a_settings_write_hangs_waits_for_it_once(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A home folder on a network share gone mid-write: Settings waited its ten seconds for the
+    # write, then the form's remembered choices waited ten more for the same one, and the
+    # closing window stood frozen for twenty.
+    monkeypatch.setattr(main_window, "CLOSE_WAIT_SECONDS", 0.1)
+    monkeypatch.setattr(settings_writes, "SETTINGS_CLOSE_WAIT_SECONDS", 0.5)
+    monkeypatch.setattr(settings_dialog, "SETTINGS_CLOSE_WAIT_SECONDS", 0.5, raising=False)
+    window = open_window("--demo")
+    dialog = settings_of(qtbot, window)
+    disk = HeldWrites(monkeypatch)
+    try:
+        region = child(dialog, QComboBox, "regionCombo")
+        region.setCurrentIndex(region.findData(Region.US.value))
+        qtbot.waitUntil(disk.waiting.is_set, timeout=5000)
+        started = time.monotonic()
+        window.close()
+        took = time.monotonic() - started
+    finally:
+        disk.release()
+    assert 0.5 <= took < 0.9  # one wait, not one for each who waited for the write
 
 
 OLD_PROXY = "https://old-proxy.example/v1"
