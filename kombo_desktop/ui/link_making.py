@@ -550,7 +550,7 @@ class LinkMaking(QObject):
             else:  # a mistake in the program: reported as one
                 sys.excepthook(type(error), error, error.__traceback__)
 
-        window.settings_writes.write(remember, written=written, failed=failed, at_closing=True)
+        window.settings_writes.write(remember, written=written, failed=failed)
 
     def wait_before_closing(self) -> None:
         """The window is closing: the form's choices still being written, or waiting for

@@ -12,8 +12,8 @@ never undone by an earlier one written after it.
 What follows a write (the dialog showing it, the window taking the settings as saved) runs on
 the UI thread once it is written, as a *step* (:meth:`SettingsWrites.when_saved`): whatever
 the person does meanwhile waits for it too, and starts from the settings as saved. The window,
-closing, waits a while for the write under way, then writes what must not be lost that was
-still waiting its turn (:meth:`SettingsWrites.wait_before_closing`).
+closing, waits a while for the write under way and for what waited its turn, in order
+(:meth:`SettingsWrites.wait_before_closing`).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from shiboken6 import isValid
 
@@ -48,8 +48,9 @@ class SettingsWrites:
         self._waiting: deque[Callable[[], object]] = deque()  # what waits for it, in order
         # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
         self._started_by_step: list[Callable[[], object]] | None = None
-        # Writes asked for with ``at_closing`` and not begun yet (see wait_before_closing).
-        self._kept_at_closing: list[Callable[[], object]] = []
+        # Runs what follows the write under way, once it ended: the window closing does it
+        # itself, the worker's outcome no longer delivered (see wait_before_closing).
+        self._finish_writing: Callable[[], None] | None = None
         self._watchers: list[tuple[Callable[[bool], object], QObject]] = []  # see ``watch``
         # The window closing: by when its waits for the settings end, one deadline for all
         # who wait (Settings, the form's choices), and whether it passed (see wait_before_closing).
@@ -99,15 +100,12 @@ class SettingsWrites:
         written: Callable[[_Result], object],
         failed: Callable[[BaseException], object],
         owner: QObject | None = None,
-        at_closing: bool = False,
     ) -> None:
         """Run ``work`` (which reads the settings file and writes it) on a worker once the
         changes asked for before it are written; then ``written(result)`` or
         ``failed(error)`` as a step, unless ``owner`` is gone by then. What follows goes on
-        either way. A change asked for ``at_closing`` is written even when the window closes
-        before its turn came (see :meth:`wait_before_closing`)."""
-        if at_closing:
-            self._kept_at_closing.append(work)
+        either way, also when the window closes before its turn came (see
+        :meth:`wait_before_closing`)."""
         self.when_saved(lambda: self._start(work, written, failed, owner))
 
     def wait_for_write(self, seconds: float) -> bool:
@@ -118,38 +116,52 @@ class SettingsWrites:
 
     @property
     def worth_waiting_for(self) -> bool:
-        """A change is still being written on a worker, or one kept for closing waits for
-        its turn: the window, closing, waits for them (:meth:`wait_before_closing`)."""
+        """A change is still being written on a worker, or something waits for its turn:
+        the window, closing, waits for them (:meth:`wait_before_closing`)."""
         if self._gave_up:  # waited for already, as long as the window waits
             return False
         writing = self._writing
-        return (writing is not None and writing.running) or bool(self._kept_at_closing)
+        return (writing is not None and writing.running) or bool(self._waiting)
 
     def wait_before_closing(self) -> None:
-        """The window is closing: wait for the change being written, then write here, on the
-        UI thread, the changes asked for ``at_closing`` that were still waiting their turn:
-        the program ends next, and they were lost. Not when the write under way did not end
-        in time: they would wait for it, under the store's lock, and the window would not
-        close. What only follows a write (a dialog's words) is not done.
+        """The window is closing: wait for the change being written, then do what waited for
+        its turn, in order (Settings' changes, the form's choices), each write on a worker
+        as before, here waited for: the program ends next, and they were lost. A change made
+        in Settings behind the form's choices was dropped at closing while the choices were
+        kept.
 
         ``SETTINGS_CLOSE_WAIT_SECONDS`` at most in all, from the first call on: Settings and
         the form's choices each waited that long for the same write, one after the other,
-        and a write that hung froze the closing window twice as long."""
-        now = time.monotonic()
+        and a write that hung froze the closing window twice as long. What is left when the
+        time is up is not written."""
         if self._closing_deadline is None:
-            self._closing_deadline = now + SETTINGS_CLOSE_WAIT_SECONDS
-        if self._gave_up:
-            return
-        if not self.wait_for_write(max(0.0, self._closing_deadline - now)):
-            self._gave_up = True
-            _log.warning("The settings were still being written as the window closed")
-            return
-        kept, self._kept_at_closing = self._kept_at_closing, []
-        for work in kept:
-            try:
-                work()
-            except OSError as error:
-                _log.warning("A change of the settings could not be saved at closing: %s", error)
+            self._closing_deadline = time.monotonic() + SETTINGS_CLOSE_WAIT_SECONDS
+        while not self._gave_up:
+            if self._writing is not None:
+                left = max(0.0, self._closing_deadline - time.monotonic())
+                finish = self._finish_writing
+                if not self.wait_for_write(left) or finish is None:
+                    self._give_up()
+                    return
+                self._at_closing(finish)  # its follow-up now: the window hears of it no more
+            elif self._waiting:
+                self._at_closing(self._go_on)
+            else:
+                return
+
+    def _at_closing(self, do: Callable[[], object]) -> None:
+        """Do ``do`` as the window closes: a mistake in what follows a change is logged and
+        does not stop the window from closing, nor what waits from being written."""
+        try:
+            do()
+        except Exception:
+            _log.exception("What follows a change of the settings failed as the window closed")
+            self._started_by_step = None
+
+    def _give_up(self) -> None:
+        self._gave_up = True
+        self._waiting.clear()
+        _log.warning("The settings were still being written as the window closed")
 
     # -- in order --------------------------------------------------------------------------------
 
@@ -174,11 +186,22 @@ class SettingsWrites:
         owner: QObject | None,
     ) -> None:
         """Start ``work`` on a worker: a step, run with nothing being written."""
-        if work in self._kept_at_closing:
-            self._kept_at_closing.remove(work)  # begun: waited for as the one under way
+        outcome: list[tuple[bool, object]] = []  # how the work ended, kept for closing
+
+        def on_worker() -> _Result:
+            try:
+                result = work()
+            except BaseException as error:
+                outcome.append((False, error))
+                raise
+            outcome.append((True, result))
+            return result
 
         def then(step: Callable[[], object]) -> None:
+            if self._finish_writing is not finish:  # done already (the window closing)
+                return
             self._writing = None
+            self._finish_writing = None
             try:
                 self._tell()
                 if owner is None or isValid(owner):
@@ -186,8 +209,18 @@ class SettingsWrites:
             finally:  # what waits is not held up by a mistake in what followed this change
                 self._go_on()
 
+        def finish() -> None:
+            ended, value = outcome[0] if outcome else (False, RuntimeError("not ended"))
+            if ended:
+                then(lambda: written(cast(_Result, value)))
+            else:
+                then(lambda: failed(cast(BaseException, value)))
+
         def dropped() -> None:  # the window is closing: nothing more is done here
+            if self._finish_writing is not finish:
+                return
             self._writing = None
+            self._finish_writing = None
             self._waiting.clear()
             self._tell()
 
@@ -195,7 +228,7 @@ class SettingsWrites:
             # No owner for the task: what waits for this write goes on when it ends, even
             # once the dialog that asked for it is gone.
             self._writing = self._tasks.run(
-                lambda _cancel: work(),
+                lambda _cancel: on_worker(),
                 on_done=lambda result: then(lambda: written(result)),
                 on_error=lambda error: then(lambda: failed(error)),
                 on_cancelled=dropped,
@@ -204,4 +237,5 @@ class SettingsWrites:
         except RuntimeError:  # the window is closing
             self._waiting.clear()
             return
+        self._finish_writing = finish
         self._tell()

@@ -581,6 +581,35 @@ def test_the_choices_of_a_link_waiting_behind_a_settings_change_are_saved_at_clo
     assert saved.profile("New profile") is not None
 
 
+def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_closing(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A region chosen in Settings while the form's choices were still being written on a
+    # slow disk waited its turn; the window closed then (logging out) wrote the choices and
+    # dropped the region: the next start used the old one.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    disk = HeldWrites(monkeypatch)
+    try:
+        make_link_on_a_held_disk(qtbot, window, disk)
+        window.open_settings()
+        dialog = window.settings_dialog
+        assert isinstance(dialog, SettingsDialog)
+        qtbot.waitUntil(dialog.isVisible)
+        region = dialog.findChild(QComboBox, "regionCombo")
+        region.setCurrentIndex(region.findData(Region.US.value))  # waits for the choices
+        assert len(disk.threads) == 1
+        threading.Timer(0.3, disk.release).start()
+        window.close()
+    finally:
+        disk.release()
+    saved = store.load()
+    assert saved.language == "fr"
+    assert saved.active.region is Region.US
+
+
 def test_a_link_made_with_a_newer_versions_settings_keeps_them_for_it(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
