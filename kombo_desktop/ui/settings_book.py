@@ -119,9 +119,11 @@ class ProfileBook:
 
     @property
     def saving(self) -> bool:
-        """True while a change is being written, or something waits for one to be (the
-        window's other changes to the settings file too: they come first)."""
-        return self._writes.saving
+        """True while a change asked for here is being written, or waits for its turn
+        (behind the window's other changes to the settings file, which come first)."""
+        if self._owner is None:
+            return self._writes.saving
+        return self._writes.saving_for(self._owner)
 
     def when_saved(self, step: Callable[[], object]) -> None:
         """Run ``step`` (on the UI thread) once the changes asked for before it are written:
@@ -136,18 +138,12 @@ class ProfileBook:
             if shiboken6.isValid(owner):
                 step()
 
-        self._writes.when_saved(unless_gone)
+        self._writes.when_saved(unless_gone, owner)
 
     def wait_before_closing(self) -> None:
         """The window is closing: wait for the changes being written, within the one wait
         the window gives them all (see :meth:`SettingsWrites.wait_before_closing`)."""
         self._writes.wait_before_closing()
-
-    @property
-    def writing(self) -> bool:
-        """True while a change to the settings file is being written on a worker (the
-        window's too)."""
-        return self._writes.writing
 
     def watch_writes(self, told: Callable[[bool], object], owner: QObject) -> None:
         """``told(writing)`` as each write begins and ends (see :meth:`SettingsWrites.watch`)."""

@@ -258,8 +258,6 @@ class SettingsDialog(QDialog):
             self.profiles.customBaseEdit.setFocus()
         else:
             self.key.apiKeyEdit.setFocus()
-        if self._book.writing:  # the window's change (a link's choices) being written
-            self._write_began_or_ended(True)
 
     def _build(self, demo: bool, notice: str | None) -> None:
         outer = QVBoxLayout(self)

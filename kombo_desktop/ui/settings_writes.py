@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 _log = logging.getLogger(__name__)
 _Result = TypeVar("_Result")
+# A step waiting its turn, and who asked for it (Settings; None: the window).
+_Step = tuple[Callable[[], object], "QObject | None"]
 
 # The most the window, closing, waits for a change being written: written on a home folder
 # on a network share over a VPN, it takes seconds; cut off, the change was lost.
@@ -45,9 +47,10 @@ class SettingsWrites:
     def __init__(self, tasks: TaskRunner) -> None:
         self._tasks = tasks
         self._writing: TaskHandle | None = None  # the change being written now
-        self._waiting: deque[Callable[[], object]] = deque()  # what waits for it, in order
+        self._writing_for: QObject | None = None  # who asked for it (see ``saving_for``)
+        self._waiting: deque[_Step] = deque()  # what waits for it, in order, and who asked
         # Set while a step runs (see ``when_saved``): what it starts goes next, in order.
-        self._started_by_step: list[Callable[[], object]] | None = None
+        self._started_by_step: list[_Step] | None = None
         # Runs what follows the write under way, once it ended: the window closing does it
         # itself, the worker's outcome no longer delivered (see wait_before_closing).
         self._finish_writing: Callable[[], None] | None = None
@@ -67,18 +70,33 @@ class SettingsWrites:
         """True while a change is being written on a worker."""
         return self._writing is not None
 
+    def saving_for(self, asker: QObject) -> bool:
+        """True while a change ``asker`` asked for is being written, or something it asked
+        for waits its turn. Settings greys out and waits to close only for its own changes:
+        the form's choices being written as it opened, it said "Saving…" and "Closing once
+        your changes are saved…" to someone who had changed nothing."""
+        if self._writing is not None and self._writing_for is asker:
+            return True
+        started = self._started_by_step or []
+        return any(by is asker for _step, by in (*self._waiting, *started))
+
+    def holds_back(self, asker: QObject) -> bool:
+        """True while a change is being written and ``asker``'s waits for it (or is it)."""
+        return self._writing is not None and self.saving_for(asker)
+
     def watch(self, told: Callable[[bool], object], owner: QObject) -> None:
-        """Call ``told(writing)`` whenever a write begins (True) or ends (False), before what
-        follows it, until ``owner`` is gone: Settings holds back what a click would do on the
-        settings as they were (``settings_saving``)."""
+        """Call ``told(holding)`` whenever a write begins or ends, or ``owner`` asks for
+        something while one is written, before what follows, until ``owner`` is gone;
+        ``holding``: :meth:`holds_back` ``owner``. Settings holds back what a click would do
+        on the settings as they were (``settings_saving``)."""
         self._watchers.append((told, owner))
 
     def _tell(self) -> None:
         self._watchers = [(told, owner) for told, owner in self._watchers if isValid(owner)]
-        for told, _owner in list(self._watchers):
-            told(self._writing is not None)
+        for told, owner in list(self._watchers):
+            told(self.holds_back(owner))
 
-    def when_saved(self, step: Callable[[], object]) -> None:
+    def when_saved(self, step: Callable[[], object], asker: QObject | None = None) -> None:
         """Run ``step`` (on the UI thread) once the changes asked for before it are written:
         at once when none is. What the person does while a change is written (another
         profile chosen, a button pressed) then starts from the settings as saved, not from
@@ -86,11 +104,15 @@ class SettingsWrites:
 
         What a step asks for itself (a change, the step after it) comes right after it,
         before anything that was waiting already: a click's whole work is done before the
-        next click's begins."""
+        next click's begins.
+
+        ``asker``: who asked for it (Settings), see :meth:`saving_for`."""
         if self._started_by_step is not None:
-            self._started_by_step.append(step)
+            self._started_by_step.append((step, asker))
             return
-        self._waiting.append(step)
+        self._waiting.append((step, asker))
+        if asker is not None and self._writing is not None:
+            self._tell()  # it waits for another's write: held back meanwhile
         self._go_on()
 
     def write(
@@ -106,7 +128,7 @@ class SettingsWrites:
         ``failed(error)`` as a step, unless ``owner`` is gone by then. What follows goes on
         either way, also when the window closes before its turn came (see
         :meth:`wait_before_closing`)."""
-        self.when_saved(lambda: self._start(work, written, failed, owner))
+        self.when_saved(lambda: self._start(work, written, failed, owner), owner)
 
     def wait_for_write(self, seconds: float) -> bool:
         """Wait, ``seconds`` at most, for the change being written (the window closing);
@@ -167,10 +189,10 @@ class SettingsWrites:
 
     def _go_on(self) -> None:
         while self._writing is None and self._waiting and self._started_by_step is None:
-            self._run_step(self._waiting.popleft())
+            self._run_step(self._waiting.popleft()[0])
 
     def _run_step(self, step: Callable[[], object]) -> None:
-        started: list[Callable[[], object]] = []
+        started: list[_Step] = []
         self._started_by_step = started
         try:
             step()
@@ -200,7 +222,7 @@ class SettingsWrites:
         def then(step: Callable[[], object]) -> None:
             if self._finish_writing is not finish:  # done already (the window closing)
                 return
-            self._writing = None
+            self._writing = self._writing_for = None
             self._finish_writing = None
             try:
                 self._tell()
@@ -219,7 +241,7 @@ class SettingsWrites:
         def dropped() -> None:  # the window is closing: nothing more is done here
             if self._finish_writing is not finish:
                 return
-            self._writing = None
+            self._writing = self._writing_for = None
             self._finish_writing = None
             self._waiting.clear()
             self._tell()
@@ -238,4 +260,5 @@ class SettingsWrites:
             self._waiting.clear()
             return
         self._finish_writing = finish
+        self._writing_for = owner
         self._tell()

@@ -601,6 +601,9 @@ def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_clos
         region = dialog.findChild(QComboBox, "regionCombo")
         region.setCurrentIndex(region.findData(Region.US.value))  # waits for the choices
         assert len(disk.threads) == 1
+        # Held back meanwhile: a click would act on the settings as they were.
+        hint = dialog.findChild(QLabel, "settingsSavingHint")
+        qtbot.waitUntil(lambda: not hint.isHidden(), timeout=2000)
         threading.Timer(0.3, disk.release).start()
         window.close()
     finally:
@@ -608,6 +611,35 @@ def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_clos
     saved = store.load()
     assert saved.language == "fr"
     assert saved.active.region is Region.US
+
+
+def test_settings_opened_while_the_choices_of_a_link_are_written_waits_for_nothing(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Opened right after a link, the form's choices still being written on a slow disk,
+    # Settings greyed out its profiles with "Saving…", and Close said "Closing once your
+    # changes are saved…", though the person had changed nothing.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    disk = HeldWrites(monkeypatch)
+    try:
+        make_link_on_a_held_disk(qtbot, window, disk)
+        window.open_settings()
+        dialog = window.settings_dialog
+        assert isinstance(dialog, SettingsDialog)
+        qtbot.waitUntil(dialog.isVisible)
+        qtbot.wait(300)  # longer than a write takes before Settings greys out
+        assert disk.waiting.is_set()  # the choices are still being written
+        assert dialog.findChild(QLabel, "settingsSavingHint").isHidden()
+        assert dialog.findChild(QListWidget, "profileList").isEnabled()
+        assert not dialog.busy
+        dialog.reject()  # Close, nothing changed
+        qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=2000)
+    finally:
+        disk.release()
+    qtbot.waitUntil(lambda: store.load().language == "fr", timeout=5000)
 
 
 def test_a_link_made_with_a_newer_versions_settings_keeps_them_for_it(
