@@ -9,8 +9,8 @@ year-long one could have expired only by a clock more than a year ahead, with wh
 of Kombo's certificate (valid for a year at most) almost always refuses to make a link at all.
 
 One decision for every place that speaks of such a link: the history's Status column and status
-line, and the invitation offered for it, which promised the customer a time that may have
-passed while the history said "May have expired".
+line, its CSV export, and the invitation offered for it, which promised the customer a time
+that may have passed while the history said "May have expired".
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from typing import Final
 # How much later than now a link may be dated and still be taken as made now: clocks are put
 # right by seconds at a time, and a link made a moment ago needs no explaining.
 CLOCK_SLACK: Final = timedelta(minutes=1)
+
+# What the history, on the screen and in its CSV export, says of such a link: made by now at the
+# latest, how much of its lifetime is left can't be told.
+MAY_HAVE_EXPIRED: Final = "May have expired"
 
 # Lifetimes shorter than this can have run out while a clock that was ahead is put right.
 _SHORT_LIFETIME: Final = timedelta(days=1)

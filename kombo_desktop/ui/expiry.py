@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from kombo_desktop.core.clock_ahead import MAY_HAVE_EXPIRED as MAY_HAVE_EXPIRED
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType, day_text
 
 # How often a link's expiry is looked at again: a timer's clock stands still while a laptop
@@ -27,11 +28,6 @@ def _duration(lifetime: timedelta) -> str:
 
 def expires_at(link_type: LinkType, created: datetime) -> datetime:
     return created + LINK_LIFETIMES[link_type]
-
-
-# What is said of a link valid an hour that was made while this computer's clock was ahead
-# (dated later than now): made by now at the latest, how much of its hour is left can't be told.
-MAY_HAVE_EXPIRED = "May have expired"
 
 
 def expired_text(

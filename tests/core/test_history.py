@@ -2434,6 +2434,29 @@ def test_export_leaves_out_a_link_the_window_refuses_and_says_why(
     assert dict(zip(header, third, strict=True))["Link"] == demo.url
 
 
+def test_export_says_may_have_expired_of_a_short_link_made_while_the_clock_was_ahead(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # The clock was two hours ahead when the hour-long link was made, and has been put right
+    # since: the link's own times say valid for three hours more, the window and the invitation
+    # "May have expired", and so must the file a colleague reads them from.
+    now = T0 + timedelta(minutes=5)
+    ahead = add_link(store, link_type=LinkType.EMBEDDED, created_at=T0 + timedelta(hours=2))
+    year_long_ahead = add_link(store, created_at=T0 + timedelta(hours=2))
+    in_time = add_link(store, link_type=LinkType.EMBEDDED, created_at=T0)
+    target = tmp_path / "export.csv"
+    assert export_csv([ahead, year_long_ahead, in_time], target, now=now) == 3
+
+    header, *rows = read_csv(target)
+    first, second, third = (dict(zip(header, row, strict=True)) for row in rows)
+    assert first["Status"] == "May have expired"
+    # The time reckoned when it was made stays, as the record; the status says not to trust it.
+    assert first["Valid until (UTC)"] == "2025-03-01 12:30:00"
+    # A year-long link could not have run out that way, and one made in time is as it was.
+    assert second["Status"] == "Valid"
+    assert third["Status"] == "Valid"
+
+
 def test_export_of_nothing_writes_the_header(tmp_path: Path) -> None:
     target = tmp_path / "empty.csv"
     assert export_csv([], target) == 0

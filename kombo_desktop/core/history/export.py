@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Final
 
 from kombo_desktop.core.cancel import CancelToken
+from kombo_desktop.core.clock_ahead import MAY_HAVE_EXPIRED
 from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.core.history.entries import (
     ROWS_BETWEEN_LOOKS,
@@ -112,6 +113,12 @@ def export_csv(
     "Unsafe link". A colleague opening the file would click it otherwise. The rest of its row
     stays, as the record of who was sent what.
 
+    A link valid less than a day that was made while this computer's clock was ahead, and put
+    right since (``HistoryEntry.may_have_expired``), is "May have expired", as the history and
+    its invitation say: its own times say valid for hours more, which the customer may already
+    have found untrue. Its "Valid until" stays the time reckoned from the clock then, the record
+    of what the program computed; the status says not to rely on it.
+
     Once ``stop`` is cancelled (the window is closing) it raises :class:`ExportStopped` at its
     next look (every ``ROWS_BETWEEN_LOOKS`` rows, and last just before writing): nothing is
     written then. Writing itself, a moment, is never stopped halfway.
@@ -165,13 +172,21 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
         LINK_TYPE_NAMES[entry.link_type],
         entry.url if problem is None else f"Left out as unsafe: {problem.reason}",
         _spreadsheet_time(entry.expires_at),
-        _STATUS_NAMES[entry.status(now)] if problem is None else UNSAFE_LINK_STATUS,
+        _status_name(entry, problem is not None, now),
         entry.integration_id or "",
         entry.remote_environment or "",
         entry.scope_config_id or "",
         "Yes" if entry.enable_filtering else "",
         "Yes" if entry.enable_field_mapping else "",
     ]
+
+
+def _status_name(entry: HistoryEntry, unsafe: bool, now: datetime) -> str:
+    if unsafe:
+        return UNSAFE_LINK_STATUS
+    if entry.may_have_expired(now):
+        return MAY_HAVE_EXPIRED
+    return _STATUS_NAMES[entry.status(now)]
 
 
 def _spreadsheet_time(moment: datetime) -> str:
