@@ -182,12 +182,16 @@ def unsafe_to_show(text: str, key: str | None) -> bool:
     something out. What people type is judged by ``logs.holds_registered_secret`` instead:
     these patterns would refuse a real name ("Bearer Brothers GmbH").
 
-    ``key`` is looked for whatever its length: the log filter takes no key under
-    ``MIN_SECRET_LENGTH`` characters, and a link carrying one was shown, copied and saved."""
+    ``key`` (the client's own) is looked for when it is at least ``MIN_SECRET_LENGTH``
+    characters long, the shortest key the program takes (``credentials.MIN_KEY_LENGTH`` is the
+    same number). The client refuses a shorter key before sending anything (``ShortKeyError``),
+    so no answer to one ever reaches here; and a key of a character or two would be found in
+    almost any text, so that every link would be refused."""
+    usable_key = key if key is not None and len(key) >= MIN_SECRET_LENGTH else None
     decoded = unquote(text)
     # Most text has nothing to decode: its one form is looked at once.
     for form in (text,) if decoded == text else (text, decoded):
-        if (key and key in form) or redact_would_change(form):
+        if (usable_key is not None and usable_key in form) or redact_would_change(form):
             return True
     return False
 

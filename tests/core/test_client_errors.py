@@ -29,6 +29,7 @@ from kombo_desktop.core.errors import (
     RateLimitedError,
     RequestTimeoutError,
     ServerError,
+    ShortKeyError,
     UnexpectedResponseError,
     UnsafeLinkError,
     is_key_refused,
@@ -859,15 +860,30 @@ def test_a_link_whose_host_is_written_with_escapes_is_refused(
     assert problem.user_message is None  # UnsafeLinkError's own words
 
 
-@pytest.mark.parametrize("key", ["Qz7xYw3", "k"])
-def test_a_link_carrying_the_clients_own_key_is_refused_however_short_the_key(key: str) -> None:
-    # Keys under 8 characters were left out of the comparison (the log filter takes none that
-    # short), so a link carrying one was shown, copied and saved. None is sent any more; and a
+@pytest.mark.parametrize("key", ["Qz7xYw3p", "Lm4pRt8wQz"])
+def test_a_link_carrying_the_clients_own_key_is_refused_from_the_shortest_key_taken(
+    key: str,
+) -> None:
+    # Not registered, so only the comparison with the client's own key can find it; and a
     # false alarm here only keeps a link back, where a miss hands the key to a customer.
     link = f"https://connect.kombo.dev/v1?token=abc&k={quote(key)}"
     problem = link_problem(link, loopback_api=False, key=key)
     assert problem is not None and problem.technical == "contains an API key"
-    assert link_problem(link, loopback_api=False, key="Lm4pRt8") is None
+    assert link_problem(link, loopback_api=False, key="Lm4pRt8xYz") is None
+
+
+@pytest.mark.parametrize("key", ["Qz7xYw3", "k"])
+def test_a_key_shorter_than_any_taken_gets_no_link_to_carry_it(key: str) -> None:
+    # Keys under 8 characters are not compared with a link (a key "k" is in every Kombo
+    # link): the client sends none, so Kombo never answers one with a link to hand on.
+    link = f"https://connect.kombo.dev/v1?token=abc&k={quote(key)}"
+    with (
+        FaultServer(Reply.link(link)) as server,
+        KomboClient(server.base_url, key, max_attempts=1) as client,
+        pytest.raises(ShortKeyError),
+    ):
+        client.create_link(REQUEST)
+    assert server.requests == []
 
 
 def test_the_demo_services_links_to_this_computer_are_still_accepted() -> None:

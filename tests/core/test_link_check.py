@@ -18,17 +18,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kombo_desktop.core.credentials import MIN_KEY_LENGTH
 from kombo_desktop.core.history import EntryKind, HistoryEntry, export
 from kombo_desktop.core.history.export import export_csv
 from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.logs import redact, redact_would_change, register_secret
+from kombo_desktop.core.safe_text import unsafe_to_show
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from tests.support import link_check_before as before
 from tests.support.hostile_links import HOSTILE_LINKS, KOMBO_START, REGISTERED_KEY
 
 register_secret(REGISTERED_KEY)  # as the program does with each key it reads
 
+# Keys of 8 characters or more (``credentials.MIN_KEY_LENGTH``), the only ones the client sends
+# and so the only ones the old check (``tests/support/link_check_before.py``) applies to.
 KEYS = [None, REGISTERED_KEY, "another-key-4f9c2e7a"]
+# The shortest key the program takes, never registered: only the comparison with the client's
+# own key can find it in a link.
+SHORTEST_KEY = "Qz7xYw3p"
 
 
 @pytest.mark.parametrize("key", KEYS)
@@ -39,6 +46,27 @@ def test_each_link_gets_the_verdict_it_got_before(
 ) -> None:
     now = link_problem(link, loopback_api=loopback_api, key=key)
     assert now == before.link_problem(link, loopback_api=loopback_api, key=key)
+
+
+def test_a_link_holding_the_clients_key_of_the_shortest_length_taken_is_refused() -> None:
+    assert len(SHORTEST_KEY) == MIN_KEY_LENGTH
+    link = f"{KOMBO_START}v1?token=abc{SHORTEST_KEY}"
+    assert unsafe_to_show(link, SHORTEST_KEY)
+    # Percent-encoded too ("Q" is %51), as a browser would read it.
+    assert unsafe_to_show(f"{KOMBO_START}v1?token=abc%51{SHORTEST_KEY[1:]}", SHORTEST_KEY)
+    problem = link_problem(link, loopback_api=False, key=SHORTEST_KEY)
+    assert problem is not None and problem.technical == "contains an API key"
+    assert link_problem(link, loopback_api=False, key=None) is None
+
+
+@pytest.mark.parametrize("short_key", ["a", "k", "abc", "Qz7xYw3"])
+def test_a_key_shorter_than_any_taken_does_not_make_every_link_unsafe(short_key: str) -> None:
+    # The client refuses such a key before sending (ShortKeyError), so no link made with it
+    # reaches the check; looked for all the same, "a" is in almost every link.
+    link = f"{KOMBO_START}v1?token=abc{short_key}"
+    assert short_key in link
+    assert not unsafe_to_show(link, short_key)
+    assert link_problem(link, loopback_api=False, key=short_key) is None
 
 
 def test_the_set_holds_links_handed_on_and_links_refused_for_each_reason() -> None:
