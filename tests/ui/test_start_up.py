@@ -740,6 +740,35 @@ def test_a_history_opened_as_create_is_pressed_lets_the_next_link_be_made(
     qtbot.waitUntil(lambda: not window.busy, timeout=10_000)  # ready for the one after
 
 
+def test_a_link_refused_as_the_history_finished_opening_leaves_the_window_ready(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    slow_history_opening: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # As above, with no link made: the request failed (no key saved), the status said why,
+    # and the window stayed busy for good, Create doing nothing. Seen in a full test run on a
+    # loaded machine, after Settings had refused a key too short to be one.
+    window = open_window()  # the default profile, without a key
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
+    show_status = window.show_status
+
+    def opened_meanwhile(text: str, kind: str = "info", details: str | None = None) -> None:
+        show_status(text, kind, details)
+        if text == CHECKING_EARLIER_LINKS_TEXT:  # the window begins to wait for the history
+            slow_history_opening.set()
+            deadline = time.monotonic() + 10
+            while window.history.worth_waiting_for and time.monotonic() < deadline:
+                time.sleep(0.01)  # its worker thread finishes opening it
+
+    monkeypatch.setattr(window, "show_status", opened_meanwhile)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert window.linkField.text() == ""
+    qtbot.waitUntil(lambda: not window.busy, timeout=5000)  # Create works again
+
+
 class StoreTellingWorkerReads(InMemoryKeyring):
     """A store that says whose keys were read off the UI thread (by a key check, a request)."""
 
