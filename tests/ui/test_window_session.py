@@ -581,6 +581,20 @@ def test_the_choices_of_a_link_waiting_behind_a_settings_change_are_saved_at_clo
     assert saved.profile("New profile") is not None
 
 
+def settings_opened_while_french_is_written(
+    qtbot: QtBot, window: MainWindow, disk: HeldWrites
+) -> SettingsDialog:
+    """Make a link in French on a held disk and open Settings while that choice is written."""
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    make_link_on_a_held_disk(qtbot, window, disk)
+    window.open_settings()
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
 def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_closing(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -589,15 +603,9 @@ def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_clos
     # dropped the region: the next start used the old one.
     window = open_window("--demo")
     store = window.setup.settings_store
-    fill_form(window)
-    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
     disk = HeldWrites(monkeypatch)
     try:
-        make_link_on_a_held_disk(qtbot, window, disk)
-        window.open_settings()
-        dialog = window.settings_dialog
-        assert isinstance(dialog, SettingsDialog)
-        qtbot.waitUntil(dialog.isVisible)
+        dialog = settings_opened_while_french_is_written(qtbot, window, disk)
         region = dialog.findChild(QComboBox, "regionCombo")
         region.setCurrentIndex(region.findData(Region.US.value))  # waits for the choices
         assert len(disk.threads) == 1
@@ -621,15 +629,9 @@ def test_settings_opened_while_the_choices_of_a_link_are_written_waits_for_nothi
     # changes are saved…", though the person had changed nothing.
     window = open_window("--demo")
     store = window.setup.settings_store
-    fill_form(window)
-    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
     disk = HeldWrites(monkeypatch)
     try:
-        make_link_on_a_held_disk(qtbot, window, disk)
-        window.open_settings()
-        dialog = window.settings_dialog
-        assert isinstance(dialog, SettingsDialog)
-        qtbot.waitUntil(dialog.isVisible)
+        dialog = settings_opened_while_french_is_written(qtbot, window, disk)
         qtbot.wait(300)  # longer than a write takes before Settings greys out
         assert disk.waiting.is_set()  # the choices are still being written
         assert dialog.findChild(QLabel, "settingsSavingHint").isHidden()
