@@ -49,6 +49,9 @@ class AccountFeature(QObject):
         self.connection: Connection | None = None
         self.demo_server: DemoKomboServer | None = None
         self.settings_dialog: QDialog | None = None
+        # How often the person opened Settings: closing once an export is saved asks whether
+        # they did since (see ``export_closing``), the dialog being gone by then.
+        self.settings_opened = 0
         # Whose tool lists the form shows (API address, Kombo environment); None: the bundled.
         self._tools_account: tuple[str, str | None] | None = None
         self._background: list[TaskHandle] = []
@@ -366,6 +369,7 @@ class AccountFeature(QObject):
         dialog.finished.connect(self._say_which_profile_is_used)
         dialog.destroyed.connect(self._settings_closed)
         self.settings_dialog = dialog
+        self.settings_opened += 1
         dialog.open()
 
     def _follow_renamed_profile(self, old: str, new: str) -> None:

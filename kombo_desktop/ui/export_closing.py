@@ -15,8 +15,14 @@ does one saved after the person went on working (``_went_on_working``): a link a
 form typed into, Settings or another question open. Closed then, the window was gone under the
 open Settings (which asked about the key with no window behind it, and the program never
 ended), or took the new link with it without a word; the status line now says the file is
-saved, and closing is left to them. Nobody is asked or waited for when the program closes the
-window itself, or when the session ends (logout, shutdown).
+saved, and closing is left to them. Nobody is asked or waited for when the program closes
+the window itself, or when the session ends (logout, shutdown).
+
+Settings opened after asking to close count as going on working even when closed again before
+the export is saved, whether anything was changed there or not. The rule is the simplest to
+say, "you opened Settings since": a person who went there (to change a key or a profile, or
+just to look) has turned back to the program, and the window vanishing once they are done
+there would surprise them.
 
 However the window closes, an export still being written is stopped before the program ends,
 and its worker given ``EXPORT_CLOSE_WAIT_SECONDS`` at most to end
@@ -65,10 +71,10 @@ class ClosingDuringExport:
         self._panel = panel
         self._waiting = False  # the person closed the window: it closes once the export is saved
         self._listening_to: HistoryPanel | None = None
-        # Changes to the forms' fields so far, and links asked for and form changes when the
+        # Changes to the forms' fields so far, and the work done (``_work_done``) when the
         # person closed the window: what tells whether they went on working since.
         self._form_changes = 0
-        self._work_when_closed = (0, 0)
+        self._work_when_closed = (0, 0, 0)
         for form in (window.linkForm, window.relinkForm):
             for box in form.boxes.values():
                 changed_signal(box.field).connect(self._form_changed)
@@ -106,9 +112,10 @@ class ClosingDuringExport:
     def _form_changed(self, *_value: object) -> None:
         self._form_changes += 1
 
-    def _work_done(self) -> tuple[int, int]:
-        """Links asked for and changes to the forms so far."""
-        return self._window.link_making.links_asked, self._form_changes
+    def _work_done(self) -> tuple[int, int, int]:
+        """Links asked for, Settings opened and changes to the forms so far."""
+        window = self._window
+        return window.link_making.links_asked, window.account.settings_opened, self._form_changes
 
     def _went_on_working(self) -> bool:
         """Whether the person went on working since closing the window: closed now, it would

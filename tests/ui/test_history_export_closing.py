@@ -259,3 +259,25 @@ def test_the_program_closing_while_the_file_is_written_waits_for_it_whole(
     assert export_workers() == []
     assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
     assert [path.name for path in folder.iterdir()] == ["links.csv"]
+
+
+def test_settings_opened_and_closed_again_meanwhile_keep_the_window_open(
+    qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
+) -> None:
+    # Settings opened after closing, and closed again before the export was saved: the window
+    # then closed as if nothing had happened since, under a person who had just changed a
+    # key or a profile there (or looked what was set) and meant to go on.
+    assert close_as_the_person_does(demo_window) is False
+    demo_window.account.open_settings()
+    dialog = demo_window.settings_dialog
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.reject()
+    qtbot.waitUntil(lambda: demo_window.settings_dialog is None)
+
+    held_export.release()
+    qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
+    qtbot.wait(100)  # a close once saved would come from the event loop
+    assert demo_window.isVisible() and not demo_window.closed
+    assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
+    assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
