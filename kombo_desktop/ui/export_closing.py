@@ -18,6 +18,12 @@ ended), or took the new link with it without a word; the status line now says th
 saved, and closing is left to them. Nobody is asked or waited for when the program closes
 the window itself, or when the session ends (logout, shutdown).
 
+Only what the person does counts: typing in a form, choosing in one of its lists, pressing
+one of its buttons (or Enter), clearing it or filling it in from the history. A field the
+program changes by itself does not, such as a tool search settled on the tool it names as the
+person switches to another window: it kept the window open, saying they went on working, when
+they had only gone to look for the file.
+
 Settings opened after asking to close count as going on working even when closed again before
 the export is saved, whether anything was changed there or not. The rule is the simplest to
 say, "you opened Settings since": a person who went there (to change a key or a profile, or
@@ -35,13 +41,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kombo_desktop.ui.request_form import changed_signal
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.request_form import RequestForm
 
 # What the status line says once the person closed the window during an export.
 CLOSING_AFTER_EXPORT_TEXT = (
@@ -71,13 +78,25 @@ class ClosingDuringExport:
         self._panel = panel
         self._waiting = False  # the person closed the window: it closes once the export is saved
         self._listening_to: HistoryPanel | None = None
-        # Changes to the forms' fields so far, and the work done (``_work_done``) when the
-        # person closed the window: what tells whether they went on working since.
-        self._form_changes = 0
+        # The person's own edits of the forms so far, and the work done (``_work_done``) when
+        # they closed the window: what tells whether they went on working since.
+        self._form_edits = 0
         self._work_when_closed = (0, 0, 0)
         for form in (window.linkForm, window.relinkForm):
-            for box in form.boxes.values():
-                changed_signal(box.field).connect(self._form_changed)
+            self._watch_edits(form)
+        window.linkForm.cleared.connect(self._form_edited)  # the "New" keys, the Clear button
+
+    def _watch_edits(self, form: RequestForm) -> None:
+        """Count what the person does in ``form`` (see the module's docstring): only the
+        signals a person's typing, choosing and pressing emit, never those the program's
+        own changes of a field emit too (``textChanged``, ``currentIndexChanged``)."""
+        for edit in form.findChildren(QLineEdit):  # the tool list's search among them
+            edit.textEdited.connect(self._form_edited)
+        for combo in form.findChildren(QComboBox):
+            combo.activated.connect(self._form_edited)
+        for button in form.findChildren(QAbstractButton):  # check boxes, "Use this address"…
+            button.clicked.connect(self._form_edited)
+        form.submitted.connect(self._form_edited)  # Enter in a field
 
     def may_close(self) -> bool:
         """For the person closing the window (``MainWindow.person_may_close``): False while
@@ -89,6 +108,7 @@ class ClosingDuringExport:
             return True
         if self._listening_to is not panel:
             panel.export_ended.connect(self._export_ended)
+            panel.fill_requested.connect(self._form_edited)  # "Fill the form" from the history
             self._listening_to = panel
         self._waiting = True
         self._work_when_closed = self._work_done()
@@ -109,13 +129,13 @@ class ClosingDuringExport:
         panel = self._panel()
         return panel if panel is not None and panel.exporting else None
 
-    def _form_changed(self, *_value: object) -> None:
-        self._form_changes += 1
+    def _form_edited(self, *_value: object) -> None:
+        self._form_edits += 1
 
     def _work_done(self) -> tuple[int, int, int]:
-        """Links asked for, Settings opened and changes to the forms so far."""
+        """Links asked for, Settings opened and the person's edits of the forms so far."""
         window = self._window
-        return window.link_making.links_asked, window.account.settings_opened, self._form_changes
+        return window.link_making.links_asked, window.account.settings_opened, self._form_edits
 
     def _went_on_working(self) -> bool:
         """Whether the person went on working since closing the window: closed now, it would

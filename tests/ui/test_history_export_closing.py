@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import csv
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.history import CSV_HEADER, export
@@ -197,7 +198,7 @@ def test_typing_after_closing_keeps_the_window_open_once_the_export_is_saved(
     qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
 ) -> None:
     assert close_as_the_person_does(demo_window) is False
-    demo_window.emailEdit.setText("next@customer.example")  # the next customer, meanwhile
+    qtbot.keyClicks(demo_window.emailEdit, "next@customer.example")  # the next customer
 
     asked = answer_next_box("Close")
     held_export.release()
@@ -281,3 +282,67 @@ def test_settings_opened_and_closed_again_meanwhile_keep_the_window_open(
     assert demo_window.isVisible() and not demo_window.closed
     assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
     assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
+
+
+def test_the_program_changing_a_field_meanwhile_is_not_going_on_working(
+    qtbot: QtBot, demo_window: MainWindow, held_export: HeldRead, folder: Path
+) -> None:
+    # A field the program changed by itself after closing counted as the person's work, and
+    # the window stayed open. Here "personi", typed in the tool search before closing, is
+    # settled on the tool it stands for ("Personio") as the person switches to another
+    # window (say, to find the export's folder): that is the program tidying up, not work.
+    demo_window.activateWindow()
+    search = demo_window.toolCombo.lineEdit()
+    search.setFocus()
+    search.selectAll()
+    qtbot.keyClicks(search, "personi")
+    suggestions = QApplication.activePopupWidget()
+    if suggestions is not None:
+        qtbot.keyClick(suggestions, Qt.Key.Key_Escape)
+    assert close_as_the_person_does(demo_window) is False
+    elsewhere = QWidget()
+    qtbot.addWidget(elsewhere)
+    elsewhere.show()
+    elsewhere.activateWindow()
+    qtbot.waitUntil(lambda: demo_window.toolCombo.currentText() == "Personio")
+
+    asked = answer_next_box("Close")
+    held_export.release()
+    qtbot.waitUntil(lambda: not demo_window.isVisible(), timeout=10_000)
+    asked.stop()
+    assert demo_window.closed
+    assert asked.texts == []  # a tool alone is no typing that closing loses
+    assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
+
+
+def fill_from_the_history(window: MainWindow) -> None:
+    panel = history_of(window).panel
+    panel.select_row(0)
+    panel.historyFillButton.click()
+
+
+def tick_field_mapping(window: MainWindow) -> None:
+    window.linkForm.advanced.set_expanded(True)
+    window.linkForm.fieldMappingCheck.click()
+
+
+@pytest.mark.parametrize("work", [fill_from_the_history, tick_field_mapping])
+def test_the_person_changing_the_form_by_a_click_keeps_the_window_open(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    held_export: HeldRead,
+    work: Callable[[MainWindow], None],
+) -> None:
+    # Only the person's edits count as going on working, and a click that changes the form
+    # is one, though the program puts the values in.
+    assert close_as_the_person_does(demo_window) is False
+    work(demo_window)
+
+    asked = answer_next_box("Close")
+    held_export.release()
+    qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
+    qtbot.wait(100)
+    asked.stop()
+    assert asked.texts == []
+    assert demo_window.isVisible() and not demo_window.closed
+    assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
