@@ -145,6 +145,11 @@ class ProfileBook:
         the window gives them all (see :meth:`SettingsWrites.wait_before_closing`)."""
         self._writes.wait_before_closing()
 
+    @property
+    def window_closing(self) -> bool:
+        """True once the window began closing (see :attr:`SettingsWrites.window_closing`)."""
+        return self._writes.window_closing
+
     def watch_writes(self, told: Callable[[bool], object], owner: QObject) -> None:
         """``told(writing)`` as each write begins and ends (see :meth:`SettingsWrites.watch`)."""
         self._writes.watch(told, owner)

@@ -226,8 +226,13 @@ class KeySection(QObject):
     def may_drop_typed_key(self, title: str, question: str, drop: str) -> bool:
         """Whether a pasted key not saved yet may go: True when there is none, else when the
         person chose ``drop`` when asked ``question`` (what it is about to go for). Gone
-        without a word, the person went on sure that they had just set a key."""
-        if not self.has_typed_key:
+        without a word, the person went on sure that they had just set a key.
+
+        Never asked once the window is closing (a click that waited for a change being
+        written, done as the window goes): True, the key goes unsaved, as it goes with the
+        window closing, which asks nothing about it. Asked then, the question popped up over
+        a window going away, and its closing waited for an answer."""
+        if not self.has_typed_key or self._book.window_closing:
             return True
         return confirm(self.apiKeyEdit.window(), title, f"{UNSAVED_KEY_TEXT}\n\n{question}", drop)
 

@@ -137,6 +137,13 @@ class SettingsWrites:
         return writing is None or writing.wait(seconds)
 
     @property
+    def window_closing(self) -> bool:
+        """True once the window began closing (:meth:`wait_before_closing`): what waited for a
+        write is done now as the window goes, with no one left to answer a question (one
+        asked then popped up over a window going away and held up its closing)."""
+        return self._closing_deadline is not None
+
+    @property
     def worth_waiting_for(self) -> bool:
         """A change is still being written on a worker, or something waits for its turn:
         the window, closing, waits for them (:meth:`wait_before_closing`)."""

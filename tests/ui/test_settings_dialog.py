@@ -2083,6 +2083,52 @@ def test_a_window_closed_while_a_settings_write_hangs_waits_for_it_once(
     assert 0.5 <= took < 0.9  # one wait, not one for each who waited for the write
 
 
+def test_a_profile_clicked_as_the_window_closes_asks_nothing_and_saves_no_key(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: InMemoryKeyring,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # A key pasted, a profile renamed without Enter, another profile clicked: the click waits
+    # for the new name to be written. The window closed then (quitting, logging out) did the
+    # click as it went, and "Switch to the profile “us team” without saving the key?" popped
+    # up over a window going away, holding up its closing until answered. Closing the window
+    # asks nothing about a key pasted in Settings: it goes unsaved, and so it does here.
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(main_window, "CLOSE_WAIT_SECONDS", 0.1)
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    window = open_window("--demo")
+    dialog = settings_of(qtbot, window)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    name.setFocus()
+    qtbot.waitUntil(name.hasFocus)
+    name.selectAll()
+    qtbot.keyClicks(name, "main")
+    disk = HeldWrites(monkeypatch)
+    asked = answer_next_box("Cancel")
+    try:
+        click_row(qtbot, dialog, "us team")  # leaving the name saves it: the click waits
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        assert store.load().profile("main") is None
+        slow_disk = threading.Timer(0.3, disk.release)  # the disk confirms the write
+        slow_disk.start()
+        window.close()
+        qtbot.wait(100)  # a question would be on show by now
+    finally:
+        disk.release()
+        asked.stop()
+    assert asked.texts == []
+    assert not window.isVisible()
+    assert store.load().profile("main") is not None  # the change waited for is written
+    assert GOOD_KEY not in memory_keyring.secrets.values()  # the key pasted is not saved
+    assert GOOD_KEY not in caplog.text
+
+
 OLD_PROXY = "https://old-proxy.example/v1"
 NEW_PROXY = "http://127.0.0.1:8801/v1"
 
