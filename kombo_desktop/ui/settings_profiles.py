@@ -397,6 +397,11 @@ class ProfilesSection(QObject):
         book = self._book
         if len(book.profiles) < 2 or book.is_managed():  # its button is greyed out then
             return
+        # The click waited for a change being written, and the window is closing now: asked
+        # then, "Remove the profile?" popped up over a window going away and held up its
+        # closing. Not asked, nothing is removed: no one confirmed it.
+        if book.window_closing:
+            return
         name = book.selected
         question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
         if not confirm(self.column.window(), "Remove profile", question, "Remove profile"):

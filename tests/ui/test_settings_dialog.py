@@ -78,7 +78,7 @@ from tests.support.keyrings import (
 from tests.support.locked_files import HeldWrites, full_disk, refuse_reading
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import run_python
-from tests.ui.conftest import Spoken, WindowFactory, settings_of
+from tests.ui.conftest import Spoken, WindowFactory, fill_form, settings_of
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -2127,6 +2127,43 @@ def test_a_profile_clicked_as_the_window_closes_asks_nothing_and_saves_no_key(
     assert store.load().profile("main") is not None  # the change waited for is written
     assert GOOD_KEY not in memory_keyring.secrets.values()  # the key pasted is not saved
     assert GOOD_KEY not in caplog.text
+
+
+def test_a_profile_removal_clicked_as_the_window_closes_is_neither_asked_nor_done(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A link made in French, then Settings opened at once: "Remove profile" pressed waits for
+    # the form's choices to be written, on a slow disk. The window closed then asked "Remove
+    # the profile “us team”?" (the one in use) as it went, holding up its closing. A removal
+    # no one confirmed is not done.
+    monkeypatch.setattr(main_window, "CLOSE_WAIT_SECONDS", 0.1)
+    store = SettingsStore(AppPaths.from_environment())
+    profiles = [Profile("default"), Profile("us team")]
+    store.save(Settings(profiles=profiles, active_profile="us team"))
+    window = open_window("--demo")
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    disk = HeldWrites(monkeypatch)
+    asked = answer_next_box("Remove profile")
+    try:
+        window.createButton.click()
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)  # the choices, remembered
+        dialog = settings_of(qtbot, window)
+        dialog.activateWindow()
+        qtbot.waitUntil(dialog.isActiveWindow)
+        remove = child(dialog, QAbstractButton, "removeProfileButton")
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)  # waits for the choices' write
+        slow_disk = threading.Timer(0.3, disk.release)  # the disk confirms the write
+        slow_disk.start()
+        window.close()
+        qtbot.wait(100)  # a question would be on show by now
+    finally:
+        disk.release()
+        asked.stop()
+    assert asked.texts == []
+    assert not window.isVisible()
+    assert store.load().profiles == profiles
+    assert store.load().language == "fr"  # the change waited for is written
 
 
 OLD_PROXY = "https://old-proxy.example/v1"
