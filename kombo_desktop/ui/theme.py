@@ -203,6 +203,10 @@ QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600
 QLineEdit#linkField {{
     padding: 8px 10px; font-size: {sizes.link:g}pt; font-family: "{mono}";
 }}
+/* The focus's 2 px border takes its extra pixel from the padding, as every field's does: the
+   field keeps the height it was given without the focus, and taken from the text instead, it
+   cut off the link's underscores ("DEMO-8iyx1hX_S205" read "DEMO-8iyx1hX S205"). */
+QLineEdit#linkField:focus {{ padding: 7px 9px; }}
 QPlainTextEdit#statusDetails {{ font-family: "{mono}"; }}
 QPushButton {{
     padding: 6px 14px; border: 1px solid {CONTROL_BORDER}; border-radius: 5px; background: white;

@@ -8,10 +8,13 @@ never below their usual size, and the window's pages still fit across.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -322,3 +325,57 @@ def test_settings_grows_no_wider_than_the_screen_for_a_long_message(
     qtbot.wait(100)
 
     assert dialog.width() <= AT_150.width() - WINDOW_FRAME[0]
+
+
+@pytest.fixture
+def steady_cursor() -> Iterator[None]:
+    """The text cursor drawn without blinking, so that two pictures of a field differ only in
+    their text, never in whether the cursor happened to be shown."""
+    before = QApplication.cursorFlashTime()
+    QApplication.setCursorFlashTime(0)
+    yield
+    QApplication.setCursorFlashTime(before)
+
+
+def shows_the_underscore(qtbot: QtBot, field: QLineEdit, shown: str) -> bool:
+    """Whether ``field``, with the focus, shows the underscores of ``shown``: a picture of it
+    differs from one with spaces in their place (as it would not, were the bottom of the text,
+    where an underscore is drawn, cut off)."""
+    field.window().activateWindow()
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    pictures = []
+    for text in (shown, shown.replace("_", " ")):
+        field.setText(text)
+        field.setCursorPosition(0)
+        pictures.append(field.grab().toImage())
+    return pictures[0] != pictures[1]
+
+
+@pytest.mark.usefixtures("steady_cursor")
+@pytest.mark.parametrize("scale", [1, LARGER])
+def test_a_field_with_the_focus_shows_underscores(
+    qtbot: QtBot, system_text: SystemText, open_window: WindowFactory, scale: float
+) -> None:
+    # Right after a link was made, the link field has the focus: its 2 px focus border, taken
+    # from the text's room instead of the padding, cut the bottom off the link, and a link read
+    # out or typed from a shared screen had spaces for its underscores.
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    assert window.linkField.hasFocus()
+    assert shows_the_underscore(qtbot, window.linkField, "DEMO-8iyx1hX_S205JRcnIgjnoJuG")
+
+    # Every other field a person types into or reads, the history's search and Settings' too.
+    feature = open_history(qtbot, window)
+    fields = [window.emailEdit, window.organizationEdit, feature.panel.historySearchEdit]
+    hidden = [f.objectName() for f in fields if not shows_the_underscore(qtbot, f, "sc_a_b")]
+    dialog = settings_of(qtbot, window)
+    qtbot.waitExposed(dialog)
+    name = dialog.profiles.profileNameEdit
+    if not shows_the_underscore(qtbot, name, "a_b"):
+        hidden.append(name.objectName())
+    dialog.reject()
+    assert hidden == []
