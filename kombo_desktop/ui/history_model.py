@@ -73,12 +73,21 @@ CLOCK_WAS_AHEAD = "this computer's clock was ahead when it was made"
 
 
 def made_when(moment: datetime, *, with_time: bool = False, now: datetime | None = None) -> str:
-    """When a link made at ``moment`` was made, after "made": "on 3 Mar 2025" (``with_time``:
-    "on 3 Mar 2025, 14:02"). Never a time still to come: dated later than ``now`` (default:
-    the current time) by a clock that was ahead then, it was made earlier, and is said so,
-    with the date it has (see ``core.history.ordering`` for its place in the history)."""
+    """When a link made at ``moment`` was made, after "made" in a sentence: "today at 14:02",
+    "yesterday at 14:02", and for an older one "on 3 Mar 2025" (``with_time``: "on 3 Mar 2025,
+    14:02"). Today's date alone read as an old link ("already made on 30 Nov 2026" of a link
+    made a minute ago). Days are this computer's, as of ``now`` (default: the current time).
+    Never a time still to come: dated later than ``now`` by a clock that was ahead then, it
+    was made earlier, and is said so, with the date it has (see ``core.history.ordering`` for
+    its place in the history)."""
     if dated_ahead(moment, now):
         return f"earlier (it is dated {local_time(moment)}, later than now: {CLOCK_WAS_AHEAD})"
+    made = moment.astimezone()
+    today = (now or datetime.now(UTC)).astimezone().date()
+    if made.date() == today:
+        return f"today at {made:%H:%M}"
+    if made.date() == today - timedelta(days=1):
+        return f"yesterday at {made:%H:%M}"
     return f"on {local_time(moment) if with_time else local_date(moment)}"
 
 

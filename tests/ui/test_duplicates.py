@@ -3,6 +3,7 @@ chooses, and each choice does what it says."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -78,6 +79,14 @@ def make_another_with(qtbot: QtBot, window: MainWindow, button: QPushButton) -> 
     return window.linkField.text()
 
 
+def made_a_moment_ago(text: str) -> bool:
+    """Whether the warning says its link was made today ("already made today at 22:04"), or
+    yesterday: midnight may have passed since the test made it."""
+    return (
+        re.search(r"already made (for .+ )?(today|yesterday) at \d\d:\d\d and ", text) is not None
+    )
+
+
 def try_again(qtbot: QtBot, window: MainWindow) -> None:
     """Press Create for the same customer; the warning must appear instead of a request."""
     window.createButton.click()
@@ -89,15 +98,12 @@ def try_again(qtbot: QtBot, window: MainWindow) -> None:
 def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
-    # The days around it: a test running across midnight may see either.
-    days = [datetime.now().astimezone()]
     fill_form(demo_window, tool="personio")
     first = make_link(qtbot, demo_window)
     server = demo_of(demo_window)
     assert server.create_link_count == 1
 
     try_again(qtbot, demo_window)
-    days.append(datetime.now().astimezone())
 
     assert server.create_link_count == 1
     assert not demo_window.busy
@@ -106,8 +112,7 @@ def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(
     for name in ("useExistingButton", "relinkInsteadButton", "createAnywayButton"):
         assert banner.findChild(object, name).isVisible()
     text = banner_text(demo_window)
-    assert "already made on" in text
-    assert any(f"{day.day} " in text and str(day.year) in text for day in days)
+    assert made_a_moment_ago(text)
     assert "Nothing was sent" in demo_window.statusLabel.text()
     # The link shown is still the first one; nothing new was made.
     assert demo_window.linkField.text() == first
@@ -434,7 +439,8 @@ def test_in_screen_sharing_mode_the_warning_names_no_one(
 
     assert demo_window.screen_sharing.on
     text = banner_text(demo_window)
-    assert "A link for this customer and tool was already made on" in text
+    assert "A link for this customer and tool was already made " in text
+    assert made_a_moment_ago(text)
     assert "chief@acme.example" not in text and "ACME" not in text
 
     switch.click()  # screen-sharing mode off: the details help decide
@@ -468,7 +474,8 @@ def test_a_direction_override_in_an_earlier_name_does_not_turn_the_warning_aroun
     demo_window.screen_sharing.privacySwitch.click()  # off: the warning names the customer
     try_again(qtbot, demo_window)
     text = banner_text(demo_window)
-    assert "was already made for HbmG emcA (anna@example.com) on" in text
+    assert "was already made for HbmG emcA (anna@example.com) " in text
+    assert made_a_moment_ago(text)
     assert "\u202e" not in text
 
 
@@ -544,7 +551,7 @@ def test_links_made_before_a_profile_was_renamed_are_still_found(
         assert window.linkField.text() == link  # a renamed profile's link is still its own
         assert {entry.profile for entry in history_of(window).store.search()} == {"Production"}
         try_again(qtbot, window)
-        assert "already made on" in banner_text(window)
+        assert made_a_moment_ago(banner_text(window))
         assert len([r for r in kombo.requests if r.path.endswith("/create-link")]) == 1
         window.close()
 
@@ -908,7 +915,7 @@ def test_a_profile_at_a_local_service_keeps_its_links_working_and_their_duplicat
     fill_form(window)
     make_link(qtbot, window)
     try_again(qtbot, window)
-    assert "already made on" in banner_text(window)
+    assert made_a_moment_ago(banner_text(window))
     history_of(window).banner.dismissButton.click()
     feature = open_history(qtbot, window)
     model = feature.panel.model
@@ -958,10 +965,14 @@ def test_a_link_dated_later_than_now_is_not_offered_over_the_one_made_since(
     try_again(qtbot, demo_window)
 
     assert history_of(demo_window).banner.earlier == newer
-    assert f"already made on {day_text(newer.created_at.astimezone())} " in banner_text(demo_window)
+    text = banner_text(demo_window)
+    assert made_a_moment_ago(text)
+    assert f" at {newer.created_at.astimezone():%H:%M} and " in text
     history_of(demo_window).banner.useExistingButton.click()
     assert demo_window.linkField.text() == newer.url
     assert demo_of(demo_window).create_link_count == 0
+    shown = demo_window.statusLabel.text()
+    assert re.search(r"^Showing the link made (today|yesterday) at \d\d:\d\d for", shown)
 
     model = open_history(qtbot, demo_window).panel.model
     assert model.entries() == [newer, ahead]
@@ -1155,3 +1166,25 @@ def test_in_screen_sharing_mode_another_organisations_tool_is_not_named(tmp_path
     assert "it is only for one tool" in text
     shown = duplicate_text(earlier, private=False, tool_label="Personio", wanted=wanted)
     assert "it is only for Personio" in shown  # named when nobody else is watching
+
+
+def test_the_warning_says_a_link_of_today_or_yesterday_was_made_today_or_yesterday(
+    demo_window: MainWindow,
+) -> None:
+    # "A link for this customer and tool was already made on 30 Nov 2026 and is valid until
+    # 23:04." of a link made a minute ago read as an old link. The clock is fixed: the words
+    # must not depend on the day the test runs, nor on midnight passing while it does.
+    now = datetime(2026, 11, 30, 22, 5).astimezone()  # in this computer's time zone
+    minute_ago = record_for_acme(demo_window, "DEMO-today", now - timedelta(minutes=1))
+    last_night = record_for_acme(demo_window, "DEMO-yesterday", now - timedelta(hours=23))
+    last_week = record_for_acme(demo_window, "DEMO-last-week", now - timedelta(days=6, hours=1))
+
+    def made(earlier: HistoryEntry, private: bool) -> str:
+        said = duplicate_text(earlier, private=private, tool_label="Personio", now=now)
+        return said.split("already made ")[1].split(" and ")[0]
+
+    for private in (True, False):
+        assert made(minute_ago, private).endswith("today at 22:04")
+        assert made(last_night, private).endswith("yesterday at 23:05")
+    assert made(last_week, private=True) == "on 24 Nov 2026"
+    assert made(last_week, private=False).endswith(" on 24 Nov 2026, 21:05")
