@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -24,6 +24,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.connection import RUN_KEY_TIP, Target
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import (
+    OneLineTitle,
     layout_of,
     plain_label,
     push_button,
@@ -73,6 +74,34 @@ class DemoBanner(QFrame):
         self.hide()
 
 
+class HeaderTitle(OneLineTitle):
+    """The program's name, cut with "…" where the header is narrower than the name beside its
+    buttons, the whole name in its tooltip.
+
+    With twice the usual text on a laptop at 150 % (911 pixels across) the name asked for more
+    than the header had beside its buttons and Qt cut "Kombo Deskt" off at the edge, with no
+    way to read the rest. It still asks for its whole width (``sizeHint``), measured from the
+    whole name and never from the name as shown, so the header gives it that wherever it can.
+    """
+
+    def __init__(self, object_name: str, text: str) -> None:
+        super().__init__(object_name, text)
+        self.setMinimumWidth(0)  # as narrow as ``minimumSizeHint`` says, no narrower
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self._across(self.whole), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Its first word and "…": less would say nothing of what it is."""
+        first_word = self.whole.split(" ", 1)[0]
+        return QSize(self._across(f"{first_word}…"), super().minimumSizeHint().height())
+
+    def _across(self, text: str) -> int:
+        margins = self.contentsMargins()
+        inside = self.fontMetrics().horizontalAdvance(text) + 2 * self.margin()
+        return inside + margins.left() + margins.right()
+
+
 class HeaderBar(QWidget):
     """Program name with the active profile under it, and the Settings button.
 
@@ -84,8 +113,7 @@ class HeaderBar(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = plain_label("Kombo Desktop")
-        title.setObjectName("headerTitle")
+        self.title = HeaderTitle("headerTitle", "Kombo Desktop")
         self.profileLabel = plain_label()
         self.profileLabel.setObjectName("profileLabel")
         self.profileLabel.setAccessibleName("Active profile")
@@ -96,7 +124,7 @@ class HeaderBar(QWidget):
         names = QVBoxLayout()
         names.setContentsMargins(0, 0, 0, 0)
         names.setSpacing(0)
-        names.addWidget(title)
+        names.addWidget(self.title)
         names.addWidget(self.profileLabel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

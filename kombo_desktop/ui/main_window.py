@@ -194,7 +194,8 @@ class MainWindow(QMainWindow):
         # On at every start; whatever shows customers reads or follows it (screen_sharing).
         self.screen_sharing = ScreenSharingMode(self)
         self.header.add_before_settings(self.screen_sharing.privacySwitch)
-        self.screen_sharing.fit_within(self.header)  # shorter words where the header is narrow
+        # Shorter words where the header is narrow, before the program's name is cut.
+        self.screen_sharing.fit_within(self.header, self.header.title)
         self.firstRunNotice = FirstRunNotice()
         self.firstRunNotice.set_demo_allowed(not setup.policy.hide_demo)
         self.linkForm = LinkForm(

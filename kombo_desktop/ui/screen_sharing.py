@@ -70,6 +70,7 @@ class ScreenSharingMode(QObject):
         self._on = True
         self._short = False  # the switch shows the shorter words (see ``fit_within``)
         self._row: QWidget | None = None
+        self._rather_whole: QWidget | None = None
         self.privacySwitch = QPushButton(PRIVACY_ON_TEXT)
         self.privacySwitch.setObjectName("privacySwitch")
         self.privacySwitch.setCheckable(True)
@@ -97,9 +98,10 @@ class ScreenSharingMode(QObject):
 
     # --- the switch's words in the room the header has ---------------------------------------
 
-    def fit_within(self, row: QWidget) -> None:
+    def fit_within(self, row: QWidget, rather_whole: QWidget | None = None) -> None:
         """Follow the width of ``row`` (the header, which holds the switch): the shorter words
-        where the whole ones do not fit it.
+        where the whole ones do not fit it. ``rather_whole``: a widget of the row that can be
+        cut (the program's name) but is rather shown whole: the shorter words go first.
 
         Whether they fit is decided from the width the row gets and the width it needs with the
         switch's longest whole words, worked out from the switch as it is: never from the
@@ -107,6 +109,7 @@ class ScreenSharingMode(QObject):
         words cannot change the width that chose them, and the layout settles at once (as the
         tabs' names, ``tab_names``)."""
         self._row = row
+        self._rather_whole = rather_whole
         row.installEventFilter(self)
         self.fit()
 
@@ -129,6 +132,9 @@ class ScreenSharingMode(QObject):
         whole = max(self._text_width(PRIVACY_ON_TEXT), self._text_width(PRIVACY_OFF_TEXT))
         # The switch asks for its words' width and its padding; the row for all it holds.
         needed = layout.minimumSize().width() - shown + whole
+        if self._rather_whole is not None:
+            cut = self._rather_whole
+            needed += max(cut.sizeHint().width() - cut.minimumSizeHint().width(), 0)
         short = row.contentsRect().width() < needed
         if short != self._short:
             self._short = short

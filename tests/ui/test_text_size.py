@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.screen_sharing import PRIVACY_ON_SHORT_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.history_helpers import history_of, open_history
@@ -379,3 +380,42 @@ def test_a_field_with_the_focus_shows_underscores(
         hidden.append(name.objectName())
     dialog.reject()
     assert hidden == []
+
+
+def shown_whole_or_with_a_tip(label: QLabel, whole: str) -> bool:
+    """The label's text fits its width, and where it is cut the whole is in its tooltip."""
+    fits = label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+    return fits and (label.text() == whole or whole in label.toolTip())
+
+
+def test_with_twice_the_text_on_a_laptop_at_150_the_programs_name_is_never_cut_unseen(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # On a 1366x768 laptop at 150 % (911 pixels across) with twice the usual text, the header
+    # showed "Kombo Deskt", the rest cut off at the edge of its room beside the buttons.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    title = window.findChild(QLabel, "headerTitle")
+    assert shown_whole_or_with_a_tip(title, "Kombo Desktop"), title.text()
+    assert title.text().startswith("Kombo")
+    # The screen-sharing switch took its shorter words before the name was cut.
+    assert window.screen_sharing.privacySwitch.text() == PRIVACY_ON_SHORT_TEXT
+
+
+def test_at_the_usual_text_size_the_programs_name_is_whole(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch, open_window: WindowFactory
+) -> None:
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    title = window.findChild(QLabel, "headerTitle")
+    assert title.text() == "Kombo Desktop"
+    assert title.toolTip() == ""
+    assert shown_whole_or_with_a_tip(title, "Kombo Desktop")
