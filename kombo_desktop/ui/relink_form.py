@@ -29,6 +29,7 @@ from kombo_desktop.ui.widgets import (
 )
 
 RELINK_TEXT = "Create reconnection link"
+RELINK_SHORT_TEXT = "Create link"  # where the form is narrower (larger text, a small screen)
 RELINKING_TEXT = "Creating link…"
 
 ID_FIX_TEXT = "Use this id"
@@ -65,6 +66,7 @@ class RelinkForm(RequestForm):
             accessible_name="Create reconnection link",
             cancel_name="relinkCancelButton",
             cancel_accessible_name="Cancel making the reconnection link",
+            short_text=RELINK_SHORT_TEXT,
         )
 
         explanation = plain_label(EXPLANATION)

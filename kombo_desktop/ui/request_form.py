@@ -40,6 +40,7 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.button_words import ShorterWords
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.widgets import (
     FieldBox,
@@ -134,10 +135,14 @@ class RequestForm(SubmitOnEnter):
         accessible_name: str,
         cancel_name: str,
         cancel_accessible_name: str,
+        short_text: str | None = None,
     ) -> tuple[QPushButton, QPushButton]:
         """The primary button (showing ``busy_text`` while Kombo works) and the Cancel button
-        shown meanwhile."""
+        shown meanwhile. ``short_text``: the primary's words where the form is narrower than
+        ``text`` (see ``button_words``)."""
         self._texts = (text, busy_text)
+        self._short_text = short_text
+        self._primary_words: ShorterWords | None = None  # made with the footer
         self._primary = push_button(name, text, accessible_name)
         self._primary.setProperty("primary", True)
         self._primary.clicked.connect(self.submitted)
@@ -149,8 +154,9 @@ class RequestForm(SubmitOnEnter):
 
     @property
     def submit_text(self) -> str:
-        """The primary button's words, for sentences that send the person to it."""
-        return self._texts[0]
+        """The primary button's words as shown, for sentences that send the person to it."""
+        words = self._primary_words
+        return self._texts[0] if words is None else words.text
 
     def _add_field(
         self, form: FieldForm, field: str, label: str, widget: QWidget, hint: str = ""
@@ -249,6 +255,14 @@ class RequestForm(SubmitOnEnter):
         buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         self.footer = ButtonBar(buttons)
         self.footer.setObjectName("formFooter")
+        if self._short_text is not None:
+            self._primary_words = ShorterWords(
+                self._primary,
+                self._texts[0],
+                self._short_text,
+                self.footer,
+                2 * ButtonRow.LEAST_SIDE,
+            )
         follow_overflow(self.scrollArea, self.footer)
 
         layout = QVBoxLayout(self)
@@ -400,7 +414,8 @@ class RequestForm(SubmitOnEnter):
             # Cancel and the longer "Creating link…" go before the other buttons come back
             # (Qt lays the footer out as each is shown): for a moment all of them side by side
             # widened the form, and with larger text the window, past a laptop's screen.
-            primary.setText(self._texts[0])
+            words = self._primary_words
+            primary.setText(self._texts[0] if words is None else words.text)
             cancel.setVisible(False)
             cancel.setEnabled(False)
         # The buttons at the footer's end make way for Cancel: side by side with it and the

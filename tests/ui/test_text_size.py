@@ -27,6 +27,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.relink_form import RELINK_SHORT_TEXT, RELINK_TEXT
 from kombo_desktop.ui.screen_sharing import PRIVACY_ON_SHORT_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
@@ -419,3 +420,32 @@ def test_at_the_usual_text_size_the_programs_name_is_whole(
     assert title.text() == "Kombo Desktop"
     assert title.toolTip() == ""
     assert shown_whole_or_with_a_tip(title, "Kombo Desktop")
+
+
+@pytest.mark.parametrize("scale", [1.0, theme.LARGEST_TEXT_SCALE])
+def test_on_a_laptop_at_150_the_reconnection_button_keeps_its_words_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # With twice the usual text, "Create reconnection link" was wider than the reconnection
+    # form (449 pixels of 412): Qt squeezed it and cut its words at both ends.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    window.tabs.setCurrentWidget(window.relinkForm)
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    button = window.relinkButton
+    footer = window.relinkForm.footer
+    assert button.width() >= button.sizeHint().width(), button.text()
+    assert footer.rect().contains(QRect(button.mapTo(footer, QPoint(0, 0)), button.size()))
+    assert button.accessibleName() == RELINK_TEXT
+    if scale == 1.0:
+        assert button.text() == RELINK_TEXT
+    else:
+        assert button.text() == RELINK_SHORT_TEXT
+        assert button.toolTip() == RELINK_TEXT
+    assert window.relinkForm.submit_text == button.text()  # as sentences name it
