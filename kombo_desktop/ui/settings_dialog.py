@@ -75,6 +75,7 @@ from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.event_filters import reports_errors
+from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
@@ -345,13 +346,14 @@ class SettingsDialog(QDialog):
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
 
-        # What support asks for first: which version, and the log file.
-        footer = QHBoxLayout()
-        footer.setSpacing(theme.SPACING)
+        # What support asks for first: which version, and the log file. In a row that goes on
+        # in a next line where it is narrower than all of it: with twice the usual text on a
+        # screen 800 pixels wide, Qt squeezed "Open the log folder" and the version narrower
+        # than their words, cut at both ends.
         version = plain_label(f"Kombo Desktop {__version__}")
         version.setObjectName("settingsVersionLabel")
         version.setProperty("class", "hint")
-        footer.addWidget(version)
+        footer_parts: list[QWidget] = [version]
         if self._log_folder is not None:
             self.logFolderButton = push_button(
                 "logFolderButton",
@@ -360,8 +362,7 @@ class SettingsDialog(QDialog):
             )
             self.logFolderButton.setAutoDefault(False)
             self.logFolderButton.clicked.connect(self._open_log_folder)
-            footer.addWidget(self.logFolderButton)
-        footer.addStretch(1)
+            footer_parts.append(self.logFolderButton)
         # While a change is written slowly, beside Close (see ``settings_saving``).
         self.savingHint = plain_label(SAVING_TEXT)
         self.savingHint.setObjectName("settingsSavingHint")
@@ -369,9 +370,8 @@ class SettingsDialog(QDialog):
         self.savingHint.setAccessibleName("Saving your changes")
         self.savingHint.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # it only keeps the focus
         self.savingHint.hide()
-        footer.addWidget(self.savingHint)
-        footer.addWidget(buttons)
-        outer.addLayout(footer)
+        footer = ButtonRow(*footer_parts, self.savingHint, buttons, end_from=len(footer_parts))
+        outer.addWidget(ButtonBar(footer))
 
     def _open_log_folder(self) -> None:
         """Show the log folder in the system's file manager (made first if nothing was logged

@@ -449,3 +449,37 @@ def test_on_a_laptop_at_150_the_reconnection_button_keeps_its_words_whole(
         assert button.text() == RELINK_SHORT_TEXT
         assert button.toolTip() == RELINK_TEXT
     assert window.relinkForm.submit_text == button.text()  # as sentences name it
+
+
+NARROW_SCREEN = QRect(0, 0, 800, 600)
+
+
+@pytest.mark.parametrize("scale", [1.0, theme.LARGEST_TEXT_SCALE])
+def test_on_a_narrow_screen_the_settings_footer_keeps_its_words_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # On a screen 800 pixels wide with twice the usual text, "Open the log folder" was
+    # squeezed narrower than its words beside the version and Close, cut at both ends.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(NARROW_SCREEN))
+    system_text(USUAL * scale)
+    dialog = settings_of(qtbot, open_window())
+    qtbot.waitExposed(dialog)
+    qtbot.wait(50)
+    close = dialog.findChild(QPushButton, "closeSettingsButton")
+    version = dialog.findChild(QLabel, "settingsVersionLabel")
+    for widget in (dialog.logFolderButton, close, version):
+        assert widget.width() >= widget.sizeHint().width(), widget.objectName()
+        place = QRect(widget.mapTo(dialog, QPoint(0, 0)), widget.size())
+        assert dialog.rect().contains(place), widget.objectName()
+    if scale == 1.0:  # all on one line, Close at the right
+
+        def middle(widget: QWidget) -> QPoint:
+            return widget.mapTo(dialog, widget.rect().center())
+
+        assert abs(middle(close).y() - middle(dialog.logFolderButton).y()) <= 1
+        assert middle(close).x() > dialog.width() * 3 // 4
+    dialog.reject()
