@@ -42,6 +42,7 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.button_words import ShorterWords
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
+from kombo_desktop.ui.stacked_labels import LabelsAboveWhenNarrow
 from kombo_desktop.ui.widgets import (
     FieldBox,
     FieldForm,
@@ -122,6 +123,7 @@ class RequestForm(SubmitOnEnter):
         self._followed: set[str] = set()  # fields whose changes take such a mark away
         self.boxes: dict[str, FieldBox] = {}
         self.labels: list[QLabel] = []
+        self.field_forms: list[FieldForm] = []  # the grids of labels and fields, in order
         self.tab_chain: list[QWidget] = []
 
     # --- construction ------------------------------------------------------------------------
@@ -163,6 +165,8 @@ class RequestForm(SubmitOnEnter):
     ) -> FieldBox:
         """A labelled row for the wire field ``field``, with its hint and error line."""
         box = self.boxes[field] = FieldBox(widget, hint)
+        if form not in self.field_forms:
+            self.field_forms.append(form)
         self.labels.append(add_row(form, label, box))
         return box
 
@@ -250,6 +254,10 @@ class RequestForm(SubmitOnEnter):
         body.addStretch(1)  # a wrapped line measured high leaves its spare room below
         self.scrollArea = scrolling(fields, names[1])
         self.scrollArea.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        # Labels above their fields where the form is narrower than both side by side.
+        self.stacked_labels = LabelsAboveWhenNarrow(
+            self.scrollArea, self.field_forms, 2 * theme.MARGIN
+        )
         # Each button keeps the width of its words where the form is narrow (see ButtonRow).
         buttons = ButtonRow(self._primary, self._cancel, *self._footer_end, end_from=2)
         buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLayoutItem,
     QLineEdit,
     QPushButton,
     QScrollArea,
@@ -366,6 +367,10 @@ class FieldForm(QGridLayout):
     worked out for another width (it keeps them whenever the width is the one its size hint was
     made for), so a field whose error line had just wrapped onto a second line got the height
     of one line, and the sentence was cut off. A grid works its rows out for the width they get.
+
+    Where the form is narrower than a label and a field side by side (larger text on a laptop
+    at 150 %), each label goes above its field (``stack_labels``): beside them the fields
+    reached past the form's right edge, cut off, as the form scrolls only up and down.
     """
 
     def __init__(self) -> None:
@@ -374,16 +379,21 @@ class FieldForm(QGridLayout):
         self.setVerticalSpacing(theme.SPACING)
         self.setColumnStretch(1, 1)
         self._rows = 0
+        # Each row: its label (None: none), what it holds, and whether that spans both columns.
+        self._entries: list[tuple[QWidget | None, QWidget | QLayout, bool]] = []
+        self.stacked = False
 
     def add_row(self, label: QWidget | None, field: QWidget | QLayout) -> None:
         """``field`` in the field column, with ``label`` beside it (or nothing: an error line,
         a hint under the field above)."""
+        self._entries.append((label, field, False))
         if label is not None:
             self.addWidget(label, self._rows, 0)
         self._add(field, 1, 1)
 
     def add_wide_row(self, field: QWidget | QLayout) -> None:
         """``field`` across both columns (a check box with its explanation, a row of buttons)."""
+        self._entries.append((None, field, True))
         self._add(field, 0, 2)
 
     def _add(self, field: QWidget | QLayout, column: int, columns: int) -> None:
@@ -392,6 +402,50 @@ class FieldForm(QGridLayout):
         else:
             self.addWidget(field, self._rows, column, 1, columns)
         self._rows += 1
+
+    def side_by_side_width(self) -> int:
+        """The least width of the form with its labels beside their fields."""
+        labels = [label for label, _, _ in self._entries if label is not None]
+        fields = [_least_width(field) for _, field, wide in self._entries if not wide]
+        wide = [_least_width(field) for _, field, wide in self._entries if wide]
+        beside = max((_least_width(label) for label in labels), default=0)
+        if beside:
+            beside += self.horizontalSpacing()
+        margins = self.contentsMargins()
+        inside = max([beside + max(fields, default=0), *wide])
+        return inside + margins.left() + margins.right()
+
+    def stack_labels(self, stacked: bool) -> None:
+        """Put each label above its field (``stacked``) or beside it, as the usual form has
+        it. The same widgets in the same order: the focus and what was typed stay."""
+        if stacked == self.stacked:
+            return
+        self.stacked = stacked
+        items: dict[int, QLayoutItem] = {}
+        while self.count():
+            item = self.takeAt(0)
+            if item is not None:
+                held: QWidget | QLayout | None = item.widget() or item.layout()
+                items[id(held)] = item
+        row = 0
+        for label, field, wide in self._entries:
+            if label is not None:
+                if stacked:
+                    self.addItem(items[id(label)], row, 0, 1, 2)
+                    row += 1
+                else:
+                    self.addItem(items[id(label)], row, 0, 1, 1)
+            across = wide or stacked
+            self.addItem(items[id(field)], row, 0 if across else 1, 1, 2 if across else 1)
+            row += 1
+        self._rows = row
+
+
+def _least_width(part: QWidget | QLayout) -> int:
+    """How narrow ``part`` can be made in a layout."""
+    if isinstance(part, QLayout):
+        return part.minimumSize().width()
+    return max(part.minimumSizeHint().width(), part.minimumWidth())
 
 
 def add_row(form: FieldForm, label_text: str, box: FieldBox) -> QLabel:

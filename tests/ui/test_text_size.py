@@ -28,6 +28,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.relink_form import RELINK_SHORT_TEXT, RELINK_TEXT
+from kombo_desktop.ui.request_form import RequestForm
 from kombo_desktop.ui.screen_sharing import PRIVACY_ON_SHORT_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
@@ -483,3 +484,43 @@ def test_on_a_narrow_screen_the_settings_footer_keeps_its_words_whole(
         assert abs(middle(close).y() - middle(dialog.logFolderButton).y()) <= 1
         assert middle(close).x() > dialog.width() * 3 // 4
     dialog.reject()
+
+
+def fields_cut_at_the_right(form: RequestForm) -> list[str]:
+    """The fields and labels of ``form`` that reach past its page's right edge."""
+    viewport = form.scrollArea.viewport()
+    cut = []
+    for widget in form.scrollArea.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, QLabel | QLineEdit | QComboBox):
+            continue
+        if widget.mapTo(viewport, QPoint(widget.width(), 0)).x() > viewport.width():
+            cut.append(widget.objectName() or widget.metaObject().className())
+    return cut
+
+
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_on_a_laptop_at_150_with_larger_text_the_forms_fields_are_never_cut(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # On a 1366x768 laptop at 150 % with 1.5 times the usual text, the forms were 402 pixels
+    # wide and their labels and fields side by side 458: the fields' right ends were cut off
+    # (at twice the text 145 pixels of them). Their labels now go above them.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    for form in (window.linkForm, window.relinkForm):
+        window.tabs.setCurrentWidget(form)
+        qtbot.wait(50)
+        assert fields_cut_at_the_right(form) == [], type(form).__name__
+        stacked = [grid.stacked for grid in form.field_forms]
+        assert stacked == [scale > 1] * len(stacked)  # beside their fields at the usual size
+    # Typing goes on where it was: the same fields, in the same order.
+    window.tabs.setCurrentWidget(window.linkForm)
+    window.emailEdit.setFocus()
+    qtbot.keyClicks(window.emailEdit, "anna@example.com")
+    assert window.emailEdit.text() == "anna@example.com"

@@ -1,0 +1,52 @@
+"""A form's labels above their fields where the form is too narrow for them side by side.
+
+With larger text on a 1366x768 laptop at 150 % the window fits the screen only with the form
+narrower than its labels and fields side by side (402 pixels of 458 at 1.5 times the usual
+text, of 567 at twice it): the fields reached past the form's right edge and were cut off, as
+the form scrolls only up and down. Each label then goes above its field, as on a phone.
+
+Whether they fit is decided from the room the form's scrolling page has and the least width of
+the forms with their labels beside the fields, worked out from their parts: never from the page
+as it stands, which follows the arrangement shown. So the arrangement cannot change the width
+that chose it, and the layout settles at once (as the tabs' names, ``tab_names``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QScrollArea
+
+from kombo_desktop.ui.event_filters import reports_errors
+from kombo_desktop.ui.widgets import FieldForm
+
+
+class LabelsAboveWhenNarrow(QObject):
+    """Keeps ``forms``' labels beside their fields while ``area``'s view has the width for
+    them (less ``around``, the page's own margins), and above them where it has not."""
+
+    def __init__(self, area: QScrollArea, forms: Sequence[FieldForm], around: int) -> None:
+        viewport = area.viewport()
+        super().__init__(viewport)  # goes with the view it watches
+        self._viewport = viewport
+        self._forms = list(forms)
+        self._around = around
+        viewport.installEventFilter(self)
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if watched is self._viewport and event.type() in (
+            QEvent.Type.Resize,
+            QEvent.Type.Show,
+        ):
+            self.fit()
+        return False
+
+    def fit(self) -> None:
+        """Labels above their fields in every form, or beside them in every form: the fields
+        of the forms line up either way."""
+        room = self._viewport.width() - self._around
+        needed = max((form.side_by_side_width() for form in self._forms), default=0)
+        for form in self._forms:
+            form.stack_labels(needed > room)
