@@ -316,7 +316,10 @@ class HistoryFeature(QObject):
         from kombo_desktop.core.history import HistoryError
 
         request = made.request
-        if self._from_history is not None:
+        # A link kept off the screen leaves the one on show (chosen from the history while
+        # it was made, see LinkMaking._show_created) as it was: still taken off the screen
+        # when screen-sharing mode is turned on, with its invitation.
+        if self._from_history is not None and made.shown:
             self._from_history.link_made()
         self.duplicates.clear()  # e.g. the reconnection link it suggested was just made
         unchecked = self.duplicates.take_unchecked_reason(request)
@@ -338,7 +341,8 @@ class HistoryFeature(QObject):
                 )
             else:  # kept off the screen (see LinkMaking._show_created): no invitation either
                 context = None
-            self.invitationBar.set_context(context)
+            if made.shown or self.window.resultPanel.shown is None:
+                self.invitationBar.set_context(context)
             environment_id = made.environment_id  # the key's it was made with
             # Handed to the history now, or once it is open if it is still being opened (see
             # ``BackgroundHistory.save`` and ``close``), and written on a worker thread: the

@@ -95,13 +95,16 @@ class FillFromHistory:
             made = f"made {made_when(entry.created_at)}"
         if entry.is_valid():
             # "is valid until 14:32" for a link of an hour
-            window.show_status(f"Showing the link {made}. It {validity_words(entry)}.", "info")
+            said = f"Showing the link {made}. It {validity_words(entry)}."
         else:
-            window.show_status(
+            said = (
                 f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
-                f"“{FILL_TEXT}” to make a new one.",
-                "info",
+                f"“{FILL_TEXT}” to make a new one."
             )
+        # Shown while a link is being made: the status line still says so (the button says
+        # "Creating link…"), and that the link made will not take this one's place.
+        making = window.link_making.making_words()
+        window.show_status(f"{said} {making}" if making else said, "busy" if making else "info")
 
     def show_history_link(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
         """Show ``entry``'s link, for ``customer`` (the form's, after the duplicate warning) or

@@ -88,6 +88,13 @@ class LinkMaking(QObject):
         self.links_asked = 0
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
+        # What the running request makes ("link", "reconnection link"), for the status line
+        # of a link shown meanwhile (``making_words``).
+        self._making = "link"
+        # A link the person chose to show (from the history) since pressing the button: the
+        # link made stays off the screen then (``_chosen_link_on_show``).
+        self._link_chosen_meanwhile = False
+        self._made_link_shown = False  # the link just made is on screen: it takes the focus
         # Why no link was made, said on the status line and on the fields; also used by other
         # parts (``window.link_making.refusals.show_error``).
         self.refusals = RefusalDisplay(self, window)
@@ -202,6 +209,8 @@ class LinkMaking(QObject):
         # Whom the forms name as the button is pressed: other details typed while the request
         # waits for the history or Kombo keep its link or refusal off the screen (_show_created).
         self._customer_at_request = self._customer_text()
+        self._making = "reconnection link" if isinstance(result, RelinkRequest) else "link"
+        self._link_chosen_meanwhile = False
         return result
 
     def _send(self, request: LinkRequest | RelinkRequest) -> None:
@@ -244,8 +253,10 @@ class LinkMaking(QObject):
         name: str,
     ) -> None:
         # The previous link belongs to the previous request (often another customer): it must
-        # not stay on show, copyable, under this request's progress or error.
-        self._window.resultPanel.clear()
+        # not stay on show, copyable, under this request's progress or error. Not one the
+        # person chose to show since pressing the button, while the history was being opened.
+        if not self._link_chosen_meanwhile:
+            self._window.resultPanel.clear()
         # Known now: a key saved while Kombo works is another environment's
         # (``AccountFeature.use_new_key``).
         environment_id = self._window.account.environment_id(connection.target)
@@ -326,7 +337,7 @@ class LinkMaking(QObject):
         self._set_busy(False)
         # A link made for details typed over meanwhile is not shown: the focus stays where
         # the person types on (their keys would go to the empty, read-only link field).
-        if self._window.resultPanel.shown is not None:
+        if self._made_link_shown:
             self._window.resultPanel.linkField.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
@@ -351,15 +362,28 @@ class LinkMaking(QObject):
         history = self._window.history
         customer = history.relink_customer.of_made(request)
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
-        # Another customer's details typed while Kombo worked keep the link off the screen.
-        shown = self._customer_text() == self._customer_at_request
-        if not shown:
+        # Another customer's details typed while Kombo worked keep the link off the screen,
+        # and so does a link the person chose to show meanwhile.
+        typed_over = self._customer_text() != self._customer_at_request
+        other_on_show = self._chosen_link_on_show()
+        shown = not typed_over and not other_on_show
+        self._made_link_shown = shown
+        if typed_over:
             # Another customer's details were typed while Kombo worked (in either form), often
             # the next customer's, who may be watching: the link is kept in the history, not
             # shown beside them. Other choices changed meanwhile (language, tool) do not count,
             # as for a link on show (see customer_typed).
             self._window.show_status(
                 _made_for_earlier_details(
+                    request, self._window.screen_sharing.on, kept=self._kept_in_history_text()
+                ),
+                "info",
+            )
+        elif other_on_show:
+            # Often another customer's link, shown (its QR code large, maybe) for them while
+            # this one was made: replaced without a word, they could scan this one instead.
+            self._window.show_status(
+                _made_beside_a_chosen_link(
                     request, self._window.screen_sharing.on, kept=self._kept_in_history_text()
                 ),
                 "info",
@@ -434,9 +458,28 @@ class LinkMaking(QObject):
         return " and ".join(parts)
 
     def show_link(self, link: ShownLink) -> None:
-        """Show a link in the result panel (also for "use the existing link" from history)."""
+        """Show a link in the result panel (also for "use the existing link" from history).
+        One shown while a request runs (from the history) was chosen by the person: it stays
+        when the link made arrives (``_show_created``)."""
+        if self.request_running:
+            self._link_chosen_meanwhile = True
         self._window.resultPanel.show_link(link)
         self._customer_when_shown = self._customer_text()
+
+    def _chosen_link_on_show(self) -> bool:
+        """Whether the result panel shows a link the person chose to show (from the history)
+        since pressing the button: the link made then goes to the history only."""
+        return self._link_chosen_meanwhile and self._window.resultPanel.shown is not None
+
+    def making_words(self) -> str:
+        """For the status line of a link shown while a request runs: that the link asked for
+        is still being made, where it will go, and how to stop waiting; "" when none runs."""
+        if not self.request_running:
+            return ""
+        return (
+            f"The {self._making} you asked for is still being made: it will be kept in the "
+            "history, and the link shown here stays. To stop waiting, press Cancel or Esc."
+        )
 
     def _customer_text(self) -> _CustomerText:
         """Whom the forms name: the new link's customer, and the integration id."""
@@ -577,6 +620,29 @@ class LinkMaking(QObject):
 def _load_link_records() -> None:
     """Load the records a link made becomes (see ``_show_created``), and whom it is for."""
     from kombo_desktop.ui import customer, made_link, shown_link  # noqa: F401 - the point
+
+
+def _made_beside_a_chosen_link(
+    request: LinkRequest | RelinkRequest, private: bool, *, kept: str
+) -> str:
+    """The status for a link that arrived while a link the person chose to show meanwhile
+    (from the history) was on screen: it stays, and the link made is not shown. Whose the
+    link made is, without the customer's name in screen-sharing mode, as for a link made for
+    details typed over (``_made_for_earlier_details``)."""
+    if isinstance(request, RelinkRequest):
+        what = "reconnection link"
+        whose = "the integration id in the form" if private else request.integration_id
+    else:
+        what = "link"
+        whose = (
+            "the details in the form"
+            if private
+            else f"{request.end_user_organization_name} ({request.end_user_email})"
+        )
+    return (
+        f"The {what} for {whose} is made. You chose to show another link while it was being "
+        f"made, so that one stays on screen and the new one is not shown: {kept}."
+    )
 
 
 def _made_for_earlier_details(

@@ -1,0 +1,112 @@
+"""What the person does while a link is being made: a link shown from the history meanwhile
+stays on screen when the link made arrives, and the questions on closing and filling the form
+say that a link is being made for what is typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.qr_large import LargeQrDialog
+from tests.support.history_helpers import history_of, open_history, shown_entries
+from tests.support.qr_decode import decode_pixmap
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+
+SLOW_SECONDS = 1.5
+INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+@pytest.fixture
+def server() -> Iterator[DemoKomboServer]:
+    with DemoKomboServer() as demo:
+        yield demo
+
+
+@pytest.fixture
+def window(open_window: WindowFactory, server: DemoKomboServer) -> MainWindow:
+    return open_window("--api-base", server.base_url)
+
+
+def large_view() -> LargeQrDialog | None:
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, LargeQrDialog)]
+    visible = [w for w in shown if w.isVisible()]
+    return visible[0] if visible else None
+
+
+def first_link_then_a_slow_one(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer, tab: str
+) -> str:
+    """One AG's link made and listed in the history; then another link asked for (a new
+    link for Three AG, or a reconnection), Kombo slow. Returns One AG's link."""
+    open_history(qtbot, window)
+    fill_form(window, email="a@one.example", organization="One AG")
+    first = make_link(qtbot, window)
+    qtbot.waitUntil(lambda: len(shown_entries(history_of(window))) == 1, timeout=5000)
+    server.delay_seconds = SLOW_SECONDS
+    if tab == "create":
+        fill_form(window, email="c@three.example", organization="Three AG")
+        window.createButton.click()
+    else:
+        window.show_relink_mode(INTEGRATION_ID)
+        window.relinkButton.click()
+    assert window.busy
+    return first
+
+
+@pytest.mark.parametrize("tab", ["create", "relink"])
+def test_a_link_shown_from_the_history_while_another_is_made_stays_on_screen(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer, tab: str
+) -> None:
+    # One AG calls back while Three AG's link is being made: their link, shown from the
+    # history with its code large for them to scan, was replaced by Three AG's without a word.
+    first = first_link_then_a_slow_one(qtbot, window, server, tab)
+    feature = history_of(window)
+    feature.panel.select_row(0)
+    feature.panel.historyQrButton.click()
+    assert window.linkField.text() == first
+    # The status line still says a link is being made, next to the "Creating link…" button.
+    status = window.statusLabel.text()
+    assert "Showing the link made" in status
+    assert "still being made" in status and "history" in status
+    assert window.statusPanel.kind == "busy"
+    qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull())
+    window.resultPanel.show_large_qr()
+    qtbot.waitUntil(lambda: large_view() is not None)
+
+    qtbot.waitUntil(lambda: history_of(window).store.count() == 2, timeout=10_000)
+    wait_until_ready(qtbot, window)
+    qtbot.wait(200)  # the link made would have been painted, and its code drawn
+
+    assert window.linkField.text() == first
+    dialog = large_view()
+    assert dialog is not None, "the large code was closed"
+    assert decode_pixmap(dialog.largeQrView.pixmap()) == first
+    assert decode_pixmap(window.qrView.pixmap()) == first
+    status = window.statusLabel.text()
+    assert "not shown" in status and "it is in the history" in status
+    assert "scan" not in status.lower()  # nothing invites the customer to scan the other
+    if tab == "create":
+        assert "Three AG" in status
+    made = history_of(window).store.search()[0]
+    assert made.url != first  # the link made is kept in the history
+    # Its invitation is still One AG's.
+    context = feature.invitationBar.context
+    assert context is not None and context.url == first
+    assert feature.invitationBar.copyInvitationButton.isEnabled()
+    dialog.close()
+
+
+def test_a_link_made_while_nothing_was_chosen_is_shown_as_before(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer
+) -> None:
+    first = first_link_then_a_slow_one(qtbot, window, server, "create")
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    wait_until_ready(qtbot, window)
+    assert window.linkField.text() not in ("", first)
+    assert window.linkField.hasFocus() or not window.isActiveWindow()
+    assert window.statusLabel.text().startswith("Demo link ready")
