@@ -29,16 +29,22 @@ def confirm(parent: QWidget, title: str, question: str, action: str) -> bool:
     return box.clickedButton() is chosen
 
 
-def may_lose(parent: QWidget, lost: list[str], title: str, action: str) -> bool:
+def may_lose(
+    parent: QWidget, lost: list[str], title: str, action: str, *, making: str = ""
+) -> bool:
     """Whether ``action`` (e.g. "Clear") may go ahead though it loses ``lost``: typing no link
     was made with, each named ("what is typed in it"). The question starts with ``title``
-    ("Clear the form?") and names them all; nothing lost, nothing asked."""
-    if not lost:
+    ("Clear the form?") and names them all; nothing lost, nothing asked. ``making`` is said
+    first: typing a link is still being made for (not in ``lost`` then), and what ``action``
+    does to that link (``LinkMaking.still_being_made``)."""
+    if not lost and not making:
         return True
-    what = " and ".join(lost)
-    question = (
-        f"{title} {what[:1].upper()}{what[1:]} "
-        f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
-        "would be lost."
-    )
-    return confirm(parent, title, question, action)
+    said = [title, making] if making else [title]
+    if lost:
+        what = " and ".join(lost)
+        said.append(
+            f"{what[:1].upper()}{what[1:]} "
+            f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
+            "would be lost."
+        )
+    return confirm(parent, title, " ".join(said), action)

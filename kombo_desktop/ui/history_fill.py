@@ -46,6 +46,13 @@ if TYPE_CHECKING:
 
 # The history panel's button that fills the form with an entry; it names the question too.
 FILL_TEXT = "Fill the form"
+# How the question of "Fill the form" names the new-link form's typing.
+TYPED_IN_IT = "what is typed in it"
+# What filling the form does to a link being made for what it holds (see LinkMaking).
+FILLING_KEEPS_THE_LINK_OFF_SCREEN = (
+    "If you fill the form now, that link will not be shown when it is ready: it will be in "
+    "the history, with these details."
+)
 
 
 def unusable_link_words(problem: LinkProblem) -> str:
@@ -314,12 +321,17 @@ class FillFromHistory:
             )
         else:
             customer = Customer.of_entry(entry).typed()
-            lost = ["what is typed in it"] if window.linkForm.filling_loses_typing(customer) else []
+            lost = [TYPED_IN_IT] if window.linkForm.filling_loses_typing(customer) else []
         if not lost:
             return True
         from kombo_desktop.ui.confirm import may_lose
 
-        return may_lose(window, lost, f"{FILL_TEXT}?", FILL_TEXT)
+        # Typing a link is being made for is not "unused": that link is kept off the screen
+        # once the form holds other details, and goes to the history (LinkMaking).
+        lost, making = window.link_making.still_being_made(
+            lost, typed=TYPED_IN_IT, then=FILLING_KEEPS_THE_LINK_OFF_SCREEN
+        )
+        return may_lose(window, lost, f"{FILL_TEXT}?", FILL_TEXT, making=making)
 
     def new_link_instead(self, integration_id: str) -> None:
         """The New link tab for the customer of an integration removed in Kombo: their

@@ -91,6 +91,7 @@ class LinkMaking(QObject):
         # What the running request makes ("link", "reconnection link"), for the status line
         # of a link shown meanwhile (``making_words``).
         self._making = "link"
+        self._making_relink = False
         # A link the person chose to show (from the history) since pressing the button: the
         # link made stays off the screen then (``_chosen_link_on_show``).
         self._link_chosen_meanwhile = False
@@ -209,7 +210,8 @@ class LinkMaking(QObject):
         # Whom the forms name as the button is pressed: other details typed while the request
         # waits for the history or Kombo keep its link or refusal off the screen (_show_created).
         self._customer_at_request = self._customer_text()
-        self._making = "reconnection link" if isinstance(result, RelinkRequest) else "link"
+        self._making_relink = isinstance(result, RelinkRequest)
+        self._making = "reconnection link" if self._making_relink else "link"
         self._link_chosen_meanwhile = False
         return result
 
@@ -465,6 +467,21 @@ class LinkMaking(QObject):
             self._link_chosen_meanwhile = True
         self._window.resultPanel.show_link(link)
         self._customer_when_shown = self._customer_text()
+
+    def still_being_made(self, lost: list[str], *, typed: str, then: str) -> tuple[list[str], str]:
+        """Of ``lost`` (what an action would lose, named for ``confirm.may_lose``), the typing
+        a link is still being made for: it is in use, not unused, and the question says so
+        and what the action does to that link (``then``: "Closing stops it"). ``typed`` is
+        how ``lost`` names the new-link form's typing; the reconnection form's integration id
+        is named as ``MainWindow.unused_relink_id`` names it. Returns the rest of ``lost`` and
+        what to say first ("" while no link is being made for what the forms hold now)."""
+        if not self.request_running or self._customer_text() != self._customer_at_request:
+            return lost, ""
+        in_use = self._window.unused_relink_id() if self._making_relink else typed
+        if in_use not in lost:
+            return lost, ""
+        rest = [words for words in lost if words != in_use]
+        return rest, f"A {self._making} is still being made for {in_use}. {then}"
 
     def _chosen_link_on_show(self) -> bool:
         """Whether the result panel shows a link the person chose to show (from the history)

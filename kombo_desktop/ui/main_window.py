@@ -94,6 +94,9 @@ RELINK_TAB_SHORT_TITLE = "Reconnect"  # where the whole name does not fit (see t
 RELINK_TAB_TIP = "Make a link that updates an existing connection"
 # How long closing may wait for a request that ignores cancellation before abandoning it.
 CLOSE_WAIT_SECONDS = 1.5
+# Said on closing while a link is being made for what is typed: closing cancels the request,
+# and a link Kombo made all the same is neither shown nor kept in the history.
+CLOSING_STOPS_THE_LINK = "Closing stops it, and what is typed would be lost."
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
 # laptop, or 1440x900 at 150 %) gets a window that fits on it, frame and task bar included.
 PREFERRED_SIZE = (1180, 820)
@@ -640,11 +643,16 @@ class MainWindow(QMainWindow):
         # (asking then what follows), or at once when closed again (see ``export_closing``).
         if not self.history.export_lets_close():
             return False
-        lost = self.linkForm.unused_typing(f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab")
+        typed = f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab"
+        lost = self.linkForm.unused_typing(typed)
         if lost:
             from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
-            if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close"):
+            # Typing a link is being made for is not "unused": closing stops that link.
+            lost, making = self.link_making.still_being_made(
+                lost, typed=typed, then=CLOSING_STOPS_THE_LINK
+            )
+            if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close", making=making):
                 self.history.closing_called_off()
                 return False
         # Links made while the history was being opened: waited for, asked about if need be.

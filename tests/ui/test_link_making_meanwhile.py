@@ -14,7 +14,9 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_large import LargeQrDialog
 from tests.support.history_helpers import history_of, open_history, shown_entries
+from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
+from tests.support.window_system import close_as_the_person_does
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 SLOW_SECONDS = 1.5
@@ -110,3 +112,74 @@ def test_a_link_made_while_nothing_was_chosen_is_shown_as_before(
     assert window.linkField.text() not in ("", first)
     assert window.linkField.hasFocus() or not window.isActiveWindow()
     assert window.statusLabel.text().startswith("Demo link ready")
+
+
+@pytest.mark.parametrize("tab", ["create", "relink"])
+def test_closing_while_a_link_is_made_says_so_not_that_the_typing_is_unused(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer, tab: str
+) -> None:
+    # It said what is typed "has not been used for a link yet", while a link was being made
+    # for it that closing would stop.
+    fill_form(window)
+    server.delay_seconds = SLOW_SECONDS
+    if tab == "create":
+        window.createButton.click()
+    else:
+        window.show_relink_mode(INTEGRATION_ID)
+        window.relinkButton.click()
+    assert window.busy
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is False
+    if tab == "create":
+        assert asked.texts == [
+            "Close Kombo Desktop? A link is still being made for what is typed on the “New "
+            "link” tab. Closing stops it, and what is typed would be lost."
+        ]
+    else:  # the new-link form's details were used for no link: asked about as before
+        assert asked.texts == [
+            "Close Kombo Desktop? A reconnection link is still being made for the integration "
+            "id typed on the “Reconnect an integration” tab. Closing stops it, and what is "
+            "typed would be lost. What is typed on the “New link” tab has not been used for a "
+            "link yet, and would be lost."
+        ]
+    wait_until_ready(qtbot, window)  # kept open: the link still came
+    assert window.linkField.text() != ""
+
+
+def test_closing_with_the_form_typed_over_while_a_link_is_made_asks_as_before(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer
+) -> None:
+    fill_form(window)
+    server.delay_seconds = SLOW_SECONDS
+    window.createButton.click()
+    fill_form(window, email="ben@globex.example", organization="Globex SA")
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is False
+    assert asked.texts == [
+        "Close Kombo Desktop? What is typed on the “New link” tab has not been used for a "
+        "link yet, and would be lost."
+    ]
+    wait_until_ready(qtbot, window)
+
+
+def test_filling_the_form_while_its_link_is_made_says_where_that_link_goes(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer
+) -> None:
+    first = first_link_then_a_slow_one(qtbot, window, server, "create")
+    feature = history_of(window)
+    feature.panel.select_row(0)
+    asked = answer_next_box("Fill the form")
+    feature.panel.historyFillButton.click()
+    assert asked.texts == [
+        "Fill the form? A link is still being made for what is typed in it. If you fill the "
+        "form now, that link will not be shown when it is ready: it will be in the history, "
+        "with these details."
+    ]
+    assert window.emailEdit.text() == "a@one.example"
+    # As said: not shown, in the history with Three AG's details.
+    qtbot.waitUntil(lambda: history_of(window).store.count() == 2, timeout=10_000)
+    wait_until_ready(qtbot, window)
+    assert window.linkField.text() in ("", first)
+    made = history_of(window).store.search()[0]
+    assert (made.organization, made.email) == ("Three AG", "c@three.example")
+    assert "it is in the history" in window.statusLabel.text()
