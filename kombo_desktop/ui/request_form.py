@@ -10,7 +10,7 @@ address that is still being typed helps nobody. The rules themselves come from
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6 import QtCore
 from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
@@ -57,6 +57,9 @@ from kombo_desktop.ui.widgets import (
     push_button,
     scrolling,
 )
+
+if TYPE_CHECKING:
+    from kombo_desktop.ui.early_keys import EarlyKeysIgnored
 
 _Request = TypeVar("_Request")
 
@@ -125,6 +128,7 @@ class RequestForm(SubmitOnEnter):
         self.labels: list[QLabel] = []
         self.field_forms: list[FieldForm] = []  # the grids of labels and fields, in order
         self.tab_chain: list[QWidget] = []
+        self._early_keys: EarlyKeysIgnored | None = None  # see set_busy
 
     # --- construction ------------------------------------------------------------------------
 
@@ -435,9 +439,19 @@ class RequestForm(SubmitOnEnter):
         if busy:
             cancel.setEnabled(True)
             cancel.setVisible(True)
-            hand_over_focus([primary], cancel)
+            if hand_over_focus([primary], cancel) is not None:
+                # The button was pressed with the keyboard: a second press of the key a
+                # moment later would land on Cancel and stop the request just asked for.
+                self._keys_ignored_on_cancel()
             primary.setEnabled(False)
             primary.setText(self._texts[1])
+
+    def _keys_ignored_on_cancel(self) -> None:
+        from kombo_desktop.ui.early_keys import EarlyKeysIgnored  # not for the first frame
+
+        if self._early_keys is None:
+            self._early_keys = EarlyKeysIgnored(self._cancel)
+        self._early_keys.start()
 
     def focus_first_field(self) -> None:
         # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace

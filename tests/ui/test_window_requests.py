@@ -242,6 +242,47 @@ def test_the_keyboard_focus_goes_from_create_to_cancel_and_back(
     assert slow_window.createButton.hasFocus()
 
 
+def pressed_with_the_keyboard(qtbot: QtBot, window: MainWindow, key: Qt.Key) -> None:
+    """Press Create with ``key`` (its focus then goes to Cancel)."""
+    window.activateWindow()
+    window.createButton.setFocus()
+    qtbot.waitUntil(window.createButton.hasFocus)
+    qtbot.keyClick(window.createButton, key)
+    assert window.cancelButton.hasFocus()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_Return])
+def test_a_quick_second_press_of_the_key_does_not_cancel_the_link_just_asked_for(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer, key: Qt.Key
+) -> None:
+    # The focus goes from Create to Cancel on purpose: a second Space or Enter a moment
+    # later, as impatient people press, landed on Cancel and stopped the request.
+    pressed_with_the_keyboard(qtbot, slow_window, key)
+    qtbot.wait(150)
+    qtbot.keyClick(slow_window.cancelButton, key)
+    assert slow_window.busy
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_server.create_link_count == 1
+
+
+@pytest.mark.parametrize("how", ["Space later", "a click", "Esc"])
+def test_cancel_still_cancels_with_a_click_or_esc_at_once_and_with_space_a_moment_later(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer, how: str
+) -> None:
+    slow_server.delay_seconds = 30
+    pressed_with_the_keyboard(qtbot, slow_window, Qt.Key.Key_Space)
+    cancel = slow_window.cancelButton
+    if how == "Space later":
+        qtbot.wait(700)
+        qtbot.keyClick(cancel, Qt.Key.Key_Space)
+    elif how == "a click":
+        QTest.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.keyClick(cancel, Qt.Key.Key_Escape)
+    assert not slow_window.busy
+    assert slow_window.statusLabel.text() == "Cancelled. Nothing was changed."
+
+
 def test_the_buttons_follow_the_link_even_when_the_window_paints_nothing(
     qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer
 ) -> None:
