@@ -311,11 +311,49 @@ class MainWindow(QMainWindow):
             _log.warning("The window's saved place was not usable; it opens at its usual size.")
 
     def _expose_named_widgets(self) -> None:
-        """Make the contract's widgets reachable as attributes of the window too."""
-        for panel in (self.linkForm, self.relinkForm, self.resultPanel, self.statusPanel):
-            for name, value in vars(panel).items():
-                if isinstance(value, QWidget) and value.objectName() == name:
-                    setattr(self, name, value)
+        """Make the contract's widgets reachable as attributes of the window too.
+
+        Named one by one, so that type checkers (and readers) know each of them; a test
+        (``test_window_form``) checks that no object-named widget of the panels is left out.
+        """
+        form = self.linkForm
+        self.emailEdit = form.emailEdit
+        self.organizationEdit = form.organizationEdit
+        self.originIdEdit = form.originIdEdit
+        self.categoryCombo = form.categoryCombo
+        self.toolCombo = form.toolCombo
+        self.environmentEdit = form.environmentEdit
+        self.languageCombo = form.languageCombo
+        self.linkTypeCombo = form.linkTypeCombo
+        self.scopeConfigEdit = form.scopeConfigEdit
+        self.filteringCheck = form.filteringCheck
+        self.fieldMappingCheck = form.fieldMappingCheck
+        self.createButton = form.createButton
+        self.cancelButton = form.cancelButton
+        self.emailFixButton = form.emailFixButton
+        self.keepOriginIdButton = form.keepOriginIdButton
+        self.toolFixButton = form.toolFixButton
+        relink = self.relinkForm
+        self.relinkIntegrationEdit = relink.relinkIntegrationEdit
+        self.relinkLanguageCombo = relink.relinkLanguageCombo
+        self.relinkLinkTypeCombo = relink.relinkLinkTypeCombo
+        self.relinkButton = relink.relinkButton
+        self.relinkCancelButton = relink.relinkCancelButton
+        self.relinkIntegrationFixButton = relink.relinkIntegrationFixButton
+        result = self.resultPanel
+        self.linkField = result.linkField
+        self.expiryLabel = result.expiryLabel
+        self.copyButton = result.copyButton
+        self.openButton = result.openButton
+        self.exportQrButton = result.exportQrButton
+        self.copyQrButton = result.copyQrButton
+        self.qrView = result.qrView
+        status = self.statusPanel
+        self.statusLabel = status.statusLabel
+        self.detailsToggle = status.detailsToggle
+        self.statusActionButton = status.statusActionButton
+        self.copyDetailsButton = status.copyDetailsButton
+        self.statusDetails = status.statusDetails
         self.profileLabel = self.header.profileLabel
         self.settingsButton = self.header.settingsButton
 

@@ -88,6 +88,21 @@ def test_every_contract_widget_exists_once_with_the_right_type(demo_window: Main
         assert isinstance(found[0], kind), name
 
 
+def test_every_named_widget_of_the_panels_is_also_the_windows(demo_window: MainWindow) -> None:
+    # The window names each of its panels' widgets itself (so that type checkers know them);
+    # one added to a panel and not to that list would be missing from the window.
+    panels = (
+        demo_window.linkForm,
+        demo_window.relinkForm,
+        demo_window.resultPanel,
+        demo_window.statusPanel,
+    )
+    for panel in panels:
+        for name, value in vars(panel).items():
+            if isinstance(value, QWidget) and value.objectName() == name:
+                assert getattr(demo_window, name, None) is value, name
+
+
 def test_sentences_name_the_buttons_by_their_words(qtbot: QtBot, demo_window: MainWindow) -> None:
     # Sentences that send the person to a button name it as the button reads: they were
     # written out apart from the buttons' words, and would go on naming a renamed button.
