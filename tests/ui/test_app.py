@@ -28,6 +28,7 @@ from kombo_desktop.app import (
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import theme
+from tests.support.found import named
 from tests.support.python_run import REPO, last_line_printed, run_python
 from tests.support.x_display import private_x_display
 from tests.ui.conftest import WindowFactory
@@ -277,7 +278,7 @@ def test_an_unknown_profile_is_used_and_explained(open_window: WindowFactory) ->
     window.open_settings()
     dialog = window.settings_dialog
     assert dialog is not None
-    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles = named(dialog, QListWidget, "profileList")
     assert "sales (in use)" in [profiles.item(row).text() for row in range(profiles.count())]
     assert profiles.currentItem().text() == "sales (in use)"
     dialog.reject()

@@ -37,6 +37,7 @@ from kombo_desktop.ui.expiry import day_text
 from kombo_desktop.ui.history_model import STATUS, WHEN, local_time, status_text
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
+from tests.support.found import named
 from tests.support.history_helpers import history_of, open_history, record_hour_long_link
 from tests.support.history_records import record_link, record_relink, record_request
 from tests.ui.conftest import (
@@ -526,8 +527,8 @@ def test_a_warning_about_another_profiles_link_goes_when_the_profile_changes(
 
 def rename_in_settings(qtbot: QtBot, window: MainWindow, new: str) -> None:
     dialog = settings_of(qtbot, window)
-    dialog.findChild(QLineEdit, "profileNameEdit").setText(new)
-    dialog.findChild(QPushButton, "renameProfileButton").click()
+    named(dialog, QLineEdit, "profileNameEdit").setText(new)
+    named(dialog, QPushButton, "renameProfileButton").click()
     qtbot.waitUntil(lambda: window.setup.profile_name == new, timeout=5000)
     dialog.reject()
     # The history follows on a worker thread: until it has, earlier links keep the old name.

@@ -16,6 +16,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
+from tests.support.found import named
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
 
@@ -64,8 +65,8 @@ def test_a_key_saved_from_the_first_start_notice_leaves_the_focus_in_the_form(
         dialog = window.settings_dialog
         assert dialog is not None
         make_active(qtbot, dialog)
-        dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
-        dialog.findChild(QWidget, "saveKeyButton").click()
+        named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
+        named(dialog, QWidget, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)
@@ -95,11 +96,11 @@ def test_a_profile_switch_that_takes_the_warning_away_leaves_the_focus_in_the_fo
 
         dialog = settings_of(qtbot, window)
         make_active(qtbot, dialog)
-        profiles = dialog.findChild(QListWidget, "profileList")
+        profiles = named(dialog, QListWidget, "profileList")
         profiles.setCurrentRow(
             next(i for i in range(profiles.count()) if profiles.item(i).text().startswith("Second"))
         )
-        dialog.findChild(QAbstractButton, "useProfileButton").click()
+        named(dialog, QAbstractButton, "useProfileButton").click()
         qtbot.waitUntil(lambda: not banner.isVisible())
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)

@@ -29,6 +29,7 @@ from kombo_desktop.ui.export_closing import (
 )
 from kombo_desktop.ui.history_panel import EXPORTING_TEXT
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.found import named
 from tests.support.history_helpers import history_of, open_history
 from tests.support.history_records import record_link
 from tests.support.locked_files import HeldRead, read_only_drive
@@ -157,7 +158,7 @@ def test_settings_open_when_the_export_is_saved_keep_the_window_open(
     dialog = demo_window.settings_dialog
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
-    key = dialog.findChild(QLineEdit, "apiKeyEdit")
+    key = named(dialog, QLineEdit, "apiKeyEdit")
     key.setText("sk_live_typed_but_not_saved_123456")
 
     held_export.release()

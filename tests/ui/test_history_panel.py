@@ -54,6 +54,7 @@ from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
 from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
+from tests.support.found import named
 from tests.support.history_helpers import (
     UrlCatcher,
     catch_urls,
@@ -319,7 +320,7 @@ def test_the_history_button_in_screen_sharing_mode_says_why_and_offers_the_way_o
     for entry in entries.values():  # it names no one
         for name in (entry.email, entry.organization):
             assert not name or name not in status
-    action = demo_window.findChild(QPushButton, "statusActionButton")
+    action = named(demo_window, QPushButton, "statusActionButton")
     assert action.isVisible() and action.text() == SHOW_HISTORY_TEXT
 
     action.click()
@@ -618,14 +619,14 @@ def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: Ma
     feature.panel.historyQrButton.click()
 
     assert demo_window.linkField.text() == entries["acme"].url
-    qr_view = demo_window.findChild(QLabel, "qrView")
+    qr_view = named(demo_window, QLabel, "qrView")
     qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
     assert decode_pixmap(qr_view.pixmap()) == entries["acme"].url
-    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Valid until")
+    assert named(demo_window, QLabel, "expiryLabel").text().startswith("Valid until")
 
     select(demo_window, entries["old"].url)
     feature.panel.historyQrButton.click()
-    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Expired")
+    assert named(demo_window, QLabel, "expiryLabel").text().startswith("Expired")
     assert "expired" in demo_window.statusLabel.text()
     qtbot.wait(100)  # the code would have been drawn by now
     assert qr_view.pixmap().isNull()  # a code that no longer works is not offered
@@ -1203,11 +1204,11 @@ def test_a_reconnection_filled_from_a_removed_profile_says_how_to_reconnect_it(
         url="https://connect.kombo.dev/v1?token=sandbox",
     )
     dialog = settings_of(qtbot, window)
-    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles = named(dialog, QListWidget, "profileList")
     names = [profiles.item(row).text() for row in range(profiles.count())]
     profiles.setCurrentRow(names.index("Sandbox"))
     answer_next_box("Remove profile")
-    dialog.findChild(QPushButton, "removeProfileButton").click()
+    named(dialog, QPushButton, "removeProfileButton").click()
     qtbot.waitUntil(lambda: "Sandbox" not in [p.name for p in settings.load().profiles])
     dialog.reject()
 
@@ -1239,11 +1240,11 @@ def test_a_reconnection_made_with_a_profile_renamed_to_its_name_is_not_said_remo
         url="https://connect.kombo.dev/v1?token=us",
     )
     dialog = settings_of(qtbot, window)
-    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles = named(dialog, QListWidget, "profileList")
     names = [profiles.item(row).text() for row in range(profiles.count())]
     profiles.setCurrentRow(next(row for row, name in enumerate(names) if "US team" in name))
-    dialog.findChild(QLineEdit, "profileNameEdit").setText("US")
-    dialog.findChild(QPushButton, "renameProfileButton").click()
+    named(dialog, QLineEdit, "profileNameEdit").setText("US")
+    named(dialog, QPushButton, "renameProfileButton").click()
     qtbot.waitUntil(lambda: settings.load().profile("US") is not None)
     dialog.reject()
 

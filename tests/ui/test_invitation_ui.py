@@ -27,6 +27,7 @@ from kombo_desktop.ui.history_model import STATUS, status_text
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.clipboard_html import clipboard_html
 from tests.support.fault_server import FaultServer, Reply, tools_or
+from tests.support.found import named
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
 from tests.support.history_records import record_link, record_relink
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -113,7 +114,7 @@ def test_the_invitations_language_is_named_in_english(
     fill_form(demo_window, tool="personio")
     demo_window.languageCombo.setCurrentIndex(demo_window.languageCombo.findData("de"))
     make_link(qtbot, demo_window)
-    label = demo_window.findChild(QLabel, "invitationLanguageLabel")
+    label = named(demo_window, QLabel, "invitationLanguageLabel")
     assert label.text() == "Invitation in German"
     assert button(demo_window, "copyInvitationButton").toolTip() == (
         "Copy a short message in German with the link, ready to paste"

@@ -25,6 +25,7 @@ from kombo_desktop.ui.result_panel import (
     QR_TOO_LARGE_TEXT,
 )
 from tests.support.fault_server import FaultServer, Reply, tools_or
+from tests.support.found import named
 from tests.support.python_run import last_line_printed
 from tests.support.qr_decode import decode_pixmap, decode_qimage, has_demo_band
 from tests.ui.conftest import WindowFactory, fill_form, make_link
@@ -201,7 +202,7 @@ def test_a_real_link_in_a_half_screen_window_is_offered_large_not_drawn_too_smal
         qtbot.wait(50)
         assert not view.has_code
         assert view.text() == QR_SHOW_LARGE_TEXT
-        hint = window.findChild(QLabel, "qrHint")
+        hint = named(window, QLabel, "qrHint")
         assert hint.text() == QR_HINT_SHOWN_LARGE  # not "Customers can scan it"
         assert view.focusPolicy() == Qt.FocusPolicy.StrongFocus
         assert "shown large" in view.accessibleDescription()
@@ -354,7 +355,7 @@ def test_the_instruction_is_in_the_larger_title_size(qtbot: QtBot, demo_window: 
     qtbot.waitUntil(lambda: large_view() is not None)
     dialog = large_view()
     assert dialog is not None
-    instruction = dialog.findChild(QLabel, "largeQrInstruction")
+    instruction = named(dialog, QLabel, "largeQrInstruction")
     assert instruction.font().pointSizeF() == pytest.approx(theme.text_sizes().title)
     assert instruction.font().pointSizeF() > demo_window.emailEdit.font().pointSizeF()
     dialog.reject()

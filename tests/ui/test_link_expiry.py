@@ -19,6 +19,7 @@ from kombo_desktop.core.vocabulary import LINK_LIFETIMES, LinkType
 from kombo_desktop.ui import expiry, result_panel
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.shown_link import ShownLink
+from tests.support.found import named
 from tests.support.history_helpers import UrlCatcher, catch_urls
 from tests.ui.conftest import fill_form, make_link
 
@@ -37,7 +38,7 @@ def link_actions(window: MainWindow, own_only: bool = False) -> dict[str, bool]:
     names = ["openButton", "exportQrButton", "copyQrButton"]
     if not own_only:
         names += ["copyInvitationButton", "emailButton"]
-    return {name: window.findChild(QPushButton, name).isEnabled() for name in names}
+    return {name: named(window, QPushButton, name).isEnabled() for name in names}
 
 
 def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
@@ -56,7 +57,7 @@ def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
     qtbot.waitUntil(lambda: demo_window.expiryLabel.text().startswith("Expired at"), timeout=10_000)
     assert demo_window.qrView.pixmap().isNull()
     assert "expired" in demo_window.qrView.text()
-    assert not demo_window.findChild(QLabel, "qrHint").isVisible()  # nothing to scan
+    assert not named(demo_window, QLabel, "qrHint").isVisible()  # nothing to scan
     assert not any(link_actions(demo_window).values())
     assert demo_window.statusLabel.text().startswith("The link on screen expired at")
     assert demo_window.linkField.text() == link
@@ -71,7 +72,7 @@ def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull())
     assert demo_window.expiryLabel.text().startswith("Valid until")
     assert all(link_actions(demo_window).values())
-    assert demo_window.findChild(QLabel, "qrHint").isVisible()
+    assert named(demo_window, QLabel, "qrHint").isVisible()
 
 
 def test_a_link_shown_after_it_expired_has_no_code(qtbot: QtBot, demo_window: MainWindow) -> None:
@@ -225,7 +226,7 @@ def test_after_sleep_an_expired_link_is_not_handed_on_before_the_timer_wakes(
     slept_past_its_hour(qtbot, demo_window, monkeypatch)
     asked: list[object] = []
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: asked.append(args))
-    demo_window.findChild(QPushButton, button).click()
+    named(demo_window, QPushButton, button).click()
 
     assert demo_window.statusLabel.text().startswith("The link on screen expired")
     assert demo_window.expiryLabel.text().startswith(("Expired at", "Expired on"))

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.link_request import INTEGRATION_ID
 from kombo_desktop.ui.main_window import RELINK_TAB, MainWindow
+from tests.support.found import named
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
 
@@ -54,10 +55,10 @@ def test_settings_without_a_key_name_who_can_set_one_up(
     qtbot: QtBot, window_without_key: MainWindow
 ) -> None:
     dialog = settings_of(qtbot, window_without_key)
-    key_status = dialog.findChild(QLabel, "keyStatusLabel")
+    key_status = named(dialog, QLabel, "keyStatusLabel")
     qtbot.waitUntil(lambda: "No key is stored" in key_status.text())
     assert WHO_HELPS in key_status.text()
-    key_edit = dialog.findChild(QLineEdit, "apiKeyEdit")
+    key_edit = named(dialog, QLineEdit, "apiKeyEdit")
     assert WHO_HELPS in key_edit.accessibleDescription()  # what a screen reader says
     dialog.reject()
 

@@ -22,6 +22,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
+from tests.support.found import named
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import (
     WindowFactory,
@@ -151,12 +152,12 @@ def test_settings_and_the_window_announce_a_switch_with_the_key_given_at_start_a
     monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
     window = open_window()
     dialog = settings_of(qtbot, window)
-    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles = named(dialog, QListWidget, "profileList")
     profiles.setCurrentRow(
         next(row for row in range(profiles.count()) if profiles.item(row).text() == "Sandbox")
     )
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
-    dialog.findChild(QAbstractButton, "useProfileButton").click()
+    named(dialog, QAbstractButton, "useProfileButton").click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     said = dialog.settingsStatusLabel.text()
     assert said == (
@@ -166,7 +167,7 @@ def test_settings_and_the_window_announce_a_switch_with_the_key_given_at_start_a
     )
     assert window.statusLabel.text() == said
     # The variable's name stays in Settings' key row, for whoever set it up.
-    key_row = dialog.findChild(QLabel, "keyStatusLabel").text()
+    key_row = named(dialog, QLabel, "keyStatusLabel").text()
     assert "KOMBO_API_KEY" in key_row and "every profile" in key_row
 
 

@@ -24,6 +24,7 @@ from kombo_desktop.core.settings import QrFileType
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.qr_save_dialog import filter_names
 from tests.support.file_dialogs import own_documents_folder
+from tests.support.found import named
 from tests.support.qr_decode import decode_png, decode_svg
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_qr_saved
 
@@ -142,7 +143,7 @@ def look_at_next_dialog(then: Callable[[QFileDialog], None]) -> dict[str, object
     give_up_at = time.monotonic() + LOOK_SECONDS
 
     def listed(dialog: QFileDialog) -> list[str]:
-        view = dialog.findChild(QListView, "listView")
+        view = named(dialog, QListView, "listView")
         model, root = view.model(), view.rootIndex()
         return [str(model.index(row, 0, root).data()) for row in range(model.rowCount(root))]
 
@@ -158,7 +159,7 @@ def look_at_next_dialog(then: Callable[[QFileDialog], None]) -> dict[str, object
     def record(dialog: QFileDialog) -> None:
         seen["folder"] = Path(dialog.directory().absolutePath()).name
         seen["listed"] = listed(dialog)
-        name_field = dialog.findChild(QLineEdit, "fileNameEdit")
+        name_field = named(dialog, QLineEdit, "fileNameEdit")
         name_field.setText("demo")
         completer = name_field.completer()
         completer.setCompletionPrefix("demo")
@@ -182,7 +183,7 @@ def test_the_real_dialog_lists_no_earlier_customers_code_and_saves_under_any_nam
     def save_as_svg_under_another_name(dialog: QFileDialog) -> None:
         svg = next(f for f in dialog.nameFilters() if f.startswith("SVG"))
         dialog.selectNameFilter(svg)
-        dialog.findChild(QLineEdit, "fileNameEdit").setText("for-olaf")  # typed over "demo"
+        named(dialog, QLineEdit, "fileNameEdit").setText("for-olaf")  # typed over "demo"
         dialog.accept()
 
     seen = look_at_next_dialog(save_as_svg_under_another_name)

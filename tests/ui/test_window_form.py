@@ -44,6 +44,7 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.found import named
 from tests.support.history_helpers import open_history
 from tests.support.history_records import record_link
 from tests.support.keyrings import PromptingKeyring
@@ -326,7 +327,7 @@ def test_submitting_an_empty_form_marks_each_field_and_sends_nothing(
     errors = demo_window.linkForm.field_errors()
     assert set(errors) == {"end_user_email", "end_user_organization_name"}
     assert "e-mail address" in errors["end_user_email"]
-    email_error = demo_window.findChild(QLabel, "emailEditError")
+    email_error = named(demo_window, QLabel, "emailEditError")
     assert email_error.isVisible() and email_error.text() == errors["end_user_email"]
     assert demo_window.statusPanel.kind == "error"
     assert "2 fields" in demo_window.statusLabel.text()
@@ -800,7 +801,7 @@ def test_enter_presses_the_header_and_status_line_buttons_as_space_does(
     # The status line's "New link", "Copy details" and the header's buttons ignored Enter
     # (Space pressed them), though the status line sends people to them.
     window = demo_window
-    switch = window.findChild(QAbstractButton, "privacySwitch")
+    switch = named(window, QAbstractButton, "privacySwitch")
     private = window.screen_sharing.on
     switch.setFocus()
     QTest.keyClick(switch, Qt.Key.Key_Return)

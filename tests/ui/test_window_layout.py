@@ -45,6 +45,7 @@ from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindo
 from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
+from tests.support.found import named
 from tests.support.history_helpers import history_of, open_history
 from tests.support.locked_files import HeldWrites
 from tests.support.python_run import run_python
@@ -345,7 +346,7 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
     qtbot.wait(50)
 
     assert demo_window.demoBanner.isVisible() and feature.dock.isVisible()
-    assert fully_visible(demo_window.findChild(QWidget, "duplicateBanner"))
+    assert fully_visible(named(demo_window, QWidget, "duplicateBanner"))
     for field in (demo_window.emailEdit, demo_window.organizationEdit, demo_window.originIdEdit):
         assert fully_visible(field), field.objectName()
     assert fully_visible(demo_window.createButton)
@@ -423,7 +424,7 @@ def test_the_history_never_squeezes_the_link_and_its_buttons(
 
     assert demo_window.centralWidget().width() >= MINIMUM_SIZE[0]
     # The result scrolls up and down, never sideways: everything in it fits its width.
-    page = demo_window.findChild(QScrollArea, "resultPage")
+    page = named(demo_window, QScrollArea, "resultPage")
     panel = demo_window.resultPanel
     for widget in (demo_window.linkField, panel.copyButton, panel.openButton, panel.qrView):
         right = widget.mapTo(page.viewport(), QPoint(widget.width(), 0)).x()
@@ -719,7 +720,7 @@ def test_the_qr_hint_is_shown_whole_or_not_at_all(
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
     qtbot.wait(50)
-    hint = demo_window.findChild(QWidget, "qrHint")
+    hint = named(demo_window, QWidget, "qrHint")
     assert fully_visible(hint) or not hint.isVisible()
     if size == (1300, 1000):
         assert fully_visible(hint)  # there is room for it
@@ -731,7 +732,7 @@ def test_the_result_panel_does_not_scroll_for_a_hint(qtbot: QtBot, demo_window: 
     # its view (the hint fitted, the panel's margin under it did not): a scroll bar for nothing.
     demo_window.resize(1180, 712)
     qtbot.wait(50)
-    page = demo_window.findChild(QScrollArea, "resultPage")
+    page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
 
 
@@ -743,7 +744,7 @@ def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: 
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
     qtbot.wait(50)
-    page = demo_window.findChild(QScrollArea, "resultPage")
+    page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
     assert fully_visible(demo_window.copyQrButton)
     assert demo_window.qrView.width() >= 280  # the code did not pay for it
@@ -839,14 +840,12 @@ def test_the_window_settles_at_every_height(
         fill_form(window)
         make_link(qtbot, window)
         qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
-    page = window.findChild(QScrollArea, "resultPage")
+    page = named(window, QScrollArea, "resultPage")
     panel, view = window.resultPanel, page.viewport()
 
     def check(_width: int, height: int) -> None:
         if page.verticalScrollBar().maximum() == 0:  # nothing scrolled away: all shown whole
-            cut_off = [
-                name for name in ACTIONS if not fully_visible(window.findChild(QWidget, name))
-            ]
+            cut_off = [name for name in ACTIONS if not fully_visible(named(window, QWidget, name))]
             assert not cut_off, f"cut off at height {height}: {cut_off}"
         # Nothing cut off at the right once the layout has settled (a scroll bar may show
         # for a moment while the actions change their look).
@@ -880,18 +879,18 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
     qtbot.wait(20)
-    assert demo_window.findChild(QWidget, "invitationLanguageLabel").isVisible()
+    assert named(demo_window, QWidget, "invitationLanguageLabel").isVisible()
     assert fit.look == look
     assert fit.height(look) == panel.actionColumn.sizeHint().height()
-    assert demo_window.findChild(QWidget, "resultTitle").isHidden() == (look == SLIMMEST)
-    page = demo_window.findChild(QScrollArea, "resultPage")
+    assert named(demo_window, QWidget, "resultTitle").isHidden() == (look == SLIMMEST)
+    page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
-    assert all(fully_visible(demo_window.findChild(QWidget, name)) for name in ACTIONS)
-    heights = [demo_window.findChild(QWidget, name).height() for name in ACTIONS]
+    assert all(fully_visible(named(demo_window, QWidget, name)) for name in ACTIONS)
+    heights = [named(demo_window, QWidget, name).height() for name in ACTIONS]
     for name in ACTIONS:  # a focused button has a thicker border: never a taller button
-        demo_window.findChild(QWidget, name).setFocus()
+        named(demo_window, QWidget, name).setFocus()
         qtbot.wait(10)
-        assert [demo_window.findChild(QWidget, name).height() for name in ACTIONS] == heights
+        assert [named(demo_window, QWidget, name).height() for name in ACTIONS] == heights
 
 
 def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
@@ -926,7 +925,7 @@ def test_a_first_start_keeps_its_notice_to_one_row_and_settles_at_every_width(
     qtbot.waitUntil(notice.isVisible)
     window.resize(1069, 558)
     qtbot.wait(50)
-    page = window.findChild(QScrollArea, "resultPage")
+    page = named(window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
 
     def check(width: int, _height: int) -> None:
@@ -947,14 +946,14 @@ def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     fill_form(demo_window, tool=None)  # the customer chooses: the warning's longest wording
     make_link(qtbot, demo_window)
     demo_window.createButton.click()  # the same customer and kind of system again
-    banner = demo_window.findChild(QWidget, "duplicateBanner")
+    banner = named(demo_window, QWidget, "duplicateBanner")
     qtbot.waitUntil(banner.isVisible)
     qtbot.wait(50)
     status = demo_window.statusLabel
     assert "Nothing was sent" in status.text()
     assert status.height() < 2 * status.fontMetrics().lineSpacing()
     # The warning's own text has the room for all its lines (its last one was cut in half).
-    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert text.height() >= text.heightForWidth(text.width())
 
 
@@ -973,7 +972,7 @@ def test_a_long_organisation_name_in_the_duplicate_warning_never_widens_the_wind
     demo_window.createButton.click()
     qtbot.waitUntil(feature.banner.isVisible)
     qtbot.wait(100)
-    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert organization in text.text()
     assert demo_window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
     assert text.height() >= text.heightForWidth(text.width())
@@ -1007,7 +1006,7 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     demo_window.createButton.click()
     qtbot.waitUntil(feature.banner.isVisible)
     qtbot.wait(100)
-    text = demo_window.findChild(QLabel, "duplicateBannerLabel")
+    text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert text.height() >= text.heightForWidth(text.width())
     buttons = (feature.banner.useExistingButton, feature.banner.createAnywayButton)
     for widget in (*buttons, demo_window.createButton, demo_window.tabs.tabBar()):

@@ -18,6 +18,7 @@ from kombo_desktop.ui import main_window, qr_image
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
+from tests.support.found import named
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.locked_files import HeldWrites, full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
@@ -68,7 +69,7 @@ def test_a_filled_form_makes_a_demo_link(qtbot: QtBot, demo_window: MainWindow) 
     }
     assert isinstance(demo_window.linkField, QLineEdit)
     assert demo_window.linkField.isReadOnly()
-    assert demo_window.findChild(QLabel, "expiryLabel").text().startswith("Valid until ")
+    assert named(demo_window, QLabel, "expiryLabel").text().startswith("Valid until ")
     assert demo_window.statusLabel.text() == "Demo link ready. It connects nothing."
     assert demo_window.createButton.isEnabled()
     # The form keeps its values, ready for the next customer or a correction.
@@ -80,7 +81,7 @@ def test_a_filled_form_makes_a_demo_link(qtbot: QtBot, demo_window: MainWindow) 
 )
 def test_enter_in_a_field_submits(qtbot: QtBot, demo_window: MainWindow, field: str) -> None:
     fill_form(demo_window)
-    widget = demo_window.findChild(QWidget, field)
+    widget = named(demo_window, QWidget, field)
     if field == "toolCombo":
         widget = widget.lineEdit()
     widget.setFocus()
@@ -93,7 +94,7 @@ def test_an_embedded_link_says_it_lasts_an_hour(qtbot: QtBot, demo_window: MainW
     fill_form(demo_window)
     demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData("EMBEDDED"))
     make_link(qtbot, demo_window)
-    expiry = demo_window.findChild(QLabel, "expiryLabel").text()
+    expiry = named(demo_window, QLabel, "expiryLabel").text()
     assert expiry.startswith("Valid for 1 hour, until ")
     assert demo_of(demo_window).requests[-1].json["link_type"] == "EMBEDDED"
 
@@ -319,7 +320,7 @@ def test_open_hands_the_link_to_the_browser(
 def test_the_qr_code_on_screen_decodes_to_the_link(qtbot: QtBot, demo_window: MainWindow) -> None:
     fill_form(demo_window)
     link = make_link(qtbot, demo_window)
-    qr_view = demo_window.findChild(QLabel, "qrView")
+    qr_view = named(demo_window, QLabel, "qrView")
     qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
     assert decode_pixmap(qr_view.pixmap()) == link
 
@@ -656,7 +657,7 @@ def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWi
     assert server.create_link_count == 0
     assert demo_window.linkField.text().startswith(server.origin)
     assert demo_window.statusLabel.text() == "Demo reconnection link ready. It connects nothing."
-    qr_view = demo_window.findChild(QLabel, "qrView")
+    qr_view = named(demo_window, QLabel, "qrView")
     qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
     assert decode_pixmap(qr_view.pixmap()) == demo_window.linkField.text()
 
@@ -808,7 +809,7 @@ def test_typing_the_next_customer_over_the_form_takes_the_last_link_away(
     demo_window.emailEdit.setText("bob@globex.example")
     assert demo_window.linkField.text() == ""
     assert not demo_window.copyButton.isEnabled()
-    qr_view = demo_window.findChild(QLabel, "qrView")
+    qr_view = named(demo_window, QLabel, "qrView")
     assert qr_view.pixmap().isNull()
     assert demo_window.statusLabel.text().startswith("The form now holds other details")
 

@@ -34,6 +34,7 @@ from kombo_desktop.ui.header import DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.support.fault_server import FaultServer, Reply
+from tests.support.found import named
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.locked_files import HeldWrites
 from tests.support.message_boxes import answer_next_box
@@ -74,14 +75,14 @@ def test_try_the_demo_switches_the_window_to_the_demo_service(
     qtbot.waitUntil(window.firstRunNotice.isVisible)
     window.firstRunNotice.tryDemoButton.click()
     assert window.demoBanner.isVisible()
-    assert window.findChild(QLabel, "demoBannerLabel").text() == DEMO_TEXT
+    assert named(window, QLabel, "demoBannerLabel").text() == DEMO_TEXT
     assert not window.firstRunNotice.isVisible()
     assert window.is_demo and window.demo_server is not None
     assert window.windowTitle().endswith("DEMO")
     fill_form(window)
     link = make_link(qtbot, window)
     assert link.startswith(window.demo_server.origin)
-    assert window.findChild(QLabel, "demoLinkNote").isVisible()
+    assert named(window, QLabel, "demoLinkNote").isVisible()
 
     server = window.demo_server
     window.demoBanner.leaveDemoButton.click()
@@ -94,8 +95,8 @@ def test_try_the_demo_switches_the_window_to_the_demo_service(
     )
     # The demo link went with the demo service: it stayed with "Open" and "Copy" enabled.
     assert window.linkField.text() == ""
-    assert not window.findChild(QWidget, "openButton").isEnabled()
-    assert not window.findChild(QLabel, "demoLinkNote").isVisible()
+    assert not named(window, QWidget, "openButton").isEnabled()
+    assert not named(window, QLabel, "demoLinkNote").isVisible()
     qtbot.waitUntil(window.firstRunNotice.isVisible)  # still no key
 
 
@@ -122,7 +123,7 @@ def test_settings_changed_in_the_demo_say_how_to_use_them(
     demo_window.use_profile("default")  # as Settings says when a profile's key was saved
     status = demo_window.statusLabel.text()
     assert "Leave the demo" in status and "real links" in status
-    action = demo_window.findChild(QPushButton, "statusActionButton")
+    action = named(demo_window, QPushButton, "statusActionButton")
     assert action.isVisible() and action.text() == "Leave the demo"
     action.click()
     assert not demo_window.is_demo
@@ -145,8 +146,8 @@ def test_a_key_saved_in_settings_is_used_and_never_shown(
         window.firstRunNotice.openSettingsButton.click()
         dialog = window.settings_dialog
         assert dialog is not None and dialog.isVisible()
-        dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
-        dialog.findChild(QWidget, "saveKeyButton").click()
+        named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
+        named(dialog, QWidget, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
         assert window.statusLabel.text() == (
             "Links are now made with the profile “default” (address 127.0.0.1)."
@@ -310,7 +311,7 @@ def test_the_settings_button_opens_one_dialog(qtbot: QtBot, demo_window: MainWin
     demo_window.settingsButton.click()
     first = demo_window.settings_dialog
     assert first is not None and first.isVisible()
-    assert first.findChild(QWidget, "settingsDemoBanner").isVisible()
+    assert named(first, QWidget, "settingsDemoBanner").isVisible()
     demo_window.settingsButton.click()
     assert demo_window.settings_dialog is first
     first.reject()
@@ -469,9 +470,9 @@ def test_the_settings_say_where_the_administrator_sends_every_profile(
     window = open_window()
     assert window.target is not None and window.target.api_base == gateway
     dialog = settings_of(qtbot, window)
-    notice = dialog.findChild(QLabel, "apiBaseOverrideLabel")
+    notice = named(dialog, QLabel, "apiBaseOverrideLabel")
     assert notice.isVisible() and gateway in notice.text()
-    assert not dialog.findChild(QWidget, "regionCombo").isEnabled()
+    assert not named(dialog, QWidget, "regionCombo").isEnabled()
     dialog.reject()
 
 
@@ -606,11 +607,11 @@ def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_clos
     disk = HeldWrites(monkeypatch)
     try:
         dialog = settings_opened_while_french_is_written(qtbot, window, disk)
-        region = dialog.findChild(QComboBox, "regionCombo")
+        region = named(dialog, QComboBox, "regionCombo")
         region.setCurrentIndex(region.findData(Region.US.value))  # waits for the choices
         assert len(disk.threads) == 1
         # Held back meanwhile: a click would act on the settings as they were.
-        hint = dialog.findChild(QLabel, "settingsSavingHint")
+        hint = named(dialog, QLabel, "settingsSavingHint")
         qtbot.waitUntil(lambda: not hint.isHidden(), timeout=2000)
         threading.Timer(0.3, disk.release).start()
         window.close()
@@ -634,8 +635,8 @@ def test_settings_opened_while_the_choices_of_a_link_are_written_waits_for_nothi
         dialog = settings_opened_while_french_is_written(qtbot, window, disk)
         qtbot.wait(300)  # longer than a write takes before Settings greys out
         assert disk.waiting.is_set()  # the choices are still being written
-        assert dialog.findChild(QLabel, "settingsSavingHint").isHidden()
-        assert dialog.findChild(QListWidget, "profileList").isEnabled()
+        assert named(dialog, QLabel, "settingsSavingHint").isHidden()
+        assert named(dialog, QListWidget, "profileList").isEnabled()
         assert not dialog.busy
         dialog.reject()  # Close, nothing changed
         qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=2000)
@@ -685,12 +686,12 @@ def test_a_removed_profile_takes_its_cached_tool_lists_along(
     assert cache.load(old, Category.HRIS)
     window = open_window()
     dialog = settings_of(qtbot, window)
-    profiles = dialog.findChild(QListWidget, "profileList")
+    profiles = named(dialog, QListWidget, "profileList")
     for row in range(profiles.count()):
         if profiles.item(row).text() == "old":
             profiles.setCurrentRow(row)
     answer_next_box("Remove profile")
-    dialog.findChild(QPushButton, "removeProfileButton").click()
+    named(dialog, QPushButton, "removeProfileButton").click()
     qtbot.waitUntil(lambda: "old" not in [p.name for p in store.load().profiles])
     qtbot.waitUntil(lambda: not dialog.busy)  # the window follows once it is saved
     assert cache.load(old, Category.HRIS) is None
@@ -861,8 +862,8 @@ def test_closing_settings_while_a_new_key_is_saved_waits_and_the_window_uses_it(
         dialog = settings_of(qtbot, window)
         store.answered.clear()  # from now on the store waits for its user
         store.waiting.clear()
-        dialog.findChild(QLineEdit, "apiKeyEdit").setText(API_KEY)
-        dialog.findChild(QAbstractButton, "saveKeyButton").click()
+        named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
+        named(dialog, QAbstractButton, "saveKeyButton").click()
         # Kombo accepted the key; the store holds its saving at the prompt.
         qtbot.waitUntil(lambda: store.waiting.is_set() and dialog.key.store_work_running)
         dialog.reject()  # Close or Esc while the store asks
@@ -896,21 +897,21 @@ def add_profile_with_key(
 ) -> None:
     """Press "Add profile", type its name, perhaps another address, paste its key, and press
     "Save and check key"."""
-    dialog.findChild(QAbstractButton, "addProfileButton").click()
+    named(dialog, QAbstractButton, "addProfileButton").click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)  # the new profile is shown
-    name_edit = dialog.findChild(QLineEdit, "profileNameEdit")
+    name_edit = named(dialog, QLineEdit, "profileNameEdit")
     name_edit.selectAll()
     qtbot.keyClicks(name_edit, name)
     qtbot.keyClick(name_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     if address is not None:
-        region = dialog.findChild(QComboBox, "regionCombo")
+        region = named(dialog, QComboBox, "regionCombo")
         region.setCurrentIndex(region.findData("CUSTOM"))
         address_edit = dialog.findChild(QLineEdit, "customBaseEdit")
         qtbot.keyClicks(address_edit, address)
         qtbot.keyClick(address_edit, Qt.Key.Key_Return)
-    dialog.findChild(QLineEdit, "apiKeyEdit").setText(key)  # as pasted
-    dialog.findChild(QAbstractButton, "saveKeyButton").click()
+    named(dialog, QLineEdit, "apiKeyEdit").setText(key)  # as pasted
+    named(dialog, QAbstractButton, "saveKeyButton").click()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
 
 
@@ -940,7 +941,7 @@ def test_a_key_saved_for_a_new_profile_on_a_first_run_is_used_at_once(
             "Links are now made with the profile “Acme Production” (address 127.0.0.1), as "
             "“default” has no key."
         )
-        listed = dialog.findChild(QListWidget, "profileList")
+        listed = named(dialog, QListWidget, "profileList")
         assert [listed.item(i).text() for i in range(listed.count())] == [
             "default",
             "Acme Production (in use)",
@@ -979,7 +980,7 @@ def test_a_key_saved_for_a_profile_not_in_use_says_which_one_makes_links(
         assert said.startswith("Kombo accepted the key")
         # In the words the window uses for the profile still in use (below), place and all.
         assert said.endswith("Links are still made with the profile “default” (address 127.0.0.1).")
-        use_now = dialog.findChild(QAbstractButton, "useSavedProfileButton")
+        use_now = named(dialog, QAbstractButton, "useSavedProfileButton")
         assert use_now.isVisible() and use_now.text() == "Use “US team” now"
         if then == "use it now":
             use_now.click()
@@ -1014,7 +1015,7 @@ def test_a_profile_only_looked_at_in_settings_is_not_mentioned_on_closing(
     qtbot.waitUntil(window.firstRunNotice.isVisible)
     before = window.statusLabel.text()
     dialog = settings_of(qtbot, window)
-    listed = dialog.findChild(QListWidget, "profileList")
+    listed = named(dialog, QListWidget, "profileList")
     listed.setCurrentRow(1)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
     close_settings(qtbot, window)
@@ -1036,7 +1037,7 @@ def test_a_key_deleted_outside_the_program_is_not_used_once_settings_finds_it_go
         keyring.delete_password(SERVICE_NAME, "default")  # outside the program
 
         dialog = settings_of(qtbot, window)
-        key_status = dialog.findChild(QLabel, "keyStatusLabel").text()
+        key_status = named(dialog, QLabel, "keyStatusLabel").text()
         assert key_status.startswith("No key is stored for this profile")
         close_settings(qtbot, window)
         qtbot.waitUntil(window.firstRunNotice.isVisible, timeout=5000)
