@@ -60,7 +60,9 @@ def gray_image(matrix: list[list[bool]], scale: int = 4) -> tuple[bytes, int]:
 def decode_matrix(matrix: list[list[bool]]) -> zxingcpp.Barcode:
     pixels, size = gray_image(matrix)
     view = zxingcpp.ImageView(pixels, size, size, zxingcpp.ImageFormat.Lum)
-    found = zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(
+        view, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     assert len(found) == 1, f"expected one QR code, found {len(found)}"
     return found[0]
 

@@ -249,7 +249,7 @@ def url_catcher() -> Iterator[list[str]]:
     opened: list[str] = []
     catcher = _UrlCatcher(opened)
     for scheme in ("http", "https", "mailto", "file"):
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")  # type: ignore[arg-type]  # PySide6 hints bytes; it takes str only
     yield opened
     for scheme in ("http", "https", "mailto", "file"):
         QDesktopServices.unsetUrlHandler(scheme)

@@ -10,7 +10,16 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QLineEdit,
+    QMainWindow,
+    QScrollArea,
+    QWidget,
+)
 
 Found = TypeVar("Found", bound=QObject)
 
@@ -34,3 +43,31 @@ def completer_of(edit: QLineEdit | QComboBox) -> QCompleter:
     completer = edit.completer()
     assert completer is not None, f"{edit.objectName()!r} suggests nothing"
     return completer
+
+
+def popup_of(edit: QLineEdit | QComboBox) -> QAbstractItemView:
+    """The list in which a field's suggestions show."""
+    popup = completer_of(edit).popup()
+    assert popup is not None, f"{edit.objectName()!r} has no list for its suggestions"
+    return popup
+
+
+def central_of(window: QMainWindow) -> QWidget:
+    """What a window shows inside its frame (it has it once built)."""
+    central = window.centralWidget()
+    assert central is not None, f"{window.objectName()!r} shows nothing yet"
+    return central
+
+
+def content_of(area: QScrollArea) -> QWidget:
+    """What a scroll area scrolls."""
+    content = area.widget()
+    assert content is not None, f"{area.objectName()!r} scrolls nothing"
+    return content
+
+
+def focused() -> QWidget:
+    """The widget the next key pressed goes to (one has the focus while a window is active)."""
+    widget = QApplication.focusWidget()
+    assert widget is not None, "no widget has the focus"
+    return widget

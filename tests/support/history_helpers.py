@@ -83,7 +83,7 @@ class UrlCatcher(QObject):
 def catch_urls(*schemes: str) -> Iterator[UrlCatcher]:
     catcher = UrlCatcher()
     for scheme in schemes:
-        QDesktopServices.setUrlHandler(scheme, catcher, "open")
+        QDesktopServices.setUrlHandler(scheme, catcher, "open")  # type: ignore[arg-type]  # PySide6 hints bytes; it takes str only
     try:
         yield catcher
     finally:

@@ -11,7 +11,7 @@ from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
 class InMemoryKeyring(KeyringBackend):
     """A working credential store that lives in memory."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -32,7 +32,7 @@ class InMemoryKeyring(KeyringBackend):
 class _FailingKeyring(KeyringBackend):
     """A credential store whose every call raises ``make_error()``."""
 
-    priority = 0  # type: ignore[assignment]
+    priority = 0
 
     def make_error(self) -> Exception:
         raise NotImplementedError

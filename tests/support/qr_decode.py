@@ -35,7 +35,9 @@ def decode_qimage(image: QImage) -> str:
         raise QrNotFoundError("the image is empty")
     raw, width, height = _gray_bytes(image)
     view = zxingcpp.ImageView(raw, width, height, zxingcpp.ImageFormat.Lum)
-    found = zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(
+        view, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     if len(found) != 1:
         raise QrNotFoundError(f"expected one QR code, found {len(found)}")
     return found[0].text

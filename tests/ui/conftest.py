@@ -188,6 +188,7 @@ def tab_stops(start: QWidget, count: int) -> list[str]:
     names: list[str] = []
     widget = start.nextInFocusChain()
     while len(names) < count and widget is not start:
+        assert widget is not None, "the focus chain came to an end"  # Qt's is a ring
         if (
             widget.focusPolicy() & Qt.FocusPolicy.TabFocus
             and widget.isVisible()

@@ -499,7 +499,8 @@ def test_the_program_asks_the_system_for_its_light_look(
     meta = QGuiApplication.styleHints().metaObject()  # the test's own application, unchanged
     scheme = meta.property(meta.indexOfProperty("colorScheme"))
     assert scheme.isValid() and scheme.isWritable() and scheme.isEnumType()
-    assert scheme.enumerator().keyToValue(theme.LIGHT_COLOR_SCHEME) == (1, True)  # Qt::Light
+    light = theme.LIGHT_COLOR_SCHEME  # PySide6's hints say bytes; it takes the key only as str
+    assert scheme.enumerator().keyToValue(light) == (1, True)  # type: ignore[arg-type]  # Qt::Light
 
 
 def test_a_start_that_fails_says_so_and_leaves_the_story_in_the_log(isolated_home: Path) -> None:

@@ -36,6 +36,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.tool_suggestions import ToolSearchEdit
+from kombo_desktop.ui.widgets import layout_of
 
 SOLID = "\u2588" * 6  # full blocks: pixels of the text's own colour, without anti-aliasing
 
@@ -81,7 +82,7 @@ def themed(qtbot: QtBot) -> Iterator[QWidget]:
 def test_placeholder_words_are_legible(themed: QWidget) -> None:
     edit = QLineEdit()
     edit.setPlaceholderText(SOLID)
-    themed.layout().addWidget(edit)
+    layout_of(themed).addWidget(edit)
     themed.show()
     assert drawn_contrast(edit) >= 4.5
 
@@ -89,7 +90,7 @@ def test_placeholder_words_are_legible(themed: QWidget) -> None:
 def test_a_disabled_buttons_words_can_still_be_read(themed: QWidget) -> None:
     button = QPushButton(SOLID)
     button.setEnabled(False)
-    themed.layout().addWidget(button)
+    layout_of(themed).addWidget(button)
     themed.show()
     # Disabled controls are exempt from 4.5:1; 3:1 keeps them readable and still greyed.
     assert drawn_contrast(button) >= 3.0
@@ -101,7 +102,7 @@ def test_a_disabled_fields_placeholder_can_still_be_read(themed: QWidget) -> Non
     edit = QLineEdit()
     edit.setPlaceholderText(SOLID)
     edit.setEnabled(False)
-    themed.layout().addWidget(edit)
+    layout_of(themed).addWidget(edit)
     themed.show()
     assert drawn_contrast(edit) >= 3.0
 
@@ -238,12 +239,12 @@ def on_backdrop(themed: QWidget, make: Callable[[], QWidget], backdrop: str) -> 
     """A control on white (the form) or in the status card (SURFACE), in the themed window."""
     control = make()
     if backdrop == "white":
-        themed.layout().addWidget(control)
+        layout_of(themed).addWidget(control)
     else:
         card = QFrame()
         card.setObjectName("statusCard")
         QVBoxLayout(card).addWidget(control)
-        themed.layout().addWidget(card)
+        layout_of(themed).addWidget(card)
     return control
 
 

@@ -22,7 +22,7 @@ import PySide6
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop import __version__
@@ -37,6 +37,7 @@ from kombo_desktop.ui.crash_handler import (
     install_crash_handler,
 )
 from kombo_desktop.ui.event_filters import reports_errors
+from tests.support.found import named
 
 pytestmark = pytest.mark.qt_no_exception_capture
 
@@ -115,8 +116,8 @@ def test_exception_in_a_slot_shows_the_dialog_and_the_program_goes_on(
 
     assert dialog.objectName() == "crashDialog"
     assert dialog.parentWidget() is window
-    assert dialog.findChild(object, "crashMessageLabel").text() == FRIENDLY_MESSAGE
-    assert not dialog.findChild(object, "crashCountLabel").isVisible()
+    assert named(dialog, QLabel, "crashMessageLabel").text() == FRIENDLY_MESSAGE
+    assert not named(dialog, QLabel, "crashCountLabel").isVisible()
     assert not dialog.isModal()
     logged = caplog.text
     assert "Uncaught error in thread MainThread" in logged
@@ -225,7 +226,7 @@ def test_copied_details_have_traceback_version_and_platform_but_no_secret(
     assert "Python " in details and "Qt " in details and "System: " in details
     assert api_key not in details and bearer not in details
     assert "[hidden]" in details
-    assert dialog.findChild(object, "crashCopiedLabel").isVisible()
+    assert named(dialog, QLabel, "crashCopiedLabel").isVisible()
     log_text = paths.log_file.read_text(encoding="utf-8")
     assert "BoomError: request failed" in log_text
     assert api_key not in log_text and bearer not in log_text
@@ -249,12 +250,12 @@ def test_a_burst_of_exceptions_gives_one_dialog_with_the_count(
     qtbot.waitUntil(
         lambda: (
             handler.dialog is not None
-            and handler.dialog.findChild(object, "crashCountLabel").text()
-            == "This happened 20 times."
+            and named(handler.dialog, QLabel, "crashCountLabel").text() == "This happened 20 times."
         )
     )
     qtbot.wait(50)  # let any extra (wrong) dialog appear
     assert crash_dialogs() == [handler.dialog]
+    assert handler.dialog is not None  # waited for above
     details = copy_details(qtbot, handler.dialog)
     assert "Errors: 20 (the first 5 are below)" in details
     assert details.count("--- Error ") == MAX_KEPT_REPORTS
@@ -267,7 +268,7 @@ def test_after_close_the_next_error_gets_a_fresh_dialog(
     QTimer.singleShot(0, lambda: raise_boom("first"))
     QTimer.singleShot(0, lambda: raise_boom("second"))
     first = wait_for_dialog(qtbot, handler)
-    qtbot.waitUntil(lambda: first.findChild(object, "crashCountLabel").isVisible())
+    qtbot.waitUntil(lambda: named(first, QLabel, "crashCountLabel").isVisible())
     close = first.findChild(QPushButton, "crashCloseButton")
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: handler.dialog is None and not crash_dialogs())
@@ -275,7 +276,7 @@ def test_after_close_the_next_error_gets_a_fresh_dialog(
     QTimer.singleShot(0, lambda: raise_boom("third"))
     second = wait_for_dialog(qtbot, handler)
 
-    assert not second.findChild(object, "crashCountLabel").isVisible()
+    assert not named(second, QLabel, "crashCountLabel").isVisible()
     details = copy_details(qtbot, second)
     assert "BoomError: third" in details
     assert "BoomError: first" not in details

@@ -60,6 +60,12 @@ def demo_of(window: MainWindow) -> DemoKomboServer:
     return window.demo_server
 
 
+def profile_of(window: MainWindow) -> str:
+    """The profile the window makes links with (it has somewhere to send them once open)."""
+    assert window.target is not None
+    return window.target.profile
+
+
 def banner_text(window: MainWindow) -> str:
     label = window.findChild(QLabel, "duplicateBannerLabel")
     assert label is not None
@@ -111,7 +117,7 @@ def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(
     banner = history_of(demo_window).banner
     assert banner.objectName() == "duplicateBanner"
     for name in ("useExistingButton", "relinkInsteadButton", "createAnywayButton"):
-        assert banner.findChild(object, name).isVisible()
+        assert named(banner, QWidget, name).isVisible()
     text = banner_text(demo_window)
     assert made_a_moment_ago(text)
     assert "Nothing was sent" in demo_window.statusLabel.text()
@@ -241,7 +247,7 @@ def test_an_earlier_reconnection_fills_in_its_integration_id(
     store = history_of(demo_window).store
     record_relink(
         store,
-        profile=demo_window.target.profile,
+        profile=profile_of(demo_window),
         integration_id=INTEGRATION_ID,
         language=Language.DE,
         link_type=LinkType.MAGIC_LINK,
@@ -271,7 +277,9 @@ def test_editing_the_form_closes_the_warning(qtbot: QtBot, demo_window: MainWind
 
     make_another(qtbot, demo_window)  # another tool: no duplicate, sent at once
     assert demo_of(demo_window).create_link_count == 2
-    assert demo_of(demo_window).requests[-1].json["integration_tool"] == "bamboohr"
+    sent = demo_of(demo_window).requests[-1].json
+    assert isinstance(sent, dict)  # the request's JSON body
+    assert sent["integration_tool"] == "bamboohr"
 
 
 def field_value(field: QWidget) -> object:
@@ -387,7 +395,7 @@ def test_another_customer_is_not_held(qtbot: QtBot, demo_window: MainWindow) -> 
 def test_an_expired_earlier_link_is_not_a_duplicate(qtbot: QtBot, demo_window: MainWindow) -> None:
     record_link(
         history_of(demo_window).store,
-        profile=demo_window.target.profile,
+        profile=profile_of(demo_window),
         email="anna@example.com",
         organization="Acme GmbH",
         category=Category.HRIS,
@@ -410,7 +418,7 @@ def test_an_earlier_link_the_rule_for_links_refuses_is_not_a_duplicate(
     # Kept by an older version, "Use the existing link" would have shown it, code and all.
     record_link(
         history_of(demo_window).store,
-        profile=demo_window.target.profile,
+        profile=profile_of(demo_window),
         email="anna@example.com",
         organization="Acme GmbH",
         category=Category.HRIS,
@@ -461,7 +469,7 @@ def test_a_direction_override_in_an_earlier_name_does_not_turn_the_warning_aroun
     # warning's sentence around.
     record_link(
         history_of(demo_window).store,
-        profile=demo_window.target.profile,
+        profile=profile_of(demo_window),
         email="anna@example.com",
         organization="\u202eHbmG emcA",
         category=Category.HRIS,
@@ -947,7 +955,7 @@ def record_for_acme(window: MainWindow, token: str, made: datetime) -> HistoryEn
         history_of(window).store,
         request,
         f"{demo_of(window).origin}/demo/connect?token={token}",
-        profile=window.target.profile,
+        profile=profile_of(window),
         created_at=made,
         is_demo=True,
     )

@@ -16,7 +16,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
-from tests.support.found import named
+from tests.support.found import focused, named
 from tests.support.history_helpers import history_of
 from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
 
@@ -37,7 +37,7 @@ def press(button: QAbstractButton) -> None:
 
 def typing_goes_to_the_email_field(window: MainWindow) -> None:
     assert QApplication.focusWidget() is window.emailEdit, QApplication.focusWidget()
-    QTest.keyClicks(QApplication.focusWidget(), "bob@next.example")
+    QTest.keyClicks(focused(), "bob@next.example")
     assert window.emailEdit.text() == "bob@next.example"
 
 
@@ -66,7 +66,7 @@ def test_a_key_saved_from_the_first_start_notice_leaves_the_focus_in_the_form(
         assert dialog is not None
         make_active(qtbot, dialog)
         named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
-        named(dialog, QWidget, "saveKeyButton").click()
+        named(dialog, QAbstractButton, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)

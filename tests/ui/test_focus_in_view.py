@@ -42,9 +42,11 @@ def stop_before(widget: QWidget) -> QWidget:
     """The Tab stop before ``widget`` (Tab from it comes to ``widget``)."""
     stop = widget.previousInFocusChain()
     while not (
-        stop.focusPolicy() & Qt.FocusPolicy.TabFocus and stop.isVisible() and stop.isEnabled()
+        stop is None  # Qt's focus chain is a ring: it never ends in None
+        or (stop.focusPolicy() & Qt.FocusPolicy.TabFocus and stop.isVisible() and stop.isEnabled())
     ):
         stop = stop.previousInFocusChain()
+    assert stop is not None, "the focus chain came to an end"
     return stop
 
 
@@ -55,16 +57,21 @@ def press_on_focus(key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
 
 
 NO_KEYS = Qt.KeyboardModifier.NoModifier
+
+
+def tab_round_to(widget: QWidget) -> None:
+    """Tab from the stop before ``widget``, as a person coming round the window does."""
+    stop_before(widget).setFocus()
+    press_on_focus(Qt.Key.Key_Tab, NO_KEYS)
+
+
 WAYS: dict[str, Callable[[MainWindow], None]] = {
     "clear button": lambda window: QTest.mouseClick(
         window.linkForm.clearButton, Qt.MouseButton.LeftButton
     ),
     "ctrl+n": lambda window: press_on_focus(Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier),
     "alt+e": lambda window: press_on_focus(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier),
-    "tab coming round": lambda window: (
-        stop_before(window.emailEdit).setFocus(),
-        press_on_focus(Qt.Key.Key_Tab, NO_KEYS),
-    ),
+    "tab coming round": lambda window: tab_round_to(window.emailEdit),
 }
 
 

@@ -7,10 +7,11 @@ import csv
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -37,6 +38,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
+from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.history_model import (
     CUSTOMER_ID,
     EMAIL,
@@ -54,7 +56,7 @@ from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
 from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
-from tests.support.found import named
+from tests.support.found import focused, named
 from tests.support.history_helpers import (
     UrlCatcher,
     catch_urls,
@@ -92,9 +94,18 @@ def browser() -> Iterator[UrlCatcher]:
     yield from catch_urls("http", "https")
 
 
+def searched_for(feature: HistoryFeature, text: str) -> Callable[[], bool]:
+    """Whether the history's list shows what a search for ``text`` found."""
+    return lambda: feature.panel.model.query == text
+
+
 def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, HistoryEntry]:
     """Three customers, made an hour apart (oldest first), one of them expired."""
-    common = {"profile": profile, "category": Category.HRIS, "language": Language.DE}
+    common: dict[str, Any] = {
+        "profile": profile,
+        "category": Category.HRIS,
+        "language": Language.DE,
+    }
     return {
         "old": record_link(
             store,
@@ -386,7 +397,7 @@ def test_direction_overrides_in_older_entries_do_not_make_a_row_look_like_anothe
     # showed as a second "Acme GmbH" row (another customer's, to anyone looking), another as
     # "Invoice exe.PDF Corp", in the table, its tooltips and the question before deleting.
     store = history_of(demo_window).store
-    common = {
+    common: dict[str, Any] = {
         "profile": "default",
         "category": Category.HRIS,
         "language": Language.EN,
@@ -467,7 +478,7 @@ def test_search_filters_by_organisation_email_customer_id_and_tool(
     ):
         search.setText(text)
         # The search waits for a pause in typing, then reads in the background.
-        qtbot.waitUntil(lambda t=text: feature.panel.model.query == t, timeout=3000)
+        qtbot.waitUntil(searched_for(feature, text), timeout=3000)
         wait_loaded(qtbot, feature)
         assert [e.url for e in shown_entries(feature)] == [entries[k].url for k in expected]
     search.setText("nobody")
@@ -536,7 +547,7 @@ def test_search_finds_the_links_made_for_a_kind_of_system(
         ("learning", []),
     ):
         search.setText(text)
-        qtbot.waitUntil(lambda t=text: feature.panel.model.query == t, timeout=3000)
+        qtbot.waitUntil(searched_for(feature, text), timeout=3000)
         wait_loaded(qtbot, feature)
         assert shown_entries(feature) == expected, text
 
@@ -565,7 +576,7 @@ def test_a_link_pasted_into_the_search_shows_whose_it_is_and_until_when_it_works
         search.clear()
         QGuiApplication.clipboard().setText(pasted)
         search.paste()
-        qtbot.waitUntil(lambda t=pasted: feature.panel.model.query == t, timeout=3000)
+        qtbot.waitUntil(searched_for(feature, pasted), timeout=3000)
         wait_loaded(qtbot, feature)
         assert shown_entries(feature) == [entries["acme"]], pasted
         assert feature.panel.historyCountLabel.text() == "1 found"
@@ -849,7 +860,9 @@ def test_the_table_checks_each_link_once_and_only_those_it_shows(
             model.data(model.index(0, column), Qt.ItemDataRole.ToolTipRole)
     assert len(checked) == drawn
     model.data(model.index(59, STATUS))  # scrolled to: checked when first drawn
-    assert checked[drawn:] == [model.entry(59).url]
+    scrolled_to = model.entry(59)
+    assert scrolled_to is not None
+    assert checked[drawn:] == [scrolled_to.url]
 
 
 def test_demo_links_in_the_history_are_said_to_be_demo_links(
@@ -859,7 +872,7 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
     # and one of an earlier demo session (its port long gone) looked valid and opened nowhere.
     store = history_of(demo_window).store
     assert demo_window.demo_server is not None
-    common = {
+    common: dict[str, Any] = {
         "profile": "default",
         "category": Category.HRIS,
         "language": Language.EN,
@@ -1145,6 +1158,7 @@ def test_fill_brings_back_the_advanced_options_the_link_was_made_with(
     make_link(qtbot, demo_window)
     assert demo_window.demo_server is not None
     sent = demo_window.demo_server.requests[-1].json
+    assert isinstance(sent, dict)  # the request's JSON body
     assert (sent["remote_environment"], sent["scope_config_id"]) == ("sandbox", "scope-42")
     qtbot.waitUntil(lambda: history_of(demo_window).store.count() == 1, timeout=5000)
     demo_window.linkForm.fill()  # an empty form, the advanced options unset
@@ -1512,7 +1526,7 @@ def test_export_pressed_from_the_keyboard_leaves_the_focus_in_the_history(
     qtbot.waitUntil(lambda: window.statusPanel.kind == "success", timeout=5000)
     assert written.is_file()
 
-    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)  # the next key pressed
+    QTest.keyClick(focused(), Qt.Key.Key_Space)  # the next key pressed
     assert window.is_demo is demo
     assert not window.screen_sharing.on
     assert panel.isVisible()

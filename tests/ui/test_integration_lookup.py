@@ -25,6 +25,7 @@ from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import file_stem_for
 from kombo_desktop.ui.shown_link import ShownLink
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
+from tests.support.found import central_of, content_of
 from tests.support.history_helpers import open_history, shown_entries
 from tests.support.history_records import record_relink, record_unchecked_relink
 from tests.support.message_boxes import answer_next_box
@@ -123,6 +124,7 @@ def test_a_404_not_from_kombo_is_not_taken_for_an_unknown_id(
         usual = hint(window)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         lookup = window.integration_lookup
+        assert lookup is not None  # made after the first frame (lookup_of waits for it)
         asked = f"/v1/integrations/{INTEGRATION_ID}"
         qtbot.waitUntil(
             lambda: any(r.path == asked for r in server.requests) and not lookup.busy,
@@ -364,6 +366,7 @@ def test_a_failed_lookup_leaves_the_usual_hint_and_the_link_still_works(
         usual, status = hint(window), window.statusLabel.text()
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         lookup = window.integration_lookup
+        assert lookup is not None  # made after the first frame (lookup_of waits for it)
         qtbot.waitUntil(lambda: bool(server.requests) and not lookup.busy, timeout=10_000)
         assert hint(window) == usual
         assert window.statusLabel.text() == status  # nothing in the person's way
@@ -408,6 +411,7 @@ def test_a_key_refused_by_the_lookup_is_said_as_for_a_link_and_the_next_link_rea
         revoked.set()  # in the Kombo dashboard, after the start-up check
         window.show_relink_mode(INTEGRATION_ID)
         lookup = window.integration_lookup
+        assert lookup is not None  # made after the first frame (lookup_of waits for it)
         qtbot.waitUntil(lambda: bool(keys_sent(looked_up)) and not lookup.busy, timeout=10_000)
         assert keys_sent(looked_up) == [f"Bearer {OLD_KEY}"]
         # What a reconnection link refused for the key says, with the same way forward.
@@ -875,7 +879,7 @@ def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
         qtbot.waitUntil(lambda: organization in hint(window), timeout=10_000)
     qtbot.wait(50)
     area = window.relinkForm.scrollArea
-    assert area.widget().width() <= area.viewport().width()
-    assert window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert content_of(area).width() <= area.viewport().width()
+    assert central_of(window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
     label = window.relinkForm.boxes["integration_id"].hint
     assert label.height() >= label.heightForWidth(label.width())  # every line shown

@@ -227,7 +227,9 @@ def test_an_invitation_too_long_for_a_mail_program_is_handed_over_by_the_clipboa
     (url,) = mail_program.urls
     address, fields = decode_mailto(url)
     assert address == "anna@example.com"
-    assert fields["subject"] == [window.history.invitationBar.context.invitation().subject]
+    context = window.history.invitationBar.context
+    assert context is not None  # the bar is for the link just made
+    assert fields["subject"] == [context.invitation().subject]
     assert "body" not in fields
     assert QGuiApplication.clipboard().text().count(kombo_link) == 1
     assert clipboard_html().links == [(kombo_link, kombo_link)]  # clickable once pasted
@@ -330,6 +332,7 @@ def test_an_earlier_link_sent_again_says_until_when_it_works(
     # "Use the existing link" on a link made 300 days before copied "valid for one year".
     made = datetime.now(UTC) - timedelta(days=300)
     fill_form(demo_window)
+    assert demo_window.demo_server is not None
     record_link(
         history_of(demo_window).store,
         profile="default",

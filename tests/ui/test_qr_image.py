@@ -141,7 +141,9 @@ def _level(image: QImage) -> str:
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
     rows = b"".join(_gray_pixels(gray))
     view = zxingcpp.ImageView(rows, gray.width(), gray.height(), zxingcpp.ImageFormat.Lum)
-    (found,) = zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode)
+    (found,) = zxingcpp.read_barcodes(
+        view, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     assert found.text == KOMBO_LINK
     return str(found.ec_level)
 

@@ -49,6 +49,13 @@ def save_qr_code(
     return seen
 
 
+def folder_offered(qtbot: QtBot, window: MainWindow) -> Path:
+    """The folder "Save QR code…" opens in (its dialog is then cancelled)."""
+    offered = save_qr_code(qtbot, window, None).offered
+    assert offered is not None  # save_qr_code checks it
+    return offered.parent
+
+
 def test_the_qr_dialog_opens_where_and_as_what_the_last_code_was_saved(
     qtbot: QtBot, open_window: WindowFactory, tmp_path: Path, documents: Path
 ) -> None:
@@ -86,9 +93,9 @@ def test_a_folder_that_is_gone_is_not_offered(
 ) -> None:
     stick = tmp_path / "usb-stick"
     window = saved_a_code_in(qtbot, open_window, stick)
-    assert save_qr_code(qtbot, window, None).offered.parent == stick
+    assert folder_offered(qtbot, window) == stick
     shutil.rmtree(stick)  # taken out
-    assert save_qr_code(qtbot, window, None).offered.parent == documents
+    assert folder_offered(qtbot, window) == documents
 
 
 def test_the_history_export_remembers_its_own_folder(
@@ -109,7 +116,7 @@ def test_the_history_export_remembers_its_own_folder(
     feature.panel.historyExportButton.click()
     assert second.offered is not None and second.offered.parent == reports
     assert second.offered.name.startswith("kombo-link-history-")
-    assert save_qr_code(qtbot, window, None).offered.parent == codes
+    assert folder_offered(qtbot, window) == codes
 
 
 def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(

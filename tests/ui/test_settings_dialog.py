@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +62,10 @@ from kombo_desktop.ui.settings_dialog import (
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_TEXT
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
+from kombo_desktop.ui.widgets import layout_of
 from tests.support.drawing import drawn_whole
 from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.found import Found
 from tests.support.history_helpers import catch_urls
 from tests.support.keyrings import (
     BrokenKeyring,
@@ -108,10 +110,13 @@ def kombo() -> Iterator[DemoKomboServer]:
         yield server
 
 
+DialogFactory = Callable[..., SettingsDialog]
+
+
 @pytest.fixture
 def make_dialog(
     qtbot: QtBot, store: SettingsStore, credentials: CredentialStore, runner: TaskRunner
-) -> Iterator[object]:
+) -> Iterator[DialogFactory]:
     made: list[SettingsDialog] = []
 
     def make(**options: object) -> SettingsDialog:
@@ -131,8 +136,8 @@ def make_dialog(
 
 
 @pytest.fixture
-def dialog(make_dialog: object) -> SettingsDialog:
-    return make_dialog()  # type: ignore[operator,no-any-return]
+def dialog(make_dialog: DialogFactory) -> SettingsDialog:
+    return make_dialog()
 
 
 def settle(qtbot: QtBot, dialog: SettingsDialog) -> None:
@@ -140,7 +145,7 @@ def settle(qtbot: QtBot, dialog: SettingsDialog) -> None:
     qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
 
 
-def child(dialog: SettingsDialog, kind: type, name: str):  # type: ignore[no-untyped-def]
+def child(dialog: SettingsDialog, kind: type[Found], name: str) -> Found:
     widget = dialog.findChild(kind, name)
     assert widget is not None, f"no {kind.__name__} named {name}"
     return widget
@@ -785,7 +790,11 @@ def test_closing_with_a_pasted_key_not_saved_asks_first(
     if close == "Esc":
         qtbot.keyClick(key_edit, Qt.Key.Key_Escape)
     elif close == "Close button":
-        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close).click()
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None, "the dialog has no row of buttons"
+        close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        assert close_button is not None, "the dialog has no Close button"
+        close_button.click()
     else:
         dialog.close()
     qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
@@ -1406,11 +1415,11 @@ def test_a_typed_profile_name_is_kept_when_the_dialog_closes(
 
 
 def staging_with_a_name_typed(
-    qtbot: QtBot, make_dialog: object, store: SettingsStore, **options: object
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, **options: object
 ) -> SettingsDialog:
     """Settings open on "staging", "US team" typed over its name without Enter."""
     store.save(Settings(profiles=[Profile("default"), Profile("staging")]))
-    dialog = make_dialog(**options)  # type: ignore[operator]
+    dialog = make_dialog(**options)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     select(dialog, "staging")
@@ -1419,7 +1428,7 @@ def staging_with_a_name_typed(
     name_edit.setFocus()
     name_edit.selectAll()
     qtbot.keyClicks(name_edit, "US team")
-    return dialog  # type: ignore[no-any-return]
+    return dialog
 
 
 def press(qtbot: QtBot, dialog: SettingsDialog, name: str, how: str) -> None:
@@ -1437,7 +1446,7 @@ def press(qtbot: QtBot, dialog: SettingsDialog, name: str, how: str) -> None:
 @pytest.mark.parametrize("button", ["addProfileButton", "removeProfileButton", "useProfileButton"])
 def test_a_profile_button_pressed_with_a_new_name_typed_acts_once_the_profile_is_renamed(
     qtbot: QtBot,
-    make_dialog: object,
+    make_dialog: DialogFactory,
     store: SettingsStore,
     memory_keyring: InMemoryKeyring,
     button: str,
@@ -1477,7 +1486,7 @@ def test_a_profile_button_pressed_with_a_new_name_typed_acts_once_the_profile_is
 @pytest.mark.parametrize("button", ["checkKeyButton", "saveKeyButton"])
 def test_a_key_checked_with_a_new_name_typed_is_checked_once_the_profile_is_renamed(
     qtbot: QtBot,
-    make_dialog: object,
+    make_dialog: DialogFactory,
     store: SettingsStore,
     kombo: DemoKomboServer,
     memory_keyring: InMemoryKeyring,
@@ -1505,7 +1514,7 @@ def test_a_key_checked_with_a_new_name_typed_is_checked_once_the_profile_is_rena
 @pytest.mark.parametrize("how", ["clicked", "pressed without taking the focus"])
 def test_forget_key_pressed_with_a_new_name_typed_forgets_the_renamed_profiles_key(
     qtbot: QtBot,
-    make_dialog: object,
+    make_dialog: DialogFactory,
     store: SettingsStore,
     memory_keyring: InMemoryKeyring,
     how: str,
@@ -1528,13 +1537,13 @@ def test_forget_key_pressed_with_a_new_name_typed_forgets_the_renamed_profiles_k
 
 
 def test_save_without_checking_clicked_with_a_new_name_typed_saves_the_key_under_it(
-    qtbot: QtBot, make_dialog: object, store: SettingsStore, memory_keyring: InMemoryKeyring
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, memory_keyring: InMemoryKeyring
 ) -> None:
     # The same for "Save without checking" (Kombo could not be reached): the key pasted was
     # left unsaved in its field, and the status line said only that the profile was renamed.
     store.save(Settings(profiles=[Profile("default"), Profile("staging")]))
     unreachable = f"http://127.0.0.1:{closed_port()}/v1"
-    dialog = make_dialog(api_base_override=unreachable)  # type: ignore[operator]
+    dialog = make_dialog(api_base_override=unreachable)
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
     select(dialog, "staging")
@@ -1567,7 +1576,7 @@ class StoreGivingUpKeyring(InMemoryKeyring):
 
 @pytest.mark.parametrize("button", ["addProfileButton", "useProfileButton", "forgetKeyButton"])
 def test_what_waited_for_a_key_whose_move_failed_is_not_done_and_the_error_stays(
-    qtbot: QtBot, make_dialog: object, store: SettingsStore, button: str
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, button: str
 ) -> None:
     # The store failed as the renamed profile's key moved, and the click waiting for it went
     # ahead all the same: its "Added the profile …" replaced the error on the status line, and
@@ -2626,7 +2635,7 @@ def test_long_messages_are_shown_whole_and_the_dialog_grows_for_them(
     qtbot.wait(100)
 
     assert dialog.height() > height
-    assert dialog.width() >= dialog.layout().totalMinimumSize().width()
+    assert dialog.width() >= layout_of(dialog).totalMinimumSize().width()
     squeezed = [
         label.objectName()
         for label in dialog.findChildren(QLabel)

@@ -12,6 +12,7 @@ The screens are what those laptops leave a window in logical pixels (the tests' 
 
 from __future__ import annotations
 
+from functools import partial
 from itertools import combinations
 
 import pytest
@@ -110,7 +111,7 @@ def test_the_warning_is_drawn_over_nothing_and_everything_can_be_reached(
     assert window.height() + WINDOW_FRAME[1] <= screen.height()
 
     fields = [box.field for box in window.linkForm.boxes.values()]
-    parts = {
+    parts: dict[str, list[QWidget]] = {
         "tab bar": [window.tabs.tabBar()],
         "warning": [banner],
         "form's fields": [field for field in fields if not seen_part(window, field).isEmpty()],
@@ -134,7 +135,7 @@ def test_the_warning_is_drawn_over_nothing_and_everything_can_be_reached(
     choices = [b for b in banner.findChildren(QPushButton) if b.isVisible()]
     for widget in [*choices, window.tabs.tabBar(), window.createButton]:
         widget.setFocus()
-        qtbot.waitUntil(lambda w=widget: fully_visible(w), timeout=1000)
+        qtbot.waitUntil(partial(fully_visible, widget), timeout=1000)
     # Up and down, that is: with text at 150 % on a screen 911 pixels wide the fields are
     # wider than the form has room for, which is not this test's concern.
     window.emailEdit.setFocus()
@@ -467,7 +468,7 @@ def test_one_scroll_bar_scrolls_the_form(
         # All of it is then reached with that one bar, Tab or the wheel.
         for widget in (window.tabs.tabBar(), window.createButton, window.linkField):
             widget.setFocus()
-            qtbot.waitUntil(lambda w=widget: fully_visible(w), timeout=1000)
+            qtbot.waitUntil(partial(fully_visible, widget), timeout=1000)
 
 
 # -- at start, on the laptop's screen ---------------------------------------------------------

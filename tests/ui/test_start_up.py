@@ -44,6 +44,7 @@ from kombo_desktop.ui.link_making import (
 )
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.start_up import AfterFirstPaint, after_next_paint
+from tests.support.found import completer_of, popup_of
 from tests.support.history_records import record_request
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.locked_files import sqlite_file_held, sqlite_write_open
@@ -361,6 +362,7 @@ def test_a_first_link_asked_for_between_the_start_up_actions_is_made_checked_and
     # (opened for it at once), made, shown with its QR code and saved, only a little slower.
     clicked: list[tuple[bool, bool]] = []
     warm_up = qt_enums.warm_up
+    window: MainWindow  # built below; the click comes once it is
 
     def warm_up_then_click() -> None:
         warm_up()
@@ -1009,10 +1011,10 @@ def test_the_tool_suggestions_get_the_windows_look_right_after_the_first_frame(
     window.show()
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
 
-    popup = window.linkForm.toolCombo.completer().popup()
+    popup = popup_of(window.linkForm.toolCombo)
     assert popup.styleSheet() == theme.popup_style_sheet()
     assert popup.font().pointSizeF() == theme.text_sizes().base
-    completer = window.linkForm.toolCombo.completer()
+    completer = completer_of(window.linkForm.toolCombo)
     completer.setCompletionPrefix("pers")
     completer.complete()
     qtbot.waitUntil(popup.isVisible, timeout=5000)

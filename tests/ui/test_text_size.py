@@ -32,6 +32,7 @@ from kombo_desktop.ui.request_form import RequestForm
 from kombo_desktop.ui.screen_sharing import PRIVACY_ON_SHORT_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
+from tests.support.found import central_of, named
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, settings_of
 
@@ -87,17 +88,18 @@ def test_larger_system_text_makes_every_text_of_the_window_larger(
 
     for widget in (window.emailEdit, window.statusLabel, window.createButton, window.toolCombo):
         assert points(widget) == pytest.approx(LARGER * theme.BASE_POINT_SIZE), widget
-    heading = window.findChild(QLabel, "headerTitle")
+    heading = named(window, QLabel, "headerTitle")
     assert points(heading) == pytest.approx(LARGER * theme.HEADING_POINT_SIZE)
     assert points(window.linkField) == pytest.approx(LARGER * theme.LINK_POINT_SIZE)
     banner = window.demoBanner.findChild(QLabel)
+    assert banner is not None, "the demo banner says nothing"
     assert points(banner) == pytest.approx(LARGER * theme.TITLE_POINT_SIZE)
 
 
 def cut_off_at_the_right(window: MainWindow) -> list[str]:
     """Widgets of the form and the result that reach past their page's right edge: the pages
     scroll up and down only, so whatever is past it cannot be seen."""
-    page = window.findChild(QScrollArea, "resultPage")
+    page = named(window, QScrollArea, "resultPage")
     form = window.linkForm.scrollArea
     widgets = {
         page: (window.linkField, window.copyButton, window.openButton, window.qrView),
@@ -162,7 +164,7 @@ def test_with_much_larger_text_the_window_never_gets_wider_than_the_screen(
     system_text(USUAL * scale)
     window = open_window("--demo")
     qtbot.waitExposed(window)
-    content = window.centralWidget()
+    content = central_of(window)
     assert content.minimumSizeHint().width() <= widest_allowed(window)
 
     fill_form(window)

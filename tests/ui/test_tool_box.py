@@ -18,6 +18,7 @@ from kombo_desktop.core.link_request import TOOL
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES, TOOL_FIX_TEXT
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.found import line_edit_of, popup_of
 from tests.ui.conftest import fill_form
 
 
@@ -25,7 +26,7 @@ def type_tool(qtbot: QtBot, window: MainWindow, category: str, typed: str) -> No
     """Choose the kind of system, then type ``typed`` into the tool box, key by key."""
     form = window.linkForm
     form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(category))
-    edit = window.toolCombo.lineEdit()
+    edit = line_edit_of(window.toolCombo)
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
     edit.selectAll()  # as a click into the chosen entry does
@@ -33,7 +34,7 @@ def type_tool(qtbot: QtBot, window: MainWindow, category: str, typed: str) -> No
 
 
 def suggestion_list(qtbot: QtBot, window: MainWindow) -> QAbstractItemView:
-    popup = window.toolCombo.completer().popup()
+    popup = popup_of(window.toolCombo)
     qtbot.waitUntil(popup.isVisible)
     return popup
 
@@ -106,7 +107,7 @@ def test_enter_or_tab_takes_the_highlighted_first_suggestion(
         after = demo_window.environmentEdit if tool else demo_window.languageCombo
         qtbot.waitUntil(after.hasFocus)
     else:
-        assert demo_window.toolCombo.lineEdit().hasFocus()
+        assert line_edit_of(demo_window.toolCombo).hasFocus()
 
 
 def test_the_highlight_follows_the_typing_and_the_arrow_keys(
@@ -116,7 +117,7 @@ def test_the_highlight_follows_the_typing_and_the_arrow_keys(
     popup = suggestion_list(qtbot, demo_window)
     assert shown(popup)[0] == "Workday"
     assert popup.currentIndex().row() == 0
-    QTest.keyClicks(demo_window.toolCombo.lineEdit(), "day c")
+    QTest.keyClicks(line_edit_of(demo_window.toolCombo), "day c")
     assert shown(popup)[0] == "Workday Custom Reports"
     assert popup.currentIndex().row() == 0
     assert demo_window.toolCombo.currentText() == "workday c"
@@ -227,7 +228,7 @@ def test_down_with_text_nothing_matches_keeps_the_text(
 ) -> None:
     fill_form(demo_window, tool=None)
     type_tool(qtbot, demo_window, "HRIS", "zzq")
-    assert not demo_window.toolCombo.completer().popup().isVisible()
+    assert not popup_of(demo_window.toolCombo).isVisible()
     for key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
         press(key)
         assert demo_window.toolCombo.currentText() == "zzq"  # not a neighbour in the list
@@ -240,7 +241,7 @@ def test_down_on_a_chosen_tool_still_steps_through_the_list(
     # With a tool's name in the field, nothing typed, the arrow keys step through the
     # drop-down list as before (Personio, then Planday), and so does its opened list.
     fill_form(demo_window, tool="personio")
-    edit = demo_window.toolCombo.lineEdit()
+    edit = line_edit_of(demo_window.toolCombo)
     edit.setFocus()
     qtbot.waitUntil(edit.hasFocus)
     press(Qt.Key.Key_Down)
@@ -267,7 +268,7 @@ def test_escape_closes_the_suggestions_and_keeps_what_was_typed(
     press(Qt.Key.Key_Escape)
     assert not popup.isVisible()
     assert demo_window.toolCombo.currentText() == "green"
-    assert demo_window.toolCombo.lineEdit().hasFocus()
+    assert line_edit_of(demo_window.toolCombo).hasFocus()
 
 
 @pytest.mark.parametrize("leave", ["click elsewhere", "shift+tab"])
@@ -278,7 +279,7 @@ def test_leaving_the_field_takes_the_only_tool_the_list_shows(
     assert shown(suggestion_list(qtbot, demo_window)) == ["BambooHR"]
     if leave == "shift+tab":
         press(Qt.Key.Key_Backtab)
-        qtbot.waitUntil(lambda: not demo_window.toolCombo.lineEdit().hasFocus())
+        qtbot.waitUntil(lambda: not line_edit_of(demo_window.toolCombo).hasFocus())
     else:
         leave_the_tool_field(qtbot, demo_window)
     assert demo_window.toolCombo.currentData() == "bamboohr"
@@ -333,7 +334,7 @@ def test_a_name_typed_with_a_slip_offers_the_tool_it_means_in_one_click(
     assert demo_window.toolCombo.currentText() == "Greenhouse"
     assert TOOL not in form.field_errors()
     assert not fix.isVisible()
-    assert demo_window.toolCombo.lineEdit().hasFocus()
+    assert line_edit_of(demo_window.toolCombo).hasFocus()
 
 
 def test_a_tool_of_another_kind_of_system_still_says_so(
@@ -342,7 +343,7 @@ def test_a_tool_of_another_kind_of_system_still_says_so(
     # The list holds the kind of system's tools only: Greenhouse is no HR system, and the
     # way forward is to change the kind of system, not a tool to pick.
     type_tool(qtbot, demo_window, "HRIS", "greenhouse")
-    assert not demo_window.toolCombo.completer().popup().isVisible()
+    assert not popup_of(demo_window.toolCombo).isVisible()
     leave_the_tool_field(qtbot, demo_window)
     message = demo_window.linkForm.field_errors()[TOOL]
     assert message.startswith("Greenhouse can't be connected as “HR system (HRIS)”")
@@ -367,7 +368,7 @@ def test_a_tool_the_list_lacks_is_not_swapped_for_another_on_leaving(
         email="a@b.example", organization_name="B", category=Category.ATS, tool="greenhouse"
     )
     assert note.startswith("Greenhouse is not available in your Kombo account")
-    demo_window.toolCombo.lineEdit().setFocus()
+    line_edit_of(demo_window.toolCombo).setFocus()
     leave_the_tool_field(qtbot, demo_window)
     assert demo_window.toolCombo.currentText() == "Greenhouse"
     assert form.tool_id() is None

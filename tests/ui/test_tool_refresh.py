@@ -23,6 +23,7 @@ from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
+from tests.support.found import line_edit_of
 from tests.ui.conftest import WindowFactory
 from tests.ui.test_tool_box import press, shown, suggestion_list, type_tool
 
@@ -60,7 +61,7 @@ def test_the_tool_highlighted_as_the_accounts_list_arrives_is_the_one_enter_take
         assert shown(popup) == ["Personio"]  # not "The customer chooses"
         assert popup.currentIndex().row() == 0
         assert window.toolCombo.currentText() == "pers"
-        assert window.toolCombo.lineEdit().cursorPosition() == len("pers")
+        assert line_edit_of(window.toolCombo).cursorPosition() == len("pers")
 
         press(Qt.Key.Key_Return)
         assert window.toolCombo.currentData() == "personio"
@@ -100,7 +101,7 @@ def test_a_highlighted_tool_the_new_list_lacks_is_said_and_the_typing_stays(
     assert demo_window.statusLabel.text() == (
         "Personio is not available in your Kombo account for “HR system (HRIS)”."
     )
-    QTest.keyClicks(demo_window.toolCombo.lineEdit(), "o")  # the search goes on
+    QTest.keyClicks(line_edit_of(demo_window.toolCombo), "o")  # the search goes on
     assert demo_window.toolCombo.currentText() == "perso"
 
 

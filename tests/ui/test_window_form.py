@@ -44,7 +44,7 @@ from kombo_desktop.core.vocabulary import (
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.found import named
+from tests.support.found import completer_of, content_of, line_edit_of, named
 from tests.support.history_helpers import open_history
 from tests.support.history_records import record_link
 from tests.support.keyrings import PromptingKeyring
@@ -114,7 +114,7 @@ def test_sentences_name_the_buttons_by_their_words(qtbot: QtBot, demo_window: Ma
     assert create in duplicate_flow.GONE_BY_EDITING
     assert relink in duplicate_flow.RELINK_CHECK_TYPED_HINT
     assert relink in duplicate_flow.RELINK_PASTE_HINT
-    made_for = {
+    made_for: dict[str, LinkRequest | RelinkRequest] = {
         relink: RelinkRequest(integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d"),
         create: LinkRequest(end_user_email="anna@acme.example", end_user_organization_name="Acme"),
     }
@@ -195,10 +195,10 @@ def test_the_tool_list_finds_a_name_typed_with_a_space(
     qtbot: QtBot, demo_window: MainWindow, typed: str, tool: str
 ) -> None:
     # The list stayed empty, so the tool looked missing, although Create link took the name.
-    edit = demo_window.toolCombo.lineEdit()
+    edit = line_edit_of(demo_window.toolCombo)
     edit.clear()
     qtbot.keyClicks(edit, typed)
-    completer = demo_window.toolCombo.completer()
+    completer = completer_of(demo_window.toolCombo)
     found = suggestions(completer)
     assert tool in found
     assert len(found) < 20  # what was typed narrows the list
@@ -220,17 +220,17 @@ def test_the_tool_list_suggests_names_starting_with_what_is_typed_first(
     # The suggestions were alphabetical: "work" put Workday fourth, under ADP Workforce Now.
     form = demo_window.linkForm
     form.categoryCombo.setCurrentIndex(form.categoryCombo.findData(category))
-    edit = demo_window.toolCombo.lineEdit()
+    edit = line_edit_of(demo_window.toolCombo)
     edit.clear()
     qtbot.keyClicks(edit, typed)
-    found = suggestions(demo_window.toolCombo.completer())
+    found = suggestions(completer_of(demo_window.toolCombo))
     assert found[0] == first
     assert found == sorted(found, key=lambda name: rank_of(name, typed))
     qtbot.keyClick(edit, Qt.Key.Key_Backspace)  # one letter less: ranked for what is left
     assert (
-        suggestions(demo_window.toolCombo.completer())[0]
+        suggestions(completer_of(demo_window.toolCombo))[0]
         == sorted(
-            suggestions(demo_window.toolCombo.completer()),
+            suggestions(completer_of(demo_window.toolCombo)),
             key=lambda name: rank_of(name, typed[:-1]),
         )[0]
     )
@@ -449,7 +449,7 @@ def test_a_misspelt_tool_name_is_kept_when_the_list_changes(
     # It became "The customer chooses", and Create link then made a link without the tool
     # the person had meant, without a word.
     fill_form(demo_window, tool=None)
-    demo_window.toolCombo.lineEdit().clear()
+    line_edit_of(demo_window.toolCombo).clear()
     qtbot.keyClicks(demo_window.toolCombo.lineEdit(), "Persnio")
     assert demo_window.toolCombo.currentText() == "Persnio"
     if then == "another kind of system":
@@ -495,8 +495,9 @@ def test_tab_order_follows_the_form_top_to_bottom(demo_window: MainWindow) -> No
     ]
     demo_window.linkForm.select_tool("personio")  # so the environment field takes focus
     seen: list[str] = []
-    widget = demo_window.emailEdit
+    widget: QWidget | None = demo_window.emailEdit
     for _ in range(60):
+        assert widget is not None, "the focus chain came to an end"  # Qt's is a ring
         name = widget.objectName()
         if name in expected and name not in seen:
             seen.append(name)
@@ -686,7 +687,7 @@ def test_a_tool_is_found_without_its_accents_or_spaces(
     demo_window: MainWindow, typed: str, suggested: str, tool: str
 ) -> None:
     # "Eurecia" or "nomina" found nothing, and sending then said the tool did not exist.
-    completer = demo_window.toolCombo.completer()
+    completer = completer_of(demo_window.toolCombo)
     completer.setCompletionPrefix(typed)
     found = suggestions(completer)
     assert suggested in found
@@ -771,7 +772,7 @@ def test_what_the_advanced_options_hold_does_not_widen_the_form(
     demo_window.resize(900, 560)
     form = demo_window.linkForm
     qtbot.waitUntil(lambda: form.scrollArea.viewport().width() > 0)
-    page = form.scrollArea.widget()
+    page = content_of(form.scrollArea)
     narrow = page.minimumSizeHint().width()
     form.scopeConfigEdit.setText("sc_acme_payroll_only")
     form.filteringCheck.setChecked(True)
@@ -870,13 +871,13 @@ def test_a_click_into_the_tool_field_lets_typing_replace_the_chosen_tool(
 ) -> None:
     # A click put the cursor into "The customer chooses", and typing "work" searched for
     # "The customer chooseswork", which found nothing.
-    edit = demo_window.toolCombo.lineEdit()
+    edit = line_edit_of(demo_window.toolCombo)
     demo_window.emailEdit.setFocus()
     QTest.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())
     qtbot.waitUntil(lambda: edit.selectedText() == CUSTOMER_CHOOSES)
     qtbot.keyClicks(edit, "work")
     assert edit.text() == "work"
-    assert suggestions(demo_window.toolCombo.completer())[0] == "Workday"
+    assert suggestions(completer_of(demo_window.toolCombo))[0] == "Workday"
     # Half-typed search text is kept as it is: a click goes on where it was put.
     demo_window.emailEdit.setFocus()
     QTest.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())

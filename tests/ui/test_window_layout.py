@@ -45,7 +45,7 @@ from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindo
 from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
-from tests.support.found import named
+from tests.support.found import central_of, content_of, named
 from tests.support.history_helpers import history_of, open_history
 from tests.support.locked_files import HeldWrites
 from tests.support.python_run import run_python
@@ -171,7 +171,7 @@ def test_a_long_word_in_the_status_line_never_widens_the_window(
 ) -> None:
     # A web address in Kombo's words, say: the status line asked for its whole width as its
     # smallest (2,984 px), which the history's placement then took for the form's.
-    content = demo_window.centralWidget()
+    content = central_of(demo_window)
     qtbot.wait(50)
     before = content.minimumSizeHint().width()
     demo_window.show_status(
@@ -215,7 +215,7 @@ def test_a_window_closed_where_it_opened_leaves_its_saved_place_unwritten(
     window = open_window()
     qtbot.wait(20)
     paths = AppPaths.under(isolated_home)
-    save_window_geometry(paths, window.saveGeometry().data())  # closed there last time
+    save_window_geometry(paths, bytes(window.saveGeometry().data()))  # closed there last time
     kept = paths.window_file.stat()
     disk = HeldWrites(monkeypatch)
     try:
@@ -242,11 +242,11 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot: QtBot, demo_window: Main
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     qtbot.wait(50)
-    central = demo_window.centralWidget()
+    central = central_of(demo_window)
     assert central.minimumSizeHint().width() <= MINIMUM_SIZE[0]
     # Scrolling pages scroll up and down only; their content must fit across.
-    for page in (demo_window.linkForm.scrollArea, demo_window.findChild(QScrollArea, "resultPage")):
-        content = page.widget()
+    for page in (demo_window.linkForm.scrollArea, named(demo_window, QScrollArea, "resultPage")):
+        content = content_of(page)
         assert content.width() <= page.viewport().width(), page.objectName()
     for button in (demo_window.copyButton, demo_window.settingsButton, demo_window.createButton):
         assert fully_visible(button), button.objectName()
@@ -397,7 +397,7 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
     for field in fields:  # as in view as before: the form keeps its height
         assert fully_visible(field), field.objectName()
-    assert demo_window.centralWidget().width() >= MINIMUM_SIZE[0]
+    assert central_of(demo_window).width() >= MINIMUM_SIZE[0]
     panel = feature.panel
     for widget in (panel.historySearchEdit, panel.historyExportButton, panel.historyCopyButton):
         assert fully_visible(widget), widget.objectName()
@@ -422,7 +422,7 @@ def test_the_history_never_squeezes_the_link_and_its_buttons(
     open_history(qtbot, demo_window)
     qtbot.wait(50)
 
-    assert demo_window.centralWidget().width() >= MINIMUM_SIZE[0]
+    assert central_of(demo_window).width() >= MINIMUM_SIZE[0]
     # The result scrolls up and down, never sideways: everything in it fits its width.
     page = named(demo_window, QScrollArea, "resultPage")
     panel = demo_window.resultPanel
@@ -782,6 +782,7 @@ def counting_layouts() -> Iterator[LayoutCount]:
     """Count the layout requests of every widget of the program while in the block."""
     count = LayoutCount()
     app = QApplication.instance()
+    assert app is not None  # the tests' application (pytest-qt's)
     app.installEventFilter(count)
     try:
         yield count
@@ -900,7 +901,7 @@ def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
     # narrow result panel (a laptop at 125 %, or the history open beside the form).
     fill_form(demo_window)
     make_link(qtbot, demo_window)
-    note = demo_window.findChild(QLabel, "demoLinkNote")
+    note = named(demo_window, QLabel, "demoLinkNote")
     shown = set()
 
     def check(width: int, _height: int) -> None:
@@ -974,7 +975,7 @@ def test_a_long_organisation_name_in_the_duplicate_warning_never_widens_the_wind
     qtbot.wait(100)
     text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert organization in text.text()
-    assert demo_window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert central_of(demo_window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
     assert text.height() >= text.heightForWidth(text.width())
     assert fully_visible(feature.banner.useExistingButton)
 
@@ -988,7 +989,7 @@ def test_a_long_profile_name_never_widens_the_window(
     window.resize(*MINIMUM_SIZE)
     qtbot.wait(50)
     assert "Kundenerfolgsteam" in window.profileLabel.text()
-    assert window.centralWidget().minimumSizeHint().width() <= MINIMUM_SIZE[0]
+    assert central_of(window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
     assert fully_visible(window.settingsButton)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
@@ -18,7 +19,7 @@ from kombo_desktop.ui import main_window, qr_image
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
-from tests.support.found import named
+from tests.support.found import line_edit_of, named
 from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.locked_files import HeldWrites, full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
@@ -83,7 +84,7 @@ def test_enter_in_a_field_submits(qtbot: QtBot, demo_window: MainWindow, field: 
     fill_form(demo_window)
     widget = named(demo_window, QWidget, field)
     if field == "toolCombo":
-        widget = widget.lineEdit()
+        widget = line_edit_of(demo_window.toolCombo)
     widget.setFocus()
     qtbot.keyClick(widget, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "")
@@ -96,7 +97,9 @@ def test_an_embedded_link_says_it_lasts_an_hour(qtbot: QtBot, demo_window: MainW
     make_link(qtbot, demo_window)
     expiry = named(demo_window, QLabel, "expiryLabel").text()
     assert expiry.startswith("Valid for 1 hour, until ")
-    assert demo_of(demo_window).requests[-1].json["link_type"] == "EMBEDDED"
+    sent = demo_of(demo_window).requests[-1].json
+    assert isinstance(sent, dict)  # the request's JSON body
+    assert sent["link_type"] == "EMBEDDED"
 
 
 def test_copy_puts_the_link_on_the_clipboard(qtbot: QtBot, demo_window: MainWindow) -> None:
@@ -330,7 +333,7 @@ def test_copy_qr_image_puts_a_scannable_picture_on_the_clipboard(
 ) -> None:
     fill_form(demo_window)
     link = make_link(qtbot, demo_window)
-    demo_window.findChild(object, "copyQrButton").click()
+    named(demo_window, QPushButton, "copyQrButton").click()
     assert decode_qimage(QGuiApplication.clipboard().image()) == link
 
 
@@ -356,7 +359,7 @@ def test_a_demo_links_qr_pictures_say_demo_wherever_they_go(
     fill_form(demo_window)
     link = make_link(qtbot, demo_window)
 
-    demo_window.findChild(object, "copyQrButton").click()
+    named(demo_window, QPushButton, "copyQrButton").click()
     _save_qr_as(qtbot, demo_window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
     _save_qr_as(qtbot, demo_window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
 
@@ -376,7 +379,7 @@ def test_a_real_links_qr_pictures_are_plain_codes(
         fill_form(window)
         assert make_link(qtbot, window) == link
 
-        window.findChild(object, "copyQrButton").click()
+        named(window, QPushButton, "copyQrButton").click()
         _save_qr_as(qtbot, window, monkeypatch, tmp_path / "qr.png", "PNG picture (*.png)")
         _save_qr_as(qtbot, window, monkeypatch, tmp_path / "qr.svg", "SVG drawing (*.svg)")
 
@@ -552,11 +555,12 @@ def test_closing_the_window_while_a_qr_code_is_saved_waits_for_its_file(
     disk = HeldWrites(monkeypatch)
     statuses: list[str] = []
     show_message = demo_window.statusPanel.show_message
-    monkeypatch.setattr(
-        demo_window.statusPanel,
-        "show_message",
-        lambda text, *rest: (statuses.append(text), show_message(text, *rest)),
-    )
+
+    def show_and_note(text: str, *rest: Any) -> None:
+        statuses.append(text)
+        show_message(text, *rest)
+
+    monkeypatch.setattr(demo_window.statusPanel, "show_message", show_and_note)
     try:
         demo_window.exportQrButton.click()
         qtbot.waitUntil(disk.waiting.is_set)

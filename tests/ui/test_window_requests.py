@@ -23,8 +23,9 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.ui.history_model import TYPE
-from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT
+from kombo_desktop.ui.link_form import CREATE_TEXT, CREATING_TEXT, LinkForm
 from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SECONDS, MainWindow
+from kombo_desktop.ui.relink_form import RelinkForm
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history
 from tests.support.keyrings import InMemoryKeyring
@@ -581,6 +582,7 @@ def test_a_key_replaced_outside_is_used_though_the_refused_key_was_read_again_me
         window.show_relink_mode(integration_id)
         qtbot.waitUntil(lambda: window.integration_lookup is not None)
         lookup = window.integration_lookup
+        assert lookup is not None  # waited for above
         looked_up = f"/integrations/{integration_id}"
         qtbot.waitUntil(lambda: bool(keys_sent(looked_up)) and not lookup.busy, timeout=10_000)
         assert keys_sent(looked_up) == [f"Bearer {OLD_KEY}"]  # read again, still the old key
@@ -650,6 +652,7 @@ def test_a_link_refused_for_the_key_replaced_while_it_was_made_says_to_send_it_a
 
     with FaultServer(fallback=kombo_accepting(NEW_KEY, "env-new", link, slow_refusal)) as kombo:
         window = open_window("--api-base", kombo.base_url)
+        form: LinkForm | RelinkForm
         if kind == "link":
             fill_form(window)
             form, button = window.linkForm, window.createButton

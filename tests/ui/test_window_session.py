@@ -147,7 +147,7 @@ def test_a_key_saved_in_settings_is_used_and_never_shown(
         dialog = window.settings_dialog
         assert dialog is not None and dialog.isVisible()
         named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
-        named(dialog, QWidget, "saveKeyButton").click()
+        named(dialog, QAbstractButton, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
         assert window.statusLabel.text() == (
             "Links are now made with the profile “default” (address 127.0.0.1)."
@@ -769,6 +769,7 @@ def test_another_environments_key_says_both_the_new_key_and_that_the_tool_was_re
         keyring.set_password(SERVICE_NAME, "default", OTHER_KEY)
         window.use_profile("default")
         assert window.toolCombo.currentData() is None
+        assert window.target is not None
         assert window.statusLabel.text() == (
             f"Links are now made with the profile “default” ({window.target.place}). "
             "EU Only HR is not available in your Kombo account for “HR system (HRIS)”, so "
