@@ -13,6 +13,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -41,7 +42,7 @@ from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import rejected_field_message
 from kombo_desktop.core.refusals import fields_named
 from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
-from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.fault_server import FaultServer, Framing, Reply, closed_port
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
 REQUEST = LinkRequest("anna@example.com", "Acme GmbH", integration_tool="personio")
@@ -577,7 +578,7 @@ def test_a_body_dripping_in_slowly_times_out_as_a_whole() -> None:
         pytest.param({"interim_every": 0.1}, id="endless-102-processing"),
     ],
 )
-def test_an_answer_that_never_completes_times_out_as_a_whole(stalling: dict[str, float]) -> None:
+def test_an_answer_that_never_completes_times_out_as_a_whole(stalling: dict[str, Any]) -> None:
     """Every read finishes within the timeout, but the answer's headers never end: only the
     body had a deadline, and the window said "Asking Kombo for the link…" for ever."""
     stalled = replace(Reply.link("https://connect.kombo.dev/x"), **stalling)
@@ -968,14 +969,12 @@ def test_a_link_carrying_another_registered_key_is_never_shown() -> None:
 
 
 @pytest.mark.parametrize("framing", ["length", "chunked", "close"])
-def test_a_50_mb_body_is_refused_without_reading_it(framing: str) -> None:
+def test_a_50_mb_body_is_refused_without_reading_it(framing: Framing) -> None:
     tracemalloc.start()
     try:
         with (
             FaultServer(Reply.huge(50_000_000, framing=framing)) as server,
-            KomboClient(  # type: ignore[arg-type]
-                server.base_url, KEY
-            ) as client,
+            KomboClient(server.base_url, KEY) as client,
         ):
             with pytest.raises(UnexpectedResponseError) as caught:
                 client.create_link(REQUEST)

@@ -51,7 +51,7 @@ def new_key() -> str:
 class DBusBrokenKeyring(KeyringBackend):
     """A backend whose platform layer fails with a plain RuntimeError, as D-Bus errors do."""
 
-    priority = 0  # type: ignore[assignment]
+    priority = 0
 
     def get_password(self, service: str, username: str) -> str | None:
         raise RuntimeError("org.freedesktop.DBus.Error.ServiceUnknown")
@@ -66,7 +66,7 @@ class DBusBrokenKeyring(KeyringBackend):
 class OsErrorKeyring(KeyringBackend):
     """A backend whose operating-system call fails (Windows API errors are OSErrors)."""
 
-    priority = 0  # type: ignore[assignment]
+    priority = 0
 
     def get_password(self, service: str, username: str) -> str | None:
         raise OSError(1312, "A specified logon session does not exist.")

@@ -2652,7 +2652,12 @@ def test_a_relink_request_is_recorded_for_the_customer_it_was_made_for(
         tool="workday",
         remote_environment="sandbox",
     )
-    made = {"profile": "default", "environment_id": "env-2", "created_at": T0, "is_demo": True}
+    made: dict[str, Any] = {
+        "profile": "default",
+        "environment_id": "env-2",
+        "created_at": T0,
+        "is_demo": True,
+    }
     entry = record_request(
         store, request, "https://connect.kombo.dev/v1?token=r", customer=customer, **made
     )

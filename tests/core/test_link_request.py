@@ -1164,7 +1164,11 @@ def test_a_known_key_in_any_field_is_refused(field: str, form: dict[str, str]) -
     # Pasted into the wrong field, it went to Kombo as customer data, into the history and
     # into the QR code's file name.
     register_secret(PASTED_KEY)
-    values = {"email": "anna@acme.example", "organization_name": "Acme GmbH", **form}
+    values: dict[str, Any] = {
+        "email": "anna@acme.example",
+        "organization_name": "Acme GmbH",
+        **form,
+    }
     with pytest.raises(InvalidRequest) as caught:
         LinkRequest.from_form(**values)
     assert (field, KEY_IN_FIELD_PROBLEM) in [(e.field, e.message) for e in caught.value.errors]

@@ -135,7 +135,7 @@ def test_key_in_message_arguments_and_reprs_is_masked(paths: AppPaths, key: str)
     log.info("key is %r", key)
     log.info("key is %(key)s", {"key": key})
     log.info("holder %s", Holder(key))
-    log.warning(Holder(key))  # type: ignore[arg-type]  # a non-string message
+    log.warning(Holder(key))  # a non-string message
     log.info("headers %s", {"Authorization": f"Bearer {key}"})
     log.info("body %s", json.dumps({"api_key": key}))
 
@@ -361,8 +361,8 @@ def test_rotation_keeps_the_newest_records_and_the_files_in_order(paths: AppPath
     handler.max_bytes = 2000
     for number in range(100):
         log.info("record %03d %s", number, "x" * 100)
-    for handler in logging.getLogger().handlers:
-        handler.flush()
+    for each in logging.getLogger().handlers:
+        each.flush()
 
     newest_first = [paths.log_file] + [
         paths.log_file.with_name(f"{paths.log_file.name}.{n}")

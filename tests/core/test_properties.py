@@ -631,7 +631,7 @@ def _mock_client(answer: object) -> KomboClient:
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.headers["Authorization"] == f"Bearer {KEY}"
         if isinstance(answer, type):
-            raise answer("made-up failure", request=request)  # type: ignore[call-arg]
+            raise answer("made-up failure", request=request)
         status, headers, body = cast(tuple[int, list[tuple[str, str]], bytes], answer)
         raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
         return httpx.Response(status, headers=raw, stream=_Stream(body))

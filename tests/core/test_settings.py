@@ -9,6 +9,7 @@ import secrets
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -778,8 +779,8 @@ NEWER_DOCUMENT = {
 }
 
 
-def saved_document(paths: AppPaths) -> dict[str, object]:
-    loaded: dict[str, object] = json.loads(paths.settings_file.read_text("utf-8"))
+def saved_document(paths: AppPaths) -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(paths.settings_file.read_text("utf-8"))
     return loaded
 
 

@@ -42,6 +42,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import KomboError
 from kombo_desktop.ui import rich_copy
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.e2e.conftest import (
     FAST_CLIENT,
     WindowFactory,
@@ -58,6 +59,13 @@ from tests.support.qr_decode import decode_png, decode_qimage, decode_svg
 
 KEY = "sk_live_HYGIENE_5f3a9c2e7b81d604aa17"
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def settings_dialog_of(window: MainWindow) -> SettingsDialog:
+    """The settings dialog the window has open (the test has just opened it)."""
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog)
+    return dialog
 
 
 def _pieces(key: str) -> tuple[str, ...]:
@@ -129,7 +137,7 @@ def widget_texts(of: QWidget | None = None) -> Iterator[tuple[str, str]]:
                 if isinstance(value, str):
                     yield f"{where}.{name}", value
         for prop in widget.dynamicPropertyNames():
-            name = bytes(prop).decode()
+            name = bytes(prop.data()).decode()
             try:
                 value = widget.property(name)
             except RuntimeError:  # Qt's own bookkeeping, of a type Python cannot see
@@ -157,14 +165,14 @@ def widget_texts(of: QWidget | None = None) -> Iterator[tuple[str, str]]:
                 columns = 1
             for row in range(model.rowCount(root)):
                 for column in range(columns):
-                    index = model.index(row, column)
+                    cell = model.index(row, column)
                     for role in (
                         Qt.ItemDataRole.DisplayRole,
                         Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.AccessibleTextRole,
                         Qt.ItemDataRole.UserRole,
                     ):
-                        yield f"{where}[{row},{column}]", str(model.data(index, role))
+                        yield f"{where}[{row},{column}]", str(model.data(cell, role))
 
 
 def _belongs_to(widget: QWidget, window: QWidget) -> bool:
@@ -205,7 +213,7 @@ class Session:
         if mime.hasHtml() and contains_key(html.unescape(mime.html())):
             self.leaks.append(f"{moment}: clipboard html")
         for fmt in mime.formats():
-            data = bytes(mime.data(fmt))
+            data = bytes(mime.data(fmt).data())
             if any(form in data for form in KEY_BYTES):
                 self.leaks.append(f"{moment}: clipboard {fmt}")
         image = clipboard.image()
@@ -325,8 +333,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
 
         # 1. The key goes in through the settings dialog, typed like a person would.
         click(window, "settingsButton")
-        dialog = window.settings_dialog
-        assert dialog is not None
+        dialog = settings_dialog_of(window)
         key_edit = named(dialog, QLineEdit, "apiKeyEdit")
         assert key_edit.echoMode() == QLineEdit.EchoMode.Password
         qtbot.keyClicks(key_edit, key)
@@ -461,8 +468,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
     with FaultServer(fallback=refusal) as server:
         retarget(window, server.base_url)
         click(window, "settingsButton")
-        dialog = window.settings_dialog
-        assert dialog is not None
+        dialog = settings_dialog_of(window)
         qtbot.waitUntil(lambda: not dialog.busy)  # where the key is kept is read on a worker
         click(dialog, "checkKeyButton")
         qtbot.waitUntil(lambda: "did not accept" in dialog.settingsStatusLabel.text(), timeout=8000)
@@ -607,8 +613,7 @@ def test_a_key_checked_in_settings_and_echoed_across_a_cut_is_written_nowhere(
     with FaultServer(fallback=ECHOED_ACROSS_A_CUT[shape]) as server:
         window = kombo_window(server.base_url, key=None)
         click(window, "settingsButton")
-        dialog = window.settings_dialog
-        assert dialog is not None
+        dialog = settings_dialog_of(window)
         qtbot.waitUntil(lambda: not dialog.busy)
         qtbot.keyClicks(named(dialog, QLineEdit, "apiKeyEdit"), WORD_KEY)
         click(dialog, "saveKeyButton")
@@ -677,8 +682,7 @@ def test_a_key_too_short_to_be_hidden_is_never_used_so_no_link_carries_it(
         )
         if given_in == "settings":
             click(window, "settingsButton")
-            dialog = window.settings_dialog
-            assert dialog is not None
+            dialog = settings_dialog_of(window)
             qtbot.waitUntil(lambda: not dialog.busy)
             key_edit = named(dialog, QLineEdit, "apiKeyEdit")
             qtbot.keyClicks(key_edit, SHORT_KEY)

@@ -235,9 +235,11 @@ def test_keyring_finds_its_backend_through_the_trimmed_metadata(tmp_path: Path) 
 
     used = {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets"}
     assert not used & set(rules.EXCLUDED_QT_MODULES)
+    pyside = __import__("PySide6").__file__
+    assert pyside is not None  # an installed package, with its __init__.py
     wheel_modules = {
         f"PySide6.{path.name.split('.')[0]}"
-        for path in (Path(__import__("PySide6").__file__).parent).glob("Qt*.*")
+        for path in (Path(pyside).parent).glob("Qt*.*")
         if path.suffix in (".so", ".pyd") or ".abi3." in path.name
     }
     # Every binding the installed wheel offers is either used or excluded: a new PySide6 release

@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def requirement_closure() -> dict[str, str]:
 
 
 @functools.cache
-def module_owners() -> dict[str, list[str]]:
+def module_owners() -> Mapping[str, list[str]]:
     return metadata.packages_distributions()
 
 

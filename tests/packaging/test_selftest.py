@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,7 +43,7 @@ def parse_single_json_line(stdout: str) -> dict[str, object]:
 
 def run_self_test(
     tmp_path: Path, leave_out: tuple[str, ...], **settings: str
-) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """``kombo-desktop --self-test`` from the source tree, without the ``leave_out`` variables
     and with ``settings``; the process and its JSON report."""
     env = {k: v for k, v in os.environ.items() if k not in leave_out}
@@ -71,18 +72,18 @@ def test_self_test_passes_off_screen_without_a_credential_service(tmp_path: Path
         # No D-Bus session: keyring finds no credential service, as on a CI machine.
         DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
     )
-    failed = {n: c for n, c in report["checks"].items() if not c["ok"]}  # type: ignore[union-attr]
+    failed = {n: c for n, c in report["checks"].items() if not c["ok"]}
     assert result.returncode == 0, f"failed checks: {failed}\nstderr: {result.stderr[-2000:]}"
     assert report["ok"] is True
     assert report["version"] == __version__
-    assert set(report["checks"]) == EXPECTED_CHECKS  # type: ignore[arg-type]
-    for name, check in report["checks"].items():  # type: ignore[union-attr]
+    assert set(report["checks"]) == EXPECTED_CHECKS
+    for name, check in report["checks"].items():
         assert check["ok"] is True, name
         assert isinstance(check["detail"], str) and check["detail"], name
         assert isinstance(check["ms"], float | int) and check["ms"] >= 0, name
     assert isinstance(report["total_ms"], float | int)
-    assert "203 tools" in report["checks"]["tool_catalog"]["detail"]  # type: ignore[index]
-    assert "decoded back to the link" in report["checks"]["qr"]["detail"]  # type: ignore[index]
+    assert "203 tools" in report["checks"]["tool_catalog"]["detail"]
+    assert "decoded back to the link" in report["checks"]["qr"]["detail"]
     # The self-test ran in a temporary home: nothing was written to the one we gave it.
     assert not (tmp_path / "home").exists()
 
@@ -308,7 +309,7 @@ def test_a_named_display_that_cannot_be_used_falls_back_to_off_screen(tmp_path: 
         tmp_path, ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM"), DISPLAY=f":{free}"
     )
     assert report["ok"] is True, result.stderr[-2000:]
-    assert "running on offscreen" in report["checks"]["qt_platform"]["detail"]  # type: ignore[index]
+    assert "running on offscreen" in report["checks"]["qt_platform"]["detail"]
 
 
 def test_a_thread_of_the_program_left_running_is_found() -> None:
