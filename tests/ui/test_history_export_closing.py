@@ -29,7 +29,7 @@ from kombo_desktop.ui.export_closing import (
 )
 from kombo_desktop.ui.history_panel import EXPORTING_TEXT
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.found import named
+from tests.support.found import line_edit_of, named
 from tests.support.history_helpers import history_of, open_history
 from tests.support.history_records import record_link
 from tests.support.locked_files import HeldRead, read_only_drive
@@ -293,7 +293,7 @@ def test_the_program_changing_a_field_meanwhile_is_not_going_on_working(
     # settled on the tool it stands for ("Personio") as the person switches to another
     # window (say, to find the export's folder): that is the program tidying up, not work.
     demo_window.activateWindow()
-    search = demo_window.toolCombo.lineEdit()
+    search = line_edit_of(demo_window.toolCombo)
     search.setFocus()
     search.selectAll()
     qtbot.keyClicks(search, "personi")

@@ -245,7 +245,7 @@ def test_with_larger_text_settings_never_gets_wider_than_the_screen(
     assert dialog.minimumSizeHint().width() <= widest
     assert dialog.minimumWidth() <= widest
     assert dialog.width() <= widest
-    close = dialog.findChild(QPushButton, "closeSettingsButton")
+    close = named(dialog, QPushButton, "closeSettingsButton")
     assert close is not None
     assert close.visibleRegion().boundingRect() == close.rect()  # whole, not cut at the side
     assert dialog.rect().contains(QRect(close.mapTo(dialog, QPoint(0, 0)), close.size()))
@@ -405,7 +405,7 @@ def test_with_twice_the_text_on_a_laptop_at_150_the_programs_name_is_never_cut_u
     window = open_window("--demo")
     qtbot.waitExposed(window)
     qtbot.wait(50)
-    title = window.findChild(QLabel, "headerTitle")
+    title = named(window, QLabel, "headerTitle")
     assert shown_whole_or_with_a_tip(title, "Kombo Desktop"), title.text()
     assert title.text().startswith("Kombo")
     # The screen-sharing switch took its shorter words before the name was cut.
@@ -419,7 +419,7 @@ def test_at_the_usual_text_size_the_programs_name_is_whole(
     window = open_window("--demo")
     qtbot.waitExposed(window)
     qtbot.wait(50)
-    title = window.findChild(QLabel, "headerTitle")
+    title = named(window, QLabel, "headerTitle")
     assert title.text() == "Kombo Desktop"
     assert title.toolTip() == ""
     assert shown_whole_or_with_a_tip(title, "Kombo Desktop")
@@ -472,8 +472,8 @@ def test_on_a_narrow_screen_the_settings_footer_keeps_its_words_whole(
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
     qtbot.wait(50)
-    close = dialog.findChild(QPushButton, "closeSettingsButton")
-    version = dialog.findChild(QLabel, "settingsVersionLabel")
+    close = named(dialog, QPushButton, "closeSettingsButton")
+    version = named(dialog, QLabel, "settingsVersionLabel")
     for widget in (dialog.logFolderButton, close, version):
         assert widget.width() >= widget.sizeHint().width(), widget.objectName()
         place = QRect(widget.mapTo(dialog, QPoint(0, 0)), widget.size())
