@@ -7,10 +7,13 @@ Beside the form, where it stands on most laptops (1366x768, and 1920x1080 at 150
 table has room for about three columns, and in the order above they were when, organisation
 and half an e-mail address: what staff open the history for, "was this customer already sent a
 link for this tool, and does it still work?", was a sideways scroll away. There the
-organisation, the tool and the status come first and share the width in view: the status
-column as wide as its longest usual text ("Valid until 28 May 2027") when the names keep room
-to be read, narrower otherwise. The other columns follow a scroll away, and every cell's
-tooltip holds its whole text.
+organisation, the tool, when the link was made and until when it works come first and share
+the width in view, the last two in their short wording (``HistoryTableModel.set_compact``:
+"30 Nov, 22:15" and "30 Nov 2027" under "Valid until") and as wide as their longest usual
+text, the organisation and the tool sharing the rest. The time it was made is what tells two
+links for one customer and tool apart: a scroll away, with only the organisation, the tool
+and the status in view, two such rows read the same. The other columns follow a scroll away,
+and every cell's tooltip holds its whole text.
 
 Only the header's order changes, never the model's columns, so selection, tooltips, the CSV
 export and screen readers' cell names are the same in both arrangements.
@@ -18,6 +21,7 @@ export and screen readers' cell names are the same in both arrangements.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
@@ -28,6 +32,7 @@ from kombo_desktop.core.vocabulary import day_text
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.history_model import (
     COLUMNS,
+    COMPACT_STATUS_TITLE,
     CUSTOMER_ID,
     EMAIL,
     ORGANISATION,
@@ -35,6 +40,7 @@ from kombo_desktop.ui.history_model import (
     TOOL,
     TYPE,
     WHEN,
+    HistoryTableModel,
 )
 
 # Below the form: together narrower than the window's usual width, so "Valid until ..." is
@@ -49,15 +55,18 @@ WIDE_WIDTHS: Final = {
     STATUS: 190,
 }
 WIDE_ORDER: Final = tuple(range(len(COLUMNS)))
-NARROW_ORDER: Final = (ORGANISATION, TOOL, STATUS, WHEN, EMAIL, CUSTOMER_ID, TYPE)
-# Narrow, the organisation and the tool keep at least this much, which shows a name such as
-# "Acme GmbH" or "Personio" whole; the status column has what is left up to its full width
-# (an expired entry is greyed in every column, so a cut-off status still says the essential).
+NARROW_ORDER: Final = (ORGANISATION, TOOL, WHEN, STATUS, TYPE, EMAIL, CUSTOMER_ID)
+# Narrow, the organisation and the tool keep at least this much together, which shows names
+# such as "Acme GmbH" and "Personio" whole; the time made and the status have what is left up
+# to their full widths (an expired entry is greyed in every column, so a cut-off status still
+# says the essential).
 ORGANISATION_AT_LEAST: Final = 120
-TOOL_AT_LEAST: Final = 90
-STATUS_AT_LEAST: Final = 70
-# What the organisation gets of the width the status leaves it and the tool (beyond the least).
-ORGANISATION_SHARE: Final = 0.55
+TOOL_AT_LEAST: Final = 80
+WHEN_AT_LEAST: Final = 60
+STATUS_AT_LEAST: Final = 60
+# What the organisation gets of the width the others leave it and the tool: the larger share,
+# as names of organisations are longer than names of tools.
+ORGANISATION_SHARE: Final = 0.62
 # Room around a cell's text: Qt's margins on each side and the grid line.
 CELL_PADDING: Final = 16
 
@@ -82,6 +91,9 @@ class HistoryColumns(QObject):
     def set_narrow(self, narrow: bool) -> None:
         if narrow != self._narrow:
             self._narrow = narrow
+            model = self._table.model()
+            if isinstance(model, HistoryTableModel):
+                model.set_compact(narrow)
             self._arrange()
 
     @reports_errors
@@ -102,18 +114,32 @@ class HistoryColumns(QObject):
     def _fit_first_columns(self) -> None:
         width = self._table.viewport().width()
         least = ORGANISATION_AT_LEAST + TOOL_AT_LEAST
-        status = max(STATUS_AT_LEAST, min(self.status_width(), width - least))
-        rest = max(least, width - status)
+        when, status = self.when_width(), self.status_width()
+        # Short of room, the time and the status give up the same width, down to their least.
+        missing = max(0, least + when + status - width)
+        when = max(WHEN_AT_LEAST, when - (missing + 1) // 2)
+        status = max(STATUS_AT_LEAST, status - missing // 2)
+        rest = max(least, width - when - status)
         organisation = max(ORGANISATION_AT_LEAST, round(rest * ORGANISATION_SHARE))
+        self._table.setColumnWidth(WHEN, when)
         self._table.setColumnWidth(STATUS, status)
         self._table.setColumnWidth(ORGANISATION, organisation)
         self._table.setColumnWidth(TOOL, rest - organisation)
 
+    def when_width(self) -> int:
+        """Wide enough for the short time made ("28 May, 22:22") of any month."""
+        return self._widest(lambda day: f"{day.rsplit(' ', 1)[0]}, 22:22")
+
     def status_width(self) -> int:
-        """Wide enough for "Valid until" and the widest date of any month in the table's font."""
+        """Wide enough for the short status (the widest date of any month) and its title."""
+        title = self._table.horizontalHeader().fontMetrics().horizontalAdvance(COMPACT_STATUS_TITLE)
+        return max(self._widest(lambda day: day), title + CELL_PADDING)
+
+    def _widest(self, text: Callable[[str], str]) -> int:
+        """The width of the widest ``text`` of the 28th of any month, in the table's font."""
         metrics = self._table.fontMetrics()
         widest = max(
-            metrics.horizontalAdvance(f"Valid until {day_text(datetime(2027, month, 28))}")
+            metrics.horizontalAdvance(text(day_text(datetime(2027, month, 28))))
             for month in range(1, 13)
         )
         return widest + CELL_PADDING

@@ -49,6 +49,10 @@ PAGE_SIZE: Final = 200
 
 COLUMNS: Final = ("When", "Organisation", "E-mail", "Customer id", "Tool", "Type", "Status")
 WHEN, ORGANISATION, EMAIL, CUSTOMER_ID, TOOL, TYPE, STATUS = range(len(COLUMNS))
+# Beside the form (see ``HistoryTableModel.set_compact``) the status column says only until
+# when a link works, under this title.
+COMPACT_STATUS_TITLE: Final = "Valid until"
+VALID_UNTIL: Final = "Valid until "
 
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 """Item data role that returns the row's :class:`HistoryEntry`."""
@@ -135,6 +139,18 @@ def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
         same_day = until.date() == moment.astimezone().date()
         return f"Valid until {until:%H:%M}" + ("" if same_day else f" on {local_date(until)}")
     return f"Valid until {local_date(entry.expires_at)}"
+
+
+def short_day_and_time(moment: datetime, now: datetime | None = None) -> str:
+    """ "3 Mar, 14:02" in local time for a moment of this year, "3 Mar 2025, 14:02" for an
+    earlier one: what tells two links of one customer apart, in the width a narrow history
+    has for it."""
+    local = moment.astimezone()
+    this_year = (now or datetime.now()).astimezone().year
+    if local.year != this_year:
+        return local_time(moment)
+    day_and_month = day_text(local).rsplit(" ", 1)[0]
+    return f"{day_and_month}, {local:%H:%M}"
 
 
 def validity_words(entry: HistoryEntry, now: datetime | None = None) -> str:
@@ -242,6 +258,7 @@ class HistoryTableModel(QAbstractTableModel):
         self.current_profile: str | None = None
         # Where demo links work now (see HistoryFeature.demo_origin): others no longer do.
         self.demo_origin: str | None = None
+        self._compact = False  # see set_compact
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -302,6 +319,23 @@ class HistoryTableModel(QAbstractTableModel):
         if self._rows:
             last = len(self._rows) - 1
             self.dataChanged.emit(self.index(0, TYPE), self.index(last, TYPE))
+
+    @property
+    def compact(self) -> bool:
+        return self._compact
+
+    def set_compact(self, compact: bool) -> None:
+        """Beside the form (``compact``) the table has room for four short columns: the time a
+        link was made says its year only when it is not this one, and the status column, titled
+        "Valid until", says just the date ("30 Nov 2027"; "Expired" when it has). With the whole
+        wording the time was a sideways scroll away, and two links for one customer and tool
+        read the same. Their tooltips keep the whole wording."""
+        if compact == self._compact:
+            return
+        self._compact = compact
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
     def next_expiry(self) -> datetime | None:
         """When the next of the loaded links that still work expires (None: none will)."""
@@ -485,6 +519,8 @@ class HistoryTableModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if self._compact and section == STATUS:
+                return COMPACT_STATUS_TITLE
             return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
         return None
 
@@ -501,6 +537,8 @@ class HistoryTableModel(QAbstractTableModel):
             return entry
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if role == Qt.ItemDataRole.DisplayRole:
+                if self._compact:
+                    return self.compact_cell_text(entry, index.column())
                 return self.cell_text(entry, index.column())
             return plain_tooltip(self.cell_text(entry, index.column(), tooltip=True))
         if role == Qt.ItemDataRole.ForegroundRole and not self.usable(entry):
@@ -511,6 +549,15 @@ class HistoryTableModel(QAbstractTableModel):
         """What the cell of ``entry`` in ``column`` shows (or its ``tooltip``): see
         :func:`shown_text` for the entry's own texts."""
         return shown_text(self._cell_text(entry, column, tooltip=tooltip))
+
+    def compact_cell_text(self, entry: HistoryEntry, column: int) -> str:
+        """What the cell shows beside the form (see :meth:`set_compact`)."""
+        if column == WHEN and not dated_ahead(entry.created_at):
+            return short_day_and_time(entry.created_at)
+        text = self.cell_text(entry, column)
+        if column == STATUS and text.startswith(VALID_UNTIL):
+            return text.removeprefix(VALID_UNTIL)
+        return text
 
     def _cell_text(self, entry: HistoryEntry, column: int, *, tooltip: bool) -> str:
         if column == WHEN:

@@ -928,6 +928,7 @@ def test_a_profile_at_a_local_service_keeps_its_links_working_and_their_duplicat
     history_of(window).banner.dismissButton.click()
     feature = open_history(qtbot, window)
     model = feature.panel.model
+    model.set_compact(False)  # the whole wording, as below the form
     assert str(model.data(model.index(0, STATUS))).startswith("Valid until")
 
 

@@ -369,6 +369,7 @@ def test_the_panel_lists_entries_newest_first_with_their_status(
 ) -> None:
     entries = add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
+    feature.panel.model.set_compact(False)  # the whole wording, as below the form
 
     assert [e.url for e in shown_entries(feature)] == [
         entries["relink"].url,
@@ -567,6 +568,7 @@ def test_a_link_pasted_into_the_search_shows_whose_it_is_and_until_when_it_works
     customer's full stop, the search finds that one entry."""
     entries = add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
+    feature.panel.model.set_compact(False)  # the whole wording, as below the form
     search = feature.panel.historySearchEdit
     for pasted in (
         f"  {entries['acme'].url}.\n",
@@ -802,6 +804,7 @@ def test_the_table_says_which_kept_links_are_unsafe(
         url="https://connect.kombo.dev/v1?token=fine",
     )
     feature = open_history(qtbot, demo_window)
+    feature.panel.model.set_compact(False)  # the whole wording, as below the form
     model = feature.panel.model
     rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
     unsafe = model.index(rows[refused.url], STATUS)
@@ -895,6 +898,7 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
         url=f"{demo_window.demo_server.origin}/demo/connect?token=now",
     )
     feature = open_history(qtbot, demo_window)
+    feature.panel.model.set_compact(False)  # the whole wording, as below the form
     panel = feature.panel
     rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
     assert cell(demo_window, rows[earlier.url], STATUS) == "No longer works"
@@ -928,6 +932,7 @@ def test_a_link_expiring_while_the_history_is_open_is_shown_expired(
         left=timedelta(seconds=1.5),
     )
     panel = open_history(qtbot, demo_window).panel
+    panel.model.set_compact(False)  # the whole wording, as below the form
     select(demo_window, soon.url)
     assert cell(demo_window, 0, STATUS).startswith("Valid until")
     assert panel.historyOpenButton.isEnabled()
@@ -1443,6 +1448,7 @@ def test_the_exports_columns_have_the_names_the_window_gives_them(
     # The export said "Kind" for the history table's "Type" and "Category" for the form's
     # "Kind of system": a person looking for the column by its name did not find it.
     feature = open_history(qtbot, demo_window)
+    feature.panel.model.set_compact(False)  # the whole wording, as below the form
     model = feature.panel.historyTable.model()
     titles = [
         model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
@@ -1697,13 +1703,13 @@ def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_ret
     header = table.horizontalHeader()
 
     def first_columns() -> list[int]:
-        return [header.logicalIndex(place) for place in range(3)]
+        return [header.logicalIndex(place) for place in range(4)]
 
-    def fitted() -> bool:  # the three share the table's view exactly
+    def fitted() -> bool:  # the four share the table's view exactly
         return sum(table.columnWidth(c) for c in first_columns()) == table.viewport().width()
 
-    assert first_columns() == [ORGANISATION, TOOL, STATUS] and fitted()
-    # The dock's edge dragged: the three still share the new width.
+    assert first_columns() == [ORGANISATION, TOOL, WHEN, STATUS] and fitted()
+    # The dock's edge dragged: the four still share the new width.
     before = table.viewport().width()
     demo_window.resizeDocks([feature.dock], [feature.dock.width() + 60], Qt.Orientation.Horizontal)
     qtbot.waitUntil(lambda: table.viewport().width() > before, timeout=2000)
@@ -1714,6 +1720,53 @@ def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_ret
     assert {column: table.columnWidth(column) for column in WIDE_ORDER} == WIDE_WIDTHS | {
         WIDE_ORDER[-1]: table.columnWidth(WIDE_ORDER[-1])  # the last one stretches
     }
+
+
+def test_beside_the_form_two_links_that_differ_only_in_when_made_read_differently(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Two reconnection links for one customer, made ten minutes apart: docked beside the form
+    # on a 1366x768 laptop the rows read "Demo organisat… | Personio | Valid until ..." both,
+    # the time they were made a sideways scroll away.
+    store = history_of(demo_window).store
+    for minutes in (20, 10):
+        record_relink(
+            store,
+            profile="default",
+            integration_id=INTEGRATION_ID,
+            language=Language.DE,
+            link_type=LinkType.MAGIC_LINK,
+            tool="personio",
+            url=f"https://connect.kombo.dev/v1?token=again{minutes}",
+            organization="Demo organisation",
+            created_at=NOW - timedelta(minutes=minutes),
+        )
+    demo_window.resize(1366, 768)
+    feature = open_history(qtbot, demo_window)
+    table, model = feature.panel.historyTable, feature.panel.model
+    header = table.horizontalHeader()
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+    def in_view(column: int) -> bool:
+        left = header.sectionViewportPosition(column)
+        return left >= 0 and left + header.sectionSize(column) <= table.viewport().width()
+
+    def seen(row: int) -> list[str]:
+        return [
+            str(model.index(row, column).data())
+            for column in range(model.columnCount())
+            if in_view(column)
+        ]
+
+    assert all(in_view(column) for column in (ORGANISATION, TOOL, WHEN, STATUS))
+    assert seen(0) != seen(1)
+    # The organisation keeps a readable share, "Demo organisation" all but whole.
+    name = table.fontMetrics().horizontalAdvance("Demo organisation")
+    assert table.columnWidth(ORGANISATION) >= 0.8 * name
+    for row in range(model.rowCount()):
+        for column in (WHEN, STATUS):  # when it was made and until when it works, whole
+            text = str(model.index(row, column).data())
+            assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(column)
 
 
 def test_the_dock_close_button_closes_the_history(qtbot: QtBot, demo_window: MainWindow) -> None:

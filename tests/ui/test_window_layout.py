@@ -40,7 +40,7 @@ from kombo_desktop.ui.history_dock import (
     Sizes,
     plan_dock,
 )
-from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL
+from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL, WHEN
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
@@ -360,11 +360,12 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
     assert rows >= USEFUL_ROWS
     if demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea:
         assert feature.dock.width() <= MAX_SHARE * demo_window.width() + 1
-        # Who, which tool, and whether it still works, read whole without scrolling sideways.
+        # Who, which tool, when made and whether it still works, read whole without scrolling
+        # sideways.
         table = panel.historyTable
-        assert columns_in_view(table) == [ORGANISATION, TOOL, STATUS]
+        assert columns_in_view(table) == [ORGANISATION, TOOL, WHEN, STATUS]
         for row in range(panel.model.rowCount()):
-            for column in (ORGANISATION, TOOL, STATUS):
+            for column in (ORGANISATION, TOOL, WHEN, STATUS):
                 text = panel.model.index(row, column).data()
                 assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(column)
     else:
@@ -406,8 +407,9 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     rows = table.viewport().height() // table.rowHeight(0)
     assert rows >= USEFUL_ROWS
     # What staff look there for is in view without scrolling sideways (it was the time, the
-    # organisation and half an e-mail address): who, which tool, and whether it still works.
-    assert columns_in_view(table) == [ORGANISATION, TOOL, STATUS]
+    # organisation and half an e-mail address): who, which tool, when made and whether it
+    # still works.
+    assert columns_in_view(table) == [ORGANISATION, TOOL, WHEN, STATUS]
     assert table.columnWidth(ORGANISATION) >= ORGANISATION_AT_LEAST
 
 
