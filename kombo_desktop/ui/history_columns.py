@@ -13,7 +13,8 @@ the width in view, the last two in their short wording (``HistoryTableModel.set_
 text, the organisation and the tool sharing the rest. The time it was made is what tells two
 links for one customer and tool apart: a scroll away, with only the organisation, the tool
 and the status in view, two such rows read the same. The other columns follow a scroll away,
-and every cell's tooltip holds its whole text.
+and every cell's tooltip holds its whole text and the rest of the entry
+(``HistoryTableModel.tooltip``).
 
 Only the header's order changes, never the model's columns, so selection, tooltips, the CSV
 export and screen readers' cell names are the same in both arrangements.

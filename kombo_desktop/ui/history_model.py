@@ -53,6 +53,10 @@ WHEN, ORGANISATION, EMAIL, CUSTOMER_ID, TOOL, TYPE, STATUS = range(len(COLUMNS))
 # when a link works, under this title.
 COMPACT_STATUS_TITLE: Final = "Valid until"
 VALID_UNTIL: Final = "Valid until "
+# The order a tooltip tells the rest of an entry in (see ``HistoryTableModel.tooltip``), and
+# the word before each part: the column's title, "Made" for when.
+TOOLTIP_ORDER: Final = (ORGANISATION, TOOL, TYPE, WHEN, STATUS, EMAIL, CUSTOMER_ID)
+TOOLTIP_LABELS: Final = {column: COLUMNS[column] for column in TOOLTIP_ORDER} | {WHEN: "Made"}
 
 ENTRY_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 """Item data role that returns the row's :class:`HistoryEntry`."""
@@ -540,7 +544,7 @@ class HistoryTableModel(QAbstractTableModel):
                 if self._compact:
                     return self.compact_cell_text(entry, index.column())
                 return self.cell_text(entry, index.column())
-            return plain_tooltip(self.cell_text(entry, index.column(), tooltip=True))
+            return plain_tooltip(self.tooltip(entry, index.column()))
         if role == Qt.ItemDataRole.ForegroundRole and not self.usable(entry):
             return QColor(theme.MUTED)
         return None
@@ -549,6 +553,20 @@ class HistoryTableModel(QAbstractTableModel):
         """What the cell of ``entry`` in ``column`` shows (or its ``tooltip``): see
         :func:`shown_text` for the entry's own texts."""
         return shown_text(self._cell_text(entry, column, tooltip=tooltip))
+
+    def tooltip(self, entry: HistoryEntry, column: int) -> str:
+        """The tooltip of ``entry``'s cell in ``column``: the cell's whole text, then the rest
+        of the entry, one part a line ("Made: 30 Nov 2026, 22:15"). Beside the form most of
+        the columns are a scroll away, and two links for one customer and tool looked the
+        same there: pointing at any of its cells now says the whole entry. Only an entry on
+        show has one: in screen-sharing mode the history is closed and holds no rows."""
+        own = self.cell_text(entry, column, tooltip=True)
+        rest = [
+            f"{TOOLTIP_LABELS[other]}: {text}"
+            for other in TOOLTIP_ORDER
+            if other != column and (text := self.cell_text(entry, other, tooltip=True))
+        ]
+        return "\n\n".join(part for part in (own, "\n".join(rest)) if part)
 
     def compact_cell_text(self, entry: HistoryEntry, column: int) -> str:
         """What the cell shows beside the form (see :meth:`set_compact`)."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QTableView,
+    QToolTip,
 )
 from pytestqt.qtbot import QtBot
 
@@ -48,6 +49,7 @@ from kombo_desktop.ui.history_model import (
     TOOL,
     TYPE,
     WHEN,
+    local_time,
     status_text,
     tool_text,
 )
@@ -140,6 +142,12 @@ def add_entries(store: HistoryStore, profile: str = "default") -> dict[str, Hist
             created_at=NOW - timedelta(hours=1),
         ),
     }
+
+
+def own_words(tooltip: str) -> str:
+    """The part of a history cell's tooltip that is about the cell itself: the first
+    paragraph, before the rest of the entry."""
+    return tooltip.split("\n\n")[0]
 
 
 def cell(window: MainWindow, row: int, column: int) -> str:
@@ -438,7 +446,8 @@ def test_direction_overrides_in_older_entries_do_not_make_a_row_look_like_anothe
         index = model.index(row, column)
         return (
             str(model.data(index, Qt.ItemDataRole.DisplayRole)),
-            str(model.data(index, Qt.ItemDataRole.ToolTipRole)),
+            # The cell's own words; the rest of the entry follows (see the tooltip test).
+            own_words(str(model.data(index, Qt.ItemDataRole.ToolTipRole))),
         )
 
     assert shown(0, ORGANISATION) == ("\U0001f469\u200d\U0001f4bb Studio",) * 2
@@ -809,7 +818,7 @@ def test_the_table_says_which_kept_links_are_unsafe(
     rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
     unsafe = model.index(rows[refused.url], STATUS)
     assert model.data(unsafe) == "Unsafe link"
-    assert model.data(unsafe, Qt.ItemDataRole.ToolTipRole) == (
+    assert own_words(str(model.data(unsafe, Qt.ItemDataRole.ToolTipRole))) == (
         f"This link can't be used because {reason}. Use “Fill the form” to make a new one."
     )
     # Greyed like the other links that cannot be used, in every column.
@@ -1769,6 +1778,41 @@ def test_beside_the_form_two_links_that_differ_only_in_when_made_read_differentl
             assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(column)
 
 
+def test_each_cell_of_a_row_says_the_whole_entry_in_its_tooltip_until_sharing_starts(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Beside the form most columns are a scroll away: pointing at any cell says the whole
+    # entry, so two links for one customer and tool can be told apart without scrolling.
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+    row = next(
+        row for row, entry in enumerate(shown_entries(feature)) if entry.organization == "Acme GmbH"
+    )
+    made = local_time(entries["acme"].created_at)
+    for column in (ORGANISATION, TOOL, WHEN, STATUS):
+        tip = str(model.data(model.index(row, column), Qt.ItemDataRole.ToolTipRole))
+        for words in ("Acme GmbH", "Personio", "New link", made, "Valid until", "CUST-1"):
+            assert words in tip, (column, words, tip)
+        assert "anna@acme.example" in tip
+        assert "Globex" not in tip  # that row's own entry only
+    # The cell's own words come first: the organisation's tooltip starts with its name.
+    tip = str(model.data(model.index(row, ORGANISATION), Qt.ItemDataRole.ToolTipRole))
+    assert tip.startswith("Acme GmbH\n")
+
+    # One shown as screen-sharing mode is turned on (by keyboard: the pointer stays on the
+    # row) does not stay on the screen.
+    table = feature.panel.historyTable
+    QToolTip.showText(table.viewport().mapToGlobal(QPoint(5, 5)), tip, table.viewport())
+    assert QToolTip.isVisible()
+
+    demo_window.screen_sharing.privacySwitch.click()  # screen-sharing mode on again
+
+    assert model.rowCount() == 0
+    assert model.data(model.index(row, ORGANISATION), Qt.ItemDataRole.ToolTipRole) is None
+    assert not QToolTip.isVisible()
+
+
 def test_the_dock_close_button_closes_the_history(qtbot: QtBot, demo_window: MainWindow) -> None:
     add_entries(history_of(demo_window).store)
     feature = open_history(qtbot, demo_window)
@@ -2042,7 +2086,7 @@ def test_an_entry_of_another_profile_says_which(qtbot: QtBot, demo_window: MainW
     assert cell(demo_window, rows[theirs.url], TYPE) == "New link · Development"
     assert cell(demo_window, rows[ours.url], TYPE) == "New link"
     tooltip = model.data(model.index(rows[ours.url], TYPE), Qt.ItemDataRole.ToolTipRole)
-    assert tooltip == "New link, made with profile default"
+    assert own_words(str(tooltip)) == "New link, made with profile default"
 
     select(demo_window, theirs.url)
     feature.panel.historyQrButton.click()

@@ -108,7 +108,10 @@ def test_history_tooltips_show_names_as_typed(qtbot: QtBot, demo_window: MainWin
     qtbot.waitUntil(lambda: model.rowCount() == 1)
     index = model.index(0, ORGANISATION)
     assert model.data(index, Qt.ItemDataRole.DisplayRole) == "<b>Acme</b> & Sons"
-    assert shown_as(model.data(index, Qt.ItemDataRole.ToolTipRole)) == "<b>Acme</b> & Sons"
+    # The cell's own words first, then the rest of the entry, as typed too.
+    tooltip = shown_as(model.data(index, Qt.ItemDataRole.ToolTipRole))
+    assert tooltip.startswith("<b>Acme</b> & Sons\n")
+    assert "E-mail: anna@example.com" in tooltip
 
 
 def test_plain_tooltip_leaves_ordinary_text_alone() -> None:
