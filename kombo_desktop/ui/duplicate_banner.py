@@ -35,7 +35,7 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.core.integrations import same_organization
@@ -257,6 +257,9 @@ class DuplicateBanner(QFrame):
 
         title = plain_label(TITLE)
         title.setObjectName("duplicateBannerTitle")
+        # In the form's column beside a docked history the warning is narrow: its title goes
+        # on in a second line (it was cut after "already e").
+        wrap_within_width(title)
         self._title = title
         self.label = plain_label()
         self.label.setObjectName("duplicateBannerLabel")
@@ -285,25 +288,22 @@ class DuplicateBanner(QFrame):
         )
 
         # They go on in a next line when the warning is narrow: in one row they could not, and
-        # with larger system text made the window wider than a laptop's screen.
+        # with larger system text made the window wider than a laptop's screen. "Not now" comes
+        # last, after the three real choices, as the Tab key reaches it; beside the title it
+        # cost the warning a line of its own in the form's column, where the form's fields pay
+        # for every line the warning takes.
         buttons = FlowLayout(
             self.changeOriginIdButton,
             self.useExistingButton,
             self.relinkInsteadButton,
             self.createAnywayButton,
+            self.dismissButton,
         )
-
-        # "Not now" sits beside the title, away from the three real choices: in their row it
-        # made the warning wider than a small window.
-        heading = QHBoxLayout()
-        heading.setSpacing(theme.SPACING)
-        heading.addWidget(title, 1)
-        heading.addWidget(self.dismissButton, 0, Qt.AlignmentFlag.AlignTop)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         layout.setSpacing(theme.SPACING // 2)
-        layout.addLayout(heading)
+        layout.addWidget(title)
         layout.addWidget(self.label)
         layout.addLayout(buttons)
 

@@ -17,9 +17,9 @@ The window keeps the names other parts and tests use (``use_target``, ``submit_c
 ``busy`` ...) and hands them to the part that does the work.
 
 Room for what comes later is left on purpose: ``create_guards`` lets a check (the duplicate
-warning) hold a request before it is sent, ``bannerArea`` takes such banners above the forms,
-the dock areas of the ``QMainWindow`` take side panels (history), and ``link_made`` tells
-listeners about every link made.
+warning) hold a request before it is sent, ``bannerArea`` takes such banners above the forms, in
+their column, the dock areas of the ``QMainWindow`` take side panels (history), and
+``link_made`` tells listeners about every link made.
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ from kombo_desktop.ui import qt_enums, theme
 # CANCELLED_BY_CHANGE_TEXT is imported from here too (tests).
 from kombo_desktop.ui.account_feature import CANCELLED_BY_CHANGE_TEXT as CANCELLED_BY_CHANGE_TEXT
 from kombo_desktop.ui.account_feature import AccountFeature
+from kombo_desktop.ui.banner_place import BannerPlace
 from kombo_desktop.ui.connection import RUN_KEY_NOTE, Connection, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
@@ -380,14 +381,27 @@ class MainWindow(QMainWindow):
             ],
         )
 
-        # Banners such as the duplicate warning go here, between the header and the forms.
+        # Banners such as the duplicate warning go here: in the form's column, above its tabs,
+        # where the person who pressed "Create link" decides. Across the whole window they
+        # pushed the result down as they appeared, and on a 1366x768 laptop the link on show
+        # lost its heading, its QR code shrank to a stamp and "Copy QR image" went out of view
+        # while the customer watched; here the result keeps its height, and the form's fields
+        # scroll under the warning instead. Only a column too narrow for the warning's buttons
+        # puts it across again (``banner_place``).
         self.bannerArea = QVBoxLayout()
         self.bannerArea.setSpacing(theme.SPACING)
+        banners_across = QVBoxLayout()
+        banners_across.setSpacing(theme.SPACING)
+        form_column = QVBoxLayout()
+        form_column.setSpacing(theme.SPACING)
+        form_column.addLayout(self.bannerArea)
+        form_column.addWidget(self.tabs, 1)
 
+        result_page = scrolling(self.resultPanel, "resultPage")
         body = QHBoxLayout()
         body.setSpacing(theme.SECTION_SPACING)
-        body.addWidget(self.tabs, 11)
-        body.addWidget(scrolling(self.resultPanel, "resultPage"), 10)
+        body.addLayout(form_column, 11)
+        body.addWidget(result_page, 10)
 
         # What lies between the header and the status line scrolls, as a whole, when the
         # window is too short for it: on a 1366x768 laptop at 125 % or 150 %, or with larger
@@ -400,9 +414,12 @@ class MainWindow(QMainWindow):
         middle_layout.setContentsMargins(0, 0, 0, 0)
         middle_layout.setSpacing(theme.SECTION_SPACING - 4)
         middle_layout.addWidget(self.firstRunNotice)
-        middle_layout.addLayout(self.bannerArea)
+        middle_layout.addLayout(banners_across)
         middle_layout.addLayout(body, 1)
         self.middleArea = scrolling(middle, "windowMiddleArea")
+        self.banner_place = BannerPlace(
+            middle, self.bannerArea, banners_across, result_page, self.tabs, theme.SECTION_SPACING
+        )
 
         central = WindowContent()
         central.setObjectName("centralWidget")

@@ -347,7 +347,12 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
 
     assert demo_window.demoBanner.isVisible() and feature.dock.isVisible()
     assert fully_visible(named(demo_window, QWidget, "duplicateBanner"))
-    for field in (demo_window.emailEdit, demo_window.organizationEdit, demo_window.originIdEdit):
+    # Narrowed by the history, the warning wraps its title rather than cutting it.
+    title = named(demo_window, QLabel, "duplicateBannerTitle")
+    assert title.height() >= title.heightForWidth(title.width())
+    # The warning stands in the form's column (the link on show keeps its height): who it is
+    # about stays in view under it, the rest of the form scrolls.
+    for field in (demo_window.emailEdit, demo_window.organizationEdit):
         assert fully_visible(field), field.objectName()
     assert fully_visible(demo_window.createButton)
     assert fully_visible(demo_window.statusLabel)
@@ -389,7 +394,9 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     feature = history_of(demo_window)
     qtbot.waitUntil(lambda: feature.banner.isVisible(), timeout=2000)
     qtbot.wait(50)
-    fields = (demo_window.emailEdit, demo_window.organizationEdit, demo_window.createButton)
+    # The warning stands in the form's column (the link on show keeps its height): the form's
+    # first field and Create stay in view under it, the rest of the form scrolls.
+    fields = (demo_window.emailEdit, demo_window.createButton)
     assert all(fully_visible(field) for field in fields)
 
     open_history(qtbot, demo_window)
@@ -1030,3 +1037,63 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     qtbot.wait(100)
     assert "Unlike the form" in text.text()
     assert text.height() >= text.heightForWidth(text.width())
+
+
+@pytest.mark.parametrize(
+    ("size", "text_scale"),
+    [
+        (LAPTOP, 1.0),
+        (LAPTOP, 1.4),  # larger system text
+        (FULL_HD_AT_150, 1.0),
+        ((1920, 1080), 1.0),
+        ((1920, 1080), 1.4),
+    ],
+    ids=str,
+)
+def test_the_duplicate_warning_leaves_the_link_on_show_as_it_was(
+    qtbot: QtBot,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    size: tuple[int, int],
+    text_scale: float,
+) -> None:
+    # Across the whole window, the warning pushed the result down as it appeared, while a
+    # customer may be watching: on a 1366x768 laptop the link lost its heading and its QR code
+    # shrank by half; with larger text (and at 1920x1080 and 150 %) the QR code shrank to a
+    # stamp and the result scrolled, "Copy QR image" out of view.
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window("--demo")
+    window.resize(*size)
+    fill_form(window)
+    make_link(qtbot, window)
+    qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
+    qtbot.wait(100)
+    result = window.resultPanel
+    title = result.findChild(QWidget, "resultTitle")
+    actions = (window.copyButton, window.copyQrButton)
+    assert fully_visible(title) and all(fully_visible(button) for button in actions)
+    qr_before = window.qrView.height()
+    heights_before = [button.height() for button in actions]
+
+    window.createButton.click()  # the same customer and tool again: the warning
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible)
+    qtbot.wait(100)
+
+    assert window.qrView.height() >= qr_before
+    assert fully_visible(window.qrView) and fully_visible(title)
+    for button, height in zip(actions, heights_before, strict=True):
+        assert fully_visible(button), button.objectName()
+        assert button.height() >= height, button.objectName()
+    # The warning is whole: all its text and its choices, and Create under it.
+    text = banner.label
+    assert text.height() >= text.heightForWidth(text.width())
+    for button in (
+        banner.useExistingButton,
+        banner.relinkInsteadButton,
+        banner.createAnywayButton,
+        banner.dismissButton,
+        window.createButton,
+    ):
+        assert fully_visible(button), button.objectName()
+    assert window.size() == QSize(*size)  # nothing grew the window for it
