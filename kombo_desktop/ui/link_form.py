@@ -62,6 +62,7 @@ from kombo_desktop.ui.widgets import (
     enum_combo,
     label_column_width,
     line_edit,
+    name_for_readers,
     push_button,
     put_text,
     select_data,
@@ -75,6 +76,7 @@ CREATING_TEXT = "Creating link…"
 EMAIL_FIX_TEXT = "Use this address"
 KEEP_ID_TEXT = "Keep this id"
 TOOL_FIX_TEXT = "Use this tool"
+MATCHING_TOOLS = "Matching tools"  # the name of the tool search's list of suggestions
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer (also the "
@@ -188,10 +190,11 @@ class LinkForm(RequestForm):
     def _make_tool_combo(self) -> QComboBox:
         combo = shrinkable(QComboBox())
         combo.setObjectName("toolCombo")
-        combo.setAccessibleName("Tool the customer connects")
         combo.setEditable(True)
         self._tool_edit = ToolSearchEdit()
         combo.setLineEdit(self._tool_edit)
+        # On the typing field too, where the focus is as a screen reader sees it.
+        name_for_readers(combo, "Tool the customer connects")
         combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         combo.setMaxVisibleItems(14)
         self._tool_edit.setPlaceholderText("Type to search, or pick from the list")
@@ -219,9 +222,11 @@ class LinkForm(RequestForm):
         The list is a window of its own, outside the window's style sheet: without this its
         entries are small and cramped, hard to read on a shared screen. Qt makes the list on
         first use; making it here costs 1.5 ms, so the main window calls this right after its
-        first frame (``start_up``), long before anyone can type a tool's name.
+        first frame (``start_up``), long before anyone can type a tool's name. It gets its
+        name here too: a screen reader announced the list of suggestions as a nameless list.
         """
         popup = self._tool_completer.popup()
+        popup.setAccessibleName(MATCHING_TOOLS)
         popup.setFont(theme.base_font())
         popup.setStyleSheet(theme.popup_style_sheet())
 

@@ -81,7 +81,7 @@ class FieldBox(QWidget):
         # The hint and the error would say two things at once; the error matters more.
         self.hint.setVisible(bool(self._hint_text) and not message)
         self.field.setProperty("invalid", bool(message))
-        self.field.setAccessibleDescription(message or self._hint_text)
+        describe_for_readers(self.field, message or self._hint_text)
         theme.refresh_style(self.field)
         self.error_changed.emit(message)
 
@@ -99,7 +99,27 @@ class FieldBox(QWidget):
             theme.refresh_style(self.hint)
         self.hint.setVisible(bool(self._hint_text) and not self.error_text)
         if not self.error_text:
-            self.field.setAccessibleDescription(self._hint_text)
+            describe_for_readers(self.field, self._hint_text)
+
+
+def name_for_readers(field: QWidget, name: str) -> None:
+    """Give ``field`` the accessible ``name``, and the typing field inside it too when it is
+    a drop-down one can type into. There the typing field has the focus as a screen reader
+    sees it, and one without a name was read as "edit" and its text, never what it is for."""
+    field.setAccessibleName(name)
+    edit = field.lineEdit() if isinstance(field, QComboBox) else None
+    if edit is not None:
+        edit.setAccessibleName(name)
+
+
+def describe_for_readers(field: QWidget, text: str) -> None:
+    """Give ``field`` the accessible description ``text`` (its hint or its problem), and
+    the typing field inside it too, as ``name_for_readers`` does the name: a problem put on
+    the drop-down alone was not heard in the field the person is typing in."""
+    field.setAccessibleDescription(text)
+    edit = field.lineEdit() if isinstance(field, QComboBox) else None
+    if edit is not None:
+        edit.setAccessibleDescription(text)
 
 
 def wrap_within_width(label: QLabel) -> QLabel:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core import link_request as lr
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import spoken_name
@@ -65,6 +67,66 @@ def test_every_button_is_named_with_its_words_and_no_two_alike(
     assert names_without_their_words(window.settings_dialog) == []
     tops = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
     assert names_without_their_words(*tops) == []
+
+
+def heard_name(widget: QWidget) -> str:
+    """The name a screen reader says for ``widget``: its accessible name, else what Qt
+    makes of it (a button's words, a label's text)."""
+    interface = QAccessible.queryAccessibleInterface(widget)
+    return interface.text(QAccessible.Text.Name) if interface is not None else ""
+
+
+def unnamed_stops(root: QWidget) -> list[str]:
+    """The visible widgets of ``root`` the keyboard can reach that a screen reader would
+    announce without a name, and the part of an editable drop-down that has the focus when
+    it does (its typing field) when it says nothing. A drop-down that cannot be typed into
+    is read on Linux by its chosen entry and the label pointing at it (Qt's own way), which
+    the first check covers by its name being its entry."""
+    unnamed: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        reachable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.focusProxy() is None
+        if not (reachable and widget.isVisible() and widget.isEnabled()):
+            continue
+        if not heard_name(widget).strip():
+            unnamed.append(f"{type(widget).__name__} {widget.objectName()!r}")
+        if isinstance(widget, QComboBox) and widget.isEditable():
+            interface = QAccessible.queryAccessibleInterface(widget)
+            widget.setFocus()
+            focused = interface.focusChild() if interface is not None else None
+            if focused is None or not focused.text(QAccessible.Text.Name).strip():
+                unnamed.append(f"the typing field of {widget.objectName()!r}")
+    return unnamed
+
+
+def test_every_place_the_keyboard_reaches_has_a_name(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # The tool field was read as "edit, The customer chooses" with no word of what it is for:
+    # the focus is in its typing field, which had no name, and the list of matching tools
+    # had none either.
+    window = demo_window
+    qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
+    assert unnamed_stops(window) == []
+    fill_form(window)
+    make_link(qtbot, window)
+    assert unnamed_stops(window) == []
+    tool_field = window.linkForm.toolCombo.lineEdit()
+    assert tool_field is not None
+    assert tool_field.accessibleName() == window.linkForm.toolCombo.accessibleName()
+    assert window.linkForm._tool_completer.popup().accessibleName() == "Matching tools"
+
+
+def test_the_tool_fields_problem_is_heard_in_its_typing_field(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # A problem under a field is its description; the tool field's went to the drop-down,
+    # not to the typing field a screen reader is in.
+    form = demo_window.linkForm
+    combo = form.toolCombo
+    tool_field = combo.lineEdit()
+    assert tool_field is not None
+    form.boxes[lr.TOOL].set_error("Pick a tool from the list.")
+    assert tool_field.accessibleDescription() == "Pick a tool from the list."
+    form.boxes[lr.TOOL].set_error(None)
+    assert tool_field.accessibleDescription() == combo.accessibleDescription()
 
 
 def test_the_duplicate_warning_names_its_buttons_with_their_words(
