@@ -573,10 +573,16 @@ class MainWindow(QMainWindow):
     # --- the forms and the status line ---------------------------------------------------------
 
     def _escape_pressed(self) -> None:
-        """Esc stops waiting for Kombo; else it closes a history floating over the form (a
-        small screen), which covers the form, and whose own controls Tab goes round."""
+        """Esc stops waiting for Kombo; else it closes the duplicate warning as its "Not now"
+        does (nothing sent, back to the form), which only a click closed before; else it
+        closes a history floating over the form (a small screen), which covers the form, and
+        whose own controls Tab goes round. A reconnection link can be asked for while the
+        warning is open: Esc then stops that first, and the next Esc closes the warning."""
+        duplicates = self.history.duplicates
         if self.link_making.request_running:
             self.cancel_request()
+        elif duplicates.warning_shown:
+            duplicates.banner.dismissed.emit()
         else:
             self.history.placement.close_floating_history()
 

@@ -383,6 +383,46 @@ def test_not_now_closes_the_warning_without_sending(qtbot: QtBot, demo_window: M
     assert demo_of(demo_window).create_link_count == 1
 
 
+@pytest.mark.parametrize("focus", ["warning", "form"])
+def test_esc_closes_the_warning_as_not_now_does(
+    qtbot: QtBot, demo_window: MainWindow, focus: str
+) -> None:
+    # Esc did nothing, on the warning's buttons or in the form: only a click on "Not now"
+    # closed it.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    banner = history_of(demo_window).banner
+    focused = banner.useExistingButton if focus == "warning" else demo_window.emailEdit
+    focused.setFocus()
+    QTest.keyClick(focused, Qt.Key.Key_Escape)
+    assert not banner.isVisible()
+    assert demo_window.statusLabel.text() == "Nothing was sent."
+    assert demo_window.emailEdit.hasFocus()
+    assert demo_of(demo_window).create_link_count == 1
+
+
+def test_esc_stops_a_reconnection_asked_for_under_the_warning_first(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The warning stays open on the other tab, where a reconnection link can be asked for.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    demo_of(demo_window).delay_seconds = 2.0
+    demo_window.tabs.setCurrentIndex(RELINK_TAB)
+    demo_window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    demo_window.relinkButton.click()
+    qtbot.waitUntil(lambda: demo_window.link_making.request_running)
+    banner = history_of(demo_window).banner
+    assert banner.isVisible()
+    QTest.keyClick(demo_window.relinkIntegrationEdit, Qt.Key.Key_Escape)
+    assert not demo_window.link_making.request_running
+    assert banner.isVisible()
+    QTest.keyClick(demo_window.relinkIntegrationEdit, Qt.Key.Key_Escape)
+    assert not banner.isVisible()
+
+
 def test_another_customer_is_not_held(qtbot: QtBot, demo_window: MainWindow) -> None:
     fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
     make_link(qtbot, demo_window)
