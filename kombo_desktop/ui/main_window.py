@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QSize, Signal
@@ -500,6 +501,16 @@ class MainWindow(QMainWindow):
         new_link = QShortcut(QKeySequence.StandardKey.New, self)
         new_link.setObjectName("newLinkShortcut")
         new_link.activated.connect(self.start_next_customer)
+        # The system's keys for the next and previous tab (Ctrl+Tab, Ctrl+Shift+Tab) anywhere in
+        # the window: the tabs' own handling of them worked only with the focus in a form, not
+        # from the link's buttons or the header. Taken here, they never reach the tabs too.
+        for keys, step in (
+            (QKeySequence.StandardKey.NextChild, 1),
+            (QKeySequence.StandardKey.PreviousChild, -1),
+        ):
+            switch = QShortcut(keys, self)
+            switch.setObjectName("nextTabShortcut" if step > 0 else "previousTabShortcut")
+            switch.activated.connect(partial(self._switch_tab, step))
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -632,6 +643,16 @@ class MainWindow(QMainWindow):
             self.relinkForm.fill(integration_id)
         self.tabs.setCurrentIndex(RELINK_TAB)
         self.relinkForm.focus_first_field()
+
+    def _switch_tab(self, step: int) -> None:
+        """The next (``step`` 1) or previous (-1) tab, with the focus in its first field, as
+        filling the form from the history does: typing goes on there."""
+        if self.tabs.count() < 2 or not self.tabs.isVisible():
+            return
+        if (self.tabs.currentIndex() + step) % self.tabs.count() == RELINK_TAB:
+            self.show_relink_mode()
+        else:
+            self.show_create_mode()
 
     def take_focus_from(self, leaving: QWidget) -> None:
         """``leaving`` (a notice, warning or bar above the forms) is about to be hidden: when

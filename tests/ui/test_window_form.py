@@ -43,7 +43,7 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.found import completer_of, content_of, line_edit_of, named
 from tests.support.history_helpers import open_history
 from tests.support.history_records import record_link
@@ -521,6 +521,27 @@ def test_the_window_starts_in_the_first_field_and_tab_never_stops_where_nothing_
         if isinstance(demo_window.findChild(QScrollArea, name), QScrollArea)
     ]
     assert areas == []
+
+
+def test_ctrl_tab_switches_tabs_from_anywhere_in_the_window(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Ctrl+Tab and Ctrl+Shift+Tab switched tabs only with the focus in a form: from the link's
+    # buttons or the header they did nothing.
+    window = demo_window
+    fill_form(window)
+    make_link(qtbot, window)
+    control = Qt.KeyboardModifier.ControlModifier
+    back = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    for start in (window.copyButton, window.header.settingsButton, window.emailEdit):
+        window.tabs.setCurrentIndex(CREATE_TAB)
+        start.setFocus()
+        QTest.keyClick(start, Qt.Key.Key_Tab, control)
+        assert window.tabs.currentIndex() == RELINK_TAB, start.objectName()  # one tab on
+        assert window.relinkIntegrationEdit.hasFocus()
+        QTest.keyClick(window.relinkIntegrationEdit, Qt.Key.Key_Backtab, back)
+        assert window.tabs.currentIndex() == CREATE_TAB, start.objectName()
+        assert window.emailEdit.hasFocus()
 
 
 def test_every_control_has_an_accessible_name_and_fields_have_labels(
