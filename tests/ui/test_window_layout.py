@@ -1069,7 +1069,7 @@ def test_the_duplicate_warning_leaves_the_link_on_show_as_it_was(
     qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
     qtbot.wait(100)
     result = window.resultPanel
-    title = result.findChild(QWidget, "resultTitle")
+    title = named(result, QWidget, "resultTitle")
     actions = (window.copyButton, window.copyQrButton)
     assert fully_visible(title) and all(fully_visible(button) for button in actions)
     qr_before = window.qrView.height()
