@@ -48,6 +48,7 @@ from tests.ui.conftest import (
     settings_of,
     wait_for_lookup,
     wait_until_ready,
+    wait_until_settled,
 )
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -98,8 +99,8 @@ def try_again(qtbot: QtBot, window: MainWindow) -> None:
     """Press Create for the same customer; the warning must appear instead of a request."""
     window.createButton.click()
     qtbot.waitUntil(lambda: history_of(window).banner.isVisible(), timeout=2000)
-    # Give a wrongly sent request every chance to arrive before counting.
-    qtbot.wait(150)
+    # A wrongly sent request has arrived before counting: the window's work is all done.
+    wait_until_settled(qtbot, window)
 
 
 def test_the_same_customer_and_tool_again_shows_the_warning_and_sends_nothing(

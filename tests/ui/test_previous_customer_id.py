@@ -27,7 +27,7 @@ from kombo_desktop.ui.duplicate_banner import (
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import history_of
 from tests.support.history_records import record_request
-from tests.ui.conftest import fill_form, make_link, wait_until_ready
+from tests.ui.conftest import fill_form, make_link, wait_until_ready, wait_until_settled
 
 ACME = {"email": "anna.schmidt@acme.example", "organization": "Acme GmbH"}
 GLOBEX = {"email": "li@globex.example", "organization": "Globex Corp"}
@@ -71,7 +71,7 @@ def test_the_previous_customers_id_is_marked_and_nothing_is_sent(
     assert "Acme" not in id_problem(demo_window)  # screen-sharing mode: no one named
 
     demo_window.createButton.click()
-    qtbot.wait(150)  # a wrongly sent request has every chance to arrive
+    wait_until_settled(qtbot, demo_window)  # a wrongly sent request has arrived by now
 
     assert sent_ids(demo_window) == [("Acme GmbH", "CUST-1042")]
     assert "Change it or clear it" in id_problem(demo_window)

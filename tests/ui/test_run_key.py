@@ -30,6 +30,7 @@ from tests.ui.conftest import (
     make_link,
     settings_of,
     wait_until_ready,
+    wait_until_settled,
 )
 
 PRODUCTION_KEY = "kombo-production-key-7c1d9e"
@@ -202,5 +203,5 @@ def test_a_link_made_with_the_key_given_at_start_is_recorded_in_that_keys_enviro
     fill_form(next_day)
     next_day.createButton.click()
     qtbot.waitUntil(lambda: history_of(next_day).banner.isVisible(), timeout=5000)
-    qtbot.wait(150)  # a request wrongly sent meanwhile would arrive now
+    wait_until_settled(qtbot, next_day)  # a request wrongly sent meanwhile has arrived now
     assert keys_sent(kombo, "/create-link") == [PRODUCTION_KEY]

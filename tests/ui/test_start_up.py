@@ -51,7 +51,7 @@ from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import last_line_printed
 from tests.support.window_system import close_as_the_person_does
-from tests.ui.conftest import WindowFactory, fill_form
+from tests.ui.conftest import WindowFactory, fill_form, wait_until_settled
 from tests.ui.test_duplicates import rename_in_settings
 
 
@@ -348,7 +348,7 @@ def test_a_link_asked_for_before_the_first_frame_is_still_checked_for_duplicates
 
     assert window.history.banner.isVisibleTo(window)
     assert "Nothing was sent" in window.statusLabel.text()
-    qtbot.wait(150)
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server.create_link_count == 0
     window.close()
 
@@ -832,7 +832,7 @@ def test_an_earlier_link_found_once_the_history_is_open_shows_the_warning_instea
     qtbot.waitUntil(lambda: window.history.banner.isVisibleTo(window), timeout=10_000)
     assert window.statusLabel.text() == CHOOSE_IN_WARNING
     assert not window.busy and window.createButton.isEnabled()
-    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server is not None
     assert window.demo_server.create_link_count == 0
 
@@ -848,7 +848,7 @@ def test_cancel_while_the_history_is_opened_sends_nothing_and_keeps_the_form(
 
     slow_history_opening.set()
     qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
-    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server is not None
     assert window.demo_server.create_link_count == 0
     assert window.linkField.text() == ""
@@ -871,7 +871,7 @@ def test_a_form_changed_while_the_history_is_opened_gets_no_warning_about_its_ol
     qtbot.waitUntil(lambda: window.statusLabel.text() == GONE_BY_EDITING, timeout=10_000)
     assert not window.history.banner.isVisibleTo(window)
     assert not window.busy
-    qtbot.wait(150)
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server is not None
     assert window.demo_server.create_link_count == 0
 
@@ -888,7 +888,7 @@ def test_a_typo_fixed_while_the_history_is_opened_sends_nothing_without_an_earli
     slow_history_opening.set()
     qtbot.waitUntil(lambda: window.statusLabel.text() == GONE_BY_EDITING, timeout=10_000)
     assert not window.busy and window.createButton.isEnabled()
-    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server is not None
     assert window.demo_server.create_link_count == 0
     assert window.linkField.text() == ""
@@ -911,7 +911,7 @@ def test_a_reconnection_form_changed_while_the_history_is_opened_sends_nothing(
     slow_history_opening.set()
     qtbot.waitUntil(lambda: window.statusLabel.text() == RELINK_GONE_BY_EDITING, timeout=10_000)
     assert not window.busy and window.relinkButton.isEnabled()
-    qtbot.wait(150)  # a request wrongly sent has every chance to arrive
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert window.demo_server is not None
     assert [r.path for r in window.demo_server.requests if r.method == "POST"] == []
     assert window.linkField.text() == ""
@@ -925,9 +925,15 @@ def test_closing_while_the_history_is_opened_sends_nothing(
     window = _create_pressed_while_the_history_is_opened(qtbot, open_window)
     server = window.demo_server
     assert server is not None
+    openings = [t for t in threading.enumerate() if t.name.startswith("kombo-task-history-open")]
+    assert openings
     window.close()
     slow_history_opening.set()
-    qtbot.wait(300)  # the opening ends, and would have let the request go
+    for opening in openings:  # the opening ends, and would have let the request go
+        opening.join(timeout=10)
+        assert not opening.is_alive()
+    QCoreApplication.sendPostedEvents()  # what it handed back to the window, delivered
+    QCoreApplication.processEvents()
     assert server.create_link_count == 0
 
 

@@ -32,7 +32,7 @@ from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
-from tests.ui.conftest import WindowFactory, fill_form
+from tests.ui.conftest import WindowFactory, fill_form, wait_until_settled
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
@@ -975,6 +975,6 @@ def test_a_network_failure_at_start_stays_quiet(
         CredentialStore().save("default", API_KEY)
         window = open_window("--api-base", kombo.base_url)
         qtbot.waitUntil(lambda: len(kombo.requests) >= 1, timeout=10_000)
-        qtbot.wait(300)
+        wait_until_settled(qtbot, window)  # the failed request's outcome has been acted on
         assert window.statusPanel.kind != "error"
         window.close()
