@@ -189,6 +189,7 @@ class HeldWrites:
         self.threads: list[threading.Thread] = []
         self._released = threading.Event()
         self.waiting = threading.Event()  # a write is being held up
+        self._gone_through = threading.Event()  # a held write went on (released, timed out)
         real_fsync = os.fsync
 
         def held(thread: threading.Thread) -> bool:
@@ -202,6 +203,7 @@ class HeldWrites:
             if held(thread):
                 self.waiting.set()
                 self._released.wait(timeout=30)  # a test that fails leaves no thread stuck
+                self._gone_through.set()
             real_fsync(fd)
 
         monkeypatch.setattr(os, "fsync", fsync)
@@ -209,6 +211,11 @@ class HeldWrites:
     @property
     def on_the_ui_thread(self) -> bool:
         return threading.main_thread() in self.threads
+
+    @property
+    def holding(self) -> bool:
+        """A write is being held up right now: none of those held has gone through yet."""
+        return self.waiting.is_set() and not self._gone_through.is_set()
 
     def release(self) -> None:
         """Let every write held up, and every later one, go through."""

@@ -30,7 +30,14 @@ from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tool
 from tests.support.history_helpers import open_history
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    make_link,
+    settings_of,
+    wait_until_ready,
+    wait_until_settled,
+)
 
 SLOW_SECONDS = 2.0
 
@@ -198,7 +205,9 @@ def test_the_window_stays_responsive_while_kombo_is_slow(
     heartbeat = QTimer()
     heartbeat.setInterval(10)
     heartbeat.timeout.connect(lambda: beats.append(time.perf_counter()))
-    qtbot.wait(300)  # let the start-up warm-up finish; this measures the request only
+    # The start-up's warm-up done (it loads the QR encoder on this thread): this measures
+    # the request only.
+    wait_until_settled(qtbot, slow_window)
     heartbeat.start()
     started = time.perf_counter()
     slow_window.createButton.click()
