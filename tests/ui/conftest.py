@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
@@ -204,6 +204,29 @@ def wait_until_settled(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) 
         return bool(round_["turn"])
 
     qtbot.waitUntil(settled, timeout=timeout)
+
+
+def wait_until_drawn_or_not(qtbot: QtBot, window: MainWindow) -> None:
+    """Until a QR code would have been drawn for the link on show: the window computes it once
+    the link is painted (``LinkMaking.prepare_qr``), so this waits for that paint, then for
+    the window's work to be done. A fixed wait could end first on a slow machine, and a code
+    wrongly drawn for an expired link came after the test had looked."""
+    painted: list[bool] = []
+
+    class PaintSeen(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                painted.append(True)
+            return False
+
+    seen = PaintSeen()
+    window.linkField.installEventFilter(seen)
+    try:
+        window.linkField.update()
+        qtbot.waitUntil(lambda: bool(painted))
+    finally:
+        window.linkField.removeEventFilter(seen)
+    wait_until_settled(qtbot, window)
 
 
 def tab_stops(start: QWidget, count: int) -> list[str]:

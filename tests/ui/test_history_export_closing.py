@@ -35,7 +35,7 @@ from tests.support.history_records import record_link
 from tests.support.locked_files import HeldRead, read_only_drive
 from tests.support.message_boxes import answer_next_box
 from tests.support.window_system import close_as_the_person_does
-from tests.ui.conftest import fill_form, wait_until_ready
+from tests.ui.conftest import fill_form, wait_until_ready, wait_until_settled
 
 EXPORT_THREAD = "kombo-task-history-export"
 LINKS = [f"https://connect.kombo.dev/v1?token=export-{number}" for number in range(5)]
@@ -137,7 +137,7 @@ def test_keeping_the_program_open_when_closed_again_lets_the_export_finish(
 
     held_export.release()
     qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=10_000)
-    qtbot.wait(100)  # a close once saved would come from the event loop
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     assert demo_window.isVisible()
     assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
 
@@ -163,7 +163,7 @@ def test_settings_open_when_the_export_is_saved_keep_the_window_open(
 
     held_export.release()
     qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
-    qtbot.wait(100)  # a close once saved would come from the event loop
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     assert demo_window.isVisible() and not demo_window.closed
     assert demo_window.settings_dialog is dialog and dialog.isVisible()
     assert key.text() == "sk_live_typed_but_not_saved_123456"
@@ -187,7 +187,7 @@ def test_a_link_made_after_closing_is_not_closed_away_once_the_export_is_saved(
 
     held_export.release()
     qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     assert demo_window.isVisible() and not demo_window.closed
     assert demo_window.linkField.text() == link
     assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
@@ -204,7 +204,7 @@ def test_typing_after_closing_keeps_the_window_open_once_the_export_is_saved(
     asked = answer_next_box("Close")
     held_export.release()
     qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     asked.stop()
     assert asked.texts == []  # not asked about the typing: not closing at all
     assert demo_window.isVisible() and not demo_window.closed
@@ -223,7 +223,7 @@ def test_an_export_that_fails_keeps_the_window_open_saying_why(
     assert close_as_the_person_does(demo_window) is False
     held_export.release()
     qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "error", timeout=10_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     assert demo_window.isVisible()
     said = demo_window.statusLabel.text()
     assert "The drive is read-only" in said and said.endswith(STAYED_OPEN_TEXT)

@@ -85,6 +85,8 @@ from tests.ui.conftest import (
     make_link,
     settings_of,
     tab_stops,
+    wait_until_drawn_or_not,
+    wait_until_settled,
 )
 
 NOW = datetime.now(UTC)
@@ -650,7 +652,7 @@ def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: Ma
     feature.panel.historyQrButton.click()
     assert named(demo_window, QLabel, "expiryLabel").text().startswith("Expired")
     assert "expired" in demo_window.statusLabel.text()
-    qtbot.wait(100)  # the code would have been drawn by now
+    wait_until_drawn_or_not(qtbot, demo_window)  # the code would have been drawn by now
     assert qr_view.pixmap().isNull()  # a code that no longer works is not offered
     assert not demo_window.exportQrButton.isEnabled()
 
@@ -1658,7 +1660,7 @@ def test_a_link_made_that_the_search_does_not_find_is_not_added(
     qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
     fill_form(demo_window, email="new@initech.example", organization="Initech")
     make_link(qtbot, demo_window)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, demo_window)  # the new link would have been listed by now
     assert panel.model.entries() == [entries["relink"]]
     fill_form(demo_window, email="sales@globex.example", organization="Globex SA")
     link = make_link(qtbot, demo_window)
@@ -1873,7 +1875,7 @@ def test_a_history_of_100000_links_opens_pages_and_searches(
     table = feature.panel.historyTable
     table.scrollToBottom()
     qtbot.waitUntil(lambda: model.rowCount() == 2 * PAGE_SIZE, timeout=20_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, window, timeout=20_000)  # a page more would have been read now
     assert model.rowCount() <= 3 * PAGE_SIZE
 
     # A search for one customer among 100,000 finds that one.

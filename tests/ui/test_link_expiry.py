@@ -21,7 +21,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.shown_link import ShownLink
 from tests.support.found import named
 from tests.support.history_helpers import UrlCatcher, catch_urls
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import fill_form, make_link, wait_until_drawn_or_not
 
 URL = "https://connect.kombo.dev/v1?token=abc"
 
@@ -77,7 +77,7 @@ def test_a_link_that_expires_on_screen_says_so_and_its_code_goes(
 
 def test_a_link_shown_after_it_expired_has_no_code(qtbot: QtBot, demo_window: MainWindow) -> None:
     demo_window.show_link(embedded_link(expires_in=-timedelta(minutes=5)))
-    qtbot.wait(100)  # the code would have been drawn by now
+    wait_until_drawn_or_not(qtbot, demo_window)  # the code would have been drawn by now
     # "Expired on 29 Nov" in the first five minutes of a day (it failed then, on CI).
     assert demo_window.expiryLabel.text().startswith(("Expired at", "Expired on"))
     assert demo_window.qrView.pixmap().isNull()

@@ -38,7 +38,7 @@ from tests.support.found import named
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.locked_files import HeldWrites
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of
+from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_settled
 
 API_KEY = "kombo-test-key-7d1e44c09a"
 ACME = Tool("acmehr", "Acme HR Cloud", (Category.HRIS,))
@@ -287,7 +287,7 @@ def test_a_late_start_up_check_finding_no_key_shows_no_first_start_notice_where_
             window.setup.settings_store.save(Settings(profiles=[Profile("default"), local]))
             window.use_profile("local")  # as Settings says when the profile is chosen
         ask_for_a_link(qtbot, window)
-    qtbot.wait(100)  # nothing more follows
+    wait_until_settled(qtbot, window)  # nothing more follows
     assert window.statusPanel.text.startswith("Demo link ready.")
     assert window.firstRunNotice.isHidden()
 
@@ -302,7 +302,7 @@ def test_a_store_locked_at_start_is_said_to_be_locked_not_to_have_no_key(
     keyring.set_keyring(store)  # conftest restores the previous one
     window = open_window()
     qtbot.waitUntil(lambda: STORE_READ_LOCKED in visible_texts(window), timeout=10_000)
-    qtbot.wait(100)  # nothing more follows
+    wait_until_settled(qtbot, window)  # nothing more follows
     assert not window.firstRunNotice.isVisible()
     assert not any("No API key" in text for text in visible_texts(window))
 
@@ -892,7 +892,7 @@ def test_two_changes_of_profile_in_a_moment_say_the_stores_problem_once(
     window.use_target(target)
     window.use_target(target)  # e.g. a rename and a saved key, within a moment
     qtbot.waitUntil(lambda: STORE_READ_LOCKED in window.statusPanel.text, timeout=10_000)
-    qtbot.wait(300)  # a second look would have come by now
+    wait_until_settled(qtbot, window)  # a second look would have come by now
     assert window.statusPanel.text.count(STORE_READ_LOCKED) == 1
 
 
