@@ -36,6 +36,7 @@ from tests.ui.conftest import (
     make_link,
     wait_for_lookup,
     wait_until_ready,
+    wait_until_settled,
 )
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -347,7 +348,8 @@ def test_an_id_filled_in_from_a_removed_profiles_reconnection_says_that_profile_
 
 def test_an_incomplete_id_is_not_looked_up(qtbot: QtBot, relink_tab: MainWindow) -> None:
     relink_tab.relinkIntegrationEdit.setText("personio")
-    qtbot.wait(900)
+    wait_for_lookup(qtbot, relink_tab)  # typing paused, and the id looked at
+    wait_until_settled(qtbot, relink_tab)  # a request wrongly sent has arrived by now
     assert relink_tab.demo_server is not None
     assert not [r for r in relink_tab.demo_server.requests if r.method == "GET"]
 
@@ -769,7 +771,8 @@ def test_coming_back_to_the_tab_asks_again_once_the_answer_is_old(
     assert lookups(window) == 1 and "connection" in hint(window)
     window.show_create_mode()
     window.show_relink_mode()  # a fresh answer is shown as it is
-    qtbot.wait(100)
+    wait_for_lookup(qtbot, window)
+    wait_until_settled(qtbot, window)  # a request wrongly sent has arrived by now
     assert lookups(window) == 1
 
     monkeypatch.setattr(integration_lookup, "FRESH_SECONDS", 0.0)  # a minute later

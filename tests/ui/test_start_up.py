@@ -636,7 +636,7 @@ def test_a_profile_renamed_while_the_history_is_slow_to_open_is_followed_once_it
     assert not window.history.is_open
     slow_history_opening.set()
     qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, window)  # the earlier links moved, or said not to be
     assert "could not be moved" not in window.statusLabel.text()
     window.close()
     with HistoryStore(history_file) as history:
@@ -989,7 +989,7 @@ def test_the_history_pressed_again_while_it_is_opened_stays_closed(
 
     slow_history_opening.set()
     qtbot.waitUntil(lambda: feature.is_open, timeout=10_000)
-    qtbot.wait(50)
+    wait_until_settled(qtbot, window)  # a panel wrongly opened would be open by now
     assert not feature.history_open
     assert not feature.historyButton.isChecked()
 
