@@ -145,6 +145,15 @@ def settle(qtbot: QtBot, dialog: SettingsDialog) -> None:
     qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT_MS)
 
 
+def settle_and_turn(qtbot: QtBot, dialog: SettingsDialog) -> None:
+    """Settle, then let one more turn of the event loop go by: a close the dialog would make
+    once its work is done (on the next turn) has been made then, however slow the machine."""
+    settle(qtbot, dialog)
+    turned: list[bool] = []
+    QTimer.singleShot(0, lambda: turned.append(True))
+    qtbot.waitUntil(lambda: bool(turned) and not dialog.busy, timeout=WAIT_MS)
+
+
 def child(dialog: SettingsDialog, kind: type[Found], name: str) -> Found:
     widget = dialog.findChild(kind, name)
     assert widget is not None, f"no {kind.__name__} named {name}"
@@ -2251,7 +2260,7 @@ def test_an_address_refused_as_settings_closes_keeps_it_open_once(
         )
     else:
         close_as(qtbot, dialog, how)
-    qtbot.wait(100)
+    settle_and_turn(qtbot, dialog)
     assert dialog.isVisible() and window.settings_dialog is dialog
     reason = child(dialog, QLabel, "customBaseError")
     assert reason.isVisibleTo(dialog) and reason.text()
@@ -2273,7 +2282,7 @@ def test_a_name_taken_typed_as_settings_closes_keeps_it_open_once(
     dialog = settings_of(qtbot, window)
     name = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.wait(100)
+    settle_and_turn(qtbot, dialog)
     assert dialog.isVisible()
     reason = child(dialog, QLabel, "profileNameError")
     assert reason.isVisibleTo(dialog) and reason.text()
@@ -2303,7 +2312,7 @@ def test_a_refusal_put_right_takes_its_red_sentence_off_the_status_line(
         edit = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
         put_right = "New profile"
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.wait(100)
+    settle_and_turn(qtbot, dialog)
     assert dialog.isVisible() and status(dialog).endswith(STAYED_OPEN_TEXT)
     label = child(dialog, QLabel, "settingsStatusLabel")
     assert label.property("kind") == "error"
@@ -2333,11 +2342,11 @@ def test_a_name_and_an_address_both_refused_are_each_said_before_settings_closes
     address = type_address(qtbot, dialog, REFUSED_ADDRESS)
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.wait(100)
+    settle_and_turn(qtbot, dialog)
     assert dialog.isVisible() and dialog.focusWidget() is name
     assert status(dialog).startswith(child(dialog, QLabel, "profileNameError").text())
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.wait(100)
+    settle_and_turn(qtbot, dialog)
     assert dialog.isVisible() and dialog.focusWidget() is address
     assert status(dialog).startswith(child(dialog, QLabel, "customBaseError").text())
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # both said: it closes
@@ -2461,8 +2470,7 @@ def test_settings_stays_open_when_the_change_it_waited_for_could_not_be_saved(
         assert status(dialog) == CLOSING_AFTER_SAVE_TEXT
     finally:
         disk.release()
-    settle(qtbot, dialog)
-    qtbot.wait(100)  # the dialog closed on the next turn
+    settle_and_turn(qtbot, dialog)  # the dialog closed on the next turn
     assert dialog.isVisible()
     said = status(dialog)
     assert said.startswith("The settings could not be saved. Check that there is free")
