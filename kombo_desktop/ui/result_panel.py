@@ -20,6 +20,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QBoxLayout,
     QFrame,
     QHBoxLayout,
     QLineEdit,
@@ -327,10 +328,13 @@ class ResultPanel(QFrame):
         for button in (self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton):
             button.setMaximumWidth(ACTION_MAX_WIDTH)
 
+        # The code beside the actions; below them where the panel is too narrow for both
+        # side by side (``code_below``).
         self.qrRow = QHBoxLayout()
         self.qrRow.setSpacing(theme.SPACING + 4)
         self.qrRow.addLayout(qr_column)
         self.qrRow.addLayout(self.actionColumn, 1)
+        self.code_below = False
 
         self._layout = layout = QVBoxLayout(self)  # self.layout(), known not to be None
         layout.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
@@ -401,18 +405,29 @@ class ResultPanel(QFrame):
         return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """As narrow as the panel can become: the code at its smallest beside the actions.
-        The layout's own minimum has the code at its present size, which follows the width
-        the panel is given (``_fit_qr``); the scroll area around it keeps to this width, so
-        larger text can never push the actions past its right edge."""
+        """As narrow as the panel can become: the code at its smallest beside the actions, or
+        below them (``code_below``) the wider of the two. The layout's own minimum has the
+        code at its present size, which follows the width the panel is given (``_fit_qr``);
+        the scroll area around it keeps to this width, so larger text can never push the
+        actions past its right edge."""
         hint = super().minimumSizeHint()
+        if self.code_below:
+            narrowest = self._around() + max(QR_MIN_SIZE, self._actions_width())
+        else:
+            narrowest = self._beside_width()
+        return QSize(min(hint.width(), narrowest), hint.height())
+
+    def _around(self) -> int:
+        """The panel's width around its content: the layout's margins and the frame's border."""
         margins = self._layout.contentsMargins()
         frame = self.contentsMargins()
-        narrowest = (
-            margins.left() + margins.right() + frame.left() + frame.right()
-            + self.qrRow.spacing() + QR_MIN_SIZE + self._actions_width()
-        )  # fmt: skip
-        return QSize(min(hint.width(), narrowest), hint.height())
+        return margins.left() + margins.right() + frame.left() + frame.right()
+
+    def _beside_width(self) -> int:
+        """The panel's least width with the code at its smallest beside the actions: worked
+        out from its parts, never from the panel as it stands, which follows where the code
+        is. So where the code goes cannot change the width that chose it."""
+        return self._around() + self.qrRow.spacing() + QR_MIN_SIZE + self._actions_width()
 
     def _actions_width(self) -> int:
         """The buttons' natural width (text and padding), not their minimum, which cuts text."""
@@ -421,18 +436,25 @@ class ResultPanel(QFrame):
 
     def _fit_qr(self) -> None:
         """As large a code as the width leaves beside the actions: bigger modules scan more
-        reliably from a shared, compressed screen."""
-        self._fit_actions()
-        margins = self._layout.contentsMargins()
-        actions = self._actions_width()
+        reliably from a shared, compressed screen. Where even the smallest code does not fit
+        beside them, below them."""
         parent = self.parentWidget()
         width = _width_with_scroll_bar(parent) if parent is not None else self.width()
-        room = width - margins.left() - margins.right() - self.qrRow.spacing() - actions
+        moved = self._place_code(below=width < self._beside_width())
+        self._fit_actions()
+        if moved:
+            self._layout.activate()  # the code's place now, for its size and the hint
+        margins = self._layout.contentsMargins()
+        room = width - margins.left() - margins.right()
+        if not self.code_below:
+            room -= self.qrRow.spacing() + self._actions_width()
         # Nor taller than the visible height allows: a code cut off at the bottom of a small
-        # screen cannot be scanned at all, while a button below it can be scrolled to.
+        # screen cannot be scanned at all, while a button below it can be scrolled to. Below
+        # the actions, it is scrolled to with them, and no taller than the view.
         if parent is not None and self.qrRow.geometry().isValid():
             below = self._below_the_row() + theme.SPACING
-            room = min(room, parent.height() - self.qrRow.geometry().top() - below)
+            top = margins.top() if self.code_below else self.qrRow.geometry().top()
+            room = min(room, parent.height() - top - below)
         side = max(QR_MIN_SIZE, min(QR_MAX_SIZE, room))
         if side != self.qrView.width():
             self.qrView.setFixedSize(side, side)
@@ -440,6 +462,24 @@ class ResultPanel(QFrame):
             if self.shown is not None and self.qrView.can_enlarge:  # the link has a code
                 self._render_qr(self.shown.url)
         self._show_hint_if_whole(side)
+
+    def _place_code(self, *, below: bool) -> bool:
+        """The code beside the actions, or below them (``below``): with twice the usual text
+        on a 1366x768 laptop at 150 % the panel was 427 pixels wide inside, and the smallest
+        code (150) beside the widest button (269) did not fit; the link field and the buttons
+        reached past its right edge, cut off, as the panel scrolls only up and down. The
+        actions come first, right under the link they hand on. Whether the code moved."""
+        if below == self.code_below:
+            return False
+        self.code_below = below
+        direction = QBoxLayout.Direction
+        self.qrRow.setDirection(direction.BottomToTop if below else direction.LeftToRight)
+        # So narrow a panel has no room for the expiry on one line beside the demo note: on
+        # two, rather than cut off ("Valid until 3"). Not otherwise: wrapped, it took a second
+        # line even where one had the room.
+        self.expiryLabel.setWordWrap(below)
+        self.updateGeometry()  # a new least width (``minimumSizeHint``)
+        return True
 
     def _below_the_row(self) -> int:
         """The panel's height under the row of the code and its actions: the layout's margin
@@ -467,15 +507,17 @@ class ResultPanel(QFrame):
         under it: on a 1366x768 laptop its second line was cut in half at the bottom, and then
         the margin made the panel scroll by a pixel. It says nothing the code does not, and the
         code's accessible description keeps it for screen readers. Not under an expired link,
-        whose code is not shown."""
+        whose code is not shown, nor under a code below the actions (``code_below``): there Qt
+        gave its wrapped lines the height they would like and the buttons less than theirs,
+        "Copy invitation" and "E-mail…" drawn over each other."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
         hint = self._qr_hint
-        top = self.qrRow.geometry().top()
+        top = self._qr_column.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
         bottom += self._below_the_row()
-        hint.setHidden(self.expired or bottom > parent.height())
+        hint.setHidden(self.expired or self.code_below or bottom > parent.height())
 
     # --- showing -------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.relink_form import RELINK_SHORT_TEXT, RELINK_TEXT
 from kombo_desktop.ui.request_form import RequestForm
+from kombo_desktop.ui.result_panel import QR_MIN_SIZE
 from kombo_desktop.ui.screen_sharing import PRIVACY_ON_SHORT_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
@@ -526,3 +527,67 @@ def test_on_a_laptop_at_150_with_larger_text_the_forms_fields_are_never_cut(
     window.emailEdit.setFocus()
     qtbot.keyClicks(window.emailEdit, "anna@example.com")
     assert window.emailEdit.text() == "anna@example.com"
+
+
+def result_cut_at_the_right(window: MainWindow) -> list[str]:
+    """What the result panel shows past its page's right edge (the page scrolls only up and
+    down), buttons narrower than their words or drawn over each other, and an expiry cut."""
+    page = window.findChild(QScrollArea, "resultPage")
+    assert page is not None
+    viewport = page.viewport()
+    problems = []
+    for widget in window.resultPanel.findChildren(QWidget):
+        if not widget.isVisible() or not isinstance(widget, QLabel | QLineEdit | QPushButton):
+            continue
+        name = widget.objectName() or widget.metaObject().className()
+        right = widget.mapTo(viewport, QPoint(widget.width(), 0)).x()
+        if right > viewport.width():
+            problems.append(f"{name}: its right edge at {right} of {viewport.width()}")
+        if isinstance(widget, QPushButton) and widget.width() < widget.sizeHint().width():
+            problems.append(f"{name}: {widget.width()} of {widget.sizeHint().width()} wide")
+    buttons = [b for b in window.resultPanel.findChildren(QPushButton) if b.isVisible()]
+    places = {b.objectName(): QRect(b.mapTo(viewport, QPoint(0, 0)), b.size()) for b in buttons}
+    for index, (name, place) in enumerate(places.items()):
+        for other, other_place in list(places.items())[index + 1 :]:
+            if place.intersects(other_place):
+                problems.append(f"{name} over {other}")
+    expiry = window.resultPanel.expiryLabel
+    if expiry.wordWrap():
+        whole = expiry.height() >= expiry.heightForWidth(expiry.width())
+    else:
+        whole = expiry.fontMetrics().horizontalAdvance(expiry.text()) <= expiry.width()
+    if not whole:
+        problems.append(f"expiryLabel: {expiry.text()!r} cut off")
+    return problems
+
+
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_on_a_laptop_at_150_with_larger_text_the_result_is_never_cut(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # On a 1366x768 laptop at 150 % with twice the usual text, the result panel was 427 pixels
+    # wide inside, and the code at its smallest (150) beside the widest button (269) did not
+    # fit: the link field and "Open in browser" and "Copy invitation" reached 29 pixels past
+    # its right edge (at 1.5 times the text, 2 pixels). The code now goes below the buttons.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    qtbot.wait(50)
+    assert result_cut_at_the_right(window) == []
+    panel = window.resultPanel
+    assert panel.qrView.width() >= QR_MIN_SIZE
+    # Under the actions, the last of them included; beside them at the usual size.
+    last = panel.copyQrButton
+    under_the_actions = last.mapTo(panel, QPoint(0, last.height())).y()
+    code_below = panel.qrView.mapTo(panel, QPoint(0, 0)).y() > under_the_actions
+    assert code_below == (scale > 1)
+    page = window.findChild(QScrollArea, "resultPage")
+    assert page is not None
+    assert not page.horizontalScrollBar().isVisible()
