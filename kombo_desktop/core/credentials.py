@@ -44,9 +44,11 @@ STORE_UNAVAILABLE = (
     "Your computer's password store is not available, so the key is kept only until you "
     "close the program."
 )
+# The key field is emptied once a key is saved, so "save the key again" left nothing to save:
+# the way forward is pasting it again. Said in the window as it is, and in Settings as "here".
 STORE_LOCKED = (
     "Your computer's password store is locked, so the key is kept only until you close the "
-    "program. Unlock it and save the key again to keep it."
+    "program. To keep it, unlock the store, then paste the key in Settings again and save it."
 )
 STORE_READ_LOCKED = (
     "Your computer's password store is locked, so the API key cannot be read from it. Unlock "

@@ -44,6 +44,7 @@ from kombo_desktop.core.credentials import (
     STORE_UNAVAILABLE,
     STORE_UNREADABLE,
     CredentialStore,
+    KeyLocation,
 )
 from kombo_desktop.core.demo_server import DEMO_ENVIRONMENT_ID, DemoKomboServer
 from kombo_desktop.core.errors import MalformedKeyError
@@ -677,8 +678,31 @@ def test_a_locked_store_says_how_to_keep_the_key(
     point_at(qtbot, dialog, kombo.base_url)
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     assert "for this session only" in child(dialog, QLabel, "keyStatusLabel").text()
-    assert child(dialog, QLabel, "credentialProblemLabel").text() == STORE_LOCKED
-    assert "Unlock it and save the key again" in status(dialog)
+    assert child(dialog, QLabel, "credentialProblemLabel").text() == here_in_settings(STORE_LOCKED)
+    assert "unlock the store, then paste the key here again and save it" in status(dialog)
+
+
+def test_the_advice_of_a_locked_store_can_be_followed(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer, credentials: CredentialStore
+) -> None:
+    """Saved in a locked store, the key is kept for the session and the field is emptied: "Unlock
+    it and save the key again" asked for a save with nothing left to save. Done as it now says
+    (unlock, paste again, save), the key is stored."""
+    store = LockableKeyring(locked=True)
+    keyring.set_keyring(store)  # conftest restores the previous one
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    assert key_edit.text() == ""  # nothing to "save again": it is pasted again
+    advice = status(dialog)
+    assert "paste the key here again and save it" in advice
+    assert "save the key again" not in advice
+
+    store.locked = False  # "unlock the store"
+    type_key_and_save(qtbot, dialog, GOOD_KEY)  # "then paste the key here again and save it"
+    assert store.secrets[(SERVICE_NAME, "default")] == GOOD_KEY
+    assert credentials.location("default") is KeyLocation.CREDENTIAL_STORE
+    assert "A key is stored in" in child(dialog, QLabel, "keyStatusLabel").text()
 
 
 def test_an_unavailable_store_is_said_plainly_when_the_dialog_opens(make_dialog: object) -> None:
