@@ -210,6 +210,7 @@ class SettingsDialog(QDialog):
             self,
         )
         self.profiles.has_no_key = self.key.has_no_key
+        self.profiles.check_text = lambda: self.key.check_text
         self.profiles.may_drop_typed_key = self.key.may_drop_typed_key
         self.profiles.when_settled = self.key.when_settled
         self.profiles.used.connect(self.key.save_typed_key)

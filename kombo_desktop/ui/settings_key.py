@@ -61,6 +61,7 @@ from kombo_desktop.ui.widgets import (
     notice_label,
     plain_label,
     push_button,
+    spoken_name,
 )
 
 if TYPE_CHECKING:
@@ -75,6 +76,9 @@ _Outcome = ParamSpec("_Outcome")
 
 SAVE_TEXT = "&Save and check key"
 CHECK_STORED_TEXT = "&Check the stored key"
+# The same button where the key is not stored: KOMBO_API_KEY's, or one kept for this session
+# only. "Check the stored key" there sat under "… it is not stored anywhere".
+CHECK_KEY_TEXT = "&Check the key"
 # Said before a pasted key that is not saved would go: the dialog closing, another profile.
 UNSAVED_KEY_TEXT = (
     "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
@@ -268,6 +272,9 @@ class KeySection(QObject):
         idle = known and self._task is None
         has_key = location is not None and location is not KeyLocation.UNREADABLE
         self.checkKeyButton.setEnabled(idle and has_key)
+        check_text = check_key_text(location)
+        self.checkKeyButton.setText(check_text)
+        self.checkKeyButton.setAccessibleName(spoken_name(check_text))
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
         _show_text(self.environmentIdLabel, environment_id_text(profile.environment_id))
         problem = self._book.credentials.problem
@@ -358,6 +365,17 @@ class KeySection(QObject):
 
         return handle
 
+    @property
+    def check_text(self) -> str:
+        """The words on the button that checks the selected profile's key, as shown now."""
+        return self.checkKeyButton.text()
+
+    def _key_checked_words(self) -> str:
+        """The key "Check the key" checks, as its progress and result say it: "the stored key"
+        only where it is stored (see :func:`check_key_text`)."""
+        location = self._locations.get(self._book.selected)
+        return "the stored key" if check_key_text(location) == CHECK_STORED_TEXT else "the key"
+
     # -- starting a check ------------------------------------------------------------------------
 
     def _typed_key(self) -> str | None:
@@ -435,7 +453,7 @@ class KeySection(QObject):
         if self._task is not None:  # as in ``_save_key_at``: a moving key was waited for
             return
         job = partial(check_stored, api_base=api_base)
-        progress = "Checking the stored key with Kombo…"
+        progress = f"Checking {self._key_checked_words()} with Kombo…"
         self._start(
             job,
             typed=False,
@@ -581,7 +599,7 @@ class KeySection(QObject):
 
         def said() -> None:
             self.show_state()
-            words = f"Kombo accepted the stored key (environment {environment_id})."
+            words = f"Kombo accepted {self._key_checked_words()} (environment {environment_id})."
             self._say(words, "success")
             # Whatever its environment: a revoked key rotated keeps it, and the window, still
             # holding the revoked one, had every link refused until a restart.
@@ -600,6 +618,7 @@ class KeySection(QObject):
             address=address,
             address_set_by=self._book.address_set_by,
             run_key=run_key,
+            kept=self._key_checked_words(),
         )
         if not typed:
             self._say(words, "error")
@@ -701,3 +720,12 @@ class KeySection(QObject):
 def _show_text(label: QLabel, text: str) -> None:
     label.setText(text)
     label.setAccessibleName(text)
+
+
+def check_key_text(location: KeyLocation | None) -> str:
+    """The words on the button that checks a profile's key kept at ``location``: "the stored
+    key" only where the key is in the password store (or none is known yet, the button then
+    greyed out), else "the key", as the line above it says the key is not stored."""
+    if location in (KeyLocation.RUN_KEY, KeyLocation.SESSION_ONLY):
+        return CHECK_KEY_TEXT
+    return CHECK_STORED_TEXT

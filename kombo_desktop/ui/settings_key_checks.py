@@ -44,8 +44,9 @@ KEY_REFUSED = (
     "dashboard, and that the region above is the one the key was made for (Europe or United "
     "States)."
 )
+# ``{kept}``: "the stored key", or "the key" where it is not stored (see ``failure_text``).
 STORED_KEY_REFUSED = (
-    "Kombo did not accept the stored key. It may have been revoked, or made for the other "
+    "Kombo did not accept {kept}. It may have been revoked, or made for the other "
     "region. Paste the current key from the Kombo dashboard above and save it."
 )
 # Where keys are checked at an address the region list does not decide (another address,
@@ -55,7 +56,7 @@ KEY_REFUSED_AT = (
     "dashboard (it was checked at {address})."
 )
 STORED_KEY_REFUSED_AT = (
-    "Kombo did not accept the stored key at {address}. It may have been revoked. Paste the "
+    "Kombo did not accept {kept} at {address}. It may have been revoked. Paste the "
     "current key from the Kombo dashboard above and save it."
 )
 
@@ -193,13 +194,15 @@ def failure_text(
     address: str | None = None,
     address_set_by: str | None = None,
     run_key: bool = False,
+    kept: str = "the stored key",
 ) -> str:
     """The status line when checking a key failed: the ``typed`` one (it stays in the field,
     unsaved) or the stored one (left as it is). ``address`` is where it was checked when the
     region list did not decide that (None when it did); ``address_set_by`` who set it when
     nothing here can change it (see ``messages.address_set_by_message``). ``run_key``:
     KOMBO_API_KEY is set, so "the stored key" checked was that one, which no key saved here
-    replaces."""
+    replaces. ``kept`` names the key checked when it was not typed: "the key" for one kept for
+    this session only, which is not stored."""
     if not typed and run_key and is_key_refused(error):
         from kombo_desktop.core.messages import run_key_refused_message
 
@@ -226,8 +229,8 @@ def failure_text(
             refused = KEY_REFUSED if address is None else KEY_REFUSED_AT.format(address=address)
             return f"{_in_settings_words(error, refused, address_set_by)} The key was not saved."
         if address is None:
-            return _in_settings_words(error, STORED_KEY_REFUSED, address_set_by)
-        refused = STORED_KEY_REFUSED_AT.format(address=address)
+            return _in_settings_words(error, STORED_KEY_REFUSED.format(kept=kept), address_set_by)
+        refused = STORED_KEY_REFUSED_AT.format(kept=kept, address=address)
         return _in_settings_words(error, refused, address_set_by)
     if typed and isinstance(error, InvalidApiKeyError):
         return str(error)

@@ -50,15 +50,15 @@ MANAGED_TEXT = "Set by your administrator: only this profile's key can be change
 FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
 
 
-def moved_text(name: str, place: str, no_key: bool) -> str:
+def moved_text(name: str, place: str, no_key: bool, check: str = CHECK_STORED_TEXT) -> str:
     """What is said when a profile's region or address changed: a key works only where it
     was made, so the stored one is to be checked there, or the right one pasted (a profile
-    without a key was told to check one, beside a greyed-out "Check the stored key")."""
+    without a key was told to check one, beside a greyed-out "Check the stored key"). ``check``
+    is the words on the button that checks it."""
     moved = f"The profile “{name}” now connects to {place}."
     if no_key:
         return f"{moved} To make links there, paste the key made for it and save it."
-    check = spoken_name(CHECK_STORED_TEXT)
-    return f"{moved} Press “{check}” to make sure its key works there."
+    return f"{moved} Press “{spoken_name(check)}” to make sure its key works there."
 
 
 class ProfilesSection(QObject):
@@ -89,6 +89,8 @@ class ProfilesSection(QObject):
         self._say = say
         # Whether a profile is known to have no key: the key section knows (see the dialog).
         self.has_no_key: Callable[[str], bool] = lambda _name: False
+        # The words on the button that checks the key, as the key section shows them now.
+        self.check_text: Callable[[], str] = lambda: CHECK_STORED_TEXT
         # Asked before another profile is shown, which empties the key field: whether a key
         # pasted and not saved may go (``KeySection.may_drop_typed_key``: title, question,
         # the button that lets it go).
@@ -615,7 +617,8 @@ class ProfilesSection(QObject):
             self.connection_changed.emit()
             if address_changed:
                 place = describe(updated)
-                self._say(moved_text(profile.name, place, self.has_no_key(profile.name)))
+                no_key = self.has_no_key(profile.name)
+                self._say(moved_text(profile.name, place, no_key, self.check_text()))
                 self.changed.emit(profile.name)
             if then is not None:
                 then()

@@ -2913,6 +2913,64 @@ def test_a_refused_kombo_api_key_is_not_said_to_be_mended_here(
     assert "save it" not in words
 
 
+def test_a_kombo_api_key_is_checked_with_a_button_that_does_not_call_it_stored(
+    qtbot: QtBot,
+    make_dialog: object,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """ "Check the stored key" sat under "… it is not stored anywhere" (KOMBO_API_KEY's)."""
+    monkeypatch.setenv("KOMBO_API_KEY", GOOD_KEY)
+    dialog = make_dialog(api_base_override=kombo.base_url)  # type: ignore[operator]
+    assert "not stored anywhere" in child(dialog, QLabel, "keyStatusLabel").text()
+    check = child(dialog, QAbstractButton, "checkKeyButton")
+    assert check.text() == "&Check the key"
+    assert check.accessibleName() == "Check the key"
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert "Kombo accepted the key from KOMBO_API_KEY" in status(dialog)
+
+
+def test_a_key_kept_for_this_session_is_checked_as_the_key_not_the_stored_one(
+    qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer
+) -> None:
+    """A key the store could not keep: "Check the stored key" sat under "A key is kept for this
+    session only", and said "Kombo accepted the stored key"."""
+    check = child(dialog, QAbstractButton, "checkKeyButton")
+    assert check.text() == "&Check the stored key"  # none yet: where a key would be kept
+    keyring.set_keyring(BrokenKeyring())  # conftest restores the previous one
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    assert "for this session only" in child(dialog, QLabel, "keyStatusLabel").text()
+    assert check.text() == "&Check the key"
+    assert check.accessibleName() == "Check the key"
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert status(dialog) == f"Kombo accepted the key (environment {DEMO_ENVIRONMENT_ID})."
+
+
+def test_a_key_kept_for_this_session_and_refused_is_not_called_stored(
+    qtbot: QtBot, dialog: SettingsDialog
+) -> None:
+    revoked = threading.Event()
+
+    def answer(request: Any) -> Reply:
+        if revoked.is_set():
+            return Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid key.")
+        return Reply.environment("env-1")
+
+    keyring.set_keyring(BrokenKeyring())  # conftest restores the previous one
+    with FaultServer(fallback=answer) as kombo:
+        point_at(qtbot, dialog, kombo.base_url)
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        revoked.set()  # in the Kombo dashboard
+        check = child(dialog, QAbstractButton, "checkKeyButton")
+        qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+        settle(qtbot, dialog)
+    assert status(dialog).startswith("Kombo did not accept the key at ")
+    assert "stored" not in status(dialog)
+
+
 def test_a_change_here_keeps_what_another_copy_saved_meanwhile(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
