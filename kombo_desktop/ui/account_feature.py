@@ -365,6 +365,7 @@ class AccountFeature(QObject):
         dialog.profileRemoved.connect(self._forget_tool_lists)
         dialog.storedKeyAccepted.connect(self._follow_stored_key)
         dialog.storedKeyMissing.connect(self._drop_missing_key)
+        dialog.storedKeyRefused.connect(self._say_stored_key_refused)
         dialog.finished.connect(self._follow_settings)
         dialog.finished.connect(self._say_which_profile_is_used)
         dialog.destroyed.connect(self._settings_closed)
@@ -402,6 +403,24 @@ class AccountFeature(QObject):
         if target is not None and not target.demo and target.profile == name:
             # Said in place of a refusal of the replaced key, which no longer holds.
             self.use_new_key("Kombo accepted the stored key: the next link goes with it.")
+
+    def _say_stored_key_refused(self, name: str, error: object) -> None:
+        """Kombo refused the key checked in Settings for the profile in use (the stored one, or
+        KOMBO_API_KEY's): Settings said so, and the window went on saying "Ready." until the
+        next link was refused. The window says it now, as that link's refusal would, with its
+        way forward; and the next request reads the key from the store again, as after a
+        refusal of its own (the window may hold an older key, replaced outside the program).
+        Not in the demo, which needs no key, nor over a link being made, whose own outcome
+        is what the status line is for then."""
+        connection, target = self.connection, self.target
+        if connection is None or target is None or target.demo or target.profile != name:
+            return
+        if not isinstance(error, BaseException):
+            return
+        connection.stored_key_refused()
+        making = self._window.link_making
+        if not making.busy:
+            making.refusals.show_error(error)
 
     def _drop_missing_key(self, name: str) -> None:
         """Settings found no key stored for the profile in use, while the window's connection

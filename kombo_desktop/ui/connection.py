@@ -361,6 +361,15 @@ class Connection:
             self._client_refused = True
             return True
 
+    def stored_key_refused(self) -> None:
+        """Kombo refused the key stored for this target at a check elsewhere (Settings): from
+        now on every use reads the key from the password store again, as after a refusal of
+        its own (:meth:`key_refused`), so the next request goes with the key that was checked,
+        not an older one this connection read before it was replaced outside the program."""
+        with self._lock:
+            if self._client is not None and self._client_key is not None:
+                self._client_refused = True
+
     def close(self) -> None:
         """Close the client; a worker still using it gets an error it reports as cancelled."""
         with self._lock:

@@ -31,6 +31,8 @@ Kombo accepted the key stored for the profile in use at a check, perhaps another
 window holds (replaced outside the program, with ``keyring set``, in the same environment or
 another): the window reads the settings again (the environment recorded) and takes the key
 as stored now from the next link on, without cancelling a link being made.
+``storedKeyRefused(str, object)``: Kombo refused the key checked for the profile in use (the
+error): the window's next link goes with that key and is refused, so the window says so now.
 ``storedKeyMissing(str)``: no key is stored for the profile in use, as the dialog found when it
 looked; the window may still hold one it read before it was deleted outside the program (by
 the person, or by IT), and must not go on sending it.
@@ -162,6 +164,7 @@ class SettingsDialog(QDialog):
     profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
     storedKeyAccepted = Signal(str)  # noqa: N815 - the key in use may have been replaced outside
     storedKeyMissing = Signal(str)  # noqa: N815 - the key in use may have been deleted outside
+    storedKeyRefused = Signal(str, object)  # noqa: N815 - (name, error): the key in use refused
 
     def __init__(
         self,
@@ -228,6 +231,7 @@ class SettingsDialog(QDialog):
         self.profiles.refusal_withdrawn.connect(self._refusal_withdrawn)
         self.key.key_saved.connect(self._key_saved)
         self.key.stored_key_accepted.connect(self._stored_key_accepted)
+        self.key.stored_key_refused.connect(self._stored_key_refused)
         self.key.key_missing.connect(self._key_missing)
 
         self.setObjectName("settingsDialog")
@@ -507,6 +511,12 @@ class SettingsDialog(QDialog):
         restart, links going out with the old (perhaps revoked) key and environment."""
         if name == self._book.current:
             self.storedKeyAccepted.emit(name)
+
+    def _stored_key_refused(self, name: str, error: object) -> None:
+        """Tell the window when Kombo refused the key checked for the profile it uses: Settings
+        said so, while the window went on saying "Ready." until the next link was refused."""
+        if name == self._book.current:
+            self.storedKeyRefused.emit(name, error)
 
     def _key_missing(self, name: str) -> None:
         """Tell the window when no key is stored for the profile it uses: Settings said "No

@@ -35,7 +35,7 @@ from kombo_desktop.core.credentials import (
     KeyLocation,
     clean_api_key,
 )
-from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
+from kombo_desktop.core.errors import WHO_MANAGES_KOMBO, is_key_refused
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui.confirm import confirm
@@ -117,7 +117,9 @@ class KeySection(QObject):
     ``name`` at a check: it may be another than the window holds, replaced outside the
     program (``keyring set``), in the same Kombo environment (a revoked key rotated) or
     another; ``key_missing(name)`` when a look in the store found no key for ``name`` (it may
-    have been deleted outside the program since the window read it).
+    have been deleted outside the program since the window read it);
+    ``stored_key_refused(name, error)`` when Kombo refused the key kept for ``name`` at a
+    check (``error``, a refusal of the key).
     """
 
     busy_changed = Signal(bool)
@@ -125,6 +127,7 @@ class KeySection(QObject):
     key_saved = Signal(str)
     key_missing = Signal(str)
     stored_key_accepted = Signal(str)
+    stored_key_refused = Signal(str, object)
 
     def __init__(
         self,
@@ -622,6 +625,8 @@ class KeySection(QObject):
         )
         if not typed:
             self._say(words, "error")
+            if is_key_refused(error):
+                self.stored_key_refused.emit(self._book.selected, error)
             return
         self._refuse_typed_key(words)
         if isinstance(error, SAVE_UNCHECKED_OFFERED):

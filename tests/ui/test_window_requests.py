@@ -546,6 +546,79 @@ def test_a_revoked_key_replaced_in_the_same_environment_is_used_once_checked_in_
         window.close()
 
 
+@pytest.mark.parametrize("run_key", [False, True])
+def test_a_key_refused_at_a_check_in_settings_is_said_in_the_window_as_a_link_would(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, run_key: bool
+) -> None:
+    """The key was revoked after the start; "Check the stored key" in Settings said Kombo did
+    not accept it, the person closed Settings, and the window still said "Ready.": the next
+    link was refused. The window now says it at once, in the words (and with the way forward)
+    of that link's refusal; for KOMBO_API_KEY's key too, which Settings checks then."""
+    if run_key:
+        monkeypatch.setenv("KOMBO_API_KEY", OLD_KEY)
+    else:
+        keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    revoked = threading.Event()
+    accepting = kombo_accepting(OLD_KEY, "env-prod", Reply.link("https://connect.kombo.dev/v1?t=1"))
+
+    def respond(request: RecordedRequest) -> Reply:
+        return REFUSED_KEY if revoked.is_set() else accepting(request)
+
+    with FaultServer(fallback=respond) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        # The start-up's tool lists came with the key accepted: nothing said about it.
+        qtbot.waitUntil(lambda: window.linkForm.catalog is not window.bundled_catalog)
+        revoked.set()  # in the Kombo dashboard
+        before = window.statusPanel.text
+        dialog = settings_of(qtbot, window)
+        dialog.key.checkKeyButton.click()
+        qtbot.waitUntil(lambda: not dialog.busy)
+        assert "did not accept" in dialog.settingsStatusLabel.text()
+        dialog.reject()
+        said, action = window.statusPanel.text, window.statusPanel.statusActionButton
+        assert said != before
+        assert window.statusPanel.kind == "error"
+        offered = action.text() if action.isVisibleTo(window) else None
+        assert offered == (None if run_key else "Open settings")
+
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy)
+        assert any("/create-link" in r.path for r in kombo.requests)
+        assert window.statusPanel.text == said  # the same words as the refused link's
+        assert (action.text() if action.isVisibleTo(window) else None) == offered
+        window.close()
+
+
+def test_a_key_replaced_outside_and_refused_at_a_check_in_settings_is_the_next_links_key(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """The window holds the key it read at start; another, which Kombo refuses, was stored
+    since (``keyring set``) and refused at a check in Settings. The window says the key is
+    refused: the next link goes with the key stored now, not the older one the window held,
+    so what the window said holds for it."""
+    keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    with FaultServer(fallback=kombo_accepting(OLD_KEY, "env-prod", link)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        qtbot.waitUntil(lambda: window.linkForm.catalog is not window.bundled_catalog)
+        keyring.set_password(SERVICE_NAME, "default", NEW_KEY)
+        dialog = settings_of(qtbot, window)
+        dialog.key.checkKeyButton.click()
+        qtbot.waitUntil(lambda: not dialog.busy)
+        dialog.reject()
+        said = window.statusPanel.text
+        assert "did not accept" in said
+        fill_form(window)
+        window.createButton.click()
+        qtbot.waitUntil(lambda: not window.busy)
+        sent = [r.header("Authorization") for r in kombo.requests if "/create-link" in r.path]
+        assert sent == [f"Bearer {NEW_KEY}"]
+        assert window.statusPanel.text == said
+        window.close()
+
+
 def test_a_key_replaced_outside_after_a_refusal_is_used_by_the_next_link(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
