@@ -87,11 +87,13 @@ def made_when(moment: datetime, *, with_time: bool = False, now: datetime | None
     made a minute ago). Days are this computer's, as of ``now`` (default: the current time).
     Never a time still to come: dated later than ``now`` by a clock that was ahead then, it
     was made earlier, and is said so, with the date it has (see ``core.history.ordering`` for
-    its place in the history)."""
+    its place in the history). Dated later than ``now`` by less than that, by a clock a
+    little ahead, it was made just now: the next day's date would be a day still to come."""
     if dated_ahead(moment, now):
         return f"earlier (it is dated {local_time(moment)}, later than now: {CLOCK_WAS_AHEAD})"
-    made = moment.astimezone()
-    today = (now or datetime.now(UTC)).astimezone().date()
+    current = now or datetime.now(UTC)
+    made = min(moment, current).astimezone()
+    today = current.astimezone().date()
     if made.date() == today:
         return f"today at {made:%H:%M}"
     if made.date() == today - timedelta(days=1):

@@ -34,7 +34,7 @@ from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui.duplicate_banner import duplicate_text
 from kombo_desktop.ui.expiry import day_text
-from kombo_desktop.ui.history_model import STATUS, WHEN, local_time, status_text
+from kombo_desktop.ui.history_model import STATUS, WHEN, local_time, made_when, status_text
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.found import named
@@ -1239,3 +1239,12 @@ def test_the_warning_says_a_link_of_today_or_yesterday_was_made_today_or_yesterd
         assert made(last_night, private).endswith("yesterday at 23:05")
     assert made(last_week, private=True) == "on 24 Nov 2026"
     assert made(last_week, private=False).endswith(" on 24 Nov 2026, 21:05")
+
+
+def test_a_link_dated_a_little_past_midnight_by_a_clock_ahead_is_of_today() -> None:
+    # Within the minute a clock may be ahead without notice (``CLOCK_SLACK``), a link made
+    # at 23:59:40 by a clock 30 s ahead is dated the next day: "made on 1 Dec 2026", a day
+    # still to come, was said of it at 23:59:50.
+    now = datetime(2026, 11, 30, 23, 59, 50).astimezone()
+    assert made_when(now + timedelta(seconds=20), now=now) == "today at 23:59"
+    assert made_when(now + timedelta(seconds=20), with_time=True, now=now) == "today at 23:59"
