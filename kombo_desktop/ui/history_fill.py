@@ -108,10 +108,16 @@ class FillFromHistory:
                 f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
                 f"“{FILL_TEXT}” to make a new one."
             )
-        # Shown while a link is being made: the status line still says so (the button says
-        # "Creating link…"), and that the link made will not take this one's place.
-        making = window.link_making.making_words()
-        window.show_status(f"{said} {making}" if making else said, "busy" if making else "info")
+        self._say(said)
+
+    def _say(self, said: str) -> None:
+        """Say on the status line what was done with an entry (shown, filled in). While a link
+        is being made, the status line still says so (the button says "Creating link…"), and
+        where that link will go (see ``LinkMaking.making_words``)."""
+        making = self._window.link_making.making_words()
+        self._window.show_status(
+            f"{said} {making}" if making else said, "busy" if making else "info"
+        )
 
     def show_history_link(self, entry: HistoryEntry, customer: LinkRequest | None = None) -> None:
         """Show ``entry``'s link, for ``customer`` (the form's, after the duplicate warning) or
@@ -264,10 +270,9 @@ class FillFromHistory:
                 entry.integration_id, entry.language, entry.link_type, from_history=True
             )
             window.show_relink_mode()
-            window.show_status(
+            self._say(
                 "The reconnection form is filled in from the history. Check it, then press "
-                f"“{RELINK_TEXT}”.{self._reconnect_note(entry, in_use)}",
-                "info",
+                f"“{RELINK_TEXT}”.{self._reconnect_note(entry, in_use)}"
             )
             return
         tool_note = window.linkForm.fill(
@@ -290,10 +295,9 @@ class FillFromHistory:
             if entry.profile != in_use
             else ""
         )
-        window.show_status(
+        self._say(
             f"The form is filled in from the history. Check it, then press “{CREATE_TEXT}”."
-            f"{elsewhere}{f' {tool_note}' if tool_note else ''}",
-            "info",
+            f"{elsewhere}{f' {tool_note}' if tool_note else ''}"
         )
 
     def entry_deleted(self, entry: HistoryEntry) -> None:

@@ -489,13 +489,22 @@ class LinkMaking(QObject):
         return self._link_chosen_meanwhile and self._window.resultPanel.shown is not None
 
     def making_words(self) -> str:
-        """For the status line of a link shown while a request runs: that the link asked for
-        is still being made, where it will go, and how to stop waiting; "" when none runs."""
+        """For the status line of what the person does from the history while a request runs
+        (a link shown, the form filled): that the link asked for is still being made, where
+        it will go (as ``_show_created`` will decide), and how to stop waiting; "" when none
+        runs. Said only that a link was shown or the form filled, the status line left the
+        person to guess at the "Creating link…" button, and at where its link went."""
         if not self.request_running:
             return ""
+        if self._chosen_link_on_show():
+            goes = "it will be kept in the history, and the link shown here stays"
+        elif self._customer_text() != self._customer_at_request:
+            goes = "it will be kept in the history, not shown, as the form now holds other details"
+        else:
+            goes = "it will be shown here when it is ready"
         return (
-            f"The {self._making} you asked for is still being made: it will be kept in the "
-            "history, and the link shown here stays. To stop waiting, press Cancel or Esc."
+            f"The {self._making} you asked for is still being made: {goes}. To stop waiting, "
+            "press Cancel or Esc."
         )
 
     def _customer_text(self) -> _CustomerText:

@@ -176,6 +176,13 @@ def test_filling_the_form_while_its_link_is_made_says_where_that_link_goes(
         "with these details."
     ]
     assert window.emailEdit.text() == "a@one.example"
+    # The status line still says the link is being made, next to the "Creating link…" button,
+    # and where it will go: it said only that the form was filled in.
+    status = window.statusLabel.text()
+    assert status.startswith("The form is filled in from the history.")
+    assert "The link you asked for is still being made: it will be kept in the history" in status
+    assert "press Cancel or Esc" in status
+    assert window.statusPanel.kind == "busy"
     # As said: not shown, in the history with Three AG's details.
     qtbot.waitUntil(lambda: history_of(window).store.count() == 2, timeout=10_000)
     wait_until_ready(qtbot, window)
@@ -183,3 +190,24 @@ def test_filling_the_form_while_its_link_is_made_says_where_that_link_goes(
     made = history_of(window).store.search()[0]
     assert (made.organization, made.email) == ("Three AG", "c@three.example")
     assert "it is in the history" in window.statusLabel.text()
+
+
+def test_filling_the_form_while_a_reconnection_is_made_says_it_will_be_shown(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer
+) -> None:
+    # One AG's details filled into the new-link form, which holds them already: the
+    # reconnection link asked for is shown when it comes, and the status line says so.
+    first = first_link_then_a_slow_one(qtbot, window, server, "relink")
+    feature = history_of(window)
+    feature.panel.select_row(0)
+    feature.panel.historyFillButton.click()
+    assert window.emailEdit.text() == "a@one.example"
+    status = window.statusLabel.text()
+    assert status.startswith("The form is filled in from the history.")
+    assert (
+        "The reconnection link you asked for is still being made: it will be shown here when "
+        "it is ready." in status
+    )
+    assert window.statusPanel.kind == "busy"
+    qtbot.waitUntil(lambda: window.linkField.text() not in ("", first), timeout=10_000)
+    wait_until_ready(qtbot, window)
