@@ -392,17 +392,18 @@ class AccountFeature(QObject):
                 self._window.header.show_target(connection.target)
         self._window.profile_renamed.emit(old, new)
 
-    def _follow_stored_key(self, name: str) -> None:
+    def _follow_stored_key(self, name: str, key: str) -> None:
         """Kombo accepted the key stored for the profile in use at a check in Settings. It
         may be another than the window holds (replaced outside the program, a revoked key
         rotated): the settings hold its environment now, for the history and its duplicate
         check, and the next link goes with the key as stored now. Not a change of profile: a
-        link being made goes on (see ``use_new_key``)."""
+        link being made goes on (see ``use_new_key``). ``key`` names it as Settings did: "the
+        key" where it is kept for this session only, which "the stored key" is not."""
         self._window.setup.settings = self._window.setup.settings_store.load()
         target = self.target
         if target is not None and not target.demo and target.profile == name:
             # Said in place of a refusal of the replaced key, which no longer holds.
-            self.use_new_key("Kombo accepted the stored key: the next link goes with it.")
+            self.use_new_key(f"Kombo accepted {key}: the next link goes with it.")
 
     def _say_stored_key_refused(self, name: str, error: object) -> None:
         """Kombo refused the key checked in Settings for the profile in use (the stored one, or

@@ -26,11 +26,12 @@ after the window's own, in order (default: the dialog's own writes).
 something about it changed: another profile was chosen, it was renamed or removed (then the
 name is the new one in use), or its region, address or key changed. ``profileRenamed(old, new)``
 follows every rename, for what else is kept under a profile's name (the link history), and
-``profileRemoved(name)`` every removal (the cached tool lists). ``storedKeyAccepted(str)``:
-Kombo accepted the key stored for the profile in use at a check, perhaps another than the
-window holds (replaced outside the program, with ``keyring set``, in the same environment or
-another): the window reads the settings again (the environment recorded) and takes the key
-as stored now from the next link on, without cancelling a link being made.
+``profileRemoved(name)`` every removal (the cached tool lists). ``storedKeyAccepted(str,
+str)``: Kombo accepted the key stored for the profile in use at a check, perhaps another than
+the window holds (replaced outside the program, with ``keyring set``, in the same environment
+or another): the window reads the settings again (the environment recorded) and takes the key
+as stored now from the next link on, without cancelling a link being made; it names the key
+as Settings did ("the stored key", or "the key" where it is kept for this session only).
 ``storedKeyRefused(str, object)``: Kombo refused the key checked for the profile in use (the
 error): the window's next link goes with that key and is refused, so the window says so now.
 ``storedKeyMissing(str)``: no key is stored for the profile in use, as the dialog found when it
@@ -162,7 +163,8 @@ class SettingsDialog(QDialog):
     profileChanged = Signal(str)  # noqa: N815 - Qt naming, part of the window's interface
     profileRenamed = Signal(str, str)  # noqa: N815 - (old, new): what is kept under a name follows
     profileRemoved = Signal(str)  # noqa: N815 - what was kept under that name can go
-    storedKeyAccepted = Signal(str)  # noqa: N815 - the key in use may have been replaced outside
+    # (name, "the stored key" or "the key"): the key in use may have been replaced outside
+    storedKeyAccepted = Signal(str, str)  # noqa: N815
     storedKeyMissing = Signal(str)  # noqa: N815 - the key in use may have been deleted outside
     storedKeyRefused = Signal(str, object)  # noqa: N815 - (name, error): the key in use refused
 
@@ -505,12 +507,13 @@ class SettingsDialog(QDialog):
         )
         self.useSavedProfileButton.show()
 
-    def _stored_key_accepted(self, name: str) -> None:
+    def _stored_key_accepted(self, name: str, key: str) -> None:
         """Tell the window when Kombo accepted the key stored for the profile it uses (its
         environment recorded now): a key replaced outside the program went unused until a
-        restart, links going out with the old (perhaps revoked) key and environment."""
+        restart, links going out with the old (perhaps revoked) key and environment. ``key``
+        names it as Settings said it ("the stored key", "the key")."""
         if name == self._book.current:
-            self.storedKeyAccepted.emit(name)
+            self.storedKeyAccepted.emit(name, key)
 
     def _stored_key_refused(self, name: str, error: object) -> None:
         """Tell the window when Kombo refused the key checked for the profile it uses: Settings

@@ -113,11 +113,13 @@ class KeySection(QObject):
     ``busy_changed(bool)`` is emitted when a check starts and ends, ``changed(name)`` when
     profile ``name``'s key changed, ``key_saved(name)`` after ``changed`` when that was a key
     pasted and saved (said on the status line, to which the dialog may add whether links are
-    made with it), ``stored_key_accepted(name)`` when Kombo accepted the key stored for
+    made with it), ``stored_key_accepted(name, key)`` when Kombo accepted the key stored for
     ``name`` at a check: it may be another than the window holds, replaced outside the
     program (``keyring set``), in the same Kombo environment (a revoked key rotated) or
-    another; ``key_missing(name)`` when a look in the store found no key for ``name`` (it may
-    have been deleted outside the program since the window read it);
+    another; ``key`` names it as the status line did ("the stored key", or "the key" where it
+    is not stored, see :func:`check_key_text`); ``key_missing(name)`` when a look in the store
+    found no key for ``name`` (it may have been deleted outside the program since the window
+    read it);
     ``stored_key_refused(name, error)`` when Kombo refused the key kept for ``name`` at a
     check (``error``, a refusal of the key).
     """
@@ -126,7 +128,7 @@ class KeySection(QObject):
     changed = Signal(str)
     key_saved = Signal(str)
     key_missing = Signal(str)
-    stored_key_accepted = Signal(str)
+    stored_key_accepted = Signal(str, str)
     stored_key_refused = Signal(str, object)
 
     def __init__(
@@ -602,11 +604,12 @@ class KeySection(QObject):
 
         def said() -> None:
             self.show_state()
-            words = f"Kombo accepted {self._key_checked_words()} (environment {environment_id})."
-            self._say(words, "success")
+            key = self._key_checked_words()
+            self._say(f"Kombo accepted {key} (environment {environment_id}).", "success")
             # Whatever its environment: a revoked key rotated keeps it, and the window, still
-            # holding the revoked one, had every link refused until a restart.
-            self.stored_key_accepted.emit(name)
+            # holding the revoked one, had every link refused until a restart. The window names
+            # the key as said here.
+            self.stored_key_accepted.emit(name, key)
 
         self._book.set_environment_id(environment_id, then=said)
 

@@ -28,7 +28,7 @@ from kombo_desktop.ui.main_window import CANCELLED_BY_CHANGE_TEXT, CLOSE_WAIT_SE
 from kombo_desktop.ui.relink_form import RelinkForm
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.history_helpers import open_history
-from tests.support.keyrings import InMemoryKeyring
+from tests.support.keyrings import BrokenKeyring, InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import (
     WindowFactory,
@@ -543,6 +543,35 @@ def test_a_revoked_key_replaced_in_the_same_environment_is_used_once_checked_in_
         assert window.statusPanel.kind == "success"
         (made,) = window.history.store.search()
         assert made.environment_id == "env-prod"
+        window.close()
+
+
+@pytest.mark.parametrize("stored", [True, False])
+def test_a_key_accepted_at_a_check_in_settings_is_named_in_the_window_as_settings_names_it(
+    qtbot: QtBot, open_window: WindowFactory, stored: bool
+) -> None:
+    """A key the password store could not keep, kept for this session only: Settings said
+    "Kombo accepted the key", and the window "Kombo accepted the stored key", which it is not.
+    A key in the store is still "the stored key" in both."""
+    if stored:
+        keyring.set_password(SERVICE_NAME, "default", OLD_KEY)
+    link = Reply.link("https://connect.kombo.dev/v1?t=1")
+
+    with FaultServer(fallback=kombo_accepting(OLD_KEY, "env-prod", link)) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        dialog = settings_of(qtbot, window)
+        if not stored:
+            keyring.set_keyring(BrokenKeyring())  # conftest restores the previous one
+            dialog.key.apiKeyEdit.setText(OLD_KEY)
+            dialog.key.saveKeyButton.click()
+            qtbot.waitUntil(lambda: not dialog.busy)
+            assert "for this session only" in dialog.key.keyStatusLabel.text()
+        dialog.key.checkKeyButton.click()
+        qtbot.waitUntil(lambda: not dialog.busy)
+        key = "the stored key" if stored else "the key"
+        assert dialog.settingsStatusLabel.text() == f"Kombo accepted {key} (environment env-prod)."
+        dialog.reject()
+        assert window.statusPanel.text == f"Kombo accepted {key}: the next link goes with it."
         window.close()
 
 
