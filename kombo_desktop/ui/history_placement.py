@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from kombo_desktop.ui.history_opening import HistoryNotReadyError
 from kombo_desktop.ui.widgets import keep_on_screen
@@ -241,6 +241,18 @@ class HistoryPlacement:
         """Open in a window of its own, over the main window (a small screen, see
         ``history_dock``)."""
         return self.history_open and self.dock.isFloating()
+
+    def floating_history_has_keys(self) -> bool:
+        """Open in a window of its own that has the keys (the active window, or the focus in
+        it): what the person sees and types in then, over the main window. The main window's
+        own keys (Esc for the warning, Ctrl+Tab for its tabs) still came to it from there
+        (Qt counts a floating dock as part of its main window), acting on the form unseen."""
+        if not self._history_floats():
+            return False
+        focused = QApplication.focusWidget()
+        return QApplication.activeWindow() is self.dock or (
+            focused is not None and self.dock.isAncestorOf(focused)
+        )
 
     def close_floating_history(self) -> None:
         """Esc: a history floating over the form closes, and the focus goes to the button that

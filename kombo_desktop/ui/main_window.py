@@ -584,13 +584,19 @@ class MainWindow(QMainWindow):
     # --- the forms and the status line ---------------------------------------------------------
 
     def _escape_pressed(self) -> None:
-        """Esc stops waiting for Kombo; else it closes the duplicate warning as its "Not now"
-        does (nothing sent, back to the form), which only a click closed before; else it
-        closes a history floating over the form (a small screen), which covers the form, and
-        whose own controls Tab goes round. A reconnection link can be asked for while the
-        warning is open: Esc then stops that first, and the next Esc closes the warning."""
-        duplicates = self.history.duplicates
-        if self.link_making.request_running:
+        """Esc in a history floating over the form (a small screen), with the keys there,
+        closes it: it is what the person looks at, and covers the form and the duplicate
+        warning (closed unseen from there before, the history left open). So also while a
+        link is being made: the next Esc, in the main window, stops waiting for it. In the
+        main window, Esc stops waiting for Kombo; else it closes the duplicate warning as its
+        "Not now" does (nothing sent, back to the form), which only a click closed before;
+        else it closes a floating history, whose own controls Tab goes round. A reconnection
+        link can be asked for while the warning is open: Esc then stops that first, and the
+        next Esc closes the warning."""
+        duplicates, placement = self.history.duplicates, self.history.placement
+        if placement.floating_history_has_keys():
+            placement.close_floating_history()
+        elif self.link_making.request_running:
             self.cancel_request()
         elif duplicates.warning_shown:
             duplicates.banner.dismissed.emit()

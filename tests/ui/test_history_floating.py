@@ -11,13 +11,14 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QDockWidget, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QDockWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.history_dock import FLOATING_ROWS, PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.history_helpers import open_history
+from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
 from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
 
@@ -338,3 +339,56 @@ def test_a_window_the_person_widened_with_the_history_open_keeps_its_width_when_
     qtbot.wait(100)
     assert not feature.history_open
     assert window.width() == chosen
+
+
+def floating_with_the_keys(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
+    """The history opened, floated over the form, the active window, its list focused."""
+    feature = open_history(qtbot, window)
+    if not feature.dock.isFloating():
+        float_button(feature.dock).click()
+    qtbot.waitUntil(feature.dock.isFloating)
+    feature.dock.activateWindow()
+    feature.panel.historyTable.setFocus()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is feature.dock)
+    return feature
+
+
+def test_esc_in_a_floating_history_closes_it_not_the_warning_it_covers(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Esc there closed the duplicate warning hidden under the history ("Nothing was sent.",
+    # unseen) and left the history open.
+    from tests.ui.test_duplicates import try_again
+
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    try_again(qtbot, demo_window)
+    feature = floating_with_the_keys(qtbot, demo_window)
+    QTest.keyClick(feature.panel.historyTable, Qt.Key.Key_Escape)
+    assert not feature.history_open
+    assert history_of(demo_window).banner.isVisible()  # now in view, still to answer
+    qtbot.waitUntil(feature.historyButton.hasFocus)  # the keys back in the main window
+    QTest.keyClick(feature.historyButton, Qt.Key.Key_Escape)  # the main window's turn
+    assert not history_of(demo_window).banner.isVisible()
+    assert demo_window.statusLabel.text() == "Nothing was sent."
+
+
+def test_esc_in_a_floating_history_while_a_link_is_made_closes_it_first(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # What the person looks at closes; the next Esc, in the main window, stops the waiting.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, email="bo@globex.example", organization="Globex")
+    from tests.ui.test_duplicates import demo_of
+
+    demo_of(demo_window).delay_seconds = 2.0
+    demo_window.createButton.click()
+    qtbot.waitUntil(lambda: demo_window.link_making.request_running)
+    feature = floating_with_the_keys(qtbot, demo_window)
+    QTest.keyClick(feature.panel.historyTable, Qt.Key.Key_Escape)
+    assert not feature.history_open
+    assert demo_window.link_making.request_running
+    qtbot.waitUntil(feature.historyButton.hasFocus)
+    QTest.keyClick(feature.historyButton, Qt.Key.Key_Escape)
+    assert not demo_window.link_making.request_running
