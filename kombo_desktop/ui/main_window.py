@@ -652,8 +652,12 @@ class MainWindow(QMainWindow):
 
     def _switch_tab(self, step: int) -> None:
         """The next (``step`` 1) or previous (-1) tab, with the focus in its first field, as
-        filling the form from the history does: typing goes on there."""
+        filling the form from the history does: typing goes on there. Only with the keys in
+        the main window: pressed in a history floating over it, they switched the tab behind
+        it, unseen, and left the focus in the history."""
         if self.tabs.count() < 2 or not self.tabs.isVisible():
+            return
+        if self.history.placement.floating_history_has_keys():
             return
         if (self.tabs.currentIndex() + step) % self.tabs.count() == RELINK_TAB:
             self.show_relink_mode()

@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.history_dock import FLOATING_ROWS, PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import CREATE_TAB, MainWindow
 from tests.support.history_helpers import history_of, open_history
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
 from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
@@ -392,3 +392,21 @@ def test_esc_in_a_floating_history_while_a_link_is_made_closes_it_first(
     qtbot.waitUntil(feature.historyButton.hasFocus)
     QTest.keyClick(feature.historyButton, Qt.Key.Key_Escape)
     assert not demo_window.link_making.request_running
+
+
+def test_ctrl_tab_in_a_floating_history_leaves_the_tabs_behind_it_alone(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Ctrl+Tab and Ctrl+Shift+Tab there switched the main window's tab behind the history,
+    # unseen.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    feature = floating_with_the_keys(qtbot, demo_window)
+    table = feature.panel.historyTable
+    control = Qt.KeyboardModifier.ControlModifier
+    QTest.keyClick(table, Qt.Key.Key_Tab, control)
+    assert demo_window.tabs.currentIndex() == CREATE_TAB
+    QTest.keyClick(table, Qt.Key.Key_Backtab, control | Qt.KeyboardModifier.ShiftModifier)
+    assert demo_window.tabs.currentIndex() == CREATE_TAB
+    assert feature.history_open
+    assert QApplication.activeWindow() is feature.dock
