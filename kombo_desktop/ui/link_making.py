@@ -483,6 +483,16 @@ class LinkMaking(QObject):
         rest = [words for words in lost if words != in_use]
         return rest, f"A {self._making} is still being made for {in_use}. {then}"
 
+    def being_made(self, then: str) -> str:
+        """That a link is still being made, whatever the forms hold now, and what an action
+        does to it (``then``: "Closing stops it."); "" while none is. For an action that
+        stops it though no typing is lost with it (``still_being_made`` says nothing then):
+        the form's details already used for another link (the same customer, another tool),
+        or typed over since."""
+        if not self.request_running:
+            return ""
+        return f"A {self._making} is still being made. {then}"
+
     def _chosen_link_on_show(self) -> bool:
         """Whether the result panel shows a link the person chose to show (from the history)
         since pressing the button: the link made then goes to the history only."""

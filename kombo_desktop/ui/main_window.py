@@ -99,6 +99,8 @@ CLOSE_WAIT_SECONDS = 1.5
 # Said on closing while a link is being made for what is typed: closing cancels the request,
 # and a link Kombo made all the same is neither shown nor kept in the history.
 CLOSING_STOPS_THE_LINK = "Closing stops it, and what is typed would be lost."
+# Said of a link being made when closing loses no typing with it (``LinkMaking.being_made``).
+CLOSING_STOPS_IT = "Closing stops it."
 # The window's size at start, when the screen has room for it; a smaller screen (a 1366x768
 # laptop, or 1440x900 at 150 %) gets a window that fits on it, frame and task bar included.
 PREFERRED_SIZE = (1180, 820)
@@ -720,7 +722,8 @@ class MainWindow(QMainWindow):
     def person_may_close(self) -> bool:
         """Whether the person ending the program (closing its window, or quitting it: a Mac's
         Cmd+Q) may go ahead: with typing no link was made with, which the next start would not
-        have, they are asked first, as clearing the form asks; so too with links made while
+        have, they are asked first, as clearing the form asks; so too while a link is being
+        made, which closing stops (whatever the forms hold), and with links made while
         the history was being opened that it still cannot take (see ``history_closing``).
         While the history is being exported, the window stays open until the file is saved,
         or closed again (see ``export_closing``). Never asked about a window already hidden or
@@ -737,13 +740,16 @@ class MainWindow(QMainWindow):
             return False
         typed = f"what is typed on the “{NEW_LINK_TAB_TEXT}” tab"
         lost = self.linkForm.unused_typing(typed)
-        if lost:
+        # Typing a link is being made for is not "unused": closing stops that link.
+        lost, making = self.link_making.still_being_made(
+            lost, typed=typed, then=CLOSING_STOPS_THE_LINK
+        )
+        # Closing stops a link being made for details used before (the same customer, another
+        # tool) or typed over too: asked all the same, not closed unasked with it.
+        making = making or self.link_making.being_made(CLOSING_STOPS_IT)
+        if lost or making:
             from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
-            # Typing a link is being made for is not "unused": closing stops that link.
-            lost, making = self.link_making.still_being_made(
-                lost, typed=typed, then=CLOSING_STOPS_THE_LINK
-            )
             if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close", making=making):
                 self.history.closing_called_off()
                 return False

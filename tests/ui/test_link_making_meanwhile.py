@@ -146,7 +146,7 @@ def test_closing_while_a_link_is_made_says_so_not_that_the_typing_is_unused(
     assert window.linkField.text() != ""
 
 
-def test_closing_with_the_form_typed_over_while_a_link_is_made_asks_as_before(
+def test_closing_with_the_form_typed_over_while_a_link_is_made_asks_about_both(
     qtbot: QtBot, window: MainWindow, server: DemoKomboServer
 ) -> None:
     fill_form(window)
@@ -156,10 +156,28 @@ def test_closing_with_the_form_typed_over_while_a_link_is_made_asks_as_before(
     asked = answer_next_box("Cancel")
     assert close_as_the_person_does(window) is False
     assert asked.texts == [
-        "Close Kombo Desktop? What is typed on the “New link” tab has not been used for a "
-        "link yet, and would be lost."
+        "Close Kombo Desktop? A link is still being made. Closing stops it. What is typed on "
+        "the “New link” tab has not been used for a link yet, and would be lost."
     ]
     wait_until_ready(qtbot, window)
+
+
+def test_closing_while_a_link_is_made_with_details_used_before_asks_first(
+    qtbot: QtBot, window: MainWindow, server: DemoKomboServer
+) -> None:
+    # A link for the same customer with another tool: the details were used for a link
+    # before, so not "unused", and closing went ahead unasked, stopping the link.
+    fill_form(window, tool="personio")
+    make_link(qtbot, window)
+    fill_form(window, tool="hibob")
+    server.delay_seconds = SLOW_SECONDS
+    window.createButton.click()
+    assert window.link_making.request_running
+    asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is False
+    assert asked.texts == ["Close Kombo Desktop? A link is still being made. Closing stops it."]
+    wait_until_ready(qtbot, window)  # kept open: the link still came
+    assert window.linkField.text() != ""
 
 
 def test_filling_the_form_while_its_link_is_made_says_where_that_link_goes(
