@@ -7,14 +7,22 @@ Beside the form, where it stands on most laptops (1366x768, and 1920x1080 at 150
 table has room for about three columns, and in the order above they were when, organisation
 and half an e-mail address: what staff open the history for, "was this customer already sent a
 link for this tool, and does it still work?", was a sideways scroll away. There the
-organisation, the tool, when the link was made and until when it works come first and share
-the width in view, the last two in their short wording (``HistoryTableModel.set_compact``:
-"30 Nov, 22:15" and "30 Nov 2027" under "Valid until") and as wide as their longest usual
-text, the organisation and the tool sharing the rest. The time it was made is what tells two
-links for one customer and tool apart: a scroll away, with only the organisation, the tool
-and the status in view, two such rows read the same. The other columns follow a scroll away,
-and every cell's tooltip holds its whole text and the rest of the entry
-(``HistoryTableModel.tooltip``).
+organisation, the tool, when the link was made and until when it works come first, the last two
+in their short wording (``HistoryTableModel.set_compact``: "30 Nov, 22:15" and "30 Nov 2027"
+under "Valid until"). The time it was made is what tells two links for one customer and tool
+apart: a scroll away, with only the organisation, the tool and the status in view, two such
+rows read the same. The other columns follow a scroll away, and every cell's tooltip holds its
+whole text and the rest of the entry (``HistoryTableModel.tooltip``).
+
+The four widths are measured from the texts in the table's font, with the room its style leaves
+around a cell's text, so they grow with the text size chosen in the system (fixed pixel widths
+cut every column at 1.5x and 2x text): the time and "Valid until" get what their longest usual
+text (and title) needs, the tool what the longest name in the rows needs, and the organisation
+the rest, its name elided when it must be (its tooltip says it whole). Where even that is too
+much (2x text in a narrow dock), a long tool's name gives way first, down to the width of a
+usual one, the organisation down to a name's first letters; then "Valid until" goes a sideways
+scroll away whole rather than all four being cut: it matters least, as an expired entry is
+greyed in every column.
 
 Only the header's order changes, never the model's columns, so selection, tooltips, the CSV
 export and screen readers' cell names are the same in both arrangements.
@@ -26,14 +34,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QTableView
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
 
 from kombo_desktop.core.vocabulary import day_text
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.history_model import (
     COLUMNS,
-    COMPACT_STATUS_TITLE,
     CUSTOMER_ID,
     EMAIL,
     ORGANISATION,
@@ -57,19 +64,21 @@ WIDE_WIDTHS: Final = {
 }
 WIDE_ORDER: Final = tuple(range(len(COLUMNS)))
 NARROW_ORDER: Final = (ORGANISATION, TOOL, WHEN, STATUS, TYPE, EMAIL, CUSTOMER_ID)
-# Narrow, the organisation and the tool keep at least this much together, which shows names
-# such as "Acme GmbH" and "Personio" whole; the time made and the status have what is left up
-# to their full widths (an expired entry is greyed in every column, so a cut-off status still
-# says the essential).
-ORGANISATION_AT_LEAST: Final = 120
-TOOL_AT_LEAST: Final = 80
-WHEN_AT_LEAST: Final = 60
-STATUS_AT_LEAST: Final = 60
-# What the organisation gets of the width the others leave it and the tool: the larger share,
-# as names of organisations are longer than names of tools.
-ORGANISATION_SHARE: Final = 0.62
-# Room around a cell's text: Qt's margins on each side and the grid line.
-CELL_PADDING: Final = 16
+# Narrow, the tool is as wide as the longest of its names in the rows, and at least as wide as
+# this one; the organisation keeps at least the width of this text (a name's first letters,
+# the rest elided; its tooltip says it whole). Texts, not pixels, so both grow with the text
+# size chosen in the system.
+TOOL_SAMPLE: Final = "Personio"
+ORGANISATION_LEAST_TEXT: Final = "Acme G\N{HORIZONTAL ELLIPSIS}"
+# The rows measured for the tool's width: the first page, about as many as a screen shows and
+# more (a later page scrolled to fits the columns again as it comes).
+MEASURED_ROWS: Final = 200
+
+# The events that fit the first columns again, of the table itself (True) and of its view.
+_REFITS: Final = {
+    True: (QEvent.Type.FontChange, QEvent.Type.StyleChange),
+    False: (QEvent.Type.Resize,),
+}
 
 assert set(WIDE_WIDTHS) == set(WIDE_ORDER) == set(NARROW_ORDER)
 
@@ -77,9 +86,10 @@ assert set(WIDE_WIDTHS) == set(WIDE_ORDER) == set(NARROW_ORDER)
 class HistoryColumns(QObject):
     """Arranges ``table``'s columns wide (the default) or narrow (see the module docstring).
 
-    Narrow, the first three columns are fitted again whenever the table's view changes width
-    (the window resized, the dock's edge dragged, the vertical scroll bar coming or going).
-    Changing a column's width never changes the view's, so this cannot feed itself.
+    Narrow, the first four columns are fitted again whenever the table's view changes width
+    (the window resized, the dock's edge dragged, the vertical scroll bar coming or going),
+    the table's font or style changes, or rows come (one may name a longer tool). Changing a
+    column's width never changes the view's, so this cannot feed itself.
     """
 
     def __init__(self, table: QTableView) -> None:
@@ -87,6 +97,11 @@ class HistoryColumns(QObject):
         self._table = table
         self._narrow = False
         table.viewport().installEventFilter(self)
+        table.installEventFilter(self)  # its font or style changed: the texts' widths did
+        model = table.model()
+        # New rows may name a longer tool.
+        for changed in (model.modelReset, model.rowsInserted, model.dataChanged):
+            changed.connect(self._refit)
         self._arrange()
 
     def set_narrow(self, narrow: bool) -> None:
@@ -99,9 +114,13 @@ class HistoryColumns(QObject):
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if self._narrow and event.type() == QEvent.Type.Resize:
+        if self._narrow and event.type() in _REFITS.get(watched is self._table, ()):
             self._fit_first_columns()
         return False
+
+    def _refit(self, *_changed: object) -> None:
+        if self._narrow:
+            self._fit_first_columns()
 
     def _arrange(self) -> None:
         header = self._table.horizontalHeader()
@@ -114,33 +133,65 @@ class HistoryColumns(QObject):
 
     def _fit_first_columns(self) -> None:
         width = self._table.viewport().width()
-        least = ORGANISATION_AT_LEAST + TOOL_AT_LEAST
         when, status = self.when_width(), self.status_width()
-        # Short of room, the time and the status give up the same width, down to their least.
-        missing = max(0, least + when + status - width)
-        when = max(WHEN_AT_LEAST, when - (missing + 1) // 2)
-        status = max(STATUS_AT_LEAST, status - missing // 2)
-        rest = max(least, width - when - status)
-        organisation = max(ORGANISATION_AT_LEAST, round(rest * ORGANISATION_SHARE))
+        least = self.organisation_least()
+        tool = max(self.tool_width(), least_tool := self.tool_least())
+        beside = status  # what the view holds right of the organisation, the tool and the time
+        if least + tool + when + status > width:
+            # Short of room, a long tool's name gives way first, down to the sample's width;
+            # then "Valid until" goes a scroll away (see the module docstring).
+            tool = max(least_tool, width - least - when - status)
+            if least + tool + when + status > width:
+                beside = 0
+        organisation = max(least, width - tool - when - beside)
         self._table.setColumnWidth(WHEN, when)
         self._table.setColumnWidth(STATUS, status)
+        self._table.setColumnWidth(TOOL, tool)
         self._table.setColumnWidth(ORGANISATION, organisation)
-        self._table.setColumnWidth(TOOL, rest - organisation)
 
     def when_width(self) -> int:
-        """Wide enough for the short time made ("28 May, 22:22") of any month."""
-        return self._widest(lambda day: f"{day.rsplit(' ', 1)[0]}, 22:22")
+        """Wide enough for the short time made ("28 May, 22:22") of any month, and its title."""
+        return max(self._widest(lambda day: f"{day.rsplit(' ', 1)[0]}, 22:22"), self._title(WHEN))
 
     def status_width(self) -> int:
         """Wide enough for the short status (the widest date of any month) and its title."""
-        title = self._table.horizontalHeader().fontMetrics().horizontalAdvance(COMPACT_STATUS_TITLE)
-        return max(self._widest(lambda day: day), title + CELL_PADDING)
+        return max(self._widest(lambda day: day), self._title(STATUS))
+
+    def tool_width(self) -> int:
+        """Wide enough for the tool's name in each of the first rows, and the column's title."""
+        model = self._table.model()
+        rows = min(model.rowCount(), MEASURED_ROWS)
+        names = {str(model.data(model.index(row, TOOL)) or "") for row in range(rows)}
+        return max([self._title(TOOL), *(self.cell_width(name) for name in names)])
+
+    def tool_least(self) -> int:
+        return self.cell_width(TOOL_SAMPLE)
+
+    def organisation_least(self) -> int:
+        return self.cell_width(ORGANISATION_LEAST_TEXT)
+
+    def cell_width(self, text: str) -> int:
+        """How wide a cell must be to show ``text`` whole: the text in the table's font, the
+        room the table's style leaves around it (its margins, a style sheet's padding) and
+        the grid line."""
+        table = self._table
+        option = QStyleOptionViewItem()
+        option.initFrom(table)
+        option.font = table.font()
+        option.fontMetrics = table.fontMetrics()
+        option.text = text
+        option.features = QStyleOptionViewItem.ViewItemFeature.HasDisplay
+        size = table.style().sizeFromContents(
+            QStyle.ContentsType.CT_ItemViewItem, option, QSize(), table
+        )
+        return size.width() + (1 if table.showGrid() else 0)
+
+    def _title(self, column: int) -> int:
+        """How wide ``column`` must be for its title (in its current wording) to show whole."""
+        return self._table.horizontalHeader().sectionSizeHint(column)
 
     def _widest(self, text: Callable[[str], str]) -> int:
         """The width of the widest ``text`` of the 28th of any month, in the table's font."""
-        metrics = self._table.fontMetrics()
-        widest = max(
-            metrics.horizontalAdvance(text(day_text(datetime(2027, month, 28))))
-            for month in range(1, 13)
+        return max(
+            self.cell_width(text(day_text(datetime(2027, month, 28)))) for month in range(1, 13)
         )
-        return widest + CELL_PADDING

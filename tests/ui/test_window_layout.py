@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt
+from PySide6.QtGui import QScreen
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +32,6 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.window_state import save_window_geometry
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.action_fit import CLOSER, SLIM, SLIMMEST, SPACING, USUAL
-from kombo_desktop.ui.history_columns import ORGANISATION_AT_LEAST
 from kombo_desktop.ui.history_dock import (
     MAX_SHARE,
     SEPARATOR,
@@ -40,7 +40,7 @@ from kombo_desktop.ui.history_dock import (
     Sizes,
     plan_dock,
 )
-from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL, WHEN
+from kombo_desktop.ui.history_model import COLUMNS, ORGANISATION, STATUS, TOOL, WHEN
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import WINDOW_FRAME
@@ -382,6 +382,55 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
 FULL_HD_AT_150 = (1256, 632)
 
 
+def shown_whole(table: QTableView, column: int) -> bool:
+    """Whether ``column`` is wholly in ``table``'s view and wide enough for the text of each
+    row in view and its title, as Qt measures them with the table's font and style."""
+    header = table.horizontalHeader()
+    need = table.sizeHintForColumn(column)
+    if column != ORGANISATION:  # its title may be elided: the name is what matters
+        need = max(need, header.sectionSizeHint(column))
+    return column in columns_in_view(table) and table.columnWidth(column) >= need
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [((1366, 728), 1.0), ((1920, 1040), 1.5), ((1920, 1040), 2.0)],
+    ids=str,
+)
+def test_beside_the_form_the_history_columns_grow_with_the_text(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: tuple[int, int],
+    text_scale: float,
+) -> None:
+    # Their widths were pixels: at 1.5x text the tool read "Perso…" while the time had room
+    # to spare, at 2x all four were cut ("Acme…", "Pe…", "30 Nov, 22…", "30 Nov 2…"), and on
+    # a 1366x768 laptop "Personio" lost its last letters too.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window("--demo")
+    window.resize(screen[0] - 24, screen[1] - 56)
+    qtbot.waitExposed(window)
+    fill_form(window, organization="Acme GmbH", tool="personio")
+    make_link(qtbot, window)
+    feature = open_history(qtbot, window)
+    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    table = feature.panel.historyTable
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=2000)
+    qtbot.wait(50)
+
+    first = [ORGANISATION, TOOL, WHEN]
+    if text_scale < 2:
+        first.append(STATUS)
+    for column in first:
+        assert shown_whole(table, column), COLUMNS[column]
+    if text_scale >= 2:  # no room for all four: "Valid until" is a scroll away, not cut in view
+        assert columns_in_view(table) == first
+        assert table.horizontalHeader().sectionViewportPosition(STATUS) >= table.viewport().width()
+
+
 def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
@@ -414,10 +463,12 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     rows = table.viewport().height() // table.rowHeight(0)
     assert rows >= USEFUL_ROWS
     # What staff look there for is in view without scrolling sideways (it was the time, the
-    # organisation and half an e-mail address): who, which tool, when made and whether it
-    # still works.
-    assert columns_in_view(table) == [ORGANISATION, TOOL, WHEN, STATUS]
-    assert table.columnWidth(ORGANISATION) >= ORGANISATION_AT_LEAST
+    # organisation and half an e-mail address): who, which tool and when made, each whole.
+    # The four do not fit whole in this narrow table: "Valid until" is the one a scroll away
+    # (an expired link's row is greyed in every column).
+    assert columns_in_view(table)[:3] == [ORGANISATION, TOOL, WHEN]
+    assert all(shown_whole(table, column) for column in (TOOL, WHEN))
+    assert table.columnWidth(ORGANISATION) >= panel.columns.organisation_least()
 
 
 def test_the_history_never_squeezes_the_link_and_its_buttons(
@@ -585,6 +636,7 @@ def test_esc_closes_a_history_floating_over_the_form(qtbot: QtBot, demo_window: 
 KEYS_ONLY_HISTORY = """
 import json
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QScreen
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from kombo_desktop.app import _application, build_main_window
