@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QBoxLayout,
     QFrame,
     QHBoxLayout,
@@ -52,6 +51,7 @@ from kombo_desktop.ui.widgets import (
     plain_label,
     plain_tooltip,
     push_button,
+    width_with_scroll_bar,
 )
 
 if TYPE_CHECKING:
@@ -177,20 +177,6 @@ def _expired_look_ms() -> int:
     """An expired link's words change only with the day ("Expired at 14:32", then "Expired on
     29 Nov 2026"): looked at again hourly."""
     return int(expiry.RECHECK_LATER.total_seconds() * 1000)
-
-
-def _width_with_scroll_bar(parent: QWidget) -> int:
-    """The width ``parent`` has when its scroll area shows its scroll bar, whether or not it
-    shows it now.
-
-    The code's size follows this width. Had it followed the width as it is, a code that made
-    the panel a pixel too tall would bring up the scroll bar, the narrower view would make the
-    code smaller, the bar would go away and the code grow again, without end (the window then
-    laid itself out a thousand times a second)."""
-    area = parent.parentWidget()
-    if not isinstance(area, QAbstractScrollArea) or area.viewport() is not parent:
-        return parent.width()
-    return area.maximumViewportSize().width() - area.verticalScrollBar().sizeHint().width()
 
 
 class LinkField(QLineEdit):
@@ -405,17 +391,21 @@ class ResultPanel(QFrame):
         return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
-        """As narrow as the panel can become: the code at its smallest beside the actions, or
-        below them (``code_below``) the wider of the two. The layout's own minimum has the
-        code at its present size, which follows the width the panel is given (``_fit_qr``);
-        the scroll area around it keeps to this width, so larger text can never push the
-        actions past its right edge."""
+        """As narrow as the panel can become laid out as it is: the code at its smallest
+        beside the actions, or below them (``code_below``) the wider of the two. The layout's
+        own minimum has the code at its present size, which follows the width the panel is
+        given (``_fit_qr``); the scroll area around it keeps to this width, so larger text can
+        never push the actions past its right edge.
+
+        With the code beside the actions, exactly the width that keeps it there: the layout's
+        own minimum counts the buttons' least width, a few pixels less, and the duplicate
+        warning, appearing beside the result, took those pixels and sent the code below."""
         hint = super().minimumSizeHint()
         if self.code_below:
-            narrowest = self._around() + max(QR_MIN_SIZE, self._actions_width())
+            narrowest = min(hint.width(), self._around() + max(QR_MIN_SIZE, self._actions_width()))
         else:
             narrowest = self._beside_width()
-        return QSize(min(hint.width(), narrowest), hint.height())
+        return QSize(narrowest, hint.height())
 
     def _around(self) -> int:
         """The panel's width around its content: the layout's margins and the frame's border."""
@@ -439,7 +429,7 @@ class ResultPanel(QFrame):
         reliably from a shared, compressed screen. Where even the smallest code does not fit
         beside them, below them."""
         parent = self.parentWidget()
-        width = _width_with_scroll_bar(parent) if parent is not None else self.width()
+        width = width_with_scroll_bar(parent) if parent is not None else self.width()
         moved = self._place_code(below=width < self._beside_width())
         self._fit_actions()
         if moved:

@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QApplication,
     QCheckBox,
     QComboBox,
@@ -985,6 +986,20 @@ def own_viewport(background: QPalette.ColorRole = QPalette.ColorRole.NoRole) -> 
     viewport.setBackgroundRole(background)  # NoRole: the scroll area's, as QScrollArea's
     viewport.setAutoFillBackground(True)
     return viewport
+
+
+def width_with_scroll_bar(parent: QWidget) -> int:
+    """The width ``parent`` has when its scroll area shows its scroll bar, whether or not it
+    shows it now.
+
+    What is laid out by a width inside a scroll area goes by this one. The result's QR code
+    once followed the width as it is: a code that made the panel a pixel too tall brought up
+    the scroll bar, the narrower view made the code smaller, the bar went away and the code
+    grew again, without end (the window then laid itself out a thousand times a second)."""
+    area = parent.parentWidget()
+    if not isinstance(area, QAbstractScrollArea) or area.viewport() is not parent:
+        return parent.width()
+    return area.maximumViewportSize().width() - area.verticalScrollBar().sizeHint().width()
 
 
 def scrolling(page: QWidget, name: str) -> FitScrollArea:

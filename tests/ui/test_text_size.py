@@ -591,3 +591,51 @@ def test_on_a_laptop_at_150_with_larger_text_the_result_is_never_cut(
     page = window.findChild(QScrollArea, "resultPage")
     assert page is not None
     assert not page.horizontalScrollBar().isVisible()
+
+
+AT_125 = QRect(0, 0, 1280, 680)  # a 1600x900 laptop at 125 %, less the task bar
+
+
+def code_is_beside_the_buttons(window: MainWindow) -> bool:
+    """Whether the QR code is beside the result's buttons (rather than below them)."""
+    panel = window.resultPanel
+    last = panel.copyQrButton
+    under_the_actions = last.mapTo(panel, QPoint(0, last.height())).y()
+    return panel.qrView.mapTo(panel, QPoint(0, 0)).y() < under_the_actions
+
+
+def test_in_the_narrowest_window_the_duplicate_warning_leaves_the_code_beside_the_buttons(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # With 1.5 times the text on a 1600x900 laptop at 125 %, the window at its narrowest, the
+    # warning appeared in the form's column and took 5 pixels of the result's width: the code
+    # jumped from beside the buttons to below them, out of view, while the customer watched,
+    # and back when the warning closed.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_125))
+    system_text(USUAL * MUCH_LARGER)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    window.resize(600, window.height())  # as narrow as the window goes
+    qtbot.wait(50)
+    assert code_is_beside_the_buttons(window)
+    code_width = window.qrView.width()
+
+    window.createButton.click()  # the same customer and tool again: the warning
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible)
+    qtbot.wait(100)
+    assert code_is_beside_the_buttons(window)
+    assert window.qrView.width() >= code_width  # as large, or larger
+    assert result_cut_at_the_right(window) == []
+    for button in (banner.useExistingButton, banner.relinkInsteadButton, banner.dismissButton):
+        assert button.width() >= button.sizeHint().width(), button.objectName()
+
+    banner.dismissButton.click()
+    qtbot.wait(100)
+    assert code_is_beside_the_buttons(window)
+    assert window.qrView.width() >= code_width  # as large, or larger
