@@ -332,6 +332,7 @@ class ResultPanel(QFrame):
         status.addWidget(self.expiryLabel)
         status.addWidget(self.demoNote, 1)
         layout.addLayout(status)
+        self._status_row = status
         layout.addSpacing(theme.SPACING // 2)
         layout.addLayout(self.qrRow)
         layout.addStretch(1)
@@ -431,6 +432,7 @@ class ResultPanel(QFrame):
         parent = self.parentWidget()
         width = width_with_scroll_bar(parent) if parent is not None else self.width()
         moved = self._place_code(below=width < self._beside_width())
+        self._fit_expiry(width)
         self._fit_actions()
         if moved:
             self._layout.activate()  # the code's place now, for its size and the hint
@@ -464,12 +466,29 @@ class ResultPanel(QFrame):
         self.code_below = below
         direction = QBoxLayout.Direction
         self.qrRow.setDirection(direction.BottomToTop if below else direction.LeftToRight)
-        # So narrow a panel has no room for the expiry on one line beside the demo note: on
-        # two, rather than cut off ("Valid until 3"). Not otherwise: wrapped, it took a second
-        # line even where one had the room.
-        self.expiryLabel.setWordWrap(below)
         self.updateGeometry()  # a new least width (``minimumSizeHint``)
         return True
+
+    def _fit_expiry(self, width: int | None = None) -> None:
+        """The expiry on two lines where the panel (``width``, as if its scroll bar showed)
+        has no room for it on one beside the "Demo link" badge, rather than cut off: with the
+        code below the actions ("Valid until 3"), and with twice the usual text in the
+        narrowest window, the code still beside them ("Valid until 30 Nov 202"). Not
+        otherwise: wrapped, it took a second line even where one had the room. Worked out from
+        the words and the width, never from the label as it stands, so wrapping it cannot
+        change the width that chose it."""
+        if width is None:
+            parent = self.parentWidget()
+            width = width_with_scroll_bar(parent) if parent is not None else self.width()
+        label = self.expiryLabel
+        margins = label.contentsMargins()
+        words = label.fontMetrics().horizontalAdvance(label.text())
+        needed = words + margins.left() + margins.right() + 2 * label.margin()
+        if not self.demoNote.isHidden():
+            needed += self._status_row.spacing() + self.demoNote.short_width()
+        wrap = self.code_below or needed > width - self._around()
+        if wrap != label.wordWrap():
+            label.setWordWrap(wrap)
 
     def _below_the_row(self) -> int:
         """The panel's height under the row of the code and its actions: the layout's margin
@@ -615,6 +634,7 @@ class ResultPanel(QFrame):
         until = expires_at(self.shown.link_type, self.shown.created)
         if self.expired:
             self.expiryLabel.setText(self._expired_words(self.shown))
+            self._fit_expiry()
             self._expiry_check.start(_expired_look_ms())
             return
         left = until - datetime.now().astimezone()
@@ -623,6 +643,7 @@ class ResultPanel(QFrame):
             self._expiry_check.start(_expired_look_ms())
             return
         self.expiryLabel.setText(self._expiry_words(self.shown))
+        self._fit_expiry()  # new words, perhaps longer
         self._expiry_check.start(next_look_ms(left))
 
     @staticmethod
@@ -652,6 +673,7 @@ class ResultPanel(QFrame):
         when = self._expired_words(self.shown)
         self._set_expired_look(True)
         self.expiryLabel.setText(when)  # "Expired at 14:32"
+        self._fit_expiry()
         self._show_qr_words(EXPIRED_QR_TEXT)
         for action in (self.openButton, self.exportQrButton, self.copyQrButton):
             action.setEnabled(False)

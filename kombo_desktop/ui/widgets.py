@@ -184,6 +184,12 @@ class OneLineNote(QLabel):
         super().resizeEvent(event)
         self._choose_text()
 
+    def short_width(self) -> int:
+        """The width the note needs for its ``short`` form on one line."""
+        margins = self.contentsMargins()
+        around = margins.left() + margins.right() + 2 * self.margin() + self.padding
+        return self.fontMetrics().horizontalAdvance(self.short) + around
+
     def _choose_text(self) -> None:
         room = self.contentsRect().width() - 2 * self.margin() - self.padding
         fits = self.fontMetrics().horizontalAdvance(self.sentence) <= room

@@ -639,3 +639,34 @@ def test_in_the_narrowest_window_the_duplicate_warning_leaves_the_code_beside_th
     qtbot.wait(100)
     assert code_is_beside_the_buttons(window)
     assert window.qrView.width() >= code_width  # as large, or larger
+
+
+FULL_HD = QRect(0, 0, 1920, 1040)  # a 1920x1080 screen at 100 %, less the task bar
+
+
+def test_in_the_narrowest_window_with_twice_the_text_the_demo_links_expiry_is_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # With twice the usual text on a 1920x1080 screen, the window at its narrowest (the code
+    # still beside the buttons), the expiry beside the "Demo link" badge was cut off on its
+    # one line: "Valid until 30 Nov 202".
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(FULL_HD))
+    system_text(USUAL * 2.0)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    window.resize(600, window.height())  # as narrow as the window goes
+    qtbot.wait(50)
+    assert code_is_beside_the_buttons(window)
+    assert window.resultPanel.demoNote.isVisible()
+    assert result_cut_at_the_right(window) == []
+    # Wrapped only where it must be: at the usual width it keeps to one line.
+    window.resize(FULL_HD.width() - WINDOW_FRAME[0], window.height())
+    qtbot.wait(50)
+    expiry = window.resultPanel.expiryLabel
+    assert expiry.height() < 2 * expiry.fontMetrics().height()
+    assert result_cut_at_the_right(window) == []
