@@ -9,6 +9,10 @@ Whether they fit is decided from the room the form's scrolling page has and the 
 the forms with their labels beside the fields, worked out from their parts: never from the page
 as it stands, which follows the arrangement shown. So the arrangement cannot change the width
 that chose it, and the layout settles at once (as the tabs' names, ``tab_names``).
+
+A form that is hidden (the folded "More options") is measured once it is shown, not before:
+measuring its fields first worked out their sizes for nothing, 2.5 million instructions before
+the window's first frame, as Qt lays out only what is shown.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QScrollArea
+from PySide6.QtWidgets import QScrollArea, QWidget
 
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.widgets import FieldForm
@@ -32,21 +36,35 @@ class LabelsAboveWhenNarrow(QObject):
         self._viewport = viewport
         self._forms = list(forms)
         self._around = around
+        self._awaited: list[QWidget] = []  # hidden forms' widgets, watched until shown
         viewport.installEventFilter(self)
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if watched is self._viewport and event.type() in (
-            QEvent.Type.Resize,
-            QEvent.Type.Show,
+        kind = event.type()
+        if (watched is self._viewport and kind in (QEvent.Type.Resize, QEvent.Type.Show)) or (
+            kind == QEvent.Type.Show and watched in self._awaited
         ):
             self.fit()
         return False
 
     def fit(self) -> None:
         """Labels above their fields in every form, or beside them in every form: the fields
-        of the forms line up either way."""
+        of the forms line up either way. Hidden forms follow the shown ones, and count once
+        they are shown (``_shown``)."""
         room = self._viewport.width() - self._around
-        needed = max((form.side_by_side_width() for form in self._forms), default=0)
+        measured = [form for form in self._forms if self._shown(form)]
+        needed = max((form.side_by_side_width() for form in measured), default=0)
         for form in self._forms:
             form.stack_labels(needed > room)
+
+    def _shown(self, form: FieldForm) -> bool:
+        """Whether ``form`` is shown with the view (or will be, when the view is); if not, its
+        widget is watched, and the forms are fitted again when it is shown."""
+        holder = form.parentWidget()
+        if holder is None or holder.isVisibleTo(self._viewport):
+            return True
+        if holder not in self._awaited:
+            self._awaited.append(holder)
+            holder.installEventFilter(self)
+        return False
