@@ -105,7 +105,7 @@ class DuplicateFlow:
 
             window = self._window
             banner = DuplicateBanner()
-            window.bannerArea.addWidget(banner)
+            window.add_banner(banner)
             banner.set_private(window.screen_sharing.on)
             banner.change_origin_id.connect(self.change_origin_id)
             banner.use_existing.connect(self.use_existing)

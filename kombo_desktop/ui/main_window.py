@@ -53,7 +53,6 @@ from kombo_desktop.ui import qt_enums, theme
 # CANCELLED_BY_CHANGE_TEXT is imported from here too (tests).
 from kombo_desktop.ui.account_feature import CANCELLED_BY_CHANGE_TEXT as CANCELLED_BY_CHANGE_TEXT
 from kombo_desktop.ui.account_feature import AccountFeature
-from kombo_desktop.ui.banner_place import BannerPlace
 from kombo_desktop.ui.connection import RUN_KEY_NOTE, Connection, Target, resolve_target
 from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
@@ -82,6 +81,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDialog
 
     from kombo_desktop.core.demo_server import DemoKomboServer
+    from kombo_desktop.ui.banner_place import BannerPlace
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
     from kombo_desktop.ui.quit_question import QuitQuestion
     from kombo_desktop.ui.settings_writes import SettingsWrites
@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
     link_made = Signal(object)  # MadeLink
     target_changed = Signal(object)  # Target: links go somewhere else (or with another key)
     profile_renamed = Signal(str, str)  # (old, new) in the settings: the history follows
+    # Places the duplicate warning; made with the first warning (``add_banner``).
+    banner_place: BannerPlace | None
 
     def __init__(self, setup: WindowSetup, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -314,6 +316,18 @@ class MainWindow(QMainWindow):
         if saved is not None and not self.restoreGeometry(saved):
             _log.warning("The window's saved place was not usable; it opens at its usual size.")
 
+    def add_banner(self, banner: QWidget) -> None:
+        """Put ``banner`` above the forms, in their column or across the window where the
+        column is too narrow for it (``banner_place``, made with the first banner)."""
+        if self.banner_place is None:
+            from kombo_desktop.ui.banner_place import BannerPlace
+
+            page, across, result = self._banner_room
+            self.banner_place = BannerPlace(
+                page, self.bannerArea, across, result, self.tabs, theme.SECTION_SPACING
+            )
+        self.bannerArea.addWidget(banner)
+
     def _expose_named_widgets(self) -> None:
         """Make the contract's widgets reachable as attributes of the window too.
 
@@ -420,9 +434,10 @@ class MainWindow(QMainWindow):
         middle_layout.addLayout(banners_across)
         middle_layout.addLayout(body, 1)
         self.middleArea = scrolling(middle, "windowMiddleArea")
-        self.banner_place = BannerPlace(
-            middle, self.bannerArea, banners_across, result_page, self.tabs, theme.SECTION_SPACING
-        )
+        # What places the banners is made with the first (``add_banner``): none stands there
+        # at start, and its module and class cost the first frame 1.2 million instructions.
+        self._banner_room = (middle, banners_across, result_page)
+        self.banner_place = None
 
         central = WindowContent()
         central.setObjectName("centralWidget")
