@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6 import QtCore
 from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
@@ -40,7 +40,6 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.button_words import ShorterWords
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.stacked_labels import LabelsAboveWhenNarrow
 from kombo_desktop.ui.widgets import (
@@ -59,6 +58,7 @@ from kombo_desktop.ui.widgets import (
 )
 
 if TYPE_CHECKING:
+    from kombo_desktop.ui.button_words import ShorterWords
     from kombo_desktop.ui.early_keys import EarlyKeysIgnored
 
 _Request = TypeVar("_Request")
@@ -148,7 +148,7 @@ class RequestForm(SubmitOnEnter):
         ``text`` (see ``button_words``)."""
         self._texts = (text, busy_text)
         self._short_text = short_text
-        self._primary_words: ShorterWords | None = None  # made with the footer
+        self._primary_words: ShorterWords | None = None  # made when first shown
         self._primary = push_button(name, text, accessible_name)
         self._primary.setProperty("primary", True)
         self._primary.clicked.connect(self.submitted)
@@ -267,14 +267,6 @@ class RequestForm(SubmitOnEnter):
         buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         self.footer = ButtonBar(buttons)
         self.footer.setObjectName("formFooter")
-        if self._short_text is not None:
-            self._primary_words = ShorterWords(
-                self._primary,
-                self._texts[0],
-                self._short_text,
-                self.footer,
-                2 * ButtonRow.LEAST_SIDE,
-            )
         follow_overflow(self.scrollArea, self.footer)
 
         layout = QVBoxLayout(self)
@@ -452,6 +444,24 @@ class RequestForm(SubmitOnEnter):
         if self._early_keys is None:
             self._early_keys = EarlyKeysIgnored(self._cancel)
         self._early_keys.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The primary button's shorter words follow the footer's width from the form's
+        first showing (``button_words``): the reconnection form is on the second tab, and
+        made with the window, their module and class cost its first frame 0.95 million
+        instructions. Qt shows the footer before the form, so its width is known here."""
+        super().showEvent(event)
+        if self._short_text is not None and self._primary_words is None:
+            from kombo_desktop.ui.button_words import ShorterWords
+
+            self._primary_words = ShorterWords(
+                self._primary,
+                self._texts[0],
+                self._short_text,
+                self.footer,
+                2 * ButtonRow.LEAST_SIDE,
+            )
+            self._primary_words.fit()
 
     def focus_first_field(self) -> None:
         # setFocus() without a reason is OtherFocusReason, and leaves Qt's ``Qt`` namespace
