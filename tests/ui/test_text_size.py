@@ -529,6 +529,30 @@ def test_on_a_laptop_at_150_with_larger_text_the_forms_fields_are_never_cut(
     assert window.emailEdit.text() == "anna@example.com"
 
 
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+def test_the_more_options_opened_in_a_narrow_form_place_their_labels_as_the_rest(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    scale: float,
+) -> None:
+    # The folded "More options" are measured for their labels' place only once they are
+    # shown (not before the first frame): opened in a narrow form with larger text, their
+    # labels go above their fields too, and nothing is cut.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    form = window.linkForm
+    form.advanced.toggle.click()
+    qtbot.waitUntil(window.scopeConfigEdit.isVisible)
+    qtbot.wait(50)
+    assert fields_cut_at_the_right(form) == []
+    stacked = [grid.stacked for grid in form.field_forms]
+    assert stacked == [scale > 1] * len(stacked)
+
+
 def result_cut_at_the_right(window: MainWindow) -> list[str]:
     """What the result panel shows past its page's right edge (the page scrolls only up and
     down), buttons narrower than their words or drawn over each other, and an expiry cut."""
