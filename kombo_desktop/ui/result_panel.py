@@ -48,15 +48,17 @@ from kombo_desktop.ui.widgets import (
     OneLineTitle,
     chain_tab_order,
     hand_over_focus,
+    height_in_view,
     plain_label,
     plain_tooltip,
     push_button,
+    scroll_areas_around,
     width_with_scroll_bar,
 )
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QKeyEvent
-    from PySide6.QtWidgets import QDialog
+    from PySide6.QtWidgets import QDialog, QScrollArea
 
     from kombo_desktop.core.link_check import LinkProblem
     from kombo_desktop.ui.screen_sharing import ScreenSharingMode
@@ -283,6 +285,7 @@ class ResultPanel(QFrame):
         self._expiry_check.timeout.connect(self._check_expiry)
         self._link_actions: list[QWidget] = []  # added by add_link_actions
         self._large_qr: QDialog | None = None  # the code shown large, while it is open
+        self._watched_areas: list[QScrollArea] = []  # see ``_watch_the_view``
 
         qr_hint = plain_label(QR_HINT)
         qr_hint.setObjectName("qrHint")
@@ -385,11 +388,17 @@ class ResultPanel(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self._fit_qr()
+        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Move) and self._watching(watched):
+            self._show_hint_if_whole(self.qrView.width())
         elif watched is self._large_qr and event.type() == QEvent.Type.WindowActivate:
             # The large code is in front when a customer scans; used again after sleep, it
             # showed an expired code until the timer woke.
             self._check_expiry()
         return super().eventFilter(watched, event)
+
+    def _watching(self, watched: QObject) -> bool:
+        """Whether ``watched`` is one of the scroll areas around the panel, or its view."""
+        return any(watched is area or watched is area.viewport() for area in self._watched_areas)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As narrow as the panel can become laid out as it is: the code at its smallest
@@ -522,11 +531,34 @@ class ResultPanel(QFrame):
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
+        self._watch_the_view()
         hint = self._qr_hint
         top = self._qr_column.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
         bottom += self._below_the_row()
-        hint.setHidden(self.expired or self.code_below or bottom > parent.height())
+        in_view = bottom <= min(parent.height(), height_in_view(self))
+        hint.setHidden(self.expired or self.code_below or not in_view or not self._hint_fits(side))
+
+    def _hint_fits(self, side: int) -> bool:
+        """Whether every word of the hint fits the code's width (``side``): with twice the
+        usual text "Customers" reached past the code's column, and the sentence took seven
+        short lines, taller than the code; the code and its buttons say enough without it."""
+        hint = self._qr_hint
+        margins = hint.contentsMargins()
+        room = side - margins.left() - margins.right() - 2 * hint.margin()
+        metrics = hint.fontMetrics()
+        return all(metrics.horizontalAdvance(word) <= room for word in hint.text().split())
+
+    def _watch_the_view(self) -> None:
+        """Follow the scroll areas around the panel, the window's own included: the hint is
+        shown by what they show (``height_in_view``), and the window's area changes height, or
+        the result moves in it (the duplicate warning across the top), without the panel's
+        own view changing size."""
+        for area in scroll_areas_around(self):
+            if area not in self._watched_areas:
+                self._watched_areas.append(area)
+                area.installEventFilter(self)
+                area.viewport().installEventFilter(self)
 
     # --- showing -------------------------------------------------------------------------------
 

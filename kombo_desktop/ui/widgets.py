@@ -13,7 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -1006,6 +1006,35 @@ def width_with_scroll_bar(parent: QWidget) -> int:
     if not isinstance(area, QAbstractScrollArea) or area.viewport() is not parent:
         return parent.width()
     return area.maximumViewportSize().width() - area.verticalScrollBar().sizeHint().width()
+
+
+def scroll_areas_around(widget: QWidget) -> list[QScrollArea]:
+    """The scroll areas that hold ``widget`` (in their page), innermost first."""
+    areas = []
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QScrollArea):
+            page = ancestor.widget()
+            if page is not None and (page is widget or page.isAncestorOf(widget)):
+                areas.append(ancestor)
+        ancestor = ancestor.parentWidget()
+    return areas
+
+
+def height_in_view(widget: QWidget) -> int:
+    """How much of ``widget``, from its top, is in view with every scroll area around it
+    scrolled to its top (all of it where none cuts it off).
+
+    Not where they are scrolled to now: what is laid out by this must not change as the
+    person scrolls. A widget inside the result's scroll area, itself inside the window's,
+    went by the inner area's height alone, which grows with the form beside it, and was cut
+    off at the bottom of the window."""
+    room = widget.height()
+    for area in scroll_areas_around(widget):
+        page = area.widget()
+        top = 0 if page is None or page is widget else widget.mapTo(page, QPoint(0, 0)).y()
+        room = min(room, area.viewport().height() - top)
+    return room
 
 
 def scrolling(page: QWidget, name: str) -> FitScrollArea:

@@ -694,3 +694,60 @@ def test_in_the_narrowest_window_with_twice_the_text_the_demo_links_expiry_is_wh
     expiry = window.resultPanel.expiryLabel
     assert expiry.height() < 2 * expiry.fontMetrics().height()
     assert result_cut_at_the_right(window) == []
+
+
+LAPTOP = QRect(0, 0, 1366, 728)  # a 1366x768 laptop at 100 %, less the task bar
+
+
+def hint_problems(window: MainWindow) -> list[str]:
+    """What is wrong with the hint under the QR code, if it shows: part of it below the
+    window's visible area, or a word reaching past the code's column."""
+    hint = named(window, QLabel, "qrHint")
+    if not hint.isVisible():
+        return []
+    problems = []
+    if hint.visibleRegion().boundingRect() != QRect(QPoint(0, 0), hint.size()):
+        problems.append("cut off")
+    code = window.qrView
+    left = hint.mapTo(window, QPoint(0, 0)).x()
+    code_left = code.mapTo(window, QPoint(0, 0)).x()
+    if left < code_left or left + hint.width() > code_left + code.width():
+        problems.append("wider than the code")
+    room = hint.contentsRect().width()
+    metrics = hint.fontMetrics()
+    problems += [
+        f"{word!r} wider than its column"
+        for word in hint.text().split()
+        if metrics.horizontalAdvance(word) > room
+    ]
+    return problems
+
+
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+@pytest.mark.parametrize("screen", [FULL_HD, LAPTOP, AT_150], ids=["1920", "1366", "911"])
+def test_in_the_narrowest_window_the_qr_hint_is_whole_or_left_out(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    scale: float,
+) -> None:
+    # With twice the usual text on a 1920x1080 screen, the window at its narrowest and the
+    # duplicate warning open, the hint under the code ("Customers can scan it ...") ran below
+    # the window, its last line cut in half, and "Customers" reached past the code's column.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    window.resize(600, window.height())  # as narrow as the window goes
+    qtbot.wait(50)
+    assert hint_problems(window) == []
+
+    window.createButton.click()  # the same customer and tool again: the warning
+    banner = history_of(window).banner
+    qtbot.waitUntil(banner.isVisible)
+    qtbot.wait(100)
+    assert hint_problems(window) == []
