@@ -336,6 +336,32 @@ def test_rows_a_damaged_page_turned_into_something_no_link_has_are_left_out(
         assert not {11, 12, 13, 14, 15} & {e.id for e in opened.search(limit=None)}
 
 
+@pytest.mark.parametrize("kept_share", [0.95, 0.5])
+def test_a_cut_off_file_keeps_the_links_before_the_cut(store_path: Path, kept_share: float) -> None:
+    """A file cut short (a crash or a full disk while it grew) has lost its last pages, and
+    with them the pages SQLite needs to load its list of tables: the links before the cut
+    are still there all the same."""
+    make_history(store_path)
+    before = all_rows(store_path)
+    page_size, _ = page_size_and_root(store_path, "links")
+    pages_kept = int(store_path.stat().st_size * kept_share) // page_size
+    kept = set().union(
+        *(ids_on_leaf(store_path, leaf) for leaf in table_leaves(store_path) if leaf <= pages_kept)
+    )
+    assert 100 < len(kept) < 300
+    with store_path.open("r+b") as handle:
+        handle.truncate(pages_kept * page_size)
+    cut = store_path.read_bytes()
+    assert_damaged(store_path)
+
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None and not opened.in_memory
+        assert opened.problem == recovered_note(len(kept), opened.set_aside)
+        assert opened.count() == len(kept)
+    assert opened.set_aside.read_bytes() == cut  # kept as it was, for support
+    assert all_rows(store_path) == {id_: row for id_, row in before.items() if id_ in kept}
+
+
 def test_a_damaged_file_of_which_nothing_can_be_read_says_so(store_path: Path) -> None:
     make_history(store_path)
     _, root = page_size_and_root(store_path, "links")

@@ -6,13 +6,14 @@ set aside (see :mod:`.opening`), but nearly every link in it can still be read. 
 memory of which customer was sent which link, and the duplicate warning depends on them, so
 they are copied into the new history before the window uses it.
 
-The table is read row by row in the order of its row ids, never through an index (an index may
-be the damaged part). Where a row or a page cannot be read, the reading jumps over it: it looks
-for the next row id that can be read (doubling the jump until it lands on a readable row, then
-halving back to the first one), so one damaged page costs a few dozen short reads and a file
-whose table cannot be read at all is given up on after about 130 of them. Each link is stored
-with the keys and the searched text made again by the same functions as for a link made now,
-so the duplicate warning and the search find it exactly as before.
+The table is read row by row in the order of its row ids, never through an index (an index may be
+the damaged part), and its description is read even where that of an index is lost. Where a row or
+a page cannot be read, the reading jumps over it: it looks for the next row id that can be read
+(doubling the jump until it lands on a readable row, then halving back to the first one), so one
+damaged page costs a few dozen short reads and a file whose table cannot be read at all is given
+up on after about 130 of them. Each link is stored with the keys and the searched text made again
+by the same functions as for a link made now, so the duplicate warning and the search find it
+exactly as before.
 """
 
 from __future__ import annotations
@@ -102,6 +103,11 @@ def _recover_from(damaged: Path, into: sqlite3.Connection) -> int:
         return 0
     with closing(source):
         try:
+            # A file cut short (a crash or a full disk while it grew) has lost the pages of
+            # the indexes made last, and SQLite then refuses to load any table of it. With
+            # this, it loads what it can and reads the table all the same. The connection is
+            # read-only, so nothing of the file can be changed by it.
+            source.execute("PRAGMA writable_schema = ON")
             present = {str(row[1]) for row in source.execute("PRAGMA table_info(links)")}
         except sqlite3.Error as error:
             _log.warning("Nothing could be recovered from %s: %s", damaged, error)
