@@ -1960,6 +1960,83 @@ def test_a_file_that_is_not_a_database_is_set_aside(store_path: Path) -> None:
         assert later.count() == 1
 
 
+def write_ahead_log_of_a_crash(store_path: Path) -> bytes:
+    """The write-ahead log a copy of the program leaves when it stops without closing (the
+    links made last are only in it), after the history was closed once."""
+    with HistoryStore(store_path) as first:
+        add_link(first, organization="Customer before the crash")
+    with HistoryStore(store_path) as crashed:
+        for n in range(3):
+            add_link(crashed, organization=f"Customer {n} of the last session")
+        wal = Path(f"{store_path}-wal").read_bytes()
+    assert len(wal) > 4096
+    return wal
+
+
+def test_an_emptied_history_file_beside_its_write_ahead_log_is_set_aside(
+    store_path: Path,
+) -> None:
+    """An empty file where the history was, with the log of its last links beside it, was
+    taken for a new history: nothing was said, and SQLite deleted the log on closing."""
+    wal = write_ahead_log_of_a_crash(store_path)
+    store_path.write_bytes(b"")
+    Path(f"{store_path}-wal").write_bytes(wal)
+
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None
+        name = opened.set_aside.name
+        assert name.startswith("history.sqlite3.unreadable-")
+        assert opened.problem == (
+            "The link history file could not be read, so a new one was started: earlier "
+            "links are not shown, and the duplicate warning does not know them. The file was "
+            f"kept as {name} in {store_path.parent}; support may be able to recover it."
+        )
+        assert_fresh_store_works(opened)
+
+    assert opened.set_aside.read_bytes() == b""
+    assert Path(f"{opened.set_aside}-wal").read_bytes() == wal
+    with HistoryStore(store_path) as later:
+        assert later.problem is None
+        assert later.count() == 1
+
+
+def test_the_write_ahead_log_of_a_missing_history_file_is_kept(store_path: Path) -> None:
+    """The history file gone, but the log of its last links left beside where it was: a new
+    history was started without a word, and SQLite deleted the log on closing."""
+    wal = write_ahead_log_of_a_crash(store_path)
+    store_path.unlink()
+    Path(f"{store_path}-wal").write_bytes(wal)
+
+    with HistoryStore(store_path) as opened:
+        assert opened.set_aside is not None
+        kept = Path(f"{opened.set_aside}-wal")
+        assert opened.problem == (
+            "The link history file was missing, so a new one was started: earlier links are "
+            "not shown, and the duplicate warning does not know them. What was left of it was "
+            f"kept as {kept.name} in {store_path.parent}; support may be able to recover it."
+        )
+        assert_fresh_store_works(opened)
+
+    assert kept.read_bytes() == wal
+    assert not opened.set_aside.exists()
+    with HistoryStore(store_path) as later:
+        assert later.problem is None
+        assert later.count() == 1
+
+
+def test_an_empty_history_file_alone_is_taken_for_a_new_one(store_path: Path) -> None:
+    """The program makes the file empty and writes to it a moment later: a copy stopped in
+    between (or a full disk) leaves an empty file, which is no loss worth a word."""
+    store_path.parent.mkdir(parents=True)
+    store_path.write_bytes(b"")
+
+    with HistoryStore(store_path) as opened:
+        assert opened.problem is None
+        assert opened.set_aside is None
+        assert_fresh_store_works(opened)
+    assert sorted(p.name for p in store_path.parent.iterdir()) == [store_path.name]
+
+
 def test_a_database_with_damaged_pages_is_set_aside(store_path: Path) -> None:
     with HistoryStore(store_path) as opened:
         for n in range(300):

@@ -3,7 +3,8 @@
 Opening never raises. A file that cannot be read (not a database, or damaged) is renamed to
 ``history.sqlite3.unreadable-<time>`` together with its ``-wal``/``-shm`` companions, kept for
 support, and a new history is started with every link that can still be read from it (see
-:mod:`.recovery`: one damaged page hides no other link), with a sentence for the window. A
+:mod:`.recovery`: one damaged page hides no other link), with a sentence for the window. So is
+an empty or missing file beside a write-ahead log that still holds its last links. A
 file written by a newer version of the program is left where it is, untouched, and so is a file
 that cannot be opened at all (no permission, disk trouble): the history is then kept in memory
 for the session, again with a sentence that says so. Losing the history must never keep anyone
@@ -36,6 +37,7 @@ _SQLITE_LOCKED: Final = 6
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
 _COMPANION_SUFFIXES: Final = ("-wal", "-shm", "-journal")
+_WAL_HEADER_SIZE: Final = 32
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,11 @@ def open_history(path: Path, busy_timeout: float) -> OpenedHistory:
             return OpenedHistory(_connect_and_upgrade(path, busy_timeout))
         except schema.UnreadableError as unreadable:
             _log.warning("History file %s is unreadable: %s", path, unreadable)
+            missing = not path.exists()
             set_aside = _move_aside(path)
             connection = _connect_and_upgrade(path, busy_timeout)
+            if missing:
+                return OpenedHistory(connection, _leftovers_note(set_aside), set_aside)
             recovered = recover_links(set_aside, connection)
             _log.warning("%d links were recovered from %s", recovered, set_aside)
             return OpenedHistory(connection, _set_aside_note(set_aside, recovered), set_aside)
@@ -120,6 +125,20 @@ def _set_aside_note(set_aside: Path, recovered: int) -> str:
         "The link history file could not be read, so a new one was started: earlier links "
         "are not shown, and the duplicate warning does not know them. The file was kept as "
         f"{set_aside.name} in {set_aside.parent}; support may be able to recover it."
+    )
+
+
+def _leftovers_note(set_aside: Path) -> str:
+    """What the window says when only the companions of a missing history file were found."""
+    kept = [
+        Path(f"{set_aside}{suffix}").name
+        for suffix in _COMPANION_SUFFIXES
+        if Path(f"{set_aside}{suffix}").exists()
+    ]
+    return (
+        "The link history file was missing, so a new one was started: earlier links are not "
+        "shown, and the duplicate warning does not know them. What was left of it was kept "
+        f"as {' and '.join(kept)} in {set_aside.parent}; support may be able to recover it."
     )
 
 
@@ -214,18 +233,33 @@ def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Conn
 
 
 def _check_header(path: Path) -> None:
-    """Refuse a file that is plainly not SQLite before SQLite opens it.
+    """Refuse a file that is plainly not SQLite, and an empty or missing one beside a
+    write-ahead log that holds pages, before SQLite opens it.
 
     SQLite would otherwise treat a stray ``-wal`` file next to it as its own journal and delete
     it on closing; checked here, the file and its companions are set aside exactly as found.
+    An empty or missing file alone is a new history: the program makes the file empty and
+    first writes to it a moment later, so a copy stopped in between (or a full disk) leaves
+    one. A log with pages is not left that way (the file is written before the log is made),
+    so it is what is left of a history that was lost, and is kept.
     """
     try:
         with path.open("rb") as handle:
             header = handle.read(len(_SQLITE_HEADER))
     except FileNotFoundError:
-        return
+        header = b""
     if header and header != _SQLITE_HEADER:
         raise schema.UnreadableError("not an SQLite file")
+    if not header and _holds_pages(Path(f"{path}-wal")):
+        raise schema.UnreadableError("an empty or missing file beside a write-ahead log")
+
+
+def _holds_pages(log: Path) -> bool:
+    """Whether the write-ahead log ``log`` exists and holds more than its header."""
+    try:
+        return log.stat().st_size > _WAL_HEADER_SIZE
+    except OSError:
+        return False
 
 
 def _check_integrity(conn: sqlite3.Connection) -> None:
@@ -236,7 +270,8 @@ def _check_integrity(conn: sqlite3.Connection) -> None:
 
 
 def _move_aside(path: Path) -> Path:
-    """Rename ``path`` (and its -wal/-shm/-journal files) to a free ``.unreadable-<time>`` name."""
+    """Rename ``path`` (and its -wal/-shm/-journal files) to a free ``.unreadable-<time>`` name;
+    ``path`` may be missing, with only companions to rename."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.unreadable-{stamp}")
     counter = 1
@@ -248,5 +283,6 @@ def _move_aside(path: Path) -> Path:
         companion = Path(f"{path}{suffix}")
         if companion.exists():
             os.replace(companion, f"{target}{suffix}")
-    os.replace(path, target)
+    if path.exists():  # only its companions were left of a missing one
+        os.replace(path, target)
     return target
