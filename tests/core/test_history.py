@@ -2132,6 +2132,30 @@ def test_a_busy_file_is_not_mistaken_for_a_damaged_one(store_path: Path) -> None
         assert later.search() == [made]
 
 
+def test_a_second_copy_started_while_the_first_creates_the_history_shares_the_file(
+    store_path: Path,
+) -> None:
+    # Two copies started at the same moment on a fresh history: while one wrote the new
+    # history's tables, switching the other's connection to WAL was refused at once, without
+    # SQLite's wait, and that copy kept its links in memory only, to lose them at closing.
+    store_path.parent.mkdir()
+    first = sqlite3.connect(store_path, isolation_level=None, check_same_thread=False)
+    first.execute("BEGIN IMMEDIATE")
+    first.execute("PRAGMA user_version = 0")  # a write: the new file's lock is held
+    let_go = threading.Timer(0.1, lambda: first.execute("ROLLBACK"))
+    let_go.start()
+    try:
+        with HistoryStore(store_path) as second:
+            assert not second.in_memory
+            assert second.problem is None
+            made = add_link(second)
+    finally:
+        let_go.join()
+        first.close()
+    with HistoryStore(store_path) as later:
+        assert later.search() == [made]
+
+
 def test_a_file_another_program_holds_locked_is_opened_without_waiting_for_it(
     store_path: Path,
 ) -> None:

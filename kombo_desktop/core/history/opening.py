@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +35,9 @@ _SQLITE_NOTADB: Final = 26
 # ... and those that mean "another connection holds a lock on it".
 _SQLITE_BUSY: Final = 5
 _SQLITE_LOCKED: Final = 6
+
+# How long to sleep between tries to switch the journal mode while another copy holds a lock.
+_JOURNAL_MODE_RETRY_SECONDS: Final = 0.01
 
 _SQLITE_HEADER: Final = b"SQLite format 3\x00"
 _COMPANION_SUFFIXES: Final = ("-wal", "-shm", "-journal")
@@ -215,9 +219,7 @@ def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Conn
         _check_integrity(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         if path is not None:
-            # Stays "delete" on file systems without shared memory (some network drives);
-            # the history still works there, only without concurrent readers.
-            conn.execute("PRAGMA journal_mode = WAL")
+            _use_write_ahead_log(conn, busy_timeout)
         schema.upgrade(conn)
         schema.check_columns(conn)
     except sqlite3.DatabaseError as error:
@@ -230,6 +232,29 @@ def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Conn
         conn.close()
         raise
     return conn
+
+
+def _use_write_ahead_log(conn: sqlite3.Connection, busy_timeout: float) -> None:
+    """Switch the file to WAL, trying again for up to ``busy_timeout`` while it is locked.
+
+    Switching needs the file to itself, and SQLite answers "locked" at once for it instead of
+    waiting its busy timeout: a second copy of the program started at the same moment, meeting
+    the first one writing the new history's tables, fell back to a history in memory and lost
+    its links at closing. A file already in WAL (every history after its first opening) is
+    left as it is. The mode stays "delete" on file systems without shared memory (some network
+    drives); the history still works there, only without concurrent readers.
+    """
+    deadline = time.monotonic() + busy_timeout
+    while True:
+        try:
+            (mode,) = conn.execute("PRAGMA journal_mode").fetchone()
+            if str(mode).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if not _held_by_another_connection(error) or time.monotonic() >= deadline:
+                raise
+            time.sleep(_JOURNAL_MODE_RETRY_SECONDS)
 
 
 def _check_header(path: Path) -> None:
