@@ -30,13 +30,20 @@ def confirm(parent: QWidget, title: str, question: str, action: str) -> bool:
 
 
 def may_lose(
-    parent: QWidget, lost: list[str], title: str, action: str, *, making: str = ""
+    parent: QWidget,
+    lost: list[str],
+    title: str,
+    action: str,
+    *,
+    making: str = "",
+    also: str = "",
 ) -> bool:
     """Whether ``action`` (e.g. "Clear") may go ahead though it loses ``lost``: typing no link
     was made with, each named ("what is typed in it"). The question starts with ``title``
     ("Clear the form?") and names them all; nothing lost, nothing asked. ``making`` is said
     first: typing a link is still being made for (not in ``lost`` then), and what ``action``
-    does to that link (``LinkMaking.still_being_made``)."""
+    does to that link (``LinkMaking.still_being_made``). ``also`` is said last, in the same
+    question: something else ``action`` loses (not asked about alone when nothing else is)."""
     if not lost and not making:
         return True
     said = [title, making] if making else [title]
@@ -47,4 +54,6 @@ def may_lose(
             f"{'has' if len(lost) == 1 else 'have'} not been used for a link yet, and "
             "would be lost."
         )
+    if also:
+        said.append(also)
     return confirm(parent, title, " ".join(said), action)

@@ -13,13 +13,20 @@ closing the window is asked (:meth:`ClosingWithHistory.may_close`): Cancel keeps
 open, and the links are saved as soon as the history is; "Close anyway" closes without them.
 Nobody is asked when the program closes the window itself, or when the session ends (logout,
 shutdown): no one may be there to answer, and the wait stays bounded.
+
+Links the open history's file refused (a full disk, a read-only folder, a file another program
+holds: see ``history_waiting``) wait in memory until it takes them; closing tries once more,
+briefly, and then loses them. The status line had told the person to keep the program open, yet
+closing threw them away without a word: the person closing the window is now asked about them
+too (:meth:`ClosingWithHistory.refused_links`), with Cancel as the safe default. Once they
+choose to close anyway, closing is as quick as before.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kombo_desktop.ui.history_waiting import HISTORY_HELD
+from kombo_desktop.ui.history_waiting import HISTORY_HELD, before_closing_words
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -64,6 +71,17 @@ def question_words(count: int, *, held: bool) -> str:
     )
 
 
+def refused_words(count: int, why: str, first: str) -> str:
+    """Why closing now would leave out of the history ``count`` links its file refused
+    (``why``), and what to do ``first`` instead; said after "Close Kombo Desktop?"."""
+    links, is_, them = ("1 link", "is", "it") if count == 1 else (f"{count} links", "are", "them")
+    return (
+        f"{links} made {is_} not saved in the history yet ({why}): closing now loses {them} "
+        f"from the history, and the duplicate warning will not know about {them}. {first} "
+        "first, or close anyway."
+    )
+
+
 def kept_open_words(count: int) -> str:
     """The status once the person chose to keep the program open for ``count`` links."""
     links, is_ = ("the link", "is") if count == 1 else (f"the {count} links", "are")
@@ -92,15 +110,33 @@ class ClosingWithHistory:
         self._saves = saves
         self._closing_without_them = False  # the person chose "Close anyway"
 
-    def may_close(self) -> bool:
+    def refused_links(self) -> str:
+        """What closing now would leave out of the open history: the links its file refused
+        and that still wait (see ``refused_words``); "" when none does. Links handed over and
+        not tried yet are not among them: closing saves those."""
+        history = self._history
+        if not history.is_open or history.in_memory:
+            return ""
+        try:
+            count, trouble = history.store.waiting, history.store.trouble
+        except RuntimeError:  # closed meanwhile
+            return ""
+        if not count or trouble is None:
+            return ""
+        folder = self._window.setup.paths.history_file.parent
+        return refused_words(count, *before_closing_words(trouble, folder))
+
+    def may_close(self, *, refused_asked: bool = False) -> bool:
         """For the person closing the window (see ``MainWindow.person_may_close``): wait for
         the history being opened (``wait``), and ask whether to close without the links made
-        meanwhile if it is still not open. False: the program stays open."""
+        meanwhile if it is still not open; once it is, ask whether to close without the links
+        its file refused (``refused_links``), unless that was asked already (``refused_asked``).
+        False: the program stays open."""
         if self.wait():
-            return True
+            return self._may_close_without_refused(asked=refused_asked)
         count = self._history.links_waiting_for_opening
         if not count:  # opened just now
-            return True
+            return self._may_close_without_refused(asked=refused_asked)
         from kombo_desktop.ui.confirm import confirm  # no message box needed to start
 
         question = question_words(count, held=self._history.held_by_another_program())
@@ -114,6 +150,17 @@ class ClosingWithHistory:
             lambda: self._saves.when_saved(lambda: self._tell_saved(told, count))
         )
         return False
+
+    def _may_close_without_refused(self, *, asked: bool) -> bool:
+        """Ask whether to close without the links the file refused, if any wait and that was
+        not ``asked`` already; False: the program stays open."""
+        refused = "" if asked else self.refused_links()
+        if not refused:
+            return True
+        from kombo_desktop.ui.confirm import confirm  # no message box needed to start
+
+        question = f"Close Kombo Desktop? {refused}"
+        return confirm(self._window, "Close Kombo Desktop?", question, "Close anyway")
 
     def _tell_saved(self, told: str, count: int) -> None:
         """The history is open and the links kept open for are saved: say so, unless the

@@ -468,11 +468,17 @@ class HistoryFeature(QObject):
 
     # --- closing -------------------------------------------------------------------------------
 
-    def may_close(self) -> bool:
+    def may_close(self, *, refused_asked: bool = False) -> bool:
         """Whether the person closing the window may go ahead as far as the history goes: links
         made while it was being opened are waited for, a few seconds at most, and the person is
-        asked before closing without them (see ``history_closing``)."""
-        return self._closing.may_close()
+        asked before closing without them, or without links its file refused, unless that was
+        ``refused_asked`` already (see ``history_closing``)."""
+        return self._closing.may_close(refused_asked=refused_asked)
+
+    def refused_links(self) -> str:
+        """What closing now would leave out of the history: the links its file refused, said
+        for the closing question; "" when none waits (see ``history_closing``)."""
+        return self._closing.refused_links()
 
     def export_lets_close(self) -> bool:
         """Whether the person closing the window may go ahead as far as an export of the

@@ -76,6 +76,20 @@ def _why_and_way_out(trouble: WriteTrouble, folder: Path) -> tuple[str, str]:
     return DISK_REFUSED, "Keep the program open: it is saved as soon as it can be"
 
 
+def before_closing_words(trouble: WriteTrouble, folder: Path) -> tuple[str, str]:
+    """Why links wait to be saved (``trouble``, for the history file in ``folder``), and what
+    to do before closing the program, up to "first" (see ``history_closing``)."""
+    from kombo_desktop.core.history import WriteTrouble  # sqlite3 after the first frame
+
+    why, _ = _why_and_way_out(trouble, folder)
+    first = {
+        WriteTrouble.DISK_FULL: "Free some space",
+        WriteTrouble.HELD_BY_ANOTHER_PROGRAM: "Close that program",
+        WriteTrouble.READ_ONLY: "Have the folder checked",
+    }.get(trouble, "Wait a moment")
+    return why, first
+
+
 def not_saved_words(trouble: WriteTrouble, folder: Path, *, shown: bool) -> str:
     """The status for a link the history file (in ``folder``) could not take yet, for
     ``trouble``; ``shown``: the link is on the screen (else it was kept off it, for other

@@ -739,7 +739,8 @@ class MainWindow(QMainWindow):
         Cmd+Q) may go ahead: with typing no link was made with, which the next start would not
         have, they are asked first, as clearing the form asks; so too while a link is being
         made, which closing stops (whatever the forms hold), and with links made while
-        the history was being opened that it still cannot take (see ``history_closing``).
+        the history was being opened that it still cannot take, or links its file refused (a
+        full disk: see ``history_closing``), in one question.
         While the history is being exported, the window stays open until the file is saved,
         or closed again (see ``export_closing``). Never asked about a window already hidden or
         closed, or when the session ends (logout, shutdown): no one may be there to answer,
@@ -762,14 +763,19 @@ class MainWindow(QMainWindow):
         # Closing stops a link being made for details used before (the same customer, another
         # tool) or typed over too: asked all the same, not closed unasked with it.
         making = making or self.link_making.being_made(CLOSING_STOPS_IT)
+        # Links the history file refused (a full disk, say): asked in the same question.
+        refused = self.history.refused_links()
         if lost or making:
             from kombo_desktop.ui.confirm import may_lose  # no message box needed to start
 
-            if not may_lose(self, lost, f"Close {WINDOW_TITLE}?", "Close", making=making):
+            action = "Close anyway" if refused else "Close"
+            title = f"Close {WINDOW_TITLE}?"
+            if not may_lose(self, lost, title, action, making=making, also=refused):
                 self.history.closing_called_off()
                 return False
-        # Links made while the history was being opened: waited for, asked about if need be.
-        if not self.history.may_close():
+        # Links made while the history was being opened: waited for, asked about if need be;
+        # links its file refused, unless asked about just now.
+        if not self.history.may_close(refused_asked=bool(lost or making)):
             self.history.closing_called_off()
             return False
         return True

@@ -26,6 +26,8 @@ from tests.support.locked_files import (
     history_without_room,
     sqlite_write_open,
 )
+from tests.support.message_boxes import answer_next_box
+from tests.support.window_system import close_as_the_person_does
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
 
 NOW_SAVED = "The link is now saved in the history."
@@ -206,3 +208,86 @@ def test_closing_the_window_while_the_history_is_still_held_does_not_wait_long(
         demo_window.close()
         assert time.monotonic() - started < 2.0
     assert links_in(path) == []
+
+
+def test_closing_asks_before_losing_links_the_history_file_refused(
+    qtbot: QtBot, demo_window: MainWindow, no_retries: None
+) -> None:
+    # The status line said to keep the program open until the link was saved, yet closing
+    # the window threw it away at once, without a word (only a line in the log).
+    window = demo_window
+    path = history_file(qtbot, window)
+    fill_form(window)
+    with sqlite_write_open(path):
+        link = make_link(qtbot, window)
+        qtbot.waitUntil(lambda: NOT_SAVED_YET in window.statusLabel.text(), timeout=5000)
+        told = window.statusLabel.text()
+        kept = answer_next_box("Cancel")
+        assert close_as_the_person_does(window) is False
+        assert kept.texts == [
+            "Close Kombo Desktop? 1 link made is not saved in the history yet (another program "
+            "is using the link history file (a database tool, or a second copy of Kombo "
+            "Desktop)): closing now loses it from the history, and the duplicate warning will "
+            "not know about it. Close that program first, or close anyway."
+        ]
+        assert sorted(b.replace("&", "") for b in kept.buttons) == ["Cancel", "Close anyway"]
+        assert kept.default.replace("&", "") == "Cancel"
+        assert window.isVisible() and not window.closed
+        assert window.statusLabel.text() == told
+        assert history_of(window).store.waiting == 1
+        closed = answer_next_box("Close anyway")
+        started = time.monotonic()
+        assert close_as_the_person_does(window) is True
+        assert time.monotonic() - started < 2.0  # as quick as before, once the person chose
+        assert len(closed.texts) == 1
+    assert links_in(path) == []
+    assert link  # made, and shown, all along
+
+
+def test_closing_asks_about_links_refused_for_a_full_disk_in_the_words_of_its_status(
+    qtbot: QtBot, long_link_window: MainWindow, no_retries: None
+) -> None:
+    window = long_link_window
+    path = history_file(qtbot, window)
+    with history_without_room(history_of(window).store):
+        make_link(qtbot, window)
+        qtbot.waitUntil(lambda: NOT_SAVED_YET in window.statusLabel.text(), timeout=5000)
+        kept = answer_next_box("Cancel")
+        assert close_as_the_person_does(window) is False
+        assert kept.texts == [
+            "Close Kombo Desktop? 1 link made is not saved in the history yet (the disk is "
+            "full): closing now loses it from the history, and the duplicate warning will not "
+            "know about it. Free some space first, or close anyway."
+        ]
+    # Space freed: saved at the next try, and closing no longer asks.
+    assert history_of(window).store.save_waiting(wait=0) == 0  # none waits any longer
+    not_asked = answer_next_box("Cancel")
+    assert close_as_the_person_does(window) is True
+    not_asked.stop()
+    assert not_asked.texts == []
+    assert links_in(path) == [LINK_NEEDING_A_PAGE]
+
+
+def test_closing_with_unused_typing_and_links_refused_asks_once_about_both(
+    qtbot: QtBot, demo_window: MainWindow, no_retries: None
+) -> None:
+    window = demo_window
+    path = history_file(qtbot, window)
+    fill_form(window)
+    with sqlite_write_open(path):
+        make_link(qtbot, window)
+        qtbot.waitUntil(lambda: NOT_SAVED_YET in window.statusLabel.text(), timeout=5000)
+        fill_form(window, email="bob@example.com", organization="Other GmbH")  # not used yet
+        asked = answer_next_box("Close anyway")
+        assert close_as_the_person_does(window) is True
+        assert len(asked.texts) == 1  # one question, not one after the other
+        (question,) = asked.texts
+        assert "has not been used for a link yet, and would be lost." in question
+        assert question.endswith(
+            "1 link made is not saved in the history yet (another program is using the link "
+            "history file (a database tool, or a second copy of Kombo Desktop)): closing now "
+            "loses it from the history, and the duplicate warning will not know about it. "
+            "Close that program first, or close anyway."
+        )
+        assert sorted(b.replace("&", "") for b in asked.buttons) == ["Cancel", "Close anyway"]
+        assert asked.default.replace("&", "") == "Cancel"
