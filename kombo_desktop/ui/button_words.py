@@ -8,7 +8,8 @@ button shows its shorter ones, and its tooltip the whole ones (its accessible na
 Whether they fit is decided from the row's width and the button's width with its whole words,
 worked out from the button as it is: never from its width as it stands, which follows the
 words shown. So showing the shorter words cannot change the width that chose them, and the
-layout settles at once (as the tabs' names, ``tab_names``).
+layout settles at once (as the tabs' names, ``tab_names``). Nor do the whole words widen the
+row: its least width counts the shorter ones (``ButtonRow``'s ``shorter``).
 """
 
 from __future__ import annotations

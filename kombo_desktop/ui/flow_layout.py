@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize
-from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QSizePolicy, QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QLayoutItem, QPushButton, QSizePolicy, QWidget
 
 from kombo_desktop.ui import theme
 
@@ -137,17 +137,39 @@ class ButtonRow(_Lines):
 
     LEAST_SIDE = theme.SPACING // 2
 
-    def __init__(self, *widgets: QWidget, end_from: int | None = None) -> None:
+    def __init__(
+        self,
+        *widgets: QWidget,
+        end_from: int | None = None,
+        shorter: tuple[QPushButton, str] | None = None,
+    ) -> None:
+        """``shorter``: a button and the shorter words it shows where its whole ones do not
+        fit (``button_words``)."""
         super().__init__(*widgets)
         self._end_from = len(widgets) if end_from is None else end_from
+        self._shorter = shorter
 
     def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
         """The widest button whole, with the least room beside it: the others go below."""
         size = QSize()
         for item in self._shown():
-            size = size.expandedTo(item.sizeHint())
+            size = size.expandedTo(self._least(item))
         sides = self._sides(0)
         return size + QSize(sides.left() + sides.right(), sides.top() + sides.bottom())
+
+    def _least(self, item: QLayoutItem) -> QSize:
+        """The item's least size: its preferred one, but for the button with shorter words
+        the width of those. Whether the whole words fit is decided from the row's width
+        (``button_words``), so they must not widen the row themselves: with twice the usual
+        text the reconnection button's whole words, hidden on their tab, kept the window's
+        form column wide enough for them, and the shorter ones were never shown."""
+        hint = item.sizeHint()
+        if self._shorter is None or item.widget() is not self._shorter[0]:
+            return hint
+        button, words = self._shorter
+        metrics = button.fontMetrics()
+        spare = metrics.horizontalAdvance(button.text()) - metrics.horizontalAdvance(words)
+        return QSize(hint.width() - max(spare, 0), hint.height())
 
     def _sides(self, spare: int) -> QMargins:
         """The contents margins, their left and right given way as far as ``spare`` pixels

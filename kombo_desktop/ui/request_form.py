@@ -263,7 +263,10 @@ class RequestForm(SubmitOnEnter):
             self.scrollArea, self.field_forms, 2 * theme.MARGIN
         )
         # Each button keeps the width of its words where the form is narrow (see ButtonRow).
-        buttons = ButtonRow(self._primary, self._cancel, *self._footer_end, end_from=2)
+        shorter = None if self._short_text is None else (self._primary, self._short_text)
+        buttons = ButtonRow(
+            self._primary, self._cancel, *self._footer_end, end_from=2, shorter=shorter
+        )
         buttons.setContentsMargins(theme.MARGIN, theme.SPACING, theme.MARGIN, theme.SPACING)
         self.footer = ButtonBar(buttons)
         self.footer.setObjectName("formFooter")

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt
 from PySide6.QtGui import QScreen
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -453,6 +454,40 @@ def test_on_a_laptop_at_150_the_reconnection_button_keeps_its_words_whole(
         assert button.text() == RELINK_SHORT_TEXT
         assert button.toolTip() == RELINK_TEXT
     assert window.relinkForm.submit_text == button.text()  # as sentences name it
+
+
+def test_on_a_laptop_at_150_going_to_reconnect_shows_the_short_words_in_a_narrow_column(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # Started on "New link", the hidden "Create reconnection link" kept the form column wide
+    # enough for its whole words, so on reaching "Reconnect" they always fitted: the column
+    # stayed 66 pixels wider than when started there, the result panel and QR code narrower.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
+    started_there = open_window("--demo")
+    started_there.tabs.setCurrentWidget(started_there.relinkForm)
+    qtbot.waitExposed(started_there)
+    qtbot.wait(50)
+    narrow = started_there.tabs.width()
+    started_there.close()
+
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    window.linkForm.focus_first_field()
+    QTest.keyClick(
+        window.focusWidget() or window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
+    )
+    qtbot.wait(50)
+    assert window.tabs.currentWidget() is window.relinkForm
+    button = window.relinkButton
+    assert button.text() == RELINK_SHORT_TEXT
+    assert button.toolTip() == RELINK_TEXT
+    assert button.width() >= button.sizeHint().width()
+    assert window.tabs.width() == narrow
 
 
 NARROW_SCREEN = QRect(0, 0, 800, 600)
