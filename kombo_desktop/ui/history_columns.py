@@ -88,8 +88,9 @@ class HistoryColumns(QObject):
 
     Narrow, the first four columns are fitted again whenever the table's view changes width
     (the window resized, the dock's edge dragged, the vertical scroll bar coming or going),
-    the table's font or style changes, or rows come (one may name a longer tool). Changing a
-    column's width never changes the view's, so this cannot feed itself.
+    the table's font or style changes, or rows come or go (one may name a longer tool, or
+    have named the longest). Changing a column's width never changes the view's, so this
+    cannot feed itself.
     """
 
     def __init__(self, table: QTableView) -> None:
@@ -99,8 +100,14 @@ class HistoryColumns(QObject):
         table.viewport().installEventFilter(self)
         table.installEventFilter(self)  # its font or style changed: the texts' widths did
         model = table.model()
-        # New rows may name a longer tool.
-        for changed in (model.modelReset, model.rowsInserted, model.dataChanged):
+        # New rows may name a longer tool; a deleted one may have named the longest.
+        for changed in (
+            model.modelReset,
+            model.rowsInserted,
+            model.rowsRemoved,
+            model.dataChanged,
+            model.layoutChanged,
+        ):
             changed.connect(self._refit)
         self._arrange()
 

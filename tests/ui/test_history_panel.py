@@ -1780,6 +1780,41 @@ def test_beside_the_form_two_links_that_differ_only_in_when_made_read_differentl
             assert table.fontMetrics().horizontalAdvance(text) < table.columnWidth(column)
 
 
+def test_beside_the_form_deleting_the_longest_tool_gives_its_room_back_to_the_names(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Docked beside the form on a laptop, deleting the entry with the longest tool name left
+    # the tool column as wide as before, the organisation cut ("Acme G…"), until something
+    # changed the view's width.
+    store = history_of(demo_window).store
+    for organization, tool in (("Acme GmbH", "personio"), ("Zeta AG", "workdaycustomreportsftp")):
+        record_relink(
+            store,
+            profile="default",
+            integration_id=INTEGRATION_ID,
+            language=Language.DE,
+            link_type=LinkType.MAGIC_LINK,
+            tool=tool,
+            url=f"https://connect.kombo.dev/v1?token={tool}",
+            organization=organization,
+        )
+    demo_window.resize(1366, 768)
+    feature = open_history(qtbot, demo_window)
+    table, model = feature.panel.historyTable, feature.panel.model
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    name = table.fontMetrics().horizontalAdvance("Acme GmbH")
+    before = table.columnWidth(ORGANISATION)
+
+    select(demo_window, "https://connect.kombo.dev/v1?token=workdaycustomreportsftp")
+    answer_next_box("Delete")
+    feature.panel.historyDeleteButton.click()
+    qtbot.waitUntil(lambda: model.rowCount() == 1)  # deleted on a worker thread
+    assert table.columnWidth(ORGANISATION) > before
+    assert name < table.columnWidth(ORGANISATION)
+    columns = (ORGANISATION, TOOL, WHEN, STATUS)  # still sharing the view exactly
+    assert sum(table.columnWidth(column) for column in columns) == table.viewport().width()
+
+
 def test_each_cell_of_a_row_says_the_whole_entry_in_its_tooltip_until_sharing_starts(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
