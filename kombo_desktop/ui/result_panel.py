@@ -286,6 +286,7 @@ class ResultPanel(QFrame):
         self._link_actions: list[QWidget] = []  # added by add_link_actions
         self._large_qr: QDialog | None = None  # the code shown large, while it is open
         self._watched_areas: list[QScrollArea] = []  # see ``_watch_the_view``
+        self._widest_word: tuple[tuple[str, str], int] | None = None  # see ``_hint_fits``
 
         qr_hint = plain_label(QR_HINT)
         qr_hint.setObjectName("qrHint")
@@ -546,8 +547,20 @@ class ResultPanel(QFrame):
         hint = self._qr_hint
         margins = hint.contentsMargins()
         room = side - margins.left() - margins.right() - 2 * hint.margin()
-        metrics = hint.fontMetrics()
-        return all(metrics.horizontalAdvance(word) <= room for word in hint.text().split())
+        return self._widest_hint_word() <= room
+
+    def _widest_hint_word(self) -> int:
+        """The width of the hint's widest word, measured again only when its text or font
+        changes: the check runs at each resize of the views around the panel, several times
+        before the first frame, and measuring each word each time cost more than the rest of
+        the check."""
+        hint = self._qr_hint
+        key = (hint.text(), hint.font().key())
+        if self._widest_word is None or self._widest_word[0] != key:
+            metrics = hint.fontMetrics()
+            widest = max((metrics.horizontalAdvance(word) for word in key[0].split()), default=0)
+            self._widest_word = (key, widest)
+        return self._widest_word[1]
 
     def _watch_the_view(self) -> None:
         """Follow the scroll areas around the panel, the window's own included: the hint is
