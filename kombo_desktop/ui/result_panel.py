@@ -285,7 +285,13 @@ class ResultPanel(QFrame):
         self._expiry_check.timeout.connect(self._check_expiry)
         self._link_actions: list[QWidget] = []  # added by add_link_actions
         self._large_qr: QDialog | None = None  # the code shown large, while it is open
-        self._watched_areas: list[QScrollArea] = []  # see ``_watch_the_view``
+        # The scroll areas around the panel, found again only in another window, and those
+        # of their parts whose moves or resizes change what is in view: see ``_watch_the_view``.
+        self._areas: list[QScrollArea] = []
+        self._areas_in: QWidget | None = None  # the window they were found in
+        self._watched: list[QWidget] = []
+        self._watched_resizes: tuple[QWidget, ...] = ()
+        self._watched_moves: tuple[QWidget, ...] = ()
         self._widest_word: tuple[tuple[str, str], int] | None = None  # see ``_hint_fits``
 
         qr_hint = plain_label(QR_HINT)
@@ -389,7 +395,7 @@ class ResultPanel(QFrame):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
             self._fit_qr()
-        elif event.type() in (QEvent.Type.Resize, QEvent.Type.Move) and self._watching(watched):
+        elif self._changes_the_view(watched, event):
             self._show_hint_if_whole(self.qrView.width())
         elif watched is self._large_qr and event.type() == QEvent.Type.WindowActivate:
             # The large code is in front when a customer scans; used again after sleep, it
@@ -397,9 +403,15 @@ class ResultPanel(QFrame):
             self._check_expiry()
         return super().eventFilter(watched, event)
 
-    def _watching(self, watched: QObject) -> bool:
-        """Whether ``watched`` is one of the scroll areas around the panel, or its view."""
-        return any(watched is area or watched is area.viewport() for area in self._watched_areas)
+    def _changes_the_view(self, watched: QObject, event: QEvent) -> bool:
+        """Whether ``event`` changes how much of the panel is in view: a scroll area's view
+        around it resized, or an inner area moved in the page of the one around it."""
+        kind = event.type()
+        if kind == QEvent.Type.Resize:
+            return any(watched is view for view in self._watched_resizes)
+        if kind == QEvent.Type.Move:
+            return any(watched is area for area in self._watched_moves)
+        return False
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As narrow as the panel can become laid out as it is: the code at its smallest
@@ -537,7 +549,7 @@ class ResultPanel(QFrame):
         top = self._qr_column.geometry().top()
         bottom = top + side + self._qr_column.spacing() + hint.heightForWidth(side)
         bottom += self._below_the_row()
-        in_view = bottom <= min(parent.height(), height_in_view(self))
+        in_view = bottom <= min(parent.height(), height_in_view(self, self._areas))
         hint.setHidden(self.expired or self.code_below or not in_view or not self._hint_fits(side))
 
     def _hint_fits(self, side: int) -> bool:
@@ -566,12 +578,28 @@ class ResultPanel(QFrame):
         """Follow the scroll areas around the panel, the window's own included: the hint is
         shown by what they show (``height_in_view``), and the window's area changes height, or
         the result moves in it (the duplicate warning across the top), without the panel's
-        own view changing size."""
-        for area in scroll_areas_around(self):
-            if area not in self._watched_areas:
-                self._watched_areas.append(area)
-                area.installEventFilter(self)
-                area.viewport().installEventFilter(self)
+        own view changing size.
+
+        The areas are found once in a window, not at each check (several before the first
+        frame). What is watched is what changes ``height_in_view``: each view's height (the
+        innermost one is the panel's parent, watched already) and each inner area's place in
+        the page around it; an area's own resize comes with its view's, and the outermost
+        area's place does not matter."""
+        window = self.window()
+        if window is self._areas_in:
+            return
+        self._areas_in = window
+        self._areas = scroll_areas_around(self)
+        parent = self.parentWidget()
+        resizes = [area.viewport() for area in self._areas]
+        resizes = [view for view in resizes if view is not parent]
+        moves: list[QWidget] = list(self._areas[:-1])
+        for part in (*resizes, *moves):
+            if not any(part is seen for seen in self._watched):
+                self._watched.append(part)
+                part.installEventFilter(self)
+        self._watched_resizes = tuple(resizes)
+        self._watched_moves = tuple(moves)
 
     # --- showing -------------------------------------------------------------------------------
 

@@ -1021,16 +1021,17 @@ def scroll_areas_around(widget: QWidget) -> list[QScrollArea]:
     return areas
 
 
-def height_in_view(widget: QWidget) -> int:
+def height_in_view(widget: QWidget, areas: list[QScrollArea] | None = None) -> int:
     """How much of ``widget``, from its top, is in view with every scroll area around it
     scrolled to its top (all of it where none cuts it off).
 
     Not where they are scrolled to now: what is laid out by this must not change as the
     person scrolls. A widget inside the result's scroll area, itself inside the window's,
     went by the inner area's height alone, which grows with the form beside it, and was cut
-    off at the bottom of the window."""
+    off at the bottom of the window. ``areas``: those around ``widget``, where already known
+    (``scroll_areas_around``)."""
     room = widget.height()
-    for area in scroll_areas_around(widget):
+    for area in scroll_areas_around(widget) if areas is None else areas:
         page = area.widget()
         top = 0 if page is None or page is widget else widget.mapTo(page, QPoint(0, 0)).y()
         room = min(room, area.viewport().height() - top)
