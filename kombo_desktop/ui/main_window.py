@@ -58,6 +58,7 @@ from kombo_desktop.ui.header import DemoBanner, FirstRunNotice, HeaderBar
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import LinkForm
 from kombo_desktop.ui.link_making import LinkMaking
+from kombo_desktop.ui.page_width import WidthOfPageOnShow
 from kombo_desktop.ui.relink_form import RelinkForm
 from kombo_desktop.ui.result_panel import ResultPanel
 from kombo_desktop.ui.save_places import SavePlaces
@@ -389,6 +390,8 @@ class MainWindow(QMainWindow):
         self.relinkForm.set_label_width(label_width)
         self.tabs.addTab(self.linkForm, NEW_LINK_TAB_TEXT)
         self.tabs.addTab(self.relinkForm, RELINK_TAB_TITLE)
+        # As wide as the form on show: the other one is fitted as it is shown (page_width).
+        self.page_width = WidthOfPageOnShow(self.tabs)
         # Shorter names where the whole ones would be cut (larger text on a small screen).
         self.tab_names = FittingTabNames(
             self.tabs,

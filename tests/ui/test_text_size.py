@@ -490,6 +490,37 @@ def test_on_a_laptop_at_150_going_to_reconnect_shows_the_short_words_in_a_narrow
     assert window.tabs.width() == narrow
 
 
+def test_on_a_laptop_at_150_the_first_screen_has_the_narrow_column_and_the_larger_qr_code(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # Started on "New link", as it usually is, the hidden "Reconnect" form kept its labels
+    # beside its fields and so the tabs 66 pixels wider than the form on show needed: until
+    # "Reconnect" had been shown once, the customer saw a QR code 66 pixels smaller.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
+    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
+    started_there = open_window("--demo")
+    started_there.tabs.setCurrentWidget(started_there.relinkForm)
+    qtbot.waitExposed(started_there)
+    qtbot.wait(50)
+    narrow = started_there.tabs.width()
+    code = started_there.qrView.width()
+    started_there.close()
+
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    assert window.tabs.currentWidget() is window.linkForm
+    assert window.tabs.width() == narrow
+    assert window.qrView.width() >= code
+    for form in (window.relinkForm, window.linkForm):  # and it stays so, tab after tab
+        window.tabs.setCurrentWidget(form)
+        qtbot.wait(50)
+        assert window.tabs.width() == narrow
+
+
 NARROW_SCREEN = QRect(0, 0, 800, 600)
 
 
