@@ -2718,7 +2718,7 @@ from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 
 def wait_until(condition):
-    for _ in range(500):
+    for _ in range(1500):  # 30 s: a loaded machine (a whole test run beside it) is slow
         if condition():
             return
         QTest.qWait(20)
