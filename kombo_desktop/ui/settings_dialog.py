@@ -186,7 +186,6 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self._log_folder = log_folder
         self._closing = False  # closing was asked for (it may wait for the password store)
-        self._typed_key_dropped = False  # the person chose to close without saving it
         self._close_result = QDialog.DialogCode.Rejected.value
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
@@ -677,13 +676,12 @@ class SettingsDialog(QDialog):
     def _may_drop_typed_key(self) -> bool:
         """A key pasted and not saved (still being checked, or never sent) goes with the
         dialog: the person is asked first. Closed without a word, the window went on saying
-        that no key was set, to someone sure they had just pasted one."""
-        if self._typed_key_dropped:
-            return True
-        self._typed_key_dropped = self.key.may_drop_typed_key(
+        that no key was set, to someone sure they had just pasted one. Once the person chose
+        to close without saving it, neither closing again nor a click still waiting for a
+        change being written asks about it again (``KeySection.drop_typed_key``)."""
+        return self.key.drop_typed_key(
             "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
         )
-        return self._typed_key_dropped
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

@@ -153,6 +153,9 @@ class KeySection(QObject):
         # What waits for the key work under way to end, in order (see ``when_settled``).
         self._waiting_for_key: list[Callable[[], object]] = []
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
+        # The person chose to let the key pasted go, unsaved (Settings closed without saving
+        # it): nothing asks about it again (see ``may_drop_typed_key``).
+        self._typed_key_dropped = False
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -240,10 +243,20 @@ class KeySection(QObject):
         Never asked once the window is closing (a click that waited for a change being
         written, done as the window goes): True, the key goes unsaved, as it goes with the
         window closing, which asks nothing about it. Asked then, the question popped up over
-        a window going away, and its closing waited for an answer."""
-        if not self.has_typed_key or self._book.window_closing:
+        a window going away, and its closing waited for an answer. Nor once the person chose
+        to let this key go (:meth:`drop_typed_key`): a profile clicked before Settings was
+        closed without saving it, its click waiting for a change being written, asked
+        "Switch to the profile … without saving the key?" after that answer."""
+        if not self.has_typed_key or self._book.window_closing or self._typed_key_dropped:
             return True
         return confirm(self.apiKeyEdit.window(), title, f"{UNSAVED_KEY_TEXT}\n\n{question}", drop)
+
+    def drop_typed_key(self, title: str, question: str, drop: str) -> bool:
+        """As :meth:`may_drop_typed_key`, and once the person chose ``drop``, what still waits
+        to be done (a click waiting for a change being written) asks nothing more about the
+        key pasted: it goes unsaved, as they chose. Another key typed is asked about again."""
+        self._typed_key_dropped = self.may_drop_typed_key(title, question, drop)
+        return self._typed_key_dropped
 
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
@@ -253,7 +266,9 @@ class KeySection(QObject):
     def _typed_key_changed(self) -> None:
         """What was said of the key before no longer holds for the one being typed: "Save
         without checking" was offered for the key that could not be checked, and the field's
-        description told why that one was not saved."""
+        description told why that one was not saved. Nor does the choice to let the key go
+        unsaved: this is another (see ``drop_typed_key``)."""
+        self._typed_key_dropped = False
         self.saveAnywayButton.hide()
         self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
 

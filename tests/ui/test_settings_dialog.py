@@ -54,6 +54,7 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
 from kombo_desktop.ui.settings_dialog import (
+    CLOSE_WITHOUT_SAVING_QUESTION,
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
     CLOSING_AFTER_STORE_TEXT,
@@ -2172,6 +2173,50 @@ def test_a_profile_clicked_as_the_window_closes_asks_nothing_and_saves_no_key(
     assert store.load().profile("main") is not None  # the change waited for is written
     assert GOOD_KEY not in memory_keyring.secrets.values()  # the key pasted is not saved
     assert GOOD_KEY not in caplog.text
+
+
+def test_a_profile_clicked_before_closing_without_saving_the_key_asks_nothing_more(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # A key pasted, a profile renamed without Enter, another profile clicked: the click waits
+    # for the new name to be written. Settings closed meanwhile asked "Close Settings without
+    # saving the key?", and once the person chose to, the click waiting asked again: "Switch
+    # to the profile “us team” without saving the key?", about the key already let go.
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog()
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "main")
+    disk = HeldWrites(monkeypatch)
+    later = None
+    try:
+        click_row(qtbot, dialog, "us team")  # leaving the name saves it: the click waits
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        buttons = dialog.findChild(QDialogButtonBox)
+        assert buttons is not None, "the dialog has no row of buttons"
+        close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        assert close_button is not None, "the dialog has no Close button"
+        closing = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
+        qtbot.mouseClick(close_button, Qt.MouseButton.LeftButton)
+        assert closing.texts == [f"{UNSAVED_KEY_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"]
+        later = answer_next_box("Cancel")  # records any question asked after it
+        disk.release()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        qtbot.wait(100)  # a question would be on show by now
+    finally:
+        disk.release()
+        if later is not None:
+            later.stop()
+    assert later.texts == []
+    assert store.load().profile("main") is not None  # the change waited for is written
+    assert memory_keyring.secrets == {}  # the key pasted is not saved
+    assert child(dialog, QLineEdit, "apiKeyEdit").text() == ""
 
 
 def test_a_profile_removal_clicked_as_the_window_closes_is_neither_asked_nor_done(
