@@ -707,6 +707,24 @@ def test_create_pressed_while_the_history_is_opened_goes_on_once_it_is_open(
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
 
 
+def finish_opening_as_the_window_waits(
+    window: MainWindow, slow_history_opening: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Let the history's worker finish opening it in the very moment the window begins to
+    wait for it (as it says it is checking earlier links): the race the tests below pin."""
+    show_status = window.show_status
+
+    def opened_meanwhile(text: str, kind: str = "info", details: str | None = None) -> None:
+        show_status(text, kind, details)
+        if text == CHECKING_EARLIER_LINKS_TEXT:  # the window begins to wait for the history
+            slow_history_opening.set()
+            deadline = time.monotonic() + 10
+            while window.history.worth_waiting_for and time.monotonic() < deadline:
+                time.sleep(0.01)  # its worker thread finishes opening it
+
+    monkeypatch.setattr(window, "show_status", opened_meanwhile)
+
+
 def test_a_history_opened_as_create_is_pressed_lets_the_next_link_be_made(
     qtbot: QtBot,
     open_window: WindowFactory,
@@ -719,17 +737,7 @@ def test_a_history_opened_as_create_is_pressed_lets_the_next_link_be_made(
     # without a word. Seen now and then under load, in tests that click soon after the start.
     window = open_window("--demo")
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
-    show_status = window.show_status
-
-    def opened_meanwhile(text: str, kind: str = "info", details: str | None = None) -> None:
-        show_status(text, kind, details)
-        if text == CHECKING_EARLIER_LINKS_TEXT:  # the window begins to wait for the history
-            slow_history_opening.set()
-            deadline = time.monotonic() + 10
-            while window.history.worth_waiting_for and time.monotonic() < deadline:
-                time.sleep(0.01)  # its worker thread finishes opening it
-
-    monkeypatch.setattr(window, "show_status", opened_meanwhile)
+    finish_opening_as_the_window_waits(window, slow_history_opening, monkeypatch)
     fill_form(window)
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
@@ -753,17 +761,7 @@ def test_a_link_refused_as_the_history_finished_opening_leaves_the_window_ready(
     # loaded machine, after Settings had refused a key too short to be one.
     window = open_window()  # the default profile, without a key
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)  # opening on a worker
-    show_status = window.show_status
-
-    def opened_meanwhile(text: str, kind: str = "info", details: str | None = None) -> None:
-        show_status(text, kind, details)
-        if text == CHECKING_EARLIER_LINKS_TEXT:  # the window begins to wait for the history
-            slow_history_opening.set()
-            deadline = time.monotonic() + 10
-            while window.history.worth_waiting_for and time.monotonic() < deadline:
-                time.sleep(0.01)  # its worker thread finishes opening it
-
-    monkeypatch.setattr(window, "show_status", opened_meanwhile)
+    finish_opening_as_the_window_waits(window, slow_history_opening, monkeypatch)
     fill_form(window)
     window.createButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
