@@ -105,8 +105,8 @@ class AccountFeature(QObject):
             status = "Demo ready: make a link to see how it works. No key needed."
         news = [status or "", reset, CANCELLED_BY_CHANGE_TEXT if cancelled else ""]
         said = " ".join(part for part in news if part)
-        if said:
-            window.show_status(said, "info")
+        if said:  # what the key's check finds next is said below it
+            window.show_status(said, "info", notes_follow=True)
         self._warm_up_soon(self.connection)
         window.target_changed.emit(target)
 
@@ -141,8 +141,8 @@ class AccountFeature(QObject):
         # While a link is being made its progress keeps the status line; a reset is still said.
         news = [status if status is not None and not window.link_making.busy else "", reset]
         said = " ".join(part for part in news if part)
-        if said:
-            window.show_status(said, "info")
+        if said:  # what the key's check finds next is said below it
+            window.show_status(said, "info", notes_follow=True)
         self._warm_up_soon(self.connection)
         window.target_changed.emit(self.connection.target)
 

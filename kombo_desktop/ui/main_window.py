@@ -650,8 +650,15 @@ class MainWindow(QMainWindow):
         self.relinkForm.clear()
         self.show_status("The form is empty, ready for the next customer.", "info")
 
-    def show_status(self, text: str, kind: str = "info", details: str | None = None) -> None:
-        self.statusPanel.show_message(text, kind, details)
+    def show_status(
+        self,
+        text: str,
+        kind: str = "info",
+        details: str | None = None,
+        *,
+        notes_follow: bool = False,
+    ) -> None:
+        self.statusPanel.show_message(text, kind, details, notes_follow=notes_follow)
 
     def show_note(self, text: str, details: str | None = None) -> None:
         """Tell the person about their set-up without hiding what start-up found before it

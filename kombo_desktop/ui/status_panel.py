@@ -113,6 +113,7 @@ class StatusPanel(QFrame):
         self.detailsToggle.toggled.connect(self._show_details)
         self.copyDetailsButton.clicked.connect(self.copy_details)
         self._support_text = ""
+        self._lead = ""  # the sentence notes follow (see ``show_message``'s ``notes_follow``)
         self._notes: list[str] = []
         self._notes_details: list[str] = []  # what the notes' details say, for support or IT
         self.show_message("Ready.")
@@ -125,16 +126,21 @@ class StatusPanel(QFrame):
         action: tuple[str, Callable[[], None]] | None = None,
         *,
         after_notes: bool = False,
+        notes_follow: bool = False,
     ) -> None:
         """Replace the status; ``details`` (support text) enables the details pane, ``action``
         (button text, what it does) offers the next step as a button. ``after_notes``: the
         notes start-up left (see :meth:`add_note`) stay above it, as what they say may be why
-        (a settings file set aside, and then a key refused)."""
+        (a settings file set aside, and then a key refused). ``notes_follow``: notes added
+        next go below it instead of taking its place. Said of a new key, whose check in the
+        background follows a moment later: "Kombo accepted the key" was replaced by the
+        store's note before the person closed Settings, and never read."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
         if after_notes and self._notes:
             text = "\n".join([*self._notes, text])
             details = "\n".join([*self._notes_details, *([details] if details else [])]) or None
+        self._lead = text if notes_follow else ""
         self._notes = []
         self._notes_details = []
         self._action = action[1] if action is not None else None
@@ -169,7 +175,12 @@ class StatusPanel(QFrame):
             return  # said already (the same problem found again, e.g. after a profile change)
         notes = [*self._notes, text]
         notes_details = [*self._notes_details, *([details] if details else [])]
-        self.show_message("\n".join(notes), "info", "\n".join(notes_details) or None)
+        # The sentence notes follow stays above them, for them to follow again (not a note
+        # itself: a refusal said ``after_notes`` does not repeat it).
+        lead = self._lead
+        said = "\n".join([lead, *notes] if lead else notes)
+        self.show_message(said, "info", "\n".join(notes_details) or None)
+        self._lead = lead
         self._notes = notes
         self._notes_details = notes_details
 

@@ -556,9 +556,9 @@ def test_closing_the_window_while_a_qr_code_is_saved_waits_for_its_file(
     statuses: list[str] = []
     show_message = demo_window.statusPanel.show_message
 
-    def show_and_note(text: str, *rest: Any) -> None:
+    def show_and_note(text: str, *rest: Any, **options: Any) -> None:
         statuses.append(text)
-        show_message(text, *rest)
+        show_message(text, *rest, **options)
 
     monkeypatch.setattr(demo_window.statusPanel, "show_message", show_and_note)
     try:
