@@ -279,7 +279,7 @@ def test_settings_opened_and_closed_again_meanwhile_keep_the_window_open(
 
     held_export.release()
     qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
-    qtbot.wait(100)  # a close once saved would come from the event loop
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     assert demo_window.isVisible() and not demo_window.closed
     assert demo_window.statusLabel.text().endswith(WENT_ON_WORKING_TEXT)
     assert sorted(exported_links(folder / "links.csv")) == sorted(LINKS)
@@ -342,7 +342,7 @@ def test_the_person_changing_the_form_by_a_click_keeps_the_window_open(
     asked = answer_next_box("Close")
     held_export.release()
     qtbot.waitUntil(lambda: export_saved(demo_window), timeout=10_000)
-    qtbot.wait(100)
+    wait_until_settled(qtbot, demo_window)  # a close once saved would have come by now
     asked.stop()
     assert asked.texts == []
     assert demo_window.isVisible() and not demo_window.closed
