@@ -17,6 +17,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
+from kombo_desktop.core.history import HistoryStore
 from kombo_desktop.ui import history_waiting
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, Reply, tools_or
@@ -50,6 +51,30 @@ def history_file(qtbot: QtBot, window: MainWindow) -> Path:
     return window.setup.paths.history_file
 
 
+def retries_of(monkeypatch: pytest.MonkeyPatch, store: HistoryStore) -> list[int]:
+    """How many links still waited after each retry the window makes from now on (on a worker
+    thread, every ``RETRY_SECONDS``), counted as they end: a fixed wait saw none at all on a
+    loaded machine, and proved nothing about what a retry leaves."""
+    left_after: list[int] = []
+    real_save = store.save_waiting
+
+    def counted(*, wait: float | None = None) -> int:
+        left = real_save(wait=wait)
+        left_after.append(left)
+        return left
+
+    monkeypatch.setattr(store, "save_waiting", counted)
+    return left_after
+
+
+def retried(qtbot: QtBot, window: MainWindow, left_after: list[int], times: int = 3) -> None:
+    """Until the window has retried ``times`` times and said what the last retry found."""
+    qtbot.waitUntil(lambda: len(left_after) >= times, timeout=10_000)
+    said: list[bool] = []
+    history_of(window).when_saved(lambda: said.append(True))
+    qtbot.waitUntil(lambda: said != [])
+
+
 def links_in(path: Path) -> list[str]:
     """The links in the history file at ``path``, in the order saved."""
     conn = sqlite3.connect(path)
@@ -60,7 +85,7 @@ def links_in(path: Path) -> list[str]:
 
 
 def test_a_link_made_while_another_program_writes_the_history_is_saved_once_it_lets_go(
-    qtbot: QtBot, demo_window: MainWindow, quick_retries: None
+    qtbot: QtBot, demo_window: MainWindow, quick_retries: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # It was gone from the history for good, and the status blamed nothing and said that
     # restarting might help (it does not: the other program has to let go).
@@ -76,7 +101,9 @@ def test_a_link_made_while_another_program_writes_the_history_is_saved_once_it_l
         assert "another program is using the link history file" in status
         assert "Close that program" in status
         assert "restart" not in status
-        qtbot.wait(500)  # a few tries meanwhile, each refused
+        left_after = retries_of(monkeypatch, history_of(demo_window).store)
+        retried(qtbot, demo_window, left_after)  # a few tries meanwhile, each refused
+        assert set(left_after) == {1}
         assert links_in(path) == []
         assert demo_window.statusLabel.text() == status
     qtbot.waitUntil(lambda: links_in(path) == [link], timeout=5000)
@@ -139,7 +166,10 @@ def long_link_window(
 
 
 def test_a_link_made_while_the_disk_is_full_is_saved_once_there_is_room(
-    qtbot: QtBot, long_link_window: MainWindow, quick_retries: None
+    qtbot: QtBot,
+    long_link_window: MainWindow,
+    quick_retries: None,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window = long_link_window
     path = history_file(qtbot, window)
@@ -153,8 +183,11 @@ def test_a_link_made_while_the_disk_is_full_is_saved_once_there_is_room(
             "Free some space"
         )
         assert "restart" not in status
-        qtbot.wait(500)
+        left_after = retries_of(monkeypatch, history_of(window).store)
+        retried(qtbot, window, left_after)  # a few tries meanwhile, each refused
+        assert set(left_after) == {1}
         assert links_in(path) == []
+        assert window.statusLabel.text() == status
     qtbot.waitUntil(lambda: links_in(path) == [LINK_NEEDING_A_PAGE], timeout=5000)
     qtbot.waitUntil(lambda: window.statusLabel.text() == NOW_SAVED)
 
