@@ -146,6 +146,24 @@ def test_a_folder_on_a_share_that_does_not_answer_is_not_waited_for(
     assert time.monotonic() - started < 5  # not the half minute the share would take
 
 
+class WatchedLock:
+    """A lock that notes a thread made to wait for it (``waited``): put in place of the
+    settings store's, it shows when the window's change has come to the worker's write."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.waited = threading.Event()
+
+    def __enter__(self) -> WatchedLock:
+        if not self._lock.acquire(blocking=False):
+            self.waited.set()
+            self._lock.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._lock.release()
+
+
 # Starts a change of the settings as the window makes it; returns what waits for its end.
 WindowChange = Callable[[MainWindow], Callable[[QtBot], None]]
 
@@ -194,6 +212,8 @@ def test_a_folder_remembered_on_a_worker_and_a_change_the_window_saved_meanwhile
     window = open_window("--demo")
     store = window.setup.settings_store
     store.save(store.load())
+    lock = WatchedLock()
+    monkeypatch.setattr(store, "_saving", lock)  # one save at a time, as before
     disk = HeldWrites(monkeypatch, thread_name="remembering")
     worker = threading.Thread(
         target=SavePlaces(store).remember, args=("qr", tmp_path / "acme.png"), name="remembering"
@@ -202,7 +222,10 @@ def test_a_folder_remembered_on_a_worker_and_a_change_the_window_saved_meanwhile
     try:
         assert disk.waiting.wait(timeout=10)  # read, and being written
         finished = window_change(window)
-        qtbot.wait(500)  # the change waits for the worker's write, which it cannot undo then
+        # The change waits for the worker's write, which it cannot undo then. A fixed wait
+        # could end before the change, started on a worker too, had even begun on a loaded
+        # machine: it then came after the write, and the test proved nothing.
+        qtbot.waitUntil(lock.waited.is_set, timeout=10_000)
     finally:
         disk.release()
     worker.join(timeout=10)
