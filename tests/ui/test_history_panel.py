@@ -608,7 +608,8 @@ def test_a_link_pasted_into_the_search_shows_nothing_in_screen_sharing_mode(
     feature.panel.historySearchEdit.setText(f"{entries['relink'].url}.")
     switch = demo_window.screen_sharing.privacySwitch
     switch.click()  # turned on while the search waits for the pause in typing
-    qtbot.wait(2 * SEARCH_DELAY_MS)
+    qtbot.wait(2 * SEARCH_DELAY_MS)  # the pause is over
+    wait_until_settled(qtbot, demo_window)  # a search it set off would have been read now
     assert demo_window.screen_sharing.on and not feature.panel.isVisible()
     assert feature.panel.model.rowCount() == 0 and not feature.panel.model.loading
     assert not feature.open_history()
@@ -773,7 +774,7 @@ def test_a_kept_link_holding_a_key_learned_later_is_marked_unsafe_then(
     assert model.data(status) != "Unsafe link"  # not known as a key yet
 
     register_secret(key)  # as reading the profile's key does, on a worker thread
-    qtbot.waitUntil(lambda: model.data(status) == "Unsafe link", timeout=2000)
+    qtbot.waitUntil(lambda: model.data(status) == "Unsafe link")
 
 
 @pytest.mark.parametrize(
@@ -1723,7 +1724,7 @@ def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_ret
     # The dock's edge dragged: the four still share the new width.
     before = table.viewport().width()
     demo_window.resizeDocks([feature.dock], [feature.dock.width() + 60], Qt.Orientation.Horizontal)
-    qtbot.waitUntil(lambda: table.viewport().width() > before, timeout=2000)
+    qtbot.waitUntil(lambda: table.viewport().width() > before)
     assert fitted()
 
     feature.panel.set_narrow(False)  # below the form: the order an entry is told in, as before
