@@ -82,7 +82,13 @@ from tests.support.keyrings import (
 from tests.support.locked_files import HeldWrites, full_disk, refuse_reading
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import run_python
-from tests.ui.conftest import Spoken, WindowFactory, fill_form, settings_of
+from tests.ui.conftest import (
+    Spoken,
+    WindowFactory,
+    fill_form,
+    settings_of,
+    wait_until_settled,
+)
 
 GOOD_KEY = "kombo-test-key-7f3a9c2e1b4d8a6f"
 WRONG_KEY = "kombo-wrong-key-0000000000000000"
@@ -2164,7 +2170,7 @@ def test_a_profile_clicked_as_the_window_closes_asks_nothing_and_saves_no_key(
         slow_disk = threading.Timer(0.3, disk.release)  # the disk confirms the write
         slow_disk.start()
         window.close()
-        qtbot.wait(100)  # a question would be on show by now
+        wait_until_settled(qtbot, window)  # a question would be on show by now
     finally:
         disk.release()
         asked.stop()
@@ -2208,7 +2214,7 @@ def test_a_profile_clicked_before_closing_without_saving_the_key_asks_nothing_mo
         later = answer_next_box("Cancel")  # records any question asked after it
         disk.release()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
-        qtbot.wait(100)  # a question would be on show by now
+        settle_and_turn(qtbot, dialog)  # a question would be on show by now
     finally:
         disk.release()
         if later is not None:
@@ -2246,7 +2252,7 @@ def test_a_profile_removal_clicked_as_the_window_closes_is_neither_asked_nor_don
         slow_disk = threading.Timer(0.3, disk.release)  # the disk confirms the write
         slow_disk.start()
         window.close()
-        qtbot.wait(100)  # a question would be on show by now
+        wait_until_settled(qtbot, window)  # a question would be on show by now
     finally:
         disk.release()
         asked.stop()
@@ -2407,7 +2413,7 @@ def test_a_name_and_an_address_both_refused_are_each_said_before_settings_closes
     name = add_profile_and_type_its_name(qtbot, dialog, "proxy")  # already taken
     region = child(dialog, QComboBox, "regionCombo")
     region.setCurrentIndex(region.findData("CUSTOM"))
-    qtbot.wait(100)
+    settle(qtbot, dialog)
     address = type_address(qtbot, dialog, REFUSED_ADDRESS)
 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
@@ -2713,18 +2719,20 @@ def test_long_messages_are_shown_whole_and_the_dialog_grows_for_them(
     height = dialog.height()
     dialog.key.keyStatusLabel.setText(f"{long} {long}")
     dialog.key.environmentIdLabel.setText(f"{long} {long}")
-    qtbot.wait(100)
 
-    assert dialog.height() > height
-    assert dialog.width() >= layout_of(dialog).totalMinimumSize().width()
-    squeezed = [
-        label.objectName()
-        for label in dialog.findChildren(QLabel)
-        if label.isVisible()
-        and label.wordWrap()
-        and label.height() < label.heightForWidth(label.width())
-    ]
-    assert squeezed == []
+    def grown_for_them() -> None:  # laid out on the event loop, in as many turns as it takes
+        assert dialog.height() > height
+        assert dialog.width() >= layout_of(dialog).totalMinimumSize().width()
+        squeezed = [
+            label.objectName()
+            for label in dialog.findChildren(QLabel)
+            if label.isVisible()
+            and label.wordWrap()
+            and label.height() < label.heightForWidth(label.width())
+        ]
+        assert squeezed == []
+
+    qtbot.waitUntil(grown_for_them)
 
 
 def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
