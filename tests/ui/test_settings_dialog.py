@@ -1039,7 +1039,7 @@ def test_check_stored_key_and_forget_key(
     assert status(dialog) == f"Kombo accepted the stored key (environment {DEMO_ENVIRONMENT_ID})."
     assert DEMO_ENVIRONMENT_ID in child(dialog, QLabel, "environmentIdLabel").text()
 
-    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000):
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS):
         qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
     assert memory_keyring.secrets == {}
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
@@ -1198,7 +1198,7 @@ def test_custom_address_is_validated_in_plain_words(
 def test_https_and_loopback_addresses_are_accepted(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, address: str
 ) -> None:
-    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS) as changed:
         point_at(qtbot, dialog, address)
     assert changed.args == ["default"]
     assert not child(dialog, QLabel, "customBaseError").isVisible()
@@ -1653,7 +1653,7 @@ def test_renaming_only_the_case_keeps_the_key(
     credentials.save("default", GOOD_KEY)
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     name_edit.clear()
-    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS) as changed:
         qtbot.keyClicks(name_edit, "Default")
         qtbot.keyClick(name_edit, Qt.Key.Key_Return)
     assert changed.args == ["Default"]
@@ -1690,7 +1690,7 @@ def test_choosing_the_profile_in_use(
     assert not use.isEnabled()  # "default" is already in use
     select(dialog, "US team")
     assert use.isEnabled()
-    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS) as changed:
         qtbot.mouseClick(use, Qt.MouseButton.LeftButton)
     assert changed.args == ["US team"]
     assert store.load().active_profile == "US team"
@@ -1718,7 +1718,7 @@ def test_removing_the_profile_in_use_switches_to_another(
     )
     dialog = make_dialog()  # type: ignore[operator]
     answer_next_box("Remove profile")
-    with qtbot.waitSignal(dialog.profileChanged, timeout=1_000) as changed:
+    with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS) as changed:
         qtbot.mouseClick(
             child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
         )
