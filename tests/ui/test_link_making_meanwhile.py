@@ -17,7 +17,13 @@ from tests.support.history_helpers import history_of, open_history, shown_entrie
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
 from tests.support.window_system import close_as_the_person_does
-from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.conftest import (
+    WindowFactory,
+    fill_form,
+    make_link,
+    wait_until_ready,
+    wait_until_settled,
+)
 
 SLOW_SECONDS = 1.5
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -82,7 +88,9 @@ def test_a_link_shown_from_the_history_while_another_is_made_stays_on_screen(
 
     qtbot.waitUntil(lambda: history_of(window).store.count() == 2, timeout=10_000)
     wait_until_ready(qtbot, window)
-    qtbot.wait(200)  # the link made would have been painted, and its code drawn
+    # The link made would have been painted by now, and its code drawn: the code is computed
+    # on a worker after the paint, which a fixed wait could end before on a loaded machine.
+    wait_until_settled(qtbot, window)
 
     assert window.linkField.text() == first
     dialog = large_view()
