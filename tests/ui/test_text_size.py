@@ -36,6 +36,7 @@ from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.found import central_of, named
 from tests.support.history_helpers import history_of, open_history
+from tests.support.laid_out import wait_until_laid_out
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, settings_of
 
 USUAL = theme.usual_system_points()
@@ -125,7 +126,7 @@ def test_with_larger_text_the_smallest_window_cuts_nothing_off(
     window.resize(*MINIMUM_SIZE)  # as small as a person can make it
     fill_form(window)
     make_link(qtbot, window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert cut_off_at_the_right(window) == []
 
 
@@ -141,7 +142,7 @@ def test_with_larger_text_the_history_beside_the_form_cuts_nothing_off(
     fill_form(window)
     make_link(qtbot, window)
     open_history(qtbot, window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert cut_off_at_the_right(window) == []
 
 
@@ -171,14 +172,14 @@ def test_with_much_larger_text_the_window_never_gets_wider_than_the_screen(
 
     fill_form(window)
     make_link(qtbot, window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert content.minimumSizeHint().width() <= widest_allowed(window)
 
     window.createButton.click()  # the same customer again
     banner = history_of(window).banner
-    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    qtbot.waitUntil(banner.isVisible)
     window.resize(100, window.height())  # as narrow as it goes
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert window.width() <= widest_allowed(window)
     screen = window.screen().availableGeometry()
     # Those the warning shows ("Change the customer id" is only for a customer id shared
@@ -241,7 +242,7 @@ def test_with_larger_text_settings_never_gets_wider_than_the_screen(
     window = open_window()
     dialog = settings_of(qtbot, window)
     qtbot.waitExposed(dialog)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
 
     widest = AT_150.width() - WINDOW_FRAME[0]
     assert dialog.minimumSizeHint().width() <= widest
@@ -300,7 +301,7 @@ def test_with_larger_text_settings_fits_across_and_scrolls_only_up_and_down(
     system_text(USUAL * scale)
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
 
     area = dialog.scrollArea
     assert not area.horizontalScrollBar().isVisible()
@@ -309,7 +310,7 @@ def test_with_larger_text_settings_fits_across_and_scrolls_only_up_and_down(
     # The same with a key refused (its longer sentence) and "Save without checking" offered.
     dialog.key.saveAnywayButton.show()
     dialog.key.keyStatusLabel.setText("Kombo did not accept this key. " * 4)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert not area.horizontalScrollBar().isVisible()
     assert cut_at_the_right_or_squeezed(dialog) == []
     dialog.reject()
@@ -329,7 +330,7 @@ def test_settings_grows_no_wider_than_the_screen_for_a_long_message(
     qtbot.waitExposed(dialog)
     dialog.resize(AT_150.width() + 200, dialog.height())
     dialog.key.keyStatusLabel.setText("A very long message that keeps going. " * 40)
-    qtbot.wait(100)
+    wait_until_laid_out(qtbot)
 
     assert dialog.width() <= AT_150.width() - WINDOW_FRAME[0]
 
@@ -406,7 +407,7 @@ def test_with_twice_the_text_on_a_laptop_at_150_the_programs_name_is_never_cut_u
     system_text(USUAL * theme.LARGEST_TEXT_SCALE)
     window = open_window("--demo")
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     title = named(window, QLabel, "headerTitle")
     assert shown_whole_or_with_a_tip(title, "Kombo Desktop"), title.text()
     assert title.text().startswith("Kombo")
@@ -420,7 +421,7 @@ def test_at_the_usual_text_size_the_programs_name_is_whole(
     monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
     window = open_window("--demo")
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     title = named(window, QLabel, "headerTitle")
     assert title.text() == "Kombo Desktop"
     assert title.toolTip() == ""
@@ -442,7 +443,7 @@ def test_on_a_laptop_at_150_the_reconnection_button_keeps_its_words_whole(
     window = open_window("--demo")
     window.tabs.setCurrentWidget(window.relinkForm)
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     button = window.relinkButton
     footer = window.relinkForm.footer
     assert button.width() >= button.sizeHint().width(), button.text()
@@ -470,18 +471,18 @@ def test_on_a_laptop_at_150_going_to_reconnect_shows_the_short_words_in_a_narrow
     started_there = open_window("--demo")
     started_there.tabs.setCurrentWidget(started_there.relinkForm)
     qtbot.waitExposed(started_there)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     narrow = started_there.tabs.width()
     started_there.close()
 
     window = open_window("--demo")
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     window.linkForm.focus_first_field()
     QTest.keyClick(
         window.focusWidget() or window, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier
     )
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert window.tabs.currentWidget() is window.relinkForm
     button = window.relinkButton
     assert button.text() == RELINK_SHORT_TEXT
@@ -504,20 +505,20 @@ def test_on_a_laptop_at_150_the_first_screen_has_the_narrow_column_and_the_large
     started_there = open_window("--demo")
     started_there.tabs.setCurrentWidget(started_there.relinkForm)
     qtbot.waitExposed(started_there)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     narrow = started_there.tabs.width()
     code = started_there.qrView.width()
     started_there.close()
 
     window = open_window("--demo")
     qtbot.waitExposed(window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert window.tabs.currentWidget() is window.linkForm
     assert window.tabs.width() == narrow
     assert window.qrView.width() >= code
     for form in (window.relinkForm, window.linkForm):  # and it stays so, tab after tab
         window.tabs.setCurrentWidget(form)
-        qtbot.wait(50)
+        wait_until_laid_out(qtbot)
         assert window.tabs.width() == narrow
 
 
@@ -538,7 +539,7 @@ def test_on_a_narrow_screen_the_settings_footer_keeps_its_words_whole(
     system_text(USUAL * scale)
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     close = named(dialog, QPushButton, "closeSettingsButton")
     version = named(dialog, QLabel, "settingsVersionLabel")
     for widget in (dialog.logFolderButton, close, version):
@@ -584,7 +585,7 @@ def test_on_a_laptop_at_150_with_larger_text_the_forms_fields_are_never_cut(
     qtbot.waitExposed(window)
     for form in (window.linkForm, window.relinkForm):
         window.tabs.setCurrentWidget(form)
-        qtbot.wait(50)
+        wait_until_laid_out(qtbot)
         assert fields_cut_at_the_right(form) == [], type(form).__name__
         stacked = [grid.stacked for grid in form.field_forms]
         assert stacked == [scale > 1] * len(stacked)  # beside their fields at the usual size
@@ -613,7 +614,7 @@ def test_the_more_options_opened_in_a_narrow_form_place_their_labels_as_the_rest
     form = window.linkForm
     form.advanced.toggle.click()
     qtbot.waitUntil(window.scopeConfigEdit.isVisible)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert fields_cut_at_the_right(form) == []
     stacked = [grid.stacked for grid in form.field_forms]
     assert stacked == [scale > 1] * len(stacked)
@@ -669,7 +670,7 @@ def test_on_a_laptop_at_150_with_larger_text_the_result_is_never_cut(
     qtbot.waitExposed(window)
     fill_form(window)
     make_link(qtbot, window)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert result_cut_at_the_right(window) == []
     panel = window.resultPanel
     assert panel.qrView.width() >= QR_MIN_SIZE
@@ -711,14 +712,14 @@ def test_in_the_narrowest_window_the_duplicate_warning_leaves_the_code_beside_th
     fill_form(window)
     make_link(qtbot, window)
     window.resize(600, window.height())  # as narrow as the window goes
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert code_is_beside_the_buttons(window)
     code_width = window.qrView.width()
 
     window.createButton.click()  # the same customer and tool again: the warning
     banner = history_of(window).banner
     qtbot.waitUntil(banner.isVisible)
-    qtbot.wait(100)
+    wait_until_laid_out(qtbot)
     assert code_is_beside_the_buttons(window)
     assert window.qrView.width() >= code_width  # as large, or larger
     assert result_cut_at_the_right(window) == []
@@ -726,7 +727,7 @@ def test_in_the_narrowest_window_the_duplicate_warning_leaves_the_code_beside_th
         assert button.width() >= button.sizeHint().width(), button.objectName()
 
     banner.dismissButton.click()
-    qtbot.wait(100)
+    wait_until_laid_out(qtbot)
     assert code_is_beside_the_buttons(window)
     assert window.qrView.width() >= code_width  # as large, or larger
 
@@ -750,13 +751,13 @@ def test_in_the_narrowest_window_with_twice_the_text_the_demo_links_expiry_is_wh
     fill_form(window)
     make_link(qtbot, window)
     window.resize(600, window.height())  # as narrow as the window goes
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert code_is_beside_the_buttons(window)
     assert window.resultPanel.demoNote.isVisible()
     assert result_cut_at_the_right(window) == []
     # Wrapped only where it must be: at the usual width it keeps to one line.
     window.resize(FULL_HD.width() - WINDOW_FRAME[0], window.height())
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     expiry = window.resultPanel.expiryLabel
     assert expiry.height() < 2 * expiry.fontMetrics().height()
     assert result_cut_at_the_right(window) == []
@@ -809,11 +810,11 @@ def test_in_the_narrowest_window_the_qr_hint_is_whole_or_left_out(
     fill_form(window)
     make_link(qtbot, window)
     window.resize(600, window.height())  # as narrow as the window goes
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert hint_problems(window) == []
 
     window.createButton.click()  # the same customer and tool again: the warning
     banner = history_of(window).banner
     qtbot.waitUntil(banner.isVisible)
-    qtbot.wait(100)
+    wait_until_laid_out(qtbot)
     assert hint_problems(window) == []
