@@ -348,7 +348,7 @@ def test_an_earlier_link_sent_again_says_until_when_it_works(
     )
     demo_window.createButton.click()
     feature = history_of(demo_window)
-    qtbot.waitUntil(feature.banner.isVisible, timeout=2000)
+    qtbot.waitUntil(feature.banner.isVisible)
     feature.banner.useExistingButton.click()
     button(demo_window, "copyInvitationButton").click()
     text = QGuiApplication.clipboard().text()
