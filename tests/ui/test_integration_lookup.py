@@ -28,6 +28,7 @@ from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tool
 from tests.support.found import central_of, content_of
 from tests.support.history_helpers import open_history, shown_entries
 from tests.support.history_records import record_relink, record_unchecked_relink
+from tests.support.laid_out import wait_until_laid_out
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import (
     WindowFactory,
@@ -654,7 +655,7 @@ def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_
     shown = window.resultPanel.shown
     assert shown is not None
     window.resultPanel.show_link(replace(shown, organization=long_name.strip()))
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert (title.height(), window.resultPanel.width()) == (one_line, width)
     assert title.text().startswith("Reconnection link · Personio")
     assert title.text().endswith("…")
@@ -880,7 +881,7 @@ def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
         lookup_of(qtbot, window)
         window.relinkIntegrationEdit.setText(INTEGRATION_ID)
         qtbot.waitUntil(lambda: organization in hint(window), timeout=10_000)
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     area = window.relinkForm.scrollArea
     assert content_of(area).width() <= area.viewport().width()
     assert central_of(window).minimumSizeHint().width() <= MINIMUM_SIZE[0]

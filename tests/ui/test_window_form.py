@@ -48,6 +48,7 @@ from tests.support.found import completer_of, content_of, line_edit_of, named
 from tests.support.history_helpers import open_history
 from tests.support.history_records import record_link
 from tests.support.keyrings import PromptingKeyring
+from tests.support.laid_out import wait_until_laid_out
 from tests.ui.conftest import (
     WindowFactory,
     fill_form,
@@ -413,7 +414,7 @@ def test_a_long_address_offered_never_widens_the_form(
     page = area.widget()
     assert page is not None
     qtbot.waitUntil(lambda: page.width() <= area.viewport().width())
-    qtbot.wait(50)  # settled, not passing through
+    wait_until_laid_out(qtbot)  # settled, not passing through
     assert page.width() <= area.viewport().width()
 
 
@@ -428,7 +429,7 @@ def test_a_long_made_up_tool_name_in_its_error_never_widens_the_form(
     area = demo_window.linkForm.scrollArea
     page = area.widget()
     assert page is not None
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert page.width() <= area.viewport().width()
 
 
