@@ -14,7 +14,6 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -129,12 +128,13 @@ def test_closing_during_a_request_neither_hangs_nor_crashes(
     workers = [t for t in threading.enumerate() if t.name.startswith("kombo-task-create-link")]
     assert workers
     window.close()
-    # Outcomes still queued for the closed window are dropped, never delivered.
-    QApplication.processEvents()
-    qtbot.wait(50)
     for worker in workers:
         worker.join(5)
         assert not worker.is_alive()
+    # Outcomes still queued for the closed window are dropped, never delivered: what the
+    # workers sent is queued by now, and handled by the turn of the event loop awaited here
+    # (awaited before the workers had ended, an outcome could come after the check).
+    wait_until_settled(qtbot, window)
     assert window.linkField.text() == ""
 
 
