@@ -54,6 +54,13 @@ class AfterFirstPaint(QObject):
         idle steps included."""
         return self._window is None and not self._pending and not self._idle_steps
 
+    @property
+    def turns_waiting(self) -> bool:
+        """True while actions or idle steps wait for turns of the event loop that will come
+        (the first paint is past, or ``run_now`` was called): work such as a new key's check
+        that has not started yet, which whoever waits for the window to settle waits for."""
+        return self._window is None and bool(self._pending or self._idle_steps)
+
     def add_in_idle_turns(self, steps: Iterable[Callable[[], None]]) -> None:
         """Run ``steps`` after the actions, one per turn of the event loop, each once the
         events waiting then (a key press, a click, a paint) have been handled. For work that

@@ -185,15 +185,17 @@ def wait_until_ready(qtbot: QtBot, window: MainWindow) -> None:
 
 def wait_until_settled(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
     """Until the window has nothing left to do: no background work waiting for its outcome,
-    and a turn of the event loop gone by with none started. What a test then finds absent
-    (a request sent, a warning shown) did not happen, however slow the machine: a request
-    started by the window has reached the server once its work is delivered, and an outcome
-    has been acted on once the turn after it has run. A fixed wait proved nothing on a loaded
-    machine, where the work could still be on its way when it ended."""
+    none waiting for its turn of the event loop (``StartUp.turns_waiting``: a new key's check
+    is started in one), and a turn of the event loop gone by with none started. What a test
+    then finds absent (a request sent, a warning shown) did not happen, however slow the
+    machine: a request started by the window has reached the server once its work is
+    delivered, and an outcome has been acted on once the turn after it has run. A fixed wait
+    proved nothing on a loaded machine, where the work could still be on its way when it
+    ended."""
     round_: dict[str, list[bool] | None] = {"turn": None}
 
     def settled() -> bool:
-        if window.runner.active:
+        if window.runner.active or window.start_up.turns_waiting:
             round_["turn"] = None  # work (re)started: a fresh turn must follow its outcome
             return False
         if round_["turn"] is None:
