@@ -69,6 +69,20 @@ class PaintClock(QObject):
         return False
 
 
+def painted_again(qtbot: QtBot, widget: QWidget) -> None:
+    """Have ``widget`` painted again, and wait for that paint and the turn of the event loop
+    after it: what the paint set off by mistake (``AfterFirstPaint`` runs its work in the
+    turns after one) has run by then. A fixed wait proved nothing on a loaded machine, where
+    it could end before the paint."""
+    clock = PaintClock(widget)
+    widget.update()
+    qtbot.waitUntil(lambda: clock.painted_at is not None)
+    widget.removeEventFilter(clock)
+    turn: list[bool] = []
+    QTimer.singleShot(0, lambda: turn.append(True))
+    qtbot.waitUntil(lambda: bool(turn))
+
+
 @pytest.fixture
 def window(qtbot: QtBot) -> QMainWindow:
     widget = QMainWindow()
@@ -90,8 +104,7 @@ def test_actions_run_once_after_the_first_paint_in_order(qtbot: QtBot, window: Q
     assert [name for name, _ in ran] == ["first", "second"]
     assert clock.painted_at is not None and clock.painted_at < ran[0][1]
     assert hook.done
-    window.update()
-    qtbot.wait(30)
+    painted_again(qtbot, window)
     assert len(ran) == 2  # later paints run nothing again
     hook.add(lambda: ran.append(("late", 0.0)))
     assert ran[-1][0] == "late"  # after the first frame, at once
@@ -104,7 +117,7 @@ def test_run_now_runs_what_is_pending_without_a_paint(qtbot: QtBot, window: QMai
     hook.run_now()
     assert ran == [1]
     window.show()
-    qtbot.wait(30)
+    painted_again(qtbot, window)
     hook.run_now()
     assert ran == [1]
 
@@ -254,7 +267,7 @@ def test_after_next_paint_waits_for_the_widgets_paint(qtbot: QtBot, window: QMai
     after_next_paint(window, lambda: ran.append(time.perf_counter()), 5000)
     qtbot.waitUntil(lambda: len(ran) == 1, timeout=3000)
     assert clock.painted_at is not None and clock.painted_at < ran[0]
-    qtbot.wait(30)
+    painted_again(qtbot, window)
     assert len(ran) == 1
 
 
@@ -585,6 +598,27 @@ def test_closing_anyway_without_the_link_the_history_still_cannot_take_asks_only
     assert window.closed
 
 
+def wait_for_a_refused_retry(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Until the history, open with links it could not save, has tried them again (every
+    ``RETRY_SECONDS``), been refused, and the window has taken that outcome."""
+    store = window.history.store
+    save_waiting = store.save_waiting
+    still_waiting: list[int] = []  # after each retry, on the worker thread
+
+    def counted(*, wait: float | None = None) -> int:
+        left = save_waiting(wait=wait)
+        still_waiting.append(left)
+        return left
+
+    monkeypatch.setattr(store, "save_waiting", counted)
+    qtbot.waitUntil(lambda: any(left > 0 for left in still_waiting), timeout=10_000)
+    taken: list[bool] = []
+    window.history.when_saved(lambda: taken.append(True))
+    qtbot.waitUntil(lambda: bool(taken))
+
+
 def test_a_link_made_while_the_history_was_opened_that_the_file_refuses_is_saved_once_it_can(
     qtbot: QtBot,
     open_window: WindowFactory,
@@ -611,7 +645,10 @@ def test_a_link_made_while_the_history_was_opened_that_the_file_refuses_is_saved
         said = window.statusLabel.text()
         assert "another program is using the link history file" in said
         assert history_opening.NOT_SAVED_WHILE_OPENING not in said
-        qtbot.wait(300)  # tried again meanwhile, refused
+        # Tried again meanwhile, and refused: waited for, not a fixed time, which a loaded
+        # machine could end before a retry had met the held file.
+        wait_for_a_refused_retry(qtbot, window, monkeypatch)
+        assert window.statusLabel.text() == said  # a refused retry says nothing new
     qtbot.waitUntil(
         lambda: window.statusLabel.text() == "The link is now saved in the history.",
         timeout=5000,
