@@ -98,7 +98,7 @@ def made_a_moment_ago(text: str) -> bool:
 def try_again(qtbot: QtBot, window: MainWindow) -> None:
     """Press Create for the same customer; the warning must appear instead of a request."""
     window.createButton.click()
-    qtbot.waitUntil(lambda: history_of(window).banner.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: history_of(window).banner.isVisible())
     # A wrongly sent request has arrived before counting: the window's work is all done.
     wait_until_settled(qtbot, window)
 
@@ -886,7 +886,7 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
 
         window.createButton.click()
         banner = history_of(window).banner
-        qtbot.waitUntil(banner.isVisible, timeout=2000)
+        qtbot.waitUntil(banner.isVisible)
 
         def acme_on_show() -> bool:
             shown = window.resultPanel.shown
@@ -910,7 +910,7 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
         assert window.createButton.hasFocus()
 
         QTest.keyClick(window.createButton, Qt.Key.Key_Return)
-        qtbot.waitUntil(banner.isVisible, timeout=2000)
+        qtbot.waitUntil(banner.isVisible)
         banner.createAnywayButton.click()
         qtbot.waitUntil(lambda: window.linkField.text() not in ("", acme), timeout=5000)
         wait_until_ready(qtbot, window)

@@ -745,7 +745,7 @@ def test_a_refused_key_offers_the_way_to_settings(qtbot: QtBot, window_for: obje
     action = window.statusPanel.statusActionButton
     assert action.isVisible() and action.text() == "Open settings"
     action.click()
-    qtbot.waitUntil(lambda: window.settings_dialog is not None, timeout=2000)
+    qtbot.waitUntil(lambda: window.settings_dialog is not None)
     assert window.settings_dialog.isVisible()
     window.settings_dialog.reject()
     # The next message has its own way forward, or none.

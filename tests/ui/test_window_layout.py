@@ -340,7 +340,7 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
     if history_first:
         open_history(qtbot, demo_window)
     demo_window.createButton.click()  # the same customer and tool again
-    qtbot.waitUntil(lambda: feature.banner.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: feature.banner.isVisible())
     if not history_first:
         open_history(qtbot, demo_window)
     qtbot.wait(50)
@@ -418,7 +418,7 @@ def test_beside_the_form_the_history_columns_grow_with_the_text(
     feature = open_history(qtbot, window)
     assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
     table = feature.panel.historyTable
-    qtbot.waitUntil(lambda: table.model().rowCount() == 1, timeout=2000)
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
     qtbot.wait(50)
 
     first = [ORGANISATION, TOOL, WHEN]
@@ -441,7 +441,7 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     make_link(qtbot, demo_window)
     demo_window.createButton.click()  # the same customer and tool again: a duplicate warning
     feature = history_of(demo_window)
-    qtbot.waitUntil(lambda: feature.banner.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: feature.banner.isVisible())
     qtbot.wait(50)
     # The warning stands in the form's column (the link on show keeps its height): the form's
     # first field and Create stay in view under it, the rest of the form scrolls.
@@ -911,7 +911,7 @@ def test_the_window_settles_at_every_height(
             assert not cut_off, f"cut off at height {height}: {cut_off}"
         # Nothing cut off at the right once the layout has settled (a scroll bar may show
         # for a moment while the actions change their look).
-        qtbot.waitUntil(lambda: panel.width() <= view.width(), timeout=1000)
+        qtbot.waitUntil(lambda: panel.width() <= view.width())
 
     heights = [(1180, height) for height in range(570, 800, 2)]
     restless = sizes_that_never_settle(qtbot, window, heights, check)

@@ -615,7 +615,7 @@ def test_a_settings_change_waiting_behind_the_choices_of_a_link_is_saved_at_clos
         assert len(disk.threads) == 1
         # Held back meanwhile: a click would act on the settings as they were.
         hint = named(dialog, QLabel, "settingsSavingHint")
-        qtbot.waitUntil(lambda: not hint.isHidden(), timeout=2000)
+        qtbot.waitUntil(lambda: not hint.isHidden())
         threading.Timer(0.3, disk.release).start()
         window.close()
     finally:
@@ -645,7 +645,7 @@ def test_settings_opened_while_the_choices_of_a_link_are_written_waits_for_nothi
         assert named(dialog, QListWidget, "profileList").isEnabled()
         assert not dialog.busy
         dialog.reject()  # Close, nothing changed
-        qtbot.waitUntil(lambda: window.settings_dialog is None, timeout=2000)
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
     finally:
         disk.release()
     qtbot.waitUntil(lambda: store.load().language == "fr", timeout=5000)
