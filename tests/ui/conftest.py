@@ -185,17 +185,23 @@ def wait_until_ready(qtbot: QtBot, window: MainWindow) -> None:
 
 def wait_until_settled(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
     """Until the window has nothing left to do: no background work waiting for its outcome,
-    none waiting for its turn of the event loop (``StartUp.turns_waiting``: a new key's check
-    is started in one), and a turn of the event loop gone by with none started. What a test
-    then finds absent (a request sent, a warning shown) did not happen, however slow the
-    machine: a request started by the window has reached the server once its work is
-    delivered, and an outcome has been acted on once the turn after it has run. A fixed wait
-    proved nothing on a loaded machine, where the work could still be on its way when it
-    ended."""
+    and a turn of the event loop gone by with none started. What a test then finds absent
+    (a request sent, a warning shown) did not happen, however slow the machine: a request
+    started by the window has reached the server once its work is delivered, and an outcome
+    has been acted on once the turn after it has run. A fixed wait proved nothing on a loaded
+    machine, where the work could still be on its way when it ended. Work the window has yet
+    to start in later turns of its own counts too (``window.start_up``, which begins at the
+    first frame: the key check comes after its other steps): the turn waited for could pass
+    before it started. A window never shown starts only what ``run_now`` left to later turns
+    (``StartUp.turns_waiting``)."""
     round_: dict[str, list[bool] | None] = {"turn": None}
 
+    def start_up_pending() -> bool:
+        start_up = window.start_up
+        return start_up.turns_waiting or (window.isVisible() and not start_up.done)
+
     def settled() -> bool:
-        if window.runner.active or window.start_up.turns_waiting:
+        if window.runner.active or start_up_pending():
             round_["turn"] = None  # work (re)started: a fresh turn must follow its outcome
             return False
         if round_["turn"] is None:

@@ -367,7 +367,7 @@ def test_a_refused_refresh_keeps_the_bundled_list_and_says_the_key_was_refused(
         window = open_window("--api-base", server.base_url)
         before = window.toolCombo.count()
         qtbot.waitUntil(lambda: len(server.requests_to("GET", "/v1/tools/hris")) == 1)
-        qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+        wait_until_settled(qtbot, window)  # the refusal acted on, and no other list asked for
         assert window.toolCombo.count() == before
         assert window.toolCombo.findData("acmehr") == -1
         # Every link would be refused too: said at once (a network failure stays quiet, see
@@ -718,9 +718,11 @@ def account_profile(name: str, server: FaultServer, environment: str | None = No
 
 
 def refreshed(qtbot: QtBot, window: MainWindow, server: FaultServer, asked_before: int) -> None:
-    """Wait until the window asked ``server`` for its tool lists again and took the answer."""
+    """Wait until the window asked ``server`` for its tool lists again and took the answer.
+    Settled, not only without work running: a request of the refresh before could come in
+    between, with the new one not yet started in its turn."""
     qtbot.waitUntil(lambda: len(server.requests) > asked_before, timeout=10_000)
-    qtbot.waitUntil(lambda: window.runner.active == [], timeout=10_000)
+    wait_until_settled(qtbot, window)
 
 
 @pytest.mark.parametrize("new_account", ["refused", "out of reach", "same address"])
