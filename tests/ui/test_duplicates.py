@@ -938,7 +938,7 @@ def test_an_earlier_link_that_expires_while_the_warning_is_open_is_not_used(
     # "Use the existing link" showed it, expired, with "Showing the link ... for this customer"
     # in green, and the request held back was dropped without a word.
     fill_form(demo_window)
-    record_hour_long_link(
+    earlier = record_hour_long_link(
         history_of(demo_window).store,
         f"{demo_of(demo_window).origin}/demo/connect?token=soon",
         left=timedelta(seconds=1),
@@ -947,7 +947,7 @@ def test_an_earlier_link_that_expires_while_the_warning_is_open_is_not_used(
         is_demo=True,
     )
     try_again(qtbot, demo_window)
-    qtbot.wait(1200)  # the earlier link has expired by now
+    qtbot.waitUntil(lambda: not earlier.is_valid())  # it expires while the warning is open
     history_of(demo_window).banner.useExistingButton.click()
     assert demo_window.linkField.text() == ""
     assert not history_of(demo_window).banner.isVisible()
