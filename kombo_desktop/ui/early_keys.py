@@ -5,7 +5,9 @@ focus to the Cancel button shown in its place (``RequestForm.set_busy``), so tha
 does not land somewhere the next key would do something unchosen. An impatient second press
 of Space or Enter a moment later then landed on Cancel and stopped the request just asked
 for. For ``IGNORED_FOR_MS`` after the hand-over those keys on Cancel are let go; a click and
-Esc still cancel at once, and after the moment the keys do too.
+Esc still cancel at once, and after the moment the keys do too. The moment is the person's:
+a second press held up by work on the UI thread is compared by when it was pressed (the key
+events' timestamps), not only by when it was handled.
 
 It is apart from ``request_form`` so that the form's module stays about the form; it is made
 the first time a request starts from the keyboard, never for the first frame.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import time
 
 from PySide6 import QtCore
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
@@ -29,29 +31,47 @@ IGNORED_FOR_MS = 500
 
 class EarlyKeysIgnored(QObject):
     """Lets Space and Enter on ``button`` go unanswered for ``IGNORED_FOR_MS`` after each
-    :meth:`start`. Watches ``button`` only meanwhile: no other event of it waits for this."""
+    :meth:`start`, counted from when they were handled or, where the system tells, from
+    when the first press and they were pressed. Watches ``button`` from :meth:`start` to
+    :meth:`stop` only (while it is shown): its other events do not wait for this."""
 
     def __init__(self, button: QWidget) -> None:
         super().__init__(button)
         self._button = button
-        self._until = 0.0  # time.monotonic() before which the keys are ignored; 0: not watching
+        self._watching = False
+        self._until = 0.0  # time.monotonic() before which the keys are ignored
+        self._pressed_at = 0  # the first press's timestamp (the system's ms); 0: unknown
 
-    def start(self) -> None:
+    def start(self, pressed_at: int = 0) -> None:
         """``button`` has just taken the focus from the button pressed: ignore the keys that
-        would press it for a moment."""
-        if not self._until:
+        would press it for a moment. ``pressed_at``: the timestamp of the key event that
+        pressed that button (0: unknown)."""
+        if not self._watching:
             self._button.installEventFilter(self)
+            self._watching = True
         self._until = time.monotonic() + IGNORED_FOR_MS / 1000
-        QTimer.singleShot(IGNORED_FOR_MS + 10, self, self._stop_when_over)
+        self._pressed_at = pressed_at
 
-    def _stop_when_over(self) -> None:
-        if self._until and time.monotonic() >= self._until:
-            self._until = 0.0
+    def stop(self) -> None:
+        """``button`` gives the focus back (the request is over): nothing more to ignore."""
+        if self._watching:
             self._button.removeEventFilter(self)
+            self._watching = False
+        self._until = 0.0
+        self._pressed_at = 0
+
+    def _pressed_soon_after(self, event: QKeyEvent) -> bool:
+        """Whether the system says ``event`` was pressed within the moment after the first
+        press. Keys pressed while the UI thread was busy (start-up steps on a slow laptop)
+        are handled late; counted from when they were handled, a quick second press came
+        after the moment and cancelled. Test tools and some systems give no timestamp (0)."""
+        if not self._pressed_at or not event.timestamp():
+            return False
+        return 0 <= event.timestamp() - self._pressed_at <= IGNORED_FOR_MS
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if time.monotonic() >= self._until or event.type() != QEvent.Type.KeyPress:
+        if event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
         keys = (
@@ -60,4 +80,6 @@ class EarlyKeysIgnored(QObject):
             QtCore.Qt.Key.Key_Enter,
             QtCore.Qt.Key.Key_Select,
         )
-        return event.key() in keys
+        if event.key() not in keys:
+            return False
+        return time.monotonic() < self._until or self._pressed_soon_after(event)

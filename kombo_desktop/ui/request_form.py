@@ -13,7 +13,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6 import QtCore
-from PySide6.QtCore import QPoint, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -40,6 +40,7 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.stacked_labels import LabelsAboveWhenNarrow
 from kombo_desktop.ui.widgets import (
@@ -129,6 +130,7 @@ class RequestForm(SubmitOnEnter):
         self.field_forms: list[FieldForm] = []  # the grids of labels and fields, in order
         self.tab_chain: list[QWidget] = []
         self._early_keys: EarlyKeysIgnored | None = None  # see set_busy
+        self._primary_key_at = 0  # timestamp of the last key event on the primary button
 
     # --- construction ------------------------------------------------------------------------
 
@@ -152,6 +154,7 @@ class RequestForm(SubmitOnEnter):
         self._primary = push_button(name, text, accessible_name)
         self._primary.setProperty("primary", True)
         self._primary.clicked.connect(self.submitted)
+        self._primary.installEventFilter(self)  # when its keys are pressed: see eventFilter
         self._cancel = push_button(cancel_name, "Cancel", cancel_accessible_name)
         self._cancel.setToolTip(STOP_TOOLTIP)
         self._cancel.clicked.connect(self.cancel_requested)
@@ -418,6 +421,8 @@ class RequestForm(SubmitOnEnter):
         if not busy:
             primary.setEnabled(True)
             hand_over_focus([cancel], primary)
+            if self._early_keys is not None:
+                self._early_keys.stop()
             # Cancel and the longer "Creating link…" go before the other buttons come back
             # (Qt lays the footer out as each is shown): for a moment all of them side by side
             # widened the form, and with larger text the window, past a laptop's screen.
@@ -446,7 +451,20 @@ class RequestForm(SubmitOnEnter):
 
         if self._early_keys is None:
             self._early_keys = EarlyKeysIgnored(self._cancel)
-        self._early_keys.start()
+        self._early_keys.start(self._primary_key_at)
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Notes when a key of the primary button was pressed or let go (the system's
+        timestamp): a second press that waited behind work on the UI thread is told from a
+        later one by it (``early_keys``)."""
+        if watched is self._primary and event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.KeyRelease,
+        ):
+            assert isinstance(event, QKeyEvent)
+            self._primary_key_at = event.timestamp()
+        return False
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """The primary button's shorter words follow the footer's width from the form's

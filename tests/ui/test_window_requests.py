@@ -11,9 +11,10 @@ from itertools import pairwise
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -275,6 +276,52 @@ def test_a_quick_second_press_of_the_key_does_not_cancel_the_link_just_asked_for
     pressed_with_the_keyboard(qtbot, slow_window, key)
     qtbot.wait(150)
     qtbot.keyClick(slow_window.cancelButton, key)
+    assert slow_window.busy
+    qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
+    assert slow_server.create_link_count == 1
+
+
+def keys_pressed_at(window: MainWindow, key: Qt.Key, *times_ms: int) -> None:
+    """Queue a press and a release of ``key`` for the window at each of ``times_ms`` (the
+    events' own timestamps, as the system gives them), as keys pressed while the UI thread
+    is busy wait: each goes to the widget with the focus when it is handled."""
+    handle = window.windowHandle()
+    assert handle is not None
+    text = " " if key == Qt.Key.Key_Space else "\r"
+    for at in times_ms:
+        for kind, later in ((QEvent.Type.KeyPress, 0), (QEvent.Type.KeyRelease, 60)):
+            event = QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, text)
+            event.setTimestamp(at + later)
+            QApplication.postEvent(handle, event)
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Space, Qt.Key.Key_Return])
+@pytest.mark.parametrize("busy", ["before the first press", "after the first press"])
+def test_a_quick_second_press_held_up_by_a_busy_moment_does_not_cancel(
+    qtbot: QtBot, slow_window: MainWindow, slow_server: DemoKomboServer, key: Qt.Key, busy: str
+) -> None:
+    # The moment in which the keys are ignored was counted from when the first press was
+    # handled: work on the UI thread right after it (start-up steps on a slow laptop) held
+    # the second press, pressed 150 ms later, past that moment, and it cancelled the link.
+    slow_server.delay_seconds = 2
+    qtbot.waitUntil(lambda: slow_window.start_up.done)
+    wait_until_settled(qtbot, slow_window)
+    slow_window.activateWindow()
+    slow_window.createButton.setFocus()
+    qtbot.waitUntil(slow_window.createButton.hasFocus)
+    busy_for_seconds = 0.8
+
+    def busy_moment() -> None:
+        slow_window.createButton.clicked.disconnect(busy_moment)
+        time.sleep(busy_for_seconds)
+
+    if busy == "after the first press":
+        slow_window.createButton.clicked.connect(busy_moment)
+    keys_pressed_at(slow_window, key, 1_000_000, 1_000_150)
+    if busy == "before the first press":
+        time.sleep(busy_for_seconds)
+    qtbot.waitUntil(lambda: slow_server.create_link_count == 1)
+    qtbot.wait(100)  # the second press handled
     assert slow_window.busy
     qtbot.waitUntil(lambda: slow_window.linkField.text() != "", timeout=10_000)
     assert slow_server.create_link_count == 1
