@@ -19,7 +19,14 @@ from kombo_desktop.ui.history_dock import FLOATING_ROWS, PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import CREATE_TAB, MainWindow
 from tests.support.history_helpers import history_of, open_history
-from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.support.laid_out import wait_until_laid_out
+from tests.ui.conftest import (
+    SystemText,
+    WindowFactory,
+    fill_form,
+    make_link,
+    wait_until_settled,
+)
 from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
 
 ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
@@ -29,8 +36,24 @@ def with_a_link_in_the_history(qtbot: QtBot, window: MainWindow) -> HistoryFeatu
     fill_form(window)
     make_link(qtbot, window)
     feature = open_history(qtbot, window)
-    qtbot.wait(50)
+    settled(qtbot, window)
     return feature
+
+
+def settled(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the window has nothing left to do and neither it nor the history moves any more.
+    The program places a history floated or docked by hand a turn of the event loop later
+    (``HistoryPlacement._dock_top_level_changed``), and the window and the history lay out
+    over more turns: a fixed wait could end before, on a loaded machine, and what the test
+    then found absent (the list emptied, the window widened) could still come."""
+    wait_until_settled(qtbot, window)
+    wait_until_laid_out(qtbot)
+
+
+def wait_placed(qtbot: QtBot, window: MainWindow, dock: QDockWidget, *, floating: bool) -> None:
+    """Until the history is floating (or docked) and shown, and placed: ``settled``."""
+    qtbot.waitUntil(lambda: dock.isFloating() == floating and dock.isVisible())
+    settled(qtbot, window)
 
 
 def float_button(dock: QDockWidget) -> QAbstractButton:
@@ -74,7 +97,7 @@ def test_the_float_button_keeps_the_list_wherever_the_history_goes(
     for _ in range(2):  # floated (or docked) and back
         floating = dock.isFloating()
         float_button(dock).click()
-        qtbot.wait(100)
+        settled(qtbot, window)
         assert dock.isFloating() != floating or dock.isFloating()  # docked unless no room
         assert feature.history_open and dock.isVisible()
         assert model.active and model.rowCount() == 1
@@ -89,7 +112,7 @@ def test_the_close_button_of_a_floating_history_still_closes_it(
     feature = with_a_link_in_the_history(qtbot, demo_window)
     if not feature.dock.isFloating():
         float_button(feature.dock).click()
-        qtbot.wait(50)
+        wait_placed(qtbot, demo_window, feature.dock, floating=True)
     feature.dock.close()
     assert not feature.historyButton.isChecked()
     assert feature.panel.model.rowCount() == 0
@@ -111,10 +134,9 @@ def test_a_history_floated_by_its_button_covers_none_of_the_header(
     dock = feature.dock
     if dock.isFloating():  # a small screen: the program floats it; docked and floated again
         float_button(dock).click()
-        qtbot.wait(100)
+        settled(qtbot, window)
     float_button(dock).click()
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     assert covered_header_buttons(window, feature) == []
     assert screen.contains(dock.frameGeometry())
 
@@ -136,14 +158,12 @@ def test_a_history_floated_from_a_squeezed_window_covers_none_of_the_header(
     dock = feature.dock
     assert dock.isFloating()  # the program floats it on this screen; docked by hand
     float_button(dock).click()
-    qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=False)
     if by_double_click:
         double_click_title(qtbot, dock)
     else:
         float_button(dock).click()
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     assert covered_header_buttons(window, feature) == []
     assert AT_150.contains(dock.frameGeometry()), dock.frameGeometry()
 
@@ -163,8 +183,7 @@ def test_a_history_floated_from_the_bottom_gets_a_floating_size_beside_the_windo
     assert not dock.isFloating()
     assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     float_button(dock).click()
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     history = dock.frameGeometry()
     assert ROOMY.contains(history), history
     assert not history.intersects(window.frameGeometry()), (history, window.frameGeometry())
@@ -198,16 +217,14 @@ def test_a_history_floated_by_a_double_click_is_placed_as_by_its_float_button(
     dock = feature.dock
     assert not dock.isFloating()
     float_button(dock).click()  # floated beside the window, then docked again
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     float_button(dock).click()
     qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
     window.move(ROOMY.right() + 1 - window.frameGeometry().width(), 0)  # where it floated
-    qtbot.wait(100)
+    settled(qtbot, window)
 
     double_click_title(qtbot, dock)
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     by_double_click = dock.frameGeometry()
     assert covered_header_buttons(window, feature) == []
     assert ROOMY.contains(by_double_click), by_double_click
@@ -216,8 +233,7 @@ def test_a_history_floated_by_a_double_click_is_placed_as_by_its_float_button(
     float_button(dock).click()  # docked, and floated again with its float button
     qtbot.waitUntil(lambda: not dock.isFloating() and dock.isVisible())
     float_button(dock).click()
-    qtbot.waitUntil(lambda: dock.isFloating() and dock.isVisible())
-    qtbot.wait(100)
+    wait_placed(qtbot, window, dock, floating=True)
     assert dock.frameGeometry() == by_double_click
 
 
@@ -265,7 +281,7 @@ def test_on_a_small_screen_with_larger_text_the_floating_history_shows_whole_row
         assert part.visibleRegion().boundingRect().size() == part.size(), part.objectName()
         assert AT_150.contains(global_rect(part)), part.objectName()
     dock.resize(dock.width(), 50)  # made as short as the person can
-    qtbot.wait(50)
+    wait_until_laid_out(qtbot)
     assert table.viewport().height() >= rows, (table.viewport().height(), rows)
 
 
@@ -284,13 +300,13 @@ def test_docking_the_history_by_hand_keeps_the_window_on_a_small_screen(
     dock = feature.dock
     assert dock.isFloating()
     float_button(dock).click()  # docked, where it cannot fit: it floats again
-    qtbot.wait(200)
+    settled(qtbot, window)
     assert AT_150.contains(window.frameGeometry()), window.frameGeometry()
     assert window.width() == width
     assert feature.history_open and feature.panel.model.rowCount() == 1
     assert covered_header_buttons(window, feature) == []
     feature.historyButton.click()
-    qtbot.wait(100)
+    settled(qtbot, window)
     assert window.width() == width
 
 
@@ -306,15 +322,15 @@ def test_a_window_widened_for_the_docked_history_gets_its_width_back_when_it_clo
     dock = feature.dock
     if not dock.isFloating():
         float_button(dock).click()
-        qtbot.wait(100)
+        settled(qtbot, window)
     assert dock.isFloating()
     window.resize(900, 700)
     float_button(dock).click()  # docked by hand
-    qtbot.wait(200)
+    settled(qtbot, window)
     assert not dock.isFloating()
     assert ROOMY.contains(window.frameGeometry())
     feature.historyButton.click()
-    qtbot.wait(100)
+    settled(qtbot, window)
     assert window.width() == 900
 
 
@@ -332,11 +348,11 @@ def test_a_window_the_person_widened_with_the_history_open_keeps_its_width_when_
     assert not feature.dock.isFloating()
     width = window.width()
     window.resize(width + 300, window.height())
-    qtbot.wait(100)
+    settled(qtbot, window)
     chosen = window.width()
     assert chosen == width + 300
     feature.historyButton.click()
-    qtbot.wait(100)
+    settled(qtbot, window)
     assert not feature.history_open
     assert window.width() == chosen
 
