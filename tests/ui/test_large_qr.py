@@ -27,9 +27,19 @@ from kombo_desktop.ui.result_panel import (
 )
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.found import named
+from tests.support.laid_out import wait_until_laid_out
 from tests.support.python_run import last_line_printed
 from tests.support.qr_decode import decode_pixmap, decode_qimage, has_demo_band
-from tests.ui.conftest import WindowFactory, fill_form, make_link
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_settled
+
+
+def settled(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the window has nothing left to do and nothing in it moves any more: the code's
+    room follows the window's layout, which can change it (and draw the code again, or put
+    words in its place) over a few turns after the link is shown. A fixed wait could end
+    before on a loaded machine."""
+    wait_until_settled(qtbot, window)
+    wait_until_laid_out(qtbot)
 
 
 def link_with_code(qtbot: QtBot, window: MainWindow, **form: str) -> str:
@@ -200,7 +210,7 @@ def test_a_real_link_in_a_half_screen_window_is_offered_large_not_drawn_too_smal
         assert make_link(qtbot, window) == KOMBO_LINK
         view = window.qrView
         qtbot.waitUntil(lambda: view.can_enlarge, timeout=5000)
-        qtbot.wait(50)
+        settled(qtbot, window)
         assert not view.has_code
         assert view.text() == QR_SHOW_LARGE_TEXT
         hint = named(window, QLabel, "qrHint")
@@ -231,7 +241,7 @@ def test_a_code_in_the_window_is_never_drawn_too_small_to_scan(
         assert make_link(qtbot, window) == KOMBO_LINK
         view = window.qrView
         qtbot.waitUntil(lambda: view.can_enlarge, timeout=5000)
-        qtbot.wait(50)
+        settled(qtbot, window)
         if view.has_code:
             assert module_pixels_of(view.pixmap()) >= MIN_MODULE_PIXELS
             assert decode_pixmap(view.pixmap()) == KOMBO_LINK
@@ -255,7 +265,7 @@ def test_a_real_link_gets_three_pixels_a_module_where_a_laptop_at_125_percent_gi
         view = window.qrView
         for height in range(500, 700, 5):  # the code's room follows the window's height
             window.resize(1180, height)
-            qtbot.wait(50)
+            wait_until_laid_out(qtbot)
             if 3 * 73 <= view.width() - 4 < 3 * 81:
                 break
         else:
@@ -269,7 +279,7 @@ def test_without_a_code_there_is_nothing_to_enlarge(qtbot: QtBot, demo_window: M
     view: QWidget = demo_window.qrView
     assert view.focusPolicy() == Qt.FocusPolicy.NoFocus
     QTest.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
-    qtbot.wait(50)
+    wait_until_settled(qtbot, demo_window)
     assert large_view() is None
 
 
@@ -345,7 +355,15 @@ def test_what_the_large_view_shows_scans_on_a_laptop_screen(
         f"dialog = LargeQrDialog({link!r}, ['Valid until 12 May 2027', 'A note'], parent, "
         f"demo={demo})\n"
         "dialog.open()\n"
-        "QTest.qWait(100)\n"
+        # Until nothing in it moves over two turns of the event loop: the instruction's
+        # lines, then the code's room, are laid out over several (see tests.support.laid_out).
+        "def places():\n"
+        "    parts = (dialog, *dialog.findChildren(QWidget))\n"
+        "    return [(part.geometry(), part.isVisible()) for part in parts]\n"
+        "seen = [places()]\n"
+        "while len(seen) < 3 or not seen[0] == seen[1] == seen[2]:\n"
+        "    QTest.qWait(10)\n"
+        "    seen = [*seen[-2:], places()]\n"
         "shown = dialog.largeQrView.grab().toImage()\n"
         "room = dialog.screen().availableGeometry().height()\n"
         "print(decode_qimage(shown) == " + repr(link) + ", dialog.height() + 40 <= room, "
