@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.ui import qt_enums
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import choice_combo
+from tests.support.laid_out import wait_until_laid_out
 
 LONG = "Send to the customer (valid 1 year)"
 
@@ -34,7 +35,7 @@ def test_a_narrow_dropdown_ends_its_text_with_an_ellipsis(
     combo = demo_window.linkTypeCombo
     text = combo.currentText()
     combo.setFixedWidth(combo.fontMetrics().horizontalAdvance(text) // 2 + 60)
-    qtbot.wait(20)
+    wait_until_laid_out(qtbot)  # the window laid out around its new width
     drawn = combo.grab().toImage()
 
     assert drawn != drawn_by_plain_dropdown(combo, text)  # not cut off mid-word
@@ -50,7 +51,7 @@ def test_a_dropdown_with_room_draws_its_text_as_qt_does(
     # Just wide enough (the exact room is measured), comfortably wide, and wide.
     for width in (needed + 44, needed + 60, 400):
         combo.setFixedWidth(width)
-        qtbot.wait(20)
+        wait_until_laid_out(qtbot)
         assert combo.grab().toImage() == drawn_by_plain_dropdown(combo, combo.currentText())
 
 

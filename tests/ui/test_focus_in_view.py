@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.laid_out import wait_until_laid_out
+from tests.ui.conftest import wait_until_settled
 
 LAPTOP_WINDOW = (1180, 712)
 
@@ -36,6 +38,15 @@ def open_advanced_options_at_laptop_size(qtbot: QtBot, window: MainWindow) -> QS
     area = window.linkForm.scrollArea
     qtbot.waitUntil(lambda: area.verticalScrollBar().value() > 0)
     return area
+
+
+def settled(qtbot: QtBot, window: MainWindow) -> None:
+    """Until the window has nothing left to do and the form stays where it is scrolled: the
+    area scrolls to a newly focused field a turn of the event loop later, and the window's
+    layout can move it over more turns. Only then is a field out of view for certain, however
+    slow the machine, where a fixed wait could end first."""
+    wait_until_settled(qtbot, window)
+    wait_until_laid_out(qtbot)
 
 
 def stop_before(widget: QWidget) -> QWidget:
@@ -85,7 +96,7 @@ def test_the_e_mail_field_is_scrolled_into_view_when_it_gets_the_focus(
     demo_window.scopeConfigEdit.setFocus()
     qtbot.waitUntil(lambda: in_view(area, demo_window.scopeConfigEdit))
     bar.setValue(bar.maximum())
-    qtbot.wait(20)
+    settled(qtbot, demo_window)
     assert not in_view(area, demo_window.emailEdit)
 
     WAYS[way](demo_window)
@@ -104,7 +115,7 @@ def test_a_field_focused_below_the_view_is_scrolled_up_into_it(
     bar = area.verticalScrollBar()
     demo_window.emailEdit.setFocus()
     bar.setValue(0)
-    qtbot.wait(20)
+    settled(qtbot, demo_window)
     assert not in_view(area, demo_window.scopeConfigEdit)
 
     press_on_focus(Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
