@@ -47,6 +47,7 @@ from kombo_desktop.ui.widgets import WINDOW_FRAME
 from tests.support.drawing import drawn_whole
 from tests.support.found import central_of, content_of, named
 from tests.support.history_helpers import history_of, open_history
+from tests.support.laid_out import wait_until_laid_out
 from tests.support.locked_files import HeldWrites
 from tests.support.python_run import run_python
 from tests.support.x_display import private_x_display
@@ -59,6 +60,16 @@ from tests.ui.conftest import (
 )
 
 SMALL = (900, 560)
+
+
+def laid_out_and_settled(qtbot: QtBot, window: MainWindow) -> None:
+    """Until ``window`` has nothing left to do that could change what it shows (background
+    work, start-up steps in later turns: ``wait_until_settled``) and no widget on screen moves
+    any more (``wait_until_laid_out``): what the tests then measure is the layout a person
+    sees. A fixed wait of 50 or 100 ms could end half-way on a loaded machine, and a test
+    failed though nothing was wrong, or passed though the end state was."""
+    wait_until_settled(qtbot, window)
+    wait_until_laid_out(qtbot)
 
 
 def fully_visible(widget: QWidget) -> bool:
@@ -89,11 +100,11 @@ def test_create_button_stays_in_view_with_errors_and_advanced_options(
     demo_window.emailEdit.setText("anna@")
     demo_window.createButton.click()  # every field error appears
     qtbot.waitUntil(lambda: len(demo_window.linkForm.field_errors()) >= 2)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert fully_visible(demo_window.createButton)
     assert fully_visible(demo_window.relinkButton) is False  # other tab, hidden
     demo_window.tabs.setCurrentIndex(1)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert fully_visible(demo_window.relinkButton)
 
 
@@ -106,7 +117,7 @@ def test_the_first_field_error_is_scrolled_into_view(qtbot: QtBot, demo_window: 
     demo_window.linkForm.scrollArea.verticalScrollBar().setValue(0)
     demo_window.createButton.click()
     qtbot.waitUntil(lambda: "scope_config_id" in demo_window.linkForm.field_errors())
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     error = demo_window.linkForm.boxes["scope_config_id"].error
     assert fully_visible(error)
 
@@ -122,10 +133,10 @@ def test_field_errors_that_wrap_are_shown_whole(
     demo_window.resize(*size)
     demo_window.organizationEdit.setText("Acme GmbH")
     demo_window.emailEdit.setText("not-an-email")
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     demo_window.createButton.click()
     qtbot.waitUntil(lambda: "end_user_email" in demo_window.linkForm.field_errors())
-    qtbot.wait(100)
+    laid_out_and_settled(qtbot, demo_window)
     for name, box in demo_window.linkForm.boxes.items():
         if box.isVisible():
             assert box.height() >= box.heightForWidth(box.width()), f"{name} is squeezed"
@@ -139,10 +150,10 @@ def test_both_tabs_put_their_fields_in_the_same_place(
 ) -> None:
     """Switching tabs must not make the field column jump sideways."""
     demo_window.resize(*size)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     create_x = demo_window.emailEdit.mapTo(demo_window, QPoint(0, 0)).x()
     demo_window.tabs.setCurrentIndex(1)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert demo_window.relinkIntegrationEdit.mapTo(demo_window, QPoint(0, 0)).x() == create_x
 
 
@@ -178,12 +189,12 @@ def test_a_long_word_in_the_status_line_never_widens_the_window(
     # A web address in Kombo's words, say: the status line asked for its whole width as its
     # smallest (2,984 px), which the history's placement then took for the form's.
     content = central_of(demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     before = content.minimumSizeHint().width()
     demo_window.show_status(
         "Kombo said: https://app.kombo.dev/" + "x" * 300 + " Try again.", "error"
     )
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert content.minimumSizeHint().width() == before
 
 
@@ -201,13 +212,14 @@ def test_the_window_reopens_as_big_as_it_was_left(
     first = open_window()
     usual = first.size()
     assert usual.height() > MINIMUM_SIZE[1] + 100
-    first.resize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
-    qtbot.wait(20)
+    smaller = QSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
+    first.resize(smaller)
+    qtbot.waitUntil(lambda: first.size() == smaller)  # the size it is closed at
     first.close()
 
     second = open_window()
-    qtbot.wait(20)
-    assert second.size() == QSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
+    laid_out_and_settled(qtbot, second)
+    assert second.size() == smaller
     # Kept apart from the settings: a first start stays a first start (policy defaults).
     assert not AppPaths.under(isolated_home).settings_file.exists()
 
@@ -219,7 +231,7 @@ def test_a_window_closed_where_it_opened_leaves_its_saved_place_unwritten(
     # 0.3 s to confirm a write, the window stood still on screen 0.3 s at every close, most
     # often to write again the place the file held already.
     window = open_window()
-    qtbot.wait(20)
+    laid_out_and_settled(qtbot, window)
     paths = AppPaths.under(isolated_home)
     save_window_geometry(paths, bytes(window.saveGeometry().data()))  # closed there last time
     kept = paths.window_file.stat()
@@ -247,7 +259,7 @@ def test_nothing_is_cut_off_at_the_smallest_size(qtbot: QtBot, demo_window: Main
     demo_window.linkForm.advanced.set_expanded(True)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     central = central_of(demo_window)
     assert central.minimumSizeHint().width() <= MINIMUM_SIZE[0]
     # Scrolling pages scroll up and down only; their content must fit across.
@@ -266,7 +278,7 @@ def test_waiting_for_kombo_does_not_push_the_link_off_a_small_window(
     # link's panel lost its right edge past the window's while Kombo worked.
     demo_window.resize(*MINIMUM_SIZE)
     demo_window.linkForm.set_busy(True)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     panel = demo_window.resultPanel
     right = panel.mapTo(demo_window, QPoint(panel.width(), 0)).x()
     assert right <= demo_window.width() - theme.MARGIN
@@ -295,10 +307,10 @@ def test_at_the_smallest_size_a_long_error_keeps_its_lines_with_the_details_open
         f"Status: 401, error code: {n}, log: https://app.kombo.dev/logs/{n}" for n in range(9)
     )
     demo_window.show_status(LONG_ERROR, "error", details)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     panel = demo_window.statusPanel
     panel.detailsToggle.click()
-    qtbot.wait(100)
+    laid_out_and_settled(qtbot, demo_window)
     label = demo_window.statusLabel
     assert label.height() >= label.heightForWidth(label.width()) > 3 * label.fontMetrics().height()
     assert fully_visible(label)
@@ -323,7 +335,7 @@ def test_the_qr_code_is_never_cut_off_on_a_small_laptop(
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert fully_visible(demo_window.qrView)
     assert demo_window.qrView.width() >= 150
 
@@ -349,7 +361,7 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
     qtbot.waitUntil(lambda: feature.banner.isVisible())
     if not history_first:
         open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
 
     assert demo_window.demoBanner.isVisible() and feature.dock.isVisible()
     assert fully_visible(named(demo_window, QWidget, "duplicateBanner"))
@@ -425,7 +437,7 @@ def test_beside_the_form_the_history_columns_grow_with_the_text(
     assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
     table = feature.panel.historyTable
     qtbot.waitUntil(lambda: table.model().rowCount() == 1)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, window)
 
     first = [ORGANISATION, TOOL, WHEN]
     if text_scale < 2:
@@ -448,14 +460,14 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
     demo_window.createButton.click()  # the same customer and tool again: a duplicate warning
     feature = history_of(demo_window)
     qtbot.waitUntil(lambda: feature.banner.isVisible())
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     # The warning stands in the form's column (the link on show keeps its height): the form's
     # first field and Create stay in view under it, the rest of the form scrolls.
     fields = (demo_window.emailEdit, demo_window.createButton)
     assert all(fully_visible(field) for field in fields)
 
     open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
 
     assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
     for field in fields:  # as in view as before: the form keeps its height
@@ -486,7 +498,7 @@ def test_the_history_never_squeezes_the_link_and_its_buttons(
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
 
     assert central_of(demo_window).width() >= MINIMUM_SIZE[0]
     # The result scrolls up and down, never sideways: everything in it fits its width.
@@ -502,7 +514,7 @@ def test_on_a_tall_window_the_history_opens_below_at_most_two_fifths_high(
 ) -> None:
     demo_window.resize(1180, 1050)
     feature = open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.BottomDockWidgetArea
     assert feature.dock.height() <= MAX_SHARE * demo_window.height() + 1
     assert fully_visible(demo_window.createButton)
@@ -577,7 +589,7 @@ def test_a_history_floating_over_the_form_keeps_room_for_rows(
         fill_form(demo_window, email=f"p{number}@example.com", organization=f"Org {number}")
         make_link(qtbot, demo_window)
     feature = open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert feature.dock.isFloating()
     table = feature.panel.historyTable
     assert table.viewport().height() >= 4 * table.rowHeight(0)
@@ -598,7 +610,7 @@ def test_once_the_window_has_room_the_history_docks_again_as_usual(
     feature.close_history()
     demo_window.resize(*size)
     feature.historyButton.click()
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert not feature.dock.isFloating()
     assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
     assert not feature.panel.historyCopyButton.property("slim")  # as tall as everywhere
@@ -611,7 +623,7 @@ def test_a_floating_history_docked_by_hand_has_the_usual_buttons(
     feature = open_history(qtbot, demo_window)
     assert feature.dock.isFloating()
     feature.dock.setFloating(False)  # a double click on its title, or dragged onto the window
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     panel = feature.panel
     assert not any(button.property("slim") for button in panel.findChildren(QPushButton))
     rows = {button.y() for button in panel.findChildren(QPushButton) if button.isVisible()}
@@ -655,13 +667,34 @@ def wait_until(condition):
         QTest.qWait(20)
     raise AssertionError("waited in vain")
 
+def wait_for(condition):
+    # Until what a person would see next, or 5 s: what is there then is reported, and the
+    # test says what was wrong. (A fixed wait could end before the window system moved the
+    # keys on a loaded machine.)
+    for _ in range(250):
+        if condition():
+            return
+        QTest.qWait(20)
+
 def where():
     focus, active = QApplication.focusWidget(), QApplication.activeWindow()
     return [focus.objectName() if focus else None, active.objectName() if active else None]
 
-def press(key):
+def press(key, then):
     QTest.keyClick(QApplication.focusWidget(), key)
-    QTest.qWait(100)
+    wait_for(then)
+
+def tab():
+    before = where()
+    press(Qt.Key.Key_Tab, lambda: where() != before)
+
+IN_THE_HISTORY = ["historySearchEdit", "historyDock"]
+BACK_AT_ITS_BUTTON = ["historyToggleButton", "mainWindow"]
+
+def opened_with_its_links():
+    # The keys in the history, and its list loaded (on a worker): before that its buttons
+    # for a link have none to act on, and Tab passes them by.
+    return where() == IN_THE_HISTORY and feature.panel.model.rowCount() > 0
 
 application = _application(())
 window = build_main_window(["--demo"])
@@ -676,26 +709,26 @@ window.screen_sharing.privacySwitch.click()
 feature.historyButton.setFocus()
 wait_until(feature.historyButton.hasFocus)
 seen = {}
-press(Qt.Key.Key_Space)
-wait_until(lambda: feature.history_open)
-QTest.qWait(300)
+press(Qt.Key.Key_Space, lambda: feature.dock.isFloating() and opened_with_its_links())
 seen["floating"] = feature.dock.isFloating()
 seen["opened"] = where()
 tabbed = []
 for _ in range(8):
-    press(Qt.Key.Key_Tab)
+    tab()
     tabbed.append(where()[0])
 seen["tabbed"] = tabbed
-press(Qt.Key.Key_Escape)
+press(Qt.Key.Key_Escape, lambda: where() == BACK_AT_ITS_BUTTON)
 seen["closed"] = where()
-press(Qt.Key.Key_Space)
+press(Qt.Key.Key_Space, opened_with_its_links)
 wait_until(lambda: feature.history_open)
 for _ in range(10):
     if where()[0] == "historyFillButton":
         break
-    press(Qt.Key.Key_Tab)
-press(Qt.Key.Key_Space)
-QTest.qWait(300)
+    tab()
+press(
+    Qt.Key.Key_Space,
+    lambda: not feature.history_open and where()[0] is not None and where()[1] == "mainWindow",
+)
 seen["filled"] = where()
 seen["open after filling"] = feature.history_open
 window.close()
@@ -750,7 +783,7 @@ def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warnin
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     feature = open_history(qtbot, demo_window)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert feature.dock.isFloating()
     assert fully_visible(demo_window.createButton)
     # Over the form, not the result: "Show QR code" shows its code in view (the history once
@@ -769,7 +802,7 @@ def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warnin
     demo_window.createButton.click()  # the same customer again: the warning
     qtbot.waitUntil(feature.banner.isVisible)
     assert not feature.history_open  # it would cover the warning's choices
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     label = demo_window.findChild(QLabel, "duplicateBannerLabel")
     assert label.height() >= label.heightForWidth(label.width())
     for button in (feature.banner.useExistingButton, feature.banner.createAnywayButton):
@@ -786,7 +819,7 @@ def test_the_qr_hint_is_shown_whole_or_not_at_all(
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     hint = named(demo_window, QWidget, "qrHint")
     assert fully_visible(hint) or not hint.isVisible()
     if size == (1300, 1000):
@@ -798,7 +831,7 @@ def test_the_result_panel_does_not_scroll_for_a_hint(qtbot: QtBot, demo_window: 
     # At the size the window takes on a 1366x768 laptop, the panel was one pixel taller than
     # its view (the hint fitted, the panel's margin under it did not): a scroll bar for nothing.
     demo_window.resize(1180, 712)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
 
@@ -810,14 +843,14 @@ def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: 
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
     assert fully_visible(demo_window.copyQrButton)
     assert demo_window.qrView.width() >= 280  # the code did not pay for it
 
     demo_window.resize(1180, 1000)  # room again: the usual spacing comes back
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     assert demo_window.resultPanel.actionColumn.spacing() == SPACING
 
 
@@ -949,14 +982,14 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     panel = demo_window.resultPanel
     fit = panel._actions_fit
     demo_window.resize(1180, height)
-    qtbot.wait(20)
+    laid_out_and_settled(qtbot, demo_window)
     if look == USUAL:  # no link yet: the invitation's line is hidden
         assert fit.look == USUAL
         assert fit.height(USUAL) == panel.actionColumn.sizeHint().height()
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    qtbot.wait(20)
+    laid_out_and_settled(qtbot, demo_window)
     assert named(demo_window, QWidget, "invitationLanguageLabel").isVisible()
     assert fit.look == look
     assert fit.height(look) == panel.actionColumn.sizeHint().height()
@@ -967,7 +1000,8 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     heights = [named(demo_window, QWidget, name).height() for name in ACTIONS]
     for name in ACTIONS:  # a focused button has a thicker border: never a taller button
         named(demo_window, QWidget, name).setFocus()
-        qtbot.wait(10)
+        qtbot.waitUntil(named(demo_window, QWidget, name).hasFocus)
+        wait_until_laid_out(qtbot)  # as tall as the focus makes it, if taller
         assert [named(demo_window, QWidget, name).height() for name in ACTIONS] == heights
 
 
@@ -1002,7 +1036,7 @@ def test_a_first_start_keeps_its_notice_to_one_row_and_settles_at_every_width(
     notice = window.firstRunNotice
     qtbot.waitUntil(notice.isVisible)
     window.resize(1069, 558)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, window)
     page = named(window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
 
@@ -1026,7 +1060,7 @@ def test_the_duplicate_warning_leaves_the_status_line_one_line_high(
     demo_window.createButton.click()  # the same customer and kind of system again
     banner = named(demo_window, QWidget, "duplicateBanner")
     qtbot.waitUntil(banner.isVisible)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, demo_window)
     status = demo_window.statusLabel
     assert "Nothing was sent" in status.text()
     assert status.height() < 2 * status.fontMetrics().lineSpacing()
@@ -1049,7 +1083,7 @@ def test_a_long_organisation_name_in_the_duplicate_warning_never_widens_the_wind
     make_link(qtbot, demo_window)
     demo_window.createButton.click()
     qtbot.waitUntil(feature.banner.isVisible)
-    qtbot.wait(100)
+    laid_out_and_settled(qtbot, demo_window)
     text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert organization in text.text()
     assert central_of(demo_window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
@@ -1064,7 +1098,7 @@ def test_a_long_profile_name_never_widens_the_window(
     # program's name asked for its width beside the header's buttons.
     window = open_window("--profile", "KundenerfolgsteamVersicherungsdienstleistungsgesellschaft")
     window.resize(*MINIMUM_SIZE)
-    qtbot.wait(50)
+    laid_out_and_settled(qtbot, window)
     assert "Kundenerfolgsteam" in window.profileLabel.text()
     assert central_of(window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
     assert fully_visible(window.settingsButton)
@@ -1083,7 +1117,7 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     make_link(qtbot, demo_window)
     demo_window.createButton.click()
     qtbot.waitUntil(feature.banner.isVisible)
-    qtbot.wait(100)
+    laid_out_and_settled(qtbot, demo_window)
     text = named(demo_window, QLabel, "duplicateBannerLabel")
     assert text.height() >= text.heightForWidth(text.width())
     buttons = (feature.banner.useExistingButton, feature.banner.createAnywayButton)
@@ -1102,7 +1136,7 @@ def test_at_the_smallest_size_the_duplicate_warning_and_create_stay_whole(
     demo_window.linkTypeCombo.setCurrentIndex(demo_window.linkTypeCombo.findData("EMBEDDED"))
     demo_window.createButton.click()
     qtbot.waitUntil(feature.banner.isVisible)
-    qtbot.wait(100)
+    laid_out_and_settled(qtbot, demo_window)
     assert "Unlike the form" in text.text()
     assert text.height() >= text.heightForWidth(text.width())
 
