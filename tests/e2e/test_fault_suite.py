@@ -17,11 +17,13 @@ request that was sent and then timed out or lost its connection is *not* repeate
 
 from __future__ import annotations
 
+import threading
 import time
 import tracemalloc
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
@@ -43,7 +45,7 @@ from tests.e2e.conftest import (
     read_form,
     status_text,
 )
-from tests.support.fault_server import FaultServer, Reply, closed_port
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, closed_port
 from tests.support.forwarding import KOMBO_API, ForwardingTransport
 
 GOOD_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.fault-suite.signature"
@@ -113,19 +115,38 @@ def test_server_accepts_and_never_answers(qtbot: QtBot, kombo_window: WindowFact
 
 
 def test_answer_arrives_after_the_timeout(qtbot: QtBot, kombo_window: WindowFactory) -> None:
-    """A link that comes too late is never shown: the person was already told to try again."""
-    late = Reply.link(GOOD_LINK)
-    script = PostScript(Reply(late.status, late.headers, late.body, delay=1.2))
-    with FaultServer(fallback=script) as server:
+    """A link that comes too late is never shown: the person was already told to try again.
+
+    The server holds the answer back until the window has given up, then sends it, so the
+    window cannot have waited for it. Timing it raced the window's own pace instead: giving
+    up after the 0.4 s timeout had to be over within 1.1 s, which a loaded machine's window
+    could miss without waiting for anything; and the fixed wait meant to outlast the answer's
+    delay proved nothing if the server's thread was slower still."""
+    script = PostScript(then=Reply.link(GOOD_LINK))
+    let_go = threading.Event()
+    answering: list[threading.Thread] = []
+
+    def held_back(request: RecordedRequest) -> Reply:
+        if request.method == "POST":
+            answering.append(threading.current_thread())
+            let_go.wait(30)
+        return script(request)
+
+    with FaultServer(fallback=held_back) as server:
         window = kombo_window(server.base_url, timeout=0.4)
         made = made_links(window)
         fill_whole_form(window)
-        started = time.monotonic()
-        message = press_create(qtbot, window)
-        assert time.monotonic() - started < 1.1, "the window waited for the late answer"
+        try:
+            message = press_create(qtbot, window)  # over while the answer is still held back
+        finally:
+            let_go.set()  # (also so that a failure does not leave the server waiting)
         assert_failed_cleanly(window)
         assert "took too long" in message
-        qtbot.wait(1100)  # the late answer has come and gone by now
+        (answerer,) = answering
+        answerer.join(timeout=10)
+        assert not answerer.is_alive(), "the late answer was never sent"
+        qtbot.waitUntil(lambda: not window.runner.active)
+        QCoreApplication.processEvents()  # a turn for anything the late answer set off
         assert status_text(window) == message
         assert link_text(window) == "" and made == []
         assert len(posts(server.requests)) == 1
