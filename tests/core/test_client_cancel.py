@@ -23,31 +23,42 @@ REQUEST = LinkRequest("anna@example.com", "Acme GmbH")
 PROMPT = 1.0  # seconds from cancel() to the call returning
 
 
-def cancel_later(action: Callable[[], None], after: float) -> threading.Timer:
-    timer = threading.Timer(after, action)
-    timer.start()
-    return timer
-
-
 def time_to_return(
-    client: KomboClient, token: CancelToken, after: float
+    client: KomboClient, token: CancelToken, ready: Callable[[], bool]
 ) -> tuple[float, KomboError]:
-    """Run create_link, cancel ``after`` seconds in, and return (seconds after cancel, error)."""
-    timer = cancel_later(token.cancel, after)
-    started = time.monotonic()
+    """Run create_link, cancel it once ``ready()`` says it is waiting where the test wants it
+    (and a little longer, deeper into that wait), and return (seconds from the cancel to the
+    call returning, the error).
+
+    The cancel waits for the server to see the call rather than for a fixed time, and the time
+    is counted from the cancel as it happened: on a loaded machine a call could still be on its
+    way after a fixed 0.3 s (cancelled before it was sent), and a late timer thread counted
+    against the call."""
+    cancelled_at: list[float] = []
+    was_ready: list[bool] = []
+
+    def cancel() -> None:
+        was_ready.append(ready())
+        time.sleep(0.3)
+        cancelled_at.append(time.monotonic())
+        token.cancel()
+
+    canceller = threading.Thread(target=cancel, name="test-canceller")
+    canceller.start()
     try:
         with pytest.raises(KomboError) as caught:
             client.create_link(REQUEST, token)
+        returned = time.monotonic()
     finally:
-        timer.join()
-    return time.monotonic() - started - after, caught.value
+        canceller.join()
+    assert was_ready == [True], "the call never got where it was to be cancelled"
+    return returned - cancelled_at[0], caught.value
 
 
 def test_cancel_interrupts_a_server_that_never_answers() -> None:
     token = CancelToken()
     with FaultServer(Reply.never_answer()) as server, KomboClient(server.base_url, KEY) as client:
-        waited, error = time_to_return(client, token, after=0.3)
-        assert server.wait_for_requests(1)
+        waited, error = time_to_return(client, token, lambda: server.wait_for_requests(1))
     assert type(error) is RequestCancelled
     assert waited < PROMPT
     assert error.detail.attempts == 1
@@ -60,7 +71,7 @@ def test_cancel_interrupts_a_silent_server_before_any_http() -> None:
     with FaultServer(silent=True) as server:
         https_base = f"https://127.0.0.1:{server.port}/v1"
         with KomboClient(https_base, KEY) as client:
-            waited, error = time_to_return(client, token, after=0.3)
+            waited, error = time_to_return(client, token, lambda: server.wait_for_connections(1))
     assert type(error) is RequestCancelled
     assert waited < PROMPT
 
@@ -71,7 +82,7 @@ def test_cancel_interrupts_a_body_that_drips_in() -> None:
         200, (("Content-Type", "application/json"),), b" " * 200, chunk_size=1, chunk_delay=0.05
     )
     with FaultServer(drip) as server, KomboClient(server.base_url, KEY) as client:
-        waited, error = time_to_return(client, token, after=0.3)
+        waited, error = time_to_return(client, token, lambda: server.wait_for_requests(1))
     assert type(error) is RequestCancelled
     assert waited < PROMPT
 
@@ -83,7 +94,7 @@ def test_cancel_interrupts_a_backoff_wait() -> None:
         FaultServer(busy, Reply.link("https://connect.kombo.dev/x")) as server,
         KomboClient(server.base_url, KEY) as client,
     ):
-        waited, error = time_to_return(client, token, after=0.3)
+        waited, error = time_to_return(client, token, lambda: server.wait_for_requests(1))
     assert type(error) is RequestCancelled
     assert waited < PROMPT
     assert len(server.requests) == 1
