@@ -7,7 +7,6 @@ cases are retried.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -273,16 +272,24 @@ def test_a_post_is_repeated_when_the_first_connection_was_refused() -> None:
     """Nothing reached the server the first time, so repeating cannot make a second link."""
     port = closed_port()
     server = FaultServer(Reply.link(LINK), port=port)
-    starter = threading.Timer(0.15, server.start)
-    starter.start()
+    told: list[str] = []
+
+    def start_while_waiting(words: str) -> None:
+        # The server comes up while the client waits to repeat: a timer started it after a
+        # fixed 0.15 s, which on a loaded machine came after the repeat (refused again) or
+        # before the first attempt (not refused at all).
+        if not told:
+            server.start()
+        told.append(words)
+
     try:
         with KomboClient(
-            f"http://127.0.0.1:{port}/v1", KEY, max_attempts=2, backoff_seconds=1.0
+            f"http://127.0.0.1:{port}/v1", KEY, max_attempts=2, backoff_seconds=0.05
         ) as client:
-            assert client.create_link(REQUEST).url == LINK
+            assert client.create_link(REQUEST, on_retry=start_while_waiting).url == LINK
     finally:
-        starter.join()
         server.stop()
+    assert len(told) == 2  # refused once: the wait before the repeat, then the repeat
     assert len(server.requests) == 1
 
 
