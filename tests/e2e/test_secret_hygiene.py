@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QModelIndex, QObject, Qt, QUrl, Slot
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -863,7 +863,15 @@ def test_a_key_pasted_before_the_program_read_it_is_not_sent_when_the_button_is_
         click(window, button)
         qtbot.waitUntil(lambda: not window.busy, timeout=8000)
         qtbot.waitUntil(lambda: window.start_up.done, timeout=8000)
-        qtbot.wait(800)  # the key check, and the reconnection tab's lookup after a pause
+        # Until the key check and the reconnection tab's lookup (after a pause in typing) are
+        # over, their requests at the server: a fixed 0.8 s could end before a loaded machine
+        # had sent them, and the requests checked below would not yet hold a leak.
+        lookup = window.integration_lookup
+        qtbot.waitUntil(
+            lambda: not window.runner.active and not (lookup is not None and lookup.busy),
+            timeout=8000,
+        )
+        QCoreApplication.processEvents()  # a turn for anything their outcomes set off
 
         def holds_it(text: str) -> bool:
             return key in text or key in unquote(text)
