@@ -536,10 +536,12 @@ def test_50_mb_body_is_read_only_up_to_the_cap(
     with FaultServer(fallback=PostScript(huge)) as server:
         window = kombo_window(server.base_url, max_body_bytes=cap, timeout=5.0)
         fill_whole_form(window)
-        # Measure the request alone: the window's warm-up (imports, QR encoder, tool lists)
-        # has run once the tool-list refresh has asked the server.
-        qtbot.waitUntil(lambda: any(r.method == "GET" for r in server.requests), timeout=5000)
-        qtbot.wait(200)
+        # Measure the request alone: once the window's start-up (imports, QR encoder) has
+        # run and its background work (tool lists, key check) is over. A fixed wait after the
+        # tool-list refresh's request could end with start-up still at work on a loaded
+        # machine, its allocations counted as the request's.
+        qtbot.waitUntil(lambda: window.start_up.done and not window.runner.active, timeout=10_000)
+        QCoreApplication.processEvents()
         tracemalloc.start()
         try:
             message = press_create(qtbot, window, timeout_ms=15_000)
