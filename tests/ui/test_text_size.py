@@ -50,6 +50,25 @@ def laptop_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, 1093, 582))
 
 
+def on_a_screen(
+    monkeypatch: pytest.MonkeyPatch, system_text: SystemText, screen: QRect, points: float
+) -> None:
+    """The window opens on ``screen`` (the room a laptop's screen leaves it) with the system's
+    text at ``points``."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
+    system_text(points)
+
+
+def opened_on_reconnect(qtbot: QtBot, open_window: WindowFactory) -> MainWindow:
+    """The demo window started on "Reconnect", laid out: what it looks like there is what
+    a window started on "New link" must look like once it gets there."""
+    window = open_window("--demo")
+    window.tabs.setCurrentWidget(window.relinkForm)
+    qtbot.waitExposed(window)
+    wait_until_laid_out(qtbot)
+    return window
+
+
 @pytest.mark.parametrize(
     ("platform", "usual"), [("win32", 9), ("darwin", 13), ("linux", 10), ("linux", 11)]
 )
@@ -237,8 +256,7 @@ def test_with_larger_text_settings_never_gets_wider_than_the_screen(
 ) -> None:
     # A 1366x768 laptop at 150 % with larger text: Settings was 976 pixels wide at least, on a
     # screen 911 wide. "Close" and the ends of its lines ran off the right edge.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     window = open_window()
     dialog = settings_of(qtbot, window)
     qtbot.waitExposed(dialog)
@@ -297,8 +315,7 @@ def test_with_larger_text_settings_fits_across_and_scrolls_only_up_and_down(
     # sideways: the region's list and the key's buttons side by side made its rows 190 pixels
     # wider than its view, the ends of the lines and fields out of sight until scrolled to.
     # Its labels and lines wrap and its fields give way, as in the window.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
     wait_until_laid_out(qtbot)
@@ -324,8 +341,7 @@ def test_settings_grows_no_wider_than_the_screen_for_a_long_message(
 ) -> None:
     # Growing for a longer message (wider first, so that it wraps onto fewer lines) stays
     # within the screen, and a dialog wider than the screen comes back within it.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * MUCH_LARGER)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * MUCH_LARGER)
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
     dialog.resize(AT_150.width() + 200, dialog.height())
@@ -403,8 +419,7 @@ def test_with_twice_the_text_on_a_laptop_at_150_the_programs_name_is_never_cut_u
 ) -> None:
     # On a 1366x768 laptop at 150 % (911 pixels across) with twice the usual text, the header
     # showed "Kombo Deskt", the rest cut off at the edge of its room beside the buttons.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * theme.LARGEST_TEXT_SCALE)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     wait_until_laid_out(qtbot)
@@ -438,8 +453,7 @@ def test_on_a_laptop_at_150_the_reconnection_button_keeps_its_words_whole(
 ) -> None:
     # With twice the usual text, "Create reconnection link" was wider than the reconnection
     # form (449 pixels of 412): Qt squeezed it and cut its words at both ends.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     window = open_window("--demo")
     window.tabs.setCurrentWidget(window.relinkForm)
     qtbot.waitExposed(window)
@@ -466,12 +480,8 @@ def test_on_a_laptop_at_150_going_to_reconnect_shows_the_short_words_in_a_narrow
     # Started on "New link", the hidden "Create reconnection link" kept the form column wide
     # enough for its whole words, so on reaching "Reconnect" they always fitted: the column
     # stayed 66 pixels wider than when started there, the result panel and QR code narrower.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
-    started_there = open_window("--demo")
-    started_there.tabs.setCurrentWidget(started_there.relinkForm)
-    qtbot.waitExposed(started_there)
-    wait_until_laid_out(qtbot)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * theme.LARGEST_TEXT_SCALE)
+    started_there = opened_on_reconnect(qtbot, open_window)
     narrow = started_there.tabs.width()
     started_there.close()
 
@@ -500,12 +510,8 @@ def test_on_a_laptop_at_150_the_first_screen_has_the_narrow_column_and_the_large
     # Started on "New link", as it usually is, the hidden "Reconnect" form kept its labels
     # beside its fields and so the tabs 66 pixels wider than the form on show needed: until
     # "Reconnect" had been shown once, the customer saw a QR code 66 pixels smaller.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * theme.LARGEST_TEXT_SCALE)
-    started_there = open_window("--demo")
-    started_there.tabs.setCurrentWidget(started_there.relinkForm)
-    qtbot.waitExposed(started_there)
-    wait_until_laid_out(qtbot)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * theme.LARGEST_TEXT_SCALE)
+    started_there = opened_on_reconnect(qtbot, open_window)
     narrow = started_there.tabs.width()
     code = started_there.qrView.width()
     started_there.close()
@@ -535,8 +541,7 @@ def test_on_a_narrow_screen_the_settings_footer_keeps_its_words_whole(
 ) -> None:
     # On a screen 800 pixels wide with twice the usual text, "Open the log folder" was
     # squeezed narrower than its words beside the version and Close, cut at both ends.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(NARROW_SCREEN))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, NARROW_SCREEN, USUAL * scale)
     dialog = settings_of(qtbot, open_window())
     qtbot.waitExposed(dialog)
     wait_until_laid_out(qtbot)
@@ -579,8 +584,7 @@ def test_on_a_laptop_at_150_with_larger_text_the_forms_fields_are_never_cut(
     # On a 1366x768 laptop at 150 % with 1.5 times the usual text, the forms were 402 pixels
     # wide and their labels and fields side by side 458: the fields' right ends were cut off
     # (at twice the text 145 pixels of them). Their labels now go above them.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     for form in (window.linkForm, window.relinkForm):
@@ -607,8 +611,7 @@ def test_the_more_options_opened_in_a_narrow_form_place_their_labels_as_the_rest
     # The folded "More options" are measured for their labels' place only once they are
     # shown (not before the first frame): opened in a narrow form with larger text, their
     # labels go above their fields too, and nothing is cut.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     form = window.linkForm
@@ -664,8 +667,7 @@ def test_on_a_laptop_at_150_with_larger_text_the_result_is_never_cut(
     # wide inside, and the code at its smallest (150) beside the widest button (269) did not
     # fit: the link field and "Open in browser" and "Copy invitation" reached 29 pixels past
     # its right edge (at 1.5 times the text, 2 pixels). The code now goes below the buttons.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_150))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, AT_150, USUAL * scale)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     fill_form(window)
@@ -705,8 +707,7 @@ def test_in_the_narrowest_window_the_duplicate_warning_leaves_the_code_beside_th
     # warning appeared in the form's column and took 5 pixels of the result's width: the code
     # jumped from beside the buttons to below them, out of view, while the customer watched,
     # and back when the warning closed.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(AT_125))
-    system_text(USUAL * MUCH_LARGER)
+    on_a_screen(monkeypatch, system_text, AT_125, USUAL * MUCH_LARGER)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     fill_form(window)
@@ -744,8 +745,7 @@ def test_in_the_narrowest_window_with_twice_the_text_the_demo_links_expiry_is_wh
     # With twice the usual text on a 1920x1080 screen, the window at its narrowest (the code
     # still beside the buttons), the expiry beside the "Demo link" badge was cut off on its
     # one line: "Valid until 30 Nov 202".
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(FULL_HD))
-    system_text(USUAL * 2.0)
+    on_a_screen(monkeypatch, system_text, FULL_HD, USUAL * 2.0)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     fill_form(window)
@@ -803,8 +803,7 @@ def test_in_the_narrowest_window_the_qr_hint_is_whole_or_left_out(
     # With twice the usual text on a 1920x1080 screen, the window at its narrowest and the
     # duplicate warning open, the hint under the code ("Customers can scan it ...") ran below
     # the window, its last line cut in half, and "Customers" reached past the code's column.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(screen))
-    system_text(USUAL * scale)
+    on_a_screen(monkeypatch, system_text, screen, USUAL * scale)
     window = open_window("--demo")
     qtbot.waitExposed(window)
     fill_form(window)
