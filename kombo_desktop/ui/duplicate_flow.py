@@ -326,8 +326,8 @@ class DuplicateFlow:
             f"Showing the link made {made} for this customer.{unlike} Nothing was sent to Kombo.",
             "info" if unlike else "success",
         )
-        # On the link, as after a new one: the copy keys copy it at once.
-        window.resultPanel.linkField.setFocus()
+        # On the link, as after a new one: the copy keys copy it at once, its code in view.
+        window.resultPanel.focus_link()
 
     def relink_instead(self) -> None:
         """Switch to the reconnection tab for this customer; the integration id is asked for."""

@@ -340,7 +340,7 @@ class LinkMaking(QObject):
         # A link made for details typed over meanwhile is not shown: the focus stays where
         # the person types on (their keys would go to the empty, read-only link field).
         if self._made_link_shown:
-            self._window.resultPanel.linkField.setFocus()
+            self._window.resultPanel.focus_link()
 
     def _set_busy(self, busy: bool) -> None:
         if not busy:

@@ -44,6 +44,7 @@ from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_SHOWN_LARGE, QR_HINT_WITH_
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
 from kombo_desktop.ui.widgets import (
+    FitScrollArea,
     OneLineNote,
     OneLineTitle,
     chain_tab_order,
@@ -658,6 +659,27 @@ class ResultPanel(QFrame):
             self.qr_preparer(url, lambda: self._render_qr(url))
         else:
             QTimer.singleShot(0, self, lambda: self._render_qr(url))
+
+    def focus_link(self) -> None:
+        """The keyboard on the link just shown, where the copy keys copy it at once (see
+        ``LinkField``), and its QR code kept in view whole, with "Copy link" beside it.
+
+        The focus alone scrolls the link into view, and left the code below it as it fell:
+        in the demo on a 1366x768 laptop at 150 % the result had 202 pixels of height, the
+        link and the code under it needed about 250, and the code was cut off at the bottom
+        of the window, where no phone could scan it from a shared screen. The link is scrolled
+        to first and the code after it, so both are in view wherever they fit; where they do
+        not, the code is, and the link is a scroll (or Ctrl+C) away. Not where the code is
+        below the actions (``code_below``): it would take the link and every button out of
+        view, and is scrolled to with them."""
+        self.linkField.setFocus()
+        if self.code_below:
+            return
+        for area in scroll_areas_around(self.qrView):
+            if isinstance(area, FitScrollArea):
+                # Its border is its edge: with room under it, a code already whole in view
+                # was scrolled a few pixels all the same.
+                area.keep_in_view(self.qrView, margin=0)
 
     def _render_qr(self, url: str) -> None:
         if self.shown is None or self.shown.url != url or self.expired:

@@ -758,6 +758,7 @@ class FitScrollArea(QScrollArea):
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_moved)
         self._kept: QWidget | None = None  # see ``keep_in_view``
+        self._kept_margin = theme.SPACING
         self.verticalScrollBar().actionTriggered.connect(self._let_go)
 
     def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
@@ -771,14 +772,15 @@ class FitScrollArea(QScrollArea):
                 self._let_go()  # the person went elsewhere: that is what is shown now
             QTimer.singleShot(0, self, self._show_focus)
 
-    def keep_in_view(self, widget: QWidget) -> None:
-        """Scroll ``widget`` (inside the page) into view, and back into view as the area or its
-        page changes size, until the person scrolls or moves the focus to something else in
-        the page. After "Could not reach Kombo…" the status line grew by three lines as the
-        window laid itself out again, the area got shorter, and "Create link", the way to try
-        again, went below its edge: scrolled to at once, it would have gone out of view
-        again."""
+    def keep_in_view(self, widget: QWidget, margin: int = theme.SPACING) -> None:
+        """Scroll ``widget`` (inside the page) into view, ``margin`` pixels from the view's
+        edge, and back into view as the area or its page changes size, until the person
+        scrolls or moves the focus to something else in the page. After "Could not reach
+        Kombo…" the status line grew by three lines as the window laid itself out again, the
+        area got shorter, and "Create link", the way to try again, went below its edge:
+        scrolled to at once, it would have gone out of view again."""
         self._kept = widget
+        self._kept_margin = margin
         QTimer.singleShot(0, self, self._show_kept)
 
     def _let_go(self, _action: int = 0) -> None:
@@ -787,7 +789,7 @@ class FitScrollArea(QScrollArea):
     def _show_kept(self) -> None:
         kept, page = self._kept, self.widget()
         if kept is not None and page is not None and page.isAncestorOf(kept):
-            self.ensureWidgetVisible(kept, 0, theme.SPACING)
+            self.ensureWidgetVisible(kept, 0, self._kept_margin)
 
     def _show_focus(self) -> None:
         """Scroll the field with the keyboard focus into view, if it is inside."""

@@ -16,8 +16,9 @@ from functools import partial
 from itertools import combinations
 
 import pytest
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QScreen
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QPushButton,
@@ -50,9 +51,11 @@ from kombo_desktop.ui.screen_sharing import (
 from kombo_desktop.ui.tight_look import TIGHT, USUAL, Look
 from kombo_desktop.ui.widgets import WINDOW_FRAME, scroll_area_around
 from tests.support.fault_server import closed_port
+from tests.support.found import named
 from tests.support.history_helpers import history_of
 from tests.support.laid_out import wait_until_laid_out
-from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link
+from tests.support.qr_decode import decode_qimage
+from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, wait_until_ready
 from tests.ui.test_window_errors import FAST_CLIENT
 from tests.ui.test_window_layout import fully_visible, sizes_that_never_settle
 
@@ -638,3 +641,66 @@ def test_the_window_settles_in_one_look_at_every_height(
     assert looks[0] == TIGHT and looks[-1] == USUAL
     first_usual = looks.index(USUAL)
     assert all(look == USUAL for look in looks[first_usual:])
+
+
+# -- the link made from the duplicate warning -------------------------------------------------
+
+AT_100 = QRect(0, 0, 1366, 728)  # 1366x768 at 100 %, less the task bar
+ROOMY = QRect(0, 0, 1920, 1040)  # where the window opens at its usual size
+
+
+def link_from_the_warning(qtbot: QtBot, window: MainWindow, choice: str) -> str:
+    """Answer the duplicate warning with ``choice`` ("create anyway" or "use existing"), as a
+    person does (the choice's button has the keyboard, and Space presses it); the link shown
+    once its QR code is drawn and the window laid out."""
+    banner = history_of(window).banner
+    button = banner.createAnywayButton if choice == "create anyway" else banner.useExistingButton
+    before = window.linkField.text()
+    button.setFocus()  # the middle part scrolls down to it, where it is out of view
+    qtbot.waitUntil(partial(fully_visible, button))
+    QTest.keyClick(button, Qt.Key.Key_Space)
+    if choice == "create anyway":
+        qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
+    wait_until_ready(qtbot, window)
+    qtbot.waitUntil(lambda: window.qrView.has_code)
+    wait_until_laid_out(qtbot)
+    return window.linkField.text()
+
+
+@pytest.mark.parametrize(
+    ("screen", "choice"),
+    [
+        pytest.param(AT_150, "create anyway", id="150%-create-anyway"),
+        pytest.param(AT_150, "use existing", id="150%-use-existing"),
+        pytest.param(AT_125, "create anyway", id="125%-create-anyway"),
+        pytest.param(AT_100, "create anyway", id="100%-create-anyway"),
+        pytest.param(ROOMY, "create anyway", id="roomy-create-anyway"),
+    ],
+)
+def test_the_link_made_from_the_warning_shows_its_qr_code_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    choice: str,
+) -> None:
+    # On a 1366x768 laptop at 150 % the demo's result had 202 pixels of height: the link
+    # and its QR code below it need about 250, and the code was cut off at the bottom (83 of
+    # its 150 pixels in view), where no phone could scan it from a shared screen. The code is
+    # brought into view whole now, with "Copy link" beside it; the link above it wherever
+    # there is the room.
+    window = open_on(screen, 1.0, monkeypatch, system_text, open_window)
+    show_the_warning(qtbot, window)
+
+    link = link_from_the_warning(qtbot, window, choice)
+
+    assert not window.resultPanel.code_below
+    result_page = named(window, QScrollArea, "resultPage")
+    for area in (result_page, window.middleArea):
+        assert in_view_of(area, window.qrView), area.objectName()
+    assert fully_visible(window.qrView)
+    assert fully_visible(window.copyButton)
+    assert decode_qimage(window.grab().toImage()) == link
+    if screen != AT_150:  # nothing lost where the link and its code both fit
+        assert fully_visible(window.linkField)
