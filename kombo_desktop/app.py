@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 PROGRAM = "kombo-desktop"
 API_BASE_VARIABLE = "KOMBO_API_BASE"
 USAGE_ERROR_EXIT = 2
+START_FAILURE_EXIT = 1
 FATAL_ERRORS_FILE = "fatal-errors.log"  # beside the log: stacks of crashes no hook can see
 # Flags whose answer is printed: whoever gives them reads the console, not a window.
 _ANSWERED_ON_THE_CONSOLE = frozenset({"--version", "--self-test", "--help", "-h"})
@@ -43,6 +44,11 @@ _log = logging.getLogger(__name__)
 
 class UsageError(Exception):
     """A flag or environment variable that cannot be used; the message says why, plainly."""
+
+
+class NoDesktopError(RuntimeError):
+    """Raised by ``build_main_window`` where Qt would need a display there is none of (see
+    ``_lacks_the_display_qt_needs``); the message says how to run the program instead."""
 
 
 class Options(NamedTuple):
@@ -194,10 +200,17 @@ def build_main_window(argv: list[str] | None = None) -> MainWindow:
 
     ``argv`` None means the process's own command line, as for ``main()``: a test runner's
     flags there would be refused, so tests pass a list (``[]`` for none). Raises
-    ``UsageError`` for unusable flags. Whatever the window starts (demo service, worker
-    threads) stops when it is closed.
+    ``UsageError`` for unusable flags, and ``NoDesktopError`` when it would have to create the
+    QApplication where there is no display (one that exists already is used whatever its
+    platform). Whatever the window starts (demo service, worker threads) stops when it is closed.
     """
-    return _build_window(parse_arguments(argv))
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    options = parse_arguments(arguments)
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None and _lacks_the_display_qt_needs(options.qt_arguments):
+        raise NoDesktopError(_no_desktop_text(arguments))
+    return _build_window(options)
 
 
 def _build_window(options: Options) -> MainWindow:
@@ -327,6 +340,9 @@ def main(argv: list[str] | None = None) -> int:
         from kombo_desktop.selftest import run_self_test
 
         return run_self_test(arguments)
+    if _lacks_the_display_qt_needs(options.qt_arguments):
+        print(f"{PROGRAM}: error: {_no_desktop_text(arguments)}", file=sys.stderr)
+        return START_FAILURE_EXIT
     # Start-up creates some 30,000 objects that live as long as the program; the cycle
     # collector walking them again and again while they are made costs a few milliseconds of
     # the start. It resumes right after the first frame (see _resume_garbage_collection).
@@ -397,7 +413,7 @@ def _could_not_start(error: Exception) -> int:
         f"Kombo Desktop could not start because of an unexpected problem. {where} "
         "Reinstalling the program may help; if it does not, send that file to support."
     )
-    return 1
+    return START_FAILURE_EXIT
 
 
 def _tell_in_a_window(text: str) -> None:
@@ -426,7 +442,54 @@ def _has_a_screen(environ: Mapping[str, str] = os.environ) -> bool:
         return False
     if not sys.platform.startswith("linux") or platform.startswith(("vnc", "eglfs", "linuxfb")):
         return True
+    return _names_a_display(environ)
+
+
+def _names_a_display(environ: Mapping[str, str]) -> bool:
     return bool(environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
+
+def _lacks_the_display_qt_needs(
+    qt_arguments: tuple[str, ...], environ: Mapping[str, str] = os.environ
+) -> bool:
+    """Whether Qt would use X11 (its choice on Linux unless told otherwise) with no display to
+    connect to: in an SSH session, a container or a console it then aborts the process with
+    lines about a missing xcb-cursor library, sending people after a library that is there.
+
+    Only environment lookups, as this runs on every start. A platform chosen other than X11
+    (``wayland``, ``offscreen``, ``vnc``...), a display named with Qt's ``-display`` option,
+    and a Wayland session (where Qt tries Wayland first) are left to Qt.
+    """
+    if not sys.platform.startswith("linux") or _names_a_display(environ):
+        return False
+    if "-display" in qt_arguments:
+        return False
+    platform = environ.get("QT_QPA_PLATFORM", "")
+    if "-platform" in qt_arguments[:-1]:  # Qt's option wins over the variable
+        platform = qt_arguments[qt_arguments.index("-platform") + 1]
+    if not platform:
+        return environ.get("XDG_SESSION_TYPE") != "wayland"
+    return platform.partition(":")[0] == "xcb"  # "xcb:option=value" passes options to it
+
+
+def _no_desktop_text(arguments: list[str]) -> str:
+    """What to do without a display, naming the program as it was started (``./kombo-desktop``
+    from the unpacked .tar.gz, ``.venv/bin/kombo-desktop`` from scripts/run-demo, which
+    changes folder first, hence the full path) with the same arguments."""
+    import shlex
+
+    started_as = sys.argv[0] if sys.argv else ""
+    if os.path.basename(started_as) != PROGRAM:  # e.g. "python -m kombo_desktop"
+        program = PROGRAM
+    elif os.sep in started_as:
+        program = os.path.abspath(started_as)
+    else:
+        program = started_as  # found on the PATH
+    return (
+        "Kombo Desktop needs a desktop to show its window, and none was found (neither DISPLAY "
+        "nor WAYLAND_DISPLAY is set). Start it from a desktop session, or on a machine without "
+        f"one run it as: xvfb-run -a {shlex.join([program, *arguments])}"
+    )
 
 
 def _resume_garbage_collection() -> None:

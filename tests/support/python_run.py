@@ -2,7 +2,9 @@
 
 For what only a new process shows: which modules a start loads, which Qt set-up it triggers,
 what happens before a ``QApplication`` exists. The repository is on the path, the platform is
-``offscreen`` unless the caller says otherwise, and no ``KOMBO_API_KEY`` is passed on.
+``offscreen`` unless the caller says otherwise, and no ``KOMBO_API_KEY`` is passed on. Variables
+named in ``leave_out`` (``QT_QPA_PLATFORM`` too) are not passed on unless ``env`` sets them: a
+console without a display, say.
 """
 
 from __future__ import annotations
@@ -15,8 +17,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_python(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+def run_python(
+    code: str, env: dict[str, str] | None = None, leave_out: tuple[str, ...] = ()
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    for name in leave_out:
+        environment.pop(name, None)
+    environment.update(env or {})
     environment.pop("KOMBO_API_KEY", None)
     environment["PYTHONPATH"] = str(REPO)
     return subprocess.run(

@@ -192,6 +192,123 @@ def test_a_usage_error_off_screen_ends_at_once(arguments: list[str]) -> None:
     assert "error:" in result.stderr
 
 
+# A console, an SSH session or a container: no display, and no platform chosen for Qt.
+NO_DISPLAY = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "XDG_SESSION_TYPE")
+ONLY_LINUX = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="only Linux starts without a display"
+)
+
+
+@ONLY_LINUX
+@pytest.mark.parametrize("platform", [{}, {"QT_QPA_PLATFORM": ""}, {"QT_QPA_PLATFORM": "xcb"}])
+def test_a_start_without_a_display_says_how_to_run_it_instead_of_aborting(
+    platform: dict[str, str],
+) -> None:
+    # Qt aborted the process (exit 134, a core dump) with its own lines about a missing
+    # xcb-cursor library and "Reinstalling the application may fix this problem", which sent
+    # people looking for a library that was not missing.
+    result = run_python(
+        "import sys\n"
+        "sys.argv = ['/opt/kombo-desktop/kombo-desktop', '--demo']\n"
+        "from kombo_desktop.app import main\n"
+        "raise SystemExit(main())\n",
+        env=platform,
+        leave_out=NO_DISPLAY,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "kombo-desktop: error: Kombo Desktop needs a desktop to show its window, and none was "
+        "found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it from a desktop session, "
+        "or on a machine without one run it as: "
+        "xvfb-run -a /opt/kombo-desktop/kombo-desktop --demo"
+    )
+
+
+@ONLY_LINUX
+def test_build_main_window_without_a_display_raises_what_main_prints() -> None:
+    result = run_python(
+        "from kombo_desktop.app import NoDesktopError, build_main_window\n"
+        "try:\n"
+        "    build_main_window(['--profile', 'sales'])\n"
+        "except NoDesktopError as error:\n"
+        "    print(error)\n",
+        leave_out=NO_DISPLAY,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().endswith("run it as: xvfb-run -a kombo-desktop --profile sales")
+
+
+def test_build_main_window_in_a_running_application_needs_no_display(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A test's own (off-screen) application is all the window needs.
+    for name in NO_DISPLAY:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    window = build_main_window([])
+    qtbot.addWidget(window)
+    window.close()
+
+
+@pytest.mark.parametrize(
+    ("qt_arguments", "environ", "refused"),
+    [
+        ((), {}, True),
+        ((), {"QT_QPA_PLATFORM": "xcb"}, True),
+        ((), {"XDG_SESSION_TYPE": "tty"}, True),  # an SSH session
+        (("-platform", "xcb"), {"QT_QPA_PLATFORM": "offscreen"}, True),  # the option wins
+        ((), {"DISPLAY": ":0"}, False),
+        ((), {"WAYLAND_DISPLAY": "wayland-0"}, False),
+        # A platform chosen other than X11 is left to Qt, which knows best what it needs.
+        ((), {"QT_QPA_PLATFORM": "offscreen"}, False),
+        ((), {"QT_QPA_PLATFORM": "minimal"}, False),
+        ((), {"QT_QPA_PLATFORM": "wayland"}, False),
+        ((), {"QT_QPA_PLATFORM": "vnc:size=800x600"}, False),
+        ((), {"QT_QPA_PLATFORM": "wayland;xcb"}, False),
+        (("-platform", "offscreen"), {}, False),
+        (("-display", ":1"), {}, False),  # Qt's own way to name the X display
+        # In a Wayland session Qt tries Wayland first, which finds its default socket itself.
+        ((), {"XDG_SESSION_TYPE": "wayland"}, False),
+    ],
+)
+def test_which_starts_qt_would_abort_for_want_of_a_display(
+    monkeypatch: pytest.MonkeyPatch,
+    qt_arguments: tuple[str, ...],
+    environ: dict[str, str],
+    refused: bool,
+) -> None:
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert kombo_desktop.app._lacks_the_display_qt_needs(qt_arguments, environ) is refused
+    monkeypatch.setattr(sys, "platform", "win32")  # Windows and macOS always have one
+    assert not kombo_desktop.app._lacks_the_display_qt_needs(qt_arguments, environ)
+
+
+@ONLY_LINUX
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_flags_answered_on_the_console_need_no_display(flag: str) -> None:
+    result = run_python(
+        f"from kombo_desktop.app import main\nraise SystemExit(main([{flag!r}]))\n",
+        leave_out=NO_DISPLAY,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == ""
+
+
+@ONLY_LINUX
+@pytest.mark.slow
+def test_self_test_needs_no_display() -> None:
+    # It builds the window off screen by itself (see selftest._choose_offscreen_platform).
+    result = run_python(
+        "from kombo_desktop.app import main\nraise SystemExit(main(['--self-test']))\n",
+        leave_out=NO_DISPLAY,
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["checks"]["window"]["ok"], report["checks"]["window"]
+    assert "running on offscreen" in report["checks"]["qt_platform"]["detail"]
+    assert result.returncode == (0 if report["ok"] else 1), result.stderr[-2000:]
+
+
 def test_no_arguments_and_only_qt_arguments_give_the_same_options(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
