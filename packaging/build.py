@@ -250,6 +250,30 @@ def installed_size_kib(stage: Path) -> int:
     return sum(p.stat().st_size for p in files) // 1024
 
 
+def administrator_notes() -> str:
+    """Where the policy file goes and how a key is stored, for the READMEs in the Linux
+    packages: neither carries the project's packaging/README.md, which says more. The names
+    are the program's own (core/policy.py, core/credentials.py)."""
+    return (
+        "Administrator settings (profiles, region, locked options) go in a JSON file that the\n"
+        f"program reads at start and never writes: /etc/xdg/{rules.APP_NAME}/policy.json (a\n"
+        f"{rules.APP_NAME}/policy.json in a folder of $XDG_CONFIG_DIRS comes first;\n"
+        "KOMBO_DESKTOP_POLICY=/path/to/file names another file). Its keys, all optional:\n"
+        'profiles (a list of {"name": ..., "region": "EU", "US" or "CUSTOM"}, CUSTOM with a\n'
+        '"custom_base" https address), default_profile, hide_demo (true: no demo mode),\n'
+        "fixed_api_base, default_language (en, de, fr, it, es), default_link_type\n"
+        "(MAGIC_LINK or EMBEDDED).\n\n"
+        "API keys never go in a file. Each user's password store keeps them, under the\n"
+        f'service "{rules.APP_NAME}" and the profile\'s name ("default" for the first profile).\n'
+        "As that user (not as root), either of these asks for the key and stores it:\n"
+        f'  secret-tool store --label="{rules.DISPLAY_NAME}" service {rules.APP_NAME} '
+        "username default\n"
+        f"  keyring set {rules.APP_NAME} default\n"
+        "(secret-tool: package libsecret-tools on Debian or Ubuntu, libsecret on RHEL;\n"
+        "keyring: the Python package, e.g. pipx run keyring set ...)\n"
+    )
+
+
 def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
     """Stage /opt, /usr/bin, /usr/share and DEBIAN/control, then ``dpkg-deb --build``.
 
@@ -279,8 +303,7 @@ def build_deb(folder: Path, version: str, depends: list[str]) -> Path:
     shutil.copy2(folder / notices.NOTICES_NAME, doc / "copyright")
     (doc / "README").write_text(
         f"{rules.DISPLAY_NAME} {version}\nInstalled in /opt/{rules.APP_NAME}. "
-        "Administrator settings: /etc/xdg/kombo-desktop/policy.json (see the project's "
-        "packaging/README.md).\n",
+        f"Check the installation: {rules.APP_NAME} --self-test\n\n{administrator_notes()}",
         encoding="utf-8",
     )
     for path in stage.rglob("*"):  # dpkg wants sane permissions regardless of the umask
@@ -325,10 +348,13 @@ def build_tarball(folder: Path, version: str, depends: list[str]) -> Path:
         f"Start: ./{rules.APP_NAME}   (check: ./{rules.APP_NAME} --self-test)\n"
         f"Menu entry: copy {rules.APP_NAME}.desktop to ~/.local/share/applications/ and set its\n"
         f"Exec= and Icon= lines to this folder's {rules.APP_NAME} and {rules.APP_NAME}.png.\n\n"
-        "Needs these system libraries (Debian/Ubuntu package names):\n"
+        "Needs these system libraries. On Debian or Ubuntu:\n"
         f"  sudo apt install {packages}\n"
+        "On RHEL, AlmaLinux or Rocky Linux 8 or newer (xcb-util-cursor is in EPEL):\n"
+        f"  sudo dnf install {' '.join(rules.RPM_RUNTIME_PACKAGES)}\n"
         "For all of the program's own files in this folder (a portable install), set\n"
-        "KOMBO_DESKTOP_HOME to a folder, e.g. KOMBO_DESKTOP_HOME=./data ./kombo-desktop\n"
+        "KOMBO_DESKTOP_HOME to a folder, e.g. KOMBO_DESKTOP_HOME=./data ./kombo-desktop\n\n"
+        f"{administrator_notes()}"
     ).encode()
     with tarfile.open(output, "w:gz", compresslevel=9) as archive:
         archive.add(folder, arcname=top, filter=_normalize_tar_member)

@@ -403,6 +403,32 @@ LINUX_SYSTEM_LIBRARIES = {
     "libsqlite3.so.0": "libsqlite3-0",
 }
 
+# The same libraries under the package names of RHEL 8 and its rebuilds (AlmaLinux, Rocky),
+# for the .tar.gz's README.txt (a .deb does not install there). The release workflow's linux
+# job installs exactly these in its AlmaLinux 8 container before the built program's
+# self-test (tests/packaging/test_package_readmes.py keeps the two lists together);
+# xcb-util-cursor comes from EPEL. The C++ runtime, zlib and SQLite are on every such system.
+RPM_RUNTIME_PACKAGES = (
+    "mesa-libGL",
+    "mesa-libEGL",
+    "fontconfig",
+    "freetype",
+    "dbus-libs",
+    "glib2",
+    "libX11",
+    "libX11-xcb",
+    "libxcb",
+    "libxkbcommon",
+    "libxkbcommon-x11",
+    "xcb-util",
+    "xcb-util-cursor",
+    "xcb-util-image",
+    "xcb-util-keysyms",
+    "xcb-util-renderutil",
+    "xcb-util-wm",
+    "zstd",
+)
+
 # Part of the C library itself (package libc6); never bundled, always present.
 LINUX_GLIBC = re.compile(
     r"^(ld-linux.*|linux-vdso.*|libc|libm|libdl|libpthread|librt|libutil|libresolv|libanl|"
