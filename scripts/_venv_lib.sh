@@ -80,6 +80,9 @@ install_project() {
     return 0
   fi
   rm -f "$stamp_file"
+  # pip is quiet (--quiet) while it downloads Qt, which takes minutes on a first run: say so.
+  echo "Setting up $venv (first run, or the dependencies changed): this downloads Qt and" \
+    "can take a few minutes." >&2
   # ${follow[@]+...}: an empty array is "unbound" to set -u in the bash of macOS (3.2).
   if "$venv/bin/python" -m pip install --quiet --upgrade pip &&
     "$venv/bin/python" -m pip install --quiet ${follow[@]+"${follow[@]}"} --editable "$extras"; then

@@ -268,13 +268,19 @@ STALE = (
     "Could not bring the installation up to date (is the internet reachable?); going on with"
     " the one installed before."
 )
+# Said before pip runs, which is silent (--quiet) while it downloads Qt for minutes: without
+# it a first scripts/run-demo showed nothing at all for that long.
+SETTING_UP = (
+    "Setting up .venv (first run, or the dependencies changed): this downloads Qt and can take"
+    " a few minutes."
+)
 
 
 @pytest.mark.slow
 def test_a_set_up_program_starts_without_the_package_index(project: Path) -> None:
     # Every start ran pip, which fetched the build backend: offline (a train, a customer's
     # Wi-Fi) the program never started ("Failed to build ... installing build dependencies").
-    assert install(project, online=True) == (0, "", True)
+    assert install(project, online=True) == (0, SETTING_UP, True)
     assert install(project, online=False) == (0, "", False)
     # Other extras (scripts/run-tests' ".[test]") are another install: pip is tried, fails
     # offline, and the program installed before is used, with a word.
@@ -284,7 +290,7 @@ def test_a_set_up_program_starts_without_the_package_index(project: Path) -> Non
 
 @pytest.mark.slow
 def test_a_changed_pyproject_installs_again(project: Path) -> None:
-    assert install(project, online=True) == (0, "", True)
+    assert install(project, online=True) == (0, SETTING_UP, True)
     pyproject = project / "pyproject.toml"
     pyproject.write_text(PYPROJECT + "# a new dependency\n", encoding="utf-8")
 
@@ -316,7 +322,7 @@ def test_a_constrained_install_runs_pip_again_only_when_the_constraints_change(
 ) -> None:
     constraints = project / "constraints.txt"
     constraints.write_text("fake-build-helper==1.0\n", encoding="utf-8")
-    assert install(project, online=True, constraints="constraints.txt") == (0, "", True)
+    assert install(project, online=True, constraints="constraints.txt") == (0, SETTING_UP, True)
     assert install(project, online=False, constraints="constraints.txt") == (0, "", False)
     # Without the constraints it is another install, as is one after they changed.
     assert install(project, online=False) == (0, STALE, True)
@@ -365,6 +371,8 @@ def test_the_release_qt_tests_start_without_the_package_index_once_set_up(
 
     first, ran_pip = run_script(online=True)
     assert (first.returncode, ran_pip) == (0, True), first.stderr
+    assert first.stderr.count("Setting up .venv-release-qt (first run") == 1, first.stderr
     again, ran_pip = run_script(online=False)
     assert (again.returncode, ran_pip) == (0, False), again.stderr
+    assert "Setting up" not in again.stderr
     assert "pytest ran with ['tests/ui', 'tests/packaging', '-k', 'x']" in again.stdout
