@@ -27,9 +27,9 @@ _Check = TypeVar("_Check", bound=Callable[..., str | None])
 
 def refuses_keys(check: _Check) -> _Check:
     """``check`` of a text field, refusing first a key the program knows, also when written
-    as a web address writes it (``kombo-eu-key%2F7f3a...``, copied out of an address): pasted
-    into the field by mistake it would go to Kombo as customer data, into the history and into
-    a QR code's file name, and the log would not mask the key so written.
+    in another letter case or as a web address writes it (``kombo-eu-key%2F7f3a...``, copied
+    out of an address): pasted into the field by mistake it would go to Kombo as customer
+    data, into the history and into a QR code's file name.
 
     Only registered keys are looked for (``logs.holds_registered_secret``), not the patterns
     the log also masks (``safe_text.unsafe_to_show``): those are words a customer's name can

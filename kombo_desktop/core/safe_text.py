@@ -20,6 +20,7 @@ from kombo_desktop.core.logs import (
     mask_registered_secrets,
     redact,
     redact_would_change,
+    secret_finder,
 )
 
 __all__ = [
@@ -54,6 +55,9 @@ _NOT_IN_KEYS = bytes(range(33)) + b"\x7f"
 def clean_text(text: str, limit: int = MAX_DETAIL_CHARS, secrets: tuple[str, ...] = ()) -> str:
     """``text`` made safe to show and log: secrets masked, one line, no control or format characters
     (no bidi overrides, zero-width tricks or lone surrogates), at most ``limit`` characters.
+
+    Secrets, ``secrets`` and the registered ones, are masked in every form a server may echo
+    them in: in any letter case and percent-encoded (``logs.secret_forms``).
 
     Secrets are masked in the whole text *before* it is shortened, so no cut can leave a piece of
     a key behind; the character filter then stops as soon as it has enough. They are masked
@@ -99,19 +103,17 @@ def _holds_broken_secret(text: str, secrets: tuple[str, ...]) -> bool:
     Keys written whole are masked first, so a text that merely quotes one keeps its other words,
     with the key masked in place as before. Byte operations, so a body of a megabyte takes
     milliseconds."""
-    usable = tuple(secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH)
-    for secret in usable:
-        text = text.replace(secret, MASK)
+    own = secret_finder(tuple(secret for secret in secrets if len(secret) >= MIN_SECRET_LENGTH))
+    if own is not None:
+        text = own.masked(text)
     text = mask_registered_secrets(text)
     squeezed = text.encode("ascii", "ignore").translate(None, _NOT_IN_KEYS).decode("ascii")
-    return any(secret in squeezed for secret in usable) or holds_registered_secret(squeezed)
+    return (own is not None and own.found_in(squeezed)) or holds_registered_secret(squeezed)
 
 
 def _masked(text: str, secrets: tuple[str, ...]) -> str:
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, MASK)
-    return redact(text)
+    own = secret_finder(secrets)
+    return redact(own.masked(text) if own is not None else text)
 
 
 def clean_or_none(value: str | None, limit: int, secrets: tuple[str, ...]) -> str | None:
@@ -174,9 +176,10 @@ def is_plain_sentence(text: str) -> bool:
 
 
 def unsafe_to_show(text: str, key: str | None) -> bool:
-    """Whether ``text``, as sent or once percent-decoded, carries ``key`` or anything the log
-    filter would mask (every registered key, ``Bearer ...``, an ``api_key=...`` value): what
-    must never be logged must never be shown either.
+    """Whether ``text``, as sent or once percent-decoded, carries ``key`` (in any form a server
+    may echo it in, ``logs.secret_forms``) or anything the log filter would mask (every
+    registered key, ``Bearer ...``, an ``api_key=...`` value): what must never be logged must
+    never be shown either.
 
     For text from the network (a link, a tool's name), where a false alarm only leaves
     something out. What people type is judged by ``logs.holds_registered_secret`` instead:
@@ -187,11 +190,11 @@ def unsafe_to_show(text: str, key: str | None) -> bool:
     same number). The client refuses a shorter key before sending anything (``ShortKeyError``),
     so no answer to one ever reaches here; and a key of a character or two would be found in
     almost any text, so that every link would be refused."""
-    usable_key = key if key is not None and len(key) >= MIN_SECRET_LENGTH else None
+    own = secret_finder((key,)) if key is not None and len(key) >= MIN_SECRET_LENGTH else None
     decoded = unquote(text)
     # Most text has nothing to decode: its one form is looked at once.
     for form in (text,) if decoded == text else (text, decoded):
-        if (usable_key is not None and usable_key in form) or redact_would_change(form):
+        if (own is not None and own.found_in(form)) or redact_would_change(form):
             return True
     return False
 
