@@ -179,6 +179,9 @@ class LinkForm(RequestForm):
         # organisation, is a problem of the id field (see previous_customer_id).
         self._previous_id = PreviousCustomerId()
         self._private = True  # screen-sharing mode: that problem names no organisation
+        # The person is typing a search in the tool field, not yet settled (see
+        # ``_searching_tool``): the field is not newly marked meanwhile.
+        self._tool_search_typed = False
 
         self._build_layout()
         self._connect()
@@ -331,6 +334,8 @@ class LinkForm(RequestForm):
         self.organizationEdit.textChanged.connect(lambda _text: self._recheck_origin_id())
         self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
+        # Before the change of text is checked (Qt says a text was edited before it changed).
+        self._tool_edit.textEdited.connect(self._tool_typed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
         self._tool_edit.editingFinished.connect(self._tool_left)
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
@@ -533,6 +538,7 @@ class LinkForm(RequestForm):
         it. So does the name of a tool the list lacks, typed or filled in from the history:
         Greenhouse, which an account may not offer, is not swapped for Greenhouse Job Board,
         which holds its name; its message says where it is offered."""
+        self._tool_search_typed = False  # the search is over: judged now
         combo = self.toolCombo
         tool_id, unmatched = self._resolve_tool()
         settled = bool(combo.currentText().strip())  # an empty field stays empty
@@ -559,11 +565,34 @@ class LinkForm(RequestForm):
         if index >= 0:
             self.select_tool(self.toolCombo.itemData(index))
 
+    def _tool_typed(self, _text: str) -> None:
+        self._tool_search_typed = True
+
+    def _searching_tool(self) -> bool:
+        """Whether the person is typing a search in the tool field: typed into it, and still
+        in it (its suggestion list may be open), with no tool taken from the list yet.
+
+        After a failed attempt the fields are checked again at every change, and the tool
+        field turned red from the first letter ("“p” fits several tools…"), its message half
+        hidden under the list: on a shared screen a new mistake, while the person was only
+        choosing. Meanwhile it is not newly marked; it is judged when the search ends: the
+        person leaves the field or presses Enter (``_tool_left``), takes a tool from the list
+        (``select_tool``), or presses "Create link". A mark it already has still follows the
+        typing, and goes as soon as the text names a tool."""
+        edit = self._tool_edit
+        return self._tool_search_typed and (edit.hasFocus() or self._tool_completer.is_open())
+
+    def _recheck(self, field: str) -> None:
+        if field == lr.TOOL and self._searching_tool() and not self.boxes[field].error_text:
+            return  # not newly marked while the person searches (see ``_searching_tool``)
+        super()._recheck(field)
+
     def select_tool(self, tool_id: str | None) -> bool:
         """Select a tool by id (None = the customer chooses); False if not in this category."""
         index = self.toolCombo.findData(tool_id) if tool_id is not None else 0
         if index < 0:
             return False
+        self._tool_search_typed = False  # a tool taken: the search is over
         self.toolCombo.setCurrentIndex(index)
         self.toolCombo.setEditText(self.toolCombo.itemText(index))
         return True

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.qtbot import QtBot
 
-from kombo_desktop.core.link_request import TOOL
+from kombo_desktop.core.link_request import EMAIL, ORGANIZATION_NAME, TOOL
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES, TOOL_FIX_TEXT
 from kombo_desktop.ui.main_window import MainWindow
@@ -383,3 +383,100 @@ def test_a_tool_the_list_lacks_is_not_swapped_for_another_on_leaving(
     type_tool(qtbot, demo_window, "ATS", "greenh")
     leave_the_tool_field(qtbot, demo_window)
     assert demo_window.toolCombo.currentData() == "greenhousejobboard"
+
+
+# --- checked again after a failed attempt ------------------------------------------------------
+
+FINE_NOW = "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
+
+
+def failed_attempt_then_fixed(window: MainWindow) -> None:
+    """“Create link” pressed with an incomplete e-mail address and no organisation (two red
+    marks), then both corrected: from then on the form checks each field as it changes."""
+    fill_form(window, email="anna.mueller@acme", organization="", tool=None)
+    window.createButton.click()
+    assert set(window.linkForm.field_errors()) == {EMAIL, ORGANIZATION_NAME}
+    QTest.keyClicks(window.emailEdit, ".de")
+    QTest.keyClicks(window.organizationEdit, "Acme GmbH")
+    assert not window.linkForm.field_errors()
+    assert window.statusPanel.text == FINE_NOW
+
+
+@pytest.mark.parametrize("typed", ["pers", "persnio"], ids=["suggestions", "a slip"])
+def test_a_search_typed_after_a_failed_attempt_is_not_marked_while_typing(
+    qtbot: QtBot, demo_window: MainWindow, typed: str
+) -> None:
+    # From the first letter the field turned red under the open list ("“p” fits several
+    # tools", then "“pers” is only part of a tool's name"): on a shared screen a new mistake,
+    # while the person was only choosing, and the status line said all was fine.
+    failed_attempt_then_fixed(demo_window)
+    form = demo_window.linkForm
+    type_tool(qtbot, demo_window, "HRIS", typed[0])
+    for letter in typed[1:]:
+        assert TOOL not in form.field_errors()
+        QTest.keyClicks(line_edit_of(demo_window.toolCombo), letter)
+    assert TOOL not in form.field_errors()
+    assert not form.toolFixButton.isVisible()
+    if typed == "pers":
+        assert shown(suggestion_list(qtbot, demo_window)) == ["Personio"]
+    assert demo_window.statusPanel.text == FINE_NOW
+
+
+@pytest.mark.parametrize(
+    ("typed", "problem", "fix"),
+    [
+        ("persnio", "“persnio” is not a tool Kombo offers. Did you mean Personio?", True),
+        (
+            "per",
+            "“per” fits several tools: Perbility Helix, Personio and Insperity. Choose one "
+            "from the list.",
+            False,
+        ),
+    ],
+)
+def test_leaving_the_tool_field_after_a_failed_attempt_checks_it(
+    qtbot: QtBot, demo_window: MainWindow, typed: str, problem: str, fix: bool
+) -> None:
+    failed_attempt_then_fixed(demo_window)
+    type_tool(qtbot, demo_window, "HRIS", typed)
+    assert TOOL not in demo_window.linkForm.field_errors()
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentText() == typed
+    assert demo_window.linkForm.field_errors() == {TOOL: problem}
+    assert demo_window.linkForm.toolFixButton.isVisible() is fix
+
+
+def test_leaving_with_part_of_one_tools_name_still_takes_that_tool(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # As before any failed attempt: the list showed Personio alone for "pers".
+    failed_attempt_then_fixed(demo_window)
+    type_tool(qtbot, demo_window, "HRIS", "pers")
+    leave_the_tool_field(qtbot, demo_window)
+    assert demo_window.toolCombo.currentData() == "personio"
+    assert not demo_window.linkForm.field_errors()
+    assert demo_window.statusPanel.text == FINE_NOW
+
+
+def test_picking_a_suggestion_clears_the_tool_fields_mark(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Marked by the failed attempt, the field stays marked while the person searches again
+    # (it turns red for no new typing), and the tool taken from the list clears it at once.
+    form = demo_window.linkForm
+    fill_form(demo_window, organization="", tool=None)
+    type_tool(qtbot, demo_window, "HRIS", "persnio")
+    QTest.mouseClick(demo_window.createButton, Qt.MouseButton.LeftButton)
+    assert set(form.field_errors()) == {ORGANIZATION_NAME, TOOL}
+    assert demo_window.statusPanel.text.startswith("Nothing was sent: 2 fields need")
+    QTest.keyClicks(demo_window.organizationEdit, "Acme GmbH")
+
+    type_tool(qtbot, demo_window, "HRIS", "pers")
+    assert TOOL in form.field_errors()  # a mark from before, not a new one
+    assert shown(suggestion_list(qtbot, demo_window)) == ["Personio"]
+    press(Qt.Key.Key_Return)
+    assert demo_window.toolCombo.currentData() == "personio"
+    assert not form.field_errors()
+    assert not form.toolFixButton.isVisible()
+    assert demo_window.statusPanel.text == FINE_NOW
+    assert demo_window.linkField.text() == ""  # taking a suggestion sends nothing
