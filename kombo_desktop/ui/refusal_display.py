@@ -426,10 +426,8 @@ class RefusalDisplay(QObject):
 
     def show_invalid(self, invalid: InvalidRequest, form: RequestForm) -> None:
         """Say that nothing was sent as fields of ``form`` need fixing (they are marked), and
-        from then on follow the marks: ``_field_mark_changed`` says when they are all gone."""
-        count = len(invalid.errors)
-        fields = "1 field needs" if count == 1 else f"{count} fields need"
-        text = f"Nothing was sent: {fields} your attention (marked in red)."
+        from then on follow the marks (``_field_mark_changed``)."""
+        text = _fields_marked_text(len(invalid.errors))
         self._window.show_status(text, "error")
         if self._awaiting_fixes is None:  # the first time: follow the marks from now on
             for watched in (self._window.linkForm, self._window.relinkForm):
@@ -438,18 +436,25 @@ class RefusalDisplay(QObject):
         self._awaiting_fixes = (form, text)
 
     def _field_mark_changed(self, _message: str) -> None:
-        """Once the last red mark of a refused form is gone, the status line says so: "needs
-        your attention (marked in red)" stayed on with nothing marked any more."""
-        form, text = self._awaiting_fixes or (None, "")
-        if form is None or self._window.statusPanel.text != text or form.field_errors():
+        """While the status line says what ``show_invalid`` or this said about a form's
+        marks, it follows the fields still marked: how many need attention, or, once none is
+        left, that they are fine now. "Needs your attention (marked in red)" stayed on with
+        nothing marked any more; "2 fields need" stayed with one left; and "The marked fields
+        are fine now" stayed on while a field checked again as it changed was marked anew.
+        Anything else said since (a refusal, a link made) is left alone."""
+        form, said = self._awaiting_fixes or (None, "")
+        if form is None or self._window.statusPanel.text != said:
             return
-        self._awaiting_fixes = (form, "")  # said once; a new refusal says it again
-        fine = (
-            f"The marked fields are fine now. Nothing was sent yet: press “{form.submit_text}” "
-            "to send."
-        )
-        self._window.show_status(fine, "info")
-        self._fine_now = (form, fine)
+        marked = len(form.field_errors())
+        if marked:
+            text, kind = _fields_marked_text(marked), "error"
+        else:
+            text, kind = _fine_now_text(form), "info"
+        if text == said:
+            return
+        self._window.show_status(text, kind)
+        self._awaiting_fixes = (form, text)
+        self._fine_now = None if marked else (form, text)
 
     def check_before_sending(self, form: RequestForm, sentence: str) -> None:
         """A check of ``form`` that answers after the typing (the reconnection tab's lookup)
@@ -462,6 +467,19 @@ class RefusalDisplay(QObject):
             return
         self._fine_now = None
         self._window.show_status(sentence, "info")
+
+
+def _fields_marked_text(count: int) -> str:
+    """That nothing was sent as ``count`` fields, marked in red, need fixing."""
+    fields = "1 field needs" if count == 1 else f"{count} fields need"
+    return f"Nothing was sent: {fields} your attention (marked in red)."
+
+
+def _fine_now_text(form: RequestForm) -> str:
+    """That the fields marked before are fine now, and ``form``'s button sends."""
+    return (
+        f"The marked fields are fine now. Nothing was sent yet: press “{form.submit_text}” to send."
+    )
 
 
 def _refuses_the_details(error: BaseException) -> bool:

@@ -388,6 +388,7 @@ def test_a_tool_the_list_lacks_is_not_swapped_for_another_on_leaving(
 # --- checked again after a failed attempt ------------------------------------------------------
 
 FINE_NOW = "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
+ONE_MARKED = "Nothing was sent: 1 field needs your attention (marked in red)."
 
 
 def failed_attempt_then_fixed(window: MainWindow) -> None:
@@ -470,6 +471,8 @@ def test_picking_a_suggestion_clears_the_tool_fields_mark(
     assert set(form.field_errors()) == {ORGANIZATION_NAME, TOOL}
     assert demo_window.statusPanel.text.startswith("Nothing was sent: 2 fields need")
     QTest.keyClicks(demo_window.organizationEdit, "Acme GmbH")
+    # "2 fields need your attention" stayed on with one field marked.
+    assert demo_window.statusPanel.text == ONE_MARKED
 
     type_tool(qtbot, demo_window, "HRIS", "pers")
     assert TOOL in form.field_errors()  # a mark from before, not a new one
@@ -480,3 +483,22 @@ def test_picking_a_suggestion_clears_the_tool_fields_mark(
     assert not form.toolFixButton.isVisible()
     assert demo_window.statusPanel.text == FINE_NOW
     assert demo_window.linkField.text() == ""  # taking a suggestion sends nothing
+
+
+def test_the_status_line_follows_a_field_marked_after_all_were_fine(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "The marked fields are fine now" stayed on while the tool field was red under it.
+    failed_attempt_then_fixed(demo_window)
+    type_tool(qtbot, demo_window, "HRIS", "per")
+    leave_the_tool_field(qtbot, demo_window)
+    assert TOOL in demo_window.linkForm.field_errors()
+    assert demo_window.statusPanel.text == ONE_MARKED
+    assert demo_window.statusPanel.kind == "error"
+
+    type_tool(qtbot, demo_window, "HRIS", "Personio")
+    suggestion_list(qtbot, demo_window)
+    press(Qt.Key.Key_Return)
+    assert not demo_window.linkForm.field_errors()
+    assert demo_window.statusPanel.text == FINE_NOW
+    assert demo_window.statusPanel.kind == "info"

@@ -26,6 +26,7 @@ from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM
 from kombo_desktop.core.link_request import (
+    EMAIL,
     INTEGRATION_ID,
     ORGANIZATION_NAME,
     LinkRequest,
@@ -898,6 +899,29 @@ def test_once_every_marked_field_is_fixed_the_status_line_says_so(
         "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
     )
     assert demo_window.statusPanel.kind == "info"
+
+
+def test_the_status_line_counts_the_fields_still_marked(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # It said "2 fields need your attention" with one left, and "The marked fields are fine
+    # now" on with a field emptied again and marked red.
+    fill_form(demo_window, email="", organization="")
+    demo_window.createButton.click()
+    status = demo_window.statusPanel
+    assert status.text == "Nothing was sent: 2 fields need your attention (marked in red)."
+    one_marked = "Nothing was sent: 1 field needs your attention (marked in red)."
+    demo_window.emailEdit.setText("anna@example.com")
+    assert status.text == one_marked
+    demo_window.organizationEdit.setText("Acme GmbH")
+    assert status.text.startswith("The marked fields are fine now.")
+    assert status.kind == "info"
+    demo_window.emailEdit.clear()
+    assert list(demo_window.linkForm.field_errors()) == [EMAIL]
+    assert status.text == one_marked
+    assert status.kind == "error"
+    demo_window.emailEdit.setText("anna@example.com")
+    assert status.text.startswith("The marked fields are fine now.")
 
 
 def test_a_click_into_the_tool_field_lets_typing_replace_the_chosen_tool(
