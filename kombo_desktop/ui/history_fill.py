@@ -141,13 +141,12 @@ class FillFromHistory:
         else:
             organization, integration_id = entry.organization, entry.integration_id
         reconnection = entry.kind is EntryKind.RELINK
-        # The panel's title names a reconnection link's tool ("Reconnection link · Personio").
-        tool = (
-            feature.entry_tool(entry)
-            or feature.tool_label(integration_tool(entry.integration_id or ""))
-            if reconnection
-            else None
-        )
+        # The panel's title names the link's tool, as for a link just made ("New link ·
+        # Personio", "Reconnection link · Personio"); a reconnection's from its integration id
+        # when the entry has none.
+        tool = feature.entry_tool(entry)
+        if reconnection and not tool:
+            tool = feature.tool_label(integration_tool(entry.integration_id or ""))
         self._window.show_link(
             ShownLink(
                 url=entry.url,

@@ -93,8 +93,15 @@ QR_CLOSE_WAIT_SECONDS = 10.0
 COPIED_TEXT = "Copied ✓"
 CONFIRMATION_MS = 2000
 EMPTY_TEXT = "Your link will appear here."
-TITLE_TEXT = "Your link"
+TITLE_TEXT = "Your link"  # the empty panel's title
+# What a link shown is, in the panel's title: "New link · Personio", "Reconnection link ·
+# Personio". Said of a new link too: under "Your link", one shown beside the reconnection tab
+# was taken for the reconnection link asked for.
+NEW_LINK_TITLE = "New link"
 RECONNECTION_TITLE = "Reconnection link"
+# A new link's tool, when the customer was to choose it: as the form's tool list says it
+# ("The customer chooses"), and short, so that the title is whole in the window's usual size.
+TOOL_CHOSEN_BY_CUSTOMER = "the customer chooses"
 DEMO_NOTE = "Demo link: it connects nothing."
 DEMO_WARNING = "It connects nothing: do not send it to a customer."
 # Said after copying a link that works, here and in the history.
@@ -228,7 +235,8 @@ class ResultPanel(QFrame):
         # thread and then calls ``draw``. Without it the code is computed here, on the UI thread.
         self.qr_preparer: Callable[[str, Callable[[], None]], None] | None = None
 
-        # What the link is ("Reconnection link · Personio"), cut short in a narrow panel.
+        # What the link is ("New link · Personio", "Reconnection link · Personio"), cut short
+        # in a narrow panel.
         title = OneLineTitle("resultTitle", TITLE_TEXT)
         self._title = title  # dropped in a window too short for the actions (see _fit_actions)
 
@@ -615,10 +623,8 @@ class ResultPanel(QFrame):
         integration = self.shown.integration_id if self.shown.reconnection else None
         note = f"For the integration {integration}" if integration else ""
         self._title.set_title(" · ".join(words), note)
-        if self.shown.reconnection:
-            self.linkField.setAccessibleName(", ".join(["The reconnection link", *words[1:]]))
-        else:
-            self.linkField.setAccessibleName("The link")
+        what = "The reconnection link" if self.shown.reconnection else "The new link"
+        self.linkField.setAccessibleName(", ".join([what, *words[1:]]))
 
     def clear(self) -> None:
         self.shown = None

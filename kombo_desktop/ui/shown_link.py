@@ -13,7 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kombo_desktop.ui.result_panel import RECONNECTION_TITLE, TITLE_TEXT, qr_file_stem
+from kombo_desktop.ui.result_panel import (
+    NEW_LINK_TITLE,
+    RECONNECTION_TITLE,
+    TOOL_CHOSEN_BY_CUSTOMER,
+    qr_file_stem,
+)
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -32,10 +37,10 @@ class ShownLink:
     # What the name its QR code is offered to be saved under is made from (see ``file_stem``).
     organization: str | None = None
     integration_id: str | None = None  # a reconnection link's
-    # A reconnection link, and the name of its integration's tool, which the panel's title
-    # says ("Reconnection link · Personio"). Not told by ``integration_id``: shown to the
-    # form's customer from the duplicate warning, a reconnection link's code is named by the
-    # organisation alone.
+    # A reconnection link, and the name of its tool (None for a new link whose tool the
+    # customer chooses), which the panel's title says ("Reconnection link · Personio", "New
+    # link · Personio"). Not told by ``integration_id``: shown to the form's customer from the
+    # duplicate warning, a reconnection link's code is named by the organisation alone.
     reconnection: bool = False
     tool_label: str | None = None
     # Made while this computer's clock was ahead (a history entry dated later than now):
@@ -44,14 +49,16 @@ class ShownLink:
     made_by_a_clock_ahead: bool = False
 
     def title_words(self, screen_sharing: bool) -> list[str]:
-        """What the panel's title says the link is: ["Your link"] for a new link;
-        ["Reconnection link", "Personio", "Acme GmbH"] for a reconnection link, so that one
-        shown beside the new-link form, or after the status line moved on, is not taken for
-        a new customer's link. Its organisation only outside screen-sharing mode, as the
+        """What the panel's title says the link is: ["New link", "Personio"] (or "the
+        customer chooses") for a new link, so that one shown beside the reconnection
+        tab is not taken for the reconnection link asked for; ["Reconnection link",
+        "Personio", "Acme GmbH"] for a reconnection link, so that one shown beside the
+        new-link form, or after the status line moved on, is not taken for a new customer's
+        link. A reconnection's organisation only outside screen-sharing mode, as the
         reconnection tab says it (``integrations.integration_text``): the id may be another
         customer's."""
         if not self.reconnection:
-            return [TITLE_TEXT]
+            return [NEW_LINK_TITLE, self.tool_label or TOOL_CHOSEN_BY_CUSTOMER]
         words = [RECONNECTION_TITLE]
         if self.tool_label or self.integration_id:
             words.append(self.tool_label or str(self.integration_id))

@@ -179,6 +179,8 @@ def test_use_the_existing_link_sends_nothing_and_shows_it(
     assert "Nothing was sent" in demo_window.statusLabel.text()
     assert history_of(demo_window).store.count() == 1
     assert demo_window.copyButton.isEnabled()
+    # Titled as when it was made: beside the reconnection tab it is not taken for one.
+    assert named(demo_window, QLabel, "resultTitle").text() == "New link · Personio"
 
 
 def test_a_reconnection_instead_asks_for_the_integration_id_and_keeps_the_customer(
@@ -1146,6 +1148,9 @@ def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(
         assert unlike in banner_text(demo_window)
         history_of(demo_window).banner.useExistingButton.click()
         assert unlike in demo_window.statusLabel.text()
+        # Titled as what it is, not as what the form asks for.
+        title = named(demo_window, QLabel, "resultTitle")
+        assert title.text() == "New link · the customer chooses"
     assert demo_of(demo_window).create_link_count == 1
 
 

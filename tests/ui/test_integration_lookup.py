@@ -624,7 +624,7 @@ def test_the_panel_says_it_shows_a_reconnection_link_and_for_which_tool(
     fill_form(window)
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() not in ("", reconnection_link))
-    assert title.text() == "Your link"
+    assert title.text() == "New link · Personio"
     assert "reconnection" not in window.linkField.accessibleName().casefold()
 
 
@@ -661,6 +661,48 @@ def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_
     assert title.text().endswith("…")
     assert says_all_of(title, f"Reconnection link · Personio · {long_name.strip()}")
     assert long_name.strip() in title.toolTip()
+
+
+@pytest.mark.parametrize(
+    ("tool", "said"), [("personio", "Personio"), (None, "the customer chooses")]
+)
+def test_a_new_link_says_what_it_is_on_either_tab(
+    qtbot: QtBot, demo_window: MainWindow, tool: str | None, said: str
+) -> None:
+    # Under "Your link", a new link for Acme stood beside the reconnection tab's empty
+    # "Integration id" as if it were the reconnection link asked for: copied or shown to a
+    # customer waiting for one, it set up a second connection instead.
+    window = demo_window
+    title = result_title(window)
+    assert title.text() == "Your link"  # nothing shown yet
+    fill_form(window, tool=tool)
+    make_link(qtbot, window)
+    named = f"New link · {said}"
+    assert (title.text(), title.accessibleName()) == (named, named)
+    assert window.linkField.accessibleName() == f"The new link, {said}"
+    window.show_relink_mode()
+    assert window.linkField.text() != ""
+    assert title.text() == named
+    assert "Acme" not in title.text() + title.toolTip()  # named by the form, not the title
+
+
+@pytest.mark.parametrize(
+    ("tool", "said"), [("personio", "Personio"), (None, "the customer chooses")]
+)
+def test_a_new_link_shown_again_from_the_history_says_what_it_is(
+    qtbot: QtBot, demo_window: MainWindow, tool: str | None, said: str
+) -> None:
+    window = demo_window
+    fill_form(window, tool=tool)
+    link = make_link(qtbot, window)
+    feature = open_history(qtbot, window)
+    window.resultPanel.clear()
+    assert result_title(window).text() == "Your link"
+    (entry,) = shown_entries(feature)
+    window.show_relink_mode()
+    window.history.from_history.show_entry(entry)
+    assert window.linkField.text() == link
+    assert result_title(window).text() == f"New link · {said}"
 
 
 def reconnect_instead_of_a_second_link(qtbot: QtBot, window: MainWindow, **customer: str) -> None:

@@ -982,7 +982,7 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     # The look is chosen from heights added up from the buttons in each look; they must be
     # the heights Qt gives the column, with and without the invitation's line. 640 is a
     # window on a 1920x1080 laptop at 150 %, the most common of all; the slimmest look also
-    # drops the panel's title ("Your link"), and only that one.
+    # drops the panel's title ("New link · Personio"), and only that one.
     panel = demo_window.resultPanel
     fit = panel._actions_fit
     demo_window.resize(1180, height)
