@@ -25,8 +25,13 @@ purpose ("Keep this id"), when it is the other organisation's warning like any o
 
 In screen-sharing mode the banner does not show the earlier entry's names or addresses: the
 match may have been made on the organisation name alone, so the earlier entry's e-mail address
-could belong to someone the customer watching should not see. It then only says that a link for
-this customer and tool was made on a given day, which is all the decision needs.
+could belong to someone the customer watching should not see. It then says that a link for the
+organisation and tool typed in the form was made on a given day, which is all the decision needs:
+"A link for Acme GmbH and Personio was already made today at 04:16". Named as the form names
+them, not as the history does (another spelling of the name, kept with the earlier link, is
+the history's to show), and only for the form's own customer: another organisation's link
+names none. With larger text the warning pushed the form out of view, and "this customer"
+alone left the person deciding without seeing whom it was about.
 """
 
 from __future__ import annotations
@@ -61,6 +66,8 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 """
 
 TITLE = "A link for this customer already exists"
+# The same, naming the organisation typed in the form (see ``title_for``).
+NAMED_TITLE = "A link for {organization} already exists"
 _USE_EXISTING_DOES = "Show the existing link; send nothing."
 _CREATE_ANYWAY_DOES = "Send the request to Kombo anyway."
 # Short, so that the warning in screen-sharing mode (on at every start) takes two lines in a
@@ -86,6 +93,41 @@ SAME_ID_CONSEQUENCE = (
 _CHANGE_ID_DOES = "Go back to the customer id; send nothing."
 
 
+def form_organization(wanted: LinkRequest | None) -> str:
+    """The organisation typed in the form, as the warning names it ("" for none)."""
+    return shown_text(wanted.end_user_organization_name) if wanted is not None else ""
+
+
+def title_for(wanted: LinkRequest | None, *, other: bool, same_id: bool) -> str:
+    """The warning's title: "A link for Acme GmbH already exists", the organisation as typed in
+    the form; another organisation's link (``other``, ``same_id``) is said to have these
+    details, naming neither."""
+    if same_id:
+        return SAME_ID_TITLE
+    if other:
+        return OTHER_ORGANIZATION_TITLE
+    organization = form_organization(wanted)
+    return NAMED_TITLE.format(organization=organization) if organization else TITLE
+
+
+def _for_the_form(
+    earlier: HistoryEntry, wanted: LinkRequest, form_tool_label: str | None
+) -> str | None:
+    """Whom and what the earlier link of the form's own customer is for, as the form names
+    them: "Acme GmbH and Personio"; "Acme GmbH and this kind of system" when the form lets
+    the customer choose (any link of the kind matched); the organisation alone when the
+    earlier link lets the customer choose the tool the form names (``differences`` says so).
+    None without an organisation in the form."""
+    organization = form_organization(wanted)
+    if not organization:
+        return None
+    if wanted.integration_tool is None:
+        return f"{organization} and this kind of system"
+    if earlier.tool == wanted.integration_tool:
+        return f"{organization} and {form_tool_label or 'this tool'}"
+    return organization
+
+
 def duplicate_text(
     earlier: HistoryEntry,
     *,
@@ -94,14 +136,17 @@ def duplicate_text(
     wanted: LinkRequest | None = None,
     now: datetime | None = None,
     id_kept: bool = False,
+    form_tool_label: str | None = None,
 ) -> str:
-    """What the banner says about ``earlier``; in screen-sharing mode without names.
+    """What the banner says about ``earlier``; in screen-sharing mode naming only the form's
+    organisation and tool.
 
     ``tool_label`` is the display name of the tool the earlier link was for (None when the
-    customer was to choose the tool). ``wanted`` is the request held back: where the earlier
-    link differs from it, "Use the existing link" would not give what the form asks for.
-    ``id_kept``: the person kept the form's customer id for its organisation on purpose ("Keep
-    this id"), so the id is not blamed for matching another organisation's.
+    customer was to choose the tool), ``form_tool_label`` that of the form's. ``wanted`` is
+    the request held back: where the earlier link differs from it, "Use the existing link"
+    would not give what the form asks for. ``id_kept``: the person kept the form's customer id
+    for its organisation on purpose ("Keep this id"), so the id is not blamed for matching
+    another organisation's.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     # As the history says it: "is valid until 3 Mar 2026", "is valid until 00:31 on 30 Nov
@@ -114,10 +159,15 @@ def duplicate_text(
         and another_organization_with_the_same_id(earlier, wanted)
     )
     if private:
+        named = (
+            _for_the_form(earlier, wanted, form_tool_label)
+            if wanted is not None and not (other or same_id)
+            else None
+        )
         who = "this customer id" if same_id else "these details" if other else "this customer"
         # The form's choice: with no tool chosen, any link of the kind of system matches.
         with_tool = wanted.integration_tool if wanted is not None else earlier.tool
-        what = f"{who} and tool" if with_tool else f"{who} and kind of system"
+        what = named or (f"{who} and tool" if with_tool else f"{who} and kind of system")
         made = f"A {kind} for {what} was already made {made_when(earlier.created_at, now=now)}"
     else:
         customer = earlier.organization or earlier.email or "this customer"
@@ -251,6 +301,7 @@ class DuplicateBanner(QFrame):
         self.setStyleSheet(_STYLE)
         self.earlier: HistoryEntry | None = None
         self._tool_label: str | None = None
+        self._form_tool_label: str | None = None
         self._wanted: LinkRequest | None = None
         self._id_kept = False  # the form's customer id kept on purpose (see show_for)
         self._private = True
@@ -322,12 +373,14 @@ class DuplicateBanner(QFrame):
         tool_label: str | None,
         wanted: LinkRequest | None = None,
         id_kept: bool = False,
+        form_tool_label: str | None = None,
     ) -> None:
-        """Show the warning about ``earlier`` (held back: ``wanted``, whose customer id the
-        person kept for its organisation on purpose if ``id_kept``) and put the focus on the
-        safest choice."""
+        """Show the warning about ``earlier`` (held back: ``wanted``, for the tool named
+        ``form_tool_label``, whose customer id the person kept for its organisation on purpose
+        if ``id_kept``) and put the focus on the safest choice."""
         self.earlier = earlier
         self._tool_label = tool_label
+        self._form_tool_label = form_tool_label
         self._wanted = wanted
         self._id_kept = id_kept
         self._private = private
@@ -346,6 +399,7 @@ class DuplicateBanner(QFrame):
         """Hide the warning and forget the earlier entry."""
         self.earlier = None
         self._tool_label = None
+        self._form_tool_label = None
         self._wanted = None
         self._id_kept = False
         self.label.clear()
@@ -413,10 +467,12 @@ class DuplicateBanner(QFrame):
             tool_label=self._tool_label,
             wanted=self._wanted,
             id_kept=self._id_kept,
+            form_tool_label=self._form_tool_label,
         )
         other, same_id = self._for_another_organization(), self._with_the_same_id()
-        title = SAME_ID_TITLE if same_id else OTHER_ORGANIZATION_TITLE if other else TITLE
+        title = title_for(self._wanted, other=other, same_id=same_id)
         self._title.setText(title)
+        self.setAccessibleName(f"Warning: {title[:1].lower()}{title[1:]}")
         # Another organisation's link is theirs: neither handed out nor reconnected for the
         # form's customer (see the module's docstring).
         self.useExistingButton.setVisible(not other)

@@ -185,6 +185,7 @@ class DuplicateFlow:
             tool_label=feature.entry_tool(earlier),
             wanted=request,
             id_kept=window.linkForm.origin_id_kept_for(request),
+            form_tool_label=feature.tool_label(request.integration_tool),
         )
         feature.placement.make_room_for_warning()
         shown = window.resultPanel.shown

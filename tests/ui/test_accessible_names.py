@@ -143,7 +143,7 @@ def test_the_duplicate_warning_names_its_buttons_with_their_words(
     # The focus is on "Use the existing link"; its description carries the warning.
     assert banner.useExistingButton.hasFocus()
     heard = banner.useExistingButton.accessibleDescription()
-    assert heard.startswith("A link for this customer already exists.")
+    assert heard.startswith("A link for Acme GmbH already exists.")
     assert banner.label.text() in heard
     assert "yellow" not in window.statusLabel.text()
 

@@ -477,10 +477,16 @@ def test_an_earlier_link_the_rule_for_links_refuses_is_not_a_duplicate(
     assert not history_of(demo_window).banner.isVisible()
 
 
-def test_in_screen_sharing_mode_the_warning_names_no_one(
+def banner_title(window: MainWindow) -> str:
+    return named(window, QLabel, "duplicateBannerTitle").text()
+
+
+def test_in_screen_sharing_mode_the_warning_names_only_the_forms_customer(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # The earlier link was for the same organisation, sent to a colleague of the customer.
+    # "A link for this customer already exists" named no one: with larger text the warning
+    # pushed the form out of view, and the person chose without seeing whom it was about.
     fill_form(demo_window, email="chief@acme.example", organization="ACME  gmbh")
     demo_window.originIdEdit.setText("")
     make_link(qtbot, demo_window)
@@ -491,9 +497,12 @@ def test_in_screen_sharing_mode_the_warning_names_no_one(
 
     assert demo_window.screen_sharing.on
     text = banner_text(demo_window)
-    assert "A link for this customer and tool was already made " in text
+    # As the form names them, not as the history has the earlier link's organisation.
+    assert banner_title(demo_window) == "A link for Acme GmbH already exists"
+    assert text.startswith("A link for Acme GmbH and Personio was already made ")
     assert made_a_moment_ago(text)
     assert "chief@acme.example" not in text and "ACME" not in text
+    assert feature.banner.accessibleName() == "Warning: a link for Acme GmbH already exists"
 
     switch.click()  # screen-sharing mode off: the details help decide
     text = banner_text(demo_window)
@@ -537,7 +546,7 @@ def test_no_tool_chosen_matches_the_same_kind_of_system(
     fill_form(demo_window, tool=None)
     make_link(qtbot, demo_window)
     try_again(qtbot, demo_window)
-    assert "this customer and kind of system" in banner_text(demo_window)
+    assert "A link for Acme GmbH and this kind of system was " in banner_text(demo_window)
     assert demo_window.tabs.currentIndex() == CREATE_TAB
     assert demo_of(demo_window).create_link_count == 1
 
@@ -1146,6 +1155,8 @@ def test_the_warning_says_when_the_earlier_link_has_another_tool_or_options(
         demo_window.screen_sharing.set_on(private)
         try_again(qtbot, demo_window)
         assert unlike in banner_text(demo_window)
+        if private:  # not said to be for Personio: it is not
+            assert banner_text(demo_window).startswith("A link for Acme GmbH was already made ")
         history_of(demo_window).banner.useExistingButton.click()
         assert unlike in demo_window.statusLabel.text()
         # Titled as what it is, not as what the form asks for.

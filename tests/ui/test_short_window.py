@@ -21,6 +21,7 @@ from PySide6.QtGui import QScreen
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
+    QLabel,
     QPushButton,
     QScrollArea,
     QTabBar,
@@ -104,8 +105,8 @@ def warning_laid_out(window: MainWindow, banner: QWidget) -> bool:
     return area.height_missing() <= 0 or window.height() >= room
 
 
-def show_the_warning(qtbot: QtBot, window: MainWindow) -> QWidget:
-    fill_form(window)
+def show_the_warning(qtbot: QtBot, window: MainWindow, organization: str = "Acme GmbH") -> QWidget:
+    fill_form(window, organization=organization)
     make_link(qtbot, window)
     window.createButton.click()  # the same customer and tool again
     banner = history_of(window).banner
@@ -704,3 +705,42 @@ def test_the_link_made_from_the_warning_shows_its_qr_code_whole(
     assert decode_qimage(window.grab().toImage()) == link
     if screen != AT_150:  # nothing lost where the link and its code both fit
         assert fully_visible(window.linkField)
+
+
+# -- the warning naming the form's organisation -----------------------------------------------
+
+LONG_ORGANIZATION = (
+    "Müller & Söhne Gebäudetechnik und Facility Management Süddeutschland GmbH Co. KG"
+)
+
+
+@pytest.mark.parametrize("text_scale", [1.0, LARGER_TEXT], ids=["text-100%", "text-150%"])
+def test_a_long_organisation_name_in_the_warning_wraps_within_the_narrowest_window(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    text_scale: float,
+) -> None:
+    # The warning names the organisation typed in the form: 80 characters of it go on in
+    # more lines, in the title and the text, and widen neither the warning nor the window
+    # on a 1366x768 laptop at 150 %.
+    assert len(LONG_ORGANIZATION) == 80
+    window = open_on(AT_150, text_scale, monkeypatch, system_text, open_window)
+    banner = show_the_warning(qtbot, window, LONG_ORGANIZATION)
+
+    title = named(banner, QLabel, "duplicateBannerTitle")
+    label = named(banner, QLabel, "duplicateBannerLabel")
+    assert title.text() == f"A link for {LONG_ORGANIZATION} already exists"
+    assert label.text().startswith(f"A link for {LONG_ORGANIZATION} and Personio was already")
+    assert window.width() + WINDOW_FRAME[0] <= AT_150.width()
+    area = scroll_area_around(banner)
+    assert area is not None
+    assert area.horizontalScrollBar().maximum() == 0  # nothing out of view to the right
+    inside = QRect(QPoint(0, 0), banner.size())
+    for part in (title, label):
+        assert inside.contains(part.geometry()), part.objectName()
+        # Wrapped: in more lines than one, all of them given the room they need.
+        assert (
+            part.height() >= part.heightForWidth(part.width()) > 1.5 * part.fontMetrics().height()
+        )
