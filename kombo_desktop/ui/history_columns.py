@@ -20,9 +20,13 @@ cut every column at 1.5x and 2x text): the time and "Valid until" get what their
 text (and title) needs, the tool what the longest name in the rows needs, and the organisation
 the rest, its name elided when it must be (its tooltip says it whole). Where even that is too
 much (2x text in a narrow dock), a long tool's name gives way first, down to the width of a
-usual one, the organisation down to a name's first letters; then "Valid until" goes a sideways
-scroll away whole rather than all four being cut: it matters least, as an expired entry is
-greyed in every column.
+usual one, the organisation down to a name's first letters or its title, whichever is wider;
+then "Valid until" goes a sideways scroll away whole rather than all four being cut: it matters
+least, as an expired entry is greyed in every column.
+
+Every column is at least as wide as its title in the table's font, below the form too: the
+titles are the only place that says what a column holds (the cells' texts are in their
+tooltips when cut, the titles' are not).
 
 Only the header's order changes, never the model's columns, so selection, tooltips, the CSV
 export and screen readers' cell names are the same in both arrangements.
@@ -34,8 +38,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Final
 
-from PySide6.QtCore import QEvent, QObject, QSize
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem, QTableView
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
+from PySide6.QtWidgets import QStyle, QStyleOptionHeader, QStyleOptionViewItem, QTableView
 
 from kombo_desktop.core.vocabulary import day_text
 from kombo_desktop.ui.event_filters import reports_errors
@@ -73,6 +77,10 @@ ORGANISATION_LEAST_TEXT: Final = "Acme G\N{HORIZONTAL ELLIPSIS}"
 # The rows measured for the tool's width: the first page, about as many as a screen shows and
 # more (a later page scrolled to fits the columns again as it comes).
 MEASURED_ROWS: Final = 200
+
+# A section's width, wider than any title, at which the header's style says how much of it
+# the title may take.
+_PROBE_WIDTH: Final = 1000
 
 # The events that fit the first columns again, of the table itself (True) and of its view.
 _REFITS: Final = {
@@ -121,8 +129,12 @@ class HistoryColumns(QObject):
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if self._narrow and event.type() in _REFITS.get(watched is self._table, ()):
+        if event.type() not in _REFITS.get(watched is self._table, ()):
+            return False
+        if self._narrow:
             self._fit_first_columns()
+        elif watched is self._table:  # the titles' widths changed with the font
+            self._widen_to_titles()
         return False
 
     def _refit(self, *_changed: object) -> None:
@@ -134,9 +146,17 @@ class HistoryColumns(QObject):
         for place, column in enumerate(NARROW_ORDER if self._narrow else WIDE_ORDER):
             header.moveSection(header.visualIndex(column), place)
         for column, width in WIDE_WIDTHS.items():
-            self._table.setColumnWidth(column, width)
+            self._table.setColumnWidth(column, max(width, self._title(column)))
         if self._narrow:
             self._fit_first_columns()
+
+    def _widen_to_titles(self) -> None:
+        """Every column at least as wide as its title: the pixel widths of ``WIDE_WIDTHS`` cut
+        "Organisation" and "Customer id" in the middle with 1.5x and 2x text."""
+        for column in WIDE_ORDER:
+            title = self._title(column)
+            if self._table.columnWidth(column) < title:
+                self._table.setColumnWidth(column, title)
 
     def _fit_first_columns(self) -> None:
         width = self._table.viewport().width()
@@ -175,7 +195,23 @@ class HistoryColumns(QObject):
         return self.cell_width(TOOL_SAMPLE)
 
     def organisation_least(self) -> int:
-        return self.cell_width(ORGANISATION_LEAST_TEXT)
+        """A name's first letters, and never less than the column's title drawn whole:
+        narrower, the header read "rganisatio" in a narrow dock with larger text."""
+        return max(self.cell_width(ORGANISATION_LEAST_TEXT), self.title_whole(ORGANISATION))
+
+    def title_whole(self, column: int) -> int:
+        """The least width at which the header draws ``column``'s title whole, not elided: the
+        title in the header's font, and the room the header's style keeps beside it (less
+        than its size hint asks for, which also keeps room around the text to spare)."""
+        header = self._table.horizontalHeader()
+        option = QStyleOptionHeader()
+        option.initFrom(header)
+        option.section = column
+        option.text = str(self._table.model().headerData(column, Qt.Orientation.Horizontal))
+        option.rect = QRect(0, 0, _PROBE_WIDTH, header.height())
+        label = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+        beside = _PROBE_WIDTH - label.width()
+        return header.fontMetrics().horizontalAdvance(option.text) + beside
 
     def cell_width(self, text: str) -> int:
         """How wide a cell must be to show ``text`` whole: the text in the table's font, the

@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QStyle,
+    QStyleOptionHeader,
     QTableView,
     QWidget,
 )
@@ -400,12 +402,30 @@ def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
 FULL_HD_AT_150 = (1256, 632)
 
 
+def titles_cut(table: QTableView) -> list[str]:
+    """The titles ``table``'s header cannot draw whole (elided, or cut at both ends when
+    centred): wider, in the header's font, than the room the header's style leaves them in
+    their columns. A title is the one place that says what its column holds."""
+    header = table.horizontalHeader()
+    cut = []
+    for column in range(header.count()):
+        option = QStyleOptionHeader()
+        option.initFrom(header)
+        option.section = column
+        option.text = str(table.model().headerData(column, Qt.Orientation.Horizontal))
+        option.rect = QRect(0, 0, header.sectionSize(column), header.height())
+        room = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+        if header.fontMetrics().horizontalAdvance(option.text) > room.width():
+            cut.append(option.text)
+    return cut
+
+
 def shown_whole(table: QTableView, column: int) -> bool:
     """Whether ``column`` is wholly in ``table``'s view and wide enough for the text of each
     row in view and its title, as Qt measures them with the table's font and style."""
     header = table.horizontalHeader()
     need = table.sizeHintForColumn(column)
-    if column != ORGANISATION:  # its title may be elided: the name is what matters
+    if column != ORGANISATION:  # given the rest of the view: its title whole, see titles_cut
         need = max(need, header.sectionSizeHint(column))
     return column in columns_in_view(table) and table.columnWidth(column) >= need
 
@@ -447,6 +467,45 @@ def test_beside_the_form_the_history_columns_grow_with_the_text(
     if text_scale >= 2:  # no room for all four: "Valid until" is a scroll away, not cut in view
         assert columns_in_view(table) == first
         assert table.horizontalHeader().sectionViewportPosition(STATUS) >= table.viewport().width()
+    assert titles_cut(table) == []  # those a scroll away too ("Customer id")
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [((1366, 728), 1.0), ((1366, 728), 1.4), ((1920, 1040), 1.5), ((1920, 1040), 2.0)],
+    ids=str,
+)
+def test_in_a_narrow_dock_the_history_column_titles_are_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: tuple[int, int],
+    text_scale: float,
+) -> None:
+    # Beside the form with larger text, and with the dock's edge dragged towards the window's
+    # side, the organisation's column went down to a name's first letters ("Acme G…"): its
+    # title, centred, read "rganisatio" (1366x768 laptop at 1.4x text, 1920x1080 at 1.5x and
+    # 2x with the dock narrowed). A title is the one place that says what a column holds.
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window("--demo")
+    window.resize(screen[0] - WINDOW_FRAME[0], screen[1] - WINDOW_FRAME[1])
+    qtbot.waitExposed(window)
+    fill_form(window, organization="Acme GmbH", tool="personio")
+    make_link(qtbot, window)
+    feature = open_history(qtbot, window)
+    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    table = feature.panel.historyTable
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    laid_out_and_settled(qtbot, window)
+    assert titles_cut(table) == []
+    assert ORGANISATION in columns_in_view(table)
+
+    window.resizeDocks([feature.dock], [0], Qt.Orientation.Horizontal)  # as narrow as it goes
+    laid_out_and_settled(qtbot, window)
+    assert titles_cut(table) == []
+    assert ORGANISATION in columns_in_view(table)
 
 
 def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
