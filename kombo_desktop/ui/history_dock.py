@@ -204,6 +204,11 @@ def place_floating(
             layout.activate()
         QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
         if _keep_rows_in_view(dock, panel, available.height() - extra_height):
+            # The table's new least height reaches the dock through the panel's layout: left
+            # for later, the dock's smallest height was the one before, and a history that
+            # did not fit below the header was placed as if it did, its bottom off the screen.
+            if layout is not None:
+                layout.activate()
             QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
         smallest = dock.minimumSizeHint().expandedTo(dock.minimumSize())
         width = min(max(width, smallest.width()), available.width() - extra_width)

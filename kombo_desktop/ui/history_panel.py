@@ -276,8 +276,10 @@ class HistoryPanel(QWidget):
         self._arrange()
 
         layout = QVBoxLayout(self)
-        # The same side margins as the window's content above, so the edges line up.
-        layout.setContentsMargins(theme.MARGIN, theme.SPACING // 2, theme.MARGIN, theme.SPACING)
+        # The same side margins as the window's content above, so the edges line up, and the
+        # same below: its buttons are the window's lowest (docked, the dock reaches the window's
+        # bottom edge; floating, they are its own), and with larger text they sat on the edge.
+        layout.setContentsMargins(theme.MARGIN, theme.SPACING // 2, theme.MARGIN, theme.MARGIN)
         layout.setSpacing(theme.SPACING)
         layout.addLayout(self._top)
         layout.addWidget(self.historyTable, 1)

@@ -268,7 +268,8 @@ class SettingsDialog(QDialog):
 
     def _build(self, demo: bool, notice: str | None) -> None:
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.SPACING)
+        # Close is the dialog's lowest button: as much room under it as beside it.
+        outer.setContentsMargins(theme.MARGIN, theme.MARGIN, theme.MARGIN, theme.MARGIN)
         outer.setSpacing(theme.SPACING)
 
         # The notices and the profiles scroll where the screen is too short for them (1366x768

@@ -817,3 +817,62 @@ def test_in_the_narrowest_window_the_qr_hint_is_whole_or_left_out(
     qtbot.waitUntil(banner.isVisible)
     wait_until_laid_out(qtbot)
     assert hint_problems(window) == []
+
+
+def room_below(button: QWidget) -> int:
+    """How far ``button``'s bottom edge is above the bottom edge of the window it is in (a
+    floating history is a window of its own), in pixels; less than none when past it."""
+    top = button.window()
+    return top.height() - button.mapTo(top, QPoint(0, button.height())).y()
+
+
+def seen_whole(widget: QWidget) -> bool:
+    """No part of ``widget`` is cut off by its window or by a parent."""
+    return widget.visibleRegion().boundingRect() == widget.rect()
+
+
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+@pytest.mark.parametrize("screen", [FULL_HD, LAPTOP, AT_150], ids=["1920", "1366", "911"])
+def test_the_historys_lowest_buttons_keep_a_margin_from_the_windows_edge(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    scale: float,
+) -> None:
+    # Docked beside the form or floating over it, the history's last row of buttons ("Delete…",
+    # "Export to CSV…") had 12 pixels under it, at the window's bottom edge, where the window's
+    # own content keeps 20: with twice the text, the tall buttons sat on the edge.
+    on_a_screen(monkeypatch, system_text, screen, USUAL * scale)
+    window = open_window("--demo")
+    window.resize(screen.width() - WINDOW_FRAME[0], screen.height() - WINDOW_FRAME[1])
+    qtbot.waitExposed(window)
+    feature = open_history(qtbot, window)
+    wait_until_laid_out(qtbot)
+    panel = feature.panel
+    for button in (panel.historyExportButton, panel.historyDeleteButton):
+        assert seen_whole(button), button.objectName()
+        assert room_below(button) >= theme.MARGIN, button.objectName()
+
+
+@pytest.mark.parametrize("scale", [1.0, MUCH_LARGER, theme.LARGEST_TEXT_SCALE])
+@pytest.mark.parametrize("screen", [LAPTOP, AT_150], ids=["1366", "911"])
+def test_settings_close_button_keeps_a_margin_from_the_bottom_edge(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    scale: float,
+) -> None:
+    # Close had 12 pixels under it where the sides keep 20: with twice the text, it looked to
+    # stand on the dialog's bottom edge.
+    on_a_screen(monkeypatch, system_text, screen, USUAL * scale)
+    dialog = settings_of(qtbot, open_window())
+    qtbot.waitExposed(dialog)
+    wait_until_laid_out(qtbot)
+    close = named(dialog, QPushButton, "closeSettingsButton")
+    assert seen_whole(close)
+    assert room_below(close) >= theme.MARGIN
+    dialog.reject()
