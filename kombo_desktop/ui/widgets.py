@@ -546,7 +546,7 @@ def grow_to_fit(window: QWidget) -> None:
     that its title bar or its buttons leave the screen. Where the screen is too short for it,
     it is made wider first (up to the width it would like, within the screen): its text then
     wraps onto fewer lines. One wider than the screen (moved to a narrower one, say) is made
-    narrower, as far as its minimum width allows.
+    narrower, as far as its minimum width allows, and one taller than the screen shorter.
 
     Qt gives a window its layout's minimum height, which leaves out the extra lines of wrapped
     text; at 150 % on a laptop, or after a longer message, the lines were squeezed and cut off.
@@ -572,6 +572,10 @@ def grow_to_fit(window: QWidget) -> None:
     needed = min(_height_needed(window), tallest)
     if needed > window.height():
         window.resize(window.width(), needed)
+    elif window.height() > tallest:
+        # Taller than the screen (a first size Qt took from another screen): its buttons at
+        # the bottom were past the screen's bottom edge. What does not fit scrolls.
+        window.resize(window.width(), tallest)
     if window.size() != size:
         keep_on_screen(window)
 
