@@ -469,6 +469,7 @@ class MainWindow(QMainWindow):
             ],
             self.tabs,
             [layout_of(form.scrollArea.widget()) for form in (self.linkForm, self.relinkForm)],
+            (self.statusPanel, self.statusPanel.shows_buttons),
         )
 
         chain = [

@@ -184,6 +184,11 @@ class StatusPanel(QFrame):
         self._notes = notes
         self._notes_details = notes_details
 
+    def shows_buttons(self) -> bool:
+        """Whether the next step, "Details for support" or "Copy details" is offered now."""
+        buttons = (self.statusActionButton, self.detailsToggle, self.copyDetailsButton)
+        return any(not button.isHidden() for button in buttons)
+
     def _run_action(self) -> None:
         if self._action is not None:
             self._action()

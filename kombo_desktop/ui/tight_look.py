@@ -3,9 +3,11 @@
 On a 1366x768 laptop at 150 % with larger text, the part between the header and the status
 line had less height than the tab bar, a field and the form's buttons need together, and it
 scrolled at start: "Create link" was below its edge until Tab or the wheel brought it. There,
-the window's parts move closer together: less room above and below the window's content,
-between its parts, in the status line's card and the form's button row, and above and below
-the tabs' names. The usual look stays wherever it fits.
+the window's parts move closer together: less room above the window's content, between its
+parts, in the status line's card and the form's button row, and above and below the tabs'
+names. Below the window's content the room stays while the status line shows buttons: they
+are the window's lowest, and keep their distance from its edge. The usual look stays wherever
+it fits.
 
 The look is chosen from how much room the middle part has to spare in the look it has now
 (less than none when it scrolls), and from what each look takes, added up from the numbers
@@ -16,11 +18,11 @@ lays the window out again. The choice cannot then change the room that made it (
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QBoxLayout, QLayout, QTabWidget
+from PySide6.QtWidgets import QBoxLayout, QLayout, QTabWidget, QWidget
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.event_filters import reports_errors
@@ -28,16 +30,23 @@ from kombo_desktop.ui.widgets import FitScrollArea
 
 
 class Look(NamedTuple):
-    """Heights in pixels, each given above and below what it is around."""
+    """Heights in pixels, each given above and below what it is around (but ``bottom``)."""
 
-    margin: int  # the window's content
+    margin: int  # the window's content, above it
     gap: int  # between the window's parts, and between the notices and forms in the middle
     padding: int  # the status line's text and the form's buttons, in their frames
     tab: int  # a tab's name (``theme``'s style sheet, its ``tight`` property)
+    bottom: int  # the window's content, below it: under the status line
 
 
-USUAL = Look(theme.MARGIN, theme.SECTION_SPACING - 4, theme.SPACING, theme.TAB_PADDING)
-TIGHT = Look(8, 8, 6, theme.TIGHT_TAB_PADDING)
+USUAL = Look(
+    theme.MARGIN, theme.SECTION_SPACING - 4, theme.SPACING, theme.TAB_PADDING, theme.MARGIN
+)
+TIGHT = Look(8, 8, 6, theme.TIGHT_TAB_PADDING, 8)
+# While the status line shows buttons they are the window's lowest, and they keep the usual
+# room under them: with 8 pixels, "Copy details" sat 15 pixels from the window's bottom edge
+# with larger text, and looked to stand on it.
+TIGHT_OVER_BUTTONS = TIGHT._replace(bottom=theme.MARGIN)
 
 
 def shown_items(layout: QBoxLayout) -> int:
@@ -55,7 +64,9 @@ class TightLook(QObject):
     which only one is seen at a time (the two forms' button rows); ``tabs`` hold the forms,
     their names in a tab bar; ``scrolled`` are the pages of the forms' fields, whose room above
     their first field follows the look's margin (they scroll: it takes none of the window's
-    height, but at their least height the first field showed only in part).
+    height, but at their least height the first field showed only in part). ``lowest`` is the
+    part at the window's bottom (the status line), and ``has_buttons`` says whether it shows
+    buttons now: tight, the room under it stays the usual one while it does.
     """
 
     def __init__(
@@ -66,6 +77,7 @@ class TightLook(QObject):
         padded: Sequence[Sequence[QLayout]],
         tabs: QTabWidget,
         scrolled: Sequence[QLayout] = (),
+        lowest: tuple[QWidget, Callable[[], bool]] | None = None,
     ) -> None:
         super().__init__(area)
         self._window, self._middle, self._area = window, middle, area
@@ -77,13 +89,19 @@ class TightLook(QObject):
         self._page = area.widget()
         if self._page is not None:
             self._page.installEventFilter(self)
+        self._lowest: QWidget | None = None
+        self._has_buttons: Callable[[], bool] = lambda: False
+        if lowest is not None:
+            self._lowest, self._has_buttons = lowest
+            self._lowest.installEventFilter(self)  # its buttons shown or hidden
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        # The window was resized, or what the middle holds grew or shrank (a warning shown).
+        # The window was resized, or what the middle holds grew or shrank (a warning shown),
+        # or the status line's buttons came or went.
         kind = event.type()
         if (watched is self._area and kind == QEvent.Type.Resize) or (
-            watched is self._page and kind == QEvent.Type.LayoutRequest
+            watched in (self._page, self._lowest) and kind == QEvent.Type.LayoutRequest
         ):
             self.fit()
         return False
@@ -91,7 +109,8 @@ class TightLook(QObject):
     def fit(self) -> None:
         """Take the usual look if the middle part has the room for it, else the tight one."""
         spare = self._area.height() - self._area.unscrolled_height()
-        look = USUAL if spare + self.height(self.look) - self.height(USUAL) >= 0 else TIGHT
+        tight = TIGHT_OVER_BUTTONS if self._has_buttons() else TIGHT
+        look = USUAL if spare + self.height(self.look) - self.height(USUAL) >= 0 else tight
         if look != self.look:
             self.look = look
             self._apply(look)
@@ -101,10 +120,11 @@ class TightLook(QObject):
         shown now."""
         gaps = max(shown_items(self._window) - 1, 0) + max(shown_items(self._middle) - 1, 0)
         padded = sum(1 for group in self._padded if group)
-        return 2 * look.margin + gaps * look.gap + 2 * padded * look.padding + 2 * look.tab
+        around = look.margin + look.bottom + 2 * look.tab
+        return around + gaps * look.gap + 2 * padded * look.padding
 
     def _apply(self, look: Look) -> None:
-        set_vertical_margins(self._window, look.margin, look.margin)
+        set_vertical_margins(self._window, look.margin, look.bottom)
         self._window.setSpacing(look.gap)
         self._middle.setSpacing(look.gap)
         for group in self._padded:

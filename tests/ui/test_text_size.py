@@ -43,11 +43,14 @@ USUAL = theme.usual_system_points()
 LARGER = 1.4  # e.g. Windows' "Text size" at 140 %, or 15 pt instead of 11 on Linux
 
 
+LAPTOP_AT_125 = QRect(0, 0, 1093, 582)  # a 1366x768 laptop at 125 %, task bar off
+
+
 @pytest.fixture
 def laptop_screen(monkeypatch: pytest.MonkeyPatch) -> None:
     """The screen a 1366x768 laptop at 125 % leaves a window (task bar off): the window keeps
     within it. The tests' own screen is 800 pixels wide, narrower than the usual window."""
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, 1093, 582))
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(LAPTOP_AT_125))
 
 
 def on_a_screen(
@@ -878,3 +881,39 @@ def test_settings_close_button_keeps_a_margin_and_stays_on_the_screen(
     assert room_below(close) >= theme.MARGIN
     assert screen.contains(dialog.geometry())
     dialog.reject()
+
+
+@pytest.mark.parametrize(
+    ("screen", "scale"),
+    [
+        (AT_150, 1.0),
+        (AT_150, MUCH_LARGER),
+        (LAPTOP_AT_125, MUCH_LARGER),
+        (LAPTOP_AT_125, theme.LARGEST_TEXT_SCALE),
+        (AT_125, theme.LARGEST_TEXT_SCALE),
+    ],
+    ids=["911-1.0", "911-1.5", "1093-1.5", "1093-2.0", "1280-2.0"],
+)
+def test_the_status_lines_buttons_keep_a_margin_from_the_windows_bottom_edge(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    scale: float,
+) -> None:
+    # In a window too short for its usual look (larger text on a laptop), the room under the
+    # status line shrank to 8 pixels and its padding to 6: "Copy details", the window's lowest
+    # button, sat 15 pixels above the window's bottom edge and looked to stand on it.
+    on_a_screen(monkeypatch, system_text, screen, USUAL * scale)
+    window = open_window("--demo")
+    qtbot.waitExposed(window)
+    window.show_status(
+        "Kombo did not accept the API key. Open Settings and paste it again.",
+        "error",
+        "Status: 401",
+    )
+    wait_until_laid_out(qtbot)
+    button = window.statusPanel.copyDetailsButton
+    assert seen_whole(button)
+    assert room_below(button) >= theme.MARGIN
