@@ -1,8 +1,10 @@
 """Driving the real window end to end: built by ``build_main_window``, filled by object name.
 
 The fault suite and the secret-hygiene run both need a window that talks to a server of the
-test's own, with client limits small enough that a timeout or a retry budget runs out in a
-fraction of a second. The window takes those limits through ``WindowSetup.client_options``
+test's own, with retries quick enough that a retry budget runs out in a second or two, and a
+timeout generous enough that a test server's thread stalled by a loaded machine still answers in
+time (``tests.support.client_limits``); a test whose fault is time asks for
+``timeout=SHORT_TIMEOUT``. The window takes those limits through ``WindowSetup.client_options``
 (extra ``KomboClient`` arguments for every connection it makes), applied here by re-targeting
 the window once before it is shown, so nothing about the program's normal start changes.
 """
@@ -23,15 +25,11 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.ui.main_window import MainWindow
+from tests.support.client_limits import GENEROUS_TIMEOUT, QUICK_RETRIES
 from tests.support.fault_server import RecordedRequest, Reply
 
-# Small enough that every timeout and retry budget in the suite ends well within a second.
-FAST_CLIENT = {
-    "timeout": 0.6,
-    "max_attempts": 3,
-    "max_retry_seconds": 3.0,
-    "backoff_seconds": 0.05,
-}
+# Every window's limits unless its test asks for others (``timeout=SHORT_TIMEOUT``, for one).
+CLIENT_LIMITS = {"timeout": GENEROUS_TIMEOUT, **QUICK_RETRIES}
 
 WindowFactory = Callable[..., MainWindow]
 
@@ -39,7 +37,8 @@ WindowFactory = Callable[..., MainWindow]
 @pytest.fixture
 def kombo_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[WindowFactory]:
     """Build ``kombo-desktop --api-base <api_base>`` with ``KOMBO_API_KEY`` set, shown on screen
-    (offscreen), with fast client limits; every window is closed after the test."""
+    (offscreen), with ``CLIENT_LIMITS`` overridden by ``client``; every window is closed after
+    the test."""
     windows: list[MainWindow] = []
 
     def build(
@@ -51,7 +50,7 @@ def kombo_window(qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> Iterator[Wind
         assert isinstance(window, MainWindow)
         qtbot.addWidget(window)
         windows.append(window)
-        window.setup.client_options.update({**FAST_CLIENT, **client})
+        window.setup.client_options.update({**CLIENT_LIMITS, **client})
         window.use_target(window.setup.profile_target)  # a connection with those limits
         window.show()
         return window

@@ -38,6 +38,7 @@ from kombo_desktop.core.errors import (
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import Category
 from tests.support import openapi
+from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port
 
 KEY = "sk_live_e2e_3c1f9a7b2d4e6f80a1b2"
@@ -171,7 +172,7 @@ def _kombo(status: int, code: str, message: str = "Refused.") -> Reply:
 
 # Only where the timeout is the fault: elsewhere the server answers at once, and a short timeout
 # turned a loaded machine's slow server thread into "took too long" instead of the fault tested.
-SHORT_TIMEOUT = (("timeout", 0.5),)
+TIMING_OUT = (("timeout", SHORT_TIMEOUT),)
 
 _BODY = json.dumps({"status": "success", "data": {"link": LINK}}).encode()
 _JSON = (("Content-Type", "application/json"),)
@@ -193,14 +194,14 @@ FAULTS: dict[str, Fault] = {
         (Reply.never_answer(),),
         RequestTimeoutError,
         "took too long",
-        settings=SHORT_TIMEOUT,
+        settings=TIMING_OUT,
         attempts=1,
     ),
     "answers after the timeout": Fault(
         (replace(Reply.link(LINK), delay=1.5),),
         RequestTimeoutError,
         "took too long",
-        settings=SHORT_TIMEOUT,
+        settings=TIMING_OUT,
         attempts=1,
     ),
     "drops the connection mid-body": Fault(
@@ -288,7 +289,7 @@ FAULTS: dict[str, Fault] = {
 def test_fault(name: str) -> None:
     fault = FAULTS[name]
     settings: dict[str, Any] = {
-        "timeout": 10.0,
+        "timeout": GENEROUS_TIMEOUT,
         "max_attempts": 2,
         "max_retry_seconds": 5.0,
         "backoff_seconds": 0.02,

@@ -51,13 +51,13 @@ from kombo_desktop.ui.screen_sharing import (
 )
 from kombo_desktop.ui.tight_look import TIGHT, USUAL, Look
 from kombo_desktop.ui.widgets import WINDOW_FRAME, scroll_area_around
+from tests.support.client_limits import QUICK_RETRIES
 from tests.support.fault_server import closed_port
 from tests.support.found import named
 from tests.support.history_helpers import history_of
 from tests.support.laid_out import wait_until_laid_out
 from tests.support.qr_decode import decode_qimage
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, wait_until_ready
-from tests.ui.test_window_errors import FAST_CLIENT
 from tests.ui.test_window_layout import fully_visible, sizes_that_never_settle
 
 AT_125 = QRect(0, 0, 1093, 582)  # 1366x768 at 125 %, less the task bar
@@ -601,7 +601,7 @@ def test_after_a_network_error_create_link_and_the_whole_sentence_are_in_view(
         ("--api-base", f"http://127.0.0.1:{closed_port()}/v1"),
         "test-key-5c1e9a",
     )
-    window.setup.client_options.update(FAST_CLIENT)
+    window.setup.client_options.update(QUICK_RETRIES)  # refused at once: no timeout needed
     window.use_target(window.setup.profile_target)
     fill_form(window)
     window.createButton.click()

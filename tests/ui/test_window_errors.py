@@ -31,12 +31,14 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
+from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
 from tests.ui.conftest import WindowFactory, fill_form, wait_until_settled
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
-FAST_CLIENT = {"timeout": 0.5, "backoff_seconds": 0.0, "max_retry_seconds": 1.0}
+# A generous timeout: only the test of a late answer asks for a short one.
+CLIENT_LIMITS = {"timeout": GENEROUS_TIMEOUT, "backoff_seconds": 0.0, "max_retry_seconds": 1.0}
 
 
 @pytest.fixture
@@ -50,6 +52,7 @@ def window_for(open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> I
         tls: bool = False,
         key_in_settings: bool = False,
         api_key: str = API_KEY,
+        timeout: float = GENEROUS_TIMEOUT,
     ):
         if base_url is None:
             server = FaultServer(fallback=tools_or(reply or Reply()), tls=tls).start()
@@ -61,7 +64,7 @@ def window_for(open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> I
         else:
             monkeypatch.setenv("KOMBO_API_KEY", api_key)
         window = open_window("--api-base", base_url)
-        window.setup.client_options.update(FAST_CLIENT)
+        window.setup.client_options.update({**CLIENT_LIMITS, "timeout": timeout})
         window.use_target(window.setup.profile_target)
         fill_form(window)
         return window
@@ -117,7 +120,7 @@ CASES = [
         "problem on its side",
         id="ServerError",
     ),
-    pytest.param(Reply(delay=5.0), "took too long", id="RequestTimeoutError"),
+    # RequestTimeoutError: test_an_answer_that_comes_too_late_is_explained, with a short timeout.
     pytest.param(Reply.html(200), "did not come from Kombo", id="UnexpectedResponseError"),
     pytest.param(
         Reply.link("javascript:alert(1)"), "not a secure web address", id="UnsafeLinkError"
@@ -132,6 +135,12 @@ def test_kombo_failures_are_explained(
     window = window_for(reply)  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     assert_shown_intact(window, phrase)
+
+
+def test_an_answer_that_comes_too_late_is_explained(qtbot: QtBot, window_for: object) -> None:
+    window = window_for(Reply(delay=5.0), timeout=SHORT_TIMEOUT)  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "took too long")
 
 
 def test_a_refusal_without_a_known_code_names_the_button_that_copies_the_details(
