@@ -410,7 +410,8 @@ def test_a_refusal_quoting_the_customer_keeps_them_out_of_the_log_file(
         assert_failed_cleanly(window)
         assert quoting in message
         qtbot.waitUntil(
-            lambda: "Request failed (InputRejectedError)" in log_file_text(isolated_home)
+            lambda: "Request failed (InputRejectedError)" in log_file_text(isolated_home),
+            timeout=15_000,  # the log file opens after the window's start-up steps
         )
     logged = log_file_text(isolated_home)
     assert EXPECTED_FORM.email not in logged
