@@ -57,6 +57,7 @@ from tests.support.locked_files import (
     read_only_drive,
     sqlite_file_held,
     sqlite_write_open,
+    write_begun,
 )
 
 T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
@@ -547,9 +548,9 @@ def test_saving_while_another_program_holds_the_file_never_holds_up_reading(
     # the history meanwhile (the duplicate check on Create), waited as long.
     with HistoryStore(store_path, busy_timeout=3.0) as opened:
         queue_link(opened)
-        with sqlite_write_open(store_path):
+        with sqlite_write_open(store_path), write_begun(opened) as saving:
             saver, outcome = _in_a_thread(lambda: opened.save_waiting_patiently(patience=3.0))
-            time.sleep(0.3)  # well into the wait for the other program
+            assert saving.wait(timeout=10), "the save never reached the file"
             assert duplicate_of(opened) is not None
             assert opened.search() == []
             assert saver.is_alive(), "the read waited for the save to give up"
@@ -580,12 +581,12 @@ def test_deleting_or_renaming_while_another_program_holds_the_file_never_holds_u
     # other program with the store's lock held, and every read waited with it.
     with HistoryStore(store_path, busy_timeout=3.0) as opened:
         entry = add_link(opened)
-        with sqlite_write_open(store_path):
+        with sqlite_write_open(store_path), write_begun(opened) as writing:
             if write == "delete":
                 writer, outcome = _in_a_thread(lambda: opened.delete(entry.id))
             else:
                 writer, outcome = _in_a_thread(lambda: opened.rename_profile("default", "Prod"))
-            time.sleep(0.3)
+            assert writing.wait(timeout=10), "the write never reached the file"
             assert opened.search() == [entry]
             assert writer.is_alive(), "the read waited for the write to give up"
         writer.join(timeout=10)

@@ -100,6 +100,30 @@ def sqlite_write_open(path: Path) -> Iterator[None]:
         holder.close()
 
 
+@contextmanager
+def write_begun(store: HistoryStore) -> Iterator[threading.Event]:
+    """An event set once the store's own connection begins a write (an INSERT, UPDATE or
+    DELETE), until the block ends. SQLite's trace hook runs as a statement begins, before it
+    asks for the file's write lock: with another program holding that lock
+    (:func:`sqlite_write_open`), the writer has then reached the wait for that program, where
+    a fixed pause could only guess it had."""
+    begun = threading.Event()
+
+    def trace(statement: str) -> None:
+        if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
+            begun.set()
+
+    with store._lock:
+        assert store._conn is not None
+        store._conn.set_trace_callback(trace)
+    try:
+        yield begun
+    finally:
+        with store._lock:
+            if store._conn is not None:
+                store._conn.set_trace_callback(None)
+
+
 # A link address this long does not fit in its index's page with others (about 1,000 bytes
 # fit): storing it always takes a page more, which a history with no room left cannot give.
 LINK_NEEDING_A_PAGE = "https://connect.kombo.dev/v1?token=" + "a" * 1500
