@@ -269,14 +269,14 @@ def test_a_stalled_lookup_handshake_does_not_hold_up_the_persons_link() -> None:
         background = threading.Thread(target=lookup, args=(client,))
         background.start()
         try:
-            assert server.wait_for_connections(1)
-            time.sleep(0.2)  # the lookup's handshake is under way
+            # The lookup's hello has arrived: its handshake, and truststore's lock, are taken.
+            assert server.wait_for_connections_heard(1), "the lookup never began its handshake"
             with pytest.raises(RequestTimeoutError):
                 client.create_link(REQUEST)
             ended["link"] = time.monotonic()
         finally:
             background.join()
-    # Started 0.2 s after the lookup, with the same timeout: it ends about as much later, not a
+    # Started just after the lookup, with the same timeout: it ends about as much later, not a
     # whole timeout later (the person's own handshake began only when the lookup's gave up).
     assert ended["link"] - ended["lookup"] < timeout / 2
 

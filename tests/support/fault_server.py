@@ -19,8 +19,9 @@ replies later with ``script()``. ``FaultServer(tls=True)`` serves HTTPS with a s
 certificate made at start-up (``certificate`` is its PEM file, for a control client that trusts it);
 ``certificate_validity`` dates it elsewhere (e.g. expired, for a computer whose clock is wrong).
 ``FaultServer(silent=True)`` accepts connections and never says a word (no HTTP, no TLS
-handshake): a server that hangs at the lowest level. ``port`` picks a fixed port (e.g. one that
-refused connections a moment ago).
+handshake): a server that hangs at the lowest level; ``wait_for_connections_heard`` tells when
+its clients have begun speaking (an HTTPS client's hello: its handshake under way). ``port``
+picks a fixed port (e.g. one that refused connections a moment ago).
 
 Every request is recorded (method, path, headers as sent, body). Each connection gets its own
 thread; ``stop()`` wakes every waiting reply, closes every connection and joins every thread, so
@@ -217,6 +218,7 @@ class _State:
     requests: list[RecordedRequest] = field(default_factory=list)
     bytes_sent: int = 0
     connections: int = 0
+    connections_heard: int = 0  # a silent server's connections whose client has sent bytes
     tls_failures: int = 0
 
 
@@ -360,6 +362,14 @@ class FaultServer:
         with self._changed:
             return self._changed.wait_for(lambda: self._state.connections >= count, timeout)
 
+    def wait_for_connections_heard(self, count: int, timeout: float = 5.0) -> bool:
+        """Block until the clients of ``count`` connections to a ``silent`` server have sent
+        their first bytes (left unread): an HTTPS client's hello, its handshake under way and
+        waiting for the answer. A connection accepted does not say as much: its client may not
+        have begun the handshake yet."""
+        with self._changed:
+            return self._changed.wait_for(lambda: self._state.connections_heard >= count, timeout)
+
     # --- used by the handler ----------------------------------------------------------------
 
     def _next_reply(self, request: RecordedRequest) -> Reply:
@@ -373,10 +383,18 @@ class FaultServer:
             return fallback
         return (fallback or _no_reply_scripted)(request)
 
-    def _count(self, *, sent: int = 0, connection: bool = False, tls_failure: bool = False) -> None:
+    def _count(
+        self,
+        *,
+        sent: int = 0,
+        connection: bool = False,
+        heard: bool = False,
+        tls_failure: bool = False,
+    ) -> None:
         with self._changed:
             self._state.bytes_sent += sent
             self._state.connections += int(connection)
+            self._state.connections_heard += int(heard)
             self._state.tls_failures += int(tls_failure)
             self._changed.notify_all()
 
@@ -449,6 +467,8 @@ class _Handler(BaseHTTPRequestHandler):
     def handle(self) -> None:
         if self.server.owner.silent:
             # Accept, then say nothing at all: not even a TLS handshake.
+            if self._client_spoke():
+                self.server.owner._count(heard=True)
             self.server.owner._stopping.wait()
             return
         if self._tls_failed:
@@ -456,6 +476,14 @@ class _Handler(BaseHTTPRequestHandler):
         with contextlib.suppress(OSError, ValueError):
             self.handle_one_request()
         self.close_connection = True
+
+    def _client_spoke(self) -> bool:
+        """Whether the client sends anything before the connection's timeout, or before
+        ``stop()`` shuts the connection down; what it sent is left unread (only peeked at)."""
+        try:
+            return bool(self.request.recv(1, socket.MSG_PEEK))
+        except OSError:
+            return False
 
     def finish(self) -> None:
         with contextlib.suppress(OSError, ValueError):
