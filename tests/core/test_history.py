@@ -938,7 +938,9 @@ def test_strings_python_cannot_encode_are_stored_and_searched(store: HistoryStor
     assert store.count("\udfff") == 1  # any lone surrogate reads as the replacement character
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(text=st.text())
 def test_any_search_text_works(store: HistoryStore, text: str) -> None:
     if store.count() == 0:
@@ -952,7 +954,9 @@ def test_any_search_text_works(store: HistoryStore, text: str) -> None:
 SMALL_ALPHABET = st.text(alphabet="abAB %_'\\", max_size=6)
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     fields=st.lists(st.tuples(SMALL_ALPHABET, SMALL_ALPHABET), min_size=1, max_size=4),
     text=st.text(alphabet="abcAB %_'\\", max_size=4),
@@ -1203,7 +1207,9 @@ TOKEN_LETTERS = st.text(
 )
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     token=TOKEN_LETTERS,
     before=st.sampled_from(["", " ", "\t", "<", "(", "“", "It says: "]),
