@@ -836,16 +836,26 @@ class WindowContent(QWidget):
     (see ``history_dock``), and the window cannot be made narrower than both.
 
     Never wider than the screen leaves, though: with larger system text on a small laptop
-    screen a widened window put its right edge, and the buttons there, out of reach.
+    screen a widened window put its right edge, and the buttons there, out of reach. Nor is
+    the window's smallest width kept where the screen is narrower than that (see
+    ``smallest_width``).
     """
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         hint = super().minimumSizeHint()
-        width = hint.width()
         screen = self.screen()
-        if screen is not None:
-            width = min(width, screen.availableGeometry().width() - WINDOW_FRAME[0])
-        return QSize(max(width, MINIMUM_SIZE[0]), hint.height())
+        if screen is None:
+            return QSize(max(hint.width(), MINIMUM_SIZE[0]), hint.height())
+        available = screen.availableGeometry().size()
+        width = min(hint.width(), available.width() - WINDOW_FRAME[0])
+        return QSize(max(width, smallest_width(available)), hint.height())
+
+
+def smallest_width(available: QSize) -> int:
+    """The window's least width: ``MINIMUM_SIZE``'s, or what ``available`` (the screen minus
+    task bars) leaves inside the window's frame where that is less. A 1280x720 laptop at 150 %
+    is 853 pixels wide: the window, kept 860 wide, lost its right edge past the screen's."""
+    return min(MINIMUM_SIZE[0], available.width() - WINDOW_FRAME[0])
 
 
 def smallest_height(available: QSize) -> int:
@@ -859,4 +869,4 @@ def initial_size(available: QSize) -> tuple[int, int]:
     """The preferred size, shrunk to what ``available`` (the screen minus task bars) leaves."""
     width = min(PREFERRED_SIZE[0], available.width() - WINDOW_FRAME[0])
     height = min(PREFERRED_SIZE[1], available.height() - WINDOW_FRAME[1])
-    return max(width, MINIMUM_SIZE[0]), max(height, smallest_height(available))
+    return max(width, smallest_width(available)), max(height, smallest_height(available))

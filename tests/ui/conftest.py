@@ -14,9 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.main_window import PREFERRED_SIZE, MainWindow
 from kombo_desktop.ui.result_panel import SAVING_QR_TEXT
 from kombo_desktop.ui.settings_dialog import SettingsDialog
+from tests.support.screens import on_a_screen_for
 
 if TYPE_CHECKING:
     from kombo_desktop.ui.integration_lookup import IntegrationLookup
@@ -105,6 +106,14 @@ def spoken(monkeypatch: pytest.MonkeyPatch) -> Spoken:
     monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
     monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
     return said
+
+
+@pytest.fixture
+def screen_with_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A screen with room for the window's usual size: its tabs have their whole names, which
+    the questions about what is typed on them quote (on the tests' own screen, 800 pixels
+    wide, "Reconnect an integration" is shortened to "Reconnect")."""
+    on_a_screen_for(monkeypatch, PREFERRED_SIZE)
 
 
 @pytest.fixture

@@ -25,6 +25,9 @@ from tests.ui.conftest import (
     wait_until_settled,
 )
 
+# The questions quote the tabs' whole names (see ``screen_with_room``).
+pytestmark = pytest.mark.usefixtures("screen_with_room")
+
 SLOW_SECONDS = 1.5
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 

@@ -58,10 +58,12 @@ from tests.support.history_helpers import history_of
 from tests.support.laid_out import wait_until_laid_out
 from tests.support.qr_decode import decode_qimage
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, wait_until_ready
+from tests.ui.test_text_size import cut_off_at_the_right
 from tests.ui.test_window_layout import fully_visible, sizes_that_never_settle
 
 AT_125 = QRect(0, 0, 1093, 582)  # 1366x768 at 125 %, less the task bar
 AT_150 = QRect(0, 0, 911, 485)  # 1366x768 at 150 %, less the task bar
+AT_150_SMALLER = QRect(0, 0, 853, 480)  # 1280x720 at 150 % (no task bar counted)
 LARGER_TEXT = 1.5  # Windows' "Text size" at 150 %
 
 LAPTOPS = [
@@ -187,6 +189,38 @@ def test_the_window_and_its_smallest_size_fit_the_laptops_screen(
     wait_until_laid_out(qtbot)
     assert window.height() + WINDOW_FRAME[1] <= screen.height()
     assert fully_visible(window.statusPanel)
+
+
+@pytest.mark.parametrize("text_scale", [1.0, LARGER_TEXT], ids=["text-100%", "text-150%"])
+def test_on_a_screen_narrower_than_the_usual_smallest_window_the_window_keeps_within_it(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    text_scale: float,
+) -> None:
+    # A 1280x720 laptop at 150 % is 853 pixels wide: the window was kept 860 wide, its usual
+    # least width, and its right edge (Settings, the result's scroll bar) went past the
+    # screen's. It takes the width the screen has now, and its parts still fit across it.
+    window = open_on(AT_150_SMALLER, text_scale, monkeypatch, system_text, open_window)
+    qtbot.waitExposed(window)
+    widest = AT_150_SMALLER.width() - WINDOW_FRAME[0]
+    assert window.width() <= widest
+    assert window.minimumSizeHint().width() <= widest
+    fill_form(window)
+    make_link(qtbot, window)
+    window.resize(100, 100)  # as small as it goes
+    wait_until_laid_out(qtbot)
+    assert window.width() <= widest
+    assert window.height() + WINDOW_FRAME[1] <= AT_150_SMALLER.height()
+    assert cut_off_at_the_right(window) == []
+    for part in (window.settingsButton, window.createButton, window.statusPanel):
+        assert fully_visible(part), part.objectName()
+    if not window.resultPanel.code_below:  # beside "Copy link": in view whole (focus_link)
+        result_page = named(window, QScrollArea, "resultPage")
+        for area in (result_page, window.middleArea):
+            assert in_view_of(area, window.qrView), area.objectName()
+        assert fully_visible(window.copyButton)
 
 
 def test_on_a_screen_with_room_the_window_grows_to_show_the_warning_whole(
@@ -673,6 +707,7 @@ def link_from_the_warning(qtbot: QtBot, window: MainWindow, choice: str) -> str:
     [
         pytest.param(AT_150, "create anyway", id="150%-create-anyway"),
         pytest.param(AT_150, "use existing", id="150%-use-existing"),
+        pytest.param(AT_150_SMALLER, "create anyway", id="1280x720-150%-create-anyway"),
         pytest.param(AT_125, "create anyway", id="125%-create-anyway"),
         pytest.param(AT_100, "create anyway", id="100%-create-anyway"),
         pytest.param(ROOMY, "create anyway", id="roomy-create-anyway"),
@@ -703,7 +738,7 @@ def test_the_link_made_from_the_warning_shows_its_qr_code_whole(
     assert fully_visible(window.qrView)
     assert fully_visible(window.copyButton)
     assert decode_qimage(window.grab().toImage()) == link
-    if screen != AT_150:  # nothing lost where the link and its code both fit
+    if screen not in (AT_150, AT_150_SMALLER):  # nothing lost where the link and code fit
         assert fully_visible(window.linkField)
 
 

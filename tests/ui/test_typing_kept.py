@@ -4,6 +4,7 @@ the form" does, and Cancel keeps everything. Real window, demo service, real his
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -15,6 +16,9 @@ from tests.support.history_records import record_link, record_relink
 from tests.support.message_boxes import answer_next_box
 from tests.support.window_system import close_as_the_person_does
 from tests.ui.conftest import WindowFactory, fill_form, make_link
+
+# The questions quote the tabs' whole names (see ``screen_with_room``).
+pytestmark = pytest.mark.usefixtures("screen_with_room")
 
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
 TYPED_ID = "greenhouse:BigDeal7ZekX1V1n5d93fCvo"

@@ -52,6 +52,7 @@ from tests.support.history_helpers import history_of, open_history
 from tests.support.laid_out import wait_until_laid_out
 from tests.support.locked_files import HeldWrites
 from tests.support.python_run import run_python
+from tests.support.screens import on_a_screen_for
 from tests.support.x_display import private_x_display
 from tests.ui.conftest import (
     SystemText,
@@ -205,6 +206,9 @@ def test_the_window_fits_a_small_laptop_screen() -> None:
     for available in (QSize(1366, 728), QSize(960, 560)):
         width, height = initial_size(available)
         assert width <= available.width() and height <= available.height() - 40
+    # 1280x720 at 150 %, narrower than the usual smallest window: frame included, it fits.
+    width, height = initial_size(QSize(853, 480))
+    assert width + WINDOW_FRAME[0] <= 853 and height + WINDOW_FRAME[1] <= 480
     assert initial_size(QSize(2560, 1400)) == PREFERRED_SIZE
 
 
@@ -214,7 +218,9 @@ def test_the_window_reopens_as_big_as_it_was_left(
     first = open_window()
     usual = first.size()
     assert usual.height() > MINIMUM_SIZE[1] + 100
-    smaller = QSize(MINIMUM_SIZE[0], MINIMUM_SIZE[1] + 60)
+    # Less high, as wide: the window is never narrower than the tests' own screen (800 pixels
+    # wide) leaves it room for.
+    smaller = QSize(usual.width(), MINIMUM_SIZE[1] + 60)
     first.resize(smaller)
     qtbot.waitUntil(lambda: first.size() == smaller)  # the size it is closed at
     first.close()
@@ -349,10 +355,11 @@ LAPTOP = (1366, 768)
 
 @pytest.mark.parametrize("history_first", [False, True], ids=["warning-first", "history-first"])
 def test_the_history_leaves_the_form_its_first_fields_on_a_laptop(
-    qtbot: QtBot, demo_window: MainWindow, history_first: bool
+    qtbot: QtBot, demo_window: MainWindow, history_first: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The demo bar, a duplicate warning and the history all at once on a 1366x768 laptop: the
     # history once took the form down to a single field.
+    on_a_screen_for(monkeypatch, LAPTOP)
     demo_window.resize(*LAPTOP)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
@@ -509,10 +516,11 @@ def test_in_a_narrow_dock_the_history_column_titles_are_whole(
 
 
 def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
-    qtbot: QtBot, demo_window: MainWindow
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Its buttons, three to a row, once made the history too wide to stand beside the form
     # there, and below it the history left the form a single field.
+    on_a_screen_for(monkeypatch, FULL_HD_AT_150)
     demo_window.resize(*FULL_HD_AT_150)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
@@ -549,10 +557,11 @@ def test_at_1920x1080_and_150_percent_the_history_stands_beside_the_form(
 
 
 def test_the_history_never_squeezes_the_link_and_its_buttons(
-    qtbot: QtBot, demo_window: MainWindow
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The window's size on a 1366x768 laptop: the history once went beside the form without
     # room for it, and the result panel's buttons were cut off at the right.
+    on_a_screen_for(monkeypatch, (1180, 712))
     demo_window.resize(1180, 712)
     fill_form(demo_window)
     make_link(qtbot, demo_window)

@@ -31,6 +31,7 @@ from tests.support.qr_decode import (
     has_demo_band,
     render_svg,
 )
+from tests.support.screens import on_a_screen_for
 from tests.ui.conftest import (
     WindowFactory,
     fill_form,
@@ -230,11 +231,20 @@ def test_the_new_keys_on_the_reconnection_tab_stay_there_when_the_question_is_ca
     assert demo_window.relinkIntegrationEdit.text() == ""
 
 
+def with_the_tabs_whole_names(monkeypatch: pytest.MonkeyPatch, window: MainWindow) -> None:
+    """``window`` at its usual smallest size, on a screen with room for it: the questions name
+    the tabs as they are shown, and on the tests' own narrower screen "Reconnect an
+    integration" is shortened to "Reconnect"."""
+    on_a_screen_for(monkeypatch, MINIMUM_SIZE)
+    window.resize(*MINIMUM_SIZE)
+
+
 @pytest.mark.parametrize("how", ["Clear the form", "the New keys"])
 def test_clearing_asks_first_about_an_integration_id_no_link_was_made_with(
-    qtbot: QtBot, demo_window: MainWindow, how: str
+    qtbot: QtBot, demo_window: MainWindow, how: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The id typed on the reconnection tab went without a word, though only it was unused.
+    with_the_tabs_whole_names(monkeypatch, demo_window)
     fill_form(demo_window)
     make_link(qtbot, demo_window)
     integration_id = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -262,8 +272,9 @@ def test_clearing_asks_first_about_an_integration_id_no_link_was_made_with(
 
 
 def test_clearing_asks_about_both_forms_when_neither_was_used(
-    demo_window: MainWindow,
+    demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    with_the_tabs_whole_names(monkeypatch, demo_window)
     fill_form(demo_window)
     demo_window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
     asked = answer_next_box("Cancel")
