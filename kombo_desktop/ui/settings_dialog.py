@@ -292,6 +292,8 @@ class SettingsDialog(QDialog):
             lambda _low, _high: self._focus_to_view.start()
         )
         content.installEventFilter(self)  # its rows moved: see eventFilter
+        # A key pasted: "Save and check key" below it is scrolled to (see ``_focus_in_view``).
+        self.key.apiKeyEdit.textChanged.connect(lambda _text: self._focus_to_view.start())
 
         self.demoBanner = notice_label(
             "settingsDemoBanner",
@@ -588,7 +590,13 @@ class SettingsDialog(QDialog):
         when the dialog opens, and a check that failed points to "Save without checking", which
         was out of sight below), or the name or address to correct and why it cannot be used. Done
         once the rows are laid out (``_focus_to_view``), whenever they or the room for them
-        change."""
+        change, and as a key is typed.
+
+        Until a key is typed, the rows are shown from their top down to the key field, no
+        further: kept in view with "Save and check key" below it, on a 1280x720 laptop at 150 %
+        the rows opened scrolled down, the first notice cut to its last word ("window).") while
+        the person had yet to read what it says. The button is scrolled to once a key is in the
+        field (Enter saves it before that)."""
         key = self.key
         at_the_key = (
             key.apiKeyEdit,
@@ -604,13 +612,25 @@ class SettingsDialog(QDialog):
             shown: tuple[QWidget, ...] = (self.profiles.customBaseError, address)
         elif focused is self.profiles.profileNameEdit:
             shown = (self.profiles.profileNameError, focused)
+        elif focused is key.apiKeyEdit and not key.apiKeyEdit.text():
+            # Read from the top, as far down as the key field (see the docstring).
+            self.scrollArea.verticalScrollBar().setValue(0)
+            shown = (focused,)
         elif focused in at_the_key:
             shown = (key.saveKeyButton, key.apiKeyEdit)
         else:
             return  # elsewhere, perhaps scrolled there: left where it is
         for widget in shown:  # the last one wins where not all fit
             if widget.isVisibleTo(self):
-                self.scrollArea.ensureWidgetVisible(widget, 0, 0)
+                self._show_whole(widget)
+
+    def _show_whole(self, widget: QWidget) -> None:
+        """Scroll the rows as little as brings all of ``widget`` into view. Qt's own
+        ``ensureWidgetVisible`` brings a text field's cursor into view, not the field: at
+        the edge of the view it left the field's frame cut off."""
+        middle = widget.mapTo(self._content, widget.rect().center())
+        half_width, half_height = widget.width() // 2 + 1, widget.height() // 2 + 1
+        self.scrollArea.ensureVisible(middle.x(), middle.y(), half_width, half_height)
 
     @reports_errors
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override

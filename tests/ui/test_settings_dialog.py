@@ -2749,9 +2749,10 @@ def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
 
 
 # Settings in a program of its own on a screen given as (pixels, scale): the demo notice
-# shown, then the key refused by Kombo (the status line then takes lines more). It reports:
-# labels cut short, buttons and labels lying over each other (the parts in view), whether
-# Close and "Save and check key" are in view, and whether the dialog is on the screen.
+# shown, then a key typed, then the key refused by Kombo (the status line then takes lines
+# more). It reports: labels cut short, buttons and labels lying over each other (the parts in
+# view), whether the key field, "Save and check key", Close and the demo notice at the top are
+# whole in view, and whether the dialog is on the screen.
 SETTINGS_ON_A_SMALL_SCREEN = """
 import json
 from PySide6.QtCore import QRect, Qt
@@ -2796,9 +2797,9 @@ def report():
         if in_view(a).intersects(in_view(b))
     ]
     whole = {
-        name: dialog.findChild(QPushButton, name).visibleRegion().boundingRect()
-        == dialog.findChild(QPushButton, name).rect()
-        for name in ("saveKeyButton", "closeSettingsButton")
+        name: dialog.findChild(QWidget, name).visibleRegion().boundingRect()
+        == dialog.findChild(QWidget, name).rect()
+        for name in ("apiKeyEdit", "saveKeyButton", "closeSettingsButton", "settingsDemoBanner")
     }
     screen = dialog.screen().availableGeometry()
     # Fewer lines before any scrolling: as wide as it would like, if the screen allows.
@@ -2819,6 +2820,7 @@ with DemoKomboServer(api_key="the right key") as kombo:
     seen = {"opened": report()}
     key = dialog.findChild(QLineEdit, "apiKeyEdit")
     QTest.keyClicks(key, "kombo-wrong-key-0000000000000000")
+    seen["typed"] = report()
     QTest.keyClick(key, Qt.Key.Key_Return)  # saved and checked
     wait_until(lambda: not dialog.busy)
     seen["refused"] = report()
@@ -2836,6 +2838,7 @@ print(json.dumps(seen))
     [
         ((1366, 728), "1.25"),  # a laptop at 125 %, above the task bar: 1093x582
         ((1366, 728), "1.5"),  # 911x485
+        ((1280, 720), "1.5"),  # a smaller laptop at 150 %, with no task bar: 853x480
         ((1920, 1040), "2"),  # 960x520
     ],
 )
@@ -2846,6 +2849,9 @@ def test_on_a_short_screen_every_line_and_button_of_settings_shows_whole(
     # the stored key", and "No key is stored…" and "Kombo environment: not known yet…" were
     # cut in half. Now it widens first, and what still does not fit scrolls, the status
     # line and Close below it staying in view.
+    # It opened scrolled down to "Save and check key", the demo notice at the top cut to its
+    # last word ("window)."). It opens at the top now, where the key field is in view from
+    # there, and scrolls to the button once a key is typed.
     width, height = screen
     config = tmp_path / "screen.json"  # the offscreen platform's screen, in pixels
     screen_of_the_laptop = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
@@ -2862,12 +2868,14 @@ def test_on_a_short_screen_every_line_and_button_of_settings_shows_whole(
     assert result.returncode == 0, result.stderr[-2000:]
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert "did not accept" in seen["said"]
-    whole = {"cut": [], "over": [], "wide": True, "on screen": True}
-    whole["whole"] = {"saveKeyButton": True, "closeSettingsButton": True}
-    assert {"opened": seen["opened"], "refused": seen["refused"]} == {
-        "opened": whole,
-        "refused": whole,
-    }
+    laid_out = {"cut": [], "over": [], "wide": True, "on screen": True}
+    in_view = {"apiKeyEdit": True, "saveKeyButton": True, "closeSettingsButton": True}
+    # Where there is no room for the notice and the button both, the button is below.
+    opened = {**in_view, "saveKeyButton": scale == "1.25", "settingsDemoBanner": True}
+    assert seen["opened"] == {**laid_out, "whole": opened}
+    for after in ("typed", "refused"):
+        seen[after]["whole"].pop("settingsDemoBanner")  # scrolled away for the button
+        assert seen[after] == {**laid_out, "whole": in_view}, after
 
 
 def test_the_version_and_the_log_folder_are_there_for_support(
