@@ -24,6 +24,14 @@ usual one, the organisation down to a name's first letters or its title, whichev
 then "Valid until" goes a sideways scroll away whole rather than all four being cut: it matters
 least, as an expired entry is greyed in every column.
 
+Below the form every column is as wide as the longest of its texts in the first rows needs
+(up to ``WIDEST_TEXT`` characters), when the view has room for all of them, and the room left
+goes to the organisation and the e-mail address, which hold the longest texts. The status gets
+just what its words need: as the last column, stretched to the view's edge, it took ~900 px for
+"Valid until 1 Dec 2027" at 1920x1080 while the organisation and the e-mail address were cut.
+Without room for all, a column is never wider than its usual width (``WIDE_WIDTHS``), the
+status's words stay whole and the rest is a sideways scroll away, as before.
+
 Every column is at least as wide as its title in the table's font, below the form too: the
 titles are the only place that says what a column holds (the cells' texts are in their
 tooltips when cut, the titles' are not).
@@ -41,6 +49,7 @@ from typing import Final
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionHeader, QStyleOptionViewItem, QTableView
 
+from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS
 from kombo_desktop.core.vocabulary import day_text
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.history_model import (
@@ -55,8 +64,8 @@ from kombo_desktop.ui.history_model import (
     HistoryTableModel,
 )
 
-# Below the form: together narrower than the window's usual width, so "Valid until ..." is
-# not cut off.
+# Below the form, when the view has no room for every column's longest text: each column's
+# width at most (the status's words are whole all the same).
 WIDE_WIDTHS: Final = {
     WHEN: 175,
     ORGANISATION: 175,
@@ -74,8 +83,13 @@ NARROW_ORDER: Final = (ORGANISATION, TOOL, WHEN, STATUS, TYPE, EMAIL, CUSTOMER_I
 # size chosen in the system.
 TOOL_SAMPLE: Final = "Personio"
 ORGANISATION_LEAST_TEXT: Final = "Acme G\N{HORIZONTAL ELLIPSIS}"
-# The rows measured for the tool's width: the first page, about as many as a screen shows and
-# more (a later page scrolled to fits the columns again as it comes).
+# Below the form, the widest a column grows for its texts (before it takes room left over):
+# about this many characters.
+WIDEST_TEXT: Final = 40
+# Below the form, the columns that take the room left once every text is whole.
+ROOMY_COLUMNS: Final = (ORGANISATION, EMAIL)
+# The rows measured for the widths of the texts: the first page, about as many as a screen
+# shows and more (a later page scrolled to fits the columns again as it comes).
 MEASURED_ROWS: Final = 200
 
 # A section's width, wider than any title, at which the header's style says how much of it
@@ -117,6 +131,9 @@ class HistoryColumns(QObject):
             model.layoutChanged,
         ):
             changed.connect(self._refit)
+        # The columns share the view exactly (see _fit_below_the_form): no last column
+        # stretched to its edge.
+        table.horizontalHeader().setStretchLastSection(False)
         self._arrange()
 
     def set_narrow(self, narrow: bool) -> None:
@@ -131,32 +148,47 @@ class HistoryColumns(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() not in _REFITS.get(watched is self._table, ()):
             return False
-        if self._narrow:
-            self._fit_first_columns()
-        elif watched is self._table:  # the titles' widths changed with the font
-            self._widen_to_titles()
+        self._refit()
         return False
 
     def _refit(self, *_changed: object) -> None:
         if self._narrow:
             self._fit_first_columns()
+        else:
+            self._fit_below_the_form()
 
     def _arrange(self) -> None:
         header = self._table.horizontalHeader()
         for place, column in enumerate(NARROW_ORDER if self._narrow else WIDE_ORDER):
             header.moveSection(header.visualIndex(column), place)
-        for column, width in WIDE_WIDTHS.items():
-            self._table.setColumnWidth(column, max(width, self._title(column)))
-        if self._narrow:
-            self._fit_first_columns()
+        for column in WIDE_ORDER:  # beside the form, the columns a scroll away keep these
+            self._table.setColumnWidth(column, self.usual_width(column))
+        self._refit()
 
-    def _widen_to_titles(self) -> None:
-        """Every column at least as wide as its title: the pixel widths of ``WIDE_WIDTHS`` cut
-        "Organisation" and "Customer id" in the middle with 1.5x and 2x text."""
-        for column in WIDE_ORDER:
-            title = self._title(column)
-            if self._table.columnWidth(column) < title:
-                self._table.setColumnWidth(column, title)
+    def usual_width(self, column: int) -> int:
+        """``column``'s width in ``WIDE_WIDTHS``, and never narrower than its title: those
+        pixel widths cut "Organisation" and "Customer id" in the middle with 1.5x and 2x text."""
+        return max(WIDE_WIDTHS[column], self._title(column))
+
+    def _fit_below_the_form(self) -> None:
+        """Below the form (see the module docstring): each column as wide as its texts need,
+        the room left to the organisation and the e-mail address; without room for that, no
+        column wider than usual but the status, whose words stay whole."""
+        needed = {column: self.text_width(column) for column in WIDE_ORDER}
+        widths = {column: min(needed[column], self.usual_width(column)) for column in WIDE_ORDER}
+        widths[STATUS] = needed[STATUS] = self.text_width(STATUS, widest=None)
+        spare = self._table.viewport().width() - sum(widths.values())
+        # What holds the most first, then the others in the order of the columns.
+        for column in (*ROOMY_COLUMNS, *(c for c in WIDE_ORDER if c not in ROOMY_COLUMNS)):
+            more = max(0, min(spare, needed[column] - widths[column]))
+            widths[column] += more
+            spare -= more
+        if spare > 0:  # every text whole, and room to spare: the names and addresses take it
+            share, rest = divmod(spare, len(ROOMY_COLUMNS))
+            for place, column in enumerate(ROOMY_COLUMNS):
+                widths[column] += share + (rest if place == 0 else 0)
+        for column, width in widths.items():
+            self._table.setColumnWidth(column, width)
 
     def _fit_first_columns(self) -> None:
         width = self._table.viewport().width()
@@ -181,15 +213,34 @@ class HistoryColumns(QObject):
         return max(self._widest(lambda day: f"{day.rsplit(' ', 1)[0]}, 22:22"), self._title(WHEN))
 
     def status_width(self) -> int:
-        """Wide enough for the short status (the widest date of any month) and its title."""
-        return max(self._widest(lambda day: day), self._title(STATUS))
+        """Wide enough for the short status (the widest date of any month), the status of each
+        of the first rows ("No longer works" was cut to "No longer …" at 1366x768) and its
+        title."""
+        return max(self._widest(lambda day: day), self.text_width(STATUS, widest=None))
 
     def tool_width(self) -> int:
         """Wide enough for the tool's name in each of the first rows, and the column's title."""
+        return self.text_width(TOOL, widest=None)
+
+    def text_width(self, column: int, *, widest: int | None = WIDEST_TEXT) -> int:
+        """Wide enough for ``column``'s text in each of the first rows, up to ``widest``
+        characters (None: whatever their length), and for its title."""
+        texts = self._texts(column)
+        longest = max((self.cell_width(text) for text in texts), default=0)
+        if widest is not None:
+            longest = min(longest, self.cell_width("n" * widest))
+        return max(longest, self._title(column))
+
+    def _texts(self, column: int) -> set[str]:
+        """The texts of ``column`` in the first rows, and for the status the one of a link
+        never handed out, which is not known before its link is checked (see
+        ``HistoryTableModel.measured_text``)."""
         model = self._table.model()
-        rows = min(model.rowCount(), MEASURED_ROWS)
-        names = {str(model.data(model.index(row, TOOL)) or "") for row in range(rows)}
-        return max([self._title(TOOL), *(self.cell_width(name) for name in names)])
+        rows = range(min(model.rowCount(), MEASURED_ROWS))
+        if not isinstance(model, HistoryTableModel):
+            return {str(model.data(model.index(row, column)) or "") for row in rows}
+        texts = {model.measured_text(row, column) for row in rows}
+        return texts | {UNSAFE_LINK_STATUS} if column == STATUS and texts else texts
 
     def tool_least(self) -> int:
         return self.cell_width(TOOL_SAMPLE)

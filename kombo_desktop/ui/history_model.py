@@ -265,6 +265,7 @@ class HistoryTableModel(QAbstractTableModel):
         # Where demo links work now (see HistoryFeature.demo_origin): others no longer do.
         self.demo_origin: str | None = None
         self._compact = False  # see set_compact
+        self._measuring = False  # see measured_text
 
     # --- state ---------------------------------------------------------------------------------
 
@@ -405,8 +406,22 @@ class HistoryTableModel(QAbstractTableModel):
         holding it is refused from then on (see ``_check_links_again``)."""
         key = (entry.url, entry.is_demo)
         if key not in self._refusals:
+            if self._measuring:  # see measured_text
+                return None
             self._refusals[key] = link_refusal(entry.url, entry.is_demo)
         return self._refusals[key]
+
+    def measured_text(self, row: int, column: int) -> str:
+        """The text ``row``'s cell in ``column`` shows, for measuring the column's width
+        (``history_columns``), without checking a link not checked yet: measuring the first
+        page's statuses checked every link in it, not only those in view. A link not checked
+        yet counts as usable; the status of a refused one is measured apart
+        (``UNSAFE_LINK_STATUS``)."""
+        self._measuring = True
+        try:
+            return str(self.data(self.index(row, column)) or "")
+        finally:
+            self._measuring = False
 
     def usable(self, entry: HistoryEntry) -> bool:
         """Whether ``entry``'s link can be used now: not refused, expired or of an ended demo."""

@@ -263,7 +263,6 @@ class HistoryPanel(QWidget):
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
         self.columns = HistoryColumns(table)
 
     def _build_layout(self) -> None:

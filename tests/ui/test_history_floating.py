@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.history_dock import FLOATING_ROWS, PREFERRED_WIDTH
 from kombo_desktop.ui.history_feature import HistoryFeature
+from kombo_desktop.ui.history_model import ORGANISATION, STATUS, TOOL
 from kombo_desktop.ui.main_window import CREATE_TAB, MainWindow
 from tests.support.history_helpers import history_of, open_history
 from tests.support.laid_out import wait_until_laid_out
@@ -27,9 +28,11 @@ from tests.ui.conftest import (
     make_link,
     wait_until_settled,
 )
+from tests.ui.test_history_panel import add_demo_customers, shown_in_cell
 from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
 
 ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
+LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 at 100 %, less the task bar
 
 
 def with_a_link_in_the_history(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
@@ -426,3 +429,49 @@ def test_ctrl_tab_in_a_floating_history_leaves_the_tabs_behind_it_alone(
     assert demo_window.tabs.currentIndex() == CREATE_TAB
     assert feature.history_open
     assert QApplication.activeWindow() is feature.dock
+
+
+def floating_with_the_demo_customers(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+) -> dict[int, list[tuple[str, str]]]:
+    """The demo's customers' history floated on ``screen``: each of its columns' texts, and
+    each as the table draws it (cut to the column's width)."""
+    window = open_on(screen, 1.0, monkeypatch, system_text, open_window)
+    add_demo_customers(window)
+    feature = open_history(qtbot, window)
+    dock, model = feature.dock, feature.panel.model
+    if not dock.isFloating():
+        float_button(dock).click()
+        wait_placed(qtbot, window, dock, floating=True)
+    texts = {
+        column: [str(model.index(row, column).data()) for row in range(model.rowCount())]
+        for column in (ORGANISATION, STATUS, TOOL)
+    }
+    return {
+        column: [(text, shown_in_cell(feature, text, column)) for text in column_texts]
+        for column, column_texts in texts.items()
+    }
+
+
+FLOATING_SCREENS = pytest.mark.parametrize("screen", [ROOMY, LAPTOP], ids=["1920x1080", "1366x768"])
+
+
+@FLOATING_SCREENS
+def test_a_floating_history_shows_the_status_words_whole_and_the_names_where_it_can(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+) -> None:
+    # Floating, the history's status column was as wide as a date: a demo link of an earlier
+    # session read "No longer …".
+    cells = floating_with_the_demo_customers(qtbot, monkeypatch, system_text, open_window, screen)
+    assert ("No longer works", "No longer works") in cells[STATUS]
+    assert all(text == seen for text, seen in cells[STATUS])
+    if screen == ROOMY:  # room for the names whole
+        assert all(text == seen for text, seen in cells[ORGANISATION])

@@ -1729,9 +1729,14 @@ def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_ret
 
     feature.panel.set_narrow(False)  # below the form: the order an entry is told in, as before
     assert [header.logicalIndex(place) for place in range(len(WIDE_WIDTHS))] == list(WIDE_ORDER)
-    assert {column: table.columnWidth(column) for column in WIDE_ORDER} == WIDE_WIDTHS | {
-        WIDE_ORDER[-1]: table.columnWidth(WIDE_ORDER[-1])  # the last one stretches
-    }
+    # Too narrow for every text: no column wider than usual, the rest a scroll away.
+    columns = feature.panel.columns
+    assert all(
+        table.columnWidth(column) <= columns.usual_width(column)
+        for column in WIDE_ORDER
+        if column != STATUS
+    )
+    assert sum(table.columnWidth(column) for column in WIDE_ORDER) > table.viewport().width()
 
 
 def test_beside_the_form_two_links_that_differ_only_in_when_made_read_differently(
@@ -1814,6 +1819,101 @@ def test_beside_the_form_deleting_the_longest_tool_gives_its_room_back_to_the_na
     assert name < table.columnWidth(ORGANISATION)
     columns = (ORGANISATION, TOOL, WHEN, STATUS)  # still sharing the view exactly
     assert sum(table.columnWidth(column) for column in columns) == table.viewport().width()
+
+
+def add_demo_customers(window: MainWindow) -> None:
+    """The rows of a demo at a customer's: two new links for Personio (one of an earlier demo
+    session, "No longer works"), one for BambooHR, and a reconnection for Personio."""
+    store = history_of(window).store
+    assert window.demo_server is not None
+    origin = window.demo_server.origin
+    common: dict[str, Any] = {
+        "profile": "default",
+        "category": Category.HRIS,
+        "language": Language.DE,
+        "is_demo": True,
+    }
+    anna = "anna.mueller@baeckerei-schmidt.de"
+    customers = (
+        ("Earlier Demo GmbH", "old@demo.example", None, "personio", "http://127.0.0.1:1/demo"),
+        ("Bäckerei Schmidt GmbH", anna, "CUST-001", "personio", origin),
+        ("Zürich Versicherungen AG", "it@zurich-vers.ch", "CUST-004", "bamboohr", origin),
+    )
+    for hours, (organization, email, origin_id, tool, server) in enumerate(customers):
+        record_link(
+            store,
+            **common,
+            email=email,
+            organization=organization,
+            origin_id=origin_id,
+            tool=tool,
+            link_type=LinkType.MAGIC_LINK,
+            url=f"{server}/connect?token={tool}{hours}",
+            created_at=NOW - timedelta(hours=5 - hours),
+        )
+    record_relink(
+        store,
+        **common,
+        integration_id=INTEGRATION_ID,
+        link_type=LinkType.MAGIC_LINK,
+        tool="personio",
+        url=f"{origin}/connect?token=again",
+    )
+
+
+def shown_in_cell(feature: HistoryFeature, text: str, column: int) -> str:
+    """``text`` as the history's table draws it in ``column``: elided to the room its cell
+    leaves beside the text."""
+    table = feature.panel.historyTable
+    metrics = table.fontMetrics()
+    margins = feature.panel.columns.cell_width(text) - metrics.horizontalAdvance(text)
+    room = table.columnWidth(column) - margins
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
+
+
+def test_below_the_form_the_names_and_addresses_get_the_room_and_the_status_what_it_needs(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # At 1920x1080 the last column, the status, stretched to ~900 px for "Valid until 1 Dec
+    # 2027", while "Bäckerei Schmidt G…" and "anna.mueller@baecker…" were cut.
+    add_demo_customers(demo_window)
+    demo_window.resize(1920, 1080)
+    feature = open_history(qtbot, demo_window)
+    table, model = feature.panel.historyTable, feature.panel.model
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.BottomDockWidgetArea
+
+    def texts(column: int) -> list[str]:
+        return [str(model.index(row, column).data()) for row in range(model.rowCount())]
+
+    for column in WIDE_ORDER:  # every text whole, "Reconnection (demo)" too
+        assert [shown_in_cell(feature, text, column) for text in texts(column)] == texts(column)
+    status = max(feature.panel.columns.cell_width(text) for text in texts(STATUS))
+    title = table.horizontalHeader().sectionSizeHint(STATUS)
+    assert table.columnWidth(STATUS) <= max(status, title)
+    # The room left goes to the names and addresses: together the columns fill the view.
+    assert sum(table.columnWidth(column) for column in WIDE_ORDER) == table.viewport().width()
+    for column in (ORGANISATION, EMAIL):
+        assert table.columnWidth(column) > WIDE_WIDTHS[column]
+    assert table.columnWidth(STATUS) < table.columnWidth(EMAIL)
+
+
+def beside_the_form_on_a_laptop(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
+    """The demo's customers' history, docked beside the form on a 1366x768 laptop."""
+    add_demo_customers(window)
+    window.resize(1366, 768)
+    feature = open_history(qtbot, window)
+    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    return feature
+
+
+def test_beside_the_form_the_status_words_are_whole(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Docked beside the form on a 1366x768 laptop, a demo link of an earlier session read
+    # "No longer …": the column was as wide as the widest date.
+    feature = beside_the_form_on_a_laptop(qtbot, demo_window)
+    model = feature.panel.model
+    statuses = [str(model.index(row, STATUS).data()) for row in range(model.rowCount())]
+    assert "No longer works" in statuses
+    assert [shown_in_cell(feature, text, STATUS) for text in statuses] == statuses
 
 
 def test_each_cell_of_a_row_says_the_whole_entry_in_its_tooltip_until_sharing_starts(
