@@ -62,6 +62,7 @@ from kombo_desktop.ui.history_model import (
     TYPE,
     WHEN,
     HistoryTableModel,
+    unmarked_tool,
 )
 
 # Below the form, when the view has no room for every column's longest text: each column's
@@ -194,7 +195,7 @@ class HistoryColumns(QObject):
         width = self._table.viewport().width()
         when, status = self.when_width(), self.status_width()
         least = self.organisation_least()
-        tool = max(self.tool_width(), least_tool := self.tool_least())
+        tool = max(self.tool_width(marked=False), least_tool := self.tool_least())
         beside = status  # what the view holds right of the organisation, the tool and the time
         if least + tool + when + status > width:
             # Short of room, a long tool's name gives way first, down to the sample's width;
@@ -203,6 +204,11 @@ class HistoryColumns(QObject):
             if least + tool + when + status > width:
                 beside = 0
         organisation = max(least, width - tool - when - beside)
+        # The word marking reconnections takes what the organisations' names leave: taken
+        # first, it cut them to "Zürich Ver…" at 1366x768 (cut, it still reads "Reconne…").
+        mark = min(self.tool_width() - tool, organisation - self.text_width(ORGANISATION))
+        if mark > 0:
+            tool, organisation = tool + mark, organisation - mark
         self._table.setColumnWidth(WHEN, when)
         self._table.setColumnWidth(STATUS, status)
         self._table.setColumnWidth(TOOL, tool)
@@ -218,14 +224,21 @@ class HistoryColumns(QObject):
         title."""
         return max(self._widest(lambda day: day), self.text_width(STATUS, widest=None))
 
-    def tool_width(self) -> int:
-        """Wide enough for the tool's name in each of the first rows, and the column's title."""
-        return self.text_width(TOOL, widest=None)
+    def tool_width(self, *, marked: bool = True) -> int:
+        """Wide enough for the tool's cell in each of the first rows, and the column's title;
+        not ``marked``: for the tool's name alone, without the word marking a reconnection
+        (``marked_reconnection``)."""
+        return self.text_width(TOOL, widest=None, unmarked=not marked)
 
-    def text_width(self, column: int, *, widest: int | None = WIDEST_TEXT) -> int:
+    def text_width(
+        self, column: int, *, widest: int | None = WIDEST_TEXT, unmarked: bool = False
+    ) -> int:
         """Wide enough for ``column``'s text in each of the first rows, up to ``widest``
-        characters (None: whatever their length), and for its title."""
+        characters (None: whatever their length), and for its title; ``unmarked``: without
+        the word marking a reconnection."""
         texts = self._texts(column)
+        if unmarked:
+            texts = {unmarked_tool(text) for text in texts}
         longest = max((self.cell_width(text) for text in texts), default=0)
         if widest is not None:
             longest = min(longest, self.cell_width("n" * widest))

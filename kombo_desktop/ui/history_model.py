@@ -124,6 +124,26 @@ def type_text(entry: HistoryEntry, current_profile: str | None = None) -> str:
     return text
 
 
+RECONNECTION_MARK: Final = "Reconnection"
+
+
+def marked_reconnection(tool: str) -> str:
+    """The tool's cell of a reconnection beside the form: "Reconnection · Personio" (as the
+    link's own title reads "Reconnection link · Personio"), or "Reconnection" alone when no
+    tool is known. The type column is a scroll away there, and a reconnection read as a new
+    link for the same tool ("Personio"), its organisation often empty, or as an empty row when
+    it named no tool. The word comes first: cut to the column's width in a narrow panel
+    ("Reconne…"), the row still says what it is; the tooltip names the tool."""
+    return f"{RECONNECTION_MARK} · {tool}" if tool else RECONNECTION_MARK
+
+
+def unmarked_tool(cell: str) -> str:
+    """The tool's name in a tool's cell, without the word :func:`marked_reconnection` adds."""
+    if cell == RECONNECTION_MARK:
+        return ""
+    return cell.removeprefix(f"{RECONNECTION_MARK} · ")
+
+
 def status_text(entry: HistoryEntry, now: datetime | None = None) -> str:
     """ "Valid until 3 Mar 2026" (or "until 14:32" for short-lived links), or "Expired".
 
@@ -336,7 +356,8 @@ class HistoryTableModel(QAbstractTableModel):
         link was made says its year only when it is not this one, and the status column, titled
         "Valid until", says just the date ("30 Nov 2027"; "Expired" when it has). With the whole
         wording the time was a sideways scroll away, and two links for one customer and tool
-        read the same. Their tooltips keep the whole wording."""
+        read the same. The tool's cell of a reconnection says so (:func:`marked_reconnection`),
+        the type column being a scroll away. Their tooltips keep the whole wording."""
         if compact == self._compact:
             return
         self._compact = compact
@@ -590,6 +611,8 @@ class HistoryTableModel(QAbstractTableModel):
         if column == WHEN and not dated_ahead(entry.created_at):
             return short_day_and_time(entry.created_at)
         text = self.cell_text(entry, column)
+        if column == TOOL and entry.kind is EntryKind.RELINK:
+            return marked_reconnection(text)
         if column == STATUS and text.startswith(VALID_UNTIL):
             return text.removeprefix(VALID_UNTIL)
         return text

@@ -475,3 +475,19 @@ def test_a_floating_history_shows_the_status_words_whole_and_the_names_where_it_
     assert all(text == seen for text, seen in cells[STATUS])
     if screen == ROOMY:  # room for the names whole
         assert all(text == seen for text, seen in cells[ORGANISATION])
+
+
+@FLOATING_SCREENS
+def test_a_floating_history_says_which_rows_are_reconnections(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+) -> None:
+    # Floating, the type is a scroll away: a reconnection for Personio read "Personio" as a
+    # new link for it does.
+    cells = floating_with_the_demo_customers(qtbot, monkeypatch, system_text, open_window, screen)
+    seen = dict(cells[TOOL])["Reconnection · Personio"]
+    # Cut only as far as the organisations' names leave no room: still the word.
+    assert seen.startswith("Reconnection" if screen == ROOMY else "Reconne")

@@ -1916,6 +1916,24 @@ def test_beside_the_form_the_status_words_are_whole(qtbot: QtBot, demo_window: M
     assert [shown_in_cell(feature, text, STATUS) for text in statuses] == statuses
 
 
+def test_beside_the_form_a_reconnection_says_so_where_its_tool_is_named(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Docked beside the form on a 1366x768 laptop, a reconnection for Personio read
+    # "Personio" as a new link for it does, its organisation empty: the type was a scroll away.
+    feature = beside_the_form_on_a_laptop(qtbot, demo_window)
+    model = feature.panel.model
+    rows = {entry.url.rsplit("=", 1)[1]: row for row, entry in enumerate(shown_entries(feature))}
+
+    def seen_tool(row: int) -> str:
+        return shown_in_cell(feature, str(model.index(row, TOOL).data()), TOOL)
+
+    assert model.index(rows["again"], TOOL).data() == "Reconnection · Personio"
+    assert seen_tool(rows["personio1"]) == "Personio"  # a new link for the same tool
+    assert seen_tool(rows["again"]).startswith("Reconne")  # cut, but still the word
+    assert "Personio" in str(model.index(rows["again"], TOOL).data(Qt.ItemDataRole.ToolTipRole))
+
+
 def test_each_cell_of_a_row_says_the_whole_entry_in_its_tooltip_until_sharing_starts(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
