@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget
 
     from kombo_desktop.core.history import HistoryEntry, HistoryStore
+    from kombo_desktop.core.integrations import IntegrationInfo
     from kombo_desktop.ui.connection import Target
     from kombo_desktop.ui.customer import Customer
     from kombo_desktop.ui.duplicate_banner import DuplicateBanner
@@ -352,6 +353,7 @@ class HistoryFeature(QObject):
                 shown=made.shown,
             )
             if not queued:
+                self._name_when_kombo_does(made)
                 return
         except (HistoryError, RuntimeError) as error:
             _log.warning("Recording a link in the history failed: %s", error)
@@ -375,9 +377,59 @@ class HistoryFeature(QObject):
         # Listed once saved; said why if the file cannot take it yet (a full disk, a file
         # held by another program), and kept until it can.
         self._waiting.save_new(shown=made.shown)
+        self._name_when_kombo_does(made)
         if self.forgets_at_exit and made.shown:
             panel = self.window.statusPanel
             self.window.show_status(f"{panel.text} {KEPT_UNTIL_CLOSING}", panel.kind)
+
+    def _name_when_kombo_does(self, made: MadeLink) -> None:
+        """A reconnection link made before Kombo said whose integration it is (pressed at once
+        after pasting the id, or Kombo was slow to answer) has an entry naming no customer:
+        it is given the organisation once Kombo names it. Only the history changes: nothing
+        is shown, and in screen-sharing mode the history is not on screen."""
+        request, customer = made.request, made.customer
+        if not isinstance(request, RelinkRequest) or (
+            customer.organization or customer.email or customer.origin_id
+        ):
+            return
+        lookup = self.window.integration_lookup
+        if lookup is None:
+            return
+        lookup.when_answered(
+            request.integration_id,
+            lambda info: self._history.when_open(lambda: self._name_in_history(made.url, info)),
+        )
+
+    def _name_in_history(self, url: str, info: IntegrationInfo) -> None:
+        """Name the organisation Kombo gave (``info``) in the entry of the reconnection link
+        ``url``, on a worker thread (writing waits for the disk, and for another program
+        holding the file); the panel shows it then."""
+        if not info.organization:
+            return
+        organization, category = info.organization, info.category
+
+        def named(entry: HistoryEntry | None) -> None:
+            panel = self.placement.built_panel
+            if entry is not None and panel is not None:
+                panel.model.replace_entry(entry)
+
+        def failed(error: BaseException) -> None:
+            from kombo_desktop.core.history import HistoryError
+
+            if not isinstance(error, HistoryError | RuntimeError):  # a slip: reported
+                sys.excepthook(type(error), error, error.__traceback__)
+            _log.warning("The history could not name a reconnection's customer: %s", error)
+
+        try:
+            store = self.store
+            self.window.runner.run(
+                lambda _token: store.name_relink_organization(url, organization, category),
+                on_done=named,
+                on_error=failed,
+                name="history-name-customer",
+            )
+        except RuntimeError as error:  # the history or the window is closed
+            failed(error)
 
     def _list_saved(self, entry: HistoryEntry) -> None:
         """A link just saved goes on top of the history panel (if it was made)."""

@@ -417,6 +417,15 @@ class HistoryTableModel(QAbstractTableModel):
         self.endInsertRows()
         self.page_loaded.emit()
 
+    def replace_entry(self, entry: HistoryEntry) -> None:
+        """Show ``entry`` as it is now stored (a reconnection's customer named after it was
+        listed), in its row if it is listed; the rows, the selection and the scrolling stay."""
+        for row, listed in enumerate(self._rows):
+            if listed.id == entry.id:
+                self._rows[row] = entry
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                return
+
     def entry(self, row: int) -> HistoryEntry | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
 

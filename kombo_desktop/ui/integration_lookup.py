@@ -42,6 +42,8 @@ from kombo_desktop.core.link_request import InvalidRequest, validate_field
 from kombo_desktop.ui.tasks import quiet_failure
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.integrations import IntegrationInfo
     from kombo_desktop.ui.connection import Connection
@@ -74,7 +76,11 @@ class IntegrationLookup(QObject):
         self._pause.setSingleShot(True)
         self._pause.setInterval(PAUSE_MS)
         self._pause.timeout.connect(self.look_up)
-        self._running: TaskHandle | None = None
+        # The lookups running, by the id they ask about: the field's, and one a reconnection
+        # link made waits for (``when_answered``), left running when the field changes.
+        self._asking: dict[str, TaskHandle] = {}
+        # What waits for Kombo's answer about an id (``when_answered``).
+        self._waiting: dict[str, list[Callable[[IntegrationInfo], None]]] = {}
         # Integration id -> its details (None: Kombo knows no such id) and when they came,
         # from the connection (profile, key, region) the window used when it asked.
         self._known: dict[str, tuple[IntegrationInfo | None, float]] = {}
@@ -87,8 +93,36 @@ class IntegrationLookup(QObject):
 
     @property
     def busy(self) -> bool:
-        """True while an id is being looked up, or about to be (typing has just paused)."""
-        return self._running is not None or self._pause.isActive()
+        """True while the id in the field is being looked up, or about to be (typing has just
+        paused)."""
+        return self._form.integration_id in self._asking or self._pause.isActive()
+
+    def ask_now(self, integration_id: str) -> None:
+        """A reconnection link for ``integration_id`` is asked for: ask Kombo whose it is now
+        if the pause in typing was still to ask it (pressed at once after pasting the id, the
+        link came before the answer, and its history entry named no customer: see
+        ``when_answered``), or it is no longer in the field. Not again after a failed lookup:
+        it would fail again, and making the link explains the problem in full."""
+        if integration_id in self._asking or integration_id in self._known_here():
+            return
+        if integration_id != self._form.integration_id:
+            self._ask(integration_id)
+        elif self._pause.isActive():
+            self.look_up()
+
+    def when_answered(self, integration_id: str, then: Callable[[IntegrationInfo], None]) -> None:
+        """Call ``then`` with what Kombo says about ``integration_id`` where links go now: at
+        once if known, else once it answers, even if the field is changed meanwhile (asked
+        now if it is not being asked). Not called when Kombo does not know the id, or the
+        lookup fails: there is nothing to tell then."""
+        known = self._known_here()
+        if integration_id in known:
+            info = known[integration_id][0]
+            if info is not None:
+                then(info)
+            return
+        self._waiting.setdefault(integration_id, []).append(then)
+        self.ask_now(integration_id)
 
     def known(self, integration_id: str) -> IntegrationInfo | None:
         """What Kombo said about ``integration_id`` where links go now, if it was asked."""
@@ -109,13 +143,30 @@ class IntegrationLookup(QObject):
         self._pause.stop()
         self._stop()
         integration_id = self._form.integration_id
-        connection = self._window.connection
-        if connection is None or validate_field(lr.INTEGRATION_ID, integration_id) is not None:
+        if integration_id in self._asking:  # a reconnection link made waits for it
             return
         known = self._known_here()
         if integration_id in known and time.monotonic() - known[integration_id][1] < FRESH_SECONDS:
             self._show_known()
             return
+        self._ask(integration_id)
+
+    def _ask(self, integration_id: str) -> None:
+        """Ask Kombo about ``integration_id`` on a worker thread (if it is a complete id);
+        the answer is shown if the field still holds it, and handed to what waits for it."""
+        connection = self._window.connection
+        if connection is None or validate_field(lr.INTEGRATION_ID, integration_id) is not None:
+            self._waiting.pop(integration_id, None)
+            return
+        known = self._known_here()
+        handle: TaskHandle | None = None
+
+        def ended() -> list[Callable[[IntegrationInfo], None]]:
+            """This lookup is over: what waited for it."""
+            if self._asking.get(integration_id) is handle:
+                del self._asking[integration_id]
+                return self._waiting.pop(integration_id, [])
+            return []
 
         # Whether Kombo refused the key the window still sends (see ``Connection.key_refused``).
         refused_key_in_use = False
@@ -133,12 +184,14 @@ class IntegrationLookup(QObject):
                 raise
 
         def done(info: IntegrationInfo) -> None:
-            self._running = None
+            waiting = ended()
             known[integration_id] = (info, time.monotonic())
             self._show_known()
+            for then in waiting:
+                then(info)
 
         def failed(error: BaseException) -> None:
-            self._running = None
+            ended()
             if isinstance(error, InvalidRequest):
                 return  # the id holds a key, not asked about: the field says so (known_keys)
             if is_unknown_integration(error):
@@ -150,7 +203,7 @@ class IntegrationLookup(QObject):
                 quiet_failure("Looking up an integration")(error)
 
         try:
-            self._running = self._window.runner.run(
+            handle = self._window.runner.run(
                 work,
                 on_done=done,
                 on_error=failed,
@@ -159,7 +212,9 @@ class IntegrationLookup(QObject):
                 name="integration-lookup",
             )
         except RuntimeError:  # the window is closing
-            self._running = None
+            self._waiting.pop(integration_id, None)
+            return
+        self._asking[integration_id] = handle
 
     def _say_key_refused(self, connection: Connection, error: BaseException) -> None:
         """Kombo does not know the key links go with: every link would be refused too, so it
@@ -215,6 +270,9 @@ class IntegrationLookup(QObject):
         return self._known
 
     def _stop(self) -> None:
-        running, self._running = self._running, None
-        if running is not None:
-            running.cancel()
+        """Stop asking about ids no longer in the field; not about one a reconnection link
+        made waits for (``when_answered``)."""
+        for integration_id, running in list(self._asking.items()):
+            if integration_id not in self._waiting:
+                del self._asking[integration_id]
+                running.cancel()

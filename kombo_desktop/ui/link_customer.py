@@ -77,9 +77,13 @@ class RelinkCustomer:
             return None
         return known.organization
 
-    def of_made(self, request: LinkRequest | RelinkRequest) -> Customer:
+    def of_made(
+        self, request: LinkRequest | RelinkRequest, *, named_when_asked: bool = True
+    ) -> Customer:
         """The customer of a link just made: the form's, or for a reconnection link the one
-        it was started for (the tool at least, from the integration id)."""
+        it was started for (the tool at least, from the integration id).
+        ``named_when_asked``: Kombo had named the integration's organisation when the link
+        was asked for, so the reconnection tab showed it (and any warning) by then."""
         # Imported here: made only once a link is, it is not loaded for the first frame.
         from kombo_desktop.ui.customer import Customer
 
@@ -90,11 +94,16 @@ class RelinkCustomer:
 
         warned_for = self.started_for(request.integration_id)
         named = self._named_by_kombo(request.integration_id)
-        if named is not None and another_organization(warned_for, named.organization):
+        if (
+            named is not None
+            and named_when_asked
+            and another_organization(warned_for, named.organization)
+        ):
             # Kombo names another organisation than the customer the reconnection was started
             # for (the reconnection tab said so), and the person went ahead: the link goes to
             # the one Kombo names, and its e-mail address is theirs to add, not the first
-            # customer's.
+            # customer's. An answer that came only after the press was not seen: the
+            # customer the reconnection was started for stays.
             known = self._customer = named
         else:
             known = self.of_integration(request.integration_id) or named or Customer()

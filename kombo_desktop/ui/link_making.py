@@ -92,6 +92,8 @@ class LinkMaking(QObject):
         # of a link shown meanwhile (``making_words``).
         self._making = "link"
         self._making_relink = False
+        # Kombo had said whose the integration is when the reconnection button was pressed.
+        self._named_when_pressed = False
         # A link the person chose to show (from the history) since pressing the button: the
         # link made stays off the screen then (``_chosen_link_on_show``).
         self._link_chosen_meanwhile = False
@@ -140,6 +142,16 @@ class LinkMaking(QObject):
         form = self._window.relinkForm
         request = self._checked(form.build_request, form)
         if request is not None:
+            # Whom the link is for, if the pause in typing has not asked Kombo yet: its
+            # history entry names the organisation once it answers (``HistoryFeature.record``).
+            # Only an answer the tab showed before the press may take the link to another
+            # organisation than the customer it was started for (``of_made``).
+            lookup = self._window.integration_lookup
+            self._named_when_pressed = (
+                lookup is not None and lookup.known(request.integration_id) is not None
+            )
+            if lookup is not None:
+                lookup.ask_now(request.integration_id)
             self._after_history(
                 OPENING_HISTORY_TEXT,
                 lambda: self._send(request),
@@ -362,7 +374,9 @@ class LinkMaking(QObject):
 
         now = datetime.now().astimezone()
         history = self._window.history
-        customer = history.relink_customer.of_made(request)
+        customer = history.relink_customer.of_made(
+            request, named_when_asked=self._named_when_pressed
+        )
         what = "Reconnection link" if isinstance(request, RelinkRequest) else "Link"
         # Another customer's details typed while Kombo worked keep the link off the screen,
         # and so does a link the person chose to show meanwhile.

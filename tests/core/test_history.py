@@ -2935,3 +2935,63 @@ def test_only_a_link_the_file_refused_before_is_logged_as_having_waited(
             assert opened.save_waiting_patiently() == 1
         assert opened.save_waiting(wait=0) == 0
     assert caplog.text.count("A link that had to wait is now saved in the history") == 1
+
+
+RELINK_URL = "https://connect.kombo.dev/v1?token=relink"
+
+
+def queue_relink(store: HistoryStore, email: str | None = None) -> None:
+    """Hand over a reconnection link of ``RELINK_URL`` as the window does, not saved yet."""
+    store.queue_request(
+        RelinkRequest(
+            integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d",
+            language=Language.EN,
+            link_type=LinkType.EMBEDDED,
+        ),
+        RELINK_URL,
+        profile="default",
+        customer=CustomerDetails(email=email),
+    )
+
+
+def test_a_reconnection_saved_without_a_customer_is_given_the_organisation_kombo_names(
+    store: HistoryStore,
+) -> None:
+    queue_relink(store)
+    assert store.save_waiting() == 0
+    (listed,) = store.take_saved_late()
+    named = store.name_relink_organization(RELINK_URL, "Acme GmbH", Category.HRIS)
+    assert named is not None
+    assert (named.id, named.organization, named.category) == (listed.id, "Acme GmbH", Category.HRIS)
+    assert [entry.id for entry in store.search("acme gmbh")] == [listed.id]
+    assert store.get(listed.id) == named
+
+
+def test_a_reconnection_waiting_to_be_saved_is_saved_with_the_organisation(
+    store: HistoryStore,
+) -> None:
+    queue_relink(store)
+    assert store.name_relink_organization(RELINK_URL, "Acme GmbH", Category.HRIS) is None
+    assert store.save_waiting() == 0
+    (saved,) = store.take_saved_late()
+    assert (saved.organization, saved.category) == ("Acme GmbH", Category.HRIS)
+    assert [entry.id for entry in store.search("Acme")] == [saved.id]
+
+
+def test_a_reconnection_saved_and_not_listed_yet_is_listed_with_the_organisation(
+    store: HistoryStore,
+) -> None:
+    queue_relink(store)
+    assert store.save_waiting() == 0
+    assert store.name_relink_organization(RELINK_URL, "Acme GmbH") is not None
+    (listed,) = store.take_saved_late()
+    assert listed.organization == "Acme GmbH"
+
+
+def test_a_reconnection_naming_its_customer_keeps_it(store: HistoryStore) -> None:
+    queue_relink(store, email="anna@acme.example")
+    assert store.save_waiting() == 0
+    (saved,) = store.take_saved_late()
+    assert store.name_relink_organization(RELINK_URL, "Other Ltd") is None
+    assert store.get(saved.id) == saved
+    assert store.search("Other") == []

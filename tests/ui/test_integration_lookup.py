@@ -458,6 +458,71 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     assert entry.tool == "personio"
 
 
+def entries_naming(window: MainWindow, organization: str) -> list[HistoryEntry]:
+    """The history's entries a search for ``organization`` finds."""
+    return window.history.store.search(organization)
+
+
+def test_a_reconnection_link_made_before_the_pause_in_typing_names_the_customer(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    """Pressed at once after pasting the id, before the pause in typing had asked Kombo whose
+    it is: the form then named the organisation, but its history entry named no one, and a
+    search for the organisation never found the link."""
+    window = relink_tab
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    window.relinkButton.click()  # long before integration_lookup.PAUSE_MS
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: entries_naming(window, DEMO_ORGANIZATION) != [], timeout=10_000)
+    (entry,) = entries_naming(window, DEMO_ORGANIZATION)
+    assert entry.integration_id == INTEGRATION_ID
+    assert entry.category is Category.HRIS
+    wait_until_settled(qtbot, window)
+    assert lookups(window) == 1  # asked once, as the button was pressed
+
+
+def test_a_reconnection_links_customer_named_by_kombo_after_the_link_reaches_the_history(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kombo names the organisation only after the link was made and saved (the real service
+    answers the lookup slower than the demo): the entry, listed without a customer, is given
+    it then, in the file and in the panel, and the search finds it."""
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    described = described_by_kombo("Personio", "Acme GmbH")
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
+            answer.wait(timeout=30)
+            return described
+        return tools_or(Reply.link(NEW_LINK))(request)
+
+    with FaultServer(fallback=respond) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            lookup_of(qtbot, window)
+            qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+            feature = open_history(qtbot, window)
+            window.show_relink_mode()
+            window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+            window.relinkButton.click()
+            qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+            saved: list[bool] = []
+            window.history.when_saved(lambda: saved.append(True))
+            qtbot.waitUntil(lambda: saved != [], timeout=10_000)
+            (listed,) = shown_entries(feature)
+            assert listed.url == NEW_LINK and listed.organization is None
+            assert entries_naming(window, "Acme GmbH") == []
+        finally:
+            answer.set()
+        qtbot.waitUntil(lambda: entries_naming(window, "Acme GmbH") != [], timeout=10_000)
+        (entry,) = entries_naming(window, "Acme GmbH")
+        assert (entry.url, entry.category, entry.tool) == (NEW_LINK, Category.HRIS, "personio")
+        qtbot.waitUntil(lambda: shown_entries(feature)[0].organization == "Acme GmbH")
+        assert len(shown_entries(feature)) == 1
+        window.close()
+
+
 def make_reconnection_link(qtbot: QtBot, window: MainWindow) -> ShownLink:
     """A reconnection link for INTEGRATION_ID, once Kombo has named its organisation."""
     window.relinkIntegrationEdit.setText(INTEGRATION_ID)

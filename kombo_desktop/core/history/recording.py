@@ -46,6 +46,23 @@ INSERT_ENTRY: Final = f"""
 """  # noqa: S608
 
 
+# Names the organisation of a reconnection link's entry recorded before Kombo had said whose
+# integration it is (see ``HistoryStore.name_relink_organization``): only an entry that names no
+# customer at all, so that what the person gave is never overwritten. The derived columns are
+# made from the new organisation (an UPDATE's expressions read the row's old values).
+NAME_RELINK_ORGANIZATION: Final = f"""
+    UPDATE links SET
+        organization = :organization,
+        category = coalesce(category, :category),
+        organization_key = kombo_organization_key(:organization),
+        search_text = kombo_search_text(
+            :organization, email, origin_id, tool, tool_label, integration_id)
+    WHERE url = :url AND kind = :kind
+        AND organization IS NULL AND email IS NULL AND origin_id IS NULL
+    RETURNING {ENTRY_COLUMN_LIST}
+"""  # noqa: S608
+
+
 @dataclass(frozen=True)
 class CustomerDetails:
     """Whom a reconnection link is for, as the history keeps it.

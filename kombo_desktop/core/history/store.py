@@ -30,6 +30,7 @@ from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history.duplicates import DuplicateCheck
 from kombo_desktop.core.history.entries import (
     ROWS_BETWEEN_LOOKS,
+    EntryKind,
     ExportStopped,
     HistoryEntry,
     HistoryError,
@@ -37,12 +38,18 @@ from kombo_desktop.core.history.entries import (
 )
 from kombo_desktop.core.history.normalise import optional_text, stored_time
 from kombo_desktop.core.history.opening import open_history
-from kombo_desktop.core.history.recording import INSERT_ENTRY, NewEntry, Recording
+from kombo_desktop.core.history.recording import (
+    INSERT_ENTRY,
+    NAME_RELINK_ORGANIZATION,
+    NewEntry,
+    Recording,
+)
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
 from kombo_desktop.core.history.searching import SearchQuery, entry_matches
 from kombo_desktop.core.history.snapshot import read_snapshot
 from kombo_desktop.core.history.waiting import WaitingLinks, write_trouble
 from kombo_desktop.core.letters import without_lone_surrogates
+from kombo_desktop.core.vocabulary import Category
 
 _T = TypeVar("_T")
 
@@ -290,6 +297,43 @@ class HistoryStore(Recording, DuplicateCheck):
             "The history could not follow the renamed profile.",
         )
         return changed
+
+    def name_relink_organization(
+        self, url: str, organization: str, category: Category | None = None
+    ) -> HistoryEntry | None:
+        """Name ``organization`` (and ``category``, when it has none) in the entry of the
+        reconnection link ``url`` if it was recorded naming no customer: Kombo said whose
+        integration it is only after the link was made (the reconnection tab asks it as the
+        id is typed). Without this the entry had no organisation for good, and searching the
+        history or its export for the customer missed the link.
+
+        An entry naming a customer (from where the reconnection was started, or an earlier
+        one) is left as it is. A link still waiting to be saved is saved with the name.
+        Returns the entry as it is now in the file; None when it was completed while
+        waiting, or there was none to complete. Waits for another program writing the file
+        as :meth:`_write_patiently` does: for a worker thread."""
+        name = optional_text(organization)
+        if name is None:
+            return None
+        parameters = {
+            "url": without_lone_surrogates(url),
+            "kind": EntryKind.RELINK.value,
+            "organization": name,
+            "category": None if category is None else Category(category).value,
+        }
+
+        def write(conn: sqlite3.Connection) -> HistoryEntry | None:
+            if self._waiting.name_organization(NAME_RELINK_ORGANIZATION, parameters):
+                return None
+            rows = conn.execute(NAME_RELINK_ORGANIZATION, parameters).fetchall()
+            if not rows:
+                return None
+            named = entry_from_row(rows[0])
+            # Saved by a worker and not listed yet: listed with the name.
+            self._saved_late = [named if e.id == named.id else e for e in self._saved_late]
+            return named
+
+        return self._write_patiently(write, "The history could not name the customer.")
 
     def _write_patiently(
         self, write: Callable[[sqlite3.Connection], _T], failure_message: str

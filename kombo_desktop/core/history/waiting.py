@@ -103,6 +103,28 @@ class WaitingLinks:
         if not self._links:
             self.trouble = None
 
+    def name_organization(self, query: str, parameters: Mapping[str, object]) -> bool:
+        """Give the organisation ``parameters`` name to the reconnection link waiting with
+        their ``url`` if it names no customer yet (``query``: the file's statement, see
+        ``recording.NAME_RELINK_ORGANIZATION``); it is then saved with it. False when no link
+        waiting is such a one."""
+        for index, (memory_id, values) in enumerate(self._links):
+            if values["url"] != parameters["url"] or values["kind"] != parameters["kind"]:
+                continue
+            if any(values[column] is not None for column in ("organization", "email", "origin_id")):
+                continue
+            category = values["category"]
+            named = {
+                **values,
+                "organization": parameters["organization"],
+                "category": category if category is not None else parameters["category"],
+            }
+            self._links[index] = (memory_id, named)
+            if self._memory is not None:
+                self._memory.execute(query, parameters).fetchall()
+            return True
+        return False
+
     def first_row(self, query: str, parameters: Mapping[str, object]) -> Sequence[object] | None:
         """The first row ``query`` (written for the file's table) returns from the links
         waiting; None when there is none, or none waits."""
