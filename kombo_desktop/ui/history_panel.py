@@ -508,21 +508,23 @@ class HistoryPanel(QWidget):
         from kombo_desktop.ui import rich_copy
 
         rich_copy.copy_link(entry.url, entry.is_demo)
+        # Why it no longer works comes first, as when the link on show is copied
+        # (``ResultPanel.copy_link``): an expired demo link said only that it was a demo link.
         if entry.from_an_ended_demo(self.model.demo_origin):
             self.notice.emit(
                 "Demo link copied, but it was made by an earlier demo session and no longer opens.",
                 "info",
             )
-        elif entry.is_demo:
-            self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
-        elif entry.is_valid():
-            self.notice.emit(LINK_COPIED_TEXT, "success")
-        else:
+        elif not entry.is_valid():
             self.notice.emit(
                 f"Link copied, but it expired on {local_date(entry.expires_at)} and no longer "
                 f"works. Use “{FILL_TEXT}” to make a new one.",
                 "info",
             )
+        elif entry.is_demo:
+            self.notice.emit(f"Demo link copied. {DEMO_WARNING}", "info")
+        else:
+            self.notice.emit(LINK_COPIED_TEXT, "success")
 
     def show_selected(self) -> None:
         self._with_selected(self.show_requested.emit)

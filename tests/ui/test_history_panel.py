@@ -934,6 +934,34 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
     assert demo_window.linkField.text() == ""  # not shown as if it worked, code and all
 
 
+def test_an_expired_demo_link_copied_from_the_history_says_it_has_expired(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Copied from the history, an expired link of the running demo said only "Demo link
+    # copied", where the same link copied below the form says it has expired.
+    assert demo_window.demo_server is not None
+    expired = record_link(
+        history_of(demo_window).store,
+        profile="default",
+        email="old@demo.example",
+        organization="Expired Demo",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.EMBEDDED,  # valid an hour
+        url=f"{demo_window.demo_server.origin}/demo/connect?token=expired",
+        created_at=NOW - timedelta(hours=3),
+        is_demo=True,
+    )
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, expired.url)
+    QGuiApplication.clipboard().clear()
+    feature.panel.historyCopyButton.click()
+    assert QGuiApplication.clipboard().text() == expired.url  # support may ask for it
+    said = demo_window.statusLabel.text()
+    assert said.startswith("Link copied, but it expired on"), said
+    assert "no longer works" in said
+
+
 def test_a_link_expiring_while_the_history_is_open_is_shown_expired(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
