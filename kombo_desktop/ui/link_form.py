@@ -551,7 +551,7 @@ class LinkForm(RequestForm):
         index = combo.findData(tool_id) if tool_id is not None else 0
         if settled and index >= 0 and combo.itemText(index) != combo.currentText():
             self.select_tool(tool_id)
-        self._touch(lr.TOOL)
+        self._left(lr.TOOL)
 
     def _suggested_tool_name(self, typed: str) -> str | None:
         """The list's name of the tool ``typed`` stands for (see ``suggested_tool``), which

@@ -470,9 +470,13 @@ class RefusalDisplay(QObject):
 
 
 def _fields_marked_text(count: int) -> str:
-    """That nothing was sent as ``count`` fields, marked in red, need fixing."""
-    fields = "1 field needs" if count == 1 else f"{count} fields need"
-    return f"Nothing was sent: {fields} your attention (marked in red)."
+    """That nothing was sent as ``count`` fields need fixing, and where it says what to fix:
+    "(marked in red)" said it in a colour alone, which not everyone sees."""
+    if count == 1:
+        return "Nothing was sent: 1 field needs your attention (what to fix is written under it)."
+    return (
+        f"Nothing was sent: {count} fields need your attention (what to fix is written under each)."
+    )
 
 
 def _fine_now_text(form: RequestForm) -> str:

@@ -48,6 +48,7 @@ from kombo_desktop.ui.widgets import (
     FieldForm,
     add_row,
     align_labels,
+    announce,
     chain_tab_order,
     enum_combo,
     follow_overflow,
@@ -125,6 +126,9 @@ class RequestForm(SubmitOnEnter):
         self._footer_end: list[QWidget] = []  # buttons at the footer's right end
         self._rejected: set[str] = set()  # fields marked because Kombo's refusal named them
         self._followed: set[str] = set()  # fields whose changes take such a mark away
+        # The problem of each field a screen reader was last told of, or that it read as the
+        # focus went there (see ``_say_problem``); a field loses it when its problem goes.
+        self._said: dict[str, str] = {}
         self.boxes: dict[str, FieldBox] = {}
         self.labels: list[QLabel] = []
         self.field_forms: list[FieldForm] = []  # the grids of labels and fields, in order
@@ -172,6 +176,7 @@ class RequestForm(SubmitOnEnter):
     ) -> FieldBox:
         """A labelled row for the wire field ``field``, with its hint and error line."""
         box = self.boxes[field] = FieldBox(widget, hint)
+        box.error_changed.connect(lambda problem: problem or self._said.pop(field, None))
         if form not in self.field_forms:
             self.field_forms.append(form)
         self.labels.append(add_row(form, label, box))
@@ -233,7 +238,7 @@ class RequestForm(SubmitOnEnter):
     def _watch(self, field: str, edit: QLineEdit) -> None:
         """Check ``edit`` once the person has left it, and then again at every change."""
         edit.textChanged.connect(lambda _text: self._recheck(field))
-        edit.editingFinished.connect(lambda: self._touch(field))
+        edit.editingFinished.connect(lambda: self._left(field))
 
     def _assemble(
         self,
@@ -303,6 +308,26 @@ class RequestForm(SubmitOnEnter):
         if field not in self._rejected:
             self._recheck(field)
 
+    def _left(self, field: str) -> None:
+        """The person left ``field`` (or pressed Enter in it): check it, and say a new
+        problem."""
+        self._touch(field)
+        self._say_problem(field)
+
+    def _say_problem(self, field: str) -> None:
+        """Have a screen reader say the problem now under ``field``, which the person just
+        left, unless it was said before: red words appeared under the field as the focus moved
+        on, and only the next field's name was heard. Said politely, after that name; never
+        while typing (the check then follows each key), and not again for the same problem.
+        Not said when the field keeps the focus (Enter): the status line says then why
+        nothing was sent, and the field's description holds the problem."""
+        box = self.boxes[field]
+        problem = box.error_text
+        if not problem or box.field.hasFocus() or self._said.get(field) == problem:
+            return
+        self._said[field] = problem
+        announce(box.field, problem)
+
     def _recheck(self, field: str) -> None:
         if field in self._touched:
             self.boxes[field].set_error(self._field_problem(field))
@@ -346,8 +371,10 @@ class RequestForm(SubmitOnEnter):
         for field, box in self.boxes.items():
             message = invalid.message_for(field) if invalid is not None else None
             box.set_error(message)
-            if message and first is None:
-                first = box
+            if message:
+                # Read with the field as the focus gets there: not said again on leaving it.
+                self._said[field] = message
+                first = first or box
         if first is not None:
             self._bring_to(first)
 
@@ -359,6 +386,7 @@ class RequestForm(SubmitOnEnter):
         marked = [field for field in reasons if field in self.boxes]
         for field in marked:
             self.boxes[field].set_error(reasons[field])
+            self._said[field] = reasons[field]  # as in ``show_errors``
             self._rejected.add(field)
             self._follow_changes(field)
         if marked:

@@ -724,7 +724,7 @@ def test_a_key_put_into_the_tool_box_is_refused_and_shown_nowhere_else(
 
         assert not window.busy
         assert status_text(window) == (
-            "Nothing was sent: 1 field needs your attention (marked in red)."
+            "Nothing was sent: 1 field needs your attention (what to fix is written under it)."
         )
         assert window.linkForm.field_errors() == {TOOL: KEY_IN_FIELD_PROBLEM}
         assert demo.requests_to("POST", "/v1/connect/create-link") == []
@@ -823,7 +823,7 @@ def test_a_key_pasted_before_the_program_read_it_is_not_sent_when_the_button_is_
         ), [request.path for request in received]
         assert [request.path for request in received if request.method == "POST"] == []
         assert status_text(window) == (
-            "Nothing was sent: 1 field needs your attention (marked in red)."
+            "Nothing was sent: 1 field needs your attention (what to fix is written under it)."
         )
         form = window.linkForm if tab == "create" else window.relinkForm
         assert form.field_errors() == {field: KEY_IN_FIELD_PROBLEM}

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import spoken_name
+from tests.support.found import named
 from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link
 
 
@@ -198,3 +201,86 @@ def test_a_link_made_and_copied_is_said_when_the_reader_is_free(
     demo_window.copyButton.click()  # its words change to "Copied ✓"; its name stays
     assert spoken[-1] == (demo_window.statusLabel.text(), polite)
     assert "copied" in spoken[-1][0].casefold()
+
+
+def type_and_leave(qtbot: QtBot, field: QWidget, typed: str) -> None:
+    """Put the focus in ``field``, type ``typed`` key by key over what it holds, and Tab on
+    to the next field."""
+    edit = field.lineEdit() if isinstance(field, QComboBox) else field
+    assert isinstance(edit, QLineEdit)
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    if typed:
+        edit.selectAll()  # as a click into a chosen tool does
+    QTest.keyClicks(edit, typed)
+    QTest.keyClick(QApplication.activePopupWidget() or edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not edit.hasFocus())
+
+
+@pytest.mark.parametrize(
+    ("field_name", "typed", "problem_start"),
+    [
+        ("emailEdit", "anna@", "Add the domain after the @"),
+        ("toolCombo", "zzzq", "“zzzq” is not a tool Kombo offers"),
+    ],
+)
+def test_a_problem_that_appears_on_leaving_a_field_is_said_once(
+    qtbot: QtBot,
+    demo_window: MainWindow,
+    spoken: Spoken,
+    field_name: str,
+    typed: str,
+    problem_start: str,
+) -> None:
+    # Red words appeared under the field as the person moved on with Tab, and a screen
+    # reader said only the next field's name: the problem went unheard.
+    field = named(demo_window, QWidget, field_name)
+    spoken.clear()
+    type_and_leave(qtbot, field, typed)
+    problem = field.accessibleDescription()
+    assert problem.startswith(problem_start)
+    assert spoken == [(problem, QAccessible.AnnouncementPoliteness.Polite)]
+    # Back in the field and out again with the same problem: it is not said again.
+    type_and_leave(qtbot, field, "")
+    assert spoken == [(problem, QAccessible.AnnouncementPoliteness.Polite)]
+
+
+def test_a_problem_changed_by_typing_is_said_on_leaving_not_at_each_key(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    edit = demo_window.emailEdit
+    type_and_leave(qtbot, edit, "anna@")
+    spoken.clear()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    QTest.keyClicks(edit, "acme")  # checked at each key now: "anna@a" is incomplete too
+    assert edit.accessibleDescription().startswith("The e-mail address's domain")
+    assert spoken == []
+    QTest.keyClick(edit, Qt.Key.Key_Tab)
+    qtbot.waitUntil(lambda: not edit.hasFocus())
+    assert spoken == [(edit.accessibleDescription(), QAccessible.AnnouncementPoliteness.Polite)]
+
+
+def test_a_field_left_without_a_problem_says_nothing(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    spoken.clear()
+    type_and_leave(qtbot, demo_window.emailEdit, "anna@example.com")
+    assert spoken == []
+
+
+def test_enter_in_a_field_with_a_problem_says_the_status_alone_in_words_not_colour(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # Enter keeps the focus in the field: the status line says why nothing was sent, and the
+    # field's problem is not said over it. It said "(marked in red)": a colour, not where.
+    edit = demo_window.emailEdit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    QTest.keyClicks(edit, "anna@")
+    spoken.clear()
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    status = demo_window.statusLabel.text()
+    assert spoken == [(status, QAccessible.AnnouncementPoliteness.Assertive)]
+    assert "red" not in status
+    assert status.endswith("(what to fix is written under each).")

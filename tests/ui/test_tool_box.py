@@ -388,7 +388,7 @@ def test_a_tool_the_list_lacks_is_not_swapped_for_another_on_leaving(
 # --- checked again after a failed attempt ------------------------------------------------------
 
 FINE_NOW = "The marked fields are fine now. Nothing was sent yet: press “Create link” to send."
-ONE_MARKED = "Nothing was sent: 1 field needs your attention (marked in red)."
+ONE_MARKED = "Nothing was sent: 1 field needs your attention (what to fix is written under it)."
 
 
 def failed_attempt_then_fixed(window: MainWindow) -> None:

@@ -909,8 +909,11 @@ def test_the_status_line_counts_the_fields_still_marked(
     fill_form(demo_window, email="", organization="")
     demo_window.createButton.click()
     status = demo_window.statusPanel
-    assert status.text == "Nothing was sent: 2 fields need your attention (marked in red)."
-    one_marked = "Nothing was sent: 1 field needs your attention (marked in red)."
+    assert (
+        status.text
+        == "Nothing was sent: 2 fields need your attention (what to fix is written under each)."
+    )
+    one_marked = "Nothing was sent: 1 field needs your attention (what to fix is written under it)."
     demo_window.emailEdit.setText("anna@example.com")
     assert status.text == one_marked
     demo_window.organizationEdit.setText("Acme GmbH")
