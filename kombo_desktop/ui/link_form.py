@@ -127,9 +127,11 @@ class LinkForm(RequestForm):
         super().__init__(parent)
         self._catalog = catalog
 
-        self.emailEdit = line_edit("emailEdit", "Customer's e-mail address", "anna@example.com")
+        self.emailEdit = line_edit(
+            "emailEdit", "Customer's e-mail address", "anna@example.com", example=True
+        )
         self.organizationEdit = line_edit(
-            "organizationEdit", "Customer's organisation name", "Acme GmbH"
+            "organizationEdit", "Customer's organisation name", "Acme GmbH", example=True
         )
         self.originIdEdit = line_edit(
             "originIdEdit", "Your id for this customer (optional)", "Optional, e.g. CUST-1042"

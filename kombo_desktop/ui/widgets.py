@@ -58,6 +58,10 @@ class FieldBox(QWidget):
         self.field = field
         self._own_hint = hint
         self._hint_text = hint
+        # What a screen reader hears of the field when no hint or problem is said (an example
+        # of what goes in, see ``line_edit``); "" leaves it to Qt (a placeholder that says
+        # what to do).
+        self._own_description = field.accessibleDescription()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
@@ -82,7 +86,7 @@ class FieldBox(QWidget):
         # The hint and the error would say two things at once; the error matters more.
         self.hint.setVisible(bool(self._hint_text) and not message)
         self.field.setProperty("invalid", bool(message))
-        describe_for_readers(self.field, message or self._hint_text)
+        describe_for_readers(self.field, message or self._hint_text or self._own_description)
         theme.refresh_style(self.field)
         self.error_changed.emit(message)
 
@@ -100,7 +104,7 @@ class FieldBox(QWidget):
             theme.refresh_style(self.hint)
         self.hint.setVisible(bool(self._hint_text) and not self.error_text)
         if not self.error_text:
-            describe_for_readers(self.field, self._hint_text)
+            describe_for_readers(self.field, self._hint_text or self._own_description)
 
 
 def name_for_readers(field: QWidget, name: str) -> None:
@@ -1109,11 +1113,19 @@ def select_data(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
-def line_edit(object_name: str, accessible_name: str, placeholder: str = "") -> QLineEdit:
+def line_edit(
+    object_name: str, accessible_name: str, placeholder: str = "", *, example: bool = False
+) -> QLineEdit:
+    """A text field; ``example``: its ``placeholder`` is a sample of what goes in
+    ("anna@example.com"). A screen reader reads the placeholder of an empty field as its
+    description, so an empty field sounded filled in with a customer's details: it hears
+    "For example anna@example.com" instead."""
     edit = QLineEdit()
     edit.setObjectName(object_name)
     edit.setAccessibleName(accessible_name)
     edit.setPlaceholderText(placeholder)
+    if example:
+        edit.setAccessibleDescription(f"For example {placeholder}")
     edit.setClearButtonEnabled(False)
     return edit
 

@@ -19,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.ui.history_feature import HistoryFeature
+from kombo_desktop.ui.link_form import ENVIRONMENT_NEEDS_TOOL
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import spoken_name
 from tests.support.found import named
@@ -130,6 +131,50 @@ def test_the_tool_fields_problem_is_heard_in_its_typing_field(
     assert tool_field.accessibleDescription() == "Pick a tool from the list."
     form.boxes[lr.TOOL].set_error(None)
     assert tool_field.accessibleDescription() == combo.accessibleDescription()
+
+
+def description_heard(field: QWidget) -> str:
+    """The description a screen reader gets for ``field``: for an empty line edit without a
+    description of its own, Qt hands over its placeholder."""
+    reader = QAccessible.queryAccessibleInterface(field)
+    assert reader is not None
+    return reader.text(QAccessible.Text.Description)
+
+
+EMPTY_FIELDS_HEARD = {
+    "emailEdit": "For example anna@example.com",
+    "organizationEdit": "For example Acme GmbH",
+    "originIdEdit": "Optional, e.g. CUST-1042",
+    "toolCombo": "Type to search, or pick from the list",
+    "environmentEdit": ENVIRONMENT_NEEDS_TOOL,  # its tooltip: no tool is chosen yet
+    "scopeConfigEdit": "Optional, from the Kombo dashboard",
+    "relinkIntegrationEdit": "e.g. personio:93fCvorjZ2jas7ZekX1V1n5d",
+}
+
+
+def test_no_empty_field_sounds_filled_in(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # The placeholders "anna@example.com" and "Acme GmbH" were what a screen reader said of
+    # the empty e-mail and organisation fields, as if a customer's details were in them.
+    fields = [
+        edit
+        for form in (demo_window.linkForm, demo_window.relinkForm)
+        for edit in form.findChildren(QLineEdit)
+    ]
+    heard = {
+        (edit.objectName() or (edit.parent() or edit).objectName()): description_heard(edit)
+        for edit in fields
+    }
+    assert heard == EMPTY_FIELDS_HEARD
+
+
+def test_an_empty_field_is_said_to_hold_an_example_again_once_its_problem_goes(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    box = demo_window.linkForm.boxes[lr.EMAIL]
+    box.set_error("Enter the customer's e-mail address.")
+    assert description_heard(demo_window.emailEdit) == "Enter the customer's e-mail address."
+    box.set_error(None)
+    assert description_heard(demo_window.emailEdit) == "For example anna@example.com"
 
 
 def test_the_duplicate_warning_names_its_buttons_with_their_words(
