@@ -314,9 +314,11 @@ class LinkMaking(QObject):
         def progressed(words: str) -> None:
             # What the client says while it waits to repeat a request Kombo turned away: the
             # status said only "Asking Kombo…" through half a minute of waits. The runner
-            # drops the words of a cancelled request.
+            # drops the words of a cancelled request. Shown, not said: a screen reader was
+            # told each try and each wait, some seven sentences in five seconds; the waiting
+            # said at the start, and the outcome, are what the person needs to hear.
             if self._request is handle:
-                self._window.show_status(words, "busy")
+                self._window.show_status(words, "busy", quiet=True)
 
         handle = self._window.runner.run(
             work,

@@ -658,8 +658,9 @@ class MainWindow(QMainWindow):
         details: str | None = None,
         *,
         notes_follow: bool = False,
+        quiet: bool = False,
     ) -> None:
-        self.statusPanel.show_message(text, kind, details, notes_follow=notes_follow)
+        self.statusPanel.show_message(text, kind, details, notes_follow=notes_follow, quiet=quiet)
 
     def show_note(self, text: str, details: str | None = None) -> None:
         """Tell the person about their set-up without hiding what start-up found before it

@@ -127,6 +127,7 @@ class StatusPanel(QFrame):
         *,
         after_notes: bool = False,
         notes_follow: bool = False,
+        quiet: bool = False,
     ) -> None:
         """Replace the status; ``details`` (support text) enables the details pane, ``action``
         (button text, what it does) offers the next step as a button. ``after_notes``: the
@@ -134,7 +135,9 @@ class StatusPanel(QFrame):
         (a settings file set aside, and then a key refused). ``notes_follow``: notes added
         next go below it instead of taking its place. Said of a new key, whose check in the
         background follows a moment later: "Kombo accepted the key" was replaced by the
-        store's note before the person closed Settings, and never read."""
+        store's note before the person closed Settings, and never read. ``quiet``: a screen
+        reader is not told to say it now (it can still read the status line): for a step of
+        something already said, such as each try again while Kombo is asked again."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
         if after_notes and self._notes:
@@ -151,7 +154,7 @@ class StatusPanel(QFrame):
         # A screen reader reads the name: "Status" alone never told it what happened. The
         # focus is elsewhere (on the button pressed), so it is also told to say it now.
         self.statusLabel.setAccessibleName(text or "Status")
-        if self.isVisible():
+        if self.isVisible() and not quiet:
             announce(self.statusLabel, text, urgent=kind == "error")
         self.statusLabel.setProperty("kind", kind)
         theme.refresh_style(self.statusLabel)

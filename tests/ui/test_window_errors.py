@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QAccessible, QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -33,7 +33,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
-from tests.ui.conftest import WindowFactory, fill_form, wait_until_settled
+from tests.ui.conftest import Spoken, WindowFactory, fill_form, wait_until_settled
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
@@ -986,4 +986,25 @@ def test_a_network_failure_at_start_stays_quiet(
         qtbot.waitUntil(lambda: len(kombo.requests) >= 1, timeout=10_000)
         wait_until_settled(qtbot, window)  # the failed request's outcome has been acted on
         assert window.statusPanel.kind != "error"
+        window.close()
+
+
+def test_trying_again_by_itself_is_shown_but_said_only_at_the_start_and_the_end(
+    qtbot: QtBot, window_for: object, spoken: Spoken
+) -> None:
+    # Each try and each wait in between was said too: about seven sentences in five seconds
+    # ("Asking Kombo again (try 2 of at most 4)…" again and again) over whatever the person
+    # was listening to.
+    down = Reply.kombo_error(503, "PLATFORM.UNKNOWN", "Down")
+    with FaultServer(fallback=tools_or(down)) as kombo:
+        window = window_for(base_url=kombo.base_url)  # type: ignore[operator]
+        spoken.clear()
+        submit_and_wait(qtbot, window)
+        tries = [r for r in kombo.requests if r.path.endswith("/create-link")]
+        assert len(tries) == 4  # asked again by itself three times
+        assert [words for words, _ in spoken] == [
+            "Asking Kombo for the link… To stop waiting, press Cancel or Esc.",
+            window.statusLabel.text(),
+        ]
+        assert spoken[-1][1] == QAccessible.AnnouncementPoliteness.Assertive
         window.close()
