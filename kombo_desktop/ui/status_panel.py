@@ -116,6 +116,7 @@ class StatusPanel(QFrame):
         self._lead = ""  # the sentence notes follow (see ``show_message``'s ``notes_follow``)
         self._notes: list[str] = []
         self._notes_details: list[str] = []  # what the notes' details say, for support or IT
+        self._heard = ""  # the status as a screen reader was last told it ("" if it was not)
         self.show_message("Ready.")
 
     def show_message(
@@ -154,7 +155,8 @@ class StatusPanel(QFrame):
         # A screen reader reads the name: "Status" alone never told it what happened. The
         # focus is elsewhere (on the button pressed), so it is also told to say it now.
         self.statusLabel.setAccessibleName(text or "Status")
-        if self.isVisible() and not quiet:
+        self._heard = text if self.isVisible() and not quiet else ""
+        if self._heard:
             announce(self.statusLabel, text, urgent=kind == "error")
         self.statusLabel.setProperty("kind", kind)
         theme.refresh_style(self.statusLabel)
@@ -182,7 +184,14 @@ class StatusPanel(QFrame):
         # itself: a refusal said ``after_notes`` does not repeat it).
         lead = self._lead
         said = "\n".join([lead, *notes] if lead else notes)
-        self.show_message(said, "info", "\n".join(notes_details) or None)
+        heard = self._heard
+        self.show_message(said, "info", "\n".join(notes_details) or None, quiet=True)
+        # Of what the status line says now, only the note is new to someone who heard it a
+        # moment ago: "Left the demo. Links are now made with …" was said again whole, with
+        # "No API key is set for this profile yet." after it.
+        if self.isVisible():
+            self._heard = said
+            announce(self.statusLabel, text if said == f"{heard}\n{text}" else said)
         self._lead = lead
         self._notes = notes
         self._notes_details = notes_details

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui.status_panel import StatusPanel
+from tests.ui.conftest import Spoken
 
 
 def test_notes_found_after_a_sentence_said_of_a_new_key_go_below_it(qtbot: QtBot) -> None:
@@ -38,3 +39,20 @@ def test_a_sentence_said_plainly_is_replaced_by_the_next_note(qtbot: QtBot) -> N
     panel.show_message("Link ready.")  # a status of its own: notes no longer follow the first
     panel.add_note("No API key is set for this profile yet.")
     assert panel.text == "No API key is set for this profile yet."
+
+
+def test_a_note_that_follows_a_sentence_said_is_said_alone(qtbot: QtBot, spoken: Spoken) -> None:
+    # The sentence was said, then said again with the note below it: "Left the demo. Links
+    # are now made with …", and a moment later the same words once more, and the note.
+    panel = StatusPanel()
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.show_message("Left the demo.", notes_follow=True)
+    panel.add_note("No API key is set for this profile yet.")
+    panel.add_note("No tools were listed.")
+    assert [words for words, _ in spoken] == [
+        "Left the demo.",
+        "No API key is set for this profile yet.",
+        "No tools were listed.",
+    ]
+    assert panel.statusLabel.accessibleName() == panel.text  # read whole on request

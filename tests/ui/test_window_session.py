@@ -38,7 +38,14 @@ from tests.support.found import named
 from tests.support.keyrings import LockableKeyring, PromptingKeyring
 from tests.support.locked_files import HeldWrites
 from tests.support.message_boxes import answer_next_box
-from tests.ui.conftest import WindowFactory, fill_form, make_link, settings_of, wait_until_settled
+from tests.ui.conftest import (
+    Spoken,
+    WindowFactory,
+    fill_form,
+    make_link,
+    settings_of,
+    wait_until_settled,
+)
 
 API_KEY = "kombo-test-key-7d1e44c09a"
 ACME = Tool("acmehr", "Acme HR Cloud", (Category.HRIS,))
@@ -1059,3 +1066,23 @@ def test_a_key_deleted_outside_the_program_is_not_used_once_settings_finds_it_go
         assert len(server.links) == 1  # no link made with the deleted key
         last = server.requests_to("POST", "/v1/connect/create-link")[-1]
         assert last.header("Authorization") is None
+
+
+def test_leaving_the_demo_is_said_once(
+    qtbot: QtBot, open_window: WindowFactory, spoken: Spoken
+) -> None:
+    # "Left the demo. Links are now made with the profile “default” (Europe)." was said, and
+    # a moment later the same again with "No API key is set for this profile yet." after it.
+    window = open_window()
+    qtbot.waitUntil(window.firstRunNotice.isVisible)
+    window.firstRunNotice.tryDemoButton.click()
+    spoken.clear()
+    window.demoBanner.leaveDemoButton.click()
+    no_key = "No API key is set for this profile yet."
+    qtbot.waitUntil(lambda: window.statusLabel.text().endswith(no_key))
+    said = [words for words, _ in spoken]
+    assert said == [
+        "Left the demo. Links are now made with the profile “default” (Europe).",
+        no_key,
+    ]
+    assert "\n".join(said) == window.statusLabel.text()
