@@ -402,3 +402,40 @@ def test_the_highlighted_entry_of_an_opened_drop_down_list_can_be_read(
     pixels.sort(key=luminance)
     # White words on the highlight: the lightest pixel (the words) and the middle one.
     assert contrast(pixels[-1], pixels[len(pixels) // 2]) >= 4.5
+
+
+def primary_button(*, slim: bool) -> QPushButton:
+    """A blue button ("Create link"), in the look of a short window if ``slim``."""
+    button = QPushButton("Create link")
+    button.setProperty("primary", True)
+    button.setProperty("slim", slim)
+    return button
+
+
+@pytest.mark.parametrize("backdrop", ["white", "surface"])
+@pytest.mark.parametrize("slim", [False, True], ids=["usual", "slim"])
+def test_a_blue_buttons_focus_mark_can_be_seen(
+    qtbot: QtBot, themed: QWidget, backdrop: str, slim: bool
+) -> None:
+    # The focus only turned the blue button's 2 px edge from blue to near-black, at 2.6:1
+    # against its blue: with the keyboard, "Create link" or "Copy link" hardly looked chosen.
+    button = on_backdrop(themed, lambda: primary_button(slim=slim), backdrop)
+    put_in_state(qtbot, themed, button, "normal")
+    size = button.size()
+    put_in_state(qtbot, themed, button, "focused")
+    QApplication.processEvents()
+    assert button.size() == size  # nothing around it moves
+
+    around, edge = edge_against_backdrop(button)
+    holder = button.parentWidget()
+    assert holder is not None
+    image = holder.grab(button.geometry()).toImage()  # what is behind it shows through
+    row = image.height() // 2
+    fill = QColor(theme.ACCENT)
+    mark = []  # from the button's left edge to its blue
+    for x in range(image.width() // 2):
+        if (pixel := image.pixelColor(x, row)) == fill:
+            break
+        mark.append(pixel)
+    assert contrast(edge, around) >= 3.0, f"{edge.name()} on {around.name()}"
+    assert max(contrast(pixel, fill) for pixel in mark) >= 3.0, [p.name() for p in mark]
