@@ -356,6 +356,7 @@ class AccountFeature(QObject):
             demo=self.is_demo,
             log_folder=setup.paths.log_dir,
             writes=window.settings_writes,
+            refused_key_of=self._refused_key_profile(),
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)
@@ -372,6 +373,16 @@ class AccountFeature(QObject):
         self.settings_dialog = dialog
         self.settings_opened += 1
         dialog.open()
+
+    def _refused_key_profile(self) -> str | None:
+        """The profile in use, when Kombo refused the key its links go with and no other was
+        read since; not for the key given at start, which Settings cannot change."""
+        connection = self.connection
+        if connection is None or connection.target.demo or not connection.holds_refused_key:
+            return None
+        if self._window.credentials.run_key_in_use:
+            return None
+        return connection.target.profile
 
     def _follow_renamed_profile(self, old: str, new: str) -> None:
         """A renamed profile is still the same place: its connection takes the new name, so

@@ -284,6 +284,17 @@ class Connection:
                 and not self._client_refused
             )
 
+    @property
+    def holds_refused_key(self) -> bool:
+        """Whether Kombo refused the key the next request would go with, as last read from
+        the store (:meth:`key_refused` or :meth:`stored_key_refused`), and no other key
+        has been read since: Settings, opened from that refusal, says so of the profile's key
+        rather than that a key is stored, as if it were fine."""
+        with self._lock:
+            return (
+                self._client is not None and self._client_key is not None and self._client_refused
+            )
+
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
         if self.target.demo:

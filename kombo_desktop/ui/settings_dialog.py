@@ -18,6 +18,9 @@ it wins over both, and the region cannot be changed. ``address_set_by`` names wh
 address (``WindowSetup.address_set_by``): a key check that finds it wrong says who can change it.
 The administrator's profiles come with the store (``SettingsStore(managed=...)``): they are
 listed, and only their keys can be changed.
+``refused_key_of`` names the profile whose key Kombo refused in the window (a link, the tool
+lists) since it was last read: Settings says so beside its key, not that a key is stored as if
+it were fine, until another is saved or this one is accepted.
 ``demo`` shows that the window is running against the demo service. ``writes`` are the
 window's writes to the settings file (``settings_writes``): the dialog's changes are written
 after the window's own, in order (default: the dialog's own writes).
@@ -182,6 +185,7 @@ class SettingsDialog(QDialog):
         demo: bool = False,
         log_folder: Path | None = None,
         writes: SettingsWrites | None = None,
+        refused_key_of: str | None = None,
     ) -> None:
         super().__init__(parent)
         self._log_folder = log_folder
@@ -250,6 +254,8 @@ class SettingsDialog(QDialog):
         fit_placeholder(self.key.apiKeyEdit)  # it says where the key comes from
         self._placeholder_width = self.key.apiKeyEdit.minimumWidth()
         self._fit_width_to_screen()
+        if refused_key_of is not None:
+            self.key.mark_refused(refused_key_of)
         self.profiles.rebuild_list()
         self.profiles.show_profile()
         said = [settings_store.load_problem]

@@ -38,6 +38,7 @@ from kombo_desktop.core.credentials import (
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO, is_key_refused
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
+from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
@@ -88,6 +89,12 @@ UNSAVED_KEY_TEXT = (
 KEY_FIELD_HINT = (
     "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
     f"No access to the dashboard? Ask {WHO_MANAGES_KOMBO} to set up a key for you."
+)
+# Said of a profile whose key Kombo refused (a link, the tool lists, a check here) since it
+# was last saved or accepted: "A key is stored" alone, with the environment remembered from an
+# earlier check, read as if the key were fine, while the window said it was refused.
+KEY_REFUSED_TEXT = (
+    "Kombo refused this key just now: it may have been revoked. Paste the current key and save it."
 )
 LOOKING_UP_TEXT = "Looking for this profile's key…"
 LOOKUP_FAILED_TEXT = (
@@ -156,6 +163,10 @@ class KeySection(QObject):
         # The person chose to let the key pasted go, unsaved (Settings closed without saving
         # it): nothing asks about it again (see ``may_drop_typed_key``).
         self._typed_key_dropped = False
+        # The profiles whose key Kombo refused since it was last saved or accepted (see
+        # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
+        # a check here.
+        self._refused: set[str] = set()
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -263,6 +274,16 @@ class KeySection(QObject):
             self.apiKeyEdit.clear()
         self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
 
+    def mark_refused(self, name: str) -> None:
+        """Kombo refused profile ``name``'s key (the window's last link, or its tool lists):
+        said with where it is kept (from the next :meth:`show_state` on) until another key
+        is saved or this one is accepted."""
+        self._refused.add(name)
+
+    def key_refused(self, name: str) -> bool:
+        """Whether Kombo refused ``name``'s key since it was last saved or accepted."""
+        return name in self._refused
+
     def _typed_key_changed(self) -> None:
         """What was said of the key before no longer holds for the one being typed: "Save
         without checking" was offered for the key that could not be checked, and the field's
@@ -288,15 +309,27 @@ class KeySection(QObject):
         profile = self._book.profile()
         known = profile.name in self._locations
         location = self._locations.get(profile.name)
-        _show_text(self.keyStatusLabel, location_text(location) if known else LOOKING_UP_TEXT)
         idle = known and self._task is None
         has_key = location is not None and location is not KeyLocation.UNREADABLE
+        refused = has_key and profile.name in self._refused
+        where = location_text(location) if known else LOOKING_UP_TEXT
+        _show_text(self.keyStatusLabel, f"{where} {KEY_REFUSED_TEXT}" if refused else where)
+        if self.keyStatusLabel.property("kind") != ("error" if refused else ""):
+            self.keyStatusLabel.setProperty("kind", "error" if refused else "")
+            theme.refresh_style(self.keyStatusLabel)
+        # The field is where the way forward goes: a screen reader says why with it.
+        hint = f"{KEY_REFUSED_TEXT} {KEY_FIELD_HINT}" if refused else KEY_FIELD_HINT
+        if self.apiKeyEdit.accessibleDescription() in (KEY_FIELD_HINT, hint):
+            self.apiKeyEdit.setAccessibleDescription(hint)  # not over a typed key's refusal
         self.checkKeyButton.setEnabled(idle and has_key)
         check_text = check_key_text(location)
         self.checkKeyButton.setText(check_text)
         self.checkKeyButton.setAccessibleName(spoken_name(check_text))
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
-        _show_text(self.environmentIdLabel, environment_id_text(profile.environment_id))
+        # The environment remembered from an earlier check is not shown for a key refused
+        # since: beside it, it read as the key still being good.
+        environment = None if refused else profile.environment_id
+        _show_text(self.environmentIdLabel, environment_id_text(environment))
         problem = self._book.credentials.problem
         problem = here_in_settings(problem) if problem else None
         self.storeProblemLabel.setText(problem or "")
@@ -591,6 +624,7 @@ class KeySection(QObject):
         # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
         in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
+        self._refused.discard(name)
         self._set_busy(False)
         self.forget_typed_key()
 
@@ -606,6 +640,7 @@ class KeySection(QObject):
         self._book.set_environment_id(outcome.environment_id, then=said)
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
+        self._refused.discard(self._book.selected)
         self._set_busy(False)
         if self._book.credentials.run_key_in_use:
             # The key checked was KOMBO_API_KEY's: its environment is not the profile's.
@@ -642,6 +677,9 @@ class KeySection(QObject):
             kept=self._key_checked_words(),
         )
         if not typed:
+            if is_key_refused(error):
+                self._refused.add(self._book.selected)
+                self.show_state()
             self._say(words, "error")
             if is_key_refused(error):
                 self.stored_key_refused.emit(self._book.selected, error)
@@ -675,6 +713,8 @@ class KeySection(QObject):
         def forgotten(outcome: tuple[bool, KeyLocation | None]) -> None:
             cleared, location = outcome
             self._locations[name] = location
+            if cleared:
+                self._refused.discard(name)
             self._set_busy(False)
 
             def said() -> None:
@@ -699,6 +739,9 @@ class KeySection(QObject):
         def moved(location: KeyLocation | None) -> None:
             self._locations.pop(old, None)
             self._locations[new] = location
+            if old in self._refused:  # the refused key moved with the name
+                self._refused.discard(old)
+                self._refused.add(new)
             self._set_busy(False)
             self.changed.emit(new)  # then what waited for it (``when_settled``)
 
@@ -715,6 +758,7 @@ class KeySection(QObject):
 
         def deleted(cleared: bool) -> None:
             self._locations.pop(name, None)
+            self._refused.discard(name)
             self._set_busy(False)
             if not cleared:
                 self._say(STORE_NOT_CLEARED)

@@ -200,6 +200,7 @@ QLabel[class="notice"] {{
 QLabel#credentialProblemLabel {{ background: #fff4d6; border-color: #e0b252; }}
 QLabel#settingsStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLabel#settingsStatusLabel[kind="success"] {{ color: {SUCCESS}; font-weight: 600; }}
+QLabel#keyStatusLabel[kind="error"] {{ color: {ERROR}; font-weight: 600; }}
 QLineEdit#linkField {{
     padding: 8px 10px; font-size: {sizes.link:g}pt; font-family: "{mono}";
 }}

@@ -1086,3 +1086,59 @@ def test_leaving_the_demo_is_said_once(
         no_key,
     ]
     assert "\n".join(said) == window.statusLabel.text()
+
+
+REVOKED_KEY = "kombo-revoked-key-000000"
+
+
+def window_with_a_revoked_key(
+    qtbot: QtBot, open_window: WindowFactory, server: object
+) -> MainWindow:
+    """The profile "default" at ``server`` (a ``DemoKomboServer``), its key revoked since an
+    earlier check remembered its environment; a link asked for and refused for the key."""
+    store = SettingsStore(AppPaths.from_environment())
+    base_url = server.base_url  # type: ignore[attr-defined]
+    store.save(Settings(profiles=[Profile("default", Region.CUSTOM, base_url, "prod-env-1")]))
+    keyring.set_password(SERVICE_NAME, "default", REVOKED_KEY)
+    window = open_window()
+    wait_until_settled(qtbot, window)
+    fill_form(window)
+    window.createButton.click()
+    qtbot.waitUntil(
+        lambda: "did not accept the API key" in window.statusLabel.text(), timeout=10_000
+    )
+    return window
+
+
+def test_settings_opened_from_a_refused_key_say_it_was_refused(
+    qtbot: QtBot, open_window: WindowFactory, memory_keyring: object
+) -> None:
+    # The window said "Kombo did not accept the API key … Check the key in Settings.", and
+    # Settings then said "A key is stored …" and "Kombo environment: prod-env-1", as if it
+    # were fine: the two screens contradicted each other.
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = window_with_a_revoked_key(qtbot, open_window, server)
+        window.statusPanel.statusActionButton.click()  # "Open settings"
+        dialog = window.settings_dialog
+        assert isinstance(dialog, SettingsDialog)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=5000)
+        key_line = named(dialog, QLabel, "keyStatusLabel").text()
+        assert "Kombo refused this key just now: it may have been revoked." in key_line
+        assert "prod-env-1" not in named(dialog, QLabel, "environmentIdLabel").text()
+        key_field = named(dialog, QLineEdit, "apiKeyEdit")
+        assert key_field.hasFocus()
+        assert "Kombo refused this key" in key_field.accessibleDescription()
+
+        key_field.setText(API_KEY)
+        named(dialog, QAbstractButton, "saveKeyButton").click()
+        qtbot.waitUntil(lambda: dialog.key.key_refused("default") is False, timeout=10_000)
+        qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
+        assert "refused" not in named(dialog, QLabel, "keyStatusLabel").text()
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+        # Opened again, once the new key is in use: nothing said of a refusal.
+        again = settings_of(qtbot, window)
+        assert "refused" not in named(again, QLabel, "keyStatusLabel").text()
+        again.reject()
+        window.close()
