@@ -414,7 +414,7 @@ class AccountFeature(QObject):
         target = self.target
         if target is not None and not target.demo and target.profile == name:
             # Said in place of a refusal of the replaced key, which no longer holds.
-            self.use_new_key(f"Kombo accepted {key}: the next link goes with it.")
+            self.use_new_key(key_accepted_text(key))
 
     def _say_stored_key_refused(self, name: str, error: object) -> None:
         """Kombo refused the key checked in Settings for the profile in use (the stored one, or
@@ -513,9 +513,22 @@ class AccountFeature(QObject):
         if self._only_renamed(target):
             return
         if self.connection is not None and self.connection.target == target:
-            self.use_new_key(target.now_used_text)  # the same place: only the key
+            self.use_new_key(self._key_changed_text(target))  # the same place: only the key
             return
         self.use_target(target, target.now_used_text)
+
+    def _key_changed_text(self, target: Target) -> str:
+        """What the status line says when only the key of the profile in use changed in
+        Settings. "Links are now made with the profile …" said a change of profile nobody
+        made, in place of the refusal the new key had just put right. A key Kombo accepted
+        there has its environment recorded (one saved unchecked, or forgotten, has none); the
+        key given at start and an address to correct are still said as before, as they are
+        what links go with, or why none are made."""
+        if target.run_key or target.address_problem is not None:
+            return target.now_used_text
+        if self.environment_id(target) is not None:
+            return key_accepted_text("the key")
+        return f"The key of the profile “{target.profile}” was changed in Settings."
 
     def _only_renamed(self, target: Target) -> bool:
         """Whether ``target`` is the connection's own, only renamed (``_follow_renamed_profile``
@@ -568,3 +581,10 @@ def _made_elsewhere(previous: Target, target: Target) -> bool:
         target.api_base,
         target.demo,
     )
+
+
+def key_accepted_text(key: str) -> str:
+    """The status line once Kombo accepted the key of the profile in use at a check in
+    Settings, and the next link goes with it; ``key`` names it as Settings did ("the key",
+    "the stored key")."""
+    return f"Kombo accepted {key}: the next link goes with it."

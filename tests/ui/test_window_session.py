@@ -156,9 +156,8 @@ def test_a_key_saved_in_settings_is_used_and_never_shown(
         named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
         named(dialog, QAbstractButton, "saveKeyButton").click()
         qtbot.waitUntil(lambda: not window.firstRunNotice.isVisible(), timeout=10_000)
-        assert window.statusLabel.text() == (
-            "Links are now made with the profile “default” (address 127.0.0.1)."
-        )
+        # The profile in use only has a key now: no change of profile to speak of.
+        assert window.statusLabel.text() == "Kombo accepted the key: the next link goes with it."
         dialog.reject()
         qtbot.waitUntil(lambda: window.settings_dialog is None)
 
@@ -786,7 +785,7 @@ def test_another_environments_key_says_both_the_new_key_and_that_the_tool_was_re
         assert window.toolCombo.currentData() is None
         assert window.target is not None
         assert window.statusLabel.text() == (
-            f"Links are now made with the profile “default” ({window.target.place}). "
+            "Kombo accepted the key: the next link goes with it. "
             "EU Only HR is not available in your Kombo account for “HR system (HRIS)”, so "
             "the tool was reset to “The customer chooses”."
         )
@@ -1141,4 +1140,27 @@ def test_settings_opened_from_a_refused_key_say_it_was_refused(
         again = settings_of(qtbot, window)
         assert "refused" not in named(again, QLabel, "keyStatusLabel").text()
         again.reject()
+        window.close()
+
+
+def test_a_new_key_for_the_profile_in_use_says_it_was_accepted_not_that_links_moved(
+    qtbot: QtBot, open_window: WindowFactory, memory_keyring: object
+) -> None:
+    # The refused key put right in Settings: the window said "Links are now made with the
+    # profile “default” (address 127.0.0.1).", a change of profile nobody made.
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = window_with_a_revoked_key(qtbot, open_window, server)
+        dialog = settings_of(qtbot, window)
+        named(dialog, QLineEdit, "apiKeyEdit").setText(API_KEY)
+        named(dialog, QAbstractButton, "saveKeyButton").click()
+        accepted = "Kombo accepted the key: the next link goes with it."
+        qtbot.waitUntil(lambda: window.statusLabel.text().startswith(accepted), timeout=10_000)
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+        wait_until_settled(qtbot, window)
+        assert window.statusLabel.text() == accepted
+        assert window.statusPanel.kind == "info"
+        assert "Links are now made" not in window.statusLabel.text()
+        make_link(qtbot, window)
+        assert window.statusPanel.kind == "success"
         window.close()
