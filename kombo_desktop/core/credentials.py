@@ -56,7 +56,8 @@ STORE_READ_LOCKED = (
 )
 STORE_UNREADABLE = (
     "Your computer's password store could not be read, so a saved key cannot be used. Enter "
-    "the key in Settings; it is kept until you close the program."
+    "the key in Settings; it is kept until you close the program. To keep it from one session "
+    "to the next, ask your IT team to get the password store working on this computer."
 )
 STORE_NOT_CLEARED = (
     "The key could not be removed from your computer's password store because the store is "

@@ -24,11 +24,14 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject
 
 from kombo_desktop.core.catalog import CatalogCache
+from kombo_desktop.core.credentials import STORE_UNREADABLE
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from PySide6.QtWidgets import QDialog
 
     from kombo_desktop.core.cancel import CancelToken
@@ -220,7 +223,7 @@ class AccountFeature(QObject):
         overtaken = making.links_asked != asked
         quiet = making.request_running or overtaken
         if status.problem and not quiet:
-            self._window.show_note(status.problem)
+            self._window.show_note(status.problem, action=self._way_to_settings(status))
         if connection.target.demo:
             return
         if status.unreadable:
@@ -239,6 +242,16 @@ class AccountFeature(QObject):
                 self._window.show_note("No API key is set for this profile yet.")
             return
         self._refresh_catalog(connection)
+
+    def _way_to_settings(self, status: KeyStatus) -> tuple[str, Callable[[], None]] | None:
+        """ "Open settings" with a note of a password store that could not be read, whose way
+        forward is entering the key there, as every other key problem on the status line
+        offers it (``RefusalDisplay.show_error``); the first-start notice, which offers it too,
+        is for a profile without a key, not shown then. Not for a store that is locked (to be
+        unlocked, then tried again), nor for the key given at start, not changed there."""
+        if status.problem != STORE_UNREADABLE or self._window.credentials.run_key_in_use:
+            return None
+        return ("Open settings", self._window.open_settings)
 
     def _refresh_catalog(self, connection: Connection) -> None:
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""

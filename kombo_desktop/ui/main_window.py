@@ -662,10 +662,16 @@ class MainWindow(QMainWindow):
     ) -> None:
         self.statusPanel.show_message(text, kind, details, notes_follow=notes_follow, quiet=quiet)
 
-    def show_note(self, text: str, details: str | None = None) -> None:
+    def show_note(
+        self,
+        text: str,
+        details: str | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
         """Tell the person about their set-up without hiding what start-up found before it
-        (see ``StatusPanel.add_note``); ``details`` go in the details pane."""
-        self.statusPanel.add_note(text, details)
+        (see ``StatusPanel.add_note``); ``details`` go in the details pane, ``action`` (button
+        text, what it does) offers the way forward."""
+        self.statusPanel.add_note(text, details, action)
 
     # --- switching modes (used by the history and the duplicate warning) ---------------------
 

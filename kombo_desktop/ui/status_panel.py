@@ -117,6 +117,7 @@ class StatusPanel(QFrame):
         self._notes: list[str] = []
         self._notes_details: list[str] = []  # what the notes' details say, for support or IT
         self._heard = ""  # the status as a screen reader was last told it ("" if it was not)
+        self._notes_action: tuple[str, Callable[[], None]] | None = None  # see ``add_note``
         self.show_message("Ready.")
 
     def show_message(
@@ -147,6 +148,7 @@ class StatusPanel(QFrame):
         self._lead = text if notes_follow else ""
         self._notes = []
         self._notes_details = []
+        self._notes_action = None
         self._action = action[1] if action is not None else None
         self.statusActionButton.setText(action[0] if action is not None else "")
         self.statusActionButton.setAccessibleName(action[0] if action is not None else "Next step")
@@ -170,14 +172,22 @@ class StatusPanel(QFrame):
         self._place_buttons()
         self._fit_details()
 
-    def add_note(self, text: str, details: str | None = None) -> None:
+    def add_note(
+        self,
+        text: str,
+        details: str | None = None,
+        action: tuple[str, Callable[[], None]] | None = None,
+    ) -> None:
         """Add a note about the program's set-up (a settings file that cannot be read, a history
         that cannot be opened, no API key yet) to the notes shown since the last status, one per
         line. Start-up can find several at once and each of them matters; the next status
         (``show_message``) replaces them all. ``details`` (what was wrong, for whoever can mend
-        it) go in the details pane, with those of the notes before it."""
+        it) go in the details pane, with those of the notes before it. ``action`` (button text,
+        what it does) is the way forward a note sends the person to, e.g. "Open settings" for a
+        key to enter there: offered until the next status, whatever notes follow."""
         if text in self._notes:
             return  # said already (the same problem found again, e.g. after a profile change)
+        action = action or self._notes_action
         notes = [*self._notes, text]
         notes_details = [*self._notes_details, *([details] if details else [])]
         # The sentence notes follow stays above them, for them to follow again (not a note
@@ -185,7 +195,7 @@ class StatusPanel(QFrame):
         lead = self._lead
         said = "\n".join([lead, *notes] if lead else notes)
         heard = self._heard
-        self.show_message(said, "info", "\n".join(notes_details) or None, quiet=True)
+        self.show_message(said, "info", "\n".join(notes_details) or None, action, quiet=True)
         # Of what the status line says now, only the note is new to someone who heard it a
         # moment ago: "Left the demo. Links are now made with …" was said again whole, with
         # "No API key is set for this profile yet." after it.
@@ -193,6 +203,7 @@ class StatusPanel(QFrame):
             self._heard = said
             announce(self.statusLabel, text if said == f"{heard}\n{text}" else said)
         self._lead = lead
+        self._notes_action = action
         self._notes = notes
         self._notes_details = notes_details
 

@@ -56,3 +56,23 @@ def test_a_note_that_follows_a_sentence_said_is_said_alone(qtbot: QtBot, spoken:
         "No tools were listed.",
     ]
     assert panel.statusLabel.accessibleName() == panel.text  # read whole on request
+
+
+def test_a_notes_way_forward_stays_offered_below_later_notes_until_the_next_status(
+    qtbot: QtBot,
+) -> None:
+    # The store's note sends the person to Settings: its "Open settings" went with the next
+    # note found at start, or was never offered at all.
+    panel = StatusPanel()
+    qtbot.addWidget(panel)
+    opened: list[bool] = []
+    panel.add_note(
+        "Enter the key in Settings.", action=("Open settings", lambda: opened.append(True))
+    )
+    panel.add_note("No tools were listed.")
+    button = panel.statusActionButton
+    assert not button.isHidden() and button.text() == "Open settings"
+    button.click()
+    assert opened == [True]
+    panel.show_message("Link ready.", "success")
+    assert button.isHidden()

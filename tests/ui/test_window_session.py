@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import keyring
+import keyring.backends.fail
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog, ToolListOwner
-from kombo_desktop.core.credentials import SERVICE_NAME, STORE_READ_LOCKED
+from kombo_desktop.core.credentials import SERVICE_NAME, STORE_READ_LOCKED, STORE_UNREADABLE
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
@@ -1164,3 +1165,23 @@ def test_a_new_key_for_the_profile_in_use_says_it_was_accepted_not_that_links_mo
         make_link(qtbot, window)
         assert window.statusPanel.kind == "success"
         window.close()
+
+
+def test_a_password_store_that_cannot_be_read_at_start_offers_the_way_to_settings(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # "… Enter the key in Settings; it is kept until you close the program." with no way
+    # there on the status line, and no word on how to stop pasting the key at every start.
+    keyring.set_keyring(keyring.backends.fail.Keyring())  # conftest restores the previous one
+    window = open_window()
+    qtbot.waitUntil(lambda: STORE_UNREADABLE in window.statusLabel.text(), timeout=10_000)
+    wait_until_settled(qtbot, window)
+    assert "ask your IT team to get the password store working" in window.statusLabel.text()
+    action = window.statusPanel.statusActionButton
+    assert action.isVisible() and action.text() == "Open settings"
+    action.click()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None)
+    dialog = window.settings_dialog
+    assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
+    dialog.reject()
+    window.close()
