@@ -67,9 +67,7 @@ class QrView(QLabel):
     def _set_clickable(self, clickable: bool, description: str) -> None:
         self._can_enlarge = clickable
         offers = clickable and not self.has_code  # words that show the code large: a link's look
-        if self.property("offersLargeView") != offers:
-            self.setProperty("offersLargeView", offers)
-            theme.refresh_style(self)
+        theme.set_look(self, "offersLargeView", offers)
         set_enum(self, "focusPolicy", "StrongFocus" if clickable else "NoFocus")
         self.setToolTip(ENLARGE_TOOLTIP if clickable else "")
         self.setAccessibleDescription(description)

@@ -787,8 +787,7 @@ class ResultPanel(QFrame):
 
     def _set_expired_look(self, expired: bool) -> None:
         self.expired = expired
-        self.expiryLabel.setProperty("expired", expired)
-        theme.refresh_style(self.expiryLabel)
+        theme.set_look(self.expiryLabel, "expired", expired)
         for widget in self._link_actions:
             widget.setEnabled(not expired)
         self._show_hint_if_whole(self.qrView.width())  # no scanning hint without a code

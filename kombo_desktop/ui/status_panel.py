@@ -160,8 +160,7 @@ class StatusPanel(QFrame):
         self._heard = text if self.isVisible() and not quiet else ""
         if self._heard:
             announce(self.statusLabel, text, urgent=kind == "error")
-        self.statusLabel.setProperty("kind", kind)
-        theme.refresh_style(self.statusLabel)
+        theme.set_look(self.statusLabel, "kind", kind)
         self._support_text = self._support_document(text, details) if details else ""
         self.statusDetails.setPlainText(self._support_text)
         has_details = bool(details)

@@ -360,6 +360,17 @@ def apply_to_window(window: QWidget) -> None:
 _NOTHING_OF_ITS_OWN = "/* the window's style sheet applies */"
 
 
+def set_look(widget: QWidget, name: str, value: object) -> None:
+    """Set the dynamic property ``name`` the style sheet selects on (``kind``, ``expired``,
+    ``invalid``...), re-applying the sheet only when the value changes: each re-polish costs
+    about a quarter of a millisecond, and making a link set the status line's and the expiry's
+    looks eight times, mostly to what they were, a sixth of the time the program adds to a
+    click (the issue allows 15 ms)."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        refresh_style(widget)
+
+
 def refresh_style(widget: QWidget) -> None:
     """Re-apply the style sheet after a dynamic property (``invalid``, ``kind``) changed.
 

@@ -85,9 +85,8 @@ class FieldBox(QWidget):
         self.error.setVisible(bool(message))
         # The hint and the error would say two things at once; the error matters more.
         self.hint.setVisible(bool(self._hint_text) and not message)
-        self.field.setProperty("invalid", bool(message))
         describe_for_readers(self.field, message or self._hint_text or self._own_description)
-        theme.refresh_style(self.field)
+        theme.set_look(self.field, "invalid", bool(message))
         self.error_changed.emit(message)
 
     @property
@@ -99,9 +98,8 @@ class FieldBox(QWidget):
         ``warning`` if so; an error, when there is one, still comes first."""
         self._hint_text = self._own_hint if text is None else text
         self.hint.setText(self._hint_text)
-        if bool(self.hint.property("warning")) != warning:
-            self.hint.setProperty("warning", warning)
-            theme.refresh_style(self.hint)
+        if bool(self.hint.property("warning")) != warning:  # unset reads as False: no re-polish
+            theme.set_look(self.hint, "warning", warning)
         self.hint.setVisible(bool(self._hint_text) and not self.error_text)
         if not self.error_text:
             describe_for_readers(self.field, self._hint_text or self._own_description)
@@ -1060,10 +1058,7 @@ def follow_overflow(area: QScrollArea, footer: QWidget) -> None:
     bar = area.verticalScrollBar()
 
     def apply() -> None:
-        overflow = bar.maximum() > 0
-        if footer.property("overflow") != overflow:
-            footer.setProperty("overflow", overflow)
-            theme.refresh_style(footer)
+        theme.set_look(footer, "overflow", bar.maximum() > 0)
 
     # The range changes several times while a layout settles (showing the window, opening the
     # advanced options), often only to end where it began; re-styling the footer at each step
