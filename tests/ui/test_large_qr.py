@@ -345,10 +345,10 @@ def test_what_the_large_view_shows_scans_on_a_laptop_screen(
     config.write_text(json.dumps(screen), encoding="utf-8")
     link = "https://connect.kombo.dev/v1?token=" + "Ab9-_" * 193
     printed = last_line_printed(
-        "from PySide6.QtTest import QTest\n"
         "from PySide6.QtWidgets import QApplication, QWidget\n"
         f"app = QApplication(['x', '-platform', 'offscreen:configfile={config}'])\n"
         "from kombo_desktop.ui.qr_large import LargeQrDialog\n"
+        "from tests.support.pause import pause\n"
         "from tests.support.qr_decode import decode_qimage, has_demo_band\n"
         "parent = QWidget()\n"
         "parent.show()\n"
@@ -362,7 +362,7 @@ def test_what_the_large_view_shows_scans_on_a_laptop_screen(
         "    return [(part.geometry(), part.isVisible()) for part in parts]\n"
         "seen = [places()]\n"
         "while len(seen) < 3 or not seen[0] == seen[1] == seen[2]:\n"
-        "    QTest.qWait(10)\n"
+        "    pause(10)\n"
         "    seen = [*seen[-2:], places()]\n"
         "shown = dialog.largeQrView.grab().toImage()\n"
         "room = dialog.screen().availableGeometry().height()\n"

@@ -2760,6 +2760,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 import keyring
 from tests.support.keyrings import InMemoryKeyring
+from tests.support.pause import pause
 keyring.set_keyring(InMemoryKeyring())
 from kombo_desktop.app import _application
 from kombo_desktop.core.credentials import CredentialStore
@@ -2775,7 +2776,7 @@ def wait_until(condition):
     for _ in range(1500):  # 30 s: a loaded machine (a whole test run beside it) is slow
         if condition():
             return
-        QTest.qWait(20)
+        pause(20)
     raise AssertionError("waited in vain")
 
 def in_view(widget):
@@ -2783,7 +2784,7 @@ def in_view(widget):
     return QRect(widget.mapTo(dialog, shown.topLeft()), shown.size())
 
 def report():
-    QTest.qWait(200)
+    pause(200)
     labels = [w for w in dialog.findChildren(QLabel) if w.isVisible()]
     buttons = [w for w in dialog.findChildren(QPushButton) if w.isVisible()]
     cut = [

@@ -726,13 +726,14 @@ from PySide6.QtGui import QScreen
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from kombo_desktop.app import _application, build_main_window
+from tests.support.pause import pause
 from tests.ui.conftest import fill_form
 
 def wait_until(condition):
     for _ in range(500):
         if condition():
             return
-        QTest.qWait(20)
+        pause(20)
     raise AssertionError("waited in vain")
 
 def wait_for(condition):
@@ -742,7 +743,7 @@ def wait_for(condition):
     for _ in range(250):
         if condition():
             return
-        QTest.qWait(20)
+        pause(20)
 
 def where():
     focus, active = QApplication.focusWidget(), QApplication.activeWindow()
