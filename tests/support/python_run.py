@@ -41,5 +41,5 @@ def last_line_printed(code: str, home: Path) -> str:
     """Run ``code`` with ``KOMBO_DESKTOP_HOME`` set to ``home``; it must succeed. Returns the
     last line it printed: what the code reports, after anything the libraries printed first."""
     result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(home)})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
     return result.stdout.strip().splitlines()[-1]

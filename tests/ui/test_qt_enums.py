@@ -74,7 +74,10 @@ def test_warm_up_builds_the_namespace_after_the_first_frame(isolated_home: Path)
         "window.show()\n"
         "while not window.start_up.done:\n"
         "    app.processEvents()\n"
-        "print(json.dumps([before, 'Qt' in vars(QtCore)]))\n",
+        "print(json.dumps([before, 'Qt' in vars(QtCore)]), flush=True)\n"
+        # As a person leaves: what the window started stops before the interpreter does, which
+        # otherwise tears the window down after Qt and can crash there (a failed exit on CI).
+        "window.close()\n",
         isolated_home,
     )
     assert json.loads(printed) == [False, True]
