@@ -17,6 +17,7 @@ from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, Li
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_records import record_link
+from tests.support.locked_files import statements_traced
 
 
 def record_hour_long_link(
@@ -101,15 +102,8 @@ def statements_by_thread(store: HistoryStore) -> Iterator[list[tuple[str, str]]]
     def trace(statement: str) -> None:
         ran.append((" ".join(statement.split()), threading.current_thread().name))
 
-    with store._lock:
-        assert store._conn is not None
-        store._conn.set_trace_callback(trace)
-    try:
+    with statements_traced(store, trace):
         yield ran
-    finally:
-        with store._lock:
-            if store._conn is not None:
-                store._conn.set_trace_callback(None)
 
 
 def threads_that_ran(ran: list[tuple[str, str]], beginning: str) -> list[str]:

@@ -12,7 +12,7 @@ import shutil
 import sqlite3
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -113,11 +113,19 @@ def write_begun(store: HistoryStore) -> Iterator[threading.Event]:
         if statement.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")):
             begun.set()
 
+    with statements_traced(store, trace):
+        yield begun
+
+
+@contextmanager
+def statements_traced(store: HistoryStore, trace: Callable[[str], None]) -> Iterator[None]:
+    """``trace`` called with each statement the store's own connection runs until the block
+    ends, on the thread that runs it, as the statement begins (SQLite's trace hook)."""
     with store._lock:
         assert store._conn is not None
         store._conn.set_trace_callback(trace)
     try:
-        yield begun
+        yield
     finally:
         with store._lock:
             if store._conn is not None:
