@@ -176,7 +176,7 @@ class RequestForm(SubmitOnEnter):
     ) -> FieldBox:
         """A labelled row for the wire field ``field``, with its hint and error line."""
         box = self.boxes[field] = FieldBox(widget, hint)
-        box.error_changed.connect(lambda problem: problem or self._said.pop(field, None))
+        box.error_changed.connect(lambda problem: self._problem_changed(field, problem))
         if form not in self.field_forms:
             self.field_forms.append(form)
         self.labels.append(add_row(form, label, box))
@@ -313,6 +313,11 @@ class RequestForm(SubmitOnEnter):
         problem."""
         self._touch(field)
         self._say_problem(field)
+
+    def _problem_changed(self, field: str, problem: str) -> None:
+        """A field whose problem went is said again when one comes back (``_say_problem``)."""
+        if not problem:
+            self._said.pop(field, None)
 
     def _say_problem(self, field: str) -> None:
         """Have a screen reader say the problem now under ``field``, which the person just

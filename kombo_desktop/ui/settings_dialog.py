@@ -459,8 +459,7 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
         if self.isVisible():
             announce(self.settingsStatusLabel, message, urgent=kind == "error")
-        self.settingsStatusLabel.setProperty("kind", kind)
-        theme.refresh_style(self.settingsStatusLabel)
+        theme.set_look(self.settingsStatusLabel, "kind", kind)
         # The offer goes with the sentence that made it (see ``_key_saved``).
         self.useSavedProfileButton.hide()
 

@@ -314,9 +314,7 @@ class KeySection(QObject):
         refused = has_key and profile.name in self._refused
         where = location_text(location) if known else LOOKING_UP_TEXT
         _show_text(self.keyStatusLabel, f"{where} {KEY_REFUSED_TEXT}" if refused else where)
-        if self.keyStatusLabel.property("kind") != ("error" if refused else ""):
-            self.keyStatusLabel.setProperty("kind", "error" if refused else "")
-            theme.refresh_style(self.keyStatusLabel)
+        theme.set_look(self.keyStatusLabel, "kind", "error" if refused else "")
         # The field is where the way forward goes: a screen reader says why with it.
         hint = f"{KEY_REFUSED_TEXT} {KEY_FIELD_HINT}" if refused else KEY_FIELD_HINT
         if self.apiKeyEdit.accessibleDescription() in (KEY_FIELD_HINT, hint):
