@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFrame,
+    QLabel,
     QLineEdit,
     QListView,
     QListWidget,
@@ -439,3 +440,26 @@ def test_a_blue_buttons_focus_mark_can_be_seen(
         mark.append(pixel)
     assert contrast(edge, around) >= 3.0, f"{edge.name()} on {around.name()}"
     assert max(contrast(pixel, fill) for pixel in mark) >= 3.0, [p.name() for p in mark]
+
+
+def test_a_look_set_again_to_what_it_is_is_not_polished_again(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Making a link set the status line's and the expiry's looks eight times, mostly to the
+    # values they had, and each set polished the widget against the style sheet again.
+    label = QLabel("Ready.")
+    qtbot.addWidget(label)
+    theme.apply_to_window(label)
+    polished: list[object] = []
+    refresh = theme.refresh_style
+
+    def counted(widget: QWidget) -> None:
+        polished.append(widget)
+        refresh(widget)
+
+    monkeypatch.setattr(theme, "refresh_style", counted)
+    theme.set_look(label, "kind", "error")
+    theme.set_look(label, "kind", "error")
+    assert polished == [label] and label.property("kind") == "error"
+    theme.set_look(label, "kind", "success")
+    assert polished == [label, label] and label.property("kind") == "success"
