@@ -42,6 +42,7 @@ from kombo_desktop.ui.history_dock import (
     Sizes,
     plan_dock,
 )
+from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.history_model import COLUMNS, ORGANISATION, STATUS, TOOL, WHEN
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, PREFERRED_SIZE, MainWindow, initial_size
 from kombo_desktop.ui.result_panel import DEMO_NOTE
@@ -437,6 +438,32 @@ def shown_whole(table: QTableView, column: int) -> bool:
     return column in columns_in_view(table) and table.columnWidth(column) >= need
 
 
+def history_docked_after_one_link(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: tuple[int, int],
+    text_scale: float,
+) -> HistoryFeature:
+    """A demo window filling ``screen`` (its frame apart) at ``text_scale`` times the usual
+    text, one link made for Acme GmbH with Personio, the history open beside the form, its
+    one row shown and the window settled."""
+    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
+    system_text(theme.usual_system_points() * text_scale)
+    window = open_window("--demo")
+    window.resize(screen[0] - WINDOW_FRAME[0], screen[1] - WINDOW_FRAME[1])
+    qtbot.waitExposed(window)
+    fill_form(window, organization="Acme GmbH", tool="personio")
+    make_link(qtbot, window)
+    feature = open_history(qtbot, window)
+    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    table = feature.panel.historyTable
+    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
+    laid_out_and_settled(qtbot, window)
+    return feature
+
+
 @pytest.mark.parametrize(
     ("screen", "text_scale"),
     [((1366, 728), 1.0), ((1920, 1040), 1.5), ((1920, 1040), 2.0)],
@@ -453,18 +480,9 @@ def test_beside_the_form_the_history_columns_grow_with_the_text(
     # Their widths were pixels: at 1.5x text the tool read "Perso…" while the time had room
     # to spare, at 2x all four were cut ("Acme…", "Pe…", "30 Nov, 22…", "30 Nov 2…"), and on
     # a 1366x768 laptop "Personio" lost its last letters too.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
-    system_text(theme.usual_system_points() * text_scale)
-    window = open_window("--demo")
-    window.resize(screen[0] - 24, screen[1] - 56)
-    qtbot.waitExposed(window)
-    fill_form(window, organization="Acme GmbH", tool="personio")
-    make_link(qtbot, window)
-    feature = open_history(qtbot, window)
-    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
-    table = feature.panel.historyTable
-    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
-    laid_out_and_settled(qtbot, window)
+    table = history_docked_after_one_link(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale
+    ).panel.historyTable
 
     first = [ORGANISATION, TOOL, WHEN]
     if text_scale < 2:
@@ -494,18 +512,10 @@ def test_in_a_narrow_dock_the_history_column_titles_are_whole(
     # side, the organisation's column went down to a name's first letters ("Acme G…"): its
     # title, centred, read "rganisatio" (1366x768 laptop at 1.4x text, 1920x1080 at 1.5x and
     # 2x with the dock narrowed). A title is the one place that says what a column holds.
-    monkeypatch.setattr(QScreen, "availableGeometry", lambda _screen: QRect(0, 0, *screen))
-    system_text(theme.usual_system_points() * text_scale)
-    window = open_window("--demo")
-    window.resize(screen[0] - WINDOW_FRAME[0], screen[1] - WINDOW_FRAME[1])
-    qtbot.waitExposed(window)
-    fill_form(window, organization="Acme GmbH", tool="personio")
-    make_link(qtbot, window)
-    feature = open_history(qtbot, window)
-    assert window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
-    table = feature.panel.historyTable
-    qtbot.waitUntil(lambda: table.model().rowCount() == 1)
-    laid_out_and_settled(qtbot, window)
+    feature = history_docked_after_one_link(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale
+    )
+    window, table = feature.window, feature.panel.historyTable
     assert titles_cut(table) == []
     assert ORGANISATION in columns_in_view(table)
 
