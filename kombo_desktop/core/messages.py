@@ -93,18 +93,30 @@ _RESTART_AFTER_MENDING = "(or ask whoever set up this computer), then start Komb
 
 
 def wait_phrase(seconds: float) -> str:
-    """How long to wait, as a person would say it ("in about 2 minutes")."""
-    if seconds < 10:
+    """How long to wait, as a person would say it ("in about 2 minutes"). Always rounded up,
+    and "a few seconds" only for a few: advice to come back sooner than Kombo asked sends the
+    person straight into the same refusal ("in a few seconds" was said for nine, "in about 60
+    minutes" for a wait just under an hour)."""
+    if seconds <= FEW_SECONDS:
         return "in a few seconds"
-    if seconds < 60:
-        return f"in about {math.ceil(seconds)} seconds"
-    if seconds < 3600:
-        minutes = math.ceil(seconds / 60)
-        return f"in about {minutes} minute{'s' if minutes != 1 else ''}"
-    if seconds < 48 * 3600:
-        hours = math.ceil(seconds / 3600)
-        return f"in about {hours} hour{'s' if hours != 1 else ''}"
+    whole_seconds = math.ceil(seconds)
+    if whole_seconds < 60:
+        return f"in about {whole_seconds} seconds"
+    minutes = math.ceil(seconds / 60)
+    if minutes < 60:
+        return f"in about {_counted(minutes, 'minute')}"
+    hours = math.ceil(seconds / 3600)
+    if hours <= 48:
+        return f"in about {_counted(hours, 'hour')}"
     return "later"
+
+
+# The longest wait said as "a few seconds" (``wait_phrase``).
+FEW_SECONDS = 5
+
+
+def _counted(count: int, unit: str) -> str:
+    return f"{count} {unit}{'s' if count != 1 else ''}"
 
 
 def retry_wait_message(reason: str, seconds: float, next_try: int, tries: int) -> str:
