@@ -23,6 +23,7 @@ from typing import Any
 from kombo_desktop.core import messages, refusals
 from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
+    CONCURRENCY_LIMIT_EXCEEDED,
     INTEGRATION_NOT_FOUND,
     AuthenticationError,
     ConnectionFailedError,
@@ -67,7 +68,7 @@ _KOMBO_CODE_ERRORS: Mapping[str, type[KomboError]] = {
     "PLATFORM.INPUT_INVALID": InputRejectedError,
     INTEGRATION_NOT_FOUND: NotFoundError,
     "PLATFORM.RATE_LIMIT_EXCEEDED": RateLimitedError,
-    "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED": RateLimitedError,
+    CONCURRENCY_LIMIT_EXCEEDED: RateLimitedError,
     "PLATFORM.TASK_TIMED_OUT": ServerError,
     "PLATFORM.UNKNOWN_ERROR": ServerError,
 }
@@ -317,7 +318,7 @@ def _http_error(
         log_url=log_url,
     )
     kind, user_message = _classify(call, status, code, message, kombo is not None, retry_after)
-    if kind is RateLimitedError and retry_after is not None and user_message is None:
+    if kind is RateLimitedError and user_message is None:
         user_message = messages.rate_limited_message(retry_after)
     elif kind is ServerError and retry_after is not None and user_message is None:
         user_message = messages.unavailable_message(retry_after)
@@ -372,7 +373,7 @@ def _classify(
     elif kind is NotFoundError and code != INTEGRATION_NOT_FOUND:
         if not call.path.startswith("/integrations/") or not from_kombo:
             user_message = messages.WRONG_ADDRESS_MESSAGE
-    elif kind is RateLimitedError and code == "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED":
+    elif kind is RateLimitedError and code == CONCURRENCY_LIMIT_EXCEEDED:
         user_message = messages.concurrency_message(retry_after)
     elif code == "PLATFORM.TASK_TIMED_OUT":
         user_message = messages.task_timed_out_message(retry_after)

@@ -145,6 +145,8 @@ class InputRejectedError(KomboError):
 
 # Kombo's error code for an integration id it does not know (a 404 may also be a wrong address).
 INTEGRATION_NOT_FOUND = "PLATFORM.INTEGRATION_NOT_FOUND"
+# Kombo's limit on requests running at the same time (a 429 like its rate limit).
+CONCURRENCY_LIMIT_EXCEEDED = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"
 
 
 # Why a right integration id is unknown: it is in another Kombo account or region than the one
@@ -187,6 +189,20 @@ class RateLimitedError(KomboError):
     ):
         super().__init__(user_message, detail=detail)
         self.retry_after = retry_after
+
+    @property
+    def pause(self) -> float | None:
+        """Seconds to hold back the next link request, counted from this answer: pressing
+        again at once is only turned away again. The wait Kombo asked for; without one,
+        ``retry_policy.UNSAID_RATE_LIMIT_PAUSE`` for its rate limit, and none for its limit
+        on requests at the same time, which ends as soon as the others are done."""
+        from kombo_desktop.core.retry_policy import UNSAID_RATE_LIMIT_PAUSE
+
+        if self.retry_after is not None:
+            return self.retry_after
+        if self.detail.code == CONCURRENCY_LIMIT_EXCEEDED:
+            return None
+        return UNSAID_RATE_LIMIT_PAUSE
 
 
 class ServerError(KomboError):

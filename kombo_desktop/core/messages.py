@@ -24,6 +24,7 @@ from kombo_desktop.core.refusals import (
     says_no_reason,
     what_it_says_about,
 )
+from kombo_desktop.core.retry_policy import UNSAID_RATE_LIMIT_PAUSE
 from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import day_text
 
@@ -117,6 +118,31 @@ FEW_SECONDS = 5
 
 def _counted(count: int, unit: str) -> str:
     return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
+def time_left_phrase(seconds: float) -> str:
+    """How long is left of a wait the program counts itself ("in 12 seconds"): to the second
+    under a minute, as ``wait_phrase`` says it beyond."""
+    whole_seconds = max(1, math.ceil(seconds))
+    if whole_seconds < 60:
+        return f"in {_counted(whole_seconds, 'second')}"
+    return wait_phrase(seconds)
+
+
+def paused_press_message(seconds_left: float, button: str) -> str:
+    """Said when ``button`` (its words as shown) is pressed while the window holds link
+    requests back after Kombo's "too many requests": nothing was sent, how long is left, and
+    that the form is as it was. Said once per press, never as a ticking countdown, which a
+    screen reader would read out every second."""
+    return (
+        "Nothing was sent: Kombo is still receiving too many requests. Press "
+        f"“{button}” again {time_left_phrase(seconds_left)}. What you typed is kept."
+    )
+
+
+# Said once the wait after Kombo's "too many requests" is over, where the status line still
+# spoke of it: the buttons send again.
+PAUSE_OVER_MESSAGE = "The wait is over: you can try again now."
 
 
 def retry_wait_message(reason: str, seconds: float, next_try: int, tries: int) -> str:
@@ -252,8 +278,12 @@ def no_key_saved_message(host: str) -> str:
     )
 
 
-def rate_limited_message(retry_after: float) -> str:
-    return f"Kombo is receiving too many requests right now. Try again {wait_phrase(retry_after)}."
+def rate_limited_message(retry_after: float | None) -> str:
+    """Kombo's rate limit: try again after the wait it asked for, or, when it named none,
+    after the pause the window then holds link requests back for (``UNSAID_RATE_LIMIT_PAUSE``),
+    so that the advice and the buttons agree."""
+    wait = UNSAID_RATE_LIMIT_PAUSE if retry_after is None else retry_after
+    return f"Kombo is receiving too many requests right now. Try again {wait_phrase(wait)}."
 
 
 def concurrency_message(retry_after: float | None) -> str:

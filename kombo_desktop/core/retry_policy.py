@@ -53,6 +53,7 @@ from typing import Final
 __all__ = [
     "BACKOFF_CAP",
     "RETRY_STATUSES",
+    "UNSAID_RATE_LIMIT_PAUSE",
     "answer_date",
     "backoff_delay",
     "broken_connection_is_repeatable",
@@ -65,6 +66,12 @@ RETRY_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 
 # The longest backoff step, however many attempts came before.
 BACKOFF_CAP = 8.0
+
+# How long to hold back the next link request after Kombo's rate limit turned the last one
+# away without saying how long to wait (no ``Retry-After``): the client's own repeats have
+# already waited a few seconds by then, and pressing again at once would only be turned away
+# too. Short, since it is a guess: Kombo publishes no limits.
+UNSAID_RATE_LIMIT_PAUSE = 30.0
 
 # Methods that change nothing on Kombo's side, so a broken connection may simply be tried again.
 _READ_ONLY_METHODS: Final = frozenset({"GET"})

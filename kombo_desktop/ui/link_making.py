@@ -25,7 +25,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject
 
-from kombo_desktop.core.errors import KomboError, RequestCancelled, is_key_refused
+from kombo_desktop.core.errors import (
+    KomboError,
+    RateLimitedError,
+    RequestCancelled,
+    is_key_refused,
+)
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import (
     LANGUAGE_NAMES_IN_ENGLISH,
@@ -33,6 +38,7 @@ from kombo_desktop.core.vocabulary import (
     Category,
 )
 from kombo_desktop.ui.duplicate_flow import GONE_BY_EDITING
+from kombo_desktop.ui.kombo_pause import KomboPause
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.refusal_display import RefusalDisplay
 from kombo_desktop.ui.relink_form import RELINK_TEXT
@@ -101,6 +107,8 @@ class LinkMaking(QObject):
         # Why no link was made, said on the status line and on the fields; also used by other
         # parts (``window.link_making.refusals.show_error``).
         self.refusals = RefusalDisplay(self, window)
+        # After Kombo's "too many requests", a press sends nothing until the wait is over.
+        self.pause = KomboPause(window)
         # The records of a link made load in the idle time after the first frame: neither the
         # first frame nor the first link waits for them.
         window.start_up.add_in_idle_turns([_load_link_records])
@@ -122,7 +130,7 @@ class LinkMaking(QObject):
         reads the history: one still being opened is waited for first."""
         form = self._window.linkForm
         request = self._checked(form.build_request, form)
-        if request is not None:
+        if request is not None and not self.pause.holds_back(form.submit_text):
             self._after_history(
                 CHECKING_EARLIER_LINKS_TEXT,
                 lambda: self._guard_then_send(request),
@@ -141,7 +149,7 @@ class LinkMaking(QObject):
         opened: whom the link is for is looked up there once it comes (``of_made``)."""
         form = self._window.relinkForm
         request = self._checked(form.build_request, form)
-        if request is not None:
+        if request is not None and not self.pause.holds_back(form.submit_text):
             # Whom the link is for, if the pause in typing has not asked Kombo yet: its
             # history entry names the organisation once it answers (``HistoryFeature.record``).
             # Only an answer the tab showed before the press may take the link to another
@@ -306,6 +314,7 @@ class LinkMaking(QObject):
             if finished():
                 typed_over = self._customer_text() != self._customer_at_request
                 self.refusals.show_failure(error, request, connection, typed_over=typed_over)
+                self._pause_if_asked(error, connection)
 
         def cancelled() -> None:
             if finished():
@@ -329,6 +338,17 @@ class LinkMaking(QObject):
             name=name,
         )
         self._request = handle
+
+    def _pause_if_asked(self, error: BaseException, connection: Connection) -> None:
+        """After Kombo's rate limit, hold the next request back for the wait it asked for
+        (``KomboPause``). Not when links go elsewhere by now: another account's limits are
+        its own."""
+        if (
+            isinstance(error, RateLimitedError)
+            and error.pause is not None
+            and connection is self._window.account.connection
+        ):
+            self.pause.start(error.pause)
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo, or for the history before it (Esc / Cancel). The window is

@@ -1,4 +1,4 @@
-"""How a wait Kombo asks for is said.
+"""How a wait Kombo asks for is said, and how long the window holds link requests back.
 
 Advice to come back sooner than Kombo asked only earns the same refusal, so every wait is
 rounded up, never down, and a wait of minutes is said in minutes.
@@ -13,8 +13,15 @@ from email.utils import format_datetime
 
 import pytest
 
-from kombo_desktop.core.messages import rate_limited_message, wait_phrase
-from kombo_desktop.core.retry_policy import parse_retry_after
+from kombo_desktop.core.error_detail import ErrorDetail
+from kombo_desktop.core.errors import CONCURRENCY_LIMIT_EXCEEDED, RateLimitedError
+from kombo_desktop.core.messages import (
+    paused_press_message,
+    rate_limited_message,
+    time_left_phrase,
+    wait_phrase,
+)
+from kombo_desktop.core.retry_policy import UNSAID_RATE_LIMIT_PAUSE, parse_retry_after
 
 _UNITS = {"second": 1, "seconds": 1, "minute": 60, "minutes": 60, "hour": 3600, "hours": 3600}
 
@@ -39,10 +46,10 @@ def test_a_wait_is_said_as_a_person_would_say_it(seconds: float, said: str) -> N
 
 @pytest.mark.parametrize("seconds", [5.5, 7.2, 10, 44.1, 59.01, 60.5, 119, 180.2, 3000, 3700])
 def test_a_wait_is_never_said_shorter_than_it_is(seconds: float) -> None:
-    phrase = wait_phrase(seconds)
-    found = re.search(r"(\d+) (seconds?|minutes?|hours?)", phrase)
-    assert found is not None, phrase
-    assert int(found.group(1)) * _UNITS[found.group(2)] >= math.floor(seconds), phrase
+    for phrase in (wait_phrase(seconds), time_left_phrase(seconds)):
+        found = re.search(r"(\d+) (seconds?|minutes?|hours?)", phrase)
+        assert found is not None, phrase
+        assert int(found.group(1)) * _UNITS[found.group(2)] >= math.floor(seconds), phrase
 
 
 def test_a_retry_after_date_minutes_ahead_is_said_in_minutes() -> None:
@@ -53,3 +60,23 @@ def test_a_retry_after_date_minutes_ahead_is_said_in_minutes() -> None:
     assert rate_limited_message(seconds) == (
         "Kombo is receiving too many requests right now. Try again in about 3 minutes."
     )
+
+
+def test_a_press_during_the_wait_is_told_what_is_left() -> None:
+    assert paused_press_message(12.2, "Create link") == (
+        "Nothing was sent: Kombo is still receiving too many requests. Press “Create link” "
+        "again in 13 seconds. What you typed is kept."
+    )
+    assert "again in 1 second." in paused_press_message(0.2, "Create link")
+    assert "again in about 3 minutes." in paused_press_message(150, "Create link")
+
+
+def test_without_a_wait_named_the_advice_matches_the_pause() -> None:
+    limited = RateLimitedError(detail=ErrorDetail(code="PLATFORM.RATE_LIMIT_EXCEEDED"))
+    assert limited.pause == UNSAID_RATE_LIMIT_PAUSE
+    assert rate_limited_message(None).endswith(f"{wait_phrase(UNSAID_RATE_LIMIT_PAUSE)}.")
+    asked = RateLimitedError(detail=ErrorDetail(code=CONCURRENCY_LIMIT_EXCEEDED), retry_after=7)
+    assert asked.pause == 7
+    # Requests at the same time: over as soon as the others are done, so nothing is held back.
+    running = RateLimitedError(detail=ErrorDetail(code=CONCURRENCY_LIMIT_EXCEEDED))
+    assert running.pause is None

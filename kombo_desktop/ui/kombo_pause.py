@@ -1,0 +1,97 @@
+"""Holding link requests back while Kombo asks for a pause ("too many requests").
+
+When Kombo's last answer to a link request is its rate limit, pressing the button again at
+once only earns the same answer (and counts against the limit once more). So for as long as
+Kombo asked to wait (``RateLimitedError.pause``), a press of "Create link" or of the
+reconnection button sends nothing; the status line says so and how long is left, and the form
+keeps everything typed. The buttons stay as they look: greyed out they would give no reason,
+and a screen reader skips them. How long is left is told once per press, never as a ticking
+countdown, which a screen reader would read out every second. When the wait is over, the
+status line says so once, calmly, if it still speaks of the wait.
+
+Another profile or key may be another Kombo account with limits of its own: changing where
+links go ends the pause without a word.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+
+if TYPE_CHECKING:
+    from kombo_desktop.ui.main_window import MainWindow
+
+# The longest a timer is set for at once: Qt's timers count milliseconds in 32 bits, and a
+# wait of weeks would not fit. A longer wait is checked again after this long.
+_LONGEST_TIMER_MS = 3_600_000
+
+
+class KomboPause(QObject):
+    """One main window's pause after Kombo's rate limit: whether a press may send now."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._until: float | None = None  # ``time.monotonic()`` when the wait is over
+        # What the status line said about the wait: replaced when it is over, if still shown.
+        self._said: set[str] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        # A coarse timer may fire a little early, and a press right after "you can try again
+        # now" was still held back; ``_check`` sets it again for what is left, if anything.
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._check)
+        window.target_changed.connect(lambda _target: self.end())
+
+    @property
+    def active(self) -> bool:
+        return self._seconds_left() is not None
+
+    def start(self, seconds: float) -> None:
+        """Hold link requests back for ``seconds`` from now: the status line says why (the
+        refusal just shown), and is told when the wait is over."""
+        if not seconds > 0:
+            return
+        self._until = time.monotonic() + seconds
+        self._said = {self._window.statusPanel.text}
+        self._check()
+
+    def holds_back(self, button: str) -> bool:
+        """Whether a press of ``button`` (its words as shown) must send nothing yet; if so, the
+        status line says how long is left."""
+        from kombo_desktop.core import messages
+
+        left = self._seconds_left()
+        if left is None:
+            return False
+        text = messages.paused_press_message(left, button)
+        self._window.show_status(text, "info")
+        self._said.add(text)
+        return True
+
+    def end(self) -> None:
+        """Requests may go at once (another account), without a word about it."""
+        self._timer.stop()
+        self._until = None
+        self._said = set()
+
+    def _seconds_left(self) -> float | None:
+        if self._until is None:
+            return None
+        left = self._until - time.monotonic()
+        return left if left > 0 else None
+
+    def _check(self) -> None:
+        left = self._seconds_left()
+        if left is not None:
+            self._timer.start(min(_LONGEST_TIMER_MS, math.ceil(left * 1000)))
+            return
+        said = self._said
+        self.end()
+        if self._window.statusPanel.text in said and not self._window.closed:
+            from kombo_desktop.core.messages import PAUSE_OVER_MESSAGE
+
+            self._window.show_status(PAUSE_OVER_MESSAGE, "info")

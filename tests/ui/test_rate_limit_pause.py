@@ -1,0 +1,161 @@
+"""After Kombo's "too many requests", the buttons hold the next request back until the wait
+it asked for is over (``kombo_desktop.ui.kombo_pause``).
+
+The window talks to a real server on 127.0.0.1 that answers the link requests with a 429, and
+the server's own records prove what was sent: a press during the wait sends nothing, one after
+it does. Each client makes one attempt, so the 429 is the final answer at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QPushButton
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.core.messages import PAUSE_OVER_MESSAGE
+from kombo_desktop.ui.main_window import MainWindow
+from tests.e2e.conftest import PostScript, posts
+from tests.support.client_limits import GENEROUS_TIMEOUT
+from tests.support.fault_server import FaultServer, Reply
+from tests.ui.conftest import Spoken, WindowFactory, fill_form
+
+GOOD_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.rate-pause.signature"
+INTEGRATION_ID = "personio:8d2fQk3mZ1"
+POLITE = QAccessible.AnnouncementPoliteness.Polite
+
+
+def too_many_requests(retry_after: str | None) -> Reply:
+    headers = [("Retry-After", retry_after)] if retry_after is not None else []
+    return Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=headers)
+
+
+@pytest.fixture
+def window_at(
+    open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[FaultServer], MainWindow]:
+    """A window whose links go to ``server``, one attempt per request."""
+
+    def build(server: FaultServer) -> MainWindow:
+        monkeypatch.setenv("KOMBO_API_KEY", "sk_test_rate_limit_pause")
+        window = open_window("--api-base", server.base_url)
+        window.setup.client_options.update({"timeout": GENEROUS_TIMEOUT, "max_attempts": 1})
+        window.use_target(window.setup.profile_target)
+        return window
+
+    return build
+
+
+def press_until_answered(qtbot: QtBot, window: MainWindow, button: str) -> None:
+    pressed = window.findChild(QPushButton, button)
+    assert pressed is not None and pressed.isEnabled()
+    pressed.click()
+    assert window.busy, f"{button} did not send a request"
+    qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
+
+
+def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow], spoken: Spoken
+) -> None:
+    script = PostScript(too_many_requests("2"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=script) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        refusal = window.statusPanel.text
+        assert "too many requests" in refusal and "in a few seconds" in refusal
+        assert len(posts(server.requests)) == 1
+        spoken.clear()
+
+        window.createButton.click()
+        assert not window.busy
+        assert window.createButton.isEnabled()  # usable-looking: a press explains the wait
+        held = window.statusPanel.text
+        assert held.startswith("Nothing was sent: Kombo is still receiving too many requests.")
+        assert "“Create link” again in 2 seconds" in held or "again in 1 second" in held
+        assert "What you typed is kept." in held
+        assert window.emailEdit.text() == "anna@example.com"
+        assert window.organizationEdit.text() == "Acme GmbH"
+        assert window.toolCombo.currentData() == "personio"
+
+        qtbot.waitUntil(lambda: window.statusPanel.text == PAUSE_OVER_MESSAGE, timeout=10_000)
+        assert len(posts(server.requests)) == 1, "the press during the wait sent a request"
+        assert window.statusPanel.kind == "info"
+        # Told once per press and once at the end, politely: no ticking countdown.
+        assert spoken == [(held, POLITE), (PAUSE_OVER_MESSAGE, POLITE)]
+
+        press_until_answered(qtbot, window, "createButton")
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 2
+
+
+def test_reconnect_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+) -> None:
+    script = PostScript(too_many_requests("2"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=script) as server:
+        window = window_at(server)
+        window.show_relink_mode(INTEGRATION_ID)
+        press_until_answered(qtbot, window, "relinkButton")
+        assert "too many requests" in window.statusPanel.text
+        relinks = posts(server.requests)
+        assert len(relinks) == 1 and relinks[0].path.endswith("/relink")
+
+        window.relinkForm.relinkButton.click()
+        assert not window.busy
+        assert "again in" in window.statusPanel.text
+        assert "“Create reconnection link”" in window.statusPanel.text
+        assert window.relinkForm.relinkIntegrationEdit.text() == INTEGRATION_ID
+
+        qtbot.waitUntil(lambda: window.statusPanel.text == PAUSE_OVER_MESSAGE, timeout=10_000)
+        assert len(posts(server.requests)) == 1, "the press during the wait sent a request"
+        press_until_answered(qtbot, window, "relinkButton")
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 2
+
+
+def test_a_long_wait_is_told_in_minutes_and_holds_both_buttons(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+) -> None:
+    with FaultServer(fallback=PostScript(then=too_many_requests("185"))) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert "Try again in about 4 minutes." in window.statusPanel.text
+        window.createButton.click()
+        assert "“Create link” again in about 4 minutes" in window.statusPanel.text
+        # Kombo's limit is the account's, whichever button asks.
+        window.show_relink_mode(INTEGRATION_ID)
+        window.relinkForm.relinkButton.click()
+        assert "again in about 4 minutes" in window.statusPanel.text
+        assert not window.busy
+        assert len(posts(server.requests)) == 1
+
+
+def test_without_a_wait_named_the_window_holds_back_the_one_it_advises(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+) -> None:
+    with FaultServer(fallback=PostScript(then=too_many_requests(None))) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert "Try again in about 30 seconds." in window.statusPanel.text
+        window.createButton.click()
+        assert "“Create link” again in 30 seconds" in window.statusPanel.text
+        assert len(posts(server.requests)) == 1
+
+
+def test_another_profile_is_not_held_back_by_the_last_ones_limit(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+) -> None:
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=script) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        window.use_target(window.setup.profile_target)  # where links go was set anew
+        press_until_answered(qtbot, window, "createButton")
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 2
