@@ -237,8 +237,14 @@ class RequestForm(SubmitOnEnter):
 
     def _watch(self, field: str, edit: QLineEdit) -> None:
         """Check ``edit`` once the person has left it, and then again at every change."""
-        edit.textChanged.connect(lambda _text: self._recheck(field))
+        edit.textChanged.connect(lambda _text: self._text_changed(field))
         edit.editingFinished.connect(lambda: self._left(field))
+
+    def _text_changed(self, field: str) -> None:
+        """What a screen reader hears of the field follows its text (an example goes once
+        filled in, see ``FieldBox.follow_text``); then it is checked, once left before."""
+        self.boxes[field].follow_text()
+        self._recheck(field)
 
     def _assemble(
         self,

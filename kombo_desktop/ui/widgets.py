@@ -62,6 +62,14 @@ class FieldBox(QWidget):
         # of what goes in, see ``line_edit``); "" leaves it to Qt (a placeholder that says
         # what to do).
         self._own_description = field.accessibleDescription()
+        # The sample a field made with ``line_edit(example=True)`` shows while empty ("" for
+        # any other field): said only while the field is empty (see ``follow_text``).
+        self._example = (
+            field.placeholderText()
+            if isinstance(field, QLineEdit)
+            and self._own_description == example_sentence(field.placeholderText())
+            else ""
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(3)
@@ -85,7 +93,7 @@ class FieldBox(QWidget):
         self.error.setVisible(bool(message))
         # The hint and the error would say two things at once; the error matters more.
         self.hint.setVisible(bool(self._hint_text) and not message)
-        describe_for_readers(self.field, message or self._hint_text or self._own_description)
+        describe_for_readers(self.field, message or self._quiet_description())
         theme.set_look(self.field, "invalid", bool(message))
         self.error_changed.emit(message)
 
@@ -102,7 +110,29 @@ class FieldBox(QWidget):
             theme.set_look(self.hint, "warning", warning)
         self.hint.setVisible(bool(self._hint_text) and not self.error_text)
         if not self.error_text:
-            describe_for_readers(self.field, self._hint_text or self._own_description)
+            describe_for_readers(self.field, self._quiet_description())
+
+    def follow_text(self) -> None:
+        """The field's text changed: a field made with an example says it only while empty.
+        Filled, "For example anna@example.com" was still read after the customer's own
+        address, and Qt reads the placeholder when a field has no description, filled or
+        not: so the example leaves the placeholder too while there is text, where Qt does not
+        show it anyway. A hint or a problem stays the description."""
+        field = self.field
+        if not self._example or not isinstance(field, QLineEdit):
+            return
+        field.setPlaceholderText("" if field.text() else self._example)
+        if not self.error_text:
+            describe_for_readers(self.field, self._quiet_description())
+
+    def _quiet_description(self) -> str:
+        """What a screen reader hears of the field while no problem is shown: its hint, else
+        its own description (an example only while the field is empty)."""
+        if self._hint_text:
+            return self._hint_text
+        if self._example and isinstance(self.field, QLineEdit) and self.field.text():
+            return ""
+        return self._own_description
 
 
 def name_for_readers(field: QWidget, name: str) -> None:
@@ -1108,6 +1138,11 @@ def select_data(combo: QComboBox, data: object) -> None:
     combo.setCurrentIndex(combo.findData(data))
 
 
+def example_sentence(example: str) -> str:
+    """What a screen reader hears of an empty field whose placeholder is ``example``."""
+    return f"For example {example}"
+
+
 def line_edit(
     object_name: str, accessible_name: str, placeholder: str = "", *, example: bool = False
 ) -> QLineEdit:
@@ -1120,7 +1155,7 @@ def line_edit(
     edit.setAccessibleName(accessible_name)
     edit.setPlaceholderText(placeholder)
     if example:
-        edit.setAccessibleDescription(f"For example {placeholder}")
+        edit.setAccessibleDescription(example_sentence(placeholder))
     edit.setClearButtonEnabled(False)
     return edit
 

@@ -329,3 +329,35 @@ def test_enter_in_a_field_with_a_problem_says_the_status_alone_in_words_not_colo
     assert spoken == [(status, QAccessible.AnnouncementPoliteness.Assertive)]
     assert "red" not in status
     assert status.endswith("(what to fix is written under each).")
+
+
+@pytest.mark.parametrize(
+    ("field_name", "typed", "example"),
+    [
+        ("emailEdit", "bob@nordwind.example", "anna@example.com"),
+        ("organizationEdit", "Nordwind", "Acme GmbH"),
+    ],
+)
+def test_a_filled_field_is_no_longer_said_to_hold_an_example(
+    qtbot: QtBot, demo_window: MainWindow, field_name: str, typed: str, example: str
+) -> None:
+    # "For example anna@example.com" stayed the description of the e-mail field once the
+    # customer's address was in it: the reader said the example after the real address.
+    field = named(demo_window, QLineEdit, field_name)
+    field.setText(typed)
+    assert example not in description_heard(field)
+    field.clear()
+    assert description_heard(field) == f"For example {example}"
+    assert field.placeholderText() == example  # shown again on the empty field
+
+
+def test_a_filled_field_keeps_its_problem_as_its_description(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    edit = demo_window.emailEdit
+    type_and_leave(qtbot, edit, "anna@")
+    problem = edit.accessibleDescription()
+    assert problem.startswith("Add the domain after the @")
+    assert description_heard(edit) == problem
+    edit.setText("bob@nordwind.example")  # the problem goes: nothing is said in its place
+    assert description_heard(edit) == ""
