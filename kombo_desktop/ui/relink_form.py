@@ -7,6 +7,9 @@ integration id (shown in the Kombo dashboard), the language and the link type.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
 from kombo_desktop.core import link_request as lr
@@ -21,12 +24,16 @@ from kombo_desktop.ui.request_form import (
 )
 from kombo_desktop.ui.widgets import (
     FieldForm,
+    announce,
     label_column_width,
     line_edit,
     plain_label,
     put_text,
     select_data,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QShowEvent
 
 RELINK_TEXT = "Create reconnection link"
 RELINK_SHORT_TEXT = "Create link"  # where the form is narrower (larger text, a small screen)
@@ -102,6 +109,24 @@ class RelinkForm(RequestForm):
         self._used_id: str | None = None
         # The id last filled in from the history: it still has it, so replacing it loses nothing.
         self._filled_id: str | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The tab was opened (not the window shown again): say what goes in the id field."""
+        super().showEvent(event)
+        if not event.spontaneous():
+            self.boxes[lr.INTEGRATION_ID].describe()
+            # Once Qt has moved the focus (into the field when it was in the other tab).
+            QTimer.singleShot(0, self, self._say_hint_unless_in_the_field)
+
+    def _say_hint_unless_in_the_field(self) -> None:
+        """Have a screen reader say the id field's hint (where to find the id), or its
+        problem, once: the tab opened with the focus elsewhere (on the tab bar, with the
+        arrow keys), and nothing said what goes in it. A field with the focus is read with
+        its description, which holds the same words: not said twice then."""
+        edit = self.relinkIntegrationEdit
+        if not self.isVisible() or edit.hasFocus():
+            return
+        announce(edit, f"{edit.accessibleName()}: {edit.accessibleDescription()}")
 
     @property
     def integration_id(self) -> str:

@@ -112,6 +112,12 @@ class FieldBox(QWidget):
         if not self.error_text:
             describe_for_readers(self.field, self._quiet_description())
 
+    def describe(self) -> None:
+        """Make the problem or hint under the field its description now: a field's own hint
+        becomes it only with the first change otherwise (for a form shown later, a cost its
+        first showing takes instead of the window's first frame)."""
+        describe_for_readers(self.field, self.error_text or self._quiet_description())
+
     def follow_text(self) -> None:
         """The field's text changed: a field made with an example says it only while empty.
         Filled, "For example anna@example.com" was still read after the customer's own

@@ -21,9 +21,10 @@ from kombo_desktop.core import link_request as lr
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.link_form import ENVIRONMENT_NEEDS_TOOL
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.widgets import spoken_name
 from tests.support.found import named
-from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link
+from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link, wait_until_settled
 
 
 def shown_buttons(root: QWidget) -> list[QAbstractButton]:
@@ -361,3 +362,38 @@ def test_a_filled_field_keeps_its_problem_as_its_description(
     assert description_heard(edit) == problem
     edit.setText("bob@nordwind.example")  # the problem goes: nothing is said in its place
     assert description_heard(edit) == ""
+
+
+def test_the_reconnection_fields_hint_is_heard_in_the_field_opened_with_ctrl_tab(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # Under the id field the tab says where to find the id; a screen reader in the field
+    # heard only the sample id of its placeholder.
+    edit = demo_window.relinkIntegrationEdit
+    demo_window.emailEdit.setFocus()
+    qtbot.waitUntil(demo_window.emailEdit.hasFocus)
+    spoken.clear()
+    QTest.keyClick(demo_window.emailEdit, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(edit.hasFocus)
+    assert description_heard(edit) == ID_HINT
+    wait_until_settled(qtbot, demo_window)
+    assert spoken == []  # the field has the focus: its description is read with its name
+
+
+def test_the_reconnection_fields_hint_is_said_once_when_the_tab_opens_elsewhere(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # With the keys on the tab bar, the tab opened and nothing said what goes in its field.
+    bar = demo_window.tabs.tabBar()
+    bar.setFocus()
+    qtbot.waitUntil(bar.hasFocus)
+    spoken.clear()
+    QTest.keyClick(bar, Qt.Key.Key_Right)
+    assert demo_window.tabs.currentWidget() is demo_window.relinkForm
+    polite = QAccessible.AnnouncementPoliteness.Polite
+    said = (f"Integration id to reconnect: {ID_HINT}", polite)
+    qtbot.waitUntil(lambda: spoken == [said])
+    assert bar.hasFocus()
+    QTest.keyClick(bar, Qt.Key.Key_Left)  # back to the first tab: nothing about the id
+    QTest.keyClick(bar, Qt.Key.Key_Right)  # and once more for each opening
+    qtbot.waitUntil(lambda: spoken == [said, said])
