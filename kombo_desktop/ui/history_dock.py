@@ -18,6 +18,7 @@ would leave the form a single field. So the history opens
   buttons). Its buttons are slim there, in threes where they fit, to leave the table room for
   rows. The result stays in view for "Show QR code"; the window closes when the form is
   filled from it, a duplicate warning comes (see ``history_placement``) or Esc is pressed.
+  Docked, Esc closes it too, with the focus in it.
 
 Room for the duplicate warning counts even while none is shown: it appears on the next click
 for a known customer, and a history that then jumped to the other side would be disorienting.

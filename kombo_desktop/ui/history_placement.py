@@ -254,11 +254,24 @@ class HistoryPlacement:
             focused is not None and self.dock.isAncestorOf(focused)
         )
 
+    def history_has_keys(self) -> bool:
+        """Open with the keys in it: floating with them (``floating_history_has_keys``), or
+        docked beside or below the form with the focus in it."""
+        if self.floating_history_has_keys():
+            return True
+        focused = QApplication.focusWidget()
+        return self.history_open and focused is not None and self.dock.isAncestorOf(focused)
+
     def close_floating_history(self) -> None:
-        """Esc: a history floating over the form closes, and the focus goes to the button that
-        opens it again (in the main window, which Tab then goes round)."""
-        if not self._history_floats():
-            return
+        """Esc: a history floating over the form closes (see ``close_with_esc``)."""
+        if self._history_floats():
+            self.close_with_esc()
+
+    def close_with_esc(self) -> None:
+        """Esc: the history closes, and the focus goes to the button that opens it again (in
+        the main window, which Tab then goes round). Docked, with the focus in its list, Esc
+        did nothing there, while it closed the same history floating: the person had to find
+        its close button. Nothing of the form changes."""
         self.close_history()
         self._window.activateWindow()
         self.historyButton.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)

@@ -605,18 +605,19 @@ class MainWindow(QMainWindow):
     # --- the forms and the status line ---------------------------------------------------------
 
     def _escape_pressed(self) -> None:
-        """Esc in a history floating over the form (a small screen), with the keys there,
-        closes it: it is what the person looks at, and covers the form and the duplicate
-        warning (closed unseen from there before, the history left open). So also while a
-        link is being made: the next Esc, in the main window, stops waiting for it. In the
-        main window, Esc stops waiting for Kombo; else it closes the duplicate warning as its
-        "Not now" does (nothing sent, back to the form), which only a click closed before;
-        else it closes a floating history, whose own controls Tab goes round. A reconnection
+        """Esc in the history, with the keys there, closes it: it is what the person looks
+        at, and floating over the form (a small screen) it covers the form and the duplicate
+        warning (closed unseen from there before, the history left open); docked beside the
+        form it closes the same way. So also while a link is being made: the next Esc, in the
+        main window, stops waiting for it. In the main window, Esc stops waiting for Kombo;
+        else it closes the duplicate warning as its "Not now" does (nothing sent, back to the
+        form), which only a click closed before; else it closes a floating history, whose own
+        controls Tab goes round (a docked one covers nothing, and stays). A reconnection
         link can be asked for while the warning is open: Esc then stops that first, and the
-        next Esc closes the warning."""
+        next Esc closes the warning. Esc never clears the form."""
         duplicates, placement = self.history.duplicates, self.history.placement
-        if placement.floating_history_has_keys():
-            placement.close_floating_history()
+        if placement.history_has_keys():
+            placement.close_with_esc()
         elif self.link_making.request_running:
             self.cancel_request()
         elif duplicates.warning_shown:

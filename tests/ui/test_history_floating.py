@@ -491,3 +491,34 @@ def test_a_floating_history_says_which_rows_are_reconnections(
     seen = dict(cells[TOOL])["Reconnection · Personio"]
     # Cut only as far as the organisations' names leave no room: still the word.
     assert seen.startswith("Reconnection" if screen == ROOMY else "Reconne")
+
+
+def test_esc_in_a_docked_history_closes_it_as_in_a_floating_one_and_keeps_the_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Esc closed the history floating over the form, but did nothing in the same history
+    # docked beside it: the person in its list had to find its close button.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    demo_window.resize(1366, 768)
+    feature = open_history(qtbot, demo_window)
+    dock, table = feature.dock, feature.panel.historyTable
+    assert not dock.isFloating()
+    assert demo_window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    typed = demo_window.linkForm.customer_text()
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    QTest.keyClick(table, Qt.Key.Key_Escape)
+    assert not feature.history_open
+    qtbot.waitUntil(feature.historyButton.hasFocus)  # where it opens again
+    assert demo_window.linkForm.customer_text() == typed  # Esc never clears the form
+    assert demo_window.resultPanel.shown is not None
+
+    # With the keys in the form, a docked history covers nothing: Esc leaves it open.
+    feature.historyButton.click()
+    qtbot.waitUntil(lambda: feature.history_open and not dock.isFloating())
+    demo_window.emailEdit.setFocus()
+    qtbot.waitUntil(demo_window.emailEdit.hasFocus)
+    QTest.keyClick(demo_window.emailEdit, Qt.Key.Key_Escape)
+    assert feature.history_open
+    assert demo_window.linkForm.customer_text() == typed
