@@ -364,16 +364,20 @@ class ResultPanel(QFrame):
         self.qrView.enlarge_requested.connect(self.show_large_qr)
         if screen_sharing is not None:
             screen_sharing.changed.connect(self._name_the_link)
-        self.tab_chain: list[QWidget] = [
-            self.linkField,
-            self.copyButton,
-            self.openButton,
-            self.exportQrButton,
-            self.copyQrButton,
-            self.qrView,  # a tab stop while the link has a code, shown here or not
-        ]
         chain_tab_order(self.tab_chain)
         self.clear()
+
+    @property
+    def tab_chain(self) -> list[QWidget]:
+        """The panel's tab stops as it is read: the code (a tab stop while the link has a code,
+        shown here or not) left of the buttons, after the link, or below the buttons, after
+        the last of them, where it moves there (``_place_code``). Tab reached it last even
+        where it stands first, and a screen reader heard of it after the buttons about it.
+        The code's place is set again once it is a tab stop (``_put_code_in_tab_order``)."""
+        buttons = [self.copyButton, self.openButton, self.exportQrButton, self.copyQrButton]
+        if self.code_below:
+            return [self.linkField, *buttons, self.qrView]
+        return [self.linkField, self.qrView, *buttons]
 
     def add_link_actions(self, widget: QWidget) -> None:
         """Put more actions for the shown link (the invitation) under Copy and Open."""
@@ -497,6 +501,7 @@ class ResultPanel(QFrame):
         self.code_below = below
         direction = QBoxLayout.Direction
         self.qrRow.setDirection(direction.BottomToTop if below else direction.LeftToRight)
+        self._put_code_in_tab_order()
         self.updateGeometry()  # a new least width (``minimumSizeHint``)
         return True
 
@@ -710,7 +715,14 @@ class ResultPanel(QFrame):
         else:
             self.qrView.show_code(qr_image.qr_pixmap(url, room, ratio))
             self._qr_hint.setText(QR_HINT_WITH_CODE)
+        self._put_code_in_tab_order()  # a tab stop now
         self._show_hint_if_whole(self.qrView.width())  # it may need another line now
+
+    def _put_code_in_tab_order(self) -> None:
+        """Tab reaches the code where it is read (``tab_chain``): right after the link, or
+        after the last button where it stands below them. Qt leaves a widget that takes no
+        focus out of any order set, so this waits until the code is a tab stop."""
+        QWidget.setTabOrder(self.copyQrButton if self.code_below else self.linkField, self.qrView)
 
     def _show_qr_words(self, text: str) -> None:
         """No code (yet): ``text`` where it would be, and no larger view of an old one."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QImage, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QLineEdit, QPushButton, QWidget
@@ -33,6 +33,7 @@ from tests.support.qr_decode import (
 )
 from tests.support.screens import on_a_screen_for
 from tests.ui.conftest import (
+    SystemText,
     WindowFactory,
     fill_form,
     make_link,
@@ -40,6 +41,7 @@ from tests.ui.conftest import (
     wait_qr_saved,
     wait_until_ready,
 )
+from tests.ui.test_short_window import AT_125, AT_150, LARGER_TEXT, open_on
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -773,7 +775,41 @@ def test_tab_goes_from_the_reconnection_button_to_its_link(
     demo_window.relinkButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() != "", timeout=10_000)
     wait_until_ready(qtbot, demo_window)  # until then Cancel is still the next stop
-    assert tab_stops(demo_window.relinkButton, 3) == ["linkField", "copyButton", "openButton"]
+    qtbot.waitUntil(lambda: demo_window.qrView.can_enlarge)  # a tab stop once it has a code
+    assert tab_stops(demo_window.relinkButton, 3) == ["linkField", "qrView", "copyButton"]
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale", "below"),
+    [
+        pytest.param(AT_125, 1.0, False, id="beside"),
+        pytest.param(AT_150, LARGER_TEXT, True, id="below"),
+    ],
+)
+def test_tab_reaches_the_qr_code_where_it_is_read_beside_or_below_the_buttons(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+    below: bool,
+) -> None:
+    # The code stands left of the buttons, and is read before them, but Tab reached it last,
+    # after "Copy QR image": a screen reader heard of the code after the buttons about it.
+    # Where the panel is too narrow, the code goes below the buttons, and Tab goes there too.
+    window = open_on(screen, text_scale, monkeypatch, system_text, open_window)
+    fill_form(window)
+    make_link(qtbot, window)
+    panel = window.resultPanel
+    qtbot.waitUntil(lambda: panel.qrView.can_enlarge)  # a tab stop once it has a code
+    assert panel.code_below is below
+    if below:
+        assert tab_stops(window.linkField, 2) == ["copyButton", "openButton"]
+        assert tab_stops(panel.copyQrButton, 1) == ["qrView"]
+    else:
+        assert tab_stops(window.linkField, 2) == ["qrView", "copyButton"]
+        assert tab_stops(panel.copyQrButton, 1) != ["qrView"]
 
 
 def test_a_code_too_large_for_a_small_window_is_not_shown_cut_off(
