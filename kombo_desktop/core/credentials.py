@@ -40,9 +40,15 @@ TOO_SHORT_TEXT = (
     "(Secrets page) and paste it again."
 )
 
+# The way out of pasting the key at every start, where only IT can mend the store: said both
+# when a key could not be saved there and when one could not be read from it at start.
+ASK_IT_FOR_THE_STORE = (
+    "To keep it from one session to the next, ask your IT team to get the password store "
+    "working on this computer."
+)
 STORE_UNAVAILABLE = (
     "Your computer's password store is not available, so the key is kept only until you "
-    "close the program."
+    f"close the program. {ASK_IT_FOR_THE_STORE}"
 )
 # The key field is emptied once a key is saved, so "save the key again" left nothing to save:
 # the way forward is pasting it again. Said in the window as it is, and in Settings as "here".
@@ -56,8 +62,7 @@ STORE_READ_LOCKED = (
 )
 STORE_UNREADABLE = (
     "Your computer's password store could not be read, so a saved key cannot be used. Enter "
-    "the key in Settings; it is kept until you close the program. To keep it from one session "
-    "to the next, ask your IT team to get the password store working on this computer."
+    f"the key in Settings; it is kept until you close the program. {ASK_IT_FOR_THE_STORE}"
 )
 STORE_NOT_CLEARED = (
     "The key could not be removed from your computer's password store because the store is "

@@ -678,6 +678,26 @@ def test_without_a_credential_store_the_key_is_kept_for_this_session_only(
     assert all(GOOD_KEY not in text for text in visible_texts(dialog))
 
 
+@pytest.mark.parametrize("backend", [NoCredentialServiceKeyring, PromptDismissedKeyring])
+def test_a_key_kept_for_this_session_only_says_who_can_get_the_store_working(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    kombo: DemoKomboServer,
+    backend: type[keyring.backend.KeyringBackend],
+) -> None:
+    # Saved, it said only "… kept only until you close the program.", while the same store
+    # found unusable at start also says who can get it working: the person was left to paste
+    # the key again at every start, never told there was a way out.
+    keyring.set_keyring(backend())  # conftest restores the previous one
+    point_at(qtbot, dialog, kombo.base_url)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    asked = "ask your IT team to get the password store working on this computer"
+    assert asked in status(dialog)
+    assert asked in child(dialog, QLabel, "credentialProblemLabel").text()
+    assert asked in STORE_UNREADABLE  # what start-up says of the same store
+    assert all(GOOD_KEY not in text for text in visible_texts(dialog))
+
+
 def test_a_locked_store_says_how_to_keep_the_key(
     qtbot: QtBot, dialog: SettingsDialog, kombo: DemoKomboServer
 ) -> None:
