@@ -220,6 +220,13 @@ class CredentialStore:
         the first frame."""
         return bool(self._environ.get(API_KEY_VARIABLE, "").strip())
 
+    def held_for_session(self, profile: str) -> bool:
+        """Whether ``profile``'s own key is one kept in memory for this session (the store
+        would not take it), not the store's: what Kombo says of it says nothing of the key
+        the store holds, which the next start uses."""
+        with self._lock:
+            return profile in self._session
+
     def get(self, profile: str) -> str | None:
         """The key to use for ``profile``, or None when there is none."""
         override = self._run_key()

@@ -23,7 +23,7 @@ import threading
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
@@ -280,6 +280,13 @@ class Settings:
     # the file: not offered here, written back unchanged, so going back to that version (an
     # administrator rolling a release back and forth) finds them again.
     newer_profiles: list[dict[str, Any]] = field(default_factory=list)
+    # When Kombo last refused the key kept in the password store for a profile (by profile
+    # name, the time in UTC as ISO 8601 text): a refusal said only in the window was
+    # forgotten at the next start, which said a key was stored and failed the first link
+    # again. Only the time is kept, never the key nor anything taken from it (a fingerprint
+    # too would tell something about a secret): "that profile's key was refused then". See
+    # ``key_refused_at``.
+    refused_keys: dict[str, str] = field(default_factory=dict)
     # The file these settings were read from (None: not read from one), see FileAsRead.
     file_as_read: FileAsRead | None = field(default=None, compare=False, repr=False)
 
@@ -331,8 +338,31 @@ class Settings:
         if not remaining:
             raise ValueError("The last profile cannot be removed. Change it instead.")
         self.profiles = remaining
+        self.refused_keys.pop(name, None)  # its key goes with it, and a new one may come
         if self.active_profile == name:
             self.active_profile = remaining[0].name
+
+    # -- a stored key Kombo refused --------------------------------------------------------------
+
+    def key_refused_at(self, name: str) -> datetime | None:
+        """When Kombo last refused the key stored for profile ``name``, if it has not been
+        replaced or accepted since (see ``refused_keys``); None otherwise."""
+        found = self.refused_keys.get(name)
+        return None if found is None else _refusal_time(found)
+
+    def remember_key_refused(self, name: str, when: datetime) -> None:
+        """Kombo refused the key stored for profile ``name`` at ``when`` (a time zone given)."""
+        self.refused_keys[name] = when.astimezone(UTC).isoformat(timespec="seconds")
+
+    def forget_key_refused(self, name: str) -> None:
+        """Profile ``name`` has another key, or Kombo accepted the stored one: no refusal."""
+        self.refused_keys.pop(name, None)
+
+    def move_key_refused(self, old: str, new: str) -> None:
+        """A profile was renamed: its key, and what is known of it, go with the name."""
+        found = self.refused_keys.pop(old, None)
+        if found is not None and old != new:
+            self.refused_keys[new] = found
 
 
 def refused_addresses_text(profiles: Sequence[Profile], *, in_settings: bool = False) -> str | None:
@@ -587,6 +617,9 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
     wrote that this one does not know stays, see :class:`FileAsRead`."""
     as_read = settings.file_as_read
     content: Mapping[str, Any] = {} if as_read is None else as_read.content
+    # Written only while a refusal is remembered: the file's own goes with the last one.
+    content = {key: value for key, value in content.items() if key != _REFUSED_KEYS}
+    refused = {name: when for name, when in settings.refused_keys.items() if _refusal_time(when)}
     newer_profiles = _newer_profiles_kept(settings)
     return {
         **content,
@@ -608,6 +641,7 @@ def settings_to_json(settings: Settings, managed: Collection[str] = ()) -> dict[
             *newer_profiles,
         ],
         "preferences": _preferences_to_write(settings),
+        **({_REFUSED_KEYS: refused} if refused else {}),
     }
 
 
@@ -662,6 +696,9 @@ def _active_to_write(settings: Settings, newer_profiles: list[dict[str, Any]]) -
         return found
     return active
 
+
+# Where the file keeps when Kombo last refused a profile's stored key (``Settings.refused_keys``).
+_REFUSED_KEYS = "refused_keys"
 
 # What this version writes for a profile; the file's other keys are its ``other_details``.
 _PROFILE_KEYS = frozenset({"name", "region", "custom_base", "environment_id", "managed"})
@@ -728,6 +765,7 @@ def settings_from_json(data: object) -> Settings:
         settings.qr_file_type = _enum_or(
             QrFileType, preferences.get("qr_file_type"), QrFileType.PNG
         )
+    settings.refused_keys = _refused_keys_from_json(data.get(_REFUSED_KEYS))
     settings.file_as_read = FileAsRead(data, _preferences_json(settings), settings.active.name)
     return settings
 
@@ -774,6 +812,35 @@ def _profile_from_json(entry: object) -> Profile:
         )
     except ValueError as error:
         raise SettingsFileError(f"profile {name!r}: {error}") from None
+
+
+def _refusal_time(text: str) -> datetime | None:
+    """The time a refusal was remembered at, from the file's text; None when it is not one
+    (edited by hand, say): a refusal that cannot be read is not said."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
+def _refused_keys_from_json(value: object) -> dict[str, str]:
+    """The file's remembered refusals (see ``Settings.refused_keys``): only a profile's name
+    with a time. Anything else is dropped, not trusted: this part of the file holds times and
+    names, nothing more, whatever was written into it."""
+    if not isinstance(value, dict):
+        return {}
+    kept: dict[str, str] = {}
+    for name, when in value.items():
+        if not isinstance(name, str) or not isinstance(when, str) or len(when) > 64:
+            continue
+        try:
+            usable = validate_profile_name(name) == name
+        except ValueError:
+            usable = False
+        if usable and _refusal_time(when) is not None:
+            kept[name] = when
+    return kept
 
 
 def _folder_or_none(value: object) -> str | None:

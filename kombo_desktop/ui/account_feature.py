@@ -27,6 +27,7 @@ from kombo_desktop.core.catalog import CatalogCache
 from kombo_desktop.core.credentials import STORE_UNREADABLE
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
+from kombo_desktop.ui.key_verdicts import KeyVerdicts
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ class AccountFeature(QObject):
         # every profile, and one key belongs to one environment); kept in memory, like the
         # key, and asked for once per address (``_check_run_key``).
         self._run_key_environments: dict[str, str] = {}
+        # What Kombo said of the stored key, kept for the next start (see ``key_verdicts``).
+        self.key_verdicts = KeyVerdicts(window, self)
 
     @property
     def target(self) -> Target | None:
@@ -241,6 +244,8 @@ class AccountFeature(QObject):
             if not quiet:
                 self._window.show_note("No API key is set for this profile yet.")
             return
+        if not quiet:  # refused the last time: said, its tool lists then try it again
+            self.key_verdicts.note_at_start(connection, status)
         self._refresh_catalog(connection)
 
     def _way_to_settings(self, status: KeyStatus) -> tuple[str, Callable[[], None]] | None:
@@ -270,6 +275,10 @@ class AccountFeature(QObject):
         def apply(fresh: RefreshedCatalog) -> None:
             if connection is not self.connection:
                 return
+            if fresh.refused is not None:
+                self.key_verdicts.refused(connection, fresh.refused)
+            elif fresh.answered:
+                self.key_verdicts.accepted(connection)
             if fresh.refused is not None and not self._window.link_making.busy:
                 # Every link would be refused too: said now, with the way to Settings, rather
                 # than after the whole form is filled in.

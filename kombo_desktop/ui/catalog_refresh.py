@@ -34,6 +34,8 @@ class RefreshedCatalog:
     tools: dict[Category, list[Tool]] = field(default_factory=dict)
     catalog: ToolCatalog | None = None
     refused: AuthenticationError | None = None
+    # Kombo listed the tools of at least one category: it accepted the key.
+    answered: bool = False
 
 
 def refresh_catalog(
@@ -83,6 +85,7 @@ def refresh_catalog(
                     type(error).__name__,
                 )
             else:
+                result.answered = True
                 if tools:
                     cache.save(owner(), category, tools)
         if not reachable:

@@ -233,6 +233,9 @@ class KeyStatus(NamedTuple):
     problem: str | None  # the password store's plain-words problem, if any
     # The password store could not be read: whether there is a key is not known.
     unreadable: bool = False
+    # The key is the one in the password store (not the key given at start, nor one kept for
+    # this session only): a refusal of it remembered from an earlier run is about this key.
+    stored: bool = False
 
 
 class Connection:
@@ -256,6 +259,10 @@ class Connection:
         # refused it: a refusal holds for that key, not for whatever the store holds later.
         self._client_key: bytes | None = None
         self._client_refused = False
+        # Whether that key is the one the password store holds for the profile (not the key
+        # given at start, nor one kept for this session only): what Kombo says of it is
+        # remembered for the next start (``AccountFeature.key_verdict``).
+        self._client_key_stored = False
         # Clients a newer one took over from (keyless, or their key refused): closed with the
         # connection, as a worker may still be using them.
         self._replaced: list[KomboClient] = []
@@ -295,6 +302,13 @@ class Connection:
                 self._client is not None and self._client_key is not None and self._client_refused
             )
 
+    @property
+    def sends_stored_key(self) -> bool:
+        """Whether the next request goes with the key the password store holds for the
+        target's profile, as read from it last (refused by Kombo or not)."""
+        with self._lock:
+            return self._client is not None and self._client_key_stored
+
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
         if self.target.demo:
@@ -305,6 +319,7 @@ class Connection:
             has_key=location is not None and not unreadable,
             problem=self._credentials.problem,
             unreadable=unreadable,
+            stored=location is KeyLocation.CREDENTIAL_STORE,
         )
 
     def client(self) -> KomboClient:
@@ -334,6 +349,7 @@ class Connection:
         # access" prompt), and ``close()`` on the UI thread must never wait for that.
         # A store that cannot be read raises here, before anything is sent without the key.
         key = None if self.target.demo else self._credentials.key_to_send(self.target.profile)
+        stored = key is not None and not self.target.demo and self._key_is_stored()
         fingerprint = _fingerprint(key)
         with self._lock:
             if not self._closed and self._client is not None and self._client_key == fingerprint:
@@ -346,6 +362,7 @@ class Connection:
                 if current is not None:
                     self._replaced.append(current)  # closed with the connection: may be in use
                 self._client, self._client_key, self._client_refused = made, fingerprint, False
+                self._client_key_stored = stored
                 self._client_has_key = key is not None or self.target.demo
                 return made
             closed, existing = self._closed, self._client
@@ -353,6 +370,14 @@ class Connection:
         if closed or existing is None:
             raise RequestCancelled()
         return existing
+
+    def _key_is_stored(self) -> bool:
+        """Whether the key just read for the target is the password store's (see
+        ``_client_key_stored``)."""
+        credentials = self._credentials
+        return not credentials.run_key_in_use and not credentials.held_for_session(
+            self.target.profile
+        )
 
     def key_refused(self, client: KomboClient) -> bool:
         """Kombo refused the key ``client`` (one of this connection's) was built with: from now

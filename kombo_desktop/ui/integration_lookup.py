@@ -184,6 +184,7 @@ class IntegrationLookup(QObject):
                 raise
 
         def done(info: IntegrationInfo) -> None:
+            self._window.account.key_verdicts.accepted(connection)  # a refusal no longer holds
             waiting = ended()
             known[integration_id] = (info, time.monotonic())
             self._show_known()
@@ -198,6 +199,7 @@ class IntegrationLookup(QObject):
                 known[integration_id] = (None, time.monotonic())
                 self._show_known()
             elif refused_key_in_use:
+                self._window.account.key_verdicts.refused(connection, error)
                 self._say_key_refused(connection, error)
             else:
                 quiet_failure("Looking up an integration")(error)

@@ -294,6 +294,7 @@ class LinkMaking(QObject):
             return True
 
         def done(created: CreatedLink) -> None:
+            self._window.account.key_verdicts.accepted(connection)  # a refusal no longer holds
             if self._request is not handle:
                 return
             self._request = None  # made: Esc no longer cancels it
@@ -311,6 +312,8 @@ class LinkMaking(QObject):
                 )
 
         def failed(error: BaseException) -> None:
+            if is_key_refused(error):  # remembered for the next start (``key_verdicts``)
+                self._window.account.key_verdicts.refused(connection, error)
             if finished():
                 typed_over = self._customer_text() != self._customer_at_request
                 self.refusals.show_failure(error, request, connection, typed_over=typed_over)

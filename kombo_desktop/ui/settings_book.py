@@ -20,6 +20,7 @@ import dataclasses
 import logging
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 import shiboken6
@@ -300,6 +301,8 @@ class ProfileBook:
                 profiles.append(profile)
             else:
                 profiles[index] = profile
+            if profile.name != old_name:  # renamed: its key moves with the name, and so does
+                settings.move_key_refused(old_name, profile.name)  # what Kombo said of it
             if settings.active_profile == old_name:
                 settings.active_profile = profile.name
 
@@ -317,6 +320,31 @@ class ProfileBook:
                 return
             updated = dataclasses.replace(profile, environment_id=environment_id)
             self.replace(profile.name, updated, then, whatever_happens=True)
+
+        self.when_saved(remember)
+
+    def set_key_refused(
+        self, name: str, refused: bool, then: Callable[[], None] | None = None
+    ) -> None:
+        """Remember that Kombo refused the key the password store holds for profile ``name``
+        (``refused``), or that it did not (another key saved, or this one accepted): said at
+        the next start (``key_verdicts``). Then ``then``, whether or not that could be saved.
+        Nothing is written when that is what the settings say already."""
+
+        def remember() -> None:
+            if (self.settings.key_refused_at(name) is not None) == refused:
+                if then is not None:
+                    then()
+                return
+            when = datetime.now(UTC)
+
+            def apply(settings: Settings) -> None:
+                if refused:
+                    settings.remember_key_refused(name, when)
+                else:
+                    settings.forget_key_refused(name)
+
+            self._change(apply, then, whatever_happens=True)
 
         self.when_saved(remember)
 

@@ -41,6 +41,7 @@ from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.flow_layout import FlowLayout
+from kombo_desktop.ui.key_verdicts import refused_by_kombo
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
     SAVE_UNCHECKED_OFFERED,
@@ -95,6 +96,13 @@ KEY_FIELD_HINT = (
 # earlier check, read as if the key were fine, while the window said it was refused.
 KEY_REFUSED_TEXT = (
     "Kombo refused this key just now: it may have been revoked. Paste the current key and save it."
+)
+# The same, remembered from an earlier run for the key the password store holds (see
+# ``key_verdicts``): "A key is stored" alone sent the person on to a link refused again.
+KEY_REFUSED_BEFORE_TEXT = (
+    "Kombo refused this key when it was last used: it may have been revoked. Paste the "
+    "current key and save it, or, if it was replaced since, press "
+    f"“{CHECK_STORED_TEXT.replace('&', '')}”."
 )
 LOOKING_UP_TEXT = "Looking for this profile's key…"
 LOOKUP_FAILED_TEXT = (
@@ -311,13 +319,15 @@ class KeySection(QObject):
         location = self._locations.get(profile.name)
         idle = known and self._task is None
         has_key = location is not None and location is not KeyLocation.UNREADABLE
-        refused = has_key and profile.name in self._refused
+        refusal = self._refusal_text(profile.name, location) if has_key else None
+        refused = refusal is not None
         where = location_text(location) if known else LOOKING_UP_TEXT
-        _show_text(self.keyStatusLabel, f"{where} {KEY_REFUSED_TEXT}" if refused else where)
+        _show_text(self.keyStatusLabel, f"{where} {refusal}" if refused else where)
         theme.set_look(self.keyStatusLabel, "kind", "error" if refused else "")
         # The field is where the way forward goes: a screen reader says why with it.
-        hint = f"{KEY_REFUSED_TEXT} {KEY_FIELD_HINT}" if refused else KEY_FIELD_HINT
-        if self.apiKeyEdit.accessibleDescription() in (KEY_FIELD_HINT, hint):
+        hint = f"{refusal} {KEY_FIELD_HINT}" if refused else KEY_FIELD_HINT
+        said_before = {KEY_FIELD_HINT, hint, *(f"{r} {KEY_FIELD_HINT}" for r in _REFUSALS)}
+        if self.apiKeyEdit.accessibleDescription() in said_before:
             self.apiKeyEdit.setAccessibleDescription(hint)  # not over a typed key's refusal
         self.checkKeyButton.setEnabled(idle and has_key)
         check_text = check_key_text(location)
@@ -335,6 +345,25 @@ class KeySection(QObject):
         self.storeProblemLabel.setVisible(bool(problem))
         if not known:
             self._look_up(profile.name)
+
+    def _refusal_text(self, name: str, location: KeyLocation | None) -> str | None:
+        """What is said of ``name``'s key Kombo refused: since it was last saved or accepted
+        in this run, or, for the key the password store holds, when it was last used (in an
+        earlier run, see ``key_verdicts``); None when neither."""
+        if name in self._refused:
+            return KEY_REFUSED_TEXT
+        remembered = self._book.settings.key_refused_at(name) is not None
+        if remembered and location is KeyLocation.CREDENTIAL_STORE:
+            return KEY_REFUSED_BEFORE_TEXT
+        return None
+
+    def _stored_key_verdict(self, refused: bool) -> None:
+        """Kombo refused (``refused``) or accepted the key checked for the selected profile:
+        remembered for the next start when it is the key the password store holds."""
+        name = self._book.selected
+        stored = self._locations.get(name) is KeyLocation.CREDENTIAL_STORE
+        if stored and not self._book.credentials.run_key_in_use:
+            self._book.set_key_refused(name, refused)
 
     def look_again(self) -> None:
         """Forget what is known about where keys are kept and read it again (a key may have
@@ -623,6 +652,8 @@ class KeySection(QObject):
         in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
         self._refused.discard(name)
+        if outcome.location is KeyLocation.CREDENTIAL_STORE:  # another key in the store now
+            self._book.set_key_refused(name, False)
         self._set_busy(False)
         self.forget_typed_key()
 
@@ -639,6 +670,7 @@ class KeySection(QObject):
 
     def _on_stored_key_checked(self, environment_id: str) -> None:
         self._refused.discard(self._book.selected)
+        self._stored_key_verdict(refused=False)
         self._set_busy(False)
         if self._book.credentials.run_key_in_use:
             # The key checked was KOMBO_API_KEY's: its environment is not the profile's.
@@ -677,6 +709,8 @@ class KeySection(QObject):
         if not typed:
             if is_key_refused(error):
                 self._refused.add(self._book.selected)
+                if refused_by_kombo(error):
+                    self._stored_key_verdict(refused=True)
                 self.show_state()
             self._say(words, "error")
             if is_key_refused(error):
@@ -713,6 +747,7 @@ class KeySection(QObject):
             self._locations[name] = location
             if cleared:
                 self._refused.discard(name)
+                self._book.set_key_refused(name, False)
             self._set_busy(False)
 
             def said() -> None:
@@ -780,6 +815,11 @@ class KeySection(QObject):
         dropped, self._waiting_for_key = self._waiting_for_key, []
         self._on_store_work_dropped()
         self._say(STORE_FAILED_NOTHING_DONE_TEXT if dropped else STORE_FAILED_TEXT, "error")
+
+
+# What the key field's description may say of a refusal of the stored key, replaced by what
+# holds now (not a typed key's refusal, which stays while that key stands).
+_REFUSALS = (KEY_REFUSED_TEXT, KEY_REFUSED_BEFORE_TEXT)
 
 
 def _show_text(label: QLabel, text: str) -> None:

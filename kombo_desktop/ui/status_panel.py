@@ -206,6 +206,24 @@ class StatusPanel(QFrame):
         self._notes = notes
         self._notes_details = notes_details
 
+    def replace_note(self, old: str, new: str | None) -> None:
+        """A note that no longer holds (``old``, e.g. a key refused the last time, accepted
+        now) gives way to ``new`` in its place, or goes (None: what is said next says it
+        better), the other notes and the way forward staying as they are; nothing changes
+        once another status took the notes' place."""
+        if old not in self._notes:
+            return
+        replaced = (new if note == old else note for note in self._notes)
+        notes = [note for note in replaced if note]
+        lead, details, action = self._lead, self._notes_details, self._notes_action
+        said = "\n".join([lead, *notes] if lead else notes)
+        self.show_message(said, "info", "\n".join(details) or None, action, quiet=True)
+        if self.isVisible() and new:
+            self._heard = said
+            announce(self.statusLabel, new)
+        self._lead, self._notes_action = lead, action
+        self._notes, self._notes_details = notes, details
+
     def shows_buttons(self) -> bool:
         """Whether the next step, "Details for support" or "Copy details" is offered now."""
         buttons = (self.statusActionButton, self.detailsToggle, self.copyDetailsButton)

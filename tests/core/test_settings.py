@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import secrets
 import stat
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -559,6 +561,70 @@ def test_no_api_key_is_ever_written_with_the_settings(
     assert key not in text
     assert "env_123" in text
     assert not any(key.encode() in p.read_bytes() for p in isolated_home.rglob("*") if p.is_file())
+
+
+# -- a stored key Kombo refused (see ui.key_verdicts) ------------------------------------------
+
+
+def test_a_refused_key_is_remembered_as_a_time_and_nothing_of_the_key(
+    store: SettingsStore, paths: AppPaths, isolated_home: Path
+) -> None:
+    key = "kmb_" + secrets.token_urlsafe(30)
+    CredentialStore({}).save("default", key)
+    when = datetime(2026, 11, 30, 16, 5, 7, tzinfo=UTC)
+    store.update(lambda settings: settings.remember_key_refused("default", when))
+
+    assert store.load().key_refused_at("default") == when
+    content = json.loads(paths.settings_file.read_text(encoding="utf-8"))
+    # "refused at <time>", by profile: nothing else, no fingerprint of the key.
+    assert content["refused_keys"] == {"default": "2026-11-30T16:05:07+00:00"}
+    assert content["profiles"] == [
+        {"name": "default", "region": "EU", "custom_base": None, "environment_id": None}
+    ]
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    for path in (p for p in isolated_home.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        assert key.encode() not in data and digest[:8].encode() not in data
+
+    store.update(lambda settings: settings.forget_key_refused("default"))
+    assert store.load().key_refused_at("default") is None
+    assert "refused_keys" not in json.loads(paths.settings_file.read_text(encoding="utf-8"))
+
+
+def test_a_refused_key_goes_with_its_profile_renamed_or_removed() -> None:
+    when = datetime(2026, 11, 30, 16, 5, tzinfo=UTC)
+    settings = Settings()
+    settings.put_profile(Profile("us", Region.US))
+    settings.remember_key_refused("us", when)
+    settings.move_key_refused("us", "US team")
+    assert settings.key_refused_at("us") is None
+    assert settings.key_refused_at("US team") == when
+    settings.put_profile(Profile("US team", Region.US))
+    settings.remove_profile("US team")
+    assert settings.refused_keys == {}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        '"yesterday"',
+        '["default"]',
+        '{"default": "not a time"}',
+        '{"default": "2026-11-30T16:05:07"}',  # no time zone: not one this program wrote
+        '{"default": 3}',
+        '{"   ": "2026-11-30T16:05:07+00:00"}',
+    ],
+)
+def test_a_remembered_refusal_that_makes_no_sense_is_dropped_not_the_file(
+    store: SettingsStore, paths: AppPaths, written: str
+) -> None:
+    profiles = '[{"name": "default", "region": "EU"}]'
+    write_settings(paths, f'{{"profiles": {profiles}, "refused_keys": {written}}}')
+    settings = store.load()
+    assert store.load_problem is None
+    assert settings.refused_keys == {} and settings.key_refused_at("default") is None
+    store.save(settings)
+    assert "refused_keys" not in json.loads(paths.settings_file.read_text(encoding="utf-8"))
 
 
 # -- the administrator's profiles (see core.policy) ------------------------------------------

@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ from kombo_desktop.ui.settings_dialog import (
     STAYED_OPEN_TEXT,
     SettingsDialog,
 )
-from kombo_desktop.ui.settings_key import UNSAVED_KEY_TEXT
+from kombo_desktop.ui.settings_key import KEY_REFUSED_BEFORE_TEXT, UNSAVED_KEY_TEXT
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import layout_of
@@ -3161,3 +3162,34 @@ def test_the_offer_to_use_a_profile_goes_when_another_profile_is_chosen(
     settle(qtbot, dialog)
     assert not offer.isVisible()
     assert listed(dialog) == ["default (in use)", "US team"]
+
+
+def test_a_refusal_remembered_from_the_last_run_follows_its_profile(
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, credentials: CredentialStore
+) -> None:
+    # Kombo refused the stored key of "US team" in an earlier run: Settings says so beside
+    # where the key is kept, not "A key is stored" alone; renamed, the profile takes it along
+    # with its key; removed, nothing of it stays for a new profile of that name.
+    def change(settings: Settings) -> None:
+        settings.put_profile(Profile("US team", Region.US))
+        settings.remember_key_refused("US team", datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
+
+    store.update(change)
+    credentials.save("US team", GOOD_KEY)
+    dialog = make_dialog()
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    key_status = child(dialog, QLabel, "keyStatusLabel")
+    assert key_status.text().endswith(KEY_REFUSED_BEFORE_TEXT)
+    assert key_status.text().startswith("A key is stored")
+    assert KEY_REFUSED_BEFORE_TEXT in child(dialog, QLineEdit, "apiKeyEdit").accessibleDescription()
+
+    rename_selected(qtbot, dialog, "Americas")
+    assert set(store.load().refused_keys) == {"Americas"}
+    assert KEY_REFUSED_BEFORE_TEXT in key_status.text()
+
+    answer_next_box("Remove profile")
+    child(dialog, QPushButton, "removeProfileButton").click()
+    settle(qtbot, dialog)
+    assert store.load().refused_keys == {}
+    assert GOOD_KEY not in store.path.read_text("utf-8")
