@@ -32,6 +32,12 @@ them, not as the history does (another spelling of the name, kept with the earli
 the history's to show), and only for the form's own customer: another organisation's link
 names none. With larger text the warning pushed the form out of view, and "this customer"
 alone left the person deciding without seeing whom it was about.
+
+When the form's own customer has several valid earlier links, the warning says how many, named
+as the form names them, and then speaks of the latest: "3 links for Acme GmbH and Personio
+already exist; the latest was made today at 04:16 and ...". Told of the latest alone, the
+person took it for the only one. They are counted in the history with one query on the
+duplicate check's indexes (``HistoryStore.count_own_duplicates``), on the window's thread.
 """
 
 from __future__ import annotations
@@ -68,6 +74,8 @@ QLabel#duplicateBannerLabel {{ color: {theme.TEXT}; }}
 TITLE = "A link for this customer already exists"
 # The same, naming the organisation typed in the form (see ``title_for``).
 NAMED_TITLE = "A link for {organization} already exists"
+# With several earlier links of the form's own customer: "3 links for Acme GmbH already exist".
+SEVERAL_TITLE = "{count} links for {organization} already exist"
 _USE_EXISTING_DOES = "Show the existing link; send nothing."
 _CREATE_ANYWAY_DOES = "Send the request to Kombo anyway."
 # Short, so that the warning in screen-sharing mode (on at every start) takes two lines in a
@@ -98,15 +106,22 @@ def form_organization(wanted: LinkRequest | None) -> str:
     return shown_text(wanted.end_user_organization_name) if wanted is not None else ""
 
 
-def title_for(wanted: LinkRequest | None, *, other: bool, same_id: bool) -> str:
+def title_for(
+    wanted: LinkRequest | None, *, other: bool, same_id: bool, earlier_count: int = 1
+) -> str:
     """The warning's title: "A link for Acme GmbH already exists", the organisation as typed in
-    the form; another organisation's link (``other``, ``same_id``) is said to have these
+    the form, or "3 links for Acme GmbH already exist" when its customer has ``earlier_count``
+    of them; another organisation's link (``other``, ``same_id``) is said to have these
     details, naming neither."""
     if same_id:
         return SAME_ID_TITLE
     if other:
         return OTHER_ORGANIZATION_TITLE
     organization = form_organization(wanted)
+    if earlier_count > 1:
+        return SEVERAL_TITLE.format(
+            count=earlier_count, organization=organization or "this customer"
+        )
     return NAMED_TITLE.format(organization=organization) if organization else TITLE
 
 
@@ -137,6 +152,7 @@ def duplicate_text(
     now: datetime | None = None,
     id_kept: bool = False,
     form_tool_label: str | None = None,
+    earlier_count: int = 1,
 ) -> str:
     """What the banner says about ``earlier``; in screen-sharing mode naming only the form's
     organisation and tool.
@@ -146,7 +162,9 @@ def duplicate_text(
     the request held back: where the earlier link differs from it, "Use the existing link"
     would not give what the form asks for. ``id_kept``: the person kept the form's customer id
     for its organisation on purpose ("Keep this id"), so the id is not blamed for matching
-    another organisation's.
+    another organisation's. ``earlier_count``: how many valid earlier links the form's own
+    customer has, ``earlier`` the latest ("3 links for Acme GmbH and Personio already exist;
+    the latest was made today at 04:16 and ..."), named as the form names them.
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     # As the history says it: "is valid until 3 Mar 2026", "is valid until 00:31 on 30 Nov
@@ -158,28 +176,33 @@ def duplicate_text(
         and wanted is not None
         and another_organization_with_the_same_id(earlier, wanted)
     )
-    if private:
-        named = (
-            _for_the_form(earlier, wanted, form_tool_label)
-            if wanted is not None and not (other or same_id)
-            else None
-        )
-        who = "this customer id" if same_id else "these details" if other else "this customer"
-        # The form's choice: with no tool chosen, any link of the kind of system matches.
-        with_tool = wanted.integration_tool if wanted is not None else earlier.tool
-        what = named or (f"{who} and tool" if with_tool else f"{who} and kind of system")
+    named = (
+        _for_the_form(earlier, wanted, form_tool_label)
+        if wanted is not None and not (other or same_id)
+        else None
+    )
+    who = "this customer id" if same_id else "these details" if other else "this customer"
+    # The form's choice: with no tool chosen, any link of the kind of system matches.
+    with_tool = wanted.integration_tool if wanted is not None else earlier.tool
+    what = named or (f"{who} and tool" if with_tool else f"{who} and kind of system")
+    several = earlier_count > 1 and not (other or same_id)
+    if several:
+        # Counted for the form's customer only, and named as the form names it: the latest's
+        # details follow outside screen-sharing mode, as for one link.
+        latest = f"the latest, a {kind}," if earlier.kind is EntryKind.RELINK else "the latest"
+        made = f"{earlier_count} links for {what} already exist; {latest} was made"
+        if private:
+            made = f"{made} {made_when(earlier.created_at, now=now)}"
+        else:
+            made = f"{made} for {_details_of(earlier)} {_made_when_exactly(earlier, now)}"
+    elif private:
         made = f"A {kind} for {what} was already made {made_when(earlier.created_at, now=now)}"
     else:
-        customer = earlier.organization or earlier.email or "this customer"
-        details = [earlier.email] if earlier.organization and earlier.email else []
-        if earlier.origin_id:
-            details.append(f"customer id {earlier.origin_id}")
-        # As the history shows them: an override in an older entry's name would turn the
-        # rest of the sentence around.
-        who = shown_text(f"{customer} ({', '.join(details)})" if details else customer)
         tool = f" for {tool_label}" if tool_label else ""
-        when = made_when(earlier.created_at, with_time=True, now=now)
-        made = f"A {kind}{tool} was already made for {who} {when}"
+        made = (
+            f"A {kind}{tool} was already made for {_details_of(earlier)} "
+            f"{_made_when_exactly(earlier, now)}"
+        )
     # Another organisation's tool is theirs to know: on a shared screen it goes unnamed.
     named_tool = None if private and other else tool_label
     unlike = differences(earlier, wanted, named_tool) if wanted is not None else ""
@@ -188,6 +211,23 @@ def duplicate_text(
     else:
         consequence = OTHER_ORGANIZATION_CONSEQUENCE if other else CONSEQUENCE
     return f"{made} and {valid}.{unlike} {consequence}"
+
+
+def _details_of(earlier: HistoryEntry) -> str:
+    """Whom the history says ``earlier`` was made for, outside screen-sharing mode: "Acme GmbH
+    (anna@acme.example, customer id C-1)"."""
+    customer = earlier.organization or earlier.email or "this customer"
+    details = [earlier.email] if earlier.organization and earlier.email else []
+    if earlier.origin_id:
+        details.append(f"customer id {earlier.origin_id}")
+    # As the history shows them: an override in an older entry's name would turn the rest of
+    # the sentence around.
+    return shown_text(f"{customer} ({', '.join(details)})" if details else customer)
+
+
+def _made_when_exactly(earlier: HistoryEntry, now: datetime | None) -> str:
+    """When ``earlier`` was made, with the time of day even for an older link."""
+    return made_when(earlier.created_at, with_time=True, now=now)
 
 
 def made_for_another_organization(earlier: HistoryEntry, wanted: LinkRequest) -> bool:
@@ -304,6 +344,7 @@ class DuplicateBanner(QFrame):
         self._form_tool_label: str | None = None
         self._wanted: LinkRequest | None = None
         self._id_kept = False  # the form's customer id kept on purpose (see show_for)
+        self._earlier_count = 1  # the form's customer's valid earlier links (see show_for)
         self._private = True
 
         title = plain_label(TITLE)
@@ -374,11 +415,14 @@ class DuplicateBanner(QFrame):
         wanted: LinkRequest | None = None,
         id_kept: bool = False,
         form_tool_label: str | None = None,
+        earlier_count: int = 1,
     ) -> None:
         """Show the warning about ``earlier`` (held back: ``wanted``, for the tool named
         ``form_tool_label``, whose customer id the person kept for its organisation on purpose
-        if ``id_kept``) and put the focus on the safest choice."""
+        if ``id_kept``; ``earlier_count``: how many valid earlier links its own customer has,
+        ``earlier`` the latest) and put the focus on the safest choice."""
         self.earlier = earlier
+        self._earlier_count = earlier_count
         self._tool_label = tool_label
         self._form_tool_label = form_tool_label
         self._wanted = wanted
@@ -402,6 +446,7 @@ class DuplicateBanner(QFrame):
         self._form_tool_label = None
         self._wanted = None
         self._id_kept = False
+        self._earlier_count = 1
         self.label.clear()
         self.hide()
 
@@ -468,9 +513,12 @@ class DuplicateBanner(QFrame):
             wanted=self._wanted,
             id_kept=self._id_kept,
             form_tool_label=self._form_tool_label,
+            earlier_count=self._earlier_count,
         )
         other, same_id = self._for_another_organization(), self._with_the_same_id()
-        title = title_for(self._wanted, other=other, same_id=same_id)
+        title = title_for(
+            self._wanted, other=other, same_id=same_id, earlier_count=self._earlier_count
+        )
         self._title.setText(title)
         self.setAccessibleName(f"Warning: {title[:1].lower()}{title[1:]}")
         # Another organisation's link is theirs: neither handed out nor reconnected for the

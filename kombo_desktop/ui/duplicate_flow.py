@@ -25,7 +25,7 @@ The flow's rules:
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from kombo_desktop.core.errors import WHO_MANAGES_KOMBO
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE, HistoryNotReadyError
@@ -41,6 +41,15 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.history_feature import HistoryFeature
 
 _log = logging.getLogger(__name__)
+
+
+class WhereLinksGo(TypedDict):
+    """The history's arguments for which earlier links count where links go now."""
+
+    profile: str
+    demo: bool | None
+    environment_id: str | None
+
 
 # Said with a link made without the duplicate check, in words for anyone: what did not happen,
 # then why (and what to do, when the person can do something).
@@ -152,12 +161,7 @@ class DuplicateFlow:
         from kombo_desktop.core.history import HistoryError
 
         try:
-            earlier = feature.store.duplicate_of(
-                request,
-                profile=target.profile,
-                demo=demo_links_count(target, feature.demo_origin()),
-                environment_id=window.environment_id(target),
-            )
+            earlier = feature.store.duplicate_of(request, **self._where_links_go(target))
         except (HistoryError, RuntimeError) as error:
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)
@@ -186,6 +190,7 @@ class DuplicateFlow:
             wanted=request,
             id_kept=window.linkForm.origin_id_kept_for(request),
             form_tool_label=feature.tool_label(request.integration_tool),
+            earlier_count=self._own_earlier_links(request, target),
         )
         feature.placement.make_room_for_warning()
         shown = window.resultPanel.shown
@@ -198,6 +203,30 @@ class DuplicateFlow:
         # and name, not its colour alone).
         window.show_status(CHOOSE_IN_WARNING)
         return False
+
+    def _where_links_go(self, target: Target) -> WhereLinksGo:
+        """Which earlier links count where links go now (see the module's docstring): the
+        duplicate check's ``profile``, ``demo`` and ``environment_id``."""
+        return WhereLinksGo(
+            profile=target.profile,
+            demo=demo_links_count(target, self._feature.demo_origin()),
+            environment_id=self._window.environment_id(target),
+        )
+
+    def _own_earlier_links(self, request: LinkRequest, target: Target) -> int:
+        """How many valid earlier links the form's own customer has where links go now (the
+        warning says "3 links for Acme GmbH already exist"); 1, the one found, when the
+        history cannot count them. One indexed count, on this thread like the check itself."""
+        from kombo_desktop.core.history import HistoryError
+
+        try:
+            count = self._feature.store.count_own_duplicates(
+                request, **self._where_links_go(target)
+            )
+        except (HistoryError, RuntimeError) as error:
+            _log.warning("Counting earlier links failed: %s", error)
+            return 1
+        return max(count, 1)
 
     def take_unchecked_reason(self, request: LinkRequest | RelinkRequest) -> str | None:
         """Why the link just made for ``request`` was made without the check (None when it was
@@ -234,10 +263,7 @@ class DuplicateFlow:
 
         try:
             return feature.store.made_for_integration(
-                integration_id,
-                profile=target.profile,
-                demo=demo_links_count(target, feature.demo_origin()),
-                environment_id=window.environment_id(target),
+                integration_id, **self._where_links_go(target)
             )
         except (HistoryError, RuntimeError) as error:
             _log.warning("Looking up earlier links of %s failed: %s", integration_id, error)

@@ -1541,6 +1541,88 @@ def test_the_duplicate_check_in_an_environment_reads_indexes_not_every_row(
     assert not [step for step in steps if step.startswith("SCAN links")], steps
 
 
+ACME_PERSONIO = LinkRequest(
+    end_user_email="anna@acme.example",
+    end_user_organization_name="Acme GmbH",
+    integration_tool="personio",
+    integration_category=Category.HRIS,
+)
+
+
+def own_duplicates(store: HistoryStore, now: datetime = T0 + timedelta(days=1)) -> int:
+    """How many earlier links of Acme GmbH's the warning for ``ACME_PERSONIO`` counts."""
+    return store.count_own_duplicates(ACME_PERSONIO, profile="default", now=now)
+
+
+def test_the_customers_own_earlier_links_are_counted(store: HistoryStore) -> None:
+    # The warning named only the latest link: the person did not learn that the customer had
+    # been sent three already.
+    for n, organization in enumerate(["Acme GmbH", "ACME gmbh.", "Acme GmbH"]):
+        add_link(store, organization=organization, url=f"{LINK_VALUES['url']}{n}")
+    add_link(store, organization="Globex", url="https://connect.kombo.dev/v1?token=globex")
+    add_link(store, tool="bamboohr", url="https://connect.kombo.dev/v1?token=bamboo")
+    add_link(store, profile="other", url="https://connect.kombo.dev/v1?token=elsewhere")
+    add_link(
+        store,
+        link_type=LinkType.EMBEDDED,  # expired an hour after T0
+        url="https://connect.kombo.dev/v1?token=expired",
+    )
+    # Globex's link has the same e-mail address: a duplicate, but not Acme GmbH's own.
+    assert own_duplicates(store) == 3
+    assert duplicate_of(store) is not None
+
+
+def test_a_link_waiting_to_be_saved_is_counted_too(store: HistoryStore) -> None:
+    add_link(store, created_at=datetime.now(UTC) - timedelta(minutes=5))
+    store.queue_request(
+        ACME_PERSONIO, "https://connect.kombo.dev/v1?token=waits", profile="default"
+    )
+    assert store.waiting == 1
+    assert own_duplicates(store, now=datetime.now(UTC)) == 2
+
+
+def test_an_earlier_link_naming_no_organisation_counts_as_the_customers(
+    store: HistoryStore,
+) -> None:
+    # Found by the e-mail address, as the warning finds it: "this customer's", not another
+    # organisation's (an older history holds links made without a name).
+    add_link(store)
+    add_unchecked_link(store, organization=None, url="https://connect.kombo.dev/v1?token=mail")
+    assert own_duplicates(store) == 2
+
+
+def test_counting_the_customers_earlier_links_reads_indexes_not_every_row(
+    store: HistoryStore, store_path: Path
+) -> None:
+    """With 100,000 links in the history, a count reading every row froze the window as the
+    warning appeared; it reads the duplicate check's indexes only."""
+    from kombo_desktop.core.history.duplicates import _COUNT_FOR_THE_ORGANIZATION
+
+    add_link(store, environment_id="env-prod")
+    parameters = {
+        "profile": "default",
+        "origin_id": None,
+        "organization_key": "acmegmbh",
+        "email_key": "anna@acme.example",
+        "tool": "personio",
+        "category": "HRIS",
+        "now": "2030-01-01T00:00:00.000000Z",
+        "demo": 0,
+        "remote_environment": None,
+        "environment_id": "env-prod",
+    }
+    conn = sqlite3.connect(store_path)
+    try:
+        plan = conn.execute(
+            f"EXPLAIN QUERY PLAN {_COUNT_FOR_THE_ORGANIZATION}", parameters
+        ).fetchall()
+    finally:
+        conn.close()
+    steps = [str(row[-1]) for row in plan]
+    assert not [step for step in steps if step.startswith("SCAN links")], steps
+    assert any("INDEX links_by_organization" in step for step in steps), steps
+
+
 def test_an_expired_link_is_not_a_duplicate(store: HistoryStore) -> None:
     add_link(store, link_type=LinkType.EMBEDDED)
     assert duplicate_of(store, now=T0 + timedelta(minutes=30)) is not None
@@ -2670,6 +2752,28 @@ def test_a_history_of_100000_links_stays_usable(store_path: Path) -> None:
             )
             is not None
         )
+        # Counting the customer's earlier links reads a few rows, not the history: a full
+        # scan would take more than one virtual-machine step a row.
+        customer_77 = LinkRequest(
+            end_user_email="someone@else.example",
+            end_user_organization_name="CUSTOMER 77 GMBH",
+            integration_tool="personio",
+            integration_category=Category.HRIS,
+        )
+        steps = 0
+
+        def step() -> int:
+            nonlocal steps
+            steps += 1
+            return 0
+
+        assert big._conn is not None
+        big._conn.set_progress_handler(step, 1)
+        try:
+            assert big.count_own_duplicates(customer_77, profile="default", now=T0) == 1
+        finally:
+            big._conn.set_progress_handler(None, 1)
+        assert 0 < steps < 1_000, steps
         add_link(big, organization="Newest Customer", created_at=T0 + timedelta(days=10))
         assert big.search(limit=1)[0].organization == "Newest Customer"
 

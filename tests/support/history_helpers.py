@@ -13,10 +13,11 @@ from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.history import HistoryEntry, HistoryStore
+from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import LINK_LIFETIMES, Category, Language, LinkType
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.main_window import MainWindow
-from tests.support.history_records import record_link
+from tests.support.history_records import record_link, record_request
 from tests.support.locked_files import statements_traced
 
 
@@ -36,6 +37,26 @@ def record_hour_long_link(
     }
     values.update(changes)
     return record_link(store, **values)
+
+
+def record_demo_link(
+    window: MainWindow, token: str, made: datetime, *, organization: str = "Acme GmbH"
+) -> HistoryEntry:
+    """A Personio link of this demo session for ``organization`` (by default the customer
+    ``fill_form`` types, with its e-mail address), made at ``made`` by this computer's clock,
+    recorded as the window records one."""
+    assert window.demo_server is not None and window.target is not None
+    request = LinkRequest.from_form(
+        email="anna@example.com", organization_name=organization, tool="personio"
+    )
+    return record_request(
+        history_of(window).store,
+        request,
+        f"{window.demo_server.origin}/demo/connect?token={token}",
+        profile=window.target.profile,
+        created_at=made,
+        is_demo=True,
+    )
 
 
 def history_of(window: MainWindow) -> HistoryFeature:

@@ -38,7 +38,12 @@ from kombo_desktop.ui.history_model import STATUS, WHEN, local_time, made_when, 
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, tools_or
 from tests.support.found import named
-from tests.support.history_helpers import history_of, open_history, record_hour_long_link
+from tests.support.history_helpers import (
+    history_of,
+    open_history,
+    record_demo_link,
+    record_hour_long_link,
+)
 from tests.support.history_records import record_link, record_relink, record_request
 from tests.ui.conftest import (
     WindowFactory,
@@ -88,11 +93,10 @@ def make_another_with(qtbot: QtBot, window: MainWindow, button: QPushButton) -> 
 
 
 def made_a_moment_ago(text: str) -> bool:
-    """Whether the warning says its link was made today ("already made today at 22:04"), or
-    yesterday: midnight may have passed since the test made it."""
-    return (
-        re.search(r"already made (for .+ )?(today|yesterday) at \d\d:\d\d and ", text) is not None
-    )
+    """Whether the warning says its link (or the latest of several) was made today ("already
+    made today at 22:04"), or yesterday: midnight may have passed since the test made it."""
+    made = r"(already|the latest was) made (for .+ )?(today|yesterday) at \d\d:\d\d and "
+    return re.search(made, text) is not None
 
 
 def try_again(qtbot: QtBot, window: MainWindow) -> None:
@@ -1001,17 +1005,59 @@ def test_the_warning_names_the_day_an_hour_long_link_ends_after_midnight(
 def record_for_acme(window: MainWindow, token: str, made: datetime) -> HistoryEntry:
     """A demo link of this session for the form's customer (``fill_form``), made at ``made``
     by this computer's clock."""
-    request = LinkRequest.from_form(
-        email="anna@example.com", organization_name="Acme GmbH", tool="personio"
+    return record_demo_link(window, token, made)
+
+
+def test_the_warning_says_how_many_links_the_customer_already_has(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Three links for Acme GmbH and Personio: the warning named only the latest, and the
+    # person took it for the only one. Counted are the form's customer's own, whichever way
+    # the history spells its name; another organisation's link with the same e-mail address
+    # is neither counted nor named.
+    now = datetime.now(UTC)
+    record_demo_link(demo_window, "DEMO-globex", now - timedelta(hours=3), organization="Globex")
+    record_for_acme(demo_window, "DEMO-first", now - timedelta(hours=2))
+    record_for_acme(demo_window, "DEMO-second", now - timedelta(hours=1))
+    latest = record_demo_link(
+        demo_window, "DEMO-latest", now - timedelta(minutes=1), organization="ACME  gmbh."
     )
-    return record_request(
-        history_of(window).store,
-        request,
-        f"{demo_of(window).origin}/demo/connect?token={token}",
-        profile=profile_of(window),
-        created_at=made,
-        is_demo=True,
+    fill_form(demo_window)
+    try_again(qtbot, demo_window)
+    feature = history_of(demo_window)
+    assert feature.banner.earlier == latest
+
+    assert demo_window.screen_sharing.on
+    assert banner_title(demo_window) == "3 links for Acme GmbH already exist"
+    assert feature.banner.accessibleName() == "Warning: 3 links for Acme GmbH already exist"
+    text = banner_text(demo_window)
+    assert re.match(
+        r"3 links for Acme GmbH and Personio already exist; the latest was made "
+        r"(today|yesterday) at \d\d:\d\d and is valid until ",
+        text,
+    ), text
+    assert "ACME" not in text and "Globex" not in text and "anna@" not in text
+
+    demo_window.screen_sharing.privacySwitch.click()  # off: the latest's details help decide
+    text = banner_text(demo_window)
+    assert text.startswith(
+        "3 links for Acme GmbH and Personio already exist; the latest was made for "
+        "ACME  gmbh. (anna@example.com) "
+    ), text
+    assert "Globex" not in text
+    assert demo_of(demo_window).create_link_count == 0
+
+
+def test_one_earlier_link_is_not_counted_aloud(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # Another organisation's link with the same e-mail address is not the customer's second.
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    record_demo_link(
+        demo_window, "DEMO-globex", datetime.now(UTC) - timedelta(hours=1), organization="Globex"
     )
+    try_again(qtbot, demo_window)
+    assert banner_title(demo_window) == "A link for Acme GmbH already exists"
+    assert banner_text(demo_window).startswith("A link for Acme GmbH and Personio was already")
 
 
 def test_a_link_dated_later_than_now_is_not_offered_over_the_one_made_since(

@@ -12,6 +12,7 @@ The screens are what those laptops leave a window in logical pixels (the tests' 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import combinations
 
@@ -54,7 +55,7 @@ from kombo_desktop.ui.widgets import WINDOW_FRAME, scroll_area_around
 from tests.support.client_limits import QUICK_RETRIES
 from tests.support.fault_server import closed_port
 from tests.support.found import named
-from tests.support.history_helpers import history_of
+from tests.support.history_helpers import history_of, record_demo_link
 from tests.support.laid_out import wait_until_laid_out
 from tests.support.qr_decode import decode_qimage
 from tests.ui.conftest import SystemText, WindowFactory, fill_form, make_link, wait_until_ready
@@ -107,9 +108,16 @@ def warning_laid_out(window: MainWindow, banner: QWidget) -> bool:
     return area.height_missing() <= 0 or window.height() >= room
 
 
-def show_the_warning(qtbot: QtBot, window: MainWindow, organization: str = "Acme GmbH") -> QWidget:
+def show_the_warning(
+    qtbot: QtBot, window: MainWindow, organization: str = "Acme GmbH", earlier_links: int = 1
+) -> QWidget:
+    """The duplicate warning for ``organization``, which has ``earlier_links`` valid links (the
+    one made here, the others recorded as made an hour before it)."""
     fill_form(window, organization=organization)
     make_link(qtbot, window)
+    an_hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    for n in range(earlier_links - 1):
+        record_demo_link(window, f"DEMO-earlier-{n}", an_hour_ago, organization=organization)
     window.createButton.click()  # the same customer and tool again
     banner = history_of(window).banner
     qtbot.waitUntil(banner.isVisible)
@@ -750,24 +758,43 @@ LONG_ORGANIZATION = (
 
 
 @pytest.mark.parametrize("text_scale", [1.0, LARGER_TEXT], ids=["text-100%", "text-150%"])
+@pytest.mark.parametrize(
+    ("earlier_links", "title_text", "text_start"),
+    [
+        (
+            1,
+            f"A link for {LONG_ORGANIZATION} already exists",
+            f"A link for {LONG_ORGANIZATION} and Personio was already made ",
+        ),
+        (
+            3,
+            f"3 links for {LONG_ORGANIZATION} already exist",
+            f"3 links for {LONG_ORGANIZATION} and Personio already exist; the latest was made ",
+        ),
+    ],
+    ids=["one-link", "three-links"],
+)
 def test_a_long_organisation_name_in_the_warning_wraps_within_the_narrowest_window(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
     system_text: SystemText,
     open_window: WindowFactory,
     text_scale: float,
+    earlier_links: int,
+    title_text: str,
+    text_start: str,
 ) -> None:
     # The warning names the organisation typed in the form: 80 characters of it go on in
     # more lines, in the title and the text, and widen neither the warning nor the window
-    # on a 1366x768 laptop at 150 %.
+    # on a 1366x768 laptop at 150 %; nor do they when it says how many links there are.
     assert len(LONG_ORGANIZATION) == 80
     window = open_on(AT_150, text_scale, monkeypatch, system_text, open_window)
-    banner = show_the_warning(qtbot, window, LONG_ORGANIZATION)
+    banner = show_the_warning(qtbot, window, LONG_ORGANIZATION, earlier_links)
 
     title = named(banner, QLabel, "duplicateBannerTitle")
     label = named(banner, QLabel, "duplicateBannerLabel")
-    assert title.text() == f"A link for {LONG_ORGANIZATION} already exists"
-    assert label.text().startswith(f"A link for {LONG_ORGANIZATION} and Personio was already")
+    assert title.text() == title_text
+    assert label.text().startswith(text_start), label.text()
     assert window.width() + WINDOW_FRAME[0] <= AT_150.width()
     area = scroll_area_around(banner)
     assert area is not None

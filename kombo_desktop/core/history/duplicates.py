@@ -21,15 +21,12 @@ from kombo_desktop.core.letters import fold, organization_key, without_lone_surr
 from kombo_desktop.core.link_request import LinkRequest
 from kombo_desktop.core.vocabulary import Category
 
-# Candidates come from the three per-profile indexes and, when the Kombo environment is known,
-# the three per-environment ones; a customer id, when both sides have one, decides alone. NULL
-# parameters (no tool, no e-mail, no environment...) match nothing, as intended. The newest is
-# the one made last as far as can be known (see .ordering: a link dated later than now, by a
-# clock that was ahead, is not newer than one saved after it); each row ends with that time.
-# Only the fixed column list is put into the text; every value is a bound parameter.
-_DUPLICATE: Final = f"""
-    SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made
-    FROM links
+# The earlier links a new one would duplicate (see ``find_duplicate``). Candidates come from the
+# three per-profile indexes and, when the Kombo environment is known, the three per-environment
+# ones; a customer id, when both sides have one, decides alone. NULL parameters (no tool, no
+# e-mail, no environment...) match nothing, as intended. Only fixed text (the column list) is
+# put into the queries made with it; every value is a bound parameter.
+_MATCHING: Final = """
     WHERE id IN (
             SELECT id FROM links WHERE profile = :profile AND origin_id = :origin_id
             UNION ALL
@@ -57,7 +54,20 @@ _DUPLICATE: Final = f"""
             ELSE (tool = :tool AND (category IS NULL OR :category IS NULL
                                     OR category = :category))
                 OR (tool IS NULL AND category = :category) END
+"""
+# The newest of them is the one made last as far as can be known (see .ordering: a link dated
+# later than now, by a clock that was ahead, is not newer than one saved after it); each row
+# ends with that time.
+_DUPLICATE: Final = f"""
+    SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made FROM links {_MATCHING}
     ORDER BY made DESC, id DESC LIMIT 1
+"""  # noqa: S608
+# How many of them are the organisation's own: made for it (as ``organization_key`` compares
+# names) or naming none, as the warning tells another organisation's link apart
+# (``made_for_another_organization``). Read through the same indexes.
+_COUNT_FOR_THE_ORGANIZATION: Final = f"""
+    SELECT count(*) FROM links {_MATCHING}
+        AND (coalesce(organization, '') = '' OR organization_key = :organization_key)
 """  # noqa: S608
 
 
@@ -70,6 +80,11 @@ class DuplicateCheck(ABC):
         links waiting to be saved in it (made all the same), or None; read under the store's
         lock. Each row ends with the time it counts as made at ``parameters["now"]`` (see
         :mod:`.ordering`)."""
+
+    @abstractmethod
+    def _total_count(self, query: str, parameters: Mapping[str, object]) -> int:
+        """The sum of the counts ``query`` returns from the history and from the links
+        waiting to be saved in it; read under the store's lock."""
 
     def find_duplicate(
         self,
@@ -120,23 +135,19 @@ class DuplicateCheck(ABC):
         So a different customer id means a different customer even under the same name, and an
         earlier entry made without a customer id is still caught by name or e-mail.
         """
-        chosen_tool = optional_text(tool)
-        if chosen_tool is None and category is None:
-            return None
-        parameters = {
-            "profile": without_lone_surrogates(profile),
-            "origin_id": optional_text(origin_id),
-            # An empty name or address must not match every other empty one.
-            "organization_key": organization_key(organization) or None,
-            "email_key": fold(email) or None,
-            "tool": chosen_tool,
-            "category": None if category is None else Category(category).value,
-            "now": stored_time(as_utc(now or datetime.now(UTC))),
-            "demo": None if demo is None else int(demo),
-            "remote_environment": optional_text(remote_environment),
-            "environment_id": optional_text(environment_id),
-        }
-        return self._newest_entry(_DUPLICATE, parameters)
+        parameters = _parameters(
+            profile,
+            origin_id=origin_id,
+            organization=organization,
+            email=email,
+            category=category,
+            tool=tool,
+            now=now,
+            demo=demo,
+            remote_environment=remote_environment,
+            environment_id=environment_id,
+        )
+        return None if parameters is None else self._newest_entry(_DUPLICATE, parameters)
 
     def duplicate_of(
         self,
@@ -148,15 +159,83 @@ class DuplicateCheck(ABC):
         environment_id: str | None = None,
     ) -> HistoryEntry | None:
         """:meth:`find_duplicate` for a link request about to be sent."""
-        return self.find_duplicate(
-            profile,
-            origin_id=request.end_user_origin_id,
-            organization=request.end_user_organization_name,
-            email=request.end_user_email,
-            category=request.integration_category,
-            tool=request.integration_tool,
-            now=now,
-            demo=demo,
-            remote_environment=request.remote_environment,
-            environment_id=environment_id,
-        )
+        parameters = _request_parameters(request, profile, now, demo, environment_id)
+        return None if parameters is None else self._newest_entry(_DUPLICATE, parameters)
+
+    def count_own_duplicates(
+        self,
+        request: LinkRequest,
+        *,
+        profile: str,
+        now: datetime | None = None,
+        demo: bool | None = False,
+        environment_id: str | None = None,
+    ) -> int:
+        """How many of the still-valid earlier links :meth:`duplicate_of` chooses the newest
+        of for ``request`` are for its own organisation: made for it (its name written any way
+        ``organization_key`` ignores) or for no organisation named. Another organisation's,
+        found by the same e-mail address or customer id, are not counted: the warning names
+        the form's customer only for links of its own.
+
+        The warning says "3 links for Acme GmbH already exist": the person learns that the
+        customer was sent several, not only the latest. One count through the duplicate
+        check's indexes (see ``_MATCHING``), however long the history."""
+        parameters = _request_parameters(request, profile, now, demo, environment_id)
+        if parameters is None:
+            return 0
+        return self._total_count(_COUNT_FOR_THE_ORGANIZATION, parameters)
+
+
+def _request_parameters(
+    request: LinkRequest,
+    profile: str,
+    now: datetime | None,
+    demo: bool | None,
+    environment_id: str | None,
+) -> dict[str, object] | None:
+    """The bound parameters of ``_MATCHING`` for a link request about to be sent."""
+    return _parameters(
+        profile,
+        origin_id=request.end_user_origin_id,
+        organization=request.end_user_organization_name,
+        email=request.end_user_email,
+        category=request.integration_category,
+        tool=request.integration_tool,
+        now=now,
+        demo=demo,
+        remote_environment=request.remote_environment,
+        environment_id=environment_id,
+    )
+
+
+def _parameters(
+    profile: str,
+    *,
+    origin_id: str | None,
+    organization: str | None,
+    email: str | None,
+    category: Category | None,
+    tool: str | None,
+    now: datetime | None,
+    demo: bool | None,
+    remote_environment: str | None,
+    environment_id: str | None,
+) -> dict[str, object] | None:
+    """The bound parameters of ``_MATCHING`` (see ``find_duplicate``); None when neither a
+    tool nor a kind of system is given, which nothing duplicates."""
+    chosen_tool = optional_text(tool)
+    if chosen_tool is None and category is None:
+        return None
+    return {
+        "profile": without_lone_surrogates(profile),
+        "origin_id": optional_text(origin_id),
+        # An empty name or address must not match every other empty one.
+        "organization_key": organization_key(organization) or None,
+        "email_key": fold(email) or None,
+        "tool": chosen_tool,
+        "category": None if category is None else Category(category).value,
+        "now": stored_time(as_utc(now or datetime.now(UTC))),
+        "demo": None if demo is None else int(demo),
+        "remote_environment": optional_text(remote_environment),
+        "environment_id": optional_text(environment_id),
+    }

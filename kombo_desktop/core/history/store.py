@@ -515,6 +515,14 @@ class HistoryStore(Recording, DuplicateCheck):
             return found[1][2]  # saved after the link dated later than now
         return max(found, key=lambda one: one[:2])[2] if found else None
 
+    def _total_count(self, query: str, parameters: Mapping[str, object]) -> int:
+        """The count ``query`` gives in the file, and in the links waiting to be saved in it
+        (the duplicate check knows them too)."""
+        with self._locked(_READ_FAILED) as conn:
+            (saved,) = conn.execute(query, parameters).fetchone()
+            waiting = self._waiting.first_row(query, parameters)
+        return int(saved) + (int(str(waiting[0])) if waiting is not None else 0)
+
     # ----------------------------------------------------------------------------- lifecycle
 
     def close(self) -> None:
