@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -89,6 +90,7 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.history_panel import HistoryPanel
     from kombo_desktop.ui.made_link import MadeLink
     from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.shown_link import ShownLink
 
 _log = logging.getLogger(__name__)
 
@@ -385,8 +387,8 @@ class HistoryFeature(QObject):
     def _name_when_kombo_does(self, made: MadeLink) -> None:
         """A reconnection link made before Kombo said whose integration it is (pressed at once
         after pasting the id, or Kombo was slow to answer) has an entry naming no customer:
-        it is given the organisation once Kombo names it. Only the history changes: nothing
-        is shown, and in screen-sharing mode the history is not on screen."""
+        it is given the organisation once Kombo names it. So is the link on show, its title
+        and its invitation, if it is still this one (``_name_on_show``)."""
         request, customer = made.request, made.customer
         if not isinstance(request, RelinkRequest) or (
             customer.organization or customer.email or customer.origin_id
@@ -395,10 +397,37 @@ class HistoryFeature(QObject):
         lookup = self.window.integration_lookup
         if lookup is None:
             return
-        lookup.when_answered(
-            request.integration_id,
-            lambda info: self._history.when_open(lambda: self._name_in_history(made.url, info)),
-        )
+        shown = self.window.resultPanel.shown if made.shown else None
+        if shown is not None and shown.url != made.url:
+            shown = None
+
+        def named(info: IntegrationInfo) -> None:
+            self._history.when_open(lambda: self._name_in_history(made.url, info))
+            if shown is not None:
+                self._name_on_show(shown, info)
+
+        lookup.when_answered(request.integration_id, named)
+
+    def _name_on_show(self, shown: ShownLink, info: IntegrationInfo) -> None:
+        """Name the organisation Kombo gave (``info``) in the title of the reconnection link
+        ``shown`` and in its invitation, if it is still the link on show. Without it the
+        invitation asked "your company" to reconnect, and the title named no one, while the
+        history named the customer. A link shown since (another customer's, maybe, made
+        meanwhile) is left as it is: the name is not its customer's. In screen-sharing mode
+        the title leaves the organisation out, as the reconnection tab does."""
+        if not info.organization or not self.window.resultPanel.name_organization(
+            shown, info.organization
+        ):
+            return
+        context = self.invitationBar.context
+        if context is not None and context.url == shown.url and context.organization is None:
+            self.invitationBar.set_context(
+                replace(
+                    context,
+                    organization=info.organization,
+                    category=context.category or info.category,
+                )
+            )
 
     def _name_in_history(self, url: str, info: IntegrationInfo) -> None:
         """Name the organisation Kombo gave (``info``) in the entry of the reconnection link

@@ -219,6 +219,9 @@ class ResultPanel(QFrame):
         super().__init__(parent)
         self.setObjectName("resultCard")
         self.shown: ShownLink | None = None
+        # Counts the links shown (and the panel cleared): the same link named meanwhile
+        # (``name_organization``) is still the same showing of it, a link shown again is not.
+        self._showings = 0
         self._save_places = save_places or SavePlaces()
         # Writes a saved QR code, and remembers its folder, off the UI thread: the window's,
         # which stops them when it closes. Without one (a panel on its own) the panel's own.
@@ -633,6 +636,7 @@ class ResultPanel(QFrame):
 
     def clear(self) -> None:
         self.shown = None
+        self._showings += 1
         self._name_the_link()
         self._expiry_check.stop()
         self._set_expired_look(False)
@@ -648,6 +652,7 @@ class ResultPanel(QFrame):
         """Show the link at once; the QR code follows when it is computed (on a worker thread,
         through ``qr_preparer``), so the link is painted without waiting for the code."""
         self.shown = link
+        self._showings += 1
         self._name_the_link()
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
@@ -670,6 +675,19 @@ class ResultPanel(QFrame):
             self.qr_preparer(url, lambda: self._render_qr(url))
         else:
             QTimer.singleShot(0, self, lambda: self._render_qr(url))
+
+    def name_organization(self, link: ShownLink, organization: str) -> bool:
+        """Name ``organization`` as the customer of ``link``, a reconnection link whose
+        customer Kombo named only after it was shown: in its title (outside screen-sharing
+        mode) and its QR code's file name. False, and nothing changed, when another link is
+        on show by now."""
+        if self.shown is not link:
+            return False
+        from dataclasses import replace
+
+        self.shown = replace(link, organization=organization)
+        self._name_the_link()
+        return True
 
     def focus_link(self) -> None:
         """The keyboard on the link just shown, where the copy keys copy it at once (see
@@ -865,7 +883,7 @@ class ResultPanel(QFrame):
         from kombo_desktop.ui.qr_save_dialog import ask_qr_file
         from kombo_desktop.ui.save_names import may_replace, name_to_save
 
-        shown = self.shown
+        shown, showing = self.shown, self._showings
         # In the folder, and as the type, the person chose last time; a demo's file says so.
         private = self._in_screen_sharing()
         stem = shown.file_stem(private)
@@ -875,7 +893,7 @@ class ResultPanel(QFrame):
         if answer is None:
             return  # the person closed the dialog
         path, chosen_type = answer
-        if self.shown is not shown:
+        if self._showings != showing:
             self.notice.emit(
                 f"Another link is shown now, so no QR code was saved. Click “{SAVE_QR_TEXT}” "
                 "again to save its code.",

@@ -4,13 +4,14 @@ the (demo) Kombo service; in screen-sharing mode without the organisation's name
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import keyring
 import pytest
-from PySide6.QtWidgets import QFileDialog, QLabel
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -36,6 +37,7 @@ from tests.ui.conftest import (
     lookup_of,
     make_link,
     wait_for_lookup,
+    wait_qr_saved,
     wait_until_ready,
     wait_until_settled,
 )
@@ -489,24 +491,11 @@ def test_a_reconnection_links_customer_named_by_kombo_after_the_link_reaches_the
     it then, in the file and in the panel, and the search finds it."""
     monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
     answer = threading.Event()
-    described = described_by_kombo("Personio", "Acme GmbH")
-
-    def respond(request: RecordedRequest) -> Reply:
-        if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
-            answer.wait(timeout=30)
-            return described
-        return tools_or(Reply.link(NEW_LINK))(request)
-
-    with FaultServer(fallback=respond) as server:
+    with FaultServer(fallback=answering_late(answer)) as server:
         try:
             window = open_window("--api-base", server.base_url)
-            lookup_of(qtbot, window)
-            qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
             feature = open_history(qtbot, window)
-            window.show_relink_mode()
-            window.relinkIntegrationEdit.setText(INTEGRATION_ID)
-            window.relinkButton.click()
-            qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+            relink_before_the_answer(qtbot, window)
             saved: list[bool] = []
             window.history.when_saved(lambda: saved.append(True))
             qtbot.waitUntil(lambda: saved != [], timeout=10_000)
@@ -521,6 +510,135 @@ def test_a_reconnection_links_customer_named_by_kombo_after_the_link_reaches_the
         qtbot.waitUntil(lambda: shown_entries(feature)[0].organization == "Acme GmbH")
         assert len(shown_entries(feature)) == 1
         window.close()
+
+
+def test_the_reconnection_link_on_show_is_named_when_kombo_names_its_customer_late(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kombo named the organisation only after the link was made: the history entry was given
+    it, but the link on show kept a title without it, and its invitation still asked "your
+    company" to reconnect."""
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    with FaultServer(fallback=answering_late(answer)) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            assert window.screen_sharing.on
+            window.screen_sharing.privacySwitch.click()  # off: the title may name it
+            relink_before_the_answer(qtbot, window)
+            assert result_title(window).accessibleName() == "Reconnection link · Personio"
+            assert "Acme GmbH" not in copied_invitation(window)
+        finally:
+            answer.set()
+        named = "Reconnection link · Personio · Acme GmbH"
+        qtbot.waitUntil(lambda: result_title(window).accessibleName() == named, timeout=10_000)
+        assert window.linkField.text() == NEW_LINK
+        invitation = copied_invitation(window)
+        assert "Acme GmbH" in invitation and NEW_LINK in invitation
+        window.close()
+
+
+def test_a_late_name_is_not_given_to_a_link_made_since(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The person made another customer's link before Kombo named the reconnection's: that
+    link, on show now, must not be titled or invited as the reconnection's customer's."""
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    with FaultServer(fallback=answering_late(answer)) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            window.screen_sharing.privacySwitch.click()  # off: the title may name it
+            relink_before_the_answer(qtbot, window)
+            window.show_create_mode()
+            fill_form(window, email="b.meyer@globex.example", organization="Globex")
+            window.createButton.click()
+            qtbot.waitUntil(lambda: window.linkField.text() == ANOTHER_LINK, timeout=10_000)
+            wait_until_ready(qtbot, window)
+            shown_before = window.resultPanel.shown
+            title_before = result_title(window).accessibleName()
+        finally:
+            answer.set()
+        # The history is given the name: the answer has come and been used.
+        qtbot.waitUntil(lambda: window.history.store.search("Acme GmbH") != [], timeout=10_000)
+        wait_until_settled(qtbot, window)
+        assert window.resultPanel.shown is shown_before
+        assert result_title(window).accessibleName() == title_before
+        invitation = copied_invitation(window)
+        assert ANOTHER_LINK in invitation and "Acme GmbH" not in invitation
+        window.close()
+
+
+def test_a_qr_code_is_saved_though_kombo_named_the_customer_while_the_dialog_was_open(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Named while the person chose where to save its code, the link is still the one on show:
+    # "Another link is shown now" would be untrue, and the code would not be saved.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    target = tmp_path / "code.png"
+    with FaultServer(fallback=answering_late(answer)) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            window.screen_sharing.privacySwitch.click()  # off: the title may name it
+            relink_before_the_answer(qtbot, window)
+            named = "Reconnection link · Personio · Acme GmbH"
+
+            def save_dialog(*_args: object) -> tuple[str, str]:
+                answer.set()  # Kombo answers while the dialog is open
+                qtbot.waitUntil(
+                    lambda: result_title(window).accessibleName() == named, timeout=10_000
+                )
+                return str(target), "PNG picture (*.png)"
+
+            monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+            window.exportQrButton.click()
+        finally:
+            answer.set()
+        wait_qr_saved(qtbot, window)
+        assert "Another link" not in window.statusLabel.text()
+        assert target.exists()
+        window.close()
+
+
+ANOTHER_LINK = "https://connect.kombo.dev/v1?token=another"
+
+
+def answering_late(answer: threading.Event) -> Callable[[RecordedRequest], Reply]:
+    """Kombo answering whose ``INTEGRATION_ID`` is (Acme GmbH's) only once ``answer`` is set,
+    as the real service may answer the lookup slower than the demo; a reconnection link is
+    ``NEW_LINK``, a new link ``ANOTHER_LINK``."""
+    described = described_by_kombo("Personio", "Acme GmbH")
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
+            answer.wait(timeout=30)
+            return described
+        if request.path.endswith("/connect/create-link"):
+            return Reply.link(ANOTHER_LINK)
+        return tools_or(Reply.link(NEW_LINK))(request)
+
+    return respond
+
+
+def relink_before_the_answer(qtbot: QtBot, window: MainWindow) -> None:
+    """A reconnection link for ``INTEGRATION_ID`` made before Kombo said whose it is."""
+    lookup_of(qtbot, window)
+    qtbot.waitUntil(lambda: window.history.is_open, timeout=10_000)
+    window.show_relink_mode()
+    window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+    wait_until_ready(qtbot, window)
+
+
+def copied_invitation(window: MainWindow) -> str:
+    """The invitation "Copy invitation" puts on the clipboard for the link on show."""
+    QGuiApplication.clipboard().clear()
+    copy = window.findChild(QPushButton, "copyInvitationButton")
+    assert copy is not None and copy.isEnabled()
+    copy.click()
+    return QGuiApplication.clipboard().text()
 
 
 def make_reconnection_link(qtbot: QtBot, window: MainWindow) -> ShownLink:
