@@ -221,7 +221,7 @@ class DuplicateFlow:
 
         try:
             count = self._feature.store.count_own_duplicates(
-                request, **self._where_links_go(target)
+                request, **self._where_links_go(target), demo_origin=self._feature.demo_origin()
             )
         except (HistoryError, RuntimeError) as error:
             _log.warning("Counting earlier links failed: %s", error)

@@ -1591,6 +1591,25 @@ def test_an_earlier_link_naming_no_organisation_counts_as_the_customers(
     assert own_duplicates(store) == 2
 
 
+def test_demo_links_of_an_ended_demo_are_not_counted(store: HistoryStore) -> None:
+    # Each start of the demo gets an address of its own: the links of an earlier one lead
+    # nowhere, and the warning never offers them.
+    now = datetime.now(UTC)
+    for n, origin in enumerate(["http://127.0.0.1:5001", *["http://127.0.0.1:5002"] * 2]):
+        url = f"{origin}/demo/connect?token=DEMO-{n}"
+        record_request(store, ACME_PERSONIO, url, profile="default", created_at=now, is_demo=True)
+
+    def counted(demo_origin: str | None) -> int:
+        return store.count_own_duplicates(
+            ACME_PERSONIO, profile="default", demo=True, demo_origin=demo_origin
+        )
+
+    assert counted("http://127.0.0.1:5002") == 2
+    assert counted("http://127.0.0.1:5001") == 1
+    assert counted("http://127.0.0.1:500") == 0  # not the address of either
+    assert counted(None) == 0  # no demo runs
+
+
 def test_counting_the_customers_earlier_links_reads_indexes_not_every_row(
     store: HistoryStore, store_path: Path
 ) -> None:
@@ -1610,6 +1629,7 @@ def test_counting_the_customers_earlier_links_reads_indexes_not_every_row(
         "demo": 0,
         "remote_environment": None,
         "environment_id": "env-prod",
+        "demo_origin": None,
     }
     conn = sqlite3.connect(store_path)
     try:

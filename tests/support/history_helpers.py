@@ -40,11 +40,16 @@ def record_hour_long_link(
 
 
 def record_demo_link(
-    window: MainWindow, token: str, made: datetime, *, organization: str = "Acme GmbH"
+    window: MainWindow,
+    token: str,
+    made: datetime,
+    *,
+    organization: str = "Acme GmbH",
+    origin: str | None = None,
 ) -> HistoryEntry:
-    """A Personio link of this demo session for ``organization`` (by default the customer
-    ``fill_form`` types, with its e-mail address), made at ``made`` by this computer's clock,
-    recorded as the window records one."""
+    """A Personio link of this demo session (or of the demo service that ran at ``origin``)
+    for ``organization`` (by default the customer ``fill_form`` types, with its e-mail
+    address), made at ``made`` by this computer's clock, recorded as the window records one."""
     assert window.demo_server is not None and window.target is not None
     request = LinkRequest.from_form(
         email="anna@example.com", organization_name=organization, tool="personio"
@@ -52,7 +57,7 @@ def record_demo_link(
     return record_request(
         history_of(window).store,
         request,
-        f"{window.demo_server.origin}/demo/connect?token={token}",
+        f"{origin or window.demo_server.origin}/demo/connect?token={token}",
         profile=window.target.profile,
         created_at=made,
         is_demo=True,

@@ -1014,9 +1014,10 @@ def test_the_warning_says_how_many_links_the_customer_already_has(
     # Three links for Acme GmbH and Personio: the warning named only the latest, and the
     # person took it for the only one. Counted are the form's customer's own, whichever way
     # the history spells its name; another organisation's link with the same e-mail address
-    # is neither counted nor named.
+    # is neither counted nor named, and a link of an earlier demo session leads nowhere.
     now = datetime.now(UTC)
     record_demo_link(demo_window, "DEMO-globex", now - timedelta(hours=3), organization="Globex")
+    record_demo_link(demo_window, "DEMO-ended", now - timedelta(hours=3), origin="http://[::1]:9")
     record_for_acme(demo_window, "DEMO-first", now - timedelta(hours=2))
     record_for_acme(demo_window, "DEMO-second", now - timedelta(hours=1))
     latest = record_demo_link(

@@ -64,10 +64,12 @@ _DUPLICATE: Final = f"""
 """  # noqa: S608
 # How many of them are the organisation's own: made for it (as ``organization_key`` compares
 # names) or naming none, as the warning tells another organisation's link apart
-# (``made_for_another_organization``). Read through the same indexes.
+# (``made_for_another_organization``); and, of demo links, those of the demo service running at
+# ``:demo_origin`` (``HistoryEntry.from_an_ended_demo``). Read through the same indexes.
 _COUNT_FOR_THE_ORGANIZATION: Final = f"""
     SELECT count(*) FROM links {_MATCHING}
         AND (coalesce(organization, '') = '' OR organization_key = :organization_key)
+        AND (demo = 0 OR substr(url, 1, length(:demo_origin) + 1) = :demo_origin || '/')
 """  # noqa: S608
 
 
@@ -170,12 +172,15 @@ class DuplicateCheck(ABC):
         now: datetime | None = None,
         demo: bool | None = False,
         environment_id: str | None = None,
+        demo_origin: str | None = None,
     ) -> int:
         """How many of the still-valid earlier links :meth:`duplicate_of` chooses the newest
         of for ``request`` are for its own organisation: made for it (its name written any way
         ``organization_key`` ignores) or for no organisation named. Another organisation's,
         found by the same e-mail address or customer id, are not counted: the warning names
-        the form's customer only for links of its own.
+        the form's customer only for links of its own. Nor are demo links of a demo service
+        no longer running (``demo_origin`` is the address of the one running, None when none
+        does): they lead nowhere, and the warning never offers them.
 
         The warning says "3 links for Acme GmbH already exist": the person learns that the
         customer was sent several, not only the latest. One count through the duplicate
@@ -183,6 +188,7 @@ class DuplicateCheck(ABC):
         parameters = _request_parameters(request, profile, now, demo, environment_id)
         if parameters is None:
             return 0
+        parameters["demo_origin"] = demo_origin
         return self._total_count(_COUNT_FOR_THE_ORGANIZATION, parameters)
 
 
