@@ -82,7 +82,7 @@ _CREATE_ANYWAY_DOES = "Send the request to Kombo anyway."
 # window 900 pixels wide; "choose what to do" is left to the buttons right under it and to the
 # status line. Where it needs more lines, the warning takes them (see resizeEvent).
 CONSEQUENCE = (
-    "A new link would let the customer set up a second connection. Nothing has been sent yet."
+    "A new link would let the customer set up another connection. Nothing has been sent yet."
 )
 # When the earlier link is another organisation's (the same e-mail address or customer id):
 # the form's organisation needs a link of its own, and nothing about "this customer" holds.

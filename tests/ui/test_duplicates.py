@@ -831,8 +831,8 @@ def test_an_earlier_link_of_the_same_address_for_another_organisation_says_so(
     text = banner_text(demo_window)
     assert "Unlike the form, it was made for another organisation." in text
     assert "Acme" not in text  # screen-sharing mode: no other customer named
-    # Not "this customer", nor "a second connection": the way forward is a link of its own.
-    assert "this customer" not in text and "second connection" not in text
+    # Not "this customer", nor "another connection": the way forward is a link of its own.
+    assert "this customer" not in text and "another connection" not in text
     assert "“Create a new link anyway”" in text
     title = demo_window.findChild(QLabel, "duplicateBannerTitle")
     assert title is not None and title.text() == "A link with these details already exists"
