@@ -231,6 +231,30 @@ def test_on_a_screen_narrower_than_the_usual_smallest_window_the_window_keeps_wi
         assert fully_visible(window.copyButton)
 
 
+def test_a_link_made_with_its_code_below_the_actions_shows_copy_link_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # On a 1280x720 laptop at 150 % with larger text the result has room for its code only
+    # below the actions, and the link just made was scrolled to alone: "Copy link", the
+    # button the person presses next, was cut in half at the bottom of the window.
+    window = open_on(AT_150_SMALLER, LARGER_TEXT, monkeypatch, system_text, open_window)
+    qtbot.waitExposed(window)
+    fill_form(window)
+    make_link(qtbot, window)
+    qtbot.waitUntil(lambda: window.qrView.has_code)
+    wait_until_laid_out(qtbot)
+    assert window.resultPanel.code_below  # the case this test is about
+    result_page = named(window, QScrollArea, "resultPage")
+    for widget in (window.linkField, window.copyButton):
+        for area in (result_page, window.middleArea):
+            assert in_view_of(area, widget), (area.objectName(), widget.objectName())
+        assert fully_visible(widget), widget.objectName()
+    assert window.linkField.hasFocus()
+
+
 def test_on_a_screen_with_room_the_window_grows_to_show_the_warning_whole(
     qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
