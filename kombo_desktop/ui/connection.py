@@ -43,6 +43,7 @@ NO_HOST_LABEL = "address to correct"  # the header's word for an address without
 
 DEMO_PLACE = "Demo service on this computer"
 DEMO_NEEDS = "no key needed"
+DEMO_SHORT_PLACE = "Demo service"  # in a header too narrow for more on one line
 
 # The key given when the program was started (KOMBO_API_KEY), in the words of the person at
 # the screen, who may never have heard of environment variables: short for the header, whole
@@ -92,6 +93,14 @@ class Target(NamedTuple):
             return f"{DEMO_PLACE} · {DEMO_NEEDS}"
         label = f"Profile: {self.profile} · {self.region}"
         return f"{label} · {RUN_KEY_SHORT}" if self.run_key else label
+
+    @property
+    def shorter_labels(self) -> tuple[str, ...]:
+        """Shorter forms of :attr:`label`, longest first, for a header too narrow for it on
+        one line. Only the demo's: the amber bar above says what it is, and its label took two
+        or three lines of the header on a small laptop. A profile keeps its name and region,
+        which say where links go."""
+        return (DEMO_PLACE, DEMO_SHORT_PLACE) if self.demo else ()
 
     @property
     def place(self) -> str:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -102,6 +103,56 @@ class HeaderTitle(OneLineTitle):
         return inside + margins.left() + margins.right()
 
 
+class ProfileLine(QLabel):
+    """The active profile under the program's name: its whole label where that fits on one
+    line, else the longest of its shorter forms that does (``Target.shorter_labels``), the
+    whole label then first in the tooltip. The last form wraps should even it not fit, as a
+    long profile name does (it may be one long word, cut at the edge: ``wrap_within_width``).
+
+    At 829 pixels across (a 1280x720 laptop at 150 %) the demo's "Demo service on this
+    computer · no key needed" wrapped onto a second line, and with twice the usual text took
+    three, which the window, too short for all its parts, took from the status line's buttons.
+    It asks for the whole label's width (``sizeHint``), never for the form shown, so the form
+    it shows cannot change the width that chose it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        set_enum(self, "textFormat", "PlainText")
+        self.setObjectName("profileLabel")
+        self.setAccessibleName("Active profile")
+        wrap_within_width(self)
+        self._forms: tuple[str, ...] = ("",)
+        self._tip = ""
+
+    def show_forms(self, forms: tuple[str, ...], tip: str) -> None:
+        """Show the first of ``forms`` (the whole label) or a shorter one; ``tip`` is what the
+        tooltip says of it."""
+        self._forms, self._tip = forms, tip
+        self.updateGeometry()  # a new whole width (``sizeHint``)
+        self._choose_text()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(self._across(self._forms[0]), super().sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._choose_text()
+
+    def _across(self, text: str) -> int:
+        margins = self.contentsMargins()
+        inside = self.fontMetrics().horizontalAdvance(text) + 2 * self.margin()
+        return inside + margins.left() + margins.right()
+
+    def _choose_text(self) -> None:
+        forms, width = self._forms, self.width()
+        shown = next((form for form in forms if self._across(form) <= width), forms[-1])
+        if shown != self.text():
+            self.setText(shown)
+        tip = self._tip if shown == forms[0] else f"{forms[0]}\n{self._tip}"
+        if tip != self.toolTip():
+            self.setToolTip(tip)
+
+
 class HeaderBar(QWidget):
     """Program name with the active profile under it, and the Settings button.
 
@@ -114,11 +165,7 @@ class HeaderBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = HeaderTitle("headerTitle", "Kombo Desktop")
-        self.profileLabel = plain_label()
-        self.profileLabel.setObjectName("profileLabel")
-        self.profileLabel.setAccessibleName("Active profile")
-        set_enum(self.profileLabel, "textFormat", "PlainText")
-        wrap_within_width(self.profileLabel)  # a profile name may be one long word
+        self.profileLabel = ProfileLine()
         self.settingsButton = push_button("settingsButton", "Settings…", "Open settings")
         self.settingsButton.clicked.connect(self.settings_requested)
         names = QVBoxLayout()
@@ -143,10 +190,12 @@ class HeaderBar(QWidget):
         """Show where new links go: the compact label on screen, and in words for a screen
         reader and the tooltip (they read "Active profile: Profile: default · EU" and a
         sentence fragment)."""
-        self.profileLabel.setText(target.label)
         self.profileLabel.setAccessibleName(f"Active profile: {target.spoken_label}")
         tip = DEMO_PROFILE_TIP if target.demo else PROFILE_TIP
-        self.profileLabel.setToolTip(f"{tip} {RUN_KEY_TIP}" if target.run_key else tip)
+        self.profileLabel.show_forms(
+            (target.label, *target.shorter_labels),
+            f"{tip} {RUN_KEY_TIP}" if target.run_key else tip,
+        )
 
 
 class FirstRunNotice(QFrame):

@@ -34,6 +34,7 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
+from kombo_desktop.ui.header import DEMO_PROFILE_TIP
 from kombo_desktop.ui.main_window import (
     CREATE_TAB,
     MINIMUM_SIZE,
@@ -830,3 +831,63 @@ def test_a_long_organisation_name_in_the_warning_wraps_within_the_narrowest_wind
         assert (
             part.height() >= part.heightForWidth(part.width()) > 1.5 * part.fontMetrics().height()
         )
+
+
+# -- the header and the demo bar on the laptop's screen ---------------------------------------
+
+
+def on_one_line(label: QLabel) -> bool:
+    """``label``'s words whole on one line: no wider than its room, and one line high."""
+    metrics = label.fontMetrics()
+    return (
+        metrics.horizontalAdvance(label.text()) <= label.contentsRect().width()
+        and label.heightForWidth(label.width()) < 2 * metrics.height()
+    )
+
+
+@pytest.mark.parametrize(
+    ("screen", "text_scale"),
+    [
+        pytest.param(AT_150_SMALLER, 1.0, id="1280x720-150%"),
+        pytest.param(AT_150_SMALLER, LARGER_TEXT, id="1280x720-150%-text-150%"),
+        pytest.param(AT_150, theme.LARGEST_TEXT_SCALE, id="150%-text-200%"),
+    ],
+)
+def test_the_demos_profile_line_keeps_to_one_line(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # At 829 pixels across the header's second line, "Demo service on this computer · no key
+    # needed", wrapped onto two lines, and with twice the text onto three. It says less where
+    # the whole does not fit, and the whole in its tooltip.
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, screen, text_scale, ("--demo",), None
+    )
+    profile = window.profileLabel
+    assert window.target is not None
+    whole = window.target.label
+    assert on_one_line(profile), profile.text()
+    assert profile.text() != whole
+    assert profile.text().startswith("Demo service")
+    assert profile.toolTip().startswith(whole)
+    assert profile.accessibleName() == f"Active profile: {window.target.spoken_label}"
+
+
+def test_with_room_the_demos_profile_line_is_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    window = open_at_start(
+        qtbot, monkeypatch, system_text, open_window, AT_100, 1.0, ("--demo",), None
+    )
+    profile = window.profileLabel
+    assert window.target is not None
+    assert profile.text() == window.target.label
+    assert on_one_line(profile)
+    assert profile.toolTip() == DEMO_PROFILE_TIP
