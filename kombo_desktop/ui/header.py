@@ -25,6 +25,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.connection import RUN_KEY_TIP, Target
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.widgets import (
+    OneLineNote,
     OneLineTitle,
     layout_of,
     plain_label,
@@ -37,6 +38,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QHideEvent, QResizeEvent
 
 DEMO_TEXT = "DEMO — links made here are not real and connect nothing"
+# On one line where the whole sentence would take more (larger text on a small laptop).
+DEMO_SHORT_TEXT = "DEMO — links are not real"
 FIRST_RUN_TEXT = (
     f"To make real links, paste your company's Kombo API key in Settings ({WHO_MANAGES_KOMBO} "
     "can set one up), or try the demo first (no key needed)."
@@ -54,7 +57,12 @@ DEMO_PROFILE_TIP = f"New links are demo links until you press “{LEAVE_DEMO_TEX
 
 
 class DemoBanner(QFrame):
-    """A strong amber bar above everything, so no screen of the demo passes for the real thing."""
+    """A strong amber bar above everything, so no screen of the demo passes for the real thing.
+
+    Its sentence keeps to one line, in short where the whole one would wrap: with twice the
+    usual text on a 1366x768 laptop at 150 % it took three lines, and the window, too short
+    for all its parts, took the height from the tallest of them, the status line's "Open
+    settings" and "Copy details" among them, cut off at the bottom."""
 
     leave_requested = Signal()
 
@@ -62,9 +70,8 @@ class DemoBanner(QFrame):
         super().__init__(parent)
         self.setObjectName("demoBanner")
         self.setAccessibleName("Demo mode")
-        self.label = plain_label(DEMO_TEXT)
-        self.label.setObjectName("demoBannerLabel")
-        self.label.setWordWrap(True)
+        self.label = OneLineNote("demoBannerLabel", DEMO_TEXT, DEMO_SHORT_TEXT)
+        self.label.setText(DEMO_TEXT)  # until laid out, when the width chooses
         self.leaveDemoButton = push_button("leaveDemoButton", LEAVE_DEMO_TEXT)
         self.leaveDemoButton.clicked.connect(self.leave_requested)
         layout = QHBoxLayout(self)

@@ -891,3 +891,41 @@ def test_with_room_the_demos_profile_line_is_whole(
     assert profile.text() == window.target.label
     assert on_one_line(profile)
     assert profile.toolTip() == DEMO_PROFILE_TIP
+
+
+@pytest.mark.parametrize("details", ["Status: 401", None], ids=["error", "note"])
+def test_in_the_demo_with_twice_the_text_the_status_lines_buttons_are_whole(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    details: str | None,
+) -> None:
+    # With twice the usual text on a 1366x768 laptop at 150 % the demo's amber bar took three
+    # lines: the window, too short for all its parts, took the height from the tallest of
+    # them, and the status line's "Open settings" and "Copy details" were cut off at the
+    # bottom, its sentence's last line too.
+    window = open_at_start(
+        qtbot,
+        monkeypatch,
+        system_text,
+        open_window,
+        AT_150,
+        theme.LARGEST_TEXT_SCALE,
+        ("--demo",),
+        None,
+    )
+    way_forward = ("Open settings", window.open_settings)
+    refused = "Kombo did not accept the API key. Open Settings and paste it again."
+    if details is None:
+        window.show_note(refused, action=way_forward)
+    else:
+        window.statusPanel.show_message(refused, "error", details, action=way_forward)
+    wait_until_laid_out(qtbot)
+    panel = window.statusPanel
+    buttons = (panel.statusActionButton, panel.detailsToggle, panel.copyDetailsButton)
+    for part in (window.statusLabel, *[button for button in buttons if not button.isHidden()]):
+        assert fully_visible(part), part.objectName()
+    for label in (window.statusLabel, window.demoBanner.label):
+        assert label.height() >= label.heightForWidth(label.width()), label.objectName()
+    assert on_one_line(window.demoBanner.label)
