@@ -700,16 +700,17 @@ class ResultPanel(QFrame):
         to first and the code after it, so both are in view wherever they fit; where they do
         not, the code is, and the link is a scroll (or Ctrl+C) away. Where the code is below
         the actions (``code_below``) it would take the link and every button out of view:
-        "Copy link" is kept in view instead, under the link. Scrolled to with the link alone,
-        it was cut in half at the bottom of a 1280x720 laptop's window at 150 % with larger
-        text."""
+        "Copy link" is kept in view instead, under the link, wherever both fit (else the link,
+        which has the focus). Scrolled to with the link alone, it was cut in half at the
+        bottom of a 1280x720 laptop's window at 150 % with larger text."""
         self.linkField.setFocus()
         kept = self.copyButton if self.code_below else self.qrView
+        above = self.linkField if self.code_below else None
         for area in scroll_areas_around(kept):
             if isinstance(area, FitScrollArea):
                 # Its border is its edge: with room under it, a code already whole in view
                 # was scrolled a few pixels all the same.
-                area.keep_in_view(kept, margin=0)
+                area.keep_in_view(kept, margin=0, above=above)
 
     def _render_qr(self, url: str) -> None:
         if self.shown is None or self.shown.url != url or self.expired:

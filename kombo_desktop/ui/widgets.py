@@ -801,6 +801,7 @@ class FitScrollArea(QScrollArea):
             app.focusChanged.connect(self._focus_moved)
         self._kept: QWidget | None = None  # see ``keep_in_view``
         self._kept_margin = theme.SPACING
+        self._kept_above: QWidget | None = None
         self.verticalScrollBar().actionTriggered.connect(self._let_go)
 
     def _focus_moved(self, _old: QWidget | None, now: QWidget | None) -> None:
@@ -810,28 +811,43 @@ class FitScrollArea(QScrollArea):
         page = self.widget()
         if now is not None and page is not None and page.isAncestorOf(now):
             kept = self._kept
-            if kept is not None and now is not kept and not kept.isAncestorOf(now):
+            went_elsewhere = now is not kept and now is not self._kept_above
+            if kept is not None and went_elsewhere and not kept.isAncestorOf(now):
                 self._let_go()  # the person went elsewhere: that is what is shown now
             QTimer.singleShot(0, self, self._show_focus)
 
-    def keep_in_view(self, widget: QWidget, margin: int = theme.SPACING) -> None:
+    def keep_in_view(
+        self, widget: QWidget, margin: int = theme.SPACING, *, above: QWidget | None = None
+    ) -> None:
         """Scroll ``widget`` (inside the page) into view, ``margin`` pixels from the view's
         edge, and back into view as the area or its page changes size, until the person
         scrolls or moves the focus to something else in the page. After "Could not reach
         Kombo…" the status line grew by three lines as the window laid itself out again, the
         area got shorter, and "Create link", the way to try again, went below its edge:
-        scrolled to at once, it would have gone out of view again."""
+        scrolled to at once, it would have gone out of view again.
+
+        ``above``: a widget over ``widget`` (the one with the focus, say) that stays in view
+        with it; where the two do not fit the view together, ``above`` is the one in view."""
         self._kept = widget
         self._kept_margin = margin
+        self._kept_above = above
         QTimer.singleShot(0, self, self._show_kept)
 
     def _let_go(self, _action: int = 0) -> None:
         self._kept = None
+        self._kept_above = None
 
     def _show_kept(self) -> None:
-        kept, page = self._kept, self.widget()
+        kept, above, page = self._kept, self._kept_above, self.widget()
         if kept is not None and page is not None and page.isAncestorOf(kept):
             self.ensureWidgetVisible(kept, 0, self._kept_margin)
+            if above is not None and page.isAncestorOf(above):
+                # Its whole height: Qt's own scroll to a line edit shows only its cursor's
+                # line, and left its top border out of view.
+                middle = above.mapTo(page, above.rect().center())
+                self.ensureVisible(
+                    middle.x(), middle.y(), 0, above.height() // 2 + self._kept_margin
+                )
 
     def _show_focus(self) -> None:
         """Scroll the field with the keyboard focus into view, if it is inside."""
