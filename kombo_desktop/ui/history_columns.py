@@ -38,6 +38,11 @@ tooltips when cut, the titles' are not).
 
 Only the header's order changes, never the model's columns, so selection, tooltips, the CSV
 export and screen readers' cell names are the same in both arrangements.
+
+A column the person makes wider or narrower (dragging its edge in the header, or double-clicking
+it) keeps that width in that arrangement while the panel exists: it was fitted again, and so
+snapped back, whenever a link was made, a page arrived or the dock's edge moved. The columns
+not touched are fitted as above, around it.
 """
 
 from __future__ import annotations
@@ -120,6 +125,9 @@ class HistoryColumns(QObject):
         super().__init__(table)
         self._table = table
         self._narrow = False
+        # The widths the person gave columns by hand, in each arrangement (narrow or not).
+        self._by_hand: dict[bool, dict[int, int]] = {False: {}, True: {}}
+        self._fitting = False  # the widths being set are this class's own
         table.viewport().installEventFilter(self)
         table.installEventFilter(self)  # its font or style changed: the texts' widths did
         model = table.model()
@@ -136,6 +144,7 @@ class HistoryColumns(QObject):
         # stretched to its edge.
         table.horizontalHeader().setStretchLastSection(False)
         self._arrange()
+        table.horizontalHeader().sectionResized.connect(self._section_resized)
 
     def set_narrow(self, narrow: bool) -> None:
         if narrow != self._narrow:
@@ -152,6 +161,27 @@ class HistoryColumns(QObject):
         self._refit()
         return False
 
+    def _section_resized(self, column: int, _old: int, width: int) -> None:
+        """Keep a width the person gave ``column`` (see the module docstring). Nothing but
+        this class and the person sets the columns' widths (the header's sections are
+        ``Interactive``, none stretched), so a width this class did not set is the person's:
+        a drag of the column's edge, or a double click on it, which fits it to its texts.
+        Telling it by the mouse on the header would need the header's viewport, which Qt
+        makes: handing it to Python made PySide6 set up every widget class it knows at the
+        history's first opening (see ``widgets.own_viewport``)."""
+        if not self._fitting:
+            self._by_hand[self._narrow][column] = width
+
+    def _set_widths(self, widths: dict[int, int]) -> None:
+        """Give the columns ``widths``, but for those the person sized by hand."""
+        by_hand = self._by_hand[self._narrow]
+        self._fitting = True
+        try:
+            for column, width in widths.items():
+                self._table.setColumnWidth(column, by_hand.get(column, width))
+        finally:
+            self._fitting = False
+
     def _refit(self, *_changed: object) -> None:
         if self._narrow:
             self._fit_first_columns()
@@ -162,8 +192,8 @@ class HistoryColumns(QObject):
         header = self._table.horizontalHeader()
         for place, column in enumerate(NARROW_ORDER if self._narrow else WIDE_ORDER):
             header.moveSection(header.visualIndex(column), place)
-        for column in WIDE_ORDER:  # beside the form, the columns a scroll away keep these
-            self._table.setColumnWidth(column, self.usual_width(column))
+        # Beside the form, the columns a scroll away keep these.
+        self._set_widths({column: self.usual_width(column) for column in WIDE_ORDER})
         self._refit()
 
     def usual_width(self, column: int) -> int:
@@ -174,28 +204,37 @@ class HistoryColumns(QObject):
     def _fit_below_the_form(self) -> None:
         """Below the form (see the module docstring): each column as wide as its texts need,
         the room left to the organisation and the e-mail address; without room for that, no
-        column wider than usual but the status, whose words stay whole."""
+        column wider than usual but the status, whose words stay whole. A column sized by hand
+        keeps its width, and the others share what it leaves."""
+        by_hand = self._by_hand[False]
         needed = {column: self.text_width(column) for column in WIDE_ORDER}
         widths = {column: min(needed[column], self.usual_width(column)) for column in WIDE_ORDER}
         widths[STATUS] = needed[STATUS] = self.text_width(STATUS, widest=None)
+        widths |= by_hand
+        needed |= by_hand
         spare = self._table.viewport().width() - sum(widths.values())
         # What holds the most first, then the others in the order of the columns.
         for column in (*ROOMY_COLUMNS, *(c for c in WIDE_ORDER if c not in ROOMY_COLUMNS)):
             more = max(0, min(spare, needed[column] - widths[column]))
             widths[column] += more
             spare -= more
-        if spare > 0:  # every text whole, and room to spare: the names and addresses take it
-            share, rest = divmod(spare, len(ROOMY_COLUMNS))
-            for place, column in enumerate(ROOMY_COLUMNS):
+        roomy = [column for column in ROOMY_COLUMNS if column not in by_hand]
+        if spare > 0 and roomy:  # every text whole, and room to spare: names and addresses
+            share, rest = divmod(spare, len(roomy))
+            for place, column in enumerate(roomy):
                 widths[column] += share + (rest if place == 0 else 0)
-        for column, width in widths.items():
-            self._table.setColumnWidth(column, width)
+        self._set_widths(widths)
 
     def _fit_first_columns(self) -> None:
+        """Beside the form (see the module docstring). A column sized by hand keeps its
+        width: the organisation takes what the others leave, unless it is the one."""
+        by_hand = self._by_hand[True]
         width = self._table.viewport().width()
-        when, status = self.when_width(), self.status_width()
-        least = self.organisation_least()
-        tool = max(self.tool_width(marked=False), least_tool := self.tool_least())
+        when = by_hand.get(WHEN, self.when_width())
+        status = by_hand.get(STATUS, self.status_width())
+        least = by_hand.get(ORGANISATION, self.organisation_least())
+        least_tool = by_hand.get(TOOL, self.tool_least())
+        tool = by_hand.get(TOOL, max(self.tool_width(marked=False), least_tool))
         beside = status  # what the view holds right of the organisation, the tool and the time
         if least + tool + when + status > width:
             # Short of room, a long tool's name gives way first, down to the sample's width;
@@ -203,16 +242,13 @@ class HistoryColumns(QObject):
             tool = max(least_tool, width - least - when - status)
             if least + tool + when + status > width:
                 beside = 0
-        organisation = max(least, width - tool - when - beside)
+        organisation = by_hand.get(ORGANISATION, max(least, width - tool - when - beside))
         # The word marking reconnections takes what the organisations' names leave: taken
         # first, it cut them to "Zürich Ver…" at 1366x768 (cut, it still reads "Reconne…").
         mark = min(self.tool_width() - tool, organisation - self.text_width(ORGANISATION))
-        if mark > 0:
+        if mark > 0 and not by_hand.keys() & {TOOL, ORGANISATION}:
             tool, organisation = tool + mark, organisation - mark
-        self._table.setColumnWidth(WHEN, when)
-        self._table.setColumnWidth(STATUS, status)
-        self._table.setColumnWidth(TOOL, tool)
-        self._table.setColumnWidth(ORGANISATION, organisation)
+        self._set_widths({WHEN: when, STATUS: status, TOOL: tool, ORGANISATION: organisation})
 
     def when_width(self) -> int:
         """Wide enough for the short time made ("28 May, 22:22") of any month, and its title."""

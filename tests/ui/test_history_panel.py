@@ -1849,6 +1849,64 @@ def test_beside_the_form_deleting_the_longest_tool_gives_its_room_back_to_the_na
     assert sum(table.columnWidth(column) for column in columns) == table.viewport().width()
 
 
+def drag_column_edge(table: QTableView, column: int, by: int) -> None:
+    """Drag ``column``'s right edge in the table's header ``by`` pixels, as the person does."""
+    header = table.horizontalHeader()
+    viewport = header.viewport()
+    edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+    start, end = QPoint(edge, header.height() // 2), QPoint(edge + by, header.height() // 2)
+    no_keys = Qt.KeyboardModifier.NoModifier
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, no_keys, start)
+    QTest.mouseMove(viewport, end)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, no_keys, end)
+
+
+def test_beside_the_form_a_column_width_the_person_dragged_stays_when_a_link_is_made(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Every link made, page read or deletion fitted the columns again: a width dragged to
+    # leave more room to the organisations' names snapped back at the next link.
+    add_entries(history_of(demo_window).store)
+    demo_window.resize(1366, 768)  # a laptop: the history opens beside the form
+    feature = open_history(qtbot, demo_window)
+    table = feature.panel.historyTable
+    organisation = table.columnWidth(ORGANISATION)
+    dragged = table.columnWidth(TOOL) - 30
+    drag_column_edge(table, TOOL, -30)
+    assert table.columnWidth(TOOL) == dragged
+
+    fill_form(demo_window, email="new@initech.example", organization="Initech")
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: [e.url for e in shown_entries(feature)][:1] == [link])
+    assert table.columnWidth(TOOL) == dragged
+    # The columns not dragged are fitted around it: the organisation takes the room left, and
+    # the four still share the view exactly.
+    assert table.columnWidth(ORGANISATION) == organisation + 30
+    columns = (ORGANISATION, TOOL, WHEN, STATUS)
+    assert sum(table.columnWidth(column) for column in columns) == table.viewport().width()
+
+
+def test_below_the_form_a_column_width_the_person_dragged_stays_when_rows_change(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    feature = open_history(qtbot, demo_window)
+    feature.panel.set_narrow(False)
+    table = feature.panel.historyTable
+    dragged = table.columnWidth(EMAIL) - 30
+    drag_column_edge(table, EMAIL, -30)
+    assert table.columnWidth(EMAIL) == dragged
+
+    select(demo_window, entries["relink"].url)
+    answer_next_box("Delete")
+    feature.panel.historyDeleteButton.click()
+    rows = feature.panel.model.rowCount()
+    qtbot.waitUntil(lambda: feature.panel.model.rowCount() == rows - 1)  # on a worker thread
+    assert table.columnWidth(EMAIL) == dragged
+    # A column not dragged is still fitted: the status as wide as its words.
+    assert table.columnWidth(STATUS) == feature.panel.columns.text_width(STATUS, widest=None)
+
+
 def add_demo_customers(window: MainWindow) -> None:
     """The rows of a demo at a customer's: two new links for Personio (one of an earlier demo
     session, "No longer works"), one for BambooHR, and a reconnection for Personio."""
