@@ -33,7 +33,14 @@ from PySide6.QtGui import QColor
 
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.clock_ahead import dated_ahead
-from kombo_desktop.core.history import EntryKind, HistoryEntry, HistoryStore, failure_words
+from kombo_desktop.core.history import (
+    EntryKind,
+    HistoryEntry,
+    HistoryStore,
+    Showing,
+    WhichLinks,
+    failure_words,
+)
 from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, LinkProblem
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES, day_text
@@ -270,6 +277,7 @@ class HistoryTableModel(QAbstractTableModel):
         # damaged entry, so a page may bring fewer entries than rows it read.
         self._next_offset = 0
         self._query = ""
+        self._showing = Showing.ALL  # see set_showing
         self._total: int | None = None
         self._exhausted = True
         self._active = False
@@ -292,6 +300,14 @@ class HistoryTableModel(QAbstractTableModel):
     @property
     def query(self) -> str:
         return self._query
+
+    @property
+    def showing(self) -> Showing:
+        return self._showing
+
+    def which_links(self) -> WhichLinks:
+        """The links listed, by whether they still work (see :meth:`set_showing`)."""
+        return WhichLinks(self._showing, self.demo_origin)
 
     @property
     def total(self) -> int | None:
@@ -325,6 +341,13 @@ class HistoryTableModel(QAbstractTableModel):
         self._forget_rows()
         if self._active:
             self._load(0)
+
+    def set_showing(self, showing: Showing, text: str | None = None) -> None:
+        """Show all links, only those that still work, or only those that no longer do
+        (expired, or of a demo that ended), matching ``text`` (None: the search set), from
+        the newest; reading starts at once."""
+        self._showing = showing
+        self.set_query(self._query if text is None else text)
 
     def _forget_rows(self) -> None:
         """Drop every loaded entry; a page still being read is dropped when it arrives."""
@@ -390,6 +413,8 @@ class HistoryTableModel(QAbstractTableModel):
             return
         self.demo_origin = origin
         self.show_statuses_again()
+        if self._showing is not Showing.ALL:  # which demo links still work changed
+            self.refresh()
 
     def refresh(self) -> None:
         """Read again from the newest (after a link was made elsewhere)."""
@@ -405,7 +430,7 @@ class HistoryTableModel(QAbstractTableModel):
         if self._loading is not None and self._loading.offset == 0:
             self.refresh()  # the first page is still being read, maybe without it
             return
-        if not self._store.matches(entry, self._query):
+        if not self._store.matches(entry, self._query, self.which_links()):
             return
         if any(row.id == entry.id for row in self._rows):
             return  # saved on a worker thread just before the page was read: listed already
@@ -493,14 +518,15 @@ class HistoryTableModel(QAbstractTableModel):
     def _load(self, offset: int) -> None:
         load = _Load(self._generation, offset)
         store, query, limit = self._store, self._query, self._page_size
+        which = self.which_links()
 
         def work(_token: object) -> _Page:
             # The count reads the whole index; one page tells whether more exist, so it is
             # needed only once per query (the panel shows it), and not even then when the
             # first page holds every entry found (see HistoryStore.first_page).
             if offset == 0:
-                return _Page(*store.first_page(query, limit))
-            return _Page(store.search(query, limit=limit, offset=offset), None)
+                return _Page(*store.first_page(query, limit, which))
+            return _Page(store.search(query, limit=limit, offset=offset, which=which), None)
 
         self._loading = load
         try:

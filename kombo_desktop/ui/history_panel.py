@@ -12,7 +12,9 @@ reason, in words. "Export to CSV" writes every entry the current search finds, n
 rows scrolled into view.
 
 The search box waits a moment after the last keystroke before asking the store, so typing a
-name reads the file once rather than once per letter.
+name reads the file once rather than once per letter. Beside it, a choice of the links listed:
+all, those that still work, or those that no longer do ("which of my links no longer work?"),
+found by the store a page at a time as the search is (see ``core.history.searching``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from kombo_desktop.core.history import (
     HistoryEntry,
     HistoryError,
     HistoryStore,
+    Showing,
     csv_separator,
     export_csv,
     failure_words,
@@ -74,6 +77,7 @@ from kombo_desktop.ui.widgets import (
     action_button,
     announce,
     chain_tab_order,
+    enum_combo,
     hand_over_focus,
     own_viewport,
     plain_label,
@@ -86,6 +90,12 @@ SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
 EXPORTING_TEXT = "Saving the history…"
+# The choice of the links listed, beside the search box.
+SHOWING_NAMES = {
+    Showing.ALL: "All links",
+    Showing.WORKING: "Links that still work",
+    Showing.NOT_WORKING: "Links that no longer work",
+}
 
 
 class _EntryTable(QTableView):
@@ -174,6 +184,13 @@ class HistoryPanel(QWidget):
             "whose it is and until when it works."
         )
         self.historySearchEdit.setClearButtonEnabled(True)
+        self.historyShowingCombo = enum_combo(
+            "historyShowingCombo", "Which links to show", SHOWING_NAMES, Showing.ALL
+        )
+        self.historyShowingCombo.setAccessibleDescription(
+            "Lists all links, only those that still work, or only those that no longer work: "
+            "expired, or made by an earlier demo."
+        )
         self.historyCountLabel = plain_label()
         self.historyCountLabel.setObjectName("historyCountLabel")
         self.historyCountLabel.setProperty("class", "hint")
@@ -284,7 +301,14 @@ class HistoryPanel(QWidget):
         layout.addWidget(self.historyTable, 1)
         layout.addLayout(self._actions)
 
-        chain_tab_order([self.historySearchEdit, self.historyTable, *self._action_buttons])
+        chain_tab_order(
+            [
+                self.historySearchEdit,
+                self.historyShowingCombo,
+                self.historyTable,
+                *self._action_buttons,
+            ]
+        )
 
     def set_narrow(self, narrow: bool) -> None:
         """Beside the form the panel is narrow: the count of links goes under the search box,
@@ -327,13 +351,21 @@ class HistoryPanel(QWidget):
         """The count beside the search box and one row of buttons under a wide table, Export
         at its right end; the count under the search box and pairs of buttons when narrow
         (threes when compact, where they fit, with the count beside the search box again)."""
-        self._top.removeWidget(self.historySearchEdit)
-        self._top.removeWidget(self.historyCountLabel)
-        self._top.addWidget(self.historySearchEdit, 0, 0)
+        for widget in (self.historySearchEdit, self.historyShowingCombo, self.historyCountLabel):
+            self._top.removeWidget(widget)
         # Floating with its buttons in threes, the panel is wide enough for the count beside
-        # the search box too, which leaves the table a row more on a short screen.
+        # the search box too, which leaves the table a row more on a short screen. Under it,
+        # the search box keeps the panel's whole width for its hint, the choice of links
+        # right of the count.
         below = self._narrow and not (self._compact and self._per_row == 3)
-        self._top.addWidget(self.historyCountLabel, *((1, 0) if below else (0, 1)))
+        if below:
+            self._top.addWidget(self.historySearchEdit, 0, 0, 1, 2)
+            self._top.addWidget(self.historyCountLabel, 1, 0)
+            self._top.addWidget(self.historyShowingCombo, 1, 1)
+        else:
+            self._top.addWidget(self.historySearchEdit, 0, 0)
+            self._top.addWidget(self.historyShowingCombo, 0, 1)
+            self._top.addWidget(self.historyCountLabel, 0, 2)
         grid, buttons = self._actions, self._action_buttons
         for button in buttons:
             grid.removeWidget(button)
@@ -359,6 +391,7 @@ class HistoryPanel(QWidget):
         self.historySearchEdit.textChanged.connect(lambda _text: self._search_timer.start())
         self.historySearchEdit.returnPressed.connect(self.apply_search)
         self._search_timer.timeout.connect(self.apply_search)
+        self.historyShowingCombo.currentIndexChanged.connect(self._showing_chosen)
         self.historyTable.selectionModel().selectionChanged.connect(self._selection_changed)
         # A double click, or Enter on the selected entry (as the system decides): show it.
         self.historyTable.activated.connect(lambda _index: self.show_selected())
@@ -411,14 +444,25 @@ class HistoryPanel(QWidget):
             self._search_to_say = True
             self.model.set_query(text)
 
+    def _showing_chosen(self, _index: int) -> None:
+        """List the links chosen beside the search box, with the search typed in it."""
+        self._search_timer.stop()
+        showing = Showing(self.historyShowingCombo.currentData())
+        if not self.model.active:
+            self.model.set_showing(showing)  # read when the panel is shown
+            return
+        self._search_to_say = True
+        self.model.set_showing(showing, self.historySearchEdit.text())
+
     def _update_count(self) -> None:
         total = self.model.total
-        query = self.model.query.strip()
+        # A search, or a choice of links: what is counted is what they find.
+        searching = bool(self.model.query.strip()) or self.model.showing is not Showing.ALL
         if not self.model.active:
             text = ""
         elif total is None:
-            text = "Searching…" if query else "Loading…"
-        elif query:
+            text = "Searching…" if searching else "Loading…"
+        elif searching:
             text = "Nothing found" if total == 0 else f"{total:,} found"
         elif total == 0:
             text = "No links made yet"
@@ -435,7 +479,8 @@ class HistoryPanel(QWidget):
         if not self._search_to_say:
             return
         self._search_to_say = False
-        if self.model.total is not None and self.historySearchEdit.hasFocus():
+        asking = (self.historySearchEdit, self.historyShowingCombo)
+        if self.model.total is not None and any(widget.hasFocus() for widget in asking):
             announce(self.historyCountLabel, self.historyCountLabel.text())
 
     def _plan_expiry_check(self) -> None:
@@ -602,12 +647,16 @@ class HistoryPanel(QWidget):
     # --- export --------------------------------------------------------------------------------
 
     def export(self) -> None:
-        """Ask where to save, then write the entries the current search finds as CSV."""
+        """Ask where to save, then write the entries the current search finds (among the
+        links chosen beside it) as CSV."""
         if self._export is not None:
             return
         self.apply_search()
-        # Named after the search, if any: the file holds those links, not the whole history.
-        search = file_name_words(self.model.query)
+        # Named after the search and the links chosen, if any: the file holds those links,
+        # not the whole history.
+        showing = self.model.showing
+        chosen = "" if showing is Showing.ALL else SHOWING_NAMES[showing]
+        search = file_name_words(f"{self.model.query} {chosen}")
         suggested = self._save_places.export_suggestion(
             f"kombo-link-history-{search + '-' if search else ''}{datetime.now():%Y-%m-%d}.csv"
         )
@@ -620,7 +669,7 @@ class HistoryPanel(QWidget):
         target = name_to_save(typed, ".csv", (".csv", ".txt", ".tsv"))
         if not may_replace(self.window(), "Export the history", typed, target):
             return
-        store, query = self._store, self.model.query
+        store, query, which = self._store, self.model.query, self.model.which_links()
         # The layout the spreadsheet on this computer opens in columns (see csv_separator).
         locale = QLocale()
         separator = csv_separator(target, locale.decimalPoint(), locale.name())
@@ -628,7 +677,7 @@ class HistoryPanel(QWidget):
         def work(token: CancelToken) -> int:
             # Read beside the store's connection: Create's duplicate check need not wait.
             # Stopped when the window closes (see ``export_closing``): it then writes nothing.
-            entries = store.export_entries(query, stop=token)
+            entries = store.export_entries(query, stop=token, which=which)
             return export_csv(entries, target, separator=separator, stop=token)
 
         def finished() -> None:

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.history import (
+    ALL_LINKS,
     CSV_HEADER,
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -32,6 +33,8 @@ from kombo_desktop.core.history import (
     HistoryError,
     HistoryStore,
     LinkStatus,
+    Showing,
+    WhichLinks,
     WriteTrouble,
     csv_separator,
     export_csv,
@@ -897,6 +900,40 @@ def test_search_pages_with_limit_and_offset(store: HistoryStore) -> None:
         store.search("firm", limit=-1)
     with pytest.raises(ValueError):
         store.search("firm", offset=-1)
+
+
+def test_a_search_keeps_to_the_links_that_still_work_or_to_those_that_no_longer_do(
+    store: HistoryStore,
+) -> None:
+    """Staff ask "which of my links no longer work?": an expired link, or a demo link of a
+    demo service no longer running, no longer works. The store finds them a page at a time,
+    counts them, exports them, and says of a link just made whether it is one of them."""
+    now = datetime.now(UTC)
+    origin = "http://127.0.0.1:5000"
+    works = add_link(store, organization="Acme works", created_at=now - timedelta(minutes=5))
+    expired = add_link(store, organization="Acme expired", created_at=T0)
+    demo = {"is_demo": True, "url": f"{origin}/connect?token=now"}
+    running_demo = add_link(store, organization="Acme demo", **demo, created_at=now)
+    ended = {"is_demo": True, "url": "http://127.0.0.1:1/connect?token=earlier"}
+    ended_demo = add_link(store, organization="Acme old demo", **ended, created_at=now)
+    add_link(store, organization="Globex", email="eva@globex.example", created_at=now)
+    working = WhichLinks(Showing.WORKING, origin)
+    not_working = WhichLinks(Showing.NOT_WORKING, origin)
+
+    assert store.search("acme", which=working) == [running_demo, works]
+    assert store.search("acme", which=not_working) == [ended_demo, expired]
+    assert store.first_page("", 1, not_working) == ([ended_demo], 2)
+    assert store.search("", limit=1, offset=1, which=not_working) == [expired]
+    assert store.count("acme", working) == 2
+    assert store.export_entries("acme", which=not_working) == [ended_demo, expired]
+    # With no demo running, no demo link works.
+    no_demo = WhichLinks(Showing.NOT_WORKING)
+    assert store.search("acme", which=no_demo) == [ended_demo, running_demo, expired]
+    # A link just made is taken into a list exactly when reading the list again shows it.
+    everything = store.search(limit=None)
+    for which in (ALL_LINKS, working, not_working, no_demo):
+        found = store.search(limit=None, which=which)
+        assert [entry for entry in everything if store.matches(entry, "", which)] == found
 
 
 def test_a_first_page_that_holds_every_match_is_read_without_counting_again(

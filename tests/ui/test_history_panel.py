@@ -33,7 +33,13 @@ from pytestqt.qtbot import QtBot
 from benchmarks.large_history import customer_name, link_of, write_large_history
 from kombo_desktop.core.demo.wire import DEMO_ENVIRONMENT_ID
 from kombo_desktop.core.demo_server import DemoKomboServer
-from kombo_desktop.core.history import CSV_HEADER, EntryKind, HistoryEntry, HistoryStore
+from kombo_desktop.core.history import (
+    CSV_HEADER,
+    EntryKind,
+    HistoryEntry,
+    HistoryStore,
+    Showing,
+)
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
@@ -54,7 +60,7 @@ from kombo_desktop.ui.history_model import (
     tool_text,
 )
 from kombo_desktop.ui.history_opening import HISTORY_IN_USE
-from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS
+from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS, SHOWING_NAMES
 from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
@@ -1041,7 +1047,8 @@ def test_tabbing_into_the_table_selects_the_newest_entry_and_arrows_go_on_from_i
     entries = add_entries(history_of(demo_window).store)
     panel = open_history(qtbot, demo_window).panel
     panel.historySearchEdit.setFocus()
-    QTest.keyClick(panel.historySearchEdit, Qt.Key.Key_Tab)
+    QTest.keyClick(panel.historySearchEdit, Qt.Key.Key_Tab)  # the choice of links
+    QTest.keyClick(panel.historyShowingCombo, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is panel.historyTable
     assert panel.selected_entry() == entries["relink"]
     assert panel.historyCopyButton.isEnabled()
@@ -1051,9 +1058,51 @@ def test_tabbing_into_the_table_selects_the_newest_entry_and_arrows_go_on_from_i
     panel.historySearchEdit.setText("acme")
     panel.apply_search()
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
-    panel.historySearchEdit.setFocus()
-    QTest.keyClick(panel.historySearchEdit, Qt.Key.Key_Tab)
+    panel.historyShowingCombo.setFocus()
+    QTest.keyClick(panel.historyShowingCombo, Qt.Key.Key_Tab)
     assert panel.selected_entry() == entries["acme"]
+
+
+def test_the_history_lists_only_the_links_that_no_longer_work_when_asked(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Which of my links no longer work?" was answered by reading every row's status. More
+    # than a page of them: the choice is made by the store, a page at a time, as a search.
+    store = history_of(demo_window).store
+    for n in range(PAGE_SIZE + 25):
+        expired = n >= 5
+        record_link(
+            store,
+            profile="default",
+            email=f"person{n}@customer{n}.example",
+            organization=f"Customer {n}",
+            category=Category.HRIS,
+            language=Language.EN,
+            link_type=LinkType.MAGIC_LINK,
+            url=f"https://connect.kombo.dev/v1?token={n}",
+            created_at=NOW - timedelta(days=400 if expired else 0, minutes=n + 1),
+        )
+    panel = open_history(qtbot, demo_window).panel
+    assert panel.historyCountLabel.text() == f"{PAGE_SIZE + 25} links"
+    assert tab_stops(panel.historySearchEdit, 1) == ["historyShowingCombo"]
+
+    combo = panel.historyShowingCombo
+    combo.setFocus()
+    QTest.keyClick(combo, Qt.Key.Key_End)  # the keyboard chooses as the mouse does
+    assert combo.currentText() == "Links that no longer work"
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == f"{PAGE_SIZE + 20} found")
+    panel.historyTable.scrollToBottom()  # the next page: still only those
+    qtbot.waitUntil(lambda: panel.model.rowCount() == PAGE_SIZE + 20)
+    statuses = {cell(demo_window, row, STATUS) for row in range(panel.model.rowCount())}
+    assert statuses == {"Expired"}
+
+    panel.historySearchEdit.setText("Customer 1")  # with a search: those it finds among them
+    panel.apply_search()
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "110 found")
+    QTest.keyClick(combo, Qt.Key.Key_Up)
+    assert combo.currentText() == "Links that still work"
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    assert [entry.organization for entry in panel.model.entries()] == ["Customer 1"]
 
 
 def test_a_click_into_the_table_selects_the_row_clicked(
@@ -1618,6 +1667,32 @@ def test_the_export_of_a_search_is_named_after_it(
         [f"kombo-link-history-{before}.csv", f"kombo-link-history-muller-sohne-{after}.csv"],
         [f"kombo-link-history-{after}.csv", f"kombo-link-history-muller-sohne-{after}.csv"],
     )  # the second one a search's: not the whole history
+
+
+def test_the_export_of_the_links_that_no_longer_work_holds_those_and_is_named_so(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = add_entries(history_of(demo_window).store)
+    panel = open_history(qtbot, demo_window).panel
+    suggested: list[str] = []
+    written = tmp_path / "export.csv"
+
+    def save_dialog(parent: object, caption: str, directory: str, filters: str) -> tuple[str, str]:
+        suggested.append(Path(directory).name)
+        return str(written), filters
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    combo = panel.historyShowingCombo
+    combo.setCurrentIndex(combo.findText(SHOWING_NAMES[Showing.NOT_WORKING]))
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    with number_settings("en_GB"):
+        panel.historyExportButton.click()
+        qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+
+    assert suggested[0].startswith("kombo-link-history-links-that-no-longer-work-")
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert [row[CSV_HEADER.index("Link")] for row in rows[1:]] == [entries["old"].url]
 
 
 def test_closing_the_export_dialog_writes_nothing(

@@ -47,10 +47,12 @@ from kombo_desktop.core.history.export import CSV_HEADER, csv_separator, export_
 from kombo_desktop.core.history.opening import held_by_another_program
 from kombo_desktop.core.history.recording import CustomerDetails
 from kombo_desktop.core.history.schema import MIGRATIONS, SCHEMA_VERSION
+from kombo_desktop.core.history.searching import ALL_LINKS, Showing, WhichLinks
 from kombo_desktop.core.history.store import HistoryStore
 from kombo_desktop.core.letters import fold
 
 __all__ = [
+    "ALL_LINKS",
     "CSV_HEADER",
     "MIGRATIONS",
     "SCHEMA_VERSION",
@@ -61,6 +63,8 @@ __all__ = [
     "HistoryError",
     "HistoryStore",
     "LinkStatus",
+    "Showing",
+    "WhichLinks",
     "WriteTrouble",
     "csv_separator",
     "export_csv",

@@ -20,12 +20,21 @@ through the index of the links (``links_by_url``) at once. Only a piece from a l
 or end makes the search read that index whole: links are Kombo's long tokens, so among
 100,000 links that takes some 0.1 to 0.25 s, a few times an ordinary search (on the
 panel's worker thread: the window does not wait for it).
+
+A search can also keep to the links that still work, or to those that no longer do
+(:class:`WhichLinks`): "which of my links no longer work?" was a scroll through every row,
+reading each one's status. Still working is what :meth:`HistoryEntry.still_works` says: not
+expired, nor made by a demo service no longer running. It is asked of each row the search
+reads (its expiry is not in the search's index): the links a page shows are found as fast as
+before when most of them still work; a count, or a search for the few that no longer work,
+reads the rows themselves (about as long as a search for a rare text, on the worker thread).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
@@ -65,6 +74,52 @@ _LINK_BEGINS_WITH: Final = (
 _LINK_CONTAINS: Final = " OR id IN (SELECT id FROM links WHERE instr(url, :link) > 0)"
 
 
+# A link that still works (see HistoryEntry.still_works): not expired, and not a demo link
+# unless the demo service running (:demo_prefix, its address and "/"; NULL: none) made it.
+_STILL_WORKS: Final = (
+    "(expires_at > :now AND NOT (demo = 1 AND"
+    " (:demo_prefix IS NULL OR substr(url, 1, length(:demo_prefix)) != :demo_prefix)))"
+)
+
+
+class Showing(StrEnum):
+    """Which links a search lists, by whether they can still be used."""
+
+    ALL = "all"
+    WORKING = "working"
+    NOT_WORKING = "not working"
+
+
+@dataclass(frozen=True)
+class WhichLinks:
+    """The links a search keeps to: all (``showing``), or those that still work or no longer
+    do, demo links working only where ``demo_origin`` says the demo service runs now (None:
+    none runs), as :meth:`HistoryEntry.still_works` says."""
+
+    showing: Showing = Showing.ALL
+    demo_origin: str | None = None
+
+    def admits(self, entry: HistoryEntry) -> bool:
+        """Whether ``entry`` is one of these links (now)."""
+        if self.showing is Showing.ALL:
+            return True
+        return entry.still_works(self.demo_origin) == (self.showing is Showing.WORKING)
+
+    def condition(self, condition: str) -> str:
+        """``condition``, kept to these links."""
+        if self.showing is Showing.ALL:
+            return condition
+        negation = "" if self.showing is Showing.WORKING else "NOT "
+        return f"({condition}) AND {negation}{_STILL_WORKS}"
+
+    def parameters(self) -> dict[str, object]:
+        origin = self.demo_origin
+        return {"demo_prefix": None if origin is None else f"{origin}/"}
+
+
+ALL_LINKS: Final = WhichLinks()
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     """What a search for one text asks SQLite: the condition, put together only from the
@@ -74,9 +129,12 @@ class SearchQuery:
     parameters: dict[str, object]
 
     @classmethod
-    def for_text(cls, text: str, now: datetime | None = None) -> SearchQuery:
-        """The search for ``text``; ``now`` (default: the current time) places the entries
-        dated later than it (see :mod:`.ordering`)."""
+    def for_text(
+        cls, text: str, now: datetime | None = None, which: WhichLinks = ALL_LINKS
+    ) -> SearchQuery:
+        """The search for ``text`` among ``which`` links; ``now`` (default: the current time)
+        places the entries dated later than it (see :mod:`.ordering`), and tells which still
+        work."""
         needle, spelt_out = search_needles(text)
         parameters: dict[str, object] = {
             "needle": needle,
@@ -93,7 +151,7 @@ class SearchQuery:
         parameters["link"] = None if link is None else link.text
         if link is not None:
             condition += _LINK_BEGINS_WITH if link.is_start else _LINK_CONTAINS
-        return cls(condition, parameters)
+        return cls(which.condition(condition), parameters | which.parameters())
 
     def entries_query(self) -> str:
         """The matching entries, newest first (see :mod:`.ordering`), each row ending with
@@ -118,8 +176,13 @@ class SearchQuery:
         return f"SELECT count(*) FROM links WHERE {self.condition}"  # noqa: S608 - as above
 
 
-def entry_matches(entry: HistoryEntry, text: str) -> bool:
-    """Whether a search for ``text`` finds ``entry``, by the rules of :class:`SearchQuery`."""
+def entry_matches(entry: HistoryEntry, text: str, which: WhichLinks = ALL_LINKS) -> bool:
+    """Whether a search for ``text`` among ``which`` links finds ``entry``, by the rules of
+    :class:`SearchQuery`."""
+    return which.admits(entry) and _text_matches(entry, text)
+
+
+def _text_matches(entry: HistoryEntry, text: str) -> bool:
     searched = search_text(
         entry.organization,
         entry.email,

@@ -45,7 +45,12 @@ from kombo_desktop.core.history.recording import (
     Recording,
 )
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
-from kombo_desktop.core.history.searching import SearchQuery, entry_matches
+from kombo_desktop.core.history.searching import (
+    ALL_LINKS,
+    SearchQuery,
+    WhichLinks,
+    entry_matches,
+)
 from kombo_desktop.core.history.snapshot import read_snapshot
 from kombo_desktop.core.history.waiting import WaitingLinks, write_trouble
 from kombo_desktop.core.letters import without_lone_surrogates
@@ -373,7 +378,12 @@ class HistoryStore(Recording, DuplicateCheck):
         return self._first_entry(_GET, {"id": entry_id})
 
     def search(
-        self, text: str = "", *, limit: int | None = 500, offset: int = 0
+        self,
+        text: str = "",
+        *,
+        limit: int | None = 500,
+        offset: int = 0,
+        which: WhichLinks = ALL_LINKS,
     ) -> list[HistoryEntry]:
         """Entries whose organisation, e-mail, customer id, tool or integration id contain
         ``text``, whose kind of system it names ("recruiting", "ATS": see
@@ -383,11 +393,12 @@ class HistoryStore(Recording, DuplicateCheck):
         Newest first. Matching ignores case, accents (typed or not, written differently, or
         German umlauts spelt out) and extra spaces; every character, including ``%``, ``_`` and
         quotes, is taken literally. An empty or blank ``text`` returns everything.
-        ``limit``/``offset`` page through long histories (``limit=None``: no limit).
+        ``limit``/``offset`` page through long histories (``limit=None``: no limit); ``which``
+        keeps to the links that still work, or to those that no longer do.
         """
         if offset < 0 or (limit is not None and limit < 0):
             raise ValueError("limit and offset must not be negative")
-        search = SearchQuery.for_text(text)
+        search = SearchQuery.for_text(text, which=which)
         params = {
             **search.parameters,
             "limit": -1 if limit is None else limit,
@@ -398,23 +409,24 @@ class HistoryStore(Recording, DuplicateCheck):
         return _readable_entries(rows)
 
     def export_entries(
-        self, text: str = "", *, stop: CancelToken | None = None
+        self, text: str = "", *, stop: CancelToken | None = None, which: WhichLinks = ALL_LINKS
     ) -> list[HistoryEntry]:
-        """Every entry :meth:`search` finds for ``text``, newest first, for the CSV export:
-        read without the store's lock, on a connection of its own (see :mod:`.snapshot`), so
-        that the duplicate check and the window's other reads do not wait for a long history
-        to be read. One snapshot: every entry saved when the read began, each once; one saved
-        meanwhile is left out. Where the file cannot be read so (a history kept in memory, a
-        file system without WAL), read through the store as :meth:`search` does. Raises
-        ExportStopped soon after ``stop`` is cancelled (the window is closing), while the rows
-        are read beside the store's connection or the entries made from them."""
+        """Every entry :meth:`search` finds for ``text`` among ``which`` links, newest first,
+        for the CSV export: read without the store's lock, on a connection of its own (see
+        :mod:`.snapshot`), so that the duplicate check and the window's other reads do not
+        wait for a long history to be read. One snapshot: every entry saved when the read
+        began, each once; one saved meanwhile is left out. Where the file cannot be read so (a
+        history kept in memory, a file system without WAL), read through the store as
+        :meth:`search` does. Raises ExportStopped soon after ``stop`` is cancelled (the window
+        is closing), while the rows are read beside the store's connection or the entries made
+        from them."""
         with self._lock:
             self._connection()  # RuntimeError after close(), as for every read
         if self.in_memory:
-            return self.search(text, limit=None)
+            return self.search(text, limit=None, which=which)
         if stop is not None and stop.cancelled:
             raise ExportStopped
-        search = SearchQuery.for_text(text)
+        search = SearchQuery.for_text(text, which=which)
         parameters = {**search.parameters, "limit": -1, "offset": 0}
         try:
             rows = read_snapshot(
@@ -426,11 +438,14 @@ class HistoryStore(Recording, DuplicateCheck):
             _log.warning("Reading the history for the export failed: %s", error)
             raise HistoryError(_READ_FAILED) from error
         if rows is None:
-            return self.search(text, limit=None)
+            return self.search(text, limit=None, which=which)
         return _readable_entries(rows, stop)
 
-    def first_page(self, text: str, limit: int) -> tuple[list[HistoryEntry], int]:
-        """The newest ``limit`` entries :meth:`search` finds for ``text``, and :meth:`count`.
+    def first_page(
+        self, text: str, limit: int, which: WhichLinks = ALL_LINKS
+    ) -> tuple[list[HistoryEntry], int]:
+        """The newest ``limit`` entries :meth:`search` finds for ``text`` among ``which``
+        links, and :meth:`count`.
 
         What the panel asks whenever the search changes. A search for one customer or one
         link finds fewer entries than a page holds, and must read a long history through to
@@ -439,7 +454,7 @@ class HistoryStore(Recording, DuplicateCheck):
         """
         if limit < 1:
             raise ValueError("a page holds at least one entry")
-        search = SearchQuery.for_text(text)
+        search = SearchQuery.for_text(text, which=which)
         with self._locked(_READ_FAILED) as conn:
             params = {**search.parameters, "limit": limit, "offset": 0}
             rows = conn.execute(search.entries_query(), params).fetchall()
@@ -450,14 +465,15 @@ class HistoryStore(Recording, DuplicateCheck):
         return _readable_entries(rows), int(total)
 
     @staticmethod
-    def matches(entry: HistoryEntry, text: str) -> bool:
-        """Whether :meth:`search` for ``text`` finds ``entry`` (without reading the file): a
-        list on show can take a link just made without being read again."""
-        return entry_matches(entry, text)
+    def matches(entry: HistoryEntry, text: str, which: WhichLinks = ALL_LINKS) -> bool:
+        """Whether :meth:`search` for ``text`` among ``which`` links finds ``entry`` (without
+        reading the file): a list on show can take a link just made without being read
+        again."""
+        return entry_matches(entry, text, which)
 
-    def count(self, text: str = "") -> int:
+    def count(self, text: str = "", which: WhichLinks = ALL_LINKS) -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
-        search = SearchQuery.for_text(text)
+        search = SearchQuery.for_text(text, which=which)
         with self._locked(_READ_FAILED) as conn:
             (total,) = conn.execute(search.count_query(), search.parameters).fetchone()
         return int(total)
