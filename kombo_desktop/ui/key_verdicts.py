@@ -38,11 +38,13 @@ OPEN_SETTINGS_TEXT = "Open settings"
 
 
 def refused_last_time_text(profile: str) -> str:
-    """The note at start for a profile whose stored key Kombo refused when it was last used."""
+    """The note at start for a profile whose stored key Kombo refused when it was last used.
+    Its way forward is Settings' (``KEY_REFUSED_BEFORE_TEXT``), in the words of the note's
+    button: a link made to find out would fail in front of the customer."""
     return (
-        f"Kombo did not accept the API key of the profile “{profile}” when it was last used: "
-        "it may have been revoked. Open Settings and paste the current key. If the key was "
-        "replaced since, just make a link: the key is checked again."
+        f"Kombo refused the API key of the profile “{profile}” when it was last used: it may "
+        "have been revoked. Open settings to paste the current key or, if it was replaced "
+        "since, to check the stored key."
     )
 
 

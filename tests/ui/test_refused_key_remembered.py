@@ -21,9 +21,13 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.credentials import SERVICE_NAME, CredentialStore
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import SettingsStore
-from kombo_desktop.ui.key_verdicts import accepted_this_time_text, refused_last_time_text
+from kombo_desktop.ui.key_verdicts import (
+    OPEN_SETTINGS_TEXT,
+    accepted_this_time_text,
+    refused_last_time_text,
+)
 from kombo_desktop.ui.main_window import MainWindow
-from kombo_desktop.ui.settings_key import KEY_REFUSED_BEFORE_TEXT
+from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, KEY_REFUSED_BEFORE_TEXT
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 from tests.ui.conftest import WindowFactory, fill_form, settings_of, wait_until_settled
 
@@ -110,6 +114,15 @@ def test_a_refused_key_is_said_at_the_next_start_with_the_way_to_settings(
     assert KEY_REFUSED_BEFORE_TEXT in key_status(window, qtbot)
     assert REVOKED_KEY not in settings_text()
     window.close()
+
+
+def test_the_note_at_start_leads_to_settings_as_settings_does() -> None:
+    # It said "If the key was replaced since, just make a link": the very thing that failed in
+    # front of the customer. Settings offers its check of the stored key instead.
+    note = refused_last_time_text("default")
+    assert "make a link" not in note
+    assert OPEN_SETTINGS_TEXT in note  # the button beside the note
+    assert CHECK_STORED_TEXT.replace("&", "").lower() in note.lower()
 
 
 def test_a_current_key_saved_in_settings_clears_the_mark(
