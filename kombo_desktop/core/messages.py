@@ -133,10 +133,12 @@ def paused_press_message(seconds_left: float, button: str) -> str:
     """Said when ``button`` (its words as shown) is pressed while the window holds link
     requests back after Kombo's "too many requests": nothing was sent, how long is left, and
     that the form is as it was. Said once per press, never as a ticking countdown, which a
-    screen reader would read out every second."""
+    screen reader would read out every second. Only what the program knows: Kombo asked for
+    the wait, and is not asked again during it ("Kombo is still receiving too many requests"
+    claimed what nobody had checked)."""
     return (
-        "Nothing was sent: Kombo is still receiving too many requests. Press "
-        f"“{button}” again {time_left_phrase(seconds_left)}. What you typed is kept."
+        f"Nothing was sent: Kombo asked for a pause. Press “{button}” again "
+        f"{time_left_phrase(seconds_left)}. What you typed is kept."
     )
 
 

@@ -63,9 +63,11 @@ def test_a_retry_after_date_minutes_ahead_is_said_in_minutes() -> None:
 
 
 def test_a_press_during_the_wait_is_told_what_is_left() -> None:
+    # Says what the program knows: Kombo asked for the wait. It does not ask Kombo again, so
+    # "Kombo is still receiving too many requests" claimed what nobody had checked.
     assert paused_press_message(12.2, "Create link") == (
-        "Nothing was sent: Kombo is still receiving too many requests. Press “Create link” "
-        "again in 13 seconds. What you typed is kept."
+        "Nothing was sent: Kombo asked for a pause. Press “Create link” again in 13 seconds. "
+        "What you typed is kept."
     )
     assert "again in 1 second." in paused_press_message(0.2, "Create link")
     assert "again in about 3 minutes." in paused_press_message(150, "Create link")

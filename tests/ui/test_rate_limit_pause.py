@@ -73,7 +73,7 @@ def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
         assert not window.busy
         assert window.createButton.isEnabled()  # usable-looking: a press explains the wait
         held = window.statusPanel.text
-        assert held.startswith("Nothing was sent: Kombo is still receiving too many requests.")
+        assert held.startswith("Nothing was sent: Kombo asked for a pause.")
         assert "“Create link” again in 2 seconds" in held or "again in 1 second" in held
         assert "What you typed is kept." in held
         assert window.emailEdit.text() == "anna@example.com"
