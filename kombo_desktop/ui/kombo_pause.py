@@ -4,10 +4,12 @@ When Kombo's last answer to a link request is its rate limit, pressing the butto
 once only earns the same answer (and counts against the limit once more). So for as long as
 Kombo asked to wait (``RateLimitedError.pause``), a press of "Create link" or of the
 reconnection button sends nothing; the status line says so and how long is left, and the form
-keeps everything typed. The buttons stay as they look: greyed out they would give no reason,
-and a screen reader skips them. How long is left is told once per press, never as a ticking
-countdown, which a screen reader would read out every second. When the wait is over, the
-status line says so once, calmly, if it still speaks of the wait.
+keeps everything typed. Each line about the wait keeps the refusal's "Details for support" and
+"Copy details": a press took the red refusal's place, and what support asks for went with it.
+The buttons stay as they look: greyed out they would give no reason, and a screen reader
+skips them. How long is left is told once per press, never as a ticking countdown, which a
+screen reader would read out every second. When the wait is over, the status line says so
+once, calmly, if it still speaks of the wait.
 
 Another profile or key may be another Kombo account with limits of its own: changing where
 links go ends the pause without a word.
@@ -38,6 +40,9 @@ class KomboPause(QObject):
         self._until: float | None = None  # ``time.monotonic()`` when the wait is over
         # What the status line said about the wait: replaced when it is over, if still shown.
         self._said: set[str] = set()
+        # The refusal's details for support (``StatusPanel.support_text``), kept with each line
+        # about the wait: what support asks for while the person waits.
+        self._details = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # A coarse timer may fire a little early, and a press right after "you can try again
@@ -57,6 +62,7 @@ class KomboPause(QObject):
             return
         self._until = time.monotonic() + seconds
         self._said = {self._window.statusPanel.text}
+        self._details = self._window.statusPanel.support_text
         self._check()
 
     def holds_back(self, button: str) -> bool:
@@ -68,7 +74,7 @@ class KomboPause(QObject):
         if left is None:
             return False
         text = messages.paused_press_message(left, button)
-        self._window.show_status(text, "info")
+        self._say(text, self._details)
         self._said.add(text)
         return True
 
@@ -77,6 +83,11 @@ class KomboPause(QObject):
         self._timer.stop()
         self._until = None
         self._said = set()
+        self._details = ""
+
+    def _say(self, text: str, details: str) -> None:
+        """Show ``text`` about the wait, with the refusal's ``details`` still offered."""
+        self._window.statusPanel.show_message(text, "info", support_text=details)
 
     def _seconds_left(self) -> float | None:
         if self._until is None:
@@ -89,9 +100,9 @@ class KomboPause(QObject):
         if left is not None:
             self._timer.start(min(_LONGEST_TIMER_MS, math.ceil(left * 1000)))
             return
-        said = self._said
+        said, details = self._said, self._details
         self.end()
         if self._window.statusPanel.text in said and not self._window.closed:
             from kombo_desktop.core.messages import PAUSE_OVER_MESSAGE
 
-            self._window.show_status(PAUSE_OVER_MESSAGE, "info")
+            self._say(PAUSE_OVER_MESSAGE, details)

@@ -130,6 +130,7 @@ class StatusPanel(QFrame):
         after_notes: bool = False,
         notes_follow: bool = False,
         quiet: bool = False,
+        support_text: str | None = None,
     ) -> None:
         """Replace the status; ``details`` (support text) enables the details pane, ``action``
         (button text, what it does) offers the next step as a button. ``after_notes``: the
@@ -139,7 +140,11 @@ class StatusPanel(QFrame):
         background follows a moment later: "Kombo accepted the key" was replaced by the
         store's note before the person closed Settings, and never read. ``quiet``: a screen
         reader is not told to say it now (it can still read the status line): for a step of
-        something already said, such as each try again while Kombo is asked again."""
+        something already said, such as each try again while Kombo is asked again.
+        ``support_text``: the details pane's whole text as an earlier status left it
+        (:attr:`support_text`), kept word for word instead of ``details``: for a sentence that
+        follows from that status, such as a press held back during the wait Kombo asked for,
+        whose refusal support still needs to see."""
         if kind not in KINDS:
             raise ValueError(f"unknown status kind {kind!r}")
         if after_notes and self._notes:
@@ -161,9 +166,11 @@ class StatusPanel(QFrame):
         if self._heard:
             announce(self.statusLabel, text, urgent=kind == "error")
         theme.set_look(self.statusLabel, "kind", kind)
-        self._support_text = self._support_document(text, details) if details else ""
+        if support_text is None:
+            support_text = self._support_document(text, details) if details else ""
+        self._support_text = support_text
         self.statusDetails.setPlainText(self._support_text)
-        has_details = bool(details)
+        has_details = bool(self._support_text)
         self.detailsToggle.setVisible(has_details)
         self.copyDetailsButton.setVisible(has_details)
         if not has_details:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QGuiApplication
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -48,6 +48,13 @@ def window_at(
     return build
 
 
+def assert_details_kept(window: MainWindow, refusal_details: str) -> None:
+    """The status line still offers the refusal's details for support, word for word."""
+    panel = window.statusPanel
+    assert panel.support_text == refusal_details
+    assert not panel.detailsToggle.isHidden() and not panel.copyDetailsButton.isHidden()
+
+
 def press_until_answered(qtbot: QtBot, window: MainWindow, button: str) -> None:
     pressed = window.findChild(QPushButton, button)
     assert pressed is not None and pressed.isEnabled()
@@ -66,6 +73,8 @@ def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
         press_until_answered(qtbot, window, "createButton")
         refusal = window.statusPanel.text
         assert "too many requests" in refusal and "in a few seconds" in refusal
+        refusal_details = window.statusPanel.support_text
+        assert "PLATFORM.RATE_LIMIT_EXCEEDED" in refusal_details
         assert len(posts(server.requests)) == 1
         spoken.clear()
 
@@ -79,10 +88,12 @@ def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
         assert window.emailEdit.text() == "anna@example.com"
         assert window.organizationEdit.text() == "Acme GmbH"
         assert window.toolCombo.currentData() == "personio"
+        assert_details_kept(window, refusal_details)  # what support needs, still there
 
         qtbot.waitUntil(lambda: window.statusPanel.text == PAUSE_OVER_MESSAGE, timeout=10_000)
         assert len(posts(server.requests)) == 1, "the press during the wait sent a request"
         assert window.statusPanel.kind == "info"
+        assert_details_kept(window, refusal_details)
         # Told once per press and once at the end, politely: no ticking countdown.
         assert spoken == [(held, POLITE), (PAUSE_OVER_MESSAGE, POLITE)]
 
@@ -131,6 +142,32 @@ def test_a_long_wait_is_told_in_minutes_and_holds_both_buttons(
         window.relinkForm.relinkButton.click()
         assert "again in about 4 minutes" in window.statusPanel.text
         assert not window.busy
+        assert len(posts(server.requests)) == 1
+
+
+def test_copy_details_after_a_held_press_copies_kombos_refusal(
+    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+) -> None:
+    """A press during the wait took the red refusal's place, and with it "Details for
+    support" and "Copy details": what support needs was gone for the rest of the wait."""
+    with FaultServer(fallback=PostScript(then=too_many_requests("185"))) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        refusal = window.statusPanel.text
+        refusal_details = window.statusPanel.support_text
+        window.createButton.click()
+        window.show_relink_mode(INTEGRATION_ID)
+        window.relinkForm.relinkButton.click()
+        assert window.statusPanel.text.startswith("Nothing was sent: Kombo asked for a pause.")
+        assert_details_kept(window, refusal_details)
+
+        window.statusPanel.copyDetailsButton.click()
+        copied = QGuiApplication.clipboard().text()
+        assert copied == refusal_details
+        assert f"What happened: {refusal}" in copied
+        assert "HTTP status: 429" in copied
+        assert "sk_test_rate_limit_pause" not in copied
         assert len(posts(server.requests)) == 1
 
 
