@@ -73,6 +73,17 @@ def test_a_press_during_the_wait_is_told_what_is_left() -> None:
     assert "again in about 3 minutes." in paused_press_message(150, "Create link")
 
 
+@pytest.mark.parametrize("seconds", [61, 119.5, 185, 900, 3599, 5400])
+def test_a_press_at_once_after_a_wait_of_minutes_says_the_refusals_wait(seconds: float) -> None:
+    """Both round up to the next whole minute or hour (185 s is "about 4 minutes"): saying
+    "about 3 minutes" would tell a shorter wait than the button is held, and a press after
+    three minutes would only be held back again."""
+    refused = rate_limited_message(seconds)
+    when = refused.removeprefix("Kombo is receiving too many requests right now. Try again ")
+    pressed_at_once = paused_press_message(seconds - 0.1, "Create link")
+    assert f"“Create link” again {when} What you typed is kept." in pressed_at_once
+
+
 def test_without_a_wait_named_the_advice_matches_the_pause() -> None:
     limited = RateLimitedError(detail=ErrorDetail(code="PLATFORM.RATE_LIMIT_EXCEEDED"))
     assert limited.pause == UNSAID_RATE_LIMIT_PAUSE
