@@ -35,6 +35,7 @@ from kombo_desktop.ui.result_panel import link_refusal
 from kombo_desktop.ui.widgets import chain_tab_order, spoken_name
 
 if TYPE_CHECKING:
+    from kombo_desktop.core.history import HistoryEntry
     from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
     from kombo_desktop.ui.connection import Target
     from kombo_desktop.ui.duplicate_banner import DuplicateBanner
@@ -161,7 +162,7 @@ class DuplicateFlow:
         from kombo_desktop.core.history import HistoryError
 
         try:
-            earlier = feature.store.duplicate_of(request, **self._where_links_go(target))
+            earlier = self._earlier_link(request, target)
         except (HistoryError, RuntimeError) as error:
             # The history is a safety net, not a gate: when it cannot be read, links still work.
             _log.warning("Duplicate check failed: %s", error)
@@ -173,12 +174,6 @@ class DuplicateFlow:
                 )
                 self._unchecked = (request, why)
             return True
-        if earlier is not None and earlier.from_an_ended_demo(feature.demo_origin()):
-            earlier = None  # a demo service of an earlier session: its links no longer open
-        if earlier is not None and link_refusal(earlier.url, earlier.is_demo) is not None:
-            earlier = None  # kept by an older version, it can be neither shown nor copied
-        if earlier is not None and earlier.integration_id in self._removed_integrations:
-            earlier = None  # a reconnection of an integration removed in Kombo cannot work
         if earlier is None:
             self.clear()
             return True
@@ -203,6 +198,31 @@ class DuplicateFlow:
         # and name, not its colour alone).
         window.show_status(CHOOSE_IN_WARNING)
         return False
+
+    def _earlier_link(self, request: LinkRequest, target: Target) -> HistoryEntry | None:
+        """The earlier link the warning is about: the latest of the form's own organisation
+        when it has one, else the latest with these details (another organisation's, found by
+        the same e-mail address or customer id). A newer link of another organisation, made
+        with "Create a new link anyway", hid the customer's own one, and the warning offered
+        only a new link. Raises what the history raises."""
+        feature = self._feature
+        where = self._where_links_go(target)
+        own = feature.store.own_duplicate_of(request, **where, demo_origin=feature.demo_origin())
+        if self._usable(own):
+            return own
+        earlier = feature.store.duplicate_of(request, **where)
+        return earlier if self._usable(earlier) else None
+
+    def _usable(self, earlier: HistoryEntry | None) -> bool:
+        """Whether ``earlier`` is a link the warning can be about."""
+        if earlier is None:
+            return False
+        if earlier.from_an_ended_demo(self._feature.demo_origin()):
+            return False  # a demo service of an earlier session: its links no longer open
+        if link_refusal(earlier.url, earlier.is_demo) is not None:
+            return False  # kept by an older version, it can be neither shown nor copied
+        # A reconnection of an integration removed in Kombo cannot work.
+        return earlier.integration_id not in self._removed_integrations
 
     def _where_links_go(self, target: Target) -> WhereLinksGo:
         """Which earlier links count where links go now (see the module's docstring): the

@@ -1609,6 +1609,31 @@ def test_the_customers_own_earlier_links_are_counted(store: HistoryStore) -> Non
     assert duplicate_of(store) is not None
 
 
+def test_the_customers_own_latest_link_is_found_under_a_newer_one_of_another_organisation(
+    store: HistoryStore,
+) -> None:
+    # An adviser's e-mail address for Acme GmbH and then Globex AG: the newest duplicate is
+    # Globex's, and the warning then never spoke of Acme's own valid link.
+    older = add_link(store, url="https://connect.kombo.dev/v1?token=acme-older")
+    own = add_link(
+        store, url="https://connect.kombo.dev/v1?token=acme", created_at=T0 + timedelta(hours=1)
+    )
+    globex = add_link(
+        store,
+        organization="Globex AG",
+        url="https://connect.kombo.dev/v1?token=globex",
+        created_at=T0 + timedelta(hours=2),
+    )
+    now = T0 + timedelta(days=1)
+    assert store.duplicate_of(ACME_PERSONIO, profile="default", now=now) == globex
+    assert store.own_duplicate_of(ACME_PERSONIO, profile="default", now=now) == own
+    assert own != older
+    globex_request = replace(ACME_PERSONIO, end_user_organization_name="Globex AG")
+    assert store.own_duplicate_of(globex_request, profile="default", now=now) == globex
+    elsewhere = replace(ACME_PERSONIO, end_user_organization_name="Initech")
+    assert store.own_duplicate_of(elsewhere, profile="default", now=now) is None
+
+
 def test_a_link_waiting_to_be_saved_is_counted_too(store: HistoryStore) -> None:
     add_link(store, created_at=datetime.now(UTC) - timedelta(minutes=5))
     store.queue_request(

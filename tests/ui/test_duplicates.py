@@ -845,6 +845,34 @@ def test_an_earlier_link_of_the_same_address_for_another_organisation_says_so(
     assert acme_link not in demo_window.linkField.text()
 
 
+def test_the_customers_own_link_is_offered_after_another_organisations_newer_one(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Acme GmbH's link, then a new one anyway for Globex AG with the same e-mail address:
+    # Acme again was warned about Globex's link only ("made for another organisation"), with
+    # just "Create a new link anyway", and never told of its own valid link.
+    fill_form(demo_window, organization="Acme GmbH")
+    acme_link = make_link(qtbot, demo_window)
+    fill_form(demo_window, organization="Globex AG")
+    try_again(qtbot, demo_window)
+    globex_link = make_another_with(
+        qtbot, demo_window, history_of(demo_window).banner.createAnywayButton
+    )
+    fill_form(demo_window, organization="Acme GmbH")
+    try_again(qtbot, demo_window)
+
+    banner = history_of(demo_window).banner
+    assert banner.earlier is not None and banner.earlier.url == acme_link
+    assert banner_title(demo_window) == "A link for Acme GmbH already exists"
+    text = banner_text(demo_window)
+    assert "another organisation" not in text and "Globex" not in text, text
+    assert banner.useExistingButton.isVisible() and banner.relinkInsteadButton.isVisible()
+    assert banner.useExistingButton.hasFocus()
+    banner.useExistingButton.click()
+    assert demo_window.linkField.text() == acme_link != globex_link
+    assert demo_of(demo_window).create_link_count == 2
+
+
 def test_for_another_organisation_enter_makes_a_new_link(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

@@ -62,14 +62,19 @@ _DUPLICATE: Final = f"""
     SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made FROM links {_MATCHING}
     ORDER BY made DESC, id DESC LIMIT 1
 """  # noqa: S608
-# How many of them are the organisation's own: made for it (as ``organization_key`` compares
-# names) or naming none, as the warning tells another organisation's link apart
+# Those that are the organisation's own: made for it (as ``organization_key`` compares names)
+# or naming none, as the warning tells another organisation's link apart
 # (``made_for_another_organization``); and, of demo links, those of the demo service running at
 # ``:demo_origin`` (``HistoryEntry.from_an_ended_demo``). Read through the same indexes.
-_COUNT_FOR_THE_ORGANIZATION: Final = f"""
-    SELECT count(*) FROM links {_MATCHING}
+_OWN_MATCHING: Final = f"""{_MATCHING}
         AND (coalesce(organization, '') = '' OR organization_key = :organization_key)
         AND (demo = 0 OR substr(url, 1, length(:demo_origin) + 1) = :demo_origin || '/')
+"""
+_COUNT_FOR_THE_ORGANIZATION: Final = f"SELECT count(*) FROM links {_OWN_MATCHING}"  # noqa: S608
+# The newest of the organisation's own, as ``_DUPLICATE`` chooses.
+_OWN_DUPLICATE: Final = f"""
+    SELECT {ENTRY_COLUMN_LIST}, {MADE} AS made FROM links {_OWN_MATCHING}
+    ORDER BY made DESC, id DESC LIMIT 1
 """  # noqa: S608
 
 
@@ -163,6 +168,30 @@ class DuplicateCheck(ABC):
         """:meth:`find_duplicate` for a link request about to be sent."""
         parameters = _request_parameters(request, profile, now, demo, environment_id)
         return None if parameters is None else self._newest_entry(_DUPLICATE, parameters)
+
+    def own_duplicate_of(
+        self,
+        request: LinkRequest,
+        *,
+        profile: str,
+        now: datetime | None = None,
+        demo: bool | None = False,
+        environment_id: str | None = None,
+        demo_origin: str | None = None,
+    ) -> HistoryEntry | None:
+        """The newest of the links :meth:`count_own_duplicates` counts: :meth:`duplicate_of`
+        limited to ``request``'s own organisation (and to demo links of the demo service at
+        ``demo_origin``), or None.
+
+        The warning is about this one when there is one, whatever newer link another
+        organisation has with the same e-mail address or customer id: a link made for that
+        organisation ("Create a new link anyway" for it) must not hide the form's customer's
+        own valid link, the very duplicate the warning exists to stop."""
+        parameters = _request_parameters(request, profile, now, demo, environment_id)
+        if parameters is None:
+            return None
+        parameters["demo_origin"] = demo_origin
+        return self._newest_entry(_OWN_DUPLICATE, parameters)
 
     def count_own_duplicates(
         self,
