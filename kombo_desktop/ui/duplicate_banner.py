@@ -33,9 +33,10 @@ the history's to show), and only for the form's own customer: another organisati
 names none. With larger text the warning pushed the form out of view, and "this customer"
 alone left the person deciding without seeing whom it was about.
 
-When the form's own customer has several valid earlier links, the warning says how many, named
-as the form names them, and then speaks of the latest: "3 links for Acme GmbH and Personio
-already exist; the latest was made today at 04:16 and ...". Told of the latest alone, the
+When the form's own customer has several valid earlier links, the title says how many, named
+as the form names them ("3 links for Acme GmbH already exist"), and the text goes on with the
+latest, without saying the count and the name again: "The latest, for Personio, was made today
+at 04:16 and ...", and its choice reads "Use the latest link". Told of the latest alone, the
 person took it for the only one. They are counted in the history with one query on the
 duplicate check's indexes (``HistoryStore.count_own_duplicates``), on the window's thread.
 """
@@ -76,6 +77,9 @@ TITLE = "A link for this customer already exists"
 NAMED_TITLE = "A link for {organization} already exists"
 # With several earlier links of the form's own customer: "3 links for Acme GmbH already exist".
 SEVERAL_TITLE = "{count} links for {organization} already exist"
+USE_EXISTING_TEXT = "Use the existing link"
+# With several earlier links of the form's customer: the one it shows is the latest.
+USE_LATEST_TEXT = "Use the latest link"
 _USE_EXISTING_DOES = "Show the existing link; send nothing."
 _CREATE_ANYWAY_DOES = "Send the request to Kombo anyway."
 # Short, so that the warning in screen-sharing mode (on at every start) takes two lines in a
@@ -143,6 +147,33 @@ def _for_the_form(
     return organization
 
 
+def _the_latest(
+    earlier: HistoryEntry,
+    wanted: LinkRequest,
+    *,
+    private: bool,
+    form_tool_label: str | None,
+    now: datetime | None,
+) -> str:
+    """The latest of several earlier links of the form's own customer, after the title that
+    counts them ("3 links for Acme GmbH already exist"), without naming the organisation
+    again: "The latest, for Personio, was made today at 04:16"; outside screen-sharing mode
+    with its e-mail address and customer id ("... for Personio and anna@acme.example, was
+    made ...")."""
+    about = ["a reconnection link"] if earlier.kind is EntryKind.RELINK else []
+    for_what: list[str] = []
+    if wanted.integration_tool is not None and earlier.tool == wanted.integration_tool:
+        for_what.append(form_tool_label or "the same tool")
+    contact = None if private else _contact_of(earlier)
+    if contact:
+        for_what.append(contact)
+    if for_what:
+        about.append(f"for {' and '.join(for_what)}")
+    latest = f"The latest, {', '.join(about)}," if about else "The latest"
+    when = made_when(earlier.created_at, now=now) if private else _made_when_exactly(earlier, now)
+    return f"{latest} was made {when}"
+
+
 def duplicate_text(
     earlier: HistoryEntry,
     *,
@@ -163,8 +194,8 @@ def duplicate_text(
     would not give what the form asks for. ``id_kept``: the person kept the form's customer id
     for its organisation on purpose ("Keep this id"), so the id is not blamed for matching
     another organisation's. ``earlier_count``: how many valid earlier links the form's own
-    customer has, ``earlier`` the latest ("3 links for Acme GmbH and Personio already exist;
-    the latest was made today at 04:16 and ..."), named as the form names them.
+    customer has, ``earlier`` the latest ("The latest, for Personio, was made today at 04:16
+    and ..." under the title that counts them).
     """
     kind = "reconnection link" if earlier.kind is EntryKind.RELINK else "link"
     # As the history says it: "is valid until 3 Mar 2026", "is valid until 00:31 on 30 Nov
@@ -185,16 +216,11 @@ def duplicate_text(
     # The form's choice: with no tool chosen, any link of the kind of system matches.
     with_tool = wanted.integration_tool if wanted is not None else earlier.tool
     what = named or (f"{who} and tool" if with_tool else f"{who} and kind of system")
-    several = earlier_count > 1 and not (other or same_id)
-    if several:
-        # Counted for the form's customer only, and named as the form names it: the latest's
-        # details follow outside screen-sharing mode, as for one link.
-        latest = f"the latest, a {kind}," if earlier.kind is EntryKind.RELINK else "the latest"
-        made = f"{earlier_count} links for {what} already exist; {latest} was made"
-        if private:
-            made = f"{made} {made_when(earlier.created_at, now=now)}"
-        else:
-            made = f"{made} for {_details_of(earlier)} {_made_when_exactly(earlier, now)}"
+    if wanted is not None and earlier_count > 1 and not (other or same_id):
+        # Counted for the form's customer only, in the title: the text goes on with the latest.
+        made = _the_latest(
+            earlier, wanted, private=private, form_tool_label=form_tool_label, now=now
+        )
     elif private:
         made = f"A {kind} for {what} was already made {made_when(earlier.created_at, now=now)}"
     else:
@@ -223,6 +249,15 @@ def _details_of(earlier: HistoryEntry) -> str:
     # As the history shows them: an override in an older entry's name would turn the rest of
     # the sentence around.
     return shown_text(f"{customer} ({', '.join(details)})" if details else customer)
+
+
+def _contact_of(earlier: HistoryEntry) -> str:
+    """The e-mail address and customer id ``earlier`` was made with, as the history shows
+    them: "anna@acme.example (customer id C-1)" ("" for neither)."""
+    customer_id = f"customer id {earlier.origin_id}" if earlier.origin_id else ""
+    if earlier.email and customer_id:
+        return shown_text(f"{earlier.email} ({customer_id})")
+    return shown_text(earlier.email or customer_id)
 
 
 def _made_when_exactly(earlier: HistoryEntry, now: datetime | None) -> str:
@@ -365,7 +400,7 @@ class DuplicateBanner(QFrame):
             "changeOriginIdButton", CHANGE_ID_TEXT, _CHANGE_ID_DOES
         )
         self.useExistingButton = action_button(
-            "useExistingButton", "Use the existing link", _USE_EXISTING_DOES
+            "useExistingButton", USE_EXISTING_TEXT, _USE_EXISTING_DOES
         )
         self.relinkInsteadButton = action_button(
             "relinkInsteadButton",
@@ -524,6 +559,8 @@ class DuplicateBanner(QFrame):
         # Another organisation's link is theirs: neither handed out nor reconnected for the
         # form's customer (see the module's docstring).
         self.useExistingButton.setVisible(not other)
+        several = self._earlier_count > 1 and not (other or same_id)
+        self.useExistingButton.setText(USE_LATEST_TEXT if several else USE_EXISTING_TEXT)
         self.relinkInsteadButton.setVisible(not other)
         self.changeOriginIdButton.setVisible(same_id)
         self.label.setText(text)

@@ -95,7 +95,7 @@ def make_another_with(qtbot: QtBot, window: MainWindow, button: QPushButton) -> 
 def made_a_moment_ago(text: str) -> bool:
     """Whether the warning says its link (or the latest of several) was made today ("already
     made today at 22:04"), or yesterday: midnight may have passed since the test made it."""
-    made = r"(already|the latest was) made (for .+ )?(today|yesterday) at \d\d:\d\d and "
+    made = r"(already|The latest[^.]* was) made (for .+ )?(today|yesterday) at \d\d:\d\d and "
     return re.search(made, text) is not None
 
 
@@ -1059,21 +1059,25 @@ def test_the_warning_says_how_many_links_the_customer_already_has(
     assert demo_window.screen_sharing.on
     assert banner_title(demo_window) == "3 links for Acme GmbH already exist"
     assert feature.banner.accessibleName() == "Warning: 3 links for Acme GmbH already exist"
+    # The text goes on from the title with the latest, not saying the count again.
     text = banner_text(demo_window)
     assert re.match(
-        r"3 links for Acme GmbH and Personio already exist; the latest was made "
-        r"(today|yesterday) at \d\d:\d\d and is valid until ",
+        r"The latest, for Personio, was made (today|yesterday) at \d\d:\d\d and is valid "
+        r"until ",
         text,
     ), text
-    assert "ACME" not in text and "Globex" not in text and "anna@" not in text
+    assert "Acme" not in text and "ACME" not in text and "Globex" not in text, text
+    assert "anna@" not in text
+    assert feature.banner.useExistingButton.text() == "Use the latest link"
 
     demo_window.screen_sharing.privacySwitch.click()  # off: the latest's details help decide
     text = banner_text(demo_window)
-    assert text.startswith(
-        "3 links for Acme GmbH and Personio already exist; the latest was made for "
-        "ACME  gmbh. (anna@example.com) "
+    assert re.match(
+        r"The latest, for Personio and anna@example.com, was made (today|yesterday) at "
+        r"\d\d:\d\d and is valid until ",
+        text,
     ), text
-    assert "Globex" not in text
+    assert "Acme" not in text and "ACME" not in text and "Globex" not in text, text
     assert demo_of(demo_window).create_link_count == 0
 
 
@@ -1087,6 +1091,7 @@ def test_one_earlier_link_is_not_counted_aloud(qtbot: QtBot, demo_window: MainWi
     try_again(qtbot, demo_window)
     assert banner_title(demo_window) == "A link for Acme GmbH already exists"
     assert banner_text(demo_window).startswith("A link for Acme GmbH and Personio was already")
+    assert history_of(demo_window).banner.useExistingButton.text() == "Use the existing link"
 
 
 def test_a_link_dated_later_than_now_is_not_offered_over_the_one_made_since(

@@ -814,7 +814,7 @@ LONG_ORGANIZATION = (
         (
             3,
             f"3 links for {LONG_ORGANIZATION} already exist",
-            f"3 links for {LONG_ORGANIZATION} and Personio already exist; the latest was made ",
+            "The latest, for Personio, was made ",
         ),
     ],
     ids=["one-link", "three-links"],
