@@ -39,6 +39,9 @@ latest, without saying the count and the name again: "The latest, for Personio, 
 at 04:16 and ...", and its choice reads "Use the latest link". Told of the latest alone, the
 person took it for the only one. They are counted in the history with one query on the
 duplicate check's indexes (``HistoryStore.count_own_duplicates``), on the window's thread.
+
+A form that lets the customer choose the tool names its kind of system in the list's plain
+words: "A link for Acme GmbH (HR system) was already made".
 """
 
 from __future__ import annotations
@@ -52,7 +55,12 @@ from PySide6.QtWidgets import QFrame, QPushButton, QVBoxLayout, QWidget
 from kombo_desktop.core.history import EntryKind, HistoryEntry
 from kombo_desktop.core.integrations import same_organization
 from kombo_desktop.core.link_request import LinkRequest
-from kombo_desktop.core.vocabulary import LANGUAGE_NAMES_IN_ENGLISH, LINK_TYPE_NAMES
+from kombo_desktop.core.vocabulary import (
+    CATEGORY_NAMES,
+    LANGUAGE_NAMES_IN_ENGLISH,
+    LINK_TYPE_NAMES,
+    Category,
+)
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.history_model import made_when, shown_text, validity_words
@@ -129,22 +137,40 @@ def title_for(
     return NAMED_TITLE.format(organization=organization) if organization else TITLE
 
 
+def category_words(category: Category | None) -> str | None:
+    """The kind of system in plain words, as its list names it without the abbreviation:
+    "HR system" for "HR system (HRIS)" (None when not known)."""
+    return None if category is None else CATEGORY_NAMES[category].split(" (")[0]
+
+
 def _for_the_form(
     earlier: HistoryEntry, wanted: LinkRequest, form_tool_label: str | None
 ) -> str | None:
     """Whom and what the earlier link of the form's own customer is for, as the form names
-    them: "Acme GmbH and Personio"; "Acme GmbH and this kind of system" when the form lets
-    the customer choose (any link of the kind matched); the organisation alone when the
-    earlier link lets the customer choose the tool the form names (``differences`` says so).
-    None without an organisation in the form."""
+    them: "Acme GmbH and Personio"; "Acme GmbH (HR system)" when the form lets the customer
+    choose (any link of the kind matched); the organisation alone when the earlier link lets
+    the customer choose the tool the form names (``differences`` says so). None without an
+    organisation in the form."""
     organization = form_organization(wanted)
     if not organization:
         return None
-    if wanted.integration_tool is None:
-        return f"{organization} and this kind of system"
-    if earlier.tool == wanted.integration_tool:
-        return f"{organization} and {form_tool_label or 'this tool'}"
-    return organization
+    return _with_what(organization, earlier, wanted, form_tool_label or "this tool")
+
+
+def _with_what(
+    whom: str, earlier: HistoryEntry, wanted: LinkRequest | None, form_tool_label: str | None
+) -> str:
+    """``whom`` with the tool or kind of system both the earlier link and the form are for:
+    "Acme GmbH and Personio", "these details (HR system)" when the form lets the customer
+    choose; ``whom`` alone when the earlier link lets the customer choose the tool the form
+    names (``differences`` says so, and "and tool" would say the opposite)."""
+    wanted_tool = wanted.integration_tool if wanted is not None else earlier.tool
+    if wanted_tool is None:
+        words = category_words(wanted.integration_category if wanted else earlier.category)
+        return f"{whom} ({words})" if words else f"{whom} and kind of system"
+    if earlier.tool == wanted_tool:
+        return f"{whom} and {form_tool_label or 'tool'}"
+    return whom
 
 
 def _the_latest(
@@ -157,19 +183,24 @@ def _the_latest(
 ) -> str:
     """The latest of several earlier links of the form's own customer, after the title that
     counts them ("3 links for Acme GmbH already exist"), without naming the organisation
-    again: "The latest, for Personio, was made today at 04:16"; outside screen-sharing mode
+    again: "The latest, for Personio, was made today at 04:16", "The latest (HR system) was
+    made ..." when the form lets the customer choose the tool; outside screen-sharing mode
     with its e-mail address and customer id ("... for Personio and anna@acme.example, was
     made ...")."""
+    latest = "The latest"
     about = ["a reconnection link"] if earlier.kind is EntryKind.RELINK else []
     for_what: list[str] = []
-    if wanted.integration_tool is not None and earlier.tool == wanted.integration_tool:
+    if wanted.integration_tool is None:  # any link of the kind of system matched
+        latest = f"The latest ({category_words(wanted.integration_category)})"
+    elif earlier.tool == wanted.integration_tool:
         for_what.append(form_tool_label or "the same tool")
     contact = None if private else _contact_of(earlier)
     if contact:
         for_what.append(contact)
     if for_what:
         about.append(f"for {' and '.join(for_what)}")
-    latest = f"The latest, {', '.join(about)}," if about else "The latest"
+    if about:
+        latest = f"{latest}, {', '.join(about)},"
     when = made_when(earlier.created_at, now=now) if private else _made_when_exactly(earlier, now)
     return f"{latest} was made {when}"
 
@@ -214,8 +245,7 @@ def duplicate_text(
     )
     who = "this customer id" if same_id else "these details" if other else "this customer"
     # The form's choice: with no tool chosen, any link of the kind of system matches.
-    with_tool = wanted.integration_tool if wanted is not None else earlier.tool
-    what = named or (f"{who} and tool" if with_tool else f"{who} and kind of system")
+    what = named or _with_what(who, earlier, wanted, None)
     if wanted is not None and earlier_count > 1 and not (other or same_id):
         # Counted for the form's customer only, in the title: the text goes on with the latest.
         made = _the_latest(

@@ -547,12 +547,21 @@ def test_a_direction_override_in_an_earlier_name_does_not_turn_the_warning_aroun
 def test_no_tool_chosen_matches_the_same_kind_of_system(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
+    # "2 links for Acme GmbH and this kind of system already exist": which kind, in plain
+    # words as the kind of system's list names it.
     fill_form(demo_window, tool=None)
     make_link(qtbot, demo_window)
     try_again(qtbot, demo_window)
-    assert "A link for Acme GmbH and this kind of system was " in banner_text(demo_window)
+    assert "A link for Acme GmbH (HR system) was already made " in banner_text(demo_window)
     assert demo_window.tabs.currentIndex() == CREATE_TAB
     assert demo_of(demo_window).create_link_count == 1
+
+    make_another_with(qtbot, demo_window, history_of(demo_window).banner.createAnywayButton)
+    try_again(qtbot, demo_window)
+    assert banner_title(demo_window) == "2 links for Acme GmbH already exist"
+    text = banner_text(demo_window)
+    assert text.startswith("The latest (HR system) was made "), text
+    assert "kind of system" not in text
 
 
 @pytest.mark.parametrize("pasted", ["CUST-1042\u200b", "CUST-1042\u2060", "\u200eCUST-1042"])
@@ -1291,6 +1300,32 @@ def test_the_warning_names_each_tool_and_option_the_earlier_link_differs_in(
         assert "Unlike" not in text
 
 
+def test_a_link_letting_the_customer_choose_is_not_said_to_be_for_the_tool(
+    tmp_path: Path,
+) -> None:
+    # "A link for these details and tool was already made ... Unlike the form, it lets the
+    # customer choose the tool": the first half said the opposite of the second.
+    made_for = LinkRequest(
+        end_user_email="adviser@example.com",
+        end_user_organization_name="Acme GmbH",
+        integration_category=Category.HRIS,
+    )
+    store = HistoryStore(tmp_path / "history.sqlite3")
+    try:
+        earlier = record_request(store, made_for, "https://connect.kombo.dev/v1?t=a", profile="P")
+    finally:
+        store.close()
+    wanted = LinkRequest(
+        end_user_email="adviser@example.com",
+        end_user_organization_name="Globex Corp",
+        integration_tool="personio",
+        integration_category=Category.HRIS,
+    )
+    text = duplicate_text(earlier, private=True, tool_label=None, wanted=wanted)
+    assert text.startswith("A link for these details was already made "), text
+    assert "it lets the customer choose the tool" in text
+
+
 def test_in_screen_sharing_mode_another_organisations_tool_is_not_named(tmp_path: Path) -> None:
     # "A link for these details and tool was already made… it is only for Personio": the
     # watching customer learnt which system another company uses, and the form had no tool.
@@ -1309,7 +1344,7 @@ def test_in_screen_sharing_mode_another_organisations_tool_is_not_named(tmp_path
     )
     text = duplicate_text(earlier, private=True, tool_label="Personio", wanted=wanted)
     assert "Personio" not in text
-    assert "these details and kind of system" in text
+    assert "these details (HR system)" in text
     assert "it is only for one tool" in text
     shown = duplicate_text(earlier, private=False, tool_label="Personio", wanted=wanted)
     assert "it is only for Personio" in shown  # named when nobody else is watching
