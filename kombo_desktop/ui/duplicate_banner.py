@@ -69,6 +69,7 @@ from kombo_desktop.ui.widgets import (
     grow_to_show_all,
     plain_label,
     scroll_area_around,
+    spoken_name,
     wrap_within_width,
 )
 
@@ -590,7 +591,9 @@ class DuplicateBanner(QFrame):
         # form's customer (see the module's docstring).
         self.useExistingButton.setVisible(not other)
         several = self._earlier_count > 1 and not (other or same_id)
-        self.useExistingButton.setText(USE_LATEST_TEXT if several else USE_EXISTING_TEXT)
+        use_text = USE_LATEST_TEXT if several else USE_EXISTING_TEXT
+        self.useExistingButton.setText(use_text)
+        self.useExistingButton.setAccessibleName(spoken_name(use_text))  # what is seen is heard
         self.relinkInsteadButton.setVisible(not other)
         self.changeOriginIdButton.setVisible(same_id)
         self.label.setText(text)
