@@ -845,14 +845,6 @@ def test_a_history_opened_over_the_form_from_the_keyboard_takes_the_keys(
     assert seen["filled"][1] == "mainWindow" and seen["filled"][0] is not None
 
 
-def test_esc_leaves_a_docked_history_open(qtbot: QtBot, demo_window: MainWindow) -> None:
-    demo_window.resize(1366, 768)  # the history docks beside the form, covering nothing
-    feature = open_history(qtbot, demo_window)
-    assert not feature.dock.isFloating()
-    QTest.keyClick(feature.panel.historySearchEdit, Qt.Key.Key_Escape)
-    assert feature.history_open
-
-
 def test_on_a_laptop_at_125_percent_the_history_squeezes_neither_form_nor_warning(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
