@@ -38,7 +38,6 @@ from kombo_desktop.core.vocabulary import (
     Category,
 )
 from kombo_desktop.ui.duplicate_flow import GONE_BY_EDITING
-from kombo_desktop.ui.kombo_pause import KomboPause
 from kombo_desktop.ui.link_form import CREATE_TEXT
 from kombo_desktop.ui.refusal_display import RefusalDisplay
 from kombo_desktop.ui.relink_form import RELINK_TEXT
@@ -51,6 +50,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.link_check import CreatedLink
     from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.connection import Connection, Target
+    from kombo_desktop.ui.kombo_pause import KomboPause
     from kombo_desktop.ui.main_window import MainWindow
     from kombo_desktop.ui.request_form import RequestForm
     from kombo_desktop.ui.shown_link import ShownLink
@@ -107,8 +107,10 @@ class LinkMaking(QObject):
         # Why no link was made, said on the status line and on the fields; also used by other
         # parts (``window.link_making.refusals.show_error``).
         self.refusals = RefusalDisplay(self, window)
-        # After Kombo's "too many requests", a press sends nothing until the wait is over.
-        self.pause = KomboPause(window)
+        # After Kombo's "too many requests", a press sends nothing until the wait is over;
+        # made with the first such answer (its module names Qt's enums, built after the first
+        # frame).
+        self._pause: KomboPause | None = None
         # The records of a link made load in the idle time after the first frame: neither the
         # first frame nor the first link waits for them.
         window.start_up.add_in_idle_turns([_load_link_records])
@@ -130,7 +132,7 @@ class LinkMaking(QObject):
         reads the history: one still being opened is waited for first."""
         form = self._window.linkForm
         request = self._checked(form.build_request, form)
-        if request is not None and not self.pause.holds_back(form.submit_text):
+        if request is not None and not self._held_back(form.submit_text):
             self._after_history(
                 CHECKING_EARLIER_LINKS_TEXT,
                 lambda: self._guard_then_send(request),
@@ -149,7 +151,7 @@ class LinkMaking(QObject):
         opened: whom the link is for is looked up there once it comes (``of_made``)."""
         form = self._window.relinkForm
         request = self._checked(form.build_request, form)
-        if request is not None and not self.pause.holds_back(form.submit_text):
+        if request is not None and not self._held_back(form.submit_text):
             # Whom the link is for, if the pause in typing has not asked Kombo yet: its
             # history entry names the organisation once it answers (``HistoryFeature.record``).
             # Only an answer the tab showed before the press may take the link to another
@@ -341,6 +343,19 @@ class LinkMaking(QObject):
             name=name,
         )
         self._request = handle
+
+    @property
+    def pause(self) -> KomboPause:
+        """The window's pause after Kombo's rate limit (``KomboPause``), made when first needed."""
+        if self._pause is None:
+            from kombo_desktop.ui.kombo_pause import KomboPause
+
+            self._pause = KomboPause(self._window)
+        return self._pause
+
+    def _held_back(self, button: str) -> bool:
+        """Whether a press of ``button`` must send nothing yet, Kombo having asked for a pause."""
+        return self._pause is not None and self._pause.holds_back(button)
 
     def _pause_if_asked(self, error: BaseException, connection: Connection) -> None:
         """After Kombo's rate limit, hold the next request back for the wait it asked for
