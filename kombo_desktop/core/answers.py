@@ -101,11 +101,10 @@ class Failure:
 
     def error(self, attempts: int) -> KomboError:
         detail = replace(self.detail, attempts=attempts)
-        if issubclass(self.kind, RateLimitedError):
-            return self.kind(self.user_message, detail=detail, retry_after=self.retry_after)
         if issubclass(self.kind, InputRejectedError):
             return self.kind(self.user_message, detail=detail, fields=self.fields)
-        return self.kind(self.user_message, detail=detail)
+        # Whatever the kind: a 503's or an error page's wait holds the buttons back as a 429's.
+        return self.kind(self.user_message, detail=detail, retry_after=self.retry_after)
 
 
 def failure(

@@ -19,7 +19,13 @@ class KomboError(Exception):
 
     default_message = "Something went wrong while talking to Kombo. Please try again."
 
-    def __init__(self, user_message: str | None = None, *, detail: ErrorDetail | None = None):
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        detail: ErrorDetail | None = None,
+        retry_after: float | None = None,
+    ):
         if detail is None:
             # Here, not at the top: no error is made before the first frame (see error_detail).
             from kombo_desktop.core.error_detail import ErrorDetail
@@ -27,7 +33,17 @@ class KomboError(Exception):
             detail = ErrorDetail()
         self.user_message = user_message or self.default_message
         self.detail = detail
+        # Seconds the last answer asked to wait (its ``Retry-After``, which the client honours
+        # between its own attempts); only answers the client repeats (``RETRY_STATUSES``) have one.
+        self.retry_after = retry_after
         super().__init__(self.user_message)
+
+    @property
+    def pause(self) -> float | None:
+        """Seconds to hold back the next link request, counted from this answer, or ``None``
+        to let it go at once. The wait the answer asked for ("unavailable for 2 minutes"):
+        a press sooner only runs into the same answer."""
+        return self.retry_after
 
 
 # Who can help the many without a seat in the Kombo dashboard (the people this program is
@@ -179,16 +195,6 @@ class RateLimitedError(KomboError):
     """429 after the retries allowed: too many requests in a short time."""
 
     default_message = "Kombo is receiving too many requests right now. Wait a minute and try again."
-
-    def __init__(
-        self,
-        user_message: str | None = None,
-        *,
-        detail: ErrorDetail | None = None,
-        retry_after: float | None = None,
-    ):
-        super().__init__(user_message, detail=detail)
-        self.retry_after = retry_after
 
     @property
     def pause(self) -> float | None:

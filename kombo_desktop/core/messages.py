@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
+from kombo_desktop.core.errors import KomboError, RateLimitedError, ServerError
 from kombo_desktop.core.refusals import (
     in_form_words,
     names_only_a_status,
@@ -129,21 +130,39 @@ def time_left_phrase(seconds: float) -> str:
     return wait_phrase(seconds)
 
 
-def paused_press_message(seconds_left: float, button: str) -> str:
+# Why a press sends nothing while the window holds link requests back (``paused_press_message``):
+# what the last answer said, and only that, since nobody asks again during the wait ("Kombo is
+# still receiving too many requests" claimed what nobody had checked).
+PAUSE_ASKED = "Kombo asked for a pause"  # its "too many requests"
+UNAVAILABLE_FOR_A_MOMENT = "Kombo said it is unavailable for a moment"  # as unavailable_message
+# An error page that named a wait: "Kombo, or a network device between you and Kombo" sent it
+# (``ERROR_PAGE_MESSAGE``), so it is not put in Kombo's mouth.
+WAIT_ASKED = "the last answer asked for a wait"
+
+
+def held_back_reason(error: KomboError) -> str:
+    """What the refusal that holds link requests back said (``KomboError.pause``), in the
+    words of the sentence shown with it."""
+    if isinstance(error, RateLimitedError):
+        return PAUSE_ASKED
+    if isinstance(error, ServerError):
+        return UNAVAILABLE_FOR_A_MOMENT
+    return WAIT_ASKED
+
+
+def paused_press_message(seconds_left: float, button: str, reason: str = PAUSE_ASKED) -> str:
     """Said when ``button`` (its words as shown) is pressed while the window holds link
-    requests back after Kombo's "too many requests": nothing was sent, how long is left, and
-    that the form is as it was. Said once per press, never as a ticking countdown, which a
-    screen reader would read out every second. Only what the program knows: Kombo asked for
-    the wait, and is not asked again during it ("Kombo is still receiving too many requests"
-    claimed what nobody had checked)."""
+    requests back after an answer that asked for a wait (``reason``: ``held_back_reason``):
+    nothing was sent, how long is left, and that the form is as it was. Said once per press,
+    never as a ticking countdown, which a screen reader would read out every second."""
     return (
-        f"Nothing was sent: Kombo asked for a pause. Press “{button}” again "
+        f"Nothing was sent: {reason}. Press “{button}” again "
         f"{time_left_phrase(seconds_left)}. What you typed is kept."
     )
 
 
-# Said once the wait after Kombo's "too many requests" is over, where the status line still
-# spoke of it: the buttons send again.
+# Said once the wait an answer asked for is over, where the status line still spoke of it:
+# the buttons send again.
 PAUSE_OVER_MESSAGE = "The wait is over: you can try again now."
 
 

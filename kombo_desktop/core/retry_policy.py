@@ -34,8 +34,8 @@ Repeats wait with exponential backoff and jitter, or exactly as long as ``Retry-
 (seconds or an HTTP date; a date is counted from the answer's own ``Date``, since this computer's
 clock may be minutes off). They are bounded twice: at most ``max_attempts`` attempts, and no wait
 may end later than ``max_retry_seconds`` after the first attempt began. When Kombo asks for a wait
-beyond that budget, the call fails at once with ``RateLimitedError.retry_after`` set, instead of
-keeping the window busy.
+beyond that budget, the call fails at once with the error's ``retry_after`` set, instead of
+keeping the window busy (the window then holds link requests back for that wait).
 
 This module only decides; ``kombo_desktop.core.client`` asks it and does the waiting. It needs
 neither httpx nor Qt.

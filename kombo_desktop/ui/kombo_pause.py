@@ -1,11 +1,15 @@
-"""Holding link requests back while Kombo asks for a pause ("too many requests").
+"""Holding link requests back while Kombo asks for a pause ("too many requests") or said it is
+unavailable for a while.
 
 When Kombo's last answer to a link request is its rate limit, pressing the button again at
-once only earns the same answer (and counts against the limit once more). So for as long as
-Kombo asked to wait (``RateLimitedError.pause``), a press of "Create link" or of the
-reconnection button sends nothing; the status line says so and how long is left, and the form
-keeps everything typed. Each line about the wait keeps the refusal's "Details for support" and
-"Copy details": a press took the red refusal's place, and what support asks for went with it.
+once only earns the same answer (and counts against the limit once more); so does a press
+right after a "not available" that named how long (a 503 with ``Retry-After``, from Kombo or a
+gateway in front of it). So for as long as the answer asked to wait (``KomboError.pause``), a
+press of "Create link" or of the reconnection button sends nothing; the status line says so,
+in the words of the refusal (``messages.held_back_reason``), and how long is left, and the
+form keeps everything typed. A "not available" that named no wait holds nothing back. Each
+line about the wait keeps the refusal's "Details for support" and "Copy details": a press took
+the red refusal's place, and what support asks for went with it.
 The buttons stay as they look: greyed out they would give no reason, and a screen reader
 skips them. How long is left is told once per press, never as a ticking countdown, which a
 screen reader would read out every second. When the wait is over, the status line says so
@@ -32,7 +36,8 @@ _LONGEST_TIMER_MS = 3_600_000
 
 
 class KomboPause(QObject):
-    """One main window's pause after Kombo's rate limit: whether a press may send now."""
+    """One main window's pause after an answer that asked for a wait: whether a press may
+    send now."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -43,6 +48,7 @@ class KomboPause(QObject):
         # The refusal's details for support (``StatusPanel.support_text``), kept with each line
         # about the wait: what support asks for while the person waits.
         self._details = ""
+        self._reason = ""  # what the answer said (``messages.held_back_reason``)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # A coarse timer may fire a little early, and a press right after "you can try again
@@ -55,12 +61,14 @@ class KomboPause(QObject):
     def active(self) -> bool:
         return self._seconds_left() is not None
 
-    def start(self, seconds: float) -> None:
+    def start(self, seconds: float, reason: str) -> None:
         """Hold link requests back for ``seconds`` from now: the status line says why (the
-        refusal just shown), and is told when the wait is over."""
+        refusal just shown, which a press recalls as ``reason``), and is told when the wait is
+        over."""
         if not seconds > 0:
             return
         self._until = time.monotonic() + seconds
+        self._reason = reason
         self._said = {self._window.statusPanel.text}
         self._details = self._window.statusPanel.support_text
         self._check()
@@ -73,7 +81,7 @@ class KomboPause(QObject):
         left = self._seconds_left()
         if left is None:
             return False
-        text = messages.paused_press_message(left, button)
+        text = messages.paused_press_message(left, button, self._reason)
         self._say(text, self._details)
         self._said.add(text)
         return True
@@ -84,6 +92,7 @@ class KomboPause(QObject):
         self._until = None
         self._said = set()
         self._details = ""
+        self._reason = ""
 
     def _say(self, text: str, details: str) -> None:
         """Show ``text`` about the wait, with the refusal's ``details`` still offered."""

@@ -27,7 +27,6 @@ from PySide6.QtCore import QObject
 
 from kombo_desktop.core.errors import (
     KomboError,
-    RateLimitedError,
     RequestCancelled,
     is_key_refused,
 )
@@ -358,15 +357,17 @@ class LinkMaking(QObject):
         return self._pause is not None and self._pause.holds_back(button)
 
     def _pause_if_asked(self, error: BaseException, connection: Connection) -> None:
-        """After Kombo's rate limit, hold the next request back for the wait it asked for
-        (``KomboPause``). Not when links go elsewhere by now: another account's limits are
-        its own."""
+        """After Kombo's rate limit, or an answer that named how long it is unavailable, hold
+        the next request back for that wait (``KomboPause``). Not when links go elsewhere by
+        now: another account's limits are its own."""
+        from kombo_desktop.core.messages import held_back_reason
+
         if (
-            isinstance(error, RateLimitedError)
+            isinstance(error, KomboError)
             and error.pause is not None
             and connection is self._window.account.connection
         ):
-            self.pause.start(error.pause)
+            self.pause.start(error.pause, held_back_reason(error))
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo, or for the history before it (Esc / Cancel). The window is

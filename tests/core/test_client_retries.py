@@ -197,6 +197,28 @@ def test_rate_limit_to_the_last_attempt_carries_the_last_wait() -> None:
     assert caught.value.detail.attempts == 2
 
 
+@pytest.mark.parametrize("retry_after", ["0.05", "120"])
+def test_unavailable_to_the_last_attempt_carries_the_wait_it_named(retry_after: str) -> None:
+    """Within the budget or beyond it: the window holds the next request back for it."""
+    with (
+        FaultServer(fallback=busy(503, retry_after=retry_after)) as server,
+        KomboClient(server.base_url, KEY, max_attempts=2) as client,
+        pytest.raises(ServerError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert caught.value.retry_after == caught.value.pause == float(retry_after)
+
+
+def test_unavailable_without_a_wait_named_holds_nothing_back() -> None:
+    with (
+        FaultServer(fallback=busy(503)) as server,
+        KomboClient(server.base_url, KEY, max_attempts=1) as client,
+        pytest.raises(ServerError) as caught,
+    ):
+        client.create_link(REQUEST)
+    assert caught.value.pause is None
+
+
 # --- never repeat a POST that may have been acted on -------------------------------------------
 
 

@@ -14,8 +14,14 @@ from email.utils import format_datetime
 import pytest
 
 from kombo_desktop.core.error_detail import ErrorDetail
-from kombo_desktop.core.errors import CONCURRENCY_LIMIT_EXCEEDED, RateLimitedError
+from kombo_desktop.core.errors import (
+    CONCURRENCY_LIMIT_EXCEEDED,
+    RateLimitedError,
+    ServerError,
+    UnexpectedResponseError,
+)
 from kombo_desktop.core.messages import (
+    held_back_reason,
     paused_press_message,
     rate_limited_message,
     time_left_phrase,
@@ -93,3 +99,23 @@ def test_without_a_wait_named_the_advice_matches_the_pause() -> None:
     # Requests at the same time: over as soon as the others are done, so nothing is held back.
     running = RateLimitedError(detail=ErrorDetail(code=CONCURRENCY_LIMIT_EXCEEDED))
     assert running.pause is None
+
+
+def test_a_press_held_back_after_unavailable_says_what_the_refusal_said() -> None:
+    """A 503 that named a wait was shown as "Kombo is unavailable for a moment"; a press
+    during that wait says the same, not that Kombo asked for a pause (it did not)."""
+    unavailable = ServerError(retry_after=2)
+    assert unavailable.pause == 2
+    assert paused_press_message(1.5, "Create link", held_back_reason(unavailable)) == (
+        "Nothing was sent: Kombo said it is unavailable for a moment. Press “Create link” "
+        "again in 2 seconds. What you typed is kept."
+    )
+    assert held_back_reason(RateLimitedError()) == "Kombo asked for a pause"
+    # An error page may come from a device on the way: not put in Kombo's mouth.
+    page = UnexpectedResponseError(retry_after=60)
+    assert not held_back_reason(page).startswith("Kombo")
+
+
+def test_an_answer_that_named_no_wait_holds_nothing_back() -> None:
+    assert ServerError().pause is None
+    assert UnexpectedResponseError().pause is None

@@ -1,14 +1,15 @@
-"""After Kombo's "too many requests", the buttons hold the next request back until the wait
-it asked for is over (``kombo_desktop.ui.kombo_pause``).
+"""After Kombo's "too many requests", or a "not available" that named a wait, the buttons hold
+the next request back until the wait asked for is over (``kombo_desktop.ui.kombo_pause``).
 
-The window talks to a real server on 127.0.0.1 that answers the link requests with a 429, and
-the server's own records prove what was sent: a press during the wait sends nothing, one after
-it does. Each client makes one attempt, so the 429 is the final answer at once.
+The window talks to a real server on 127.0.0.1 that answers the link requests with a 429 or a
+503, and the server's own records prove what was sent: a press during the wait sends nothing,
+one after it does. Each client makes one attempt unless a test says otherwise, so the refusal
+is the final answer at once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Protocol
 
 import pytest
 from PySide6.QtGui import QAccessible, QGuiApplication
@@ -27,21 +28,23 @@ INTEGRATION_ID = "personio:8d2fQk3mZ1"
 POLITE = QAccessible.AnnouncementPoliteness.Polite
 
 
+class WindowAt(Protocol):
+    def __call__(self, server: FaultServer, *, attempts: int = 1) -> MainWindow: ...
+
+
 def too_many_requests(retry_after: str | None) -> Reply:
     headers = [("Retry-After", retry_after)] if retry_after is not None else []
     return Reply.kombo_error(429, "PLATFORM.RATE_LIMIT_EXCEEDED", "Slow down.", headers=headers)
 
 
 @pytest.fixture
-def window_at(
-    open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
-) -> Callable[[FaultServer], MainWindow]:
-    """A window whose links go to ``server``, one attempt per request."""
+def window_at(open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch) -> WindowAt:
+    """A window whose links go to ``server``, ``attempts`` attempts per request."""
 
-    def build(server: FaultServer) -> MainWindow:
+    def build(server: FaultServer, *, attempts: int = 1) -> MainWindow:
         monkeypatch.setenv("KOMBO_API_KEY", "sk_test_rate_limit_pause")
         window = open_window("--api-base", server.base_url)
-        window.setup.client_options.update({"timeout": GENEROUS_TIMEOUT, "max_attempts": 1})
+        window.setup.client_options.update({"timeout": GENEROUS_TIMEOUT, "max_attempts": attempts})
         window.use_target(window.setup.profile_target)
         return window
 
@@ -64,7 +67,7 @@ def press_until_answered(qtbot: QtBot, window: MainWindow, button: str) -> None:
 
 
 def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow], spoken: Spoken
+    qtbot: QtBot, window_at: WindowAt, spoken: Spoken
 ) -> None:
     script = PostScript(too_many_requests("2"), then=Reply.link(GOOD_LINK))
     with FaultServer(fallback=script) as server:
@@ -103,7 +106,7 @@ def test_create_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
 
 
 def test_reconnect_pressed_during_the_wait_sends_nothing_and_works_once_it_is_over(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+    qtbot: QtBot, window_at: WindowAt
 ) -> None:
     script = PostScript(too_many_requests("2"), then=Reply.link(GOOD_LINK))
     with FaultServer(fallback=script) as server:
@@ -128,7 +131,7 @@ def test_reconnect_pressed_during_the_wait_sends_nothing_and_works_once_it_is_ov
 
 
 def test_a_long_wait_is_told_in_minutes_and_holds_both_buttons(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+    qtbot: QtBot, window_at: WindowAt
 ) -> None:
     with FaultServer(fallback=PostScript(then=too_many_requests("185"))) as server:
         window = window_at(server)
@@ -146,7 +149,7 @@ def test_a_long_wait_is_told_in_minutes_and_holds_both_buttons(
 
 
 def test_copy_details_after_a_held_press_copies_kombos_refusal(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+    qtbot: QtBot, window_at: WindowAt
 ) -> None:
     """A press during the wait took the red refusal's place, and with it "Details for
     support" and "Copy details": what support needs was gone for the rest of the wait."""
@@ -172,7 +175,7 @@ def test_copy_details_after_a_held_press_copies_kombos_refusal(
 
 
 def test_without_a_wait_named_the_window_holds_back_the_one_it_advises(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+    qtbot: QtBot, window_at: WindowAt
 ) -> None:
     with FaultServer(fallback=PostScript(then=too_many_requests(None))) as server:
         window = window_at(server)
@@ -185,7 +188,7 @@ def test_without_a_wait_named_the_window_holds_back_the_one_it_advises(
 
 
 def test_another_profile_is_not_held_back_by_the_last_ones_limit(
-    qtbot: QtBot, window_at: Callable[[FaultServer], MainWindow]
+    qtbot: QtBot, window_at: WindowAt
 ) -> None:
     script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
     with FaultServer(fallback=script) as server:
@@ -194,5 +197,92 @@ def test_another_profile_is_not_held_back_by_the_last_ones_limit(
         press_until_answered(qtbot, window, "createButton")
         window.use_target(window.setup.profile_target)  # where links go was set anew
         press_until_answered(qtbot, window, "createButton")
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 2
+
+
+def not_available(retry_after: str | None) -> Reply:
+    """Kombo, or a gateway in front of it, unavailable: for ``retry_after`` seconds if named."""
+    reply = Reply.kombo_error(503, "PLATFORM.UNKNOWN_ERROR", "Service unavailable.")
+    return reply.with_headers(("Retry-After", retry_after)) if retry_after is not None else reply
+
+
+def test_create_pressed_while_kombo_is_unavailable_sends_nothing_until_the_named_wait_is_over(
+    qtbot: QtBot, window_at: WindowAt
+) -> None:
+    """The client waited the two seconds between its own attempts; the last answer named the
+    same wait, and a press right after it was sent at once, into the same refusal."""
+    script = PostScript(not_available("2"), not_available("2"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=script) as server:
+        window = window_at(server, attempts=2)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        refusal = window.statusPanel.text
+        assert refusal.startswith("Kombo is unavailable for a moment") and "few seconds" in refusal
+        refusal_details = window.statusPanel.support_text
+        assert "HTTP status: 503" in refusal_details
+        assert len(posts(server.requests)) == 2
+
+        window.createButton.click()
+        assert not window.busy
+        held = window.statusPanel.text
+        assert held.startswith("Nothing was sent: Kombo said it is unavailable for a moment.")
+        assert "“Create link” again in 2 seconds" in held or "again in 1 second" in held
+        assert "What you typed is kept." in held
+        assert window.emailEdit.text() == "anna@example.com"
+        assert_details_kept(window, refusal_details)
+
+        qtbot.waitUntil(lambda: window.statusPanel.text == PAUSE_OVER_MESSAGE, timeout=10_000)
+        assert len(posts(server.requests)) == 2, "the press during the wait sent a request"
+        assert_details_kept(window, refusal_details)
+        press_until_answered(qtbot, window, "createButton")
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 3
+
+
+def test_reconnect_is_held_back_too_while_kombo_is_unavailable(
+    qtbot: QtBot, window_at: WindowAt
+) -> None:
+    with FaultServer(fallback=PostScript(then=not_available("185"))) as server:
+        window = window_at(server)
+        window.show_relink_mode(INTEGRATION_ID)
+        press_until_answered(qtbot, window, "relinkButton")
+        assert "Try again in about 4 minutes." in window.statusPanel.text
+        window.relinkForm.relinkButton.click()
+        assert not window.busy
+        assert "“Create reconnection link” again in about 4 minutes" in window.statusPanel.text
+        assert len(posts(server.requests)) == 1
+
+
+def test_an_error_page_that_named_a_wait_holds_back_without_blaming_kombo(
+    qtbot: QtBot, window_at: WindowAt
+) -> None:
+    """A proxy's "unavailable" page: the window says an error page came back from Kombo or a
+    device on the way, so the held press does not claim Kombo said anything."""
+    page = Reply.html(503, "Service Unavailable").with_headers(("Retry-After", "185"))
+    with FaultServer(fallback=PostScript(then=page)) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert window.statusPanel.text.startswith("An error page came back")
+        window.createButton.click()
+        assert not window.busy
+        assert window.statusPanel.text.startswith(
+            "Nothing was sent: the last answer asked for a wait."
+        )
+        assert len(posts(server.requests)) == 1
+
+
+def test_unavailable_without_a_wait_named_holds_nothing_back(
+    qtbot: QtBot, window_at: WindowAt
+) -> None:
+    with FaultServer(
+        fallback=PostScript(not_available(None), then=Reply.link(GOOD_LINK))
+    ) as server:
+        window = window_at(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert window.statusPanel.kind == "error"
+        press_until_answered(qtbot, window, "createButton")  # sent at once
         assert window.linkField.text() == GOOD_LINK
         assert len(posts(server.requests)) == 2
