@@ -27,7 +27,6 @@ from kombo_desktop.core.catalog import CatalogCache
 from kombo_desktop.core.credentials import STORE_UNREADABLE
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
-from kombo_desktop.ui.key_verdicts import KeyVerdicts
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
 
 if TYPE_CHECKING:
@@ -38,6 +37,7 @@ if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
     from kombo_desktop.core.demo_server import DemoKomboServer
     from kombo_desktop.ui.catalog_refresh import RefreshedCatalog
+    from kombo_desktop.ui.key_verdicts import KeyVerdicts
     from kombo_desktop.ui.main_window import MainWindow
 
 # Said when the profile (or the demo) changes while a link is being made, which cancels it.
@@ -65,8 +65,18 @@ class AccountFeature(QObject):
         # every profile, and one key belongs to one environment); kept in memory, like the
         # key, and asked for once per address (``_check_run_key``).
         self._run_key_environments: dict[str, str] = {}
-        # What Kombo said of the stored key, kept for the next start (see ``key_verdicts``).
-        self.key_verdicts = KeyVerdicts(window, self)
+        # What Kombo said of the stored key, kept for the next start (made when first used).
+        self._key_verdicts: KeyVerdicts | None = None
+
+    @property
+    def key_verdicts(self) -> KeyVerdicts:
+        """What Kombo said of the stored key, kept for the next start (see ``key_verdicts``);
+        its module loads with the first answer about a key, after the first frame."""
+        if self._key_verdicts is None:
+            from kombo_desktop.ui.key_verdicts import KeyVerdicts
+
+            self._key_verdicts = KeyVerdicts(self._window, self)
+        return self._key_verdicts
 
     @property
     def target(self) -> Target | None:

@@ -1083,6 +1083,8 @@ NOT_IMPORTED_BY_THE_FIRST_FRAME = (
     "kombo_desktop.ui.invitation_context",  # what the invitation buttons act on
     "kombo_desktop.ui.made_link",  # a link made, as the history is told of it
     "kombo_desktop.ui.shown_link",  # the link the result panel shows
+    "kombo_desktop.ui.key_verdicts",  # what Kombo said of the stored key, remembered
+    "kombo_desktop.ui.kombo_pause",  # holding presses back while Kombo asked for a pause
 )
 
 # Starts the program as a person does; the first thing the window does after its first frame
