@@ -27,6 +27,14 @@ from kombo_desktop.ui.widgets import plain_label, plain_tooltip, push_button
 if TYPE_CHECKING:  # made with each link, not before the first frame (see there)
     from kombo_desktop.ui.invitation_context import InvitationContext
 
+# Said when the invitation of the link on show changed after it was copied (Kombo named the
+# customer's organisation late): the copied one still asked "your company". Without the name,
+# as screen-sharing mode may be on.
+INVITATION_NOW_NAMED = (
+    "The invitation now names the customer's organisation: copy it again if you have not sent "
+    "it yet."
+)
+
 
 class InvitationBar(QWidget):
     """``copyInvitationButton`` and ``emailButton``; emits ``notice(text, kind)``."""
@@ -42,6 +50,9 @@ class InvitationBar(QWidget):
         self.setObjectName("invitationBar")
         self.context: InvitationContext | None = None
         self._shown_url: str | None = None
+        # The invitation last put on the clipboard, while its link is the one on show: when
+        # that link's invitation changes (``set_context``), the copied one is out of date.
+        self._copied: InvitationContext | None = None
         # Asked before the link is handed on: the result area's look at the clock now (see
         # ``ResultPanel.link_has_expired``), which shows and says it when the link just expired.
         self._link_has_expired = link_has_expired
@@ -70,9 +81,23 @@ class InvitationBar(QWidget):
 
     def set_context(self, context: InvitationContext | None) -> None:
         """The link the result area shows now, with its customer's details (or None)."""
+        copied, self._copied = self._copied, None
         self.context = context
         self._shown_url = context.url if context is not None else None
         self._update()
+        if copied is None or context is None or context.url != copied.url:
+            return
+        if context.invitation().body == copied.invitation().body:
+            self._copied = copied  # still the invitation copied
+        elif context.organization and not copied.organization:
+            self._say_copy_out_of_date()
+
+    def _say_copy_out_of_date(self) -> None:
+        """The invitation on show came to name the customer's organisation after it was
+        copied (Kombo named it late): the status line still said to paste the copied one,
+        which asked "your company" to reconnect. Said once, politely, and without the name,
+        which screen-sharing mode keeps off the screen."""
+        self.notice.emit(INVITATION_NOW_NAMED, "info")
 
     def link_shown(self, url: str) -> None:
         """The result area's link changed; the buttons work only for the link they know."""
@@ -113,6 +138,7 @@ class InvitationBar(QWidget):
         if context is None or self._link_has_expired():
             return
         context.copy_invitation()
+        self._copied = context
         language = LANGUAGE_NAMES_IN_ENGLISH[context.language]
         if context.is_demo:
             self.notice.emit(
@@ -143,6 +169,7 @@ class InvitationBar(QWidget):
         if too_long:
             address = context.mailto(with_body=False)
             context.copy_invitation()
+            self._copied = context
         url = QUrl.fromEncoded(address.encode("ascii"), QUrl.ParsingMode.StrictMode)
         if not url.isValid() or not QDesktopServices.openUrl(url):
             self.notice.emit(

@@ -21,6 +21,7 @@ from kombo_desktop.core.history import HistoryEntry
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
 from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
+from kombo_desktop.ui.invitation_bar import INVITATION_NOW_NAMED
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import file_stem_for
@@ -32,6 +33,7 @@ from tests.support.history_records import record_relink, record_unchecked_relink
 from tests.support.laid_out import wait_until_laid_out
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import (
+    Spoken,
     WindowFactory,
     fill_form,
     lookup_of,
@@ -567,6 +569,57 @@ def test_a_late_name_is_not_given_to_a_link_made_since(
         invitation = copied_invitation(window)
         assert ANOTHER_LINK in invitation and "Acme GmbH" not in invitation
         window.close()
+
+
+def test_an_invitation_copied_before_kombo_names_the_customer_is_said_to_be_out_of_date(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, spoken: Spoken
+) -> None:
+    # The person copied "... reconnect your company with us", then the invitation came to name
+    # the organisation, and the status line still said to paste the copied one. Said once,
+    # without the organisation's name: screen-sharing mode is on.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    with FaultServer(fallback=answering_late(answer)) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            assert window.screen_sharing.on
+            relink_before_the_answer(qtbot, window)
+            assert "Acme GmbH" not in copied_invitation(window)
+            assert window.statusLabel.text().startswith("Invitation copied")
+        finally:
+            answer.set()
+        qtbot.waitUntil(lambda: said_out_of_date(spoken) == 1, timeout=10_000)
+        wait_until_settled(qtbot, window)
+        assert said_out_of_date(spoken) == 1
+        assert "Acme GmbH" in copied_invitation(window)
+        window.close()
+
+
+def test_an_invitation_not_copied_yet_is_named_without_a_word(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch, spoken: Spoken
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    with FaultServer(fallback=answering_late(answer)) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            relink_before_the_answer(qtbot, window)
+        finally:
+            answer.set()
+        bar = window.history.invitationBar
+        qtbot.waitUntil(
+            lambda: bar.context is not None and bar.context.organization == "Acme GmbH",
+            timeout=10_000,
+        )
+        wait_until_settled(qtbot, window)
+        assert INVITATION_NOW_NAMED not in window.statusLabel.text()
+        assert said_out_of_date(spoken) == 0
+        window.close()
+
+
+def said_out_of_date(spoken: Spoken) -> int:
+    """How many times the status line said the copied invitation no longer is the one shown."""
+    return [text for text, _ in spoken].count(INVITATION_NOW_NAMED)
 
 
 def test_a_qr_code_is_saved_though_kombo_named_the_customer_while_the_dialog_was_open(
