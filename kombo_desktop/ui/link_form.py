@@ -134,7 +134,10 @@ class LinkForm(RequestForm):
             "organizationEdit", "Customer's organisation name", "Acme GmbH", example=True
         )
         self.originIdEdit = line_edit(
-            "originIdEdit", "Your id for this customer (optional)", "Optional, e.g. CUST-1042"
+            "originIdEdit",
+            "Your id for this customer (optional)",
+            "Optional, e.g. CUST-1042",
+            example=True,
         )
         self.categoryCombo = enum_combo(
             "categoryCombo",

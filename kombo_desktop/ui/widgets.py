@@ -1161,17 +1161,19 @@ def select_data(combo: QComboBox, data: object) -> None:
 
 
 def example_sentence(example: str) -> str:
-    """What a screen reader hears of an empty field whose placeholder is ``example``."""
-    return f"For example {example}"
+    """What a screen reader hears of an empty field whose placeholder is ``example``: as
+    written when it says itself that it is one ("Optional, e.g. CUST-1042")."""
+    return example if "e.g." in example else f"For example {example}"
 
 
 def line_edit(
     object_name: str, accessible_name: str, placeholder: str = "", *, example: bool = False
 ) -> QLineEdit:
     """A text field; ``example``: its ``placeholder`` is a sample of what goes in
-    ("anna@example.com"). A screen reader reads the placeholder of an empty field as its
-    description, so an empty field sounded filled in with a customer's details: it hears
-    "For example anna@example.com" instead."""
+    ("anna@example.com"), or holds one ("Optional, e.g. CUST-1042"). A screen reader reads
+    the placeholder of an empty field as its description, so an empty field sounded filled in
+    with a customer's details: it hears "For example anna@example.com" instead. Either is
+    said only while the field is empty (see ``FieldBox.follow_text``)."""
     edit = QLineEdit()
     edit.setObjectName(object_name)
     edit.setAccessibleName(accessible_name)

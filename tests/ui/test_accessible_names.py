@@ -337,18 +337,20 @@ def test_enter_in_a_field_with_a_problem_says_the_status_alone_in_words_not_colo
     [
         ("emailEdit", "bob@nordwind.example", "anna@example.com"),
         ("organizationEdit", "Nordwind", "Acme GmbH"),
+        ("originIdEdit", "CUST-2077", "Optional, e.g. CUST-1042"),
     ],
 )
 def test_a_filled_field_is_no_longer_said_to_hold_an_example(
     qtbot: QtBot, demo_window: MainWindow, field_name: str, typed: str, example: str
 ) -> None:
     # "For example anna@example.com" stayed the description of the e-mail field once the
-    # customer's address was in it: the reader said the example after the real address.
+    # customer's address was in it: the reader said the example after the real address. The
+    # customer id field said "Optional, e.g. CUST-1042" after the id typed in it.
     field = named(demo_window, QLineEdit, field_name)
     field.setText(typed)
     assert example not in description_heard(field)
     field.clear()
-    assert description_heard(field) == f"For example {example}"
+    assert description_heard(field) == EMPTY_FIELDS_HEARD[field_name]
     assert field.placeholderText() == example  # shown again on the empty field
 
 
