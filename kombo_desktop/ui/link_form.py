@@ -84,6 +84,7 @@ CLEAR_TOOLTIP = (
     "they are."
 )
 
+ENVIRONMENT_HINT = "Only when Kombo asked for one, e.g. DEMO."
 ENVIRONMENT_NEEDS_TOOL = (
     "Choose a tool first: a tool environment only applies to one specific tool."
 )
@@ -187,6 +188,8 @@ class LinkForm(RequestForm):
         # The person is typing a search in the tool field, not yet settled (see
         # ``_searching_tool``): the field is not newly marked meanwhile.
         self._tool_search_typed = False
+        # The hints under the fields are their descriptions (see ``describe_hints``).
+        self._hints_described = False
 
         self._build_layout()
         self._connect()
@@ -259,7 +262,7 @@ class LinkForm(RequestForm):
                 lr.REMOTE_ENVIRONMENT,
                 "Tool en&vironment",
                 self.environmentEdit,
-                "Only when Kombo asked for one, e.g. DEMO.",
+                ENVIRONMENT_HINT,
             ),
             (lr.LANGUAGE, "&Language", self.languageCombo, ""),
             (lr.LINK_TYPE, "Link t&ype", self.linkTypeCombo, ""),
@@ -352,6 +355,17 @@ class LinkForm(RequestForm):
         # so what the form does with a change itself comes first.
         for box in self.boxes.values():
             changed_signal(box.field).connect(self._field_edited)
+
+    def describe_hints(self) -> None:
+        """Make the hint under each field that has one its description, as a screen reader
+        hears it: the check boxes' hints (what the option does) were heard only once a
+        problem had come and gone, and the tool environment's never. Left out of the form's
+        making (the window does it right after its first frame): Qt tells the accessibility
+        layer of each change. From then on, a field held back or let go is described anew."""
+        self._hints_described = True
+        for box in self.boxes.values():
+            if box.hint.text():
+                box.describe()
 
     def _field_edited(self, *_value: object) -> None:
         self.edited.emit()
@@ -720,6 +734,9 @@ class LinkForm(RequestForm):
         self.environmentEdit.setToolTip("" if has_tool else ENVIRONMENT_NEEDS_TOOL)
         self.filteringCheck.setEnabled(is_hris)
         self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
+        if self._hints_described:  # why a field is held back, else its hint
+            self.boxes[lr.REMOTE_ENVIRONMENT].describe()
+            self.boxes[lr.ENABLE_FILTERING].describe()
         self._name_advanced_in_use()
         said = " ".join(dropped)
         if said and not quiet:

@@ -255,6 +255,7 @@ class MainWindow(QMainWindow):
             self.start_up.add(step)
         self.start_up.add(self._take_window_icon)
         self.start_up.add(self.linkForm.style_suggestions)
+        self.start_up.add(self.linkForm.describe_hints)  # what a screen reader hears of them
         # The reconnection tab says whose integration an id is (made after the first frame).
         self.integration_lookup: IntegrationLookup | None = None
         self.start_up.add(self._start_integration_lookup)

@@ -115,7 +115,9 @@ class FieldBox(QWidget):
     def describe(self) -> None:
         """Make the problem or hint under the field its description now: a field's own hint
         becomes it only with the first change otherwise (for a form shown later, a cost its
-        first showing takes instead of the window's first frame)."""
+        first showing takes instead of the window's first frame; for the window's own form,
+        the turn after it). Again when the field is held back or let go (see
+        ``_quiet_description``)."""
         describe_for_readers(self.field, self.error_text or self._quiet_description())
 
     def follow_text(self) -> None:
@@ -133,7 +135,12 @@ class FieldBox(QWidget):
 
     def _quiet_description(self) -> str:
         """What a screen reader hears of the field while no problem is shown: its hint, else
-        its own description (an example only while the field is empty)."""
+        its own description (an example only while the field is empty). A field the form
+        holds back (disabled, with a tooltip saying why: "Choose a tool first ...") has none,
+        so that Qt reads its tooltip: its hint would tell what to put in a field that cannot
+        take it yet, and not why."""
+        if not self.field.isEnabledTo(self) and self.field.toolTip():
+            return ""
         if self._hint_text:
             return self._hint_text
         if self._example and isinstance(self.field, QLineEdit) and self.field.text():

@@ -18,11 +18,16 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdi
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import link_request as lr
+from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.history_feature import HistoryFeature
-from kombo_desktop.ui.link_form import ENVIRONMENT_NEEDS_TOOL
+from kombo_desktop.ui.link_form import (
+    ENVIRONMENT_HINT,
+    ENVIRONMENT_NEEDS_TOOL,
+    FILTERING_NEEDS_HRIS,
+)
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
-from kombo_desktop.ui.widgets import spoken_name
+from kombo_desktop.ui.widgets import select_data, spoken_name
 from tests.support.found import named
 from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link, wait_until_settled
 
@@ -156,6 +161,9 @@ EMPTY_FIELDS_HEARD = {
 def test_no_empty_field_sounds_filled_in(qtbot: QtBot, demo_window: MainWindow) -> None:
     # The placeholders "anna@example.com" and "Acme GmbH" were what a screen reader said of
     # the empty e-mail and organisation fields, as if a customer's details were in them.
+    # Also once the hints are described, right after the first frame: the tool environment,
+    # held back until a tool is chosen, says why rather than its hint.
+    qtbot.waitUntil(lambda: demo_window.start_up.done, timeout=5000)
     fields = [
         edit
         for form in (demo_window.linkForm, demo_window.relinkForm)
@@ -399,3 +407,44 @@ def test_the_reconnection_fields_hint_is_said_once_when_the_tab_opens_elsewhere(
     QTest.keyClick(bar, Qt.Key.Key_Left)  # back to the first tab: nothing about the id
     QTest.keyClick(bar, Qt.Key.Key_Right)  # and once more for each opening
     qtbot.waitUntil(lambda: spoken == [said, said])
+
+
+def test_the_advanced_check_boxes_say_what_they_do_from_the_start(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # What each option does is written under it; a screen reader heard only "Employee
+    # filtering, check box" until a problem had come and gone.
+    form = demo_window.linkForm
+    qtbot.waitUntil(lambda: demo_window.start_up.done, timeout=5000)
+    for field, check in (
+        (lr.ENABLE_FILTERING, form.filteringCheck),
+        (lr.ENABLE_FIELD_MAPPING, form.fieldMappingCheck),
+    ):
+        hint = form.boxes[field].hint.text()
+        assert hint.startswith("The customer ")
+        assert description_heard(check) == hint
+
+
+def test_a_field_the_form_holds_back_says_why_and_its_hint_once_usable(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The tool environment field said "Leave empty for the live system" once a tool was
+    # chosen, never the hint under it; and a problem that came and went made the hint its
+    # description for good, so a field held back no longer said why.
+    form = demo_window.linkForm
+    environment = form.environmentEdit
+    box = form.boxes[lr.REMOTE_ENVIRONMENT]
+    qtbot.waitUntil(lambda: demo_window.start_up.done, timeout=5000)
+    assert description_heard(environment) == ENVIRONMENT_NEEDS_TOOL
+    form.select_tool("personio")
+    assert description_heard(environment) == box.hint.text() == ENVIRONMENT_HINT
+    box.set_error("A problem.")
+    box.set_error(None)
+    form.clear()
+    assert description_heard(environment) == ENVIRONMENT_NEEDS_TOOL
+
+    filtering = form.filteringCheck
+    select_data(form.categoryCombo, Category.ATS)
+    assert description_heard(filtering) == FILTERING_NEEDS_HRIS
+    select_data(form.categoryCombo, Category.HRIS)
+    assert description_heard(filtering) == form.boxes[lr.ENABLE_FILTERING].hint.text()
