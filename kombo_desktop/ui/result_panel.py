@@ -644,6 +644,7 @@ class ResultPanel(QFrame):
         self.linkField.setToolTip("")
         self.expiryLabel.setText("")
         self.expiryLabel.hide()
+        self._describe_link()
         self.demoNote.hide()
         self._show_qr_words(QR_PLACEHOLDER)
         self._set_actions_enabled(False)
@@ -766,8 +767,7 @@ class ResultPanel(QFrame):
             return
         until = expires_at(self.shown.link_type, self.shown.created)
         if self.expired:
-            self.expiryLabel.setText(self._expired_words(self.shown))
-            self._fit_expiry()
+            self._show_expiry_words(self._expired_words(self.shown))
             self._expiry_check.start(_expired_look_ms())
             return
         left = until - datetime.now().astimezone()
@@ -775,9 +775,26 @@ class ResultPanel(QFrame):
             self._show_expired(announce)
             self._expiry_check.start(_expired_look_ms())
             return
-        self.expiryLabel.setText(self._expiry_words(self.shown))
-        self._fit_expiry()  # new words, perhaps longer
+        self._show_expiry_words(self._expiry_words(self.shown))
         self._expiry_check.start(next_look_ms(left))
+
+    def _show_expiry_words(self, words: str) -> None:
+        """``words`` under the link ("Valid until 1 Dec 2027", "Expired at 14:32"), fitted
+        to the panel (new words, perhaps longer), and said to screen readers on the link."""
+        self.expiryLabel.setText(words)
+        self._fit_expiry()
+        self._describe_link()
+
+    def _describe_link(self) -> None:
+        """The link's description for screen readers: what is written under it, how long it
+        lasts and, for a demo link, that it connects nothing (the whole sentence, which a
+        narrow panel shortens on screen to "Demo link"). Read on the link, where the focus
+        goes once it is made, and not elsewhere: a screen reader on the link heard the link
+        again, and not whether it would still work tomorrow, or at all."""
+        words = [] if self.shown is None else [self.expiryLabel.text()]
+        if self.shown is not None and self.shown.is_demo:
+            words.append(DEMO_NOTE)
+        self.linkField.setAccessibleDescription(". ".join(word for word in words if word))
 
     @staticmethod
     def _expiry_words(link: ShownLink) -> str:
@@ -805,8 +822,7 @@ class ResultPanel(QFrame):
         assert self.shown is not None
         when = self._expired_words(self.shown)
         self._set_expired_look(True)
-        self.expiryLabel.setText(when)  # "Expired at 14:32"
-        self._fit_expiry()
+        self._show_expiry_words(when)  # "Expired at 14:32"
         self._show_qr_words(EXPIRED_QR_TEXT)
         for action in (self.openButton, self.exportQrButton, self.copyQrButton):
             action.setEnabled(False)

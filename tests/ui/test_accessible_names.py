@@ -9,6 +9,8 @@ thing a screen reader then said about any error.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,9 +29,11 @@ from kombo_desktop.ui.link_form import (
 )
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
+from kombo_desktop.ui.result_panel import DEMO_NOTE
 from kombo_desktop.ui.widgets import select_data, spoken_name
 from tests.support.found import named
 from tests.ui.conftest import Spoken, WindowFactory, fill_form, make_link, wait_until_settled
+from tests.ui.test_link_expiry import embedded_link
 
 
 def shown_buttons(root: QWidget) -> list[QAbstractButton]:
@@ -448,3 +452,46 @@ def test_a_field_the_form_holds_back_says_why_and_its_hint_once_usable(
     assert description_heard(filtering) == FILTERING_NEEDS_HRIS
     select_data(form.categoryCombo, Category.HRIS)
     assert description_heard(filtering) == form.boxes[lr.ENABLE_FILTERING].hint.text()
+
+
+def test_the_link_is_described_by_how_long_it_lasts_and_a_demo_links_note(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Under the link the screen said "Valid until 1 Dec 2027" and "Demo link: it connects
+    # nothing."; a screen reader on the link heard neither, only the link again.
+    window = demo_window
+    panel = window.resultPanel
+    fill_form(window)
+    make_link(qtbot, window)
+    assert description_heard(window.linkField) == f"{panel.expiryLabel.text()}. {DEMO_NOTE}"
+    assert panel.expiryLabel.text().startswith("Valid ")
+
+    window.show_link(embedded_link(expires_in=timedelta(minutes=30)))  # a real link, from Kombo
+    assert description_heard(window.linkField) == panel.expiryLabel.text()
+    assert DEMO_NOTE not in description_heard(window.linkField)
+
+    # Its hour passes on screen: the description follows the words under it.
+    shown = panel.shown
+    assert shown is not None
+    panel.shown = replace(shown, created=shown.created - timedelta(hours=1))
+    assert panel.link_has_expired()
+    assert panel.expiryLabel.text().startswith("Expired")
+    assert description_heard(window.linkField) == panel.expiryLabel.text()
+
+    panel.clear()
+    assert "Valid" not in description_heard(window.linkField)
+    assert "Expired" not in description_heard(window.linkField)
+
+
+def test_a_reconnection_link_is_described_by_how_long_it_lasts(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    link = replace(
+        embedded_link(expires_in=timedelta(minutes=40)),
+        reconnection=True,
+        integration_id="personio:93fCvorjZ2jas7ZekX1V1n5d",
+    )
+    window.show_link(link)
+    assert description_heard(window.linkField) == window.resultPanel.expiryLabel.text()
+    assert window.resultPanel.expiryLabel.text().startswith("Valid ")
