@@ -36,6 +36,12 @@ INVITATION_NOW_NAMED = (
 )
 
 
+# What the buttons do, for screen readers; ``language`` is " in Spanish" once there is an
+# invitation, "" before.
+_COPY_DESCRIPTION = "Copy an invitation message{language} with the link"
+_EMAIL_DESCRIPTION = "Write the invitation{language} in your e-mail program"
+
+
 class InvitationBar(QWidget):
     """``copyInvitationButton`` and ``emailButton``; emits ``notice(text, kind)``."""
 
@@ -58,10 +64,10 @@ class InvitationBar(QWidget):
         self._link_has_expired = link_has_expired
 
         self.copyInvitationButton = push_button(
-            "copyInvitationButton", "Copy invitation", "Copy an invitation message with the link"
+            "copyInvitationButton", "Copy invitation", _COPY_DESCRIPTION.format(language="")
         )
         self.emailButton = push_button(
-            "emailButton", "E-mail…", "Write the invitation in your e-mail program"
+            "emailButton", "E-mail…", _EMAIL_DESCRIPTION.format(language="")
         )
         self.languageLabel = plain_label()
         self.languageLabel.setObjectName("invitationLanguageLabel")
@@ -113,6 +119,7 @@ class InvitationBar(QWidget):
         self.copyInvitationButton.setEnabled(ready)
         self.emailButton.setEnabled(ready)
         context = self.context if ready else None
+        self._describe(context)
         if context is None:
             self.languageLabel.setText("")
             self.languageLabel.hide()  # no empty gap among the buttons
@@ -132,6 +139,18 @@ class InvitationBar(QWidget):
         else:
             tip = "Open your e-mail program with the invitation; add the recipient there"
         self.emailButton.setToolTip(tip)
+
+    def _describe(self, context: InvitationContext | None) -> None:
+        """The buttons' descriptions for screen readers, with the invitation's language: it is
+        written under them ("Invitation in Spanish"), and a screen reader on "Copy invitation"
+        heard nothing of it, so a Spanish invitation could go to a German customer unnoticed.
+        The customer is not named: the result area's title names one only for a reconnection
+        link outside screen-sharing mode."""
+        language = "" if context is None else f" in {LANGUAGE_NAMES_IN_ENGLISH[context.language]}"
+        self.copyInvitationButton.setAccessibleDescription(
+            _COPY_DESCRIPTION.format(language=language)
+        )
+        self.emailButton.setAccessibleDescription(_EMAIL_DESCRIPTION.format(language=language))
 
     def copy_invitation(self) -> None:
         context = self.context if self.ready else None

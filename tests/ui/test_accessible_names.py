@@ -495,3 +495,25 @@ def test_a_reconnection_link_is_described_by_how_long_it_lasts(
     window.show_link(link)
     assert description_heard(window.linkField) == window.resultPanel.expiryLabel.text()
     assert window.resultPanel.expiryLabel.text().startswith("Valid ")
+
+
+def test_copy_invitation_says_the_invitations_language_and_no_customer_while_sharing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Invitation in Spanish" was on screen under the buttons; "Copy invitation" said only
+    # "Copy an invitation message with the link", and a Spanish one went to a German customer.
+    window = demo_window
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("es"))
+    make_link(qtbot, window)
+    bar = history_of(window).invitationBar
+    assert bar.languageLabel.text() == "Invitation in Spanish"
+    heard = description_heard(bar.copyInvitationButton)
+    assert "Spanish" in heard
+    assert "Spanish" in description_heard(bar.emailButton)
+    assert window.screen_sharing.on
+    for button in (bar.copyInvitationButton, bar.emailButton):
+        assert "Acme" not in description_heard(button)
+        assert "anna@" not in description_heard(button)
+    window.resultPanel.clear()  # no invitation to copy: no language said
+    assert "Spanish" not in description_heard(bar.copyInvitationButton)
