@@ -166,9 +166,9 @@ class LinkForm(RequestForm):
             "createButton",
             CREATE_TEXT,
             busy_text=CREATING_TEXT,
-            accessible_name="Create link",
+            description="Ask Kombo for a link for this customer",
             cancel_name="cancelButton",
-            cancel_accessible_name="Cancel making the link",
+            cancel_description="Cancel making the link",
         )
         self.clearButton = push_button("clearFormButton", CLEAR_TEXT, on_click=self.ask_to_clear)
         self.clearButton.setToolTip(CLEAR_TOOLTIP)

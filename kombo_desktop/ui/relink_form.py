@@ -70,9 +70,9 @@ class RelinkForm(RequestForm):
             "relinkButton",
             RELINK_TEXT,
             busy_text=RELINKING_TEXT,
-            accessible_name="Create reconnection link",
+            description="Ask Kombo for a new link for this integration",
             cancel_name="relinkCancelButton",
-            cancel_accessible_name="Cancel making the reconnection link",
+            cancel_description="Cancel making the reconnection link",
             short_text=RELINK_SHORT_TEXT,
         )
 

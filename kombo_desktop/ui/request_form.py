@@ -144,22 +144,24 @@ class RequestForm(SubmitOnEnter):
         text: str,
         *,
         busy_text: str,
-        accessible_name: str,
+        description: str,
         cancel_name: str,
-        cancel_accessible_name: str,
+        cancel_description: str,
         short_text: str | None = None,
     ) -> tuple[QPushButton, QPushButton]:
         """The primary button (showing ``busy_text`` while Kombo works) and the Cancel button
         shown meanwhile. ``short_text``: the primary's words where the form is narrower than
-        ``text`` (see ``button_words``)."""
+        ``text`` (see ``button_words``). ``description``: what pressing it does, read by a
+        screen reader after its words (never the words again: "Create link" described as
+        "Create link" was said twice); ``cancel_description`` the same for Cancel."""
         self._texts = (text, busy_text)
         self._short_text = short_text
         self._primary_words: ShorterWords | None = None  # made when first shown
-        self._primary = push_button(name, text, accessible_name)
+        self._primary = push_button(name, text, description)
         self._primary.setProperty("primary", True)
         self._primary.clicked.connect(self.submitted)
         self._primary.installEventFilter(self)  # when its keys are pressed: see eventFilter
-        self._cancel = push_button(cancel_name, "Cancel", cancel_accessible_name)
+        self._cancel = push_button(cancel_name, "Cancel", cancel_description)
         self._cancel.setToolTip(STOP_TOOLTIP)
         self._cancel.clicked.connect(self.cancel_requested)
         self._cancel.hide()

@@ -517,3 +517,14 @@ def test_copy_invitation_says_the_invitations_language_and_no_customer_while_sha
         assert "anna@" not in description_heard(button)
     window.resultPanel.clear()  # no invitation to copy: no language said
     assert "Spanish" not in description_heard(bar.copyInvitationButton)
+
+
+@pytest.mark.parametrize("button_name", ["createButton", "relinkButton"])
+def test_the_buttons_that_make_a_link_do_not_say_their_name_twice(
+    demo_window: MainWindow, button_name: str
+) -> None:
+    # "Create link" was described as "Create link": a screen reader said it twice.
+    button = named(demo_window, QAbstractButton, button_name)
+    heard = description_heard(button).casefold()
+    assert heard != heard_name(button).casefold()
+    assert heard_name(button).casefold() not in heard
