@@ -248,8 +248,7 @@ class ResultPanel(QFrame):
         self.linkField.setAccessibleName("The link")
         self.linkField.setReadOnly(True)
         self.linkField.setFont(theme.link_font())
-        self.linkField.setPlaceholderText(EMPTY_TEXT)
-        set_enum(self.linkField, "focusPolicy", "StrongFocus")
+        self.linkField.setPlaceholderText(EMPTY_TEXT)  # a tab stop once it holds a link
 
         self.expiryLabel = plain_label()
         self.expiryLabel.setObjectName("expiryLabel")
@@ -642,6 +641,7 @@ class ResultPanel(QFrame):
         self._set_expired_look(False)
         self.linkField.clear()
         self.linkField.setToolTip("")
+        self._let_tab_reach_the_link(False)
         self.expiryLabel.setText("")
         self.expiryLabel.hide()
         self._describe_link()
@@ -657,6 +657,7 @@ class ResultPanel(QFrame):
         self._name_the_link()
         self.linkField.setText(link.url)
         self.linkField.setCursorPosition(0)
+        self._let_tab_reach_the_link(True)
         self.linkField.setToolTip(plain_tooltip(link.url))  # a "&lt;" in it stays as written
         self.expiryLabel.setText(self._expiry_words(link))
         self.expiryLabel.show()
@@ -676,6 +677,14 @@ class ResultPanel(QFrame):
             self.qr_preparer(url, lambda: self._render_qr(url))
         else:
             QTimer.singleShot(0, self, lambda: self._render_qr(url))
+
+    def _let_tab_reach_the_link(self, reach: bool) -> None:
+        """The link field a tab stop only while it holds a link. Empty, Tab stopped on a
+        field a screen reader called "The link" with nothing in it, at each pass through the
+        window, while every button beside it was passed over (disabled). Its words "Your
+        link will appear here." stay on screen, and a screen reader reading the window still
+        finds them (as the field's description)."""
+        set_enum(self.linkField, "focusPolicy", "StrongFocus" if reach else "NoFocus")
 
     def name_organization(self, link: ShownLink, organization: str) -> bool:
         """Name ``organization`` as the customer of ``link``, a reconnection link whose

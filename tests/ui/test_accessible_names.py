@@ -528,3 +528,21 @@ def test_the_buttons_that_make_a_link_do_not_say_their_name_twice(
     heard = description_heard(button).casefold()
     assert heard != heard_name(button).casefold()
     assert heard_name(button).casefold() not in heard
+
+
+def is_tab_stop(widget: QWidget) -> bool:
+    return bool(widget.focusPolicy() & Qt.FocusPolicy.TabFocus)
+
+
+def test_the_link_field_is_a_tab_stop_only_while_it_holds_a_link(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Before any link, Tab stopped on an empty field named "The link" that said nothing.
+    window = demo_window
+    assert not is_tab_stop(window.linkField)
+    fill_form(window)
+    make_link(qtbot, window)
+    assert is_tab_stop(window.linkField)
+    assert window.linkField.hasFocus()  # where the copy keys copy it at once
+    window.resultPanel.clear()
+    assert not is_tab_stop(window.linkField)
