@@ -42,7 +42,10 @@ export and screen readers' cell names are the same in both arrangements.
 A column the person makes wider or narrower (dragging its edge in the header, or double-clicking
 it) keeps that width in that arrangement while the panel exists: it was fitted again, and so
 snapped back, whenever a link was made, a page arrived or the dock's edge moved. The columns
-not touched are fitted as above, around it.
+not touched keep the widths they are fitted to without it: beside the form the organisation
+takes the room a drag leaves, or gives room down to what its names need, and past that the
+table scrolls sideways. Fitted into the view around a column dragged wider, the tool's column
+shrank to "Bamb…" and "The c…" at 1366x768 with 125 % text.
 """
 
 from __future__ import annotations
@@ -227,14 +230,28 @@ class HistoryColumns(QObject):
 
     def _fit_first_columns(self) -> None:
         """Beside the form (see the module docstring). A column sized by hand keeps its
-        width: the organisation takes what the others leave, unless it is the one."""
+        width, and the others keep what they are given without it: the organisation takes
+        the room it leaves or gives, but never less than its names need (nor than it has
+        without the drag, when that is less), and the rest is a sideways scroll away. Fitted
+        into the view, a column dragged wider squeezed the tool's to "Bamb…" and "The c…"."""
         by_hand = self._by_hand[True]
+        widths = self._first_columns_fitted()
+        organisation = widths[ORGANISATION]
+        others = sum(widths.values()) - organisation
+        widths |= by_hand
+        if ORGANISATION not in by_hand:
+            names = max(self.text_width(ORGANISATION), self.organisation_least())
+            given = organisation + others - (sum(widths.values()) - widths[ORGANISATION])
+            widths[ORGANISATION] = max(min(organisation, names), given)
+        self._set_widths(widths)
+
+    def _first_columns_fitted(self) -> dict[int, int]:
+        """The widths of the first four columns sharing the view, as if none was sized by
+        hand (see the module docstring)."""
         width = self._table.viewport().width()
-        when = by_hand.get(WHEN, self.when_width())
-        status = by_hand.get(STATUS, self.status_width())
-        least = by_hand.get(ORGANISATION, self.organisation_least())
-        least_tool = by_hand.get(TOOL, self.tool_least())
-        tool = by_hand.get(TOOL, max(self.tool_width(marked=False), least_tool))
+        when, status = self.when_width(), self.status_width()
+        least, least_tool = self.organisation_least(), self.tool_least()
+        tool = max(self.tool_width(marked=False), least_tool)
         beside = status  # what the view holds right of the organisation, the tool and the time
         if least + tool + when + status > width:
             # Short of room, a long tool's name gives way first, down to the sample's width;
@@ -242,13 +259,13 @@ class HistoryColumns(QObject):
             tool = max(least_tool, width - least - when - status)
             if least + tool + when + status > width:
                 beside = 0
-        organisation = by_hand.get(ORGANISATION, max(least, width - tool - when - beside))
+        organisation = max(least, width - tool - when - beside)
         # The word marking reconnections takes what the organisations' names leave: taken
         # first, it cut them to "Zürich Ver…" at 1366x768 (cut, it still reads "Reconne…").
         mark = min(self.tool_width() - tool, organisation - self.text_width(ORGANISATION))
-        if mark > 0 and not by_hand.keys() & {TOOL, ORGANISATION}:
+        if mark > 0:
             tool, organisation = tool + mark, organisation - mark
-        self._set_widths({WHEN: when, STATUS: status, TOOL: tool, ORGANISATION: organisation})
+        return {WHEN: when, STATUS: status, TOOL: tool, ORGANISATION: organisation}
 
     def when_width(self) -> int:
         """Wide enough for the short time made ("28 May, 22:22") of any month, and its title."""

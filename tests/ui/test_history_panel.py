@@ -47,6 +47,7 @@ from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, 
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.history_model import (
+    COLUMNS,
     CUSTOMER_ID,
     EMAIL,
     ORGANISATION,
@@ -1959,6 +1960,61 @@ def test_beside_the_form_a_column_width_the_person_dragged_stays_when_a_link_is_
     assert table.columnWidth(ORGANISATION) == organisation + 30
     columns = (ORGANISATION, TOOL, WHEN, STATUS)
     assert sum(table.columnWidth(column) for column in columns) == table.viewport().width()
+
+
+def add_long_tool_customers(window: MainWindow) -> None:
+    """The demo's customers, and one whose link lets the customer choose among learning
+    systems: the longest tool cell, "The customer chooses · Learning system (LMS)"."""
+    add_demo_customers(window)
+    record_link(
+        history_of(window).store,
+        profile="default",
+        email="hr@lernwerk.example",
+        organization="Lernwerk GmbH",
+        category=Category.LMS,
+        language=Language.DE,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=lms",
+        created_at=NOW - timedelta(minutes=30),
+    )
+
+
+@pytest.mark.parametrize("dragged", [ORGANISATION, WHEN])
+def test_beside_the_form_a_column_dragged_wider_leaves_the_others_their_room(
+    qtbot: QtBot, demo_window: MainWindow, dragged: int
+) -> None:
+    # Dragging "Organisation" or "When" 100 px wider beside the form, then making a link,
+    # squeezed the tool's column from 165 to 71 px ("Green…", "Bamb…", "The c…"). The columns
+    # not dragged keep the widths they had, and the table scrolls sideways instead.
+    add_long_tool_customers(demo_window)
+    demo_window.resize(1366, 768)
+    feature = open_history(qtbot, demo_window)
+    assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    table = feature.panel.historyTable
+    others = [c for c in (ORGANISATION, TOOL, WHEN, STATUS) if c != dragged]
+    fitted = {column: table.columnWidth(column) for column in others}
+    wider = table.columnWidth(dragged) + 100
+    drag_column_edge(table, dragged, 100)
+    assert table.columnWidth(dragged) == wider
+
+    fill_form(demo_window, email="new@initech.example", organization="Initech")
+    link = make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: [e.url for e in shown_entries(feature)][:1] == [link])
+    assert table.columnWidth(dragged) == wider
+    for column in (TOOL, WHEN, STATUS):
+        if column != dragged:
+            assert table.columnWidth(column) >= fitted[column], COLUMNS[column]
+    if dragged != ORGANISATION:  # it may give up only room its names do not need
+        names = feature.panel.columns.text_width(ORGANISATION)
+        assert table.columnWidth(ORGANISATION) >= min(fitted[ORGANISATION], names)
+    assert table.horizontalScrollBar().maximum() > 0  # the rest a scroll away
+
+    feature.historyButton.click()  # closed and opened again: the same
+    feature.historyButton.click()
+    wait_loaded(qtbot, feature)
+    for column in (TOOL, WHEN, STATUS):
+        if column != dragged:
+            assert table.columnWidth(column) >= fitted[column], COLUMNS[column]
 
 
 def test_below_the_form_a_column_width_the_person_dragged_stays_when_rows_change(
