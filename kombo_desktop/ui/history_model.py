@@ -43,7 +43,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS, LinkProblem
-from kombo_desktop.core.vocabulary import CATEGORY_NAMES, CUSTOMER_CHOOSES, day_text
+from kombo_desktop.core.vocabulary import CATEGORY_NAMES, day_text
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.expiry import MAY_HAVE_EXPIRED
 from kombo_desktop.ui.result_panel import link_refusal
@@ -110,14 +110,7 @@ def made_when(moment: datetime, *, with_time: bool = False, now: datetime | None
 
 def tool_text(entry: HistoryEntry, catalog: ToolCatalog | None = None) -> str:
     """The tool's display name; for a new link without a tool, who chose it."""
-    if entry.tool_label:
-        return entry.tool_label
-    if entry.tool:
-        return catalog.label_for(entry.tool) if catalog is not None else entry.tool
-    if entry.kind is EntryKind.LINK:
-        kind = CATEGORY_NAMES[entry.category] if entry.category else "a system"
-        return f"{CUSTOMER_CHOOSES} · {kind}"
-    return ""
+    return entry.tool_name(catalog.label_for if catalog is not None else None)
 
 
 def type_text(entry: HistoryEntry, current_profile: str | None = None) -> str:

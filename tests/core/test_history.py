@@ -2566,6 +2566,21 @@ def test_export_writes_the_entries_for_spreadsheets(store: HistoryStore, tmp_pat
     assert other["Tool"] == "bamboohr"
 
 
+def test_export_says_who_chooses_the_tool_as_the_history_does(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # A link that lets the customer choose the tool had an empty "Tool" cell, while the
+    # history's table reads "The customer chooses · Learning system (LMS)".
+    chosen = add_link(store, tool=None, category=Category.LMS, email="lms@acme.example")
+    kept_without_kind = HistoryEntry(**{**chosen.__dict__, "category": None})
+    target = tmp_path / "export.csv"
+    export_csv([chosen, kept_without_kind], target)
+    _, first, second = read_csv(target)
+    tool = CSV_HEADER.index("Tool")
+    assert first[tool] == "The customer chooses · Learning system (LMS)"
+    assert second[tool] == "The customer chooses · a system"
+
+
 @pytest.mark.parametrize(
     "organization",
     ['=HYPERLINK("http://evil")', "+49 30 1234", "-1+1", "@SUM(A1)", "\tTabbed", "\rReturn"],

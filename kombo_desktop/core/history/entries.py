@@ -6,13 +6,20 @@ how they are stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 from kombo_desktop.core.clock_ahead import may_have_expired
 from kombo_desktop.core.history.normalise import as_utc
-from kombo_desktop.core.vocabulary import Category, Language, LinkType
+from kombo_desktop.core.vocabulary import (
+    CATEGORY_NAMES,
+    CUSTOMER_CHOOSES,
+    Category,
+    Language,
+    LinkType,
+)
 
 
 class EntryKind(StrEnum):
@@ -106,6 +113,20 @@ class HistoryEntry:
     scope_config_id: str | None = None
     enable_filtering: bool = False
     enable_field_mapping: bool = False
+
+    def tool_name(self, label_for: Callable[[str], str] | None = None) -> str:
+        """The tool's display name (``label_for`` gives one for a tool id, as the window's
+        list of tools does); for a new link without a tool, who chooses it and among what:
+        "The customer chooses · Learning system (LMS)". The history's table and its CSV
+        export say the same: the export's "Tool" cell was empty for such a link."""
+        if self.tool_label:
+            return self.tool_label
+        if self.tool:
+            return label_for(self.tool) if label_for is not None else self.tool
+        if self.kind is EntryKind.LINK:
+            kind = CATEGORY_NAMES[self.category] if self.category else "a system"
+            return f"{CUSTOMER_CHOOSES} · {kind}"
+        return ""
 
     def is_valid(self, now: datetime | None = None) -> bool:
         """True while the link can still be opened (before ``expires_at``)."""

@@ -167,7 +167,7 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
         entry.email or "",
         entry.origin_id or "",
         CATEGORY_NAMES[entry.category] if entry.category else "",
-        entry.tool_label or entry.tool or "",
+        entry.tool_name(),
         LANGUAGE_NAMES[entry.language],
         LINK_TYPE_NAMES[entry.link_type],
         entry.url if problem is None else f"Left out as unsafe: {problem.reason}",
