@@ -228,7 +228,7 @@ def place_floating(
         room = available.bottom() + 1 - top - extra_height
         if dock.minimumSizeHint().height() > room:
             # Its buttons in threes, as wide as the window allows from the form's left edge.
-            panel.set_compact(True, max(width, frame.right() + 1 - left - extra_width))
+            panel.set_compact(True, max(width, frame.right() + 1 - left - extra_width), short=True)
             width, height = fitted(*size)
         height = max(min(height, room), dock.minimumSizeHint().height())
     # On the screen, whatever Qt reports of its frame meanwhile (it can lag behind).

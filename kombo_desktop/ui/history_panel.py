@@ -29,6 +29,7 @@ from PySide6.QtCore import QItemSelection, QLocale, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFileDialog,
     QGridLayout,
     QHeaderView,
@@ -90,12 +91,34 @@ SEARCH_DELAY_MS = 250
 CSV_FILTER = "CSV file for spreadsheets (*.csv)"
 EXPORT_DESCRIPTION = "Save the entries the search finds as a CSV file for spreadsheets"
 EXPORTING_TEXT = "Saving the history…"
-# The choice of the links listed, beside the search box.
+# The choice of the links listed, beside the search box: short, to be read whole beside the
+# search's hint in a floating history on a 1366x768 laptop at 125 % ("Links that no l…").
 SHOWING_NAMES = {
     Showing.ALL: "All links",
-    Showing.WORKING: "Links that still work",
-    Showing.NOT_WORKING: "Links that no longer work",
+    Showing.WORKING: "Still working",
+    Showing.NOT_WORKING: "No longer working",
 }
+# What the count says of the links it counts when one of the choices is made: one, several.
+_COUNTED_LINKS = {
+    Showing.WORKING: ("that still works", "that still work"),
+    Showing.NOT_WORKING: ("that no longer works", "that no longer work"),
+}
+
+
+def count_words(total: int, searched: bool, showing: Showing) -> str:
+    """What the count beside the search says of ``total`` links listed: which links it
+    counts ("2 links that still work"), and "found" only of a search ("1 found that no
+    longer works", "Nothing found"). It said "Nothing found" of the links that no longer
+    work with nothing searched, and "6 found" of those that still work but "6 links" of all."""
+    one, several = _COUNTED_LINKS.get(showing, ("", ""))
+    which = one if total == 1 else several
+    if searched:
+        found = "Nothing found" if total == 0 else f"{total:,} found"
+        return f"{found} {one if total == 0 else which}".rstrip()
+    if total == 0:
+        return f"No links {several}" if several else "No links made yet"
+    links = "1 link" if total == 1 else f"{total:,} links"
+    return f"{links} {which}".rstrip()
 
 
 class _EntryTable(QTableView):
@@ -171,6 +194,7 @@ class HistoryPanel(QWidget):
         self._narrow = False
         self._compact = False  # floating over the form: see set_compact
         self._per_row = 2  # buttons in a row when narrow
+        self._count_beside = False  # floating: the count beside the search box, see set_compact
         self.model = HistoryTableModel(store, runner, catalog, self)
 
         self.historySearchEdit = QLineEdit()
@@ -187,6 +211,8 @@ class HistoryPanel(QWidget):
         self.historyShowingCombo = enum_combo(
             "historyShowingCombo", "Which links to show", SHOWING_NAMES, Showing.ALL
         )
+        # As wide as its longest choice: cut to "No longer w…", it no longer said which.
+        self.historyShowingCombo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.historyShowingCombo.setAccessibleDescription(
             "Lists all links, only those that still work, or only those that no longer work: "
             "expired, or made by an earlier demo."
@@ -319,18 +345,21 @@ class HistoryPanel(QWidget):
             self._narrow = narrow
             self._arrange()
 
-    def set_compact(self, compact: bool, width: int = 0) -> None:
+    def set_compact(self, compact: bool, width: int = 0, *, short: bool = False) -> None:
         """Floating over the form (a small screen, or large text: see ``history_dock``) the
         panel keeps its height for the table's rows: its buttons slim, and in rows of three
         where ``width`` (the panel's) holds three. In three rows of two at full height they
-        left the table less than two rows of links on a 1366x768 laptop at 125 %."""
+        left the table less than two rows of links on a 1366x768 laptop at 125 %. With its
+        buttons in threes the count goes beside the search box where the row holds the search's
+        hint whole, and, ``short`` of height for the panel (the screen's), anyway."""
         for button in self._action_buttons:
             if bool(button.property("slim")) != compact:
                 button.setProperty("slim", compact)
                 theme.refresh_style(button)
         per_row = 3 if compact and self._row_width(3) <= width else 2
-        if (compact, per_row) != (self._compact, self._per_row):
-            self._compact, self._per_row = compact, per_row
+        count_beside = compact and per_row == 3 and (short or self._top_row_width() <= width)
+        if (compact, per_row, count_beside) != (self._compact, self._per_row, self._count_beside):
+            self._compact, self._per_row, self._count_beside = compact, per_row, count_beside
             self._arrange()
 
     def keep_table_height(self, height: int) -> None:
@@ -347,17 +376,40 @@ class HistoryPanel(QWidget):
         widest = max(sum(row) + theme.SPACING * (len(row) - 1) for row in rows)
         return widest + 2 * theme.MARGIN
 
+    def _top_row_width(self) -> int:
+        """The width of the search box with its hint whole, the choice of links and the
+        longest count beside them, with the margins around them: beside them in a floating
+        history on a 1366x768 laptop at 125 %, the hint read "Search: organisation,…"."""
+        edit = self.historySearchEdit
+        metrics = edit.fontMetrics()
+        # Qt sizes a line edit for 17 "x"s; the rest of its hint is the room around the text.
+        around = edit.sizeHint().width() - 17 * metrics.horizontalAdvance("x")
+        # The clear button's place, which the hint leaves free.
+        search = (
+            metrics.horizontalAdvance(edit.placeholderText()) + around + edit.sizeHint().height()
+        )
+        label = self.historyCountLabel.fontMetrics()
+        count = max(
+            label.horizontalAdvance(count_words(total, searched, showing))
+            for total in (0, 1, 9_999)
+            for searched in (False, True)
+            for showing in Showing
+        )
+        combo = self.historyShowingCombo.sizeHint().width()
+        return search + combo + count + 2 * theme.SPACING + 2 * theme.MARGIN
+
     def _arrange(self) -> None:
         """The count beside the search box and one row of buttons under a wide table, Export
         at its right end; the count under the search box and pairs of buttons when narrow
-        (threes when compact, where they fit, with the count beside the search box again)."""
+        (threes when compact, where they fit, with the count beside the search box again
+        where it fits too)."""
         for widget in (self.historySearchEdit, self.historyShowingCombo, self.historyCountLabel):
             self._top.removeWidget(widget)
-        # Floating with its buttons in threes, the panel is wide enough for the count beside
-        # the search box too, which leaves the table a row more on a short screen. Under it,
-        # the search box keeps the panel's whole width for its hint, the choice of links
-        # right of the count.
-        below = self._narrow and not (self._compact and self._per_row == 3)
+        # Floating with its buttons in threes, the panel may be wide enough for the count
+        # beside the search box too (see set_compact), which leaves the table a row more on a
+        # short screen. Under it, the search box keeps the panel's whole width for its hint,
+        # the choice of links right of the count.
+        below = self._narrow and not self._count_beside
         if below:
             self._top.addWidget(self.historySearchEdit, 0, 0, 1, 2)
             self._top.addWidget(self.historyCountLabel, 1, 0)
@@ -456,18 +508,15 @@ class HistoryPanel(QWidget):
 
     def _update_count(self) -> None:
         total = self.model.total
-        # A search, or a choice of links: what is counted is what they find.
-        searching = bool(self.model.query.strip()) or self.model.showing is not Showing.ALL
+        searched = bool(self.model.query.strip())
         if not self.model.active:
             text = ""
         elif total is None:
+            # A search, or a choice of links: what is counted is what they find.
+            searching = searched or self.model.showing is not Showing.ALL
             text = "Searching…" if searching else "Loading…"
-        elif searching:
-            text = "Nothing found" if total == 0 else f"{total:,} found"
-        elif total == 0:
-            text = "No links made yet"
         else:
-            text = "1 link" if total == 1 else f"{total:,} links"
+            text = count_words(total, searched, self.model.showing)
         self.historyCountLabel.setText(text)
 
     def _say_search_result(self) -> None:

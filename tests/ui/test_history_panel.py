@@ -20,11 +20,14 @@ from PySide6.QtGui import QAccessible, QGuiApplication, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QFileDialog,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QStyle,
+    QStyleOptionComboBox,
     QTableView,
     QToolTip,
 )
@@ -65,6 +68,7 @@ from kombo_desktop.ui.history_panel import SEARCH_DELAY_MS, SHOWING_NAMES
 from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT, SHOW_HISTORY_TEXT
 from kombo_desktop.ui.main_window import CREATE_TAB, RELINK_TAB, MainWindow
 from kombo_desktop.ui.result_panel import DEMO_WARNING
+from tests.support.drawing import drawn_whole
 from tests.support.found import focused, named
 from tests.support.history_helpers import (
     UrlCatcher,
@@ -81,6 +85,7 @@ from tests.support.history_records import (
     record_unchecked_link,
     record_unchecked_relink,
 )
+from tests.support.laid_out import wait_until_laid_out
 from tests.support.locked_files import HeldRead, read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
@@ -1090,8 +1095,10 @@ def test_the_history_lists_only_the_links_that_no_longer_work_when_asked(
     combo = panel.historyShowingCombo
     combo.setFocus()
     QTest.keyClick(combo, Qt.Key.Key_End)  # the keyboard chooses as the mouse does
-    assert combo.currentText() == "Links that no longer work"
-    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == f"{PAGE_SIZE + 20} found")
+    assert combo.currentText() == "No longer working"
+    qtbot.waitUntil(
+        lambda: panel.historyCountLabel.text() == f"{PAGE_SIZE + 20} links that no longer work"
+    )
     panel.historyTable.scrollToBottom()  # the next page: still only those
     qtbot.waitUntil(lambda: panel.model.rowCount() == PAGE_SIZE + 20)
     statuses = {cell(demo_window, row, STATUS) for row in range(panel.model.rowCount())}
@@ -1099,11 +1106,78 @@ def test_the_history_lists_only_the_links_that_no_longer_work_when_asked(
 
     panel.historySearchEdit.setText("Customer 1")  # with a search: those it finds among them
     panel.apply_search()
-    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "110 found")
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "110 found that no longer work")
     QTest.keyClick(combo, Qt.Key.Key_Up)
-    assert combo.currentText() == "Links that still work"
-    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    assert combo.currentText() == "Still working"
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found that still works")
     assert [entry.organization for entry in panel.model.entries()] == ["Customer 1"]
+
+
+def combo_text_whole(combo: QComboBox) -> bool:
+    """Whether ``combo`` has the room to draw its chosen text whole, not ended with "…"."""
+    option = QStyleOptionComboBox()
+    combo.initStyleOption(option)
+    room = combo.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, combo
+    )
+    return combo.fontMetrics().horizontalAdvance(combo.currentText()) <= room.width()
+
+
+def test_on_a_laptop_at_125_percent_the_choice_of_links_and_the_search_hint_read_whole(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # 1366x768 at 125 %: the choice read "Links that no l…" and the search's hint
+    # "Search: organisation,…".
+    add_entries(history_of(demo_window).store)
+    demo_window.resize(1069, 558)
+    feature = open_history(qtbot, demo_window)
+    assert feature.dock.isFloating()
+    panel = feature.panel
+    combo = panel.historyShowingCombo
+    for showing in (Showing.NOT_WORKING, Showing.WORKING, Showing.ALL):
+        combo.setCurrentIndex(combo.findData(showing.value))
+        wait_loaded(qtbot, feature)
+        wait_until_laid_out(qtbot)
+        assert combo_text_whole(combo), combo.currentText()
+        assert drawn_whole(panel.historySearchEdit)
+        label = panel.historyCountLabel
+        assert label.fontMetrics().horizontalAdvance(label.text()) <= label.contentsRect().width()
+
+
+def test_the_count_says_which_links_it_counts_and_is_said_when_chosen(
+    qtbot: QtBot, demo_window: MainWindow, spoken: Spoken
+) -> None:
+    # With "Links that no longer work" chosen and nothing searched the count said "Nothing
+    # found"; "Links that still work" said "6 found", and "All links" "6 links".
+    add_entries(history_of(demo_window).store)  # two that still work, one expired
+    panel = open_history(qtbot, demo_window).panel
+    combo, count = panel.historyShowingCombo, panel.historyCountLabel
+    combo.window().activateWindow()
+    qtbot.waitUntil(combo.window().isActiveWindow)
+    combo.setFocus()
+
+    def choose(showing: Showing, text: str) -> None:
+        combo.setCurrentIndex(combo.findData(showing.value))
+        qtbot.waitUntil(lambda: count.text() == text)
+        polite = QAccessible.AnnouncementPoliteness.Polite
+        qtbot.waitUntil(lambda: spoken[-1:] == [(text, polite)])  # said to a screen reader
+
+    choose(Showing.WORKING, "2 links that still work")
+    choose(Showing.NOT_WORKING, "1 link that no longer works")
+    choose(Showing.ALL, "3 links")
+    panel.historySearchEdit.setText("globex")  # with a search: what it finds among them
+    panel.apply_search()
+    qtbot.waitUntil(lambda: count.text() == "1 found")
+    choose(Showing.NOT_WORKING, "Nothing found that no longer works")
+    choose(Showing.WORKING, "1 found that still works")
+    panel.historySearchEdit.setText("")
+    panel.apply_search()
+    qtbot.waitUntil(lambda: count.text() == "2 links that still work")
+    choose(Showing.NOT_WORKING, "1 link that no longer works")
+    panel.select_row(0)  # the expired one deleted: none left that no longer works
+    answer_next_box("Delete")
+    panel.historyDeleteButton.click()
+    qtbot.waitUntil(lambda: count.text() == "No links that no longer work")
 
 
 def test_a_click_into_the_table_selects_the_row_clicked(
@@ -1685,12 +1759,12 @@ def test_the_export_of_the_links_that_no_longer_work_holds_those_and_is_named_so
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
     combo = panel.historyShowingCombo
     combo.setCurrentIndex(combo.findText(SHOWING_NAMES[Showing.NOT_WORKING]))
-    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 found")
+    qtbot.waitUntil(lambda: panel.historyCountLabel.text() == "1 link that no longer works")
     with number_settings("en_GB"):
         panel.historyExportButton.click()
         qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
 
-    assert suggested[0].startswith("kombo-link-history-links-that-no-longer-work-")
+    assert suggested[0].startswith("kombo-link-history-no-longer-working-")
     with written.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert [row[CSV_HEADER.index("Link")] for row in rows[1:]] == [entries["old"].url]
