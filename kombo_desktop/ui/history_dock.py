@@ -176,15 +176,19 @@ def place_floating(
     """Put the floating history (at least its smallest size, else about ``size``) where it
     covers none of the header's buttons (the screen-sharing switch, History, Settings) and
     stays on the screen: beside the window when the screen has room for it, else over the
-    form below the header, as tall as the screen leaves it (its table scrolls). Placed over
-    the header, it hid the buttons that turn screen-sharing mode on and close it again.
+    form between the header and the status line, as tall as that leaves it (its table
+    scrolls). Placed over the header, it hid the buttons that turn screen-sharing mode on and
+    close it again; down to the screen's bottom, it hid the status line and its reminder to
+    turn that mode back on before sharing the screen.
 
     Its smallest height shows the search box, ``FLOATING_ROWS`` rows of its table and its
     buttons, as far as the screen's height allows: as short as Qt lets a table be, it showed
     less than one row on a 1366x768 laptop at 150 % with larger text, and could be made
-    shorter still. Where that height does not fit below the header, its buttons go in threes
-    (as far as the window's width allows), which makes it shorter; where that is not enough
-    either it covers the least of the header that it must."""
+    shorter still. Where that height does not fit between the header and the status line,
+    its buttons go in threes (as far as the window's width allows), which makes it shorter;
+    where that is not enough either (1366x768 at 150 % with larger text) it still covers
+    none of the header's buttons and reaches over the top of the status line, or covers the
+    least of the header it must to stay on the screen."""
     # Just floated from its dock, the history leaves the window's content room that its
     # layout hands out on the next turn: until then the header stands where the docked
     # history squeezed it (1366x768 at 150 %), and a history placed below that covered the
@@ -197,14 +201,14 @@ def place_floating(
     extra_width = dock.frameGeometry().width() - dock.width()
     extra_height = dock.frameGeometry().height() - dock.height()
 
-    def fitted(width: int, height: int) -> tuple[int, int]:
+    def fitted(width: int, height: int, tallest: int = available.height()) -> tuple[int, int]:
         # The panel's buttons may just have been rearranged: its smallest size and the dock's
         # follow now, not on the next turn, or the dock could not be made as short as it can.
         layout = panel.layout()
         if layout is not None:
             layout.activate()
         QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
-        if _keep_rows_in_view(dock, panel, available.height() - extra_height):
+        if _keep_rows_in_view(dock, panel, tallest - extra_height):
             # The table's new least height reaches the dock through the panel's layout: left
             # for later, the dock's smallest height was the one before, and a history that
             # did not fit below the header was placed as if it did, its bottom off the screen.
@@ -213,7 +217,7 @@ def place_floating(
             QCoreApplication.sendPostedEvents(dock, QEvent.Type.LayoutRequest)
         smallest = dock.minimumSizeHint().expandedTo(dock.minimumSize())
         width = min(max(width, smallest.width()), available.width() - extra_width)
-        height = min(max(height, smallest.height()), available.height() - extra_height)
+        height = min(max(height, smallest.height()), tallest - extra_height)
         return width, height
 
     width, height = fitted(*size)
@@ -225,10 +229,16 @@ def place_floating(
     else:
         left = window.tabs.mapToGlobal(QPoint(0, 0)).x() - extra_width // 2
         top = _below_the_header(window)
-        room = available.bottom() + 1 - top - extra_height
+        bottom = min(available.bottom() + 1, _above_the_status_line(window))
+        room = bottom - top - extra_height
         if dock.minimumSizeHint().height() > room:
             # Its buttons in threes, as wide as the window allows from the form's left edge.
             panel.set_compact(True, max(width, frame.right() + 1 - left - extra_width), short=True)
+        # Its table keeps the rows it can between the header and the status line; where the
+        # history does not fit there with none, the status line cannot be spared and the
+        # table keeps its rows, screen permitting.
+        width, height = fitted(*size, tallest=bottom - top)
+        if dock.minimumSizeHint().height() > room:
             width, height = fitted(*size)
         height = max(min(height, room), dock.minimumSizeHint().height())
     # On the screen, whatever Qt reports of its frame meanwhile (it can lag behind).
@@ -273,8 +283,11 @@ def place_floated_by_hand(window: MainWindow, dock: QDockWidget, panel: HistoryP
 def _settle(window: MainWindow) -> None:
     """Lay out the window's content now, as it will be on the next turn of the event loop
     (the layouts' own requests: the window's layout, asked for here, would have PySide6 set
-    up classes the first click on History is not to wait for, see ``history_warm_up``)."""
-    for part in (window, window.centralWidget()):
+    up classes the first click on History is not to wait for, see ``history_warm_up``).
+    The status line first: its sentence may have just changed ("Turn off and show history"
+    says screen-sharing mode is off and opens the history at once), and a history placed
+    above the sentence's old, shorter lines covered the new one's first line."""
+    for part in (window.statusPanel, window, window.centralWidget()):
         if part is not None:
             QCoreApplication.sendPostedEvents(part, QEvent.Type.LayoutRequest)
 
@@ -283,6 +296,12 @@ def _below_the_header(window: MainWindow) -> int:
     """Where the header ends, on the screen: a history floating lower covers none of it."""
     header = window.header
     return header.mapToGlobal(QPoint(0, header.height())).y()
+
+
+def _above_the_status_line(window: MainWindow) -> int:
+    """Where the status line begins, on the screen: a history floating higher leaves it,
+    its sentence and its buttons, in view."""
+    return window.statusPanel.mapToGlobal(QPoint(0, 0)).y() - SEPARATOR
 
 
 def _measure(

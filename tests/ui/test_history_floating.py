@@ -29,7 +29,7 @@ from tests.ui.conftest import (
     wait_until_settled,
 )
 from tests.ui.test_history_panel import add_demo_customers, shown_in_cell
-from tests.ui.test_short_window import AT_150, LARGER_TEXT, open_on
+from tests.ui.test_short_window import AT_150, LAPTOPS, LARGER_TEXT, open_on
 
 ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 at 100 %, less the task bar
@@ -286,6 +286,48 @@ def test_on_a_small_screen_with_larger_text_the_floating_history_shows_whole_row
     dock.resize(dock.width(), 50)  # made as short as the person can
     wait_until_laid_out(qtbot)
     assert table.viewport().height() >= rows, (table.viewport().height(), rows)
+
+
+# 1366x768 at 150 % with larger text leaves about 200 pixels between the header and the status
+# line, and the history's smallest height is about 250: the header's buttons stay clear there.
+_NO_ROOM_BETWEEN = "the history's smallest height does not fit between header and status line"
+STATUS_LINE_SCREENS = [
+    param
+    if param.id != "150%-text-150%"
+    else pytest.param(
+        *param.values, id=param.id, marks=pytest.mark.xfail(strict=True, reason=_NO_ROOM_BETWEEN)
+    )
+    for param in LAPTOPS
+]
+
+
+@pytest.mark.parametrize(("screen", "text_scale"), STATUS_LINE_SCREENS)
+def test_a_history_floating_over_the_form_leaves_the_status_line_in_view(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+    screen: QRect,
+    text_scale: float,
+) -> None:
+    # 1366x768 at 125 %: the history floated down to the screen's bottom, over the status
+    # line, which said "Screen-sharing mode is off: the history can be opened. Turn it back
+    # on before you share your screen." with only "…on before you share your screen." in
+    # view: the reminder was cut just when it applies.
+    window = open_on(screen, text_scale, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock = feature.dock
+    assert dock.isFloating()
+    status = window.statusPanel
+    assert "Turn it back on" in status.text
+    history = dock.frameGeometry()
+    assert not history.intersects(global_rect(status)), (history, global_rect(status))
+    assert covered_header_buttons(window, feature) == []
+    assert screen.contains(history), history
+    panel = feature.panel
+    for part in (panel.historySearchEdit, panel.historyCopyButton, panel.historyExportButton):
+        assert part.visibleRegion().boundingRect().size() == part.size(), part.objectName()
+    assert panel.historyTable.viewport().height() > 0
 
 
 def test_docking_the_history_by_hand_keeps_the_window_on_a_small_screen(
