@@ -29,9 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.widgets import WINDOW_FRAME, keep_on_screen
 
 if TYPE_CHECKING:
@@ -89,6 +90,39 @@ class HistoryDockWidget(QDockWidget):
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()
+
+
+class StatusLineWatch(QObject):
+    """Keeps a floating history (``dock``) off the window's status line when the status line
+    grows: a longer message, shown with the history open, grew it upwards under the history,
+    which hid its first lines."""
+
+    def __init__(self, window: MainWindow, dock: QDockWidget) -> None:
+        super().__init__(dock)
+        self._window, self._dock = window, dock
+        window.statusPanel.installEventFilter(self)
+
+    @reports_errors
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize):
+            clear_of_the_status_line(self._window, self._dock)
+        return False
+
+
+def clear_of_the_status_line(window: MainWindow, dock: QDockWidget) -> None:
+    """A floating history over the status line ends above it, as far as its smallest height
+    allows: its table scrolls in what is left."""
+    if not dock.isFloating() or dock.isHidden():
+        return
+    status = window.statusPanel
+    history = dock.frameGeometry()
+    if not history.intersects(QRect(status.mapToGlobal(QPoint(0, 0)), status.size())):
+        return
+    extra_height = history.height() - dock.height()
+    height = _above_the_status_line(window) - history.top() - extra_height
+    height = max(height, dock.minimumSizeHint().height())
+    if height < dock.height():
+        dock.resize(dock.width(), height)
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ class HistoryPlacement:
         if self._panel is None:
             from PySide6.QtWidgets import QDockWidget
 
-            from kombo_desktop.ui.history_dock import HistoryDockWidget
+            from kombo_desktop.ui.history_dock import HistoryDockWidget, StatusLineWatch
             from kombo_desktop.ui.history_panel import HistoryPanel
 
             feature, window = self._feature, self._window
@@ -115,6 +115,7 @@ class HistoryPlacement:
             areas = QtCore.Qt.DockWidgetArea
             window.addDockWidget(areas.BottomDockWidgetArea, dock)
             dock.hide()
+            StatusLineWatch(window, dock)  # floating, it makes way for a longer status line
             # Beside the form (or floating over it) the panel is narrow (see ``history_dock``),
             # whoever put it there; docked, it is never compact as it floats.
             dock.dockLocationChanged.connect(

@@ -29,7 +29,7 @@ from tests.ui.conftest import (
     wait_until_settled,
 )
 from tests.ui.test_history_panel import add_demo_customers, shown_in_cell
-from tests.ui.test_short_window import AT_150, LAPTOPS, LARGER_TEXT, open_on
+from tests.ui.test_short_window import AT_125, AT_150, LAPTOPS, LARGER_TEXT, open_on
 
 ROOMY = QRect(0, 0, 1920, 1040)  # 1920x1080 at 100 %, less the task bar
 LAPTOP = QRect(0, 0, 1366, 728)  # 1366x768 at 100 %, less the task bar
@@ -328,6 +328,28 @@ def test_a_history_floating_over_the_form_leaves_the_status_line_in_view(
     for part in (panel.historySearchEdit, panel.historyCopyButton, panel.historyExportButton):
         assert part.visibleRegion().boundingRect().size() == part.size(), part.objectName()
     assert panel.historyTable.viewport().height() > 0
+
+
+def test_a_history_floating_over_the_form_makes_way_for_a_longer_status_line(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # 1366x768 at 125 %: a message of three lines, shown with the history open, grew the
+    # status line upwards under the history, which hid its first lines.
+    window = open_on(AT_125, 1.0, monkeypatch, system_text, open_window)
+    feature = with_a_link_in_the_history(qtbot, window)
+    dock, status = feature.dock, window.statusPanel
+    assert dock.isFloating()
+    before = global_rect(status)
+    window.show_status("Kombo could not be reached, the link was not made. " * 4, "error")
+    qtbot.waitUntil(lambda: global_rect(status).top() < before.top())
+    settled(qtbot, window)
+    history = dock.frameGeometry()
+    assert not history.intersects(global_rect(status)), (history, global_rect(status))
+    assert covered_header_buttons(window, feature) == []
+    assert feature.history_open and feature.panel.historyTable.viewport().height() > 0
 
 
 def test_docking_the_history_by_hand_keeps_the_window_on_a_small_screen(
