@@ -25,6 +25,7 @@ from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
     CONCURRENCY_LIMIT_EXCEEDED,
     INTEGRATION_NOT_FOUND,
+    TASK_TIMED_OUT,
     AuthenticationError,
     ConnectionFailedError,
     InputRejectedError,
@@ -69,7 +70,7 @@ _KOMBO_CODE_ERRORS: Mapping[str, type[KomboError]] = {
     INTEGRATION_NOT_FOUND: NotFoundError,
     "PLATFORM.RATE_LIMIT_EXCEEDED": RateLimitedError,
     CONCURRENCY_LIMIT_EXCEEDED: RateLimitedError,
-    "PLATFORM.TASK_TIMED_OUT": ServerError,
+    TASK_TIMED_OUT: ServerError,
     "PLATFORM.UNKNOWN_ERROR": ServerError,
 }
 
@@ -374,7 +375,7 @@ def _classify(
             user_message = messages.WRONG_ADDRESS_MESSAGE
     elif kind is RateLimitedError and code == CONCURRENCY_LIMIT_EXCEEDED:
         user_message = messages.concurrency_message(retry_after)
-    elif code == "PLATFORM.TASK_TIMED_OUT":
+    elif code == TASK_TIMED_OUT:
         user_message = messages.task_timed_out_message(retry_after)
     elif kind is KomboError:
         quotable = message if message and is_plain_sentence(message) else None

@@ -163,6 +163,8 @@ class InputRejectedError(KomboError):
 INTEGRATION_NOT_FOUND = "PLATFORM.INTEGRATION_NOT_FOUND"
 # Kombo's limit on requests running at the same time (a 429 like its rate limit).
 CONCURRENCY_LIMIT_EXCEEDED = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"
+# Kombo's "took too long on its side" (a server error of its own, repeated like one).
+TASK_TIMED_OUT = "PLATFORM.TASK_TIMED_OUT"
 
 
 # Why a right integration id is unknown: it is in another Kombo account or region than the one

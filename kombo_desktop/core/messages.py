@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from kombo_desktop.core.errors import KomboError, RateLimitedError, ServerError
+from kombo_desktop.core.errors import TASK_TIMED_OUT, KomboError, RateLimitedError, ServerError
 from kombo_desktop.core.refusals import (
     in_form_words,
     names_only_a_status,
@@ -135,6 +135,7 @@ def time_left_phrase(seconds: float) -> str:
 # still receiving too many requests" claimed what nobody had checked).
 PAUSE_ASKED = "Kombo asked for a pause"  # its "too many requests"
 UNAVAILABLE_FOR_A_MOMENT = "Kombo said it is unavailable for a moment"  # as unavailable_message
+TOOK_TOO_LONG = "Kombo said it took too long on its side"  # as task_timed_out_message
 # An error page that named a wait: "Kombo, or a network device between you and Kombo" sent it
 # (``ERROR_PAGE_MESSAGE``), so it is not put in Kombo's mouth.
 WAIT_ASKED = "the last answer asked for a wait"
@@ -145,6 +146,8 @@ def held_back_reason(error: KomboError) -> str:
     words of the sentence shown with it."""
     if isinstance(error, RateLimitedError):
         return PAUSE_ASKED
+    if error.detail.code == TASK_TIMED_OUT:
+        return TOOK_TOO_LONG
     if isinstance(error, ServerError):
         return UNAVAILABLE_FOR_A_MOMENT
     return WAIT_ASKED

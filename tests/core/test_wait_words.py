@@ -16,6 +16,7 @@ import pytest
 from kombo_desktop.core.error_detail import ErrorDetail
 from kombo_desktop.core.errors import (
     CONCURRENCY_LIMIT_EXCEEDED,
+    TASK_TIMED_OUT,
     RateLimitedError,
     ServerError,
     UnexpectedResponseError,
@@ -114,6 +115,16 @@ def test_a_press_held_back_after_unavailable_says_what_the_refusal_said() -> Non
     # An error page may come from a device on the way: not put in Kombo's mouth.
     page = UnexpectedResponseError(retry_after=60)
     assert not held_back_reason(page).startswith("Kombo")
+
+
+def test_a_press_held_back_after_kombo_took_too_long_says_so() -> None:
+    """Kombo's "took too long on its side" (a 5xx with ``PLATFORM.TASK_TIMED_OUT``) that named
+    a wait: a press during it said "Kombo said it is unavailable for a moment" under a message
+    that had said something else."""
+    timed_out = ServerError(detail=ErrorDetail(code=TASK_TIMED_OUT), retry_after=30)
+    said = paused_press_message(20, "Create link", held_back_reason(timed_out))
+    assert said.startswith("Nothing was sent: Kombo said it took too long on its side. ")
+    assert "unavailable" not in said
 
 
 def test_an_answer_that_named_no_wait_holds_nothing_back() -> None:
