@@ -103,6 +103,7 @@ class AccountFeature(QObject):
         previous = self.target
         cancelled = window.link_making.request_running
         window.link_making.cancel_request()
+        window.link_making.end_pause()  # another account may have limits of its own
         self._stop_background()
         if self.connection is not None:
             self.connection.close()

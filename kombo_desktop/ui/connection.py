@@ -318,6 +318,21 @@ class Connection:
         with self._lock:
             return self._client is not None and self._client_key_stored
 
+    @property
+    def key_sent(self) -> bytes | None:
+        """A fingerprint of the key the client was last built with (None: no key, or no
+        client yet), never the key itself."""
+        with self._lock:
+            return self._client_key
+
+    def key_to_send_fingerprint(self) -> bytes | None:
+        """A fingerprint of the key the next request would read now (worker thread: the
+        password store may be slow or ask the user); raises ``KeyUnreadableError`` as
+        :meth:`client` does."""
+        if self.target.demo:
+            return None
+        return _fingerprint(self._credentials.key_to_send(self.target.profile))
+
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
         if self.target.demo:

@@ -15,8 +15,12 @@ skips them. How long is left is told once per press, never as a ticking countdow
 screen reader would read out every second. When the wait is over, the status line says so
 once, calmly, if it still speaks of the wait.
 
-Another profile or key may be another Kombo account with limits of its own: changing where
-links go ends the pause without a word.
+Another profile or key may be another Kombo account with limits of its own: setting where
+links go anew (another profile, the demo: ``AccountFeature.use_target``) ends the pause
+without a word, and so does another key for the profile in use. Settings saving the key that
+profile already had, or taking it into use again, changes neither, and the wait goes on:
+which key the next request would send is compared on a worker thread (the password store is
+slow at times), and only fingerprints of keys are kept.
 """
 
 from __future__ import annotations
@@ -27,7 +31,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from kombo_desktop.ui.tasks import quiet_failure
+
 if TYPE_CHECKING:
+    from kombo_desktop.ui.connection import Connection, Target
     from kombo_desktop.ui.main_window import MainWindow
 
 # The longest a timer is set for at once: Qt's timers count milliseconds in 32 bits, and a
@@ -49,26 +56,33 @@ class KomboPause(QObject):
         # about the wait: what support asks for while the person waits.
         self._details = ""
         self._reason = ""  # what the answer said (``messages.held_back_reason``)
+        # Whose limit it is: where the refused request went (following a rename) and a
+        # fingerprint of the key it went with; only another place or key ends the wait early.
+        self._target: Target | None = None
+        self._key: bytes | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         # A coarse timer may fire a little early, and a press right after "you can try again
         # now" was still held back; ``_check`` sets it again for what is left, if anything.
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._check)
-        window.target_changed.connect(lambda _target: self.end())
+        window.target_changed.connect(self._target_changed)
+        window.profile_renamed.connect(self._follow_rename)
 
     @property
     def active(self) -> bool:
         return self._seconds_left() is not None
 
-    def start(self, seconds: float, reason: str) -> None:
+    def start(self, seconds: float, reason: str, connection: Connection) -> None:
         """Hold link requests back for ``seconds`` from now: the status line says why (the
         refusal just shown, which a press recalls as ``reason``), and is told when the wait is
-        over."""
+        over. ``connection`` is the one the refused request went with."""
         if not seconds > 0:
             return
         self._until = time.monotonic() + seconds
         self._reason = reason
+        self._target = connection.target
+        self._key = connection.key_sent
         self._said = {self._window.statusPanel.text}
         self._details = self._window.statusPanel.support_text
         self._check()
@@ -93,6 +107,42 @@ class KomboPause(QObject):
         self._said = set()
         self._details = ""
         self._reason = ""
+        self._target = None
+        self._key = None
+
+    def _target_changed(self, target: Target) -> None:
+        """Links go to ``target`` now, through a new connection. Set anew, the wait ended
+        already (``LinkMaking.end_pause``); for the same place with a key saved, checked or
+        forgotten in Settings, or the profile in use taken into use again, it ends only once
+        the key the next request would send turns out to be another. Any Save in Settings
+        ended it, and the next press earned another 429."""
+        if self._until is None:
+            return
+        connection = self._window.connection
+        if target != self._target or connection is None:
+            self.end()
+            return
+        limited_key, until = self._key, self._until
+
+        def another_key(_token: object) -> bool:
+            return connection.key_to_send_fingerprint() != limited_key
+
+        self._window.runner.run(
+            another_key,
+            on_done=lambda other: self._end_for_another_key(other, until),
+            on_error=quiet_failure("Comparing the key after a change in Settings"),
+            name="pause-key-check",
+        )
+
+    def _end_for_another_key(self, other: bool, until: float) -> None:
+        """End the wait that ends at ``until`` if the key is ``other`` (not a later wait's)."""
+        if other and self._until == until:
+            self.end()
+
+    def _follow_rename(self, old: str, new: str) -> None:
+        """A renamed profile is still the same place, with the same key."""
+        if self._target is not None and self._target.profile == old:
+            self._target = self._target._replace(profile=new)
 
     def _say(self, text: str, details: str) -> None:
         """Show ``text`` about the wait, with the refusal's ``details`` still offered."""

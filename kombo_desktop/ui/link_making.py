@@ -352,6 +352,12 @@ class LinkMaking(QObject):
             self._pause = KomboPause(self._window)
         return self._pause
 
+    def end_pause(self) -> None:
+        """Links go where they were set anew (``AccountFeature.use_target``): no wait holds
+        them back, whatever the place's last answer asked for."""
+        if self._pause is not None:
+            self._pause.end()
+
     def _held_back(self, button: str) -> bool:
         """Whether a press of ``button`` must send nothing yet, Kombo having asked for a pause."""
         return self._pause is not None and self._pause.holds_back(button)
@@ -367,7 +373,7 @@ class LinkMaking(QObject):
             and error.pause is not None
             and connection is self._window.account.connection
         ):
-            self.pause.start(error.pause, held_back_reason(error))
+            self.pause.start(error.pause, held_back_reason(error), connection)
 
     def cancel_request(self) -> None:
         """Stop waiting for Kombo, or for the history before it (Esc / Cancel). The window is

@@ -13,15 +13,22 @@ from typing import Protocol
 
 import pytest
 from PySide6.QtGui import QAccessible, QGuiApplication
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.messages import PAUSE_OVER_MESSAGE
 from kombo_desktop.ui.main_window import MainWindow
 from tests.e2e.conftest import PostScript, posts
 from tests.support.client_limits import GENEROUS_TIMEOUT
-from tests.support.fault_server import FaultServer, Reply
-from tests.ui.conftest import Spoken, WindowFactory, fill_form
+from tests.support.fault_server import FaultServer, RecordedRequest, Reply, Responder
+from tests.ui.conftest import (
+    Spoken,
+    WindowFactory,
+    fill_form,
+    settings_of,
+    wait_until_settled,
+)
 
 GOOD_LINK = "https://connect.kombo.dev/v1?token=eyJhbGciOiJIUzI1NiJ9.rate-pause.signature"
 INTEGRATION_ID = "personio:8d2fQk3mZ1"
@@ -284,5 +291,98 @@ def test_unavailable_without_a_wait_named_holds_nothing_back(
         press_until_answered(qtbot, window, "createButton")
         assert window.statusPanel.kind == "error"
         press_until_answered(qtbot, window, "createButton")  # sent at once
+        assert window.linkField.text() == GOOD_LINK
+        assert len(posts(server.requests)) == 2
+
+
+STORED_KEY = "sk_test_pause_stored_key_1"
+NEW_KEY = "sk_test_pause_new_key_2"
+
+
+def checking_keys(script: PostScript) -> Responder:
+    """``script`` for the link requests; Kombo accepts any key Settings checks."""
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith("/check-api-key"):
+            return Reply.environment("env-pause")
+        return script(request)
+
+    return respond
+
+
+def save_key_in_settings(
+    qtbot: QtBot, window: MainWindow, key: str, *, rename_to: str | None = None
+) -> None:
+    """Paste ``key`` in Settings, press its Save button, close Settings once it is saved;
+    first rename the profile in use to ``rename_to``, if given."""
+    dialog = settings_of(qtbot, window)
+    if rename_to is not None:
+        name_edit = dialog.findChild(QLineEdit, "profileNameEdit")
+        rename = dialog.findChild(QAbstractButton, "renameProfileButton")
+        assert name_edit is not None and rename is not None
+        name_edit.setText(rename_to)
+        rename.click()
+        qtbot.waitUntil(lambda: window.setup.profile_name == rename_to and not dialog.busy)
+    key_edit = dialog.findChild(QLineEdit, "apiKeyEdit")
+    save = dialog.findChild(QAbstractButton, "saveKeyButton")
+    assert key_edit is not None and save is not None
+    key_edit.setText(key)
+    save.click()
+    qtbot.waitUntil(lambda: "Kombo accepted the key" in dialog.settingsStatusLabel.text())
+    qtbot.waitUntil(lambda: not dialog.busy)
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    wait_until_settled(qtbot, window)
+
+
+@pytest.fixture
+def window_with_stored_key(open_window: WindowFactory) -> WindowAt:
+    """A window whose links go to ``server`` with the key stored for its profile."""
+
+    def build(server: FaultServer, *, attempts: int = 1) -> MainWindow:
+        CredentialStore().save("default", STORED_KEY)
+        window = open_window("--api-base", server.base_url)
+        window.setup.client_options.update({"timeout": GENEROUS_TIMEOUT, "max_attempts": attempts})
+        window.use_target(window.setup.profile_target)
+        return window
+
+    return build
+
+
+@pytest.mark.parametrize("rename_to", [None, "Sales team"])
+def test_saving_the_same_key_again_in_settings_keeps_the_pause(
+    qtbot: QtBot, window_with_stored_key: WindowAt, rename_to: str | None
+) -> None:
+    """The same key for the same profile is the same Kombo account, with the same limit: a
+    Save in Settings that changed nothing let the next press through, into another 429. A
+    renamed profile is still the same place, its key moved with it."""
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=checking_keys(script)) as server:
+        window = window_with_stored_key(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert "too many requests" in window.statusPanel.text
+
+        save_key_in_settings(qtbot, window, STORED_KEY, rename_to=rename_to)
+
+        window.createButton.click()
+        assert not window.busy
+        assert window.statusPanel.text.startswith("Nothing was sent: Kombo asked for a pause.")
+        assert len(posts(server.requests)) == 1
+
+
+def test_another_key_saved_in_settings_ends_the_pause(
+    qtbot: QtBot, window_with_stored_key: WindowAt
+) -> None:
+    """Another key may belong to another Kombo account, with limits of its own."""
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=checking_keys(script)) as server:
+        window = window_with_stored_key(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+
+        save_key_in_settings(qtbot, window, NEW_KEY)
+
+        press_until_answered(qtbot, window, "createButton")
         assert window.linkField.text() == GOOD_LINK
         assert len(posts(server.requests)) == 2
