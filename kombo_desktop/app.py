@@ -227,7 +227,7 @@ def _build_window(options: Options) -> MainWindow:
     notes: list[str] = []
     # The log file is opened right after the window's first frame (see _open_log_file); what
     # is logged until then is kept and written into it.
-    hold_early_records()
+    hold_early_records(paths)
     policy = load_policy()  # the window says what was wrong with it (``Policy.notice``)
     store = SettingsStore(
         paths,

@@ -329,43 +329,65 @@ class _EarlyRecords(logging.Handler):
     the folder and the file need not delay it. Records from the moments before are kept here,
     in memory only, and written through the file handler, with its masking, once it exists;
     nothing is lost and nothing unmasked reaches a file.
+
+    They are kept for one file (``log_file``), whatever other file of ours is open meanwhile
+    (an earlier window's in the same process, perhaps in another folder): that one writes each
+    record too, and only a record it did not write to this very file is written there again.
+    Kept for whichever file opened next, they went to an earlier window's file, and this
+    window's never had them.
     """
 
     LIMIT = 1000  # a start-up logs a handful; a flood is cut rather than kept in memory
 
-    def __init__(self) -> None:
+    def __init__(self, log_file: str) -> None:
         super().__init__(logging.INFO)
         self.set_name(f"{HANDLER_NAME}-early")
-        self.records: list[logging.LogRecord] = []
+        self.log_file = log_file
+        # Each record with the file of ours that was open when it was logged (None: none).
+        self.records: list[tuple[logging.LogRecord, str | None]] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         if len(self.records) < self.LIMIT:
-            self.records.append(record)
+            self.records.append((record, _log_file_open_now()))
+
+    def not_written_to(self, log_file: str) -> list[logging.LogRecord]:
+        """The records kept, oldest first, but for those ``log_file`` was open to write."""
+        return [record for record, written_to in self.records if written_to != log_file]
 
 
-def hold_early_records() -> None:
-    """Keep INFO and above in memory until ``configure_logging`` opens the file.
+def _log_file_open_now() -> str | None:
+    """The path of the log file of ours that is open now, if one is."""
+    for handler in logging.getLogger().handlers:
+        if _is_ours(handler) and isinstance(handler, logging.FileHandler):
+            return handler.baseFilename
+    return None
 
-    Does nothing when the log file is already open or records are already being kept.
+
+def hold_early_records(paths: AppPaths) -> None:
+    """Keep INFO and above in memory until ``configure_logging`` opens the file of ``paths``.
+
+    Does nothing when records are already being kept for that file. A log file of ours open
+    elsewhere goes on writing meanwhile; the file of ``paths`` gets every record all the same.
     """
+    log_file = str(paths.log_file.absolute())
     root = logging.getLogger()
-    if any(_is_ours(h) or isinstance(h, _EarlyRecords) for h in root.handlers):
+    if any(isinstance(h, _EarlyRecords) and h.log_file == log_file for h in root.handlers):
         return
-    root.addHandler(_EarlyRecords())
+    root.addHandler(_EarlyRecords(log_file))
     if root.getEffectiveLevel() > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
 
 
-def _take_early_records() -> list[logging.LogRecord]:
-    """Stop keeping records; the ones kept so far, oldest first."""
+def _stop_keeping(log_file: str | None = None) -> list[_EarlyRecords]:
+    """Stop keeping records for ``log_file`` (None: for any file); what kept them."""
     root = logging.getLogger()
-    records: list[logging.LogRecord] = []
+    keepers: list[_EarlyRecords] = []
     for handler in list(root.handlers):
-        if isinstance(handler, _EarlyRecords):
+        if isinstance(handler, _EarlyRecords) and log_file in (None, handler.log_file):
             root.removeHandler(handler)
-            records.extend(handler.records)
+            keepers.append(handler)
             handler.close()
-    return records
+    return keepers
 
 
 def configure_logging(paths: AppPaths) -> None:
@@ -373,15 +395,16 @@ def configure_logging(paths: AppPaths) -> None:
 
     Calling it again with the same paths changes nothing; with other paths the file moves there.
     Raises ``OSError`` when the log folder cannot be created or the file cannot be opened; the
-    program can carry on without a log file. Records kept by ``hold_early_records`` are
-    written first (or, when the file cannot be opened, dropped).
+    program can carry on without a log file. Records kept for this file by
+    ``hold_early_records`` are written first, but for those it was open to write already (or,
+    when the file cannot be opened, dropped); those kept for another file stay kept for it.
     """
     root = logging.getLogger()
     log_file = paths.log_file.absolute()
     for handler in list(root.handlers):
         if _is_ours(handler):
             if isinstance(handler, logging.FileHandler) and handler.baseFilename == str(log_file):
-                _write_early_records(handler)
+                _write_early_records(handler, str(log_file))
                 return
             root.removeHandler(handler)
             handler.close()
@@ -389,7 +412,7 @@ def configure_logging(paths: AppPaths) -> None:
         ensure_private_dir(paths.log_dir)
         handler = _patient_handler(log_file)
     except OSError:
-        _take_early_records()  # no file to write them to; stop keeping them
+        _stop_keeping(str(log_file))  # no file to write them to; stop keeping them
         raise
     handler.set_name(HANDLER_NAME)
     handler.setLevel(logging.INFO)
@@ -399,7 +422,7 @@ def configure_logging(paths: AppPaths) -> None:
     if root.getEffectiveLevel() > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
     # After the file handler is attached, so nothing logged in between is lost.
-    _write_early_records(handler)
+    _write_early_records(handler, str(log_file))
 
 
 def _patient_handler(log_file: Path) -> logging.Handler:
@@ -477,15 +500,18 @@ class RotatingLogFile(logging.FileHandler):
                 os.rename(name, first)
 
 
-def _write_early_records(handler: logging.Handler) -> None:
-    for record in _take_early_records():
-        handler.handle(record)  # through the masking filter, like every record
+def _write_early_records(handler: logging.Handler, log_file: str) -> None:
+    """Write what was kept for ``log_file`` through ``handler``, which writes that file; not
+    what it wrote already, being open then."""
+    for keeper in _stop_keeping(log_file):
+        for record in keeper.not_written_to(log_file):
+            handler.handle(record)  # through the masking filter, like every record
 
 
 def stop_logging() -> None:
     """Close the log file and detach it (at exit, or before its folder is removed)."""
     root = logging.getLogger()
-    _take_early_records()
+    _stop_keeping()
     for handler in list(root.handlers):
         if _is_ours(handler):
             root.removeHandler(handler)

@@ -46,7 +46,7 @@ def kept_handlers() -> list[logging.Handler]:
 def test_records_made_before_the_file_opens_are_written_in_order_and_masked() -> None:
     paths = AppPaths.from_environment()
     key = "kmb_live_" + secrets.token_urlsafe(24)
-    hold_early_records()
+    hold_early_records(paths)
     log.info("first, before the file")
     log.warning("second, with the key %s", key)
     register_secret(key)  # registered after the record was made, before it is written
@@ -67,11 +67,59 @@ def test_records_made_before_the_file_opens_are_written_in_order_and_masked() ->
 def test_records_are_not_written_twice_when_the_file_is_already_open() -> None:
     paths = AppPaths.from_environment()
     configure_logging(paths)
-    hold_early_records()  # the file is open: nothing to keep
-    assert kept_handlers() == []
+    hold_early_records(paths)  # the file is open, and writes the records kept meanwhile
     log.info("only once")
     configure_logging(paths)
     assert log_text(paths).count("only once") == 1
+    assert kept_handlers() == []
+
+
+def paths_in(folder: Path) -> AppPaths:
+    """Another program home's paths (an earlier window's in the same process)."""
+    return AppPaths(
+        config_dir=folder / "config", data_dir=folder / "data", cache_dir=folder / "cache",
+        log_dir=folder / "logs",
+    )  # fmt: skip
+
+
+@pytest.mark.usefixtures("root_level")
+def test_records_kept_while_another_log_file_is_open_reach_the_file_that_opens(
+    tmp_path: Path,
+) -> None:
+    # An earlier window in the same process left its log file open in its own folder: nothing
+    # was kept, and what this window logged before its own file opened was not in it.
+    earlier = paths_in(tmp_path / "earlier")
+    configure_logging(earlier)
+    paths = AppPaths.from_environment()
+    hold_early_records(paths)
+    log.info("logged before this window's file opens")
+    configure_logging(paths)
+    log.info("logged after it opened")
+
+    text = log_text(paths)
+    assert text.count("logged before this window's file opens") == 1
+    assert text.index("logged before") < text.index("logged after")
+    assert kept_handlers() == []
+
+
+@pytest.mark.usefixtures("root_level")
+def test_records_kept_for_a_file_are_not_taken_by_a_file_opened_elsewhere_meanwhile(
+    tmp_path: Path,
+) -> None:
+    # An earlier window's start-up opened its own file after this window began keeping
+    # records: it took them, and what followed went there too, never to this window's file.
+    paths = AppPaths.from_environment()
+    hold_early_records(paths)
+    log.info("first, kept")
+    configure_logging(paths_in(tmp_path / "earlier"))
+    log.info("second, while the other file is open")
+    configure_logging(paths)
+
+    text = log_text(paths)
+    assert text.count("first, kept") == 1
+    assert text.count("second, while the other file is open") == 1
+    assert text.index("first,") < text.index("second,")
+    assert kept_handlers() == []
 
 
 @pytest.mark.usefixtures("root_level")
@@ -82,7 +130,7 @@ def test_a_log_folder_that_cannot_be_made_drops_the_kept_records(tmp_path: Path)
         config_dir=blocker / "c", data_dir=blocker / "d", cache_dir=blocker / "x",
         log_dir=blocker / "logs",
     )  # fmt: skip
-    hold_early_records()
+    hold_early_records(paths)
     log.info("kept for a file that never opens")
     assert kept_handlers() != []
     with pytest.raises(OSError):
