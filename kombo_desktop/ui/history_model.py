@@ -337,8 +337,8 @@ class HistoryTableModel(QAbstractTableModel):
 
     def set_showing(self, showing: Showing, text: str | None = None) -> None:
         """Show all links, only those that still work, or only those that no longer do
-        (expired, or of a demo that ended), matching ``text`` (None: the search set), from
-        the newest; reading starts at once."""
+        (expired, of a demo that ended, or an "Unsafe link"), matching ``text`` (None: the
+        search set), from the newest; reading starts at once."""
         self._showing = showing
         self.set_query(self._query if text is None else text)
 
@@ -396,9 +396,13 @@ class HistoryTableModel(QAbstractTableModel):
     def _check_links_again(self) -> None:
         """A key was learned (read from the password store a moment after the start, saved in
         Settings, a profile taken into use): a row drawn as "Valid" whose link holds it kept
-        saying so, while Copy refused it and the export left it out."""
+        saying so, while Copy refused it and the export left it out. A list kept to the links
+        that still work, or to those that no longer do, is read again: such a link changes
+        sides."""
         self._refusals = {}
         self.show_statuses_again()
+        if self._showing is not Showing.ALL:
+            self.refresh()
 
     def set_demo_origin(self, origin: str | None) -> None:
         """Demo links work at ``origin`` now (None: nowhere)."""

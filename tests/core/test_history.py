@@ -44,6 +44,7 @@ from kombo_desktop.core.history import (
 )
 from kombo_desktop.core.history.searching import SearchQuery
 from kombo_desktop.core.history.store import CLOSING_WAIT_SECONDS
+from kombo_desktop.core.link_check import link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import CATEGORY_NAMES, Category, Language, LinkType
 from tests.support.history_records import (
@@ -932,6 +933,42 @@ def test_a_search_keeps_to_the_links_that_still_work_or_to_those_that_no_longer_
     # A link just made is taken into a list exactly when reading the list again shows it.
     everything = store.search(limit=None)
     for which in (ALL_LINKS, working, not_working, no_demo):
+        found = store.search(limit=None, which=which)
+        assert [entry for entry in everything if store.matches(entry, "", which)] == found
+
+
+def test_a_link_refused_as_unsafe_no_longer_works_though_it_has_not_expired(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    """Kombo answered with a link that is not https (kept by an older version): the table
+    says "Unsafe link" of it, Copy and Open refuse it, the export leaves it out. It was listed
+    under "Still working" all the same, and missing from "No longer working"."""
+    now = datetime.now(UTC)
+    works = add_link(store, organization="Acme works", created_at=now - timedelta(minutes=5))
+    unsafe_url = "http://connect.kombo.dev/v1?token=plain"
+    assert link_problem(unsafe_url, loopback_api=False, key=None) is not None
+    unsafe = add_link(store, organization="Acme unsafe", url=unsafe_url, created_at=now)
+    expired = add_link(store, organization="Acme expired", created_at=T0)
+    assert unsafe.is_valid()
+    working = WhichLinks(Showing.WORKING)
+    not_working = WhichLinks(Showing.NOT_WORKING)
+
+    assert store.search("acme", which=working) == [works]
+    assert store.search("acme", which=not_working) == [unsafe, expired]
+    assert store.count("", working) == 1
+    assert store.count("", not_working) == 2
+    assert store.first_page("", 1, not_working) == ([unsafe], 2)
+    assert store.search("", limit=1, offset=1, which=not_working) == [expired]
+    assert store.export_entries("acme", which=working) == [works]
+    exported = store.export_entries("acme", which=not_working)
+    assert exported == [unsafe, expired]
+    target = tmp_path / "not-working.csv"
+    export_csv(exported, target)
+    status = CSV_HEADER.index("Status")
+    assert [row[status] for row in read_csv(target)[1:]] == ["Unsafe link", "Expired"]
+    # A link just made is taken into a list exactly when reading the list again shows it.
+    everything = store.search(limit=None)
+    for which in (working, not_working):
         found = store.search(limit=None, which=which)
         assert [entry for entry in everything if store.matches(entry, "", which)] == found
 

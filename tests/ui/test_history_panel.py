@@ -1180,6 +1180,55 @@ def test_the_count_says_which_links_it_counts_and_is_said_when_chosen(
     qtbot.waitUntil(lambda: count.text() == "No links that no longer work")
 
 
+def choose_links(qtbot: QtBot, feature: HistoryFeature, showing: Showing, count: str) -> None:
+    """Choose ``showing`` beside the search, and wait for the list's count to say ``count``."""
+    combo = feature.panel.historyShowingCombo
+    combo.setCurrentIndex(combo.findData(showing.value))
+    qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == count)
+
+
+def test_a_link_the_table_calls_unsafe_is_among_those_that_no_longer_work(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # An http:// link Kombo answered with (kept by an older version) said "Unsafe link" in the
+    # table, yet was listed under "Still working" and counted as one that still works. So
+    # was a link holding a key learned after the list was read.
+    store = history_of(demo_window).store
+    key = f"kombo-key-{secrets.token_hex(12)}"
+    common: dict[str, Any] = {
+        "profile": "default",
+        "email": "anna@acme.example",
+        "category": Category.HRIS,
+        "language": Language.EN,
+        "link_type": LinkType.MAGIC_LINK,
+    }
+    fine = record_link(
+        store, **common, organization="Fine Ltd", url="https://connect.kombo.dev/v1?token=fine"
+    )
+    with_key = record_link(
+        store,
+        **common,
+        organization="Key Ltd",
+        url=f"https://connect.kombo.dev/v1/connect?token={key}",
+    )
+    record_link(
+        store, **common, organization="Old Ltd", url="http://connect.kombo.dev/v1?token=plain"
+    )
+    feature = open_history(qtbot, demo_window)
+    model = feature.panel.model
+
+    choose_links(qtbot, feature, Showing.WORKING, "2 links that still work")
+    assert {entry.url for entry in shown_entries(feature)} == {fine.url, with_key.url}
+    choose_links(qtbot, feature, Showing.NOT_WORKING, "1 link that no longer works")
+    assert [entry.organization for entry in shown_entries(feature)] == ["Old Ltd"]
+    assert model.data(model.index(0, STATUS)) == "Unsafe link"
+
+    choose_links(qtbot, feature, Showing.WORKING, "2 links that still work")
+    register_secret(key)  # as reading the profile's key does, on a worker thread
+    qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == "1 link that still works")
+    assert [entry.url for entry in shown_entries(feature)] == [fine.url]
+
+
 def test_a_click_into_the_table_selects_the_row_clicked(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

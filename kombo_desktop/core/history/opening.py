@@ -24,6 +24,7 @@ from typing import Final
 
 from kombo_desktop.core.history import schema
 from kombo_desktop.core.history.recovery import recover_links
+from kombo_desktop.core.history.searching import register_search_functions
 from kombo_desktop.core.paths import ensure_private_dir
 
 # One logger for the whole history package, so its lines read the same whichever module writes.
@@ -215,6 +216,7 @@ def _connect_and_upgrade(path: Path | None, busy_timeout: float) -> sqlite3.Conn
     )
     try:
         schema.register_functions(conn)
+        register_search_functions(conn)
         schema.check_version(conn)
         _check_integrity(conn)
         conn.execute("PRAGMA foreign_keys = ON")

@@ -23,19 +23,24 @@ panel's worker thread: the window does not wait for it).
 
 A search can also keep to the links that still work, or to those that no longer do
 (:class:`WhichLinks`): "which of my links no longer work?" was a scroll through every row,
-reading each one's status. Still working is what :meth:`HistoryEntry.still_works` says: not
-expired, nor made by a demo service no longer running. It is asked of each row the search
-reads (its expiry is not in the search's index): the links a page shows are found as fast as
-before when most of them still work; a count, or a search for the few that no longer work,
-reads the rows themselves (about as long as a search for a rare text, on the worker thread).
+reading each one's status. Still working is what :meth:`HistoryEntry.still_works` says (not
+expired, nor made by a demo service no longer running), and not refused as unsafe
+(:func:`link_refused`: the table's "Unsafe link"). It is asked of each row the search reads
+(its expiry is not in the search's index): the links a page shows are found as fast as before
+when most of them still work; a count, or a search for the few that no longer work, reads the
+rows themselves (about as long as a search for a rare text, on the worker thread), and checks
+the link of each one that has not expired (some 5 microseconds a link).
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Final
+from functools import cache
+from typing import TYPE_CHECKING, Final
 
 from kombo_desktop.core.history.entries import HistoryEntry
 from kombo_desktop.core.history.normalise import (
@@ -49,6 +54,9 @@ from kombo_desktop.core.history.normalise import (
 from kombo_desktop.core.history.ordering import MADE
 from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST
 from kombo_desktop.core.vocabulary import Category
+
+if TYPE_CHECKING:
+    from kombo_desktop.core.link_check import LinkProblem
 
 # instr() compares literally, so %, _ and quotes need no escaping, and the text is folded in
 # Python (LIKE would fold ASCII letters only). An empty needle matches every row.
@@ -74,12 +82,44 @@ _LINK_BEGINS_WITH: Final = (
 _LINK_CONTAINS: Final = " OR id IN (SELECT id FROM links WHERE instr(url, :link) > 0)"
 
 
-# A link that still works (see HistoryEntry.still_works): not expired, and not a demo link
-# unless the demo service running (:demo_prefix, its address and "/"; NULL: none) made it.
+# A link that still works (see WhichLinks.admits): not expired, not a demo link unless the
+# demo service running (:demo_prefix, its address and "/"; NULL: none) made it, and not one
+# the window refuses to hand out (see link_refused), asked last: only of the rows the rest
+# admits (an expired link needs no check).
 _STILL_WORKS: Final = (
     "(expires_at > :now AND NOT (demo = 1 AND"
-    " (:demo_prefix IS NULL OR substr(url, 1, length(:demo_prefix)) != :demo_prefix)))"
+    " (:demo_prefix IS NULL OR substr(url, 1, length(:demo_prefix)) != :demo_prefix))"
+    " AND NOT kombo_link_refused(url, demo))"
 )
+
+
+def link_refused(url: object, demo: object) -> bool:
+    """Whether the window refuses to hand out a stored link (``demo``: made by the demo
+    service), as the history's table says "Unsafe link" of it and the export leaves it out
+    (``link_check.link_problem``, the rule for the links in Kombo's answers): one kept by an
+    older version, such as an ``http://`` link, or one holding a key learned since. Such a link
+    does not work, expired or not. Asked of SQLite too (``kombo_link_refused``, see
+    :func:`register_search_functions`), so a search keeps to the same links as the table: a
+    few microseconds a link, on the panel's worker thread. A value that is not text (a row
+    changed outside the program) is no link anyone can use."""
+    if not isinstance(url, str):
+        return True
+    return _link_rule()(url, loopback_api=bool(demo), key=None) is not None
+
+
+@cache
+def _link_rule() -> Callable[..., LinkProblem | None]:
+    """``link_check.link_problem``, imported when first asked for (the first frame does
+    without it) and kept: an import statement run for each row took longer than the check."""
+    from kombo_desktop.core.link_check import link_problem
+
+    return link_problem
+
+
+def register_search_functions(conn: sqlite3.Connection) -> None:
+    """The SQL functions a search's query calls, on a connection that reads the history. Not
+    deterministic: a link is refused once the key it holds is learned."""
+    conn.create_function("kombo_link_refused", 2, link_refused)
 
 
 class Showing(StrEnum):
@@ -94,7 +134,8 @@ class Showing(StrEnum):
 class WhichLinks:
     """The links a search keeps to: all (``showing``), or those that still work or no longer
     do, demo links working only where ``demo_origin`` says the demo service runs now (None:
-    none runs), as :meth:`HistoryEntry.still_works` says."""
+    none runs), as :meth:`HistoryEntry.still_works` says, and no link refused as unsafe
+    (:func:`link_refused`) working."""
 
     showing: Showing = Showing.ALL
     demo_origin: str | None = None
@@ -103,7 +144,8 @@ class WhichLinks:
         """Whether ``entry`` is one of these links (now)."""
         if self.showing is Showing.ALL:
             return True
-        return entry.still_works(self.demo_origin) == (self.showing is Showing.WORKING)
+        works = entry.still_works(self.demo_origin) and not link_refused(entry.url, entry.is_demo)
+        return works == (self.showing is Showing.WORKING)
 
     def condition(self, condition: str) -> str:
         """``condition``, kept to these links."""

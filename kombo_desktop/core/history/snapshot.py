@@ -23,6 +23,8 @@ from contextlib import closing, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kombo_desktop.core.history.searching import register_search_functions
+
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
 
@@ -58,6 +60,7 @@ def read_snapshot(
             return None
         if str(journal).lower() != "wal":
             return None
+        register_search_functions(reader)  # the search's query calls them
         if stop is None:
             return reader.execute(query, parameters).fetchall()
         # SQLite stops a read when asked from another thread; never once this one has closed.
