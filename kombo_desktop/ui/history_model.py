@@ -387,6 +387,12 @@ class HistoryTableModel(QAbstractTableModel):
         upcoming = [entry.expires_at for entry in self._rows if entry.is_valid(now)]
         return min(upcoming, default=None)
 
+    def lists_an_expired_link(self) -> bool:
+        """Whether a loaded link has expired: under "Still working" one expired since the
+        list was read."""
+        now = datetime.now(UTC)
+        return any(not entry.is_valid(now) for entry in self._rows)
+
     def show_statuses_again(self) -> None:
         """Whether the loaded links still work has changed (one expired, the demo ended):
         their status and colour are drawn again."""

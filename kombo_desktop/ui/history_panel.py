@@ -542,6 +542,12 @@ class HistoryPanel(QWidget):
         self._expiry_timer.start(next_look_ms(upcoming - datetime.now(UTC)))
 
     def _links_expired(self) -> None:
+        """A link on show expired (or the next look is due): it is greyed, or, under "Still
+        working", where people look for links they can still send, the list is read again
+        without it (its first page then plans the next look)."""
+        if self.model.showing is Showing.WORKING and self.model.lists_an_expired_link():
+            self.model.refresh()
+            return
         self.model.show_statuses_again()
         self._update_actions()
         self._plan_expiry_check()

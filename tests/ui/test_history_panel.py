@@ -47,6 +47,7 @@ from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, Category, Language, LinkType
+from kombo_desktop.ui.expiry import RECHECK_LATER
 from kombo_desktop.ui.history_columns import WIDE_ORDER, WIDE_WIDTHS
 from kombo_desktop.ui.history_feature import HistoryFeature
 from kombo_desktop.ui.history_model import (
@@ -1227,6 +1228,43 @@ def test_a_link_the_table_calls_unsafe_is_among_those_that_no_longer_work(
     register_secret(key)  # as reading the profile's key does, on a worker thread
     qtbot.waitUntil(lambda: feature.panel.historyCountLabel.text() == "1 link that still works")
     assert [entry.url for entry in shown_entries(feature)] == [fine.url]
+
+
+def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # People look under "Still working" for the links they can still send: one that expired
+    # while the list was on show stayed in it, greyed, and was counted, until it was read again.
+    store = history_of(demo_window).store
+    lasting = record_link(
+        store,
+        profile="default",
+        email="eva@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=lasting",
+    )
+    soon = record_hour_long_link(
+        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=2)
+    )
+    feature = history_of(demo_window)
+    choose_links(qtbot, feature, Showing.WORKING, "")  # read once the panel is shown
+    open_history(qtbot, demo_window)
+    assert [entry.url for entry in shown_entries(feature)] == [lasting.url, soon.url]
+    assert feature.panel.historyCountLabel.text() == "2 links that still work"
+    reads: list[None] = []
+    feature.panel.model.modelReset.connect(lambda: reads.append(None))
+
+    qtbot.waitUntil(
+        lambda: feature.panel.historyCountLabel.text() == "1 link that still works",
+        timeout=10_000,
+    )
+    assert [entry.url for entry in shown_entries(feature)] == [lasting.url]
+    assert len(reads) == 1  # once, as it expired
+    # The next look is for the link left, a year from now: not one a second.
+    assert feature.panel._expiry_timer.interval() == RECHECK_LATER // timedelta(milliseconds=1)
 
 
 def test_a_click_into_the_table_selects_the_row_clicked(
