@@ -612,11 +612,11 @@ class LinkMaking(QObject):
         """Once the link is painted, compute its QR code on a worker thread, then ``draw`` it;
         then the code for files and the copied picture, the same way.
 
-        For a Kombo-length link a code takes 15-20 ms to compute, most of it choosing the
-        mask pattern that scans best. On the UI thread that would hold back the painting of
-        the link itself; on a worker started at once it would too, because the computation
-        holds Python's interpreter lock and the paint needs it in between. So the link is
-        painted first, and the code follows about 20 ms later. ``core.qr`` remembers both
+        For a Kombo-length link a code takes a few milliseconds to compute (``core.qr``). On
+        the UI thread that would hold back the painting of the link itself; on a worker
+        started at once it would too, because the computation holds Python's interpreter lock
+        and the paint needs it in between. So the link is painted first, and the code follows
+        a few milliseconds later. ``core.qr`` remembers both
         codes (their error correction differs, see there): ``draw`` only turns the first into
         a picture, and saving or copying costs nothing more. If computing fails on the
         worker, ``draw`` tries again and shows why.
