@@ -421,7 +421,8 @@ class AccountFeature(QObject):
         """A renamed profile is still the same place: its connection takes the new name, so
         the link on show stays when the window switches to it (see ``use_target``). The
         profile in use goes on under its new name at once: a dialog closed right after the
-        name was typed is gone before it could say more."""
+        name was typed is gone before it could say more. A status naming any renamed profile
+        names it anew: it is the same profile, which the old name no longer finds."""
         setup = self._window.setup
         connection = self.connection
         for retired in self._retired:  # a link still being made with the profile's old key
@@ -434,6 +435,7 @@ class AccountFeature(QObject):
             setup.profile_name = new
             if connection is not None and connection.target.profile == new:
                 self._window.header.show_target(connection.target)
+        self._window.statusPanel.follow_rename(old, new)
         self._window.profile_renamed.emit(old, new)
 
     def _follow_stored_key(self, name: str, key: str) -> None:

@@ -231,6 +231,22 @@ class StatusPanel(QFrame):
         self._lead, self._notes_action = lead, action
         self._notes, self._notes_details = notes, details
 
+    def follow_rename(self, old: str, new: str) -> None:
+        """A profile was renamed from ``old`` to ``new``: the status naming it (“old”, as
+        every sentence quotes a profile) names it “new” in its place, the rest as it was (its
+        kind, its way forward, the notes after it, the details for support, which record
+        what happened). The header took the new name while the status line went on saying
+        that links were made with “Team US”, a profile Settings no longer listed."""
+        said, wanted = f"“{old}”", f"“{new}”"
+        if said not in self.text:
+            return
+        text = self.text.replace(said, wanted)
+        self.statusLabel.setText(text)
+        self.statusLabel.setAccessibleName(text)
+        self._lead = self._lead.replace(said, wanted)
+        self._notes = [note.replace(said, wanted) for note in self._notes]
+        self._heard = self._heard.replace(said, wanted)
+
     def shows_buttons(self) -> bool:
         """Whether the next step, "Details for support" or "Copy details" is offered now."""
         buttons = (self.statusActionButton, self.detailsToggle, self.copyDetailsButton)

@@ -1188,3 +1188,36 @@ def test_a_password_store_that_cannot_be_read_at_start_offers_the_way_to_setting
     assert isinstance(dialog, SettingsDialog) and dialog.isVisible()
     dialog.reject()
     window.close()
+
+
+def test_a_status_naming_the_profile_in_use_says_its_new_name_once_renamed(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    """ "Team US" taken into use, then renamed "Team USA": the header said "Profile: Team USA"
+    while the status line went on saying that links were made with "Team US", a profile
+    Settings no longer listed."""
+    SettingsStore(AppPaths.from_environment()).save(
+        Settings(profiles=[Profile("default"), Profile("Team US", Region.US)])
+    )
+    for profile in ("default", "Team US"):
+        keyring.set_password(SERVICE_NAME, profile, API_KEY)
+    with DemoKomboServer(api_key=API_KEY) as server:
+        window = open_window("--api-base", server.base_url)
+        window.use_profile("Team US")  # as "Use this profile" in Settings says
+        wait_until_settled(qtbot, window)
+        before = window.statusPanel.text
+        assert "“Team US”" in before
+        dialog = settings_of(qtbot, window)
+        name = named(dialog, QLineEdit, "profileNameEdit")
+        name.setFocus()
+        name.selectAll()
+        qtbot.keyClicks(name, "Team USA")
+        qtbot.keyClick(name, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: window.setup.profile_name == "Team USA", timeout=5000)
+        close_settings(qtbot, window)
+        wait_until_settled(qtbot, window)
+
+        assert window.profileLabel.text().startswith("Profile: Team USA")
+        said = window.statusPanel.text
+        assert said == before.replace("“Team US”", "“Team USA”")
+        assert window.statusLabel.accessibleName() == said
