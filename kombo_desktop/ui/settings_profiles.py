@@ -565,11 +565,25 @@ class ProfilesSection(QObject):
             self._apply_chosen_connection()
 
     def _apply_chosen_connection(self) -> None:
-        """Save the region and address chosen now, once the changes made before are saved."""
+        """Save the region and address chosen now, once the changes made before are saved.
+
+        A name typed and not saved yet goes first, checked as any rename is: where the region
+        list takes no focus (macOS), the name kept it, and Settings said that "New profile"
+        now connected to the region beside a field reading "Acme Corp US". Refused, the
+        name stays in its field with the reason, and the region goes to the profile as it is
+        still named."""
         region = Region(self.regionCombo.currentData())
         custom_text = self.customBaseEdit.text().strip()
         self.customBaseEdit.setModified(False)  # see ``apply_typed``
-        self._book.when_saved(lambda: self._apply_connection(region, custom_text, None))
+
+        def apply() -> None:
+            self._apply_connection(region, custom_text, None)
+
+        if self.profileNameEdit.isModified():
+            self.apply_typed_name()
+            self.when_settled(apply)  # once the key has followed the new name too
+        else:
+            self._book.when_saved(apply)
 
     def apply_connection(self, then: Callable[[], None] | None = None) -> bool:
         """Save the region and address shown in the form, then ``then`` (once saved); False

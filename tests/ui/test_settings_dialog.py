@@ -1450,6 +1450,41 @@ def test_a_taken_name_typed_before_saving_a_key_is_refused_and_the_key_not_saved
     assert name_edit.text() == "Default" and key_edit.text() == GOOD_KEY
 
 
+def test_a_region_chosen_with_a_new_name_typed_goes_to_the_profile_under_that_name(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    """Where the region list takes no focus (macOS), the name typed stayed in its field,
+    unsaved, and Settings said "The profile “New profile” now connects to United States"
+    beside a field reading "Acme Corp US"."""
+    name_edit = add_profile_and_type_its_name(qtbot, dialog, "Acme Corp US")
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))  # the name keeps the focus
+    settle(qtbot, dialog)
+
+    saved = {profile.name: profile.region for profile in store.load().profiles}
+    assert saved == {"default": Region.EU, "Acme Corp US": Region.US}
+    assert listed(dialog) == ["default (in use)", "Acme Corp US"]
+    assert status(dialog).startswith("The profile “Acme Corp US” now connects to United States")
+    assert name_edit.text() == "Acme Corp US" and region.currentData() == "US"
+
+
+def test_a_region_chosen_with_a_taken_name_typed_says_why_the_name_was_not_taken(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    """The name typed is checked before the region is saved: refused, it stays in its field
+    with the reason beside it, and the region still goes to the profile as it is named."""
+    name_edit = add_profile_and_type_its_name(qtbot, dialog, "Default")
+    region = child(dialog, QComboBox, "regionCombo")
+    region.setCurrentIndex(region.findData("US"))
+    settle(qtbot, dialog)
+
+    saved = {profile.name: profile.region for profile in store.load().profiles}
+    assert saved == {"default": Region.EU, "New profile": Region.US}
+    assert child(dialog, QLabel, "profileNameError").isVisible()
+    assert name_edit.text() == "Default" and region.currentData() == "US"
+    assert status(dialog).startswith("The profile “New profile” now connects to United States")
+
+
 @pytest.mark.parametrize("then", ["addProfileButton", "useProfileButton"])
 def test_a_typed_profile_name_is_kept_when_another_button_is_pressed(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore, then: str
