@@ -14,12 +14,24 @@ from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSignalBlocker,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -59,6 +71,48 @@ def moved_text(name: str, place: str, no_key: bool, check: str = CHECK_STORED_TE
     if no_key:
         return f"{moved} To make links there, paste the key made for it and save it."
     return f"{moved} Press “{spoken_name(check)}” to make sure its key works there."
+
+
+class ProfileNameDelegate(QStyledItemDelegate):
+    """Draws a profile's name shortened in its middle ("Implementation team E…(shared)")
+    where the list is too narrow for it, with " (in use)" after it, whole. A long name made
+    the list scroll sideways and showed "Implementation team EMEA - Acm": which profile was
+    in use was out of view. The item's tooltip and accessible text say it whole."""
+
+    def initStyleOption(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        super().initStyleOption(option, index)
+        name, text = index.data(Qt.ItemDataRole.UserRole), option.text
+        if not isinstance(name, str) or not text.startswith(name):
+            return
+        room = self._text_room(option)
+        metrics = option.fontMetrics
+        if room <= 0 or metrics.horizontalAdvance(text) <= room:
+            return
+        suffix = text[len(name) :]
+        kept = room - metrics.horizontalAdvance(suffix)
+        name = metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, max(kept, 0))
+        option.text = name + suffix
+
+    def _text_room(self, option: QStyleOptionViewItem) -> int:
+        """The width the style draws the row's text in: the row (``option.rect``) less the
+        list's padding around it and the style's margins beside the text."""
+        view = self.parent()
+        widget = view if isinstance(view, QWidget) else None
+        style = widget.style() if widget is not None else None
+        if style is None:
+            return 0
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, widget)
+        margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, option, widget) + 1
+        return text_rect.width() - 2 * margin
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """As high as Qt makes a row, but asking for no width: the list then gives each row
+        its own width, and a name wider than that is shortened, never scrolled to."""
+        return QSize(1, super().sizeHint(option, index).height())
 
 
 class ProfilesSection(QObject):
@@ -161,6 +215,8 @@ class ProfilesSection(QObject):
             "Each profile is one Kombo account or region with its own API key."
         )
         title.setBuddy(self.profileList)
+        self.profileList.setItemDelegate(ProfileNameDelegate(self.profileList))
+        self.profileList.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.profileList.currentItemChanged.connect(self._on_profile_selected)
         layout.addWidget(self.profileList, 1)
 
@@ -200,6 +256,7 @@ class ProfilesSection(QObject):
                 item = QListWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, profile.name)
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, text)
+                item.setToolTip(text)  # whole, where the list shortens it (ProfileNameDelegate)
                 self.profileList.addItem(item)
                 if profile.name == book.selected:
                     self.profileList.setCurrentItem(item)

@@ -29,6 +29,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -1762,6 +1765,44 @@ def test_the_profile_given_at_start_is_shown_as_in_use(
     assert listed(dialog) == ["default", "US team (in use)"]
     assert child(dialog, QLineEdit, "profileNameEdit").text() == "US team"
     assert child(dialog, QComboBox, "regionCombo").currentData() == "US"
+
+
+def drawn_text(profiles: QListWidget, row: int) -> tuple[str, int]:
+    """The text the list draws for ``row`` where it is now, and the width Qt draws it in
+    (its row less the padding and margins around the text): wider text, Qt cuts it."""
+    index = profiles.model().index(row, 0)
+    option = QStyleOptionViewItem()
+    profiles.initViewItemOption(option)
+    option.rect = profiles.visualRect(index)
+    delegate = profiles.itemDelegateForIndex(index)
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
+    style = profiles.style()
+    text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, option, profiles)
+    margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, option, profiles) + 1
+    return option.text, text_rect.width() - 2 * margin
+
+
+def test_a_long_profile_name_is_shortened_in_its_middle_keeping_in_use_in_view(
+    make_dialog: object, store: SettingsStore
+) -> None:
+    """At 125 % a 62-character name (64 may be typed) made the list scroll sideways and
+    showed "Implementation team EMEA - Acm": which profile was in use was out of view."""
+    long_name = "Implementation team EMEA - Acme & Co onboarding 2026 (shared) #1"
+    assert len(long_name) == settings_module.MAX_PROFILE_NAME_LENGTH
+    store.save(Settings(profiles=[Profile(long_name), Profile("US team", Region.US)]))
+    dialog = make_dialog(current_profile=long_name)  # type: ignore[operator]
+    profiles = child(dialog, QListWidget, "profileList")
+    assert listed(dialog) == [f"{long_name} (in use)", "US team"]
+
+    shown, room = drawn_text(profiles, 0)
+    assert shown.startswith("Implementation") and "…" in shown
+    assert shown.endswith(" (in use)") and profiles.fontMetrics().horizontalAdvance(shown) <= room
+    assert profiles.horizontalScrollBar().maximum() == 0
+    item = profiles.item(0)
+    assert item.toolTip() == f"{long_name} (in use)"
+    assert item.data(Qt.ItemDataRole.AccessibleTextRole) == f"{long_name} (in use)"
+    assert drawn_text(profiles, 1)[0] == "US team"  # a name that fits is drawn whole
 
 
 def test_removing_the_profile_in_use_switches_to_another(
