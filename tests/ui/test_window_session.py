@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import keyring
 import keyring.backends.fail
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,6 +32,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category
+from kombo_desktop.ui import link_making
 from kombo_desktop.ui.header import DEMO_SHORT_TEXT, DEMO_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_dialog import SettingsDialog
@@ -527,6 +529,65 @@ def test_a_link_made_with_the_choices_already_remembered_leaves_the_settings_fil
     make_link(qtbot, window)
     assert json.loads(settings_file.read_text(encoding="utf-8"))["preferences"]["language"] == "fr"
     assert window.setup.settings.language == "fr"
+
+
+class LinkPaints(QObject):
+    """The link field's text at each of its paints, once watching begins."""
+
+    def __init__(self, field: QLineEdit) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self._field = field
+        field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._field and event.type() == QEvent.Type.Paint:
+            self.texts.append(self._field.text())
+        return False
+
+
+def test_the_choices_of_a_link_are_written_once_the_link_is_painted(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Their write starts a worker thread, which held the window's thread before the link was
+    # painted: the link came later to the screen (issue 6 allows 15 ms in all).
+    window = open_window("--demo")
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    paints = LinkPaints(window.linkField)
+    writes = window.settings_writes
+    write = writes.write
+    painted_before_each_write: list[list[str]] = []
+
+    def noting_write(*args: Any, **kwargs: Any) -> None:
+        painted_before_each_write.append([text for text in paints.texts if text])
+        write(*args, **kwargs)
+
+    monkeypatch.setattr(writes, "write", noting_write)
+    link = make_link(qtbot, window)
+    assert len(painted_before_each_write) == 1
+    assert link in painted_before_each_write[0]
+    assert window.setup.settings_store.load().language == "fr"
+
+
+def test_the_choices_of_a_link_closed_before_its_paint_are_written_at_closing(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The choices wait for the link's paint (above); a window closed before that paint
+    # writes them as it closes, as it does a write under way.
+    window = open_window("--demo")
+    store = window.setup.settings_store
+    fill_form(window)
+    window.languageCombo.setCurrentIndex(window.languageCombo.findData("fr"))
+    after_paint: list[Callable[[], None]] = []  # never run: the paint has not come yet
+    monkeypatch.setattr(
+        link_making, "after_next_paint", lambda _widget, action, _ms: after_paint.append(action)
+    )
+    window.createButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    assert store.load().language != "fr"
+    window.close()
+    assert store.load().language == "fr"
 
 
 def make_link_on_a_held_disk(qtbot: QtBot, window: MainWindow, disk: HeldWrites) -> None:
