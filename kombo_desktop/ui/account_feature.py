@@ -561,9 +561,24 @@ class AccountFeature(QObject):
         what links go with, or why none are made."""
         if target.run_key or target.address_problem is not None:
             return target.now_used_text
+        if self._key_removed_in_settings(target.profile):
+            return (
+                f"The key of the profile “{target.profile}” was removed from this computer. "
+                "Paste a key in Settings to make links again."
+            )
         if self.environment_id(target) is not None:
             return key_accepted_text("the key")
         return f"The key of the profile “{target.profile}” was changed in Settings."
+
+    def _key_removed_in_settings(self, profile: str) -> bool:
+        """Whether the open Settings forgot ``profile``'s key ("Forget key"): "was changed"
+        read as if another key had been saved."""
+        if self.settings_dialog is None:
+            return False  # never opened: its module need not be loaded
+        from kombo_desktop.ui.settings_dialog import SettingsDialog
+
+        dialog = self.settings_dialog
+        return isinstance(dialog, SettingsDialog) and dialog.key_removed(profile)
 
     def _only_renamed(self, target: Target) -> bool:
         """Whether ``target`` is the connection's own, only renamed (``_follow_renamed_profile``

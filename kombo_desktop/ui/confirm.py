@@ -14,15 +14,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def confirm(parent: QWidget, title: str, question: str, action: str) -> bool:
-    """Ask ``question``; True when the person chose ``action`` (e.g. "Delete"), else False."""
+def confirm(parent: QWidget, title: str, question: str, action: str, keep: str = "") -> bool:
+    """Ask ``question``; True when the person chose ``action`` (e.g. "Delete"), else False.
+    ``keep`` names the other button where "Cancel" would not say what it keeps ("Keep it")."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)  # names in the question are shown as typed
     box.setText(question)
     chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    if keep:
+        cancel = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
+    else:
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(cancel)
     box.setEscapeButton(cancel)
     box.exec()

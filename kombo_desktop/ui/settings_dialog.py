@@ -221,6 +221,7 @@ class SettingsDialog(QDialog):
         self.profiles.check_text = lambda: self.key.check_text
         self.profiles.may_drop_typed_key = self.key.may_drop_typed_key
         self.profiles.when_settled = self.key.when_settled
+        self.key.apply_typed_name = self.profiles.apply_typed_name
         self.profiles.used.connect(self.key.save_typed_key)
         self.profiles.shown.connect(self.key.show_profile)
         self.profiles.connection_changed.connect(self.key.show_state)
@@ -445,6 +446,11 @@ class SettingsDialog(QDialog):
         """True while a key is being checked, saved, moved or looked up in the background, or
         a change is being written to the settings file."""
         return self.key.busy or self._book.saving
+
+    def key_removed(self, name: str) -> bool:
+        """Whether profile ``name``'s key was forgotten here, with none stored since: the
+        window then says it was removed from this computer, not merely changed."""
+        return self.key.key_removed(name)
 
     def look_again(self) -> None:
         """Read again where the profiles' keys are kept (e.g. after a change outside)."""

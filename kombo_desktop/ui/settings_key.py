@@ -81,6 +81,7 @@ CHECK_STORED_TEXT = "&Check the stored key"
 # The same button where the key is not stored: KOMBO_API_KEY's, or one kept for this session
 # only. "Check the stored key" there sat under "… it is not stored anywhere".
 CHECK_KEY_TEXT = "&Check the key"
+FORGET_KEY_TEXT = "Forget key"
 # Said before a pasted key that is not saved would go: the dialog closing, another profile.
 UNSAVED_KEY_TEXT = (
     "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
@@ -175,6 +176,11 @@ class KeySection(QObject):
         # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
         # a check here.
         self._refused: set[str] = set()
+        # The profiles whose key was forgotten here (see ``key_removed``).
+        self._forgotten: set[str] = set()
+        # Saves the name typed for the selected profile, then runs a step once its key has
+        # followed it (``ProfilesSection.apply_typed_name``: the dialog sets it).
+        self.apply_typed_name: Callable[[Callable[[], None]], None] = self.when_settled
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -200,7 +206,7 @@ class KeySection(QObject):
             "checkKeyButton", CHECK_STORED_TEXT, on_click=self._check_stored_key
         )
         self.forgetKeyButton = push_button(
-            "forgetKeyButton", "&Forget key", on_click=self._forget_key
+            "forgetKeyButton", f"&{FORGET_KEY_TEXT}", on_click=self._forget_key
         )
         self.cancelCheckButton = push_button("cancelCheckButton", "Cancel", on_click=self.cancel)
         self.saveAnywayButton.hide()
@@ -731,11 +737,15 @@ class KeySection(QObject):
         self._set_busy(False)
 
     def _forget_key(self) -> None:
-        # The profile as saved: renamed by the click (the name typed), its key moved first.
-        self.when_settled(self._forget_key_now)
+        # The profile as saved: the name typed first, its key moved to it. Left to the question
+        # below, which takes the focus off the name field, it was saved while the question,
+        # naming the old name, was still open.
+        self.apply_typed_name(self._forget_key_now)
 
     def _forget_key_now(self) -> None:
         name = self._book.selected
+        if not self._may_forget(name):
+            return
         credentials = self._book.credentials
 
         def forget(_cancel: CancelToken) -> tuple[bool, KeyLocation | None]:
@@ -755,6 +765,7 @@ class KeySection(QObject):
                 if not cleared:  # said first: reading the store afterwards may have failed too
                     self._say(STORE_NOT_CLEARED)
                 elif location is None:
+                    self._forgotten.add(name)
                     words = f"The key of the profile “{name}” was deleted from this computer."
                     self._say(words)
                 elif credentials.problem:
@@ -764,6 +775,25 @@ class KeySection(QObject):
             self._book.set_environment_id(None, then=said)
 
         self._run(forget, on_done=forgotten, on_error=self._on_store_failed, name="forget-key")
+
+    def _may_forget(self, name: str) -> bool:
+        """Whether the person, asked, chose to forget profile ``name``'s key: a stray press
+        (or Alt+F from the key field, where the cursor starts) deleted it at once, and getting
+        it back meant asking whoever manages the Kombo account. "Keep it" is the default, so
+        Enter keeps it. Not asked once the window is closing (the click waited for a change
+        being written): nobody confirmed it, so nothing is forgotten."""
+        if self._book.window_closing:
+            return False
+        question = (
+            f"Forget the key of the profile “{name}”? Links cannot be made with it until a "
+            "key is pasted again."
+        )
+        parent = self.apiKeyEdit.window()
+        return confirm(parent, "Forget key", question, FORGET_KEY_TEXT, keep="Keep it")
+
+    def key_removed(self, name: str) -> bool:
+        """Whether profile ``name``'s key was forgotten here and no key is known for it since."""
+        return name in self._forgotten and self.has_no_key(name)
 
     def move_key(self, old: str, new: str) -> None:
         """A profile was renamed: its key follows it; ``changed(new)`` once it is there."""
@@ -775,6 +805,9 @@ class KeySection(QObject):
             if old in self._refused:  # the refused key moved with the name
                 self._refused.discard(old)
                 self._refused.add(new)
+            if old in self._forgotten:  # no key to move: the name has none either
+                self._forgotten.discard(old)
+                self._forgotten.add(new)
             self._set_busy(False)
             self.changed.emit(new)  # then what waited for it (``when_settled``)
 
@@ -792,6 +825,7 @@ class KeySection(QObject):
         def deleted(cleared: bool) -> None:
             self._locations.pop(name, None)
             self._refused.discard(name)
+            self._forgotten.discard(name)
             self._set_busy(False)
             if not cleared:
                 self._say(STORE_NOT_CLEARED)

@@ -54,6 +54,7 @@ from tests.e2e.conftest import (
 from tests.support.client_limits import SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply, closed_port
 from tests.support.keyrings import InMemoryKeyring
+from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_png, decode_qimage, decode_svg
 from tests.support.widget_texts import widget_texts
 
@@ -419,6 +420,7 @@ def test_a_whole_session_leaves_the_key_nowhere(
         session.check_widgets("stored key refused")
         assert server.requests[-1].header("Authorization") == f"Bearer {key}"
         # 4. Forget the key: the next request to Kombo says a key is missing.
+        answer_next_box("Forget key")
         click(dialog, "forgetKeyButton")
         qtbot.waitUntil(lambda: not dialog.busy)
         assert ("kombo-desktop", "default") not in memory_keyring.secrets

@@ -415,6 +415,7 @@ def test_the_focus_stays_with_the_key_while_a_button_of_the_key_is_at_work(
         assert "Cancelled" in status(dialog)
         assert dialog.focusWidget() is save
 
+        answer_next_box("Forget key")
         press_with_space(qtbot, dialog, "forgetKeyButton")
         assert dialog.busy and not cancel.isVisible()  # the password store's work: no Cancel
         assert dialog.focusWidget() is key_edit
@@ -1063,11 +1064,77 @@ def test_check_stored_key_and_forget_key(
     assert status(dialog) == f"Kombo accepted the stored key (environment {DEMO_ENVIRONMENT_ID})."
     assert DEMO_ENVIRONMENT_ID in child(dialog, QLabel, "environmentIdLabel").text()
 
+    answer_next_box("Forget key")
     with qtbot.waitSignal(dialog.profileChanged, timeout=WAIT_MS):
         qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
     assert memory_keyring.secrets == {}
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
     assert "not known yet" in child(dialog, QLabel, "environmentIdLabel").text()
+
+
+FORGET_QUESTION = (
+    "Forget the key of the profile “default”? Links cannot be made with it until a key is "
+    "pasted again."
+)
+
+
+def test_forget_key_asks_first_and_keeping_the_key_is_the_default(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # One stray press of "Forget key" (or Alt+F in the key field, where the cursor starts)
+    # deleted the key at once; getting it back meant asking whoever manages the Kombo account.
+    memory_keyring.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    dialog = settings_of(qtbot, open_window("--api-base", kombo.base_url))
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    key_edit.setFocus()
+    asked = answer_next_box("Keep it")
+    qtbot.keyClick(key_edit, Qt.Key.Key_F, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(asked.texts))  # Alt+F clicks the button a moment later
+    settle(qtbot, dialog)
+    assert asked.texts == [FORGET_QUESTION]
+    assert sorted(asked.buttons) == ["Forget key", "Keep it"]
+    assert asked.default == "Keep it"  # Enter keeps the key
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert "A key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
+
+    answer_next_box("Forget key")
+    qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert memory_keyring.secrets == {}
+    assert status(dialog) == "The key of the profile “default” was deleted from this computer."
+    dialog.reject()
+
+
+def test_the_window_says_plainly_that_the_key_in_use_was_removed(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # The window said "The key of the profile “default” was changed in Settings.", as if
+    # another key had been saved, for a key forgotten there.
+    memory_keyring.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    window = open_window("--api-base", kombo.base_url)
+    dialog = settings_of(qtbot, window)
+    answer_next_box("Forget key")
+    dialog.key.forgetKeyButton.click()
+    settle(qtbot, dialog)
+    removed = (
+        "The key of the profile “default” was removed from this computer. Paste a key in "
+        "Settings to make links again."
+    )
+    qtbot.waitUntil(lambda: window.statusPanel.text.startswith(removed))
+    assert "changed in Settings" not in window.statusPanel.text
+
+    type_key_and_save(qtbot, dialog, GOOD_KEY)  # a key again: no longer said to be removed
+    qtbot.waitUntil(lambda: "Kombo accepted the key" in window.statusPanel.text)
+    assert "removed" not in window.statusPanel.text
+    dialog.reject()
 
 
 def test_a_stored_key_too_short_to_be_a_kombo_key_is_not_blamed_on_kombo(
@@ -1620,19 +1687,18 @@ def test_forget_key_pressed_with_a_new_name_typed_forgets_the_renamed_profiles_k
 ) -> None:
     # Clicked, it took the focus off the name typed, which was saved and its key moved to it;
     # "Forget key" came next, found the key moving and was dropped: the key stayed stored,
-    # under the new name, without a word.
+    # under the new name, without a word. Pressed without taking the focus, the name is saved
+    # first all the same: the question asked names the profile as typed.
     memory_keyring.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
     dialog = staging_with_a_name_typed(qtbot, make_dialog, store)
+    asked = answer_next_box("Forget key")
     press(qtbot, dialog, "forgetKeyButton", how)
     settle(qtbot, dialog)
     assert memory_keyring.secrets == {}
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
-    if how == "clicked":  # the name was saved first
-        assert [p.name for p in store.load().profiles] == ["default", "US team"]
-        assert status(dialog) == "The key of the profile “US team” was deleted from this computer."
-    else:  # the name typed stays, to be saved
-        assert [p.name for p in store.load().profiles] == ["default", "staging"]
-        assert status(dialog) == "The key of the profile “staging” was deleted from this computer."
+    assert asked.texts[0].startswith("Forget the key of the profile “US team”?")
+    assert [p.name for p in store.load().profiles] == ["default", "US team"]
+    assert status(dialog) == "The key of the profile “US team” was deleted from this computer."
 
 
 def test_save_without_checking_clicked_with_a_new_name_typed_saves_the_key_under_it(
@@ -2703,6 +2769,7 @@ def test_forgetting_a_key_waits_for_the_store_without_freezing(
     dialog = make_dialog()  # type: ignore[operator]
     prompting = prompting_store_with_the_key()
     forget = child(dialog, QAbstractButton, "forgetKeyButton")
+    answer_next_box("Forget key")
     qtbot.mouseClick(forget, Qt.MouseButton.LeftButton)
     assert prompting.waiting.wait(timeout=5)
     qtbot.wait(50)
@@ -2778,6 +2845,7 @@ def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     credentials.save("default", GOOD_KEY)
     dialog = make_dialog()  # type: ignore[operator]
     keyring.set_keyring(BrokenKeyring())
+    answer_next_box("Forget key")
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     # Not "deleted from this computer": the key may still be in the store.
@@ -2794,6 +2862,7 @@ def test_work_on_the_store_alone_offers_no_cancel_and_says_no_checking(
     credentials.save("default", GOOD_KEY)
     dialog = make_dialog()  # type: ignore[operator]
     prompting = prompting_store_with_the_key()
+    answer_next_box("Forget key")
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
     assert prompting.waiting.wait(timeout=5)
     try:

@@ -881,6 +881,7 @@ def test_a_link_refused_for_a_key_forgotten_while_it_was_made_still_leads_to_set
         window.createButton.click()
         qtbot.waitUntil(lambda: any("/create-link" in r.path for r in kombo.requests))
         dialog = settings_of(qtbot, window)
+        answer_next_box("Forget key")
         dialog.key.forgetKeyButton.click()
         qtbot.waitUntil(lambda: keyring.get_password(SERVICE_NAME, "default") is None)
         qtbot.waitUntil(lambda: not dialog.busy)
