@@ -82,11 +82,18 @@ CHECK_STORED_TEXT = "&Check the stored key"
 # only. "Check the stored key" there sat under "… it is not stored anywhere".
 CHECK_KEY_TEXT = "&Check the key"
 FORGET_KEY_TEXT = "Forget key"
-# Said before a pasted key that is not saved would go: the dialog closing, another profile.
-UNSAVED_KEY_TEXT = (
-    "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
-    f"press Cancel, then “{SAVE_TEXT.replace('&', '')}”."
-)
+
+
+def unsaved_key_text(keep: str) -> str:
+    """Said before a pasted key that is not saved would go (the dialog closing, another
+    profile shown), with ``keep``, the button that keeps it."""
+    return (
+        "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
+        f"press “{keep}”, then “{SAVE_TEXT.replace('&', '')}”."
+    )
+
+
+UNSAVED_KEY_TEXT = unsaved_key_text("Cancel")
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
     "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
@@ -260,10 +267,12 @@ class KeySection(QObject):
         """A key is in the field, not saved (being checked, refused, or never sent)."""
         return bool(self.apiKeyEdit.text().strip())
 
-    def may_drop_typed_key(self, title: str, question: str, drop: str) -> bool:
+    def may_drop_typed_key(
+        self, title: str, question: str, drop: str, keep: str = "Cancel"
+    ) -> bool:
         """Whether a pasted key not saved yet may go: True when there is none, else when the
-        person chose ``drop`` when asked ``question`` (what it is about to go for). Gone
-        without a word, the person went on sure that they had just set a key.
+        person chose ``drop`` (not ``keep``) when asked ``question`` (what it is about to go
+        for). Gone without a word, the person went on sure that they had just set a key.
 
         Never asked once the window is closing (a click that waited for a change being
         written, done as the window goes): True, the key goes unsaved, as it goes with the
@@ -271,10 +280,11 @@ class KeySection(QObject):
         a window going away, and its closing waited for an answer. Nor once the person chose
         to let this key go (:meth:`drop_typed_key`): a profile clicked before Settings was
         closed without saving it, its click waiting for a change being written, asked
-        "Switch to the profile … without saving the key?" after that answer."""
+        "Show the profile … and drop the key you pasted?" after that answer."""
         if not self.has_typed_key or self._book.window_closing or self._typed_key_dropped:
             return True
-        return confirm(self.apiKeyEdit.window(), title, f"{UNSAVED_KEY_TEXT}\n\n{question}", drop)
+        said = f"{unsaved_key_text(keep)}\n\n{question}"
+        return confirm(self.apiKeyEdit.window(), title, said, drop, keep=keep)
 
     def drop_typed_key(self, title: str, question: str, drop: str) -> bool:
         """As :meth:`may_drop_typed_key`, and once the person chose ``drop``, what still waits

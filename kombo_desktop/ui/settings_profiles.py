@@ -57,7 +57,9 @@ from kombo_desktop.ui.widgets import (
 IN_USE_SUFFIX = " (in use)"
 USE_PROFILE_TEXT = "&Use this profile"
 ADD_WITHOUT_SAVING_TEXT = "Add without saving"
-SWITCH_WITHOUT_SAVING_TEXT = "Switch without saving"
+# A profile clicked in the list is only shown ("Use this profile" switches to it).
+DROP_THE_KEY_TEXT = "Drop the key"
+KEEP_EDITING_TEXT = "Keep editing"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
 FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
 
@@ -147,8 +149,8 @@ class ProfilesSection(QObject):
         self.check_text: Callable[[], str] = lambda: CHECK_STORED_TEXT
         # Asked before another profile is shown, which empties the key field: whether a key
         # pasted and not saved may go (``KeySection.may_drop_typed_key``: title, question,
-        # the button that lets it go).
-        self.may_drop_typed_key: Callable[[str, str, str], bool] = lambda *_texts: True
+        # the button that lets it go, the one that keeps it).
+        self.may_drop_typed_key: Callable[[str, str, str, str], bool] = lambda *_texts: True
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
@@ -420,9 +422,13 @@ class ProfilesSection(QObject):
         self._book.when_saved(partial(self._select, name))
 
     def _select(self, name: str) -> None:
-        """Show profile ``name``, chosen in the list (once the changes made before are saved)."""
-        question = f"Switch to the profile “{name}” without saving the key?"
-        if not self.may_drop_typed_key("Switch profile", question, SWITCH_WITHOUT_SAVING_TEXT):
+        """Show profile ``name``, chosen in the list (once the changes made before are saved).
+        Only shown, not used: asked "Switch to the profile …?", the person took it to be the
+        one links would be made with."""
+        question = f"Show the profile “{name}” and drop the key you pasted?"
+        if not self.may_drop_typed_key(
+            "Show another profile", question, DROP_THE_KEY_TEXT, KEEP_EDITING_TEXT
+        ):
             self.rebuild_list()  # the profile the key was pasted for stays selected
             return
         self._book.selected = name
@@ -438,7 +444,7 @@ class ProfilesSection(QObject):
 
     def _add_after_name(self) -> None:
         question = "Add a profile without saving the key?"
-        if not self.may_drop_typed_key("Add profile", question, ADD_WITHOUT_SAVING_TEXT):
+        if not self.may_drop_typed_key("Add profile", question, ADD_WITHOUT_SAVING_TEXT, "Cancel"):
             return
         self._book.add(then=self._added)
 

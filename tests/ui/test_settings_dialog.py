@@ -65,7 +65,11 @@ from kombo_desktop.ui.settings_dialog import (
     STAYED_OPEN_TEXT,
     SettingsDialog,
 )
-from kombo_desktop.ui.settings_key import KEY_REFUSED_BEFORE_TEXT, UNSAVED_KEY_TEXT
+from kombo_desktop.ui.settings_key import (
+    KEY_REFUSED_BEFORE_TEXT,
+    UNSAVED_KEY_TEXT,
+    unsaved_key_text,
+)
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import layout_of
@@ -967,8 +971,8 @@ def test_use_this_profile_saves_a_pasted_key(
 
 
 @pytest.mark.parametrize(
-    ("leave", "button"),
-    [("add", "Add without saving"), ("choose another", "Switch without saving")],
+    ("leave", "button", "keep"),
+    [("add", "Add without saving", "Cancel"), ("choose another", "Drop the key", "Keep editing")],
 )
 def test_leaving_the_profile_with_a_pasted_key_asks_first(
     qtbot: QtBot,
@@ -977,6 +981,7 @@ def test_leaving_the_profile_with_a_pasted_key_asks_first(
     memory_keyring: InMemoryKeyring,
     leave: str,
     button: str,
+    keep: str,
 ) -> None:
     # "Add profile" or choosing another profile emptied the key field without a word, and
     # closing afterwards asked nothing: the person was sure the key was set.
@@ -993,10 +998,10 @@ def test_leaving_the_profile_with_a_pasted_key_asks_first(
             select(dialog, "staging")
         settle(qtbot, dialog)
 
-    seen = answer_next_box("Cancel")
+    seen = answer_next_box(keep)
     leave_profile()
-    assert seen.texts and seen.texts[0].startswith(UNSAVED_KEY_TEXT)
-    assert seen.default == "Cancel"
+    assert seen.texts and seen.texts[0].startswith(unsaved_key_text(keep))
+    assert seen.default == keep
     assert [p.name for p in store.load().profiles] == ["default", "staging"]
     assert name_edit.text() == "default" and key_edit.text() == GOOD_KEY
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
@@ -1010,6 +1015,36 @@ def test_leaving_the_profile_with_a_pasted_key_asks_first(
     dialog.reject()  # the key was let go: closing asks nothing more
     seen.stop()
     assert seen.texts == [] and not dialog.isVisible()
+
+
+def test_another_profile_clicked_with_a_pasted_key_says_what_really_happens(
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore
+) -> None:
+    # It asked "Switch to the profile “staging” without saving the key?" with "Switch without
+    # saving", but a profile clicked in the list is only shown: "Use this profile" switches.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    dialog = make_dialog()
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    seen = answer_next_box("Keep editing")
+    select(dialog, "staging")
+    settle(qtbot, dialog)
+    assert seen.texts == [
+        "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
+        "press “Keep editing”, then “Save and check key”.\n\n"
+        "Show the profile “staging” and drop the key you pasted?"
+    ]
+    assert sorted(seen.buttons) == ["Drop the key", "Keep editing"]
+    assert seen.default == "Keep editing"  # Enter keeps the key
+    assert key_edit.text() == GOOD_KEY
+
+    answer_next_box("Drop the key")
+    select(dialog, "staging")
+    settle(qtbot, dialog)
+    assert child(dialog, QLineEdit, "profileNameEdit").text() == "staging"
+    assert key_edit.text() == ""
+    profiles = child(dialog, QListWidget, "profileList")
+    assert [profiles.item(row).text() for row in range(2)] == ["default (in use)", "staging"]
 
 
 def test_closing_with_an_empty_key_field_asks_nothing(qtbot: QtBot, dialog: SettingsDialog) -> None:
