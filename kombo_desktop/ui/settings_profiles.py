@@ -56,6 +56,7 @@ from kombo_desktop.ui.widgets import (
 
 IN_USE_SUFFIX = " (in use)"
 USE_PROFILE_TEXT = "&Use this profile"
+RENAME_TEXT = "&Rename"
 ADD_WITHOUT_SAVING_TEXT = "Add without saving"
 # A profile clicked in the list is only shown ("Use this profile" switches to it).
 DROP_THE_KEY_TEXT = "Drop the key"
@@ -171,8 +172,11 @@ class ProfilesSection(QObject):
         # Not only Enter: a name typed before moving on to the key (or closing) was lost, and
         # the key then stored under the old name.
         self.profileNameEdit.editingFinished.connect(self.apply_typed_name)
+        # Whether a name was typed in the field since this profile was shown (see ``_rename``).
+        self._name_typed = False
+        self.profileNameEdit.textEdited.connect(self._note_name_typed)
         self.renameProfileButton = push_button(
-            "renameProfileButton", "&Rename", on_click=self.apply_typed_name
+            "renameProfileButton", RENAME_TEXT, on_click=self._rename
         )
         self.profileNameError = error_label("profileNameError")
 
@@ -277,6 +281,8 @@ class ProfilesSection(QObject):
         # with: a rename finishing as the refused address was tried wiped both, and the
         # dialog, closing, no longer knew to stay open for it (see ``apply_typed``).
         kept = {} if another_profile else dict(self._refused)
+        if another_profile:
+            self._name_typed = False
         if another_profile or not (name.isModified() or name in kept):
             with QSignalBlocker(name):
                 name.setText(profile.name)
@@ -506,6 +512,23 @@ class ProfilesSection(QObject):
         self._book.use_selected(then=used)
 
     # -- the name --------------------------------------------------------------------------------
+
+    def _note_name_typed(self, _text: str) -> None:
+        self._name_typed = True
+
+    def _rename(self) -> None:
+        """ "Rename" pressed: the name typed is given to the profile. With nothing typed and
+        the saved name in the field, it did nothing to be seen (the cursor starts in the key
+        field): the name is selected in its field, to be typed over, and what to do is said.
+        Not once a name was typed: clicked, the button took the focus off the field, which
+        saved the name, and the field holds the saved name by now."""
+        field = self.profileNameEdit
+        if self._name_typed or field.text().strip() != self._book.selected:
+            self.apply_typed_name()
+            return
+        field.setFocus()
+        field.selectAll()
+        self._say(f"Type the new name, then press “{spoken_name(RENAME_TEXT)}” or Enter.")
 
     def apply_typed_name(self, then: Callable[[], None] | None = None) -> None:
         """Give the selected profile the name in the field, if it was changed; then ``then``,

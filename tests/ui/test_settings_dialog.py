@@ -1382,6 +1382,26 @@ def test_add_rename_and_remove_profiles_persist(
     assert not child(dialog, QAbstractButton, "removeProfileButton").isEnabled()
 
 
+def test_rename_with_the_name_unchanged_shows_where_to_type_the_new_name(
+    qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
+) -> None:
+    # "Rename" pressed with the saved name in the field (the cursor starts in the key field)
+    # did nothing to be seen: nothing said, the focus left on the button.
+    rename = child(dialog, QAbstractButton, "renameProfileButton")
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    qtbot.mouseClick(rename, Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert status(dialog) == "Type the new name, then press “Rename” or Enter."
+    assert dialog.focusWidget() is name_edit
+    assert name_edit.selectedText() == "default"  # typing replaces it
+
+    qtbot.keyClicks(name_edit, "US team")
+    qtbot.mouseClick(rename, Qt.MouseButton.LeftButton)  # the name is saved as it loses the focus
+    settle(qtbot, dialog)
+    assert [p.name for p in store.load().profiles] == ["US team"]
+    assert status(dialog) == "Renamed the profile “default” to “US team”."
+
+
 def test_remove_asks_first_and_does_nothing_when_declined(
     qtbot: QtBot, dialog: SettingsDialog, store: SettingsStore
 ) -> None:
