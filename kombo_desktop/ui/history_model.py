@@ -34,6 +34,7 @@ from PySide6.QtGui import QColor
 from kombo_desktop.core.catalog import ToolCatalog
 from kombo_desktop.core.clock_ahead import dated_ahead
 from kombo_desktop.core.history import (
+    ENDED_DEMO_STATUS,
     EntryKind,
     HistoryEntry,
     HistoryStore,
@@ -201,7 +202,7 @@ def _at_the_latest(entry: HistoryEntry, moment: datetime) -> HistoryEntry:
     return replace(entry, created_at=moment, expires_at=entry.expires_at - lead)
 
 
-ENDED_DEMO_TEXT = "No longer works"
+ENDED_DEMO_TEXT = ENDED_DEMO_STATUS  # the CSV export says the same (core.history.export)
 # Said wherever a demo link of an earlier demo session is chosen.
 ENDED_DEMO_WORDS = "A demo link. It was made by an earlier demo session and no longer opens."
 

@@ -733,7 +733,10 @@ class HistoryPanel(QWidget):
             # Read beside the store's connection: Create's duplicate check need not wait.
             # Stopped when the window closes (see ``export_closing``): it then writes nothing.
             entries = store.export_entries(query, stop=token, which=which)
-            return export_csv(entries, target, separator=separator, stop=token)
+            # Demo links judged as the table judges them: working only where the demo runs now.
+            return export_csv(
+                entries, target, separator=separator, stop=token, demo_origin=which.demo_origin
+            )
 
         def finished() -> None:
             self._export = None

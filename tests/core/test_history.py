@@ -2781,6 +2781,26 @@ def test_export_says_may_have_expired_of_a_short_link_made_while_the_clock_was_a
     assert third["Status"] == "Valid"
 
 
+def test_export_says_a_demo_link_of_an_ended_demo_no_longer_works_as_the_table_does(
+    store: HistoryStore, tmp_path: Path
+) -> None:
+    # Each start of the demo gets a port of its own: the history table said "No longer works"
+    # of a link made by an earlier demo, and the export "Valid".
+    running = "http://127.0.0.1:50002"
+    earlier = add_link(store, url="http://127.0.0.1:50001/demo/connect?token=a", is_demo=True)
+    current = add_link(store, url=f"{running}/demo/connect?token=b", is_demo=True)
+    target = tmp_path / "export.csv"
+    entries = store.export_entries("", which=ALL_LINKS)
+    assert export_csv(entries, target, now=T0, demo_origin=running) == 2
+
+    header, *rows = read_csv(target)
+    status = {row[header.index("Link")]: row[header.index("Status")] for row in rows}
+    assert status == {earlier.url: "No longer works", current.url: "Valid"}
+    # With no demo running, no demo link works.
+    export_csv([current], target, now=T0)
+    assert read_csv(target)[1][header.index("Status")] == "No longer works"
+
+
 def test_export_of_nothing_writes_the_header(tmp_path: Path) -> None:
     target = tmp_path / "empty.csv"
     assert export_csv([], target) == 0

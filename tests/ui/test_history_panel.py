@@ -1857,6 +1857,49 @@ def test_the_export_of_the_links_that_no_longer_work_holds_those_and_is_named_so
     assert [row[CSV_HEADER.index("Link")] for row in rows[1:]] == [entries["old"].url]
 
 
+def test_the_export_says_a_link_of_an_earlier_demo_no_longer_works_as_the_table_does(
+    qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # After the demo was started again (on another port), the table said "No longer works" of
+    # the links made by the earlier one, and the export "Valid" of all of them.
+    assert demo_window.demo_server is not None
+    store = history_of(demo_window).store
+    common: dict[str, Any] = {
+        "profile": "default",
+        "email": "ops@demo.example",
+        "category": Category.HRIS,
+        "language": Language.EN,
+        "link_type": LinkType.MAGIC_LINK,
+        "is_demo": True,
+    }
+    earlier = record_link(
+        store,
+        **common,
+        organization="Earlier Demo",
+        url="http://127.0.0.1:1/demo/connect?token=old",
+        created_at=NOW - timedelta(hours=1),
+    )
+    current = record_link(
+        store,
+        **common,
+        organization="Current Demo",
+        url=f"{demo_window.demo_server.origin}/demo/connect?token=now",
+    )
+    feature = open_history(qtbot, demo_window)
+    rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
+    assert cell(demo_window, rows[earlier.url], STATUS) == "No longer works"
+    written = tmp_path / "export.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args: (str(written), ""))
+    with number_settings("en_GB"):
+        feature.panel.historyExportButton.click()
+        qtbot.waitUntil(lambda: demo_window.statusPanel.kind == "success", timeout=5000)
+
+    with written.open(encoding="utf-8-sig", newline="") as handle:
+        header, *exported = list(csv.reader(handle))
+    status = {row[header.index("Link")]: row[header.index("Status")] for row in exported}
+    assert status == {earlier.url: "No longer works", current.url: "Valid"}
+
+
 def test_closing_the_export_dialog_writes_nothing(
     qtbot: QtBot, demo_window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

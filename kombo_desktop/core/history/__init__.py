@@ -35,6 +35,7 @@ Import everything from here; the modules behind it are split by concern:
 from __future__ import annotations
 
 from kombo_desktop.core.history.entries import (
+    ENDED_DEMO_STATUS,
     EntryKind,
     ExportStopped,
     HistoryEntry,
@@ -54,6 +55,7 @@ from kombo_desktop.core.letters import fold
 __all__ = [
     "ALL_LINKS",
     "CSV_HEADER",
+    "ENDED_DEMO_STATUS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "CustomerDetails",

@@ -36,6 +36,11 @@ class LinkStatus(StrEnum):
     EXPIRED = "expired"
 
 
+# The status of a demo link of a demo service no longer running (see
+# ``HistoryEntry.from_an_ended_demo``), in the history's table and in its CSV export alike.
+ENDED_DEMO_STATUS = "No longer works"
+
+
 class HistoryError(Exception):
     """Reading or writing the history failed after it was opened (disk full, file locked...).
 

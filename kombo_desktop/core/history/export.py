@@ -19,6 +19,7 @@ from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.clock_ahead import MAY_HAVE_EXPIRED
 from kombo_desktop.core.files import atomic_write, disk_refusal
 from kombo_desktop.core.history.entries import (
+    ENDED_DEMO_STATUS,
     ROWS_BETWEEN_LOOKS,
     EntryKind,
     ExportStopped,
@@ -96,6 +97,7 @@ def export_csv(
     now: datetime | None = None,
     separator: str = ",",
     stop: CancelToken | None = None,
+    demo_origin: str | None = None,
 ) -> int:
     """Write ``entries`` to ``path`` as CSV for spreadsheets; returns the number of rows.
 
@@ -119,6 +121,11 @@ def export_csv(
     have found untrue. Its "Valid until" stays the time reckoned from the clock then, the record
     of what the program computed; the status says not to rely on it.
 
+    A demo link of a demo service no longer running is "No longer works", as the history's
+    table says: ``demo_origin`` is the address of the one running now (the window's, see
+    ``HistoryEntry.from_an_ended_demo``), None when none runs. Each start of the demo gets a
+    port of its own, and an earlier one's links open nowhere, whatever their times say.
+
     Once ``stop`` is cancelled (the window is closing) it raises :class:`ExportStopped` at its
     next look (every ``ROWS_BETWEEN_LOOKS`` rows, and last just before writing): nothing is
     written then. Writing itself, a moment, is never stopped halfway.
@@ -133,7 +140,7 @@ def export_csv(
     for entry in entries:
         if stop is not None and rows % ROWS_BETWEEN_LOOKS == 0 and stop.cancelled:
             raise ExportStopped
-        cells = _csv_row(entry, checked_at)
+        cells = _csv_row(entry, checked_at, demo_origin)
         writer.writerow(
             [
                 value if column in _TIME_COLUMNS else _cell(value)
@@ -155,7 +162,7 @@ def export_csv(
     return rows
 
 
-def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
+def _csv_row(entry: HistoryEntry, now: datetime, demo_origin: str | None) -> list[str]:
     # A demo link points at this computer, where the demo service runs (as the window judges).
     problem = link_problem(entry.url, loopback_api=entry.is_demo, key=None)
     return [
@@ -172,7 +179,7 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
         LINK_TYPE_NAMES[entry.link_type],
         entry.url if problem is None else f"Left out as unsafe: {problem.reason}",
         _spreadsheet_time(entry.expires_at),
-        _status_name(entry, problem is not None, now),
+        _status_name(entry, problem is not None, now, demo_origin),
         entry.integration_id or "",
         entry.remote_environment or "",
         entry.scope_config_id or "",
@@ -181,9 +188,12 @@ def _csv_row(entry: HistoryEntry, now: datetime) -> list[str]:
     ]
 
 
-def _status_name(entry: HistoryEntry, unsafe: bool, now: datetime) -> str:
+def _status_name(entry: HistoryEntry, unsafe: bool, now: datetime, demo_origin: str | None) -> str:
+    """The history table's status, in the same order of reasons, without its dates."""
     if unsafe:
         return UNSAFE_LINK_STATUS
+    if entry.from_an_ended_demo(demo_origin):
+        return ENDED_DEMO_STATUS
     if entry.may_have_expired(now):
         return MAY_HAVE_EXPIRED
     return _STATUS_NAMES[entry.status(now)]
