@@ -493,8 +493,15 @@ class LinkMaking(QObject):
         self._choices_to_remember = request  # see _remember_choices_after_paint
         if isinstance(request, LinkRequest):
             self._window.linkForm.mark_used(request)
+            # The last customer's reconnection goes once the next customer's link is made.
+            self._window.relinkForm.new_link_made_for(request.end_user_organization_name)
         else:
-            self._window.relinkForm.mark_used(request)
+            # Whose it is: the organisation Kombo or the history names, and the customer the
+            # new-link form holds, whom the person was working with (the demo names one
+            # organisation for every integration).
+            _email, form_organization, _origin_id = self._window.linkForm.customer_text()
+            organizations = (customer.organization or "", form_organization)
+            self._window.relinkForm.mark_used(request, organizations)
         self._window.link_made.emit(
             MadeLink(
                 request=request,

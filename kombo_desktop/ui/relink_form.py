@@ -109,6 +109,9 @@ class RelinkForm(RequestForm):
         self._used_id: str | None = None
         # The id last filled in from the history: it still has it, so replacing it loses nothing.
         self._filled_id: str | None = None
+        # The id a reconnection link was last made with here, and the organisations it was
+        # made for (see ``mark_used``): a new link for another one clears it.
+        self._made_for: tuple[str, tuple[str, ...]] | None = None
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """The tab was opened (not the window shown again): say what goes in the id field."""
@@ -134,9 +137,32 @@ class RelinkForm(RequestForm):
         invisible characters copying brings along (see ``integration_id_as_sent``)."""
         return integration_id_as_sent(self.relinkIntegrationEdit.text())
 
-    def mark_used(self, request: RelinkRequest) -> None:
-        """A reconnection link was made for ``request``: its id may be cleared unasked."""
+    def mark_used(self, request: RelinkRequest, organizations: tuple[str, ...] = ()) -> None:
+        """A reconnection link was made for ``request``: its id may be cleared unasked, and is
+        once a new link is made for another customer than ``organizations`` (the one Kombo
+        or the history names for it, and the one the new-link form holds)."""
         self.let_go(request.integration_id)
+        self._made_for = (request.integration_id, tuple(name for name in organizations if name))
+
+    def new_link_made_for(self, organization: str) -> None:
+        """A new link was made for ``organization``: when it is another customer than the one
+        the reconnection link made with the id here was for, the id and what Kombo said of it
+        go, as clearing the form for the next customer empties them, so that they are not on
+        the screen the next customer may be shown, nor reused for them. An id the person is
+        still working on stays: one no reconnection link was made with yet (typed, or one
+        that failed), or one made for this same organisation."""
+        if self._made_for is None:
+            return
+        made_with, organizations = self._made_for
+        if self.integration_id != made_with:
+            return
+        # Here, not at the top: not needed for the window's first frame (see
+        # ``previous_customer_id``).
+        from kombo_desktop.core.integrations import same_organization
+
+        if any(same_organization(organization, known) for known in organizations):
+            return
+        self.clear()
 
     def let_go(self, integration_id: str) -> None:
         """``integration_id`` may be cleared unasked: a link was made with it, or Kombo no
@@ -190,6 +216,7 @@ class RelinkForm(RequestForm):
         self.relinkIntegrationEdit.clear()
         self.show_integration(None)
         self._forget_checks()
+        self._made_for = None
 
     def fill(
         self,

@@ -16,7 +16,8 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui import main_window, qr_image
-from kombo_desktop.ui.main_window import MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.main_window import CREATE_TAB, MINIMUM_SIZE, MainWindow
+from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.found import line_edit_of, named
@@ -36,8 +37,10 @@ from tests.ui.conftest import (
     SystemText,
     WindowFactory,
     fill_form,
+    lookup_of,
     make_link,
     tab_stops,
+    wait_for_lookup,
     wait_qr_saved,
     wait_until_ready,
 )
@@ -302,6 +305,75 @@ def test_an_integration_id_a_reconnection_link_was_made_with_is_cleared_unasked(
 
     assert asked.texts == []
     assert demo_window.relinkIntegrationEdit.text() == ""
+
+
+RELINKED_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
+
+
+def relink_hint(window: MainWindow) -> str:
+    """What the reconnection tab says under the id (the usual hint, or about the integration)."""
+    return window.relinkForm.boxes["integration_id"].hint.text()
+
+
+def reconnect(qtbot: QtBot, window: MainWindow, integration_id: str) -> None:
+    """On the reconnection tab, ask for a reconnection link for ``integration_id``, once Kombo
+    has said what it knows of it, and wait until the window is ready again."""
+    window.show_relink_mode()
+    lookup_of(qtbot, window)  # made after the first frame: an id typed before is not looked up
+    window.relinkIntegrationEdit.setText(integration_id)
+    wait_for_lookup(qtbot, window)
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind in ("success", "error"), timeout=10_000)
+    wait_until_ready(qtbot, window)
+
+
+def test_a_new_link_for_another_customer_clears_the_last_customers_reconnection(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The reconnection tab still held the previous customer's integration id, and what Kombo
+    # said of it, while the screen was shared with the next customer.
+    fill_form(demo_window)  # Acme GmbH
+    make_link(qtbot, demo_window)
+    reconnect(qtbot, demo_window, RELINKED_ID)
+    assert demo_window.statusPanel.kind == "success"
+    assert "Personio connection" in relink_hint(demo_window)
+
+    demo_window.tabs.setCurrentIndex(CREATE_TAB)
+    fill_form(demo_window, email="bo@beta.example", organization="Beta AG")
+    make_link(qtbot, demo_window)
+    demo_window.show_relink_mode()
+
+    assert demo_window.relinkIntegrationEdit.text() == ""
+    wait_for_lookup(qtbot, demo_window)
+    assert relink_hint(demo_window) == ID_HINT
+    assert demo_window.relinkForm.field_errors() == {}
+
+
+@pytest.mark.parametrize(
+    ("integration_id", "organization"),
+    [
+        # The reconnection failed: the person is still at it.
+        ("nosuchtool:abc123", "Beta AG"),
+        # A new link for the same customer (another tool), told as the duplicate check tells.
+        (RELINKED_ID, "ACME gmbh."),
+    ],
+    ids=["failed-reconnection", "same-organisation"],
+)
+def test_the_reconnection_stays_while_the_person_is_still_working_on_it(
+    qtbot: QtBot, demo_window: MainWindow, integration_id: str, organization: str
+) -> None:
+    fill_form(demo_window)  # Acme GmbH
+    make_link(qtbot, demo_window)
+    reconnect(qtbot, demo_window, integration_id)
+    assert (demo_window.statusPanel.kind == "success") is (integration_id == RELINKED_ID)
+    said = relink_hint(demo_window)
+
+    demo_window.tabs.setCurrentIndex(CREATE_TAB)
+    fill_form(demo_window, email="bo@beta.example", organization=organization, tool="hibob")
+    make_link(qtbot, demo_window)
+
+    assert demo_window.relinkIntegrationEdit.text() == integration_id
+    assert relink_hint(demo_window) == said
 
 
 def test_clearing_after_a_link_for_a_name_with_an_invisible_character_asks_nothing(
