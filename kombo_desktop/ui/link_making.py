@@ -104,7 +104,7 @@ class LinkMaking(QObject):
         self._link_chosen_meanwhile = False
         self._made_link_shown = False  # the link just made is on screen: it takes the focus
         # The request of a link made, whose choices are remembered once it is painted (see
-        # ``_remember_choices_after_paint``).
+        # ``remember_choices_after_paint``).
         self._choices_to_remember: LinkRequest | RelinkRequest | None = None
         # Why no link was made, said on the status line and on the fields; also used by other
         # parts (``window.link_making.refusals.show_error``).
@@ -396,7 +396,7 @@ class LinkMaking(QObject):
         """After a link is painted: its choices remembered, Create again, and the focus on the
         link, where the copy keys at once copy it (see LinkField) and Tab goes on to its Copy
         button."""
-        self._remember_choices_after_paint()
+        self.remember_choices_after_paint()
         self._link_on_its_way = False
         if self._window.closed:
             return
@@ -490,7 +490,7 @@ class LinkMaking(QObject):
                 self._window.show_status(
                     f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
                 )
-        self._choices_to_remember = request  # see _remember_choices_after_paint
+        self._choices_to_remember = request  # see remember_choices_after_paint
         if isinstance(request, LinkRequest):
             self._window.linkForm.mark_used(request)
             # The last customer's reconnection goes once the next customer's link is made.
@@ -661,9 +661,10 @@ class LinkMaking(QObject):
             self._window.resultPanel.linkField, compute, QR_AFTER_LINK_AT_THE_LATEST_MS
         )
 
-    def _remember_choices_after_paint(self) -> None:
+    def remember_choices_after_paint(self) -> None:
         """Remember the choices of the link just made (``_remember_choices``), once it is
-        painted, or as the window closes before that (``wait_before_closing``). Their write
+        painted, or as the window closes before that (``MainWindow.shutdown`` asks first, so
+        that the write goes on while the window waits for other things). Their write
         starts a worker thread, and starting one holds the window's thread until the new one
         runs: asked for before the paint, it made the link come later to the screen (a median
         0.7 ms, more on a busy machine; timed in the program, clicks alternating with and
@@ -721,7 +722,7 @@ class LinkMaking(QObject):
         their turn, are written first (``SETTINGS_CLOSE_WAIT_SECONDS`` at most for a write
         under way), the status line saying why. The program ended before they were, and the
         next start offered the language of the link before."""
-        self._remember_choices_after_paint()  # a link made, not painted yet
+        self.remember_choices_after_paint()  # a link made, not painted yet
         writes = self._window.settings_writes
         if not writes.worth_waiting_for:
             return

@@ -824,6 +824,8 @@ class MainWindow(QMainWindow):
         if self._quit_question is not None:
             self._quit_question.stop()
         self.runner.cancel_all()  # first, so workers stop retrying while the rest shuts down
+        # The choices of a link not painted yet: written while the waits below go on.
+        self.link_making.remember_choices_after_paint()
         # Links made while the history was being opened are saved before the program exits:
         # its opening gets a few seconds more (the status line says why). An export being
         # written is stopped, and leaves no half-written file.
