@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.catalog import ToolCatalog, name_rank, names_exactly, search_key
 from kombo_desktop.core.email_address import suggested_email
-from kombo_desktop.core.field_text import sent_text
+from kombo_desktop.core.field_text import holds_known_key, sent_text, visible
 from kombo_desktop.core.link_request import (
     FieldError,
     InvalidRequest,
@@ -31,6 +31,7 @@ from kombo_desktop.core.link_request import (
     suggested_tool,
     validate_field,
 )
+from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     CUSTOMER_CHOOSES,
@@ -94,6 +95,8 @@ ENVIRONMENT_NOT_SENT = (
 FILTERING_NOT_SENT = (
     "Employee filtering is only for HR systems, so it is left out for this kind of system."
 )
+# A longer environment is named without its text (the limit is 100 characters).
+QUOTED_ENVIRONMENT_CHARS = 40
 # Names the kind of system as its list does: "HR system" alone is in no list.
 FILTERING_NEEDS_HRIS = (
     "Employee filtering is only for HR systems. Choose "
@@ -185,6 +188,9 @@ class LinkForm(RequestForm):
         # organisation, is a problem of the id field (see previous_customer_id).
         self._previous_id = PreviousCustomerId()
         self._private = True  # screen-sharing mode: that problem names no organisation
+        # The tool the text in the tool environment field was typed (or filled in) for: sent
+        # with another tool, it named a test system that tool does not have.
+        self._environment_tool: str | None = None
         # The person is typing a search in the tool field, not yet settled (see
         # ``_searching_tool``): the field is not newly marked meanwhile.
         self._tool_search_typed = False
@@ -345,6 +351,7 @@ class LinkForm(RequestForm):
         # Before the change of text is checked (Qt says a text was edited before it changed).
         self._tool_edit.textEdited.connect(self._tool_typed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
+        self.environmentEdit.textChanged.connect(self._environment_typed)
         self._tool_edit.editingFinished.connect(self._tool_left)
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
         self.advanced.toggle.toggled.connect(self._advanced_toggled)
@@ -713,9 +720,35 @@ class LinkForm(RequestForm):
         self._recheck(lr.ENABLE_FILTERING)
 
     def _on_tool_text_changed(self, _text: str) -> None:
-        self._update_dependent_controls()
+        self._update_dependent_controls(self._environment_left_behind())
         self._recheck(lr.TOOL)
         self._recheck(lr.REMOTE_ENVIRONMENT)
+
+    # --- the tool environment belongs to its tool ----------------------------------------------
+
+    def _environment_typed(self, text: str) -> None:
+        """Text in the environment field (typed, or filled in) is for the tool chosen now: the
+        field takes typing only while a tool is chosen."""
+        if text:
+            self._environment_tool = self.tool_id()
+
+    def _environment_left_behind(self) -> str:
+        """Clear the environment typed for another tool than the one now chosen, and say so
+        ("" when nothing was cleared). A test system's name ("DEMO") is one tool's own: typed
+        for Hailey HR, it went with Personio once the tool was changed, below the fold and
+        unseen. Through "The customer chooses" (no tool) it is only held back, for a change
+        back to its tool."""
+        tool_id = self.tool_id()
+        typed = self.environmentEdit.text()
+        was_for = self._environment_tool
+        if not typed or tool_id is None or was_for is None or tool_id == was_for:
+            return ""
+        self._environment_tool = None
+        self.environmentEdit.clear()
+        return (
+            f"The tool environment{_quoted(typed)} was for "
+            f"{self._catalog.label_for(was_for)} and was cleared."
+        )
 
     def _update_dependent_controls(self, reset: str = "", *, quiet: bool = False) -> str:
         """Disable what a rule forbids right now, and say why in the tooltip. A disabled
@@ -723,11 +756,19 @@ class LinkForm(RequestForm):
         when that happens to something filled in, the status line says so (after ``reset``,
         what a change of category or tool list did to the tool), rather than the link
         silently going out without it. Returns what it says; ``quiet`` only returns it."""
-        has_tool = self.tool_id() is not None
+        tool_id = self.tool_id()
+        has_tool = tool_id is not None
         is_hris = self.category() == Category.HRIS
         dropped = [reset] if reset else []
-        if self.environmentEdit.isEnabled() and not has_tool and self.environmentEdit.text():
+        environment = self.environmentEdit.text()
+        if self.environmentEdit.isEnabled() and not has_tool and environment:
             dropped.append(ENVIRONMENT_NOT_SENT)
+        elif not self.environmentEdit.isEnabled() and tool_id is not None and environment:
+            # Back with its own tool: "left out for now" on the status line is no longer true.
+            dropped.append(
+                f"The tool environment{_quoted(environment)} is used for "
+                f"{self._catalog.label_for(tool_id)} again."
+            )
         if self.filteringCheck.isEnabled() and not is_hris and self.filteringCheck.isChecked():
             dropped.append(FILTERING_NOT_SENT)
         self.environmentEdit.setEnabled(has_tool)
@@ -884,6 +925,8 @@ class LinkForm(RequestForm):
         put_text(self.emailEdit, sent_text(email))
         put_text(self.organizationEdit, sent_text(organization_name))
         put_text(self.originIdEdit, sent_text(origin_id or ""))
+        # Replaced below: not said to be cleared as the tool changes.
+        self.environmentEdit.clear()
         tool = sent_text(tool or "") or None
         select_data(self.categoryCombo, category.value)
         note = ""
@@ -910,6 +953,15 @@ class LinkForm(RequestForm):
         self._filled = self._as_sent()
         self._note_id_owner(self._filled[1], self._filled[2])
         return note
+
+
+def _quoted(typed: str) -> str:
+    """`` “DEMO”`` to follow "The tool environment" in a sentence; "" for text not fit to show
+    on a shared screen (a pasted key) or that would show as nothing."""
+    shown = with_single_quote_marks(visible(typed)).strip()
+    if not shown or holds_known_key(typed) or len(shown) > QUOTED_ENVIRONMENT_CHARS:
+        return ""
+    return f" “{shown}”"
 
 
 def _customer_as_sent(customer: tuple[str, str, str]) -> tuple[str, str, str]:
