@@ -44,6 +44,7 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.previous_customer_id import PreviousCustomerId
+from kombo_desktop.ui.previous_customer_options import PreviousCustomerOptions, options_of
 from kombo_desktop.ui.request_form import (
     RequestForm,
     changed_signal,
@@ -187,6 +188,10 @@ class LinkForm(RequestForm):
         # Whose the customer id is: the previous customer's, left beside the next one's
         # organisation, is a problem of the id field (see previous_customer_id).
         self._previous_id = PreviousCustomerId()
+        # So are its tool environment and advanced options, left as they were: a problem of
+        # the organisation field, seen as the next customer's name is typed (the options are
+        # below the fold); see previous_customer_options.
+        self._previous_options = PreviousCustomerOptions()
         self._private = True  # screen-sharing mode: that problem names no organisation
         # The tool the text in the tool environment field was typed (or filled in) for: sent
         # with another tool, it named a test system that tool does not have.
@@ -284,6 +289,19 @@ class LinkForm(RequestForm):
             on_click=self._keep_origin_id,
         )
         self._add_under(lr.ORIGIN_ID, self.keepOriginIdButton)
+        self.clearOptionsButton = push_button(
+            "clearOptionsButton",
+            "Clear them",
+            "Clear the options set for the previous customer's link",
+            on_click=self._clear_previous_options,
+        )
+        self.keepOptionsButton = push_button(
+            "keepOptionsButton",
+            "Keep them",
+            "Send these options with this customer's link too",
+            on_click=self._keep_previous_options,
+        )
+        self._add_under(lr.ORGANIZATION_NAME, self.clearOptionsButton, self.keepOptionsButton)
         self.toolFixButton = self._add_fix(
             lr.TOOL, "toolFixButton", TOOL_FIX_TEXT, self._suggested_tool_name, self._put_tool
         )
@@ -320,6 +338,8 @@ class LinkForm(RequestForm):
                 self.emailEdit,
                 self.emailFixButton,
                 self.organizationEdit,
+                self.clearOptionsButton,
+                self.keepOptionsButton,
                 self.originIdEdit,
                 self.keepOriginIdButton,
                 self.categoryCombo,
@@ -347,6 +367,7 @@ class LinkForm(RequestForm):
         # Another organisation beside the id may make it the previous customer's.
         self.organizationEdit.textChanged.connect(lambda _text: self._recheck_origin_id())
         self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
+        self.boxes[lr.ORGANIZATION_NAME].error_changed.connect(self._offer_options_choice)
         self.categoryCombo.currentIndexChanged.connect(self._on_category_changed)
         # Before the change of text is checked (Qt says a text was edited before it changed).
         self._tool_edit.textEdited.connect(self._tool_typed)
@@ -375,6 +396,9 @@ class LinkForm(RequestForm):
                 box.describe()
 
     def _field_edited(self, *_value: object) -> None:
+        # Any field may change which options are sent (the tool, the kind of system) or
+        # left as they were for the previous customer.
+        self._recheck_previous_options()
         self.edited.emit()
 
     def _advanced_toggled(self, expanded: bool) -> None:
@@ -414,6 +438,7 @@ class LinkForm(RequestForm):
             request.end_user_origin_id or "",
         )
         self._note_id_owner(request.end_user_organization_name, request.end_user_origin_id)
+        self._note_options_owner(request.end_user_organization_name, options_of(request))
 
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
@@ -802,6 +827,8 @@ class LinkForm(RequestForm):
         )
         if problem is None and field == lr.ORIGIN_ID:
             return self._previous_customers_id()
+        if problem is None and field == lr.ORGANIZATION_NAME:
+            return self._previous_customers_options()
         return problem
 
     def form_values(self) -> dict[str, object]:
@@ -835,19 +862,29 @@ class LinkForm(RequestForm):
             return False
 
     def _request_from_fields(self) -> LinkRequest:
-        previous = self._previous_customers_id()
+        previous = self._previous_customer_problems()
         try:
             request = LinkRequest.from_form(
                 **self.form_values(),  # type: ignore[arg-type]
                 catalog=self._catalog,
             )
         except InvalidRequest as invalid:
-            if previous is None or invalid.message_for(lr.ORIGIN_ID) is not None:
+            more = [error for error in previous if invalid.message_for(error.field) is None]
+            if not more:
                 raise
-            raise InvalidRequest([*invalid.errors, FieldError(lr.ORIGIN_ID, previous)]) from None
-        if previous is not None:
-            raise InvalidRequest([FieldError(lr.ORIGIN_ID, previous)])
+            raise InvalidRequest([*invalid.errors, *more]) from None
+        if previous:
+            raise InvalidRequest(previous)
         return request
+
+    def _previous_customer_problems(self) -> list[FieldError]:
+        """What the form holds of the previous customer's link beside the next customer's
+        organisation: their customer id, their options."""
+        problems = (
+            (lr.ORIGIN_ID, self._previous_customers_id()),
+            (lr.ORGANIZATION_NAME, self._previous_customers_options()),
+        )
+        return [FieldError(field, problem) for field, problem in problems if problem is not None]
 
     # --- the previous customer's id ------------------------------------------------------------
 
@@ -856,6 +893,7 @@ class LinkForm(RequestForm):
         organisation is named beside their id only while it is off."""
         self._private = private
         self._recheck_origin_id()
+        self._recheck_previous_options()
 
     def _previous_customers_id(self) -> str | None:
         """The id field's problem while it holds the previous customer's id (of the last link
@@ -867,6 +905,11 @@ class LinkForm(RequestForm):
         """A link was made for (or the form filled in with) ``organization`` and its id."""
         self._previous_id.note_owner(organization, origin_id)
         self._recheck_origin_id()
+
+    def _note_options_owner(self, organization: str, options: dict[str, object]) -> None:
+        """A link was made for (or the form filled in with) ``organization`` and ``options``."""
+        self._previous_options.note_owner(organization, options)
+        self._recheck_previous_options()
 
     def _recheck_origin_id(self) -> None:
         """Check the id again as the organisation beside it changes; not while it shows Kombo's
@@ -892,6 +935,68 @@ class LinkForm(RequestForm):
         self._previous_id.keep(organization, origin_id)
         self.boxes[lr.ORIGIN_ID].set_error(self._field_problem(lr.ORIGIN_ID))
         self.originIdEdit.setFocus()
+
+    # --- the previous customer's options -------------------------------------------------------
+
+    def _options_as_sent(self) -> dict[str, object]:
+        """The tool environment and advanced options as the next link would send them."""
+        values = self.form_values()
+        return {
+            lr.REMOTE_ENVIRONMENT: sent_text(str(values["remote_environment"])),
+            lr.SCOPE_CONFIG_ID: sent_text(str(values["scope_config_id"])),
+            lr.ENABLE_FILTERING: values["enable_filtering"],
+            lr.ENABLE_FIELD_MAPPING: values["enable_field_mapping"],
+        }
+
+    def _previous_customers_options(self) -> str | None:
+        """The organisation field's problem while the options of the last link made (or filled
+        in from the history) are still as they were, beside another organisation."""
+        _email, organization, _origin_id = self._as_sent()
+        options = self._options_as_sent()
+        return self._previous_options.problem(organization, options, private=self._private)
+
+    def _carried_options(self) -> list[str]:
+        """The options (wire fields) still as they were for the previous customer."""
+        _email, organization, _origin_id = self._as_sent()
+        return self._previous_options.carried(organization, self._options_as_sent())
+
+    def _recheck_previous_options(self) -> None:
+        """Check the organisation again as the options or the organisation change; not while it
+        shows Kombo's refusal, whose reason stays until the organisation itself is changed."""
+        if lr.ORGANIZATION_NAME not in self._rejected:
+            self._recheck(lr.ORGANIZATION_NAME)
+
+    def _offer_options_choice(self, problem: str) -> None:
+        """Show "Clear them" and "Keep them" (or "it") under the organisation while it shows
+        the problem of the previous customer's options."""
+        shown = bool(problem) and problem == self._previous_customers_options()
+        if shown:
+            them = "it" if len(self._carried_options()) == 1 else "them"
+            self.clearOptionsButton.setText(f"Clear {them}")
+            self.keepOptionsButton.setText(f"Keep {them}")
+        self.clearOptionsButton.setVisible(shown)
+        self.keepOptionsButton.setVisible(shown)
+
+    def _clear_previous_options(self) -> None:
+        """Clear the options still as they were for the previous customer; those changed for
+        this customer stay."""
+        carried = self._carried_options()
+        if lr.REMOTE_ENVIRONMENT in carried:
+            self.environmentEdit.clear()
+        if lr.SCOPE_CONFIG_ID in carried:
+            self.scopeConfigEdit.clear()
+        if lr.ENABLE_FILTERING in carried:
+            self.filteringCheck.setChecked(False)
+        if lr.ENABLE_FIELD_MAPPING in carried:
+            self.fieldMappingCheck.setChecked(False)
+        self.organizationEdit.setFocus()
+
+    def _keep_previous_options(self) -> None:
+        """The options are this customer's too: they go with their link."""
+        _email, organization, _origin_id = self._as_sent()
+        self._previous_options.keep(organization, self._options_as_sent())
+        self.boxes[lr.ORGANIZATION_NAME].set_error(self._field_problem(lr.ORGANIZATION_NAME))
+        self.organizationEdit.setFocus()
 
     def _reveal(self, box: FieldBox) -> None:
         if box.field in (self.scopeConfigEdit, self.filteringCheck, self.fieldMappingCheck):
@@ -952,6 +1057,7 @@ class LinkForm(RequestForm):
         self._update_dependent_controls()
         self._filled = self._as_sent()
         self._note_id_owner(self._filled[1], self._filled[2])
+        self._note_options_owner(self._filled[1], self._options_as_sent())
         return note
 
 

@@ -352,6 +352,8 @@ class MainWindow(QMainWindow):
         self.cancelButton = form.cancelButton
         self.emailFixButton = form.emailFixButton
         self.keepOriginIdButton = form.keepOriginIdButton
+        self.clearOptionsButton = form.clearOptionsButton
+        self.keepOptionsButton = form.keepOptionsButton
         self.toolFixButton = form.toolFixButton
         relink = self.relinkForm
         self.relinkIntegrationEdit = relink.relinkIntegrationEdit

@@ -45,19 +45,27 @@ class PreviousCustomerId:
         nobody may be watching (not ``private``)."""
         if self._owner is None:
             return None
-        # Here, not at the top: the window's first frame has no link made yet, and the module
-        # (its dataclass and enum) costs the start-up about 1.5 ms.
-        from kombo_desktop.core.integrations import same_organization
-
         owner, owner_id = self._owner
-        if not organization or origin_id != owner_id or same_organization(organization, owner):
+        if origin_id != owner_id or not another_organization(organization, owner):
             return None
         if self.kept_for(organization, origin_id):
             return None
-        whose = (
-            "the previous customer's link" if private else f"the previous customer's link ({owner})"
-        )
         return (
-            f"This customer id was used for {whose}. Change it or clear it, or keep it if it "
-            "is this customer's too."
+            f"This customer id was used for {previous_link(owner, private=private)}. Change "
+            "it or clear it, or keep it if it is this customer's too."
         )
+
+
+def another_organization(organization: str, owner: str) -> bool:
+    """Whether ``organization`` (typed) is another than ``owner``'s, the previous link's."""
+    # Here, not at the top: the window's first frame has no link made yet, and the module
+    # (its dataclass and enum) costs the start-up about 1.5 ms.
+    from kombo_desktop.core.integrations import same_organization
+
+    return bool(organization) and not same_organization(organization, owner)
+
+
+def previous_link(owner: str, *, private: bool) -> str:
+    """The words for the previous customer's link, naming ``owner`` only when nobody may be
+    watching (not ``private``)."""
+    return "the previous customer's link" if private else f"the previous customer's link ({owner})"

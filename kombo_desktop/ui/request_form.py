@@ -227,11 +227,14 @@ class RequestForm(SubmitOnEnter):
         box.error_changed.connect(offer)
         return button
 
-    def _add_under(self, field: str, button: QPushButton) -> None:
-        """Put ``button`` under ``field``'s error line, hidden until its problem needs it."""
-        button.hide()
+    def _add_under(self, field: str, *buttons: QPushButton) -> None:
+        """Put ``buttons`` in a row under ``field``'s error line, hidden until its problem
+        needs them."""
         row = QHBoxLayout()
-        row.addWidget(button)
+        row.setSpacing(theme.SPACING)
+        for button in buttons:
+            button.hide()
+            row.addWidget(button)
         row.addStretch(1)
         box_layout = self.boxes[field].layout()
         assert isinstance(box_layout, QVBoxLayout)

@@ -1,7 +1,8 @@
 """Options typed or ticked for one link that would go, unseen, with the next one: the tool
-environment typed for one tool, sent with another after the tool was changed. The tool
-environment sits below the fold on a laptop and the advanced options are folded away, so the
-person does not see them as they move on."""
+environment typed for one tool, sent with another after the tool was changed; the tool
+environment and advanced options of the previous customer's link, sent with the link of the
+next customer typed over it. The tool environment sits below the fold on a laptop and the
+advanced options are folded away, so the person does not see them as they move on."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import DemoKomboServer
+from kombo_desktop.core.link_request import ORGANIZATION_NAME, LinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.ui.link_form import ENVIRONMENT_NOT_SENT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.found import line_edit_of
-from tests.ui.conftest import fill_form, make_link
+from tests.ui.conftest import fill_form, make_link, wait_until_settled
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -93,3 +95,132 @@ def test_a_key_pasted_as_the_environment_is_not_quoted_when_cleared(
     assert demo_window.environmentEdit.text() == ""
     status = demo_window.statusLabel.text()
     assert status == "The tool environment was for Hailey HR and was cleared."
+
+
+GAMMA = {"email": "greta@gamma.example", "organization": "Gamma SA"}
+DELTA = {"email": "dan@delta.example", "organization": "Delta Ltd"}
+ALL_OPTIONS = "tool environment, scope config id, employee filtering and field mapping"
+
+
+def options_problem(window: MainWindow) -> str:
+    return window.linkForm.field_errors().get(ORGANIZATION_NAME, "")
+
+
+def gamma_then_delta_typed_over(qtbot: QtBot, window: MainWindow) -> None:
+    """A link for Gamma SA with BambooHR, a tool environment and every advanced option, then
+    Delta Ltd's e-mail, organisation and customer id typed over the form."""
+    fill_form(window, **GAMMA, tool="bamboohr")
+    window.environmentEdit.setText("env-123")
+    window.scopeConfigEdit.setText("scope-abc")
+    window.filteringCheck.setChecked(True)
+    window.fieldMappingCheck.setChecked(True)
+    make_link(qtbot, window)
+    fill_form(window, **DELTA, tool=None)
+    window.originIdEdit.setText("D-1")
+
+
+def test_the_previous_customers_options_are_marked_and_nothing_is_sent(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Delta's link went out with Gamma's environment, scope config id, filtering and field
+    # mapping, all below the fold, without a word.
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    problem = options_problem(demo_window)
+    assert f"The {ALL_OPTIONS} were set for the previous customer's link." in problem
+    assert "Gamma" not in problem  # screen-sharing mode: no one named
+
+    demo_window.createButton.click()
+    wait_until_settled(qtbot, demo_window)  # a wrongly sent request has arrived by now
+    assert len(demo_of(demo_window).link_records) == 1
+    assert "1 field needs your attention" in demo_window.statusLabel.text()
+    form = demo_window.linkForm
+    assert form.clearOptionsButton.isVisible() and form.keepOptionsButton.isVisible()
+    assert form.clearOptionsButton.text() == "Clear them"
+
+    # With nobody watching, the previous customer is named.
+    demo_window.screen_sharing.set_on(False)
+    assert "the previous customer's link (Gamma SA)" in options_problem(demo_window)
+    demo_window.screen_sharing.set_on(True)
+    assert "Gamma" not in options_problem(demo_window)
+
+
+def test_clear_them_sends_the_next_link_without_them(qtbot: QtBot, demo_window: MainWindow) -> None:
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    form = demo_window.linkForm
+    form.clearOptionsButton.click()
+    assert options_problem(demo_window) == ""
+    assert not form.clearOptionsButton.isVisible()
+    assert demo_window.environmentEdit.text() == demo_window.scopeConfigEdit.text() == ""
+    assert not demo_window.filteringCheck.isChecked()
+    assert not demo_window.fieldMappingCheck.isChecked()
+    make_link(qtbot, demo_window)
+    sent = last_sent(demo_window)
+    assert (sent["end_user_organization_name"], sent["integration_tool"]) == (
+        "Delta Ltd",
+        "bamboohr",
+    )
+    assert "remote_environment" not in sent and "scope_config_id" not in sent
+    assert (sent["enable_filtering"], sent["enable_field_mapping"]) == (False, False)
+
+
+def test_keep_them_sends_them_with_the_next_link(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # The next customer may need the same options (the same tool's test system, say).
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    form = demo_window.linkForm
+    QTest.keyClick(form.keepOptionsButton, Qt.Key.Key_Space)
+    assert options_problem(demo_window) == ""
+    assert not form.keepOptionsButton.isVisible()
+    make_link(qtbot, demo_window)
+    sent = last_sent(demo_window)
+    assert sent["end_user_organization_name"] == "Delta Ltd"
+    assert (sent["remote_environment"], sent["scope_config_id"]) == ("env-123", "scope-abc")
+    assert (sent["enable_filtering"], sent["enable_field_mapping"]) == (True, True)
+
+
+def test_only_the_options_left_as_they_were_are_named(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    demo_window.scopeConfigEdit.setText("scope-delta")  # chosen for Delta
+    demo_window.filteringCheck.setChecked(False)
+    problem = options_problem(demo_window)
+    assert "The tool environment and field mapping were set for" in problem
+    assert demo_window.linkForm.clearOptionsButton.isVisible()
+
+    demo_window.linkForm.clearOptionsButton.click()
+    assert demo_window.scopeConfigEdit.text() == "scope-delta"  # Delta's own stays
+    make_link(qtbot, demo_window)
+    sent = last_sent(demo_window)
+    assert sent["scope_config_id"] == "scope-delta"
+    assert "remote_environment" not in sent
+    assert sent["enable_field_mapping"] is False
+
+
+def test_another_contact_at_the_same_organisation_keeps_its_options(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    fill_form(demo_window, email="gus@gamma.example", organization="GAMMA sa", tool=None)
+    assert options_problem(demo_window) == ""
+    request = demo_window.linkForm.build_request()  # what Create would send (a duplicate)
+    assert isinstance(request, LinkRequest) and request.scope_config_id == "scope-abc"
+
+
+def test_an_option_filled_in_from_the_history_is_marked_beside_another_organisation(
+    demo_window: MainWindow,
+) -> None:
+    demo_window.linkForm.fill(
+        email=GAMMA["email"],
+        organization_name=GAMMA["organization"],
+        tool="haileyhr",
+        remote_environment="DEMO",
+    )
+    demo_window.organizationEdit.setText("Delta Ltd")
+    demo_window.createButton.click()
+    assert options_problem(demo_window) == (
+        "The tool environment was set for the previous customer's link. Clear it, or keep it "
+        "if this customer needs it too."
+    )
+    assert demo_window.linkForm.clearOptionsButton.text() == "Clear it"
+    assert demo_window.organizationEdit.hasFocus()
+    assert demo_of(demo_window).create_link_count == 0
