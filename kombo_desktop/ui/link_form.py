@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.catalog import ToolCatalog, name_rank, names_exactly, search_key
+from kombo_desktop.core.catalog import Tool, ToolCatalog, name_rank, names_exactly, search_key
 from kombo_desktop.core.email_address import suggested_email
 from kombo_desktop.core.field_text import holds_known_key, sent_text, visible
 from kombo_desktop.core.link_request import (
@@ -65,6 +65,7 @@ from kombo_desktop.ui.widgets import (
     label_column_width,
     line_edit,
     name_for_readers,
+    plain_tooltip,
     push_button,
     put_text,
     select_data,
@@ -79,6 +80,17 @@ EMAIL_FIX_TEXT = "Use this address"
 KEEP_ID_TEXT = "Keep this id"
 TOOL_FIX_TEXT = "Use this tool"
 MATCHING_TOOLS = "Matching tools"  # the name of the tool search's list of suggestions
+# The fix under the tool field for a tool of another kind of system: "Switch to “Recruiting
+# system (ATS)”", which puts that tool in too.
+SWITCH_KIND_TEXT = "Switch to “{kind}”"
+# Each kind of system as a sentence names what a tool is: "Greenhouse is a recruiting system
+# (ATS)". The list's own names ("HR system (HRIS)") stay as they are everywhere else.
+KIND_OF_TOOL: dict[Category, str] = {
+    Category.HRIS: "an HR system (HRIS)",
+    Category.ATS: "a recruiting system (ATS)",
+    Category.ASSESSMENT: "an assessment tool",
+    Category.LMS: "a learning system (LMS)",
+}
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer (also the "
@@ -305,6 +317,8 @@ class LinkForm(RequestForm):
         self.toolFixButton = self._add_fix(
             lr.TOOL, "toolFixButton", TOOL_FIX_TEXT, self._suggested_tool_name, self._put_tool
         )
+        # After the fix's own reaction, which shows or hides it: its words follow what it does.
+        self.boxes[lr.TOOL].error_changed.connect(lambda _problem: self._show_other_kind())
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -607,14 +621,107 @@ class LinkForm(RequestForm):
     def _suggested_tool_name(self, typed: str) -> str | None:
         """The list's name of the tool ``typed`` stands for (see ``suggested_tool``), which
         the error line names and ``toolFixButton`` puts in; None when there is none."""
+        same_kind = self._same_kind_tool_name(typed)
+        if same_kind is not None:
+            return same_kind
+        elsewhere = self._other_kind_tool(typed)  # put in with its kind of system
+        return elsewhere.label if elsewhere is not None else None
+
+    def _same_kind_tool_name(self, typed: str) -> str | None:
+        """The list's name of the tool of this kind of system ``typed`` stands for (see
+        ``suggested_tool``); None when there is none."""
         tool = suggested_tool(typed, self.category(), self._catalog)
         index = self.toolCombo.findData(tool.id) if tool is not None else -1
         return self.toolCombo.itemText(index) if index >= 0 else None
 
     def _put_tool(self, name: str) -> None:
         index = self.toolCombo.findText(name)
-        if index >= 0:
-            self.select_tool(self.toolCombo.itemData(index))
+        if index < 0:  # a tool of another kind of system: that kind first, then the tool
+            elsewhere = self._other_kind_tool(self.toolCombo.currentText())
+            if elsewhere is None or elsewhere.label != name:
+                return
+            select_data(self.categoryCombo, elsewhere.categories[0].value)
+            self.select_tool(elsewhere.id)
+            return
+        self.select_tool(self.toolCombo.itemData(index))
+
+    # --- a tool of another kind of system ------------------------------------------------------
+
+    def _other_kind_tools(self, typed: str) -> list[Tool]:
+        """The tools of other kinds of system that ``typed`` finds, best first, when the
+        suggestion list finds none of this kind for it (empty otherwise). Matched as the list
+        matches (``ToolCatalog.rank``, what ``_suggestion_rank`` orders by): the list stayed
+        empty for "greenhouse" under HR systems, and nothing said why until "Create link"."""
+        if not typed.strip() or self._tool_completer.matches(typed):
+            return []
+        category = self.category()
+        return [
+            tool
+            for tool in self._catalog.search(typed)
+            if tool.categories and category not in tool.categories
+        ]
+
+    def _other_kind_tool(self, typed: str) -> Tool | None:
+        """The one tool of another kind of system ``typed`` stands for: the one it names, or
+        the only one it finds (see ``_other_kind_tools``); None otherwise."""
+        found = self._other_kind_tools(typed)
+        named = self._catalog.named(typed)
+        if named is not None and named in found:
+            return named
+        return found[0] if len(found) == 1 else None
+
+    def _other_kind_fix(self, typed: str) -> Tool | None:
+        """The tool of another kind of system that ``toolFixButton`` puts in for ``typed``:
+        None when it puts in one of this kind, which the field's message names first."""
+        elsewhere = self._other_kind_tool(typed)
+        if elsewhere is None or self._same_kind_tool_name(typed) is not None:
+            return None
+        return elsewhere
+
+    def _other_kind_hint(self, typed: str) -> str | None:
+        """What the field says under it while ``typed`` finds only tools of other kinds of
+        system: which kind the tool is ("Greenhouse is a recruiting system (ATS)."), or, for
+        several, one of them. None when the list finds tools of this kind, or none at all
+        (the check then says more once the person moves on)."""
+        found = self._other_kind_tools(typed)
+        if not found:
+            return None
+        named = self._catalog.named(typed)
+        tool = named if named is not None and named in found else found[0]
+        kinds = " or ".join(KIND_OF_TOOL[kind] for kind in tool.categories)
+        if tool is named or len(found) == 1:
+            return f"{tool.label} is {kinds}."
+        quoted = _quoted(typed) or " this"  # a pasted key is not shown on a shared screen
+        return f"Only tools for other kinds of system fit{quoted}, such as {tool.label}, {kinds}."
+
+    def _show_other_kind(self) -> None:
+        """Under the tool field, while the text typed there finds only tools of other kinds
+        of system, say so as a hint (no mistake yet: the person is still typing), with the fix
+        that switches the kind of system and puts the tool in. The fix's words say what it
+        does, under the hint and under the field's problem alike; a fix of this kind's tool
+        keeps its own words."""
+        combo = self.toolCombo
+        text = combo.currentText()
+        typed = text if text == self._tool_completer.typed_text() else ""
+        box = self.boxes[lr.TOOL]
+        hint = self._other_kind_hint(typed) if typed else None
+        if box.hint.text() != (hint or ""):
+            box.set_hint(hint)
+        # Under a problem, the fix is for what the field holds, typed or filled in.
+        fixed = text if box.error_text else typed
+        tool = self._other_kind_fix(fixed) if fixed else None
+        fix = self.toolFixButton
+        if not box.error_text:
+            fix.setVisible(tool is not None)
+        if tool is None:
+            fix.setText(TOOL_FIX_TEXT)
+            return
+        kind = CATEGORY_NAMES[tool.categories[0]]
+        fix.setText(SWITCH_KIND_TEXT.format(kind=kind))
+        fix.setToolTip(plain_tooltip(tool.label))
+        fix.setAccessibleDescription(
+            f"Changes the kind of system to “{kind}” and puts in {tool.label}"
+        )
 
     def _tool_typed(self, _text: str) -> None:
         self._tool_search_typed = True
@@ -743,11 +850,13 @@ class LinkForm(RequestForm):
         self._update_dependent_controls(reset)
         self._recheck(lr.TOOL)
         self._recheck(lr.ENABLE_FILTERING)
+        self._show_other_kind()  # the text kept may find tools of this kind now
 
     def _on_tool_text_changed(self, _text: str) -> None:
         self._update_dependent_controls(self._environment_left_behind())
         self._recheck(lr.TOOL)
         self._recheck(lr.REMOTE_ENVIRONMENT)
+        self._show_other_kind()
 
     # --- the tool environment belongs to its tool ----------------------------------------------
 

@@ -341,7 +341,7 @@ def test_a_tool_of_another_kind_of_system_still_says_so(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     # The list holds the kind of system's tools only: Greenhouse is no HR system, and the
-    # way forward is to change the kind of system, not a tool to pick.
+    # way forward is to change the kind of system, which the fix under the message does.
     type_tool(qtbot, demo_window, "HRIS", "greenhouse")
     assert not popup_of(demo_window.toolCombo).isVisible()
     leave_the_tool_field(qtbot, demo_window)
@@ -349,6 +349,84 @@ def test_a_tool_of_another_kind_of_system_still_says_so(
     assert message.startswith("Greenhouse can't be connected as “HR system (HRIS)”")
     assert message.endswith("or change the kind of system.")
     assert demo_window.toolCombo.currentText() == "greenhouse"
+    fix = demo_window.linkForm.toolFixButton
+    assert fix.isVisible() and fix.text() == "Switch to “Recruiting system (ATS)”"
+
+
+def tool_hint(window: MainWindow) -> str:
+    """The words under the tool field while no problem is shown there ("" when none)."""
+    hint = window.linkForm.boxes[TOOL].hint
+    return hint.text() if hint.isVisible() else ""
+
+
+def test_typing_a_tool_of_another_kind_says_so_while_typing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The suggestion list stayed empty for a recruiting system typed under HR systems, and
+    # nothing said why until "Create link" was pressed.
+    type_tool(qtbot, demo_window, "HRIS", "greenhouse")
+    form = demo_window.linkForm
+    qtbot.waitUntil(lambda: tool_hint(demo_window) != "")
+    assert tool_hint(demo_window) == (
+        "Greenhouse is a recruiting system (ATS) or an assessment tool."
+    )
+    assert TOOL not in form.field_errors()  # a hint, not a mistake, while typing
+    fix = form.toolFixButton
+    assert fix.isVisible()
+    assert fix.text() == "Switch to “Recruiting system (ATS)”"
+    assert line_edit_of(demo_window.toolCombo).hasFocus()
+
+    qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
+    assert form.category() == Category.ATS
+    assert demo_window.toolCombo.currentData() == "greenhouse"
+    assert demo_window.toolCombo.currentText() == "Greenhouse"
+    assert tool_hint(demo_window) == ""
+    assert not fix.isVisible()
+    assert TOOL not in form.field_errors()
+    assert line_edit_of(demo_window.toolCombo).hasFocus()
+
+
+def test_the_other_kind_hint_goes_as_the_typing_finds_a_tool_of_this_kind(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "greenhouse")
+    qtbot.waitUntil(lambda: tool_hint(demo_window) != "")
+    edit = line_edit_of(demo_window.toolCombo)
+    edit.selectAll()
+    QTest.keyClicks(edit, "bamb")
+    assert tool_hint(demo_window) == ""
+    assert not demo_window.linkForm.toolFixButton.isVisible()
+
+
+def test_the_other_kind_hint_goes_when_the_kind_of_system_is_changed_by_hand(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "greenhouse")
+    qtbot.waitUntil(lambda: tool_hint(demo_window) != "")
+    form = demo_window.linkForm
+    form.categoryCombo.setCurrentIndex(form.categoryCombo.findData("ATS"))
+    assert tool_hint(demo_window) == ""
+    assert not form.toolFixButton.isVisible()
+
+
+def test_part_of_several_names_of_another_kind_is_said_without_a_fix(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "greenh")
+    qtbot.waitUntil(lambda: tool_hint(demo_window) != "")
+    assert tool_hint(demo_window) == (
+        "Only tools for other kinds of system fit “greenh”, such as Greenhouse, a recruiting "
+        "system (ATS) or an assessment tool."
+    )
+    assert not demo_window.linkForm.toolFixButton.isVisible()
+
+
+def test_text_that_fits_no_tool_of_any_kind_gets_no_hint_while_typing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    type_tool(qtbot, demo_window, "HRIS", "grenhouse")
+    assert tool_hint(demo_window) == ""
+    assert TOOL not in demo_window.linkForm.field_errors()
     assert not demo_window.linkForm.toolFixButton.isVisible()
 
 
