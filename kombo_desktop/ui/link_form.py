@@ -44,7 +44,11 @@ from kombo_desktop.core.vocabulary import (
 )
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.previous_customer_id import PreviousCustomerId
-from kombo_desktop.ui.previous_customer_options import PreviousCustomerOptions, options_of
+from kombo_desktop.ui.previous_customer_options import (
+    PreviousCustomerOptions,
+    options_of,
+    with_held_back,
+)
 from kombo_desktop.ui.request_form import (
     RequestForm,
     changed_signal,
@@ -452,7 +456,8 @@ class LinkForm(RequestForm):
             request.end_user_origin_id or "",
         )
         self._note_id_owner(request.end_user_organization_name, request.end_user_origin_id)
-        self._note_options_owner(request.end_user_organization_name, options_of(request))
+        options = with_held_back(options_of(request), self._options_in_form())
+        self._note_options_owner(request.end_user_organization_name, options)
 
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
@@ -1057,6 +1062,17 @@ class LinkForm(RequestForm):
             lr.ENABLE_FIELD_MAPPING: values["enable_field_mapping"],
         }
 
+    def _options_in_form(self) -> dict[str, object]:
+        """The tool environment and advanced options in the form, held back or not: an
+        environment without a tool, or employee filtering for another kind of system, goes
+        with a later link once a tool or HR systems are chosen again."""
+        return {
+            lr.REMOTE_ENVIRONMENT: sent_text(self.environmentEdit.text()),
+            lr.SCOPE_CONFIG_ID: sent_text(self.scopeConfigEdit.text()),
+            lr.ENABLE_FILTERING: self.filteringCheck.isChecked(),
+            lr.ENABLE_FIELD_MAPPING: self.fieldMappingCheck.isChecked(),
+        }
+
     def _previous_customers_options(self) -> str | None:
         """The organisation field's problem while the options of the last link made (or filled
         in from the history) are still as they were, beside another organisation."""
@@ -1166,7 +1182,7 @@ class LinkForm(RequestForm):
         self._update_dependent_controls()
         self._filled = self._as_sent()
         self._note_id_owner(self._filled[1], self._filled[2])
-        self._note_options_owner(self._filled[1], self._options_as_sent())
+        self._note_options_owner(self._filled[1], self._options_in_form())
         return note
 
 

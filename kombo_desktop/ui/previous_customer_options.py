@@ -8,6 +8,9 @@ for one customer went, unseen, with the next customer's link. So once a link is 
 customer filled in from the history), those options, still as they were, beside another
 organisation are a problem until they are cleared, changed, or kept on purpose ("Keep them":
 the next customer may need the same). An option changed since is the new customer's own.
+Options held back from a link (an environment while the customer chose the tool, employee
+filtering for another kind of system) stay in the form and come back with a later link, so
+they are that link's customer's too.
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ def options_of(request: LinkRequest) -> dict[str, object]:
     }
 
 
+def with_held_back(sent: Options, in_form: Options) -> dict[str, object]:
+    """The options ``sent`` with a link, and beside them those ``in_form`` that it did not
+    send: held back (an environment without a tool, employee filtering for another kind of
+    system), they stay in the form and go with a later link once a tool or HR systems are
+    chosen again, so they are that link's customer's too."""
+    return {**options_set(in_form), **options_set(sent)}
+
+
 def options_set(options: Options) -> dict[str, object]:
     """``options`` (wire field -> value as sent) without those not set."""
     return {field: value for field, value in options.items() if field in OPTION_NAMES and value}
@@ -54,8 +65,8 @@ def in_words(fields: list[str]) -> str:
 
 
 class PreviousCustomerOptions:
-    """The organisation and options last used together (as sent), and the options the person
-    kept for another organisation."""
+    """The organisation and options last used together (sent, or held back in the form beside
+    it), and the options the person kept for another organisation."""
 
     def __init__(self) -> None:
         self._owner: tuple[str, dict[str, object]] | None = None

@@ -13,8 +13,10 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.link_request import ORGANIZATION_NAME, LinkRequest
 from kombo_desktop.core.logs import register_secret
+from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import ENVIRONMENT_NOT_SENT
 from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.widgets import select_data
 from tests.support.found import line_edit_of
 from tests.ui.conftest import fill_form, make_link, wait_until_settled
 
@@ -224,3 +226,77 @@ def test_an_option_filled_in_from_the_history_is_marked_beside_another_organisat
     assert demo_window.linkForm.clearOptionsButton.text() == "Clear it"
     assert demo_window.organizationEdit.hasFocus()
     assert demo_of(demo_window).create_link_count == 0
+
+
+EPSILON = {"email": "eva@epsilon.example", "organization": "Epsilon BV"}
+
+
+def choose_kind(window: MainWindow, kind: Category) -> None:
+    select_data(window.categoryCombo, kind.value)
+
+
+def test_filtering_held_back_for_a_recruiting_system_is_marked_beside_the_next_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Gamma's filtering, held back (not sent) for Delta's recruiting system, went out with
+    # Epsilon's HR system link without a word: only what was sent was remembered as Delta's.
+    fill_form(demo_window, **GAMMA, tool="bamboohr")
+    demo_window.filteringCheck.setChecked(True)
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, **DELTA, tool=None)
+    choose_kind(demo_window, Category.ATS)
+    fill_form(demo_window, **DELTA, tool="greenhouse")
+    assert options_problem(demo_window) == ""  # held back: nothing of Gamma's is sent
+    make_link(qtbot, demo_window)
+    assert last_sent(demo_window)["enable_filtering"] is False
+
+    fill_form(demo_window, **EPSILON, tool=None)
+    choose_kind(demo_window, Category.HRIS)
+    fill_form(demo_window, **EPSILON, tool="personio")
+    assert options_problem(demo_window) == (
+        "The employee filtering was set for the previous customer's link. Clear it, or keep "
+        "it if this customer needs it too."
+    )
+    demo_window.createButton.click()
+    wait_until_settled(qtbot, demo_window)  # a wrongly sent request has arrived by now
+    assert len(demo_of(demo_window).link_records) == 2
+
+    demo_window.linkForm.clearOptionsButton.click()
+    make_link(qtbot, demo_window)
+    sent = last_sent(demo_window)
+    assert (sent["end_user_organization_name"], sent["integration_tool"]) == (
+        "Epsilon BV",
+        "personio",
+    )
+    assert sent["enable_filtering"] is False
+
+
+def test_an_environment_held_back_without_a_tool_is_marked_beside_the_next_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Gamma's "sandbox", held back while Delta's customer chose the tool, came back with
+    # BambooHR for Epsilon and went with Epsilon's link.
+    fill_form(demo_window, **GAMMA, tool="bamboohr")
+    demo_window.environmentEdit.setText("sandbox")
+    make_link(qtbot, demo_window)
+    fill_form(demo_window, **DELTA, tool=None)
+    demo_window.toolCombo.setCurrentIndex(0)  # the customer chooses
+    assert options_problem(demo_window) == ""
+    make_link(qtbot, demo_window)
+    assert "remote_environment" not in last_sent(demo_window)
+
+    fill_form(demo_window, **EPSILON, tool="bamboohr")
+    assert options_problem(demo_window) == (
+        "The tool environment was set for the previous customer's link. Clear it, or keep "
+        "it if this customer needs it too."
+    )
+    demo_window.createButton.click()
+    wait_until_settled(qtbot, demo_window)
+    assert len(demo_of(demo_window).link_records) == 2
+
+    demo_window.linkForm.clearOptionsButton.click()
+    assert demo_window.environmentEdit.text() == ""
+    make_link(qtbot, demo_window)
+    sent = last_sent(demo_window)
+    assert sent["end_user_organization_name"] == "Epsilon BV"
+    assert "remote_environment" not in sent
