@@ -46,6 +46,7 @@ from kombo_desktop.ui import theme
 from kombo_desktop.ui.previous_customer_id import PreviousCustomerId
 from kombo_desktop.ui.previous_customer_options import (
     PreviousCustomerOptions,
+    in_words,
     options_of,
     with_held_back,
 )
@@ -1104,7 +1105,8 @@ class LinkForm(RequestForm):
 
     def _clear_previous_options(self) -> None:
         """Clear the options still as they were for the previous customer; those changed for
-        this customer stay."""
+        this customer stay. The status line names what was cleared (the options are below the
+        fold), never its text, which may be a pasted key."""
         carried = self._carried_options()
         if lr.REMOTE_ENVIRONMENT in carried:
             self.environmentEdit.clear()
@@ -1115,6 +1117,8 @@ class LinkForm(RequestForm):
         if lr.ENABLE_FIELD_MAPPING in carried:
             self.fieldMappingCheck.setChecked(False)
         self.organizationEdit.setFocus()
+        if carried:
+            self.notice.emit(f"Cleared the {in_words(carried)}.")
 
     def _keep_previous_options(self) -> None:
         """The options are this customer's too: they go with their link."""

@@ -262,6 +262,7 @@ def test_filtering_held_back_for_a_recruiting_system_is_marked_beside_the_next_c
     assert len(demo_of(demo_window).link_records) == 2
 
     demo_window.linkForm.clearOptionsButton.click()
+    assert demo_window.statusLabel.text() == "Cleared the employee filtering."
     make_link(qtbot, demo_window)
     sent = last_sent(demo_window)
     assert (sent["end_user_organization_name"], sent["integration_tool"]) == (
@@ -295,8 +296,17 @@ def test_an_environment_held_back_without_a_tool_is_marked_beside_the_next_custo
     assert len(demo_of(demo_window).link_records) == 2
 
     demo_window.linkForm.clearOptionsButton.click()
+    status = demo_window.statusLabel.text()
+    assert status == "Cleared the tool environment."  # the text itself may be a pasted key
     assert demo_window.environmentEdit.text() == ""
     make_link(qtbot, demo_window)
     sent = last_sent(demo_window)
     assert sent["end_user_organization_name"] == "Epsilon BV"
     assert "remote_environment" not in sent
+
+
+def test_clear_them_says_what_was_cleared(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # The options are below the fold: without a word, "Clear them" seemed to do nothing.
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    demo_window.linkForm.clearOptionsButton.click()
+    assert demo_window.statusLabel.text() == f"Cleared the {ALL_OPTIONS}."
