@@ -364,6 +364,11 @@ class DuplicateFlow:
         from kombo_desktop.ui.history_model import made_when
 
         made = made_when(earlier.created_at)
+        if request is not None:
+            # The last customer's reconnection goes, as after a new link for this one. Before
+            # the link is shown: the id cleared after it read as other details typed, which
+            # take the link on show off the screen (``LinkMaking.customer_typed``).
+            window.relinkForm.link_given_to(request.end_user_organization_name)
         self._feature.from_history.show_history_link(earlier, customer=request)
         # What the warning said of it stays said: the link handed out is not what the form
         # asks for (another tool, no scope config...), though it is this customer's.

@@ -494,7 +494,7 @@ class LinkMaking(QObject):
         if isinstance(request, LinkRequest):
             self._window.linkForm.mark_used(request)
             # The last customer's reconnection goes once the next customer's link is made.
-            self._window.relinkForm.new_link_made_for(request.end_user_organization_name)
+            self._window.relinkForm.link_given_to(request.end_user_organization_name)
         else:
             # Whose it is: the organisation Kombo or the history names, and the customer the
             # new-link form holds, whom the person was working with (the demo names one

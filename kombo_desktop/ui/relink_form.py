@@ -110,7 +110,7 @@ class RelinkForm(RequestForm):
         # The id last filled in from the history: it still has it, so replacing it loses nothing.
         self._filled_id: str | None = None
         # The id a reconnection link was last made with here, and the organisations it was
-        # made for (see ``mark_used``): a new link for another one clears it.
+        # made for (see ``mark_used``): a link given to another one clears it.
         self._made_for: tuple[str, tuple[str, ...]] | None = None
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
@@ -144,10 +144,11 @@ class RelinkForm(RequestForm):
         self.let_go(request.integration_id)
         self._made_for = (request.integration_id, tuple(name for name in organizations if name))
 
-    def new_link_made_for(self, organization: str) -> None:
-        """A new link was made for ``organization``: when it is another customer than the one
-        the reconnection link made with the id here was for, the id and what Kombo said of it
-        go, as clearing the form for the next customer empties them, so that they are not on
+    def link_given_to(self, organization: str) -> None:
+        """``organization`` was given a link: a new one made, or their existing one shown from
+        the duplicate warning ("Use the existing link"). When it is another customer than the
+        one the reconnection link made with the id here was for, the id and what Kombo said of
+        it go, as clearing the form for the next customer empties them, so that they are not on
         the screen the next customer may be shown, nor reused for them. An id the person is
         still working on stays: one no reconnection link was made with yet (typed, or one
         that failed), or one made for this same organisation."""

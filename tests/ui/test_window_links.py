@@ -44,6 +44,7 @@ from tests.ui.conftest import (
     wait_qr_saved,
     wait_until_ready,
 )
+from tests.ui.test_duplicates import try_again
 from tests.ui.test_short_window import AT_125, AT_150, LARGER_TEXT, open_on
 
 
@@ -374,6 +375,42 @@ def test_the_reconnection_stays_while_the_person_is_still_working_on_it(
 
     assert demo_window.relinkIntegrationEdit.text() == integration_id
     assert relink_hint(demo_window) == said
+
+
+@pytest.mark.parametrize(
+    ("reconnected_for", "cleared"),
+    [("Gamma SA", True), ("Delta Ltd", False)],
+    ids=["another-organisation", "same-organisation"],
+)
+def test_the_existing_link_shown_for_another_customer_clears_the_last_reconnection(
+    qtbot: QtBot, demo_window: MainWindow, reconnected_for: str, cleared: bool
+) -> None:
+    # "Use the existing link" gives the next customer their link as a new one does, but the
+    # reconnection tab kept the last customer's integration id and what Kombo said of it.
+    delta = {"email": "dana@delta.example", "organization": "Delta Ltd", "tool": "personio"}
+    fill_form(demo_window, **delta)
+    earlier = make_link(qtbot, demo_window)
+    demo_window.tabs.setCurrentIndex(CREATE_TAB)
+    fill_form(demo_window, email="gus@gamma.example", organization=reconnected_for, tool="bamboohr")
+    reconnect(qtbot, demo_window, "bamboohr:gamma-77")
+    assert demo_window.statusPanel.kind == "success"
+    said = relink_hint(demo_window)
+    assert said != ID_HINT
+
+    demo_window.tabs.setCurrentIndex(CREATE_TAB)
+    fill_form(demo_window, **delta)
+    try_again(qtbot, demo_window)
+    history_of(demo_window).banner.useExistingButton.click()
+    assert demo_window.linkField.text() == earlier
+    demo_window.show_relink_mode()
+
+    if cleared:
+        assert demo_window.relinkIntegrationEdit.text() == ""
+        wait_for_lookup(qtbot, demo_window)
+        assert relink_hint(demo_window) == ID_HINT
+    else:  # the same customer: the person may still be at it
+        assert demo_window.relinkIntegrationEdit.text() == "bamboohr:gamma-77"
+        assert relink_hint(demo_window) == said
 
 
 def test_clearing_after_a_link_for_a_name_with_an_invisible_character_asks_nothing(
