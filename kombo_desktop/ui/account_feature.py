@@ -536,13 +536,7 @@ class AccountFeature(QObject):
         if target is not None and target.demo:
             if target.profile != name:
                 self.use_target(target._replace(profile=name))
-            # The window goes on making demo links: a key just saved in Settings was taken
-            # for one that would be used, and the next link was a demo link again.
-            self._window.statusPanel.show_message(
-                f"Settings saved. This is still the demo: press “{LEAVE_DEMO_TEXT}” to make "
-                f"real links with the profile “{name}”.",
-                action=(LEAVE_DEMO_TEXT, self.leave_demo),
-            )
+            self._say_still_the_demo(name)
             return
         target = setup.profile_target
         if self._only_renamed(target):
@@ -551,6 +545,27 @@ class AccountFeature(QObject):
             self.use_new_key(self._key_changed_text(target))  # the same place: only the key
             return
         self.use_target(target, target.now_used_text)
+
+    def _say_still_the_demo(self, name: str) -> None:
+        """Settings changed profile ``name`` during the demo: the window goes on making demo
+        links (a key just saved there was taken for one that would be used, and the next link
+        was a demo link again), and says how to leave it. For a key forgotten there, it says
+        the key was removed: "press “Leave the demo”" led to "No API key is set for this
+        profile yet.", so it sends the person to Settings for a key first."""
+        if self._key_removed_in_settings(name):
+            from kombo_desktop.ui.key_verdicts import OPEN_SETTINGS_TEXT
+
+            self._window.statusPanel.show_message(
+                f"The key of the profile “{name}” was removed from this computer. This is "
+                "still the demo; to make real links, paste a key in Settings and leave the demo.",
+                action=(OPEN_SETTINGS_TEXT, self.open_settings),
+            )
+            return
+        self._window.statusPanel.show_message(
+            f"Settings saved. This is still the demo: press “{LEAVE_DEMO_TEXT}” to make "
+            f"real links with the profile “{name}”.",
+            action=(LEAVE_DEMO_TEXT, self.leave_demo),
+        )
 
     def _key_changed_text(self, target: Target) -> str:
         """What the status line says when only the key of the profile in use changed in

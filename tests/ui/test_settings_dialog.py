@@ -57,6 +57,7 @@ from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
+from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_QUESTION,
     CLOSE_WITHOUT_SAVING_TEXT,
@@ -1170,6 +1171,41 @@ def test_the_window_says_plainly_that_the_key_in_use_was_removed(
     qtbot.waitUntil(lambda: "Kombo accepted the key" in window.statusPanel.text)
     assert "removed" not in window.statusPanel.text
     dialog.reject()
+
+
+def test_in_the_demo_the_window_says_the_key_was_removed_not_to_leave_the_demo(
+    qtbot: QtBot, open_window: WindowFactory, memory_keyring: InMemoryKeyring
+) -> None:
+    # In the demo the window said "Settings saved. This is still the demo: press “Leave the
+    # demo” to make real links with the profile “default”." for a key just forgotten, and the
+    # button led to "No API key is set for this profile yet."
+    memory_keyring.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    window = open_window("--demo")
+    dialog = settings_of(qtbot, window)
+    answer_next_box("Forget key")
+    dialog.key.forgetKeyButton.click()
+    settle(qtbot, dialog)
+    dialog.reject()
+
+    removed = (
+        "The key of the profile “default” was removed from this computer. This is still the "
+        "demo; to make real links, paste a key in Settings and leave the demo."
+    )
+
+    def said_removed() -> None:
+        assert window.statusPanel.text.startswith(removed), window.statusPanel.text
+
+    qtbot.waitUntil(said_removed)
+    assert window.target is not None and window.target.demo
+    # The way on is a key in Settings: "Leave the demo" led to "No API key is set".
+    action = window.statusPanel.statusActionButton
+    assert action.isVisibleTo(window) and action.text() != LEAVE_DEMO_TEXT
+    qtbot.waitUntil(lambda: window.settings_dialog is None)  # the one closed above
+    assert window.statusPanel.text.startswith(removed)  # still said once Settings is closed
+    action.click()
+    qtbot.waitUntil(lambda: window.settings_dialog is not None)
+    assert isinstance(window.settings_dialog, SettingsDialog)
+    window.settings_dialog.reject()
 
 
 def test_a_stored_key_too_short_to_be_a_kombo_key_is_not_blamed_on_kombo(
