@@ -893,11 +893,11 @@ def test_the_table_checks_each_link_once_and_only_those_it_shows(
     assert checked[drawn:] == [scrolled_to.url]
 
 
-def test_demo_links_in_the_history_are_said_to_be_demo_links(
-    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
-) -> None:
-    # Copied from the history, a demo link said "Paste it into your message to the customer",
-    # and one of an earlier demo session (its port long gone) looked valid and opened nowhere.
+def record_earlier_and_current_demo_links(
+    demo_window: MainWindow,
+) -> tuple[HistoryEntry, HistoryEntry]:
+    """A demo link of an earlier demo session (its port long gone) and one of the demo service
+    running now, in ``demo_window``'s history."""
     store = history_of(demo_window).store
     assert demo_window.demo_server is not None
     common: dict[str, Any] = {
@@ -922,6 +922,15 @@ def test_demo_links_in_the_history_are_said_to_be_demo_links(
         organization="Current Demo",
         url=f"{demo_window.demo_server.origin}/demo/connect?token=now",
     )
+    return earlier, current
+
+
+def test_demo_links_in_the_history_are_said_to_be_demo_links(
+    qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
+) -> None:
+    # Copied from the history, a demo link said "Paste it into your message to the customer",
+    # and one of an earlier demo session (its port long gone) looked valid and opened nowhere.
+    earlier, current = record_earlier_and_current_demo_links(demo_window)
     feature = open_history(qtbot, demo_window)
     feature.panel.model.set_compact(False)  # the whole wording, as below the form
     panel = feature.panel
@@ -1864,29 +1873,7 @@ def test_the_export_says_a_link_of_an_earlier_demo_no_longer_works_as_the_table_
 ) -> None:
     # After the demo was started again (on another port), the table said "No longer works" of
     # the links made by the earlier one, and the export "Valid" of all of them.
-    assert demo_window.demo_server is not None
-    store = history_of(demo_window).store
-    common: dict[str, Any] = {
-        "profile": "default",
-        "email": "ops@demo.example",
-        "category": Category.HRIS,
-        "language": Language.EN,
-        "link_type": LinkType.MAGIC_LINK,
-        "is_demo": True,
-    }
-    earlier = record_link(
-        store,
-        **common,
-        organization="Earlier Demo",
-        url="http://127.0.0.1:1/demo/connect?token=old",
-        created_at=NOW - timedelta(hours=1),
-    )
-    current = record_link(
-        store,
-        **common,
-        organization="Current Demo",
-        url=f"{demo_window.demo_server.origin}/demo/connect?token=now",
-    )
+    earlier, current = record_earlier_and_current_demo_links(demo_window)
     feature = open_history(qtbot, demo_window)
     rows = {entry.url: row for row, entry in enumerate(shown_entries(feature))}
     assert cell(demo_window, rows[earlier.url], STATUS) == "No longer works"
