@@ -68,8 +68,8 @@ from kombo_desktop.ui.widgets import (
     action_button,
     grow_to_show_all,
     plain_label,
+    relabel,
     scroll_area_around,
-    spoken_name,
     wrap_within_width,
 )
 
@@ -592,8 +592,7 @@ class DuplicateBanner(QFrame):
         self.useExistingButton.setVisible(not other)
         several = self._earlier_count > 1 and not (other or same_id)
         use_text = USE_LATEST_TEXT if several else USE_EXISTING_TEXT
-        self.useExistingButton.setText(use_text)
-        self.useExistingButton.setAccessibleName(spoken_name(use_text))  # what is seen is heard
+        relabel(self.useExistingButton, use_text)  # what is seen is heard
         self.relinkInsteadButton.setVisible(not other)
         self.changeOriginIdButton.setVisible(same_id)
         self.label.setText(text)

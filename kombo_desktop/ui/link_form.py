@@ -73,6 +73,7 @@ from kombo_desktop.ui.widgets import (
     plain_tooltip,
     push_button,
     put_text,
+    relabel,
     select_data,
     shrinkable,
 )
@@ -720,10 +721,10 @@ class LinkForm(RequestForm):
         if not box.error_text:
             fix.setVisible(tool is not None)
         if tool is None:
-            fix.setText(TOOL_FIX_TEXT)
+            relabel(fix, TOOL_FIX_TEXT)
             return
         kind = CATEGORY_NAMES[tool.categories[0]]
-        fix.setText(SWITCH_KIND_TEXT.format(kind=kind))
+        relabel(fix, SWITCH_KIND_TEXT.format(kind=kind))
         fix.setToolTip(plain_tooltip(tool.label))
         fix.setAccessibleDescription(
             f"Changes the kind of system to “{kind}” and puts in {tool.label}"
@@ -1098,8 +1099,8 @@ class LinkForm(RequestForm):
         shown = bool(problem) and problem == self._previous_customers_options()
         if shown:
             them = "it" if len(self._carried_options()) == 1 else "them"
-            self.clearOptionsButton.setText(f"Clear {them}")
-            self.keepOptionsButton.setText(f"Keep {them}")
+            relabel(self.clearOptionsButton, f"Clear {them}")
+            relabel(self.keepOptionsButton, f"Keep {them}")
         self.clearOptionsButton.setVisible(shown)
         self.keepOptionsButton.setVisible(shown)
 

@@ -63,7 +63,7 @@ from kombo_desktop.ui.widgets import (
     notice_label,
     plain_label,
     push_button,
-    spoken_name,
+    relabel,
 )
 
 if TYPE_CHECKING:
@@ -347,8 +347,7 @@ class KeySection(QObject):
             self.apiKeyEdit.setAccessibleDescription(hint)  # not over a typed key's refusal
         self.checkKeyButton.setEnabled(idle and has_key)
         check_text = check_key_text(location)
-        self.checkKeyButton.setText(check_text)
-        self.checkKeyButton.setAccessibleName(spoken_name(check_text))
+        relabel(self.checkKeyButton, check_text)
         self.forgetKeyButton.setEnabled(idle and location in OWN_KEY)
         # The environment remembered from an earlier check is not shown for a key refused
         # since: beside it, it read as the key still being good.

@@ -404,6 +404,14 @@ def spoken_name(text: str, context: str = "") -> str:
     return f"{words}, {context}" if context and words else words or context
 
 
+def relabel(button: QAbstractButton, text: str) -> None:
+    """Put ``text`` on ``button`` and make it what a screen reader says of it, as
+    ``push_button`` does at first: a button whose words change ("Clear them" / "Clear it")
+    was heard by its first words."""
+    button.setText(text)
+    button.setAccessibleName(spoken_name(text))
+
+
 def announce(widget: QWidget, text: str, *, urgent: bool = False) -> None:
     """Have a screen reader say ``text`` about ``widget`` now: NVDA, VoiceOver and Orca do not
     read a new name or text of a widget without the focus (the status line), so an error or a

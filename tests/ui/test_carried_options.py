@@ -223,7 +223,11 @@ def test_an_option_filled_in_from_the_history_is_marked_beside_another_organisat
         "The tool environment was set for the previous customer's link. Clear it, or keep it "
         "if this customer needs it too."
     )
-    assert demo_window.linkForm.clearOptionsButton.text() == "Clear it"
+    form = demo_window.linkForm
+    assert form.clearOptionsButton.text() == "Clear it"
+    # What a screen reader says of the buttons is what they show (it said "Clear them").
+    assert form.clearOptionsButton.accessibleName() == "Clear it"
+    assert form.keepOptionsButton.accessibleName() == "Keep it"
     assert demo_window.organizationEdit.hasFocus()
     assert demo_of(demo_window).create_link_count == 0
 

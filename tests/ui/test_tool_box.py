@@ -374,6 +374,8 @@ def test_typing_a_tool_of_another_kind_says_so_while_typing(
     fix = form.toolFixButton
     assert fix.isVisible()
     assert fix.text() == "Switch to “Recruiting system (ATS)”"
+    # What a screen reader says of the button is what it shows (it said "Use this tool").
+    assert fix.accessibleName() == "Switch to “Recruiting system (ATS)”"
     assert line_edit_of(demo_window.toolCombo).hasFocus()
 
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
@@ -382,6 +384,7 @@ def test_typing_a_tool_of_another_kind_says_so_while_typing(
     assert demo_window.toolCombo.currentText() == "Greenhouse"
     assert tool_hint(demo_window) == ""
     assert not fix.isVisible()
+    assert fix.accessibleName() == "Use this tool"
     assert TOOL not in form.field_errors()
     assert line_edit_of(demo_window.toolCombo).hasFocus()
 
