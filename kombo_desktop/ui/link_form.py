@@ -649,6 +649,10 @@ class LinkForm(RequestForm):
                 return
             select_data(self.categoryCombo, elsewhere.categories[0].value)
             self.select_tool(elsewhere.id)
+            # Said: the field changed is above the one in use, and a screen reader is not
+            # told of it otherwise.
+            kind = CATEGORY_NAMES[elsewhere.categories[0]]
+            self.notice.emit(f"The kind of system is now “{kind}”, with {elsewhere.label}.")
             return
         self.select_tool(self.toolCombo.itemData(index))
 

@@ -380,6 +380,10 @@ def test_typing_a_tool_of_another_kind_says_so_while_typing(
 
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     assert form.category() == Category.ATS
+    # Said too: the kind of system, above the field in use, changed without a word.
+    assert demo_window.statusLabel.text() == (
+        "The kind of system is now “Recruiting system (ATS)”, with Greenhouse."
+    )
     assert demo_window.toolCombo.currentData() == "greenhouse"
     assert demo_window.toolCombo.currentText() == "Greenhouse"
     assert tool_hint(demo_window) == ""
