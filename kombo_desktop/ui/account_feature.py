@@ -44,6 +44,11 @@ if TYPE_CHECKING:
 CANCELLED_BY_CHANGE_TEXT = "The link that was being made was cancelled: make it again if needed."
 
 
+def key_removed_text(profile: str) -> str:
+    """What the window says of a key "Forget key" removed in Settings, before the way on."""
+    return f"The key of the profile “{profile}” was removed from this computer."
+
+
 class AccountFeature(QObject):
     """Where one main window's links go; ``close()`` when the window closes."""
 
@@ -556,8 +561,8 @@ class AccountFeature(QObject):
             from kombo_desktop.ui.key_verdicts import OPEN_SETTINGS_TEXT
 
             self._window.statusPanel.show_message(
-                f"The key of the profile “{name}” was removed from this computer. This is "
-                "still the demo; to make real links, paste a key in Settings and leave the demo.",
+                f"{key_removed_text(name)} This is still the demo; to make real links, paste a "
+                "key in Settings and leave the demo.",
                 action=(OPEN_SETTINGS_TEXT, self.open_settings),
             )
             return
@@ -578,8 +583,7 @@ class AccountFeature(QObject):
             return target.now_used_text
         if self._key_removed_in_settings(target.profile):
             return (
-                f"The key of the profile “{target.profile}” was removed from this computer. "
-                "Paste a key in Settings to make links again."
+                f"{key_removed_text(target.profile)} Paste a key in Settings to make links again."
             )
         if self.environment_id(target) is not None:
             return key_accepted_text("the key")
