@@ -675,7 +675,10 @@ class LinkForm(RequestForm):
     def _other_kind_tool(self, typed: str) -> Tool | None:
         """The one tool of another kind of system ``typed`` stands for: the one it names, or
         the only one it finds (see ``_other_kind_tools``); None otherwise."""
-        found = self._other_kind_tools(typed)
+        return self._the_one_meant(typed, self._other_kind_tools(typed))
+
+    def _the_one_meant(self, typed: str, found: list[Tool]) -> Tool | None:
+        """Of the tools ``found`` for ``typed``, the one it names, or the only one."""
         named = self._catalog.named(typed)
         if named is not None and named in found:
             return named
@@ -697,10 +700,10 @@ class LinkForm(RequestForm):
         found = self._other_kind_tools(typed)
         if not found:
             return None
-        named = self._catalog.named(typed)
-        tool = named if named is not None and named in found else found[0]
+        meant = self._the_one_meant(typed, found)
+        tool = meant if meant is not None else found[0]
         kinds = " or ".join(KIND_OF_TOOL[kind] for kind in tool.categories)
-        if tool is named or len(found) == 1:
+        if meant is not None:
             return f"{tool.label} is {kinds}."
         quoted = _quoted(typed) or " this"  # a pasted key is not shown on a shared screen
         return f"Only tools for other kinds of system fit{quoted}, such as {tool.label}, {kinds}."
