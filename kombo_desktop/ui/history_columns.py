@@ -113,6 +113,9 @@ _REFITS: Final = {
 
 assert set(WIDE_WIDTHS) == set(WIDE_ORDER) == set(NARROW_ORDER)
 
+# The cell widths remembered at most (see HistoryColumns.cell_width): a few pages' texts.
+_CELL_WIDTHS_KEPT: Final = 5_000
+
 
 class HistoryColumns(QObject):
     """Arranges ``table``'s columns wide (the default) or narrow (see the module docstring).
@@ -131,6 +134,10 @@ class HistoryColumns(QObject):
         # The widths the person gave columns by hand, in each arrangement (narrow or not).
         self._by_hand: dict[bool, dict[int, int]] = {False: {}, True: {}}
         self._fitting = False  # the widths being set are this class's own
+        # Each column's texts while the columns are fitted (see _refit), and each text's cell
+        # width until the table's font or style changes (see cell_width).
+        self._texts_now: dict[int, set[str]] | None = None
+        self._cell_widths: dict[str, int] = {}
         table.viewport().installEventFilter(self)
         table.installEventFilter(self)  # its font or style changed: the texts' widths did
         model = table.model()
@@ -161,6 +168,8 @@ class HistoryColumns(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() not in _REFITS.get(watched is self._table, ()):
             return False
+        if watched is self._table:  # its font or style: the texts' widths changed
+            self._cell_widths.clear()
         self._refit()
         return False
 
@@ -186,10 +195,17 @@ class HistoryColumns(QObject):
             self._fitting = False
 
     def _refit(self, *_changed: object) -> None:
-        if self._narrow:
-            self._fit_first_columns()
-        else:
-            self._fit_below_the_form()
+        """Fit the columns again, reading each column's texts once: a fitting asks for some
+        of them two or three times, and a page of 200 rows read each time held the window
+        20-30 ms (twice in a row as a page arrives: its rows, then the scroll bar they bring)."""
+        self._texts_now = {}
+        try:
+            if self._narrow:
+                self._fit_first_columns()
+            else:
+                self._fit_below_the_form()
+        finally:
+            self._texts_now = None
 
     def _arrange(self) -> None:
         header = self._table.horizontalHeader()
@@ -300,13 +316,20 @@ class HistoryColumns(QObject):
     def _texts(self, column: int) -> set[str]:
         """The texts of ``column`` in the first rows, and for the status the one of a link
         never handed out, which is not known before its link is checked (see
-        ``HistoryTableModel.measured_text``)."""
+        ``HistoryTableModel.measured_texts``); read once while the columns are fitted."""
+        if self._texts_now is not None and column in self._texts_now:
+            return self._texts_now[column]
         model = self._table.model()
-        rows = range(min(model.rowCount(), MEASURED_ROWS))
-        if not isinstance(model, HistoryTableModel):
-            return {str(model.data(model.index(row, column)) or "") for row in rows}
-        texts = {model.measured_text(row, column) for row in rows}
-        return texts | {UNSAFE_LINK_STATUS} if column == STATUS and texts else texts
+        rows = min(model.rowCount(), MEASURED_ROWS)
+        if isinstance(model, HistoryTableModel):
+            texts = model.measured_texts(column, rows)
+            if column == STATUS and texts:
+                texts.add(UNSAFE_LINK_STATUS)
+        else:
+            texts = {str(model.data(model.index(row, column)) or "") for row in range(rows)}
+        if self._texts_now is not None:
+            self._texts_now[column] = texts
+        return texts
 
     def tool_least(self) -> int:
         return self.cell_width(TOOL_SAMPLE)
@@ -333,7 +356,18 @@ class HistoryColumns(QObject):
     def cell_width(self, text: str) -> int:
         """How wide a cell must be to show ``text`` whole: the text in the table's font, the
         room the table's style leaves around it (its margins, a style sheet's padding) and
-        the grid line."""
+        the grid line. Remembered by text until the table's font or style changes (see
+        eventFilter): a page's organisations are measured as it arrives and again as the
+        scroll bar it brings narrows the view."""
+        known = self._cell_widths.get(text)
+        if known is not None:
+            return known
+        if len(self._cell_widths) >= _CELL_WIDTHS_KEPT:
+            self._cell_widths.clear()
+        width = self._cell_widths[text] = self._measured_cell_width(text)
+        return width
+
+    def _measured_cell_width(self, text: str) -> int:
         table = self._table
         option = QStyleOptionViewItem()
         option.initFrom(table)

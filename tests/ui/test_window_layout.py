@@ -495,6 +495,27 @@ def test_beside_the_form_the_history_columns_grow_with_the_text(
     assert titles_cut(table) == []  # those a scroll away too ("Customer id")
 
 
+def test_the_history_columns_fit_the_table_font_changed_while_open(
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+    open_window: WindowFactory,
+) -> None:
+    # The columns remember each text's width while the font stays (a page is measured as it
+    # arrives and again as its scroll bar narrows the view): a larger font must measure anew.
+    feature = history_docked_after_one_link(
+        qtbot, monkeypatch, system_text, open_window, (1366, 728), 1.0
+    )
+    table = feature.panel.historyTable
+    points = table.font().pointSizeF()
+    table.setStyleSheet(f"QTableView {{ font-size: {points * 1.5:g}pt; }}")  # as the theme's
+    assert table.font().pointSizeF() > points
+    laid_out_and_settled(qtbot, feature.window)
+    for column in (ORGANISATION, TOOL, WHEN):  # "Valid until" may go a scroll away
+        assert shown_whole(table, column), COLUMNS[column]
+    assert titles_cut(table) == []
+
+
 @pytest.mark.parametrize(
     ("screen", "text_scale"),
     [((1366, 728), 1.0), ((1366, 728), 1.4), ((1920, 1040), 1.5), ((1920, 1040), 2.0)],
