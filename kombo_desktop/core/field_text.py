@@ -16,6 +16,11 @@ from urllib.parse import unquote
 
 from kombo_desktop.core.letters import without_invisible_formatting
 from kombo_desktop.core.logs import holds_registered_secret
+from kombo_desktop.core.safe_text import with_single_quote_marks
+
+# Longer typing is named in a sentence without its text (a tool environment may be 100
+# characters long).
+QUOTED_IN_SENTENCE_CHARS = 40
 
 KEY_IN_FIELD_PROBLEM = (
     "This is an API key. It must never be sent as customer data: remove it from this field."
@@ -73,6 +78,15 @@ def quoted_character(ch: str) -> str:
     """``ch`` as a message names it: in quotes, or as "an invisible character" where quotes
     around it would show nothing."""
     return f"“{ch}”" if visible(ch) and not ch.isspace() else "an invisible character"
+
+
+def quoted_in_sentence(typed: str) -> str:
+    """`` “DEMO”`` to follow "The tool environment" in a sentence; "" for text not fit to show
+    on a shared screen (a pasted key) or that would show as nothing."""
+    shown = with_single_quote_marks(visible(typed)).strip()
+    if not shown or holds_known_key(typed) or len(shown) > QUOTED_IN_SENTENCE_CHARS:
+        return ""
+    return f" “{shown}”"
 
 
 def sent_text(value: str) -> str:

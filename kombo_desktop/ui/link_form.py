@@ -20,18 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop.core import link_request as lr
-from kombo_desktop.core.catalog import Tool, ToolCatalog, name_rank, names_exactly, search_key
+from kombo_desktop.core.catalog import ToolCatalog, name_rank, names_exactly, search_key
 from kombo_desktop.core.email_address import suggested_email
-from kombo_desktop.core.field_text import holds_known_key, sent_text, visible
+from kombo_desktop.core.field_text import sent_text
 from kombo_desktop.core.link_request import (
     FieldError,
     InvalidRequest,
     LinkRequest,
     not_in_the_account,
-    suggested_tool,
     validate_field,
 )
-from kombo_desktop.core.safe_text import with_single_quote_marks
 from kombo_desktop.core.vocabulary import (
     CATEGORY_NAMES,
     CUSTOMER_CHOOSES,
@@ -43,19 +41,15 @@ from kombo_desktop.core.vocabulary import (
     LinkType,
 )
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.link_options import ENVIRONMENT_HINT, LinkOptions
 from kombo_desktop.ui.previous_customer_id import PreviousCustomerId
-from kombo_desktop.ui.previous_customer_options import (
-    PreviousCustomerOptions,
-    in_words,
-    options_of,
-    with_held_back,
-)
 from kombo_desktop.ui.request_form import (
     RequestForm,
     changed_signal,
     language_combo,
     link_type_combo,
 )
+from kombo_desktop.ui.tool_fix import TOOL_FIX_TEXT, ToolFix
 from kombo_desktop.ui.tool_suggestions import (
     SEARCH_ROLE,
     TOOL_ID_ROLE,
@@ -70,10 +64,8 @@ from kombo_desktop.ui.widgets import (
     label_column_width,
     line_edit,
     name_for_readers,
-    plain_tooltip,
     push_button,
     put_text,
-    relabel,
     select_data,
     shrinkable,
 )
@@ -84,42 +76,12 @@ CREATING_TEXT = "Creating link…"
 
 EMAIL_FIX_TEXT = "Use this address"
 KEEP_ID_TEXT = "Keep this id"
-TOOL_FIX_TEXT = "Use this tool"
 MATCHING_TOOLS = "Matching tools"  # the name of the tool search's list of suggestions
-# The fix under the tool field for a tool of another kind of system: "Switch to “Recruiting
-# system (ATS)”", which puts that tool in too.
-SWITCH_KIND_TEXT = "Switch to “{kind}”"
-# Each kind of system as a sentence names what a tool is: "Greenhouse is a recruiting system
-# (ATS)". The list's own names ("HR system (HRIS)") stay as they are everywhere else.
-KIND_OF_TOOL: dict[Category, str] = {
-    Category.HRIS: "an HR system (HRIS)",
-    Category.ATS: "a recruiting system (ATS)",
-    Category.ASSESSMENT: "an assessment tool",
-    Category.LMS: "a learning system (LMS)",
-}
 CLEAR_TEXT = "Clear the form"
 CLEAR_TOOLTIP = (
     "Empty the customer's details and the link shown, ready for the next customer (also the "
     "system's New keys, Ctrl+N or Cmd+N). The kind of system, language and link type stay as "
     "they are."
-)
-
-ENVIRONMENT_HINT = "Only when Kombo asked for one, e.g. DEMO."
-ENVIRONMENT_NEEDS_TOOL = (
-    "Choose a tool first: a tool environment only applies to one specific tool."
-)
-ENVIRONMENT_NOT_SENT = (
-    "The tool environment is only sent with a chosen tool, so it is left out for now."
-)
-FILTERING_NOT_SENT = (
-    "Employee filtering is only for HR systems, so it is left out for this kind of system."
-)
-# A longer environment is named without its text (the limit is 100 characters).
-QUOTED_ENVIRONMENT_CHARS = 40
-# Names the kind of system as its list does: "HR system" alone is in no list.
-FILTERING_NEEDS_HRIS = (
-    "Employee filtering is only for HR systems. Choose "
-    f"“{CATEGORY_NAMES[Category.HRIS]}” as the kind of system to use it."
 )
 
 
@@ -206,14 +168,11 @@ class LinkForm(RequestForm):
         # Whose the customer id is: the previous customer's, left beside the next one's
         # organisation, is a problem of the id field (see previous_customer_id).
         self._previous_id = PreviousCustomerId()
-        # So are its tool environment and advanced options, left as they were: a problem of
-        # the organisation field, seen as the next customer's name is typed (the options are
-        # below the fold); see previous_customer_options.
-        self._previous_options = PreviousCustomerOptions()
-        self._private = True  # screen-sharing mode: that problem names no organisation
-        # The tool the text in the tool environment field was typed (or filled in) for: sent
-        # with another tool, it named a test system that tool does not have.
-        self._environment_tool: str | None = None
+        # The tool environment and advanced options: held back by a rule, left behind by
+        # another tool, or the previous customer's (a problem of the organisation field, seen
+        # as the next customer's name is typed: the options are below the fold).
+        self._options = LinkOptions(self)
+        self._private = True  # screen-sharing mode: those problems name no organisation
         # The person is typing a search in the tool field, not yet settled (see
         # ``_searching_tool``): the field is not newly marked meanwhile.
         self._tool_search_typed = False
@@ -241,6 +200,8 @@ class LinkForm(RequestForm):
         self._tool_completer = ToolCompleter(combo.model(), self._suggestion_rank, combo)
         self._tool_completer.chosen.connect(self.select_tool)
         combo.setCompleter(self._tool_completer)
+        # What the text typed stands for, and the button that puts it in (toolFixButton).
+        self._tool_fix = ToolFix(self, self._tool_completer)
         return combo
 
     def _suggestion_rank(self, tool_id: str | None, name: str, typed: str) -> int | None:
@@ -321,10 +282,14 @@ class LinkForm(RequestForm):
         )
         self._add_under(lr.ORGANIZATION_NAME, self.clearOptionsButton, self.keepOptionsButton)
         self.toolFixButton = self._add_fix(
-            lr.TOOL, "toolFixButton", TOOL_FIX_TEXT, self._suggested_tool_name, self._put_tool
+            lr.TOOL,
+            "toolFixButton",
+            TOOL_FIX_TEXT,
+            self._tool_fix.suggested_name,
+            self._tool_fix.put,
         )
         # After the fix's own reaction, which shows or hides it: its words follow what it does.
-        self.boxes[lr.TOOL].error_changed.connect(lambda _problem: self._show_other_kind())
+        self.boxes[lr.TOOL].error_changed.connect(lambda _problem: self._tool_fix.show_other_kind())
 
         advanced_form = FieldForm()
         advanced_form.setContentsMargins(0, 0, 0, 0)
@@ -392,13 +357,13 @@ class LinkForm(RequestForm):
         # Before the change of text is checked (Qt says a text was edited before it changed).
         self._tool_edit.textEdited.connect(self._tool_typed)
         self.toolCombo.currentTextChanged.connect(self._on_tool_text_changed)
-        self.environmentEdit.textChanged.connect(self._environment_typed)
+        self.environmentEdit.textChanged.connect(self._options.environment_typed)
         self._tool_edit.editingFinished.connect(self._tool_left)
         self.filteringCheck.toggled.connect(lambda _on: self._touch(lr.ENABLE_FILTERING))
         self.advanced.toggle.toggled.connect(self._advanced_toggled)
-        self.scopeConfigEdit.textChanged.connect(self._name_advanced_in_use)
-        self.filteringCheck.toggled.connect(self._name_advanced_in_use)
-        self.fieldMappingCheck.toggled.connect(self._name_advanced_in_use)
+        self.scopeConfigEdit.textChanged.connect(self._options.name_in_use)
+        self.filteringCheck.toggled.connect(self._options.name_in_use)
+        self.fieldMappingCheck.toggled.connect(self._options.name_in_use)
         # Every field, from ``boxes``: a field added to the form later is covered too. Last,
         # so what the form does with a change itself comes first.
         for box in self.boxes.values():
@@ -427,21 +392,6 @@ class LinkForm(RequestForm):
             content = self.advanced.content
             QTimer.singleShot(0, self, lambda: self.scrollArea.ensureWidgetVisible(content, 0, 0))
 
-    def _name_advanced_in_use(self) -> None:
-        """Name under the heading the advanced options the next link takes: folded away,
-        options set for one customer went out unseen with the next customer's link."""
-        in_use = [
-            name
-            for name, used in (
-                ("scope config id", bool(self.scopeConfigEdit.text().strip())),
-                # Sent only while enabled (HR systems), as ``form_values`` has it.
-                ("employee filtering", bool(self.form_values()["enable_filtering"])),
-                ("field mapping", self.fieldMappingCheck.isChecked()),
-            )
-            if used
-        ]
-        self.advanced.set_summary(f"In use: {', '.join(in_use)}." if in_use else "")
-
     # --- the next customer ---------------------------------------------------------------------
 
     def customer_text(self) -> tuple[str, str, str]:
@@ -458,8 +408,8 @@ class LinkForm(RequestForm):
             request.end_user_origin_id or "",
         )
         self._note_id_owner(request.end_user_organization_name, request.end_user_origin_id)
-        options = with_held_back(options_of(request), self._options_in_form())
-        self._note_options_owner(request.end_user_organization_name, options)
+        self._options.note_sent(request)
+        self._recheck_previous_options()
 
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
@@ -625,118 +575,6 @@ class LinkForm(RequestForm):
             self.select_tool(tool_id)
         self._left(lr.TOOL)
 
-    def _suggested_tool_name(self, typed: str) -> str | None:
-        """The list's name of the tool ``typed`` stands for (see ``suggested_tool``), which
-        the error line names and ``toolFixButton`` puts in; None when there is none."""
-        same_kind = self._same_kind_tool_name(typed)
-        if same_kind is not None:
-            return same_kind
-        elsewhere = self._other_kind_tool(typed)  # put in with its kind of system
-        return elsewhere.label if elsewhere is not None else None
-
-    def _same_kind_tool_name(self, typed: str) -> str | None:
-        """The list's name of the tool of this kind of system ``typed`` stands for (see
-        ``suggested_tool``); None when there is none."""
-        tool = suggested_tool(typed, self.category(), self._catalog)
-        index = self.toolCombo.findData(tool.id) if tool is not None else -1
-        return self.toolCombo.itemText(index) if index >= 0 else None
-
-    def _put_tool(self, name: str) -> None:
-        index = self.toolCombo.findText(name)
-        if index < 0:  # a tool of another kind of system: that kind first, then the tool
-            elsewhere = self._other_kind_tool(self.toolCombo.currentText())
-            if elsewhere is None or elsewhere.label != name:
-                return
-            select_data(self.categoryCombo, elsewhere.categories[0].value)
-            self.select_tool(elsewhere.id)
-            # Said: the field changed is above the one in use, and a screen reader is not
-            # told of it otherwise.
-            kind = CATEGORY_NAMES[elsewhere.categories[0]]
-            self.notice.emit(f"The kind of system is now “{kind}”, with {elsewhere.label}.")
-            return
-        self.select_tool(self.toolCombo.itemData(index))
-
-    # --- a tool of another kind of system ------------------------------------------------------
-
-    def _other_kind_tools(self, typed: str) -> list[Tool]:
-        """The tools of other kinds of system that ``typed`` finds, best first, when the
-        suggestion list finds none of this kind for it (empty otherwise). Matched as the list
-        matches (``ToolCatalog.rank``, what ``_suggestion_rank`` orders by): the list stayed
-        empty for "greenhouse" under HR systems, and nothing said why until "Create link"."""
-        if not typed.strip() or self._tool_completer.matches(typed):
-            return []
-        category = self.category()
-        return [
-            tool
-            for tool in self._catalog.search(typed)
-            if tool.categories and category not in tool.categories
-        ]
-
-    def _other_kind_tool(self, typed: str) -> Tool | None:
-        """The one tool of another kind of system ``typed`` stands for: the one it names, or
-        the only one it finds (see ``_other_kind_tools``); None otherwise."""
-        return self._the_one_meant(typed, self._other_kind_tools(typed))
-
-    def _the_one_meant(self, typed: str, found: list[Tool]) -> Tool | None:
-        """Of the tools ``found`` for ``typed``, the one it names, or the only one."""
-        named = self._catalog.named(typed)
-        if named is not None and named in found:
-            return named
-        return found[0] if len(found) == 1 else None
-
-    def _other_kind_fix(self, typed: str) -> Tool | None:
-        """The tool of another kind of system that ``toolFixButton`` puts in for ``typed``:
-        None when it puts in one of this kind, which the field's message names first."""
-        elsewhere = self._other_kind_tool(typed)
-        if elsewhere is None or self._same_kind_tool_name(typed) is not None:
-            return None
-        return elsewhere
-
-    def _other_kind_hint(self, typed: str) -> str | None:
-        """What the field says under it while ``typed`` finds only tools of other kinds of
-        system: which kind the tool is ("Greenhouse is a recruiting system (ATS)."), or, for
-        several, one of them. None when the list finds tools of this kind, or none at all
-        (the check then says more once the person moves on)."""
-        found = self._other_kind_tools(typed)
-        if not found:
-            return None
-        meant = self._the_one_meant(typed, found)
-        tool = meant if meant is not None else found[0]
-        kinds = " or ".join(KIND_OF_TOOL[kind] for kind in tool.categories)
-        if meant is not None:
-            return f"{tool.label} is {kinds}."
-        quoted = _quoted(typed) or " this"  # a pasted key is not shown on a shared screen
-        return f"Only tools for other kinds of system fit{quoted}, such as {tool.label}, {kinds}."
-
-    def _show_other_kind(self) -> None:
-        """Under the tool field, while the text typed there finds only tools of other kinds
-        of system, say so as a hint (no mistake yet: the person is still typing), with the fix
-        that switches the kind of system and puts the tool in. The fix's words say what it
-        does, under the hint and under the field's problem alike; a fix of this kind's tool
-        keeps its own words."""
-        combo = self.toolCombo
-        text = combo.currentText()
-        typed = text if text == self._tool_completer.typed_text() else ""
-        box = self.boxes[lr.TOOL]
-        hint = self._other_kind_hint(typed) if typed else None
-        if box.hint.text() != (hint or ""):
-            box.set_hint(hint)
-        # Under a problem, the fix is for what the field holds, typed or filled in.
-        fixed = text if box.error_text else typed
-        tool = self._other_kind_fix(fixed) if fixed else None
-        fix = self.toolFixButton
-        if not box.error_text:
-            fix.setVisible(tool is not None)
-        if tool is None:
-            relabel(fix, TOOL_FIX_TEXT)
-            return
-        kind = CATEGORY_NAMES[tool.categories[0]]
-        relabel(fix, SWITCH_KIND_TEXT.format(kind=kind))
-        fix.setToolTip(plain_tooltip(tool.label))
-        fix.setAccessibleDescription(
-            f"Changes the kind of system to “{kind}” and puts in {tool.label}"
-        )
-
     def _tool_typed(self, _text: str) -> None:
         self._tool_search_typed = True
 
@@ -864,70 +702,23 @@ class LinkForm(RequestForm):
         self._update_dependent_controls(reset)
         self._recheck(lr.TOOL)
         self._recheck(lr.ENABLE_FILTERING)
-        self._show_other_kind()  # the text kept may find tools of this kind now
+        self._tool_fix.show_other_kind()  # the text kept may find tools of this kind now
 
     def _on_tool_text_changed(self, _text: str) -> None:
-        self._update_dependent_controls(self._environment_left_behind())
+        self._update_dependent_controls(self._options.environment_left_behind())
         self._recheck(lr.TOOL)
         self._recheck(lr.REMOTE_ENVIRONMENT)
-        self._show_other_kind()
-
-    # --- the tool environment belongs to its tool ----------------------------------------------
-
-    def _environment_typed(self, text: str) -> None:
-        """Text in the environment field (typed, or filled in) is for the tool chosen now: the
-        field takes typing only while a tool is chosen."""
-        if text:
-            self._environment_tool = self.tool_id()
-
-    def _environment_left_behind(self) -> str:
-        """Clear the environment typed for another tool than the one now chosen, and say so
-        ("" when nothing was cleared). A test system's name ("DEMO") is one tool's own: typed
-        for Hailey HR, it went with Personio once the tool was changed, below the fold and
-        unseen. Through "The customer chooses" (no tool) it is only held back, for a change
-        back to its tool."""
-        tool_id = self.tool_id()
-        typed = self.environmentEdit.text()
-        was_for = self._environment_tool
-        if not typed or tool_id is None or was_for is None or tool_id == was_for:
-            return ""
-        self._environment_tool = None
-        self.environmentEdit.clear()
-        return (
-            f"The tool environment{_quoted(typed)} was for "
-            f"{self._catalog.label_for(was_for)} and was cleared."
-        )
+        self._tool_fix.show_other_kind()
 
     def _update_dependent_controls(self, reset: str = "", *, quiet: bool = False) -> str:
-        """Disable what a rule forbids right now, and say why in the tooltip. A disabled
-        control keeps what was typed or ticked (it comes back with the rule) but is not sent:
-        when that happens to something filled in, the status line says so (after ``reset``,
-        what a change of category or tool list did to the tool), rather than the link
-        silently going out without it. Returns what it says; ``quiet`` only returns it."""
-        tool_id = self.tool_id()
-        has_tool = tool_id is not None
-        is_hris = self.category() == Category.HRIS
-        dropped = [reset] if reset else []
-        environment = self.environmentEdit.text()
-        if self.environmentEdit.isEnabled() and not has_tool and environment:
-            dropped.append(ENVIRONMENT_NOT_SENT)
-        elif not self.environmentEdit.isEnabled() and tool_id is not None and environment:
-            # Back with its own tool: "left out for now" on the status line is no longer true.
-            dropped.append(
-                f"The tool environment{_quoted(environment)} is used for "
-                f"{self._catalog.label_for(tool_id)} again."
-            )
-        if self.filteringCheck.isEnabled() and not is_hris and self.filteringCheck.isChecked():
-            dropped.append(FILTERING_NOT_SENT)
-        self.environmentEdit.setEnabled(has_tool)
-        self.environmentEdit.setToolTip("" if has_tool else ENVIRONMENT_NEEDS_TOOL)
-        self.filteringCheck.setEnabled(is_hris)
-        self.filteringCheck.setToolTip("" if is_hris else FILTERING_NEEDS_HRIS)
+        """Disable what a rule forbids right now and say so on the status line, after
+        ``reset`` (what a change of category or tool list did to the tool); see
+        ``LinkOptions.hold_back``. Returns what it says; ``quiet`` only returns it."""
+        said = self._options.hold_back(reset)
         if self._hints_described:  # why a field is held back, else its hint
             self.boxes[lr.REMOTE_ENVIRONMENT].describe()
             self.boxes[lr.ENABLE_FILTERING].describe()
-        self._name_advanced_in_use()
-        said = " ".join(dropped)
+        self._options.name_in_use()
         if said and not quiet:
             self.notice.emit(said)
         return said
@@ -1029,11 +820,6 @@ class LinkForm(RequestForm):
         self._previous_id.note_owner(organization, origin_id)
         self._recheck_origin_id()
 
-    def _note_options_owner(self, organization: str, options: dict[str, object]) -> None:
-        """A link was made for (or the form filled in with) ``organization`` and ``options``."""
-        self._previous_options.note_owner(organization, options)
-        self._recheck_previous_options()
-
     def _recheck_origin_id(self) -> None:
         """Check the id again as the organisation beside it changes; not while it shows Kombo's
         refusal, whose reason stays until the id itself is changed."""
@@ -1061,38 +847,11 @@ class LinkForm(RequestForm):
 
     # --- the previous customer's options -------------------------------------------------------
 
-    def _options_as_sent(self) -> dict[str, object]:
-        """The tool environment and advanced options as the next link would send them."""
-        values = self.form_values()
-        return {
-            lr.REMOTE_ENVIRONMENT: sent_text(str(values["remote_environment"])),
-            lr.SCOPE_CONFIG_ID: sent_text(str(values["scope_config_id"])),
-            lr.ENABLE_FILTERING: values["enable_filtering"],
-            lr.ENABLE_FIELD_MAPPING: values["enable_field_mapping"],
-        }
-
-    def _options_in_form(self) -> dict[str, object]:
-        """The tool environment and advanced options in the form, held back or not: an
-        environment without a tool, or employee filtering for another kind of system, goes
-        with a later link once a tool or HR systems are chosen again."""
-        return {
-            lr.REMOTE_ENVIRONMENT: sent_text(self.environmentEdit.text()),
-            lr.SCOPE_CONFIG_ID: sent_text(self.scopeConfigEdit.text()),
-            lr.ENABLE_FILTERING: self.filteringCheck.isChecked(),
-            lr.ENABLE_FIELD_MAPPING: self.fieldMappingCheck.isChecked(),
-        }
-
     def _previous_customers_options(self) -> str | None:
         """The organisation field's problem while the options of the last link made (or filled
         in from the history) are still as they were, beside another organisation."""
         _email, organization, _origin_id = self._as_sent()
-        options = self._options_as_sent()
-        return self._previous_options.problem(organization, options, private=self._private)
-
-    def _carried_options(self) -> list[str]:
-        """The options (wire fields) still as they were for the previous customer."""
-        _email, organization, _origin_id = self._as_sent()
-        return self._previous_options.carried(organization, self._options_as_sent())
+        return self._options.previous_problem(organization, private=self._private)
 
     def _recheck_previous_options(self) -> None:
         """Check the organisation again as the options or the organisation change; not while it
@@ -1101,37 +860,24 @@ class LinkForm(RequestForm):
             self._recheck(lr.ORGANIZATION_NAME)
 
     def _offer_options_choice(self, problem: str) -> None:
-        """Show "Clear them" and "Keep them" (or "it") under the organisation while it shows
-        the problem of the previous customer's options."""
+        """Show "Clear them" and "Keep them" under the organisation while it shows the problem
+        of the previous customer's options."""
         shown = bool(problem) and problem == self._previous_customers_options()
-        if shown:
-            them = "it" if len(self._carried_options()) == 1 else "them"
-            relabel(self.clearOptionsButton, f"Clear {them}")
-            relabel(self.keepOptionsButton, f"Keep {them}")
-        self.clearOptionsButton.setVisible(shown)
-        self.keepOptionsButton.setVisible(shown)
+        _email, organization, _origin_id = self._as_sent()
+        self._options.offer_choice(shown, organization)
 
     def _clear_previous_options(self) -> None:
-        """Clear the options still as they were for the previous customer; those changed for
-        this customer stay. The status line names what was cleared (the options are below the
-        fold), never its text, which may be a pasted key."""
-        carried = self._carried_options()
-        if lr.REMOTE_ENVIRONMENT in carried:
-            self.environmentEdit.clear()
-        if lr.SCOPE_CONFIG_ID in carried:
-            self.scopeConfigEdit.clear()
-        if lr.ENABLE_FILTERING in carried:
-            self.filteringCheck.setChecked(False)
-        if lr.ENABLE_FIELD_MAPPING in carried:
-            self.fieldMappingCheck.setChecked(False)
+        """Clear the options still as they were for the previous customer."""
+        _email, organization, _origin_id = self._as_sent()
+        said = self._options.clear_carried(organization)
         self.organizationEdit.setFocus()
-        if carried:
-            self.notice.emit(f"Cleared the {in_words(carried)}.")
+        if said:
+            self.notice.emit(said)
 
     def _keep_previous_options(self) -> None:
         """The options are this customer's too: they go with their link."""
         _email, organization, _origin_id = self._as_sent()
-        self._previous_options.keep(organization, self._options_as_sent())
+        self._options.keep(organization)
         self.boxes[lr.ORGANIZATION_NAME].set_error(self._field_problem(lr.ORGANIZATION_NAME))
         self.organizationEdit.setFocus()
 
@@ -1194,17 +940,9 @@ class LinkForm(RequestForm):
         self._update_dependent_controls()
         self._filled = self._as_sent()
         self._note_id_owner(self._filled[1], self._filled[2])
-        self._note_options_owner(self._filled[1], self._options_in_form())
+        self._options.note_filled(self._filled[1])
+        self._recheck_previous_options()
         return note
-
-
-def _quoted(typed: str) -> str:
-    """`` “DEMO”`` to follow "The tool environment" in a sentence; "" for text not fit to show
-    on a shared screen (a pasted key) or that would show as nothing."""
-    shown = with_single_quote_marks(visible(typed)).strip()
-    if not shown or holds_known_key(typed) or len(shown) > QUOTED_ENVIRONMENT_CHARS:
-        return ""
-    return f" “{shown}”"
 
 
 def _customer_as_sent(customer: tuple[str, str, str]) -> tuple[str, str, str]:

@@ -22,7 +22,7 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.history_feature import HistoryFeature
-from kombo_desktop.ui.link_form import (
+from kombo_desktop.ui.link_options import (
     ENVIRONMENT_HINT,
     ENVIRONMENT_NEEDS_TOOL,
     FILTERING_NEEDS_HRIS,

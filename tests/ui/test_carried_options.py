@@ -14,7 +14,7 @@ from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.link_request import ORGANIZATION_NAME, LinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.vocabulary import Category
-from kombo_desktop.ui.link_form import ENVIRONMENT_NOT_SENT
+from kombo_desktop.ui.link_options import ENVIRONMENT_NOT_SENT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import select_data
 from tests.support.found import line_edit_of
