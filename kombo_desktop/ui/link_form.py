@@ -176,6 +176,10 @@ class LinkForm(RequestForm):
         # The person is typing a search in the tool field, not yet settled (see
         # ``_searching_tool``): the field is not newly marked meanwhile.
         self._tool_search_typed = False
+        # The person is typing the organisation's name, not yet left (see
+        # ``_typing_organization``): the previous customer's id and options are not newly
+        # marked meanwhile.
+        self._organization_typed = False
         # The hints under the fields are their descriptions (see ``describe_hints``).
         self._hints_described = False
 
@@ -350,6 +354,8 @@ class LinkForm(RequestForm):
         ):
             self._watch(field, edit)
         # Another organisation beside the id may make it the previous customer's.
+        # Before the change of text is checked (Qt says a text was edited before it changed).
+        self.organizationEdit.textEdited.connect(self._organization_typing)
         self.organizationEdit.textChanged.connect(lambda _text: self._recheck_origin_id())
         self.boxes[lr.ORIGIN_ID].error_changed.connect(self._offer_keeping_origin_id)
         self.boxes[lr.ORGANIZATION_NAME].error_changed.connect(self._offer_options_choice)
@@ -740,9 +746,9 @@ class LinkForm(RequestForm):
             catalog=self._catalog,
         )
         if problem is None and field == lr.ORIGIN_ID:
-            return self._previous_customers_id()
+            return self._unless_newly_while_typing(field, self._previous_customers_id())
         if problem is None and field == lr.ORGANIZATION_NAME:
-            return self._previous_customers_options()
+            return self._unless_newly_while_typing(field, self._previous_customers_options())
         return problem
 
     def form_values(self) -> dict[str, object]:
@@ -799,6 +805,41 @@ class LinkForm(RequestForm):
             (lr.ORGANIZATION_NAME, self._previous_customers_options()),
         )
         return [FieldError(field, problem) for field, problem in problems if problem is not None]
+
+    # --- the previous customer, while the next one's name is typed -----------------------------
+
+    def _organization_typing(self, _text: str) -> None:
+        self._organization_typed = True
+
+    def _typing_organization(self) -> bool:
+        """Whether the person is typing in the organisation field: typed into it, and still in
+        it.
+
+        Typing the next customer's name over the previous one's, the organisation (for the
+        previous customer's options) and the customer id turned red from the second letter
+        on: on a shared screen a new mistake in the middle of a word, while the person was
+        only typing. Meanwhile the previous customer's id and options are not newly marked;
+        they are judged when the person leaves the field or presses Enter (``_left``), or
+        presses "Create link", which holds the link back until they are changed, cleared or
+        kept (``_previous_customer_problems``). A mark already shown still follows the
+        typing, and goes as soon as the name is the previous customer's again."""
+        return self._organization_typed and self.organizationEdit.hasFocus()
+
+    def _unless_newly_while_typing(self, field: str, problem: str | None) -> str | None:
+        """``problem``, the previous customer's id or options under ``field``, unless it would
+        be newly marked while the person types the organisation (see
+        ``_typing_organization``)."""
+        if problem is None or not self._typing_organization():
+            return problem
+        # Shown with its buttons to keep (or clear) what it names, whatever its words now.
+        keep = self.keepOriginIdButton if field == lr.ORIGIN_ID else self.keepOptionsButton
+        return problem if not keep.isHidden() else None
+
+    def _left(self, field: str) -> None:
+        if field == lr.ORGANIZATION_NAME and self._organization_typed:
+            self._organization_typed = False  # the name is typed: judged now
+            self._recheck_origin_id()
+        super()._left(field)
 
     # --- the previous customer's id ------------------------------------------------------------
 

@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.app import build_main_window
@@ -142,6 +143,15 @@ def fill_form(
         index = window.toolCombo.findData(tool)
         assert index > 0, f"{tool} is not in the tool list"
         window.toolCombo.setCurrentIndex(index)
+
+
+def type_over(qtbot: QtBot, edit: QLineEdit, typed: str) -> None:
+    """Type ``typed`` over ``edit``'s text key by key, as the person does (the field's text
+    selected first, as a click into a filled field and Ctrl+A do), and stay in the field."""
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    QTest.keyClicks(edit, typed)
 
 
 def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:

@@ -18,7 +18,7 @@ from kombo_desktop.ui.link_options import ENVIRONMENT_NOT_SENT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.widgets import select_data
 from tests.support.found import line_edit_of
-from tests.ui.conftest import fill_form, make_link, wait_until_settled
+from tests.ui.conftest import fill_form, make_link, type_over, wait_until_settled
 
 
 def demo_of(window: MainWindow) -> DemoKomboServer:
@@ -34,10 +34,7 @@ def last_sent(window: MainWindow) -> dict[str, object]:
 def type_tool(qtbot: QtBot, window: MainWindow, typed: str) -> None:
     """Type ``typed`` over the tool box's text, key by key, then leave it with Tab."""
     edit = line_edit_of(window.toolCombo)
-    edit.setFocus()
-    qtbot.waitUntil(edit.hasFocus)
-    edit.selectAll()  # as a click into the chosen entry does
-    QTest.keyClicks(edit, typed)
+    type_over(qtbot, edit, typed)
     QTest.keyClick(edit, Qt.Key.Key_Tab)
 
 
@@ -314,3 +311,40 @@ def test_clear_them_says_what_was_cleared(qtbot: QtBot, demo_window: MainWindow)
     gamma_then_delta_typed_over(qtbot, demo_window)
     demo_window.linkForm.clearOptionsButton.click()
     assert demo_window.statusLabel.text() == f"Cleared the {ALL_OPTIONS}."
+
+
+def test_the_previous_customers_options_are_not_marked_while_the_next_name_is_typed(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Typing "Delta Ltd" over Gamma SA, the field turned red from the second letter on, a
+    # new mistake on a shared screen while the person was still typing the name. It is
+    # judged once they leave the field.
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    demo_window.organizationEdit.setText(GAMMA["organization"])
+    box = demo_window.linkForm.boxes[ORGANIZATION_NAME]
+    shown: list[str] = []
+    box.error_changed.connect(shown.append)
+    type_over(qtbot, demo_window.organizationEdit, DELTA["organization"])
+    assert demo_window.organizationEdit.text() == DELTA["organization"]
+    assert [problem for problem in shown if problem] == []
+    assert not demo_window.linkForm.clearOptionsButton.isVisible()
+
+    QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Tab)
+    assert f"The {ALL_OPTIONS} were set for" in options_problem(demo_window)
+    assert demo_window.linkForm.keepOptionsButton.isVisible()
+
+
+def test_create_marks_the_previous_customers_options_typed_beside_and_sends_nothing(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    gamma_then_delta_typed_over(qtbot, demo_window)
+    demo_window.organizationEdit.setText(GAMMA["organization"])
+    type_over(qtbot, demo_window.organizationEdit, DELTA["organization"])
+    QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Return)  # Create, from the field
+    assert f"The {ALL_OPTIONS} were set for" in options_problem(demo_window)
+    wait_until_settled(qtbot, demo_window)  # a wrongly sent request has arrived by now
+    assert len(demo_of(demo_window).link_records) == 1
+
+    # Marked, it follows the typing: the same organisation again, and it goes.
+    type_over(qtbot, demo_window.organizationEdit, "Gamma SA")
+    assert options_problem(demo_window) == ""

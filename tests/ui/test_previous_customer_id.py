@@ -27,7 +27,13 @@ from kombo_desktop.ui.duplicate_banner import (
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.history_helpers import history_of
 from tests.support.history_records import record_request
-from tests.ui.conftest import fill_form, make_link, wait_until_ready, wait_until_settled
+from tests.ui.conftest import (
+    fill_form,
+    make_link,
+    type_over,
+    wait_until_ready,
+    wait_until_settled,
+)
 
 ACME = {"email": "anna.schmidt@acme.example", "organization": "Acme GmbH"}
 GLOBEX = {"email": "li@globex.example", "organization": "Globex Corp"}
@@ -86,6 +92,24 @@ def test_the_previous_customers_id_is_marked_and_nothing_is_sent(
     assert "previous customer's link (Acme GmbH)" in id_problem(demo_window)
     demo_window.screen_sharing.set_on(True)
     assert "Acme" not in id_problem(demo_window)
+
+
+def test_the_previous_customers_id_is_not_marked_while_the_next_name_is_typed(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The id turned red from the second letter of "Globex Corp" on, while the person was
+    # still typing the name on a shared screen. It is judged once they leave the field.
+    acme_then_globex_typed_over(qtbot, demo_window, "personio")
+    demo_window.organizationEdit.setText(ACME["organization"])
+    shown: list[str] = []
+    demo_window.linkForm.boxes[ORIGIN_ID].error_changed.connect(shown.append)
+    type_over(qtbot, demo_window.organizationEdit, GLOBEX["organization"])
+    assert [problem for problem in shown if problem] == []
+    assert not demo_window.linkForm.keepOriginIdButton.isVisible()
+
+    QTest.keyClick(demo_window.organizationEdit, Qt.Key.Key_Tab)
+    assert "previous customer's link" in id_problem(demo_window)
+    assert demo_window.linkForm.keepOriginIdButton.isVisible()
 
 
 @pytest.mark.parametrize("new_id", ["CUST-2077", ""], ids=["changed", "cleared"])
