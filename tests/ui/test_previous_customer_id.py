@@ -72,7 +72,7 @@ def test_the_previous_customers_id_is_marked_and_nothing_is_sent(
     # With the same tool the duplicate warning advised "Create a new link anyway", which sent
     # Globex under Acme's id; with another tool nothing at all was said.
     acme_then_globex_typed_over(qtbot, demo_window, tool)
-    # Marked as soon as the organisation is typed over, before Create.
+    # Marked at once for a name put in whole (not typed key by key), before Create.
     assert "previous customer's link" in id_problem(demo_window)
     assert "Acme" not in id_problem(demo_window)  # screen-sharing mode: no one named
 
