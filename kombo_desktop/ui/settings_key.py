@@ -284,7 +284,17 @@ class KeySection(QObject):
         if not self.has_typed_key or self._book.window_closing or self._typed_key_dropped:
             return True
         said = f"{unsaved_key_text(keep)}\n\n{question}"
-        return confirm(self.apiKeyEdit.window(), title, said, drop, keep=keep)
+        dropped = confirm(self.apiKeyEdit.window(), title, said, drop, keep=keep)
+        if not dropped:
+            self._go_on_typing()
+        return dropped
+
+    def _go_on_typing(self) -> None:
+        """The person kept the key pasted to go on with it: the cursor goes back to its end.
+        The focus stayed where the question came from (the profile clicked, "Add profile",
+        Close), and the next keys typed moved through the list; Enter saved nothing."""
+        self.apiKeyEdit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.apiKeyEdit.end(False)
 
     def drop_typed_key(self, title: str, question: str, drop: str) -> bool:
         """As :meth:`may_drop_typed_key`, and once the person chose ``drop``, what still waits

@@ -1048,6 +1048,39 @@ def test_another_profile_clicked_with_a_pasted_key_says_what_really_happens(
     assert [profiles.item(row).text() for row in range(2)] == ["default (in use)", "staging"]
 
 
+@pytest.mark.parametrize(
+    ("leave", "keep"),
+    [
+        ("profileList", "Keep editing"),
+        ("addProfileButton", "Cancel"),
+        ("closeSettingsButton", "Cancel"),
+    ],
+)
+def test_keeping_a_pasted_key_puts_the_cursor_back_at_its_end(
+    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, leave: str, keep: str
+) -> None:
+    # "Keep editing" left the focus on the profile just clicked (or the button): the next
+    # keys typed moved through the list instead of going on with the key, and Enter, which
+    # saves the key from its field, saved nothing.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    dialog = make_dialog()
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    key_edit.setCursorPosition(3)  # the person looked along it before leaving
+    seen = answer_next_box(keep)
+    if leave == "profileList":
+        profiles = child(dialog, QListWidget, leave)
+        staging = profiles.visualItemRect(profiles.item(1)).center()
+        qtbot.mouseClick(profiles.viewport(), Qt.MouseButton.LeftButton, pos=staging)
+    else:
+        qtbot.mouseClick(child(dialog, QAbstractButton, leave), Qt.MouseButton.LeftButton)
+    settle(qtbot, dialog)
+    assert seen.texts and dialog.isVisible()
+    assert key_edit.text() == GOOD_KEY
+    assert dialog.focusWidget() is key_edit
+    assert key_edit.cursorPosition() == len(GOOD_KEY)  # typing goes on at its end
+
+
 def test_closing_with_an_empty_key_field_asks_nothing(qtbot: QtBot, dialog: SettingsDialog) -> None:
     dialog.show()
     seen = answer_next_box("Cancel")
