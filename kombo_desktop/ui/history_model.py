@@ -232,6 +232,7 @@ def customer_text(entry: HistoryEntry) -> str:
 class _Load:
     generation: int
     offset: int
+    limit: int  # entries asked for: a page, or all those listed before (see ``refresh``)
     handle: TaskHandle | None = None
 
 
@@ -277,6 +278,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._active = False
         self._generation = 0
         self._loading: _Load | None = None
+        self._read_again = False  # see ``read_again``
         # Why each link drawn so far is refused (None: it is not), by link: see refusal().
         self._refusals: dict[tuple[str, bool], LinkProblem | None] = {}
         from kombo_desktop.ui.known_keys import on_key_learned  # loaded after the first frame
@@ -319,6 +321,13 @@ class HistoryTableModel(QAbstractTableModel):
     def active(self) -> bool:
         return self._active
 
+    @property
+    def read_again(self) -> bool:
+        """Whether the rows are the same list read again (:meth:`refresh`), not another search
+        or choice of links: the panel then keeps the entry selected and the place scrolled to
+        (see ``history_place``)."""
+        return self._read_again
+
     def activate(self, query: str | None = None) -> None:
         """Start showing entries (for ``query``, or the last one)."""
         self._active = True
@@ -332,9 +341,13 @@ class HistoryTableModel(QAbstractTableModel):
     def set_query(self, text: str) -> None:
         """Show the entries matching ``text`` from the newest; reading starts at once."""
         self._query = text
+        self._read_from_top(self._page_size)
+
+    def _read_from_top(self, limit: int) -> None:
+        """Drop the rows and read the first ``limit`` entries found."""
         self._forget_rows()
         if self._active:
-            self._load(0)
+            self._load(0, limit)
 
     def set_showing(self, showing: Showing, text: str | None = None) -> None:
         """Show all links, only those that still work, or only those that no longer do
@@ -346,6 +359,7 @@ class HistoryTableModel(QAbstractTableModel):
     def _forget_rows(self) -> None:
         """Drop every loaded entry; a page still being read is dropped when it arrives."""
         self._generation += 1
+        self._read_again = False
         self._cancel_load()
         self.beginResetModel()
         self._rows = []
@@ -421,9 +435,16 @@ class HistoryTableModel(QAbstractTableModel):
             self.refresh()
 
     def refresh(self) -> None:
-        """Read again from the newest (after a link was made elsewhere)."""
-        if self._active:
-            self.set_query(self._query)
+        """Read again from the newest (a link made elsewhere, one that expired or changed
+        sides, a key learned), as many entries as were listed: read a page only, the entry
+        the person had scrolled down to was gone, with the place in the list."""
+        if not self._active:
+            return
+        listed = len(self._rows)
+        if self._loading is not None and self._loading.offset == 0:
+            listed = max(listed, self._loading.limit)  # read again before it came
+        self._read_from_top(max(self._page_size, listed))
+        self._read_again = True
 
     def add_newest(self, entry: HistoryEntry) -> None:
         """A link just made goes on top, if the search finds it. Only that row is added: the
@@ -514,16 +535,16 @@ class HistoryTableModel(QAbstractTableModel):
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if self.canFetchMore(parent):
-            self._load(self._next_offset)
+            self._load(self._next_offset, self._page_size)
 
     def _cancel_load(self) -> None:
         load, self._loading = self._loading, None
         if load is not None and load.handle is not None:
             load.handle.cancel()
 
-    def _load(self, offset: int) -> None:
-        load = _Load(self._generation, offset)
-        store, query, limit = self._store, self._query, self._page_size
+    def _load(self, offset: int, limit: int) -> None:
+        load = _Load(self._generation, offset, limit)
+        store, query = self._store, self._query
         which = self.which_links()
 
         def work(_token: object) -> _Page:
@@ -556,11 +577,11 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading = None
         if page.total is not None:
             self._total = page.total
-        self._next_offset = load.offset + self._page_size
+        self._next_offset = load.offset + load.limit
         if self._total is not None:
             self._exhausted = self._next_offset >= self._total
         else:
-            self._exhausted = len(page.entries) < self._page_size
+            self._exhausted = len(page.entries) < load.limit
         known = {entry.id for entry in self._rows}
         fresh = [entry for entry in page.entries if entry.id not in known]
         if fresh:

@@ -63,6 +63,7 @@ from kombo_desktop.ui.history_model import (
     local_date,
     local_time,
 )
+from kombo_desktop.ui.history_place import TablePlace, place_in, return_to
 from kombo_desktop.ui.result_panel import (
     DEMO_WARNING,
     LINK_COPIED_TEXT,
@@ -195,6 +196,7 @@ class HistoryPanel(QWidget):
         self._compact = False  # floating over the form: see set_compact
         self._per_row = 2  # buttons in a row when narrow
         self._count_beside = False  # floating: the count beside the search box, see set_compact
+        self._place: TablePlace | None = None  # see _note_place
         self.model = HistoryTableModel(store, runner, catalog, self)
 
         self.historySearchEdit = QLineEdit()
@@ -453,6 +455,8 @@ class HistoryPanel(QWidget):
         self.historyFillButton.clicked.connect(self.fill_selected)
         self.historyDeleteButton.clicked.connect(self.delete_selected)
         self.historyExportButton.clicked.connect(self.export)
+        self.model.modelAboutToBeReset.connect(self._note_place)
+        self.model.page_loaded.connect(self._back_in_place)  # first: the rest follows it
         self.model.modelReset.connect(self._update_actions)
         self.model.rowsRemoved.connect(lambda *_args: self._update_actions())
         self.model.page_loaded.connect(self._update_count)
@@ -531,6 +535,21 @@ class HistoryPanel(QWidget):
         asking = (self.historySearchEdit, self.historyShowingCombo)
         if self.model.total is not None and any(widget.hasFocus() for widget in asking):
             announce(self.historyCountLabel, self.historyCountLabel.text())
+
+    def _note_place(self) -> None:
+        """The list is about to be emptied: where the person is in it, to go back to once it
+        is read again (``_back_in_place``). Emptied again before its first page came (read
+        again once more), it keeps the place noted first."""
+        place = place_in(self.historyTable, self.model)
+        if place is not None:
+            self._place = place
+
+    def _back_in_place(self) -> None:
+        """Rows came: the list read again keeps the entry selected and the place scrolled to,
+        where they are still listed. Another search or choice of links starts at the top."""
+        place, self._place = self._place, None
+        if place is not None and self.model.read_again:
+            return_to(self.historyTable, self.model, place)
 
     def _plan_expiry_check(self) -> None:
         """Wake up when the next of the links on show expires, or sooner, as the result area

@@ -1916,18 +1916,7 @@ def test_a_link_made_while_the_panel_is_open_keeps_the_row_selected_and_the_plac
     # The list was read again from the top: the selection, the place scrolled to and every
     # page beyond the first were gone, and the actions disabled.
     store = history_of(demo_window).store
-    for n in range(PAGE_SIZE + 60):
-        record_link(
-            store,
-            profile="default",
-            email=f"person{n}@customer{n}.example",
-            organization=f"Customer {n}",
-            category=Category.HRIS,
-            language=Language.EN,
-            link_type=LinkType.MAGIC_LINK,
-            url=f"https://connect.kombo.dev/v1?token={n}",
-            created_at=NOW - timedelta(minutes=n + 1),
-        )
+    record_customers(store, PAGE_SIZE + 60)
     feature = open_history(qtbot, demo_window)
     panel = feature.panel
     table = panel.historyTable
@@ -1946,6 +1935,67 @@ def test_a_link_made_while_the_panel_is_open_keeps_the_row_selected_and_the_plac
     assert table.verticalScrollBar().value() >= place
     assert panel.historyCopyButton.isEnabled()
     assert panel.historyCountLabel.text() == f"{PAGE_SIZE + 61} links"
+
+
+def record_customers(store: HistoryStore, count: int, **values: Any) -> None:
+    """``count`` links for "Customer 0" (the newest, a minute ago) to "Customer {count - 1}"."""
+    for n in range(count):
+        record_link(
+            store,
+            **{
+                "profile": "default",
+                "email": f"person{n}@customer{n}.example",
+                "organization": f"Customer {n}",
+                "category": Category.HRIS,
+                "language": Language.EN,
+                "link_type": LinkType.MAGIC_LINK,
+                "url": f"https://connect.kombo.dev/v1?token={n}",
+                "created_at": NOW - timedelta(minutes=n + 1),
+                **values,
+            },
+        )
+
+
+def test_the_list_read_again_keeps_the_entry_selected_where_it_was(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Read again (here a key learned, which takes the link holding it out of "Still
+    # working"), the list was emptied and its first page read: someone who had scrolled down
+    # to a customer was thrown back to the top, nothing selected.
+    store = history_of(demo_window).store
+    key = f"kombo-key-{secrets.token_hex(12)}"
+    record_customers(store, PAGE_SIZE + 60)
+    record_link(
+        store,
+        profile="default",
+        email="key@leak.example",
+        organization="Key Ltd",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url=f"https://connect.kombo.dev/v1/connect?token={key}",
+        created_at=NOW,
+    )
+    feature = open_history(qtbot, demo_window)
+    panel, table = feature.panel, feature.panel.historyTable
+    choose_links(qtbot, feature, Showing.WORKING, f"{PAGE_SIZE + 61} links that still work")
+    table.scrollToBottom()  # loads the next page
+    qtbot.waitUntil(lambda: panel.model.rowCount() == PAGE_SIZE + 61)
+    wanted = select(demo_window, store.search("Customer 250")[0].url)
+    table.scrollTo(panel.model.index(PAGE_SIZE + 45, 0))
+    row_before = shown_entries(feature).index(wanted)
+    at_before = table.rowViewportPosition(row_before)
+    assert at_before > 0  # in view, below the top
+
+    register_secret(key)  # as reading the profile's key does, on a worker thread
+    qtbot.waitUntil(
+        lambda: panel.historyCountLabel.text() == f"{PAGE_SIZE + 60} links that still work"
+    )
+    assert panel.selected_entry() == wanted
+    row = shown_entries(feature).index(wanted)
+    assert row == row_before - 1  # the link holding the key left the list, above it
+    assert table.rowViewportPosition(row) == at_before  # still where the person was reading
+    assert panel.historyCopyButton.isEnabled()
 
 
 def test_a_link_made_that_the_search_does_not_find_is_not_added(
