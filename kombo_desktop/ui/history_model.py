@@ -240,6 +240,9 @@ class _Load:
 class _Page:
     entries: list[HistoryEntry]
     total: int | None  # counted with the first page only
+    # Under "No longer working", with the first page: when the next link found that still
+    # works expires, and so joins the list (see ``next_expiry``).
+    next_joining: datetime | None = None
 
 
 class HistoryTableModel(QAbstractTableModel):
@@ -279,6 +282,7 @@ class HistoryTableModel(QAbstractTableModel):
         self._generation = 0
         self._loading: _Load | None = None
         self._read_again = False  # see ``read_again``
+        self._next_joining: datetime | None = None  # see _Page
         # Why each link drawn so far is refused (None: it is not), by link: see refusal().
         self._refusals: dict[tuple[str, bool], LinkProblem | None] = {}
         from kombo_desktop.ui.known_keys import on_key_learned  # loaded after the first frame
@@ -360,6 +364,7 @@ class HistoryTableModel(QAbstractTableModel):
         """Drop every loaded entry; a page still being read is dropped when it arrives."""
         self._generation += 1
         self._read_again = False
+        self._next_joining = None
         self._cancel_load()
         self.beginResetModel()
         self._rows = []
@@ -397,10 +402,20 @@ class HistoryTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
     def next_expiry(self) -> datetime | None:
-        """When the next of the loaded links that still work expires (None: none will)."""
+        """When the next of the loaded links that still work expires, or, under "No longer
+        working", the next link found that still works, which joins the list then (None:
+        none will)."""
         now = datetime.now(UTC)
         upcoming = [entry.expires_at for entry in self._rows if entry.is_valid(now)]
+        if self._next_joining is not None:
+            upcoming.append(self._next_joining)
         return min(upcoming, default=None)
+
+    def a_link_joined(self) -> bool:
+        """Whether a link found that still worked when the list was read has expired since:
+        under "No longer working", the list lacks it until it is read again."""
+        joining = self._next_joining
+        return joining is not None and joining <= datetime.now(UTC)
 
     def lists_an_expired_link(self) -> bool:
         """Whether a loaded link has expired: under "Still working" one expired since the
@@ -552,7 +567,11 @@ class HistoryTableModel(QAbstractTableModel):
             # needed only once per query (the panel shows it), and not even then when the
             # first page holds every entry found (see HistoryStore.first_page).
             if offset == 0:
-                return _Page(*store.first_page(query, limit, which))
+                entries, total = store.first_page(query, limit, which)
+                joining = None
+                if which.showing is Showing.NOT_WORKING:
+                    joining = store.next_expiry(query, which.demo_origin)
+                return _Page(entries, total, joining)
             return _Page(store.search(query, limit=limit, offset=offset, which=which), None)
 
         self._loading = load
@@ -577,6 +596,8 @@ class HistoryTableModel(QAbstractTableModel):
         self._loading = None
         if page.total is not None:
             self._total = page.total
+        if load.offset == 0:
+            self._next_joining = page.next_joining
         self._next_offset = load.offset + load.limit
         if self._total is not None:
             self._exhausted = self._next_offset >= self._total

@@ -563,8 +563,13 @@ class HistoryPanel(QWidget):
     def _links_expired(self) -> None:
         """A link on show expired (or the next look is due): it is greyed, or, under "Still
         working", where people look for links they can still send, the list is read again
-        without it (its first page then plans the next look)."""
-        if self.model.showing is Showing.WORKING and self.model.lists_an_expired_link():
+        without it (its first page then plans the next look). Under "No longer working" the
+        list is read again as a link found that still worked expires: it joins the list then,
+        not only once the list was read again for another reason."""
+        showing = self.model.showing
+        if (showing is Showing.WORKING and self.model.lists_an_expired_link()) or (
+            showing is Showing.NOT_WORKING and self.model.a_link_joined()
+        ):
             self.model.refresh()
             return
         self.model.show_statuses_again()

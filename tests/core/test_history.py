@@ -937,6 +937,30 @@ def test_a_search_keeps_to_the_links_that_still_work_or_to_those_that_no_longer_
         assert [entry for entry in everything if store.matches(entry, "", which)] == found
 
 
+def test_the_next_link_found_to_stop_working_is_told_by_its_expiry(store: HistoryStore) -> None:
+    """A list of the links that no longer work gains one the moment it expires: the store
+    tells when the next of those found that still work does, among the search's."""
+    now = datetime.now(UTC)
+    origin = "http://127.0.0.1:5000"
+    add_link(store, organization="Acme expired", created_at=T0)
+    sooner = add_link(store, organization="Acme sooner", created_at=now - timedelta(days=9))
+    add_link(store, organization="Acme later", created_at=now - timedelta(days=1))
+    globex = add_link(
+        store,
+        organization="Globex",
+        email="eva@globex.example",
+        created_at=now - timedelta(days=20),
+    )
+    unsafe = "http://connect.kombo.dev/v1?token=plain"
+    add_link(store, organization="Acme unsafe", url=unsafe, created_at=now - timedelta(days=30))
+    ended = {"is_demo": True, "url": "http://127.0.0.1:1/connect?token=earlier"}
+    add_link(store, organization="Acme old demo", **ended, created_at=now - timedelta(days=30))
+
+    assert store.next_expiry("acme", origin) == sooner.expires_at
+    assert store.next_expiry("", origin) == globex.expires_at
+    assert store.next_expiry("initech", origin) is None
+
+
 def test_a_link_refused_as_unsafe_no_longer_works_though_it_has_not_expired(
     store: HistoryStore, tmp_path: Path
 ) -> None:

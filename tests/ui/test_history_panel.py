@@ -1278,6 +1278,33 @@ def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
     assert feature.panel._expiry_timer.interval() == RECHECK_LATER // timedelta(milliseconds=1)
 
 
+def test_a_link_expiring_while_no_longer_working_is_chosen_joins_the_list(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # "Still working" lost a link the moment it expired, but "No longer working" gained it
+    # only once the list was read again for another reason.
+    store = history_of(demo_window).store
+    old = add_entries(store)["old"]
+    soon = record_hour_long_link(
+        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=6)
+    )
+    feature = history_of(demo_window)
+    choose_links(qtbot, feature, Showing.NOT_WORKING, "")  # read once the panel is shown
+    open_history(qtbot, demo_window)
+    assert [entry.url for entry in shown_entries(feature)] == [old.url]
+    reads: list[None] = []
+    feature.panel.model.modelReset.connect(lambda: reads.append(None))
+
+    qtbot.waitUntil(
+        lambda: feature.panel.historyCountLabel.text() == "2 links that no longer work",
+        timeout=20_000,
+    )
+    assert [entry.url for entry in shown_entries(feature)] == [soon.url, old.url]
+    assert len(reads) == 1  # once, as it expired
+    # The next look is for the next link to expire, a year from now: not one a second.
+    assert feature.panel._expiry_timer.interval() == RECHECK_LATER // timedelta(milliseconds=1)
+
+
 def test_a_click_into_the_table_selects_the_row_clicked(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:

@@ -217,6 +217,13 @@ class SearchQuery:
         """How many entries match."""
         return f"SELECT count(*) FROM links WHERE {self.condition}"  # noqa: S608 - as above
 
+    def next_expiry_query(self) -> str:
+        """When the first of the matching links not expired yet expires."""
+        return (
+            f"SELECT min(expires_at) FROM links WHERE ({self.condition})"  # noqa: S608 - as above
+            " AND expires_at > :now"
+        )
+
 
 def entry_matches(entry: HistoryEntry, text: str, which: WhichLinks = ALL_LINKS) -> bool:
     """Whether a search for ``text`` among ``which`` links finds ``entry``, by the rules of

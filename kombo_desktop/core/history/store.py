@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Final, TypeVar
@@ -36,7 +37,7 @@ from kombo_desktop.core.history.entries import (
     HistoryError,
     WriteTrouble,
 )
-from kombo_desktop.core.history.normalise import optional_text, stored_time
+from kombo_desktop.core.history.normalise import as_utc, optional_text, stored_time
 from kombo_desktop.core.history.opening import open_history
 from kombo_desktop.core.history.recording import (
     INSERT_ENTRY,
@@ -48,6 +49,7 @@ from kombo_desktop.core.history.schema import ENTRY_COLUMN_LIST, entry_from_row
 from kombo_desktop.core.history.searching import (
     ALL_LINKS,
     SearchQuery,
+    Showing,
     WhichLinks,
     entry_matches,
 )
@@ -470,6 +472,21 @@ class HistoryStore(Recording, DuplicateCheck):
         reading the file): a list on show can take a link just made without being read
         again."""
         return entry_matches(entry, text, which)
+
+    def next_expiry(self, text: str = "", demo_origin: str | None = None) -> datetime | None:
+        """When the next of the links that still work a search for ``text`` finds expires
+        (demo links working where ``demo_origin`` says the demo service runs now): the moment
+        it joins those that no longer work, which a list of them on show gains then. None when
+        none of them works (or the time stored is not one)."""
+        search = SearchQuery.for_text(text, which=WhichLinks(Showing.WORKING, demo_origin))
+        with self._locked(_READ_FAILED) as conn:
+            (moment,) = conn.execute(search.next_expiry_query(), search.parameters).fetchone()
+        if moment is None:
+            return None
+        try:
+            return as_utc(datetime.fromisoformat(str(moment)))
+        except ValueError:
+            return None
 
     def count(self, text: str = "", which: WhichLinks = ALL_LINKS) -> int:
         """How many entries :meth:`search` would find for ``text`` without a limit."""
