@@ -132,7 +132,7 @@ class AccountFeature(QObject):
         self._warm_up_soon(self.connection)
         window.target_changed.emit(target)
 
-    def use_new_key(self, status: str | None = None) -> None:
+    def use_new_key(self, status: str | None = None, *, quiet: bool = False) -> None:
         """The profile in use has another key (saved or forgotten in Settings, or replaced
         outside the program and checked there), its place unchanged: the next request goes
         with it, and it is checked and its tool lists fetched in the background. A link
@@ -141,7 +141,7 @@ class AccountFeature(QObject):
         key was refused, the window says to send it again, with the new one: see
         ``RefusalDisplay._key_replaced_since``). Its connection is closed once it ends. ``status``
         is said unless a link is being made, whose progress and result are what the status
-        line is for then."""
+        line is for then; ``quiet``: shown, not read out (Settings, open, said it)."""
         window = self._window
         old = self.connection
         if old is None or window.closed:
@@ -164,7 +164,7 @@ class AccountFeature(QObject):
         news = [status if status is not None and not window.link_making.busy else "", reset]
         said = " ".join(part for part in news if part)
         if said:  # what the key's check finds next is said below it
-            window.show_status(said, "info", notes_follow=True)
+            window.show_status(said, "info", notes_follow=True, quiet=quiet)
         self._warm_up_soon(self.connection)
         window.target_changed.emit(self.connection.target)
 
@@ -258,7 +258,10 @@ class AccountFeature(QObject):
             if not overtaken:
                 self._window.firstRunNotice.show()
             if not quiet:
-                self._window.show_note("No API key is set for this profile yet.")
+                # Shown, not read out, for a key forgotten in the Settings still open: it said
+                # so where the person is (see ``_key_removed_in_settings``).
+                removed = self._key_removed_in_settings(connection.target.profile)
+                self._window.show_note("No API key is set for this profile yet.", quiet=removed)
             return
         if not quiet:  # refused the last time: said, its tool lists then try it again
             self.key_verdicts.note_at_start(connection, status)
@@ -547,7 +550,9 @@ class AccountFeature(QObject):
         if self._only_renamed(target):
             return
         if self.connection is not None and self.connection.target == target:
-            self.use_new_key(self._key_changed_text(target))  # the same place: only the key
+            # The same place: only the key.
+            quiet = self._key_removed_in_settings(target.profile)
+            self.use_new_key(self._key_changed_text(target), quiet=quiet)
             return
         self.use_target(target, target.now_used_text)
 
@@ -564,6 +569,7 @@ class AccountFeature(QObject):
                 f"{key_removed_text(name)} This is still the demo; to make real links, paste a "
                 "key in Settings and leave the demo.",
                 action=(OPEN_SETTINGS_TEXT, self.open_settings),
+                quiet=self._key_removed_in_settings(name),
             )
             return
         self._window.statusPanel.show_message(
@@ -591,7 +597,10 @@ class AccountFeature(QObject):
 
     def _key_removed_in_settings(self, profile: str) -> bool:
         """Whether the open Settings forgot ``profile``'s key ("Forget key"): "was changed"
-        read as if another key had been saved."""
+        read as if another key had been saved. Settings said so where the person is: what
+        the window says of it then is shown, not read out. A screen reader read three
+        sentences in a row, Settings' own, the window's "…was removed from this computer…"
+        and "No API key is set for this profile yet."."""
         if self.settings_dialog is None:
             return False  # never opened: its module need not be loaded
         from kombo_desktop.ui.settings_dialog import SettingsDialog

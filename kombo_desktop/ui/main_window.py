@@ -671,11 +671,13 @@ class MainWindow(QMainWindow):
         text: str,
         details: str | None = None,
         action: tuple[str, Callable[[], None]] | None = None,
+        *,
+        quiet: bool = False,
     ) -> None:
         """Tell the person about their set-up without hiding what start-up found before it
         (see ``StatusPanel.add_note``); ``details`` go in the details pane, ``action`` (button
-        text, what it does) offers the way forward."""
-        self.statusPanel.add_note(text, details, action)
+        text, what it does) offers the way forward; ``quiet``: shown, not read out."""
+        self.statusPanel.add_note(text, details, action, quiet=quiet)
 
     # --- switching modes (used by the history and the duplicate warning) ---------------------
 

@@ -39,6 +39,7 @@ from kombo_desktop.core.errors import WHO_MANAGES_KOMBO, is_key_refused
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.account_feature import key_removed_text
 from kombo_desktop.ui.confirm import confirm
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.key_verdicts import refused_by_kombo
@@ -785,8 +786,7 @@ class KeySection(QObject):
                     self._say(STORE_NOT_CLEARED)
                 elif location is None:
                     self._forgotten.add(name)
-                    words = f"The key of the profile “{name}” was deleted from this computer."
-                    self._say(words)
+                    self._say(key_removed_text(name))  # as the window says it
                 elif credentials.problem:
                     self._say(here_in_settings(credentials.problem))
                 self.changed.emit(name)

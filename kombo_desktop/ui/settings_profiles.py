@@ -474,7 +474,7 @@ class ProfilesSection(QObject):
         if book.window_closing:
             return
         name = book.selected
-        question = f"Remove the profile “{name}”? Its API key is deleted from this computer too."
+        question = f"Remove the profile “{name}”? Its API key is removed from this computer too."
         if not confirm(self.column.window(), "Remove profile", question, "Remove profile"):
             return
         was_current = name == book.current

@@ -183,6 +183,8 @@ class StatusPanel(QFrame):
         text: str,
         details: str | None = None,
         action: tuple[str, Callable[[], None]] | None = None,
+        *,
+        quiet: bool = False,
     ) -> None:
         """Add a note about the program's set-up (a settings file that cannot be read, a history
         that cannot be opened, no API key yet) to the notes shown since the last status, one per
@@ -190,7 +192,8 @@ class StatusPanel(QFrame):
         (``show_message``) replaces them all. ``details`` (what was wrong, for whoever can mend
         it) go in the details pane, with those of the notes before it. ``action`` (button text,
         what it does) is the way forward a note sends the person to, e.g. "Open settings" for a
-        key to enter there: offered until the next status, whatever notes follow."""
+        key to enter there: offered until the next status, whatever notes follow. ``quiet``: a
+        screen reader is not told to say it now (it can still read the status line)."""
         if text in self._notes:
             return  # said already (the same problem found again, e.g. after a profile change)
         action = action or self._notes_action
@@ -205,7 +208,7 @@ class StatusPanel(QFrame):
         # Of what the status line says now, only the note is new to someone who heard it a
         # moment ago: "Left the demo. Links are now made with …" was said again whole, with
         # "No API key is set for this profile yet." after it.
-        if self.isVisible():
+        if self.isVisible() and not quiet:
             self._heard = said
             announce(self.statusLabel, text if said == f"{heard}\n{text}" else said)
         self._lead = lead

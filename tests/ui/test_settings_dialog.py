@@ -1175,7 +1175,7 @@ def test_forget_key_asks_first_and_keeping_the_key_is_the_default(
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
     assert memory_keyring.secrets == {}
-    assert status(dialog) == "The key of the profile “default” was deleted from this computer."
+    assert status(dialog) == "The key of the profile “default” was removed from this computer."
     dialog.reject()
 
 
@@ -1203,6 +1203,31 @@ def test_the_window_says_plainly_that_the_key_in_use_was_removed(
     type_key_and_save(qtbot, dialog, GOOD_KEY)  # a key again: no longer said to be removed
     qtbot.waitUntil(lambda: "Kombo accepted the key" in window.statusPanel.text)
     assert "removed" not in window.statusPanel.text
+    dialog.reject()
+
+
+def test_a_key_forgotten_in_settings_is_heard_of_once(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    spoken: Spoken,
+) -> None:
+    # A screen reader said three sentences in a row: Settings' "…was deleted from this
+    # computer.", the window's "…was removed from this computer. Paste a key…" and its "No
+    # API key is set for this profile yet.", to someone still in Settings.
+    memory_keyring.secrets[(SERVICE_NAME, "default")] = GOOD_KEY
+    window = open_window("--api-base", kombo.base_url)
+    dialog = settings_of(qtbot, window)
+    spoken.clear()
+    answer_next_box("Forget key")
+    dialog.key.forgetKeyButton.click()
+    settle(qtbot, dialog)
+    no_key = "No API key is set for this profile yet."
+    qtbot.waitUntil(lambda: no_key in window.statusPanel.text)  # still shown, silently
+    assert window.statusPanel.text.startswith("The key of the profile “default” was removed")
+    assert status(dialog) == "The key of the profile “default” was removed from this computer."
+    assert [text for text, _how in spoken] == [status(dialog)]
     dialog.reject()
 
 
@@ -1481,7 +1506,7 @@ def test_remove_asks_first_and_does_nothing_when_declined(
         child(dialog, QAbstractButton, "removeProfileButton"), Qt.MouseButton.LeftButton
     )
     settle(qtbot, dialog)
-    assert asked.texts and "New profile" in asked.texts[0] and "key is deleted" in asked.texts[0]
+    assert asked.texts and "New profile" in asked.texts[0] and "key is removed" in asked.texts[0]
     assert asked.default.replace("&", "") == "Cancel"
     assert len(store.load().profiles) == 2
 
@@ -1822,7 +1847,7 @@ def test_forget_key_pressed_with_a_new_name_typed_forgets_the_renamed_profiles_k
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
     assert asked.texts[0].startswith("Forget the key of the profile “US team”?")
     assert [p.name for p in store.load().profiles] == ["default", "US team"]
-    assert status(dialog) == "The key of the profile “US team” was deleted from this computer."
+    assert status(dialog) == "The key of the profile “US team” was removed from this computer."
 
 
 def test_save_without_checking_clicked_with_a_new_name_typed_saves_the_key_under_it(
@@ -2905,7 +2930,7 @@ def test_forgetting_a_key_waits_for_the_store_without_freezing(
     settle(qtbot, dialog)
     assert prompting.secrets == {}
     assert "No key is stored" in child(dialog, QLabel, "keyStatusLabel").text()
-    assert "was deleted from this computer" in status(dialog)
+    assert "was removed from this computer" in status(dialog)
 
 
 def test_a_store_that_fails_unexpectedly_is_reported_plainly(
@@ -2972,7 +2997,7 @@ def test_forgetting_a_key_in_a_store_that_fails_unexpectedly_says_so(
     answer_next_box("Forget key")
     qtbot.mouseClick(child(dialog, QAbstractButton, "forgetKeyButton"), Qt.MouseButton.LeftButton)
     settle(qtbot, dialog)
-    # Not "deleted from this computer": the key may still be in the store.
+    # Not "removed from this computer": the key may still be in the store.
     assert status(dialog) == STORE_NOT_CLEARED
     assert child(dialog, QAbstractButton, "addProfileButton").isEnabled()
     assert child(dialog, QLabel, "keyStatusLabel").text() == UNREADABLE_TEXT
