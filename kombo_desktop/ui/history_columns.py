@@ -50,7 +50,8 @@ shrank to "Bamb…" and "The c…" at 1366x768 with 125 % text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Final
 
@@ -138,6 +139,9 @@ class HistoryColumns(QObject):
         # width until the table's font or style changes (see cell_width).
         self._texts_now: dict[int, set[str]] | None = None
         self._cell_widths: dict[str, int] = {}
+        # Fitted once at the end of fitted_once(), not at each change meanwhile.
+        self._held = False
+        self._refit_wanted = False
         table.viewport().installEventFilter(self)
         table.installEventFilter(self)  # its font or style changed: the texts' widths did
         model = table.model()
@@ -194,10 +198,27 @@ class HistoryColumns(QObject):
         finally:
             self._fitting = False
 
+    @contextmanager
+    def fitted_once(self) -> Iterator[None]:
+        """Fit the columns once, as the block ends, however often the view changes in it: the
+        history's first opening (the dock placed, floated, laid out and its list asked for)
+        fitted them twelve times, about a millisecond each while the window waited."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+            if self._refit_wanted:
+                self._refit()
+
     def _refit(self, *_changed: object) -> None:
         """Fit the columns again, reading each column's texts once: a fitting asks for some
         of them two or three times, and a page of 200 rows read each time held the window
         20-30 ms (twice in a row as a page arrives: its rows, then the scroll bar they bring)."""
+        if self._held:
+            self._refit_wanted = True
+            return
+        self._refit_wanted = False
         self._texts_now = {}
         try:
             if self._narrow:

@@ -177,15 +177,17 @@ class HistoryPlacement:
             self._window.show_status(str(error), "info")
             return False
         self._set_history_button(True)
-        self._place_history()
-        self.dock.raise_()
-        if self.dock.isFloating():
-            # A window of its own, which Qt shows without making it active (a tool window:
-            # on Windows never active): without this the keys stayed in the main window, and
-            # Tab, F6 or Ctrl+Tab never reached the history it covers.
-            self.dock.activateWindow()
-        self.panel.activate()
-        self.panel.historySearchEdit.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
+        panel = self.panel
+        with panel.columns.fitted_once():  # not at each step of the placing
+            self._place_history()
+            self.dock.raise_()
+            if self.dock.isFloating():
+                # A window of its own, which Qt shows without making it active (a tool
+                # window: on Windows never active): without this the keys stayed in the main
+                # window, and Tab, F6 or Ctrl+Tab never reached the history it covers.
+                self.dock.activateWindow()
+            panel.activate()
+        panel.historySearchEdit.setFocus(QtCore.Qt.FocusReason.OtherFocusReason)
         return True
 
     def _place_history(self) -> None:
