@@ -2079,6 +2079,23 @@ def test_screen_sharing_mode_keeps_the_link_just_made(
     assert not feature.panel.isVisible()
 
 
+def test_the_history_opens_with_its_columns_fitted_to_its_view(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Its opening fits the columns once, after the dock is placed, not at each of the dozen
+    # changes of the view meanwhile: the widths must already be those a fitting gives the
+    # view it opens with, before the window has painted anything.
+    add_entries(history_of(demo_window).store)
+    demo_window.resize(1366, 768)  # a laptop: the history opens beside the form
+    feature = history_of(demo_window)
+    demo_window.screen_sharing.privacySwitch.click()
+    feature.historyButton.click()  # no event handled after it
+    table = feature.panel.historyTable
+    opened_with = [table.columnWidth(column) for column in range(len(WIDE_WIDTHS))]
+    feature.panel.columns._refit()
+    assert [table.columnWidth(column) for column in range(len(WIDE_WIDTHS))] == opened_with
+
+
 def test_beside_the_form_the_first_columns_follow_the_width_and_below_it_all_return(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
