@@ -95,6 +95,19 @@ _STATUS_SENTENCES = {
 }
 
 
+# On the status line once a reconnection link was made for an integration Kombo said is
+# switched off: "ready, copy it" said the opposite of the sentence under the id.
+SWITCHED_OFF_LINK_TEXT = (
+    "Reconnection link made, but this integration is switched off in Kombo, so the link will "
+    "not help yet: switch it back on from its page in the Kombo dashboard first."
+)
+
+
+def switched_off(info: IntegrationInfo | None) -> bool:
+    """Whether Kombo said the integration is switched off (a reconnection link cannot help)."""
+    return info is not None and info.status is IntegrationStatus.INACTIVE
+
+
 # For an id Kombo does not know. The demo knows every id that starts with one of its tools;
 # the dashboard and regions mean nothing there.
 NOT_FOUND_TEXT = (

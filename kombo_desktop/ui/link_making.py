@@ -486,6 +486,10 @@ class LinkMaking(QObject):
                 self._window.show_status(
                     f"Demo {what.lower()} ready. It connects nothing.", "success"
                 )
+            elif self._switched_off(request):
+                from kombo_desktop.core.integrations import SWITCHED_OFF_LINK_TEXT
+
+                self._window.show_status(SWITCHED_OFF_LINK_TEXT, "info")
             else:
                 self._window.show_status(
                     f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
@@ -515,6 +519,17 @@ class LinkMaking(QObject):
                 environment_id=environment_id,
             )
         )
+
+    def _switched_off(self, request: LinkRequest | RelinkRequest) -> bool:
+        """Whether ``request`` reconnects an integration the tab's lookup said is switched off
+        in Kombo: the link made is not "ready" for the customer then, as the hint under the
+        id says. Imported here: not needed for the window's first frame."""
+        from kombo_desktop.core.integrations import switched_off
+
+        lookup = self._window.integration_lookup
+        if not isinstance(request, RelinkRequest) or lookup is None:
+            return False
+        return switched_off(lookup.known(request.integration_id))
 
     def _choices_changed_since(self, request: LinkRequest | RelinkRequest) -> str:
         """How the link made for ``request`` differs from the language and link type its form

@@ -1114,8 +1114,9 @@ def test_a_customer_known_from_the_history_is_kept_where_no_warning_was_shown(
     assert (context.organization, context.email) == ("Acme", "anna@acme.example")
 
 
-def described_by_kombo(tool_label: str, organization: str) -> Reply:
-    """Kombo's answer about ``INTEGRATION_ID``: a Personio connection that stopped working."""
+def described_by_kombo(tool_label: str, organization: str, status: str = "INVALID") -> Reply:
+    """Kombo's answer about ``INTEGRATION_ID``: a Personio connection that stopped working
+    (or has another ``status``)."""
     return Reply.json(
         {
             "status": "success",
@@ -1123,7 +1124,7 @@ def described_by_kombo(tool_label: str, organization: str) -> Reply:
                 "id": INTEGRATION_ID,
                 "tool": {"id": "personio", "label": tool_label},
                 "category": "HRIS",
-                "status": "INVALID",
+                "status": status,
                 "setup_status": "COMPLETED",
                 "end_user": {"organization_name": organization},
             },
@@ -1165,3 +1166,32 @@ def test_a_long_name_from_kombo_never_pushes_the_form_off_a_small_window(
     assert central_of(window).minimumSizeHint().width() <= MINIMUM_SIZE[0]
     label = window.relinkForm.boxes["integration_id"].hint
     assert label.height() >= label.heightForWidth(label.width())  # every line shown
+
+
+def test_a_link_for_an_integration_switched_off_is_not_said_to_be_ready(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The hint under the id said a reconnection link would not help an integration switched
+    # off in Kombo, while the status line under the link said "Reconnection link ready. Copy
+    # it, or let the customer scan the QR code.", in green: two opposite messages.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+
+    def respond(request: RecordedRequest) -> Reply:
+        if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
+            return described_by_kombo("Personio", "Acme GmbH", status="INACTIVE")
+        return tools_or(Reply.link(NEW_LINK))(request)
+
+    with FaultServer(fallback=respond) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        lookup_of(qtbot, window)
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        qtbot.waitUntil(lambda: "switched off" in hint(window), timeout=10_000)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.linkField.text() == NEW_LINK, timeout=10_000)
+        wait_until_ready(qtbot, window)
+    status = window.statusPanel.text
+    assert "ready" not in status.casefold(), status
+    assert window.statusPanel.kind != "success"
+    assert "switched off" in status and "switch it back on" in status, status
+    assert "switched off" in hint(window)  # both still say the same
