@@ -129,6 +129,17 @@ class IntegrationLookup(QObject):
         answer = self._known_here().get(integration_id)
         return answer[0] if answer is not None else None
 
+    def not_found_by_reconnection(self, connection: Connection, integration_id: str) -> None:
+        """Kombo, asked for a reconnection link with ``connection``, said it has no integration
+        with ``integration_id``: it was removed since the lookup, whose older answer ("It
+        stopped working ... a reconnection link fixes this") stayed under the field while the
+        status line said Kombo no longer has it. The newer answer replaces it there too. Not
+        for a place the window has left: the answers kept are the new place's."""
+        if connection is not self._window.connection:
+            return
+        self._known_here()[integration_id] = (None, time.monotonic())
+        self._show_known()
+
     def _tab_shown(self, _index: int) -> None:
         if self._window.tabs.currentWidget() is self._form and not self.busy:
             self.look_up()

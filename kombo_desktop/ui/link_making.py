@@ -29,6 +29,7 @@ from kombo_desktop.core.errors import (
     KomboError,
     RequestCancelled,
     is_key_refused,
+    is_unknown_integration,
 )
 from kombo_desktop.core.link_request import InvalidRequest, LinkRequest, RelinkRequest
 from kombo_desktop.core.vocabulary import (
@@ -321,6 +322,7 @@ class LinkMaking(QObject):
             if finished():
                 typed_over = self._customer_text() != self._customer_at_request
                 self.refusals.show_failure(error, request, connection, typed_over=typed_over)
+                self._tell_lookup_if_not_found(error, request, connection)
                 self._pause_if_asked(error, connection)
 
         def cancelled() -> None:
@@ -345,6 +347,19 @@ class LinkMaking(QObject):
             name=name,
         )
         self._request = handle
+
+    def _tell_lookup_if_not_found(
+        self, error: BaseException, request: LinkRequest | RelinkRequest, connection: Connection
+    ) -> None:
+        """A reconnection Kombo refused as it has no such integration: the tab's lookup hears
+        of it, so that the hint under the id no longer says what an older answer said."""
+        lookup = self._window.integration_lookup
+        if (
+            isinstance(request, RelinkRequest)
+            and is_unknown_integration(error)
+            and lookup is not None
+        ):
+            lookup.not_found_by_reconnection(connection, request.integration_id)
 
     @property
     def pause(self) -> KomboPause:

@@ -1195,3 +1195,34 @@ def test_a_link_for_an_integration_switched_off_is_not_said_to_be_ready(
     assert window.statusPanel.kind != "success"
     assert "switched off" in status and "switch it back on" in status, status
     assert "switched off" in hint(window)  # both still say the same
+
+
+def test_a_reconnection_kombo_no_longer_knows_replaces_what_the_lookup_said(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The integration was removed in Kombo after the lookup. The status line said Kombo has
+    # no such integration, while the hint under the id still said "It stopped working ... a
+    # reconnection link fixes this.": the newer answer now replaces the older one there too.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    removed = threading.Event()
+
+    def respond(request: RecordedRequest) -> Reply:
+        if removed.is_set() and "/tools/" not in request.path:
+            return removed_in_kombo(request)
+        if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
+            return described_by_kombo("Personio", "Acme GmbH")
+        return tools_or(Reply.link(NEW_LINK))(request)
+
+    with FaultServer(fallback=respond) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        lookup_of(qtbot, window)
+        window.relinkIntegrationEdit.setText(INTEGRATION_ID)
+        qtbot.waitUntil(lambda: "stopped working" in hint(window), timeout=10_000)
+        removed.set()  # in the Kombo dashboard, after the lookup
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        wait_for_lookup(qtbot, window)
+    assert "stopped working" not in hint(window), hint(window)
+    assert hint(window) == NOT_FOUND_TEXT
+    assert not window.relinkButton.isHidden() and window.relinkButton.isEnabled()
