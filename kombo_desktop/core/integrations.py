@@ -108,12 +108,32 @@ def switched_off(info: IntegrationInfo | None) -> bool:
     return info is not None and info.status is IntegrationStatus.INACTIVE
 
 
-# For an id Kombo does not know. The demo knows every id that starts with one of its tools;
-# the dashboard and regions mean nothing there.
+# For an id Kombo does not know (see ``not_found_text``). The demo knows every id that starts
+# with one of its tools; the dashboard and regions mean nothing there.
 NOT_FOUND_TEXT = (
+    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
+    "right, it may be in another Kombo account or region: ask whoever gave you the id."
+)
+# With several profiles, one of them may reach the account or region the id is in.
+NOT_FOUND_SEVERAL_PROFILES_TEXT = (
     "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
     f"right, {ANOTHER_PLACE_TEXT}"
 )
+# On the status line once Kombo refused a reconnection for an id it does not know: the field
+# says what to do (one of the texts above), and the status line had said it again in other
+# words, with an example id the typed one already looked like.
+NOT_FOUND_STATUS = (
+    "No link was made: Kombo has no integration with this id (what to do is written under "
+    "“Integration id”)."
+)
+
+
+def not_found_text(*, several_profiles: bool) -> str:
+    """Why Kombo may not know a well-formed id, and what to do: "choose the matching profile
+    in Settings" only when Settings has another profile to choose."""
+    return NOT_FOUND_SEVERAL_PROFILES_TEXT if several_profiles else NOT_FOUND_TEXT
+
+
 # For an id Kombo does not know although this profile made a link for it (the history says
 # so): copying the id again or another region cannot help, a new connection link does (made
 # on the window's "New link" tab, whose name the status line's button also bears).

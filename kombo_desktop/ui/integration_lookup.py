@@ -32,11 +32,11 @@ from kombo_desktop.core import link_request as lr
 from kombo_desktop.core.errors import KomboError, is_key_unknown, is_unknown_integration
 from kombo_desktop.core.integrations import (
     DEMO_NOT_FOUND_TEXT,
-    NOT_FOUND_TEXT,
     REMOVED_TEXT,
     integration_text,
     mismatch_text,
     not_found_for_removed_profile_text,
+    not_found_text,
 )
 from kombo_desktop.core.link_request import InvalidRequest, validate_field
 from kombo_desktop.ui.tasks import quiet_failure
@@ -264,7 +264,8 @@ class IntegrationLookup(QObject):
         """Why Kombo may not know the id: an id this profile made links for was removed in
         Kombo (copying it again cannot help); one filled in from a reconnection made with a
         profile removed since needs that Kombo account's key again (as the status line said
-        on filling it in); any other may be mistyped or elsewhere."""
+        on filling it in); any other may be mistyped or elsewhere (in the place another
+        profile reaches, if there is one)."""
         if self._window.is_demo:
             return DEMO_NOT_FOUND_TEXT
         if self._window.history.integration_removed(integration_id):
@@ -272,7 +273,7 @@ class IntegrationLookup(QObject):
         removed_profile = self._window.history.from_history.removed_profile_of(integration_id)
         if removed_profile is not None:
             return not_found_for_removed_profile_text(removed_profile)
-        return NOT_FOUND_TEXT
+        return not_found_text(several_profiles=len(self._window.setup.settings.profiles) > 1)
 
     def _known_here(self) -> dict[str, tuple[IntegrationInfo | None, float]]:
         """The answers from the window's connection now; another profile, region or key

@@ -205,6 +205,19 @@ class RefusalDisplay(QObject):
             return None
         return self._window.history.from_history.removed_profile_of(request.integration_id)
 
+    def _said_under_the_id(
+        self, error: BaseException, request: LinkRequest | RelinkRequest
+    ) -> bool:
+        """Whether Kombo refused a reconnection as it has no integration with the id, which
+        the tab's lookup then says under the field with what to do
+        (``IntegrationLookup.not_found_by_reconnection``): the status line only points there,
+        instead of saying it a second time in other words."""
+        return (
+            isinstance(request, RelinkRequest)
+            and is_unknown_integration(error)
+            and self._window.integration_lookup is not None
+        )
+
     def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
         """A reconnection link cannot bring back an integration removed in Kombo: the way on
         is a new link for its customer, one click away."""
@@ -235,6 +248,12 @@ class RefusalDisplay(QObject):
 
             text = not_found_for_removed_profile_text(removed_profile)
             self._window.show_status(text, "error", error.detail.as_support_text() or None)
+        elif self._said_under_the_id(error, request):
+            from kombo_desktop.core.integrations import NOT_FOUND_STATUS
+
+            self._window.show_status(
+                NOT_FOUND_STATUS, "error", error.detail.as_support_text() or None
+            )
         elif isinstance(error, InputRejectedError) and self._none_on_the_form(error, request):
             self._show_refusal_of_what_was_sent(error)
         else:

@@ -18,9 +18,17 @@ from kombo_desktop.core import messages
 from kombo_desktop.core.credentials import SERVICE_NAME
 from kombo_desktop.core.demo.wire import DEMO_ORGANIZATION
 from kombo_desktop.core.history import HistoryEntry
+from kombo_desktop.core.integrations import (
+    DEMO_NOT_FOUND_TEXT,
+    NOT_FOUND_SEVERAL_PROFILES_TEXT,
+    NOT_FOUND_STATUS,
+    NOT_FOUND_TEXT,
+    REMOVED_TEXT,
+)
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.core.vocabulary import Category, Language, LinkType
 from kombo_desktop.ui import integration_lookup
-from kombo_desktop.ui.integration_lookup import DEMO_NOT_FOUND_TEXT, NOT_FOUND_TEXT, REMOVED_TEXT
 from kombo_desktop.ui.invitation_bar import INVITATION_NOW_NAMED
 from kombo_desktop.ui.main_window import MINIMUM_SIZE, NEW_LINK_TAB_TEXT, MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
@@ -107,8 +115,13 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
         qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     assert "Kombo dashboard" in NOT_FOUND_TEXT and "region" in NOT_FOUND_TEXT
     # It sent the person to a "production or development" environment Settings never shows.
-    assert "production" not in NOT_FOUND_TEXT
+    assert "production" not in NOT_FOUND_TEXT + NOT_FOUND_SEVERAL_PROFILES_TEXT
+    # Only one profile here: none other to choose in Settings.
     assert NOT_FOUND_TEXT.endswith(
+        "If it was right, it may be in another Kombo account or region: ask whoever gave you "
+        "the id."
+    )
+    assert NOT_FOUND_SEVERAL_PROFILES_TEXT.endswith(
         "If it was right, the id may belong to another Kombo account or region than this "
         "profile's. Ask whoever gave you the id which Kombo account it is in, then choose the "
         "matching profile in Settings."
@@ -301,7 +314,8 @@ def test_an_id_only_another_profile_used_is_not_said_to_be_removed(
     qtbot.waitUntil(lambda: hint(window) == NOT_FOUND_TEXT, timeout=10_000)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-    assert "choose the matching profile in Settings." in window.statusPanel.text
+    assert window.statusPanel.text == NOT_FOUND_STATUS  # what to do is under the id
+    assert hint(window) == NOT_FOUND_TEXT
     assert not window.statusPanel.statusActionButton.isVisible()
 
 
@@ -1226,3 +1240,53 @@ def test_a_reconnection_kombo_no_longer_knows_replaces_what_the_lookup_said(
     assert "stopped working" not in hint(window), hint(window)
     assert hint(window) == NOT_FOUND_TEXT
     assert not window.relinkButton.isHidden() and window.relinkButton.isEnabled()
+
+
+WRONG_ID = "personio:wrong123"
+
+
+def not_known_by_kombo() -> Reply:
+    return Reply.kombo_error(
+        404, "PLATFORM.INTEGRATION_NOT_FOUND", f"The integration with id {WRONG_ID} does not exist."
+    )
+
+
+def test_an_id_kombo_does_not_know_is_said_once_in_few_words(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # About 55 words under the field and a near-copy in red on the status line: an example
+    # id although the typed one already had that shape, and "choose the matching profile in
+    # Settings" with only one profile there.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    with FaultServer(fallback=tools_or(not_known_by_kombo())) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        lookup_of(qtbot, window)
+        window.relinkIntegrationEdit.setText(WRONG_ID)
+        qtbot.waitUntil(lambda: hint(window).startswith("Kombo has no integration"), timeout=10_000)
+        said = hint(window)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        wait_for_lookup(qtbot, window)
+    status = window.statusPanel.text
+    assert hint(window) == said  # the field says what to do
+    assert "Integration id" in status and len(status.split()) <= 20, status  # and it points there
+    assert len(said.split()) <= 35, said
+    for text in (said, status):
+        assert "93fCvorjZ2jas7ZekX1V1n5d" not in text, text  # the typed id has the right shape
+        assert "profile" not in text, text  # there is only one
+
+
+def test_an_id_kombo_does_not_know_points_to_the_other_profiles(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[Profile("default"), Profile("us-team", Region.US)]))
+    with FaultServer(fallback=tools_or(not_known_by_kombo())) as server:
+        window = open_window("--api-base", server.base_url)
+        window.show_relink_mode()
+        lookup_of(qtbot, window)
+        window.relinkIntegrationEdit.setText(WRONG_ID)
+        qtbot.waitUntil(lambda: hint(window).startswith("Kombo has no integration"), timeout=10_000)
+    assert hint(window) == NOT_FOUND_SEVERAL_PROFILES_TEXT

@@ -27,13 +27,14 @@ from kombo_desktop.core.errors import (
     KomboError,
     NotFoundError,
 )
+from kombo_desktop.core.integrations import NOT_FOUND_STATUS, NOT_FOUND_TEXT
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
-from tests.ui.conftest import Spoken, WindowFactory, fill_form, wait_until_settled
+from tests.ui.conftest import Spoken, WindowFactory, fill_form, lookup_of, wait_until_settled
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
 LOG_URL = "https://app.kombo.dev/logs/req_8c1f2a"
@@ -662,17 +663,16 @@ def test_a_status_after_the_refusal_is_not_replaced_by_typing(
 def test_an_unknown_integration_is_explained(qtbot: QtBot, window_for: object) -> None:
     reply = Reply.kombo_error(404, "PLATFORM.INTEGRATION_NOT_FOUND", "No such integration")
     window = window_for(reply)  # type: ignore[operator]
+    lookup_of(qtbot, window)
     window.show_relink_mode("personio:doesnotexist")
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
     # It named an "environment (production or development)" Settings never shows, and the
-    # example id in straight quotes.
-    assert window.statusLabel.text() == (
-        "Kombo could not find that integration. Check the integration id (it looks like "
-        "personio:93fCvorjZ2jas7ZekX1V1n5d). If it is right, the id may belong to another Kombo "
-        "account or region than this profile's. Ask whoever gave you the id which Kombo account "
-        "it is in, then choose the matching profile in Settings."
-    )
+    # example id in straight quotes; then it said the same as the field below the id, with an
+    # example id the typed one already looked like. What to do is said there, once.
+    assert window.statusLabel.text() == NOT_FOUND_STATUS
+    id_hint = window.relinkForm.boxes["integration_id"].hint
+    qtbot.waitUntil(lambda: id_hint.isVisible() and id_hint.text() == NOT_FOUND_TEXT)
     assert window.relinkIntegrationEdit.text() == "personio:doesnotexist"
     assert window.relinkButton.isEnabled()
 
