@@ -143,6 +143,13 @@ REMOVED_TEXT = (
     f"link: make one with “{NEW_LINK_TAB_TEXT}”."
 )
 
+# On the status line once Kombo refused a reconnection for an integration removed since this
+# profile made a link for it: :data:`REMOVED_TEXT` is under the id, said once there.
+REMOVED_STATUS = (
+    "No link was made: Kombo no longer has this integration (what to do is written under "
+    "“Integration id”)."
+)
+
 
 def removed_profile_text(profile: str) -> str:
     """Who alone could reconnect an integration, when that is a profile removed since: only

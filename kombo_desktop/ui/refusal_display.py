@@ -209,9 +209,9 @@ class RefusalDisplay(QObject):
         self, error: BaseException, request: LinkRequest | RelinkRequest
     ) -> bool:
         """Whether Kombo refused a reconnection as it has no integration with the id, which
-        the tab's lookup then says under the field with what to do
-        (``IntegrationLookup.not_found_by_reconnection``): the status line only points there,
-        instead of saying it a second time in other words."""
+        the tab's lookup then says under the field with what to do (copy it again, or the
+        profile it was connected with is gone: ``IntegrationLookup.not_found_by_reconnection``):
+        the status line only points there, instead of saying it a second time."""
         return (
             isinstance(request, RelinkRequest)
             and is_unknown_integration(error)
@@ -220,11 +220,13 @@ class RefusalDisplay(QObject):
 
     def _show_integration_removed(self, error: KomboError, integration_id: str) -> None:
         """A reconnection link cannot bring back an integration removed in Kombo: the way on
-        is a new link for its customer, one click away."""
-        from kombo_desktop.core.integrations import REMOVED_TEXT
+        is a new link for its customer, one click away. What happened is said under the id
+        (``IntegrationLookup.not_found_by_reconnection``): the status line points there."""
+        from kombo_desktop.core.integrations import REMOVED_STATUS, REMOVED_TEXT
 
+        under_the_id = self._window.integration_lookup is not None
         self._window.statusPanel.show_message(
-            REMOVED_TEXT,
+            REMOVED_STATUS if under_the_id else REMOVED_TEXT,
             "error",
             error.detail.as_support_text() or None,
             (
@@ -243,17 +245,17 @@ class RefusalDisplay(QObject):
         removed_profile = self._removed_profile(error, request)
         if removed is not None:
             self._show_integration_removed(error, removed)
-        elif removed_profile is not None:
-            from kombo_desktop.core.integrations import not_found_for_removed_profile_text
-
-            text = not_found_for_removed_profile_text(removed_profile)
-            self._window.show_status(text, "error", error.detail.as_support_text() or None)
         elif self._said_under_the_id(error, request):
             from kombo_desktop.core.integrations import NOT_FOUND_STATUS
 
             self._window.show_status(
                 NOT_FOUND_STATUS, "error", error.detail.as_support_text() or None
             )
+        elif removed_profile is not None:
+            from kombo_desktop.core.integrations import not_found_for_removed_profile_text
+
+            text = not_found_for_removed_profile_text(removed_profile)
+            self._window.show_status(text, "error", error.detail.as_support_text() or None)
         elif isinstance(error, InputRejectedError) and self._none_on_the_form(error, request):
             self._show_refusal_of_what_was_sent(error)
         else:

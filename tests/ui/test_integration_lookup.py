@@ -23,6 +23,7 @@ from kombo_desktop.core.integrations import (
     NOT_FOUND_SEVERAL_PROFILES_TEXT,
     NOT_FOUND_STATUS,
     NOT_FOUND_TEXT,
+    REMOVED_STATUS,
     REMOVED_TEXT,
 )
 from kombo_desktop.core.paths import AppPaths
@@ -218,7 +219,9 @@ def test_an_integration_removed_in_kombo_leads_to_a_new_link(
 
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-    assert window.statusPanel.text == REMOVED_TEXT
+    # Said under the id, with what to do; the status line said all of it a second time.
+    assert window.statusPanel.text == REMOVED_STATUS
+    assert hint(window) == REMOVED_TEXT
     action = window.statusPanel.statusActionButton
     assert action.isVisible() and action.text() == NEW_LINK_TAB_TEXT
     action.click()
@@ -361,7 +364,8 @@ def test_an_id_filled_in_from_a_removed_profiles_reconnection_says_that_profile_
 
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
-    assert window.statusPanel.text == gone
+    assert window.statusPanel.text == NOT_FOUND_STATUS  # not the words under the id again
+    assert hint(window) == gone
     assert "Kombo error code: PLATFORM.INTEGRATION_NOT_FOUND" in window.statusPanel.support_text
 
 
