@@ -47,6 +47,7 @@ from kombo_desktop.ui.widgets import spoken_name
 
 if TYPE_CHECKING:
     from kombo_desktop.core.cancel import CancelToken
+    from kombo_desktop.core.integrations import IntegrationInfo
     from kombo_desktop.core.link_check import CreatedLink
     from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.connection import Connection, Target
@@ -506,9 +507,10 @@ class LinkMaking(QObject):
 
                 self._window.show_status(SWITCHED_OFF_LINK_TEXT, "info")
             else:
-                self._window.show_status(
-                    f"{what} ready. Copy it, or let the customer scan the QR code.", "success"
-                )
+                ready = f"{what} ready. Copy it, or let the customer scan the QR code."
+                self._window.show_status(ready, "success")
+                if isinstance(request, RelinkRequest):
+                    self._unless_switched_off(request, created.url, ready)
         self._choices_to_remember = request  # see remember_choices_after_paint
         if isinstance(request, LinkRequest):
             self._window.linkForm.mark_used(request)
@@ -545,6 +547,24 @@ class LinkMaking(QObject):
         if not isinstance(request, RelinkRequest) or lookup is None:
             return False
         return switched_off(lookup.known(request.integration_id))
+
+    def _unless_switched_off(self, request: RelinkRequest, url: str, ready: str) -> None:
+        """Kombo had not said yet whether the integration works when its reconnection link
+        came: if it says it is switched off, ``ready`` is taken back while it is still said
+        of ``url`` on show, as the hint under the id then says the link will not help."""
+        from kombo_desktop.core.integrations import SWITCHED_OFF_LINK_TEXT, switched_off
+
+        lookup = self._window.integration_lookup
+        if lookup is None or lookup.known(request.integration_id) is not None:
+            return
+        window = self._window
+
+        def answered(info: IntegrationInfo) -> None:
+            still_said = window.statusPanel.text == ready and window.linkField.text() == url
+            if switched_off(info) and still_said:
+                window.show_status(SWITCHED_OFF_LINK_TEXT, "info")
+
+        lookup.when_answered(request.integration_id, answered)
 
     def _choices_changed_since(self, request: LinkRequest | RelinkRequest) -> str:
         """How the link made for ``request`` differs from the language and link type its form

@@ -675,11 +675,13 @@ def test_a_qr_code_is_saved_though_kombo_named_the_customer_while_the_dialog_was
 ANOTHER_LINK = "https://connect.kombo.dev/v1?token=another"
 
 
-def answering_late(answer: threading.Event) -> Callable[[RecordedRequest], Reply]:
+def answering_late(
+    answer: threading.Event, status: str = "INVALID"
+) -> Callable[[RecordedRequest], Reply]:
     """Kombo answering whose ``INTEGRATION_ID`` is (Acme GmbH's) only once ``answer`` is set,
     as the real service may answer the lookup slower than the demo; a reconnection link is
     ``NEW_LINK``, a new link ``ANOTHER_LINK``."""
-    described = described_by_kombo("Personio", "Acme GmbH")
+    described = described_by_kombo("Personio", "Acme GmbH", status=status)
 
     def respond(request: RecordedRequest) -> Reply:
         if request.path.endswith(f"/integrations/{INTEGRATION_ID}"):
@@ -1294,3 +1296,24 @@ def test_an_id_kombo_does_not_know_points_to_the_other_profiles(
         window.relinkIntegrationEdit.setText(WRONG_ID)
         qtbot.waitUntil(lambda: hint(window).startswith("Kombo has no integration"), timeout=10_000)
     assert hint(window) == NOT_FOUND_SEVERAL_PROFILES_TEXT
+
+
+def test_a_link_made_before_kombo_says_the_integration_is_switched_off_is_no_longer_ready(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Pressed before the lookup answered: "ready" stayed on the status line once the hint
+    # under the id came to say a reconnection link will not help.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    answer = threading.Event()
+    with FaultServer(fallback=answering_late(answer, status="INACTIVE")) as server:
+        try:
+            window = open_window("--api-base", server.base_url)
+            relink_before_the_answer(qtbot, window)
+            assert window.statusPanel.kind == "success"  # nothing was known against it yet
+        finally:
+            answer.set()
+        qtbot.waitUntil(lambda: "switched off" in hint(window), timeout=10_000)
+        wait_until_settled(qtbot, window)
+    status = window.statusPanel.text
+    assert "ready" not in status.casefold() and "switched off" in status, status
+    assert window.statusPanel.kind != "success"
