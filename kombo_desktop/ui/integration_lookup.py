@@ -139,6 +139,16 @@ class IntegrationLookup(QObject):
             return
         self._known_here()[integration_id] = (None, time.monotonic())
         self._show_known()
+        if integration_id == self._form.integration_id:
+            self._keep_hint_in_view()
+
+    def _keep_hint_in_view(self) -> None:
+        """The status line points to the words under the id ("what to do is written under
+        “Integration id”"): with larger text in a small window they were below the form's
+        visible part. They are scrolled into view, with the id above them where both fit."""
+        form = self._form
+        hint = form.boxes[lr.INTEGRATION_ID].hint
+        form.scrollArea.keep_in_view(hint, above=form.relinkIntegrationEdit)
 
     def _tab_shown(self, _index: int) -> None:
         if self._window.tabs.currentWidget() is self._form and not self.busy:

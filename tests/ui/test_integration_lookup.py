@@ -10,8 +10,9 @@ from pathlib import Path
 
 import keyring
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton
+from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -43,6 +44,7 @@ from tests.support.laid_out import wait_until_laid_out
 from tests.support.message_boxes import answer_next_box
 from tests.ui.conftest import (
     Spoken,
+    SystemText,
     WindowFactory,
     fill_form,
     lookup_of,
@@ -1317,3 +1319,37 @@ def test_a_link_made_before_kombo_says_the_integration_is_switched_off_is_no_lon
     status = window.statusPanel.text
     assert "ready" not in status.casefold() and "switched off" in status, status
     assert window.statusPanel.kind != "success"
+
+
+def wholly_in_view(window: MainWindow, widget: QWidget) -> bool:
+    """Whether all of ``widget`` is inside the reconnection form's visible part."""
+    area = window.relinkForm.scrollArea
+    top_left = widget.mapTo(area.viewport(), widget.rect().topLeft())
+    return area.viewport().rect().contains(QRect(top_left, widget.size()))
+
+
+def test_the_words_the_status_line_points_to_are_scrolled_into_view(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    system_text: SystemText,
+) -> None:
+    # Larger text in the smallest window, the form scrolled to its explanation at the top:
+    # "what to do is written under “Integration id”" pointed to words out of view.
+    monkeypatch.setenv("KOMBO_API_KEY", "test-key-5c1e9a")
+    system_text(11)
+    with FaultServer(fallback=tools_or(not_known_by_kombo())) as server:
+        window = open_window("--api-base", server.base_url)
+        window.resize(*MINIMUM_SIZE)
+        window.show_relink_mode()
+        lookup_of(qtbot, window)
+        window.relinkIntegrationEdit.setText(WRONG_ID)
+        qtbot.waitUntil(lambda: hint(window).startswith("Kombo has no integration"), timeout=10_000)
+        window.relinkForm.scrollArea.verticalScrollBar().setValue(0)
+        window.relinkButton.click()
+        qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+        wait_until_settled(qtbot, window)
+        wait_until_laid_out(qtbot)
+    assert window.statusPanel.text == NOT_FOUND_STATUS
+    assert wholly_in_view(window, window.relinkForm.boxes["integration_id"].hint)
+    assert wholly_in_view(window, window.relinkIntegrationEdit)
