@@ -160,14 +160,19 @@ def make_link(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> str:
     window.createButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=timeout)
     wait_until_ready(qtbot, window)
-    # Saved on a worker and listed by the window: a test that records links of its own next
-    # must not find this one saved and not yet taken (``record_request``).
-    saved: list[bool] = []
-    window.history.when_saved(lambda: saved.append(True))
-    qtbot.waitUntil(lambda: saved != [], timeout=timeout)
+    wait_saved(qtbot, window, timeout)
     # The form's choices, remembered for the next start on a worker too.
     qtbot.waitUntil(lambda: not window.settings_writes.saving, timeout=timeout)
     return window.linkField.text()
+
+
+def wait_saved(qtbot: QtBot, window: MainWindow, timeout: int = 10_000) -> None:
+    """Until the links handed to the history are saved in its file (on a worker, which may
+    not have begun yet when the link is shown) and listed by the window: a test that reads
+    the store, or records links of its own next (``record_request``), finds them saved."""
+    saved: list[bool] = []
+    window.history.when_saved(lambda: saved.append(True))
+    qtbot.waitUntil(lambda: saved != [], timeout=timeout)
 
 
 def wait_qr_saved(qtbot: QtBot, window: MainWindow) -> None:

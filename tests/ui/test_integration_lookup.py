@@ -51,6 +51,7 @@ from tests.ui.conftest import (
     make_link,
     wait_for_lookup,
     wait_qr_saved,
+    wait_saved,
     wait_until_ready,
     wait_until_settled,
 )
@@ -476,6 +477,7 @@ def test_the_history_keeps_whose_reconnection_it_was(qtbot: QtBot, relink_tab: M
     assert "Personio connection" in hint(window)
     window.relinkButton.click()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     (entry,) = window.history.store.search(INTEGRATION_ID)
     assert entry.organization == DEMO_ORGANIZATION
     assert entry.category is Category.HRIS

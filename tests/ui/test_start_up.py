@@ -51,7 +51,7 @@ from tests.support.locked_files import sqlite_file_held, sqlite_write_open
 from tests.support.message_boxes import answer_next_box
 from tests.support.python_run import last_line_printed
 from tests.support.window_system import close_as_the_person_does
-from tests.ui.conftest import WindowFactory, fill_form, wait_until_settled
+from tests.ui.conftest import WindowFactory, fill_form, wait_saved, wait_until_settled
 from tests.ui.test_duplicates import rename_in_settings
 
 
@@ -741,6 +741,7 @@ def test_create_pressed_while_the_history_is_opened_goes_on_once_it_is_open(
     # Checked against the history: the link comes without a word of an unchecked one.
     assert window.statusLabel.text() == "Demo link ready. It connects nothing."
     assert window.demo_server.create_link_count == 1
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
 
 
@@ -989,6 +990,7 @@ def test_a_reconnection_link_asked_for_while_the_history_is_opened_is_made_once_
     slow_history_opening.set()
     qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
     assert window.statusLabel.text().startswith("Demo reconnection link ready.")
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     (entry,) = window.history.store.search()
     assert entry.integration_id == "personio:93fCvorjZ2jas7ZekX1V1n5d"
 

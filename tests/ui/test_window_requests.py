@@ -35,6 +35,7 @@ from tests.ui.conftest import (
     fill_form,
     make_link,
     settings_of,
+    wait_saved,
     wait_until_ready,
     wait_until_settled,
 )
@@ -555,6 +556,7 @@ def test_a_key_saved_for_the_profile_in_use_during_a_request_keeps_the_link_comi
         dialog.reject()
         qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
         assert window.statusPanel.kind == "success"
+        wait_saved(qtbot, window)  # on a worker, after the link is shown
         (made,) = window.history.store.search()
         assert made.environment_id == "env-old"  # made with the old key
         # The new key is looked at in the background, as for any change in Settings.
