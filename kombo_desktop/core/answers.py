@@ -322,10 +322,13 @@ def _http_error(
         user_message = messages.rate_limited_message(retry_after)
     elif kind is ServerError and retry_after is not None and user_message is None:
         user_message = messages.unavailable_message(retry_after)
-    # Only when the person is shown Kombo's words: a marked field must match what they read.
+    # The fields Kombo's words name: when those words are not fit to quote, the person is
+    # told which fields in the program's words, so that the marks match what they read.
     fields: tuple[str, ...] = ()
-    if kind is InputRejectedError and user_message is not None and message is not None:
+    if kind is InputRejectedError and message is not None:
         fields = refusals.fields_named(message)
+        if user_message is None and fields:
+            user_message = messages.fields_not_accepted_message(fields)
     return Failure(
         kind, user_message, detail, retryable=retryable, retry_after=retry_after, fields=fields
     )

@@ -16,7 +16,9 @@ from datetime import datetime
 
 from kombo_desktop.core.errors import TASK_TIMED_OUT, KomboError, RateLimitedError, ServerError
 from kombo_desktop.core.refusals import (
+    FORM_NAMES,
     in_form_words,
+    is_quotable_refusal,
     names_only_a_status,
     names_only_parts_not_on_the_form,
     points,
@@ -376,13 +378,37 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
     return f"Kombo did not accept these details: {quoted} Check the fields and try again."
 
 
+def fields_not_accepted_message(fields: tuple[str, ...]) -> str:
+    """Kombo refused ``fields`` (the API's spelling) in words not fit to quote (a schema
+    checker's "body.integration_tool: Invalid enum value. Expected 'personio' | 'bamboohr'"):
+    the fields in the form's words, marked too (``field_not_accepted_text``), and the way
+    forward. The general "Check the fields" marked none and left the person to guess which;
+    Kombo's own words stay in the details for support."""
+    names = [FORM_NAMES[field] for field in fields]
+    named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    marked = "marked field" if len(names) == 1 else "marked fields"
+    return (
+        f"Kombo did not accept the {named}. Check the {marked} and try again; if it keeps "
+        "happening, copy the details for support."
+    )
+
+
+def field_not_accepted_text(field: str) -> str:
+    """The line under ``field`` (the API's spelling) when Kombo refused it in words not fit
+    to quote (``fields_not_accepted_message``): the program's own."""
+    return f"Kombo did not accept this {FORM_NAMES[field]}."
+
+
 def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...] = ()) -> str:
     """The line under ``field`` (the API's spelling) when Kombo's refusal ``kombo_message``
     (see ``input_rejected_message``) names it: Kombo's own reason
     (``refusals.what_it_says_about``), so the mark says why for as long as it is there. The
     status line that also says it is replaced by the next thing that happens (screen-sharing
     mode switched, another profile), and "see the message below" then pointed at nothing.
-    ``sent``: the values the request sent."""
+    ``sent``: the values the request sent. Words not fit to quote (``refusals.
+    is_quotable_refusal``) give way to the program's own (``field_not_accepted_text``)."""
+    if not is_quotable_refusal(kombo_message):
+        return field_not_accepted_text(field)
     words = what_it_says_about(refusal_in_words(kombo_message), field, sent)
     return f"Kombo did not accept this: {_quoted_sentence(words)}"
 

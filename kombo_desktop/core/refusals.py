@@ -45,6 +45,7 @@ FORM_NAMES: dict[str, str] = {
     "enable_field_mapping": "field mapping",
     "link_type": "link type",
     "integration_id": "integration id",
+    "language": "language",
 }
 
 
@@ -101,9 +102,29 @@ def _field_of(match: re.Match[str]) -> str:
     return _SPELLINGS[match.group("spelling").replace(".", "_")]
 
 
+# A field whose name is one word ("language"), which is too common in prose to be taken for
+# the field anywhere (``_spellings``): only as the path a refusal starts a point with, before
+# its colon ("language: Invalid enum value", "body.language: Required").
+_ONE_WORD_FIELDS = [field for field in FORM_NAMES if "_" not in field]
+_ONE_WORD_FIELD_PATH = re.compile(
+    rf"""
+    (?:^|(?<=[;:.!?])\s)\s*             # at the start of a point, or after a heading
+    (?:{_PATH_NAME}\.)*                  # what holds the field: "body."
+    (?P<field>{"|".join(_ONE_WORD_FIELDS)})
+    \s*:
+    """,
+    re.VERBOSE,
+)
+
+
 def _fields_in(words: str) -> tuple[str, ...]:
     """The form's fields ``words`` name, in the API's spelling, each once, in order."""
-    return tuple(dict.fromkeys(_field_of(match) for match in _FIELD_PATH.finditer(words)))
+    found = [(match.start(), _field_of(match)) for match in _FIELD_PATH.finditer(words)]
+    found += [
+        (match.start("field"), match.group("field"))
+        for match in _ONE_WORD_FIELD_PATH.finditer(words)
+    ]
+    return tuple(dict.fromkeys(field for _, field in sorted(found)))
 
 
 def fields_named(kombo_message: str) -> tuple[str, ...]:

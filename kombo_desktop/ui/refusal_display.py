@@ -292,7 +292,7 @@ class RefusalDisplay(QObject):
         Returns the customer details the marks quote."""
         from kombo_desktop.core.messages import rejected_field_message
 
-        said = error.detail.message  # Kombo's words (fields are named only when quoted)
+        said = error.detail.message  # Kombo's words, quoted on the marks only if fit to quote
         if not error.fields or said is None:
             return ()
         form = self._form_of(request)

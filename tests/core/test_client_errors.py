@@ -362,20 +362,68 @@ def test_a_quote_mark_in_kombos_words_of_another_refusal_cannot_end_the_quotatio
     assert way_forward.endswith("press “Copy details” and send them to support.")
 
 
-def test_a_technical_rejection_marks_no_field_the_person_was_not_told_about() -> None:
-    # Not quoted to the person (see below), so no field is marked on its say-so either.
+# "Check the fields" alone, with none of them marked: the person had to guess which one.
+EMAIL_NOT_ACCEPTED = (
+    "Kombo did not accept the e-mail address. Check the marked field and try again; if it "
+    "keeps happening, copy the details for support."
+)
+
+
+def test_a_technical_rejection_names_and_marks_its_field_in_plain_words() -> None:
+    # Not quoted to the person (see below): the field it names is, in the program's words.
     technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))
     assert isinstance(error, InputRejectedError)
-    assert error.fields == ()
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == EMAIL_NOT_ACCEPTED
+    assert rejected_field_message(technical, "end_user_email") == (
+        "Kombo did not accept this e-mail address."
+    )
 
 
 def test_rejected_input_does_not_quote_a_technical_message() -> None:
     technical = json.dumps([{"code": "invalid_type", "path": ["end_user_email"]}])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", technical))
     assert type(error) is InputRejectedError
-    assert error.user_message == InputRejectedError.default_message
+    assert "invalid_type" not in error.user_message
     assert error.detail.message == technical
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "relink", "said", "field", "mark"),
+    [
+        (
+            "body.integration_tool: Invalid enum value. Expected 'personio' | 'bamboohr', "
+            "received 'foo'",
+            False,
+            "Kombo did not accept the tool. Check the marked field",
+            "integration_tool",
+            "Kombo did not accept this tool.",
+        ),
+        (
+            "language: Invalid enum value. Expected 'en' | 'de', received 'it'",
+            True,
+            "Kombo did not accept the language. Check the marked field",
+            "language",
+            "Kombo did not accept this language.",
+        ),
+    ],
+    ids=["tool", "language"],
+)
+def test_a_field_refused_in_validation_words_is_named_in_plain_words(
+    kombo_message: str, relink: bool, said: str, field: str, mark: str
+) -> None:
+    """Kombo's usual validation wording, with the allowed values listed for developers, is
+    not shown; the field it names is said and marked in the program's own words."""
+    error = fail_with(
+        Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message), relink=relink
+    )
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == (field,)
+    assert error.user_message.startswith(said)
+    assert "Expected" not in error.user_message and "'" not in error.user_message
+    assert rejected_field_message(kombo_message, field) == mark
+    assert error.detail.message == kombo_message
 
 
 PROXY_WORDS = (
@@ -1581,16 +1629,22 @@ def test_a_json_list_of_issues_about_unknown_keys_only_says_the_typed_details_lo
     "kombo_message",
     [
         '{"end_user_email": "Invalid email"}',  # not a list of issues
-        "[1, 2]",
         '[{"path": ["end_user_email"]}]',  # an issue without its reason
         '[{"path": ["end_user_email"], "message": "<b>Invalid</b>"}]',  # no plain sentence
         '[{"path": ["end_user_email"], "message": "Invalid email"}',  # cut short
-        "[]",
     ],
 )
-def test_json_that_is_not_a_list_of_plain_issues_gets_the_general_sentence(
+def test_json_that_is_not_a_list_of_plain_issues_names_its_field_in_plain_words(
     kombo_message: str,
 ) -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == EMAIL_NOT_ACCEPTED
+    assert error.fields == ("end_user_email",)
+
+
+@pytest.mark.parametrize("kombo_message", ["[1, 2]", "[]"])
+def test_json_that_names_no_field_gets_the_general_sentence(kombo_message: str) -> None:
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.user_message == InputRejectedError.default_message
@@ -1602,5 +1656,5 @@ def test_a_key_hidden_by_json_escapes_in_a_list_of_issues_is_never_shown() -> No
     hidden = "\\u0073" + KEY[1:]
     kombo_message = f'[{{"path":["end_user_email"],"message":"Key {hidden} may not do this"}}]'
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
-    assert error.user_message == InputRejectedError.default_message  # nothing of it quoted
-    assert isinstance(error, InputRejectedError) and error.fields == ()
+    assert error.user_message == EMAIL_NOT_ACCEPTED  # nothing of it quoted
+    assert isinstance(error, InputRejectedError) and error.fields == ("end_user_email",)

@@ -222,6 +222,40 @@ def test_a_refused_reconnection_marks_the_integration_id(qtbot: QtBot, window_fo
     assert window.relinkIntegrationEdit.text() == "personio:abc"
 
 
+# Kombo's usual validation wording: a field's path, then words for developers with the tool
+# list in them, not fit to show a customer on a shared screen.
+ENUM_REFUSAL = (
+    "body.integration_tool: Invalid enum value. Expected 'personio' | 'bamboohr', received 'foo'"
+)
+
+
+def test_a_field_refused_in_technical_words_is_marked_in_plain_ones(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "Check the fields" with no field marked left the person to guess which one.
+    window = window_for(refused(ENUM_REFUSAL))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "Kombo did not accept the tool. Check the marked field")
+    assert window.linkForm.field_errors() == {"integration_tool": "Kombo did not accept this tool."}
+    qtbot.waitUntil(lambda: window.focusWidget() is window.toolCombo)
+    shown = window.statusLabel.text()
+    assert "Expected" not in shown and "bamboohr" not in shown
+    assert ENUM_REFUSAL in window.statusPanel.support_text  # Kombo's words, for support
+
+
+def test_a_reconnection_refused_for_its_language_marks_the_language(
+    qtbot: QtBot, window_for: object
+) -> None:
+    refusal = "language: Invalid enum value. Expected 'en' | 'de', received 'it'"
+    window = window_for(refused(refusal))  # type: ignore[operator]
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert "Kombo did not accept the language." in window.statusLabel.text()
+    assert window.relinkForm.field_errors() == {"language": "Kombo did not accept this language."}
+    qtbot.waitUntil(lambda: window.focusWidget() is window.relinkLanguageCombo)
+
+
 def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
     qtbot: QtBot, window_for: object
 ) -> None:
