@@ -578,7 +578,11 @@ class KomboClient:
             return failed
         except BodyTooSlowError:
             return self._failure(
-                RequestTimeoutError, None, call, response.status_code, "answer body too slow"
+                RequestTimeoutError,
+                messages.SLOW_ANSWER_MESSAGE,
+                call,
+                response.status_code,
+                "answer body too slow",
             )
         except BodyTooLargeError:
             return self._failure(
@@ -640,7 +644,8 @@ class KomboClient:
             tunnel_requested=progress.tunnel_requested,
         )
         technical = "no complete answer in time" + self._via_proxy(progress)
-        return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
+        message = messages.SLOW_ANSWER_MESSAGE if progress.connected else None
+        return self._failure(RequestTimeoutError, message, call, None, technical, retryable=safe)
 
     def _transport_failure(
         self, call: Call, error: httpx.HTTPError, progress: AttemptProgress
@@ -673,7 +678,13 @@ class KomboClient:
                 # an HTTPS proxy's) was never answered.
                 handshake_unanswered=progress.connected and isinstance(error, httpx.ConnectTimeout),
             )
-            return self._failure(RequestTimeoutError, None, call, None, technical, retryable=safe)
+            # Only a connect timeout before the connection was made means Kombo could not be
+            # reached at all; one during the handshake came from a server that was reached.
+            connected = progress.connected or not isinstance(error, httpx.ConnectTimeout)
+            message = messages.SLOW_ANSWER_MESSAGE if connected else None
+            return self._failure(
+                RequestTimeoutError, message, call, None, technical, retryable=safe
+            )
         if isinstance(error, httpx.ProxyError):
             # httpcore reports the proxy's refusal of a tunnel as "<status> <reason>".
             login = str(error).startswith("407")

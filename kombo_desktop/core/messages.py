@@ -39,6 +39,13 @@ DNS_MESSAGE = f"{_SERVER_NOT_FOUND}, and that the region or API address in Setti
 DROPPED_MESSAGE = (
     "The connection to Kombo broke before its answer arrived. Check your connection and try again."
 )
+# The connection to Kombo was made and no answer came in time (a read timeout, or an answer
+# that never finished): the person's internet connection worked, so it is not blamed, as the
+# general sentence for a timeout does (``errors.RequestTimeoutError``, for failing to connect).
+SLOW_ANSWER_MESSAGE = (
+    "Kombo is slow to answer right now: the connection worked, but its answer took too long. "
+    "Try again in a moment; if it keeps happening, copy the details for support."
+)
 PROXY_MESSAGE = (
     "Your network's proxy server did not let the connection to Kombo through. Ask your IT team "
     "to check this computer's proxy settings."
