@@ -142,7 +142,10 @@ def time_left_phrase(seconds: float) -> str:
 # Why a press sends nothing while the window holds link requests back (``paused_press_message``):
 # what the last answer said, and only that, since nobody asks again during the wait ("Kombo is
 # still receiving too many requests" claimed what nobody had checked).
-PAUSE_ASKED = "Kombo asked for a pause"  # its "too many requests"
+PAUSE_ASKED = "Kombo asked for a pause"  # its "too many requests", with a Retry-After
+# Its "too many requests" without a Retry-After: the length of the pause is the program's own
+# (``UNSAID_RATE_LIMIT_PAUSE``), and "Kombo asked for a pause" put a wait in Kombo's mouth.
+BUSY_WITH_REQUESTS = "Kombo was busy with too many requests"
 UNAVAILABLE_FOR_A_MOMENT = "Kombo said it is unavailable for a moment"  # as unavailable_message
 TOOK_TOO_LONG = "Kombo said it took too long on its side"  # as task_timed_out_message
 # An error page that named a wait: "Kombo, or a network device between you and Kombo" sent it
@@ -154,7 +157,7 @@ def held_back_reason(error: KomboError) -> str:
     """What the refusal that holds link requests back said (``KomboError.pause``), in the
     words of the sentence shown with it."""
     if isinstance(error, RateLimitedError):
-        return PAUSE_ASKED
+        return PAUSE_ASKED if error.retry_after is not None else BUSY_WITH_REQUESTS
     if error.detail.code == TASK_TIMED_OUT:
         return TOOK_TOO_LONG
     if isinstance(error, ServerError):

@@ -111,7 +111,9 @@ def test_a_press_held_back_after_unavailable_says_what_the_refusal_said() -> Non
         "Nothing was sent: Kombo said it is unavailable for a moment. Press “Create link” "
         "again in 2 seconds. What you typed is kept."
     )
-    assert held_back_reason(RateLimitedError()) == "Kombo asked for a pause"
+    assert held_back_reason(RateLimitedError(retry_after=5)) == "Kombo asked for a pause"
+    # Without Retry-After the pause is the program's own: Kombo asked for none.
+    assert held_back_reason(RateLimitedError()) == "Kombo was busy with too many requests"
     # An error page may come from a device on the way: not put in Kombo's mouth.
     page = UnexpectedResponseError(retry_after=60)
     assert not held_back_reason(page).startswith("Kombo")
