@@ -263,6 +263,7 @@ def interpret(
 
     payload: object = None
     parse_problem: str | None = None
+    cut_short = False
     try:
         if body.strip():
             payload = json.loads(body)
@@ -270,13 +271,17 @@ def interpret(
             parse_problem = "empty answer"
     except RecursionError:
         parse_problem = "JSON nested too deeply"
+    except json.JSONDecodeError as error:
+        parse_problem = f"invalid JSON ({error})"
+        cut_short = _cut_short(error)
     except ValueError as error:
         parse_problem = f"invalid JSON ({error})"
 
     kombo = _kombo_error(payload)
     if 200 <= status < 300 and kombo is None:
         if parse_problem is not None:
-            return fail(UnexpectedResponseError, None, parse_problem)
+            message = messages.INCOMPLETE_ANSWER_MESSAGE if cut_short else None
+            return fail(UnexpectedResponseError, message, parse_problem)
         if not isinstance(payload, dict):
             return fail(
                 UnexpectedResponseError, None, f"JSON {type(payload).__name__}, not an object"
@@ -425,6 +430,15 @@ def _clean_log_url(value: str | None, secrets: tuple[str, ...]) -> str | None:
     if not url.lower().startswith("https://") or " " in url or url.endswith("…"):
         return None
     return url
+
+
+def _cut_short(error: json.JSONDecodeError) -> bool:
+    """Whether JSON that failed to parse began as an object or list and stopped halfway (the
+    parser ran out of text, or a string never ended), rather than being something else."""
+    text = error.doc.rstrip()
+    began_as_json = text.lstrip()[:1] in ("{", "[")
+    ran_out = error.pos >= len(text) or error.msg.startswith("Unterminated string")
+    return began_as_json and ran_out
 
 
 def _looks_like_html(content_type: str, body: bytes) -> bool:

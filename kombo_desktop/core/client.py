@@ -526,6 +526,7 @@ class KomboClient:
         stop_listening = token.on_cancel(progress.abort)
         stop_clock = progress.deadline(self._attempt_seconds)
         began = time.monotonic()
+        answer_began = False  # the answer's headers came: a failure from then on cuts it short
         try:
             request = http_client.build_request(
                 call.method,
@@ -535,6 +536,7 @@ class KomboClient:
                 extensions={"trace": progress.trace},
             )
             response = http_client.send(request, stream=True)
+            answer_began = True
             try:
                 body = read_body(
                     response.iter_raw(),  # as received: a chunk_size would wait to fill it
@@ -568,6 +570,8 @@ class KomboClient:
             if progress.expired:
                 return self._out_of_time(call, progress)
             failed = self._transport_failure(call, error, progress)
+            if answer_began and isinstance(error, httpx.NetworkError | httpx.RemoteProtocolError):
+                failed = replace(failed, user_message=messages.INCOMPLETE_ANSWER_MESSAGE)
             _log.info(
                 "%s attempt %d: %s after %.2f s",
                 call.operation,

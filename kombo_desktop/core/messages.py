@@ -46,6 +46,13 @@ SLOW_ANSWER_MESSAGE = (
     "Kombo is slow to answer right now: the connection worked, but its answer took too long. "
     "Try again in a moment; if it keeps happening, copy the details for support."
 )
+# Kombo's answer began and was cut short (JSON that stops halfway, a connection dropped in the
+# middle of the answer): a glitch on the way, unlike a page that is not JSON at all, which a
+# network filter or login page sends (``errors.UnexpectedResponseError``).
+INCOMPLETE_ANSWER_MESSAGE = (
+    "The answer from Kombo arrived incomplete, as can happen now and then on the way. Try "
+    "again; if it keeps happening, copy the details for support."
+)
 PROXY_MESSAGE = (
     "Your network's proxy server did not let the connection to Kombo through. Ask your IT team "
     "to check this computer's proxy settings."

@@ -207,7 +207,7 @@ FAULTS: dict[str, Fault] = {
     "drops the connection mid-body": Fault(
         (Reply(200, _JSON, _BODY, drop_after=20),),
         ConnectionFailedError,
-        "broke before its answer arrived",
+        "arrived incomplete",
         attempts=1,
     ),
     "429 with Retry-After beyond the budget": Fault(
@@ -253,8 +253,13 @@ FAULTS: dict[str, Fault] = {
     "HTML page with status 200": Fault(
         (Reply.html(200, "Welcome to Airport WiFi"),), UnexpectedResponseError, "login page"
     ),
-    "invalid JSON": Fault(
+    "JSON cut short": Fault(
         (Reply(200, _JSON, b'{"status": "success", "data": '),),
+        UnexpectedResponseError,
+        "arrived incomplete",
+    ),
+    "invalid JSON": Fault(
+        (Reply(200, _JSON, b"status=success; link=none"),),
         UnexpectedResponseError,
         "expected form",
     ),
