@@ -280,7 +280,7 @@ class AccountFeature(QObject):
     def _refresh_catalog(self, connection: Connection) -> None:
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""
         # Imported here: the key is checked, and the lists asked for, after the first frame.
-        from kombo_desktop.ui.catalog_refresh import refresh_catalog
+        from kombo_desktop.ui.catalog_refresh import UNREACHABLE_TEXT, refresh_catalog
 
         cache = CatalogCache(self._window.setup.paths.catalog_cache_dir)
         environment_id = self.environment_id(connection.target)
@@ -304,6 +304,9 @@ class AccountFeature(QObject):
                 self._window.link_making.refusals.show_error(fresh.refused, after_notes=True)
             if fresh.refused is None:
                 self._check_run_key(connection)
+            if fresh.unreachable and self._window.statusPanel.at_rest:
+                # Quietly, beside what start-up said: the form is filled in meanwhile.
+                self._window.show_note(UNREACHABLE_TEXT, quiet=True)
             if fresh.catalog is None:
                 return
             # Made on the worker (``refresh_catalog``): here the tool list is only filled.

@@ -7,8 +7,9 @@ account's tools too, and a profile since moved to another account is not shown t
 failure just leaves the bundled list in place: a missing refresh must never stand between staff
 and a link, so failures are logged, not shown; except a key Kombo does not know (401, or one
 malformed), which would be refused for the link too: the window says so at once, before anyone
-fills in the form for nothing. A 403 is left quiet: a key may lack the right to list tools and
-still make links.
+fills in the form for nothing; and Kombo out of reach, which the link would run into too after
+its retries: said quietly on the status line (``UNREACHABLE_TEXT``), never in a dialog. A 403
+is left quiet: a key may lack the right to list tools and still make links.
 """
 
 from __future__ import annotations
@@ -17,11 +18,23 @@ import logging
 from dataclasses import dataclass, field
 
 from kombo_desktop.core.catalog import CatalogCache, Tool, ToolCatalog, ToolListOwner
-from kombo_desktop.core.errors import AuthenticationError, KomboError, is_key_unknown
+from kombo_desktop.core.errors import (
+    AuthenticationError,
+    ConnectionFailedError,
+    KomboError,
+    TlsError,
+    is_key_unknown,
+)
 from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.connection import Connection
 
 _log = logging.getLogger(__name__)
+
+# Said when the tool lists could not be asked for because Kombo could not be reached: "Ready."
+# stayed on until the first "Create link" failed after seconds of retries.
+UNREACHABLE_TEXT = (
+    "Kombo cannot be reached right now. Check that you are online; the form keeps what you type."
+)
 
 
 @dataclass
@@ -36,6 +49,8 @@ class RefreshedCatalog:
     refused: AuthenticationError | None = None
     # Kombo listed the tools of at least one category: it accepted the key.
     answered: bool = False
+    # No connection to Kombo could be made (an untrusted certificate is not "out of reach").
+    unreachable: bool = False
 
 
 def refresh_catalog(
@@ -80,6 +95,9 @@ def refresh_catalog(
                 # refusal is said only while the refused key is the one links go with.
                 if is_key_unknown(error) and connection.key_refused(client):
                     result.refused = error
+                result.unreachable = isinstance(error, ConnectionFailedError) and not isinstance(
+                    error, TlsError
+                )
                 _log.info(
                     "Tool lists not refreshed (%s); using the cached or bundled lists",
                     type(error).__name__,

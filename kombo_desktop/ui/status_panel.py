@@ -43,6 +43,7 @@ from kombo_desktop.ui.widgets import (
 )
 
 KINDS = ("info", "success", "error", "busy")
+READY_TEXT = "Ready."  # said at the start, before anything else is
 DETAILS_HEIGHT = 120  # the details pane's height where the window has room for it
 # With room for fewer lines than this, the details pane would show nothing useful: it stays
 # folded away ("Copy details" still copies them all).
@@ -118,7 +119,14 @@ class StatusPanel(QFrame):
         self._notes_details: list[str] = []  # what the notes' details say, for support or IT
         self._heard = ""  # the status as a screen reader was last told it ("" if it was not)
         self._notes_action: tuple[str, Callable[[], None]] | None = None  # see ``add_note``
-        self.show_message("Ready.")
+        self.show_message(READY_TEXT)
+
+    @property
+    def at_rest(self) -> bool:
+        """Whether the status line says only "Ready." or notes about the set-up
+        (``add_note``), nothing about what someone did since: a note found in the background
+        may join them, where it would replace a request's outcome or a request running."""
+        return self.text == READY_TEXT or bool(self._notes)
 
     def show_message(
         self,

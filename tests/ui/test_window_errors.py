@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QGuiApplication
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
@@ -1044,3 +1045,21 @@ def test_trying_again_by_itself_is_shown_but_said_only_at_the_start_and_the_end(
         ]
         assert spoken[-1][1] == QAccessible.AnnouncementPoliteness.Assertive
         window.close()
+
+
+def test_kombo_unreachable_at_start_is_said_quietly_before_the_first_press(
+    qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The status line said "Ready." until the first "Create link" failed after its retries.
+    monkeypatch.delenv("KOMBO_API_KEY", raising=False)
+    CredentialStore().save("default", API_KEY)
+    window = open_window("--api-base", f"http://127.0.0.1:{closed_port()}/v1")
+    assert window.statusPanel.text == "Ready."  # the tool lists are asked for after the start
+    qtbot.waitUntil(lambda: window.statusPanel.text != "Ready.", timeout=30_000)
+    assert window.statusPanel.text == (
+        "Kombo cannot be reached right now. Check that you are online; the form keeps what you "
+        "type."
+    )
+    assert window.statusPanel.kind == "info"
+    assert QApplication.activeModalWidget() is None  # no dialog in the way
+    assert window.createButton.isEnabled()
