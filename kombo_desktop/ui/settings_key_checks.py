@@ -261,5 +261,8 @@ def _settings_words(error: KomboError, address_set_by: str | None) -> str:
 
 def here_in_settings(text: str) -> str:
     """``text``, written for the main window, as the settings dialog says it: the window sends
-    the person "to Settings" (the region, the address, the key), and here they are in it."""
-    return text.replace(" in Settings", " here")
+    the person "to Settings" (the region, the address, the key), and here they are in it; and
+    to "copy the details for support", which the dialog has none of."""
+    return text.replace(" in Settings", " here").replace(
+        "copy the details for support", "tell support"
+    )

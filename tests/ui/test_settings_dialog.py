@@ -531,6 +531,22 @@ def test_when_kombo_has_a_problem_of_its_own_the_key_is_not_blamed(
         assert memory_keyring.secrets == {}
 
 
+def test_a_check_answered_in_part_sends_no_one_to_details_settings_does_not_have(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # The window's sentence ends "copy the details for support": Settings has no details to
+    # copy, so it says to tell support instead.
+    cut_short = Reply(200, (("Content-Type", "application/json"),), b'{"status": "succ')
+    with FaultServer(fallback=cut_short) as kombo:
+        point_at(qtbot, dialog, kombo.base_url)
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        text = status(dialog)
+        assert "arrived incomplete" in text
+        assert "details" not in text
+        assert "tell support" in text
+        assert memory_keyring.secrets == {}
+
+
 def assert_no_button_cut_short(qtbot: QtBot, dialog: QWidget) -> None:
     """Every visible button is at least as wide as its text needs."""
     buttons = [b for b in dialog.findChildren(QPushButton) if b.isVisible()]
