@@ -255,8 +255,8 @@ class IntegrationLookup(QObject):
         if integration_id not in known:
             return
         info = known[integration_id][0]
-        if info is None:
-            self._form.show_integration(self._not_found_text(integration_id))
+        if info is None:  # a problem with the id, which the status line may point to
+            self._form.show_integration(self._not_found_text(integration_id), warning=True)
             self._window.link_making.refusals.check_before_sending(self._form, UNKNOWN_ID_STATUS)
             return
         started_for = self._window.history.relink_started_for(integration_id)

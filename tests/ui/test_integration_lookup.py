@@ -1285,6 +1285,8 @@ def test_an_id_kombo_does_not_know_is_said_once_in_few_words(
     for text in (said, status):
         assert "93fCvorjZ2jas7ZekX1V1n5d" not in text, text  # the typed id has the right shape
         assert "profile" not in text, text  # there is only one
+    # Where the status line points, it stands out from the hints (it was grey, like them).
+    assert window.relinkForm.boxes["integration_id"].hint.property("warning") is True
 
 
 def test_an_id_kombo_does_not_know_points_to_the_other_profiles(
