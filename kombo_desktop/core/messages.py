@@ -183,6 +183,17 @@ def paused_press_message(seconds_left: float, button: str, reason: str = PAUSE_A
     )
 
 
+def paused_check_message(seconds_left: float, button: str, reason: str, *, typed: bool) -> str:
+    """Said in Settings when ``button`` (its words as shown) would check the key Kombo asked
+    to pause for (``reason``: ``held_back_reason``): the check counts against the same limit,
+    and only earned another "too many requests". A ``typed`` key stays in the field, unsaved."""
+    unsaved = " The key was not saved yet." if typed else ""
+    return (
+        f"Nothing was sent: {reason}. Press “{button}” again "
+        f"{time_left_phrase(seconds_left)}.{unsaved}"
+    )
+
+
 # Said once the wait an answer asked for is over, where the status line still spoke of it:
 # the buttons send again.
 PAUSE_OVER_MESSAGE = "The wait is over: you can try again now."

@@ -401,6 +401,7 @@ class AccountFeature(QObject):
             log_folder=setup.paths.log_dir,
             writes=window.settings_writes,
             refused_key_of=self._refused_key_profile(),
+            paused_key_check=window.link_making.pause_for_key_check,
         )
         dialog.setAttribute(QtCore.Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.profileChanged.connect(self.use_profile)

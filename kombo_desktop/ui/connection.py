@@ -331,7 +331,7 @@ class Connection:
         :meth:`client` does."""
         if self.target.demo:
             return None
-        return _fingerprint(self._credentials.key_to_send(self.target.profile))
+        return key_fingerprint(self._credentials.key_to_send(self.target.profile))
 
     def key_status(self) -> KeyStatus:
         """Look the key up (worker thread: the password store may be slow or ask the user)."""
@@ -374,7 +374,7 @@ class Connection:
         # A store that cannot be read raises here, before anything is sent without the key.
         key = None if self.target.demo else self._credentials.key_to_send(self.target.profile)
         stored = key is not None and not self.target.demo and self._key_is_stored()
-        fingerprint = _fingerprint(key)
+        fingerprint = key_fingerprint(key)
         with self._lock:
             if not self._closed and self._client is not None and self._client_key == fingerprint:
                 # Still the same key: none yet (a local address may need none), or the one
@@ -446,7 +446,7 @@ class Connection:
             return self._closed
 
 
-def _fingerprint(key: str | None) -> bytes | None:
+def key_fingerprint(key: str | None) -> bytes | None:
     """Tells keys apart without keeping a second copy of one (None: no key)."""
     import hashlib  # not at import: with OpenSSL's _hashlib it cost the first frame ~5 ms
 

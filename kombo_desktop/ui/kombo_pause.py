@@ -20,7 +20,9 @@ links go anew (another profile, the demo: ``AccountFeature.use_target``) ends th
 without a word, and so does another key for the profile in use. Settings saving the key that
 profile already had, or taking it into use again, changes neither, and the wait goes on:
 which key the next request would send is compared on a worker thread (the password store is
-slow at times), and only fingerprints of keys are kept.
+slow at times), and only fingerprints of keys are kept. A key check in Settings is held back
+too, but only for the key and place paused (``for_key_check``): it counts against the same
+limit.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from kombo_desktop.ui.tasks import quiet_failure
 if TYPE_CHECKING:
     from kombo_desktop.ui.connection import Connection, Target
     from kombo_desktop.ui.main_window import MainWindow
+    from kombo_desktop.ui.settings_key_checks import KeyPause
 
 # The longest a timer is set for at once: Qt's timers count milliseconds in 32 bits, and a
 # wait of weeks would not fit. A longer wait is checked again after this long.
@@ -99,6 +102,19 @@ class KomboPause(QObject):
         self._say(text, self._details)
         self._said.add(text)
         return True
+
+    def for_key_check(self, profile: str, api_base: str) -> KeyPause | None:
+        """The wait as a key check of ``profile`` at ``api_base`` in Settings must heed it:
+        None when there is none, or it is another place's (which is not paused). Whether the
+        key checked is the one paused is compared where it is read, on a worker thread."""
+        from kombo_desktop.ui.settings_key_checks import KeyPause
+
+        target, until = self._target, self._until
+        if self._seconds_left() is None or target is None or until is None:
+            return None
+        if target.profile != profile or target.api_base != api_base:
+            return None
+        return KeyPause(self._key, until, self._reason)
 
     def end(self) -> None:
         """Requests may go at once (another account), without a word about it."""

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.kombo_pause import KomboPause
     from kombo_desktop.ui.main_window import MainWindow
     from kombo_desktop.ui.request_form import RequestForm
+    from kombo_desktop.ui.settings_key_checks import KeyPause
     from kombo_desktop.ui.shown_link import ShownLink
 
 _log = logging.getLogger(__name__)
@@ -376,6 +377,10 @@ class LinkMaking(QObject):
         them back, whatever the place's last answer asked for."""
         if self._pause is not None:
             self._pause.end()
+
+    def pause_for_key_check(self, profile: str, api_base: str) -> KeyPause | None:
+        """The wait a key check in Settings must heed (``KomboPause.for_key_check``), if any."""
+        return None if self._pause is None else self._pause.for_key_check(profile, api_base)
 
     def _held_back(self, button: str) -> bool:
         """Whether a press of ``button`` must send nothing yet, Kombo having asked for a pause."""

@@ -21,6 +21,9 @@ listed, and only their keys can be changed.
 ``refused_key_of`` names the profile whose key Kombo refused in the window (a link, the tool
 lists) since it was last read: Settings says so beside its key, not that a key is stored as if
 it were fine, until another is saved or this one is accepted.
+``paused_key_check(profile, api_base)`` is the wait Kombo asked the window for, if a key
+check of ``profile`` at ``api_base`` must heed it (``KomboPause.for_key_check``): the check of
+the key paused is not sent until it is over.
 ``demo`` shows that the window is running against the demo service. ``writes`` are the
 window's writes to the settings file (``settings_writes``): the dialog's changes are written
 after the window's own, in order (default: the dialog's own writes).
@@ -86,6 +89,7 @@ from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
 from kombo_desktop.ui.settings_key import KeySection
+from kombo_desktop.ui.settings_key_checks import PausedKeyCheck
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
 from kombo_desktop.ui.settings_writes import SettingsWrites
@@ -186,6 +190,7 @@ class SettingsDialog(QDialog):
         log_folder: Path | None = None,
         writes: SettingsWrites | None = None,
         refused_key_of: str | None = None,
+        paused_key_check: PausedKeyCheck | None = None,
     ) -> None:
         super().__init__(parent)
         self._log_folder = log_folder
@@ -216,6 +221,7 @@ class SettingsDialog(QDialog):
             self._say,
             self.profiles.key_address,
             self,
+            paused_key_check=paused_key_check,
         )
         self.profiles.has_no_key = self.key.has_no_key
         self.profiles.check_text = lambda: self.key.check_text

@@ -46,7 +46,10 @@ from kombo_desktop.ui.key_verdicts import refused_by_kombo
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
 from kombo_desktop.ui.settings_key_checks import (
     SAVE_UNCHECKED_OFFERED,
+    KeyCheckPausedError,
+    KeyPause,
     KeySaved,
+    PausedKeyCheck,
     check_stored,
     check_typed,
     environment_id_text,
@@ -65,6 +68,7 @@ from kombo_desktop.ui.widgets import (
     plain_label,
     push_button,
     relabel,
+    spoken_name,
 )
 
 if TYPE_CHECKING:
@@ -162,8 +166,11 @@ class KeySection(QObject):
         say: Say,
         key_address: Callable[[Callable[[str], None]], None],
         parent: QObject | None = None,
+        *,
+        paused_key_check: PausedKeyCheck | None = None,
     ) -> None:
         super().__init__(parent)
+        self._paused_key_check = paused_key_check
         self._book = book
         self._tasks = tasks
         self._say = say
@@ -510,7 +517,8 @@ class KeySection(QObject):
             return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
-            job = partial(check_typed, api_base=api_base, key=key)
+            pause = self._pause_at(api_base)
+            job = partial(check_typed, api_base=api_base, key=key, pause=pause)
             self._start(
                 job,
                 typed=True,
@@ -558,7 +566,7 @@ class KeySection(QObject):
     def _check_stored_key_at(self, api_base: str) -> None:
         if self._task is not None:  # as in ``_save_key_at``: a moving key was waited for
             return
-        job = partial(check_stored, api_base=api_base)
+        job = partial(check_stored, api_base=api_base, pause=self._pause_at(api_base))
         progress = f"Checking {self._key_checked_words()} with Kombo…"
         self._start(
             job,
@@ -567,6 +575,13 @@ class KeySection(QObject):
             name="check-stored-key",
             on_done=self._on_stored_key_checked,
         )
+
+    def _pause_at(self, api_base: str) -> KeyPause | None:
+        """The wait Kombo asked the window for, if a check of the selected profile's key at
+        ``api_base`` must heed it: that key is not sent until the wait is over."""
+        if self._paused_key_check is None:
+            return None
+        return self._paused_key_check(self._book.selected, api_base)
 
     def _start(
         self,
@@ -722,6 +737,9 @@ class KeySection(QObject):
     def _on_failed(self, error: BaseException, *, typed: bool) -> None:
         """A typed key that failed stays in the field, unsaved; a stored one is left alone."""
         self._set_busy(False)
+        if isinstance(error, KeyCheckPausedError):
+            self._say_paused(error.pause, typed=typed)
+            return
         address = self._book.address_not_from_region()
         run_key = self._book.credentials.run_key_in_use
         words = failure_text(
@@ -745,6 +763,15 @@ class KeySection(QObject):
         self._refuse_typed_key(words)
         if isinstance(error, SAVE_UNCHECKED_OFFERED):
             self.saveAnywayButton.show()
+
+    def _say_paused(self, pause: KeyPause, *, typed: bool) -> None:
+        """Nothing was sent, Kombo having asked for a pause: how long is left, as the window
+        says it, and which button to press then."""
+        from kombo_desktop.core.messages import paused_check_message
+
+        button = self.saveKeyButton if typed else self.checkKeyButton
+        words = spoken_name(button.text())
+        self._say(paused_check_message(pause.seconds_left(), words, pause.reason, typed=typed))
 
     def _on_cancelled(self) -> None:
         self._set_busy(False)

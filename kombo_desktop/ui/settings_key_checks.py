@@ -10,6 +10,10 @@ read in one place. Why the key is handled this way:
   Kombo returns is shown, to tell keys of different environments apart.
 * A key Kombo refuses is not stored. Only when Kombo could not be reached at all (offline, VPN)
   is "Save anyway" offered (:data:`UNREACHABLE`).
+* While the window holds link requests back because Kombo asked for a pause (``kombo_pause``),
+  a check of the same key at the same place counts against the same limit and only earns
+  another "too many requests": it is not sent (:class:`KeyCheckPausedError`). Another key may be
+  another Kombo account, with limits of its own, and is checked.
 * The client (and httpx with it) is imported inside the worker functions: opening the dialog
   must not load the HTTP library on the UI thread.
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,11 +84,49 @@ class KeySaved:
     environment_id: str | None
 
 
+@dataclass(frozen=True)
+class KeyPause:
+    """The wait Kombo asked for, as a key check needs it: a fingerprint of the key it holds
+    back (``Connection.key_sent``), when the wait is over (``time.monotonic()``), and what the
+    answer said (``messages.held_back_reason``)."""
+
+    key: bytes | None
+    until: float
+    reason: str
+
+    def holds(self, key: str | None) -> bool:
+        """Whether checking ``key`` now would count against the limit Kombo paused."""
+        from kombo_desktop.ui.connection import key_fingerprint
+
+        return self.seconds_left() > 0 and key_fingerprint(key) == self.key
+
+    def seconds_left(self) -> float:
+        return self.until - time.monotonic()
+
+
+# The window's wait, as a key check of a profile at an address must heed it (None: none).
+PausedKeyCheck = Callable[[str, str], KeyPause | None]
+
+
+class KeyCheckPausedError(Exception):
+    """A key check not sent: Kombo asked for a pause for this very key (``pause``)."""
+
+    def __init__(self, pause: KeyPause) -> None:
+        super().__init__(pause.reason)
+        self.pause = pause
+
+
 # -- on the worker thread: each gets the credentials, the profile's name and a cancel token ------
 
 
 def check_typed(
-    credentials: CredentialStore, profile: str, cancel: CancelToken, *, api_base: str, key: str
+    credentials: CredentialStore,
+    profile: str,
+    cancel: CancelToken,
+    *,
+    api_base: str,
+    key: str,
+    pause: KeyPause | None = None,
 ) -> str:
     """Ask Kombo whether the key works; returns its environment id. Storing it is separate
     work (:func:`save_typed`), which cannot be cancelled: a call into the store cannot be
@@ -96,6 +140,7 @@ def check_typed(
     from kombo_desktop.core.client import KomboClient
     from kombo_desktop.core.logs import register_secret
 
+    _not_while_paused(key, pause)
     with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS, register_key=False) as client:
         environment_id = client.check_api_key(cancel)
     register_secret(key)
@@ -116,7 +161,12 @@ def save_typed(
 
 
 def check_stored(
-    credentials: CredentialStore, profile: str, cancel: CancelToken, *, api_base: str
+    credentials: CredentialStore,
+    profile: str,
+    cancel: CancelToken,
+    *,
+    api_base: str,
+    pause: KeyPause | None = None,
 ) -> str:
     """Check the key already kept for ``profile``; it never leaves this thread."""
     from kombo_desktop.core.client import KomboClient
@@ -124,8 +174,16 @@ def check_stored(
     key = credentials.key_to_send(profile)  # a locked store says so, not "no key"
     if key is None:
         raise MissingApiKeyError()
+    _not_while_paused(key, pause)
     with KomboClient(api_base, key, max_attempts=CHECK_ATTEMPTS) as client:
         return client.check_api_key(cancel)
+
+
+def _not_while_paused(key: str, pause: KeyPause | None) -> None:
+    """Raise :class:`KeyCheckPausedError` if ``pause`` holds ``key`` back (compared here, on the
+    worker thread: the stored key is read from the password store, which is slow at times)."""
+    if pause is not None and pause.holds(key):
+        raise KeyCheckPausedError(pause)
 
 
 # -- what the dialog says ------------------------------------------------------------------------

@@ -315,10 +315,16 @@ def checking_keys(script: PostScript) -> Responder:
 
 
 def save_key_in_settings(
-    qtbot: QtBot, window: MainWindow, key: str, *, rename_to: str | None = None
+    qtbot: QtBot,
+    window: MainWindow,
+    key: str,
+    *,
+    rename_to: str | None = None,
+    said: str = "Kombo accepted the key",
 ) -> None:
-    """Paste ``key`` in Settings, press its Save button, close Settings once it is saved;
-    first rename the profile in use to ``rename_to``, if given."""
+    """Paste ``key`` in Settings, press its Save button, close Settings once it ``said`` so
+    (letting go of the key if it is still in the field, unsaved); first rename the profile in
+    use to ``rename_to``, if given."""
     dialog = settings_of(qtbot, window)
     if rename_to is not None:
         name_edit = dialog.findChild(QLineEdit, "profileNameEdit")
@@ -332,8 +338,9 @@ def save_key_in_settings(
     assert key_edit is not None and save is not None
     key_edit.setText(key)
     save.click()
-    qtbot.waitUntil(lambda: "Kombo accepted the key" in dialog.settingsStatusLabel.text())
+    qtbot.waitUntil(lambda: said in dialog.settingsStatusLabel.text())
     qtbot.waitUntil(lambda: not dialog.busy)
+    key_edit.clear()
     dialog.reject()
     qtbot.waitUntil(lambda: window.settings_dialog is None)
     wait_until_settled(qtbot, window)
@@ -359,7 +366,8 @@ def test_saving_the_same_key_again_in_settings_keeps_the_pause(
 ) -> None:
     """The same key for the same profile is the same Kombo account, with the same limit: a
     Save in Settings that changed nothing let the next press through, into another 429. A
-    renamed profile is still the same place, its key moved with it."""
+    renamed profile is still the same place, its key moved with it: its check is not sent
+    either."""
     script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
     with FaultServer(fallback=checking_keys(script)) as server:
         window = window_with_stored_key(server)
@@ -367,7 +375,8 @@ def test_saving_the_same_key_again_in_settings_keeps_the_pause(
         press_until_answered(qtbot, window, "createButton")
         assert "too many requests" in window.statusPanel.text
 
-        save_key_in_settings(qtbot, window, STORED_KEY, rename_to=rename_to)
+        paused = "Nothing was sent: Kombo asked for a pause."
+        save_key_in_settings(qtbot, window, STORED_KEY, rename_to=rename_to, said=paused)
 
         window.createButton.click()
         assert not window.busy
@@ -390,3 +399,58 @@ def test_another_key_saved_in_settings_ends_the_pause(
         press_until_answered(qtbot, window, "createButton")
         assert window.linkField.text() == GOOD_LINK
         assert len(posts(server.requests)) == 2
+
+
+def key_checks(server: FaultServer) -> int:
+    """How many key checks reached Kombo."""
+    return sum(request.path.endswith("/check-api-key") for request in server.requests)
+
+
+def press_in_settings(qtbot: QtBot, window: MainWindow, button: str, key: str = "") -> str:
+    """Open Settings, paste ``key`` if given, press ``button`` and return what the dialog said
+    once it is done."""
+    dialog = settings_of(qtbot, window)
+    if key:
+        key_edit = dialog.findChild(QLineEdit, "apiKeyEdit")
+        assert key_edit is not None
+        key_edit.setText(key)
+    pressed = dialog.findChild(QAbstractButton, button)
+    assert pressed is not None and pressed.isEnabled()
+    pressed.click()
+    qtbot.waitUntil(lambda: not dialog.busy)
+    return dialog.settingsStatusLabel.text()
+
+
+@pytest.mark.parametrize(("button", "key"), [("checkKeyButton", ""), ("saveKeyButton", STORED_KEY)])
+def test_checking_the_paused_key_in_settings_sends_nothing_during_the_wait(
+    qtbot: QtBot, window_with_stored_key: WindowAt, button: str, key: str
+) -> None:
+    """The key Kombo asked to pause for counts against the same limit in Settings: its check
+    only earned another "too many requests", which Settings took for a refused key."""
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=checking_keys(script)) as server:
+        window = window_with_stored_key(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+
+        said = press_in_settings(qtbot, window, button, key)
+
+        assert key_checks(server) == 0
+        assert said.startswith("Nothing was sent: Kombo asked for a pause. Press “")
+        assert "again in 5 minutes" in said or "again in about 5 minutes" in said
+
+
+def test_another_key_is_checked_in_settings_during_the_wait(
+    qtbot: QtBot, window_with_stored_key: WindowAt
+) -> None:
+    """Another key may belong to another Kombo account, with limits of its own."""
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with FaultServer(fallback=checking_keys(script)) as server:
+        window = window_with_stored_key(server)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+
+        said = press_in_settings(qtbot, window, "saveKeyButton", NEW_KEY)
+
+        assert key_checks(server) == 1
+        assert "Kombo accepted the key" in said
