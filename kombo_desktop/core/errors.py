@@ -167,22 +167,27 @@ CONCURRENCY_LIMIT_EXCEEDED = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"
 TASK_TIMED_OUT = "PLATFORM.TASK_TIMED_OUT"
 
 
+# Said first of an integration id Kombo does not know: most often it was copied wrong.
+UNKNOWN_ID_TEXT = "Kombo has no integration with this id. Copy it again from the Kombo dashboard."
 # Why a right integration id is unknown: it is in another Kombo account or region than the one
-# this profile's key reaches (said after the lookup's and the button's own first sentences).
-# Only the person who gave the id can tell which account that is; Settings shows no
-# "production" or "development", only the profiles, so the way forward is choosing one there.
+# this profile's key reaches (said after "If it was right, "). Only the person who gave the id
+# can tell which account that is; Settings shows no "production" or "development", only the
+# profiles, so the way forward is choosing one there. Short and without an example id: the
+# typed id already looked like one.
 ANOTHER_PLACE_TEXT = (
-    "the id may belong to another Kombo account or region than this profile's. Ask whoever "
-    "gave you the id which Kombo account it is in, then choose the matching profile in Settings."
+    "it may be in another Kombo account or region: ask whoever gave you the id which one, then "
+    "choose that profile in Settings."
 )
 
 
 class NotFoundError(KomboError):
-    """404, e.g. an integration id that does not exist (``INTEGRATION_NOT_FOUND``)."""
+    """404, e.g. an integration id that does not exist (``INTEGRATION_NOT_FOUND``). Its words
+    are the reconnection tab's for a single profile: where they are shown (the log, a key
+    check answered so) nothing tells whether Settings has another profile to choose."""
 
     default_message = (
-        "Kombo could not find that integration. Check the integration id (it looks like "
-        f"personio:93fCvorjZ2jas7ZekX1V1n5d). If it is right, {ANOTHER_PLACE_TEXT}"
+        f"{UNKNOWN_ID_TEXT} If it was right, it may be in another Kombo account or region: ask "
+        "whoever gave you the id."
     )
 
 

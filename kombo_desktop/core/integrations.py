@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kombo_desktop.core.errors import ANOTHER_PLACE_TEXT
+from kombo_desktop.core.errors import ANOTHER_PLACE_TEXT, UNKNOWN_ID_TEXT, NotFoundError
 from kombo_desktop.core.letters import organization_key
 from kombo_desktop.core.vocabulary import NEW_LINK_TAB_TEXT, Category
 
@@ -110,15 +110,9 @@ def switched_off(info: IntegrationInfo | None) -> bool:
 
 # For an id Kombo does not know (see ``not_found_text``). The demo knows every id that starts
 # with one of its tools; the dashboard and regions mean nothing there.
-NOT_FOUND_TEXT = (
-    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
-    "right, it may be in another Kombo account or region: ask whoever gave you the id."
-)
+NOT_FOUND_TEXT = NotFoundError.default_message
 # With several profiles, one of them may reach the account or region the id is in.
-NOT_FOUND_SEVERAL_PROFILES_TEXT = (
-    "Kombo has no integration with this id. Copy it again from the Kombo dashboard. If it was "
-    f"right, {ANOTHER_PLACE_TEXT}"
-)
+NOT_FOUND_SEVERAL_PROFILES_TEXT = f"{UNKNOWN_ID_TEXT} If it was right, {ANOTHER_PLACE_TEXT}"
 # On the status line once Kombo refused a reconnection for an id it does not know: the field
 # says what to do (one of the texts above), and the status line had said it again in other
 # words, with an example id the typed one already looked like.

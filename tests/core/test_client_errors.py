@@ -36,6 +36,7 @@ from kombo_desktop.core.errors import (
     is_key_refused,
     is_unknown_integration,
 )
+from kombo_desktop.core.integrations import NOT_FOUND_TEXT
 from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
@@ -473,6 +474,18 @@ def test_an_unknown_integration_is_not_found() -> None:
     assert error.user_message == NotFoundError.default_message
     assert error.detail.operation == "POST /integrations/personio:93fCvorjZ2jas7ZekX1V1n5d/relink"
     assert is_unknown_integration(error)
+
+
+def test_an_unknown_integration_is_said_as_shortly_as_the_reconnection_tab_says_it() -> None:
+    """Said where the reconnection tab does not speak (the log, a key check answered so): a
+    long piece of advice with an example id ("it looks like personio:93fC…") the typed id
+    already looked like."""
+    error = fail_with(
+        Reply.kombo_error(404, "PLATFORM.INTEGRATION_NOT_FOUND", "No such integration."),
+        relink=True,
+    )
+    assert error.user_message == NOT_FOUND_TEXT
+    assert "personio:" not in error.user_message and "looks like" not in error.user_message
 
 
 def test_a_404_from_a_wrong_address_points_at_the_settings() -> None:

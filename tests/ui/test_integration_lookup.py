@@ -126,9 +126,8 @@ def test_an_id_kombo_does_not_know_points_to_the_dashboard_and_the_region(
         "the id."
     )
     assert NOT_FOUND_SEVERAL_PROFILES_TEXT.endswith(
-        "If it was right, the id may belong to another Kombo account or region than this "
-        "profile's. Ask whoever gave you the id which Kombo account it is in, then choose the "
-        "matching profile in Settings."
+        "If it was right, it may be in another Kombo account or region: ask whoever gave you "
+        "the id which one, then choose that profile in Settings."
     )
 
 
