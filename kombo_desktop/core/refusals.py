@@ -264,7 +264,8 @@ def run_on(texts: list[str]) -> str:
 
 def what_it_says_about(words: str, field: str, sent: tuple[str, ...] = ()) -> str:
     """What ``words`` (a refusal in words) say about ``field``, in the form's words: the
-    field's own points, without the field's name, which its label says. A point about
+    field's own points, without the field's name, which its label says, and starting with a
+    capital letter, as the mark under the field starts a sentence. A point about
     several fields together has the refusal said whole, but for its points about parts of the
     request the form does not have, which no one at the form can mend."""
     on_the_form = [point for point in points(words, sent) if not point.off_the_form]
@@ -272,14 +273,16 @@ def what_it_says_about(words: str, field: str, sent: tuple[str, ...] = ()) -> st
     if not about or any(point.fields != (field,) for point in about):
         said = run_on([point.words for point in on_the_form]) if on_the_form else words
         return in_form_words(said)
-    return run_on([_without_the_field_name(point.words) for point in about])
+    said = run_on([_without_the_field_name(point.words) for point in about])
+    return said[:1].upper() + said[1:]
 
 
 def _without_the_field_name(words: str) -> str:
     """``words`` about one field without its path and colon at their start
-    ("end_user_email: Invalid email" -> "Invalid email"); in the form's words, whole, when
-    they do not start with them."""
-    leading = _FIELD_PATH_AND_COLON.match(words)
+    ("end_user_email: Invalid email" -> "Invalid email", "body.language: not offered" -> "not
+    offered"); in the form's words, whole, when they do not start with them. A one-word
+    field's name ("language") counts only there, before its colon (``_ONE_WORD_FIELD_PATH``)."""
+    leading = _FIELD_PATH_AND_COLON.match(words) or _ONE_WORD_FIELD_PATH.match(words)
     rest = words[leading.end() :].strip() if leading is not None else ""
     return rest or in_form_words(words)
 

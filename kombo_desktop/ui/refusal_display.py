@@ -287,9 +287,11 @@ class RefusalDisplay(QObject):
     def _mark_rejected(
         self, error: InputRejectedError, request: LinkRequest | RelinkRequest
     ) -> tuple[str, ...]:
-        """Mark the fields Kombo's refusal named, each with Kombo's reason: the status line
-        that says it too gives way to the next message, and the mark must still say why.
-        Returns the customer details the marks quote."""
+        """Mark the fields Kombo's refusal named, each with its reason: Kombo's words about that
+        field when they are fit to quote (without the field's own name, which its label says),
+        else the program's own (``messages.rejected_field_message``). The status line that
+        says it too gives way to the next message, and the mark must still say why. Returns
+        the customer details the marks quote."""
         from kombo_desktop.core.messages import rejected_field_message
 
         said = error.detail.message  # Kombo's words, quoted on the marks only if fit to quote

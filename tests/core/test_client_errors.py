@@ -1385,7 +1385,7 @@ PATHS_OF_FIELDS = [
         "origin_id: must not contain spaces",
         "end_user_origin_id",
         "Customer id: must not contain spaces",
-        None,
+        "Must not contain spaces",  # the mark starts a sentence
     ),
 ]
 

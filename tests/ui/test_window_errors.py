@@ -197,7 +197,7 @@ def test_every_field_kombo_named_is_marked_until_it_changes(
     tool_reason = "Kombo did not accept this: “Personio is not enabled for this account”."
     assert form.field_errors() == {
         "integration_tool": tool_reason,
-        "enable_field_mapping": "Kombo did not accept this: “not available for this tool”.",
+        "enable_field_mapping": "Kombo did not accept this: “Not available for this tool”.",
     }
     qtbot.waitUntil(lambda: window.focusWidget() is window.toolCombo)  # the first one named
     window.fieldMappingCheck.setChecked(True)
@@ -257,6 +257,32 @@ def test_a_reconnection_refused_for_its_language_marks_the_language(
     assert "Kombo did not accept the language." in window.statusLabel.text()
     assert window.relinkForm.field_errors() == {"language": "Kombo did not accept this language."}
     qtbot.waitUntil(lambda: window.focusWidget() is window.relinkLanguageCombo)
+
+
+@pytest.mark.parametrize("path", ["language", "body.language"])
+def test_a_mark_quoting_kombo_leaves_out_the_fields_own_name(
+    qtbot: QtBot, window_for: object, path: str
+) -> None:
+    # The mark under "Language" showed Kombo's words with the field's API name in front
+    # ("language: not offered for this tool"), which the field's label says already.
+    window = window_for(refused(f"{path}: not offered for this tool"))  # type: ignore[operator]
+    window.show_relink_mode("personio:abc")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.statusPanel.kind == "error", timeout=10_000)
+    assert window.relinkForm.field_errors() == {
+        "language": "Kombo did not accept this: “Not offered for this tool”."
+    }
+
+
+@pytest.mark.parametrize("path", ["end_user_email", "body.end_user_email"])
+def test_a_mark_quoting_kombo_starts_with_a_capital_letter(
+    qtbot: QtBot, window_for: object, path: str
+) -> None:
+    window = window_for(refused(f"{path}: must be a work address"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert window.linkForm.field_errors() == {
+        "end_user_email": "Kombo did not accept this: “Must be a work address”."
+    }
 
 
 def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
