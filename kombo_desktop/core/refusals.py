@@ -6,7 +6,8 @@ object: 'foo_bar'", or a schema checker's list of issues in JSON. The people usi
 are not technical: ``messages`` says a refusal in the form's words and the window marks the
 fields it names, each with its own reason. This module does the reading that takes:
 
-* a list of issues in JSON is read as the sentences it stands for (``refusal_in_words``);
+* a list of issues in JSON is read as the sentences it stands for, and a schema checker's
+  common verdicts are said in plain words (``refusal_in_words``, ``in_plain_words``);
 * which of the form's fields a refusal names (``fields_named``), said in the form's words
   (``in_form_words``);
 * a refusal is a run of *points*, one per subject (a form field, or a part of the request the
@@ -287,6 +288,47 @@ def _without_the_field_name(words: str) -> str:
     return rest or in_form_words(words)
 
 
+# --- A schema checker's wording, in plain words -----------------------------------------------
+
+# zod's length verdicts ("String must contain at most 100 character(s)"): "character(s)" is
+# developer shorthand, and the number is what the person needs to mend the field.
+_LENGTH_VERDICT = re.compile(
+    r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
+    re.IGNORECASE,
+)
+# zod's "Invalid email" (v4: "Invalid email address").
+_INVALID_EMAIL = re.compile(r"\binvalid email(?: address)?\b", re.IGNORECASE)
+# zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
+# value, nothing the person typed; the types' names are jargon to them.
+_VALUE_TYPES = (
+    r"(?:string|number|integer|float|bigint|boolean|date|symbol|undefined|null|void|nan"
+    r"|object|array|function|map|set|promise|unknown|never)"
+)
+_TYPE_VERDICT = re.compile(rf"\bexpected {_VALUE_TYPES},? received {_VALUE_TYPES}\b", re.IGNORECASE)
+# What the type verdict is said as.
+NOT_IN_THE_EXPECTED_FORM = "Not in the form Kombo expects"
+
+
+def _length_in_words(match: re.Match[str]) -> str:
+    """A length verdict with its number kept: "At most 100 characters", "It cannot be empty"."""
+    bound, count = match.group("bound").lower(), int(match.group("count"))
+    if bound == "at least" and count == 1:
+        return "It cannot be empty"
+    characters = "character" if count == 1 else "characters"
+    return f"{bound[:1].upper()}{bound[1:]} {count} {characters}"
+
+
+def in_plain_words(words: str) -> str:
+    """``words`` (a refusal in words) with a schema checker's common verdicts said plainly:
+    "String must contain at most 100 character(s)" -> "At most 100 characters", "Invalid
+    email" -> "Not a valid e-mail address", "Expected string, received number" -> "Not in the
+    form Kombo expects". They were quoted under the field as they came, on a screen the
+    customer watches. Kombo's own words stay in the details for support."""
+    words = _LENGTH_VERDICT.sub(_length_in_words, words)
+    words = _INVALID_EMAIL.sub("Not a valid e-mail address", words)
+    return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
+
+
 # --- Refusals that give no reason ------------------------------------------------------------
 
 # A schema checker's verdict that names no part of the request ("Expected string, received
@@ -296,6 +338,7 @@ _BARE_VERDICT = re.compile(
     r"""
     (?:invalid[ ]input\s*[:,.;-]?\s*)?          # zod's heading: "Invalid input: "
     (?:expected[ ][\w ]+?,?[ ]received[ ][\w ]+
+      |not[ ]in[ ]the[ ]form[ ]kombo[ ]expects      # the same, in plain words (in_plain_words)
       |required|invalid[ ]input|invalid[ ]value|invalid[ ]type)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -346,10 +389,13 @@ def refusal_in_words(kombo_message: str) -> str:
     issues as JSON (zod's ``[{"path": ["end_user_email"], "message": "Invalid email"}]``, or
     the same under ``"issues"``), which is no sentence to quote and was answered with the
     general one, though it named the field: it is said the way the rest of this module reads
-    refusals, "end_user_email: Invalid email; ...". Anything else, or a list with an issue
-    whose shape is unknown, comes back as it was (and is then not quoted)."""
+    refusals, "end_user_email: Invalid email; ...". A list with an issue whose shape is
+    unknown comes back as it was (and is then not quoted). Sentences, and a list read as them,
+    have a schema checker's common verdicts said plainly (``in_plain_words``)."""
     text = kombo_message.strip()
-    if not text.startswith(("[", "{")) or _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
+    if not text.startswith(("[", "{")):
+        return in_plain_words(kombo_message)
+    if _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
         return kombo_message
     try:
         parsed: object = json.loads(text)
@@ -363,7 +409,7 @@ def refusal_in_words(kombo_message: str) -> str:
     said = "; ".join(issue for issue in issues if issue is not None)
     if None in issues or unsafe_to_show(said, None):
         return kombo_message
-    return said
+    return in_plain_words(said)
 
 
 def _issue_in_words(issue: object) -> str | None:

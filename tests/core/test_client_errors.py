@@ -257,7 +257,7 @@ def test_rejected_input_names_fields_as_the_form_does() -> None:
         Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email")
     )
     # Kombo's words end without a full stop here; the sentence gets one before the next.
-    assert "“E-mail address: Invalid email”. Check the fields" in error.user_message
+    assert "“E-mail address: Not a valid e-mail address”. Check the fields" in error.user_message
     assert "end_user_email" not in error.user_message
     assert error.detail.message == "end_user_email: Invalid email"  # support sees Kombo's words
 
@@ -283,13 +283,13 @@ def test_rejected_input_names_the_fields_kombo_named_for_the_form_to_mark() -> N
         (
             "end_user_email: Invalid email. link_type: Not allowed.",
             "end_user_email",
-            "“Invalid email.”",
+            "“Not a valid e-mail address.”",
         ),
         # Words before the first field's name are not that field's alone: said whole.
         (
             "Bad request: end_user_email: Invalid email",
             "end_user_email",
-            "“Bad request: e-mail address: Invalid email”.",
+            "“Bad request: e-mail address: Not a valid e-mail address”.",
         ),
         # A field named in another field's words: the whole refusal, in the form's names.
         (
@@ -1362,10 +1362,15 @@ PATHS_OF_FIELDS = [
     (
         "end_user.organization_name: String must contain at least 1 character(s)",
         "end_user_organization_name",
-        "Organisation name: String must contain at least 1 character(s)",
-        "String must contain at least 1 character(s)",
+        "Organisation name: It cannot be empty",
+        "It cannot be empty",
     ),
-    ("end_user.email: Invalid email", "end_user_email", "E-mail address: Invalid email", None),
+    (
+        "end_user.email: Invalid email",
+        "end_user_email",
+        "E-mail address: Not a valid e-mail address",
+        None,
+    ),
     (
         "body.end_user_organization_name: Too long",
         "end_user_organization_name",
@@ -1375,8 +1380,8 @@ PATHS_OF_FIELDS = [
     (
         "integration_tool.0: Expected string, received number",
         "integration_tool",
-        "Tool: Expected string, received number",
-        "Expected string, received number",
+        "Tool: Not in the form Kombo expects",
+        "Not in the form Kombo expects",
     ),
     ("integration_tool[0]: Expected string", "integration_tool", "Tool: Expected string", None),
     ("end_user.origin_id: Required", "end_user_origin_id", "Customer id: Required", None),
@@ -1404,6 +1409,34 @@ def test_a_field_named_by_its_path_is_the_forms_field(
     # The mark says Kombo's reason without the field's name, which the field's label says.
     reason = mark or said.split(": ", 1)[1]
     assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: “{reason}”."
+
+
+@pytest.mark.parametrize(
+    ("verdict", "in_words"),
+    [
+        ("String must contain at most 100 character(s)", "At most 100 characters"),
+        ("String must contain at most 1 character(s)", "At most 1 character"),
+        ("String must contain at least 1 character(s)", "It cannot be empty"),
+        ("String must contain at least 3 character(s)", "At least 3 characters"),
+        ("Invalid email", "Not a valid e-mail address"),
+        ("Expected string, received number", "Not in the form Kombo expects"),
+        ("Expected boolean, received null", "Not in the form Kombo expects"),
+    ],
+)
+def test_a_schema_checkers_verdict_on_a_field_is_said_in_plain_words(
+    verdict: str, in_words: str
+) -> None:
+    # "character(s)" and "received number" are a developer's shorthand, quoted in red under
+    # the field on a screen the customer watches; the numbers are what the person needs.
+    kombo_message = f"body.end_user_origin_id: {verdict}"
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_origin_id",)
+    assert f"“Customer id: {in_words}”." in error.user_message
+    assert rejected_field_message(kombo_message, "end_user_origin_id") == (
+        f"Kombo did not accept this: “{in_words}”."
+    )
+    assert error.detail.message == kombo_message  # support sees Kombo's words
 
 
 def test_several_fields_named_by_their_paths_each_get_their_own_words() -> None:
@@ -1532,24 +1565,24 @@ def test_a_value_the_person_sent_quoted_in_a_refusal_is_not_taken_for_a_part_of_
     [
         (
             "end_user_email: Invalid email; foo_bar: Unrecognized key",
-            "“E-mail address: Invalid email”.",
-            "“Invalid email”.",
+            "“E-mail address: Not a valid e-mail address”.",
+            "“Not a valid e-mail address”.",
         ),
         (
             "end_user_email: Invalid email. Unrecognized key(s) in object: 'extra_options'",
-            "“E-mail address: Invalid email.”",
-            "“Invalid email.”",
+            "“E-mail address: Not a valid e-mail address.”",
+            "“Not a valid e-mail address.”",
         ),
         (
             "Unrecognized key(s) in object: 'extra_options'. end_user_email: Invalid email",
-            "“E-mail address: Invalid email”.",
-            "“Invalid email”.",
+            "“E-mail address: Not a valid e-mail address”.",
+            "“Not a valid e-mail address”.",
         ),
         (
             "request.extra_options: Expected string. end_user_email: Invalid email. "
             "It must have an @.",
-            "“E-mail address: Invalid email. It must have an @.”",
-            "“Invalid email. It must have an @.”",
+            "“E-mail address: Not a valid e-mail address. It must have an @.”",
+            "“Not a valid e-mail address. It must have an @.”",
         ),
     ],
 )
@@ -1614,12 +1647,12 @@ def test_a_refusal_listing_its_issues_as_json_marks_the_fields_it_names(
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_email",)
     assert error.user_message == (
-        "Kombo did not accept these details: “E-mail address: Invalid email”. Check the fields "
-        "and try again."
+        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address”. "
+        "Check the fields and try again."
     )
     assert error.detail.message is not None
     assert rejected_field_message(error.detail.message, "end_user_email") == (
-        "Kombo did not accept this: “Invalid email”."
+        "Kombo did not accept this: “Not a valid e-mail address”."
     )
     # Support still sees Kombo's words (on one line).
     assert error.detail.message == " ".join(kombo_message.split())
@@ -1636,14 +1669,15 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_email", "end_user_organization_name", "integration_tool")
     assert error.user_message == (
-        "Kombo did not accept these details: “E-mail address: Invalid email; organisation name: "
-        "Required; tool: Expected string, received number”. Check the fields and try again."
+        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address; "
+        "organisation name: Required; tool: Not in the form Kombo expects”. Check the fields "
+        "and try again."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
     assert marks == {
-        "end_user_email": "Kombo did not accept this: “Invalid email”.",
+        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”.",
         "end_user_organization_name": "Kombo did not accept this: “Required”.",
-        "integration_tool": "Kombo did not accept this: “Expected string, received number”.",
+        "integration_tool": "Kombo did not accept this: “Not in the form Kombo expects”.",
     }
 
 
@@ -1654,12 +1688,12 @@ def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_f
     assert error.fields == ("end_user_email",)
     assert error.user_message is not None
     assert error.user_message.startswith(
-        "Kombo did not accept these details: “E-mail address: Invalid email”. Check the fields. "
-        "Kombo also refused something the program sent"
+        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address”. "
+        "Check the fields. Kombo also refused something the program sent"
     )
     assert "extra_options" not in error.user_message
     assert rejected_field_message(kombo_message, "end_user_email") == (
-        "Kombo did not accept this: “Invalid email”."
+        "Kombo did not accept this: “Not a valid e-mail address”."
     )
 
 

@@ -292,7 +292,7 @@ def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
     # screen-sharing mode put another message there, and nothing said why any more.
     window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    reason = "Kombo did not accept this: “Invalid email”."
+    reason = "Kombo did not accept this: “Not a valid e-mail address”."
     assert window.linkForm.field_errors() == {"end_user_email": reason}
     window.screen_sharing.privacySwitch.click()
     assert window.statusPanel.text.startswith("Screen-sharing mode is off")
@@ -312,7 +312,7 @@ def test_a_refused_field_keeps_its_mark_when_the_person_moves_on_from_it(
     qtbot.keyClick(window.emailEdit, Qt.Key.Key_Tab)
     assert window.focusWidget() is not window.emailEdit
     assert window.linkForm.field_errors() == {
-        "end_user_email": "Kombo did not accept this: “Invalid email”."
+        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”."
     }
 
 
@@ -331,7 +331,7 @@ def test_a_field_named_twice_in_a_refusal_says_both_reasons(
         "scope_config_id": (
             "Kombo did not accept this: “Unknown scope config; must belong to this account”."
         ),
-        "end_user_email": "Kombo did not accept this: “Invalid email”.",
+        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”.",
     }
 
 
@@ -352,8 +352,9 @@ def test_a_refusal_that_is_one_sentence_about_several_fields_is_said_whole(
 def test_a_field_kombo_names_by_its_nested_path_is_marked(qtbot: QtBot, window_for: object) -> None:
     # "end_user.organization_name: ..." marked nothing and was quoted as it came, API names and
     # all, under "Check the fields": the person could only send the same form again.
-    reason = "String must contain at least 1 character(s)"
-    window = window_for(refused(f"end_user.organization_name: {reason}"))  # type: ignore[operator]
+    refusal = "end_user.organization_name: String must contain at least 1 character(s)"
+    reason = "It cannot be empty"  # in plain words
+    window = window_for(refused(refusal))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     assert_shown_intact(window, f"“Organisation name: {reason}”. Check the fields")
     assert "end_user" not in window.statusLabel.text()
@@ -361,6 +362,27 @@ def test_a_field_kombo_names_by_its_nested_path_is_marked(qtbot: QtBot, window_f
         "end_user_organization_name": f"Kombo did not accept this: “{reason}”."
     }
     qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
+
+
+def test_a_schema_checkers_wording_is_said_in_plain_words(qtbot: QtBot, window_for: object) -> None:
+    # "Kombo did not accept this: “Expected string, received number”." under the customer id,
+    # and "character(s)" on the status line: a schema checker's jargon, in red, on the screen
+    # the customer watches.
+    kombo_message = (
+        "body.end_user_organization_name: String must contain at most 100 character(s); "
+        "body.end_user_origin_id: Expected string, received number"
+    )
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    marks = window.linkForm.field_errors()
+    assert (
+        marks["end_user_organization_name"]
+        == "Kombo did not accept this: “At most 100 characters”."
+    )
+    shown = [marks["end_user_origin_id"], window.statusLabel.text()]
+    for jargon in ("Expected string", "received", "character(s)"):
+        assert not any(jargon in text for text in shown), shown
+    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
 def test_a_field_named_in_a_json_list_of_issues_is_marked(qtbot: QtBot, window_for: object) -> None:
@@ -418,9 +440,9 @@ def test_a_refusal_of_a_field_and_of_what_the_program_sent_marks_only_the_field(
     kombo_message = "end_user_email: Invalid email; foo_bar: Unrecognized key"
     window = window_for(refused(kombo_message))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    assert_shown_intact(window, "“E-mail address: Invalid email”. Check the fields.")
+    assert_shown_intact(window, "“E-mail address: Not a valid e-mail address”. Check the fields.")
     assert window.linkForm.field_errors() == {
-        "end_user_email": "Kombo did not accept this: “Invalid email”."
+        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”."
     }
     status = window.statusPanel
     copy = status.copyDetailsButton
