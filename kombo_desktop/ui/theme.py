@@ -230,8 +230,10 @@ QPushButton[primary="true"]:hover {{ background: {ACCENT_DARK}; }}
 QPushButton[primary="true"]:focus {{
     border: 6px double {TEXT}; border-radius: 0; background-clip: padding; padding: 3px 17px;
 }}
+/* Greyed as every disabled button is: a light blue with dark words looked half active
+   ("Copy link" before there is a link, "Creating link…" while Kombo works). */
 QPushButton[primary="true"]:disabled {{
-    background: #c9d6ec; color: #4a5872; border: 1px solid #b4c4e0;
+    background: {SURFACE}; color: {DISABLED_TEXT}; border: 1px solid {BORDER};
 }}
 QPushButton[slim="true"] {{ padding-top: 2px; padding-bottom: 2px; min-height: 1.3em; }}
 QPushButton[slim="true"]:focus, QPushButton[slim="true"]:checked {{

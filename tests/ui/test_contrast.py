@@ -97,6 +97,20 @@ def test_a_disabled_buttons_words_can_still_be_read(themed: QWidget) -> None:
     assert drawn_contrast(button) >= 3.0
 
 
+def test_a_disabled_blue_button_looks_as_greyed_as_any_other(themed: QWidget) -> None:
+    """The blue "Copy link" before there is a link (disabled) was drawn light blue
+    with dark bold words, 5.5:1: beside the greyed "Open in browser" it looked half active,
+    as if it could be pressed. Disabled, it takes the greyed look every button has then."""
+    ordinary, blue = QPushButton("Open in browser"), primary_button(slim=False)
+    for button in (ordinary, blue):
+        button.setEnabled(False)
+        layout_of(themed).addWidget(button)
+    themed.show()
+    assert most_common_colour(blue.grab().toImage()) == most_common_colour(
+        ordinary.grab().toImage()
+    )
+
+
 def test_a_disabled_fields_placeholder_can_still_be_read(themed: QWidget) -> None:
     # "Leave empty for the live system" in the tool environment's field, disabled until a
     # tool is chosen, was drawn at 2.3:1.
