@@ -18,11 +18,18 @@ The four widths are measured from the texts in the table's font, with the room i
 around a cell's text, so they grow with the text size chosen in the system (fixed pixel widths
 cut every column at 1.5x and 2x text): the time and "Valid until" get what their longest usual
 text (and title) needs, the tool what the longest name in the rows needs, and the organisation
-the rest, its name elided when it must be (its tooltip says it whole). Where even that is too
-much (2x text in a narrow dock), a long tool's name gives way first, down to the width of a
-usual one, the organisation down to a name's first letters or its title, whichever is wider;
-then "Valid until" goes a sideways scroll away whole rather than all four being cut: it matters
-least, as an expired entry is greyed in every column.
+the rest, its name elided when it must be (its tooltip says it whole). Short of room for both
+the names and the longest tool, the organisation comes first: the tool keeps what the tools
+named in the rows need (up to a usual long name's width, ``TOOL_USUAL_WIDEST``), and a longer
+text there ("The customer chooses · HR system (HRIS)") waits until the organisation shows a long
+name's first twenty-odd letters (``ORGANISATION_FAIR_TEXT``); past that the tool takes what it
+needs and the organisation the rest. With the longest tool served first, a history floating
+over the form at 1366x768 and 125 % showed "Customer …" for every customer whose name began so,
+and "The customer ch…" beside it: the organisation is what people look for. Where even that is
+too much (2x text in a narrow dock), the tool goes down to the width of a usual name
+(``TOOL_SAMPLE``), the organisation down to a name's first letters or its title, whichever is
+wider; then "Valid until" goes a sideways scroll away whole rather than
+all four being cut: it matters least, as an expired entry is greyed in every column.
 
 Below the form every column is as wide as the longest of its texts in the first rows needs
 (up to ``WIDEST_TEXT`` characters), when the view has room for all of them, and the room left
@@ -59,7 +66,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt
 from PySide6.QtWidgets import QStyle, QStyleOptionHeader, QStyleOptionViewItem, QTableView
 
 from kombo_desktop.core.link_check import UNSAFE_LINK_STATUS
-from kombo_desktop.core.vocabulary import day_text
+from kombo_desktop.core.vocabulary import CUSTOMER_CHOOSES, day_text
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.history_model import (
     COLUMNS,
@@ -92,7 +99,13 @@ NARROW_ORDER: Final = (ORGANISATION, TOOL, WHEN, STATUS, TYPE, EMAIL, CUSTOMER_I
 # the rest elided; its tooltip says it whole). Texts, not pixels, so both grow with the text
 # size chosen in the system.
 TOOL_SAMPLE: Final = "Personio"
+# Short of room, the tool's column is as wide as the tools named in the rows, but no wider than
+# this name (four in five of the tools' names are no longer).
+TOOL_USUAL_WIDEST: Final = "SuccessFactors"
 ORGANISATION_LEAST_TEXT: Final = "Acme G\N{HORIZONTAL ELLIPSIS}"
+# Short of room, the organisation is this wide before a long tool's name grows past the width
+# of a usual one (see the module docstring): a long name's first twenty-odd letters.
+ORGANISATION_FAIR_TEXT: Final = "Bäckerei Schmidt GmbH & Co."
 # Below the form, the widest a column grows for its texts (before it takes room left over):
 # about this many characters.
 WIDEST_TEXT: Final = 40
@@ -285,21 +298,24 @@ class HistoryColumns(QObject):
     def _first_columns_fitted(self) -> dict[int, int]:
         """The widths of the first four columns sharing the view, as if none was sized by
         hand (see the module docstring)."""
-        width = self._table.viewport().width()
         when, status = self.when_width(), self.status_width()
         least, least_tool = self.organisation_least(), self.tool_least()
-        tool = max(self.tool_width(marked=False), least_tool)
-        beside = status  # what the view holds right of the organisation, the tool and the time
-        if least + tool + when + status > width:
-            # Short of room, a long tool's name gives way first, down to the sample's width;
-            # then "Valid until" goes a scroll away (see the module docstring).
-            tool = max(least_tool, width - least - when - status)
-            if least + tool + when + status > width:
-                beside = 0
-        organisation = max(least, width - tool - when - beside)
+        # What the view holds for the organisation and the tool beside the time and the status;
+        # without room for the least of both, "Valid until" goes a scroll away.
+        room = self._table.viewport().width() - when - status
+        if least + least_tool > room:
+            room += status
+        # The tools named, then the organisation up to its fair share, then the tool up to its
+        # longest text, and the organisation the rest (see the module docstring).
+        names = self.text_width(ORGANISATION)
+        named = max(least_tool, min(self.named_tools_width(), room - least))
+        fair = max(least, min(names, self.organisation_fair()))
+        organisation = max(least, min(fair, room - named))
+        tool = max(named, min(self.tool_width(marked=False), room - organisation))
+        organisation = max(organisation, room - tool)
         # The word marking reconnections takes what the organisations' names leave: taken
         # first, it cut them to "Zürich Ver…" at 1366x768 (cut, it still reads "Reconne…").
-        mark = min(self.tool_width() - tool, organisation - self.text_width(ORGANISATION))
+        mark = min(self.tool_width() - tool, organisation - names)
         if mark > 0:
             tool, organisation = tool + mark, organisation - mark
         return {WHEN: when, STATUS: status, TOOL: tool, ORGANISATION: organisation}
@@ -352,8 +368,22 @@ class HistoryColumns(QObject):
             self._texts_now[column] = texts
         return texts
 
+    def named_tools_width(self) -> int:
+        """Wide enough for the names of the tools in the first rows (not a reconnection's mark,
+        nor "The customer chooses · ..." of a link naming none), up to ``TOOL_USUAL_WIDEST``."""
+        names = {unmarked_tool(text) for text in self._texts(TOOL)}
+        widest = max(
+            (self.cell_width(name) for name in names if not name.startswith(CUSTOMER_CHOOSES)),
+            default=0,
+        )
+        return min(widest, self.cell_width(TOOL_USUAL_WIDEST))
+
     def tool_least(self) -> int:
         return self.cell_width(TOOL_SAMPLE)
+
+    def organisation_fair(self) -> int:
+        """How wide the organisation is, short of room, before a long tool's name is whole."""
+        return self.cell_width(ORGANISATION_FAIR_TEXT)
 
     def organisation_least(self) -> int:
         """A name's first letters, and never less than the column's title drawn whole:

@@ -90,6 +90,7 @@ from tests.support.laid_out import wait_until_laid_out
 from tests.support.locked_files import HeldRead, read_only_drive, sqlite_file_held
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_pixmap
+from tests.support.screens import on_a_screen_for
 from tests.support.time_zones import ONE_HOUR_EAST, computer_time_zone
 from tests.ui.conftest import (
     Spoken,
@@ -2182,9 +2183,14 @@ def test_beside_the_form_deleting_the_longest_tool_gives_its_room_back_to_the_na
 ) -> None:
     # Docked beside the form on a laptop, deleting the entry with the longest tool name left
     # the tool column as wide as before, the organisation cut ("Acme G…"), until something
-    # changed the view's width.
+    # changed the view's width. A name longer than the organisation's share of the view while
+    # the long tool's name is listed (a shorter one is whole either way).
     store = history_of(demo_window).store
-    for organization, tool in (("Acme GmbH", "personio"), ("Zeta AG", "workdaycustomreportsftp")):
+    customers = (
+        ("Acme Personalberatung GmbH & Co. KG", "personio"),
+        ("Zeta AG", "workdaycustomreportsftp"),
+    )
+    for organization, tool in customers:
         record_relink(
             store,
             profile="default",
@@ -2199,7 +2205,7 @@ def test_beside_the_form_deleting_the_longest_tool_gives_its_room_back_to_the_na
     feature = open_history(qtbot, demo_window)
     table, model = feature.panel.historyTable, feature.panel.model
     assert demo_window.dockWidgetArea(feature.dock) == Qt.DockWidgetArea.RightDockWidgetArea
-    name = table.fontMetrics().horizontalAdvance("Acme GmbH")
+    name = table.fontMetrics().horizontalAdvance("Acme Personalberatung")
     before = table.columnWidth(ORGANISATION)
 
     select(demo_window, "https://connect.kombo.dev/v1?token=workdaycustomreportsftp")
@@ -2418,6 +2424,78 @@ def test_beside_the_form_the_status_words_are_whole(qtbot: QtBot, demo_window: M
     statuses = [str(model.index(row, STATUS).data()) for row in range(model.rowCount())]
     assert "No longer works" in statuses
     assert [shown_in_cell(feature, text, STATUS) for text in statuses] == statuses
+
+
+# Customers of a few weeks, with names as long as real ones; every third link lets the
+# customer choose the tool, the others name one.
+LONG_NAMES = (
+    "Customer Success Partners GmbH",
+    "Customer Experience Labs AG",
+    "Bäckerei Schmidt GmbH & Co. KG",
+    "Zürich Versicherungen AG",
+    "Nordlicht Logistik GmbH",
+    "Müller & Söhne Maschinenbau KG",
+    "Stadtwerke Rheinland GmbH",
+    "Alpenblick Hotels AG",
+    "Hansa Personaldienste GmbH",
+    "Customer First Solutions Ltd",
+    "Grünwald Pflegedienste gGmbH",
+    "Brightwave Software Ltd",
+    "Lernwerk Bildungszentrum GmbH",
+    "Sonnenschein Kindergärten e.V.",
+    "Kaufmann Elektrotechnik AG",
+    "Westfalen Bau & Immobilien GmbH",
+    "Customer Care Network BV",
+    "Blau Digital Agentur GmbH",
+    "Helvetia Gastro Gruppe AG",
+    "Oberland Spedition GmbH",
+)
+NAMED_TOOLS = ("personio", "bamboohr", "workday", "factorial")
+
+
+def test_on_a_laptop_at_125_percent_the_organisations_get_room_before_a_long_tool_name(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 1366x768 screen at 125 % leaves a maximised window of 1091x584: the history floats
+    # over the form, its table ~490 px wide. Every organisation read "Customer …", "Bäckerei
+    # …", while the tool's column took its width for "The customer cho…".
+    store = history_of(demo_window).store
+    for number, organization in enumerate(LONG_NAMES):
+        record_link(
+            store,
+            profile="default",
+            email=f"hr{number}@customer.example",
+            organization=organization,
+            category=Category.HRIS,
+            language=Language.DE,
+            link_type=LinkType.MAGIC_LINK,
+            tool=None if number % 3 == 0 else NAMED_TOOLS[number % len(NAMED_TOOLS)],
+            url=f"https://connect.kombo.dev/v1?token=long{number}",
+            created_at=NOW - timedelta(hours=5 * number),
+        )
+    on_a_screen_for(monkeypatch, (1091, 584))
+    demo_window.resize(1091, 584)
+    feature = open_history(qtbot, demo_window)
+    wait_until_laid_out(qtbot)
+    table, model = feature.panel.historyTable, feature.panel.model
+    assert model.compact  # beside or over the form: the four short columns first
+
+    names = [str(model.index(row, ORGANISATION).data()) for row in range(model.rowCount())]
+    shown = {name: shown_in_cell(feature, name, ORGANISATION) for name in names}
+    ellipsis = "\N{HORIZONTAL ELLIPSIS}"
+    assert shown["Customer Success Partners GmbH"].startswith("Customer Success P")
+    assert shown["Customer Care Network BV"] != f"Customer {ellipsis}"
+    assert all(len(text.removesuffix(ellipsis)) >= 16 for text in shown.values()), shown
+    # The tools named ("BambooHR") stay whole, and so do the time and the status: the
+    # organisation's room comes from "The customer chooses · HR system (HRIS)" only.
+    for row in range(model.rowCount()):
+        for column in (TOOL, WHEN, STATUS):
+            text = str(model.index(row, column).data())
+            if not text.startswith(CUSTOMER_CHOOSES):
+                assert shown_in_cell(feature, text, column) == text
+    header = table.horizontalHeader()
+    status_right = header.sectionViewportPosition(STATUS) + header.sectionSize(STATUS)
+    assert status_right <= table.viewport().width()  # "Valid until" in view, not scrolled to
 
 
 def test_beside_the_form_a_reconnection_says_so_where_its_tool_is_named(
