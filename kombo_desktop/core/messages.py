@@ -17,15 +17,17 @@ from datetime import datetime
 from kombo_desktop.core.errors import TASK_TIMED_OUT, KomboError, RateLimitedError, ServerError
 from kombo_desktop.core.refusals import (
     FORM_NAMES,
+    Point,
     in_form_words,
     is_quotable_refusal,
     names_only_a_status,
     names_only_parts_not_on_the_form,
+    point_reason,
     points,
+    reason_about,
     refusal_in_words,
     run_on,
     says_no_reason,
-    what_it_says_about,
 )
 from kombo_desktop.core.retry_policy import UNSAID_RATE_LIMIT_PAUSE
 from kombo_desktop.core.safe_text import with_single_quote_marks
@@ -389,21 +391,46 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
     did not accept these details: “Bad Request”" read as the reason and was none. A refusal
     of both fields and such parts quotes only its points about the fields, and sends the rest
     to support: the parts' API names were quoted at the person as if typing could mend them.
-    Kombo's own words stay in the details for support either way. ``sent``: the values the
-    request sent."""
+    Kombo's own words stay in the details for support either way; only they are quoted, not
+    the verdicts the program put in its own words (``_refused_points_said``). ``sent``: the
+    values the request sent."""
     words = refusal_in_words(kombo_message)
     if names_only_parts_not_on_the_form(words, sent):
         return PROGRAM_INPUT_REJECTED_MESSAGE
     if says_no_reason(words):
         return None
     every_point = points(words, sent)
-    on_the_form = [point.words for point in every_point if not point.off_the_form]
+    on_the_form = [point for point in every_point if not point.off_the_form]
     if not on_the_form:
         return PROGRAM_INPUT_REJECTED_MESSAGE
-    quoted = _quoted_sentence(in_form_words(run_on(on_the_form)))
+    said = f"Kombo did not accept these details: {_refused_points_said(on_the_form)}"
     if len(on_the_form) < len(every_point):
-        return f"Kombo did not accept these details: {quoted} Check the fields. {_ALSO_SENT}"
-    return f"Kombo did not accept these details: {quoted} Check the fields and try again."
+        return f"{said} Check the fields. {_ALSO_SENT}"
+    return f"{said} Check the fields and try again."
+
+
+def _refused_points_said(on_the_form: list[Point]) -> str:
+    """What the refusal's points about the form's fields say, as a sentence or two: the
+    verdicts the program put in its own words (``refusals.in_plain_words``) as its own
+    sentence ("the organisation name cannot be empty."), then Kombo's other words, quoted
+    ("“Scope config id: Unknown scope config”."). Quoted as one, the program's words read as
+    Kombo's."""
+    own: list[str] = []
+    kombo: list[str] = []
+    for point in on_the_form:
+        reason = point_reason(point)
+        if reason is None or not reason.own:
+            kombo.append(point.words)
+            continue
+        field = point.fields[0]
+        own.append(f"the {FORM_NAMES[field]} {' and '.join(reason.own)}")
+        if reason.kombo:
+            kombo.append(f"{field}: {reason.kombo}")
+    quoted = _quoted_sentence(in_form_words(run_on(kombo))) if kombo else ""
+    if not own:
+        return quoted
+    said = f"{'; '.join(own)}."
+    return f"{said} Kombo also said: {quoted}" if quoted else said
 
 
 def fields_not_accepted_message(fields: tuple[str, ...]) -> str:
@@ -429,16 +456,22 @@ def field_not_accepted_text(field: str) -> str:
 
 def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...] = ()) -> str:
     """The line under ``field`` (the API's spelling) when Kombo's refusal ``kombo_message``
-    (see ``input_rejected_message``) names it: Kombo's own reason
-    (``refusals.what_it_says_about``), so the mark says why for as long as it is there. The
+    (see ``input_rejected_message``) names it: Kombo's own reason, quoted, and the verdicts the
+    program put in its own words as its own sentence (``refusals.reason_about``), so the mark
+    says why for as long as it is there. The
     status line that also says it is replaced by the next thing that happens (screen-sharing
     mode switched, another profile), and "see the message below" then pointed at nothing.
     ``sent``: the values the request sent. Words not fit to quote (``refusals.
     is_quotable_refusal``) give way to the program's own (``field_not_accepted_text``)."""
     if not is_quotable_refusal(kombo_message):
         return field_not_accepted_text(field)
-    words = what_it_says_about(refusal_in_words(kombo_message), field, sent)
-    return f"Kombo did not accept this: {_quoted_sentence(words)}"
+    reason = reason_about(refusal_in_words(kombo_message), field, sent)
+    quoted = _quoted_sentence(reason.kombo) if reason.kombo else ""
+    if not reason.own:
+        return f"Kombo did not accept this: {quoted}"
+    # The verdicts the program put in its own words are its own sentence, not a quotation.
+    said = f"Kombo did not accept this: it {' and '.join(reason.own)}."
+    return f"{said} Kombo also said: {quoted}" if quoted else said
 
 
 def _quoted_sentence(text: str) -> str:

@@ -7,7 +7,9 @@ are not technical: ``messages`` says a refusal in the form's words and the windo
 fields it names, each with its own reason. This module does the reading that takes:
 
 * a list of issues in JSON is read as the sentences it stands for, and a schema checker's
-  common verdicts are said in plain words (``refusal_in_words``, ``in_plain_words``);
+  common verdicts are said in plain words (``refusal_in_words``, ``in_plain_words``): those are
+  the program's words, told apart from Kombo's (``reason_about``, ``point_reason``) so that
+  they are not quoted as Kombo's;
 * which of the form's fields a refusal names (``fields_named``), said in the form's words
   (``in_form_words``);
 * a refusal is a run of *points*, one per subject (a form field, or a part of the request the
@@ -269,13 +271,28 @@ def what_it_says_about(words: str, field: str, sent: tuple[str, ...] = ()) -> st
     capital letter, as the mark under the field starts a sentence. A point about
     several fields together has the refusal said whole, but for its points about parts of the
     request the form does not have, which no one at the form can mend."""
+    about = _points_about(words, field, sent)
+    if about is None:
+        on_the_form = [point for point in points(words, sent) if not point.off_the_form]
+        said = run_on([point.words for point in on_the_form]) if on_the_form else words
+        return in_form_words(said)
+    return _as_a_sentence(run_on([_without_the_field_name(point.words) for point in about]))
+
+
+def _points_about(words: str, field: str, sent: tuple[str, ...]) -> list[Point] | None:
+    """The points of ``words`` (a refusal in words) about ``field``, or None when the refusal
+    is to be said whole about it (``what_it_says_about``): it has none, or one of them is
+    about other fields too."""
     on_the_form = [point for point in points(words, sent) if not point.off_the_form]
     about = [point for point in on_the_form if field in point.fields]
     if not about or any(point.fields != (field,) for point in about):
-        said = run_on([point.words for point in on_the_form]) if on_the_form else words
-        return in_form_words(said)
-    said = run_on([_without_the_field_name(point.words) for point in about])
-    return said[:1].upper() + said[1:]
+        return None
+    return about
+
+
+def _as_a_sentence(words: str) -> str:
+    """``words`` starting with a capital letter, as a sentence of their own does."""
+    return words[:1].upper() + words[1:]
 
 
 def _without_the_field_name(words: str) -> str:
@@ -283,9 +300,14 @@ def _without_the_field_name(words: str) -> str:
     ("end_user_email: Invalid email" -> "Invalid email", "body.language: not offered" -> "not
     offered"); in the form's words, whole, when they do not start with them. A one-word
     field's name ("language") counts only there, before its colon (``_ONE_WORD_FIELD_PATH``)."""
-    leading = _FIELD_PATH_AND_COLON.match(words) or _ONE_WORD_FIELD_PATH.match(words)
+    leading = _leading_field_name(words)
     rest = words[leading.end() :].strip() if leading is not None else ""
     return rest or in_form_words(words)
+
+
+def _leading_field_name(words: str) -> re.Match[str] | None:
+    """The field's path and colon at the start of ``words``, if they start with them."""
+    return _FIELD_PATH_AND_COLON.match(words) or _ONE_WORD_FIELD_PATH.match(words)
 
 
 # --- A schema checker's wording, in plain words -----------------------------------------------
@@ -327,6 +349,93 @@ def in_plain_words(words: str) -> str:
     words = _LENGTH_VERDICT.sub(_length_in_words, words)
     words = _INVALID_EMAIL.sub("Not a valid e-mail address", words)
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
+
+
+# --- The program's own words, said as its own sentence -----------------------------------------
+
+# A verdict as ``in_plain_words`` says it, being the whole of a sentence: the program wrote
+# those words, and quoting them after "Kombo did not accept this:" put them in Kombo's mouth.
+_OWN_VERDICT = re.compile(
+    r"""
+    (?:(?P<bound>at[ ]most|at[ ]least|exactly)[ ](?P<count>\d+)[ ]characters?
+      |(?P<empty>it[ ]cannot[ ]be[ ]empty)
+      |(?P<email>not[ ]a[ ]valid[ ]e-mail[ ]address)
+      |(?P<form>not[ ]in[ ]the[ ]form[ ]kombo[ ]expects))   # NOT_IN_THE_EXPECTED_FORM
+    \s*[.!]?\s*
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# What a field is for each verdict but a length, said after the field's name or "it".
+_OWN_PREDICATES = {
+    "empty": "cannot be empty",
+    "email": "is not a valid e-mail address",
+    "form": "is not in the form Kombo expects",
+}
+# What a field is for a length verdict, with the bound it missed: "is too long (at most 100
+# characters)".
+_LENGTH_PREDICATES = {"at most": "is too long", "at least": "is too short"}
+
+
+def _own_predicate(sentence: str) -> str | None:
+    """What ``sentence``, when it is a verdict in the program's words, says of the field, to
+    follow "it" or the field's name: "At most 100 characters" -> "is too long (at most 100
+    characters)", "Not a valid e-mail address" -> "is not a valid e-mail address"."""
+    match = _OWN_VERDICT.fullmatch(sentence)
+    if match is None:
+        return None
+    for group, predicate in _OWN_PREDICATES.items():
+        if match.group(group):
+            return predicate
+    bound, count = match.group("bound").lower(), match.group("count")
+    characters = "character" if count == "1" else "characters"
+    if bound not in _LENGTH_PREDICATES:
+        return f"must have exactly {count} {characters}"
+    return f"{_LENGTH_PREDICATES[bound]} ({bound} {count} {characters})"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """What a refusal says about one field, parted: the verdicts said in the program's own
+    words (``in_plain_words``), as what the field is or can ("cannot be empty"), to be said as
+    the program's sentence; and Kombo's other words, to be quoted ("" when there are none)."""
+
+    own: tuple[str, ...]
+    kombo: str
+
+
+def _parted(reason: str) -> Reason:
+    """``reason`` parted, sentence by sentence, into the program's words and Kombo's."""
+    own: list[str] = []
+    kombo: list[str] = []
+    for sentence in _NEXT_POINT.split(reason):
+        if not sentence.strip():
+            continue
+        predicate = _own_predicate(sentence)
+        if predicate is None:
+            kombo.append(sentence.strip())
+        else:
+            own.append(predicate)
+    return Reason(tuple(own), _as_a_sentence(run_on(kombo)) if kombo else "")
+
+
+def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
+    """What ``words`` (a refusal in words) say about ``field`` (``what_it_says_about``),
+    parted into the program's words and Kombo's. Said whole, it is all Kombo's."""
+    about = _points_about(words, field, sent)
+    if about is None:
+        return Reason((), what_it_says_about(words, field, sent))
+    return _parted(run_on([_without_the_field_name(point.words) for point in about]))
+
+
+def point_reason(point: Point) -> Reason | None:
+    """What ``point`` says about its one field, parted as ``reason_about`` does; None when it
+    is about several fields, or does not start with its field's name, and is Kombo's whole."""
+    if len(point.fields) != 1:
+        return None
+    leading = _leading_field_name(point.words)
+    if leading is None:
+        return None
+    return _parted(point.words[leading.end() :].strip())
 
 
 # --- Refusals that give no reason ------------------------------------------------------------

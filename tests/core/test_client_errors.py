@@ -41,9 +41,10 @@ from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import rejected_field_message
-from kombo_desktop.core.refusals import fields_named
+from kombo_desktop.core.refusals import FORM_NAMES, fields_named
 from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
 from tests.support.fault_server import FaultServer, Framing, Reply, closed_port
+from tests.support.refusal_words import INVALID_EMAIL_MARK, INVALID_EMAIL_SAID
 
 KEY = "sk_test_errors_a1b2c3d4e5f6a7b8"
 REQUEST = LinkRequest("anna@example.com", "Acme GmbH", integration_tool="personio")
@@ -256,8 +257,7 @@ def test_rejected_input_names_fields_as_the_form_does() -> None:
     error = fail_with(
         Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "end_user_email: Invalid email")
     )
-    # Kombo's words end without a full stop here; the sentence gets one before the next.
-    assert "“E-mail address: Not a valid e-mail address”. Check the fields" in error.user_message
+    assert f"{INVALID_EMAIL_SAID} Check the fields" in error.user_message
     assert "end_user_email" not in error.user_message
     assert error.detail.message == "end_user_email: Invalid email"  # support sees Kombo's words
 
@@ -280,10 +280,11 @@ def test_rejected_input_names_the_fields_kombo_named_for_the_form_to_mark() -> N
     [
         # Each field's own words, without its name (the field's label says it).
         ("end_user_email: Invalid email. link_type: Not allowed.", "link_type", "“Not allowed.”"),
+        # A schema checker's verdict, in the program's words: its own sentence, not quoted.
         (
             "end_user_email: Invalid email. link_type: Not allowed.",
             "end_user_email",
-            "“Not a valid e-mail address.”",
+            "it is not a valid e-mail address.",
         ),
         # Words before the first field's name are not that field's alone: said whole.
         (
@@ -1360,28 +1361,10 @@ def test_a_key_broken_up_by_invisible_characters_is_still_masked(
 # ("integration_tool.0"). Each is the form's field, named and marked as the flat name is.
 PATHS_OF_FIELDS = [
     (
-        "end_user.organization_name: String must contain at least 1 character(s)",
-        "end_user_organization_name",
-        "Organisation name: It cannot be empty",
-        "It cannot be empty",
-    ),
-    (
-        "end_user.email: Invalid email",
-        "end_user_email",
-        "E-mail address: Not a valid e-mail address",
-        None,
-    ),
-    (
         "body.end_user_organization_name: Too long",
         "end_user_organization_name",
         "Organisation name: Too long",
         "Too long",
-    ),
-    (
-        "integration_tool.0: Expected string, received number",
-        "integration_tool",
-        "Tool: Not in the form Kombo expects",
-        "Not in the form Kombo expects",
     ),
     ("integration_tool[0]: Expected string", "integration_tool", "Tool: Expected string", None),
     ("end_user.origin_id: Required", "end_user_origin_id", "Customer id: Required", None),
@@ -1411,31 +1394,94 @@ def test_a_field_named_by_its_path_is_the_forms_field(
     assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: “{reason}”."
 
 
+# A field named by its path, with a schema checker's verdict the program says in its own words.
+PATHS_OF_FIELDS_IN_OWN_WORDS = [
+    (
+        "end_user.organization_name: String must contain at least 1 character(s)",
+        "end_user_organization_name",
+        "cannot be empty",
+    ),
+    ("end_user.email: Invalid email", "end_user_email", "is not a valid e-mail address"),
+    (
+        "integration_tool.0: Expected string, received number",
+        "integration_tool",
+        "is not in the form Kombo expects",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kombo_message", "field", "predicate"), PATHS_OF_FIELDS_IN_OWN_WORDS)
+def test_a_field_named_by_its_path_is_the_forms_field_in_the_programs_words(
+    kombo_message: str, field: str, predicate: str
+) -> None:
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == (field,)
+    assert f"the {FORM_NAMES[field]} {predicate}. Check the fields" in error.user_message
+    for raw in ("end_user", "body.", "integration_tool", "[0]", ".0"):
+        assert raw not in error.user_message
+    assert error.detail.message == kombo_message  # support sees Kombo's words
+    assert rejected_field_message(kombo_message, field) == (
+        f"Kombo did not accept this: it {predicate}."
+    )
+
+
 @pytest.mark.parametrize(
-    ("verdict", "in_words"),
+    ("verdict", "predicate"),
     [
-        ("String must contain at most 100 character(s)", "At most 100 characters"),
-        ("String must contain at most 1 character(s)", "At most 1 character"),
-        ("String must contain at least 1 character(s)", "It cannot be empty"),
-        ("String must contain at least 3 character(s)", "At least 3 characters"),
-        ("Invalid email", "Not a valid e-mail address"),
-        ("Expected string, received number", "Not in the form Kombo expects"),
-        ("Expected boolean, received null", "Not in the form Kombo expects"),
+        ("String must contain at most 100 character(s)", "is too long (at most 100 characters)"),
+        ("String must contain at most 1 character(s)", "is too long (at most 1 character)"),
+        ("String must contain at least 1 character(s)", "cannot be empty"),
+        ("String must contain at least 3 character(s)", "is too short (at least 3 characters)"),
+        ("String must contain exactly 8 character(s)", "must have exactly 8 characters"),
+        ("Invalid email", "is not a valid e-mail address"),
+        ("Expected string, received number", "is not in the form Kombo expects"),
+        ("Expected boolean, received null", "is not in the form Kombo expects"),
     ],
 )
-def test_a_schema_checkers_verdict_on_a_field_is_said_in_plain_words(
-    verdict: str, in_words: str
+def test_a_schema_checkers_verdict_on_a_field_is_said_in_the_programs_own_words(
+    verdict: str, predicate: str
 ) -> None:
     # "character(s)" and "received number" are a developer's shorthand, quoted in red under
-    # the field on a screen the customer watches; the numbers are what the person needs.
+    # the field on a screen the customer watches; the numbers are what the person needs. Said
+    # plainly, the words are the program's, and were quoted after "Kombo did not accept this:"
+    # as if Kombo had said them.
     kombo_message = f"body.end_user_origin_id: {verdict}"
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_origin_id",)
-    assert f"“Customer id: {in_words}”." in error.user_message
-    assert rejected_field_message(kombo_message, "end_user_origin_id") == (
-        f"Kombo did not accept this: “{in_words}”."
+    assert error.user_message == (
+        f"Kombo did not accept these details: the customer id {predicate}. Check the fields "
+        "and try again."
     )
+    assert rejected_field_message(kombo_message, "end_user_origin_id") == (
+        f"Kombo did not accept this: it {predicate}."
+    )
+    assert error.detail.message == kombo_message  # support sees Kombo's words
+
+
+def test_the_programs_words_and_kombos_are_told_apart() -> None:
+    # Kombo's own words about a field stay quoted, after the program's sentence: only they are
+    # what Kombo said.
+    kombo_message = (
+        "end_user_organization_name: String must contain at most 100 character(s). It is "
+        "shown on the login page; scope_config_id: Unknown scope config"
+    )
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        "Kombo did not accept these details: the organisation name is too long (at most 100 "
+        "characters). Kombo also said: “Organisation name: It is shown on the login page; scope "
+        "config id: Unknown scope config”. Check the fields and try again."
+    )
+    marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
+    assert marks == {
+        "end_user_organization_name": (
+            "Kombo did not accept this: it is too long (at most 100 characters). Kombo also "
+            "said: “It is shown on the login page”."
+        ),
+        "scope_config_id": "Kombo did not accept this: “Unknown scope config”.",
+    }
     assert error.detail.message == kombo_message  # support sees Kombo's words
 
 
@@ -1565,24 +1611,24 @@ def test_a_value_the_person_sent_quoted_in_a_refusal_is_not_taken_for_a_part_of_
     [
         (
             "end_user_email: Invalid email; foo_bar: Unrecognized key",
-            "“E-mail address: Not a valid e-mail address”.",
-            "“Not a valid e-mail address”.",
+            INVALID_EMAIL_SAID,
+            INVALID_EMAIL_MARK,
         ),
         (
             "end_user_email: Invalid email. Unrecognized key(s) in object: 'extra_options'",
-            "“E-mail address: Not a valid e-mail address.”",
-            "“Not a valid e-mail address.”",
+            INVALID_EMAIL_SAID,
+            INVALID_EMAIL_MARK,
         ),
         (
             "Unrecognized key(s) in object: 'extra_options'. end_user_email: Invalid email",
-            "“E-mail address: Not a valid e-mail address”.",
-            "“Not a valid e-mail address”.",
+            INVALID_EMAIL_SAID,
+            INVALID_EMAIL_MARK,
         ),
         (
             "request.extra_options: Expected string. end_user_email: Invalid email. "
             "It must have an @.",
-            "“E-mail address: Not a valid e-mail address. It must have an @.”",
-            "“Not a valid e-mail address. It must have an @.”",
+            f"{INVALID_EMAIL_SAID} Kombo also said: “E-mail address: It must have an @.”",
+            f"{INVALID_EMAIL_MARK} Kombo also said: “It must have an @.”",
         ),
     ],
 )
@@ -1600,9 +1646,7 @@ def test_a_refusal_of_a_field_and_of_a_part_the_form_does_not_have_quotes_only_t
         "something the program sent, which cannot be changed here: press “Copy details” and "
         "send them to support."
     )
-    assert rejected_field_message(kombo_message, "end_user_email") == (
-        f"Kombo did not accept this: {mark}"
-    )
+    assert rejected_field_message(kombo_message, "end_user_email") == mark
     for raw in ("foo_bar", "extra_options", "request.", "_", "key"):
         assert raw not in error.user_message
         assert raw not in rejected_field_message(kombo_message, "end_user_email")
@@ -1647,13 +1691,10 @@ def test_a_refusal_listing_its_issues_as_json_marks_the_fields_it_names(
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_email",)
     assert error.user_message == (
-        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address”. "
-        "Check the fields and try again."
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
     )
     assert error.detail.message is not None
-    assert rejected_field_message(error.detail.message, "end_user_email") == (
-        "Kombo did not accept this: “Not a valid e-mail address”."
-    )
+    assert rejected_field_message(error.detail.message, "end_user_email") == INVALID_EMAIL_MARK
     # Support still sees Kombo's words (on one line).
     assert error.detail.message == " ".join(kombo_message.split())
 
@@ -1669,15 +1710,15 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_email", "end_user_organization_name", "integration_tool")
     assert error.user_message == (
-        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address; "
-        "organisation name: Required; tool: Not in the form Kombo expects”. Check the fields "
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID[:-1]}; the tool is not in the "
+        "form Kombo expects. Kombo also said: “Organisation name: Required”. Check the fields "
         "and try again."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
     assert marks == {
-        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”.",
+        "end_user_email": INVALID_EMAIL_MARK,
         "end_user_organization_name": "Kombo did not accept this: “Required”.",
-        "integration_tool": "Kombo did not accept this: “Not in the form Kombo expects”.",
+        "integration_tool": "Kombo did not accept this: it is not in the form Kombo expects.",
     }
 
 
@@ -1688,13 +1729,11 @@ def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_f
     assert error.fields == ("end_user_email",)
     assert error.user_message is not None
     assert error.user_message.startswith(
-        "Kombo did not accept these details: “E-mail address: Not a valid e-mail address”. "
-        "Check the fields. Kombo also refused something the program sent"
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields. Kombo also "
+        "refused something the program sent"
     )
     assert "extra_options" not in error.user_message
-    assert rejected_field_message(kombo_message, "end_user_email") == (
-        "Kombo did not accept this: “Not a valid e-mail address”."
-    )
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
 
 
 def test_a_json_list_of_issues_about_unknown_keys_only_says_the_typed_details_look_fine() -> None:

@@ -35,6 +35,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
+from tests.support.refusal_words import INVALID_EMAIL_MARK, INVALID_EMAIL_SAID
 from tests.ui.conftest import Spoken, WindowFactory, fill_form, lookup_of, wait_until_settled
 
 API_KEY = "sk-test-4f9a1c2e8b7d6a5f"
@@ -292,7 +293,7 @@ def test_a_refused_field_says_why_after_the_status_line_has_moved_on(
     # screen-sharing mode put another message there, and nothing said why any more.
     window = window_for(refused("end_user_email: Invalid email"))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    reason = "Kombo did not accept this: “Not a valid e-mail address”."
+    reason = INVALID_EMAIL_MARK
     assert window.linkForm.field_errors() == {"end_user_email": reason}
     window.screen_sharing.privacySwitch.click()
     assert window.statusPanel.text.startswith("Screen-sharing mode is off")
@@ -311,9 +312,7 @@ def test_a_refused_field_keeps_its_mark_when_the_person_moves_on_from_it(
     qtbot.waitUntil(lambda: window.focusWidget() is window.emailEdit)
     qtbot.keyClick(window.emailEdit, Qt.Key.Key_Tab)
     assert window.focusWidget() is not window.emailEdit
-    assert window.linkForm.field_errors() == {
-        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”."
-    }
+    assert window.linkForm.field_errors() == {"end_user_email": INVALID_EMAIL_MARK}
 
 
 def test_a_field_named_twice_in_a_refusal_says_both_reasons(
@@ -331,7 +330,7 @@ def test_a_field_named_twice_in_a_refusal_says_both_reasons(
         "scope_config_id": (
             "Kombo did not accept this: “Unknown scope config; must belong to this account”."
         ),
-        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”.",
+        "end_user_email": INVALID_EMAIL_MARK,
     }
 
 
@@ -353,13 +352,12 @@ def test_a_field_kombo_names_by_its_nested_path_is_marked(qtbot: QtBot, window_f
     # "end_user.organization_name: ..." marked nothing and was quoted as it came, API names and
     # all, under "Check the fields": the person could only send the same form again.
     refusal = "end_user.organization_name: String must contain at least 1 character(s)"
-    reason = "It cannot be empty"  # in plain words
     window = window_for(refused(refusal))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    assert_shown_intact(window, f"“Organisation name: {reason}”. Check the fields")
+    assert_shown_intact(window, "the organisation name cannot be empty. Check the fields")
     assert "end_user" not in window.statusLabel.text()
     assert window.linkForm.field_errors() == {
-        "end_user_organization_name": f"Kombo did not accept this: “{reason}”."
+        "end_user_organization_name": "Kombo did not accept this: it cannot be empty."
     }
     qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
 
@@ -377,11 +375,29 @@ def test_a_schema_checkers_wording_is_said_in_plain_words(qtbot: QtBot, window_f
     marks = window.linkForm.field_errors()
     assert (
         marks["end_user_organization_name"]
-        == "Kombo did not accept this: “At most 100 characters”."
+        == "Kombo did not accept this: it is too long (at most 100 characters)."
     )
     shown = [marks["end_user_origin_id"], window.statusLabel.text()]
     for jargon in ("Expected string", "received", "character(s)"):
         assert not any(jargon in text for text in shown), shown
+    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
+
+
+def test_the_programs_own_words_are_not_quoted_as_kombos(qtbot: QtBot, window_for: object) -> None:
+    # "Kombo did not accept this: “At most 100 characters”.": the program's words in quotation
+    # marks, under the field and on the status line, as if Kombo had said them.
+    kombo_message = "body.end_user_organization_name: String must contain at most 100 character(s)"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(
+        window,
+        "Kombo did not accept these details: the organisation name is too long (at most 100 "
+        "characters). Check the fields and try again.",
+    )
+    mark = window.linkForm.field_errors()["end_user_organization_name"]
+    assert mark == "Kombo did not accept this: it is too long (at most 100 characters)."
+    for shown in (mark, window.statusLabel.text()):
+        assert "“" not in shown and "”" not in shown
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
@@ -440,10 +456,8 @@ def test_a_refusal_of_a_field_and_of_what_the_program_sent_marks_only_the_field(
     kombo_message = "end_user_email: Invalid email; foo_bar: Unrecognized key"
     window = window_for(refused(kombo_message))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    assert_shown_intact(window, "“E-mail address: Not a valid e-mail address”. Check the fields.")
-    assert window.linkForm.field_errors() == {
-        "end_user_email": "Kombo did not accept this: “Not a valid e-mail address”."
-    }
+    assert_shown_intact(window, f"{INVALID_EMAIL_SAID} Check the fields.")
+    assert window.linkForm.field_errors() == {"end_user_email": INVALID_EMAIL_MARK}
     status = window.statusPanel
     copy = status.copyDetailsButton
     assert copy.isVisible() and f"“{copy.text()}”" in status.text  # named as it reads
