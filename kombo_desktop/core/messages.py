@@ -423,7 +423,8 @@ def _refused_points_said(on_the_form: list[Point]) -> str:
             kombo.append(point.words)
             continue
         field = point.fields[0]
-        own.append(f"the {FORM_NAMES[field]} {' and '.join(reason.own)}")
+        predicates = (_naming_the_field_once(field, predicate) for predicate in reason.own)
+        own.append(f"the {FORM_NAMES[field]} {' and '.join(predicates)}")
         if reason.kombo:
             kombo.append(f"{field}: {reason.kombo}")
     quoted = _quoted_sentence(in_form_words(run_on(kombo))) if kombo else ""
@@ -431,6 +432,13 @@ def _refused_points_said(on_the_form: list[Point]) -> str:
         return quoted
     said = f"{'; '.join(own)}."
     return f"{said} Kombo also said: {quoted}" if quoted else said
+
+
+def _naming_the_field_once(field: str, predicate: str) -> str:
+    """``predicate`` (``refusals.Reason``) as said after the name of ``field``, which it may
+    name too: "the e-mail address is not valid", not "the e-mail address is not a valid
+    e-mail address"."""
+    return predicate.replace(f"a valid {FORM_NAMES[field]}", "valid")
 
 
 def fields_not_accepted_message(fields: tuple[str, ...]) -> str:

@@ -41,7 +41,7 @@ from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import rejected_field_message
-from kombo_desktop.core.refusals import FORM_NAMES, fields_named
+from kombo_desktop.core.refusals import fields_named
 from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
 from tests.support.fault_server import FaultServer, Framing, Reply, closed_port
 from tests.support.refusal_words import INVALID_EMAIL_MARK, INVALID_EMAIL_SAID
@@ -1394,30 +1394,40 @@ def test_a_field_named_by_its_path_is_the_forms_field(
     assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: “{reason}”."
 
 
-# A field named by its path, with a schema checker's verdict the program says in its own words.
+# A field named by its path, with a schema checker's verdict the program says in its own words:
+# on the status line, and (after "it") under the field.
 PATHS_OF_FIELDS_IN_OWN_WORDS = [
     (
         "end_user.organization_name: String must contain at least 1 character(s)",
         "end_user_organization_name",
+        "the organisation name cannot be empty.",
         "cannot be empty",
     ),
-    ("end_user.email: Invalid email", "end_user_email", "is not a valid e-mail address"),
+    (
+        "end_user.email: Invalid email",
+        "end_user_email",
+        INVALID_EMAIL_SAID,
+        "is not a valid e-mail address",
+    ),
     (
         "integration_tool.0: Expected string, received number",
         "integration_tool",
+        "the tool is not in the form Kombo expects.",
         "is not in the form Kombo expects",
     ),
 ]
 
 
-@pytest.mark.parametrize(("kombo_message", "field", "predicate"), PATHS_OF_FIELDS_IN_OWN_WORDS)
+@pytest.mark.parametrize(
+    ("kombo_message", "field", "said", "predicate"), PATHS_OF_FIELDS_IN_OWN_WORDS
+)
 def test_a_field_named_by_its_path_is_the_forms_field_in_the_programs_words(
-    kombo_message: str, field: str, predicate: str
+    kombo_message: str, field: str, said: str, predicate: str
 ) -> None:
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.fields == (field,)
-    assert f"the {FORM_NAMES[field]} {predicate}. Check the fields" in error.user_message
+    assert f"{said} Check the fields" in error.user_message
     for raw in ("end_user", "body.", "integration_tool", "[0]", ".0"):
         assert raw not in error.user_message
     assert error.detail.message == kombo_message  # support sees Kombo's words
@@ -1457,6 +1467,23 @@ def test_a_schema_checkers_verdict_on_a_field_is_said_in_the_programs_own_words(
     assert rejected_field_message(kombo_message, "end_user_origin_id") == (
         f"Kombo did not accept this: it {predicate}."
     )
+    assert error.detail.message == kombo_message  # support sees Kombo's words
+
+
+@pytest.mark.parametrize(
+    "kombo_message", ["end_user_email: Invalid email", "body.end_user_email: Invalid email address"]
+)
+def test_a_refused_e_mail_address_is_named_once_on_the_status_line(kombo_message: str) -> None:
+    # "“E-mail address: Not a valid e-mail address”": the field's name, then the same words
+    # again as its reason.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        "Kombo did not accept these details: the e-mail address is not valid. Check the fields "
+        "and try again."
+    )
+    assert error.user_message.lower().count("e-mail address") == 1
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
     assert error.detail.message == kombo_message  # support sees Kombo's words
 
 

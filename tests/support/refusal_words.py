@@ -3,6 +3,6 @@ email", in its own words (``refusals.in_plain_words``): pinned once for the many
 send that refusal."""
 
 # On the status line, after "Kombo did not accept these details: ".
-INVALID_EMAIL_SAID = "the e-mail address is not a valid e-mail address."
+INVALID_EMAIL_SAID = "the e-mail address is not valid."
 # Under the e-mail field.
 INVALID_EMAIL_MARK = "Kombo did not accept this: it is not a valid e-mail address."

@@ -383,6 +383,17 @@ def test_a_schema_checkers_wording_is_said_in_plain_words(qtbot: QtBot, window_f
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
+def test_a_refused_e_mail_address_is_named_once(qtbot: QtBot, window_for: object) -> None:
+    # The status line said "“E-mail address: Not a valid e-mail address”": the field twice.
+    window = window_for(refused("body.end_user_email: Invalid email"))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(
+        window, "Kombo did not accept these details: the e-mail address is not valid."
+    )
+    assert window.statusLabel.text().lower().count("e-mail address") == 1
+    assert window.linkForm.field_errors() == {"end_user_email": INVALID_EMAIL_MARK}
+
+
 def test_the_programs_own_words_are_not_quoted_as_kombos(qtbot: QtBot, window_for: object) -> None:
     # "Kombo did not accept this: “At most 100 characters”.": the program's words in quotation
     # marks, under the field and on the status line, as if Kombo had said them.
