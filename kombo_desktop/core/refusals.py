@@ -133,8 +133,12 @@ def _fields_in(words: str) -> tuple[str, ...]:
 def fields_named(kombo_message: str) -> tuple[str, ...]:
     """The request fields Kombo's refusal names (by name or path, or in a list of issues,
     see ``refusal_in_words``), in the API's spelling, each once, in order: the window marks
-    them."""
-    return _fields_in(refusal_in_words(kombo_message))
+    them. Not a field it refuses only for the kind of value the program sent
+    (``Point.off_the_form``), which nothing typed into the field can mend."""
+    on_the_form = (
+        point for point in points(refusal_in_words(kombo_message)) if not point.off_the_form
+    )
+    return tuple(dict.fromkeys(field for point in on_the_form for field in point.fields))
 
 
 def in_form_words(words: str) -> str:
@@ -232,7 +236,9 @@ class Point:
 
     words: str
     fields: tuple[str, ...]  # the form's fields it names
-    off_the_form: bool  # it refuses only parts of the request the form does not have
+    # It refuses only parts of the request the form does not have, or its one field only for
+    # the kind of value the program sent (``_sent_in_a_wrong_form``): nothing typed mends it.
+    off_the_form: bool
 
 
 def points(words: str, sent: tuple[str, ...] = ()) -> list[Point]:
@@ -253,7 +259,18 @@ def points(words: str, sent: tuple[str, ...] = ()) -> list[Point]:
 
 def _point(words: str, sent: tuple[str, ...]) -> Point:
     fields = _fields_in(words)
-    return Point(words, fields, not fields and _names_a_part_not_on_the_form(words, sent))
+    if fields:
+        return Point(words, fields, _sent_in_a_wrong_form(words, fields))
+    return Point(words, fields, _names_a_part_not_on_the_form(words, sent))
+
+
+def _sent_in_a_wrong_form(words: str, fields: tuple[str, ...]) -> bool:
+    """Whether ``words`` refuse their one field only for the kind of value it was sent as (a
+    type verdict, "Expected string, received number": ``NOT_IN_THE_EXPECTED_FORM``). The
+    program chose that kind, not the person: "Check the fields" sent them to a field they
+    could not mend."""
+    reason = _reason_of(words, fields)
+    return reason is not None and not reason.kombo and set(reason.own) == {_IN_A_WRONG_FORM}
 
 
 def run_on(texts: list[str]) -> str:
@@ -366,10 +383,11 @@ _OWN_VERDICT = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # What a field is for each verdict but a length, said after the field's name or "it".
+_IN_A_WRONG_FORM = "is not in the form Kombo expects"
 _OWN_PREDICATES = {
     "empty": "cannot be empty",
     "email": "is not a valid e-mail address",
-    "form": "is not in the form Kombo expects",
+    "form": _IN_A_WRONG_FORM,
 }
 # What a field is for a length verdict, with the bound it missed: "is too long (at most 100
 # characters)".
@@ -430,12 +448,17 @@ def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
 def point_reason(point: Point) -> Reason | None:
     """What ``point`` says about its one field, parted as ``reason_about`` does; None when it
     is about several fields, or does not start with its field's name, and is Kombo's whole."""
-    if len(point.fields) != 1:
+    return _reason_of(point.words, point.fields)
+
+
+def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
+    """What ``words``, a point naming ``fields``, say about their one field (``point_reason``)."""
+    if len(fields) != 1:
         return None
-    leading = _leading_field_name(point.words)
+    leading = _leading_field_name(words)
     if leading is None:
         return None
-    return _parted(point.words[leading.end() :].strip())
+    return _parted(words[leading.end() :].strip())
 
 
 # --- Refusals that give no reason ------------------------------------------------------------

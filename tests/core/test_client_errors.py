@@ -1410,10 +1410,10 @@ PATHS_OF_FIELDS_IN_OWN_WORDS = [
         "is not a valid e-mail address",
     ),
     (
-        "integration_tool.0: Expected string, received number",
-        "integration_tool",
-        "the tool is not in the form Kombo expects.",
-        "is not in the form Kombo expects",
+        "end_user.origin_id: String must contain at most 64 character(s)",
+        "end_user_origin_id",
+        "the customer id is too long (at most 64 characters).",
+        "is too long (at most 64 characters)",
     ),
 ]
 
@@ -1445,8 +1445,6 @@ def test_a_field_named_by_its_path_is_the_forms_field_in_the_programs_words(
         ("String must contain at least 3 character(s)", "is too short (at least 3 characters)"),
         ("String must contain exactly 8 character(s)", "must have exactly 8 characters"),
         ("Invalid email", "is not a valid e-mail address"),
-        ("Expected string, received number", "is not in the form Kombo expects"),
-        ("Expected boolean, received null", "is not in the form Kombo expects"),
     ],
 )
 def test_a_schema_checkers_verdict_on_a_field_is_said_in_the_programs_own_words(
@@ -1485,6 +1483,44 @@ def test_a_refused_e_mail_address_is_named_once_on_the_status_line(kombo_message
     assert error.user_message.lower().count("e-mail address") == 1
     assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
     assert error.detail.message == kombo_message  # support sees Kombo's words
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "body.end_user_origin_id: Expected string, received number",
+        "end_user_origin_id: Expected boolean, received null",
+        "integration_tool.0: Expected string, received number",
+        "end_user_organization_name: Expected string, received null",
+        json.dumps(
+            [{"path": ["integration_tool", 0], "message": "Expected string, received number"}]
+        ),
+    ],
+)
+def test_a_field_sent_in_the_wrong_form_is_the_programs_problem(kombo_message: str) -> None:
+    # "the customer id is not in the form Kombo expects. Check the fields and try again.": the
+    # program chose the kind of value it sent, and nothing typed into the field could mend it.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == messages.PROGRAM_INPUT_REJECTED_MESSAGE
+    assert "Check the fields" not in error.user_message
+    assert error.fields == ()  # no field is marked for the person to change
+    assert error.detail.message == " ".join(kombo_message.split())  # support sees Kombo's words
+
+
+def test_a_field_sent_in_the_wrong_form_beside_a_field_to_correct_is_sent_to_support() -> None:
+    kombo_message = (
+        "end_user_email: Invalid email; end_user_origin_id: Expected string, received number"
+    )
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields. Kombo also "
+        "refused something the program sent, which cannot be changed here: press “Copy details” "
+        "and send them to support."
+    )
+    assert error.fields == ("end_user_email",)
+    assert error.detail.message == kombo_message
 
 
 def test_the_programs_words_and_kombos_are_told_apart() -> None:
@@ -1735,17 +1771,18 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     kombo_message = json.dumps(issues)
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
-    assert error.fields == ("end_user_email", "end_user_organization_name", "integration_tool")
+    # The tool was sent as the wrong kind of value: the program's doing, for support.
+    assert error.fields == ("end_user_email", "end_user_organization_name")
     assert error.user_message == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID[:-1]}; the tool is not in the "
-        "form Kombo expects. Kombo also said: “Organisation name: Required”. Check the fields "
-        "and try again."
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: "
+        "“Organisation name: Required”. Check the fields. Kombo also refused something the "
+        "program sent, which cannot be changed here: press “Copy details” and send them to "
+        "support."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
     assert marks == {
         "end_user_email": INVALID_EMAIL_MARK,
         "end_user_organization_name": "Kombo did not accept this: “Required”.",
-        "integration_tool": "Kombo did not accept this: it is not in the form Kombo expects.",
     }
 
 

@@ -377,7 +377,8 @@ def test_a_schema_checkers_wording_is_said_in_plain_words(qtbot: QtBot, window_f
         marks["end_user_organization_name"]
         == "Kombo did not accept this: it is too long (at most 100 characters)."
     )
-    shown = [marks["end_user_origin_id"], window.statusLabel.text()]
+    assert "end_user_origin_id" not in marks  # sent by the program as a number: for support
+    shown = [*marks.values(), window.statusLabel.text()]
     for jargon in ("Expected string", "received", "character(s)"):
         assert not any(jargon in text for text in shown), shown
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
@@ -457,6 +458,20 @@ def test_a_refusal_of_what_the_form_does_not_have_says_the_typed_details_look_fi
     assert_told_the_typed_details_look_fine(window, kombo_message)
     for raw in ("foo_bar", "end_user", "integration_id"):
         assert raw not in window.statusLabel.text()
+
+
+def test_a_field_sent_in_the_wrong_form_says_the_typed_details_look_fine(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "Kombo did not accept these details: the customer id is not in the form Kombo expects.
+    # Check the fields and try again.", with the field marked: the program chose the kind of
+    # value it sent, and nothing the person typed could mend it.
+    kombo_message = "body.end_user_origin_id: Expected string, received number"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    window.originIdEdit.setText("4711")
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(window, "The details you typed look fine")
+    assert_told_the_typed_details_look_fine(window, kombo_message)
 
 
 def test_a_refusal_of_a_field_and_of_what_the_program_sent_marks_only_the_field(
