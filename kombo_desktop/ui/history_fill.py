@@ -101,14 +101,23 @@ class FillFromHistory:
         else:
             made = f"made {made_when(entry.created_at)}"
         if entry.is_valid():
-            # "is valid until 14:32" for a link of an hour
-            said = f"Showing the link {made}. It {validity_words(entry)}."
+            # "is valid until 14:32" for a link of an hour. Whose it is, as the result's title
+            # says it: the form may hold another customer, with a link for the same tool.
+            said = f"Showing the link{self._for_whom(entry)} {made}. It {validity_words(entry)}."
         else:
             said = (
                 f"This link expired on {local_date(entry.expires_at)} and no longer works. Use "
                 f"“{FILL_TEXT}” to make a new one."
             )
         self._say(said)
+
+    def _for_whom(self, entry: HistoryEntry) -> str:
+        """Whose an entry's link is, after "Showing the link": " for Acme GmbH," (outside
+        screen-sharing mode, where a link from the history is shown at all); "" for an entry
+        without an organisation."""
+        if not entry.organization or self._window.screen_sharing.on:
+            return ""
+        return f" for {entry.organization},"
 
     def _say(self, said: str) -> None:
         """Say on the status line what was done with an entry (shown, filled in). While a link
@@ -158,6 +167,7 @@ class FillFromHistory:
                 reconnection=reconnection,
                 tool_label=tool,
                 made_by_a_clock_ahead=ahead,
+                chosen_from_history=customer is None,
             )
         )
         feature.invitationBar.set_context(

@@ -47,22 +47,30 @@ class ShownLink:
     # ``created`` is then the latest it can have been made, when it was shown, and its end the
     # latest it can be (see ``expiry.latest_expiry_text``).
     made_by_a_clock_ahead: bool = False
+    # Chosen from the history, not made for (or matched to) the customer in the form, which may
+    # be another: the title names its organisation too, as a reconnection link's.
+    chosen_from_history: bool = False
 
     def title_words(self, screen_sharing: bool) -> list[str]:
         """What the panel's title says the link is: ["New link", "Personio"] (or "the
         customer chooses") for a new link, so that one shown beside the reconnection
-        tab is not taken for the reconnection link asked for; ["Reconnection link",
+        tab is not taken for the reconnection link asked for, and its organisation when it
+        was chosen from the history (the form may hold another customer, for the same tool);
+        ["Reconnection link",
         "Personio", "Acme GmbH"] for a reconnection link, so that one shown beside the
         new-link form, or after the status line moved on, is not taken for a new customer's
         link. A reconnection's organisation only outside screen-sharing mode, as the
         reconnection tab says it (``integrations.integration_text``): the id may be another
         customer's."""
         if not self.reconnection:
-            return [NEW_LINK_TITLE, self.tool_label or TOOL_CHOSEN_BY_CUSTOMER]
-        words = [RECONNECTION_TITLE]
-        if self.tool_label or self.integration_id:
-            words.append(self.tool_label or str(self.integration_id))
-        if self.organization and not screen_sharing:
+            words = [NEW_LINK_TITLE, self.tool_label or TOOL_CHOSEN_BY_CUSTOMER]
+            named = self.chosen_from_history
+        else:
+            words = [RECONNECTION_TITLE]
+            if self.tool_label or self.integration_id:
+                words.append(self.tool_label or str(self.integration_id))
+            named = True
+        if named and self.organization and not screen_sharing:
             words.append(self.organization)
         return words
 

@@ -672,6 +672,25 @@ def test_show_qr_puts_the_entry_in_the_result_area(qtbot: QtBot, demo_window: Ma
     assert not demo_window.exportQrButton.isEnabled()
 
 
+def test_a_link_shown_from_the_history_names_its_customer(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    """Beta Logistics in the form, Acme's link shown from the history beside it: the title said
+    "New link · Personio" and the status line "Showing the link made today at 14:02", nothing
+    whose it was; with both links for Personio, nothing told them apart. Outside screen-sharing
+    mode (the history's link goes as the mode is turned on), both name the organisation."""
+    entries = add_entries(history_of(demo_window).store)
+    fill_form(demo_window, email="bob@beta.example", organization="Beta Logistics")
+    feature = open_history(qtbot, demo_window)
+    select(demo_window, entries["acme"].url)
+    feature.panel.historyQrButton.click()
+
+    assert demo_window.linkField.text() == entries["acme"].url
+    assert demo_window.statusLabel.text().startswith("Showing the link for Acme GmbH, made ")
+    assert "Acme GmbH" in named(demo_window, QLabel, "resultTitle").accessibleName()
+    assert "Acme GmbH" in demo_window.linkField.accessibleName()
+
+
 def test_open_follows_the_rule_for_links(
     qtbot: QtBot, demo_window: MainWindow, browser: UrlCatcher
 ) -> None:

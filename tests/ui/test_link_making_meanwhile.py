@@ -82,7 +82,7 @@ def test_a_link_shown_from_the_history_while_another_is_made_stays_on_screen(
     assert window.linkField.text() == first
     # The status line still says a link is being made, next to the "Creating link…" button.
     status = window.statusLabel.text()
-    assert "Showing the link made" in status
+    assert "Showing the link for One AG, made" in status
     assert "still being made" in status and "history" in status
     assert window.statusPanel.kind == "busy"
     qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull())
