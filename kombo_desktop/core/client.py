@@ -170,7 +170,14 @@ class _Answer:
 RetryListener = Callable[[str], None]
 
 
-def _why_repeated(kind: type[KomboError]) -> str:
+def _why_repeated(failed: Failure) -> str:
+    """What the wait before repeating ``failed`` says of Kombo ("Kombo …"), as the sentence
+    shown if it fails for good would: a timeout once a connection was made (all connections
+    busy with unanswered requests, an attempt's deadline before its request went out) is
+    Kombo slow to answer, not out of reach, though its kind is the same."""
+    if failed.user_message == messages.SLOW_ANSWER_MESSAGE:
+        return messages.SLOW_TO_ANSWER
+    kind = failed.kind
     if issubclass(kind, RateLimitedError):
         return "is receiving too many requests right now"
     if issubclass(kind, ServerError):
@@ -431,7 +438,7 @@ class KomboClient:
             _log.info("%s: retrying in %.2f s (attempt %d)", call.operation, delay, attempt + 1)
             next_try, tries = attempt + 1, self._max_attempts
             if on_retry is not None:
-                why = _why_repeated(failed.kind)
+                why = _why_repeated(failed)
                 _tell(on_retry, messages.retry_wait_message(why, delay, next_try, tries))
             if token.wait(delay):
                 raise self._cancelled(call, attempt, request_sent=False)

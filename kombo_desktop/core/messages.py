@@ -44,8 +44,11 @@ DROPPED_MESSAGE = (
 # The connection to Kombo was made and no answer came in time (a read timeout, or an answer
 # that never finished): the person's internet connection worked, so it is not blamed, as the
 # general sentence for a timeout does (``errors.RequestTimeoutError``, for failing to connect).
+# Also what the wait before such a request is repeated says ("Kombo is slow to answer right
+# now, so the program waits…", ``retry_wait_message``).
+SLOW_TO_ANSWER = "is slow to answer right now"
 SLOW_ANSWER_MESSAGE = (
-    "Kombo is slow to answer right now: the connection worked, but its answer took too long. "
+    f"Kombo {SLOW_TO_ANSWER}: the connection worked, but its answer took too long. "
     "Try again in a moment; if it keeps happening, copy the details for support."
 )
 # Kombo's answer began and was cut short (JSON that stops halfway, a connection dropped in the

@@ -7,6 +7,8 @@ cases are retried.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -14,10 +16,13 @@ from itertools import pairwise
 
 import pytest
 
+from kombo_desktop.core.cancel import CancelToken
 from kombo_desktop.core.client import KomboClient
 from kombo_desktop.core.errors import (
     ConnectionFailedError,
+    KomboError,
     RateLimitedError,
+    RequestCancelled,
     RequestTimeoutError,
     ServerError,
 )
@@ -361,3 +366,42 @@ def test_a_listener_that_fails_does_not_stop_the_repeats() -> None:
             ).url
             == LINK
         )
+
+
+def test_the_wait_after_all_connections_stayed_busy_says_kombo_is_slow_to_answer() -> None:
+    # Every connection the client may open was taken by a request Kombo had not answered
+    # yet, so the next one gave up waiting for a free one (a pool timeout): repeated, its
+    # wait said Kombo "could not be reached", though Kombo was reached and only slow.
+    timeout = 1.0  # the wait for a free connection; the busy ones are held for longer
+    busy_requests = 20  # as many connections as the client opens at once
+    with (
+        FaultServer(fallback=Reply(interim_every=0.05)) as server,  # "102 Processing" for ever
+        KomboClient(server.base_url, KEY, timeout=timeout, backoff_seconds=0.02) as client,
+    ):
+        holding = [
+            threading.Thread(target=_ends_anyhow, args=(client,), daemon=True)
+            for _ in range(busy_requests)
+        ]
+        for thread in holding:
+            thread.start()
+        assert server.wait_for_requests(busy_requests)
+        token = CancelToken()
+        told: list[str] = []
+
+        def hear(words: str) -> None:
+            told.append(words)
+            token.cancel()  # the first wait said is what this test is about
+
+        with pytest.raises(RequestCancelled):
+            client.create_link(REQUEST, token, on_retry=hear)
+    assert told == [
+        "Kombo is slow to answer right now, so the program waits a moment and tries again by "
+        "itself (try 2 of at most 4). To stop waiting, press Cancel or Esc."
+    ]
+    assert len(server.requests) == busy_requests  # the repeated request never went out
+
+
+def _ends_anyhow(client: KomboClient) -> None:
+    """A request that holds one of the client's connections until it ends, in any way."""
+    with contextlib.suppress(KomboError):
+        client.create_link(REQUEST)
