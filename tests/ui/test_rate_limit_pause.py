@@ -13,11 +13,13 @@ from typing import Protocol
 
 import pytest
 from PySide6.QtGui import QAccessible, QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPushButton
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QListWidget, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.messages import PAUSE_OVER_MESSAGE
+from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from tests.e2e.conftest import PostScript, posts
 from tests.support.client_limits import GENEROUS_TIMEOUT
@@ -454,3 +456,51 @@ def test_another_key_is_checked_in_settings_during_the_wait(
 
         assert key_checks(server) == 1
         assert "Kombo accepted the key" in said
+
+
+@pytest.mark.parametrize("address", ["the same address", "another address"])
+def test_another_profiles_key_is_checked_in_settings_during_the_wait(
+    qtbot: QtBot, open_window: WindowFactory, address: str
+) -> None:
+    """Another profile is another place, not paused, even with the same key (at the same
+    address or another): its check in Settings is sent at once, and the profile in use stays
+    paused."""
+    script = PostScript(too_many_requests("300"), then=Reply.link(GOOD_LINK))
+    with (
+        FaultServer(fallback=checking_keys(script)) as server,
+        FaultServer(fallback=checking_keys(script)) as other_server,
+    ):
+        checked = server if address == "the same address" else other_server
+        profiles = [
+            Profile("default", Region.CUSTOM, server.base_url),
+            Profile("Sandbox", Region.CUSTOM, checked.base_url),
+        ]
+        SettingsStore(AppPaths.from_environment()).save(
+            Settings(profiles=profiles, active_profile="default")
+        )
+        for profile in profiles:
+            CredentialStore().save(profile.name, STORED_KEY)
+        window = open_window()
+        window.setup.client_options.update({"timeout": GENEROUS_TIMEOUT, "max_attempts": 1})
+        window.use_target(window.setup.profile_target)
+        fill_form(window)
+        press_until_answered(qtbot, window, "createButton")
+        assert "too many requests" in window.statusPanel.text
+
+        dialog = settings_of(qtbot, window)
+        listed = dialog.findChild(QListWidget, "profileList")
+        assert listed is not None
+        listed.setCurrentRow(
+            next(row for row in range(listed.count()) if listed.item(row).text() == "Sandbox")
+        )
+        qtbot.waitUntil(lambda: not dialog.busy)
+        said = press_in_settings(qtbot, window, "checkKeyButton")
+
+        assert key_checks(checked) == 1
+        assert said.startswith("Kombo accepted the stored key")
+        dialog.reject()
+        qtbot.waitUntil(lambda: window.settings_dialog is None)
+        window.createButton.click()  # the profile in use: still waiting
+        assert not window.busy
+        assert window.statusPanel.text.startswith("Nothing was sent: Kombo asked for a pause.")
+        assert len(posts(server.requests)) == 1
