@@ -348,6 +348,9 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
         )
+        # Shown while it says something (see ``_say``): empty, it kept a blank line above Close,
+        # and on a laptop at 125 % the rows scrolled for the want of that room.
+        self.settingsStatusLabel.hide()
         # Offered beside the status line once a key was saved for a profile not in use.
         self.useSavedProfileButton = push_button(
             "useSavedProfileButton", "", on_click=self.profiles.use_selected
@@ -469,6 +472,7 @@ class SettingsDialog(QDialog):
         a line without the focus is not read, so a key refused or accepted went unheard."""
         self.settingsStatusLabel.setText(message)
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
+        self.settingsStatusLabel.setVisible(bool(message))  # no blank line above Close
         if self.isVisible():
             announce(self.settingsStatusLabel, message, urgent=kind == "error")
         theme.set_look(self.settingsStatusLabel, "kind", kind)

@@ -3083,7 +3083,7 @@ def test_the_dialog_grows_no_further_than_the_screen_leaves_room_for(
 # shown, then a key typed, then the key refused by Kombo (the status line then takes lines
 # more). It reports: labels cut short, buttons and labels lying over each other (the parts in
 # view), whether the key field, "Save and check key", Close and the demo notice at the top are
-# whole in view, and whether the dialog is on the screen.
+# whole in view, whether the dialog is on the screen, and how far its rows scroll.
 SETTINGS_ON_A_SMALL_SCREEN = """
 import json
 from PySide6.QtCore import QRect, Qt
@@ -3137,7 +3137,8 @@ def report():
     # Fewer lines before any scrolling: as wide as it would like, if the screen allows.
     wide = dialog.width() >= min(dialog.sizeHint().width(), screen.width() - WINDOW_FRAME[0])
     return {"cut": cut, "over": over, "whole": whole, "wide": wide,
-            "on screen": screen.contains(dialog.frameGeometry())}
+            "on screen": screen.contains(dialog.frameGeometry()),
+            "scrolls by": dialog.scrollArea.verticalScrollBar().maximum()}
 
 application = _application(())
 runner = TaskRunner()
@@ -3184,6 +3185,45 @@ def test_on_a_short_screen_every_line_and_button_of_settings_shows_whole(
     # It opened scrolled down to "Save and check key", the demo notice at the top cut to its
     # last word ("window)."). It opens at the top now, where the key field is in view from
     # there, and scrolls to the button once a key is typed.
+    seen = settings_on_a_screen(tmp_path, isolated_home, screen, scale)
+    assert "did not accept" in seen["said"]
+    laid_out = {"cut": [], "over": [], "wide": True, "on screen": True}
+    in_view = {"apiKeyEdit": True, "saveKeyButton": True, "closeSettingsButton": True}
+    # Where there is no room for the notice and the button both, the button is below.
+    opened = {**in_view, "saveKeyButton": scale in ("1.25", "2"), "settingsDemoBanner": True}
+    for after in ("opened", "typed", "refused"):
+        assert seen[after].pop("scrolls by") > 0, after  # too short a screen for all of it
+    assert seen["opened"] == {**laid_out, "whole": opened}
+    for after in ("typed", "refused"):
+        seen[after]["whole"].pop("settingsDemoBanner")  # scrolled away for the button
+        assert seen[after] == {**laid_out, "whole": in_view}, after
+
+
+@pytest.mark.slow
+def test_on_a_laptop_at_125_percent_settings_opens_whole_without_scrolling(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    # On a 1366x768 laptop at 125 % (614 pixels high), the rows scrolled by 14 pixels, "Use
+    # this profile" and "Kombo environment: not known yet…" cut in half at the bottom, while
+    # the empty status line kept a blank line above Close: it is hidden while it says nothing.
+    seen = settings_on_a_screen(tmp_path, isolated_home, (1366, 768), "1.25")
+    seen["opened"].pop("wide")  # widened only where the rows would scroll otherwise
+    whole = dict.fromkeys(("apiKeyEdit", "saveKeyButton", "closeSettingsButton"), True)
+    assert seen["opened"] == {
+        "cut": [],
+        "over": [],
+        "whole": {**whole, "settingsDemoBanner": True},
+        "on screen": True,
+        "scrolls by": 0,
+    }
+    assert "did not accept" in seen["said"]  # said, below the rows, in the room it takes
+    assert seen["refused"]["cut"] == [] and seen["refused"]["whole"]["closeSettingsButton"]
+
+
+def settings_on_a_screen(
+    tmp_path: Path, isolated_home: Path, screen: tuple[int, int], scale: str
+) -> dict[str, Any]:
+    """What ``SETTINGS_ON_A_SMALL_SCREEN`` saw on a screen of ``screen`` pixels at ``scale``."""
     width, height = screen
     config = tmp_path / "screen.json"  # the offscreen platform's screen, in pixels
     screen_of_the_laptop = {"name": "laptop", "x": 0, "y": 0, "width": width, "height": height}
@@ -3198,16 +3238,8 @@ def test_on_a_short_screen_every_line_and_button_of_settings_shows_whole(
         },
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    seen = json.loads(result.stdout.strip().splitlines()[-1])
-    assert "did not accept" in seen["said"]
-    laid_out = {"cut": [], "over": [], "wide": True, "on screen": True}
-    in_view = {"apiKeyEdit": True, "saveKeyButton": True, "closeSettingsButton": True}
-    # Where there is no room for the notice and the button both, the button is below.
-    opened = {**in_view, "saveKeyButton": scale == "1.25", "settingsDemoBanner": True}
-    assert seen["opened"] == {**laid_out, "whole": opened}
-    for after in ("typed", "refused"):
-        seen[after]["whole"].pop("settingsDemoBanner")  # scrolled away for the button
-        assert seen[after] == {**laid_out, "whole": in_view}, after
+    seen: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return seen
 
 
 def test_the_version_and_the_log_folder_are_there_for_support(
