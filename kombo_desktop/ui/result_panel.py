@@ -43,6 +43,7 @@ from kombo_desktop.ui.expiry import (
 from kombo_desktop.ui.qr_view import QR_HINT, QR_HINT_SHOWN_LARGE, QR_HINT_WITH_CODE, QrView
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.save_places import SavePlaces
+from kombo_desktop.ui.tight_look import TIGHT, set_vertical_margins
 from kombo_desktop.ui.widgets import (
     FitScrollArea,
     OneLineNote,
@@ -67,6 +68,11 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.tasks import TaskHandle, TaskRunner
 
 QR_VIEW_SIZE = 300  # the code's side when the panel is wide enough
+# Between the expiry's line and the code, besides the usual spacing.
+ROW_GAP = theme.SPACING // 2
+# The panel's room above and below what it holds in the actions' slimmest look (see
+# ``_fit_actions``): as little as the window's own in its tight look.
+SLIMMEST_MARGIN = TIGHT.margin
 # Never smaller than this, even in the smallest window, whose width it fills beside the
 # form: larger, the smallest window would have to be wider. A long link's code that needs
 # more is offered large instead (MIN_MODULE_PIXELS).
@@ -357,7 +363,9 @@ class ResultPanel(QFrame):
         status.addWidget(self.demoNote, 1)
         layout.addLayout(status)
         self._status_row = status
-        layout.addSpacing(theme.SPACING // 2)
+        policy = QSizePolicy.Policy
+        self._row_gap = QSpacerItem(0, ROW_GAP, policy.Minimum, policy.Fixed)  # see _make_room
+        layout.addItem(self._row_gap)
         layout.addLayout(self.qrRow)
         layout.addStretch(1)
 
@@ -538,19 +546,43 @@ class ResultPanel(QFrame):
 
     def _fit_actions(self) -> None:
         """The actions closer together, and then slimmer, when their column would reach below
-        the visible height (see ``action_fit``); in the slimmest look the panel's title makes
-        room for them (the link field says what it holds)."""
+        the visible height (see ``action_fit``); in the slimmest look the panel makes room for
+        them: its title goes (the link field says what it holds), and its margins and the gap
+        above the code shrink. On a 1366x768 laptop at 125 %, with a link and its invitation
+        shown, the title alone left the panel 26 pixels short: it scrolled, and "Copy QR
+        image" was cut off at the bottom."""
         parent = self.parentWidget()
         if parent is None or not self.qrRow.geometry().isValid():
             return
-        # The room with the title shown, whether or not it is: the look is chosen from it.
-        title_room = self._title.sizeHint().height() + self._layout.spacing()
-        top = self.qrRow.geometry().top() + (title_room if self._title.isHidden() else 0)
-        self._actions_fit.fit(parent.height() - top - self._below_the_row())
+        # The room as in the usual look, whichever the panel has: the look is chosen from it.
+        slimmest = self._title.isHidden()
+        top = self.qrRow.geometry().top() + (self._room_made_above() if slimmest else 0)
+        below = self._below_the_row() + (self._room_made_below() if slimmest else 0)
+        self._actions_fit.fit(parent.height() - top - below)
         untitled = self._actions_fit.look == action_fit.SLIMMEST
-        if untitled != self._title.isHidden():
-            self._title.setHidden(untitled)
+        if untitled != slimmest:
+            self._make_room(untitled)
             self._layout.activate()  # the row's place now, for the code's size and the hint
+
+    def _room_made_above(self) -> int:
+        """What the slimmest look takes away above the code's row: the title and its spacing,
+        part of the margin, and the gap under the expiry."""
+        title = self._title.sizeHint().height() + self._layout.spacing()
+        return title + theme.MARGIN - SLIMMEST_MARGIN + ROW_GAP
+
+    @staticmethod
+    def _room_made_below() -> int:
+        """What the slimmest look takes away below the code's row: part of the margin."""
+        return theme.MARGIN - SLIMMEST_MARGIN
+
+    def _make_room(self, slimmest: bool) -> None:
+        """The panel in the actions' slimmest look (``slimmest``), or back in the usual one."""
+        self._title.setHidden(slimmest)
+        margin = SLIMMEST_MARGIN if slimmest else theme.MARGIN
+        set_vertical_margins(self._layout, margin, margin)
+        gap = 0 if slimmest else ROW_GAP
+        self._row_gap.changeSize(0, gap, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+        self._layout.invalidate()
 
     def _show_hint_if_whole(self, side: int) -> None:
         """The hint under the code only when all of it is in view, with the panel's margin

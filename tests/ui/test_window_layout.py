@@ -1101,6 +1101,33 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
         assert [named(demo_window, QWidget, name).height() for name in ACTIONS] == heights
 
 
+# A window on a 1366x768 laptop at 125 %: maximized (the screen less ``WINDOW_FRAME``), and
+# as a window manager frames it.
+LAPTOP_AT_125 = [(1069, 558), (1091, 584)]
+
+
+@pytest.mark.parametrize("size", LAPTOP_AT_125, ids=["maximized", "framed"])
+def test_on_a_laptop_at_125_percent_a_link_shows_whole_without_scrolling(
+    qtbot: QtBot, demo_window: MainWindow, size: tuple[int, int]
+) -> None:
+    # With a link and its invitation shown, even the slimmest look of the actions reached
+    # below the result panel: it scrolled, and "Copy QR image" was cut off at the bottom.
+    demo_window.resize(*size)
+    fill_form(demo_window)
+    make_link(qtbot, demo_window)
+    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
+    laid_out_and_settled(qtbot, demo_window)
+    page = named(demo_window, QScrollArea, "resultPage")
+    assert page.verticalScrollBar().maximum() == 0
+    assert all(fully_visible(named(demo_window, QWidget, name)) for name in ACTIONS)
+    assert fully_visible(demo_window.qrView) and fully_visible(demo_window.linkField)
+
+    demo_window.leave_demo()  # the panel emptied, the first start's notice above it
+    laid_out_and_settled(qtbot, demo_window)
+    assert page.verticalScrollBar().maximum() == 0
+    assert fully_visible(demo_window.copyQrButton)
+
+
 def test_the_demo_note_keeps_to_one_line_and_the_window_settles_at_every_width(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
