@@ -54,24 +54,26 @@ class ShownLink:
     def title_words(self, screen_sharing: bool) -> list[str]:
         """What the panel's title says the link is: ["New link", "Personio"] (or "the
         customer chooses") for a new link, so that one shown beside the reconnection
-        tab is not taken for the reconnection link asked for, and its organisation when it
-        was chosen from the history (the form may hold another customer, for the same tool);
+        tab is not taken for the reconnection link asked for, and its organisation first when
+        it was chosen from the history (the form may hold another customer, for the same tool);
         ["Reconnection link",
         "Personio", "Acme GmbH"] for a reconnection link, so that one shown beside the
         new-link form, or after the status line moved on, is not taken for a new customer's
         link. A reconnection's organisation only outside screen-sharing mode, as the
         reconnection tab says it (``integrations.integration_text``): the id may be another
         customer's."""
+        named = bool(self.organization) and not screen_sharing
         if not self.reconnection:
-            words = [NEW_LINK_TITLE, self.tool_label or TOOL_CHOSEN_BY_CUSTOMER]
-            named = self.chosen_from_history
-        else:
-            words = [RECONNECTION_TITLE]
-            if self.tool_label or self.integration_id:
-                words.append(self.tool_label or str(self.integration_id))
-            named = True
-        if named and self.organization and not screen_sharing:
-            words.append(self.organization)
+            tool = self.tool_label or TOOL_CHOSEN_BY_CUSTOMER
+            if named and self.chosen_from_history:
+                # Before the tool, which a narrow title cuts short: whose it is matters more.
+                return [NEW_LINK_TITLE, str(self.organization), tool]
+            return [NEW_LINK_TITLE, tool]
+        words = [RECONNECTION_TITLE]
+        if self.tool_label or self.integration_id:
+            words.append(self.tool_label or str(self.integration_id))
+        if named:
+            words.append(str(self.organization))
         return words
 
     def file_stem(self, screen_sharing: bool) -> str:

@@ -482,6 +482,7 @@ def test_a_link_asked_for_while_the_history_is_slow_to_open_is_made_unchecked_a_
         "customer: the link history was still being opened."
     )
     qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
+    wait_saved(qtbot, window)  # the save runs on a worker, which may not have begun yet
     assert [entry.organization for entry in window.history.store.search()] == ["Acme GmbH"]
 
 

@@ -891,7 +891,7 @@ def test_the_history_shows_either_kind_of_link_on_either_tab(
     select(demo_window, link)
     feature.panel.historyQrButton.click()
     assert demo_window.linkField.text() == link
-    assert result_title(demo_window) == "New link · Personio · Acme GmbH"
+    assert result_title(demo_window) == "New link · Acme GmbH · Personio"
     demo_window.tabs.setCurrentIndex(CREATE_TAB)
     assert demo_window.linkField.text() == link
 
