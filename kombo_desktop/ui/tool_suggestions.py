@@ -30,7 +30,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Signal,
 )
-from PySide6.QtGui import QFocusEvent
+from PySide6.QtGui import QFocusEvent, QKeyEvent
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QWidget
 
 from kombo_desktop.core.catalog import search_key
@@ -283,6 +283,21 @@ class ToolCompleter(QCompleter):
             popup.setCurrentIndex(first)
         popup.viewport().update()
 
+    def take_highlighted(self) -> bool:
+        """Close the list and tell the highlighted tool (``chosen``), the best suggestion when
+        none is highlighted; False when the list is closed or shows nothing to take."""
+        if not self.is_open():
+            return False
+        popup = self.popup()
+        index = popup.currentIndex()
+        if not index.isValid():
+            index = self.completionModel().index(0, 0)
+        if not index.isValid():
+            return False
+        popup.hide()
+        self.chosen.emit(index.data(TOOL_ID_ROLE))
+        return True
+
     def matches(self, typed: str) -> list[str | None]:
         """The tools the list shows for ``typed``, best first: their ids, None for "the
         customer chooses"."""
@@ -313,6 +328,20 @@ class ToolSearchEdit(QLineEdit):
         if whole_entry and event.reason() == QtCore.Qt.FocusReason.MouseFocusReason:
             # After the click has put the cursor, which would undo the selection.
             QtCore.QTimer.singleShot(0, self, self.selectAll)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Enter that reaches the field while its suggestion list is open takes the
+        highlighted suggestion, as Enter in the list does (``SuggestionKeys``), and goes no
+        further: the field has the keyboard focus meanwhile, and Enter passed on from it to
+        the form, which took it as "Create link" and made the link (or said what was
+        missing) while the person was still choosing the tool. With the list closed Enter
+        goes on to the form as before."""
+        completer = self.completer()
+        enter = event.key() in (QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter)
+        if enter and isinstance(completer, ToolCompleter) and completer.take_highlighted():
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
 
 class ClosedListKeys(QObject):
@@ -393,7 +422,7 @@ class SuggestionKeys(QObject):
             QtCore.Qt.KeyboardModifier.KeypadModifier,
         )
         if key in (keys.Key_Return, keys.Key_Enter):
-            return self._take_highlighted()
+            return self._completer.take_highlighted()
         if key == keys.Key_Down:  # with Alt too, as Qt's own list takes it
             self._completer.go_down()
             return False  # Qt's completer then moves the highlight
@@ -401,7 +430,7 @@ class SuggestionKeys(QObject):
             self._completer.arrowed()
             return False
         if key == keys.Key_Tab and plain:
-            self._take_highlighted()
+            self._completer.take_highlighted()
             return False  # the completer then hands Tab to the field, which moves on
         if key == keys.Key_Escape:
             self._popup.hide()
@@ -411,15 +440,3 @@ class SuggestionKeys(QObject):
                 combo.setEditText(typed)
             return True
         return False
-
-    def _take_highlighted(self) -> bool:
-        """Close the list and tell the highlighted tool (``ToolCompleter.chosen``); False
-        when the list shows nothing to take."""
-        index = self._popup.currentIndex()
-        if not index.isValid():
-            index = self._completer.completionModel().index(0, 0)
-        if not index.isValid():
-            return False
-        self._popup.hide()
-        self._completer.chosen.emit(index.data(TOOL_ID_ROLE))
-        return True

@@ -19,7 +19,7 @@ from kombo_desktop.core.vocabulary import Category
 from kombo_desktop.ui.link_form import CUSTOMER_CHOOSES, TOOL_FIX_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from tests.support.found import line_edit_of, popup_of
-from tests.ui.conftest import fill_form
+from tests.ui.conftest import fill_form, wait_until_ready
 
 
 def type_tool(qtbot: QtBot, window: MainWindow, category: str, typed: str) -> None:
@@ -587,3 +587,37 @@ def test_the_status_line_follows_a_field_marked_after_all_were_fine(
     assert not demo_window.linkForm.field_errors()
     assert demo_window.statusPanel.text == FINE_NOW
     assert demo_window.statusPanel.kind == "info"
+
+
+@pytest.mark.parametrize("email", ["anna@example.com", ""], ids=["filled", "no-email"])
+def test_enter_in_the_field_while_the_list_is_open_only_takes_the_tool(
+    qtbot: QtBot, demo_window: MainWindow, email: str
+) -> None:
+    # Enter that reached the field itself (the field has the keyboard focus while the list is
+    # open) went on to the form, which took it as "Create link": the link was made at once,
+    # or, with the e-mail left empty, "Nothing was sent" and red errors came instead of the
+    # tool the person was choosing.
+    fill_form(demo_window, email=email, tool=None)
+    type_tool(qtbot, demo_window, "HRIS", "pers")
+    popup = suggestion_list(qtbot, demo_window)
+    assert shown(popup)[0] == "Personio"
+    edit = line_edit_of(demo_window.toolCombo)
+    status = demo_window.statusPanel.text
+    errors = demo_window.linkForm.field_errors()  # the empty e-mail's, once left
+
+    QTest.keyClick(edit, Qt.Key.Key_Return)
+    assert not popup.isVisible()
+    assert demo_window.toolCombo.currentData() == "personio"
+    assert demo_window.toolCombo.currentText() == "Personio"
+    assert edit.hasFocus()
+    assert demo_window.linkForm.field_errors() == errors
+    assert demo_window.statusPanel.text == status  # no "Nothing was sent"
+    assert demo_window.createButton.isEnabled()  # nothing asked of Kombo
+    assert demo_window.linkField.text() == ""
+
+    QTest.keyClick(edit, Qt.Key.Key_Return)  # the list closed: Enter makes the link
+    if email:
+        qtbot.waitUntil(lambda: demo_window.linkField.text() != "")
+        wait_until_ready(qtbot, demo_window)
+    else:
+        assert EMAIL in demo_window.linkForm.field_errors()
