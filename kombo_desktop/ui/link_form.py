@@ -416,6 +416,7 @@ class LinkForm(RequestForm):
         self._note_id_owner(request.end_user_organization_name, request.end_user_origin_id)
         self._options.note_sent(request)
         self._recheck_previous_options()
+        self.judge_anew()  # the next customer is typed over these details
 
     def ask_to_clear(self) -> None:
         """Clear the form; first ask when it (or what clearing empties elsewhere) holds
@@ -583,6 +584,7 @@ class LinkForm(RequestForm):
 
     def _tool_typed(self, _text: str) -> None:
         self._tool_search_typed = True
+        self._typed_in(lr.TOOL)
 
     def _searching_tool(self) -> bool:
         """Whether the person is typing a search in the tool field: typed into it, and still

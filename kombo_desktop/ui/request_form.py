@@ -3,7 +3,9 @@
 Both are a column of labelled fields whose errors appear under them, a primary button with a
 Cancel beside it while Kombo works, and Enter in any field meaning "go". A field is checked as
 the person types only after they first left it (or tried to submit): nagging about an e-mail
-address that is still being typed helps nobody. The rules themselves come from
+address that is still being typed helps nobody. After a link is made the next customer is
+typed over the last one's details, and each field is again judged once it is left (see
+``judge_anew``). The rules themselves come from
 ``kombo_desktop.core.link_request``, so a form can never disagree with the final check.
 """
 
@@ -17,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QTimer, Signal, SignalInstan
 from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QLabel,
@@ -122,7 +125,11 @@ class RequestForm(SubmitOnEnter):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._touched: set[str] = set()
+        self._touched: set[str] = set()  # checked whenever they change
+        # Since a link was made (see ``judge_anew``): fields newly marked only once the person
+        # has left them after typing in them, and those typed in since, not yet left.
+        self._judged_when_left: set[str] = set()
+        self._retyped: set[str] = set()
         self._footer_end: list[QWidget] = []  # buttons at the footer's right end
         self._rejected: set[str] = set()  # fields marked because Kombo's refusal named them
         self._followed: set[str] = set()  # fields whose changes take such a mark away
@@ -249,7 +256,14 @@ class RequestForm(SubmitOnEnter):
         """What a screen reader hears of the field follows its text (an example goes once
         filled in, see ``FieldBox.follow_text``); then it is checked, once left before."""
         self.boxes[field].follow_text()
+        self._typed_in(field)
         self._recheck(field)
+
+    def _typed_in(self, field: str) -> None:
+        """``field``'s text changed: once left, it is judged as the person types (see
+        ``_left``)."""
+        if field in self._judged_when_left:
+            self._retyped.add(field)
 
     def _assemble(
         self,
@@ -321,7 +335,12 @@ class RequestForm(SubmitOnEnter):
 
     def _left(self, field: str) -> None:
         """The person left ``field`` (or pressed Enter in it): check it, and say a new
-        problem."""
+        problem. Typed in since a link was made, it is checked as the person types from now
+        on, as on a fresh form; left untouched (the focus moved on to the link just made),
+        it still waits for them (see ``judge_anew``)."""
+        if field in self._retyped:
+            self._retyped.discard(field)
+            self._judged_when_left.discard(field)
         self._touch(field)
         self._say_problem(field)
 
@@ -345,8 +364,35 @@ class RequestForm(SubmitOnEnter):
         announce(box.field, problem)
 
     def _recheck(self, field: str) -> None:
-        if field in self._touched:
-            self.boxes[field].set_error(self._field_problem(field))
+        if field not in self._touched:
+            return
+        box = self.boxes[field]
+        if not box.error_text and self._typing_before_judged(field):
+            return  # judged once left; a mark already shown follows the typing
+        box.set_error(self._field_problem(field))
+
+    def _typing_before_judged(self, field: str) -> bool:
+        """Whether the person is typing in ``field`` (typed in since a link was made, not
+        left since, and it has the keyboard focus), which waits to be left before it is
+        judged (``judge_anew``). A field the focus just came to is judged as before: the
+        previous customer's id, as the next organisation is left for it."""
+        if field not in self._retyped:
+            return False
+        widget = self.boxes[field].field
+        focus = QApplication.focusWidget()
+        return focus is not None and (focus is widget or widget.isAncestorOf(focus))
+
+    def judge_anew(self) -> None:
+        """A link was made: the next customer's details, typed over these, are judged as on a
+        fresh form, each field once the person has left it (or pressed the button). Every
+        field was checked at each key, so that the first letter of the next address turned
+        red ("needs an @"), then "bob@" ("Add the domain"), and the fields below moved down
+        and up as the red line came and went, on a screen shared with the customer. A mark
+        already shown still follows the typing, and a field the person is not typing in is
+        still checked as the others change (the previous customer's id beside a new
+        organisation, say)."""
+        self._judged_when_left = set(self.boxes)
+        self._retyped.clear()
 
     def show_known_keys(self) -> None:
         """Mark every field that holds an API key the program knows, as if the key had been
@@ -359,12 +405,16 @@ class RequestForm(SubmitOnEnter):
             if self._field_problem(field) != KEY_IN_FIELD_PROBLEM:
                 continue
             self._touched.add(field)
+            self._judged_when_left.discard(field)
+            self._retyped.discard(field)
             self._rejected.discard(field)
             box.set_error(KEY_IN_FIELD_PROBLEM)
 
     def _checked(self, make: Callable[[], _Request]) -> _Request | InvalidRequest:
         """The request ``make`` builds, or its problems (then shown next to their fields)."""
         self._touched.update(self.boxes)
+        self._judged_when_left.clear()
+        self._retyped.clear()
         try:
             request = make()
         except InvalidRequest as invalid:
@@ -376,6 +426,8 @@ class RequestForm(SubmitOnEnter):
     def _forget_checks(self) -> None:
         """As if nothing had been typed yet: no errors, no marks, no field visited."""
         self._touched.clear()
+        self._judged_when_left.clear()
+        self._retyped.clear()
         self._rejected.clear()
         for box in self.boxes.values():
             box.set_error(None)

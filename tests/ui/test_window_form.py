@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import keyring
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -369,6 +369,62 @@ def test_errors_follow_the_typing_after_the_first_visit(
     assert "@" in demo_window.linkForm.field_errors()["end_user_email"]
     qtbot.keyClicks(edit, "@example.com")
     assert demo_window.linkForm.field_errors() == {}
+
+
+def test_the_next_customers_address_is_judged_once_typed_as_on_a_fresh_form(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # After a link, every field was checked at each key: typing the next customer's address
+    # over the last one's, "b" turned red ("needs an @"), then "bob@" ("Add the domain"), and
+    # the organisation below jumped down and up as the red line came and went, on a screen
+    # shared with the customer.
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
+    make_link(qtbot, demo_window)
+    form, edit = demo_window.linkForm, demo_window.emailEdit
+    shown: list[str] = []
+    form.boxes[EMAIL].error_changed.connect(shown.append)
+    organization_top = demo_window.organizationEdit.mapTo(demo_window, QPoint(0, 0)).y()
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    for key in "bob@beta.example":
+        QTest.keyClicks(edit, key)
+        assert form.field_errors() == {}, f"marked at {edit.text()!r}"
+        assert demo_window.organizationEdit.mapTo(demo_window, QPoint(0, 0)).y() == (
+            organization_top
+        )
+    assert [problem for problem in shown if problem] == []
+
+    # Judged on leaving, as on a fresh form; a mark then shown follows the typing.
+    edit.selectAll()
+    QTest.keyClicks(edit, "carl@")
+    assert form.field_errors() == {}
+    QTest.keyClick(edit, Qt.Key.Key_Tab)
+    assert "domain" in form.field_errors()[EMAIL]
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    QTest.keyClicks(edit, "gamma.example")
+    assert form.field_errors() == {}
+
+
+def test_the_next_customers_organisation_is_judged_once_left(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Emptied to type the next name, the organisation turned red at once.
+    fill_form(demo_window, email="anna@acme.example", organization="Acme GmbH")
+    make_link(qtbot, demo_window)
+    form, edit = demo_window.linkForm, demo_window.organizationEdit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    QTest.keyClick(edit, Qt.Key.Key_Backspace)
+    assert form.field_errors() == {}
+    QTest.keyClick(edit, Qt.Key.Key_Tab)
+    assert "organisation" in form.field_errors()[ORGANIZATION_NAME]
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    QTest.keyClicks(edit, "Beta Logistics Ltd")
+    assert form.field_errors() == {}
 
 
 @pytest.mark.parametrize(
