@@ -143,6 +143,7 @@ class RelinkForm(RequestForm):
         or the history names for it, and the one the new-link form holds)."""
         self.let_go(request.integration_id)
         self._made_for = (request.integration_id, tuple(name for name in organizations if name))
+        self.judge_anew()  # the next id is typed over this one
 
     def link_given_to(self, organization: str) -> None:
         """``organization`` was given a link: a new one made, or their existing one shown from

@@ -427,6 +427,26 @@ def test_the_next_customers_organisation_is_judged_once_left(
     assert form.field_errors() == {}
 
 
+def test_the_next_integration_id_is_judged_once_left(qtbot: QtBot, demo_window: MainWindow) -> None:
+    # After a reconnection link, the next id typed over the last one was red from its first
+    # letter ("starts with the tool's name and a colon") to its colon.
+    window = demo_window
+    window.show_relink_mode()
+    window.relinkIntegrationEdit.setText("personio:93fCvorjZ2jas7ZekX1V1n5d")
+    window.relinkButton.click()
+    qtbot.waitUntil(lambda: window.linkField.text() != "", timeout=10_000)
+    form, edit = window.relinkForm, window.relinkIntegrationEdit
+    edit.setFocus()
+    qtbot.waitUntil(edit.hasFocus)
+    edit.selectAll()
+    for key in "workday:":
+        QTest.keyClicks(edit, key)
+        assert form.field_errors() == {}, f"marked at {edit.text()!r}"
+    # Judged on leaving, as on a fresh form: the id is not whole yet.
+    QTest.keyClick(edit, Qt.Key.Key_Tab)
+    assert "colon" in form.field_errors()[INTEGRATION_ID]
+
+
 @pytest.mark.parametrize(
     ("typed", "address"),
     [
