@@ -337,14 +337,19 @@ def test_at_the_smallest_size_a_long_error_keeps_its_lines_with_the_details_open
         assert panel.copyDetailsButton.isVisible()
 
 
+def link_and_code_shown(qtbot: QtBot, window: MainWindow) -> None:
+    """A link made, its QR code drawn, and the window laid out and settled around them."""
+    fill_form(window)
+    make_link(qtbot, window)
+    qtbot.waitUntil(lambda: not window.qrView.pixmap().isNull(), timeout=5000)
+    laid_out_and_settled(qtbot, window)
+
+
 def test_the_qr_code_is_never_cut_off_on_a_small_laptop(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     demo_window.resize(1093, 614)  # 1366x768 at 125 %, demo bar shown
-    fill_form(demo_window)
-    make_link(qtbot, demo_window)
-    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    laid_out_and_settled(qtbot, demo_window)
+    link_and_code_shown(qtbot, demo_window)
     assert fully_visible(demo_window.qrView)
     assert demo_window.qrView.width() >= 150
 
@@ -908,10 +913,7 @@ def test_the_qr_hint_is_shown_whole_or_not_at_all(
 ) -> None:
     # On a 1366x768 laptop the hint under the code showed its second line cut in half.
     demo_window.resize(*size)
-    fill_form(demo_window)
-    make_link(qtbot, demo_window)
-    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    laid_out_and_settled(qtbot, demo_window)
+    link_and_code_shown(qtbot, demo_window)
     hint = named(demo_window, QWidget, "qrHint")
     assert fully_visible(hint) or not hint.isVisible()
     if size == (1300, 1000):
@@ -932,10 +934,7 @@ def test_with_a_link_the_actions_fit_the_laptop_view(qtbot: QtBot, demo_window: 
     # With a link and its invitation shown, the column of actions reached 21 pixels below the
     # view on a 1366x768 laptop: "Copy QR image" was cut off at the bottom of the panel.
     demo_window.resize(1180, 712)
-    fill_form(demo_window)
-    make_link(qtbot, demo_window)
-    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    laid_out_and_settled(qtbot, demo_window)
+    link_and_code_shown(qtbot, demo_window)
     page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
     assert fully_visible(demo_window.copyQrButton)
@@ -1082,10 +1081,7 @@ def test_each_look_of_the_actions_is_chosen_from_the_height_qt_lays_out(
     if look == USUAL:  # no link yet: the invitation's line is hidden
         assert fit.look == USUAL
         assert fit.height(USUAL) == panel.actionColumn.sizeHint().height()
-    fill_form(demo_window)
-    make_link(qtbot, demo_window)
-    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    laid_out_and_settled(qtbot, demo_window)
+    link_and_code_shown(qtbot, demo_window)
     assert named(demo_window, QWidget, "invitationLanguageLabel").isVisible()
     assert fit.look == look
     assert fit.height(look) == panel.actionColumn.sizeHint().height()
@@ -1113,10 +1109,7 @@ def test_on_a_laptop_at_125_percent_a_link_shows_whole_without_scrolling(
     # With a link and its invitation shown, even the slimmest look of the actions reached
     # below the result panel: it scrolled, and "Copy QR image" was cut off at the bottom.
     demo_window.resize(*size)
-    fill_form(demo_window)
-    make_link(qtbot, demo_window)
-    qtbot.waitUntil(lambda: not demo_window.qrView.pixmap().isNull(), timeout=5000)
-    laid_out_and_settled(qtbot, demo_window)
+    link_and_code_shown(qtbot, demo_window)
     page = named(demo_window, QScrollArea, "resultPage")
     assert page.verticalScrollBar().maximum() == 0
     assert all(fully_visible(named(demo_window, QWidget, name)) for name in ACTIONS)
