@@ -96,9 +96,6 @@ class LinkMaking(QObject):
         self.links_asked = 0
         self._customer_when_shown: _CustomerText = (("", "", ""), "")  # see customer_typed
         self._customer_at_request: _CustomerText = (("", "", ""), "")  # see _show_created
-        # Whom the forms named when the link on show was put aside for the other tab: it
-        # comes back on its own tab only for them (see ``tab_opened``).
-        self._customer_when_put_aside: _CustomerText = (("", "", ""), "")
         # What the running request makes ("link", "reconnection link"), for the status line
         # of a link shown meanwhile (``making_words``).
         self._making = "link"
@@ -660,65 +657,15 @@ class LinkMaking(QObject):
         ``RefusalDisplay.customer_typed``'s: while the status line says it, the link stays."""
         if self.refusals.customer_typed():
             return
-        if self._put_aside_for_others():
-            return
         if self._window.resultPanel.shown is None or self.busy:
             return
         if self._customer_text() == self._customer_when_shown:
             return
         self._window.resultPanel.clear()
-        self._window.show_status(self._taken_off_for_other_details(), "info")
-
-    def tab_opened(self, reconnection_tab: bool, other_tab_name: str) -> None:
-        """The tab for new links, or for reconnections (``reconnection_tab``), was opened: the
-        result panel keeps only a link of its kind. A reconnection link left beside the
-        new-link form, for another customer's integration, stayed copyable there while the
-        next customer was typed in, on a shared screen; a new link beside the reconnection
-        form the same. It goes off the screen, the status line saying where it is, and comes
-        back when its own tab (``other_tab_name``) is opened again, unless another link was
-        shown, the panel cleared or other details typed meanwhile. A link shown from the
-        history is shown on the tab open, whatever its kind: the person chose it there. Not
-        while a link is being made, which shows its own link when it comes."""
-        if self.busy:
-            return
-        panel = self._window.resultPanel
-        shown = panel.shown
-        if shown is not None and shown.reconnection != reconnection_tab:
-            panel.put_aside()
-            self._customer_when_put_aside = self._customer_text()
-            what = "reconnection link" if shown.reconnection else "new link"
-            self._window.show_status(
-                f"The {what} was taken off the screen here: go back to the "
-                f"“{other_tab_name}” tab to see it again ({self._kept_in_history_text()}).",
-                "info",
-            )
-            return
-        aside = panel.link_put_aside()
-        if shown is not None or aside is None or aside.reconnection != reconnection_tab:
-            return
-        if self._customer_text() != self._customer_when_put_aside:
-            return
-        self.show_link(aside)
-        what = "reconnection link" if aside.reconnection else "new link"
-        self._window.show_status(f"The {what} is shown again.", "info")
-
-    def _put_aside_for_others(self) -> bool:
-        """Whether a link put aside for the other tab (``tab_opened``) no longer comes back,
-        as other details were typed: said in place of the status line's promise that it
-        would, with the words for a link on show taken off the screen for them."""
-        panel = self._window.resultPanel
-        if panel.shown is not None or panel.link_put_aside() is None:
-            return False
-        if self._customer_text() == self._customer_when_put_aside:
-            return False
-        panel.clear()  # the link put aside goes for good
-        self._window.show_status(self._taken_off_for_other_details(), "info")
-        return True
-
-    def _taken_off_for_other_details(self) -> str:
-        return (
+        self._window.show_status(
             "The form now holds other details, so the link made for the earlier ones was taken "
-            f"off the screen ({self._kept_in_history_text()})."
+            f"off the screen ({self._kept_in_history_text()}).",
+            "info",
         )
 
     def _kept_in_history_text(self) -> str:

@@ -502,10 +502,6 @@ class MainWindow(QMainWindow):
         ):
             edit.textChanged.connect(links.customer_typed)
         self.relinkForm.submitted.connect(links.submit_relink)
-        # The result shows the link of the tab open (see ``LinkMaking.tab_opened``).
-        self.tabs.currentChanged.connect(
-            lambda index: links.tab_opened(index == RELINK_TAB, self.tabs.tabText(1 - index))
-        )
         self.relinkForm.cancel_requested.connect(links.cancel_request)
         self.resultPanel.notice.connect(self.show_status)
         self.screen_sharing.notice.connect(self.show_status)

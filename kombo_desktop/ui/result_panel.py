@@ -228,9 +228,6 @@ class ResultPanel(QFrame):
         # Counts the links shown (and the panel cleared): the same link named meanwhile
         # (``name_organization``) is still the same showing of it, a link shown again is not.
         self._showings = 0
-        # The link taken off the screen by ``put_aside``, with the showing that took it off
-        # and whether screen-sharing mode was on then: see ``link_put_aside``.
-        self._aside: tuple[ShownLink, int, bool] | None = None
         self._save_places = save_places or SavePlaces()
         # Writes a saved QR code, and remembers its folder, off the UI thread: the window's,
         # which stops them when it closes. Without one (a panel on its own) the panel's own.
@@ -712,29 +709,6 @@ class ResultPanel(QFrame):
             self.qr_preparer(url, lambda: self._render_qr(url))
         else:
             QTimer.singleShot(0, self, lambda: self._render_qr(url))
-
-    def put_aside(self) -> ShownLink | None:
-        """Take the link on show off the screen, kept to be shown again (``link_put_aside``):
-        it belongs to the other tab than the one opened. Returns it (None: none was shown)."""
-        link = self.shown
-        if link is None:
-            return None
-        self.clear()
-        self._aside = (link, self._showings, self._in_screen_sharing())
-        return link
-
-    def link_put_aside(self) -> ShownLink | None:
-        """The link ``put_aside`` took off the screen, while it may come back: no link was
-        shown, nor the panel cleared, since (another customer's link made, the form emptied
-        for the next customer, the demo left...), and screen-sharing mode is as it was (turned
-        on, it takes a link shown from the history off the screen for good). Else None."""
-        if self._aside is None:
-            return None
-        link, showing, sharing = self._aside
-        if showing != self._showings or sharing != self._in_screen_sharing():
-            self._aside = None
-            return None
-        return link
 
     def _let_tab_reach_the_link(self, reach: bool) -> None:
         """The link field a tab stop only while it holds a link. Empty, Tab stopped on a

@@ -16,12 +16,12 @@ from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core.demo_server import CREATE_LINK_PATH, DemoKomboServer
 from kombo_desktop.ui import main_window, qr_image
-from kombo_desktop.ui.main_window import CREATE_TAB, MINIMUM_SIZE, RELINK_TAB, MainWindow
+from kombo_desktop.ui.main_window import CREATE_TAB, MINIMUM_SIZE, MainWindow
 from kombo_desktop.ui.relink_form import ID_HINT
 from kombo_desktop.ui.result_panel import QR_SHOW_LARGE_TEXT, QR_TOO_LARGE_TEXT
 from tests.support.fault_server import FaultServer, Reply, tools_or
 from tests.support.found import line_edit_of, named
-from tests.support.history_helpers import UrlCatcher, catch_urls, history_of, open_history
+from tests.support.history_helpers import UrlCatcher, catch_urls, history_of
 from tests.support.locked_files import HeldWrites, full_disk, read_only_drive
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import (
@@ -40,14 +40,11 @@ from tests.ui.conftest import (
     lookup_of,
     make_link,
     tab_stops,
-    type_over,
     wait_for_lookup,
     wait_qr_saved,
-    wait_saved,
     wait_until_ready,
 )
 from tests.ui.test_duplicates import try_again
-from tests.ui.test_history_panel import select
 from tests.ui.test_short_window import AT_125, AT_150, LARGER_TEXT, open_on
 
 
@@ -791,109 +788,6 @@ def test_relink_mode_makes_a_reconnection_link(qtbot: QtBot, demo_window: MainWi
     qr_view = named(demo_window, QLabel, "qrView")
     qtbot.waitUntil(lambda: not qr_view.pixmap().isNull())
     assert decode_pixmap(qr_view.pixmap()) == demo_window.linkField.text()
-
-
-def result_title(window: MainWindow) -> str:
-    return named(window, QLabel, "resultTitle").text()
-
-
-def test_a_reconnection_link_is_not_left_beside_the_new_link_form(
-    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Back on "New link" for the next customer, the last customer's reconnection link stayed
-    # on the shared screen, copyable, with its QR code, while the next customer was typed in.
-    with_the_tabs_whole_names(monkeypatch, demo_window)
-    reconnect(qtbot, demo_window, RELINKED_ID)
-    relink = demo_window.linkField.text()
-    assert relink != ""
-
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    assert demo_window.linkField.text() == ""
-    assert not demo_window.copyButton.isEnabled()
-    assert result_title(demo_window) == "Your link"
-    assert demo_window.statusLabel.text() == (
-        "The reconnection link was taken off the screen here: go back to the “Reconnect an "
-        "integration” tab to see it again (it is in the history)."
-    )
-
-    demo_window.tabs.setCurrentIndex(RELINK_TAB)  # its own tab: the link again, as it was
-    assert demo_window.linkField.text() == relink
-    assert demo_window.copyButton.isEnabled()
-    assert result_title(demo_window).startswith("Reconnection link · Personio")
-    assert demo_window.statusLabel.text() == "The reconnection link is shown again."
-
-
-def test_a_new_link_is_not_left_beside_the_reconnection_form(
-    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with_the_tabs_whole_names(monkeypatch, demo_window)
-    fill_form(demo_window)
-    link = make_link(qtbot, demo_window)
-
-    demo_window.tabs.setCurrentIndex(RELINK_TAB)
-    assert demo_window.linkField.text() == ""
-    assert demo_window.statusLabel.text() == (
-        "The new link was taken off the screen here: go back to the “New link” tab to see it "
-        "again (it is in the history)."
-    )
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    assert demo_window.linkField.text() == link
-
-
-def test_a_link_taken_off_for_the_other_tab_stays_off_once_other_details_are_typed(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
-    reconnect(qtbot, demo_window, RELINKED_ID)
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    type_over(qtbot, demo_window.organizationEdit, "Beta AG")  # the next customer
-    assert demo_window.statusLabel.text() == (
-        "The form now holds other details, so the link made for the earlier ones was taken "
-        "off the screen (it is in the history)."
-    )
-
-    demo_window.tabs.setCurrentIndex(RELINK_TAB)
-    assert demo_window.linkField.text() == ""
-    assert not demo_window.copyButton.isEnabled()
-
-
-def test_a_link_another_is_shown_after_does_not_come_back(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
-    reconnect(qtbot, demo_window, RELINKED_ID)
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    fill_form(demo_window, organization="Beta AG")
-    beta = make_link(qtbot, demo_window)
-
-    demo_window.tabs.setCurrentIndex(RELINK_TAB)  # Beta's new link goes; no older link comes
-    assert demo_window.linkField.text() == ""
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    assert demo_window.linkField.text() == beta
-
-
-def test_the_history_shows_either_kind_of_link_on_either_tab(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
-    fill_form(demo_window)
-    link = make_link(qtbot, demo_window)
-    reconnect(qtbot, demo_window, RELINKED_ID)
-    relink = demo_window.linkField.text()
-    wait_saved(qtbot, demo_window)
-    feature = open_history(qtbot, demo_window)
-
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    select(demo_window, relink)
-    feature.panel.historyQrButton.click()  # "Show", chosen on the new-link tab
-    assert demo_window.linkField.text() == relink
-    assert result_title(demo_window).startswith("Reconnection link · Personio")
-    demo_window.tabs.setCurrentIndex(RELINK_TAB)
-    assert demo_window.linkField.text() == relink
-
-    select(demo_window, link)
-    feature.panel.historyQrButton.click()
-    assert demo_window.linkField.text() == link
-    assert result_title(demo_window) == "New link · Acme GmbH · Personio"
-    demo_window.tabs.setCurrentIndex(CREATE_TAB)
-    assert demo_window.linkField.text() == link
 
 
 def test_an_integration_id_inside_a_copied_web_address_is_one_click_away(
