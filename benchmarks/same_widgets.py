@@ -85,7 +85,7 @@ def _header() -> QHBoxLayout:
     header = QHBoxLayout()
     header.addLayout(titles)
     header.addStretch(1)
-    for text in ("Screen-sharing mode: on", "History", "Settings…"):
+    for text in ("Screen-sharing mode: on", "&History", "Setti&ngs…"):
         header.addWidget(QPushButton(text))
     return header
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -51,6 +52,13 @@ FIRST_RUN_NO_DEMO_TEXT = (
 
 
 LEAVE_DEMO_TEXT = "Leave the demo"
+
+# Alt+N, Alt+D: letters no field or button on show with them uses (``test_keyboard_letters``).
+SETTINGS_TEXT = "Setti&ngs…"
+TRY_DEMO_TEXT = "Try the &demo"
+# Where the system has no keys of its own for a program's settings (Windows, most Linux
+# desktops), the ones most programs there use.
+USUAL_SETTINGS_KEYS = "Ctrl+,"
 
 PROFILE_TIP = "The profile new links are made with. Change it in Settings."
 DEMO_PROFILE_TIP = f"New links are demo links until you press “{LEAVE_DEMO_TEXT}”."
@@ -160,6 +168,15 @@ class ProfileLine(QLabel):
             self.setToolTip(tip)
 
 
+def settings_keys() -> list[QKeySequence]:
+    """The keys that open the settings: the system's own (Cmd+, on a Mac), else Ctrl+,.
+
+    A keyboard user reached Settings only by tabbing round the header; the keys most programs
+    use for their settings did nothing on Windows and Linux, which have none of their own."""
+    system_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+    return system_keys or [QKeySequence(USUAL_SETTINGS_KEYS)]
+
+
 class HeaderBar(QWidget):
     """Program name with the active profile under it, and the Settings button.
 
@@ -173,7 +190,11 @@ class HeaderBar(QWidget):
         super().__init__(parent)
         self.title = HeaderTitle("headerTitle", "Kombo Desktop")
         self.profileLabel = ProfileLine()
-        self.settingsButton = push_button("settingsButton", "Settings…", "Open settings")
+        self.settingsButton = push_button("settingsButton", SETTINGS_TEXT, "Open settings")
+        self.settings_keys = settings_keys()
+        # The keys as the system writes them ("Ctrl+," or "⌘,"), for whoever reads tooltips.
+        keys = self.settings_keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+        self.settingsButton.setToolTip(f"Open settings ({keys})")
         self.settingsButton.clicked.connect(self.settings_requested)
         names = QVBoxLayout()
         names.setContentsMargins(0, 0, 0, 0)
@@ -222,7 +243,7 @@ class FirstRunNotice(QFrame):
         )
         self.openSettingsButton.setProperty("primary", True)
         self.tryDemoButton = push_button(
-            "tryDemoButton", "Try the demo", "Try the demo without a key"
+            "tryDemoButton", TRY_DEMO_TEXT, "Try the demo without a key"
         )
         self.openSettingsButton.clicked.connect(self.settings_requested)
         self.tryDemoButton.clicked.connect(self.demo_requested)

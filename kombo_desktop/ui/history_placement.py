@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.history_feature import HistoryFeature
     from kombo_desktop.ui.history_panel import HistoryPanel
 
-HISTORY_TEXT = "History"
+HISTORY_TEXT = "&History"  # Alt+H shows and hides it
 HISTORY_LOCKED_TOOLTIP = (
     "The history lists other customers. Turn off screen-sharing mode to open it."
 )

@@ -516,9 +516,12 @@ class MainWindow(QMainWindow):
         # (see qt_enums).
         escape = QShortcut(QKeySequence.StandardKey.Cancel, self)
         escape.activated.connect(self._escape_pressed)
-        # The system's own keys for an application's settings, where it has them (Cmd+, on a
-        # Mac); none on Windows.
-        preferences = QShortcut(QKeySequence.StandardKey.Preferences, self)
+        # The system's own keys for an application's settings where it has them (Cmd+, on a
+        # Mac), else Ctrl+, (``header.settings_keys``). While the settings are open they do
+        # nothing (the dialog is window-modal), and ``open_settings`` brings an open one
+        # forward: never a second one.
+        preferences = QShortcut(self)
+        preferences.setKeys(self.header.settings_keys)
         preferences.setObjectName("settingsShortcut")
         preferences.activated.connect(self.open_settings)
         # The system's "New" keys (Ctrl+N, Cmd+N): a new link for the next customer.

@@ -1,0 +1,222 @@
+"""The buttons a keyboard user needs most have an Alt letter, and Settings its usual keys.
+
+Every field of the form had its Alt letter (Alt+E for the E-mail), but Settings, History and
+the first start's "Try the demo" had none: a person who works without a mouse, or with a
+screen reader, had to Tab round the whole window to reach them. Nor did Ctrl+, open the
+settings as it does in most programs (Windows and Linux have no system keys for it).
+
+A letter shown twice in one window does not press either control: Qt moves the focus between
+the two instead. So no letter may be used twice by what is on show together.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QGroupBox,
+    QLabel,
+    QTabBar,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from kombo_desktop.ui.main_window import MainWindow
+from kombo_desktop.ui.settings_dialog import SettingsDialog
+from tests.support.found import named
+from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_settled
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def make_active(qtbot: QtBot, window: QWidget) -> None:
+    """The window has the keyboard, as the one a person works in: Alt letters and shortcuts
+    act only in the active window."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
+def press_on_focus(key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
+    """Press ``key`` where the keyboard is, as a person does."""
+    focused = QApplication.focusWidget() or QApplication.activeWindow()
+    assert focused is not None
+    QTest.keyClick(focused, key, modifiers)
+
+
+def texts_with_letters(widget: QWidget) -> list[str]:
+    """The words of ``widget`` whose "&" letter Qt turns into an Alt key: a button's, a tab's,
+    a group's title, and a label's that points at a field (its buddy)."""
+    if isinstance(widget, QAbstractButton):
+        return [widget.text()]
+    if isinstance(widget, QLabel):
+        return [widget.text()] if widget.buddy() is not None else []
+    if isinstance(widget, QTabBar):
+        return [widget.tabText(i) for i in range(widget.count()) if widget.isTabVisible(i)]
+    if isinstance(widget, QGroupBox):
+        return [widget.title()]
+    return []
+
+
+def alt_letters(window: QWidget) -> dict[str, list[str]]:
+    """Each Alt key of what ``window`` shows, with the words that use it."""
+    users: dict[str, list[str]] = defaultdict(list)
+    for widget in window.findChildren(QWidget):
+        if not widget.isVisible():
+            continue
+        for text in texts_with_letters(widget):
+            keys = QKeySequence.mnemonic(text)
+            if not keys.isEmpty():
+                users[keys.toString()].append(text)
+    return dict(users)
+
+
+def letters_used_twice(window: QWidget) -> dict[str, list[str]]:
+    return {keys: texts for keys, texts in alt_letters(window).items() if len(texts) > 1}
+
+
+def first_start(qtbot: QtBot, open_window: WindowFactory) -> MainWindow:
+    """The window as at the very first start: no key, the notice with its two ways forward."""
+    window = open_window()
+    qtbot.waitUntil(window.firstRunNotice.isVisible)
+    make_active(qtbot, window)
+    return window
+
+
+def demo_with_a_link_and_the_history(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The demo with a link made, the history open beside it and the advanced options open:
+    the most the New link tab shows at once."""
+    fill_form(window)
+    make_link(qtbot, window)
+    window.screen_sharing.privacySwitch.click()  # the history opens only with it off
+    window.history.historyButton.click()
+    qtbot.waitUntil(lambda: window.history.panel.isVisible())
+    window.linkForm.advanced.set_expanded(True)
+    qtbot.waitUntil(window.scopeConfigEdit.isVisible)
+    return window
+
+
+def test_the_new_buttons_have_their_letters(qtbot: QtBot, open_window: WindowFactory) -> None:
+    window = first_start(qtbot, open_window)
+    assert QKeySequence.mnemonic(window.settingsButton.text()) == QKeySequence("Alt+N")
+    assert QKeySequence.mnemonic(window.history.historyButton.text()) == QKeySequence("Alt+H")
+    assert QKeySequence.mnemonic(window.firstRunNotice.tryDemoButton.text()) == QKeySequence(
+        "Alt+D"
+    )
+
+
+def test_alt_n_opens_the_settings(qtbot: QtBot, demo_window: MainWindow) -> None:
+    window = demo_window
+    make_active(qtbot, window)
+    with qtbot.waitSignal(window.settingsButton.clicked):  # Qt clicks it a moment later
+        press_on_focus(Qt.Key.Key_N, ALT)
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+
+def test_alt_h_shows_the_history_and_hides_it_again(qtbot: QtBot, demo_window: MainWindow) -> None:
+    window = demo_window
+    history = window.history
+    window.screen_sharing.privacySwitch.click()  # off: the history may be shown
+    make_active(qtbot, window)
+
+    press_on_focus(Qt.Key.Key_H, ALT)
+    qtbot.waitUntil(lambda: history.historyButton.isChecked() and history.panel.isVisible())
+
+    press_on_focus(Qt.Key.Key_H, ALT)
+    qtbot.waitUntil(lambda: not history.historyButton.isChecked())
+    qtbot.waitUntil(lambda: not history.panel.isVisible())
+
+
+def test_alt_d_starts_the_demo_from_the_first_start_notice(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = first_start(qtbot, open_window)
+    press_on_focus(Qt.Key.Key_D, ALT)
+    qtbot.waitUntil(lambda: window.is_demo)
+    assert not window.firstRunNotice.isVisible()
+
+
+def settings_keys(window: MainWindow) -> QKeySequence:
+    shortcut = named(window, QShortcut, "settingsShortcut")
+    return shortcut.key()
+
+
+def test_the_settings_keys_are_the_systems_own_or_else_ctrl_comma(
+    demo_window: MainWindow,
+) -> None:
+    system_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
+    expected = system_keys[0] if system_keys else QKeySequence("Ctrl+,")
+    assert settings_keys(demo_window) == expected
+
+
+def test_the_settings_buttons_tooltip_names_its_keys(demo_window: MainWindow) -> None:
+    keys = settings_keys(demo_window).toString(QKeySequence.SequenceFormat.NativeText)
+    assert demo_window.settingsButton.toolTip() == f"Open settings ({keys})"
+
+
+def press_keys(keys: QKeySequence) -> None:
+    """Press ``keys`` where the keyboard is, as a person does."""
+    focused = QApplication.focusWidget() or QApplication.activeWindow()
+    assert focused is not None
+    QTest.keySequence(focused, keys)
+
+
+def test_the_settings_keys_open_one_settings_window_however_often_pressed(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_window
+    keys = settings_keys(window)
+    make_active(qtbot, window)
+
+    press_keys(keys)
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+    make_active(qtbot, dialog)
+    # Pressed again, impatiently, in the settings themselves and then in the window behind.
+    press_keys(keys)
+    QTest.keySequence(window, keys)
+    wait_until_settled(qtbot, window)
+
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
+    assert [w for w in shown if w.isVisible()] == [dialog]
+    assert window.settings_dialog is dialog
+    assert window.account.settings_opened == 1
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+
+def test_no_letter_is_used_twice_at_the_first_start(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    window = first_start(qtbot, open_window)
+    letters = alt_letters(window)
+    assert {"Alt+N", "Alt+H", "Alt+D"} <= set(letters)  # what is checked is on show
+    assert letters_used_twice(window) == {}
+
+
+def test_no_letter_is_used_twice_in_the_demo_with_a_link_and_the_history(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_with_a_link_and_the_history(qtbot, demo_window)
+    letters = alt_letters(window)
+    assert {"Alt+N", "Alt+H", "Alt+E", "Alt+S"} <= set(letters)
+    assert letters_used_twice(window) == {}
+
+
+def test_no_letter_is_used_twice_on_the_reconnection_tab(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    window = demo_with_a_link_and_the_history(qtbot, demo_window)
+    window.tabs.setCurrentWidget(window.relinkForm)
+    qtbot.waitUntil(window.relinkForm.isVisible)
+    letters = alt_letters(window)
+    assert {"Alt+N", "Alt+H", "Alt+I"} <= set(letters)
+    assert "Alt+E" not in letters  # the other tab's fields are hidden
+    assert letters_used_twice(window) == {}
