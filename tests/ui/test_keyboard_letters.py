@@ -3,7 +3,8 @@
 Every field of the form had its Alt letter (Alt+E for the E-mail), but Settings, History and
 the first start's "Try the demo" had none: a person who works without a mouse, or with a
 screen reader, had to Tab round the whole window to reach them. Nor did Ctrl+, open the
-settings as it does in most programs (Windows and Linux have no system keys for it).
+settings as it does in most programs (Windows and most Linux desktops have no system keys
+for it).
 
 A letter shown twice in one window does not press either control: Qt moves the focus between
 the two instead. So no letter may be used twice by what is on show together.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -26,12 +26,11 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.support.found import named
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_settled
-
-ALT = Qt.KeyboardModifier.AltModifier
 
 
 def make_active(qtbot: QtBot, window: QWidget) -> None:
@@ -41,11 +40,16 @@ def make_active(qtbot: QtBot, window: QWidget) -> None:
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
 
-def press_on_focus(key: Qt.Key, modifiers: Qt.KeyboardModifier) -> None:
-    """Press ``key`` where the keyboard is, as a person does."""
+def press(keys: QKeySequence) -> None:
+    """Press ``keys`` where the keyboard is, as a person does."""
     focused = QApplication.focusWidget() or QApplication.activeWindow()
     assert focused is not None
-    QTest.keyClick(focused, key, modifiers)
+    QTest.keySequence(focused, keys)
+
+
+def shortcut_keys(window: MainWindow) -> list[QKeySequence]:
+    """The keys of the window's shortcut to the settings."""
+    return named(window, QShortcut, "settingsShortcut").keys()
 
 
 def texts_with_letters(widget: QWidget) -> list[str]:
@@ -113,7 +117,7 @@ def test_alt_n_opens_the_settings(qtbot: QtBot, demo_window: MainWindow) -> None
     window = demo_window
     make_active(qtbot, window)
     with qtbot.waitSignal(window.settingsButton.clicked):  # Qt clicks it a moment later
-        press_on_focus(Qt.Key.Key_N, ALT)
+        press(QKeySequence("Alt+N"))
     dialog = window.settings_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.reject()
@@ -126,62 +130,90 @@ def test_alt_h_shows_the_history_and_hides_it_again(qtbot: QtBot, demo_window: M
     window.screen_sharing.privacySwitch.click()  # off: the history may be shown
     make_active(qtbot, window)
 
-    press_on_focus(Qt.Key.Key_H, ALT)
+    press(QKeySequence("Alt+H"))
     qtbot.waitUntil(lambda: history.historyButton.isChecked() and history.panel.isVisible())
 
-    press_on_focus(Qt.Key.Key_H, ALT)
+    press(QKeySequence("Alt+H"))
     qtbot.waitUntil(lambda: not history.historyButton.isChecked())
     qtbot.waitUntil(lambda: not history.panel.isVisible())
+
+
+def test_alt_h_in_screen_sharing_mode_says_why_the_history_stays_closed(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Screen-sharing mode is on at every start: Alt+H, as a click on History, opens nothing
+    # that names other customers, and the status line says why.
+    window = demo_window
+    history = window.history
+    assert window.screen_sharing.on
+    make_active(qtbot, window)
+
+    press(QKeySequence("Alt+H"))
+    qtbot.waitUntil(lambda: window.statusLabel.text() == HISTORY_HIDDEN_TEXT)
+    assert not history.historyButton.isChecked() and not history.history_open
+    assert not history.panel.isVisible()
 
 
 def test_alt_d_starts_the_demo_from_the_first_start_notice(
     qtbot: QtBot, open_window: WindowFactory
 ) -> None:
     window = first_start(qtbot, open_window)
-    press_on_focus(Qt.Key.Key_D, ALT)
+    press(QKeySequence("Alt+D"))
     qtbot.waitUntil(lambda: window.is_demo)
     assert not window.firstRunNotice.isVisible()
-
-
-def settings_keys(window: MainWindow) -> QKeySequence:
-    shortcut = named(window, QShortcut, "settingsShortcut")
-    return shortcut.key()
 
 
 def test_the_settings_keys_are_the_systems_own_or_else_ctrl_comma(
     demo_window: MainWindow,
 ) -> None:
     system_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
-    expected = system_keys[0] if system_keys else QKeySequence("Ctrl+,")
-    assert settings_keys(demo_window) == expected
+    if system_keys:  # Cmd+, on a Mac
+        assert shortcut_keys(demo_window) == system_keys
+    else:  # Windows and most Linux desktops
+        assert shortcut_keys(demo_window) == [QKeySequence("Ctrl+,")]
 
 
 def test_the_settings_buttons_tooltip_names_its_keys(demo_window: MainWindow) -> None:
-    keys = settings_keys(demo_window).toString(QKeySequence.SequenceFormat.NativeText)
+    keys = shortcut_keys(demo_window)[0].toString(QKeySequence.SequenceFormat.NativeText)
     assert demo_window.settingsButton.toolTip() == f"Open settings ({keys})"
 
 
-def press_keys(keys: QKeySequence) -> None:
-    """Press ``keys`` where the keyboard is, as a person does."""
-    focused = QApplication.focusWidget() or QApplication.activeWindow()
-    assert focused is not None
-    QTest.keySequence(focused, keys)
-
-
-def test_the_settings_keys_open_one_settings_window_however_often_pressed(
+def test_the_settings_keys_do_nothing_more_while_the_settings_are_open(
     qtbot: QtBot, demo_window: MainWindow
 ) -> None:
     window = demo_window
-    keys = settings_keys(window)
+    keys = shortcut_keys(window)[0]
     make_active(qtbot, window)
 
-    press_keys(keys)
+    press(keys)
     dialog = window.settings_dialog
     assert dialog is not None and dialog.isVisible()
     make_active(qtbot, dialog)
     # Pressed again, impatiently, in the settings themselves and then in the window behind.
-    press_keys(keys)
+    press(keys)
     QTest.keySequence(window, keys)
+    wait_until_settled(qtbot, window)
+
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
+    assert [w for w in shown if w.isVisible()] == [dialog]
+    assert window.settings_dialog is dialog
+    assert window.account.settings_opened == 1
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+
+def test_asked_again_while_the_settings_are_open_the_same_settings_stay_the_only_ones(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # Whatever asks for the settings while they are open, their keys or their button, brings
+    # the open ones forward: no second one, however the request reaches the window.
+    window = demo_window
+    window.settingsButton.click()
+    dialog = window.settings_dialog
+    assert dialog is not None and dialog.isVisible()
+
+    named(window, QShortcut, "settingsShortcut").activated.emit()
+    window.settingsButton.click()
     wait_until_settled(qtbot, window)
 
     shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
@@ -219,4 +251,25 @@ def test_no_letter_is_used_twice_on_the_reconnection_tab(
     letters = alt_letters(window)
     assert {"Alt+N", "Alt+H", "Alt+I"} <= set(letters)
     assert "Alt+E" not in letters  # the other tab's fields are hidden
+    assert letters_used_twice(window) == {}
+
+
+def test_no_letter_is_used_twice_under_the_duplicate_warning_and_an_error(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The same customer again: the warning with its buttons, and on the status line an error
+    # with "Details for support" and "Copy details".
+    window = demo_with_a_link_and_the_history(qtbot, demo_window)
+    window.createButton.click()
+    banner = window.history.banner
+    qtbot.waitUntil(banner.createAnywayButton.isVisible)
+    window.statusPanel.show_message(
+        "Kombo could not be reached. Check the internet connection and try again.",
+        "error",
+        "Connection refused (api.kombo.dev)",
+    )
+    qtbot.waitUntil(window.statusPanel.detailsToggle.isVisible)
+    assert banner.isVisible()
+    letters = alt_letters(window)
+    assert {"Alt+N", "Alt+H", "Alt+E"} <= set(letters)
     assert letters_used_twice(window) == {}
