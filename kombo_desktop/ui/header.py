@@ -53,10 +53,11 @@ FIRST_RUN_NO_DEMO_TEXT = (
 
 LEAVE_DEMO_TEXT = "Leave the demo"
 
-# Alt+N, Alt+D: letters no field or button on show with them uses (``test_keyboard_letters``).
+# Alt+N and Alt+D: no other control shown at the same time uses these letters (checked in
+# test_keyboard_letters).
 SETTINGS_TEXT = "Setti&ngs…"
 TRY_DEMO_TEXT = "Try the &demo"
-# Where the system has no keys of its own for a program's settings (Windows, most Linux
+# Where the system has no keys of its own for a program's settings (Windows and most Linux
 # desktops), the ones most programs there use.
 USUAL_SETTINGS_KEYS = "Ctrl+,"
 
@@ -172,7 +173,8 @@ def settings_keys() -> list[QKeySequence]:
     """The keys that open the settings: the system's own (Cmd+, on a Mac), else Ctrl+,.
 
     A keyboard user reached Settings only by tabbing round the header; the keys most programs
-    use for their settings did nothing on Windows and Linux, which have none of their own."""
+    use for their settings did nothing on Windows and most Linux desktops, which have none
+    of their own."""
     system_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences)
     return system_keys or [QKeySequence(USUAL_SETTINGS_KEYS)]
 
@@ -190,11 +192,13 @@ class HeaderBar(QWidget):
         super().__init__(parent)
         self.title = HeaderTitle("headerTitle", "Kombo Desktop")
         self.profileLabel = ProfileLine()
-        self.settingsButton = push_button("settingsButton", SETTINGS_TEXT, "Open settings")
-        self.settings_keys = settings_keys()
-        # The keys as the system writes them ("Ctrl+," or "⌘,"), for whoever reads tooltips.
-        keys = self.settings_keys[0].toString(QKeySequence.SequenceFormat.NativeText)
-        self.settingsButton.setToolTip(f"Open settings ({keys})")
+        self.settings_shortcut_keys = settings_keys()
+        # The keys as the system writes them ("Ctrl+," or "⌘,"), for whoever reads tooltips
+        # and, as the button's description, for whoever hears the screen.
+        keys = self.settings_shortcut_keys[0].toString(QKeySequence.SequenceFormat.NativeText)
+        opens_with_keys = f"Open settings ({keys})"
+        self.settingsButton = push_button("settingsButton", SETTINGS_TEXT, opens_with_keys)
+        self.settingsButton.setToolTip(opens_with_keys)
         self.settingsButton.clicked.connect(self.settings_requested)
         names = QVBoxLayout()
         names.setContentsMargins(0, 0, 0, 0)

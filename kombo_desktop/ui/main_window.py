@@ -517,11 +517,10 @@ class MainWindow(QMainWindow):
         escape = QShortcut(QKeySequence.StandardKey.Cancel, self)
         escape.activated.connect(self._escape_pressed)
         # The system's own keys for an application's settings where it has them (Cmd+, on a
-        # Mac), else Ctrl+, (``header.settings_keys``). While the settings are open they do
-        # nothing (the dialog is window-modal), and ``open_settings`` brings an open one
-        # forward: never a second one.
+        # Mac), else Ctrl+, (``header.settings_keys``). They act only in this window, so not
+        # while Settings has the keyboard.
         preferences = QShortcut(self)
-        preferences.setKeys(self.header.settings_keys)
+        preferences.setKeys(self.header.settings_shortcut_keys)
         preferences.setObjectName("settingsShortcut")
         preferences.activated.connect(self.open_settings)
         # The system's "New" keys (Ctrl+N, Cmd+N): a new link for the next customer.

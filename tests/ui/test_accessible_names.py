@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible
+from PySide6.QtGui import QAccessible, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
@@ -149,6 +149,15 @@ def description_heard(field: QWidget) -> str:
     reader = QAccessible.queryAccessibleInterface(field)
     assert reader is not None
     return reader.text(QAccessible.Text.Description)
+
+
+def test_the_settings_button_says_its_keys_to_a_screen_reader(demo_window: MainWindow) -> None:
+    # The keys that open the settings (Ctrl+,) were named only in the tooltip; a screen
+    # reader said "Settings…, Open settings", without them.
+    button = demo_window.settingsButton
+    assert description_heard(button) == button.toolTip()
+    if not QKeySequence.keyBindings(QKeySequence.StandardKey.Preferences):
+        assert description_heard(button) == "Open settings (Ctrl+,)"
 
 
 EMPTY_FIELDS_HEARD = {
