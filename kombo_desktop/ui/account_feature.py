@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject
 from kombo_desktop.core.catalog import CatalogCache
 from kombo_desktop.core.credentials import STORE_UNREADABLE
 from kombo_desktop.ui.connection import Connection, KeyStatus, Target, known_environment_id
-from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
+from kombo_desktop.ui.header import LEAVE_DEMO_TEXT, OPEN_SETTINGS_TEXT
 from kombo_desktop.ui.tasks import TaskHandle, quiet_failure
 
 if TYPE_CHECKING:
@@ -275,7 +275,18 @@ class AccountFeature(QObject):
         unlocked, then tried again), nor for the key given at start, not changed there."""
         if status.problem != STORE_UNREADABLE or self._window.credentials.run_key_in_use:
             return None
-        return ("Open settings", self._window.open_settings)
+        return self.settings_action()
+
+    def settings_action(self) -> tuple[str, Callable[[], None]] | None:
+        """ "Open settings" for the status line, the way forward of a problem mended in
+        Settings (a key missing, refused or unreadable, an address to correct); None while the
+        first-start notice is on show, whose own "Open settings" is the way there: the window
+        offered two at once, one above the other. What the status line says may still send
+        the person to Settings, or to the notice. Every "Open settings" on the status line
+        comes from here."""
+        if not self._window.firstRunNotice.isHidden():
+            return None
+        return (OPEN_SETTINGS_TEXT, self._window.open_settings)
 
     def _refresh_catalog(self, connection: Connection) -> None:
         """Replace the bundled tool lists with the account's, without ever making anyone wait."""
@@ -567,12 +578,10 @@ class AccountFeature(QObject):
         the key was removed: "press “Leave the demo”" led to "No API key is set for this
         profile yet.", so it sends the person to Settings for a key first."""
         if self._key_removed_in_settings(name):
-            from kombo_desktop.ui.key_verdicts import OPEN_SETTINGS_TEXT
-
             self._window.statusPanel.show_message(
                 f"{key_removed_text(name)} This is still the demo; to make real links, paste a "
                 "key in Settings and leave the demo.",
-                action=(OPEN_SETTINGS_TEXT, self.open_settings),
+                action=self.settings_action(),
                 quiet=self._key_removed_in_settings(name),
             )
             return

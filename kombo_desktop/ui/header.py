@@ -49,7 +49,9 @@ FIRST_RUN_NO_DEMO_TEXT = (
     "To make links, paste your company's Kombo API key in Settings, or ask "
     f"{WHO_MANAGES_KOMBO} to set one up."
 )
-
+# The first-start notice's button, and the status line's for a problem mended in Settings
+# (``AccountFeature.settings_action``), which leaves it to the notice while that is on show.
+OPEN_SETTINGS_TEXT = "Open settings"
 
 LEAVE_DEMO_TEXT = "Leave the demo"
 
@@ -243,7 +245,7 @@ class FirstRunNotice(QFrame):
         self.label.setObjectName("firstRunLabel")
         self.label.setWordWrap(True)
         self.openSettingsButton = push_button(
-            "openSettingsButton", "Open settings", "Open settings to add the API key"
+            "openSettingsButton", OPEN_SETTINGS_TEXT, "Open settings to add the API key"
         )
         self.openSettingsButton.setProperty("primary", True)
         self.tryDemoButton = push_button(

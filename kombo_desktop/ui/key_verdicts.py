@@ -26,6 +26,9 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.errors import MalformedKeyError, is_key_refused
 
+# Imported from here too (tests).
+from kombo_desktop.ui.header import OPEN_SETTINGS_TEXT as OPEN_SETTINGS_TEXT
+
 if TYPE_CHECKING:
     from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.account_feature import AccountFeature
@@ -33,8 +36,6 @@ if TYPE_CHECKING:
     from kombo_desktop.ui.main_window import MainWindow
 
 _log = logging.getLogger(__name__)
-
-OPEN_SETTINGS_TEXT = "Open settings"
 
 
 def refused_last_time_text(profile: str) -> str:
@@ -78,7 +79,7 @@ class KeyVerdicts:
         if self._window.setup.settings.key_refused_at(profile) is None:
             return
         self._window.show_note(
-            refused_last_time_text(profile), action=(OPEN_SETTINGS_TEXT, self._window.open_settings)
+            refused_last_time_text(profile), action=self._account.settings_action()
         )
 
     def refused(self, connection: Connection, error: BaseException) -> None:

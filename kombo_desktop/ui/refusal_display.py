@@ -388,7 +388,7 @@ class RefusalDisplay(QObject):
                 and not window.account.is_demo
                 and not window.credentials.run_key_in_use  # Settings cannot change it
             ) or isinstance(error, RefusedAddressError):  # a saved address, corrected there
-                action = ("Open settings", window.open_settings)
+                action = window.account.settings_action()  # none beside the notice's own
             window.statusPanel.show_message(
                 self._words_for(error), "error", details or None, action, after_notes=after_notes
             )

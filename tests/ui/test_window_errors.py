@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import keyring
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible, QGuiApplication
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from kombo_desktop.core import messages
-from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.credentials import STORE_READ_LOCKED, CredentialStore
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.errors import (
     AuthenticationError,
@@ -35,6 +36,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
 from tests.support.client_limits import GENEROUS_TIMEOUT, SHORT_TIMEOUT
 from tests.support.fault_server import FaultServer, Reply, closed_port, tools_or
+from tests.support.keyrings import LockableKeyring
 from tests.support.refusal_words import INVALID_EMAIL_MARK, INVALID_EMAIL_SAID
 from tests.ui.conftest import Spoken, WindowFactory, fill_form, lookup_of, wait_until_settled
 
@@ -993,6 +995,57 @@ def test_a_local_profile_without_a_key_is_told_no_key_is_saved_not_that_it_was_r
     assert action.text() == "Open settings"
     assert "HTTP status: 401" in window.statusPanel.support_text
     assert window.organizationEdit.text() == "Acme GmbH"  # nothing typed is lost
+
+
+def a_window_showing_the_first_start_notice(
+    qtbot: QtBot, open_window: WindowFactory, server: FaultServer
+) -> MainWindow:
+    """A window for a profile sending to ``server`` on this computer, with no key saved: the
+    key's check at start found none, and the first-start notice says to add one."""
+    local = Profile("Local test", Region.CUSTOM, custom_base=server.base_url)
+    store = SettingsStore(AppPaths.from_environment())
+    store.save(Settings(profiles=[local], active_profile="Local test"))
+    window = open_window()
+    qtbot.waitUntil(window.firstRunNotice.isVisible, timeout=5000)
+    wait_until_settled(qtbot, window)
+    return window
+
+
+def test_an_error_below_the_first_start_notice_leaves_open_settings_to_the_notice(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The notice at the top ("… paste your company's Kombo API key in Settings", with "Open
+    # settings") was on show when the service on this computer asked for a key: the error
+    # below it offered a second "Open settings", two buttons for the same thing at once.
+    refusal = Reply.kombo_error(401, "PLATFORM.AUTHENTICATION_INVALID", "Invalid API key.")
+    with FaultServer(fallback=tools_or(refusal)) as server:
+        window = a_window_showing_the_first_start_notice(qtbot, open_window, server)
+        fill_form(window)
+        submit_and_wait(qtbot, window)
+        assert window.statusLabel.text() == messages.no_key_saved_message("127.0.0.1")
+        notice = window.firstRunNotice
+        assert notice.isVisible() and notice.openSettingsButton.isVisible()
+        assert window.statusPanel.statusActionButton.isHidden()
+        assert "HTTP status: 401" in window.statusPanel.support_text  # still for support
+        window.close()
+
+
+def test_a_password_store_locked_below_the_first_start_notice_offers_no_second_open_settings(
+    qtbot: QtBot, open_window: WindowFactory
+) -> None:
+    # The notice was on show, and the password store was locked before "Create link": the
+    # error saying so offered "Open settings" below the notice's own.
+    store = LockableKeyring()
+    keyring.set_keyring(store)  # conftest restores the previous one
+    with FaultServer(fallback=tools_or(Reply())) as server:
+        window = a_window_showing_the_first_start_notice(qtbot, open_window, server)
+        store.locked = True
+        fill_form(window)
+        submit_and_wait(qtbot, window)
+        assert window.statusLabel.text() == STORE_READ_LOCKED
+        assert window.firstRunNotice.openSettingsButton.isVisible()
+        assert window.statusPanel.statusActionButton.isHidden()
+        window.close()
 
 
 def test_a_wrong_address_given_at_start_is_not_sent_to_settings(

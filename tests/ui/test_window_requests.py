@@ -890,7 +890,10 @@ def test_a_link_refused_for_a_key_forgotten_while_it_was_made_still_leads_to_set
         dialog.reject()
         qtbot.waitUntil(lambda: not window.busy, timeout=10_000)
         assert "did not accept the API key" in window.statusPanel.text
-        assert window.statusPanel.statusActionButton.text() == "Open settings"
+        # Offered once: by the first-start notice, on show again as no key is set any more,
+        # not by a second "Open settings" on the status line below it.
+        assert window.firstRunNotice.openSettingsButton.isVisible()
+        assert window.statusPanel.statusActionButton.isHidden()
         window.close()
 
 
