@@ -50,10 +50,13 @@ DEMO_SHORT_PLACE = "Demo service"  # in a header too narrow for more on one line
 # for sentences.
 RUN_KEY_SHORT = "key given at start"
 RUN_KEY_WORDS = "the key given when the program was started"
-# Said at start while it is in use (``MainWindow``).
+# Said at start while it is in use (``MainWindow``). True whether or not any profile has a
+# key saved: finding out would read the password store, which on some computers asks to be
+# unlocked at every read, and nothing else needs it while this key is used. Settings says what
+# becomes of a key saved there meanwhile (used on a start without this one).
 RUN_KEY_NOTE = (
-    f"Every profile makes its links with {RUN_KEY_WORDS}, not with the keys saved in "
-    "Settings. To use those, start Kombo Desktop without it (ask whoever set up how it starts)."
+    f"Every profile makes its links with {RUN_KEY_WORDS}. To change that, ask whoever set up "
+    "how Kombo Desktop starts."
 )
 # Added to the header's tooltip while it is in use: the variable's name is for whoever set it
 # up, who looks there (and in Settings' key row), not in the sentences shown to everyone.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from keyring.backend import KeyringBackend
+from keyring.credentials import Credential
 from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError
 
 
@@ -27,6 +28,31 @@ class InMemoryKeyring(KeyringBackend):
         if (service, username) not in self.secrets:
             raise PasswordDeleteError("not found")
         del self.secrets[(service, username)]
+
+
+class WatchedKeyring(InMemoryKeyring):
+    """A working store that notes every call made to it, in ``calls`` (the call's name and the
+    profile): on some computers each one asks the person to unlock the store."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[str, str]] = []
+
+    def get_password(self, service: str, username: str) -> str | None:
+        self.calls.append(("get_password", username))
+        return super().get_password(service, username)
+
+    def get_credential(self, service: str, username: str | None) -> Credential | None:
+        self.calls.append(("get_credential", username or ""))
+        return super().get_credential(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.calls.append(("set_password", username))
+        super().set_password(service, username, password)
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.calls.append(("delete_password", username))
+        super().delete_password(service, username)
 
 
 class _FailingKeyring(KeyringBackend):

@@ -24,6 +24,7 @@ from kombo_desktop.ui.main_window import MainWindow
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
 from tests.support.found import named
 from tests.support.history_helpers import history_of
+from tests.support.keyrings import WatchedKeyring
 from tests.ui.conftest import (
     WindowFactory,
     fill_form,
@@ -115,6 +116,48 @@ def test_without_the_variable_the_header_and_the_status_say_nothing_of_it(
     window = open_window()
     assert window.profileLabel.text() == "Profile: Production · 127.0.0.1"
     assert "given when the program was started" not in window.statusLabel.text()
+
+
+def test_the_note_at_start_is_true_on_a_computer_where_no_key_is_saved(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A kiosk that only ever makes links with the key given at start: no profile has a key
+    # saved, yet the note spoke of "the keys saved in Settings" and of starting without the
+    # key given at start to use them, keys that do not exist. Whether any is saved is not
+    # looked up (that reads the password store): the note says what holds either way.
+    store = SettingsStore(AppPaths.from_environment())
+    production = Profile("Production", Region.CUSTOM, kombo.base_url)
+    store.save(Settings(profiles=[production], active_profile="Production"))
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    note = window.statusLabel.text()
+    assert "key given when the program was started" in note
+    assert "saved" not in note.lower()
+    assert "whoever set up" in note  # who can change it
+
+
+def test_with_the_key_given_at_start_the_password_store_is_not_read_at_start(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    kombo: FaultServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A kiosk that logs in by itself: each read of its password store asks the person to
+    # unlock it ("unlock your keyring"), as a locked Mac keychain does. Links go with the key
+    # given at start, which needs no store: no start may ask, not even after the first frame.
+    store = WatchedKeyring()
+    keyring.set_keyring(store)  # conftest restores the previous one
+    save_profiles(kombo)  # keys saved in Settings before, which a look for them would read
+    store.calls.clear()
+    monkeypatch.setenv("KOMBO_API_KEY", PRODUCTION_KEY)
+    window = open_window()
+    key_checked(qtbot, kombo, window)
+    qtbot.waitUntil(lambda: window.start_up.done and not window.runner.active, timeout=10_000)
+    wait_until_settled(qtbot, window)
+    assert store.calls == []
 
 
 def test_switching_profiles_says_the_key_given_at_start_is_still_the_one_used(
