@@ -26,9 +26,6 @@ from typing import TYPE_CHECKING
 
 from kombo_desktop.core.errors import MalformedKeyError, is_key_refused
 
-# Imported from here too (tests).
-from kombo_desktop.ui.header import OPEN_SETTINGS_TEXT as OPEN_SETTINGS_TEXT
-
 if TYPE_CHECKING:
     from kombo_desktop.core.settings import Settings
     from kombo_desktop.ui.account_feature import AccountFeature

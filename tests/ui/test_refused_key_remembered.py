@@ -21,11 +21,8 @@ from pytestqt.qtbot import QtBot
 from kombo_desktop.core.credentials import SERVICE_NAME, CredentialStore
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import SettingsStore
-from kombo_desktop.ui.key_verdicts import (
-    OPEN_SETTINGS_TEXT,
-    accepted_this_time_text,
-    refused_last_time_text,
-)
+from kombo_desktop.ui.header import OPEN_SETTINGS_TEXT
+from kombo_desktop.ui.key_verdicts import accepted_this_time_text, refused_last_time_text
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, KEY_REFUSED_BEFORE_TEXT
 from tests.support.fault_server import FaultServer, RecordedRequest, Reply
