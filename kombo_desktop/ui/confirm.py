@@ -2,7 +2,9 @@
 
 The buttons say what they do ("Delete", "Cancel") rather than Yes and No, as Windows' and
 Apple's guidelines both ask: someone who only skims the question still picks the right
-button. Cancel is the default, so Enter or Esc never deletes anything by accident.
+button. Cancel is the default, so Enter or Esc never deletes anything by accident. Where
+what would go can be saved instead, saving is offered first and is the default, as "Save /
+Don't save / Cancel" in any document program (:func:`save_drop_or_keep`).
 
 Only modules that are loaded after the first frame import this one (a message box's type
 and enums are not needed to start).
@@ -10,18 +12,33 @@ and enums are not needed to start).
 
 from __future__ import annotations
 
+from enum import Enum, auto
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
-def confirm(parent: QWidget, title: str, question: str, action: str, keep: str = "") -> bool:
-    """Ask ``question``; True when the person chose ``action`` (e.g. "Delete"), else False.
-    ``keep`` names the other button where "Cancel" would not say what it keeps ("Keep it")."""
+class Choice(Enum):
+    """What the person chose when asked whether to save something before it goes."""
+
+    SAVE = auto()
+    DROP = auto()  # let it go unsaved
+    KEEP = auto()  # Cancel: go back to it
+
+
+def _question_box(parent: QWidget, title: str, question: str) -> QMessageBox:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(title)
     box.setTextFormat(Qt.TextFormat.PlainText)  # names in the question are shown as typed
     box.setText(question)
+    return box
+
+
+def confirm(parent: QWidget, title: str, question: str, action: str, keep: str = "") -> bool:
+    """Ask ``question``; True when the person chose ``action`` (e.g. "Delete"), else False.
+    ``keep`` names the other button where "Cancel" would not say what it keeps ("Keep it")."""
+    box = _question_box(parent, title, question)
     chosen = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
     if keep:
         cancel = box.addButton(keep, QMessageBox.ButtonRole.RejectRole)
@@ -31,6 +48,25 @@ def confirm(parent: QWidget, title: str, question: str, action: str, keep: str =
     box.setEscapeButton(cancel)
     box.exec()
     return box.clickedButton() is chosen
+
+
+def save_drop_or_keep(parent: QWidget, title: str, question: str, save: str, drop: str) -> Choice:
+    """Ask ``question`` with ``save`` (e.g. "&Save and check key") first and the default, so
+    that Enter saves what the person almost always meant to keep; ``drop`` lets it go, and
+    Cancel (Esc too) goes back to it. Each button's Alt letter, given with "&" in ``save``
+    and ``drop``, must differ from the others' (and from C, Cancel's where the system gives
+    it one)."""
+    box = _question_box(parent, title, question)
+    saving = box.addButton(save, QMessageBox.ButtonRole.AcceptRole)
+    dropping = box.addButton(drop, QMessageBox.ButtonRole.DestructiveRole)
+    cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(saving)
+    box.setEscapeButton(cancel)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is saving:
+        return Choice.SAVE
+    return Choice.DROP if clicked is dropping else Choice.KEEP
 
 
 def may_lose(

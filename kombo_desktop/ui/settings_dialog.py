@@ -66,6 +66,7 @@ wiring between its parts, each in a module of its own:
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -83,6 +84,7 @@ from kombo_desktop import __version__
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
 from kombo_desktop.ui import theme
+from kombo_desktop.ui.confirm import Choice
 from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
@@ -143,9 +145,13 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
     return None
 
 
-# Asked when the dialog is closed with a pasted key not saved (see _may_drop_typed_key).
+# Asked when the dialog is closed with a pasted key not saved (see _ask_about_typed_key).
 CLOSE_WITHOUT_SAVING_QUESTION = "Close Settings without saving the key?"
-CLOSE_WITHOUT_SAVING_TEXT = "Close without saving"
+# Alt+W: C is Cancel's, where the system gives it one, and S the key's "Save and check key".
+CLOSE_WITHOUT_SAVING_BUTTON = "Close &without saving"
+CLOSE_WITHOUT_SAVING_TEXT = CLOSE_WITHOUT_SAVING_BUTTON.replace("&", "")
+# Said when the dialog is closed again while the key it closes for is checked and saved.
+CLOSING_ONCE_KEY_SAVED_TEXT = "Closing once the key is checked and saved…"
 # Said when the dialog is closed while a change is still being written to the settings file.
 CLOSING_AFTER_SAVE_TEXT = "Closing once your changes are saved…"
 # Said after why a change could not be saved, when the dialog waited for it to close.
@@ -196,6 +202,9 @@ class SettingsDialog(QDialog):
         self._log_folder = log_folder
         self._closing = False  # closing was asked for (it may wait for the password store)
         self._close_result = QDialog.DialogCode.Rejected.value
+        # "Save and check key" was chosen as the dialog closed: it closes once the key is
+        # stored (see ``_save_key_then_close``).
+        self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._last_edited: str | None = None  # see ``edited_profile``
@@ -678,13 +687,17 @@ class SettingsDialog(QDialog):
         name or an address typed without Enter is saved first, as moving on to another field
         saves it (one typed while the dialog waits to close, below, too: it comes back here;
         one refused keeps the dialog open, once, see ``apply_typed``), and a pasted key not
-        saved is asked about (``_may_drop_typed_key``). While the
-        password store still saves, moves or deletes a key (it may be asking its user "allow
-        access?"), the dialog closes once that is done: the window hears of the result
-        through it (closed at once, it went on with the old key). So it does while a change
-        is being written to the settings file: what follows the write (the window told of
-        the change) needs the dialog, and the window reads the settings as the dialog
-        closes."""
+        saved is asked about (``_ask_about_typed_key``): saved from there, the dialog closes
+        once it is stored (``_save_key_then_close``). While the password store still saves,
+        moves or deletes a key (it may be asking its user "allow access?"), the dialog
+        closes once that is done: the window hears of the result through it (closed at once,
+        it went on with the old key). So it does while a change is being written to the
+        settings file: what follows the write (the window told of the change) needs the
+        dialog, and the window reads the settings as the dialog closes."""
+        if self._closing_once_key_saved and self.busy:
+            self._say(CLOSING_ONCE_KEY_SAVED_TEXT)  # not asked again: the key is on its way
+            return
+        self._closing_once_key_saved = False
         self._closing = True
         refusal = self.profiles.apply_typed()
         if refusal is not None:  # the field refused has the focus, its reason beside it
@@ -692,9 +705,13 @@ class SettingsDialog(QDialog):
             self._say(stayed_open_text(refusal), "error")
             self._focus_in_view()
             return
-        if not self.key.store_work_running and not self._may_drop_typed_key():
-            self._closing = False
-            return
+        if not self.key.store_work_running:
+            choice = self._ask_about_typed_key()
+            if choice is not Choice.DROP:
+                self._closing = False
+                if choice is Choice.SAVE:
+                    self._save_key_then_close(result)
+                return
         if self._book.saving:
             self._close_result = result
             if not self._closing_after_save:
@@ -715,15 +732,36 @@ class SettingsDialog(QDialog):
         with self.profiles.leaving_saves_nothing():
             super().done(result)
 
-    def _may_drop_typed_key(self) -> bool:
+    def _ask_about_typed_key(self) -> Choice:
         """A key pasted and not saved (still being checked, or never sent) goes with the
-        dialog: the person is asked first. Closed without a word, the window went on saying
-        that no key was set, to someone sure they had just pasted one. Once the person chose
-        to close without saving it, neither closing again nor a click still waiting for a
-        change being written asks about it again (``KeySection.drop_typed_key``)."""
-        return self.key.drop_typed_key(
-            "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_TEXT
+        dialog: the person is asked first, "Save and check key" offered first (the default).
+        Closed without a word, the window went on saying that no key was set, to someone sure
+        they had just pasted one. Once the person chose to close without saving it, neither
+        closing again nor a click still waiting for a change being written asks about it
+        again (``KeySection.ask_to_save_typed_key``)."""
+        return self.key.ask_to_save_typed_key(
+            "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_BUTTON
         )
+
+    def _save_key_then_close(self, result: int) -> None:
+        """The person chose "Save and check key" as the dialog closed: the key is saved as its
+        button saves it, and the dialog closes once it is in the password store, as the person
+        asked. Only "Close without saving" and "Cancel" were offered before: the person, who
+        had meant to keep the key, cancelled, found the button, and closed again. Refused,
+        not checked, or kept for this session only, the key's reason is said and the dialog
+        stays open, the key refused still in the field; closing again meanwhile asks nothing
+        (``done``)."""
+        self._closing_once_key_saved = True
+        self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
+
+    def _close_once_key_stored(self, result: int, stored: bool) -> None:
+        """The key saved for closing is ``stored`` in the password store: close, on the next
+        turn, as ``_close_when_saved`` does (what followed the save was said first)."""
+        if not self._closing_once_key_saved:
+            return  # closed otherwise meanwhile
+        self._closing_once_key_saved = False
+        if stored:
+            QTimer.singleShot(0, self, lambda: self.done(result))
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

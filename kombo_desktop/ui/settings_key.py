@@ -40,7 +40,7 @@ from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.account_feature import key_removed_text
-from kombo_desktop.ui.confirm import confirm
+from kombo_desktop.ui.confirm import Choice, confirm, save_drop_or_keep
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.key_verdicts import refused_by_kombo
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
@@ -98,7 +98,11 @@ def unsaved_key_text(keep: str) -> str:
     )
 
 
-UNSAVED_KEY_TEXT = unsaved_key_text("Cancel")
+# Said where "Save and check key" is offered in the question itself (Settings closing).
+UNSAVED_KEY_SAVE_OFFERED_TEXT = (
+    "The API key you pasted is not saved yet, so the program cannot use it. "
+    f"“{SAVE_TEXT.replace('&', '')}” checks it with Kombo and, once it is saved, closes Settings."
+)
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
     "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
@@ -187,6 +191,9 @@ class KeySection(QObject):
         # The person chose to let the key pasted go, unsaved (Settings closed without saving
         # it): nothing asks about it again (see ``may_drop_typed_key``).
         self._typed_key_dropped = False
+        # The last key pasted and saved went into the password store (see
+        # ``save_typed_key_then``).
+        self._typed_key_stored = False
         # The profiles whose key Kombo refused since it was last saved or accepted (see
         # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
         # a check here.
@@ -286,16 +293,22 @@ class KeySection(QObject):
         written, done as the window goes): True, the key goes unsaved, as it goes with the
         window closing, which asks nothing about it. Asked then, the question popped up over
         a window going away, and its closing waited for an answer. Nor once the person chose
-        to let this key go (:meth:`drop_typed_key`): a profile clicked before Settings was
-        closed without saving it, its click waiting for a change being written, asked
+        to let this key go (:meth:`ask_to_save_typed_key`): a profile clicked before Settings
+        was closed without saving it, its click waiting for a change being written, asked
         "Show the profile … and drop the key you pasted?" after that answer."""
-        if not self.has_typed_key or self._book.window_closing or self._typed_key_dropped:
+        if not self._would_ask_about_typed_key:
             return True
         said = f"{unsaved_key_text(keep)}\n\n{question}"
         dropped = confirm(self.apiKeyEdit.window(), title, said, drop, keep=keep)
         if not dropped:
             self._go_on_typing()
         return dropped
+
+    @property
+    def _would_ask_about_typed_key(self) -> bool:
+        """Whether a key pasted would be asked about before it goes (see
+        :meth:`may_drop_typed_key`)."""
+        return self.has_typed_key and not self._book.window_closing and not self._typed_key_dropped
 
     def _go_on_typing(self) -> None:
         """The person kept the key pasted to go on with it: the cursor goes back to its end.
@@ -304,12 +317,35 @@ class KeySection(QObject):
         self.apiKeyEdit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.apiKeyEdit.end(False)
 
-    def drop_typed_key(self, title: str, question: str, drop: str) -> bool:
-        """As :meth:`may_drop_typed_key`, and once the person chose ``drop``, what still waits
-        to be done (a click waiting for a change being written) asks nothing more about the
-        key pasted: it goes unsaved, as they chose. Another key typed is asked about again."""
-        self._typed_key_dropped = self.may_drop_typed_key(title, question, drop)
-        return self._typed_key_dropped
+    def ask_to_save_typed_key(self, title: str, question: str, drop: str) -> Choice:
+        """As :meth:`may_drop_typed_key` (``DROP`` where that is True without asking), with
+        "Save and check key" offered first, the default: the person who closes Settings
+        with a key pasted almost always meant to keep it, and had to cancel, find the button
+        and close again. Once the person chose ``drop``, what still waits to be done (a click
+        waiting for a change being written) asks nothing more about the key pasted: it goes
+        unsaved, as they chose. Another key typed is asked about again."""
+        if not self._would_ask_about_typed_key:
+            return Choice.DROP
+        said = f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{question}"
+        parent = self.apiKeyEdit.window()
+        choice = save_drop_or_keep(parent, title, said, SAVE_TEXT, drop)
+        if choice is Choice.KEEP:
+            self._go_on_typing()
+        self._typed_key_dropped = choice is Choice.DROP
+        return choice
+
+    def save_typed_key_then(self, then: Callable[[bool], None]) -> None:
+        """Save and check the pasted key as its button does, as if it were pressed (chosen
+        where Settings asked about the key as it closed), and ``then(stored)`` once that work
+        is over, however it ended: ``stored`` when the key is in the password store now.
+        Where it was refused, could not be checked or only kept for this session, why is
+        said, as the button says it, and the key refused stays in the field. A check of the
+        key already running is waited for, not started again. ``then`` is not called where
+        the password store failed at a key it moved first (said, see ``_on_store_failed``)."""
+        self._typed_key_stored = False
+        self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel while it checks
+        self._save_key()
+        self.when_settled(lambda: then(self._typed_key_stored))
 
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
@@ -330,7 +366,7 @@ class KeySection(QObject):
         """What was said of the key before no longer holds for the one being typed: "Save
         without checking" was offered for the key that could not be checked, and the field's
         description told why that one was not saved. Nor does the choice to let the key go
-        unsaved: this is another (see ``drop_typed_key``)."""
+        unsaved: this is another (see ``ask_to_save_typed_key``)."""
         self._typed_key_dropped = False
         self.saveAnywayButton.hide()
         self.apiKeyEdit.setAccessibleDescription(KEY_FIELD_HINT)
@@ -692,6 +728,7 @@ class KeySection(QObject):
         # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
         in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
+        self._typed_key_stored = outcome.location is KeyLocation.CREDENTIAL_STORE
         self._refused.discard(name)
         if outcome.location is KeyLocation.CREDENTIAL_STORE:  # another key in the store now
             self._book.set_key_refused(name, False)

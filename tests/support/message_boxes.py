@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 POLL_MS = 10
 GIVE_UP_SECONDS = 10.0  # no box by then: stop looking (the test's own checks then fail)
+CLICKED_WITHIN_MS = 2000  # a key that clicked nothing by then: the box is closed as with Esc
 
 
 @dataclass
@@ -19,6 +21,7 @@ class SeenBox:
     texts: list[str] = field(default_factory=list)  # its question, once answered
     buttons: list[str] = field(default_factory=list)
     default: str = ""
+    clicked: str = ""  # the button a key pressed in it clicked (see ``press_in_next_box``)
     stopped: bool = False
 
     def stop(self) -> None:
@@ -57,4 +60,42 @@ def answer_next_box(choice: str, *, after_ms: int = 0) -> SeenBox:
             box.reject()
 
     QTimer.singleShot(0, answer)
+    return seen
+
+
+def press_in_next_box(
+    key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier
+) -> SeenBox:
+    """Press ``key`` (with ``modifier``: Alt for a button's letter) in the next message box that
+    opens, as a person at the keyboard would: Enter picks its default button, Esc its escape
+    button. The returned record fills in once the key was pressed, with the button it clicked
+    (an Alt letter clicks it a moment later). A key that clicks nothing is followed by Esc,
+    so that no test hangs."""
+    seen = SeenBox()
+    give_up_at = time.monotonic() + GIVE_UP_SECONDS
+
+    def press() -> None:
+        if seen.stopped:
+            return
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or not box.isActiveWindow():
+            if isinstance(box, QMessageBox):
+                box.activateWindow()  # where a key goes, as the system does for a person
+            if time.monotonic() < give_up_at:
+                QTimer.singleShot(POLL_MS, press)
+            return
+        seen.texts.append(box.text())
+        seen.buttons = [button.text() for button in box.buttons()]
+        default = box.defaultButton()
+        seen.default = default.text() if default is not None else ""
+        box.buttonClicked.connect(lambda button: setattr(seen, "clicked", button.text()))
+        QTest.keyClick(box.focusWidget() or box, key, modifier)
+
+        def unless_answered() -> None:
+            if box.isVisible() and not seen.clicked:
+                box.reject()
+
+        QTimer.singleShot(CLICKED_WITHIN_MS, box, unless_answered)
+
+    QTimer.singleShot(0, press)
     return seen

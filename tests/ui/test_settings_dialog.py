@@ -63,12 +63,13 @@ from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
     CLOSING_AFTER_STORE_TEXT,
+    CLOSING_ONCE_KEY_SAVED_TEXT,
     STAYED_OPEN_TEXT,
     SettingsDialog,
 )
 from kombo_desktop.ui.settings_key import (
     KEY_REFUSED_BEFORE_TEXT,
-    UNSAVED_KEY_TEXT,
+    UNSAVED_KEY_SAVE_OFFERED_TEXT,
     unsaved_key_text,
 )
 from kombo_desktop.ui.settings_key_checks import here_in_settings
@@ -89,7 +90,7 @@ from tests.support.keyrings import (
     WindowsNoLogonSessionKeyring,
 )
 from tests.support.locked_files import HeldWrites, full_disk, refuse_reading
-from tests.support.message_boxes import answer_next_box
+from tests.support.message_boxes import answer_next_box, press_in_next_box
 from tests.support.python_run import run_python
 from tests.ui.conftest import (
     Spoken,
@@ -885,12 +886,212 @@ def test_closing_with_a_pasted_key_not_saved_asks_first(
         dialog.close()
     qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
     assert "not saved" in seen.texts[0]
-    assert seen.default == "Cancel"  # Enter or Esc keeps it
+    assert seen.default.replace("&", "") == "Save and check key"  # Enter saves it, Esc keeps it
     assert dialog.isVisible()
     assert key_edit.text() == GOOD_KEY
     seen = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
     dialog.reject()
     assert not dialog.isVisible()
+    assert memory_keyring.secrets == {}
+
+
+def alt_letters(buttons: list[str]) -> dict[str, str]:
+    """The Alt letter of each button that has one ("&Save" has S), by its words."""
+    return {
+        text.replace("&", ""): text[text.index("&") + 1].lower() for text in buttons if "&" in text
+    }
+
+
+def click_close(dialog: SettingsDialog) -> None:
+    """Press Settings' Close button, as a person would."""
+    buttons = dialog.findChild(QDialogButtonBox)
+    assert buttons is not None, "the dialog has no row of buttons"
+    close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+    assert close_button is not None, "the dialog has no Close button"
+    close_button.click()
+
+
+def test_the_closing_question_offers_to_save_the_key_first(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # A key pasted, then Close: the question offered only "Close without saving" and "Cancel",
+    # though the person almost always meant to keep the key just pasted, as "Save" in any
+    # document program.
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    seen = answer_next_box("Cancel")
+    click_close(dialog)
+    assert seen.texts == [f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"]
+    spoken = [text.replace("&", "") for text in seen.buttons]
+    assert sorted(spoken) == ["Cancel", "Close without saving", "Save and check key"]
+    assert seen.default.replace("&", "") == "Save and check key"  # Enter saves it
+    # Each button's Alt letter is its own; C is left to Cancel, where the system gives it one.
+    letters = alt_letters(seen.buttons)
+    saving, dropping = letters["Save and check key"], letters["Close without saving"]
+    assert len(set(letters.values())) == len(letters) and "c" not in (saving, dropping)
+    assert dialog.isVisible() and key_edit.text() == GOOD_KEY
+    assert GOOD_KEY not in " ".join([*seen.texts, *seen.buttons])
+    assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize(
+    ("key", "modifier", "chosen"),
+    [
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "Save and check key"),
+        (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier, "Cancel"),
+        (Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier, "Save and check key"),
+        (Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier, "Close without saving"),
+    ],
+)
+def test_the_closing_question_is_answered_from_the_keyboard(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    key: Qt.Key,
+    modifier: Qt.KeyboardModifier,
+    chosen: str,
+) -> None:
+    # Esc in the key field closes Settings; in the question, Enter saves the key, Esc goes
+    # back to it, and each button's Alt letter presses it.
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    seen = press_in_next_box(key, modifier)
+    qtbot.keyClick(key_edit, Qt.Key.Key_Escape)
+    assert seen.clicked.replace("&", "") == chosen  # answered: the key pressed the button
+    qtbot.waitUntil(lambda: dialog.isVisible() == (chosen == "Cancel"), timeout=WAIT_MS)
+    settle_and_turn(qtbot, dialog)
+    if chosen == "Save and check key":
+        assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    else:
+        assert memory_keyring.secrets == {}
+    assert key_edit.text() == (GOOD_KEY if chosen == "Cancel" else "")
+
+
+def test_save_and_check_key_in_the_closing_question_saves_the_key_then_closes(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # The person pasted a key and pressed Close, meaning to keep it: "Save and check key" in
+    # the question checks it with Kombo and stores it, as the button does, on a worker (the
+    # dialog is answering meanwhile), and then Settings closes, as the person asked.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        changed: list[str] = []
+        dialog.profileChanged.connect(changed.append)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        seen = answer_next_box("Save and check key")
+        click_close(dialog)
+        assert seen.texts
+        assert dialog.isVisible() and dialog.busy  # checked on a worker: nothing freezes
+        assert status(dialog) == "Checking the key with Kombo…"
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert changed == ["default"]  # the window takes the key
+    assert dialog.result() == 0  # closed, as Close does
+    assert key_edit.text() == ""
+
+
+@pytest.mark.parametrize("kombo_says", ["refused", "not reached"])
+def test_a_key_not_saved_from_the_closing_question_keeps_settings_open_saying_why(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    kombo_says: str,
+) -> None:
+    # "Save and check key" chosen as Settings closed, and Kombo refused the key (or could not
+    # be reached): closed all the same, the person would not see why, and the key typed
+    # would be lost. Settings stays open with the reason, the key still in the field.
+    if kombo_says == "refused":
+        address, key, why = kombo.base_url, WRONG_KEY, "Kombo did not accept this key"
+    else:
+        address, key, why = f"http://127.0.0.1:{closed_port()}/v1", GOOD_KEY, "not saved yet"
+    dialog = make_dialog(api_base_override=address)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, key)
+    answer_next_box("Save and check key")
+    dialog.reject()
+    settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible()
+    assert why in status(dialog) and "not saved" in status(dialog)
+    assert key_edit.text() == key
+    assert memory_keyring.secrets == {}
+    save_anyway = child(dialog, QAbstractButton, "saveAnywayButton")
+    assert save_anyway.isVisible() == (kombo_says == "not reached")
+
+    # Closed again, it asks again: the person may still let the key go.
+    seen = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
+    dialog.reject()
+    assert seen.texts and not dialog.isVisible()
+    assert memory_keyring.secrets == {}
+
+
+def test_a_key_kept_for_this_session_only_keeps_settings_open_with_the_advice(
+    qtbot: QtBot, make_dialog: DialogFactory, kombo: DemoKomboServer
+) -> None:
+    # Kombo accepted the key but the password store is locked: it is kept for this session
+    # only, and the status line says how to store it. Closed at once, that advice went with it.
+    keyring.set_keyring(LockedKeyring())  # conftest restores the previous one
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    dialog.reject()
+    settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible()
+    assert "unlock the store, then paste the key here again and save it" in status(dialog)
+    seen = answer_next_box("Cancel")
+    dialog.reject()  # the key is kept for the session: nothing more to ask about
+    seen.stop()
+    assert seen.texts == [] and not dialog.isVisible()
+
+
+def test_closing_again_while_the_key_is_checked_asks_nothing_and_keeps_the_key(
+    qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
+) -> None:
+    # "Save and check key" chosen as Settings closed, then Close again (or Esc) while Kombo
+    # checks the key: the question came back over the check, and "Close without saving"
+    # there dropped the key being saved.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.5) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        answer_next_box("Save and check key")
+        click_close(dialog)
+        again = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
+        click_close(dialog)
+        dialog.reject()
+        again.stop()
+        assert again.texts == []
+        assert dialog.isVisible() and key_edit.text() == GOOD_KEY
+        assert status(dialog) == CLOSING_ONCE_KEY_SAVED_TEXT
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+def test_a_check_cancelled_after_the_closing_question_keeps_settings_open(
+    qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
+) -> None:
+    # "Save and check key" chosen as Settings closed, and the check then cancelled (Kombo
+    # slow): Settings stays open with the key, and closing it asks about the key again.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=10) as slow:
+        dialog = make_dialog(api_base_override=slow.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        answer_next_box("Save and check key")
+        dialog.reject()
+        cancel = child(dialog, QAbstractButton, "cancelCheckButton")
+        assert cancel.isVisible() and dialog.focusWidget() is cancel  # as the button leaves it
+        cancel.click()
+        settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible() and key_edit.text() == GOOD_KEY
+    assert status(dialog) == "Cancelled. The key was not saved."
+    seen = answer_next_box("Cancel")
+    dialog.reject()
+    assert seen.texts and dialog.isVisible()
     assert memory_keyring.secrets == {}
 
 
@@ -2538,7 +2739,9 @@ def test_a_profile_clicked_before_closing_without_saving_the_key_asks_nothing_mo
         assert close_button is not None, "the dialog has no Close button"
         closing = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
         qtbot.mouseClick(close_button, Qt.MouseButton.LeftButton)
-        assert closing.texts == [f"{UNSAVED_KEY_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"]
+        assert closing.texts == [
+            f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"
+        ]
         later = answer_next_box("Cancel")  # records any question asked after it
         disk.release()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)

@@ -226,6 +226,34 @@ def test_text_kombo_does_not_accept_is_only_in_the_key_field(
 
 
 @pytest.mark.parametrize("shape", list(SENT_AS_TYPED))
+def test_text_saved_from_the_closing_question_and_refused_is_only_in_the_key_field(
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    search: Search,
+    memory_keyring: InMemoryKeyring,
+    shape: str,
+) -> None:
+    # Settings closed with the text pasted, "Save and check key" chosen in the question:
+    # Kombo refuses it, and Settings stays open saying why, the text kept in the field alone.
+    text = search.text = SENT_AS_TYPED[shape]
+    with FaultServer(fallback=tools_or(echoing(text)["Kombo refuses it"])) as kombo:
+        window = open_window("--api-base", kombo.base_url)
+        dialog = settings_of(qtbot, window)
+        key_field = named(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_field, text)
+        search.boxes.append(answer_next_box("Save and check key"))
+        dialog.reject()
+        qtbot.waitUntil(lambda: not dialog.busy and "not saved" in status(dialog), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: check_logged(search.home), timeout=WAIT_MS)
+    assert dialog.isVisible() and key_field.text() == text
+    search.look(window, "after the check from the question failed")
+    close_unsaved(qtbot, dialog, search)
+    search.look(window, "after Settings closed")
+    assert search.found == []
+    assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize("shape", list(SENT_AS_TYPED))
 def test_text_checked_while_kombo_cannot_be_reached_is_only_in_the_key_field(
     qtbot: QtBot,
     open_window: WindowFactory,
