@@ -1049,6 +1049,26 @@ def test_a_key_kept_for_this_session_only_keeps_settings_open_with_the_advice(
     assert seen.texts == [] and not dialog.isVisible()
 
 
+def test_save_chosen_while_a_check_runs_waits_for_that_check_then_closes(
+    qtbot: QtBot, make_dialog: DialogFactory, runner: TaskRunner, memory_keyring: InMemoryKeyring
+) -> None:
+    # "Save and check key" pressed, then Close while Kombo is still checking the key: the
+    # question's "Save and check key" waits for that check (not sent twice), and Settings
+    # closes once the key is stored.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.5) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        child(dialog, QAbstractButton, "saveKeyButton").click()
+        checks = runner.active
+        assert len(checks) == 1
+        seen = answer_next_box("Save and check key")
+        click_close(dialog)
+        assert seen.texts and runner.active == checks  # no second check
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert len(kombo.requests_to("GET", "/v1/check-api-key")) == 1
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
 def test_closing_again_while_the_key_is_checked_asks_nothing_and_keeps_the_key(
     qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
 ) -> None:
