@@ -4,7 +4,7 @@ The buttons say what they do ("Delete", "Cancel") rather than Yes and No, as Win
 Apple's guidelines both ask: someone who only skims the question still picks the right
 button. Cancel is the default, so Enter or Esc never deletes anything by accident. Where
 what would go can be saved instead, saving is offered first and is the default, as "Save /
-Don't save / Cancel" in any document program (:func:`save_drop_or_keep`).
+Don't save / Cancel" in any document program (:func:`save_drop_or_cancel`).
 
 Only modules that are loaded after the first frame import this one (a message box's type
 and enums are not needed to start).
@@ -23,7 +23,7 @@ class Choice(Enum):
 
     SAVE = auto()
     DROP = auto()  # let it go unsaved
-    KEEP = auto()  # Cancel: go back to it
+    CANCEL = auto()  # go back to it, nothing done
 
 
 def _question_box(parent: QWidget, title: str, question: str) -> QMessageBox:
@@ -50,7 +50,7 @@ def confirm(parent: QWidget, title: str, question: str, action: str, keep: str =
     return box.clickedButton() is chosen
 
 
-def save_drop_or_keep(parent: QWidget, title: str, question: str, save: str, drop: str) -> Choice:
+def save_drop_or_cancel(parent: QWidget, title: str, question: str, save: str, drop: str) -> Choice:
     """Ask ``question`` with ``save`` (e.g. "&Save and check key") first and the default, so
     that Enter saves what the person almost always meant to keep; ``drop`` lets it go, and
     Cancel (Esc too) goes back to it. Each button's Alt letter, given with "&" in ``save``
@@ -66,7 +66,7 @@ def save_drop_or_keep(parent: QWidget, title: str, question: str, save: str, dro
     clicked = box.clickedButton()
     if clicked is saving:
         return Choice.SAVE
-    return Choice.DROP if clicked is dropping else Choice.KEEP
+    return Choice.DROP if clicked is dropping else Choice.CANCEL
 
 
 def may_lose(

@@ -69,8 +69,8 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -145,8 +145,9 @@ def address_notice(api_base_override: str | None, fixed_api_base: str | None) ->
     return None
 
 
-# Asked when the dialog is closed with a pasted key not saved (see _ask_about_typed_key).
-CLOSE_WITHOUT_SAVING_QUESTION = "Close Settings without saving the key?"
+# Asked when the dialog is closed with a pasted key not saved (see _ask_about_typed_key):
+# "Save and check key" is the default answer, as the question says.
+SAVE_BEFORE_CLOSING_QUESTION = "Save the key you pasted before closing Settings?"
 # Alt+W: C is Cancel's, where the system gives it one, and S the key's "Save and check key".
 CLOSE_WITHOUT_SAVING_BUTTON = "Close &without saving"
 CLOSE_WITHOUT_SAVING_TEXT = CLOSE_WITHOUT_SAVING_BUTTON.replace("&", "")
@@ -202,8 +203,8 @@ class SettingsDialog(QDialog):
         self._log_folder = log_folder
         self._closing = False  # closing was asked for (it may wait for the password store)
         self._close_result = QDialog.DialogCode.Rejected.value
-        # "Save and check key" was chosen as the dialog closed: it closes once the key is
-        # stored (see ``_save_key_then_close``).
+        # "Save and check key" was chosen as the dialog closed, and that save is still under
+        # way: it closes once the key is stored (see ``_save_key_then_close``).
         self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
@@ -694,10 +695,9 @@ class SettingsDialog(QDialog):
         it went on with the old key). So it does while a change is being written to the
         settings file: what follows the write (the window told of the change) needs the
         dialog, and the window reads the settings as the dialog closes."""
-        if self._closing_once_key_saved and self.busy:
+        if self._closing_once_key_saved:
             self._say(CLOSING_ONCE_KEY_SAVED_TEXT)  # not asked again: the key is on its way
             return
-        self._closing_once_key_saved = False
         self._closing = True
         refusal = self.profiles.apply_typed()
         if refusal is not None:  # the field refused has the focus, its reason beside it
@@ -707,7 +707,10 @@ class SettingsDialog(QDialog):
             return
         if not self.key.store_work_running:
             choice = self._ask_about_typed_key()
-            if choice is not Choice.DROP:
+            # Saved while the question was read ("Save and check key" pressed before Close):
+            # nothing is left to save, and the dialog closes as below, once the store is done.
+            saved_meanwhile = choice is Choice.SAVE and not self.key.has_typed_key
+            if choice is not Choice.DROP and not saved_meanwhile:
                 self._closing = False
                 if choice is Choice.SAVE:
                     self._save_key_then_close(result)
@@ -740,7 +743,7 @@ class SettingsDialog(QDialog):
         closing again nor a click still waiting for a change being written asks about it
         again (``KeySection.ask_to_save_typed_key``)."""
         return self.key.ask_to_save_typed_key(
-            "Close Settings", CLOSE_WITHOUT_SAVING_QUESTION, CLOSE_WITHOUT_SAVING_BUTTON
+            "Close Settings", SAVE_BEFORE_CLOSING_QUESTION, CLOSE_WITHOUT_SAVING_BUTTON
         )
 
     def _save_key_then_close(self, result: int) -> None:
@@ -750,13 +753,14 @@ class SettingsDialog(QDialog):
         had meant to keep the key, cancelled, found the button, and closed again. Refused,
         not checked, or kept for this session only, the key's reason is said and the dialog
         stays open, the key refused still in the field; closing again meanwhile asks nothing
-        (``done``)."""
+        (``done``), unless the program closes the dialog itself (``closeEvent``)."""
         self._closing_once_key_saved = True
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 
     def _close_once_key_stored(self, result: int, stored: bool) -> None:
-        """The key saved for closing is ``stored`` in the password store: close, on the next
-        turn, as ``_close_when_saved`` does (what followed the save was said first)."""
+        """The save for closing is over, the key ``stored`` in the password store or not (said
+        why): close, on the next turn, as ``_close_when_saved`` does (what followed the save
+        was said first); not stored, the dialog stays open, and closing asks again."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
@@ -803,6 +807,26 @@ class SettingsDialog(QDialog):
             self.key.busy_changed.disconnect(self._close_when_idle)
             QTimer.singleShot(0, self, lambda: self.done(self._close_result))
 
-    # The window's close box needs nothing of its own: QDialog's closeEvent rejects, which
-    # comes to ``done`` (it asks, or waits for the store), and ignores the event while the
-    # dialog stays open, so that quitting the program stops there too.
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """QDialog's closeEvent rejects, which comes to ``done`` (it asks, or waits for the
+        store), and ignores the event while the dialog stays open, so that quitting the
+        program stops there too. Not while the dialog waits to close once the key is saved
+        ("Save and check key" chosen as it closed): a close the program makes itself (a
+        quit, Cmd+Q or logging out: not spontaneous, or the session ending) then stops the
+        check and closes it, the key unsaved, as a key pasted goes when the window closes.
+        Refused like the person's own, it held the quit up, with no question to answer. The
+        close box (and Close, Esc) still waits, saying so."""
+        if self._closing_once_key_saved and _closed_by_the_program(event):
+            self._closing_once_key_saved = False
+            self.key.let_typed_key_go()
+        super().closeEvent(event)
+
+
+def _closed_by_the_program(event: QCloseEvent) -> bool:
+    """Whether ``event`` is a close the program makes itself (Qt's, as the program quits, or
+    the window's), not the person's close box, or comes as the session ends (logout,
+    shutdown): no one may be there to answer, and the computer waits for the program."""
+    if not event.spontaneous():
+        return True
+    app = QCoreApplication.instance()
+    return isinstance(app, QGuiApplication) and app.isSavingSession()

@@ -40,7 +40,7 @@ from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.safe_text import looks_like_api_key
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.account_feature import key_removed_text
-from kombo_desktop.ui.confirm import Choice, confirm, save_drop_or_keep
+from kombo_desktop.ui.confirm import Choice, confirm, save_drop_or_cancel
 from kombo_desktop.ui.flow_layout import FlowLayout
 from kombo_desktop.ui.key_verdicts import refused_by_kombo
 from kombo_desktop.ui.settings_book import OWN_KEY, ProfileBook, Say
@@ -89,19 +89,22 @@ CHECK_KEY_TEXT = "&Check the key"
 FORGET_KEY_TEXT = "Forget key"
 
 
+# Said first wherever a pasted key that is not saved would go.
+KEY_NOT_SAVED_TEXT = "The API key you pasted is not saved yet, so the program cannot use it."
+
+
 def unsaved_key_text(keep: str) -> str:
     """Said before a pasted key that is not saved would go (the dialog closing, another
     profile shown), with ``keep``, the button that keeps it."""
-    return (
-        "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
-        f"press “{keep}”, then “{SAVE_TEXT.replace('&', '')}”."
-    )
+    return f"{KEY_NOT_SAVED_TEXT} To keep it, press “{keep}”, then “{SAVE_TEXT.replace('&', '')}”."
 
 
-# Said where "Save and check key" is offered in the question itself (Settings closing).
+# Said where "Save and check key" is offered in the question itself (Settings closing). Not
+# "closes Settings" alone: a key Kombo refused, or kept for this session only, keeps it open.
 UNSAVED_KEY_SAVE_OFFERED_TEXT = (
-    "The API key you pasted is not saved yet, so the program cannot use it. "
-    f"“{SAVE_TEXT.replace('&', '')}” checks it with Kombo and, once it is saved, closes Settings."
+    f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo and stores it "
+    "in your password store, then closes Settings. If it cannot be stored there, Settings "
+    "stays open and says why."
 )
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
@@ -181,18 +184,20 @@ class KeySection(QObject):
         self._key_address = key_address
         self._task: TaskHandle | None = None
         self._store_work = False  # the task is work on the password store alone
+        self._typed_key_work = False  # the task checks or saves the key pasted
         # Where each profile's key is kept, as last read on a worker thread (see the module's
         # docstring); a profile missing here is looked up when it is shown.
         self._locations: dict[str, KeyLocation | None] = {}
         self._lookup: TaskHandle | None = None
-        # What waits for the key work under way to end, in order (see ``when_settled``).
-        self._waiting_for_key: list[Callable[[], object]] = []
+        # What waits for the key work under way to end, in order, each with what is done
+        # instead where that work failed (see ``when_settled``).
+        self._waiting_for_key: list[tuple[Callable[[], object], Callable[[], object] | None]] = []
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
         # The person chose to let the key pasted go, unsaved (Settings closed without saving
         # it): nothing asks about it again (see ``may_drop_typed_key``).
         self._typed_key_dropped = False
-        # The last key pasted and saved went into the password store (see
-        # ``save_typed_key_then``).
+        # A key pasted and saved since the person was last asked about it went into the
+        # password store (see ``save_typed_key_then``).
         self._typed_key_stored = False
         # The profiles whose key Kombo refused since it was last saved or accepted (see
         # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
@@ -328,8 +333,10 @@ class KeySection(QObject):
             return Choice.DROP
         said = f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{question}"
         parent = self.apiKeyEdit.window()
-        choice = save_drop_or_keep(parent, title, said, SAVE_TEXT, drop)
-        if choice is Choice.KEEP:
+        # A save ending while the question is read counts (see ``save_typed_key_then``).
+        self._typed_key_stored = False
+        choice = save_drop_or_cancel(parent, title, said, SAVE_TEXT, drop)
+        if choice is Choice.CANCEL:
             self._go_on_typing()
         self._typed_key_dropped = choice is Choice.DROP
         return choice
@@ -337,15 +344,34 @@ class KeySection(QObject):
     def save_typed_key_then(self, then: Callable[[bool], None]) -> None:
         """Save and check the pasted key as its button does, as if it were pressed (chosen
         where Settings asked about the key as it closed), and ``then(stored)`` once that work
-        is over, however it ended: ``stored`` when the key is in the password store now.
-        Where it was refused, could not be checked or only kept for this session, why is
-        said, as the button says it, and the key refused stays in the field. A check of the
-        key already running is waited for, not started again. ``then`` is not called where
-        the password store failed at a key it moved first (said, see ``_on_store_failed``)."""
-        self._typed_key_stored = False
-        self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel while it checks
-        self._save_key()
-        self.when_settled(lambda: then(self._typed_key_stored))
+        is over, however it ended: ``stored`` when the key was stored in the password store
+        since the person was asked (:meth:`ask_to_save_typed_key`). Where it was refused,
+        could not be checked or only kept for this session, why is said, as the button says
+        it, and the key refused stays in the field.
+
+        A check of this key already running is waited for, not started again. Other key
+        work (a check of the stored key, a key moving to a name typed) is waited for, and
+        the key is saved after it: waited for alone, the key pasted was never sent. Where the
+        password store failed at that work, the key is not saved (what failed is said, see
+        ``_on_store_failed``): ``then(False)``."""
+        gave_up = partial(then, False)
+        if self._task is not None and self._typed_key_work:
+            self.when_settled(lambda: then(self._typed_key_stored), if_dropped=gave_up)
+            return
+        self.when_settled(partial(self._save_typed_key_now, then), if_dropped=gave_up)
+
+    def _save_typed_key_now(self, then: Callable[[bool], None]) -> None:
+        """No other key work runs now: the key pasted is saved (still there unless saved
+        meanwhile), then ``then(stored)``, as :meth:`save_typed_key_then` says."""
+        if self.has_typed_key:
+            self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
+            self._save_key()
+        self.when_settled(lambda: then(self._typed_key_stored), if_dropped=partial(then, False))
+
+    def let_typed_key_go(self) -> None:
+        """The key pasted goes unsaved, unasked (the program closes Settings itself): as
+        where the person chose to close without saving it, nothing asks about it again."""
+        self._typed_key_dropped = True
 
     def forget_typed_key(self) -> None:
         with QSignalBlocker(self.apiKeyEdit):
@@ -480,19 +506,24 @@ class KeySection(QObject):
 
     # -- waiting for the key ---------------------------------------------------------------------
 
-    def when_settled(self, step: Callable[[], object]) -> None:
+    def when_settled(
+        self, step: Callable[[], object], if_dropped: Callable[[], object] | None = None
+    ) -> None:
         """Run ``step`` once the changes to the settings asked for before it are written
         (``ProfileBook.when_saved``) and no work on a key runs: a renamed profile's key moving
         to its new name, a check. What the person asked for meanwhile is then done on the
         profile as renamed, and its key where it now is, in the order they asked; not when
-        the password store failed in that work (``_on_store_failed``)."""
-        self._book.when_saved(partial(self._after_key_work, step))
+        the password store failed in that work (``_on_store_failed``): ``if_dropped`` then,
+        for what must hear of it (Settings waiting to close once a key is saved)."""
+        self._book.when_saved(partial(self._after_key_work, step, if_dropped))
 
-    def _after_key_work(self, step: Callable[[], object]) -> None:
+    def _after_key_work(
+        self, step: Callable[[], object], if_dropped: Callable[[], object] | None
+    ) -> None:
         if self._task is None and not self._waiting_for_key:
             step()
             return
-        self._waiting_for_key.append(step)
+        self._waiting_for_key.append((step, if_dropped))
 
     def _go_on_after_key_work(self) -> None:
         """The key work ended (and what follows it was done): what waited for it goes on, in
@@ -500,8 +531,8 @@ class KeySection(QObject):
         if self._task is not None:  # what followed started more: it waits for that too
             return
         waiting, self._waiting_for_key = self._waiting_for_key, []
-        for step in waiting:
-            self.when_settled(step)
+        for step, if_dropped in waiting:
+            self.when_settled(step, if_dropped)
 
     def _then_go_on(self, handler: Callable[_Outcome, None]) -> Callable[_Outcome, None]:
         """``handler``, then what waited for the key work it ends."""
@@ -593,6 +624,7 @@ class KeySection(QObject):
             on_done=self._on_key_saved,
             on_error=lambda error: self._on_failed(error, typed=True),
             name="save-key",
+            typed=True,
         )
 
     def _check_stored_key(self) -> None:
@@ -638,6 +670,7 @@ class KeySection(QObject):
             on_error=lambda error: self._on_failed(error, typed=typed),
             name=name,
             check=True,
+            typed=typed,
         )
 
     def _run(
@@ -648,16 +681,19 @@ class KeySection(QObject):
         on_error: Callable[[BaseException], None],
         name: str,
         check: bool = False,
+        typed: bool = False,
     ) -> None:
         """Run one piece of key work on a worker thread, with the dialog waiting meanwhile.
 
         A ``check`` (with Kombo) can be cancelled; work on the password store alone cannot (a
-        call into the store cannot be taken back), so it shows no Cancel button.
+        call into the store cannot be taken back), so it shows no Cancel button. ``typed``:
+        the work checks or saves the key pasted (see :meth:`save_typed_key_then`).
         """
         if self._lookup is not None:
             self._lookup.cancel()  # its answer may be out of date once this work has run
             self._lookup = None
         self._set_busy(True, check=check)
+        self._typed_key_work = typed
         dropped = self._on_cancelled if check else self._on_store_work_dropped
         self._task = self._tasks.run(
             work,
@@ -927,11 +963,15 @@ class KeySection(QObject):
         What waited for this work (a click after a name typed, whose key was moving to it)
         is not done: where the key is now is not known, and the click's own words ("Added
         the profile …") replaced the error on the status line, so the person never learnt
-        that the key had not moved. The error stays, and says that it was not done."""
+        that the key had not moved. The error stays, and says that it was not done; what
+        must hear of it is told (``when_settled``'s ``if_dropped``)."""
         _log.warning("A credential store operation failed: %s", type(error).__name__)
         dropped, self._waiting_for_key = self._waiting_for_key, []
         self._on_store_work_dropped()
         self._say(STORE_FAILED_NOTHING_DONE_TEXT if dropped else STORE_FAILED_TEXT, "error")
+        for _step, if_dropped in dropped:
+            if if_dropped is not None:
+                if_dropped()
 
 
 # What the key field's description may say of a refusal of the stored key, replaced by what

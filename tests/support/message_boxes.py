@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import Qt, QTimer
@@ -30,9 +31,12 @@ class SeenBox:
         self.stopped = True
 
 
-def answer_next_box(choice: str, *, after_ms: int = 0) -> SeenBox:
+def answer_next_box(
+    choice: str, *, after_ms: int = 0, once: Callable[[], bool] | None = None
+) -> SeenBox:
     """Click the button labelled ``choice`` in the next message box that opens, ``after_ms``
-    after it opened (a person reading it meanwhile).
+    after it opened (a person reading it meanwhile), or ``once`` what happens behind it
+    meanwhile holds (a check ending while the person reads), however long that takes.
 
     Call it before the action that opens the box: the box runs its own event loop, in which
     the answer is given. The returned record fills in once the box has been answered. A box
@@ -54,10 +58,18 @@ def answer_next_box(choice: str, *, after_ms: int = 0) -> SeenBox:
         default = box.defaultButton()
         seen.default = default.text() if default is not None else ""
         matching = [b for b in box.buttons() if b.text().replace("&", "") == choice]
-        if matching:
+        if not matching:
+            box.reject()
+        elif once is None:
             QTimer.singleShot(after_ms, matching[0].click)
         else:
-            box.reject()
+            click_once(matching[0].click)
+
+    def click_once(click: Callable[[], object]) -> None:
+        if once is None or once() or time.monotonic() >= give_up_at:
+            click()
+        else:
+            QTimer.singleShot(POLL_MS, lambda: click_once(click))
 
     QTimer.singleShot(0, answer)
     return seen

@@ -59,11 +59,11 @@ from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_dialog import (
-    CLOSE_WITHOUT_SAVING_QUESTION,
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
     CLOSING_AFTER_STORE_TEXT,
     CLOSING_ONCE_KEY_SAVED_TEXT,
+    SAVE_BEFORE_CLOSING_QUESTION,
     STAYED_OPEN_TEXT,
     SettingsDialog,
 )
@@ -92,6 +92,7 @@ from tests.support.keyrings import (
 from tests.support.locked_files import HeldWrites, full_disk, refuse_reading
 from tests.support.message_boxes import answer_next_box, press_in_next_box
 from tests.support.python_run import run_python
+from tests.support.window_system import close_as_the_person_does
 from tests.ui.conftest import (
     Spoken,
     WindowFactory,
@@ -921,7 +922,7 @@ def test_the_closing_question_offers_to_save_the_key_first(
     qtbot.keyClicks(key_edit, GOOD_KEY)
     seen = answer_next_box("Cancel")
     click_close(dialog)
-    assert seen.texts == [f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"]
+    assert seen.texts == [f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{SAVE_BEFORE_CLOSING_QUESTION}"]
     spoken = [text.replace("&", "") for text in seen.buttons]
     assert sorted(spoken) == ["Cancel", "Close without saving", "Save and check key"]
     assert seen.default.replace("&", "") == "Save and check key"  # Enter saves it
@@ -1113,6 +1114,118 @@ def test_a_check_cancelled_after_the_closing_question_keeps_settings_open(
     dialog.reject()
     assert seen.texts and dialog.isVisible()
     assert memory_keyring.secrets == {}
+
+
+def test_save_chosen_after_the_key_was_stored_meanwhile_closes_settings(
+    qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
+) -> None:
+    # "Save and check key" pressed, then Close while Kombo checks: the question stayed open
+    # while the check and the save ended and the field emptied. "Save and check key" there
+    # then sent the empty field, and Settings stayed open saying "…the field is empty.",
+    # though the key was stored.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        child(dialog, QAbstractButton, "saveKeyButton").click()
+
+        def stored() -> bool:  # the person still reading the question
+            return not key_edit.text() and not dialog.busy
+
+        seen = answer_next_box("Save and check key", once=stored)
+        click_close(dialog)
+        assert seen.texts
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert len(kombo.requests_to("GET", "/v1/check-api-key")) == 1
+    assert "empty" not in status(dialog)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+def test_save_chosen_while_the_stored_key_is_checked_saves_the_pasted_key_then_closes(
+    qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
+) -> None:
+    # A key pasted, "Check the stored key" pressed, then Close while Kombo checked the stored
+    # one: "Save and check key" in the question waited for that check and did nothing more.
+    # The key pasted was neither checked nor saved, and Settings stayed open without a word.
+    memory_keyring.secrets[(SERVICE_NAME, "default")] = WRONG_KEY  # the revoked key
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        child(dialog, QAbstractButton, "checkKeyButton").click()
+        assert dialog.busy
+        seen = answer_next_box("Save and check key")
+        click_close(dialog)
+        assert seen.texts
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        assert len(kombo.requests_to("GET", "/v1/check-api-key")) == 2  # the stored, the pasted
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+
+
+def test_the_program_closing_settings_while_it_saves_the_key_to_close_closes_it(
+    qtbot: QtBot, make_dialog: DialogFactory, runner: TaskRunner, memory_keyring: InMemoryKeyring
+) -> None:
+    # "Save and check key" chosen as Settings closed, Kombo slow to answer, and then the
+    # program quit (Cmd+Q, logging out, the window closing): Settings refused that close as it
+    # refuses the person's own while it waits, and held the quit up. The check stops and
+    # Settings closes; the key goes unsaved, as a key pasted does when the window closes.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=10) as slow:
+        dialog = make_dialog(api_base_override=slow.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        answer_next_box("Save and check key")
+        click_close(dialog)
+        checks = runner.active
+        assert len(checks) == 1
+        assert close_as_the_person_does(dialog) is False  # the person's close box: it waits
+        assert status(dialog) == CLOSING_ONCE_KEY_SAVED_TEXT
+        asked = answer_next_box("Cancel")
+        closed = dialog.close()  # as Qt closes it when the program quits
+        asked.stop()
+        assert checks[0].wait(5.0), "the check kept running after Settings closed"
+    assert closed and not dialog.isVisible()
+    assert asked.texts == []  # no one may be there to answer
+    assert key_edit.text() == ""
+    assert memory_keyring.secrets == {}
+
+
+def test_a_key_move_failing_before_the_save_to_close_leaves_closing_to_the_person(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A key pasted, a profile renamed without Enter, Close, "Save and check key": the password
+    # store failed as the profile's key moved to its new name, and the save was dropped. Closing
+    # later, while a change was being written, only said "Closing once the key is checked and
+    # saved…", and Settings never closed.
+    giving_up = StoreGivingUpKeyring()
+    giving_up.secrets[(SERVICE_NAME, "staging")] = GOOD_KEY
+    keyring.set_keyring(giving_up)  # conftest restores the previous one
+    dialog = staging_with_a_name_typed(qtbot, make_dialog, store, api_base_override=kombo.base_url)
+    child(dialog, QLineEdit, "apiKeyEdit").setText(GOOD_KEY)  # pasted before the name typed
+    disk = HeldWrites(monkeypatch)
+    try:
+        answer_next_box("Save and check key")
+        click_close(dialog)
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)  # the new name being written
+    finally:
+        disk.release()
+    settle(qtbot, dialog)
+    assert "what you asked for next was not done" in status(dialog)
+    assert dialog.isVisible()
+    disk = HeldWrites(monkeypatch)
+    try:
+        region = child(dialog, QComboBox, "regionCombo")
+        region.setCurrentIndex(region.findData(Region.US.value))
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        asked = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
+        click_close(dialog)
+        assert asked.texts  # the key pasted is asked about again
+        assert status(dialog) == CLOSING_AFTER_SAVE_TEXT
+    finally:
+        disk.release()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
 
 
 def test_a_save_that_starts_while_the_question_is_open_is_waited_for(
@@ -2760,7 +2873,7 @@ def test_a_profile_clicked_before_closing_without_saving_the_key_asks_nothing_mo
         closing = answer_next_box(CLOSE_WITHOUT_SAVING_TEXT)
         qtbot.mouseClick(close_button, Qt.MouseButton.LeftButton)
         assert closing.texts == [
-            f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{CLOSE_WITHOUT_SAVING_QUESTION}"
+            f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{SAVE_BEFORE_CLOSING_QUESTION}"
         ]
         later = answer_next_box("Cancel")  # records any question asked after it
         disk.release()
