@@ -52,6 +52,7 @@ from tests.ui.conftest import (
     make_link,
     settings_of,
     wait_for_lookup,
+    wait_saved,
     wait_until_ready,
     wait_until_settled,
 )
@@ -707,6 +708,7 @@ def test_after_the_stored_key_is_checked_in_settings_its_environment_is_followed
         assert not banner.isVisible()
         assert keys_sent() == [f"Bearer {DEVELOPMENT_KEY}", f"Bearer {PRODUCTION_KEY}"]
         qtbot.waitUntil(lambda: window.linkField.text().endswith("t=prod"), timeout=5000)
+        wait_saved(qtbot, window)  # written on a worker, after the link is shown
         entries = history_of(window).store.search()
         assert sorted(entry.environment_id or "" for entry in entries) == ["env-dev", "env-prod"]
         window.close()
