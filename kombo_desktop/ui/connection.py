@@ -62,7 +62,7 @@ RUN_KEY_NOTE = (
 # up, who looks there (and in Settings' key row), not in the sentences shown to everyone.
 RUN_KEY_TIP = (
     f"Every profile makes its links with {RUN_KEY_WORDS} (the KOMBO_API_KEY environment "
-    "variable), not with its own key saved in Settings."
+    "variable), whatever key is saved for it in Settings."
 )
 
 
@@ -151,8 +151,8 @@ class Target(NamedTuple):
         if not self.run_key:
             return f"{made}."
         return (
-            f"{made}, but still with {RUN_KEY_WORDS}: it is used for every profile, not the "
-            "key saved for this one."
+            f"{made}, but still with {RUN_KEY_WORDS}: it is used for every profile, whatever "
+            "key is saved for this one."
         )
 
 

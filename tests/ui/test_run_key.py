@@ -206,8 +206,8 @@ def test_settings_and_the_window_announce_a_switch_with_the_key_given_at_start_a
     said = dialog.settingsStatusLabel.text()
     assert said == (
         "Links are now made with the profile “Sandbox” (address 127.0.0.1), but still with "
-        "the key given when the program was started: it is used for every profile, not the "
-        "key saved for this one."
+        "the key given when the program was started: it is used for every profile, whatever "
+        "key is saved for this one."
     )
     assert window.statusLabel.text() == said
     # The variable's name stays in Settings' key row, for whoever set it up.
