@@ -52,6 +52,16 @@ def shortcut_keys(window: MainWindow) -> list[QKeySequence]:
     return named(window, QShortcut, "settingsShortcut").keys()
 
 
+def only_these_settings_were_opened(qtbot: QtBot, window: MainWindow, dialog: QWidget) -> None:
+    """``dialog`` is the one Settings on show, opened once; then it is closed."""
+    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
+    assert [w for w in shown if w.isVisible()] == [dialog]
+    assert window.settings_dialog is dialog
+    assert window.account.settings_opened == 1
+    dialog.reject()
+    qtbot.waitUntil(lambda: window.settings_dialog is None)
+
+
 def texts_with_letters(widget: QWidget) -> list[str]:
     """The words of ``widget`` whose "&" letter Qt turns into an Alt key: a button's, a tab's,
     a group's title, and a label's that points at a field (its buddy)."""
@@ -194,12 +204,7 @@ def test_the_settings_keys_do_nothing_more_while_the_settings_are_open(
     QTest.keySequence(window, keys)
     wait_until_settled(qtbot, window)
 
-    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
-    assert [w for w in shown if w.isVisible()] == [dialog]
-    assert window.settings_dialog is dialog
-    assert window.account.settings_opened == 1
-    dialog.reject()
-    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    only_these_settings_were_opened(qtbot, window, dialog)
 
 
 def test_asked_again_while_the_settings_are_open_the_same_settings_stay_the_only_ones(
@@ -216,12 +221,7 @@ def test_asked_again_while_the_settings_are_open_the_same_settings_stay_the_only
     window.settingsButton.click()
     wait_until_settled(qtbot, window)
 
-    shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, SettingsDialog)]
-    assert [w for w in shown if w.isVisible()] == [dialog]
-    assert window.settings_dialog is dialog
-    assert window.account.settings_opened == 1
-    dialog.reject()
-    qtbot.waitUntil(lambda: window.settings_dialog is None)
+    only_these_settings_were_opened(qtbot, window, dialog)
 
 
 def test_no_letter_is_used_twice_at_the_first_start(
