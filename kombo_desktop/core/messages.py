@@ -417,9 +417,12 @@ def _refused_points_said(on_the_form: list[Point]) -> str:
     verdicts the program put in its own words (``refusals.in_plain_words``) as its own
     sentence ("the organisation name cannot be empty."), then Kombo's other words, quoted
     ("“Scope config id: Unknown scope config”."). Quoted as one, the program's words read as
-    Kombo's."""
+    Kombo's. Kombo's further words about a field the program's sentence names are quoted as
+    Kombo said them (``_further_words_said``): the field's name put before them stood inside
+    Kombo's quotes, and named the field a second time."""
     own: list[str] = []
     kombo: list[str] = []
+    further: dict[str, list[str]] = {}
     for point in on_the_form:
         reason = point_reason(point)
         if reason is None or not reason.own:
@@ -429,12 +432,37 @@ def _refused_points_said(on_the_form: list[Point]) -> str:
         predicates = (_naming_the_field_once(field, predicate) for predicate in reason.own)
         own.append(f"the {FORM_NAMES[field]} {' and '.join(predicates)}")
         if reason.kombo:
-            kombo.append(f"{field}: {reason.kombo}")
+            further.setdefault(field, []).append(reason.kombo)
     quoted = _quoted_sentence(in_form_words(run_on(kombo))) if kombo else ""
     if not own:
         return quoted
-    said = f"{'; '.join(own)}."
-    return f"{said} Kombo also said: {quoted}" if quoted else said
+    said = [f"{'; '.join(own)}."]
+    if quoted:
+        said.append(f"Kombo also said: {quoted}")
+    # Which field Kombo's further words are about goes without saying only when the program's
+    # sentence names that field alone and nothing else was quoted.
+    named_alone = len(own) == 1 and not quoted
+    said += _further_words_said(further, named_alone=named_alone, first=not quoted)
+    return " ".join(said)
+
+
+def _further_words_said(
+    further: dict[str, list[str]], *, named_alone: bool, first: bool
+) -> list[str]:
+    """Kombo's further words about each field (the API's spelling) that the program's sentence
+    names, quoted, each after the field's name when it is not ``named_alone``: "Kombo also said
+    about the e-mail address: “…”", then "About the organisation name, it said: “…”" (or so
+    from the ``first`` when Kombo's other words were quoted before them)."""
+    said: list[str] = []
+    for field, words in further.items():
+        quoted = _quoted_sentence(in_form_words(run_on(words)))
+        if named_alone:
+            said.append(f"Kombo also said: {quoted}")
+        elif first and not said:
+            said.append(f"Kombo also said about the {FORM_NAMES[field]}: {quoted}")
+        else:
+            said.append(f"About the {FORM_NAMES[field]}, it said: {quoted}")
+    return said
 
 
 def _naming_the_field_once(field: str, predicate: str) -> str:

@@ -1534,8 +1534,9 @@ def test_the_programs_words_and_kombos_are_told_apart() -> None:
     assert isinstance(error, InputRejectedError)
     assert error.user_message == (
         "Kombo did not accept these details: the organisation name is too long (at most 100 "
-        "characters). Kombo also said: “Organisation name: It is shown on the login page; scope "
-        "config id: Unknown scope config”. Check the fields and try again."
+        "characters). Kombo also said: “Scope config id: Unknown scope config”. About the "
+        "organisation name, it said: “It is shown on the login page”. Check the fields and try "
+        "again."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
     assert marks == {
@@ -1546,6 +1547,101 @@ def test_the_programs_words_and_kombos_are_told_apart() -> None:
         "scope_config_id": "Kombo did not accept this: “Unknown scope config”.",
     }
     assert error.detail.message == kombo_message  # support sees Kombo's words
+
+
+def test_kombos_further_words_about_a_field_already_named_are_quoted_as_kombo_said_them() -> None:
+    # "the e-mail address is not valid. Kombo also said: “E-mail address: Please use a company
+    # address.”": the field was named twice, and the label the program put before Kombo's
+    # words stood inside Kombo's quotes, as if Kombo had said it.
+    kombo_message = "end_user_email: Invalid email. Please use a company address."
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
+        "a company address.” Check the fields and try again."
+    )
+    assert error.user_message.lower().count("e-mail address") == 1
+    assert error.detail.message == kombo_message  # support sees Kombo's words
+
+
+def test_kombos_further_words_about_several_fields_say_which_field_each_is_about() -> None:
+    # Two fields each with a verdict and words of Kombo's: quoted one after the other without
+    # the field's name, the person could not tell which words were about which field.
+    kombo_message = (
+        "end_user_email: Invalid email. Please use a company address; "
+        "end_user_organization_name: String must contain at least 1 character(s). It is shown "
+        "to your staff."
+    )
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        "Kombo did not accept these details: the e-mail address is not valid; the organisation "
+        "name cannot be empty. Kombo also said about the e-mail address: “Please use a company "
+        "address”. About the organisation name, it said: “It is shown to your staff.” Check the "
+        "fields and try again."
+    )
+
+
+def test_kombos_further_words_about_one_of_two_fields_named_say_which_field() -> None:
+    # "the e-mail address is not valid; the organisation name cannot be empty. Kombo also said:
+    # “Please use a company address.”" would leave the person to guess which field it meant.
+    kombo_message = (
+        "end_user_email: Invalid email. Please use a company address; "
+        "end_user_organization_name: String must contain at least 1 character(s)"
+    )
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        "Kombo did not accept these details: the e-mail address is not valid; the organisation "
+        "name cannot be empty. Kombo also said about the e-mail address: “Please use a company "
+        "address”. Check the fields and try again."
+    )
+
+
+@pytest.mark.parametrize("comma", [", ", ",  "])
+def test_points_about_fields_run_on_with_commas_are_each_said_as_their_own(comma: str) -> None:
+    # "Kombo did not accept these details: “E-mail address: Not a valid e-mail address,
+    # organisation name: Required”": the refusal ran its points on with a comma, so it was
+    # quoted whole, and the program's plain words for "Invalid email" stood inside Kombo's
+    # quotes; the mark under each field said the whole refusal too.
+    kombo_message = f"end_user_email: Invalid email{comma}end_user_organization_name: Required"
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email", "end_user_organization_name")
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: "
+        "“Organisation name: Required”. Check the fields and try again."
+    )
+    marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
+    assert marks == {
+        "end_user_email": INVALID_EMAIL_MARK,
+        "end_user_organization_name": "Kombo did not accept this: “Required”.",
+    }
+
+
+def test_a_verdict_followed_by_kombos_words_after_a_comma_is_said_as_the_programs_own() -> None:
+    # "“E-mail address: Not a valid e-mail address, please use a company address”": the
+    # program's plain words for "Invalid email" were quoted as Kombo's, with what Kombo added.
+    kombo_message = "end_user_email: Invalid email, please use a company address"
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
+        "a company address”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} Kombo also said: “Please use a company address”."
+    )
+
+
+def test_a_comma_not_followed_by_a_field_does_not_cut_a_refusal() -> None:
+    # "…, as a rule" goes on about the same point: only a field's name and colon after a comma
+    # start another one.
+    kombo_message = "end_user_email: Must differ from end_user_organization_name, as a rule"
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this: “E-mail address: Must differ from organisation name, as a "
+        "rule”."
+    )
 
 
 def test_several_fields_named_by_their_paths_each_get_their_own_words() -> None:
@@ -1690,7 +1786,7 @@ def test_a_value_the_person_sent_quoted_in_a_refusal_is_not_taken_for_a_part_of_
         (
             "request.extra_options: Expected string. end_user_email: Invalid email. "
             "It must have an @.",
-            f"{INVALID_EMAIL_SAID} Kombo also said: “E-mail address: It must have an @.”",
+            f"{INVALID_EMAIL_SAID} Kombo also said: “It must have an @.”",
             f"{INVALID_EMAIL_MARK} Kombo also said: “It must have an @.”",
         ),
     ],
