@@ -38,9 +38,10 @@ class ShownLink:
     organization: str | None = None
     integration_id: str | None = None  # a reconnection link's
     # A reconnection link, and the name of its tool (None for a new link whose tool the
-    # customer chooses), which the panel's title says ("Reconnection link · Personio", "New
-    # link · Personio"). Not told by ``integration_id``: shown to the form's customer from the
-    # duplicate warning, a reconnection link's code is named by the organisation alone.
+    # customer chooses), which the panel's title says ("Reconnection link · Acme GmbH ·
+    # Personio", "New link · Personio"). Not told by ``integration_id``: shown to the form's
+    # customer from the duplicate warning, a reconnection link's code is named by the
+    # organisation alone.
     reconnection: bool = False
     tool_label: str | None = None
     # Made while this computer's clock was ahead (a history entry dated later than now):
@@ -54,26 +55,26 @@ class ShownLink:
     def title_words(self, screen_sharing: bool) -> list[str]:
         """What the panel's title says the link is: ["New link", "Personio"] (or "the
         customer chooses") for a new link, so that one shown beside the reconnection
-        tab is not taken for the reconnection link asked for, and its organisation first when
-        it was chosen from the history (the form may hold another customer, for the same tool);
-        ["Reconnection link",
-        "Personio", "Acme GmbH"] for a reconnection link, so that one shown beside the
-        new-link form, or after the status line moved on, is not taken for a new customer's
-        link. A reconnection's organisation only outside screen-sharing mode, as the
-        reconnection tab says it (``integrations.integration_text``): the id may be another
-        customer's."""
+        tab is not taken for the reconnection link asked for, and its organisation when it was
+        chosen from the history (the form may hold another customer, for the same tool);
+        ["Reconnection link", "Acme GmbH", "Personio"] for a reconnection link, so that one
+        shown beside the new-link form, or after the status line moved on, is not taken for a
+        new customer's link. The organisation comes before the tool, which a narrow title
+        cuts short: whose link it is matters more. A reconnection's organisation only outside
+        screen-sharing mode, as the reconnection tab says it (``integrations.
+        integration_text``): the id may be another customer's."""
         named = bool(self.organization) and not screen_sharing
-        if not self.reconnection:
+        if self.reconnection:
+            words = [RECONNECTION_TITLE]
+            tool = self.tool_label or self.integration_id
+        else:
+            words = [NEW_LINK_TITLE]
             tool = self.tool_label or TOOL_CHOSEN_BY_CUSTOMER
-            if named and self.chosen_from_history:
-                # Before the tool, which a narrow title cuts short: whose it is matters more.
-                return [NEW_LINK_TITLE, str(self.organization), tool]
-            return [NEW_LINK_TITLE, tool]
-        words = [RECONNECTION_TITLE]
-        if self.tool_label or self.integration_id:
-            words.append(self.tool_label or str(self.integration_id))
+            named = named and self.chosen_from_history
         if named:
             words.append(str(self.organization))
+        if tool:
+            words.append(tool)
         return words
 
     def file_stem(self, screen_sharing: bool) -> str:

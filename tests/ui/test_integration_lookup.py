@@ -553,7 +553,7 @@ def test_the_reconnection_link_on_show_is_named_when_kombo_names_its_customer_la
             assert "Acme GmbH" not in copied_invitation(window)
         finally:
             answer.set()
-        named = "Reconnection link · Personio · Acme GmbH"
+        named = "Reconnection link · Acme GmbH · Personio"
         qtbot.waitUntil(lambda: result_title(window).accessibleName() == named, timeout=10_000)
         assert window.linkField.text() == NEW_LINK
         invitation = copied_invitation(window)
@@ -656,7 +656,7 @@ def test_a_qr_code_is_saved_though_kombo_named_the_customer_while_the_dialog_was
             window = open_window("--api-base", server.base_url)
             window.screen_sharing.privacySwitch.click()  # off: the title may name it
             relink_before_the_answer(qtbot, window)
-            named = "Reconnection link · Personio · Acme GmbH"
+            named = "Reconnection link · Acme GmbH · Personio"
 
             def save_dialog(*_args: object) -> tuple[str, str]:
                 answer.set()  # Kombo answers while the dialog is open
@@ -868,8 +868,10 @@ def test_the_panel_says_it_shows_a_reconnection_link_and_for_which_tool(
     assert title.text() == "Reconnection link · Personio"
 
     window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
-    assert says_all_of(title, f"Reconnection link · Personio · {DEMO_ORGANIZATION}")
-    assert DEMO_ORGANIZATION in window.linkField.accessibleName()
+    assert says_all_of(title, f"Reconnection link · {DEMO_ORGANIZATION} · Personio")
+    assert window.linkField.accessibleName() == (
+        f"The reconnection link, {DEMO_ORGANIZATION}, Personio"
+    )
 
     window.screen_sharing.privacySwitch.click()  # on again: the customer joins the call
     assert window.linkField.text() != ""  # the link stays, and its organisation goes
@@ -897,9 +899,8 @@ def test_a_reconnection_link_shown_from_the_history_says_so(
     window.resultPanel.clear()
     assert result_title(window).text() == "Your link"
     window.history.from_history.show_entry(entry)
-    named = f"Reconnection link · Personio · {DEMO_ORGANIZATION}"
+    named = f"Reconnection link · {DEMO_ORGANIZATION} · Personio"
     assert says_all_of(result_title(window), named)
-    assert result_title(window).text().startswith("Reconnection link · Personio")
 
 
 def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_width(
@@ -916,10 +917,32 @@ def test_a_long_organisation_name_in_the_title_keeps_to_one_line_and_the_panels_
     window.resultPanel.show_link(replace(shown, organization=long_name.strip()))
     wait_until_laid_out(qtbot)
     assert (title.height(), window.resultPanel.width()) == (one_line, width)
-    assert title.text().startswith("Reconnection link · Personio")
+    assert title.text().startswith("Reconnection link · Müller")  # whose link it is, first
     assert title.text().endswith("…")
-    assert says_all_of(title, f"Reconnection link · Personio · {long_name.strip()}")
+    assert says_all_of(title, f"Reconnection link · {long_name.strip()} · Personio")
     assert long_name.strip() in title.toolTip()
+
+
+def test_a_reconnection_links_title_cut_short_still_names_its_organisation(
+    qtbot: QtBot, relink_tab: MainWindow
+) -> None:
+    # "Reconnection link · Personio · Acme…": a narrow title cut its end, and with it whose
+    # link it was, while a new link chosen from the history named its organisation first.
+    window = relink_tab
+    window.screen_sharing.privacySwitch.click()  # off: the organisation is named
+    shown = make_reconnection_link(qtbot, window)
+    long_tool = "Personio HR and Payroll for Mid-sized Companies in Europe " * 3
+    window.resultPanel.show_link(replace(shown, tool_label=long_tool.strip()))
+    wait_until_laid_out(qtbot)
+    title = result_title(window)
+    assert title.text().endswith("…")  # too narrow for all of it
+    assert title.text().startswith("Reconnection link · Demo")  # however much of it fits
+    assert says_all_of(title, f"Reconnection link · {DEMO_ORGANIZATION} · {long_tool.strip()}")
+    assert window.linkField.accessibleName() == (
+        f"The reconnection link, {DEMO_ORGANIZATION}, {long_tool.strip()}"
+    )
+    # Its code is offered under the organisation's name, as the title names it first.
+    assert shown.file_stem(False) == file_stem_for(DEMO_ORGANIZATION)
 
 
 @pytest.mark.parametrize(
