@@ -227,11 +227,6 @@ def names_only_parts_not_on_the_form(words: str, sent: tuple[str, ...] = ()) -> 
 # Where a refusal may go on to its next point: after a semicolon or a sentence's end
 # ("integration_tool: not enabled; enable_field_mapping: not available", or with full stops).
 _NEXT_POINT = re.compile(r"(?:;|(?<=[.!?]))\s+")
-# Where a refusal may go on to its next point with a comma, as some run their points on
-# ("end_user_email: Invalid email, end_user_organization_name: Required"): only where what
-# follows starts with a path and its colon (``_starts_with_a_path``), since a comma more often
-# goes on about the same point ("Must differ from the customer id, as a rule").
-_NEXT_POINT_OR_COMMA = re.compile(r"(?:;|(?<=[.!?])|(?P<comma>,))\s+")
 
 
 @dataclass(frozen=True)
@@ -249,29 +244,17 @@ class Point:
 def points(words: str, sent: tuple[str, ...] = ()) -> list[Point]:
     """``words`` (a refusal in words) cut into its points: a new point starts after a
     semicolon or a sentence's end when what follows is about a form field or a part of the
-    request, and after a comma when what follows starts with such a path and its colon;
-    anything else goes on about the subject before it ("It must have an @.").
+    request; anything else goes on about the subject before it ("It must have an @.").
     ``sent``: the values the request sent."""
     pieces: list[str] = []
     start = 0
-    for separator in _NEXT_POINT_OR_COMMA.finditer(words):
+    for separator in _NEXT_POINT.finditer(words):
         following = _NEXT_POINT.split(words[separator.end() :], maxsplit=1)[0]
-        if separator.group("comma") and not _starts_with_a_path(following):
-            continue
         if _fields_in(following) or _names_a_part_not_on_the_form(following, sent):
             pieces.append(words[start : separator.start()])
             start = separator.end()
     pieces.append(words[start:])
     return [_point(piece, sent) for piece in pieces if piece.strip()]
-
-
-def _starts_with_a_path(words: str) -> bool:
-    """Whether ``words`` start with a form field's path and its colon, or with a path no one
-    writes in prose (``_looks_like_an_api_name``) and its colon: a point of its own."""
-    if _leading_field_name(words) is not None:
-        return True
-    leading = _REFUSED_PATH.match(words)
-    return leading is not None and _looks_like_an_api_name(leading.group("path"))
 
 
 def _point(words: str, sent: tuple[str, ...]) -> Point:
@@ -445,27 +428,12 @@ def _parted(reason: str) -> Reason:
     for sentence in _NEXT_POINT.split(reason):
         if not sentence.strip():
             continue
-        predicate, rest = _verdict_and_rest(sentence)
-        if predicate is not None:
+        predicate = _own_predicate(sentence)
+        if predicate is None:
+            kombo.append(sentence.strip())
+        else:
             own.append(predicate)
-        if rest:
-            kombo.append(rest)
     return Reason(tuple(own), _as_a_sentence(run_on(kombo)) if kombo else "")
-
-
-def _verdict_and_rest(sentence: str) -> tuple[str | None, str]:
-    """What ``sentence`` says of the field in the program's words (``_own_predicate``), if
-    anything, and the rest of it, Kombo's. A sentence that starts with a verdict and goes on
-    after a comma ("Not a valid e-mail address, please use a company address") is parted
-    there: quoted whole, the program's words stood inside Kombo's quotes."""
-    predicate = _own_predicate(sentence)
-    if predicate is not None:
-        return predicate, ""
-    head, comma, rest = sentence.partition(",")
-    predicate = _own_predicate(head) if comma and rest.strip() else None
-    if predicate is None:
-        return None, sentence.strip()
-    return predicate, _as_a_sentence(rest.strip())
 
 
 def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:

@@ -1598,49 +1598,48 @@ def test_kombos_further_words_about_one_of_two_fields_named_say_which_field() ->
     )
 
 
-@pytest.mark.parametrize("comma", [", ", ",  "])
-def test_points_about_fields_run_on_with_commas_are_each_said_as_their_own(comma: str) -> None:
-    # "Kombo did not accept these details: “E-mail address: Not a valid e-mail address,
-    # organisation name: Required”": the refusal ran its points on with a comma, so it was
-    # quoted whole, and the program's plain words for "Invalid email" stood inside Kombo's
-    # quotes; the mark under each field said the whole refusal too.
-    kombo_message = f"end_user_email: Invalid email{comma}end_user_organization_name: Required"
-    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
-    assert isinstance(error, InputRejectedError)
-    assert error.fields == ("end_user_email", "end_user_organization_name")
-    assert error.user_message == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: "
-        "“Organisation name: Required”. Check the fields and try again."
-    )
-    marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
-    assert marks == {
-        "end_user_email": INVALID_EMAIL_MARK,
-        "end_user_organization_name": "Kombo did not accept this: “Required”.",
-    }
-
-
-def test_a_verdict_followed_by_kombos_words_after_a_comma_is_said_as_the_programs_own() -> None:
-    # "“E-mail address: Not a valid e-mail address, please use a company address”": the
-    # program's plain words for "Invalid email" were quoted as Kombo's, with what Kombo added.
-    kombo_message = "end_user_email: Invalid email, please use a company address"
+@pytest.mark.parametrize(
+    ("kombo_message", "quoted"),
+    [
+        # A comma before a field's path was taken for the start of a new point: the quote
+        # had Kombo's comma turned into a semicolon ("…address; e-mail address: bad").
+        (
+            "Error: Invalid email, end_user_email: bad",
+            "“Error: Not a valid e-mail address, e-mail address: bad”",
+        ),
+        # A verdict parted from what followed its comma quoted the punctuation alone ("“, ,”").
+        (
+            "end_user_email: Invalid email,, ,",
+            "“E-mail address: Not a valid e-mail address,, ,”",
+        ),
+        # A comma goes on about the same point: "unlike …" is no point of its own.
+        (
+            "end_user_email: Must be a company address, unlike end_user_organization_name",
+            "“E-mail address: Must be a company address, unlike organisation name”",
+        ),
+    ],
+)
+def test_a_comma_in_a_refusal_is_quoted_as_kombo_wrote_it(kombo_message: str, quoted: str) -> None:
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.user_message == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
-        "a company address”. Check the fields and try again."
-    )
-    assert rejected_field_message(kombo_message, "end_user_email") == (
-        f"{INVALID_EMAIL_MARK} Kombo also said: “Please use a company address”."
+        f"Kombo did not accept these details: {quoted}. Check the fields and try again."
     )
 
 
 def test_a_comma_not_followed_by_a_field_does_not_cut_a_refusal() -> None:
-    # "…, as a rule" goes on about the same point: only a field's name and colon after a comma
-    # start another one.
+    # "…, as a rule" goes on about the same point.
     kombo_message = "end_user_email: Must differ from end_user_organization_name, as a rule"
     assert rejected_field_message(kombo_message, "end_user_email") == (
         "Kombo did not accept this: “E-mail address: Must differ from organisation name, as a "
         "rule”."
+    )
+    assert rejected_field_message(
+        "end_user_email: Must be a company address, unlike end_user_organization_name",
+        "end_user_email",
+    ) == (
+        "Kombo did not accept this: “E-mail address: Must be a company address, unlike "
+        "organisation name”."
     )
 
 
