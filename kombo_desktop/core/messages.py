@@ -415,54 +415,61 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
 def _refused_points_said(on_the_form: list[Point]) -> str:
     """What the refusal's points about the form's fields say, as a sentence or two: the
     verdicts the program put in its own words (``refusals.in_plain_words``) as its own
-    sentence ("the organisation name cannot be empty."), then Kombo's other words, quoted
-    ("“Scope config id: Unknown scope config”."). Quoted as one, the program's words read as
-    Kombo's. Kombo's further words about a field the program's sentence names are quoted as
-    Kombo said them (``_further_words_said``): the field's name put before them stood inside
-    Kombo's quotes, and named the field a second time."""
-    own: list[str] = []
-    kombo: list[str] = []
-    further: dict[str, list[str]] = {}
+    sentence, each field named once ("the e-mail address is not valid and is too long (at most
+    100 characters)."), then Kombo's other words, quoted ("“Scope config id: Unknown scope
+    config”."). Quoted as one, the program's words read as Kombo's. Kombo's further words about
+    a field the program's sentence names are quoted without the field's name
+    (``_further_words_said``): put before them, it stood inside Kombo's quotes, and named the
+    field a second time."""
+    verdicts: dict[str, list[str]] = {}
     for point in on_the_form:
         reason = point_reason(point)
-        if reason is None or not reason.own:
+        if reason is not None and reason.own:
+            verdicts.setdefault(point.fields[0], []).extend(reason.own)
+    further: dict[str, list[str]] = {field: [] for field in verdicts}
+    kombo: list[str] = []
+    for point in on_the_form:
+        reason = point_reason(point)
+        if reason is None or point.fields[0] not in verdicts:
             kombo.append(point.words)
-            continue
-        field = point.fields[0]
-        predicates = (_naming_the_field_once(field, predicate) for predicate in reason.own)
-        own.append(f"the {FORM_NAMES[field]} {' and '.join(predicates)}")
-        if reason.kombo:
-            further.setdefault(field, []).append(reason.kombo)
+        elif reason.kombo:
+            further[point.fields[0]].append(reason.kombo)
     quoted = _quoted_sentence(in_form_words(run_on(kombo))) if kombo else ""
-    if not own:
+    if not verdicts:
         return quoted
-    said = [f"{'; '.join(own)}."]
-    if quoted:
-        said.append(f"Kombo also said: {quoted}")
+    said = ["; ".join(_verdicts_said(field, own) for field, own in verdicts.items()) + "."]
     # Which field Kombo's further words are about goes without saying only when the program's
-    # sentence names that field alone and nothing else was quoted.
-    named_alone = len(own) == 1 and not quoted
-    said += _further_words_said(further, named_alone=named_alone, first=not quoted)
+    # sentence names that one field and nothing else is quoted.
+    named_alone = len(verdicts) == 1 and not quoted
+    about = {field: words for field, words in further.items() if words}
+    if about:
+        said.append(_further_words_said(about, named_alone=named_alone))
+    if quoted:
+        said.append(f"{'It also said' if about else 'Kombo also said'}: {quoted}")
     return " ".join(said)
 
 
-def _further_words_said(
-    further: dict[str, list[str]], *, named_alone: bool, first: bool
-) -> list[str]:
-    """Kombo's further words about each field (the API's spelling) that the program's sentence
-    names, quoted, each after the field's name when it is not ``named_alone``: "Kombo also said
-    about the e-mail address: “…”", then "About the organisation name, it said: “…”" (or so
-    from the ``first`` when Kombo's other words were quoted before them)."""
-    said: list[str] = []
-    for field, words in further.items():
-        quoted = _quoted_sentence(in_form_words(run_on(words)))
-        if named_alone:
-            said.append(f"Kombo also said: {quoted}")
-        elif first and not said:
-            said.append(f"Kombo also said about the {FORM_NAMES[field]}: {quoted}")
-        else:
-            said.append(f"About the {FORM_NAMES[field]}, it said: {quoted}")
-    return said
+def _verdicts_said(field: str, own: list[str]) -> str:
+    """The program's verdicts about ``field`` (the API's spelling), the field named once: "the
+    e-mail address is not valid and is too long (at most 100 characters)"."""
+    predicates = (_naming_the_field_once(field, predicate) for predicate in own)
+    return f"the {FORM_NAMES[field]} {' and '.join(predicates)}"
+
+
+def _further_words_said(about: dict[str, list[str]], *, named_alone: bool) -> str:
+    """Kombo's further words about each field (the API's spelling) the program's sentence
+    names, in Kombo's order, quoted as one sentence: "Kombo also said: “…”" when the sentence
+    names that one field alone, else with each field's name before its words: "Kombo also
+    said about the e-mail address: “…”; about the organisation name: “…”"."""
+    if named_alone:
+        (words,) = about.values()
+        return f"Kombo also said: {_quoted_sentence(in_form_words(run_on(words)))}"
+    quotes = [
+        f"about the {FORM_NAMES[field]}: {_quoted(in_form_words(run_on(words)))}"
+        for field, words in about.items()
+    ]
+    said = f"Kombo also said {'; '.join(quotes)}"
+    return said if said.endswith((".”", "!”", "?”")) else f"{said}."
 
 
 def _naming_the_field_once(field: str, predicate: str) -> str:
@@ -513,13 +520,19 @@ def rejected_field_message(kombo_message: str, field: str, sent: tuple[str, ...]
     return f"{said} Kombo also said: {quoted}" if quoted else said
 
 
+def _quoted(text: str) -> str:
+    """``text`` (a server's words) in quotes, its own double quotation marks made single ones
+    (``with_single_quote_marks``): one of them ended the quotation early, and the words after
+    it read as the program's."""
+    return f"“{with_single_quote_marks(text)}”"
+
+
 def _quoted_sentence(text: str) -> str:
     """``text`` (a server's words) in quotes, ended as a sentence (Kombo's messages come with
     or without a full stop), so the next sentence does not run on from it. Its own double
     quotation marks become single ones (``with_single_quote_marks``): one of them ended the
     quotation early, and the words after it read as the program's."""
-    text = with_single_quote_marks(text)
-    return f"“{text}”" if text.rstrip().endswith((".", "!", "?")) else f"“{text}”."
+    return _quoted(text) if text.rstrip().endswith((".", "!", "?")) else f"{_quoted(text)}."
 
 
 def kombo_refusal_message(kombo_message: str | None, *, making_link: bool) -> str:

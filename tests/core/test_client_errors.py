@@ -40,7 +40,7 @@ from kombo_desktop.core.integrations import NOT_FOUND_TEXT
 from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
-from kombo_desktop.core.messages import rejected_field_message
+from kombo_desktop.core.messages import input_rejected_message, rejected_field_message
 from kombo_desktop.core.refusals import fields_named
 from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
 from tests.support.fault_server import FaultServer, Framing, Reply, closed_port
@@ -1534,8 +1534,8 @@ def test_the_programs_words_and_kombos_are_told_apart() -> None:
     assert isinstance(error, InputRejectedError)
     assert error.user_message == (
         "Kombo did not accept these details: the organisation name is too long (at most 100 "
-        "characters). Kombo also said: “Scope config id: Unknown scope config”. About the "
-        "organisation name, it said: “It is shown on the login page”. Check the fields and try "
+        "characters). Kombo also said about the organisation name: “It is shown on the login "
+        "page”. It also said: “Scope config id: Unknown scope config”. Check the fields and try "
         "again."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
@@ -1577,8 +1577,8 @@ def test_kombos_further_words_about_several_fields_say_which_field_each_is_about
     assert error.user_message == (
         "Kombo did not accept these details: the e-mail address is not valid; the organisation "
         "name cannot be empty. Kombo also said about the e-mail address: “Please use a company "
-        "address”. About the organisation name, it said: “It is shown to your staff.” Check the "
-        "fields and try again."
+        "address”; about the organisation name: “It is shown to your staff.” Check the fields "
+        "and try again."
     )
 
 
@@ -1640,6 +1640,34 @@ def test_a_comma_not_followed_by_a_field_does_not_cut_a_refusal() -> None:
     ) == (
         "Kombo did not accept this: “E-mail address: Must be a company address, unlike "
         "organisation name”."
+    )
+
+
+def test_kombos_further_words_about_a_field_named_again_go_with_its_other_words() -> None:
+    # "Kombo also said: “E-mail address: Must not be a free mail address”. About the e-mail
+    # address, it said: “Please use a company address.”": a second point about the e-mail
+    # address was quoted with the field's name, before Kombo's first words about it.
+    kombo_message = (
+        "end_user_email: Invalid email. Please use a company address. "
+        "end_user_email: Must not be a free mail address"
+    )
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
+        "a company address. Must not be a free mail address”. Check the fields and try again."
+    )
+
+
+def test_verdicts_about_one_field_are_said_together_and_its_words_without_its_name() -> None:
+    # "the e-mail address is not valid; the e-mail address is too long …. Kombo also said about
+    # the e-mail address: “…”": one field named twice, as if two were refused.
+    kombo_message = (
+        "end_user_email: Invalid email. Please use a company address; "
+        "end_user_email: String must contain at most 5 character(s)"
+    )
+    assert input_rejected_message(kombo_message) == (
+        "Kombo did not accept these details: the e-mail address is not valid and is too long (at "
+        "most 5 characters). Kombo also said: “Please use a company address”. Check the fields "
+        "and try again."
     )
 
 
