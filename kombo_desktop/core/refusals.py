@@ -307,8 +307,17 @@ def _points_about(words: str, field: str, sent: tuple[str, ...]) -> list[Point] 
     return about
 
 
+# An ordinary word at the start of Kombo's words ("please use …"), which may take a capital
+# letter as a sentence's first word: not an abbreviation, address or name ("e.g.", "http://",
+# "iPhone", "foo:"), which a capital would change inside the quotes that say they are Kombo's.
+_ORDINARY_FIRST_WORD = re.compile(r"[a-z]+(?=[\s,;!?]|$)")
+
+
 def _as_a_sentence(words: str) -> str:
-    """``words`` starting with a capital letter, as a sentence of their own does."""
+    """``words`` starting with a capital letter, as a sentence of their own does, when they
+    start with an ordinary word (``_ORDINARY_FIRST_WORD``); else as they are."""
+    if _ORDINARY_FIRST_WORD.match(words) is None:
+        return words
     return words[:1].upper() + words[1:]
 
 

@@ -1671,6 +1671,30 @@ def test_verdicts_about_one_field_are_said_together_and_its_words_without_its_na
     )
 
 
+@pytest.mark.parametrize("words", ["e.g. foo: bar", "http://acme.example is not allowed"])
+def test_kombos_words_quoted_after_a_verdict_keep_their_first_letter(words: str) -> None:
+    # "Kombo also said: “E.g. foo: bar”": made to start a sentence, Kombo's words were changed
+    # inside the quotes that say they are Kombo's.
+    kombo_message = f"end_user_email: Invalid email. {words}"
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: "
+        f"“{words}”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} Kombo also said: “{words}”."
+    )
+    assert rejected_field_message(f"end_user_email: {words}", "end_user_email") == (
+        f"Kombo did not accept this: “{words}”."
+    )
+
+
+def test_an_ordinary_first_word_of_kombos_is_still_said_with_a_capital() -> None:
+    kombo_message = "end_user_email: Invalid email. please use a company address"
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} Kombo also said: “Please use a company address”."
+    )
+
+
 def test_several_fields_named_by_their_paths_each_get_their_own_words() -> None:
     message = "end_user.email: Invalid email; end_user.organization_name: Required"
     assert fields_named(message) == ("end_user_email", "end_user_organization_name")
