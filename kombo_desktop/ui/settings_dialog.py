@@ -707,10 +707,7 @@ class SettingsDialog(QDialog):
             return
         if not self.key.store_work_running:
             choice = self._ask_about_typed_key()
-            # Saved while the question was read ("Save and check key" pressed before Close):
-            # nothing is left to save, and the dialog closes as below, once the store is done.
-            saved_meanwhile = choice is Choice.SAVE and not self.key.has_typed_key
-            if choice is not Choice.DROP and not saved_meanwhile:
+            if choice is not Choice.DROP:
                 self._closing = False
                 if choice is Choice.SAVE:
                     self._save_key_then_close(result)
@@ -753,7 +750,10 @@ class SettingsDialog(QDialog):
         had meant to keep the key, cancelled, found the button, and closed again. Refused,
         not checked, or kept for this session only, the key's reason is said and the dialog
         stays open, the key refused still in the field; closing again meanwhile asks nothing
-        (``done``), unless the program closes the dialog itself (``closeEvent``)."""
+        (``done``), unless the program closes the dialog itself (``closeEvent``). Saved while
+        the question was read ("Save and check key" pressed before Close), the field emptied,
+        that save counts the same: kept for this session only (the store locked), the dialog
+        closed regardless, and the advice to unlock the store went with it."""
         self._closing_once_key_saved = True
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 

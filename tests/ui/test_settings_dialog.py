@@ -1141,6 +1141,31 @@ def test_save_chosen_after_the_key_was_stored_meanwhile_closes_settings(
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
 
 
+def test_save_chosen_after_the_key_was_kept_for_this_session_keeps_settings_open_with_the_advice(
+    qtbot: QtBot, make_dialog: DialogFactory
+) -> None:
+    # The password store locked, "Save and check key" pressed, then Close while Kombo checks:
+    # the key was kept for this session only while the question was read, and the field
+    # emptied. "Save and check key" there then closed Settings, and the advice to unlock the
+    # store and paste the key again went with it, though the question says Settings stays open.
+    keyring.set_keyring(LockedKeyring())  # conftest restores the previous one
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        child(dialog, QAbstractButton, "saveKeyButton").click()
+
+        def kept() -> bool:  # the person still reading the question
+            return not key_edit.text() and not dialog.busy
+
+        seen = answer_next_box("Save and check key", once=kept)
+        click_close(dialog)
+        assert seen.texts
+        settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible()
+    assert "unlock the store, then paste the key here again and save it" in status(dialog)
+
+
 def test_save_chosen_while_the_stored_key_is_checked_saves_the_pasted_key_then_closes(
     qtbot: QtBot, make_dialog: DialogFactory, memory_keyring: InMemoryKeyring
 ) -> None:
