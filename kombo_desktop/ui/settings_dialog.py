@@ -810,13 +810,13 @@ class SettingsDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """QDialog's closeEvent rejects, which comes to ``done`` (it asks, or waits for the
         store), and ignores the event while the dialog stays open, so that quitting the
-        program stops there too. Not while the dialog waits to close once the key is saved
-        ("Save and check key" chosen as it closed): a close the program makes itself (a
-        quit, Cmd+Q or logging out: not spontaneous, or the session ending) then stops the
-        check and closes it, the key unsaved, as a key pasted goes when the window closes.
-        Refused like the person's own, it held the quit up, with no question to answer. The
-        close box (and Close, Esc) still waits, saying so."""
-        if self._closing_once_key_saved and _closed_by_the_program(event):
+        program stops there too. A close the program makes itself (a quit, Cmd+Q or logging
+        out: not spontaneous, or the session ending) asks nothing about a key pasted: it goes
+        unsaved, as a key pasted goes when the window closes, and so does a save chosen as
+        the dialog closed, still waited for. Asked, the question came up over a program going
+        away, perhaps with no one there to answer it, and held the quit up. The close box
+        (and Close, Esc) still asks, or waits, saying so."""
+        if _closed_by_the_program(event):
             self._closing_once_key_saved = False
             self.key.let_typed_key_go()
         super().closeEvent(event)

@@ -884,7 +884,7 @@ def test_closing_with_a_pasted_key_not_saved_asks_first(
         assert close_button is not None, "the dialog has no Close button"
         close_button.click()
     else:
-        dialog.close()
+        close_as_the_person_does(dialog)
     qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
     assert "not saved" in seen.texts[0]
     assert seen.default.replace("&", "") == "Save and check key"  # Enter saves it, Esc keeps it
@@ -1209,6 +1209,23 @@ def test_the_program_closing_settings_while_it_saves_the_key_to_close_closes_it(
         assert checks[0].wait(5.0), "the check kept running after Settings closed"
     assert closed and not dialog.isVisible()
     assert asked.texts == []  # no one may be there to answer
+    assert key_edit.text() == ""
+    assert memory_keyring.secrets == {}
+
+
+def test_the_program_closing_settings_with_a_key_pasted_asks_nothing_and_closes(
+    qtbot: QtBot, dialog: SettingsDialog, memory_keyring: InMemoryKeyring
+) -> None:
+    # A key pasted, and the program closed Settings itself (a quit, Cmd+Q, logging out): the
+    # question about the key came up over a program going away, perhaps with no one there to
+    # answer it, and held the quit up. The key goes unsaved, as it goes when the window closes.
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, GOOD_KEY)
+    asked = answer_next_box("Cancel")
+    closed = dialog.close()  # as Qt closes it when the program quits
+    asked.stop()
+    assert asked.texts == []
+    assert closed and not dialog.isVisible()
     assert key_edit.text() == ""
     assert memory_keyring.secrets == {}
 
