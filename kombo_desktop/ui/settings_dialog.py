@@ -814,11 +814,15 @@ class SettingsDialog(QDialog):
         out: not spontaneous, or the session ending) asks nothing about a key pasted: it goes
         unsaved, as a key pasted goes when the window closes, and so does a save chosen as
         the dialog closed, still waited for. Asked, the question came up over a program going
-        away, perhaps with no one there to answer it, and held the quit up. The close box
-        (and Close, Esc) still asks, or waits, saying so."""
+        away, perhaps with no one there to answer it, and held the quit up. A check running
+        stops then, before ``done``: a change being written made ``done`` wait for it first,
+        and the check went on meanwhile, the key then stored. Work on the password store is
+        still waited for (it cannot be stopped, and the window must hear of its result). The
+        close box (and Close, Esc) still asks, or waits, saying so."""
         if _closed_by_the_program(event):
             self._closing_once_key_saved = False
             self.key.let_typed_key_go()
+            self.key.cancel()
         super().closeEvent(event)
 
 

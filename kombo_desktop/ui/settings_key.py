@@ -749,11 +749,13 @@ class KeySection(QObject):
         return self._task is not None and self._store_work
 
     def cancel(self) -> None:
-        """Stop a running check (Cancel, or the dialog closing) and any lookup."""
+        """Stop a running check (Cancel, or the dialog closing) and any lookup. Not work on
+        the password store: it cannot be taken back, and the window must hear what it did
+        (see :meth:`store_work_running`)."""
         if self._lookup is not None:
             self._lookup.cancel()
             self._lookup = None
-        if self._task is not None:
+        if self._task is not None and not self._store_work:
             self._task.cancel()
 
     # -- results ---------------------------------------------------------------------------------

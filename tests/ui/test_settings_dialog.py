@@ -3913,3 +3913,35 @@ def test_a_refusal_remembered_from_the_last_run_follows_its_profile(
     settle(qtbot, dialog)
     assert store.load().refused_keys == {}
     assert GOOD_KEY not in store.path.read_text("utf-8")
+
+
+def test_the_program_closing_settings_during_a_check_and_a_write_stops_the_check(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    runner: TaskRunner,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Save and check key" pressed, a change to the settings still being written (the region,
+    # set here while Kombo checks), and then the program quit (Cmd+Q, logging out): Settings
+    # waited for the write to close, and the check went on meanwhile. Kombo answered first,
+    # and the key pasted was stored, though it goes unsaved when the program closes Settings.
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.5) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        child(dialog, QAbstractButton, "saveKeyButton").click()
+        checks = runner.active
+        assert len(checks) == 1
+        disk = HeldWrites(monkeypatch)
+        try:
+            region = child(dialog, QComboBox, "regionCombo")
+            region.setCurrentIndex(region.findData(Region.US.value))
+            qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+            dialog.close()  # as Qt closes it when the program quits
+            assert checks[0].wait(5.0), "the check kept running after Settings was closed"
+            # Where the check went on, the key is stored by the time the key work is over.
+            qtbot.waitUntil(lambda: not dialog.key.busy, timeout=WAIT_MS)
+        finally:
+            disk.release()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert memory_keyring.secrets == {}
