@@ -733,6 +733,7 @@ class KeySection(QObject):
             return
         self.saveKeyButton.setEnabled(True)
         self._task = None
+        self._typed_key_work = False
         self.busy_changed.emit(False)
         self.show_state()  # the stored key's buttons, as they now apply
         pressed, self._pressed = self._pressed, None

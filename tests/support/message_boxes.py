@@ -36,7 +36,9 @@ def answer_next_box(
 ) -> SeenBox:
     """Click the button labelled ``choice`` in the next message box that opens, ``after_ms``
     after it opened (a person reading it meanwhile), or ``once`` what happens behind it
-    meanwhile holds (a check ending while the person reads), however long that takes.
+    meanwhile holds (a check ending while the person reads); if that has not happened
+    ``GIVE_UP_SECONDS`` after this call, the button is clicked anyway (the test's own checks
+    then fail), so that no test hangs.
 
     Call it before the action that opens the box: the box runs its own event loop, in which
     the answer is given. The returned record fills in once the box has been answered. A box
