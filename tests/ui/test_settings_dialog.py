@@ -3689,8 +3689,8 @@ def test_while_kombo_api_key_is_set_using_a_profile_says_that_key_is_still_used(
     assert store.load().active_profile == "Sandbox"
     assert status(dialog) == (
         "Links are now made with the profile “Sandbox” (Europe), but still with the key given "
-        "when the program was started: it is used for every profile, not the key saved for "
-        "this one."
+        "when the program was started: it is used for every profile, whatever key is saved "
+        "for this one."
     )
     # The variable is named in the key row, for whoever set it up; not in the status line,
     # which says what the window says (a customer may be watching the shared screen).
