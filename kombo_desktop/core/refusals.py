@@ -143,11 +143,26 @@ def fields_named(kombo_message: str) -> tuple[str, ...]:
 
 def in_form_words(words: str) -> str:
     """``words`` (a refusal in words) with the API's field names or paths replaced by the
-    form's: "end_user_email: Invalid email" -> "E-mail address: Invalid email"."""
-    worded = _FIELD_PATH.sub(lambda match: FORM_NAMES[_field_of(match)], words)
-    if worded != words and worded[:1].islower() and _FIELD_PATH.match(words):
-        worded = worded[:1].upper() + worded[1:]
-    return worded
+    form's: "end_user_email: Invalid email" -> "E-mail address: Invalid email". A name that
+    starts a sentence takes a capital letter ("…: Already in use. Organisation name: …"), as
+    the API's name, written in lower case, could not; Kombo's other words stay as written."""
+
+    def form_name(match: re.Match[str]) -> str:
+        name = FORM_NAMES[_field_of(match)]
+        if _starts_a_sentence(words, match.start()):
+            return name[:1].upper() + name[1:]
+        return name
+
+    return _FIELD_PATH.sub(form_name, words)
+
+
+def _starts_a_sentence(words: str, at: int) -> bool:
+    """Whether what starts at ``at`` in ``words`` is a sentence's first word: nothing before
+    it, or a sentence's end and a space."""
+    before = words[:at]
+    if not before.strip():
+        return True
+    return before[-1].isspace() and before.rstrip().endswith((".", "!", "?"))
 
 
 def is_quotable_refusal(kombo_message: str) -> bool:

@@ -1671,6 +1671,52 @@ def test_verdicts_about_one_field_are_said_together_and_its_words_without_its_na
     )
 
 
+def test_a_fields_name_starting_a_sentence_in_kombos_words_takes_a_capital() -> None:
+    # "“E-mail address: Already in use. organisation name: must be unique”": the field's
+    # form name starting Kombo's second sentence stayed in lower case, where the first one
+    # took a capital.
+    kombo_message = "end_user_email: Already in use. end_user_organization_name: must be unique"
+    assert input_rejected_message(kombo_message) == (
+        "Kombo did not accept these details: “E-mail address: Already in use. Organisation "
+        "name: must be unique”. Check the fields and try again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "said"),
+    [
+        # After a semicolon the sentence goes on.
+        (
+            "end_user_email: Already in use; end_user_organization_name: must be unique",
+            "E-mail address: Already in use; organisation name: must be unique",
+        ),
+        # Within a sentence the name stays as Kombo wrote its words around it.
+        (
+            "end_user_email: must differ from end_user_organization_name! Use another",
+            "E-mail address: must differ from organisation name! Use another",
+        ),
+    ],
+)
+def test_a_fields_name_within_a_sentence_of_kombos_stays_in_lower_case(
+    kombo_message: str, said: str
+) -> None:
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: “{said}”. Check the fields and try again."
+    )
+
+
+def test_a_mark_quoting_kombos_words_whole_starts_each_sentence_with_a_capital() -> None:
+    # Each point names both fields, so the mark under each quotes Kombo's words whole.
+    kombo_message = (
+        "end_user_email: must differ from end_user_organization_name. "
+        "end_user_organization_name: must differ from end_user_email"
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this: “E-mail address: must differ from organisation name. "
+        "Organisation name: must differ from e-mail address”."
+    )
+
+
 @pytest.mark.parametrize("words", ["e.g. foo: bar", "http://acme.example is not allowed"])
 def test_kombos_words_quoted_after_a_verdict_keep_their_first_letter(words: str) -> None:
     # "Kombo also said: “E.g. foo: bar”": made to start a sentence, Kombo's words were changed
