@@ -372,11 +372,19 @@ _TYPE_VERDICT = re.compile(rf"\bexpected {_VALUE_TYPES},? received {_VALUE_TYPES
 NOT_IN_THE_EXPECTED_FORM = "Not in the form Kombo expects"
 
 
+# What a verdict that a field is empty is said as: zod's "at least 1 character(s)" and its
+# "Required" (``_verdict_in_plain_words``).
+_CANNOT_BE_EMPTY = "It cannot be empty"
+# zod's verdict on a field left out or empty, as the whole of what a point says about its
+# field: with more words ("Required for HRIS links") it is a sentence of Kombo's.
+_REQUIRED_VERDICT = re.compile(r"required\s*\.?", re.IGNORECASE)
+
+
 def _length_in_words(match: re.Match[str]) -> str:
     """A length verdict with its number kept: "At most 100 characters", "It cannot be empty"."""
     bound, count = match.group("bound").lower(), int(match.group("count"))
     if bound == "at least" and count == 1:
-        return "It cannot be empty"
+        return _CANNOT_BE_EMPTY
     characters = "character" if count == 1 else "characters"
     return f"{bound[:1].upper()}{bound[1:]} {count} {characters}"
 
@@ -390,6 +398,16 @@ def in_plain_words(words: str) -> str:
     words = _LENGTH_VERDICT.sub(_length_in_words, words)
     words = _INVALID_EMAIL.sub("Not a valid e-mail address", words)
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
+
+
+def _verdict_in_plain_words(verdict: str) -> str:
+    """``verdict``, what a point says about its one field after the field's name, with zod's
+    "Required" said plainly (``_CANNOT_BE_EMPTY``) when it is the whole of it. It was quoted
+    ("“Organisation name: Required”") where "at least 1 character(s)" for the same field was
+    the program's "the organisation name cannot be empty". Only here, not in
+    ``in_plain_words``: in a longer sentence, or about no field, "Required" is no verdict on
+    a field the person can fill in."""
+    return _CANNOT_BE_EMPTY if _REQUIRED_VERDICT.fullmatch(verdict.strip()) else verdict
 
 
 # --- The program's own words, said as its own sentence -----------------------------------------
@@ -466,7 +484,8 @@ def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
     about = _points_about(words, field, sent)
     if about is None:
         return Reason((), what_it_says_about(words, field, sent))
-    return _parted(run_on([_without_the_field_name(point.words) for point in about]))
+    verdicts = [_verdict_in_plain_words(_without_the_field_name(point.words)) for point in about]
+    return _parted(run_on(verdicts))
 
 
 def point_reason(point: Point) -> Reason | None:
@@ -482,7 +501,7 @@ def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
     leading = _leading_field_name(words)
     if leading is None:
         return None
-    return _parted(words[leading.end() :].strip())
+    return _parted(_verdict_in_plain_words(words[leading.end() :].strip()))
 
 
 # --- Refusals that give no reason ------------------------------------------------------------

@@ -1367,7 +1367,12 @@ PATHS_OF_FIELDS = [
         "Too long",
     ),
     ("integration_tool[0]: Expected string", "integration_tool", "Tool: Expected string", None),
-    ("end_user.origin_id: Required", "end_user_origin_id", "Customer id: Required", None),
+    (
+        "end_user.origin_id: Already linked",
+        "end_user_origin_id",
+        "Customer id: Already linked",
+        None,
+    ),
     # A nested path's last part, of two words or more, names the field too.
     (
         "origin_id: must not contain spaces",
@@ -1410,6 +1415,12 @@ PATHS_OF_FIELDS_IN_OWN_WORDS = [
         "is not a valid e-mail address",
     ),
     (
+        "end_user.origin_id: Required",
+        "end_user_origin_id",
+        "the customer id cannot be empty.",
+        "cannot be empty",
+    ),
+    (
         "end_user.origin_id: String must contain at most 64 character(s)",
         "end_user_origin_id",
         "the customer id is too long (at most 64 characters).",
@@ -1445,6 +1456,7 @@ def test_a_field_named_by_its_path_is_the_forms_field_in_the_programs_words(
         ("String must contain at least 3 character(s)", "is too short (at least 3 characters)"),
         ("String must contain exactly 8 character(s)", "must have exactly 8 characters"),
         ("Invalid email", "is not a valid e-mail address"),
+        ("Required", "cannot be empty"),
     ],
 )
 def test_a_schema_checkers_verdict_on_a_field_is_said_in_the_programs_own_words(
@@ -1671,6 +1683,81 @@ def test_verdicts_about_one_field_are_said_together_and_its_words_without_its_na
     )
 
 
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_organization_name: Required",
+        "body.end_user.organization_name: Required.",
+        json.dumps([{"path": ["end_user_organization_name"], "message": "Required"}]),
+    ],
+)
+def test_a_field_kombo_calls_required_is_said_to_be_empty_in_the_programs_words(
+    kombo_message: str,
+) -> None:
+    # "Kombo did not accept these details: “Organisation name: Required”.": a schema checker's
+    # word for a field left out or empty, quoted at a customer watching the screen, where
+    # "String must contain at least 1 character(s)" for the same field was said plainly.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_organization_name",)
+    assert error.user_message == (
+        "Kombo did not accept these details: the organisation name cannot be empty. Check the "
+        "fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name") == (
+        "Kombo did not accept this: it cannot be empty."
+    )
+    assert error.detail.message == " ".join(kombo_message.split())  # support sees Kombo's words
+
+
+def test_a_field_kombo_calls_required_beside_its_other_words_is_said_in_the_programs_words() -> (
+    None
+):
+    # "It also said: “Organisation name: Required. organisation name: must be unique”": the
+    # schema checker's word was quoted between verdicts the program said plainly.
+    kombo_message = (
+        "end_user_email: Invalid email. Please use a company address. "
+        "end_user_organization_name: Required. end_user_organization_name: must be unique"
+    )
+    sent = ("anna@example.com", "Acme GmbH")
+    assert input_rejected_message(kombo_message, sent) == (
+        "Kombo did not accept these details: the e-mail address is not valid; the organisation "
+        "name cannot be empty. Kombo also said about the e-mail address: “Please use a company "
+        "address.”; about the organisation name: “Must be unique”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name", sent) == (
+        "Kombo did not accept this: it cannot be empty. Kombo also said: “Must be unique”."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "said", "mark"),
+    [
+        (
+            "end_user_organization_name: Required for HRIS links",
+            "Organisation name: Required for HRIS links",
+            "Required for HRIS links",
+        ),
+        (
+            "end_user_organization_name: Required. Ask your customer for it",
+            "Organisation name: Required. Ask your customer for it",
+            "Required. Ask your customer for it",
+        ),
+    ],
+)
+def test_required_within_more_of_kombos_words_about_a_field_stays_kombos(
+    kombo_message: str, said: str, mark: str
+) -> None:
+    # Only "Required" alone is the schema checker's verdict: with more words it is Kombo's
+    # sentence, quoted as Kombo wrote it.
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: “{said}”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name") == (
+        f"Kombo did not accept this: “{mark}”."
+    )
+
+
 def test_a_fields_name_starting_a_sentence_in_kombos_words_takes_a_capital() -> None:
     # "“E-mail address: Already in use. organisation name: must be unique”": the field's
     # form name starting Kombo's second sentence stayed in lower case, where the first one
@@ -1745,7 +1832,7 @@ def test_several_fields_named_by_their_paths_each_get_their_own_words() -> None:
     message = "end_user.email: Invalid email; end_user.organization_name: Required"
     assert fields_named(message) == ("end_user_email", "end_user_organization_name")
     assert rejected_field_message(message, "end_user_organization_name") == (
-        "Kombo did not accept this: “Required”."
+        "Kombo did not accept this: it cannot be empty."
     )
 
 
@@ -1967,15 +2054,14 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     # The tool was sent as the wrong kind of value: the program's doing, for support.
     assert error.fields == ("end_user_email", "end_user_organization_name")
     assert error.user_message == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: "
-        "“Organisation name: Required”. Check the fields. Kombo also refused something the "
-        "program sent, which cannot be changed here: press “Copy details” and send them to "
-        "support."
+        "Kombo did not accept these details: the e-mail address is not valid; the organisation "
+        "name cannot be empty. Check the fields. Kombo also refused something the program "
+        "sent, which cannot be changed here: press “Copy details” and send them to support."
     )
     marks = {field: rejected_field_message(kombo_message, field) for field in error.fields}
     assert marks == {
         "end_user_email": INVALID_EMAIL_MARK,
-        "end_user_organization_name": "Kombo did not accept this: “Required”.",
+        "end_user_organization_name": "Kombo did not accept this: it cannot be empty.",
     }
 
 

@@ -420,9 +420,9 @@ def test_a_field_named_in_a_json_list_of_issues_is_marked(qtbot: QtBot, window_f
     issues = [{"code": "too_small", "path": ["end_user_organization_name"], "message": "Required"}]
     window = window_for(refused(json.dumps(issues)))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
-    assert_shown_intact(window, "“Organisation name: Required”. Check the fields")
+    assert_shown_intact(window, "the organisation name cannot be empty. Check the fields")
     assert window.linkForm.field_errors() == {
-        "end_user_organization_name": "Kombo did not accept this: “Required”."
+        "end_user_organization_name": "Kombo did not accept this: it cannot be empty."
     }
     qtbot.waitUntil(lambda: window.focusWidget() is window.organizationEdit)
 
