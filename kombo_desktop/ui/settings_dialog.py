@@ -750,10 +750,11 @@ class SettingsDialog(QDialog):
         had meant to keep the key, cancelled, found the button, and closed again. Refused,
         not checked, or kept for this session only, the key's reason is said and the dialog
         stays open, the key refused still in the field; closing again meanwhile asks nothing
-        (``done``), unless the program closes the dialog itself (``closeEvent``). Saved while
-        the question was read ("Save and check key" pressed before Close), the field emptied,
-        that save counts the same: kept for this session only (the store locked), the dialog
-        closed regardless, and the advice to unlock the store went with it."""
+        (``done``), unless the program closes the dialog itself (``closeEvent``). A key saved
+        while the question was read ("Save and check key" pressed before Close, the field
+        emptied) is judged by how that save ended (``KeySection.save_typed_key_then``): kept
+        for this session only (the store locked), the dialog stays open with the advice to
+        unlock the store, which closing at once took away."""
         self._closing_once_key_saved = True
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 

@@ -100,11 +100,11 @@ def unsaved_key_text(keep: str) -> str:
 
 
 # Said where "Save and check key" is offered in the question itself (Settings closing). Not
-# "closes Settings" alone: a key Kombo refused, or kept for this session only, keeps it open.
+# "closes Settings" alone: a key Kombo refused, not checked, or kept for this session only
+# (not stored), keeps it open.
 UNSAVED_KEY_SAVE_OFFERED_TEXT = (
-    f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo and stores it "
-    "in your password store, then closes Settings. If it cannot be stored there, Settings "
-    "stays open and says why."
+    f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo, stores it "
+    "and closes Settings; if that fails, Settings stays open and says why."
 )
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
