@@ -351,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
         window = _build_window(options)
     except Exception as error:  # a broken installation or settings folder: say so, not vanish
         return _could_not_start(error)
-    window.start_up.add(_resume_garbage_collection)
+    window.start_up.add(lambda: _resume_garbage_collection(window))
     from PySide6.QtWidgets import QApplication
 
     from kombo_desktop.ui.crash_handler import install_crash_handler
@@ -492,12 +492,15 @@ def _no_desktop_text(arguments: list[str]) -> str:
     )
 
 
-def _resume_garbage_collection() -> None:
+def _resume_garbage_collection(window: MainWindow) -> None:
     """Collect again, leaving out what start-up made: ``gc.freeze`` moves the objects alive
     now (modules, classes, the window's wrappers, nearly all kept until exit) out of the
-    collector's sight, so later collections walk only what the session creates."""
+    collector's sight, so later collections walk only what the session creates. Collections
+    run on the UI thread alone, never on a worker (see ``ui_thread_gc``)."""
+    from kombo_desktop.ui.ui_thread_gc import collect_on_the_ui_thread
+
     gc.freeze()
-    gc.enable()
+    collect_on_the_ui_thread(window)
 
 
 def _destroy_before_exit(window: MainWindow) -> None:

@@ -487,7 +487,9 @@ def test_mistakes_in_the_administrators_file_are_one_sentence_with_details_for_i
     assert str(policy) in status.support_text and "HTTP status: 401" in status.support_text
 
 
-def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home: Path) -> None:
+def test_main_pauses_garbage_collection_until_the_first_frame_then_collects_on_the_ui_thread(
+    isolated_home: Path,
+) -> None:
     code = (
         "import gc, json\n"
         "import kombo_desktop.app as app\n"
@@ -500,6 +502,8 @@ def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home
         "    def look():\n"
         "        seen['after_first_frame'] = gc.isenabled()\n"
         "        seen['start_up_frozen'] = gc.get_freeze_count() > 0\n"
+        "        timer = window.findChild(QTimer, 'garbageCollectionTimer')\n"
+        "        seen['collected_on_the_ui_thread'] = timer is not None and timer.isActive()\n"
         "        window.close()\n"
         "    window.start_up.add(lambda: QTimer.singleShot(50, look))\n"
         "    return window\n"
@@ -511,8 +515,9 @@ def test_main_pauses_garbage_collection_only_until_the_first_frame(isolated_home
     )
     assert json.loads(last_line_printed(code, isolated_home)) == {
         "while_building": False,
-        "after_first_frame": True,
+        "after_first_frame": False,  # by a timer on the UI thread instead, never on a worker
         "start_up_frozen": True,
+        "collected_on_the_ui_thread": True,
         "unfrozen_at_exit": True,
     }
 
