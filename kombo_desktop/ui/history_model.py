@@ -401,27 +401,24 @@ class HistoryTableModel(QAbstractTableModel):
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, STATUS))
 
-    def next_expiry(self) -> datetime | None:
-        """When the next of the loaded links that still work expires, or, under "No longer
-        working", the next link found that still works, which joins the list then (None:
-        none will)."""
-        now = datetime.now(UTC)
+    def next_expiry(self, now: datetime) -> datetime | None:
+        """When the next of the loaded links that still work at ``now`` expires, or, under
+        "No longer working", the next link found that still works, which joins the list then
+        (None: none will)."""
         upcoming = [entry.expires_at for entry in self._rows if entry.is_valid(now)]
         if self._next_joining is not None:
             upcoming.append(self._next_joining)
         return min(upcoming, default=None)
 
-    def a_link_joined(self) -> bool:
-        """Whether a link found that still worked when the list was read has expired since:
-        under "No longer working", the list lacks it until it is read again."""
-        joining = self._next_joining
-        return joining is not None and joining <= datetime.now(UTC)
-
-    def lists_an_expired_link(self) -> bool:
-        """Whether a loaded link has expired: under "Still working" one expired since the
-        list was read."""
-        now = datetime.now(UTC)
-        return any(not entry.is_valid(now) for entry in self._rows)
+    def out_of_date(self, now: datetime) -> bool:
+        """Whether the list read no longer matches the links chosen at ``now``: under "Still
+        working" a loaded link has expired since it was read; under "No longer working" a link
+        found that still worked has (it lacks that link). Either way it is read again."""
+        if self._showing is Showing.WORKING:
+            return any(not entry.is_valid(now) for entry in self._rows)
+        if self._showing is Showing.NOT_WORKING:
+            return self._next_joining is not None and self._next_joining <= now
+        return False
 
     def show_statuses_again(self) -> None:
         """Whether the loaded links still work has changed (one expired, the demo ended):

@@ -551,30 +551,40 @@ class HistoryPanel(QWidget):
         if place is not None and self.model.read_again:
             return_to(self.historyTable, self.model, place)
 
-    def _plan_expiry_check(self) -> None:
+    def _plan_expiry_check(self, now: datetime | None = None) -> None:
         """Wake up when the next of the links on show expires, or sooner, as the result area
-        does (see ``expiry.next_look_ms``)."""
-        upcoming = self.model.next_expiry() if self.model.active else None
+        does (see ``expiry.next_look_ms``). A page read on the worker a moment before a link
+        expired may arrive a moment after: then the list is read again at once."""
+        if not self.model.active:
+            self._expiry_timer.stop()
+            return
+        now = now or datetime.now(UTC)
+        if self.model.out_of_date(now):
+            self._expiry_timer.start(0)
+            return
+        upcoming = self.model.next_expiry(now)
         if upcoming is None:
             self._expiry_timer.stop()
             return
-        self._expiry_timer.start(next_look_ms(upcoming - datetime.now(UTC)))
+        self._expiry_timer.start(next_look_ms(upcoming - now))
 
     def _links_expired(self) -> None:
         """A link on show expired (or the next look is due): it is greyed, or, under "Still
         working", where people look for links they can still send, the list is read again
         without it (its first page then plans the next look). Under "No longer working" the
         list is read again as a link found that still worked expires: it joins the list then,
-        not only once the list was read again for another reason."""
-        showing = self.model.showing
-        if (showing is Showing.WORKING and self.model.lists_an_expired_link()) or (
-            showing is Showing.NOT_WORKING and self.model.a_link_joined()
-        ):
+        not only once the list was read again for another reason.
+
+        The clock is read once for all of it: a timer fired a moment early found the link
+        still working, and a second reading, a moment later, planned the next look without
+        it, an hour away, while the expired link stayed under "Still working"."""
+        now = datetime.now(UTC)
+        if self.model.out_of_date(now):
             self.model.refresh()
             return
         self.model.show_statuses_again()
         self._update_actions()
-        self._plan_expiry_check()
+        self._plan_expiry_check(now)
 
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self._update_actions()

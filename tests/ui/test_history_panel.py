@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import keyring
 import pytest
@@ -1296,6 +1296,93 @@ def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
     assert len(reads) == 1  # once, as it expired
     # The next look is for the link left, a year from now: not one a second.
     assert feature.panel._expiry_timer.interval() == RECHECK_LATER // timedelta(milliseconds=1)
+
+
+class _ClockAt(datetime):
+    """``datetime`` whose ``now()`` gives ``readings`` in turn, then the real time."""
+
+    readings: ClassVar[list[datetime]] = []
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        if cls.readings:
+            return cls.readings.pop(0).astimezone(tz)
+        return datetime.now(tz)
+
+
+def test_a_look_a_moment_before_a_link_expires_looks_again_just_after(
+    qtbot: QtBot, demo_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A timer may fire a little early. The look found the link still working, then read the
+    # clock again, past its moment, to plan the next look: the link no longer counted among
+    # those still to expire, the next look was an hour away, and under "Still working" the
+    # expired link stayed listed (and counted) all that hour.
+    store = history_of(demo_window).store
+    record_link(
+        store,
+        profile="default",
+        email="eva@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=lasting",
+    )
+    soon = record_hour_long_link(
+        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=4)
+    )
+    feature = history_of(demo_window)
+    choose_links(qtbot, feature, Showing.WORKING, "")
+    open_history(qtbot, demo_window)
+    assert feature.panel.historyCountLabel.text() == "2 links that still work"
+    early = soon.expires_at - timedelta(milliseconds=1)
+    _ClockAt.readings = [early + timedelta(milliseconds=2 * step) for step in range(4)]
+    monkeypatch.setattr("kombo_desktop.ui.history_panel.datetime", _ClockAt)
+    monkeypatch.setattr("kombo_desktop.ui.history_model.datetime", _ClockAt)
+
+    feature.panel._expiry_timer.timeout.emit()  # the timer fires 1 ms early
+
+    _ClockAt.readings = []
+    assert feature.panel._expiry_timer.interval() < 1000  # looks again just after
+    qtbot.waitUntil(
+        lambda: feature.panel.historyCountLabel.text() == "1 link that still works",
+        timeout=20_000,
+    )
+
+
+def test_a_page_read_just_before_a_link_expired_is_read_again(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # The list is read on a worker: a page read a moment before a link expired may arrive a
+    # moment after. Under "Still working" it listed the expired link, and the next look,
+    # planned from the links still to expire, was an hour away.
+    store = history_of(demo_window).store
+    record_link(
+        store,
+        profile="default",
+        email="eva@globex.example",
+        organization="Globex SA",
+        category=Category.HRIS,
+        language=Language.EN,
+        link_type=LinkType.MAGIC_LINK,
+        url="https://connect.kombo.dev/v1?token=lasting",
+    )
+    soon = record_hour_long_link(
+        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=3)
+    )
+    feature = history_of(demo_window)
+    choose_links(qtbot, feature, Showing.WORKING, "")
+    open_history(qtbot, demo_window)
+    assert feature.panel.historyCountLabel.text() == "2 links that still work"
+    feature.panel._expiry_timer.stop()  # as if the page had been on its way all along
+    qtbot.waitUntil(lambda: not soon.is_valid(), timeout=10_000)
+
+    feature.panel.model.page_loaded.emit()  # it arrives, the link expired meanwhile
+
+    qtbot.waitUntil(
+        lambda: feature.panel.historyCountLabel.text() == "1 link that still works",
+        timeout=20_000,
+    )
 
 
 def test_a_link_expiring_while_no_longer_working_is_chosen_joins_the_list(
