@@ -47,18 +47,7 @@ def answer_next_box(
     seen = SeenBox()
     give_up_at = time.monotonic() + GIVE_UP_SECONDS
 
-    def answer() -> None:
-        if seen.stopped:
-            return
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            if time.monotonic() < give_up_at:
-                QTimer.singleShot(POLL_MS, answer)
-            return
-        seen.texts.append(box.text())
-        seen.buttons = [button.text() for button in box.buttons()]
-        default = box.defaultButton()
-        seen.default = default.text() if default is not None else ""
+    def answer(box: QMessageBox) -> None:
         matching = [b for b in box.buttons() if b.text().replace("&", "") == choice]
         if not matching:
             box.reject()
@@ -73,7 +62,7 @@ def answer_next_box(
         else:
             QTimer.singleShot(POLL_MS, lambda: click_once(click))
 
-    QTimer.singleShot(0, answer)
+    _on_next_box(seen, answer, give_up_at)
     return seen
 
 
@@ -86,22 +75,8 @@ def press_in_next_box(
     (an Alt letter clicks it a moment later). A key that clicks nothing is followed by Esc,
     so that no test hangs."""
     seen = SeenBox()
-    give_up_at = time.monotonic() + GIVE_UP_SECONDS
 
-    def press() -> None:
-        if seen.stopped:
-            return
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox) or not box.isActiveWindow():
-            if isinstance(box, QMessageBox):
-                box.activateWindow()  # where a key goes, as the system does for a person
-            if time.monotonic() < give_up_at:
-                QTimer.singleShot(POLL_MS, press)
-            return
-        seen.texts.append(box.text())
-        seen.buttons = [button.text() for button in box.buttons()]
-        default = box.defaultButton()
-        seen.default = default.text() if default is not None else ""
+    def press(box: QMessageBox) -> None:
         box.buttonClicked.connect(lambda button: setattr(seen, "clicked", button.text()))
         QTest.keyClick(box.focusWidget() or box, key, modifier)
 
@@ -111,5 +86,36 @@ def press_in_next_box(
 
         QTimer.singleShot(CLICKED_WITHIN_MS, box, unless_answered)
 
-    QTimer.singleShot(0, press)
+    _on_next_box(seen, press, time.monotonic() + GIVE_UP_SECONDS, with_the_keyboard=True)
     return seen
+
+
+def _on_next_box(
+    seen: SeenBox,
+    act: Callable[[QMessageBox], None],
+    give_up_at: float,
+    *,
+    with_the_keyboard: bool = False,
+) -> None:
+    """Once the next message box is open (``with_the_keyboard``: and has the keyboard, which
+    it is given as the system gives it to a person), note what it shows in ``seen`` and
+    ``act`` on it. Looked for every ``POLL_MS`` until ``give_up_at`` (``time.monotonic``), or
+    until ``seen`` is stopped."""
+
+    def look() -> None:
+        if seen.stopped:
+            return
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or (with_the_keyboard and not box.isActiveWindow()):
+            if isinstance(box, QMessageBox):
+                box.activateWindow()  # where a key goes, as the system does for a person
+            if time.monotonic() < give_up_at:
+                QTimer.singleShot(POLL_MS, look)
+            return
+        seen.texts.append(box.text())
+        seen.buttons = [button.text() for button in box.buttons()]
+        default = box.defaultButton()
+        seen.default = default.text() if default is not None else ""
+        act(box)
+
+    QTimer.singleShot(0, look)
