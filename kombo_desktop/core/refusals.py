@@ -359,8 +359,11 @@ _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
 )
-# zod's "Invalid email" (v4: "Invalid email address").
-_INVALID_EMAIL = re.compile(r"\binvalid email(?: address)?\b", re.IGNORECASE)
+# zod's "Invalid email" (v4: "Invalid email address"), and pydantic's "value is not a valid
+# email address".
+_INVALID_EMAIL = re.compile(
+    r"\b(?:invalid|value is not a valid) email(?: address)?\b", re.IGNORECASE
+)
 # zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
 # value, nothing the person typed; the types' names are jargon to them.
 _VALUE_TYPES = (
@@ -375,9 +378,15 @@ NOT_IN_THE_EXPECTED_FORM = "Not in the form Kombo expects"
 # What a verdict that a field is empty is said as: zod's "at least 1 character(s)" and its
 # "Required" (``_verdict_in_plain_words``).
 _CANNOT_BE_EMPTY = "It cannot be empty"
-# zod's verdict on a field left out or empty, as the whole of what a point says about its
-# field: with more words ("Required for HRIS links") it is a sentence of Kombo's.
-_REQUIRED_VERDICT = re.compile(r"required\s*\.?", re.IGNORECASE)
+# A schema checker's verdict on a field left out or empty: zod's "Required", pydantic's "Field
+# required" (older: "field required"), Django's "This field is required".
+_REQUIRED_WORDS = r"(?:(?:this[ ])?field[ ](?:is[ ])?)?required"
+# That verdict starting what a point says about its field, as a sentence of its own or before
+# a comma ("Required. Ask your customer for it", "Field required, ask …"): within a longer
+# sentence ("Required for HRIS links") it is a sentence of Kombo's.
+_LEADING_REQUIRED_VERDICT = re.compile(
+    rf"^{_REQUIRED_WORDS}(?=[.!]?$|[.!]\s|\s*,)", re.IGNORECASE | re.VERBOSE
+)
 
 
 def _length_in_words(match: re.Match[str]) -> str:
@@ -401,28 +410,60 @@ def in_plain_words(words: str) -> str:
 
 
 def _verdict_in_plain_words(verdict: str) -> str:
-    """``verdict``, what a point says about its one field after the field's name, with zod's
-    "Required" said plainly (``_CANNOT_BE_EMPTY``) when it is the whole of it. It was quoted
-    ("“Organisation name: Required”") where "at least 1 character(s)" for the same field was
-    the program's "the organisation name cannot be empty". Only here, not in
-    ``in_plain_words``: in a longer sentence, or about no field, "Required" is no verdict on
-    a field the person can fill in."""
-    return _CANNOT_BE_EMPTY if _REQUIRED_VERDICT.fullmatch(verdict.strip()) else verdict
+    """``verdict``, what a point says about its one field after the field's name, with a
+    schema checker's "Required" said plainly (``_CANNOT_BE_EMPTY``) when it starts it as a
+    sentence of its own (``_LEADING_REQUIRED_VERDICT``). It was quoted ("“Organisation name:
+    Required”") where "at least 1 character(s)" for the same field was the program's "the
+    organisation name cannot be empty". Only here, not in ``in_plain_words``: in a longer
+    sentence, or about no field, "Required" is no verdict on a field the person can fill in.
+    A verdict in the program's words that Kombo goes on from with a comma is parted from
+    Kombo's words (``_verdict_parted_at_its_comma``)."""
+    verdict = _LEADING_REQUIRED_VERDICT.sub(_CANNOT_BE_EMPTY, verdict.strip(), count=1)
+    return _verdict_parted_at_its_comma(verdict)
+
+
+def _verdict_parted_at_its_comma(verdict: str) -> str:
+    """``verdict`` with a verdict in the program's words that starts it and goes on after a
+    comma ("Not a valid e-mail address, please use a company address") made a sentence of its
+    own, so that only Kombo's words after it are quoted (``_parted``): quoted whole, the
+    program's words stood inside Kombo's quotes, after the program had said them. Only that
+    comma: others do not tell a new point from one that goes on. What follows must be words,
+    not punctuation alone ("Invalid email,, ,"), nor another part of the request
+    ("Invalid email, foo_bar: bad"), which is left to be quoted as Kombo wrote it."""
+    match = _OWN_VERDICT_AND_COMMA.match(verdict)
+    if match is None:
+        return verdict
+    rest = verdict[match.end() :]
+    if not re.search(r"\w", rest) or _starts_with_a_path(rest):
+        return verdict
+    return f"{match.group('verdict')}. {rest}"
+
+
+def _starts_with_a_path(words: str) -> bool:
+    """Whether ``words`` start with a form field's path and its colon, or with a path no one
+    writes in prose (``_looks_like_an_api_name``) and its colon: another subject."""
+    if _leading_field_name(words) is not None:
+        return True
+    leading = _REFUSED_PATH.match(words)
+    return leading is not None and _looks_like_an_api_name(leading.group("path"))
 
 
 # --- The program's own words, said as its own sentence -----------------------------------------
 
-# A verdict as ``in_plain_words`` says it, being the whole of a sentence: the program wrote
-# those words, and quoting them after "Kombo did not accept this:" put them in Kombo's mouth.
-_OWN_VERDICT = re.compile(
-    r"""
+# A verdict as ``in_plain_words`` says it.
+_OWN_VERDICT_WORDS = r"""
     (?:(?P<bound>at[ ]most|at[ ]least|exactly)[ ](?P<count>\d+)[ ]characters?
       |(?P<empty>it[ ]cannot[ ]be[ ]empty)
       |(?P<email>not[ ]a[ ]valid[ ]e-mail[ ]address)
       |(?P<form>not[ ]in[ ]the[ ]form[ ]kombo[ ]expects))   # NOT_IN_THE_EXPECTED_FORM
-    \s*[.!]?\s*
-    """,
-    re.IGNORECASE | re.VERBOSE,
+"""
+# That verdict being the whole of a sentence: the program wrote those words, and quoting them
+# after "Kombo did not accept this:" put them in Kombo's mouth.
+_OWN_VERDICT = re.compile(_OWN_VERDICT_WORDS + r"\s*[.!]?\s*", re.IGNORECASE | re.VERBOSE)
+# That verdict starting what Kombo says about a field, and a comma after it ("Not a valid
+# e-mail address, please use a company address": ``_verdict_parted_at_its_comma``).
+_OWN_VERDICT_AND_COMMA = re.compile(
+    rf"(?P<verdict>{_OWN_VERDICT_WORDS})\s*,\s*", re.IGNORECASE | re.VERBOSE
 )
 # What a field is for each verdict but a length, said after the field's name or "it".
 _IN_A_WRONG_FORM = "is not in the form Kombo expects"
@@ -484,8 +525,17 @@ def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
     about = _points_about(words, field, sent)
     if about is None:
         return Reason((), what_it_says_about(words, field, sent))
-    verdicts = [_verdict_in_plain_words(_without_the_field_name(point.words)) for point in about]
-    return _parted(run_on(verdicts))
+    return _parted(run_on([_said_of_its_field(point.words) for point in about]))
+
+
+def _said_of_its_field(words: str) -> str:
+    """What ``words``, a point about one field, say of it after its name, with the verdicts
+    the program says in its own words told apart (``_verdict_in_plain_words``); whole, in the
+    form's words, when they do not start with the field's name (``_without_the_field_name``):
+    then what follows a verdict is not known to be said of the field."""
+    leading = _leading_field_name(words)
+    rest = words[leading.end() :].strip() if leading is not None else ""
+    return _verdict_in_plain_words(rest) if rest else in_form_words(words)
 
 
 def point_reason(point: Point) -> Reason | None:
@@ -510,11 +560,11 @@ def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
 # null", "Required", "Invalid input"): quoted, it reads as jargon and says nothing the general
 # sentence does not.
 _BARE_VERDICT = re.compile(
-    r"""
+    rf"""
     (?:invalid[ ]input\s*[:,.;-]?\s*)?          # zod's heading: "Invalid input: "
     (?:expected[ ][\w ]+?,?[ ]received[ ][\w ]+
       |not[ ]in[ ]the[ ]form[ ]kombo[ ]expects      # the same, in plain words (in_plain_words)
-      |required|invalid[ ]input|invalid[ ]value|invalid[ ]type)
+      |{_REQUIRED_WORDS}|invalid[ ]input|invalid[ ]value|invalid[ ]type)
     """,
     re.IGNORECASE | re.VERBOSE,
 )

@@ -1739,22 +1739,167 @@ def test_a_field_kombo_calls_required_beside_its_other_words_is_said_in_the_prog
             "Required for HRIS links",
         ),
         (
-            "end_user_organization_name: Required. Ask your customer for it",
-            "Organisation name: Required. Ask your customer for it",
-            "Required. Ask your customer for it",
+            "end_user_organization_name: Required to show on the login page",
+            "Organisation name: Required to show on the login page",
+            "Required to show on the login page",
         ),
     ],
 )
 def test_required_within_more_of_kombos_words_about_a_field_stays_kombos(
     kombo_message: str, said: str, mark: str
 ) -> None:
-    # Only "Required" alone is the schema checker's verdict: with more words it is Kombo's
-    # sentence, quoted as Kombo wrote it.
+    # Only "Required" as a sentence of its own is the schema checker's verdict: within a
+    # longer sentence it is Kombo's, quoted as Kombo wrote it.
     assert input_rejected_message(kombo_message) == (
         f"Kombo did not accept these details: “{said}”. Check the fields and try again."
     )
     assert rejected_field_message(kombo_message, "end_user_organization_name") == (
         f"Kombo did not accept this: “{mark}”."
+    )
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_organization_name: Required. Ask your customer for it",
+        "end_user_organization_name: Field required. Ask your customer for it",
+        "end_user_organization_name: Required, ask your customer for it",
+    ],
+)
+def test_required_followed_by_kombos_words_quotes_only_what_follows(kombo_message: str) -> None:
+    # "the organisation name cannot be empty" was said plainly only for "Required" alone;
+    # with Kombo's advice after it the whole was quoted, "Required" and all, in the schema
+    # checker's word the person does not use.
+    assert input_rejected_message(kombo_message) == (
+        "Kombo did not accept these details: the organisation name cannot be empty. Kombo also "
+        "said: “Ask your customer for it”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name") == (
+        "Kombo did not accept this: it cannot be empty. Kombo also said: “Ask your customer for "
+        "it”."
+    )
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_email: Invalid email, please use a company address",
+        "body.end_user_email: Invalid email address, please use a company address",
+        "end_user_email: value is not a valid email address, please use a company address",
+        json.dumps(
+            [
+                {
+                    "loc": ["body", "end_user_email"],
+                    "msg": "value is not a valid email address, please use a company address",
+                }
+            ]
+        ),
+    ],
+)
+def test_a_verdict_kombo_goes_on_from_with_a_comma_is_not_quoted_again(
+    kombo_message: str,
+) -> None:
+    # "Kombo did not accept these details: “E-mail address: Not a valid e-mail address,
+    # please use a company address”": the program's own words for "Invalid email" stood
+    # inside Kombo's quotes, and the person read the verdict in both voices. Only what Kombo
+    # went on to say is quoted now.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
+        "a company address”. Check the fields and try again."
+    )
+    assert error.user_message.lower().count("valid") == 1
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} Kombo also said: “Please use a company address”."
+    )
+    assert error.detail.message == " ".join(kombo_message.split())  # support sees Kombo's words
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "quoted"),
+    [
+        # What follows the comma is about another part of the request: no rule says whether
+        # Kombo meant it as a point of its own, so the refusal is quoted as Kombo wrote it.
+        (
+            "end_user_email: Invalid email, foo_bar: bad",
+            "“E-mail address: Not a valid e-mail address, foo_bar: bad”",
+        ),
+        # A comma in the middle of Kombo's sentence, after words the program does not say
+        # itself, leaves the sentence whole.
+        (
+            "end_user_email: Please use a company address, not a valid e-mail address",
+            "“E-mail address: Please use a company address, not a valid e-mail address”",
+        ),
+    ],
+)
+def test_a_refusal_whose_comma_follows_no_verdict_of_the_programs_is_quoted_whole(
+    kombo_message: str, quoted: str
+) -> None:
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {quoted}. Check the fields and try again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "field", "said", "predicate"),
+    [
+        (
+            "end_user_organization_name: Field required",
+            "end_user_organization_name",
+            "the organisation name cannot be empty.",
+            "cannot be empty",
+        ),
+        (
+            "body.end_user_origin_id: field required",
+            "end_user_origin_id",
+            "the customer id cannot be empty.",
+            "cannot be empty",
+        ),
+        (
+            json.dumps(
+                [
+                    {
+                        "type": "missing",
+                        "loc": ["body", "end_user_organization_name"],
+                        "msg": "Field required",
+                    }
+                ]
+            ),
+            "end_user_organization_name",
+            "the organisation name cannot be empty.",
+            "cannot be empty",
+        ),
+        (
+            "end_user_email: value is not a valid email address",
+            "end_user_email",
+            INVALID_EMAIL_SAID,
+            "is not a valid e-mail address",
+        ),
+        (
+            json.dumps(
+                [{"loc": ["body", "end_user_email"], "msg": "value is not a valid email address"}]
+            ),
+            "end_user_email",
+            INVALID_EMAIL_SAID,
+            "is not a valid e-mail address",
+        ),
+    ],
+)
+def test_another_validators_wording_of_a_verdict_is_said_in_the_programs_own_words(
+    kombo_message: str, field: str, said: str, predicate: str
+) -> None:
+    # "Kombo did not accept these details: “Organisation name: Field required”": the same
+    # verdict as zod's "Required", in pydantic's words, was quoted as it came.
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == (field,)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {said} Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, field) == (
+        f"Kombo did not accept this: it {predicate}."
     )
 
 
@@ -1891,6 +2036,7 @@ def test_a_refusal_in_plain_words_about_no_field_is_still_quoted() -> None:
         "Expected string, received null",
         "Invalid input: Expected object, received array",
         "Required",
+        "Field required",
     ],
 )
 @pytest.mark.parametrize("code", ["PLATFORM.INPUT_INVALID", None])
