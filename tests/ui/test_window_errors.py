@@ -397,6 +397,26 @@ def test_a_refused_e_mail_address_is_named_once(qtbot: QtBot, window_for: object
     assert window.linkForm.field_errors() == {"end_user_email": INVALID_EMAIL_MARK}
 
 
+def test_a_verdict_kombo_goes_on_from_is_said_once_and_only_the_rest_quoted(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "“E-mail address: Not a valid e-mail address, please use a company address”": the
+    # program's plain words for Kombo's verdict stood inside Kombo's quotes, on a screen the
+    # customer watches.
+    kombo_message = "end_user_email: Invalid email, please use a company address"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(
+        window,
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “Please use "
+        "a company address”. Check the fields and try again.",
+    )
+    assert window.linkForm.field_errors() == {
+        "end_user_email": f"{INVALID_EMAIL_MARK} Kombo also said: “Please use a company address”."
+    }
+    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
+
+
 def test_the_programs_own_words_are_not_quoted_as_kombos(qtbot: QtBot, window_for: object) -> None:
     # "Kombo did not accept this: “At most 100 characters”.": the program's words in quotation
     # marks, under the field and on the status line, as if Kombo had said them.
