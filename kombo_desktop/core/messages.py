@@ -451,8 +451,9 @@ def _refused_points_said(on_the_form: list[Point]) -> str:
 
 def _verdicts_said(field: str, own: list[str]) -> str:
     """The program's verdicts about ``field`` (the API's spelling), the field named once: "the
-    e-mail address is not valid and is too long (at most 100 characters)"."""
-    predicates = (_naming_the_field_once(field, predicate) for predicate in own)
+    e-mail address is not valid and is too long (at most 100 characters)"; a verdict two of
+    Kombo's points give is said once."""
+    predicates = (_naming_the_field_once(field, predicate) for predicate in dict.fromkeys(own))
     return f"the {FORM_NAMES[field]} {' and '.join(predicates)}"
 
 

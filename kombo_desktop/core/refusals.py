@@ -341,9 +341,14 @@ def _without_the_field_name(words: str) -> str:
     ("end_user_email: Invalid email" -> "Invalid email", "body.language: not offered" -> "not
     offered"); in the form's words, whole, when they do not start with them. A one-word
     field's name ("language") counts only there, before its colon (``_ONE_WORD_FIELD_PATH``)."""
+    return _after_the_field_name(words) or in_form_words(words)
+
+
+def _after_the_field_name(words: str) -> str | None:
+    """What ``words`` say after the field's path and colon they start with, stripped; None
+    when they do not start with them, or say nothing after them."""
     leading = _leading_field_name(words)
-    rest = words[leading.end() :].strip() if leading is not None else ""
-    return rest or in_form_words(words)
+    return (words[leading.end() :].strip() or None) if leading is not None else None
 
 
 def _leading_field_name(words: str) -> re.Match[str] | None:
@@ -359,10 +364,16 @@ _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
 )
-# zod's "Invalid email" (v4: "Invalid email address"), and pydantic's "value is not a valid
-# email address".
+# zod's "Invalid email" (v4: "Invalid email address"), wherever it stands; pydantic's "value is
+# not a valid email address" and Symfony's "This value is not a valid email address." only where
+# a point starts (at the start, or after a colon or a sentence's end): within a sentence of
+# Kombo's the swap garbled it ("This Not a valid e-mail address.").
 _INVALID_EMAIL = re.compile(
-    r"\b(?:invalid|value is not a valid) email(?: address)?\b", re.IGNORECASE
+    r"""
+    \binvalid[ ]email(?:[ ]address)?\b
+    | (?:^|(?<=[:;.!?]\s))(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?\b
+    """,
+    re.IGNORECASE | re.VERBOSE,
 )
 # zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
 # value, nothing the person typed; the types' names are jargon to them.
@@ -381,12 +392,6 @@ _CANNOT_BE_EMPTY = "It cannot be empty"
 # A schema checker's verdict on a field left out or empty: zod's "Required", pydantic's "Field
 # required" (older: "field required"), Django's "This field is required".
 _REQUIRED_WORDS = r"(?:(?:this[ ])?field[ ](?:is[ ])?)?required"
-# That verdict starting what a point says about its field, as a sentence of its own or before
-# a comma ("Required. Ask your customer for it", "Field required, ask …"): within a longer
-# sentence ("Required for HRIS links") it is a sentence of Kombo's.
-_LEADING_REQUIRED_VERDICT = re.compile(
-    rf"^{_REQUIRED_WORDS}(?=[.!]?$|[.!]\s|\s*,)", re.IGNORECASE | re.VERBOSE
-)
 
 
 def _length_in_words(match: re.Match[str]) -> str:
@@ -409,45 +414,6 @@ def in_plain_words(words: str) -> str:
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
 
 
-def _verdict_in_plain_words(verdict: str) -> str:
-    """``verdict``, what a point says about its one field after the field's name, with a
-    schema checker's "Required" said plainly (``_CANNOT_BE_EMPTY``) when it starts it as a
-    sentence of its own (``_LEADING_REQUIRED_VERDICT``). It was quoted ("“Organisation name:
-    Required”") where "at least 1 character(s)" for the same field was the program's "the
-    organisation name cannot be empty". Only here, not in ``in_plain_words``: in a longer
-    sentence, or about no field, "Required" is no verdict on a field the person can fill in.
-    A verdict in the program's words that Kombo goes on from with a comma is parted from
-    Kombo's words (``_verdict_parted_at_its_comma``)."""
-    verdict = _LEADING_REQUIRED_VERDICT.sub(_CANNOT_BE_EMPTY, verdict.strip(), count=1)
-    return _verdict_parted_at_its_comma(verdict)
-
-
-def _verdict_parted_at_its_comma(verdict: str) -> str:
-    """``verdict`` with a verdict in the program's words that starts it and goes on after a
-    comma ("Not a valid e-mail address, please use a company address") made a sentence of its
-    own, so that only Kombo's words after it are quoted (``_parted``): quoted whole, the
-    program's words stood inside Kombo's quotes, after the program had said them. Only that
-    comma: others do not tell a new point from one that goes on. What follows must be words,
-    not punctuation alone ("Invalid email,, ,"), nor another part of the request
-    ("Invalid email, foo_bar: bad"), which is left to be quoted as Kombo wrote it."""
-    match = _OWN_VERDICT_AND_COMMA.match(verdict)
-    if match is None:
-        return verdict
-    rest = verdict[match.end() :]
-    if not re.search(r"\w", rest) or _starts_with_a_path(rest):
-        return verdict
-    return f"{match.group('verdict')}. {rest}"
-
-
-def _starts_with_a_path(words: str) -> bool:
-    """Whether ``words`` start with a form field's path and its colon, or with a path no one
-    writes in prose (``_looks_like_an_api_name``) and its colon: another subject."""
-    if _leading_field_name(words) is not None:
-        return True
-    leading = _REFUSED_PATH.match(words)
-    return leading is not None and _looks_like_an_api_name(leading.group("path"))
-
-
 # --- The program's own words, said as its own sentence -----------------------------------------
 
 # A verdict as ``in_plain_words`` says it.
@@ -460,11 +426,6 @@ _OWN_VERDICT_WORDS = r"""
 # That verdict being the whole of a sentence: the program wrote those words, and quoting them
 # after "Kombo did not accept this:" put them in Kombo's mouth.
 _OWN_VERDICT = re.compile(_OWN_VERDICT_WORDS + r"\s*[.!]?\s*", re.IGNORECASE | re.VERBOSE)
-# That verdict starting what Kombo says about a field, and a comma after it ("Not a valid
-# e-mail address, please use a company address": ``_verdict_parted_at_its_comma``).
-_OWN_VERDICT_AND_COMMA = re.compile(
-    rf"(?P<verdict>{_OWN_VERDICT_WORDS})\s*,\s*", re.IGNORECASE | re.VERBOSE
-)
 # What a field is for each verdict but a length, said after the field's name or "it".
 _IN_A_WRONG_FORM = "is not in the form Kombo expects"
 _OWN_PREDICATES = {
@@ -494,6 +455,86 @@ def _own_predicate(sentence: str) -> str | None:
     return f"{_LENGTH_PREDICATES[bound]} ({bound} {count} {characters})"
 
 
+# --- A verdict Kombo goes on from -------------------------------------------------------------
+
+# A verdict starting what a point says about its field: one the program says in its own words
+# (``_OWN_VERDICT_WORDS``) or a schema checker's "Required" (``_REQUIRED_WORDS``), then how
+# Kombo goes on: not at all, with a new sentence, or after a comma or colon ("Not a valid
+# e-mail address, please use a company address"). Within a longer sentence ("Required for HRIS
+# links") the verdict is part of a sentence of Kombo's.
+_LEADING_VERDICT = re.compile(
+    rf"""
+    (?:(?P<required>{_REQUIRED_WORDS})|(?P<own>{_OWN_VERDICT_WORDS}))
+    (?:(?P<whole>\s*[.!]?\s*$)|(?P<sentence_end>[.!]\s+)|(?P<colon>\s*:\s*)|\s*,\s*)
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Words a sentence of advice starts with ("please use a company address", "ask your customer
+# for it"): after a verdict's comma they start a sentence of their own, not a condition on it.
+_ADVICE_OPENER = re.compile(
+    r"(?:please|ask|use|enter|try|check|contact|choose|fill)\b", re.IGNORECASE
+)
+# How a sentence explaining a verdict starts after its colon ("An email address must have an
+# @-sign.", pydantic's words after its verdict): an article or pronoun with a capital, no name
+# ("Acme already has a link") nor abbreviation ("Inc.", "HRIS"), which may carry the verdict on.
+_EXPLANATION_OPENER = re.compile(r"(?:An?|The|There|It|This|That|These|Those|Its|Your)[ ]")
+
+
+def _verdict_in_plain_words(verdict: str) -> str:
+    """``verdict``, what a point says about its one field after the field's name, with a
+    verdict starting it (``_LEADING_VERDICT``) said as a sentence of its own in the program's
+    words when it is the whole of it, or when Kombo goes on from it with a sentence of its own
+    (``_goes_on_with_a_sentence_of_its_own``): then only Kombo's words after it are quoted
+    (``_parted``). Quoted whole, the verdict was said twice, once in the program's words and
+    once inside Kombo's quotes, and a schema checker's "Required" was quoted where "at least 1
+    character(s)" for the same field was the program's "cannot be empty". Otherwise
+    ``verdict`` stays as Kombo wrote it: a verdict Kombo carries on ("Required, unless …")
+    said alone would leave out what Kombo attached to it. Only here, not in
+    ``in_plain_words``: about no field, "Required" is no verdict on a field the person can
+    fill in."""
+    verdict = verdict.strip()
+    leading = _LEADING_VERDICT.match(verdict)
+    if leading is None:
+        return verdict
+    said = _CANNOT_BE_EMPTY if leading.group("required") else leading.group("own")
+    if leading.group("whole") is not None:
+        return said
+    rest = verdict[leading.end() :]
+    if not _goes_on_with_a_sentence_of_its_own(rest, leading):
+        return verdict
+    return f"{said}. {rest}"
+
+
+def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
+    """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``),
+    can be quoted on their own: another verdict of the program's ("Invalid email, Invalid
+    email", said once by ``_parted``), or a sentence of Kombo's: after a sentence's end,
+    advice ("please …", ``_ADVICE_OPENER``), or after a colon an explanation
+    (``_EXPLANATION_OPENER``). Anything else may carry the verdict on ("Required, unless …",
+    "Exactly 5 characters, or leave it empty", "Required, Inc. already has a link"), and is
+    left in Kombo's sentence; so are punctuation alone ("Required, ..."), another part of the
+    request ("Required, foo_bar: bad") and a schema checker's bare verdict ("Invalid email,
+    Required"), jargon when quoted alone."""
+    if not re.search(r"\w", rest) or _starts_with_a_path(rest):
+        return False
+    if _BARE_VERDICT.fullmatch(_without_closing_marks(rest)):
+        return False
+    if _OWN_VERDICT.fullmatch(rest) or leading.group("sentence_end") is not None:
+        return True
+    if _ADVICE_OPENER.match(rest):
+        return True
+    return leading.group("colon") is not None and _EXPLANATION_OPENER.match(rest) is not None
+
+
+def _starts_with_a_path(words: str) -> bool:
+    """Whether ``words`` start with a form field's path and its colon, or with a path no one
+    writes in prose (``_looks_like_an_api_name``) and its colon: another subject."""
+    if _leading_field_name(words) is not None:
+        return True
+    leading = _REFUSED_PATH.match(words)
+    return leading is not None and _looks_like_an_api_name(leading.group("path"))
+
+
 @dataclass(frozen=True)
 class Reason:
     """What a refusal says about one field, parted: the verdicts said in the program's own
@@ -516,7 +557,8 @@ def _parted(reason: str) -> Reason:
             kombo.append(sentence.strip())
         else:
             own.append(predicate)
-    return Reason(tuple(own), _as_a_sentence(run_on(kombo)) if kombo else "")
+    # A verdict Kombo says twice ("Invalid email, Invalid email") is said once.
+    return Reason(tuple(dict.fromkeys(own)), _as_a_sentence(run_on(kombo)) if kombo else "")
 
 
 def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
@@ -533,9 +575,8 @@ def _said_of_its_field(words: str) -> str:
     the program says in its own words told apart (``_verdict_in_plain_words``); whole, in the
     form's words, when they do not start with the field's name (``_without_the_field_name``):
     then what follows a verdict is not known to be said of the field."""
-    leading = _leading_field_name(words)
-    rest = words[leading.end() :].strip() if leading is not None else ""
-    return _verdict_in_plain_words(rest) if rest else in_form_words(words)
+    said = _after_the_field_name(words)
+    return _verdict_in_plain_words(said) if said else in_form_words(words)
 
 
 def point_reason(point: Point) -> Reason | None:
@@ -546,12 +587,8 @@ def point_reason(point: Point) -> Reason | None:
 
 def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
     """What ``words``, a point naming ``fields``, say about their one field (``point_reason``)."""
-    if len(fields) != 1:
-        return None
-    leading = _leading_field_name(words)
-    if leading is None:
-        return None
-    return _parted(_verdict_in_plain_words(words[leading.end() :].strip()))
+    said = _after_the_field_name(words) if len(fields) == 1 else None
+    return None if said is None else _parted(_verdict_in_plain_words(said))
 
 
 # --- Refusals that give no reason ------------------------------------------------------------

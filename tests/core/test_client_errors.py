@@ -1785,15 +1785,6 @@ def test_required_followed_by_kombos_words_quotes_only_what_follows(kombo_messag
     [
         "end_user_email: Invalid email, please use a company address",
         "body.end_user_email: Invalid email address, please use a company address",
-        "end_user_email: value is not a valid email address, please use a company address",
-        json.dumps(
-            [
-                {
-                    "loc": ["body", "end_user_email"],
-                    "msg": "value is not a valid email address, please use a company address",
-                }
-            ]
-        ),
     ],
 )
 def test_a_verdict_kombo_goes_on_from_with_a_comma_is_not_quoted_again(
@@ -1820,25 +1811,164 @@ def test_a_verdict_kombo_goes_on_from_with_a_comma_is_not_quoted_again(
 @pytest.mark.parametrize(
     ("kombo_message", "quoted"),
     [
-        # What follows the comma is about another part of the request: no rule says whether
-        # Kombo meant it as a point of its own, so the refusal is quoted as Kombo wrote it.
+        # After the verdict's comma comes another part of the request: no rule says whether
+        # Kombo meant it as a point of its own.
         (
             "end_user_email: Invalid email, foo_bar: bad",
             "“E-mail address: Not a valid e-mail address, foo_bar: bad”",
         ),
-        # A comma in the middle of Kombo's sentence, after words the program does not say
-        # itself, leaves the sentence whole.
+        # The comma comes after words of Kombo's own, not after a verdict.
         (
             "end_user_email: Please use a company address, not a valid e-mail address",
             "“E-mail address: Please use a company address, not a valid e-mail address”",
         ),
     ],
 )
-def test_a_refusal_whose_comma_follows_no_verdict_of_the_programs_is_quoted_whole(
+def test_a_refusal_not_parted_at_its_comma_is_quoted_whole_with_verdicts_in_plain_words(
     kombo_message: str, quoted: str
 ) -> None:
+    # The refusal is quoted whole, as any refusal the program does not part: with the schema
+    # checker's verdicts in plain words ("Invalid email" -> "Not a valid e-mail address"), as
+    # everywhere it is quoted, and nothing else of Kombo's changed.
     assert input_rejected_message(kombo_message) == (
         f"Kombo did not accept these details: {quoted}. Check the fields and try again."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "field", "said", "mark"),
+    [
+        # Kombo's words after the verdict carry it on: what they add is a condition on it,
+        # which the program's sentence alone would leave out.
+        (
+            "end_user_organization_name: Required, unless you make an embedded link",
+            "end_user_organization_name",
+            "“Organisation name: Required, unless you make an embedded link”.",
+            "“Required, unless you make an embedded link”.",
+        ),
+        (
+            "end_user_origin_id: Exactly 5 characters, or leave it empty",
+            "end_user_origin_id",
+            "“Customer id: Exactly 5 characters, or leave it empty”.",
+            "“Exactly 5 characters, or leave it empty”.",
+        ),
+        (
+            "end_user_organization_name: Required, but only for HRIS",
+            "end_user_organization_name",
+            "“Organisation name: Required, but only for HRIS”.",
+            "“Required, but only for HRIS”.",
+        ),
+        # "Inc." ends the customer's name, no sentence of Kombo's starts there: parted, the
+        # program said the organisation name was empty.
+        (
+            "end_user_organization_name: Required, Inc. already has a link",
+            "end_user_organization_name",
+            "“Organisation name: Required, Inc. already has a link”.",
+            "“Required, Inc. already has a link”.",
+        ),
+        # After the comma, punctuation alone, or another part of the request.
+        (
+            "end_user_organization_name: Required, ...",
+            "end_user_organization_name",
+            "“Organisation name: Required, ...”",
+            "“Required, ...”",
+        ),
+        (
+            "end_user_organization_name: Required, foo_bar: bad",
+            "end_user_organization_name",
+            "“Organisation name: Required, foo_bar: bad”.",
+            "“Required, foo_bar: bad”.",
+        ),
+        # After the comma, a schema checker's bare verdict, jargon when quoted alone.
+        (
+            "end_user_email: Invalid email, Required",
+            "end_user_email",
+            "“E-mail address: Not a valid e-mail address, Required”.",
+            "“Not a valid e-mail address, Required”.",
+        ),
+    ],
+)
+def test_a_verdict_kombo_carries_on_after_its_comma_is_quoted_whole(
+    kombo_message: str, field: str, said: str, mark: str
+) -> None:
+    # "the organisation name cannot be empty. Kombo also said: “Unless you make an embedded
+    # link”": the program stated the verdict without the condition Kombo put on it. And
+    # "Kombo did not accept this: “It cannot be empty, foo_bar: bad”": the program's words
+    # stood in Kombo's quotes under the field, while the status line quoted "Required".
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {said} Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: {mark}"
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_email: Invalid email, Invalid email",
+        "end_user_email: Invalid email; end_user_email: Invalid email",
+    ],
+)
+def test_a_verdict_kombo_says_twice_is_said_once(kombo_message: str) -> None:
+    # "the e-mail address is not valid and is not valid."
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_email: value is not a valid email address: An email address must have an @-sign.",
+        json.dumps(
+            [
+                {
+                    "type": "value_error",
+                    "loc": ["body", "end_user_email"],
+                    "msg": "value is not a valid email address: An email address must have an "
+                    "@-sign.",
+                }
+            ]
+        ),
+    ],
+)
+def test_pydantics_email_verdict_and_its_explanation_after_a_colon_are_told_apart(
+    kombo_message: str,
+) -> None:
+    # "“E-mail address: Not a valid e-mail address: An email address must have an @-sign.”":
+    # pydantic's verdict, said in the program's words, stood inside Kombo's quotes.
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Kombo also said: “An email "
+        "address must have an @-sign.” Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} Kombo also said: “An email address must have an @-sign.”"
+    )
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_email: This value is not a valid email address.",  # Symfony's
+        "end_user_email: The value is not a valid email address",
+    ],
+)
+def test_a_validators_sentence_that_the_value_is_no_e_mail_address_is_its_verdict(
+    kombo_message: str,
+) -> None:
+    # "“E-mail address: This Not a valid e-mail address.”": the program's words for the
+    # verdict were swapped into the middle of Symfony's sentence.
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+
+
+def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombos() -> None:
+    kombo_message = "end_user_email: Kombo says the value is not a valid email address here"
+    assert input_rejected_message(kombo_message) == (
+        "Kombo did not accept these details: “E-mail address: Kombo says the value is not a "
+        "valid email address here”. Check the fields and try again."
     )
 
 
