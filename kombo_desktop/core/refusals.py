@@ -364,16 +364,15 @@ _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
 )
-# zod's "Invalid email" (v4: "Invalid email address"), wherever it stands; pydantic's "value is
-# not a valid email address" and Symfony's "This value is not a valid email address." only where
-# a point starts (at the start, or after a colon or a sentence's end): within a sentence of
-# Kombo's the swap garbled it ("This Not a valid e-mail address.").
-_INVALID_EMAIL = re.compile(
-    r"""
-    \binvalid[ ]email(?:[ ]address)?\b
-    | (?:^|(?<=[:;.!?]\s))(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?\b
-    """,
-    re.IGNORECASE | re.VERBOSE,
+# zod's "Invalid email" (v4: "Invalid email address"), wherever it stands.
+_INVALID_EMAIL = re.compile(r"\binvalid email(?: address)?\b", re.IGNORECASE)
+# pydantic's "value is not a valid email address" and Symfony's "This value is not a valid email
+# address.": a sentence, said in the program's words only when it is all a point says of its
+# field or Kombo goes on with a sentence of its own (``_LEADING_VERDICT``). Swapped wherever it
+# stood, it garbled Kombo's sentence ("This Not a valid e-mail address.") or put the program's
+# words inside Kombo's quotes ("Not a valid e-mail address, unless it is a test account").
+_VALIDATORS_INVALID_EMAIL = (
+    r"(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?"
 )
 # zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
 # value, nothing the person typed; the types' names are jargon to them.
@@ -458,26 +457,35 @@ def _own_predicate(sentence: str) -> str | None:
 # --- A verdict Kombo goes on from -------------------------------------------------------------
 
 # A verdict starting what a point says about its field: one the program says in its own words
-# (``_OWN_VERDICT_WORDS``) or a schema checker's "Required" (``_REQUIRED_WORDS``), then how
+# (``_OWN_VERDICT_WORDS``), a schema checker's "Required" (``_REQUIRED_WORDS``) or a validator's
+# sentence that the value is no e-mail address (``_VALIDATORS_INVALID_EMAIL``), then how
 # Kombo goes on: not at all, with a new sentence, or after a comma or colon ("Not a valid
 # e-mail address, please use a company address"). Within a longer sentence ("Required for HRIS
 # links") the verdict is part of a sentence of Kombo's.
 _LEADING_VERDICT = re.compile(
     rf"""
-    (?:(?P<required>{_REQUIRED_WORDS})|(?P<own>{_OWN_VERDICT_WORDS}))
+    (?:(?P<required>{_REQUIRED_WORDS})
+      |(?P<invalid_email>{_VALIDATORS_INVALID_EMAIL})
+      |(?P<own>{_OWN_VERDICT_WORDS}))
     (?:(?P<whole>\s*[.!]?\s*$)|(?P<sentence_end>[.!]\s+)|(?P<colon>\s*:\s*)|\s*,\s*)
     """,
     re.IGNORECASE | re.VERBOSE,
 )
 # Words a sentence of advice starts with ("please use a company address", "ask your customer
 # for it"): after a verdict's comma they start a sentence of their own, not a condition on it.
-_ADVICE_OPENER = re.compile(
-    r"(?:please|ask|use|enter|try|check|contact|choose|fill)\b", re.IGNORECASE
-)
+# Not "use", which starts many a phrase ("use case dependent").
+_ADVICE_OPENER = re.compile(r"(?:please|ask|enter|try|check|contact|choose|fill)\b", re.IGNORECASE)
 # How a sentence explaining a verdict starts after its colon ("An email address must have an
-# @-sign.", pydantic's words after its verdict): an article or pronoun with a capital, no name
-# ("Acme already has a link") nor abbreviation ("Inc.", "HRIS"), which may carry the verdict on.
-_EXPLANATION_OPENER = re.compile(r"(?:An?|The|There|It|This|That|These|Those|Its|Your)[ ]")
+# @-sign.", pydantic's words after its verdict): an article with a capital, no name ("Acme
+# already has a link"), abbreviation ("Inc.", "HRIS") nor pronoun ("It may also be left
+# empty"), which may carry the verdict on.
+_EXPLANATION_OPENER = re.compile(r"(?:An?|The|There)[ ]")
+# How few words a sentence explaining a verdict has at least: fewer are a scrap ("The address").
+_EXPLANATION_WORDS = 3
+# Words that put a condition on a verdict wherever they stand in Kombo's words after it
+# ("Required. Only for HRIS links", "Required, please fill it in unless …"): the verdict said
+# alone in the program's words would leave the condition out.
+_CONDITION_WORD = re.compile(r"\b(?:unless|only|except|but|or|if|when|provided)\b", re.IGNORECASE)
 
 
 def _verdict_in_plain_words(verdict: str) -> str:
@@ -491,12 +499,13 @@ def _verdict_in_plain_words(verdict: str) -> str:
     ``verdict`` stays as Kombo wrote it: a verdict Kombo carries on ("Required, unless …")
     said alone would leave out what Kombo attached to it. Only here, not in
     ``in_plain_words``: about no field, "Required" is no verdict on a field the person can
-    fill in."""
+    fill in, and a validator's sentence swapped within Kombo's would put the program's words
+    inside Kombo's quotes."""
     verdict = verdict.strip()
     leading = _LEADING_VERDICT.match(verdict)
     if leading is None:
         return verdict
-    said = _CANNOT_BE_EMPTY if leading.group("required") else leading.group("own")
+    said = _said_for(leading)
     if leading.group("whole") is not None:
         return said
     rest = verdict[leading.end() :]
@@ -505,25 +514,50 @@ def _verdict_in_plain_words(verdict: str) -> str:
     return f"{said}. {rest}"
 
 
+def _said_for(leading: re.Match[str]) -> str:
+    """The program's words for the verdict ``leading`` (``_LEADING_VERDICT``) found."""
+    if leading.group("required"):
+        return _CANNOT_BE_EMPTY
+    if leading.group("invalid_email"):
+        return "Not a valid e-mail address"
+    return leading.group("own")
+
+
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
     """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``),
     can be quoted on their own: another verdict of the program's ("Invalid email, Invalid
-    email", said once by ``_parted``), or a sentence of Kombo's: after a sentence's end,
-    advice ("please …", ``_ADVICE_OPENER``), or after a colon an explanation
-    (``_EXPLANATION_OPENER``). Anything else may carry the verdict on ("Required, unless …",
-    "Exactly 5 characters, or leave it empty", "Required, Inc. already has a link"), and is
-    left in Kombo's sentence; so are punctuation alone ("Required, ..."), another part of the
-    request ("Required, foo_bar: bad") and a schema checker's bare verdict ("Invalid email,
+    email", said once by ``_parted``), or a sentence of Kombo's with no condition on the
+    verdict in it (``_CONDITION_WORD``): advice ("please use …", ``_ADVICE_OPENER``), any
+    sentence after a sentence's end, or after a colon a whole sentence explaining it
+    (``_explains``). Anything else may carry the verdict on ("Required, unless …", "Required.
+    Only for HRIS links", "Exactly 5 characters: It may also be left empty", "Required, Inc.
+    already has a link"), and is left in Kombo's sentence; so are punctuation or a word of
+    advice alone ("Required, ...", "Required, please."), another part of the request
+    ("Required, foo_bar: bad") and a schema checker's bare verdict ("Invalid email,
     Required"), jargon when quoted alone."""
     if not re.search(r"\w", rest) or _starts_with_a_path(rest):
         return False
     if _BARE_VERDICT.fullmatch(_without_closing_marks(rest)):
         return False
-    if _OWN_VERDICT.fullmatch(rest) or leading.group("sentence_end") is not None:
+    if _OWN_VERDICT.fullmatch(rest):
         return True
-    if _ADVICE_OPENER.match(rest):
+    if _CONDITION_WORD.search(rest):
+        return False
+    advice = _ADVICE_OPENER.match(rest)
+    if advice is not None:
+        return re.search(r"\w", rest[advice.end() :]) is not None
+    if leading.group("sentence_end") is not None:
         return True
-    return leading.group("colon") is not None and _EXPLANATION_OPENER.match(rest) is not None
+    return leading.group("colon") is not None and _explains(rest)
+
+
+def _explains(rest: str) -> bool:
+    """Whether ``rest``, Kombo's words after a verdict's colon, start with a whole sentence
+    explaining it (``_EXPLANATION_OPENER``, ``_EXPLANATION_WORDS``), not a scrap of one."""
+    if _EXPLANATION_OPENER.match(rest) is None:
+        return False
+    first_sentence = re.split(r"[.!?](?:\s|$)", rest, maxsplit=1)[0]
+    return len(first_sentence.split()) >= _EXPLANATION_WORDS
 
 
 def _starts_with_a_path(words: str) -> bool:
@@ -546,7 +580,9 @@ class Reason:
 
 
 def _parted(reason: str) -> Reason:
-    """``reason`` parted, sentence by sentence, into the program's words and Kombo's."""
+    """``reason`` parted, sentence by sentence, into the program's words and Kombo's; all
+    Kombo's when a sentence of Kombo's puts a condition on the verdicts (``_CONDITION_WORD``:
+    "Exactly 5 characters. Unless you make an embedded link.")."""
     own: list[str] = []
     kombo: list[str] = []
     for sentence in _NEXT_POINT.split(reason):
@@ -557,6 +593,8 @@ def _parted(reason: str) -> Reason:
             kombo.append(sentence.strip())
         else:
             own.append(predicate)
+    if own and any(_CONDITION_WORD.search(sentence) for sentence in kombo):
+        return Reason((), _as_a_sentence(reason.strip()))
     # A verdict Kombo says twice ("Invalid email, Invalid email") is said once.
     return Reason(tuple(dict.fromkeys(own)), _as_a_sentence(run_on(kombo)) if kombo else "")
 

@@ -1973,6 +1973,117 @@ def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombo
 
 
 @pytest.mark.parametrize(
+    ("kombo_message", "field", "said", "mark"),
+    [
+        # pydantic's or Symfony's verdict that Kombo carries on, or that stands within a
+        # sentence of Kombo's: the program's words for it stood inside Kombo's quotes.
+        (
+            "end_user_email: value is not a valid email address, unless it is a test account",
+            "end_user_email",
+            "E-mail address: value is not a valid email address, unless it is a test account",
+            "Value is not a valid email address, unless it is a test account",
+        ),
+        (
+            "end_user_email: value is not a valid email address: the domain example.com is blocked",
+            "end_user_email",
+            "E-mail address: value is not a valid email address: the domain example.com is blocked",
+            "Value is not a valid email address: the domain example.com is blocked",
+        ),
+        (
+            "end_user_email: This value is not a valid email address, unless verified",
+            "end_user_email",
+            "E-mail address: This value is not a valid email address, unless verified",
+            "This value is not a valid email address, unless verified",
+        ),
+        (
+            "end_user_email: Kombo says: the value is not a valid email address here",
+            "end_user_email",
+            "E-mail address: Kombo says: the value is not a valid email address here",
+            "Kombo says: the value is not a valid email address here",
+        ),
+        # Kombo's condition on the verdict in a sentence of its own, or after a colon or a
+        # comma: said alone, the verdict left the condition out.
+        (
+            "end_user_organization_name: Required. Unless you make an embedded link.",
+            "end_user_organization_name",
+            "Organisation name: Required. Unless you make an embedded link.",
+            "Required. Unless you make an embedded link.",
+        ),
+        (
+            "end_user_organization_name: Required. Only for HRIS links",
+            "end_user_organization_name",
+            "Organisation name: Required. Only for HRIS links",
+            "Required. Only for HRIS links",
+        ),
+        (
+            "end_user_origin_id: Exactly 5 characters. Unless you make an embedded link.",
+            "end_user_origin_id",
+            "Customer id: Exactly 5 characters. Unless you make an embedded link.",
+            "Exactly 5 characters. Unless you make an embedded link.",
+        ),
+        (
+            "end_user_origin_id: Exactly 5 characters: It may also be left empty",
+            "end_user_origin_id",
+            "Customer id: Exactly 5 characters: It may also be left empty",
+            "Exactly 5 characters: It may also be left empty",
+        ),
+        (
+            "end_user_organization_name: Required: This applies only to HRIS links",
+            "end_user_organization_name",
+            "Organisation name: Required: This applies only to HRIS links",
+            "Required: This applies only to HRIS links",
+        ),
+        (
+            "end_user_organization_name: Required, please, unless you make an embedded link",
+            "end_user_organization_name",
+            "Organisation name: Required, please, unless you make an embedded link",
+            "Required, please, unless you make an embedded link",
+        ),
+        (
+            "end_user_organization_name: Required, please fill it in unless you make an "
+            "embedded link",
+            "end_user_organization_name",
+            "Organisation name: Required, please fill it in unless you make an embedded link",
+            "Required, please fill it in unless you make an embedded link",
+        ),
+        (
+            "end_user_organization_name: Required, use case dependent",
+            "end_user_organization_name",
+            "Organisation name: Required, use case dependent",
+            "Required, use case dependent",
+        ),
+        # After the verdict, only a word of advice, or a scrap of a sentence after its colon.
+        (
+            "end_user_organization_name: Required, please.",
+            "end_user_organization_name",
+            "Organisation name: Required, please.",
+            "Required, please.",
+        ),
+        (
+            "end_user_email: Invalid email: The address",
+            "end_user_email",
+            "E-mail address: Not a valid e-mail address: The address",
+            "Not a valid e-mail address: The address",
+        ),
+    ],
+)
+def test_a_verdict_with_a_condition_or_a_scrap_after_it_is_quoted_whole(
+    kombo_message: str, field: str, said: str, mark: str
+) -> None:
+    # "the organisation name cannot be empty. Kombo also said: “Only for HRIS links”": the
+    # program stated a verdict Kombo had limited; "Kombo also said: “please.”" and “The
+    # address” quoted scraps. Kombo's words are quoted whole (zod's "Invalid email" in plain
+    # words, as everywhere it is quoted).
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: “{said}”{'' if said.endswith('.') else '.'} "
+        "Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, field) == (
+        f"Kombo did not accept this: “{mark}”{'' if mark.endswith('.') else '.'}"
+    )
+
+
+@pytest.mark.parametrize(
     ("kombo_message", "field", "said", "predicate"),
     [
         (
