@@ -90,7 +90,7 @@ from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
-from kombo_desktop.ui.settings_key import KeySection
+from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection
 from kombo_desktop.ui.settings_key_checks import PausedKeyCheck
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
@@ -235,7 +235,8 @@ class SettingsDialog(QDialog):
         )
         self.profiles.has_no_key = self.key.has_no_key
         self.profiles.check_text = lambda: self.key.check_text
-        self.profiles.may_drop_typed_key = self.key.may_drop_typed_key
+        self.profiles.ask_to_save_typed_key = self.key.ask_to_save_typed_key
+        self.profiles.save_typed_key_then = self.key.save_typed_key_then
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
         self.profiles.used.connect(self.key.save_typed_key)
@@ -740,7 +741,10 @@ class SettingsDialog(QDialog):
         closing again nor a click still waiting for a change being written asks about it
         again (``KeySection.ask_to_save_typed_key``)."""
         return self.key.ask_to_save_typed_key(
-            "Close Settings", SAVE_BEFORE_CLOSING_QUESTION, CLOSE_WITHOUT_SAVING_BUTTON
+            "Close Settings",
+            SAVE_BEFORE_CLOSING_QUESTION,
+            CLOSE_WITHOUT_SAVING_BUTTON,
+            UNSAVED_KEY_SAVE_OFFERED_TEXT,
         )
 
     def _save_key_then_close(self, result: int) -> None:

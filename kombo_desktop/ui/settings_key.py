@@ -93,19 +93,19 @@ FORGET_KEY_TEXT = "Forget key"
 KEY_NOT_SAVED_TEXT = "The API key you pasted is not saved yet, so the program cannot use it."
 
 
-def unsaved_key_text(keep: str) -> str:
-    """Said before a pasted key that is not saved would go (the dialog closing, another
-    profile shown), with ``keep``, the button that keeps it."""
-    return f"{KEY_NOT_SAVED_TEXT} To keep it, press “{keep}”, then “{SAVE_TEXT.replace('&', '')}”."
+def save_offered_text(then: str, otherwise: str) -> str:
+    """Said where "Save and check key" is offered in the question itself, before what the
+    person asked for (``then``: "closes Settings"): that comes only once the key is stored.
+    Where Kombo refused it, it was not checked, or kept for this session only (not stored),
+    ``otherwise`` ("Settings stays open"), saying why."""
+    return (
+        f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo, stores it "
+        f"and {then}; if that fails, {otherwise} and says why."
+    )
 
 
-# Said where "Save and check key" is offered in the question itself (Settings closing). Not
-# "closes Settings" alone: a key Kombo refused, not checked, or kept for this session only
-# (not stored), keeps it open.
-UNSAVED_KEY_SAVE_OFFERED_TEXT = (
-    f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo, stores it "
-    "and closes Settings; if that fails, Settings stays open and says why."
-)
+# The same, as Settings closes.
+UNSAVED_KEY_SAVE_OFFERED_TEXT = save_offered_text("closes Settings", "Settings stays open")
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
     "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
@@ -194,7 +194,7 @@ class KeySection(QObject):
         self._waiting_for_key: list[tuple[Callable[[], object], Callable[[], object] | None]] = []
         self._pressed: QWidget | None = None  # the button that started the work: see _set_busy
         # The person chose to let the key pasted go, unsaved (Settings closed without saving
-        # it): nothing asks about it again (see ``may_drop_typed_key``).
+        # it): nothing asks about it again (see ``ask_to_save_typed_key``).
         self._typed_key_dropped = False
         # A key pasted and saved since the person was last asked about it went into the
         # password store (see ``save_typed_key_then``).
@@ -271,7 +271,7 @@ class KeySection(QObject):
 
     def show_profile(self, another_profile: bool) -> None:
         """The selected profile is shown afresh: ``another_profile`` starts with an empty key
-        field (the person was asked first, see :meth:`may_drop_typed_key`); the same one,
+        field (the person was asked first, see :meth:`ask_to_save_typed_key`); the same one,
         renamed or taken into use, keeps the key pasted for it."""
         if another_profile:
             self.forget_typed_key()
@@ -287,32 +287,10 @@ class KeySection(QObject):
         """A key is in the field, not saved (being checked, refused, or never sent)."""
         return bool(self.apiKeyEdit.text().strip())
 
-    def may_drop_typed_key(
-        self, title: str, question: str, drop: str, keep: str = "Cancel"
-    ) -> bool:
-        """Whether a pasted key not saved yet may go: True when there is none, else when the
-        person chose ``drop`` (not ``keep``) when asked ``question`` (what it is about to go
-        for). Gone without a word, the person went on sure that they had just set a key.
-
-        Never asked once the window is closing (a click that waited for a change being
-        written, done as the window goes): True, the key goes unsaved, as it goes with the
-        window closing, which asks nothing about it. Asked then, the question popped up over
-        a window going away, and its closing waited for an answer. Nor once the person chose
-        to let this key go (:meth:`ask_to_save_typed_key`): a profile clicked before Settings
-        was closed without saving it, its click waiting for a change being written, asked
-        "Show the profile … and drop the key you pasted?" after that answer."""
-        if not self._would_ask_about_typed_key:
-            return True
-        said = f"{unsaved_key_text(keep)}\n\n{question}"
-        dropped = confirm(self.apiKeyEdit.window(), title, said, drop, keep=keep)
-        if not dropped:
-            self._go_on_typing()
-        return dropped
-
     @property
     def _would_ask_about_typed_key(self) -> bool:
         """Whether a key pasted would be asked about before it goes (see
-        :meth:`may_drop_typed_key`)."""
+        :meth:`ask_to_save_typed_key`)."""
         return self.has_typed_key and not self._book.window_closing and not self._typed_key_dropped
 
     def _go_on_typing(self) -> None:
@@ -322,16 +300,26 @@ class KeySection(QObject):
         self.apiKeyEdit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.apiKeyEdit.end(False)
 
-    def ask_to_save_typed_key(self, title: str, question: str, drop: str) -> Choice:
-        """As :meth:`may_drop_typed_key` (``DROP`` where that is True without asking), with
-        "Save and check key" offered first, the default: the person who closes Settings
-        with a key pasted almost always meant to keep it, and had to cancel, find the button
-        and close again. Once the person chose ``drop``, what still waits to be done (a click
-        waiting for a change being written) asks nothing more about the key pasted: it goes
-        unsaved, as they chose. Another key typed is asked about again."""
+    def ask_to_save_typed_key(self, title: str, question: str, drop: str, offered: str) -> Choice:
+        """Ask ``question`` before a pasted key not saved yet goes (Settings closing, another
+        profile shown or added), ``offered`` saying what saving does: "Save and check key"
+        first, the default, as the person almost always meant to keep the key; ``drop``
+        lets it go, Cancel goes back to it. Only "drop" and "Cancel" were offered before:
+        the person had to cancel, find the button and go again. Gone without a word, the
+        person went on sure that they had just set a key. ``DROP`` without asking where
+        there is no key pasted.
+
+        Never asked once the window is closing (a click that waited for a change being
+        written, done as the window goes): ``DROP``, the key goes unsaved, as it goes with
+        the window closing, which asks nothing about it. Asked then, the question popped up
+        over a window going away, and its closing waited for an answer. Nor once the person
+        chose ``drop``: what still waits to be done (a profile clicked before Settings was
+        closed without saving the key, its click waiting for a change being written) asks
+        nothing more about it, and it goes unsaved, as they chose. Another key typed is
+        asked about again."""
         if not self._would_ask_about_typed_key:
             return Choice.DROP
-        said = f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{question}"
+        said = f"{offered}\n\n{question}"
         parent = self.apiKeyEdit.window()
         # A save ending while the question is read counts (see ``save_typed_key_then``).
         self._typed_key_stored = False
@@ -343,7 +331,7 @@ class KeySection(QObject):
 
     def save_typed_key_then(self, then: Callable[[bool], None]) -> None:
         """Save and check the pasted key as its button does, as if it were pressed (chosen
-        where Settings asked about the key as it closed), and ``then(stored)`` once that work
+        where Settings asked about the key before it goes), and ``then(stored)`` once that work
         is over, however it ended: ``stored`` when the key was stored in the password store
         since the person was asked (:meth:`ask_to_save_typed_key`). Where it was refused,
         could not be checked or only kept for this session, why is said, as the button says

@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
-from kombo_desktop.ui.confirm import confirm
+from kombo_desktop.ui.confirm import Choice, confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
-from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT
+from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, save_offered_text
 from kombo_desktop.ui.widgets import (
     ElidingComboBox,
     FieldForm,
@@ -57,10 +57,11 @@ from kombo_desktop.ui.widgets import (
 IN_USE_SUFFIX = " (in use)"
 USE_PROFILE_TEXT = "&Use this profile"
 RENAME_TEXT = "&Rename"
-ADD_WITHOUT_SAVING_TEXT = "Add without saving"
-# A profile clicked in the list is only shown ("Use this profile" switches to it).
-DROP_THE_KEY_TEXT = "Drop the key"
-KEEP_EDITING_TEXT = "Keep editing"
+# Leaving a profile with a key pasted for it (see ``_leave_typed_key_then``). Alt+W, as
+# "Close without saving": C is Cancel's, where the system gives it one, and S "Save and
+# check key"'s. A profile clicked in the list is only shown ("Use this profile" switches).
+ADD_WITHOUT_SAVING_TEXT = "Add &without saving"
+SHOW_WITHOUT_SAVING_TEXT = "Show &without saving"
 MANAGED_TEXT = "Set by your administrator: only this profile's key can be changed here."
 FIXED_ADDRESS_TIP = "Your administrator set the API address for every profile."
 
@@ -148,10 +149,14 @@ class ProfilesSection(QObject):
         self.has_no_key: Callable[[str], bool] = lambda _name: False
         # The words on the button that checks the key, as the key section shows them now.
         self.check_text: Callable[[], str] = lambda: CHECK_STORED_TEXT
-        # Asked before another profile is shown, which empties the key field: whether a key
-        # pasted and not saved may go (``KeySection.may_drop_typed_key``: title, question,
-        # the button that lets it go, the one that keeps it).
-        self.may_drop_typed_key: Callable[[str, str, str, str], bool] = lambda *_texts: True
+        # Asked before another profile is shown or added, which empties the key field: save
+        # a key pasted and not saved, let it go, or stay (``KeySection.ask_to_save_typed_key``:
+        # title, question, the button that lets it go, what saving does); and saving it, then
+        # ``then(stored)`` (``KeySection.save_typed_key_then``). The key section sets both.
+        self.ask_to_save_typed_key: Callable[[str, str, str, str], Choice] = lambda *_texts: (
+            Choice.DROP
+        )
+        self.save_typed_key_then: Callable[[Callable[[bool], None]], None] = lambda then: then(True)
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
@@ -428,15 +433,21 @@ class ProfilesSection(QObject):
         self._book.when_saved(partial(self._select, name))
 
     def _select(self, name: str) -> None:
-        """Show profile ``name``, chosen in the list (once the changes made before are saved).
-        Only shown, not used: asked "Switch to the profile …?", the person took it to be the
-        one links would be made with."""
-        question = f"Show the profile “{name}” and drop the key you pasted?"
-        if not self.may_drop_typed_key(
-            "Show another profile", question, DROP_THE_KEY_TEXT, KEEP_EDITING_TEXT
-        ):
+        """Show profile ``name``, chosen in the list (once the changes made before are saved),
+        a key pasted for the one shown saved first or let go, as the person chooses. Only
+        shown, not used: asked "Switch to the profile …?", the person took it to be the one
+        links would be made with."""
+        going_on = self._leave_typed_key_then(
+            "Show another profile",
+            f"before showing “{name}”",
+            SHOW_WITHOUT_SAVING_TEXT,
+            (f"shows “{name}”", "Settings stays on this profile"),
+            partial(self._show_chosen, name),
+        )
+        if not going_on:
             self.rebuild_list()  # the profile the key was pasted for stays selected
-            return
+
+    def _show_chosen(self, name: str) -> None:
         self._book.selected = name
         self._say("")
         current = self.profileList.currentItem()
@@ -449,10 +460,35 @@ class ProfilesSection(QObject):
         self.apply_typed_name(then=self._add_after_name)
 
     def _add_after_name(self) -> None:
-        question = "Add a profile without saving the key?"
-        if not self.may_drop_typed_key("Add profile", question, ADD_WITHOUT_SAVING_TEXT, "Cancel"):
-            return
-        self._book.add(then=self._added)
+        self._leave_typed_key_then(
+            "Add profile",
+            "before adding a profile",
+            ADD_WITHOUT_SAVING_TEXT,
+            ("adds a profile", "Settings adds none"),
+            partial(self._book.add, then=self._added),
+        )
+
+    def _leave_typed_key_then(
+        self, title: str, before: str, drop: str, saving: tuple[str, str], go_on: Callable[[], None]
+    ) -> bool:
+        """Run ``go_on``, which leaves the profile shown and empties the key field, once a key
+        pasted for it and not saved is saved or let go, as the person chooses when asked
+        ("Save the key you pasted for “default” ``before``?"): True when it ran now (no key
+        pasted, or let go with ``drop``). "Save and check key", the default, saves the key
+        for the profile it was pasted for, and ``go_on`` runs once it is stored: a person who
+        pasted a key and clicked "Add profile" almost always meant to keep it, and was only
+        offered to go on without it. Refused, not checked, or kept for this session only,
+        the profile stays shown with why, the key still in the field; Cancel does nothing.
+        ``saving`` says what saving leads to, and what happens instead where it fails."""
+        question = f"Save the key you pasted for “{self._book.selected}” {before}?"
+        offered = save_offered_text(*saving)
+        choice = self.ask_to_save_typed_key(title, question, drop, offered)
+        if choice is Choice.DROP:
+            go_on()
+            return True
+        if choice is Choice.SAVE:
+            self.save_typed_key_then(lambda stored: go_on() if stored else None)
+        return False
 
     def _added(self, name: str) -> None:
         self._reshow(another_profile=True)

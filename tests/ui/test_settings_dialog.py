@@ -70,7 +70,7 @@ from kombo_desktop.ui.settings_dialog import (
 from kombo_desktop.ui.settings_key import (
     KEY_REFUSED_BEFORE_TEXT,
     UNSAVED_KEY_SAVE_OFFERED_TEXT,
-    unsaved_key_text,
+    save_offered_text,
 )
 from kombo_desktop.ui.settings_key_checks import here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
@@ -1363,44 +1363,66 @@ def test_use_this_profile_saves_a_pasted_key(
     assert changed[-1] == name  # the window takes the key too
 
 
-@pytest.mark.parametrize(
-    ("leave", "button", "keep"),
-    [("add", "Add without saving", "Cancel"), ("choose another", "Drop the key", "Keep editing")],
-)
-def test_leaving_the_profile_with_a_pasted_key_asks_first(
+def leave_the_profile(qtbot: QtBot, dialog: SettingsDialog, leave: str) -> None:
+    """Leave the profile shown, as a person does: "Add profile", or another profile chosen."""
+    if leave == "add":
+        child(dialog, QAbstractButton, "addProfileButton").click()
+    else:
+        select(dialog, "staging")
+    settle(qtbot, dialog)
+
+
+# The question each way of leaving the profile asks about a key pasted for "default", with the
+# button that leaves it without saving the key.
+LEAVING_QUESTIONS = {
+    "add": (
+        f"{save_offered_text('adds a profile', 'Settings adds none')}\n\n"
+        "Save the key you pasted for “default” before adding a profile?",
+        "Add without saving",
+    ),
+    "choose another": (
+        f"{save_offered_text('shows “staging”', 'Settings stays on this profile')}\n\n"
+        "Save the key you pasted for “default” before showing “staging”?",
+        "Show without saving",
+    ),
+}
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_leaving_the_profile_with_a_pasted_key_offers_to_save_it_first(
     qtbot: QtBot,
-    make_dialog: object,
+    make_dialog: DialogFactory,
     store: SettingsStore,
     memory_keyring: InMemoryKeyring,
     leave: str,
-    button: str,
-    keep: str,
 ) -> None:
-    # "Add profile" or choosing another profile emptied the key field without a word, and
-    # closing afterwards asked nothing: the person was sure the key was set.
+    # A key pasted, then "Add profile" (or another profile chosen): the question offered only
+    # to go on without saving the key, or Cancel, though the person almost always meant to
+    # keep it. Cancel there does nothing: the key stays, the profile stays shown.
     store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
-    dialog = make_dialog()  # type: ignore[operator]
+    dialog = make_dialog()
     key_edit = child(dialog, QLineEdit, "apiKeyEdit")
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     qtbot.keyClicks(key_edit, GOOD_KEY)
-
-    def leave_profile() -> None:
-        if leave == "add":
-            child(dialog, QAbstractButton, "addProfileButton").click()
-        else:
-            select(dialog, "staging")
-        settle(qtbot, dialog)
-
-    seen = answer_next_box(keep)
-    leave_profile()
-    assert seen.texts and seen.texts[0].startswith(unsaved_key_text(keep))
-    assert seen.default == keep
+    seen = answer_next_box("Cancel")
+    leave_the_profile(qtbot, dialog, leave)
+    question, drop = LEAVING_QUESTIONS[leave]
+    assert seen.texts == [question]
+    spoken = [text.replace("&", "") for text in seen.buttons]
+    assert sorted(spoken) == sorted(["Cancel", drop, "Save and check key"])
+    assert seen.default.replace("&", "") == "Save and check key"  # Enter saves it
+    # Each button's Alt letter is its own; C is left to Cancel, where the system gives it one.
+    letters = alt_letters(seen.buttons)
+    assert len(set(letters.values())) == len(letters) and "c" not in letters.values()
+    assert set(letters) == {"Save and check key", drop}
+    assert GOOD_KEY not in " ".join([*seen.texts, *seen.buttons])
     assert [p.name for p in store.load().profiles] == ["default", "staging"]
     assert name_edit.text() == "default" and key_edit.text() == GOOD_KEY
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
+    assert memory_keyring.secrets == {}
 
-    answer_next_box(button)
-    leave_profile()
+    answer_next_box(drop)
+    leave_the_profile(qtbot, dialog, leave)
     assert name_edit.text() == ("New profile" if leave == "add" else "staging")
     assert key_edit.text() == ""
     assert memory_keyring.secrets == {}
@@ -1410,40 +1432,84 @@ def test_leaving_the_profile_with_a_pasted_key_asks_first(
     assert seen.texts == [] and not dialog.isVisible()
 
 
-def test_another_profile_clicked_with_a_pasted_key_says_what_really_happens(
-    qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_save_chosen_as_the_profile_is_left_stores_the_key_for_it_then_goes_on(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    leave: str,
 ) -> None:
-    # It asked "Switch to the profile “staging” without saving the key?" with "Switch without
-    # saving", but a profile clicked in the list is only shown: "Use this profile" switches.
+    # A key pasted for "default", then "Add profile" (or "staging" chosen), and "Save and
+    # check key" in the question: the key is checked with Kombo on a worker (nothing
+    # freezes), stored for "default", the profile it was pasted for, and only then is the
+    # profile added (or "staging" shown), as the person asked.
     store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
-    dialog = make_dialog()
-    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
-    qtbot.keyClicks(key_edit, GOOD_KEY)
-    seen = answer_next_box("Keep editing")
-    select(dialog, "staging")
-    settle(qtbot, dialog)
-    assert seen.texts == [
-        "The API key you pasted is not saved yet, so the program cannot use it. To keep it, "
-        "press “Keep editing”, then “Save and check key”.\n\n"
-        "Show the profile “staging” and drop the key you pasted?"
-    ]
-    assert sorted(seen.buttons) == ["Drop the key", "Keep editing"]
-    assert seen.default == "Keep editing"  # Enter keeps the key
-    assert key_edit.text() == GOOD_KEY
-
-    answer_next_box("Drop the key")
-    select(dialog, "staging")
-    settle(qtbot, dialog)
-    assert child(dialog, QLineEdit, "profileNameEdit").text() == "staging"
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.3) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+        name_edit = child(dialog, QLineEdit, "profileNameEdit")
+        qtbot.keyClicks(key_edit, GOOD_KEY)
+        seen = answer_next_box("Save and check key")
+        if leave == "add":
+            child(dialog, QAbstractButton, "addProfileButton").click()
+        else:
+            select(dialog, "staging")
+        qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: dialog.busy, timeout=WAIT_MS)
+        assert status(dialog) == "Checking the key with Kombo…"
+        assert name_edit.text() == "default"  # not left before the key is stored
+        assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
+        settle_and_turn(qtbot, dialog)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    if leave == "add":
+        assert [p.name for p in store.load().profiles] == ["default", "staging", "New profile"]
+        assert name_edit.text() == "New profile"
+    else:
+        assert name_edit.text() == "staging"
+        assert child(dialog, QListWidget, "profileList").currentItem().text() == "staging"
     assert key_edit.text() == ""
-    profiles = child(dialog, QListWidget, "profileList")
-    assert [profiles.item(row).text() for row in range(2)] == ["default (in use)", "staging"]
+    assert dialog.isVisible()
+
+
+@pytest.mark.parametrize("kombo_says", ["refused", "not reached"])
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_not_saved_as_the_profile_is_left_stays_with_it_saying_why(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    leave: str,
+    kombo_says: str,
+) -> None:
+    # "Save and check key" chosen as the profile was left, and Kombo refused the key (or
+    # could not be reached): left all the same, the key typed would be lost and the person
+    # would not see why. The profile stays shown with the reason, the key still in the field.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    if kombo_says == "refused":
+        address, key, why = kombo.base_url, WRONG_KEY, "Kombo did not accept this key"
+    else:
+        address, key, why = f"http://127.0.0.1:{closed_port()}/v1", GOOD_KEY, "not saved yet"
+    dialog = make_dialog(api_base_override=address)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, key)
+    seen = answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+    assert seen.texts
+    assert why in status(dialog) and "not saved" in status(dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "staging"]
+    assert child(dialog, QLineEdit, "profileNameEdit").text() == "default"
+    assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
+    assert key_edit.text() == key
+    assert memory_keyring.secrets == {}
 
 
 @pytest.mark.parametrize(
     ("leave", "keep"),
     [
-        ("profileList", "Keep editing"),
+        ("profileList", "Cancel"),
         ("addProfileButton", "Cancel"),
         ("closeSettingsButton", "Cancel"),
     ],
@@ -1451,7 +1517,7 @@ def test_another_profile_clicked_with_a_pasted_key_says_what_really_happens(
 def test_keeping_a_pasted_key_puts_the_cursor_back_at_its_end(
     qtbot: QtBot, make_dialog: DialogFactory, store: SettingsStore, leave: str, keep: str
 ) -> None:
-    # "Keep editing" left the focus on the profile just clicked (or the button): the next
+    # "Cancel" left the focus on the profile just clicked (or the button): the next
     # keys typed moved through the list instead of going on with the key, and Enter, which
     # saves the key from its field, saved nothing.
     store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
