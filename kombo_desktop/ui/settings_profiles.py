@@ -447,9 +447,9 @@ class ProfilesSection(QObject):
         if not going_on:
             self.rebuild_list()  # the profile the key was pasted for stays selected
 
-    def _show_chosen(self, name: str) -> None:
+    def _show_chosen(self, name: str, said_first: str = "") -> None:
         self._book.selected = name
-        self._say("")
+        self._say(said_first)
         current = self.profileList.currentItem()
         if current is None or current.data(Qt.ItemDataRole.UserRole) != self._book.selected:
             self.rebuild_list()  # shown afresh meanwhile (a change saved), or since removed
@@ -465,11 +465,16 @@ class ProfilesSection(QObject):
             "before adding a profile",
             ADD_WITHOUT_SAVING_TEXT,
             ("adds a profile", "Settings adds none"),
-            partial(self._book.add, then=self._added),
+            lambda said_first: self._book.add(then=partial(self._added, said_first)),
         )
 
     def _leave_typed_key_then(
-        self, title: str, before: str, drop: str, saving: tuple[str, str], go_on: Callable[[], None]
+        self,
+        title: str,
+        before: str,
+        drop: str,
+        saving: tuple[str, str],
+        go_on: Callable[[str], None],
     ) -> bool:
         """Run ``go_on``, which leaves the profile shown and empties the key field, once a key
         pasted for it and not saved is saved or let go, as the person chooses when asked
@@ -479,20 +484,27 @@ class ProfilesSection(QObject):
         pasted a key and clicked "Add profile" almost always meant to keep it, and was only
         offered to go on without it. Refused, not checked, or kept for this session only,
         the profile stays shown with why, the key still in the field; Cancel does nothing.
-        ``saving`` says what saving leads to, and what happens instead where it fails."""
-        question = f"Save the key you pasted for “{self._book.selected}” {before}?"
+        ``saving`` says what saving leads to, and what happens instead where it fails.
+
+        ``go_on(said_first)`` says ``said_first`` on the status line before its own words:
+        that the key was saved, where it was ("Saved the key for “default”."). What it says
+        replaced "Kombo accepted the key", and the person could not tell that it was saved."""
+        shown = self._book.selected
+        question = f"Save the key you pasted for “{shown}” {before}?"
         offered = save_offered_text(*saving)
         choice = self.ask_to_save_typed_key(title, question, drop, offered)
         if choice is Choice.DROP:
-            go_on()
+            go_on("")
             return True
         if choice is Choice.SAVE:
-            self.save_typed_key_then(lambda stored: go_on() if stored else None)
+            saved = f"Saved the key for “{shown}”."
+            self.save_typed_key_then(lambda stored: go_on(saved) if stored else None)
         return False
 
-    def _added(self, name: str) -> None:
+    def _added(self, said_first: str, name: str) -> None:
         self._reshow(another_profile=True)
-        self._say(f"Added the profile “{name}”. Type a name for it and press Enter.")
+        added = f"Added the profile “{name}”. Type a name for it and press Enter."
+        self._say(f"{said_first} {added}" if said_first else added)
         self.profileNameEdit.setFocus()
         self.profileNameEdit.selectAll()
         self.changed.emit(name)

@@ -1462,12 +1462,19 @@ def test_save_chosen_as_the_profile_is_left_stores_the_key_for_it_then_goes_on(
         assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
         settle_and_turn(qtbot, dialog)
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    # The status line still says the key was saved: emptied as "staging" was shown (or
+    # replaced by "Added the profile …"), the person could not tell that it had been.
     if leave == "add":
         assert [p.name for p in store.load().profiles] == ["default", "staging", "New profile"]
         assert name_edit.text() == "New profile"
+        assert status(dialog) == (
+            "Saved the key for “default”. Added the profile “New profile”. Type a name for it "
+            "and press Enter."
+        )
     else:
         assert name_edit.text() == "staging"
         assert child(dialog, QListWidget, "profileList").currentItem().text() == "staging"
+        assert status(dialog) == "Saved the key for “default”."
     assert key_edit.text() == ""
     assert dialog.isVisible()
 
@@ -1504,6 +1511,29 @@ def test_a_key_not_saved_as_the_profile_is_left_stays_with_it_saying_why(
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
     assert key_edit.text() == key
     assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_the_password_store_could_not_keep_stays_with_its_profile_saying_how_to_store_it(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    leave: str,
+) -> None:
+    # Kombo accepted the key, but the password store is locked: it is kept for this session
+    # only, and the status line says how to store it. Left at once, the advice went with it.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    keyring.set_keyring(LockedKeyring())  # conftest restores the previous one
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+    assert "unlock the store, then paste the key here again and save it" in status(dialog)
+    assert [p.name for p in store.load().profiles] == ["default", "staging"]
+    assert child(dialog, QLineEdit, "profileNameEdit").text() == "default"
+    assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
 
 
 @pytest.mark.parametrize(
