@@ -90,7 +90,7 @@ from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import ProfileBook
-from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection
+from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
 from kombo_desktop.ui.settings_key_checks import PausedKeyCheck
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
@@ -762,14 +762,14 @@ class SettingsDialog(QDialog):
         self._closing_once_key_saved = True
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 
-    def _close_once_key_stored(self, result: int, stored: bool) -> None:
-        """The save for closing is over, the key ``stored`` in the password store or not (said
+    def _close_once_key_stored(self, result: int, save: TypedKeySave) -> None:
+        """The save for closing is over, the key stored in the password store or not (said
         why): close, on the next turn, as ``_close_when_saved`` does (what followed the save
         was said first); not stored, the dialog stays open, and closing asks again."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
-        if stored:
+        if save.stored:
             QTimer.singleShot(0, self, lambda: self.done(result))
 
     def _close_when_saved(self) -> None:

@@ -21,6 +21,7 @@ not when the store failed meanwhile, which is said.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from functools import partial
@@ -93,19 +94,21 @@ FORGET_KEY_TEXT = "Forget key"
 KEY_NOT_SAVED_TEXT = "The API key you pasted is not saved yet, so the program cannot use it."
 
 
-def save_offered_text(then: str, otherwise: str) -> str:
+def save_offered_text(then: str, if_it_fails: str) -> str:
     """Said where "Save and check key" is offered in the question itself, before what the
     person asked for (``then``: "closes Settings"): that comes only once the key is stored.
     Where Kombo refused it, it was not checked, or kept for this session only (not stored),
-    ``otherwise`` ("Settings stays open"), saying why."""
+    ``if_it_fails`` ("Settings stays open and says why")."""
     return (
         f"{KEY_NOT_SAVED_TEXT} “{SAVE_TEXT.replace('&', '')}” checks it with Kombo, stores it "
-        f"and {then}; if that fails, {otherwise} and says why."
+        f"and {then}; if that fails, {if_it_fails}."
     )
 
 
 # The same, as Settings closes.
-UNSAVED_KEY_SAVE_OFFERED_TEXT = save_offered_text("closes Settings", "Settings stays open")
+UNSAVED_KEY_SAVE_OFFERED_TEXT = save_offered_text(
+    "closes Settings", "Settings stays open and says why"
+)
 # The key field's description for a screen reader; a refusal of the key typed goes first.
 KEY_FIELD_HINT = (
     "Paste the key from the Kombo dashboard, Secrets page. It is hidden while you type. "
@@ -138,6 +141,17 @@ STORE_FAILED_NOTHING_DONE_TEXT = (
     "you asked for next was not done. Close the settings and open them again to see where the "
     "key is kept, then try again."
 )
+
+
+@dataclasses.dataclass
+class TypedKeySave:
+    """How one save of a pasted key ended (see :meth:`KeySection.save_typed_key_then`):
+    ``stored`` in the password store, and ``said``, what the status line said of it then
+    (where it went, KOMBO_API_KEY still used for this run, a problem of the store). Neither
+    while it runs, nor where it was refused, could not be checked or was cancelled."""
+
+    stored: bool = False
+    said: str = ""
 
 
 class KeySection(QObject):
@@ -196,9 +210,10 @@ class KeySection(QObject):
         # The person chose to let the key pasted go, unsaved (Settings closed without saving
         # it): nothing asks about it again (see ``ask_to_save_typed_key``).
         self._typed_key_dropped = False
-        # A key pasted and saved since the person was last asked about it went into the
-        # password store (see ``save_typed_key_then``).
-        self._typed_key_stored = False
+        # How the latest save of a pasted key ended, or that it runs (see
+        # ``save_typed_key_then``): each save its own, so that what waits for one reads
+        # how that one ended, whatever was asked or saved since.
+        self._typed_key_save = TypedKeySave()
         # The profiles whose key Kombo refused since it was last saved or accepted (see
         # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
         # a check here.
@@ -321,40 +336,48 @@ class KeySection(QObject):
             return Choice.DROP
         said = f"{offered}\n\n{question}"
         parent = self.apiKeyEdit.window()
-        # A save ending while the question is read counts (see ``save_typed_key_then``).
-        self._typed_key_stored = False
         choice = save_drop_or_cancel(parent, title, said, SAVE_TEXT, drop)
         if choice is Choice.CANCEL:
             self._go_on_typing()
         self._typed_key_dropped = choice is Choice.DROP
         return choice
 
-    def save_typed_key_then(self, then: Callable[[bool], None]) -> None:
+    def save_typed_key_then(self, then: Callable[[TypedKeySave], None]) -> None:
         """Save and check the pasted key as its button does, as if it were pressed (chosen
-        where Settings asked about the key before it goes), and ``then(stored)`` once that work
-        is over, however it ended: ``stored`` when the key was stored in the password store
-        since the person was asked (:meth:`ask_to_save_typed_key`). Where it was refused,
-        could not be checked or only kept for this session, why is said, as the button says
-        it, and the key refused stays in the field.
+        where Settings asked about the key before it goes), and ``then(save)`` once that work
+        is over, however it ended: ``save`` says whether the key was stored in the password
+        store, and what was said of it. Where it was refused, could not be checked or only
+        kept for this session, why is said, as the button says it, and the key refused stays
+        in the field.
 
-        A check of this key already running is waited for, not started again. Other key
-        work (a check of the stored key, a key moving to a name typed) is waited for, and
-        the key is saved after it: waited for alone, the key pasted was never sent. Where the
-        password store failed at that work, the key is not saved (what failed is said, see
-        ``_on_store_failed``): ``then(False)``."""
-        gave_up = partial(then, False)
+        A save of this key already running is waited for, not started again; one that ended
+        while the person was asked (:meth:`ask_to_save_typed_key`), the field emptied, is
+        the one judged. Other key work (a check of the stored key, a key moving to a name
+        typed) is waited for, and the key is saved after it: waited for alone, the key
+        pasted was never sent. Where the password store failed at that work, the key is not
+        saved (what failed is said, see ``_on_store_failed``): ``then`` with nothing stored."""
+        gave_up = partial(then, TypedKeySave())
         if self._task is not None and self._typed_key_work:
-            self.when_settled(lambda: then(self._typed_key_stored), if_dropped=gave_up)
+            self.when_settled(partial(then, self._typed_key_save), if_dropped=gave_up)
             return
         self.when_settled(partial(self._save_typed_key_now, then), if_dropped=gave_up)
 
-    def _save_typed_key_now(self, then: Callable[[bool], None]) -> None:
+    def _save_typed_key_now(self, then: Callable[[TypedKeySave], None]) -> None:
         """No other key work runs now: the key pasted is saved (still there unless saved
-        meanwhile), then ``then(stored)``, as :meth:`save_typed_key_then` says."""
-        if self.has_typed_key:
-            self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
-            self._save_key()
-        self.when_settled(lambda: then(self._typed_key_stored), if_dropped=partial(then, False))
+        meanwhile), then ``then(save)``, as :meth:`save_typed_key_then` says."""
+        if not self.has_typed_key:  # saved while the question was read
+            then(self._typed_key_save)
+            return
+        before = self._typed_key_save
+        self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
+        self._save_key()
+
+        def ended() -> None:
+            # None started where the name or the address typed was refused first (said).
+            started = self._typed_key_save
+            then(started if started is not before else TypedKeySave())
+
+        self.when_settled(ended, if_dropped=partial(then, TypedKeySave()))
 
     def let_typed_key_go(self) -> None:
         """The key pasted goes unsaved, unasked (the program closes Settings itself): as
@@ -572,6 +595,7 @@ class KeySection(QObject):
             return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
+            self._typed_key_save = TypedKeySave()
             pause = self._pause_at(api_base)
             job = partial(check_typed, api_base=api_base, key=key, pause=pause)
             self._start(
@@ -598,6 +622,7 @@ class KeySection(QObject):
     def _save_anyway_now(self) -> None:
         key = self._typed_key()
         if key is not None:
+            self._typed_key_save = TypedKeySave()
             self._store_typed_key(key, None)  # which hides this button, the focus moved first
 
     def _store_typed_key(self, key: str, environment_id: str | None) -> None:
@@ -755,7 +780,9 @@ class KeySection(QObject):
         # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
         in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
-        self._typed_key_stored = outcome.location is KeyLocation.CREDENTIAL_STORE
+        text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
+        self._typed_key_save.stored = outcome.location is KeyLocation.CREDENTIAL_STORE
+        self._typed_key_save.said = text
         self._refused.discard(name)
         if outcome.location is KeyLocation.CREDENTIAL_STORE:  # another key in the store now
             self._book.set_key_refused(name, False)
@@ -764,7 +791,6 @@ class KeySection(QObject):
 
         def said() -> None:
             self.show_state()
-            text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
             self._say(text, "success")
             self.changed.emit(name)
             self.key_saved.emit(name)

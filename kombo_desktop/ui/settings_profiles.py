@@ -41,7 +41,7 @@ from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import Choice, confirm
 from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
-from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, save_offered_text
+from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, TypedKeySave, save_offered_text
 from kombo_desktop.ui.widgets import (
     ElidingComboBox,
     FieldForm,
@@ -152,11 +152,14 @@ class ProfilesSection(QObject):
         # Asked before another profile is shown or added, which empties the key field: save
         # a key pasted and not saved, let it go, or stay (``KeySection.ask_to_save_typed_key``:
         # title, question, the button that lets it go, what saving does); and saving it, then
-        # ``then(stored)`` (``KeySection.save_typed_key_then``). The key section sets both.
+        # ``then(save)``, how it ended (``KeySection.save_typed_key_then``). The key section
+        # sets both.
         self.ask_to_save_typed_key: Callable[[str, str, str, str], Choice] = lambda *_texts: (
             Choice.DROP
         )
-        self.save_typed_key_then: Callable[[Callable[[bool], None]], None] = lambda then: then(True)
+        self.save_typed_key_then: Callable[[Callable[[TypedKeySave], None]], None] = lambda then: (
+            then(TypedKeySave(stored=True))
+        )
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
@@ -441,19 +444,25 @@ class ProfilesSection(QObject):
             "Show another profile",
             f"before showing “{name}”",
             SHOW_WITHOUT_SAVING_TEXT,
-            (f"shows “{name}”", "Settings stays on this profile"),
+            (f"shows “{name}”", "Settings stays on this profile and says why"),
             partial(self._show_chosen, name),
         )
         if not going_on:
             self.rebuild_list()  # the profile the key was pasted for stays selected
 
-    def _show_chosen(self, name: str, said_first: str = "") -> None:
+    def _show_chosen(self, name: str, key_saved: str = "") -> None:
+        """Show profile ``name``. ``key_saved``: the key pasted for the one shown before was
+        saved first, as the person chose, and the status line says so; the focus goes back
+        to the list, where the person was. It stayed on "Save and check key", pressed for
+        them, of a profile whose key field is empty, and the next Down did nothing."""
         self._book.selected = name
-        self._say(said_first)
+        self._say(key_saved, "success" if key_saved else "")
         current = self.profileList.currentItem()
         if current is None or current.data(Qt.ItemDataRole.UserRole) != self._book.selected:
             self.rebuild_list()  # shown afresh meanwhile (a change saved), or since removed
         self.show_profile()
+        if key_saved and self.profileList.isEnabled():
+            self.profileList.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _add(self) -> None:
         # The name typed first: a clicked button may take no focus (macOS).
@@ -464,7 +473,7 @@ class ProfilesSection(QObject):
             "Add profile",
             "before adding a profile",
             ADD_WITHOUT_SAVING_TEXT,
-            ("adds a profile", "Settings adds none"),
+            ("adds a profile", "no profile is added and Settings says why"),
             lambda said_first: self._book.add(then=partial(self._added, said_first)),
         )
 
@@ -487,8 +496,11 @@ class ProfilesSection(QObject):
         ``saving`` says what saving leads to, and what happens instead where it fails.
 
         ``go_on(said_first)`` says ``said_first`` on the status line before its own words:
-        that the key was saved, where it was ("Saved the key for “default”."). What it says
-        replaced "Kombo accepted the key", and the person could not tell that it was saved."""
+        that the key was saved, for which profile, and what saving it said ("Saved the key
+        for “default”. Kombo accepted the key … It is stored in …", with KOMBO_API_KEY
+        still used for this run, or a problem of the store). What it says replaced it, and
+        the person could not tell that the key was saved, nor that this run still used
+        KOMBO_API_KEY's."""
         shown = self._book.selected
         question = f"Save the key you pasted for “{shown}” {before}?"
         offered = save_offered_text(*saving)
@@ -497,8 +509,12 @@ class ProfilesSection(QObject):
             go_on("")
             return True
         if choice is Choice.SAVE:
-            saved = f"Saved the key for “{shown}”."
-            self.save_typed_key_then(lambda stored: go_on(saved) if stored else None)
+
+            def ended(save: TypedKeySave) -> None:
+                if save.stored:
+                    go_on(f"Saved the key for “{shown}”. {save.said}".strip())
+
+            self.save_typed_key_then(ended)
         return False
 
     def _added(self, said_first: str, name: str) -> None:

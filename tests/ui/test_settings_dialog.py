@@ -1376,12 +1376,13 @@ def leave_the_profile(qtbot: QtBot, dialog: SettingsDialog, leave: str) -> None:
 # button that leaves it without saving the key.
 LEAVING_QUESTIONS = {
     "add": (
-        f"{save_offered_text('adds a profile', 'Settings adds none')}\n\n"
+        f"{save_offered_text('adds a profile', 'no profile is added and Settings says why')}\n\n"
         "Save the key you pasted for “default” before adding a profile?",
         "Add without saving",
     ),
     "choose another": (
-        f"{save_offered_text('shows “staging”', 'Settings stays on this profile')}\n\n"
+        f"{save_offered_text('shows “staging”', 'Settings stays on this profile and says why')}"
+        "\n\n"
         "Save the key you pasted for “default” before showing “staging”?",
         "Show without saving",
     ),
@@ -1464,19 +1465,125 @@ def test_save_chosen_as_the_profile_is_left_stores_the_key_for_it_then_goes_on(
     assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
     # The status line still says the key was saved: emptied as "staging" was shown (or
     # replaced by "Added the profile …"), the person could not tell that it had been.
+    said = status(dialog)
+    assert said.startswith("Saved the key for “default”. Kombo accepted the key (environment ")
+    assert "It is stored in" in said
     if leave == "add":
         assert [p.name for p in store.load().profiles] == ["default", "staging", "New profile"]
         assert name_edit.text() == "New profile"
-        assert status(dialog) == (
-            "Saved the key for “default”. Added the profile “New profile”. Type a name for it "
-            "and press Enter."
-        )
+        assert said.endswith("Added the profile “New profile”. Type a name for it and press Enter.")
     else:
         assert name_edit.text() == "staging"
         assert child(dialog, QListWidget, "profileList").currentItem().text() == "staging"
-        assert status(dialog) == "Saved the key for “default”."
     assert key_edit.text() == ""
     assert dialog.isVisible()
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_saved_as_the_profile_is_left_leaves_the_focus_where_the_person_goes_on(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    leave: str,
+) -> None:
+    # A key pasted, then Down in the profile list (or "Add profile"), and "Save and check
+    # key": the focus stayed on "Save and check key" of the profile then shown, whose key
+    # field is empty, and the next Down did nothing. It goes back to the list, where the
+    # person was (the new profile's name, to be typed, after "Add profile").
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    profiles = child(dialog, QListWidget, "profileList")
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    seen = answer_next_box("Save and check key")
+    if leave == "add":
+        child(dialog, QAbstractButton, "addProfileButton").click()
+    else:
+        profiles.setFocus()
+        qtbot.keyClick(profiles, Qt.Key.Key_Down)
+    qtbot.waitUntil(lambda: bool(seen.texts), timeout=WAIT_MS)
+    settle_and_turn(qtbot, dialog)
+    if leave == "add":
+        name_edit = child(dialog, QLineEdit, "profileNameEdit")
+        assert name_edit.text() == "New profile"
+        assert dialog.focusWidget() is name_edit
+    else:
+        assert profiles.currentItem().text() == "staging"
+        assert dialog.focusWidget() is profiles
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_saved_as_the_profile_is_left_while_kombo_api_key_is_set_says_so(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    leave: str,
+) -> None:
+    # KOMBO_API_KEY set, a key pasted and saved as the profile was left: the status line
+    # said only "Saved the key for “default”.", and the person took the key saved to be the
+    # one links were now made with. It says what the key's own button says.
+    monkeypatch.setenv("KOMBO_API_KEY", WRONG_KEY)
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    said = status(dialog)
+    assert said.startswith("Saved the key for “default”. Kombo accepted the key")
+    assert "This run still uses the key set in KOMBO_API_KEY" in said
+    name = "New profile" if leave == "add" else "staging"
+    assert child(dialog, QLineEdit, "profileNameEdit").text() == name
+
+
+@pytest.mark.parametrize("answer", ["Save and check key", CLOSE_WITHOUT_SAVING_TEXT, "Cancel"])
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_closing_settings_while_the_key_is_saved_to_leave_the_profile(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    memory_keyring: InMemoryKeyring,
+    leave: str,
+    answer: str,
+) -> None:
+    # "Save and check key" chosen as "Add profile" was clicked (or "staging" chosen), then
+    # Close while Kombo checks the key. Saving it: the key is stored for "default", the
+    # profile added (or shown), and Settings closes. Closing without saving: the check
+    # stops, nothing is added or shown, no key stored. Cancel: the add goes on, Settings
+    # stays open.
+    store.save(Settings(profiles=[Profile("default"), Profile("staging", Region.US)]))
+    with DemoKomboServer(api_key=GOOD_KEY, delay_seconds=0.5) as kombo:
+        dialog = make_dialog(api_base_override=kombo.base_url)
+        name_edit = child(dialog, QLineEdit, "profileNameEdit")
+        qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+        answer_next_box("Save and check key")
+        if leave == "add":
+            child(dialog, QAbstractButton, "addProfileButton").click()
+        else:
+            select(dialog, "staging")
+        qtbot.waitUntil(lambda: dialog.busy, timeout=WAIT_MS)
+        closing = answer_next_box(answer)
+        click_close(dialog)
+        assert closing.texts == [
+            f"{UNSAVED_KEY_SAVE_OFFERED_TEXT}\n\n{SAVE_BEFORE_CLOSING_QUESTION}"
+        ]
+        if answer != "Cancel":
+            qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        settle_and_turn(qtbot, dialog)
+    added = [p.name for p in store.load().profiles] == ["default", "staging", "New profile"]
+    shown = name_edit.text() == "staging"
+    if answer == CLOSE_WITHOUT_SAVING_TEXT:
+        assert memory_keyring.secrets == {}
+        assert not added and not shown
+        assert not dialog.isVisible()
+        return
+    assert memory_keyring.secrets == {(SERVICE_NAME, "default"): GOOD_KEY}
+    assert added if leave == "add" else shown
+    assert dialog.isVisible() is (answer == "Cancel")
 
 
 @pytest.mark.parametrize("kombo_says", ["refused", "not reached"])
