@@ -237,6 +237,7 @@ class SettingsDialog(QDialog):
         self.profiles.check_text = lambda: self.key.check_text
         self.profiles.ask_to_save_typed_key = self.key.ask_to_save_typed_key
         self.profiles.save_typed_key_then = self.key.save_typed_key_then
+        self.key.closing_once_saved = lambda: self._closing_once_key_saved
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
         self.profiles.used.connect(self.key.save_typed_key)

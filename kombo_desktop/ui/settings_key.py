@@ -223,6 +223,9 @@ class KeySection(QObject):
         # Saves the name typed for the selected profile, then runs a step once its key has
         # followed it (``ProfilesSection.apply_typed_name``: the dialog sets it).
         self.apply_typed_name: Callable[[Callable[[], None]], None] = self.when_settled
+        # Whether "Save and check key" was chosen as Settings closed, and that save still runs
+        # (the dialog sets it): nothing asks about the key meanwhile (``ask_to_save_typed_key``).
+        self.closing_once_saved: Callable[[], bool] = lambda: False
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -331,9 +334,14 @@ class KeySection(QObject):
         chose ``drop``: what still waits to be done (a profile clicked before Settings was
         closed without saving the key, its click waiting for a change being written) asks
         nothing more about it, and it goes unsaved, as they chose. Another key typed is
-        asked about again."""
+        asked about again. Nor once the person chose "Save and check key" as Settings
+        closed, while that save runs: ``SAVE``, as chosen. A profile clicked before, its
+        click waiting for a change being written, asked again as the click went on, and
+        "Show without saving" there let the key go, and the close waiting for it."""
         if not self._would_ask_about_typed_key:
             return Choice.DROP
+        if self.closing_once_saved():
+            return Choice.SAVE
         said = f"{offered}\n\n{question}"
         parent = self.apiKeyEdit.window()
         choice = save_drop_or_cancel(parent, title, said, SAVE_TEXT, drop)

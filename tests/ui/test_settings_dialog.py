@@ -3134,6 +3134,46 @@ def test_a_profile_clicked_before_closing_without_saving_the_key_asks_nothing_mo
     assert child(dialog, QLineEdit, "apiKeyEdit").text() == ""
 
 
+def test_a_profile_clicked_before_closing_with_the_key_saved_asks_nothing_more(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # A key pasted, a profile renamed without Enter, another profile clicked: the click waits
+    # for the new name to be written. Settings closed meanwhile, "Save and check key" chosen,
+    # and the click waiting then asked again, "Save the key you pasted for “main” before
+    # showing “us team”?": "Show without saving" there let the key go and the close with it.
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "main")
+    disk = HeldWrites(monkeypatch)
+    later = None
+    try:
+        click_row(qtbot, dialog, "us team")  # leaving the name saves it: the click waits
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        closing = answer_next_box("Save and check key")
+        click_close(dialog)
+        assert closing.texts
+        later = answer_next_box("Show without saving")  # records any question asked after it
+        disk.release()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+        settle_and_turn(qtbot, dialog)  # a question would be on show by now
+    finally:
+        disk.release()
+        if later is not None:
+            later.stop()
+    assert later.texts == []
+    assert memory_keyring.secrets == {(SERVICE_NAME, "main"): GOOD_KEY}
+    assert name.text() == "us team"  # the click was done too
+
+
 def test_a_profile_removal_clicked_as_the_window_closes_is_neither_asked_nor_done(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
