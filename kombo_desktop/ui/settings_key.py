@@ -214,6 +214,9 @@ class KeySection(QObject):
         # ``save_typed_key_then``): each save its own, so that what waits for one reads
         # how that one ended, whatever was asked or saved since.
         self._typed_key_save = TypedKeySave()
+        # The save that had ended as the person was last asked about the key (None where one
+        # ran then): a save since is the one judged (see ``_save_typed_key_now``).
+        self._save_before_question: TypedKeySave | None = None
         # The profiles whose key Kombo refused since it was last saved or accepted (see
         # ``KEY_REFUSED_TEXT``): the window's refusal, handed over (``mark_refused``), and
         # a check here.
@@ -342,6 +345,8 @@ class KeySection(QObject):
             return Choice.DROP
         if self.closing_once_saved():
             return Choice.SAVE
+        saving = self._task is not None and self._typed_key_work
+        self._save_before_question = None if saving else self._typed_key_save
         said = f"{offered}\n\n{question}"
         parent = self.apiKeyEdit.window()
         choice = save_drop_or_cancel(parent, title, said, SAVE_TEXT, drop)
@@ -358,23 +363,34 @@ class KeySection(QObject):
         kept for this session, why is said, as the button says it, and the key refused stays
         in the field.
 
-        A save of this key already running is waited for, not started again; one that ended
-        while the person was asked (:meth:`ask_to_save_typed_key`), the field emptied, is
-        the one judged. Other key work (a check of the stored key, a key moving to a name
-        typed) is waited for, and the key is saved after it: waited for alone, the key
-        pasted was never sent. Where the password store failed at that work, the key is not
-        saved (what failed is said, see ``_on_store_failed``): ``then`` with nothing stored."""
+        A save of this key already running is waited for, not started again; one that ran
+        since the person was asked (:meth:`ask_to_save_typed_key`) is the one judged: ended
+        while the question was read, the field emptied, or run for another that waited too
+        (Settings closed with "Save and check key" while a profile clicked waited for a name
+        being written). The key Kombo refused there was sent again, still in the field. Where
+        the field was emptied otherwise, nothing was saved: an older save is not the one
+        judged (it read "Saved the key", and the profile was shown). Other key work (a check
+        of the stored key, a key moving to a name typed) is waited for, and the key is saved
+        after it: waited for alone, the key pasted was never sent. Where the password store
+        failed at that work, the key is not saved (what failed is said, see
+        ``_on_store_failed``): ``then`` with nothing stored."""
         gave_up = partial(then, TypedKeySave())
         if self._task is not None and self._typed_key_work:
             self.when_settled(partial(then, self._typed_key_save), if_dropped=gave_up)
             return
-        self.when_settled(partial(self._save_typed_key_now, then), if_dropped=gave_up)
+        asked = self._save_before_question
+        self.when_settled(partial(self._save_typed_key_now, then, asked), if_dropped=gave_up)
 
-    def _save_typed_key_now(self, then: Callable[[TypedKeySave], None]) -> None:
-        """No other key work runs now: the key pasted is saved (still there unless saved
-        meanwhile), then ``then(save)``, as :meth:`save_typed_key_then` says."""
-        if not self.has_typed_key:  # saved while the question was read
+    def _save_typed_key_now(
+        self, then: Callable[[TypedKeySave], None], asked: TypedKeySave | None
+    ) -> None:
+        """No other key work runs now: the key pasted is saved, unless a save ran since the
+        person was ``asked``, then ``then(save)``, as :meth:`save_typed_key_then` says."""
+        if self._typed_key_save is not asked:  # saved since the question: that one is judged
             then(self._typed_key_save)
+            return
+        if not self.has_typed_key:  # emptied otherwise: nothing saved
+            then(TypedKeySave())
             return
         before = self._typed_key_save
         self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
@@ -603,7 +619,7 @@ class KeySection(QObject):
             return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
-            self._typed_key_save = TypedKeySave()
+            save = self._typed_key_save = TypedKeySave()
             pause = self._pause_at(api_base)
             job = partial(check_typed, api_base=api_base, key=key, pause=pause)
             self._start(
@@ -611,7 +627,7 @@ class KeySection(QObject):
                 typed=True,
                 progress="Checking the key with Kombo…",
                 name="check-key",
-                on_done=partial(self._store_typed_key, key),
+                on_done=partial(self._store_typed_key, key, save=save),
             )
 
     def save_typed_key(self) -> None:
@@ -630,19 +646,21 @@ class KeySection(QObject):
     def _save_anyway_now(self) -> None:
         key = self._typed_key()
         if key is not None:
-            self._typed_key_save = TypedKeySave()
-            self._store_typed_key(key, None)  # which hides this button, the focus moved first
+            save = self._typed_key_save = TypedKeySave()
+            # Which hides this button, the focus moved first.
+            self._store_typed_key(key, None, save=save)
 
-    def _store_typed_key(self, key: str, environment_id: str | None) -> None:
+    def _store_typed_key(self, key: str, environment_id: str | None, *, save: TypedKeySave) -> None:
         """Store the typed key, which Kombo accepted (in ``environment_id``) or which is saved
-        without a check (None). No Cancel meanwhile: the store may ask "allow access?", and
-        what it then does cannot be taken back."""
+        without a check (None), its end told in ``save``, this save's own (another may have
+        begun since). No Cancel meanwhile: the store may ask "allow access?", and what it then
+        does cannot be taken back."""
         credentials, profile = self._book.credentials, self._book.selected
         job = partial(save_typed, key=key, environment_id=environment_id)
         self._say("Saving the key in your password store…")
         self._run(
             lambda cancel: job(credentials, profile, cancel),
-            on_done=self._on_key_saved,
+            on_done=partial(self._on_key_saved, save),
             on_error=lambda error: self._on_failed(error, typed=True),
             name="save-key",
             typed=True,
@@ -782,15 +800,15 @@ class KeySection(QObject):
 
     # -- results ---------------------------------------------------------------------------------
 
-    def _on_key_saved(self, outcome: KeySaved) -> None:
+    def _on_key_saved(self, save: TypedKeySave, outcome: KeySaved) -> None:
         name = self._book.selected
         credentials = self._book.credentials
         # While KOMBO_API_KEY is set, it stays the key in use: the status says so, not "stored".
         in_use = KeyLocation.RUN_KEY if credentials.run_key_in_use else None
         self._locations[name] = in_use or outcome.location
         text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
-        self._typed_key_save.stored = outcome.location is KeyLocation.CREDENTIAL_STORE
-        self._typed_key_save.said = text
+        save.stored = outcome.location is KeyLocation.CREDENTIAL_STORE
+        save.said = text
         self._refused.discard(name)
         if outcome.location is KeyLocation.CREDENTIAL_STORE:  # another key in the store now
             self._book.set_key_refused(name, False)

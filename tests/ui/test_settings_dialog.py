@@ -3174,6 +3174,51 @@ def test_a_profile_clicked_before_closing_with_the_key_saved_asks_nothing_more(
     assert name.text() == "us team"  # the click was done too
 
 
+def test_a_refused_key_saved_for_closing_and_for_a_profile_clicked_before_is_sent_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # As above, with a key Kombo refuses: the close's save and the click's were both waiting
+    # for the new name to be written. Once Kombo refused the key for the close, the click
+    # found it still in the field and sent it again (with Kombo unreachable, two waits).
+    store.save(Settings(profiles=[Profile("default"), Profile("us team")]))
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    key_edit = child(dialog, QLineEdit, "apiKeyEdit")
+    qtbot.keyClicks(key_edit, WRONG_KEY)
+    name = child(dialog, QLineEdit, "profileNameEdit")
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "main")
+    disk = HeldWrites(monkeypatch)
+    later = None
+    try:
+        click_row(qtbot, dialog, "us team")  # leaving the name saves it: the click waits
+        qtbot.waitUntil(disk.waiting.is_set, timeout=WAIT_MS)
+        closing = answer_next_box("Save and check key")
+        click_close(dialog)
+        assert closing.texts
+        later = answer_next_box("Show without saving")  # records any question asked after it
+        disk.release()
+        qtbot.waitUntil(
+            lambda: bool(kombo.requests_to("GET", "/v1/check-api-key")), timeout=WAIT_MS
+        )
+        settle_and_turn(qtbot, dialog)  # a second check would have started by now
+    finally:
+        disk.release()
+        if later is not None:
+            later.stop()
+    assert len(kombo.requests_to("GET", "/v1/check-api-key")) == 1
+    assert later.texts == []
+    assert dialog.isVisible()
+    assert key_edit.text() == WRONG_KEY  # kept to be corrected
+    assert "Kombo did not accept this key" in status(dialog)
+    assert memory_keyring.secrets == {}
+
+
 def test_a_profile_removal_clicked_as_the_window_closes_is_neither_asked_nor_done(
     qtbot: QtBot, open_window: WindowFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
