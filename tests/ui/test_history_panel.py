@@ -1259,12 +1259,12 @@ def test_a_link_the_table_calls_unsafe_is_among_those_that_no_longer_work(
     assert [entry.url for entry in shown_entries(feature)] == [fine.url]
 
 
-def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
-    qtbot: QtBot, demo_window: MainWindow
-) -> None:
-    # People look under "Still working" for the links they can still send: one that expired
-    # while the list was on show stayed in it, greyed, and was counted, until it was read again.
-    store = history_of(demo_window).store
+def still_working_with_one_expiring(
+    qtbot: QtBot, window: MainWindow, left: timedelta
+) -> tuple[HistoryFeature, HistoryEntry, HistoryEntry]:
+    """The history open on "Still working", listing a link valid a year and one with ``left``
+    to go: (the history, the lasting link, the one expiring)."""
+    store = history_of(window).store
     lasting = record_link(
         store,
         profile="default",
@@ -1275,16 +1275,25 @@ def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
         link_type=LinkType.MAGIC_LINK,
         url="https://connect.kombo.dev/v1?token=lasting",
     )
+    soon = record_hour_long_link(store, "https://connect.kombo.dev/v1?token=soon", left=left)
+    feature = history_of(window)
+    choose_links(qtbot, feature, Showing.WORKING, "")  # read once the panel is shown
+    open_history(qtbot, window)
+    assert feature.panel.historyCountLabel.text() == "2 links that still work"
+    return feature, lasting, soon
+
+
+def test_a_link_expiring_while_still_working_is_chosen_leaves_the_list(
+    qtbot: QtBot, demo_window: MainWindow
+) -> None:
+    # People look under "Still working" for the links they can still send: one that expired
+    # while the list was on show stayed in it, greyed, and was counted, until it was read again.
     # Long enough for the panel to open and read it first on a loaded machine (with 2 s, the
     # first read sometimes came after it had expired).
-    soon = record_hour_long_link(
-        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=6)
+    feature, lasting, soon = still_working_with_one_expiring(
+        qtbot, demo_window, timedelta(seconds=6)
     )
-    feature = history_of(demo_window)
-    choose_links(qtbot, feature, Showing.WORKING, "")  # read once the panel is shown
-    open_history(qtbot, demo_window)
     assert [entry.url for entry in shown_entries(feature)] == [lasting.url, soon.url]
-    assert feature.panel.historyCountLabel.text() == "2 links that still work"
     reads: list[None] = []
     feature.panel.model.modelReset.connect(lambda: reads.append(None))
 
@@ -1317,24 +1326,9 @@ def test_a_look_a_moment_before_a_link_expires_looks_again_just_after(
     # clock again, past its moment, to plan the next look: the link no longer counted among
     # those still to expire, the next look was an hour away, and under "Still working" the
     # expired link stayed listed (and counted) all that hour.
-    store = history_of(demo_window).store
-    record_link(
-        store,
-        profile="default",
-        email="eva@globex.example",
-        organization="Globex SA",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=lasting",
+    feature, _lasting, soon = still_working_with_one_expiring(
+        qtbot, demo_window, timedelta(seconds=4)
     )
-    soon = record_hour_long_link(
-        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=4)
-    )
-    feature = history_of(demo_window)
-    choose_links(qtbot, feature, Showing.WORKING, "")
-    open_history(qtbot, demo_window)
-    assert feature.panel.historyCountLabel.text() == "2 links that still work"
     early = soon.expires_at - timedelta(milliseconds=1)
     _ClockAt.readings = [early + timedelta(milliseconds=2 * step) for step in range(4)]
     monkeypatch.setattr("kombo_desktop.ui.history_panel.datetime", _ClockAt)
@@ -1356,24 +1350,9 @@ def test_a_page_read_just_before_a_link_expired_is_read_again(
     # The list is read on a worker: a page read a moment before a link expired may arrive a
     # moment after. Under "Still working" it listed the expired link, and the next look,
     # planned from the links still to expire, was an hour away.
-    store = history_of(demo_window).store
-    record_link(
-        store,
-        profile="default",
-        email="eva@globex.example",
-        organization="Globex SA",
-        category=Category.HRIS,
-        language=Language.EN,
-        link_type=LinkType.MAGIC_LINK,
-        url="https://connect.kombo.dev/v1?token=lasting",
+    feature, _lasting, soon = still_working_with_one_expiring(
+        qtbot, demo_window, timedelta(seconds=3)
     )
-    soon = record_hour_long_link(
-        store, "https://connect.kombo.dev/v1?token=soon", left=timedelta(seconds=3)
-    )
-    feature = history_of(demo_window)
-    choose_links(qtbot, feature, Showing.WORKING, "")
-    open_history(qtbot, demo_window)
-    assert feature.panel.historyCountLabel.text() == "2 links that still work"
     feature.panel._expiry_timer.stop()  # as if the page had been on its way all along
     qtbot.waitUntil(lambda: not soon.is_valid(), timeout=10_000)
 
