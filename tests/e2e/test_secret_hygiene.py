@@ -57,6 +57,7 @@ from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import answer_next_box
 from tests.support.qr_decode import decode_png, decode_qimage, decode_svg
 from tests.support.widget_texts import widget_texts
+from tests.support.written_files import written_files
 
 KEY = "sk_live_HYGIENE_5f3a9c2e7b81d604aa17"
 INTEGRATION_ID = "personio:93fCvorjZ2jas7ZekX1V1n5d"
@@ -88,20 +89,6 @@ def contains_key(text: object) -> bool:
 
 
 # --- where the key could end up ------------------------------------------------------------------
-
-
-def written_files(folder: Path) -> dict[Path, bytes]:
-    """Every file under ``folder`` with what it holds.
-
-    The window writes some files whole under a temporary name and renames them into place (the
-    tool lists' cache, from a worker): one renamed between the listing and the reading is read
-    under its new name by listing again."""
-    for _ in range(100):
-        try:
-            return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
-        except FileNotFoundError:
-            continue
-    raise AssertionError(f"the files under {folder} kept changing while they were read")
 
 
 def files_with_key(*folders: Path) -> list[str]:

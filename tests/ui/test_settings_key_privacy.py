@@ -34,6 +34,7 @@ from tests.support.found import named
 from tests.support.keyrings import InMemoryKeyring
 from tests.support.message_boxes import SeenBox, answer_next_box
 from tests.support.widget_texts import widget_texts
+from tests.support.written_files import written_files
 from tests.ui.conftest import WindowFactory, settings_of
 
 WAIT_MS = 15_000
@@ -123,9 +124,8 @@ class Search:
                 seen[f"error {number} fields"] = " ".join(map(str, vars(detail).values()))
         for record in self.caplog.records:
             seen[f"log record {record.name}"] = f"{record.getMessage()} {record.exc_text or ''}"
-        for path in sorted(self.home.rglob("*")):
-            if path.is_file():
-                seen[f"file {path.relative_to(self.home)}"] = path.read_bytes()
+        for path, held in written_files(self.home).items():
+            seen[f"file {path.relative_to(self.home)}"] = held
         self.found += [f"{moment}: {where}" for where, value in seen.items() if self.holds(value)]
 
 
