@@ -364,16 +364,16 @@ _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
 )
-# zod's "Invalid email" (v4: "Invalid email address"), wherever it stands.
-_INVALID_EMAIL = re.compile(r"\binvalid email(?: address)?\b", re.IGNORECASE)
-# pydantic's "value is not a valid email address" and Symfony's "This value is not a valid email
-# address.": a sentence, said in the program's words only when it is all a point says of its
-# field or Kombo goes on with a sentence of its own (``_LEADING_VERDICT``). Swapped wherever it
-# stood, it garbled Kombo's sentence ("This Not a valid e-mail address.") or put the program's
-# words inside Kombo's quotes ("Not a valid e-mail address, unless it is a test account").
-_VALIDATORS_INVALID_EMAIL = (
-    r"(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?"
-)
+# zod's "Invalid email" (v4: "Invalid email address"), and pydantic's "value is not a valid
+# email address" and Symfony's "This value is not a valid email address.": said in the program's
+# words only when it is all a point says of its field or Kombo goes on with a sentence of its
+# own (``_LEADING_VERDICT``). Swapped wherever it stood, it garbled Kombo's sentence ("This Not a
+# valid e-mail address.") or put the program's words inside Kombo's quotes ("Not a valid e-mail
+# address, unless it is a test account").
+_VALIDATORS_INVALID_EMAIL = r"""
+    (?:invalid[ ]email(?:[ ]address)?
+      |(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?)
+"""
 # zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
 # value, nothing the person typed; the types' names are jargon to them.
 _VALUE_TYPES = (
@@ -404,12 +404,14 @@ def _length_in_words(match: re.Match[str]) -> str:
 
 def in_plain_words(words: str) -> str:
     """``words`` (a refusal in words) with a schema checker's common verdicts said plainly:
-    "String must contain at most 100 character(s)" -> "At most 100 characters", "Invalid
-    email" -> "Not a valid e-mail address", "Expected string, received number" -> "Not in the
-    form Kombo expects". They were quoted under the field as they came, on a screen the
-    customer watches. Kombo's own words stay in the details for support."""
+    "String must contain at most 100 character(s)" -> "At most 100 characters", "Expected
+    string, received number" -> "Not in the form Kombo expects". They were quoted under the
+    field as they came, on a screen the customer watches. Kombo's own words stay in the details
+    for support. Not a verdict that the value is no e-mail address ("Invalid email"): a
+    sentence of its own, said plainly only where it leads what Kombo said of its field
+    (``_verdict_in_plain_words``), and swapped within Kombo's words it put the program's
+    inside Kombo's quotes."""
     words = _LENGTH_VERDICT.sub(_length_in_words, words)
-    words = _INVALID_EMAIL.sub("Not a valid e-mail address", words)
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
 
 
@@ -511,7 +513,8 @@ def _verdict_in_plain_words(verdict: str) -> str:
     rest = verdict[leading.end() :]
     if not _goes_on_with_a_sentence_of_its_own(rest, leading):
         return verdict
-    return f"{said}. {rest}"
+    again = _whole_validators_verdict(rest)
+    return f"{said}. {rest if again is None else _said_for(again)}"
 
 
 def _said_for(leading: re.Match[str]) -> str:
@@ -524,22 +527,22 @@ def _said_for(leading: re.Match[str]) -> str:
 
 
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
-    """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``),
-    can be quoted on their own: another verdict of the program's ("Invalid email, Invalid
-    email", said once by ``_parted``), or a sentence of Kombo's with no condition on the
-    verdict in it (``_CONDITION_WORD``): advice ("please use …", ``_ADVICE_OPENER``), any
-    sentence after a sentence's end, or after a colon a whole sentence explaining it
-    (``_explains``). Anything else may carry the verdict on ("Required, unless …", "Required.
-    Only for HRIS links", "Exactly 5 characters: It may also be left empty", "Required, Inc.
-    already has a link"), and is left in Kombo's sentence; so are punctuation or a word of
-    advice alone ("Required, ...", "Required, please."), another part of the request
-    ("Required, foo_bar: bad") and a schema checker's bare verdict ("Invalid email,
-    Required"), jargon when quoted alone."""
+    """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``), can be
+    quoted on their own: another verdict of the program's, or the same validator's verdict again
+    ("Invalid email, Invalid email", said once by ``_parted``), or a sentence of Kombo's with no
+    condition on the verdict in it (``_CONDITION_WORD``): advice ("please use …",
+    ``_ADVICE_OPENER``), any sentence after a sentence's end, or after a colon a whole sentence
+    explaining it (``_explains``). Anything else may carry the verdict on ("Required, unless …",
+    "Required. Only for HRIS links", "Exactly 5 characters: It may also be left empty", "Required,
+    Inc. already has a link"), and is left in Kombo's sentence; so are punctuation or a word of
+    advice alone ("Required, ...", "Required, please."), another part of the request ("Required,
+    foo_bar: bad") and a schema checker's bare verdict ("Invalid email, Required"), jargon when
+    quoted alone."""
     if not re.search(r"\w", rest) or _starts_with_a_path(rest):
         return False
     if _BARE_VERDICT.fullmatch(_without_closing_marks(rest)):
         return False
-    if _OWN_VERDICT.fullmatch(rest):
+    if _OWN_VERDICT.fullmatch(rest) or _whole_validators_verdict(rest) is not None:
         return True
     if _CONDITION_WORD.search(rest):
         return False
@@ -549,6 +552,16 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
     if leading.group("sentence_end") is not None:
         return True
     return leading.group("colon") is not None and _explains(rest)
+
+
+def _whole_validators_verdict(words: str) -> re.Match[str] | None:
+    """``words`` as a validator's verdict that the value is no e-mail address ("Invalid
+    email") when they are nothing else (``_LEADING_VERDICT``): after the same verdict, it is
+    said once in the program's words (``_parted``), not quoted as Kombo's."""
+    leading = _LEADING_VERDICT.match(words)
+    if leading is None or leading.group("whole") is None:
+        return None
+    return leading if leading.group("invalid_email") is not None else None
 
 
 def _explains(rest: str) -> bool:

@@ -290,7 +290,7 @@ def test_rejected_input_names_the_fields_kombo_named_for_the_form_to_mark() -> N
         (
             "Bad request: end_user_email: Invalid email",
             "end_user_email",
-            "“Bad request: e-mail address: Not a valid e-mail address”.",
+            "“Bad request: e-mail address: Invalid email”.",
         ),
         # A field named in another field's words: the whole refusal, in the form's names.
         (
@@ -1617,12 +1617,12 @@ def test_kombos_further_words_about_one_of_two_fields_named_say_which_field() ->
         # had Kombo's comma turned into a semicolon ("…address; e-mail address: bad").
         (
             "Error: Invalid email, end_user_email: bad",
-            "“Error: Not a valid e-mail address, e-mail address: bad”",
+            "“Error: Invalid email, e-mail address: bad”",
         ),
         # A verdict parted from what followed its comma quoted the punctuation alone ("“, ,”").
         (
             "end_user_email: Invalid email,, ,",
-            "“E-mail address: Not a valid e-mail address,, ,”",
+            "“E-mail address: Invalid email,, ,”",
         ),
         # A comma goes on about the same point: "unlike …" is no point of its own.
         (
@@ -1815,7 +1815,7 @@ def test_a_verdict_kombo_goes_on_from_with_a_comma_is_not_quoted_again(
         # Kombo meant it as a point of its own.
         (
             "end_user_email: Invalid email, foo_bar: bad",
-            "“E-mail address: Not a valid e-mail address, foo_bar: bad”",
+            "“E-mail address: Invalid email, foo_bar: bad”",
         ),
         # The comma comes after words of Kombo's own, not after a verdict.
         (
@@ -1824,12 +1824,11 @@ def test_a_verdict_kombo_goes_on_from_with_a_comma_is_not_quoted_again(
         ),
     ],
 )
-def test_a_refusal_not_parted_at_its_comma_is_quoted_whole_with_verdicts_in_plain_words(
+def test_a_refusal_not_parted_at_its_comma_is_quoted_whole_as_kombo_wrote_it(
     kombo_message: str, quoted: str
 ) -> None:
-    # The refusal is quoted whole, as any refusal the program does not part: with the schema
-    # checker's verdicts in plain words ("Invalid email" -> "Not a valid e-mail address"), as
-    # everywhere it is quoted, and nothing else of Kombo's changed.
+    # The refusal is quoted whole, as any refusal the program does not part: a verdict in it
+    # ("Invalid email") as Kombo wrote it, not in the program's words inside Kombo's quotes.
     assert input_rejected_message(kombo_message) == (
         f"Kombo did not accept these details: {quoted}. Check the fields and try again."
     )
@@ -1883,8 +1882,8 @@ def test_a_refusal_not_parted_at_its_comma_is_quoted_whole_with_verdicts_in_plai
         (
             "end_user_email: Invalid email, Required",
             "end_user_email",
-            "“E-mail address: Not a valid e-mail address, Required”.",
-            "“Not a valid e-mail address, Required”.",
+            "“E-mail address: Invalid email, Required”.",
+            "“Invalid email, Required”.",
         ),
     ],
 )
@@ -1970,6 +1969,55 @@ def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombo
         "Kombo did not accept these details: “E-mail address: Kombo says the value is not a "
         "valid email address here”. Check the fields and try again."
     )
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "quoted"),
+    [
+        # zod's verdict that Kombo carries on: the program's words for it stood inside
+        # Kombo's quotes, as if Kombo had written them.
+        (
+            "end_user_email: Invalid email, unless it is a test account",
+            "“E-mail address: Invalid email, unless it is a test account”.",
+        ),
+        (
+            "end_user_email: Invalid email address, unless it is a test account",
+            "“E-mail address: Invalid email address, unless it is a test account”.",
+        ),
+        # After the verdict's comma, another part of the request.
+        (
+            "end_user_email: Invalid email, foo_bar: bad",
+            "“E-mail address: Invalid email, foo_bar: bad”.",
+        ),
+    ],
+)
+def test_zods_email_verdict_quoted_in_kombos_sentence_stays_as_kombo_wrote_it(
+    kombo_message: str, quoted: str
+) -> None:
+    # "Kombo did not accept these details: “E-mail address: Not a valid e-mail address, unless
+    # it is a test account”": the quotes said Kombo wrote words the program chose.
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {quoted} Check the fields and try again."
+    )
+    under_the_field = rejected_field_message(kombo_message, "end_user_email")
+    assert "Not a valid e-mail address" not in under_the_field
+    assert "nvalid email" in under_the_field
+
+
+@pytest.mark.parametrize(
+    "kombo_message",
+    [
+        "end_user_email: Invalid email",
+        "end_user_email: Invalid email address.",
+        "end_user_email: Invalid email, Invalid email",
+    ],
+)
+def test_zods_email_verdict_alone_is_said_in_the_programs_words(kombo_message: str) -> None:
+    # All Kombo said of the field: the program says it plainly, on both lines alike.
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
 
 
 @pytest.mark.parametrize(
@@ -2062,8 +2110,8 @@ def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombo
         (
             "end_user_email: Invalid email: The address",
             "end_user_email",
-            "E-mail address: Not a valid e-mail address: The address",
-            "Not a valid e-mail address: The address",
+            "E-mail address: Invalid email: The address",
+            "Invalid email: The address",
         ),
     ],
 )
@@ -2072,8 +2120,7 @@ def test_a_verdict_with_a_condition_or_a_scrap_after_it_is_quoted_whole(
 ) -> None:
     # "the organisation name cannot be empty. Kombo also said: “Only for HRIS links”": the
     # program stated a verdict Kombo had limited; "Kombo also said: “please.”" and “The
-    # address” quoted scraps. Kombo's words are quoted whole (zod's "Invalid email" in plain
-    # words, as everywhere it is quoted).
+    # address” quoted scraps. Kombo's words are quoted whole, as Kombo wrote them.
     assert input_rejected_message(kombo_message) == (
         f"Kombo did not accept these details: “{said}”{'' if said.endswith('.') else '.'} "
         "Check the fields and try again."

@@ -1,6 +1,6 @@
 """What the program says of an e-mail address Kombo refused with a schema checker's "Invalid
-email", in its own words (``refusals.in_plain_words``): pinned once for the many tests that
-send that refusal."""
+email", all Kombo said of the field, in its own words (``refusals._LEADING_VERDICT``): pinned
+once for the many tests that send that refusal."""
 
 # On the status line, after "Kombo did not accept these details: ".
 INVALID_EMAIL_SAID = "the e-mail address is not valid."

@@ -417,6 +417,26 @@ def test_a_verdict_kombo_goes_on_from_is_said_once_and_only_the_rest_quoted(
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
+def test_a_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "“E-mail address: Not a valid e-mail address, unless it is a test account”": the
+    # program's words for zod's verdict stood inside Kombo's quotes, on the status line and
+    # under the field.
+    kombo_message = "end_user_email: Invalid email, unless it is a test account"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(
+        window,
+        "Kombo did not accept these details: “E-mail address: Invalid email, unless it is a "
+        "test account”. Check the fields and try again.",
+    )
+    assert window.linkForm.field_errors() == {
+        "end_user_email": "Kombo did not accept this: “Invalid email, unless it is a test account”."
+    }
+    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
+
+
 def test_the_programs_own_words_are_not_quoted_as_kombos(qtbot: QtBot, window_for: object) -> None:
     # "Kombo did not accept this: “At most 100 characters”.": the program's words in quotation
     # marks, under the field and on the status line, as if Kombo had said them.
