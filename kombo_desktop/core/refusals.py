@@ -417,7 +417,7 @@ def in_plain_words(words: str) -> str:
 
 # --- The program's own words, said as its own sentence -----------------------------------------
 
-# A verdict as ``in_plain_words`` says it.
+# A verdict as the program says it (``in_plain_words``, ``_said_for``).
 _OWN_VERDICT_WORDS = r"""
     (?:(?P<bound>at[ ]most|at[ ]least|exactly)[ ](?P<count>\d+)[ ]characters?
       |(?P<empty>it[ ]cannot[ ]be[ ]empty)
