@@ -160,6 +160,9 @@ class ProfilesSection(QObject):
         self.save_typed_key_then: Callable[[Callable[[TypedKeySave], None]], None] = lambda then: (
             then(TypedKeySave(stored=True))
         )
+        # What the status line added, after a key was saved for a profile, about the profile
+        # links are made with (the dialog sets it: see ``SettingsDialog._key_saved``).
+        self.in_use_words_after_key_saved: Callable[[str], str] = lambda _name: ""
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
@@ -498,8 +501,9 @@ class ProfilesSection(QObject):
         ``go_on(said_first)`` says ``said_first`` on the status line before its own words:
         that the key was saved, for which profile, and what saving it said ("Saved the key
         for “default”. Kombo accepted the key … It is stored in …", with KOMBO_API_KEY
-        still used for this run, or a problem of the store). What it says replaced it, and
-        the person could not tell that the key was saved, nor that this run still used
+        still used for this run, or a problem of the store), and which profile links are
+        made with after it (see ``_key_saved_words``). What it says replaced it, and the
+        person could not tell that the key was saved, nor that this run still used
         KOMBO_API_KEY's."""
         shown = self._book.selected
         question = f"Save the key you pasted for “{shown}” {before}?"
@@ -512,10 +516,18 @@ class ProfilesSection(QObject):
 
             def ended(save: TypedKeySave) -> None:
                 if save.stored:
-                    go_on(f"Saved the key for “{shown}”. {save.said}".strip())
+                    go_on(self._key_saved_words(shown, save))
 
             self.save_typed_key_then(ended)
         return False
+
+    def _key_saved_words(self, name: str, save: TypedKeySave) -> str:
+        """All that saving the key pasted for profile ``name`` said, as the key's own button
+        says it: that it was saved, where, and which profile links are made with. Said
+        before the profile shown or added next, which empties the status line."""
+        saved = f"Saved the key for “{name}”. {save.said}".strip()
+        in_use = self.in_use_words_after_key_saved(name)
+        return f"{saved} {in_use}" if in_use else saved
 
     def _added(self, said_first: str, name: str) -> None:
         self._reshow(another_profile=True)

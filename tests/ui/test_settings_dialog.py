@@ -4233,3 +4233,71 @@ def test_the_program_closing_settings_during_a_check_and_a_write_stops_the_check
             disk.release()
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     assert memory_keyring.secrets == {}
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_saved_as_another_profile_is_left_says_links_are_still_made_with_the_one_in_use(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    leave: str,
+) -> None:
+    # A key pasted for "US team", not the profile in use, then "Add profile" (or "staging"
+    # chosen) and "Save and check key": the status line said the key was saved, but no longer
+    # that links are still made with "default", and the person took the key just saved to be
+    # the one links go with. It says so, as saving with the key's own button does. "Use “US
+    # team” now" is not offered beside another profile (see the test of that offer): "Use
+    # this profile", with "US team" chosen, does it.
+    store.save(
+        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
+    )
+    credentials.save("default", WRONG_KEY)  # the profile in use has a key of its own
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    if leave == "add":
+        assert said.endswith("Added the profile “New profile”. Type a name for it and press Enter.")
+    assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    assert listed(dialog)[0] == "default (in use)"
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_use_has_none(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    leave: str,
+) -> None:
+    # "default", in use, has no key: a key saved for "US team" takes it into use at once, as
+    # the key's own button does. Saved as the profile was left, the status line no longer
+    # said so, and links went out with a profile the person had not chosen, unsaid.
+    store.save(
+        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
+    )
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    assert "Links are now made with the profile “US team”" in said
+    assert "as “default” has no key" in said
+    if leave == "add":
+        assert said.endswith("Added the profile “New profile”. Type a name for it and press Enter.")
+        assert child(dialog, QLineEdit, "profileNameEdit").text() == "New profile"
+    else:
+        assert child(dialog, QLineEdit, "profileNameEdit").text() == "staging"
+    assert "US team (in use)" in listed(dialog)
