@@ -209,9 +209,6 @@ class SettingsDialog(QDialog):
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._last_edited: str | None = None  # see ``edited_profile``
-        # The profile whose key was saved last, with what the status line then said of the
-        # profile links are made with (see ``_in_use_words_after``).
-        self._in_use_words_after_key_saved: tuple[str, str] | None = None
         self._follows_screen = False  # its width follows the screen it is moved to
         if tasks is None:
             tasks = TaskRunner(self)
@@ -240,7 +237,6 @@ class SettingsDialog(QDialog):
         self.profiles.check_text = lambda: self.key.check_text
         self.profiles.ask_to_save_typed_key = self.key.ask_to_save_typed_key
         self.profiles.save_typed_key_then = self.key.save_typed_key_then
-        self.profiles.in_use_words_after_key_saved = self._in_use_words_after
         self.key.closing_once_saved = lambda: self._closing_once_key_saved
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
@@ -516,15 +512,16 @@ class SettingsDialog(QDialog):
         if self._last_edited == name:
             self._last_edited = None
 
-    def _key_saved(self, name: str) -> None:
+    def _key_saved(self, name: str, save: TypedKeySave) -> None:
         """A key pasted for profile ``name`` was saved, and the status line says so: for a
         profile not in use, it also says which one links are still made with, and offers to
         use ``name`` now. Where the profile in use has no key, nothing can be made with it,
         and the person surely means the key just saved: ``name`` is taken into use at once
-        (said, so that it is no surprise; "Use this profile" switches back)."""
+        (said, so that it is no surprise; "Use this profile" switches back). What it says of
+        the profile in use goes in ``save`` too: saved as the profile was left, it is said
+        again before what leaving it says."""
         book = self._book
         in_use = book.current
-        self._in_use_words_after_key_saved = None
         if name == in_use or name != book.selected:
             return
         said = self.settingsStatusLabel.text()
@@ -533,15 +530,16 @@ class SettingsDialog(QDialog):
             def now_used() -> None:
                 why = f"as “{in_use}” has no key"
                 now = book.target_in_use().now_used_because(why)
-                self._in_use_words_after_key_saved = (name, now)
                 self._say(f"{said} {now}", "success")
+                save.say_in_use(now)
 
             # Not when the settings could not be saved: said why.
+            save.taking_into_use()
             self.profiles.use_selected(then=now_used)
             return
-        still_used = book.target_in_use().made_with_words("still")
-        self._in_use_words_after_key_saved = (name, f"{still_used}.")
-        self._say(f"{said} {still_used}.", "success")
+        still_used = f"{book.target_in_use().made_with_words('still')}."
+        self._say(f"{said} {still_used}", "success")
+        save.say_in_use(still_used)
         offer = f"Use “{name}” now"
         self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
         self.useSavedProfileButton.setAccessibleName(offer)
@@ -549,16 +547,6 @@ class SettingsDialog(QDialog):
             f"Make links with the profile “{name}” from now on."
         )
         self.useSavedProfileButton.show()
-
-    def _in_use_words_after(self, name: str) -> str:
-        """What ``_key_saved`` added to the status line about the profile in use after the key
-        for ``name`` was saved ("" where nothing): said again when that save was made as the
-        profile was left (``ProfilesSection``), whose own words replaced it. Without it, the
-        person took the key just saved to be the one links go with, or did not learn that
-        the profile it was saved for was taken into use. "Use “…” now" is not offered again
-        there: beside another profile, it belongs to none shown."""
-        words = self._in_use_words_after_key_saved
-        return words[1] if words is not None and words[0] == name else ""
 
     def _stored_key_accepted(self, name: str, key: str) -> None:
         """Tell the window when Kombo accepted the key stored for the profile it uses (its

@@ -148,10 +148,39 @@ class TypedKeySave:
     """How one save of a pasted key ended (see :meth:`KeySection.save_typed_key_then`):
     ``stored`` in the password store, and ``said``, what the status line said of it then
     (where it went, KOMBO_API_KEY still used for this run, a problem of the store). Neither
-    while it runs, nor where it was refused, could not be checked or was cancelled."""
+    while it runs, nor where it was refused, could not be checked or was cancelled.
+
+    ``profile``: the profile it was saved for, named as then (a name typed is saved first).
+    ``in_use_said``: what the status line then said of the profile links are made with (set
+    by the dialog, see ``SettingsDialog._key_saved``), once :meth:`when_in_use_said` runs
+    its step: where the profile is being taken into use (:meth:`taking_into_use`), that
+    waits for it, or what is said next was said before the switch, which it then lost."""
 
     stored: bool = False
     said: str = ""
+    profile: str = ""
+    in_use_said: str = ""
+    _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
+
+    def taking_into_use(self) -> None:
+        """The profile is being taken into use: :meth:`when_in_use_said` waits for
+        :meth:`say_in_use`."""
+        self._waiting = []
+
+    def say_in_use(self, words: str) -> None:
+        """What was said of the profile links are made with: what waited for it goes on."""
+        self.in_use_said = words
+        waiting, self._waiting = self._waiting or [], None
+        for step in waiting:
+            step()
+
+    def when_in_use_said(self, step: Callable[[], None]) -> None:
+        """Run ``step`` now, or once the profile being taken into use is (not where the
+        settings could not be saved: said why, and nothing more is done)."""
+        if self._waiting is None:
+            step()
+        else:
+            self._waiting.append(step)
 
 
 class KeySection(QObject):
@@ -160,22 +189,22 @@ class KeySection(QObject):
     ``key_address(then)`` saves the name and address shown in the form and then calls
     ``then`` with where keys are checked (not when they cannot be used or saved).
     ``busy_changed(bool)`` is emitted when a check starts and ends, ``changed(name)`` when
-    profile ``name``'s key changed, ``key_saved(name)`` after ``changed`` when that was a key
-    pasted and saved (said on the status line, to which the dialog may add whether links are
-    made with it), ``stored_key_accepted(name, key)`` when Kombo accepted the key stored for
-    ``name`` at a check: it may be another than the window holds, replaced outside the
-    program (``keyring set``), in the same Kombo environment (a revoked key rotated) or
-    another; ``key`` names it as the status line did ("the stored key", or "the key" where it
-    is not stored, see :func:`check_key_text`); ``key_missing(name)`` when a look in the store
-    found no key for ``name`` (it may have been deleted outside the program since the window
-    read it);
+    profile ``name``'s key changed, ``key_saved(name, save)`` after ``changed`` when that was a
+    key pasted and saved (said on the status line, to which the dialog may add whether links are
+    made with it, in ``save``: a :class:`TypedKeySave`), ``stored_key_accepted(name, key)`` when
+    Kombo accepted the key stored for ``name`` at a check: it may be another than the window
+    holds, replaced outside the program (``keyring set``), in the same Kombo environment (a
+    revoked key rotated) or another; ``key`` names it as the status line did ("the stored key",
+    or "the key" where it is not stored, see :func:`check_key_text`); ``key_missing(name)`` when
+    a look in the store found no key for ``name`` (it may have been deleted outside the program
+    since the window read it);
     ``stored_key_refused(name, error)`` when Kombo refused the key kept for ``name`` at a
     check (``error``, a refusal of the key).
     """
 
     busy_changed = Signal(bool)
     changed = Signal(str)
-    key_saved = Signal(str)
+    key_saved = Signal(str, object)
     key_missing = Signal(str)
     stored_key_accepted = Signal(str, str)
     stored_key_refused = Signal(str, object)
@@ -809,6 +838,7 @@ class KeySection(QObject):
         text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
         save.stored = outcome.location is KeyLocation.CREDENTIAL_STORE
         save.said = text
+        save.profile = name
         self._refused.discard(name)
         if outcome.location is KeyLocation.CREDENTIAL_STORE:  # another key in the store now
             self._book.set_key_refused(name, False)
@@ -819,7 +849,7 @@ class KeySection(QObject):
             self.show_state()
             self._say(text, "success")
             self.changed.emit(name)
-            self.key_saved.emit(name)
+            self.key_saved.emit(name, save)
 
         # A key saved unchecked has no known environment: the replaced key's is not its own
         # (the duplicate check tells links of different environments apart by it).

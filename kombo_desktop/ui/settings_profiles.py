@@ -158,11 +158,8 @@ class ProfilesSection(QObject):
             Choice.DROP
         )
         self.save_typed_key_then: Callable[[Callable[[TypedKeySave], None]], None] = lambda then: (
-            then(TypedKeySave(stored=True))
+            then(TypedKeySave(stored=True, profile=self._book.selected))
         )
-        # What the status line added, after a key was saved for a profile, about the profile
-        # links are made with (the dialog sets it: see ``SettingsDialog._key_saved``).
-        self.in_use_words_after_key_saved: Callable[[str], str] = lambda _name: ""
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
@@ -516,18 +513,18 @@ class ProfilesSection(QObject):
 
             def ended(save: TypedKeySave) -> None:
                 if save.stored:
-                    go_on(self._key_saved_words(shown, save))
+                    save.when_in_use_said(lambda: go_on(self._key_saved_words(save)))
 
             self.save_typed_key_then(ended)
         return False
 
-    def _key_saved_words(self, name: str, save: TypedKeySave) -> str:
-        """All that saving the key pasted for profile ``name`` said, as the key's own button
-        says it: that it was saved, where, and which profile links are made with. Said
-        before the profile shown or added next, which empties the status line."""
-        saved = f"Saved the key for “{name}”. {save.said}".strip()
-        in_use = self.in_use_words_after_key_saved(name)
-        return f"{saved} {in_use}" if in_use else saved
+    def _key_saved_words(self, save: TypedKeySave) -> str:
+        """All that saving the pasted key said: for which profile (as named now, a name
+        typed saved with it), where it went, and which profile links are made with after it
+        (taken into use where the one in use had no key). Said before the profile shown or
+        added next, which empties the status line."""
+        saved = f"Saved the key for “{save.profile}”. {save.said}".strip()
+        return f"{saved} {save.in_use_said}" if save.in_use_said else saved
 
     def _added(self, said_first: str, name: str) -> None:
         self._reshow(another_profile=True)

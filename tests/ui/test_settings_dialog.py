@@ -4270,20 +4270,59 @@ def test_a_key_saved_as_another_profile_is_left_says_links_are_still_made_with_t
     assert listed(dialog)[0] == "default (in use)"
 
 
-@pytest.mark.parametrize("leave", ["add", "choose another"])
+def test_a_key_saved_as_a_renamed_profile_is_left_says_so_under_its_new_name(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    memory_keyring: InMemoryKeyring,
+) -> None:
+    # "US team" shown, "EU team" typed over its name, a key pasted, then "staging" chosen and
+    # "Save and check key": the name was saved with the key, under "EU team", but the status
+    # line said "Saved the key for “US team”", a profile gone, and no longer that links are
+    # still made with "default".
+    store.save(
+        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
+    )
+    credentials.save("default", WRONG_KEY)  # the profile in use has a key of its own
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "EU team")  # typed, Enter not pressed
+    child(dialog, QLineEdit, "apiKeyEdit").setText(GOOD_KEY)  # pasted; the name keeps focus
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, "choose another")
+    settle_and_turn(qtbot, dialog)
+    assert memory_keyring.secrets[(SERVICE_NAME, "EU team")] == GOOD_KEY
+    said = status(dialog)
+    assert said.startswith("Saved the key for “EU team”. Kombo accepted the key")
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert listed(dialog) == ["default (in use)", "EU team", "staging"]
+    assert name_edit.text() == "staging"
+
+
+@pytest.mark.parametrize(
+    ("leave", "environment_id"),
+    [("add", None), ("choose another", None), ("choose another", DEMO_ENVIRONMENT_ID)],
+)
 def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_use_has_none(
     qtbot: QtBot,
     make_dialog: DialogFactory,
     store: SettingsStore,
     kombo: DemoKomboServer,
     leave: str,
+    environment_id: str | None,
 ) -> None:
     # "default", in use, has no key: a key saved for "US team" takes it into use at once, as
     # the key's own button does. Saved as the profile was left, the status line no longer
-    # said so, and links went out with a profile the person had not chosen, unsaid.
-    store.save(
-        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
-    )
+    # said so, and links went out with a profile the person had not chosen, unsaid. A new
+    # key for the environment "US team" already had (its environment written again as it
+    # was) left "default" in use, with only "Saved the key" said.
+    us_team = Profile("US team", Region.US, environment_id=environment_id)
+    store.save(Settings(profiles=[Profile("default"), us_team, Profile("staging")]))
     dialog = make_dialog(api_base_override=kombo.base_url)
     select(dialog, "US team")
     settle(qtbot, dialog)
