@@ -150,11 +150,11 @@ class TypedKeySave:
     (where it went, KOMBO_API_KEY still used for this run, a problem of the store). Neither
     while it runs, nor where it was refused, could not be checked or was cancelled.
 
-    ``profile``: the profile it was saved for, named as then (a name typed is saved first).
-    ``in_use_said``: what the status line then said of the profile links are made with (set
-    by the dialog, see ``SettingsDialog._key_saved``), once :meth:`when_in_use_said` runs
-    its step: where the profile is being taken into use (:meth:`taking_into_use`), that
-    waits for it, or what is said next was said before the switch, which it then lost."""
+    ``profile``: the name it was saved under (a name typed is saved first).
+    ``in_use_said``: what the status line then said of the profile links are made with, set
+    by the dialog when the key is saved (``SettingsDialog._key_saved``). Where the saved
+    profile is being taken into use (:meth:`taking_into_use`), :meth:`when_in_use_said` waits
+    until that is done: what is said next, said before it, was lost when it was."""
 
     stored: bool = False
     said: str = ""
@@ -175,8 +175,8 @@ class TypedKeySave:
             step()
 
     def when_in_use_said(self, step: Callable[[], None]) -> None:
-        """Run ``step`` now, or once the profile being taken into use is (not where the
-        settings could not be saved: said why, and nothing more is done)."""
+        """Run ``step`` now, or once the profile is taken into use (not where the settings
+        could not be saved: that is said, and nothing more is done)."""
         if self._waiting is None:
             step()
         else:

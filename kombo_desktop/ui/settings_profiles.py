@@ -519,10 +519,10 @@ class ProfilesSection(QObject):
         return False
 
     def _key_saved_words(self, save: TypedKeySave) -> str:
-        """All that saving the pasted key said: for which profile (as named now, a name
-        typed saved with it), where it went, and which profile links are made with after it
-        (taken into use where the one in use had no key). Said before the profile shown or
-        added next, which empties the status line."""
+        """All that saving the pasted key said: for which profile (the name it was saved
+        under: a name typed is saved with it), where it went, and which profile links are
+        made with after it (taken into use where the one in use had no key). Said before the
+        profile shown or added next, which empties the status line."""
         saved = f"Saved the key for “{save.profile}”. {save.said}".strip()
         return f"{saved} {save.in_use_said}" if save.in_use_said else saved
 
