@@ -4340,3 +4340,62 @@ def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_
     else:
         assert child(dialog, QLineEdit, "profileNameEdit").text() == "staging"
     assert "US team (in use)" in listed(dialog)
+
+
+def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_written_stays(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team", "staging" chosen, and "Save
+    # and check key". The key is stored, but the settings file refuses the write that takes
+    # "US team" into use (another program holds it). Settings stays on "US team" saying the
+    # settings could not be saved, rather than show "staging" as if all was done.
+    store.save(
+        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
+    )
+    saved_before = store.load()
+    write_settings = SettingsStore.update
+    refused: list[str] = []
+
+    def refuse_a_new_profile_in_use(
+        self: SettingsStore, change: Callable[[Settings], None]
+    ) -> Settings:
+        def change_unless_the_profile_in_use_moves(settings: Settings) -> None:
+            in_use = settings.active_profile
+            change(settings)
+            if settings.active_profile != in_use:
+                refused.append(settings.active_profile)
+                raise PermissionError(13, "Permission denied", str(self.path))
+
+        return write_settings(self, change_unless_the_profile_in_use_moves)
+
+    monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile_in_use)
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, "choose another")
+    settle_and_turn(qtbot, dialog)  # nothing more happens on a later turn
+    assert refused == ["US team"]
+    assert status(dialog).startswith("The settings could not be saved. Check that there is free")
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    assert name_edit.text() == "US team"
+    assert child(dialog, QListWidget, "profileList").currentItem().text() == "US team"
+    assert listed(dialog) == ["default (in use)", "US team", "staging"]
+    saved = store.load()
+    assert [p.name for p in saved.profiles] == ["default", "US team", "staging"]
+    assert saved.active_profile == saved_before.active_profile
+
+    seen = answer_next_box("Cancel")  # the key is stored: nothing is left to ask about
+    select(dialog, "staging")
+    settle_and_turn(qtbot, dialog)
+    seen.stop()
+    assert seen.texts == []
+    assert name_edit.text() == "staging"
+    assert child(dialog, QListWidget, "profileList").currentItem().text() == "staging"
