@@ -4235,6 +4235,32 @@ def test_the_program_closing_settings_during_a_check_and_a_write_stops_the_check
     assert memory_keyring.secrets == {}
 
 
+def us_team_shown(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    us_team: Profile | None = None,
+) -> SettingsDialog:
+    """Settings open and settled on "US team" (``us_team``, by default with no environment
+    known), beside "default", in use, and "staging"."""
+    us_team = us_team or Profile("US team", Region.US)
+    store.save(Settings(profiles=[Profile("default"), us_team, Profile("staging")]))
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    return dialog
+
+
+def save_pasted_key_and_leave(qtbot: QtBot, dialog: SettingsDialog, leave: str) -> None:
+    """A good key pasted, the profile left (:func:`leave_the_profile`) with "Save and check
+    key" answered, and all that follows done."""
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, leave)
+    settle_and_turn(qtbot, dialog)
+
+
 @pytest.mark.parametrize("leave", ["add", "choose another"])
 def test_a_key_saved_as_another_profile_is_left_says_links_are_still_made_with_the_one_in_use(
     qtbot: QtBot,
@@ -4250,17 +4276,9 @@ def test_a_key_saved_as_another_profile_is_left_says_links_are_still_made_with_t
     # the one links go with. It says so, as saving with the key's own button does. "Use “US
     # team” now" is not offered beside another profile (see the test of that offer): "Use
     # this profile", with "US team" chosen, does it.
-    store.save(
-        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
-    )
     credentials.save("default", WRONG_KEY)  # the profile in use has a key of its own
-    dialog = make_dialog(api_base_override=kombo.base_url)
-    select(dialog, "US team")
-    settle(qtbot, dialog)
-    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
-    answer_next_box("Save and check key")
-    leave_the_profile(qtbot, dialog, leave)
-    settle_and_turn(qtbot, dialog)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    save_pasted_key_and_leave(qtbot, dialog, leave)
     said = status(dialog)
     assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
     assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
@@ -4282,13 +4300,8 @@ def test_a_key_saved_as_a_renamed_profile_is_left_says_so_under_its_new_name(
     # "Save and check key": the name was saved with the key, under "EU team", but the status
     # line said "Saved the key for “US team”", a profile gone, and no longer that links are
     # still made with "default".
-    store.save(
-        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
-    )
     credentials.save("default", WRONG_KEY)  # the profile in use has a key of its own
-    dialog = make_dialog(api_base_override=kombo.base_url)
-    select(dialog, "US team")
-    settle(qtbot, dialog)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     name_edit.selectAll()
     qtbot.keyClicks(name_edit, "EU team")  # typed, Enter not pressed
@@ -4322,14 +4335,8 @@ def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_
     # key for the environment "US team" already had (its environment written again as it
     # was) left "default" in use, with only "Saved the key" said.
     us_team = Profile("US team", Region.US, environment_id=environment_id)
-    store.save(Settings(profiles=[Profile("default"), us_team, Profile("staging")]))
-    dialog = make_dialog(api_base_override=kombo.base_url)
-    select(dialog, "US team")
-    settle(qtbot, dialog)
-    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
-    answer_next_box("Save and check key")
-    leave_the_profile(qtbot, dialog, leave)
-    settle_and_turn(qtbot, dialog)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    save_pasted_key_and_leave(qtbot, dialog, leave)
     said = status(dialog)
     assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
     assert "Links are now made with the profile “US team”" in said
@@ -4354,10 +4361,6 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     # and check key". The key is stored, but the settings file refuses the write that takes
     # "US team" into use (another program holds it). Settings stays on "US team" saying the
     # settings could not be saved, rather than show "staging" as if all was done.
-    store.save(
-        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
-    )
-    saved_before = store.load()
     write_settings = SettingsStore.update
     refused: list[str] = []
 
@@ -4374,9 +4377,8 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
         return write_settings(self, change_unless_the_profile_in_use_moves)
 
     monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile_in_use)
-    dialog = make_dialog(api_base_override=kombo.base_url)
-    select(dialog, "US team")
-    settle(qtbot, dialog)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    saved_before = store.load()
     qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
     answer_next_box("Save and check key")
     leave_the_profile(qtbot, dialog, "choose another")
