@@ -6,10 +6,11 @@ object: 'foo_bar'", or a schema checker's list of issues in JSON. The people usi
 are not technical: ``messages`` says a refusal in the form's words and the window marks the
 fields it names, each with its own reason. This module does the reading that takes:
 
-* a list of issues in JSON is read as the sentences it stands for, and a schema checker's
-  common verdicts are said in plain words (``refusal_in_words``, ``in_plain_words``): those are
-  the program's words, told apart from Kombo's (``reason_about``, ``point_reason``) so that
-  they are not quoted as Kombo's;
+* a list of issues in JSON is read as the sentences it stands for (``refusal_in_words``), and
+  a schema checker's common verdicts leading what Kombo says of a field are said in plain words
+  (``_verdict_in_plain_words``, ``in_plain_words``): those are the program's words, told apart
+  from Kombo's (``reason_about``, ``point_reason``) so that they are not quoted as Kombo's, and
+  what is quoted is Kombo's words as written;
 * which of the form's fields a refusal names (``fields_named``), said in the form's words
   (``in_form_words``);
 * a refusal is a run of *points*, one per subject (a form field, or a part of the request the
@@ -169,8 +170,11 @@ def is_quotable_refusal(kombo_message: str) -> bool:
     """Whether Kombo's refusal may be quoted to the person: a plain sentence once in words
     (``refusal_in_words``; see ``safe_text.is_plain_sentence``), where an index in a path
     ("integration_tool[0]") is not taken for JSON: the path itself is said in the form's words
-    (``in_form_words``)."""
-    return is_plain_sentence(_INDEX_AFTER_A_NAME.sub("", refusal_in_words(kombo_message)))
+    (``in_form_words``). Its length is judged with a schema checker's verdicts in plain words
+    (``in_plain_words``), as most are said: zod's longer wording, quoted only where Kombo
+    carries a verdict on, made a refusal said in the program's words too long to say."""
+    words = in_plain_words(refusal_in_words(kombo_message))
+    return is_plain_sentence(_INDEX_AFTER_A_NAME.sub("", words))
 
 
 # --- Parts of the request the form does not have -----------------------------------------------
@@ -359,7 +363,14 @@ def _leading_field_name(words: str) -> re.Match[str] | None:
 # --- A schema checker's wording, in plain words -----------------------------------------------
 
 # zod's length verdicts ("String must contain at most 100 character(s)"): "character(s)" is
-# developer shorthand, and the number is what the person needs to mend the field.
+# developer shorthand, and the number is what the person needs to mend the field. Said in the
+# program's words only where it leads what a point says of its field (``_LEADING_VERDICT``) or
+# is a sentence of its own (``_own_predicate``): swapped within Kombo's words, it put the
+# program's words inside Kombo's quotes ("At most 100 characters, unless you use an embedded
+# link").
+_ZODS_LENGTH_WORDS = (
+    r"string[ ]must[ ]contain[ ](?:at[ ]most|at[ ]least|exactly)[ ]\d+[ ]character\(s\)"
+)
 _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
@@ -375,12 +386,14 @@ _VALIDATORS_INVALID_EMAIL = r"""
       |(?:(?:this|the)[ ])?value[ ]is[ ]not[ ]a[ ]valid[ ]email(?:[ ]address)?)
 """
 # zod's type verdict ("Expected string, received number"): the program sent the wrong kind of
-# value, nothing the person typed; the types' names are jargon to them.
+# value, nothing the person typed; the types' names are jargon to them. Said in the program's
+# words where the length verdict is, for the same reason.
 _VALUE_TYPES = (
     r"(?:string|number|integer|float|bigint|boolean|date|symbol|undefined|null|void|nan"
     r"|object|array|function|map|set|promise|unknown|never)"
 )
-_TYPE_VERDICT = re.compile(rf"\bexpected {_VALUE_TYPES},? received {_VALUE_TYPES}\b", re.IGNORECASE)
+_ZODS_TYPE_WORDS = rf"expected[ ]{_VALUE_TYPES},?[ ]received[ ]{_VALUE_TYPES}"
+_TYPE_VERDICT = re.compile(rf"\b{_ZODS_TYPE_WORDS}\b", re.IGNORECASE | re.VERBOSE)
 # What the type verdict is said as.
 NOT_IN_THE_EXPECTED_FORM = "Not in the form Kombo expects"
 
@@ -403,14 +416,14 @@ def _length_in_words(match: re.Match[str]) -> str:
 
 
 def in_plain_words(words: str) -> str:
-    """``words`` (a refusal in words) with a schema checker's common verdicts said plainly:
-    "String must contain at most 100 character(s)" -> "At most 100 characters", "Expected
-    string, received number" -> "Not in the form Kombo expects". They were quoted under the
-    field as they came, on a screen the customer watches. Kombo's own words stay in the details
-    for support. Not a verdict that the value is no e-mail address ("Invalid email"): a
-    sentence of its own, said plainly only where it leads what Kombo said of its field
-    (``_verdict_in_plain_words``), and swapped within Kombo's words it put the program's
-    inside Kombo's quotes."""
+    """``words`` with zod's length and type verdicts said plainly: "String must contain at most
+    100 character(s)" -> "At most 100 characters", "Expected string, received number" -> "Not
+    in the form Kombo expects". They were shown under the field as they came, on a screen the
+    customer watches. Used on a verdict that leads what Kombo said of a field
+    (``_said_for``) or is a sentence of its own (``_own_predicate``), not on words to be
+    quoted: swapped within Kombo's words, the program's words stood inside Kombo's quotes
+    ("At most 100 characters, unless you use an embedded link"). Kombo's own words stay in the
+    details for support."""
     words = _LENGTH_VERDICT.sub(_length_in_words, words)
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
 
@@ -440,10 +453,11 @@ _LENGTH_PREDICATES = {"at most": "is too long", "at least": "is too short"}
 
 
 def _own_predicate(sentence: str) -> str | None:
-    """What ``sentence``, when it is a verdict in the program's words, says of the field, to
-    follow "it" or the field's name: "At most 100 characters" -> "is too long (at most 100
-    characters)", "Not a valid e-mail address" -> "is not a valid e-mail address"."""
-    match = _OWN_VERDICT.fullmatch(sentence)
+    """What ``sentence``, when it is a verdict in the program's words, or zod's length or type
+    verdict and nothing else (``in_plain_words``), says of the field, to follow "it" or the
+    field's name: "At most 100 characters" -> "is too long (at most 100 characters)", "Not a
+    valid e-mail address" -> "is not a valid e-mail address"."""
+    match = _OWN_VERDICT.fullmatch(in_plain_words(sentence))
     if match is None:
         return None
     for group, predicate in _OWN_PREDICATES.items():
@@ -459,8 +473,9 @@ def _own_predicate(sentence: str) -> str | None:
 # --- A verdict Kombo goes on from -------------------------------------------------------------
 
 # A verdict starting what a point says about its field: one the program says in its own words
-# (``_OWN_VERDICT_WORDS``), a schema checker's "Required" (``_REQUIRED_WORDS``) or a validator's
-# sentence that the value is no e-mail address (``_VALIDATORS_INVALID_EMAIL``), then how
+# (``_OWN_VERDICT_WORDS``), a schema checker's "Required" (``_REQUIRED_WORDS``), a validator's
+# sentence that the value is no e-mail address (``_VALIDATORS_INVALID_EMAIL``) or zod's length
+# or type verdict (``_ZODS_LENGTH_WORDS``, ``_ZODS_TYPE_WORDS``), then how
 # Kombo goes on: not at all, with a new sentence, or after a comma or colon ("Not a valid
 # e-mail address, please use a company address"). Within a longer sentence ("Required for HRIS
 # links") the verdict is part of a sentence of Kombo's.
@@ -468,6 +483,7 @@ _LEADING_VERDICT = re.compile(
     rf"""
     (?:(?P<required>{_REQUIRED_WORDS})
       |(?P<invalid_email>{_VALIDATORS_INVALID_EMAIL})
+      |(?P<zods>{_ZODS_LENGTH_WORDS}|{_ZODS_TYPE_WORDS})
       |(?P<own>{_OWN_VERDICT_WORDS}))
     (?:(?P<whole>\s*[.!]?\s*$)|(?P<sentence_end>[.!]\s+)|(?P<colon>\s*:\s*)|\s*,\s*)
     """,
@@ -498,11 +514,12 @@ def _verdict_in_plain_words(verdict: str) -> str:
     (``_parted``). Quoted whole, the verdict was said twice, once in the program's words and
     once inside Kombo's quotes, and a schema checker's "Required" was quoted where "at least 1
     character(s)" for the same field was the program's "cannot be empty". Otherwise
-    ``verdict`` stays as Kombo wrote it: a verdict Kombo carries on ("Required, unless …")
-    said alone would leave out what Kombo attached to it. Only here, not in
-    ``in_plain_words``: about no field, "Required" is no verdict on a field the person can
-    fill in, and a validator's sentence swapped within Kombo's would put the program's words
-    inside Kombo's quotes."""
+    ``verdict`` stays as Kombo wrote it: a verdict Kombo carries on ("Required, unless …",
+    "String must contain at most 100 character(s), unless …") said alone would leave out what
+    Kombo attached to it, and said in the program's words inside Kombo's quotes would put
+    words in Kombo's mouth. Only here, not on the whole refusal: about no field, "Required" is
+    no verdict on a field the person can fill in, and a verdict swapped within Kombo's
+    sentence is quoted as Kombo's."""
     verdict = verdict.strip()
     leading = _LEADING_VERDICT.match(verdict)
     if leading is None:
@@ -523,12 +540,14 @@ def _said_for(leading: re.Match[str]) -> str:
         return _CANNOT_BE_EMPTY
     if leading.group("invalid_email"):
         return "Not a valid e-mail address"
+    if leading.group("zods"):
+        return in_plain_words(leading.group("zods"))
     return leading.group("own")
 
 
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
     """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``), can be
-    quoted on their own: another verdict of the program's, or the same validator's verdict again
+    quoted on their own: another verdict of the program's, or a validator's verdict again
     ("Invalid email, Invalid email", said once by ``_parted``), or a sentence of Kombo's with no
     condition on the verdict in it (``_CONDITION_WORD``): advice ("please use …",
     ``_ADVICE_OPENER``), any sentence after a sentence's end, or after a colon a whole sentence
@@ -556,12 +575,14 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
 
 def _whole_validators_verdict(words: str) -> re.Match[str] | None:
     """``words`` as a validator's verdict that the value is no e-mail address ("Invalid
-    email") when they are nothing else (``_LEADING_VERDICT``): after the same verdict, it is
-    said once in the program's words (``_parted``), not quoted as Kombo's."""
+    email"), or zod's length or type verdict, when they are nothing else
+    (``_LEADING_VERDICT``): after a verdict, it is said in the program's words too (once, when
+    it is the same: ``_parted``), not quoted as Kombo's."""
     leading = _LEADING_VERDICT.match(words)
     if leading is None or leading.group("whole") is None:
         return None
-    return leading if leading.group("invalid_email") is not None else None
+    said_plainly = leading.group("invalid_email") or leading.group("zods")
+    return leading if said_plainly is not None else None
 
 
 def _explains(rest: str) -> bool:
@@ -651,7 +672,7 @@ _BARE_VERDICT = re.compile(
     rf"""
     (?:invalid[ ]input\s*[:,.;-]?\s*)?          # zod's heading: "Invalid input: "
     (?:expected[ ][\w ]+?,?[ ]received[ ][\w ]+
-      |not[ ]in[ ]the[ ]form[ ]kombo[ ]expects      # the same, in plain words (in_plain_words)
+      |not[ ]in[ ]the[ ]form[ ]kombo[ ]expects      # the same, in the program's words
       |{_REQUIRED_WORDS}|invalid[ ]input|invalid[ ]value|invalid[ ]type)
     """,
     re.IGNORECASE | re.VERBOSE,
@@ -703,11 +724,12 @@ def refusal_in_words(kombo_message: str) -> str:
     the same under ``"issues"``), which is no sentence to quote and was answered with the
     general one, though it named the field: it is said the way the rest of this module reads
     refusals, "end_user_email: Invalid email; ...". A list with an issue whose shape is
-    unknown comes back as it was (and is then not quoted). Sentences, and a list read as them,
-    have a schema checker's common verdicts said plainly (``in_plain_words``)."""
+    unknown comes back as it was (and is then not quoted). Kombo's words are kept as written:
+    what is quoted of them is Kombo's, and a verdict is said in the program's words only where
+    it leads what is said of a field (``_verdict_in_plain_words``)."""
     text = kombo_message.strip()
     if not text.startswith(("[", "{")):
-        return in_plain_words(kombo_message)
+        return kombo_message
     if _ESCAPE_OTHER_THAN_A_QUOTE.search(text):
         return kombo_message
     try:
@@ -722,7 +744,7 @@ def refusal_in_words(kombo_message: str) -> str:
     said = "; ".join(issue for issue in issues if issue is not None)
     if None in issues or unsafe_to_show(said, None):
         return kombo_message
-    return in_plain_words(said)
+    return said
 
 
 def _issue_in_words(issue: object) -> str | None:

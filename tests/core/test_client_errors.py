@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import re
 import time
 import tracemalloc
 from collections.abc import Iterator
@@ -41,8 +42,8 @@ from kombo_desktop.core.link_check import created_link, link_problem
 from kombo_desktop.core.link_request import LinkRequest, RelinkRequest
 from kombo_desktop.core.logs import register_secret
 from kombo_desktop.core.messages import input_rejected_message, rejected_field_message
-from kombo_desktop.core.refusals import fields_named
-from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS
+from kombo_desktop.core.refusals import FORM_NAMES, fields_named
+from kombo_desktop.core.safe_text import MAX_DETAIL_CHARS, MAX_SHORT_CHARS
 from tests.support.fault_server import FaultServer, Framing, Reply, closed_port
 from tests.support.refusal_words import INVALID_EMAIL_MARK, INVALID_EMAIL_SAID
 
@@ -2025,6 +2026,151 @@ def test_zods_email_verdict_alone_is_said_in_the_programs_words(kombo_message: s
         f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
     )
     assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+
+
+def _quotations(text: str) -> list[str]:
+    """The words ``text`` puts in quotation marks: those it says are Kombo's."""
+    return re.findall(r"“(.*?)”", text)
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "field"),
+    [
+        # zod's length verdict that Kombo carries on with a condition, in the same sentence or
+        # the next: the program's words for it ("At most 100 characters, unless …") stood
+        # inside Kombo's quotes, as if Kombo had written them.
+        (
+            "end_user_organization_name: String must contain at most 100 character(s), unless "
+            "you use an embedded link",
+            "end_user_organization_name",
+        ),
+        (
+            "end_user_origin_id: String must contain at least 1 character(s). Only for HRIS links",
+            "end_user_origin_id",
+        ),
+        (
+            "end_user_origin_id: String must contain exactly 8 character(s), or leave it out",
+            "end_user_origin_id",
+        ),
+        # zod's type verdict carried on: "Not in the form Kombo expects, unless …" in quotes.
+        (
+            "end_user_origin_id: Expected string, received number, unless you use an embedded link",
+            "end_user_origin_id",
+        ),
+        # After the verdict, another part of the request, or a scrap after its colon.
+        (
+            "end_user_organization_name: String must contain at most 100 character(s), "
+            "foo_bar: bad",
+            "end_user_organization_name",
+        ),
+        (
+            "end_user_organization_name: String must contain at most 100 character(s): The name",
+            "end_user_organization_name",
+        ),
+    ],
+)
+def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_wrote_them(
+    kombo_message: str, field: str
+) -> None:
+    # "Kombo did not accept these details: “Organisation name: At most 100 characters, unless
+    # you use an embedded link”": words Kombo never said, inside its quotes.
+    status_line = input_rejected_message(kombo_message)
+    assert status_line is not None
+    under_the_field = rejected_field_message(kombo_message, field)
+    said_of_the_field = kombo_message.split(": ", 1)[1]
+    form_name = FORM_NAMES[field].capitalize()
+    assert status_line == (
+        f"Kombo did not accept these details: “{form_name}: {said_of_the_field}”. Check the "
+        "fields and try again."
+    )
+    assert under_the_field == f"Kombo did not accept this: “{said_of_the_field}”."
+    # Whatever is quoted, on either line, is Kombo's words as written.
+    for quoted in [*_quotations(status_line), *_quotations(under_the_field)]:
+        assert quoted.removeprefix(f"{form_name}: ") in kombo_message
+
+
+@pytest.mark.parametrize(
+    ("kombo_message", "field", "predicate", "further"),
+    [
+        # Kombo goes on with a sentence of its own, after a full stop, a comma or a semicolon:
+        # only that sentence is Kombo's to quote.
+        (
+            "end_user_organization_name: String must contain at most 100 character(s). Please "
+            "shorten it",
+            "end_user_organization_name",
+            "is too long (at most 100 characters)",
+            "Please shorten it",
+        ),
+        (
+            "end_user_organization_name: String must contain at most 100 character(s), please "
+            "shorten it",
+            "end_user_organization_name",
+            "is too long (at most 100 characters)",
+            "Please shorten it",
+        ),
+        (
+            "end_user_organization_name: String must contain at least 1 character(s); please "
+            "fill it in",
+            "end_user_organization_name",
+            "cannot be empty",
+            "Please fill it in",
+        ),
+        (
+            "end_user_origin_id: Expected string, received number. Please send it as text",
+            "end_user_origin_id",
+            "is not in the form Kombo expects",
+            "Please send it as text",
+        ),
+        # Another verdict of zod's after the first: both in the program's words.
+        (
+            "end_user_email: Invalid email, String must contain at most 5 character(s)",
+            "end_user_email",
+            "is not a valid e-mail address and is too long (at most 5 characters)",
+            "",
+        ),
+    ],
+)
+def test_zods_length_and_type_verdicts_before_a_sentence_of_kombos_own_are_said_plainly(
+    kombo_message: str, field: str, predicate: str, further: str
+) -> None:
+    # The verdict is the program's sentence; Kombo's own sentence after it is quoted alone.
+    also = f" Kombo also said: “{further}”." if further else ""
+    assert rejected_field_message(kombo_message, field) == (
+        f"Kombo did not accept this: it {predicate}.{also}"
+    )
+    status_line = input_rejected_message(kombo_message)
+    assert status_line is not None
+    assert f"{also} Check the fields and try again." in status_line
+    assert "character(s)" not in status_line and "received number" not in status_line
+
+
+def test_zods_length_verdicts_said_plainly_are_not_too_long_to_say_in_zods_wording() -> None:
+    # Three fields too long, each in zod's wording: longer than a refusal quoted to the person
+    # may be, though all of it is said in the program's shorter words. "Kombo did not accept
+    # the organisation name, customer id and e-mail address" would leave out the lengths.
+    kombo_message = (
+        "body.end_user.organization_name: String must contain at most 100 character(s); "
+        "body.end_user.origin_id: String must contain at most 64 character(s); "
+        "body.end_user.email: String must contain at most 254 character(s)"
+    )
+    assert len(kombo_message) > MAX_SHORT_CHARS
+    assert input_rejected_message(kombo_message) == (
+        "Kombo did not accept these details: the organisation name is too long (at most 100 "
+        "characters); the customer id is too long (at most 64 characters); the e-mail address "
+        "is too long (at most 254 characters). Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this: it is too long (at most 254 characters)."
+    )
+
+
+def test_zods_length_verdict_in_a_refusal_about_no_field_is_quoted_as_kombo_wrote_it() -> None:
+    # "Kombo did not accept these details: “Too long: At most 100 characters”": the program's
+    # words inside Kombo's quotes, about no field the person could mend by them.
+    kombo_message = "Too long: String must contain at most 100 character(s)"
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: “{kombo_message}”. Check the fields and try again."
+    )
 
 
 @pytest.mark.parametrize(

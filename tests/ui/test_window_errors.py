@@ -437,6 +437,29 @@ def test_a_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
+def test_zods_length_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
+    qtbot: QtBot, window_for: object
+) -> None:
+    # "“Organisation name: At most 100 characters, unless you use an embedded link”": the
+    # program's words for zod's length verdict stood inside Kombo's quotes, on the status line
+    # and under the field.
+    said_of_the_field = (
+        "String must contain at most 100 character(s), unless you use an embedded link"
+    )
+    kombo_message = f"end_user_organization_name: {said_of_the_field}"
+    window = window_for(refused(kombo_message))  # type: ignore[operator]
+    submit_and_wait(qtbot, window)
+    assert_shown_intact(
+        window,
+        f"Kombo did not accept these details: “Organisation name: {said_of_the_field}”. Check "
+        "the fields and try again.",
+    )
+    assert window.linkForm.field_errors() == {
+        "end_user_organization_name": f"Kombo did not accept this: “{said_of_the_field}”."
+    }
+    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
+
+
 def test_the_programs_own_words_are_not_quoted_as_kombos(qtbot: QtBot, window_for: object) -> None:
     # "Kombo did not accept this: “At most 100 characters”.": the program's words in quotation
     # marks, under the field and on the status line, as if Kombo had said them.
