@@ -1902,18 +1902,32 @@ def test_a_verdict_kombo_carries_on_after_its_comma_is_quoted_whole(
 
 
 @pytest.mark.parametrize(
-    "kombo_message",
+    ("kombo_message", "field", "verdict"),
     [
-        "end_user_email: Invalid email, Invalid email",
-        "end_user_email: Invalid email; end_user_email: Invalid email",
+        ("end_user_email: Invalid email, Invalid email", "end_user_email", "valid"),
+        (
+            "end_user_email: Invalid email; end_user_email: Invalid email",
+            "end_user_email",
+            "valid",
+        ),
+        (
+            "end_user_origin_id: String must contain at most 5 character(s), String must contain "
+            "at most 5 character(s)",
+            "end_user_origin_id",
+            "too long (at most 5 characters)",
+        ),
     ],
 )
-def test_a_verdict_kombo_says_twice_is_said_once(kombo_message: str) -> None:
+def test_a_verdict_kombo_says_twice_is_said_once(
+    kombo_message: str, field: str, verdict: str
+) -> None:
     # "the e-mail address is not valid and is not valid."
-    assert input_rejected_message(kombo_message) == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
-    )
-    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+    status_line = input_rejected_message(kombo_message)
+    assert status_line is not None
+    under_the_field = rejected_field_message(kombo_message, field)
+    for shown in (status_line, under_the_field):
+        assert shown.count(verdict) == 1, shown
+        assert "“" not in shown, shown  # nothing of it quoted as well
 
 
 @pytest.mark.parametrize(
@@ -2014,18 +2028,18 @@ def test_zods_email_verdict_quoted_in_kombos_sentence_stays_as_kombo_wrote_it(
 
 @pytest.mark.parametrize(
     "kombo_message",
-    [
-        "end_user_email: Invalid email",
-        "end_user_email: Invalid email address.",
-        "end_user_email: Invalid email, Invalid email",
-    ],
+    ["end_user_email: Invalid email", "end_user_email: Invalid email address."],
 )
 def test_zods_email_verdict_alone_is_said_in_the_programs_words(kombo_message: str) -> None:
-    # All Kombo said of the field: the program says it plainly, on both lines alike.
-    assert input_rejected_message(kombo_message) == (
-        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again."
+    # All Kombo said of the field: the program says it plainly, on both lines alike, and
+    # quotes nothing, since Kombo said nothing more.
+    status_line = input_rejected_message(kombo_message)
+    under_the_field = rejected_field_message(kombo_message, "end_user_email")
+    assert (status_line, under_the_field) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields and try again.",
+        INVALID_EMAIL_MARK,
     )
-    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+    assert "nvalid email" not in f"{status_line} {under_the_field}"
 
 
 def _quotations(text: str) -> list[str]:

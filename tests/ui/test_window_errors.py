@@ -31,6 +31,7 @@ from kombo_desktop.core.errors import (
 )
 from kombo_desktop.core.integrations import NOT_FOUND_STATUS, NOT_FOUND_TEXT
 from kombo_desktop.core.paths import AppPaths
+from kombo_desktop.core.refusals import FORM_NAMES
 from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.refusal_display import NO_KEY_SEE_NOTICE_TEXT
@@ -417,45 +418,32 @@ def test_a_verdict_kombo_goes_on_from_is_said_once_and_only_the_rest_quoted(
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
 
+@pytest.mark.parametrize(
+    ("field", "said_of_the_field"),
+    [
+        ("end_user_email", "Invalid email, unless it is a test account"),
+        (
+            "end_user_organization_name",
+            "String must contain at most 100 character(s), unless you use an embedded link",
+        ),
+    ],
+)
 def test_a_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
-    qtbot: QtBot, window_for: object
+    qtbot: QtBot, window_for: object, field: str, said_of_the_field: str
 ) -> None:
-    # "“E-mail address: Not a valid e-mail address, unless it is a test account”": the
-    # program's words for zod's verdict stood inside Kombo's quotes, on the status line and
-    # under the field.
-    kombo_message = "end_user_email: Invalid email, unless it is a test account"
+    # "“E-mail address: Not a valid e-mail address, unless it is a test account”", "“Organisation
+    # name: At most 100 characters, unless you use an embedded link”": the program's words for
+    # zod's verdict stood inside Kombo's quotes, on the status line and under the field.
+    kombo_message = f"{field}: {said_of_the_field}"
     window = window_for(refused(kombo_message))  # type: ignore[operator]
     submit_and_wait(qtbot, window)
     assert_shown_intact(
         window,
-        "Kombo did not accept these details: “E-mail address: Invalid email, unless it is a "
-        "test account”. Check the fields and try again.",
+        f"Kombo did not accept these details: “{FORM_NAMES[field].capitalize()}: "
+        f"{said_of_the_field}”. Check the fields and try again.",
     )
     assert window.linkForm.field_errors() == {
-        "end_user_email": "Kombo did not accept this: “Invalid email, unless it is a test account”."
-    }
-    assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
-
-
-def test_zods_length_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
-    qtbot: QtBot, window_for: object
-) -> None:
-    # "“Organisation name: At most 100 characters, unless you use an embedded link”": the
-    # program's words for zod's length verdict stood inside Kombo's quotes, on the status line
-    # and under the field.
-    said_of_the_field = (
-        "String must contain at most 100 character(s), unless you use an embedded link"
-    )
-    kombo_message = f"end_user_organization_name: {said_of_the_field}"
-    window = window_for(refused(kombo_message))  # type: ignore[operator]
-    submit_and_wait(qtbot, window)
-    assert_shown_intact(
-        window,
-        f"Kombo did not accept these details: “Organisation name: {said_of_the_field}”. Check "
-        "the fields and try again.",
-    )
-    assert window.linkForm.field_errors() == {
-        "end_user_organization_name": f"Kombo did not accept this: “{said_of_the_field}”."
+        field: f"Kombo did not accept this: “{said_of_the_field}”."
     }
     assert f"Message: {kombo_message}" in window.statusPanel.support_text  # for support
 
