@@ -1836,72 +1836,6 @@ def test_a_refusal_not_parted_at_its_comma_is_quoted_whole_as_kombo_wrote_it(
 
 
 @pytest.mark.parametrize(
-    ("kombo_message", "field", "said", "mark"),
-    [
-        # Kombo's words after the verdict carry it on: what they add is a condition on it,
-        # which the program's sentence alone would leave out.
-        (
-            "end_user_organization_name: Required, unless you make an embedded link",
-            "end_user_organization_name",
-            "“Organisation name: Required, unless you make an embedded link”.",
-            "“Required, unless you make an embedded link”.",
-        ),
-        (
-            "end_user_origin_id: Exactly 5 characters, or leave it empty",
-            "end_user_origin_id",
-            "“Customer id: Exactly 5 characters, or leave it empty”.",
-            "“Exactly 5 characters, or leave it empty”.",
-        ),
-        (
-            "end_user_organization_name: Required, but only for HRIS",
-            "end_user_organization_name",
-            "“Organisation name: Required, but only for HRIS”.",
-            "“Required, but only for HRIS”.",
-        ),
-        # "Inc." ends the customer's name, no sentence of Kombo's starts there: parted, the
-        # program said the organisation name was empty.
-        (
-            "end_user_organization_name: Required, Inc. already has a link",
-            "end_user_organization_name",
-            "“Organisation name: Required, Inc. already has a link”.",
-            "“Required, Inc. already has a link”.",
-        ),
-        # After the comma, punctuation alone, or another part of the request.
-        (
-            "end_user_organization_name: Required, ...",
-            "end_user_organization_name",
-            "“Organisation name: Required, ...”",
-            "“Required, ...”",
-        ),
-        (
-            "end_user_organization_name: Required, foo_bar: bad",
-            "end_user_organization_name",
-            "“Organisation name: Required, foo_bar: bad”.",
-            "“Required, foo_bar: bad”.",
-        ),
-        # After the comma, a schema checker's bare verdict, jargon when quoted alone.
-        (
-            "end_user_email: Invalid email, Required",
-            "end_user_email",
-            "“E-mail address: Invalid email, Required”.",
-            "“Invalid email, Required”.",
-        ),
-    ],
-)
-def test_a_verdict_kombo_carries_on_after_its_comma_is_quoted_whole(
-    kombo_message: str, field: str, said: str, mark: str
-) -> None:
-    # "the organisation name cannot be empty. Kombo also said: “Unless you make an embedded
-    # link”": the program stated the verdict without the condition Kombo put on it. And
-    # "Kombo did not accept this: “It cannot be empty, foo_bar: bad”": the program's words
-    # stood in Kombo's quotes under the field, while the status line quoted "Required".
-    assert input_rejected_message(kombo_message) == (
-        f"Kombo did not accept these details: {said} Check the fields and try again."
-    )
-    assert rejected_field_message(kombo_message, field) == f"Kombo did not accept this: {mark}"
-
-
-@pytest.mark.parametrize(
     ("kombo_message", "field", "verdict"),
     [
         ("end_user_email: Invalid email, Invalid email", "end_user_email", "valid"),
@@ -2267,6 +2201,54 @@ def test_zods_length_verdict_in_a_refusal_about_no_field_is_quoted_as_kombo_wrot
             "Organisation name: Required, use case dependent",
             "Required, use case dependent",
         ),
+        # Kombo's words after the verdict carry it on: what they add is a condition on it,
+        # which the program's sentence alone would leave out.
+        (
+            "end_user_organization_name: Required, unless you make an embedded link",
+            "end_user_organization_name",
+            "Organisation name: Required, unless you make an embedded link",
+            "Required, unless you make an embedded link",
+        ),
+        (
+            "end_user_origin_id: Exactly 5 characters, or leave it empty",
+            "end_user_origin_id",
+            "Customer id: Exactly 5 characters, or leave it empty",
+            "Exactly 5 characters, or leave it empty",
+        ),
+        (
+            "end_user_organization_name: Required, but only for HRIS",
+            "end_user_organization_name",
+            "Organisation name: Required, but only for HRIS",
+            "Required, but only for HRIS",
+        ),
+        # "Inc." ends the customer's name, no sentence of Kombo's starts there: parted, the
+        # program said the organisation name was empty.
+        (
+            "end_user_organization_name: Required, Inc. already has a link",
+            "end_user_organization_name",
+            "Organisation name: Required, Inc. already has a link",
+            "Required, Inc. already has a link",
+        ),
+        # After the comma, punctuation alone, or another part of the request.
+        (
+            "end_user_organization_name: Required, ...",
+            "end_user_organization_name",
+            "Organisation name: Required, ...",
+            "Required, ...",
+        ),
+        (
+            "end_user_organization_name: Required, foo_bar: bad",
+            "end_user_organization_name",
+            "Organisation name: Required, foo_bar: bad",
+            "Required, foo_bar: bad",
+        ),
+        # After the comma, a schema checker's bare verdict, jargon when quoted alone.
+        (
+            "end_user_email: Invalid email, Required",
+            "end_user_email",
+            "E-mail address: Invalid email, Required",
+            "Invalid email, Required",
+        ),
         # After the verdict, only a word of advice, or a scrap of a sentence after its colon.
         (
             "end_user_organization_name: Required, please.",
@@ -2282,12 +2264,14 @@ def test_zods_length_verdict_in_a_refusal_about_no_field_is_quoted_as_kombo_wrot
         ),
     ],
 )
-def test_a_verdict_with_a_condition_or_a_scrap_after_it_is_quoted_whole(
+def test_a_verdict_kombo_carries_on_or_leaves_a_scrap_after_is_quoted_whole(
     kombo_message: str, field: str, said: str, mark: str
 ) -> None:
     # "the organisation name cannot be empty. Kombo also said: “Only for HRIS links”": the
     # program stated a verdict Kombo had limited; "Kombo also said: “please.”" and “The
-    # address” quoted scraps. Kombo's words are quoted whole, as Kombo wrote them.
+    # address” quoted scraps; "Kombo did not accept this: “It cannot be empty, foo_bar: bad”"
+    # had the program's words in Kombo's quotes under the field, while the status line quoted
+    # "Required". Kombo's words are quoted whole, as Kombo wrote them.
     assert input_rejected_message(kombo_message) == (
         f"Kombo did not accept these details: “{said}”{'' if said.endswith('.') else '.'} "
         "Check the fields and try again."
