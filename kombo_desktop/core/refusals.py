@@ -170,11 +170,29 @@ def is_quotable_refusal(kombo_message: str) -> bool:
     """Whether Kombo's refusal may be quoted to the person: a plain sentence once in words
     (``refusal_in_words``; see ``safe_text.is_plain_sentence``), where an index in a path
     ("integration_tool[0]") is not taken for JSON: the path itself is said in the form's words
-    (``in_form_words``). Its length is judged with a schema checker's verdicts in plain words
-    (``in_plain_words``), as most are said: zod's longer wording, quoted only where Kombo
-    carries a verdict on, made a refusal said in the program's words too long to say."""
-    words = in_plain_words(refusal_in_words(kombo_message))
+    (``in_form_words``). Its length is judged on what will be shown (``_as_shown``): zod's
+    longer wording, where the program says a verdict in its own shorter words, made a refusal
+    too long to say; where Kombo carries a verdict on, it is quoted as written, and measured
+    so: a quote past the limit ran on across the status line."""
+    words = _as_shown(refusal_in_words(kombo_message))
     return is_plain_sentence(_INDEX_AFTER_A_NAME.sub("", words))
+
+
+def _as_shown(words: str) -> str:
+    """``words`` (a refusal in words) with a one-field point's leading verdict in the
+    program's words where its reason has one told apart (``_reason_of``), every other point
+    as Kombo wrote it: as long as what the person is shown, near enough to judge by."""
+    return run_on([_point_as_shown(point) for point in points(words)]) if words.strip() else ""
+
+
+def _point_as_shown(point: Point) -> str:
+    """``point``'s words with its leading verdict in the program's words when ``_reason_of``
+    tells one apart (``Reason.own``), else as Kombo wrote them."""
+    reason = _reason_of(point.words, point.fields)
+    leading = _leading_field_name(point.words)
+    if reason is None or not reason.own or leading is None:
+        return point.words
+    return point.words[: leading.end()] + _verdict_in_plain_words(point.words[leading.end() :])
 
 
 # --- Parts of the request the form does not have -----------------------------------------------
@@ -419,11 +437,11 @@ def in_plain_words(words: str) -> str:
     """``words`` with zod's length and type verdicts said plainly: "String must contain at most
     100 character(s)" -> "At most 100 characters", "Expected string, received number" -> "Not
     in the form Kombo expects". They were shown under the field as they came, on a screen the
-    customer watches. Used on a verdict that leads what Kombo said of a field
-    (``_said_for``) or is a sentence of its own (``_own_predicate``), not on words to be
-    quoted: swapped within Kombo's words, the program's words stood inside Kombo's quotes
-    ("At most 100 characters, unless you use an embedded link"). Kombo's own words stay in the
-    details for support."""
+    customer watches. Used only on a verdict that leads what Kombo said of a field
+    (``_said_for``, which ``is_quotable_refusal`` measures through) or is a sentence of its own
+    (``_own_predicate``), never on words to be quoted: swapped within Kombo's words, the
+    program's words stood inside Kombo's quotes ("At most 100 characters, unless you use an
+    embedded link"). Kombo's own words stay in the details for support."""
     words = _LENGTH_VERDICT.sub(_length_in_words, words)
     return _TYPE_VERDICT.sub(NOT_IN_THE_EXPECTED_FORM, words)
 

@@ -2112,6 +2112,25 @@ def test_zods_length_verdicts_said_plainly_are_not_too_long_to_say_in_zods_wordi
     )
 
 
+def test_zods_verdicts_kombo_carries_on_too_long_to_quote_give_way_to_the_fields_named() -> None:
+    # Three fields, each with zod's verdict carried on by a condition: quoted as Kombo wrote
+    # them, the status line quoted 227 characters, past what a quote to the person may be.
+    kombo_message = (
+        "end_user_email: String must contain at most 100 character(s), unless embedded; "
+        "end_user_organization_name: String must contain at most 100 character(s), unless "
+        "embedded; end_user_origin_id: String must contain at most 50 character(s), unless X"
+    )
+    assert len(kombo_message) > MAX_SHORT_CHARS
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert error.user_message == (
+        "Kombo did not accept the e-mail address, organisation name and customer id. Check the "
+        "marked fields and try again; if it keeps happening, copy the details for support."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this e-mail address."
+    )
+
+
 def test_zods_length_verdict_in_a_refusal_about_no_field_is_quoted_as_kombo_wrote_it() -> None:
     # "Kombo did not accept these details: “Too long: At most 100 characters”": the program's
     # words inside Kombo's quotes, about no field the person could mend by them.
