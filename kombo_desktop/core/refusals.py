@@ -634,7 +634,7 @@ class Reason:
 def _parted(reason: str) -> Reason:
     """``reason`` parted, sentence by sentence, into the program's words and Kombo's; all
     Kombo's when a sentence of Kombo's puts a condition on the verdicts (``_CONDITION_WORD``:
-    "Exactly 5 characters. Unless you make an embedded link.")."""
+    "Exactly 5 characters. Unless you make an embedded link."). Kombo's words as written."""
     own: list[str] = []
     kombo: list[str] = []
     for sentence in _NEXT_POINT.split(reason):
@@ -646,27 +646,34 @@ def _parted(reason: str) -> Reason:
         else:
             own.append(predicate)
     if own and any(_CONDITION_WORD.search(sentence) for sentence in kombo):
-        return Reason((), _as_a_sentence(reason.strip()))
+        return Reason((), reason.strip())
     # A verdict Kombo says twice ("Invalid email, Invalid email") is said once.
-    return Reason(tuple(dict.fromkeys(own)), _as_a_sentence(run_on(kombo)) if kombo else "")
+    return Reason(tuple(dict.fromkeys(own)), run_on(kombo) if kombo else "")
 
 
 def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
     """What ``words`` (a refusal in words) say about ``field`` (``what_it_says_about``),
-    parted into the program's words and Kombo's. Said whole, it is all Kombo's."""
+    parted into the program's words and Kombo's. Said whole, it is all Kombo's. Each point is
+    parted on its own, as the status line parts them: parted together, a condition in one
+    point ("…, unless embedded") had the others quoted with it, the program's words inside
+    Kombo's quotes ("…, unless embedded; It cannot be empty"), while the status line said
+    them as the program's sentence."""
     about = _points_about(words, field, sent)
     if about is None:
         return Reason((), what_it_says_about(words, field, sent))
-    return _parted(run_on([_said_of_its_field(point.words) for point in about]))
+    reasons = [_parts_said_of_its_field(point) for point in about]
+    own = tuple(dict.fromkeys(verdict for reason in reasons for verdict in reason.own))
+    kombo = [reason.kombo for reason in reasons if reason.kombo]
+    return Reason(own, _as_a_sentence(run_on(kombo)) if kombo else "")
 
 
-def _said_of_its_field(words: str) -> str:
-    """What ``words``, a point about one field, say of it after its name, with the verdicts
-    the program says in its own words told apart (``_verdict_in_plain_words``); whole, in the
-    form's words, when they do not start with the field's name (``_without_the_field_name``):
-    then what follows a verdict is not known to be said of the field."""
-    said = _after_the_field_name(words)
-    return _verdict_in_plain_words(said) if said else in_form_words(words)
+def _parts_said_of_its_field(point: Point) -> Reason:
+    """What ``point``, about one field, says of it (``_parts_of``), Kombo's words as written;
+    all Kombo's, whole, in the form's words, when it does not start with the field's name
+    (``_without_the_field_name``): then what follows a verdict is not known to be said of the
+    field."""
+    parts = _parts_of(point.words, point.fields)
+    return parts if parts is not None else Reason((), in_form_words(point.words))
 
 
 def point_reason(point: Point) -> Reason | None:
@@ -676,7 +683,16 @@ def point_reason(point: Point) -> Reason | None:
 
 
 def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
-    """What ``words``, a point naming ``fields``, say about their one field (``point_reason``)."""
+    """What ``words``, a point naming ``fields``, say about their one field (``point_reason``),
+    Kombo's words starting as a sentence."""
+    parts = _parts_of(words, fields)
+    return None if parts is None else Reason(parts.own, _as_a_sentence(parts.kombo))
+
+
+def _parts_of(words: str, fields: tuple[str, ...]) -> Reason | None:
+    """What ``words``, a point naming ``fields``, say about their one field, parted
+    (``_parted``), Kombo's words as written: a point after another one goes on from it, and a
+    capital on its first word changed Kombo's words inside the quotes ("…; Must belong to …")."""
     said = _after_the_field_name(words) if len(fields) == 1 else None
     return None if said is None else _parted(_verdict_in_plain_words(said))
 

@@ -2131,6 +2131,23 @@ def test_zods_verdicts_kombo_carries_on_too_long_to_quote_give_way_to_the_fields
     )
 
 
+def test_a_verdict_kombo_carries_on_and_another_said_plainly_read_the_same_on_both_lines() -> None:
+    # Under the field the program's "It cannot be empty" stood inside Kombo's quotes, after
+    # its carried-on length verdict, while the status line said it as the program's sentence.
+    kombo_message = (
+        "end_user_organization_name: String must contain at most 100 character(s), unless "
+        "embedded; end_user_organization_name: Required"
+    )
+    kombo_said = "Kombo also said: “String must contain at most 100 character(s), unless embedded”."
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: the organisation name cannot be empty. {kombo_said} "
+        "Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name") == (
+        f"Kombo did not accept this: it cannot be empty. {kombo_said}"
+    )
+
+
 def test_zods_length_verdict_in_a_refusal_about_no_field_is_quoted_as_kombo_wrote_it() -> None:
     # "Kombo did not accept these details: “Too long: At most 100 characters”": the program's
     # words inside Kombo's quotes, about no field the person could mend by them.
