@@ -2038,7 +2038,7 @@ def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_w
 
 
 @pytest.mark.parametrize(
-    ("kombo_message", "field", "predicate", "further"),
+    ("kombo_message", "field", "predicate", "further", "status_line_said"),
     [
         # Kombo goes on with a sentence of its own, after a full stop, a comma or a semicolon:
         # only that sentence is Kombo's to quote.
@@ -2048,6 +2048,7 @@ def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_w
             "end_user_organization_name",
             "is too long (at most 100 characters)",
             "Please shorten it",
+            "the organisation name is too long (at most 100 characters)",
         ),
         (
             "end_user_organization_name: String must contain at most 100 character(s), please "
@@ -2055,6 +2056,7 @@ def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_w
             "end_user_organization_name",
             "is too long (at most 100 characters)",
             "Please shorten it",
+            "the organisation name is too long (at most 100 characters)",
         ),
         (
             "end_user_organization_name: String must contain at least 1 character(s); please "
@@ -2062,12 +2064,14 @@ def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_w
             "end_user_organization_name",
             "cannot be empty",
             "Please fill it in",
+            "the organisation name cannot be empty",
         ),
         (
             "end_user_origin_id: Expected string, received number. Please send it as text",
             "end_user_origin_id",
             "is not in the form Kombo expects",
             "Please send it as text",
+            "the customer id is not in the form Kombo expects",
         ),
         # Another verdict of zod's after the first: both in the program's words.
         (
@@ -2075,21 +2079,22 @@ def test_zods_length_and_type_verdicts_quoted_in_kombos_sentence_stay_as_kombo_w
             "end_user_email",
             "is not a valid e-mail address and is too long (at most 5 characters)",
             "",
+            "the e-mail address is not valid and is too long (at most 5 characters)",
         ),
     ],
 )
 def test_zods_length_and_type_verdicts_before_a_sentence_of_kombos_own_are_said_plainly(
-    kombo_message: str, field: str, predicate: str, further: str
+    kombo_message: str, field: str, predicate: str, further: str, status_line_said: str
 ) -> None:
     # The verdict is the program's sentence; Kombo's own sentence after it is quoted alone.
     also = f" Kombo also said: “{further}”." if further else ""
     assert rejected_field_message(kombo_message, field) == (
         f"Kombo did not accept this: it {predicate}.{also}"
     )
-    status_line = input_rejected_message(kombo_message)
-    assert status_line is not None
-    assert f"{also} Check the fields and try again." in status_line
-    assert "character(s)" not in status_line and "received number" not in status_line
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {status_line_said}.{also} Check the fields and "
+        "try again."
+    )
 
 
 def test_zods_length_verdicts_said_plainly_are_not_too_long_to_say_in_zods_wording() -> None:
