@@ -501,7 +501,8 @@ _LEADING_VERDICT = re.compile(
     rf"""
     (?:(?P<required>{_REQUIRED_WORDS})
       |(?P<invalid_email>{_VALIDATORS_INVALID_EMAIL})
-      |(?P<zods>{_ZODS_LENGTH_WORDS}|{_ZODS_TYPE_WORDS})
+      |(?P<zods_length>{_ZODS_LENGTH_WORDS})
+      |(?P<zods_type>{_ZODS_TYPE_WORDS})
       |(?P<own>{_OWN_VERDICT_WORDS}))
     (?:(?P<whole>\s*[.!]?\s*$)|(?P<sentence_end>[.!]\s+)|(?P<colon>\s*:\s*)|\s*,\s*)
     """,
@@ -548,7 +549,7 @@ def _verdict_in_plain_words(verdict: str) -> str:
     rest = verdict[leading.end() :]
     if not _goes_on_with_a_sentence_of_its_own(rest, leading):
         return verdict
-    again = _whole_validators_verdict(rest)
+    again = _whole_verdict_said_plainly(rest)
     return f"{said}. {rest if again is None else _said_for(again)}"
 
 
@@ -558,28 +559,30 @@ def _said_for(leading: re.Match[str]) -> str:
         return _CANNOT_BE_EMPTY
     if leading.group("invalid_email"):
         return "Not a valid e-mail address"
-    if leading.group("zods"):
-        return in_plain_words(leading.group("zods"))
+    zods = leading.group("zods_length") or leading.group("zods_type")
+    if zods:
+        return in_plain_words(zods)
     return leading.group("own")
 
 
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
     """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``), can be
-    quoted on their own: another verdict of the program's, or a validator's verdict again
-    ("Invalid email, Invalid email", said once by ``_parted``), or a sentence of Kombo's with no
+    quoted on their own: another verdict of the program's, or a validator's e-mail verdict or
+    zod's length verdict (``_whole_verdict_said_plainly``; "Invalid email, Invalid email" is
+    said once by ``_parted``), or a sentence of Kombo's with no
     condition on the verdict in it (``_CONDITION_WORD``): advice ("please use …",
     ``_ADVICE_OPENER``), any sentence after a sentence's end, or after a colon a whole sentence
     explaining it (``_explains``). Anything else may carry the verdict on ("Required, unless …",
     "Required. Only for HRIS links", "Exactly 5 characters: It may also be left empty", "Required,
     Inc. already has a link"), and is left in Kombo's sentence; so are punctuation or a word of
     advice alone ("Required, ...", "Required, please."), another part of the request ("Required,
-    foo_bar: bad") and a schema checker's bare verdict ("Invalid email, Required"), jargon when
-    quoted alone."""
+    foo_bar: bad") and a schema checker's bare verdict ("Invalid email, Required", "Invalid
+    email, Expected string, received number"), jargon when quoted alone."""
     if not re.search(r"\w", rest) or _starts_with_a_path(rest):
         return False
     if _BARE_VERDICT.fullmatch(_without_closing_marks(rest)):
         return False
-    if _OWN_VERDICT.fullmatch(rest) or _whole_validators_verdict(rest) is not None:
+    if _OWN_VERDICT.fullmatch(rest) or _whole_verdict_said_plainly(rest) is not None:
         return True
     if _CONDITION_WORD.search(rest):
         return False
@@ -591,15 +594,16 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
     return leading.group("colon") is not None and _explains(rest)
 
 
-def _whole_validators_verdict(words: str) -> re.Match[str] | None:
+def _whole_verdict_said_plainly(words: str) -> re.Match[str] | None:
     """``words`` as a validator's verdict that the value is no e-mail address ("Invalid
-    email"), or zod's length or type verdict, when they are nothing else
-    (``_LEADING_VERDICT``): after a verdict, it is said in the program's words too (once, when
-    it is the same: ``_parted``), not quoted as Kombo's."""
+    email") or zod's length verdict, when they are nothing else (``_LEADING_VERDICT``): after
+    a verdict, it is said in the program's words too (once, when it is the same:
+    ``_parted``), not quoted as Kombo's. Not zod's type verdict: a bare verdict
+    (``_BARE_VERDICT``), it stays in Kombo's sentence, as "Required" does."""
     leading = _LEADING_VERDICT.match(words)
     if leading is None or leading.group("whole") is None:
         return None
-    said_plainly = leading.group("invalid_email") or leading.group("zods")
+    said_plainly = leading.group("invalid_email") or leading.group("zods_length")
     return leading if said_plainly is not None else None
 
 
@@ -701,7 +705,8 @@ def _parts_of(words: str, fields: tuple[str, ...]) -> Reason | None:
 
 # A schema checker's verdict that names no part of the request ("Expected string, received
 # null", "Required", "Invalid input"): quoted, it reads as jargon and says nothing the general
-# sentence does not.
+# sentence does not. Kombo's words are read as written (``refusal_in_words``), so "not in the
+# form Kombo expects" is found only should Kombo itself use the program's words for it.
 _BARE_VERDICT = re.compile(
     rf"""
     (?:invalid[ ]input\s*[:,.;-]?\s*)?          # zod's heading: "Invalid input: "

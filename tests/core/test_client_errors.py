@@ -1949,6 +1949,12 @@ def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombo
             "end_user_email: Invalid email. Required",
             "“E-mail address: Invalid email. Required”.",
         ),
+        # zod's type verdict is a bare verdict too: quoted with the e-mail verdict before it,
+        # not said as the program's second verdict on a field no typing can mend.
+        (
+            "end_user_email: Invalid email, Expected string, received number",
+            "“E-mail address: Invalid email, Expected string, received number”.",
+        ),
     ],
 )
 def test_zods_email_verdict_quoted_in_kombos_sentence_stays_as_kombo_wrote_it(
