@@ -762,7 +762,8 @@ def refusal_in_words(kombo_message: str) -> str:
     issues as JSON (zod's ``[{"path": ["end_user_email"], "message": "Invalid email"}]``, or
     the same under ``"issues"``), which is no sentence to quote and was answered with the
     general one, though it named the field: it is said the way the rest of this module reads
-    refusals, "end_user_email: Invalid email; ...". A list with an issue whose shape is
+    refusals, "end_user_email: Invalid email; ...", the issues about the request as a whole
+    first, so that none is read as said of a field. A list with an issue whose shape is
     unknown comes back as it was (and is then not quoted). Kombo's words are kept as written:
     what is quoted of them is Kombo's, and a verdict is said in the program's words only where
     it leads what is said of a field (``_verdict_in_plain_words``)."""
@@ -779,7 +780,11 @@ def refusal_in_words(kombo_message: str) -> str:
         parsed = parsed.get("issues", parsed.get("errors"))
     if not isinstance(parsed, list) or not parsed:
         return kombo_message
-    issues = [_issue_in_words(issue) for issue in parsed]
+    # The issues about the request as a whole come first: after a field's issue, such an issue
+    # read as going on about that field (``points``), "the organisation name is too long (at
+    # most 100 characters) and is too long (at most 5 characters)".
+    ordered = sorted(parsed, key=lambda issue: not _about_the_whole_request(issue))
+    issues = [_issue_in_words(issue) for issue in ordered]
     said = "; ".join(issue for issue in issues if issue is not None)
     if None in issues or unsafe_to_show(said, None):
         return kombo_message
@@ -801,6 +806,12 @@ def _issue_in_words(issue: object) -> str | None:
         return None
     reason = " ".join(reason.split())
     return f"{path}: {reason}" if path else reason
+
+
+def _about_the_whole_request(issue: object) -> bool:
+    """Whether ``issue``, one of a list, is about the request as a whole: its path is empty
+    (``_issue_path``). A sentence in the list says for itself what it is about."""
+    return isinstance(issue, dict) and _issue_path(issue) == ""
 
 
 def _issue_path(issue: dict[str, object]) -> str | None:

@@ -2702,6 +2702,30 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     }
 
 
+def test_an_issue_about_the_whole_request_is_not_said_of_the_field_listed_before_it() -> None:
+    # "the organisation name is too long (at most 100 characters) and is too long (at most 5
+    # characters)": the issue about no field was read as going on about the one before it.
+    kombo_message = json.dumps(
+        [
+            _zod_issue(
+                ["end_user_organization_name"], "String must contain at most 100 character(s)"
+            ),
+            _zod_issue([], "String must contain at most 5 character(s)"),
+        ]
+    )
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_organization_name",)
+    assert error.user_message == (
+        "Kombo did not accept these details: the organisation name is too long (at most 100 "
+        "characters). Kombo also said: “String must contain at most 5 character(s)”. Check the "
+        "fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_organization_name") == (
+        "Kombo did not accept this: it is too long (at most 100 characters)."
+    )
+
+
 def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_field() -> None:
     kombo_message = json.dumps([UNKNOWN_KEY_ISSUE, EMAIL_ISSUE])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
