@@ -18,6 +18,7 @@ from kombo_desktop.core.errors import TASK_TIMED_OUT, KomboError, RateLimitedErr
 from kombo_desktop.core.refusals import (
     FORM_NAMES,
     Point,
+    as_a_sentence,
     in_form_words,
     is_quotable_refusal,
     names_only_a_status,
@@ -464,13 +465,20 @@ def _further_words_said(about: dict[str, list[str]], *, named_alone: bool) -> st
     said about the e-mail address: “…”; about the organisation name: “…”"."""
     if named_alone:
         (words,) = about.values()
-        return f"Kombo also said: {_quoted_sentence(in_form_words(run_on(words)))}"
+        return f"Kombo also said: {_quoted_sentence(_words_said(words))}"
     quotes = [
-        f"about the {FORM_NAMES[field]}: {_quoted(in_form_words(run_on(words)))}"
+        f"about the {FORM_NAMES[field]}: {_quoted(_words_said(words))}"
         for field, words in about.items()
     ]
     said = f"Kombo also said {'; '.join(quotes)}"
     return said if said.endswith((".”", "!”", "?”")) else f"{said}."
+
+
+def _words_said(words: list[str]) -> str:
+    """Kombo's further ``words`` about a field, each as written, run on as one quote starting
+    as a sentence: a capital on each one's first word changed Kombo's words inside the quotes
+    ("…; Must not be a free mailer")."""
+    return in_form_words(as_a_sentence(run_on(words)))
 
 
 def _naming_the_field_once(field: str, predicate: str) -> str:

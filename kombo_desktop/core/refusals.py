@@ -330,7 +330,7 @@ def what_it_says_about(words: str, field: str, sent: tuple[str, ...] = ()) -> st
         on_the_form = [point for point in points(words, sent) if not point.off_the_form]
         said = run_on([point.words for point in on_the_form]) if on_the_form else words
         return in_form_words(said)
-    return _as_a_sentence(run_on([_without_the_field_name(point.words) for point in about]))
+    return as_a_sentence(run_on([_without_the_field_name(point.words) for point in about]))
 
 
 def _points_about(words: str, field: str, sent: tuple[str, ...]) -> list[Point] | None:
@@ -350,7 +350,7 @@ def _points_about(words: str, field: str, sent: tuple[str, ...]) -> list[Point] 
 _ORDINARY_FIRST_WORD = re.compile(r"[a-z]+(?=[\s,;!?]|$)")
 
 
-def _as_a_sentence(words: str) -> str:
+def as_a_sentence(words: str) -> str:
     """``words`` starting with a capital letter, as a sentence of their own does, when they
     start with an ordinary word (``_ORDINARY_FIRST_WORD``); else as they are."""
     if _ORDINARY_FIRST_WORD.match(words) is None:
@@ -668,35 +668,30 @@ def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
     reasons = [_parts_said_of_its_field(point) for point in about]
     own = tuple(dict.fromkeys(verdict for reason in reasons for verdict in reason.own))
     kombo = [reason.kombo for reason in reasons if reason.kombo]
-    return Reason(own, _as_a_sentence(run_on(kombo)) if kombo else "")
+    return Reason(own, as_a_sentence(run_on(kombo)) if kombo else "")
 
 
 def _parts_said_of_its_field(point: Point) -> Reason:
-    """What ``point``, about one field, says of it (``_parts_of``), Kombo's words as written;
+    """What ``point``, about one field, says of it (``_reason_of``), Kombo's words as written;
     all Kombo's, whole, in the form's words, when it does not start with the field's name
     (``_without_the_field_name``): then what follows a verdict is not known to be said of the
     field."""
-    parts = _parts_of(point.words, point.fields)
-    return parts if parts is not None else Reason((), in_form_words(point.words))
+    reason = _reason_of(point.words, point.fields)
+    return reason if reason is not None else Reason((), in_form_words(point.words))
 
 
 def point_reason(point: Point) -> Reason | None:
-    """What ``point`` says about its one field, parted as ``reason_about`` does; None when it
-    is about several fields, or does not start with its field's name, and is Kombo's whole."""
+    """What ``point`` says about its one field, parted as ``reason_about`` does, Kombo's words
+    as written (``as_a_sentence`` where they start a quote); None when it is about several
+    fields, or does not start with its field's name, and is Kombo's whole."""
     return _reason_of(point.words, point.fields)
 
 
 def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
     """What ``words``, a point naming ``fields``, say about their one field (``point_reason``),
-    Kombo's words starting as a sentence."""
-    parts = _parts_of(words, fields)
-    return None if parts is None else Reason(parts.own, _as_a_sentence(parts.kombo))
-
-
-def _parts_of(words: str, fields: tuple[str, ...]) -> Reason | None:
-    """What ``words``, a point naming ``fields``, say about their one field, parted
-    (``_parted``), Kombo's words as written: a point after another one goes on from it, and a
-    capital on its first word changed Kombo's words inside the quotes ("…; Must belong to …")."""
+    parted (``_parted``), Kombo's words as written: a point after another one goes on from it,
+    and a capital on its first word changed Kombo's words inside the quotes ("…; Must belong to
+    …"). Where they start what is quoted, they start as a sentence (``as_a_sentence``)."""
     said = _after_the_field_name(words) if len(fields) == 1 else None
     return None if said is None else _parted(_verdict_in_plain_words(said))
 

@@ -2128,6 +2128,23 @@ def test_zods_length_verdicts_said_plainly_are_not_too_long_to_say_in_zods_wordi
     )
 
 
+def test_kombos_further_words_about_a_field_read_as_written_on_both_lines() -> None:
+    # The status line quoted "…; Must not be a free mailer", a capital Kombo never wrote, inside
+    # its quotes, while the line under the field quoted "…; must not be a free mailer".
+    kombo_message = (
+        "end_user_email: Invalid email, please use a company address; end_user_email: must not "
+        "be a free mailer"
+    )
+    kombo_said = "Kombo also said: “Please use a company address; must not be a free mailer”."
+    assert input_rejected_message(kombo_message) == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} {kombo_said} Check the fields "
+        "and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        f"{INVALID_EMAIL_MARK} {kombo_said}"
+    )
+
+
 def test_zods_verdicts_kombo_carries_on_too_long_to_quote_give_way_to_the_fields_named() -> None:
     # Three fields, each with zod's verdict carried on by a condition: quoted as Kombo wrote
     # them, the status line quoted 227 characters, past what a quote to the person may be.
