@@ -186,13 +186,14 @@ def _as_shown(words: str) -> str:
 
 
 def _point_as_shown(point: Point) -> str:
-    """``point``'s words with its leading verdict in the program's words when ``_reason_of``
-    tells one apart (``Reason.own``), else as Kombo wrote them."""
-    reason = _reason_of(point.words, point.fields)
-    leading = _leading_field_name(point.words)
-    if reason is None or not reason.own or leading is None:
+    """``point``'s words with its leading verdict in the program's words where ``_reason_of``
+    says it so (``_verdict_in_plain_words``), else as Kombo wrote them."""
+    named = _field_name_and_what_follows(point.words, point.fields)
+    if named is None:
         return point.words
-    return point.words[: leading.end()] + _verdict_in_plain_words(point.words[leading.end() :])
+    field_name, said = named
+    plain = _verdict_in_plain_words(said)
+    return point.words if plain is None else field_name + plain
 
 
 # --- Parts of the request the form does not have -----------------------------------------------
@@ -525,20 +526,23 @@ _EXPLANATION_WORDS = 3
 _CONDITION_WORD = re.compile(r"\b(?:unless|only|except|but|or|if|when|provided)\b", re.IGNORECASE)
 
 
-def _verdict_in_plain_words(verdict: str) -> str:
+def _verdict_in_plain_words(verdict: str) -> str | None:
     """``verdict``, what a point says about its one field after the field's name, with a
     verdict starting it (``_LEADING_VERDICT``) said as a sentence of its own in the program's
     words when it is the whole of it, or when Kombo goes on from it with a sentence of its own
     (``_goes_on_with_a_sentence_of_its_own``): then only Kombo's words after it are quoted
     (``_parted``). Quoted whole, the verdict was said twice, once in the program's words and
     once inside Kombo's quotes, and a schema checker's "Required" was quoted where "at least 1
-    character(s)" for the same field was the program's "cannot be empty". Otherwise
-    ``verdict`` stays as Kombo wrote it: a verdict Kombo carries on ("Required, unless …",
-    "String must contain at most 100 character(s), unless …") said alone would leave out what
-    Kombo attached to it, and said in the program's words inside Kombo's quotes would put
-    words in Kombo's mouth. Only here, not on the whole refusal: about no field, "Required" is
-    no verdict on a field the person can fill in, and a verdict swapped within Kombo's
-    sentence is quoted as Kombo's."""
+    character(s)" for the same field was the program's "cannot be empty". None where Kombo
+    carries the verdict on ("Required, unless …", "String must contain at most 100
+    character(s), unless …", "Invalid email. Expected string, received number"): it is
+    Kombo's whole, to be quoted as written. Said alone, the verdict would leave out what Kombo
+    attached to it; said in the program's words inside Kombo's quotes, it would put words in
+    Kombo's mouth; and parted sentence by sentence, a bare verdict after it was said as the
+    program's verdict and the one before it quoted alone ("Kombo also said: “Required.”").
+    ``verdict`` as written where no verdict starts it. Only here, not on the whole refusal:
+    about no field, "Required" is no verdict on a field the person can fill in, and a verdict
+    swapped within Kombo's sentence is quoted as Kombo's."""
     verdict = verdict.strip()
     leading = _LEADING_VERDICT.match(verdict)
     if leading is None:
@@ -548,7 +552,7 @@ def _verdict_in_plain_words(verdict: str) -> str:
         return said
     rest = verdict[leading.end() :]
     if not _goes_on_with_a_sentence_of_its_own(rest, leading):
-        return verdict
+        return None
     again = _whole_verdict_said_plainly(rest)
     return f"{said}. {rest if again is None else _said_for(again)}"
 
@@ -682,18 +686,35 @@ def _parts_said_of_its_field(point: Point) -> Reason:
 
 def point_reason(point: Point) -> Reason | None:
     """What ``point`` says about its one field, parted as ``reason_about`` does, Kombo's words
-    as written (``as_a_sentence`` where they start a quote); None when it is about several
-    fields, or does not start with its field's name, and is Kombo's whole."""
+    as written: the callers start them as a sentence (``as_a_sentence``) where they start a
+    quote. None when it is about several fields, or does not start with its field's name, and
+    is Kombo's whole."""
     return _reason_of(point.words, point.fields)
 
 
 def _reason_of(words: str, fields: tuple[str, ...]) -> Reason | None:
     """What ``words``, a point naming ``fields``, say about their one field (``point_reason``),
-    parted (``_parted``), Kombo's words as written: a point after another one goes on from it,
-    and a capital on its first word changed Kombo's words inside the quotes ("…; Must belong to
-    …"). Where they start what is quoted, they start as a sentence (``as_a_sentence``)."""
-    said = _after_the_field_name(words) if len(fields) == 1 else None
-    return None if said is None else _parted(_verdict_in_plain_words(said))
+    parted (``_parted``), or all Kombo's where Kombo carries its leading verdict on
+    (``_verdict_in_plain_words``). Kombo's words as written: a point after another one goes on
+    from it, and a capital on its first word changed Kombo's words inside the quotes ("…; Must
+    belong to …"); the callers start them as a sentence where they start a quote."""
+    named = _field_name_and_what_follows(words, fields)
+    if named is None:
+        return None
+    said = named[1]
+    plain = _verdict_in_plain_words(said)
+    return Reason((), said) if plain is None else _parted(plain)
+
+
+def _field_name_and_what_follows(words: str, fields: tuple[str, ...]) -> tuple[str, str] | None:
+    """``words``, a point naming ``fields``, as their one field's path and colon as written
+    and what they say after them, stripped; None when they name several fields, do not start
+    with the field's name, or say nothing after it."""
+    leading = _leading_field_name(words) if len(fields) == 1 else None
+    if leading is None:
+        return None
+    said = words[leading.end() :].strip()
+    return (words[: leading.end()], said) if said else None
 
 
 # --- Refusals that give no reason ------------------------------------------------------------

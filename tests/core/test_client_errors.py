@@ -1955,6 +1955,12 @@ def test_a_value_said_to_be_no_e_mail_address_within_kombos_sentence_stays_kombo
             "end_user_email: Invalid email, Expected string, received number",
             "“E-mail address: Invalid email, Expected string, received number”.",
         ),
+        # The same after a full stop: the type verdict was said in the program's words and
+        # the e-mail verdict quoted alone after it ("Kombo also said: “Invalid email.”").
+        (
+            "end_user_email: Invalid email. Expected string, received number",
+            "“E-mail address: Invalid email. Expected string, received number”.",
+        ),
     ],
 )
 def test_zods_email_verdict_quoted_in_kombos_sentence_stays_as_kombo_wrote_it(
@@ -2015,6 +2021,18 @@ def _quotations(text: str) -> list[str]:
         (
             "end_user_origin_id: Expected string, received number, unless you use an embedded link",
             "end_user_origin_id",
+        ),
+        # zod's type verdict after another verdict's full stop, a bare verdict: parted, the
+        # verdict before it was quoted alone ("Kombo also said: “Required.”") or said as the
+        # program's second verdict on a field no typing can mend.
+        (
+            "end_user_email: Required. Expected string, received number",
+            "end_user_email",
+        ),
+        (
+            "end_user_organization_name: String must contain at most 5 character(s). Expected "
+            "string, received number",
+            "end_user_organization_name",
         ),
         # After the verdict, another part of the request, or a scrap after its colon.
         (
