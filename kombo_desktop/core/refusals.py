@@ -299,7 +299,19 @@ def _point(words: str, sent: tuple[str, ...]) -> Point:
     fields = _fields_in(words)
     if fields:
         return Point(words, fields, _sent_in_a_wrong_form(words, fields))
-    return Point(words, fields, _names_a_part_not_on_the_form(words, sent))
+    return Point(
+        words,
+        fields,
+        _names_a_part_not_on_the_form(words, sent) or _is_a_bare_verdict(words),
+    )
+
+
+def _is_a_bare_verdict(words: str) -> bool:
+    """Whether ``words``, a point naming no field, are a schema checker's bare verdict
+    (``_BARE_VERDICT``: "Required", "Expected object, received string"), here about the
+    request as a whole: quoted next to a field's point ("Kombo also said: “Required”"), it
+    was jargon, and nothing on the form mends what the program sent."""
+    return _BARE_VERDICT.fullmatch(_without_closing_marks(words)) is not None
 
 
 def _sent_in_a_wrong_form(words: str, fields: tuple[str, ...]) -> bool:

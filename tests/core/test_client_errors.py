@@ -2775,6 +2775,27 @@ def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_f
     assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
 
 
+@pytest.mark.parametrize(
+    "whole_request_verdict", ["Required", "Invalid input", "Expected object, received string"]
+)
+def test_a_bare_verdict_about_the_whole_request_is_sent_to_support_not_quoted(
+    whole_request_verdict: str,
+) -> None:
+    # "the e-mail address is not valid. Kombo also said: “Required”. Check the fields and try
+    # again.": a schema checker's verdict about the request as a whole, quoted alone, is
+    # jargon, and nothing on the form mends it.
+    kombo_message = json.dumps([EMAIL_ISSUE, _zod_issue([], whole_request_verdict)])
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == (
+        f"Kombo did not accept these details: {INVALID_EMAIL_SAID} Check the fields. Kombo also "
+        "refused something the program sent, which cannot be changed here: press “Copy "
+        "details” and send them to support."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+
+
 def test_a_json_list_of_issues_about_unknown_keys_only_says_the_typed_details_look_fine() -> None:
     error = fail_with(
         Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", json.dumps([UNKNOWN_KEY_ISSUE]))
