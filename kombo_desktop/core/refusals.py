@@ -838,14 +838,27 @@ def _issue_in_words(issue: object) -> str | None:
 
 def _about_the_whole_request(issue: object) -> bool:
     """Whether ``issue``, one of a list, is about the request as a whole: its path is empty
-    (``_issue_path``). A sentence in the list says for itself what it is about."""
+    or names only what holds the request's fields (``_issue_path``). A sentence in the list
+    says for itself what it is about."""
     return isinstance(issue, dict) and _issue_path(issue) == ""
+
+
+# What a path names when it names only what holds the request's fields: pydantic's (FastAPI's)
+# "body" (its fields' paths are "body.end_user_email"). Said as "body: …", it was read as
+# going on about the field listed before it, and "body" is no word of the person's.
+_WHOLE_REQUEST_PATHS = frozenset({"body"})
 
 
 def _issue_path(issue: dict[str, object]) -> str | None:
     """The path of what ``issue`` is about, written as refusals in words write it
-    ("end_user.email", "integration_tool.0"); "" for the request as a whole; None when the
-    path has a shape this module does not know."""
+    ("end_user.email", "integration_tool.0"); "" for the request as a whole (no path, or
+    ``_WHOLE_REQUEST_PATHS``); None when the path has a shape this module does not know."""
+    path = _written_path(issue)
+    return "" if path in _WHOLE_REQUEST_PATHS else path
+
+
+def _written_path(issue: dict[str, object]) -> str | None:
+    """The path ``issue`` gives, as refusals in words write it (``_issue_path``)."""
     if "path" in issue or "loc" in issue:  # zod; pydantic (a list), or a dotted string
         path = issue.get("path", issue.get("loc"))
         if isinstance(path, str):

@@ -2737,15 +2737,22 @@ def test_each_field_of_a_json_list_of_issues_gets_its_own_reason() -> None:
     }
 
 
-def test_an_issue_about_the_whole_request_is_not_said_of_the_field_listed_before_it() -> None:
+@pytest.mark.parametrize(
+    ("field_path", "whole_request_path"),
+    [
+        (["end_user_organization_name"], []),  # zod's path for the request as a whole
+        (["body", "end_user_organization_name"], ["body"]),  # pydantic's (FastAPI's) loc
+    ],
+)
+def test_an_issue_about_the_whole_request_is_not_said_of_the_field_listed_before_it(
+    field_path: list[str | int], whole_request_path: list[str | int]
+) -> None:
     # "the organisation name is too long (at most 100 characters) and is too long (at most 5
     # characters)": the issue about no field was read as going on about the one before it.
     kombo_message = json.dumps(
         [
-            _zod_issue(
-                ["end_user_organization_name"], "String must contain at most 100 character(s)"
-            ),
-            _zod_issue([], "String must contain at most 5 character(s)"),
+            _zod_issue(field_path, "String must contain at most 100 character(s)"),
+            _zod_issue(whole_request_path, "String must contain at most 5 character(s)"),
         ]
     )
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
