@@ -583,9 +583,9 @@ def _said_for(leading: re.Match[str]) -> str:
 
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
     """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``), can be
-    quoted on their own: another verdict of the program's, or a validator's e-mail verdict or
-    zod's length verdict (``_whole_verdict_said_plainly``; "Invalid email, Invalid email" is
-    said once by ``_parted``), or a sentence of Kombo's with no
+    quoted on their own: another verdict that is not a bare one, such as a validator's e-mail
+    verdict or zod's length verdict (``_whole_verdict_said_plainly``; "Invalid email, Invalid
+    email" is said once by ``_parted``), or a sentence of Kombo's with no
     condition on the verdict in it (``_CONDITION_WORD``): advice ("please use …",
     ``_ADVICE_OPENER``), any sentence after a sentence's end, or after a colon a whole sentence
     explaining it (``_explains``). Anything else may carry the verdict on ("Required, unless …",
@@ -611,16 +611,13 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
 
 
 def _whole_verdict_said_plainly(words: str) -> re.Match[str] | None:
-    """``words`` as a validator's verdict that the value is no e-mail address ("Invalid
-    email") or zod's length verdict, when they are nothing else (``_LEADING_VERDICT``): after
-    a verdict, it is said in the program's words too (once, when it is the same:
-    ``_parted``), not quoted as Kombo's. Not zod's type verdict: a bare verdict
-    (``_BARE_VERDICT``), it stays in Kombo's sentence, as "Required" does."""
+    """``words`` as a verdict ``_LEADING_VERDICT`` knows, when they are nothing else ("Invalid
+    email", zod's length verdict): after a verdict, it is said in the program's words too
+    (once, when it is the same: ``_parted``), not quoted as Kombo's. A bare verdict ("Required",
+    zod's type verdict) never comes here: ``_goes_on_with_a_sentence_of_its_own`` looks for
+    ``_BARE_VERDICT`` first and keeps it quoted in Kombo's sentence, jargon when said alone."""
     leading = _LEADING_VERDICT.match(words)
-    if leading is None or leading.group("whole") is None:
-        return None
-    said_plainly = leading.group("invalid_email") or leading.group("zods_length")
-    return leading if said_plainly is not None else None
+    return leading if leading is not None and leading.group("whole") is not None else None
 
 
 def _explains(rest: str) -> bool:
