@@ -415,7 +415,7 @@ def input_rejected_message(kombo_message: str, sent: tuple[str, ...] = ()) -> st
 
 def _refused_points_said(on_the_form: list[Point]) -> str:
     """What the refusal's points about the form's fields say, as a sentence or two: the
-    verdicts the program put in its own words (``refusals.in_plain_words``) as its own
+    verdicts the program put in its own words (``refusals._verdict_in_plain_words``) as its own
     sentence, each field named once ("the e-mail address is not valid and is too long (at most
     100 characters)."), then Kombo's other words, quoted ("“Scope config id: Unknown scope
     config”."). Quoted as one, the program's words read as Kombo's. Kombo's further words about

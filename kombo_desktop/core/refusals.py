@@ -8,7 +8,7 @@ fields it names, each with its own reason. This module does the reading that tak
 
 * a list of issues in JSON is read as the sentences it stands for (``refusal_in_words``), and
   a schema checker's common verdicts leading what Kombo says of a field are said in plain words
-  (``_verdict_in_plain_words``, ``in_plain_words``): those are the program's words, told apart
+  (``_verdict_in_plain_words``, ``_in_plain_words``): those are the program's words, told apart
   from Kombo's (``reason_about``, ``point_reason``) so that they are not quoted as Kombo's, and
   what is quoted is Kombo's words as written;
 * which of the form's fields a refusal names (``fields_named``), said in the form's words
@@ -446,7 +446,7 @@ def _length_in_words(match: re.Match[str]) -> str:
     return f"{bound[:1].upper()}{bound[1:]} {count} {characters}"
 
 
-def in_plain_words(words: str) -> str:
+def _in_plain_words(words: str) -> str:
     """``words`` with zod's length and type verdicts said plainly: "String must contain at most
     100 character(s)" -> "At most 100 characters", "Expected string, received number" -> "Not
     in the form Kombo expects". They were shown under the field as they came, on a screen the
@@ -461,7 +461,7 @@ def in_plain_words(words: str) -> str:
 
 # --- The program's own words, said as its own sentence -----------------------------------------
 
-# A verdict as the program says it (``in_plain_words``, ``_said_for``).
+# A verdict as the program says it (``_in_plain_words``, ``_said_for``).
 _OWN_VERDICT_WORDS = r"""
     (?:(?P<bound>at[ ]most|at[ ]least|exactly)[ ](?P<count>\d+)[ ]characters?
       |(?P<empty>it[ ]cannot[ ]be[ ]empty)
@@ -485,10 +485,10 @@ _LENGTH_PREDICATES = {"at most": "is too long", "at least": "is too short"}
 
 def _own_predicate(sentence: str) -> str | None:
     """What ``sentence``, when it is a verdict in the program's words, or zod's length or type
-    verdict and nothing else (``in_plain_words``), says of the field, to follow "it" or the
+    verdict and nothing else (``_in_plain_words``), says of the field, to follow "it" or the
     field's name: "At most 100 characters" -> "is too long (at most 100 characters)", "Not a
     valid e-mail address" -> "is not a valid e-mail address"."""
-    match = _OWN_VERDICT.fullmatch(in_plain_words(sentence))
+    match = _OWN_VERDICT.fullmatch(_in_plain_words(sentence))
     if match is None:
         return None
     for group, predicate in _OWN_PREDICATES.items():
@@ -577,7 +577,7 @@ def _said_for(leading: re.Match[str]) -> str:
         return "Not a valid e-mail address"
     zods = leading.group("zods_length") or leading.group("zods_type")
     if zods:
-        return in_plain_words(zods)
+        return _in_plain_words(zods)
     return leading.group("own")
 
 
@@ -641,7 +641,7 @@ def _starts_with_a_path(words: str) -> bool:
 @dataclass(frozen=True)
 class Reason:
     """What a refusal says about one field, parted: the verdicts said in the program's own
-    words (``in_plain_words``), as what the field is or can ("cannot be empty"), to be said as
+    words (``_in_plain_words``), as what the field is or can ("cannot be empty"), to be said as
     the program's sentence; and Kombo's other words, to be quoted ("" when there are none)."""
 
     own: tuple[str, ...]
