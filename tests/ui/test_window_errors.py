@@ -426,6 +426,9 @@ def test_a_verdict_kombo_goes_on_from_is_said_once_and_only_the_rest_quoted(
             "end_user_organization_name",
             "String must contain at most 100 character(s), unless you use an embedded link",
         ),
+        # A bare verdict after the full stop: "the e-mail address is not in the form Kombo
+        # expects. Kombo also said: “Invalid email.”".
+        ("end_user_email", "Invalid email. Expected string, received number"),
     ],
 )
 def test_a_verdict_kombo_carries_on_is_quoted_as_kombo_wrote_it_on_both_lines(
