@@ -162,11 +162,14 @@ class ProfileBook:
         *,
         whatever_happens: bool = False,
         shows_another: bool = False,
+        if_not_saved: Callable[[str], None] | None = None,
     ) -> None:
         """Apply one change to the settings as they are on disk when it is written, and save
         them; then ``then``, if they were saved (``whatever_happens``: saved or not).
         ``shows_another``: once written, the dialog shows another profile (see
-        ``showing_another``).
+        ``showing_another``). ``if_not_saved(way_forward)``: where the change could not be
+        written, once that is said, with what the person may do about it (see
+        :meth:`_say_not_saved`; empty where nothing can be said).
 
         Each change starts from the file, not from what the dialog read when it opened:
         another copy of the program (a second window, another user session) may have saved
@@ -174,7 +177,9 @@ class ProfileBook:
         file is read and written again under the store's lock (``SettingsStore.update``):
         a QR code's folder remembered on a worker meanwhile is kept, not undone.
         """
-        self.when_saved(lambda: self._write(apply, then, whatever_happens, shows_another))
+        self.when_saved(
+            lambda: self._write(apply, then, whatever_happens, shows_another, if_not_saved)
+        )
 
     def _write(
         self,
@@ -182,6 +187,7 @@ class ProfileBook:
         then: Callable[[], None] | None,
         always: bool,
         shows_another: bool,
+        if_not_saved: Callable[[str], None] | None,
     ) -> None:
         refused: list[Settings] = []
         unsaved_current = self._unsaved_current
@@ -205,16 +211,19 @@ class ProfileBook:
         def failed(error: BaseException) -> None:
             self.showing_another = False
             self.failed_writes += 1
+            way_forward = ""
             if isinstance(error, ValueError) and refused:
-                self.last_failure = str(error)
+                self.last_failure = way_forward = str(error)
                 self._say(self.last_failure, "error")
                 self.settings = refused[0]
             elif isinstance(error, OSError):
-                self._say_not_saved(error)
+                way_forward = self._say_not_saved(error)
             else:  # a mistake in the program: reported as one
                 self.last_failure = NOT_SAVED_TEXT
                 sys.excepthook(type(error), error, error.__traceback__)
                 self.settings = self._read()
+            if if_not_saved is not None:
+                if_not_saved(way_forward)
             if always and then is not None:
                 then()
 
@@ -266,19 +275,23 @@ class ProfileBook:
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def _say_not_saved(self, error: OSError) -> None:
-        """Say that the settings could not be saved, and go back to what is on disk."""
+    def _say_not_saved(self, error: OSError) -> str:
+        """Say that the settings could not be saved, and go back to what is on disk. Returns
+        the way forward said ("Check that there is free disk space …, then try again"), for
+        whoever says more of what was not done."""
         _log.warning("Settings could not be saved: %s", error)
         if isinstance(error, SettingsNotReadError):
-            message = str(error)  # the file on disk was never read: say why it stays
+            message = way_forward = str(error)  # the file on disk was never read: say why
         else:
-            message = (
-                f"{NOT_SAVED_TEXT} Check that there is free disk space and that you may "
-                f"write to {self._store.path.parent}, then try again."
+            way_forward = (
+                "Check that there is free disk space and that you may write to "
+                f"{self._store.path.parent}, then try again."
             )
+            message = f"{NOT_SAVED_TEXT} {way_forward}"
         self.last_failure = message
         self._say(message, "error")
         self.settings = self._read()
+        return way_forward
 
     def replace(
         self,
@@ -401,8 +414,11 @@ class ProfileBook:
 
         self._change(lambda settings: settings.remove_profile(name), removed, shows_another=True)
 
-    def use_selected(self, then: Callable[[], None]) -> None:
-        """Make links with the selected profile from now on; then ``then``, if saved."""
+    def use_selected(
+        self, then: Callable[[], None], if_not_saved: Callable[[str], None] | None = None
+    ) -> None:
+        """Make links with the selected profile from now on; then ``then``, if saved, else
+        ``if_not_saved(way_forward)`` (see :meth:`_change`)."""
         selected = self.selected
 
         def apply(settings: Settings) -> None:
@@ -412,7 +428,7 @@ class ProfileBook:
             self.current = selected
             then()
 
-        self._change(apply, used)
+        self._change(apply, used, if_not_saved=if_not_saved)
 
     # The two methods below talk to the credential store, which can wait on a prompt ("allow
     # access to the keychain?", "unlock the keyring"): they are for a worker thread, and

@@ -89,7 +89,7 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.settings_book import ProfileBook
+from kombo_desktop.ui.settings_book import NOT_SAVED_TEXT, ProfileBook
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
 from kombo_desktop.ui.settings_key_checks import PausedKeyCheck
 from kombo_desktop.ui.settings_profiles import ProfilesSection
@@ -519,7 +519,9 @@ class SettingsDialog(QDialog):
         and the person surely means the key just saved: ``name`` is taken into use at once
         (said, so that it is no surprise; "Use this profile" switches back). What it says of
         the profile in use goes in ``save`` too: saved as the profile was left, it is said
-        again before what leaving it says."""
+        again before what leaving it says. Where taking ``name`` into use could not be
+        written, the status line says that the key is saved all the same, and which profile
+        links are still made with (``_not_taken_into_use``)."""
         book = self._book
         in_use = book.current
         if name == in_use or name != book.selected:
@@ -535,11 +537,35 @@ class SettingsDialog(QDialog):
 
             # Not when the settings could not be saved: said why.
             save.taking_into_use()
-            self.profiles.use_selected(then=now_used)
+            not_used = partial(self._not_taken_into_use, save)
+            self.profiles.use_selected(then=now_used, if_not_saved=not_used)
             return
         still_used = f"{book.target_in_use().made_with_words('still')}."
         self._say(f"{said} {still_used}", "success")
         save.say_in_use(still_used)
+        self._offer_to_use(name)
+
+    def _not_taken_into_use(self, save: TypedKeySave, way_forward: str) -> None:
+        """The key pasted was saved for ``save.profile``, but taking that profile into use
+        could not be written (a full disk, a folder not writable). "The settings could not
+        be saved" alone replaced "Saved the key": the person could not tell whether the key
+        was kept, and pasted it again. Said now: where the key is kept (``saved_words``:
+        stored, or for this session only), that links could not be switched to its profile,
+        which one they are still made with, and ``way_forward``; the offer to use the
+        profile is made, to try again with."""
+        name = save.profile
+        not_switched = (
+            f"{NOT_SAVED_TEXT.removesuffix('.')}, so links could not be switched to “{name}”."
+        )
+        still_used = f"{self._book.target_in_use().made_with_words('still')}."
+        said = (save.saved_words, not_switched, still_used, way_forward)
+        self._say(" ".join(filter(None, said)), "error")
+        if name == self._book.selected:  # the offer uses the profile shown
+            self._offer_to_use(name)
+
+    def _offer_to_use(self, name: str) -> None:
+        """Offer, beside what the status line just said, to make links with profile ``name``
+        (the one shown) from now on; the next words said take the offer away."""
         offer = f"Use “{name}” now"
         self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
         self.useSavedProfileButton.setAccessibleName(offer)

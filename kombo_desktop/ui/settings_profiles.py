@@ -523,7 +523,7 @@ class ProfilesSection(QObject):
         under: a name typed is saved with it), where it went, and which profile links are
         made with after it (taken into use where the one in use had no key). Said before the
         profile shown or added next, which empties the status line."""
-        saved = f"Saved the key for “{save.profile}”. {save.said}".strip()
+        saved = save.saved_words
         return f"{saved} {save.in_use_said}" if save.in_use_said else saved
 
     def _added(self, said_first: str, name: str) -> None:
@@ -563,12 +563,20 @@ class ProfilesSection(QObject):
 
         book.remove(then=removed)
 
-    def use_selected(self, then: Callable[[], None] | None = None) -> None:
+    def use_selected(
+        self,
+        then: Callable[[], None] | None = None,
+        if_not_saved: Callable[[str], None] | None = None,
+    ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
-        to use a profile whose key was just saved); then ``then``, once that is saved."""
-        self.apply_typed_name(then=partial(self._use_after_name, then))
+        to use a profile whose key was just saved); then ``then``, once that is saved, or
+        ``if_not_saved(way_forward)`` once it is said that it could not be (see
+        ``ProfileBook.use_selected``)."""
+        self.apply_typed_name(then=partial(self._use_after_name, then, if_not_saved))
 
-    def _use_after_name(self, then: Callable[[], None] | None) -> None:
+    def _use_after_name(
+        self, then: Callable[[], None] | None, if_not_saved: Callable[[str], None] | None
+    ) -> None:
         name = self._book.selected
 
         def used() -> None:
@@ -582,7 +590,7 @@ class ProfilesSection(QObject):
             if then is not None:
                 then()
 
-        self._book.use_selected(then=used)
+        self._book.use_selected(then=used, if_not_saved=if_not_saved)
 
     # -- the name --------------------------------------------------------------------------------
 

@@ -4349,6 +4349,36 @@ def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_
     assert "US team (in use)" in listed(dialog)
 
 
+class RefusedSwitch:
+    """From now on, the settings file refuses a write that takes another profile into use (no
+    permission, another program holding the file), until :meth:`allow`; other writes go
+    through. ``refused`` names each profile it kept out of use."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.refused: list[str] = []
+        self._allowed = threading.Event()
+        write_settings = SettingsStore.update
+        switch = self
+
+        def refuse_a_new_profile_in_use(
+            self: SettingsStore, change: Callable[[Settings], None]
+        ) -> Settings:
+            def change_unless_the_profile_in_use_moves(settings: Settings) -> None:
+                in_use = settings.active_profile
+                change(settings)
+                if settings.active_profile != in_use and not switch._allowed.is_set():
+                    switch.refused.append(settings.active_profile)
+                    raise PermissionError(13, "Permission denied", str(self.path))
+
+            return write_settings(self, change_unless_the_profile_in_use_moves)
+
+        monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile_in_use)
+
+    def allow(self) -> None:
+        """The file may be written again (room made, the other program closed)."""
+        self._allowed.set()
+
+
 def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_written_stays(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -4361,30 +4391,20 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     # and check key". The key is stored, but the settings file refuses the write that takes
     # "US team" into use (another program holds it). Settings stays on "US team" saying the
     # settings could not be saved, rather than show "staging" as if all was done.
-    write_settings = SettingsStore.update
-    refused: list[str] = []
-
-    def refuse_a_new_profile_in_use(
-        self: SettingsStore, change: Callable[[Settings], None]
-    ) -> Settings:
-        def change_unless_the_profile_in_use_moves(settings: Settings) -> None:
-            in_use = settings.active_profile
-            change(settings)
-            if settings.active_profile != in_use:
-                refused.append(settings.active_profile)
-                raise PermissionError(13, "Permission denied", str(self.path))
-
-        return write_settings(self, change_unless_the_profile_in_use_moves)
-
-    monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile_in_use)
-    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    store.save(
+        Settings(profiles=[Profile("default"), Profile("US team", Region.US), Profile("staging")])
+    )
     saved_before = store.load()
+    switch = RefusedSwitch(monkeypatch)
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
     qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
     answer_next_box("Save and check key")
     leave_the_profile(qtbot, dialog, "choose another")
     settle_and_turn(qtbot, dialog)  # nothing more happens on a later turn
-    assert refused == ["US team"]
-    assert status(dialog).startswith("The settings could not be saved. Check that there is free")
+    assert switch.refused == ["US team"]
+    assert "The settings could not be saved" in status(dialog)
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     assert name_edit.text() == "US team"
@@ -4401,3 +4421,102 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     assert seen.texts == []
     assert name_edit.text() == "staging"
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "staging"
+
+
+@pytest.mark.parametrize("saved_by", ["its button", "leaving the profile"])
+def test_a_key_whose_profile_cannot_be_taken_into_use_is_said_to_be_saved_with_the_profile_in_use(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    saved_by: str,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team" and saved, with its button or
+    # as "staging" is chosen. The key is stored, but the settings file refuses the write that
+    # takes "US team" into use. The status line said only that the settings could not be
+    # saved: the person could not tell whether the key just pasted was kept, and pasted it
+    # again. It says the key is saved, that links still go with "default", and what to do.
+    switch = RefusedSwitch(monkeypatch)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    if saved_by == "its button":
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        settle_and_turn(qtbot, dialog)
+    else:
+        save_pasted_key_and_leave(qtbot, dialog, "choose another")
+    assert switch.refused == ["US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    assert "It is stored in" in said
+    assert "The settings could not be saved, so links could not be switched to “US team”." in said
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert said.endswith(
+        "Check that there is free disk space and that you may write to "
+        f"{store.path.parent}, then try again."
+    )
+    line = child(dialog, QLabel, "settingsStatusLabel")
+    assert line.property("kind") == "error"
+    assert line.accessibleName() == said
+    assert spoken[-1] == (said, QAccessible.AnnouncementPoliteness.Assertive)
+    offer = child(dialog, QAbstractButton, "useSavedProfileButton")
+    assert offer.isVisible() and offer.accessibleName() == "Use “US team” now"
+    assert GOOD_KEY not in " ".join(visible_texts(dialog))
+    assert listed(dialog)[0] == "default (in use)"
+
+    switch.allow()  # the disk has room again: the offer takes "US team" into use
+    offer.click()
+    settle(qtbot, dialog)
+    assert store.load().active_profile == "US team"
+    assert status(dialog) == "Links are now made with the profile “US team” (address 127.0.0.1)."
+
+
+def test_a_profile_taken_into_use_that_cannot_be_written_says_only_that_the_settings_were_not_saved(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # "Use this profile" with no key pasted: nothing about a key is said where the write
+    # that takes the profile into use fails, only that the settings could not be saved.
+    switch = RefusedSwitch(monkeypatch)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    child(dialog, QAbstractButton, "useProfileButton").click()
+    settle(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert status(dialog) == (
+        "The settings could not be saved. Check that there is free disk space and that you may "
+        f"write to {store.path.parent}, then try again."
+    )
+    assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    assert listed(dialog)[0] == "default (in use)"
+
+
+def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_not_said_stored(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The password store locked as the key for "US team" is saved: it is kept for this
+    # session only, and taking "US team" into use cannot be written either. Nothing says the
+    # key is saved or stored: the person would not paste it again once the store is unlocked.
+    password_store = LockableKeyring()
+    keyring.set_keyring(password_store)  # conftest restores the previous one
+    switch = RefusedSwitch(monkeypatch)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    password_store.locked = True
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    settle_and_turn(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert password_store.secrets == {}
+    said = status(dialog)
+    assert said.startswith("For “US team”: Kombo accepted the key")
+    assert "kept only until you close the program" in said
+    assert "saved the key" not in said.lower() and "stored in" not in said
+    assert "The settings could not be saved, so links could not be switched to “US team”." in said
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
