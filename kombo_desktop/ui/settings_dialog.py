@@ -798,12 +798,16 @@ class SettingsDialog(QDialog):
     def _close_once_key_stored(self, result: int, save: TypedKeySave) -> None:
         """The save for closing is over, the key stored in the password store or not (said
         why): close, on the next turn, as ``_close_when_saved`` does (what followed the save
-        was said first); not stored, the dialog stays open, and closing asks again."""
+        was said first); not stored, the dialog stays open, and closing asks again. Where
+        the profile the key was saved for is being taken into use (the one in use has no
+        key), once that is written; not where it could not be: closed, what was said of it
+        went in a flash, and the person left sure that links went with the key just saved
+        (``_not_taken_into_use`` says so, and closing again closes)."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
         if save.stored:
-            QTimer.singleShot(0, self, lambda: self.done(result))
+            save.when_in_use_said(lambda: QTimer.singleShot(0, self, lambda: self.done(result)))
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

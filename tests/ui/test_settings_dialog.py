@@ -4520,3 +4520,63 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     assert "saved the key" not in said.lower() and "stored in" not in said
     assert "The settings could not be saved, so links could not be switched to “US team”." in said
     assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+
+
+@pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
+def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_keeps_it_open(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    environment_id: str | None,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team", Close, and "Save and check
+    # key". The key is stored, but taking "US team" into use cannot be written: Settings
+    # closed all the same, what it said gone in a flash, and the person left sure that links
+    # now went with "US team". It stays open saying so; closed again, it closes. (With the
+    # environment known already, no other write comes before.)
+    switch = RefusedSwitch(monkeypatch)
+    us_team = Profile("US team", Region.US, environment_id=environment_id)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    dialog.reject()
+    settle_and_turn(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+
+    seen = answer_next_box("Cancel")
+    dialog.reject()  # the key is stored: nothing more to ask about
+    seen.stop()
+    assert seen.texts == []
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert store.load().active_profile == "default"
+
+
+@pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
+def test_a_key_saved_as_settings_closes_takes_its_profile_into_use_then_closes(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    environment_id: str | None,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team", Close, and "Save and check
+    # key". "US team" is taken into use, and Settings closes, as the person asked.
+    us_team = Profile("US team", Region.US, environment_id=environment_id)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    dialog.reject()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert store.load().active_profile == "US team"
+    assert dialog.current_profile == "US team"
