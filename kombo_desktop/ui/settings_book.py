@@ -50,8 +50,23 @@ _log = logging.getLogger(__name__)
 
 NEW_PROFILE_NAME = "New profile"
 NOT_SAVED_TEXT = "The settings could not be saved."
+# The way forward where the settings file could not be read at start: nothing is written
+# before a restart (``SettingsNotReadError`` says why).
+RESTART_TEXT = "Restart the program, then try again."
 # Keys the profile owns; one from KOMBO_API_KEY is the run's, not the profile's.
 OWN_KEY = (KeyLocation.CREDENTIAL_STORE, KeyLocation.SESSION_ONLY)
+
+
+@dataclasses.dataclass(frozen=True)
+class NotSaved:
+    """A change that could not be written, for whoever says so in its own words (see
+    ``ProfileBook._change``). ``way_forward``: what the person may do, in a sentence or
+    two (empty where nothing can be said). ``to_put_right``: where trying again here helps
+    once something is put right, what ("Check that there is free disk space and that you
+    may write to …", no full stop); empty where it does not (a restart is needed first)."""
+
+    way_forward: str
+    to_put_right: str = ""
 
 
 class Say(Protocol):
@@ -162,14 +177,15 @@ class ProfileBook:
         *,
         whatever_happens: bool = False,
         shows_another: bool = False,
-        if_not_saved: Callable[[str], None] | None = None,
+        if_not_saved: Callable[[NotSaved], None] | None = None,
     ) -> None:
         """Apply one change to the settings as they are on disk when it is written, and save
         them; then ``then``, if they were saved (``whatever_happens``: saved or not).
         ``shows_another``: once written, the dialog shows another profile (see
-        ``showing_another``). ``if_not_saved(way_forward)``: where the change could not be
-        written, once that is said, with what the person may do about it (see
-        :meth:`_say_not_saved`; empty where nothing can be said).
+        ``showing_another``). ``if_not_saved(not_saved)``: where the change could not be
+        written, the book says nothing, and the caller says it all in one message, which it
+        keeps as :attr:`last_failure`: two messages in a row were read out one over the
+        other, the first cut off.
 
         Each change starts from the file, not from what the dialog read when it opened:
         another copy of the program (a second window, another user session) may have saved
@@ -187,7 +203,7 @@ class ProfileBook:
         then: Callable[[], None] | None,
         always: bool,
         shows_another: bool,
-        if_not_saved: Callable[[str], None] | None,
+        if_not_saved: Callable[[NotSaved], None] | None,
     ) -> None:
         refused: list[Settings] = []
         unsaved_current = self._unsaved_current
@@ -211,19 +227,22 @@ class ProfileBook:
         def failed(error: BaseException) -> None:
             self.showing_another = False
             self.failed_writes += 1
-            way_forward = ""
             if isinstance(error, ValueError) and refused:
-                self.last_failure = way_forward = str(error)
-                self._say(self.last_failure, "error")
+                said = str(error)
+                not_saved = NotSaved(said)
                 self.settings = refused[0]
             elif isinstance(error, OSError):
-                way_forward = self._say_not_saved(error)
+                said, not_saved = self._not_saved(error)
+                self.settings = self._read()
             else:  # a mistake in the program: reported as one
-                self.last_failure = NOT_SAVED_TEXT
+                said, not_saved = "", NotSaved("")
                 sys.excepthook(type(error), error, error.__traceback__)
                 self.settings = self._read()
+            self.last_failure = said or NOT_SAVED_TEXT
             if if_not_saved is not None:
-                if_not_saved(way_forward)
+                if_not_saved(not_saved)
+            elif said:
+                self._say(said, "error")
             if always and then is not None:
                 then()
 
@@ -275,23 +294,18 @@ class ProfileBook:
 
     # -- saving ----------------------------------------------------------------------------------
 
-    def _say_not_saved(self, error: OSError) -> str:
-        """Say that the settings could not be saved, and go back to what is on disk. Returns
-        the way forward said ("Check that there is free disk space …, then try again"), for
-        whoever says more of what was not done."""
+    def _not_saved(self, error: OSError) -> tuple[str, NotSaved]:
+        """What to say where the settings could not be saved, and what the person may do
+        about it, for a caller that says it in its own words."""
         _log.warning("Settings could not be saved: %s", error)
-        if isinstance(error, SettingsNotReadError):
-            message = way_forward = str(error)  # the file on disk was never read: say why
-        else:
-            way_forward = (
-                "Check that there is free disk space and that you may write to "
-                f"{self._store.path.parent}, then try again."
-            )
-            message = f"{NOT_SAVED_TEXT} {way_forward}"
-        self.last_failure = message
-        self._say(message, "error")
-        self.settings = self._read()
-        return way_forward
+        if isinstance(error, SettingsNotReadError):  # the file was never read: say why
+            return str(error), NotSaved(RESTART_TEXT)
+        to_put_right = (
+            "Check that there is free disk space and that you may write to "
+            f"{self._store.path.parent}"
+        )
+        way_forward = f"{to_put_right}, then try again."
+        return f"{NOT_SAVED_TEXT} {way_forward}", NotSaved(way_forward, to_put_right)
 
     def replace(
         self,
@@ -415,10 +429,10 @@ class ProfileBook:
         self._change(lambda settings: settings.remove_profile(name), removed, shows_another=True)
 
     def use_selected(
-        self, then: Callable[[], None], if_not_saved: Callable[[str], None] | None = None
+        self, then: Callable[[], None], if_not_saved: Callable[[NotSaved], None] | None = None
     ) -> None:
         """Make links with the selected profile from now on; then ``then``, if saved, else
-        ``if_not_saved(way_forward)`` (see :meth:`_change`)."""
+        ``if_not_saved(not_saved)``, which says why (see :meth:`_change`)."""
         selected = self.selected
 
         def apply(settings: Settings) -> None:

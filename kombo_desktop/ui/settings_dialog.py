@@ -81,7 +81,7 @@ from PySide6.QtWidgets import (
 )
 
 from kombo_desktop import __version__
-from kombo_desktop.core.credentials import CredentialStore
+from kombo_desktop.core.credentials import STORE_LOCKED, CredentialStore
 from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import Choice
@@ -89,9 +89,9 @@ from kombo_desktop.ui.event_filters import reports_errors
 from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
-from kombo_desktop.ui.settings_book import NOT_SAVED_TEXT, ProfileBook
+from kombo_desktop.ui.settings_book import NotSaved, ProfileBook
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
-from kombo_desktop.ui.settings_key_checks import PausedKeyCheck
+from kombo_desktop.ui.settings_key_checks import PausedKeyCheck, credential_store_name
 from kombo_desktop.ui.settings_profiles import ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
 from kombo_desktop.ui.settings_writes import SettingsWrites
@@ -169,6 +169,24 @@ CLOSING_AFTER_STORE_TEXT = (
     "Closing once your password store has finished with the key (it may be asking you to "
     "allow access)…"
 )
+
+
+def key_kept_not_in_use_text(save: TypedKeySave, book: ProfileBook) -> str:
+    """Where a key pasted for ``save.profile`` is kept, though that profile could not be
+    taken into use: links are still made with the one in use. The advice to unlock a locked
+    password store waits until the profile is in use: one thing to do at a time."""
+    name, in_use = save.profile, book.current
+    if save.stored:
+        return (
+            f"The key for “{name}” is saved in {credential_store_name()}, but links are still "
+            f"made with “{in_use}”: the settings could not be saved."
+        )
+    why = "locked" if book.credentials.problem == STORE_LOCKED else "not available"
+    return (
+        f"The key for “{name}” is kept only until you close the program (the password store "
+        f"is {why}), and links are still made with “{in_use}” (the settings could not be "
+        "saved)."
+    )
 
 
 class SettingsDialog(QDialog):
@@ -545,22 +563,24 @@ class SettingsDialog(QDialog):
         save.say_in_use(still_used)
         self._offer_to_use(name)
 
-    def _not_taken_into_use(self, save: TypedKeySave, way_forward: str) -> None:
+    def _not_taken_into_use(self, save: TypedKeySave, not_saved: NotSaved) -> None:
         """The key pasted was saved for ``save.profile``, but taking that profile into use
         could not be written (a full disk, a folder not writable). "The settings could not
         be saved" alone replaced "Saved the key": the person could not tell whether the key
-        was kept, and pasted it again. Said now: where the key is kept (``saved_words``:
-        stored, or for this session only), that links could not be switched to its profile,
-        which one they are still made with, and ``way_forward``; the offer to use the
-        profile is made, to try again with."""
+        was kept, and pasted it again. Said now, in one message: where the key is, which
+        profile links are still made with, and what to do; with the offer to use the
+        profile, where trying again here can help. It is the book's ``last_failure``, said
+        again where Close waited for the write (``_close_when_saved``)."""
         name = save.profile
-        not_switched = (
-            f"{NOT_SAVED_TEXT.removesuffix('.')}, so links could not be switched to “{name}”."
-        )
-        still_used = f"{self._book.target_in_use().made_with_words('still')}."
-        said = (save.saved_words, not_switched, still_used, way_forward)
-        self._say(" ".join(filter(None, said)), "error")
-        if name == self._book.selected:  # the offer uses the profile shown
+        retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
+        if retry:
+            way_forward = f"{not_saved.to_put_right}, then press the button to use “{name}” now."
+        else:
+            way_forward = not_saved.way_forward
+        message = f"{key_kept_not_in_use_text(save, self._book)} {way_forward}".strip()
+        self._book.last_failure = message
+        self._say(message, "error")
+        if retry:
             self._offer_to_use(name)
 
     def _offer_to_use(self, name: str) -> None:

@@ -162,16 +162,6 @@ class TypedKeySave:
     in_use_said: str = ""
     _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
 
-    @property
-    def saved_words(self) -> str:
-        """For which profile the key was saved, and what saving it said: "Saved the key for
-        “US team”. Kombo accepted the key (…). It is stored in …". Where it is not stored
-        (kept for this session only, as ``said`` says), not "Saved": that reads as kept for
-        good, while the key goes when the program closes."""
-        if not self.stored:
-            return f"For “{self.profile}”: {self.said}"
-        return f"Saved the key for “{self.profile}”. {self.said}".strip()
-
     def taking_into_use(self) -> None:
         """The profile is being taken into use: :meth:`when_in_use_said` waits for
         :meth:`say_in_use`."""

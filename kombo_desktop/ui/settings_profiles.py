@@ -40,7 +40,7 @@ from kombo_desktop.core.api_address import normalize_api_base
 from kombo_desktop.core.settings import REGION_BASES, REGION_NAMES, Region
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.confirm import Choice, confirm
-from kombo_desktop.ui.settings_book import ProfileBook, Say, describe
+from kombo_desktop.ui.settings_book import NotSaved, ProfileBook, Say, describe
 from kombo_desktop.ui.settings_key import CHECK_STORED_TEXT, TypedKeySave, save_offered_text
 from kombo_desktop.ui.widgets import (
     ElidingComboBox,
@@ -523,7 +523,7 @@ class ProfilesSection(QObject):
         under: a name typed is saved with it), where it went, and which profile links are
         made with after it (taken into use where the one in use had no key). Said before the
         profile shown or added next, which empties the status line."""
-        saved = save.saved_words
+        saved = f"Saved the key for “{save.profile}”. {save.said}".strip()
         return f"{saved} {save.in_use_said}" if save.in_use_said else saved
 
     def _added(self, said_first: str, name: str) -> None:
@@ -566,16 +566,16 @@ class ProfilesSection(QObject):
     def use_selected(
         self,
         then: Callable[[], None] | None = None,
-        if_not_saved: Callable[[str], None] | None = None,
+        if_not_saved: Callable[[NotSaved], None] | None = None,
     ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
         to use a profile whose key was just saved); then ``then``, once that is saved, or
-        ``if_not_saved(way_forward)`` once it is said that it could not be (see
+        ``if_not_saved(not_saved)``, which says that it could not be (see
         ``ProfileBook.use_selected``)."""
         self.apply_typed_name(then=partial(self._use_after_name, then, if_not_saved))
 
     def _use_after_name(
-        self, then: Callable[[], None] | None, if_not_saved: Callable[[str], None] | None
+        self, then: Callable[[], None] | None, if_not_saved: Callable[[NotSaved], None] | None
     ) -> None:
         name = self._book.selected
 

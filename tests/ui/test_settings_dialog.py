@@ -55,7 +55,13 @@ from kombo_desktop.core.errors import MalformedKeyError
 from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.core.settings import (
+    Profile,
+    Region,
+    Settings,
+    SettingsNotReadError,
+    SettingsStore,
+)
 from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.settings_dialog import (
@@ -72,7 +78,7 @@ from kombo_desktop.ui.settings_key import (
     UNSAVED_KEY_SAVE_OFFERED_TEXT,
     save_offered_text,
 )
-from kombo_desktop.ui.settings_key_checks import here_in_settings
+from kombo_desktop.ui.settings_key_checks import credential_store_name, here_in_settings
 from kombo_desktop.ui.tasks import TaskRunner
 from kombo_desktop.ui.widgets import layout_of
 from tests.support.drawing import drawn_whole
@@ -3763,7 +3769,13 @@ from kombo_desktop.app import _application
 from kombo_desktop.core.credentials import CredentialStore
 from kombo_desktop.core.demo_server import DemoKomboServer
 from kombo_desktop.core.paths import AppPaths
-from kombo_desktop.core.settings import Profile, Region, Settings, SettingsStore
+from kombo_desktop.core.settings import (
+    Profile,
+    Region,
+    Settings,
+    SettingsNotReadError,
+    SettingsStore,
+)
 from kombo_desktop.ui import theme
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from kombo_desktop.ui.tasks import TaskRunner
@@ -4349,14 +4361,34 @@ def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_
     assert "US team (in use)" in listed(dialog)
 
 
+# Said where a key pasted for "US team" is stored but "US team" could not be taken into use
+# ("default", in use, has no key), before what to do about it.
+KEY_SAVED_NOT_IN_USE_TEXT = (
+    f"The key for “US team” is saved in {credential_store_name()}, but links are still made "
+    "with “default”: the settings could not be saved."
+)
+
+
 class RefusedSwitch:
     """From now on, the settings file refuses a write that takes another profile into use (no
-    permission, another program holding the file), until :meth:`allow`; other writes go
-    through. ``refused`` names each profile it kept out of use."""
+    permission, another program holding the file; ``error`` for another reason), until
+    :meth:`allow`; other writes go through. ``refused`` names each profile it kept out of use.
+    ``held``: each such write waits, ``started`` set, until :meth:`let_go`, so that the person
+    can act while it runs."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(
+        self,
+        monkeypatch: pytest.MonkeyPatch,
+        *,
+        held: bool = False,
+        error: OSError | None = None,
+    ) -> None:
         self.refused: list[str] = []
+        self.started = threading.Event()
         self._allowed = threading.Event()
+        self._going_on = threading.Event()
+        if not held:
+            self._going_on.set()
         write_settings = SettingsStore.update
         switch = self
 
@@ -4366,9 +4398,13 @@ class RefusedSwitch:
             def change_unless_the_profile_in_use_moves(settings: Settings) -> None:
                 in_use = settings.active_profile
                 change(settings)
-                if settings.active_profile != in_use and not switch._allowed.is_set():
+                if settings.active_profile == in_use:
+                    return
+                switch.started.set()
+                assert switch._going_on.wait(WAIT_MS / 1000), "the write was never let go"
+                if not switch._allowed.is_set():
                     switch.refused.append(settings.active_profile)
-                    raise PermissionError(13, "Permission denied", str(self.path))
+                    raise error or PermissionError(13, "Permission denied", str(self.path))
 
             return write_settings(self, change_unless_the_profile_in_use_moves)
 
@@ -4377,6 +4413,10 @@ class RefusedSwitch:
     def allow(self) -> None:
         """The file may be written again (room made, the other program closed)."""
         self._allowed.set()
+
+    def let_go(self) -> None:
+        """The write held (and every later one) ends: refused, unless :meth:`allow` came first."""
+        self._going_on.set()
 
 
 def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_written_stays(
@@ -4404,7 +4444,7 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     leave_the_profile(qtbot, dialog, "choose another")
     settle_and_turn(qtbot, dialog)  # nothing more happens on a later turn
     assert switch.refused == ["US team"]
-    assert "The settings could not be saved" in status(dialog)
+    assert status(dialog).startswith(KEY_SAVED_NOT_IN_USE_TEXT)
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     assert name_edit.text() == "US team"
@@ -4449,18 +4489,16 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_is_said_to_be_saved_with_t
     assert switch.refused == ["US team"]
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     said = status(dialog)
-    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
-    assert "It is stored in" in said
-    assert "The settings could not be saved, so links could not be switched to “US team”." in said
-    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
-    assert said.endswith(
-        "Check that there is free disk space and that you may write to "
-        f"{store.path.parent}, then try again."
+    assert said == (
+        f"{KEY_SAVED_NOT_IN_USE_TEXT} Check that there is free disk space and that you may "
+        f"write to {store.path.parent}, then press the button to use “US team” now."
     )
     line = child(dialog, QLabel, "settingsStatusLabel")
     assert line.property("kind") == "error"
     assert line.accessibleName() == said
-    assert spoken[-1] == (said, QAccessible.AnnouncementPoliteness.Assertive)
+    # Read out once, as a whole: not "The settings could not be saved" first, cut off.
+    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
+    assert errors == [said]
     offer = child(dialog, QAbstractButton, "useSavedProfileButton")
     assert offer.isVisible() and offer.accessibleName() == "Use “US team” now"
     assert GOOD_KEY not in " ".join(visible_texts(dialog))
@@ -4514,12 +4552,12 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     settle_and_turn(qtbot, dialog)
     assert switch.refused == ["US team"]
     assert password_store.secrets == {}
-    said = status(dialog)
-    assert said.startswith("For “US team”: Kombo accepted the key")
-    assert "kept only until you close the program" in said
-    assert "saved the key" not in said.lower() and "stored in" not in said
-    assert "The settings could not be saved, so links could not be switched to “US team”." in said
-    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert status(dialog) == (
+        "The key for “US team” is kept only until you close the program (the password store "
+        "is locked), and links are still made with “default” (the settings could not be saved). "
+        f"Check that there is free disk space and that you may write to {store.path.parent}, "
+        "then press the button to use “US team” now."
+    )
 
 
 @pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
@@ -4547,9 +4585,7 @@ def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_k
     assert switch.refused == ["US team"]
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     assert dialog.isVisible()
-    said = status(dialog)
-    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
-    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert status(dialog).startswith(KEY_SAVED_NOT_IN_USE_TEXT)
     assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
 
     seen = answer_next_box("Cancel")
@@ -4580,3 +4616,29 @@ def test_a_key_saved_as_settings_closes_takes_its_profile_into_use_then_closes(
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     assert store.load().active_profile == "US team"
     assert dialog.current_profile == "US team"
+
+
+def test_a_key_whose_profile_cannot_be_taken_into_use_before_a_restart_says_to_restart_only(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The settings file could not be read when the program started: nothing is written until
+    # a restart. A key saved for "US team" is stored, but "US team" cannot be taken into use.
+    # The status line said "could not be saved" and "were not saved" in a row, and offered
+    # "Use “US team” now" while telling to restart. It says to restart, and offers nothing.
+    not_read = SettingsNotReadError(
+        "The settings were not saved: the saved settings file could not be read when the "
+        "program started, and saving now would replace it. Restart the program, then try again."
+    )
+    switch = RefusedSwitch(monkeypatch, error=not_read)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    settle_and_turn(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert status(dialog) == f"{KEY_SAVED_NOT_IN_USE_TEXT} Restart the program, then try again."
+    assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
