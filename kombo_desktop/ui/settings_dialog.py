@@ -226,6 +226,7 @@ class SettingsDialog(QDialog):
         self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
         self._failed_before_closing = 0  # the book's failed writes when that wait began
+        self._closed = False  # see ``_close_on_next_turn``
         self._last_edited: str | None = None  # see ``edited_profile``
         self._follows_screen = False  # its width follows the screen it is moved to
         if tasks is None:
@@ -569,8 +570,9 @@ class SettingsDialog(QDialog):
         be saved" alone replaced "Saved the key": the person could not tell whether the key
         was kept, and pasted it again. Said now, in one message: where the key is, which
         profile links are still made with, and what to do; with the offer to use the
-        profile, where trying again here can help. It is the book's ``last_failure``, said
-        again where Close waited for the write (``_close_when_saved``)."""
+        profile, where trying again here can help. It is the book's ``last_failure``: said
+        with "Settings stayed open" where Close waited for the write (``_close_when_saved``
+        says nothing more then)."""
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
         if retry:
@@ -579,7 +581,7 @@ class SettingsDialog(QDialog):
             way_forward = not_saved.way_forward
         message = f"{key_kept_not_in_use_text(save, self._book)} {way_forward}".strip()
         self._book.last_failure = message
-        self._say(message, "error")
+        self._say(stayed_open_text(message) if self._closing_after_save else message, "error")
         if retry:
             self._offer_to_use(name)
 
@@ -784,6 +786,7 @@ class SettingsDialog(QDialog):
         self.key.cancel()
         self.key.forget_typed_key()  # an unsaved key does not outlive the dialog
         with self.profiles.leaving_saves_nothing():
+            self._closed = True
             super().done(result)
 
     def _ask_about_typed_key(self) -> Choice:
@@ -816,18 +819,18 @@ class SettingsDialog(QDialog):
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 
     def _close_once_key_stored(self, result: int, save: TypedKeySave) -> None:
-        """The save for closing is over, the key stored in the password store or not (said
-        why): close, on the next turn, as ``_close_when_saved`` does (what followed the save
-        was said first); not stored, the dialog stays open, and closing asks again. Where
-        the profile the key was saved for is being taken into use (the one in use has no
-        key), once that is written; not where it could not be: closed, what was said of it
-        went in a flash, and the person left sure that links went with the key just saved
-        (``_not_taken_into_use`` says so, and closing again closes)."""
+        """The save for closing is over. Key stored: the dialog closes on the next turn, as
+        ``_close_when_saved`` does (what followed the save is said first). Not stored (said
+        why): it stays open, and closing asks again.
+
+        If the profile the key was saved for is being made the one in use (the one in use
+        has no key), the dialog closes once that is written; if the write fails, it stays
+        open (see ``_not_taken_into_use``)."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
         if save.stored:
-            save.when_in_use_said(lambda: QTimer.singleShot(0, self, lambda: self.done(result)))
+            save.when_in_use_said(partial(self._close_on_next_turn, result))
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not
@@ -836,12 +839,26 @@ class SettingsDialog(QDialog):
         (``apply_typed``), and a disk that stays full does not keep Settings open."""
         self._closing_after_save = False
         if self._book.failed_writes == self._failed_before_closing:
-            QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+            self._close_on_next_turn(self._close_result)
             return
         # Said again, and so read out (at once): perhaps another change's words came since.
         # The focus stays where the person left it: the field typed in, or Close.
         self._closing = False
-        self._say(stayed_open_text(self._book.last_failure), "error")
+        said = stayed_open_text(self._book.last_failure)
+        if self.settingsStatusLabel.text() != said:  # not where it was just said, with its offer
+            self._say(said, "error")
+
+    def _close_on_next_turn(self, result: int) -> None:
+        """Close on the next turn (what was said before is seen first), unless closed by
+        then. Two waits can end together, the one for the key's profile taken into use and
+        the one for the changes Close waited for: the dialog closed twice, and the window
+        followed its settings, and said which profile it uses, twice over."""
+
+        def unless_closed() -> None:
+            if not self._closed:
+                self.done(result)
+
+        QTimer.singleShot(0, self, unless_closed)
 
     def wait_before_closing(self) -> None:
         """The window is closing: give a change still being written to the settings file
@@ -867,7 +884,7 @@ class SettingsDialog(QDialog):
     def _close_when_idle(self, busy: bool) -> None:
         if not busy and self._closing:
             self.key.busy_changed.disconnect(self._close_when_idle)
-            QTimer.singleShot(0, self, lambda: self.done(self._close_result))
+            self._close_on_next_turn(self._close_result)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         """QDialog's closeEvent rejects, which comes to ``done`` (it asks, or waits for the

@@ -4642,3 +4642,86 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_before_a_restart_says_to_r
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     assert status(dialog) == f"{KEY_SAVED_NOT_IN_USE_TEXT} Restart the program, then try again."
     assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+
+
+def save_key_then_close_during_the_switch(
+    qtbot: QtBot, dialog: SettingsDialog, switch: RefusedSwitch, closed_by: str
+) -> None:
+    """A good key pasted for "US team" and "Save and check key" pressed, then Close while the
+    write that takes "US team" into use (``switch``, held) is still running; or Close while
+    the key is checked, "Save and check key" answered in the question, and Close again
+    during that write."""
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    if closed_by == "during the check, then again":
+        asked = answer_next_box("Save and check key")
+        dialog.reject()
+        assert asked.texts, "not asked about the key being checked"
+    qtbot.waitUntil(switch.started.is_set, timeout=WAIT_MS)
+    seen = answer_next_box("Cancel")
+    dialog.reject()  # the key is stored: nothing to ask about
+    seen.stop()
+    assert seen.texts == []
+
+
+CLOSED_DURING_THE_SWITCH = ["after its button", "during the check, then again"]
+
+
+@pytest.mark.parametrize("closed_by", CLOSED_DURING_THE_SWITCH)
+def test_a_key_saved_whose_profile_cannot_be_taken_into_use_as_settings_close_says_it_is_saved(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    closed_by: str,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team" and saved, and Close pressed
+    # while "US team" is being taken into use; then that write fails. Settings stays open,
+    # and the status line said only "The settings could not be saved… Settings stayed
+    # open": nothing said that the key was saved. It says so still.
+    switch = RefusedSwitch(monkeypatch, held=True)
+    us_team = Profile("US team", Region.US, environment_id=DEMO_ENVIRONMENT_ID)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    save_key_then_close_during_the_switch(qtbot, dialog, switch, closed_by)
+    switch.let_go()
+    settle_and_turn(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
+    assert said.endswith(f"then press the button to use “US team” now. {STAYED_OPEN_TEXT}")
+    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    # Read out once: not the same words again as Settings stays open.
+    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
+    assert errors == [said]
+
+
+@pytest.mark.parametrize("closed_by", CLOSED_DURING_THE_SWITCH)
+def test_a_key_saved_as_settings_close_twice_takes_its_profile_into_use_and_closes_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    memory_keyring: InMemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+    closed_by: str,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team" and saved, and Close pressed
+    # while "US team" is being taken into use, which goes through. Settings closed twice:
+    # the window followed the settings and said which profile it uses twice over.
+    switch = RefusedSwitch(monkeypatch, held=True)
+    switch.allow()
+    us_team = Profile("US team", Region.US, environment_id=DEMO_ENVIRONMENT_ID)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    closes: list[int] = []
+    dialog.finished.connect(closes.append)
+    save_key_then_close_during_the_switch(qtbot, dialog, switch, closed_by)
+    switch.let_go()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    settle_and_turn(qtbot, dialog)
+    assert store.load().active_profile == "US team"
+    assert len(closes) == 1
