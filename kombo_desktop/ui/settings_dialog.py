@@ -225,6 +225,9 @@ class SettingsDialog(QDialog):
         # way: it closes once the key is stored (see ``_save_key_then_close``).
         self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
+        # Closing waits for the profile of the key saved as it closed to be taken into use
+        # (see ``_close_once_key_stored``).
+        self._closing_once_in_use = False
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._closed = False  # see ``_close_on_next_turn``
         self._last_edited: str | None = None  # see ``edited_profile``
@@ -572,7 +575,10 @@ class SettingsDialog(QDialog):
         profile links are still made with, and what to do; with the offer to use the
         profile, where trying again here can help. It is the book's ``last_failure``: said
         with "Settings stayed open" where Close waited for the write (``_close_when_saved``
-        says nothing more then)."""
+        says nothing more then), or the key was saved as Settings closed (it waited for the
+        profile to be in use, see ``_close_once_key_stored``)."""
+        stays_open = self._closing_after_save or self._closing_once_in_use
+        self._closing_once_in_use = False
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
         if retry:
@@ -581,7 +587,8 @@ class SettingsDialog(QDialog):
             way_forward = not_saved.way_forward
         message = f"{key_kept_not_in_use_text(save, self._book)} {way_forward}".strip()
         self._book.last_failure = message
-        self._say(stayed_open_text(message) if self._closing_after_save else message, "error")
+        save.not_taken_into_use(message)
+        self._say(stayed_open_text(message) if stays_open else message, "error")
         if retry:
             self._offer_to_use(name)
 
@@ -825,12 +832,25 @@ class SettingsDialog(QDialog):
 
         If the profile the key was saved for is being made the one in use (the one in use
         has no key), the dialog closes once that is written; if the write fails, it stays
-        open (see ``_not_taken_into_use``)."""
+        open saying so (see ``_not_taken_into_use``): without a word, the person pressed
+        Close, saw Settings still there, and could not tell why."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
-        if save.stored:
-            save.when_in_use_said(partial(self._close_on_next_turn, result))
+        if not save.stored:
+            return
+        if save.not_in_use_said:  # that write failed already (said): it stays, saying so
+            offered = not self.useSavedProfileButton.isHidden()
+            self._say(stayed_open_text(save.not_in_use_said), "error")
+            self.useSavedProfileButton.setVisible(offered)  # the offer still goes with it
+            return
+        self._closing_once_in_use = True
+        save.when_in_use_said(partial(self._close_once_in_use, result))
+
+    def _close_once_in_use(self, result: int) -> None:
+        """The profile of the key saved as Settings closed is in use: it closes."""
+        self._closing_once_in_use = False
+        self._close_on_next_turn(result)
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

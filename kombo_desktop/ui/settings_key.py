@@ -154,12 +154,15 @@ class TypedKeySave:
     ``in_use_said``: what the status line then said of the profile links are made with, set
     by the dialog when the key is saved (``SettingsDialog._key_saved``). Where the saved
     profile is being taken into use (:meth:`taking_into_use`), :meth:`when_in_use_said` waits
-    until that is done: what is said next, said before it, was lost when it was."""
+    until that is done: what is said next, said before it, was lost when it was.
+    ``not_in_use_said``: what the status line said where taking it into use could not be
+    written (:meth:`not_taken_into_use`); empty while it was not."""
 
     stored: bool = False
     said: str = ""
     profile: str = ""
     in_use_said: str = ""
+    not_in_use_said: str = ""
     _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
 
     def taking_into_use(self) -> None:
@@ -174,9 +177,17 @@ class TypedKeySave:
         for step in waiting:
             step()
 
+    def not_taken_into_use(self, said: str) -> None:
+        """Taking the profile into use could not be written, ``said`` why: what waited for it
+        is dropped, and what comes to wait later is never run."""
+        self.not_in_use_said = said
+        self._waiting = None
+
     def when_in_use_said(self, step: Callable[[], None]) -> None:
         """Run ``step`` now, or once the profile is taken into use (not where the settings
         could not be saved: that is said, and nothing more is done)."""
+        if self.not_in_use_said:
+            return
         if self._waiting is None:
             step()
         else:
