@@ -427,6 +427,16 @@ class SettingsFileError(ValueError):
     """The settings file exists but does not hold settings this program understands."""
 
 
+# The way forward where the settings file could not be read at start: nothing is written
+# before a restart. Said at the end of ``SETTINGS_NOT_READ_TEXT``, and where a change is
+# said in other words (Settings, with a key saved for a profile it could not take into use).
+RESTART_TEXT = "Restart the program, then try again."
+SETTINGS_NOT_READ_TEXT = (
+    "The settings were not saved: the saved settings file could not be read when the program "
+    f"started, and saving now would replace it. {RESTART_TEXT}"
+)
+
+
 class SettingsNotReadError(OSError):
     """Saving was refused: it would replace a settings file this run could not read."""
 
@@ -568,11 +578,7 @@ class SettingsStore:
 
     def _write(self, settings: Settings) -> None:
         if self._file_not_read and self.path.exists():
-            raise SettingsNotReadError(
-                "The settings were not saved: the saved settings file could not be read when "
-                "the program started, and saving now would replace it. Restart the program, "
-                "then try again."
-            )
+            raise SettingsNotReadError(SETTINGS_NOT_READ_TEXT)
         ensure_private_dir(self._paths.config_dir)
         content = settings_to_json(settings, managed=self.managed_names)
         text = json.dumps(content, indent=2, ensure_ascii=False) + "\n"

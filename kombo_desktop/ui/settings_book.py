@@ -28,6 +28,7 @@ import shiboken6
 from kombo_desktop.core.credentials import CredentialStore, KeyLocation
 from kombo_desktop.core.settings import (
     REGION_NAMES,
+    RESTART_TEXT,
     Profile,
     Region,
     Settings,
@@ -50,9 +51,6 @@ _log = logging.getLogger(__name__)
 
 NEW_PROFILE_NAME = "New profile"
 NOT_SAVED_TEXT = "The settings could not be saved."
-# The way forward where the settings file could not be read at start: nothing is written
-# before a restart (``SettingsNotReadError`` says why).
-RESTART_TEXT = "Restart the program, then try again."
 # Keys the profile owns; one from KOMBO_API_KEY is the run's, not the profile's.
 OWN_KEY = (KeyLocation.CREDENTIAL_STORE, KeyLocation.SESSION_ONLY)
 
@@ -60,12 +58,18 @@ OWN_KEY = (KeyLocation.CREDENTIAL_STORE, KeyLocation.SESSION_ONLY)
 @dataclasses.dataclass(frozen=True)
 class NotSaved:
     """A change that could not be written, for whoever says so in its own words (see
-    ``ProfileBook._change``). ``way_forward``: what the person may do, in a sentence or
-    two (empty where nothing can be said). ``to_put_right``: where trying again here helps
-    once something is put right, what ("Check that there is free disk space and that you
-    may write to …", no full stop); empty where it does not (a restart is needed first)."""
+    ``ProfileBook._change``), after its own account of what was not done.
 
-    way_forward: str
+    ``what_to_do``: the rest of the message, in a sentence or two. For a file that could not
+    be written, the way forward ("Check that there is free disk space … then try again.",
+    or :data:`RESTART_TEXT`); for a change the settings on disk refused (a name taken by
+    another copy of the program meanwhile), the refusal as the book would say it, which
+    says both why and what to do; empty for a mistake in the program (reported as one).
+    ``to_put_right``: where trying again here helps once something is put right, what
+    ("Check that there is free disk space and that you may write to …", no full stop);
+    empty where it does not (a restart is needed first)."""
+
+    what_to_do: str
     to_put_right: str = ""
 
 
@@ -304,8 +308,8 @@ class ProfileBook:
             "Check that there is free disk space and that you may write to "
             f"{self._store.path.parent}"
         )
-        way_forward = f"{to_put_right}, then try again."
-        return f"{NOT_SAVED_TEXT} {way_forward}", NotSaved(way_forward, to_put_right)
+        what_to_do = f"{to_put_right}, then try again."
+        return f"{NOT_SAVED_TEXT} {what_to_do}", NotSaved(what_to_do, to_put_right)
 
     def replace(
         self,

@@ -582,10 +582,10 @@ class SettingsDialog(QDialog):
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
         if retry:
-            way_forward = f"{not_saved.to_put_right}, then press the button to use “{name}” now."
+            what_to_do = f"{not_saved.to_put_right}, then press the button to use “{name}” now."
         else:
-            way_forward = not_saved.way_forward
-        message = f"{key_kept_not_in_use_text(save, self._book)} {way_forward}".strip()
+            what_to_do = not_saved.what_to_do
+        message = f"{key_kept_not_in_use_text(save, self._book)} {what_to_do}".strip()
         self._book.last_failure = message
         save.not_taken_into_use(message)
         self._say(stayed_open_text(message) if stays_open else message, "error")

@@ -56,6 +56,8 @@ from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import (
+    RESTART_TEXT,
+    SETTINGS_NOT_READ_TEXT,
     Profile,
     Region,
     Settings,
@@ -4635,17 +4637,14 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_before_a_restart_says_to_r
     # a restart. A key saved for "US team" is stored, but "US team" cannot be taken into use.
     # The status line said "could not be saved" and "were not saved" in a row, and offered
     # "Use “US team” now" while telling to restart. It says to restart, and offers nothing.
-    not_read = SettingsNotReadError(
-        "The settings were not saved: the saved settings file could not be read when the "
-        "program started, and saving now would replace it. Restart the program, then try again."
-    )
+    not_read = SettingsNotReadError(SETTINGS_NOT_READ_TEXT)
     switch = RefusedSwitch(monkeypatch, error=not_read)
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     settle_and_turn(qtbot, dialog)
     assert switch.refused == ["US team"]
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
-    assert status(dialog) == f"{KEY_SAVED_NOT_IN_USE_TEXT} Restart the program, then try again."
+    assert status(dialog) == f"{KEY_SAVED_NOT_IN_USE_TEXT} {RESTART_TEXT}"
     assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
 
 
