@@ -67,10 +67,12 @@ class NotSaved:
     says both why and what to do; empty for a mistake in the program (reported as one).
     ``to_put_right``: where trying again here helps once something is put right, what
     ("Check that there is free disk space and that you may write to …", no full stop);
-    empty where it does not (a restart is needed first)."""
+    empty where it does not. ``restart_needed``: nothing is written before a restart (the
+    settings file could not be read at start)."""
 
     what_to_do: str
     to_put_right: str = ""
+    restart_needed: bool = False
 
 
 class Say(Protocol):
@@ -303,7 +305,7 @@ class ProfileBook:
         about it, for a caller that says it in its own words."""
         _log.warning("Settings could not be saved: %s", error)
         if isinstance(error, SettingsNotReadError):  # the file was never read: say why
-            return str(error), NotSaved(RESTART_TEXT)
+            return str(error), NotSaved(RESTART_TEXT, restart_needed=True)
         to_put_right = (
             "Check that there is free disk space and that you may write to "
             f"{self._store.path.parent}"

@@ -92,7 +92,7 @@ from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import NotSaved, ProfileBook
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
 from kombo_desktop.ui.settings_key_checks import PausedKeyCheck, credential_store_name
-from kombo_desktop.ui.settings_profiles import ProfilesSection
+from kombo_desktop.ui.settings_profiles import USE_PROFILE_TEXT, ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
 from kombo_desktop.ui.settings_writes import SettingsWrites
 from kombo_desktop.ui.tasks import TaskRunner
@@ -109,6 +109,7 @@ from kombo_desktop.ui.widgets import (
     scrolling,
     separator,
     settle_layouts,
+    spoken_name,
     wrap_within_width,
 )
 
@@ -171,22 +172,43 @@ CLOSING_AFTER_STORE_TEXT = (
 )
 
 
-def key_kept_not_in_use_text(save: TypedKeySave, book: ProfileBook) -> str:
+# The way forward for a key kept for this session only where nothing is written before a
+# restart: "then try again" (``RESTART_TEXT``) would lose the key in the restart.
+RESTART_PASTE_AGAIN_TEXT = "Restart the program, then paste the key again and save it."
+
+
+def key_kept_not_in_use_text(
+    save: TypedKeySave, in_use: str, not_saved: NotSaved, *, offered: bool
+) -> str:
     """Where a key pasted for ``save.profile`` is kept, though that profile could not be
-    taken into use: links are still made with the one in use. The advice to unlock a locked
-    password store waits until the profile is in use: one thing to do at a time."""
-    name, in_use = save.profile, book.current
+    taken into use (``not_saved``): links are still made with ``in_use``; and what to do,
+    naming the button that takes the profile into use: the offer beside the status line
+    where it is ``offered``, else "Use this profile" once the profile is chosen again. The
+    advice to unlock a locked password store waits until the profile is in use: one thing
+    to do at a time."""
+    name = save.profile
     if save.stored:
-        return (
+        kept = (
             f"The key for “{name}” is saved in {credential_store_name()}, but links are still "
             f"made with “{in_use}”: the settings could not be saved."
         )
-    why = "locked" if book.credentials.problem == STORE_LOCKED else "not available"
-    return (
-        f"The key for “{name}” is kept only until you close the program (the password store "
-        f"is {why}), and links are still made with “{in_use}” (the settings could not be "
-        "saved)."
-    )
+    else:
+        why = "locked" if save.store_problem == STORE_LOCKED else "not available"
+        kept = (
+            f"The key for “{name}” is kept only until you close the program, as the password "
+            f"store is {why}. Links are still made with “{in_use}”: the settings could not be "
+            "saved."
+        )
+    if not_saved.to_put_right and offered:
+        what_to_do = f"{not_saved.to_put_right}, then press Use “{name}” now."
+    elif not_saved.to_put_right:
+        use = spoken_name(USE_PROFILE_TEXT)
+        what_to_do = f"{not_saved.to_put_right}, then choose “{name}” and press “{use}”."
+    elif not_saved.restart_needed and not save.stored:
+        what_to_do = RESTART_PASTE_AGAIN_TEXT
+    else:
+        what_to_do = not_saved.what_to_do
+    return f"{kept} {what_to_do}".strip()
 
 
 class SettingsDialog(QDialog):
@@ -581,11 +603,7 @@ class SettingsDialog(QDialog):
         self._closing_once_in_use = False
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
-        if retry:
-            what_to_do = f"{not_saved.to_put_right}, then press the button to use “{name}” now."
-        else:
-            what_to_do = not_saved.what_to_do
-        message = f"{key_kept_not_in_use_text(save, self._book)} {what_to_do}".strip()
+        message = key_kept_not_in_use_text(save, self._book.current, not_saved, offered=retry)
         self._book.last_failure = message
         save.not_taken_into_use(message)
         self._say(stayed_open_text(message) if stays_open else message, "error")

@@ -155,6 +155,8 @@ class TypedKeySave:
     by the dialog when the key is saved (``SettingsDialog._key_saved``). Where the saved
     profile is being taken into use (:meth:`taking_into_use`), :meth:`when_in_use_said` waits
     until that is done: what is said next, said before it, was lost when it was.
+    ``store_problem``: for a key kept for this session only, what the password store's
+    problem was as it was saved (locked, not available), read then: it may change since.
     ``not_in_use_said``: what the status line said where taking it into use could not be
     written (:meth:`not_taken_into_use`); empty while it was not."""
 
@@ -162,6 +164,7 @@ class TypedKeySave:
     said: str = ""
     profile: str = ""
     in_use_said: str = ""
+    store_problem: str = ""
     not_in_use_said: str = ""
     _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
 
@@ -848,6 +851,8 @@ class KeySection(QObject):
         self._locations[name] = in_use or outcome.location
         text = saved_text(outcome, credentials.problem, run_key=in_use is not None)
         save.stored = outcome.location is KeyLocation.CREDENTIAL_STORE
+        if outcome.location is KeyLocation.SESSION_ONLY:
+            save.store_problem = credentials.problem or ""
         save.said = text
         save.profile = name
         self._refused.discard(name)

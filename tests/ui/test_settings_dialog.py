@@ -66,6 +66,7 @@ from kombo_desktop.core.settings import (
 )
 from kombo_desktop.ui import main_window, settings_dialog, settings_saving, settings_writes
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
+from kombo_desktop.ui.settings_book import NotSaved
 from kombo_desktop.ui.settings_dialog import (
     CLOSE_WITHOUT_SAVING_TEXT,
     CLOSING_AFTER_SAVE_TEXT,
@@ -74,10 +75,12 @@ from kombo_desktop.ui.settings_dialog import (
     SAVE_BEFORE_CLOSING_QUESTION,
     STAYED_OPEN_TEXT,
     SettingsDialog,
+    key_kept_not_in_use_text,
 )
 from kombo_desktop.ui.settings_key import (
     KEY_REFUSED_BEFORE_TEXT,
     UNSAVED_KEY_SAVE_OFFERED_TEXT,
+    TypedKeySave,
     save_offered_text,
 )
 from kombo_desktop.ui.settings_key_checks import credential_store_name, here_in_settings
@@ -4493,7 +4496,7 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_is_said_to_be_saved_with_t
     said = status(dialog)
     assert said == (
         f"{KEY_SAVED_NOT_IN_USE_TEXT} Check that there is free disk space and that you may "
-        f"write to {store.path.parent}, then press the button to use “US team” now."
+        f"write to {store.path.parent}, then press Use “US team” now."
     )
     line = child(dialog, QLabel, "settingsStatusLabel")
     assert line.property("kind") == "error"
@@ -4555,10 +4558,24 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     assert switch.refused == ["US team"]
     assert password_store.secrets == {}
     assert status(dialog) == (
-        "The key for “US team” is kept only until you close the program (the password store "
-        "is locked), and links are still made with “default” (the settings could not be saved). "
-        f"Check that there is free disk space and that you may write to {store.path.parent}, "
-        "then press the button to use “US team” now."
+        "The key for “US team” is kept only until you close the program, as the password "
+        "store is locked. Links are still made with “default”: the settings could not be "
+        f"saved. Check that there is free disk space and that you may write to "
+        f"{store.path.parent}, then press Use “US team” now."
+    )
+
+
+def test_the_way_to_a_profile_not_shown_that_could_not_be_taken_into_use_names_its_button() -> None:
+    # The profile whose key was saved is no longer the one shown as its taking into use fails
+    # (the person moved on): nothing is offered beside the status line, and "press Use “US
+    # team” now" would name a button not there. It says how to take "US team" into use.
+    save = TypedKeySave(stored=True, profile="US team")
+    to_put_right = "Check that there is free disk space and that you may write to /settings"
+    not_saved = NotSaved(f"{to_put_right}, then try again.", to_put_right)
+    said = key_kept_not_in_use_text(save, "default", not_saved, offered=False)
+    assert said == (
+        f"{KEY_SAVED_NOT_IN_USE_TEXT} {to_put_right}, then choose “US team” and press "
+        "“Use this profile”."
     )
 
 
@@ -4625,26 +4642,52 @@ def test_a_key_saved_as_settings_closes_takes_its_profile_into_use_then_closes(
     assert dialog.current_profile == "US team"
 
 
+# Said where the key for "US team" is kept for this session only (the password store
+# locked) and "US team" could not be taken into use.
+KEY_KEPT_NOT_IN_USE_TEXT = (
+    "The key for “US team” is kept only until you close the program, as the password store is "
+    "locked. Links are still made with “default”: the settings could not be saved."
+)
+
+
+@pytest.mark.parametrize(
+    ("store_locked", "said"),
+    [
+        (False, f"{KEY_SAVED_NOT_IN_USE_TEXT} {RESTART_TEXT}"),
+        # "Restart the program, then try again": the restart loses the key kept until then.
+        (
+            True,
+            f"{KEY_KEPT_NOT_IN_USE_TEXT} Restart the program, then paste the key again and "
+            "save it.",
+        ),
+    ],
+)
 def test_a_key_whose_profile_cannot_be_taken_into_use_before_a_restart_says_to_restart_only(
     qtbot: QtBot,
     make_dialog: DialogFactory,
     store: SettingsStore,
     kombo: DemoKomboServer,
-    memory_keyring: InMemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
+    store_locked: bool,
+    said: str,
 ) -> None:
     # The settings file could not be read when the program started: nothing is written until
-    # a restart. A key saved for "US team" is stored, but "US team" cannot be taken into use.
-    # The status line said "could not be saved" and "were not saved" in a row, and offered
-    # "Use “US team” now" while telling to restart. It says to restart, and offers nothing.
+    # a restart. A key saved for "US team" is stored (or kept for this session, the password
+    # store locked), but "US team" cannot be taken into use. The status line said "could not
+    # be saved" and "were not saved" in a row, and offered "Use “US team” now" while telling
+    # to restart. It says to restart, and offers nothing.
+    password_store = LockableKeyring()
+    keyring.set_keyring(password_store)  # conftest restores the previous one
     not_read = SettingsNotReadError(SETTINGS_NOT_READ_TEXT)
     switch = RefusedSwitch(monkeypatch, error=not_read)
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    password_store.locked = store_locked
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     settle_and_turn(qtbot, dialog)
     assert switch.refused == ["US team"]
-    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
-    assert status(dialog) == f"{KEY_SAVED_NOT_IN_USE_TEXT} {RESTART_TEXT}"
+    stored = {} if store_locked else {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert password_store.secrets == stored
+    assert status(dialog) == said
     assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
 
 
@@ -4697,7 +4740,7 @@ def test_a_key_saved_whose_profile_cannot_be_taken_into_use_as_settings_close_sa
     assert dialog.isVisible()
     said = status(dialog)
     assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
-    assert said.endswith(f"then press the button to use “US team” now. {STAYED_OPEN_TEXT}")
+    assert said.endswith(f"then press Use “US team” now. {STAYED_OPEN_TEXT}")
     assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
     # Read out once: not the same words again as Settings stays open.
     errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
