@@ -91,7 +91,11 @@ from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import NotSaved, ProfileBook
 from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
-from kombo_desktop.ui.settings_key_checks import PausedKeyCheck, credential_store_name
+from kombo_desktop.ui.settings_key_checks import (
+    PausedKeyCheck,
+    credential_store_name,
+    here_in_settings,
+)
 from kombo_desktop.ui.settings_profiles import USE_PROFILE_TEXT, ProfilesSection
 from kombo_desktop.ui.settings_saving import SAVING_TEXT, SavingHold
 from kombo_desktop.ui.settings_writes import SettingsWrites
@@ -250,6 +254,9 @@ class SettingsDialog(QDialog):
         # Closing waits for the profile of the key saved as it closed to be taken into use
         # (see ``_close_once_key_stored``).
         self._closing_once_in_use = False
+        # What to say once the profile offered beside the status line is in use (see
+        # ``_offer_to_use``).
+        self._said_once_offer_taken = ""
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._closed = False  # see ``_close_on_next_turn``
         self._last_edited: str | None = None  # see ``edited_profile``
@@ -409,7 +416,7 @@ class SettingsDialog(QDialog):
         self.settingsStatusLabel.hide()
         # Offered beside the status line once a key was saved for a profile not in use.
         self.useSavedProfileButton = push_button(
-            "useSavedProfileButton", "", on_click=self.profiles.use_selected
+            "useSavedProfileButton", "", on_click=self._use_offered
         )
         self.useSavedProfileButton.setAccessibleName("Use the profile whose key was saved")
         self.useSavedProfileButton.hide()
@@ -608,11 +615,15 @@ class SettingsDialog(QDialog):
         save.not_taken_into_use(message)
         self._say(stayed_open_text(message) if stays_open else message, "error")
         if retry:
-            self._offer_to_use(name)
+            # A key kept for this session only: the advice to unlock the store, put off, is
+            # said once the profile is in use; never said, the key went as the program closed.
+            self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
 
-    def _offer_to_use(self, name: str) -> None:
+    def _offer_to_use(self, name: str, then_say: str = "") -> None:
         """Offer, beside what the status line just said, to make links with profile ``name``
-        (the one shown) from now on; the next words said take the offer away."""
+        (the one shown) from now on, ``then_say`` said once it is; the next words said take
+        the offer away."""
+        self._said_once_offer_taken = then_say
         offer = f"Use “{name}” now"
         self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
         self.useSavedProfileButton.setAccessibleName(offer)
@@ -620,6 +631,17 @@ class SettingsDialog(QDialog):
             f"Make links with the profile “{name}” from now on."
         )
         self.useSavedProfileButton.show()
+
+    def _use_offered(self) -> None:
+        """The offer pressed: links are made with the profile shown from now on, and what
+        waited for that (``_offer_to_use``) is said after which profile that is."""
+        then_say = self._said_once_offer_taken
+
+        def said_in_use() -> None:
+            if then_say:
+                self._say(f"{self.settingsStatusLabel.text()} {then_say}")
+
+        self.profiles.use_selected(then=said_in_use)
 
     def _stored_key_accepted(self, name: str, key: str) -> None:
         """Tell the window when Kombo accepted the key stored for the profile it uses (its

@@ -4548,6 +4548,8 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     # The password store locked as the key for "US team" is saved: it is kept for this
     # session only, and taking "US team" into use cannot be written either. Nothing says the
     # key is saved or stored: the person would not paste it again once the store is unlocked.
+    # Once the offer takes "US team" into use, the advice to unlock the store, which the
+    # failure put off, is said: it was never said, and the key went as the program closed.
     password_store = LockableKeyring()
     keyring.set_keyring(password_store)  # conftest restores the previous one
     switch = RefusedSwitch(monkeypatch)
@@ -4562,6 +4564,15 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
         "store is locked. Links are still made with “default”: the settings could not be "
         f"saved. Check that there is free disk space and that you may write to "
         f"{store.path.parent}, then press Use “US team” now."
+    )
+
+    switch.allow()  # the disk has room again
+    child(dialog, QAbstractButton, "useSavedProfileButton").click()
+    settle(qtbot, dialog)
+    assert store.load().active_profile == "US team"
+    assert status(dialog) == (
+        "Links are now made with the profile “US team” (address 127.0.0.1). "
+        f"{here_in_settings(STORE_LOCKED)}"
     )
 
 
