@@ -4770,7 +4770,10 @@ def test_a_key_saved_as_settings_close_twice_takes_its_profile_into_use_and_clos
 ) -> None:
     # "default", in use, has no key: a key pasted for "US team" and saved, and Close pressed
     # while "US team" is being taken into use, which goes through. Settings closed twice:
-    # the window followed the settings and said which profile it uses twice over.
+    # the window followed the settings and said which profile it uses twice over. "during
+    # the check, then again" is the case that closed twice (two waits end together: the one
+    # for "US team" in use, and the one Close made for the write); "after its button", one
+    # wait only, pins that closing during the write still closes, once.
     switch = RefusedSwitch(monkeypatch, held=True)
     switch.allow()
     us_team = Profile("US team", Region.US, environment_id=DEMO_ENVIRONMENT_ID)
