@@ -307,11 +307,25 @@ def _point(words: str, sent: tuple[str, ...]) -> Point:
 
 
 def _is_a_bare_verdict(words: str) -> bool:
-    """Whether ``words``, a point naming no field, are a schema checker's bare verdict
-    (``_BARE_VERDICT``: "Required", "Expected object, received string"), here about the
-    request as a whole: quoted next to a field's point ("Kombo also said: “Required”"), it
-    was jargon, and nothing on the form mends what the program sent."""
-    return _BARE_VERDICT.fullmatch(_without_closing_marks(words)) is not None
+    """Whether ``words``, a point naming no field, are a schema checker's bare verdicts
+    (``_BARE_VERDICT``: "Required", "Expected object, received string") or zod's length
+    verdicts, here about the request as a whole: quoted next to a field's point ("Kombo also
+    said: “Required”"), they were jargon, and nothing on the form mends what the program sent.
+    Each of its pieces is judged on its own: several such issues, listed together, are one
+    point ("Required; Expected object, received string")."""
+    pieces = [_without_closing_marks(piece) for piece in _NEXT_POINT.split(words)]
+    pieces = [piece for piece in pieces if piece]
+    return bool(pieces) and all(_is_a_verdict_about_no_field(piece) for piece in pieces)
+
+
+def _is_a_verdict_about_no_field(piece: str) -> bool:
+    """Whether ``piece`` is a bare verdict (``_BARE_VERDICT``) or zod's length verdict, which
+    about no field points at nothing on the form to shorten or fill in ("At most 5
+    characters")."""
+    return (
+        _BARE_VERDICT.fullmatch(piece) is not None
+        or _LENGTH_VERDICT_ALONE.fullmatch(piece) is not None
+    )
 
 
 def _sent_in_a_wrong_form(words: str, fields: tuple[str, ...]) -> bool:
@@ -402,6 +416,7 @@ def _leading_field_name(words: str) -> re.Match[str] | None:
 _ZODS_LENGTH_WORDS = (
     r"string[ ]must[ ]contain[ ](?:at[ ]most|at[ ]least|exactly)[ ]\d+[ ]character\(s\)"
 )
+_LENGTH_VERDICT_ALONE = re.compile(_ZODS_LENGTH_WORDS, re.IGNORECASE)
 _LENGTH_VERDICT = re.compile(
     r"\bstring must contain (?P<bound>at most|at least|exactly) (?P<count>\d+) character\(s\)",
     re.IGNORECASE,
@@ -767,12 +782,11 @@ def names_only_a_status(message: str) -> bool:
 
 def says_no_reason(words: str) -> bool:
     """Whether ``words`` (a refusal in words) give no reason the person could act on: they
-    only name the answer's status ("Bad Request", "400 Bad Request") or are a schema checker's
-    verdict about no field ("Expected string, received null")."""
+    only name the answer's status ("Bad Request", "400 Bad Request") or are schema checkers'
+    verdicts about no field (``_is_a_bare_verdict``: "Expected string, received null",
+    "Required; Invalid input", "String must contain at most 5 character(s)")."""
     words = _without_closing_marks(words)
-    return names_only_a_status(words) or (
-        not _fields_in(words) and _BARE_VERDICT.fullmatch(words) is not None
-    )
+    return names_only_a_status(words) or (not _fields_in(words) and _is_a_bare_verdict(words))
 
 
 # --- Lists of issues in JSON -------------------------------------------------------------------

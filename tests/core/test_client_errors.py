@@ -2758,10 +2758,11 @@ def test_an_issue_about_the_whole_request_is_not_said_of_the_field_listed_before
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_organization_name",)
+    # A length verdict about no field says nothing the form can mend: for support.
     assert error.user_message == (
         "Kombo did not accept these details: the organisation name is too long (at most 100 "
-        "characters). Kombo also said: “String must contain at most 5 character(s)”. Check the "
-        "fields and try again."
+        "characters). Check the fields. Kombo also refused something the program sent, which "
+        "cannot be changed here: press “Copy details” and send them to support."
     )
     assert rejected_field_message(kombo_message, "end_user_organization_name") == (
         "Kombo did not accept this: it is too long (at most 100 characters)."
@@ -2782,16 +2783,27 @@ def test_a_json_list_of_issues_about_a_field_and_an_unknown_key_marks_only_the_f
     assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
 
 
-@pytest.mark.parametrize(
-    "whole_request_verdict", ["Required", "Invalid input", "Expected object, received string"]
-)
+WHOLE_REQUEST_VERDICTS = [
+    ["Required"],
+    ["Invalid input"],
+    ["Expected object, received string"],
+    ["String must contain at most 5 character(s)"],
+    # Listed together, they were quoted as one: “Required; Expected object, received string”.
+    ["Required", "Expected object, received string"],
+    ["Required", "Invalid input"],
+    ["Invalid input", "String must contain at most 5 character(s)"],
+]
+
+
+@pytest.mark.parametrize("whole_request_verdicts", WHOLE_REQUEST_VERDICTS, ids=" + ".join)
 def test_a_bare_verdict_about_the_whole_request_is_sent_to_support_not_quoted(
-    whole_request_verdict: str,
+    whole_request_verdicts: list[str],
 ) -> None:
     # "the e-mail address is not valid. Kombo also said: “Required”. Check the fields and try
     # again.": a schema checker's verdict about the request as a whole, quoted alone, is
     # jargon, and nothing on the form mends it.
-    kombo_message = json.dumps([EMAIL_ISSUE, _zod_issue([], whole_request_verdict)])
+    issues = [_zod_issue([], verdict) for verdict in whole_request_verdicts]
+    kombo_message = json.dumps([EMAIL_ISSUE, *issues])
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
     assert isinstance(error, InputRejectedError)
     assert error.fields == ("end_user_email",)
@@ -2801,6 +2813,21 @@ def test_a_bare_verdict_about_the_whole_request_is_sent_to_support_not_quoted(
         "details” and send them to support."
     )
     assert rejected_field_message(kombo_message, "end_user_email") == INVALID_EMAIL_MARK
+
+
+@pytest.mark.parametrize("whole_request_verdicts", WHOLE_REQUEST_VERDICTS, ids=" + ".join)
+def test_bare_verdicts_about_the_whole_request_alone_give_no_reason_to_quote(
+    whole_request_verdicts: list[str],
+) -> None:
+    # "Kombo did not accept these details: “Required; Invalid input”. Check the fields and try
+    # again.": schema checkers' verdicts about no field, quoted, read as the reason and were
+    # none; "At most 5 characters" said about no field pointed at no field to shorten.
+    kombo_message = json.dumps([_zod_issue([], verdict) for verdict in whole_request_verdicts])
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.user_message == InputRejectedError.default_message
+    assert error.fields == ()
+    assert error.detail.message == kombo_message  # support still sees Kombo's words
 
 
 def test_a_json_list_of_issues_about_unknown_keys_only_says_the_typed_details_look_fine() -> None:
