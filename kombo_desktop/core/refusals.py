@@ -598,10 +598,11 @@ def _said_for(leading: re.Match[str]) -> str:
 
 def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bool:
     """Whether ``rest``, Kombo's words after the verdict ``leading`` (``_LEADING_VERDICT``), can be
-    quoted on their own: another verdict that is not a bare one, such as a validator's e-mail
-    verdict or zod's length verdict (``_whole_verdict_said_plainly``; "Invalid email, Invalid
-    email" is said once by ``_parted``), or a sentence of Kombo's with no
-    condition on the verdict in it (``_CONDITION_WORD``): advice ("please use …",
+    quoted on their own: the same verdict again, even a bare one
+    (``_is_the_same_verdict_again``; said once by ``_parted``), another verdict that is not a
+    bare one, such as a validator's e-mail verdict or zod's length verdict
+    (``_whole_verdict_said_plainly``), or a sentence of Kombo's with no condition on the
+    verdict in it (``_CONDITION_WORD``): advice ("please use …",
     ``_ADVICE_OPENER``), any sentence after a sentence's end, or after a colon a whole sentence
     explaining it (``_explains``). Anything else may carry the verdict on ("Required, unless …",
     "Required. Only for HRIS links", "Exactly 5 characters: It may also be left empty", "Required,
@@ -611,6 +612,8 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
     email, Expected string, received number"), jargon when quoted alone."""
     if not re.search(r"\w", rest) or _starts_with_a_path(rest):
         return False
+    if _is_the_same_verdict_again(rest, leading):
+        return True
     if _BARE_VERDICT.fullmatch(_without_closing_marks(rest)):
         return False
     if _OWN_VERDICT.fullmatch(rest) or _whole_verdict_said_plainly(rest) is not None:
@@ -625,11 +628,22 @@ def _goes_on_with_a_sentence_of_its_own(rest: str, leading: re.Match[str]) -> bo
     return leading.group("colon") is not None and _explains(rest)
 
 
+def _is_the_same_verdict_again(rest: str, leading: re.Match[str]) -> bool:
+    """Whether ``rest``, Kombo's words after the verdict ``leading``, are that verdict again,
+    whole ("Expected string, received number. Expected string, received number"): said once
+    in the program's words (``_parted``), it adds nothing to quote, bare or not. Quoted, the
+    type verdict said twice was jargon, and its field marked for the person to mend, though
+    the program chose the kind of value it sent."""
+    again = _whole_verdict_said_plainly(rest)
+    return again is not None and _said_for(again) == _said_for(leading)
+
+
 def _whole_verdict_said_plainly(words: str) -> re.Match[str] | None:
     """``words`` as a verdict ``_LEADING_VERDICT`` knows, when they are nothing else ("Invalid
     email", zod's length verdict): after a verdict, it is said in the program's words too
     (once, when it is the same: ``_parted``), not quoted as Kombo's. A bare verdict ("Required",
-    zod's type verdict) never comes here: ``_goes_on_with_a_sentence_of_its_own`` looks for
+    zod's type verdict) comes here only as the verdict before it again
+    (``_is_the_same_verdict_again``): else ``_goes_on_with_a_sentence_of_its_own`` looks for
     ``_BARE_VERDICT`` first and keeps it quoted in Kombo's sentence, jargon when said alone."""
     leading = _LEADING_VERDICT.match(words)
     return leading if leading is not None and leading.group("whole") is not None else None

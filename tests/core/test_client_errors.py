@@ -1508,6 +1508,10 @@ def test_a_refused_e_mail_address_is_named_once_on_the_status_line(kombo_message
         json.dumps(
             [{"path": ["integration_tool", 0], "message": "Expected string, received number"}]
         ),
+        # The same verdict said twice, after a full stop or a comma: it was quoted as jargon,
+        # the field marked and "Check the fields" said.
+        "end_user_email: Expected string, received number. Expected string, received number",
+        "end_user_email: Expected string, received number, Expected string, received number",
     ],
 )
 def test_a_field_sent_in_the_wrong_form_is_the_programs_problem(kombo_message: str) -> None:
