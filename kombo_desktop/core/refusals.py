@@ -703,14 +703,16 @@ def reason_about(words: str, field: str, sent: tuple[str, ...] = ()) -> Reason:
     parted on its own, as the status line parts them: parted together, a condition in one
     point ("…, unless embedded") had the others quoted with it, the program's words inside
     Kombo's quotes ("…, unless embedded; It cannot be empty"), while the status line said
-    them as the program's sentence."""
+    them as the program's sentence. A field Kombo names again in its words is named as the
+    form names it, as on the status line: under the field, "end_user_email is already in use"
+    gave the API's name where the status line said "e-mail address"."""
     about = _points_about(words, field, sent)
     if about is None:
         return Reason((), what_it_says_about(words, field, sent))
     reasons = [_parts_said_of_its_field(point) for point in about]
     own = tuple(dict.fromkeys(verdict for reason in reasons for verdict in reason.own))
     kombo = [reason.kombo for reason in reasons if reason.kombo]
-    return Reason(own, as_a_sentence(run_on(kombo)) if kombo else "")
+    return Reason(own, in_form_words(as_a_sentence(run_on(kombo))) if kombo else "")
 
 
 def _parts_said_of_its_field(point: Point) -> Reason:

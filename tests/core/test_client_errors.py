@@ -312,6 +312,22 @@ def test_a_marked_field_says_what_kombo_said_about_it(
     )
 
 
+def test_a_field_named_again_in_kombos_words_about_it_is_named_as_the_form_does_on_both_lines():
+    # The status line said “E-mail address: e-mail address is already in use”, while under the
+    # field it said “end_user_email is already in use”: the API's name for the same field.
+    kombo_message = "end_user_email: end_user_email is already in use"
+    error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", kombo_message))
+    assert isinstance(error, InputRejectedError)
+    assert error.fields == ("end_user_email",)
+    assert error.user_message == (
+        "Kombo did not accept these details: “E-mail address: e-mail address is already in "
+        "use”. Check the fields and try again."
+    )
+    assert rejected_field_message(kombo_message, "end_user_email") == (
+        "Kombo did not accept this: “E-mail address is already in use”."
+    )
+
+
 def test_rejected_input_without_field_names_marks_no_field() -> None:
     error = fail_with(Reply.kombo_error(400, "PLATFORM.INPUT_INVALID", "The tool is not enabled."))
     assert isinstance(error, InputRejectedError)
