@@ -865,8 +865,7 @@ def _issue_in_words(issue: object) -> str | None:
 
 def _about_the_whole_request(issue: object) -> bool:
     """Whether ``issue``, one of a list, is about the request as a whole: its path is empty
-    or names only what holds the request's fields (``_issue_path``). A sentence in the list
-    says for itself what it is about."""
+    or names only what holds the request's fields (``_issue_path``)."""
     return isinstance(issue, dict) and _issue_path(issue) == ""
 
 
