@@ -604,9 +604,12 @@ class SettingsDialog(QDialog):
         profile links are still made with, and what to do; with the offer to use the
         profile, where trying again here can help. It is the book's ``last_failure``: said
         with "Settings stayed open" where Close waited for the write (``_close_when_saved``
-        says nothing more then), or the key was saved as Settings closed (it waited for the
-        profile to be in use, see ``_close_once_key_stored``)."""
-        stays_open = self._closing_after_save or self._closing_once_in_use
+        says nothing more then), or for the key being saved as Settings closes, or for the
+        profile of the key saved then to be in use (``_close_once_key_stored``, which says
+        nothing more): said once, not read out again with "stayed open"."""
+        stays_open = (
+            self._closing_after_save or self._closing_once_in_use or self._closing_once_key_saved
+        )
         self._closing_once_in_use = False
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
@@ -860,8 +863,9 @@ class SettingsDialog(QDialog):
         (``done``), unless the program closes the dialog itself (``closeEvent``). A key saved
         while the question was read ("Save and check key" pressed before Close, the field
         emptied) is judged by how that save ended (``KeySection.save_typed_key_then``): kept
-        for this session only (the store locked), the dialog stays open with the advice to
-        unlock the store, which closing at once took away."""
+        for this session only (the store locked), the dialog stays open saying that the key
+        goes as the program closes (and, its profile in use, how to keep it), which closing
+        at once took away."""
         self._closing_once_key_saved = True
         self.key.save_typed_key_then(partial(self._close_once_key_stored, result))
 
@@ -871,26 +875,30 @@ class SettingsDialog(QDialog):
         why): it stays open, and closing asks again.
 
         If the profile the key was saved for is being made the one in use (the one in use
-        has no key), the dialog closes once that is written; if the write fails, it stays
-        open saying so (see ``_not_taken_into_use``): without a word, the person pressed
-        Close, saw Settings still there, and could not tell why."""
+        has no key), the dialog closes once that is written, a key stored; if the write
+        fails, before or after, stored or not, it stays open saying so, once (see
+        ``_not_taken_into_use``): without a word, the person pressed Close, saw Settings
+        still there, and could not tell why."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
-        if not save.stored:
-            return
-        if save.not_in_use_said:  # that write failed already (said): it stays, saying so
-            offered = not self.useSavedProfileButton.isHidden()
-            self._say(stayed_open_text(save.not_in_use_said), "error")
-            self.useSavedProfileButton.setVisible(offered)  # the offer still goes with it
+        if save.not_in_use_said:  # that write failed already: said, with staying open
             return
         self._closing_once_in_use = True
-        save.when_in_use_said(partial(self._close_once_in_use, result))
+        if save.stored:
+            save.when_in_use_said(partial(self._close_once_in_use, result))
+        else:  # stays open, said why; that write failing yet is said with staying open
+            save.when_in_use_said(self._stay_open_once_in_use)
 
     def _close_once_in_use(self, result: int) -> None:
         """The profile of the key saved as Settings closed is in use: it closes."""
         self._closing_once_in_use = False
         self._close_on_next_turn(result)
+
+    def _stay_open_once_in_use(self) -> None:
+        """The profile of a key not stored as Settings closed is in use, or was never being
+        taken into use: the dialog stays open, as said, and waits for nothing more."""
+        self._closing_once_in_use = False
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

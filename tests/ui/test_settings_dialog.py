@@ -4598,6 +4598,7 @@ def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_k
     kombo: DemoKomboServer,
     memory_keyring: InMemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
     environment_id: str | None,
 ) -> None:
     # "default", in use, has no key: a key pasted for "US team", Close, and "Save and check
@@ -4622,6 +4623,9 @@ def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_k
     assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
     assert said.endswith(f" {STAYED_OPEN_TEXT}")
     assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    # Read out once: not the same words again as Settings stays open.
+    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
+    assert errors == [said]
 
     seen = answer_next_box("Cancel")
     dialog.reject()  # the key is stored: nothing more to ask about
@@ -4629,6 +4633,43 @@ def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_k
     assert seen.texts == []
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
     assert store.load().active_profile == "default"
+
+
+@pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
+def test_a_key_kept_for_the_session_as_settings_closes_whose_profile_is_not_taken_says_it_stayed(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    environment_id: str | None,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team", Close, and "Save and check
+    # key", the password store locked. The key is kept for this session only, and taking "US
+    # team" into use cannot be written. Settings stayed open without saying so: Close seemed
+    # not to work. It says that it stayed open, once.
+    password_store = LockableKeyring()
+    keyring.set_keyring(password_store)  # conftest restores the previous one
+    switch = RefusedSwitch(monkeypatch)
+    us_team = Profile("US team", Region.US, environment_id=environment_id)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo, us_team)
+    password_store.locked = True
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    dialog.reject()
+    settle_and_turn(qtbot, dialog)
+    assert switch.refused == ["US team"]
+    assert password_store.secrets == {}
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said == (
+        f"{KEY_KEPT_NOT_IN_USE_TEXT} Check that there is free disk space and that you may "
+        f"write to {store.path.parent}, then press Use “US team” now. {STAYED_OPEN_TEXT}"
+    )
+    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
+    assert errors == [said]
 
 
 @pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
