@@ -637,14 +637,9 @@ class SettingsDialog(QDialog):
 
     def _use_offered(self) -> None:
         """The offer pressed: links are made with the profile shown from now on, and what
-        waited for that (``_offer_to_use``) is said after which profile that is."""
-        then_say = self._said_once_offer_taken
-
-        def said_in_use() -> None:
-            if then_say:
-                self._say(f"{self.settingsStatusLabel.text()} {then_say}")
-
-        self.profiles.use_selected(then=said_in_use)
+        waited for that (``_offer_to_use``) is said after which profile that is, in the same
+        words (read out once)."""
+        self.profiles.use_selected(also_say=self._said_once_offer_taken)
 
     def _stored_key_accepted(self, name: str, key: str) -> None:
         """Tell the window when Kombo accepted the key stored for the profile it uses (its

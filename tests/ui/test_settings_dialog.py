@@ -4544,12 +4544,14 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     store: SettingsStore,
     kombo: DemoKomboServer,
     monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
 ) -> None:
     # The password store locked as the key for "US team" is saved: it is kept for this
     # session only, and taking "US team" into use cannot be written either. Nothing says the
     # key is saved or stored: the person would not paste it again once the store is unlocked.
     # Once the offer takes "US team" into use, the advice to unlock the store, which the
     # failure put off, is said: it was never said, and the key went as the program closed.
+    # Said once: "Links are now made with…" was read out, then again with the advice.
     password_store = LockableKeyring()
     keyring.set_keyring(password_store)  # conftest restores the previous one
     switch = RefusedSwitch(monkeypatch)
@@ -4567,13 +4569,16 @@ def test_a_key_kept_for_the_session_whose_profile_cannot_be_taken_into_use_is_no
     )
 
     switch.allow()  # the disk has room again
+    said_before = len(spoken)
     child(dialog, QAbstractButton, "useSavedProfileButton").click()
     settle(qtbot, dialog)
     assert store.load().active_profile == "US team"
-    assert status(dialog) == (
+    said = status(dialog)
+    assert said == (
         "Links are now made with the profile “US team” (address 127.0.0.1). "
         f"{here_in_settings(STORE_LOCKED)}"
     )
+    assert [words for words, _how in spoken[said_before:]] == [said]
 
 
 def test_the_way_to_a_profile_not_shown_that_could_not_be_taken_into_use_names_its_button() -> None:
