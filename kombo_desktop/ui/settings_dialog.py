@@ -177,8 +177,12 @@ CLOSING_AFTER_STORE_TEXT = (
 
 
 # The way forward for a key kept for this session only where nothing is written before a
-# restart: "then try again" (``RESTART_TEXT``) would lose the key in the restart.
+# restart: "then try again" (``RESTART_TEXT``) would lose the key in the restart. The store
+# locked, it is unlocked first, or the key pasted again is kept for this session only again.
 RESTART_PASTE_AGAIN_TEXT = "Restart the program, then paste the key again and save it."
+UNLOCK_RESTART_PASTE_AGAIN_TEXT = (
+    "Unlock the password store, restart the program, then paste the key again and save it."
+)
 
 
 def key_kept_not_in_use_text(
@@ -189,7 +193,9 @@ def key_kept_not_in_use_text(
     naming the button that takes the profile into use: the offer beside the status line
     where it is ``offered``, else "Use this profile" once the profile is chosen again. The
     advice to unlock a locked password store waits until the profile is in use: one thing
-    to do at a time."""
+    to do at a time; where nothing is written before a restart, it comes first, as the
+    restart loses a key kept for this session only. After a restart, "then try again" left
+    the person guessing what to try: it says what (``_what_to_do_for_the_switch``)."""
     name = save.profile
     if save.stored:
         kept = (
@@ -203,16 +209,25 @@ def key_kept_not_in_use_text(
             f"store is {why}. Links are still made with “{in_use}”: the settings could not be "
             "saved."
         )
+    return f"{kept} {_what_to_do_for_the_switch(save, not_saved, offered=offered)}".strip()
+
+
+def _what_to_do_for_the_switch(save: TypedKeySave, not_saved: NotSaved, *, offered: bool) -> str:
+    """What to do for links to be made with ``save.profile``, which could not be taken into
+    use (``not_saved``), as :func:`key_kept_not_in_use_text` says it."""
+    name = save.profile
+    use = spoken_name(USE_PROFILE_TEXT)
     if not_saved.to_put_right and offered:
-        what_to_do = f"{not_saved.to_put_right}, then press Use “{name}” now."
-    elif not_saved.to_put_right:
-        use = spoken_name(USE_PROFILE_TEXT)
-        what_to_do = f"{not_saved.to_put_right}, then choose “{name}” and press “{use}”."
-    elif not_saved.restart_needed and not save.stored:
-        what_to_do = RESTART_PASTE_AGAIN_TEXT
-    else:
-        what_to_do = not_saved.what_to_do
-    return f"{kept} {what_to_do}".strip()
+        return f"{not_saved.to_put_right}, then press Use “{name}” now."
+    if not_saved.to_put_right:
+        return f"{not_saved.to_put_right}, then choose “{name}” and press “{use}”."
+    if not_saved.restart_needed and save.stored:
+        return f"Restart the program, then choose “{name}” and press “{use}”."
+    if not_saved.restart_needed and save.store_problem == STORE_LOCKED:
+        return UNLOCK_RESTART_PASTE_AGAIN_TEXT
+    if not_saved.restart_needed:
+        return RESTART_PASTE_AGAIN_TEXT
+    return not_saved.what_to_do
 
 
 class SettingsDialog(QDialog):

@@ -56,7 +56,6 @@ from kombo_desktop.core.field_text import KEY_IN_FIELD_PROBLEM, holds_known_key
 from kombo_desktop.core.logs import redact
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.core.settings import (
-    RESTART_TEXT,
     SETTINGS_NOT_READ_TEXT,
     Profile,
     Region,
@@ -4708,14 +4707,26 @@ KEY_KEPT_NOT_IN_USE_TEXT = (
 
 
 @pytest.mark.parametrize(
-    ("store_locked", "said"),
+    ("password_store_is", "said"),
     [
-        (False, f"{KEY_SAVED_NOT_IN_USE_TEXT} {RESTART_TEXT}"),
-        # "Restart the program, then try again": the restart loses the key kept until then.
+        # "Restart the program, then try again": nothing to try again, the key is stored.
         (
-            True,
-            f"{KEY_KEPT_NOT_IN_USE_TEXT} Restart the program, then paste the key again and "
-            "save it.",
+            "working",
+            f"{KEY_SAVED_NOT_IN_USE_TEXT} Restart the program, then choose “US team” and press "
+            "“Use this profile”.",
+        ),
+        # "then try again": the restart loses the key kept until then, as the store is locked.
+        (
+            "locked",
+            f"{KEY_KEPT_NOT_IN_USE_TEXT} Unlock the password store, restart the program, then "
+            "paste the key again and save it.",
+        ),
+        # Not available, it is not for the person to mend: the key is pasted again after it.
+        (
+            "not available",
+            "The key for “US team” is kept only until you close the program, as the password "
+            "store is not available. Links are still made with “default”: the settings could "
+            "not be saved. Restart the program, then paste the key again and save it.",
         ),
     ],
 )
@@ -4725,24 +4736,27 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_before_a_restart_says_to_r
     store: SettingsStore,
     kombo: DemoKomboServer,
     monkeypatch: pytest.MonkeyPatch,
-    store_locked: bool,
+    password_store_is: str,
     said: str,
 ) -> None:
     # The settings file could not be read when the program started: nothing is written until
     # a restart. A key saved for "US team" is stored (or kept for this session, the password
-    # store locked), but "US team" cannot be taken into use. The status line said "could not
-    # be saved" and "were not saved" in a row, and offered "Use “US team” now" while telling
-    # to restart. It says to restart, and offers nothing.
+    # store locked or not available), but "US team" cannot be taken into use. The status
+    # line said "could not be saved" and "were not saved" in a row, and offered "Use “US
+    # team” now" while telling to restart. It says to restart, and offers nothing; and what
+    # to do after the restart, for "US team" to be used.
     password_store = LockableKeyring()
     keyring.set_keyring(password_store)  # conftest restores the previous one
     not_read = SettingsNotReadError(SETTINGS_NOT_READ_TEXT)
     switch = RefusedSwitch(monkeypatch, error=not_read)
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
-    password_store.locked = store_locked
+    password_store.locked = password_store_is == "locked"
+    if password_store_is == "not available":
+        keyring.set_keyring(NoCredentialServiceKeyring())
     type_key_and_save(qtbot, dialog, GOOD_KEY)
     settle_and_turn(qtbot, dialog)
     assert switch.refused == ["US team"]
-    stored = {} if store_locked else {(SERVICE_NAME, "US team"): GOOD_KEY}
+    stored = {(SERVICE_NAME, "US team"): GOOD_KEY} if password_store_is == "working" else {}
     assert password_store.secrets == stored
     assert status(dialog) == said
     assert not child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
