@@ -267,7 +267,8 @@ class SettingsDialog(QDialog):
         self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
         # Closing waits for the profile of the key saved as it closed to be taken into use
-        # (see ``_close_once_key_stored``).
+        # (see ``_close_once_key_stored``); a key kept for this session only, it stays open,
+        # but that write failing is said with staying open all the same.
         self._closing_once_in_use = False
         # What to say once the profile offered beside the status line is in use (see
         # ``_offer_to_use``).
