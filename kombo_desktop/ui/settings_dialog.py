@@ -882,8 +882,10 @@ class SettingsDialog(QDialog):
 
     def _close_once_key_stored(self, result: int, save: TypedKeySave) -> None:
         """The save for closing is over. Key stored: the dialog closes on the next turn, as
-        ``_close_when_saved`` does (what followed the save is said first). Not stored (said
-        why): it stays open, and closing asks again.
+        ``_close_when_saved`` does (what followed the save is said first). Not stored
+        (said why): it stays open. A key refused stays in the field, and closing again asks
+        about it; one kept for this session only has left the field (what to do to keep it
+        is said), and closing again closes.
 
         If the profile the key was saved for is being made the one in use (the one in use
         has no key), the dialog closes once that is written, a key stored; if the write
