@@ -605,7 +605,9 @@ class SettingsDialog(QDialog):
             # Not when the settings could not be saved: said why.
             save.taking_into_use()
             not_used = partial(self._not_taken_into_use, save)
-            self.profiles.use_selected(then=now_used, if_not_saved=not_used)
+            # ``now_used`` says the switch, with why: said by "Use this profile" too, the
+            # switch was read twice.
+            self.profiles.use_selected(then=now_used, if_not_saved=not_used, say_switch=False)
             return
         still_used = f"{book.target_in_use().made_with_words('still')}."
         self._say(f"{said} {still_used}", "success")

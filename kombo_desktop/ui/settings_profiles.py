@@ -568,19 +568,24 @@ class ProfilesSection(QObject):
         then: Callable[[], None] | None = None,
         if_not_saved: Callable[[NotSaved], None] | None = None,
         also_say: str = "",
+        say_switch: bool = True,
     ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
         to use a profile whose key was just saved); then ``then``, once that is saved, or
         ``if_not_saved(not_saved)``, which says that it could not be (see
         ``ProfileBook.use_selected``). ``also_say``: what to say after which profile links
-        are now made with, in the same words: said after them, the switch was read twice."""
-        self.apply_typed_name(then=partial(self._use_after_name, then, if_not_saved, also_say))
+        are now made with, in the same words: said after them, the switch was read twice.
+        ``say_switch`` False: ``then`` says which profile links are now made with, in words
+        of its own (why it was taken into use); said here first, it was read twice."""
+        use = partial(self._use_after_name, then, if_not_saved, also_say, say_switch)
+        self.apply_typed_name(then=use)
 
     def _use_after_name(
         self,
         then: Callable[[], None] | None,
         if_not_saved: Callable[[NotSaved], None] | None,
         also_say: str,
+        say_switch: bool,
     ) -> None:
         name = self._book.selected
 
@@ -589,7 +594,8 @@ class ProfilesSection(QObject):
             # With the key given at start, the profile's own key is not the one used: said
             # here too, not only in the key row below, which the person switching need not
             # read.
-            self._say(f"{self._book.target_in_use().now_used_text} {also_say}".strip())
+            if say_switch:
+                self._say(f"{self._book.target_in_use().now_used_text} {also_say}".strip())
             self.changed.emit(name)
             self.used.emit()  # a key pasted for it is saved, as the person surely expects
             if then is not None:

@@ -4365,6 +4365,37 @@ def test_a_key_saved_as_another_profile_is_left_says_it_is_used_when_the_one_in_
     assert "US team (in use)" in listed(dialog)
 
 
+@pytest.mark.parametrize("saved_by", ["its button", "leaving the profile"])
+def test_a_key_saved_as_the_profile_in_use_has_none_says_the_switch_once_with_why(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    spoken: Spoken,
+    saved_by: str,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team" and saved takes "US team" into
+    # use at once. A screen reader read "Links are now made with the profile “US team” (…)."
+    # alone, then the same again with the key accepted and "as “default” has no key".
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    if saved_by == "its button":
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        settle_and_turn(qtbot, dialog)
+    else:
+        save_pasted_key_and_leave(qtbot, dialog, "choose another")
+    assert store.load().active_profile == "US team"
+    said = status(dialog)
+    assert said.endswith(
+        f"Kombo accepted the key (environment {DEMO_ENVIRONMENT_ID}). It is stored in "
+        f"{credential_store_name()}. Links are now made with the profile “US team” "
+        "(address 127.0.0.1), as “default” has no key."
+    )
+    switches = [words for words, _how in spoken if "Links are now made with" in words]
+    assert all("as “default” has no key" in words for words in switches)  # never alone
+    if saved_by == "its button":
+        assert switches == [said]
+
+
 # Said where a key pasted for "US team" is stored but "US team" could not be taken into use
 # ("default", in use, has no key), before what to do about it.
 KEY_SAVED_NOT_IN_USE_TEXT = (
