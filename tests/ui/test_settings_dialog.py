@@ -4454,6 +4454,33 @@ class RefusedSwitch:
         self._going_on.set()
 
 
+def errors_read_out(spoken: Spoken) -> list[str]:
+    """What a screen reader was asked to say at once, interrupting (the dialog's errors)."""
+    return [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
+
+
+def assert_stayed_open_with_the_key_saved(
+    dialog: SettingsDialog,
+    switch: RefusedSwitch,
+    memory_keyring: InMemoryKeyring,
+    spoken: Spoken,
+    *,
+    ending: str,
+) -> None:
+    """Settings, closed with the key pasted for "US team" saved but "US team" not taken into
+    use, is still open saying that the key is saved, ``ending`` (the way forward, or nothing
+    more), that it stayed open, and offering to use "US team"; read out once, not the same
+    words again as it stays open."""
+    assert switch.refused == ["US team"]
+    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
+    assert said.endswith(f"{ending} {STAYED_OPEN_TEXT}")
+    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    assert errors_read_out(spoken) == [said]
+
+
 def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_written_stays(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -4532,8 +4559,7 @@ def test_a_key_whose_profile_cannot_be_taken_into_use_is_said_to_be_saved_with_t
     assert line.property("kind") == "error"
     assert line.accessibleName() == said
     # Read out once, as a whole: not "The settings could not be saved" first, cut off.
-    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
-    assert errors == [said]
+    assert errors_read_out(spoken) == [said]
     offer = child(dialog, QAbstractButton, "useSavedProfileButton")
     assert offer.isVisible() and offer.accessibleName() == "Use “US team” now"
     assert GOOD_KEY not in " ".join(visible_texts(dialog))
@@ -4651,16 +4677,7 @@ def test_a_key_saved_as_settings_closes_whose_profile_cannot_be_taken_into_use_k
     answer_next_box("Save and check key")
     dialog.reject()
     settle_and_turn(qtbot, dialog)
-    assert switch.refused == ["US team"]
-    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
-    assert dialog.isVisible()
-    said = status(dialog)
-    assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
-    assert said.endswith(f" {STAYED_OPEN_TEXT}")
-    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
-    # Read out once: not the same words again as Settings stays open.
-    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
-    assert errors == [said]
+    assert_stayed_open_with_the_key_saved(dialog, switch, memory_keyring, spoken, ending="")
 
     seen = answer_next_box("Cancel")
     dialog.reject()  # the key is stored: nothing more to ask about
@@ -4703,8 +4720,7 @@ def test_a_key_kept_for_the_session_as_settings_closes_whose_profile_is_not_take
         f"write to {store.path.parent}, then press Use “US team” now. {STAYED_OPEN_TEXT}"
     )
     assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
-    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
-    assert errors == [said]
+    assert errors_read_out(spoken) == [said]
 
 
 @pytest.mark.parametrize("environment_id", [None, DEMO_ENVIRONMENT_ID])
@@ -4837,16 +4853,9 @@ def test_a_key_saved_whose_profile_cannot_be_taken_into_use_as_settings_close_sa
     save_key_then_close_during_the_switch(qtbot, dialog, switch, closed_by)
     switch.let_go()
     settle_and_turn(qtbot, dialog)
-    assert switch.refused == ["US team"]
-    assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
-    assert dialog.isVisible()
-    said = status(dialog)
-    assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
-    assert said.endswith(f"then press Use “US team” now. {STAYED_OPEN_TEXT}")
-    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
-    # Read out once: not the same words again as Settings stays open.
-    errors = [words for words, how in spoken if how is QAccessible.AnnouncementPoliteness.Assertive]
-    assert errors == [said]
+    assert_stayed_open_with_the_key_saved(
+        dialog, switch, memory_keyring, spoken, ending="then press Use “US team” now."
+    )
 
 
 @pytest.mark.parametrize("closed_by", CLOSED_DURING_THE_SWITCH)
