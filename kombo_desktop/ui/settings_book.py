@@ -76,9 +76,10 @@ class NotSaved:
 
 
 class Say(Protocol):
-    """The dialog's status line; ``kind`` "error" or "success" colours it."""
+    """The dialog's status line; ``kind`` "error" or "success" colours it. ``aloud=False``:
+    shown, not read out, as what comes next says it again (see ``TypedKeySave``)."""
 
-    def __call__(self, message: str, kind: str = "info") -> None: ...
+    def __call__(self, message: str, kind: str = "info", *, aloud: bool = True) -> None: ...
 
 
 class ProfileBook:
@@ -383,9 +384,13 @@ class ProfileBook:
 
     # -- profiles --------------------------------------------------------------------------------
 
-    def add(self, then: Callable[[str], None]) -> None:
+    def add(
+        self,
+        then: Callable[[str], None],
+        if_not_saved: Callable[[NotSaved], None] | None = None,
+    ) -> None:
         """Add a profile with a free "New profile" name and select it; then ``then(name)``,
-        if it was saved."""
+        if it was saved; ``if_not_saved`` where it was not (see :meth:`_change`)."""
         chosen: list[str] = []
 
         def apply(settings: Settings) -> None:
@@ -397,7 +402,7 @@ class ProfileBook:
             self.selected = chosen[0]
             then(chosen[0])
 
-        self._change(apply, added, shows_another=True)
+        self._change(apply, added, shows_another=True, if_not_saved=if_not_saved)
 
     def usable_name(self, text: str) -> str:
         """``text`` as a new name for the selected profile; ValueError (plain words) if not."""

@@ -303,7 +303,8 @@ class SettingsDialog(QDialog):
         self.profiles.has_no_key = self.key.has_no_key
         self.profiles.check_text = lambda: self.key.check_text
         self.profiles.ask_to_save_typed_key = self.key.ask_to_save_typed_key
-        self.profiles.save_typed_key_then = self.key.save_typed_key_then
+        # Only to leave the profile shown: that says what saving said (read out once).
+        self.profiles.save_typed_key_then = partial(self.key.save_typed_key_then, to_leave=True)
         self.key.closing_once_saved = lambda: self._closing_once_key_saved
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
@@ -544,15 +545,17 @@ class SettingsDialog(QDialog):
         """Read again where the profiles' keys are kept (e.g. after a change outside)."""
         self.key.look_again()
 
-    def _say(self, message: str, kind: str = "info") -> None:
+    def _say(self, message: str, kind: str = "info", *, aloud: bool = True) -> None:
         """The dialog's status line; ``kind`` "error" or "success" colours it like the
         window's, so a refused key reads as a problem at a glance. A screen reader is told to
         say it (an error at once): the focus stays in the key field, and a new name or text of
-        a line without the focus is not read, so a key refused or accepted went unheard."""
+        a line without the focus is not read, so a key refused or accepted went unheard.
+        ``aloud=False``: only shown, where the next words said repeat it (a key saved as its
+        profile is left, see ``TypedKeySave``)."""
         self.settingsStatusLabel.setText(message)
         self.settingsStatusLabel.setAccessibleName(message or "Settings status")
         self.settingsStatusLabel.setVisible(bool(message))  # no blank line above Close
-        if self.isVisible():
+        if aloud and self.isVisible():
             announce(self.settingsStatusLabel, message, urgent=kind == "error")
         theme.set_look(self.settingsStatusLabel, "kind", kind)
         # The offer goes with the sentence that made it (see ``_key_saved``).
@@ -586,9 +589,10 @@ class SettingsDialog(QDialog):
         and the person surely means the key just saved: ``name`` is taken into use at once
         (said, so that it is no surprise; "Use this profile" switches back). What it says of
         the profile in use goes in ``save`` too: saved as the profile was left, it is said
-        again before what leaving it says. Where taking ``name`` into use could not be
-        written, the status line says that the key is saved all the same, and which profile
-        links are still made with (``_not_taken_into_use``)."""
+        again before what leaving it says, and shown here only, not read out twice. Where
+        taking ``name`` into use could not be written, the status line says that the key is
+        saved all the same, and which profile links are still made with
+        (``_not_taken_into_use``)."""
         book = self._book
         in_use = book.current
         if name == in_use or name != book.selected:
@@ -599,7 +603,7 @@ class SettingsDialog(QDialog):
             def now_used() -> None:
                 why = f"as “{in_use}” has no key"
                 now = book.target_in_use().now_used_because(why)
-                self._say(f"{said} {now}", "success")
+                self._say(f"{said} {now}", "success", aloud=save.said_aloud)
                 save.say_in_use(now)
 
             # Not when the settings could not be saved: said why.
@@ -610,7 +614,7 @@ class SettingsDialog(QDialog):
             self.profiles.use_selected(then=now_used, if_not_saved=not_used, say_switch=False)
             return
         still_used = f"{book.target_in_use().made_with_words('still')}."
-        self._say(f"{said} {still_used}", "success")
+        self._say(f"{said} {still_used}", "success", aloud=save.said_aloud)
         save.say_in_use(still_used)
         self._offer_to_use(name)
 

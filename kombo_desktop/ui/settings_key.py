@@ -158,7 +158,9 @@ class TypedKeySave:
     ``store_problem``: for a key kept for this session only, what the password store's
     problem was as it was saved (locked, not available), read then: it may change since.
     ``not_in_use_said``: what the status line said where taking it into use could not be
-    written (:meth:`not_taken_into_use`); empty while it was not."""
+    written (:meth:`not_taken_into_use`); empty while it was not.
+    ``to_leave``: made as its profile is left ("Save and check key" when asked), which goes
+    on once the key is stored (see :attr:`said_aloud`)."""
 
     stored: bool = False
     said: str = ""
@@ -166,7 +168,15 @@ class TypedKeySave:
     in_use_said: str = ""
     store_problem: str = ""
     not_in_use_said: str = ""
+    to_leave: bool = False
     _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
+
+    @property
+    def said_aloud(self) -> bool:
+        """Whether what the save says is read out: not for a key stored as its profile is
+        left, whose leaving says it all again before its own words (read out both times, a
+        screen reader read the long words twice); only shown then."""
+        return not (self.to_leave and self.stored)
 
     def taking_into_use(self) -> None:
         """The profile is being taken into use: :meth:`when_in_use_said` waits for
@@ -257,6 +267,8 @@ class KeySection(QObject):
         # ``save_typed_key_then``): each save its own, so that what waits for one reads
         # how that one ended, whatever was asked or saved since.
         self._typed_key_save = TypedKeySave()
+        # Whether the save the key button starts now is made as its profile is left.
+        self._saving_to_leave = False
         # The save that had ended as the person was last asked about the key (None where one
         # ran then): a save since is the one judged (see ``_save_typed_key_now``).
         self._save_before_question: TypedKeySave | None = None
@@ -398,7 +410,9 @@ class KeySection(QObject):
         self._typed_key_dropped = choice is Choice.DROP
         return choice
 
-    def save_typed_key_then(self, then: Callable[[TypedKeySave], None]) -> None:
+    def save_typed_key_then(
+        self, then: Callable[[TypedKeySave], None], *, to_leave: bool = False
+    ) -> None:
         """Save and check the pasted key as its button does, as if it were pressed (chosen
         where Settings asked about the key before it goes), and ``then(save)`` once that work
         is over, however it ended: ``save`` says whether the key was stored in the password
@@ -416,16 +430,18 @@ class KeySection(QObject):
         of the stored key, a key moving to a name typed) is waited for, and the key is saved
         after it: waited for alone, the key pasted was never sent. Where the password store
         failed at that work, the key is not saved (what failed is said, see
-        ``_on_store_failed``): ``then`` with nothing stored."""
+        ``_on_store_failed``): ``then`` with nothing stored. ``to_leave``: saved as its
+        profile is left, which says what saving said (see ``TypedKeySave.said_aloud``)."""
         gave_up = partial(then, TypedKeySave())
         if self._task is not None and self._typed_key_work:
             self.when_settled(partial(then, self._typed_key_save), if_dropped=gave_up)
             return
         asked = self._save_before_question
-        self.when_settled(partial(self._save_typed_key_now, then, asked), if_dropped=gave_up)
+        save_now = partial(self._save_typed_key_now, then, asked, to_leave=to_leave)
+        self.when_settled(save_now, if_dropped=gave_up)
 
     def _save_typed_key_now(
-        self, then: Callable[[TypedKeySave], None], asked: TypedKeySave | None
+        self, then: Callable[[TypedKeySave], None], asked: TypedKeySave | None, *, to_leave: bool
     ) -> None:
         """No other key work runs now: the key pasted is saved, unless a save ran since the
         person was ``asked``, then ``then(save)``, as :meth:`save_typed_key_then` says."""
@@ -437,14 +453,20 @@ class KeySection(QObject):
             return
         before = self._typed_key_save
         self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
+        self._saving_to_leave = to_leave  # the save started now is ``to_leave``
         self._save_key()
 
         def ended() -> None:
             # None started where the name or the address typed was refused first (said).
+            self._saving_to_leave = False
             started = self._typed_key_save
             then(started if started is not before else TypedKeySave())
 
-        self.when_settled(ended, if_dropped=partial(then, TypedKeySave()))
+        def dropped() -> None:
+            self._saving_to_leave = False
+            then(TypedKeySave())
+
+        self.when_settled(ended, if_dropped=dropped)
 
     def let_typed_key_go(self) -> None:
         """The key pasted goes unsaved, unasked (the program closes Settings itself): as
@@ -662,7 +684,7 @@ class KeySection(QObject):
             return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
-            save = self._typed_key_save = TypedKeySave()
+            save = self._typed_key_save = TypedKeySave(to_leave=self._saving_to_leave)
             pause = self._pause_at(api_base)
             job = partial(check_typed, api_base=api_base, key=key, pause=pause)
             self._start(
@@ -863,7 +885,7 @@ class KeySection(QObject):
 
         def said() -> None:
             self.show_state()
-            self._say(text, "success")
+            self._say(text, "success", aloud=save.said_aloud)
             self.changed.emit(name)
             self.key_saved.emit(name, save)
 

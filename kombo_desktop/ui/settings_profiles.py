@@ -474,8 +474,19 @@ class ProfilesSection(QObject):
             "before adding a profile",
             ADD_WITHOUT_SAVING_TEXT,
             ("adds a profile", "no profile is added and Settings says why"),
-            lambda said_first: self._book.add(then=partial(self._added, said_first)),
+            self._add_saying_first,
         )
+
+    def _add_saying_first(self, said_first: str) -> None:
+        """Add a profile, saying ``said_first`` before what adding says (see
+        ``_leave_typed_key_then``), also where the profile could not be written: the key
+        saved first was only shown, and the person heard only that the settings could not
+        be saved."""
+        not_added = partial(self._not_added, said_first) if said_first else None
+        self._book.add(then=partial(self._added, said_first), if_not_saved=not_added)
+
+    def _not_added(self, said_first: str, _not_saved: NotSaved) -> None:
+        self._say(f"{said_first} {self._book.last_failure}", "error")
 
     def _leave_typed_key_then(
         self,

@@ -172,7 +172,7 @@ def add_a_profile_in_settings(window: MainWindow) -> Callable[[QtBot], None]:
     book = ProfileBook(
         window.setup.settings_store,
         CredentialStore(environ={}),
-        lambda message, kind="info": None,
+        lambda message, kind="info", *, aloud=True: None,
         tasks=window.runner,
         current_profile=None,
         api_base_override=None,

@@ -1604,6 +1604,7 @@ def test_a_key_not_saved_as_the_profile_is_left_stays_with_it_saying_why(
     store: SettingsStore,
     kombo: DemoKomboServer,
     memory_keyring: InMemoryKeyring,
+    spoken: Spoken,
     leave: str,
     kombo_says: str,
 ) -> None:
@@ -1628,6 +1629,7 @@ def test_a_key_not_saved_as_the_profile_is_left_stays_with_it_saying_why(
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
     assert key_edit.text() == key
     assert memory_keyring.secrets == {}
+    assert [words for words, _how in spoken].count(status(dialog)) == 1  # why, read out
 
 
 @pytest.mark.parametrize("leave", ["add", "choose another"])
@@ -1636,6 +1638,7 @@ def test_a_key_the_password_store_could_not_keep_stays_with_its_profile_saying_h
     make_dialog: DialogFactory,
     store: SettingsStore,
     kombo: DemoKomboServer,
+    spoken: Spoken,
     leave: str,
 ) -> None:
     # Kombo accepted the key, but the password store is locked: it is kept for this session
@@ -1651,6 +1654,7 @@ def test_a_key_the_password_store_could_not_keep_stays_with_its_profile_saying_h
     assert [p.name for p in store.load().profiles] == ["default", "staging"]
     assert child(dialog, QLineEdit, "profileNameEdit").text() == "default"
     assert child(dialog, QListWidget, "profileList").currentItem().text() == "default (in use)"
+    assert [words for words, _how in spoken].count(status(dialog)) == 1  # the advice, read out
 
 
 @pytest.mark.parametrize(
@@ -4488,6 +4492,7 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     kombo: DemoKomboServer,
     memory_keyring: InMemoryKeyring,
     monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
 ) -> None:
     # "default", in use, has no key: a key pasted for "US team", "staging" chosen, and "Save
     # and check key". The key is stored, but the settings file refuses the write that takes
@@ -4507,6 +4512,7 @@ def test_a_key_saved_as_another_profile_is_left_whose_taking_into_use_cannot_be_
     settle_and_turn(qtbot, dialog)  # nothing more happens on a later turn
     assert switch.refused == ["US team"]
     assert status(dialog).startswith(KEY_SAVED_NOT_IN_USE_TEXT)
+    assert errors_read_out(spoken) == [status(dialog)]
     assert memory_keyring.secrets == {(SERVICE_NAME, "US team"): GOOD_KEY}
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     assert name_edit.text() == "US team"
@@ -4886,3 +4892,68 @@ def test_a_key_saved_as_settings_close_twice_takes_its_profile_into_use_and_clos
     settle_and_turn(qtbot, dialog)
     assert store.load().active_profile == "US team"
     assert len(closes) == 1
+
+
+@pytest.mark.parametrize("leave", ["add", "choose another"])
+@pytest.mark.parametrize("in_use_has_a_key", [True, False])
+def test_a_key_saved_as_another_profile_is_left_is_read_out_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    spoken: Spoken,
+    leave: str,
+    in_use_has_a_key: bool,
+) -> None:
+    # A key pasted for "US team", then "staging" chosen (or "Add profile") and "Save and check
+    # key": a screen reader read "Saved the key … Kombo accepted the key …", then the same long
+    # words again with what leaving said after them. The status line still says it all.
+    if in_use_has_a_key:
+        credentials.save("default", WRONG_KEY)  # "US team" stays out of use
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    save_pasted_key_and_leave(qtbot, dialog, leave)
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    in_use = "still made with “default”" if in_use_has_a_key else "now made with “US team”"
+    assert f"Links are {in_use.replace('with ', 'with the profile ')}" in said
+    if leave == "add":
+        assert said.endswith("Added the profile “New profile”. Type a name for it and press Enter.")
+    read_out = [words for words, _how in spoken if "Kombo accepted the key" in words]
+    assert read_out == [said]
+
+
+def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read_out_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+) -> None:
+    # A key pasted for "US team", "Add profile" and "Save and check key": the key is stored,
+    # but the settings file refuses the new profile (no permission). The person must still
+    # hear that the key was saved, not only that the settings could not be saved.
+    credentials.save("default", WRONG_KEY)  # "US team" stays out of use
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    write_settings = SettingsStore.update
+
+    def refuse_a_new_profile(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
+        def change_unless_a_profile_is_added(settings: Settings) -> None:
+            before = len(settings.profiles)
+            change(settings)
+            if len(settings.profiles) > before:
+                raise PermissionError(13, "Permission denied", str(self.path))
+
+        return write_settings(self, change_unless_a_profile_is_added)
+
+    monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile)
+    save_pasted_key_and_leave(qtbot, dialog, "add")
+    assert [p.name for p in store.load().profiles] == ["default", "US team", "staging"]
+    said = status(dialog)
+    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
+    assert "The settings could not be saved." in said
+    assert [words for words, _how in spoken if "Kombo accepted the key" in words] == [said]
+    assert errors_read_out(spoken) == [said]
