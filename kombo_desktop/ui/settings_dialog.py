@@ -292,6 +292,7 @@ class SettingsDialog(QDialog):
             address_set_by=address_set_by,
         )
         self.profiles = ProfilesSection(self._book, self._say, self)
+        self.profiles.closing_words = self._closing_words
         self.key = KeySection(
             self._book,
             tasks,
@@ -918,6 +919,11 @@ class SettingsDialog(QDialog):
         """The profile of a key not stored as Settings closed is in use, or was never being
         taken into use: the dialog stays open, as said, and waits for nothing more."""
         self._closing_once_in_use = False
+
+    def _closing_words(self, message: str) -> str:
+        """``message``, a failure of a change Close waits for, with that Settings stayed open:
+        ``_close_when_saved`` then finds it said and says nothing more."""
+        return stayed_open_text(message) if self._closing_after_save else message
 
     def _close_when_saved(self) -> None:
         """Close once the changes the close waited for are written; not when one could not

@@ -164,6 +164,9 @@ class ProfilesSection(QObject):
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
         self.when_settled: Callable[[Callable[[], object]], None] = book.when_saved
+        # What a failure says where Close waits for the change that failed: with that the
+        # dialog stayed open (the dialog sets it), said once (see ``_not_added``).
+        self.closing_words: Callable[[str], str] = lambda message: message
         self._busy = False
         self._saving = False  # see ``set_saving``
         # The field that had the focus when key work began, and where Qt moved it then.
@@ -486,7 +489,15 @@ class ProfilesSection(QObject):
         self._book.add(then=partial(self._added, said_first), if_not_saved=not_added)
 
     def _not_added(self, said_first: str, _not_saved: NotSaved) -> None:
-        self._say(f"{said_first} {self._book.last_failure}", "error")
+        """The key saved first, and the profile not added: said in one message, kept as the
+        book's ``last_failure`` (see ``ProfileBook._change``), with how Close ends where it
+        waited for this write (``closing_words``). Close waiting said only "The settings
+        could not be saved… Settings stayed open", over the key's words: the person never
+        heard that the key was saved."""
+        failure = self._book.last_failure
+        message = f"{said_first} No profile was added: {failure[:1].lower()}{failure[1:]}"
+        self._book.last_failure = message
+        self._say(self.closing_words(message), "error")
 
     def _leave_typed_key_then(
         self,

@@ -4923,6 +4923,7 @@ def test_a_key_saved_as_another_profile_is_left_is_read_out_once(
     assert read_out == [said]
 
 
+@pytest.mark.parametrize("closed_during_the_write", [False, True])
 def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read_out_once(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -4931,29 +4932,47 @@ def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read
     credentials: CredentialStore,
     monkeypatch: pytest.MonkeyPatch,
     spoken: Spoken,
+    closed_during_the_write: bool,
 ) -> None:
     # A key pasted for "US team", "Add profile" and "Save and check key": the key is stored,
     # but the settings file refuses the new profile (no permission). The person must still
-    # hear that the key was saved, not only that the settings could not be saved.
+    # hear that the key was saved, not only that the settings could not be saved. Close
+    # pressed while the new profile was being written: "The settings could not be saved…
+    # Settings stayed open…" cut off the key's words, which were never read out.
     credentials.save("default", WRONG_KEY)  # "US team" stays out of use
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     write_settings = SettingsStore.update
+    adding = threading.Event()
+    going_on = threading.Event()
+    if not closed_during_the_write:
+        going_on.set()
 
     def refuse_a_new_profile(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
         def change_unless_a_profile_is_added(settings: Settings) -> None:
             before = len(settings.profiles)
             change(settings)
             if len(settings.profiles) > before:
+                adding.set()
+                assert going_on.wait(WAIT_MS / 1000), "the write was never let go"
                 raise PermissionError(13, "Permission denied", str(self.path))
 
         return write_settings(self, change_unless_a_profile_is_added)
 
     monkeypatch.setattr(SettingsStore, "update", refuse_a_new_profile)
-    save_pasted_key_and_leave(qtbot, dialog, "add")
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    child(dialog, QAbstractButton, "addProfileButton").click()
+    qtbot.waitUntil(adding.is_set, timeout=WAIT_MS)
+    if closed_during_the_write:
+        dialog.reject()
+        going_on.set()
+    settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible()
     assert [p.name for p in store.load().profiles] == ["default", "US team", "staging"]
     said = status(dialog)
     assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
     assert "Links are still made with the profile “default” (address 127.0.0.1)." in said
-    assert "The settings could not be saved." in said
+    assert "No profile was added: the settings could not be saved." in said
+    assert said.endswith(STAYED_OPEN_TEXT) == closed_during_the_write
     assert [words for words, _how in spoken if "Kombo accepted the key" in words] == [said]
     assert errors_read_out(spoken) == [said]
