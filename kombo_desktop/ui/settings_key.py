@@ -267,8 +267,6 @@ class KeySection(QObject):
         # ``save_typed_key_then``): each save its own, so that what waits for one reads
         # how that one ended, whatever was asked or saved since.
         self._typed_key_save = TypedKeySave()
-        # Whether the save the key button starts now is made as its profile is left.
-        self._saving_to_leave = False
         # The save that had ended as the person was last asked about the key (None where one
         # ran then): a save since is the one judged (see ``_save_typed_key_now``).
         self._save_before_question: TypedKeySave | None = None
@@ -453,17 +451,14 @@ class KeySection(QObject):
             return
         before = self._typed_key_save
         self.saveKeyButton.setFocus(Qt.FocusReason.OtherFocusReason)  # Cancel as it checks
-        self._saving_to_leave = to_leave  # the save started now is ``to_leave``
-        self._save_key()
+        self._save_key(to_leave=to_leave)
 
         def ended() -> None:
             # None started where the name or the address typed was refused first (said).
-            self._saving_to_leave = False
             started = self._typed_key_save
             then(started if started is not before else TypedKeySave())
 
         def dropped() -> None:
-            self._saving_to_leave = False
             then(TypedKeySave())
 
         self.when_settled(ended, if_dropped=dropped)
@@ -673,18 +668,21 @@ class KeySection(QObject):
             register_secret(key)
         return key
 
-    def _save_key(self) -> None:
+    def _save_key(self, *, to_leave: bool = False) -> None:
+        """Save and check the pasted key; ``to_leave``: as its profile is left (see
+        ``TypedKeySave.said_aloud``), never for the key button or Enter in the field."""
         if self._task is None:
-            self._key_address(self._save_key_at)  # saves a name typed first, and moves its key
+            # Saves a name typed first, and moves its key.
+            self._key_address(partial(self._save_key_at, to_leave=to_leave))
 
-    def _save_key_at(self, api_base: str) -> None:
+    def _save_key_at(self, api_base: str, *, to_leave: bool = False) -> None:
         if self._task is not None:
             # Not a key moving to a name typed and saved just now: ``key_address`` waits
             # for that (``when_settled``), and the check starts on the key under its new name.
             return  # pressed twice while the name was saved: checked once
         key = self._typed_key()
         if key is not None:
-            save = self._typed_key_save = TypedKeySave(to_leave=self._saving_to_leave)
+            save = self._typed_key_save = TypedKeySave(to_leave=to_leave)
             pause = self._pause_at(api_base)
             job = partial(check_typed, api_base=api_base, key=key, pause=pause)
             self._start(

@@ -4923,6 +4923,30 @@ def test_a_key_saved_as_another_profile_is_left_is_read_out_once(
     assert read_out == [said]
 
 
+def test_a_key_saved_with_its_button_after_one_refused_as_its_profile_was_left_is_read_out_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    spoken: Spoken,
+) -> None:
+    # A wrong key pasted for "US team", "Add profile" and "Save and check key": Kombo refuses
+    # it and "US team" stays shown. The right key pasted then and saved with its own button
+    # is not part of leaving: what saving it says is read out, once.
+    credentials.save("default", WRONG_KEY)  # "US team" stays out of use
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), WRONG_KEY)
+    answer_next_box("Save and check key")
+    leave_the_profile(qtbot, dialog, "add")
+    assert "Kombo did not accept this key" in status(dialog)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    settle_and_turn(qtbot, dialog)
+    said = status(dialog)
+    assert said.startswith("Kombo accepted the key")
+    assert [words for words, _how in spoken].count(said) == 1
+
+
 @pytest.mark.parametrize("closed_during_the_write", [False, True])
 def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read_out_once(
     qtbot: QtBot,
