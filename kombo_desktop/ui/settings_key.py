@@ -160,7 +160,10 @@ class TypedKeySave:
     ``not_in_use_said``: what the status line said where taking it into use could not be
     written (:meth:`not_taken_into_use`); empty while it was not.
     ``to_leave``: made as its profile is left ("Save and check key" when asked), which goes
-    on once the key is stored (see :attr:`said_aloud`)."""
+    on once the key is stored (see :attr:`said_aloud`). Set as the save starts
+    (``KeySection.save_typed_key_then``); a save already running when leaving is asked for
+    keeps its own: another profile and "Add profile" cannot be chosen while a key is
+    checked or stored, and Settings closing says nothing after the save."""
 
     stored: bool = False
     said: str = ""
