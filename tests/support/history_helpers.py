@@ -70,6 +70,15 @@ def history_of(window: MainWindow) -> HistoryFeature:
     return feature
 
 
+def panel_shown(feature: HistoryFeature) -> bool:
+    """Whether the history panel is on screen, asked without building it: building it needs
+    the history database, which the start-up step opens on a worker thread. Asked while that
+    runs, ``feature.panel`` raised HistoryNotReadyError, as the window never does (a click
+    waits for the opening, see ``HistoryPlacement.open_history``)."""
+    panel = feature.placement.built_panel
+    return panel is not None and panel.isVisible()
+
+
 def open_history(qtbot: QtBot, window: MainWindow) -> HistoryFeature:
     """Turn screen-sharing mode off, open the panel, and wait for its first page."""
     feature = history_of(window)

@@ -30,6 +30,7 @@ from kombo_desktop.ui.history_placement import HISTORY_HIDDEN_TEXT
 from kombo_desktop.ui.main_window import MainWindow
 from kombo_desktop.ui.settings_dialog import SettingsDialog
 from tests.support.found import named
+from tests.support.history_helpers import panel_shown
 from tests.ui.conftest import WindowFactory, fill_form, make_link, wait_until_settled
 
 
@@ -108,7 +109,7 @@ def demo_with_a_link_and_the_history(qtbot: QtBot, window: MainWindow) -> MainWi
     make_link(qtbot, window)
     window.screen_sharing.privacySwitch.click()  # the history opens only with it off
     window.history.historyButton.click()
-    qtbot.waitUntil(lambda: window.history.panel.isVisible())
+    qtbot.waitUntil(lambda: panel_shown(window.history))
     window.linkForm.advanced.set_expanded(True)
     qtbot.waitUntil(window.scopeConfigEdit.isVisible)
     return window
@@ -141,11 +142,11 @@ def test_alt_h_shows_the_history_and_hides_it_again(qtbot: QtBot, demo_window: M
     make_active(qtbot, window)
 
     press(QKeySequence("Alt+H"))
-    qtbot.waitUntil(lambda: history.historyButton.isChecked() and history.panel.isVisible())
+    qtbot.waitUntil(lambda: history.historyButton.isChecked() and panel_shown(history))
 
     press(QKeySequence("Alt+H"))
     qtbot.waitUntil(lambda: not history.historyButton.isChecked())
-    qtbot.waitUntil(lambda: not history.panel.isVisible())
+    qtbot.waitUntil(lambda: not panel_shown(history))
 
 
 def test_alt_h_in_screen_sharing_mode_says_why_the_history_stays_closed(
@@ -161,7 +162,7 @@ def test_alt_h_in_screen_sharing_mode_says_why_the_history_stays_closed(
     press(QKeySequence("Alt+H"))
     qtbot.waitUntil(lambda: window.statusLabel.text() == HISTORY_HIDDEN_TEXT)
     assert not history.historyButton.isChecked() and not history.history_open
-    assert not history.panel.isVisible()
+    assert not panel_shown(history)
 
 
 def test_alt_d_starts_the_demo_from_the_first_start_notice(
