@@ -307,6 +307,7 @@ class SettingsDialog(QDialog):
         # Only to leave the profile shown: that says what saving said (read out once).
         self.profiles.save_typed_key_then = partial(self.key.save_typed_key_then, to_leave=True)
         self.key.closing_once_saved = lambda: self._closing_once_key_saved
+        self.key.says_more_once_saved = self._says_which_profile_is_used
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
         self.profiles.used.connect(self.key.save_typed_key)
@@ -590,13 +591,14 @@ class SettingsDialog(QDialog):
         and the person surely means the key just saved: ``name`` is taken into use at once
         (said, so that it is no surprise; "Use this profile" switches back). What it says of
         the profile in use goes in ``save`` too: saved as the profile was left, it is said
-        again before what leaving it says, and shown here only, not read out twice. Where
+        again before what leaving it says, and shown here only, not read out twice. The key's
+        own words, said just before, are read out with this, not alone first too. Where
         taking ``name`` into use could not be written, the status line says that the key is
         saved all the same, and which profile links are still made with
         (``_not_taken_into_use``)."""
         book = self._book
         in_use = book.current
-        if name == in_use or name != book.selected:
+        if not self._says_which_profile_is_used(name):
             return
         said = self.settingsStatusLabel.text()
         if self.key.has_no_key(in_use):
@@ -618,6 +620,12 @@ class SettingsDialog(QDialog):
         self._say(f"{said} {still_used}", "success", aloud=save.said_aloud)
         save.say_in_use(still_used)
         self._offer_to_use(name)
+
+    def _says_which_profile_is_used(self, name: str) -> bool:
+        """Whether a key saved for profile ``name`` is followed by which profile links are made
+        with (``_key_saved``): for the profile shown, not the one in use. The key's own words
+        are then read out with it, once (``KeySection.says_more_once_saved``)."""
+        return name != self._book.current and name == self._book.selected
 
     def _not_taken_into_use(self, save: TypedKeySave, not_saved: NotSaved) -> None:
         """The key pasted was saved for ``save.profile``, but taking that profile into use

@@ -285,6 +285,9 @@ class KeySection(QObject):
         # Whether "Save and check key" was chosen as Settings closed, and that save still runs
         # (the dialog sets it): nothing asks about the key meanwhile (``ask_to_save_typed_key``).
         self.closing_once_saved: Callable[[], bool] = lambda: False
+        # Whether the dialog says more after a key saved for a profile (which one links are
+        # made with), the dialog sets it: the key's words are then read out with that, once.
+        self.says_more_once_saved: Callable[[str], bool] = lambda _name: False
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")
         self.apiKeyEdit = QLineEdit()
@@ -886,7 +889,9 @@ class KeySection(QObject):
 
         def said() -> None:
             self.show_state()
-            self._say(text, "success", aloud=save.said_aloud)
+            # Read out alone, then again with what the dialog says next: the long words twice.
+            aloud = save.said_aloud and not self.says_more_once_saved(name)
+            self._say(text, "success", aloud=aloud)
             self.changed.emit(name)
             self.key_saved.emit(name, save)
 

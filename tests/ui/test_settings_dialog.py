@@ -5000,3 +5000,68 @@ def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read
     assert said.endswith(STAYED_OPEN_TEXT) == closed_during_the_write
     assert [words for words, _how in spoken if "Kombo accepted the key" in words] == [said]
     assert errors_read_out(spoken) == [said]
+
+
+@pytest.mark.parametrize("in_use_has_a_key", [True, False])
+def test_a_key_saved_with_its_button_for_a_profile_not_in_use_is_read_out_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    spoken: Spoken,
+    in_use_has_a_key: bool,
+) -> None:
+    # A key pasted for "US team", not the profile in use, and saved with "Save and check
+    # key": a screen reader read "Kombo accepted the key … It is stored in …" alone, then the
+    # same long words again with which profile links are made with after them ("Links are
+    # still made with “default” …", or now with "US team" where "default" has no key).
+    if in_use_has_a_key:
+        credentials.save("default", WRONG_KEY)  # "US team" stays out of use
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    type_key_and_save(qtbot, dialog, GOOD_KEY)
+    settle_and_turn(qtbot, dialog)
+    said = status(dialog)
+    assert said.startswith(f"Kombo accepted the key (environment {DEMO_ENVIRONMENT_ID}).")
+    in_use = "still made with the profile “default”" if in_use_has_a_key else "now made with"
+    assert f"Links are {in_use}" in said
+    read_out = [words for words, _how in spoken if "Kombo accepted the key" in words]
+    assert read_out == [said]
+
+
+@pytest.mark.parametrize("what_happens", ["refused", "not reached", "store locked"])
+def test_a_key_not_stored_with_its_button_for_a_profile_not_in_use_is_read_out_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    spoken: Spoken,
+    what_happens: str,
+) -> None:
+    # A key pasted for "US team", not the profile in use, and saved with "Save and check
+    # key": Kombo refused it, could not be reached, or the password store was locked. Why is
+    # read out, once, with which profile links are still made with where the key is kept.
+    password_store = LockableKeyring()
+    keyring.set_keyring(password_store)  # conftest restores the previous one
+    password_store.set_password(SERVICE_NAME, "default", WRONG_KEY)  # "default" stays in use
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    address = kombo.base_url
+    if what_happens == "not reached":
+        address = f"http://127.0.0.1:{closed_port()}/v1"
+    dialog = make_dialog(api_base_override=address)
+    select(dialog, "US team")
+    settle(qtbot, dialog)
+    password_store.locked = what_happens == "store locked"
+    type_key_and_save(qtbot, dialog, WRONG_KEY if what_happens == "refused" else GOOD_KEY)
+    settle_and_turn(qtbot, dialog)
+    said = status(dialog)
+    why = {
+        "refused": "Kombo did not accept this key.",
+        "not reached": "Could not reach Kombo.",
+        "store locked": "Kombo accepted the key",
+    }[what_happens]
+    assert said.startswith(why)
+    if what_happens == "store locked":
+        assert "password store is locked" in said
+        assert said.endswith("Links are still made with the profile “default” (address 127.0.0.1).")
+    assert [words for words, _how in spoken if why in words] == [said]
