@@ -431,9 +431,11 @@ class SettingsFileError(ValueError):
 # before a restart. Said at the end of ``SETTINGS_NOT_READ_TEXT``, and where a change is
 # said in other words (Settings, with a key saved for a profile it could not take into use).
 RESTART_TEXT = "Restart the program, then try again."
+# Said alone, and after what was not done ("No profile was added: the settings were not
+# saved, as …"): with a colon of its own, that sentence had two.
 SETTINGS_NOT_READ_TEXT = (
-    "The settings were not saved: the saved settings file could not be read when the program "
-    f"started, and saving now would replace it. {RESTART_TEXT}"
+    "The settings were not saved, as the saved settings file could not be read when the "
+    f"program started and saving now would replace it. {RESTART_TEXT}"
 )
 
 

@@ -5065,3 +5065,34 @@ def test_a_key_not_stored_with_its_button_for_a_profile_not_in_use_is_read_out_o
         assert "password store is locked" in said
         assert said.endswith("Links are still made with the profile “default” (address 127.0.0.1).")
     assert [words for words, _how in spoken if why in words] == [said]
+
+
+def test_a_profile_not_added_as_the_settings_could_not_be_read_says_why_in_one_sentence(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The settings file could not be read when the program started (another program held
+    # it): nothing is written until a restart. A key pasted, then "Add profile" and "Save and
+    # check key": the key is stored, the profile not added, and the status line read "No
+    # profile was added: the settings were not saved: the saved settings file could not be
+    # read …", two colons in one sentence.
+    store.save(Settings(profiles=[Profile("default"), Profile("US team", Region.US)]))
+    refuse_reading(monkeypatch, store.path)
+    dialog = make_dialog(api_base_override=kombo.base_url)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    answer_next_box("Save and check key")
+    child(dialog, QAbstractButton, "addProfileButton").click()
+    settle_and_turn(qtbot, dialog)
+    assert credentials.get("default") == GOOD_KEY
+    assert status(dialog) == (
+        f"Saved the key for “default”. Kombo accepted the key (environment "
+        f"{DEMO_ENVIRONMENT_ID}). It is stored in {credential_store_name()}. No profile was "
+        "added: the settings were not saved, as the saved settings file could not be read when "
+        "the program started and saving now would replace it. Restart the program, then try "
+        "again."
+    )
+    assert listed(dialog) == ["default (in use)"]
