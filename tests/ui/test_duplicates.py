@@ -85,11 +85,13 @@ def make_another(qtbot: QtBot, window: MainWindow) -> str:
 
 
 def make_another_with(qtbot: QtBot, window: MainWindow, button: QPushButton) -> str:
-    """Press ``button`` and wait for a link other than the one shown."""
+    """Press ``button`` and wait for a link other than the one shown, and for it to be saved
+    in the history (on a worker, after it is shown): a test reading the store next finds it."""
     before = window.linkField.text()
     button.click()
     qtbot.waitUntil(lambda: window.linkField.text() not in ("", before), timeout=10_000)
     wait_until_ready(qtbot, window)
+    wait_saved(qtbot, window)
     return window.linkField.text()
 
 
@@ -157,6 +159,7 @@ def test_create_anyway_sends_the_second_request(qtbot: QtBot, demo_window: MainW
     history_of(demo_window).banner.createAnywayButton.click()
     qtbot.waitUntil(lambda: demo_window.linkField.text() not in ("", first), timeout=10_000)
     wait_until_ready(qtbot, demo_window)
+    wait_saved(qtbot, demo_window)  # written on a worker, after the link is shown
     assert history_of(demo_window).store.search(limit=1)[0].url == demo_window.linkField.text()
 
     server = demo_of(demo_window)
@@ -969,6 +972,7 @@ def test_another_organisations_link_is_never_put_beside_the_next_customer(
         qtbot.waitUntil(lambda: window.linkField.text() not in ("", acme), timeout=5000)
         wait_until_ready(qtbot, window)
         assert not acme_on_show()
+        wait_saved(qtbot, window)  # written on a worker, after the link is shown
         assert history_of(window).store.search(limit=1)[0].organization == "Globex Corp"
         window.close()
 
