@@ -737,6 +737,7 @@ def test_a_reconnection_links_code_has_one_name_made_or_shown_from_the_history(
     window = relink_tab
     window.screen_sharing.privacySwitch.click()  # off: the organisation may be named
     made = make_reconnection_link(qtbot, window)
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     (entry,) = window.history.store.search(INTEGRATION_ID)
     window.resultPanel.clear()
     window.history.from_history.show_entry(entry)
@@ -895,6 +896,7 @@ def test_a_reconnection_link_shown_from_the_history_says_so(
     window = relink_tab
     window.screen_sharing.privacySwitch.click()  # off: the history can be opened
     make_reconnection_link(qtbot, window)
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     (entry,) = window.history.store.search(INTEGRATION_ID)
     window.resultPanel.clear()
     assert result_title(window).text() == "Your link"
@@ -1127,6 +1129,7 @@ def test_going_ahead_with_another_organisations_id_addresses_that_organisation(
     assert context is not None
     assert context.organization == DEMO_ORGANIZATION
     assert context.email is None  # the person adds the right address
+    wait_saved(qtbot, window)  # on a worker, after the link is shown
     newest = window.history.store.search(limit=1)[0]
     assert (newest.organization, newest.email) == (DEMO_ORGANIZATION, None)
 
