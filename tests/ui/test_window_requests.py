@@ -419,6 +419,7 @@ def test_a_link_arriving_after_the_form_was_changed_is_kept_off_the_screen(
     assert status.startswith("A link was made for the details the form had when you pressed")
     assert "it is in the history" in status and "press “Create link” again" in status
     assert "Acme" not in status and "Globex" not in status
+    wait_saved(qtbot, slow_window)  # on a worker, after the link came
     (made,) = slow_window.history.store.search()
     assert made.organization == "Acme GmbH"  # recorded for whom it was made
     # Nor can its invitation be handed on beside the next customer's details.
@@ -510,6 +511,7 @@ def test_renaming_the_profile_in_use_during_a_request_keeps_the_link_coming(
     assert slow_server.create_link_count == 1
     # Kept under the profile's new name, as the links made before the rename are.
     link = slow_window.linkField.text()
+    wait_saved(qtbot, slow_window)  # on a worker, after the link is shown
     (made,) = [entry for entry in slow_window.history.store.search() if entry.url == link]
     assert made.profile == "Main account"
     # ... and the history takes it for the profile in use, not another's ("· Main account").
