@@ -1288,3 +1288,19 @@ def test_a_link_kept_off_the_screen_while_the_history_lives_in_memory_says_for_h
         qtbot.waitUntil(lambda: "not shown here" in window.statusLabel.text(), timeout=10_000)
         said = window.statusLabel.text()
     assert "it is in the history until the program closes." in said
+
+
+def test_waiting_for_the_links_saved_waits_for_one_made_while_the_history_is_opened(
+    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+) -> None:
+    # A link made while the history file is still being opened waits for it in memory. Asked
+    # then whether the links handed over are saved, the history said yes at once, and what
+    # read the file next found the link missing.
+    window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
+    link = window.linkField.text()
+    saved: list[bool] = []
+    window.history.when_saved(lambda: saved.append(True))
+    assert not saved
+    slow_history_opening.set()
+    qtbot.waitUntil(lambda: bool(saved), timeout=10_000)
+    assert [entry.url for entry in window.history.store.search()] == [link]
