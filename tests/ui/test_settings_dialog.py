@@ -4894,30 +4894,37 @@ def test_a_key_saved_as_settings_close_twice_takes_its_profile_into_use_and_clos
     assert len(closes) == 1
 
 
-@pytest.mark.parametrize("leave", ["add", "choose another"])
+@pytest.mark.parametrize("saved_by", ["its button", "add", "choose another"])
 @pytest.mark.parametrize("in_use_has_a_key", [True, False])
-def test_a_key_saved_as_another_profile_is_left_is_read_out_once(
+def test_a_key_saved_for_a_profile_not_in_use_is_read_out_once(
     qtbot: QtBot,
     make_dialog: DialogFactory,
     store: SettingsStore,
     kombo: DemoKomboServer,
     credentials: CredentialStore,
     spoken: Spoken,
-    leave: str,
+    saved_by: str,
     in_use_has_a_key: bool,
 ) -> None:
-    # A key pasted for "US team", then "staging" chosen (or "Add profile") and "Save and check
-    # key": a screen reader read "Saved the key … Kombo accepted the key …", then the same long
-    # words again with what leaving said after them. The status line still says it all.
+    # A key pasted for "US team", not the profile in use, and saved with "Save and check
+    # key", or as "staging" is chosen (or "Add profile") and "Save and check key" answered. A
+    # screen reader read the key's long words ("Kombo accepted the key … It is stored in …")
+    # alone, then again with which profile links are made with, and what leaving said, after
+    # them. The status line still says it all.
     if in_use_has_a_key:
         credentials.save("default", WRONG_KEY)  # "US team" stays out of use
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
-    save_pasted_key_and_leave(qtbot, dialog, leave)
+    if saved_by == "its button":
+        type_key_and_save(qtbot, dialog, GOOD_KEY)
+        settle_and_turn(qtbot, dialog)
+    else:
+        save_pasted_key_and_leave(qtbot, dialog, saved_by)
     said = status(dialog)
-    assert said.startswith("Saved the key for “US team”. Kombo accepted the key")
+    saved = "" if saved_by == "its button" else "Saved the key for “US team”. "
+    assert said.startswith(f"{saved}Kombo accepted the key (environment {DEMO_ENVIRONMENT_ID}).")
     in_use = "still made with “default”" if in_use_has_a_key else "now made with “US team”"
     assert f"Links are {in_use.replace('with ', 'with the profile ')}" in said
-    if leave == "add":
+    if saved_by == "add":
         assert said.endswith("Added the profile “New profile”. Type a name for it and press Enter.")
     read_out = [words for words, _how in spoken if "Kombo accepted the key" in words]
     assert read_out == [said]
@@ -5000,33 +5007,6 @@ def test_a_key_saved_as_a_profile_is_added_that_cannot_be_written_says_both_read
     assert said.endswith(STAYED_OPEN_TEXT) == closed_during_the_write
     assert [words for words, _how in spoken if "Kombo accepted the key" in words] == [said]
     assert errors_read_out(spoken) == [said]
-
-
-@pytest.mark.parametrize("in_use_has_a_key", [True, False])
-def test_a_key_saved_with_its_button_for_a_profile_not_in_use_is_read_out_once(
-    qtbot: QtBot,
-    make_dialog: DialogFactory,
-    store: SettingsStore,
-    kombo: DemoKomboServer,
-    credentials: CredentialStore,
-    spoken: Spoken,
-    in_use_has_a_key: bool,
-) -> None:
-    # A key pasted for "US team", not the profile in use, and saved with "Save and check
-    # key": a screen reader read "Kombo accepted the key … It is stored in …" alone, then the
-    # same long words again with which profile links are made with after them ("Links are
-    # still made with “default” …", or now with "US team" where "default" has no key).
-    if in_use_has_a_key:
-        credentials.save("default", WRONG_KEY)  # "US team" stays out of use
-    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
-    type_key_and_save(qtbot, dialog, GOOD_KEY)
-    settle_and_turn(qtbot, dialog)
-    said = status(dialog)
-    assert said.startswith(f"Kombo accepted the key (environment {DEMO_ENVIRONMENT_ID}).")
-    in_use = "still made with the profile “default”" if in_use_has_a_key else "now made with"
-    assert f"Links are {in_use}" in said
-    read_out = [words for words, _how in spoken if "Kombo accepted the key" in words]
-    assert read_out == [said]
 
 
 @pytest.mark.parametrize("what_happens", ["refused", "not reached", "store locked"])
