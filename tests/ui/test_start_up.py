@@ -399,7 +399,7 @@ def test_a_first_link_asked_for_between_the_start_up_actions_is_made_checked_and
     assert window.statusLabel.text().startswith("Demo link ready.")
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
     assert window.integration_lookup is not None
-    qtbot.waitUntil(lambda: window.history.is_open, timeout=5000)
+    wait_saved(qtbot, window)  # once the history is open, on a worker
     saved = window.history.store.search()
     assert [(entry.organization, entry.url) for entry in saved] == [
         ("Acme GmbH", window.linkField.text())
