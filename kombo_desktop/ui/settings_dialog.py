@@ -307,7 +307,7 @@ class SettingsDialog(QDialog):
         # Only to leave the profile shown: that says what saving said (read out once).
         self.profiles.save_typed_key_then = partial(self.key.save_typed_key_then, to_leave=True)
         self.key.closing_once_saved = lambda: self._closing_once_key_saved
-        self.key.says_more_once_saved = self._says_which_profile_is_used
+        self.key.says_more_once_saved = self._says_still_used_at_once
         self.profiles.when_settled = self.key.when_settled
         self.key.apply_typed_name = self.profiles.apply_typed_name
         self.profiles.used.connect(self.key.save_typed_key)
@@ -592,7 +592,8 @@ class SettingsDialog(QDialog):
         (said, so that it is no surprise; "Use this profile" switches back). What it says of
         the profile in use goes in ``save`` too: saved as the profile was left, it is said
         again before what leaving it says, and shown here only, not read out twice. The key's
-        own words, said just before, are read out with this, not alone first too. Where
+        own words, said just before, are read out with which profile links are still made
+        with, not alone first too (``_says_still_used_at_once``). Where
         taking ``name`` into use could not be written, the status line says that the key is
         saved all the same, and which profile links are still made with
         (``_not_taken_into_use``)."""
@@ -623,9 +624,18 @@ class SettingsDialog(QDialog):
 
     def _says_which_profile_is_used(self, name: str) -> bool:
         """Whether a key saved for profile ``name`` is followed by which profile links are made
-        with (``_key_saved``): for the profile shown, not the one in use. The key's own words
-        are then read out with it, once (``KeySection.says_more_once_saved``)."""
+        with (``_key_saved``): for the profile shown, not the one in use."""
         return name != self._book.current and name == self._book.selected
+
+    def _says_still_used_at_once(self, name: str) -> bool:
+        """Whether ``_key_saved`` says at once, and surely, which profile links are still made
+        with after the key saved for ``name``: the key's own words are then read out with it,
+        once (``KeySection.says_more_once_saved``). Not where the profile in use has no key:
+        ``name`` is then taken into use after its name is applied and written, which can be
+        refused or fail, and the key's words, held back, would go unheard."""
+        return self._says_which_profile_is_used(name) and not self.key.has_no_key(
+            self._book.current
+        )
 
     def _not_taken_into_use(self, save: TypedKeySave, not_saved: NotSaved) -> None:
         """The key pasted was saved for ``save.profile``, but taking that profile into use

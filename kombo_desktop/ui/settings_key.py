@@ -285,8 +285,9 @@ class KeySection(QObject):
         # Whether "Save and check key" was chosen as Settings closed, and that save still runs
         # (the dialog sets it): nothing asks about the key meanwhile (``ask_to_save_typed_key``).
         self.closing_once_saved: Callable[[], bool] = lambda: False
-        # Whether the dialog says more after a key saved for a profile (which one links are
-        # made with), the dialog sets it: the key's words are then read out with that, once.
+        # Whether the dialog says at once, after a key saved for a profile, which one links are
+        # still made with (the dialog sets it): the key's words are then read out with that,
+        # once.
         self.says_more_once_saved: Callable[[str], bool] = lambda _name: False
 
         self.storeProblemLabel = notice_label("credentialProblemLabel", "")

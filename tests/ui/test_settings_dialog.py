@@ -4897,8 +4897,18 @@ def test_a_key_saved_as_settings_close_twice_takes_its_profile_into_use_and_clos
     assert len(closes) == 1
 
 
-@pytest.mark.parametrize("saved_by", ["its button", "add", "choose another"])
-@pytest.mark.parametrize("in_use_has_a_key", [True, False])
+@pytest.mark.parametrize(
+    ("saved_by", "in_use_has_a_key"),
+    [
+        ("its button", True),
+        ("add", True),
+        ("add", False),
+        ("choose another", True),
+        ("choose another", False),
+        # Not its button where "default" has no key: the key's words are read out as soon as
+        # it is saved, then with "US team" taken into use, which can be refused or fail.
+    ],
+)
 def test_a_key_saved_for_a_profile_not_in_use_is_read_out_once(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -5079,3 +5089,40 @@ def test_a_profile_not_added_as_the_settings_could_not_be_read_says_why_in_one_s
         "again."
     )
     assert listed(dialog) == ["default (in use)"]
+
+
+@pytest.mark.parametrize("name_typed", ["", "default"])
+def test_a_key_saved_whose_profile_then_cannot_be_taken_into_use_is_still_read_out(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    name_typed: str,
+) -> None:
+    # "default", in use, has no key: a good key saved for "US team" takes "US team" into use,
+    # once the name in the field is applied. While the key's environment was being written,
+    # the person typed a name that is refused (none, or one already taken): nothing more was
+    # said, so the key's words, held back to be said with the switch, were never read out.
+    writes = SettingsStore.update
+    may_write, writing = threading.Event(), threading.Event()
+
+    def held_write(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
+        if credentials.get("US team") == GOOD_KEY:  # the key is stored: the person may type
+            writing.set()
+            assert may_write.wait(WAIT_MS / 1000), "the write was never let go"
+        return writes(self, change)
+
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    monkeypatch.setattr(SettingsStore, "update", held_write)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(writing.is_set, timeout=WAIT_MS)  # the key's environment, being written
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    qtbot.waitUntil(name_edit.isEnabled, timeout=WAIT_MS)  # the person may type meanwhile
+    name_edit.setText(name_typed)
+    may_write.set()
+    settle_and_turn(qtbot, dialog)
+    assert any("Kombo accepted the key" in words for words, _how in spoken)
