@@ -182,11 +182,12 @@ class HistoryFeature(QObject):
 
     def when_saved(self, then: Callable[[], None]) -> None:
         """Call ``then`` once the links handed over so far are saved (or found waiting for the
-        file) and listed in the panel; at once when no save runs (``WaitingSaves``). A link
-        made while the history is being opened is handed to the store once it is open
-        (``BackgroundHistory.save``), so this waits for the opening first. The history's own
-        closing waits on ``WaitingSaves`` directly; this is the way in for code outside the
-        history, so far only the tests' ``make_link``."""
+        file) and listed in the panel (``WaitingSaves``). A link made while the history is
+        being opened is handed to the store once it is open (``BackgroundHistory.save``), so
+        this waits for the opening first (``when_open``), however long it takes: at once only
+        when nothing is being opened or saved. Never called once the window has closed. The
+        history's own closing waits on ``WaitingSaves`` directly; this is the way in for code
+        outside the history, so far only the tests' ``make_link`` and ``wait_saved``."""
         self._history.when_open(lambda: self._waiting.when_saved(then))
 
     @property

@@ -11,7 +11,7 @@ it on a worker thread right after the first frame. Meanwhile:
   that the history is open reaches the UI thread through the task runner's queued signal,
   and a timer ends the wait (``when_ready``). Nothing here waits on the UI thread;
 * a change the history must follow (a renamed profile) is made once it is open, however
-  long that takes (``when_open``);
+  long that takes, and a wait for the links saved goes on then (``when_open``);
 * a link made is handed to it once it is open, and saved on a worker thread
   (``history_waiting``), without making the window wait; closing
   the window gives the opening a few seconds more to finish (``wait_for_opening``, see
@@ -228,7 +228,8 @@ class BackgroundHistory:
         self._wait_limit: QTimer | None = None
         self._waited_in_vain = False  # a wait reached its limit: later clicks do not wait
         self._unsaved: list[_PendingLink] = []  # links made while it was being opened
-        self._when_open: list[Callable[[], None]] = []  # changes waiting for it (``when_open``)
+        self._when_open: list[Callable[[], None]] = []  # what waits for it (``when_open``)
+        self._opening_word_taken = False  # the worker's word that it ended came (``_opened``)
         self._closed = False
 
     @property
@@ -330,14 +331,28 @@ class BackgroundHistory:
         return call_off
 
     def when_open(self, then: Callable[[], None]) -> None:
-        """Call ``then`` on the UI thread once the history is open, however long that takes
-        (at once if it is not being opened): for a change the history must follow (a renamed
-        profile), which, unlike a click, nobody waits for and must not be dropped. Not called
-        after ``close()``: a change still waiting then is logged."""
-        if not self.still_opening:
-            then()
+        """Call ``then`` on the UI thread once the history is open and the links made meanwhile
+        are handed to it, however long that takes (at once if it is not being opened): for a
+        change the history must follow (a renamed profile), which, unlike a click, nobody
+        waits for and must not be dropped, and for a wait for the links saved
+        (``HistoryFeature.when_saved``). An opening the worker has just ended still counts:
+        until its word reaches the UI thread (``_opened``), the links wait in ``_unsaved``.
+        Not called after ``close()``: what still waits then is logged."""
+        if self._waiting_for_the_opening_word:
+            self._when_open.append(then)
             return
-        self._when_open.append(then)
+        then()
+
+    @property
+    def _waiting_for_the_opening_word(self) -> bool:
+        """An opening runs, or has ended on its worker with its word still on the way, and
+        nothing has taken its outcome yet (``store`` takes it sooner where a click needs it)."""
+        return (
+            self._store is None
+            and self._opening is not None
+            and not self._opening_word_taken
+            and not self._closed
+        )
 
     def _waited_long_enough(self) -> None:
         """The wait's limit: what waited goes on, with the history if the worker opened it
@@ -383,6 +398,7 @@ class BackgroundHistory:
         let what waited for it go on. Delivered on the UI thread by the task runner."""
         if self._closed:
             return
+        self._opening_word_taken = True
         try:
             _ = self.store
         finally:
@@ -417,8 +433,8 @@ class BackgroundHistory:
         unsaved, self._unsaved = self._unsaved, []
         if self._when_open:
             _log.warning(
-                "The history was still being opened at closing: %d change(s) waiting for it "
-                "(a renamed profile) are not made",
+                "The history was still being opened at closing: %d change(s) or wait(s) for it "
+                "(a renamed profile) are dropped",
                 len(self._when_open),
             )
             self._when_open.clear()

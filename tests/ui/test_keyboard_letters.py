@@ -162,6 +162,9 @@ def test_alt_h_in_screen_sharing_mode_says_why_the_history_stays_closed(
     press(QKeySequence("Alt+H"))
     qtbot.waitUntil(lambda: window.statusLabel.text() == HISTORY_HIDDEN_TEXT)
     assert not history.historyButton.isChecked() and not history.history_open
+    # Nor once the history is open: no opening of the panel was left waiting for it.
+    qtbot.waitUntil(lambda: history.is_open)
+    wait_until_settled(qtbot, window)
     assert not panel_shown(history)
 
 

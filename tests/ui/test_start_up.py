@@ -399,7 +399,7 @@ def test_a_first_link_asked_for_between_the_start_up_actions_is_made_checked_and
     assert window.statusLabel.text().startswith("Demo link ready.")
     qtbot.waitUntil(lambda: window.start_up.done, timeout=5000)
     assert window.integration_lookup is not None
-    wait_saved(qtbot, window)  # once the history is open, on a worker
+    wait_saved(qtbot, window)  # the link's save runs on a worker
     saved = window.history.store.search()
     assert [(entry.organization, entry.url) for entry in saved] == [
         ("Acme GmbH", window.linkField.text())
@@ -1290,14 +1290,32 @@ def test_a_link_kept_off_the_screen_while_the_history_lives_in_memory_says_for_h
     assert "it is in the history until the program closes." in said
 
 
+@pytest.mark.parametrize("opened", ["before the question", "as it is asked"])
 def test_waiting_for_the_links_saved_waits_for_one_made_while_the_history_is_opened(
-    qtbot: QtBot, open_window: WindowFactory, slow_history_opening: threading.Event
+    qtbot: QtBot,
+    open_window: WindowFactory,
+    slow_history_opening: threading.Event,
+    monkeypatch: pytest.MonkeyPatch,
+    opened: str,
 ) -> None:
-    # A link made while the history file is still being opened waits for it in memory. Asked
-    # then whether the links handed over are saved, the history said yes at once, and what
+    # A link made while the history file is still being opened waits for it in memory, and
+    # is handed to it on the UI thread once the worker's word that it is open arrives. Asked
+    # whether the links handed over are saved before that word came (the file still being
+    # opened, or opened a moment ago on the worker), the history said yes at once, and what
     # read the file next found the link missing.
+    worker_done = threading.Event()
+    open_on_worker = history_opening._Opening.open
+
+    def open_then_tell(self: object, path: Path) -> None:
+        open_on_worker(self, path)  # type: ignore[arg-type]
+        worker_done.set()
+
+    monkeypatch.setattr(history_opening._Opening, "open", open_then_tell)
     window = _made_in_a_window_while_the_history_is_opened(qtbot, open_window)
     link = window.linkField.text()
+    if opened == "before the question":
+        slow_history_opening.set()
+        assert worker_done.wait(10)  # its word is on its way to the UI thread, not read yet
     saved: list[bool] = []
     window.history.when_saved(lambda: saved.append(True))
     assert not saved
