@@ -8,7 +8,8 @@
 
 The runner times the whole process from the outside, so the interpreter's own start counts the
 same for both. The program runs through its real entry point, ``kombo_desktop.app.main``, with
-one change: ``QApplication.exec`` is replaced, so that instead of running until the window is
+one change: ``QApplication.exec`` is replaced (right after the program has imported PySide6
+itself), so that instead of running until the window is
 closed, the event loop runs only until the shown window's first frame is finished: its first
 paint event, its children's, and the hand-over to the screen (see ``PaintWatch``). Then one
 JSON line is printed and the process leaves with ``os._exit``: tearing a window down is not part
@@ -148,16 +149,26 @@ def main(argv: list[str]) -> None:
         links, rest = int(rest[1]), rest[2:]
 
     if mode in ("app", "ready"):
-        # Imported before PySide6, as ``python -m kombo_desktop`` does: PySide6 changes how
-        # every later import works (see kombo_desktop/ui/source_scan.py), so the order counts.
+        # The program imports PySide6 itself, as ``python -m kombo_desktop`` does: first its
+        # own modules (PySide6 changes how every later import works, see
+        # kombo_desktop/ui/source_scan.py), then PySide6 with the code it keeps compiled from
+        # the last start (kombo_desktop/ui/pyside_code_cache.py). The event loop is replaced
+        # right after that import, before anything can run it.
         from kombo_desktop.app import main as program_main
+        from kombo_desktop.ui.pyside_code_cache import PySideCodeCache
+
+        import_pyside = PySideCodeCache.import_pyside
+
+        def import_pyside_then_replace_exec(cache: PySideCodeCache) -> None:
+            import_pyside(cache)
+            replace_exec(mode, links)
+
+        PySideCodeCache.import_pyside = import_pyside_then_replace_exec  # type: ignore[method-assign]
+        program_main(rest)
+        sys.exit("the window was never shown")
+    replace_exec(mode, links)
     from PySide6.QtWidgets import QApplication, QMainWindow
 
-    def exec_until_first_paint(_app: QApplication) -> int:
-        measure_and_exit(mode, links)
-        return 0  # not reached
-
-    QApplication.exec = exec_until_first_paint  # type: ignore[assignment,method-assign]
     if mode == "bare":
         app = QApplication(sys.argv[:1])
         window = QMainWindow()
@@ -176,9 +187,18 @@ def main(argv: list[str]) -> None:
         window = build_same_widgets_window()
         window.show()
         app.exec()
-    else:
-        program_main(rest)
     sys.exit("the window was never shown")
+
+
+def replace_exec(mode: str, links: int) -> None:
+    """Make ``QApplication.exec`` run only until the window's first frame, then report."""
+    from PySide6.QtWidgets import QApplication
+
+    def exec_until_first_paint(_app: QApplication) -> int:
+        measure_and_exit(mode, links)
+        return 0  # not reached
+
+    QApplication.exec = exec_until_first_paint  # type: ignore[assignment,method-assign]
 
 
 if __name__ == "__main__":

@@ -210,20 +210,21 @@ def build_main_window(argv: list[str] | None = None) -> MainWindow:
 
     if QApplication.instance() is None and _lacks_the_display_qt_needs(options.qt_arguments):
         raise NoDesktopError(_no_desktop_text(arguments))
-    return _build_window(options)
+    skip_source_scan_of_known_modules()  # PySide6 is imported: spare it reading the next one
+    from kombo_desktop.core.paths import AppPaths
+
+    return _build_window(options, AppPaths.from_environment())
 
 
-def _build_window(options: Options) -> MainWindow:
+def _build_window(options: Options, paths: AppPaths) -> MainWindow:
     _application(options.qt_arguments)
 
     from kombo_desktop.core.credentials import CredentialStore
     from kombo_desktop.core.logs import hold_early_records
-    from kombo_desktop.core.paths import AppPaths
     from kombo_desktop.core.policy import load_policy
     from kombo_desktop.core.settings import SettingsStore, refused_addresses_text
     from kombo_desktop.ui.main_window import MainWindow, WindowSetup
 
-    paths = AppPaths.from_environment()
     notes: list[str] = []
     # The log file is opened right after the window's first frame (see _open_log_file); what
     # is logged until then is kept and written into it.
@@ -347,11 +348,19 @@ def main(argv: list[str] | None = None) -> int:
     # collector walking them again and again while they are made costs a few milliseconds of
     # the start. It resumes right after the first frame (see _resume_garbage_collection).
     gc.disable()
+    from kombo_desktop.core.paths import AppPaths
+    from kombo_desktop.ui.pyside_code_cache import CACHE_FILE_NAME, PySideCodeCache
+
     try:
-        window = _build_window(options)
+        paths = AppPaths.from_environment()
+        # PySide6 compiles part of itself at every start; its code is kept from the last one.
+        pyside_code = PySideCodeCache(paths.cache_dir / CACHE_FILE_NAME)
+        pyside_code.import_pyside()
+        window = _build_window(options, paths)
     except Exception as error:  # a broken installation or settings folder: say so, not vanish
         return _could_not_start(error)
     window.start_up.add(lambda: _resume_garbage_collection(window))
+    window.start_up.add(pyside_code.save)
     from PySide6.QtWidgets import QApplication
 
     from kombo_desktop.ui.crash_handler import install_crash_handler
