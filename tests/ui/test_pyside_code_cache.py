@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -17,13 +18,20 @@ from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.pyside_code_cache import CACHE_FILE_NAME, PySideCodeCache
 from tests.support.python_run import last_line_printed
 
-# Prints what PySide6's embedded files became (each function's code and annotations, hashed)
-# and which of them were compiled in this interpreter.
+# Prints what PySide6's embedded files became (each function's code and annotations, hashed),
+# the regular expressions compiled meanwhile (each checked against a fresh compile), and which
+# files and expressions were compiled in this interpreter.
 _FINGERPRINT = """
-import builtins, hashlib, json, sys
+import builtins, hashlib, json, re, sys
 
 embedded_compiled = []
 real_compile = builtins.compile
+patterns_compiled = []
+real_pattern_compile = re._compiler.compile
+
+def counting_pattern_compile(pattern, flags=0):
+    patterns_compiled.append(pattern)
+    return real_pattern_compile(pattern, flags)
 
 def counting_compile(source, filename, mode, *args, **kwargs):
     if isinstance(filename, str) and (
@@ -68,13 +76,30 @@ def fingerprint():
                     if hasattr(inner, "__code__"):
                         found[f"{name}.{attribute}.{member}"] = digest(inner)
     return found
+
+def expressions():
+    # Every expression compiled so far, as text, flags and whether it is the very pattern a
+    # fresh compile makes (patterns are equal only when their compiled programs are).
+    return sorted(
+        [text, flags, pattern == real_pattern_compile(text, flags)]
+        for (kind, text, flags), pattern in re._cache.items()
+        if kind is str
+    )
+
+def report(compiled, expressions_compiled):
+    print(json.dumps({
+        "fingerprint": fingerprint(),
+        "expressions": expressions(),
+        "compiled": compiled,
+        "expressions_compiled": len(expressions_compiled),
+    }))
 """
 
 _PLAIN_IMPORT = (
     _FINGERPRINT
     + """
 import PySide6.QtWidgets
-print(json.dumps({"fingerprint": fingerprint(), "compiled": []}))
+report([], [])
 """
 )
 
@@ -84,12 +109,16 @@ def _import_with_cache(cache_file: Path) -> str:
         "from pathlib import Path\n"
         "from kombo_desktop.ui.pyside_code_cache import PySideCodeCache\n"
         f"cache = PySideCodeCache(Path({str(cache_file)!r}))\n"
-        "builtins.compile = counting_compile  # what the cache calls when it must compile\n"
+        # What the cache calls when it must compile:
+        "builtins.compile = counting_compile\n"
+        "re._compiler.compile = counting_pattern_compile\n"
         "cache.import_pyside()\n"
-        "assert builtins.compile is counting_compile, 'the real compile() is back'\n"
+        "assert builtins.compile is counting_compile, 'compile() put back'\n"
+        "assert re._compiler.compile is counting_pattern_compile, 're compiler put back'\n"
         "builtins.compile = real_compile\n"
+        "re._compiler.compile = real_pattern_compile\n"
         "cache.save()\n"
-        'print(json.dumps({"fingerprint": fingerprint(), "compiled": embedded_compiled}))\n'
+        "report(embedded_compiled, patterns_compiled)\n"
     )
 
 
@@ -109,16 +138,22 @@ def test_pysides_code_is_compiled_at_the_first_start_only_and_is_the_same_code(
     saved = cache_file.stat()
     second = _run(_import_with_cache(cache_file), isolated_home)
 
-    # The first start compiles PySide6's embedded files as PySide6 would; later ones none.
+    # The first start compiles PySide6's embedded files and expressions; later ones nothing.
     assert len(first["compiled"]) >= 10  # type: ignore[arg-type]
     assert "shibokensupport/signature/parser.py" in first["compiled"]  # type: ignore[operator]
+    assert first["expressions_compiled"] >= 3  # type: ignore[operator]
     assert second["compiled"] == []
+    assert second["expressions_compiled"] == 0
     # What PySide6 runs is the same code, function for function, whether compiled by itself,
     # by the cache, or loaded from it (annotations included: one of the files is compiled
     # with the ``from __future__`` flags of the file that compiles it).
     assert len(plain["fingerprint"]) > 100  # type: ignore[arg-type]
     assert first["fingerprint"] == plain["fingerprint"]
     assert second["fingerprint"] == plain["fingerprint"]
+    # The same expressions, each the very pattern ``re`` makes itself, the large ones included.
+    assert first["expressions"] == second["expressions"] == plain["expressions"]
+    assert all(same for _text, _flags, same in second["expressions"])  # type: ignore[attr-defined]
+    assert any("brace" in text or len(text) > 5000 for text, *_ in second["expressions"])  # type: ignore[attr-defined]
     # Nothing new was compiled, so the file was left as it was.
     assert cache_file.stat().st_mtime_ns == saved.st_mtime_ns
     assert cache_file.stat().st_ino == saved.st_ino
@@ -145,10 +180,13 @@ def test_a_damaged_or_foreign_cache_is_not_loaded_and_is_replaced(
     cache_file.write_bytes(_damaged(cache_file.read_bytes())[damage])
 
     again = _run(_import_with_cache(cache_file), isolated_home)
-    assert again["compiled"] == first["compiled"]  # all of it compiled again, nothing loaded
+    # All of it compiled again, nothing loaded.
+    assert again["compiled"] == first["compiled"]
+    assert again["expressions_compiled"] == first["expressions_compiled"]
     assert again["fingerprint"] == first["fingerprint"]
     # ... and a good file written in its place, which the next start uses.
-    assert _run(_import_with_cache(cache_file), isolated_home)["compiled"] == []
+    next_start = _run(_import_with_cache(cache_file), isolated_home)
+    assert (next_start["compiled"], next_start["expressions_compiled"]) == ([], 0)
 
 
 def test_a_cache_that_cannot_be_written_leaves_the_start_as_it_was(
@@ -192,14 +230,15 @@ def test_the_program_keeps_pysides_code_in_its_cache_folder_and_uses_it_next_tim
     )
 
 
-def test_the_real_compile_is_put_back_when_pyside_cannot_be_imported(
+def test_the_real_compilers_are_put_back_when_pyside_cannot_be_imported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_compile = builtins.compile
+    real_compile, real_pattern_compile = builtins.compile, re._compiler.compile  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "PySide6.QtWidgets", None)  # "import" now fails
     with pytest.raises(ImportError):
         PySideCodeCache(tmp_path / CACHE_FILE_NAME).import_pyside()
     assert builtins.compile is real_compile
+    assert re._compiler.compile is real_pattern_compile  # type: ignore[attr-defined]
 
 
 def test_with_pyside_already_imported_nothing_is_compiled_or_written(tmp_path: Path) -> None:
