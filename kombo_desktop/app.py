@@ -360,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # a broken installation or settings folder: say so, not vanish
         return _could_not_start(error)
     window.start_up.add(lambda: _resume_garbage_collection(window))
-    window.start_up.add(pyside_code.save)
+    window.start_up.add(pyside_code.save_in_background)
     from PySide6.QtWidgets import QApplication
 
     from kombo_desktop.ui.crash_handler import install_crash_handler

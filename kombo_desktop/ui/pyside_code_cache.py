@@ -10,16 +10,25 @@ about 30 ms of the 150-190 ms PySide6's import takes, all before the first windo
 
 ``PySideCodeCache.import_pyside`` imports PySide6 with both served from a file in the program's
 cache folder, as Python serves modules from ``.pyc`` files; what had to be compiled because the
-file did not have it is written once the window is shown (``save``).
+file did not have it is written once the window is shown, on a thread of its own
+(``save_in_background``).
 
 - Code is found by the embedded file's name, a hash of its source and the compiler flags it was
   compiled with; a new PySide6 compiles afresh and the file is replaced.
 - An expression is kept as what ``re`` hands to its C engine (``_sre.compile``), found by its
   text and flags, and only when remaking it from that gives the very pattern ``re`` made
-  (patterns compare equal only when their compiled programs do).
-- The whole file belongs to one Python version (its magic number) and is checked by a hash
-  before anything in it is loaded. A missing, damaged or foreign file counts as empty: the
-  cache is for speed only and never stops the program.
+  (patterns compare equal only when their compiled programs do). What a start uses is always
+  ``re``'s own pattern or one remade from the file, never one made here for the first time.
+- The file belongs to one Python (its version, bytecode and regular-expression engine
+  numbers) and one optimisation level (``-O``, ``-OO``: docstrings and asserts), named after
+  them so that two installations do not replace each other's, and is checked by a hash before
+  anything in it is loaded. A missing, damaged or foreign file counts as empty: the cache is
+  for speed only and never stops the program. Should PySide6's import fail with anything
+  served from the file, the file is deleted, so the next start compiles afresh.
+- It is code the program runs, so a file is loaded only where no one else can have written it:
+  on Linux and macOS a file and folder owned by the person and writable by no one else; on
+  Windows only below the person's own ``%LOCALAPPDATA%``, where the program keeps it unless
+  ``KOMBO_DESKTOP_HOME`` names another folder (which may be shared: there it is not used).
 
 Like ``source_scan``, this relies on private parts of PySide6 (the names of the files it
 compiles) and of Python's ``re`` (the same in 3.11 to 3.13), and does nothing where they look
@@ -29,35 +38,41 @@ different: PySide6 then compiles as before. No Qt in it: it runs before PySide6 
 from __future__ import annotations
 import __future__
 
+import _sre  # type: ignore[import-not-found]  # the engine under Python's re
 import builtins
 import functools
 import logging
 import marshal
 import operator
+import os
 import sys
+import threading
 from importlib.util import MAGIC_NUMBER, source_hash
+from pathlib import Path
 from types import CodeType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
-CACHE_FILE_NAME = "pyside-start-code.bin"
+CACHE_FILE_NAME = f"pyside-start-code-{sys.implementation.cache_tag}-O{sys.flags.optimize}.bin"
 # The names under which PySide6's core library compiles its embedded files.
 _EMBEDDED_BOOTSTRAP = "signature_bootstrap.py"
 _EMBEDDED_PACKAGE = "shibokensupport/"
 # ``compile()`` takes these flags (``from __future__`` imports) from the code that calls it,
-# unless told not to: a file is compiled here with the flags its caller had, so that the code is
-# the same PySide6 would have made itself.
+# unless told not to. Compiling on the caller's behalf, the flags its caller had are passed on,
+# so that the code is the same the caller would have had.
 _FUTURE_FLAGS: int = functools.reduce(
     operator.or_,
     (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names),
     0,
 )
-# The file: Python's magic number, then ``source_hash`` of the rest, then the marshalled code.
-# Both are checked before anything is loaded: code of another Python version, or a damaged
-# file, is never handed to ``marshal``.
-_HEADER_SIZE = len(MAGIC_NUMBER) + 8
+# The file starts with a hash of what its contents depend on, then a hash of the rest; both are
+# checked before anything is loaded, so that neither another Python's code nor a damaged file
+# is handed to ``marshal``.
+_STAMP = source_hash(
+    repr((MAGIC_NUMBER, sys.version, getattr(_sre, "MAGIC", None), sys.flags.optimize)).encode()
+)
+_HEADER_SIZE = 2 * len(_STAMP)
+_LARGEST_FILE = 4 * 1024 * 1024  # about 0.4 MB in use; anything far larger is not the program's
+_WRITABLE_BY_OTHERS = 0o022
 
 _log = logging.getLogger(__name__)
 
@@ -74,12 +89,17 @@ class PySideCodeCache:
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        saved = _read(file)
+        # Where someone else may have written the file, it is neither read nor written.
+        self._place_trusted = _trusted_place(file.parent)
+        saved = _read(file) if self._place_trusted else {}
         self._saved_code: dict[_CodeKey, CodeType] = saved.get("code", {})
         self._saved_patterns: dict[_PatternKey, _PatternParts] = saved.get("patterns", {})
         self._used_code: dict[_CodeKey, CodeType] = {}
         self._used_patterns: dict[_PatternKey, _PatternParts] = {}
+        self._new_patterns: list[tuple[str, int, Any]] = []  # made by ``re`` this start
         self._compiled_now = False
+        self._served_from_file = False
+        self._patterns: _PatternCompiler | None = None
 
     @property
     def compiled_now(self) -> bool:
@@ -90,29 +110,49 @@ class PySideCodeCache:
         """Import PySide6's widgets, compiling only what the file does not have.
 
         ``builtins.compile`` and ``re``'s compiler are replaced for as long as the import runs
-        (the program has no other thread yet); only PySide6's embedded files and the
-        expressions compiled meanwhile are served, every other call goes to the real function
-        unchanged. Nothing happens when PySide6 is already imported."""
+        (the program has no other thread yet). Only PySide6's embedded files and the
+        expressions compiled meanwhile are served; every other call is passed on to the real
+        function as its caller made it. Nothing happens when PySide6 is already imported."""
+        if not self._place_trusted:
+            import PySide6.QtWidgets
+
+            return
         original_compile = builtins.compile
-        patterns = _PatternCompiler.found()
+        self._patterns = _PatternCompiler.found()
 
         def compile_or_reuse(
-            source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any
+            source: Any,
+            filename: Any,
+            mode: str,
+            flags: int = 0,
+            dont_inherit: bool = False,
+            optimize: int = -1,
+            **kwargs: Any,
         ) -> Any:
-            if args or kwargs or mode != "exec" or not _is_embedded(filename, source):
-                return original_compile(source, filename, mode, *args, **kwargs)
-            flags = sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS  # what compile would inherit
-            return self._code_for(original_compile, source, filename, flags)
+            if not dont_inherit:  # what compile() would take from the code calling it
+                flags |= sys._getframe(1).f_code.co_flags & _FUTURE_FLAGS
+            if (
+                mode == "exec"
+                and not flags & ~_FUTURE_FLAGS
+                and optimize == -1
+                and not kwargs
+                and _is_embedded(filename, source)
+            ):
+                return self._code_for(original_compile, source, filename, flags)
+            return original_compile(source, filename, mode, flags, True, optimize, **kwargs)
 
         builtins.compile = compile_or_reuse
-        if patterns is not None:
-            patterns.serve(self._pattern_for)
+        if self._patterns is not None:
+            self._patterns.serve(self._pattern_for)
         try:
             import PySide6.QtWidgets  # noqa: F401
+        except BaseException:
+            self._forget_file_if_served()
+            raise
         finally:
             builtins.compile = original_compile
-            if patterns is not None:
-                patterns.stop_serving()
+            if self._patterns is not None:
+                self._patterns.stop_serving()
 
     def _code_for(self, original: Any, source: str | bytes, filename: str, flags: int) -> CodeType:
         data = source.encode() if isinstance(source, str) else source
@@ -121,6 +161,8 @@ class PySideCodeCache:
         if code is None:
             code = original(source, filename, "exec", flags, True)
             self._compiled_now = True
+        else:
+            self._served_from_file = True
         self._used_code[key] = code
         return code
 
@@ -130,33 +172,68 @@ class PySideCodeCache:
         if parts is not None:
             remade = compiler.remake(pattern, parts)
             if remade is not None:
+                self._served_from_file = True
                 self._used_patterns[key] = parts
                 return remade
         made = compiler.original(pattern, flags)
-        parts = compiler.parts(pattern, flags, made)
-        if parts is not None:
-            self._used_patterns[key] = parts
-            self._compiled_now = True
+        self._new_patterns.append((pattern, flags, made))  # taken apart when saved
+        self._compiled_now = True
         return made
+
+    def _forget_file_if_served(self) -> None:
+        """PySide6 could not be imported, with code or expressions from the file: delete it,
+        in case it is the cause, so that the next start compiles afresh."""
+        if not self._served_from_file:
+            return
+        _log.warning("PySide6 could not be imported with its code kept from the last start")
+        try:
+            self.file.unlink(missing_ok=True)
+        except OSError as error:
+            _log.warning("The kept code could not be deleted: %s", error)
+
+    def save_in_background(self) -> threading.Thread | None:
+        """``save`` on a thread of its own, when there is anything to save: taking the new
+        expressions apart and writing takes some 30 ms, which the window need not wait for."""
+        if not self._compiled_now:
+            self._forget_contents()
+            return None
+        thread = threading.Thread(target=self.save, name="pyside-code-cache")
+        thread.start()
+        return thread
 
     def save(self) -> None:
         """Write what this start used, if it had to compile any of it; a failure is only
-        logged (the next start compiles again)."""
-        if not self._compiled_now:
-            return
+        logged (the next start compiles again). Then let go of it all: it is not needed again
+        this session."""
+        try:
+            if self._compiled_now:
+                self._write()
+        finally:
+            self._forget_contents()
+
+    def _write(self) -> None:
         from kombo_desktop.core.files import atomic_write
         from kombo_desktop.core.paths import ensure_private_dir
 
-        payload = marshal.dumps({"code": self._used_code, "patterns": self._used_patterns})
+        patterns = dict(self._used_patterns)
+        for pattern, flags, made in self._new_patterns:
+            parts = self._patterns.parts(pattern, flags, made) if self._patterns else None
+            if parts is not None:
+                patterns[pattern, flags] = parts
+        payload = marshal.dumps({"code": self._used_code, "patterns": patterns})
         try:
             ensure_private_dir(self.file.parent)
-            atomic_write(self.file, MAGIC_NUMBER + source_hash(payload) + payload)
+            atomic_write(self.file, _STAMP + source_hash(payload) + payload)
         except OSError as error:
             _log.info(
                 "PySide6's compiled code was not kept (%s); it is compiled at each start", error
             )
             return
         self._compiled_now = False
+
+    def _forget_contents(self) -> None:
+        self._saved_code, self._saved_patterns = {}, {}
+        self._used_code, self._used_patterns, self._new_patterns = {}, {}, []
 
 
 class _PatternCompiler:
@@ -233,16 +310,15 @@ def _is_embedded(filename: object, source: object) -> bool:
 
 def _read(file: Path) -> dict[str, dict[Any, Any]]:
     """What was saved in ``file``; empty when there is nothing, or nothing to trust."""
-    try:
-        content = file.read_bytes()
-    except OSError:
+    content = _content_if_trusted(file)
+    if content is None:
         return {}
     header, payload = content[:_HEADER_SIZE], content[_HEADER_SIZE:]
-    if header != MAGIC_NUMBER + source_hash(payload):
+    if header != _STAMP + source_hash(payload):
         return {}
     try:
-        # The program's own file in its private cache folder, checked above: the same trust
-        # Python gives the ``.pyc`` files in a ``__pycache__`` folder.
+        # Checked above, and written by this person alone (``_content_if_trusted``): the same
+        # trust Python gives the ``.pyc`` files in a ``__pycache__`` folder.
         saved = marshal.loads(payload)  # noqa: S302
     except (EOFError, ValueError, TypeError):
         return {}
@@ -256,3 +332,35 @@ def _read(file: Path) -> dict[str, dict[Any, Any]]:
         else {},
         "patterns": patterns if isinstance(patterns, dict) else {},
     }
+
+
+def _trusted_place(folder: Path) -> bool:
+    """Whether no one but this person can write in ``folder`` (see the module's docstring):
+    on Windows, below their ``%LOCALAPPDATA%``; elsewhere a folder of theirs, writable by no
+    one else, or one not made yet (the program makes it so)."""
+    if os.name == "nt":
+        local = os.environ.get("LOCALAPPDATA", "").strip()
+        return bool(local) and folder.resolve().is_relative_to(Path(local).resolve())
+    try:
+        return _owned_alone(folder.stat())
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _content_if_trusted(file: Path) -> bytes | None:
+    """The file's bytes, where it is this person's alone and of a size the program writes;
+    None otherwise, or where it cannot be read."""
+    try:
+        with file.open("rb") as opened:
+            status = os.fstat(opened.fileno())
+            if status.st_size > _LARGEST_FILE or (os.name != "nt" and not _owned_alone(status)):
+                return None
+            return opened.read()
+    except OSError:
+        return None
+
+
+def _owned_alone(status: os.stat_result) -> bool:
+    return status.st_uid == os.getuid() and not status.st_mode & _WRITABLE_BY_OTHERS

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import builtins
 import json
+import marshal
+import os
 import re
 import sys
+from importlib.util import source_hash
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kombo_desktop.core.paths import AppPaths
 from kombo_desktop.ui.pyside_code_cache import CACHE_FILE_NAME, PySideCodeCache
-from tests.support.python_run import last_line_printed
+from tests.support.python_run import last_line_printed, run_python
 
 # Prints what PySide6's embedded files became (each function's code and annotations, hashed),
 # the regular expressions compiled meanwhile (each checked against a fresh compile), and which
@@ -122,8 +126,10 @@ def _import_with_cache(cache_file: Path) -> str:
     )
 
 
-def _run(code: str, home: Path) -> dict[str, object]:
-    found = json.loads(last_line_printed(code, home))
+def _run(code: str, home: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    result = run_python(code, env={"KOMBO_DESKTOP_HOME": str(home), **(env or {})})
+    assert result.returncode == 0, f"exit {result.returncode}: {result.stderr}"
+    found = json.loads(result.stdout.strip().splitlines()[-1])
     assert isinstance(found, dict)
     return found
 
@@ -139,21 +145,21 @@ def test_pysides_code_is_compiled_at_the_first_start_only_and_is_the_same_code(
     second = _run(_import_with_cache(cache_file), isolated_home)
 
     # The first start compiles PySide6's embedded files and expressions; later ones nothing.
-    assert len(first["compiled"]) >= 10  # type: ignore[arg-type]
-    assert "shibokensupport/signature/parser.py" in first["compiled"]  # type: ignore[operator]
-    assert first["expressions_compiled"] >= 3  # type: ignore[operator]
+    assert len(first["compiled"]) >= 10
+    assert "shibokensupport/signature/parser.py" in first["compiled"]
+    assert first["expressions_compiled"] >= 3
     assert second["compiled"] == []
     assert second["expressions_compiled"] == 0
     # What PySide6 runs is the same code, function for function, whether compiled by itself,
     # by the cache, or loaded from it (annotations included: one of the files is compiled
     # with the ``from __future__`` flags of the file that compiles it).
-    assert len(plain["fingerprint"]) > 100  # type: ignore[arg-type]
+    assert len(plain["fingerprint"]) > 100
     assert first["fingerprint"] == plain["fingerprint"]
     assert second["fingerprint"] == plain["fingerprint"]
     # The same expressions, each the very pattern ``re`` makes itself, the large ones included.
     assert first["expressions"] == second["expressions"] == plain["expressions"]
-    assert all(same for _text, _flags, same in second["expressions"])  # type: ignore[attr-defined]
-    assert any("brace" in text or len(text) > 5000 for text, *_ in second["expressions"])  # type: ignore[attr-defined]
+    assert all(same for _text, _flags, same in second["expressions"])
+    assert any("brace" in text or len(text) > 5000 for text, *_ in second["expressions"])
     # Nothing new was compiled, so the file was left as it was.
     assert cache_file.stat().st_mtime_ns == saved.st_mtime_ns
     assert cache_file.stat().st_ino == saved.st_ino
@@ -194,8 +200,9 @@ def test_a_cache_that_cannot_be_written_leaves_the_start_as_it_was(
 ) -> None:
     in_the_way = tmp_path / "cache"
     in_the_way.write_text("a file where the cache folder would be", "utf-8")
+    # The child reports only after ``save()`` returned: the failure was only logged.
     found = _run(_import_with_cache(in_the_way / CACHE_FILE_NAME), isolated_home)
-    assert found["compiled"]  # compiled as without a cache, and the save only logged
+    assert found["compiled"]
     assert in_the_way.read_text("utf-8") == "a file where the cache folder would be"
 
 
@@ -247,3 +254,136 @@ def test_with_pyside_already_imported_nothing_is_compiled_or_written(tmp_path: P
     cache.save()
     assert not cache.compiled_now
     assert not (tmp_path / CACHE_FILE_NAME).exists()
+
+
+def test_a_cache_written_at_another_optimisation_level_is_not_loaded(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    # Under ``-OO`` docstrings and asserts are left out of the code; PySide6 has asserts that
+    # do real work, and the packaged program runs optimised while a pip install does not.
+    cache_file = tmp_path / "shared-by-mistake.bin"
+    plain = _run(_PLAIN_IMPORT, isolated_home)
+    optimised = _run(_import_with_cache(cache_file), isolated_home, {"PYTHONOPTIMIZE": "2"})
+    assert cache_file.is_file()
+    normal = _run(_import_with_cache(cache_file), isolated_home)
+    assert normal["compiled"] == optimised["compiled"]  # nothing loaded from the -OO file
+    assert normal["fingerprint"] == plain["fingerprint"]
+    assert normal["fingerprint"] != optimised["fingerprint"]
+    # Each level has a file of its own, so the two do not replace each other at every start.
+    assert f"-O{sys.flags.optimize}." in CACHE_FILE_NAME
+    other_name = run_python(
+        "from kombo_desktop.ui.pyside_code_cache import CACHE_FILE_NAME\nprint(CACHE_FILE_NAME)",
+        env={"PYTHONOPTIMIZE": "2"},
+    ).stdout.strip()
+    assert other_name.endswith("-O2.bin")
+    assert other_name != CACHE_FILE_NAME
+
+
+# A stand-in for PySide6, found first on the path: its import compiles a file under the name
+# of one of PySide6's embedded files, and another piece of code the way any library might.
+_STAND_IN_WIDGETS = """
+import os
+namespace = {}
+exec(compile("def embedded(x: int): pass", "shibokensupport/stand_in.py", "exec"), namespace)
+exec(compile("def other(x: int): pass", "some_other_file.py", "exec"), namespace)
+OTHER_ANNOTATIONS = repr(namespace["other"].__annotations__)
+if os.environ.get("STAND_IN_FAILS"):
+    raise ImportError("a stand-in PySide6 that cannot be imported")
+"""
+
+
+def _stand_in_pyside(folder: Path) -> Path:
+    package = folder / "PySide6"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("", "utf-8")
+    (package / "QtWidgets.py").write_text(_STAND_IN_WIDGETS, "utf-8")
+    return folder
+
+
+def _import_stand_in(stand_in: Path, cache_file: Path) -> str:
+    return (
+        "import json, sys\n"
+        f"sys.path.insert(0, {str(stand_in)!r})\n"
+        "from pathlib import Path\n"
+        "from kombo_desktop.ui.pyside_code_cache import PySideCodeCache\n"
+        f"cache = PySideCodeCache(Path({str(cache_file)!r}))\n"
+        "try:\n"
+        "    cache.import_pyside()\n"
+        "except ImportError as error:\n"
+        "    print(json.dumps({'failed': str(error)}))\n"
+        "else:\n"
+        "    cache.save()\n"
+        "    import PySide6.QtWidgets as widgets\n"
+        "    print(json.dumps({'other': widgets.OTHER_ANNOTATIONS}))\n"
+    )
+
+
+def test_other_code_compiled_during_the_import_is_compiled_as_its_caller_asked(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    stand_in = _stand_in_pyside(tmp_path / "stand-in")
+    found = _run(_import_stand_in(stand_in, tmp_path / CACHE_FILE_NAME), isolated_home)
+    # The stand-in has no ``from __future__ import annotations``, so neither has its code;
+    # passed on from the cache's own module (which has it), it would get string annotations.
+    assert found == {"other": "{'x': <class 'int'>}"}
+
+
+def test_a_failed_import_with_code_from_the_file_deletes_the_file(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    stand_in = _stand_in_pyside(tmp_path / "stand-in")
+    cache_file = tmp_path / CACHE_FILE_NAME
+    _run(_import_stand_in(stand_in, cache_file), isolated_home)
+    assert cache_file.is_file()  # the stand-in's "embedded" file was kept
+
+    failed = _run(_import_stand_in(stand_in, cache_file), isolated_home, {"STAND_IN_FAILS": "1"})
+    assert failed == {"failed": "a stand-in PySide6 that cannot be imported"}
+    # It may be the kept code that failed: the next start compiles afresh.
+    assert not cache_file.exists()
+
+
+def test_expressions_whose_kept_parts_do_not_work_are_compiled_afresh(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    from kombo_desktop.ui import pyside_code_cache
+
+    cache_file = tmp_path / CACHE_FILE_NAME
+    first = _run(_import_with_cache(cache_file), isolated_home)
+    kept = pyside_code_cache._read(cache_file)
+    assert kept["patterns"]
+    # A file that passes every check, but whose programs the engine does not accept.
+    broken = {key: (parts[0], [0], *parts[2:]) for key, parts in kept["patterns"].items()}
+    payload = marshal.dumps({"code": kept["code"], "patterns": broken})
+    header = pyside_code_cache._STAMP + source_hash(payload)
+    cache_file.write_bytes(header + payload)
+
+    again = _run(_import_with_cache(cache_file), isolated_home)
+    assert again["expressions_compiled"] == first["expressions_compiled"]
+    assert again["compiled"] == []  # the code was still good
+    assert all(same for _text, _flags, same in again["expressions"])
+    next_start = _run(_import_with_cache(cache_file), isolated_home)
+    assert next_start["expressions_compiled"] == 0
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows trusts only %LOCALAPPDATA%, not modes")
+@pytest.mark.parametrize("writable_by_others", ["the file", "its folder"])
+def test_a_cache_others_may_have_written_is_neither_loaded_nor_written(
+    writable_by_others: str, tmp_path: Path, isolated_home: Path
+) -> None:
+    # A folder named by KOMBO_DESKTOP_HOME may be shared; code planted there would run in the
+    # person's program, with their keys at hand.
+    folder = tmp_path / "shared"
+    cache_file = folder / CACHE_FILE_NAME
+    first = _run(_import_with_cache(cache_file), isolated_home)
+    target = cache_file if writable_by_others == "the file" else folder
+    target.chmod(target.stat().st_mode | 0o022)
+    written = cache_file.stat()
+
+    again = _run(_import_with_cache(cache_file), isolated_home)
+    assert again["compiled"] == first["compiled"]
+    assert again["expressions_compiled"] == first["expressions_compiled"]
+    if writable_by_others == "its folder":  # nothing written there either
+        assert (cache_file.stat().st_ino, cache_file.stat().st_mtime_ns) == (
+            written.st_ino,
+            written.st_mtime_ns,
+        )
