@@ -35,6 +35,9 @@ PROGRAM = "kombo-desktop"
 API_BASE_VARIABLE = "KOMBO_API_BASE"
 USAGE_ERROR_EXIT = 2
 START_FAILURE_EXIT = 1
+# How long closing waits for PySide6's compiled code to be written (``pyside_code_cache``);
+# it takes some 50 ms, and a folder that does not answer must not keep the program running.
+_SAVING_WAIT_SECONDS = 1.0
 FATAL_ERRORS_FILE = "fatal-errors.log"  # beside the log: stacks of crashes no hook can see
 # Flags whose answer is printed: whoever gives them reads the console, not a window.
 _ANSWERED_ON_THE_CONSOLE = frozenset({"--version", "--self-test", "--help", "-h"})
@@ -388,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         # logged until now, the error above too, is held in memory and would be lost.
         _write_held_log_records(window.setup.paths)
     _destroy_before_exit(window)
+    if pyside_code.saving is not None:  # a start that just compiled PySide6's code: keep it
+        pyside_code.saving.join(timeout=_SAVING_WAIT_SECONDS)
     return code
 
 

@@ -21,10 +21,11 @@ file did not have it is written once the window is shown, on a thread of its own
   ``re``'s own pattern or one remade from the file, never one made here for the first time.
 - The file belongs to one Python (its version, bytecode and regular-expression engine
   numbers) and one optimisation level (``-O``, ``-OO``: docstrings and asserts), named after
-  them so that two installations do not replace each other's, and is checked by a hash before
-  anything in it is loaded. A missing, damaged or foreign file counts as empty: the cache is
-  for speed only and never stops the program. Should PySide6's import fail with anything
-  served from the file, the file is deleted, so the next start compiles afresh.
+  them so that two installations do not replace each other's (two with the same Python and
+  different PySide6 versions still do, each start compiling afresh). It is checked by a hash
+  before anything in it is loaded. A missing, damaged or foreign file counts as empty: the
+  cache is for speed only and never stops the program. Should PySide6's import fail with
+  anything served from the file, the file is deleted, so the next start compiles afresh.
 - It is code the program runs, so a file is loaded only where no one else can have written it:
   on Linux and macOS a file and folder owned by the person and writable by no one else; on
   Windows only below the person's own ``%LOCALAPPDATA%``, where the program keeps it unless
@@ -47,6 +48,7 @@ import operator
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from importlib.util import MAGIC_NUMBER, source_hash
 from pathlib import Path
 from types import CodeType
@@ -59,9 +61,14 @@ _EMBEDDED_PACKAGE = "shibokensupport/"
 # ``compile()`` takes these flags (``from __future__`` imports) from the code that calls it,
 # unless told not to. Compiling on the caller's behalf, the flags its caller had are passed on,
 # so that the code is the same the caller would have had.
+# (Not ``nested_scopes``: its flag marks nested code, which ``compile`` does not inherit.)
 _FUTURE_FLAGS: int = functools.reduce(
     operator.or_,
-    (getattr(__future__, name).compiler_flag for name in __future__.all_feature_names),
+    (
+        getattr(__future__, name).compiler_flag
+        for name in __future__.all_feature_names
+        if name != "nested_scopes"
+    ),
     0,
 )
 # The file starts with a hash of what its contents depend on, then a hash of the rest; both are
@@ -71,8 +78,9 @@ _STAMP = source_hash(
     repr((MAGIC_NUMBER, sys.version, getattr(_sre, "MAGIC", None), sys.flags.optimize)).encode()
 )
 _HEADER_SIZE = 2 * len(_STAMP)
-_LARGEST_FILE = 4 * 1024 * 1024  # about 0.4 MB in use; anything far larger is not the program's
+_LARGEST_FILE = 4 * 1024 * 1024  # about 0.25 MB in use; one far larger is not the program's
 _WRITABLE_BY_OTHERS = 0o022
+SAVING_THREAD_NAME = "kombo-pyside-code-cache"
 
 _log = logging.getLogger(__name__)
 
@@ -91,7 +99,10 @@ class PySideCodeCache:
         self.file = file
         # Where someone else may have written the file, it is neither read nor written.
         self._place_trusted = _trusted_place(file.parent)
-        saved = _read(file) if self._place_trusted else {}
+        if not self._place_trusted:
+            _log.info("PySide6's compiled code is not kept in %s: others may write there", file)
+        usable = self._place_trusted and "PySide6.QtWidgets" not in sys.modules
+        saved = _read(file) if usable else {}
         self._saved_code: dict[_CodeKey, CodeType] = saved.get("code", {})
         self._saved_patterns: dict[_PatternKey, _PatternParts] = saved.get("patterns", {})
         self._used_code: dict[_CodeKey, CodeType] = {}
@@ -100,6 +111,7 @@ class PySideCodeCache:
         self._compiled_now = False
         self._served_from_file = False
         self._patterns: _PatternCompiler | None = None
+        self.saving: threading.Thread | None = None  # see ``save_in_background``
 
     @property
     def compiled_now(self) -> bool:
@@ -146,7 +158,7 @@ class PySideCodeCache:
             self._patterns.serve(self._pattern_for)
         try:
             import PySide6.QtWidgets  # noqa: F401
-        except BaseException:
+        except Exception:  # not for an interruption (Ctrl+C): that says nothing of the file
             self._forget_file_if_served()
             raise
         finally:
@@ -191,15 +203,16 @@ class PySideCodeCache:
         except OSError as error:
             _log.warning("The kept code could not be deleted: %s", error)
 
-    def save_in_background(self) -> threading.Thread | None:
-        """``save`` on a thread of its own, when there is anything to save: taking the new
-        expressions apart and writing takes some 30 ms, which the window need not wait for."""
+    def save_in_background(self) -> None:
+        """``save`` on a thread of its own (``saving``), when there is anything to save: taking
+        the new expressions apart and writing takes some 50 ms, which the window need not wait
+        for. A daemon, like the program's other threads: a folder on a network share that no
+        longer answers cannot keep the program from ending (``main`` waits a moment for it)."""
         if not self._compiled_now:
             self._forget_contents()
-            return None
-        thread = threading.Thread(target=self.save, name="pyside-code-cache")
-        thread.start()
-        return thread
+            return
+        self.saving = threading.Thread(target=self.save, name=SAVING_THREAD_NAME, daemon=True)
+        self.saving.start()
 
     def save(self) -> None:
         """Write what this start used, if it had to compile any of it; a failure is only
@@ -334,18 +347,23 @@ def _read(file: Path) -> dict[str, dict[Any, Any]]:
     }
 
 
-def _trusted_place(folder: Path) -> bool:
+def _trusted_place(
+    folder: Path, system: str = os.name, environ: Mapping[str, str] = os.environ
+) -> bool:
     """Whether no one but this person can write in ``folder`` (see the module's docstring):
     on Windows, below their ``%LOCALAPPDATA%``; elsewhere a folder of theirs, writable by no
     one else, or one not made yet (the program makes it so)."""
-    if os.name == "nt":
-        local = os.environ.get("LOCALAPPDATA", "").strip()
-        return bool(local) and folder.resolve().is_relative_to(Path(local).resolve())
+    if system == "nt":
+        local = environ.get("LOCALAPPDATA", "").strip()
+        try:
+            return bool(local) and folder.resolve().is_relative_to(Path(local).resolve())
+        except (OSError, ValueError):  # a share that does not answer, a name Windows refuses
+            return False
     try:
         return _owned_alone(folder.stat())
     except FileNotFoundError:
         return True
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 

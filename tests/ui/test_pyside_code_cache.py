@@ -165,13 +165,23 @@ def test_pysides_code_is_compiled_at_the_first_start_only_and_is_the_same_code(
     assert cache_file.stat().st_ino == saved.st_ino
 
 
+def _another_pythons(content: bytes) -> bytes:
+    """The same payload, with a correct hash, stamped for another Python or optimisation."""
+    from kombo_desktop.ui import pyside_code_cache
+
+    payload = content[pyside_code_cache._HEADER_SIZE :]
+    other_stamp = source_hash(b"another Python's version and optimisation")
+    assert other_stamp != pyside_code_cache._STAMP
+    return other_stamp + source_hash(payload) + payload
+
+
 def _damaged(content: bytes) -> dict[str, bytes]:
     return {
         "empty": b"",
         "not a cache file": b"%PDF-1.7 something else entirely" * 100,
         "cut short": content[:-1],
         "one byte changed": content[:-100] + bytes([content[-100] ^ 0xFF]) + content[-99:],
-        "another Python's": b"\x00\x00\r\n" + content[4:],
+        "another Python's": _another_pythons(content),
     }
 
 
@@ -387,3 +397,60 @@ def test_a_cache_others_may_have_written_is_neither_loaded_nor_written(
             written.st_ino,
             written.st_mtime_ns,
         )
+
+
+def test_only_folders_no_one_else_may_write_in_are_trusted(tmp_path: Path) -> None:
+    from kombo_desktop.ui.pyside_code_cache import _trusted_place
+
+    own = tmp_path / "own"
+    own.mkdir(mode=0o700)
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)
+    not_a_folder = tmp_path / "a file"
+    not_a_folder.write_text("", "utf-8")
+    assert _trusted_place(own, "posix", {})
+    assert _trusted_place(tmp_path / "not made yet" / "cache", "posix", {})
+    assert not _trusted_place(shared, "posix", {})
+    assert not _trusted_place(not_a_folder / "cache", "posix", {})
+    # Windows: below the person's own %LOCALAPPDATA% only, whatever the folder's rights.
+    local = tmp_path / "AppData" / "Local"
+    windows = {"LOCALAPPDATA": str(local)}
+    assert _trusted_place(local / "kombo-desktop" / "Cache", "nt", windows)
+    assert not _trusted_place(own, "nt", windows)
+    assert not _trusted_place(local / "kombo-desktop", "nt", {})
+    assert not _trusted_place(Path("bad\0name"), "nt", {"LOCALAPPDATA": "bad\0name"})
+
+
+def test_the_save_after_the_first_frame_runs_on_a_daemon_thread_and_fails_quietly(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    in_the_way = tmp_path / "in the way"
+    in_the_way.write_text("a file where a folder would be", "utf-8")
+    found = _run(
+        "import json, threading\n"
+        "from pathlib import Path\n"
+        "from kombo_desktop.ui.pyside_code_cache import PySideCodeCache\n"
+        "errors = []\n"
+        "threading.excepthook = lambda hook: errors.append(str(hook.exc_value))\n"
+        "saved = []\n"
+        f"for file in (Path({str(tmp_path / 'cache' / CACHE_FILE_NAME)!r}),\n"
+        f"             Path({str(in_the_way / CACHE_FILE_NAME)!r})):\n"
+        "    cache = PySideCodeCache(file)\n"
+        "    if not saved:\n"
+        "        cache.import_pyside()\n"
+        "    else:  # PySide6 is imported: compile what it would, as a first start does\n"
+        "        cache._compiled_now = True\n"
+        "    cache.save_in_background()\n"
+        "    cache.saving.join(10)\n"
+        "    saved.append([cache.saving.name, cache.saving.daemon, file.is_file()])\n"
+        "print(json.dumps({'saved': saved, 'errors': errors}))\n",
+        isolated_home,
+    )
+    assert found == {
+        "saved": [
+            ["kombo-pyside-code-cache", True, True],
+            ["kombo-pyside-code-cache", True, False],  # only logged
+        ],
+        "errors": [],
+    }
