@@ -357,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         paths = AppPaths.from_environment()
         # PySide6 compiles part of itself at every start; its code is kept from the last one.
-        pyside_code = PySideCodeCache(paths.cache_dir / CACHE_FILE_NAME)
+        pyside_code = PySideCodeCache.for_file(paths.cache_dir / CACHE_FILE_NAME)
         pyside_code.import_pyside()
         window = _build_window(options, paths)
     except Exception as error:  # a broken installation or settings folder: say so, not vanish

@@ -31,6 +31,11 @@ file did not have it is written once the window is shown, on a thread of its own
   Windows only below the person's own ``%LOCALAPPDATA%``, where the program keeps it unless
   ``KOMBO_DESKTOP_HOME`` names another folder (which may be shared: there it is not used).
 
+In the packaged program, PyInstaller's own start-up step for PySide6 imports it before the
+program's first line runs; a start-up step of the program's, run before PyInstaller's
+(``packaging/pyside_code_rthook.py``), imports it first with ``import_pyside_early``, and
+``main`` takes that cache over (``PySideCodeCache.for_file``) to save it.
+
 Like ``source_scan``, this relies on private parts of PySide6 (the names of the files it
 compiles) and of Python's ``re`` (the same in 3.11 to 3.13), and does nothing where they look
 different: PySide6 then compiles as before. No Qt in it: it runs before PySide6 is imported.
@@ -42,6 +47,7 @@ import __future__
 import _sre  # type: ignore[import-not-found]  # the engine under Python's re
 import builtins
 import functools
+import importlib
 import logging
 import marshal
 import operator
@@ -95,6 +101,13 @@ _PatternParts = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...
 class PySideCodeCache:
     """What PySide6's import compiles, read from and saved to ``file``."""
 
+    @classmethod
+    def for_file(cls, file: Path) -> PySideCodeCache:
+        """The cache that imported PySide6 early (``import_pyside_early``), if it was for
+        ``file``; else a new one."""
+        early = _early_cache
+        return early if early is not None and early.file == file else cls(file)
+
     def __init__(self, file: Path) -> None:
         self.file = file
         # Where someone else may have written the file, it is neither read nor written.
@@ -118,16 +131,16 @@ class PySideCodeCache:
         """Whether this start compiled what the file did not have (so ``save`` has work)."""
         return self._compiled_now
 
-    def import_pyside(self) -> None:
-        """Import PySide6's widgets, compiling only what the file does not have.
+    def import_pyside(self, module: str = "PySide6.QtWidgets") -> None:
+        """Import PySide6's widgets (or ``module`` of it), compiling only what the file does not
+        have. PySide6 compiles its code as its package is first imported.
 
         ``builtins.compile`` and ``re``'s compiler are replaced for as long as the import runs
         (the program has no other thread yet). Only PySide6's embedded files and the
         expressions compiled meanwhile are served; every other call is passed on to the real
         function as its caller made it. Nothing happens when PySide6 is already imported."""
         if not self._place_trusted:
-            import PySide6.QtWidgets
-
+            importlib.import_module(module)
             return
         original_compile = builtins.compile
         self._patterns = _PatternCompiler.found()
@@ -157,7 +170,7 @@ class PySideCodeCache:
         if self._patterns is not None:
             self._patterns.serve(self._pattern_for)
         try:
-            import PySide6.QtWidgets  # noqa: F401
+            importlib.import_module(module)
         except Exception:  # not for an interruption (Ctrl+C): that says nothing of the file
             self._forget_file_if_served()
             raise
@@ -311,6 +324,19 @@ class _PatternCompiler:
             return self._engine.compile(pattern, *parts)
         except Exception:  # a program the engine does not accept
             return None
+
+
+_early_cache: PySideCodeCache | None = None
+
+
+def import_pyside_early(file: Path) -> None:
+    """Import PySide6's package with the code kept in ``file``, before anything else imports
+    it (the packaged program's first step); ``PySideCodeCache.for_file`` hands the cache to
+    ``main`` later, which saves it after the first frame."""
+    global _early_cache
+    cache = PySideCodeCache(file)
+    cache.import_pyside("PySide6")
+    _early_cache = cache
 
 
 def _is_embedded(filename: object, source: object) -> bool:
