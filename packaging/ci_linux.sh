@@ -148,6 +148,32 @@ print("self-test on xcb: all %d checks passed" % len(report["checks"]))
 '
 rm -rf "$home"
 
+echo "== installed program: PySide6's code kept by a first start, loaded by the next"
+# The program's own start-up step imports PySide6 before PyInstaller's does (see
+# pyside_code_rthook.py); a first start saves the code after its first frame, and a second
+# one that finds all it needs writes nothing.
+home="$(mktemp -d)"
+start_briefly() {  # start the demo off screen; stop it once $1 holds, or after 90 s
+  env -C "$home" -u DISPLAY -u WAYLAND_DISPLAY QT_QPA_PLATFORM=offscreen \
+    KOMBO_DESKTOP_HOME="$home" HOME="$home" DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent" \
+    /usr/bin/kombo-desktop --demo >/dev/null 2>&1 &
+  local program=$! started=$SECONDS
+  until "$1" || ((SECONDS - started > 90)); do sleep 0.5; done
+  kill -TERM "$program" 2>/dev/null || true
+  wait "$program" || true
+}
+kept() { ls "$home"/cache/pyside-start-code-*.bin >/dev/null 2>&1; }
+start_briefly kept
+kept || { echo "the installed program did not keep PySide6's compiled code" >&2; exit 1; }
+before="$(stat -c %Y.%i "$home"/cache/pyside-start-code-*.bin)"
+# The second start: long enough after its first frame (its log written then) for a save.
+second_logged() { (($(grep -c " starting " "$home"/logs/kombo-desktop.log) >= 2)) && sleep 5; }
+start_briefly second_logged
+after="$(stat -c %Y.%i "$home"/cache/pyside-start-code-*.bin)"
+[ "$before" = "$after" ] || { echo "the second start compiled PySide6's code again" >&2; exit 1; }
+echo "kept by the first start and loaded by the second"
+rm -rf "$home"
+
 echo "== portable tar.gz: unpack and self-test"
 unpacked="$(mktemp -d)"
 tar -xzf "$tarball" -C "$unpacked"

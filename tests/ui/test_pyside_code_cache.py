@@ -454,3 +454,35 @@ def test_the_save_after_the_first_frame_runs_on_a_daemon_thread_and_fails_quietl
         ],
         "errors": [],
     }
+
+
+def test_the_packaged_programs_early_import_is_the_cache_main_saves(
+    tmp_path: Path, isolated_home: Path
+) -> None:
+    # The packaged program imports PySide6's package in a start-up step of its own, before
+    # PyInstaller's step for PySide6 would import it as it comes (packaging/pyside_code_rthook.py).
+    cache_file = tmp_path / CACHE_FILE_NAME
+    early_then_main = _FINGERPRINT + (
+        "from pathlib import Path\n"
+        "from kombo_desktop.ui import pyside_code_cache as kept\n"
+        f"file = Path({str(cache_file)!r})\n"
+        "builtins.compile = counting_compile\n"
+        "re._compiler.compile = counting_pattern_compile\n"
+        "kept.import_pyside_early(file)\n"
+        "builtins.compile = real_compile\n"
+        "re._compiler.compile = real_pattern_compile\n"
+        "import importlib\n"
+        "importlib.import_module('PySide6.QtCore')  # PyInstaller's step\n"
+        "cache = kept.PySideCodeCache.for_file(file)\n"
+        "assert cache is kept._early_cache, 'main takes the early cache over'\n"
+        "assert kept.PySideCodeCache.for_file(file.with_name('other.bin')) is not cache\n"
+        "cache.import_pyside()\n"
+        "cache.save()\n"
+        "report(embedded_compiled, patterns_compiled)\n"
+    )
+    first = _run(early_then_main, isolated_home)
+    assert len(first["compiled"]) >= 10
+    assert cache_file.is_file()
+    second = _run(early_then_main, isolated_home)
+    assert (second["compiled"], second["expressions_compiled"]) == ([], 0)
+    assert second["fingerprint"] == first["fingerprint"]
