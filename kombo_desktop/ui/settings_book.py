@@ -321,9 +321,10 @@ class ProfileBook:
         then: Callable[[], None] | None = None,
         *,
         whatever_happens: bool = False,
+        if_not_saved: Callable[[NotSaved], None] | None = None,
     ) -> None:
         """Put ``profile`` in the place of the one called ``old_name``; then ``then`` (see
-        :meth:`_change`)."""
+        :meth:`_change`, also for ``if_not_saved``)."""
 
         def apply(settings: Settings) -> None:
             profiles = settings.profiles
@@ -340,7 +341,7 @@ class ProfileBook:
             if settings.active_profile == old_name:
                 settings.active_profile = profile.name
 
-        self._change(apply, then, whatever_happens=whatever_happens)
+        self._change(apply, then, whatever_happens=whatever_happens, if_not_saved=if_not_saved)
 
     def set_environment_id(self, environment_id: str | None, then: Callable[[], None]) -> None:
         """Remember the environment Kombo named for the selected profile's key (None: forget);
@@ -412,10 +413,15 @@ class ProfileBook:
             raise ValueError(name_taken_message(clash))
         return name
 
-    def rename(self, new: str, then: Callable[[], None]) -> None:
-        """Rename the selected profile to a :meth:`usable_name`; then ``then``, if saved. Its
-        key is moved separately, by :meth:`move_key` on a worker thread: the credential store
-        may keep anyone waiting."""
+    def rename(
+        self,
+        new: str,
+        then: Callable[[], None],
+        if_not_saved: Callable[[NotSaved], None] | None = None,
+    ) -> None:
+        """Rename the selected profile to a :meth:`usable_name`; then ``then``, if saved;
+        ``if_not_saved`` where it was not (see :meth:`_change`). Its key is moved separately,
+        by :meth:`move_key` on a worker thread: the credential store may keep anyone waiting."""
         old = self.selected
 
         def renamed() -> None:
@@ -424,7 +430,8 @@ class ProfileBook:
                 self.current = new
             then()
 
-        self.replace(old, dataclasses.replace(self.profile(), name=new), renamed)
+        profile = dataclasses.replace(self.profile(), name=new)
+        self.replace(old, profile, renamed, if_not_saved=if_not_saved)
 
     def remove(self, then: Callable[[], None]) -> None:
         """Remove the selected profile; the one in use is then selected, and ``then`` follows,

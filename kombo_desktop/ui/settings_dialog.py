@@ -196,20 +196,38 @@ def key_kept_not_in_use_text(
     to do at a time; where nothing is written before a restart, it comes first, as the
     restart loses a key kept for this session only. After a restart, "then try again" left
     the person guessing what to try: it says what (``_what_to_do_for_the_switch``)."""
+    kept = _key_kept_text(save, in_use, "the settings could not be saved")
+    return f"{kept} {_what_to_do_for_the_switch(save, not_saved, offered=offered)}".strip()
+
+
+def key_kept_name_refused_text(
+    save: TypedKeySave, in_use: str, refusal: str, *, offered: bool
+) -> str:
+    """Where a key pasted for ``save.profile`` is kept, though that profile was not taken
+    into use, as the name typed for it meanwhile was refused (``refusal``, the reason beside
+    the field, which says what to put right): links are still made with ``in_use``; then the
+    button that takes the profile into use, as :func:`key_kept_not_in_use_text` names it."""
+    name = save.profile
+    kept = _key_kept_text(save, in_use, "the name you typed could not be used")
+    if offered:
+        return f"{kept} {refusal} Then press Use “{name}” now."
+    return f"{kept} {refusal} Then choose “{name}” and press “{spoken_name(USE_PROFILE_TEXT)}”."
+
+
+def _key_kept_text(save: TypedKeySave, in_use: str, why: str) -> str:
+    """Where a key pasted for ``save.profile`` is kept, and that links are still made with
+    ``in_use``: ``why`` (no full stop)."""
     name = save.profile
     if save.stored:
-        kept = (
+        return (
             f"The key for “{name}” is saved in {credential_store_name()}, but links are still "
-            f"made with “{in_use}”: the settings could not be saved."
+            f"made with “{in_use}”: {why}."
         )
-    else:
-        why = "locked" if save.store_problem == STORE_LOCKED else "not available"
-        kept = (
-            f"The key for “{name}” is kept only until you close the program, as the password "
-            f"store is {why}. Links are still made with “{in_use}”: the settings could not be "
-            "saved."
-        )
-    return f"{kept} {_what_to_do_for_the_switch(save, not_saved, offered=offered)}".strip()
+    state = "locked" if save.store_problem == STORE_LOCKED else "not available"
+    return (
+        f"The key for “{name}” is kept only until you close the program, as the password "
+        f"store is {state}. Links are still made with “{in_use}”: {why}."
+    )
 
 
 def _what_to_do_for_the_switch(save: TypedKeySave, not_saved: NotSaved, *, offered: bool) -> str:
@@ -593,10 +611,10 @@ class SettingsDialog(QDialog):
         the profile in use goes in ``save`` too: saved as the profile was left, it is said
         again before what leaving it says, and shown here only, not read out twice. The key's
         own words, said just before, are read out with which profile links are still made
-        with, not alone first too (``_says_still_used_at_once``). Where
-        taking ``name`` into use could not be written, the status line says that the key is
-        saved all the same, and which profile links are still made with
-        (``_not_taken_into_use``)."""
+        with, not alone first too (``_says_still_used_at_once``). Where taking ``name`` into
+        use could not be written, or the name typed for it meanwhile was refused, the status
+        line says that the key is saved all the same, which profile links are still made
+        with, and why (``_not_taken_into_use``, ``_not_taken_into_use_as_named``)."""
         book = self._book
         in_use = book.current
         if not self._says_which_profile_is_used(name):
@@ -615,7 +633,12 @@ class SettingsDialog(QDialog):
             not_used = partial(self._not_taken_into_use, save)
             # ``now_used`` says the switch, with why: said by "Use this profile" too, the
             # switch was read twice.
-            self.profiles.use_selected(then=now_used, if_not_saved=not_used, say_switch=False)
+            self.profiles.use_selected(
+                then=now_used,
+                if_not_saved=not_used,
+                say_switch=False,
+                if_name_not_applied=partial(self._not_taken_into_use_as_named, save),
+            )
             return
         still_used = f"{book.target_in_use().made_with_words('still')}."
         self._say(f"{said} {still_used}", "success", aloud=save.said_aloud)
@@ -661,6 +684,35 @@ class SettingsDialog(QDialog):
         if retry:
             # A key kept for this session only: the advice to unlock the store, put off, is
             # said once the profile is in use; never said, the key went as the program closed.
+            self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
+
+    def _not_taken_into_use_as_named(self, save: TypedKeySave, refusal: str) -> None:
+        """The key pasted was saved for ``save.profile``, but the name typed for it while it
+        was saved was refused (``refusal``, beside the field): the profile was not taken into
+        use. The status line went on reading "Kombo accepted the key…", nothing said that
+        links were still made with the profile in use, and Settings, closing once the profile
+        was in use, neither closed nor said why. Said now, as ``_not_taken_into_use`` says a
+        write that failed, with the offer to use the profile once the name is put right; and
+        where Settings was closing (also once the changes it waited for were written), that
+        it stayed open: closed again, it closes, the name refused not said once more. Where
+        the password store failed at the key work before (``refusal`` empty), that was said,
+        with what it left undone: nothing more is."""
+        stays_open = (
+            self._closing_after_save or self._closing_once_in_use or self._closing_once_key_saved
+        )
+        self._closing_once_in_use = False
+        if not refusal:
+            save.not_taken_into_use(self.settingsStatusLabel.text())
+            return
+        name = save.profile
+        offered = name == self._book.selected
+        message = key_kept_name_refused_text(save, self._book.current, refusal, offered=offered)
+        save.not_taken_into_use(message)
+        if stays_open:  # and does not close once the changes it waited for are written
+            self.profiles.name_refusal_said()
+            self._closing = self._closing_after_save = False
+        self._say(stayed_open_text(message) if stays_open else message, "error")
+        if offered:
             self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
 
     def _offer_to_use(self, name: str, then_say: str = "") -> None:
@@ -914,13 +966,14 @@ class SettingsDialog(QDialog):
 
         If the profile the key was saved for is being made the one in use (the one in use
         has no key), the dialog closes once that is written, a key stored; if the write
-        fails, before or after, stored or not, it stays open saying so, once (see
-        ``_not_taken_into_use``): without a word, the person pressed Close, saw Settings
-        still there, and could not tell why."""
+        fails, or the name typed for the profile is refused, before or after, stored or not,
+        it stays open saying so, once (see ``_not_taken_into_use``,
+        ``_not_taken_into_use_as_named``): without a word, the person pressed Close, saw
+        Settings still there, and could not tell why."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
-        if save.not_in_use_said:  # that write failed already: said, with staying open
+        if save.not_in_use_said:  # not taken into use already: said, with staying open
             return
         self._closing_once_in_use = True
         if save.stored:
@@ -947,7 +1000,10 @@ class SettingsDialog(QDialog):
         """Close once the changes the close waited for are written; not when one could not
         be: why flashed for a moment before the dialog went, and the person left sure that
         the change was saved. Closed again, it closes: what failed is not tried again
-        (``apply_typed``), and a disk that stays full does not keep Settings open."""
+        (``apply_typed``), and a disk that stays full does not keep Settings open. Not where
+        it stayed open meanwhile, said why (``_not_taken_into_use_as_named``)."""
+        if not self._closing_after_save:
+            return
         self._closing_after_save = False
         if self._book.failed_writes == self._failed_before_closing:
             self._close_on_next_turn(self._close_result)

@@ -158,7 +158,8 @@ class TypedKeySave:
     ``store_problem``: for a key kept for this session only, what the password store's
     problem was as it was saved (locked, not available), read then: it may change since.
     ``not_in_use_said``: what the status line said where taking it into use could not be
-    written (:meth:`not_taken_into_use`); empty while it was not.
+    written, or was not tried, the name typed for it refused (:meth:`not_taken_into_use`);
+    empty while it was not.
     ``to_leave``: made as its profile is left ("Save and check key" when asked), which goes
     on once the key is stored (see :attr:`said_aloud`). Set as the save starts
     (``KeySection.save_typed_key_then``); a save already running when leaving is asked for
@@ -183,7 +184,8 @@ class TypedKeySave:
 
     def taking_into_use(self) -> None:
         """The profile is being taken into use: :meth:`when_in_use_said` waits for
-        :meth:`say_in_use`."""
+        :meth:`say_in_use` or :meth:`not_taken_into_use`, one of which always follows (see
+        ``ProfilesSection.use_selected``)."""
         self._waiting = []
 
     def say_in_use(self, words: str) -> None:
@@ -194,14 +196,16 @@ class TypedKeySave:
             step()
 
     def not_taken_into_use(self, said: str) -> None:
-        """Taking the profile into use could not be written, ``said`` why: what waited for it
-        is dropped, and what comes to wait later is never run."""
+        """Taking the profile into use could not be written, or was not tried (the name typed
+        for it refused), ``said`` why: what waited for it is dropped, and what comes to wait
+        later is never run."""
         self.not_in_use_said = said
         self._waiting = None
 
     def when_in_use_said(self, step: Callable[[], None]) -> None:
-        """Run ``step`` now, or once the profile is taken into use (not where the settings
-        could not be saved: that is said, and nothing more is done)."""
+        """Run ``step`` now, or once the profile is taken into use (not where it was not, the
+        settings not saved or the name typed refused: that is said, and nothing more is
+        done)."""
         if self.not_in_use_said:
             return
         if self._waiting is None:

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -75,6 +75,16 @@ def moved_text(name: str, place: str, no_key: bool, check: str = CHECK_STORED_TE
     if no_key:
         return f"{moved} To make links there, paste the key made for it and save it."
     return f"{moved} Press “{spoken_name(check)}” to make sure its key works there."
+
+
+class WhenSettled(Protocol):
+    """Runs ``step`` once the changes before it are saved and no work on a key runs;
+    ``if_dropped`` instead where the password store failed at that work (see
+    ``KeySection.when_settled``)."""
+
+    def __call__(
+        self, step: Callable[[], object], if_dropped: Callable[[], object] | None = None
+    ) -> None: ...
 
 
 class ProfileNameDelegate(QStyledItemDelegate):
@@ -163,7 +173,7 @@ class ProfilesSection(QObject):
         # Runs a step once the changes before it are saved and no work on a key runs, a
         # renamed profile's key moving to its new name (``KeySection.when_settled``): what a
         # button does after the name typed is saved waits for the key to follow it.
-        self.when_settled: Callable[[Callable[[], object]], None] = book.when_saved
+        self.when_settled: WhenSettled = lambda step, if_dropped=None: book.when_saved(step)
         # What a failure says where Close waits for the change that failed: with that the
         # dialog stayed open (the dialog sets it), said once (see ``_not_added``).
         self.closing_words: Callable[[str], str] = lambda message: message
@@ -591,16 +601,26 @@ class ProfilesSection(QObject):
         if_not_saved: Callable[[NotSaved], None] | None = None,
         also_say: str = "",
         say_switch: bool = True,
+        if_name_not_applied: Callable[[str], None] | None = None,
     ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
         to use a profile whose key was just saved); then ``then``, once that is saved, or
         ``if_not_saved(not_saved)``, which says that it could not be (see
-        ``ProfileBook.use_selected``). ``also_say``: what to say after which profile links
-        are now made with, in the same words: said after them, the switch was read twice.
-        ``say_switch`` False: ``then`` says which profile links are now made with, in words
-        of its own (why it was taken into use); said here first, it was read twice."""
+        ``ProfileBook.use_selected``), the name typed first as well. ``also_say``: what to
+        say after which profile links are now made with, in the same words: said after them,
+        the switch was read twice. ``say_switch`` False: ``then`` says which profile links
+        are now made with, in words of its own (why it was taken into use); said here first,
+        it was read twice.
+
+        ``if_name_not_applied(refusal)`` where nothing was tried: the name typed was refused
+        (``refusal``, the reason beside the field), or the password store failed at the work
+        on a key before it (said; ``refusal`` empty). With it, one of the three always
+        follows: a key saved waits for its profile to be in use (``TypedKeySave``), and a name
+        refused meanwhile left that wait, and Settings closing once it ended, never ending."""
         use = partial(self._use_after_name, then, if_not_saved, also_say, say_switch)
-        self.apply_typed_name(then=use)
+        self.apply_typed_name(
+            then=use, if_not_applied=if_name_not_applied, if_not_saved=if_not_saved
+        )
 
     def _use_after_name(
         self,
@@ -644,17 +664,26 @@ class ProfilesSection(QObject):
         field.selectAll()
         self._say(f"Type the new name, then press “{spoken_name(RENAME_TEXT)}” or Enter.")
 
-    def apply_typed_name(self, then: Callable[[], None] | None = None) -> None:
+    def apply_typed_name(
+        self,
+        then: Callable[[], None] | None = None,
+        if_not_applied: Callable[[str], None] | None = None,
+        if_not_saved: Callable[[NotSaved], None] | None = None,
+    ) -> None:
         """Give the selected profile the name in the field, if it was changed; then ``then``,
         once its key has followed the new name. Not when that name cannot be used (the
-        reason beside the field) or was not saved (said on the status line). Done once the
-        changes made before are saved and the key of a profile renamed before has moved
-        (``when_settled``), with the name in the field now: it is the one the person typed.
-        The field counts as edited again (``isModified``) only once something is typed
-        after this: see :meth:`apply_typed`."""
+        reason beside the field, and ``if_not_applied(reason)``), the password store failed
+        at the work on a key (said, and ``if_not_applied("")``), or the name was not saved
+        (said on the status line, or by ``if_not_saved``, see ``ProfileBook._change``). Done
+        once the changes made before are saved and the key of a profile renamed before has
+        moved (``when_settled``), with the name in the field now: it is the one the person
+        typed. The field counts as edited again (``isModified``) only once something is
+        typed after this: see :meth:`apply_typed`."""
         typed = self.profileNameEdit.text()
         self.profileNameEdit.setModified(False)
-        self.when_settled(partial(self._apply_name, typed, then))
+        dropped = None if if_not_applied is None else partial(if_not_applied, "")
+        apply = partial(self._apply_name, typed, then, if_not_applied, if_not_saved)
+        self.when_settled(apply, dropped)
 
     def apply_typed(self) -> str | None:
         """Save what was typed in the name and address fields since it was last saved (or
@@ -680,6 +709,13 @@ class ProfilesSection(QObject):
             field.setFocus()
             return refusal[1]
         return None
+
+    def name_refusal_said(self) -> None:
+        """The dialog said why the name typed was refused, with that it stayed open (see
+        ``use_selected``): closed again, it closes without that name (:meth:`apply_typed`)."""
+        refusal = self._refused.get(self.profileNameEdit)
+        if refusal is not None:
+            self._refusals_said.add((self.profileNameEdit, *refusal))
 
     def _note_refusal(self, field: QLineEdit, text: str, reason: str) -> None:
         self._refused[field] = (text, reason)
@@ -710,7 +746,13 @@ class ProfilesSection(QObject):
         with QSignalBlocker(self.profileNameEdit), QSignalBlocker(self.customBaseEdit):
             yield
 
-    def _apply_name(self, typed: str, then: Callable[[], None] | None) -> None:
+    def _apply_name(
+        self,
+        typed: str,
+        then: Callable[[], None] | None,
+        if_not_applied: Callable[[str], None] | None,
+        if_not_saved: Callable[[NotSaved], None] | None,
+    ) -> None:
         if self._book.is_managed():
             if then is not None:
                 then()
@@ -721,6 +763,8 @@ class ProfilesSection(QObject):
         except ValueError as error:
             self._show_name_error(str(error))
             self._note_refusal(self.profileNameEdit, typed, str(error))
+            if if_not_applied is not None:
+                if_not_applied(str(error))
             return
         self._note_accepted(self.profileNameEdit)
         if new == old:
@@ -735,9 +779,10 @@ class ProfilesSection(QObject):
             self._say(f"Renamed the profile “{old}” to “{new}”.")
             self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
             if then is not None:  # what the button does, on the key under its new name too
-                self.when_settled(then)
+                dropped = None if if_not_applied is None else partial(if_not_applied, "")
+                self.when_settled(then, dropped)
 
-        self._book.rename(new, then=renamed)
+        self._book.rename(new, then=renamed, if_not_saved=if_not_saved)
 
     def _show_name_error(self, message: str) -> None:
         self.profileNameError.setText(message)

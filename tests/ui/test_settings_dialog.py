@@ -4406,6 +4406,10 @@ KEY_SAVED_NOT_IN_USE_TEXT = (
     f"The key for “US team” is saved in {credential_store_name()}, but links are still made "
     "with “default”: the settings could not be saved."
 )
+KEY_SAVED_NAME_REFUSED_TEXT = (
+    f"The key for “US team” is saved in {credential_store_name()}, but links are still made "
+    "with “default”: the name you typed could not be used."
+)
 
 
 class RefusedSwitch:
@@ -5126,3 +5130,166 @@ def test_a_key_saved_whose_profile_then_cannot_be_taken_into_use_is_still_read_o
     may_write.set()
     settle_and_turn(qtbot, dialog)
     assert any("Kombo accepted the key" in words for words, _how in spoken)
+
+
+def key_saved_then_name_typed(
+    qtbot: QtBot,
+    dialog: SettingsDialog,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    name_typed: str,
+    *,
+    saved_by: str,
+) -> None:
+    """A good key pasted for "US team" and saved (``saved_by`` its button, or "Save and check
+    key" answered as Settings close), then, while the key's environment is being written,
+    ``name_typed`` typed over the profile's name, as a person would (and Close pressed, for
+    "its button, then Close"); all that follows done."""
+    writes = SettingsStore.update
+    may_write, writing = threading.Event(), threading.Event()
+
+    def held_write(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
+        if credentials.get("US team") == GOOD_KEY:  # the key is stored: the person may type
+            writing.set()
+            assert may_write.wait(WAIT_MS / 1000), "the write was never let go"
+        return writes(self, change)
+
+    monkeypatch.setattr(SettingsStore, "update", held_write)
+    qtbot.keyClicks(child(dialog, QLineEdit, "apiKeyEdit"), GOOD_KEY)
+    if saved_by.startswith("its button"):
+        qtbot.mouseClick(child(dialog, QAbstractButton, "saveKeyButton"), Qt.MouseButton.LeftButton)
+    else:
+        answer_next_box("Save and check key")
+        click_close(dialog)
+    qtbot.waitUntil(writing.is_set, timeout=WAIT_MS)  # the key's environment, being written
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    qtbot.waitUntil(name_edit.isEnabled, timeout=WAIT_MS)  # the person may type meanwhile
+    name_edit.selectAll()
+    qtbot.keyClick(name_edit, Qt.Key.Key_Delete)
+    qtbot.keyClicks(name_edit, name_typed)
+    if saved_by == "its button, then Close":
+        click_close(dialog)  # waits for the write
+    may_write.set()
+    settle_and_turn(qtbot, dialog)
+
+
+NAMES_REFUSED = {
+    "": "Give the profile a name, for example “default” or “US team”.",
+    "default": "A profile called “default” already exists. Choose another name.",
+}
+
+
+@pytest.mark.parametrize("name_typed", list(NAMES_REFUSED))
+def test_a_key_saved_whose_profile_name_is_then_refused_says_which_profile_is_still_used(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    name_typed: str,
+) -> None:
+    # "default", in use, has no key: a good key saved for "US team" with its button takes
+    # "US team" into use, once the name in the field is applied. The person typed meanwhile
+    # a name that is refused: the reason showed beside the field, and the status line went on
+    # reading "Kombo accepted the key…", as if all was done, while links were still made with
+    # "default" and nothing said so.
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, name_typed, saved_by="its button"
+    )
+    assert credentials.get("US team") == GOOD_KEY
+    assert store.load().active_profile == "default"
+    said = status(dialog)
+    assert said == (
+        f"{KEY_SAVED_NAME_REFUSED_TEXT} {NAMES_REFUSED[name_typed]} Then press Use “US team” now."
+    )
+    assert child(dialog, QLabel, "profileNameError").text() == NAMES_REFUSED[name_typed]
+    offer = child(dialog, QAbstractButton, "useSavedProfileButton")
+    assert offer.isVisible()
+    assert errors_read_out(spoken) == [said]
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "US sales")  # the name put right, the offer takes it into use
+    qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
+    settle_and_turn(qtbot, dialog)
+    assert store.load().active_profile == "US sales"
+    assert credentials.get("US sales") == GOOD_KEY
+
+
+@pytest.mark.parametrize(
+    "saved_by", ["Save and check key as Settings close", "its button, then Close"]
+)
+@pytest.mark.parametrize("name_typed", list(NAMES_REFUSED))
+def test_a_key_saved_as_settings_close_whose_profile_name_is_then_refused_says_why_it_stayed_open(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+    name_typed: str,
+    saved_by: str,
+) -> None:
+    # "default", in use, has no key: a key pasted for "US team", Close pressed and "Save and
+    # check key" answered, which stores the key, takes "US team" into use and closes Settings.
+    # While the key's environment was written, the person typed a name that is refused (none,
+    # or one taken): Settings neither closed nor said why, its status line still reading
+    # "Kombo accepted the key…", and closing it again said only that the name was refused.
+    # Close pressed after the key's own button, as the name was typed, waits for the write:
+    # Settings stayed open saying only that the name was refused, not which profile is used.
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    closes: list[int] = []
+    dialog.finished.connect(closes.append)
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, name_typed, saved_by=saved_by
+    )
+    assert credentials.get("US team") == GOOD_KEY
+    assert dialog.isVisible()
+    said = status(dialog)
+    assert said == (
+        f"{KEY_SAVED_NAME_REFUSED_TEXT} {NAMES_REFUSED[name_typed]} Then press Use “US team” "
+        f"now. {STAYED_OPEN_TEXT}"
+    )
+    assert errors_read_out(spoken) == [said]
+    click_close(dialog)  # as it says: closed again, it closes without that name
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert len(closes) == 1
+    assert store.load().active_profile == "default"
+
+
+def test_a_key_saved_whose_profile_name_then_cannot_be_written_says_which_profile_is_still_used(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+) -> None:
+    # "default", in use, has no key: a good key saved for "US team" with its button, and a
+    # new name typed meanwhile, applied before "US team" is taken into use; but the settings
+    # file refuses the rename (another program holds it). The status line said only that the
+    # settings could not be saved: nothing said that the key was, nor which profile is used.
+    writes = SettingsStore.update
+
+    def refuse_the_rename(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
+        def change_unless_renamed(settings: Settings) -> None:
+            change(settings)
+            if settings.profile("US sales") is not None:
+                raise PermissionError(13, "Permission denied", str(self.path))
+
+        return writes(self, change_unless_renamed)
+
+    monkeypatch.setattr(SettingsStore, "update", refuse_the_rename)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
+    )
+    assert store.load().active_profile == "default"
+    said = status(dialog)
+    assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
+    assert said.endswith("then press Use “US team” now.")
+    assert errors_read_out(spoken) == [said]
