@@ -291,6 +291,10 @@ class SettingsDialog(QDialog):
         # What to say once the profile offered beside the status line is in use (see
         # ``_offer_to_use``).
         self._said_once_offer_taken = ""
+        # The profile the offer was last made for; and whether to make it again under the
+        # new name, that profile renamed (see ``_words_after_rename``).
+        self._offered: str | None = None
+        self._offer_again = False
         self._failed_before_closing = 0  # the book's failed writes when that wait began
         self._closed = False  # see ``_close_on_next_turn``
         self._last_edited: str | None = None  # see ``edited_profile``
@@ -311,6 +315,7 @@ class SettingsDialog(QDialog):
         )
         self.profiles = ProfilesSection(self._book, self._say, self)
         self.profiles.closing_words = self._closing_words
+        self.profiles.words_after_rename = self._words_after_rename
         self.key = KeySection(
             self._book,
             tasks,
@@ -594,9 +599,24 @@ class SettingsDialog(QDialog):
         if self.settingsStatusLabel.text() == stayed_open_text(reason):
             self._say("")
 
+    def _words_after_rename(self, old: str) -> str:
+        """Where the offer to use profile ``old`` stood as it was renamed, which profile links
+        are still made with, said after the rename (``_follow_rename`` offers again, under the
+        new name). A name refused as a key was saved for the profile is put
+        right as Settings teaches, with Enter: "Renamed…" replaced the whole message, the
+        offer the message named went with it, and nothing said that links were still made
+        with the profile in use."""
+        self._offer_again = not self.useSavedProfileButton.isHidden() and self._offered == old
+        if not self._offer_again:
+            return ""
+        return f"{self._book.target_in_use().made_with_words('still')}."
+
     def _follow_rename(self, old: str, new: str) -> None:
         if self._last_edited == old:
             self._last_edited = new
+        if self._offer_again:  # see ``_words_after_rename``
+            self._offer_again = False
+            self._offer_to_use(new, then_say=self._said_once_offer_taken)
 
     def _follow_removal(self, name: str) -> None:
         if self._last_edited == name:
@@ -720,6 +740,7 @@ class SettingsDialog(QDialog):
         (the one shown) from now on, ``then_say`` said once it is; the next words said take
         the offer away."""
         self._said_once_offer_taken = then_say
+        self._offered = name
         offer = f"Use “{name}” now"
         self.useSavedProfileButton.setText(offer.replace("&", "&&"))  # no mnemonic in a name
         self.useSavedProfileButton.setAccessibleName(offer)

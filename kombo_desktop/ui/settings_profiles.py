@@ -177,6 +177,11 @@ class ProfilesSection(QObject):
         # What a failure says where Close waits for the change that failed: with that the
         # dialog stayed open (the dialog sets it), said once (see ``_not_added``).
         self.closing_words: Callable[[str], str] = lambda message: message
+        # What the dialog says after "Renamed the profile …", in the same words (read out
+        # once), where the rename alone was asked for (Enter, the field left): which profile
+        # links are still made with, where it offered to use the profile renamed (the dialog
+        # sets it, see ``SettingsDialog._words_after_rename``).
+        self.words_after_rename: Callable[[str], str] = lambda _old: ""
         self._busy = False
         self._saving = False  # see ``set_saving``
         # The field that had the focus when key work began, and where Qt moved it then.
@@ -776,7 +781,9 @@ class ProfilesSection(QObject):
         def renamed() -> None:
             self.profileNameError.hide()
             self._reshow(another_profile=False)  # a name typed on meanwhile stays
-            self._say(f"Renamed the profile “{old}” to “{new}”.")
+            # What a button does next says its own words: said after these, they only flash.
+            after = self.words_after_rename(old) if then is None else ""
+            self._say(f"Renamed the profile “{old}” to “{new}”. {after}".strip())
             self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
             if then is not None:  # what the button does, on the key under its new name too
                 dropped = None if if_not_applied is None else partial(if_not_applied, "")

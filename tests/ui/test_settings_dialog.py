@@ -5209,9 +5209,21 @@ def test_a_key_saved_whose_profile_name_is_then_refused_says_which_profile_is_st
     offer = child(dialog, QAbstractButton, "useSavedProfileButton")
     assert offer.isVisible()
     assert errors_read_out(spoken) == [said]
+    # The name put right as Settings teaches (Enter): "Renamed…" replaced the whole message,
+    # the offer went with it, and nothing said that links were still made with "default".
     name_edit = child(dialog, QLineEdit, "profileNameEdit")
     name_edit.selectAll()
-    qtbot.keyClicks(name_edit, "US sales")  # the name put right, the offer takes it into use
+    qtbot.keyClicks(name_edit, "US sales")
+    qtbot.keyClick(name_edit, Qt.Key.Key_Return)
+    settle_and_turn(qtbot, dialog)
+    renamed = (
+        "Renamed the profile “US team” to “US sales”. Links are still made with the profile "
+        "“default” (address 127.0.0.1)."
+    )
+    assert status(dialog) == renamed
+    assert [words for words, _how in spoken].count(renamed) == 1
+    assert offer.isVisible()
+    assert offer.text() == "Use “US sales” now"  # the name it now has
     qtbot.mouseClick(offer, Qt.MouseButton.LeftButton)
     settle_and_turn(qtbot, dialog)
     assert store.load().active_profile == "US sales"
