@@ -190,6 +190,10 @@ class ProfilesSection(QObject):
         # ``apply_typed``); and those the dialog, closing, stayed open for (this profile's).
         self._refused: dict[QLineEdit, tuple[str, str]] = {}
         self._refusals_said: set[tuple[QLineEdit, str, str]] = set()
+        # The last rename that could not be written: the profile's name, the new one, and
+        # why; and how many could not be, so far (see ``_apply_name``).
+        self._rename_not_written: tuple[str, str, NotSaved] | None = None
+        self._renames_not_written = 0
         self.column = self._build_column()
 
         self.profileNameEdit = QLineEdit()
@@ -687,7 +691,14 @@ class ProfilesSection(QObject):
         typed = self.profileNameEdit.text()
         self.profileNameEdit.setModified(False)
         dropped = None if if_not_applied is None else partial(if_not_applied, "")
-        apply = partial(self._apply_name, typed, then, if_not_applied, if_not_saved)
+        apply = partial(
+            self._apply_name,
+            typed,
+            self._renames_not_written,
+            then,
+            if_not_applied,
+            if_not_saved,
+        )
         self.when_settled(apply, dropped)
 
     def apply_typed(self) -> str | None:
@@ -754,10 +765,15 @@ class ProfilesSection(QObject):
     def _apply_name(
         self,
         typed: str,
+        not_written_before: int,
         then: Callable[[], None] | None,
         if_not_applied: Callable[[str], None] | None,
         if_not_saved: Callable[[NotSaved], None] | None,
     ) -> None:
+        """See :meth:`apply_typed_name`, asked for when ``not_written_before`` renames had
+        failed to be written. A rename to ``typed`` that failed since is not tried again
+        (``_not_written_since``): Close pressed as a name was typed, while a key was saved
+        for the profile, tried the rename twice, and its failure was read out three times."""
         if self._book.is_managed():
             if then is not None:
                 then()
@@ -777,6 +793,11 @@ class ProfilesSection(QObject):
             if then is not None:
                 then()
             return
+        not_written = self._not_written_since(not_written_before, old, new)
+        if not_written is not None:  # said already
+            if if_not_saved is not None:
+                if_not_saved(not_written)
+            return
 
         def renamed() -> None:
             self.profileNameError.hide()
@@ -789,7 +810,24 @@ class ProfilesSection(QObject):
                 dropped = None if if_not_applied is None else partial(if_not_applied, "")
                 self.when_settled(then, dropped)
 
-        self._book.rename(new, then=renamed, if_not_saved=if_not_saved)
+        def not_renamed(not_saved: NotSaved) -> None:
+            self._rename_not_written = (old, new, not_saved)
+            self._renames_not_written += 1
+            if if_not_saved is not None:
+                if_not_saved(not_saved)
+            elif not_saved.what_to_do:  # not a mistake in the program (reported as one)
+                self._say(self._book.last_failure, "error")
+
+        self._book.rename(new, then=renamed, if_not_saved=not_renamed)
+
+    def _not_written_since(self, not_written_before: int, old: str, new: str) -> NotSaved | None:
+        """Why renaming ``old`` to ``new`` could not be written, where that failed after
+        ``not_written_before`` renames had; None where it did not."""
+        failed = self._rename_not_written
+        if self._renames_not_written == not_written_before or failed is None:
+            return None
+        failed_old, failed_new, not_saved = failed
+        return not_saved if (failed_old, failed_new) == (old, new) else None
 
     def _show_name_error(self, message: str) -> None:
         self.profileNameError.setText(message)

@@ -5272,6 +5272,7 @@ def test_a_key_saved_as_settings_close_whose_profile_name_is_then_refused_says_w
     assert store.load().active_profile == "default"
 
 
+@pytest.mark.parametrize("saved_by", ["its button", "its button, then Close"])
 def test_a_key_saved_whose_profile_name_then_cannot_be_written_says_which_profile_is_still_used(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -5280,17 +5281,22 @@ def test_a_key_saved_whose_profile_name_then_cannot_be_written_says_which_profil
     credentials: CredentialStore,
     monkeypatch: pytest.MonkeyPatch,
     spoken: Spoken,
+    saved_by: str,
 ) -> None:
     # "default", in use, has no key: a good key saved for "US team" with its button, and a
     # new name typed meanwhile, applied before "US team" is taken into use; but the settings
     # file refuses the rename (another program holds it). The status line said only that the
     # settings could not be saved: nothing said that the key was, nor which profile is used.
+    # Close pressed as the name was typed saves the name too: the rename was tried twice,
+    # three failures read out, the last not saying that the key was saved.
     writes = SettingsStore.update
+    renames_tried: list[str] = []
 
     def refuse_the_rename(self: SettingsStore, change: Callable[[Settings], None]) -> Settings:
         def change_unless_renamed(settings: Settings) -> None:
             change(settings)
             if settings.profile("US sales") is not None:
+                renames_tried.append("US sales")
                 raise PermissionError(13, "Permission denied", str(self.path))
 
         return writes(self, change_unless_renamed)
@@ -5298,10 +5304,15 @@ def test_a_key_saved_whose_profile_name_then_cannot_be_written_says_which_profil
     monkeypatch.setattr(SettingsStore, "update", refuse_the_rename)
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     key_saved_then_name_typed(
-        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by=saved_by
     )
     assert store.load().active_profile == "default"
+    assert renames_tried == ["US sales"]
     said = status(dialog)
     assert said.startswith(KEY_SAVED_NOT_IN_USE_TEXT)
-    assert said.endswith("then press Use “US team” now.")
+    if saved_by == "its button":
+        assert said.endswith("then press Use “US team” now.")
+    else:
+        assert said.endswith(f"then press Use “US team” now. {STAYED_OPEN_TEXT}")
+        assert dialog.isVisible()
     assert errors_read_out(spoken) == [said]
