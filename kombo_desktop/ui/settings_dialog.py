@@ -90,7 +90,12 @@ from kombo_desktop.ui.flow_layout import ButtonBar, ButtonRow
 from kombo_desktop.ui.header import LEAVE_DEMO_TEXT
 from kombo_desktop.ui.qt_enums import set_enum
 from kombo_desktop.ui.settings_book import NotSaved, ProfileBook
-from kombo_desktop.ui.settings_key import UNSAVED_KEY_SAVE_OFFERED_TEXT, KeySection, TypedKeySave
+from kombo_desktop.ui.settings_key import (
+    STORE_FAILED_NOTHING_DONE_TEXT,
+    UNSAVED_KEY_SAVE_OFFERED_TEXT,
+    KeySection,
+    TypedKeySave,
+)
 from kombo_desktop.ui.settings_key_checks import (
     PausedKeyCheck,
     credential_store_name,
@@ -632,9 +637,11 @@ class SettingsDialog(QDialog):
         again before what leaving it says, and shown here only, not read out twice. The key's
         own words, said just before, are read out with which profile links are still made
         with, not alone first too (``_says_still_used_at_once``). Where taking ``name`` into
-        use could not be written, or the name typed for it meanwhile was refused, the status
-        line says that the key is saved all the same, which profile links are still made
-        with, and why (``_not_taken_into_use``, ``_not_taken_into_use_as_named``)."""
+        use could not be written, or the name typed for it meanwhile was refused or its key
+        not moved to that name, the status line says that the key is saved all the same
+        (not moved: what the password store did), which profile links are still made with,
+        and why (``_not_taken_into_use``, ``_name_refused_before_use``,
+        ``_key_not_moved_before_use``)."""
         book = self._book
         in_use = book.current
         if not self._says_which_profile_is_used(name):
@@ -657,7 +664,8 @@ class SettingsDialog(QDialog):
                 then=now_used,
                 if_not_saved=not_used,
                 say_switch=False,
-                if_name_not_applied=partial(self._not_taken_into_use_as_named, save),
+                if_name_refused=partial(self._name_refused_before_use, save),
+                if_key_not_moved=partial(self._key_not_moved_before_use, save),
             )
             return
         still_used = f"{book.target_in_use().made_with_words('still')}."
@@ -691,22 +699,19 @@ class SettingsDialog(QDialog):
         says nothing more then), or for the key being saved as Settings closes, or for the
         profile of the key saved then to be in use (``_close_once_key_stored``, which says
         nothing more): said once, not read out again with "stayed open"."""
-        stays_open = (
-            self._closing_after_save or self._closing_once_in_use or self._closing_once_key_saved
-        )
-        self._closing_once_in_use = False
+        stays_open = self._stop_closing_once_in_use()
         name = save.profile
         retry = bool(not_saved.to_put_right) and name == self._book.selected  # offer: shown one
         message = key_kept_not_in_use_text(save, self._book.current, not_saved, offered=retry)
         self._book.last_failure = message
-        save.not_taken_into_use(message)
+        save.not_taken_into_use()
         self._say(stayed_open_text(message) if stays_open else message, "error")
         if retry:
             # A key kept for this session only: the advice to unlock the store, put off, is
             # said once the profile is in use; never said, the key went as the program closed.
             self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
 
-    def _not_taken_into_use_as_named(self, save: TypedKeySave, refusal: str) -> None:
+    def _name_refused_before_use(self, save: TypedKeySave, refusal: str) -> None:
         """The key pasted was saved for ``save.profile``, but the name typed for it while it
         was saved was refused (``refusal``, beside the field): the profile was not taken into
         use. The status line went on reading "Kombo accepted the key…", nothing said that
@@ -714,26 +719,48 @@ class SettingsDialog(QDialog):
         was in use, neither closed nor said why. Said now, as ``_not_taken_into_use`` says a
         write that failed, with the offer to use the profile once the name is put right; and
         where Settings was closing (also once the changes it waited for were written), that
-        it stayed open: closed again, it closes, the name refused not said once more. Where
-        the password store failed at the key work before (``refusal`` empty), that was said,
-        with what it left undone: nothing more is."""
+        it stayed open: closed again, it closes, the name refused not said once more."""
+        stays_open = self._stop_closing_once_in_use()
+        name = save.profile
+        offered = name == self._book.selected
+        message = key_kept_name_refused_text(save, self._book.current, refusal, offered=offered)
+        if stays_open:
+            self.profiles.name_refusal_said()
+        self._say_not_taken_into_use(save, message, stays_open=stays_open)
+        if offered:
+            self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
+
+    def _key_not_moved_before_use(self, save: TypedKeySave) -> None:
+        """The key pasted was saved for ``save.profile``, and the name typed for it while it
+        was saved was given to it, but the password store failed as the key moved to that
+        name: the profile was not taken into use. The store's words said that what was asked
+        for next was not done, and nothing that links were still made with the profile in
+        use: said after them now, with, where Settings was closing, that it stayed open."""
+        stays_open = self._stop_closing_once_in_use()
+        still_used = f"{self._book.target_in_use().made_with_words('still')}."
+        message = f"{STORE_FAILED_NOTHING_DONE_TEXT} {still_used}"
+        self._say_not_taken_into_use(save, message, stays_open=stays_open)
+
+    def _stop_closing_once_in_use(self) -> bool:
+        """The profile of a key saved will not be taken into use: Settings no longer waits
+        for that to close; whether it was closing (``_not_taken_into_use`` and the like then
+        say that it stayed open)."""
         stays_open = (
             self._closing_after_save or self._closing_once_in_use or self._closing_once_key_saved
         )
         self._closing_once_in_use = False
-        if not refusal:
-            save.not_taken_into_use(self.settingsStatusLabel.text())
-            return
-        name = save.profile
-        offered = name == self._book.selected
-        message = key_kept_name_refused_text(save, self._book.current, refusal, offered=offered)
-        save.not_taken_into_use(message)
-        if stays_open:  # and does not close once the changes it waited for are written
-            self.profiles.name_refusal_said()
+        return stays_open
+
+    def _say_not_taken_into_use(
+        self, save: TypedKeySave, message: str, *, stays_open: bool
+    ) -> None:
+        """Say why the profile of the key saved was not taken into use (``message``), with
+        that Settings stayed open where it was closing: it then no longer closes once the
+        changes it waited for are written (``_close_when_saved``)."""
+        save.not_taken_into_use()
+        if stays_open:
             self._closing = self._closing_after_save = False
         self._say(stayed_open_text(message) if stays_open else message, "error")
-        if offered:
-            self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
 
     def _offer_to_use(self, name: str, then_say: str = "") -> None:
         """Offer, beside what the status line just said, to make links with profile ``name``
@@ -989,12 +1016,12 @@ class SettingsDialog(QDialog):
         has no key), the dialog closes once that is written, a key stored; if the write
         fails, or the name typed for the profile is refused, before or after, stored or not,
         it stays open saying so, once (see ``_not_taken_into_use``,
-        ``_not_taken_into_use_as_named``): without a word, the person pressed Close, saw
+        ``_name_refused_before_use``): without a word, the person pressed Close, saw
         Settings still there, and could not tell why."""
         if not self._closing_once_key_saved:
             return  # closed otherwise meanwhile
         self._closing_once_key_saved = False
-        if save.not_in_use_said:  # not taken into use already: said, with staying open
+        if save.not_taken:  # not taken into use already: said, with staying open
             return
         self._closing_once_in_use = True
         if save.stored:
@@ -1022,7 +1049,7 @@ class SettingsDialog(QDialog):
         be: why flashed for a moment before the dialog went, and the person left sure that
         the change was saved. Closed again, it closes: what failed is not tried again
         (``apply_typed``), and a disk that stays full does not keep Settings open. Not where
-        it stayed open meanwhile, said why (``_not_taken_into_use_as_named``)."""
+        it stayed open meanwhile, said why (``_name_refused_before_use``)."""
         if not self._closing_after_save:
             return
         self._closing_after_save = False

@@ -157,9 +157,8 @@ class TypedKeySave:
     until that is done: what is said next, said before it, was lost when it was.
     ``store_problem``: for a key kept for this session only, what the password store's
     problem was as it was saved (locked, not available), read then: it may change since.
-    ``not_in_use_said``: what the status line said where taking it into use could not be
-    written, or was not tried, the name typed for it refused (:meth:`not_taken_into_use`);
-    empty while it was not.
+    ``not_taken``: taking it into use could not be written, or was not tried, the name typed
+    for it refused or its key not moved to that name (:meth:`not_taken_into_use`).
     ``to_leave``: made as its profile is left ("Save and check key" when asked), which goes
     on once the key is stored (see :attr:`said_aloud`). Set as the save starts
     (``KeySection.save_typed_key_then``); a save already running when leaving is asked for
@@ -171,7 +170,7 @@ class TypedKeySave:
     profile: str = ""
     in_use_said: str = ""
     store_problem: str = ""
-    not_in_use_said: str = ""
+    not_taken: bool = False
     to_leave: bool = False
     _waiting: list[Callable[[], None]] | None = dataclasses.field(default=None, repr=False)
 
@@ -195,18 +194,17 @@ class TypedKeySave:
         for step in waiting:
             step()
 
-    def not_taken_into_use(self, said: str) -> None:
+    def not_taken_into_use(self) -> None:
         """Taking the profile into use could not be written, or was not tried (the name typed
-        for it refused), ``said`` why: what waited for it is dropped, and what comes to wait
-        later is never run."""
-        self.not_in_use_said = said
+        for it refused, or its key not moved to that name), and why is said: what waited for
+        it is dropped, and what comes to wait later is never run."""
+        self.not_taken = True
         self._waiting = None
 
     def when_in_use_said(self, step: Callable[[], None]) -> None:
-        """Run ``step`` now, or once the profile is taken into use (not where it was not, the
-        settings not saved or the name typed refused: that is said, and nothing more is
-        done)."""
-        if self.not_in_use_said:
+        """Run ``step`` now, or once the profile is taken into use (not where it was not, see
+        :meth:`not_taken_into_use`: that is said, and nothing more is done)."""
+        if self.not_taken:
             return
         if self._waiting is None:
             step()

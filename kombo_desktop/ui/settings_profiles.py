@@ -610,7 +610,8 @@ class ProfilesSection(QObject):
         if_not_saved: Callable[[NotSaved], None] | None = None,
         also_say: str = "",
         say_switch: bool = True,
-        if_name_not_applied: Callable[[str], None] | None = None,
+        if_name_refused: Callable[[str], None] | None = None,
+        if_key_not_moved: Callable[[], None] | None = None,
     ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
         to use a profile whose key was just saved); then ``then``, once that is saved, or
@@ -621,14 +622,18 @@ class ProfilesSection(QObject):
         are now made with, in words of its own (why it was taken into use); said here first,
         it was read twice.
 
-        ``if_name_not_applied(refusal)`` where nothing was tried: the name typed was refused
-        (``refusal``, the reason beside the field), or the password store failed at the work
-        on a key before it (said; ``refusal`` empty). With it, one of the three always
-        follows: a key saved waits for its profile to be in use (``TypedKeySave``), and a name
-        refused meanwhile left that wait, and Settings closing once it ended, never ending."""
+        Where the switch was not tried: ``if_name_refused(refusal)``, the name typed refused
+        (``refusal``, the reason beside the field); ``if_key_not_moved()``, the password store
+        failed at the work on a key before it (said), a key moving to the name typed. With
+        both, one of the four always follows: a key saved waits for its profile to be in use
+        (``TypedKeySave``), and a name refused meanwhile left that wait, and Settings closing
+        once it ended, never ending."""
         use = partial(self._use_after_name, then, if_not_saved, also_say, say_switch)
         self.apply_typed_name(
-            then=use, if_not_applied=if_name_not_applied, if_not_saved=if_not_saved
+            then=use,
+            if_refused=if_name_refused,
+            if_not_saved=if_not_saved,
+            if_key_not_moved=if_key_not_moved,
         )
 
     def _use_after_name(
@@ -676,13 +681,14 @@ class ProfilesSection(QObject):
     def apply_typed_name(
         self,
         then: Callable[[], None] | None = None,
-        if_not_applied: Callable[[str], None] | None = None,
+        if_refused: Callable[[str], None] | None = None,
         if_not_saved: Callable[[NotSaved], None] | None = None,
+        if_key_not_moved: Callable[[], None] | None = None,
     ) -> None:
         """Give the selected profile the name in the field, if it was changed; then ``then``,
         once its key has followed the new name. Not when that name cannot be used (the
-        reason beside the field, and ``if_not_applied(reason)``), the password store failed
-        at the work on a key (said, and ``if_not_applied("")``), or the name was not saved
+        reason beside the field, and ``if_refused(reason)``), the password store failed at
+        the work on a key (said, and ``if_key_not_moved()``), or the name was not saved
         (said on the status line, or by ``if_not_saved``, see ``ProfileBook._change``). Done
         once the changes made before are saved and the key of a profile renamed before has
         moved (``when_settled``), with the name in the field now: it is the one the person
@@ -690,16 +696,16 @@ class ProfilesSection(QObject):
         typed after this: see :meth:`apply_typed`."""
         typed = self.profileNameEdit.text()
         self.profileNameEdit.setModified(False)
-        dropped = None if if_not_applied is None else partial(if_not_applied, "")
         apply = partial(
             self._apply_name,
             typed,
             self._renames_not_written,
             then,
-            if_not_applied,
+            if_refused,
             if_not_saved,
+            if_key_not_moved,
         )
-        self.when_settled(apply, dropped)
+        self.when_settled(apply, if_key_not_moved)
 
     def apply_typed(self) -> str | None:
         """Save what was typed in the name and address fields since it was last saved (or
@@ -767,8 +773,9 @@ class ProfilesSection(QObject):
         typed: str,
         not_written_before: int,
         then: Callable[[], None] | None,
-        if_not_applied: Callable[[str], None] | None,
+        if_refused: Callable[[str], None] | None,
         if_not_saved: Callable[[NotSaved], None] | None,
+        if_key_not_moved: Callable[[], None] | None,
     ) -> None:
         """See :meth:`apply_typed_name`, asked for when ``not_written_before`` renames had
         failed to be written. A rename to ``typed`` that failed since is not tried again
@@ -784,8 +791,8 @@ class ProfilesSection(QObject):
         except ValueError as error:
             self._show_name_error(str(error))
             self._note_refusal(self.profileNameEdit, typed, str(error))
-            if if_not_applied is not None:
-                if_not_applied(str(error))
+            if if_refused is not None:
+                if_refused(str(error))
             return
         self._note_accepted(self.profileNameEdit)
         if new == old:
@@ -807,8 +814,7 @@ class ProfilesSection(QObject):
             self._say(f"Renamed the profile “{old}” to “{new}”. {after}".strip())
             self.renamed.emit(old, new)  # ``changed`` follows once its key has moved too
             if then is not None:  # what the button does, on the key under its new name too
-                dropped = None if if_not_applied is None else partial(if_not_applied, "")
-                self.when_settled(then, dropped)
+                self.when_settled(then, if_key_not_moved)
 
         def not_renamed(not_saved: NotSaved) -> None:
             self._rename_not_written = (old, new, not_saved)

@@ -78,6 +78,7 @@ from kombo_desktop.ui.settings_dialog import (
 )
 from kombo_desktop.ui.settings_key import (
     KEY_REFUSED_BEFORE_TEXT,
+    STORE_FAILED_NOTHING_DONE_TEXT,
     UNSAVED_KEY_SAVE_OFFERED_TEXT,
     TypedKeySave,
     save_offered_text,
@@ -5316,3 +5317,41 @@ def test_a_key_saved_whose_profile_name_then_cannot_be_written_says_which_profil
         assert said.endswith(f"then press Use “US team” now. {STAYED_OPEN_TEXT}")
         assert dialog.isVisible()
     assert errors_read_out(spoken) == [said]
+
+
+class KeyMoveGivingUpKeyring(InMemoryKeyring):
+    """A store that keeps a key saved for "US team", but gives up (see
+    ``StoreGivingUpKeyring``) as that key is moved to the profile's new name, "US sales"."""
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        if username == "US sales":
+            raise asyncio.CancelledError()
+        super().set_password(service, username, password)
+
+
+def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_still_used(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+) -> None:
+    # "default", in use, has no key: a good key saved for "US team" with its button, and a
+    # new name typed meanwhile, saved before "US team" is taken into use; but the password
+    # store gave up as the key moved to the new name. The status line said that what was
+    # asked for next was not done, and nothing said that links were still made with
+    # "default".
+    keyring.set_keyring(KeyMoveGivingUpKeyring())  # conftest restores the previous one
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
+    )
+    assert store.load().active_profile == "default"
+    said = status(dialog)
+    assert said == (
+        f"{STORE_FAILED_NOTHING_DONE_TEXT} Links are still made with the profile “default” "
+        "(address 127.0.0.1)."
+    )
+    assert errors_read_out(spoken)[-1] == said  # the store's words alone just before
