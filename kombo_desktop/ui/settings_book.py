@@ -68,11 +68,13 @@ class NotSaved:
     ``to_put_right``: where trying again here helps once something is put right, what
     ("Check that there is free disk space and that you may write to …", no full stop);
     empty where it does not. ``restart_needed``: nothing is written before a restart (the
-    settings file could not be read at start)."""
+    settings file could not be read at start). ``refused``: the settings on disk refused the
+    change (``what_to_do`` says why), the file itself could be written."""
 
     what_to_do: str
     to_put_right: str = ""
     restart_needed: bool = False
+    refused: bool = False
 
 
 class Say(Protocol):
@@ -236,7 +238,7 @@ class ProfileBook:
             self.failed_writes += 1
             if isinstance(error, ValueError) and refused:
                 said = str(error)
-                not_saved = NotSaved(said)
+                not_saved = NotSaved(said, refused=True)
                 self.settings = refused[0]
             elif isinstance(error, OSError):
                 said, not_saved = self._not_saved(error)

@@ -789,10 +789,7 @@ class ProfilesSection(QObject):
         try:
             new = self._book.usable_name(typed)
         except ValueError as error:
-            self._show_name_error(str(error))
-            self._note_refusal(self.profileNameEdit, typed, str(error))
-            if if_refused is not None:
-                if_refused(str(error))
+            self._refuse_name(typed, str(error), if_refused)
             return
         self._note_accepted(self.profileNameEdit)
         if new == old:
@@ -817,6 +814,11 @@ class ProfilesSection(QObject):
                 self.when_settled(then, if_key_not_moved)
 
         def not_renamed(not_saved: NotSaved) -> None:
+            if not_saved.refused:  # another copy of the program took the name meanwhile
+                self._refuse_name(typed, not_saved.what_to_do, if_refused)
+                if if_refused is None:
+                    self._say(not_saved.what_to_do, "error")
+                return
             self._rename_not_written = (old, new, not_saved)
             self._renames_not_written += 1
             if if_not_saved is not None:
@@ -825,6 +827,18 @@ class ProfilesSection(QObject):
                 self._say(self._book.last_failure, "error")
 
         self._book.rename(new, then=renamed, if_not_saved=not_renamed)
+
+    def _refuse_name(
+        self, typed: str, reason: str, if_refused: Callable[[str], None] | None
+    ) -> None:
+        """The name ``typed`` cannot be used, for ``reason``: said beside the field (and by
+        ``if_refused``), as where it was typed. Refused by the settings on disk, another
+        copy of the program having saved that name meanwhile, it was said as a file that
+        could not be written, and Settings taught nothing about the name."""
+        self._show_name_error(reason)
+        self._note_refusal(self.profileNameEdit, typed, reason)
+        if if_refused is not None:
+            if_refused(reason)
 
     def _not_written_since(self, not_written_before: int, old: str, new: str) -> NotSaved | None:
         """Why renaming ``old`` to ``new`` could not be written, where that failed after

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
 import dataclasses
 import json
 import logging
@@ -5355,3 +5356,45 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
         "(address 127.0.0.1)."
     )
     assert errors_read_out(spoken)[-1] == said  # the store's words alone just before
+
+
+def test_a_key_saved_whose_profile_name_is_then_taken_by_another_copy_says_so_beside_it(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+) -> None:
+    # "default", in use, has no key: a good key saved for "US team" with its button, and a
+    # new name typed meanwhile; but another copy of the program saved a profile of that name
+    # just before the rename was written, and the settings on disk refused it. It was said
+    # as a file that could not be written ("the settings could not be saved"), nothing
+    # beside the name, nor the offer to use the profile once the name was put right.
+    writes = SettingsStore.update
+
+    def another_copy_takes_the_name(
+        self: SettingsStore, change: Callable[[Settings], None]
+    ) -> Settings:
+        def change_after_the_other_copy(settings: Settings) -> None:
+            tried = copy.deepcopy(settings)
+            change(tried)
+            if settings.profile("US sales") is None and tried.profile("US sales") is not None:
+                settings.profiles.append(Profile("US sales"))  # the other copy's, saved first
+            change(settings)
+
+        return writes(self, change_after_the_other_copy)
+
+    monkeypatch.setattr(SettingsStore, "update", another_copy_takes_the_name)
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
+    )
+    assert store.load().active_profile == "default"
+    taken = "A profile called “US sales” already exists. Choose another name."
+    assert child(dialog, QLabel, "profileNameError").text() == taken
+    said = status(dialog)
+    assert said == f"{KEY_SAVED_NAME_REFUSED_TEXT} {taken} Then press Use “US team” now."
+    assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
+    assert errors_read_out(spoken) == [said]
