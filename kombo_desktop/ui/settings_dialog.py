@@ -212,11 +212,16 @@ def key_kept_name_refused_text(
     into use, as the name typed for it meanwhile was refused (``refusal``, the reason beside
     the field, which says what to put right): links are still made with ``in_use``; then the
     button that takes the profile into use, as :func:`key_kept_not_in_use_text` names it."""
-    name = save.profile
     kept = _key_kept_text(save, in_use, "the name you typed could not be used")
+    return f"{kept} {refusal} Then {_how_to_use(save.profile, offered=offered)}."
+
+
+def _how_to_use(name: str, *, offered: bool) -> str:
+    """How to take profile ``name`` into use, after "then" (no full stop): the offer beside
+    the status line where it is ``offered``, else "Use this profile" once it is chosen."""
     if offered:
-        return f"{kept} {refusal} Then press Use “{name}” now."
-    return f"{kept} {refusal} Then choose “{name}” and press “{spoken_name(USE_PROFILE_TEXT)}”."
+        return f"press Use “{name}” now"
+    return f"choose “{name}” and press “{spoken_name(USE_PROFILE_TEXT)}”"
 
 
 def _key_kept_text(save: TypedKeySave, in_use: str, why: str) -> str:
@@ -238,14 +243,10 @@ def _key_kept_text(save: TypedKeySave, in_use: str, why: str) -> str:
 def _what_to_do_for_the_switch(save: TypedKeySave, not_saved: NotSaved, *, offered: bool) -> str:
     """What to do for links to be made with ``save.profile``, which could not be taken into
     use (``not_saved``), as :func:`key_kept_not_in_use_text` says it."""
-    name = save.profile
-    use = spoken_name(USE_PROFILE_TEXT)
-    if not_saved.to_put_right and offered:
-        return f"{not_saved.to_put_right}, then press Use “{name}” now."
     if not_saved.to_put_right:
-        return f"{not_saved.to_put_right}, then choose “{name}” and press “{use}”."
+        return f"{not_saved.to_put_right}, then {_how_to_use(save.profile, offered=offered)}."
     if not_saved.restart_needed and save.stored:
-        return f"Restart the program, then choose “{name}” and press “{use}”."
+        return f"Restart the program, then {_how_to_use(save.profile, offered=False)}."
     if not_saved.restart_needed and save.store_problem == STORE_LOCKED:
         return UNLOCK_RESTART_PASTE_AGAIN_TEXT
     if not_saved.restart_needed:
