@@ -817,7 +817,7 @@ class ProfilesSection(QObject):
             if not_saved.refused:  # another copy of the program took the name meanwhile
                 self._refuse_name(typed, not_saved.what_to_do, if_refused)
                 if if_refused is None:
-                    self._say(not_saved.what_to_do, "error")
+                    self._say_name_taken(not_saved.what_to_do)
                 return
             self._rename_not_written = (old, new, not_saved)
             self._renames_not_written += 1
@@ -839,6 +839,16 @@ class ProfilesSection(QObject):
         self._note_refusal(self.profileNameEdit, typed, reason)
         if if_refused is not None:
             if_refused(reason)
+
+    def _say_name_taken(self, reason: str) -> None:
+        """Say why the name typed was refused by the settings on disk (another copy of the
+        program took it), with that the dialog stayed open where Close waited for the rename
+        (``closing_words``): said so, closed again, it closes without that name. Close
+        refused the name again otherwise, said it a third time, and closed only then."""
+        words = self.closing_words(reason)
+        if words != reason:  # Close waited for the rename: it stayed open, as said
+            self.name_refusal_said()
+        self._say(words, "error")
 
     def _not_written_since(self, not_written_before: int, old: str, new: str) -> NotSaved | None:
         """Why renaming ``old`` to ``new`` could not be written, where that failed after

@@ -5358,6 +5358,26 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
     assert errors_read_out(spoken)[-1] == said  # the store's words alone just before
 
 
+def another_copy_takes_the_name(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Another copy of the program saves a profile called ``name`` just before a change
+    giving a profile that name is written: the settings on disk refuse the change."""
+    writes = SettingsStore.update
+
+    def write_after_the_other_copy(
+        self: SettingsStore, change: Callable[[Settings], None]
+    ) -> Settings:
+        def change_after_the_other_copy(settings: Settings) -> None:
+            tried = copy.deepcopy(settings)
+            change(tried)
+            if settings.profile(name) is None and tried.profile(name) is not None:
+                settings.profiles.append(Profile(name))  # the other copy's, saved first
+            change(settings)
+
+        return writes(self, change_after_the_other_copy)
+
+    monkeypatch.setattr(SettingsStore, "update", write_after_the_other_copy)
+
+
 def test_a_key_saved_whose_profile_name_is_then_taken_by_another_copy_says_so_beside_it(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -5372,21 +5392,7 @@ def test_a_key_saved_whose_profile_name_is_then_taken_by_another_copy_says_so_be
     # just before the rename was written, and the settings on disk refused it. It was said
     # as a file that could not be written ("the settings could not be saved"), nothing
     # beside the name, nor the offer to use the profile once the name was put right.
-    writes = SettingsStore.update
-
-    def another_copy_takes_the_name(
-        self: SettingsStore, change: Callable[[Settings], None]
-    ) -> Settings:
-        def change_after_the_other_copy(settings: Settings) -> None:
-            tried = copy.deepcopy(settings)
-            change(tried)
-            if settings.profile("US sales") is None and tried.profile("US sales") is not None:
-                settings.profiles.append(Profile("US sales"))  # the other copy's, saved first
-            change(settings)
-
-        return writes(self, change_after_the_other_copy)
-
-    monkeypatch.setattr(SettingsStore, "update", another_copy_takes_the_name)
+    another_copy_takes_the_name(monkeypatch, "US sales")
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     key_saved_then_name_typed(
         qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
@@ -5398,3 +5404,38 @@ def test_a_key_saved_whose_profile_name_is_then_taken_by_another_copy_says_so_be
     assert said == f"{KEY_SAVED_NAME_REFUSED_TEXT} {taken} Then press Use “US team” now."
     assert child(dialog, QAbstractButton, "useSavedProfileButton").isVisible()
     assert errors_read_out(spoken) == [said]
+
+
+def test_a_name_typed_that_another_copy_took_as_settings_close_keeps_it_open_once(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    monkeypatch: pytest.MonkeyPatch,
+    spoken: Spoken,
+) -> None:
+    # "US sales" typed over "US team", no Enter, and Close pressed; another copy of the
+    # program saved a profile "US sales" just before the rename was written. Settings stayed
+    # open saying so; closed again, it stayed open once more, read the same words a third
+    # time, and closed only on the third press.
+    another_copy_takes_the_name(monkeypatch, "US sales")
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    closes: list[int] = []
+    dialog.finished.connect(closes.append)
+    name_edit = child(dialog, QLineEdit, "profileNameEdit")
+    name_edit.setFocus()
+    name_edit.selectAll()
+    qtbot.keyClicks(name_edit, "US sales")
+    click_close(dialog)
+    settle_and_turn(qtbot, dialog)
+    assert dialog.isVisible()
+    taken = "A profile called “US sales” already exists. Choose another name."
+    assert child(dialog, QLabel, "profileNameError").text() == taken
+    said = status(dialog)
+    assert said == f"{taken} {STAYED_OPEN_TEXT}"
+    assert errors_read_out(spoken) == [said]
+    click_close(dialog)  # as it says: closed again, it closes without that name
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=WAIT_MS)
+    assert len(closes) == 1
+    assert errors_read_out(spoken) == [said]
+    assert store.load().profile("US team") is not None
