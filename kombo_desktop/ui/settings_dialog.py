@@ -290,6 +290,8 @@ class SettingsDialog(QDialog):
         # way: it closes once the key is stored (see ``_save_key_then_close``).
         self._closing_once_key_saved = False
         self._closing_after_save = False  # closing waits for a change being written
+        self._closing_when_idle = False  # closing waits for the password store's work
+        self._closing_next_turn = False  # closing on the next turn (``_close_on_next_turn``)
         # Closing waits for the profile of the key saved as it closed to be taken into use
         # (see ``_close_once_key_stored``); a key kept for this session only, it stays open,
         # but that write failing is said with staying open all the same.
@@ -744,13 +746,27 @@ class SettingsDialog(QDialog):
 
     def _stop_closing_once_in_use(self) -> bool:
         """The profile of a key saved will not be taken into use: Settings no longer waits
-        for that to close; whether it was closing (``_not_taken_into_use`` and the like then
-        say that it stayed open)."""
+        for that to close, nor for the password store (``_close_when_idle``), nor closes on
+        the next turn: Close pressed after the key's own button, as a name was typed, waited
+        for the changes, then for the store moving the key to that name, and closed Settings
+        as the move failed, nothing said. Returns whether it was closing
+        (``_not_taken_into_use`` and the like then say that it stayed open)."""
         stays_open = (
-            self._closing_after_save or self._closing_once_in_use or self._closing_once_key_saved
+            self._closing_after_save
+            or self._closing_once_in_use
+            or self._closing_once_key_saved
+            or self._closing_when_idle
+            or self._closing
         )
-        self._closing_once_in_use = False
+        self._closing_once_in_use = self._closing_next_turn = False
+        self._stop_closing_when_idle()
         return stays_open
+
+    def _stop_closing_when_idle(self) -> None:
+        """Close no longer waits for the password store's work to end (``_close_when_idle``)."""
+        if self._closing_when_idle:
+            self._closing_when_idle = False
+            self.key.busy_changed.disconnect(self._close_when_idle)
 
     def _say_not_taken_into_use(
         self, save: TypedKeySave, message: str, *, stays_open: bool
@@ -967,7 +983,9 @@ class SettingsDialog(QDialog):
         # the store begun saving the key (cut off, the key was stored and the window not told).
         if self.key.store_work_running:
             self._say(CLOSING_AFTER_STORE_TEXT)
-            self.key.busy_changed.connect(self._close_when_idle)
+            if not self._closing_when_idle:
+                self._closing_when_idle = True
+                self.key.busy_changed.connect(self._close_when_idle)
             self._close_result = result
             return
         self.key.cancel()
@@ -1065,15 +1083,18 @@ class SettingsDialog(QDialog):
             self._say(said, "error")
 
     def _close_on_next_turn(self, result: int) -> None:
-        """Close on the next turn (what was said before is seen first), unless closed by
-        then. Two waits can end together, the one for the key's profile taken into use and
-        the one for the changes Close waited for: the dialog closed twice, and the window
-        followed its settings, and said which profile it uses, twice over."""
+        """Close on the next turn (what was said before is seen first), unless closed, or no
+        longer closing (``_stop_closing_once_in_use``), by then. Two waits can end together,
+        the one for the key's profile taken into use and the one for the changes Close
+        waited for: the dialog closed twice, and the window followed its settings, and said
+        which profile it uses, twice over."""
 
         def unless_closed() -> None:
-            if not self._closed:
+            if self._closing_next_turn and not self._closed:
+                self._closing_next_turn = False
                 self.done(result)
 
+        self._closing_next_turn = True
         QTimer.singleShot(0, self, unless_closed)
 
     def wait_before_closing(self) -> None:
@@ -1099,7 +1120,7 @@ class SettingsDialog(QDialog):
 
     def _close_when_idle(self, busy: bool) -> None:
         if not busy and self._closing:
-            self.key.busy_changed.disconnect(self._close_when_idle)
+            self._stop_closing_when_idle()
             self._close_on_next_turn(self._close_result)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

@@ -5330,6 +5330,7 @@ class KeyMoveGivingUpKeyring(InMemoryKeyring):
         super().set_password(service, username, password)
 
 
+@pytest.mark.parametrize("saved_by", ["its button", "its button, then Close"])
 def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_still_used(
     qtbot: QtBot,
     make_dialog: DialogFactory,
@@ -5338,23 +5339,33 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
     credentials: CredentialStore,
     monkeypatch: pytest.MonkeyPatch,
     spoken: Spoken,
+    saved_by: str,
 ) -> None:
     # "default", in use, has no key: a good key saved for "US team" with its button, and a
     # new name typed meanwhile, saved before "US team" is taken into use; but the password
     # store gave up as the key moved to the new name. The status line said that what was
     # asked for next was not done, and nothing said that links were still made with
-    # "default".
+    # "default". Close pressed as the name was typed waited for the store, then closed
+    # Settings all the same, nothing said.
     keyring.set_keyring(KeyMoveGivingUpKeyring())  # conftest restores the previous one
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    closes: list[int] = []
+    dialog.finished.connect(closes.append)
     key_saved_then_name_typed(
-        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by="its button"
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by=saved_by
     )
     assert store.load().active_profile == "default"
     said = status(dialog)
-    assert said == (
+    still_used = (
         f"{STORE_FAILED_NOTHING_DONE_TEXT} Links are still made with the profile “default” "
         "(address 127.0.0.1)."
     )
+    if saved_by == "its button":
+        assert said == still_used
+    else:
+        assert said == f"{still_used} {STAYED_OPEN_TEXT}"
+        assert dialog.isVisible()
+        assert closes == []
     assert errors_read_out(spoken)[-1] == said  # the store's words alone just before
 
 
