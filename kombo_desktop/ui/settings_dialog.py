@@ -733,16 +733,19 @@ class SettingsDialog(QDialog):
         if offered:
             self._offer_to_use(name, then_say=here_in_settings(save.store_problem))
 
-    def _key_not_moved_before_use(self, save: TypedKeySave) -> None:
+    def _key_not_moved_before_use(self, save: TypedKeySave) -> bool:
         """The key pasted was saved for ``save.profile``, and the name typed for it while it
         was saved was given to it, but the password store failed as the key moved to that
         name: the profile was not taken into use. The store's words said that what was asked
         for next was not done, and nothing that links were still made with the profile in
-        use: said after them now, with, where Settings was closing, that it stayed open."""
+        use: said with them now, with, where Settings was closing, that it stayed open.
+        Returns True: the store's words are said (``KeySection._on_store_failed`` says them
+        no more; read out alone too, they were heard twice)."""
         stays_open = self._stop_closing_once_in_use()
         still_used = f"{self._book.target_in_use().made_with_words('still')}."
         message = f"{STORE_FAILED_NOTHING_DONE_TEXT} {still_used}"
         self._say_not_taken_into_use(save, message, stays_open=stays_open)
+        return True
 
     def _stop_closing_once_in_use(self) -> bool:
         """The profile of a key saved will not be taken into use: Settings no longer waits

@@ -618,7 +618,8 @@ class KeySection(QObject):
         to its new name, a check. What the person asked for meanwhile is then done on the
         profile as renamed, and its key where it now is, in the order they asked; not when
         the password store failed in that work (``_on_store_failed``): ``if_dropped`` then,
-        for what must hear of it (Settings waiting to close once a key is saved)."""
+        for what must hear of it (Settings waiting to close once a key is saved); True from
+        it where it said the store's failure itself."""
         self._book.when_saved(partial(self._after_key_work, step, if_dropped))
 
     def _after_key_work(
@@ -1084,14 +1085,18 @@ class KeySection(QObject):
         is not done: where the key is now is not known, and the click's own words ("Added
         the profile …") replaced the error on the status line, so the person never learnt
         that the key had not moved. The error stays, and says that it was not done; what
-        must hear of it is told (``when_settled``'s ``if_dropped``)."""
+        must hear of it is told first (``when_settled``'s ``if_dropped``). One that says
+        the error itself, with more (which profile links are still made with), returns True:
+        the error is not said once more. Said first alone, it was read out twice."""
         _log.warning("A credential store operation failed: %s", type(error).__name__)
         dropped, self._waiting_for_key = self._waiting_for_key, []
         self._on_store_work_dropped()
-        self._say(STORE_FAILED_NOTHING_DONE_TEXT if dropped else STORE_FAILED_TEXT, "error")
+        said = False
         for _step, if_dropped in dropped:
-            if if_dropped is not None:
-                if_dropped()
+            if if_dropped is not None and if_dropped() is True:
+                said = True
+        if not said:
+            self._say(STORE_FAILED_NOTHING_DONE_TEXT if dropped else STORE_FAILED_TEXT, "error")
 
 
 # What the key field's description may say of a refusal of the stored key, replaced by what

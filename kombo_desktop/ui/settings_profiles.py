@@ -79,8 +79,8 @@ def moved_text(name: str, place: str, no_key: bool, check: str = CHECK_STORED_TE
 
 class WhenSettled(Protocol):
     """Runs ``step`` once the changes before it are saved and no work on a key runs;
-    ``if_dropped`` instead where the password store failed at that work (see
-    ``KeySection.when_settled``)."""
+    ``if_dropped`` instead where the password store failed at that work, True from it
+    where it said that failure itself (see ``KeySection.when_settled``)."""
 
     def __call__(
         self, step: Callable[[], object], if_dropped: Callable[[], object] | None = None
@@ -611,7 +611,7 @@ class ProfilesSection(QObject):
         also_say: str = "",
         say_switch: bool = True,
         if_name_refused: Callable[[str], None] | None = None,
-        if_key_not_moved: Callable[[], None] | None = None,
+        if_key_not_moved: Callable[[], object] | None = None,
     ) -> None:
         """Make links with the selected profile from now on ("Use this profile", or the offer
         to use a profile whose key was just saved); then ``then``, once that is saved, or
@@ -683,7 +683,7 @@ class ProfilesSection(QObject):
         then: Callable[[], None] | None = None,
         if_refused: Callable[[str], None] | None = None,
         if_not_saved: Callable[[NotSaved], None] | None = None,
-        if_key_not_moved: Callable[[], None] | None = None,
+        if_key_not_moved: Callable[[], object] | None = None,
     ) -> None:
         """Give the selected profile the name in the field, if it was changed; then ``then``,
         once its key has followed the new name. Not when that name cannot be used (the
@@ -775,7 +775,7 @@ class ProfilesSection(QObject):
         then: Callable[[], None] | None,
         if_refused: Callable[[str], None] | None,
         if_not_saved: Callable[[NotSaved], None] | None,
-        if_key_not_moved: Callable[[], None] | None,
+        if_key_not_moved: Callable[[], object] | None,
     ) -> None:
         """See :meth:`apply_typed_name`, asked for when ``not_written_before`` renames had
         failed to be written. A rename to ``typed`` that failed since is not tried again

@@ -5345,8 +5345,8 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
     # new name typed meanwhile, saved before "US team" is taken into use; but the password
     # store gave up as the key moved to the new name. The status line said that what was
     # asked for next was not done, and nothing said that links were still made with
-    # "default". Close pressed as the name was typed waited for the store, then closed
-    # Settings all the same, nothing said.
+    # "default"; said since, the store's words were read out twice. Close pressed as the
+    # name was typed waited for the store, then closed Settings all the same, nothing said.
     keyring.set_keyring(KeyMoveGivingUpKeyring())  # conftest restores the previous one
     dialog = us_team_shown(qtbot, make_dialog, store, kombo)
     closes: list[int] = []
@@ -5366,7 +5366,7 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
         assert said == f"{still_used} {STAYED_OPEN_TEXT}"
         assert dialog.isVisible()
         assert closes == []
-    assert errors_read_out(spoken)[-1] == said  # the store's words alone just before
+    assert errors_read_out(spoken) == [said]  # not the store's words alone just before
 
 
 def another_copy_takes_the_name(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
