@@ -300,7 +300,7 @@ class SettingsDialog(QDialog):
         # ``_offer_to_use``).
         self._said_once_offer_taken = ""
         # The profile the offer was last made for; and whether to make it again under the
-        # new name, that profile renamed (see ``_words_after_rename``).
+        # new name, that profile renamed (see ``_keep_offer_through_rename``).
         self._offered: str | None = None
         self._offer_again = False
         self._failed_before_closing = 0  # the book's failed writes when that wait began
@@ -323,7 +323,7 @@ class SettingsDialog(QDialog):
         )
         self.profiles = ProfilesSection(self._book, self._say, self)
         self.profiles.closing_words = self._closing_words
-        self.profiles.words_after_rename = self._words_after_rename
+        self.profiles.words_after_rename = self._keep_offer_through_rename
         self.key = KeySection(
             self._book,
             tasks,
@@ -607,13 +607,13 @@ class SettingsDialog(QDialog):
         if self.settingsStatusLabel.text() == stayed_open_text(reason):
             self._say("")
 
-    def _words_after_rename(self, old: str) -> str:
-        """Where the offer to use profile ``old`` stood as it was renamed, which profile links
-        are still made with, said after the rename (``_follow_rename`` offers again, under the
-        new name). A name refused as a key was saved for the profile is put
-        right as Settings teaches, with Enter: "Renamed…" replaced the whole message, the
-        offer the message named went with it, and nothing said that links were still made
-        with the profile in use."""
+    def _keep_offer_through_rename(self, old: str) -> str:
+        """Profile ``old`` is renamed: where the offer to use it stood, note that
+        ``_follow_rename`` makes it again, under the new name (``_offer_again``), and return
+        which profile links are still made with, said after the rename; else "". A name
+        refused as a key was saved for the profile is put right as Settings teaches, with
+        Enter: "Renamed…" replaced the whole message, the offer the message named went with
+        it, and nothing said that links were still made with the profile in use."""
         self._offer_again = not self.useSavedProfileButton.isHidden() and self._offered == old
         if not self._offer_again:
             return ""
@@ -622,7 +622,7 @@ class SettingsDialog(QDialog):
     def _follow_rename(self, old: str, new: str) -> None:
         if self._last_edited == old:
             self._last_edited = new
-        if self._offer_again:  # see ``_words_after_rename``
+        if self._offer_again:  # see ``_keep_offer_through_rename``
             self._offer_again = False
             self._offer_to_use(new, then_say=self._said_once_offer_taken)
 
@@ -1071,7 +1071,8 @@ class SettingsDialog(QDialog):
         be: why flashed for a moment before the dialog went, and the person left sure that
         the change was saved. Closed again, it closes: what failed is not tried again
         (``apply_typed``), and a disk that stays full does not keep Settings open. Not where
-        it stayed open meanwhile, said why (``_name_refused_before_use``)."""
+        it stayed open meanwhile, said why (``_not_taken_into_use``,
+        ``_name_refused_before_use``, ``_key_not_moved_before_use``)."""
         if not self._closing_after_save:
             return
         self._closing_after_save = False

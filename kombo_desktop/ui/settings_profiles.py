@@ -180,7 +180,7 @@ class ProfilesSection(QObject):
         # What the dialog says after "Renamed the profile …", in the same words (read out
         # once), where the rename alone was asked for (Enter, the field left): which profile
         # links are still made with, where it offered to use the profile renamed (the dialog
-        # sets it, see ``SettingsDialog._words_after_rename``).
+        # sets it, see ``SettingsDialog._keep_offer_through_rename``).
         self.words_after_rename: Callable[[str], str] = lambda _old: ""
         self._busy = False
         self._saving = False  # see ``set_saving``
