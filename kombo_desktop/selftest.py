@@ -277,7 +277,7 @@ def check_httpx() -> str:
     """httpx and its transport stack import and build a client, also one through a SOCKS
     proxy (``ALL_PROXY=socks5://...``, from a VPN client or an SSH tunnel), which needs socksio
     (no request is sent)."""
-    import httpx
+    from kombo_desktop.core.http_library import httpx
 
     client = httpx.Client(verify=_tls_context(), timeout=5.0)
     client.close()

@@ -61,8 +61,6 @@ from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from urllib.parse import quote, urlsplit
 
-import httpx
-
 from kombo_desktop.core import messages, proxies, retry_policy, tls
 from kombo_desktop.core.answers import (
     BodyTooLargeError,
@@ -97,6 +95,7 @@ from kombo_desktop.core.errors import (
     UnexpectedResponseError,
     UnsafeLinkError,
 )
+from kombo_desktop.core.http_library import httpx
 from kombo_desktop.core.integrations import IntegrationInfo, integration_from_answer
 from kombo_desktop.core.link_check import CreatedLink, created_link, link_problem
 from kombo_desktop.core.link_request import (

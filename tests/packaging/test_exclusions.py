@@ -70,7 +70,8 @@ RUNTIME_SCRIPT = textwrap.dedent(
     save_qr(link.url, out.parent / "qr.png")
     save_qr(link.url, out.parent / "qr.svg")
     out.write_text(json.dumps({
-        "modules": sorted(sys.modules),
+        # Loaded ones: None marks a module as absent (``core/http_library``), not loaded.
+        "modules": sorted(name for name, module in sys.modules.items() if module is not None),
         "refused": sorted(set(refused)),
         "optimize": sys.flags.optimize,
         "columns": next(compile("0", "", "eval").co_positions())[2] is not None,
