@@ -19,6 +19,7 @@ import kombo_desktop.selftest
 from kombo_desktop import __version__
 from kombo_desktop.app import (
     FATAL_ERRORS_FILE,
+    WINDOW_THREAD_WAIT_SECONDS,
     Options,
     UsageError,
     build_main_window,
@@ -520,6 +521,19 @@ def test_main_pauses_garbage_collection_until_the_first_frame_then_collects_on_t
         "collected_on_the_ui_thread": True,
         "unfrozen_at_exit": True,
     }
+
+
+def test_building_the_window_lets_its_thread_wait_less_for_python(qtbot: QtBot) -> None:
+    earlier = sys.getswitchinterval()  # the whole process's setting: put back afterwards
+    python_default = 0.005
+    sys.setswitchinterval(python_default)
+    try:
+        window = build_main_window(["--demo"])
+        qtbot.addWidget(window)
+        assert sys.getswitchinterval() == pytest.approx(WINDOW_THREAD_WAIT_SECONDS)
+        window.close()
+    finally:
+        sys.setswitchinterval(earlier)
 
 
 def test_self_test_is_handed_the_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
