@@ -297,8 +297,9 @@ def _hand_the_interpreter_over_sooner() -> None:
     interval, 5 ms by default. Handling a click and painting what it changed goes back and
     forth some ten times, so the window froze for 40-60 ms when a worker was busy. A pure
     Python worker kept a 10 ms timer from firing for 148 ms. With 0.5 ms, the largest heartbeat
-    gap of a first request fell from 38-54 ms to 30-40 ms (benchmarks/README.md, "eighteenth
-    look"). Threads that never compete for the interpreter are not affected."""
+    gap of a first request fell from 38-51 ms to 26-45 ms (benchmarks/README.md, "The window's
+    thread waits less for Python"). Threads that never compete for the interpreter are not
+    affected: the interval only counts while another thread waits."""
     sys.setswitchinterval(WINDOW_THREAD_WAIT_SECONDS)
 
 

@@ -617,6 +617,11 @@ class SettingsDialog(QDialog):
         self._offer_again = not self.useSavedProfileButton.isHidden() and self._offered == old
         if not self._offer_again:
             return ""
+        return self._still_made_with_text()
+
+    def _still_made_with_text(self) -> str:
+        """The sentence "Links are still made with the profile “…” (…)." for the profile in
+        use, said wherever a key was saved for a profile that is not in use (yet)."""
         return f"{self._book.target_in_use().made_with_words('still')}."
 
     def _follow_rename(self, old: str, new: str) -> None:
@@ -671,7 +676,7 @@ class SettingsDialog(QDialog):
                 if_key_not_moved=partial(self._key_not_moved_before_use, save),
             )
             return
-        still_used = f"{book.target_in_use().made_with_words('still')}."
+        still_used = self._still_made_with_text()
         self._say(f"{said} {still_used}", "success", aloud=save.said_aloud)
         save.say_in_use(still_used)
         self._offer_to_use(name)
@@ -742,8 +747,7 @@ class SettingsDialog(QDialog):
         Returns True: the store's words are said (``KeySection._on_store_failed`` says them
         no more; read out alone too, they were heard twice)."""
         stays_open = self._stop_closing_once_in_use()
-        still_used = f"{self._book.target_in_use().made_with_words('still')}."
-        message = f"{STORE_FAILED_NOTHING_DONE_TEXT} {still_used}"
+        message = f"{STORE_FAILED_NOTHING_DONE_TEXT} {self._still_made_with_text()}"
         self._say_not_taken_into_use(save, message, stays_open=stays_open)
         return True
 
