@@ -289,17 +289,18 @@ def _build_window(options: Options, paths: AppPaths) -> MainWindow:
 
 
 def _hand_the_interpreter_over_sooner() -> None:
-    """Let the window's thread wait at most half a millisecond for Python, not five.
+    """Let the window's thread wait about half a millisecond for Python, not five.
 
-    Only one thread runs Python at a time. The window's thread lets go of it in every call into
-    Qt, and a worker running Python meanwhile (opening the history, importing the client,
-    computing a QR code) keeps it until the window's thread has waited Python's switch
-    interval, 5 ms by default. Handling a click and painting what it changed goes back and
-    forth some ten times, so the window froze for 40-60 ms when a worker was busy. A pure
-    Python worker kept a 10 ms timer from firing for 148 ms. With 0.5 ms, the largest heartbeat
-    gap of a first request fell from 38-51 ms to 26-45 ms (benchmarks/README.md, "The window's
-    thread waits less for Python"). Threads that never compete for the interpreter are not
-    affected: the interval only counts while another thread waits."""
+    Only one thread runs Python at a time. The window's thread lets go of the interpreter in
+    its calls into Qt, and a worker running Python meanwhile (opening the history, importing
+    the client, computing a QR code) keeps it until the window's thread has waited Python's
+    switch interval, 5 ms by default. Handling a click and painting what it changed goes back
+    and forth dozens of times (event filters, size hints), so the window froze for 40-55 ms
+    when a worker was busy, and a worker running nothing but Python kept a 10 ms timer from
+    firing for 150 ms (45-56 ms now). With 0.5 ms, the largest heartbeat gap of a first
+    request fell from 38-51 ms to 26-45 ms (benchmarks/README.md, "The window's thread waits
+    less for Python"). A thread running alone is not interrupted: the interval counts only
+    while another thread waits."""
     sys.setswitchinterval(WINDOW_THREAD_WAIT_SECONDS)
 
 
