@@ -107,9 +107,12 @@ def measure_start(runs: int) -> dict[str, list[float]]:
         "first_frame": [str(first_frame_executable())],
         "bare_first_frame": [str(bare_executable()), "--first-frame"],
     }
-    for command in commands.values():
+    warm_ups = dict(commands, first_frame=[*commands["first_frame"], "--warm-up"])
+    for command in warm_ups.values():
         # Warms the file cache, so no side pays for the disk; for the program also its
-        # folders, settings and history file, which exist on every start but the first.
+        # folders, settings and history file, which exist on every start but the first, and
+        # PySide6's code it keeps between starts, which a run ended at the first frame never
+        # saves (``first_frame.py``).
         time_once(command, env)
     times: dict[str, list[float]] = {kind: [] for kind in commands}
     for _ in range(runs):
