@@ -5369,6 +5369,43 @@ def test_a_key_saved_whose_move_to_the_name_typed_fails_says_which_profile_is_st
     assert errors_read_out(spoken) == [said]  # not the store's words alone just before
 
 
+@pytest.mark.parametrize("saved_by", ["its button", "its button, then Close"])
+def test_a_key_saved_whose_move_to_the_name_typed_succeeds_is_used_before_settings_close(
+    qtbot: QtBot,
+    make_dialog: DialogFactory,
+    store: SettingsStore,
+    kombo: DemoKomboServer,
+    credentials: CredentialStore,
+    monkeypatch: pytest.MonkeyPatch,
+    saved_by: str,
+) -> None:
+    # The same as above with a password store that moves the key: "US team", renamed "US
+    # sales" meanwhile, is taken into use with its key under the new name; and Close, pressed
+    # as the name was typed, closes Settings only after that, not before the switch.
+    dialog = us_team_shown(qtbot, make_dialog, store, kombo)
+    closed: list[int] = []
+    dialog.finished.connect(closed.append)
+    switches: list[tuple[str, bool]] = []
+    dialog.profileChanged.connect(lambda name: switches.append((name, bool(closed))))
+    key_saved_then_name_typed(
+        qtbot, dialog, credentials, monkeypatch, "US sales", saved_by=saved_by
+    )
+    assert store.load().active_profile == "US sales"
+    assert credentials.get("US sales") == GOOD_KEY
+    assert credentials.get("US team") is None
+    assert switches == [("US sales", False)]  # while Settings was still open
+    assert status(dialog).endswith(
+        "Links are now made with the profile “US sales” (address 127.0.0.1), as “default” has "
+        "no key."
+    )
+    if saved_by == "its button":
+        assert dialog.isVisible()
+        assert closed == []
+    else:
+        assert not dialog.isVisible()
+        assert closed == [0]
+
+
 def another_copy_takes_the_name(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     """Another copy of the program saves a profile called ``name`` just before a change
     giving a profile that name is written: the settings on disk refuse the change."""
