@@ -65,6 +65,10 @@ class LinkMaker:
         self.qr_view = find(window, QrView, "qrView")
         self.status = window.findChild(QLabel, "statusLabel")
         self.last_qr_seconds: float | None = None
+        # The last click's moment and its link's paint (``time.perf_counter``), for placing
+        # what else was measured meanwhile (``scenarios.heartbeat``).
+        self.last_click_at = 0.0
+        self.last_shown_at = 0.0
         self._paint = PaintWatch(self.link_field)
         self.count = 0
 
@@ -92,6 +96,7 @@ class LinkMaker:
                 status = self.status.text() if self.status is not None else "(no statusLabel)"
                 raise BenchmarkError(f"{error}; the window says: {status}") from None
             shown = self._paint.wait(timeout)
+            self.last_click_at, self.last_shown_at = started, shown
             # No signal tells when a pixmap is set; the 1 ms polling of wait_until is precise
             # enough for a figure given for information.
             wait_until(lambda: self.qr_view.can_enlarge, timeout, "the QR code")

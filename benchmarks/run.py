@@ -425,9 +425,21 @@ def measure_heartbeat(settings: Settings, home: Path, report: Report) -> dict[st
                 f"{(gap - idle) * 1000:+.1f} ms",
                 f"< {HEARTBEAT_MAX_GAP_MS:.0f} ms",
                 gap * 1000 < HEARTBEAT_MAX_GAP_MS,
+                note=gap_place_note(result.get(f"{key}_place")),
             )
         )
     return result
+
+
+def gap_place_note(place: object) -> str:
+    """Where a request's largest heartbeat gap lay, from ``scenarios.largest_gap_place``."""
+    if not isinstance(place, list) or len(place) != 3:
+        return ""
+    start, end, shown = (float(moment) * 1000 for moment in place)
+    return (
+        f"the largest gap from {start:.1f} to {end:.1f} ms after the click; "
+        f"the link painted {shown:.0f} ms after it"
+    )
 
 
 def measure_qr(settings: Settings, home: Path, report: Report) -> dict[str, object]:

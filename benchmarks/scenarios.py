@@ -153,17 +153,34 @@ def heartbeat(delay: float) -> dict[str, object]:
         window = shown_window(server.base_url)
         maker = LinkMaker(window, prefix="heartbeat")
         server.delay_seconds = delay
-        gaps = []
+        gaps, places = [], []
         for _ in range(2):  # the first request (lazy imports on the worker) and a later one
             beat.start()
             waited, _ = maker.make(timeout=delay + 30)
             gaps.append(beat.stop())
             if waited < delay:
                 raise RuntimeError(f"the link came after {waited:.2f} s, before the server delay")
+            places.append(largest_gap_place(beat.ticks, maker))
         maker.close()
         window.close()
     del app
-    return {"delay": delay, "idle_gap": idle_gap, "first_gap": gaps[0], "later_gap": gaps[1]}
+    return {
+        "delay": delay,
+        "idle_gap": idle_gap,
+        "first_gap": gaps[0],
+        "later_gap": gaps[1],
+        "first_gap_place": places[0],
+        "later_gap_place": places[1],
+    }
+
+
+def largest_gap_place(ticks: list[float], maker: LinkMaker) -> list[float]:
+    """Where the largest gap between ``ticks`` lay: its start and end, and when the link was
+    painted, in seconds after the click. A gap at the click is the click's own handling (and
+    whatever else runs then), not the wait for the server: telling them apart took probes."""
+    earlier, later = max(pairwise(ticks), key=lambda pair: pair[1] - pair[0])
+    click = maker.last_click_at
+    return [earlier - click, later - click, maker.last_shown_at - click]
 
 
 def qr(count: int) -> dict[str, object]:

@@ -58,6 +58,10 @@ def test_quick_run_produces_every_row(tmp_path: Path) -> None:
     # The slow libraries must not be loaded before the window first appears.
     (lazy,) = [row for row in figures["rows"] if row["key"] == "startup_lazy_modules"]
     assert lazy["value"] == "none", lazy
+    # Where a request's largest pause lay: at the click, or while the server was waited for.
+    for key in ("heartbeat_first", "heartbeat_later"):
+        (row,) = [row for row in figures["rows"] if row["key"] == key]
+        assert "ms after the click; the link painted" in row["note"], row
 
 
 @pytest.mark.slow
