@@ -136,7 +136,12 @@ class Heartbeat(QObject):
         """Stop; returns the largest gap in seconds, the last stretch up to now included."""
         self.timer.stop()
         self.ticks.append(time.perf_counter())
-        return max(later - earlier for earlier, later in pairwise(self.ticks))
+        earlier, later = self.largest_gap_span()
+        return later - earlier
+
+    def largest_gap_span(self) -> tuple[float, float]:
+        """The ticks (``time.perf_counter``) at either end of the largest gap."""
+        return max(pairwise(self.ticks), key=lambda pair: pair[1] - pair[0])
 
 
 def idle(seconds: float) -> None:

@@ -160,7 +160,7 @@ def heartbeat(delay: float) -> dict[str, object]:
             gaps.append(beat.stop())
             if waited < delay:
                 raise RuntimeError(f"the link came after {waited:.2f} s, before the server delay")
-            places.append(largest_gap_place(beat.ticks, maker))
+            places.append(largest_gap_place(beat, maker))
         maker.close()
         window.close()
     del app
@@ -174,11 +174,11 @@ def heartbeat(delay: float) -> dict[str, object]:
     }
 
 
-def largest_gap_place(ticks: list[float], maker: LinkMaker) -> list[float]:
-    """Where the largest gap between ``ticks`` lay: its start and end, and when the link was
-    painted, in seconds after the click. A gap at the click is the click's own handling (and
-    whatever else runs then), not the wait for the server: telling them apart took probes."""
-    earlier, later = max(pairwise(ticks), key=lambda pair: pair[1] - pair[0])
+def largest_gap_place(beat: Heartbeat, maker: LinkMaker) -> list[float]:
+    """Where ``beat``'s largest gap lay: its start and end, and when the link was painted, in
+    seconds after the click. A gap at the click is the click's own handling (and whatever else
+    runs then), not the wait for the server: telling them apart took probes."""
+    earlier, later = beat.largest_gap_span()
     click = maker.last_click_at
     return [earlier - click, later - click, maker.last_shown_at - click]
 
